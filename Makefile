@@ -1,0 +1,109 @@
+# ruru — build, test, demo, benchmark, fuzz, install.
+#
+#   make            build/ruru and build/libruru.a
+#   make check      every test (installs missing Debian packages first)
+#   make demo       a complete session workflow in a throwaway workspace
+#   make bench      benchmarks, figures and ratios
+#   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
+#   make install    PREFIX=/usr/local DESTDIR=
+#   SANITIZE=1      build with AddressSanitizer + UndefinedBehaviorSanitizer
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+FUZZ_SECONDS ?= 60
+SANITIZE ?=
+
+ifeq ($(SANITIZE),1)
+BUILD   ?= build-san
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+OPT      = -O1 -g
+else
+BUILD   ?= build
+SANFLAGS =
+OPT      = -O2 -g
+endif
+
+WARN = -Wall -Wextra -Werror -Wvla -Wstrict-prototypes -Wwrite-strings -Wshadow \
+       -Wformat=2 -Wpointer-arith -Wmissing-prototypes -Wold-style-definition \
+       -Wno-format-nonliteral
+DEPLIBS = jansson libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(DEPLIBS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto)
+CPPFLAGS += -Iinclude -Isrc/lib -D_GNU_SOURCE
+CFLAGS   += -std=c17 $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
+LDFLAGS  += $(SANFLAGS)
+LDLIBS   += $(PKG_LIBS)
+
+LIB_SRC := $(sort $(wildcard src/lib/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c src/mcp/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+all: $(BUILD)/ruru $(BUILD)/libruru.a
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libruru.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/ruru: $(CLI_OBJ) $(BUILD)/libruru.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libruru.a $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libruru.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libruru.a \
+		$(LDFLAGS) $(LDLIBS) -lcmocka
+
+tests: $(UNIT_BIN)
+
+deps:
+	@scripts/deps.sh check
+
+check: deps
+	$(MAKE) all tests
+	BUILD=$(BUILD) tests/run.sh
+
+demo: deps
+	$(MAKE) all
+	BUILD=$(BUILD) scripts/demo.sh
+
+bench: deps
+	@scripts/deps.sh bench
+	$(MAKE) all
+	BUILD=$(BUILD) bench/run.sh
+
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
+FUZZ_FLAGS = -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	$(CPPFLAGS) $(PKG_CFLAGS)
+build-fuzz/%: fuzz/%.c $(LIB_SRC)
+	@mkdir -p build-fuzz
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(FUZZ_BIN)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/ruru $(DESTDIR)$(PREFIX)/bin/ruru
+	install -m 644 include/ruru.h $(DESTDIR)$(PREFIX)/include/ruru.h
+	install -m 644 $(BUILD)/libruru.a $(DESTDIR)$(PREFIX)/lib/libruru.a
+	install -m 644 doc/ruru.1 $(DESTDIR)$(PREFIX)/share/man/man1/ruru.1
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/^#define RURU_VERSION "\(.*\)"/\1/p' include/ruru.h)|g' \
+		doc/ruru.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ruru.pc
+
+clean:
+	rm -rf build build-san build-fuzz
+
+.PHONY: all tests deps check demo bench fuzz fuzz-build install clean
+.SECONDARY:
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,219 @@
+/*
+ * ruru.h — the public interface of libruru, the library behind the `ruru`
+ * command and its MCP server.  It carries out Roo Commander's Session
+ * Management Workflow V5: session logs in TOML+Markdown, typed log events,
+ * artifacts, confirmations, MDTM task links.
+ *
+ * Conventions (the whole contract, read once):
+ *  - Every symbol starts with `ruru_` / `RURU_`.
+ *  - Functions that can fail return -1 (or NULL) and fill a caller-owned
+ *    `struct ruru_error`; they never print and never exit.  The error's
+ *    `code` is one of `enum ruru_exit`, which front ends use as exit status.
+ *  - Strings carry their length where they may hold U+0000.  Anything a
+ *    function returns through a pointer is owned by the caller unless the
+ *    comment says it is borrowed; `_release` frees what a struct holds,
+ *    `_free` frees the struct too.
+ */
+#ifndef RURU_H
+#define RURU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define RURU_VERSION "0.1.0"
+/* Version of every JSON document ruru prints (`--json`, MCP results). */
+#define RURU_SCHEMA_VERSION 1
+
+/* Exit statuses, documented in ruru(1).  Error records carry one of them. */
+enum ruru_exit {
+	RURU_OK = 0,
+	RURU_EFAIL = 1,     /* other failure (I/O, out of memory) */
+	RURU_EUSAGE = 2,    /* bad command line / arguments */
+	RURU_ENOTFOUND = 3, /* unknown session, file, key */
+	RURU_EINVALID = 4,  /* invalid data: bad TOML, bad log, bad input */
+	RURU_ECONFLICT = 5, /* lock timeout, stale target, hash mismatch, state */
+	RURU_EREFUSED = 6,  /* unsafe path */
+};
+
+/* ---------------------------------------------------------------- errors */
+
+/*
+ * An error record.  `file` is empty when the error has no file; `line` and
+ * `col` are 1-based and 0 when unknown.  The message is lowercase with no
+ * full stop, e.g.  expected '=' after key "title".
+ */
+struct ruru_error {
+	int code; /* enum ruru_exit */
+	int line, col;
+	char file[1024];
+	char msg[1024];
+};
+
+/* Clear an error record (code RURU_OK, empty strings). */
+void ruru_error_clear(struct ruru_error *err);
+/* Fill `err` (may be NULL) and return -1, for `return ruru_error_set(...)`. */
+int ruru_error_set(struct ruru_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Set the file name an error refers to (keeps code/message). */
+void ruru_error_set_file(struct ruru_error *err, const char *file);
+/* Format "FILE:LINE:COL: MSG" (the parts that are known) into buf. */
+void ruru_error_format(const struct ruru_error *err, char *buf, size_t size);
+
+/* --------------------------------------------------------------- buffers */
+
+/*
+ * A growable byte buffer, always NUL-terminated (git's strbuf).  Initialise
+ * with RURU_BUF_INIT or ruru_buf_init(); free with ruru_buf_release().
+ * Allocation failure aborts the process (the only exception to "never
+ * exits": there is nothing sensible to report with no memory).
+ */
+struct ruru_buf {
+	char *ptr;
+	size_t len, cap;
+};
+#define RURU_BUF_INIT { NULL, 0, 0 }
+
+void ruru_buf_init(struct ruru_buf *b);
+void ruru_buf_release(struct ruru_buf *b);
+void ruru_buf_reset(struct ruru_buf *b); /* len = 0, keeps memory */
+void ruru_buf_grow(struct ruru_buf *b, size_t extra);
+void ruru_buf_add(struct ruru_buf *b, const void *data, size_t len);
+void ruru_buf_addstr(struct ruru_buf *b, const char *s);
+void ruru_buf_addch(struct ruru_buf *b, int c);
+void ruru_buf_addf(struct ruru_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Take ownership of the bytes (never NULL); the buffer is reset. */
+char *ruru_buf_detach(struct ruru_buf *b, size_t *len);
+/* Read a whole file / stream; -1 with err on failure. */
+int ruru_buf_read_file(struct ruru_buf *b, const char *path, struct ruru_error *err);
+int ruru_buf_read_fd(struct ruru_buf *b, int fd, struct ruru_error *err);
+
+/* ---------------------------------------------------------- front matter */
+
+/*
+ * TOML+Markdown split.  A document has front matter when its first line is
+ * exactly "+++" (after an optional UTF-8 BOM, with LF or CRLF) and a later
+ * line is exactly "+++".  Offsets are into the original text:
+ *   [0, open)          BOM and the opening "+++" line with its newline
+ *   [toml, toml_end)   the TOML text
+ *   [close, body)      the closing "+++" line with its newline (if any)
+ *   [body, len)        the Markdown body
+ */
+struct ruru_frontmatter {
+	bool present;
+	size_t toml, toml_end, close, body;
+};
+
+/* Returns true when `text` has front matter and fills `fm`. */
+bool ruru_frontmatter_split(const char *text, size_t len, struct ruru_frontmatter *fm);
+
+/* ------------------------------------------------------------------ TOML */
+
+/*
+ * TOML 1.0.0 engine: a decoder that keeps every key's and value's byte span,
+ * an encoder for the values ruru writes, and format-preserving edits that
+ * change only the bytes of the edited value.
+ *
+ * A parsed document owns every node; nodes are borrowed pointers valid
+ * until ruru_toml_free().  Spans are byte offsets into the text that was
+ * parsed: [start, end).
+ */
+enum ruru_toml_kind {
+	RURU_TOML_STRING = 1,
+	RURU_TOML_INTEGER,
+	RURU_TOML_FLOAT,
+	RURU_TOML_BOOL,
+	RURU_TOML_DATETIME,       /* offset date-time */
+	RURU_TOML_DATETIME_LOCAL, /* local date-time */
+	RURU_TOML_DATE_LOCAL,
+	RURU_TOML_TIME_LOCAL,
+	RURU_TOML_ARRAY,
+	RURU_TOML_TABLE,
+};
+
+struct ruru_toml_datetime {
+	int year, month, day;        /* 0 for a local time */
+	int hour, minute, second;    /* 0 for a local date */
+	int nanosecond;
+	int frac_digits;             /* digits written after '.', 0 if none */
+	int offset_minutes;          /* east of UTC; valid for RURU_TOML_DATETIME */
+};
+
+struct ruru_toml_span {
+	size_t start, end;
+};
+
+struct ruru_toml;       /* a parsed document */
+struct ruru_toml_value; /* a node inside it */
+
+/* Parse `len` bytes (need not be NUL-terminated).  NULL and err (code
+ * RURU_EINVALID, line, col, "what was expected") on failure. */
+struct ruru_toml *ruru_toml_parse(const char *text, size_t len, struct ruru_error *err);
+void ruru_toml_free(struct ruru_toml *doc);
+const struct ruru_toml_value *ruru_toml_root(const struct ruru_toml *doc);
+
+enum ruru_toml_kind ruru_toml_kind(const struct ruru_toml_value *v);
+/* Span of the value's bytes in the source (for a table defined by headers
+ * or dotted keys the span of its first definition). */
+struct ruru_toml_span ruru_toml_value_span(const struct ruru_toml_value *v);
+
+/* Tables: entries in definition order.  Keys are borrowed, with length. */
+size_t ruru_toml_table_len(const struct ruru_toml_value *table);
+const char *ruru_toml_table_key(const struct ruru_toml_value *table, size_t i, size_t *keylen);
+const struct ruru_toml_value *ruru_toml_table_at(const struct ruru_toml_value *table, size_t i);
+const struct ruru_toml_value *ruru_toml_table_get(const struct ruru_toml_value *table,
+						  const char *key, size_t keylen);
+/* Look up a dotted key path written with TOML quoting (a."b.c".d);
+ * NULL when absent or not a valid key path. */
+const struct ruru_toml_value *ruru_toml_lookup(const struct ruru_toml_value *table, const char *path);
+
+size_t ruru_toml_array_len(const struct ruru_toml_value *array);
+const struct ruru_toml_value *ruru_toml_array_at(const struct ruru_toml_value *array, size_t i);
+
+/* Scalars.  Calling an accessor of the wrong kind returns 0/NULL. */
+const char *ruru_toml_string(const struct ruru_toml_value *v, size_t *len); /* borrowed, NUL-terminated */
+int64_t ruru_toml_integer(const struct ruru_toml_value *v);
+double ruru_toml_float(const struct ruru_toml_value *v);
+bool ruru_toml_bool(const struct ruru_toml_value *v);
+const struct ruru_toml_datetime *ruru_toml_datetime(const struct ruru_toml_value *v);
+
+/* toml-test's tagged JSON of a value (compact, keys in definition order). */
+void ruru_toml_to_tagged_json(const struct ruru_toml_value *v, struct ruru_buf *out);
+
+/* Encoder: append a TOML literal.  Strings become basic strings escaped so
+ * that every code point round-trips (control characters as \uXXXX). */
+void ruru_toml_encode_string(struct ruru_buf *out, const char *s, size_t len);
+/* An offset date-time in UTC with seconds, e.g. 2026-11-24T03:15:20Z. */
+void ruru_toml_encode_time(struct ruru_buf *out, time_t t);
+/* A one-line array of strings: ["a", "b"]. */
+void ruru_toml_encode_string_array(struct ruru_buf *out, const char *const *items, size_t n);
+
+/*
+ * Format-preserving edits.  Each takes a TOML document (`src`, `len`) and
+ * writes the edited document to `out` (reset first); `src` is never
+ * modified.  `path` is a dotted key with TOML quoting; `literal` is a TOML
+ * value as it would appear after '=' (checked: a bad literal is
+ * RURU_EINVALID).  Only the bytes of the edited value (or the added or
+ * removed line) change: comments, blank lines, CRLF, a BOM and every other
+ * key stay as they were.  A file without a final newline is edited so that
+ * no two lines run together.  Errors: RURU_EINVALID (invalid document or
+ * literal), RURU_ENOTFOUND (key absent where it must exist), RURU_ECONFLICT
+ * (the key names a table or the edit would change another key's meaning).
+ */
+/* Set a value; add the key when absent (in the root table: after its last
+ * key/value, before the first header; in a named table: at its end). */
+int ruru_toml_edit_set(struct ruru_buf *out, const char *src, size_t len, const char *path,
+		       const char *literal, size_t litlen, struct ruru_error *err);
+int ruru_toml_edit_remove(struct ruru_buf *out, const char *src, size_t len, const char *path,
+			  struct ruru_error *err);
+/* Append an element to an array (the array must exist; comments inside
+ * a multi-line array stay, a trailing comma is honoured). */
+int ruru_toml_edit_array_append(struct ruru_buf *out, const char *src, size_t len, const char *path,
+				const char *literal, size_t litlen, struct ruru_error *err);
+/* Remove element `index` of an array. */
+int ruru_toml_edit_array_remove(struct ruru_buf *out, const char *src, size_t len, const char *path,
+				size_t index, struct ruru_error *err);
+
+#endif /* RURU_H */

@@ -1,0 +1,70 @@
+/*
+ * cli.h — the `ruru` command's table.  Every command is one designated-
+ * initialiser entry (tmux cmd.c, git git.c): its name, argument synopsis,
+ * one-line summary, options and the function that runs it.  Usage errors,
+ * `--help` and `ruru help` are all generated from the table, and a test
+ * holds the table against doc/ruru.1.  Each command group lives in
+ * src/cli/cmd-<group>.c and exports one NULL-terminated array.
+ */
+#ifndef RURU_CLI_H
+#define RURU_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "ruru.h"
+
+#define CLI_MAX_OPTS 16
+
+struct cli_opt {
+	const char *name;  /* long name, without "--" */
+	char short_name;   /* 0 when none */
+	const char *arg;   /* metavariable; NULL for a flag */
+	const char *help;
+	bool multi;        /* may be repeated; values collected in order */
+};
+
+struct cli_args {
+	int argc;          /* positional arguments */
+	char **argv;
+	const char *val[CLI_MAX_OPTS]; /* last value ("" for a set flag) */
+	const char **multi[CLI_MAX_OPTS];
+	size_t nmulti[CLI_MAX_OPTS];
+};
+
+/* Global state every command sees: the global options and output. */
+struct cli_ctx {
+	const char *root;    /* --root, or NULL */
+	const char *session; /* -s/--session, or NULL */
+	bool json;           /* --json */
+	const struct cli_cmd *cmd;
+	struct ruru_error err; /* filled by a failing command */
+};
+
+struct cli_cmd {
+	const char *group;   /* "toml" for `ruru toml decode`; NULL for top level */
+	const char *name;
+	const char *args;    /* positional synopsis, e.g. "[FILE]" */
+	const char *summary;
+	const struct cli_opt *opts; /* terminated by an entry with name NULL */
+	int min_args, max_args;     /* max -1: no limit */
+	/* Returns an exit status; on failure ctx->err holds the message. */
+	int (*run)(struct cli_ctx *ctx, struct cli_args *a);
+};
+
+/* Option value by long name; NULL when not given ("" for a set flag). */
+const char *cli_opt(const struct cli_ctx *ctx, const struct cli_args *a, const char *name);
+bool cli_flag(const struct cli_ctx *ctx, const struct cli_args *a, const char *name);
+/* Every value of a repeatable option. */
+const char **cli_opt_all(const struct cli_ctx *ctx, const struct cli_args *a, const char *name, size_t *n);
+
+/* Report a failure held in ctx->err: print it and return its exit code. */
+int cli_fail(struct cli_ctx *ctx);
+/* Usage error for the current command: print and return RURU_EUSAGE. */
+int cli_usage_error(struct cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Write bytes to stdout; false (and ctx->err set) on failure. */
+bool cli_write(struct cli_ctx *ctx, const void *data, size_t len);
+
+/* Command groups, one per src/cli/cmd-<group>.c (listed in main.c). */
+
+#endif

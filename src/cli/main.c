@@ -1,0 +1,422 @@
+/*
+ * main.c — entry point of the `ruru` command: global options, the command
+ * table, option parsing and help, all generated from the entries of
+ * cli.h.  Commands themselves live in cmd-<group>.c.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "banned.h"
+
+static const struct cli_cmd cli_cmds_main[];
+
+/* Every group; the order is the order of `ruru --help`. */
+static const struct cli_cmd *const groups[] = {
+	cli_cmds_main,
+};
+
+#define NGROUPS (sizeof(groups) / sizeof(groups[0]))
+#define FOR_EACH_CMD(c)                                                 \
+	for (size_t g_ = 0; g_ < NGROUPS; g_++)                         \
+		for (const struct cli_cmd *c = groups[g_]; c->name; c++)
+
+/* ---------------------------------------------------------------- output */
+
+static void print_error_line(const char *msg)
+{
+	fflush(stdout);
+	fprintf(stderr, "ruru: %s\n", msg);
+}
+
+int cli_fail(struct cli_ctx *ctx)
+{
+	char line[2300];
+	if (ctx->err.code == RURU_OK)
+		ctx->err.code = RURU_EFAIL;
+	ruru_error_format(&ctx->err, line, sizeof(line));
+	print_error_line(line);
+	return ctx->err.code;
+}
+
+static void print_usage_line(FILE *f, const struct cli_cmd *c)
+{
+	fprintf(f, "ruru %s%s%s", c->group ? c->group : "", c->group ? " " : "", c->name);
+	for (const struct cli_opt *o = c->opts; o && o->name; o++) {
+		if (o->arg)
+			fprintf(f, " [--%s %s]%s", o->name, o->arg, o->multi ? "..." : "");
+		else
+			fprintf(f, " [--%s]", o->name);
+	}
+	if (c->args && *c->args)
+		fprintf(f, " %s", c->args);
+	fputc('\n', f);
+}
+
+int cli_usage_error(struct cli_ctx *ctx, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	print_error_line(msg);
+	if (ctx->cmd) {
+		fputs("usage: ", stderr);
+		print_usage_line(stderr, ctx->cmd);
+	}
+	return RURU_EUSAGE;
+}
+
+bool cli_write(struct cli_ctx *ctx, const void *data, size_t len)
+{
+	if (len && fwrite(data, 1, len, stdout) != len) {
+		ruru_error_set(&ctx->err, RURU_EFAIL, "cannot write to standard output: %s",
+			       strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static void print_command_help(FILE *f, const struct cli_cmd *c)
+{
+	fputs("usage: ", f);
+	print_usage_line(f, c);
+	fprintf(f, "\n%s\n", c->summary);
+	if (c->opts && c->opts->name) {
+		fputs("\noptions:\n", f);
+		for (const struct cli_opt *o = c->opts; o->name; o++) {
+			char left[64];
+			if (o->short_name)
+				snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name,
+					 o->arg ? " " : "", o->arg ? o->arg : "");
+			else
+				snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "",
+					 o->arg ? o->arg : "");
+			fprintf(f, "  %-28s %s\n", left, o->help);
+		}
+	}
+	fputs("\nglobal options: --root DIR, -s/--session ID, --json (see ruru --help)\n", f);
+}
+
+static void print_main_help(FILE *f)
+{
+	fputs("usage: ruru [--root DIR] [-s|--session ID] [--json] COMMAND [ARGS]\n"
+	      "\n"
+	      "ruru runs Roo Commander's Session Management Workflow V5: session logs,\n"
+	      "typed events, artifacts, confirmed edits and MDTM task links, kept in\n"
+	      "TOML+Markdown files under .ruru/.\n"
+	      "\ncommands:\n",
+	      f);
+	FOR_EACH_CMD(c)
+	{
+		char name[64];
+		snprintf(name, sizeof(name), "%s%s%s", c->group ? c->group : "", c->group ? " " : "",
+			 c->name);
+		fprintf(f, "  %-18s %s\n", name, c->summary);
+	}
+	fputs("\nglobal options (before or after the command name):\n"
+	      "  --root DIR          workspace root (default: RURU_ROOT, the nearest folder\n"
+	      "                      holding .ruru/, the git top level, the current folder)\n"
+	      "  -s, --session ID    session to act on (default: ROOCOM_SESSION_ID, then the\n"
+	      "                      active session); a unique prefix is enough\n"
+	      "  --json              print results as JSON (with schema_version)\n"
+	      "  -h, --help          show help; `ruru COMMAND --help` for one command\n"
+	      "  --version           print the version\n"
+	      "\nexit status: 0 ok, 1 failure, 2 usage, 3 not found, 4 invalid data,\n"
+	      "5 conflict, 6 refused (unsafe path).  See ruru(1).\n",
+	      f);
+}
+
+/* ------------------------------------------------------------ the table */
+
+static const struct cli_cmd *find_cmd(const char *group, const char *name)
+{
+	FOR_EACH_CMD(c)
+	{
+		if (c->group && group && !strcmp(c->group, group) && name && !strcmp(c->name, name))
+			return c;
+		if (!c->group && !group && !strcmp(c->name, name))
+			return c;
+	}
+	return NULL;
+}
+
+static bool is_group(const char *word)
+{
+	FOR_EACH_CMD(c)
+	{
+		if (c->group && !strcmp(c->group, word))
+			return true;
+	}
+	return false;
+}
+
+static int opt_index(const struct cli_cmd *c, const char *name)
+{
+	for (int i = 0; c->opts && c->opts[i].name; i++)
+		if (!strcmp(c->opts[i].name, name))
+			return i;
+	return -1;
+}
+
+const char *cli_opt(const struct cli_ctx *ctx, const struct cli_args *a, const char *name)
+{
+	int i = opt_index(ctx->cmd, name);
+	return i < 0 ? NULL : a->val[i];
+}
+
+bool cli_flag(const struct cli_ctx *ctx, const struct cli_args *a, const char *name)
+{
+	return cli_opt(ctx, a, name) != NULL;
+}
+
+const char **cli_opt_all(const struct cli_ctx *ctx, const struct cli_args *a, const char *name,
+			 size_t *n)
+{
+	int i = opt_index(ctx->cmd, name);
+	*n = i < 0 ? 0 : a->nmulti[i];
+	return i < 0 ? NULL : a->multi[i];
+}
+
+/* --------------------------------------------------------------- `help` */
+
+static int cmd_help(struct cli_ctx *ctx, struct cli_args *a)
+{
+	(void)ctx;
+	if (cli_flag(ctx, a, "all")) {
+		FOR_EACH_CMD(c) print_usage_line(stdout, c);
+		return 0;
+	}
+	if (a->argc == 0) {
+		print_main_help(stdout);
+		return 0;
+	}
+	const struct cli_cmd *c = a->argc >= 2 ? find_cmd(a->argv[0], a->argv[1]) : NULL;
+	if (!c)
+		c = find_cmd(NULL, a->argv[0]);
+	if (!c && is_group(a->argv[0])) {
+		FOR_EACH_CMD(g)
+		{
+			if (g->group && !strcmp(g->group, a->argv[0]))
+				print_usage_line(stdout, g);
+		}
+		return 0;
+	}
+	if (!c) {
+		ctx->cmd = NULL;
+		return cli_usage_error(ctx, "unknown command \"%s\" (see ruru --help)", a->argv[0]);
+	}
+	print_command_help(stdout, c);
+	return 0;
+}
+
+static int cmd_version(struct cli_ctx *ctx, struct cli_args *a)
+{
+	(void)a;
+	if (ctx->json)
+		printf("{\"schema_version\":%d,\"version\":\"%s\"}\n", RURU_SCHEMA_VERSION,
+		       RURU_VERSION);
+	else
+		printf("ruru %s\n", RURU_VERSION);
+	return 0;
+}
+
+static const struct cli_opt help_opts[] = {
+	{ .name = "all", .help = "print the usage line of every command" },
+	{ 0 },
+};
+
+static const struct cli_cmd cli_cmds_main[] = {
+	{ .name = "help", .args = "[COMMAND [SUBCOMMAND]]", .summary = "show help for ruru or one command",
+	  .opts = help_opts, .max_args = 2, .run = cmd_help },
+	{ .name = "version", .summary = "print ruru's version", .max_args = 0, .run = cmd_version },
+	{ 0 },
+};
+
+/* -------------------------------------------------------- option parser */
+
+/* Take the global options out of argv, wherever they stand before "--". */
+static int take_global_options(struct cli_ctx *ctx, int *argc, char **argv)
+{
+	int out = 1;
+	bool done = false;
+	for (int i = 1; i < *argc; i++) {
+		char *arg = argv[i];
+		const char **slot = NULL;
+		if (done) {
+			argv[out++] = arg;
+			continue;
+		}
+		if (!strcmp(arg, "--")) {
+			done = true;
+			argv[out++] = arg;
+			continue;
+		}
+		if (!strcmp(arg, "--json")) {
+			ctx->json = true;
+			continue;
+		}
+		if (!strcmp(arg, "--root"))
+			slot = &ctx->root;
+		else if (!strcmp(arg, "-s") || !strcmp(arg, "--session"))
+			slot = &ctx->session;
+		if (slot) {
+			if (i + 1 >= *argc) {
+				fprintf(stderr, "ruru: option %s needs a value\n", arg);
+				return -1;
+			}
+			*slot = argv[++i];
+			continue;
+		}
+		if (!strncmp(arg, "--root=", 7)) {
+			ctx->root = arg + 7;
+			continue;
+		}
+		if (!strncmp(arg, "--session=", 10)) {
+			ctx->session = arg + 10;
+			continue;
+		}
+		argv[out++] = arg;
+	}
+	argv[out] = NULL;
+	*argc = out;
+	return 0;
+}
+
+static void args_release(struct cli_args *a)
+{
+	for (int i = 0; i < CLI_MAX_OPTS; i++)
+		free(a->multi[i]);
+}
+
+/* Parse a command's own options with getopt_long built from its table
+ * entry.  Returns -1 after a usage error, 1 when --help was shown. */
+static int parse_command_args(struct cli_ctx *ctx, const struct cli_cmd *c, int argc, char **argv,
+			      struct cli_args *a)
+{
+	struct option lopts[CLI_MAX_OPTS + 2];
+	char shorts[2 * CLI_MAX_OPTS + 4] = "+h";
+	size_t ns = 2, n = 0;
+	for (const struct cli_opt *o = c->opts; o && o->name; o++, n++) {
+		lopts[n] = (struct option){ o->name, o->arg ? required_argument : no_argument, NULL,
+					    256 + (int)n };
+		if (o->short_name) {
+			shorts[ns++] = o->short_name;
+			if (o->arg)
+				shorts[ns++] = ':';
+		}
+	}
+	shorts[ns] = '\0';
+	lopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
+	lopts[n] = (struct option){ 0 };
+
+	opterr = 0;
+	optind = 1;
+	int ch;
+	while ((ch = getopt_long(argc, argv, shorts, lopts, NULL)) != -1) {
+		int i = -1;
+		if (ch == 'h') {
+			print_command_help(stdout, c);
+			return 1;
+		}
+		if (ch >= 256)
+			i = ch - 256;
+		else
+			for (int k = 0; c->opts && c->opts[k].name; k++)
+				if (c->opts[k].short_name == ch)
+					i = k;
+		if (i < 0) {
+			if (optopt >= 256 || (optopt && strchr(shorts, optopt)))
+				return cli_usage_error(ctx, "option %s needs a value", argv[optind - 1]),
+				       -1;
+			return cli_usage_error(ctx, "unknown option \"%s\"", argv[optind - 1]), -1;
+		}
+		const char *v = c->opts[i].arg ? optarg : "";
+		a->val[i] = v;
+		if (c->opts[i].multi) {
+			const char **m = realloc(a->multi[i], (a->nmulti[i] + 1) * sizeof(*m));
+			if (!m)
+				abort();
+			m[a->nmulti[i]++] = v;
+			a->multi[i] = m;
+		}
+	}
+	a->argc = argc - optind;
+	a->argv = argv + optind;
+	if (a->argc < c->min_args)
+		return cli_usage_error(ctx, "missing argument%s%s", c->args ? " " : "",
+				       c->args ? c->args : ""),
+		       -1;
+	if (c->max_args >= 0 && a->argc > c->max_args)
+		return cli_usage_error(ctx, "unexpected argument \"%s\"", a->argv[c->max_args]), -1;
+	return 0;
+}
+
+static int finish_output(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (rc == 0) {
+			fprintf(stderr, "ruru: cannot write to standard output: %s\n", strerror(errno));
+			return RURU_EFAIL;
+		}
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_ctx ctx = { 0 };
+	if (take_global_options(&ctx, &argc, argv) < 0)
+		return RURU_EUSAGE;
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		print_main_help(argc < 2 ? stderr : stdout);
+		return argc < 2 ? RURU_EUSAGE : finish_output(0);
+	}
+	static char version_word[] = "version";
+	if (!strcmp(argv[1], "--version"))
+		argv[1] = version_word;
+
+	const struct cli_cmd *c = NULL;
+	int skip = 1;
+	if (is_group(argv[1])) {
+		if (argc < 3 || argv[2][0] == '-') {
+			bool help = argc >= 3 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"));
+			FOR_EACH_CMD(g)
+			{
+				if (g->group && !strcmp(g->group, argv[1])) {
+					fputs(help ? "" : "usage: ", help ? stdout : stderr);
+					print_usage_line(help ? stdout : stderr, g);
+				}
+			}
+			return help ? finish_output(0) : RURU_EUSAGE;
+		}
+		c = find_cmd(argv[1], argv[2]);
+		if (!c) {
+			fprintf(stderr, "ruru: unknown command \"%s %s\" (see ruru help %s)\n", argv[1],
+				argv[2], argv[1]);
+			return RURU_EUSAGE;
+		}
+		skip = 2;
+	} else {
+		c = find_cmd(NULL, argv[1]);
+		if (!c) {
+			fprintf(stderr, "ruru: unknown command \"%s\" (see ruru --help)\n", argv[1]);
+			return RURU_EUSAGE;
+		}
+	}
+	ctx.cmd = c;
+	struct cli_args a = { 0 };
+	int rc = parse_command_args(&ctx, c, argc - skip, argv + skip, &a);
+	if (rc == 0)
+		rc = c->run(&ctx, &a);
+	else
+		rc = rc > 0 ? 0 : RURU_EUSAGE;
+	args_release(&a);
+	return finish_output(rc);
+}

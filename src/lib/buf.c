@@ -1,0 +1,147 @@
+/*
+ * buf.c — the growable, always NUL-terminated byte buffer every module
+ * builds text in (git's strbuf).  Allocation failure aborts: there is no
+ * useful way to report it and every caller would otherwise carry a branch
+ * that is never tested.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include "ruru.h"
+#include "banned.h"
+
+static char nul_byte;
+
+void ruru_buf_init(struct ruru_buf *b)
+{
+	b->ptr = &nul_byte;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void ruru_buf_release(struct ruru_buf *b)
+{
+	if (b->cap)
+		free(b->ptr);
+	ruru_buf_init(b);
+}
+
+void ruru_buf_reset(struct ruru_buf *b)
+{
+	b->len = 0;
+	if (b->cap)
+		b->ptr[0] = '\0';
+}
+
+void ruru_buf_grow(struct ruru_buf *b, size_t extra)
+{
+	if (!b->cap && !b->ptr)
+		ruru_buf_init(b);
+	if (extra >= SIZE_MAX - b->len - 1)
+		abort();
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap < SIZE_MAX / 2 ? cap * 2 : need;
+	char *p = b->cap ? realloc(b->ptr, cap) : malloc(cap);
+	if (!p)
+		abort();
+	if (!b->cap)
+		p[0] = '\0';
+	b->ptr = p;
+	b->cap = cap;
+}
+
+void ruru_buf_add(struct ruru_buf *b, const void *data, size_t len)
+{
+	ruru_buf_grow(b, len);
+	if (len)
+		memcpy(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+}
+
+void ruru_buf_addstr(struct ruru_buf *b, const char *s)
+{
+	ruru_buf_add(b, s, strlen(s));
+}
+
+void ruru_buf_addch(struct ruru_buf *b, int c)
+{
+	ruru_buf_grow(b, 1);
+	b->ptr[b->len++] = (char)c;
+	b->ptr[b->len] = '\0';
+}
+
+void ruru_buf_addf(struct ruru_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	ruru_buf_grow(b, 64);
+	va_start(ap, fmt);
+	int n = vsnprintf(b->ptr + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort();
+	if ((size_t)n >= b->cap - b->len) {
+		ruru_buf_grow(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->ptr + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+	}
+	b->len += (size_t)n;
+}
+
+char *ruru_buf_detach(struct ruru_buf *b, size_t *len)
+{
+	ruru_buf_grow(b, 0);
+	char *p = b->ptr;
+	if (len)
+		*len = b->len;
+	ruru_buf_init(b);
+	return p;
+}
+
+int ruru_buf_read_fd(struct ruru_buf *b, int fd, struct ruru_error *err)
+{
+	for (;;) {
+		ruru_buf_grow(b, 65536);
+		ssize_t n = read(fd, b->ptr + b->len, b->cap - b->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return ruru_error_set(err, RURU_EFAIL, "read failed: %s", strerror(errno));
+		}
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+		b->ptr[b->len] = '\0';
+	}
+	return 0;
+}
+
+int ruru_buf_read_file(struct ruru_buf *b, const char *path, struct ruru_error *err)
+{
+	int fd;
+	do
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0) {
+		int e = errno;
+		ruru_error_set(err, e == ENOENT ? RURU_ENOTFOUND : RURU_EFAIL, "cannot open: %s",
+			       strerror(e));
+		ruru_error_set_file(err, path);
+		return -1;
+	}
+	int rc = ruru_buf_read_fd(b, fd, err);
+	if (rc < 0)
+		ruru_error_set_file(err, path);
+	close(fd);
+	return rc;
+}

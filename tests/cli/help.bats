@@ -1,0 +1,64 @@
+#!/usr/bin/env bats
+# help.bats — the command table, --help and the man page tell the same story.
+
+setup() { RURU=${RURU:-$BATS_TEST_DIRNAME/../../build/ruru}; }
+
+@test "ruru --help lists every command of the table" {
+	run "$RURU" --help
+	[ "$status" -eq 0 ]
+	while read -r line; do
+		cmd=$(echo "$line" | sed -E 's/^ruru ([a-z-]+( [a-z-]+)?).*/\1/')
+		[[ "$output" == *"$cmd"* ]] || { echo "missing from --help: $cmd"; return 1; }
+	done < <("$RURU" help --all)
+}
+
+@test "every command and option is documented in doc/ruru.1" {
+	man="$BATS_TEST_DIRNAME/../../doc/ruru.1"
+	while read -r line; do
+		cmd=$(echo "$line" | sed -E 's/^ruru ([a-z-]+( [a-z-]+)?).*/\1/')
+		first=${cmd%% *}
+		grep -q "^\.SS.*$first" "$man" || grep -q "^\.B ruru $first" "$man" || grep -q "$cmd" "$man" ||
+			{ echo "command not in man page: $cmd"; return 1; }
+		for opt in $(echo "$line" | grep -oE -- '--[a-z-]+'); do
+			grep -qF -- "${opt//-/\\-}" "$man" || { echo "option $opt of $cmd not in man page"; return 1; }
+		done
+	done < <("$RURU" help --all)
+}
+
+@test "every command answers --help with its usage and exit 0" {
+	while read -r line; do
+		cmd=$(echo "$line" | sed -E 's/^ruru ([a-z-]+( [a-z-]+)?).*/\1/')
+		run "$RURU" $cmd --help
+		[ "$status" -eq 0 ] || { echo "$cmd --help: $status"; return 1; }
+		[[ "$output" == "usage: ruru $cmd"* ]] || { echo "$cmd --help: $output"; return 1; }
+	done < <("$RURU" help --all)
+}
+
+@test "unknown command and unknown option are usage errors (exit 2)" {
+	run "$RURU" frobnicate
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'unknown command "frobnicate"'* ]]
+	run "$RURU" version --nope
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'unknown option "--nope"'* ]]
+}
+
+@test "no command prints usage on stderr and exits 2" {
+	run "$RURU"
+	[ "$status" -eq 2 ]
+	[[ "$output" == usage:* ]]
+}
+
+@test "--version and version --json" {
+	run "$RURU" --version
+	[ "$status" -eq 0 ]
+	[[ "$output" == "ruru "[0-9]* ]]
+	run "$RURU" --json version
+	[[ "$output" == *'"schema_version":1'* ]]
+}
+
+@test "a full stdout is an error, not a success" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run sh -c "'$RURU' --help > /dev/full"
+	[ "$status" -ne 0 ]
+}

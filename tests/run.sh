@@ -1,0 +1,69 @@
+#!/bin/sh
+# run.sh — run every test suite and print one summary line, last:
+#   N passed, N failed
+# Suites speak TAP (cmocka with CMOCKA_MESSAGE_OUTPUT=TAP, bats --tap, our
+# own harnesses); a suite that exits non-zero without reporting a failing
+# case counts as one failure, so a crash is never silent.
+#
+#   BUILD=build tests/run.sh [SUITE...]     suites: unit cli toml fuzz
+set -u
+BUILD=${BUILD:-build}
+export BUILD
+export RURU="$PWD/$BUILD/ruru"
+export TOML_TEST_DIR="${TOML_TEST_DIR:-../shared/toml-test}"
+export COMPAT_DIR="${COMPAT_DIR:-../shared/compat-corpus}"
+pass=0
+fail=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# run_tap NAME CMD...: run a TAP producer, echo its failures, count its cases.
+run_tap() {
+	name=$1
+	shift
+	printf '== %s\n' "$name"
+	"$@" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	if [ "$f" -gt 0 ] || [ "$rc" -ne 0 ]; then
+		grep -v '^ok ' "$log" | head -n 60
+	fi
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name exited with status $rc"
+		f=1
+	fi
+	printf '   %s passed, %s failed\n' "$p" "$f"
+	pass=$((pass + p))
+	fail=$((fail + f))
+}
+
+want() { [ $# -eq 0 ] || case " $* " in *" $suite "*) return 0 ;; *) return 1 ;; esac; }
+
+for suite in unit toml cli fuzz; do
+	want "$@" || continue
+	case $suite in
+	unit)
+		for t in "$BUILD"/tests/test_*; do
+			[ -x "$t" ] || continue
+			run_tap "unit $(basename "$t")" env CMOCKA_MESSAGE_OUTPUT=TAP "$t"
+		done ;;
+	toml)
+		for t in tests/toml/*.sh; do
+			[ -x "$t" ] || continue
+			run_tap "toml $(basename "$t" .sh)" "$t"
+		done ;;
+	cli)
+		for t in tests/cli/*.bats; do
+			[ -f "$t" ] || continue
+			run_tap "cli $(basename "$t" .bats)" bats --tap "$t"
+		done ;;
+	fuzz)
+		if command -v clang >/dev/null 2>&1 && ls fuzz/fuzz_*.c >/dev/null 2>&1; then
+			run_tap "fuzz (brief)" scripts/fuzz.sh --brief
+		fi ;;
+	esac
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
