@@ -109,6 +109,70 @@ struct ruru_frontmatter {
 /* Returns true when `text` has front matter and fills `fm`. */
 bool ruru_frontmatter_split(const char *text, size_t len, struct ruru_frontmatter *fm);
 
+/* ------------------------------------------------------- events, entries */
+
+/* Event types of the standard's §5 (DESIGN §3). */
+enum ruru_event {
+	RURU_EV_SESSION = 0,
+	RURU_EV_PROMPT,
+	RURU_EV_RESPONSE,
+	RURU_EV_DECISION,
+	RURU_EV_DELEGATION,
+	RURU_EV_ARTIFACT,
+	RURU_EV_CONFIRM_REQUEST,
+	RURU_EV_CONFIRM_RESPONSE,
+	RURU_EV_CONFIRM_SKIP,
+	RURU_EV_RESULT,
+	RURU_EV_ERROR,
+	RURU_EV_NOTE,
+	RURU_EV_COUNT,
+	RURU_EV_UNKNOWN = -1, /* a hand-written entry whose type is not known */
+};
+/* "session", "confirm-request", ...; NULL for an out-of-range value. */
+const char *ruru_event_name(enum ruru_event ev);
+/* Inverse of ruru_event_name (exact, lowercase); RURU_EV_UNKNOWN if none. */
+enum ruru_event ruru_event_parse(const char *name);
+
+/* Session status (DESIGN §2).  Reading is lenient, writing strict. */
+enum ruru_status {
+	RURU_STATUS_UNKNOWN = 0,
+	RURU_STATUS_ACTIVE,
+	RURU_STATUS_PAUSED,
+	RURU_STATUS_COMPLETED,
+	RURU_STATUS_ERROR,
+};
+/* "🟢 Active", "⏸️ Paused", "🏁 Completed", "🔴 Error". */
+const char *ruru_status_string(enum ruru_status st);
+/* "active", "paused", "completed", "error" (for flags, JSON, MCP). */
+const char *ruru_status_word(enum ruru_status st);
+/* Lenient: emoji optional, any case, "🟡 Paused", "⚪ Completed", "done"... */
+enum ruru_status ruru_status_parse(const char *s, size_t len);
+
+/*
+ * One log entry.  Entries ruru writes look like
+ *   - [2026-11-24 03:15:20Z] **delegation** · mode `dev-python` · task `TASK-X`: implement login
+ *     second line of the message
+ * (fields in the fixed order mode, task, artifact, adr, outcome, source;
+ * continuation lines indented by two spaces).  Hand-written entries of real
+ * logs are read leniently: then `type` is RURU_EV_UNKNOWN unless it could be
+ * recognised, and the fields are NULL.  Every string is owned by the entry.
+ */
+struct ruru_entry {
+	size_t line;          /* 1-based line of the entry's first line in the file */
+	size_t start, end;    /* byte span of the entry (with continuation lines and newline) */
+	char *stamp;          /* the timestamp as written, without brackets */
+	time_t when;          /* parsed instant (UTC; a zone-less stamp is taken as UTC) */
+	bool when_valid;      /* the stamp could be parsed */
+	bool has_zone;        /* the stamp named a zone */
+	enum ruru_event type;
+	char *type_name;      /* the type as written ("delegation"), NULL when none */
+	char *message;        /* continuation indent removed; may hold newlines */
+	size_t message_len;
+	char *mode, *task, *artifact, *adr, *outcome, *source; /* NULL when absent */
+	bool strict;          /* in ruru's own format (render(parse(e)) == e) */
+};
+void ruru_entry_release(struct ruru_entry *e);
+
 /* ------------------------------------------------------------------ TOML */
 
 /*
