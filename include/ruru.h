@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #define RURU_VERSION "0.1.0"
 /* Version of every JSON document ruru prints (`--json`, MCP results). */
 #define RURU_SCHEMA_VERSION 1
@@ -172,6 +174,134 @@ struct ruru_entry {
 	bool strict;          /* in ruru's own format (render(parse(e)) == e) */
 };
 void ruru_entry_release(struct ruru_entry *e);
+
+/* ------------------------------------------------------------ workspace */
+
+/*
+ * A workspace: the folder holding .ruru/.  Root discovery (DESIGN §1), first
+ * match wins: `root` when not NULL, RURU_ROOT, the nearest ancestor of the
+ * current directory holding .ruru/, the git top level, the current
+ * directory.  The workspace need not exist yet (commands that read report
+ * "no sessions"; writes create what they need).
+ */
+struct ruru_ws;
+struct ruru_ws *ruru_ws_open(const char *root, struct ruru_error *err);
+void ruru_ws_free(struct ruru_ws *ws);
+/* The absolute root path (borrowed). */
+const char *ruru_ws_root(const struct ruru_ws *ws);
+
+/* Make .ruru/ with sessions/, temp/, tasks/ and a .gitignore for ruru's lock
+ * and cache files, in `dir` (NULL: the current directory).  Idempotent. */
+int ruru_ws_init(const char *dir, struct ruru_error *err);
+
+/*
+ * Resolve a session: `id` (a full ID or a prefix matching exactly one
+ * session) or, when NULL, ROOCOM_SESSION_ID, then .ruru/sessions/.active.
+ * Returns a new string; NULL with RURU_ENOTFOUND ("no active session",
+ * "unknown session \"X\"", "ambiguous session prefix ...").
+ */
+char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+
+/* ------------------------------------------------------------- sessions */
+
+/*
+ * A session as read from its log.  Reading is lenient (DESIGN §2): legacy
+ * key names, string timestamps, status variants.  A log whose front matter
+ * is not valid is still returned with valid == false and the reason in
+ * `problem` (FILE:LINE:COL).  Strings are owned; NULL when absent.
+ */
+struct ruru_session {
+	char *id;           /* folder name */
+	char *path;         /* the log, relative to the root */
+	bool valid;
+	struct ruru_error problem;
+	char *title;
+	char *status_text;  /* as written */
+	enum ruru_status status;
+	char *start_text, *end_text; /* as written ("" when empty) */
+	time_t start, end;  /* 0 when absent or unparsable */
+	char *coordinator;
+	char **tasks, **artifacts, **tags;
+	size_t ntasks, nartifacts, ntags;
+	char *goal;         /* text of the "## Goal" section, when loaded with entries */
+	struct ruru_entry *entries; /* when loaded with entries */
+	size_t nentries;
+};
+void ruru_session_release(struct ruru_session *s);
+
+enum { RURU_LOAD_ENTRIES = 1 };
+/* Load one session by exact ID.  -1 only when it cannot be read at all. */
+int ruru_session_load(struct ruru_ws *ws, const char *id, unsigned flags, struct ruru_session *out,
+		      struct ruru_error *err);
+
+/* All sessions, newest first (start time, then ID), reading only front
+ * matter.  `status` RURU_STATUS_UNKNOWN and `tag` NULL mean no filter. */
+int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *tag,
+		      struct ruru_session **out, size_t *n, struct ruru_error *err);
+void ruru_session_list_free(struct ruru_session *list, size_t n);
+
+/* JSON of a session: id, path, valid, problem, title, status (word),
+ * status_text, start_time, end_time, coordinator, related_tasks,
+ * related_artifacts, tags, and with entries: goal, entry_count, entries
+ * (the last `last` ones; all when 0), each {line, time, type, message,
+ * mode, task, artifact, adr, outcome, source}. */
+json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_t last);
+json_t *ruru_entry_json(const struct ruru_entry *e);
+
+struct ruru_new {
+	const char *goal;        /* may be NULL or "" */
+	const char *description; /* the "## Goal" text; may be NULL */
+	const char *coordinator; /* default "roo-commander" */
+	const char *const *tags;
+	size_t ntags;
+};
+/* Create a session and make it active.  Returns its ID (caller frees). */
+char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct ruru_error *err);
+
+/*
+ * Log an event to an active session (`id` already resolved).  Reads
+ * e->type, e->message/message_len and the field strings; the stamp is now.
+ * A delegation or result naming a task adds it to related_tasks; an
+ * artifact event adds its path to related_artifacts.  RURU_ECONFLICT when
+ * the session is not active, RURU_EUSAGE for a field holding a backtick or
+ * newline.
+ */
+int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_entry *e,
+		     struct ruru_error *err);
+
+/* pause, resume, complete, fail: status, end_time and a session event in
+ * one atomic change.  RURU_ECONFLICT when the transition is not allowed. */
+int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status to,
+			    const char *reason, struct ruru_error *err);
+
+/*
+ * Continue a session (DESIGN §6): resume it when paused, log a session
+ * event, make it active, and return the digest text (bounded by max_chars
+ * when non-zero) in *digest and its JSON in *json (either may be NULL).
+ */
+int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, char **digest,
+			  json_t **json, struct ruru_error *err);
+
+/* Add an artifact: write artifacts/<name> atomically, record it, log an
+ * artifact event; *rel gets "artifacts/<name>".  RURU_EREFUSED for an unsafe
+ * name, RURU_ECONFLICT when it exists and !force. */
+int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, const void *data,
+		      size_t len, bool force, char **rel, struct ruru_error *err);
+/* Artifacts of a session: related_artifacts plus files found on disk,
+ * as JSON [{path, recorded, exists, bytes}]. */
+json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+
+/* Link an MDTM task (related_tasks, unique; no event). */
+int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct ruru_error *err);
+/* Tasks of a session with what their MDTM files say: JSON
+ * [{id, title, status, file}] (title/status/file null when not found). */
+json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+
+/* Validate log files (paths relative to the cwd; all sessions when n == 0).
+ * Every problem is appended to *problems as "FILE:LINE:COL: problem".
+ * Returns the number of problems, -1 on failure. */
+int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **problems,
+	       struct ruru_error *err);
 
 /* ------------------------------------------------------------------ TOML */
 

@@ -65,6 +65,20 @@ int cli_usage_error(struct cli_ctx *ctx, const char *fmt, ...) __attribute__((fo
 /* Write bytes to stdout; false (and ctx->err set) on failure. */
 bool cli_write(struct cli_ctx *ctx, const void *data, size_t len);
 
+/* Open the workspace of --root (or discovery); NULL after printing. */
+struct ruru_ws *cli_ws(struct cli_ctx *ctx);
+/* The session of -s/--session or `id` (positional), else the active one;
+ * NULL with ctx->err set. */
+char *cli_session(struct cli_ctx *ctx, struct ruru_ws *ws, const char *id);
+/* Print a JSON object with schema_version first (takes the reference). */
+bool cli_print_json(struct cli_ctx *ctx, json_t *obj);
+/* Read FILE, or stdin for "-", into b. */
+int cli_read_input(struct cli_ctx *ctx, const char *file, struct ruru_buf *b);
+/* Parse a non-negative decimal option value; usage error when bad. */
+bool cli_parse_size(struct cli_ctx *ctx, const char *opt, const char *val, size_t *out);
+
 /* Command groups, one per src/cli/cmd-<group>.c (listed in main.c). */
+extern const struct cli_cmd cli_cmds_session[];
+extern const struct cli_cmd cli_cmds_artifact[];
 
 #endif

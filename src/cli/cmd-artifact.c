@@ -1,0 +1,130 @@
+/*
+ * cmd-artifact.c — `ruru artifact add|list` and `ruru task link|list`:
+ * a session's files and the MDTM tasks it links.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "banned.h"
+
+static int cmd_artifact_add(struct cli_ctx *ctx, struct cli_args *a)
+{
+	const char *file = a->argv[0];
+	const char *name = cli_opt(ctx, a, "name");
+	if (!name) {
+		if (!strcmp(file, "-"))
+			return cli_usage_error(ctx, "reading stdin needs --name NAME");
+		const char *slash = strrchr(file, '/');
+		name = slash ? slash + 1 : file;
+		if (!*name)
+			return cli_usage_error(ctx, "\"%s\" names no file; give --name NAME", file);
+	}
+	struct ruru_buf data = RURU_BUF_INIT;
+	struct ruru_ws *ws = NULL;
+	char *id = NULL, *rel = NULL;
+	int rc = 0;
+	if (cli_read_input(ctx, file, &data) < 0 || !(ws = cli_ws(ctx)) ||
+	    !(id = cli_session(ctx, ws, NULL)) ||
+	    ruru_artifact_add(ws, id, name, data.ptr, data.len, cli_flag(ctx, a, "force"), &rel,
+			      &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else if (ctx->json ? !cli_print_json(ctx, json_pack("{s:s, s:s}", "session", id, "path", rel))
+			   : printf("%s\n", rel) < 0)
+		rc = cli_fail(ctx);
+	free(rel);
+	free(id);
+	ruru_ws_free(ws);
+	ruru_buf_release(&data);
+	return rc;
+}
+
+/* list commands: one library call that returns a JSON array of objects;
+ * text output prints `field` of each, or the line `fmt` builds. */
+static int print_list(struct cli_ctx *ctx, json_t *(*fn)(struct ruru_ws *, const char *, struct ruru_error *),
+		      const char *key, void (*line)(json_t *))
+{
+	struct ruru_ws *ws = cli_ws(ctx);
+	char *id = ws ? cli_session(ctx, ws, NULL) : NULL;
+	json_t *list = id ? fn(ws, id, &ctx->err) : NULL;
+	int rc = 0;
+	if (!list)
+		rc = cli_fail(ctx);
+	else if (ctx->json) {
+		if (!cli_print_json(ctx, json_pack("{s:s, s:O}", "session", id, key, list)))
+			rc = cli_fail(ctx);
+	} else {
+		size_t i;
+		json_t *v;
+		json_array_foreach(list, i, v) line(v);
+	}
+	json_decref(list);
+	free(id);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+static void artifact_line(json_t *v)
+{
+	json_t *bytes = json_object_get(v, "bytes");
+	printf("%s\t%s\t%s\n", json_string_value(json_object_get(v, "path")),
+	       json_is_true(json_object_get(v, "recorded")) ? "recorded" : "unrecorded",
+	       json_is_integer(bytes) ? "present" : "missing");
+}
+
+static int cmd_artifact_list(struct cli_ctx *ctx, struct cli_args *a)
+{
+	(void)a;
+	return print_list(ctx, ruru_artifact_list, "artifacts", artifact_line);
+}
+
+static int cmd_task_link(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct ruru_ws *ws = cli_ws(ctx);
+	char *id = ws ? cli_session(ctx, ws, NULL) : NULL;
+	int rc = 0;
+	if (!id || ruru_task_link(ws, id, a->argv[0], &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else if (ctx->json && !cli_print_json(ctx, json_pack("{s:s, s:s}", "session", id, "task",
+							     a->argv[0])))
+		rc = cli_fail(ctx);
+	free(id);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+static void task_line(json_t *v)
+{
+	const char *st = json_string_value(json_object_get(v, "status"));
+	const char *ti = json_string_value(json_object_get(v, "title"));
+	printf("%s\t%s\t%s\n", json_string_value(json_object_get(v, "id")),
+	       st ? st : "(no task file)", ti ? ti : "");
+}
+
+static int cmd_task_list(struct cli_ctx *ctx, struct cli_args *a)
+{
+	(void)a;
+	return print_list(ctx, ruru_task_list, "tasks", task_line);
+}
+
+static const struct cli_opt add_opts[] = {
+	{ .name = "name", .arg = "NAME", .help = "name under artifacts/ (subfolders allowed)" },
+	{ .name = "force", .help = "replace an existing artifact of that name" },
+	{ 0 },
+};
+
+const struct cli_cmd cli_cmds_artifact[] = {
+	{ .group = "artifact", .name = "add", .args = "FILE|-", .opts = add_opts,
+	  .summary = "store a file in the session's artifacts/; prints its path in the session",
+	  .min_args = 1, .max_args = 1, .run = cmd_artifact_add },
+	{ .group = "artifact", .name = "list", .summary = "list the session's artifacts",
+	  .max_args = 0, .run = cmd_artifact_list },
+	{ .group = "task", .name = "link", .args = "TASK-ID",
+	  .summary = "link an MDTM task to the session (related_tasks)", .min_args = 1,
+	  .max_args = 1, .run = cmd_task_link },
+	{ .group = "task", .name = "list",
+	  .summary = "list linked tasks with the status their MDTM files give", .max_args = 0,
+	  .run = cmd_task_list },
+	{ 0 },
+};

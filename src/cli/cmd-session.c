@@ -1,0 +1,428 @@
+/*
+ * cmd-session.c — the session commands: init, new, log, pause, resume,
+ * complete, fail, list, show, continue, check.  Each is a thin wrapper over
+ * one library call; what they print is documented in ruru(1).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "banned.h"
+
+#define WITH_WS(ctx, ws)                              \
+	struct ruru_ws *ws = cli_ws(ctx);             \
+	if (!ws)                                      \
+		return cli_fail(ctx)
+
+/* ------------------------------------------------------------------ init */
+
+static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
+{
+	(void)a;
+	const char *dir = ctx->root ? ctx->root : ".";
+	if (ruru_ws_init(dir, &ctx->err) < 0)
+		return cli_fail(ctx);
+	int rc = 0;
+	if (ctx->json) {
+		struct ruru_ws *ws = ruru_ws_open(dir, &ctx->err);
+		if (!ws)
+			return cli_fail(ctx);
+		json_t *o = json_pack("{s:s}", "root", ruru_ws_root(ws));
+		ruru_ws_free(ws);
+		if (!cli_print_json(ctx, o))
+			rc = cli_fail(ctx);
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------------- new */
+
+static int cmd_new(struct cli_ctx *ctx, struct cli_args *a)
+{
+	WITH_WS(ctx, ws);
+	struct ruru_new o = { 0 };
+	struct ruru_buf desc = RURU_BUF_INIT;
+	int rc = 0;
+	o.goal = a->argc ? a->argv[0] : NULL;
+	o.coordinator = cli_opt(ctx, a, "coordinator");
+	o.tags = cli_opt_all(ctx, a, "tag", &o.ntags);
+	const char *d = cli_opt(ctx, a, "description");
+	if (d && !strcmp(d, "-")) {
+		if (cli_read_input(ctx, "-", &desc) < 0) {
+			rc = cli_fail(ctx);
+			goto out;
+		}
+		o.description = desc.ptr;
+	} else {
+		o.description = d;
+	}
+	char *id = ruru_session_new(ws, &o, &ctx->err);
+	if (!id) {
+		rc = cli_fail(ctx);
+		goto out;
+	}
+	bool ok = ctx->json ? cli_print_json(ctx, json_pack("{s:s}", "id", id))
+			    : (printf("%s\n", id) >= 0);
+	free(id);
+	if (!ok)
+		rc = cli_fail(ctx);
+out:
+	ruru_buf_release(&desc);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+/* ------------------------------------------------------------------- log */
+
+static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
+{
+	const char *type = cli_opt(ctx, a, "type");
+	struct ruru_entry e = { .type = RURU_EV_NOTE };
+	if (type) {
+		e.type = ruru_event_parse(type);
+		if (e.type == RURU_EV_UNKNOWN) {
+			struct ruru_buf list = RURU_BUF_INIT;
+			for (int i = 0; i < RURU_EV_COUNT; i++)
+				ruru_buf_addf(&list, "%s%s", i ? ", " : "", ruru_event_name(i));
+			cli_usage_error(ctx, "unknown event type \"%s\" (one of: %s)", type, list.ptr);
+			ruru_buf_release(&list);
+			return RURU_EUSAGE;
+		}
+	}
+	const char *outcome = cli_opt(ctx, a, "outcome");
+	if (outcome && strcmp(outcome, "success") && strcmp(outcome, "failure") &&
+	    strcmp(outcome, "approved") && strcmp(outcome, "rejected"))
+		return cli_usage_error(ctx, "--outcome is success or failure, not \"%s\"", outcome);
+	e.mode = (char *)cli_opt(ctx, a, "mode");
+	e.task = (char *)cli_opt(ctx, a, "task");
+	e.artifact = (char *)cli_opt(ctx, a, "artifact");
+	e.adr = (char *)cli_opt(ctx, a, "adr");
+	e.outcome = (char *)outcome;
+	e.source = (char *)cli_opt(ctx, a, "source");
+
+	struct ruru_buf msg = RURU_BUF_INIT;
+	const char *m = a->argv[0];
+	if (!strcmp(m, "-")) {
+		if (cli_read_input(ctx, "-", &msg) < 0)
+			return cli_fail(ctx);
+		/* A message read from a pipe usually ends with one newline that
+		 * is not part of it (like $(...) in the shell). */
+		if (msg.len && msg.ptr[msg.len - 1] == '\n')
+			msg.ptr[--msg.len] = '\0';
+		e.message = msg.ptr;
+		e.message_len = msg.len;
+	} else {
+		e.message = (char *)m;
+		e.message_len = strlen(m);
+	}
+	int rc = 0;
+	struct ruru_ws *ws = cli_ws(ctx);
+	char *id = ws ? cli_session(ctx, ws, NULL) : NULL;
+	if (!id || ruru_session_log(ws, id, &e, &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else if (ctx->json && !cli_print_json(ctx, json_pack("{s:s, s:s}", "session", id, "type",
+							     ruru_event_name(e.type))))
+		rc = cli_fail(ctx);
+	free(id);
+	ruru_ws_free(ws);
+	ruru_buf_release(&msg);
+	return rc;
+}
+
+/* ---------------------------------------------------------- status moves */
+
+static int set_status(struct cli_ctx *ctx, struct cli_args *a, enum ruru_status to)
+{
+	WITH_WS(ctx, ws);
+	int rc = 0;
+	char *id = cli_session(ctx, ws, a->argc ? a->argv[0] : NULL);
+	if (!id || ruru_session_set_status(ws, id, to, cli_opt(ctx, a, "reason"), &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else if (ctx->json && !cli_print_json(ctx, json_pack("{s:s, s:s, s:s}", "session", id,
+							     "status", ruru_status_word(to),
+							     "status_text", ruru_status_string(to))))
+		rc = cli_fail(ctx);
+	free(id);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+static int cmd_pause(struct cli_ctx *ctx, struct cli_args *a)
+{
+	return set_status(ctx, a, RURU_STATUS_PAUSED);
+}
+
+static int cmd_resume(struct cli_ctx *ctx, struct cli_args *a)
+{
+	return set_status(ctx, a, RURU_STATUS_ACTIVE);
+}
+
+static int cmd_complete(struct cli_ctx *ctx, struct cli_args *a)
+{
+	return set_status(ctx, a, RURU_STATUS_COMPLETED);
+}
+
+static int cmd_fail(struct cli_ctx *ctx, struct cli_args *a)
+{
+	return set_status(ctx, a, RURU_STATUS_ERROR);
+}
+
+/* ------------------------------------------------------------------ list */
+
+static int parse_status_word(struct cli_ctx *ctx, const char *w, enum ruru_status *st)
+{
+	*st = RURU_STATUS_UNKNOWN;
+	if (!w)
+		return 0;
+	for (int s = RURU_STATUS_ACTIVE; s <= RURU_STATUS_ERROR; s++)
+		if (!strcmp(w, ruru_status_word(s)))
+			*st = s;
+	if (*st == RURU_STATUS_UNKNOWN)
+		return cli_usage_error(ctx, "--status is active, paused, completed or error, not \"%s\"",
+				       w),
+		       -1;
+	return 0;
+}
+
+static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
+{
+	enum ruru_status st;
+	if (parse_status_word(ctx, cli_opt(ctx, a, "status"), &st) < 0)
+		return RURU_EUSAGE;
+	WITH_WS(ctx, ws);
+	struct ruru_session *list;
+	size_t n;
+	int rc = 0;
+	if (ruru_session_list(ws, st, cli_opt(ctx, a, "tag"), &list, &n, &ctx->err) < 0) {
+		ruru_ws_free(ws);
+		return cli_fail(ctx);
+	}
+	if (ctx->json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, ruru_session_json(&list[i], false, 0));
+		if (!cli_print_json(ctx, json_pack("{s:o}", "sessions", arr)))
+			rc = cli_fail(ctx);
+	} else {
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			const struct ruru_session *s = &list[i];
+			char line[2300];
+			if (!s->valid)
+				ruru_error_format(&s->problem, line, sizeof(line));
+			if (printf("%s\t%s\t%s\t%s\n", s->id,
+				   s->valid ? (s->status ? ruru_status_word(s->status) : "?") : "invalid",
+				   s->start_text && *s->start_text ? s->start_text : "-",
+				   s->valid ? (s->title ? s->title : "") : line) < 0)
+				rc = cli_fail(ctx);
+		}
+	}
+	ruru_session_list_free(list, n);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ show */
+
+static void print_entry(const struct ruru_entry *e)
+{
+	const char *type = e->type != RURU_EV_UNKNOWN ? ruru_event_name(e->type) : e->type_name;
+	printf("[%s] %s", e->stamp ? e->stamp : "?", type ? type : "-");
+	const char *names[] = { "mode", "task", "artifact", "adr", "outcome", "source" };
+	const char *vals[] = { e->mode, e->task, e->artifact, e->adr, e->outcome, e->source };
+	for (size_t i = 0; i < 6; i++)
+		if (vals[i])
+			printf(" %s=%s", names[i], vals[i]);
+	fputs(e->message_len ? ": " : "", stdout);
+	for (size_t i = 0; i < e->message_len; i++) {
+		putchar(e->message[i]);
+		if (e->message[i] == '\n')
+			fputs("    ", stdout);
+	}
+	putchar('\n');
+}
+
+static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
+{
+	size_t last = 0;
+	const char *ne = cli_opt(ctx, a, "entries");
+	if (ne && !cli_parse_size(ctx, "entries", ne, &last))
+		return RURU_EUSAGE;
+	WITH_WS(ctx, ws);
+	int rc = 0;
+	struct ruru_session s;
+	char *id = cli_session(ctx, ws, a->argc ? a->argv[0] : NULL);
+	if (!id || ruru_session_load(ws, id, RURU_LOAD_ENTRIES, &s, &ctx->err) < 0) {
+		free(id);
+		ruru_ws_free(ws);
+		return cli_fail(ctx);
+	}
+	if (ctx->json) {
+		if (!cli_print_json(ctx, ruru_session_json(&s, true, ne ? (last ? last : (size_t)-1) : 0)))
+			rc = cli_fail(ctx);
+	} else {
+		printf("id:          %s\n", s.id);
+		if (!s.valid) {
+			char line[2300];
+			ruru_error_format(&s.problem, line, sizeof(line));
+			printf("invalid:     %s\n", line);
+		}
+		printf("title:       %s\n", s.title ? s.title : "");
+		printf("status:      %s\n", s.status_text ? s.status_text : "");
+		printf("start_time:  %s\n", s.start_text ? s.start_text : "");
+		printf("end_time:    %s\n", s.end_text ? s.end_text : "");
+		printf("coordinator: %s\n", s.coordinator ? s.coordinator : "");
+		printf("tasks:      ");
+		for (size_t i = 0; i < s.ntasks; i++)
+			printf(" %s", s.tasks[i]);
+		printf("\nartifacts:  ");
+		for (size_t i = 0; i < s.nartifacts; i++)
+			printf(" %s", s.artifacts[i]);
+		printf("\ntags:       ");
+		for (size_t i = 0; i < s.ntags; i++)
+			printf(" %s", s.tags[i]);
+		printf("\nentries:     %zu\n", s.nentries);
+		size_t from = ne && last < s.nentries ? s.nentries - last : 0;
+		if (s.nentries > from)
+			putchar('\n');
+		for (size_t i = from; i < s.nentries; i++)
+			print_entry(&s.entries[i]);
+	}
+	ruru_session_release(&s);
+	free(id);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+/* -------------------------------------------------------------- continue */
+
+static int cmd_continue(struct cli_ctx *ctx, struct cli_args *a)
+{
+	size_t max = 0;
+	const char *mc = cli_opt(ctx, a, "max-chars");
+	if (mc && !cli_parse_size(ctx, "max-chars", mc, &max))
+		return RURU_EUSAGE;
+	WITH_WS(ctx, ws);
+	int rc = 0;
+	char *id = cli_session(ctx, ws, a->argc ? a->argv[0] : NULL);
+	if (!id) {
+		rc = cli_fail(ctx);
+		/* Nothing to continue: offer the most recent sessions. */
+		struct ruru_session *list;
+		size_t n;
+		struct ruru_error e;
+		if (rc == RURU_ENOTFOUND && ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) == 0) {
+			if (n)
+				fputs("ruru: recent sessions (continue one with `ruru continue ID`):\n", stderr);
+			for (size_t i = 0; i < n && i < 10; i++)
+				fprintf(stderr, "  %s  %s  %s\n", list[i].id,
+					list[i].status ? ruru_status_word(list[i].status) : "?",
+					list[i].title ? list[i].title : "");
+			ruru_session_list_free(list, n);
+		}
+		ruru_ws_free(ws);
+		return rc;
+	}
+	char *digest = NULL;
+	json_t *json = NULL;
+	if (ruru_session_continue(ws, id, max, ctx->json ? NULL : &digest, ctx->json ? &json : NULL,
+				  &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else if (ctx->json ? !cli_print_json(ctx, json) : !cli_write(ctx, digest, strlen(digest)))
+		rc = cli_fail(ctx);
+	free(digest);
+	free(id);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+/* ----------------------------------------------------------------- check */
+
+static int cmd_check(struct cli_ctx *ctx, struct cli_args *a)
+{
+	WITH_WS(ctx, ws);
+	json_t *problems;
+	int n = ruru_check(ws, (const char *const *)a->argv, (size_t)a->argc, &problems, &ctx->err);
+	ruru_ws_free(ws);
+	if (n < 0)
+		return cli_fail(ctx);
+	int rc = n ? RURU_EINVALID : 0;
+	if (ctx->json) {
+		if (!cli_print_json(ctx, json_pack("{s:b, s:O}", "ok", n == 0, "problems", problems)))
+			rc = cli_fail(ctx);
+	} else {
+		size_t i;
+		json_t *p;
+		fflush(stdout);
+		json_array_foreach(problems, i, p) fprintf(stderr, "%s\n", json_string_value(p));
+	}
+	json_decref(problems);
+	return rc;
+}
+
+/* ----------------------------------------------------------------- table */
+
+static const struct cli_opt init_opts[] = {
+	{ 0 },
+};
+static const struct cli_opt new_opts[] = {
+	{ .name = "description", .arg = "TEXT|-", .help = "the Goal section (\"-\": read stdin)" },
+	{ .name = "coordinator", .arg = "SLUG", .help = "coordinating mode (default roo-commander)" },
+	{ .name = "tag", .arg = "TAG", .help = "a keyword (repeatable)", .multi = true },
+	{ 0 },
+};
+static const struct cli_opt log_opts[] = {
+	{ .name = "type", .short_name = 't', .arg = "TYPE", .help = "event type (default note)" },
+	{ .name = "mode", .arg = "SLUG", .help = "mode involved (delegation target, result source)" },
+	{ .name = "task", .arg = "TASK-ID", .help = "MDTM task (delegation/result: linked)" },
+	{ .name = "artifact", .arg = "PATH", .help = "artifact, relative to the session" },
+	{ .name = "adr", .arg = "PATH", .help = "ADR a decision refers to" },
+	{ .name = "outcome", .arg = "success|failure", .help = "outcome of a result" },
+	{ .name = "source", .arg = "WHO", .help = "where an error came from" },
+	{ 0 },
+};
+static const struct cli_opt reason_opts[] = {
+	{ .name = "reason", .arg = "TEXT", .help = "why (added to the session event)" },
+	{ 0 },
+};
+static const struct cli_opt list_opts[] = {
+	{ .name = "status", .arg = "STATUS", .help = "only active, paused, completed or error" },
+	{ .name = "tag", .arg = "TAG", .help = "only sessions with this tag" },
+	{ 0 },
+};
+static const struct cli_opt show_opts[] = {
+	{ .name = "entries", .short_name = 'n', .arg = "N", .help = "only the last N entries" },
+	{ 0 },
+};
+static const struct cli_opt continue_opts[] = {
+	{ .name = "max-chars", .arg = "N", .help = "bound the digest to N bytes (newest entries kept)" },
+	{ 0 },
+};
+
+const struct cli_cmd cli_cmds_session[] = {
+	{ .name = "init", .summary = "make .ruru/ here (or in --root)", .opts = init_opts,
+	  .max_args = 0, .run = cmd_init },
+	{ .name = "new", .args = "[GOAL]", .summary = "start a session; prints its ID and makes it active",
+	  .opts = new_opts, .max_args = 1, .run = cmd_new },
+	{ .name = "log", .args = "MESSAGE|-", .summary = "log an event to the active session",
+	  .opts = log_opts, .min_args = 1, .max_args = 1, .run = cmd_log },
+	{ .name = "pause", .args = "[ID]", .summary = "pause a session (status, end_time, event)",
+	  .opts = reason_opts, .max_args = 1, .run = cmd_pause },
+	{ .name = "resume", .args = "[ID]", .summary = "make a paused or ended session active again",
+	  .opts = reason_opts, .max_args = 1, .run = cmd_resume },
+	{ .name = "complete", .args = "[ID]", .summary = "mark a session completed",
+	  .opts = reason_opts, .max_args = 1, .run = cmd_complete },
+	{ .name = "fail", .args = "[ID]", .summary = "mark a session failed (status Error)",
+	  .opts = reason_opts, .max_args = 1, .run = cmd_fail },
+	{ .name = "list", .summary = "list sessions, newest first", .opts = list_opts, .max_args = 0,
+	  .run = cmd_list },
+	{ .name = "show", .args = "[ID]", .summary = "show a session's metadata and entries",
+	  .opts = show_opts, .max_args = 1, .run = cmd_show },
+	{ .name = "continue", .args = "[ID]",
+	  .summary = "resume a session, make it active, print a digest to pick up the work",
+	  .opts = continue_opts, .max_args = 1, .run = cmd_continue },
+	{ .name = "check", .args = "[FILE...]",
+	  .summary = "validate session logs; every problem as FILE:LINE:COL", .max_args = -1,
+	  .run = cmd_check },
+	{ 0 },
+};

@@ -1,0 +1,57 @@
+/*
+ * util.c — what every command needs from the front end: the workspace, the
+ * session it acts on, reading FILE or "-", and JSON output.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "banned.h"
+
+struct ruru_ws *cli_ws(struct cli_ctx *ctx)
+{
+	return ruru_ws_open(ctx->root, &ctx->err);
+}
+
+char *cli_session(struct cli_ctx *ctx, struct ruru_ws *ws, const char *id)
+{
+	return ruru_session_resolve(ws, id ? id : ctx->session, &ctx->err);
+}
+
+bool cli_print_json(struct cli_ctx *ctx, json_t *obj)
+{
+	json_t *out = json_object();
+	json_object_set_new(out, "schema_version", json_integer(RURU_SCHEMA_VERSION));
+	json_object_update(out, obj);
+	json_decref(obj);
+	char *s = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(out);
+	if (!s)
+		return ruru_error_set(&ctx->err, RURU_EFAIL, "cannot encode JSON"), false;
+	bool ok = cli_write(ctx, s, strlen(s)) && cli_write(ctx, "\n", 1);
+	free(s);
+	return ok;
+}
+
+int cli_read_input(struct cli_ctx *ctx, const char *file, struct ruru_buf *b)
+{
+	if (!strcmp(file, "-"))
+		return ruru_buf_read_fd(b, STDIN_FILENO, &ctx->err);
+	return ruru_buf_read_file(b, file, &ctx->err);
+}
+
+bool cli_parse_size(struct cli_ctx *ctx, const char *opt, const char *val, size_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(val, &end, 10);
+	if (errno || end == val || *end || val[0] == '-') {
+		cli_usage_error(ctx, "--%s needs a non-negative number, not \"%s\"", opt, val);
+		return false;
+	}
+	*out = (size_t)v;
+	return true;
+}

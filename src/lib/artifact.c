@@ -1,0 +1,171 @@
+/*
+ * artifact.c — a session's files (standard §6): adding one writes it
+ * atomically under artifacts/, records it in related_artifacts and logs an
+ * artifact event, all under the session lock, or does nothing at all.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "entry.h"
+#include "session.h"
+#include "banned.h"
+
+int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, const void *data,
+		      size_t len, bool force, char **rel, struct ruru_error *err)
+{
+	char *adir = ruru_ws_session_path(ws, id, "artifacts");
+	struct ruru_buf norm = RURU_BUF_INIT, path = RURU_BUF_INIT, old = RURU_BUF_INIT,
+			relp = RURU_BUF_INIT, msg = RURU_BUF_INIT;
+	struct ruru_logtx tx;
+	bool had_old = false, wrote = false, in_tx = false;
+	int rc = -1;
+	*rel = NULL;
+
+	if (ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err) < 0)
+		goto out;
+	in_tx = true;
+	if (ruru_mkdirs(adir, err) < 0 || ruru_path_inside(adir, name, &norm, err) < 0)
+		goto out;
+	ruru_buf_addf(&relp, "artifacts/%s", norm.ptr);
+	if (!ruru_entry_field_ok(relp.ptr)) {
+		ruru_error_set(err, RURU_EREFUSED, "artifact name \"%s\" holds a backtick", name);
+		goto out;
+	}
+	ruru_buf_addf(&path, "%s/%s", adir, norm.ptr);
+	struct stat st;
+	if (lstat(path.ptr, &st) == 0) {
+		if (!force) {
+			ruru_error_set(err, RURU_ECONFLICT,
+				       "artifact \"%s\" already exists (use --force to replace it)",
+				       relp.ptr);
+			goto out;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			ruru_error_set(err, RURU_EREFUSED, "artifact \"%s\" is not a regular file",
+				       relp.ptr);
+			goto out;
+		}
+		if (ruru_buf_read_file(&old, path.ptr, err) < 0)
+			goto out;
+		had_old = true;
+	}
+	char *slash = strrchr(path.ptr, '/');
+	*slash = '\0';
+	rc = ruru_mkdirs(path.ptr, err);
+	*slash = '/';
+	if (rc < 0)
+		goto out;
+	rc = had_old ? ruru_write_atomic(path.ptr, data, len, 0666, err)
+		     : ruru_write_new(path.ptr, data, len, 0666, err);
+	if (rc < 0)
+		goto out;
+	wrote = true;
+	rc = ruru_logtx_array_add(&tx, "related_artifacts", relp.ptr, err);
+	if (rc == 0) {
+		struct ruru_entry e = { .type = RURU_EV_ARTIFACT, .artifact = relp.ptr };
+		ruru_buf_addf(&msg, "%s artifact %s (%zu bytes)", had_old ? "Replaced" : "Added",
+			      relp.ptr, len);
+		e.message = msg.ptr;
+		e.message_len = msg.len;
+		rc = ruru_logtx_entry(&tx, &e, err);
+	}
+	if (rc == 0) {
+		in_tx = false;
+		rc = ruru_logtx_commit(&tx, err);
+	}
+	if (rc == 0)
+		*rel = ruru_buf_detach(&relp, NULL);
+out:
+	if (rc < 0 && wrote) {
+		/* The log did not take it: put the artifact back as it was. */
+		struct ruru_error ignore;
+		int e = errno;
+		if (had_old)
+			ruru_write_atomic(path.ptr, old.ptr, old.len, 0666, &ignore);
+		else
+			unlink(path.ptr);
+		errno = e;
+	}
+	if (in_tx)
+		ruru_logtx_abort(&tx);
+	free(adir);
+	ruru_buf_release(&norm);
+	ruru_buf_release(&path);
+	ruru_buf_release(&old);
+	ruru_buf_release(&relp);
+	ruru_buf_release(&msg);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Every regular file under `dir`, as paths relative to the session. */
+static void walk(const char *dir, const char *rel, json_t *found, int depth)
+{
+	DIR *d = opendir(dir);
+	if (!d || depth > 32) {
+		if (d)
+			closedir(d);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		struct ruru_buf p = RURU_BUF_INIT, r = RURU_BUF_INIT;
+		ruru_buf_addf(&p, "%s/%s", dir, de->d_name);
+		ruru_buf_addf(&r, "%s/%s", rel, de->d_name);
+		struct stat st;
+		if (lstat(p.ptr, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				walk(p.ptr, r.ptr, found, depth + 1);
+			else if (S_ISREG(st.st_mode))
+				json_object_set_new(found, r.ptr, json_integer((json_int_t)st.st_size));
+		}
+		ruru_buf_release(&p);
+		ruru_buf_release(&r);
+	}
+	closedir(d);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+{
+	struct ruru_session s;
+	if (ruru_session_load(ws, id, 0, &s, err) < 0)
+		return NULL;
+	char *adir = ruru_ws_session_path(ws, id, "artifacts");
+	json_t *found = json_object(), *out = json_array();
+	walk(adir, "artifacts", found, 0);
+	for (size_t i = 0; i < s.nartifacts; i++) {
+		json_t *size = json_object_get(found, s.artifacts[i]);
+		json_t *o = json_pack("{s:s, s:b, s:b, s:o}", "path", s.artifacts[i], "recorded", 1,
+				      "exists", size != NULL, "bytes",
+				      size ? json_incref(size) : json_null());
+		json_array_append_new(out, o);
+		if (size)
+			json_object_del(found, s.artifacts[i]);
+	}
+	/* Files nobody recorded, in name order. */
+	const char *k;
+	json_t *v;
+	size_t n = json_object_size(found), i = 0;
+	const char **keys = ruru_xmalloc((n + 1) * sizeof(*keys));
+	json_object_foreach(found, k, v) keys[i++] = k;
+	qsort(keys, n, sizeof(*keys), cmp_str);
+	for (i = 0; i < n; i++)
+		json_array_append_new(out, json_pack("{s:s, s:b, s:b, s:O}", "path", keys[i],
+						     "recorded", 0, "exists", 1, "bytes",
+						     json_object_get(found, keys[i])));
+	free(keys);
+	json_decref(found);
+	free(adir);
+	ruru_session_release(&s);
+	return out;
+}

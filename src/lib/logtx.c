@@ -1,0 +1,445 @@
+/*
+ * logtx.c — changes to a session log under its lock (see session.h).
+ *
+ * The cheap path matters: logging an entry must cost the same with 10 or
+ * 100,000 entries.  So a transaction starts by reading only the front
+ * matter, and an entry that leaves the front matter alone is appended with
+ * one O_APPEND write.  That is right only while "## Log Entries" is the
+ * last section of the body; whether it is, is learnt once by a full scan
+ * and remembered in the session's ".state" cache together with the log's
+ * size, mtime and inode after ruru's own last write.  Any other writer
+ * (an editor, git) changes those, and the next append scans again.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "entry.h"
+#include "session.h"
+#include "banned.h"
+
+void ruru_text_position(const char *text, size_t off, int *line, int *col)
+{
+	int l = 1, c = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			l++;
+			c = 1;
+		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+/* Read the file until its front matter is complete (or all of it). */
+static int read_head(const char *path, struct ruru_buf *out, struct ruru_frontmatter *fm,
+		     bool *whole, struct ruru_error *err)
+{
+	int fd;
+	do
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0) {
+		int e = errno;
+		ruru_error_set(err, e == ENOENT ? RURU_ENOTFOUND : RURU_EFAIL, "cannot open: %s",
+			       strerror(e));
+		return -1;
+	}
+	*whole = false;
+	for (;;) {
+		ruru_buf_grow(out, 16384);
+		ssize_t n = read(fd, out->ptr + out->len, 16384);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			return ruru_error_set(err, RURU_EFAIL, "read failed: %s", strerror(e));
+		}
+		out->len += (size_t)n;
+		out->ptr[out->len] = '\0';
+		if (n == 0) {
+			*whole = true;
+			break;
+		}
+		/* The closing fence counts once the byte after it is in. */
+		if (ruru_frontmatter_split(out->ptr, out->len, fm) && fm->body < out->len)
+			break;
+		if (out->len >= 4 && !(out->ptr[0] == '+' || out->ptr[0] == '\xEF'))
+			break; /* no front matter at all */
+	}
+	close(fd);
+	ruru_frontmatter_split(out->ptr, out->len, fm);
+	return 0;
+}
+
+int ruru_read_front_matter(const char *path, struct ruru_buf *out, struct ruru_error *err)
+{
+	struct ruru_frontmatter fm;
+	bool whole;
+	return read_head(path, out, &fm, &whole, err);
+}
+
+/* Parse the front matter in tx->text; errors point into the file. */
+static int parse_front_matter(struct ruru_logtx *tx, struct ruru_error *err)
+{
+	ruru_toml_free(tx->doc);
+	tx->doc = NULL;
+	if (!ruru_frontmatter_split(tx->text.ptr, tx->text.len, &tx->fm)) {
+		ruru_error_set(err, RURU_EINVALID,
+			       tx->text.len ? "no front matter (a log starts with a \"+++\" line and "
+					      "its TOML ends at the next \"+++\" line)"
+					    : "empty log");
+		err->line = 1;
+		err->col = 1;
+		ruru_error_set_file(err, tx->display);
+		return -1;
+	}
+	tx->doc = ruru_toml_parse(tx->text.ptr + tx->fm.toml, tx->fm.toml_end - tx->fm.toml, err);
+	if (!tx->doc) {
+		int l, c;
+		ruru_text_position(tx->text.ptr, tx->fm.toml, &l, &c);
+		err->line += l - 1;
+		ruru_error_set_file(err, tx->display);
+		return -1;
+	}
+	return 0;
+}
+
+static enum ruru_status doc_status(const struct ruru_toml *doc)
+{
+	const struct ruru_toml_value *v = ruru_toml_table_get(ruru_toml_root(doc), "status", 6);
+	size_t n;
+	const char *s = v ? ruru_toml_string(v, &n) : NULL;
+	return s ? ruru_status_parse(s, n) : RURU_STATUS_UNKNOWN;
+}
+
+int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, unsigned flags,
+		     struct ruru_error *err)
+{
+	memset(tx, 0, sizeof(*tx));
+	tx->ws = ws;
+	tx->lock.fd = -1;
+	tx->id = ruru_strdup(id);
+	tx->path = ruru_ws_session_path(ws, id, "session_log.md");
+	struct ruru_buf d = RURU_BUF_INIT;
+	ruru_buf_addf(&d, ".ruru/sessions/%s/session_log.md", id);
+	tx->display = ruru_buf_detach(&d, NULL);
+	ruru_buf_init(&tx->text);
+	ruru_buf_init(&tx->appends);
+
+	char *lockfile = ruru_ws_session_path(ws, id, ".lock");
+	int rc = ruru_lock_acquire(&tx->lock, lockfile, err);
+	free(lockfile);
+	if (rc < 0)
+		goto fail;
+	bool whole;
+	if (read_head(tx->path, &tx->text, &tx->fm, &whole, err) < 0) {
+		ruru_error_set_file(err, tx->display);
+		if (err->code == RURU_ENOTFOUND)
+			ruru_error_set(err, RURU_ENOTFOUND, "session \"%s\" has no session_log.md", id);
+		goto fail;
+	}
+	tx->loaded = whole;
+	if (parse_front_matter(tx, err) < 0)
+		goto fail;
+	tx->eol = memmem(tx->text.ptr, tx->fm.body, "\r\n", 2) ? "\r\n" : "\n";
+	tx->status = doc_status(tx->doc);
+	if ((flags & RURU_TX_ACTIVE) && tx->status != RURU_STATUS_ACTIVE) {
+		const struct ruru_toml_value *v =
+			ruru_toml_table_get(ruru_toml_root(tx->doc), "status", 6);
+		const char *s = v ? ruru_toml_string(v, NULL) : NULL;
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "session \"%s\" is %s, not active; reopen it with `ruru resume %s` "
+			       "or `ruru continue %s`",
+			       id, s && *s ? s : "without a status", id, id);
+		goto fail;
+	}
+	return 0;
+fail:
+	ruru_logtx_abort(tx);
+	return -1;
+}
+
+void ruru_logtx_abort(struct ruru_logtx *tx)
+{
+	ruru_lock_release(&tx->lock);
+	ruru_toml_free(tx->doc);
+	tx->doc = NULL;
+	ruru_buf_release(&tx->text);
+	ruru_buf_release(&tx->appends);
+	free(tx->id);
+	free(tx->path);
+	free(tx->display);
+	tx->id = tx->path = tx->display = NULL;
+}
+
+/* Make tx->text the whole file (the lock is held, so it is what begin saw). */
+static int load_whole(struct ruru_logtx *tx, struct ruru_error *err)
+{
+	if (tx->loaded)
+		return 0;
+	ruru_buf_reset(&tx->text);
+	if (ruru_buf_read_file(&tx->text, tx->path, err) < 0)
+		return -1;
+	tx->loaded = true;
+	return parse_front_matter(tx, err);
+}
+
+/* Replace the TOML part of tx->text by `toml`. */
+static int splice_front_matter(struct ruru_logtx *tx, const struct ruru_buf *toml,
+			       struct ruru_error *err)
+{
+	struct ruru_buf t = RURU_BUF_INIT;
+	ruru_buf_add(&t, tx->text.ptr, tx->fm.toml);
+	ruru_buf_add(&t, toml->ptr, toml->len);
+	ruru_buf_add(&t, tx->text.ptr + tx->fm.toml_end, tx->text.len - tx->fm.toml_end);
+	ruru_buf_release(&tx->text);
+	tx->text = t;
+	tx->dirty = true;
+	return parse_front_matter(tx, err);
+}
+
+static int edit_error(struct ruru_logtx *tx, struct ruru_error *err)
+{
+	if (err->line) {
+		int l, c;
+		ruru_text_position(tx->text.ptr, tx->fm.toml, &l, &c);
+		err->line += l - 1;
+	}
+	ruru_error_set_file(err, tx->display);
+	return -1;
+}
+
+int ruru_logtx_set(struct ruru_logtx *tx, const char *key, const char *literal,
+		   struct ruru_error *err)
+{
+	if (load_whole(tx, err) < 0)
+		return -1;
+	struct ruru_buf out = RURU_BUF_INIT;
+	int rc = ruru_toml_edit_set(&out, tx->text.ptr + tx->fm.toml, tx->fm.toml_end - tx->fm.toml,
+				    key, literal, strlen(literal), err);
+	if (rc == 0)
+		rc = splice_front_matter(tx, &out, err);
+	else
+		edit_error(tx, err);
+	ruru_buf_release(&out);
+	return rc;
+}
+
+int ruru_logtx_array_add(struct ruru_logtx *tx, const char *key, const char *value,
+			 struct ruru_error *err)
+{
+	if (load_whole(tx, err) < 0)
+		return -1;
+	const struct ruru_toml_value *arr = ruru_toml_table_get(ruru_toml_root(tx->doc), key, strlen(key));
+	struct ruru_buf lit = RURU_BUF_INIT;
+	int rc;
+	if (arr && ruru_toml_kind(arr) == RURU_TOML_ARRAY) {
+		size_t vlen = strlen(value);
+		for (size_t i = 0; i < ruru_toml_array_len(arr); i++) {
+			size_t n;
+			const char *s = ruru_toml_string(ruru_toml_array_at(arr, i), &n);
+			if (s && n == vlen && !memcmp(s, value, n))
+				return 0;
+		}
+		ruru_toml_encode_string(&lit, value, vlen);
+		struct ruru_buf out = RURU_BUF_INIT;
+		rc = ruru_toml_edit_array_append(&out, tx->text.ptr + tx->fm.toml,
+						 tx->fm.toml_end - tx->fm.toml, key, lit.ptr, lit.len,
+						 err);
+		if (rc == 0)
+			rc = splice_front_matter(tx, &out, err);
+		else
+			edit_error(tx, err);
+		ruru_buf_release(&out);
+	} else if (!arr || (ruru_toml_kind(arr) == RURU_TOML_STRING &&
+			    ruru_toml_string(arr, NULL)[0] == '\0')) {
+		/* Absent, or the `key = ""` some logs hold: start the array. */
+		const char *item = value;
+		ruru_toml_encode_string_array(&lit, &item, 1);
+		rc = ruru_logtx_set(tx, key, lit.ptr, err);
+	} else {
+		struct ruru_toml_span sp = ruru_toml_value_span(arr);
+		ruru_error_set(err, RURU_EINVALID, "\"%s\" is not an array of strings", key);
+		ruru_text_position(tx->text.ptr, tx->fm.toml + sp.start, &err->line, &err->col);
+		ruru_error_set_file(err, tx->display);
+		rc = -1;
+	}
+	ruru_buf_release(&lit);
+	return rc;
+}
+
+/* Insert rendered entries into the loaded text at the end of the Log
+ * Entries section (adding the section when the log has none). */
+static void insert_entries(struct ruru_logtx *tx, const char *entries, size_t len)
+{
+	size_t at;
+	bool needs_nl;
+	const char *eol;
+	struct ruru_buf t = RURU_BUF_INIT;
+	if (ruru_entries_append_point(tx->text.ptr, tx->text.len, tx->fm.body, &at, &needs_nl, &eol)) {
+		ruru_buf_add(&t, tx->text.ptr, at);
+		if (needs_nl)
+			ruru_buf_addstr(&t, tx->eol);
+		ruru_buf_add(&t, entries, len);
+		ruru_buf_add(&t, tx->text.ptr + at, tx->text.len - at);
+	} else {
+		ruru_buf_add(&t, tx->text.ptr, tx->text.len);
+		if (t.len && t.ptr[t.len - 1] != '\n')
+			ruru_buf_addstr(&t, tx->eol);
+		ruru_buf_addf(&t, "%s## Log Entries%s%s", tx->eol, tx->eol, tx->eol);
+		ruru_buf_add(&t, entries, len);
+	}
+	ruru_buf_release(&tx->text);
+	tx->text = t;
+	tx->dirty = true;
+}
+
+int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_entry *e, struct ruru_error *err)
+{
+	static const char *const fields[] = { "mode", "task", "artifact", "adr", "outcome", "source" };
+	const char *const vals[] = { e->mode, e->task, e->artifact, e->adr, e->outcome, e->source };
+	for (size_t i = 0; i < 6; i++)
+		if (vals[i] && !ruru_entry_field_ok(vals[i]))
+			return ruru_error_set(err, RURU_EUSAGE,
+					      "--%s cannot hold a backtick or a line break", fields[i]);
+	struct ruru_entry r = *e;
+	if (!r.when_valid)
+		r.when = ruru_now();
+	r.stamp = NULL;
+	if (r.type_name == NULL)
+		r.type_name = (char *)ruru_event_name(r.type);
+	ruru_entry_render(&tx->appends, &r, tx->eol);
+	return 0;
+}
+
+/* ---------------------------------------------------------- the cache */
+
+struct log_state {
+	long long size, mtime_s, mtime_ns, ino;
+};
+
+static void stat_state(const struct stat *st, struct log_state *s)
+{
+	s->size = (long long)st->st_size;
+	s->mtime_s = (long long)st->st_mtim.tv_sec;
+	s->mtime_ns = (long long)st->st_mtim.tv_nsec;
+	s->ino = (long long)st->st_ino;
+}
+
+/* Does the cache say the log is unchanged since ruru last appended, with
+ * its Log Entries section last? */
+static bool cache_says_appendable(struct ruru_logtx *tx, const struct stat *st)
+{
+	char *path = ruru_ws_session_path(tx->ws, tx->id, ".state");
+	struct ruru_buf b = RURU_BUF_INIT;
+	struct ruru_error ignore;
+	struct log_state want, have;
+	bool ok = false;
+	if (ruru_buf_read_file(&b, path, &ignore) == 0 &&
+	    sscanf(b.ptr, "append-ok %lld %lld %lld %lld", &have.size, &have.mtime_s,
+		   &have.mtime_ns, &have.ino) == 4) {
+		stat_state(st, &want);
+		ok = !memcmp(&want, &have, sizeof(want));
+	}
+	ruru_buf_release(&b);
+	free(path);
+	return ok;
+}
+
+/* Remember the log's identity after our write.  A cache, so no fsync:
+ * losing it only costs one full scan. */
+static void cache_store(struct ruru_logtx *tx, bool appendable)
+{
+	char *path = ruru_ws_session_path(tx->ws, tx->id, ".state");
+	struct stat st;
+	struct ruru_error ignore;
+	if (appendable && stat(tx->path, &st) == 0) {
+		struct log_state s;
+		stat_state(&st, &s);
+		char line[128];
+		int n = snprintf(line, sizeof(line), "append-ok %lld %lld %lld %lld\n", s.size,
+				 s.mtime_s, s.mtime_ns, s.ino);
+		if (ruru_write_atomic(path, line, (size_t)n, 0666, &ignore) < 0)
+			unlink(path);
+	} else {
+		unlink(path);
+	}
+	free(path);
+}
+
+/* Is the Log Entries section last in the loaded text? */
+static bool section_is_last(struct ruru_logtx *tx)
+{
+	size_t at;
+	bool needs_nl;
+	const char *eol;
+	return ruru_entries_append_point(tx->text.ptr, tx->text.len, tx->fm.body, &at, &needs_nl,
+					 &eol) &&
+	       at == tx->text.len;
+}
+
+static int commit_append(struct ruru_logtx *tx, struct ruru_error *err)
+{
+	struct stat st;
+	if (stat(tx->path, &st) < 0)
+		return ruru_error_set(err, RURU_EFAIL, "cannot stat \"%s\": %s", tx->display,
+				      strerror(errno));
+	if (!cache_says_appendable(tx, &st)) {
+		if (load_whole(tx, err) < 0)
+			return -1;
+		if (!section_is_last(tx))
+			return 1; /* the caller inserts and rewrites */
+	}
+	struct ruru_buf tail = RURU_BUF_INIT;
+	off_t size;
+	if (ruru_read_tail(tx->path, 1, &tail, &size, err) < 0) {
+		ruru_buf_release(&tail);
+		return -1;
+	}
+	struct ruru_buf rec = RURU_BUF_INIT;
+	if (tail.len && tail.ptr[tail.len - 1] != '\n')
+		ruru_buf_addstr(&rec, tx->eol);
+	ruru_buf_add(&rec, tx->appends.ptr, tx->appends.len);
+	int rc = ruru_append(tx->path, rec.ptr, rec.len, err);
+	ruru_buf_release(&rec);
+	ruru_buf_release(&tail);
+	if (rc == 0)
+		cache_store(tx, true);
+	else
+		ruru_error_set_file(err, tx->display);
+	return rc;
+}
+
+int ruru_logtx_commit(struct ruru_logtx *tx, struct ruru_error *err)
+{
+	int rc = 0;
+	if (!tx->dirty && tx->appends.len) {
+		rc = commit_append(tx, err);
+		if (rc <= 0)
+			goto out;
+		rc = 0;
+	}
+	if (tx->appends.len) {
+		insert_entries(tx, tx->appends.ptr, tx->appends.len);
+		ruru_buf_reset(&tx->appends);
+	}
+	if (tx->dirty) {
+		rc = ruru_write_atomic(tx->path, tx->text.ptr, tx->text.len, 0666, err);
+		if (rc < 0)
+			ruru_error_set_file(err, tx->display);
+		else
+			cache_store(tx, section_is_last(tx));
+	}
+out:
+	ruru_logtx_abort(tx);
+	return rc;
+}

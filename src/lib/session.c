@@ -1,0 +1,781 @@
+/*
+ * session.c — sessions as the standard describes them (§3–§5): reading
+ * logs leniently (legacy keys, string timestamps, status variants), listing
+ * them by front matter only, creating them (from the workspace template
+ * when there is one), logging events and changing status.  Every change
+ * goes through a log transaction (logtx.c).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "entry.h"
+#include "session.h"
+#include "banned.h"
+
+/* ------------------------------------------------------------- reading */
+
+static const struct ruru_toml_value *get(const struct ruru_toml *doc, const char *key)
+{
+	return ruru_toml_table_get(ruru_toml_root(doc), key, strlen(key));
+}
+
+static char *get_string(const struct ruru_toml *doc, const char *key, const char *alt)
+{
+	const struct ruru_toml_value *v = get(doc, key);
+	if (!v && alt)
+		v = get(doc, alt);
+	size_t n;
+	const char *s = v ? ruru_toml_string(v, &n) : NULL;
+	return s ? ruru_strndup(s, n) : NULL;
+}
+
+/* A time as a string (as written) and as an instant: TOML date-times and
+ * strings in the formats real logs use are both accepted. */
+static void get_time(const struct ruru_toml *doc, const char *key, const char *alt, char **text,
+		     time_t *when)
+{
+	const struct ruru_toml_value *v = get(doc, key);
+	if (!v && alt)
+		v = get(doc, alt);
+	*text = NULL;
+	*when = 0;
+	if (!v)
+		return;
+	enum ruru_toml_kind k = ruru_toml_kind(v);
+	if (k == RURU_TOML_STRING) {
+		size_t n;
+		const char *s = ruru_toml_string(v, &n);
+		*text = ruru_strndup(s, n);
+		bool zone;
+		if (!ruru_time_parse(s, n, when, &zone))
+			*when = 0;
+	} else if (k == RURU_TOML_DATETIME || k == RURU_TOML_DATETIME_LOCAL ||
+		   k == RURU_TOML_DATE_LOCAL) {
+		const struct ruru_toml_datetime *dt = ruru_toml_datetime(v);
+		struct tm tm = { .tm_year = dt->year - 1900, .tm_mon = dt->month - 1,
+				 .tm_mday = dt->day, .tm_hour = dt->hour, .tm_min = dt->minute,
+				 .tm_sec = dt->second };
+		*when = timegm(&tm) - (k == RURU_TOML_DATETIME ? dt->offset_minutes * 60 : 0);
+		char out[32];
+		ruru_time_format_rfc3339(*when, out);
+		*text = ruru_strdup(out);
+	}
+}
+
+static char **get_strings(const struct ruru_toml *doc, const char *key, size_t *n)
+{
+	const struct ruru_toml_value *v = get(doc, key);
+	*n = 0;
+	if (!v || ruru_toml_kind(v) != RURU_TOML_ARRAY)
+		return NULL;
+	size_t len = ruru_toml_array_len(v);
+	char **out = ruru_xmalloc((len + 1) * sizeof(*out));
+	for (size_t i = 0; i < len; i++) {
+		size_t sl;
+		const char *s = ruru_toml_string(ruru_toml_array_at(v, i), &sl);
+		if (s)
+			out[(*n)++] = ruru_strndup(s, sl);
+	}
+	out[*n] = NULL;
+	return out;
+}
+
+static void free_strings(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void ruru_session_release(struct ruru_session *s)
+{
+	free(s->id);
+	free(s->path);
+	free(s->title);
+	free(s->status_text);
+	free(s->start_text);
+	free(s->end_text);
+	free(s->coordinator);
+	free_strings(s->tasks, s->ntasks);
+	free_strings(s->artifacts, s->nartifacts);
+	free_strings(s->tags, s->ntags);
+	free(s->goal);
+	for (size_t i = 0; i < s->nentries; i++)
+		ruru_entry_release(&s->entries[i]);
+	free(s->entries);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The text of the "## Goal" section of a body, trimmed. */
+static char *goal_section(const char *text, size_t len, size_t body)
+{
+	const char *p = text + body, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *next = nl ? nl + 1 : end;
+		if (end - p >= 7 && !memcmp(p, "## Goal", 7)) {
+			const char *q = next, *stop = next;
+			while (q < end) {
+				if (*q == '#' && (end - q >= 2) && (q[1] == ' ' || q[1] == '#'))
+					break;
+				const char *n2 = memchr(q, '\n', (size_t)(end - q));
+				q = n2 ? n2 + 1 : end;
+				stop = q;
+			}
+			const char *a = next;
+			while (a < stop && (*a == '\n' || *a == '\r' || *a == ' '))
+				a++;
+			while (stop > a && (stop[-1] == '\n' || stop[-1] == '\r' || stop[-1] == ' '))
+				stop--;
+			return ruru_strndup(a, (size_t)(stop - a));
+		}
+		p = next;
+	}
+	return NULL;
+}
+
+/* Fill `s` from a log's text (whole file or at least its front matter). */
+static void session_from_text(struct ruru_session *s, const char *text, size_t len, bool entries)
+{
+	struct ruru_frontmatter fm;
+	size_t body = 0;
+	s->valid = false;
+	ruru_error_clear(&s->problem);
+	ruru_error_set_file(&s->problem, s->path);
+	if (!ruru_frontmatter_split(text, len, &fm)) {
+		ruru_error_set(&s->problem, RURU_EINVALID,
+			       len ? "no front matter (a log starts with a \"+++\" line and its "
+				     "TOML ends at the next \"+++\" line)"
+				   : "empty log");
+		s->problem.line = s->problem.col = 1;
+	} else {
+		body = fm.body;
+		struct ruru_toml *doc = ruru_toml_parse(text + fm.toml, fm.toml_end - fm.toml, &s->problem);
+		if (!doc) {
+			int l, c;
+			ruru_text_position(text, fm.toml, &l, &c);
+			s->problem.line += l - 1;
+		} else {
+			s->valid = true;
+			s->title = get_string(doc, "title", "goal");
+			s->status_text = get_string(doc, "status", NULL);
+			s->status = s->status_text
+					    ? ruru_status_parse(s->status_text, strlen(s->status_text))
+					    : RURU_STATUS_UNKNOWN;
+			get_time(doc, "start_time", "created_date", &s->start_text, &s->start);
+			get_time(doc, "end_time", NULL, &s->end_text, &s->end);
+			s->coordinator = get_string(doc, "coordinator", "coordinator_mode");
+			s->tasks = get_strings(doc, "related_tasks", &s->ntasks);
+			s->artifacts = get_strings(doc, "related_artifacts", &s->nartifacts);
+			s->tags = get_strings(doc, "tags", &s->ntags);
+			ruru_toml_free(doc);
+		}
+	}
+	if (s->valid)
+		ruru_error_clear(&s->problem);
+	if (entries) {
+		s->goal = goal_section(text, len, body);
+		s->nentries = ruru_entries_parse(text, len, body, &s->entries);
+	}
+}
+
+static int load_text(struct ruru_ws *ws, const char *id, bool whole, struct ruru_buf *b,
+		     struct ruru_error *err)
+{
+	char *path = ruru_ws_session_path(ws, id, "session_log.md");
+	int rc = whole ? ruru_buf_read_file(b, path, err) : ruru_read_front_matter(path, b, err);
+	free(path);
+	return rc;
+}
+
+int ruru_session_load(struct ruru_ws *ws, const char *id, unsigned flags, struct ruru_session *out,
+		      struct ruru_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	struct ruru_buf b = RURU_BUF_INIT;
+	if (load_text(ws, id, flags & RURU_LOAD_ENTRIES, &b, err) < 0) {
+		struct ruru_buf p = RURU_BUF_INIT;
+		ruru_buf_addf(&p, ".ruru/sessions/%s/session_log.md", id);
+		ruru_error_set_file(err, p.ptr);
+		ruru_buf_release(&p);
+		ruru_buf_release(&b);
+		return -1;
+	}
+	out->id = ruru_strdup(id);
+	struct ruru_buf p = RURU_BUF_INIT;
+	ruru_buf_addf(&p, ".ruru/sessions/%s/session_log.md", id);
+	out->path = ruru_buf_detach(&p, NULL);
+	session_from_text(out, b.ptr, b.len, flags & RURU_LOAD_ENTRIES);
+	ruru_buf_release(&b);
+	return 0;
+}
+
+static int cmp_newest(const void *a, const void *b)
+{
+	const struct ruru_session *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start > y->start ? -1 : 1;
+	return strcmp(y->id, x->id);
+}
+
+static bool has_tag(const struct ruru_session *s, const char *tag)
+{
+	for (size_t i = 0; i < s->ntags; i++)
+		if (!strcasecmp(s->tags[i], tag))
+			return true;
+	return false;
+}
+
+int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *tag,
+		      struct ruru_session **out, size_t *n, struct ruru_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	char *dirpath = ruru_ws_path(ws, ".ruru/sessions");
+	DIR *d = opendir(dirpath);
+	free(dirpath);
+	if (!d) {
+		if (errno == ENOENT)
+			return 0;
+		return ruru_error_set(err, RURU_EFAIL, "cannot read .ruru/sessions: %s", strerror(errno));
+	}
+	size_t cap = 0;
+	struct dirent *de;
+	struct ruru_session s;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN && de->d_type != DT_LNK)
+			continue;
+		struct ruru_error e;
+		if (ruru_session_load(ws, de->d_name, 0, &s, &e) < 0)
+			continue; /* a folder without a log is not a session */
+		if ((status != RURU_STATUS_UNKNOWN && s.status != status) ||
+		    (tag && !has_tag(&s, tag))) {
+			ruru_session_release(&s);
+			continue;
+		}
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			*out = ruru_xrealloc(*out, cap * sizeof(**out));
+		}
+		(*out)[(*n)++] = s;
+	}
+	closedir(d);
+	if (*n)
+		qsort(*out, *n, sizeof(**out), cmp_newest);
+	return 0;
+}
+
+void ruru_session_list_free(struct ruru_session *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		ruru_session_release(&list[i]);
+	free(list);
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+static json_t *jstr(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *jstrings(char **v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+json_t *ruru_entry_json(const struct ruru_entry *e)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "line", json_integer((json_int_t)e->line));
+	char t[32];
+	if (e->when_valid) {
+		ruru_time_format_rfc3339(e->when, t);
+		json_object_set_new(o, "time", json_string(t));
+	} else {
+		json_object_set_new(o, "time", json_null());
+	}
+	json_object_set_new(o, "stamp", jstr(e->stamp));
+	json_object_set_new(o, "type",
+			    e->type != RURU_EV_UNKNOWN ? json_string(ruru_event_name(e->type))
+						       : jstr(e->type_name));
+	json_object_set_new(o, "message", json_stringn(e->message ? e->message : "", e->message_len));
+	json_object_set_new(o, "mode", jstr(e->mode));
+	json_object_set_new(o, "task", jstr(e->task));
+	json_object_set_new(o, "artifact", jstr(e->artifact));
+	json_object_set_new(o, "adr", jstr(e->adr));
+	json_object_set_new(o, "outcome", jstr(e->outcome));
+	json_object_set_new(o, "source", jstr(e->source));
+	return o;
+}
+
+json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_t last)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(s->id));
+	json_object_set_new(o, "path", json_string(s->path));
+	json_object_set_new(o, "valid", json_boolean(s->valid));
+	if (!s->valid) {
+		char line[2300];
+		ruru_error_format(&s->problem, line, sizeof(line));
+		json_object_set_new(o, "problem", json_string(line));
+	}
+	json_object_set_new(o, "title", jstr(s->title));
+	json_object_set_new(o, "status",
+			    s->status ? json_string(ruru_status_word(s->status)) : json_null());
+	json_object_set_new(o, "status_text", jstr(s->status_text));
+	json_object_set_new(o, "start_time", jstr(s->start_text));
+	json_object_set_new(o, "end_time", jstr(s->end_text));
+	json_object_set_new(o, "coordinator", jstr(s->coordinator));
+	json_object_set_new(o, "related_tasks", jstrings(s->tasks, s->ntasks));
+	json_object_set_new(o, "related_artifacts", jstrings(s->artifacts, s->nartifacts));
+	json_object_set_new(o, "tags", jstrings(s->tags, s->ntags));
+	if (with_entries) {
+		json_object_set_new(o, "goal", jstr(s->goal));
+		json_object_set_new(o, "entry_count", json_integer((json_int_t)s->nentries));
+		json_t *a = json_array();
+		size_t from = last && last < s->nentries ? s->nentries - last : 0;
+		for (size_t i = from; i < s->nentries; i++)
+			json_array_append_new(a, ruru_entry_json(&s->entries[i]));
+		json_object_set_new(o, "entries", a);
+	}
+	return o;
+}
+
+/* ------------------------------------------------------------ creating */
+
+/* SESSION-<SanitizedGoal>-<YYMMDDHHMM>: letters, digits, '_' and '-';
+ * spaces become '_', the rest goes; at most 40 characters. */
+static void session_id(struct ruru_buf *b, const char *goal, time_t now)
+{
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	ruru_buf_addstr(b, "SESSION-");
+	size_t n = 0;
+	bool last_us = false;
+	for (const char *p = goal ? goal : ""; *p && n < 40; p++) {
+		char c = *p;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_') {
+			ruru_buf_addch(b, c);
+			last_us = c == '_';
+			n++;
+		} else if ((c == ' ' || c == '\t' || c == '/' || c == '.') && n && !last_us) {
+			ruru_buf_addch(b, '_');
+			last_us = true;
+			n++;
+		}
+	}
+	while (n && b->ptr[b->len - 1] == '_') {
+		b->ptr[--b->len] = '\0';
+		n--;
+	}
+	if (n)
+		ruru_buf_addch(b, '-');
+	ruru_buf_addf(b, "%02d%02d%02d%02d%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday,
+		      tm.tm_hour, tm.tm_min);
+}
+
+static void add_kv_string(struct ruru_buf *b, const char *key, const char *val)
+{
+	ruru_buf_addf(b, "%s = ", key);
+	ruru_toml_encode_string(b, val ? val : "", val ? strlen(val) : 0);
+	ruru_buf_addch(b, '\n');
+}
+
+static void start_entry(struct ruru_entry *e, const struct ruru_new *o, time_t now)
+{
+	memset(e, 0, sizeof(*e));
+	e->type = RURU_EV_SESSION;
+	e->when = now;
+	e->when_valid = true;
+	e->mode = (char *)o->coordinator;
+	static char msg[] = "Session started";
+	e->message = msg;
+	e->message_len = sizeof(msg) - 1;
+}
+
+static void render_start(struct ruru_buf *b, const struct ruru_new *o, time_t now, const char *eol)
+{
+	struct ruru_entry e;
+	struct ruru_buf m = RURU_BUF_INIT;
+	start_entry(&e, o, now);
+	if (o->goal && *o->goal) {
+		ruru_buf_addf(&m, "Session started with goal: %s", o->goal);
+		e.message = m.ptr;
+		e.message_len = m.len;
+	}
+	ruru_entry_render(b, &e, eol);
+	ruru_buf_release(&m);
+}
+
+static void default_log(struct ruru_buf *b, const char *id, const struct ruru_new *o, time_t now)
+{
+	char t[32];
+	ruru_time_format_rfc3339(now, t);
+	ruru_buf_addstr(b, "+++\n");
+	add_kv_string(b, "id", id);
+	add_kv_string(b, "title", o->goal);
+	add_kv_string(b, "status", ruru_status_string(RURU_STATUS_ACTIVE));
+	ruru_buf_addf(b, "start_time = %s\n", t);
+	add_kv_string(b, "end_time", "");
+	add_kv_string(b, "coordinator", o->coordinator);
+	ruru_buf_addstr(b, "related_tasks = []\nrelated_artifacts = []\ntags = ");
+	ruru_toml_encode_string_array(b, (const char *const *)o->tags, o->ntags);
+	ruru_buf_addstr(b, "\n+++\n\n# Session Log\n\n## Goal\n\n");
+	if (o->description && *o->description) {
+		/* The description is Markdown of the user's: keep it, but never
+		 * let it open a section of its own at column 0. */
+		struct ruru_buf d = RURU_BUF_INIT;
+		ruru_buf_addstr(&d, o->description);
+		while (d.len && (d.ptr[d.len - 1] == '\n' || d.ptr[d.len - 1] == '\r'))
+			d.ptr[--d.len] = '\0';
+		for (const char *p = d.ptr; *p;) {
+			const char *nl = strchr(p, '\n');
+			size_t n = nl ? (size_t)(nl - p) : strlen(p);
+			if (n >= 2 && p[0] == '#' && (p[1] == ' ' || p[1] == '#'))
+				ruru_buf_addch(b, '\\');
+			if (n >= 3 && !memcmp(p, "+++", 3))
+				ruru_buf_addch(b, '\\');
+			ruru_buf_add(b, p, n);
+			ruru_buf_addch(b, '\n');
+			p += n + (nl ? 1 : 0);
+		}
+		ruru_buf_release(&d);
+		ruru_buf_addch(b, '\n');
+	}
+	ruru_buf_addstr(b, "## Log Entries\n\n");
+	render_start(b, o, now, "\n");
+}
+
+/* Rename a bare root key in place ("session_id = ..." -> "id = ..."),
+ * keeping the rest of its line. */
+static int rename_key(struct ruru_buf *toml, const char *from, const char *to)
+{
+	struct ruru_error e;
+	struct ruru_toml *doc = ruru_toml_parse(toml->ptr, toml->len, &e);
+	if (!doc)
+		return -1;
+	const struct ruru_toml_value *v = ruru_toml_table_get(ruru_toml_root(doc), from, strlen(from));
+	const struct ruru_toml_value *clash = ruru_toml_table_get(ruru_toml_root(doc), to, strlen(to));
+	int rc = -1;
+	if (v && !clash) {
+		size_t at = ruru_toml_value_span(v).start;
+		size_t ls = at;
+		while (ls > 0 && toml->ptr[ls - 1] != '\n')
+			ls--;
+		while (ls < at && (toml->ptr[ls] == ' ' || toml->ptr[ls] == '\t'))
+			ls++;
+		size_t fl = strlen(from);
+		if (at - ls > fl && !memcmp(toml->ptr + ls, from, fl)) {
+			struct ruru_buf t = RURU_BUF_INIT;
+			ruru_buf_add(&t, toml->ptr, ls);
+			ruru_buf_addstr(&t, to);
+			ruru_buf_add(&t, toml->ptr + ls + fl, toml->len - ls - fl);
+			ruru_buf_release(toml);
+			*toml = t;
+			rc = 0;
+		}
+	}
+	ruru_toml_free(doc);
+	return rc;
+}
+
+/* A new log from the workspace template: keys filled, comments kept, its
+ * example entries replaced by the real first entry. */
+static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const char *id,
+			const struct ruru_new *o, time_t now, struct ruru_error *err)
+{
+	struct ruru_frontmatter fm;
+	if (!ruru_frontmatter_split(tpl, tlen, &fm))
+		return ruru_error_set(err, RURU_EINVALID, "the session template has no front matter");
+	struct ruru_buf toml = RURU_BUF_INIT, out = RURU_BUF_INIT, lit = RURU_BUF_INIT;
+	ruru_buf_add(&toml, tpl + fm.toml, fm.toml_end - fm.toml);
+	rename_key(&toml, "session_id", "id");
+	rename_key(&toml, "coordinator_mode", "coordinator");
+	char t[32];
+	ruru_time_format_rfc3339(now, t);
+	struct {
+		const char *key;
+		struct ruru_buf val;
+	} sets[6];
+	const char *vals[] = { id, o->goal ? o->goal : "", ruru_status_string(RURU_STATUS_ACTIVE),
+			       NULL, "", o->coordinator };
+	const char *keys[] = { "id", "title", "status", "start_time", "end_time", "coordinator" };
+	int rc = 0;
+	for (size_t i = 0; i < 6 && rc == 0; i++) {
+		sets[i].key = keys[i];
+		ruru_buf_init(&sets[i].val);
+		if (vals[i])
+			ruru_toml_encode_string(&sets[i].val, vals[i], strlen(vals[i]));
+		else
+			ruru_buf_addstr(&sets[i].val, t);
+		rc = ruru_toml_edit_set(&out, toml.ptr, toml.len, keys[i], sets[i].val.ptr,
+					sets[i].val.len, err);
+		ruru_buf_release(&sets[i].val);
+		if (rc == 0) {
+			struct ruru_buf tmp = toml;
+			toml = out;
+			out = tmp;
+		}
+	}
+	for (size_t i = 0; i < o->ntags && rc == 0; i++) {
+		struct ruru_toml *doc = ruru_toml_parse(toml.ptr, toml.len, err);
+		if (!doc) {
+			rc = -1;
+			break;
+		}
+		const struct ruru_toml_value *tags = ruru_toml_table_get(ruru_toml_root(doc), "tags", 4);
+		bool have = false;
+		for (size_t k = 0; tags && ruru_toml_kind(tags) == RURU_TOML_ARRAY &&
+				   k < ruru_toml_array_len(tags); k++) {
+			const char *s = ruru_toml_string(ruru_toml_array_at(tags, k), NULL);
+			have = have || (s && !strcmp(s, o->tags[i]));
+		}
+		bool is_array = tags && ruru_toml_kind(tags) == RURU_TOML_ARRAY;
+		ruru_toml_free(doc);
+		if (have)
+			continue;
+		ruru_buf_reset(&lit);
+		if (is_array) {
+			ruru_toml_encode_string(&lit, o->tags[i], strlen(o->tags[i]));
+			rc = ruru_toml_edit_array_append(&out, toml.ptr, toml.len, "tags", lit.ptr,
+							 lit.len, err);
+		} else {
+			ruru_toml_encode_string_array(&lit, &o->tags[i], 1);
+			rc = ruru_toml_edit_set(&out, toml.ptr, toml.len, "tags", lit.ptr, lit.len, err);
+		}
+		if (rc == 0) {
+			struct ruru_buf tmp = toml;
+			toml = out;
+			out = tmp;
+		}
+	}
+	if (rc == 0) {
+		const char *eol = memmem(tpl, fm.body, "\r\n", 2) ? "\r\n" : "\n";
+		ruru_buf_add(b, tpl, fm.toml);
+		ruru_buf_add(b, toml.ptr, toml.len);
+		ruru_buf_add(b, tpl + fm.toml_end, fm.body - fm.toml_end);
+		/* The body up to and including the "## Log Entries" line; the
+		 * template's example entries after it are dropped. */
+		const char *body = tpl + fm.body, *end = tpl + tlen, *cut = NULL;
+		for (const char *p = body; p < end;) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			const char *next = nl ? nl + 1 : end;
+			if (end - p >= 14 && !memcmp(p, "## Log Entries", 14))
+				cut = next;
+			p = next;
+		}
+		if (cut) {
+			ruru_buf_add(b, body, (size_t)(cut - body));
+			if (b->ptr[b->len - 1] != '\n')
+				ruru_buf_addstr(b, eol);
+		} else {
+			ruru_buf_add(b, body, (size_t)(end - body));
+			if (b->len && b->ptr[b->len - 1] != '\n')
+				ruru_buf_addstr(b, eol);
+			ruru_buf_addf(b, "%s## Log Entries%s", eol, eol);
+		}
+		ruru_buf_addstr(b, eol);
+		render_start(b, o, now, eol);
+	}
+	ruru_buf_release(&toml);
+	ruru_buf_release(&out);
+	ruru_buf_release(&lit);
+	if (rc < 0 && err->file[0] == '\0')
+		ruru_error_set_file(err, ".ruru/templates/toml-md/19_mdtm_session.md");
+	return rc;
+}
+
+char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct ruru_error *err)
+{
+	struct ruru_new o = *opts;
+	if (!o.coordinator || !*o.coordinator)
+		o.coordinator = "roo-commander";
+	if (!ruru_entry_field_ok(o.coordinator))
+		return ruru_error_set(err, RURU_EUSAGE, "--coordinator cannot hold a backtick or a line break"),
+		       NULL;
+	time_t now = ruru_now();
+	if (ruru_ws_init(ws->root, err) < 0)
+		return NULL;
+
+	struct ruru_buf id = RURU_BUF_INIT, dir = RURU_BUF_INIT;
+	session_id(&id, o.goal, now);
+	size_t base = id.len;
+	for (int k = 1;; k++) {
+		if (k > 1) {
+			id.len = base;
+			ruru_buf_addf(&id, "-%d", k);
+		}
+		ruru_buf_reset(&dir);
+		ruru_buf_addf(&dir, "%s/.ruru/sessions/%s", ws->root, id.ptr);
+		if (mkdir(dir.ptr, 0777) == 0)
+			break;
+		if (errno != EEXIST || k >= 10000) {
+			ruru_error_set(err, RURU_EFAIL, "cannot create \"%s\": %s", dir.ptr, strerror(errno));
+			goto fail;
+		}
+	}
+
+	struct ruru_buf log = RURU_BUF_INIT, tpl = RURU_BUF_INIT;
+	char *tplpath = ruru_ws_path(ws, ".ruru/templates/toml-md/19_mdtm_session.md");
+	struct ruru_error ignore;
+	int rc;
+	if (ruru_buf_read_file(&tpl, tplpath, &ignore) == 0)
+		rc = template_log(&log, tpl.ptr, tpl.len, id.ptr, &o, now, err);
+	else {
+		default_log(&log, id.ptr, &o, now);
+		rc = 0;
+	}
+	free(tplpath);
+	ruru_buf_release(&tpl);
+	if (rc == 0) {
+		ruru_buf_addstr(&dir, "/artifacts");
+		rc = ruru_mkdirs(dir.ptr, err);
+		dir.len -= strlen("/artifacts");
+		dir.ptr[dir.len] = '\0';
+	}
+	if (rc == 0) {
+		ruru_buf_addstr(&dir, "/session_log.md");
+		rc = ruru_write_new(dir.ptr, log.ptr, log.len, 0666, err);
+	}
+	ruru_buf_release(&log);
+	if (rc == 0)
+		rc = ruru_ws_set_active(ws, id.ptr, err);
+	if (rc < 0) {
+		/* Leave nothing half-made behind. */
+		int e = errno;
+		ruru_buf_reset(&dir);
+		ruru_buf_addf(&dir, "%s/.ruru/sessions/%s/session_log.md", ws->root, id.ptr);
+		unlink(dir.ptr);
+		dir.len -= strlen("/session_log.md");
+		dir.ptr[dir.len] = '\0';
+		ruru_buf_addstr(&dir, "/artifacts");
+		rmdir(dir.ptr);
+		dir.len -= strlen("/artifacts");
+		dir.ptr[dir.len] = '\0';
+		rmdir(dir.ptr);
+		errno = e;
+		goto fail;
+	}
+	ruru_buf_release(&dir);
+	return ruru_buf_detach(&id, NULL);
+fail:
+	ruru_buf_release(&id);
+	ruru_buf_release(&dir);
+	return NULL;
+}
+
+/* ------------------------------------------------------------- writing */
+
+int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_entry *e,
+		     struct ruru_error *err)
+{
+	if (e->type < 0 || e->type >= RURU_EV_COUNT)
+		return ruru_error_set(err, RURU_EUSAGE, "unknown event type");
+	if (e->artifact) {
+		char *sdir = ruru_ws_session_path(ws, id, NULL);
+		struct ruru_buf norm = RURU_BUF_INIT;
+		int rc = ruru_path_inside(sdir, e->artifact, &norm, err);
+		ruru_buf_release(&norm);
+		free(sdir);
+		if (rc < 0)
+			return -1;
+	}
+	struct ruru_logtx tx;
+	if (ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err) < 0)
+		return -1;
+	int rc = 0;
+	if (e->task && *e->task && (e->type == RURU_EV_DELEGATION || e->type == RURU_EV_RESULT))
+		rc = ruru_logtx_array_add(&tx, "related_tasks", e->task, err);
+	if (rc == 0 && e->artifact && *e->artifact && e->type == RURU_EV_ARTIFACT)
+		rc = ruru_logtx_array_add(&tx, "related_artifacts", e->artifact, err);
+	if (rc == 0)
+		rc = ruru_logtx_entry(&tx, e, err);
+	if (rc < 0) {
+		ruru_logtx_abort(&tx);
+		return -1;
+	}
+	return ruru_logtx_commit(&tx, err);
+}
+
+int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status to,
+			    const char *reason, struct ruru_error *err)
+{
+	static const char *const verbs[] = { "", "resumed", "paused", "completed", "failed" };
+	struct ruru_logtx tx;
+	if (to == RURU_STATUS_UNKNOWN || to > RURU_STATUS_ERROR)
+		return ruru_error_set(err, RURU_EUSAGE, "unknown status");
+	if (ruru_logtx_begin(&tx, ws, id, 0, err) < 0)
+		return -1;
+	enum ruru_status from = tx.status;
+	const char *why = NULL;
+	if (from == to)
+		why = "already";
+	else if (to == RURU_STATUS_PAUSED && from != RURU_STATUS_ACTIVE)
+		why = "not active, so it cannot be paused";
+	else if ((to == RURU_STATUS_COMPLETED || to == RURU_STATUS_ERROR) &&
+		 from != RURU_STATUS_ACTIVE && from != RURU_STATUS_PAUSED)
+		why = "already ended";
+	if (why) {
+		ruru_logtx_abort(&tx);
+		if (!strcmp(why, "already"))
+			return ruru_error_set(err, RURU_ECONFLICT, "session \"%s\" is already %s", id,
+					      ruru_status_word(to));
+		return ruru_error_set(err, RURU_ECONFLICT, "session \"%s\" is %s: %s", id,
+				      from ? ruru_status_word(from) : "without a status", why);
+	}
+	time_t now = ruru_now();
+	struct ruru_buf lit = RURU_BUF_INIT, msg = RURU_BUF_INIT;
+	const char *st = ruru_status_string(to);
+	ruru_toml_encode_string(&lit, st, strlen(st));
+	int rc = ruru_logtx_set(&tx, "status", lit.ptr, err);
+	if (rc == 0) {
+		ruru_buf_reset(&lit);
+		if (to == RURU_STATUS_ACTIVE)
+			ruru_buf_addstr(&lit, "\"\"");
+		else
+			ruru_toml_encode_time(&lit, now);
+		rc = ruru_logtx_set(&tx, "end_time", lit.ptr, err);
+	}
+	if (rc == 0) {
+		struct ruru_entry e = { .type = RURU_EV_SESSION, .when = now, .when_valid = true };
+		ruru_buf_addf(&msg, "Session %s", verbs[to]);
+		if (reason && *reason)
+			ruru_buf_addf(&msg, ": %s", reason);
+		e.message = msg.ptr;
+		e.message_len = msg.len;
+		rc = ruru_logtx_entry(&tx, &e, err);
+	}
+	ruru_buf_release(&lit);
+	ruru_buf_release(&msg);
+	if (rc < 0) {
+		ruru_logtx_abort(&tx);
+		return -1;
+	}
+	return ruru_logtx_commit(&tx, err);
+}
+
+int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct ruru_error *err)
+{
+	if (!task || !*task || !ruru_entry_field_ok(task))
+		return ruru_error_set(err, RURU_EUSAGE, "a task ID is one line without backticks");
+	struct ruru_logtx tx;
+	if (ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err) < 0)
+		return -1;
+	if (ruru_logtx_array_add(&tx, "related_tasks", task, err) < 0) {
+		ruru_logtx_abort(&tx);
+		return -1;
+	}
+	return ruru_logtx_commit(&tx, err);
+}

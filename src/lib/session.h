@@ -1,0 +1,64 @@
+/*
+ * session.h — library-internal: a change to one session log, made under the
+ * session's lock.  Every writing operation (log, status, artifacts, task
+ * links, confirmations) is a transaction:
+ *
+ *	struct ruru_logtx tx;
+ *	if (ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err) < 0)
+ *		return -1;
+ *	... ruru_logtx_array_add(&tx, "related_tasks", "TASK-1", err) ...
+ *	... ruru_logtx_entry(&tx, &entry, err) ...
+ *	rc = ruru_logtx_commit(&tx, err);    (always releases the lock)
+ *
+ * or ruru_logtx_abort(&tx) to drop it.  begin reads only the front matter;
+ * the first front-matter edit loads the whole file, and commit then makes
+ * one atomic rewrite.  Entries alone are one O_APPEND write.
+ */
+#ifndef RURU_SESSION_H
+#define RURU_SESSION_H
+
+#include "ruru.h"
+#include "store.h"
+#include "workspace.h"
+
+enum {
+	RURU_TX_ACTIVE = 1, /* refuse unless the session is active */
+};
+
+struct ruru_logtx {
+	struct ruru_ws *ws;
+	char *id;
+	char *path;           /* absolute path of the log */
+	char *display;        /* the log relative to the root, for messages */
+	struct ruru_lock lock;
+	struct ruru_buf text; /* the front matter (or the whole file once loaded) */
+	bool loaded;          /* text holds the whole file */
+	struct ruru_frontmatter fm;
+	struct ruru_toml *doc; /* the parsed front matter of text */
+	struct ruru_buf appends; /* rendered entries not yet in text */
+	bool dirty;           /* text differs from the file */
+	enum ruru_status status;
+	const char *eol;
+};
+
+int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, unsigned flags,
+		     struct ruru_error *err);
+/* Set a front matter key to a TOML literal. */
+int ruru_logtx_set(struct ruru_logtx *tx, const char *key, const char *literal,
+		   struct ruru_error *err);
+/* Add a string to an array key unless present (creates the key). */
+int ruru_logtx_array_add(struct ruru_logtx *tx, const char *key, const char *value,
+			 struct ruru_error *err);
+/* Add an entry stamped now (or e->when when e->when_valid). */
+int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_entry *e, struct ruru_error *err);
+int ruru_logtx_commit(struct ruru_logtx *tx, struct ruru_error *err);
+void ruru_logtx_abort(struct ruru_logtx *tx);
+
+/* Read a log up to the end of its front matter (all of it when it has
+ * none), so that listing never reads bodies. */
+int ruru_read_front_matter(const char *path, struct ruru_buf *out, struct ruru_error *err);
+
+/* Line and column (1-based) of byte `off` in text. */
+void ruru_text_position(const char *text, size_t off, int *line, int *col);
+
+#endif

@@ -1,0 +1,285 @@
+/*
+ * workspace.c — finding the workspace root (DESIGN §1), making .ruru/,
+ * resolving which session a command acts on, and the clock.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "entry.h"
+#include "store.h"
+#include "workspace.h"
+#include "banned.h"
+
+void *ruru_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+void *ruru_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+char *ruru_strndup(const char *s, size_t n)
+{
+	if (!s)
+		return NULL;
+	char *p = ruru_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *ruru_strdup(const char *s)
+{
+	return s ? ruru_strndup(s, strlen(s)) : NULL;
+}
+
+time_t ruru_now(void)
+{
+	const char *env = getenv("RURU_NOW");
+	if (env && *env) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(env, &end, 10);
+		if (!errno && !*end && v >= 0)
+			return (time_t)v;
+		time_t t;
+		bool zone;
+		if (ruru_time_parse(env, strlen(env), &t, &zone))
+			return t;
+	}
+	return time(NULL);
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+/* Walk up from `start` to the first folder holding `marker`. */
+static char *find_up(const char *start, const char *marker, bool want_dir)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_buf_addstr(&b, start);
+	for (;;) {
+		size_t keep = b.len;
+		ruru_buf_addf(&b, "%s%s", keep > 1 ? "/" : "", marker);
+		bool hit = want_dir ? is_dir(b.ptr) : exists(b.ptr);
+		b.len = keep;
+		b.ptr[keep] = '\0';
+		if (hit)
+			return ruru_buf_detach(&b, NULL);
+		char *slash = strrchr(b.ptr, '/');
+		if (!slash || keep <= 1)
+			break;
+		b.len = slash == b.ptr ? 1 : (size_t)(slash - b.ptr);
+		b.ptr[b.len] = '\0';
+	}
+	ruru_buf_release(&b);
+	return NULL;
+}
+
+static char *absolute(const char *path, struct ruru_error *err)
+{
+	char *real = realpath(path, NULL);
+	if (real)
+		return real;
+	if (errno != ENOENT) {
+		ruru_error_set(err, RURU_EFAIL, "cannot resolve \"%s\": %s", path, strerror(errno));
+		return NULL;
+	}
+	if (path[0] == '/')
+		return ruru_strdup(path);
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof(cwd))) {
+		ruru_error_set(err, RURU_EFAIL, "cannot read the current directory: %s", strerror(errno));
+		return NULL;
+	}
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_buf_addf(&b, "%s/%s", cwd, path);
+	return ruru_buf_detach(&b, NULL);
+}
+
+struct ruru_ws *ruru_ws_open(const char *root, struct ruru_error *err)
+{
+	char *dir = NULL;
+	if (!root || !*root)
+		root = getenv("RURU_ROOT");
+	if (root && *root) {
+		dir = absolute(root, err);
+		if (!dir)
+			return NULL;
+	} else {
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof(cwd))) {
+			ruru_error_set(err, RURU_EFAIL, "cannot read the current directory: %s",
+				       strerror(errno));
+			return NULL;
+		}
+		dir = find_up(cwd, ".ruru", true);
+		if (!dir)
+			dir = find_up(cwd, ".git", false);
+		if (!dir)
+			dir = ruru_strdup(cwd);
+	}
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
+	struct ruru_ws *ws = ruru_xmalloc(sizeof(*ws));
+	ws->root = dir;
+	return ws;
+}
+
+void ruru_ws_free(struct ruru_ws *ws)
+{
+	if (!ws)
+		return;
+	free(ws->root);
+	free(ws);
+}
+
+const char *ruru_ws_root(const struct ruru_ws *ws)
+{
+	return ws->root;
+}
+
+char *ruru_ws_path(const struct ruru_ws *ws, const char *rel)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_buf_addf(&b, "%s/%s", ws->root, rel);
+	return ruru_buf_detach(&b, NULL);
+}
+
+char *ruru_ws_session_path(const struct ruru_ws *ws, const char *id, const char *leaf)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_buf_addf(&b, "%s/.ruru/sessions/%s%s%s", ws->root, id, leaf ? "/" : "", leaf ? leaf : "");
+	return ruru_buf_detach(&b, NULL);
+}
+
+static const char gitignore[] =
+	"# ruru's lock and cache files: local to this machine, never committed\n"
+	"sessions/*/.lock\n"
+	"sessions/*/.state\n"
+	"sessions/.active\n"
+	"temp/.lock\n";
+
+int ruru_ws_init(const char *dir, struct ruru_error *err)
+{
+	static const char *const sub[] = { ".ruru/sessions", ".ruru/temp", ".ruru/tasks" };
+	struct ruru_buf p = RURU_BUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]) && rc == 0; i++) {
+		ruru_buf_reset(&p);
+		ruru_buf_addf(&p, "%s/%s", dir ? dir : ".", sub[i]);
+		rc = ruru_mkdirs(p.ptr, err);
+	}
+	if (rc == 0) {
+		ruru_buf_reset(&p);
+		ruru_buf_addf(&p, "%s/.ruru/.gitignore", dir ? dir : ".");
+		if (!exists(p.ptr))
+			rc = ruru_write_atomic(p.ptr, gitignore, sizeof(gitignore) - 1, 0666, err);
+	}
+	ruru_buf_release(&p);
+	return rc;
+}
+
+int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+{
+	char *path = ruru_ws_path(ws, ".ruru/sessions/.active");
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_buf_addf(&b, "%s\n", id);
+	int rc = ruru_write_atomic(path, b.ptr, b.len, 0666, err);
+	ruru_buf_release(&b);
+	free(path);
+	return rc;
+}
+
+/* A session folder holds a session_log.md (or is at least a folder). */
+static bool session_exists(const struct ruru_ws *ws, const char *id)
+{
+	if (!*id || strchr(id, '/') || !strcmp(id, ".") || !strcmp(id, ".."))
+		return false;
+	char *p = ruru_ws_session_path(ws, id, NULL);
+	bool ok = is_dir(p);
+	free(p);
+	return ok;
+}
+
+static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+{
+	if (session_exists(ws, id))
+		return ruru_strdup(id);
+	char *dirpath = ruru_ws_path(ws, ".ruru/sessions");
+	DIR *d = opendir(dirpath);
+	free(dirpath);
+	char *found = NULL;
+	size_t matches = 0, n = strlen(id);
+	if (d && n && !strchr(id, '/')) {
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.' || strncmp(de->d_name, id, n) != 0)
+				continue;
+			if (!session_exists(ws, de->d_name))
+				continue;
+			if (matches++ == 0)
+				found = ruru_strdup(de->d_name);
+		}
+	}
+	if (d)
+		closedir(d);
+	if (matches == 1)
+		return found;
+	free(found);
+	if (matches > 1)
+		ruru_error_set(err, RURU_ENOTFOUND, "session prefix \"%s\" matches %zu sessions", id,
+			       matches);
+	else
+		ruru_error_set(err, RURU_ENOTFOUND, "unknown session \"%s\"", id);
+	return NULL;
+}
+
+char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+{
+	if (id && *id)
+		return resolve_prefix(ws, id, err);
+	const char *env = getenv("ROOCOM_SESSION_ID");
+	if (env && *env)
+		return resolve_prefix(ws, env, err);
+	char *path = ruru_ws_path(ws, ".ruru/sessions/.active");
+	struct ruru_buf b = RURU_BUF_INIT;
+	struct ruru_error ignore;
+	char *out = NULL;
+	if (ruru_buf_read_file(&b, path, &ignore) == 0) {
+		while (b.len && (b.ptr[b.len - 1] == '\n' || b.ptr[b.len - 1] == '\r' ||
+				 b.ptr[b.len - 1] == ' '))
+			b.ptr[--b.len] = '\0';
+		if (b.len && session_exists(ws, b.ptr))
+			out = ruru_strdup(b.ptr);
+	}
+	ruru_buf_release(&b);
+	free(path);
+	if (!out)
+		ruru_error_set(err, RURU_ENOTFOUND,
+			       "no active session (start one with `ruru new`, or pass -s ID)");
+	return out;
+}

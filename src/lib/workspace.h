@@ -1,0 +1,34 @@
+/*
+ * workspace.h — library-internal view of a workspace: the root, the paths
+ * under .ruru/, the clock, and the active-session pointer.
+ */
+#ifndef RURU_WORKSPACE_H
+#define RURU_WORKSPACE_H
+
+#include <time.h>
+
+#include "ruru.h"
+
+struct ruru_ws {
+	char *root; /* absolute, no trailing slash */
+};
+
+/* "<root>/<rel>" (caller frees). */
+char *ruru_ws_path(const struct ruru_ws *ws, const char *rel);
+/* "<root>/.ruru/sessions/<id>[/<leaf>]" (caller frees). */
+char *ruru_ws_session_path(const struct ruru_ws *ws, const char *id, const char *leaf);
+/* Make `id` the active session (.ruru/sessions/.active). */
+int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+
+/* The current time; RURU_NOW (seconds since the epoch or an RFC 3339
+ * stamp) overrides it for reproducible tests and demos. */
+time_t ruru_now(void);
+
+/* strdup that aborts on out of memory; NULL stays NULL. */
+char *ruru_strdup(const char *s);
+char *ruru_strndup(const char *s, size_t n);
+/* malloc/realloc that abort on out of memory. */
+void *ruru_xmalloc(size_t n);
+void *ruru_xrealloc(void *p, size_t n);
+
+#endif
