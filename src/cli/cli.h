@@ -66,5 +66,6 @@ int cli_usage_error(struct cli_ctx *ctx, const char *fmt, ...) __attribute__((fo
 bool cli_write(struct cli_ctx *ctx, const void *data, size_t len);
 
 /* Command groups, one per src/cli/cmd-<group>.c (listed in main.c). */
+extern const struct cli_cmd cli_cmds_toml[];
 
 #endif

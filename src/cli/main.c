@@ -19,6 +19,7 @@ static const struct cli_cmd cli_cmds_main[];
 /* Every group; the order is the order of `ruru --help`. */
 static const struct cli_cmd *const groups[] = {
 	cli_cmds_main,
+	cli_cmds_toml,
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
