@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+#include <sys/types.h>
 
 #include <jansson.h>
 
@@ -91,6 +92,20 @@ char *ruru_buf_detach(struct ruru_buf *b, size_t *len);
 /* Read a whole file / stream; -1 with err on failure. */
 int ruru_buf_read_file(struct ruru_buf *b, const char *path, struct ruru_error *err);
 int ruru_buf_read_fd(struct ruru_buf *b, int fd, struct ruru_error *err);
+
+/* ------------------------------------------------------------ files */
+
+/*
+ * Atomic replace: write `len` bytes to a temp file ".NAME.XXXXXX" in the
+ * same folder (mkostemp, O_CLOEXEC), give it the permissions of the
+ * existing `path` (or `mode & ~umask` for a new file), fsync, rename over
+ * `path`, fsync the folder.  On any failure before the rename the temp
+ * file is removed and `path` is untouched.  If only the final folder fsync
+ * fails, the new content is in place but not known to be durable: the
+ * call still fails (a command that exits 0 has its change on disk).
+ */
+int ruru_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+		      struct ruru_error *err);
 
 /* ---------------------------------------------------------- front matter */
 
