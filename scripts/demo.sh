@@ -49,7 +49,25 @@ run check
 step "ruru log --type nonsense x   # a usage error: exit 2, file untouched"
 "$RURU" log --type nonsense x || echo "(exit $?)"
 
-# --- confirmation workflow (see ruru(1), "ruru confirm") ---
+# The confirmation workflow (standard §7): nothing applied that was not approved.
+export RURU_NOW=2026-11-24T09:45:00Z
+step "the confirmation workflow: propose, approve, delegate, apply"
+mkdir -p src
+printf 'int answer(void)\n{\n\treturn 41;\n}\n' > src/answer.c
+printf 'int answer(void)\n{\n\treturn 42;\n}\n' > answer.new
+step "cat src/answer.c   # before"
+cat src/answer.c
+step "ruru confirm propose --target src/answer.c --content answer.new"
+art=$("$RURU" confirm propose --target src/answer.c --content answer.new)
+echo "$art"
+run confirm show "$art"
+run confirm approve --reason "the answer is 42" "$art"
+run confirm delegate --to dev-c --task TASK-DEMO-1 "$art"
+run confirm apply "$art"
+step "cat src/answer.c   # after"
+cat src/answer.c
+run confirm list
+run show --entries 6
 
 
 # The TOML engine underneath, on a hand-written front matter: decode it, set a status,
