@@ -442,6 +442,15 @@ int ruru_merge_logs(const char *base, size_t base_len, const char *ours, size_t 
 		    struct ruru_error *err);
 
 /*
+ * The merge driver's whole job: read the three files, merge them with
+ * ruru_merge_logs() and replace `ours` with the result atomically (its
+ * permissions kept).  Same return values; on a conflict `ours` holds the
+ * marked text.  `ours` is left untouched when -1 is returned.
+ */
+int ruru_merge_files(const char *base, const char *ours, const char *theirs,
+		     struct ruru_error *err);
+
+/*
  * Register the merge driver with git for the workspace in `dir` (NULL: the
  * current directory), as `ruru init --git` does: append the line
  * RURU_GITATTRIBUTES_LINE to `dir`/.gitattributes unless it is there, and set merge.ruru.name and

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "entry.h"
+#include "store.h"
 #include "workspace.h"
 #include "banned.h"
 
@@ -820,5 +821,31 @@ done:
 	ruru_buf_release(&st.tmp);
 	ruru_buf_release(&st.path);
 	ruru_buf_release(&st.lit);
+	return rc;
+}
+
+int ruru_merge_files(const char *base, const char *ours, const char *theirs,
+		     struct ruru_error *err)
+{
+	struct ruru_buf b, o, t, out;
+	ruru_buf_init(&b);
+	ruru_buf_init(&o);
+	ruru_buf_init(&t);
+	ruru_buf_init(&out);
+	int rc = -1;
+	if (ruru_buf_read_file(&b, base, err) == 0 && ruru_buf_read_file(&o, ours, err) == 0 &&
+	    ruru_buf_read_file(&t, theirs, err) == 0) {
+		struct ruru_error why;
+		ruru_error_clear(&why);
+		rc = ruru_merge_logs(b.ptr, b.len, o.ptr, o.len, t.ptr, t.len, &out, &why);
+		if (rc >= 0 && ruru_write_atomic(ours, out.ptr, out.len, 0666, err) < 0)
+			rc = -1;
+		else if (rc != 0 && err)
+			*err = why;
+	}
+	ruru_buf_release(&b);
+	ruru_buf_release(&o);
+	ruru_buf_release(&t);
+	ruru_buf_release(&out);
 	return rc;
 }
