@@ -328,5 +328,5 @@ once_in_order() {
 }
 
 @test "property: random interleavings of appends on two branches merge to the union" {
-	python3 "$BATS_TEST_DIRNAME/merge_property.py" "$RURU" "$WS/prop" 12
+	python3 "$BATS_TEST_DIRNAME/merge_property.py" "$RURU" "$WS/prop" 5
 }
