@@ -33,6 +33,8 @@ entries() { tr -d '\r' <"$1" | grep -E '^- \[' || true; }
 entries_at() { git show "$1:$LOG" | tr -d '\r' | grep -E '^- \[' || true; }
 # The union of two entry lists, each line once.
 union() { sort -u <(entries_at "$1") <(entries_at "$2"); }
+# Assert: the pattern is not in the file (bats ignores a failing `! cmd`).
+nogrep() { if grep -q -- "$1" "$2"; then echo "unexpected \"$1\" in $2"; return 1; fi; }
 # Assert: no entry appears twice and stamps are in time order.
 once_in_order() {
 	[ -z "$(entries "$1" | sort | uniq -d)" ] || { echo "duplicate entries"; entries "$1"; return 1; }
@@ -96,7 +98,7 @@ once_in_order() {
 	commit main
 	run git merge --no-edit feature
 	[ "$status" -eq 0 ]
-	! grep -q '<<<<<<<' "$LOG"
+	nogrep '<<<<<<<' "$LOG"
 	# every entry of both sides exactly once, in time order
 	diff <(entries "$LOG" | sort) <(union main feature)
 	once_in_order "$LOG"
@@ -158,7 +160,7 @@ once_in_order() {
 	at 2026-11-24T03:17:00Z log "ours later"
 	commit main
 	git merge --no-edit feature
-	! grep -q 'messgae' "$LOG"
+	nogrep 'messgae' "$LOG"
 	[ "$(grep -c 'typo fixed in message' "$LOG")" -eq 1 ]
 	grep -q 'ours later' "$LOG"
 	once_in_order "$LOG"
@@ -174,7 +176,7 @@ once_in_order() {
 	at 2026-11-24T03:17:00Z log "ours later"
 	commit main
 	git merge --no-edit feature
-	! grep -q 'remove me' "$LOG"
+	nogrep 'remove me' "$LOG"
 	grep -q 'ours later' "$LOG"
 }
 
@@ -245,7 +247,7 @@ once_in_order() {
 	run git cherry-pick feature
 	[ "$status" -eq 0 ]
 	grep -q 'feature two' "$LOG"
-	! grep -q 'feature one' "$LOG"
+	nogrep 'feature one' "$LOG"
 	once_in_order "$LOG"
 	# rebase the feature onto main: the picked entry must not be doubled
 	git checkout -q feature

@@ -254,6 +254,29 @@ static void missing_final_newline(void **state)
 	assert_non_null(strstr(x->out.ptr, "**note**: last\n- [2026-11-24 04:05:00Z]"));
 }
 
+static void removal_on_one_side_wins(void **state)
+{
+	struct bufs *x = *state;
+	ruru_buf_addstr(&x->b, entry(1, 0, "drop me"));
+	ruru_buf_addstr(&x->b, entry(2, 0, "rewrite me"));
+	set(&x->o, x->b.ptr);
+	set(&x->t, x->b.ptr);
+	replace(&x->t, entry(1, 0, "drop me"), "");
+	replace(&x->t, "rewrite me", "rewritten");
+	ruru_buf_addstr(&x->o, entry(3, 0, "ours a"));
+	for (int swap = 0; swap < 2; swap++) {
+		assert_int_equal(swap ? merge(&x->b, &x->t, &x->o, &x->out, &x->err)
+				      : merge(&x->b, &x->o, &x->t, &x->out, &x->err),
+				 0);
+		assert_null(strstr(x->out.ptr, "drop me"));
+		assert_null(strstr(x->out.ptr, "rewrite me"));
+		assert_int_equal(count(x->out.ptr, "rewritten"), 1);
+		assert_int_equal(count(x->out.ptr, "ours a"), 1);
+		const char *r = strstr(x->out.ptr, "rewritten"), *a = strstr(x->out.ptr, "ours a");
+		assert_true(r < a);
+	}
+}
+
 /* ---------------------------------------------------------- property */
 
 struct ev {
@@ -339,6 +362,7 @@ int main(void)
 		T(crlf_ours_kept),
 		T(add_add_with_empty_base),
 		T(missing_final_newline),
+		T(removal_on_one_side_wins),
 		T(random_interleavings_merge_to_union),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
