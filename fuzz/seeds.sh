@@ -1,0 +1,24 @@
+#!/bin/sh
+# seeds.sh TARGET CORPUSDIR — copy seed inputs for a fuzz target into its
+# corpus: the toml-test cases (TOML_TEST_DIR, default ../shared/toml-test);
+# for the edit target each gets a first line naming an edit.
+set -eu
+target=$1
+corpus=$2
+dir=${TOML_TEST_DIR:-../shared/toml-test}
+mkdir -p "$corpus"
+[ -d "$dir" ] || exit 0
+n=0
+for f in "$dir"/valid/*/*.toml "$dir"/valid/*.toml "$dir"/invalid/*/*.toml; do
+	[ -f "$f" ] || continue
+	n=$((n + 1))
+	case $target in
+	fuzz_toml_edit)
+		case $((n % 4)) in
+		0) op='s  42' ;; 1) op='r ' ;; 2) op='a  "x"' ;; *) op='d ' ;;
+		esac
+		{ printf '%s\n' "$op"; cat "$f"; } > "$corpus/seed-$n" ;;
+	*)
+		cp "$f" "$corpus/seed-$n" ;;
+	esac
+done
