@@ -7,7 +7,11 @@
 setup() {
 	RURU=${RURU:-$BATS_TEST_DIRNAME/../../build/ruru}
 	RURU=$(cd "$(dirname "$RURU")" && pwd)/$(basename "$RURU")
-	WS=$(mktemp -d "${BATS_TMPDIR:-/tmp}/ruru-merge.XXXXXX")
+	# tmpfs when there is one: ruru and git fsync a lot, and durability is
+	# not what this suite is about
+	local tmp=${BATS_TMPDIR:-/tmp}
+	[ -d /dev/shm ] && [ -w /dev/shm ] && tmp=/dev/shm
+	WS=$(mktemp -d "$tmp/ruru-merge.XXXXXX")
 	cd "$WS" || return 1
 	unset ROOCOM_SESSION_ID RURU_ROOT RURU_FAULT GIT_DIR GIT_WORK_TREE
 	# git finds the driver as `ruru` on PATH: the binary under test first.
