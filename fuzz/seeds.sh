@@ -7,6 +7,11 @@ target=$1
 corpus=$2
 dir=${TOML_TEST_DIR:-../shared/toml-test}
 mkdir -p "$corpus"
+if [ "$target" = fuzz_merge ]; then
+	# session-log triples BASE 0xFF OURS 0xFF THEIRS
+	cp "$(dirname "$0")"/seeds-merge/* "$corpus"/
+	exit 0
+fi
 [ -d "$dir" ] || exit 0
 n=0
 for f in "$dir"/valid/*/*.toml "$dir"/valid/*.toml "$dir"/invalid/*/*.toml; do

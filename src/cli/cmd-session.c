@@ -19,9 +19,11 @@
 
 static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 {
-	(void)a;
 	const char *dir = ctx->root ? ctx->root : ".";
 	if (ruru_ws_init(dir, &ctx->err) < 0)
+		return cli_fail(ctx);
+	bool git = cli_flag(ctx, a, "git"), attrs = false;
+	if (git && ruru_ws_init_git(dir, &attrs, &ctx->err) < 0)
 		return cli_fail(ctx);
 	int rc = 0;
 	if (ctx->json) {
@@ -29,6 +31,10 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 		if (!ws)
 			return cli_fail(ctx);
 		json_t *o = json_pack("{s:s}", "root", ruru_ws_root(ws));
+		if (git)
+			json_object_set_new(o, "git", json_pack("{s:b, s:s}", "gitattributes_changed",
+								attrs, "driver",
+								"ruru merge-driver %O %A %B %P"));
 		ruru_ws_free(ws);
 		if (!cli_print_json(ctx, o))
 			rc = cli_fail(ctx);
@@ -363,6 +369,7 @@ static int cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 /* ----------------------------------------------------------------- table */
 
 static const struct cli_opt init_opts[] = {
+	{ .name = "git", .help = "also register the session-log merge driver with git" },
 	{ 0 },
 };
 static const struct cli_opt new_opts[] = {

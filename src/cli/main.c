@@ -23,6 +23,7 @@ static const struct cli_cmd *const groups[] = {
 	cli_cmds_artifact,
 	cli_cmds_confirm,
 	cli_cmds_toml,
+	cli_cmds_merge,
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
