@@ -223,13 +223,13 @@ char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error
  * A session as read from its log.  Reading is lenient (DESIGN §2): legacy
  * key names, string timestamps, status variants.  A log whose front matter
  * is not valid is still returned with valid == false and the reason in
- * `problem` (FILE:LINE:COL).  Strings are owned; NULL when absent.
+ * `*problem` (FILE:LINE:COL).  Strings are owned; NULL when absent.
  */
 struct ruru_session {
 	char *id;           /* folder name */
 	char *path;         /* the log, relative to the root */
 	bool valid;
-	struct ruru_error problem;
+	struct ruru_error *problem; /* why it is not valid; NULL when valid */
 	char *title;
 	char *status_text;  /* as written */
 	enum ruru_status status;

@@ -215,7 +215,7 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 			const struct ruru_session *s = &list[i];
 			char line[2300];
 			if (!s->valid)
-				ruru_error_format(&s->problem, line, sizeof(line));
+				ruru_error_format(s->problem, line, sizeof(line));
 			if (printf("%s\t%s\t%s\t%s\n", s->id,
 				   s->valid ? (s->status ? ruru_status_word(s->status) : "?") : "invalid",
 				   s->start_text && *s->start_text ? s->start_text : "-",
@@ -270,7 +270,7 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 		printf("id:          %s\n", s.id);
 		if (!s.valid) {
 			char line[2300];
-			ruru_error_format(&s.problem, line, sizeof(line));
+			ruru_error_format(s.problem, line, sizeof(line));
 			printf("invalid:     %s\n", line);
 		}
 		printf("title:       %s\n", s.title ? s.title : "");

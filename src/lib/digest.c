@@ -6,6 +6,7 @@
  * — newest kept first when --max-chars bounds it.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@ static json_t *read_task(const char *path, const char *rel)
 	struct ruru_error e;
 	struct ruru_frontmatter fm;
 	json_t *out = NULL;
-	if (ruru_read_front_matter(path, &b, &e) == 0 && ruru_frontmatter_split(b.ptr, b.len, &fm)) {
+	if (ruru_read_front_matter(AT_FDCWD, path, &b, &e) == 0 && ruru_frontmatter_split(b.ptr, b.len, &fm)) {
 		struct ruru_toml *doc = ruru_toml_parse(b.ptr + fm.toml, fm.toml_end - fm.toml, &e);
 		if (doc) {
 			const struct ruru_toml_value *root = ruru_toml_root(doc);
@@ -260,7 +261,7 @@ int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, 
 	if (ruru_session_load(ws, id, 0, &s, err) < 0)
 		return -1;
 	if (!s.valid) {
-		*err = s.problem;
+		*err = *s.problem;
 		ruru_session_release(&s);
 		return -1;
 	}

@@ -332,9 +332,20 @@ static void format_time(time_t t, char sep, char out[32])
 		memset(&tm, 0, sizeof(tm));
 	long y = (long)tm.tm_year + 1900;
 	unsigned year = y < 0 ? 0u : y > 9999 ? 9999u : (unsigned)y;
-	snprintf(out, 32, "%04u-%02u-%02u%c%02u:%02u:%02uZ", year, (unsigned)tm.tm_mon % 100u + 1,
-		 (unsigned)tm.tm_mday % 100u, sep, (unsigned)tm.tm_hour % 100u,
-		 (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u);
+	/* By hand, not snprintf: `ruru list` formats one per session. */
+	unsigned f[6] = { year, (unsigned)tm.tm_mon % 100u + 1, (unsigned)tm.tm_mday % 100u,
+			  (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u,
+			  (unsigned)tm.tm_sec % 100u };
+	char *p = out;
+	*p++ = (char)('0' + f[0] / 1000);
+	*p++ = (char)('0' + f[0] / 100 % 10);
+	for (int i = 0; i < 6; i++) {
+		*p++ = (char)('0' + f[i] / 10 % 10);
+		*p++ = (char)('0' + f[i] % 10);
+		*p++ = "--" "\0::Z"[i];
+	}
+	out[10] = sep;
+	*p = '\0';
 }
 
 void ruru_time_format_entry(time_t t, char out[32])

@@ -39,12 +39,12 @@ void ruru_text_position(const char *text, size_t off, int *line, int *col)
 }
 
 /* Read the file until its front matter is complete (or all of it). */
-static int read_head(const char *path, struct ruru_buf *out, struct ruru_frontmatter *fm,
-		     bool *whole, struct ruru_error *err)
+static int read_head(int dirfd, const char *path, struct ruru_buf *out,
+		     struct ruru_frontmatter *fm, bool *whole, struct ruru_error *err)
 {
 	int fd;
 	do
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0) {
 		int e = errno;
@@ -80,11 +80,12 @@ static int read_head(const char *path, struct ruru_buf *out, struct ruru_frontma
 	return 0;
 }
 
-int ruru_read_front_matter(const char *path, struct ruru_buf *out, struct ruru_error *err)
+int ruru_read_front_matter(int dirfd, const char *path, struct ruru_buf *out,
+			   struct ruru_error *err)
 {
 	struct ruru_frontmatter fm;
 	bool whole;
-	return read_head(path, out, &fm, &whole, err);
+	return read_head(dirfd, path, out, &fm, &whole, err);
 }
 
 /* Parse the front matter in tx->text; errors point into the file. */
@@ -141,7 +142,7 @@ int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, 
 	if (rc < 0)
 		goto fail;
 	bool whole;
-	if (read_head(tx->path, &tx->text, &tx->fm, &whole, err) < 0) {
+	if (read_head(AT_FDCWD, tx->path, &tx->text, &tx->fm, &whole, err) < 0) {
 		ruru_error_set_file(err, tx->display);
 		if (err->code == RURU_ENOTFOUND)
 			ruru_error_set(err, RURU_ENOTFOUND, "session \"%s\" has no session_log.md", id);

@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,7 @@ void ruru_session_release(struct ruru_session *s)
 	free_strings(s->artifacts, s->nartifacts);
 	free_strings(s->tags, s->ntags);
 	free(s->goal);
+	free(s->problem);
 	for (size_t i = 0; i < s->nentries; i++)
 		ruru_entry_release(&s->entries[i]);
 	free(s->entries);
@@ -124,22 +126,23 @@ static void session_from_text(struct ruru_session *s, const char *text, size_t l
 {
 	struct ruru_frontmatter fm;
 	size_t body = 0;
+	struct ruru_error problem;
 	s->valid = false;
-	ruru_error_clear(&s->problem);
-	ruru_error_set_file(&s->problem, s->path);
+	ruru_error_clear(&problem);
+	ruru_error_set_file(&problem, s->path);
 	if (!ruru_frontmatter_split(text, len, &fm)) {
-		ruru_error_set(&s->problem, RURU_EINVALID,
+		ruru_error_set(&problem, RURU_EINVALID,
 			       len ? "no front matter (a log starts with a \"+++\" line and its "
 				     "TOML ends at the next \"+++\" line)"
 				   : "empty log");
-		s->problem.line = s->problem.col = 1;
+		problem.line = problem.col = 1;
 	} else {
 		body = fm.body;
-		struct ruru_toml *doc = ruru_toml_parse(text + fm.toml, fm.toml_end - fm.toml, &s->problem);
+		struct ruru_toml *doc = ruru_toml_parse(text + fm.toml, fm.toml_end - fm.toml, &problem);
 		if (!doc) {
 			int l, c;
 			ruru_text_position(text, fm.toml, &l, &c);
-			s->problem.line += l - 1;
+			problem.line += l - 1;
 		} else {
 			s->valid = true;
 			s->title = get_string(doc, "title", "goal");
@@ -156,43 +159,70 @@ static void session_from_text(struct ruru_session *s, const char *text, size_t l
 			ruru_toml_free(doc);
 		}
 	}
-	if (s->valid)
-		ruru_error_clear(&s->problem);
+	if (!s->valid) {
+		s->problem = ruru_xmalloc(sizeof(*s->problem));
+		*s->problem = problem;
+	}
 	if (entries) {
 		s->goal = goal_section(text, len, body);
 		s->nentries = ruru_entries_parse(text, len, body, &s->entries);
 	}
 }
 
-static int load_text(struct ruru_ws *ws, const char *id, bool whole, struct ruru_buf *b,
-		     struct ruru_error *err)
+/* Read session `id`'s log (whole, or its front matter only) from the
+ * sessions folder `dirfd` and fill `out`. */
+static int load_at(int dirfd, const char *id, unsigned flags, struct ruru_session *out,
+		   struct ruru_error *err)
 {
-	char *path = ruru_ws_session_path(ws, id, "session_log.md");
-	int rc = whole ? ruru_buf_read_file(b, path, err) : ruru_read_front_matter(path, b, err);
-	free(path);
-	return rc;
+	memset(out, 0, sizeof(*out));
+	struct ruru_buf rel = RURU_BUF_INIT, b = RURU_BUF_INIT;
+	static const char leaf[] = "/session_log.md", prefix[] = ".ruru/sessions/";
+	ruru_buf_add(&rel, prefix, sizeof(prefix) - 1);
+	ruru_buf_addstr(&rel, id);
+	ruru_buf_add(&rel, leaf, sizeof(leaf) - 1);
+	const char *in_dir = rel.ptr + sizeof(prefix) - 1;
+	int rc;
+	if (flags & RURU_LOAD_ENTRIES) {
+		int fd;
+		do
+			fd = openat(dirfd, in_dir, O_RDONLY | O_CLOEXEC);
+		while (fd < 0 && errno == EINTR);
+		if (fd < 0)
+			rc = ruru_error_set(err, errno == ENOENT ? RURU_ENOTFOUND : RURU_EFAIL,
+					    "cannot open: %s", strerror(errno));
+		else {
+			rc = ruru_buf_read_fd(&b, fd, err);
+			close(fd);
+		}
+	} else {
+		rc = ruru_read_front_matter(dirfd, in_dir, &b, err);
+	}
+	if (rc < 0) {
+		ruru_error_set_file(err, rel.ptr);
+		ruru_buf_release(&rel);
+		ruru_buf_release(&b);
+		return -1;
+	}
+	out->id = ruru_strdup(id);
+	out->path = ruru_buf_detach(&rel, NULL);
+	session_from_text(out, b.ptr, b.len, flags & RURU_LOAD_ENTRIES);
+	ruru_buf_release(&b);
+	return 0;
 }
 
 int ruru_session_load(struct ruru_ws *ws, const char *id, unsigned flags, struct ruru_session *out,
 		      struct ruru_error *err)
 {
-	memset(out, 0, sizeof(*out));
-	struct ruru_buf b = RURU_BUF_INIT;
-	if (load_text(ws, id, flags & RURU_LOAD_ENTRIES, &b, err) < 0) {
-		struct ruru_buf p = RURU_BUF_INIT;
-		ruru_buf_addf(&p, ".ruru/sessions/%s/session_log.md", id);
-		ruru_error_set_file(err, p.ptr);
-		ruru_buf_release(&p);
-		ruru_buf_release(&b);
-		return -1;
+	char *dir = ruru_ws_path(ws, ".ruru/sessions");
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (dfd < 0) {
+		memset(out, 0, sizeof(*out));
+		return ruru_error_set(err, RURU_ENOTFOUND, "unknown session \"%s\"", id);
 	}
-	out->id = ruru_strdup(id);
-	struct ruru_buf p = RURU_BUF_INIT;
-	ruru_buf_addf(&p, ".ruru/sessions/%s/session_log.md", id);
-	out->path = ruru_buf_detach(&p, NULL);
-	session_from_text(out, b.ptr, b.len, flags & RURU_LOAD_ENTRIES);
-	ruru_buf_release(&b);
-	return 0;
+	int rc = load_at(dfd, id, flags, out, err);
+	close(dfd);
+	return rc;
 }
 
 static int cmp_newest(const void *a, const void *b)
@@ -233,7 +263,7 @@ int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *t
 		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN && de->d_type != DT_LNK)
 			continue;
 		struct ruru_error e;
-		if (ruru_session_load(ws, de->d_name, 0, &s, &e) < 0)
+		if (load_at(dirfd(d), de->d_name, 0, &s, &e) < 0)
 			continue; /* a folder without a log is not a session */
 		if ((status != RURU_STATUS_UNKNOWN && s.status != status) ||
 		    (tag && !has_tag(&s, tag))) {
@@ -307,7 +337,7 @@ json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_
 	json_object_set_new(o, "valid", json_boolean(s->valid));
 	if (!s->valid) {
 		char line[2300];
-		ruru_error_format(&s->problem, line, sizeof(line));
+		ruru_error_format(s->problem, line, sizeof(line));
 		json_object_set_new(o, "problem", json_string(line));
 	}
 	json_object_set_new(o, "title", jstr(s->title));

@@ -55,8 +55,10 @@ int ruru_logtx_commit(struct ruru_logtx *tx, struct ruru_error *err);
 void ruru_logtx_abort(struct ruru_logtx *tx);
 
 /* Read a log up to the end of its front matter (all of it when it has
- * none), so that listing never reads bodies. */
-int ruru_read_front_matter(const char *path, struct ruru_buf *out, struct ruru_error *err);
+ * none), so that listing never reads bodies.  `path` is relative to the
+ * folder `dirfd` (AT_FDCWD: the current directory, or absolute). */
+int ruru_read_front_matter(int dirfd, const char *path, struct ruru_buf *out,
+			   struct ruru_error *err);
 
 /* Line and column (1-based) of byte `off` in text. */
 void ruru_text_position(const char *text, size_t off, int *line, int *col);
