@@ -356,21 +356,30 @@ static bool cache_says_appendable(struct ruru_logtx *tx, const struct stat *st)
 	return ok;
 }
 
-/* Remember the log's identity after our write.  A cache, so no fsync:
- * losing it only costs one full scan. */
+/* Remember the log's identity after our write.  A cache, so neither
+ * durable nor routed through the store's fault injection: losing it (or
+ * finding it torn after a crash) only costs one full scan, and two fsyncs
+ * per entry would cost more than the append itself.  The session lock
+ * makes the fixed temp name safe. */
 static void cache_store(struct ruru_logtx *tx, bool appendable)
 {
 	char *path = ruru_ws_session_path(tx->ws, tx->id, ".state");
 	struct stat st;
-	struct ruru_error ignore;
 	if (appendable && stat(tx->path, &st) == 0) {
 		struct log_state s;
 		stat_state(&st, &s);
-		char line[128];
+		char line[128], tmp[4200];
 		int n = snprintf(line, sizeof(line), "append-ok %lld %lld %lld %lld\n", s.size,
 				 s.mtime_s, s.mtime_ns, s.ino);
-		if (ruru_write_atomic(path, line, (size_t)n, 0666, &ignore) < 0)
+		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		bool ok = fd >= 0 && write(fd, line, (size_t)n) == n;
+		if (fd >= 0)
+			close(fd);
+		if (!ok || rename(tmp, path) < 0) {
+			unlink(tmp);
 			unlink(path);
+		}
 	} else {
 		unlink(path);
 	}
