@@ -373,8 +373,16 @@ double ruru_toml_float(const struct ruru_toml_value *v);
 bool ruru_toml_bool(const struct ruru_toml_value *v);
 const struct ruru_toml_datetime *ruru_toml_datetime(const struct ruru_toml_value *v);
 
+/* Span of the i-th key of a table as written (for a dotted key, the span
+ * of that one part; for a table made by a header, its name there). */
+struct ruru_toml_span ruru_toml_key_span(const struct ruru_toml_value *table, size_t i);
+
 /* toml-test's tagged JSON of a value (compact, keys in definition order). */
 void ruru_toml_to_tagged_json(const struct ruru_toml_value *v, struct ruru_buf *out);
+
+/* A value as text: a scalar in TOML syntax (strings as basic strings,
+ * date-times as RFC 3339), an array or table as tagged JSON. */
+void ruru_toml_scalar_text(const struct ruru_toml_value *v, struct ruru_buf *out);
 
 /* Encoder: append a TOML literal.  Strings become basic strings escaped so
  * that every code point round-trips (control characters as \uXXXX). */

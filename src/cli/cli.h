@@ -81,5 +81,6 @@ bool cli_parse_size(struct cli_ctx *ctx, const char *opt, const char *val, size_
 extern const struct cli_cmd cli_cmds_session[];
 extern const struct cli_cmd cli_cmds_artifact[];
 extern const struct cli_cmd cli_cmds_mcp[];
+extern const struct cli_cmd cli_cmds_toml[];
 
 #endif

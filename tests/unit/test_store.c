@@ -1,0 +1,1061 @@
+/*
+ * test_store.c — the storage layer's guarantees, tested through the
+ * library: atomic rewrites survive injected faults and SIGKILL, appends
+ * from many processes under the lock lose nothing, locks time out and die
+ * with their holder, safe paths refuse every way out of the base, SHA-256
+ * matches known vectors.  Each test works in its own temp folder; forked
+ * children report through their exit status only.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ruru.h"
+#include "store.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xasprintf(const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	assert_true(n >= 0);
+	return s;
+}
+
+static void put_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void put_str(const char *path, const char *s)
+{
+	put_file(path, s, strlen(s));
+}
+
+/* The whole file; the caller frees .ptr with ruru_buf_release. */
+static struct ruru_buf slurp(const char *path)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	struct ruru_error err;
+	ruru_buf_init(&b);
+	assert_int_equal(ruru_buf_read_file(&b, path, &err), 0);
+	return b;
+}
+
+static void assert_file_is(const char *path, const void *data, size_t len)
+{
+	struct ruru_buf b = slurp(path);
+	assert_int_equal(b.len, len);
+	assert_memory_equal(b.ptr, data, len);
+	ruru_buf_release(&b);
+}
+
+/* Number of names in `dir` (without . and ..). */
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* Remove leftover temp files ".NAME.XXXXXX" (after SIGKILLed writers). */
+static void remove_temps(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' && strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			char *p = xasprintf("%s/%s", dir, e->d_name);
+			unlink(p);
+			free(p);
+		}
+	}
+	closedir(d);
+}
+
+static void set_fault(const char *v)
+{
+	if (v)
+		setenv("RURU_FAULT", v, 1);
+	else
+		unsetenv("RURU_FAULT");
+	ruru_store_fault_reset();
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Per-test fixture: a fresh folder, no fault, umask 022, cwd restored. */
+struct fx {
+	char *dir;
+	char *cwd;
+};
+
+static int setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof(*fx));
+	const char *t = getenv("TMPDIR");
+	char *tmpl = xasprintf("%s/ruru-store-XXXXXX", t && *t ? t : "/tmp");
+	fx->dir = mkdtemp(tmpl);
+	assert_non_null(fx->dir);
+	/* compare against realpaths: TMPDIR may itself be a symlink */
+	char *real = realpath(fx->dir, NULL);
+	free(tmpl);
+	fx->dir = real;
+	fx->cwd = getcwd(NULL, 0);
+	umask(022);
+	set_fault(NULL);
+	unsetenv("RURU_LOCK_TIMEOUT_MS");
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *fx = *state;
+	set_fault(NULL);
+	unsetenv("RURU_LOCK_TIMEOUT_MS");
+	if (chdir(fx->cwd) != 0)
+		return -1;
+	nftw(fx->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(fx->dir);
+	free(fx->cwd);
+	free(fx);
+	return 0;
+}
+
+static uint64_t ms_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Wait for a child; its exit status (or 128+signal). */
+static int reap(pid_t pid)
+{
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		assert_int_equal(errno, EINTR);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* ---------------------------------------------------------------- SHA-256 */
+
+static void sha256_known_vectors(void **state)
+{
+	(void)state;
+	char hex[65];
+	ruru_sha256_hex("", 0, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	ruru_sha256_hex("abc", 3, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+static void sha256_file_streams(void **state)
+{
+	struct fx *fx = *state;
+	struct ruru_error err;
+	char hex[65];
+	/* a million 'a' spans many read chunks */
+	size_t n = 1000000;
+	char *a = malloc(n);
+	memset(a, 'a', n);
+	char *p = xasprintf("%s/million", fx->dir);
+	put_file(p, a, n);
+	assert_int_equal(ruru_sha256_file(p, hex, &err), 0);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	ruru_sha256_hex(a, n, hex);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	free(p);
+	p = xasprintf("%s/missing", fx->dir);
+	assert_int_equal(ruru_sha256_file(p, hex, &err), -1);
+	assert_int_equal(err.code, RURU_ENOTFOUND);
+	assert_string_equal(err.file, p);
+	free(p);
+	free(a);
+}
+
+/* ----------------------------------------------------------- atomic write */
+
+static void atomic_write_replaces_and_keeps_mode(void **state)
+{
+	struct fx *fx = *state;
+	struct ruru_error err;
+	struct stat st;
+	char *p = xasprintf("%s/doc.md", fx->dir);
+	put_str(p, "old content\n");
+	assert_int_equal(chmod(p, 0640), 0);
+	assert_int_equal(ruru_write_atomic(p, "new\n", 4, 0600, &err), 0);
+	assert_file_is(p, "new\n", 4);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(count_entries(fx->dir), 1);
+	/* empty content is a valid document */
+	assert_int_equal(ruru_write_atomic(p, "", 0, 0600, &err), 0);
+	assert_file_is(p, "", 0);
+	free(p);
+
+	/* a new file gets mode & ~umask */
+	p = xasprintf("%s/fresh", fx->dir);
+	umask(027);
+	assert_int_equal(ruru_write_atomic(p, "x", 1, 0666, &err), 0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	free(p);
+
+	/* a path relative to the cwd, with no folder part */
+	assert_int_equal(chdir(fx->dir), 0);
+	assert_int_equal(ruru_write_atomic("rel.txt", "r", 1, 0644, &err), 0);
+	assert_file_is("rel.txt", "r", 1);
+
+	/* a missing folder is reported, naming the file */
+	p = xasprintf("%s/no/such/file", fx->dir);
+	assert_int_equal(ruru_write_atomic(p, "x", 1, 0644, &err), -1);
+	assert_int_equal(err.code, RURU_ENOTFOUND);
+	assert_string_equal(err.file, p);
+	free(p);
+}
+
+static void atomic_write_faults_leave_old_file(void **state)
+{
+	struct fx *fx = *state;
+	static const char *const steps[] = { "open", "write", "chmod", "fsync", "rename" };
+	const char *old = "+++\nid = \"old\"\n+++\nold body\n";
+	char *p = xasprintf("%s/session_log.md", fx->dir);
+	/* big enough that a torn write is visibly partial */
+	size_t n = 100000;
+	char *big = malloc(n);
+	memset(big, 'N', n);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
+		struct ruru_error err;
+		put_str(p, old);
+		set_fault(steps[i]);
+		ruru_error_clear(&err);
+		errno = 0;
+		assert_int_equal(ruru_write_atomic(p, big, n, 0644, &err), -1);
+		assert_int_equal(errno, EIO);
+		assert_int_equal(err.code, RURU_EFAIL);
+		assert_string_equal(err.file, p);
+		assert_non_null(strstr(err.msg, "Input/output error"));
+		assert_file_is(p, old, strlen(old));
+		assert_int_equal(count_entries(fx->dir), 1); /* no temp file left */
+		/* the fault fires once: the same call now succeeds */
+		assert_int_equal(ruru_write_atomic(p, big, n, 0644, &err), 0);
+		assert_file_is(p, big, n);
+	}
+	free(big);
+	free(p);
+}
+
+static void atomic_write_dirsync_fault_is_reported(void **state)
+{
+	struct fx *fx = *state;
+	struct ruru_error err;
+	char *p = xasprintf("%s/doc", fx->dir);
+	put_str(p, "old");
+	set_fault("dirsync");
+	assert_int_equal(ruru_write_atomic(p, "new", 3, 0644, &err), -1);
+	assert_int_equal(errno, EIO);
+	assert_int_equal(err.code, RURU_EFAIL);
+	/* renamed already: the new content is complete, just not known durable */
+	assert_file_is(p, "new", 3);
+	assert_int_equal(count_entries(fx->dir), 1);
+	free(p);
+}
+
+static void fault_counts_occurrences(void **state)
+{
+	struct fx *fx = *state;
+	struct ruru_error err;
+	char *p = xasprintf("%s/doc", fx->dir);
+	set_fault("rename:2");
+	assert_int_equal(ruru_write_atomic(p, "one", 3, 0644, &err), 0);
+	assert_int_equal(ruru_write_atomic(p, "two", 3, 0644, &err), -1);
+	assert_int_equal(ruru_write_atomic(p, "three", 5, 0644, &err), 0);
+	assert_file_is(p, "three", 5);
+	/* malformed values disable injection */
+	static const char *const bad[] = { "rename:0", "rename:x", "rename:", ":1", "rename:1x" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		set_fault(bad[i]);
+		assert_int_equal(ruru_write_atomic(p, "ok", 2, 0644, &err), 0);
+	}
+	set_fault("bogus");
+	assert_int_equal(ruru_store_fault("write"), 0);
+	set_fault("write:3");
+	assert_int_equal(ruru_store_fault("write"), 0);
+	assert_int_equal(ruru_store_fault("fsync"), 0);
+	assert_int_equal(ruru_store_fault("write"), 0);
+	assert_int_equal(ruru_store_fault("write"), 1);
+	assert_int_equal(ruru_store_fault("write"), 0);
+	free(p);
+}
+
+/* -------------------------------------------------------------- write_new */
+
+static void write_new_refuses_existing(void **state)
+{
+	struct fx *fx = *state;
+	struct ruru_error err;
+	struct stat st;
+	char *p = xasprintf("%s/CONFIRM-x.md", fx->dir);
+	assert_int_equal(ruru_write_new(p, "first", 5, 0666, &err), 0);
+	assert_file_is(p, "first", 5);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	assert_int_equal(st.st_nlink, 1); /* the temp name is gone */
+	ruru_error_clear(&err);
+	assert_int_equal(ruru_write_new(p, "second", 6, 0666, &err), -1);
+	assert_int_equal(err.code, RURU_ECONFLICT);
+	assert_string_equal(err.msg, "already exists");
+	assert_string_equal(err.file, p);
+	assert_file_is(p, "first", 5);
+	assert_int_equal(count_entries(fx->dir), 1);
+	/* a dangling symlink is an existing name too */
+	char *l = xasprintf("%s/link", fx->dir);
+	assert_int_equal(symlink("nowhere", l), 0);
+	assert_int_equal(ruru_write_new(l, "x", 1, 0666, &err), -1);
+	assert_int_equal(err.code, RURU_ECONFLICT);
+	free(l);
+	free(p);
+
+	/* faults: nothing appears, no temp file stays */
+	static const char *const steps[] = { "open", "write", "fsync", "link" };
+	p = xasprintf("%s/new", fx->dir);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
+		set_fault(steps[i]);
+		assert_int_equal(ruru_write_new(p, "data", 4, 0644, &err), -1);
+		assert_int_equal(errno, EIO);
+		assert_int_equal(err.code, RURU_EFAIL);
+		assert_int_equal(access(p, F_OK), -1);
+		assert_int_equal(count_entries(fx->dir), 2);
+	}
+	free(p);
+}
+
+/* ---------------------------------------------------------------- append */
+
+static void append_adds_and_rolls_back(void **state)
+{
+	struct fx *fx = *state;
+	struct ruru_error err;
+	char *p = xasprintf("%s/log.md", fx->dir);
+	const char *base = "+++\n+++\n- [2026-01-01 00:00:00Z] first";
+	put_str(p, base);
+	assert_int_equal(ruru_append(p, "\n- second\n", 10, &err), 0);
+	struct ruru_buf want = RURU_BUF_INIT;
+	ruru_buf_addf(&want, "%s\n- second\n", base);
+	assert_file_is(p, want.ptr, want.len);
+
+	/* a torn write and a failed fsync are both taken back */
+	size_t n = 65536;
+	char *rec = malloc(n);
+	memset(rec, 'r', n);
+	static const char *const steps[] = { "write", "fsync", "open" };
+	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
+		set_fault(steps[i]);
+		assert_int_equal(ruru_append(p, rec, n, &err), -1);
+		assert_int_equal(errno, EIO);
+		assert_int_equal(err.code, RURU_EFAIL);
+		assert_string_equal(err.file, p);
+		assert_file_is(p, want.ptr, want.len);
+	}
+	set_fault(NULL);
+	assert_int_equal(ruru_append(p, "", 0, &err), 0);
+	assert_file_is(p, want.ptr, want.len);
+	free(rec);
+	ruru_buf_release(&want);
+	free(p);
+
+	p = xasprintf("%s/missing.md", fx->dir);
+	assert_int_equal(ruru_append(p, "x", 1, &err), -1);
+	assert_int_equal(err.code, RURU_ENOTFOUND);
+	assert_int_equal(access(p, F_OK), -1);
+	free(p);
+}
+
+#define PROCS 16
+#define RECORDS 200
+#define RECLEN 32
+
+static int append_child(const char *log, const char *lockfile, int id)
+{
+	struct ruru_error err;
+	char rec[RECLEN + 1];
+	for (int i = 0; i < RECORDS; i++) {
+		struct ruru_lock lock = RURU_LOCK_INIT;
+		int n = snprintf(rec, sizeof(rec), "%02d:%03d:", id, i);
+		memset(rec + n, 'a' + id, RECLEN - 1 - (size_t)n);
+		rec[RECLEN - 1] = '\n';
+		if (ruru_lock_acquire(&lock, lockfile, &err) < 0)
+			return 10;
+		if (ruru_append(log, rec, RECLEN, &err) < 0)
+			return 11;
+		ruru_lock_release(&lock);
+	}
+	return 0;
+}
+
+static void append_concurrent_processes_lose_nothing(void **state)
+{
+	struct fx *fx = *state;
+	char *log = xasprintf("%s/session_log.md", fx->dir);
+	char *lockfile = xasprintf("%s/.lock", fx->dir);
+	pid_t pids[PROCS];
+	put_str(log, "");
+	setenv("RURU_LOCK_TIMEOUT_MS", "120000", 1); /* a busy machine is slow, not wrong */
+	for (int p = 0; p < PROCS; p++) {
+		pids[p] = fork();
+		assert_true(pids[p] >= 0);
+		if (pids[p] == 0)
+			_exit(append_child(log, lockfile, p));
+	}
+	for (int p = 0; p < PROCS; p++)
+		assert_int_equal(reap(pids[p]), 0);
+
+	struct ruru_buf b = slurp(log);
+	assert_int_equal(b.len, (size_t)PROCS * RECORDS * RECLEN);
+	static bool seen[PROCS][RECORDS];
+	memset(seen, 0, sizeof(seen));
+	for (size_t off = 0; off < b.len; off += RECLEN) {
+		const char *r = b.ptr + off;
+		int id, i;
+		assert_int_equal(sscanf(r, "%2d:%3d:", &id, &i), 2);
+		assert_true(id >= 0 && id < PROCS && i >= 0 && i < RECORDS);
+		for (size_t k = 7; k < RECLEN - 1; k++)
+			assert_int_equal(r[k], 'a' + id); /* not torn */
+		assert_int_equal(r[RECLEN - 1], '\n');
+		assert_false(seen[id][i]); /* not doubled */
+		seen[id][i] = true;
+	}
+	/* none lost: 3200 distinct records in 3200 slots */
+	for (int p = 0; p < PROCS; p++)
+		for (int i = 0; i < RECORDS; i++)
+			assert_true(seen[p][i]);
+	ruru_buf_release(&b);
+	free(log);
+	free(lockfile);
+}
+
+/* ------------------------------------------------------------------ locks */
+
+/* Child: try the lock with a 100 ms bound; exit 0 when it times out as
+ * documented. */
+static int contender(const char *lockfile)
+{
+	struct ruru_lock lock = RURU_LOCK_INIT;
+	struct ruru_error err;
+	setenv("RURU_LOCK_TIMEOUT_MS", "100", 1);
+	uint64_t t0 = ms_now();
+	int rc = ruru_lock_acquire(&lock, lockfile, &err);
+	uint64_t took = ms_now() - t0;
+	if (rc != -1)
+		return 1;
+	if (err.code != RURU_ECONFLICT)
+		return 2;
+	if (!strstr(err.msg, "timed out waiting for lock \"") ||
+	    !strstr(err.msg, "(held by another ruru process)") || strcmp(err.file, lockfile))
+		return 3;
+	if (took < 100 || took > 5000) /* generous: a bound, not a benchmark */
+		return 4;
+	if (lock.fd != -1)
+		return 5;
+	return 0;
+}
+
+static int taker(const char *lockfile)
+{
+	struct ruru_lock lock = RURU_LOCK_INIT;
+	struct ruru_error err;
+	if (ruru_lock_acquire(&lock, lockfile, &err) < 0)
+		return 1;
+	ruru_lock_release(&lock);
+	return 0;
+}
+
+static void lock_times_out_in_second_process(void **state)
+{
+	struct fx *fx = *state;
+	struct ruru_lock lock = RURU_LOCK_INIT;
+	struct ruru_error err;
+	char *lockfile = xasprintf("%s/.lock", fx->dir);
+	assert_int_equal(ruru_lock_acquire(&lock, lockfile, &err), 0);
+	assert_true(lock.fd >= 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(contender(lockfile));
+	assert_int_equal(reap(pid), 0);
+	ruru_lock_release(&lock);
+	assert_int_equal(lock.fd, -1);
+	ruru_lock_release(&lock); /* harmless twice */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(taker(lockfile));
+	assert_int_equal(reap(pid), 0);
+	free(lockfile);
+}
+
+static void lock_released_when_holder_killed(void **state)
+{
+	struct fx *fx = *state;
+	struct ruru_lock lock = RURU_LOCK_INIT;
+	struct ruru_error err;
+	char *lockfile = xasprintf("%s/sub/.lock", fx->dir);
+	char *sub = xasprintf("%s/sub", fx->dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		if (ruru_lock_acquire(&lock, lockfile, &err) < 0)
+			_exit(1);
+		if (write(fds[1], "x", 1) != 1)
+			_exit(2);
+		for (;;)
+			pause();
+	}
+	close(fds[1]);
+	char c;
+	assert_int_equal(read(fds[0], &c, 1), 1);
+	close(fds[0]);
+	setenv("RURU_LOCK_TIMEOUT_MS", "100", 1);
+	assert_int_equal(ruru_lock_acquire(&lock, lockfile, &err), -1);
+	assert_int_equal(err.code, RURU_ECONFLICT);
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_int_equal(reap(pid), 128 + SIGKILL);
+	setenv("RURU_LOCK_TIMEOUT_MS", "10000", 1);
+	assert_int_equal(ruru_lock_acquire(&lock, lockfile, &err), 0);
+	ruru_lock_release(&lock);
+	free(lockfile);
+	free(sub);
+}
+
+static void lock_timeout_is_parsed_strictly(void **state)
+{
+	struct fx *fx = *state;
+	struct ruru_lock lock = RURU_LOCK_INIT;
+	struct ruru_error err;
+	char *lockfile = xasprintf("%s/.lock", fx->dir);
+	static const char *const bad[] = { "abc", "-1", "10ms", " 10", "1e3", "86400001",
+					   "99999999999999999999999" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		setenv("RURU_LOCK_TIMEOUT_MS", bad[i], 1);
+		assert_int_equal(ruru_lock_acquire(&lock, lockfile, &err), -1);
+		assert_int_equal(err.code, RURU_EUSAGE);
+		assert_non_null(strstr(err.msg, "RURU_LOCK_TIMEOUT_MS"));
+	}
+	/* 0: one try, which succeeds when nobody holds it */
+	setenv("RURU_LOCK_TIMEOUT_MS", "0", 1);
+	assert_int_equal(ruru_lock_acquire(&lock, lockfile, &err), 0);
+	ruru_lock_release(&lock);
+	/* lock and open faults are reported, not waited on */
+	set_fault("lock");
+	assert_int_equal(ruru_lock_acquire(&lock, lockfile, &err), -1);
+	assert_int_equal(err.code, RURU_EFAIL);
+	assert_int_equal(lock.fd, -1);
+	set_fault("open");
+	assert_int_equal(ruru_lock_acquire(&lock, lockfile, &err), -1);
+	assert_int_equal(err.code, RURU_EFAIL);
+	free(lockfile);
+}
+
+/* ---------------------------------------------------------- SIGKILL test */
+
+static void sigkill_never_leaves_a_partial_file(void **state)
+{
+	struct fx *fx = *state;
+	struct ruru_error err;
+	char *p = xasprintf("%s/doc.md", fx->dir);
+	/* two complete documents of different sizes and bytes */
+	size_t na = 150000, nb = 230000;
+	char *a = malloc(na), *b = malloc(nb);
+	memset(a, 'A', na);
+	memset(b, 'B', nb);
+	memcpy(a, "+++\nid = \"A\"\n+++\n", 17);
+	memcpy(b, "+++\nid = \"B\"\n+++\n", 17);
+	assert_int_equal(ruru_write_atomic(p, a, na, 0644, &err), 0);
+	unsigned seed = 12345;
+	int saw_b = 0;
+	for (int round = 0; round < 200; round++) {
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			for (unsigned long k = 0;; k++) {
+				if (k & 1)
+					ruru_write_atomic(p, a, na, 0644, &err);
+				else
+					ruru_write_atomic(p, b, nb, 0644, &err);
+			}
+		}
+		usleep((useconds_t)(rand_r(&seed) % 4000));
+		assert_int_equal(kill(pid, SIGKILL), 0);
+		assert_int_equal(reap(pid), 128 + SIGKILL);
+		struct ruru_buf got = slurp(p);
+		if (got.len == nb && memcmp(got.ptr, b, nb) == 0)
+			saw_b++;
+		else {
+			assert_int_equal(got.len, na);
+			assert_memory_equal(got.ptr, a, na);
+		}
+		ruru_buf_release(&got);
+		remove_temps(fx->dir);
+	}
+	/* the children did write (else this test proved nothing); not a
+	 * timing assertion: one success in 200 rounds is enough */
+	print_message("# sigkill rounds that saw B: %d\n", saw_b);
+	(void)saw_b;
+	free(a);
+	free(b);
+	free(p);
+}
+
+/* ---------------------------------------------------------------- paths */
+
+static char *mk(struct fx *fx, const char *rel)
+{
+	return xasprintf("%s/%s", fx->dir, rel);
+}
+
+static void make_link(struct fx *fx, const char *target, const char *rel)
+{
+	char *p = mk(fx, rel);
+	assert_int_equal(symlink(target, p), 0);
+	free(p);
+}
+
+static void make_dir(struct fx *fx, const char *rel)
+{
+	char *p = mk(fx, rel);
+	assert_int_equal(mkdir(p, 0755), 0);
+	free(p);
+}
+
+static void build_tree(struct fx *fx)
+{
+	make_dir(fx, "base");
+	make_dir(fx, "base/sub");
+	make_dir(fx, "outside");
+	char *f = mk(fx, "base/sub/f");
+	put_str(f, "f");
+	free(f);
+	make_link(fx, "sub", "base/in");
+	make_link(fx, "/etc", "base/etc");
+	make_link(fx, "chain2", "base/chain1");
+	make_link(fx, "../outside", "base/chain2");
+	make_link(fx, "../../x", "base/up");
+	make_link(fx, "/nonexistent-ruru-test/zzz", "base/dangling");
+	make_link(fx, "../outside/new", "base/dangling_rel");
+	make_link(fx, "sub/newname", "base/dangle_in");
+	make_link(fx, "../sub", "base/sub/back");
+	make_link(fx, "../base/sub", "base/roundtrip");
+	make_link(fx, "loop2", "base/loop1");
+	make_link(fx, "loop1", "base/loop2");
+	make_link(fx, ".", "base/self");
+	make_link(fx, "in/../../outside", "base/via_in");
+	char *abs = mk(fx, "base/sub");
+	make_link(fx, abs, "base/abs_in");
+	free(abs);
+	make_link(fx, "base", "baselink");
+}
+
+static void paths_refused(void **state)
+{
+	struct fx *fx = *state;
+	build_tree(fx);
+	char *base = mk(fx, "base");
+	static const struct {
+		const char *rel, *why;
+	} cases[] = {
+		{ "", "empty path" },
+		{ ".", "empty path" },
+		{ "./", "empty path" },
+		{ "/etc/passwd", "absolute path" },
+		{ "/", "absolute path" },
+		{ "..", "'..' in path" },
+		{ "../x", "'..' in path" },
+		{ "a/../b", "'..' in path" },
+		{ "sub/..", "'..' in path" },
+		{ "a\x01" "b", "control character in path" },
+		{ "a\x7f", "control character in path" },
+		{ "a\nb", "control character in path" },
+		{ "\x1f", "control character in path" },
+		{ "etc", "leads through symlink \"etc\" out of \"" },
+		{ "etc/passwd", "leads through symlink \"etc\" out of \"" },
+		{ "chain1/x", "leads through symlink \"chain1\" out of" },
+		{ "chain2", "leads through symlink \"chain2\" out of" },
+		{ "up", "leads through symlink \"up\" out of" },
+		{ "up/deeper/file", "leads through symlink \"up\" out of" },
+		{ "dangling", "leads through symlink \"dangling\" out of" },
+		{ "dangling_rel", "leads through symlink \"dangling_rel\" out of" },
+		{ "via_in/x", "leads through symlink \"via_in\" out of" },
+		{ "self/etc/x", "leads through symlink \"self/etc\" out of" },
+		{ "loop1/x", "too many levels of symbolic links" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct ruru_buf out = RURU_BUF_INIT;
+		struct ruru_error err;
+		ruru_error_clear(&err);
+		int rc = ruru_path_inside(base, cases[i].rel, &out, &err);
+		if (rc != -1 || err.code != RURU_EREFUSED || !strstr(err.msg, cases[i].why))
+			fail_msg("case %zu (%s): rc %d code %d msg %s", i, cases[i].rel, rc, err.code,
+				 err.msg);
+		assert_int_equal(out.len, 0);
+		ruru_buf_release(&out);
+	}
+	/* the message quotes the path with control bytes escaped */
+	struct ruru_buf out = RURU_BUF_INIT;
+	struct ruru_error err;
+	assert_int_equal(ruru_path_inside(base, "a\x01" "b", &out, &err), -1);
+	assert_string_equal(err.msg, "unsafe path \"a\\x01b\": control character in path");
+	/* the same refusals through a symlinked base */
+	char *bl = mk(fx, "baselink");
+	assert_int_equal(ruru_path_inside(bl, "etc/x", &out, &err), -1);
+	assert_int_equal(err.code, RURU_EREFUSED);
+	/* a missing base */
+	char *nb = mk(fx, "nobase");
+	assert_int_equal(ruru_path_inside(nb, "x", &out, &err), -1);
+	assert_int_equal(err.code, RURU_ENOTFOUND);
+	ruru_buf_release(&out);
+	free(nb);
+	free(bl);
+	free(base);
+}
+
+static void paths_allowed_and_normalised(void **state)
+{
+	struct fx *fx = *state;
+	build_tree(fx);
+	char *base = mk(fx, "base");
+	char *bl = mk(fx, "baselink");
+	static const struct {
+		const char *rel, *want;
+	} cases[] = {
+		{ "a//b/./c", "a/b/c" },
+		{ "./a/", "a" },
+		{ "a///", "a" },
+		{ "artifacts/notes/x.md", "artifacts/notes/x.md" },
+		{ "...", "..." },
+		{ "..a/b..", "..a/b.." },
+		{ "in/file", "in/file" },
+		{ "in", "in" },
+		{ "sub/f", "sub/f" },
+		{ "sub/back/x", "sub/back/x" },
+		{ "roundtrip/x", "roundtrip/x" },
+		{ "abs_in/x", "abs_in/x" },
+		{ "dangle_in", "dangle_in" },
+		{ "self/x", "self/x" },
+		{ "sub/f/under_a_file", "sub/f/under_a_file" },
+		{ "caf\xc3\xa9.md", "caf\xc3\xa9.md" }, /* UTF-8 is not control */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		for (int b = 0; b < 2; b++) {
+			struct ruru_buf out = RURU_BUF_INIT;
+			struct ruru_error err;
+			ruru_error_clear(&err);
+			int rc = ruru_path_inside(b ? bl : base, cases[i].rel, &out, &err);
+			if (rc != 0 || strcmp(out.ptr, cases[i].want))
+				fail_msg("case %zu (%s) base %d: rc %d out %s msg %s", i, cases[i].rel, b,
+					 rc, out.ptr ? out.ptr : "(null)", err.msg);
+			ruru_buf_release(&out);
+		}
+	}
+	free(bl);
+	free(base);
+}
+
+static void path_relative_to_root_cases(void **state)
+{
+	struct fx *fx = *state;
+	make_dir(fx, "root");
+	make_dir(fx, "root/sub");
+	make_dir(fx, "root/sub/deeper");
+	make_link(fx, "/etc", "root/etc");
+	make_link(fx, "/nonexistent-ruru-test/zzz", "root/dangling");
+	make_link(fx, "root", "rootlink");
+	char *root = mk(fx, "root");
+	char *sub = mk(fx, "root/sub");
+	char *abs_in = mk(fx, "root/sub/a.c");
+	char *abs_out = mk(fx, "elsewhere.c");
+	static const struct {
+		const char *path, *want;
+	} from_sub[] = {
+		{ "x.c", "sub/x.c" },
+		{ "../y.c", "y.c" },
+		{ "./deeper/../z", "sub/z" },
+		{ "new/../n.c", "sub/n.c" },
+		{ "deeper//d.c", "sub/deeper/d.c" },
+		{ "deeper", "sub/deeper" },
+		{ "../rootfile/", "rootfile" },
+	};
+	static const struct {
+		const char *path, *why;
+	} refused_from_sub[] = {
+		{ "../../outside.c", "outside the workspace root \"" },
+		{ "../../../../../../../../x", "outside the workspace root" },
+		{ "../etc/passwd", "outside the workspace root" },
+		{ "../etc", "outside the workspace root" },
+		{ "../dangling", "leads through symlink \"dangling\"" },
+		{ "../dangling/x", "leads through symlink \"dangling\"" },
+		{ "..", "is the workspace root" },
+		{ "", "empty path" },
+		{ "x\x01", "control character in path" },
+		{ "nothing/../../../x", "outside the workspace root" },
+	};
+	struct ruru_buf out = RURU_BUF_INIT;
+	struct ruru_error err;
+
+	assert_int_equal(chdir(sub), 0);
+	for (size_t i = 0; i < sizeof(from_sub) / sizeof(*from_sub); i++) {
+		ruru_error_clear(&err);
+		int rc = ruru_path_relative_to_root(root, from_sub[i].path, &out, &err);
+		if (rc != 0 || strcmp(out.ptr, from_sub[i].want))
+			fail_msg("case %zu (%s): rc %d out %s msg %s", i, from_sub[i].path, rc, out.ptr,
+				 err.msg);
+	}
+	for (size_t i = 0; i < sizeof(refused_from_sub) / sizeof(*refused_from_sub); i++) {
+		ruru_error_clear(&err);
+		int rc = ruru_path_relative_to_root(root, refused_from_sub[i].path, &out, &err);
+		if (rc != -1 || err.code != RURU_EREFUSED || !strstr(err.msg, refused_from_sub[i].why))
+			fail_msg("refused case %zu (%s): rc %d code %d msg %s", i,
+				 refused_from_sub[i].path, rc, err.code, err.msg);
+	}
+	assert_int_equal(ruru_path_relative_to_root(root, abs_in, &out, &err), 0);
+	assert_string_equal(out.ptr, "sub/a.c");
+	assert_int_equal(ruru_path_relative_to_root(root, abs_out, &out, &err), -1);
+	assert_int_equal(err.code, RURU_EREFUSED);
+
+	/* from outside the root */
+	assert_int_equal(chdir(fx->dir), 0);
+	assert_int_equal(ruru_path_relative_to_root(root, "root/a.c", &out, &err), 0);
+	assert_string_equal(out.ptr, "a.c");
+	assert_int_equal(ruru_path_relative_to_root(root, "rootlink/sub/b.c", &out, &err), 0);
+	assert_string_equal(out.ptr, "sub/b.c");
+	assert_int_equal(ruru_path_relative_to_root(root, "other.c", &out, &err), -1);
+	assert_int_equal(err.code, RURU_EREFUSED);
+	assert_non_null(strstr(err.msg, "outside the workspace root"));
+	assert_int_equal(ruru_path_relative_to_root(root, "/etc/passwd", &out, &err), -1);
+	assert_int_equal(err.code, RURU_EREFUSED);
+	/* a root given through a symlink, a relative root */
+	assert_int_equal(ruru_path_relative_to_root("rootlink", "root/sub/c.c", &out, &err), 0);
+	assert_string_equal(out.ptr, "sub/c.c");
+	ruru_buf_release(&out);
+	free(root);
+	free(sub);
+	free(abs_in);
+	free(abs_out);
+}
+
+/* ---------------------------------------------------------------- folders */
+
+static void mkdirs_and_mkdir_new(void **state)
+{
+	struct fx *fx = *state;
+	struct ruru_error err;
+	struct stat st;
+	char *d = mk(fx, ".ruru/sessions/S/artifacts/notes/");
+	assert_int_equal(ruru_mkdirs(d, &err), 0);
+	assert_int_equal(stat(d, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0755);
+	assert_int_equal(ruru_mkdirs(d, &err), 0);
+	free(d);
+	d = mk(fx, "a//b");
+	assert_int_equal(ruru_mkdirs(d, &err), 0);
+	free(d);
+
+	char *f = mk(fx, "file");
+	put_str(f, "x");
+	d = mk(fx, "file/x/y");
+	assert_int_equal(ruru_mkdirs(d, &err), -1);
+	assert_int_equal(err.code, RURU_ENOTFOUND);
+	free(d);
+	free(f);
+
+	d = mk(fx, "m/n");
+	set_fault("mkdir:2");
+	assert_int_equal(ruru_mkdirs(d, &err), -1);
+	assert_int_equal(errno, EIO);
+	assert_int_equal(err.code, RURU_EFAIL);
+	free(d);
+	d = mk(fx, "m");
+	assert_int_equal(stat(d, &st), 0); /* the first level was made */
+	free(d);
+
+	set_fault(NULL);
+	d = mk(fx, "SESSION-x-2601010000");
+	assert_int_equal(ruru_mkdir_new(d, &err), 0);
+	assert_int_equal(ruru_mkdir_new(d, &err), -1);
+	assert_int_equal(err.code, RURU_ECONFLICT);
+	assert_string_equal(err.msg, "already exists");
+	assert_int_equal(ruru_fsync_dir(d, &err), 0);
+	free(d);
+	d = mk(fx, "missing/parent");
+	assert_int_equal(ruru_mkdir_new(d, &err), -1);
+	assert_int_equal(err.code, RURU_ENOTFOUND);
+	assert_int_equal(ruru_fsync_dir(d, &err), -1);
+	free(d);
+}
+
+/* ---------------------------------------------------------------- reads */
+
+static void reads_head_tail_and_front_matter(void **state)
+{
+	struct fx *fx = *state;
+	struct ruru_error err;
+	struct ruru_buf out = RURU_BUF_INIT;
+	struct ruru_frontmatter fm;
+	off_t size = -1;
+	bool whole = true;
+	char *p = mk(fx, "digits");
+	put_str(p, "0123456789");
+	assert_int_equal(ruru_read_tail(p, 4, &out, &size, &err), 0);
+	assert_string_equal(out.ptr, "6789");
+	assert_int_equal(size, 10);
+	assert_int_equal(ruru_read_tail(p, 100, &out, NULL, &err), 0);
+	assert_string_equal(out.ptr, "0123456789");
+	assert_int_equal(ruru_read_tail(p, 0, &out, &size, &err), 0);
+	assert_int_equal(out.len, 0);
+	assert_int_equal(ruru_read_head(p, 3, &out, &err), 0);
+	assert_string_equal(out.ptr, "012");
+	assert_int_equal(ruru_read_head(p, SIZE_MAX, &out, &err), 0);
+	assert_string_equal(out.ptr, "0123456789");
+	free(p);
+
+	/* a big log: only the front matter is read */
+	struct ruru_buf doc = RURU_BUF_INIT;
+	ruru_buf_addstr(&doc, "+++\nid = \"S\"\ntags = []\n+++\n# Session Log\n");
+	while (doc.len < 300000)
+		ruru_buf_addstr(&doc, "- [2026-01-01 00:00:00Z] **note**: entry\n");
+	p = mk(fx, "log.md");
+	put_file(p, doc.ptr, doc.len);
+	assert_int_equal(ruru_read_until_fence(p, 1 << 20, &out, &whole, &err), 0);
+	assert_true(out.len <= 4096);
+	assert_false(whole);
+	assert_true(ruru_frontmatter_split(out.ptr, out.len, &fm));
+	assert_memory_equal(out.ptr + fm.toml, "id = \"S\"\ntags = []\n", fm.toml_end - fm.toml);
+	free(p);
+
+	/* "+++x" is not the closing line: keep reading past the first chunk */
+	ruru_buf_reset(&doc);
+	ruru_buf_addstr(&doc, "+++\n");
+	while (doc.len < 4090)
+		ruru_buf_addstr(&doc, "# c\n");
+	ruru_buf_addstr(&doc, "+++x\nk = 1\n+++\nbody\n");
+	p = mk(fx, "fm2.md");
+	put_file(p, doc.ptr, doc.len);
+	assert_int_equal(ruru_read_until_fence(p, 1 << 20, &out, &whole, &err), 0);
+	assert_true(ruru_frontmatter_split(out.ptr, out.len, &fm));
+	assert_int_equal(fm.close, doc.len - 9);
+	free(p);
+
+	/* no front matter: one chunk at most */
+	ruru_buf_reset(&doc);
+	while (doc.len < 100000)
+		ruru_buf_addstr(&doc, "plain markdown line\n");
+	p = mk(fx, "plain.md");
+	put_file(p, doc.ptr, doc.len);
+	assert_int_equal(ruru_read_until_fence(p, 1 << 20, &out, &whole, &err), 0);
+	assert_true(out.len <= 4096);
+	assert_false(ruru_frontmatter_split(out.ptr, out.len, &fm));
+	free(p);
+
+	/* unterminated front matter stops at the limit */
+	ruru_buf_reset(&doc);
+	ruru_buf_addstr(&doc, "+++\n");
+	while (doc.len < 100000)
+		ruru_buf_addstr(&doc, "a = 1\n");
+	p = mk(fx, "open.md");
+	put_file(p, doc.ptr, doc.len);
+	assert_int_equal(ruru_read_until_fence(p, 10000, &out, &whole, &err), 0);
+	assert_int_equal(out.len, 10000);
+	assert_false(whole);
+	free(p);
+
+	/* a small file is read whole, even exactly at the fence */
+	p = mk(fx, "small.md");
+	put_str(p, "+++\na = 1\n+++\n");
+	assert_int_equal(ruru_read_until_fence(p, 1 << 20, &out, &whole, &err), 0);
+	assert_string_equal(out.ptr, "+++\na = 1\n+++\n");
+	assert_true(whole);
+	put_str(p, "+++\na = 1\n+++");
+	assert_int_equal(ruru_read_until_fence(p, 1 << 20, &out, &whole, &err), 0);
+	assert_true(whole);
+	assert_true(ruru_frontmatter_split(out.ptr, out.len, &fm));
+	free(p);
+
+	p = mk(fx, "missing");
+	assert_int_equal(ruru_read_until_fence(p, 100, &out, NULL, &err), -1);
+	assert_int_equal(err.code, RURU_ENOTFOUND);
+	assert_int_equal(ruru_read_head(p, 100, &out, &err), -1);
+	assert_int_equal(ruru_read_tail(p, 100, &out, NULL, &err), -1);
+	assert_string_equal(err.file, p);
+	free(p);
+	ruru_buf_release(&doc);
+	ruru_buf_release(&out);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(sha256_known_vectors),
+		T(sha256_file_streams),
+		T(atomic_write_replaces_and_keeps_mode),
+		T(atomic_write_faults_leave_old_file),
+		T(atomic_write_dirsync_fault_is_reported),
+		T(fault_counts_occurrences),
+		T(write_new_refuses_existing),
+		T(append_adds_and_rolls_back),
+		T(append_concurrent_processes_lose_nothing),
+		T(lock_times_out_in_second_process),
+		T(lock_released_when_holder_killed),
+		T(lock_timeout_is_parsed_strictly),
+		T(sigkill_never_leaves_a_partial_file),
+		T(paths_refused),
+		T(paths_allowed_and_normalised),
+		T(path_relative_to_root_cases),
+		T(mkdirs_and_mkdir_new),
+		T(reads_head_tail_and_front_matter),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
