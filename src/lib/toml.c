@@ -1482,7 +1482,7 @@ bool toml_value_equal(const struct ruru_toml_value *a, const struct ruru_toml_va
 
 /* --------------------------------------------------------- tagged JSON */
 
-static void json_string(struct ruru_buf *out, const char *s, size_t n)
+static void tagged_json_string(struct ruru_buf *out, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	ruru_buf_grow(out, n + 2);
@@ -1570,7 +1570,7 @@ void ruru_toml_to_tagged_json(const struct ruru_toml_value *v, struct ruru_buf *
 		for (uint32_t i = 0; i < t->len; i++) {
 			if (i)
 				ruru_buf_addch(out, ',');
-			json_string(out, t->items[i].key->s, t->items[i].key->len);
+			tagged_json_string(out, t->items[i].key->s, t->items[i].key->len);
 			ruru_buf_addch(out, ':');
 			ruru_toml_to_tagged_json(&t->items[i].v, out);
 		}
@@ -1594,7 +1594,7 @@ void ruru_toml_to_tagged_json(const struct ruru_toml_value *v, struct ruru_buf *
 	char b[64];
 	switch (v->kind) {
 	case RURU_TOML_STRING:
-		json_string(out, v->u.s, v->n);
+		tagged_json_string(out, v->u.s, v->n);
 		break;
 	case RURU_TOML_INTEGER:
 		ruru_buf_addf(out, "\"%lld\"", (long long)v->u.i);
