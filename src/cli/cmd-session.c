@@ -19,20 +19,26 @@
 
 static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 {
-	(void)a;
 	const char *dir = ctx->root ? ctx->root : ".";
-	if (ruru_ws_init(dir, &ctx->err) < 0)
+	char *mcp = NULL;
+	if (ruru_ws_init(dir, &ctx->err) < 0 ||
+	    (cli_flag(ctx, a, "mcp") && ruru_ws_init_mcp(dir, &mcp, &ctx->err) < 0))
 		return cli_fail(ctx);
 	int rc = 0;
 	if (ctx->json) {
 		struct ruru_ws *ws = ruru_ws_open(dir, &ctx->err);
-		if (!ws)
+		if (!ws) {
+			free(mcp);
 			return cli_fail(ctx);
+		}
 		json_t *o = json_pack("{s:s}", "root", ruru_ws_root(ws));
+		if (mcp)
+			json_object_set_new(o, "mcp_config", json_string(mcp));
 		ruru_ws_free(ws);
 		if (!cli_print_json(ctx, o))
 			rc = cli_fail(ctx);
 	}
+	free(mcp);
 	return rc;
 }
 
@@ -363,6 +369,7 @@ static int cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 /* ----------------------------------------------------------------- table */
 
 static const struct cli_opt init_opts[] = {
+	{ .name = "mcp", .help = "also register `ruru mcp` in .roo/mcp.json (Roo Code)" },
 	{ 0 },
 };
 static const struct cli_opt new_opts[] = {
