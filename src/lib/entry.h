@@ -15,12 +15,27 @@
 #include "ruru.h"
 
 /*
- * Render one entry (ruru's format, see struct ruru_entry) onto `out`,
- * ending with `eol` ("\\n" or "\\r\\n").  Uses e->stamp when set, else formats
- * e->when; e->type, the field strings and the message.  Every line of the
- * message after the first is indented by two spaces (an empty line becomes
- * two spaces), so no message line can start at column 0.  Field values must
- * not hold a backtick, CR or LF: check with ruru_entry_field_ok() first.
+ * ruru's entry format (DESIGN §2), one entry:
+ *
+ *   - [STAMP] **TYPE**[ · KEY `VALUE`]...[: FIRST LINE OF MESSAGE]EOL
+ *     NEXT LINE OF MESSAGE EOL            (each further line, indented by 2)
+ *
+ * STAMP is "YYYY-MM-DD HH:MM:SS" then "Z" or "±HH:MM"; TYPE a lowercase
+ * event name ([a-z][a-z0-9-]*); the fields come in the fixed order mode,
+ * task, artifact, adr, outcome, source, each at most once, separated by
+ * " · " (U+00B7); ": " and the message's first line follow only when the
+ * message is non-empty; an empty message line is exactly two spaces.  The
+ * message is everything after that first ": " and may hold any bytes.
+ */
+
+/*
+ * Render one entry onto `out`, ending with `eol` ("\n" or "\r\n"; NULL
+ * means "\n").  Uses e->stamp when set (it must then be a stamp in the form
+ * above), else formats e->when; the type is ruru_event_name(e->type), or
+ * e->type_name when the type is RURU_EV_UNKNOWN, or "note" when neither is
+ * set.  NULL fields are left out.  Field values must not hold a backtick,
+ * CR or LF: check with ruru_entry_field_ok() (which also refuses NULL and
+ * "") first.
  */
 void ruru_entry_render(struct ruru_buf *out, const struct ruru_entry *e, const char *eol);
 bool ruru_entry_field_ok(const char *value);
@@ -29,43 +44,85 @@ bool ruru_entry_field_ok(const char *value);
  * Parse the entries of a log.  `text` is the whole file (front matter
  * included) and `body` the offset where the Markdown body starts, so that
  * line numbers and spans refer to the file.  Entries are taken from the
- * "## Log Entries" section(s) (or, when a log has no such heading, from the
- * whole body), in file order.  Recognised (DESIGN §2 rule 6 and the compat
- * corpus): "- [ts] ...", "* [ts]", "*   `[ts]` ...", "**[ts]**", "- **ts** -",
- * "- ts - ...", bare "[ts] ..." lines, "### [ts] ..." and "## ts - ..."
- * headings, "- [ ] **...**" checkbox lines with a stamp; indented lines and
- * blank lines followed by indented lines continue an entry.  Placeholder
- * stamps ("YYYY-MM-DD HH:MM:SS", "{{timestamp}}") and lines commented out
- * as "# - [...]" are not entries.
- * Returns the number of entries and sets *out (caller frees each with
- * ruru_entry_release() and the array with free()).
+ * "## Log Entries" section(s) (or, when a log has no such heading outside a
+ * fenced block, from the whole body), in file order.  Only lines at column 0
+ * are looked at.  A section runs to the next heading of level 1 or 2 that
+ * is not itself an entry.
+ *
+ * An entry starts at a line with a timestamp (see ruru_time_parse; a time
+ * of day is required, compact all-digit stamps only inside brackets):
+ * "- [ts] ...", "* [ts]", "*   `[ts]` ...", "- **[ts]** ...", "**[ts]** ...",
+ * "- **ts** - ...", "**ts actor:** ...", "- ts - ...", "ts - ...",
+ * "[ts] ...", "[YYMMDDHHMMSS] ...", "- [ ] **ts** ..." (task-list box),
+ * "### [ts] ..." and "## ts - ..." headings; and a "---" line followed by a
+ * "timestamp: ts" (or "**Timestamp:** ts") line, which makes the block up
+ * to the closing "---" one entry.  Everything after an entry line up to the
+ * next entry, heading (a deeper heading stays inside a heading entry),
+ * "---" rule or placeholder line belongs to that entry: indented sub-lists,
+ * paragraphs, text at column 0, fenced blocks (whose lines are never
+ * entries or headings).  Blank lines at the end of an entry are not part of
+ * it.  Placeholder stamps ("[YYYY-MM-DD HH:MM:SS]", "[\{{timestamp}}]")
+ * and template lines commented out as "# - [...]" are not entries.
+ *
+ * Each entry is first read in ruru's format (e->strict, fields, type_name);
+ * otherwise leniently: type guessed from the words of the first line
+ * ("Session initiated" → session, "Delegated" → delegation, ...) or
+ * RURU_EV_UNKNOWN, type_name and fields NULL, message = the text after the
+ * stamp and its separators (" - ", ": ") with the following lines joined by
+ * "\n" (indentation kept, trailing blanks and CRs dropped).
+ * The body's line ending (strict reading) is that of its first line break.
+ *
+ * Returns the number of entries and sets *out (NULL when none; the caller
+ * frees each with ruru_entry_release() and the array with free()).
  */
 size_t ruru_entries_parse(const char *text, size_t len, size_t body, struct ruru_entry **out);
 
-/* Parse one entry in ruru's own format from `line` (up to its end, with
- * continuation lines).  Returns false when it is not in ruru's format. */
-bool ruru_entry_parse_strict(const char *text, size_t len, struct ruru_entry *e);
+/* The number of entries ruru_entries_parse() would find, without building
+ * any string (for `list`, digests). */
+size_t ruru_entries_count(const char *text, size_t len, size_t body);
+
+/*
+ * Parse one entry in ruru's own format from the start of `text` (its first
+ * line and the continuation lines that follow).  `eol` is the file's line
+ * ending ("\r\n" or "\n"; NULL means "\n"): in a CRLF file a CR before LF
+ * is the line ending, in an LF file it belongs to the message.  Returns
+ * false (nothing allocated) when it is not in ruru's format; on success
+ * e->end is the number of bytes the entry takes (e->line 1, e->start 0).
+ */
+bool ruru_entry_parse_strict(const char *text, size_t len, const char *eol, struct ruru_entry *e);
 
 /*
  * Where does a new entry go?  Scans the body for the last "## Log Entries"
- * heading at column 0.  *at is the offset to insert at: the end of that
- * section (before the next heading of level 1 or 2 at column 0, with the
- * blank lines before it kept after the entry), or `len` when the section
- * runs to the end of the file.  *needs_newline is true when the byte before
- * *at is not a newline (the entry must first complete the last line).
- * Returns false when there is no Log Entries section (the caller appends a
- * "## Log Entries" heading first).  `eol` receives "\\r\\n" when the body uses
- * CRLF line endings, else "\\n".
+ * heading at column 0 (outside fenced blocks).  *at is the offset to insert
+ * at: the end of that section (before the next heading of level 1 or 2 at
+ * column 0 that is not a "## <ts>" entry, with the blank lines before it
+ * kept after the entry), or `len` when the section runs to the end of the
+ * file.  *needs_newline is true when the byte before *at is not a newline
+ * (the entry must first complete the last line).  Returns false when there
+ * is no Log Entries section (the caller appends a "## Log Entries" heading
+ * first).  `eol` receives "\r\n" when the body uses CRLF line endings
+ * (judged by its first line break), else "\n".  Entries are not parsed.
  */
 bool ruru_entries_append_point(const char *text, size_t len, size_t body, size_t *at,
 			       bool *needs_newline, const char **eol);
 
 /*
- * Timestamps.  ruru_time_parse() is lenient: RFC 3339 with "T", "t" or a
- * space, "YYYY-MM-DD HH:MM[:SS[.frac]]" with or without a zone ("Z", "z",
- * "UTC", "±HH:MM", "±HHMM"), compact "YYMMDDHHMMSS"/"YYYYMMDD-HHMMSS".
- * Returns false when nothing usable is there.  A stamp without a zone is
- * taken as UTC and *has_zone is false.
+ * The text of the "## Goal" section (a level-2 heading "Goal", any case,
+ * optional ':'), up to the next heading of level 1 or 2: [*start, *end)
+ * without the blank lines around it and without the last line ending.
+ * Returns false when the body has no such section.
+ */
+bool ruru_body_goal(const char *text, size_t len, size_t body, size_t *start, size_t *end);
+
+/*
+ * Timestamps.  ruru_time_parse() is lenient: RFC 3339 with "T", "t", a
+ * space or '_', "YYYY-MM-DD HH:MM[:SS[.frac]]" with or without a zone ("Z",
+ * "z", "±HH:MM", "±HHMM", "±HH", or after an optional space "UTC", "GMT" and
+ * common abbreviations such as "AEST", "CEST", "PDT"), compact
+ * "YYMMDDHHMMSS", "YYYYMMDDHHMMSS", "YYMMDDHHMM", "YYYYMMDDHHMM" (when the
+ * first reading is no date), "YYYYMMDD-HHMMSS".  Surrounding blanks are
+ * ignored; anything else after the stamp makes it fail.  A stamp without a
+ * zone is taken as UTC and *has_zone is false.  Either out pointer may be NULL.
  */
 bool ruru_time_parse(const char *s, size_t len, time_t *when, bool *has_zone);
 /* "2026-11-24 03:15:20Z" (the body's entry stamps). */

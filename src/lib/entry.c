@@ -1,0 +1,1311 @@
+/*
+ * entry.c — the "## Log Entries" part of a session log: timestamps, rendering
+ * an entry in ruru's format, reading entries back, and finding where the next
+ * entry goes.
+ *
+ * ruru's own format is a small grammar (see entry.h) that round-trips every
+ * message byte for byte: the only escape is the two-space indent of
+ * continuation lines, so nothing inside a message can ever reach column 0,
+ * where entries, headings, fences and "+++" are recognised.
+ *
+ * Real logs were written by agents by hand and drift a lot (see the compat
+ * corpus README).  The reader is therefore one line-oriented scan that
+ * classifies every column-0 line (entry, heading, fence, rule, placeholder,
+ * text) and attaches everything that is not a new entry, a heading or a rule
+ * to the entry above it.  Each entry found is then tried against the strict
+ * grammar first and read leniently otherwise.  The scan is linear: every
+ * byte is looked at a bounded number of times and messages are built once.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "entry.h"
+#include "banned.h"
+
+/* ---------------------------------------------------------- small helpers */
+
+static bool is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_upper(int c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+static int to_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static bool starts(const char *p, size_t n, const char *lit)
+{
+	size_t k = strlen(lit);
+	return n >= k && memcmp(p, lit, k) == 0;
+}
+
+/* Case-insensitive prefix test against a lowercase literal. */
+static bool starts_ci(const char *p, size_t n, const char *lit)
+{
+	size_t k = strlen(lit);
+	if (n < k)
+		return false;
+	for (size_t i = 0; i < k; i++)
+		if (to_lower((unsigned char)p[i]) != lit[i])
+			return false;
+	return true;
+}
+
+static char *dup_mem(const char *p, size_t n)
+{
+	char *s = malloc(n + 1);
+	if (!s)
+		abort();
+	if (n)
+		memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
+/* A line of the text: [start, cend) is its content without the line ending,
+ * `next` the offset of the following line.  In lenient reading a CR before
+ * the LF is always part of the line ending. */
+struct line {
+	size_t start, cend, next;
+};
+
+static struct line line_at(const char *t, size_t len, size_t off)
+{
+	struct line l = { off, len, len };
+	const char *nl = memchr(t + off, '\n', len - off);
+	if (nl) {
+		l.cend = (size_t)(nl - t);
+		l.next = l.cend + 1;
+	}
+	if (l.cend > off && t[l.cend - 1] == '\r' && nl)
+		l.cend--;
+	return l;
+}
+
+/* ------------------------------------------------------------- timestamps */
+
+struct stamp {
+	time_t when;
+	bool has_zone, has_seconds;
+};
+
+/* Read exactly n digits at s[i]. */
+static bool num(const char *s, size_t len, size_t i, int n, int *out)
+{
+	if (i + (size_t)n > len)
+		return false;
+	int v = 0;
+	for (int k = 0; k < n; k++) {
+		if (!is_digit((unsigned char)s[i + k]))
+			return false;
+		v = v * 10 + (s[i + k] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int d[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return d[m - 1];
+}
+
+static bool make_time(int y, int mo, int d, int h, int mi, int s, int off_min, time_t *out)
+{
+	if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 ||
+	    mi > 59 || s > 60)
+		return false;
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = s;
+	time_t t = timegm(&tm);
+	*out = t - (time_t)off_min * 60;
+	return true;
+}
+
+/* Zone abbreviations seen in logs or likely from the people who write them.
+ * Ambiguous ones (IST, CST in Asia) take their most common meaning. */
+static const struct {
+	const char *name;
+	int minutes;
+} zone_names[] = {
+	{ "UTC", 0 },    { "GMT", 0 },     { "UT", 0 },      { "WET", 0 },
+	{ "WEST", 60 },  { "BST", 60 },    { "CET", 60 },    { "CEST", 120 },
+	{ "EET", 120 },  { "EEST", 180 },  { "MSK", 180 },   { "ICT", 420 },
+	{ "WIB", 420 },  { "SGT", 480 },   { "HKT", 480 },   { "AWST", 480 },
+	{ "JST", 540 },  { "KST", 540 },   { "ACST", 570 },  { "AEST", 600 },
+	{ "ACDT", 630 }, { "AEDT", 660 },  { "NZST", 720 },  { "NZDT", 780 },
+	{ "EST", -300 }, { "EDT", -240 },  { "CST", -360 },  { "CDT", -300 },
+	{ "MST", -420 }, { "MDT", -360 },  { "PST", -480 },  { "PDT", -420 },
+};
+
+/* A zone at s[i]: Z, ±HH:MM, ±HHMM, ±HH, or (after at most one space) a
+ * known abbreviation.  Returns the bytes used, 0 when there is none. */
+static size_t scan_zone(const char *s, size_t len, size_t i, int *off_min)
+{
+	if (i < len && (s[i] == 'Z' || s[i] == 'z') && (i + 1 == len || !is_alpha((unsigned char)s[i + 1]))) {
+		*off_min = 0;
+		return 1;
+	}
+	if (i < len && (s[i] == '+' || s[i] == '-')) {
+		int sign = s[i] == '-' ? -1 : 1, h, m = 0;
+		size_t k = i + 1;
+		if (num(s, len, k, 2, &h)) {
+			k += 2;
+			if (k < len && s[k] == ':' && num(s, len, k + 1, 2, &m))
+				k += 3;
+			else if (num(s, len, k, 2, &m))
+				k += 2;
+			if ((k == len || !is_digit((unsigned char)s[k])) && h <= 23 && m <= 59) {
+				*off_min = sign * (h * 60 + m);
+				return k - i;
+			}
+		}
+		return 0;
+	}
+	size_t k = i;
+	if (k < len && s[k] == ' ')
+		k++;
+	size_t w = k;
+	while (w < len && is_upper((unsigned char)s[w]))
+		w++;
+	if (w - k < 2 || w - k > 4 || (w < len && is_alpha((unsigned char)s[w])))
+		return 0;
+	for (size_t z = 0; z < sizeof(zone_names) / sizeof(zone_names[0]); z++)
+		if (strlen(zone_names[z].name) == w - k && memcmp(s + k, zone_names[z].name, w - k) == 0) {
+			*off_min = zone_names[z].minutes;
+			return w - i;
+		}
+	return 0;
+}
+
+/* Compact stamps: YYMMDDHHMMSS, YYYYMMDDHHMMSS, YYMMDDHHMM, YYYYMMDD-HHMMSS,
+ * YYYYMMDD-HHMM, YYYYMMDDTHHMMSS, optionally followed by a zone. */
+static size_t scan_compact(const char *s, size_t len, struct stamp *st)
+{
+	size_t n = 0;
+	while (n < len && is_digit((unsigned char)s[n]))
+		n++;
+	int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, off = 0;
+	size_t used = n;
+	bool ok = false, secs = false;
+	if (n == 8 && n + 1 < len && (s[8] == '-' || s[8] == 'T' || s[8] == '_')) {
+		size_t m = 9;
+		while (m < len && is_digit((unsigned char)s[m]))
+			m++;
+		if ((m - 9 == 6 || m - 9 == 4) && num(s, len, 0, 4, &y) && num(s, len, 4, 2, &mo) &&
+		    num(s, len, 6, 2, &d) && num(s, len, 9, 2, &h) && num(s, len, 11, 2, &mi)) {
+			secs = m - 9 == 6;
+			if (secs)
+				num(s, len, 13, 2, &sec);
+			used = m;
+			ok = make_time(y, mo, d, h, mi, sec, 0, &st->when);
+		}
+	} else if (n == 14) {
+		ok = num(s, len, 0, 4, &y) && num(s, len, 4, 2, &mo) && num(s, len, 6, 2, &d) &&
+		     num(s, len, 8, 2, &h) && num(s, len, 10, 2, &mi) && num(s, len, 12, 2, &sec) &&
+		     make_time(y, mo, d, h, mi, sec, 0, &st->when);
+		secs = true;
+	} else if (n == 12) {
+		/* YYMMDDHHMMSS (the corpus) first; YYYYMMDDHHMM (session IDs) when
+		 * that reading is not a valid date. */
+		num(s, len, 0, 2, &y);
+		num(s, len, 2, 2, &mo);
+		num(s, len, 4, 2, &d);
+		num(s, len, 6, 2, &h);
+		num(s, len, 8, 2, &mi);
+		num(s, len, 10, 2, &sec);
+		ok = make_time(2000 + y, mo, d, h, mi, sec, 0, &st->when);
+		secs = ok;
+		if (!ok) {
+			num(s, len, 0, 4, &y);
+			num(s, len, 4, 2, &mo);
+			num(s, len, 6, 2, &d);
+			num(s, len, 8, 2, &h);
+			num(s, len, 10, 2, &mi);
+			ok = make_time(y, mo, d, h, mi, 0, 0, &st->when);
+		}
+	} else if (n == 10) {
+		ok = num(s, len, 0, 2, &y) && num(s, len, 2, 2, &mo) && num(s, len, 4, 2, &d) &&
+		     num(s, len, 6, 2, &h) && num(s, len, 8, 2, &mi) &&
+		     make_time(2000 + y, mo, d, h, mi, 0, 0, &st->when);
+	}
+	if (!ok)
+		return 0;
+	st->has_seconds = secs;
+	st->has_zone = false;
+	size_t z = scan_zone(s, len, used, &off);
+	if (z && s[used] != ' ') {
+		st->when -= (time_t)off * 60;
+		st->has_zone = true;
+		used += z;
+	}
+	return used;
+}
+
+/*
+ * Scan a timestamp at the start of s: "YYYY-MM-DD", then 'T', 't', ' ' or
+ * '_', "HH:MM", optional ":SS" and fraction, optional zone.  With `compact`,
+ * the all-digit forms too.  Returns the bytes used, 0 when there is no stamp.
+ */
+static size_t scan_stamp(const char *s, size_t len, bool compact, struct stamp *st)
+{
+	int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, off = 0;
+	memset(st, 0, sizeof(*st));
+	if (!(num(s, len, 0, 4, &y) && len > 4 && s[4] == '-'))
+		return compact ? scan_compact(s, len, st) : 0;
+	if (!(num(s, len, 5, 2, &mo) && len > 7 && s[7] == '-' && num(s, len, 8, 2, &d)))
+		return 0;
+	if (!(len > 10 && (s[10] == 'T' || s[10] == 't' || s[10] == ' ' || s[10] == '_')))
+		return 0;
+	if (!(num(s, len, 11, 2, &h) && len > 13 && s[13] == ':' && num(s, len, 14, 2, &mi)))
+		return 0;
+	size_t i = 16;
+	if (i + 2 < len && s[i] == ':' && num(s, len, i + 1, 2, &sec)) {
+		st->has_seconds = true;
+		i += 3;
+		if (i + 1 < len && (s[i] == '.' || s[i] == ',') && is_digit((unsigned char)s[i + 1])) {
+			i++;
+			while (i < len && is_digit((unsigned char)s[i]))
+				i++;
+		}
+	}
+	if (i < len && is_digit((unsigned char)s[i]))
+		return 0;
+	size_t z = scan_zone(s, len, i, &off);
+	if (z) {
+		st->has_zone = true;
+		i += z;
+	}
+	if (!make_time(y, mo, d, h, mi, sec, off, &st->when))
+		return 0;
+	return i;
+}
+
+bool ruru_time_parse(const char *s, size_t len, time_t *when, bool *has_zone)
+{
+	if (!s)
+		return false;
+	while (len && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' || s[len - 1] == '\r'))
+		len--;
+	struct stamp st;
+	size_t n = scan_stamp(s, len, true, &st);
+	if (!n || n != len)
+		return false;
+	if (when)
+		*when = st.when;
+	if (has_zone)
+		*has_zone = st.has_zone;
+	return true;
+}
+
+/* Both formats differ only in the separator.  Years outside 0..9999 are
+ * clamped: no log stamp is that far away, and the width must be bounded. */
+static void format_time(time_t t, char sep, char out[32])
+{
+	struct tm tm;
+	if (!gmtime_r(&t, &tm))
+		memset(&tm, 0, sizeof(tm));
+	long y = (long)tm.tm_year + 1900;
+	unsigned year = y < 0 ? 0u : y > 9999 ? 9999u : (unsigned)y;
+	snprintf(out, 32, "%04u-%02u-%02u%c%02u:%02u:%02uZ", year, (unsigned)tm.tm_mon % 100u + 1,
+		 (unsigned)tm.tm_mday % 100u, sep, (unsigned)tm.tm_hour % 100u,
+		 (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u);
+}
+
+void ruru_time_format_entry(time_t t, char out[32])
+{
+	format_time(t, ' ', out);
+}
+
+void ruru_time_format_rfc3339(time_t t, char out[32])
+{
+	format_time(t, 'T', out);
+}
+
+/* ---------------------------------------------------------- ruru's format */
+
+#define SEP "\xC2\xB7" /* U+00B7 MIDDLE DOT, between fields */
+
+static const char *const field_keys[] = { "mode", "task", "artifact", "adr", "outcome", "source" };
+#define NFIELDS 6
+
+static char **field_slot(struct ruru_entry *e, int i)
+{
+	switch (i) {
+	case 0: return &e->mode;
+	case 1: return &e->task;
+	case 2: return &e->artifact;
+	case 3: return &e->adr;
+	case 4: return &e->outcome;
+	default: return &e->source;
+	}
+}
+
+bool ruru_entry_field_ok(const char *value)
+{
+	return value && *value && !strpbrk(value, "`\r\n");
+}
+
+static bool type_name_ok(const char *p, size_t n)
+{
+	if (!n || !(p[0] >= 'a' && p[0] <= 'z'))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!((p[i] >= 'a' && p[i] <= 'z') || is_digit((unsigned char)p[i]) || p[i] == '-'))
+			return false;
+	return true;
+}
+
+void ruru_entry_render(struct ruru_buf *out, const struct ruru_entry *e, const char *eol)
+{
+	char stamp[32];
+	const char *name = ruru_event_name(e->type);
+	if (!name)
+		name = e->type_name && *e->type_name ? e->type_name : "note";
+	if (!eol)
+		eol = "\n";
+	ruru_buf_addstr(out, "- [");
+	if (e->stamp) {
+		ruru_buf_addstr(out, e->stamp);
+	} else {
+		ruru_time_format_entry(e->when, stamp);
+		ruru_buf_addstr(out, stamp);
+	}
+	ruru_buf_addstr(out, "] **");
+	ruru_buf_addstr(out, name);
+	ruru_buf_addstr(out, "**");
+	for (int i = 0; i < NFIELDS; i++) {
+		const char *v = *field_slot((struct ruru_entry *)e, i);
+		if (!v)
+			continue;
+		ruru_buf_addf(out, " " SEP " %s `%s`", field_keys[i], v);
+	}
+	const char *m = e->message ? e->message : "";
+	size_t mlen = e->message ? e->message_len : 0;
+	if (mlen) {
+		ruru_buf_addstr(out, ": ");
+		size_t pos = 0;
+		for (;;) {
+			const char *nl = memchr(m + pos, '\n', mlen - pos);
+			size_t end = nl ? (size_t)(nl - m) : mlen;
+			ruru_buf_add(out, m + pos, end - pos);
+			ruru_buf_addstr(out, eol);
+			if (!nl)
+				break;
+			pos = end + 1;
+			ruru_buf_addstr(out, "  ");
+		}
+	} else {
+		ruru_buf_addstr(out, eol);
+	}
+}
+
+/* A line of an entry in ruru's format: content [start, cend), next line at
+ * `next`.  In CRLF mode every line must end in CRLF (or the text ends). */
+static bool strict_line(const char *t, size_t len, size_t off, bool crlf, struct line *l)
+{
+	const char *nl = memchr(t + off, '\n', len - off);
+	l->start = off;
+	if (!nl) {
+		l->cend = l->next = len;
+		return true;
+	}
+	l->cend = (size_t)(nl - t);
+	l->next = l->cend + 1;
+	if (crlf) {
+		if (l->cend == off || t[l->cend - 1] != '\r')
+			return false;
+		l->cend--;
+	}
+	return true;
+}
+
+/* Is s[0..n) a stamp ruru writes: "YYYY-MM-DD HH:MM:SS" then "Z" or ±HH:MM? */
+static bool strict_stamp(const char *s, size_t n, struct stamp *st)
+{
+	static const char shape[] = "dddd-dd-dd dd:dd:dd";
+	if (n != 20 && n != 25)
+		return false;
+	for (size_t i = 0; i < 19; i++)
+		if (shape[i] == 'd' ? !is_digit((unsigned char)s[i]) : s[i] != shape[i])
+			return false;
+	if (n == 20 ? s[19] != 'Z'
+		    : !((s[19] == '+' || s[19] == '-') && is_digit((unsigned char)s[20]) &&
+			is_digit((unsigned char)s[21]) && s[22] == ':' && is_digit((unsigned char)s[23]) &&
+			is_digit((unsigned char)s[24])))
+		return false;
+	return scan_stamp(s, n, false, st) == n && st->has_zone && st->has_seconds;
+}
+
+/* Parse one entry in ruru's format at t[0..len); *used is its length with
+ * its continuation lines.  On failure nothing is left allocated in e. */
+static bool strict_parse(const char *t, size_t len, bool crlf, struct ruru_entry *e, size_t *used)
+{
+	struct line l;
+	struct stamp st;
+	struct ruru_buf msg = RURU_BUF_INIT;
+	memset(e, 0, sizeof(*e));
+	e->type = RURU_EV_UNKNOWN;
+	if (!strict_line(t, len, 0, crlf, &l) || !starts(t, l.cend, "- ["))
+		return false;
+	const char *p = t + 3, *end = t + l.cend;
+	const char *rb = memchr(p, ']', (size_t)(end - p));
+	if (!rb || !strict_stamp(p, (size_t)(rb - p), &st))
+		return false;
+	const char *stamp = p;
+	size_t stamp_len = (size_t)(rb - p);
+	p = rb + 1;
+	if (!starts(p, (size_t)(end - p), " **"))
+		return false;
+	p += 3;
+	const char *tn = p;
+	while (p < end && *p != '*')
+		p++;
+	if (!starts(p, (size_t)(end - p), "**") || !type_name_ok(tn, (size_t)(p - tn)))
+		return false;
+	size_t tn_len = (size_t)(p - tn);
+	p += 2;
+	int next_field = 0;
+	const char *fv[NFIELDS] = { 0 };
+	size_t fl[NFIELDS] = { 0 };
+	while (starts(p, (size_t)(end - p), " " SEP " ")) {
+		const char *k = p + 4;
+		int f = next_field;
+		while (f < NFIELDS) {
+			size_t kl = strlen(field_keys[f]);
+			if ((size_t)(end - k) > kl + 1 && memcmp(k, field_keys[f], kl) == 0 &&
+			    k[kl] == ' ' && k[kl + 1] == '`')
+				break;
+			f++;
+		}
+		if (f == NFIELDS)
+			return false;
+		const char *v = k + strlen(field_keys[f]) + 2;
+		const char *bt = memchr(v, '`', (size_t)(end - v));
+		if (!bt || memchr(v, '\r', (size_t)(bt - v)))
+			return false;
+		fv[f] = v;
+		fl[f] = (size_t)(bt - v);
+		next_field = f + 1;
+		p = bt + 1;
+	}
+	bool has_msg = false;
+	if (p < end) {
+		if (!starts(p, (size_t)(end - p), ": "))
+			return false;
+		has_msg = true;
+		p += 2;
+		ruru_buf_add(&msg, p, (size_t)(end - p));
+	}
+	size_t off = l.next;
+	while (off < len && len - off >= 2 && t[off] == ' ' && t[off + 1] == ' ') {
+		struct line c;
+		if (!strict_line(t, len, off, crlf, &c)) {
+			ruru_buf_release(&msg);
+			return false;
+		}
+		ruru_buf_addch(&msg, '\n');
+		ruru_buf_add(&msg, t + off + 2, c.cend - off - 2);
+		off = c.next;
+	}
+	/* render() writes ": " exactly when the message is non-empty, and
+	 * continuation lines only after it. */
+	if (has_msg != (msg.len > 0) || (!has_msg && off != l.next)) {
+		ruru_buf_release(&msg);
+		return false;
+	}
+	e->stamp = dup_mem(stamp, stamp_len);
+	e->when = st.when;
+	e->when_valid = true;
+	e->has_zone = true;
+	e->type_name = dup_mem(tn, tn_len);
+	e->type = ruru_event_parse(e->type_name);
+	for (int f = 0; f < NFIELDS; f++)
+		if (fv[f])
+			*field_slot(e, f) = dup_mem(fv[f], fl[f]);
+	e->message = ruru_buf_detach(&msg, &e->message_len);
+	e->strict = true;
+	e->line = 1;
+	e->start = 0;
+	e->end = off;
+	*used = off;
+	return true;
+}
+
+bool ruru_entry_parse_strict(const char *text, size_t len, const char *eol, struct ruru_entry *e)
+{
+	size_t used;
+	return strict_parse(text, len, eol && strcmp(eol, "\r\n") == 0, e, &used);
+}
+
+/* ------------------------------------------------------ lenient reading */
+
+enum line_kind {
+	LK_TEXT,    /* anything else: continues the entry above */
+	LK_BLANK,   /* empty line */
+	LK_ENTRY,   /* a stamped entry line (list item, bare, bold, heading) */
+	LK_HEADING, /* a heading without a stamp */
+	LK_LOGHEAD, /* "## Log Entries" */
+	LK_RULE,    /* "---", "***", "___" */
+	LK_FENCE,   /* opening "```" or "~~~" */
+	LK_SKIP,    /* placeholder stamp or "# - [...]" template line */
+};
+
+struct line_info {
+	enum line_kind kind;
+	int level;                /* heading level, 0 for none */
+	size_t stamp, stamp_len;  /* absolute offsets of the stamp text */
+	size_t msg;               /* absolute offset where the message starts */
+	bool bold_open;           /* "**" opened before the stamp, closed later */
+	struct stamp st;
+	char fence_ch;
+	size_t fence_n;
+};
+
+static bool is_rule(const char *p, size_t n)
+{
+	char c = 0;
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == ' ' || p[i] == '\t')
+			continue;
+		if (!c && (p[i] == '-' || p[i] == '*' || p[i] == '_'))
+			c = p[i];
+		if (p[i] != c)
+			return false;
+		count++;
+	}
+	return count >= 3;
+}
+
+static bool is_placeholder(const char *p, size_t n)
+{
+	/* "[YYYY-MM-DD HH:MM:SS]", "[\\{{timestamp}}]", "[{{date}}]", "[TIMESTAMP]" */
+	if (n && p[0] == '\\') {
+		p++;
+		n--;
+	}
+	return starts(p, n, "YY") || starts(p, n, "{") || starts(p, n, "<") ||
+	       starts_ci(p, n, "timestamp") || starts_ci(p, n, "date") || starts_ci(p, n, "time]") ||
+	       starts_ci(p, n, "hh:mm");
+}
+
+static bool is_loghead(const char *p, size_t n)
+{
+	if (!starts(p, n, "##") || n < 3 || (p[2] != ' ' && p[2] != '\t'))
+		return false;
+	size_t i = 2;
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (!starts_ci(p + i, n - i, "log entries"))
+		return false;
+	for (i += 11; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != ':' && p[i] != '#')
+			return false;
+	return true;
+}
+
+/*
+ * Find a stamp at t[p..e) after optional wrappers ("**", "`", "["), as in
+ * "**[2025-05-29 10:05:00]**", "`[2025-06-10T06:36:00Z]`", "[250509175351]",
+ * "2025-05-29T15:27:00", "**2025-05-13T05:55:10Z Prime Coordinator:**".
+ * Fills the stamp and message offsets; false when there is none.
+ */
+static bool find_stamp(const char *t, size_t p, size_t e, struct line_info *li, bool *placeholder)
+{
+	bool bold = false, code = false, bracket = false;
+	for (int k = 0; k < 4 && p < e; k++) {
+		if (!bold && starts(t + p, e - p, "**")) {
+			bold = true;
+			p += 2;
+		} else if (!code && t[p] == '`') {
+			code = true;
+			p++;
+		} else if (!bracket && t[p] == '[') {
+			bracket = true;
+			p++;
+		} else {
+			break;
+		}
+	}
+	*placeholder = false;
+	size_t n = scan_stamp(t + p, e - p, bracket, &li->st);
+	if (!n) {
+		*placeholder = bracket && is_placeholder(t + p, e - p);
+		return false;
+	}
+	li->stamp = p;
+	li->stamp_len = n;
+	size_t q = p + n;
+	if (bracket) {
+		/* "[2025-06-05 03:35:00 XYZ]": an unknown suffix stays in the stamp
+		 * text, the instant is what could be read. */
+		size_t r = q;
+		while (r < e && r - q < 16 && t[r] != ']' && t[r] != '[')
+			r++;
+		if (r == e || t[r] != ']')
+			return false;
+		li->stamp_len = r - p;
+		q = r + 1;
+	} else if (q < e && (is_alpha((unsigned char)t[q]) || is_digit((unsigned char)t[q]))) {
+		return false;
+	}
+	/* Closing wrappers, in whatever order they were opened. */
+	for (int k = 0; k < 3 && q < e; k++) {
+		if (code && t[q] == '`') {
+			code = false;
+			q++;
+		} else if (bold && starts(t + q, e - q, "**")) {
+			bold = false;
+			q += 2;
+		} else {
+			break;
+		}
+	}
+	li->bold_open = bold;
+	/* Separators between stamp and text: " - ", ": ", " – ", " — ". */
+	while (q < e && (t[q] == ' ' || t[q] == '\t'))
+		q++;
+	if (q < e && (t[q] == '-' || t[q] == ':') && (q + 1 == e || t[q + 1] == ' ' || t[q + 1] == '\t'))
+		q++;
+	else if (starts(t + q, e - q, "\xE2\x80\x93") || starts(t + q, e - q, "\xE2\x80\x94"))
+		q += 3;
+	while (q < e && (t[q] == ' ' || t[q] == '\t'))
+		q++;
+	li->msg = q;
+	return true;
+}
+
+static void classify(const char *t, struct line l, struct line_info *li)
+{
+	size_t p = l.start, e = l.cend;
+	memset(li, 0, sizeof(*li));
+	li->kind = LK_TEXT;
+	if (p == e) {
+		li->kind = LK_BLANK;
+		return;
+	}
+	char c = t[p];
+	if ((c == '`' || c == '~') && starts(t + p, e - p, c == '`' ? "```" : "~~~")) {
+		size_t n = 0;
+		while (p + n < e && t[p + n] == c)
+			n++;
+		/* A backtick fence's info string may not hold a backtick. */
+		if (c == '~' || !memchr(t + p + n, '`', e - p - n)) {
+			li->kind = LK_FENCE;
+			li->fence_ch = c;
+			li->fence_n = n;
+			return;
+		}
+	}
+	bool placeholder = false;
+	if (c == '#') {
+		int level = 0;
+		while (p < e && t[p] == '#' && level < 7) {
+			level++;
+			p++;
+		}
+		if (level > 6 || (p < e && t[p] != ' ' && t[p] != '\t'))
+			return; /* "#tag", "#######": text */
+		while (p < e && (t[p] == ' ' || t[p] == '\t'))
+			p++;
+		li->level = level;
+		if (level == 1 && p + 1 < e && (t[p] == '-' || t[p] == '*') && (t[p + 1] == ' ')) {
+			/* "# - [YYYY-MM-DD HH:MM:SS] ...": a template line someone
+			 * commented out with a TOML habit; not a heading in spirit. */
+			li->kind = LK_SKIP;
+			return;
+		}
+		if (is_loghead(t + l.start, e - l.start)) {
+			li->kind = LK_LOGHEAD;
+			return;
+		}
+		if (level >= 2 && find_stamp(t, p, e, li, &placeholder)) {
+			li->kind = LK_ENTRY;
+			return;
+		}
+		li->kind = LK_HEADING;
+		return;
+	}
+	if ((c == '-' || c == '*' || c == '_') && is_rule(t + p, e - p)) {
+		li->kind = LK_RULE;
+		return;
+	}
+	if ((c == '-' || c == '*' || c == '+') && p + 1 < e && (t[p + 1] == ' ' || t[p + 1] == '\t')) {
+		p++;
+		while (p < e && (t[p] == ' ' || t[p] == '\t'))
+			p++;
+		/* Task-list checkbox: "- [ ] **2025-05-13 11:11** ..." */
+		if (e - p >= 4 && t[p] == '[' && (t[p + 1] == ' ' || t[p + 1] == 'x' || t[p + 1] == 'X') &&
+		    t[p + 2] == ']' && t[p + 3] == ' ') {
+			p += 4;
+			while (p < e && t[p] == ' ')
+				p++;
+		}
+	}
+	if (find_stamp(t, p, e, li, &placeholder))
+		li->kind = LK_ENTRY;
+	else if (placeholder)
+		li->kind = LK_SKIP;
+}
+
+/* "timestamp: 2025-..." or "**Timestamp:** 2025-..." opening a "---" block. */
+static bool block_stamp(const char *t, struct line l, struct line_info *li)
+{
+	size_t p = l.start, e = l.cend;
+	if (starts(t + p, e - p, "**"))
+		p += 2;
+	if (!starts_ci(t + p, e - p, "timestamp"))
+		return false;
+	p += 9;
+	if (starts(t + p, e - p, "**"))
+		p += 2;
+	if (p >= e || t[p] != ':')
+		return false;
+	p++;
+	if (starts(t + p, e - p, "**"))
+		p += 2;
+	while (p < e && (t[p] == ' ' || t[p] == '\t' || t[p] == '"' || t[p] == '\''))
+		p++;
+	size_t n = scan_stamp(t + p, e - p, true, &li->st);
+	if (!n)
+		return false;
+	li->stamp = p;
+	li->stamp_len = n;
+	return true;
+}
+
+enum entry_kind { EK_LINE, EK_BLOCK };
+
+/* What the scan records per entry; strings are made afterwards. */
+struct found {
+	enum entry_kind kind;
+	size_t line, start, end; /* end: after the last non-blank line */
+	size_t first_next;       /* offset of the line after the first */
+	struct line_info li;
+	size_t stamp_line;       /* EK_BLOCK: offset of the timestamp line */
+};
+
+struct scan {
+	const char *t;
+	size_t len;
+	struct found *v;
+	size_t n, cap;
+	bool store;
+	size_t count;
+	bool open;          /* the last entry still takes continuation lines */
+	int open_level;     /* heading level of the open entry, 0 for list */
+};
+
+static void push(struct scan *s, const struct found *f)
+{
+	s->count++;
+	s->open = true;
+	if (!s->store)
+		return;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		struct found *nv = realloc(s->v, s->cap * sizeof(*nv));
+		if (!nv)
+			abort();
+		s->v = nv;
+	}
+	s->v[s->n++] = *f;
+}
+
+static void extend(struct scan *s, size_t end)
+{
+	if (s->open && s->store && s->n)
+		s->v[s->n - 1].end = end;
+}
+
+static size_t count_lines(const char *t, size_t from, size_t to)
+{
+	size_t n = 0;
+	const char *p = t + from, *e = t + to;
+	while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/*
+ * The scan proper.  `whole`: take entries from the whole body (a log
+ * without any "## Log Entries" heading).  Returns whether a Log Entries
+ * heading was seen.
+ */
+static bool scan_body(struct scan *s, size_t body, bool whole)
+{
+	const char *t = s->t;
+	size_t len = s->len, off = body, lineno = 1 + count_lines(t, 0, body);
+	size_t counted_to = body;
+	bool in_section = whole, seen_head = false;
+	bool in_fence = false;
+	char fence_ch = 0;
+	size_t fence_n = 0;
+	while (off < len) {
+		struct line l = line_at(t, len, off);
+		struct line_info li;
+		if (in_fence) {
+			/* Fenced lines are never entries or headings; they belong to
+			 * the entry above (a traceback pasted into a log). */
+			size_t n = 0;
+			while (l.start + n < l.cend && t[l.start + n] == fence_ch)
+				n++;
+			if (n >= fence_n) {
+				size_t k = l.start + n;
+				while (k < l.cend && (t[k] == ' ' || t[k] == '\t'))
+					k++;
+				if (k == l.cend)
+					in_fence = false;
+			}
+			extend(s, l.next);
+			off = l.next;
+			continue;
+		}
+		classify(t, l, &li);
+		switch (li.kind) {
+		case LK_BLANK:
+			break;
+		case LK_TEXT:
+			extend(s, l.next);
+			break;
+		case LK_FENCE:
+			in_fence = true;
+			fence_ch = li.fence_ch;
+			fence_n = li.fence_n;
+			extend(s, l.next);
+			break;
+		case LK_LOGHEAD:
+			seen_head = true;
+			in_section = true;
+			s->open = false;
+			break;
+		case LK_HEADING:
+			if (s->open && s->open_level && li.level > s->open_level) {
+				extend(s, l.next); /* a sub-heading of a "## <ts>" entry */
+				break;
+			}
+			s->open = false;
+			if (li.level <= 2 && !whole)
+				in_section = false;
+			break;
+		case LK_SKIP:
+			s->open = false;
+			break;
+		case LK_RULE: {
+			s->open = false;
+			if (!in_section || l.next >= len)
+				break;
+			struct line l2 = line_at(t, len, l.next);
+			struct line_info bi;
+			memset(&bi, 0, sizeof(bi));
+			if (!block_stamp(t, l2, &bi))
+				break;
+			/* A "---" block holding one event (timestamp:/actor:/...):
+			 * the block up to its closing "---" is the entry. */
+			struct found f;
+			memset(&f, 0, sizeof(f));
+			f.kind = EK_BLOCK;
+			lineno += count_lines(t, counted_to, off);
+			counted_to = off;
+			f.line = lineno;
+			f.start = off;
+			f.first_next = l.next;
+			f.stamp_line = l2.start;
+			f.li = bi;
+			size_t o = l2.next, end = l2.next;
+			while (o < len) {
+				struct line b = line_at(t, len, o);
+				struct line_info bl;
+				classify(t, b, &bl);
+				/* An unclosed block must not swallow the log after it. */
+				if (bl.kind == LK_ENTRY || bl.kind == LK_HEADING || bl.kind == LK_LOGHEAD)
+					break;
+				if (b.cend > b.start && is_rule(t + b.start, b.cend - b.start) &&
+				    t[b.start] == '-') {
+					end = b.next;
+					o = b.next;
+					break;
+				}
+				if (b.cend > b.start)
+					end = b.next;
+				o = b.next;
+			}
+			f.end = end;
+			s->open_level = 0;
+			push(s, &f);
+			s->open = false;
+			off = o;
+			continue;
+		}
+		case LK_ENTRY: {
+			if (!in_section) {
+				s->open = false;
+				break;
+			}
+			struct found f;
+			memset(&f, 0, sizeof(f));
+			f.kind = EK_LINE;
+			lineno += count_lines(t, counted_to, off);
+			counted_to = off;
+			f.line = lineno;
+			f.start = off;
+			f.end = l.next;
+			f.first_next = l.next;
+			f.li = li;
+			s->open_level = li.level;
+			push(s, &f);
+			break;
+		}
+		}
+		off = l.next;
+	}
+	return seen_head;
+}
+
+/* Lenient type from the words of the message's first line. */
+static enum ruru_event guess_type(const char *p, size_t n)
+{
+	static const struct {
+		const char *word;
+		enum ruru_event ev;
+	} words[] = {
+		{ "confirmation artifact", RURU_EV_ARTIFACT },
+		{ "confirmation skipped", RURU_EV_CONFIRM_SKIP },
+		{ "skipped confirmation", RURU_EV_CONFIRM_SKIP },
+		{ "skip confirm", RURU_EV_CONFIRM_SKIP },
+		{ "session initiated", RURU_EV_SESSION },
+		{ "initiated session", RURU_EV_SESSION },
+		{ "session started", RURU_EV_SESSION },
+		{ "started session", RURU_EV_SESSION },
+		{ "session created", RURU_EV_SESSION },
+		{ "session reopened", RURU_EV_SESSION },
+		{ "session resumed", RURU_EV_SESSION },
+		{ "session paused", RURU_EV_SESSION },
+		{ "session continued", RURU_EV_SESSION },
+		{ "session completed", RURU_EV_SESSION },
+		{ "session ended", RURU_EV_SESSION },
+		{ "session status", RURU_EV_SESSION },
+		{ "user confirmed", RURU_EV_CONFIRM_RESPONSE },
+		{ "user approved", RURU_EV_CONFIRM_RESPONSE },
+		{ "user denied", RURU_EV_CONFIRM_RESPONSE },
+		{ "user rejected", RURU_EV_CONFIRM_RESPONSE },
+		{ "delegat", RURU_EV_DELEGATION },
+		{ "received result", RURU_EV_RESULT },
+		{ "result from", RURU_EV_RESULT },
+		{ "received completion", RURU_EV_RESULT },
+		{ "reported completion", RURU_EV_RESULT },
+		{ "confirmation request", RURU_EV_CONFIRM_REQUEST },
+		{ "requested confirmation", RURU_EV_CONFIRM_REQUEST },
+		{ "asked for confirmation", RURU_EV_CONFIRM_REQUEST },
+		{ "result", RURU_EV_RESULT },
+		{ "created artifact", RURU_EV_ARTIFACT },
+		{ "artifact created", RURU_EV_ARTIFACT },
+		{ "saved artifact", RURU_EV_ARTIFACT },
+		{ "artifact saved", RURU_EV_ARTIFACT },
+		{ "new artifact", RURU_EV_ARTIFACT },
+		{ "artifact:", RURU_EV_ARTIFACT },
+		{ "error:", RURU_EV_ERROR },
+		{ "error encountered", RURU_EV_ERROR },
+		{ "failed", RURU_EV_ERROR },
+		{ "decision", RURU_EV_DECISION },
+		{ "decided", RURU_EV_DECISION },
+		{ "prompt", RURU_EV_PROMPT },
+		{ "user request", RURU_EV_PROMPT },
+		{ "user response", RURU_EV_RESPONSE },
+		{ "user replied", RURU_EV_RESPONSE },
+		{ "user answered", RURU_EV_RESPONSE },
+	};
+	for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+		for (size_t i = 0; i < n; i++)
+			if (to_lower((unsigned char)p[i]) == words[w].word[0] && starts_ci(p + i, n - i, words[w].word))
+				return words[w].ev;
+	return RURU_EV_UNKNOWN;
+}
+
+/* Append a lenient line (trailing blanks dropped) to a message. */
+static void add_trimmed(struct ruru_buf *b, const char *p, size_t n)
+{
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+		n--;
+	ruru_buf_add(b, p, n);
+}
+
+static void lenient_entry(const char *t, size_t len, const struct found *f, struct ruru_entry *e)
+{
+	struct ruru_buf msg = RURU_BUF_INIT;
+	memset(e, 0, sizeof(*e));
+	e->stamp = dup_mem(t + f->li.stamp, f->li.stamp_len);
+	e->when = f->li.st.when;
+	e->when_valid = true;
+	e->has_zone = f->li.st.has_zone;
+	e->line = f->line;
+	e->start = f->start;
+	e->end = f->end;
+	size_t first_len = 0;
+	if (f->kind == EK_LINE) {
+		struct line l = line_at(t, len, f->start);
+		size_t m = f->li.msg;
+		size_t before = msg.len;
+		if (f->li.bold_open) {
+			/* "**2025-05-13T05:55:10Z Prime Coordinator:** text": drop the
+			 * "**" that closes the bold opened before the stamp. */
+			const char *q = m < l.cend ? memmem(t + m, l.cend - m, "**", 2) : NULL;
+			if (q) {
+				ruru_buf_add(&msg, t + m, (size_t)(q - t) - m);
+				m = (size_t)(q - t) + 2;
+			}
+		}
+		add_trimmed(&msg, t + m, l.cend > m ? l.cend - m : 0);
+		first_len = msg.len - before;
+		for (size_t o = f->first_next; o < f->end;) {
+			struct line c = line_at(t, len, o);
+			ruru_buf_addch(&msg, '\n');
+			add_trimmed(&msg, t + c.start, c.cend - c.start);
+			o = c.next;
+		}
+	} else {
+		bool first = true;
+		for (size_t o = f->first_next; o < f->end;) {
+			struct line c = line_at(t, len, o);
+			o = c.next;
+			if (c.start == f->stamp_line)
+				continue;
+			if (o >= f->end && c.cend > c.start && is_rule(t + c.start, c.cend - c.start))
+				break; /* the closing "---" */
+			if (!first)
+				ruru_buf_addch(&msg, '\n');
+			size_t before = msg.len;
+			add_trimmed(&msg, t + c.start, c.cend - c.start);
+			if (first)
+				first_len = msg.len - before;
+			first = false;
+		}
+	}
+	while (msg.len && msg.ptr[msg.len - 1] == '\n')
+		msg.len--;
+	msg.ptr[msg.len] = '\0';
+	e->type = guess_type(msg.ptr, first_len < msg.len ? first_len : msg.len);
+	e->message = ruru_buf_detach(&msg, &e->message_len);
+}
+
+/* The line ending a body uses: that of its first line break (a body ruru
+ * made starts with a blank line or a heading, never with a message). */
+static const char *detect_eol(const char *text, size_t len, size_t body)
+{
+	const char *nl = body < len ? memchr(text + body, '\n', len - body) : NULL;
+	if (!nl)
+		nl = memchr(text, '\n', len);
+	return nl && nl > text && nl[-1] == '\r' ? "\r\n" : "\n";
+}
+
+static void run_scan(struct scan *s, size_t body)
+{
+	if (!scan_body(s, body, false) && s->count == 0) {
+		/* No "## Log Entries" heading (pre-V5 "**Log Entries:**"
+		 * paragraph): the whole body is the log. */
+		s->n = s->count = 0;
+		s->open = false;
+		scan_body(s, body, true);
+	}
+}
+
+size_t ruru_entries_parse(const char *text, size_t len, size_t body, struct ruru_entry **out)
+{
+	struct scan s;
+	memset(&s, 0, sizeof(s));
+	s.t = text;
+	s.len = len;
+	s.store = true;
+	*out = NULL;
+	if (body > len)
+		body = len;
+	run_scan(&s, body);
+	if (!s.n) {
+		free(s.v);
+		return 0;
+	}
+	bool crlf = strcmp(detect_eol(text, len, body), "\r\n") == 0;
+	struct ruru_entry *v = calloc(s.n, sizeof(*v));
+	if (!v)
+		abort();
+	for (size_t i = 0; i < s.n; i++) {
+		const struct found *f = &s.v[i];
+		size_t used;
+		if (f->kind == EK_LINE && f->li.level == 0 &&
+		    strict_parse(text + f->start, f->end - f->start, crlf, &v[i], &used) &&
+		    used == f->end - f->start) {
+			v[i].line = f->line;
+			v[i].start = f->start;
+			v[i].end = f->end;
+			continue;
+		}
+		ruru_entry_release(&v[i]);
+		lenient_entry(text, len, f, &v[i]);
+	}
+	free(s.v);
+	*out = v;
+	return s.n;
+}
+
+size_t ruru_entries_count(const char *text, size_t len, size_t body)
+{
+	struct scan s;
+	memset(&s, 0, sizeof(s));
+	s.t = text;
+	s.len = len;
+	if (body > len)
+		body = len;
+	run_scan(&s, body);
+	return s.count;
+}
+
+/* --------------------------------------------------------- where to append */
+
+bool ruru_entries_append_point(const char *text, size_t len, size_t body, size_t *at,
+			       bool *needs_newline, const char **eol)
+{
+	size_t off = body > len ? len : body;
+	bool found = false, in_section = false, in_fence = false;
+	char fence_ch = 0;
+	size_t fence_n = 0, last_content = 0, section_end = len;
+	*eol = detect_eol(text, len, off);
+	while (off < len) {
+		struct line l = line_at(text, len, off);
+		if (in_fence) {
+			size_t n = 0;
+			while (l.start + n < l.cend && text[l.start + n] == fence_ch)
+				n++;
+			if (n >= fence_n) {
+				size_t k = l.start + n;
+				while (k < l.cend && (text[k] == ' ' || text[k] == '\t'))
+					k++;
+				in_fence = k != l.cend;
+			}
+			last_content = l.next;
+			off = l.next;
+			continue;
+		}
+		if (l.cend == l.start) {
+			off = l.next;
+			continue;
+		}
+		char c = text[l.start];
+		/* Only lines that can change the answer need a closer look:
+		 * headings and fences.  Entries are not parsed. */
+		if (c == '#' || c == '`' || c == '~') {
+			struct line_info li;
+			classify(text, l, &li);
+			if (li.kind == LK_LOGHEAD) {
+				found = in_section = true;
+				section_end = len;
+				last_content = l.next;
+				off = l.next;
+				continue;
+			}
+			if (li.kind == LK_FENCE) {
+				in_fence = true;
+				fence_ch = li.fence_ch;
+				fence_n = li.fence_n;
+			} else if (li.kind == LK_HEADING && li.level <= 2 && in_section) {
+				in_section = false;
+				section_end = last_content;
+			}
+		}
+		if (in_section)
+			last_content = l.next;
+		off = l.next;
+	}
+	if (!found)
+		return false;
+	*at = in_section ? len : section_end;
+	*needs_newline = *at > 0 && text[*at - 1] != '\n';
+	return true;
+}
+
+/* ------------------------------------------------------------ goal text */
+
+bool ruru_body_goal(const char *text, size_t len, size_t body, size_t *start, size_t *end)
+{
+	size_t off = body > len ? len : body;
+	bool in_fence = false, in_goal = false;
+	size_t gs = 0, ge = 0;
+	while (off < len) {
+		struct line l = line_at(text, len, off);
+		struct line_info li;
+		if (!in_fence && l.cend > l.start) {
+			char c = text[l.start];
+			if (c == '`' || c == '~') {
+				classify(text, l, &li);
+				if (li.kind == LK_FENCE)
+					in_fence = true;
+			} else if (c == '#') {
+				classify(text, l, &li);
+				if ((li.kind == LK_HEADING || li.kind == LK_LOGHEAD) && li.level <= 2) {
+					if (in_goal)
+						break;
+					size_t p = l.start + (size_t)li.level;
+					while (p < l.cend && (text[p] == ' ' || text[p] == '\t'))
+						p++;
+					if (li.level == 2 && starts_ci(text + p, l.cend - p, "goal")) {
+						size_t q = p + 4;
+						while (q < l.cend && (text[q] == ' ' || text[q] == ':' || text[q] == '#'))
+							q++;
+						if (q == l.cend) {
+							in_goal = true;
+							gs = ge = l.next;
+							off = l.next;
+							continue;
+						}
+					}
+				}
+			}
+		} else if (in_fence && l.cend > l.start && (text[l.start] == '`' || text[l.start] == '~')) {
+			size_t k = l.start;
+			while (k < l.cend && text[k] == text[l.start])
+				k++;
+			while (k < l.cend && (text[k] == ' ' || text[k] == '\t'))
+				k++;
+			if (k == l.cend)
+				in_fence = false;
+		}
+		if (in_goal && l.cend > l.start) {
+			if (ge == gs)
+				gs = l.start; /* skip blank lines after the heading */
+			ge = l.cend;
+		}
+		off = l.next;
+	}
+	if (!in_goal)
+		return false;
+	*start = gs;
+	*end = ge;
+	return true;
+}
