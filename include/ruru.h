@@ -311,6 +311,131 @@ json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *er
 int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **problems,
 	       struct ruru_error *err);
 
+/* --------------------------------------------------------- confirmations */
+
+/*
+ * The confirmation workflow (standard §7, DESIGN §5): a proposed edit of a
+ * target file is written verbatim to a CONFIRM artifact
+ * (CONFIRM-<target>-<YYYYMMDD-HHMMSS>.md in the session's artifacts/, or in
+ * .ruru/temp/ with no active session), with ruru's record in a sidecar
+ * CONFIRM-….toml beside it.  It is decided (approved or rejected by the
+ * user, or skipped by the coordinator with a rationale), delegated to an
+ * executor, and applied.  Apply refuses (RURU_ECONFLICT) unless the
+ * proposal was approved or skipped, the payload still has the hash recorded
+ * at proposal, and the target still has the hash it had then (`force`
+ * overrides only that last check).  Targets that are absolute outside the
+ * root, leave it through ".." or a symlink, or lie in .git/ or
+ * .ruru/sessions/ are RURU_EREFUSED, at proposal and again at apply.
+ *
+ * `artifact` arguments name the CONFIRM file (or its sidecar) relative to
+ * the current directory or to the root.  A proposal belongs to the session
+ * whose artifacts/ holds it; every step of a session proposal is done
+ * under that session's lock, requires the session to be active
+ * (RURU_ECONFLICT otherwise) and is logged; temp proposals are serialised
+ * by .ruru/temp/.lock and not logged.
+ */
+enum ruru_confirm_kind {
+	RURU_CONFIRM_CONTENT = 0, /* the payload is the target's new content */
+	RURU_CONFIRM_DIFF,        /* the payload is a unified diff of one file */
+};
+
+enum ruru_confirm_status {
+	RURU_CONFIRM_UNKNOWN = 0,
+	RURU_CONFIRM_PENDING,
+	RURU_CONFIRM_APPROVED,
+	RURU_CONFIRM_REJECTED,
+	RURU_CONFIRM_SKIPPED,
+	RURU_CONFIRM_APPLIED,
+	RURU_CONFIRM_FAILED,
+};
+/* "pending", "approved", ... ; and back (RURU_CONFIRM_UNKNOWN when none). */
+const char *ruru_confirm_status_word(enum ruru_confirm_status st);
+enum ruru_confirm_status ruru_confirm_status_parse(const char *word);
+/* "content" / "diff"; parse returns -1 for anything else. */
+const char *ruru_confirm_kind_word(enum ruru_confirm_kind kind);
+int ruru_confirm_kind_parse(const char *word);
+
+/* A proposal: its sidecar plus what the disk says now.  Strings owned;
+ * NULL when absent.  Times are 0 when not yet. */
+struct ruru_confirm {
+	char *artifact;      /* the CONFIRM file, relative to the root */
+	char *sidecar;       /* its CONFIRM-….toml, relative to the root */
+	char *session;       /* owning session; NULL for a .ruru/temp/ proposal */
+	char *target;        /* target_path, relative to the root */
+	enum ruru_confirm_kind kind;
+	enum ruru_confirm_status status;
+	char payload_sha256[65];
+	char target_sha256[65]; /* "" when the target did not exist */
+	time_t created, decided_at, applied_at;
+	char *decided_by;    /* "user" or "coordinator" */
+	char *rationale;     /* reason of the decision ("" when none given) */
+	char *delegated_to, *task;
+	bool forced;         /* applied with force over a changed target */
+	/* From the disk at the time of the call: */
+	bool payload_intact;   /* the artifact still hashes to payload_sha256 */
+	bool target_unchanged; /* the target still hashes to target_sha256 */
+	size_t payload_bytes;
+};
+void ruru_confirm_release(struct ruru_confirm *c);
+/* {artifact, sidecar, session, target, kind, status, payload_sha256,
+ *  target_sha256, created, decided_by, rationale, decided_at, delegated_to,
+ *  task, applied_at, forced, payload_intact, target_unchanged, payload_bytes} */
+json_t *ruru_confirm_json(const struct ruru_confirm *c);
+
+/*
+ * Propose: `session` NULL means the active session, or temp mode when no
+ * session is active (ROOCOM_SESSION_ID unset, no .active).  `target` is a
+ * path relative to the current directory (or absolute, inside the root).
+ * The payload is stored byte for byte; a diff must apply cleanly to the
+ * current target (RURU_EINVALID otherwise, nothing written).  Fills *out.
+ */
+int ruru_confirm_propose(struct ruru_ws *ws, const char *session, const char *target,
+			 enum ruru_confirm_kind kind, const void *payload, size_t len,
+			 struct ruru_confirm *out, struct ruru_error *err);
+/* Take a hand-made CONFIRM file into the workflow: create its sidecar as
+ * pending (RURU_ECONFLICT when it has one), log it like a proposal. */
+int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *target,
+		       enum ruru_confirm_kind kind, struct ruru_confirm *out,
+		       struct ruru_error *err);
+/* Read a proposal (no lock, no change).  RURU_ENOTFOUND when the artifact
+ * or its sidecar is missing. */
+int ruru_confirm_load(struct ruru_ws *ws, const char *artifact, struct ruru_confirm *out,
+		      struct ruru_error *err);
+/* The change for a reviewer: `diff -u` of the current target against a
+ * content payload, or the diff payload itself.  Appends to *out. */
+int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct ruru_buf *out,
+		      struct ruru_error *err);
+
+enum ruru_confirm_decision {
+	RURU_DECIDE_APPROVE = 0, /* the user said yes        → approved */
+	RURU_DECIDE_REJECT,      /* the user said no         → rejected */
+	RURU_DECIDE_SKIP,        /* coordinator, low risk    → skipped (reason required) */
+};
+/* Decide a pending proposal (RURU_ECONFLICT when it is not pending or its
+ * payload changed since proposal).  Logs confirm-request + confirm-response,
+ * or confirm-skip with the rationale.  A skip without a reason: RURU_EUSAGE. */
+int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
+			enum ruru_confirm_decision decision, const char *reason,
+			struct ruru_confirm *out, struct ruru_error *err);
+/* Hand an approved or skipped proposal to executor mode `to` (task may be
+ * NULL): *message gets the standard's instruction (caller frees); logs a
+ * delegation event. */
+int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *to,
+			  const char *task, char **message, struct ruru_confirm *out,
+			  struct ruru_error *err);
+/* The executor's step: check, write the target atomically, mark applied
+ * (a temp proposal is deleted instead), log a result event.  On failure
+ * the target is untouched, the status unchanged, and a failure result is
+ * logged when the session allows it. */
+int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
+		       struct ruru_confirm *out, struct ruru_error *err);
+/* Proposals of `session` (NULL: the active one, if any) and of .ruru/temp/,
+ * as a JSON array of ruru_confirm_json() objects, oldest first; `status`
+ * (a word, or NULL for all) filters.  CONFIRM files without a sidecar are
+ * listed with status "unadopted". */
+json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *status,
+			  struct ruru_error *err);
+
 /* ------------------------------------------------------------------ TOML */
 
 /*

@@ -398,14 +398,14 @@ int ruru_toml_edit_set(struct ruru_buf *out, const char *src, size_t len, const 
 {
 	struct edit E;
 	int rc = edit_begin(&E, src, len, path, err);
+	const struct ruru_toml_value *v = rc == 0 ? target(&E) : NULL;
+	if (v)
+		rc = refuse_table(v, path, err);
 	if (rc == 0)
 		rc = parse_literal(&E, literal, litlen, err);
 	if (rc == 0) {
-		const struct ruru_toml_value *v = target(&E);
 		if (v) {
-			rc = refuse_table(v, path, err);
-			if (rc == 0)
-				splice(out, &E, v->start, v->end, E.littext, E.litlen);
+			splice(out, &E, v->start, v->end, E.littext, E.litlen);
 		} else {
 			rc = add_key(&E, out, err);
 		}
@@ -632,7 +632,6 @@ int ruru_toml_edit_array_remove(struct ruru_buf *out, const char *src, size_t le
 	if (own_line) {
 		splice(out, &E, ls, line_after(&E, r), "", 0);
 	} else if (index > 0 && index + 1 == a->len &&
-		   !has_nl(&E, a->items[index - 1].end, el->start) &&
 		   !memchr(E.src + a->items[index - 1].end, '#', el->start - a->items[index - 1].end)) {
 		splice(out, &E, a->items[index - 1].end, el->end, "", 0);
 	} else if (comma_here && index + 1 < a->len) {

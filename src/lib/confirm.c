@@ -1,0 +1,1548 @@
+/*
+ * confirm.c — the confirmation workflow (standard §7, DESIGN §5): propose,
+ * adopt, decide, delegate, apply, list.
+ *
+ * A proposal is two files with one stem: the CONFIRM artifact, which holds
+ * the payload verbatim (the target's exact new bytes, or a unified diff),
+ * so that an executor without ruru can still "read the artifact, write to
+ * the target"; and the sidecar CONFIRM-….toml with ruru's record (target,
+ * kind, status, hashes, decision).  Every step that changes a proposal runs
+ * under a lock — the session's (through a log transaction, which also logs
+ * the step) or .ruru/temp/.lock — and re-reads the sidecar there, so two
+ * executors racing to apply one proposal cannot both succeed.
+ *
+ * Nothing is applied that was not approved: apply checks the status, that
+ * the payload still hashes to what was proposed and decided, that a session
+ * log holds the decision too (a hand-edited sidecar alone is not enough),
+ * and that the target still has the bytes it had at proposal.  GNU patch
+ * and diff run with an argv through posix_spawnp, never through a shell.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "entry.h"
+#include "session.h"
+#include "banned.h"
+
+extern char **environ;
+
+/* ------------------------------------------------------------ words */
+
+static const char *const status_words[] = {
+	[RURU_CONFIRM_PENDING] = "pending",   [RURU_CONFIRM_APPROVED] = "approved",
+	[RURU_CONFIRM_REJECTED] = "rejected", [RURU_CONFIRM_SKIPPED] = "skipped",
+	[RURU_CONFIRM_APPLIED] = "applied",   [RURU_CONFIRM_FAILED] = "failed",
+};
+
+const char *ruru_confirm_status_word(enum ruru_confirm_status st)
+{
+	if (st <= RURU_CONFIRM_UNKNOWN || st > RURU_CONFIRM_FAILED)
+		return NULL;
+	return status_words[st];
+}
+
+enum ruru_confirm_status ruru_confirm_status_parse(const char *word)
+{
+	for (int i = RURU_CONFIRM_PENDING; word && i <= RURU_CONFIRM_FAILED; i++)
+		if (!strcmp(word, status_words[i]))
+			return (enum ruru_confirm_status)i;
+	return RURU_CONFIRM_UNKNOWN;
+}
+
+const char *ruru_confirm_kind_word(enum ruru_confirm_kind kind)
+{
+	return kind == RURU_CONFIRM_DIFF ? "diff" : "content";
+}
+
+int ruru_confirm_kind_parse(const char *word)
+{
+	if (word && !strcmp(word, "content"))
+		return RURU_CONFIRM_CONTENT;
+	if (word && !strcmp(word, "diff"))
+		return RURU_CONFIRM_DIFF;
+	return -1;
+}
+
+void ruru_confirm_release(struct ruru_confirm *c)
+{
+	free(c->artifact);
+	free(c->sidecar);
+	free(c->session);
+	free(c->target);
+	free(c->decided_by);
+	free(c->rationale);
+	free(c->delegated_to);
+	free(c->task);
+	memset(c, 0, sizeof(*c));
+}
+
+static json_t *jtime(time_t t)
+{
+	if (!t)
+		return json_null();
+	char b[32];
+	ruru_time_format_rfc3339(t, b);
+	return json_string(b);
+}
+
+static json_t *jstr(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *ruru_confirm_json(const struct ruru_confirm *c)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "artifact", jstr(c->artifact));
+	json_object_set_new(o, "sidecar", jstr(c->sidecar));
+	json_object_set_new(o, "session", jstr(c->session));
+	json_object_set_new(o, "target", jstr(c->target));
+	json_object_set_new(o, "kind", json_string(ruru_confirm_kind_word(c->kind)));
+	const char *st = ruru_confirm_status_word(c->status);
+	json_object_set_new(o, "status", json_string(st ? st : "unadopted"));
+	json_object_set_new(o, "payload_sha256", json_string(c->payload_sha256));
+	json_object_set_new(o, "target_sha256", json_string(c->target_sha256));
+	json_object_set_new(o, "created", jtime(c->created));
+	json_object_set_new(o, "decided_by", jstr(c->decided_by && *c->decided_by ? c->decided_by : NULL));
+	json_object_set_new(o, "rationale", jstr(c->rationale && *c->rationale ? c->rationale : NULL));
+	json_object_set_new(o, "decided_at", jtime(c->decided_at));
+	json_object_set_new(o, "delegated_to",
+			    jstr(c->delegated_to && *c->delegated_to ? c->delegated_to : NULL));
+	json_object_set_new(o, "task", jstr(c->task && *c->task ? c->task : NULL));
+	json_object_set_new(o, "applied_at", jtime(c->applied_at));
+	json_object_set_new(o, "forced", json_boolean(c->forced));
+	json_object_set_new(o, "payload_intact", json_boolean(c->payload_intact));
+	json_object_set_new(o, "target_unchanged", json_boolean(c->target_unchanged));
+	json_object_set_new(o, "payload_bytes", json_integer((json_int_t)c->payload_bytes));
+	return o;
+}
+
+/* --------------------------------------------------- running patch/diff */
+
+/*
+ * Run argv (first element looked up in PATH) with stdin from /dev/null and
+ * stdout+stderr captured in *out; *status gets the exit status (-1 when it
+ * died of a signal).  The environment is ours minus the variables that
+ * change GNU patch's behaviour, with LC_ALL=C for stable messages.
+ */
+static int run_capture(const char *const argv[], struct ruru_buf *out, int *status,
+		       struct ruru_error *err)
+{
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return ruru_error_set(err, RURU_EFAIL, "pipe failed: %s", strerror(errno));
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = ruru_xmalloc((n + 2) * sizeof(*env));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "POSIXLY_CORRECT=", 16) && strncmp(environ[i], "LC_ALL=", 7) &&
+		    strncmp(environ[i], "PATCH_", 6) && strncmp(environ[i], "VERSION_CONTROL=", 16) &&
+		    strncmp(environ[i], "SIMPLE_BACKUP_SUFFIX=", 21))
+			env[k++] = environ[i];
+	env[k++] = (char *)"LC_ALL=C";
+	env[k] = NULL;
+
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], 2);
+	pid_t pid;
+	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, env);
+	posix_spawn_file_actions_destroy(&fa);
+	free(env);
+	close(pfd[1]);
+	if (rc != 0) {
+		close(pfd[0]);
+		return ruru_error_set(err, RURU_EFAIL, "cannot run %s: %s", argv[0], strerror(rc));
+	}
+	struct ruru_error rerr;
+	int rrc = ruru_buf_read_fd(out, pfd[0], &rerr);
+	close(pfd[0]);
+	int ws;
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR)
+			return ruru_error_set(err, RURU_EFAIL, "waitpid failed: %s", strerror(errno));
+	if (rrc < 0) {
+		*err = rerr;
+		return -1;
+	}
+	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+	return 0;
+}
+
+/* A private scratch folder for patch's and diff's files. */
+struct scratch {
+	char dir[PATH_MAX];
+	char path[4][PATH_MAX + 16];
+};
+
+static int scratch_make(struct scratch *s, struct ruru_error *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	snprintf(s->dir, sizeof(s->dir), "%s/ruru-confirm.XXXXXX", tmp);
+	if (!mkdtemp(s->dir))
+		return ruru_error_set(err, RURU_EFAIL, "cannot make a scratch folder in %s: %s", tmp,
+				      strerror(errno));
+	static const char *const names[] = { "orig", "payload", "out", "rej" };
+	for (int i = 0; i < 4; i++)
+		snprintf(s->path[i], sizeof(s->path[i]), "%s/%s", s->dir, names[i]);
+	return 0;
+}
+
+static void scratch_remove(struct scratch *s)
+{
+	int e = errno;
+	for (int i = 0; i < 4; i++)
+		unlink(s->path[i]);
+	rmdir(s->dir);
+	errno = e;
+}
+
+static int write_plain(const char *path, const void *data, size_t len, struct ruru_error *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return ruru_error_set(err, RURU_EFAIL, "cannot create %s: %s", path, strerror(errno));
+	const char *p = data;
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			int e = errno;
+			close(fd);
+			return ruru_error_set(err, RURU_EFAIL, "cannot write %s: %s", path, strerror(e));
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (close(fd) < 0)
+		return ruru_error_set(err, RURU_EFAIL, "cannot write %s: %s", path, strerror(errno));
+	return 0;
+}
+
+/* Does a line at `p` (within [p, end)) start with `prefix`? */
+static bool starts(const char *p, const char *end, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return (size_t)(end - p) >= n && !memcmp(p, prefix, n);
+}
+
+/*
+ * A diff payload must be a unified diff of exactly one file: one "--- "
+ * line followed by a "+++ " line, and at least one "@@ -" hunk.  patch
+ * would otherwise apply a second file's hunks to our one target, or
+ * treat a deletion ("+++ /dev/null") as emptying it.
+ */
+static int diff_shape(const char *d, size_t len, struct ruru_error *err)
+{
+	const char *p = d, *end = d + len;
+	int headers = 0, hunks = 0;
+	if (memchr(d, '\0', len))
+		return ruru_error_set(err, RURU_EINVALID, "the diff holds a NUL byte");
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *next = nl ? nl + 1 : end;
+		if (starts(p, end, "--- ") && starts(next, end, "+++ ")) {
+			headers++;
+			const char *nl2 = memchr(next, '\n', (size_t)(end - next));
+			if (starts(next, end, "+++ /dev/null"))
+				return ruru_error_set(err, RURU_EINVALID,
+						      "the diff deletes the file; deletion is not a "
+						      "confirmable edit");
+			next = nl2 ? nl2 + 1 : end;
+		} else if (starts(p, end, "@@ -")) {
+			hunks++;
+		} else if (starts(p, end, "GIT binary patch") || starts(p, end, "Binary files ")) {
+			return ruru_error_set(err, RURU_EINVALID, "binary diffs are not supported");
+		}
+		p = next;
+	}
+	if (headers > 1)
+		return ruru_error_set(err, RURU_EINVALID,
+				      "the diff changes %d files; propose one target at a time", headers);
+	if (headers != 1 || !hunks)
+		return ruru_error_set(err, RURU_EINVALID,
+				      "not a unified diff (no \"--- \"/\"+++ \" header and \"@@\" hunk)");
+	return 0;
+}
+
+/*
+ * Apply the unified diff `d` to `orig` (the target's bytes; empty for a new
+ * file) with GNU patch into *result.  No fuzz: the diff must match.  A diff
+ * that does not apply is RURU_EINVALID with patch's first line of complaint.
+ */
+static int diff_apply(const char *orig, size_t olen, const char *d, size_t dlen,
+		      struct ruru_buf *result, struct ruru_error *err)
+{
+	if (diff_shape(d, dlen, err) < 0)
+		return -1;
+	struct scratch s;
+	if (scratch_make(&s, err) < 0)
+		return -1;
+	struct ruru_buf log = RURU_BUF_INIT;
+	int status = 0, rc = -1;
+	if (write_plain(s.path[0], orig, olen, err) < 0 || write_plain(s.path[1], d, dlen, err) < 0)
+		goto out;
+	const char *argv[] = { "patch", "--force", "--silent", "--fuzz=0", "--no-backup-if-mismatch",
+			       "-r", s.path[3], "-o", s.path[2], "-i", s.path[1], s.path[0], NULL };
+	if (run_capture(argv, &log, &status, err) < 0)
+		goto out;
+	if (status != 0) {
+		char *nl = memchr(log.ptr, '\n', log.len);
+		if (nl)
+			*nl = '\0';
+		ruru_error_set(err, RURU_EINVALID, "the diff does not apply to the current target%s%s",
+			       log.len ? ": " : "", log.len ? log.ptr : "");
+		goto out;
+	}
+	ruru_buf_reset(result);
+	rc = ruru_buf_read_file(result, s.path[2], err);
+out:
+	scratch_remove(&s);
+	ruru_buf_release(&log);
+	return rc;
+}
+
+/* ----------------------------------------------------------------- paths */
+
+static bool has_prefix(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+/* Refuse a normalised root-relative target in .git/ or .ruru/sessions/. */
+static int forbidden_area(const char *rel, const char *shown, struct ruru_error *err)
+{
+	const char *p = rel;
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if (n == 4 && !memcmp(p, ".git", 4))
+			return ruru_error_set(err, RURU_EREFUSED,
+					      "target \"%s\" lies inside a .git folder", shown);
+		p += n;
+		if (*p)
+			p++;
+	}
+	if (!strcmp(rel, ".ruru") || !strcmp(rel, ".ruru/sessions") || has_prefix(rel, ".ruru/sessions/"))
+		return ruru_error_set(err, RURU_EREFUSED,
+				      "target \"%s\" lies inside .ruru/sessions/ (session files are "
+				      "changed by ruru's own commands)",
+				      shown);
+	return 0;
+}
+
+/*
+ * Every check a target gets, at proposal and again at apply: `rel` is
+ * normalised and relative to the root (ruru_path_inside or
+ * ruru_path_relative_to_root made it so).  Also resolves the deepest
+ * existing folder, so that a symlink that stays inside the root but leads
+ * into .git/ or .ruru/sessions/ is refused too, and refuses a target that
+ * is itself a symlink or not a regular file.  *exists tells whether it is there.
+ */
+static int target_check(struct ruru_ws *ws, const char *rel, bool *exists, struct ruru_error *err)
+{
+	if (forbidden_area(rel, rel, err) < 0)
+		return -1;
+	char *abs = ruru_ws_path(ws, rel);
+	char *rroot = realpath(ruru_ws_root(ws), NULL);
+	struct ruru_buf dir = RURU_BUF_INIT, real = RURU_BUF_INIT;
+	int rc = -1;
+	struct stat st;
+	*exists = false;
+	if (lstat(abs, &st) == 0) {
+		if (S_ISLNK(st.st_mode)) {
+			ruru_error_set(err, RURU_EREFUSED, "target \"%s\" is a symlink", rel);
+			goto out;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			ruru_error_set(err, RURU_EREFUSED, "target \"%s\" is not a regular file", rel);
+			goto out;
+		}
+		*exists = true;
+	}
+	/* The deepest existing ancestor, resolved. */
+	ruru_buf_addstr(&dir, abs);
+	char *rp = NULL;
+	for (;;) {
+		char *slash = strrchr(dir.ptr, '/');
+		if (!slash || slash == dir.ptr)
+			break;
+		*slash = '\0';
+		dir.len = (size_t)(slash - dir.ptr);
+		if ((rp = realpath(dir.ptr, NULL)))
+			break;
+	}
+	if (!rp || !rroot) {
+		free(rp);
+		ruru_error_set(err, RURU_EREFUSED, "cannot resolve the folder of target \"%s\"", rel);
+		goto out;
+	}
+	size_t rl = strlen(rroot);
+	if (strcmp(rp, rroot) && !(has_prefix(rp, rroot) && rp[rl] == '/')) {
+		free(rp);
+		ruru_error_set(err, RURU_EREFUSED, "target \"%s\" leads out of the root", rel);
+		goto out;
+	}
+	ruru_buf_addstr(&real, rp[rl] ? rp + rl + 1 : "");
+	free(rp);
+	const char *rest = abs + dir.len; /* "/name..." after the resolved folder */
+	ruru_buf_addstr(&real, real.len ? rest : rest + 1);
+	rc = forbidden_area(real.ptr, rel, err);
+out:
+	free(abs);
+	free(rroot);
+	ruru_buf_release(&dir);
+	ruru_buf_release(&real);
+	return rc;
+}
+
+/* Where a proposal lives, worked out from its artifact's path. */
+struct loc {
+	char *rel, *abs;           /* the CONFIRM file */
+	char *side_rel, *side_abs; /* its sidecar */
+	char *session;             /* NULL: .ruru/temp/ */
+	char *srel;                /* relative to the session folder */
+};
+
+static void loc_release(struct loc *L)
+{
+	free(L->rel);
+	free(L->abs);
+	free(L->side_rel);
+	free(L->side_abs);
+	free(L->session);
+	free(L->srel);
+	memset(L, 0, sizeof(*L));
+}
+
+static bool is_file(struct ruru_ws *ws, const char *rel)
+{
+	char *abs = ruru_ws_path(ws, rel);
+	struct stat st;
+	bool ok = lstat(abs, &st) == 0 && S_ISREG(st.st_mode);
+	free(abs);
+	return ok;
+}
+
+/* The sidecar of "X.md" is "X.toml"; of a name without ".md", name + ".toml". */
+static char *sidecar_of(const char *rel)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	size_t n = strlen(rel);
+	const char *base = strrchr(rel, '/');
+	base = base ? base + 1 : rel;
+	if (n > 3 && !strcmp(rel + n - 3, ".md") && (size_t)(rel + n - base) > 3)
+		n -= 3;
+	ruru_buf_add(&b, rel, n);
+	ruru_buf_addstr(&b, ".toml");
+	return ruru_buf_detach(&b, NULL);
+}
+
+/* Fill L from the layout of a root-relative path. */
+static int loc_from_rel(struct ruru_ws *ws, const char *rel, struct loc *L, struct ruru_error *err)
+{
+	const char *base = strrchr(rel, '/');
+	base = base ? base + 1 : rel;
+	if (!has_prefix(base, "CONFIRM-"))
+		return ruru_error_set(err, RURU_EINVALID,
+				      "\"%s\" is not a CONFIRM artifact (its name starts with CONFIRM-)",
+				      rel);
+	size_t bl = strlen(base);
+	if (bl > 5 && !strcmp(base + bl - 5, ".toml"))
+		return ruru_error_set(err, RURU_EINVALID,
+				      "\"%s\" is a sidecar, not a CONFIRM artifact", rel);
+	if (has_prefix(rel, ".ruru/temp/")) {
+		L->session = NULL;
+	} else if (has_prefix(rel, ".ruru/sessions/")) {
+		const char *id = rel + strlen(".ruru/sessions/");
+		const char *slash = strchr(id, '/');
+		if (!slash || !has_prefix(slash, "/artifacts/"))
+			goto where;
+		L->session = ruru_strndup(id, (size_t)(slash - id));
+		L->srel = ruru_strdup(slash + 1);
+	} else {
+	where:
+		return ruru_error_set(err, RURU_EINVALID,
+				      "\"%s\" is not in a session's artifacts/ or in .ruru/temp/", rel);
+	}
+	L->rel = ruru_strdup(rel);
+	L->abs = ruru_ws_path(ws, rel);
+	L->side_rel = sidecar_of(rel);
+	L->side_abs = ruru_ws_path(ws, L->side_rel);
+	return 0;
+}
+
+/*
+ * Resolve an ARTIFACT argument: a path relative to the current directory,
+ * or else relative to the root; the sidecar's name stands for its artifact.
+ * With must_exist, a missing artifact is RURU_ENOTFOUND.
+ */
+static int locate(struct ruru_ws *ws, const char *artifact, bool must_exist, struct loc *L,
+		  struct ruru_error *err)
+{
+	memset(L, 0, sizeof(*L));
+	const char *root = ruru_ws_root(ws);
+	struct ruru_buf a = RURU_BUF_INIT, b = RURU_BUF_INIT, md = RURU_BUF_INIT;
+	struct ruru_error ea, eb;
+	ruru_error_clear(&ea);
+	ruru_error_clear(&eb);
+	bool oka = ruru_path_relative_to_root(root, artifact, &a, &ea) == 0;
+	bool okb = artifact[0] != '/' && ruru_path_inside(root, artifact, &b, &eb) == 0;
+	const char *pick = NULL;
+	for (int pass = 0; pass < 2 && !pick; pass++) {
+		const char *cand = pass == 0 ? (oka ? a.ptr : NULL) : (okb ? b.ptr : NULL);
+		if (!cand)
+			continue;
+		size_t n = strlen(cand);
+		if (n > 5 && !strcmp(cand + n - 5, ".toml")) {
+			ruru_buf_reset(&md);
+			ruru_buf_add(&md, cand, n - 5);
+			ruru_buf_addstr(&md, ".md");
+			if (is_file(ws, md.ptr)) {
+				pick = md.ptr;
+				break;
+			}
+		}
+		if (is_file(ws, cand))
+			pick = cand;
+	}
+	int rc = -1;
+	if (!pick && !oka && !okb) {
+		*err = ea.code ? ea : eb;
+		goto out;
+	}
+	if (!pick && must_exist) {
+		ruru_error_set(err, RURU_ENOTFOUND, "no CONFIRM artifact \"%s\"", artifact);
+		goto out;
+	}
+	rc = loc_from_rel(ws, pick ? pick : (oka ? a.ptr : b.ptr), L, err);
+out:
+	ruru_buf_release(&a);
+	ruru_buf_release(&b);
+	ruru_buf_release(&md);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- locks */
+
+/* The lock (and, for a session, the log transaction) a change runs under. */
+struct guard {
+	bool session;
+	bool held;
+	struct ruru_logtx tx;
+	struct ruru_lock lock;
+};
+
+static int guard_begin(struct ruru_ws *ws, const char *session, struct guard *g,
+		       struct ruru_error *err)
+{
+	memset(g, 0, sizeof(*g));
+	g->lock.fd = -1;
+	g->session = session != NULL;
+	if (session) {
+		if (ruru_logtx_begin(&g->tx, ws, session, RURU_TX_ACTIVE, err) < 0)
+			return -1;
+	} else {
+		char *dir = ruru_ws_path(ws, ".ruru/temp");
+		char *lf = ruru_ws_path(ws, ".ruru/temp/.lock");
+		int rc = ruru_mkdirs(dir, err);
+		if (rc == 0)
+			rc = ruru_lock_acquire(&g->lock, lf, err);
+		free(dir);
+		free(lf);
+		if (rc < 0)
+			return -1;
+	}
+	g->held = true;
+	return 0;
+}
+
+static int guard_commit(struct guard *g, struct ruru_error *err)
+{
+	if (!g->held)
+		return 0;
+	g->held = false;
+	if (g->session)
+		return ruru_logtx_commit(&g->tx, err);
+	ruru_lock_release(&g->lock);
+	return 0;
+}
+
+static void guard_abort(struct guard *g)
+{
+	if (!g->held)
+		return;
+	g->held = false;
+	if (g->session)
+		ruru_logtx_abort(&g->tx);
+	else
+		ruru_lock_release(&g->lock);
+}
+
+/* Log an entry in a session guard (nothing in temp mode). */
+static int guard_log(struct guard *g, enum ruru_event type, const char *srel, const char *mode,
+		     const char *task, const char *outcome, const char *msg, struct ruru_error *err)
+{
+	if (!g->session)
+		return 0;
+	struct ruru_entry e = { .type = type };
+	e.artifact = (char *)srel;
+	e.mode = (char *)mode;
+	e.task = (char *)task;
+	e.outcome = (char *)outcome;
+	e.message = (char *)msg;
+	e.message_len = strlen(msg);
+	return ruru_logtx_entry(&g->tx, &e, err);
+}
+
+/* -------------------------------------------------------------- sidecar */
+
+static char *toml_str(const struct ruru_toml_value *root, const char *key)
+{
+	const struct ruru_toml_value *v = ruru_toml_table_get(root, key, strlen(key));
+	size_t n;
+	const char *s = v ? ruru_toml_string(v, &n) : NULL;
+	return s ? ruru_strndup(s, n) : NULL;
+}
+
+static time_t toml_time(const struct ruru_toml_value *root, const char *key)
+{
+	const struct ruru_toml_value *v = ruru_toml_table_get(root, key, strlen(key));
+	if (!v || ruru_toml_kind(v) != RURU_TOML_DATETIME)
+		return 0;
+	const struct ruru_toml_datetime *dt = ruru_toml_datetime(v);
+	struct tm tm = { .tm_year = dt->year - 1900, .tm_mon = dt->month - 1, .tm_mday = dt->day,
+			 .tm_hour = dt->hour, .tm_min = dt->minute, .tm_sec = dt->second };
+	return timegm(&tm) - dt->offset_minutes * 60;
+}
+
+/* Parse a sidecar into c (which gets the location's names). */
+static int sidecar_parse(const struct loc *L, const struct ruru_buf *text, struct ruru_confirm *c,
+			 struct ruru_error *err)
+{
+	struct ruru_toml *doc = ruru_toml_parse(text->ptr, text->len, err);
+	if (!doc) {
+		ruru_error_set_file(err, L->side_rel);
+		return -1;
+	}
+	const struct ruru_toml_value *r = ruru_toml_root(doc);
+	memset(c, 0, sizeof(*c));
+	c->artifact = ruru_strdup(L->rel);
+	c->sidecar = ruru_strdup(L->side_rel);
+	c->session = ruru_strdup(L->session);
+	c->target = toml_str(r, "target_path");
+	char *kind = toml_str(r, "kind"), *status = toml_str(r, "status");
+	char *ph = toml_str(r, "payload_sha256"), *th = toml_str(r, "target_sha256");
+	int k = ruru_confirm_kind_parse(kind);
+	c->status = ruru_confirm_status_parse(status);
+	int rc = 0;
+	const char *bad = !c->target || !*c->target ? "target_path"
+			  : k < 0                   ? "kind"
+			  : !c->status              ? "status"
+			  : !ph || strlen(ph) != 64 ? "payload_sha256"
+			  : !th || (*th && strlen(th) != 64) ? "target_sha256"
+							     : NULL;
+	if (bad) {
+		rc = ruru_error_set(err, RURU_EINVALID, "missing or invalid \"%s\" in the sidecar", bad);
+		ruru_error_set_file(err, L->side_rel);
+		ruru_confirm_release(c);
+	} else {
+		c->kind = (enum ruru_confirm_kind)k;
+		snprintf(c->payload_sha256, sizeof(c->payload_sha256), "%s", ph);
+		snprintf(c->target_sha256, sizeof(c->target_sha256), "%s", th);
+		c->created = toml_time(r, "created");
+		c->decided_at = toml_time(r, "decided_at");
+		c->applied_at = toml_time(r, "applied_at");
+		c->decided_by = toml_str(r, "decided_by");
+		c->rationale = toml_str(r, "rationale");
+		c->delegated_to = toml_str(r, "delegated_to");
+		c->task = toml_str(r, "task");
+		const struct ruru_toml_value *f = ruru_toml_table_get(r, "forced", 6);
+		c->forced = f && ruru_toml_bool(f);
+	}
+	free(kind);
+	free(status);
+	free(ph);
+	free(th);
+	ruru_toml_free(doc);
+	return rc;
+}
+
+static int sidecar_read(const struct loc *L, struct ruru_buf *text, struct ruru_confirm *c,
+			struct ruru_error *err)
+{
+	ruru_buf_reset(text);
+	if (ruru_buf_read_file(text, L->side_abs, err) < 0) {
+		if (err->code == RURU_ENOTFOUND)
+			ruru_error_set(err, RURU_ENOTFOUND,
+				       "\"%s\" has no sidecar; take it into the workflow with "
+				       "`ruru confirm adopt %s --target PATH`",
+				       L->rel, L->rel);
+		ruru_error_set_file(err, L->side_rel);
+		return -1;
+	}
+	return sidecar_parse(L, text, c, err);
+}
+
+/* Set `key` in the sidecar text to a TOML literal, format-preserving. */
+static int side_set(struct ruru_buf *text, const char *key, const struct ruru_buf *lit,
+		    struct ruru_error *err)
+{
+	struct ruru_buf out = RURU_BUF_INIT;
+	if (ruru_toml_edit_set(&out, text->ptr, text->len, key, lit->ptr, lit->len, err) < 0) {
+		ruru_buf_release(&out);
+		return -1;
+	}
+	ruru_buf_release(text);
+	*text = out;
+	return 0;
+}
+
+static int side_set_lit(struct ruru_buf *text, const char *key, const char *lit,
+			struct ruru_error *err)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_buf_addstr(&b, lit);
+	int rc = side_set(text, key, &b, err);
+	ruru_buf_release(&b);
+	return rc;
+}
+
+static int side_set_str(struct ruru_buf *text, const char *key, const char *val,
+			struct ruru_error *err)
+{
+	struct ruru_buf lit = RURU_BUF_INIT;
+	ruru_toml_encode_string(&lit, val ? val : "", val ? strlen(val) : 0);
+	int rc = side_set(text, key, &lit, err);
+	ruru_buf_release(&lit);
+	return rc;
+}
+
+static int side_set_time(struct ruru_buf *text, const char *key, time_t t, struct ruru_error *err)
+{
+	struct ruru_buf lit = RURU_BUF_INIT;
+	ruru_toml_encode_time(&lit, t);
+	int rc = side_set(text, key, &lit, err);
+	ruru_buf_release(&lit);
+	return rc;
+}
+
+/* The sidecar of a new proposal. */
+static void sidecar_new(struct ruru_buf *b, const char *artifact_name, const char *target,
+			enum ruru_confirm_kind kind, const char *payload_sha, const char *target_sha,
+			const char *session, time_t created)
+{
+	struct { const char *key, *val; } s[] = {
+		{ "target_path", target },
+		{ "kind", ruru_confirm_kind_word(kind) },
+		{ "status", "pending" },
+		{ "payload_sha256", payload_sha },
+		{ "target_sha256", target_sha },
+		{ "session", session ? session : "" },
+	};
+	ruru_buf_addf(b, "# ruru's record of the proposal in %s (which holds the payload\n"
+			 "# verbatim).  Written by `ruru confirm`; see `ruru confirm show`.\n",
+		      artifact_name);
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+		ruru_buf_addf(b, "%s = ", s[i].key);
+		ruru_toml_encode_string(b, s[i].val, strlen(s[i].val));
+		ruru_buf_addch(b, '\n');
+	}
+	ruru_buf_addstr(b, "created = ");
+	ruru_toml_encode_time(b, created);
+	ruru_buf_addstr(b, "\ndecided_by = \"\"\nrationale = \"\"\ndecided_at = \"\"\n"
+			   "delegated_to = \"\"\ntask = \"\"\napplied_at = \"\"\nforced = false\n");
+}
+
+/* ------------------------------------------------------------ the disk */
+
+/* Hash the target now ("" when absent); RURU_EREFUSED when unsafe. */
+static int target_hash(struct ruru_ws *ws, const char *rel, char hex[65], bool *exists,
+		       struct ruru_buf *bytes, struct ruru_error *err)
+{
+	hex[0] = '\0';
+	if (target_check(ws, rel, exists, err) < 0)
+		return -1;
+	if (!*exists)
+		return 0;
+	char *abs = ruru_ws_path(ws, rel);
+	struct ruru_buf tmp = RURU_BUF_INIT;
+	struct ruru_buf *b = bytes ? bytes : &tmp;
+	ruru_buf_reset(b);
+	int rc = ruru_buf_read_file(b, abs, err);
+	if (rc == 0)
+		ruru_sha256_hex(b->ptr, b->len, hex);
+	free(abs);
+	ruru_buf_release(&tmp);
+	return rc;
+}
+
+/* Fill the "from the disk now" fields of c; the payload into *payload. */
+static void observe(struct ruru_ws *ws, const struct loc *L, struct ruru_confirm *c,
+		    struct ruru_buf *payload)
+{
+	struct ruru_error ignore;
+	struct ruru_buf tmp = RURU_BUF_INIT;
+	struct ruru_buf *p = payload ? payload : &tmp;
+	ruru_buf_reset(p);
+	c->payload_intact = false;
+	c->payload_bytes = 0;
+	if (ruru_buf_read_file(p, L->abs, &ignore) == 0) {
+		char hex[65];
+		ruru_sha256_hex(p->ptr, p->len, hex);
+		c->payload_intact = !strcmp(hex, c->payload_sha256);
+		c->payload_bytes = p->len;
+	}
+	char th[65];
+	bool exists;
+	struct ruru_buf norm = RURU_BUF_INIT;
+	c->target_unchanged = ruru_path_inside(ruru_ws_root(ws), c->target, &norm, &ignore) == 0 &&
+			      target_hash(ws, norm.ptr, th, &exists, NULL, &ignore) == 0 &&
+			      !strcmp(th, c->target_sha256);
+	ruru_buf_release(&norm);
+	ruru_buf_release(&tmp);
+}
+
+/* CONFIRM-<target, sanitised, ≤ 60>-<YYYYMMDD-HHMMSS> */
+static void confirm_stem(struct ruru_buf *b, const char *target, time_t now)
+{
+	ruru_buf_addstr(b, "CONFIRM-");
+	size_t n = 0;
+	for (const char *p = target; *p && n < 60; p++, n++) {
+		unsigned char ch = (unsigned char)*p;
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			  (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
+		ruru_buf_addch(b, ok ? ch : '_');
+	}
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	ruru_buf_addf(b, "-%04d%02d%02d-%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		      tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* The session a new proposal goes to; NULL with *temp for temp mode. */
+static int propose_session(struct ruru_ws *ws, const char *session, char **id, struct ruru_error *err)
+{
+	*id = ruru_session_resolve(ws, session, err);
+	if (*id)
+		return 0;
+	const char *env = getenv("ROOCOM_SESSION_ID");
+	if (err->code == RURU_ENOTFOUND && !(session && *session) && !(env && *env)) {
+		ruru_error_clear(err);
+		return 0; /* no active session: temp mode */
+	}
+	return -1;
+}
+
+/* ----------------------------------------------------- propose and adopt */
+
+static void fill_new(struct ruru_confirm *out, const struct loc *L, const char *target,
+		     enum ruru_confirm_kind kind, const char *ph, const char *th, time_t created,
+		     size_t bytes)
+{
+	memset(out, 0, sizeof(*out));
+	out->artifact = ruru_strdup(L->rel);
+	out->sidecar = ruru_strdup(L->side_rel);
+	out->session = ruru_strdup(L->session);
+	out->target = ruru_strdup(target);
+	out->kind = kind;
+	out->status = RURU_CONFIRM_PENDING;
+	snprintf(out->payload_sha256, sizeof(out->payload_sha256), "%s", ph);
+	snprintf(out->target_sha256, sizeof(out->target_sha256), "%s", th);
+	out->created = created;
+	out->decided_by = ruru_strdup("");
+	out->rationale = ruru_strdup("");
+	out->payload_intact = out->target_unchanged = true;
+	out->payload_bytes = bytes;
+}
+
+/* Check a payload against the target now: a diff must apply cleanly. */
+static int payload_check(enum ruru_confirm_kind kind, const struct ruru_buf *cur, const void *payload,
+			 size_t len, struct ruru_error *err)
+{
+	if (kind != RURU_CONFIRM_DIFF)
+		return 0;
+	struct ruru_buf res = RURU_BUF_INIT;
+	int rc = diff_apply(cur->ptr ? cur->ptr : "", cur->len, payload, len, &res, err);
+	ruru_buf_release(&res);
+	return rc;
+}
+
+int ruru_confirm_propose(struct ruru_ws *ws, const char *session, const char *target,
+			 enum ruru_confirm_kind kind, const void *payload, size_t len,
+			 struct ruru_confirm *out, struct ruru_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	struct ruru_buf norm = RURU_BUF_INIT, cur = RURU_BUF_INIT, stem = RURU_BUF_INIT,
+			name = RURU_BUF_INIT, side = RURU_BUF_INIT, msg = RURU_BUF_INIT;
+	struct loc L = { 0 };
+	struct guard g = { 0 };
+	char *id = NULL, *dir = NULL;
+	char ph[65], th[65];
+	bool exists, wrote_md = false, wrote_side = false;
+	int rc = -1;
+
+	if (!target || !*target) {
+		ruru_error_set(err, RURU_EUSAGE, "a proposal needs a target");
+		goto out;
+	}
+	if (ruru_path_relative_to_root(ruru_ws_root(ws), target, &norm, err) < 0 ||
+	    target_hash(ws, norm.ptr, th, &exists, &cur, err) < 0 ||
+	    payload_check(kind, &cur, payload, len, err) < 0 || propose_session(ws, session, &id, err) < 0)
+		goto out;
+	if (!ruru_entry_field_ok(norm.ptr)) {
+		ruru_error_set(err, RURU_EREFUSED, "target \"%s\" holds a backtick", norm.ptr);
+		goto out;
+	}
+	ruru_sha256_hex(payload, len, ph);
+	if (guard_begin(ws, id, &g, err) < 0)
+		goto out;
+	dir = id ? ruru_ws_session_path(ws, id, "artifacts") : ruru_ws_path(ws, ".ruru/temp");
+	if (ruru_mkdirs(dir, err) < 0)
+		goto out;
+	time_t now = ruru_now();
+	confirm_stem(&stem, norm.ptr, now);
+	/* A second proposal in the same second gets -2, -3, ...; the
+	 * artifact is created exclusively, so a name is never reused. */
+	for (int n = 1;; n++) {
+		ruru_buf_reset(&name);
+		if (id)
+			ruru_buf_addf(&name, ".ruru/sessions/%s/artifacts/%s", id, stem.ptr);
+		else
+			ruru_buf_addf(&name, ".ruru/temp/%s", stem.ptr);
+		if (n > 1)
+			ruru_buf_addf(&name, "-%d", n);
+		ruru_buf_addstr(&name, ".md");
+		loc_release(&L);
+		rc = loc_from_rel(ws, name.ptr, &L, err);
+		if (rc < 0)
+			goto out;
+		rc = -1;
+		struct stat st;
+		if (lstat(L.side_abs, &st) == 0)
+			continue;
+		if (ruru_write_new(L.abs, payload, len, 0666, err) == 0)
+			break;
+		if (err->code != RURU_ECONFLICT || n >= 1000)
+			goto out;
+	}
+	wrote_md = true;
+	const char *base = strrchr(L.rel, '/') + 1;
+	sidecar_new(&side, base, norm.ptr, kind, ph, th, id, now);
+	if (ruru_write_new(L.side_abs, side.ptr, side.len, 0666, err) < 0)
+		goto out;
+	wrote_side = true;
+	if (id) {
+		ruru_buf_addf(&msg, "Proposed %s for `%s` in `%s` (%zu bytes), awaiting confirmation",
+			      kind == RURU_CONFIRM_DIFF ? "a diff" : "new content", norm.ptr, L.srel,
+			      len);
+		if (ruru_logtx_array_add(&g.tx, "related_artifacts", L.srel, err) < 0 ||
+		    guard_log(&g, RURU_EV_ARTIFACT, L.srel, NULL, NULL, NULL, msg.ptr, err) < 0)
+			goto out;
+	}
+	if (guard_commit(&g, err) < 0)
+		goto out;
+	fill_new(out, &L, norm.ptr, kind, ph, th, now, len);
+	rc = 0;
+out:
+	if (rc < 0) {
+		int e = errno;
+		if (wrote_side)
+			unlink(L.side_abs);
+		if (wrote_md)
+			unlink(L.abs);
+		errno = e;
+	}
+	guard_abort(&g);
+	loc_release(&L);
+	free(id);
+	free(dir);
+	ruru_buf_release(&norm);
+	ruru_buf_release(&cur);
+	ruru_buf_release(&stem);
+	ruru_buf_release(&name);
+	ruru_buf_release(&side);
+	ruru_buf_release(&msg);
+	return rc;
+}
+
+int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *target,
+		       enum ruru_confirm_kind kind, struct ruru_confirm *out, struct ruru_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	struct ruru_buf norm = RURU_BUF_INIT, cur = RURU_BUF_INIT, payload = RURU_BUF_INIT,
+			side = RURU_BUF_INIT, msg = RURU_BUF_INIT;
+	struct loc L;
+	struct guard g = { 0 };
+	char ph[65], th[65];
+	bool exists, wrote_side = false;
+	int rc = -1;
+	if (locate(ws, artifact, true, &L, err) < 0)
+		return -1;
+	if (!target || !*target) {
+		ruru_error_set(err, RURU_EUSAGE, "adopting needs the target (--target PATH)");
+		goto out;
+	}
+	if (ruru_path_relative_to_root(ruru_ws_root(ws), target, &norm, err) < 0 ||
+	    target_hash(ws, norm.ptr, th, &exists, &cur, err) < 0)
+		goto out;
+	if (!ruru_entry_field_ok(norm.ptr)) {
+		ruru_error_set(err, RURU_EREFUSED, "target \"%s\" holds a backtick", norm.ptr);
+		goto out;
+	}
+	if (guard_begin(ws, L.session, &g, err) < 0)
+		goto out;
+	if (ruru_buf_read_file(&payload, L.abs, err) < 0 ||
+	    payload_check(kind, &cur, payload.ptr, payload.len, err) < 0)
+		goto out;
+	struct stat st;
+	if (lstat(L.side_abs, &st) == 0) {
+		ruru_error_set(err, RURU_ECONFLICT, "\"%s\" is already in the workflow (it has %s)",
+			       L.rel, L.side_rel);
+		goto out;
+	}
+	ruru_sha256_hex(payload.ptr, payload.len, ph);
+	time_t now = ruru_now();
+	sidecar_new(&side, strrchr(L.rel, '/') + 1, norm.ptr, kind, ph, th, L.session, now);
+	if (ruru_write_new(L.side_abs, side.ptr, side.len, 0666, err) < 0)
+		goto out;
+	wrote_side = true;
+	if (L.session) {
+		ruru_buf_addf(&msg, "Adopted `%s` as a proposed %s for `%s`, awaiting confirmation",
+			      L.srel, kind == RURU_CONFIRM_DIFF ? "diff" : "content", norm.ptr);
+		if (ruru_logtx_array_add(&g.tx, "related_artifacts", L.srel, err) < 0 ||
+		    guard_log(&g, RURU_EV_ARTIFACT, L.srel, NULL, NULL, NULL, msg.ptr, err) < 0)
+			goto out;
+	}
+	if (guard_commit(&g, err) < 0)
+		goto out;
+	fill_new(out, &L, norm.ptr, kind, ph, th, now, payload.len);
+	rc = 0;
+out:
+	if (rc < 0 && wrote_side) {
+		int e = errno;
+		unlink(L.side_abs);
+		errno = e;
+	}
+	guard_abort(&g);
+	loc_release(&L);
+	ruru_buf_release(&norm);
+	ruru_buf_release(&cur);
+	ruru_buf_release(&payload);
+	ruru_buf_release(&side);
+	ruru_buf_release(&msg);
+	return rc;
+}
+
+/* ------------------------------------------------------------ reading */
+
+int ruru_confirm_load(struct ruru_ws *ws, const char *artifact, struct ruru_confirm *out,
+		      struct ruru_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	struct loc L;
+	struct ruru_buf side = RURU_BUF_INIT;
+	if (locate(ws, artifact, true, &L, err) < 0)
+		return -1;
+	int rc = sidecar_read(&L, &side, out, err);
+	if (rc == 0)
+		observe(ws, &L, out, NULL);
+	loc_release(&L);
+	ruru_buf_release(&side);
+	return rc;
+}
+
+int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct ruru_buf *out,
+		      struct ruru_error *err)
+{
+	char *pabs = ruru_ws_path(ws, c->artifact);
+	int rc = -1;
+	if (c->kind == RURU_CONFIRM_DIFF) {
+		rc = ruru_buf_read_file(out, pabs, err);
+		free(pabs);
+		return rc;
+	}
+	struct ruru_buf norm = RURU_BUF_INIT, la = RURU_BUF_INIT, lb = RURU_BUF_INIT;
+	char *tabs = NULL;
+	if (ruru_path_inside(ruru_ws_root(ws), c->target, &norm, err) < 0)
+		goto out;
+	tabs = ruru_ws_path(ws, norm.ptr);
+	struct stat st;
+	bool exists = lstat(tabs, &st) == 0 && S_ISREG(st.st_mode);
+	ruru_buf_addf(&la, "%s%s", exists ? "a/" : "", exists ? norm.ptr : "/dev/null");
+	ruru_buf_addf(&lb, "b/%s", norm.ptr);
+	const char *argv[] = { "diff", "-u", "--label", la.ptr, "--label", lb.ptr,
+			       exists ? tabs : "/dev/null", pabs, NULL };
+	int status;
+	if (run_capture(argv, out, &status, err) < 0)
+		goto out;
+	if (status > 1) {
+		ruru_error_set(err, RURU_EFAIL, "diff failed (exit %d)", status);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(pabs);
+	free(tabs);
+	ruru_buf_release(&norm);
+	ruru_buf_release(&la);
+	ruru_buf_release(&lb);
+	return rc;
+}
+
+/* ------------------------------------------------------------ deciding */
+
+/* Check that the payload on disk is still the one proposed (and decided). */
+static int payload_checked(struct ruru_ws *ws, const struct loc *L, struct ruru_confirm *c,
+			   struct ruru_buf *payload, struct ruru_error *err)
+{
+	observe(ws, L, c, payload);
+	if (!c->payload_intact)
+		return ruru_error_set(err, RURU_ECONFLICT,
+				      "the payload in \"%s\" changed since it was proposed (or is "
+				      "gone); propose the edit again",
+				      L->rel);
+	return 0;
+}
+
+/* Re-read the sidecar under the guard and check the payload is intact. */
+static int reload_checked(struct ruru_ws *ws, const struct loc *L, struct ruru_buf *side,
+			  struct ruru_confirm *c, struct ruru_buf *payload, struct ruru_error *err)
+{
+	if (sidecar_read(L, side, c, err) < 0)
+		return -1;
+	return payload_checked(ws, L, c, payload, err);
+}
+
+int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
+			enum ruru_confirm_decision decision, const char *reason,
+			struct ruru_confirm *out, struct ruru_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (decision > RURU_DECIDE_SKIP)
+		return ruru_error_set(err, RURU_EUSAGE, "unknown decision");
+	if (decision == RURU_DECIDE_SKIP && (!reason || !*reason))
+		return ruru_error_set(err, RURU_EUSAGE,
+				      "skipping confirmation needs a rationale (--rationale TEXT)");
+	struct loc L;
+	struct guard g = { 0 };
+	struct ruru_buf side = RURU_BUF_INIT, orig = RURU_BUF_INIT, msg = RURU_BUF_INIT;
+	int rc = -1;
+	bool wrote = false;
+	if (locate(ws, artifact, true, &L, err) < 0)
+		return -1;
+	if (guard_begin(ws, L.session, &g, err) < 0)
+		goto out;
+	if (reload_checked(ws, &L, &side, out, NULL, err) < 0)
+		goto out;
+	if (out->status != RURU_CONFIRM_PENDING) {
+		ruru_error_set(err, RURU_ECONFLICT, "\"%s\" is %s, not pending; it cannot be decided again",
+			       L.rel, ruru_confirm_status_word(out->status));
+		goto out;
+	}
+	static const enum ruru_confirm_status to[] = { RURU_CONFIRM_APPROVED, RURU_CONFIRM_REJECTED,
+						       RURU_CONFIRM_SKIPPED };
+	const char *by = decision == RURU_DECIDE_SKIP ? "coordinator" : "user";
+	time_t now = ruru_now();
+	ruru_buf_add(&orig, side.ptr, side.len);
+	if (side_set_str(&side, "status", ruru_confirm_status_word(to[decision]), err) < 0 ||
+	    side_set_str(&side, "decided_by", by, err) < 0 ||
+	    side_set_str(&side, "rationale", reason ? reason : "", err) < 0 ||
+	    side_set_time(&side, "decided_at", now, err) < 0)
+		goto out;
+	if (ruru_write_atomic(L.side_abs, side.ptr, side.len, 0666, err) < 0)
+		goto out;
+	wrote = true;
+	if (decision == RURU_DECIDE_SKIP) {
+		if (guard_log(&g, RURU_EV_CONFIRM_SKIP, L.srel, NULL, NULL, NULL, reason, err) < 0)
+			goto out;
+	} else {
+		ruru_buf_addf(&msg, "Please review the proposed changes in `%s` (target `%s`). Do you approve?",
+			      L.rel, out->target);
+		if (guard_log(&g, RURU_EV_CONFIRM_REQUEST, L.srel, NULL, NULL, NULL, msg.ptr, err) < 0)
+			goto out;
+		ruru_buf_reset(&msg);
+		ruru_buf_addf(&msg, "User %s the change to `%s`",
+			      decision == RURU_DECIDE_APPROVE ? "approved" : "rejected", out->target);
+		if (reason && *reason)
+			ruru_buf_addf(&msg, ": %s", reason);
+		if (guard_log(&g, RURU_EV_CONFIRM_RESPONSE, L.srel, NULL, NULL,
+			      decision == RURU_DECIDE_APPROVE ? "approved" : "rejected", msg.ptr, err) < 0)
+			goto out;
+	}
+	if (guard_commit(&g, err) < 0)
+		goto out;
+	out->status = to[decision];
+	free(out->decided_by);
+	free(out->rationale);
+	out->decided_by = ruru_strdup(by);
+	out->rationale = ruru_strdup(reason ? reason : "");
+	out->decided_at = now;
+	rc = 0;
+out:
+	if (rc < 0 && wrote) {
+		/* The log did not take the decision: neither does the sidecar. */
+		struct ruru_error ignore;
+		int e = errno;
+		ruru_write_atomic(L.side_abs, orig.ptr, orig.len, 0666, &ignore);
+		errno = e;
+	}
+	if (rc < 0)
+		ruru_confirm_release(out);
+	guard_abort(&g);
+	loc_release(&L);
+	ruru_buf_release(&side);
+	ruru_buf_release(&orig);
+	ruru_buf_release(&msg);
+	return rc;
+}
+
+/* ----------------------------------------------------------- delegating */
+
+static bool decided_yes(const struct ruru_confirm *c)
+{
+	return c->status == RURU_CONFIRM_APPROVED || c->status == RURU_CONFIRM_SKIPPED;
+}
+
+int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *to,
+			  const char *task, char **message, struct ruru_confirm *out,
+			  struct ruru_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	*message = NULL;
+	if (!to || !*to || !ruru_entry_field_ok(to))
+		return ruru_error_set(err, RURU_EUSAGE,
+				      "the executor mode (--to SLUG) is empty or holds a backtick or newline");
+	if (task && *task && !ruru_entry_field_ok(task))
+		return ruru_error_set(err, RURU_EUSAGE, "the task ID holds a backtick or newline");
+	if (task && !*task)
+		task = NULL;
+	struct loc L;
+	struct guard g = { 0 };
+	struct ruru_buf side = RURU_BUF_INIT, orig = RURU_BUF_INIT, msg = RURU_BUF_INIT;
+	int rc = -1;
+	bool wrote = false;
+	if (locate(ws, artifact, true, &L, err) < 0)
+		return -1;
+	if (guard_begin(ws, L.session, &g, err) < 0 || reload_checked(ws, &L, &side, out, NULL, err) < 0)
+		goto out;
+	if (!decided_yes(out)) {
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "\"%s\" is %s; only an approved or skipped proposal is delegated", L.rel,
+			       ruru_confirm_status_word(out->status));
+		goto out;
+	}
+	ruru_buf_addf(&msg, "Read `%s`, write to `%s`. **%s. No re-confirm needed.**", L.rel,
+		      out->target,
+		      out->status == RURU_CONFIRM_APPROVED ? "User confirmed"
+							   : "Confirmation skipped by Coordinator - low risk");
+	if (out->kind == RURU_CONFIRM_DIFF)
+		ruru_buf_addf(&msg, "\nThe artifact is a unified diff: apply it to `%s` (or run "
+				    "`ruru confirm apply %s`).",
+			      out->target, L.rel);
+	ruru_buf_add(&orig, side.ptr, side.len);
+	if (side_set_str(&side, "delegated_to", to, err) < 0 ||
+	    side_set_str(&side, "task", task ? task : "", err) < 0 ||
+	    ruru_write_atomic(L.side_abs, side.ptr, side.len, 0666, err) < 0)
+		goto out;
+	wrote = true;
+	if (g.session && task && ruru_logtx_array_add(&g.tx, "related_tasks", task, err) < 0)
+		goto out;
+	if (guard_log(&g, RURU_EV_DELEGATION, L.srel, to, task, NULL, msg.ptr, err) < 0 ||
+	    guard_commit(&g, err) < 0)
+		goto out;
+	free(out->delegated_to);
+	free(out->task);
+	out->delegated_to = ruru_strdup(to);
+	out->task = ruru_strdup(task ? task : "");
+	*message = ruru_buf_detach(&msg, NULL);
+	rc = 0;
+out:
+	if (rc < 0 && wrote) {
+		struct ruru_error ignore;
+		int e = errno;
+		ruru_write_atomic(L.side_abs, orig.ptr, orig.len, 0666, &ignore);
+		errno = e;
+	}
+	if (rc < 0)
+		ruru_confirm_release(out);
+	guard_abort(&g);
+	loc_release(&L);
+	ruru_buf_release(&side);
+	ruru_buf_release(&orig);
+	ruru_buf_release(&msg);
+	return rc;
+}
+
+/* -------------------------------------------------------------- applying */
+
+/*
+ * A session proposal's decision must be in the log too: a confirm-response
+ * "approved" or a confirm-skip naming the artifact.  So hand-editing the
+ * sidecar's status is not enough to get an edit applied.
+ */
+static int log_holds_decision(struct ruru_ws *ws, const struct loc *L, struct ruru_error *err)
+{
+	struct ruru_session s;
+	if (ruru_session_load(ws, L->session, RURU_LOAD_ENTRIES, &s, err) < 0)
+		return -1;
+	bool found = false;
+	for (size_t i = 0; i < s.nentries && !found; i++) {
+		const struct ruru_entry *e = &s.entries[i];
+		if (!e->artifact || strcmp(e->artifact, L->srel))
+			continue;
+		found = e->type == RURU_EV_CONFIRM_SKIP ||
+			(e->type == RURU_EV_CONFIRM_RESPONSE && e->outcome &&
+			 !strcmp(e->outcome, "approved"));
+	}
+	ruru_session_release(&s);
+	if (!found)
+		return ruru_error_set(err, RURU_ECONFLICT,
+				      "the session log holds no approval or skip of \"%s\"; decide it "
+				      "with `ruru confirm approve|skip`",
+				      L->rel);
+	return 0;
+}
+
+int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
+		       struct ruru_confirm *out, struct ruru_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	struct loc L;
+	struct guard g = { 0 };
+	struct ruru_buf side = RURU_BUF_INIT, orig_side = RURU_BUF_INIT, payload = RURU_BUF_INIT,
+			cur = RURU_BUF_INIT, result = RURU_BUF_INIT, norm = RURU_BUF_INIT,
+			msg = RURU_BUF_INIT;
+	char *tabs = NULL;
+	char th[65];
+	bool exists = false, wrote_target = false, wrote_side = false, loaded = false,
+	     forced = false;
+	int rc = -1;
+	if (locate(ws, artifact, true, &L, err) < 0)
+		return -1;
+	if (guard_begin(ws, L.session, &g, err) < 0)
+		goto out;
+	if (sidecar_read(&L, &side, out, err) < 0)
+		goto fail;
+	loaded = true;
+	if (!decided_yes(out)) {
+		ruru_error_set(err, RURU_ECONFLICT,
+			       out->status == RURU_CONFIRM_PENDING
+				       ? "\"%s\" is %s: it was never approved (run `ruru confirm ask`, "
+					 "`approve` or `skip` first)"
+				       : "\"%s\" is %s; only an approved or skipped proposal is applied",
+			       L.rel, ruru_confirm_status_word(out->status));
+		goto fail;
+	}
+	if (payload_checked(ws, &L, out, &payload, err) < 0)
+		goto fail;
+	if (L.session && log_holds_decision(ws, &L, err) < 0)
+		goto fail;
+	if (ruru_path_inside(ruru_ws_root(ws), out->target, &norm, err) < 0 ||
+	    target_hash(ws, norm.ptr, th, &exists, &cur, err) < 0)
+		goto fail;
+	if (strcmp(th, out->target_sha256)) {
+		if (!force) {
+			ruru_error_set(err, RURU_ECONFLICT,
+				       "target \"%s\" %s since the proposal; review it and propose "
+				       "again, or apply with --force",
+				       norm.ptr, exists ? (*out->target_sha256 ? "changed" : "was created")
+							: "was deleted");
+			goto fail;
+		}
+		forced = true;
+	}
+	if (out->kind == RURU_CONFIRM_DIFF) {
+		if (diff_apply(cur.ptr ? cur.ptr : "", cur.len, payload.ptr, payload.len, &result,
+			       err) < 0)
+			goto fail;
+	} else {
+		ruru_buf_add(&result, payload.ptr, payload.len);
+	}
+	/* New folders of a new file: the checks above keep them in the root. */
+	tabs = ruru_ws_path(ws, norm.ptr);
+	char *slash = strrchr(tabs, '/');
+	*slash = '\0';
+	int mk = ruru_mkdirs(tabs, err);
+	*slash = '/';
+	if (mk < 0 || ruru_write_atomic(tabs, result.ptr, result.len, 0666, err) < 0)
+		goto fail;
+	wrote_target = true;
+	time_t now = ruru_now();
+	if (L.session) {
+		ruru_buf_add(&orig_side, side.ptr, side.len);
+		if (side_set_str(&side, "status", "applied", err) < 0 ||
+		    side_set_time(&side, "applied_at", now, err) < 0 ||
+		    side_set_lit(&side, "forced", forced ? "true" : "false", err) < 0 ||
+		    ruru_write_atomic(L.side_abs, side.ptr, side.len, 0666, err) < 0)
+			goto fail;
+		wrote_side = true;
+		ruru_buf_addf(&msg, "Applied `%s` to `%s` (%zu bytes)", L.srel, norm.ptr, result.len);
+		if (forced)
+			ruru_buf_addstr(&msg, "; FORCED over a target changed since the proposal");
+		if (guard_log(&g, RURU_EV_RESULT, L.srel, out->delegated_to && *out->delegated_to
+								  ? out->delegated_to
+								  : NULL,
+			      out->task && *out->task ? out->task : NULL, "success", msg.ptr, err) < 0 ||
+		    guard_commit(&g, err) < 0)
+			goto fail;
+		out->status = RURU_CONFIRM_APPLIED;
+		out->applied_at = now;
+	} else {
+		/* Temp proposals are cleaned up once applied (standard §7 step 8). */
+		unlink(L.side_abs);
+		unlink(L.abs);
+		guard_commit(&g, err);
+		out->status = RURU_CONFIRM_APPLIED;
+		out->applied_at = now;
+	}
+	out->forced = forced;
+	out->target_unchanged = true;
+	rc = 0;
+	goto out;
+fail:
+	if (wrote_target) {
+		struct ruru_error ignore;
+		int e = errno;
+		if (exists)
+			ruru_write_atomic(tabs, cur.ptr, cur.len, 0666, &ignore);
+		else
+			unlink(tabs);
+		if (wrote_side)
+			ruru_write_atomic(L.side_abs, orig_side.ptr, orig_side.len, 0666, &ignore);
+		errno = e;
+	}
+	/* The executor's attempt failed: say so in the log (best effort; the
+	 * error returned is the one that stopped the apply). */
+	if (g.held && g.session) {
+		struct ruru_error lerr;
+		char line[1100];
+		ruru_error_format(err, line, sizeof(line));
+		ruru_buf_reset(&msg);
+		ruru_buf_addf(&msg, "Apply of `%s` failed: %s", L.srel, line);
+		const char *mode = loaded && out->delegated_to && *out->delegated_to ? out->delegated_to : NULL;
+		const char *task = loaded && out->task && *out->task ? out->task : NULL;
+		/* The entry goes in through a fresh transaction state: drop any
+		 * front-matter edits, keep the lock. */
+		if (guard_log(&g, RURU_EV_RESULT, L.srel, mode, task, "failure", msg.ptr, &lerr) == 0)
+			guard_commit(&g, &lerr);
+	}
+	ruru_confirm_release(out);
+out:
+	guard_abort(&g);
+	loc_release(&L);
+	free(tabs);
+	ruru_buf_release(&side);
+	ruru_buf_release(&orig_side);
+	ruru_buf_release(&payload);
+	ruru_buf_release(&cur);
+	ruru_buf_release(&result);
+	ruru_buf_release(&norm);
+	ruru_buf_release(&msg);
+	return rc;
+}
+
+/* --------------------------------------------------------------- listing */
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Append the proposals found in one folder (root-relative `rel`). */
+/* `want` RURU_CONFIRM_UNKNOWN: every proposal; `unadopted`: CONFIRM files
+ * without a sidecar too (with `only_unadopted`, just those). */
+static void list_dir(struct ruru_ws *ws, const char *rel, enum ruru_confirm_status want,
+		     bool want_unadopted, bool only_unadopted, json_t *out)
+{
+	char *dir = ruru_ws_path(ws, rel);
+	DIR *d = opendir(dir);
+	free(dir);
+	if (!d)
+		return;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		if (!has_prefix(de->d_name, "CONFIRM-") || (l > 5 && !strcmp(de->d_name + l - 5, ".toml")))
+			continue;
+		if (n == cap)
+			names = ruru_xrealloc(names, (cap = cap ? 2 * cap : 16) * sizeof(*names));
+		names[n++] = ruru_strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_name); /* the stamp in the name: oldest first */
+	for (size_t i = 0; i < n; i++) {
+		struct ruru_buf r = RURU_BUF_INIT, side = RURU_BUF_INIT;
+		struct ruru_error e;
+		struct loc L;
+		struct ruru_confirm c;
+		ruru_buf_addf(&r, "%s/%s", rel, names[i]);
+		if (is_file(ws, r.ptr) && loc_from_rel(ws, r.ptr, &L, &e) == 0) {
+			if (sidecar_read(&L, &side, &c, &e) == 0) {
+				observe(ws, &L, &c, NULL);
+				if (!only_unadopted && (!want || c.status == want))
+					json_array_append_new(out, ruru_confirm_json(&c));
+				ruru_confirm_release(&c);
+			} else if (e.code == RURU_ENOTFOUND && want_unadopted) {
+				json_array_append_new(out, json_pack("{s:s, s:s?, s:s, s:n}", "artifact",
+								     L.rel, "session", L.session,
+								     "status", "unadopted", "target"));
+			}
+			loc_release(&L);
+		}
+		ruru_buf_release(&r);
+		ruru_buf_release(&side);
+		free(names[i]);
+	}
+	free(names);
+}
+
+json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *status,
+			  struct ruru_error *err)
+{
+	enum ruru_confirm_status want = RURU_CONFIRM_UNKNOWN;
+	bool unadopted = !status || !*status;
+	if (status && *status) {
+		want = ruru_confirm_status_parse(status);
+		unadopted = !strcmp(status, "unadopted");
+		if (!want && !unadopted) {
+			ruru_error_set(err, RURU_EUSAGE,
+				       "unknown status \"%s\" (pending, approved, rejected, skipped, "
+				       "applied, failed, unadopted)",
+				       status);
+			return NULL;
+		}
+	}
+	bool only = status && !strcmp(status, "unadopted");
+	char *id = NULL;
+	if (propose_session(ws, session, &id, err) < 0)
+		return NULL;
+	json_t *out = json_array();
+	if (id) {
+		struct ruru_buf rel = RURU_BUF_INIT;
+		ruru_buf_addf(&rel, ".ruru/sessions/%s/artifacts", id);
+		list_dir(ws, rel.ptr, want, unadopted, only, out);
+		ruru_buf_release(&rel);
+	}
+	list_dir(ws, ".ruru/temp", want, unadopted, only, out);
+	free(id);
+	return out;
+}
