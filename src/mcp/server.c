@@ -620,6 +620,15 @@ struct ruru_mcp *ruru_mcp_new(const char *root, const char *session, struct ruru
 	struct ruru_ws *ws = ruru_ws_open(root, err);
 	if (!ws)
 		return NULL;
+	/* Paths in tool arguments (a target, an artifact) are relative to the
+	 * workspace root: a client knows its workspace, not our cwd.  A root
+	 * that does not exist yet keeps the cwd (the library makes it). */
+	if (chdir(ruru_ws_root(ws)) < 0 && errno != ENOENT) {
+		ruru_error_set(err, RURU_EFAIL, "cannot enter \"%s\": %s", ruru_ws_root(ws),
+			       strerror(errno));
+		ruru_ws_free(ws);
+		return NULL;
+	}
 	struct ruru_mcp *m = calloc(1, sizeof(*m));
 	json_t **inputs = calloc(mcp_ntools, sizeof(*inputs));
 	if (!m || !inputs)

@@ -238,6 +238,98 @@ static json_t *t_task_link(struct mcp_env *env, json_t *args, struct ruru_error 
 	return r;
 }
 
+/* ------------------------------------------------------- confirmations */
+
+/* A session named by the call or the server's -s, resolved (prefixes);
+ * NULL without error when neither names one (the library then uses the
+ * active session, or .ruru/temp/ for a proposal). */
+static int optional_session(struct mcp_env *env, json_t *args, char **id, struct ruru_error *err)
+{
+	const char *want = arg_str(args, "session");
+	*id = NULL;
+	if (!want)
+		want = env->session;
+	if (!want)
+		return 0;
+	*id = ruru_session_resolve(env->ws, want, err);
+	return *id ? 0 : -1;
+}
+
+static json_t *confirm_result(struct ruru_confirm *c)
+{
+	json_t *r = ruru_confirm_json(c);
+	ruru_confirm_release(c);
+	return r;
+}
+
+static json_t *t_confirm_propose(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	json_t *content = json_object_get(args, "content");
+	json_t *diff = json_object_get(args, "diff");
+	json_t *payload = content ? content : diff;
+	if (!content == !diff)
+		return ruru_error_set(err, RURU_EUSAGE, "give exactly one of content and diff"), NULL;
+	char *id;
+	struct ruru_confirm c;
+	if (optional_session(env, args, &id, err) < 0)
+		return NULL;
+	int rc = ruru_confirm_propose(env->ws, id, arg_str(args, "target"),
+				      content ? RURU_CONFIRM_CONTENT : RURU_CONFIRM_DIFF,
+				      json_string_value(payload), json_string_length(payload), &c, err);
+	free(id);
+	return rc < 0 ? NULL : confirm_result(&c);
+}
+
+static json_t *t_confirm_decide(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	static const char *const words[] = { "approve", "reject", "skip" };
+	const char *d = arg_str(args, "decision");
+	enum ruru_confirm_decision dec = RURU_DECIDE_APPROVE;
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(d, words[i]))
+			dec = (enum ruru_confirm_decision)i;
+	struct ruru_confirm c;
+	if (ruru_confirm_decide(env->ws, arg_str(args, "artifact"), dec, arg_str(args, "reason"), &c,
+				err) < 0)
+		return NULL;
+	return confirm_result(&c);
+}
+
+static json_t *t_confirm_delegate(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	struct ruru_confirm c;
+	char *msg = NULL;
+	if (ruru_confirm_delegate(env->ws, arg_str(args, "artifact"), arg_str(args, "to"),
+				  arg_str(args, "task"), &msg, &c, err) < 0)
+		return NULL;
+	json_t *r = confirm_result(&c);
+	json_object_set_new(r, "message", json_string(msg ? msg : ""));
+	free(msg);
+	return r;
+}
+
+static json_t *t_confirm_apply(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	struct ruru_confirm c;
+	if (ruru_confirm_apply(env->ws, arg_str(args, "artifact"),
+			       json_is_true(json_object_get(args, "force")), &c, err) < 0)
+		return NULL;
+	return confirm_result(&c);
+}
+
+static json_t *t_confirm_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	char *id;
+	if (optional_session(env, args, &id, err) < 0)
+		return NULL;
+	json_t *list = ruru_confirm_list(env->ws, id, arg_str(args, "status"), err);
+	json_t *r = list ? json_pack("{s:o, s:o}", "session", id ? json_string(id) : json_null(),
+				     "confirmations", list)
+			 : NULL;
+	free(id);
+	return r;
+}
+
 /* ---------------------------------------------------------------- table */
 
 /* Schema fragments.  `session` is described once in the server's
@@ -247,6 +339,7 @@ static json_t *t_task_link(struct mcp_env *env, json_t *args, struct ruru_error 
 #define OUT(props, req) "{'type':'object','properties':{" props "},'required':[" req "]}"
 #define OSESSION "'session':" STR
 #define ENUM(...) "{'type':'string','enum':[" __VA_ARGS__ "]}"
+#define CONFIRM_OUT OUT("'artifact':" STR ",'target':" STR ",'status':" STR, "'artifact','status'")
 #define STATUSES ENUM("'active','paused','completed','error'")
 
 const struct mcp_tool mcp_tools[] = {
@@ -310,6 +403,36 @@ const struct mcp_tool mcp_tools[] = {
 	  .input = SESSION,
 	  .output = OUT(OSESSION ",'tasks':{'type':'array'}", "'session','tasks'"),
 	  .run = t_task_list },
+	{ .name = "confirm_propose",
+	  .description = "Propose an edit for confirmation: the new content of target, or a diff",
+	  .input = SESSION ",'target':" STR ",'content':" STR ",'diff':" STR,
+	  .required = "['target']",
+	  .output = CONFIRM_OUT,
+	  .run = t_confirm_propose },
+	{ .name = "confirm_decide",
+	  .description = "Record the decision on a proposal (skip: low risk, reason required)",
+	  .input = "'artifact':" STR ",'decision':" ENUM("'approve','reject','skip'") ",'reason':" STR,
+	  .required = "['artifact','decision']",
+	  .output = CONFIRM_OUT,
+	  .run = t_confirm_decide },
+	{ .name = "confirm_delegate",
+	  .description = "Hand a decided proposal to an executor mode; returns its instruction",
+	  .input = "'artifact':" STR ",'to':" STR ",'task':" STR,
+	  .required = "['artifact','to']",
+	  .output = OUT("'artifact':" STR ",'message':" STR, "'artifact','message'"),
+	  .run = t_confirm_delegate },
+	{ .name = "confirm_apply",
+	  .description = "Write an approved or skipped proposal to its target",
+	  .input = "'artifact':" STR ",'force':{'type':'boolean','description':'over a changed target'}",
+	  .required = "['artifact']",
+	  .output = CONFIRM_OUT,
+	  .run = t_confirm_apply },
+	{ .name = "confirm_list",
+	  .description = "List proposals of a session and of .ruru/temp/",
+	  .input = SESSION ",'status':" ENUM("'pending','approved','rejected','skipped','applied',"
+					     "'failed','unadopted'"),
+	  .output = OUT("'confirmations':{'type':'array'}", "'confirmations'"),
+	  .run = t_confirm_list },
 };
 
 const size_t mcp_ntools = sizeof(mcp_tools) / sizeof(mcp_tools[0]);
