@@ -79,10 +79,29 @@ static uint32_t heap_add(struct ruru_toml *doc, void *p)
 	return (uint32_t)doc->nheap++;
 }
 
+/* Arena blocks freed by vector growth are kept by size and handed out again,
+ * so that growing many small tables leaves no dead copies behind. */
+static void **free_list(struct ruru_toml *doc, size_t size)
+{
+	for (int i = 0; i < doc->nfreel; i++)
+		if (doc->freel[i].size == size)
+			return &doc->freel[i].head;
+	if (doc->nfreel == (int)(sizeof(doc->freel) / sizeof(doc->freel[0])))
+		return NULL;
+	doc->freel[doc->nfreel].size = size;
+	doc->freel[doc->nfreel].head = NULL;
+	return &doc->freel[doc->nfreel++].head;
+}
+
+static uint32_t next_cap(uint32_t cap)
+{
+	return cap ? cap + cap / 2 : 4;
+}
+
 /* Grow a vector of `esize` elements from `cap` to `ncap`, moving it to the
  * heap once it is big. */
-static void *vec_grow(struct ruru_toml *doc, void *old, uint32_t len, uint32_t ncap, size_t esize,
-		      uint32_t *slot)
+static void *vec_grow(struct ruru_toml *doc, void *old, uint32_t len, uint32_t cap, uint32_t ncap,
+		      size_t esize, uint32_t *slot)
 {
 	void *p;
 	if (*slot != UINT32_MAX) {
@@ -90,17 +109,30 @@ static void *vec_grow(struct ruru_toml *doc, void *old, uint32_t len, uint32_t n
 		if (!p)
 			abort();
 		doc->heap[*slot] = p;
-	} else if (ncap > HEAP_THRESHOLD) {
+		return p;
+	}
+	if (ncap > HEAP_THRESHOLD) {
 		p = malloc(ncap * esize);
 		if (!p)
 			abort();
-		if (len)
-			memcpy(p, old, len * esize);
 		*slot = heap_add(doc, p);
 	} else {
-		p = arena_alloc(doc, ncap * esize, 8);
-		if (len)
-			memcpy(p, old, len * esize);
+		void **fl = free_list(doc, ncap * esize);
+		if (fl && *fl) {
+			p = *fl;
+			memcpy(fl, p, sizeof(void *));
+		} else {
+			p = arena_alloc(doc, ncap * esize, 8);
+		}
+	}
+	if (len)
+		memcpy(p, old, len * esize);
+	if (old) {
+		void **fl = free_list(doc, cap * esize);
+		if (fl) {
+			memcpy(old, fl, sizeof(void *));
+			*fl = old;
+		}
 	}
 	return p;
 }
@@ -199,8 +231,8 @@ static struct ruru_toml_value *table_add(struct ruru_toml *doc, struct toml_tabl
 					 const char *key, size_t klen, size_t kstart, size_t kend)
 {
 	if (t->len == t->cap) {
-		uint32_t ncap = t->cap ? t->cap * 2 : 4;
-		t->items = vec_grow(doc, t->items, t->len, ncap, sizeof(*t->items), &t->slot);
+		uint32_t ncap = next_cap(t->cap);
+		t->items = vec_grow(doc, t->items, t->len, t->cap, ncap, sizeof(*t->items), &t->slot);
 		t->cap = ncap;
 	}
 	struct toml_key *k = arena_alloc(doc, sizeof(*k) + klen + 1, 4);
@@ -226,8 +258,8 @@ static struct ruru_toml_value *table_add(struct ruru_toml *doc, struct toml_tabl
 static struct ruru_toml_value *array_push(struct ruru_toml *doc, struct toml_array *a)
 {
 	if (a->len == a->cap) {
-		uint32_t ncap = a->cap ? a->cap * 2 : 4;
-		a->items = vec_grow(doc, a->items, a->len, ncap, sizeof(*a->items), &a->slot);
+		uint32_t ncap = next_cap(a->cap);
+		a->items = vec_grow(doc, a->items, a->len, a->cap, ncap, sizeof(*a->items), &a->slot);
 		a->cap = ncap;
 	}
 	struct ruru_toml_value *v = &a->items[a->len++];

@@ -92,6 +92,12 @@ struct ruru_toml {
 	struct toml_section *secs;
 	size_t nsecs, seccap;
 	size_t len;
+	/* arena blocks left behind by growing vectors, reused by size */
+	struct {
+		size_t size;
+		void *head;
+	} freel[24];
+	int nfreel;
 };
 
 /* One component of a dotted key: decoded bytes at `off` in a buffer. */
