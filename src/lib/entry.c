@@ -1112,7 +1112,19 @@ static void lenient_entry(const char *t, size_t len, const struct found *f, stru
 	while (msg.len && msg.ptr[msg.len - 1] == '\n')
 		msg.len--;
 	msg.ptr[msg.len] = '\0';
-	e->type = guess_type(msg.ptr, first_len < msg.len ? first_len : msg.len);
+	/* A ruru entry spoilt by a hand edit still names its type. */
+	const char *close = msg.len > 4 && starts(msg.ptr, msg.len, "**") ? strstr(msg.ptr + 2, "**") : NULL;
+	char name[24];
+	if (close && (size_t)(close - msg.ptr) - 2 < sizeof(name)) {
+		size_t k = (size_t)(close - msg.ptr) - 2;
+		memcpy(name, msg.ptr + 2, k);
+		name[k] = '\0';
+		e->type = ruru_event_parse(name);
+	} else {
+		e->type = RURU_EV_UNKNOWN;
+	}
+	if (e->type == RURU_EV_UNKNOWN)
+		e->type = guess_type(msg.ptr, first_len < msg.len ? first_len : msg.len);
 	e->message = ruru_buf_detach(&msg, &e->message_len);
 }
 

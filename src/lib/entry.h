@@ -65,7 +65,8 @@ bool ruru_entry_field_ok(const char *value);
  * and template lines commented out as "# - [...]" are not entries.
  *
  * Each entry is first read in ruru's format (e->strict, fields, type_name);
- * otherwise leniently: type guessed from the words of the first line
+ * otherwise leniently: type from a leading "**<event name>**" (a ruru entry
+ * spoilt by a hand edit) or guessed from the words of the first line
  * ("Session initiated" → session, "Delegated" → delegation, ...) or
  * RURU_EV_UNKNOWN, type_name and fields NULL, message = the text after the
  * stamp and its separators (" - ", ": ") with the following lines joined by

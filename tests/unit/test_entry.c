@@ -437,6 +437,21 @@ static void strict_rejects(void **state)
 	assert_false(v[1].strict);
 	assert_string_equal(v[1].message, "**note**: y\n not two spaces");
 	free_entries(v, n);
+
+	/* Blank lines between ruru's entries keep them strict; text someone
+	 * added at column 0 after one joins it, leniently. */
+	log = HEAD "- [2026-11-24 03:15:20Z] **note**: a\n\n\n- [2026-11-24 03:15:21Z] **error** \xC2\xB7 source `s`: b\n"
+		   "hand-written\n\n- [2026-11-24 03:15:22Z] **result**: c\n\n";
+	n = parse(log, &v);
+	assert_int_equal(n, 3);
+	assert_true(v[0].strict);
+	assert_int_equal(v[0].end - v[0].start, strlen("- [2026-11-24 03:15:20Z] **note**: a\n"));
+	assert_false(v[1].strict);
+	assert_int_equal(v[1].type, RURU_EV_ERROR);
+	assert_true(v[2].strict);
+	assert_string_equal(v[2].message, "c");
+	assert_int_equal(v[2].end, strlen(log) - 1);
+	free_entries(v, n);
 }
 
 /* ------------------------------------------------------- lenient forms */
