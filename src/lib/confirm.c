@@ -457,6 +457,7 @@ static char *sidecar_of(const char *rel)
 /* Fill L from the layout of a root-relative path. */
 static int loc_from_rel(struct ruru_ws *ws, const char *rel, struct loc *L, struct ruru_error *err)
 {
+	memset(L, 0, sizeof(*L)); /* a temp proposal has no session, no srel */
 	const char *base = strrchr(rel, '/');
 	base = base ? base + 1 : rel;
 	if (!has_prefix(base, "CONFIRM-"))
@@ -1488,7 +1489,8 @@ static void list_dir(struct ruru_ws *ws, const char *rel, enum ruru_confirm_stat
 		names[n++] = ruru_strdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_name); /* the stamp in the name: oldest first */
+	if (n) /* qsort(NULL, 0) is undefined */
+		qsort(names, n, sizeof(*names), cmp_name); /* the stamp in the name: oldest first */
 	for (size_t i = 0; i < n; i++) {
 		struct ruru_buf r = RURU_BUF_INIT, side = RURU_BUF_INIT;
 		struct ruru_error e;
