@@ -111,32 +111,12 @@ void ruru_session_release(struct ruru_session *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* The text of the "## Goal" section of a body, trimmed. */
+/* The text of the "## Goal" section of a body. */
 static char *goal_section(const char *text, size_t len, size_t body)
 {
-	const char *p = text + body, *end = text + len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *next = nl ? nl + 1 : end;
-		if (end - p >= 7 && !memcmp(p, "## Goal", 7)) {
-			const char *q = next, *stop = next;
-			while (q < end) {
-				if (*q == '#' && (end - q >= 2) && (q[1] == ' ' || q[1] == '#'))
-					break;
-				const char *n2 = memchr(q, '\n', (size_t)(end - q));
-				q = n2 ? n2 + 1 : end;
-				stop = q;
-			}
-			const char *a = next;
-			while (a < stop && (*a == '\n' || *a == '\r' || *a == ' '))
-				a++;
-			while (stop > a && (stop[-1] == '\n' || stop[-1] == '\r' || stop[-1] == ' '))
-				stop--;
-			return ruru_strndup(a, (size_t)(stop - a));
-		}
-		p = next;
-	}
-	return NULL;
+	size_t start, end;
+	return ruru_body_goal(text, len, body, &start, &end) ? ruru_strndup(text + start, end - start)
+							     : NULL;
 }
 
 /* Fill `s` from a log's text (whole file or at least its front matter). */
@@ -445,7 +425,8 @@ static void default_log(struct ruru_buf *b, const char *id, const struct ruru_ne
 			size_t n = nl ? (size_t)(nl - p) : strlen(p);
 			if (n >= 2 && p[0] == '#' && (p[1] == ' ' || p[1] == '#'))
 				ruru_buf_addch(b, '\\');
-			if (n >= 3 && !memcmp(p, "+++", 3))
+			if (n >= 3 && (!memcmp(p, "+++", 3) || !memcmp(p, "```", 3) ||
+				       !memcmp(p, "~~~", 3)))
 				ruru_buf_addch(b, '\\');
 			ruru_buf_add(b, p, n);
 			ruru_buf_addch(b, '\n');

@@ -559,10 +559,13 @@ static void lock_released_when_holder_killed(void **state)
 	assert_int_equal(read(fds[0], &c, 1), 1);
 	close(fds[0]);
 	setenv("RURU_LOCK_TIMEOUT_MS", "100", 1);
-	assert_int_equal(ruru_lock_acquire(&lock, lockfile, &err), -1);
-	assert_int_equal(err.code, RURU_ECONFLICT);
+	int rc = ruru_lock_acquire(&lock, lockfile, &err);
+	/* kill before asserting: a failed assertion must not leave the child */
 	assert_int_equal(kill(pid, SIGKILL), 0);
 	assert_int_equal(reap(pid), 128 + SIGKILL);
+	assert_int_equal(rc, -1);
+	assert_int_equal(err.code, RURU_ECONFLICT);
+	ruru_lock_release(&lock);
 	setenv("RURU_LOCK_TIMEOUT_MS", "10000", 1);
 	assert_int_equal(ruru_lock_acquire(&lock, lockfile, &err), 0);
 	ruru_lock_release(&lock);
