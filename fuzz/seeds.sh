@@ -1,10 +1,30 @@
 #!/bin/sh
-# seeds.sh TARGET CORPUS — copy the seed inputs of a fuzz target into its
-# corpus folder (scripts/fuzz.sh calls this before every run).
-#   fuzz_mcp: fuzz/seeds/mcp/*.jsonl, JSON-RPC sessions one message a line
+# seeds.sh TARGET CORPUSDIR — copy seed inputs for a fuzz target into its
+# corpus: for fuzz_mcp, the JSON-RPC sessions of fuzz/seeds/mcp/ (one
+# message a line); for the TOML targets, the toml-test cases (TOML_TEST_DIR,
+# default ../shared/toml-test), and for the edit target each gets a first
+# line naming an edit.
 set -eu
 target=$1
 corpus=$2
-case $target in
-fuzz_mcp) cp "$(dirname "$0")"/seeds/mcp/*.jsonl "$corpus"/ ;;
-esac
+mkdir -p "$corpus"
+if [ "$target" = fuzz_mcp ]; then
+	cp "$(dirname "$0")"/seeds/mcp/*.jsonl "$corpus"/
+	exit 0
+fi
+dir=${TOML_TEST_DIR:-../shared/toml-test}
+[ -d "$dir" ] || exit 0
+n=0
+for f in "$dir"/valid/*/*.toml "$dir"/valid/*.toml "$dir"/invalid/*/*.toml; do
+	[ -f "$f" ] || continue
+	n=$((n + 1))
+	case $target in
+	fuzz_toml_edit)
+		case $((n % 4)) in
+		0) op='s  42' ;; 1) op='r ' ;; 2) op='a  "x"' ;; *) op='d ' ;;
+		esac
+		{ printf '%s\n' "$op"; cat "$f"; } > "$corpus/seed-$n" ;;
+	*)
+		cp "$f" "$corpus/seed-$n" ;;
+	esac
+done

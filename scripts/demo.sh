@@ -12,3 +12,35 @@ cd "$ws"
 echo "ruru demo in a throwaway workspace: $ws"
 run --version
 run --help
+
+# The TOML engine on a session log's front matter: decode it, set a status,
+# link a task, and show that comments and the Markdown body are untouched.
+cat > session_log.md <<'LOG'
++++
+# Session metadata (ruru keeps these comments)
+id = "SESSION-RefactorAuth-2611240315"
+title = "Refactor auth"
+status = "🟢 Active"   # changes on pause/complete
+start_time = 2026-11-24T03:15:20Z
+end_time = ""
+coordinator = "roo-commander"
+related_tasks = [
+    # MDTM task IDs
+]
+tags = ["auth"]
++++
+# Session Log
+
+## Log Entries
+
+- [2026-11-24 03:15:20Z] **Session started** · goal "Refactor auth"
+LOG
+run toml decode session_log.md
+run toml set session_log.md status '"🏁 Completed"'
+run toml set session_log.md end_time 2026-11-24T05:00:00Z
+run toml append session_log.md related_tasks '"TASK-DEV-20261124-031602"'
+run toml get session_log.md status
+step "cat session_log.md"
+cat session_log.md
+step "ruru toml set session_log.md status 'not a literal'   # refused, file unchanged"
+"$RURU" toml set session_log.md status 'not a literal' || echo "(exit $?)"

@@ -17,6 +17,9 @@ if [ "${1:-}" = "--brief" ]; then
 fi
 n=0
 for bin in "$@"; do
+	# only the target binaries: not their logs, corpora or crash files
+	case $(basename "$bin") in *.*) continue ;; esac
+	[ -f "$bin" ] && [ -x "$bin" ] || continue
 	n=$((n + 1))
 	name=$(basename "$bin")
 	corpus="build-fuzz/corpus-$name"

@@ -1119,6 +1119,9 @@ static void parse_value(struct parser *P, struct ruru_toml_value *v, unsigned de
 	}
 	case 'i':
 	case 'n':
+		if (P->end - P->p < 3 || (memcmp(P->p, "inf", 3) != 0 && memcmp(P->p, "nan", 3) != 0))
+			fail(P, P->p, "expected a value, found %s", what(P, P->p));
+		/* fall through */
 	case '+':
 	case '-':
 		parse_number(P, v);

@@ -610,10 +610,11 @@ int ruru_toml_edit_array_remove(struct ruru_buf *out, const char *src, size_t le
 	}
 	const struct toml_array *a = v->u.arr;
 	if (index >= a->len) {
+		uint32_t n = a->len;
 		ruru_buf_reset(out);
 		edit_release(&E);
 		return ruru_error_set(err, RURU_ENOTFOUND, "array \"%s\" has no element %zu (it has %u)",
-				      path, index, a->len);
+				      path, index, n);
 	}
 	const struct ruru_toml_value *el = &a->items[index];
 	size_t close = v->end - 1;
