@@ -82,5 +82,6 @@ extern const struct cli_cmd cli_cmds_session[];
 extern const struct cli_cmd cli_cmds_artifact[];
 extern const struct cli_cmd cli_cmds_mcp[];
 extern const struct cli_cmd cli_cmds_toml[];
+extern const struct cli_cmd cli_cmds_confirm[];
 
 #endif

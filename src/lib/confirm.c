@@ -198,8 +198,10 @@ static int scratch_make(struct scratch *s, struct ruru_error *err)
 		return ruru_error_set(err, RURU_EFAIL, "cannot make a scratch folder in %s: %s", tmp,
 				      strerror(errno));
 	static const char *const names[] = { "orig", "payload", "out", "rej" };
+	char dir[PATH_MAX]; /* a copy: snprintf must not read what it writes into */
+	memcpy(dir, s->dir, sizeof(dir));
 	for (int i = 0; i < 4; i++)
-		snprintf(s->path[i], sizeof(s->path[i]), "%s/%s", s->dir, names[i]);
+		snprintf(s->path[i], sizeof(s->path[i]), "%s/%s", dir, names[i]);
 	return 0;
 }
 
@@ -457,7 +459,7 @@ static char *sidecar_of(const char *rel)
 /* Fill L from the layout of a root-relative path. */
 static int loc_from_rel(struct ruru_ws *ws, const char *rel, struct loc *L, struct ruru_error *err)
 {
-	memset(L, 0, sizeof(*L)); /* a temp proposal has no session, no srel */
+	memset(L, 0, sizeof(*L));
 	const char *base = strrchr(rel, '/');
 	base = base ? base + 1 : rel;
 	if (!has_prefix(base, "CONFIRM-"))
@@ -473,7 +475,7 @@ static int loc_from_rel(struct ruru_ws *ws, const char *rel, struct loc *L, stru
 	} else if (has_prefix(rel, ".ruru/sessions/")) {
 		const char *id = rel + strlen(".ruru/sessions/");
 		const char *slash = strchr(id, '/');
-		if (!slash || !has_prefix(slash, "/artifacts/"))
+		if (!slash || slash == id || !has_prefix(slash, "/artifacts/"))
 			goto where;
 		L->session = ruru_strndup(id, (size_t)(slash - id));
 		L->srel = ruru_strdup(slash + 1);
@@ -690,7 +692,13 @@ static int sidecar_read(const struct loc *L, struct ruru_buf *text, struct ruru_
 {
 	ruru_buf_reset(text);
 	if (ruru_buf_read_file(text, L->side_abs, err) < 0) {
-		if (err->code == RURU_ENOTFOUND)
+		struct stat st;
+		if (err->code == RURU_ENOTFOUND && lstat(L->abs, &st) < 0)
+			ruru_error_set(err, RURU_ENOTFOUND,
+				       "no CONFIRM artifact \"%s\" (a temp proposal is deleted once "
+				       "applied)",
+				       L->rel);
+		else if (err->code == RURU_ENOTFOUND)
 			ruru_error_set(err, RURU_ENOTFOUND,
 				       "\"%s\" has no sidecar; take it into the workflow with "
 				       "`ruru confirm adopt %s --target PATH`",
@@ -1461,9 +1469,17 @@ out:
 
 /* --------------------------------------------------------------- listing */
 
+/* Names in proposal order: "X.md" before "X-2.md" (compare the stems). */
 static int cmp_name(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t lx = strlen(x), ly = strlen(y);
+	if (lx > 3 && !strcmp(x + lx - 3, ".md"))
+		lx -= 3;
+	if (ly > 3 && !strcmp(y + ly - 3, ".md"))
+		ly -= 3;
+	int c = memcmp(x, y, lx < ly ? lx : ly);
+	return c ? c : lx < ly ? -1 : lx > ly ? 1 : strcmp(x, y);
 }
 
 /* Append the proposals found in one folder (root-relative `rel`). */
@@ -1489,7 +1505,7 @@ static void list_dir(struct ruru_ws *ws, const char *rel, enum ruru_confirm_stat
 		names[n++] = ruru_strdup(de->d_name);
 	}
 	closedir(d);
-	if (n) /* qsort(NULL, 0) is undefined */
+	if (n)
 		qsort(names, n, sizeof(*names), cmp_name); /* the stamp in the name: oldest first */
 	for (size_t i = 0; i < n; i++) {
 		struct ruru_buf r = RURU_BUF_INIT, side = RURU_BUF_INIT;

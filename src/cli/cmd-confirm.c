@@ -1,0 +1,487 @@
+/*
+ * cmd-confirm.c — `ruru confirm propose|adopt|show|ask|approve|reject|skip|
+ * delegate|apply|list`: the confirmation workflow (standard §7).  Each
+ * command is one library call (src/lib/confirm.c); what lives here is the
+ * terminal side of `ask` — showing the diff, coloured and paged, and
+ * reading the y/N answer — and the text output.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "banned.h"
+
+extern char **environ;
+
+/* Print a proposal as text (show) or JSON (every command's --json). */
+static int print_confirm(struct cli_ctx *ctx, const struct ruru_confirm *c, json_t *extra)
+{
+	json_t *o = ruru_confirm_json(c);
+	if (extra)
+		json_object_update(o, extra);
+	json_decref(extra);
+	return cli_print_json(ctx, o) ? 0 : cli_fail(ctx);
+}
+
+static int cmd_propose(struct cli_ctx *ctx, struct cli_args *a)
+{
+	(void)a;
+	const char *target = cli_opt(ctx, a, "target");
+	const char *content = cli_opt(ctx, a, "content");
+	const char *diff = cli_opt(ctx, a, "diff");
+	if (!target)
+		return cli_usage_error(ctx, "a proposal needs --target PATH");
+	if (!content == !diff)
+		return cli_usage_error(ctx, "give exactly one of --content FILE|- and --diff FILE|-");
+	struct ruru_buf payload = RURU_BUF_INIT;
+	struct ruru_ws *ws = NULL;
+	struct ruru_confirm c = { 0 };
+	int rc = 0;
+	if (cli_read_input(ctx, content ? content : diff, &payload) < 0 || !(ws = cli_ws(ctx)) ||
+	    ruru_confirm_propose(ws, ctx->session, target,
+				 content ? RURU_CONFIRM_CONTENT : RURU_CONFIRM_DIFF, payload.ptr,
+				 payload.len, &c, &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else if (ctx->json)
+		rc = print_confirm(ctx, &c, NULL);
+	else if (printf("%s\n", c.artifact) < 0)
+		rc = cli_fail(ctx);
+	ruru_confirm_release(&c);
+	ruru_ws_free(ws);
+	ruru_buf_release(&payload);
+	return rc;
+}
+
+static int cmd_adopt(struct cli_ctx *ctx, struct cli_args *a)
+{
+	const char *target = cli_opt(ctx, a, "target");
+	const char *kind = cli_opt(ctx, a, "kind");
+	int k = kind ? ruru_confirm_kind_parse(kind) : RURU_CONFIRM_CONTENT;
+	if (!target)
+		return cli_usage_error(ctx, "adopting needs --target PATH");
+	if (k < 0)
+		return cli_usage_error(ctx, "--kind is content or diff, not \"%s\"", kind);
+	struct ruru_ws *ws = cli_ws(ctx);
+	struct ruru_confirm c = { 0 };
+	int rc = 0;
+	if (!ws || ruru_confirm_adopt(ws, a->argv[0], target, (enum ruru_confirm_kind)k, &c,
+				      &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else if (ctx->json)
+		rc = print_confirm(ctx, &c, NULL);
+	else if (printf("%s\n", c.artifact) < 0)
+		rc = cli_fail(ctx);
+	ruru_confirm_release(&c);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+/* ------------------------------------------------------------- show/ask */
+
+static void describe(FILE *f, const struct ruru_confirm *c)
+{
+	fprintf(f, "artifact:  %s\n", c->artifact);
+	fprintf(f, "target:    %s%s\n", c->target,
+		c->target_unchanged ? "" : "  (CHANGED since the proposal)");
+	fprintf(f, "kind:      %s\n", ruru_confirm_kind_word(c->kind));
+	fprintf(f, "status:    %s", ruru_confirm_status_word(c->status));
+	if (c->decided_by && *c->decided_by) {
+		char t[32];
+		struct tm tm;
+		fprintf(f, " by %s", c->decided_by);
+		if (c->decided_at && gmtime_r(&c->decided_at, &tm) &&
+		    strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", &tm))
+			fprintf(f, " at %s", t);
+	}
+	if (c->forced)
+		fputs(" (forced)", f);
+	fputc('\n', f);
+	if (c->rationale && *c->rationale)
+		fprintf(f, "reason:    %s\n", c->rationale);
+	if (c->delegated_to && *c->delegated_to)
+		fprintf(f, "delegated: %s%s%s\n", c->delegated_to, c->task && *c->task ? " · " : "",
+			c->task ? c->task : "");
+	fprintf(f, "session:   %s\n", c->session ? c->session : "(none: .ruru/temp)");
+	fprintf(f, "payload:   %zu bytes, %s\n", c->payload_bytes,
+		c->payload_intact ? "as proposed" : "CHANGED since the proposal");
+}
+
+static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct ruru_ws *ws = cli_ws(ctx);
+	struct ruru_confirm c = { 0 };
+	struct ruru_buf diff = RURU_BUF_INIT;
+	int rc = 0;
+	if (!ws || ruru_confirm_load(ws, a->argv[0], &c, &ctx->err) < 0 ||
+	    ruru_confirm_diff(ws, &c, &diff, &ctx->err) < 0) {
+		rc = cli_fail(ctx);
+	} else if (ctx->json) {
+		rc = print_confirm(ctx, &c, json_pack("{s:s%}", "diff", diff.ptr, diff.len));
+	} else {
+		describe(stdout, &c);
+		fputc('\n', stdout);
+		if (!cli_write(ctx, diff.ptr, diff.len))
+			rc = cli_fail(ctx);
+	}
+	ruru_buf_release(&diff);
+	ruru_confirm_release(&c);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+/* The diff with ANSI colours (unless NO_COLOR is set and not empty). */
+static void colour_diff(struct ruru_buf *out, const struct ruru_buf *diff)
+{
+	const char *nc = getenv("NO_COLOR");
+	bool colour = !(nc && *nc);
+	const char *p = diff->ptr, *end = diff->ptr + diff->len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *on = NULL;
+		if (colour) {
+			if (n >= 3 && (!memcmp(p, "+++", 3) || !memcmp(p, "---", 3)))
+				on = "\033[1m";
+			else if (n >= 2 && !memcmp(p, "@@", 2))
+				on = "\033[36m";
+			else if (n && *p == '+')
+				on = "\033[32m";
+			else if (n && *p == '-')
+				on = "\033[31m";
+		}
+		if (on)
+			ruru_buf_addstr(out, on);
+		ruru_buf_add(out, p, n);
+		if (on)
+			ruru_buf_addstr(out, "\033[0m");
+		ruru_buf_addch(out, '\n');
+		p += n + (nl ? 1 : 0);
+	}
+}
+
+/* Page `text` through $PAGER (default "less -R"; split on blanks, never a
+ * shell).  Returns false when no pager could run (the caller prints). */
+static bool page(const struct ruru_buf *text)
+{
+	const char *pager = getenv("PAGER");
+	if (!pager || !*pager)
+		pager = "less -R";
+	char *copy = strdup(pager);
+	if (!copy)
+		return false;
+	char *argv[16];
+	int n = 0;
+	for (char *s = copy, *save = NULL, *t; n < 15 && (t = strtok_r(s, " \t", &save)); s = NULL)
+		argv[n++] = t;
+	argv[n] = NULL;
+	if (!n || !strcmp(argv[0], "cat")) {
+		free(copy);
+		return false;
+	}
+	int pfd[2];
+	if (pipe(pfd) < 0) {
+		free(copy);
+		return false;
+	}
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pfd[0], 0);
+	posix_spawn_file_actions_addclose(&fa, pfd[1]);
+	posix_spawn_file_actions_addclose(&fa, pfd[0]);
+	pid_t pid;
+	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	free(copy);
+	close(pfd[0]);
+	if (rc != 0) {
+		close(pfd[1]);
+		return false;
+	}
+	/* A pager that quits early closes the pipe: not our error. */
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	const char *p = text->ptr;
+	size_t left = text->len;
+	while (left) {
+		ssize_t w = write(pfd[1], p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		p += w;
+		left -= (size_t)w;
+	}
+	close(pfd[1]);
+	signal(SIGPIPE, old);
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return true;
+}
+
+static size_t count_lines(const struct ruru_buf *b)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < b->len; i++)
+		n += b->ptr[i] == '\n';
+	return n;
+}
+
+static int cmd_ask(struct cli_ctx *ctx, struct cli_args *a)
+{
+	const char *art = a->argv[0];
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return cli_usage_error(ctx,
+				       "`ruru confirm ask` needs a terminal; an agent that asked the user "
+				       "itself records the answer with `ruru confirm approve %s` or "
+				       "`ruru confirm reject %s`",
+				       art, art);
+	struct ruru_ws *ws = cli_ws(ctx);
+	struct ruru_confirm c = { 0 }, d = { 0 };
+	struct ruru_buf diff = RURU_BUF_INIT, shown = RURU_BUF_INIT;
+	int rc = 0;
+	if (!ws || ruru_confirm_load(ws, art, &c, &ctx->err) < 0) {
+		rc = cli_fail(ctx);
+		goto out;
+	}
+	if (c.status != RURU_CONFIRM_PENDING) {
+		ruru_error_set(&ctx->err, RURU_ECONFLICT, "\"%s\" is %s, not pending", c.artifact,
+			       ruru_confirm_status_word(c.status));
+		rc = cli_fail(ctx);
+		goto out;
+	}
+	if (!c.payload_intact) {
+		ruru_error_set(&ctx->err, RURU_ECONFLICT,
+			       "the payload in \"%s\" changed since it was proposed; propose the edit again",
+			       c.artifact);
+		rc = cli_fail(ctx);
+		goto out;
+	}
+	if (ruru_confirm_diff(ws, &c, &diff, &ctx->err) < 0) {
+		rc = cli_fail(ctx);
+		goto out;
+	}
+	struct ruru_buf head = RURU_BUF_INIT;
+	FILE *mem = open_memstream(&head.ptr, &head.len);
+	if (mem) {
+		describe(mem, &c);
+		fputc('\n', mem);
+		fclose(mem);
+		ruru_buf_add(&shown, head.ptr, head.len);
+		free(head.ptr);
+	}
+	colour_diff(&shown, &diff);
+	struct winsize wsz;
+	size_t rows = ioctl(STDOUT_FILENO, TIOCGWINSZ, &wsz) == 0 && wsz.ws_row ? wsz.ws_row : 24;
+	fflush(stdout);
+	if (count_lines(&shown) + 2 <= rows || !page(&shown))
+		cli_write(ctx, shown.ptr, shown.len);
+	printf("Apply this change to %s? [y/N] ", c.target);
+	fflush(stdout);
+	char line[256];
+	bool yes = false;
+	if (fgets(line, sizeof(line), stdin)) {
+		char *s = line;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		yes = (s[0] == 'y' || s[0] == 'Y') &&
+		      (s[1] == '\0' || s[1] == '\n' || s[1] == '\r' ||
+		       !strncasecmp(s, "yes", 3));
+	} else {
+		fputc('\n', stdout);
+	}
+	if (ruru_confirm_decide(ws, art, yes ? RURU_DECIDE_APPROVE : RURU_DECIDE_REJECT,
+				cli_opt(ctx, a, "reason"), &d, &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else if (ctx->json)
+		rc = print_confirm(ctx, &d, NULL);
+	else
+		printf("%s\n", yes ? "approved" : "rejected");
+out:
+	ruru_buf_release(&diff);
+	ruru_buf_release(&shown);
+	ruru_confirm_release(&c);
+	ruru_confirm_release(&d);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+/* ------------------------------------------------------------ decisions */
+
+static int decide(struct cli_ctx *ctx, struct cli_args *a, enum ruru_confirm_decision dec,
+		  const char *reason)
+{
+	struct ruru_ws *ws = cli_ws(ctx);
+	struct ruru_confirm c = { 0 };
+	int rc = 0;
+	if (!ws || ruru_confirm_decide(ws, a->argv[0], dec, reason, &c, &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else if (ctx->json)
+		rc = print_confirm(ctx, &c, NULL);
+	ruru_confirm_release(&c);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+static int cmd_approve(struct cli_ctx *ctx, struct cli_args *a)
+{
+	return decide(ctx, a, RURU_DECIDE_APPROVE, cli_opt(ctx, a, "reason"));
+}
+
+static int cmd_reject(struct cli_ctx *ctx, struct cli_args *a)
+{
+	return decide(ctx, a, RURU_DECIDE_REJECT, cli_opt(ctx, a, "reason"));
+}
+
+static int cmd_skip(struct cli_ctx *ctx, struct cli_args *a)
+{
+	const char *why = cli_opt(ctx, a, "rationale");
+	if (!why || !*why)
+		return cli_usage_error(ctx, "skipping confirmation needs --rationale TEXT (why the edit "
+					    "is routine, simple and low-risk)");
+	return decide(ctx, a, RURU_DECIDE_SKIP, why);
+}
+
+static int cmd_delegate(struct cli_ctx *ctx, struct cli_args *a)
+{
+	const char *to = cli_opt(ctx, a, "to");
+	if (!to || !*to)
+		return cli_usage_error(ctx, "delegating needs the executor mode: --to SLUG");
+	struct ruru_ws *ws = cli_ws(ctx);
+	struct ruru_confirm c = { 0 };
+	char *msg = NULL;
+	int rc = 0;
+	if (!ws || ruru_confirm_delegate(ws, a->argv[0], to, cli_opt(ctx, a, "task"), &msg, &c,
+					 &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else if (ctx->json)
+		rc = print_confirm(ctx, &c, json_pack("{s:s}", "message", msg));
+	else if (printf("%s\n", msg) < 0)
+		rc = cli_fail(ctx);
+	free(msg);
+	ruru_confirm_release(&c);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+static int cmd_apply(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct ruru_ws *ws = cli_ws(ctx);
+	struct ruru_confirm c = { 0 };
+	int rc = 0;
+	if (!ws || ruru_confirm_apply(ws, a->argv[0], cli_flag(ctx, a, "force"), &c, &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else if (ctx->json)
+		rc = print_confirm(ctx, &c, NULL);
+	else if (printf("%s\n", c.target) < 0)
+		rc = cli_fail(ctx);
+	if (rc == 0 && c.forced)
+		fprintf(stderr, "ruru: warning: %s had changed since the proposal; applied anyway (--force)\n",
+			c.target);
+	ruru_confirm_release(&c);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct ruru_ws *ws = cli_ws(ctx);
+	json_t *list = ws ? ruru_confirm_list(ws, ctx->session, cli_opt(ctx, a, "status"), &ctx->err)
+			  : NULL;
+	int rc = 0;
+	if (!list) {
+		rc = cli_fail(ctx);
+	} else if (ctx->json) {
+		if (!cli_print_json(ctx, json_pack("{s:O}", "confirmations", list)))
+			rc = cli_fail(ctx);
+	} else {
+		size_t i;
+		json_t *v;
+		json_array_foreach(list, i, v) {
+			const char *t = json_string_value(json_object_get(v, "target"));
+			printf("%s\t%s\t%s\n", json_string_value(json_object_get(v, "artifact")),
+			       json_string_value(json_object_get(v, "status")), t ? t : "-");
+		}
+	}
+	json_decref(list);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- table */
+
+static const struct cli_opt propose_opts[] = {
+	{ .name = "target", .arg = "PATH", .help = "the file the edit is for (relative to the current folder)" },
+	{ .name = "content", .arg = "FILE|-", .help = "the target's complete new content, byte for byte" },
+	{ .name = "diff", .arg = "FILE|-", .help = "a unified diff of the target (must apply cleanly now)" },
+	{ 0 },
+};
+static const struct cli_opt adopt_opts[] = {
+	{ .name = "target", .arg = "PATH", .help = "the file the hand-made proposal is for" },
+	{ .name = "kind", .arg = "content|diff", .help = "what the artifact holds (default content)" },
+	{ 0 },
+};
+static const struct cli_opt reason_opts[] = {
+	{ .name = "reason", .arg = "TEXT", .help = "why (recorded in the sidecar and the log)" },
+	{ 0 },
+};
+static const struct cli_opt skip_opts[] = {
+	{ .name = "rationale", .arg = "TEXT", .help = "why the edit is routine, simple and low-risk (required)" },
+	{ 0 },
+};
+static const struct cli_opt delegate_opts[] = {
+	{ .name = "to", .arg = "SLUG", .help = "the executor mode" },
+	{ .name = "task", .arg = "TASK-ID", .help = "the MDTM task of the delegation" },
+	{ 0 },
+};
+static const struct cli_opt apply_opts[] = {
+	{ .name = "force", .help = "apply even though the target changed since the proposal (logged)" },
+	{ 0 },
+};
+static const struct cli_opt list_opts[] = {
+	{ .name = "status", .arg = "STATUS",
+	  .help = "pending, approved, rejected, skipped, applied, failed or unadopted" },
+	{ 0 },
+};
+
+const struct cli_cmd cli_cmds_confirm[] = {
+	{ .group = "confirm", .name = "propose", .opts = propose_opts,
+	  .summary = "write a CONFIRM artifact for an edit; prints its path relative to the root",
+	  .max_args = 0, .run = cmd_propose },
+	{ .group = "confirm", .name = "adopt", .args = "ARTIFACT", .opts = adopt_opts,
+	  .summary = "take a hand-made CONFIRM file into the workflow (status pending)",
+	  .min_args = 1, .max_args = 1, .run = cmd_adopt },
+	{ .group = "confirm", .name = "show", .args = "ARTIFACT",
+	  .summary = "target, status, decision and the diff against the current target",
+	  .min_args = 1, .max_args = 1, .run = cmd_show },
+	{ .group = "confirm", .name = "ask", .args = "ARTIFACT", .opts = reason_opts,
+	  .summary = "show the diff on a terminal and ask the user y/N", .min_args = 1,
+	  .max_args = 1, .run = cmd_ask },
+	{ .group = "confirm", .name = "approve", .args = "ARTIFACT", .opts = reason_opts,
+	  .summary = "record that the user approved the proposal", .min_args = 1, .max_args = 1,
+	  .run = cmd_approve },
+	{ .group = "confirm", .name = "reject", .args = "ARTIFACT", .opts = reason_opts,
+	  .summary = "record that the user rejected the proposal", .min_args = 1, .max_args = 1,
+	  .run = cmd_reject },
+	{ .group = "confirm", .name = "skip", .args = "ARTIFACT", .opts = skip_opts,
+	  .summary = "coordinator: skip confirmation of a low-risk edit, with a rationale",
+	  .min_args = 1, .max_args = 1, .run = cmd_skip },
+	{ .group = "confirm", .name = "delegate", .args = "ARTIFACT", .opts = delegate_opts,
+	  .summary = "print the executor's instruction and log the delegation", .min_args = 1,
+	  .max_args = 1, .run = cmd_delegate },
+	{ .group = "confirm", .name = "apply", .args = "ARTIFACT", .opts = apply_opts,
+	  .summary = "write an approved proposal to its target (executor's step)", .min_args = 1,
+	  .max_args = 1, .run = cmd_apply },
+	{ .group = "confirm", .name = "list", .opts = list_opts,
+	  .summary = "list the proposals of the active session and of .ruru/temp/",
+	  .max_args = 0, .run = cmd_list },
+	{ 0 },
+};

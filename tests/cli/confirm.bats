@@ -1,0 +1,591 @@
+#!/usr/bin/env bats
+# confirm.bats — the confirmation workflow end to end (standard §7,
+# DESIGN §5): propose, adopt, show, ask, approve, reject, skip, delegate,
+# apply, list, and every way an unapproved, altered or stale edit could
+# try to slip through.
+
+load helpers
+setup() { setup_workspace; }
+teardown() { teardown_workspace; }
+
+# Propose `content` (a file) for `target` in the active session; echo the artifact.
+propose() { "$RURU" confirm propose --target "$1" --content "$2"; }
+sidecar() { echo "${1%.md}.toml"; }
+status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
+
+@test "happy path: propose, approve, delegate, apply; bytes, sidecar and log" {
+	"$RURU" new "Edit" >/dev/null
+	mkdir -p src && printf 'int x;\n' > src/x.c
+	printf 'int x = 1;\n' > new.c
+	run "$RURU" confirm propose --target src/x.c --content new.c
+	[ "$status" -eq 0 ]
+	a=$output
+	[ "$a" = ".ruru/sessions/SESSION-Edit-2611240315/artifacts/CONFIRM-src_x.c-20261124-031520.md" ]
+	cmp "$a" new.c
+	s=$(sidecar "$a")
+	grep -qx 'target_path = "src/x.c"' "$s"
+	grep -qx 'kind = "content"' "$s"
+	grep -qx 'status = "pending"' "$s"
+	grep -qx "payload_sha256 = \"$(sum new.c)\"" "$s"
+	grep -qx "target_sha256 = \"$(sum src/x.c)\"" "$s"
+	grep -qx 'session = "SESSION-Edit-2611240315"' "$s"
+	grep -qx 'created = 2026-11-24T03:15:20Z' "$s"
+	"$RURU" toml decode "$s" >/dev/null
+	f=$(log_of)
+	grep -q 'related_artifacts = \["artifacts/CONFIRM-src_x.c-20261124-031520.md"\]' "$f"
+	grep -q '\*\*artifact\*\* · artifact `artifacts/CONFIRM-src_x.c-20261124-031520.md`' "$f"
+	[ "$(cat src/x.c)" = "int x;" ]
+
+	"$RURU" confirm approve --reason "looks right" "$a"
+	[ "$(status_of "$a")" = approved ]
+	grep -qx 'decided_by = "user"' "$s"
+	grep -qx 'rationale = "looks right"' "$s"
+	grep -qx 'decided_at = 2026-11-24T03:15:20Z' "$s"
+	grep -q '\*\*confirm-request\*\* · artifact `artifacts/CONFIRM-src_x.c' "$f"
+	grep -q '\*\*confirm-response\*\* · artifact `artifacts/CONFIRM-src_x.c.*outcome `approved`' "$f"
+
+	run "$RURU" confirm delegate --to dev-c --task TASK-C-1 "$a"
+	[ "$status" -eq 0 ]
+	[ "$output" = "Read \`$a\`, write to \`src/x.c\`. **User confirmed. No re-confirm needed.**" ]
+	grep -q '\*\*delegation\*\* · mode `dev-c` · task `TASK-C-1`' "$f"
+	grep -q 'related_tasks = \["TASK-C-1"\]' "$f"
+	[ "$(cat src/x.c)" = "int x;" ]
+
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 0 ]
+	[ "$output" = "src/x.c" ]
+	cmp src/x.c new.c
+	[ "$(status_of "$a")" = applied ]
+	grep -qx 'applied_at = 2026-11-24T03:15:20Z' "$s"
+	grep -q '\*\*result\*\* · mode `dev-c` · task `TASK-C-1` · artifact `artifacts/CONFIRM-src_x.c.*outcome `success`' "$f"
+	[ -f "$a" ]   # a session proposal stays, marked applied
+	"$RURU" check
+}
+
+@test "an executor without ruru (copy the artifact) gets the same bytes as apply" {
+	"$RURU" new "Copy" >/dev/null
+	printf 'old\n' > one.txt; printf 'old\n' > two.txt
+	printf 'line 1\r\nline 2\r\n\tno newline at the end' > p
+	a=$(propose one.txt p)
+	"$RURU" confirm approve "$a"
+	"$RURU" confirm apply "$a"
+	cp "$a" two.txt
+	cmp one.txt two.txt
+	cmp one.txt p
+}
+
+@test "every payload is stored and applied byte for byte" {
+	"$RURU" new "Bytes" >/dev/null
+	printf '' > p0
+	printf 'no final newline' > p1
+	printf 'crlf\r\nlines\r\n' > p2
+	printf 'nul\000byte\000\n' > p3
+	printf 'bad utf8 \377\376 \300\200 end\n' > p4
+	printf '\357\273\277bom and \342\202\254 euro\n' > p5
+	head -c 70000 /dev/urandom > p6
+	for i in 0 1 2 3 4 5 6; do
+		printf 'target %s\n' "$i" > "t$i"
+		a=$(propose "t$i" "p$i")
+		cmp "$a" "p$i"
+		"$RURU" confirm approve "$a"
+		"$RURU" confirm apply "$a"
+		cmp "t$i" "p$i" || { echo "payload $i differs"; return 1; }
+	done
+	# stdin too
+	printf 'from\000stdin' | "$RURU" confirm propose --target t7 --content - > out
+	a=$(cat out)
+	printf 'from\000stdin' | cmp - "$a"
+	"$RURU" confirm approve "$a"
+	"$RURU" confirm apply "$a"
+	printf 'from\000stdin' | cmp - t7
+}
+
+@test "two proposals in the same second get distinct names" {
+	"$RURU" new "Same" >/dev/null
+	echo 1 > p
+	a=$(propose x.txt p); b=$(propose x.txt p); c=$(propose x.txt p)
+	[ "$a" = ".ruru/sessions/SESSION-Same-2611240315/artifacts/CONFIRM-x.txt-20261124-031520.md" ]
+	[ "$b" = ".ruru/sessions/SESSION-Same-2611240315/artifacts/CONFIRM-x.txt-20261124-031520-2.md" ]
+	[ "$c" = ".ruru/sessions/SESSION-Same-2611240315/artifacts/CONFIRM-x.txt-20261124-031520-3.md" ]
+	[ -f "$(sidecar "$b")" ] && [ -f "$(sidecar "$c")" ]
+}
+
+@test "target names are sanitised and bounded" {
+	"$RURU" new "Names" >/dev/null
+	echo 1 > p
+	mkdir -p 'dir with space'
+	a=$(propose 'dir with space/ä$b.txt' p)
+	[ "$(basename "$a")" = "CONFIRM-dir_with_space____b.txt-20261124-031520.md" ]
+	long=$(printf 'a%.0s' $(seq 100))
+	a=$(propose "$long" p)
+	[ "$(basename "$a")" = "CONFIRM-$(printf 'a%.0s' $(seq 60))-20261124-031520.md" ]
+}
+
+@test "adopt takes a hand-made CONFIRM file into the workflow" {
+	id=$("$RURU" new "Adopt")
+	echo old > conf.toml
+	d=.ruru/sessions/$id/artifacts
+	mkdir -p "$d"
+	printf 'hand made\n' > "$d/CONFIRM-conf-20250505232343.md"
+	run "$RURU" confirm show "$d/CONFIRM-conf-20250505232343.md"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"ruru confirm adopt"* ]]
+	run "$RURU" confirm adopt --target conf.toml "$d/CONFIRM-conf-20250505232343.md"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$d/CONFIRM-conf-20250505232343.md" ]
+	[ "$(status_of "$d/CONFIRM-conf-20250505232343.md")" = pending ]
+	grep -q 'related_artifacts = \["artifacts/CONFIRM-conf-20250505232343.md"\]' "$(log_of)"
+	run "$RURU" confirm adopt --target conf.toml "$d/CONFIRM-conf-20250505232343.md"
+	[ "$status" -eq 5 ]
+	# relative to the session's artifacts folder, as a path from the cwd
+	(cd "$d" && "$RURU" confirm approve CONFIRM-conf-20250505232343.md)
+	"$RURU" confirm apply "$d/CONFIRM-conf-20250505232343.md"
+	[ "$(cat conf.toml)" = "hand made" ]
+	run "$RURU" confirm adopt --target conf.toml "$d/CONFIRM-nothing.md"
+	[ "$status" -eq 3 ]
+	echo x > "$d/notes.md"
+	run "$RURU" confirm adopt --target conf.toml "$d/notes.md"
+	[ "$status" -eq 4 ]
+}
+
+@test "adopt works on a real corpus CONFIRM file" {
+	src=$(find "$BATS_TEST_DIRNAME/../../../shared/compat-corpus" -name 'CONFIRM-user-prefs*' 2>/dev/null | head -1)
+	[ -n "$src" ] || skip "compat corpus not found"
+	id=$("$RURU" new "Corpus")
+	d=.ruru/sessions/$id/artifacts
+	mkdir -p "$d" && cp "$src" "$d/"
+	a=$d/$(basename "$src")
+	"$RURU" confirm adopt --target prefs.md "$a"
+	"$RURU" confirm skip --rationale "copy of a reviewed file" "$a"
+	"$RURU" confirm apply "$a"
+	cmp prefs.md "$src"
+}
+
+@test "reject ends the branch: no apply, no second decision" {
+	"$RURU" new "Reject" >/dev/null
+	echo keep > t; echo change > p
+	a=$(propose t p)
+	"$RURU" confirm reject --reason "not now" "$a"
+	[ "$(status_of "$a")" = rejected ]
+	grep -q '\*\*confirm-response\*\* .*outcome `rejected`.*not now' "$(log_of)"
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 5 ]
+	[ "$(cat t)" = keep ]
+	run "$RURU" confirm approve "$a"
+	[ "$status" -eq 5 ]
+	run "$RURU" confirm delegate --to dev-x "$a"
+	[ "$status" -eq 5 ]
+	[ "$(status_of "$a")" = rejected ]
+}
+
+@test "skip needs a rationale; with one it is logged and delegated as skipped" {
+	"$RURU" new "Skip" >/dev/null
+	echo old > t; echo new > p
+	a=$(propose t p)
+	run "$RURU" confirm skip "$a"
+	[ "$status" -eq 2 ]
+	run "$RURU" confirm skip --rationale "" "$a"
+	[ "$status" -eq 2 ]
+	[ "$(status_of "$a")" = pending ]
+	"$RURU" confirm skip --rationale "typo fix in a comment" "$a"
+	[ "$(status_of "$a")" = skipped ]
+	grep -qx 'decided_by = "coordinator"' "$(sidecar "$a")"
+	grep -q '\*\*confirm-skip\*\* · artifact `artifacts/CONFIRM-t-.*: typo fix in a comment' "$(log_of)"
+	run "$RURU" confirm delegate --to dev-x "$a"
+	[ "$output" = "Read \`$a\`, write to \`t\`. **Confirmation skipped by Coordinator - low risk. No re-confirm needed.**" ]
+	"$RURU" confirm apply "$a"
+	[ "$(cat t)" = new ]
+}
+
+@test "apply before any decision is refused and leaves the target" {
+	"$RURU" new "Early" >/dev/null
+	echo old > t; echo new > p
+	a=$(propose t p)
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"never approved"* ]]
+	run "$RURU" confirm apply --force "$a"
+	[ "$status" -eq 5 ]
+	run "$RURU" confirm delegate --to dev-x "$a"
+	[ "$status" -eq 5 ]
+	[ "$(cat t)" = old ]
+	[ "$(status_of "$a")" = pending ]
+	grep -q '\*\*result\*\* .*outcome `failure`' "$(log_of)"
+}
+
+@test "a payload edited after approval is never applied" {
+	"$RURU" new "Tamper" >/dev/null
+	echo old > t; echo approved > p
+	a=$(propose t p)
+	"$RURU" confirm approve "$a"
+	echo "something else" > "$a"
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"payload"* ]]
+	run "$RURU" confirm apply --force "$a"
+	[ "$status" -eq 5 ]
+	[ "$(cat t)" = old ]
+	# restoring the exact approved bytes makes it applicable again
+	cp p "$a"
+	"$RURU" confirm apply "$a"
+	[ "$(cat t)" = approved ]
+}
+
+@test "a payload edited before the decision cannot be approved" {
+	"$RURU" new "Tamper2" >/dev/null
+	echo old > t; echo new > p
+	a=$(propose t p)
+	printf 'evil\n' > "$a"
+	run "$RURU" confirm approve "$a"
+	[ "$status" -eq 5 ]
+	run "$RURU" confirm skip --rationale x "$a"
+	[ "$status" -eq 5 ]
+	[ "$(status_of "$a")" = pending ]
+}
+
+@test "a hand-edited sidecar status does not make an approval" {
+	"$RURU" new "Forge" >/dev/null
+	echo old > t; echo new > p
+	a=$(propose t p)
+	sed -i 's/^status = "pending"/status = "approved"/' "$(sidecar "$a")"
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"no approval"* ]]
+	[ "$(cat t)" = old ]
+}
+
+@test "target changed since the proposal: conflict; --force applies and says so" {
+	"$RURU" new "Stale" >/dev/null
+	echo v1 > t; echo v3 > p
+	a=$(propose t p)
+	"$RURU" confirm approve "$a"
+	echo v2 > t
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"changed since the proposal"* ]]
+	[ "$(cat t)" = v2 ]
+	[ "$(status_of "$a")" = approved ]
+	run "$RURU" confirm apply --force "$a"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"--force"* ]]
+	[ "$(cat t)" = v3 ]
+	grep -qx 'forced = true' "$(sidecar "$a")"
+	grep -q '\*\*result\*\* .*outcome `success`.*FORCED' "$(log_of)"
+}
+
+@test "a target deleted or created since the proposal is a conflict too" {
+	"$RURU" new "Stale2" >/dev/null
+	echo v1 > t; echo new > p
+	a=$(propose t p); "$RURU" confirm approve "$a"
+	rm t
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 5 ]
+	[ ! -e t ]
+	b=$(propose fresh p); "$RURU" confirm approve "$b"
+	echo meanwhile > fresh
+	run "$RURU" confirm apply "$b"
+	[ "$status" -eq 5 ]
+	[ "$(cat fresh)" = meanwhile ]
+}
+
+@test "apply twice: the second is a conflict" {
+	"$RURU" new "Twice" >/dev/null
+	echo old > t; echo new > p
+	a=$(propose t p); "$RURU" confirm approve "$a"
+	"$RURU" confirm apply "$a"
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 5 ]
+}
+
+@test "a new file's folders are created inside the root" {
+	"$RURU" new "New" >/dev/null
+	printf 'fresh' > p
+	a=$(propose deep/er/new.txt p)
+	grep -qx 'target_sha256 = ""' "$(sidecar "$a")"
+	"$RURU" confirm approve "$a"
+	"$RURU" confirm apply "$a"
+	cmp deep/er/new.txt p
+}
+
+@test "diff payloads: checked at proposal, applied with patch" {
+	"$RURU" new "Diff" >/dev/null
+	printf 'a\nb\nc\n' > t
+	printf 'a\nB\nc\nd' > want
+	diff -u --label a/t --label b/t t want > d.diff || true
+	a=$("$RURU" confirm propose --target t --diff d.diff)
+	cmp "$a" d.diff
+	grep -qx 'kind = "diff"' "$(sidecar "$a")"
+	run "$RURU" confirm show "$a"
+	[[ "$output" == *"+B"* ]]
+	"$RURU" confirm approve "$a"
+	run "$RURU" confirm delegate --to dev-x "$a"
+	[[ "$output" == *"unified diff"* ]]
+	"$RURU" confirm apply "$a"
+	cmp t want
+	# the executor without ruru: patch the target with the artifact
+	printf 'a\nb\nc\n' > t2
+	patch -s t2 < "$a"
+	cmp t2 want
+}
+
+@test "a diff that does not apply is refused at proposal (exit 4), nothing written" {
+	"$RURU" new "BadDiff" >/dev/null
+	printf 'x\ny\n' > t
+	printf -- '--- a/t\n+++ b/t\n@@ -1,2 +1,2 @@\n a\n-b\n+B\n' > bad.diff
+	run "$RURU" confirm propose --target t --diff bad.diff
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"does not apply"* ]]
+	printf 'not a diff\n' > junk
+	run "$RURU" confirm propose --target t --diff junk
+	[ "$status" -eq 4 ]
+	printf -- '--- a/t\n+++ b/t\n@@ -1 +1 @@\n-x\n+X\n--- a/u\n+++ b/u\n@@ -1 +1 @@\n-x\n+X\n' > two.diff
+	run "$RURU" confirm propose --target t --diff two.diff
+	[ "$status" -eq 4 ]
+	[ -z "$(ls .ruru/sessions/*/artifacts 2>/dev/null)" ]
+	[ "$(grep -c '^- \[' "$(log_of)")" -eq 1 ]
+}
+
+@test "a diff that stopped applying fails at apply with --force, target untouched" {
+	"$RURU" new "DiffStale" >/dev/null
+	printf 'a\nb\n' > t
+	printf -- '--- a/t\n+++ b/t\n@@ -1,2 +1,2 @@\n a\n-b\n+B\n' > d.diff
+	a=$("$RURU" confirm propose --target t --diff - < d.diff)
+	"$RURU" confirm approve "$a"
+	printf 'q\nr\n' > t
+	run "$RURU" confirm apply --force "$a"
+	[ "$status" -eq 4 ]
+	[ "$(cat t)" = "$(printf 'q\nr')" ]
+	[ "$(status_of "$a")" = approved ]
+}
+
+@test "a diff creating a new file" {
+	"$RURU" new "DiffNew" >/dev/null
+	printf 'one\ntwo\n' > want
+	diff -u --label /dev/null --label b/n/new.txt /dev/null want > d.diff || true
+	a=$("$RURU" confirm propose --target n/new.txt --diff d.diff)
+	"$RURU" confirm approve "$a"
+	"$RURU" confirm apply "$a"
+	cmp n/new.txt want
+}
+
+@test "temp mode: no session, no log, artifact deleted after apply" {
+	echo old > t; echo new > p
+	run "$RURU" confirm propose --target t --content p
+	[ "$status" -eq 0 ]
+	a=$output
+	[ "$a" = ".ruru/temp/CONFIRM-t-20261124-031520.md" ]
+	grep -qx 'session = ""' "$(sidecar "$a")"
+	run "$RURU" confirm list
+	[[ "$output" == *"$a"*pending* ]]
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 5 ]
+	"$RURU" confirm approve "$a"
+	"$RURU" confirm apply "$a"
+	[ "$(cat t)" = new ]
+	[ ! -e "$a" ] && [ ! -e "$(sidecar "$a")" ]
+	[ -z "$(ls .ruru/temp | grep CONFIRM)" ]
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 3 ]
+	[ -z "$(ls .ruru/sessions)" ]
+}
+
+@test "temp mode: a rejected proposal stays until cleaned by hand" {
+	echo old > t; echo new > p
+	a=$(propose t p)
+	"$RURU" confirm reject "$a"
+	[ -e "$a" ]
+	[ "$(status_of "$a")" = rejected ]
+}
+
+@test "unsafe targets are refused with exit 6 and nothing is written" {
+	"$RURU" new "Unsafe" >/dev/null
+	echo x > p
+	mkdir -p .git sub outside_dir
+	out=$(mktemp -d)
+	ln -s "$out" escape
+	ln -s .git gitlink
+	for t in /etc/passwd ../x "$out/y" escape/y .git/config gitlink/config sub/.git/hooks/x \
+		.ruru/sessions/x .ruru/sessions/$(cat .ruru/sessions/.active)/session_log.md; do
+		run "$RURU" confirm propose --target "$t" --content p
+		[ "$status" -eq 6 ] || { echo "target $t: $status $output"; return 1; }
+	done
+	mkdir -p .git && echo c > .git/config
+	ln -s .git/config cfglink
+	run "$RURU" confirm propose --target cfglink --content p
+	[ "$status" -eq 6 ]
+	[ -z "$(ls .ruru/sessions/*/artifacts 2>/dev/null)" ]
+	[ -z "$(ls "$out")" ]
+	rm -rf "$out"
+	# an absolute path inside the root is fine
+	run "$RURU" confirm propose --target "$WS/inside.txt" --content p
+	[ "$status" -eq 0 ]
+	grep -qx 'target_path = "inside.txt"' "$(sidecar "$output")"
+}
+
+@test "a target made unsafe after approval is refused again at apply" {
+	"$RURU" new "Unsafe2" >/dev/null
+	echo x > p
+	a=$(propose ok.txt p)
+	"$RURU" confirm approve "$a"
+	s=$(sidecar "$a")
+	for t in ../evil /etc/evil .git/config; do
+		sed -i "s|^target_path = .*|target_path = \"$t\"|" "$s"
+		run "$RURU" confirm apply "$a"
+		[ "$status" -eq 6 ] || { echo "target $t: $status $output"; return 1; }
+	done
+	[ ! -e ../evil ] && [ ! -e .git/config ]
+	# a folder replaced by a symlink out of the root
+	sed -i 's|^target_path = .*|target_path = "d/ok.txt"|' "$s"
+	out=$(mktemp -d)
+	ln -s "$out" d
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 6 ]
+	[ -z "$(ls "$out")" ]
+	rm -rf "$out"
+}
+
+@test "ask: not a terminal is a usage error pointing to approve/reject" {
+	"$RURU" new "Ask" >/dev/null
+	echo old > t; echo new > p
+	a=$(propose t p)
+	run "$RURU" confirm ask "$a" < /dev/null
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"ruru confirm approve"* ]]
+	[[ "$output" == *"ruru confirm reject"* ]]
+	[ "$(status_of "$a")" = pending ]
+}
+
+@test "ask under a pseudo-terminal: y approves, n rejects" {
+	command -v script >/dev/null || skip "script(1) not installed"
+	"$RURU" new "Ask" >/dev/null
+	echo old > t; echo new > p; echo other > q
+	a=$(propose t p)
+	b=$(propose t q)
+	printf 'y\n' | NO_COLOR=1 script -qec "'$RURU' confirm ask '$a'" /dev/null > out.txt
+	grep -q 'Apply this change to t? \[y/N\]' out.txt
+	grep -q '^+new' out.txt
+	[ "$(status_of "$a")" = approved ]
+	printf 'n\n' | script -qec "'$RURU' confirm ask '$b'" /dev/null > out2.txt
+	grep -q $'\033\[32m+other' out2.txt
+	[ "$(status_of "$b")" = rejected ]
+	grep -q 'confirm-response.*outcome `approved`' "$(log_of)"
+	grep -q 'confirm-response.*outcome `rejected`' "$(log_of)"
+}
+
+@test "ask under tmux answering y" {
+	command -v tmux >/dev/null || skip "tmux not installed"
+	"$RURU" new "Tmux" >/dev/null
+	echo old > t; echo new > p
+	a=$(propose t p)
+	sock="$WS/tmux.sock"
+	tmux -S "$sock" new-session -d -x 120 -y 40 "cd '$WS' && RURU_NOW=$RURU_NOW '$RURU' confirm ask '$a'; echo EXIT=\$? > '$WS/exit'; sleep 30"
+	for i in $(seq 200); do
+		tmux -S "$sock" capture-pane -p | grep -q 'y/N' && break
+		sleep 0.1
+	done
+	tmux -S "$sock" send-keys y Enter
+	for i in $(seq 200); do [ -s "$WS/exit" ] && break; sleep 0.1; done
+	tmux -S "$sock" kill-server || true
+	[ "$(cat "$WS/exit")" = "EXIT=0" ]
+	[ "$(status_of "$a")" = approved ]
+}
+
+@test "concurrent apply of one proposal: exactly one succeeds" {
+	"$RURU" new "Race" >/dev/null
+	echo old > t; echo new > p
+	a=$(propose t p)
+	"$RURU" confirm approve "$a"
+	for i in 1 2 3 4; do ( r=0; "$RURU" confirm apply "$a" >/dev/null 2>err.$i || r=$?; echo $r > rc.$i ) & done
+	wait
+	cat rc.* err.*
+	[ "$(cat rc.* | grep -c '^0$')" -eq 1 ]
+	[ "$(cat rc.* | grep -c '^5$')" -eq 3 ]
+	[ "$(cat t)" = new ]
+	[ "$(grep -c 'outcome `success`' "$(log_of)")" -eq 1 ]
+}
+
+@test "concurrent apply in temp mode: exactly one succeeds" {
+	echo old > t; echo new > p
+	a=$(propose t p)
+	"$RURU" confirm approve "$a"
+	for i in 1 2 3 4; do ( r=0; "$RURU" confirm apply "$a" >/dev/null 2>&1 || r=$?; echo $r > rc.$i ) & done
+	wait
+	[ "$(cat rc.* | grep -c '^0$')" -eq 1 ]
+	[ "$(cat rc.* | grep -c '^3$')" -eq 3 ]
+	[ "$(cat t)" = new ]
+}
+
+@test "a failed write leaves the target and the status untouched" {
+	"$RURU" new "Fault" >/dev/null
+	echo old > t; echo new > p
+	a=$(propose t p)
+	"$RURU" confirm approve "$a"
+	run env RURU_FAULT=rename "$RURU" confirm apply "$a"
+	[ "$status" -ne 0 ]
+	[ "$(cat t)" = old ]
+	[ "$(status_of "$a")" = approved ]
+	"$RURU" confirm apply "$a"
+	[ "$(cat t)" = new ]
+}
+
+@test "a paused session takes no proposal and no apply" {
+	"$RURU" new "Paused" >/dev/null
+	echo old > t; echo new > p
+	a=$(propose t p)
+	"$RURU" confirm approve "$a"
+	"$RURU" pause
+	run "$RURU" confirm propose --target t --content p
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"ruru resume"* ]]
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 5 ]
+	[ "$(cat t)" = old ]
+	"$RURU" resume
+	"$RURU" confirm apply "$a"
+	[ "$(cat t)" = new ]
+}
+
+@test "show and list, text and --json" {
+	"$RURU" new "Show" >/dev/null
+	printf 'old\n' > t; printf 'new\n' > p
+	a=$(propose t p)
+	run "$RURU" confirm show "$a"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"target:    t"* ]]
+	[[ "$output" == *"status:    pending"* ]]
+	[[ "$output" == *"-old"*"+new"* ]]
+	run "$RURU" --json confirm show "$(sidecar "$a")"
+	[ "$status" -eq 0 ]
+	echo "$output" | python3 -c '
+import json,sys; d=json.load(sys.stdin)
+assert d["schema_version"]==1 and d["status"]=="pending" and d["target"]=="t", d
+assert "+new" in d["diff"] and d["payload_intact"] and d["target_unchanged"]'
+	"$RURU" confirm approve "$a"
+	b=$(propose t p)
+	run "$RURU" confirm list --status approved
+	[ "$output" = "$a	approved	t" ]
+	run "$RURU" --json confirm list
+	echo "$output" | python3 -c '
+import json,sys; d=json.load(sys.stdin)
+assert d["schema_version"]==1
+assert [c["status"] for c in d["confirmations"]]==["approved","pending"], d'
+	run "$RURU" confirm list --status bogus
+	[ "$status" -eq 2 ]
+	run "$RURU" confirm show .ruru/temp/CONFIRM-none.md
+	[ "$status" -eq 3 ]
+}
+
+@test "propose usage errors" {
+	"$RURU" new "Usage" >/dev/null
+	echo x > p
+	run "$RURU" confirm propose --content p
+	[ "$status" -eq 2 ]
+	run "$RURU" confirm propose --target t
+	[ "$status" -eq 2 ]
+	run "$RURU" confirm propose --target t --content p --diff p
+	[ "$status" -eq 2 ]
+	run "$RURU" confirm propose --target t --content missing
+	[ "$status" -eq 3 ]
+	run "$RURU" confirm delegate "x"
+	[ "$status" -eq 2 ]
+}
