@@ -323,9 +323,7 @@ static json_t *t_confirm_list(struct mcp_env *env, json_t *args, struct ruru_err
 	if (optional_session(env, args, &id, err) < 0)
 		return NULL;
 	json_t *list = ruru_confirm_list(env->ws, id, arg_str(args, "status"), err);
-	json_t *r = list ? json_pack("{s:o, s:o}", "session", id ? json_string(id) : json_null(),
-				     "confirmations", list)
-			 : NULL;
+	json_t *r = list ? json_pack("{s:o}", "confirmations", list) : NULL;
 	free(id);
 	return r;
 }
