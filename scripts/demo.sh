@@ -44,3 +44,25 @@ step "cat session_log.md"
 cat session_log.md
 step "ruru toml set session_log.md status 'not a literal'   # refused, file unchanged"
 "$RURU" toml set session_log.md status 'not a literal' || echo "(exit $?)"
+# ---- confirmation workflow (standard §7) — owned by the confirm branch ----
+step "the confirmation workflow: propose, approve, delegate, apply"
+"$RURU" init >/dev/null
+"$RURU" new "Demo confirmation" >/dev/null
+mkdir -p src
+printf 'int answer(void)\n{\n\treturn 41;\n}\n' > src/answer.c
+printf 'int answer(void)\n{\n\treturn 42;\n}\n' > answer.new
+step "cat src/answer.c   # before"
+cat src/answer.c
+step "ruru confirm propose --target src/answer.c --content answer.new"
+art=$("$RURU" confirm propose --target src/answer.c --content answer.new)
+echo "$art"
+run confirm show "$art"
+run confirm approve --reason "the answer is 42" "$art"
+run confirm delegate --to dev-c --task TASK-DEMO-1 "$art"
+run confirm apply "$art"
+step "cat src/answer.c   # after"
+cat src/answer.c
+run confirm list
+step "the session log"
+cat .ruru/sessions/*/session_log.md
+# ---- end of the confirmation workflow block ----

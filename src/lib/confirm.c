@@ -958,9 +958,8 @@ int ruru_confirm_propose(struct ruru_ws *ws, const char *session, const char *ta
 		goto out;
 	wrote_side = true;
 	if (id) {
-		ruru_buf_addf(&msg, "Proposed %s for `%s` in `%s` (%zu bytes), awaiting confirmation",
-			      kind == RURU_CONFIRM_DIFF ? "a diff" : "new content", norm.ptr, L.srel,
-			      len);
+		ruru_buf_addf(&msg, "Proposed %s for `%s` (%zu bytes), awaiting confirmation",
+			      kind == RURU_CONFIRM_DIFF ? "a diff" : "new content", norm.ptr, len);
 		if (ruru_logtx_array_add(&g.tx, "related_artifacts", L.srel, err) < 0 ||
 		    guard_log(&g, RURU_EV_ARTIFACT, L.srel, NULL, NULL, NULL, msg.ptr, err) < 0)
 			goto out;

@@ -1,0 +1,177 @@
+/*
+ * test_confirm.c — the confirmation API as the MCP server will call it:
+ * one call per step, in a throwaway workspace (temp mode and session mode),
+ * checking status transitions, refusals and byte-exact results through the
+ * library rather than the command line.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ruru.h"
+
+static char dir[] = "/tmp/ruru-unit-confirm.XXXXXX";
+static struct ruru_ws *ws;
+
+static void put(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memcpy(dir + sizeof(dir) - 7, "XXXXXX", 6);
+	if (!mkdtemp(dir) || chdir(dir) < 0)
+		return -1;
+	unsetenv("ROOCOM_SESSION_ID");
+	unsetenv("RURU_ROOT");
+	setenv("RURU_NOW", "2026-11-24T03:15:20Z", 1);
+	struct ruru_error err;
+	if (ruru_ws_init(NULL, &err) < 0)
+		return -1;
+	ws = ruru_ws_open(dir, &err);
+	return ws ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	ruru_ws_free(ws);
+	if (chdir("/") < 0)
+		return -1;
+	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void test_words(void **state)
+{
+	(void)state;
+	for (int s = RURU_CONFIRM_PENDING; s <= RURU_CONFIRM_FAILED; s++)
+		assert_int_equal(ruru_confirm_status_parse(ruru_confirm_status_word(s)), s);
+	assert_int_equal(ruru_confirm_status_parse("bogus"), RURU_CONFIRM_UNKNOWN);
+	assert_null(ruru_confirm_status_word(RURU_CONFIRM_UNKNOWN));
+	assert_int_equal(ruru_confirm_kind_parse("diff"), RURU_CONFIRM_DIFF);
+	assert_int_equal(ruru_confirm_kind_parse("content"), RURU_CONFIRM_CONTENT);
+	assert_int_equal(ruru_confirm_kind_parse("patch"), -1);
+}
+
+static void test_temp_flow(void **state)
+{
+	(void)state;
+	struct ruru_error err;
+	struct ruru_confirm c;
+	static const char payload[] = "a\0b\r\n\xff";
+	put("t.bin", "old", 3);
+	assert_int_equal(ruru_confirm_propose(ws, NULL, "t.bin", RURU_CONFIRM_CONTENT, payload,
+					      sizeof(payload) - 1, &c, &err),
+			 0);
+	assert_string_equal(c.artifact, ".ruru/temp/CONFIRM-t.bin-20261124-031520.md");
+	assert_null(c.session);
+	assert_int_equal(c.status, RURU_CONFIRM_PENDING);
+	char *art = strdup(c.artifact);
+	ruru_confirm_release(&c);
+
+	assert_int_equal(ruru_confirm_apply(ws, art, true, &c, &err), -1);
+	assert_int_equal(err.code, RURU_ECONFLICT);
+	assert_int_equal(ruru_confirm_decide(ws, art, RURU_DECIDE_SKIP, NULL, &c, &err), -1);
+	assert_int_equal(err.code, RURU_EUSAGE);
+	assert_int_equal(ruru_confirm_decide(ws, art, RURU_DECIDE_SKIP, "low risk", &c, &err), 0);
+	assert_int_equal(c.status, RURU_CONFIRM_SKIPPED);
+	assert_string_equal(c.decided_by, "coordinator");
+	ruru_confirm_release(&c);
+
+	char *msg = NULL;
+	assert_int_equal(ruru_confirm_delegate(ws, art, "dev-x", NULL, &msg, &c, &err), 0);
+	assert_non_null(strstr(msg, "Confirmation skipped by Coordinator - low risk"));
+	free(msg);
+	ruru_confirm_release(&c);
+
+	json_t *list = ruru_confirm_list(ws, NULL, "skipped", &err);
+	assert_non_null(list);
+	assert_int_equal(json_array_size(list), 1);
+	json_decref(list);
+
+	assert_int_equal(ruru_confirm_apply(ws, art, false, &c, &err), 0);
+	assert_int_equal(c.status, RURU_CONFIRM_APPLIED);
+	ruru_confirm_release(&c);
+	struct ruru_buf b = RURU_BUF_INIT;
+	assert_int_equal(ruru_buf_read_file(&b, "t.bin", &err), 0);
+	assert_int_equal(b.len, sizeof(payload) - 1);
+	assert_memory_equal(b.ptr, payload, b.len);
+	ruru_buf_release(&b);
+	assert_int_equal(access(art, F_OK), -1); /* temp proposal cleaned up */
+	assert_int_equal(ruru_confirm_load(ws, art, &c, &err), -1);
+	assert_int_equal(err.code, RURU_ENOTFOUND);
+	free(art);
+}
+
+static void test_session_refusals(void **state)
+{
+	(void)state;
+	struct ruru_error err;
+	struct ruru_confirm c;
+	struct ruru_new n = { .goal = "Unit" };
+	char *id = ruru_session_new(ws, &n, &err);
+	assert_non_null(id);
+	assert_int_equal(ruru_confirm_propose(ws, NULL, "/etc/passwd", RURU_CONFIRM_CONTENT, "x", 1,
+					      &c, &err),
+			 -1);
+	assert_int_equal(err.code, RURU_EREFUSED);
+	assert_int_equal(ruru_confirm_propose(ws, NULL, ".git/config", RURU_CONFIRM_CONTENT, "x", 1,
+					      &c, &err),
+			 -1);
+	assert_int_equal(err.code, RURU_EREFUSED);
+	put("t", "a\n", 2);
+	assert_int_equal(ruru_confirm_propose(ws, NULL, "t", RURU_CONFIRM_DIFF, "nonsense\n", 9, &c,
+					      &err),
+			 -1);
+	assert_int_equal(err.code, RURU_EINVALID);
+	static const char d[] = "--- a/t\n+++ b/t\n@@ -1 +1 @@\n-a\n+b\n";
+	assert_int_equal(ruru_confirm_propose(ws, id, "t", RURU_CONFIRM_DIFF, d, sizeof(d) - 1, &c,
+					      &err),
+			 0);
+	assert_string_equal(c.session, id);
+	char *art = strdup(c.artifact);
+	ruru_confirm_release(&c);
+	assert_int_equal(ruru_confirm_decide(ws, art, RURU_DECIDE_REJECT, "no", &c, &err), 0);
+	ruru_confirm_release(&c);
+	assert_int_equal(ruru_confirm_decide(ws, art, RURU_DECIDE_APPROVE, NULL, &c, &err), -1);
+	assert_int_equal(err.code, RURU_ECONFLICT);
+	assert_int_equal(ruru_confirm_apply(ws, art, true, &c, &err), -1);
+	assert_int_equal(err.code, RURU_ECONFLICT);
+	struct ruru_buf b = RURU_BUF_INIT;
+	assert_int_equal(ruru_buf_read_file(&b, "t", &err), 0);
+	assert_string_equal(b.ptr, "a\n");
+	ruru_buf_release(&b);
+	free(art);
+	free(id);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_words),
+		cmocka_unit_test_setup_teardown(test_temp_flow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_refusals, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
