@@ -16,7 +16,7 @@ static int cmd_mcp(struct cli_ctx *ctx, struct cli_args *a)
 	struct ruru_mcp *m = ruru_mcp_new(ctx->root, ctx->session, &ctx->err);
 	if (!m)
 		return cli_fail(ctx);
-	fprintf(stderr, "ruru mcp %s: serving %s on stdin/stdout\n", RURU_VERSION, "MCP");
+	fprintf(stderr, "ruru mcp %s: serving workspace %s on stdin/stdout\n", RURU_VERSION, ruru_mcp_root(m));
 	int rc = ruru_mcp_serve(m, STDIN_FILENO, stdout, &ctx->err) < 0 ? cli_fail(ctx) : 0;
 	ruru_mcp_free(m);
 	return rc;

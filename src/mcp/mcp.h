@@ -31,6 +31,8 @@ struct ruru_mcp;
  * takes one.  NULL with err when the workspace cannot be opened. */
 struct ruru_mcp *ruru_mcp_new(const char *root, const char *session, struct ruru_error *err);
 void ruru_mcp_free(struct ruru_mcp *m);
+/* The workspace root the server acts on (borrowed). */
+const char *ruru_mcp_root(const struct ruru_mcp *m);
 
 /*
  * Handle one line (without its newline; need not be NUL-terminated).  The

@@ -179,7 +179,8 @@ static bool check_arg(const char *key, json_t *schema, json_t *v, struct rpc_err
 	return rpc_fail(e, RPC_INTERNAL_ERROR, "schema of \"%s\" has unknown type", key), false;
 }
 
-static bool check_args(json_t *schema, json_t *args, struct rpc_error *e)
+static bool check_args(const struct mcp_tool *t, json_t *schema, json_t *args,
+		       struct rpc_error *e)
 {
 	json_t *props = json_object_get(schema, "properties");
 	const char *key;
@@ -200,6 +201,12 @@ static bool check_args(json_t *schema, json_t *args, struct rpc_error *e)
 					json_string_value(v)),
 			       false;
 	}
+	/* Too costly to say in JSON Schema (oneOf), cheap to say here. */
+	if (t->one_of[0] &&
+	    !json_object_get(args, t->one_of[0]) == !json_object_get(args, t->one_of[1]))
+		return rpc_fail(e, RPC_INVALID_PARAMS, "give exactly one of \"%s\" and \"%s\"",
+				t->one_of[0], t->one_of[1]),
+		       false;
 	return true;
 }
 
@@ -258,7 +265,7 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	json_t *empty = args ? NULL : json_object();
 	if (!args)
 		args = empty;
-	if (!check_args(m->input_schemas[i], args, e)) {
+	if (!check_args(&mcp_tools[i], m->input_schemas[i], args, e)) {
 		json_decref(empty);
 		return NULL;
 	}
@@ -644,6 +651,11 @@ struct ruru_mcp *ruru_mcp_new(const char *root, const char *session, struct ruru
 	m->input_schemas = inputs;
 	m->tools_list = build_tools_list(inputs);
 	return m;
+}
+
+const char *ruru_mcp_root(const struct ruru_mcp *m)
+{
+	return ruru_ws_root(m->env.ws);
 }
 
 void ruru_mcp_free(struct ruru_mcp *m)

@@ -266,9 +266,7 @@ static json_t *t_confirm_propose(struct mcp_env *env, json_t *args, struct ruru_
 {
 	json_t *content = json_object_get(args, "content");
 	json_t *diff = json_object_get(args, "diff");
-	json_t *payload = content ? content : diff;
-	if (!content == !diff)
-		return ruru_error_set(err, RURU_EUSAGE, "give exactly one of content and diff"), NULL;
+	json_t *payload = content ? content : diff; /* exactly one: server.c checked */
 	char *id;
 	struct ruru_confirm c;
 	if (optional_session(env, args, &id, err) < 0)
@@ -405,6 +403,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .description = "Propose an edit for confirmation: the new content of target, or a diff",
 	  .input = SESSION ",'target':" STR ",'content':" STR ",'diff':" STR,
 	  .required = "['target']",
+	  .one_of = { "content", "diff" },
 	  .output = CONFIRM_OUT,
 	  .run = t_confirm_propose },
 	{ .name = "confirm_decide",

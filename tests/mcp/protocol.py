@@ -208,7 +208,9 @@ def protocol_tests(ws):
                                       ("session_log", {"message": "a\u0000b"}),
                                       ("session_new", {"tags": "x"}),
                                       ("session_new", {"tags": [1]}),
-                                      ("confirm_apply", {"artifact": "x", "force": "yes"})]):
+                                      ("confirm_apply", {"artifact": "x", "force": "yes"}),
+                                      ("confirm_propose", {"target": "x"}),
+                                      ("confirm_propose", {"target": "x", "content": "a", "diff": "b"})]):
         r = s.call(req(40 + i, "tools/call", {"name": name, "arguments": args}))
         ok(is_error(r, -32602, 40 + i), f"tools/call {name} {args!r}: -32602", r)
     ok(s.alive("params"), "  and the server keeps serving")
