@@ -12,6 +12,11 @@ if [ "$target" = fuzz_mcp ]; then
 	cp "$(dirname "$0")"/seeds/mcp/*.jsonl "$corpus"/
 	exit 0
 fi
+if [ "$target" = fuzz_merge ]; then
+	# session-log triples BASE 0xFF OURS 0xFF THEIRS
+	cp "$(dirname "$0")"/seeds-merge/* "$corpus"/
+	exit 0
+fi
 dir=${TOML_TEST_DIR:-../shared/toml-test}
 [ -d "$dir" ] || exit 0
 n=0

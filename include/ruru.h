@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+#include <sys/types.h>
 
 #include <jansson.h>
 
@@ -91,6 +92,20 @@ char *ruru_buf_detach(struct ruru_buf *b, size_t *len);
 /* Read a whole file / stream; -1 with err on failure. */
 int ruru_buf_read_file(struct ruru_buf *b, const char *path, struct ruru_error *err);
 int ruru_buf_read_fd(struct ruru_buf *b, int fd, struct ruru_error *err);
+
+/* ------------------------------------------------------------ files */
+
+/*
+ * Atomic replace: write `len` bytes to a temp file ".NAME.XXXXXX" in the
+ * same folder (mkostemp, O_CLOEXEC), give it the permissions of the
+ * existing `path` (or `mode & ~umask` for a new file), fsync, rename over
+ * `path`, fsync the folder.  On any failure before the rename the temp
+ * file is removed and `path` is untouched.  If only the final folder fsync
+ * fails, the new content is in place but not known to be durable: the
+ * call still fails (a command that exits 0 has its change on disk).
+ */
+int ruru_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+		      struct ruru_error *err);
 
 /* ---------------------------------------------------------- front matter */
 
@@ -550,5 +565,57 @@ int ruru_toml_edit_array_append(struct ruru_buf *out, const char *src, size_t le
 /* Remove element `index` of an array. */
 int ruru_toml_edit_array_remove(struct ruru_buf *out, const char *src, size_t len, const char *path,
 				size_t index, struct ruru_error *err);
+
+/* ----------------------------------------------------------------- merge */
+
+/*
+ * Three-way merge of session logs (DESIGN §8), the engine of
+ * `ruru merge-driver`.  `base` is the common ancestor (may be empty: both
+ * sides added the file), `ours` and `theirs` the two sides; none need be
+ * NUL-terminated.  `out` is reset and receives the result.
+ *
+ *  - Entries are identified by their bytes (CRLF and a missing final
+ *    newline normalised away).  The result holds every entry of either side
+ *    once, except entries of `base` that one side removed; OURS's entries
+ *    keep their order and bytes, entries only in THEIRS are inserted by
+ *    timestamp (after OURS's entries of the same second).
+ *  - related_tasks, related_artifacts, tags: three-way set merge in order of
+ *    first appearance (OURS's order, then THEIRS's additions).
+ *  - status and end_time come from the side whose latest `session` event is
+ *    newer; other keys: a change on one side wins.
+ *  - The front matter is OURS's text edited by the format-preserving engine;
+ *    the result keeps OURS's line endings.
+ *
+ * Returns 0 when merged cleanly; 1 on a conflict, with `out` holding the
+ * merge with git-style markers (<<<<<<< ours / ======= / >>>>>>> theirs)
+ * around what could not be merged and `err` saying why (RURU_ECONFLICT: a
+ * value changed differently on both sides; RURU_EINVALID: a side is not a
+ * session log or its TOML is invalid, so the whole differing region is
+ * marked); -1 on a bad argument.  Never guesses.
+ */
+int ruru_merge_logs(const char *base, size_t base_len, const char *ours, size_t ours_len,
+		    const char *theirs, size_t theirs_len, struct ruru_buf *out,
+		    struct ruru_error *err);
+
+/*
+ * The merge driver's whole job: read the three files, merge them with
+ * ruru_merge_logs() and replace `ours` with the result atomically (its
+ * permissions kept).  Same return values; on a conflict `ours` holds the
+ * marked text.  `ours` is left untouched when -1 is returned.
+ */
+int ruru_merge_files(const char *base, const char *ours, const char *theirs,
+		     struct ruru_error *err);
+
+/*
+ * Register the merge driver with git for the workspace in `dir` (NULL: the
+ * current directory), as `ruru init --git` does: append the line
+ * RURU_GITATTRIBUTES_LINE to `dir`/.gitattributes unless it is there, and set merge.ruru.name and
+ * merge.ruru.driver ("ruru merge-driver %O %A %B %P") with `git config`
+ * (run through argv; from a linked worktree this writes the shared config).
+ * Idempotent.  `*changed` (may be NULL) tells whether .gitattributes was
+ * written.  RURU_ENOTFOUND when `dir` is not inside a git repository.
+ */
+#define RURU_GITATTRIBUTES_LINE ".ruru/sessions/**" "/session_log.md merge=ruru"
+int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err);
 
 #endif /* RURU_H */

@@ -11,9 +11,66 @@ run() { step "ruru $*"; "$RURU" "$@"; }
 cd "$ws"
 echo "ruru demo in a throwaway workspace: $ws"
 run --version
-run --help
+export RURU_NOW=2026-11-24T03:15:20Z   # a fixed clock, so the demo reads the same every time
 
-# The TOML engine on a session log's front matter: decode it, set a status,
+# A coordinator's session, end to end.
+run init
+step 'ruru new "Refactor auth" --coordinator roo-commander --tag auth --description "Move login to JWT."'
+id=$("$RURU" new "Refactor auth" --coordinator roo-commander --tag auth --description "Move login to JWT.")
+echo "$id"
+run log --type prompt "User: please move login to JWT"
+run log --type decision --adr docs/adr/007-jwt.md "Use short-lived JWTs with refresh tokens"
+run log --type delegation --mode dev-python --task TASK-DEV-PY-20261124-031602 "Implement the token endpoint"
+mkdir -p .ruru/tasks/DEV_PY
+cat > .ruru/tasks/DEV_PY/TASK-DEV-PY-20261124-031602.md <<'TASK'
++++
+id = "TASK-DEV-PY-20261124-031602"
+title = "Implement the token endpoint"
+status = "🔵 In Progress"
+type = "🌟 Feature"
+assigned_to = "dev-python"
++++
+# Implement the token endpoint
+TASK
+printf '# Research\n\nRFC 7519 claims we need: iss, sub, exp.\n' > research.md
+run artifact add --name research/jwt.md research.md
+printf 'Multi-line result:\n- endpoint done\n- tests green\n' | {
+	step "printf 'Multi-line result:...' | ruru log --type result --mode dev-python --task TASK-DEV-PY-20261124-031602 --outcome success -"
+	"$RURU" log --type result --mode dev-python --task TASK-DEV-PY-20261124-031602 --outcome success -
+}
+RURU_NOW=2026-11-24T04:00:00Z run pause --reason "waiting for review"
+run list
+RURU_NOW=2026-11-24T09:30:00Z run continue "$id" --max-chars 1500
+run show --entries 3
+run --json show --entries 1
+step "cat .ruru/sessions/$id/session_log.md"
+cat ".ruru/sessions/$id/session_log.md"
+run check
+step "ruru log --type nonsense x   # a usage error: exit 2, file untouched"
+"$RURU" log --type nonsense x || echo "(exit $?)"
+
+# The confirmation workflow (standard §7): nothing applied that was not approved.
+export RURU_NOW=2026-11-24T09:45:00Z
+step "the confirmation workflow: propose, approve, delegate, apply"
+mkdir -p src
+printf 'int answer(void)\n{\n\treturn 41;\n}\n' > src/answer.c
+printf 'int answer(void)\n{\n\treturn 42;\n}\n' > answer.new
+step "cat src/answer.c   # before"
+cat src/answer.c
+step "ruru confirm propose --target src/answer.c --content answer.new"
+art=$("$RURU" confirm propose --target src/answer.c --content answer.new)
+echo "$art"
+run confirm show "$art"
+run confirm approve --reason "the answer is 42" "$art"
+run confirm delegate --to dev-c --task TASK-DEMO-1 "$art"
+run confirm apply "$art"
+step "cat src/answer.c   # after"
+cat src/answer.c
+run confirm list
+run show --entries 6
+
+
+# The TOML engine underneath, on a hand-written front matter: decode it, set a status,
 # link a task, and show that comments and the Markdown body are untouched.
 cat > session_log.md <<'LOG'
 +++
@@ -44,25 +101,3 @@ step "cat session_log.md"
 cat session_log.md
 step "ruru toml set session_log.md status 'not a literal'   # refused, file unchanged"
 "$RURU" toml set session_log.md status 'not a literal' || echo "(exit $?)"
-# ---- confirmation workflow (standard §7) — owned by the confirm branch ----
-step "the confirmation workflow: propose, approve, delegate, apply"
-"$RURU" init >/dev/null
-"$RURU" new "Demo confirmation" >/dev/null
-mkdir -p src
-printf 'int answer(void)\n{\n\treturn 41;\n}\n' > src/answer.c
-printf 'int answer(void)\n{\n\treturn 42;\n}\n' > answer.new
-step "cat src/answer.c   # before"
-cat src/answer.c
-step "ruru confirm propose --target src/answer.c --content answer.new"
-art=$("$RURU" confirm propose --target src/answer.c --content answer.new)
-echo "$art"
-run confirm show "$art"
-run confirm approve --reason "the answer is 42" "$art"
-run confirm delegate --to dev-c --task TASK-DEMO-1 "$art"
-run confirm apply "$art"
-step "cat src/answer.c   # after"
-cat src/answer.c
-run confirm list
-step "the session log"
-cat .ruru/sessions/*/session_log.md
-# ---- end of the confirmation workflow block ----

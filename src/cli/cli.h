@@ -83,5 +83,6 @@ extern const struct cli_cmd cli_cmds_artifact[];
 extern const struct cli_cmd cli_cmds_mcp[];
 extern const struct cli_cmd cli_cmds_toml[];
 extern const struct cli_cmd cli_cmds_confirm[];
+extern const struct cli_cmd cli_cmds_merge[];
 
 #endif

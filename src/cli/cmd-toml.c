@@ -131,80 +131,6 @@ static int cmd_get(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
-/* ------------------------------------------------------ atomic rewrite */
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int fsync_retry(int fd)
-{
-	int rc;
-	do
-		rc = fsync(fd);
-	while (rc < 0 && errno == EINTR);
-	return rc;
-}
-
-/* Temp file in the same folder, write, fsync, rename, fsync the folder:
- * readers see the old file or the new one, never a mix.  (A private copy
- * until the store module's ruru_write_atomic is merged.) */
-static int rewrite_file(const char *path, const char *data, size_t len, struct ruru_error *err)
-{
-	char *d1 = strdup(path), *d2 = strdup(path);
-	if (!d1 || !d2)
-		abort();
-	const char *dir = dirname(d1), *base = basename(d2);
-	struct ruru_buf tmp = RURU_BUF_INIT;
-	ruru_buf_init(&tmp);
-	ruru_buf_addf(&tmp, "%s/.%s.XXXXXX", dir, base);
-	int rc = -1, e = 0;
-	struct stat st;
-	int fd = mkostemp(tmp.ptr, O_CLOEXEC);
-	if (fd < 0) {
-		e = errno;
-		goto out;
-	}
-	if (stat(path, &st) == 0)
-		(void)fchmod(fd, st.st_mode & 07777);
-	if (write_all(fd, data, len) < 0 || fsync_retry(fd) < 0) {
-		e = errno;
-		close(fd);
-		unlink(tmp.ptr);
-		goto out;
-	}
-	if (close(fd) < 0 || rename(tmp.ptr, path) < 0) {
-		e = errno;
-		unlink(tmp.ptr);
-		goto out;
-	}
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		(void)fsync_retry(dfd);
-		close(dfd);
-	}
-	rc = 0;
-out:
-	if (rc < 0) {
-		ruru_error_set(err, RURU_EFAIL, "cannot rewrite: %s", strerror(e));
-		ruru_error_set_file(err, path);
-	}
-	ruru_buf_release(&tmp);
-	free(d1);
-	free(d2);
-	return rc;
-}
 
 /* ---------------------------------------------------------------- edits */
 
@@ -252,7 +178,7 @@ static int run_edit(struct cli_ctx *ctx, struct cli_args *a, enum edit_kind kind
 		ruru_buf_add(&all, tp.text.ptr, tp.start);
 		ruru_buf_add(&all, out.ptr, out.len);
 		ruru_buf_add(&all, tp.text.ptr + tp.end, tp.text.len - tp.end);
-		rc = rewrite_file(file, all.ptr, all.len, &ctx->err);
+		rc = ruru_write_atomic(file, all.ptr, all.len, 0666, &ctx->err);
 		ruru_buf_release(&all);
 	} else {
 		ruru_error_set_file(&ctx->err, file);

@@ -24,6 +24,7 @@ static const struct cli_cmd *const groups[] = {
 	cli_cmds_confirm,
 	cli_cmds_mcp,
 	cli_cmds_toml,
+	cli_cmds_merge,
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
@@ -306,8 +307,8 @@ static int parse_command_args(struct cli_ctx *ctx, const struct cli_cmd *c, int 
 			      struct cli_args *a)
 {
 	struct option lopts[CLI_MAX_OPTS + 2];
-	char shorts[2 * CLI_MAX_OPTS + 4] = "+h";
-	size_t ns = 2, n = 0;
+	char shorts[2 * CLI_MAX_OPTS + 4] = "h";
+	size_t ns = 1, n = 0;
 	for (const struct cli_opt *o = c->opts; o && o->name; o++, n++) {
 		lopts[n] = (struct option){ o->name, o->arg ? required_argument : no_argument, NULL,
 					    256 + (int)n };

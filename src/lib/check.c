@@ -101,10 +101,72 @@ static void check_array(struct checker *c, const struct ruru_toml_value *root, c
 	}
 }
 
+/* start_time as an instant, and the offset of its value in the TOML. */
+static bool start_instant(const struct ruru_toml_value *root, time_t *when, size_t *at)
+{
+	const struct ruru_toml_value *v = ruru_toml_table_get(root, "start_time", 10);
+	if (!v)
+		return false;
+	*at = ruru_toml_value_span(v).start;
+	if (ruru_toml_kind(v) == RURU_TOML_DATETIME) {
+		const struct ruru_toml_datetime *dt = ruru_toml_datetime(v);
+		struct tm tm = { .tm_year = dt->year - 1900, .tm_mon = dt->month - 1,
+				 .tm_mday = dt->day, .tm_hour = dt->hour, .tm_min = dt->minute,
+				 .tm_sec = dt->second };
+		*when = timegm(&tm) - dt->offset_minutes * 60;
+		return true;
+	}
+	size_t n;
+	const char *s = ruru_toml_string(v, &n);
+	bool zone;
+	return s && ruru_time_parse(s, n, when, &zone) && zone;
+}
+
+static bool is_start_entry(const struct ruru_entry *e)
+{
+	return e->type == RURU_EV_SESSION && e->message && e->message_len >= 15 &&
+	       !memcmp(e->message, "Session started", 15);
+}
+
+/*
+ * One log, one session.  Session IDs carry only the minute, so two machines
+ * starting the same goal in the same minute make the same ID, and git then
+ * brings both into one folder.  The sign of that (DESIGN §1): a log whose
+ * entries start a session twice, or whose start_time is not the instant of
+ * its first "Session started" event (ruru writes both from one clock
+ * reading; only a log that has both is judged).
+ */
+static void check_one_session(struct checker *c, const struct ruru_entry *e, size_t n,
+			      bool have_start, time_t start, size_t start_at)
+{
+	const struct ruru_entry *first = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (!is_start_entry(&e[i]))
+			continue;
+		if (!first) {
+			first = &e[i];
+			continue;
+		}
+		problem_at(c, e[i].start,
+			   "session started twice in one log (two sessions made with the same ID%s)",
+			   " on different machines?");
+	}
+	if (first && have_start && first->when_valid && first->has_zone && first->when != start) {
+		char t[32];
+		ruru_time_format_rfc3339(first->when, t);
+		problem_at(c, start_at,
+			   "start_time does not match the first \"Session started\" entry (%s): two "
+			   "sessions with one ID?",
+			   t);
+	}
+}
+
 static void check_text(struct checker *c, const char *text, size_t len, const char *folder_id)
 {
 	struct ruru_frontmatter fm;
-	size_t body = 0;
+	size_t body = 0, start_at = 0;
+	time_t start = 0;
+	bool have_start = false;
 	c->text = text;
 	if (!ruru_frontmatter_split(text, len, &fm)) {
 		problem_at(c, 0, "%s", len ? "no front matter (expected a \"+++\" line)" : "empty log");
@@ -144,11 +206,14 @@ static void check_text(struct checker *c, const char *text, size_t len, const ch
 			check_array(c, root, "related_tasks");
 			check_array(c, root, "related_artifacts");
 			check_array(c, root, "tags");
+			have_start = start_instant(root, &start, &start_at);
+			start_at += c->toml;
 			ruru_toml_free(doc);
 		}
 	}
 	struct ruru_entry *entries;
 	size_t n = ruru_entries_parse(text, len, body, &entries);
+	check_one_session(c, entries, n, have_start, start, start_at);
 	for (size_t i = 0; i < n; i++) {
 		if (!entries[i].when_valid)
 			problem_at(c, entries[i].start, "entry has no usable timestamp \"%s\"",

@@ -62,17 +62,7 @@ struct ruru_lock {
 int ruru_lock_acquire(struct ruru_lock *lock, const char *lockfile, struct ruru_error *err);
 void ruru_lock_release(struct ruru_lock *lock);
 
-/*
- * Atomic replace: write `len` bytes to a temp file ".NAME.XXXXXX" in the
- * same folder (mkostemp, O_CLOEXEC), give it the permissions of the
- * existing `path` (or `mode & ~umask` for a new file), fsync, rename over
- * `path`, fsync the folder.  On any failure before the rename the temp
- * file is removed and `path` is untouched.  If only the final folder fsync
- * fails, the new content is in place but not known to be durable: the
- * call still fails (a command that exits 0 has its change on disk).
- */
-int ruru_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-		      struct ruru_error *err);
+/* ruru_write_atomic() is public: see ruru.h. */
 
 /*
  * Exclusive create: the temp file is written and flushed in full, then

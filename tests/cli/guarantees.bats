@@ -66,7 +66,7 @@ assert d["entry_count"]==81
 	f=$(log_of)
 	h=$(sum "$f")
 	echo x > a.txt
-	run env RURU_FAULT=rename:2 "$RURU" artifact add a.txt
+	run env RURU_FAULT=rename "$RURU" artifact add a.txt
 	[ "$status" -ne 0 ]
 	[ "$(sum "$f")" = "$h" ]
 	[ ! -e "$(dirname "$f")/artifacts/a.txt" ]

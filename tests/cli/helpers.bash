@@ -1,3 +1,5 @@
+bats_require_minimum_version 1.5.0
+
 # helpers.bash — shared set-up for the bats suites: a throwaway workspace
 # per test and the ruru binary under test.
 

@@ -1,0 +1,148 @@
+/*
+ * gitsetup.c — `ruru init --git`: register ruru's merge driver for session
+ * logs with git (DESIGN §8).  Two things make git use it: a line in the
+ * workspace root's .gitattributes that routes every session_log.md to the
+ * driver named "ruru", and the driver's definition (merge.ruru.name,
+ * merge.ruru.driver) in the repository's config.  git is run with an argv,
+ * never through a shell; `git config` from a linked worktree writes the
+ * config the worktrees share, so registering once serves them all.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "workspace.h"
+#include "banned.h"
+
+extern char **environ;
+
+/* Run git with `args` (argv[0] is "git") in `dir`; stdout into `out` (may
+ * be NULL: discarded), stderr discarded.  Returns git's exit status, or -1
+ * with err set when git cannot be run. */
+static int run_git(const char *const *args, struct ruru_buf *out, struct ruru_error *err)
+{
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return ruru_error_set(err, RURU_EFAIL, "cannot run git: %s", strerror(errno));
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	pid_t pid;
+	int rc = posix_spawnp(&pid, "git", &fa, NULL, (char *const *)args, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pfd[1]);
+	if (rc != 0) {
+		close(pfd[0]);
+		return ruru_error_set(err, RURU_EFAIL, "cannot run git: %s", strerror(rc));
+	}
+	char chunk[4096];
+	for (;;) {
+		ssize_t n = read(pfd[0], chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (out)
+			ruru_buf_add(out, chunk, (size_t)n);
+	}
+	close(pfd[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return ruru_error_set(err, RURU_EFAIL, "cannot wait for git: %s", strerror(errno));
+	}
+	if (!WIFEXITED(status))
+		return ruru_error_set(err, RURU_EFAIL, "git was killed by signal %d",
+				      WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	return WEXITSTATUS(status);
+}
+
+/* Does the text hold the attributes line (ignoring surrounding blanks)? */
+static bool has_line(const char *text, size_t len, const char *line)
+{
+	size_t ll = strlen(line);
+	for (size_t a = 0; a < len;) {
+		const char *nl = memchr(text + a, '\n', len - a);
+		size_t b = nl ? (size_t)(nl - text) : len;
+		size_t s = a, e = b;
+		while (s < e && (text[s] == ' ' || text[s] == '\t'))
+			s++;
+		while (e > s && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r'))
+			e--;
+		if (e - s == ll && !memcmp(text + s, line, ll))
+			return true;
+		a = b + 1;
+	}
+	return false;
+}
+
+int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err)
+{
+	if (!dir)
+		dir = ".";
+	if (changed)
+		*changed = false;
+	struct ruru_buf top, path, text;
+	ruru_buf_init(&top);
+	ruru_buf_init(&path);
+	ruru_buf_init(&text);
+	int rc = -1;
+
+	const char *revparse[] = { "git", "-C", dir, "rev-parse", "--show-toplevel", NULL };
+	int st = run_git(revparse, &top, err);
+	if (st < 0)
+		goto out;
+	if (st != 0 || top.len == 0) {
+		ruru_error_set(err, RURU_ENOTFOUND, "\"%s\" is not inside a git work tree", dir);
+		goto out;
+	}
+
+	ruru_buf_addf(&path, "%s/.gitattributes", dir);
+	struct ruru_error e;
+	if (ruru_buf_read_file(&text, path.ptr, &e) < 0) {
+		if (e.code != RURU_ENOTFOUND) {
+			*err = e;
+			goto out;
+		}
+		ruru_buf_reset(&text);
+	}
+	if (!has_line(text.ptr, text.len, RURU_GITATTRIBUTES_LINE)) {
+		bool crlf = memmem(text.ptr, text.len, "\r\n", 2) != NULL;
+		if (text.len && text.ptr[text.len - 1] != '\n')
+			ruru_buf_addstr(&text, crlf ? "\r\n" : "\n");
+		ruru_buf_addf(&text, "%s%s", RURU_GITATTRIBUTES_LINE, crlf ? "\r\n" : "\n");
+		if (ruru_write_atomic(path.ptr, text.ptr, text.len, 0666, err) < 0)
+			goto out;
+		if (changed)
+			*changed = true;
+	}
+
+	static const char *const settings[][2] = {
+		{ "merge.ruru.name", "ruru session log merge (entries of both sides, each once)" },
+		{ "merge.ruru.driver", "ruru merge-driver %O %A %B %P" },
+	};
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		const char *cfg[] = { "git", "-C", dir, "config", settings[i][0], settings[i][1], NULL };
+		st = run_git(cfg, NULL, err);
+		if (st < 0)
+			goto out;
+		if (st != 0) {
+			ruru_error_set(err, RURU_EFAIL, "git config %s failed (exit %d)", settings[i][0],
+				       st);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	ruru_buf_release(&top);
+	ruru_buf_release(&path);
+	ruru_buf_release(&text);
+	return rc;
+}

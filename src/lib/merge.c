@@ -1,0 +1,851 @@
+/*
+ * merge.c — three-way merge of session logs, the engine behind
+ * `ruru merge-driver` (DESIGN §8).  A session log is an append-mostly list
+ * of entries under a small front matter, so a line-based merge conflicts
+ * every time two branches log to one session; this one merges it as data:
+ *
+ *  - each side is split into front matter, the body text before the first
+ *    entry (headings, goal), the entries with the text between them, and the
+ *    text after the last entry;
+ *  - entries are a multiset keyed by their normalised bytes: the result keeps
+ *    what either side added and drops what either side removed from BASE,
+ *    OURS's entries in OURS's order and byte for byte, THEIRS's new ones
+ *    inserted by timestamp;
+ *  - front matter keys are merged value by value and written back into
+ *    OURS's text with the format-preserving TOML editor, so comments and
+ *    layout stay.
+ *
+ * Whatever cannot be merged safely is marked the way git marks conflicts and
+ * reported as a conflict; nothing is ever guessed.  Pure: no I/O.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entry.h"
+#include "store.h"
+#include "workspace.h"
+#include "banned.h"
+
+enum { BASE, OURS, THEIRS, NSIDES };
+static const char *const side_name[NSIDES] = { "base", "ours", "theirs" };
+
+struct side {
+	const char *text;
+	size_t len;
+	bool empty; /* BASE only: the file did not exist (add/add) */
+	struct ruru_frontmatter fm;
+	struct ruru_toml *doc;
+	const struct ruru_toml_value *root;
+	struct ruru_entry *e;
+	size_t n;
+	size_t *kid;        /* per entry: index of its key in the key table */
+	time_t *t;          /* per entry: effective time (invalid stamps inherit) */
+	size_t pre_end;     /* body text before the first entry: [fm.body, pre_end) */
+	size_t suf_start;   /* body text after the last entry: [suf_start, len) */
+	bool has_session;   /* has a `session` event */
+	time_t last_session;
+};
+
+/* ------------------------------------------------------------- helpers */
+
+static bool bytes_eq(const char *a, size_t al, const char *b, size_t bl)
+{
+	return al == bl && (al == 0 || memcmp(a, b, al) == 0);
+}
+
+/* CRLF -> LF, then drop trailing blank space: the identity of a piece of
+ * text regardless of line endings and a missing final newline. */
+static void normalise(struct ruru_buf *out, const char *s, size_t len)
+{
+	ruru_buf_reset(out);
+	for (size_t i = 0; i < len; i++)
+		if (!(s[i] == '\r' && i + 1 < len && s[i + 1] == '\n'))
+			ruru_buf_addch(out, s[i]);
+	while (out->len && (out->ptr[out->len - 1] == '\n' || out->ptr[out->len - 1] == '\r' ||
+			    out->ptr[out->len - 1] == ' ' || out->ptr[out->len - 1] == '\t'))
+		out->ptr[--out->len] = '\0';
+}
+
+static bool text_eq(const char *a, size_t al, const char *b, size_t bl)
+{
+	struct ruru_buf x, y;
+	ruru_buf_init(&x);
+	ruru_buf_init(&y);
+	normalise(&x, a, al);
+	normalise(&y, b, bl);
+	bool eq = bytes_eq(x.ptr, x.len, y.ptr, y.len);
+	ruru_buf_release(&x);
+	ruru_buf_release(&y);
+	return eq;
+}
+
+/* Append text converted to the line endings of the result. */
+static void add_eol(struct ruru_buf *out, const char *s, size_t len, bool crlf)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n') {
+			if (!crlf)
+				continue;
+		} else if (s[i] == '\n' && crlf && (i == 0 || s[i - 1] != '\r')) {
+			ruru_buf_addch(out, '\r');
+		}
+		ruru_buf_addch(out, s[i]);
+	}
+}
+
+static void complete_line(struct ruru_buf *out, bool crlf)
+{
+	if (out->len && out->ptr[out->len - 1] != '\n')
+		ruru_buf_addstr(out, crlf ? "\r\n" : "\n");
+}
+
+static bool is_blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return false;
+	return true;
+}
+
+/* ----------------------------------------------------- entry key table */
+
+struct key {
+	char *ptr;
+	size_t len;
+	uint64_t hash;
+	size_t count[NSIDES];
+	size_t keep; /* occurrences in the result */
+};
+
+struct keytab {
+	struct key *keys;
+	size_t n, cap;
+	size_t *slot; /* open addressing: index + 1, 0 empty */
+	size_t nslot;
+};
+
+static uint64_t fnv1a(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static size_t key_intern(struct keytab *kt, struct ruru_buf *norm)
+{
+	uint64_t h = fnv1a(norm->ptr, norm->len);
+	size_t mask = kt->nslot - 1, i = (size_t)h & mask;
+	for (; kt->slot[i]; i = (i + 1) & mask) {
+		struct key *k = &kt->keys[kt->slot[i] - 1];
+		if (k->hash == h && bytes_eq(k->ptr, k->len, norm->ptr, norm->len))
+			return kt->slot[i] - 1;
+	}
+	if (kt->n == kt->cap) {
+		kt->cap = kt->cap ? 2 * kt->cap : 64;
+		kt->keys = ruru_xrealloc(kt->keys, kt->cap * sizeof(*kt->keys));
+	}
+	struct key *k = &kt->keys[kt->n];
+	memset(k, 0, sizeof(*k));
+	k->ptr = ruru_strndup(norm->ptr, norm->len);
+	k->len = norm->len;
+	k->hash = h;
+	kt->slot[i] = ++kt->n;
+	return kt->n - 1;
+}
+
+static void keytab_release(struct keytab *kt)
+{
+	for (size_t i = 0; i < kt->n; i++)
+		free(kt->keys[i].ptr);
+	free(kt->keys);
+	free(kt->slot);
+}
+
+/* ------------------------------------------------------------- sides */
+
+static void side_release(struct side *s)
+{
+	ruru_toml_free(s->doc);
+	for (size_t i = 0; i < s->n; i++)
+		ruru_entry_release(&s->e[i]);
+	free(s->e);
+	free(s->kid);
+	free(s->t);
+}
+
+/* Split and parse one side.  Returns false (err says why) when it is not a
+ * session log ruru can merge. */
+static bool side_load(struct side *s, int which, struct ruru_error *err)
+{
+	if (which == BASE && s->len == 0) {
+		s->empty = true;
+		s->fm.body = s->pre_end = s->suf_start = 0;
+		return true;
+	}
+	if (!ruru_frontmatter_split(s->text, s->len, &s->fm)) {
+		ruru_error_set(err, RURU_EINVALID, "%s is not a session log (no \"+++\" front matter)",
+			       side_name[which]);
+		return false;
+	}
+	struct ruru_error e;
+	ruru_error_clear(&e);
+	s->doc = ruru_toml_parse(s->text + s->fm.toml, s->fm.toml_end - s->fm.toml, &e);
+	if (!s->doc) {
+		int l = 1;
+		for (size_t i = 0; i < s->fm.toml; i++)
+			l += s->text[i] == '\n';
+		ruru_error_set(err, RURU_EINVALID, "%s has invalid TOML front matter at %d:%d: %s",
+			       side_name[which], e.line + l - 1, e.col, e.msg);
+		return false;
+	}
+	s->root = ruru_toml_root(s->doc);
+	s->n = ruru_entries_parse(s->text, s->len, s->fm.body, &s->e);
+	if (s->n) {
+		s->pre_end = s->e[0].start;
+		s->suf_start = s->e[s->n - 1].end;
+	} else {
+		size_t at;
+		bool nl;
+		const char *eol;
+		if (!ruru_entries_append_point(s->text, s->len, s->fm.body, &at, &nl, &eol))
+			at = s->len;
+		s->pre_end = s->suf_start = at;
+	}
+	/* Effective times: an entry without a usable stamp stays after the
+	 * entry before it. */
+	s->t = ruru_xmalloc((s->n + 1) * sizeof(*s->t));
+	time_t prev = 0;
+	bool have_prev = false;
+	for (size_t i = 0; i < s->n; i++) {
+		s->t[i] = s->e[i].when_valid ? s->e[i].when : (have_prev ? prev : (time_t)0);
+		if (s->e[i].when_valid) {
+			prev = s->e[i].when;
+			have_prev = true;
+		}
+		if (s->e[i].type == RURU_EV_SESSION && s->e[i].when_valid &&
+		    (!s->has_session || s->e[i].when > s->last_session)) {
+			s->has_session = true;
+			s->last_session = s->e[i].when;
+		}
+	}
+	return true;
+}
+
+/* ---------------------------------------------------- conflict output */
+
+/* Lines [a, b) of text. */
+static size_t line_end(const char *s, size_t len, size_t at)
+{
+	const char *nl = memchr(s + at, '\n', len - at);
+	return nl ? (size_t)(nl - s) + 1 : len;
+}
+
+static void markers(struct ruru_buf *out, const char *o, size_t ol, const char *t, size_t tl,
+		    bool crlf)
+{
+	const char *eol = crlf ? "\r\n" : "\n";
+	complete_line(out, crlf);
+	ruru_buf_addf(out, "<<<<<<< ours%s", eol);
+	ruru_buf_add(out, o, ol);
+	complete_line(out, crlf);
+	ruru_buf_addf(out, "=======%s", eol);
+	add_eol(out, t, tl, crlf);
+	complete_line(out, crlf);
+	ruru_buf_addf(out, ">>>>>>> theirs%s", eol);
+}
+
+/* The whole-file fallback: lines common to the start and the end of both
+ * sides stay, the differing middle is marked. */
+static void whole_conflict(struct ruru_buf *out, const char *o, size_t ol, const char *t,
+			   size_t tl)
+{
+	size_t a = 0;
+	for (;;) {
+		size_t oe = a < ol ? line_end(o, ol, a) : a, te = a < tl ? line_end(t, tl, a) : a;
+		if (a >= ol || a >= tl || oe != te || memcmp(o + a, t + a, oe - a) ||
+		    o[oe - 1] != '\n')
+			break;
+		a = oe;
+	}
+	size_t zo = ol, zt = tl;
+	/* common trailing whole lines (both sides ending with a newline) */
+	if (ol && tl && o[ol - 1] == '\n' && t[tl - 1] == '\n') {
+		while (zo > a && zt > a) {
+			size_t so = zo - 1, st = zt - 1;
+			while (so > a && o[so - 1] != '\n')
+				so--;
+			while (st > a && t[st - 1] != '\n')
+				st--;
+			if (zo - so != zt - st || memcmp(o + so, t + st, zo - so))
+				break;
+			zo = so;
+			zt = st;
+		}
+	}
+	bool crlf = memmem(o, ol, "\r\n", 2) != NULL;
+	ruru_buf_reset(out);
+	ruru_buf_add(out, o, a);
+	markers(out, o + a, zo - a, t + a, zt - a, crlf);
+	ruru_buf_add(out, o + zo, ol - zo);
+}
+
+/* ------------------------------------------------------- front matter */
+
+static bool value_eq(const struct ruru_toml_value *a, const struct ruru_toml_value *b)
+{
+	if (!a || !b)
+		return a == b;
+	if (ruru_toml_kind(a) != ruru_toml_kind(b))
+		return false;
+	struct ruru_buf x, y;
+	ruru_buf_init(&x);
+	ruru_buf_init(&y);
+	ruru_toml_to_tagged_json(a, &x);
+	ruru_toml_to_tagged_json(b, &y);
+	bool eq = bytes_eq(x.ptr, x.len, y.ptr, y.len);
+	ruru_buf_release(&x);
+	ruru_buf_release(&y);
+	return eq;
+}
+
+static const struct ruru_toml_value *get(const struct side *s, const char *key, size_t len)
+{
+	return s->root ? ruru_toml_table_get(s->root, key, len) : NULL;
+}
+
+static bool string_array(const struct ruru_toml_value *v)
+{
+	if (!v)
+		return true;
+	if (ruru_toml_kind(v) != RURU_TOML_ARRAY)
+		return false;
+	for (size_t i = 0; i < ruru_toml_array_len(v); i++)
+		if (ruru_toml_kind(ruru_toml_array_at(v, i)) != RURU_TOML_STRING)
+			return false;
+	return true;
+}
+
+static bool array_has(const struct ruru_toml_value *v, const char *s, size_t len)
+{
+	for (size_t i = 0; v && i < ruru_toml_array_len(v); i++) {
+		size_t n;
+		const char *x = ruru_toml_string(ruru_toml_array_at(v, i), &n);
+		if (x && bytes_eq(x, n, s, len))
+			return true;
+	}
+	return false;
+}
+
+/* A key as a TOML key path: bare when it can be, else a quoted string. */
+static void key_path(struct ruru_buf *out, const char *key, size_t len)
+{
+	bool bare = len > 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = key[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-'))
+			bare = false;
+	}
+	ruru_buf_reset(out);
+	if (bare)
+		ruru_buf_add(out, key, len);
+	else
+		ruru_toml_encode_string(out, key, len);
+}
+
+struct fmstate {
+	struct ruru_buf cur, tmp, path, lit;
+	bool crlf;
+	const char *why; /* first failure, for the error message */
+	char **conflicts; /* keys (NUL-terminated copies) that conflict */
+	size_t *conflict_len;
+	size_t nconflicts;
+};
+
+static bool apply(struct fmstate *st, int rc)
+{
+	if (rc < 0)
+		return false;
+	struct ruru_buf t = st->cur;
+	st->cur = st->tmp;
+	st->tmp = t;
+	return true;
+}
+
+/* Make the key hold theirs' value (bytes of theirs' literal), or remove it. */
+static bool take_value(struct fmstate *st, const struct side *th, const char *key, size_t klen,
+		       const struct ruru_toml_value *vt, bool ours_has)
+{
+	struct ruru_error e;
+	key_path(&st->path, key, klen);
+	if (!vt) {
+		if (!ours_has)
+			return true;
+		return apply(st, ruru_toml_edit_remove(&st->tmp, st->cur.ptr, st->cur.len, st->path.ptr,
+						       &e));
+	}
+	struct ruru_toml_span sp = ruru_toml_value_span(vt);
+	const char *src = th->text + th->fm.toml;
+	if (ruru_toml_kind(vt) == RURU_TOML_TABLE && (sp.end <= sp.start || src[sp.start] != '{'))
+		return false; /* a table made of headers: not a value we can move */
+	ruru_buf_reset(&st->lit);
+	add_eol(&st->lit, src + sp.start, sp.end - sp.start, st->crlf);
+	return apply(st, ruru_toml_edit_set(&st->tmp, st->cur.ptr, st->cur.len, st->path.ptr,
+					    st->lit.ptr, st->lit.len, &e));
+}
+
+static void add_conflict(struct fmstate *st, const char *key, size_t klen)
+{
+	st->conflicts = ruru_xrealloc(st->conflicts, (st->nconflicts + 1) * sizeof(*st->conflicts));
+	st->conflict_len = ruru_xrealloc(st->conflict_len,
+					 (st->nconflicts + 1) * sizeof(*st->conflict_len));
+	st->conflicts[st->nconflicts] = ruru_strndup(key, klen);
+	st->conflict_len[st->nconflicts++] = klen;
+}
+
+/* Whether a list of strings holds s. */
+static bool in_list(const char *const *list, const size_t *lens, size_t n, const char *s,
+		    size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (bytes_eq(list[i], lens[i], s, len))
+			return true;
+	return false;
+}
+
+/* Three-way set merge of an array of strings into ours' array: an element
+ * stays unless one side removed it relative to BASE, either side's
+ * additions are kept, in order of first appearance (ours, then theirs). */
+static bool merge_array(struct fmstate *st, const char *key, size_t klen,
+			const struct ruru_toml_value *vb, const struct ruru_toml_value *vo,
+			const struct ruru_toml_value *vt)
+{
+	struct ruru_error e;
+	size_t no = vo ? ruru_toml_array_len(vo) : 0, nt = vt ? ruru_toml_array_len(vt) : 0;
+	const char **m = ruru_xmalloc((no + nt + 1) * sizeof(*m));
+	size_t *ml = ruru_xmalloc((no + nt + 1) * sizeof(*ml));
+	size_t nm = 0;
+	bool ok = true;
+	key_path(&st->path, key, klen);
+	/* Remove, last first, what theirs removed and repeated elements. */
+	for (size_t i = no; i-- > 0 && ok;) {
+		size_t n;
+		const char *s = ruru_toml_string(ruru_toml_array_at(vo, i), &n);
+		bool dup = false;
+		for (size_t j = 0; j < i && !dup; j++) {
+			size_t q;
+			const char *x = ruru_toml_string(ruru_toml_array_at(vo, j), &q);
+			dup = bytes_eq(x, q, s, n);
+		}
+		if (dup || (array_has(vb, s, n) && !array_has(vt, s, n)))
+			ok = apply(st, ruru_toml_edit_array_remove(&st->tmp, st->cur.ptr, st->cur.len,
+								   st->path.ptr, i, &e));
+		else
+			m[nm] = s, ml[nm++] = n;
+	}
+	/* m holds ours' kept elements in reverse; theirs' additions follow. */
+	size_t nkept = nm;
+	for (size_t i = 0; i < nt && ok; i++) {
+		size_t n;
+		const char *s = ruru_toml_string(ruru_toml_array_at(vt, i), &n);
+		if (array_has(vo, s, n) || array_has(vb, s, n) || in_list(m, ml, nm, s, n))
+			continue;
+		m[nm] = s, ml[nm++] = n;
+		if (vo) {
+			ruru_buf_reset(&st->lit);
+			ruru_toml_encode_string(&st->lit, s, n);
+			ok = apply(st, ruru_toml_edit_array_append(&st->tmp, st->cur.ptr, st->cur.len,
+								   st->path.ptr, st->lit.ptr,
+								   st->lit.len, &e));
+		}
+	}
+	if (ok && !vo && nm > nkept) {
+		/* ours has no such key: create it with theirs' additions */
+		ruru_buf_reset(&st->lit);
+		ruru_toml_encode_string_array(&st->lit, m + nkept, nm - nkept);
+		ok = apply(st, ruru_toml_edit_set(&st->tmp, st->cur.ptr, st->cur.len, st->path.ptr,
+						  st->lit.ptr, st->lit.len, &e));
+	}
+	free(m);
+	free(ml);
+	return ok;
+}
+
+static bool is_key(const char *k, size_t n, const char *name)
+{
+	return bytes_eq(k, n, name, strlen(name));
+}
+
+/* Line range [a, b) holding the root key's value in a TOML text. */
+static bool key_lines(const char *text, size_t len, const char *key, size_t klen, size_t *a,
+		      size_t *b)
+{
+	struct ruru_error e;
+	struct ruru_toml *d = ruru_toml_parse(text, len, &e);
+	if (!d)
+		return false;
+	const struct ruru_toml_value *v = ruru_toml_table_get(ruru_toml_root(d), key, klen);
+	bool ok = v != NULL;
+	if (ok) {
+		struct ruru_toml_span sp = ruru_toml_value_span(v);
+		size_t s = sp.start;
+		while (s > 0 && text[s - 1] != '\n')
+			s--;
+		*a = s;
+		*b = sp.end > sp.start ? line_end(text, len, sp.end - 1) : line_end(text, len, s);
+	}
+	ruru_toml_free(d);
+	return ok;
+}
+
+/* Merge the front matters into st->cur.  Returns false when a side could
+ * not be merged mechanically (st->why set); conflicts are collected. */
+static bool merge_front(struct fmstate *st, struct side *sd)
+{
+	struct side *b = &sd[BASE], *o = &sd[OURS], *t = &sd[THEIRS];
+	ruru_buf_add(&st->cur, o->text + o->fm.toml, o->fm.toml_end - o->fm.toml);
+
+	/* Which side's status and end_time: the newer session event. */
+	int status_from = -1;
+	if (o->has_session && t->has_session && o->last_session != t->last_session)
+		status_from = t->last_session > o->last_session ? THEIRS : OURS;
+	else if (t->has_session && !o->has_session)
+		status_from = THEIRS;
+	else if (o->has_session && !t->has_session)
+		status_from = OURS;
+
+	/* Keys: ours' in order, then those only theirs has. */
+	size_t no = ruru_toml_table_len(o->root), nt = ruru_toml_table_len(t->root);
+	for (size_t pass = 0; pass < 2; pass++) {
+		const struct side *from = pass ? t : o;
+		size_t n = pass ? nt : no;
+		for (size_t i = 0; i < n; i++) {
+			size_t klen;
+			const char *key = ruru_toml_table_key(from->root, i, &klen);
+			if (pass && get(o, key, klen))
+				continue;
+			const struct ruru_toml_value *vb = get(b, key, klen), *vo = get(o, key, klen),
+						     *vt = get(t, key, klen);
+			if (value_eq(vo, vt))
+				continue;
+			bool ok = true;
+			if ((is_key(key, klen, "related_tasks") ||
+			     is_key(key, klen, "related_artifacts") || is_key(key, klen, "tags")) &&
+			    string_array(vb) && string_array(vo) && string_array(vt)) {
+				ok = merge_array(st, key, klen, vb, vo, vt);
+			} else if ((is_key(key, klen, "status") || is_key(key, klen, "end_time")) &&
+				   status_from >= 0) {
+				if (status_from == THEIRS)
+					ok = take_value(st, t, key, klen, vt, vo != NULL);
+			} else if (value_eq(vo, vb)) {
+				ok = take_value(st, t, key, klen, vt, vo != NULL);
+			} else if (value_eq(vt, vb)) {
+				/* only ours changed it: keep */
+			} else {
+				add_conflict(st, key, klen);
+			}
+			if (!ok) {
+				st->why = "a front matter value could not be merged with the TOML editor";
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* Wrap each conflicting key's lines in markers (ours' line(s), theirs'). */
+static bool mark_front(struct fmstate *st, struct side *sd)
+{
+	struct side *t = &sd[THEIRS];
+	const char *ttext = t->text + t->fm.toml;
+	size_t tlen = t->fm.toml_end - t->fm.toml;
+	/* Last in the text first, so earlier offsets stay valid. */
+	while (st->nconflicts) {
+		size_t best = 0, best_a = 0, best_b = 0;
+		bool found = false;
+		for (size_t i = 0; i < st->nconflicts; i++) {
+			size_t a, b;
+			if (!key_lines(st->cur.ptr, st->cur.len, st->conflicts[i], st->conflict_len[i],
+				       &a, &b)) {
+				a = b = st->cur.len;
+			}
+			if (!found || a > best_a) {
+				best = i;
+				best_a = a;
+				best_b = b;
+				found = true;
+			}
+		}
+		size_t ta = 0, tb = 0;
+		if (!key_lines(ttext, tlen, st->conflicts[best], st->conflict_len[best], &ta, &tb))
+			ta = tb = 0;
+		ruru_buf_reset(&st->tmp);
+		ruru_buf_add(&st->tmp, st->cur.ptr, best_a);
+		markers(&st->tmp, st->cur.ptr + best_a, best_b - best_a, ttext + ta, tb - ta,
+			st->crlf);
+		ruru_buf_add(&st->tmp, st->cur.ptr + best_b, st->cur.len - best_b);
+		apply(st, 0);
+		free(st->conflicts[best]);
+		st->conflicts[best] = st->conflicts[st->nconflicts - 1];
+		st->conflict_len[best] = st->conflict_len[st->nconflicts - 1];
+		st->nconflicts--;
+	}
+	return true;
+}
+
+/* ---------------------------------------------------------------- body */
+
+/* Three-way choice of a piece of non-entry text.  Returns 0 ours, 1
+ * theirs, -1 conflict. */
+static int choose(const struct side *sd, size_t ba, size_t bb, size_t oa, size_t ob, size_t ta,
+		  size_t tb)
+{
+	const struct side *b = &sd[BASE], *o = &sd[OURS], *t = &sd[THEIRS];
+	if (text_eq(o->text + oa, ob - oa, t->text + ta, tb - ta))
+		return 0;
+	if (!b->empty && text_eq(o->text + oa, ob - oa, b->text + ba, bb - ba))
+		return 1;
+	if (!b->empty && text_eq(t->text + ta, tb - ta, b->text + ba, bb - ba))
+		return 0;
+	return -1;
+}
+
+static void emit_piece(struct ruru_buf *out, const struct side *sd, int c, size_t oa, size_t ob,
+		       size_t ta, size_t tb, bool crlf)
+{
+	const struct side *o = &sd[OURS], *t = &sd[THEIRS];
+	if (c == 0)
+		ruru_buf_add(out, o->text + oa, ob - oa);
+	else if (c == 1)
+		add_eol(out, t->text + ta, tb - ta, crlf);
+	else
+		markers(out, o->text + oa, ob - oa, t->text + ta, tb - ta, crlf);
+}
+
+struct pick {
+	int side;
+	size_t i;
+};
+
+/* Merge the bodies onto out.  Returns the number of conflicting pieces. */
+static int merge_body(struct ruru_buf *out, struct side *sd, bool crlf)
+{
+	struct side *b = &sd[BASE], *o = &sd[OURS], *t = &sd[THEIRS];
+	struct keytab kt = { 0 };
+	size_t total = b->n + o->n + t->n;
+	kt.nslot = 16;
+	while (kt.nslot < 2 * total + 2)
+		kt.nslot *= 2;
+	kt.slot = calloc(kt.nslot, sizeof(*kt.slot));
+	if (!kt.slot)
+		abort();
+	struct ruru_buf norm;
+	ruru_buf_init(&norm);
+	for (int s = 0; s < NSIDES; s++) {
+		sd[s].kid = ruru_xmalloc((sd[s].n + 1) * sizeof(size_t));
+		for (size_t i = 0; i < sd[s].n; i++) {
+			normalise(&norm, sd[s].text + sd[s].e[i].start, sd[s].e[i].end - sd[s].e[i].start);
+			sd[s].kid[i] = key_intern(&kt, &norm);
+			kt.keys[sd[s].kid[i]].count[s]++;
+		}
+	}
+	ruru_buf_release(&norm);
+	/* How many of each entry the result holds: a removal on either side
+	 * wins; otherwise an entry both sides hold (or added) appears once. */
+	for (size_t k = 0; k < kt.n; k++) {
+		struct key *e = &kt.keys[k];
+		size_t cb = e->count[BASE], co = e->count[OURS], ct = e->count[THEIRS];
+		e->keep = (co < cb || ct < cb) ? (co < ct ? co : ct) : (co > ct ? co : ct);
+	}
+	/* Ours' entries that stay, theirs' that are new. */
+	size_t *seen = calloc(kt.n + 1, sizeof(size_t));
+	struct pick *os = ruru_xmalloc((o->n + 1) * sizeof(*os));
+	struct pick *ns = ruru_xmalloc((t->n + 1) * sizeof(*ns));
+	size_t nos = 0, nns = 0;
+	if (!seen)
+		abort();
+	for (size_t i = 0; i < o->n; i++)
+		if (seen[o->kid[i]]++ < kt.keys[o->kid[i]].keep)
+			os[nos++] = (struct pick){ OURS, i };
+	memset(seen, 0, (kt.n + 1) * sizeof(size_t));
+	for (size_t i = 0; i < t->n; i++) {
+		struct key *e = &kt.keys[t->kid[i]];
+		if (seen[t->kid[i]]++ >= e->count[OURS] && e->keep > e->count[OURS])
+			ns[nns++] = (struct pick){ THEIRS, i };
+	}
+
+	/* Text before the entries. */
+	int conflicts = 0;
+	int c = choose(sd, b->fm.body, b->pre_end, o->fm.body, o->pre_end, t->fm.body, t->pre_end);
+	conflicts += c < 0;
+	emit_piece(out, sd, c, o->fm.body, o->pre_end, t->fm.body, t->pre_end, crlf);
+
+	/* Entries: a stable merge by time, ours first on a tie. */
+	size_t i = 0, j = 0;
+	while (i < nos || j < nns) {
+		bool take_ours = j >= nns || (i < nos && o->t[os[i].i] <= t->t[ns[j].i]);
+		complete_line(out, crlf);
+		if (take_ours) {
+			const struct ruru_entry *e = &o->e[os[i].i];
+			ruru_buf_add(out, o->text + e->start, e->end - e->start);
+			/* the text up to ours' next entry (blank lines, or a heading
+			 * that must not be lost) */
+			if (os[i].i + 1 < o->n) {
+				size_t ga = e->end, gb = o->e[os[i].i + 1].start;
+				bool next_kept = i + 1 < nos && os[i + 1].i == os[i].i + 1;
+				if (ga < gb && (next_kept || !is_blank(o->text + ga, gb - ga)))
+					ruru_buf_add(out, o->text + ga, gb - ga);
+			}
+			i++;
+		} else {
+			const struct ruru_entry *e = &t->e[ns[j].i];
+			add_eol(out, t->text + e->start, e->end - e->start, crlf);
+			complete_line(out, crlf);
+			j++;
+		}
+	}
+
+	/* Text after the entries. */
+	c = choose(sd, b->suf_start, b->len, o->suf_start, o->len, t->suf_start, t->len);
+	conflicts += c < 0;
+	if ((c == 0 && o->suf_start < o->len) || (c == 1 && t->suf_start < t->len) || c < 0) {
+		if (c != 0)
+			complete_line(out, crlf);
+		emit_piece(out, sd, c, o->suf_start, o->len, t->suf_start, t->len, crlf);
+	}
+	free(seen);
+	free(os);
+	free(ns);
+	keytab_release(&kt);
+	return conflicts;
+}
+
+/* --------------------------------------------------------------- entry */
+
+int ruru_merge_logs(const char *base, size_t base_len, const char *ours, size_t ours_len,
+		    const char *theirs, size_t theirs_len, struct ruru_buf *out,
+		    struct ruru_error *err)
+{
+	if (!out || (!base && base_len) || (!ours && ours_len) || (!theirs && theirs_len))
+		return ruru_error_set(err, RURU_EUSAGE, "missing merge input");
+	if (!base)
+		base = "";
+	if (!ours)
+		ours = "";
+	if (!theirs)
+		theirs = "";
+	ruru_error_clear(err);
+	ruru_buf_reset(out);
+	/* Trivial merges hold for any text. */
+	if (bytes_eq(ours, ours_len, theirs, theirs_len) ||
+	    bytes_eq(base, base_len, theirs, theirs_len)) {
+		ruru_buf_add(out, ours, ours_len);
+		return 0;
+	}
+	if (bytes_eq(base, base_len, ours, ours_len)) {
+		ruru_buf_add(out, theirs, theirs_len);
+		return 0;
+	}
+
+	struct side sd[NSIDES];
+	memset(sd, 0, sizeof(sd));
+	sd[BASE].text = base;
+	sd[BASE].len = base_len;
+	sd[OURS].text = ours;
+	sd[OURS].len = ours_len;
+	sd[THEIRS].text = theirs;
+	sd[THEIRS].len = theirs_len;
+	struct fmstate st = { .crlf = memmem(ours, ours_len, "\r\n", 2) != NULL };
+	ruru_buf_init(&st.cur);
+	ruru_buf_init(&st.tmp);
+	ruru_buf_init(&st.path);
+	ruru_buf_init(&st.lit);
+	int rc = 0;
+	bool ok = side_load(&sd[OURS], OURS, err) && side_load(&sd[THEIRS], THEIRS, err) &&
+		  side_load(&sd[BASE], BASE, err);
+	if (ok && !merge_front(&st, sd)) {
+		ruru_error_set(err, RURU_EINVALID, "%s", st.why);
+		ok = false;
+	}
+	if (!ok) {
+		whole_conflict(out, ours, ours_len, theirs, theirs_len);
+		rc = 1;
+		goto done;
+	}
+	size_t key_conflicts = st.nconflicts;
+	struct ruru_buf names;
+	ruru_buf_init(&names);
+	for (size_t i = 0; i < st.nconflicts; i++)
+		ruru_buf_addf(&names, "%s\"%s\"", i ? ", " : "", st.conflicts[i]);
+	mark_front(&st, sd);
+	const struct side *o = &sd[OURS];
+	ruru_buf_add(out, ours, o->fm.toml);
+	ruru_buf_add(out, st.cur.ptr, st.cur.len);
+	ruru_buf_add(out, ours + o->fm.toml_end, o->fm.body - o->fm.toml_end);
+	int body_conflicts = merge_body(out, sd, st.crlf);
+	if (key_conflicts || body_conflicts) {
+		rc = 1;
+		if (key_conflicts)
+			ruru_error_set(err, RURU_ECONFLICT, "%s changed differently on both sides",
+				       names.ptr);
+		else
+			ruru_error_set(err, RURU_ECONFLICT,
+				       "the text around the log entries changed differently on both "
+				       "sides");
+	} else {
+		/* Belt and braces: the merged front matter must still be TOML. */
+		struct ruru_frontmatter fm;
+		struct ruru_error e;
+		struct ruru_toml *d = NULL;
+		if (!ruru_frontmatter_split(out->ptr, out->len, &fm) ||
+		    !(d = ruru_toml_parse(out->ptr + fm.toml, fm.toml_end - fm.toml, &e))) {
+			ruru_error_set(err, RURU_EINVALID, "the merged front matter is not valid TOML");
+			whole_conflict(out, ours, ours_len, theirs, theirs_len);
+			rc = 1;
+		}
+		ruru_toml_free(d);
+	}
+	ruru_buf_release(&names);
+done:
+	for (int s = 0; s < NSIDES; s++)
+		side_release(&sd[s]);
+	for (size_t i = 0; i < st.nconflicts; i++)
+		free(st.conflicts[i]);
+	free(st.conflicts);
+	free(st.conflict_len);
+	ruru_buf_release(&st.cur);
+	ruru_buf_release(&st.tmp);
+	ruru_buf_release(&st.path);
+	ruru_buf_release(&st.lit);
+	return rc;
+}
+
+int ruru_merge_files(const char *base, const char *ours, const char *theirs,
+		     struct ruru_error *err)
+{
+	struct ruru_buf b, o, t, out;
+	ruru_buf_init(&b);
+	ruru_buf_init(&o);
+	ruru_buf_init(&t);
+	ruru_buf_init(&out);
+	int rc = -1;
+	if (ruru_buf_read_file(&b, base, err) == 0 && ruru_buf_read_file(&o, ours, err) == 0 &&
+	    ruru_buf_read_file(&t, theirs, err) == 0) {
+		struct ruru_error why;
+		ruru_error_clear(&why);
+		rc = ruru_merge_logs(b.ptr, b.len, o.ptr, o.len, t.ptr, t.len, &out, &why);
+		if (rc >= 0 && ruru_write_atomic(ours, out.ptr, out.len, 0666, err) < 0)
+			rc = -1;
+		else if (rc != 0 && err)
+			*err = why;
+	}
+	ruru_buf_release(&b);
+	ruru_buf_release(&o);
+	ruru_buf_release(&t);
+	ruru_buf_release(&out);
+	return rc;
+}
