@@ -82,9 +82,10 @@ FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 FUZZ_FLAGS = -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	$(CPPFLAGS) $(PKG_CFLAGS)
-build-fuzz/%: fuzz/%.c $(LIB_SRC)
+MCP_SRC := $(sort $(wildcard src/mcp/*.c))
+build-fuzz/%: fuzz/%.c $(LIB_SRC) $(MCP_SRC)
 	@mkdir -p build-fuzz
-	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(MCP_SRC) $(PKG_LIBS)
 
 fuzz-build: $(FUZZ_BIN)
 fuzz: fuzz-build

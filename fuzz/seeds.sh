@@ -1,17 +1,23 @@
 #!/bin/sh
 # seeds.sh TARGET CORPUSDIR — copy seed inputs for a fuzz target into its
-# corpus: the toml-test cases (TOML_TEST_DIR, default ../shared/toml-test);
-# for the edit target each gets a first line naming an edit.
+# corpus: for fuzz_mcp, the JSON-RPC sessions of fuzz/seeds/mcp/ (one
+# message a line); for the TOML targets, the toml-test cases (TOML_TEST_DIR,
+# default ../shared/toml-test), and for the edit target each gets a first
+# line naming an edit.
 set -eu
 target=$1
 corpus=$2
-dir=${TOML_TEST_DIR:-../shared/toml-test}
 mkdir -p "$corpus"
+if [ "$target" = fuzz_mcp ]; then
+	cp "$(dirname "$0")"/seeds/mcp/*.jsonl "$corpus"/
+	exit 0
+fi
 if [ "$target" = fuzz_merge ]; then
 	# session-log triples BASE 0xFF OURS 0xFF THEIRS
 	cp "$(dirname "$0")"/seeds-merge/* "$corpus"/
 	exit 0
 fi
+dir=${TOML_TEST_DIR:-../shared/toml-test}
 [ -d "$dir" ] || exit 0
 n=0
 for f in "$dir"/valid/*/*.toml "$dir"/valid/*.toml "$dir"/invalid/*/*.toml; do

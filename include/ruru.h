@@ -209,6 +209,14 @@ const char *ruru_ws_root(const struct ruru_ws *ws);
  * and cache files, in `dir` (NULL: the current directory).  Idempotent. */
 int ruru_ws_init(const char *dir, struct ruru_error *err);
 
+/* Register `ruru mcp` with Roo Code: write `dir`/.roo/mcp.json (NULL: the
+ * current directory), or merge {"mcpServers":{"ruru":{"command":"ruru",
+ * "args":["mcp"]}}} into the existing file, keeping every other server and
+ * key.  Atomic.  RURU_EINVALID (file:line:col) when the existing file is not
+ * a JSON object; RURU_EREFUSED when .roo leads out of `dir`.  *rel (may be
+ * NULL) gets ".roo/mcp.json" (caller frees). */
+int ruru_ws_init_mcp(const char *dir, char **rel, struct ruru_error *err);
+
 /*
  * Resolve a session: `id` (a full ID or a prefix matching exactly one
  * session) or, when NULL, ROOCOM_SESSION_ID, then .ruru/sessions/.active.

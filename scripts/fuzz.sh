@@ -26,7 +26,7 @@ for bin in "$@"; do
 	mkdir -p "$corpus"
 	[ -x "fuzz/seeds.sh" ] && fuzz/seeds.sh "$name" "$corpus"
 	if "$bin" -max_total_time="$secs" -timeout=5 -rss_limit_mb=2048 -max_len=65536 \
-		-artifact_prefix=build-fuzz/crash- "$corpus" >"build-fuzz/$name.log" 2>&1; then
+		-artifact_prefix="$PWD/build-fuzz/crash-" "$corpus" >"build-fuzz/$name.log" 2>&1; then
 		echo "ok $n - $name ran ${secs}s without a finding"
 	else
 		echo "not ok $n - $name: see build-fuzz/$name.log"

@@ -5,7 +5,7 @@
 # own harnesses); a suite that exits non-zero without reporting a failing
 # case counts as one failure, so a crash is never silent.
 #
-#   BUILD=build tests/run.sh [SUITE...]     suites: unit cli toml fuzz
+#   BUILD=build tests/run.sh [SUITE...]     suites: unit toml cli mcp fuzz
 set -u
 BUILD=${BUILD:-build}
 export BUILD
@@ -40,7 +40,7 @@ run_tap() {
 
 want() { [ $# -eq 0 ] || case " $* " in *" $suite "*) return 0 ;; *) return 1 ;; esac; }
 
-for suite in unit toml cli fuzz; do
+for suite in unit toml cli mcp fuzz; do
 	want "$@" || continue
 	case $suite in
 	unit)
@@ -58,6 +58,9 @@ for suite in unit toml cli fuzz; do
 			[ -f "$t" ] || continue
 			run_tap "cli $(basename "$t" .bats)" bats --tap "$t"
 		done ;;
+	mcp)
+		# Raw protocol tests and the official SDK client (tests/mcp/run.sh).
+		run_tap "mcp" tests/mcp/run.sh ;;
 	fuzz)
 		if command -v clang >/dev/null 2>&1 && ls fuzz/fuzz_*.c >/dev/null 2>&1; then
 			run_tap "fuzz (brief)" scripts/fuzz.sh --brief

@@ -80,6 +80,7 @@ bool cli_parse_size(struct cli_ctx *ctx, const char *opt, const char *val, size_
 /* Command groups, one per src/cli/cmd-<group>.c (listed in main.c). */
 extern const struct cli_cmd cli_cmds_session[];
 extern const struct cli_cmd cli_cmds_artifact[];
+extern const struct cli_cmd cli_cmds_mcp[];
 extern const struct cli_cmd cli_cmds_toml[];
 extern const struct cli_cmd cli_cmds_confirm[];
 extern const struct cli_cmd cli_cmds_merge[];

@@ -20,17 +20,25 @@
 static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *dir = ctx->root ? ctx->root : ".";
-	if (ruru_ws_init(dir, &ctx->err) < 0)
+	char *mcp = NULL;
+	if (ruru_ws_init(dir, &ctx->err) < 0 ||
+	    (cli_flag(ctx, a, "mcp") && ruru_ws_init_mcp(dir, &mcp, &ctx->err) < 0))
 		return cli_fail(ctx);
 	bool git = cli_flag(ctx, a, "git"), attrs = false;
-	if (git && ruru_ws_init_git(dir, &attrs, &ctx->err) < 0)
+	if (git && ruru_ws_init_git(dir, &attrs, &ctx->err) < 0) {
+		free(mcp);
 		return cli_fail(ctx);
+	}
 	int rc = 0;
 	if (ctx->json) {
 		struct ruru_ws *ws = ruru_ws_open(dir, &ctx->err);
-		if (!ws)
+		if (!ws) {
+			free(mcp);
 			return cli_fail(ctx);
+		}
 		json_t *o = json_pack("{s:s}", "root", ruru_ws_root(ws));
+		if (mcp)
+			json_object_set_new(o, "mcp_config", json_string(mcp));
 		if (git)
 			json_object_set_new(o, "git", json_pack("{s:b, s:s}", "gitattributes_changed",
 								attrs, "driver",
@@ -39,6 +47,7 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 		if (!cli_print_json(ctx, o))
 			rc = cli_fail(ctx);
 	}
+	free(mcp);
 	return rc;
 }
 
@@ -369,6 +378,7 @@ static int cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 /* ----------------------------------------------------------------- table */
 
 static const struct cli_opt init_opts[] = {
+	{ .name = "mcp", .help = "also register `ruru mcp` in .roo/mcp.json (Roo Code)" },
 	{ .name = "git", .help = "also register the session-log merge driver with git" },
 	{ 0 },
 };

@@ -22,6 +22,7 @@ static const struct cli_cmd *const groups[] = {
 	cli_cmds_session,
 	cli_cmds_artifact,
 	cli_cmds_confirm,
+	cli_cmds_mcp,
 	cli_cmds_toml,
 	cli_cmds_merge,
 };

@@ -1,0 +1,742 @@
+/*
+ * server.c — the JSON-RPC 2.0 side of `ruru mcp`: reading one message per
+ * line with a hard size cap, dispatching methods (lifecycle, tools,
+ * prompts, resources), checking tool arguments against the tools' own
+ * input schemas, and shaping results and errors.  The tools themselves
+ * are in tools.c; all session work is the library's.
+ *
+ * Choices the protocol leaves open, documented in ruru(1):
+ *  - Batches (a JSON array of messages) are processed element by element
+ *    and answered with an array, as JSON-RPC 2.0 says; MCP 2025-06-18
+ *    dropped batching, but 2025-03-26 clients may still send them, and
+ *    answering costs nothing.  An empty array is -32600.
+ *  - Requests are served before `initialize` too: a strict order helps
+ *    nobody when the answer would be the same.
+ *  - A line over RURU_MCP_MAX_LINE bytes is -32600 with id null.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mcp.h"
+#include "tools.h"
+#include "banned.h"
+
+enum {
+	RPC_PARSE_ERROR = -32700,
+	RPC_INVALID_REQUEST = -32600,
+	RPC_METHOD_NOT_FOUND = -32601,
+	RPC_INVALID_PARAMS = -32602,
+	RPC_INTERNAL_ERROR = -32603,
+	MCP_RESOURCE_NOT_FOUND = -32002,
+};
+
+/* The revisions we speak, newest first (DESIGN §11). */
+static const char *const protocols[] = { "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05" };
+
+struct ruru_mcp {
+	struct mcp_env env;
+	char *session;
+	json_t *tools_list;     /* the tools/list result, built once */
+	json_t **input_schemas; /* per tool, borrowed from tools_list */
+};
+
+/* A method's failure: a JSON-RPC error object. */
+struct rpc_error {
+	int code;
+	char msg[1200];
+	json_t *data; /* owned; may be NULL */
+};
+
+static json_t *rpc_fail(struct rpc_error *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static json_t *rpc_fail(struct rpc_error *e, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	e->code = code;
+	return NULL;
+}
+
+/* The line the CLI would print for err: "ruru: FILE:LINE:COL: message". */
+static void error_line(struct ruru_buf *b, const struct ruru_error *err)
+{
+	char line[2300];
+	ruru_error_format(err, line, sizeof(line));
+	ruru_buf_addf(b, "ruru: %s", line);
+}
+
+/* ------------------------------------------------------------- schemas */
+
+/* Schema text of tools.c uses single quotes; no string in it holds one. */
+static json_t *load_schema(const char *text)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_buf_addstr(&b, text);
+	for (size_t i = 0; i < b.len; i++)
+		if (b.ptr[i] == '\'')
+			b.ptr[i] = '"';
+	json_error_t je;
+	json_t *v = json_loadb(b.ptr, b.len, 0, &je);
+	if (!v) {
+		/* A typo in the table: a bug to fix, not a runtime condition. */
+		fprintf(stderr, "ruru mcp: bad schema (%s): %s\n", je.text, b.ptr);
+		abort();
+	}
+	ruru_buf_release(&b);
+	return v;
+}
+
+static json_t *build_tools_list(json_t **inputs)
+{
+	json_t *tools = json_array();
+	for (size_t i = 0; i < mcp_ntools; i++) {
+		const struct mcp_tool *t = &mcp_tools[i];
+		struct ruru_buf in = RURU_BUF_INIT;
+		ruru_buf_addf(&in, "{'type':'object','properties':{%s}", t->input);
+		if (t->required)
+			ruru_buf_addf(&in, ",'required':%s", t->required);
+		ruru_buf_addstr(&in, ",'additionalProperties':false}");
+		json_t *input = load_schema(in.ptr);
+		ruru_buf_release(&in);
+		inputs[i] = input;
+		json_array_append_new(tools, json_pack("{s:s, s:s, s:o, s:o}", "name", t->name,
+						       "description", t->description, "inputSchema",
+						       input, "outputSchema", load_schema(t->output)));
+	}
+	return json_pack("{s:o}", "tools", tools);
+}
+
+/* Check one argument against its property schema (the subset tools.c
+ * uses: type string/integer/boolean/array of strings, enum, minimum). */
+static bool check_arg(const char *key, json_t *schema, json_t *v, struct rpc_error *e)
+{
+	const char *type = json_string_value(json_object_get(schema, "type"));
+	if (!type)
+		type = "";
+	json_t *en = json_object_get(schema, "enum");
+	if (!strcmp(type, "string")) {
+		if (!json_is_string(v))
+			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" must be a string", key),
+			       false;
+		/* Only file contents may hold U+0000; names and messages never. */
+		if (strlen(json_string_value(v)) != json_string_length(v) && strcmp(key, "content") &&
+		    strcmp(key, "diff"))
+			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" holds U+0000", key),
+			       false;
+		if (en) {
+			size_t i;
+			json_t *x;
+			json_array_foreach(en, i, x) if (json_equal(x, v)) return true;
+			struct ruru_buf list = RURU_BUF_INIT;
+			json_array_foreach(en, i, x)
+				ruru_buf_addf(&list, "%s%s", i ? ", " : "", json_string_value(x));
+			rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" is one of: %s", key, list.ptr);
+			ruru_buf_release(&list);
+			return false;
+		}
+		return true;
+	}
+	if (!strcmp(type, "integer")) {
+		json_t *min = json_object_get(schema, "minimum");
+		if (!json_is_integer(v))
+			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" must be an integer",
+					key),
+			       false;
+		if (min && json_integer_value(v) < json_integer_value(min))
+			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" must be at least %lld",
+					key, (long long)json_integer_value(min)),
+			       false;
+		return true;
+	}
+	if (!strcmp(type, "boolean")) {
+		if (!json_is_boolean(v))
+			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" must be true or false",
+					key),
+			       false;
+		return true;
+	}
+	if (!strcmp(type, "array")) {
+		size_t i;
+		json_t *x;
+		if (!json_is_array(v))
+			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" must be an array", key),
+			       false;
+		json_array_foreach(v, i, x)
+		{
+			if (!json_is_string(x) || strlen(json_string_value(x)) != json_string_length(x))
+				return rpc_fail(e, RPC_INVALID_PARAMS,
+						"argument \"%s\" must be an array of strings", key),
+				       false;
+		}
+		return true;
+	}
+	return rpc_fail(e, RPC_INTERNAL_ERROR, "schema of \"%s\" has unknown type", key), false;
+}
+
+static bool check_args(const struct mcp_tool *t, json_t *schema, json_t *args,
+		       struct rpc_error *e)
+{
+	json_t *props = json_object_get(schema, "properties");
+	const char *key;
+	json_t *v;
+	size_t i;
+	json_object_foreach(args, key, v)
+	{
+		json_t *p = json_object_get(props, key);
+		if (!p)
+			return rpc_fail(e, RPC_INVALID_PARAMS, "unknown argument \"%s\"", key), false;
+		if (!check_arg(key, p, v, e))
+			return false;
+	}
+	json_array_foreach(json_object_get(schema, "required"), i, v)
+	{
+		if (!json_object_get(args, json_string_value(v)))
+			return rpc_fail(e, RPC_INVALID_PARAMS, "missing argument \"%s\"",
+					json_string_value(v)),
+			       false;
+	}
+	/* Too costly to say in JSON Schema (oneOf), cheap to say here. */
+	if (t->one_of[0] &&
+	    !json_object_get(args, t->one_of[0]) == !json_object_get(args, t->one_of[1]))
+		return rpc_fail(e, RPC_INVALID_PARAMS, "give exactly one of \"%s\" and \"%s\"",
+				t->one_of[0], t->one_of[1]),
+		       false;
+	return true;
+}
+
+/* ------------------------------------------------------------- methods */
+
+static json_t *m_initialize(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
+{
+	(void)m;
+	const char *want = json_string_value(json_object_get(params, "protocolVersion"));
+	if (!want)
+		return rpc_fail(e, RPC_INVALID_PARAMS, "initialize needs params.protocolVersion");
+	const char *ver = protocols[0];
+	for (size_t i = 0; i < sizeof(protocols) / sizeof(protocols[0]); i++)
+		if (!strcmp(want, protocols[i]))
+			ver = protocols[i];
+	return json_pack(
+		"{s:s, s:{s:{s:b}, s:{s:b}, s:{s:b, s:b}}, s:{s:s, s:s, s:s}, s:s}", "protocolVersion",
+		ver, "capabilities", "tools", "listChanged", 0, "prompts", "listChanged", 0,
+		"resources", "subscribe", 0, "listChanged", 0, "serverInfo", "name", "ruru", "title",
+		"ruru session workflow", "version", RURU_VERSION, "instructions",
+		"Roo Commander session workflow (session logs under .ruru/sessions/). "
+		"Argument session: an ID or unique prefix; omitted, the active session. "
+		"Call session_continue to resume work; log every step with session_log.");
+}
+
+static json_t *m_ping(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
+{
+	(void)m, (void)params, (void)e;
+	return json_object();
+}
+
+static json_t *m_tools_list(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
+{
+	(void)params, (void)e;
+	return json_incref(m->tools_list);
+}
+
+/* A tool result: structuredContent and the same JSON as text, or the
+ * CLI's error line with isError (an operation failure, not a protocol
+ * error, so the model sees it and can react). */
+static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
+{
+	const char *name = json_string_value(json_object_get(params, "name"));
+	json_t *args = json_object_get(params, "arguments");
+	if (!name)
+		return rpc_fail(e, RPC_INVALID_PARAMS, "tools/call needs params.name");
+	size_t i = 0;
+	while (i < mcp_ntools && strcmp(mcp_tools[i].name, name))
+		i++;
+	if (i == mcp_ntools)
+		return rpc_fail(e, RPC_INVALID_PARAMS, "unknown tool \"%.200s\"", name);
+	if (args && json_is_null(args))
+		args = NULL;
+	if (args && !json_is_object(args))
+		return rpc_fail(e, RPC_INVALID_PARAMS, "params.arguments must be an object");
+	json_t *empty = args ? NULL : json_object();
+	if (!args)
+		args = empty;
+	if (!check_args(&mcp_tools[i], m->input_schemas[i], args, e)) {
+		json_decref(empty);
+		return NULL;
+	}
+	struct ruru_error err;
+	ruru_error_clear(&err);
+	ruru_buf_reset(&m->env.note);
+	json_t *r = mcp_tools[i].run(&m->env, args, &err);
+	json_decref(empty);
+	if (!r) {
+		struct ruru_buf text = RURU_BUF_INIT;
+		if (err.code == RURU_OK)
+			err.code = RURU_EFAIL;
+		error_line(&text, &err);
+		ruru_buf_add(&text, m->env.note.ptr, m->env.note.len);
+		json_t *res = json_pack("{s:[{s:s, s:s%}], s:b}", "content", "type", "text", "text",
+					text.ptr, text.len, "isError", 1);
+		ruru_buf_release(&text);
+		return res;
+	}
+	json_t *out = json_pack("{s:i}", "schema_version", RURU_SCHEMA_VERSION);
+	json_object_update(out, r);
+	json_decref(r);
+	char *s = json_dumps(out, JSON_COMPACT);
+	json_t *res = json_pack("{s:[{s:s, s:s}], s:o}", "content", "type", "text", "text",
+				s ? s : "{}", "structuredContent", out);
+	free(s);
+	return res;
+}
+
+static json_t *m_prompts_list(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
+{
+	(void)m, (void)params, (void)e;
+	return json_pack("{s:[{s:s, s:s, s:[{s:s, s:s, s:b}]}]}", "prompts", "name",
+			 "continue_session", "description",
+			 "Resume a ruru session and load its digest: goal, status, last entries, "
+			 "tasks, artifacts, pending confirmations",
+			 "arguments", "name", "session", "description",
+			 "session ID or prefix (default: the active session)", "required", 0);
+}
+
+static json_t *m_prompts_get(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
+{
+	const char *name = json_string_value(json_object_get(params, "name"));
+	json_t *args = json_object_get(params, "arguments");
+	if (!name)
+		return rpc_fail(e, RPC_INVALID_PARAMS, "prompts/get needs params.name");
+	if (strcmp(name, "continue_session"))
+		return rpc_fail(e, RPC_INVALID_PARAMS, "unknown prompt \"%.200s\"", name);
+	if (args && !json_is_object(args) && !json_is_null(args))
+		return rpc_fail(e, RPC_INVALID_PARAMS, "params.arguments must be an object");
+	json_t *sv = json_object_get(args, "session");
+	if (sv && !json_is_null(sv) &&
+	    (!json_is_string(sv) || strlen(json_string_value(sv)) != json_string_length(sv)))
+		return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"session\" must be a string");
+	const char *session = json_string_value(sv);
+	if (session && !*session)
+		session = NULL; /* clients send "" for an optional argument left blank */
+	struct ruru_error err;
+	ruru_error_clear(&err);
+	ruru_buf_reset(&m->env.note);
+	char *digest = mcp_continue_digest(&m->env, session, &err);
+	if (!digest) {
+		struct ruru_buf text = RURU_BUF_INIT;
+		error_line(&text, &err);
+		ruru_buf_add(&text, m->env.note.ptr, m->env.note.len);
+		rpc_fail(e, err.code == RURU_ENOTFOUND ? RPC_INVALID_PARAMS : RPC_INTERNAL_ERROR, "%s",
+			 text.ptr);
+		ruru_buf_release(&text);
+		return NULL;
+	}
+	json_t *r = json_pack("{s:s, s:[{s:s, s:{s:s, s:s}}]}", "description", "ruru session digest",
+			      "messages", "role", "user", "content", "type", "text", "text", digest);
+	free(digest);
+	if (!r)
+		return rpc_fail(e, RPC_INTERNAL_ERROR, "the digest is not valid UTF-8");
+	return r;
+}
+
+#define URI_PREFIX "ruru://sessions/"
+
+static json_t *m_resources_list(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
+{
+	(void)params;
+	struct ruru_session *list;
+	size_t n;
+	struct ruru_error err;
+	if (ruru_session_list(m->env.ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &err) < 0) {
+		struct ruru_buf text = RURU_BUF_INIT;
+		error_line(&text, &err);
+		rpc_fail(e, RPC_INTERNAL_ERROR, "%s", text.ptr);
+		ruru_buf_release(&text);
+		return NULL;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		struct ruru_buf uri = RURU_BUF_INIT;
+		ruru_buf_addf(&uri, URI_PREFIX "%s", list[i].id);
+		json_t *r = json_pack("{s:s, s:s, s:s}", "uri", uri.ptr, "name", list[i].id,
+				      "mimeType", "text/markdown");
+		ruru_buf_release(&uri);
+		if (!r)
+			continue; /* a folder name that is not UTF-8 has no URI */
+		if (list[i].title && *list[i].title)
+			json_object_set_new(r, "title", json_string(list[i].title));
+		json_array_append_new(arr, r);
+	}
+	ruru_session_list_free(list, n);
+	return json_pack("{s:o}", "resources", arr);
+}
+
+static json_t *m_templates_list(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
+{
+	(void)m, (void)params, (void)e;
+	return json_pack("{s:[{s:s, s:s, s:s, s:s}]}", "resourceTemplates", "uriTemplate",
+			 URI_PREFIX "{id}", "name", "session_log", "description",
+			 "the session log of a ruru session", "mimeType", "text/markdown");
+}
+
+static void base64(struct ruru_buf *out, const unsigned char *p, size_t n)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		ruru_buf_addch(out, tab[v >> 18 & 63]);
+		ruru_buf_addch(out, tab[v >> 12 & 63]);
+		ruru_buf_addch(out, i + 1 < n ? tab[v >> 6 & 63] : '=');
+		ruru_buf_addch(out, i + 2 < n ? tab[v & 63] : '=');
+	}
+}
+
+static json_t *m_resources_read(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
+{
+	const char *uri = json_string_value(json_object_get(params, "uri"));
+	if (!uri)
+		return rpc_fail(e, RPC_INVALID_PARAMS, "resources/read needs params.uri");
+	const char *id = uri + strlen(URI_PREFIX);
+	struct ruru_error err;
+	char *found = NULL;
+	struct ruru_session s;
+	bool loaded = false;
+	/* Exact IDs only: a URI names one resource, not a prefix. */
+	if (strncmp(uri, URI_PREFIX, strlen(URI_PREFIX)) == 0 && *id &&
+	    (found = ruru_session_resolve(m->env.ws, id, &err)) && !strcmp(found, id))
+		loaded = ruru_session_load(m->env.ws, id, 0, &s, &err) == 0;
+	free(found);
+	if (!loaded) {
+		rpc_fail(e, MCP_RESOURCE_NOT_FOUND, "resource not found: %.300s", uri);
+		e->data = json_pack("{s:s}", "uri", uri);
+		return NULL;
+	}
+	struct ruru_buf path = RURU_BUF_INIT, text = RURU_BUF_INIT;
+	ruru_buf_addf(&path, "%s/%s", ruru_ws_root(m->env.ws), s.path);
+	ruru_session_release(&s);
+	json_t *r = NULL;
+	if (ruru_buf_read_file(&text, path.ptr, &err) < 0) {
+		struct ruru_buf line = RURU_BUF_INIT;
+		error_line(&line, &err);
+		rpc_fail(e, RPC_INTERNAL_ERROR, "%s", line.ptr);
+		ruru_buf_release(&line);
+	} else {
+		json_t *c = json_pack("{s:s, s:s}", "uri", uri, "mimeType", "text/markdown");
+		json_t *t = json_stringn(text.ptr, text.len);
+		if (t) {
+			json_object_set_new(c, "text", t);
+		} else {
+			/* Not UTF-8 (a hand-edited log): send the bytes as they are. */
+			struct ruru_buf b64 = RURU_BUF_INIT;
+			base64(&b64, (const unsigned char *)text.ptr, text.len);
+			json_object_set_new(c, "blob", json_stringn(b64.ptr, b64.len));
+			ruru_buf_release(&b64);
+		}
+		r = json_pack("{s:[o]}", "contents", c);
+	}
+	ruru_buf_release(&path);
+	ruru_buf_release(&text);
+	return r;
+}
+
+/*
+ * server/discover is the probe of the 2026-07-28 revision (stateless
+ * servers announce themselves without a handshake).  We do not implement
+ * that revision, so we answer exactly what any server that predates it
+ * answers: -32601.  A new client treats "method not found" as "old
+ * server" and falls back to initialize, which we do speak; any other
+ * answer (a made-up discover result) could make it believe we speak a
+ * revision we do not.
+ */
+static json_t *m_server_discover(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
+{
+	(void)m, (void)params;
+	return rpc_fail(e, RPC_METHOD_NOT_FOUND,
+			"method not found: server/discover (use initialize; protocol %s)",
+			RURU_MCP_PROTOCOL);
+}
+
+static const struct method {
+	const char *name;
+	json_t *(*fn)(struct ruru_mcp *m, json_t *params, struct rpc_error *e);
+} methods[] = {
+	{ "initialize", m_initialize },
+	{ "ping", m_ping },
+	{ "tools/list", m_tools_list },
+	{ "tools/call", m_tools_call },
+	{ "prompts/list", m_prompts_list },
+	{ "prompts/get", m_prompts_get },
+	{ "resources/list", m_resources_list },
+	{ "resources/templates/list", m_templates_list },
+	{ "resources/read", m_resources_read },
+	{ "server/discover", m_server_discover },
+};
+
+/* ------------------------------------------------------------ messages */
+
+static json_t *error_response(json_t *id, int code, const char *msg, json_t *data)
+{
+	json_t *err = json_pack("{s:i, s:s}", "code", code, "message", msg);
+	if (!err) /* a message quoting invalid UTF-8 */
+		err = json_pack("{s:i, s:s}", "code", code, "message", "invalid request");
+	if (data)
+		json_object_set_new(err, "data", data);
+	return json_pack("{s:s, s:O, s:o}", "jsonrpc", "2.0", "id", id ? id : json_null(), "error",
+			 err);
+}
+
+/* One message (an element of a batch or the whole line); NULL when it
+ * gets no answer. */
+static json_t *handle_message(struct ruru_mcp *m, json_t *msg)
+{
+	if (!json_is_object(msg))
+		return error_response(NULL, RPC_INVALID_REQUEST, "invalid request: not an object",
+				      NULL);
+	json_t *id = json_object_get(msg, "id");
+	json_t *method = json_object_get(msg, "method");
+	json_t *params = json_object_get(msg, "params");
+	const char *ver = json_string_value(json_object_get(msg, "jsonrpc"));
+	bool notification = id == NULL;
+
+	/* MCP ids are strings or integers; null and others cannot be echoed
+	 * as a request id, so the error carries id null. */
+	if (id && !json_is_string(id) && !json_is_integer(id))
+		return error_response(NULL, RPC_INVALID_REQUEST,
+				      "invalid request: id must be a string or an integer", NULL);
+	if (!method) {
+		/* A response to a request of ours: we send none, so drop it. */
+		if (id && (json_object_get(msg, "result") || json_object_get(msg, "error")))
+			return NULL;
+		return notification ? NULL
+				    : error_response(id, RPC_INVALID_REQUEST,
+						     "invalid request: no method", NULL);
+	}
+	if (notification)
+		return NULL; /* initialized, cancelled (we are synchronous), ... */
+	if (!ver || strcmp(ver, "2.0"))
+		return error_response(id, RPC_INVALID_REQUEST,
+				      "invalid request: jsonrpc must be \"2.0\"", NULL);
+	if (!json_is_string(method))
+		return error_response(id, RPC_INVALID_REQUEST,
+				      "invalid request: method must be a string", NULL);
+	if (params && json_is_null(params))
+		params = NULL;
+	if (params && !json_is_object(params))
+		return error_response(id, RPC_INVALID_PARAMS, "params must be an object", NULL);
+
+	const char *name = json_string_value(method);
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		if (strcmp(name, methods[i].name))
+			continue;
+		struct rpc_error e = { 0 };
+		json_t *res = methods[i].fn(m, params, &e);
+		if (!res)
+			return error_response(id, e.code ? e.code : RPC_INTERNAL_ERROR,
+					      e.msg[0] ? e.msg : "internal error", e.data);
+		return json_pack("{s:s, s:O, s:o}", "jsonrpc", "2.0", "id", id, "result", res);
+	}
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_buf_addf(&b, "method not found: %.200s", name);
+	json_t *r = error_response(id, RPC_METHOD_NOT_FOUND, b.ptr, NULL);
+	ruru_buf_release(&b);
+	return r;
+}
+
+static void emit(struct ruru_buf *out, json_t *resp)
+{
+	char *s = json_dumps(resp, JSON_COMPACT);
+	json_decref(resp);
+	if (!s) /* cannot happen for what we build; never leave a request unanswered */
+		s = strdup("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,"
+			   "\"message\":\"cannot encode the response\"}}");
+	if (!s)
+		abort();
+	ruru_buf_addstr(out, s);
+	ruru_buf_addch(out, '\n');
+	free(s);
+}
+
+void ruru_mcp_too_long(struct ruru_buf *out)
+{
+	ruru_buf_addf(out,
+		      "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":%d,\"message\":"
+		      "\"invalid request: message longer than %zu bytes\"}}\n",
+		      RPC_INVALID_REQUEST, RURU_MCP_MAX_LINE);
+}
+
+void ruru_mcp_handle(struct ruru_mcp *m, const char *line, size_t len, struct ruru_buf *out)
+{
+	while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	size_t i = 0;
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (i == len)
+		return; /* blank lines are keep-alives, not messages */
+	if (len > RURU_MCP_MAX_LINE) {
+		ruru_mcp_too_long(out);
+		return;
+	}
+	json_error_t je;
+	json_t *msg = json_loadb(line, len, JSON_ALLOW_NUL, &je);
+	if (!msg) {
+		struct ruru_buf b = RURU_BUF_INIT;
+		ruru_buf_addf(&b, "parse error: %s at column %d", je.text, je.column);
+		emit(out, error_response(NULL, RPC_PARSE_ERROR, b.ptr, NULL));
+		ruru_buf_release(&b);
+		return;
+	}
+	if (!json_is_array(msg)) {
+		json_t *r = handle_message(m, msg);
+		if (r)
+			emit(out, r);
+	} else if (json_array_size(msg) == 0) {
+		emit(out, error_response(NULL, RPC_INVALID_REQUEST, "invalid request: empty batch",
+					 NULL));
+	} else {
+		json_t *replies = json_array();
+		size_t k;
+		json_t *x;
+		json_array_foreach(msg, k, x)
+		{
+			json_t *r = handle_message(m, x);
+			if (r)
+				json_array_append_new(replies, r);
+		}
+		if (json_array_size(replies))
+			emit(out, replies);
+		else
+			json_decref(replies);
+	}
+	json_decref(msg);
+}
+
+/* -------------------------------------------------------------- server */
+
+struct ruru_mcp *ruru_mcp_new(const char *root, const char *session, struct ruru_error *err)
+{
+	struct ruru_ws *ws = ruru_ws_open(root, err);
+	if (!ws)
+		return NULL;
+	/* Paths in tool arguments (a target, an artifact) are relative to the
+	 * workspace root: a client knows its workspace, not our cwd.  A root
+	 * that does not exist yet keeps the cwd (the library makes it). */
+	if (chdir(ruru_ws_root(ws)) < 0 && errno != ENOENT) {
+		ruru_error_set(err, RURU_EFAIL, "cannot enter \"%s\": %s", ruru_ws_root(ws),
+			       strerror(errno));
+		ruru_ws_free(ws);
+		return NULL;
+	}
+	struct ruru_mcp *m = calloc(1, sizeof(*m));
+	json_t **inputs = calloc(mcp_ntools, sizeof(*inputs));
+	if (!m || !inputs)
+		abort();
+	m->env.ws = ws;
+	if (session) {
+		struct ruru_buf b = RURU_BUF_INIT;
+		ruru_buf_addstr(&b, session);
+		m->session = ruru_buf_detach(&b, NULL);
+	}
+	m->env.session = m->session;
+	ruru_buf_init(&m->env.note);
+	m->input_schemas = inputs;
+	m->tools_list = build_tools_list(inputs);
+	return m;
+}
+
+const char *ruru_mcp_root(const struct ruru_mcp *m)
+{
+	return ruru_ws_root(m->env.ws);
+}
+
+void ruru_mcp_free(struct ruru_mcp *m)
+{
+	if (!m)
+		return;
+	ruru_ws_free(m->env.ws);
+	ruru_buf_release(&m->env.note);
+	json_decref(m->tools_list);
+	free(m->input_schemas);
+	free(m->session);
+	free(m);
+}
+
+static int flush_out(FILE *out, struct ruru_buf *b, struct ruru_error *err)
+{
+	if (!b->len)
+		return 0;
+	if (fwrite(b->ptr, 1, b->len, out) != b->len || fflush(out) != 0)
+		return ruru_error_set(err, RURU_EFAIL, "cannot write to standard output: %s",
+				      strerror(errno));
+	ruru_buf_reset(b);
+	return 0;
+}
+
+int ruru_mcp_serve(struct ruru_mcp *m, int in_fd, FILE *out, struct ruru_error *err)
+{
+	static char chunk[1 << 16];
+	struct ruru_buf line = RURU_BUF_INIT, resp = RURU_BUF_INIT;
+	bool skipping = false; /* inside a line already refused as too long */
+	int rc = 0;
+	/* A client that goes away is end of input, not a signal death. */
+	signal(SIGPIPE, SIG_IGN);
+	for (;;) {
+		ssize_t n = read(in_fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = ruru_error_set(err, RURU_EFAIL, "cannot read standard input: %s",
+					    strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		size_t p = 0;
+		while (p < (size_t)n && rc == 0) {
+			char *nl = memchr(chunk + p, '\n', (size_t)n - p);
+			size_t take = nl ? (size_t)(nl - (chunk + p)) : (size_t)n - p;
+			if (!skipping) {
+				if (line.len + take > RURU_MCP_MAX_LINE) {
+					/* Answer now and drop the rest up to the newline:
+					 * memory stays bounded whatever the client sends. */
+					skipping = true;
+					ruru_buf_release(&line);
+					ruru_mcp_too_long(&resp);
+				} else {
+					ruru_buf_add(&line, chunk + p, take);
+				}
+			}
+			if (nl) {
+				if (!skipping)
+					ruru_mcp_handle(m, line.ptr ? line.ptr : "", line.len, &resp);
+				skipping = false;
+				/* Do not keep a huge buffer around after a huge message. */
+				if (line.cap > (1u << 20))
+					ruru_buf_release(&line);
+				else
+					ruru_buf_reset(&line);
+			}
+			rc = flush_out(out, &resp, err);
+			p += take + (nl ? 1 : 0);
+		}
+		if (rc < 0)
+			break;
+	}
+	/* A last message without a newline still counts. */
+	if (rc == 0 && !skipping && line.len) {
+		ruru_mcp_handle(m, line.ptr, line.len, &resp);
+		rc = flush_out(out, &resp, err);
+	}
+	ruru_buf_release(&line);
+	ruru_buf_release(&resp);
+	return rc;
+}

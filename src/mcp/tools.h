@@ -1,0 +1,43 @@
+/*
+ * tools.h — the MCP tool table shared by server.c (listing, validating
+ * and dispatching tools/call) and tools.c (one entry per library
+ * operation, DESIGN §11).  Internal to src/mcp/.
+ */
+#ifndef RURU_MCP_TOOLS_H
+#define RURU_MCP_TOOLS_H
+
+#include "ruru.h"
+
+/* What a tool sees: the workspace and the server's default session. */
+struct mcp_env {
+	struct ruru_ws *ws;
+	const char *session; /* -s given to `ruru mcp`, or NULL */
+	struct ruru_buf note; /* extra text for a failed call (reset per call) */
+};
+
+/*
+ * A tool.  Schemas are JSON text written with single quotes for
+ * readability (turned into double quotes when loaded, so no description
+ * may hold an apostrophe).  `run` gets arguments already checked against
+ * the input schema and returns the result object (without
+ * schema_version; the caller adds it) or NULL with err filled, like the
+ * CLI command it mirrors.
+ */
+struct mcp_tool {
+	const char *name;
+	const char *description;
+	const char *input;  /* properties of the input schema, as '{...}' */
+	const char *required; /* JSON array text or NULL */
+	const char *output; /* the output schema */
+	const char *one_of[2]; /* exactly one of these two arguments (or none) */
+	json_t *(*run)(struct mcp_env *env, json_t *args, struct ruru_error *err);
+};
+
+extern const struct mcp_tool mcp_tools[];
+extern const size_t mcp_ntools;
+
+/* The continue digest of `session` (NULL: default/active) as text, for
+ * the continue_session prompt; NULL with err (and env->note) on failure. */
+char *mcp_continue_digest(struct mcp_env *env, const char *session, struct ruru_error *err);
+
+#endif

@@ -1,0 +1,33 @@
+#!/bin/sh
+# run.sh — the MCP suite, TAP on stdout:
+#   1. protocol.py: raw JSON-RPC lines against `ruru mcp` (python3);
+#   2. client.mjs: the official MCP TypeScript SDK client (pinned in
+#      package.json / package-lock.json) drives a whole session.  The SDK
+#      is installed by `npm ci` into tests/mcp/node_modules/ (git-ignored)
+#      the first time; a missing node/npm or a failed install is reported
+#      as "not ok", never skipped.
+# RURU names the binary under test (default build/ruru).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+RURU=${RURU:-$here/../../build/ruru}
+export RURU
+rc=0
+python3 "$here/protocol.py" || rc=1
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+	echo "not ok - node and npm are needed for the SDK client test (Debian: nodejs npm)"
+	exit 1
+fi
+want=$(sed -n 's/.*"@modelcontextprotocol\/sdk": *"\([^"]*\)".*/\1/p' "$here/package.json")
+have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' \
+	"$here/node_modules/@modelcontextprotocol/sdk/package.json" 2>/dev/null | head -n 1)
+if [ "$have" != "$want" ]; then
+	if ! (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) >"$here/npm.log" 2>&1; then
+		echo "not ok - npm ci of @modelcontextprotocol/sdk@$want failed (no network?); see tests/mcp/npm.log"
+		sed 's/^/# /' "$here/npm.log" | tail -n 20
+		exit 1
+	fi
+	rm -f "$here/npm.log"
+fi
+node "$here/client.mjs" || rc=1
+exit $rc
