@@ -35,6 +35,19 @@ static char *get_string(const struct ruru_toml *doc, const char *key, const char
 	return s ? ruru_strndup(s, n) : NULL;
 }
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (the decoder has
+ * validated it).  timegm() would do, at ten times the cost, once per
+ * session in `ruru list`. */
+static time_t days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	const long era = (y >= 0 ? y : y - 399) / 400;
+	const long yoe = y - era * 400;
+	const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (time_t)(era * 146097 + doe - 719468);
+}
+
 /* A time as a string (as written) and as an instant: TOML date-times and
  * strings in the formats real logs use are both accepted. */
 static void get_time(const struct ruru_toml *doc, const char *key, const char *alt, char **text,
@@ -58,10 +71,9 @@ static void get_time(const struct ruru_toml *doc, const char *key, const char *a
 	} else if (k == RURU_TOML_DATETIME || k == RURU_TOML_DATETIME_LOCAL ||
 		   k == RURU_TOML_DATE_LOCAL) {
 		const struct ruru_toml_datetime *dt = ruru_toml_datetime(v);
-		struct tm tm = { .tm_year = dt->year - 1900, .tm_mon = dt->month - 1,
-				 .tm_mday = dt->day, .tm_hour = dt->hour, .tm_min = dt->minute,
-				 .tm_sec = dt->second };
-		*when = timegm(&tm) - (k == RURU_TOML_DATETIME ? dt->offset_minutes * 60 : 0);
+		*when = days_from_civil(dt->year, dt->month, dt->day) * 86400 + dt->hour * 3600 +
+			dt->minute * 60 + dt->second -
+			(k == RURU_TOML_DATETIME ? dt->offset_minutes * 60 : 0);
 		char out[32];
 		ruru_time_format_rfc3339(*when, out);
 		*text = ruru_strdup(out);
@@ -227,7 +239,8 @@ int ruru_session_load(struct ruru_ws *ws, const char *id, unsigned flags, struct
 
 static int cmp_newest(const void *a, const void *b)
 {
-	const struct ruru_session *x = a, *y = b;
+	const struct ruru_session *x = *(const struct ruru_session *const *)a;
+	const struct ruru_session *y = *(const struct ruru_session *const *)b;
 	if (x->start != y->start)
 		return x->start > y->start ? -1 : 1;
 	return strcmp(y->id, x->id);
@@ -277,8 +290,19 @@ int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *t
 		(*out)[(*n)++] = s;
 	}
 	closedir(d);
-	if (*n)
-		qsort(*out, *n, sizeof(**out), cmp_newest);
+	if (*n) {
+		/* Sort pointers, then lay the records out in that order. */
+		struct ruru_session **idx = ruru_xmalloc(*n * sizeof(*idx));
+		struct ruru_session *sorted = ruru_xmalloc(*n * sizeof(*sorted));
+		for (size_t i = 0; i < *n; i++)
+			idx[i] = &(*out)[i];
+		qsort(idx, *n, sizeof(*idx), cmp_newest);
+		for (size_t i = 0; i < *n; i++)
+			sorted[i] = *idx[i];
+		free(idx);
+		free(*out);
+		*out = sorted;
+	}
 	return 0;
 }
 
