@@ -33,7 +33,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson
 CPPFLAGS += -Iinclude -Isrc/lib -D_GNU_SOURCE
 CFLAGS   += -std=c17 $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  += $(SANFLAGS)
-LDLIBS   += $(PKG_LIBS)
+LDLIBS   += $(PKG_LIBS) -pthread
 
 LIB_SRC := $(sort $(wildcard src/lib/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c src/mcp/*.c))
@@ -85,7 +85,7 @@ FUZZ_FLAGS = -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-r
 MCP_SRC := $(sort $(wildcard src/mcp/*.c))
 build-fuzz/%: fuzz/%.c $(LIB_SRC) $(MCP_SRC)
 	@mkdir -p build-fuzz
-	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(MCP_SRC) $(PKG_LIBS)
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(MCP_SRC) $(PKG_LIBS) -pthread
 
 fuzz-build: $(FUZZ_BIN)
 fuzz: fuzz-build

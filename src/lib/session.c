@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,6 +255,31 @@ static bool has_tag(const struct ruru_session *s, const char *tag)
 	return false;
 }
 
+/* One thread's share of a listing: load names[from, to) into slots. */
+struct list_job {
+	int dirfd;
+	char **names;
+	size_t from, to;
+	struct ruru_session *slots;
+	bool *loaded;
+};
+
+static void *list_worker(void *arg)
+{
+	struct list_job *j = arg;
+	for (size_t i = j->from; i < j->to; i++) {
+		struct ruru_error e;
+		/* A folder without a log is not a session. */
+		j->loaded[i] = load_at(j->dirfd, j->names[i], 0, &j->slots[i], &e) == 0;
+	}
+	return NULL;
+}
+
+/* Big listings are read by two threads (this machine class has two cores
+ * and the work is opening, reading and parsing independent small files);
+ * below LIST_PARALLEL_MIN sessions a thread costs more than it saves. */
+#define LIST_PARALLEL_MIN 512
+
 int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *tag,
 		      struct ruru_session **out, size_t *n, struct ruru_error *err)
 {
@@ -267,29 +293,54 @@ int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *t
 			return 0;
 		return ruru_error_set(err, RURU_EFAIL, "cannot read .ruru/sessions: %s", strerror(errno));
 	}
-	size_t cap = 0;
+	size_t count = 0, cap = 0;
+	char **names = NULL;
 	struct dirent *de;
-	struct ruru_session s;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
 		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN && de->d_type != DT_LNK)
 			continue;
-		struct ruru_error e;
-		if (load_at(dirfd(d), de->d_name, 0, &s, &e) < 0)
-			continue; /* a folder without a log is not a session */
-		if ((status != RURU_STATUS_UNKNOWN && s.status != status) ||
-		    (tag && !has_tag(&s, tag))) {
-			ruru_session_release(&s);
+		if (count == cap) {
+			cap = cap ? 2 * cap : 64;
+			names = ruru_xrealloc(names, cap * sizeof(*names));
+		}
+		names[count++] = ruru_strdup(de->d_name);
+	}
+	struct ruru_session *slots = ruru_xmalloc((count ? count : 1) * sizeof(*slots));
+	bool *loaded = ruru_xmalloc(count ? count : 1);
+	struct list_job jobs[2] = {
+		{ dirfd(d), names, 0, count, slots, loaded },
+		{ dirfd(d), names, count, count, slots, loaded },
+	};
+	pthread_t helper;
+	bool threaded = false;
+	if (count >= LIST_PARALLEL_MIN) {
+		jobs[0].to = jobs[1].from = count / 2;
+		threaded = pthread_create(&helper, NULL, list_worker, &jobs[1]) == 0;
+		if (!threaded)
+			jobs[0].to = count;
+	}
+	list_worker(&jobs[0]);
+	if (threaded)
+		pthread_join(helper, NULL);
+	closedir(d);
+
+	struct ruru_session *list = slots;
+	for (size_t i = 0; i < count; i++) {
+		free(names[i]);
+		if (!loaded[i])
+			continue;
+		if ((status != RURU_STATUS_UNKNOWN && slots[i].status != status) ||
+		    (tag && !has_tag(&slots[i], tag))) {
+			ruru_session_release(&slots[i]);
 			continue;
 		}
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 64;
-			*out = ruru_xrealloc(*out, cap * sizeof(**out));
-		}
-		(*out)[(*n)++] = s;
+		list[(*n)++] = slots[i];
 	}
-	closedir(d);
+	free(names);
+	free(loaded);
+	*out = list;
 	if (*n) {
 		/* Sort pointers, then lay the records out in that order. */
 		struct ruru_session **idx = ruru_xmalloc(*n * sizeof(*idx));

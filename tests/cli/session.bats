@@ -318,3 +318,28 @@ assert t.endswith("## Notes\n\nkeep\n"), t
 assert 'related_tasks = ["T-9"]' in t
 PY
 }
+
+@test "a big listing (read by two threads) has every session once, newest first" {
+	id=$("$RURU" new "Seed")
+	"$RURU" pause
+	for i in $(seq 700); do
+		d=".ruru/sessions/SESSION-Copy-$i"
+		mkdir "$d"
+		t=$(printf '2026-01-01T00:%02d:%02dZ' $((i / 60)) $((i % 60)))
+		sed -e "s/^id = .*/id = \"SESSION-Copy-$i\"/" -e "s/^start_time = .*/start_time = $t/" \
+			".ruru/sessions/$id/session_log.md" > "$d/session_log.md"
+	done
+	run "$RURU" list
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 701 ]
+	[ "$(printf '%s\n' "${lines[@]}" | cut -f1 | sort -u | wc -l)" -eq 701 ]
+	[[ "${lines[0]}" == "$id"* ]]
+	[[ "${lines[1]}" == "SESSION-Copy-700	"* ]]
+	[[ "${lines[700]}" == "SESSION-Copy-1	"* ]]
+	run "$RURU" --json list
+	echo "$output" | python3 -c 'import json,sys; s=json.load(sys.stdin)["sessions"]; assert all(x["valid"] for x in s); assert len(s)==701' 
+	run "$RURU" list --status paused
+	[ "${#lines[@]}" -eq 701 ]
+	run "$RURU" list --status active
+	[ "${#lines[@]}" -eq 0 ]
+}
