@@ -95,7 +95,7 @@ static void **free_list(struct ruru_toml *doc, size_t size)
 
 static uint32_t next_cap(uint32_t cap)
 {
-	return cap ? cap + cap / 2 : 4;
+	return cap < 4 ? 4 : cap + cap / 2;
 }
 
 /* Grow a vector of `esize` elements from `cap` to `ncap`, moving it to the
@@ -137,6 +137,45 @@ static void *vec_grow(struct ruru_toml *doc, void *old, uint32_t len, uint32_t c
 	return p;
 }
 
+/* Shrink a vector to its length once it is complete: in place at the end
+ * of the arena or on the heap, else into an exact block (the old one goes
+ * to the free list for the next vector that grows to its size). */
+static void *vec_fit(struct ruru_toml *doc, void *old, uint32_t len, uint32_t cap, size_t esize,
+		     uint32_t slot)
+{
+	if (len == cap)
+		return old;
+	if (slot != UINT32_MAX) {
+		void *p = realloc(old, len * esize);
+		if (!p)
+			return old;
+		doc->heap[slot] = p;
+		return p;
+	}
+	struct toml_chunk *c = doc->chunk;
+	if ((char *)old + cap * esize == c->data + c->used) {
+		c->used -= (cap - len) * esize;
+		return old;
+	}
+	void *p = NULL;
+	if (len) {
+		void **fl = free_list(doc, len * esize);
+		if (fl && *fl) {
+			p = *fl;
+			memcpy(fl, p, sizeof(void *));
+		} else {
+			p = arena_alloc(doc, len * esize, 8);
+		}
+		memcpy(p, old, len * esize);
+	}
+	void **fl = free_list(doc, cap * esize);
+	if (fl) {
+		memcpy(old, fl, sizeof(void *));
+		*fl = old;
+	}
+	return p;
+}
+
 void ruru_toml_free(struct ruru_toml *doc)
 {
 	if (!doc)
@@ -149,6 +188,8 @@ void ruru_toml_free(struct ruru_toml *doc)
 		free(doc->heap[i]);
 	free(doc->heap);
 	free(doc->secs);
+	free(doc->keys);
+	free(doc->open);
 	free(doc);
 }
 
@@ -162,6 +203,10 @@ static uint32_t hash_bytes(const char *s, size_t n)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
+/* Tables get a hash index only past this many keys: below, a scan over
+ * interned keys is as fast and costs no memory. */
+#define HASH_MIN 32
+
 long toml_table_find(const struct toml_table *t, const char *key, size_t len)
 {
 	if (!t->hash) {
@@ -172,7 +217,7 @@ long toml_table_find(const struct toml_table *t, const char *key, size_t len)
 		}
 		return -1;
 	}
-	uint32_t mask = t->hcap - 1;
+	uint32_t mask = t->hash[-1] - 1;
 	for (uint32_t h = hash_bytes(key, len) & mask;; h = (h + 1) & mask) {
 		uint32_t ix = t->hash[h];
 		if (!ix)
@@ -185,7 +230,7 @@ long toml_table_find(const struct toml_table *t, const char *key, size_t len)
 
 static void hash_put(struct toml_table *t, uint32_t i)
 {
-	uint32_t mask = t->hcap - 1;
+	uint32_t mask = t->hash[-1] - 1;
 	const struct toml_key *k = t->items[i].key;
 	uint32_t h = hash_bytes(k->s, k->len) & mask;
 	while (t->hash[h])
@@ -195,21 +240,19 @@ static void hash_put(struct toml_table *t, uint32_t i)
 
 static void hash_rebuild(struct ruru_toml *doc, struct toml_table *t, uint32_t hcap)
 {
-	uint32_t *h;
-	if (t->hslot != UINT32_MAX) {
-		h = realloc(t->hash, hcap * sizeof(*h));
-		if (!h)
-			abort();
-		doc->heap[t->hslot] = h;
-	} else {
-		h = malloc(hcap * sizeof(*h));
-		if (!h)
-			abort();
-		t->hslot = heap_add(doc, h);
-	}
-	memset(h, 0, hcap * sizeof(*h));
-	t->hash = h;
-	t->hcap = hcap;
+	uint32_t *h = t->hash ? t->hash - 2 : NULL;
+	uint32_t slot = h ? h[0] : UINT32_MAX;
+	h = realloc(h, (hcap + 2) * sizeof(*h));
+	if (!h)
+		abort();
+	if (slot == UINT32_MAX)
+		slot = heap_add(doc, h);
+	else
+		doc->heap[slot] = h;
+	h[0] = slot;
+	h[1] = hcap;
+	memset(h + 2, 0, hcap * sizeof(*h));
+	t->hash = h + 2;
 	for (uint32_t i = 0; i < t->len; i++)
 		hash_put(t, i);
 }
@@ -219,11 +262,69 @@ static struct toml_table *table_new(struct ruru_toml *doc, unsigned depth, uint8
 {
 	struct toml_table *t = arena_alloc(doc, sizeof(*t), 8);
 	memset(t, 0, sizeof(*t));
-	t->slot = t->hslot = UINT32_MAX;
+	t->slot = UINT32_MAX;
 	t->depth = (uint16_t)depth;
 	t->flags = flags;
 	t->sec = sec;
 	return t;
+}
+
+#define KEYS_MAX (1u << 14) /* interning table slots: bounded, then keys are copied */
+
+static uint32_t key_hash(const char *s, size_t n, size_t wlen)
+{
+	return hash_bytes(s, n) ^ (uint32_t)wlen * 0x9E3779B1u;
+}
+
+static void keys_rehash(struct ruru_toml *doc, uint32_t cap)
+{
+	const struct toml_key **k = calloc(cap, sizeof(*k));
+	if (!k)
+		abort();
+	for (uint32_t i = 0; i < doc->keycap; i++) {
+		const struct toml_key *x = doc->keys[i];
+		if (!x)
+			continue;
+		uint32_t h = key_hash(x->s, x->len, x->wlen) & (cap - 1);
+		while (k[h])
+			h = (h + 1) & (cap - 1);
+		k[h] = x;
+	}
+	free(doc->keys);
+	doc->keys = k;
+	doc->keycap = cap;
+}
+
+/* The one copy of a key (decoded bytes, length as written). */
+static const struct toml_key *key_intern(struct ruru_toml *doc, const char *s, size_t len,
+					 size_t wlen)
+{
+	uint32_t h = 0, mask = doc->keycap - 1;
+	if (doc->keycap) {
+		for (h = key_hash(s, len, wlen) & mask;; h = (h + 1) & mask) {
+			const struct toml_key *k = doc->keys[h];
+			if (!k)
+				break;
+			if (k->len == len && k->wlen == wlen && memcmp(k->s, s, len) == 0)
+				return k;
+		}
+	}
+	struct toml_key *k = arena_alloc(doc, sizeof(*k) + len + 1, 4);
+	k->len = (uint32_t)len;
+	k->wlen = (uint32_t)wlen;
+	memcpy(k->s, s, len);
+	k->s[len] = '\0';
+	if ((doc->nkeys + 1) * 2 > doc->keycap) {
+		if (doc->keycap >= KEYS_MAX)
+			return k;
+		keys_rehash(doc, doc->keycap ? doc->keycap * 2 : 256);
+		mask = doc->keycap - 1;
+		for (h = key_hash(s, len, wlen) & mask; doc->keys[h]; h = (h + 1) & mask)
+			;
+	}
+	doc->keys[h] = k;
+	doc->nkeys++;
+	return k;
 }
 
 /* Append an entry (the caller checked the key is new); returns its value. */
@@ -234,25 +335,52 @@ static struct ruru_toml_value *table_add(struct ruru_toml *doc, struct toml_tabl
 		uint32_t ncap = next_cap(t->cap);
 		t->items = vec_grow(doc, t->items, t->len, t->cap, ncap, sizeof(*t->items), &t->slot);
 		t->cap = ncap;
+		if (!t->listed) {
+			if (doc->nopen == doc->opencap) {
+				size_t cap = doc->opencap ? doc->opencap * 2 : 64;
+				struct toml_table **o = realloc(doc->open, cap * sizeof(*o));
+				if (!o)
+					abort();
+				doc->open = o;
+				doc->opencap = cap;
+			}
+			doc->open[doc->nopen++] = t;
+			t->listed = 1;
+		}
 	}
-	struct toml_key *k = arena_alloc(doc, sizeof(*k) + klen + 1, 4);
-	k->len = (uint32_t)klen;
-	k->start = (uint32_t)kstart;
-	k->end = (uint32_t)kend;
-	memcpy(k->s, key, klen);
-	k->s[klen] = '\0';
 	struct toml_entry *e = &t->items[t->len++];
 	memset(&e->v, 0, sizeof(e->v));
-	e->key = k;
+	e->v.kstart = (uint32_t)kstart;
+	e->key = key_intern(doc, key, klen, kend - kstart);
 	if (t->hash) {
-		if (t->len * 2 > t->hcap)
-			hash_rebuild(doc, t, t->hcap * 2);
+		if (t->len * 2 > t->hash[-1])
+			hash_rebuild(doc, t, t->hash[-1] * 2);
 		else
 			hash_put(t, t->len - 1);
-	} else if (t->len > 8) {
-		hash_rebuild(doc, t, 32);
+	} else if (t->len > HASH_MIN) {
+		hash_rebuild(doc, t, 4 * HASH_MIN);
 	}
 	return &e->v;
+}
+
+/* Shrink the tables grown since the list had `from` entries: they are
+ * complete (an inline table closed, or a new section began) or rarely grow
+ * again. */
+static void tables_fit(struct ruru_toml *doc, size_t from)
+{
+	for (size_t i = from; i < doc->nopen; i++) {
+		struct toml_table *t = doc->open[i];
+		t->items = vec_fit(doc, t->items, t->len, t->cap, sizeof(*t->items), t->slot);
+		t->cap = t->len;
+		t->listed = 0;
+	}
+	doc->nopen = from;
+}
+
+static void array_fit(struct ruru_toml *doc, struct toml_array *a)
+{
+	a->items = vec_fit(doc, a->items, a->len, a->cap, sizeof(*a->items), a->slot);
+	a->cap = a->len;
 }
 
 static struct ruru_toml_value *array_push(struct ruru_toml *doc, struct toml_array *a)
@@ -699,9 +827,13 @@ static void parse_key(struct parser *P)
 
 static void parse_value(struct parser *P, struct ruru_toml_value *v, unsigned depth);
 
+/* Room for a string of at most `worst` bytes; a long one has room for its
+ * length before it. */
 static char *string_space(struct parser *P, size_t worst)
 {
-	return arena_alloc(P->doc, worst + 1, 1);
+	if (worst < TOML_LONGSTR)
+		return arena_alloc(P->doc, worst + 1, 1);
+	return (char *)arena_alloc(P->doc, 4 + worst + 1, 4) + 4;
 }
 
 static void parse_string(struct parser *P, struct ruru_toml_value *v)
@@ -739,7 +871,13 @@ static void parse_string(struct parser *P, struct ruru_toml_value *v)
 	arena_trim(P->doc, d, n + 1);
 	v->kind = RURU_TOML_STRING;
 	v->u.s = d;
-	v->n = (uint32_t)n;
+	if (n < TOML_LONGSTR) {
+		v->n16 = (uint16_t)n;
+	} else {
+		uint32_t l = (uint32_t)n;
+		memcpy(d - 4, &l, 4);
+		v->n16 = TOML_LONGSTR;
+	}
 }
 
 static bool is_digit(char c)
@@ -993,6 +1131,7 @@ static void parse_array(struct parser *P, struct ruru_toml_value *v, unsigned de
 			fail(P, P->p, "expected ']' to close the array, found end of file");
 		if (*P->p == ']') {
 			P->p++;
+			array_fit(P->doc, a);
 			return;
 		}
 		parse_value(P, array_push(P->doc, a), depth + 1);
@@ -1003,6 +1142,7 @@ static void parse_array(struct parser *P, struct ruru_toml_value *v, unsigned de
 		}
 		if (P->p < P->end && *P->p == ']') {
 			P->p++;
+			array_fit(P->doc, a);
 			return;
 		}
 		fail(P, P->p, "expected ',' or ']' after an array element, found %s", what(P, P->p));
@@ -1052,6 +1192,7 @@ static void parse_inline_table(struct parser *P, struct ruru_toml_value *v, unsi
 	if (depth > TOML_MAX_DEPTH)
 		fail(P, P->p, "arrays and tables nested more than %d levels deep", TOML_MAX_DEPTH);
 	struct toml_table *t = table_new(P->doc, depth, TF_DOTTED, P->cursec);
+	size_t mark = P->doc->nopen;
 	v->kind = RURU_TOML_TABLE;
 	v->u.tab = t;
 	P->p++;
@@ -1088,6 +1229,7 @@ static void parse_inline_table(struct parser *P, struct ruru_toml_value *v, unsi
 		     what(P, P->p));
 	}
 	t->flags = TF_INLINE | TF_DEFINED;
+	tables_fit(P->doc, mark);
 }
 
 static void parse_value(struct parser *P, struct ruru_toml_value *v, unsigned depth)
@@ -1164,6 +1306,7 @@ static void section_add(struct parser *P, size_t start, size_t end, struct toml_
 static void parse_header(struct parser *P)
 {
 	const char *start = P->p;
+	tables_fit(P->doc, 0);
 	bool aot = P->end - P->p >= 2 && P->p[1] == '[';
 	P->p += aot ? 2 : 1;
 	parse_key(P);
@@ -1321,6 +1464,12 @@ struct ruru_toml *ruru_toml_parse(const char *text, size_t len, struct ruru_erro
 		return NULL;
 	}
 	parse_document(P);
+	tables_fit(doc, 0);
+	free(doc->open);
+	doc->open = NULL;
+	free(doc->keys);
+	doc->keys = NULL;
+	doc->nkeys = doc->keycap = 0;
 	ruru_buf_release(&P->kbuf);
 	free(P->comps);
 	free(P);
@@ -1394,8 +1543,8 @@ struct ruru_toml_span ruru_toml_key_span(const struct ruru_toml_value *t, size_t
 {
 	if (!t || t->kind != RURU_TOML_TABLE || i >= t->u.tab->len)
 		return (struct ruru_toml_span){ 0, 0 };
-	const struct toml_key *k = t->u.tab->items[i].key;
-	return (struct ruru_toml_span){ k->start, k->end };
+	const struct toml_entry *e = &t->u.tab->items[i];
+	return (struct ruru_toml_span){ e->v.kstart, (size_t)e->v.kstart + e->key->wlen };
 }
 
 const struct ruru_toml_value *ruru_toml_table_at(const struct ruru_toml_value *t, size_t i)
@@ -1447,9 +1596,11 @@ const char *ruru_toml_string(const struct ruru_toml_value *v, size_t *len)
 {
 	if (!v || v->kind != RURU_TOML_STRING)
 		return NULL;
+	size_t n;
+	const char *s = toml_str(v, &n);
 	if (len)
-		*len = v->n;
-	return v->u.s;
+		*len = n;
+	return s;
 }
 
 int64_t ruru_toml_integer(const struct ruru_toml_value *v)
@@ -1480,7 +1631,11 @@ bool toml_value_equal(const struct ruru_toml_value *a, const struct ruru_toml_va
 		return false;
 	switch (a->kind) {
 	case RURU_TOML_STRING:
-		return a->n == b->n && memcmp(a->u.s, b->u.s, a->n) == 0;
+	{
+		size_t an, bn;
+		const char *as = toml_str(a, &an), *bs = toml_str(b, &bn);
+		return an == bn && memcmp(as, bs, an) == 0;
+	}
 	case RURU_TOML_INTEGER:
 		return a->u.i == b->u.i;
 	case RURU_TOML_FLOAT:
@@ -1629,7 +1784,11 @@ void ruru_toml_to_tagged_json(const struct ruru_toml_value *v, struct ruru_buf *
 	char b[64];
 	switch (v->kind) {
 	case RURU_TOML_STRING:
-		tagged_json_string(out, v->u.s, v->n);
+	{
+		size_t n;
+		const char *s = toml_str(v, &n);
+		tagged_json_string(out, s, n);
+	}
 		break;
 	case RURU_TOML_INTEGER:
 		ruru_buf_addf(out, "\"%lld\"", (long long)v->u.i);
@@ -1655,7 +1814,11 @@ void ruru_toml_scalar_text(const struct ruru_toml_value *v, struct ruru_buf *out
 	char b[64];
 	switch (v->kind) {
 	case RURU_TOML_STRING:
-		ruru_toml_encode_string(out, v->u.s, v->n);
+	{
+		size_t n;
+		const char *s = toml_str(v, &n);
+		ruru_toml_encode_string(out, s, n);
+	}
 		break;
 	case RURU_TOML_INTEGER:
 		ruru_buf_addf(out, "%lld", (long long)v->u.i);

@@ -432,8 +432,7 @@ int ruru_toml_edit_remove(struct ruru_buf *out, const char *src, size_t len, con
 		rc = ruru_error_set(err, RURU_ECONFLICT,
 				    "cannot remove key \"%s\" from an inline table", path);
 	if (rc == 0) {
-		const struct toml_key *k = E.parent->items[E.ix].key;
-		size_t ls = line_start(&E, k->start);
+		size_t ls = line_start(&E, E.parent->items[E.ix].v.kstart);
 		size_t le = line_after(&E, v->end);
 		if (ls < E.bom)
 			ls = E.bom;

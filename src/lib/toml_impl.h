@@ -5,13 +5,18 @@
  * Memory: a document owns an arena (chunks that never move) holding every
  * node, key and string, plus a short list of heap blocks for the few vectors
  * that grow big (a table with 10^6 keys, its hash index), which realloc can
- * grow in place without leaving old copies behind in the arena.  Offsets are
+ * grow in place without leaving old copies behind in the arena.  Keys are
+ * interned (one copy per distinct key), tables get a hash index only when
+ * big, and every vector is shrunk to its length once complete (an array or
+ * inline table when it closes, other tables when the next header starts),
+ * its old block going to a free list for the next vector.  Offsets are
  * 32-bit to keep nodes small: documents of 4 GiB or more are refused.
  */
 #ifndef RURU_TOML_IMPL_H
 #define RURU_TOML_IMPL_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "ruru.h"
 
@@ -32,11 +37,6 @@ struct toml_table;
 struct toml_array;
 
 struct ruru_toml_value {
-	uint32_t start, end; /* span in the source */
-	uint8_t kind;        /* enum ruru_toml_kind */
-	uint8_t flags;       /* VF_* */
-	uint16_t unused;
-	uint32_t n;          /* string length */
 	union {
 		int64_t i;
 		double f;
@@ -46,27 +46,50 @@ struct ruru_toml_value {
 		struct toml_array *arr;
 		struct toml_table *tab;
 	} u;
+	uint32_t start, end; /* span in the source */
+	uint8_t kind;        /* enum ruru_toml_kind */
+	uint8_t flags;       /* VF_* */
+	uint16_t n16;        /* string length; TOML_LONGSTR: stored before the bytes */
+	uint32_t kstart;     /* in a table entry: where its key starts in the source */
 };
 
+#define TOML_LONGSTR 0xFFFFu
+
+/* A key, interned: every entry with the same decoded bytes written with the
+ * same length shares one.  Its span in an entry is [kstart, kstart + wlen). */
 struct toml_key {
-	uint32_t len, start, end; /* decoded length; span of the key as written */
-	char s[];                 /* NUL-terminated */
+	uint32_t len, wlen; /* decoded length; length as written */
+	char s[];           /* NUL-terminated */
 };
 
 struct toml_entry {
 	struct ruru_toml_value v;
-	struct toml_key *key;
+	const struct toml_key *key;
 };
+
+/* The bytes and length of a string value. */
+static inline const char *toml_str(const struct ruru_toml_value *v, size_t *n)
+{
+	if (v->n16 != TOML_LONGSTR) {
+		*n = v->n16;
+	} else {
+		uint32_t l;
+		memcpy(&l, v->u.s - 4, 4);
+		*n = l;
+	}
+	return v->u.s;
+}
 
 struct toml_table {
 	struct toml_entry *items;
 	uint32_t len, cap;
-	uint32_t *hash; /* open addressing, index+1; NULL while small */
-	uint32_t hcap;
-	uint32_t slot, hslot; /* heap slots of items and hash, UINT32_MAX if arena */
-	uint32_t sec;         /* section that defined it (header or dotted key) */
+	uint32_t *hash; /* open addressing, index+1; NULL while small; hash[-1]
+			 * is its capacity, hash[-2] its heap slot */
+	uint32_t slot;  /* heap slot of items, UINT32_MAX if in the arena */
+	uint32_t sec;   /* section that defined it (header or dotted key) */
 	uint16_t depth;
-	uint8_t flags; /* TF_* */
+	uint8_t flags;  /* TF_* */
+	uint8_t listed; /* on the parser's list of tables to shrink to fit */
 };
 
 struct toml_array {
@@ -98,6 +121,12 @@ struct ruru_toml {
 		void *head;
 	} freel[24];
 	int nfreel;
+	/* key interning: open addressing over keys, bounded in size */
+	const struct toml_key **keys;
+	uint32_t nkeys, keycap;
+	/* tables grown since the last shrink to fit (while parsing) */
+	struct toml_table **open;
+	size_t nopen, opencap;
 };
 
 /* One component of a dotted key: decoded bytes at `off` in a buffer. */
