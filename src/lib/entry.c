@@ -325,17 +325,38 @@ bool ruru_time_parse(const char *s, size_t len, time_t *when, bool *has_zone)
 
 /* Both formats differ only in the separator.  Years outside 0..9999 are
  * clamped: no log stamp is that far away, and the width must be bounded. */
+/* UTC calendar fields of an instant, proleptic Gregorian (Howard
+ * Hinnant's civil_from_days); no gmtime_r, whose time zone lock and
+ * normalisation `ruru list` would pay once per session. */
+static void civil_fields(time_t t, unsigned f[6])
+{
+	long long days = (long long)t / 86400, secs = (long long)t % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	days += 719468;
+	long long era = (days >= 0 ? days : days - 146096) / 146097;
+	long long doe = days - era * 146097;
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long long mp = (5 * doy + 2) / 153;
+	long long d = doy - (153 * mp + 2) / 5 + 1;
+	long long m = mp < 10 ? mp + 3 : mp - 9;
+	long long y = yoe + era * 400 + (m <= 2);
+	f[0] = y < 0 ? 0u : y > 9999 ? 9999u : (unsigned)y;
+	f[1] = (unsigned)m;
+	f[2] = (unsigned)d;
+	f[3] = (unsigned)(secs / 3600);
+	f[4] = (unsigned)(secs / 60 % 60);
+	f[5] = (unsigned)(secs % 60);
+}
+
 static void format_time(time_t t, char sep, char out[32])
 {
-	struct tm tm;
-	if (!gmtime_r(&t, &tm))
-		memset(&tm, 0, sizeof(tm));
-	long y = (long)tm.tm_year + 1900;
-	unsigned year = y < 0 ? 0u : y > 9999 ? 9999u : (unsigned)y;
 	/* By hand, not snprintf: `ruru list` formats one per session. */
-	unsigned f[6] = { year, (unsigned)tm.tm_mon % 100u + 1, (unsigned)tm.tm_mday % 100u,
-			  (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u,
-			  (unsigned)tm.tm_sec % 100u };
+	unsigned f[6];
+	civil_fields(t, f);
 	char *p = out;
 	*p++ = (char)('0' + f[0] / 1000);
 	*p++ = (char)('0' + f[0] / 100 % 10);

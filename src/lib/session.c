@@ -185,10 +185,12 @@ static void session_from_text(struct ruru_session *s, const char *text, size_t l
 /* Read session `id`'s log (whole, or its front matter only) from the
  * sessions folder `dirfd` and fill `out`. */
 static int load_at(int dirfd, const char *id, unsigned flags, struct ruru_session *out,
-		   struct ruru_error *err)
+		   struct ruru_buf *scratch, struct ruru_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	struct ruru_buf rel = RURU_BUF_INIT, b = RURU_BUF_INIT;
+	struct ruru_buf rel = RURU_BUF_INIT, own = RURU_BUF_INIT;
+	struct ruru_buf *bp = scratch ? scratch : &own;
+	ruru_buf_reset(bp);
 	static const char leaf[] = "/session_log.md", prefix[] = ".ruru/sessions/";
 	ruru_buf_add(&rel, prefix, sizeof(prefix) - 1);
 	ruru_buf_addstr(&rel, id);
@@ -204,22 +206,22 @@ static int load_at(int dirfd, const char *id, unsigned flags, struct ruru_sessio
 			rc = ruru_error_set(err, errno == ENOENT ? RURU_ENOTFOUND : RURU_EFAIL,
 					    "cannot open: %s", strerror(errno));
 		else {
-			rc = ruru_buf_read_fd(&b, fd, err);
+			rc = ruru_buf_read_fd(bp, fd, err);
 			close(fd);
 		}
 	} else {
-		rc = ruru_read_front_matter(dirfd, in_dir, &b, err);
+		rc = ruru_read_front_matter(dirfd, in_dir, bp, err);
 	}
 	if (rc < 0) {
 		ruru_error_set_file(err, rel.ptr);
 		ruru_buf_release(&rel);
-		ruru_buf_release(&b);
+		ruru_buf_release(&own);
 		return -1;
 	}
 	out->id = ruru_strdup(id);
 	out->path = ruru_buf_detach(&rel, NULL);
-	session_from_text(out, b.ptr, b.len, flags & RURU_LOAD_ENTRIES);
-	ruru_buf_release(&b);
+	session_from_text(out, bp->ptr, bp->len, flags & RURU_LOAD_ENTRIES);
+	ruru_buf_release(&own);
 	return 0;
 }
 
@@ -233,7 +235,7 @@ int ruru_session_load(struct ruru_ws *ws, const char *id, unsigned flags, struct
 		memset(out, 0, sizeof(*out));
 		return ruru_error_set(err, RURU_ENOTFOUND, "unknown session \"%s\"", id);
 	}
-	int rc = load_at(dfd, id, flags, out, err);
+	int rc = load_at(dfd, id, flags, out, NULL, err);
 	close(dfd);
 	return rc;
 }
@@ -267,11 +269,13 @@ struct list_job {
 static void *list_worker(void *arg)
 {
 	struct list_job *j = arg;
+	struct ruru_buf scratch = RURU_BUF_INIT; /* one read buffer for all */
 	for (size_t i = j->from; i < j->to; i++) {
 		struct ruru_error e;
 		/* A folder without a log is not a session. */
-		j->loaded[i] = load_at(j->dirfd, j->names[i], 0, &j->slots[i], &e) == 0;
+		j->loaded[i] = load_at(j->dirfd, j->names[i], 0, &j->slots[i], &scratch, &e) == 0;
 	}
+	ruru_buf_release(&scratch);
 	return NULL;
 }
 

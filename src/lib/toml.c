@@ -317,7 +317,7 @@ static const struct toml_key *key_intern(struct ruru_toml *doc, const char *s, s
 	if ((doc->nkeys + 1) * 2 > doc->keycap) {
 		if (doc->keycap >= KEYS_MAX)
 			return k;
-		keys_rehash(doc, doc->keycap ? doc->keycap * 2 : 256);
+		keys_rehash(doc, doc->keycap ? doc->keycap * 2 : 32); /* front matters are small */
 		mask = doc->keycap - 1;
 		for (h = key_hash(s, len, wlen) & mask; doc->keys[h]; h = (h + 1) & mask)
 			;

@@ -799,9 +799,36 @@ static void goal_section(void **state)
 	assert_memory_equal(t + s, "```\r\n## Not a heading\r\n```", e - s);
 }
 
+
+/* The hand-rolled calendar arithmetic agrees with gmtime_r everywhere. */
+static void time_format_matches_gmtime(void **state)
+{
+	(void)state;
+	static const time_t fixed[] = { 0, -1, 951782400, 951868799, 4102444800LL,
+					253402300799LL, 1700000000, -62135596800LL };
+	unsigned long long x = 88172645463325252ULL;
+	for (int i = 0; i < 100000; i++) {
+		time_t t;
+		if (i < 8) {
+			t = fixed[i];
+		} else {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			t = (time_t)(x % 315537897600ULL) - 62135596800LL; /* years 1..9999 */
+		}
+		char got[32], want[64];
+		struct tm tm;
+		assert_non_null(gmtime_r(&t, &tm));
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		ruru_time_format_rfc3339(t, got);
+		assert_string_equal(got, want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(time_format_matches_gmtime),
 		cmocka_unit_test(event_names),
 		cmocka_unit_test(status_names),
 		cmocka_unit_test(stamps),
