@@ -189,6 +189,11 @@ struct ruru_entry {
 	bool strict;          /* in ruru's own format (render(parse(e)) == e) */
 };
 void ruru_entry_release(struct ruru_entry *e);
+/* A one-line summary of an entry for people and models,
+ * "<prefix>[stamp] type mode=x task=y: message", further message lines
+ * after `indent`, ending with a newline (`show` and the continue digest). */
+void ruru_entry_summary(struct ruru_buf *out, const struct ruru_entry *e, const char *prefix,
+			const char *indent);
 
 /* ------------------------------------------------------------ workspace */
 

@@ -251,23 +251,6 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 
 /* ------------------------------------------------------------------ show */
 
-static void print_entry(const struct ruru_entry *e)
-{
-	const char *type = e->type != RURU_EV_UNKNOWN ? ruru_event_name(e->type) : e->type_name;
-	printf("[%s] %s", e->stamp ? e->stamp : "?", type ? type : "-");
-	const char *names[] = { "mode", "task", "artifact", "adr", "outcome", "source" };
-	const char *vals[] = { e->mode, e->task, e->artifact, e->adr, e->outcome, e->source };
-	for (size_t i = 0; i < 6; i++)
-		if (vals[i])
-			printf(" %s=%s", names[i], vals[i]);
-	fputs(e->message_len ? ": " : "", stdout);
-	for (size_t i = 0; i < e->message_len; i++) {
-		putchar(e->message[i]);
-		if (e->message[i] == '\n')
-			fputs("    ", stdout);
-	}
-	putchar('\n');
-}
 
 static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 {
@@ -312,8 +295,12 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 		size_t from = ne && last < s.nentries ? s.nentries - last : 0;
 		if (s.nentries > from)
 			putchar('\n');
+		struct ruru_buf out = RURU_BUF_INIT;
 		for (size_t i = from; i < s.nentries; i++)
-			print_entry(&s.entries[i]);
+			ruru_entry_summary(&out, &s.entries[i], "", "    ");
+		if (!cli_write(ctx, out.ptr, out.len))
+			rc = cli_fail(ctx);
+		ruru_buf_release(&out);
 	}
 	ruru_session_release(&s);
 	free(id);

@@ -157,23 +157,23 @@ static json_t *pending_confirmations(struct ruru_ws *ws, const char *id)
 
 /* --------------------------------------------------------------- digest */
 
-static void entry_line(struct ruru_buf *b, const struct ruru_entry *e)
+void ruru_entry_summary(struct ruru_buf *b, const struct ruru_entry *e, const char *prefix,
+			const char *indent)
 {
-	ruru_buf_addf(b, "- [%s] ", e->stamp ? e->stamp : "?");
+	ruru_buf_addf(b, "%s[%s] ", prefix, e->stamp ? e->stamp : "?");
 	const char *type = e->type != RURU_EV_UNKNOWN ? ruru_event_name(e->type) : e->type_name;
-	if (type)
-		ruru_buf_addf(b, "%s", type);
+	ruru_buf_addstr(b, type ? type : "-");
 	const char *names[] = { "mode", "task", "artifact", "adr", "outcome", "source" };
 	const char *vals[] = { e->mode, e->task, e->artifact, e->adr, e->outcome, e->source };
 	for (size_t i = 0; i < 6; i++)
 		if (vals[i])
 			ruru_buf_addf(b, " %s=%s", names[i], vals[i]);
 	if (e->message_len) {
-		ruru_buf_addstr(b, type ? ": " : "");
+		ruru_buf_addstr(b, ": ");
 		for (size_t i = 0; i < e->message_len; i++) {
 			ruru_buf_addch(b, e->message[i]);
 			if (e->message[i] == '\n')
-				ruru_buf_addstr(b, "  ");
+				ruru_buf_addstr(b, indent);
 		}
 	}
 	ruru_buf_addch(b, '\n');
@@ -229,7 +229,7 @@ static void digest_text(struct ruru_buf *b, const struct ruru_session *s, json_t
 	size_t first = s->nentries, used = 0;
 	while (first > 0) {
 		ruru_buf_reset(&line);
-		entry_line(&line, &s->entries[first - 1]);
+		ruru_entry_summary(&line, &s->entries[first - 1], "- ", "  ");
 		if (used + line.len > budget)
 			break;
 		used += line.len;
@@ -238,7 +238,7 @@ static void digest_text(struct ruru_buf *b, const struct ruru_session *s, json_t
 	if (first < s->nentries) {
 		ruru_buf_addf(b, "\n## Last entries (%zu of %zu)\n\n", s->nentries - first, s->nentries);
 		for (size_t i = first; i < s->nentries; i++)
-			entry_line(b, &s->entries[i]);
+			ruru_entry_summary(b, &s->entries[i], "- ", "  ");
 	}
 	ruru_buf_release(&tail);
 	ruru_buf_release(&line);
