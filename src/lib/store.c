@@ -420,8 +420,23 @@ static int fsync_parent(const char *path, struct ruru_error *err)
 
 /* ------------------------------------------------------ atomic writes */
 
-int ruru_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-		      struct ruru_error *err)
+/* link(2) of the complete temp file, or renameat2 RENAME_NOREPLACE where the
+ * file system has no hard links; both fail with EEXIST on an existing name. */
+static int publish_new(const char *tmp, const char *path)
+{
+	if (sys_link(tmp, path) == 0)
+		return 0;
+	if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS && errno != EMLINK)
+		return -1;
+	return renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE);
+}
+
+/* Write `data` to a temp file beside `path`, then make it `path`: by
+ * rename(2) over whatever is there (keeping its permissions), or, when
+ * `exclusive`, only if nothing is there yet.  Either way a reader sees
+ * the old state or the complete new file. */
+static int write_file(const char *path, const void *data, size_t len, mode_t mode,
+		      bool exclusive, struct ruru_error *err)
 {
 	struct ruru_buf dir = RURU_BUF_INIT, name = RURU_BUF_INIT, tmp = RURU_BUF_INIT;
 	struct stat st;
@@ -433,18 +448,37 @@ int ruru_write_atomic(const char *path, const void *data, size_t len, mode_t mod
 		sys_error(err, path, "cannot write");
 		goto out;
 	}
-	/* Keep the permissions of the file being replaced. */
-	if (stat(path, &st) == 0)
-		mode = st.st_mode & 07777;
-	else if (errno == ENOENT)
+	if (exclusive) {
+		/* Cheap early answer; publish_new() is what makes it race-free. */
+		if (lstat(path, &st) == 0) {
+			errno = EEXIST;
+			file_error(err, RURU_ECONFLICT, path, "already exists");
+			goto out;
+		}
 		mode = mode & ~current_umask() & 07777;
-	else {
+	} else if (stat(path, &st) == 0) {
+		mode = st.st_mode & 07777; /* keep the permissions of the file replaced */
+	} else if (errno == ENOENT) {
+		mode = mode & ~current_umask() & 07777;
+	} else {
 		sys_error(err, path, "cannot stat");
 		goto out;
 	}
 	if (write_temp(path, dir.ptr, name.ptr, data, len, mode, &tmp, err) < 0)
 		goto out;
-	if (sys_rename(tmp.ptr, path) < 0) {
+	if (exclusive) {
+		if (publish_new(tmp.ptr, path) < 0) {
+			quiet_unlink(tmp.ptr);
+			if (errno == EEXIST)
+				file_error(err, RURU_ECONFLICT, path, "already exists");
+			else
+				sys_error(err, path, "cannot create");
+			goto out;
+		}
+		/* After link() the temp name is a second name of the new file;
+		 * after renameat2() it is already gone (ENOENT, harmless). */
+		quiet_unlink(tmp.ptr);
+	} else if (sys_rename(tmp.ptr, path) < 0) {
 		quiet_unlink(tmp.ptr);
 		sys_error(err, path, "cannot replace");
 		goto out;
@@ -461,60 +495,16 @@ out:
 	return rc;
 }
 
-/* link(2) of the complete temp file, or renameat2 RENAME_NOREPLACE where the
- * file system has no hard links; both fail with EEXIST on an existing name. */
-static int publish_new(const char *tmp, const char *path)
+int ruru_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+		      struct ruru_error *err)
 {
-	if (sys_link(tmp, path) == 0)
-		return 0;
-	if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS && errno != EMLINK)
-		return -1;
-	return renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE);
+	return write_file(path, data, len, mode, false, err);
 }
 
 int ruru_write_new(const char *path, const void *data, size_t len, mode_t mode,
 		   struct ruru_error *err)
 {
-	struct ruru_buf dir = RURU_BUF_INIT, name = RURU_BUF_INIT, tmp = RURU_BUF_INIT;
-	struct stat st;
-	int rc = -1;
-
-	split_path(path, &dir, &name);
-	if (!name.len) {
-		errno = EISDIR;
-		sys_error(err, path, "cannot write");
-		goto out;
-	}
-	/* Cheap early answer; publish_new() is what makes it race-free. */
-	if (lstat(path, &st) == 0) {
-		errno = EEXIST;
-		file_error(err, RURU_ECONFLICT, path, "already exists");
-		goto out;
-	}
-	mode = mode & ~current_umask() & 07777;
-	if (write_temp(path, dir.ptr, name.ptr, data, len, mode, &tmp, err) < 0)
-		goto out;
-	if (publish_new(tmp.ptr, path) < 0) {
-		quiet_unlink(tmp.ptr);
-		if (errno == EEXIST)
-			file_error(err, RURU_ECONFLICT, path, "already exists");
-		else
-			sys_error(err, path, "cannot create");
-		goto out;
-	}
-	/* After link() the temp name is a second name of the new file; after
-	 * renameat2() it is already gone (ENOENT, harmless). */
-	quiet_unlink(tmp.ptr);
-	rc = ruru_fsync_dir(dir.ptr, err);
-out:
-	{
-		int e = errno;
-		ruru_buf_release(&dir);
-		ruru_buf_release(&name);
-		ruru_buf_release(&tmp);
-		errno = e;
-	}
-	return rc;
+	return write_file(path, data, len, mode, true, err);
 }
 
 /* ------------------------------------------------------------ appends */
