@@ -422,6 +422,16 @@ struct loc {
 	char *srel;                /* relative to the session folder */
 };
 
+/* Put a sidecar back as it was before a step whose log entry failed
+ * (errno kept for the caller's message). */
+static void restore_sidecar(const struct loc *L, const struct ruru_buf *orig)
+{
+	struct ruru_error ignore;
+	int e = errno;
+	ruru_write_atomic(L->side_abs, orig->ptr, orig->len, 0666, &ignore);
+	errno = e;
+}
+
 static void loc_release(struct loc *L)
 {
 	free(L->rel);
@@ -1204,13 +1214,8 @@ int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 	out->decided_at = now;
 	rc = 0;
 out:
-	if (rc < 0 && wrote) {
-		/* The log did not take the decision: neither does the sidecar. */
-		struct ruru_error ignore;
-		int e = errno;
-		ruru_write_atomic(L.side_abs, orig.ptr, orig.len, 0666, &ignore);
-		errno = e;
-	}
+	if (rc < 0 && wrote) /* the log did not take the decision: neither does the sidecar */
+		restore_sidecar(&L, &orig);
 	if (rc < 0)
 		ruru_confirm_release(out);
 	guard_abort(&g);
@@ -1282,12 +1287,8 @@ int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *
 	*message = ruru_buf_detach(&msg, NULL);
 	rc = 0;
 out:
-	if (rc < 0 && wrote) {
-		struct ruru_error ignore;
-		int e = errno;
-		ruru_write_atomic(L.side_abs, orig.ptr, orig.len, 0666, &ignore);
-		errno = e;
-	}
+	if (rc < 0 && wrote)
+		restore_sidecar(&L, &orig);
 	if (rc < 0)
 		ruru_confirm_release(out);
 	guard_abort(&g);
@@ -1432,9 +1433,9 @@ fail:
 			ruru_write_atomic(tabs, cur.ptr, cur.len, 0666, &ignore);
 		else
 			unlink(tabs);
-		if (wrote_side)
-			ruru_write_atomic(L.side_abs, orig_side.ptr, orig_side.len, 0666, &ignore);
 		errno = e;
+		if (wrote_side)
+			restore_sidecar(&L, &orig_side);
 	}
 	/* The executor's attempt failed: say so in the log (best effort; the
 	 * error returned is the one that stopped the apply). */
