@@ -59,25 +59,28 @@ static int fail_at(struct cli_ctx *ctx, const struct toml_part *tp)
 	return cli_fail(ctx);
 }
 
-static struct ruru_toml *parse_part(struct cli_ctx *ctx, struct toml_part *tp)
+/* Load FILE (stdin for NULL or "-") and decode its TOML part.  On failure
+ * everything is released and *rc holds the exit status. */
+static struct ruru_toml *load_doc(struct cli_ctx *ctx, const char *file, struct toml_part *tp,
+				  int *rc)
 {
-	return ruru_toml_parse(tp->text.ptr + tp->start, tp->end - tp->start, &ctx->err);
+	struct ruru_toml *doc = NULL;
+	if (load(ctx, file, tp) < 0)
+		*rc = cli_fail(ctx);
+	else if (!(doc = ruru_toml_parse(tp->text.ptr + tp->start, tp->end - tp->start, &ctx->err)))
+		*rc = fail_at(ctx, tp);
+	if (!doc)
+		ruru_buf_release(&tp->text);
+	return doc;
 }
 
 static int cmd_decode(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct toml_part tp;
-	const char *file = a->argc ? a->argv[0] : NULL;
-	if (load(ctx, file, &tp) < 0) {
-		ruru_buf_release(&tp.text);
-		return cli_fail(ctx);
-	}
-	struct ruru_toml *doc = parse_part(ctx, &tp);
-	if (!doc) {
-		int rc = fail_at(ctx, &tp);
-		ruru_buf_release(&tp.text);
+	int rc;
+	struct ruru_toml *doc = load_doc(ctx, a->argc ? a->argv[0] : NULL, &tp, &rc);
+	if (!doc)
 		return rc;
-	}
 	struct ruru_buf out = RURU_BUF_INIT;
 	ruru_buf_init(&out);
 	ruru_toml_to_tagged_json(ruru_toml_root(doc), &out);
@@ -92,17 +95,10 @@ static int cmd_decode(struct cli_ctx *ctx, struct cli_args *a)
 static int cmd_get(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct toml_part tp;
-	if (load(ctx, a->argv[0], &tp) < 0) {
-		ruru_buf_release(&tp.text);
-		return cli_fail(ctx);
-	}
-	struct ruru_toml *doc = parse_part(ctx, &tp);
-	if (!doc) {
-		int rc = fail_at(ctx, &tp);
-		ruru_buf_release(&tp.text);
-		return rc;
-	}
 	int rc = 0;
+	struct ruru_toml *doc = load_doc(ctx, a->argv[0], &tp, &rc);
+	if (!doc)
+		return rc;
 	const struct ruru_toml_value *v = ruru_toml_lookup(ruru_toml_root(doc), a->argv[1]);
 	struct ruru_buf out = RURU_BUF_INIT;
 	ruru_buf_init(&out);
