@@ -167,7 +167,8 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	a=$(propose t p)
 	"$RURU" confirm reject --reason "not now" "$a"
 	[ "$(status_of "$a")" = rejected ]
-	grep -q '\*\*confirm-response\*\* .*outcome `rejected`.*not now' "$(log_of)"
+	grep -q '\*\*confirm-response\*\* .*outcome `rejected`: User rejected the change to `t` · payload_sha256 `' "$(log_of)"
+	grep -qx '  Reason: not now' "$(log_of)"
 	run "$RURU" confirm apply "$a"
 	[ "$status" -eq 5 ]
 	[ "$(cat t)" = keep ]
@@ -190,7 +191,8 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	"$RURU" confirm skip --rationale "typo fix in a comment" "$a"
 	[ "$(status_of "$a")" = skipped ]
 	grep -qx 'decided_by = "coordinator"' "$(sidecar "$a")"
-	grep -q '\*\*confirm-skip\*\* · artifact `artifacts/CONFIRM-t-.*: typo fix in a comment' "$(log_of)"
+	grep -q '\*\*confirm-skip\*\* · artifact `artifacts/CONFIRM-t-.*: Coordinator skipped confirmation of the change to `t` · payload_sha256 `' "$(log_of)"
+	grep -qx '  Rationale: typo fix in a comment' "$(log_of)"
 	run "$RURU" confirm delegate --to dev-x "$a"
 	[ "$output" = "Read \`$a\`, write to \`t\`. **Confirmation skipped by Coordinator - low risk. No re-confirm needed.**" ]
 	"$RURU" confirm apply "$a"
@@ -210,7 +212,8 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	[ "$status" -eq 5 ]
 	[ "$(cat t)" = old ]
 	[ "$(status_of "$a")" = pending ]
-	grep -q '\*\*result\*\* .*outcome `failure`' "$(log_of)"
+	# a refused apply logs nothing (DESIGN §5)
+	! grep -q '\*\*result\*\*' "$(log_of)"
 }
 
 @test "a payload edited after approval is never applied" {
@@ -250,7 +253,7 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	sed -i 's/^status = "pending"/status = "approved"/' "$(sidecar "$a")"
 	run "$RURU" confirm apply "$a"
 	[ "$status" -eq 5 ]
-	[[ "$output" == *"no approval"* ]]
+	[[ "$output" == *"holds no decision"* ]]
 	[ "$(cat t)" = old ]
 }
 
@@ -462,7 +465,9 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	a=$(propose t p)
 	b=$(propose t q)
 	printf 'y\n' | NO_COLOR=1 script -qec "'$RURU' confirm ask '$a'" /dev/null > out.txt
-	grep -q 'Apply this change to t? \[y/N\]' out.txt
+	grep -q 'Approve this change to t? (it is applied later, by `ruru confirm apply`) \[y/N\]' out.txt
+	grep -q 'approved (not applied yet)' out.txt
+	[ "$(cat t)" = old ]
 	grep -q '^+new' out.txt
 	[ "$(status_of "$a")" = approved ]
 	printf 'n\n' | script -qec "'$RURU' confirm ask '$b'" /dev/null > out2.txt
