@@ -1506,6 +1506,15 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 		struct stat st;
 		if (lstat(L.side_abs, &st) == 0)
 			continue;
+		if (!id) { /* a deleted temp pair's name keeps its records: never reuse it */
+			struct records R;
+			if (records_read(ws, &L, &R, err) < 0)
+				goto out;
+			bool used = R.found;
+			records_release(&R);
+			if (used)
+				continue;
+		}
 		if (ruru_write_new(L.abs, payload, len, 0666, err) == 0)
 			break;
 		if (err->code != RURU_ECONFLICT || n >= 1000)
@@ -1774,7 +1783,11 @@ int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 	struct records R;
 	if (records_read(ws, &L, &R, err) < 0)
 		goto out;
-	if (R.found) { /* the sidecar was set back to pending by hand */
+	/* A record of this very proposal (same target and hashes) means its
+	 * sidecar was set back to pending by hand: no second decision. */
+	if (R.found && R.bound && !strcmp(R.rec.target, out->target) &&
+	    !strcmp(R.rec.payload_sha256, out->payload_sha256) &&
+	    !strcmp(R.rec.target_sha256, out->target_sha256)) {
 		ruru_error_set(err, RURU_ECONFLICT,
 			       "\"%s\" was already decided (%s), though its sidecar says pending; "
 			       "propose the edit again",
@@ -2007,13 +2020,10 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 	    records_agree(&L, out, &R, err) < 0)
 		goto fail;
 	out->already = holds_result(out, &payload, &cur, th, exists);
-	if (finishing && !out->already) {
-		ruru_error_set(err, RURU_ECONFLICT,
-			       "\"%s\" is marked applied, but target \"%s\" no longer holds its "
-			       "result",
-			       L.rel, norm.ptr);
-		goto fail;
-	}
+	/* finishing && !already: the sidecar says applied but the log holds
+	 * no result and the target not the result: an apply that failed and
+	 * could not put the sidecar back.  It is applied now, checked like
+	 * any other. */
 	if (!out->already) {
 		if (strcmp(th, out->target_sha256)) {
 			if (!force) {
@@ -2041,8 +2051,19 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 		*slash = '\0';
 		int mk = ruru_mkdirs(tabs, err);
 		*slash = '/';
-		if (mk < 0 || ruru_write_atomic(tabs, result.ptr, result.len, 0666, err) < 0)
+		if (mk < 0)
 			goto fail;
+		if (ruru_write_atomic(tabs, result.ptr, result.len, 0666, err) < 0) {
+			/* A failure after the rename (flushing the folder) leaves
+			 * the new bytes in place: undo them like any later failure. */
+			char now_h[65], want_h[65];
+			bool now_exists;
+			struct ruru_error ignore;
+			ruru_sha256_hex(result.ptr, result.len, want_h);
+			wrote_target = target_hash(ws, norm.ptr, now_h, &now_exists, NULL, &ignore) == 0 &&
+				       now_exists && !strcmp(now_h, want_h) && strcmp(now_h, th);
+			goto fail;
+		}
 		wrote_target = true;
 	} else {
 		ruru_buf_add(&result, cur.ptr, cur.len);
@@ -2050,14 +2071,17 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 	time_t now = ruru_now();
 	writing = true;
 	if (L.session) {
-		if (out->status != RURU_CONFIRM_APPLIED) {
+		if (out->status != RURU_CONFIRM_APPLIED || forced) {
 			ruru_buf_add(&orig_side, side.ptr, side.len);
 			if (side_set_str(&side, "status", "applied", err) < 0 ||
 			    side_set_time(&side, "applied_at", now, err) < 0 ||
-			    side_set_lit(&side, "forced", forced ? "true" : "false", err) < 0 ||
-			    ruru_write_atomic(L.side_abs, side.ptr, side.len, 0666, err) < 0)
+			    side_set_lit(&side, "forced", forced ? "true" : "false", err) < 0)
 				goto fail;
+			/* Put back on failure even when the write reports one
+			 * after its rename (flushing the folder). */
 			wrote_side = true;
+			if (ruru_write_atomic(L.side_abs, side.ptr, side.len, 0666, err) < 0)
+				goto fail;
 		}
 		if (out->already)
 			ruru_buf_addf(&msg, "Recorded `%s` as applied: `%s` already holds its result "
