@@ -408,7 +408,9 @@ void ruru_confirm_release(struct ruru_confirm *c);
 json_t *ruru_confirm_json(const struct ruru_confirm *c);
 
 /*
- * A decision record (DESIGN §5 "Binding"): what a decision was about, so
+ * A decision record (DESIGN §5 "Binding"): what a decision was about (the
+ * artifact, target, payload_sha256 and target_sha256, and the payload's
+ * kind, which decides the result as much as its bytes), so
  * that a sidecar, payload or target changed after it cannot inherit it.
  * Session proposals carry it in their confirm-response / confirm-skip
  * entries (and a withdrawal's note), temp proposals as one [[decision]]
@@ -418,6 +420,7 @@ struct ruru_confirm_record {
 	enum ruru_confirm_status decision; /* APPROVED, REJECTED, SKIPPED or WITHDRAWN */
 	char *artifact;         /* the CONFIRM file, relative to the root */
 	char *target;           /* target_path, relative to the root */
+	enum ruru_confirm_kind kind; /* what the payload is: it decides the result too */
 	char payload_sha256[65];
 	char target_sha256[65]; /* "" for a new file */
 	char *decided_by;       /* "user" or "coordinator" */

@@ -1028,6 +1028,7 @@ void ruru_confirm_record_canonical(struct ruru_buf *out, const struct ruru_confi
 		{ "decision", word ? word : "" },
 		{ "artifact", r->artifact ? r->artifact : "" },
 		{ "target_path", r->target ? r->target : "" },
+		{ "kind", ruru_confirm_kind_word(r->kind) },
 		{ "payload_sha256", r->payload_sha256 },
 		{ "target_sha256", r->target_sha256 },
 		{ "decided_by", r->decided_by ? r->decided_by : "" },
@@ -1058,8 +1059,9 @@ static const char *record_lead(enum ruru_confirm_status d)
 /* The message of a decision's log entry: the binding line, then the reason. */
 static void record_message(struct ruru_buf *b, const struct ruru_confirm_record *r)
 {
-	ruru_buf_addf(b, "%s `%s` · payload_sha256 `%s` · target_sha256 `%s`",
-		      record_lead(r->decision), r->target, r->payload_sha256,
+	ruru_buf_addf(b, "%s `%s` (%s) · payload_sha256 `%s` · target_sha256 `%s`",
+		      record_lead(r->decision), r->target, ruru_confirm_kind_word(r->kind),
+		      r->payload_sha256,
 		      *r->target_sha256 ? r->target_sha256 : "none");
 	if (r->rationale && *r->rationale)
 		ruru_buf_addf(b, "\n%s: %s", r->decision == RURU_CONFIRM_SKIPPED ? "Rationale" : "Reason",
@@ -1082,7 +1084,7 @@ static bool record_parse_message(const char *msg, size_t len, struct ruru_confir
 {
 	const char *end = memchr(msg, '\n', len);
 	end = end ? end : msg + len;
-	static const char mid[] = "` · payload_sha256 `", mid2[] = "` · target_sha256 `";
+	static const char mid[] = ") · payload_sha256 `", mid2[] = "` · target_sha256 `";
 	const char *lead = record_lead(r->decision);
 	size_t ll = strlen(lead);
 	if ((size_t)(end - msg) < ll + 2 || memcmp(msg, lead, ll) || memcmp(msg + ll, " `", 2))
@@ -1090,7 +1092,16 @@ static bool record_parse_message(const char *msg, size_t len, struct ruru_confir
 	const char *t = msg + ll + 2, *q = t;
 	while (q < end && *q != '`')
 		q++;
-	if ((size_t)(end - q) < sizeof(mid) - 1 || memcmp(q, mid, sizeof(mid) - 1) || q == t)
+	const char *tend = q;
+	int kind = -1;
+	if (q == t || end - q < 3 || memcmp(q, "` (", 3))
+		return false;
+	q += 3;
+	if (starts(q, end, "content"))
+		kind = RURU_CONFIRM_CONTENT, q += 7;
+	else if (starts(q, end, "diff"))
+		kind = RURU_CONFIRM_DIFF, q += 4;
+	if (kind < 0 || (size_t)(end - q) < sizeof(mid) - 1 || memcmp(q, mid, sizeof(mid) - 1))
 		return false;
 	const char *ph = q + sizeof(mid) - 1;
 	if (!is_hex64(ph, end))
@@ -1103,7 +1114,8 @@ static bool record_parse_message(const char *msg, size_t len, struct ruru_confir
 	if (!none && !(is_hex64(th, end) && end - th == 65 && th[64] == '`'))
 		return false;
 	free(r->target);
-	r->target = ruru_strndup(t, (size_t)(q - t));
+	r->target = ruru_strndup(t, (size_t)(tend - t));
+	r->kind = (enum ruru_confirm_kind)kind;
 	memcpy(r->payload_sha256, ph, 64);
 	r->payload_sha256[64] = '\0';
 	if (none) {
@@ -1210,10 +1222,14 @@ static int records_temp(struct ruru_ws *ws, const struct loc *L, struct records 
 			R->rec.decision = ruru_confirm_status_parse(word);
 			R->rec.artifact = ruru_strdup(art);
 			R->rec.target = toml_str(t, "target_path");
+			char *kw = toml_str(t, "kind");
+			int k = ruru_confirm_kind_parse(kw);
+			free(kw);
+			R->rec.kind = k < 0 ? RURU_CONFIRM_CONTENT : (enum ruru_confirm_kind)k;
 			R->rec.decided_by = toml_str(t, "decided_by");
 			R->rec.rationale = toml_str(t, "rationale");
 			R->rec.decided_at = toml_time(t, "decided_at");
-			R->bound = R->rec.target && ph && strlen(ph) == 64 && th &&
+			R->bound = k >= 0 && R->rec.target && ph && strlen(ph) == 64 && th &&
 				   (!*th || strlen(th) == 64);
 			if (R->bound) {
 				snprintf(R->rec.payload_sha256, sizeof(R->rec.payload_sha256), "%s", ph);
@@ -1269,6 +1285,7 @@ static void record_of(struct ruru_confirm_record *r, const struct ruru_confirm *
 	r->decision = d;
 	r->artifact = ruru_strdup(c->artifact);
 	r->target = ruru_strdup(c->target);
+	r->kind = c->kind;
 	memcpy(r->payload_sha256, c->payload_sha256, sizeof(r->payload_sha256));
 	memcpy(r->target_sha256, c->target_sha256, sizeof(r->target_sha256));
 	r->decided_by = ruru_strdup(by);
@@ -1303,6 +1320,11 @@ static int records_agree(const struct loc *L, const struct ruru_confirm *c,
 				      "the decision on \"%s\" in %s does not name its target and hashes "
 				      "(made by hand or by an older ruru); decide it again",
 				      L->rel, where);
+	if (R->rec.kind != c->kind)
+		return ruru_error_set(err, RURU_ECONFLICT,
+				      "the sidecar's kind of \"%s\" is not the one that was decided (%s "
+				      "says \"%s\"); it changed after the decision: propose again",
+				      L->rel, where, ruru_confirm_kind_word(R->rec.kind));
 	const char *what = strcmp(R->rec.target, c->target)                   ? "target_path"
 			   : strcmp(R->rec.payload_sha256, c->payload_sha256) ? "payload_sha256"
 			   : strcmp(R->rec.target_sha256, c->target_sha256)   ? "target_sha256"
@@ -1785,7 +1807,7 @@ int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 		goto out;
 	/* A record of this very proposal (same target and hashes) means its
 	 * sidecar was set back to pending by hand: no second decision. */
-	if (R.found && R.bound && !strcmp(R.rec.target, out->target) &&
+	if (R.found && R.bound && R.rec.kind == out->kind && !strcmp(R.rec.target, out->target) &&
 	    !strcmp(R.rec.payload_sha256, out->payload_sha256) &&
 	    !strcmp(R.rec.target_sha256, out->target_sha256)) {
 		ruru_error_set(err, RURU_ECONFLICT,

@@ -167,7 +167,7 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	a=$(propose t p)
 	"$RURU" confirm reject --reason "not now" "$a"
 	[ "$(status_of "$a")" = rejected ]
-	grep -q '\*\*confirm-response\*\* .*outcome `rejected`: User rejected the change to `t` · payload_sha256 `' "$(log_of)"
+	grep -q '\*\*confirm-response\*\* .*outcome `rejected`: User rejected the change to `t` (content) · payload_sha256 `' "$(log_of)"
 	grep -qx '  Reason: not now' "$(log_of)"
 	run "$RURU" confirm apply "$a"
 	[ "$status" -eq 5 ]
@@ -191,7 +191,7 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	"$RURU" confirm skip --rationale "typo fix in a comment" "$a"
 	[ "$(status_of "$a")" = skipped ]
 	grep -qx 'decided_by = "coordinator"' "$(sidecar "$a")"
-	grep -q '\*\*confirm-skip\*\* · artifact `artifacts/CONFIRM-t-.*: Coordinator skipped confirmation of the change to `t` · payload_sha256 `' "$(log_of)"
+	grep -q '\*\*confirm-skip\*\* · artifact `artifacts/CONFIRM-t-.*: Coordinator skipped confirmation of the change to `t` (content) · payload_sha256 `' "$(log_of)"
 	grep -qx '  Rationale: typo fix in a comment' "$(log_of)"
 	run "$RURU" confirm delegate --to dev-x "$a"
 	[ "$output" = "Read \`$a\`, write to \`t\`. **Confirmation skipped by Coordinator - low risk. No re-confirm needed.**" ]
@@ -636,14 +636,18 @@ approved() {
 # Each way of redirecting an approval after the decision; $1 = session|temp.
 redirections() {
 	local mode=$1 a s
-	for how in side_target side_payload side_target_sha forged_status rejected withdrawn \
-		    record_edit record_gone; do
+	for how in side_target side_payload side_target_sha side_kind forged_status rejected \
+		    withdrawn record_edit record_gone; do
 		a=$(approved); s=$(sidecar "$a")
 		local before; before=$( [ "$mode" = session ] && results || echo 0)
 		case $how in
 		side_target) sed -i 's|^target_path = .*|target_path = "other.txt"|' "$s" ;;
 		side_payload) printf 'evil\n' > "$a"
 			sed -i "s|^payload_sha256 = .*|payload_sha256 = \"$(sum "$a")\"|" "$s" ;;
+		side_kind) # approved as content (a file holding diff text), applied as a diff
+			printf -- '--- a/t\n+++ b/t\n@@ -1 +1 @@\n-old\n+evil\n' > pd
+			b=$(propose t pd); "$RURU" confirm approve "$b" >/dev/null; a=$b; s=$(sidecar "$a")
+			sed -i 's/^kind = .*/kind = "diff"/' "$s" ;;
 		side_target_sha) printf 'changed\n' > t
 			sed -i "s|^target_sha256 = .*|target_sha256 = \"$(sum t)\"|" "$s" ;;
 		forged_status) b=$(propose t p); a=$b; s=$(sidecar "$a")
@@ -654,7 +658,7 @@ redirections() {
 			sed -i 's/^status = .*/status = "approved"/' "$s" ;;
 		record_edit)
 			if [ "$mode" = session ]; then
-				sed -i 's|the change to `t` ·|the change to `other.txt` ·|' "$(log_of)"
+				sed -i 's|the change to `t` (content) ·|the change to `other.txt` (content) ·|' "$(log_of)"
 			else
 				sed -i 's|^target_path = "t"|target_path = "other.txt"|' .ruru/temp/decisions.log
 			fi ;;
@@ -700,7 +704,7 @@ redirections() {
 @test "binding: decision entries and decisions.log name target and both hashes" {
 	"$RURU" new "Rec" >/dev/null
 	a=$(approved)
-	grep -q "confirm-response.*outcome \`approved\`: User approved the change to \`t\` · payload_sha256 \`$(sum p)\` · target_sha256 \`$(sum t)\`\$" "$(log_of)"
+	grep -q "confirm-response.*outcome \`approved\`: User approved the change to \`t\` (content) · payload_sha256 \`$(sum p)\` · target_sha256 \`$(sum t)\`\$" "$(log_of)"
 	"$RURU" confirm apply "$a"
 	# temp mode: the record goes to .ruru/temp/decisions.log
 	"$RURU" complete
@@ -717,6 +721,7 @@ v = {k: x["value"] for k, x in r.items()}
 assert v["decision"] == "skipped" and v["artifact"] == sys.argv[1], v
 assert v["target_path"] == "brand/new.txt" and v["payload_sha256"] == sys.argv[2], v
 assert v["target_sha256"] == "" and v["decided_by"] == "coordinator", v
+assert v["kind"] == "content", v
 assert v["rationale"] == "new file, low risk", v
 PY
 	"$RURU" confirm apply "$b"
@@ -833,7 +838,7 @@ PY
 	b=$("$RURU" confirm propose --target t --content p2 --supersedes "$a")
 	[ "$(status_of "$a")" = withdrawn ]
 	grep -qx "withdrawn_reason = \"superseded by $b\"" "$(sidecar "$a")"
-	grep -q '\*\*note\*\* · artifact `artifacts/CONFIRM-t-.*`: Withdrew the proposal for `t` · payload_sha256' "$(log_of)"
+	grep -q '\*\*note\*\* · artifact `artifacts/CONFIRM-t-.*`: Withdrew the proposal for `t` (content) · payload_sha256' "$(log_of)"
 	run "$RURU" confirm list --status withdrawn
 	[ "$output" = "$a	withdrawn	t" ]
 	run "$RURU" confirm approve "$a"
