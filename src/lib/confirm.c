@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #include "entry.h"
-#include "session.h"
+#include "logtx.h"
 #include "banned.h"
 
 extern char **environ;

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "entry.h"
-#include "session.h"
+#include "logtx.h"
 #include "banned.h"
 
 /* ------------------------------------------------------------ MDTM tasks */

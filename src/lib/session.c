@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "entry.h"
-#include "session.h"
+#include "logtx.h"
 #include "banned.h"
 
 /* ------------------------------------------------------------- reading */
