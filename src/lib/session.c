@@ -855,17 +855,3 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
 	}
 	return ruru_logtx_commit(&tx, err);
 }
-
-int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct ruru_error *err)
-{
-	if (!task || !*task || !ruru_entry_field_ok(task))
-		return ruru_error_set(err, RURU_EUSAGE, "a task ID is one line without backticks");
-	struct ruru_logtx tx;
-	if (ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err) < 0)
-		return -1;
-	if (ruru_logtx_array_add(&tx, "related_tasks", task, err) < 0) {
-		ruru_logtx_abort(&tx);
-		return -1;
-	}
-	return ruru_logtx_commit(&tx, err);
-}
