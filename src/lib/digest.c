@@ -63,28 +63,6 @@ static json_t *pending_confirmations(struct ruru_ws *ws, const char *id)
 
 /* --------------------------------------------------------------- digest */
 
-void ruru_entry_summary(struct ruru_buf *b, const struct ruru_entry *e, const char *prefix,
-			const char *indent)
-{
-	ruru_buf_addf(b, "%s[%s] ", prefix, e->stamp ? e->stamp : "?");
-	const char *type = e->type != RURU_EV_UNKNOWN ? ruru_event_name(e->type) : e->type_name;
-	ruru_buf_addstr(b, type ? type : "-");
-	const char *names[] = { "mode", "task", "artifact", "adr", "outcome", "source" };
-	const char *vals[] = { e->mode, e->task, e->artifact, e->adr, e->outcome, e->source };
-	for (size_t i = 0; i < 6; i++)
-		if (vals[i])
-			ruru_buf_addf(b, " %s=%s", names[i], vals[i]);
-	if (e->message_len) {
-		ruru_buf_addstr(b, ": ");
-		for (size_t i = 0; i < e->message_len; i++) {
-			ruru_buf_addch(b, e->message[i]);
-			if (e->message[i] == '\n')
-				ruru_buf_addstr(b, indent);
-		}
-	}
-	ruru_buf_addch(b, '\n');
-}
-
 static void digest_text(struct ruru_buf *b, const struct ruru_session *s, json_t *tasks,
 			json_t *pending, size_t max_chars)
 {

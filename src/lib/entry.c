@@ -1065,3 +1065,74 @@ bool ruru_body_goal(const char *text, size_t len, size_t body, size_t *start, si
 	*end = ge;
 	return true;
 }
+
+/* ---------------------------------------------------- one parsed entry */
+
+void ruru_entry_release(struct ruru_entry *e)
+{
+	if (!e)
+		return;
+	free(e->stamp);
+	free(e->type_name);
+	free(e->message);
+	free(e->mode);
+	free(e->task);
+	free(e->artifact);
+	free(e->adr);
+	free(e->outcome);
+	free(e->source);
+	memset(e, 0, sizeof(*e));
+	e->type = RURU_EV_UNKNOWN;
+}
+
+static json_t *jstr(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *ruru_entry_json(const struct ruru_entry *e)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "line", json_integer((json_int_t)e->line));
+	char t[32];
+	if (e->when_valid) {
+		ruru_time_format_rfc3339(e->when, t);
+		json_object_set_new(o, "time", json_string(t));
+	} else {
+		json_object_set_new(o, "time", json_null());
+	}
+	json_object_set_new(o, "stamp", jstr(e->stamp));
+	json_object_set_new(o, "type",
+			    e->type != RURU_EV_UNKNOWN ? json_string(ruru_event_name(e->type))
+						       : jstr(e->type_name));
+	json_object_set_new(o, "message", json_stringn(e->message ? e->message : "", e->message_len));
+	json_object_set_new(o, "mode", jstr(e->mode));
+	json_object_set_new(o, "task", jstr(e->task));
+	json_object_set_new(o, "artifact", jstr(e->artifact));
+	json_object_set_new(o, "adr", jstr(e->adr));
+	json_object_set_new(o, "outcome", jstr(e->outcome));
+	json_object_set_new(o, "source", jstr(e->source));
+	return o;
+}
+
+void ruru_entry_summary(struct ruru_buf *b, const struct ruru_entry *e, const char *prefix,
+			const char *indent)
+{
+	ruru_buf_addf(b, "%s[%s] ", prefix, e->stamp ? e->stamp : "?");
+	const char *type = e->type != RURU_EV_UNKNOWN ? ruru_event_name(e->type) : e->type_name;
+	ruru_buf_addstr(b, type ? type : "-");
+	const char *names[] = { "mode", "task", "artifact", "adr", "outcome", "source" };
+	const char *vals[] = { e->mode, e->task, e->artifact, e->adr, e->outcome, e->source };
+	for (size_t i = 0; i < 6; i++)
+		if (vals[i])
+			ruru_buf_addf(b, " %s=%s", names[i], vals[i]);
+	if (e->message_len) {
+		ruru_buf_addstr(b, ": ");
+		for (size_t i = 0; i < e->message_len; i++) {
+			ruru_buf_addch(b, e->message[i]);
+			if (e->message[i] == '\n')
+				ruru_buf_addstr(b, indent);
+		}
+	}
+	ruru_buf_addch(b, '\n');
+}

@@ -383,31 +383,6 @@ static json_t *jstrings(char **v, size_t n)
 	return a;
 }
 
-json_t *ruru_entry_json(const struct ruru_entry *e)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "line", json_integer((json_int_t)e->line));
-	char t[32];
-	if (e->when_valid) {
-		ruru_time_format_rfc3339(e->when, t);
-		json_object_set_new(o, "time", json_string(t));
-	} else {
-		json_object_set_new(o, "time", json_null());
-	}
-	json_object_set_new(o, "stamp", jstr(e->stamp));
-	json_object_set_new(o, "type",
-			    e->type != RURU_EV_UNKNOWN ? json_string(ruru_event_name(e->type))
-						       : jstr(e->type_name));
-	json_object_set_new(o, "message", json_stringn(e->message ? e->message : "", e->message_len));
-	json_object_set_new(o, "mode", jstr(e->mode));
-	json_object_set_new(o, "task", jstr(e->task));
-	json_object_set_new(o, "artifact", jstr(e->artifact));
-	json_object_set_new(o, "adr", jstr(e->adr));
-	json_object_set_new(o, "outcome", jstr(e->outcome));
-	json_object_set_new(o, "source", jstr(e->source));
-	return o;
-}
-
 json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_t last)
 {
 	json_t *o = json_object();
