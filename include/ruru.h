@@ -73,10 +73,11 @@ void ruru_error_format(const struct ruru_error *err, char *buf, size_t size);
  * exits": there is nothing sensible to report with no memory).
  */
 struct ruru_buf {
-	char *ptr;
+	char *ptr; /* never NULL: "" (ruru_buf_slopbuf) until something is added */
 	size_t len, cap;
 };
-#define RURU_BUF_INIT { NULL, 0, 0 }
+extern char ruru_buf_slopbuf[];
+#define RURU_BUF_INIT { ruru_buf_slopbuf, 0, 0 }
 
 void ruru_buf_init(struct ruru_buf *b);
 void ruru_buf_release(struct ruru_buf *b);

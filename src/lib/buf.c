@@ -51,11 +51,12 @@ char *ruru_strdup(const char *s)
 
 /* ------------------------------------------------------------ buffers */
 
-static char nul_byte;
+/* What an empty buffer points at (git's strbuf_slopbuf): never written. */
+char ruru_buf_slopbuf[1];
 
 void ruru_buf_init(struct ruru_buf *b)
 {
-	b->ptr = &nul_byte;
+	b->ptr = ruru_buf_slopbuf;
 	b->len = 0;
 	b->cap = 0;
 }
