@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "entry.h"
-#include "session.h"
+#include "logtx.h"
 #include "banned.h"
 
 int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, const void *data,

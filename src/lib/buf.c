@@ -13,13 +13,50 @@
 #include <fcntl.h>
 
 #include "ruru.h"
+#include "alloc.h"
 #include "banned.h"
 
-static char nul_byte;
+/* ------------------------------------------------ allocation helpers */
+
+void *ruru_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+void *ruru_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+char *ruru_strndup(const char *s, size_t n)
+{
+	if (!s)
+		return NULL;
+	char *p = ruru_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *ruru_strdup(const char *s)
+{
+	return s ? ruru_strndup(s, strlen(s)) : NULL;
+}
+
+/* ------------------------------------------------------------ buffers */
+
+/* What an empty buffer points at (git's strbuf_slopbuf): never written. */
+char ruru_buf_slopbuf[1];
 
 void ruru_buf_init(struct ruru_buf *b)
 {
-	b->ptr = &nul_byte;
+	b->ptr = ruru_buf_slopbuf;
 	b->len = 0;
 	b->cap = 0;
 }

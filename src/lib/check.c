@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "entry.h"
-#include "session.h"
+#include "logtx.h"
 #include "banned.h"
 
 struct checker {

@@ -15,22 +15,20 @@
  * the payload still hashes to what was proposed and decided, that a session
  * log holds the decision too (a hand-edited sidecar alone is not enough),
  * and that the target still has the bytes it had at proposal.  GNU patch
- * and diff run with an argv through posix_spawnp, never through a shell.
+ * and diff run with an argv (run.c), never through a shell.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "entry.h"
-#include "session.h"
+#include "logtx.h"
 #include "banned.h"
 
 extern char **environ;
@@ -137,9 +135,6 @@ json_t *ruru_confirm_json(const struct ruru_confirm *c)
 static int run_capture(const char *const argv[], struct ruru_buf *out, int *status,
 		       struct ruru_error *err)
 {
-	int pfd[2];
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return ruru_error_set(err, RURU_EFAIL, "pipe failed: %s", strerror(errno));
 	size_t n = 0;
 	while (environ[n])
 		n++;
@@ -152,33 +147,13 @@ static int run_capture(const char *const argv[], struct ruru_buf *out, int *stat
 			env[k++] = environ[i];
 	env[k++] = (char *)"LC_ALL=C";
 	env[k] = NULL;
-
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, pfd[1], 2);
-	pid_t pid;
-	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, env);
-	posix_spawn_file_actions_destroy(&fa);
+	struct ruru_child c = { .argv = argv, .env = env, .stdin_io = RURU_CHILD_NULL,
+				.stderr_io = RURU_CHILD_TO_OUT };
+	int rc = ruru_child_capture(&c, out, err);
 	free(env);
-	close(pfd[1]);
-	if (rc != 0) {
-		close(pfd[0]);
-		return ruru_error_set(err, RURU_EFAIL, "cannot run %s: %s", argv[0], strerror(rc));
-	}
-	struct ruru_error rerr;
-	int rrc = ruru_buf_read_fd(out, pfd[0], &rerr);
-	close(pfd[0]);
-	int ws;
-	while (waitpid(pid, &ws, 0) < 0)
-		if (errno != EINTR)
-			return ruru_error_set(err, RURU_EFAIL, "waitpid failed: %s", strerror(errno));
-	if (rrc < 0) {
-		*err = rerr;
+	if (rc < 0)
 		return -1;
-	}
-	*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+	*status = rc;
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 /*
- * logtx.c — changes to a session log under its lock (see session.h).
+ * logtx.c — changes to a session log under its lock (see logtx.h).
  *
  * The cheap path matters: logging an entry must cost the same with 10 or
  * 100,000 entries.  So a transaction starts by reading only the front
@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "entry.h"
-#include "session.h"
+#include "logtx.h"
 #include "banned.h"
 
 void ruru_text_position(const char *text, size_t off, int *line, int *col)

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "entry.h"
-#include "session.h"
+#include "logtx.h"
 #include "banned.h"
 
 /* ------------------------------------------------------------- reading */
@@ -381,31 +381,6 @@ static json_t *jstrings(char **v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, json_string(v[i]));
 	return a;
-}
-
-json_t *ruru_entry_json(const struct ruru_entry *e)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "line", json_integer((json_int_t)e->line));
-	char t[32];
-	if (e->when_valid) {
-		ruru_time_format_rfc3339(e->when, t);
-		json_object_set_new(o, "time", json_string(t));
-	} else {
-		json_object_set_new(o, "time", json_null());
-	}
-	json_object_set_new(o, "stamp", jstr(e->stamp));
-	json_object_set_new(o, "type",
-			    e->type != RURU_EV_UNKNOWN ? json_string(ruru_event_name(e->type))
-						       : jstr(e->type_name));
-	json_object_set_new(o, "message", json_stringn(e->message ? e->message : "", e->message_len));
-	json_object_set_new(o, "mode", jstr(e->mode));
-	json_object_set_new(o, "task", jstr(e->task));
-	json_object_set_new(o, "artifact", jstr(e->artifact));
-	json_object_set_new(o, "adr", jstr(e->adr));
-	json_object_set_new(o, "outcome", jstr(e->outcome));
-	json_object_set_new(o, "source", jstr(e->source));
-	return o;
 }
 
 json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_t last)
@@ -850,20 +825,6 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
 	ruru_buf_release(&lit);
 	ruru_buf_release(&msg);
 	if (rc < 0) {
-		ruru_logtx_abort(&tx);
-		return -1;
-	}
-	return ruru_logtx_commit(&tx, err);
-}
-
-int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct ruru_error *err)
-{
-	if (!task || !*task || !ruru_entry_field_ok(task))
-		return ruru_error_set(err, RURU_EUSAGE, "a task ID is one line without backticks");
-	struct ruru_logtx tx;
-	if (ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err) < 0)
-		return -1;
-	if (ruru_logtx_array_add(&tx, "related_tasks", task, err) < 0) {
 		ruru_logtx_abort(&tx);
 		return -1;
 	}

@@ -15,37 +15,6 @@
 #include "workspace.h"
 #include "banned.h"
 
-void *ruru_xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-void *ruru_xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-char *ruru_strndup(const char *s, size_t n)
-{
-	if (!s)
-		return NULL;
-	char *p = ruru_xmalloc(n + 1);
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-char *ruru_strdup(const char *s)
-{
-	return s ? ruru_strndup(s, strlen(s)) : NULL;
-}
-
 time_t ruru_now(void)
 {
 	const char *env = getenv("RURU_NOW");
