@@ -49,7 +49,8 @@ static json_t *read_task(const char *path, const char *rel)
 /* Index every task file under .ruru/tasks by its id (and file stem). */
 static void index_tasks(const char *dir, const char *rel, json_t *index, int depth)
 {
-	DIR *d = opendir(dir);
+	struct ruru_error derr;
+	DIR *d = ruru_opendir(dir, &derr);
 	if (!d)
 		return;
 	struct dirent *de;
@@ -61,9 +62,10 @@ static void index_tasks(const char *dir, const char *rel, json_t *index, int dep
 		ruru_buf_addf(&r, "%s/%s", rel, de->d_name);
 		struct stat st;
 		size_t n = strlen(de->d_name);
-		if (stat(p.ptr, &st) == 0 && S_ISDIR(st.st_mode) && depth < 8) {
+		bool seen = ruru_lstat(p.ptr, &st, &derr) == 0;
+		if (seen && S_ISDIR(st.st_mode) && depth < 8) {
 			index_tasks(p.ptr, r.ptr, index, depth + 1);
-		} else if (S_ISREG(st.st_mode) && n > 3 && !strcmp(de->d_name + n - 3, ".md")) {
+		} else if (seen && S_ISREG(st.st_mode) && n > 3 && !strcmp(de->d_name + n - 3, ".md")) {
 			json_t *t = read_task(p.ptr, r.ptr);
 			const char *id = t ? json_string_value(json_object_get(t, "id")) : NULL;
 			if (id && *id && !json_object_get(index, id))
@@ -118,7 +120,8 @@ static json_t *pending_confirmations(struct ruru_ws *ws, const char *id)
 {
 	json_t *out = json_array();
 	char *dir = ruru_ws_session_path(ws, id, "artifacts");
-	DIR *d = opendir(dir);
+	struct ruru_error derr;
+	DIR *d = ruru_opendir(dir, &derr);
 	struct dirent *de;
 	while (d && (de = readdir(d))) {
 		size_t n = strlen(de->d_name);
@@ -127,7 +130,7 @@ static json_t *pending_confirmations(struct ruru_ws *ws, const char *id)
 		struct ruru_buf p = RURU_BUF_INIT, b = RURU_BUF_INIT;
 		struct ruru_error e;
 		ruru_buf_addf(&p, "%s/%s", dir, de->d_name);
-		if (ruru_buf_read_file(&b, p.ptr, &e) == 0) {
+		if (ruru_read_file(p.ptr, &b, &e) == 0) {
 			struct ruru_toml *doc = ruru_toml_parse(b.ptr, b.len, &e);
 			const struct ruru_toml_value *st =
 				doc ? ruru_toml_table_get(ruru_toml_root(doc), "status", 6) : NULL;
