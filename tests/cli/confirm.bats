@@ -740,6 +740,8 @@ PY
 	run "$RURU" confirm apply "$a"
 	[ "$status" -eq 5 ]
 	[ "$(cat t)" = old ]
+	run "$RURU" confirm show "$a"
+	[[ "$output" == *"record:    the logged decision DIFFERS from the sidecar"* ]]
 }
 
 @test "CONFIRM-*.toml names are reserved: artifact add refuses them (CLI and MCP), list hides sidecars" {
@@ -877,6 +879,7 @@ PY
 	mkdir -p sub && (cd sub && "$RURU" confirm show "../$a" >/dev/null)
 	run mcp confirm_show "{\"artifact\": \"$stem\"}"
 	[[ "$output" == OK*'"diff": "--- a/t'*'+new'* ]]
+	[[ "$output" == *'"decision_record": "agrees"'* ]]
 	"$RURU" confirm delegate --to dev-x "artifacts/$base" >/dev/null
 	"$RURU" confirm apply "$stem"
 	[ "$(cat t)" = new ]
