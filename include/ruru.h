@@ -431,6 +431,10 @@ struct ruru_confirm {
 	char *delegated_to, *task;
 	bool forced;         /* applied with force over a changed target */
 	bool already;        /* apply found the target already holding the result */
+	/* ruru_confirm_load only (NULL otherwise; static, not owned): "none",
+	 * "agrees" or "differs" — the latest decision record against the
+	 * sidecar's status, target, kind and hashes. */
+	const char *record;
 	/* From the disk at the time of the call: */
 	bool payload_intact;   /* the artifact still hashes to payload_sha256 */
 	bool target_unchanged; /* the target still hashes to target_sha256 */
@@ -439,7 +443,8 @@ struct ruru_confirm {
 void ruru_confirm_release(struct ruru_confirm *c);
 /* {artifact, sidecar, session, target, kind, status, payload_sha256,
  *  target_sha256, created, decided_by, rationale, decided_at, delegated_to,
- *  task, applied_at, forced, payload_intact, target_unchanged, payload_bytes} */
+ *  task, applied_at, forced, already_applied, decision_record, payload_intact,
+ *  target_unchanged, payload_bytes} */
 json_t *ruru_confirm_json(const struct ruru_confirm *c);
 
 /*
