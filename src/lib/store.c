@@ -1261,3 +1261,24 @@ int ruru_sha256_file(const char *path, char hex[65], struct ruru_error *err)
 	to_hex(md, hex);
 	return 0;
 }
+
+/* ------------------------------------------- removals (init --host --remove) */
+
+int ruru_remove_file(const char *path, struct ruru_error *err)
+{
+	if (ruru_store_fault("unlink")) {
+		return sys_error(err, path, "cannot remove");
+	}
+	if (unlink(path) < 0 && errno != ENOENT)
+		return sys_error(err, path, "cannot remove");
+	return fsync_parent(path, err);
+}
+
+int ruru_remove_empty_dir(const char *path, struct ruru_error *err)
+{
+	if (rmdir(path) == 0)
+		return fsync_parent(path, err) < 0 ? -1 : 1;
+	if (errno == ENOTEMPTY || errno == EEXIST || errno == ENOENT || errno == ENOTDIR)
+		return 0;
+	return sys_error(err, path, "cannot remove folder");
+}

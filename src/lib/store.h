@@ -30,7 +30,7 @@
  * optionally, which occurrence of it fails (1-based, default 1):
  *   RURU_FAULT=STEP[:N]
  * Steps: open (creating or opening a file to write, a temp file, a lock
- * file), write, fsync, chmod, truncate, rename, link, mkdir, lock (flock),
+ * file), write, fsync, chmod, truncate, rename, link, mkdir, lock (flock), unlink,
  * dirsync (fsync of a folder).  Only the N-th occurrence of STEP in the
  * process fails, with EIO.  A failing `write` is torn on purpose: half of
  * the bytes reach the file before the error, so callers must clean up.
@@ -144,5 +144,12 @@ int ruru_path_relative_to_root(const char *root, const char *user_path, struct r
 /* SHA-256 of bytes / of a file (streamed), as 64 lowercase hex digits + NUL. */
 void ruru_sha256_hex(const void *data, size_t len, char hex[65]);
 int ruru_sha256_file(const char *path, char hex[65], struct ruru_error *err);
+
+/* Removals, for `ruru init --host --remove` (fault step "unlink").
+ * ruru_remove_file: unlink and flush the folder; a missing file is fine.
+ * ruru_remove_empty_dir: rmdir; 1 when removed, 0 when the folder is not
+ * empty or not there, -1 on another failure. */
+int ruru_remove_file(const char *path, struct ruru_error *err);
+int ruru_remove_empty_dir(const char *path, struct ruru_error *err);
 
 #endif
