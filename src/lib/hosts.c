@@ -49,6 +49,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hosts.h"
 #include "jsonedit.h"
 #include "session.h"
 #include "store.h"
@@ -1034,6 +1035,53 @@ static int remove_empty_parents(const char *dir, const char *rel, struct ruru_er
 	return rc < 0 ? -1 : 0;
 }
 
+/* Write (or, dry, diff) every changed file of the plan; `files` (may be
+ * NULL) gets {path, action} for each. */
+static int plan_commit(struct plan *p, bool dry, struct ruru_buf *diff, json_t *files,
+		       struct ruru_error *err)
+{
+	int rc = 0;
+	for (size_t i = 0; i < p->n && rc == 0; i++) {
+		struct pfile *f = &p->f[i];
+		if (!f->existed && f->cur.len == 0)
+			f->gone = true; /* nothing to make */
+		bool gone = f->gone && f->existed;
+		bool changed = gone || (!f->gone && (!f->existed || f->cur.len != f->old.len ||
+						     memcmp(f->cur.ptr, f->old.ptr, f->cur.len)));
+		const char *action = !changed ? "unchanged"
+				     : gone   ? "removed"
+				     : f->existed ? "updated"
+						  : "created";
+		if (files)
+			json_array_append_new(files,
+					      json_pack("{s:s, s:s}", "path", f->rel, "action", action));
+		if (!changed)
+			continue;
+		if (dry) {
+			if (diff)
+				unified_diff(diff, f->rel, f->existed, gone, f->old.ptr ? f->old.ptr : "",
+					     f->old.len, gone ? "" : f->cur.ptr, gone ? 0 : f->cur.len);
+			continue;
+		}
+		struct ruru_buf path = RURU_BUF_INIT;
+		ruru_buf_addf(&path, "%s/%s", p->dir, f->rel);
+		if (gone) {
+			rc = ruru_remove_file(path.ptr, err);
+			if (rc == 0)
+				rc = remove_empty_parents(p->dir, f->rel, err);
+		} else {
+			char *slash = strrchr(path.ptr, '/');
+			*slash = '\0';
+			rc = ruru_mkdirs(path.ptr, err);
+			*slash = '/';
+			if (rc == 0)
+				rc = ruru_write_atomic(path.ptr, f->cur.ptr, f->cur.len, 0666, err);
+		}
+		ruru_buf_release(&path);
+	}
+	return rc;
+}
+
 int ruru_hosts_init(const char *dir, const char *spec, unsigned flags, json_t **report,
 		    struct ruru_buf *diff, struct ruru_error *err)
 {
@@ -1053,44 +1101,8 @@ int ruru_hosts_init(const char *dir, const char *spec, unsigned flags, json_t **
 		json_array_append_new(names, json_string(hosts[i].name));
 		rc = plan_host(&p, &hosts[i], remove, err);
 	}
-	for (size_t i = 0; i < p.n && rc == 0; i++) {
-		struct pfile *f = &p.f[i];
-		bool gone = f->gone && f->existed;
-		if (!f->existed && f->cur.len == 0)
-			f->gone = true; /* nothing to make */
-		bool changed = gone || (!f->gone && (!f->existed || f->cur.len != f->old.len ||
-						     memcmp(f->cur.ptr, f->old.ptr, f->cur.len)));
-		const char *action = !changed ? "unchanged"
-				     : gone   ? "removed"
-				     : f->existed ? "updated"
-						  : "created";
-		if (f->gone && !f->existed)
-			action = "unchanged";
-		json_array_append_new(files, json_pack("{s:s, s:s}", "path", f->rel, "action", action));
-		if (!changed)
-			continue;
-		if (dry) {
-			if (diff)
-				unified_diff(diff, f->rel, f->existed, gone, f->old.ptr ? f->old.ptr : "",
-					     f->old.len, gone ? "" : f->cur.ptr, gone ? 0 : f->cur.len);
-			continue;
-		}
-		struct ruru_buf path = RURU_BUF_INIT;
-		ruru_buf_addf(&path, "%s/%s", dir, f->rel);
-		if (gone) {
-			rc = ruru_remove_file(path.ptr, err);
-			if (rc == 0)
-				rc = remove_empty_parents(dir, f->rel, err);
-		} else {
-			char *slash = strrchr(path.ptr, '/');
-			*slash = '\0';
-			rc = ruru_mkdirs(path.ptr, err);
-			*slash = '/';
-			if (rc == 0)
-				rc = ruru_write_atomic(path.ptr, f->cur.ptr, f->cur.len, 0666, err);
-		}
-		ruru_buf_release(&path);
-	}
+	if (rc == 0)
+		rc = plan_commit(&p, dry, diff, files, err);
 	if (rc == 0 && report) {
 		*report = json_pack("{s:o, s:b, s:b, s:o, s:O}", "hosts", names, "dry_run", dry,
 				    "remove", remove, "files", files, "notes", p.notes);
@@ -1098,6 +1110,17 @@ int ruru_hosts_init(const char *dir, const char *spec, unsigned flags, json_t **
 	}
 	json_decref(names);
 	json_decref(files);
+	plan_release(&p);
+	return rc;
+}
+
+int ruru_hosts_mcp_file(const char *dir, const char *rel, struct ruru_error *err)
+{
+	struct plan p = { .dir = dir ? dir : ".", .notes = json_array() };
+	ruru_error_clear(err);
+	int rc = json_mcp(&p, rel, MCP_SERVERS, false, err);
+	if (rc == 0)
+		rc = plan_commit(&p, false, NULL, NULL, err);
 	plan_release(&p);
 	return rc;
 }

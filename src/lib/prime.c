@@ -15,6 +15,7 @@
  * delegations, results, errors and decisions in ruru's own format.
  */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -27,7 +28,7 @@
 #include "workspace.h"
 #include "banned.h"
 
-#define TAIL_BYTES (64 * 1024)
+#define TAIL_BYTES (16 * 1024) /* at least; 8 times the bound when larger */
 #define ITEM_MAX 240 /* bytes of one line of the digest */
 
 /* One line for an entry: the summary's first line, cut at ITEM_MAX. */
@@ -52,114 +53,178 @@ static void entry_line(struct ruru_buf *out, const struct ruru_entry *e)
 
 /* ---------------------------------------------------------- open items */
 
-struct open_item {
-	struct ruru_entry e;
-	bool open;
+/*
+ * Open items come from one backward pass over the log: going from the
+ * newest entry to the oldest, a result marks its task (and mode) as
+ * answered and a successful one marks every earlier error as resolved, so
+ * a delegation is open when no later result named its task (or, without a
+ * task, its mode) and an error when no later result succeeded.  Only entry
+ * lines in ruru's format are looked at ("- [STAMP] **TYPE** · key `v`"),
+ * by their header alone; nothing is allocated per entry, so a log of
+ * 100,000 entries costs a few milliseconds.
+ */
+struct span {
+	const char *p;
+	size_t n;
 };
 
+struct spanset {
+	struct span *slot;
+	size_t cap, used;
+};
+
+static uint64_t span_hash(struct span s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < s.n; i++)
+		h = (h ^ (unsigned char)s.p[i]) * 1099511628211ULL;
+	return h;
+}
+
+static bool set_has(const struct spanset *set, struct span s)
+{
+	if (!set->cap)
+		return false;
+	for (size_t i = span_hash(s) & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
+		if (!set->slot[i].p)
+			return false;
+		if (set->slot[i].n == s.n && !memcmp(set->slot[i].p, s.p, s.n))
+			return true;
+	}
+}
+
+static void set_add(struct spanset *set, struct span s)
+{
+	if (set_has(set, s))
+		return;
+	if (2 * (set->used + 1) > set->cap) {
+		struct spanset bigger = { .cap = set->cap ? 2 * set->cap : 64 };
+		bigger.slot = calloc(bigger.cap, sizeof(*bigger.slot));
+		if (!bigger.slot)
+			abort();
+		for (size_t i = 0; i < set->cap; i++)
+			if (set->slot[i].p)
+				set_add(&bigger, set->slot[i]);
+		free(set->slot);
+		*set = bigger;
+	}
+	size_t i = span_hash(s) & (set->cap - 1);
+	while (set->slot[i].p)
+		i = (i + 1) & (set->cap - 1);
+	set->slot[i] = s;
+	set->used++;
+}
+
+/* The header of one entry line: type and the fields prime needs. */
+struct head {
+	enum ruru_event type;
+	struct span task, mode, outcome;
+};
+
+static bool read_head(const char *p, const char *end, struct head *h)
+{
+	if (end - p < 8 || p[0] != '-' || p[1] != ' ' || p[2] != '[')
+		return false;
+	const char *rb = memchr(p + 3, ']', (size_t)(end - p - 3) < 48 ? (size_t)(end - p - 3) : 48);
+	if (!rb || end - rb < 5 || rb[1] != ' ' || rb[2] != '*' || rb[3] != '*')
+		return false;
+	const char *t = rb + 4;
+	const char *te = t;
+	while (te < end && ((*te >= 'a' && *te <= 'z') || *te == '-'))
+		te++;
+	if (end - te < 2 || te[0] != '*' || te[1] != '*')
+		return false;
+	static const enum ruru_event wanted[] = { RURU_EV_DELEGATION, RURU_EV_RESULT, RURU_EV_ERROR,
+						  RURU_EV_DECISION };
+	h->type = RURU_EV_UNKNOWN;
+	for (size_t k = 0; k < 4; k++) {
+		const char *w = ruru_event_name(wanted[k]);
+		if (strlen(w) == (size_t)(te - t) && !memcmp(t, w, (size_t)(te - t)))
+			h->type = wanted[k];
+	}
+	if (h->type == RURU_EV_UNKNOWN)
+		return false;
+	h->task = h->mode = h->outcome = (struct span){ 0 };
+	/* Fields: " · KEY `VALUE`" ... */
+	for (const char *q = te + 2; end - q > 5 && !memcmp(q, " \xC2\xB7 ", 4);) {
+		const char *k = q + 4, *sp = memchr(k, ' ', (size_t)(end - k));
+		if (!sp || end - sp < 3 || sp[1] != '`')
+			break;
+		const char *v = sp + 2, *ve = memchr(v, '`', (size_t)(end - v));
+		if (!ve)
+			break;
+		struct span val = { v, (size_t)(ve - v) };
+		size_t kn = (size_t)(sp - k);
+		if (kn == 4 && !memcmp(k, "task", 4))
+			h->task = val;
+		else if (kn == 4 && !memcmp(k, "mode", 4))
+			h->mode = val;
+		else if (kn == 7 && !memcmp(k, "outcome", 7))
+			h->outcome = val;
+		q = ve + 1;
+	}
+	return true;
+}
+
+#define SHOW_MAX 32 /* open items kept for display (newest first) */
+
 struct scan {
-	struct open_item *items; /* delegations and errors, in file order */
-	size_t n, cap;
-	struct ruru_entry last_decision;
+	size_t open_at[SHOW_MAX]; /* offsets of the newest open items */
+	size_t nshow, nopen;
+	size_t decision_at;
 	bool has_decision;
 };
 
-static void scan_release(struct scan *s)
+static void scan_log(const char *text, size_t len, struct scan *s)
 {
-	for (size_t i = 0; i < s->n; i++)
-		ruru_entry_release(&s->items[i].e);
-	free(s->items);
-	if (s->has_decision)
-		ruru_entry_release(&s->last_decision);
-}
-
-static bool same(const char *a, const char *b)
-{
-	return a && b && !strcmp(a, b);
-}
-
-/* A result closes the delegations of its task (or, without a task, of its
- * mode); a successful result closes the errors before it. */
-static void close_items(struct scan *s, const struct ruru_entry *r)
-{
-	bool success = !r->outcome || !strcmp(r->outcome, "success");
-	for (size_t i = 0; i < s->n; i++) {
-		struct open_item *it = &s->items[i];
-		if (!it->open)
-			continue;
-		if (it->e.type == RURU_EV_DELEGATION &&
-		    (r->task ? same(r->task, it->e.task) : (!it->e.task && same(r->mode, it->e.mode))))
-			it->open = false;
-		if (it->e.type == RURU_EV_ERROR && success)
-			it->open = false;
-	}
-}
-
-/* Keep the list short: drop closed items now and then. */
-static void compact_items(struct scan *s)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < s->n; i++) {
-		if (s->items[i].open)
-			s->items[k++] = s->items[i];
-		else
-			ruru_entry_release(&s->items[i].e);
-	}
-	s->n = k;
-}
-
-static void scan_log(const char *text, size_t len, const char *eol, struct scan *s)
-{
-	for (size_t i = 0; i < len;) {
-		const char *nl = memchr(text + i, '\n', len - i);
-		size_t next = nl ? (size_t)(nl - text) + 1 : len;
-		/* "- [STAMP] **TYPE**": look at TYPE only. */
-		if (next - i > 8 && text[i] == '-' && text[i + 1] == ' ' && text[i + 2] == '[') {
-			const char *rb = memchr(text + i + 3, ']', next - i - 3 < 48 ? next - i - 3 : 48);
-			if (rb && (size_t)(text + next - rb) > 4 && rb[1] == ' ' && rb[2] == '*' &&
-			    rb[3] == '*') {
-				const char *t = rb + 4;
-				size_t room = (size_t)(text + next - t);
-				enum ruru_event ev = RURU_EV_UNKNOWN;
-				static const enum ruru_event wanted[] = { RURU_EV_DELEGATION, RURU_EV_RESULT,
-									  RURU_EV_ERROR, RURU_EV_DECISION };
-				for (size_t k = 0; k < 4; k++) {
-					const char *w = ruru_event_name(wanted[k]);
-					size_t wl = strlen(w);
-					if (room > wl + 2 && !memcmp(t, w, wl) && t[wl] == '*' && t[wl + 1] == '*')
-						ev = wanted[k];
+	struct spanset tasks = { 0 }, modes = { 0 };
+	bool later_success = false;
+	size_t end = len;
+	while (end > 0) {
+		const char *nl = end > 1 ? memrchr(text, '\n', end - 1) : NULL;
+		size_t start = nl ? (size_t)(nl - text) + 1 : 0;
+		struct head h;
+		if (text[start] == '-' && read_head(text + start, text + end, &h)) {
+			bool open = false;
+			switch (h.type) {
+			case RURU_EV_RESULT:
+				if (h.task.p)
+					set_add(&tasks, h.task);
+				if (h.mode.p)
+					set_add(&modes, h.mode);
+				if (!h.outcome.p || (h.outcome.n == 7 && !memcmp(h.outcome.p, "success", 7)))
+					later_success = true;
+				break;
+			case RURU_EV_DELEGATION:
+				open = h.task.p ? !set_has(&tasks, h.task) : !(h.mode.p && set_has(&modes, h.mode));
+				break;
+			case RURU_EV_ERROR:
+				open = !later_success;
+				break;
+			case RURU_EV_DECISION:
+				if (!s->has_decision) {
+					s->has_decision = true;
+					s->decision_at = start;
 				}
-				struct ruru_entry e;
-				if (ev != RURU_EV_UNKNOWN && ruru_entry_parse_strict(text + i, len - i, eol, &e)) {
-					if (ev == RURU_EV_RESULT) {
-						close_items(s, &e);
-						ruru_entry_release(&e);
-					} else if (ev == RURU_EV_DECISION) {
-						if (s->has_decision)
-							ruru_entry_release(&s->last_decision);
-						s->last_decision = e;
-						s->has_decision = true;
-					} else {
-						if (s->n == s->cap) {
-							compact_items(s);
-							if (s->n == s->cap) {
-								s->cap = s->cap ? 2 * s->cap : 16;
-								s->items = ruru_xrealloc(s->items,
-											 s->cap * sizeof(*s->items));
-							}
-						}
-						s->items[s->n++] = (struct open_item){ .e = e, .open = true };
-					}
-				}
+				break;
+			default:
+				break;
+			}
+			if (open) {
+				if (s->nshow < SHOW_MAX)
+					s->open_at[s->nshow++] = start;
+				s->nopen++;
 			}
 		}
-		i = next;
+		end = start;
 	}
-	compact_items(s);
+	free(tasks.slot);
+	free(modes.slot);
 }
 
-/* Map the log read-only and scan it. */
-static int scan_file(const char *path, size_t body, struct scan *s, struct ruru_error *err)
+/* Map the log read-only, scan it, and parse the items to show. */
+static int scan_file(const char *path, size_t body, struct scan *s, struct ruru_entry *shown,
+		     struct ruru_entry *decision, bool *has_decision, struct ruru_error *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
@@ -174,14 +239,26 @@ static int scan_file(const char *path, size_t body, struct scan *s, struct ruru_
 		close(fd);
 		return 0;
 	}
-	void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED)
 		return ruru_error_set(err, RURU_EFAIL, "cannot map the session log");
 	const char *text = map;
 	const char *nl = memchr(text + body, '\n', len - body);
 	const char *eol = nl && nl > text && nl[-1] == '\r' ? "\r\n" : "\n";
-	scan_log(text + body, len - body, eol, s);
+	scan_log(text + body, len - body, s);
+	size_t k = 0;
+	for (size_t i = 0; i < s->nshow; i++) {
+		size_t at = body + s->open_at[i];
+		if (ruru_entry_parse_strict(text + at, len - at, eol, &shown[k]))
+			k++;
+	}
+	s->nopen -= s->nshow - k;
+	s->nshow = k;
+	if (s->has_decision) {
+		size_t at = body + s->decision_at;
+		*has_decision = ruru_entry_parse_strict(text + at, len - at, eol, decision);
+	}
 	munmap(map, len);
 	return 0;
 }
@@ -202,29 +279,33 @@ static bool fits(struct budget *b, const struct ruru_buf *line, size_t reserve)
 	return true;
 }
 
-/* A list: heading, then items while they fit, leaving room for the "more"
- * line; then that line. */
-static void add_list(struct budget *b, const char *heading, json_t *lines)
+/* A list: heading, then items while they fit, leaving room for the line
+ * that says how many of `total` were left out and where to see them. */
+static void add_list(struct budget *b, const char *heading, json_t *lines, size_t total,
+		     const char *where)
 {
 	size_t n = json_array_size(lines);
-	if (!n)
+	if (!total)
 		return;
 	struct ruru_buf h = RURU_BUF_INIT, more = RURU_BUF_INIT, line = RURU_BUF_INIT;
 	ruru_buf_addstr(&h, heading);
-	if (!fits(b, &h, 0))
+	ruru_buf_addf(&more, "- … and %zu more (%s)\n", total, where);
+	if (!fits(b, &h, more.len))
 		goto out;
-	for (size_t i = 0; i < n; i++) {
+	size_t i;
+	for (i = 0; i < n; i++) {
 		ruru_buf_reset(&line);
 		ruru_buf_addstr(&line, json_string_value(json_array_get(lines, i)));
 		ruru_buf_reset(&more);
-		if (i + 1 < n)
-			ruru_buf_addf(&more, "- … and %zu more\n", n - i - 1);
-		if (!fits(b, &line, more.len)) {
-			ruru_buf_reset(&more);
-			ruru_buf_addf(&more, "- … and %zu more\n", n - i);
-			fits(b, &more, 0);
+		if (i + 1 < total)
+			ruru_buf_addf(&more, "- … and %zu more (%s)\n", total - i - 1, where);
+		if (!fits(b, &line, more.len))
 			break;
-		}
+	}
+	if (i < total) {
+		ruru_buf_reset(&more);
+		ruru_buf_addf(&more, "- … and %zu more (%s)\n", total - i, where);
+		fits(b, &more, 0);
 	}
 out:
 	ruru_buf_release(&h);
@@ -283,6 +364,8 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 				 "session_log); full digest: ruru show --digest\n");
 	struct budget b = { &out, max_chars > footer.len ? max_chars - footer.len : 0 };
 	struct scan sc = { 0 };
+	struct ruru_entry shown[SHOW_MAX], decision;
+	bool has_decision = false;
 	struct ruru_session s = { 0 };
 	bool loaded = false;
 	int rc = 0;
@@ -324,6 +407,11 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 		if (!st || (strcmp(st, "pending") && strcmp(st, "approved") && strcmp(st, "skipped")))
 			continue;
 		const char *art = json_string_value(json_object_get(c, "artifact"));
+		/* A session's proposal as the log names it: artifacts/CONFIRM-…. */
+		const char *sess = json_string_value(json_object_get(c, "session"));
+		const char *in = art && sess ? strstr(art, sess) : NULL;
+		if (in && !strncmp(in + strlen(sess), "/artifacts/", 11))
+			art = in + strlen(sess) + 1;
 		const char *tg = json_string_value(json_object_get(c, "target"));
 		json_array_append_new(pending, json_pack("{s:s?, s:s?, s:s}", "artifact", art, "target",
 							 tg, "status", st));
@@ -333,7 +421,8 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 										 : ": delegate and apply"));
 	}
 	json_decref(all);
-	add_list(&b, "Pending confirmations:\n", plines);
+	add_list(&b, "Pending confirmations:\n", plines, json_array_size(plines),
+		 "ruru confirm list");
 	json_decref(plines);
 	json_object_set_new(j, "pending_confirmations", pending);
 
@@ -346,29 +435,30 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 	    ruru_frontmatter_split(head.ptr, head.len, &fm))
 		body = fm.body;
 	ruru_buf_release(&head);
-	if (scan_file(path, body, &sc, err) < 0) {
+	if (scan_file(path, body, &sc, shown, &decision, &has_decision, err) < 0) {
 		free(path);
 		rc = -1;
 		goto finish;
 	}
 	json_t *open = json_array(), *olines = json_array();
-	for (i = 0; i < sc.n; i++) {
+	for (i = 0; i < sc.nshow; i++) {
 		ruru_buf_reset(&line);
-		entry_line(&line, &sc.items[i].e);
+		entry_line(&line, &shown[i]);
 		json_array_append_new(olines, json_stringn(line.ptr, line.len));
-		json_array_append_new(open, ruru_entry_json(&sc.items[i].e));
+		json_array_append_new(open, ruru_entry_json(&shown[i]));
 	}
-	add_list(&b, "Open items (delegations without a result, errors without a later success):\n",
-		 olines);
+	add_list(&b, "Open items (newest first):\n", olines, sc.nopen,
+		 "ruru show --digest");
 	json_decref(olines);
 	json_object_set_new(j, "open_items", open);
-	if (sc.has_decision) {
+	json_object_set_new(j, "open_item_count", json_integer((json_int_t)sc.nopen));
+	if (has_decision) {
 		struct ruru_buf d = RURU_BUF_INIT;
 		ruru_buf_addstr(&d, "Last decision:\n");
-		entry_line(&d, &sc.last_decision);
+		entry_line(&d, &decision);
 		fits(&b, &d, 0);
 		ruru_buf_release(&d);
-		json_object_set_new(j, "last_decision", ruru_entry_json(&sc.last_decision));
+		json_object_set_new(j, "last_decision", ruru_entry_json(&decision));
 	} else {
 		json_object_set_new(j, "last_decision", json_null());
 	}
@@ -377,7 +467,8 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 	struct ruru_buf tail = RURU_BUF_INIT;
 	off_t size = 0;
 	json_t *recent = json_array();
-	if (ruru_read_tail(path, TAIL_BYTES, &tail, &size, &e) == 0) {
+	if (ruru_read_tail(path, max_chars * 8 > TAIL_BYTES ? max_chars * 8 : TAIL_BYTES, &tail, &size,
+			   &e) == 0) {
 		size_t start = 0;
 		if ((size_t)size > tail.len) {
 			const char *nl = memchr(tail.ptr, '\n', tail.len);
@@ -441,7 +532,10 @@ finish:
 	}
 	if (loaded)
 		ruru_session_release(&s);
-	scan_release(&sc);
+	for (size_t k = 0; k < sc.nshow; k++)
+		ruru_entry_release(&shown[k]);
+	if (has_decision)
+		ruru_entry_release(&decision);
 	free(sid);
 	ruru_buf_release(&out);
 	ruru_buf_release(&footer);
