@@ -451,7 +451,7 @@ static int insert_item(struct ruru_jdoc *d, int c, const char *key, json_t *v,
 	struct ruru_buf ind = RURU_BUF_INIT, base = RURU_BUF_INIT, ins = RURU_BUF_INIT;
 	const struct ruru_jnode *cn = &d->nodes[c];
 	size_t at;
-	bool multiline;
+	bool multiline, trailing = false;
 	indent_of(d, cn->member, &base);
 	if (cn->last >= 0) {
 		const struct ruru_jnode *ln = &d->nodes[cn->last];
@@ -467,6 +467,7 @@ static int insert_item(struct ruru_jdoc *d, int c, const char *key, json_t *v,
 		bool comma = q < cn->end && d->text.ptr[q] == ',';
 		if (comma)
 			at = q + 1;
+		trailing = comma;
 		ruru_buf_addstr(&ins, comma ? "" : ",");
 		if (multiline)
 			ruru_buf_addf(&ins, "%s%s", d->eol, ind.ptr);
@@ -486,6 +487,8 @@ static int insert_item(struct ruru_jdoc *d, int c, const char *key, json_t *v,
 		json_decref(ks);
 	}
 	ruru_jdoc_render(&ins, v, multiline ? ind.ptr : "", d->indent, d->eol);
+	if (trailing)
+		ruru_buf_addch(&ins, ','); /* keep the file's trailing-comma style */
 	size_t end = at;
 	if (cn->last < 0) {
 		/* An empty container: what stood between the brackets was only
@@ -534,6 +537,18 @@ int ruru_jdoc_remove(struct ruru_jdoc *d, int n, struct ruru_error *err)
 	if (nd->prev >= 0) {
 		start = d->nodes[nd->prev].end;
 		end = nd->end;
+		/* A last item with a trailing comma (JSONC) goes with it, and the
+		 * comma after the item before it stays. */
+		size_t q = end;
+		while (q < pn->end && strchr(" \t\r\n", d->text.ptr[q]))
+			q++;
+		if (nd->next < 0 && q < pn->end && d->text.ptr[q] == ',') {
+			const char *c = memchr(d->text.ptr + start, ',', nd->member - start);
+			if (c) {
+				start = (size_t)(c - d->text.ptr) + 1;
+				end = q + 1;
+			}
+		}
 		/* Its own trailing comma when it was followed by another item. */
 		if (nd->next >= 0) {
 			start = nd->member;
