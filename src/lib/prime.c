@@ -118,35 +118,56 @@ static void set_add(struct spanset *set, struct span s)
 /* The header of one entry line: type and the fields prime needs. */
 struct head {
 	enum ruru_event type;
+	const char *fields, *end; /* " · key `value`"... up to the line's end */
 	struct span task, mode, outcome;
 };
 
+/* Does [p, end) start with the literal `lit`? */
+#define STARTS(p, end, lit) ((size_t)((end) - (p)) >= sizeof(lit) - 1 && !memcmp((p), (lit), sizeof(lit) - 1))
+
+/* "- [STAMP] **TYPE**" of the four types prime looks at; the fields are
+ * read by read_fields() only when needed (this runs for every line). */
 static bool read_head(const char *p, const char *end, struct head *h)
 {
-	if (end - p < 8 || p[0] != '-' || p[1] != ' ' || p[2] != '[')
+	if (end - p < 12 || p[1] != ' ' || p[2] != '[')
 		return false;
-	const char *rb = memchr(p + 3, ']', (size_t)(end - p - 3) < 48 ? (size_t)(end - p - 3) : 48);
-	if (!rb || end - rb < 5 || rb[1] != ' ' || rb[2] != '*' || rb[3] != '*')
+	size_t room = (size_t)(end - p - 3);
+	const char *rb = memchr(p + 3, ']', room < 48 ? room : 48);
+	if (!rb || rb[1] != ' ' || rb[2] != '*' || rb[3] != '*')
 		return false;
 	const char *t = rb + 4;
-	const char *te = t;
-	while (te < end && ((*te >= 'a' && *te <= 'z') || *te == '-'))
-		te++;
-	if (end - te < 2 || te[0] != '*' || te[1] != '*')
+	switch (*t) {
+	case 'd':
+		if (STARTS(t, end, "delegation**"))
+			h->type = RURU_EV_DELEGATION, t += 12;
+		else if (STARTS(t, end, "decision**"))
+			h->type = RURU_EV_DECISION, t += 10;
+		else
+			return false;
+		break;
+	case 'r':
+		if (!STARTS(t, end, "result**"))
+			return false;
+		h->type = RURU_EV_RESULT, t += 8;
+		break;
+	case 'e':
+		if (!STARTS(t, end, "error**"))
+			return false;
+		h->type = RURU_EV_ERROR, t += 7;
+		break;
+	default:
 		return false;
-	static const enum ruru_event wanted[] = { RURU_EV_DELEGATION, RURU_EV_RESULT, RURU_EV_ERROR,
-						  RURU_EV_DECISION };
-	h->type = RURU_EV_UNKNOWN;
-	for (size_t k = 0; k < 4; k++) {
-		const char *w = ruru_event_name(wanted[k]);
-		if (strlen(w) == (size_t)(te - t) && !memcmp(t, w, (size_t)(te - t)))
-			h->type = wanted[k];
 	}
-	if (h->type == RURU_EV_UNKNOWN)
-		return false;
+	h->fields = t;
+	h->end = end;
+	return true;
+}
+
+static void read_fields(struct head *h)
+{
+	const char *end = h->end;
 	h->task = h->mode = h->outcome = (struct span){ 0 };
-	/* Fields: " · KEY `VALUE`" ... */
-	for (const char *q = te + 2; end - q > 5 && !memcmp(q, " \xC2\xB7 ", 4);) {
+	for (const char *q = h->fields; STARTS(q, end, " \xC2\xB7 ");) {
 		const char *k = q + 4, *sp = memchr(k, ' ', (size_t)(end - k));
 		if (!sp || end - sp < 3 || sp[1] != '`')
 			break;
@@ -163,7 +184,6 @@ static bool read_head(const char *p, const char *end, struct head *h)
 			h->outcome = val;
 		q = ve + 1;
 	}
-	return true;
 }
 
 #define SHOW_MAX 32 /* open items kept for display (newest first) */
@@ -188,6 +208,7 @@ static void scan_log(const char *text, size_t len, struct scan *s)
 			bool open = false;
 			switch (h.type) {
 			case RURU_EV_RESULT:
+				read_fields(&h);
 				if (h.task.p)
 					set_add(&tasks, h.task);
 				if (h.mode.p)
@@ -196,7 +217,13 @@ static void scan_log(const char *text, size_t len, struct scan *s)
 					later_success = true;
 				break;
 			case RURU_EV_DELEGATION:
-				open = h.task.p ? !set_has(&tasks, h.task) : !(h.mode.p && set_has(&modes, h.mode));
+				/* Until a result has been seen, every delegation is open. */
+				open = true;
+				if (tasks.used || modes.used) {
+					read_fields(&h);
+					open = h.task.p ? !set_has(&tasks, h.task)
+							: !(h.mode.p && set_has(&modes, h.mode));
+				}
 				break;
 			case RURU_EV_ERROR:
 				open = !later_success;
