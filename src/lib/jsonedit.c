@@ -301,7 +301,11 @@ int ruru_jdoc_parse(struct ruru_jdoc *d, const char *text, size_t len, bool comm
 	ruru_buf_init(&d->text);
 	ruru_buf_add(&d->text, text, len);
 	d->comments = comments;
-	return parse_text(d, err);
+	if (parse_text(d, err) < 0) {
+		ruru_jdoc_release(d);
+		return -1;
+	}
+	return 0;
 }
 
 void ruru_jdoc_release(struct ruru_jdoc *d)
@@ -328,7 +332,37 @@ int ruru_jdoc_get(const struct ruru_jdoc *d, int obj, const char *key)
 	return found;
 }
 
-/* Strip comments from a JSONC span so that jansson can read it. */
+/* Copy [s, s+len) without comments (pass 0) or without trailing commas
+ * (pass 1), leaving strings alone. */
+static void strip_pass(const char *s, size_t len, int pass, struct ruru_buf *b)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"') {
+			size_t j = i + 1;
+			while (j < len && s[j] != '"')
+				j += s[j] == '\\' ? 2 : 1;
+			ruru_buf_add(b, s + i, (j < len ? j + 1 : len) - i);
+			i = j;
+		} else if (pass == 0 && s[i] == '/' && i + 1 < len && s[i + 1] == '/') {
+			while (i + 1 < len && s[i + 1] != '\n')
+				i++;
+		} else if (pass == 0 && s[i] == '/' && i + 1 < len && s[i + 1] == '*') {
+			const char *e = memmem(s + i + 2, len - i - 2, "*/", 2);
+			i = e ? (size_t)(e - s) + 1 : len;
+		} else if (pass == 1 && s[i] == ',') {
+			size_t j = i + 1;
+			while (j < len && strchr(" \t\r\n", s[j]))
+				j++;
+			if (j >= len || (s[j] != '}' && s[j] != ']'))
+				ruru_buf_addch(b, ',');
+		} else {
+			ruru_buf_addch(b, s[i]);
+		}
+	}
+}
+
+/* A JSONC span is first freed of comments and trailing commas, so that
+ * jansson can read it. */
 json_t *ruru_jdoc_value(const struct ruru_jdoc *d, int n)
 {
 	const struct ruru_jnode *nd = &d->nodes[n];
@@ -336,34 +370,14 @@ json_t *ruru_jdoc_value(const struct ruru_jdoc *d, int n)
 	size_t len = nd->end - nd->start;
 	if (!d->comments)
 		return json_loadb(s, len, JSON_DECODE_ANY, NULL);
-	struct ruru_buf b = RURU_BUF_INIT;
-	/* Re-emit the subtree without comments and trailing commas. */
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"') {
-			size_t j = i + 1;
-			while (j < len && s[j] != '"')
-				j += s[j] == '\\' ? 2 : 1;
-			ruru_buf_add(&b, s + i, j + 1 - i);
-			i = j;
-		} else if (s[i] == '/' && i + 1 < len && s[i + 1] == '/') {
-			while (i < len && s[i] != '\n')
-				i++;
-		} else if (s[i] == '/' && i + 1 < len && s[i + 1] == '*') {
-			const char *e = memmem(s + i + 2, len - i - 2, "*/", 2);
-			i = e ? (size_t)(e - s) + 1 : len;
-		} else if (s[i] == ',') {
-			size_t j = i + 1;
-			while (j < len && strchr(" \t\r\n", s[j]))
-				j++;
-			if (j < len && (s[j] == '}' || s[j] == ']'))
-				continue;
-			ruru_buf_addch(&b, ',');
-		} else {
-			ruru_buf_addch(&b, s[i]);
-		}
-	}
-	json_t *v = json_loadb(b.ptr ? b.ptr : "", b.len, JSON_DECODE_ANY, NULL);
-	ruru_buf_release(&b);
+	struct ruru_buf b0, b1;
+	ruru_buf_init(&b0);
+	ruru_buf_init(&b1);
+	strip_pass(s, len, 0, &b0);
+	strip_pass(b0.ptr, b0.len, 1, &b1);
+	json_t *v = json_loadb(b1.ptr, b1.len, JSON_DECODE_ANY, NULL);
+	ruru_buf_release(&b0);
+	ruru_buf_release(&b1);
 	return v;
 }
 

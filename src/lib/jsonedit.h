@@ -46,7 +46,8 @@ struct ruru_jdoc {
 };
 
 /* Parse `len` bytes (copied).  RURU_EINVALID with line and column when
- * they are not one JSON value (JSONC with `comments`). */
+ * they are not one JSON value (JSONC with `comments`); then nothing is
+ * left to release. */
 int ruru_jdoc_parse(struct ruru_jdoc *d, const char *text, size_t len, bool comments,
 		    struct ruru_error *err);
 void ruru_jdoc_release(struct ruru_jdoc *d);
