@@ -250,6 +250,23 @@ static struct pfile *plan_file(struct plan *p, const char *rel, struct ruru_erro
 	}
 	ruru_buf_release(&safe);
 	ruru_buf_addf(&path, "%s/%s", p->dir, rel);
+	/* A symlink inside the project (CLAUDE.md -> AGENTS.md is common) is
+	 * edited where it points, and stays a symlink. */
+	struct stat lst;
+	if (lstat(path.ptr, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+		char *real = realpath(path.ptr, NULL), *rdir = realpath(p->dir, NULL);
+		size_t n = rdir ? strlen(rdir) : 0;
+		struct pfile *t = NULL;
+		if (real && rdir && !strncmp(real, rdir, n) && real[n] == '/')
+			t = plan_file(p, real + n + 1, err);
+		else
+			ruru_error_set(err, RURU_EREFUSED, "unsafe path \"%s\": a symlink that leads nowhere",
+				       rel);
+		free(real);
+		free(rdir);
+		ruru_buf_release(&path);
+		return t;
+	}
 	struct pfile f = { .rel = ruru_strdup(rel) };
 	ruru_buf_init(&f.old);
 	ruru_buf_init(&f.cur);

@@ -251,6 +251,17 @@ dry_run() {
 	[ "$(printf '# Rules\r\n\r\nBe kind.\r\n' | sha256sum | cut -d' ' -f1)" = "$(sum CLAUDE.md)" ]
 }
 
+@test "init --host: CLAUDE.md as a symlink to AGENTS.md stays a symlink; the block lands once in AGENTS.md" {
+	printf '# Shared\n' >AGENTS.md
+	ln -s AGENTS.md CLAUDE.md
+	run "$RURU" init --host claude,codex
+	[ "$status" -eq 0 ]
+	[ -L CLAUDE.md ] && [ "$(readlink CLAUDE.md)" = AGENTS.md ]
+	[ "$(grep -c 'ruru:begin' AGENTS.md)" -eq 1 ]
+	"$RURU" init --host claude,codex --remove >/dev/null
+	[ -L CLAUDE.md ] && [ "$(cat AGENTS.md)" = "# Shared" ]
+}
+
 @test "init --host detect picks the hosts whose folders exist; none is exit 3" {
 	run "$RURU" init --host detect
 	[ "$status" -eq 3 ]
