@@ -51,7 +51,7 @@
 
 #include "hosts.h"
 #include "jsonedit.h"
-#include "session.h"
+#include "logtx.h"
 #include "store.h"
 #include "workspace.h"
 #include "banned.h"
@@ -238,12 +238,78 @@ static void plan_release(struct plan *p)
 	json_decref(p->notes);
 }
 
+/* "a/./b/../c" -> "a/c" in place; false when it climbs out. */
+static bool resolve_dots(struct ruru_buf *b)
+{
+	struct ruru_buf out = RURU_BUF_INIT;
+	const char *s = b->ptr;
+	bool ok = true;
+	while (*s && ok) {
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n == 2 && !memcmp(s, "..", 2)) {
+			char *last = out.len ? memrchr(out.ptr, '/', out.len) : NULL;
+			ok = out.len > 0;
+			out.len = last ? (size_t)(last - out.ptr) : 0;
+			out.ptr[out.len] = '\0';
+		} else if (n && !(n == 1 && *s == '.')) {
+			if (out.len)
+				ruru_buf_addch(&out, '/');
+			ruru_buf_add(&out, s, n);
+		}
+		s += n + (e ? 1 : 0);
+	}
+	ok = ok && out.len;
+	ruru_buf_release(b);
+	*b = out;
+	return ok;
+}
+
+static struct pfile *plan_file_at(struct plan *p, const char *rel, int depth,
+				  struct ruru_error *err);
+
 static struct pfile *plan_file(struct plan *p, const char *rel, struct ruru_error *err)
+{
+	return plan_file_at(p, rel, 0, err);
+}
+
+static struct pfile *plan_file_at(struct plan *p, const char *rel, int depth,
+				  struct ruru_error *err)
 {
 	for (size_t i = 0; i < p->n; i++)
 		if (!strcmp(p->f[i].rel, rel))
 			return &p->f[i];
 	struct ruru_buf safe = RURU_BUF_INIT, path = RURU_BUF_INIT;
+	/* An instructions file that is a symlink to another file of the
+	 * project (CLAUDE.md -> AGENTS.md is common) is edited where it
+	 * points, and stays a symlink.  The link is read, never followed:
+	 * its target is resolved by name inside the project and then walked
+	 * like any other path. */
+	struct stat lst;
+	struct ruru_error lerr;
+	ruru_buf_addf(&path, "%s/%s", p->dir, rel);
+	if (depth < 4 && ruru_lstat(path.ptr, &lst, &lerr) == 0 && S_ISLNK(lst.st_mode)) {
+		char target[4096];
+		ssize_t n = readlink(path.ptr, target, sizeof(target) - 1);
+		struct pfile *t = NULL;
+		struct ruru_buf res = RURU_BUF_INIT;
+		if (n > 0 && target[0] != '/') {
+			target[n] = '\0';
+			const char *slash = strrchr(rel, '/');
+			if (slash)
+				ruru_buf_add(&res, rel, (size_t)(slash - rel) + 1);
+			ruru_buf_addstr(&res, target);
+		}
+		if (res.len && resolve_dots(&res))
+			t = plan_file_at(p, res.ptr, depth + 1, err);
+		else
+			ruru_error_set(err, RURU_EREFUSED, "unsafe path \"%s\": a symlink that leads out of the project",
+				       rel);
+		ruru_buf_release(&res);
+		ruru_buf_release(&path);
+		return t;
+	}
+	ruru_buf_reset(&path);
 	if (ruru_path_inside(p->dir, rel, &safe, err) < 0) {
 		ruru_buf_release(&safe);
 		return NULL;
@@ -252,35 +318,21 @@ static struct pfile *plan_file(struct plan *p, const char *rel, struct ruru_erro
 	ruru_buf_addf(&path, "%s/%s", p->dir, rel);
 	/* A symlink inside the project (CLAUDE.md -> AGENTS.md is common) is
 	 * edited where it points, and stays a symlink. */
-	struct stat lst;
-	if (lstat(path.ptr, &lst) == 0 && S_ISLNK(lst.st_mode)) {
-		char *real = realpath(path.ptr, NULL), *rdir = realpath(p->dir, NULL);
-		size_t n = rdir ? strlen(rdir) : 0;
-		struct pfile *t = NULL;
-		if (real && rdir && !strncmp(real, rdir, n) && real[n] == '/')
-			t = plan_file(p, real + n + 1, err);
-		else
-			ruru_error_set(err, RURU_EREFUSED, "unsafe path \"%s\": a symlink that leads nowhere",
-				       rel);
-		free(real);
-		free(rdir);
-		ruru_buf_release(&path);
-		return t;
-	}
 	struct pfile f = { .rel = ruru_strdup(rel) };
 	ruru_buf_init(&f.old);
 	ruru_buf_init(&f.cur);
 	struct stat st;
-	if (stat(path.ptr, &st) == 0) {
+	struct ruru_error serr;
+	if (ruru_lstat(path.ptr, &st, &serr) == 0) {
 		if (!S_ISREG(st.st_mode)) {
-			ruru_error_set(err, RURU_EREFUSED, "\"%s\" is not a regular file", rel);
+			ruru_error_set(err, RURU_EREFUSED, "unsafe path \"%s\": not a regular file", rel);
 			goto fail;
 		}
-		if (ruru_buf_read_file(&f.old, path.ptr, err) < 0)
+		if (ruru_read_file(path.ptr, &f.old, err) < 0)
 			goto fail;
 		f.existed = true;
-	} else if (errno != ENOENT) {
-		ruru_error_set(err, RURU_EFAIL, "cannot read \"%s\": %s", rel, strerror(errno));
+	} else if (serr.code != RURU_ENOTFOUND) {
+		*err = serr;
 		goto fail;
 	}
 	ruru_buf_add(&f.cur, f.old.ptr ? f.old.ptr : "", f.old.len);
@@ -1041,12 +1093,20 @@ static int remove_empty_parents(const char *dir, const char *rel, struct ruru_er
 		*slash = '\0';
 		struct ruru_buf p = RURU_BUF_INIT;
 		ruru_buf_addf(&p, "%s/%s", dir, r);
-		int x = ruru_remove_empty_dir(p.ptr, err);
-		ruru_buf_release(&p);
-		if (x <= 0) {
-			rc = x;
-			break;
+		struct ruru_error e;
+		int x = ruru_remove_dir(p.ptr, &e);
+		if (x < 0 && errno != ENOTEMPTY && errno != EEXIST && errno != ENOENT) {
+			*err = e;
+			rc = -1;
+		} else if (x == 0) {
+			/* The removal is durable once the parent is flushed. */
+			char *up = strrchr(p.ptr, '/');
+			*up = '\0';
+			rc = ruru_fsync_dir(p.ptr, err);
 		}
+		ruru_buf_release(&p);
+		if (x < 0 || rc < 0)
+			break;
 	}
 	free(r);
 	return rc < 0 ? -1 : 0;
@@ -1083,7 +1143,11 @@ static int plan_commit(struct plan *p, bool dry, struct ruru_buf *diff, json_t *
 		struct ruru_buf path = RURU_BUF_INIT;
 		ruru_buf_addf(&path, "%s/%s", p->dir, f->rel);
 		if (gone) {
-			rc = ruru_remove_file(path.ptr, err);
+			rc = ruru_remove(path.ptr, err);
+			char *slash = strrchr(path.ptr, '/');
+			*slash = '\0';
+			if (rc == 0)
+				rc = ruru_fsync_dir(path.ptr, err);
 			if (rc == 0)
 				rc = remove_empty_parents(p->dir, f->rel, err);
 		} else {
@@ -1108,6 +1172,7 @@ int ruru_hosts_init(const char *dir, const char *spec, unsigned flags, json_t **
 		dir = ".";
 	if (pick_hosts(dir, spec, chosen, err) < 0)
 		return -1;
+	ruru_store_add_root(dir);
 	struct plan p = { .dir = dir, .notes = json_array() };
 	ruru_error_clear(err);
 	json_t *names = json_array(), *files = json_array();
@@ -1133,6 +1198,7 @@ int ruru_hosts_init(const char *dir, const char *spec, unsigned flags, json_t **
 
 int ruru_hosts_mcp_file(const char *dir, const char *rel, struct ruru_error *err)
 {
+	ruru_store_add_root(dir ? dir : ".");
 	struct plan p = { .dir = dir ? dir : ".", .notes = json_array() };
 	ruru_error_clear(err);
 	int rc = json_mcp(&p, rel, MCP_SERVERS, false, err);

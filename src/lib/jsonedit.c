@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "jsonedit.h"
-#include "session.h"
+#include "logtx.h"
 #include "workspace.h"
 #include "banned.h"
 

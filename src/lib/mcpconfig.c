@@ -6,11 +6,6 @@
  * (the edit is the one `init --host zoo` makes, hosts.c).  A file that is
  * not a JSON object is refused rather than overwritten.
  */
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-
 #include "hosts.h"
 #include "workspace.h"
 #include "banned.h"

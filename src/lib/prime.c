@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "entry.h"
-#include "session.h"
+#include "logtx.h"
 #include "store.h"
 #include "workspace.h"
 #include "banned.h"
@@ -253,9 +253,11 @@ static void scan_log(const char *text, size_t len, struct scan *s)
 static int scan_file(const char *path, size_t body, struct scan *s, struct ruru_entry *shown,
 		     struct ruru_entry *decision, bool *has_decision, struct ruru_error *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* Opened the way the storage layer walks a workspace path: never
+	 * through a symlink, a regular file only. */
+	int fd = ruru_open_read(path, err);
 	if (fd < 0)
-		return ruru_error_set(err, RURU_EFAIL, "cannot read the session log");
+		return -1;
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
