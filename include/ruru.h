@@ -715,4 +715,47 @@ int ruru_merge_files(const char *base, const char *ours, const char *theirs,
 #define RURU_GITATTRIBUTES_LINE ".ruru/sessions/**" "/session_log.md merge=ruru"
 int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err);
 
+/* ----------------------------------------------------------- agent hosts */
+
+/*
+ * `ruru init --host` (DESIGN §12): wire ruru into coding agents, in the
+ * project-level files each host documents (see hosts.c and ruru(1) for the
+ * files and their sources).  `hosts` is "claude,codex,..." (claude, codex,
+ * gemini, cursor, cline, kilo, zoo, roo) or "detect" (the hosts whose
+ * folders exist in `dir`; RURU_ENOTFOUND when none).  Every file is read
+ * and edited in memory first; a file that cannot be parsed fails the whole
+ * call with RURU_EINVALID (FILE:LINE:COL) and nothing is written.  JSON and
+ * TOML are edited in place (other keys byte for byte), Markdown gets the
+ * block between "<!-- ruru:begin -->" and "<!-- ruru:end -->"; running
+ * again changes nothing.  RURU_HOSTS_DRY_RUN writes nothing and appends a
+ * unified diff of every change to *diff (may be NULL); RURU_HOSTS_REMOVE
+ * takes ruru's entries out again (files and folders ruru's entries alone
+ * made are removed).  *report (may be NULL, caller frees) gets
+ * {hosts, dry_run, remove, files: [{path, action}], notes: [...]}, action
+ * one of created, updated, removed, unchanged.
+ */
+enum { RURU_HOSTS_DRY_RUN = 1, RURU_HOSTS_REMOVE = 2 };
+int ruru_hosts_init(const char *dir, const char *hosts, unsigned flags, json_t **report,
+		    struct ruru_buf *diff, struct ruru_error *err);
+/* The instructions block for `host` (NULL: for any host), appended to
+ * *out.  RURU_EUSAGE for an unknown host. */
+int ruru_host_instructions(const char *host, struct ruru_buf *out, struct ruru_error *err);
+/* The i-th host name (claude, codex, ...); NULL past the end. */
+const char *ruru_host_name(size_t i);
+
+/*
+ * `ruru prime`: the digest for a model's first turn (DESIGN §12), at most
+ * `max_chars` bytes (0: 2,000).  `id` NULL means the active session; with
+ * none it lists the recent sessions.  *text (caller frees) and *json
+ * (caller frees; may be NULL) get the digest and its parts.  Reads the
+ * front matter, one pass over the log for open items and the last 64 KiB
+ * for recent entries, so it stays fast on long logs.
+ */
+int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text, json_t **json,
+	       struct ruru_error *err);
+/* Wrap a digest the way `host`'s hook expects it ("claude", "gemini"),
+ * given the hook's stdin JSON (`input`, may be empty); appends to *out. */
+int ruru_prime_hook(const char *host, const char *input, size_t len, const char *digest,
+		    struct ruru_buf *out, struct ruru_error *err);
+
 #endif /* RURU_H */

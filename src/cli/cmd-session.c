@@ -21,6 +21,22 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *dir = ctx->root ? ctx->root : ".";
 	char *mcp = NULL;
+	/* Agent hosts (--host, --dry-run, --remove): cmd-host.c. */
+	const char *host = cli_opt(ctx, a, "host");
+	bool dry = cli_flag(ctx, a, "dry-run"), unwire = cli_flag(ctx, a, "remove");
+	json_t *hosts_report = NULL;
+	if ((dry || unwire) && !host)
+		return cli_usage_error(ctx, "--dry-run and --remove go with --host");
+	if ((dry || unwire) && (cli_flag(ctx, a, "mcp") || cli_flag(ctx, a, "git")))
+		return cli_usage_error(ctx, "--dry-run and --remove apply to --host alone");
+	if (dry || unwire) {
+		int hrc = cli_init_hosts(ctx, dir, host, dry, unwire, &hosts_report);
+		if (hrc == 0 && ctx->json && !cli_print_json(ctx, json_pack("{s:o}", "hosts", hosts_report)))
+			hrc = cli_fail(ctx);
+		else if (!ctx->json)
+			json_decref(hosts_report);
+		return hrc;
+	}
 	if (ruru_ws_init(dir, &ctx->err) < 0 ||
 	    (cli_flag(ctx, a, "mcp") && ruru_ws_init_mcp(dir, &mcp, &ctx->err) < 0))
 		return cli_fail(ctx);
@@ -28,6 +44,13 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 	if (git && ruru_ws_init_git(dir, &attrs, &ctx->err) < 0) {
 		free(mcp);
 		return cli_fail(ctx);
+	}
+	if (host) {
+		int hrc = cli_init_hosts(ctx, dir, host, false, false, &hosts_report);
+		if (hrc) {
+			free(mcp);
+			return hrc;
+		}
 	}
 	int rc = 0;
 	if (ctx->json) {
@@ -43,10 +66,15 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 			json_object_set_new(o, "git", json_pack("{s:b, s:s}", "gitattributes_changed",
 								attrs, "driver",
 								"ruru merge-driver %O %A %B %P"));
+		if (hosts_report) {
+			json_object_set_new(o, "hosts", hosts_report);
+			hosts_report = NULL;
+		}
 		ruru_ws_free(ws);
 		if (!cli_print_json(ctx, o))
 			rc = cli_fail(ctx);
 	}
+	json_decref(hosts_report);
 	free(mcp);
 	return rc;
 }
@@ -379,6 +407,12 @@ static int cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 static const struct cli_opt init_opts[] = {
 	{ .name = "mcp", .help = "also register `ruru mcp` in .roo/mcp.json (Roo Code)" },
 	{ .name = "git", .help = "also register the session-log merge driver with git" },
+	/* Agent hosts (cmd-host.c) */
+	{ .name = "host", .arg = "HOST[,HOST...]",
+	  .help = "wire ruru into agent hosts: claude, codex, gemini, cursor, cline, kilo, zoo, roo, "
+		  "detect" },
+	{ .name = "dry-run", .help = "with --host: print the changes as a diff, write nothing" },
+	{ .name = "remove", .help = "with --host: take ruru's entries out again" },
 	{ 0 },
 };
 static const struct cli_opt new_opts[] = {

@@ -25,6 +25,7 @@ static const struct cli_cmd *const groups[] = {
 	cli_cmds_mcp,
 	cli_cmds_toml,
 	cli_cmds_merge,
+	cli_cmds_host, /* agent hosts: prime, instructions */
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
