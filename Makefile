@@ -28,8 +28,10 @@ WARN = -Wall -Wextra -Werror -Wvla -Wstrict-prototypes -Wwrite-strings -Wshadow 
        -Wformat=2 -Wpointer-arith -Wmissing-prototypes -Wold-style-definition \
        -Wno-format-nonliteral
 DEPLIBS = jansson libcrypto
+# search index (issue #14)
+DEPLIBS += sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(DEPLIBS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto)
+PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto -lsqlite3)
 CPPFLAGS += -Iinclude -Isrc/lib -D_GNU_SOURCE
 CFLAGS   += -std=c17 $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  += $(SANFLAGS)

@@ -84,5 +84,7 @@ extern const struct cli_cmd cli_cmds_mcp[];
 extern const struct cli_cmd cli_cmds_toml[];
 extern const struct cli_cmd cli_cmds_confirm[];
 extern const struct cli_cmd cli_cmds_merge[];
+/* search and reindex (issue #14) */
+extern const struct cli_cmd cli_cmds_search[];
 
 #endif

@@ -25,6 +25,8 @@ static const struct cli_cmd *const groups[] = {
 	cli_cmds_mcp,
 	cli_cmds_toml,
 	cli_cmds_merge,
+	/* search and reindex (issue #14) */
+	cli_cmds_search,
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))

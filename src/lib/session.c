@@ -869,3 +869,10 @@ int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct 
 	}
 	return ruru_logtx_commit(&tx, err);
 }
+
+/* -------------------------------------------------- search index (index.c) */
+
+void ruru_session_from_text(struct ruru_session *s, const char *text, size_t len, bool entries)
+{
+	session_from_text(s, text, len, entries);
+}

@@ -181,7 +181,11 @@ static const char gitignore[] =
 	"sessions/*/.lock\n"
 	"sessions/*/.state\n"
 	"sessions/.active\n"
-	"temp/.lock\n";
+	"temp/.lock\n"
+	/* the derived search index (index.c) */
+	"index.sqlite3\n"
+	"index.sqlite3-*\n"
+	"index.lock\n";
 
 int ruru_ws_init(const char *dir, struct ruru_error *err)
 {
