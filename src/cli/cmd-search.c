@@ -45,11 +45,17 @@ static bool use_bold(void)
 	return isatty(STDOUT_FILENO) && !(nc && *nc);
 }
 
-static int cmd_search(struct cli_ctx *ctx, struct cli_args *a)
+static int search_run(struct cli_ctx *ctx, struct cli_args *a, struct ruru_buf *query)
 {
 	struct ruru_search_opts o = { 0 };
-	o.query = a->argv[0];
-	o.query_len = strlen(a->argv[0]);
+	/* Several arguments make one query, as if separated by spaces. */
+	for (int i = 0; i < a->argc; i++) {
+		if (i)
+			ruru_buf_addch(query, ' ');
+		ruru_buf_addstr(query, a->argv[i]);
+	}
+	o.query = query->ptr;
+	o.query_len = query->len;
 	o.type = cli_opt(ctx, a, "type");
 	o.mode = cli_opt(ctx, a, "mode");
 	o.task = cli_opt(ctx, a, "task");
@@ -143,6 +149,14 @@ static int cmd_search(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
+static int cmd_search(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct ruru_buf query = RURU_BUF_INIT;
+	int rc = search_run(ctx, a, &query);
+	ruru_buf_release(&query);
+	return rc;
+}
+
 static int cmd_reindex(struct cli_ctx *ctx, struct cli_args *a)
 {
 	(void)a;
@@ -184,9 +198,9 @@ static const struct cli_opt search_opts[] = {
 };
 
 const struct cli_cmd cli_cmds_search[] = {
-	{ .name = "search", .args = "QUERY",
+	{ .name = "search", .args = "QUERY...",
 	  .summary = "full-text search of entries, sessions and artifacts, best first",
-	  .opts = search_opts, .min_args = 1, .max_args = 1, .run = cmd_search },
+	  .opts = search_opts, .min_args = 1, .max_args = -1, .run = cmd_search },
 	{ .name = "reindex", .summary = "rebuild the search index from nothing; print what it holds",
 	  .max_args = 0, .run = cmd_reindex },
 	{ 0 },

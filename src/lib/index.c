@@ -771,12 +771,6 @@ static int apply_changes(sqlite3 *db, int rootfd, const struct scan *s, const st
 
 /* ------------------------------------------------------ opening, locks */
 
-static bool corrupt(int rc)
-{
-	rc &= 0xff;
-	return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
-}
-
 /* A file of the index that exists must be a regular file. */
 static int check_not_symlink(int rurufd, const char *name, struct ruru_error *err)
 {
@@ -951,12 +945,19 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		}
 		goto out;
 	}
+	/* The index is derived data: when it cannot be used (corrupt, not
+	 * ours, old version) it is deleted and made again, once. */
+	bool fresh_file = rebuild;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (ix->db)
 			sqlite3_close(ix->db);
 		ix->db = NULL;
 		frows_release(&rows);
 		memset(st, 0, sizeof(*st));
+		if (fresh_file)
+			unlink_index(rurufd);
+		st->rebuilt = fresh_file;
+		fresh_file = true; /* for the next attempt */
 		rc = open_db(dbpath, true, &ix->db);
 		int v = rc == SQLITE_OK ? index_version(ix->db, &rc) : -1;
 		if (rc == SQLITE_OK && v == 0) {
@@ -965,27 +966,11 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 				rc = create_schema(ix->db);
 			if (rc == SQLITE_OK)
 				rc = exec(ix->db, "COMMIT");
-			else
-				exec(ix->db, "ROLLBACK");
 			v = INDEX_VERSION;
 			st->rebuilt = true;
 		}
-		if (rc == SQLITE_OK && v != INDEX_VERSION && attempt == 0) {
-			/* old version: start again from nothing */
-			sqlite3_close(ix->db);
-			ix->db = NULL;
-			unlink_index(rurufd);
-			continue;
-		}
-		if (rc == SQLITE_OK && rebuild && !st->rebuilt) {
-			rc = exec(ix->db, "BEGIN IMMEDIATE");
-			if (rc == SQLITE_OK)
-				rc = exec(ix->db, "DELETE FROM fts; DELETE FROM docs; DELETE FROM sessions;"
-						  " DELETE FROM files; COMMIT");
-			if (rc != SQLITE_OK)
-				exec(ix->db, "ROLLBACK");
-			st->rebuilt = true;
-		}
+		if (rc == SQLITE_OK && v != INDEX_VERSION)
+			rc = SQLITE_SCHEMA; /* made by another version of ruru */
 		if (rc == SQLITE_OK)
 			rc = exec(ix->db, "BEGIN IMMEDIATE");
 		if (rc == SQLITE_OK) {
@@ -994,25 +979,21 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 				rc = apply_changes(ix->db, rootfd, &s, &rows, st);
 			if (rc == SQLITE_OK)
 				rc = exec(ix->db, "COMMIT");
-			if (rc != SQLITE_OK)
-				exec(ix->db, "ROLLBACK");
 		}
 		if (rc == SQLITE_OK) {
 			result = 0;
 			break;
 		}
-		if (corrupt(rc) && attempt == 0) {
-			sqlite3_close(ix->db);
-			ix->db = NULL;
-			unlink_index(rurufd);
-			continue;
-		}
+		ruru_index_error(ix->db, err, "cannot update");
+		if (ix->db && !sqlite3_get_autocommit(ix->db))
+			exec(ix->db, "ROLLBACK");
 		if (cannot_write(rc, 0)) {
 			result = build_in_memory(ix, rootfd, &s, st, err);
 			break;
 		}
-		ruru_index_error(ix->db, err, "cannot update");
-		break;
+		if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_FULL ||
+		    (rc & 0xff) == SQLITE_NOMEM)
+			break; /* the index is fine; this process cannot go on */
 	}
 out:
 	ruru_lock_release(&lock);

@@ -18,7 +18,7 @@
 /* ------------------------------------------------------- query language */
 
 #define QUERY_MAX_BYTES 65536
-#define QUERY_MAX_TERMS 1024
+#define QUERY_MAX_TERMS 4096
 
 struct term {
 	const char *s; /* the term's text (a word or a phrase's content) */
@@ -295,14 +295,17 @@ static char *resolve_session(sqlite3 *db, const char *prefix, struct ruru_error 
 	return NULL;
 }
 
-json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, struct ruru_error *err)
+/* One search over the index opened with `flags`; *broken is set when
+ * the index failed under the query (so that a rebuilt one may do). */
+static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o, unsigned flags,
+			   bool *broken, struct ruru_error *err)
 {
 	struct ruru_buf expr = RURU_BUF_INIT, sqlb = RURU_BUF_INIT;
 	if (ruru_search_compile(o->query ? o->query : "", o->query ? o->query_len : 0, &expr, err) <
 	    0)
 		return NULL;
 	struct ruru_index ix;
-	if (ruru_index_open(&ix, ws, 0, NULL, err) < 0) {
+	if (ruru_index_open(&ix, ws, flags, NULL, err) < 0) {
 		ruru_buf_release(&expr);
 		return NULL;
 	}
@@ -351,6 +354,7 @@ json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, struct
 		ruru_buf_addstr(&sqlb, " LIMIT ?10");
 	if (sqlite3_prepare_v2(ix.db, sqlb.ptr, -1, &q, NULL) != SQLITE_OK) {
 		ruru_index_error(ix.db, err, "cannot query");
+		*broken = true;
 		goto out;
 	}
 	sqlite3_bind_text(q, 1, expr.ptr, (int)expr.len, SQLITE_STATIC);
@@ -398,6 +402,7 @@ json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, struct
 	}
 	if (rc != SQLITE_DONE) {
 		ruru_index_error(ix.db, err, "cannot query");
+		*broken = (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_NOMEM;
 		json_decref(hits);
 		hits = NULL;
 	}
@@ -407,6 +412,15 @@ out:
 	free(session);
 	ruru_buf_release(&expr);
 	ruru_buf_release(&sqlb);
+	return hits;
+}
+
+json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, struct ruru_error *err)
+{
+	bool broken = false;
+	json_t *hits = search_once(ws, o, 0, &broken, err);
+	if (!hits && broken) /* a damaged index that still opened: make it again */
+		hits = search_once(ws, o, RURU_INDEX_REBUILD, &broken, err);
 	return hits;
 }
 
