@@ -826,6 +826,12 @@ static int open_db(const char *path, bool rw, sqlite3 **db)
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(*db, 10000);
 		sqlite3_extended_result_codes(*db, 0);
+		/* Closing must not checkpoint (and fsync) in every reader: the
+		 * writers' commits checkpoint as the WAL grows. */
+		sqlite3_db_config(*db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+		/* Derived data: a power cut may lose the last update (it is
+		 * redone from the files), never the database's integrity. */
+		sqlite3_exec(*db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
 	}
 	return rc;
 }

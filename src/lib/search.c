@@ -266,6 +266,24 @@ static int64_t match_line(sqlite3 *db, const char *expr, int64_t rowid)
 	return line;
 }
 
+/* The snippet of one hit (a query of its own, for the hits only). */
+static char *snippet_of(sqlite3 *db, const char *expr, int64_t rowid)
+{
+	sqlite3_stmt *q;
+	char *out = NULL;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT snippet(fts, -1, char(2), char(3), '…', 24) FROM fts"
+			       " WHERE fts MATCH ?1 AND rowid = ?2",
+			       -1, &q, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(q, 1, expr, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, rowid);
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+		out = ruru_strdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return out;
+}
+
 /* The ID of the one session `prefix` names (exactly, or as the prefix of
  * exactly one); NULL with RURU_ENOTFOUND. */
 static char *resolve_session(sqlite3 *db, const char *prefix, struct ruru_error *err)
@@ -317,39 +335,54 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 
 	unsigned in = o->in ? o->in : RURU_SEARCH_ENTRIES | RURU_SEARCH_SESSIONS |
 					      RURU_SEARCH_ARTIFACTS;
-	ruru_buf_addstr(&sqlb,
-			"SELECT d.kind, d.session, f.path, d.line, d.time, d.type, d.mode, d.task,"
-			" snippet(fts, -1, char(2), char(3), '…', 24), d.id"
-			" FROM fts JOIN docs d ON d.id = fts.rowid JOIN files f ON f.id = d.file_id");
-	if (o->status != RURU_STATUS_UNKNOWN || o->tag)
-		ruru_buf_addstr(&sqlb, " JOIN sessions s ON s.sdir = d.sdir");
-	ruru_buf_addstr(&sqlb, " WHERE fts MATCH ?1 AND d.kind IN (");
-	const int kinds[3] = { RURU_DOC_ENTRY, RURU_DOC_SESSION, RURU_DOC_ARTIFACT };
-	bool first = true;
-	for (int k = 0; k < 3; k++)
-		if (in & (1u << k)) {
-			ruru_buf_addf(&sqlb, "%s%d", first ? "" : ", ", kinds[k]);
-			first = false;
-		}
-	ruru_buf_addch(&sqlb, ')');
-	/* Every value is a bound parameter; only these fixed fragments are SQL. */
-	if (o->type)
-		ruru_buf_addstr(&sqlb, " AND d.type = ?2");
-	if (o->mode)
-		ruru_buf_addstr(&sqlb, " AND d.mode = ?3");
-	if (o->task)
-		ruru_buf_addstr(&sqlb, " AND d.task = ?4");
-	if (session)
-		ruru_buf_addstr(&sqlb, " AND d.session = ?5");
-	if (o->status != RURU_STATUS_UNKNOWN)
-		ruru_buf_addstr(&sqlb, " AND s.status = ?6");
-	if (o->tag)
-		ruru_buf_addstr(&sqlb, " AND instr(s.tags_lc, char(10) || lower(?7) || char(10)) > 0");
-	if (o->has_since)
-		ruru_buf_addstr(&sqlb, " AND d.time >= ?8");
-	if (o->has_until)
-		ruru_buf_addstr(&sqlb, " AND d.time <= ?9");
-	ruru_buf_addstr(&sqlb, " ORDER BY bm25(fts), d.time IS NULL, d.time DESC, d.id DESC");
+	bool filtered = o->type || o->mode || o->task || session || o->tag ||
+			o->status != RURU_STATUS_UNKNOWN || o->has_since || o->has_until ||
+			in != (RURU_SEARCH_ENTRIES | RURU_SEARCH_SESSIONS | RURU_SEARCH_ARTIFACTS);
+	if (!filtered && o->limit) {
+		/* The best N straight from FTS5 (ORDER BY rank LIMIT is its fast
+		 * path), with room for ties of rank, which newest first breaks;
+		 * snippets afterwards, for the hits only. */
+		ruru_buf_addstr(&sqlb,
+				"SELECT d.kind, d.session, f.path, d.line, d.time, d.type, d.mode, d.task,"
+				" NULL, d.id FROM (SELECT rowid AS rid, rank AS r FROM fts"
+				" WHERE fts MATCH ?1 ORDER BY rank LIMIT ?11) t"
+				" JOIN docs d ON d.id = t.rid JOIN files f ON f.id = d.file_id"
+				" ORDER BY t.r, d.time IS NULL, d.time DESC, d.id DESC");
+	} else {
+		ruru_buf_addstr(&sqlb,
+				"SELECT d.kind, d.session, f.path, d.line, d.time, d.type, d.mode, d.task,"
+				" snippet(fts, -1, char(2), char(3), '…', 24), d.id"
+				" FROM fts JOIN docs d ON d.id = fts.rowid JOIN files f ON f.id = d.file_id");
+		if (o->status != RURU_STATUS_UNKNOWN || o->tag)
+			ruru_buf_addstr(&sqlb, " JOIN sessions s ON s.sdir = d.sdir");
+		ruru_buf_addstr(&sqlb, " WHERE fts MATCH ?1 AND d.kind IN (");
+		const int kinds[3] = { RURU_DOC_ENTRY, RURU_DOC_SESSION, RURU_DOC_ARTIFACT };
+		bool first = true;
+		for (int k = 0; k < 3; k++)
+			if (in & (1u << k)) {
+				ruru_buf_addf(&sqlb, "%s%d", first ? "" : ", ", kinds[k]);
+				first = false;
+			}
+		ruru_buf_addch(&sqlb, ')');
+		/* Every value is a bound parameter; only these fixed fragments are SQL. */
+		if (o->type)
+			ruru_buf_addstr(&sqlb, " AND d.type = ?2");
+		if (o->mode)
+			ruru_buf_addstr(&sqlb, " AND d.mode = ?3");
+		if (o->task)
+			ruru_buf_addstr(&sqlb, " AND d.task = ?4");
+		if (session)
+			ruru_buf_addstr(&sqlb, " AND d.session = ?5");
+		if (o->status != RURU_STATUS_UNKNOWN)
+			ruru_buf_addstr(&sqlb, " AND s.status = ?6");
+		if (o->tag)
+			ruru_buf_addstr(&sqlb, " AND instr(s.tags_lc, char(10) || lower(?7) || char(10)) > 0");
+		if (o->has_since)
+			ruru_buf_addstr(&sqlb, " AND d.time >= ?8");
+		if (o->has_until)
+			ruru_buf_addstr(&sqlb, " AND d.time <= ?9");
+		ruru_buf_addstr(&sqlb, " ORDER BY bm25(fts), d.time IS NULL, d.time DESC, d.id DESC");
+	}
 	if (o->limit)
 		ruru_buf_addstr(&sqlb, " LIMIT ?10");
 	if (sqlite3_prepare_v2(ix.db, sqlb.ptr, -1, &q, NULL) != SQLITE_OK) {
@@ -366,7 +399,9 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 	sqlite3_bind_text(q, 7, o->tag, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 8, (int64_t)o->since);
 	sqlite3_bind_int64(q, 9, (int64_t)o->until);
-	sqlite3_bind_int64(q, 10, o->limit > INT64_MAX ? INT64_MAX : (int64_t)o->limit);
+	int64_t lim = o->limit > INT32_MAX ? INT32_MAX : (int64_t)o->limit;
+	sqlite3_bind_int64(q, 10, lim);
+	sqlite3_bind_int64(q, 11, lim * 2 + 64);
 
 	const char *open = o->mark_open ? o->mark_open : "[";
 	const char *close = o->mark_close ? o->mark_close : "]";
@@ -395,7 +430,12 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 		json_object_set_new(h, "type", jtext(q, 5));
 		json_object_set_new(h, "mode", jtext(q, 6));
 		json_object_set_new(h, "task", jtext(q, 7));
-		char *snip = one_line((const char *)sqlite3_column_text(q, 8), open, close);
+		char *own = NULL;
+		const char *raw = (const char *)sqlite3_column_text(q, 8);
+		if (!raw)
+			raw = own = snippet_of(ix.db, expr.ptr, sqlite3_column_int64(q, 9));
+		char *snip = one_line(raw, open, close);
+		free(own);
 		json_object_set_new(h, "snippet", jlossy(snip));
 		free(snip);
 		json_array_append_new(hits, h);
