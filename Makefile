@@ -28,8 +28,10 @@ WARN = -Wall -Wextra -Werror -Wvla -Wstrict-prototypes -Wwrite-strings -Wshadow 
        -Wformat=2 -Wpointer-arith -Wmissing-prototypes -Wold-style-definition \
        -Wno-format-nonliteral
 DEPLIBS = jansson libcrypto
+# search index (issue #14)
+DEPLIBS += sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(DEPLIBS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto)
+PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto -lsqlite3)
 # Front ends see the public header and src/banned.h only; the library's
 # internal headers (src/lib/*.h) are for the library and its tests.
 CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE

@@ -548,6 +548,81 @@ int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *
 json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *status,
 			  struct ruru_error *err);
 
+/* ---------------------------------------------------------------- search */
+
+/*
+ * Full-text search over every session (DESIGN §13): entries (message, type,
+ * mode, task), sessions (title, goal, tags) and artifacts (text files of a
+ * session folder up to 1 MB), through a derived SQLite FTS5 index in
+ * .ruru/index.sqlite3.  Every call first brings the index up to date from
+ * the files whose (device, inode, size, mtime) changed; a grown log is
+ * indexed from its last entry on.  A missing, corrupt or old-version index
+ * is rebuilt; a read-only workspace is searched through an index in memory;
+ * a symlinked index (or -wal/-shm file) is RURU_EREFUSED.
+ *
+ * Query language: words are ANDed; "a phrase"; prefix*; -word (or
+ * -"a phrase") excludes; OR between two terms (binds tighter than the
+ * implied AND).  Words are runs of letters and digits, matched without
+ * regard to case or diacritics.  ruru builds the FTS5 expression itself,
+ * quoting every term, so no query text is ever FTS5 or SQL syntax.  A
+ * malformed query is RURU_EUSAGE with a message saying why.
+ */
+enum {
+	RURU_SEARCH_ENTRIES = 1,
+	RURU_SEARCH_SESSIONS = 2,
+	RURU_SEARCH_ARTIFACTS = 4,
+};
+struct ruru_search_opts {
+	const char *query;      /* required; may hold any bytes */
+	size_t query_len;
+	const char *type, *mode, *task; /* entries only; NULL: no filter */
+	const char *session;    /* exact ID or unique prefix; NULL: all */
+	const char *tag;        /* the session has this tag (any case) */
+	enum ruru_status status; /* the session's status; UNKNOWN: any */
+	time_t since, until;    /* hit time within [since, until] when has_* */
+	bool has_since, has_until;
+	unsigned in;            /* RURU_SEARCH_* mask; 0 means all three */
+	size_t limit;           /* at most this many hits; 0: no bound */
+	const char *mark_open, *mark_close; /* around matches in snippets; NULL: "[" "]" */
+};
+/*
+ * Search.  Returns a JSON array of hits, best first (bm25, then newest):
+ * {kind: "entry"|"session"|"artifact", session, path (relative to the
+ * root), line, time (RFC 3339 or null), type, mode, task (null when none),
+ * snippet (one line, matches between the marks)}.  Caller owns the array.
+ */
+json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, struct ruru_error *err);
+
+/* Compile a query into the FTS5 expression ruru runs (reset first):
+ * -1 with RURU_EUSAGE for a malformed query.  (Public for the fuzzer.) */
+int ruru_search_compile(const char *q, size_t len, struct ruru_buf *out, struct ruru_error *err);
+
+/* --since/--until values: a date "YYYY-MM-DD" (its first second, or its
+ * last when `end_of_day`) or a date-time in any form log stamps take
+ * (RFC 3339, "YYYY-MM-DD HH:MM[:SS]", zone-less as UTC). */
+bool ruru_search_parse_time(const char *s, bool end_of_day, time_t *out);
+
+/* What an index update did. */
+struct ruru_index_stats {
+	size_t sessions, logs, entries, artifacts; /* indexed now */
+	size_t tails;     /* logs indexed from their last entry only */
+	size_t removed;   /* files dropped from the index */
+	uint64_t bytes;   /* bytes read to index */
+	bool rebuilt;     /* the index was made from nothing */
+	bool in_memory;   /* the workspace is read-only: the index lives in memory */
+};
+/* Rebuild the index from nothing (`ruru reindex`). */
+int ruru_reindex(struct ruru_ws *ws, struct ruru_index_stats *st, struct ruru_error *err);
+
+/* Sessions from the index, newest first like ruru_session_list() (same
+ * filters, same records, front matter only), after bringing the index up
+ * to date; `since` (when has_since) keeps sessions started at or after it,
+ * `limit` (0: all) keeps the first ones.  Falls back to reading the logs
+ * when the index cannot be used. */
+int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const char *tag,
+			      bool has_since, time_t since, size_t limit,
+			      struct ruru_session **out, size_t *n, struct ruru_error *err);
+
 /* ------------------------------------------------------------------ TOML */
 
 /*

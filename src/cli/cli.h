@@ -84,6 +84,8 @@ extern const struct cli_cmd cli_cmds_mcp[];
 extern const struct cli_cmd cli_cmds_toml[];
 extern const struct cli_cmd cli_cmds_confirm[];
 extern const struct cli_cmd cli_cmds_merge[];
+/* search and reindex (issue #14) */
+extern const struct cli_cmd cli_cmds_search[];
 
 /* Agent hosts (cmd-host.c): `prime`, `instructions`, and the part of
  * `init` that --host, --dry-run and --remove ask for (prints what it did

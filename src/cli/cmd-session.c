@@ -233,11 +233,21 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 	enum ruru_status st;
 	if (parse_status_word(ctx, cli_opt(ctx, a, "status"), &st) < 0)
 		return RURU_EUSAGE;
+	/* --limit, --since, rows from the search index (issue #14) */
+	size_t limit = 0;
+	time_t since = 0;
+	const char *lv = cli_opt(ctx, a, "limit"), *sv = cli_opt(ctx, a, "since");
+	if (lv && !cli_parse_size(ctx, "limit", lv, &limit))
+		return RURU_EUSAGE;
+	if (sv && !ruru_search_parse_time(sv, false, &since))
+		return cli_usage_error(ctx, "--since needs a date (YYYY-MM-DD) or a date-time, not \"%s\"",
+				       sv);
 	WITH_WS(ctx, ws);
 	struct ruru_session *list;
 	size_t n;
 	int rc = 0;
-	if (ruru_session_list(ws, st, cli_opt(ctx, a, "tag"), &list, &n, &ctx->err) < 0) {
+	if (ruru_session_list_indexed(ws, st, cli_opt(ctx, a, "tag"), sv != NULL, since, limit, &list,
+				      &n, &ctx->err) < 0) {
 		ruru_ws_free(ws);
 		return cli_fail(ctx);
 	}
@@ -438,6 +448,9 @@ static const struct cli_opt reason_opts[] = {
 static const struct cli_opt list_opts[] = {
 	{ .name = "status", .arg = "STATUS", .help = "only active, paused, completed or error" },
 	{ .name = "tag", .arg = "TAG", .help = "only sessions with this tag" },
+	/* issue #14 */
+	{ .name = "since", .arg = "DATE", .help = "only sessions started at or after DATE" },
+	{ .name = "limit", .short_name = 'n', .arg = "N", .help = "only the N newest sessions" },
 	{ 0 },
 };
 static const struct cli_opt show_opts[] = {

@@ -26,6 +26,8 @@ static const struct cli_cmd *const groups[] = {
 	cli_cmds_toml,
 	cli_cmds_merge,
 	cli_cmds_host, /* agent hosts: prime, instructions */
+	/* search and reindex (issue #14) */
+	cli_cmds_search,
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))

@@ -828,3 +828,10 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
 	}
 	return ruru_logtx_commit(&tx, err);
 }
+
+/* -------------------------------------------------- search index (index.c) */
+
+void ruru_session_from_text(struct ruru_session *s, const char *text, size_t len, bool entries)
+{
+	session_from_text(s, text, len, entries);
+}

@@ -166,6 +166,10 @@ static const char *const ignored[] = {
 	"temp/.lock",
 	".*.ruru-??????",
 	".session_log.md.??????",
+	/* the derived search index (index.c) */
+	"index.sqlite3",
+	"index.sqlite3-*",
+	"index.lock",
 };
 
 /* Is `line` a whole line of `text`? */

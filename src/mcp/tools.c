@@ -355,6 +355,42 @@ static json_t *t_confirm_withdraw(struct mcp_env *env, json_t *args, struct ruru
 	return confirm_result(&c);
 }
 
+/* ------------------------------------------------ search (issue #14) */
+
+static json_t *t_session_search(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	struct ruru_search_opts o = { 0 };
+	json_t *q = json_object_get(args, "query");
+	o.query = json_string_value(q);
+	o.query_len = json_string_length(q);
+	o.type = arg_str(args, "type");
+	o.mode = arg_str(args, "mode");
+	o.task = arg_str(args, "task");
+	o.session = arg_str(args, "session");
+	o.tag = arg_str(args, "tag");
+	o.status = status_word(arg_str(args, "status"));
+	o.limit = 20;
+	json_t *lim = json_object_get(args, "limit");
+	if (lim)
+		o.limit = (size_t)json_integer_value(lim);
+	const char *in = arg_str(args, "in");
+	if (in)
+		o.in = !strcmp(in, "entries") ? RURU_SEARCH_ENTRIES
+		       : !strcmp(in, "sessions") ? RURU_SEARCH_SESSIONS
+						 : RURU_SEARCH_ARTIFACTS;
+	const char *since = arg_str(args, "since"), *until = arg_str(args, "until");
+	if (since && !(o.has_since = ruru_search_parse_time(since, false, &o.since)))
+		return ruru_error_set(err, RURU_EUSAGE, "argument \"since\" is a date (YYYY-MM-DD) or a "
+					"date-time"), NULL;
+	if (until && !(o.has_until = ruru_search_parse_time(until, true, &o.until)))
+		return ruru_error_set(err, RURU_EUSAGE, "argument \"until\" is a date (YYYY-MM-DD) or a "
+					"date-time"), NULL;
+	json_t *hits = ruru_search(env->ws, &o, err);
+	if (!hits)
+		return NULL;
+	return json_pack("{s:O,s:o}", "query", q, "hits", hits);
+}
+
 /* ---------------------------------------------------------------- table */
 
 /* Schema fragments.  `session` is described once in the server's
@@ -474,6 +510,18 @@ const struct mcp_tool mcp_tools[] = {
 	  .required = "['artifact']",
 	  .output = CONFIRM_OUT,
 	  .run = t_confirm_withdraw },
+
+	/* search (issue #14) */
+	{ .name = "session_search",
+	  .description = "Full-text search of log entries, sessions and artifacts, best first",
+	  .input = "'query':{'type':'string','description':'words (ANDed), quoted phrases, prefix*, "
+		   "-excluded, OR'},'type':" STR ",'mode':" STR ",'task':" STR ",'session':" STR
+		   ",'status':" STATUSES ",'tag':" STR ",'since':" STR ",'until':" STR
+		   ",'in':" ENUM("'entries','sessions','artifacts'")
+		   ",'limit':{'type':'integer','minimum':0,'description':'default 20; 0: all'}",
+	  .required = "['query']",
+	  .output = OUT("'query':" STR ",'hits':{'type':'array'}", "'query','hits'"),
+	  .run = t_session_search },
 };
 
 const size_t mcp_ntools = sizeof(mcp_tools) / sizeof(mcp_tools[0]);
