@@ -84,5 +84,6 @@ extern const struct cli_cmd cli_cmds_mcp[];
 extern const struct cli_cmd cli_cmds_toml[];
 extern const struct cli_cmd cli_cmds_confirm[];
 extern const struct cli_cmd cli_cmds_merge[];
+extern const struct cli_cmd cli_cmds_task[]; /* V7 (issue #12) */
 
 #endif

@@ -101,16 +101,6 @@ static json_t *tasks_json(struct ruru_ws *ws, char **tasks, size_t n)
 	return out;
 }
 
-json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err)
-{
-	struct ruru_session s;
-	if (ruru_session_load(ws, id, 0, &s, err) < 0)
-		return NULL;
-	json_t *out = tasks_json(ws, s.tasks, s.ntasks);
-	ruru_session_release(&s);
-	return out;
-}
-
 /* ---------------------------------------------------- pending proposals */
 
 /* CONFIRM sidecars of the session that still wait for a step. */

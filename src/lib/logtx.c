@@ -131,7 +131,7 @@ int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, 
 	tx->id = ruru_strdup(id);
 	tx->path = ruru_ws_session_path(ws, id, "session_log.md");
 	struct ruru_buf d = RURU_BUF_INIT;
-	ruru_buf_addf(&d, ".ruru/sessions/%s/session_log.md", id);
+	ruru_buf_addf(&d, "%s/%s/session_log.md", ruru_layout_dir(ruru_ws_session_layout(ws, id)), id);
 	tx->display = ruru_buf_detach(&d, NULL);
 	ruru_buf_init(&tx->text);
 	ruru_buf_init(&tx->appends);
