@@ -148,8 +148,10 @@ static void gather_artifacts(struct ruru_ws *ws, const struct ruru_session *s, s
 		size_t n = strlen(a);
 		const char *leaf = strrchr(a, '/');
 		leaf = leaf ? leaf + 1 : a;
+		/* Paths in the table are relative to artifacts/ (v8.1: to the
+		 * session folder), so only what lies there can be named. */
 		if ((n > 5 && !strcmp(a + n - 5, ".toml") && !strncmp(leaf, "CONFIRM-", 8)) ||
-		    !strncmp(leaf, "SESSUM-", 7) || strstr(a, ".."))
+		    !strncmp(leaf, "SESSUM-", 7) || strncmp(a, base, strlen(base)))
 			continue;
 		struct ruru_buf p = RURU_BUF_INIT, norm = RURU_BUF_INIT;
 		struct ruru_error e;
