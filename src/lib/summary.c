@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "entry.h"
-#include "session.h"
+#include "logtx.h"
 #include "store.h"
 #include "v7.h"
 #include "banned.h"
@@ -154,10 +154,10 @@ static void gather_artifacts(struct ruru_ws *ws, const struct ruru_session *s, s
 		    !strncmp(leaf, "SESSUM-", 7) || strncmp(a, base, strlen(base)))
 			continue;
 		struct ruru_buf p = RURU_BUF_INIT, norm = RURU_BUF_INIT;
-		struct ruru_error e;
+		struct ruru_error e, lerr;
 		ruru_buf_addf(&p, "%s/%s", sdir, a);
 		struct stat st;
-		bool ok = ruru_path_inside(sdir, a, &norm, &e) == 0 && lstat(p.ptr, &st) == 0 &&
+		bool ok = ruru_path_inside(sdir, a, &norm, &e) == 0 && ruru_lstat(p.ptr, &st, &lerr) == 0 &&
 			  S_ISREG(st.st_mode);
 		ruru_buf_release(&p);
 		ruru_buf_release(&norm);
@@ -509,7 +509,8 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_
 out:
 	if (rc < 0 && wrote) {
 		int e = errno;
-		unlink(path.ptr);
+		struct ruru_error lerr;
+		ruru_remove(path.ptr, &lerr);
 		errno = e;
 	}
 	if (in_tx)

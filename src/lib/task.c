@@ -21,8 +21,9 @@
 #include <unistd.h>
 
 #include "entry.h"
-#include "session.h"
+#include "logtx.h"
 #include "store.h"
+#include "task.h"
 #include "v7.h"
 #include "banned.h"
 
@@ -183,7 +184,8 @@ typedef int (*task_fn)(void *ctx, const char *rel, const char *stem, const struc
 static int walk_dir(const char *abs, const char *rel, int depth, task_fn fn, void *ctx,
 		    struct ruru_buf *text)
 {
-	DIR *d = opendir(abs);
+	struct ruru_error derr;
+	DIR *d = ruru_opendir(abs, &derr);
 	if (!d)
 		return 0;
 	struct dirent *de;
@@ -196,9 +198,10 @@ static int walk_dir(const char *abs, const char *rel, int depth, task_fn fn, voi
 		ruru_buf_addf(&r, "%s/%s", rel, de->d_name);
 		struct stat st;
 		size_t n = strlen(de->d_name);
-		if (lstat(p.ptr, &st) == 0 && S_ISDIR(st.st_mode) && depth < 8) {
+		bool seen = ruru_lstat(p.ptr, &st, &derr) == 0;
+		if (seen && S_ISDIR(st.st_mode) && depth < 8) {
 			stop = walk_dir(p.ptr, r.ptr, depth + 1, fn, ctx, text);
-		} else if (S_ISREG(st.st_mode) && n > 3 && !strcmp(de->d_name + n - 3, ".md") &&
+		} else if (seen && S_ISREG(st.st_mode) && n > 3 && !strcmp(de->d_name + n - 3, ".md") &&
 			   strcasecmp(de->d_name, "README.md")) {
 			struct ruru_frontmatter fm;
 			struct ruru_toml *doc = task_doc(p.ptr, text, &fm);
@@ -300,6 +303,28 @@ static int list_cb(void *vctx, const char *rel, const char *stem, const struct r
 		json_object_set_new(c->found, id, o);
 	}
 	return 0;
+}
+
+json_t *tasks_json(struct ruru_ws *ws, char **tasks, size_t n)
+{
+	struct list_ctx c = { "", json_object(), json_object() };
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(c.linked, tasks[i], json_null());
+	if (n)
+		walk_tasks(ws, list_cb, &c);
+	json_t *out = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *t = json_object_get(c.linked, tasks[i]);
+		json_array_append_new(out, json_pack("{s:s, s:O, s:O, s:O}", "id", tasks[i], "title",
+						     json_is_object(t) ? json_object_get(t, "title") : json_null(),
+						     "status",
+						     json_is_object(t) ? json_object_get(t, "status") : json_null(),
+						     "file",
+						     json_is_object(t) ? json_object_get(t, "file") : json_null()));
+	}
+	json_decref(c.linked);
+	json_decref(c.found);
+	return out;
 }
 
 static int cmp_key(const void *a, const void *b)
@@ -520,7 +545,8 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 	}
 	if (link && o->session && ruru_task_link(ws, o->session, id.ptr, err) < 0) {
 		int e = errno;
-		unlink(path.ptr);
+		struct ruru_error lerr;
+		ruru_remove(path.ptr, &lerr);
 		errno = e;
 		goto done;
 	}
@@ -576,8 +602,9 @@ char *ruru_task_delegate(struct ruru_ws *ws, const char *id, struct ruru_task_ne
 	e->task = task;
 	if (ruru_session_log(ws, id, e, err) < 0) {
 		int en = errno;
+		struct ruru_error lerr;
 		char *abs = ruru_ws_path(ws, file);
-		unlink(abs);
+		ruru_remove(abs, &lerr);
 		free(abs);
 		free(task);
 		free(file);
@@ -674,17 +701,18 @@ static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task
 	char *abs = ruru_ws_path(ws, rel);
 	int rc = -1;
 	struct stat st;
+	struct ruru_error lerr;
 	if (ruru_path_inside(ws->root, rel, &norm, err) < 0)
 		goto out;
 	const char *slash = strrchr(abs, '/');
 	ruru_buf_addf(&lockp, "%.*s/.%s.lock", (int)(slash - abs), abs, slash + 1);
 	if (ruru_lock_acquire(&lock, lockp.ptr, err) < 0)
 		goto out;
-	if (lstat(abs, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (ruru_lstat(abs, &st, &lerr) < 0 || !S_ISREG(st.st_mode)) {
 		ruru_error_set(err, RURU_EREFUSED, "task file \"%s\" is not a regular file", rel);
 		goto out;
 	}
-	if (ruru_buf_read_file(&text, abs, err) < 0)
+	if (ruru_read_file(abs, &text, err) < 0)
 		goto out;
 	struct ruru_frontmatter fm;
 	if (!ruru_frontmatter_split(text.ptr, text.len, &fm)) {

@@ -15,7 +15,7 @@
 
 #include "builtin.h"
 #include "entry.h"
-#include "session.h"
+#include "logtx.h"
 #include "store.h"
 #include "v7.h"
 #include "banned.h"
@@ -190,14 +190,15 @@ static int read_ws_file(struct ruru_ws *ws, const char *rel, struct ruru_buf *ou
 	struct ruru_buf norm = RURU_BUF_INIT;
 	char *path = ruru_ws_path(ws, rel);
 	struct stat st;
+	struct ruru_error lerr;
 	int rc = 0;
-	if (lstat(path, &st) == 0) {
+	if (ruru_lstat(path, &st, &lerr) == 0) {
 		if (ruru_path_inside(ws->root, rel, &norm, err) < 0)
 			rc = -1;
 		else if (!S_ISREG(st.st_mode))
 			rc = ruru_error_set(err, RURU_EREFUSED, "\"%s\" is not a regular file", rel);
 		else
-			rc = ruru_buf_read_file(out, path, err) < 0 ? -1 : 1;
+			rc = ruru_read_file(path, out, err) < 0 ? -1 : 1;
 	}
 	ruru_buf_release(&norm);
 	free(path);
@@ -386,7 +387,8 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 out:
 	if (rc < 0 && wrote) {
 		int e = errno;
-		unlink(path.ptr);
+		struct ruru_error lerr;
+		ruru_remove(path.ptr, &lerr);
 		errno = e;
 	}
 	if (in_tx)
@@ -451,7 +453,7 @@ static int scaffold_walk(const char *dir, const char *rel, json_t *files, int de
 {
 	if (depth > 16)
 		return ruru_error_set(err, RURU_EREFUSED, "the artifact scaffold is nested too deep");
-	DIR *d = opendir(dir);
+	DIR *d = ruru_opendir(dir, err);
 	if (!d)
 		return ruru_error_set(err, RURU_EFAIL, "cannot read \"%s\": %s", rel, strerror(errno));
 	struct dirent *de;
@@ -463,7 +465,8 @@ static int scaffold_walk(const char *dir, const char *rel, json_t *files, int de
 		ruru_buf_addf(&p, "%s/%s", dir, de->d_name);
 		ruru_buf_addf(&r, "%s%s%s", rel, *rel ? "/" : "", de->d_name);
 		struct stat st;
-		if (lstat(p.ptr, &st) < 0)
+		struct ruru_error lerr;
+		if (ruru_lstat(p.ptr, &st, &lerr) < 0)
 			rc = ruru_error_set(err, RURU_EFAIL, "cannot read \"%s\": %s", p.ptr,
 					    strerror(errno));
 		else if (S_ISDIR(st.st_mode))
@@ -475,7 +478,7 @@ static int scaffold_walk(const char *dir, const char *rel, json_t *files, int de
 					    S_ISREG(st.st_mode) ? "a hard link" : "not a regular file");
 		else {
 			struct ruru_buf data = RURU_BUF_INIT;
-			if (ruru_buf_read_file(&data, p.ptr, err) < 0)
+			if (ruru_read_file(p.ptr, &data, err) < 0)
 				rc = -1;
 			else
 				json_object_set_new(files, r.ptr, json_stringn_nocheck(data.ptr, data.len));
@@ -493,8 +496,9 @@ int ruru_scaffold_load(struct ruru_ws *ws, bool builtin, json_t **files, struct 
 	*files = NULL;
 	char *dir = ruru_ws_path(ws, SCAFFOLD);
 	struct stat st;
+	struct ruru_error lerr;
 	int rc = 0;
-	if (lstat(dir, &st) == 0) {
+	if (ruru_lstat(dir, &st, &lerr) == 0) {
 		struct ruru_buf norm = RURU_BUF_INIT;
 		if (ruru_path_inside(ws->root, SCAFFOLD, &norm, err) < 0)
 			rc = -1;
@@ -545,14 +549,15 @@ void ruru_scaffold_undo(json_t *files, const char *artifacts_dir)
 	int e = errno;
 	const char *rel;
 	json_t *v;
+	struct ruru_error lerr;
 	json_object_foreach(files, rel, v) {
 		struct ruru_buf p = RURU_BUF_INIT;
 		ruru_buf_addf(&p, "%s/%s", artifacts_dir, rel);
-		unlink(p.ptr);
+		ruru_remove(p.ptr, &lerr);
 		char *slash;
 		while ((slash = strrchr(p.ptr, '/')) && (size_t)(slash - p.ptr) > strlen(artifacts_dir)) {
 			*slash = '\0';
-			if (rmdir(p.ptr) < 0)
+			if (ruru_remove_dir(p.ptr, &lerr) < 0)
 				break;
 		}
 		ruru_buf_release(&p);
