@@ -704,6 +704,14 @@ static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task
 	struct ruru_error lerr;
 	if (ruru_path_inside(ws->root, rel, &norm, err) < 0)
 		goto out;
+	for (size_t i = 1; i < NTASK_DIRS; i++) {
+		size_t dl = strlen(task_dirs[i]);
+		if (!strncmp(rel, task_dirs[i], dl) && rel[dl] == '/') {
+			/* .ruru/.gitignore covers .ruru/tasks; the others get one. */
+			struct ruru_error ignore;
+			ruru_ws_ignore_transient(ws, task_dirs[i], true, &ignore);
+		}
+	}
 	const char *slash = strrchr(abs, '/');
 	ruru_buf_addf(&lockp, "%.*s/.%s.lock", (int)(slash - abs), abs, slash + 1);
 	if (ruru_lock_acquire(&lock, lockp.ptr, err) < 0)

@@ -133,6 +133,18 @@ enum ruru_layout ruru_ws_new_layout(struct ruru_ws *ws)
 	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
 		char *p = ruru_ws_path(ws, layout_dirs[l]);
 		have[l] = is_ws_dir(p);
+		if (have[l] && l == RURU_LAYOUT_RURU) {
+			/* `ruru init` in a v8.1 workspace makes an empty
+			 * .ruru/sessions/: it holds no session yet. */
+			struct ruru_error e;
+			DIR *d = ruru_opendir(p, &e);
+			struct dirent *de;
+			have[l] = false;
+			while (d && !have[l] && (de = readdir(d)))
+				have[l] = de->d_name[0] != '.';
+			if (d)
+				closedir(d);
+		}
 		free(p);
 	}
 	if (!have[RURU_LAYOUT_RURU] && have[RURU_LAYOUT_V8] != have[RURU_LAYOUT_V81])
@@ -254,7 +266,33 @@ static bool has_line(const struct ruru_buf *text, const char *line)
 
 /* Write .ruru/.gitignore, or add the lines an older one lacks (the user's
  * own lines kept as they are). */
+static int write_ignore_lines(const char *path, const char *const *lines, size_t nlines,
+			      struct ruru_error *err);
+
 static int write_gitignore(const char *path, struct ruru_error *err)
+{
+	return write_ignore_lines(path, ignored, sizeof(ignored) / sizeof(*ignored), err);
+}
+
+/* --- later layouts: their folders get a .gitignore for ruru's own files */
+int ruru_ws_ignore_transient(struct ruru_ws *ws, const char *dir_rel, bool tasks,
+			     struct ruru_error *err)
+{
+	static const char *const session_lines[] = {
+		"*/.lock", "*/.state", "*/.state.tmp", ".active", ".*.ruru-??????",
+		"*/.*.ruru-??????",
+	};
+	static const char *const task_lines[] = { "**/.*.lock", "**/.*.ruru-??????" };
+	struct ruru_buf p = RURU_BUF_INIT;
+	ruru_buf_addf(&p, "%s/%s/.gitignore", ws->root, dir_rel);
+	int rc = tasks ? write_ignore_lines(p.ptr, task_lines, 2, err)
+		       : write_ignore_lines(p.ptr, session_lines, 6, err);
+	ruru_buf_release(&p);
+	return rc;
+}
+
+static int write_ignore_lines(const char *path, const char *const *lines, size_t nlines,
+			      struct ruru_error *err)
 {
 	struct ruru_buf text = RURU_BUF_INIT;
 	struct ruru_error e;
@@ -269,8 +307,8 @@ static int write_gitignore(const char *path, struct ruru_error *err)
 		ruru_buf_reset(&text);
 	}
 	size_t old = text.len;
-	for (size_t i = 0; i < sizeof(ignored) / sizeof(*ignored); i++) {
-		if (has_line(&text, ignored[i]))
+	for (size_t i = 0; i < nlines; i++) {
+		if (has_line(&text, lines[i]))
 			continue;
 		if (text.len == old) {
 			if (old && text.ptr[old - 1] != '\n')
@@ -278,7 +316,7 @@ static int write_gitignore(const char *path, struct ruru_error *err)
 			ruru_buf_addstr(&text, "# ruru's lock, cache and temp files: local to this "
 					       "machine, never committed\n");
 		}
-		ruru_buf_addf(&text, "%s\n", ignored[i]);
+		ruru_buf_addf(&text, "%s\n", lines[i]);
 	}
 	if (text.len != old)
 		rc = ruru_write_atomic(path, text.ptr, text.len, 0666, err);
@@ -320,6 +358,8 @@ int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *er
 		ruru_remove(o.ptr, &ignore);
 		ruru_buf_release(&o);
 	}
+	if (l != RURU_LAYOUT_RURU && ruru_ws_ignore_transient(ws, layout_dirs[l], false, err) < 0)
+		return -1;
 	struct ruru_buf ap = RURU_BUF_INIT;
 	ruru_buf_addf(&ap, "%s/.active", layout_dirs[l]);
 	char *path = ruru_ws_path(ws, ap.ptr);

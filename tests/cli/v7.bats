@@ -442,6 +442,11 @@ assert [(x["id"],x["layout"]) for x in s]==[(sys.argv[1],"v8.1")], s' "$id"
 import json,sys
 s=json.load(open("s.json"))
 assert [a["path"] for a in s["primary_context_artifacts"]]==["notes/NOTE-classic_note-2611240315.md"], s' 
+	# ruru's own files in the user's folders stay out of git.
+	git init -q . && git add -A
+	git status --porcelain --ignored | grep -E '\.lock|\.state|\.active' | grep -v '^!!' && return 1
+	"$RURU" task claim "$t" --by dev-x
+	git status --porcelain | grep -E '\.lock' && return 1
 	"$RURU" pause
 	run "$RURU" continue "$id"
 	[ "$status" -eq 0 ]
@@ -461,4 +466,16 @@ assert s["SESSION-V8-20260101-000000"]=="v8", s'
 	"$RURU" resume SESSION-V8-20260101-000000
 	"$RURU" -s SESSION-V8-20260101-000000 log "into v8"
 	grep -q 'into v8' .roo/commander/sessions/SESSION-V8-20260101-000000/session_log.md
+}
+
+@test "ruru init in a v8.1 workspace does not divert new sessions from .mdtm/sessions" {
+	cp -r "$SPEC_DIR/v8.1/.mdtm" .
+	[ -d .ruru/sessions ] && [ -z "$(ls .ruru/sessions)" ]
+	id=$("$RURU" new "Still classic")
+	[ -f ".mdtm/sessions/$id/session_log.md" ]
+	[[ "$id" == SESSION-Still_classic-20261124-031520 ]]
+	# Once .ruru/sessions holds a session, new ones go there.
+	mkdir .ruru/sessions/SESSION-Old-2601010000
+	id=$("$RURU" new "Back to ruru")
+	[ -f ".ruru/sessions/$id/session_log.md" ]
 }
