@@ -54,9 +54,10 @@ int ruru_scaffold_load(struct ruru_ws *ws, bool builtin, json_t **files, struct 
 int ruru_scaffold_write(json_t *files, const char *artifacts_dir, struct ruru_error *err);
 void ruru_scaffold_undo(json_t *files, const char *artifacts_dir);
 
-/* Short text (a title, a tag, a mode, a team): non-empty, one line, no
- * control character, no backtick when `field`.  RURU_EUSAGE naming
- * `what` otherwise. */
+/* Short text (a title, a tag, a mode, a team): non-empty and one line
+ * (RURU_EUSAGE), valid UTF-8 without control characters other than tab
+ * (RURU_EINVALID with the byte offset), no backtick when `field`
+ * (RURU_EUSAGE); messages name `what`. */
 int ruru_short_text_ok(const char *s, const char *what, bool field, struct ruru_error *err);
 
 /* "YYMMDDHHMM" of t (UTC). */

@@ -241,6 +241,13 @@ static json_t *t_task_link(struct mcp_env *env, json_t *args, struct ruru_error 
 		return NULL;
 	}
 	json_t *r = json_pack("{s:s, s:s}", "session", id, "task", task);
+	/* V7 (issue #11 item 11): say so when no task file has that ID. */
+	char *file = NULL;
+	struct ruru_error nf;
+	if (ruru_task_find(env->ws, task, &file, &nf) < 0)
+		json_object_set_new(r, "warning", json_string("linked, but no task file has that ID"));
+	json_object_set_new(r, "file", file ? json_string(file) : json_null());
+	free(file);
 	free(id);
 	return r;
 }

@@ -118,7 +118,14 @@ deferred:deferred:DEFERRED:42_session_deferred.md"
 	run "$RURU" artifact add --type note
 	[ "$status" -eq 2 ]
 	run "$RURU" artifact add --type note --title "$(printf 'a\001b')"
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"control character at byte 1"* ]]
+	run "$RURU" artifact add --type note --title "$(printf 'ok\377')"
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"not valid UTF-8 at byte 2"* ]]
+	run "$RURU" task new --type bug --title "$(printf 'x\ny')"
 	[ "$status" -eq 2 ]
+	[[ "$output" == *"must be one line"* ]]
 	"$RURU" pause
 	run "$RURU" artifact add --type note --title "late"
 	[ "$status" -eq 5 ]

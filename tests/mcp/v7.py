@@ -102,7 +102,17 @@ def main():
         ok(not r.get("isError") and front_matter(tf)["status"] == "🟢 Done", "task_status sets the MDTM status", r)
         r = s.call("task_list", {})
         ok([t["id"] for t in r["structuredContent"]["tasks"]] == [task], "task_list shows it", r)
+        ok(r["structuredContent"]["tasks"][0]["via"] == "related_tasks", "linked by task_new", r)
 
+        r = s.call("task_link", {"task": "not a task"})
+        ok(r.get("isError") is True and "not an MDTM task ID" in r["content"][0]["text"],
+           "task_link refuses what is not an MDTM task ID", r)
+        r = s.call("task_link", {"task": "TASK-GHOST-1"})
+        ok(not r.get("isError") and r["structuredContent"].get("warning") and r["structuredContent"]["file"] is None,
+           "task_link warns when no task file has the ID", r)
+        r = s.call("task_link", {"task": task})
+        ok(not r.get("isError") and "warning" not in r["structuredContent"]
+           and r["structuredContent"]["file"] == f".ruru/tasks/{task}.md", "task_link names the task file", r)
         r = s.call("session_summarize", {})
         path = r.get("structuredContent", {}).get("path", "")
         ok(not r.get("isError") and path == f"artifacts/summaries/SESSUM-{sid}-2611240315.md",
