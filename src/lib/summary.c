@@ -8,6 +8,7 @@
  * apart from the time in the name, id and summary_creation_date.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -187,6 +188,33 @@ static void gather_artifacts(struct ruru_ws *ws, const struct ruru_session *s, s
 						"artifact_type", type));
 	}
 	free(sdir);
+}
+
+/* The log's source_summaries (summaries this session started from), as a
+ * JSON array of strings; empty when it has none. */
+static json_t *source_summaries(struct ruru_ws *ws, const struct ruru_session *s)
+{
+	json_t *out = json_array();
+	struct ruru_buf b = RURU_BUF_INIT;
+	struct ruru_error e;
+	struct ruru_frontmatter fm;
+	char *abs = ruru_ws_path(ws, s->path);
+	if (ruru_read_front_matter(AT_FDCWD, abs, &b, &e) == 0 &&
+	    ruru_frontmatter_split(b.ptr, b.len, &fm)) {
+		struct ruru_toml *doc = ruru_toml_parse(b.ptr + fm.toml, fm.toml_end - fm.toml, &e);
+		const struct ruru_toml_value *v =
+			doc ? ruru_toml_table_get(ruru_toml_root(doc), "source_summaries", 16) : NULL;
+		for (size_t i = 0; v && ruru_toml_kind(v) == RURU_TOML_ARRAY && i < ruru_toml_array_len(v); i++) {
+			size_t n;
+			const char *str = ruru_toml_string(ruru_toml_array_at(v, i), &n);
+			if (str)
+				json_array_append_new(out, json_stringn_nocheck(str, n));
+		}
+		ruru_toml_free(doc);
+	}
+	free(abs);
+	ruru_buf_release(&b);
+	return out;
 }
 
 /* Append each string of `list` to the array `key` of the TOML text. */
@@ -376,6 +404,7 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_
 			   json_array(), 0, 0, 0 };
 	gather(&s, &f);
 	gather_artifacts(ws, &s, &f);
+	json_t *sources = source_summaries(ws, &s);
 
 	struct ruru_buf tpl = RURU_BUF_INIT, from = RURU_BUF_INIT, toml = RURU_BUF_INIT,
 			next = RURU_BUF_INIT, body = RURU_BUF_INIT, doc = RURU_BUF_INIT,
@@ -447,9 +476,9 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_
 		ruru_buf_add(&toml, doc.ptr + dfm.toml, dfm.toml_end - dfm.toml);
 		const char *keys[] = { "key_outcomes_achieved", "key_decisions_made",
 				       "critical_learnings_or_insights", "outstanding_blockers_or_issues",
-				       "identified_next_steps_from_session" };
-		json_t *lists[] = { f.outcomes, f.decisions, f.learnings, f.blockers, f.next };
-		for (size_t i = 0; i < 5; i++)
+				       "identified_next_steps_from_session", "related_summaries" };
+		json_t *lists[] = { f.outcomes, f.decisions, f.learnings, f.blockers, f.next, sources };
+		for (size_t i = 0; i < 6; i++)
 			if (fill_array(&toml, keys[i], lists[i], err) < 0) {
 				ruru_error_set_file(err, from.ptr);
 				goto out;
@@ -522,6 +551,7 @@ out:
 	json_decref(f.blockers);
 	json_decref(f.next);
 	json_decref(f.artifacts);
+	json_decref(sources);
 	free(sdir);
 	struct ruru_buf *bufs[] = { &tpl, &from, &toml, &next, &body, &doc, &name, &path, &l_id,
 				    &l_title, &l_sid, &l_st, &l_date, &l_by, &l_otitle, &l_tags,

@@ -373,6 +373,9 @@ EOF
 	# A new session starting from it.
 	new=$("$RURU" new "Next" --from-summary ".ruru/sessions/$sid/$rel3")
 	grep -qF "source_summaries = [\".ruru/sessions/$sid/$rel3\"]" ".ruru/sessions/$new/session_log.md"
+	# Its summary points back at the one it started from.
+	rel4=$("$RURU" summarize)
+	[ "$(fm_get ".ruru/sessions/$new/$rel4" related_summaries)" = "[\".ruru/sessions/$sid/$rel3\"]" ]
 	run "$RURU" new "Bad" --from-summary nowhere.md
 	[ "$status" -eq 3 ]
 }
