@@ -93,5 +93,6 @@ extern const struct cli_cmd cli_cmds_search[];
 extern const struct cli_cmd cli_cmds_host[];
 int cli_init_hosts(struct cli_ctx *ctx, const char *dir, const char *spec, bool dry, bool remove,
 		   json_t **report);
+extern const struct cli_cmd cli_cmds_task[]; /* V7 (issue #12) */
 
 #endif
