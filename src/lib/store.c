@@ -1474,10 +1474,14 @@ int ruru_lock_acquire(struct ruru_lock *lock, const char *lockfile, struct ruru_
 				sys_error(err, lockfile, "cannot open lock file");
 			goto out;
 		}
-		if (fstat(fd, &held) < 0 || !S_ISREG(held.st_mode)) {
+		if (fstat(fd, &held) < 0 || !S_ISREG(held.st_mode) || held.st_nlink > 1) {
 			quiet_close(fd);
 			errno = EINVAL;
-			refuse(err, lockfile, "is not a regular file");
+			if (S_ISREG(held.st_mode))
+				refuse(err, lockfile, "has %lu hard links (a lock file must be ruru's own)",
+				       (unsigned long)held.st_nlink);
+			else
+				refuse(err, lockfile, "is not a regular file");
 			goto out;
 		}
 		for (;;) {
