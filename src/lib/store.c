@@ -471,12 +471,18 @@ static int walk_refusal(int dfd, const char *name, const char *shown, const char
 			size_t what_len, int e, const char *doing, struct ruru_error *err)
 {
 	struct stat st;
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    (S_ISLNK(st.st_mode) || (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)))) {
+	int got = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW);
+	/* ELOOP/ENOTDIR from O_NOFOLLOW yet a folder now: it was swapped
+	 * while we walked, which only an attacker does. */
+	bool swapped = got == 0 && S_ISDIR(st.st_mode) && (e == ELOOP || e == ENOTDIR);
+	if (got == 0 && (swapped || S_ISLNK(st.st_mode) ||
+			 (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)))) {
 		struct ruru_buf q = RURU_BUF_INIT;
 		quote_prefix(&q, what, what_len);
 		errno = e;
-		if (S_ISLNK(st.st_mode))
+		if (swapped)
+			refuse(err, shown, "%s changed while it was walked", q.ptr);
+		else if (S_ISLNK(st.st_mode))
 			refuse(err, shown, "leads through symlink %s", q.ptr);
 		else
 			refuse(err, shown, "%s is not a regular file or folder", q.ptr);
