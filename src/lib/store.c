@@ -171,10 +171,23 @@ static int sys_fchmod(int fd, mode_t mode)
 	return fchmod(fd, mode);
 }
 
-static int sys_renameat(int dfd, const char *from, const char *to)
+/* Make `from` the file `to` (step "rename"): by exchanging the two names
+ * when `to` exists and the file system can (*swapped: `from` now names the
+ * old file), else by renameat. */
+static int sys_renameat_exchange(int dfd, const char *from, const char *to, bool exists,
+				 bool *swapped)
 {
+	*swapped = false;
 	if (ruru_store_fault("rename"))
 		return -1;
+	if (exists) {
+		if (renameat2(dfd, from, dfd, to, RENAME_EXCHANGE) == 0) {
+			*swapped = true;
+			return 0;
+		}
+		if (errno != EINVAL && errno != ENOSYS && errno != ENOENT && errno != EOPNOTSUPP)
+			return -1;
+	}
 	return renameat(dfd, from, dfd, to);
 }
 
@@ -1002,6 +1015,7 @@ static int write_file(const char *path, const void *data, size_t len, mode_t mod
 	struct ruru_buf tmp = RURU_BUF_INIT;
 	struct where w;
 	struct stat st;
+	bool swapped = false;
 	int rc = -1;
 
 	if (open_parent(path, false, NULL, &w, err) < 0)
@@ -1029,16 +1043,36 @@ static int write_file(const char *path, const void *data, size_t len, mode_t mod
 		/* After link() the temp name is a second name of the new file;
 		 * after renameat2() it is already gone (ENOENT, harmless). */
 		quiet_unlinkat(w.dfd, tmp.ptr);
-	} else if ((durable ? sys_renameat(w.dfd, tmp.ptr, w.name.ptr)
-			    : renameat(w.dfd, tmp.ptr, w.dfd, w.name.ptr)) < 0) {
+	} else if (durable) {
+		/* Swap the new file in, keeping the old one under the temp name
+		 * until the folder is flushed, so that a failed flush can put it
+		 * back: all or nothing.  Plain rename where the file system
+		 * cannot exchange (or the old file just went). */
+		if (sys_renameat_exchange(w.dfd, tmp.ptr, w.name.ptr, leaf == 0, &swapped) < 0) {
+			quiet_unlinkat(w.dfd, tmp.ptr);
+			sys_error(err, path, "cannot replace");
+			goto out;
+		}
+	} else if (renameat(w.dfd, tmp.ptr, w.dfd, w.name.ptr) < 0) {
 		quiet_unlinkat(w.dfd, tmp.ptr);
 		sys_error(err, path, "cannot replace");
 		goto out;
 	}
 	if (durable && sys_dirsync(w.dfd) < 0) {
+		int e = errno;
+		if (swapped)
+			renameat2(w.dfd, tmp.ptr, w.dfd, w.name.ptr, RENAME_EXCHANGE);
+		else
+			unlinkat(w.dfd, w.name.ptr, 0); /* we made the name: take it back */
+		if (swapped)
+			unlinkat(w.dfd, tmp.ptr, 0);
+		fsync(w.dfd);
+		errno = e;
 		sys_error(err, path, "cannot flush folder");
 		goto out;
 	}
+	if (swapped)
+		quiet_unlinkat(w.dfd, tmp.ptr); /* the old file */
 	rc = 0;
 out:
 	{
@@ -1319,14 +1353,17 @@ void ruru_rmdirs_made(const char *path, const char *made)
 	const char *slash = strrchr(top.ptr, '/');
 	ruru_buf_add(&parent, top.ptr, slash == top.ptr ? 1 : (size_t)(slash - top.ptr));
 	/* components: top's name, then the rest of abs */
-	const char *rest = slash + 1;
+	/* the chain of names: `made`'s own, then what lies below it in `path` */
+	struct ruru_buf names_buf = RURU_BUF_INIT;
+	ruru_buf_addstr(&names_buf, slash + 1);
+	ruru_buf_addstr(&names_buf, abs.ptr + tl);
 	size_t ncomp = 1;
 	for (const char *c = abs.ptr + tl; *c; c++)
 		ncomp += *c == '/';
 	const char **names = ruru_xmalloc(ncomp * sizeof(*names));
 	dev_t *dev = ruru_xmalloc((ncomp + 1) * sizeof(*dev));
 	ino_t *ino = ruru_xmalloc((ncomp + 1) * sizeof(*ino));
-	char *chain = ruru_strdup(rest);
+	char *chain = ruru_buf_detach(&names_buf, NULL);
 	size_t k = 0;
 	for (char *c = chain; c && k < ncomp;) {
 		names[k++] = c;
@@ -1393,6 +1430,11 @@ int ruru_mkdir_new(const char *path, struct ruru_error *err)
 		else
 			sys_error(err, path, "cannot make folder");
 	} else if (sys_dirsync(w.dfd) < 0) {
+		/* all or nothing: the caller must not find a folder it was
+		 * told was not made */
+		int e = errno;
+		unlinkat(w.dfd, w.name.ptr, AT_REMOVEDIR);
+		errno = e;
 		sys_error(err, path, "cannot flush folder");
 	} else {
 		rc = 0;

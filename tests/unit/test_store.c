@@ -294,9 +294,19 @@ static void atomic_write_dirsync_fault_is_reported(void **state)
 	assert_int_equal(ruru_write_atomic(p, "new", 3, 0644, &err), -1);
 	assert_int_equal(errno, EIO);
 	assert_int_equal(err.code, RURU_EFAIL);
-	/* renamed already: the new content is complete, just not known durable */
-	assert_file_is(p, "new", 3);
+	/* all or nothing: the old file was kept until the flush and is back */
+	assert_file_is(p, "old", 3);
 	assert_int_equal(count_entries(fx->dir), 1);
+	/* a new name is taken back the same way */
+	char *q = xasprintf("%s/fresh", fx->dir);
+	set_fault("dirsync");
+	assert_int_equal(ruru_write_new(q, "n", 1, 0644, &err), -1);
+	assert_int_equal(access(q, F_OK), -1);
+	set_fault("dirsync");
+	assert_int_equal(ruru_write_atomic(q, "n", 1, 0644, &err), -1);
+	assert_int_equal(access(q, F_OK), -1);
+	assert_int_equal(count_entries(fx->dir), 1);
+	free(q);
 	free(p);
 }
 
