@@ -15,7 +15,7 @@
  * product's guarantees (DESIGN §7) still hold: rewrites are temp file +
  * fsync + rename + folder fsync, appends are one O_APPEND write that is
  * truncated away on failure, writers are serialised with flock.  Reading
- * helpers (whole file, head, tail, front matter, folders) and SHA-256 live
+ * helpers (whole files, tails, folders) and SHA-256 live
  * here too so that the rest of the library never needs raw paths.
  */
 #include <dirent.h>
@@ -910,28 +910,6 @@ int ruru_remove_dir(const char *path, struct ruru_error *err)
 	return rc;
 }
 
-/* ------------------------------------------------------- folder fsync */
-
-int ruru_fsync_dir(const char *dir, struct ruru_error *err)
-{
-	if (ruru_store_fault("dirsync"))
-		return sys_error(err, dir, "cannot flush folder");
-	int fd = open_folder(dir, dir, false, NULL, NULL, err);
-	if (fd < 0)
-		return -1;
-	int rc;
-	do
-		rc = fsync(fd);
-	while (rc < 0 && errno == EINTR);
-	if (rc < 0 && errno != EINVAL) {
-		sys_error(err, dir, "cannot flush folder");
-		quiet_close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
 /* ------------------------------------------------------ atomic writes */
 
 /*
@@ -1213,95 +1191,6 @@ int ruru_read_tail(const char *path, size_t max, struct ruru_buf *out, off_t *si
 	out->ptr[got] = '\0';
 	if (size)
 		*size = st.st_size;
-	return 0;
-}
-
-int ruru_read_head(const char *path, size_t max, struct ruru_buf *out, struct ruru_error *err)
-{
-	struct stat st;
-	size_t got;
-	clear_buf(out);
-	int fd = ruru_open_read(path, err);
-	if (fd < 0)
-		return -1;
-	/* Size the buffer by the file, not by `max`, which may be huge. */
-	size_t want = max;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size < want)
-		want = (size_t)st.st_size;
-	ruru_buf_grow(out, want);
-	if (read_fully(fd, out->ptr, want, 0, false, &got) < 0) {
-		sys_error(err, path, "cannot read");
-		quiet_close(fd);
-		return -1;
-	}
-	close(fd);
-	out->len = got;
-	out->ptr[got] = '\0';
-	return 0;
-}
-
-/* Does `b` already tell us everything about the front matter: either its
- * first line is not "+++", or the closing "+++" line is complete? */
-static bool front_matter_settled(const struct ruru_buf *b)
-{
-	const char *p = b->ptr, *end = b->ptr + b->len;
-	if (b->len < 3)
-		return false;
-	if (memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-		p += 3;
-	const char *nl = memchr(p, '\n', (size_t)(end - p));
-	if (!nl)
-		return false;
-	size_t first = (size_t)(nl - p);
-	if (!((first == 3 && memcmp(p, "+++", 3) == 0) ||
-	      (first == 4 && memcmp(p, "+++\r", 4) == 0)))
-		return true;
-	struct ruru_frontmatter fm;
-	/* A "+++" at the very end may be the start of a longer line. */
-	return ruru_frontmatter_split(b->ptr, b->len, &fm) && b->ptr[fm.body - 1] == '\n';
-}
-
-int ruru_read_until_fence(const char *path, size_t limit, struct ruru_buf *out, bool *whole,
-			  struct ruru_error *err)
-{
-	bool eof = false;
-	clear_buf(out);
-	int fd = ruru_open_read(path, err);
-	if (fd < 0)
-		return -1;
-	while (out->len < limit) {
-		size_t step = limit - out->len < 4096 ? limit - out->len : 4096;
-		ruru_buf_grow(out, step);
-		ssize_t n = read(fd, out->ptr + out->len, step);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			sys_error(err, path, "cannot read");
-			quiet_close(fd);
-			return -1;
-		}
-		if (n == 0) {
-			eof = true;
-			break;
-		}
-		out->len += (size_t)n;
-		out->ptr[out->len] = '\0';
-		if (front_matter_settled(out))
-			break;
-	}
-	/* Stopping exactly at the end of the file: find out without reading
-	 * more than one byte past the limit's worth. */
-	if (!eof) {
-		char c;
-		ssize_t n;
-		do
-			n = pread(fd, &c, 1, (off_t)out->len);
-		while (n < 0 && errno == EINTR);
-		eof = n == 0;
-	}
-	close(fd);
-	if (whole)
-		*whole = eof;
 	return 0;
 }
 
@@ -1868,36 +1757,3 @@ void ruru_sha256_hex(const void *data, size_t len, char hex[65])
 	to_hex(md, hex);
 }
 
-int ruru_sha256_file(const char *path, char hex[65], struct ruru_error *err)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char chunk[65536];
-	int fd = ruru_open_read(path, err);
-	if (fd < 0)
-		return -1;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
-		abort();
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			sys_error(err, path, "cannot read");
-			EVP_MD_CTX_free(ctx);
-			quiet_close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		if (!EVP_DigestUpdate(ctx, chunk, (size_t)n))
-			abort();
-	}
-	close(fd);
-	if (!EVP_DigestFinal_ex(ctx, md, &mdlen) || mdlen != 32)
-		abort();
-	EVP_MD_CTX_free(ctx);
-	to_hex(md, hex);
-	return 0;
-}
