@@ -775,7 +775,7 @@ static int open_leaf_read(const struct where *w, const char *shown, struct ruru_
 			return dir ? sys_error(err, shown, "cannot read")
 				   : refuse(err, shown, "is not a regular file");
 		}
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+		/* O_NONBLOCK stays: it does nothing to a regular file. */
 	}
 	return fd;
 }
@@ -827,8 +827,7 @@ int ruru_open_read_at(int dirfd, const char *rel, struct ruru_error *err)
 		return dir ? sys_error(err, rel, "cannot read")
 			   : refuse(err, rel, "is not a regular file");
 	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	return fd;
+	return fd; /* O_NONBLOCK does nothing to a regular file */
 }
 
 int ruru_open_dir(const char *dir, struct ruru_error *err)
