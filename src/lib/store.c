@@ -449,7 +449,9 @@ static atomic_bool openat2_missing;
 
 static int beneath_open(int dfd, const char *rel, int flags)
 {
-	if (atomic_load(&openat2_missing)) {
+	if (!fault.loaded)
+		ruru_store_fault_reset();
+	if (atomic_load(&openat2_missing) || !strcmp(fault.step, "openat2")) {
 		errno = ENOSYS;
 		return -1;
 	}

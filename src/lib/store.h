@@ -47,7 +47,9 @@
  *   RURU_FAULT=STEP[:N]
  * Steps: open (creating or opening a file to write, a temp file, a lock
  * file), write, fsync, chmod, rename, link, mkdir, lock (flock), dirsync
- * (fsync of a folder).  Caches (ruru_write_cache) are exempt.  Only the N-th occurrence of STEP in the
+ * (fsync of a folder).  Caches (ruru_write_cache) are exempt.  The step
+ * "openat2" (any N) makes openat2(2) look missing, so that the walk one
+ * folder at a time, the fallback for older kernels, is what runs.  Only the N-th occurrence of STEP in the
  * process fails, with EIO.  A failing `write` is torn on purpose: half of
  * the bytes reach the file before the error, so callers must clean up.
  * A malformed value disables injection.

@@ -52,6 +52,8 @@ def env():
     e = dict(os.environ)
     for k in ("ROOCOM_SESSION_ID", "RURU_ROOT", "RURU_FAULT"):
         e.pop(k, None)
+    if os.environ.get("HOSTILE_FAULT"):  # e.g. openat2: run on the fallback walk
+        e["RURU_FAULT"] = os.environ["HOSTILE_FAULT"]
     e["RURU_NOW"] = NOW
     e["RURU_LOCK_TIMEOUT_MS"] = "2000"
     e["GIT_CONFIG_GLOBAL"] = "/dev/null"

@@ -25,7 +25,7 @@ teardown() {
 
 TRIES=${RACE_TRIES:-60}
 
-@test "confirm apply under a RENAME_EXCHANGE loop never writes outside the root" {
+race_apply() {
 	"$RURU" new "Race" >/dev/null
 	mkdir docs
 	ln -s "$OUT" evil
@@ -56,7 +56,7 @@ apply $a: status $status: $output" ;;
 	[ "$(ls docs | wc -l)" -eq "$applied" ]
 }
 
-@test "artifact add under a RENAME_EXCHANGE loop never writes outside the root" {
+race_add() {
 	"$RURU" new "Race" >/dev/null
 	adir=$(dirname "$(log_of)")/artifacts
 	mkdir -p "$adir/sub"
@@ -78,4 +78,19 @@ add $i: status $status: $output" ;;
 	[ -z "$other" ] || { echo "neither added nor refused:$other"; return 1; }
 	[ "$(find "$adir/sub" -name 'a*.txt' | wc -l)" -eq "$added" ]
 	"$RURU" check
+}
+
+@test "confirm apply under a RENAME_EXCHANGE loop never writes outside the root" {
+	race_apply
+}
+
+@test "artifact add under a RENAME_EXCHANGE loop never writes outside the root" {
+	race_add
+}
+
+@test "the same races with openat2 made to look missing (the per-folder walk)" {
+	export RURU_FAULT=openat2
+	race_apply
+	"$RURU" new "Race 2" >/dev/null
+	race_add
 }

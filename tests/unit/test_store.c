@@ -1052,6 +1052,14 @@ static void root_walks_refuse_links_fifos_and_hard_links(void **state)
 	ruru_buf_release(&out);
 }
 
+/* The same with openat2(2) made to look missing: the per-folder walk. */
+static void root_walks_without_openat2(void **state)
+{
+	set_fault("openat2");
+	root_walks_refuse_links_fifos_and_hard_links(state);
+	set_fault(NULL);
+}
+
 /* ruru_rmdirs_made() takes back a chain far deeper than PATH_MAX, and only
  * the folders that are empty. */
 static void rmdirs_made_undoes_deep_chains(void **state)
@@ -1127,6 +1135,7 @@ int main(void)
 		T(mkdirs_and_mkdir_new),
 		T(reads_tail_and_whole),
 		T(root_walks_refuse_links_fifos_and_hard_links),
+		T(root_walks_without_openat2),
 		T(rmdirs_made_undoes_deep_chains),
 		T(reserved_names),
 	};
