@@ -911,6 +911,28 @@ int ruru_remove_dir(const char *path, struct ruru_error *err)
 	return rc;
 }
 
+/* ------------------------------------------------------- folder fsync */
+
+int ruru_fsync_dir(const char *dir, struct ruru_error *err)
+{
+	if (ruru_store_fault("dirsync"))
+		return sys_error(err, dir, "cannot flush folder");
+	int fd = open_folder(dir, dir, false, NULL, NULL, err);
+	if (fd < 0)
+		return -1;
+	int rc;
+	do
+		rc = fsync(fd);
+	while (rc < 0 && errno == EINTR);
+	if (rc < 0 && errno != EINVAL) {
+		sys_error(err, dir, "cannot flush folder");
+		quiet_close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 /* ------------------------------------------------------ atomic writes */
 
 /*

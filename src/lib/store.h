@@ -163,6 +163,10 @@ int ruru_mkdirs_made(const char *path, char **made, struct ruru_error *err);
  * path length limit).  Never fails; errno is kept. */
 void ruru_rmdirs_made(const char *path, const char *made);
 
+/* fsync a folder, so that names made or removed in it are durable.  File
+ * systems that cannot sync folders (EINVAL) count as success. */
+int ruru_fsync_dir(const char *dir, struct ruru_error *err);
+
 /* Exclusive mkdir (mode 0777 & ~umask), flushed into its parent:
  * RURU_ECONFLICT ("already exists") when `path` exists.  The parent must
  * exist.  Used to claim names such as session IDs. */
