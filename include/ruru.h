@@ -107,6 +107,31 @@ int ruru_buf_read_fd(struct ruru_buf *b, int fd, struct ruru_error *err);
 int ruru_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		      struct ruru_error *err);
 
+/* ------------------------------------------------------------------ text */
+
+/*
+ * The text rule (DESIGN §2): strings that go into a log, a front matter or
+ * a file name are valid UTF-8 (shortest form, no surrogates) with no NUL
+ * and no control character (C0, DEL, C1) other than tab and newline; a CRLF
+ * is a newline, a lone CR is not; U+2028 and U+2029 are refused too (other
+ * readers break lines there).  With RURU_TEXT_LINE the text must also be
+ * one line (tags, slugs, task IDs, names).
+ */
+enum { RURU_TEXT_LINE = 1 };
+/* Offset of the first byte that breaks the rule, `len` when none; *why
+ * (may be NULL) gets a borrowed description ("invalid UTF-8", ...). */
+size_t ruru_text_scan(const char *text, size_t len, unsigned flags, const char **why);
+/* 0 when `text` (NULL counts as fine) keeps the rule, else -1 and
+ * RURU_EINVALID "WHAT holds ... at byte offset N: ...". */
+int ruru_text_check(const char *what, const char *text, size_t len, unsigned flags,
+		    struct ruru_error *err);
+/* True when `text` is NULL, empty or only blanks and line breaks. */
+bool ruru_text_blank(const char *text, size_t len);
+/* Append `text` with what a terminal would obey made visible: control
+ * characters as \n, \r, \t, \xNN (C1, U+2028/9 as \uNNNN), bytes that are
+ * not UTF-8 as \xNN.  For echoing user input in messages and text output. */
+void ruru_text_escape(struct ruru_buf *out, const char *text, size_t len);
+
 /* ---------------------------------------------------------- front matter */
 
 /*
