@@ -308,6 +308,13 @@ int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_entry *e, struct r
 {
 	static const char *const fields[] = { "mode", "task", "artifact", "adr", "outcome", "source" };
 	const char *const vals[] = { e->mode, e->task, e->artifact, e->adr, e->outcome, e->source };
+	/* The text rule (DESIGN §2) for everything that reaches the log, whoever
+	 * composed it: the last line of defence behind the API's own checks. */
+	if (ruru_text_check("message", e->message, e->message_len, 0, err) < 0)
+		return -1;
+	for (size_t i = 0; i < 6; i++)
+		if (vals[i] && ruru_text_check(fields[i], vals[i], strlen(vals[i]), RURU_TEXT_LINE, err) < 0)
+			return -1;
 	for (size_t i = 0; i < 6; i++)
 		if (vals[i] && !ruru_entry_field_ok(vals[i]))
 			return ruru_error_set(err, RURU_EUSAGE,

@@ -96,10 +96,12 @@ int ruru_text_check(const char *what, const char *text, size_t len, unsigned fla
 	unsigned char b = (unsigned char)text[at];
 	snprintf(shown, sizeof(shown), "0x%02x", b);
 	return ruru_error_set(err, RURU_EINVALID,
-			      "%s holds %s (byte %s) at byte offset %zu: text must be valid UTF-8 "
-			      "without NUL or control characters other than tab and %s",
+			      "%s holds %s (byte %s) at byte offset %zu: %s",
 			      what, why, shown, at,
-			      (flags & RURU_TEXT_LINE) ? "is one line" : "newline (bytes belong in artifacts)");
+			      (flags & RURU_TEXT_LINE)
+				      ? "it must be one line of valid UTF-8 without control characters"
+				      : "text must be valid UTF-8 without NUL or control characters other "
+					"than tab and newline (bytes belong in artifacts)");
 }
 
 bool ruru_text_blank(const char *text, size_t len)

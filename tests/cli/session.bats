@@ -236,9 +236,14 @@ assert e[2]["message"]==m, repr(e[2]["message"])
 	f=$(log_of)
 	grep -qx 'related_artifacts = \["artifacts/notes.md", "artifacts/research/deep/r.md", "artifacts/from-stdin.txt"\]' "$f"
 	h=$(sum "$f")
-	for bad in /etc/passwd ../x 'a/../../b' $'ctl\x01' ; do
+	for bad in /etc/passwd ../x 'a/../../b' ; do
 		run "$RURU" artifact add --name "$bad" notes.md
 		[ "$status" -eq 6 ] || { echo "$bad: $status $output"; return 1; }
+	done
+	# a name that is not text breaks DESIGN §2's text rule: exit 4
+	for bad in $'ctl\x01' $'nl\nx' $'bad\xff' ; do
+		run "$RURU" artifact add --name "$bad" notes.md
+		[ "$status" -eq 4 ] || { echo "$bad: $status $output"; return 1; }
 	done
 	ln -s /tmp .ruru/sessions/$(cat .ruru/sessions/.active)/artifacts/out
 	run "$RURU" artifact add --name out/x.md notes.md
