@@ -888,6 +888,64 @@ static size_t count_lines(const char *t, size_t from, size_t to)
 }
 
 /*
+ * Fences and entries (DESIGN §7, "whole entries"): a fence that a hand
+ * edit left open must not hide the entries ruru appends after it.  So a
+ * line at column 0 in ruru's own entry form, "- [YYYY-MM-DD HH:MM:SS" with
+ * a zone, "] **type**", ends any open fence: ruru never writes such a line
+ * inside a message (continuation lines are indented), so it can only be an
+ * entry that ruru wrote.  Everything else inside a fence stays fenced.
+ */
+static bool strict_entry_line(const char *t, struct line l)
+{
+	const char *p = t + l.start;
+	size_t n = l.cend - l.start, i;
+	static const char shape[] = "- [dddd-dd-dd dd:dd:dd";
+	if (n < sizeof(shape) - 1 + 5)
+		return false;
+	for (i = 0; i < sizeof(shape) - 1; i++)
+		if (shape[i] == 'd' ? !is_digit((unsigned char)p[i]) : p[i] != shape[i])
+			return false;
+	if (p[i] == 'Z') {
+		i++;
+	} else if ((p[i] == '+' || p[i] == '-') && n - i >= 6 && is_digit((unsigned char)p[i + 1]) &&
+		   is_digit((unsigned char)p[i + 2]) && p[i + 3] == ':' &&
+		   is_digit((unsigned char)p[i + 4]) && is_digit((unsigned char)p[i + 5])) {
+		i += 6;
+	} else {
+		return false;
+	}
+	if (n - i < 5 || memcmp(p + i, "] **", 4) != 0)
+		return false;
+	i += 4;
+	if (!(p[i] >= 'a' && p[i] <= 'z'))
+		return false;
+	while (i < n && ((p[i] >= 'a' && p[i] <= 'z') || is_digit((unsigned char)p[i]) || p[i] == '-'))
+		i++;
+	return n - i >= 2 && p[i] == '*' && p[i + 1] == '*';
+}
+
+enum fence_step { FENCE_INSIDE, FENCE_CLOSED, FENCE_CUT };
+
+/* What line `l` does to the fence of `fence_n` x `fence_ch` open above it:
+ * nothing (FENCE_INSIDE), close it (FENCE_CLOSED, the line is the fence's),
+ * or end it unclosed because it is an entry of ruru's (FENCE_CUT, the line
+ * is read as usual). */
+static enum fence_step fence_step(const char *t, struct line l, char fence_ch, size_t fence_n)
+{
+	size_t n = 0;
+	while (l.start + n < l.cend && t[l.start + n] == fence_ch)
+		n++;
+	if (n >= fence_n) {
+		size_t k = l.start + n;
+		while (k < l.cend && (t[k] == ' ' || t[k] == '\t'))
+			k++;
+		if (k == l.cend)
+			return FENCE_CLOSED;
+	}
+	return strict_entry_line(t, l) ? FENCE_CUT : FENCE_INSIDE;
+}
+
+/*
  * The scan proper.  `whole`: take entries from the whole body (a log
  * without any "## Log Entries" heading).  Returns whether a Log Entries
  * heading was seen.
@@ -906,20 +964,16 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 		struct line_info li;
 		if (in_fence) {
 			/* Fenced lines are never entries or headings; they belong to
-			 * the entry above (a traceback pasted into a log). */
-			size_t n = 0;
-			while (l.start + n < l.cend && t[l.start + n] == fence_ch)
-				n++;
-			if (n >= fence_n) {
-				size_t k = l.start + n;
-				while (k < l.cend && (t[k] == ' ' || t[k] == '\t'))
-					k++;
-				if (k == l.cend)
-					in_fence = false;
+			 * the entry above (a traceback pasted into a log), except an
+			 * entry line of ruru's, which ends an unclosed fence. */
+			enum fence_step fs = fence_step(t, l, fence_ch, fence_n);
+			in_fence = false;
+			if (fs != FENCE_CUT) {
+				in_fence = fs == FENCE_INSIDE;
+				extend(s, l.next);
+				off = l.next;
+				continue;
 			}
-			extend(s, l.next);
-			off = l.next;
-			continue;
 		}
 		classify(t, l, &li);
 		switch (li.kind) {
@@ -1244,18 +1298,14 @@ bool ruru_entries_append_point(const char *text, size_t len, size_t body, size_t
 	while (off < len) {
 		struct line l = line_at(text, len, off);
 		if (in_fence) {
-			size_t n = 0;
-			while (l.start + n < l.cend && text[l.start + n] == fence_ch)
-				n++;
-			if (n >= fence_n) {
-				size_t k = l.start + n;
-				while (k < l.cend && (text[k] == ' ' || text[k] == '\t'))
-					k++;
-				in_fence = k != l.cend;
+			enum fence_step fs = fence_step(text, l, fence_ch, fence_n);
+			in_fence = false;
+			if (fs != FENCE_CUT) {
+				in_fence = fs == FENCE_INSIDE;
+				last_content = l.next;
+				off = l.next;
+				continue;
 			}
-			last_content = l.next;
-			off = l.next;
-			continue;
 		}
 		if (l.cend == l.start) {
 			off = l.next;
@@ -1300,16 +1350,22 @@ bool ruru_body_goal(const char *text, size_t len, size_t body, size_t *start, si
 {
 	size_t off = body > len ? len : body;
 	bool in_fence = false, in_goal = false;
-	size_t gs = 0, ge = 0;
+	size_t gs = 0, ge = 0, fence_n = 0;
+	char fence_ch = 0;
 	while (off < len) {
 		struct line l = line_at(text, len, off);
 		struct line_info li;
+		if (in_fence && fence_step(text, l, fence_ch, fence_n) == FENCE_CUT)
+			break; /* an entry of ruru's: the goal ended long before */
 		if (!in_fence && l.cend > l.start) {
 			char c = text[l.start];
 			if (c == '`' || c == '~') {
 				classify(text, l, &li);
-				if (li.kind == LK_FENCE)
+				if (li.kind == LK_FENCE) {
 					in_fence = true;
+					fence_ch = li.fence_ch;
+					fence_n = li.fence_n;
+				}
 			} else if (c == '#') {
 				classify(text, l, &li);
 				if ((li.kind == LK_HEADING || li.kind == LK_LOGHEAD) && li.level <= 2) {
@@ -1331,14 +1387,8 @@ bool ruru_body_goal(const char *text, size_t len, size_t body, size_t *start, si
 					}
 				}
 			}
-		} else if (in_fence && l.cend > l.start && (text[l.start] == '`' || text[l.start] == '~')) {
-			size_t k = l.start;
-			while (k < l.cend && text[k] == text[l.start])
-				k++;
-			while (k < l.cend && (text[k] == ' ' || text[k] == '\t'))
-				k++;
-			if (k == l.cend)
-				in_fence = false;
+		} else if (in_fence && fence_step(text, l, fence_ch, fence_n) == FENCE_CLOSED) {
+			in_fence = false;
 		}
 		if (in_goal && l.cend > l.start) {
 			if (ge == gs)
@@ -1352,4 +1402,49 @@ bool ruru_body_goal(const char *text, size_t len, size_t body, size_t *start, si
 	*start = gs;
 	*end = ge;
 	return true;
+}
+
+/* ------------------------------------------------------- unclosed fences */
+
+size_t ruru_body_unclosed_fences(const char *text, size_t len, size_t body, size_t *offs,
+				 size_t max)
+{
+	size_t off = body > len ? len : body, found = 0, open_at = 0, fence_n = 0;
+	bool in_fence = false;
+	char fence_ch = 0;
+	while (off < len) {
+		struct line l = line_at(text, len, off);
+		if (in_fence) {
+			enum fence_step fs = fence_step(text, l, fence_ch, fence_n);
+			if (fs == FENCE_INSIDE) {
+				off = l.next;
+				continue;
+			}
+			in_fence = false;
+			if (fs == FENCE_CLOSED) {
+				off = l.next;
+				continue;
+			}
+			if (found < max)
+				offs[found] = open_at;
+			found++;
+		}
+		if (l.cend > l.start && (text[l.start] == '`' || text[l.start] == '~')) {
+			struct line_info li;
+			classify(text, l, &li);
+			if (li.kind == LK_FENCE) {
+				in_fence = true;
+				open_at = l.start;
+				fence_ch = li.fence_ch;
+				fence_n = li.fence_n;
+			}
+		}
+		off = l.next;
+	}
+	if (in_fence) {
+		if (found < max)
+			offs[found] = open_at;
+		found++;
+	}
+	return found;
 }
