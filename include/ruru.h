@@ -351,9 +351,13 @@ int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct 
 json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
 
 /* Validate log files (paths relative to the cwd; all sessions when n == 0).
- * Every problem is appended to *problems as "FILE:LINE:COL: problem".
- * Returns the number of problems, -1 on failure. */
-int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **problems,
+ * *report gets {errors, warnings, files: [{file, errors, warnings}],
+ * problems: [{file, line, column, severity, code, message[, count]}]}:
+ * severity "error" when ruru cannot write or read the log correctly,
+ * "warning" for drift it reads fine; a problem repeated in one file with the
+ * same code is listed once, at its first place, with its count.  Returns the
+ * number of errors (warnings are not counted), -1 on failure. */
+int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **report,
 	       struct ruru_error *err);
 
 /* --------------------------------------------------------- confirmations */

@@ -47,6 +47,14 @@ static void print_error_line(const char *msg)
 	ruru_buf_release(&b);
 }
 
+void cli_print_escaped_line(const char *line)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_text_escape(&b, line, strlen(line));
+	fprintf(stderr, "%s\n", b.ptr ? b.ptr : "");
+	ruru_buf_release(&b);
+}
+
 static void print_unknown_command(const char *group, const char *name)
 {
 	struct ruru_buf b = RURU_BUF_INIT;

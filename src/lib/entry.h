@@ -118,6 +118,11 @@ bool ruru_entries_append_point(const char *text, size_t len, size_t body, size_t
 size_t ruru_body_unclosed_fences(const char *text, size_t len, size_t body, size_t *offs,
 				 size_t max);
 
+/* Placeholder entries left from a template ("- [YYYY-MM-DD HH:MM:SS] ...",
+ * "[{{timestamp}}]", "# - [...]"), outside fences: offsets of the first
+ * `max` lines in offs; returns how many.  They are never read as entries. */
+size_t ruru_body_placeholders(const char *text, size_t len, size_t body, size_t *offs, size_t max);
+
 /*
  * The text of the "## Goal" section (a level-2 heading "Goal", any case,
  * optional ':'), up to the next heading of level 1 or 2: [*start, *end)

@@ -122,6 +122,8 @@ static enum ruru_status doc_status(const struct ruru_toml *doc)
 	return s ? ruru_status_parse(s, n) : RURU_STATUS_UNKNOWN;
 }
 
+static int cut_torn_tail(struct ruru_logtx *tx, struct ruru_error *err);
+
 int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, unsigned flags,
 		     struct ruru_error *err)
 {
@@ -139,7 +141,7 @@ int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, 
 	char *lockfile = ruru_ws_session_path(ws, id, ".lock");
 	int rc = ruru_lock_acquire(&tx->lock, lockfile, err);
 	free(lockfile);
-	if (rc < 0)
+	if (rc < 0 || cut_torn_tail(tx, err) < 0)
 		goto fail;
 	bool whole;
 	if (read_head(AT_FDCWD, tx->path, &tx->text, &tx->fm, &whole, err) < 0) {
@@ -393,6 +395,87 @@ static void cache_store(struct ruru_logtx *tx, bool appendable)
 	free(path);
 }
 
+/*
+ * Whole entries (DESIGN §7).  An O_APPEND write of a big entry can be cut
+ * short by SIGKILL (a short write), and nothing in the bytes that reached
+ * the file says they are incomplete.  So before appending, the cache
+ * records the intent: "append-pending SIZE LEN INO" (the log's size before
+ * the write and the length of the record).  The intent is replaced by the
+ * usual "append-ok" line once the write is done, and by nothing when the
+ * store took a failed write back.  An intent still there at the next
+ * transaction means the writer died: a log of that inode whose size lies
+ * strictly between SIZE and SIZE + LEN holds a torn entry, which is cut
+ * back before anything else happens (and reported by `check`).  Like the
+ * rest of the cache, the intent is not fsynced: it guards against killed
+ * processes and full disks; after a power loss the page cache of the log
+ * is as lost as the intent.
+ */
+static void cache_store_pending(struct ruru_logtx *tx, const struct stat *st, size_t len)
+{
+	char *path = ruru_ws_session_path(tx->ws, tx->id, ".state");
+	char line[128], tmp[4200];
+	int n = snprintf(line, sizeof(line), "append-pending %lld %zu %lld\n", (long long)st->st_size,
+			 len, (long long)st->st_ino);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	bool ok = fd >= 0 && write(fd, line, (size_t)n) == n;
+	if (fd >= 0)
+		close(fd);
+	if (!ok || rename(tmp, path) < 0) {
+		unlink(tmp);
+		unlink(path);
+	}
+	free(path);
+}
+
+bool ruru_log_torn_tail(int dirfd, const char *state_path, const struct stat *st, off_t *keep)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	struct ruru_error ignore;
+	long long size, ino;
+	size_t len;
+	bool torn = false;
+	int fd;
+	do
+		fd = openat(dirfd, state_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return false;
+	struct stat sst;
+	int rc = fstat(fd, &sst) == 0 && S_ISREG(sst.st_mode) && sst.st_size < 4096
+			 ? ruru_buf_read_fd(&b, fd, &ignore)
+			 : -1;
+	close(fd);
+	if (rc == 0 &&
+	    sscanf(b.ptr, "append-pending %lld %zu %lld", &size, &len, &ino) == 3 &&
+	    ino == (long long)st->st_ino && (long long)st->st_size > size &&
+	    (unsigned long long)st->st_size < (unsigned long long)size + len) {
+		*keep = (off_t)size;
+		torn = true;
+	}
+	ruru_buf_release(&b);
+	return torn;
+}
+
+/* Under the lock, before anything else: cut a torn tail back. */
+static int cut_torn_tail(struct ruru_logtx *tx, struct ruru_error *err)
+{
+	char *state = ruru_ws_session_path(tx->ws, tx->id, ".state");
+	struct stat st;
+	off_t keep;
+	int rc = 0;
+	if (lstat(tx->path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    ruru_log_torn_tail(AT_FDCWD, state, &st, &keep)) {
+		rc = ruru_truncate(tx->path, keep, err);
+		if (rc < 0)
+			ruru_error_set_file(err, tx->display);
+		else
+			unlink(state); /* the log changed: scan again next time */
+	}
+	free(state);
+	return rc;
+}
+
 /* Is the Log Entries section last in the loaded text? */
 static bool section_is_last(struct ruru_logtx *tx)
 {
@@ -426,12 +509,15 @@ static int commit_append(struct ruru_logtx *tx, struct ruru_error *err)
 	if (tail.len && tail.ptr[tail.len - 1] != '\n')
 		ruru_buf_addstr(&rec, tx->eol);
 	ruru_buf_add(&rec, tx->appends.ptr, tx->appends.len);
+	if (stat(tx->path, &st) == 0)
+		cache_store_pending(tx, &st, rec.len);
 	int rc = ruru_append(tx->path, rec.ptr, rec.len, err);
 	ruru_buf_release(&rec);
 	ruru_buf_release(&tail);
-	if (rc == 0)
-		cache_store(tx, true);
-	else
+	/* Either way the log is whole again (the store takes a failed
+	 * write back), so the intent goes. */
+	cache_store(tx, rc == 0);
+	if (rc < 0)
 		ruru_error_set_file(err, tx->display);
 	return rc;
 }

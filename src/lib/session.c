@@ -207,6 +207,18 @@ static int load_at(int dirfd, const char *id, unsigned flags, struct ruru_sessio
 					    "cannot open: %s", strerror(errno));
 		else {
 			rc = ruru_buf_read_fd(bp, fd, err);
+			/* sec-text: the rest of an interrupted append is not an entry. */
+			struct stat st;
+			off_t keep;
+			if (rc == 0 && fstat(fd, &st) == 0) {
+				struct ruru_buf sp = RURU_BUF_INIT;
+				ruru_buf_addf(&sp, "%s/.state", id);
+				if (ruru_log_torn_tail(dirfd, sp.ptr, &st, &keep) && (size_t)keep < bp->len) {
+					bp->len = (size_t)keep;
+					bp->ptr[bp->len] = '\0';
+				}
+				ruru_buf_release(&sp);
+			}
 			close(fd);
 		}
 	} else {

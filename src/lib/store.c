@@ -1261,3 +1261,39 @@ int ruru_sha256_file(const char *path, char hex[65], struct ruru_error *err)
 	to_hex(md, hex);
 	return 0;
 }
+
+/* ------------------------------------------------- cutting a torn tail */
+
+int ruru_truncate(const char *path, off_t size, struct ruru_error *err)
+{
+	struct stat st;
+	int fd = sys_open(path, O_WRONLY | O_NOFOLLOW, 0);
+	if (fd < 0)
+		return sys_error(err, path, "cannot open");
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (!S_ISREG(st.st_mode))
+			errno = EINVAL;
+		sys_error(err, path, "cannot stat");
+		quiet_close(fd);
+		return -1;
+	}
+	int rc = 0;
+	if (st.st_size > size) {
+		if (ruru_store_fault("truncate")) {
+			rc = -1;
+		} else {
+			do
+				rc = ftruncate(fd, size);
+			while (rc < 0 && errno == EINTR);
+		}
+		if (rc == 0)
+			rc = sys_fsync(fd);
+	}
+	if (rc < 0) {
+		sys_error(err, path, "cannot truncate");
+		quiet_close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}

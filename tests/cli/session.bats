@@ -277,8 +277,8 @@ assert e[2]["message"]==m, repr(e[2]["message"])
 	printf '+++\nid = "S-BAD"\ntitle = 3\nstatus = "weird"\n+++\n## Log Entries\n- [nonsense] x\n' > .ruru/sessions/S-BAD/session_log.md
 	run "$RURU" check
 	[ "$status" -eq 4 ]
-	[[ "$output" == *".ruru/sessions/S-BAD/session_log.md:3:9: \"title\" must be a string"* ]]
-	[[ "$output" == *"session_log.md:4:10: unknown status"* ]]
+	[[ "$output" == *".ruru/sessions/S-BAD/session_log.md:3:9: error: \"title\" must be a string"* ]]
+	[[ "$output" == *"session_log.md:4:10: error: unknown status"* ]]
 	[[ "$output" == *"missing key \"start_time\""* ]]
 	printf '+++\nid = = 1\n+++\n' > bad.md
 	run "$RURU" check bad.md
