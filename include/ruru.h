@@ -150,6 +150,10 @@ struct ruru_frontmatter {
 
 /* Returns true when `text` has front matter and fills `fm`. */
 bool ruru_frontmatter_split(const char *text, size_t len, struct ruru_frontmatter *fm);
+/* The offset of the first line of `toml` that is exactly "+++" (which would
+ * end a front matter early), or `len` when there is none.  Edits of a front
+ * matter check their result with it. */
+size_t ruru_frontmatter_fence_in(const char *toml, size_t len);
 
 /* ------------------------------------------------------- events, entries */
 

@@ -200,6 +200,11 @@ static int load_whole(struct ruru_logtx *tx, struct ruru_error *err)
 static int splice_front_matter(struct ruru_logtx *tx, const struct ruru_buf *toml,
 			       struct ruru_error *err)
 {
+	if (ruru_frontmatter_fence_in(toml->ptr, toml->len) < toml->len) {
+		ruru_error_set(err, RURU_EINVALID, "the edit would put a \"+++\" line into the front matter");
+		ruru_error_set_file(err, tx->display);
+		return -1;
+	}
 	struct ruru_buf t = RURU_BUF_INIT;
 	ruru_buf_add(&t, tx->text.ptr, tx->fm.toml);
 	ruru_buf_add(&t, toml->ptr, toml->len);
