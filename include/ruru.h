@@ -207,7 +207,8 @@ struct ruru_entry {
 	size_t line;          /* 1-based line of the entry's first line in the file */
 	size_t start, end;    /* byte span of the entry (with continuation lines and newline) */
 	char *stamp;          /* the timestamp as written, without brackets */
-	time_t when;          /* parsed instant (UTC; a zone-less stamp is taken as UTC) */
+	time_t when;          /* parsed instant; a zone-less stamp's wall time read as if UTC
+			       * (so only comparable with zone-less ones: see has_zone) */
 	bool when_valid;      /* the stamp could be parsed */
 	bool has_zone;        /* the stamp named a zone */
 	enum ruru_event type;
@@ -216,6 +217,7 @@ struct ruru_entry {
 	size_t message_len;
 	char *mode, *task, *artifact, *adr, *outcome, *source; /* NULL when absent */
 	bool strict;          /* in ruru's own format (render(parse(e)) == e) */
+	bool type_inferred;   /* `type` was guessed from free text, not written (DESIGN §3) */
 };
 void ruru_entry_release(struct ruru_entry *e);
 /* A one-line summary of an entry for people and models,
@@ -300,8 +302,11 @@ void ruru_session_list_free(struct ruru_session *list, size_t n);
 /* JSON of a session: id, path, valid, problem, title, status (word),
  * status_text, start_time, end_time, coordinator, related_tasks,
  * related_artifacts, tags, and with entries: goal, entry_count, entries
- * (the last `last` ones; all when 0), each {line, time, type, message,
- * mode, task, artifact, adr, outcome, source}. */
+ * (the last `last` ones; all when 0), each {line, time, zone, stamp, type,
+ * type_inferred, message, mode, task, artifact, adr, outcome, source}: `time`
+ * is RFC 3339 with "Z" for a stamp with a zone, a local date-time without
+ * one for a zone-less stamp (then `zone` is null; else the zone as
+ * written), null when unreadable. */
 json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_t last);
 json_t *ruru_entry_json(const struct ruru_entry *e);
 

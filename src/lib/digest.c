@@ -163,6 +163,8 @@ void ruru_entry_summary(struct ruru_buf *b, const struct ruru_entry *e, const ch
 	ruru_buf_addf(b, "%s[%s] ", prefix, e->stamp ? e->stamp : "?");
 	const char *type = e->type != RURU_EV_UNKNOWN ? ruru_event_name(e->type) : e->type_name;
 	ruru_buf_addstr(b, type ? type : "-");
+	if (e->type_inferred)
+		ruru_buf_addch(b, '?'); /* guessed from free text (DESIGN §3) */
 	const char *names[] = { "mode", "task", "artifact", "adr", "outcome", "source" };
 	const char *vals[] = { e->mode, e->task, e->artifact, e->adr, e->outcome, e->source };
 	for (size_t i = 0; i < 6; i++)

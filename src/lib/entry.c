@@ -1209,8 +1209,10 @@ static void lenient_entry(const char *t, size_t len, const struct found *f, stru
 	} else {
 		e->type = RURU_EV_UNKNOWN;
 	}
-	if (e->type == RURU_EV_UNKNOWN)
+	if (e->type == RURU_EV_UNKNOWN) {
 		e->type = guess_type(msg.ptr, first_len < msg.len ? first_len : msg.len);
+		e->type_inferred = e->type != RURU_EV_UNKNOWN;
+	}
 	e->message = ruru_buf_detach(&msg, &e->message_len);
 }
 

@@ -253,6 +253,34 @@ static bool side_load(struct side *s, int which, struct ruru_error *err)
 	return true;
 }
 
+/* A zone-less stamp has no instant: among stamps with zones it cannot be
+ * placed by time, so there it stays after the entry before it (like an
+ * unreadable stamp).  Only when no entry of any side names a zone are the
+ * wall times compared with each other. */
+static void honest_times(struct side *sd)
+{
+	bool zoned = false, naive = false;
+	for (int s = 0; s < NSIDES; s++)
+		for (size_t i = 0; i < sd[s].n; i++) {
+			if (!sd[s].e[i].when_valid)
+				continue;
+			if (sd[s].e[i].has_zone)
+				zoned = true;
+			else
+				naive = true;
+		}
+	if (!zoned || !naive)
+		return;
+	for (int s = 0; s < NSIDES; s++) {
+		time_t prev = 0;
+		for (size_t i = 0; i < sd[s].n; i++) {
+			if (sd[s].e[i].when_valid && sd[s].e[i].has_zone)
+				prev = sd[s].e[i].when;
+			sd[s].t[i] = sd[s].e[i].when_valid && sd[s].e[i].has_zone ? sd[s].e[i].when : prev;
+		}
+	}
+}
+
 /* ---------------------------------------------------- conflict output */
 
 /* Lines [a, b) of text. */
@@ -893,6 +921,8 @@ int ruru_merge_logs(const char *base, size_t base_len, const char *ours, size_t 
 	int rc = 0;
 	bool ok = side_load(&sd[OURS], OURS, err) && side_load(&sd[THEIRS], THEIRS, err) &&
 		  side_load(&sd[BASE], BASE, err);
+	if (ok)
+		honest_times(sd);
 	if (ok && !merge_front(&st, sd)) {
 		ruru_error_set(err, RURU_EINVALID, "%s", st.why);
 		ok = false;

@@ -395,21 +395,47 @@ static json_t *jstrings(char **v, size_t n)
 	return a;
 }
 
+/* The zone of a stamp as written: what follows the time of day
+ * ("Z", "+10:00", "UTC"); "Z" when it cannot be told apart. */
+static json_t *stamp_zone(const char *stamp)
+{
+	const char *p = stamp ? strchr(stamp, ':') : NULL;
+	if (!p || strlen(p) < 3)
+		return json_string("Z");
+	p += 3; /* ":MM" */
+	if (*p == ':' && p[1] && p[2])
+		p += 3;
+	if (*p == '.' || *p == ',')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	while (*p == ' ')
+		p++;
+	size_t n = strlen(p);
+	while (n && (p[n - 1] == ' ' || p[n - 1] == ']' || p[n - 1] == '*'))
+		n--;
+	return n ? json_stringn(p, n) : json_string("Z");
+}
+
 json_t *ruru_entry_json(const struct ruru_entry *e)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "line", json_integer((json_int_t)e->line));
 	char t[32];
 	if (e->when_valid) {
+		/* sec-text: a zone-less stamp is a local time, never silently UTC */
 		ruru_time_format_rfc3339(e->when, t);
+		if (!e->has_zone)
+			t[strlen(t) - 1] = '\0';
 		json_object_set_new(o, "time", json_string(t));
 	} else {
 		json_object_set_new(o, "time", json_null());
 	}
+	json_object_set_new(o, "zone", e->when_valid && e->has_zone ? stamp_zone(e->stamp) : json_null());
 	json_object_set_new(o, "stamp", jstr(e->stamp));
 	json_object_set_new(o, "type",
 			    e->type != RURU_EV_UNKNOWN ? json_string(ruru_event_name(e->type))
 						       : jstr(e->type_name));
+	json_object_set_new(o, "type_inferred", json_boolean(e->type_inferred));
 	json_object_set_new(o, "message", json_stringn(e->message ? e->message : "", e->message_len));
 	json_object_set_new(o, "mode", jstr(e->mode));
 	json_object_set_new(o, "task", jstr(e->task));
