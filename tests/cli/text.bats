@@ -127,3 +127,30 @@ teardown() { teardown_workspace; }
 	run "$RURU" toml get $'/nonexistent/\x1bfile' k
 	[[ "$output" != *$'\x1b'* ]]
 }
+
+@test "property: random bytes are refused (exit 4/2) or read back byte for byte by ruru, tomllib and two CommonMark readers" {
+	for seed in 1 2 3; do
+		rm -rf .ruru/sessions/*
+		/usr/bin/python3 "$BATS_TEST_DIRNAME/text_property.py" "$RURU" 300 "$seed"
+	done
+}
+
+@test "MCP: the text rule and unique tags hold over MCP too" {
+	req() {
+		printf '%s\n' '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}' \
+			'{"jsonrpc":"2.0","method":"notifications/initialized"}' "$@"
+	}
+	out=$(req '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"session_new","arguments":{"goal":"M","tags":["a","a","b"]}}}' |
+		"$RURU" mcp 2>/dev/null)
+	grep -q '"id":1' <<<"$out"
+	grep -qx 'tags = \["a", "b"\]' "$(log_of)"
+	out=$(req '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"session_log","arguments":{"message":"forged\rheading"}}}' \
+		'{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"session_log","arguments":{"message":""}}}' \
+		'{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"session_new","arguments":{"goal":"x","tags":["a\nb"]}}}' |
+		"$RURU" mcp 2>/dev/null)
+	[[ "$(grep '"id":2' <<<"$out")" == *"byte offset 6"* ]]
+	[[ "$(grep '"id":3' <<<"$out")" == *"empty"* ]]
+	[[ "$(grep '"id":4' <<<"$out")" == *"line break"* ]]
+	! grep -q forged "$(log_of)"
+	"$RURU" check
+}
