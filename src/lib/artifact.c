@@ -7,12 +7,24 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "entry.h"
-#include "session.h"
+#include "logtx.h"
 #include "banned.h"
+
+/* CONFIRM-*.toml is ruru's record of a proposal (confirm.c), never an
+ * artifact (DESIGN §4): in any letter case, as case-insensitive
+ * filesystems would match it. */
+static bool confirm_sidecar_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	return n > 13 && !strncasecmp(base, "CONFIRM-", 8) && !strcasecmp(base + n - 5, ".toml");
+}
 
 int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, const void *data,
 		      size_t len, bool force, char **rel, struct ruru_error *err)
@@ -22,6 +34,7 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 			relp = RURU_BUF_INIT, msg = RURU_BUF_INIT;
 	struct ruru_logtx tx;
 	bool had_old = false, wrote = false, in_tx = false;
+	char *made = NULL; /* the topmost folder this call made, undone on failure */
 	int rc = -1;
 	*rel = NULL;
 
@@ -33,13 +46,26 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	if (ruru_mkdirs(adir, err) < 0 || ruru_path_inside(adir, name, &norm, err) < 0)
 		goto out;
 	ruru_buf_addf(&relp, "artifacts/%s", norm.ptr);
+	if (confirm_sidecar_name(norm.ptr)) {
+		ruru_error_set(err, RURU_EREFUSED,
+			       "artifact name \"%s\" is reserved: CONFIRM-*.toml files are ruru's "
+			       "records of proposed edits",
+			       relp.ptr);
+		goto out;
+	}
 	if (!ruru_entry_field_ok(relp.ptr)) {
 		ruru_error_set(err, RURU_EREFUSED, "artifact name \"%s\" holds a backtick", name);
 		goto out;
 	}
 	ruru_buf_addf(&path, "%s/%s", adir, norm.ptr);
 	struct stat st;
-	if (lstat(path.ptr, &st) == 0) {
+	struct ruru_error lerr;
+	int have = ruru_lstat(path.ptr, &st, &lerr);
+	if (have < 0 && lerr.code == RURU_EREFUSED) {
+		*err = lerr;
+		goto out;
+	}
+	if (have == 0) {
 		if (!force) {
 			ruru_error_set(err, RURU_ECONFLICT,
 				       "artifact \"%s\" already exists (use --force to replace it)",
@@ -51,13 +77,13 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 				       relp.ptr);
 			goto out;
 		}
-		if (ruru_buf_read_file(&old, path.ptr, err) < 0)
+		if (ruru_read_file(path.ptr, &old, err) < 0)
 			goto out;
 		had_old = true;
 	}
 	char *slash = strrchr(path.ptr, '/');
 	*slash = '\0';
-	rc = ruru_mkdirs(path.ptr, err);
+	rc = ruru_mkdirs_made(path.ptr, &made, err);
 	*slash = '/';
 	if (rc < 0)
 		goto out;
@@ -89,9 +115,17 @@ out:
 		if (had_old)
 			ruru_write_atomic(path.ptr, old.ptr, old.len, 0666, &ignore);
 		else
-			unlink(path.ptr);
+			ruru_remove(path.ptr, &ignore);
 		errno = e;
 	}
+	if (rc < 0 && made) {
+		/* Nor leave the folders this call made. */
+		char *slash2 = strrchr(path.ptr, '/');
+		*slash2 = '\0';
+		ruru_rmdirs_made(path.ptr, made);
+		*slash2 = '/';
+	}
+	free(made);
 	if (in_tx)
 		ruru_logtx_abort(&tx);
 	free(adir);
@@ -106,7 +140,8 @@ out:
 /* Every regular file under `dir`, as paths relative to the session. */
 static void walk(const char *dir, const char *rel, json_t *found, int depth)
 {
-	DIR *d = opendir(dir);
+	struct ruru_error ignore;
+	DIR *d = ruru_opendir(dir, &ignore);
 	if (!d || depth > 32) {
 		if (d)
 			closedir(d);
@@ -120,7 +155,7 @@ static void walk(const char *dir, const char *rel, json_t *found, int depth)
 		ruru_buf_addf(&p, "%s/%s", dir, de->d_name);
 		ruru_buf_addf(&r, "%s/%s", rel, de->d_name);
 		struct stat st;
-		if (lstat(p.ptr, &st) == 0) {
+		if (ruru_lstat(p.ptr, &st, &ignore) == 0) {
 			if (S_ISDIR(st.st_mode))
 				walk(p.ptr, r.ptr, found, depth + 1);
 			else if (S_ISREG(st.st_mode))
@@ -159,7 +194,11 @@ json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error
 	json_t *v;
 	size_t n = json_object_size(found), i = 0;
 	const char **keys = ruru_xmalloc((n + 1) * sizeof(*keys));
-	json_object_foreach(found, k, v) keys[i++] = k;
+	json_object_foreach(found, k, v) {
+		if (!confirm_sidecar_name(k)) /* ruru's own records, not artifacts */
+			keys[i++] = k;
+	}
+	n = i;
 	qsort(keys, n, sizeof(*keys), cmp_str);
 	for (i = 0; i < n; i++)
 		json_array_append_new(out, json_pack("{s:s, s:b, s:b, s:O}", "path", keys[i],

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "entry.h"
-#include "session.h"
+#include "logtx.h"
 #include "banned.h"
 
 /*
@@ -383,7 +383,7 @@ static int check_file(struct checker *c, const char *path, const char *shown, co
 		      json_t *files, struct ruru_buf *text, struct ruru_error *err)
 {
 	ruru_buf_reset(text);
-	if (ruru_buf_read_file(text, path, err) < 0)
+	if (ruru_read_file(path, text, err) < 0)
 		return -1;
 	file_begin(c, shown);
 	c->text = text->ptr;

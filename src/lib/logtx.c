@@ -1,5 +1,5 @@
 /*
- * logtx.c — changes to a session log under its lock (see session.h).
+ * logtx.c — changes to a session log under its lock (see logtx.h).
  *
  * The cheap path matters: logging an entry must cost the same with 10 or
  * 100,000 entries.  So a transaction starts by reading only the front
@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "entry.h"
-#include "session.h"
+#include "logtx.h"
 #include "banned.h"
 
 void ruru_text_position(const char *text, size_t off, int *line, int *col)
@@ -42,16 +42,9 @@ void ruru_text_position(const char *text, size_t off, int *line, int *col)
 static int read_head(int dirfd, const char *path, struct ruru_buf *out,
 		     struct ruru_frontmatter *fm, bool *whole, struct ruru_error *err)
 {
-	int fd;
-	do
-		fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
-	if (fd < 0) {
-		int e = errno;
-		ruru_error_set(err, e == ENOENT ? RURU_ENOTFOUND : RURU_EFAIL, "cannot open: %s",
-			       strerror(e));
+	int fd = dirfd == AT_FDCWD ? ruru_open_read(path, err) : ruru_open_read_at(dirfd, path, err);
+	if (fd < 0)
 		return -1;
-	}
 	*whole = false;
 	for (;;) {
 		ruru_buf_grow(out, 16384);
@@ -143,6 +136,12 @@ int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, 
 	free(lockfile);
 	if (rc < 0 || cut_torn_tail(tx, err) < 0)
 		goto fail;
+	/* The cache is written after the entry: refuse a hostile one first. */
+	char *cache = ruru_ws_session_path(ws, id, ".state");
+	rc = ruru_check_replaceable(cache, err);
+	free(cache);
+	if (rc < 0)
+		goto fail;
 	bool whole;
 	if (read_head(AT_FDCWD, tx->path, &tx->text, &tx->fm, &whole, err) < 0) {
 		ruru_error_set_file(err, tx->display);
@@ -190,7 +189,7 @@ static int load_whole(struct ruru_logtx *tx, struct ruru_error *err)
 	if (tx->loaded)
 		return 0;
 	ruru_buf_reset(&tx->text);
-	if (ruru_buf_read_file(&tx->text, tx->path, err) < 0)
+	if (ruru_read_file(tx->path, &tx->text, err) < 0)
 		return -1;
 	tx->loaded = true;
 	return parse_front_matter(tx, err);
@@ -359,7 +358,7 @@ static bool cache_says_appendable(struct ruru_logtx *tx, const struct stat *st)
 	struct ruru_error ignore;
 	struct log_state want, have;
 	bool ok = false;
-	if (ruru_buf_read_file(&b, path, &ignore) == 0 &&
+	if (ruru_read_file(path, &b, &ignore) == 0 &&
 	    sscanf(b.ptr, "append-ok %lld %lld %lld %lld", &have.size, &have.mtime_s,
 		   &have.mtime_ns, &have.ino) == 4) {
 		stat_state(st, &want);
@@ -379,23 +378,17 @@ static void cache_store(struct ruru_logtx *tx, bool appendable)
 {
 	char *path = ruru_ws_session_path(tx->ws, tx->id, ".state");
 	struct stat st;
-	if (appendable && stat(tx->path, &st) == 0) {
+	struct ruru_error ignore;
+	if (appendable && ruru_lstat(tx->path, &st, &ignore) == 0) {
 		struct log_state s;
 		stat_state(&st, &s);
-		char line[128], tmp[4200];
+		char line[128];
 		int n = snprintf(line, sizeof(line), "append-ok %lld %lld %lld %lld\n", s.size,
 				 s.mtime_s, s.mtime_ns, s.ino);
-		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-		bool ok = fd >= 0 && write(fd, line, (size_t)n) == n;
-		if (fd >= 0)
-			close(fd);
-		if (!ok || rename(tmp, path) < 0) {
-			unlink(tmp);
-			unlink(path);
-		}
+		if (ruru_write_cache(path, line, (size_t)n, &ignore) < 0)
+			ruru_remove(path, &ignore);
 	} else {
-		unlink(path);
+		ruru_remove(path, &ignore);
 	}
 	free(path);
 }
@@ -418,18 +411,12 @@ static void cache_store(struct ruru_logtx *tx, bool appendable)
 static void cache_store_pending(struct ruru_logtx *tx, const struct stat *st, size_t len)
 {
 	char *path = ruru_ws_session_path(tx->ws, tx->id, ".state");
-	char line[128], tmp[4200];
+	char line[128];
+	struct ruru_error ignore;
 	int n = snprintf(line, sizeof(line), "append-pending %lld %zu %lld\n", (long long)st->st_size,
 			 len, (long long)st->st_ino);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-	bool ok = fd >= 0 && write(fd, line, (size_t)n) == n;
-	if (fd >= 0)
-		close(fd);
-	if (!ok || rename(tmp, path) < 0) {
-		unlink(tmp);
-		unlink(path);
-	}
+	if (ruru_write_cache(path, line, (size_t)n, &ignore) < 0)
+		ruru_remove(path, &ignore);
 	free(path);
 }
 
@@ -440,10 +427,8 @@ bool ruru_log_torn_tail(int dirfd, const char *state_path, const struct stat *st
 	long long size, ino;
 	size_t len;
 	bool torn = false;
-	int fd;
-	do
-		fd = openat(dirfd, state_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	while (fd < 0 && errno == EINTR);
+	int fd = dirfd == AT_FDCWD ? ruru_open_read(state_path, &ignore)
+				   : ruru_open_read_at(dirfd, state_path, &ignore);
 	if (fd < 0)
 		return false;
 	struct stat sst;
@@ -469,13 +454,14 @@ static int cut_torn_tail(struct ruru_logtx *tx, struct ruru_error *err)
 	struct stat st;
 	off_t keep;
 	int rc = 0;
-	if (lstat(tx->path, &st) == 0 && S_ISREG(st.st_mode) &&
+	struct ruru_error ignore;
+	if (ruru_lstat(tx->path, &st, &ignore) == 0 && S_ISREG(st.st_mode) &&
 	    ruru_log_torn_tail(AT_FDCWD, state, &st, &keep)) {
 		rc = ruru_truncate(tx->path, keep, err);
 		if (rc < 0)
 			ruru_error_set_file(err, tx->display);
 		else
-			unlink(state); /* the log changed: scan again next time */
+			ruru_remove(state, &ignore); /* the log changed: scan again next time */
 	}
 	free(state);
 	return rc;
@@ -495,9 +481,10 @@ static bool section_is_last(struct ruru_logtx *tx)
 static int commit_append(struct ruru_logtx *tx, struct ruru_error *err)
 {
 	struct stat st;
-	if (stat(tx->path, &st) < 0)
-		return ruru_error_set(err, RURU_EFAIL, "cannot stat \"%s\": %s", tx->display,
-				      strerror(errno));
+	if (ruru_lstat(tx->path, &st, err) < 0) {
+		ruru_error_set_file(err, tx->display);
+		return -1;
+	}
 	if (!cache_says_appendable(tx, &st)) {
 		if (load_whole(tx, err) < 0)
 			return -1;
@@ -514,7 +501,8 @@ static int commit_append(struct ruru_logtx *tx, struct ruru_error *err)
 	if (tail.len && tail.ptr[tail.len - 1] != '\n')
 		ruru_buf_addstr(&rec, tx->eol);
 	ruru_buf_add(&rec, tx->appends.ptr, tx->appends.len);
-	if (stat(tx->path, &st) == 0)
+	struct ruru_error ignore;
+	if (ruru_lstat(tx->path, &st, &ignore) == 0)
 		cache_store_pending(tx, &st, rec.len);
 	int rc = ruru_append(tx->path, rec.ptr, rec.len, err);
 	ruru_buf_release(&rec);
