@@ -328,10 +328,15 @@ static int cmd_continue(struct cli_ctx *ctx, struct cli_args *a)
 		if (rc == RURU_ENOTFOUND && ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) == 0) {
 			if (n)
 				fputs("ruru: recent sessions (continue one with `ruru continue ID`):\n", stderr);
-			for (size_t i = 0; i < n && i < 10; i++)
-				fprintf(stderr, "  %s  %s  %s\n", list[i].id,
-					list[i].status ? ruru_status_word(list[i].status) : "?",
-					list[i].title ? list[i].title : "");
+			for (size_t i = 0; i < n && i < 10; i++) {
+				/* titles of cloned logs are anybody's text */
+				struct ruru_buf b = RURU_BUF_INIT;
+				ruru_buf_addf(&b, "  %s  %s  %s", list[i].id,
+					      list[i].status ? ruru_status_word(list[i].status) : "?",
+					      list[i].title ? list[i].title : "");
+				cli_print_escaped_line(b.ptr);
+				ruru_buf_release(&b);
+			}
 			ruru_session_list_free(list, n);
 		}
 		ruru_ws_free(ws);

@@ -2218,6 +2218,8 @@ int ruru_confirm_withdraw(struct ruru_ws *ws, const char *artifact, const char *
 			  struct ruru_confirm *out, struct ruru_error *err)
 {
 	memset(out, 0, sizeof(*out));
+	if (reason && ruru_text_check("reason", reason, strlen(reason), 0, err) < 0)
+		return -1; /* sec-text: the text rule (DESIGN §2) */
 	struct loc L;
 	struct guard g = { 0 };
 	int rc = -1;

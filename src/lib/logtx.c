@@ -244,6 +244,9 @@ int ruru_logtx_set(struct ruru_logtx *tx, const char *key, const char *literal,
 int ruru_logtx_array_add(struct ruru_logtx *tx, const char *key, const char *value,
 			 struct ruru_error *err)
 {
+	/* The text rule for every element ruru adds to a front matter array. */
+	if (ruru_text_check(key, value, strlen(value), RURU_TEXT_LINE, err) < 0)
+		return -1;
 	if (load_whole(tx, err) < 0)
 		return -1;
 	const struct ruru_toml_value *arr = ruru_toml_table_get(ruru_toml_root(tx->doc), key, strlen(key));
