@@ -134,6 +134,13 @@ bool ruru_text_blank(const char *text, size_t len);
  * characters as \n, \r, \t, \xNN (C1, U+2028/9 as \uNNNN), bytes that are
  * not UTF-8 as \xNN.  For echoing user input in messages and text output. */
 void ruru_text_escape(struct ruru_buf *out, const char *text, size_t len);
+/* The same, but the ASCII characters in `keep` (e.g. "\t") are left as they
+ * are. */
+void ruru_text_escape_keep(struct ruru_buf *out, const char *text, size_t len, const char *keep);
+/* A JSON string of text read from a file (NULL: JSON null): bytes that are
+ * not UTF-8 become U+FFFD, so a hand-made or hostile log never makes a
+ * value go missing from JSON. */
+json_t *ruru_json_text(const char *text, size_t len);
 
 /* ------------------------------------------------------- child processes */
 

@@ -1219,7 +1219,7 @@ void ruru_entry_release(struct ruru_entry *e)
 
 static json_t *jstr(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return s ? ruru_json_text(s, strlen(s)) : json_null();
 }
 
 /* The zone of a stamp as written: what follows the time of day
@@ -1263,7 +1263,7 @@ json_t *ruru_entry_json(const struct ruru_entry *e)
 			    e->type != RURU_EV_UNKNOWN ? json_string(ruru_event_name(e->type))
 						       : jstr(e->type_name));
 	json_object_set_new(o, "type_inferred", json_boolean(e->type_inferred));
-	json_object_set_new(o, "message", json_stringn(e->message ? e->message : "", e->message_len));
+	json_object_set_new(o, "message", ruru_json_text(e->message ? e->message : "", e->message_len));
 	json_object_set_new(o, "mode", jstr(e->mode));
 	json_object_set_new(o, "task", jstr(e->task));
 	json_object_set_new(o, "artifact", jstr(e->artifact));
@@ -1276,22 +1276,36 @@ json_t *ruru_entry_json(const struct ruru_entry *e)
 void ruru_entry_summary(struct ruru_buf *b, const struct ruru_entry *e, const char *prefix,
 			const char *indent)
 {
-	ruru_buf_addf(b, "%s[%s] ", prefix, e->stamp ? e->stamp : "?");
+	/* A log may come from anywhere: what a terminal would obey is shown
+	 * escaped (\x1b), tabs and line breaks are kept. */
+	ruru_buf_addf(b, "%s[", prefix);
+	ruru_text_escape(b, e->stamp ? e->stamp : "?", e->stamp ? strlen(e->stamp) : 1);
+	ruru_buf_addstr(b, "] ");
 	const char *type = e->type != RURU_EV_UNKNOWN ? ruru_event_name(e->type) : e->type_name;
-	ruru_buf_addstr(b, type ? type : "-");
+	ruru_text_escape(b, type ? type : "-", type ? strlen(type) : 1);
 	if (e->type_inferred)
 		ruru_buf_addch(b, '?'); /* guessed from free text (DESIGN §3) */
 	const char *names[] = { "mode", "task", "artifact", "adr", "outcome", "source" };
 	const char *vals[] = { e->mode, e->task, e->artifact, e->adr, e->outcome, e->source };
 	for (size_t i = 0; i < 6; i++)
-		if (vals[i])
-			ruru_buf_addf(b, " %s=%s", names[i], vals[i]);
+		if (vals[i]) {
+			ruru_buf_addf(b, " %s=", names[i]);
+			ruru_text_escape(b, vals[i], strlen(vals[i]));
+		}
 	if (e->message_len) {
 		ruru_buf_addstr(b, ": ");
-		for (size_t i = 0; i < e->message_len; i++) {
-			ruru_buf_addch(b, e->message[i]);
-			if (e->message[i] == '\n')
-				ruru_buf_addstr(b, indent);
+		const char *p = e->message, *end = e->message + e->message_len;
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			if (nl && n && p[n - 1] == '\r')
+				n--; /* a CRLF inside a message is a line break here */
+			ruru_text_escape_keep(b, p, n, "\t");
+			if (!nl)
+				break;
+			ruru_buf_addch(b, '\n');
+			ruru_buf_addstr(b, indent);
+			p = nl + 1;
 		}
 	}
 	ruru_buf_addch(b, '\n');

@@ -384,27 +384,27 @@ void ruru_session_list_free(struct ruru_session *list, size_t n)
 
 static json_t *jstr(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return s ? ruru_json_text(s, strlen(s)) : json_null();
 }
 
 static json_t *jstrings(char **v, size_t n)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
+		json_array_append_new(a, ruru_json_text(v[i], strlen(v[i])));
 	return a;
 }
 
 json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_t last)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "id", json_string(s->id));
-	json_object_set_new(o, "path", json_string(s->path));
+	json_object_set_new(o, "id", ruru_json_text(s->id, strlen(s->id)));
+	json_object_set_new(o, "path", ruru_json_text(s->path, strlen(s->path)));
 	json_object_set_new(o, "valid", json_boolean(s->valid));
 	if (!s->valid) {
 		char line[2300];
 		ruru_error_format(s->problem, line, sizeof(line));
-		json_object_set_new(o, "problem", json_string(line));
+		json_object_set_new(o, "problem", ruru_json_text(line, strlen(line)));
 	}
 	json_object_set_new(o, "title", jstr(s->title));
 	json_object_set_new(o, "status",

@@ -116,6 +116,11 @@ bool ruru_text_blank(const char *text, size_t len)
 
 void ruru_text_escape(struct ruru_buf *out, const char *text, size_t len)
 {
+	ruru_text_escape_keep(out, text, len, NULL);
+}
+
+void ruru_text_escape_keep(struct ruru_buf *out, const char *text, size_t len, const char *keep)
+{
 	const unsigned char *s = (const unsigned char *)text;
 	for (size_t i = 0; i < len;) {
 		unsigned long cp;
@@ -125,7 +130,9 @@ void ruru_text_escape(struct ruru_buf *out, const char *text, size_t len)
 			i++;
 			continue;
 		}
-		if (cp == '\n')
+		if (keep && cp && cp < 0x80 && strchr(keep, (int)cp))
+			ruru_buf_addch(out, (int)cp);
+		else if (cp == '\n')
 			ruru_buf_addstr(out, "\\n");
 		else if (cp == '\r')
 			ruru_buf_addstr(out, "\\r");
@@ -139,4 +146,37 @@ void ruru_text_escape(struct ruru_buf *out, const char *text, size_t len)
 			ruru_buf_add(out, s + i, n);
 		i += n;
 	}
+}
+
+json_t *ruru_json_text(const char *text, size_t len)
+{
+	if (!text)
+		return json_null();
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0;
+	unsigned long cp;
+	while (i < len) {
+		size_t n = utf8_at(s, len, i, &cp);
+		if (!n)
+			break;
+		i += n;
+	}
+	if (i == len)
+		return json_stringn(text, len);
+	/* Not UTF-8 (a hand-made or hostile log): each bad byte becomes U+FFFD
+	 * rather than the whole string going missing. */
+	struct ruru_buf b = RURU_BUF_INIT;
+	for (i = 0; i < len;) {
+		size_t n = utf8_at(s, len, i, &cp);
+		if (n) {
+			ruru_buf_add(&b, s + i, n);
+			i += n;
+		} else {
+			ruru_buf_addstr(&b, "\xEF\xBF\xBD");
+			i++;
+		}
+	}
+	json_t *j = json_stringn(b.ptr, b.len);
+	ruru_buf_release(&b);
+	return j;
 }

@@ -154,3 +154,18 @@ teardown() { teardown_workspace; }
 	! grep -q forged "$(log_of)"
 	"$RURU" check
 }
+
+@test "a cloned log holding bytes that are not text is shown, never dropped or obeyed" {
+	"$RURU" new "Hostile" >/dev/null
+	f=$(log_of)
+	printf -- '- [2026-11-24 03:15:20Z] **note**: bad \xff byte, \x1b[2Jclear and a\tTab\n' >>"$f"
+	run "$RURU" show --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.entries[-1].message' <<<"$output")" = $'bad \xef\xbf\xbd byte, \x1b[2Jclear and a\tTab' ]
+	run "$RURU" show
+	[[ "$output" != *$'\x1b'* ]]
+	[[ "$output" == *'bad \xff byte, \x1b[2Jclear and a'$'\t''Tab'* ]]
+	out=$(printf '%s\n' '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}' \
+		'{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"session_show","arguments":{}}}' | "$RURU" mcp 2>/dev/null)
+	[[ "$(grep '"id":1' <<<"$out")" == *'bad \ufffd byte'* || "$(grep '"id":1' <<<"$out")" == *'bad �'* ]]
+}
