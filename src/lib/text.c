@@ -95,6 +95,14 @@ int ruru_text_check(const char *what, const char *text, size_t len, unsigned fla
 	char shown[8];
 	unsigned char b = (unsigned char)text[at];
 	snprintf(shown, sizeof(shown), "0x%02x", b);
+	/* A line break is text; where one line is wanted it is a usage error,
+	 * like a backtick in a field (exit 2, not 4). */
+	bool line_break = (flags & RURU_TEXT_LINE) && (b == '\n' || b == '\r') &&
+			  !strcmp(why, "a line break");
+	if (line_break)
+		return ruru_error_set(err, RURU_EUSAGE,
+				      "%s holds a line break at byte offset %zu: it must be one line",
+				      what, at);
 	return ruru_error_set(err, RURU_EINVALID,
 			      "%s holds %s (byte %s) at byte offset %zu: %s",
 			      what, why, shown, at,

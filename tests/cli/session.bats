@@ -241,10 +241,12 @@ assert e[2]["message"]==m, repr(e[2]["message"])
 		[ "$status" -eq 6 ] || { echo "$bad: $status $output"; return 1; }
 	done
 	# a name that is not text breaks DESIGN §2's text rule: exit 4
-	for bad in $'ctl\x01' $'nl\nx' $'bad\xff' ; do
+	for bad in $'ctl\x01' $'bad\xff' ; do
 		run "$RURU" artifact add --name "$bad" notes.md
 		[ "$status" -eq 4 ] || { echo "$bad: $status $output"; return 1; }
 	done
+	run "$RURU" artifact add --name $'nl\nx' notes.md
+	[ "$status" -eq 2 ]
 	ln -s /tmp .ruru/sessions/$(cat .ruru/sessions/.active)/artifacts/out
 	run "$RURU" artifact add --name out/x.md notes.md
 	[ "$status" -eq 6 ]
@@ -296,7 +298,7 @@ assert e[2]["message"]==m, repr(e[2]["message"])
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"invalid:"*"session_log.md:3:"* ]]
 	[[ "$output" == *"entries:     1"* ]]
-	for cmd in "log x" "pause" "task link T" "complete"; do
+	for cmd in "log x" "pause" "task link TASK-T" "complete"; do
 		run "$RURU" -s SESSION-Broken $cmd
 		[ "$status" -eq 4 ] || { echo "$cmd: $status"; return 1; }
 		[[ "$output" == *"session_log.md:3:"* ]]

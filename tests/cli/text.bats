@@ -36,10 +36,12 @@ teardown() { teardown_workspace; }
 	[ "$status" -eq 4 ]
 	run "$RURU" new ok --description $'desc\rforged'
 	[ "$status" -eq 4 ]
+	# a line break is text, but these are one line: a usage error
 	run "$RURU" new ok --coordinator $'a\nb'
-	[ "$status" -eq 4 ]
+	[ "$status" -eq 2 ]
 	run "$RURU" new ok --tag $'a\nb'
-	[ "$status" -eq 4 ]
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"tag holds a line break at byte offset 1"* ]]
 	run "$RURU" new ok --tag $'a\x01'
 	[ "$status" -eq 4 ]
 	[ ! -e .ruru/sessions/.active ]
