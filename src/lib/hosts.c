@@ -312,6 +312,7 @@ static struct pfile *plan_file_at(struct plan *p, const char *rel, int depth,
 	ruru_buf_reset(&path);
 	if (ruru_path_inside(p->dir, rel, &safe, err) < 0) {
 		ruru_buf_release(&safe);
+		ruru_buf_release(&path);
 		return NULL;
 	}
 	ruru_buf_release(&safe);
