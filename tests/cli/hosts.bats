@@ -291,12 +291,19 @@ dry_run() {
 	rm -rf "$out"
 }
 
-@test "init --host: a failed write leaves the file as it was" {
+@test "init --host: a failed write at any file leaves every file as it was" {
 	cp -R "$FIX/claude/." .
 	before=$(snap)
-	RURU_FAULT=rename run "$RURU" init --host claude
+	for n in 1 2 3 4 5 6; do
+		RURU_FAULT=rename:$n run "$RURU" init --host claude
+		[ "$status" -ne 0 ] || { echo "rename:$n did not fail"; return 1; }
+		[ "$(snap)" = "$before" ] || { echo "after rename:$n"; diff <(echo "$before") <(snap); return 1; }
+	done
+	"$RURU" init --host claude >/dev/null
+	after=$(snap)
+	RURU_FAULT=dirsync:2 run "$RURU" init --host claude --remove
 	[ "$status" -ne 0 ]
-	[ "$(sum .claude/settings.json)" = "$(cd "$FIX/claude" && sum .claude/settings.json)" ]
+	[ "$(snap)" = "$after" ] || { diff <(echo "$after") <(snap); return 1; }
 }
 
 @test "instructions prints the block for a host and writes nothing" {
