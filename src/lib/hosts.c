@@ -80,7 +80,9 @@ static const char cursor_head[] = "---\n"
 
 static const struct host hosts[] = {
 	{ "claude", "Claude Code", { ".claude", NULL }, "CLAUDE.md", NULL, { ".mcp.json" },
-	  { MCP_SERVERS }, NULL },
+	  { MCP_SERVERS },
+	  "Claude Code asks once before it starts the project's MCP server \"ruru\" from "
+	  ".mcp.json; the hooks run `ruru` from PATH" },
 	{ "codex", "Codex", { ".codex", NULL }, "AGENTS.md", NULL, { ".codex/config.toml" },
 	  { MCP_CODEX },
 	  "Codex reads .codex/config.toml only in a trusted project; otherwise add "
