@@ -852,7 +852,8 @@ int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err);
  * call with RURU_EINVALID (FILE:LINE:COL) and nothing is written.  JSON and
  * TOML are edited in place (other keys byte for byte), Markdown gets the
  * block between "<!-- ruru:begin -->" and "<!-- ruru:end -->"; running
- * again changes nothing.  RURU_HOSTS_DRY_RUN writes nothing and appends a
+ * again changes nothing.  Each file is written atomically; when one
+ * fails, those already written are put back.  RURU_HOSTS_DRY_RUN writes nothing and appends a
  * unified diff of every change to *diff (may be NULL); RURU_HOSTS_REMOVE
  * takes ruru's entries out again (files and folders ruru's entries alone
  * made are removed).  *report (may be NULL, caller frees) gets
