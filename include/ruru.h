@@ -465,12 +465,17 @@ struct ruru_confirm_record {
 	char target_sha256[65]; /* "" for a new file */
 	char *decided_by;       /* "user" or "coordinator" */
 	char *rationale;        /* "" when none */
+	char *session;          /* the owning session; "" for .ruru/temp/ */
+	char *signer;           /* the signing identity (principal); "" when unsigned */
+	char *signature;        /* the SSH signature (armored), NULL when unsigned */
 	time_t decided_at;
 };
 void ruru_confirm_record_release(struct ruru_confirm_record *r);
 /* The record's canonical text (a TOML [[decision]] table with its keys in
- * a fixed order, LF endings): what decisions.log holds, and what a
- * signature would cover.  Appends to *out. */
+ * a fixed order — decision, artifact, target_path, kind, payload_sha256,
+ * target_sha256, decided_by, rationale, session, signed_by, decided_at —
+ * LF endings, no signature): what decisions.log holds and what a
+ * signature covers.  Appends to *out. */
 void ruru_confirm_record_canonical(struct ruru_buf *out, const struct ruru_confirm_record *r);
 /* The latest decision record of a proposal (RURU_ENOTFOUND when none). */
 int ruru_confirm_record_latest(struct ruru_ws *ws, const char *artifact,
@@ -514,6 +519,25 @@ enum ruru_confirm_decision {
 int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 			enum ruru_confirm_decision decision, const char *reason,
 			struct ruru_confirm *out, struct ruru_error *err);
+/*
+ * Signed decisions (DESIGN §15): the canonical record is signed with
+ * `ssh-keygen -Y sign -n ruru-confirm`.  `key`: a private key file, or a
+ * public key whose private half is in ssh-agent; NULL: git's
+ * user.signingkey, else the first key ssh-agent holds.  `identity`: the
+ * signer's principal as allowed_signers names it; NULL: git's user.email,
+ * else the login name.  The signature goes into the sidecar (signed_by,
+ * signature) and decisions.log; the log entry names the signer.
+ */
+struct ruru_confirm_sign {
+	const char *key;
+	const char *identity;
+};
+/* ruru_confirm_decide, signed when `sign` is not NULL. */
+int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
+			       enum ruru_confirm_decision decision, const char *reason,
+			       const struct ruru_confirm_sign *sign, struct ruru_confirm *out,
+			       struct ruru_error *err);
+
 /* Hand an approved or skipped proposal to executor mode `to` (task may be
  * NULL): *message gets the standard's instruction (caller frees); logs a
  * delegation event. */

@@ -18,6 +18,9 @@
 #include "cli.h"
 #include "banned.h"
 
+static int record_decision(struct cli_ctx *ctx, struct cli_args *a, struct ruru_ws *ws,
+			   enum ruru_confirm_decision dec, const char *reason, struct ruru_confirm *c);
+
 /* Print a proposal as text (show) or JSON (every command's --json). */
 static int print_confirm(struct cli_ctx *ctx, const struct ruru_confirm *c, json_t *extra)
 {
@@ -286,8 +289,8 @@ static int cmd_ask(struct cli_ctx *ctx, struct cli_args *a)
 	} else {
 		fputc('\n', stdout);
 	}
-	if (ruru_confirm_decide(ws, art, yes ? RURU_DECIDE_APPROVE : RURU_DECIDE_REJECT,
-				cli_opt(ctx, a, "reason"), &d, &ctx->err) < 0)
+	if (record_decision(ctx, a, ws, yes ? RURU_DECIDE_APPROVE : RURU_DECIDE_REJECT,
+			    cli_opt(ctx, a, "reason"), &d) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
 		rc = print_confirm(ctx, &d, NULL);
@@ -304,13 +307,23 @@ out:
 
 /* ------------------------------------------------------------ decisions */
 
+/* Record a decision, signed with --sign (or --key / --as, which imply it). */
+static int record_decision(struct cli_ctx *ctx, struct cli_args *a, struct ruru_ws *ws,
+			   enum ruru_confirm_decision dec, const char *reason, struct ruru_confirm *c)
+{
+	struct ruru_confirm_sign sign = { .key = cli_opt(ctx, a, "key"), .identity = cli_opt(ctx, a, "as") };
+	if (cli_flag(ctx, a, "sign") || sign.key || sign.identity)
+		return ruru_confirm_decide_signed(ws, a->argv[0], dec, reason, &sign, c, &ctx->err);
+	return ruru_confirm_decide(ws, a->argv[0], dec, reason, c, &ctx->err);
+}
+
 static int decide(struct cli_ctx *ctx, struct cli_args *a, enum ruru_confirm_decision dec,
 		  const char *reason)
 {
 	struct ruru_ws *ws = cli_ws(ctx);
 	struct ruru_confirm c = { 0 };
 	int rc = 0;
-	if (!ws || ruru_confirm_decide(ws, a->argv[0], dec, reason, &c, &ctx->err) < 0)
+	if (!ws || record_decision(ctx, a, ws, dec, reason, &c) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
 		rc = print_confirm(ctx, &c, NULL);
@@ -460,8 +473,16 @@ static const struct cli_opt adopt_opts[] = {
 	{ .name = "kind", .arg = "content|diff", .help = "what the artifact holds (default content)" },
 	{ 0 },
 };
+/* Signing a decision (DESIGN §15). */
+#define SIGN_OPTS                                                                                  \
+	{ .name = "sign", .help = "sign the decision with your SSH key (ssh-keygen -Y sign)" },     \
+	{ .name = "key", .arg = "FILE",                                                            \
+	  .help = "the signing key: a private key, or a public key held by ssh-agent (implies --sign)" }, \
+	{ .name = "as", .arg = "IDENTITY",                                                         \
+	  .help = "the signer as allowed_signers names it (default: git user.email; implies --sign)" }
 static const struct cli_opt reason_opts[] = {
 	{ .name = "reason", .arg = "TEXT", .help = "why (recorded in the sidecar and the log)" },
+	SIGN_OPTS,
 	{ 0 },
 };
 static const struct cli_opt withdraw_opts[] = {
@@ -470,6 +491,7 @@ static const struct cli_opt withdraw_opts[] = {
 };
 static const struct cli_opt skip_opts[] = {
 	{ .name = "rationale", .arg = "TEXT", .help = "why the edit is routine, simple and low-risk (required)" },
+	SIGN_OPTS,
 	{ 0 },
 };
 static const struct cli_opt delegate_opts[] = {

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,7 +165,7 @@ static int run_capture(const char *const argv[], struct ruru_buf *out, int *stat
 /* A private scratch folder for patch's and diff's files. */
 struct scratch {
 	char dir[PATH_MAX];
-	char path[4][PATH_MAX + 16];
+	char path[5][PATH_MAX + 16];
 };
 
 static int scratch_make(struct scratch *s, struct ruru_error *err)
@@ -176,10 +177,10 @@ static int scratch_make(struct scratch *s, struct ruru_error *err)
 	if (!mkdtemp(s->dir))
 		return ruru_error_set(err, RURU_EFAIL, "cannot make a scratch folder in %s: %s", tmp,
 				      strerror(errno));
-	static const char *const names[] = { "orig", "payload", "out", "rej" };
+	static const char *const names[] = { "orig", "payload", "out", "rej", "orig.sig" };
 	char dir[PATH_MAX]; /* a copy: snprintf must not read what it writes into */
 	memcpy(dir, s->dir, sizeof(dir));
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		snprintf(s->path[i], sizeof(s->path[i]), "%s/%s", dir, names[i]);
 	return 0;
 }
@@ -188,7 +189,7 @@ static void scratch_remove(struct scratch *s)
 {
 	int e = errno;
 	struct ruru_error ignore;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		ruru_remove(s->path[i], &ignore);
 	ruru_remove_dir(s->dir, &ignore);
 	errno = e;
@@ -733,6 +734,7 @@ out:
 struct guard {
 	bool session;
 	bool held;
+	time_t stamp; /* entries' time when set (a decision's, which its record names) */
 	struct ruru_logtx tx;
 	struct ruru_lock lock;
 };
@@ -796,6 +798,10 @@ static int guard_log(struct guard *g, enum ruru_event type, const char *srel, co
 	e.outcome = (char *)outcome;
 	e.message = (char *)msg;
 	e.message_len = strlen(msg);
+	if (g->stamp) {
+		e.when = g->stamp;
+		e.when_valid = true;
+	}
 	return ruru_logtx_entry(&g->tx, &e, err);
 }
 
@@ -982,6 +988,9 @@ void ruru_confirm_record_release(struct ruru_confirm_record *r)
 	free(r->target);
 	free(r->decided_by);
 	free(r->rationale);
+	free(r->session);
+	free(r->signer);
+	free(r->signature);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -997,6 +1006,8 @@ void ruru_confirm_record_canonical(struct ruru_buf *out, const struct ruru_confi
 		{ "target_sha256", r->target_sha256 },
 		{ "decided_by", r->decided_by ? r->decided_by : "" },
 		{ "rationale", r->rationale ? r->rationale : "" },
+		{ "session", r->session ? r->session : "" },
+		{ "signed_by", r->signer ? r->signer : "" },
 	};
 	ruru_buf_addstr(out, "[[decision]]\n");
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
@@ -1027,6 +1038,8 @@ static void record_message(struct ruru_buf *b, const struct ruru_confirm_record 
 		      record_lead(r->decision), r->target, ruru_confirm_kind_word(r->kind),
 		      r->payload_sha256,
 		      *r->target_sha256 ? r->target_sha256 : "none");
+	if (r->signer && *r->signer)
+		ruru_buf_addf(b, "\nSigned by `%s`", r->signer);
 	if (r->rationale && *r->rationale)
 		ruru_buf_addf(b, "\n%s: %s", r->decision == RURU_CONFIRM_SKIPPED ? "Rationale" : "Reason",
 			      r->rationale);
@@ -1088,6 +1101,33 @@ static bool record_parse_message(const char *msg, size_t len, struct ruru_confir
 		memcpy(r->target_sha256, th, 64);
 		r->target_sha256[64] = '\0';
 	}
+	/* The lines after it: "Signed by `ID`", then "Reason: …" (or
+	 * "Rationale: …" for a skip) to the end of the message. */
+	const char *p = end < msg + len ? end + 1 : msg + len, *mend = msg + len;
+	free(r->signer);
+	free(r->rationale);
+	r->signer = ruru_strdup("");
+	r->rationale = ruru_strdup("");
+	if (starts(p, mend, "Signed by `")) {
+		const char *id = p + 11, *q3 = memchr(id, '`', (size_t)(mend - id));
+		const char *nl = memchr(id, '\n', (size_t)(mend - id));
+		if (!q3 || (nl && nl < q3))
+			return false;
+		free(r->signer);
+		r->signer = ruru_strndup(id, (size_t)(q3 - id));
+		p = q3 + 1;
+		if (p < mend && *p != '\n')
+			return false;
+		p = p < mend ? p + 1 : mend;
+	}
+	const char *label = r->decision == RURU_CONFIRM_SKIPPED ? "Rationale: " : "Reason: ";
+	if (p < mend) {
+		if (!starts(p, mend, label))
+			return false;
+		p += strlen(label);
+		free(r->rationale);
+		r->rationale = ruru_strndup(p, (size_t)(mend - p));
+	}
 	return true;
 }
 
@@ -1146,6 +1186,10 @@ static int records_session(struct ruru_ws *ws, const struct loc *L, struct recor
 		R->applied_after = false;
 		R->rec.decision = d;
 		R->rec.artifact = ruru_strdup(L->rel);
+		R->rec.session = ruru_strdup(L->session);
+		R->rec.decided_by = ruru_strdup(d == RURU_CONFIRM_APPROVED || d == RURU_CONFIRM_REJECTED
+							? "user"
+							: "coordinator");
 		R->rec.decided_at = e->when_valid ? e->when : 0;
 		R->bound = e->message && record_parse_message(e->message, e->message_len, &R->rec);
 	}
@@ -1192,6 +1236,9 @@ static int records_temp(struct ruru_ws *ws, const struct loc *L, struct records 
 			R->rec.kind = k < 0 ? RURU_CONFIRM_CONTENT : (enum ruru_confirm_kind)k;
 			R->rec.decided_by = toml_str(t, "decided_by");
 			R->rec.rationale = toml_str(t, "rationale");
+			R->rec.session = toml_str(t, "session");
+			R->rec.signer = toml_str(t, "signed_by");
+			R->rec.signature = toml_str(t, "signature");
 			R->rec.decided_at = toml_time(t, "decided_at");
 			R->bound = k >= 0 && R->rec.target && ph && strlen(ph) == 64 && th &&
 				   (!*th || strlen(th) == 64);
@@ -1234,6 +1281,11 @@ static int records_append_temp(struct ruru_ws *ws, const struct ruru_confirm_rec
 	}
 	ruru_buf_addch(&b, '\n');
 	ruru_confirm_record_canonical(&b, r);
+	if (r->signature) {
+		ruru_buf_addstr(&b, "signature = ");
+		ruru_toml_encode_string(&b, r->signature, strlen(r->signature));
+		ruru_buf_addch(&b, '\n');
+	}
 	if (rc == 0)
 		rc = ruru_append(path, b.ptr, b.len, err);
 	ruru_buf_release(&b);
@@ -1254,6 +1306,8 @@ static void record_of(struct ruru_confirm_record *r, const struct ruru_confirm *
 	memcpy(r->target_sha256, c->target_sha256, sizeof(r->target_sha256));
 	r->decided_by = ruru_strdup(by);
 	r->rationale = ruru_strdup(why ? why : "");
+	r->session = ruru_strdup(c->session ? c->session : "");
+	r->signer = ruru_strdup("");
 	r->decided_at = now;
 }
 
@@ -1733,6 +1787,311 @@ out:
 	return rc;
 }
 
+/* --------------------------------------------------------------- signing */
+
+/*
+ * DESIGN §15: a decision signed with the user's SSH key the way git signs
+ * commits (ssh-keygen -Y sign, namespace "ruru-confirm"), over the
+ * record's canonical text.  The trust anchor is the user's configuration,
+ * outside the workspace ($XDG_CONFIG_HOME/ruru/config.toml and
+ * allowed_signers): a workspace may require signatures too, never name
+ * signers or relax the requirement.
+ */
+
+#define SIGN_NAMESPACE "ruru-confirm"
+
+/* `git config --get KEY`, trimmed; NULL when unset or git is missing. */
+static char *git_config(const char *key)
+{
+	const char *argv[] = { "git", "config", "--get", key, NULL };
+	struct ruru_buf out = RURU_BUF_INIT;
+	struct ruru_error e;
+	int st = -1;
+	char *v = NULL;
+	if (run_capture(argv, &out, &st, &e) == 0 && st == 0) {
+		while (out.len && (out.ptr[out.len - 1] == '\n' || out.ptr[out.len - 1] == ' '))
+			out.ptr[--out.len] = '\0';
+		if (out.len && !memchr(out.ptr, '\n', out.len))
+			v = ruru_strdup(out.ptr);
+	}
+	ruru_buf_release(&out);
+	return v;
+}
+
+/* $XDG_CONFIG_HOME/ruru/NAME (default ~/.config); NULL without a home. */
+static char *user_config_path(const char *name)
+{
+	const char *x = getenv("XDG_CONFIG_HOME");
+	struct ruru_buf b = RURU_BUF_INIT;
+	if (x && *x == '/') {
+		ruru_buf_addf(&b, "%s/ruru/%s", x, name);
+	} else {
+		const char *home = getenv("HOME");
+		if (!home || *home != '/')
+			return NULL;
+		ruru_buf_addf(&b, "%s/.config/ruru/%s", home, name);
+	}
+	return ruru_buf_detach(&b, NULL);
+}
+
+/* A boolean `confirm.KEY` of a config file (false when absent or unreadable). */
+static bool config_flag(const char *path, const char *key)
+{
+	struct ruru_buf text = RURU_BUF_INIT;
+	struct ruru_error e;
+	bool v = false;
+	if (path && ruru_read_file(path, &text, &e) == 0) {
+		struct ruru_toml *doc = ruru_toml_parse(text.ptr, text.len, &e);
+		const struct ruru_toml_value *t =
+			doc ? ruru_toml_table_get(ruru_toml_root(doc), "confirm", 7) : NULL;
+		const struct ruru_toml_value *f =
+			t && ruru_toml_kind(t) == RURU_TOML_TABLE ? ruru_toml_table_get(t, key, strlen(key))
+								  : NULL;
+		v = f && ruru_toml_kind(f) == RURU_TOML_BOOL && ruru_toml_bool(f);
+		ruru_toml_free(doc);
+	}
+	ruru_buf_release(&text);
+	return v;
+}
+
+static bool ws_config_flag(struct ruru_ws *ws, const char *key)
+{
+	char *p = ruru_ws_path(ws, ".ruru/config.toml");
+	bool v = config_flag(p, key);
+	free(p);
+	return v;
+}
+
+/* Run argv with `input` on its stdin; its stdout and stderr into *out. */
+static int run_with_input(const char *const argv[], const char *input, size_t len,
+			  struct ruru_buf *out, int *status, struct ruru_error *err)
+{
+	struct ruru_child c = { .argv = argv, .stdin_io = RURU_CHILD_PIPE,
+				.stdout_io = RURU_CHILD_PIPE, .stderr_io = RURU_CHILD_TO_OUT };
+	if (ruru_child_start(&c, err) < 0)
+		return -1;
+	const char *p = input;
+	while (len) {
+		ssize_t w = write(c.in, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		p += w;
+		len -= (size_t)w;
+	}
+	close(c.in);
+	c.in = -1;
+	struct ruru_error rerr;
+	int rrc = ruru_buf_read_fd(out, c.out, &rerr);
+	int st = ruru_child_finish(&c, err);
+	if (st < 0)
+		return -1;
+	if (rrc < 0) {
+		*err = rerr;
+		return -1;
+	}
+	*status = st;
+	return 0;
+}
+
+/* The first line of a child's complaint, for an error message. */
+static const char *first_line(struct ruru_buf *b)
+{
+	char *nl = memchr(b->ptr, '\n', b->len);
+	if (nl)
+		*nl = '\0';
+	return b->len ? b->ptr : "(no message)";
+}
+
+/* The identity a signature is made as: --as, git's user.email, the login name. */
+static char *sign_identity(const struct ruru_confirm_sign *sign, struct ruru_error *err)
+{
+	char *id = sign->identity && *sign->identity ? ruru_strdup(sign->identity)
+						     : git_config("user.email");
+	if (!id) {
+		const char *u = getenv("USER");
+		struct passwd *pw = u && *u ? NULL : getpwuid(getuid());
+		id = u && *u ? ruru_strdup(u) : pw ? ruru_strdup(pw->pw_name) : NULL;
+	}
+	if (!id || !*id || !ruru_entry_field_ok(id) || strpbrk(id, " \t")) {
+		ruru_error_set(err, RURU_EUSAGE,
+			       "no usable signing identity (give one; it must be a single word "
+			       "without a backtick, as allowed_signers names it)");
+		free(id);
+		return NULL;
+	}
+	return id;
+}
+
+/* Sign r's canonical text; fills r->signer (from `sign`) and r->signature. */
+static int sign_record(struct ruru_confirm_record *r, const struct ruru_confirm_sign *sign,
+		       struct ruru_error *err)
+{
+	struct scratch sc;
+	struct ruru_buf canon = RURU_BUF_INIT, out = RURU_BUF_INIT, sig = RURU_BUF_INIT;
+	char *id = sign_identity(sign, err), *key = NULL;
+	int rc = -1, st = 0;
+	if (!id)
+		return -1;
+	if (scratch_make(&sc, err) < 0) {
+		free(id);
+		return -1;
+	}
+	if (sign->key && *sign->key) {
+		key = ruru_strdup(sign->key);
+	} else {
+		/* git's user.signingkey (a file, or "key::<public key>"), else
+		 * the first key ssh-agent holds: a public key, signed through
+		 * the agent. */
+		char *gk = git_config("user.signingkey");
+		struct ruru_buf pub = RURU_BUF_INIT;
+		if (gk && !strncmp(gk, "key::", 5)) {
+			ruru_buf_addf(&pub, "%s\n", gk + 5);
+		} else if (gk) {
+			key = gk;
+			gk = NULL;
+		} else {
+			const char *argv[] = { "ssh-add", "-L", NULL };
+			int ast = -1;
+			struct ruru_error e;
+			if (run_capture(argv, &pub, &ast, &e) < 0 || ast != 0 ||
+			    (strncmp(pub.ptr, "ssh-", 4) && strncmp(pub.ptr, "ecdsa-", 6) &&
+			     strncmp(pub.ptr, "sk-", 3)))
+				ruru_buf_reset(&pub);
+			char *nl = memchr(pub.ptr, '\n', pub.len);
+			if (nl)
+				pub.len = (size_t)(nl - pub.ptr) + 1, nl[1] = '\0';
+		}
+		free(gk);
+		if (!key && pub.len) {
+			if (write_plain(sc.path[1], pub.ptr, pub.len, err) < 0) {
+				ruru_buf_release(&pub);
+				goto out;
+			}
+			key = ruru_strdup(sc.path[1]);
+		}
+		ruru_buf_release(&pub);
+		if (!key) {
+			ruru_error_set(err, RURU_EUSAGE,
+				       "no signing key: none given, none in git's user.signingkey and "
+				       "none in ssh-agent");
+			goto out;
+		}
+	}
+	free(r->signer);
+	r->signer = id;
+	id = NULL;
+	ruru_confirm_record_canonical(&canon, r);
+	if (write_plain(sc.path[0], canon.ptr, canon.len, err) < 0)
+		goto out;
+	const char *argv[] = { "ssh-keygen", "-q", "-Y", "sign", "-n", SIGN_NAMESPACE, "-f", key,
+			       sc.path[0], NULL };
+	if (run_capture(argv, &out, &st, err) < 0)
+		goto out;
+	if (st != 0) {
+		ruru_error_set(err, RURU_EFAIL, "ssh-keygen could not sign the decision: %s",
+			       first_line(&out));
+		goto out;
+	}
+	if (ruru_read_file(sc.path[4], &sig, err) < 0)
+		goto out;
+	free(r->signature);
+	r->signature = ruru_buf_detach(&sig, NULL);
+	rc = 0;
+out:
+	if (rc < 0) {
+		free(r->signer);
+		r->signer = ruru_strdup("");
+	}
+	scratch_remove(&sc);
+	free(id);
+	free(key);
+	ruru_buf_release(&canon);
+	ruru_buf_release(&out);
+	ruru_buf_release(&sig);
+	return rc;
+}
+
+/*
+ * Apply's signature check: when the user's configuration (or the
+ * workspace's) requires signatures, the latest decision record must carry
+ * a signature over its canonical text by a principal of the user's
+ * allowed_signers.  `side` is the sidecar's text (a session record's
+ * signature is kept there).
+ */
+static int signature_checked(struct ruru_ws *ws, const struct loc *L, const struct ruru_buf *side,
+			     const struct records *R, struct ruru_error *err)
+{
+	char *ucfg = user_config_path("config.toml");
+	bool req = config_flag(ucfg, "require_signature") || ws_config_flag(ws, "require_signature");
+	free(ucfg);
+	if (!req)
+		return 0;
+	char *signers = user_config_path("allowed_signers");
+	struct ruru_buf sig = RURU_BUF_INIT, canon = RURU_BUF_INIT, out = RURU_BUF_INIT;
+	struct ruru_error e;
+	struct stat st;
+	struct scratch sc = { 0 };
+	bool have_sc = false;
+	int rc = -1, status = 0;
+	if (!signers || ruru_lstat(signers, &st, &e) < 0) {
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "signed decisions are required, but there is no allowed_signers file "
+			       "(%s)",
+			       signers ? signers : "$XDG_CONFIG_HOME/ruru/allowed_signers");
+		goto out;
+	}
+	if (!R->rec.signer || !*R->rec.signer) {
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "the decision on \"%s\" is not signed, and signed decisions are required",
+			       L->rel);
+		goto out;
+	}
+	if (L->session) {
+		struct ruru_toml *doc = ruru_toml_parse(side->ptr, side->len, &e);
+		char *s = doc ? toml_str(ruru_toml_root(doc), "signature") : NULL;
+		ruru_toml_free(doc);
+		if (s)
+			ruru_buf_addstr(&sig, s);
+		free(s);
+	} else if (R->rec.signature) {
+		ruru_buf_addstr(&sig, R->rec.signature);
+	}
+	if (!sig.len) {
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "the decision on \"%s\" names signer \"%s\" but its signature is missing",
+			       L->rel, R->rec.signer);
+		goto out;
+	}
+	if (scratch_make(&sc, err) < 0)
+		goto out;
+	have_sc = true;
+	if (write_plain(sc.path[4], sig.ptr, sig.len, err) < 0)
+		goto out;
+	ruru_confirm_record_canonical(&canon, &R->rec);
+	const char *argv[] = { "ssh-keygen", "-Y", "verify", "-f", signers, "-I", R->rec.signer,
+			       "-n", SIGN_NAMESPACE, "-s", sc.path[4], NULL };
+	if (run_with_input(argv, canon.ptr, canon.len, &out, &status, err) < 0)
+		goto out;
+	if (status != 0) {
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "the signature of the decision on \"%s\" is not a valid signature of "
+			       "that decision by allowed signer \"%s\": %s",
+			       L->rel, R->rec.signer, first_line(&out));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (have_sc)
+		scratch_remove(&sc);
+	free(signers);
+	ruru_buf_release(&sig);
+	ruru_buf_release(&canon);
+	ruru_buf_release(&out);
+	return rc;
+}
+
 /* ------------------------------------------------------------ deciding */
 
 /* Check that the payload on disk is still the one proposed (and decided). */
@@ -1760,6 +2119,17 @@ static int reload_checked(struct ruru_ws *ws, const struct loc *L, struct ruru_b
 int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 			enum ruru_confirm_decision decision, const char *reason,
 			struct ruru_confirm *out, struct ruru_error *err)
+{
+	/* confirm.sign = true in the workspace's config: sign by default. */
+	static const struct ruru_confirm_sign dflt = { 0 };
+	return ruru_confirm_decide_signed(ws, artifact, decision, reason,
+					  ws_config_flag(ws, "sign") ? &dflt : NULL, out, err);
+}
+
+int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
+			       enum ruru_confirm_decision decision, const char *reason,
+			       const struct ruru_confirm_sign *sign, struct ruru_confirm *out,
+			       struct ruru_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	if (decision > RURU_DECIDE_SKIP)
@@ -1804,16 +2174,21 @@ int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 						       RURU_CONFIRM_SKIPPED };
 	const char *by = decision == RURU_DECIDE_SKIP ? "coordinator" : "user";
 	time_t now = ruru_now();
+	g.stamp = now; /* the log entry's time is the record's */
+	record_of(&rec, out, to[decision], by, reason, now);
+	if (sign && sign_record(&rec, sign, err) < 0)
+		goto out;
 	ruru_buf_add(&orig, side.ptr, side.len);
 	if (side_set_str(&side, "status", ruru_confirm_status_word(to[decision]), err) < 0 ||
 	    side_set_str(&side, "decided_by", by, err) < 0 ||
 	    side_set_str(&side, "rationale", reason ? reason : "", err) < 0 ||
-	    side_set_time(&side, "decided_at", now, err) < 0)
+	    side_set_time(&side, "decided_at", now, err) < 0 ||
+	    (rec.signature && (side_set_str(&side, "signed_by", rec.signer, err) < 0 ||
+			       side_set_str(&side, "signature", rec.signature, err) < 0)))
 		goto out;
 	if (ruru_write_atomic(L.side_abs, side.ptr, side.len, 0666, err) < 0)
 		goto out;
 	wrote = true;
-	record_of(&rec, out, to[decision], by, reason, now);
 	if (!g.session) {
 		if (records_append_temp(ws, &rec, err) < 0)
 			goto out;
@@ -2021,7 +2396,7 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 	if (payload_checked(ws, &L, out, &payload, err) < 0 ||
 	    ruru_path_inside(ruru_ws_root(ws), out->target, &norm, err) < 0 ||
 	    target_hash(ws, norm.ptr, th, &exists, &cur, err) < 0 ||
-	    records_agree(&L, out, &R, err) < 0)
+	    records_agree(&L, out, &R, err) < 0 || signature_checked(ws, &L, &side, &R, err) < 0)
 		goto fail;
 	out->already = holds_result(out, &payload, &cur, th, exists);
 	/* finishing && !already: the sidecar says applied but the log holds
@@ -2207,6 +2582,7 @@ static int withdraw_locked(struct ruru_ws *ws, const struct loc *L, struct guard
 		goto out;
 	wrote = true;
 	record_of(&rec, out, RURU_CONFIRM_WITHDRAWN, "coordinator", reason, now);
+	g->stamp = now;
 	if (g->session) {
 		record_message(&msg, &rec);
 		if (guard_log(g, RURU_EV_NOTE, L->srel, NULL, NULL, NULL, msg.ptr, err) < 0)

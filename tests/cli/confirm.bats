@@ -970,3 +970,133 @@ fault_round() {
 	[ "$status" -eq 5 ]
 	[ "$(results)" -eq "$n" ]
 }
+
+# ---------------------------------------------------------------------
+# Signed decisions (DESIGN §15).
+
+# A throwaway user configuration: a key for alice, allowed_signers naming
+# her, and the requirement on.
+# A fresh pending proposal of `new` for t (old); echoes the artifact.
+fresh() {
+	printf 'old\n' > t; printf 'other\n' > other.txt; printf 'new\n' > p
+	propose t p
+}
+
+signing_setup() {
+	export XDG_CONFIG_HOME=$WS/.userconf
+	mkdir -p "$XDG_CONFIG_HOME/ruru" keys
+	ssh-keygen -q -t ed25519 -N '' -C alice -f keys/alice
+	ssh-keygen -q -t ed25519 -N '' -C mallory -f keys/mallory
+	echo "alice@example.org $(cut -d' ' -f1,2 keys/alice.pub)" > "$XDG_CONFIG_HOME/ruru/allowed_signers"
+	printf '[confirm]\nrequire_signature = true\n' > "$XDG_CONFIG_HOME/ruru/config.toml"
+}
+
+@test "signed decisions: a valid signature by an allowed signer is applied (key file and ssh-agent)" {
+	signing_setup
+	"$RURU" new "Signed" >/dev/null
+	a=$(fresh)
+	run "$RURU" confirm approve --key keys/alice --as alice@example.org "$a"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	grep -qx 'signed_by = "alice@example.org"' "$(sidecar "$a")"
+	grep -q '^signature = "-----BEGIN SSH SIGNATURE-----' "$(sidecar "$a")"
+	grep -qx '  Signed by `alice@example.org`' "$(log_of)"
+	"$RURU" confirm apply "$a"
+	[ "$(cat t)" = new ]
+	# through ssh-agent: the public key names the key, the agent signs
+	eval "$(ssh-agent -s)" >/dev/null
+	ssh-add -q keys/alice 2>/dev/null
+	b=$(fresh)
+	run "$RURU" confirm approve --key keys/alice.pub --as alice@example.org "$b"
+	ok=$status
+	ssh-agent -k >/dev/null
+	[ "$ok" -eq 0 ] || { echo "$output"; return 1; }
+	"$RURU" confirm apply "$b"
+	[ "$(cat t)" = new ]
+	# temp mode: the signature goes into decisions.log
+	"$RURU" complete; rm .ruru/sessions/.active
+	c=$(fresh)
+	"$RURU" confirm reject --as alice@example.org --key keys/alice "$c"
+	d=$(fresh)
+	"$RURU" confirm skip --rationale "trivial" --as alice@example.org --key keys/alice "$d"
+	grep -q '^signature = "-----BEGIN SSH SIGNATURE-----' .ruru/temp/decisions.log
+	"$RURU" confirm apply "$d"
+	[ "$(cat t)" = new ]
+}
+
+@test "signed decisions: every forgery is refused by apply when signatures are required" {
+	signing_setup
+	"$RURU" new "Forge" >/dev/null
+	# unsigned
+	a=$(approved)
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 5 ]; [[ "$output" == *"not signed"* ]]
+	# signed by a key the agent made itself (not an allowed signer)
+	b=$(fresh)
+	"$RURU" confirm approve --key keys/mallory --as alice@example.org "$b"
+	run "$RURU" confirm apply "$b"
+	[ "$status" -eq 5 ]; [[ "$output" == *"not a valid signature"* ]]
+	# a valid signature copied from another decision
+	c=$(fresh)
+	"$RURU" confirm approve --key keys/alice --as alice@example.org "$c"
+	e=$(fresh)
+	"$RURU" confirm approve "$e"
+	sig=$(grep '^signature = ' "$(sidecar "$c")")
+	printf 'signed_by = "alice@example.org"\n%s\n' "$sig" >> "$(sidecar "$e")"
+	run "$RURU" confirm apply "$e"
+	[ "$status" -eq 5 ]
+	# a forged "Signed by" line in the log with the copied signature
+	python3 - "$(log_of)" "$(basename "$e")" <<'PY'
+import sys
+p, name = sys.argv[1], sys.argv[2]
+lines = open(p).read().split("\n")
+out = []
+for i, l in enumerate(lines):
+    out.append(l)
+    if "confirm-response" in l and name in l:
+        out.append("  Signed by `alice@example.org`")
+open(p, "w").write("\n".join(out))
+PY
+	run "$RURU" confirm apply "$e"
+	[ "$status" -eq 5 ]; [[ "$output" == *"not a valid signature"* ]]
+	# a signed approval whose sidecar was redirected afterwards
+	f=$(fresh)
+	"$RURU" confirm approve --key keys/alice --as alice@example.org "$f"
+	sed -i 's|^target_path = .*|target_path = "other.txt"|' "$(sidecar "$f")"
+	run "$RURU" confirm apply "$f"
+	[ "$status" -eq 5 ]
+	# the workspace cannot name signers or relax the user's requirement
+	mkdir -p .ruru
+	printf '[confirm]\nrequire_signature = false\nallowed_signers = "keys/mallory.pub"\n' > .ruru/config.toml
+	run "$RURU" confirm apply "$b"
+	[ "$status" -eq 5 ]
+	[ "$(cat t)" = old ] && [ "$(cat other.txt)" = other ]
+	# the genuine one still applies
+	"$RURU" confirm apply "$c"
+	[ "$(cat t)" = new ]
+}
+
+@test "signed decisions: a workspace may require signatures; confirm.sign signs by default" {
+	export XDG_CONFIG_HOME=$WS/.userconf
+	mkdir -p "$XDG_CONFIG_HOME/ruru" keys
+	ssh-keygen -q -t ed25519 -N '' -C alice -f keys/alice
+	"$RURU" new "Team" >/dev/null
+	printf '[confirm]\nrequire_signature = true\n' > .ruru/config.toml
+	a=$(approved)
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"no allowed_signers"* ]]
+	echo "alice@example.org $(cut -d' ' -f1,2 keys/alice.pub)" > "$XDG_CONFIG_HOME/ruru/allowed_signers"
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"not signed"* ]]
+	# confirm.sign = true: decisions are signed with git's signing key and email
+	printf '[confirm]\nrequire_signature = true\nsign = true\n' > .ruru/config.toml
+	git init -q .
+	git config user.email alice@example.org
+	git config user.signingkey "$WS/keys/alice"
+	b=$(fresh)
+	"$RURU" confirm approve "$b"
+	grep -qx 'signed_by = "alice@example.org"' "$(sidecar "$b")"
+	"$RURU" confirm apply "$b"
+	[ "$(cat t)" = new ]
+}
