@@ -565,6 +565,16 @@ int ruru_confirm_withdraw(struct ruru_ws *ws, const char *artifact, const char *
  * (artifact and sidecar).  *removed gets a JSON array of the artifacts
  * removed (caller decrefs).  decisions.log is kept. */
 int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *err);
+/*
+ * `ruru verify` (DESIGN §15): every proposal of the sessions `ids` (none:
+ * every session and .ruru/temp/) checked against its payload, its decision
+ * records, its signature (when present or required) and, once applied,
+ * its target.  Returns {proposals: N, problems: [{file, line, col,
+ * severity ("error" | "info"), message}]} (caller decrefs), NULL with err
+ * set when a session is unknown.
+ */
+json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t nids,
+			    struct ruru_error *err);
 /* Proposals of `session` (NULL: the active one, if any) and of .ruru/temp/,
  * as a JSON array of ruru_confirm_json() objects, oldest first; `status`
  * (a word, or NULL for all) filters.  CONFIRM files without a sidecar are

@@ -459,6 +459,44 @@ static int cmd_clean(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
+/* ---------------------------------------------------------------- verify */
+
+/* `ruru verify [ID...]`: problems on stderr as FILE:LINE:COL: ..., exit 4
+ * when any is an error (information alone exits 0). */
+static int cmd_verify(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct ruru_ws *ws = cli_ws(ctx);
+	json_t *r = ws ? ruru_confirm_verify(ws, (const char *const *)a->argv, (size_t)a->argc,
+					      &ctx->err)
+		       : NULL;
+	ruru_ws_free(ws);
+	if (!r)
+		return cli_fail(ctx);
+	json_t *problems = json_object_get(r, "problems");
+	size_t i, errors = 0;
+	json_t *p;
+	json_array_foreach(problems, i, p) errors +=
+		!strcmp(json_string_value(json_object_get(p, "severity")), "error");
+	int rc = errors ? RURU_EINVALID : 0;
+	if (ctx->json) {
+		json_object_set_new(r, "ok", json_boolean(errors == 0));
+		if (!cli_print_json(ctx, json_incref(r)))
+			rc = cli_fail(ctx);
+	} else {
+		fflush(stdout);
+		json_array_foreach(problems, i, p) {
+			const char *sev = json_string_value(json_object_get(p, "severity"));
+			fprintf(stderr, "%s:%d:%d: %s%s\n", json_string_value(json_object_get(p, "file")),
+				(int)json_integer_value(json_object_get(p, "line")),
+				(int)json_integer_value(json_object_get(p, "col")),
+				strcmp(sev, "error") ? "note: " : "",
+				json_string_value(json_object_get(p, "message")));
+		}
+	}
+	json_decref(r);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- table */
 
 static const struct cli_opt propose_opts[] = {
@@ -543,6 +581,9 @@ const struct cli_cmd cli_cmds_confirm[] = {
 	{ .group = "confirm", .name = "clean",
 	  .summary = "remove the withdrawn, rejected and applied proposals of .ruru/temp/",
 	  .max_args = 0, .run = cmd_clean },
+	{ .name = "verify", .args = "[ID...]",
+	  .summary = "check every proposal's payload, decision records, signature and target",
+	  .max_args = -1, .run = cmd_verify },
 	{ .group = "confirm", .name = "list", .opts = list_opts,
 	  .summary = "list the proposals of the active session and of .ruru/temp/",
 	  .max_args = 0, .run = cmd_list },

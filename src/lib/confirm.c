@@ -1151,6 +1151,7 @@ struct records {
 	bool found;          /* a decision record exists: rec is the latest */
 	bool bound;          /* ... and it names target and hashes */
 	bool applied_after;  /* a success result follows it (session log) */
+	int line;            /* where rec is: its log entry, or its decisions.log table */
 	struct ruru_confirm_record rec;
 };
 
@@ -1191,6 +1192,7 @@ static int records_session(struct ruru_ws *ws, const struct loc *L, struct recor
 							? "user"
 							: "coordinator");
 		R->rec.decided_at = e->when_valid ? e->when : 0;
+		R->line = (int)e->line;
 		R->bound = e->message && record_parse_message(e->message, e->message_len, &R->rec);
 	}
 	ruru_session_release(&s);
@@ -1212,8 +1214,8 @@ static int records_temp(struct ruru_ws *ws, const struct loc *L, struct records 
 		return 0; /* no decision yet */
 	}
 	struct ruru_toml *doc = ruru_toml_parse(text.ptr, text.len, err);
-	ruru_buf_release(&text);
 	if (!doc) {
+		ruru_buf_release(&text);
 		ruru_error_set_file(err, ".ruru/temp/decisions.log");
 		return -1;
 	}
@@ -1227,6 +1229,8 @@ static int records_temp(struct ruru_ws *ws, const struct loc *L, struct records 
 			     *th = toml_str(t, "target_sha256");
 			ruru_confirm_record_release(&R->rec);
 			R->found = true;
+			int col;
+			ruru_text_position(text.ptr, ruru_toml_value_span(t).start, &R->line, &col);
 			R->rec.decision = ruru_confirm_status_parse(word);
 			R->rec.artifact = ruru_strdup(art);
 			R->rec.target = toml_str(t, "target_path");
@@ -1253,6 +1257,7 @@ static int records_temp(struct ruru_ws *ws, const struct loc *L, struct records 
 		free(art);
 	}
 	ruru_toml_free(doc);
+	ruru_buf_release(&text);
 	return 0;
 }
 
@@ -2020,11 +2025,13 @@ out:
  * allowed_signers.  `side` is the sidecar's text (a session record's
  * signature is kept there).
  */
-static int signature_checked(struct ruru_ws *ws, const struct loc *L, const struct ruru_buf *side,
-			     const struct records *R, struct ruru_error *err)
+static int signature_checked_as(struct ruru_ws *ws, const struct loc *L,
+				const struct ruru_buf *side, const struct records *R, bool always,
+				struct ruru_error *err)
 {
 	char *ucfg = user_config_path("config.toml");
-	bool req = config_flag(ucfg, "require_signature") || ws_config_flag(ws, "require_signature");
+	bool req = always || config_flag(ucfg, "require_signature") ||
+		   ws_config_flag(ws, "require_signature");
 	free(ucfg);
 	if (!req)
 		return 0;
@@ -2090,6 +2097,12 @@ out:
 	ruru_buf_release(&canon);
 	ruru_buf_release(&out);
 	return rc;
+}
+
+static int signature_checked(struct ruru_ws *ws, const struct loc *L, const struct ruru_buf *side,
+			     const struct records *R, struct ruru_error *err)
+{
+	return signature_checked_as(ws, L, side, R, false, err);
 }
 
 /* ------------------------------------------------------------ deciding */
@@ -2766,4 +2779,264 @@ json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *s
 	list_dir(ws, ".ruru/temp", want, unadopted, only, out);
 	free(id);
 	return out;
+}
+
+/* ------------------------------------------------------------- verifying */
+
+/* One problem of `ruru verify`: {file, line, col, severity, message}. */
+__attribute__((format(printf, 5, 6))) static void problem(json_t *out, const char *file, int line,
+							  const char *severity, const char *fmt, ...)
+{
+	char msg[1200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_array_append_new(out, json_pack("{s:s, s:i, s:i, s:s, s:s}", "file", file, "line",
+					     line > 0 ? line : 1, "col", 1, "severity", severity,
+					     "message", msg));
+}
+
+/* The line of `key = ` in a sidecar's text (1 when absent). */
+static int key_line(const struct ruru_buf *text, const char *key)
+{
+	size_t kl = strlen(key);
+	int line = 1;
+	for (const char *p = text->ptr; p && p < text->ptr + text->len;) {
+		if (!strncmp(p, key, kl) && (p[kl] == ' ' || p[kl] == '='))
+			return line;
+		p = memchr(p, '\n', (size_t)(text->ptr + text->len - p));
+		if (p)
+			p++, line++;
+	}
+	return 1;
+}
+
+/* Every check of one proposal (root-relative `rel`); problems into out. */
+static void verify_one(struct ruru_ws *ws, const char *rel, json_t *out)
+{
+	struct loc L;
+	struct ruru_error e;
+	struct ruru_buf side = RURU_BUF_INIT, payload = RURU_BUF_INIT;
+	struct ruru_confirm c;
+	struct records R = { 0 };
+	if (loc_from_rel(ws, rel, &L, &e) < 0)
+		return;
+	char *logrel = L.session ? NULL : ruru_strdup(".ruru/temp/decisions.log");
+	if (L.session) {
+		struct ruru_buf b = RURU_BUF_INIT;
+		ruru_buf_addf(&b, ".ruru/sessions/%s/session_log.md", L.session);
+		logrel = ruru_buf_detach(&b, NULL);
+	}
+	if (sidecar_read(&L, &side, &c, &e) < 0) {
+		if (e.code != RURU_ENOTFOUND) /* unadopted files are not proposals yet */
+			problem(out, L.side_rel, e.line, "error", "%s", e.msg);
+		goto out;
+	}
+	observe(ws, &L, &c, &payload);
+	if (!c.payload_intact)
+		problem(out, L.rel, 1, "error",
+			"the payload does not hash to payload_sha256 %s of its sidecar: it changed "
+			"after the proposal",
+			c.payload_sha256);
+	if (records_read(ws, &L, &R, &e) < 0) {
+		problem(out, e.file[0] ? e.file : logrel, e.line, "error", "%s", e.msg);
+		goto release;
+	}
+	enum ruru_confirm_status st = c.status;
+	if (st == RURU_CONFIRM_PENDING) {
+		if (R.found)
+			problem(out, L.side_rel, key_line(&side, "status"), "error",
+				"the sidecar says pending, but %s:%d records a decision (%s)", logrel,
+				R.line, ruru_confirm_status_word(R.rec.decision) ? ruru_confirm_status_word(R.rec.decision) : "?");
+		goto release;
+	}
+	if (!R.found) {
+		problem(out, L.side_rel, key_line(&side, "status"), "error",
+			"the sidecar says %s, but %s records no decision on it",
+			ruru_confirm_status_word(st) ? ruru_confirm_status_word(st) : "?", logrel);
+		goto release;
+	}
+	bool yes = R.rec.decision == RURU_CONFIRM_APPROVED || R.rec.decision == RURU_CONFIRM_SKIPPED;
+	bool same = st == R.rec.decision || (st == RURU_CONFIRM_APPLIED && yes);
+	if (!same)
+		problem(out, L.side_rel, key_line(&side, "status"), "error",
+			"the sidecar says %s, but the latest decision (%s:%d) is %s",
+			ruru_confirm_status_word(st) ? ruru_confirm_status_word(st) : "?", logrel, R.line,
+			ruru_confirm_status_word(R.rec.decision) ? ruru_confirm_status_word(R.rec.decision) : "?");
+	if (!R.bound) {
+		problem(out, logrel, R.line, "error",
+			"the decision on %s does not name its target, kind and hashes", L.rel);
+	} else {
+		static const char *const keys[] = { "target_path", "kind", "payload_sha256",
+						    "target_sha256" };
+		const bool differ[] = { strcmp(R.rec.target, c.target) != 0, R.rec.kind != c.kind,
+					strcmp(R.rec.payload_sha256, c.payload_sha256) != 0,
+					strcmp(R.rec.target_sha256, c.target_sha256) != 0 };
+		for (int i = 0; i < 4; i++)
+			if (differ[i])
+				problem(out, L.side_rel, key_line(&side, keys[i]), "error",
+					"%s differs from the decision recorded at %s:%d", keys[i],
+					logrel, R.line);
+	}
+	/* Signatures: checked when present, or when required. */
+	char *ucfg = user_config_path("config.toml");
+	bool req = config_flag(ucfg, "require_signature") || ws_config_flag(ws, "require_signature");
+	free(ucfg);
+	if (R.bound && (req || (R.rec.signer && *R.rec.signer))) {
+		struct ruru_error se;
+		char *signers = user_config_path("allowed_signers");
+		struct stat sst;
+		if (!req && (!signers || ruru_lstat(signers, &sst, &se) < 0))
+			problem(out, logrel, R.line, "info",
+				"the decision on %s is signed by \"%s\"; no allowed_signers file to check "
+				"it against",
+				L.rel, R.rec.signer);
+		else if (signature_checked_as(ws, &L, &side, &R, true, &se) < 0)
+			problem(out, logrel, R.line, "error", "%s", se.msg);
+		free(signers);
+	}
+	if (st == RURU_CONFIRM_APPLIED) {
+		if (L.session && !R.applied_after)
+			problem(out, logrel, R.line, "error",
+				"%s is marked applied, but no successful result follows its decision",
+				L.rel);
+		char th[65];
+		bool exists;
+		struct ruru_buf norm = RURU_BUF_INIT, cur = RURU_BUF_INIT;
+		if (ruru_path_inside(ruru_ws_root(ws), c.target, &norm, &e) == 0 &&
+		    target_hash(ws, norm.ptr, th, &exists, &cur, &e) == 0 &&
+		    !holds_result(&c, &payload, &cur, th, exists))
+			problem(out, c.target, 1, "info",
+				"the target no longer holds the result of %s (changed since it was "
+				"applied)",
+				L.rel);
+		ruru_buf_release(&norm);
+		ruru_buf_release(&cur);
+	}
+release:
+	ruru_confirm_release(&c);
+out:
+	records_release(&R);
+	free(logrel);
+	loc_release(&L);
+	ruru_buf_release(&side);
+	ruru_buf_release(&payload);
+}
+
+/* CONFIRM files of one folder (root-relative), in name order. */
+static void verify_dir(struct ruru_ws *ws, const char *rel, json_t *out, size_t *n)
+{
+	char *dir = ruru_ws_path(ws, rel);
+	struct ruru_error ignore;
+	DIR *d = ruru_opendir(dir, &ignore);
+	free(dir);
+	if (!d)
+		return;
+	char **names = NULL;
+	size_t k = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		if (!has_prefix(de->d_name, "CONFIRM-") || (l > 5 && !strcmp(de->d_name + l - 5, ".toml")))
+			continue;
+		names = ruru_xrealloc(names, (k + 1) * sizeof(*names));
+		names[k++] = ruru_strdup(de->d_name);
+	}
+	closedir(d);
+	if (k)
+		qsort(names, k, sizeof(*names), cmp_name);
+	for (size_t i = 0; i < k; i++) {
+		struct ruru_buf r = RURU_BUF_INIT;
+		ruru_buf_addf(&r, "%s/%s", rel, names[i]);
+		if (is_file(ws, r.ptr)) {
+			verify_one(ws, r.ptr, out);
+			(*n)++;
+		}
+		ruru_buf_release(&r);
+		free(names[i]);
+	}
+	free(names);
+}
+
+json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t nids,
+			    struct ruru_error *err)
+{
+	json_t *problems = json_array();
+	size_t n = 0;
+	char **resolved = ruru_xmalloc((nids + 1) * sizeof(*resolved));
+	for (size_t i = 0; i < nids; i++) {
+		if (!(resolved[i] = ruru_session_resolve(ws, ids[i], err))) {
+			for (size_t j = 0; j < i; j++)
+				free(resolved[j]);
+			free(resolved);
+			json_decref(problems);
+			return NULL;
+		}
+	}
+	if (nids) {
+		for (size_t i = 0; i < nids; i++) {
+			struct ruru_buf rel = RURU_BUF_INIT;
+			ruru_buf_addf(&rel, ".ruru/sessions/%s/artifacts", resolved[i]);
+			verify_dir(ws, rel.ptr, problems, &n);
+			ruru_buf_release(&rel);
+		}
+	} else {
+		char *sdir = ruru_ws_path(ws, ".ruru/sessions");
+		struct ruru_error ignore;
+		DIR *d = ruru_opendir(sdir, &ignore);
+		free(sdir);
+		char **ss = NULL;
+		size_t k = 0;
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			ss = ruru_xrealloc(ss, (k + 1) * sizeof(*ss));
+			ss[k++] = ruru_strdup(de->d_name);
+		}
+		if (d)
+			closedir(d);
+		if (k)
+			qsort(ss, k, sizeof(*ss), cmp_name);
+		for (size_t i = 0; i < k; i++) {
+			struct ruru_buf rel = RURU_BUF_INIT;
+			ruru_buf_addf(&rel, ".ruru/sessions/%s/artifacts", ss[i]);
+			verify_dir(ws, rel.ptr, problems, &n);
+			ruru_buf_release(&rel);
+			free(ss[i]);
+		}
+		free(ss);
+		verify_dir(ws, ".ruru/temp", problems, &n);
+	}
+	for (size_t i = 0; i < nids; i++)
+		free(resolved[i]);
+	free(resolved);
+	/* A workspace cannot name signers (DESIGN §15): say so when it tries. */
+	char *wcfg = ruru_ws_path(ws, ".ruru/config.toml");
+	struct ruru_buf text = RURU_BUF_INIT;
+	struct ruru_error e;
+	if (ruru_read_file(wcfg, &text, &e) == 0) {
+		struct ruru_toml *doc = ruru_toml_parse(text.ptr, text.len, &e);
+		const struct ruru_toml_value *t =
+			doc ? ruru_toml_table_get(ruru_toml_root(doc), "confirm", 7) : NULL;
+		if (!doc)
+			problem(problems, ".ruru/config.toml", e.line, "error", "%s", e.msg);
+		for (size_t i = 0; t && ruru_toml_kind(t) == RURU_TOML_TABLE && i < ruru_toml_table_len(t); i++) {
+			size_t kl;
+			const char *k = ruru_toml_table_key(t, i, &kl);
+			if ((kl == 15 && !memcmp(k, "allowed_signers", 15)) ||
+			    (kl == 7 && !memcmp(k, "signers", 7))) {
+				int line, col;
+				ruru_text_position(text.ptr, ruru_toml_key_span(t, i).start, &line, &col);
+				problem(problems, ".ruru/config.toml", line, "error",
+					"a workspace cannot name signers; this is ignored (allowed "
+					"signers live in $XDG_CONFIG_HOME/ruru/allowed_signers)");
+			}
+		}
+		ruru_toml_free(doc);
+	}
+	free(wcfg);
+	ruru_buf_release(&text);
+	return json_pack("{s:i, s:o}", "proposals", (json_int_t)n, "problems", problems);
 }

@@ -1100,3 +1100,53 @@ PY
 	"$RURU" confirm apply "$b"
 	[ "$(cat t)" = new ]
 }
+
+@test "verify: a sound workspace passes; each tampering is reported as FILE:LINE:COL (exit 4)" {
+	"$RURU" new "Verify" >/dev/null
+	printf 'o\n' > ap.txt; printf 'n\n' > np
+	a=$(propose ap.txt np); "$RURU" confirm approve "$a"; "$RURU" confirm apply "$a"
+	b=$(fresh); "$RURU" confirm reject "$b"
+	c=$(fresh); "$RURU" confirm withdraw "$c"
+	d=$(fresh)
+	run "$RURU" verify
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	run "$RURU" --json verify
+	echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["ok"] and d["proposals"]==4 and d["problems"]==[], d'
+	# an applied target changed since: information only
+	echo later > ap.txt
+	run "$RURU" verify
+	[ "$status" -eq 0 ]
+	[[ "$output" == "ap.txt:1:1: note: the target no longer holds the result of $a"* ]]
+	# a sidecar redirected after its decision
+	sed -i 's|^target_path = .*|target_path = "other.txt"|' "$(sidecar "$b")"
+	line=$(grep -n '^target_path' "$(sidecar "$b")" | cut -d: -f1)
+	# a payload changed
+	echo evil > "$d"
+	# a status forged without a decision
+	e=$(fresh); sed -i 's/^status = .*/status = "approved"/' "$(sidecar "$e")"
+	# the workspace naming signers
+	printf '[confirm]\nallowed_signers = "mine"\n' > .ruru/config.toml
+	run "$RURU" verify
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"$(sidecar "$b"):$line:1: target_path differs from the decision recorded at $(log_of):"* ]]
+	[[ "$output" == *"$d:1:1: the payload does not hash to payload_sha256"* ]]
+	[[ "$output" == *"$(sidecar "$e"):"*": the sidecar says approved, but $(log_of) records no decision"* ]]
+	[[ "$output" == *".ruru/config.toml:2:1: a workspace cannot name signers"* ]]
+	run mcp confirm_verify '{}'
+	[[ "$output" == OK*'"problems": ['*'target_path differs'* ]]
+	run "$RURU" verify SESSION-nope
+	[ "$status" -eq 3 ]
+}
+
+@test "verify: signatures are checked when present or required" {
+	signing_setup
+	"$RURU" new "VerifySig" >/dev/null
+	a=$(fresh); "$RURU" confirm approve --key keys/alice --as alice@example.org "$a"
+	b=$(fresh); "$RURU" confirm approve --key keys/mallory --as alice@example.org "$b"
+	c=$(fresh); "$RURU" confirm approve "$c"
+	run "$RURU" verify
+	[ "$status" -eq 4 ]
+	[[ "$output" != *"$(basename "$a")"* ]]
+	[[ "$output" == *"not a valid signature"*"$(basename "$b")"* || "$output" == *"$(basename "$b")"*"not a valid signature"* ]]
+	[[ "$output" == *"decision on \"$c\" is not signed"* ]]
+}
