@@ -556,6 +556,18 @@ int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *
  */
 int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 		       struct ruru_confirm *out, struct ruru_error *err);
+/*
+ * apply, then commit exactly the target with git (DESIGN §15): refused
+ * before anything is written (RURU_ECONFLICT) outside a git work tree or
+ * when the index holds staged changes; the commit carries the trailers
+ * Ruru-Session (session proposals), Ruru-Confirm, Ruru-Payload-SHA256 and
+ * Ruru-Signed-By (signed decisions).  `message` NULL: a default subject.
+ * A commit that fails after the apply is RURU_EFAIL saying the target was
+ * applied; *commit gets the new commit's hash (caller frees) on success.
+ */
+int ruru_confirm_apply_commit(struct ruru_ws *ws, const char *artifact, bool force,
+			      const char *message, struct ruru_confirm *out, char **commit,
+			      struct ruru_error *err);
 /* Close a pending, approved or skipped proposal nobody will apply: status
  * withdrawn, a withdrawal record logged (session) or appended to
  * decisions.log (temp).  `reason` may be NULL. */

@@ -378,10 +378,21 @@ static int cmd_apply(struct cli_ctx *ctx, struct cli_args *a)
 	struct ruru_ws *ws = cli_ws(ctx);
 	struct ruru_confirm c = { 0 };
 	int rc = 0;
-	if (!ws || ruru_confirm_apply(ws, a->argv[0], cli_flag(ctx, a, "force"), &c, &ctx->err) < 0)
+	char *commit = NULL;
+	const char *message = cli_opt(ctx, a, "message");
+	bool want_commit = cli_flag(ctx, a, "commit");
+	if (message && !want_commit) {
+		ruru_confirm_release(&c);
+		ruru_ws_free(ws);
+		return cli_usage_error(ctx, "--message goes with --commit");
+	}
+	if (!ws || (want_commit ? ruru_confirm_apply_commit(ws, a->argv[0], cli_flag(ctx, a, "force"),
+							     message, &c, &commit, &ctx->err)
+				: ruru_confirm_apply(ws, a->argv[0], cli_flag(ctx, a, "force"), &c,
+						     &ctx->err)) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
-		rc = print_confirm(ctx, &c, NULL);
+		rc = print_confirm(ctx, &c, commit ? json_pack("{s:s}", "commit", commit) : NULL);
 	else if (printf("%s\n", c.target) < 0)
 		rc = cli_fail(ctx);
 	if (rc == 0 && c.forced)
@@ -390,6 +401,9 @@ static int cmd_apply(struct cli_ctx *ctx, struct cli_args *a)
 	if (rc == 0 && c.already && !ctx->json)
 		fprintf(stderr, "ruru: %s already held the approved result; recorded as applied\n",
 			c.target);
+	if (rc == 0 && commit && !ctx->json)
+		fprintf(stderr, "ruru: committed %s as %.12s\n", c.target, commit);
+	free(commit);
 	ruru_confirm_release(&c);
 	ruru_ws_free(ws);
 	return rc;
@@ -539,6 +553,8 @@ static const struct cli_opt delegate_opts[] = {
 };
 static const struct cli_opt apply_opts[] = {
 	{ .name = "force", .help = "apply even though the target changed since the proposal (logged)" },
+	{ .name = "commit", .help = "then commit exactly the target with git, with Ruru-* trailers" },
+	{ .name = "message", .arg = "TEXT", .help = "the commit message (with --commit)" },
 	{ 0 },
 };
 static const struct cli_opt list_opts[] = {

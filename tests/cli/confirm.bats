@@ -1094,11 +1094,13 @@ PY
 	git init -q .
 	git config user.email alice@example.org
 	git config user.signingkey "$WS/keys/alice"
+	git config user.name Alice
 	b=$(fresh)
 	"$RURU" confirm approve "$b"
 	grep -qx 'signed_by = "alice@example.org"' "$(sidecar "$b")"
-	"$RURU" confirm apply "$b"
+	"$RURU" confirm apply --commit "$b"
 	[ "$(cat t)" = new ]
+	git log -1 --format=%B | git interpret-trailers --parse | grep -qx 'Ruru-Signed-By: alice@example.org'
 }
 
 @test "verify: a sound workspace passes; each tampering is reported as FILE:LINE:COL (exit 4)" {
@@ -1149,4 +1151,39 @@ PY
 	[[ "$output" != *"$(basename "$a")"* ]]
 	[[ "$output" == *"not a valid signature"*"$(basename "$b")"* || "$output" == *"$(basename "$b")"*"not a valid signature"* ]]
 	[[ "$output" == *"decision on \"$c\" is not signed"* ]]
+}
+
+@test "apply --commit commits exactly the target with Ruru-* trailers; refuses with other staged changes" {
+	git init -q .
+	git config user.email me@example.org; git config user.name Me
+	printf 'old\n' > t; printf 'x\n' > other.txt
+	git add t other.txt && git commit -qm init
+	"$RURU" new "Commit" >/dev/null
+	printf 'new\n' > p
+	a=$(propose t p); "$RURU" confirm approve "$a"
+	# other staged changes: refused before anything is written
+	echo y > other.txt; git add other.txt
+	run "$RURU" confirm apply --commit "$a"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"staged changes"* ]]
+	[ "$(cat t)" = old ] && [ "$(status_of "$a")" = approved ]
+	git reset -q other.txt
+	run "$RURU" confirm apply --message "--message alone" "$a"
+	[ "$status" -eq 2 ]
+	run "$RURU" confirm apply --commit --message "Apply the approved edit" "$a"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[ "$(cat t)" = new ]
+	[ "$(git show --name-only --format= HEAD)" = t ]
+	git log -1 --format=%B | git interpret-trailers --parse > trailers
+	grep -qx "Ruru-Session: $(cat .ruru/sessions/.active)" trailers
+	grep -qx "Ruru-Confirm: $a" trailers
+	grep -qx "Ruru-Payload-SHA256: $(sum p)" trailers
+	[ "$(git log -1 --format=%s)" = "Apply the approved edit" ]
+	[ -n "$(git status --porcelain other.txt)" ]   # the unstaged change stays out
+	# outside a git work tree
+	rm -rf .git
+	b=$(fresh); "$RURU" confirm approve "$b"
+	run "$RURU" confirm apply --commit "$b"
+	[ "$status" -eq 5 ]
+	[ "$(cat t)" = old ]
 }
