@@ -536,6 +536,19 @@ struct ruru_confirm_sign {
 	const char *key;
 	const char *identity;
 };
+/*
+ * `ruru init --signing`: the user's trust anchor, outside any workspace.
+ * Adds "IDENTITY namespaces="ruru-confirm" KEY" to
+ * $XDG_CONFIG_HOME/ruru/allowed_signers (unless that key is there for that
+ * identity) and sets confirm.require_signature = true in
+ * $XDG_CONFIG_HOME/ruru/config.toml (format-preserving; other keys kept).
+ * sign->key: a public or private key file (NULL: git's user.signingkey,
+ * else ssh-agent's first key); sign->identity as for signing.  *report
+ * gets {config, allowed_signers, identity, key_type, added} (caller
+ * decrefs).
+ */
+int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign, json_t **report,
+			      struct ruru_error *err);
 /* ruru_confirm_decide, signed when `sign` is not NULL. */
 int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
 			       enum ruru_confirm_decision decision, const char *reason,

@@ -1839,6 +1839,41 @@ static char *user_config_path(const char *name)
 	return ruru_buf_detach(&b, NULL);
 }
 
+/*
+ * The user's allowed signers: $XDG_CONFIG_HOME/ruru/allowed_signers, else
+ * the file git's *global* gpg.ssh.allowedSignersFile names (never the
+ * repository's own .git/config, which anything in the workspace can edit).
+ * The XDG path when neither exists (for messages); NULL without a home.
+ */
+static char *allowed_signers_path(void)
+{
+	char *x = user_config_path("allowed_signers");
+	struct stat st;
+	struct ruru_error e;
+	if (!x || ruru_lstat(x, &st, &e) == 0)
+		return x;
+	const char *argv[] = { "git", "config", "--global", "--get", "gpg.ssh.allowedSignersFile", NULL };
+	struct ruru_buf out = RURU_BUF_INIT;
+	int status = -1;
+	if (run_capture(argv, &out, &status, &e) == 0 && status == 0) {
+		while (out.len && out.ptr[out.len - 1] == '\n')
+			out.ptr[--out.len] = '\0';
+		struct ruru_buf p = RURU_BUF_INIT;
+		const char *home = getenv("HOME");
+		if (!strncmp(out.ptr, "~/", 2) && home)
+			ruru_buf_addf(&p, "%s/%s", home, out.ptr + 2);
+		else
+			ruru_buf_addstr(&p, out.ptr);
+		if (p.len && p.ptr[0] == '/' && ruru_lstat(p.ptr, &st, &e) == 0) {
+			free(x);
+			x = ruru_buf_detach(&p, NULL);
+		}
+		ruru_buf_release(&p);
+	}
+	ruru_buf_release(&out);
+	return x;
+}
+
 /* A boolean `confirm.KEY` of a config file (false when absent or unreadable). */
 static bool config_flag(const char *path, const char *key)
 {
@@ -2035,7 +2070,7 @@ static int signature_checked_as(struct ruru_ws *ws, const struct loc *L,
 	free(ucfg);
 	if (!req)
 		return 0;
-	char *signers = user_config_path("allowed_signers");
+	char *signers = allowed_signers_path();
 	struct ruru_buf sig = RURU_BUF_INIT, canon = RURU_BUF_INIT, out = RURU_BUF_INIT;
 	struct ruru_error e;
 	struct stat st;
@@ -2096,6 +2131,143 @@ out:
 	ruru_buf_release(&sig);
 	ruru_buf_release(&canon);
 	ruru_buf_release(&out);
+	return rc;
+}
+
+/* The public half of a key named like sign_record's: "TYPE BASE64" (no
+ * comment) into *out. */
+static int public_key(const char *key, struct ruru_buf *out, struct ruru_error *err)
+{
+	struct ruru_buf text = RURU_BUF_INIT;
+	int rc = -1, st = 0;
+	ruru_buf_reset(out);
+	char *gk = key && *key ? NULL : git_config("user.signingkey");
+	const char *k = key && *key ? key : gk;
+	if (k && !strncmp(k, "key::", 5)) {
+		ruru_buf_addstr(&text, k + 5);
+	} else if (k) {
+		if (ruru_read_file(k, &text, err) < 0)
+			goto out;
+		if (strstr(text.ptr, "PRIVATE KEY-----")) {
+			const char *argv[] = { "ssh-keygen", "-y", "-f", k, NULL };
+			ruru_buf_reset(&text);
+			if (run_capture(argv, &text, &st, err) < 0)
+				goto out;
+			if (st != 0) {
+				ruru_error_set(err, RURU_EFAIL, "ssh-keygen cannot read the key \"%s\": %s",
+					       k, first_line(&text));
+				goto out;
+			}
+		}
+	} else {
+		const char *argv[] = { "ssh-add", "-L", NULL };
+		if (run_capture(argv, &text, &st, err) < 0 || st != 0)
+			ruru_buf_reset(&text);
+		ruru_error_clear(err);
+	}
+	/* The first two words of the first line: type and key. */
+	const char *p = text.ptr, *end = text.ptr + text.len;
+	const char *sp = memchr(p, ' ', (size_t)(end - p));
+	const char *q = sp ? sp + 1 : end;
+	while (q < end && *q != ' ' && *q != '\n' && *q != '\r')
+		q++;
+	if (!sp || q == sp + 1 || (strncmp(p, "ssh-", 4) && strncmp(p, "ecdsa-", 6) &&
+				   strncmp(p, "sk-", 3))) {
+		ruru_error_set(err, RURU_EUSAGE,
+			       k ? "\"%s\" holds no SSH public key"
+				 : "no signing key: none given, none in git's user.signingkey and "
+				   "none in ssh-agent%s",
+			       k ? k : "");
+		goto out;
+	}
+	ruru_buf_add(out, p, (size_t)(q - p));
+	rc = 0;
+out:
+	free(gk);
+	ruru_buf_release(&text);
+	return rc;
+}
+
+int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign, json_t **report,
+			      struct ruru_error *err)
+{
+	*report = NULL;
+	char *cfg = user_config_path("config.toml"), *signers = user_config_path("allowed_signers");
+	char *id = NULL;
+	struct ruru_buf pub = RURU_BUF_INIT, text = RURU_BUF_INIT, out = RURU_BUF_INIT,
+			line = RURU_BUF_INIT;
+	bool added = false;
+	int rc = -1;
+	if (!cfg || !signers) {
+		ruru_error_set(err, RURU_EUSAGE, "neither XDG_CONFIG_HOME nor HOME is set");
+		goto out;
+	}
+	if (!(id = sign_identity(sign, err)) || public_key(sign->key, &pub, err) < 0)
+		goto out;
+	char *slash = strrchr(cfg, '/');
+	*slash = '\0';
+	int mk = ruru_mkdirs(cfg, err);
+	*slash = '/';
+	if (mk < 0)
+		goto out;
+	/* allowed_signers: add the line unless this identity has this key. */
+	if (ruru_read_file(signers, &text, err) < 0) {
+		if (err->code != RURU_ENOTFOUND)
+			goto out;
+		ruru_error_clear(err);
+		ruru_buf_reset(&text);
+	}
+	bool present = false;
+	for (const char *p = text.ptr, *end = text.ptr + text.len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		size_t il = strlen(id);
+		if ((size_t)(le - p) > il && !memcmp(p, id, il) && p[il] == ' ' &&
+		    memmem(p, (size_t)(le - p), pub.ptr, pub.len))
+			present = true;
+		p = nl ? nl + 1 : end;
+	}
+	if (!present) {
+		ruru_buf_add(&out, text.ptr, text.len);
+		if (out.len && out.ptr[out.len - 1] != '\n')
+			ruru_buf_addch(&out, '\n');
+		ruru_buf_addf(&out, "%s namespaces=\"%s\" %s\n", id, SIGN_NAMESPACE, pub.ptr);
+		if (ruru_write_atomic(signers, out.ptr, out.len, 0644, err) < 0)
+			goto out;
+		added = true;
+	}
+	/* config.toml: confirm.require_signature = true, everything else kept. */
+	ruru_buf_reset(&text);
+	ruru_buf_reset(&out);
+	if (ruru_read_file(cfg, &text, err) < 0) {
+		if (err->code != RURU_ENOTFOUND)
+			goto out;
+		ruru_error_clear(err);
+		ruru_buf_reset(&text);
+		ruru_buf_addstr(&text, "# ruru's settings for this user (DESIGN §15); outside every "
+				       "workspace on purpose.\n");
+	}
+	if (ruru_toml_edit_set(&out, text.ptr, text.len, "confirm.require_signature", "true", 4,
+			       err) < 0) {
+		ruru_error_set_file(err, cfg);
+		goto out;
+	}
+	if ((out.len != text.len || memcmp(out.ptr, text.ptr, text.len)) &&
+	    ruru_write_atomic(cfg, out.ptr, out.len, 0644, err) < 0)
+		goto out;
+	const char *sp = memchr(pub.ptr, ' ', pub.len);
+	ruru_buf_add(&line, pub.ptr, sp ? (size_t)(sp - pub.ptr) : pub.len);
+	*report = json_pack("{s:s, s:s, s:s, s:s, s:b}", "config", cfg, "allowed_signers", signers,
+			    "identity", id, "key_type", line.ptr, "added", added);
+	rc = 0;
+out:
+	free(cfg);
+	free(signers);
+	free(id);
+	ruru_buf_release(&pub);
+	ruru_buf_release(&text);
+	ruru_buf_release(&out);
+	ruru_buf_release(&line);
 	return rc;
 }
 
@@ -2986,7 +3158,7 @@ static void verify_one(struct ruru_ws *ws, const char *rel, json_t *out)
 	free(ucfg);
 	if (R.bound && (req || (R.rec.signer && *R.rec.signer))) {
 		struct ruru_error se;
-		char *signers = user_config_path("allowed_signers");
+		char *signers = allowed_signers_path();
 		struct stat sst;
 		if (!req && (!signers || ruru_lstat(signers, &sst, &se) < 0))
 			problem(out, logrel, R.line, "info",

@@ -1187,3 +1187,43 @@ PY
 	[ "$status" -eq 5 ]
 	[ "$(cat t)" = old ]
 }
+
+@test "init --signing writes the user's trust anchor; git's global allowedSignersFile is honoured, the repository's is not" {
+	export XDG_CONFIG_HOME=$WS/.userconf HOME=$WS/home
+	mkdir -p "$HOME" keys
+	ssh-keygen -q -t ed25519 -N '' -C alice -f keys/alice
+	ssh-keygen -q -t ed25519 -N '' -C mallory -f keys/mallory
+	mkdir -p "$XDG_CONFIG_HOME/ruru"
+	printf '# mine\n[ui]\ncolor = false\n' > "$XDG_CONFIG_HOME/ruru/config.toml"
+	run "$RURU" init --signing --key keys/alice --as alice@example.org
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[[ "$output" == *"now allows the ssh-ed25519 key of alice@example.org"* ]]
+	grep -qx "alice@example.org namespaces=\"ruru-confirm\" $(cut -d' ' -f1,2 keys/alice.pub)" "$XDG_CONFIG_HOME/ruru/allowed_signers"
+	"$RURU" toml get "$XDG_CONFIG_HOME/ruru/config.toml" confirm.require_signature | grep -qx true
+	head -1 "$XDG_CONFIG_HOME/ruru/config.toml" | grep -qx '# mine'
+	cp "$XDG_CONFIG_HOME/ruru/allowed_signers" s1
+	run "$RURU" init --signing --key keys/alice.pub --as alice@example.org
+	[[ "$output" == *"already allowed"* ]]
+	cmp s1 "$XDG_CONFIG_HOME/ruru/allowed_signers"
+	run "$RURU" init --key keys/alice
+	[ "$status" -eq 2 ]
+	"$RURU" new "Anchor" >/dev/null
+	a=$(fresh); "$RURU" confirm approve --key keys/alice --as alice@example.org "$a"
+	"$RURU" confirm apply "$a"
+	[ "$(cat t)" = new ]
+	# git's global gpg.ssh.allowedSignersFile when ruru's own file is absent
+	mv "$XDG_CONFIG_HOME/ruru/allowed_signers" "$HOME/signers"
+	git config --global gpg.ssh.allowedSignersFile "~/signers"
+	b=$(fresh); "$RURU" confirm approve --key keys/alice --as alice@example.org "$b"
+	"$RURU" confirm apply "$b"
+	[ "$(cat t)" = new ]
+	# a repository's own .git/config cannot name signers
+	git config --global --unset gpg.ssh.allowedSignersFile
+	git init -q .
+	echo "alice@example.org $(cut -d' ' -f1,2 keys/mallory.pub)" > evil_signers
+	git config gpg.ssh.allowedSignersFile "$WS/evil_signers"
+	c=$(fresh); "$RURU" confirm approve --key keys/mallory --as alice@example.org "$c"
+	run "$RURU" confirm apply "$c"
+	[ "$status" -eq 5 ]
+	[ "$(cat t)" = old ]
+}
