@@ -549,11 +549,16 @@ struct ruru_confirm_sign {
  */
 int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign, json_t **report,
 			      struct ruru_error *err);
-/* ruru_confirm_decide, signed when `sign` is not NULL. */
+/* ruru_confirm_decide, signed when `sign` is not NULL.  Front ends a
+ * person answers through sign; the MCP server, which an agent drives,
+ * does not (a signature stands for the person, not for the agent). */
 int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
 			       enum ruru_confirm_decision decision, const char *reason,
 			       const struct ruru_confirm_sign *sign, struct ruru_confirm *out,
 			       struct ruru_error *err);
+/* confirm.sign = true in the workspace's .ruru/config.toml: the CLI signs
+ * decisions by default. */
+bool ruru_confirm_sign_wanted(struct ruru_ws *ws);
 
 /* Hand an approved or skipped proposal to executor mode `to` (task may be
  * NULL): *message gets the standard's instruction (caller frees); logs a

@@ -312,7 +312,7 @@ static int record_decision(struct cli_ctx *ctx, struct cli_args *a, struct ruru_
 			   enum ruru_confirm_decision dec, const char *reason, struct ruru_confirm *c)
 {
 	struct ruru_confirm_sign sign = { .key = cli_opt(ctx, a, "key"), .identity = cli_opt(ctx, a, "as") };
-	if (cli_flag(ctx, a, "sign") || sign.key || sign.identity)
+	if (cli_flag(ctx, a, "sign") || sign.key || sign.identity || ruru_confirm_sign_wanted(ws))
 		return ruru_confirm_decide_signed(ws, a->argv[0], dec, reason, &sign, c, &ctx->err);
 	return ruru_confirm_decide(ws, a->argv[0], dec, reason, c, &ctx->err);
 }

@@ -2305,10 +2305,12 @@ int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 			enum ruru_confirm_decision decision, const char *reason,
 			struct ruru_confirm *out, struct ruru_error *err)
 {
-	/* confirm.sign = true in the workspace's config: sign by default. */
-	static const struct ruru_confirm_sign dflt = { 0 };
-	return ruru_confirm_decide_signed(ws, artifact, decision, reason,
-					  ws_config_flag(ws, "sign") ? &dflt : NULL, out, err);
+	return ruru_confirm_decide_signed(ws, artifact, decision, reason, NULL, out, err);
+}
+
+bool ruru_confirm_sign_wanted(struct ruru_ws *ws)
+{
+	return ws_config_flag(ws, "sign");
 }
 
 int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
