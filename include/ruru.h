@@ -609,6 +609,16 @@ int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *
  */
 json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t nids,
 			    struct ruru_error *err);
+/*
+ * `ruru export --agent-trace` (DESIGN §15): one Agent Trace record
+ * (v0.1.0) per applied proposal of the sessions `ids` (none: all): the
+ * target, the line ranges the change added (recorded at apply), the
+ * session as the conversation (ruru://sessions/ID, the artifact in
+ * `related`), the commit `apply --commit` made.  A JSON array (caller
+ * decrefs); NULL with err set for an unknown session.
+ */
+json_t *ruru_confirm_agent_trace(struct ruru_ws *ws, const char *const *ids, size_t nids,
+				 struct ruru_error *err);
 /* Proposals of `session` (NULL: the active one, if any) and of .ruru/temp/,
  * as a JSON array of ruru_confirm_json() objects, oldest first; `status`
  * (a word, or NULL for all) filters.  CONFIRM files without a sidecar are

@@ -511,6 +511,44 @@ static int cmd_verify(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
+/* ---------------------------------------------------------------- export */
+
+/* `ruru export --agent-trace [ID...]`: one Agent Trace record a line
+ * (JSON Lines), or {schema_version, records} with --json. */
+static int cmd_export(struct cli_ctx *ctx, struct cli_args *a)
+{
+	if (!cli_flag(ctx, a, "agent-trace"))
+		return cli_usage_error(ctx, "say what to export: --agent-trace");
+	struct ruru_ws *ws = cli_ws(ctx);
+	json_t *r = ws ? ruru_confirm_agent_trace(ws, (const char *const *)a->argv, (size_t)a->argc,
+						  &ctx->err)
+		       : NULL;
+	ruru_ws_free(ws);
+	if (!r)
+		return cli_fail(ctx);
+	int rc = 0;
+	if (ctx->json) {
+		if (!cli_print_json(ctx, json_pack("{s:O}", "records", r)))
+			rc = cli_fail(ctx);
+	} else {
+		size_t i;
+		json_t *v;
+		json_array_foreach(r, i, v) {
+			char *line = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			if (!line || printf("%s\n", line) < 0)
+				rc = cli_fail(ctx);
+			free(line);
+		}
+	}
+	json_decref(r);
+	return rc;
+}
+
+static const struct cli_opt export_opts[] = {
+	{ .name = "agent-trace", .help = "one Agent Trace record (JSON) per applied confirmation" },
+	{ 0 },
+};
+
 /* ---------------------------------------------------------------- table */
 
 static const struct cli_opt propose_opts[] = {
@@ -597,6 +635,9 @@ const struct cli_cmd cli_cmds_confirm[] = {
 	{ .group = "confirm", .name = "clean",
 	  .summary = "remove the withdrawn, rejected and applied proposals of .ruru/temp/",
 	  .max_args = 0, .run = cmd_clean },
+	{ .name = "export", .args = "[ID...]", .opts = export_opts,
+	  .summary = "export the applied confirmations as Agent Trace records (--agent-trace)",
+	  .min_args = 0, .max_args = -1, .run = cmd_export },
 	{ .name = "verify", .args = "[ID...]",
 	  .summary = "check every proposal's payload, decision records, signature and target",
 	  .max_args = -1, .run = cmd_verify },

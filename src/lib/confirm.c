@@ -2490,6 +2490,93 @@ out:
 	return rc;
 }
 
+/* ------------------------------------------------------- changed lines */
+
+/*
+ * The lines a unified diff adds, as [[first, last], ...] of the new file
+ * (1-based, runs of consecutive "+" lines): what Agent Trace attributes.
+ */
+static json_t *added_ranges(const char *d, size_t len)
+{
+	json_t *out = json_array();
+	const char *p = d, *end = d + len;
+	long line = 0, run_start = 0, run_end = 0;
+	bool in_hunk = false;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		if (starts(p, eol, "@@ -")) {
+			const char *plus = memchr(p, '+', (size_t)(eol - p));
+			line = plus ? strtol(plus + 1, NULL, 10) : 0;
+			if (plus && line == 0)
+				line = 1; /* "+0,0": nothing on the new side */
+			in_hunk = plus != NULL;
+		} else if (in_hunk && p < eol && *p == '+' && !starts(p, eol, "+++ ")) {
+			if (run_end && run_end + 1 == line) {
+				run_end = line;
+			} else {
+				if (run_end)
+					json_array_append_new(out, json_pack("[I, I]", (json_int_t)run_start,
+									     (json_int_t)run_end));
+				run_start = run_end = line;
+			}
+			line++;
+		} else if (in_hunk && p < eol && (*p == ' ')) {
+			line++;
+		} else if (in_hunk && (p == eol)) {
+			line++; /* a context line that lost its blank */
+		} else if (starts(p, eol, "--- ") || starts(p, eol, "+++ ")) {
+			in_hunk = false;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (run_end)
+		json_array_append_new(out, json_pack("[I, I]", (json_int_t)run_start, (json_int_t)run_end));
+	return out;
+}
+
+/* Lines of `b` (a last line without a newline counts). */
+static long count_lines_of(const char *b, size_t len)
+{
+	long n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += b[i] == '\n';
+	return n + (len && b[len - 1] != '\n');
+}
+
+/* The ranges a change from `before` to `after` adds (diff -U0). */
+static json_t *changed_lines(const struct ruru_buf *before, const struct ruru_buf *after)
+{
+	struct scratch sc;
+	struct ruru_error e;
+	struct ruru_buf out = RURU_BUF_INIT;
+	json_t *r = NULL;
+	int st = 0;
+	if (scratch_make(&sc, &e) < 0)
+		return json_array();
+	if (write_plain(sc.path[0], before->ptr, before->len, &e) == 0 &&
+	    write_plain(sc.path[2], after->ptr, after->len, &e) == 0) {
+		const char *argv[] = { "diff", "-U0", "-a", sc.path[0], sc.path[2], NULL };
+		if (run_capture(argv, &out, &st, &e) == 0 && st <= 1)
+			r = added_ranges(out.ptr, out.len);
+	}
+	scratch_remove(&sc);
+	ruru_buf_release(&out);
+	return r ? r : json_array();
+}
+
+/* [[a, b], ...] as a TOML literal. */
+static void ranges_literal(struct ruru_buf *b, json_t *ranges)
+{
+	size_t i;
+	json_t *v;
+	ruru_buf_addch(b, '[');
+	json_array_foreach(ranges, i, v) ruru_buf_addf(b, "%s[%lld, %lld]", i ? ", " : "",
+						       (long long)json_integer_value(json_array_get(v, 0)),
+						       (long long)json_integer_value(json_array_get(v, 1)));
+	ruru_buf_addch(b, ']');
+}
+
 /* -------------------------------------------------------------- applying */
 
 /* Add what a failed step left behind to an error's message. */
@@ -2639,7 +2726,21 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 	if (L.session) {
 		if (out->status != RURU_CONFIRM_APPLIED || forced) {
 			ruru_buf_add(&orig_side, side.ptr, side.len);
-			if (side_set_str(&side, "status", "applied", err) < 0 ||
+			/* The lines the change added, for Agent Trace: from the
+			 * diff payload, else from before/after (a target that
+			 * already held the result: the whole file). */
+			json_t *ranges = out->kind == RURU_CONFIRM_DIFF ? added_ranges(payload.ptr, payload.len)
+					 : out->already
+						 ? json_pack("[[i, I]]", 1, (json_int_t)count_lines_of(result.ptr, result.len))
+						 : changed_lines(&cur, &result);
+			if (out->kind == RURU_CONFIRM_CONTENT && out->already && !result.len)
+				json_array_clear(ranges);
+			struct ruru_buf lit = RURU_BUF_INIT;
+			ranges_literal(&lit, ranges);
+			json_decref(ranges);
+			int srk = side_set_lit(&side, "changed_lines", lit.ptr, err);
+			ruru_buf_release(&lit);
+			if (srk < 0 || side_set_str(&side, "status", "applied", err) < 0 ||
 			    side_set_time(&side, "applied_at", now, err) < 0 ||
 			    side_set_lit(&side, "forced", forced ? "true" : "false", err) < 0)
 				goto fail;
@@ -3199,8 +3300,10 @@ out:
 	ruru_buf_release(&payload);
 }
 
-/* CONFIRM files of one folder (root-relative), in name order. */
-static void verify_dir(struct ruru_ws *ws, const char *rel, json_t *out, size_t *n)
+/* Call fn for each CONFIRM file of one folder (root-relative), in name order. */
+typedef void each_fn(struct ruru_ws *ws, const char *rel, json_t *out);
+
+static void each_in_dir(struct ruru_ws *ws, const char *rel, each_fn *fn, json_t *out, size_t *n)
 {
 	char *dir = ruru_ws_path(ws, rel);
 	struct ruru_error ignore;
@@ -3225,7 +3328,7 @@ static void verify_dir(struct ruru_ws *ws, const char *rel, json_t *out, size_t 
 		struct ruru_buf r = RURU_BUF_INIT;
 		ruru_buf_addf(&r, "%s/%s", rel, names[i]);
 		if (is_file(ws, r.ptr)) {
-			verify_one(ws, r.ptr, out);
+			fn(ws, r.ptr, out);
 			(*n)++;
 		}
 		ruru_buf_release(&r);
@@ -3234,35 +3337,26 @@ static void verify_dir(struct ruru_ws *ws, const char *rel, json_t *out, size_t 
 	free(names);
 }
 
-json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t nids,
-			    struct ruru_error *err)
+/* Every proposal of the sessions `ids` (none: every session, then
+ * .ruru/temp/); -1 with err set for an unknown session. */
+static int each_proposal(struct ruru_ws *ws, const char *const *ids, size_t nids, bool temp,
+			 each_fn *fn, json_t *out, size_t *n, struct ruru_error *err)
 {
-	json_t *problems = json_array();
-	size_t n = 0;
-	char **resolved = ruru_xmalloc((nids + 1) * sizeof(*resolved));
-	for (size_t i = 0; i < nids; i++) {
-		if (!(resolved[i] = ruru_session_resolve(ws, ids[i], err))) {
-			for (size_t j = 0; j < i; j++)
-				free(resolved[j]);
-			free(resolved);
-			json_decref(problems);
-			return NULL;
-		}
+	char **ss = NULL;
+	size_t k = 0;
+	int rc = 0;
+	for (size_t i = 0; i < nids && rc == 0; i++) {
+		char *id = ruru_session_resolve(ws, ids[i], err);
+		if (!id)
+			rc = -1;
+		ss = ruru_xrealloc(ss, (k + 1) * sizeof(*ss));
+		ss[k++] = id;
 	}
-	if (nids) {
-		for (size_t i = 0; i < nids; i++) {
-			struct ruru_buf rel = RURU_BUF_INIT;
-			ruru_buf_addf(&rel, ".ruru/sessions/%s/artifacts", resolved[i]);
-			verify_dir(ws, rel.ptr, problems, &n);
-			ruru_buf_release(&rel);
-		}
-	} else {
+	if (!nids) {
 		char *sdir = ruru_ws_path(ws, ".ruru/sessions");
 		struct ruru_error ignore;
 		DIR *d = ruru_opendir(sdir, &ignore);
 		free(sdir);
-		char **ss = NULL;
-		size_t k = 0;
 		struct dirent *de;
 		while (d && (de = readdir(d))) {
 			if (de->d_name[0] == '.')
@@ -3274,19 +3368,31 @@ json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t n
 			closedir(d);
 		if (k)
 			qsort(ss, k, sizeof(*ss), cmp_name);
-		for (size_t i = 0; i < k; i++) {
+	}
+	for (size_t i = 0; i < k; i++) {
+		if (rc == 0) {
 			struct ruru_buf rel = RURU_BUF_INIT;
 			ruru_buf_addf(&rel, ".ruru/sessions/%s/artifacts", ss[i]);
-			verify_dir(ws, rel.ptr, problems, &n);
+			each_in_dir(ws, rel.ptr, fn, out, n);
 			ruru_buf_release(&rel);
-			free(ss[i]);
 		}
-		free(ss);
-		verify_dir(ws, ".ruru/temp", problems, &n);
+		free(ss[i]);
 	}
-	for (size_t i = 0; i < nids; i++)
-		free(resolved[i]);
-	free(resolved);
+	free(ss);
+	if (rc == 0 && !nids && temp)
+		each_in_dir(ws, ".ruru/temp", fn, out, n);
+	return rc;
+}
+
+json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t nids,
+			    struct ruru_error *err)
+{
+	json_t *problems = json_array();
+	size_t n = 0;
+	if (each_proposal(ws, ids, nids, true, verify_one, problems, &n, err) < 0) {
+		json_decref(problems);
+		return NULL;
+	}
 	/* A workspace cannot name signers (DESIGN §15): say so when it tries. */
 	char *wcfg = ruru_ws_path(ws, ".ruru/config.toml");
 	struct ruru_buf text = RURU_BUF_INIT;
@@ -3314,4 +3420,130 @@ json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t n
 	free(wcfg);
 	ruru_buf_release(&text);
 	return json_pack("{s:i, s:o}", "proposals", (json_int_t)n, "problems", problems);
+}
+
+/* ------------------------------------------------------------ Agent Trace */
+
+/* A name-based UUID (version 8, RFC 9562) from SHA-256 of `name`: the
+ * same proposal always gets the same record ID. */
+static void uuid_of(const char *name, char out[37])
+{
+	char h[65];
+	ruru_sha256_hex(name, strlen(name), h);
+	h[12] = '8';
+	static const char variant[] = "89ab";
+	h[16] = variant[(h[16] >= 'a' ? h[16] - 'a' + 10 : h[16] - '0') & 3];
+	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12, h + 16, h + 20);
+}
+
+/* The commit `apply --commit` made for an artifact (its Ruru-Confirm trailer). */
+static char *commit_of(struct ruru_ws *ws, const char *artifact)
+{
+	struct ruru_buf grep = RURU_BUF_INIT, out = RURU_BUF_INIT;
+	struct ruru_error e;
+	int st = -1;
+	char *r = NULL;
+	ruru_buf_addf(&grep, "--grep=^Ruru-Confirm: %s$", artifact);
+	/* Artifact paths hold only [A-Za-z0-9._/-]: safe in a basic regex. */
+	const char *args[] = { "log", "-1", "--format=%H", grep.ptr, NULL };
+	if (git_run(ws, args, &out, &st, &e) == 0 && st == 0 && out.len >= 40) {
+		out.ptr[40] = '\0';
+		r = ruru_strdup(out.ptr);
+	}
+	ruru_buf_release(&grep);
+	ruru_buf_release(&out);
+	return r;
+}
+
+/* One Agent Trace record (v0.1.0) for an applied session proposal. */
+static void trace_one(struct ruru_ws *ws, const char *rel, json_t *out)
+{
+	struct loc L;
+	struct ruru_error e;
+	struct ruru_buf side = RURU_BUF_INIT, payload = RURU_BUF_INIT;
+	struct ruru_confirm c;
+	if (loc_from_rel(ws, rel, &L, &e) < 0)
+		return;
+	if (!L.session || sidecar_read(&L, &side, &c, &e) < 0) {
+		loc_release(&L);
+		ruru_buf_release(&side);
+		return;
+	}
+	if (c.status != RURU_CONFIRM_APPLIED)
+		goto done;
+	/* The lines it added: recorded at apply; else from a diff payload, or
+	 * the whole content. */
+	json_t *ranges = json_array();
+	struct ruru_toml *doc = ruru_toml_parse(side.ptr, side.len, &e);
+	const struct ruru_toml_value *cl =
+		doc ? ruru_toml_table_get(ruru_toml_root(doc), "changed_lines", 13) : NULL;
+	if (cl && ruru_toml_kind(cl) == RURU_TOML_ARRAY) {
+		for (size_t i = 0; i < ruru_toml_array_len(cl); i++) {
+			const struct ruru_toml_value *pr = ruru_toml_array_at(cl, i);
+			if (ruru_toml_kind(pr) == RURU_TOML_ARRAY && ruru_toml_array_len(pr) == 2)
+				json_array_append_new(
+					ranges, json_pack("[I, I]",
+							  (json_int_t)ruru_toml_integer(ruru_toml_array_at(pr, 0)),
+							  (json_int_t)ruru_toml_integer(ruru_toml_array_at(pr, 1))));
+		}
+	} else if (ruru_read_file(L.abs, &payload, &e) == 0) {
+		json_decref(ranges);
+		ranges = c.kind == RURU_CONFIRM_DIFF
+				 ? added_ranges(payload.ptr, payload.len)
+				 : payload.len ? json_pack("[[i, I]]", 1,
+							  (json_int_t)count_lines_of(payload.ptr, payload.len))
+					       : json_array();
+	}
+	ruru_toml_free(doc);
+	json_t *jr = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(ranges, i, v)
+		json_array_append_new(jr, json_pack("{s:O, s:O}", "start_line", json_array_get(v, 0),
+						    "end_line", json_array_get(v, 1)));
+	json_decref(ranges);
+	struct ruru_buf url = RURU_BUF_INIT, aurl = RURU_BUF_INIT, name = RURU_BUF_INIT;
+	ruru_buf_addf(&url, "ruru://sessions/%s", L.session);
+	ruru_buf_addf(&aurl, "ruru://sessions/%s/%s", L.session, L.srel);
+	ruru_buf_addf(&name, "ruru-confirm:%s:%s", L.rel, c.payload_sha256);
+	char id[37], ts[32];
+	uuid_of(name.ptr, id);
+	ruru_time_format_rfc3339(c.applied_at ? c.applied_at : c.created, ts);
+	json_t *conv = json_pack("{s:s, s:{s:s}, s:o, s:[{s:s, s:s}]}", "url", url.ptr, "contributor",
+				 "type", "ai", "ranges", jr, "related", "type", "ruru-confirm", "url",
+				 aurl.ptr);
+	json_t *rec = json_pack("{s:s, s:s, s:s, s:{s:s, s:s}, s:[{s:s, s:[o]}]}", "version", "0.1.0",
+				"id", id, "timestamp", ts, "tool", "name", "ruru", "version",
+				RURU_VERSION, "files", "path", c.target, "conversations", conv);
+	char *commit = commit_of(ws, L.rel);
+	if (commit)
+		json_object_set_new(rec, "vcs", json_pack("{s:s, s:s}", "type", "git", "revision", commit));
+	free(commit);
+	json_object_set_new(rec, "metadata",
+			    json_pack("{s:{s:s, s:s, s:s, s:s, s:s?}}", "ruru", "session", L.session,
+				      "artifact", L.rel, "payload_sha256", c.payload_sha256, "decision",
+				      c.decided_by && !strcmp(c.decided_by, "coordinator") ? "skipped"
+											   : "approved",
+				      "decided_by", c.decided_by));
+	json_array_append_new(out, rec);
+	ruru_buf_release(&url);
+	ruru_buf_release(&aurl);
+	ruru_buf_release(&name);
+done:
+	ruru_confirm_release(&c);
+	loc_release(&L);
+	ruru_buf_release(&side);
+	ruru_buf_release(&payload);
+}
+
+json_t *ruru_confirm_agent_trace(struct ruru_ws *ws, const char *const *ids, size_t nids,
+				 struct ruru_error *err)
+{
+	json_t *records = json_array();
+	size_t n = 0;
+	if (each_proposal(ws, ids, nids, false, trace_one, records, &n, err) < 0) {
+		json_decref(records);
+		return NULL;
+	}
+	return records;
 }

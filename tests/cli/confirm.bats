@@ -1227,3 +1227,47 @@ PY
 	[ "$status" -eq 5 ]
 	[ "$(cat t)" = old ]
 }
+
+@test "export --agent-trace: one valid Agent Trace record per applied confirmation, ranges of the change" {
+	git init -q .
+	git config user.email me@example.org; git config user.name Me
+	printf 'a\nb\nc\nd\n' > t; git add t; git commit -qm init
+	"$RURU" new "Trace" >/dev/null
+	printf 'a\nB\nc\nd\nE\n' > p
+	a=$(propose t p); "$RURU" confirm approve "$a"; "$RURU" confirm apply --commit "$a"
+	printf 'x\ny\n' > d.txt
+	printf -- '--- a/d.txt\n+++ b/d.txt\n@@ -1,2 +1,3 @@\n x\n+new\n y\n' > d.diff
+	b=$("$RURU" confirm propose --target d.txt --diff d.diff); "$RURU" confirm skip --rationale small "$b"
+	"$RURU" confirm apply "$b"
+	c=$(propose t p)                                   # pending: no record
+	run "$RURU" export --agent-trace
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	printf '%s\n' "$output" > trace.jsonl
+	[ "$(python3 "$BATS_TEST_DIRNAME/schema_check.py" "$BATS_TEST_DIRNAME/../data/agent-trace-record.schema.json" < trace.jsonl)" = 2 ]
+	python3 - "$a" "$b" "$(git rev-parse HEAD~0)" "$(cat .ruru/sessions/.active)" <<'PY'
+import json, sys
+a, b, head, sid = sys.argv[1:]
+recs = {r["files"][0]["path"]: r for r in map(json.loads, open("trace.jsonl"))}
+r1, r2 = recs["t"], recs["d.txt"]
+assert r1["version"] == "0.1.0" and r1["tool"]["name"] == "ruru", r1
+f = r1["files"][0]
+assert f["path"] == "t", f
+conv = f["conversations"][0]
+assert conv["url"] == f"ruru://sessions/{sid}" and conv["contributor"] == {"type": "ai"}, conv
+assert [(x["start_line"], x["end_line"]) for x in conv["ranges"]] == [(2, 2), (5, 5)], conv["ranges"]
+assert conv["related"][0]["url"].endswith(a.split("/", 3)[3]), conv["related"]
+assert r1["vcs"] == {"type": "git", "revision": head}, r1.get("vcs")
+assert r1["metadata"]["ruru"]["artifact"] == a
+f2 = r2["files"][0]
+assert f2["path"] == "d.txt" and [(x["start_line"], x["end_line"]) for x in f2["conversations"][0]["ranges"]] == [(2, 2)], f2
+assert "vcs" not in r2 and r2["metadata"]["ruru"]["decision"] == "skipped", r2
+assert r1["id"] != r2["id"]
+PY
+	# stable: the same records again
+	run "$RURU" export --agent-trace
+	[ "$output" = "$(cat trace.jsonl)" ]
+	run "$RURU" export
+	[ "$status" -eq 2 ]
+	run "$RURU" --json export --agent-trace SESSION-nope
+	[ "$status" -eq 3 ]
+}
