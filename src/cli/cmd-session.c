@@ -52,6 +52,30 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 			return hrc;
 		}
 	}
+	/* Signed decisions (cmd-confirm.c, DESIGN §15): the user's trust anchor. */
+	json_t *signing = NULL;
+	const char *skey = cli_opt(ctx, a, "key"), *sas = cli_opt(ctx, a, "as");
+	if ((skey || sas) && !cli_flag(ctx, a, "signing")) {
+		free(mcp);
+		json_decref(hosts_report);
+		return cli_usage_error(ctx, "--key and --as go with --signing");
+	}
+	if (cli_flag(ctx, a, "signing")) {
+		struct ruru_confirm_sign sg = { .key = skey, .identity = sas };
+		if (ruru_confirm_signing_init(&sg, &signing, &ctx->err) < 0) {
+			free(mcp);
+			json_decref(hosts_report);
+			return cli_fail(ctx);
+		}
+		if (!ctx->json)
+			fprintf(stderr,
+				"ruru: signed decisions required; %s %s the %s key of %s (%s)\n",
+				json_string_value(json_object_get(signing, "allowed_signers")),
+				json_is_true(json_object_get(signing, "added")) ? "now allows" : "already allowed",
+				json_string_value(json_object_get(signing, "key_type")),
+				json_string_value(json_object_get(signing, "identity")),
+				json_string_value(json_object_get(signing, "config")));
+	}
 	int rc = 0;
 	if (ctx->json) {
 		struct ruru_ws *ws = ruru_ws_open(dir, &ctx->err);
@@ -70,11 +94,16 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 			json_object_set_new(o, "hosts", hosts_report);
 			hosts_report = NULL;
 		}
+		if (signing) {
+			json_object_set_new(o, "signing", signing);
+			signing = NULL;
+		}
 		ruru_ws_free(ws);
 		if (!cli_print_json(ctx, o))
 			rc = cli_fail(ctx);
 	}
 	json_decref(hosts_report);
+	json_decref(signing);
 	free(mcp);
 	return rc;
 }
@@ -505,6 +534,10 @@ static const struct cli_opt init_opts[] = {
 		  "detect" },
 	{ .name = "dry-run", .help = "with --host: print the changes as a diff, write nothing" },
 	{ .name = "remove", .help = "with --host: take ruru's entries out again" },
+	/* Signed decisions (cmd-confirm.c) */
+	{ .name = "signing", .help = "require signed decisions: your key into $XDG_CONFIG_HOME/ruru/allowed_signers" },
+	{ .name = "key", .arg = "FILE", .help = "with --signing: your SSH key (default: git user.signingkey, ssh-agent)" },
+	{ .name = "as", .arg = "IDENTITY", .help = "with --signing: your signer identity (default: git user.email)" },
 	{ 0 },
 };
 static const struct cli_opt new_opts[] = {
