@@ -44,7 +44,7 @@
 #include "banned.h"
 
 /* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
-#define INDEX_VERSION 3
+#define INDEX_VERSION 4
 #define ARTIFACT_MAX (1024 * 1024)
 #define WALK_DEPTH 8
 
@@ -78,7 +78,36 @@ int ruru_index_error(sqlite3 *db, struct ruru_error *err, const char *what)
 
 /* ------------------------------------------------------------ the walk */
 
-enum { F_LOG = 1, F_ARTIFACT = 2 };
+enum { F_LOG = 1, F_ARTIFACT = 2, F_DIR = 3 };
+
+/* A folder modified this recently may change again within the same
+ * timestamp tick after it was read: its row gets no usable mtime, so
+ * it is read again next time (git's "racily clean" entries). */
+#define RACY_NS 2000000000LL
+
+struct frow {
+	int64_t id;
+	char *path;
+	int kind;
+	int64_t dev, ino, size, mtime, tail_from, tail_line;
+	unsigned char prefix[32];
+	bool has_prefix;
+};
+
+struct frows {
+	struct frow *v;
+	size_t n, cap;
+};
+
+static void frows_release(struct frows *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].path);
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+
 
 struct fent {
 	char *path;  /* relative to the root */
@@ -160,51 +189,205 @@ static int open_beneath(int dirfd, const char *rel, int flags)
 	}
 }
 
-/* Every regular file below the folder `dfd` (taken over), except hidden
- * names and, at the top, the log itself. */
-static void walk_artifacts(struct scan *s, int dfd, struct ruru_buf *rel, const char *sdir,
-			   int depth)
+static int64_t mtime_ns(const struct stat *st)
 {
-	DIR *d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return;
+	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/* What a walk needs: the rows of the last update (a cache: a folder whose
+ * stat is unchanged has the same names in it, so its rows list them and
+ * no readdir is needed), the time now, and where the results go. */
+struct walk {
+	struct scan *s;
+	const struct frows *rows; /* sorted by path; may be empty */
+	int64_t now;
+	bool logs_only;           /* the logs only (`list`) */
+};
+
+/* The row of `path`, or NULL. */
+static const struct frow *find_row(const struct frows *r, const char *path)
+{
+	size_t lo = 0, hi = r->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(r->v[mid].path, path);
+		if (c == 0)
+			return &r->v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	return NULL;
+}
+
+/* The first row whose path is >= `prefix`. */
+static size_t lower_bound(const struct frows *r, const char *prefix)
+{
+	size_t lo = 0, hi = r->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(r->v[mid].path, prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Record a folder; true when its row says its names are known. */
+static bool add_dir(struct walk *w, const char *path, const char *sdir, const struct stat *st)
+{
+	struct stat rec = *st;
+	if (w->now - mtime_ns(st) < RACY_NS) {
+		rec.st_mtim.tv_sec = -1;
+		rec.st_mtim.tv_nsec = 0;
+	}
+	scan_add(w->s, path, sdir, F_DIR, &rec);
+	const struct frow *r = find_row(w->rows, path);
+	return r && r->kind == F_DIR && r->dev == (int64_t)st->st_dev &&
+	       r->ino == (int64_t)st->st_ino && r->mtime == mtime_ns(st) && r->mtime >= 0;
+}
+
+static void walk_dir(struct walk *w, int dfd, struct ruru_buf *rel, const char *sdir, int depth);
+
+/* One name inside a session folder (`dfd` is that folder or a subfolder;
+ * `rel` its path from the root, `name` the entry). */
+static void walk_entry(struct walk *w, int dfd, struct ruru_buf *rel, const char *name,
+		       const char *sdir, int depth)
+{
+	if (name[0] == '.' || (depth == 0 && !strcmp(name, "session_log.md")))
+		return;
+	struct stat st;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return;
 	size_t keep = rel->len;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || (depth == 0 && !strcmp(de->d_name, "session_log.md")))
-			continue;
-		struct stat st;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		rel->len = keep;
-		ruru_buf_addch(rel, '/');
-		ruru_buf_addstr(rel, de->d_name);
-		if (S_ISREG(st.st_mode)) {
-			if (st.st_size <= ARTIFACT_MAX)
-				scan_add(s, rel->ptr, sdir, F_ARTIFACT, &st);
-		} else if (S_ISDIR(st.st_mode) && depth < WALK_DEPTH) {
-			int sub = openat(dirfd(d), de->d_name,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub >= 0)
-				walk_artifacts(s, sub, rel, sdir, depth + 1);
+	ruru_buf_addch(rel, '/');
+	ruru_buf_addstr(rel, name);
+	if (S_ISREG(st.st_mode)) {
+		scan_add(w->s, rel->ptr, sdir, F_ARTIFACT, &st);
+	} else if (S_ISDIR(st.st_mode) && depth < WALK_DEPTH) {
+		int sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub >= 0) {
+			walk_dir(w, sub, rel, sdir, depth + 1);
+			close(sub);
 		}
 	}
 	rel->len = keep;
 	rel->ptr[keep] = '\0';
+}
+
+/* Every regular file below the folder `dfd` (hidden names and, at the
+ * top, the log itself left out), from the rows when the folder is
+ * unchanged, else from readdir. */
+static void walk_dir(struct walk *w, int dfd, struct ruru_buf *rel, const char *sdir, int depth)
+{
+	struct stat st;
+	if (fstat(dfd, &st) < 0)
+		return;
+	if (add_dir(w, rel->ptr, sdir, &st)) {
+		/* Names from the rows just below this folder. */
+		size_t plen = rel->len;
+		ruru_buf_addch(rel, '/');
+		char *prefix = ruru_strdup(rel->ptr);
+		rel->len = plen;
+		rel->ptr[plen] = '\0';
+		for (size_t i = lower_bound(w->rows, prefix);
+		     i < w->rows->n && !strncmp(w->rows->v[i].path, prefix, plen + 1); i++) {
+			const char *name = w->rows->v[i].path + plen + 1;
+			if (!strchr(name, '/'))
+				walk_entry(w, dfd, rel, name, sdir, depth);
+		}
+		free(prefix);
+		return;
+	}
+	int fd = dup(dfd);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(d)))
+		walk_entry(w, dirfd(d), rel, de->d_name, sdir, depth);
 	closedir(d);
 }
 
-/* Every session log and (unless logs_only) artifact of the workspace,
- * sorted by path. */
-static void scan_workspace(int rootfd, struct scan *s, bool logs_only)
+/* One session folder `name` of the layout folder `lfd`. */
+static void walk_session(struct walk *w, int lfd, const char *layout, const char *name,
+			 bool is_dir, struct ruru_buf *rel)
 {
-	struct ruru_buf rel = RURU_BUF_INIT, sdir = RURU_BUF_INIT;
+	bool logs_only = w->logs_only && is_dir;
+	struct stat st;
+	ruru_buf_reset(rel);
+	ruru_buf_addf(rel, "%s/session_log.md", name);
+	if (logs_only) {
+		/* One stat per session: the folder is not followed if it is a
+		 * symlink (the caller saw a folder), and the log is only ever
+		 * opened with O_NOFOLLOW. */
+		if (fstatat(lfd, rel->ptr, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+			return;
+		char *sdir = ruru_xmalloc(strlen(layout) + strlen(name) + 2);
+		snprintf(sdir, strlen(layout) + strlen(name) + 2, "%s/%s", layout, name);
+		ruru_buf_reset(rel);
+		ruru_buf_addf(rel, "%s/session_log.md", sdir);
+		scan_add(w->s, rel->ptr, sdir, F_LOG, &st);
+		free(sdir);
+		return;
+	}
+	int sfd = openat(lfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sfd < 0)
+		return;
+	ruru_buf_reset(rel);
+	ruru_buf_addf(rel, "%s/%s", layout, name);
+	char *sdir = ruru_strdup(rel->ptr);
+	if (fstatat(sfd, "session_log.md", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
+		ruru_buf_addstr(rel, "/session_log.md");
+		scan_add(w->s, rel->ptr, sdir, F_LOG, &st);
+		ruru_buf_reset(rel);
+		ruru_buf_addstr(rel, sdir);
+		if (!w->logs_only)
+			walk_dir(w, sfd, rel, sdir, 0);
+	} else if (!w->logs_only && fstat(sfd, &st) == 0) {
+		/* a folder without a log is not a session (yet): only its stat
+		 * is kept, so that a log made in it later is seen */
+		add_dir(w, sdir, sdir, &st);
+	}
+	free(sdir);
+	close(sfd);
+}
+
+/* Every session log and (unless logs_only) every file and folder of the
+ * session folders, sorted by path.  `rows` (the last update's, sorted;
+ * may be empty) spares the readdir of folders that did not change. */
+static void scan_workspace(int rootfd, struct scan *s, bool logs_only, const struct frows *rows)
+{
+	struct ruru_buf rel = RURU_BUF_INIT;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	struct walk w = { s, rows, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec, logs_only };
 	for (size_t l = 0; l < sizeof(layouts) / sizeof(layouts[0]); l++) {
 		int lfd = open_beneath(rootfd, layouts[l], O_RDONLY | O_DIRECTORY);
 		if (lfd < 0)
 			continue;
+		struct stat st;
+		bool known = !logs_only && fstat(lfd, &st) == 0 &&
+			     add_dir(&w, layouts[l], layouts[l], &st);
+		if (known) {
+			size_t plen = strlen(layouts[l]);
+			struct ruru_buf prefix = RURU_BUF_INIT;
+			ruru_buf_addf(&prefix, "%s/", layouts[l]);
+			for (size_t i = lower_bound(rows, prefix.ptr);
+			     i < rows->n && !strncmp(rows->v[i].path, prefix.ptr, plen + 1); i++) {
+				const char *name = rows->v[i].path + plen + 1;
+				if (rows->v[i].kind == F_DIR && !strchr(name, '/'))
+					walk_session(&w, lfd, layouts[l], name, true, &rel);
+			}
+			ruru_buf_release(&prefix);
+			close(lfd);
+			continue;
+		}
 		DIR *d = fdopendir(lfd);
 		if (!d) {
 			close(lfd);
@@ -216,72 +399,16 @@ static void scan_workspace(int rootfd, struct scan *s, bool logs_only)
 				continue;
 			if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
 				continue;
-			struct stat st;
-			int sfd = -1;
-			if (logs_only && de->d_type == DT_DIR) {
-				/* One stat per session: the folder is no symlink (d_type);
-				 * the log is only ever opened with O_NOFOLLOW. */
-				ruru_buf_reset(&rel);
-				ruru_buf_addf(&rel, "%s/session_log.md", de->d_name);
-				if (fstatat(dirfd(d), rel.ptr, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-				    !S_ISREG(st.st_mode))
-					continue;
-			} else {
-				sfd = openat(dirfd(d), de->d_name,
-					     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-				if (sfd < 0)
-					continue;
-				if (fstatat(sfd, "session_log.md", &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-				    !S_ISREG(st.st_mode)) {
-					close(sfd); /* a folder without a log is not a session */
-					continue;
-				}
-			}
-			ruru_buf_reset(&sdir);
-			ruru_buf_addf(&sdir, "%s/%s", layouts[l], de->d_name);
-			ruru_buf_reset(&rel);
-			ruru_buf_addf(&rel, "%s/session_log.md", sdir.ptr);
-			scan_add(s, rel.ptr, sdir.ptr, F_LOG, &st);
-			if (sfd < 0)
-				continue;
-			if (logs_only) {
-				close(sfd);
-				continue;
-			}
-			ruru_buf_reset(&rel);
-			ruru_buf_addstr(&rel, sdir.ptr);
-			walk_artifacts(s, sfd, &rel, sdir.ptr, 0);
+			walk_session(&w, dirfd(d), layouts[l], de->d_name, de->d_type == DT_DIR, &rel);
 		}
 		closedir(d);
 	}
 	ruru_buf_release(&rel);
-	ruru_buf_release(&sdir);
 	if (s->n)
 		qsort(s->v, s->n, sizeof(*s->v), cmp_fent);
 }
 
 /* ------------------------------------------------------- indexed files */
-
-struct frow {
-	int64_t id;
-	char *path;
-	int64_t dev, ino, size, mtime, tail_from, tail_line;
-	unsigned char prefix[32];
-	bool has_prefix;
-};
-
-struct frows {
-	struct frow *v;
-	size_t n, cap;
-};
-
-static void frows_release(struct frows *r)
-{
-	for (size_t i = 0; i < r->n; i++)
-		free(r->v[i].path);
-	free(r->v);
-	memset(r, 0, sizeof(*r));
-}
 
 /* The `files` table, sorted by path (SQLite's BINARY order is strcmp's).
  * Returns the SQLite result code. */
@@ -290,9 +417,9 @@ static int load_rows(sqlite3 *db, struct frows *r, bool logs_only)
 	sqlite3_stmt *q;
 	int rc = sqlite3_prepare_v2(db,
 				    logs_only ? "SELECT id, path, dev, ino, size, mtime, tail_from,"
-						" tail_line, prefix FROM files WHERE kind = 1 ORDER BY path"
+						" tail_line, prefix, kind FROM files WHERE kind = 1 ORDER BY path"
 					      : "SELECT id, path, dev, ino, size, mtime, tail_from,"
-						" tail_line, prefix FROM files ORDER BY path",
+						" tail_line, prefix, kind FROM files ORDER BY path",
 				    -1, &q, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -311,6 +438,7 @@ static int load_rows(sqlite3 *db, struct frows *r, bool logs_only)
 		f->mtime = sqlite3_column_int64(q, 5);
 		f->tail_from = sqlite3_column_type(q, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, 6);
 		f->tail_line = sqlite3_column_int64(q, 7);
+		f->kind = sqlite3_column_int(q, 9);
 		if (sqlite3_column_bytes(q, 8) == 32) {
 			memcpy(f->prefix, sqlite3_column_blob(q, 8), 32);
 			f->has_prefix = true;
@@ -579,10 +707,13 @@ static int read_file(struct updater *u, const struct fent *f, struct stat *st)
 	int fd = open_beneath(u->rootfd, f->path, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) ||
-	    (f->kind == F_ARTIFACT && st->st_size > ARTIFACT_MAX)) {
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
 		close(fd);
 		return -1;
+	}
+	if (f->kind == F_ARTIFACT && st->st_size > ARTIFACT_MAX) {
+		close(fd);
+		return 1; /* kept as a row (its stat), not read */
 	}
 	/* Exactly the bytes the stat saw: what a writer appends meanwhile
 	 * is seen by the next update. */
@@ -710,12 +841,24 @@ static void index_artifact(struct updater *u, int64_t id, const struct stat *st,
 static void update_file(struct updater *u, const struct fent *f, const struct frow *r)
 {
 	struct stat st;
-	if (read_file(u, f, &st) < 0) {
+	int got = 0;
+	if (f->kind == F_DIR) { /* a folder: its stat only */
+		memset(&st, 0, sizeof(st));
+		st.st_dev = (dev_t)f->dev;
+		st.st_ino = (ino_t)f->ino;
+		st.st_size = (off_t)f->size;
+		st.st_mtim.tv_sec = f->mtime < 0 ? -1 : f->mtime / 1000000000;
+		st.st_mtim.tv_nsec = f->mtime < 0 ? 0 : f->mtime % 1000000000;
+	} else if ((got = read_file(u, f, &st)) < 0) {
 		if (r)
 			drop_file(u, r->id);
 		return;
 	}
 	int64_t id;
+	if (r && r->kind != f->kind) { /* a folder became a file, or so */
+		drop_file(u, r->id);
+		r = NULL;
+	}
 	if (r) {
 		id = r->id;
 		if (f->kind == F_LOG && index_log_tail(u, r, &st, f))
@@ -729,10 +872,14 @@ static void update_file(struct updater *u, const struct fent *f, const struct fr
 			return;
 		id = sqlite3_last_insert_rowid(u->db);
 	}
-	if (f->kind == F_LOG)
+	if (f->kind == F_LOG) {
 		index_log(u, id, &st, f);
-	else
+	} else if (f->kind == F_ARTIFACT && got == 0) {
 		index_artifact(u, id, &st, f);
+	} else { /* a folder, or an artifact too big to index */
+		drop_docs(u, id, -1);
+		set_file(u, id, &st, -1, 0, NULL);
+	}
 }
 
 /* Apply every difference between the scan and the rows (inside the
@@ -918,23 +1065,28 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		   check_not_symlink(rurufd, "index.lock", err) < 0) {
 		goto out;
 	}
-	scan_workspace(rootfd, &s, logs_only);
+	struct frows none = { 0 };
 	if (rurufd < 0) { /* no .ruru/ (only a later layout): nothing to keep it in */
+		scan_workspace(rootfd, &s, logs_only, &none);
 		result = build_in_memory(ix, rootfd, &s, st, err);
 		goto out;
 	}
 
 	/* Fast path: the index is there, readable, current, and agrees
-	 * with every file's stat: no lock, no write. */
-	bool fresh = false;
+	 * with every file's stat: no lock, no write.  Its rows spare the
+	 * readdir of every folder that did not change. */
+	bool fresh = false, scanned = false;
 	if (!rebuild && open_db(dbpath, true, &ix->db) == SQLITE_OK) {
 		int v = index_version(ix->db, &rc);
 		if (v == INDEX_VERSION) {
 			rc = exec(ix->db, "BEGIN");
 			if (rc == SQLITE_OK)
 				rc = load_rows(ix->db, &rows, logs_only);
-			if (rc == SQLITE_OK && count_changes(&s, &rows) == 0)
-				fresh = true;
+			if (rc == SQLITE_OK) {
+				scan_workspace(rootfd, &s, logs_only, &rows);
+				scanned = true;
+				fresh = count_changes(&s, &rows) == 0;
+			}
 			exec(ix->db, "COMMIT");
 			if (fresh) {
 				result = 0;
@@ -942,6 +1094,8 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 			}
 		}
 	}
+	if (!scanned)
+		scan_workspace(rootfd, &s, logs_only, &none);
 
 	/* Update (or rebuild) under the writer lock. */
 	if (ruru_lock_acquire(&lock, lockpath, err) < 0) {
