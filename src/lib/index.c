@@ -44,7 +44,7 @@
 #include "banned.h"
 
 /* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
-#define INDEX_VERSION 4
+#define INDEX_VERSION 5
 #define ARTIFACT_MAX (1024 * 1024)
 #define WALK_DEPTH 8
 
@@ -111,8 +111,9 @@ static void frows_release(struct frows *r)
 
 struct fent {
 	char *path;  /* relative to the root */
-	char *sdir;  /* the session folder, relative to the root */
-	const char *sid; /* its last component (inside sdir) */
+	size_t sdir_len; /* path[0, sdir_len) is the session folder */
+	const char *sid; /* its last component (inside path) */
+	size_t sid_len;
 	int kind;
 	int64_t dev, ino, size, mtime;
 };
@@ -131,8 +132,10 @@ static void scan_add(struct scan *s, const char *path, const char *sdir, int kin
 	}
 	struct fent *f = &s->v[s->n++];
 	f->path = ruru_strdup(path);
-	f->sdir = ruru_strdup(sdir);
-	f->sid = strrchr(f->sdir, '/') + 1;
+	f->sdir_len = strlen(sdir); /* a prefix of path */
+	const char *slash = memrchr(f->path, '/', f->sdir_len);
+	f->sid = slash ? slash + 1 : f->path;
+	f->sid_len = (size_t)(f->path + f->sdir_len - f->sid);
 	f->kind = kind;
 	f->dev = (int64_t)st->st_dev;
 	f->ino = (int64_t)st->st_ino;
@@ -144,7 +147,6 @@ static void scan_release(struct scan *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->v[i].path);
-		free(s->v[i].sdir);
 	}
 	free(s->v);
 	memset(s, 0, sizeof(*s));
@@ -470,6 +472,41 @@ static size_t count_changes(const struct scan *s, const struct frows *r)
 	return changes;
 }
 
+/* count_changes() for the logs only, straight from the query (no copy
+ * of 100,000 rows for `list`).  Returns the SQLite result code. */
+static int count_log_changes(sqlite3 *db, const struct scan *s, size_t *changes)
+{
+	sqlite3_stmt *q;
+	int rc = sqlite3_prepare_v2(db,
+				    "SELECT path, dev, ino, size, mtime FROM files WHERE kind = 1"
+				    " ORDER BY path",
+				    -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	size_t i = 0;
+	*changes = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *path = (const char *)sqlite3_column_text(q, 0);
+		int c = -1;
+		while (i < s->n && (c = strcmp(s->v[i].path, path ? path : "")) < 0) {
+			++*changes; /* new on disk */
+			i++;
+		}
+		if (i < s->n && c == 0) {
+			const struct fent *f = &s->v[i++];
+			*changes += f->dev != sqlite3_column_int64(q, 1) ||
+				    f->ino != sqlite3_column_int64(q, 2) ||
+				    f->size != sqlite3_column_int64(q, 3) ||
+				    f->mtime != sqlite3_column_int64(q, 4);
+		} else {
+			++*changes; /* gone */
+		}
+	}
+	*changes += s->n - i;
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 /* ------------------------------------------------------------ updating */
 
 enum {
@@ -564,8 +601,8 @@ static void add_doc(struct updater *u, int64_t file_id, int kind, const struct f
 	sqlite3_stmt *q = u->q[Q_INS_DOC];
 	sqlite3_bind_int64(q, 1, file_id);
 	sqlite3_bind_int(q, 2, kind);
-	bind_text(q, 3, f->sdir);
-	bind_text(q, 4, f->sid);
+	sqlite3_bind_text(q, 3, f->path, (int)f->sdir_len, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 4, f->sid, (int)f->sid_len, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(q, 5, line);
 	if (has_time)
 		sqlite3_bind_int64(q, 6, when);
@@ -598,27 +635,28 @@ static void add_entries(struct updater *u, int64_t file_id, const struct fent *f
 	u->st->entries += n;
 }
 
-static char *json_strings(char **v, size_t n, bool lower_lines)
+/* A list of strings as one column: joined by U+001F (lists are read
+ * back by search.c), or for the --tag filter "\ntag1\ntag2\n" in
+ * lowercase.  NULL for an empty list. */
+static char *joined(char **v, size_t n, bool tag_lines)
 {
-	if (lower_lines) { /* "\ntag1\ntag2\n", lowercase, for the --tag filter */
-		struct ruru_buf b = RURU_BUF_INIT;
+	if (!n && !tag_lines)
+		return NULL;
+	struct ruru_buf b = RURU_BUF_INIT;
+	if (tag_lines)
 		ruru_buf_addch(&b, '\n');
-		for (size_t i = 0; i < n; i++) {
-			size_t at = b.len;
-			ruru_buf_addstr(&b, v[i]);
-			for (size_t k = at; k < b.len; k++)
-				if (b.ptr[k] >= 'A' && b.ptr[k] <= 'Z')
-					b.ptr[k] = (char)(b.ptr[k] - 'A' + 'a');
+	for (size_t i = 0; i < n; i++) {
+		size_t at = b.len;
+		if (i && !tag_lines)
+			ruru_buf_addch(&b, '\037');
+		ruru_buf_addstr(&b, v[i]);
+		for (size_t k = at; tag_lines && k < b.len; k++)
+			if (b.ptr[k] >= 'A' && b.ptr[k] <= 'Z')
+				b.ptr[k] = (char)(b.ptr[k] - 'A' + 'a');
+		if (tag_lines)
 			ruru_buf_addch(&b, '\n');
-		}
-		return ruru_buf_detach(&b, NULL);
 	}
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
-	char *s = json_dumps(a, JSON_COMPACT);
-	json_decref(a);
-	return s;
+	return ruru_buf_detach(&b, NULL);
 }
 
 static void put_session(struct updater *u, int64_t file_id, const struct fent *f,
@@ -628,11 +666,11 @@ static void put_session(struct updater *u, int64_t file_id, const struct fent *f
 	char problem[2300] = "";
 	if (s->problem)
 		ruru_error_format(s->problem, problem, sizeof(problem));
-	char *tags = json_strings(s->tags, s->ntags, false);
-	char *tags_lc = json_strings(s->tags, s->ntags, true);
-	char *tasks = json_strings(s->tasks, s->ntasks, false);
-	char *arts = json_strings(s->artifacts, s->nartifacts, false);
-	bind_text(q, 1, f->sdir);
+	char *tags = joined(s->tags, s->ntags, false);
+	char *tags_lc = joined(s->tags, s->ntags, true);
+	char *tasks = joined(s->tasks, s->ntasks, false);
+	char *arts = joined(s->artifacts, s->nartifacts, false);
+	sqlite3_bind_text(q, 1, f->path, (int)f->sdir_len, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(q, 2, file_id);
 	bind_text(q, 3, s->id);
 	bind_text(q, 4, s->path);
@@ -794,7 +832,7 @@ static bool index_log_tail(struct updater *u, const struct frow *r, const struct
 static void index_log(struct updater *u, int64_t id, const struct stat *st, const struct fent *f)
 {
 	struct ruru_session s = { 0 };
-	s.id = ruru_strdup(f->sid);
+	s.id = ruru_strndup(f->sid, f->sid_len);
 	s.path = ruru_strdup(f->path);
 	ruru_session_from_text(&s, u->text.ptr, u->text.len, true);
 	drop_docs(u, id, -1);
@@ -867,7 +905,7 @@ static void update_file(struct updater *u, const struct fent *f, const struct fr
 		sqlite3_stmt *q = u->q[Q_INS_FILE];
 		bind_text(q, 1, f->path);
 		sqlite3_bind_int(q, 2, f->kind);
-		bind_text(q, 3, f->sdir);
+		sqlite3_bind_text(q, 3, f->path, (int)f->sdir_len, SQLITE_TRANSIENT);
 		if (!run(u, q))
 			return;
 		id = sqlite3_last_insert_rowid(u->db);
@@ -1080,12 +1118,19 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		int v = index_version(ix->db, &rc);
 		if (v == INDEX_VERSION) {
 			rc = exec(ix->db, "BEGIN");
-			if (rc == SQLITE_OK)
-				rc = load_rows(ix->db, &rows, logs_only);
-			if (rc == SQLITE_OK) {
-				scan_workspace(rootfd, &s, logs_only, &rows);
+			if (rc == SQLITE_OK && logs_only) {
+				size_t changes;
+				scan_workspace(rootfd, &s, true, &none);
 				scanned = true;
-				fresh = count_changes(&s, &rows) == 0;
+				rc = count_log_changes(ix->db, &s, &changes);
+				fresh = rc == SQLITE_OK && changes == 0;
+			} else if (rc == SQLITE_OK) {
+				rc = load_rows(ix->db, &rows, logs_only);
+				if (rc == SQLITE_OK) {
+					scan_workspace(rootfd, &s, logs_only, &rows);
+					scanned = true;
+					fresh = count_changes(&s, &rows) == 0;
+				}
 			}
 			exec(ix->db, "COMMIT");
 			if (fresh) {
