@@ -44,7 +44,7 @@
 #include "banned.h"
 
 /* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
-#define INDEX_VERSION 5
+#define INDEX_VERSION 6
 #define ARTIFACT_MAX (1024 * 1024)
 #define WALK_DEPTH 8
 
@@ -63,6 +63,7 @@ static const char schema[] =
 	" tags TEXT, tags_lc TEXT, tasks TEXT, artifacts TEXT);"
 	"CREATE INDEX sessions_file ON sessions(file_id);"
 	"CREATE INDEX sessions_id ON sessions(id);"
+	"CREATE INDEX sessions_start ON sessions(start DESC, id DESC);"
 	"CREATE TABLE docs(id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, kind INTEGER,"
 	" sdir TEXT, session TEXT, line INTEGER, time INTEGER, type TEXT, mode TEXT,"
 	" task TEXT, start_off INTEGER);"
