@@ -320,8 +320,10 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 {
 	struct ruru_buf expr = RURU_BUF_INIT, sqlb = RURU_BUF_INIT;
 	if (ruru_search_compile(o->query ? o->query : "", o->query ? o->query_len : 0, &expr, err) <
-	    0)
+	    0) {
+		ruru_buf_release(&expr);
 		return NULL;
+	}
 	struct ruru_index ix;
 	if (ruru_index_open(&ix, ws, flags, NULL, err) < 0) {
 		ruru_buf_release(&expr);
