@@ -186,8 +186,15 @@ char *mcp_continue_digest(struct mcp_env *env, const char *session, struct ruru_
 	return digest;
 }
 
+static json_t *t_artifact_add_typed(struct mcp_env *env, json_t *args, struct ruru_error *err);
+
 static json_t *t_artifact_add(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
+	if (json_object_get(args, "type"))
+		return t_artifact_add_typed(env, args, err);
+	if (!arg_str(args, "name") || !json_is_string(json_object_get(args, "content")))
+		return ruru_error_set(err, RURU_EUSAGE, "give name and content, or type and title"),
+		       NULL;
 	json_t *content = json_object_get(args, "content");
 	json_t *force = json_object_get(args, "force");
 	char *rel = NULL;
@@ -234,6 +241,13 @@ static json_t *t_task_link(struct mcp_env *env, json_t *args, struct ruru_error 
 		return NULL;
 	}
 	json_t *r = json_pack("{s:s, s:s}", "session", id, "task", task);
+	/* V7 (issue #11 item 11): say so when no task file has that ID. */
+	char *file = NULL;
+	struct ruru_error nf;
+	if (ruru_task_find(env->ws, task, &file, &nf) < 0)
+		json_object_set_new(r, "warning", json_string("linked, but no task file has that ID"));
+	json_object_set_new(r, "file", file ? json_string(file) : json_null());
+	free(file);
 	free(id);
 	return r;
 }
@@ -393,6 +407,116 @@ static json_t *t_session_search(struct mcp_env *env, json_t *args, struct ruru_e
 
 /* ---------------------------------------------------------------- table */
 
+/* ------------------------------------------- V7: typed artifacts, tasks */
+
+static json_t *t_artifact_add_typed(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	struct ruru_typed t = { 0 };
+	json_t *tags = json_object_get(args, "tags"), *content = json_object_get(args, "content");
+	const char **tv = NULL;
+	t.type = arg_str(args, "type");
+	t.title = arg_str(args, "title");
+	if (!t.title)
+		return ruru_error_set(err, RURU_EUSAGE, "a typed artifact needs a title"), NULL;
+	if (arg_str(args, "name"))
+		return ruru_error_set(err, RURU_EUSAGE, "a typed artifact is named from its title, "
+							"not name"), NULL;
+	if (json_array_size(tags)) {
+		tv = calloc(json_array_size(tags), sizeof(*tv));
+		if (!tv)
+			abort();
+		for (size_t i = 0; i < json_array_size(tags); i++)
+			tv[i] = json_string_value(json_array_get(tags, i));
+		t.tags = tv;
+		t.ntags = json_array_size(tags);
+	}
+	t.text = json_string_value(content);
+	t.len = json_string_length(content);
+	char *rel = NULL;
+	char *id = session_of(env, args, err);
+	json_t *r = NULL;
+	if (id && ruru_artifact_add_typed(env->ws, id, &t, &rel, err) == 0)
+		r = json_pack("{s:s, s:s, s:s}", "session", id, "path", rel, "type",
+			      ruru_artifact_type_find(t.type)->type);
+	free(tv);
+	free(rel);
+	free(id);
+	return r;
+}
+
+static json_t *t_session_summarize(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	char *id = session_of(env, args, err), *rel = NULL;
+	json_t *r = NULL;
+	if (id && ruru_session_summarize(env->ws, id, &rel, &r, err) < 0)
+		r = NULL;
+	free(rel);
+	free(id);
+	return r;
+}
+
+static json_t *t_task_new(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	struct ruru_task_new o = { 0 };
+	o.type = arg_str(args, "type");
+	o.title = arg_str(args, "title");
+	o.team = arg_str(args, "team");
+	o.assign = arg_str(args, "assign");
+	/* The named session, else the active one if any (a task may have none). */
+	char *sid = NULL;
+	if (arg_str(args, "session") || env->session) {
+		if (!(sid = session_of(env, args, err)))
+			return NULL;
+	} else {
+		struct ruru_error ignore;
+		sid = ruru_session_resolve(env->ws, NULL, &ignore);
+	}
+	o.session = sid;
+	char *file = NULL, *task = ruru_task_new(env->ws, &o, &file, err);
+	json_t *r = task ? json_pack("{s:s, s:s, s:s?}", "id", task, "file", file, "session", sid)
+			 : NULL;
+	free(task);
+	free(file);
+	free(sid);
+	return r;
+}
+
+static json_t *t_task_status(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	enum ruru_task_status st = ruru_task_status_parse(arg_str(args, "status"));
+	json_t *r = NULL;
+	if (st == RURU_TASK_UNKNOWN)
+		return ruru_error_set(err, RURU_EUSAGE, "unknown task status \"%s\"",
+				      arg_str(args, "status")), NULL;
+	if (ruru_task_set_status(env->ws, arg_str(args, "task"), st, &r, err) < 0)
+		return NULL;
+	return r;
+}
+
+static json_t *t_task_claim(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	const char *ttl_s = arg_str(args, "ttl");
+	long ttl = ttl_s ? ruru_duration_parse(ttl_s) : 30 * 60;
+	json_t *r = NULL;
+	if (ttl < 0)
+		return ruru_error_set(err, RURU_EUSAGE,
+				      "ttl is a duration such as 90s, 30m, 2h or 1d, not \"%s\"", ttl_s),
+		       NULL;
+	if (ruru_task_claim(env->ws, arg_str(args, "task"), arg_str(args, "by"), ttl, &r, err) < 0)
+		return NULL;
+	return r;
+}
+
+static json_t *t_task_release(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	const char *sw = arg_str(args, "status");
+	enum ruru_task_status st = sw ? ruru_task_status_parse(sw) : RURU_TASK_UNKNOWN;
+	json_t *r = NULL;
+	if (ruru_task_release(env->ws, arg_str(args, "task"), arg_str(args, "by"), st, &r, err) < 0)
+		return NULL;
+	return r;
+}
+
 /* Schema fragments.  `session` is described once in the server's
  * instructions (ID or unique prefix; default: the active session). */
 #define STR "{'type':'string'}"
@@ -442,10 +566,10 @@ const struct mcp_tool mcp_tools[] = {
 	  .output = OUT("'id':" STR ",'digest':" STR, "'id','digest'"),
 	  .run = t_session_continue },
 	{ .name = "artifact_add",
-	  .description = "Store a text file in the session artifacts/ and log it",
+	  .description = "Store a text file in the session artifacts/ and log it (or a V7 note: type, title)",
 	  .input = SESSION ",'name':{'type':'string','description':'path under artifacts/'},"
-		   "'content':" STR ",'force':{'type':'boolean','description':'replace'}",
-	  .required = "['name','content']",
+		   "'content':" STR ",'force':{'type':'boolean','description':'replace'},"
+		   "'type':" STR ",'title':" STR ",'tags':{'type':'array','items':" STR "}",
 	  .output = OUT(OSESSION ",'path':" STR, "'session','path'"),
 	  .run = t_artifact_add },
 	{ .name = "artifact_list",
@@ -522,6 +646,32 @@ const struct mcp_tool mcp_tools[] = {
 	  .required = "['query']",
 	  .output = OUT("'query':" STR ",'hits':{'type':'array'}", "'query','hits'"),
 	  .run = t_session_search },
+	/* --- V7 (issue #12): summaries and MDTM tasks.  Terse, no output
+	 * schemas: tools/list must stay small (tests/mcp/client.mjs). */
+	{ .name = "session_summarize",
+	  .description = "Write a V7 session summary from the log",
+	  .input = SESSION,
+	  .run = t_session_summarize },
+	{ .name = "task_new",
+	  .description = "New MDTM task of type feature|bug|chore|documentation|test|spike",
+	  .input = SESSION ",'type':" STR ",'title':" STR ",'team':" STR ",'assign':" STR,
+	  .required = "['type','title']",
+	  .run = t_task_new },
+	{ .name = "task_status",
+	  .description = "Set a task status: todo|in-progress|review|done|blocked|error",
+	  .input = "'task':" STR ",'status':" STR,
+	  .required = "['task','status']",
+	  .run = t_task_status },
+	{ .name = "task_claim",
+	  .description = "Lease a task for mode by (ttl 30m); fails naming the holder",
+	  .input = "'task':" STR ",'by':" STR ",'ttl':" STR,
+	  .required = "['task','by']",
+	  .run = t_task_claim },
+	{ .name = "task_release",
+	  .description = "Give a leased task back",
+	  .input = "'task':" STR ",'by':" STR,
+	  .required = "['task']",
+	  .run = t_task_release },
 };
 
 const size_t mcp_ntools = sizeof(mcp_tools) / sizeof(mcp_tools[0]);
