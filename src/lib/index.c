@@ -44,13 +44,9 @@
 #include "banned.h"
 
 /* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
-#define INDEX_VERSION 6
+#define INDEX_VERSION 7
 #define ARTIFACT_MAX (1024 * 1024)
 #define WALK_DEPTH 8
-
-/* Session folders of every layout ruru reads (DESIGN §1). */
-static const char *const layouts[] = { ".ruru/sessions", ".roo/commander/sessions",
-				       ".mdtm/sessions" };
 
 static const char schema[] =
 	"PRAGMA journal_mode=WAL;"
@@ -60,7 +56,7 @@ static const char schema[] =
 	"CREATE TABLE sessions(sdir TEXT PRIMARY KEY, file_id INTEGER, id TEXT, path TEXT,"
 	" valid INTEGER, problem TEXT, title TEXT, status INTEGER, status_text TEXT,"
 	" start_text TEXT, end_text TEXT, start INTEGER, end INTEGER, coordinator TEXT,"
-	" tags TEXT, tags_lc TEXT, tasks TEXT, artifacts TEXT);"
+	" tags TEXT, tags_lc TEXT, tasks TEXT, artifacts TEXT, layout INTEGER);"
 	"CREATE INDEX sessions_file ON sessions(file_id);"
 	"CREATE INDEX sessions_id ON sessions(id);"
 	"CREATE INDEX sessions_start ON sessions(start DESC, id DESC);"
@@ -370,22 +366,24 @@ static void scan_workspace(int rootfd, struct scan *s, bool logs_only, const str
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	struct walk w = { s, rows, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec, logs_only };
-	for (size_t l = 0; l < sizeof(layouts) / sizeof(layouts[0]); l++) {
-		int lfd = open_beneath(rootfd, layouts[l], O_RDONLY | O_DIRECTORY);
+	/* the session folders of every layout ruru reads (DESIGN §1) */
+	for (int layout = 0; layout < RURU_LAYOUT_COUNT; layout++) {
+		const char *dir = ruru_layout_dir((enum ruru_layout)layout);
+		int lfd = open_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY);
 		if (lfd < 0)
 			continue;
 		struct stat st;
 		bool known = !logs_only && fstat(lfd, &st) == 0 &&
-			     add_dir(&w, layouts[l], layouts[l], &st);
+			     add_dir(&w, dir, dir, &st);
 		if (known) {
-			size_t plen = strlen(layouts[l]);
+			size_t plen = strlen(dir);
 			struct ruru_buf prefix = RURU_BUF_INIT;
-			ruru_buf_addf(&prefix, "%s/", layouts[l]);
+			ruru_buf_addf(&prefix, "%s/", dir);
 			for (size_t i = lower_bound(rows, prefix.ptr);
 			     i < rows->n && !strncmp(rows->v[i].path, prefix.ptr, plen + 1); i++) {
 				const char *name = rows->v[i].path + plen + 1;
 				if (rows->v[i].kind == F_DIR && !strchr(name, '/'))
-					walk_session(&w, lfd, layouts[l], name, true, &rel);
+					walk_session(&w, lfd, dir, name, true, &rel);
 			}
 			ruru_buf_release(&prefix);
 			close(lfd);
@@ -402,7 +400,7 @@ static void scan_workspace(int rootfd, struct scan *s, bool logs_only, const str
 				continue;
 			if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
 				continue;
-			walk_session(&w, dirfd(d), layouts[l], de->d_name, de->d_type == DT_DIR, &rel);
+			walk_session(&w, dirfd(d), dir, de->d_name, de->d_type == DT_DIR, &rel);
 		}
 		closedir(d);
 	}
@@ -528,8 +526,8 @@ static const char *const sql[Q_COUNT] = {
 		       " tail_line = ?7, prefix = ?8 WHERE id = ?1",
 	[Q_INS_SESSION] = "INSERT OR REPLACE INTO sessions(sdir, file_id, id, path, valid, problem,"
 			  " title, status, status_text, start_text, end_text, start, end,"
-			  " coordinator, tags, tags_lc, tasks, artifacts)"
-			  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  " coordinator, tags, tags_lc, tasks, artifacts, layout)"
+			  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
 struct updater {
@@ -689,6 +687,7 @@ static void put_session(struct updater *u, int64_t file_id, const struct fent *f
 	bind_text(q, 16, tags_lc);
 	bind_text(q, 17, tasks);
 	bind_text(q, 18, arts);
+	sqlite3_bind_int(q, 19, s->layout);
 	run(u, q);
 	free(tags);
 	free(tags_lc);
@@ -835,6 +834,12 @@ static void index_log(struct updater *u, int64_t id, const struct stat *st, cons
 	struct ruru_session s = { 0 };
 	s.id = ruru_strndup(f->sid, f->sid_len);
 	s.path = ruru_strdup(f->path);
+	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
+		const char *dir = ruru_layout_dir((enum ruru_layout)l);
+		size_t n = strlen(dir);
+		if (!strncmp(f->path, dir, n) && f->path[n] == '/')
+			s.layout = l;
+	}
 	ruru_session_from_text(&s, u->text.ptr, u->text.len, true);
 	drop_docs(u, id, -1);
 	put_session(u, id, f, &s);

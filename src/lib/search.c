@@ -520,7 +520,7 @@ int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const
 	struct ruru_buf sqlb = RURU_BUF_INIT;
 	ruru_buf_addstr(&sqlb, "SELECT id, path, valid, problem, title, status, status_text,"
 			       " start_text, end_text, start, end, coordinator, tags, tasks,"
-			       " artifacts FROM sessions WHERE path LIKE '.ruru/sessions/%'");
+			       " artifacts, layout FROM sessions WHERE 1");
 	if (status != RURU_STATUS_UNKNOWN)
 		ruru_buf_addstr(&sqlb, " AND status = ?1");
 	if (tag)
@@ -568,6 +568,7 @@ int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const
 		s.tags = strings_of((const char *)sqlite3_column_text(q, 12), &s.ntags);
 		s.tasks = strings_of((const char *)sqlite3_column_text(q, 13), &s.ntasks);
 		s.artifacts = strings_of((const char *)sqlite3_column_text(q, 14), &s.nartifacts);
+		s.layout = sqlite3_column_int(q, 15);
 		stop = fn(&s, ctx);
 		ruru_session_release(&s);
 	}
