@@ -248,43 +248,43 @@ static bool add_dir(struct walk *w, const char *path, const char *sdir, const st
 	       r->ino == (int64_t)st->st_ino && r->mtime == mtime_ns(st) && r->mtime >= 0;
 }
 
-static void walk_dir(struct walk *w, int dfd, struct ruru_buf *rel, const char *sdir, int depth);
+/* Paths below a layout folder: `rel` is relative to the root, and
+ * rel->ptr + lskip the same path relative to the layout folder `lfd`, so
+ * that unchanged folders cost one fstatat each and are never opened. */
+static void walk_dir(struct walk *w, int lfd, size_t lskip, struct ruru_buf *rel,
+		     const char *sdir, int depth, const struct stat *st);
 
-/* One name inside a session folder (`dfd` is that folder or a subfolder;
- * `rel` its path from the root, `name` the entry). */
-static void walk_entry(struct walk *w, int dfd, struct ruru_buf *rel, const char *name,
-		       const char *sdir, int depth)
+/* One name inside a session folder or a subfolder (`rel` the folder). */
+static void walk_entry(struct walk *w, int lfd, size_t lskip, struct ruru_buf *rel,
+		       const char *name, const char *sdir, int depth)
 {
 	if (name[0] == '.' || (depth == 0 && !strcmp(name, "session_log.md")))
-		return;
-	struct stat st;
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return;
 	size_t keep = rel->len;
 	ruru_buf_addch(rel, '/');
 	ruru_buf_addstr(rel, name);
-	if (S_ISREG(st.st_mode)) {
-		scan_add(w->s, rel->ptr, sdir, F_ARTIFACT, &st);
-	} else if (S_ISDIR(st.st_mode) && depth < WALK_DEPTH) {
-		int sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub >= 0) {
-			walk_dir(w, sub, rel, sdir, depth + 1);
-			close(sub);
-		}
+	struct stat st;
+	/* Not following a symlink at the end; the folders above were just
+	 * seen to be folders, and files are only ever opened through
+	 * open_beneath(). */
+	if (fstatat(lfd, rel->ptr + lskip, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISREG(st.st_mode))
+			scan_add(w->s, rel->ptr, sdir, F_ARTIFACT, &st);
+		else if (S_ISDIR(st.st_mode) && depth < WALK_DEPTH)
+			walk_dir(w, lfd, lskip, rel, sdir, depth + 1, &st);
 	}
 	rel->len = keep;
 	rel->ptr[keep] = '\0';
 }
 
-/* Every regular file below the folder `dfd` (hidden names and, at the
+/* Every regular file below the folder `rel` (hidden names and, at the
  * top, the log itself left out), from the rows when the folder is
  * unchanged, else from readdir. */
-static void walk_dir(struct walk *w, int dfd, struct ruru_buf *rel, const char *sdir, int depth)
+static void walk_dir(struct walk *w, int lfd, size_t lskip, struct ruru_buf *rel,
+		     const char *sdir, int depth, const struct stat *st)
 {
-	struct stat st;
-	if (fstat(dfd, &st) < 0)
-		return;
-	if (add_dir(w, rel->ptr, sdir, &st)) {
+	char *self = ruru_strdup(rel->ptr);
+	if (add_dir(w, self, sdir, st)) {
 		/* Names from the rows just below this folder. */
 		size_t plen = rel->len;
 		ruru_buf_addch(rel, '/');
@@ -295,66 +295,56 @@ static void walk_dir(struct walk *w, int dfd, struct ruru_buf *rel, const char *
 		     i < w->rows->n && !strncmp(w->rows->v[i].path, prefix, plen + 1); i++) {
 			const char *name = w->rows->v[i].path + plen + 1;
 			if (!strchr(name, '/'))
-				walk_entry(w, dfd, rel, name, sdir, depth);
+				walk_entry(w, lfd, lskip, rel, name, sdir, depth);
 		}
 		free(prefix);
+		free(self);
 		return;
 	}
-	int fd = dup(dfd);
+	int fd = open_beneath(lfd, self + lskip, O_RDONLY | O_DIRECTORY);
 	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	if (!d) {
 		if (fd >= 0)
 			close(fd);
+		free(self);
 		return;
 	}
 	struct dirent *de;
 	while ((de = readdir(d)))
-		walk_entry(w, dirfd(d), rel, de->d_name, sdir, depth);
+		walk_entry(w, lfd, lskip, rel, de->d_name, sdir, depth);
 	closedir(d);
+	free(self);
 }
 
 /* One session folder `name` of the layout folder `lfd`. */
 static void walk_session(struct walk *w, int lfd, const char *layout, const char *name,
 			 bool is_dir, struct ruru_buf *rel)
 {
-	bool logs_only = w->logs_only && is_dir;
-	struct stat st;
+	struct stat st, dst;
+	if (!is_dir && (fstatat(lfd, name, &dst, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(dst.st_mode)))
+		return;
 	ruru_buf_reset(rel);
 	ruru_buf_addf(rel, "%s/session_log.md", name);
-	if (logs_only) {
-		/* One stat per session: the folder is not followed if it is a
-		 * symlink (the caller saw a folder), and the log is only ever
-		 * opened with O_NOFOLLOW. */
-		if (fstatat(lfd, rel->ptr, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
-			return;
-		char *sdir = ruru_xmalloc(strlen(layout) + strlen(name) + 2);
-		snprintf(sdir, strlen(layout) + strlen(name) + 2, "%s/%s", layout, name);
-		ruru_buf_reset(rel);
-		ruru_buf_addf(rel, "%s/session_log.md", sdir);
-		scan_add(w->s, rel->ptr, sdir, F_LOG, &st);
-		free(sdir);
-		return;
-	}
-	int sfd = openat(lfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (sfd < 0)
-		return;
+	bool has_log = fstatat(lfd, rel->ptr, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
 	ruru_buf_reset(rel);
 	ruru_buf_addf(rel, "%s/%s", layout, name);
 	char *sdir = ruru_strdup(rel->ptr);
-	if (fstatat(sfd, "session_log.md", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
+	if (has_log) {
 		ruru_buf_addstr(rel, "/session_log.md");
 		scan_add(w->s, rel->ptr, sdir, F_LOG, &st);
 		ruru_buf_reset(rel);
 		ruru_buf_addstr(rel, sdir);
-		if (!w->logs_only)
-			walk_dir(w, sfd, rel, sdir, 0);
-	} else if (!w->logs_only && fstat(sfd, &st) == 0) {
-		/* a folder without a log is not a session (yet): only its stat
-		 * is kept, so that a log made in it later is seen */
-		add_dir(w, sdir, sdir, &st);
+	}
+	/* The folder itself (also without a log, so that a log made in it
+	 * later is seen) and what it holds. */
+	if (!w->logs_only && (!is_dir || fstatat(lfd, name, &dst, AT_SYMLINK_NOFOLLOW) == 0) &&
+	    S_ISDIR(dst.st_mode)) {
+		if (has_log)
+			walk_dir(w, lfd, strlen(layout) + 1, rel, sdir, 0, &dst);
+		else
+			add_dir(w, sdir, sdir, &dst);
 	}
 	free(sdir);
-	close(sfd);
 }
 
 /* Every session log and (unless logs_only) every file and folder of the
