@@ -1109,10 +1109,11 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	/* Fast path: the index is there, readable, current, and agrees
 	 * with every file's stat: no lock, no write.  Its rows spare the
 	 * readdir of every folder that did not change. */
-	bool fresh = false, scanned = false;
+	bool fresh = false, scanned = false, usable = false;
 	if (!rebuild && open_db(dbpath, true, &ix->db) == SQLITE_OK) {
 		int v = index_version(ix->db, &rc);
 		if (v == INDEX_VERSION) {
+			usable = true;
 			rc = exec(ix->db, "BEGIN");
 			if (rc == SQLITE_OK && logs_only) {
 				size_t changes;
@@ -1142,7 +1143,12 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	if (ruru_lock_acquire(&lock, lockpath, err) < 0) {
 		if (cannot_write(0, errno)) {
 			result = build_in_memory(ix, rootfd, &s, st, err);
-			goto out;
+		} else if (usable && err && err->code == RURU_ECONFLICT) {
+			/* Another process has been updating for longer than the
+			 * lock wait (a first build of a big workspace): answer
+			 * from the last complete index rather than fail. */
+			ruru_error_clear(err);
+			result = 0;
 		}
 		goto out;
 	}
