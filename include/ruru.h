@@ -739,13 +739,16 @@ struct ruru_index_stats {
 int ruru_reindex(struct ruru_ws *ws, struct ruru_index_stats *st, struct ruru_error *err);
 
 /* Sessions from the index, newest first like ruru_session_list() (same
- * filters, same records, front matter only), after bringing the index up
- * to date; `since` (when has_since) keeps sessions started at or after it,
- * `limit` (0: all) keeps the first ones.  Falls back to reading the logs
- * when the index cannot be used. */
+ * filters, same records, front matter only), after bringing the index's
+ * logs up to date (one stat per session); `since` (when has_since) keeps
+ * sessions started at or after it, `limit` (0: all) the first ones.  Each
+ * is handed to `fn` (borrowed, valid during the call) in order; a
+ * non-zero return from `fn` stops the walk and is returned.  Falls back
+ * to reading the logs when the index cannot be used. */
+typedef int (*ruru_session_fn)(const struct ruru_session *s, void *ctx);
 int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const char *tag,
-			      bool has_since, time_t since, size_t limit,
-			      struct ruru_session **out, size_t *n, struct ruru_error *err);
+			      bool has_since, time_t since, size_t limit, ruru_session_fn fn,
+			      void *ctx, struct ruru_error *err);
 
 /* ------------------------------------------------------------------ TOML */
 
