@@ -46,10 +46,11 @@
  * optionally, which occurrence of it fails (1-based, default 1):
  *   RURU_FAULT=STEP[:N]
  * Steps: open (creating or opening a file to write, a temp file, a lock
- * file), write, fsync, chmod, rename, link, mkdir, lock (flock), dirsync
- * (fsync of a folder).  Caches (ruru_write_cache) are exempt.  The step
- * "openat2" (any N) makes openat2(2) look missing, so that the walk one
- * folder at a time, the fallback for older kernels, is what runs.  Only the N-th occurrence of STEP in the
+ * file), write, fsync, chmod, truncate, rename, link, mkdir, lock (flock),
+ * dirsync (fsync of a folder).  Caches (ruru_write_cache) are exempt.  The
+ * step "openat2" (any N) makes openat2(2) look missing, so that the walk
+ * one folder at a time, the fallback for older kernels, is what runs.
+ * Only the N-th occurrence of STEP in the
  * process fails, with EIO.  A failing `write` is torn on purpose: half of
  * the bytes reach the file before the error, so callers must clean up.
  * A malformed value disables injection.
@@ -203,6 +204,11 @@ bool ruru_name_is(const char *name, size_t n, const char *word);
  */
 int ruru_path_relative_to_root(const char *root, const char *user_path, struct ruru_buf *out,
 			       struct ruru_error *err);
+
+/* Cut a regular file (never through a symlink) back to `size` bytes and
+ * fsync it; nothing happens when it is not longer.  The caller holds the
+ * file's lock.  For the torn tail an interrupted append left (logtx.c). */
+int ruru_truncate(const char *path, off_t size, struct ruru_error *err);
 
 /* SHA-256 of bytes, as 64 lowercase hex digits + NUL. */
 void ruru_sha256_hex(const void *data, size_t len, char hex[65]);
