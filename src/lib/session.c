@@ -883,7 +883,10 @@ static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct
 	int rc;
 	if (ruru_read_file(tplpath, &tpl, &ignore) == 0)
 		rc = template_log(&log, tpl.ptr, tpl.len, id.ptr, &o, now, err);
-	else {
+	else if (ignore.code == RURU_EREFUSED) {
+		*err = ignore; /* a hostile template is no template to skip quietly */
+		rc = -1;
+	} else {
 		default_log(&log, id.ptr, &o, now);
 		rc = 0;
 	}
