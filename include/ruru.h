@@ -515,12 +515,17 @@ struct ruru_confirm_record {
 	char target_sha256[65]; /* "" for a new file */
 	char *decided_by;       /* "user" or "coordinator" */
 	char *rationale;        /* "" when none */
+	char *session;          /* the owning session; "" for .ruru/temp/ */
+	char *signer;           /* the signing identity (principal); "" when unsigned */
+	char *signature;        /* the SSH signature (armored), NULL when unsigned */
 	time_t decided_at;
 };
 void ruru_confirm_record_release(struct ruru_confirm_record *r);
 /* The record's canonical text (a TOML [[decision]] table with its keys in
- * a fixed order, LF endings): what decisions.log holds, and what a
- * signature would cover.  Appends to *out. */
+ * a fixed order — decision, artifact, target_path, kind, payload_sha256,
+ * target_sha256, decided_by, rationale, session, signed_by, decided_at —
+ * LF endings, no signature): what decisions.log holds and what a
+ * signature covers.  Appends to *out. */
 void ruru_confirm_record_canonical(struct ruru_buf *out, const struct ruru_confirm_record *r);
 /* The latest decision record of a proposal (RURU_ENOTFOUND when none). */
 int ruru_confirm_record_latest(struct ruru_ws *ws, const char *artifact,
@@ -564,6 +569,43 @@ enum ruru_confirm_decision {
 int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 			enum ruru_confirm_decision decision, const char *reason,
 			struct ruru_confirm *out, struct ruru_error *err);
+/*
+ * Signed decisions (DESIGN §15): the canonical record is signed with
+ * `ssh-keygen -Y sign -n ruru-confirm`.  `key`: a private key file, or a
+ * public key whose private half is in ssh-agent; NULL: git's
+ * user.signingkey, else the first key ssh-agent holds.  `identity`: the
+ * signer's principal as allowed_signers names it; NULL: git's user.email,
+ * else the login name.  The signature goes into the sidecar (signed_by,
+ * signature) and decisions.log; the log entry names the signer.
+ */
+struct ruru_confirm_sign {
+	const char *key;
+	const char *identity;
+};
+/*
+ * `ruru init --signing`: the user's trust anchor, outside any workspace.
+ * Adds "IDENTITY namespaces="ruru-confirm" KEY" to
+ * $XDG_CONFIG_HOME/ruru/allowed_signers (unless that key is there for that
+ * identity) and sets confirm.require_signature = true in
+ * $XDG_CONFIG_HOME/ruru/config.toml (format-preserving; other keys kept).
+ * sign->key: a public or private key file (NULL: git's user.signingkey,
+ * else ssh-agent's first key); sign->identity as for signing.  *report
+ * gets {config, allowed_signers, identity, key_type, added} (caller
+ * decrefs).
+ */
+int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign, json_t **report,
+			      struct ruru_error *err);
+/* ruru_confirm_decide, signed when `sign` is not NULL.  Front ends a
+ * person answers through sign; the MCP server, which an agent drives,
+ * does not (a signature stands for the person, not for the agent). */
+int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
+			       enum ruru_confirm_decision decision, const char *reason,
+			       const struct ruru_confirm_sign *sign, struct ruru_confirm *out,
+			       struct ruru_error *err);
+/* confirm.sign = true in the workspace's .ruru/config.toml: the CLI signs
+ * decisions by default. */
+bool ruru_confirm_sign_wanted(struct ruru_ws *ws);
+
 /* Hand an approved or skipped proposal to executor mode `to` (task may be
  * NULL): *message gets the standard's instruction (caller frees); logs a
  * delegation event. */
@@ -582,6 +624,18 @@ int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *
  */
 int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 		       struct ruru_confirm *out, struct ruru_error *err);
+/*
+ * apply, then commit exactly the target with git (DESIGN §15): refused
+ * before anything is written (RURU_ECONFLICT) outside a git work tree or
+ * when the index holds staged changes; the commit carries the trailers
+ * Ruru-Session (session proposals), Ruru-Confirm, Ruru-Payload-SHA256 and
+ * Ruru-Signed-By (signed decisions).  `message` NULL: a default subject.
+ * A commit that fails after the apply is RURU_EFAIL saying the target was
+ * applied; *commit gets the new commit's hash (caller frees) on success.
+ */
+int ruru_confirm_apply_commit(struct ruru_ws *ws, const char *artifact, bool force,
+			      const char *message, struct ruru_confirm *out, char **commit,
+			      struct ruru_error *err);
 /* Close a pending, approved or skipped proposal nobody will apply: status
  * withdrawn, a withdrawal record logged (session) or appended to
  * decisions.log (temp).  `reason` may be NULL. */
@@ -591,6 +645,26 @@ int ruru_confirm_withdraw(struct ruru_ws *ws, const char *artifact, const char *
  * (artifact and sidecar).  *removed gets a JSON array of the artifacts
  * removed (caller decrefs).  decisions.log is kept. */
 int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *err);
+/*
+ * `ruru verify` (DESIGN §15): every proposal of the sessions `ids` (none:
+ * every session and .ruru/temp/) checked against its payload, its decision
+ * records, its signature (when present or required) and, once applied,
+ * its target.  Returns {proposals: N, problems: [{file, line, col,
+ * severity ("error" | "info"), message}]} (caller decrefs), NULL with err
+ * set when a session is unknown.
+ */
+json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t nids,
+			    struct ruru_error *err);
+/*
+ * `ruru export --agent-trace` (DESIGN §15): one Agent Trace record
+ * (v0.1.0) per applied proposal of the sessions `ids` (none: all): the
+ * target, the line ranges the change added (recorded at apply), the
+ * session as the conversation (ruru://sessions/ID, the artifact in
+ * `related`), the commit `apply --commit` made.  A JSON array (caller
+ * decrefs); NULL with err set for an unknown session.
+ */
+json_t *ruru_confirm_agent_trace(struct ruru_ws *ws, const char *const *ids, size_t nids,
+				 struct ruru_error *err);
 /* Proposals of `session` (NULL: the active one, if any) and of .ruru/temp/,
  * as a JSON array of ruru_confirm_json() objects, oldest first; `status`
  * (a word, or NULL for all) filters.  CONFIRM files without a sidecar are
@@ -665,13 +739,16 @@ struct ruru_index_stats {
 int ruru_reindex(struct ruru_ws *ws, struct ruru_index_stats *st, struct ruru_error *err);
 
 /* Sessions from the index, newest first like ruru_session_list() (same
- * filters, same records, front matter only), after bringing the index up
- * to date; `since` (when has_since) keeps sessions started at or after it,
- * `limit` (0: all) keeps the first ones.  Falls back to reading the logs
- * when the index cannot be used. */
+ * filters, same records, front matter only), after bringing the index's
+ * logs up to date (one stat per session); `since` (when has_since) keeps
+ * sessions started at or after it, `limit` (0: all) the first ones.  Each
+ * is handed to `fn` (borrowed, valid during the call) in order; a
+ * non-zero return from `fn` stops the walk and is returned.  Falls back
+ * to reading the logs when the index cannot be used. */
+typedef int (*ruru_session_fn)(const struct ruru_session *s, void *ctx);
 int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const char *tag,
-			      bool has_since, time_t since, size_t limit,
-			      struct ruru_session **out, size_t *n, struct ruru_error *err);
+			      bool has_since, time_t since, size_t limit, ruru_session_fn fn,
+			      void *ctx, struct ruru_error *err);
 
 /* ------------------------------------------------------------------ TOML */
 
@@ -852,7 +929,8 @@ int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err);
  * call with RURU_EINVALID (FILE:LINE:COL) and nothing is written.  JSON and
  * TOML are edited in place (other keys byte for byte), Markdown gets the
  * block between "<!-- ruru:begin -->" and "<!-- ruru:end -->"; running
- * again changes nothing.  RURU_HOSTS_DRY_RUN writes nothing and appends a
+ * again changes nothing.  Each file is written atomically; when one
+ * fails, those already written are put back.  RURU_HOSTS_DRY_RUN writes nothing and appends a
  * unified diff of every change to *diff (may be NULL); RURU_HOSTS_REMOVE
  * takes ruru's entries out again (files and folders ruru's entries alone
  * made are removed).  *report (may be NULL, caller frees) gets
