@@ -1520,6 +1520,8 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 		ruru_error_set(err, RURU_EUSAGE, "a proposal needs a target");
 		goto out;
 	}
+	if (ruru_text_check("target", target, strlen(target), RURU_TEXT_LINE, err) < 0)
+		goto out; /* sec-text: the text rule (DESIGN §2) */
 	if (ruru_path_relative_to_root(ruru_ws_root(ws), target, &norm, err) < 0 ||
 	    target_hash(ws, norm.ptr, th, &exists, &cur, err) < 0 ||
 	    payload_check(kind, norm.ptr, &cur, payload, len, err) < 0 ||
@@ -2326,7 +2328,9 @@ int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
 	memset(out, 0, sizeof(*out));
 	if (decision > RURU_DECIDE_SKIP)
 		return ruru_error_set(err, RURU_EUSAGE, "unknown decision");
-	if (decision == RURU_DECIDE_SKIP && (!reason || !*reason))
+	if (reason && ruru_text_check("reason", reason, strlen(reason), 0, err) < 0)
+		return -1; /* sec-text: the text rule (DESIGN §2) */
+	if (decision == RURU_DECIDE_SKIP && (!reason || ruru_text_blank(reason, strlen(reason))))
 		return ruru_error_set(err, RURU_EUSAGE,
 				      "skipping confirmation needs a rationale: why the edit is routine, simple and low-risk");
 	struct loc L;
@@ -2435,6 +2439,9 @@ int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *
 {
 	memset(out, 0, sizeof(*out));
 	*message = NULL;
+	if ((to && ruru_text_check("executor mode", to, strlen(to), RURU_TEXT_LINE, err) < 0) ||
+	    (task && ruru_text_check("task ID", task, strlen(task), RURU_TEXT_LINE, err) < 0))
+		return -1; /* sec-text: the text rule (DESIGN §2) */
 	if (!to || !*to || !ruru_entry_field_ok(to))
 		return ruru_error_set(err, RURU_EUSAGE,
 				      "the executor mode to delegate to is empty or holds a backtick or newline");
@@ -3000,6 +3007,8 @@ int ruru_confirm_withdraw(struct ruru_ws *ws, const char *artifact, const char *
 			  struct ruru_confirm *out, struct ruru_error *err)
 {
 	memset(out, 0, sizeof(*out));
+	if (reason && ruru_text_check("reason", reason, strlen(reason), 0, err) < 0)
+		return -1; /* sec-text: the text rule (DESIGN §2) */
 	struct loc L;
 	struct guard g = { 0 };
 	int rc = -1;
