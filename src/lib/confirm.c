@@ -1,6 +1,7 @@
 /*
  * confirm.c — the confirmation workflow (standard §7, DESIGN §5): propose,
- * adopt, decide, delegate, apply, list.
+ * adopt, decide (optionally signed, DESIGN §15), delegate, apply (and
+ * commit), withdraw, clean, list; `ruru verify` and the Agent Trace export.
  *
  * A proposal is two files with one stem: the CONFIRM artifact, which holds
  * the payload verbatim (the target's exact new bytes, or a unified diff),
@@ -12,10 +13,14 @@
  * executors racing to apply one proposal cannot both succeed.
  *
  * Nothing is applied that was not approved: apply checks the status, that
- * the payload still hashes to what was proposed and decided, that a session
- * log holds the decision too (a hand-edited sidecar alone is not enough),
- * and that the target still has the bytes it had at proposal.  GNU patch
- * and diff run with an argv (run.c), never through a shell.
+ * the payload still hashes to what was proposed, that the latest decision
+ * record — in the session log, or .ruru/temp/decisions.log — names the
+ * same target, kind and hashes as the sidecar (so neither a hand-edited
+ * sidecar nor a swapped payload or target inherits a decision), its
+ * signature when signatures are required, and that the target still has
+ * the bytes it had at proposal.  A target that already holds the result is
+ * recorded as applied; a refusal writes and logs nothing.  GNU patch, diff,
+ * ssh-keygen and git run with an argv (run.c), never through a shell.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -891,9 +896,9 @@ static int sidecar_read(const struct loc *L, struct ruru_buf *text, struct ruru_
 				       L->rel);
 		else if (err->code == RURU_ENOTFOUND)
 			ruru_error_set(err, RURU_ENOTFOUND,
-				       "\"%s\" has no sidecar; take it into the workflow with "
-				       "`ruru confirm adopt %s --target PATH`",
-				       L->rel, L->rel);
+				       "\"%s\" has no sidecar; adopt it (naming its target) to take it "
+				       "into the workflow",
+				       L->rel);
 		ruru_error_set_file(err, L->side_rel);
 		return -1;
 	}
@@ -1666,7 +1671,7 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
 	if (locate(ws, artifact, true, &L, err) < 0)
 		return -1;
 	if (!target || !*target) {
-		ruru_error_set(err, RURU_EUSAGE, "adopting needs the target (--target PATH)");
+		ruru_error_set(err, RURU_EUSAGE, "adopting needs the target (a path)");
 		goto out;
 	}
 	if (ruru_path_relative_to_root(ruru_ws_root(ws), target, &norm, err) < 0 ||
@@ -2327,7 +2332,7 @@ int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
 		return -1; /* sec-text: the text rule (DESIGN §2) */
 	if (decision == RURU_DECIDE_SKIP && (!reason || ruru_text_blank(reason, strlen(reason))))
 		return ruru_error_set(err, RURU_EUSAGE,
-				      "skipping confirmation needs a rationale (--rationale TEXT)");
+				      "skipping confirmation needs a rationale: why the edit is routine, simple and low-risk");
 	struct loc L;
 	struct guard g = { 0 };
 	struct ruru_buf side = RURU_BUF_INIT, orig = RURU_BUF_INIT, msg = RURU_BUF_INIT;
@@ -2439,7 +2444,7 @@ int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *
 		return -1; /* sec-text: the text rule (DESIGN §2) */
 	if (!to || !*to || !ruru_entry_field_ok(to))
 		return ruru_error_set(err, RURU_EUSAGE,
-				      "the executor mode (--to SLUG) is empty or holds a backtick or newline");
+				      "the executor mode to delegate to is empty or holds a backtick or newline");
 	if (task && *task && !ruru_entry_field_ok(task))
 		return ruru_error_set(err, RURU_EUSAGE, "the task ID holds a backtick or newline");
 	if (task && !*task)
