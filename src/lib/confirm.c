@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -463,6 +464,16 @@ static int forbidden_area(const char *rel, const char *shown, struct ruru_error 
 				      "target \"%s\" lies inside .ruru/sessions/ (session files are "
 				      "changed by ruru's own commands)",
 				      shown);
+	/* The later layouts' sessions folders too (issue #12). */
+	for (int l = RURU_LAYOUT_V8; l < RURU_LAYOUT_COUNT; l++) {
+		const char *dir = ruru_layout_dir((enum ruru_layout)l);
+		size_t dl = strlen(dir);
+		if (!strncasecmp(rel, dir, dl) && (rel[dl] == '\0' || rel[dl] == '/'))
+			return ruru_error_set(err, RURU_EREFUSED,
+					      "target \"%s\" lies inside %s/ (session files are "
+					      "changed by ruru's own commands)",
+					      shown, dir);
+	}
 	return 0;
 }
 

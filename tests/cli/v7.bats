@@ -452,6 +452,11 @@ assert [(x["id"],x["layout"]) for x in s]==[(sys.argv[1],"v8.1")], s' "$id"
 import json,sys
 s=json.load(open("s.json"))
 assert [a["path"] for a in s["primary_context_artifacts"]]==["notes/NOTE-classic_note-2611240315.md"], s' 
+	# The later layout's session files are ruru's, not a confirmation's target.
+	echo x > new.txt
+	run "$RURU" confirm propose --target "$d/session_log.md" --content new.txt
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"lies inside .mdtm/sessions/"* ]]
 	# ruru's own files in the user's folders stay out of git.
 	git init -q . && git add -A
 	git status --porcelain --ignored | grep -E '\.lock|\.state|\.active' | grep -v '^!!' && return 1
