@@ -840,6 +840,10 @@ static int claim_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
 {
 	struct claim *c = ctx;
 	const char *who = holder(ed);
+	if (ruru_task_status_parse(doc_string(ed->doc, "status")) == RURU_TASK_DONE)
+		return ruru_error_set(err, RURU_ECONFLICT,
+				      "task \"%s\" is done; set its status first to work on it again",
+				      ed->id);
 	if (who && strcmp(who, c->by)) {
 		const struct ruru_toml_value *cu =
 			ruru_toml_table_get(ruru_toml_root(ed->doc), "claimed_until", 13);

@@ -239,6 +239,10 @@ deferred:deferred:DEFERRED:42_session_deferred.md"
 	printf '%s\n' 'assigned_to ' | diff - changed
 	run "$RURU" task claim "$id" --by dev-c --ttl soon
 	[ "$status" -eq 2 ]
+	"$RURU" task status "$id" done
+	run "$RURU" task claim "$id" --by dev-c
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"is done"* ]]
 }
 
 @test "8 processes claim one task at once, 50 rounds: exactly one winner each round" {
