@@ -463,12 +463,15 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 	while (ti < sizeof(task_types) / sizeof(task_types[0]) &&
 	       (!o->type || strcasecmp(o->type, task_types[ti].type)))
 		ti++;
-	if (ti == sizeof(task_types) / sizeof(task_types[0]))
-		return ruru_error_set(err, RURU_EUSAGE,
-				      "unknown task type \"%s\" (one of feature, bug, chore, "
-				      "documentation, test, spike)",
-				      o->type ? o->type : ""),
-		       NULL;
+	if (ti == sizeof(task_types) / sizeof(task_types[0])) {
+		struct ruru_buf list = RURU_BUF_INIT;
+		for (size_t k = 0; k < sizeof(task_types) / sizeof(task_types[0]); k++)
+			ruru_buf_addf(&list, "%s%s", k ? ", " : "", task_types[k].type);
+		ruru_error_set(err, RURU_EUSAGE, "unknown task type \"%s\" (one of %s)",
+			       o->type ? o->type : "", list.ptr);
+		ruru_buf_release(&list);
+		return NULL;
+	}
 	if (ruru_short_text_ok(o->title, "the task title", false, err) < 0 ||
 	    (o->assign && ruru_short_text_ok(o->assign, "the assignee", true, err) < 0) ||
 	    (o->team && ruru_short_text_ok(o->team, "the team", true, err) < 0) ||

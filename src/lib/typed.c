@@ -47,6 +47,18 @@ const struct ruru_artifact_type *ruru_artifact_type_find(const char *word)
 	return NULL;
 }
 
+/* RURU_EUSAGE naming the types of the table. */
+static int unknown_type(const char *word, struct ruru_error *err)
+{
+	struct ruru_buf list = RURU_BUF_INIT;
+	for (const struct ruru_artifact_type *k = ruru_artifact_types; k->type; k++)
+		ruru_buf_addf(&list, "%s%s", k == ruru_artifact_types ? "" : ", ", k->type);
+	ruru_error_set(err, RURU_EUSAGE, "unknown artifact type \"%s\" (one of %s)",
+		       word ? word : "", list.ptr);
+	ruru_buf_release(&list);
+	return -1;
+}
+
 const struct ruru_builtin *ruru_builtin_find(const char *name)
 {
 	for (const struct ruru_builtin *b = ruru_builtins; name && b->name; b++)
@@ -305,11 +317,7 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 	*rel = NULL;
 	const struct ruru_artifact_type *t = ruru_artifact_type_find(a->type);
 	if (!t)
-		return ruru_error_set(err, RURU_EUSAGE,
-				      "unknown artifact type \"%s\" (one of note, learning, environment, "
-				      "doc, research, blocker, question, snippet, feedback, feature, "
-				      "context, deferred)",
-				      a->type ? a->type : "");
+		return unknown_type(a->type, err);
 	if (ruru_short_text_ok(a->title, "the title", false, err) < 0)
 		return -1;
 	if (a->task && ruru_short_text_ok(a->task, "the task ID", true, err) < 0)
@@ -437,7 +445,7 @@ json_t *ruru_artifact_list_typed(struct ruru_ws *ws, const char *id, const char 
 {
 	const struct ruru_artifact_type *t = NULL;
 	if (type && !(t = ruru_artifact_type_find(type)))
-		return ruru_error_set(err, RURU_EUSAGE, "unknown artifact type \"%s\"", type), NULL;
+		return unknown_type(type, err), NULL;
 	json_t *all = ruru_artifact_list(ws, id, err);
 	if (!all)
 		return NULL;
