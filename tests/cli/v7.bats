@@ -461,6 +461,14 @@ assert [a["path"] for a in s["primary_context_artifacts"]]==["notes/NOTE-classic
 	run "$RURU" confirm propose --target "$d/session_log.md" --content new.txt
 	[ "$status" -eq 6 ]
 	[[ "$output" == *"lies inside .mdtm/sessions/"* ]]
+	# The confirmation workflow works in a v8.1 session too.
+	echo before > target.txt
+	a=$("$RURU" confirm propose --target target.txt --content new.txt)
+	[[ "$a" == "$d/artifacts/CONFIRM-target.txt-"*.md ]]
+	"$RURU" confirm approve "$(basename "$a")"
+	"$RURU" confirm apply "$a"
+	[ "$(cat target.txt)" = x ]
+	grep -q "\*\*result\*\* · artifact \`artifacts/CONFIRM-target.txt" "$d/session_log.md"
 	# ruru's own files in the user's folders stay out of git.
 	git init -q . && git add -A
 	git status --porcelain --ignored | grep -E '\.lock|\.state|\.active' | grep -v '^!!' && return 1
