@@ -494,11 +494,12 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 			l_id = RURU_BUF_INIT, l_title = RURU_BUF_INIT, l_date = RURU_BUF_INIT,
 			l_assign = RURU_BUF_INIT, l_sess = RURU_BUF_INIT, l_parent = RURU_BUF_INIT,
 			absdir = RURU_BUF_INIT, norm = RURU_BUF_INIT;
-	char *out = NULL;
+	char *out = NULL, *made = NULL;
 	if (ruru_template_read(ws, "toml-md", task_types[ti].template, &tpl, &from, err) < 0)
 		goto done;
 	ruru_buf_addf(&absdir, "%s/%s", ws->root, dir);
-	if (ruru_path_inside(ws->root, dir, &norm, err) < 0 || ruru_mkdirs(absdir.ptr, err) < 0)
+	if (ruru_path_inside(ws->root, dir, &norm, err) < 0 ||
+	    ruru_mkdirs_made(absdir.ptr, &made, err) < 0)
 		goto done;
 	task_body(&body, tpl.ptr, tpl.len, o->title);
 	time_t now = ruru_now();
@@ -560,6 +561,9 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 	}
 	out = ruru_buf_detach(&id, NULL);
 done:
+	if (!out && made)
+		ruru_rmdirs_made(absdir.ptr, made); /* a failed command leaves no folder */
+	free(made);
 	ruru_buf_release(&team);
 	ruru_buf_release(&tpl);
 	ruru_buf_release(&from);

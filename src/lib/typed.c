@@ -329,7 +329,7 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 	struct ruru_buf tpl = RURU_BUF_INIT, doc = RURU_BUF_INIT, body = RURU_BUF_INIT,
 			name = RURU_BUF_INIT, path = RURU_BUF_INIT, l_id = RURU_BUF_INIT,
 			l_sess = RURU_BUF_INIT, l_task = RURU_BUF_INIT, msg = RURU_BUF_INIT;
-	char *sdir = NULL, *folder = NULL;
+	char *sdir = NULL, *folder = NULL, *made = NULL, *absfolder = NULL;
 	struct ruru_logtx tx;
 	bool in_tx = false, wrote = false;
 	int rc = -1;
@@ -348,10 +348,10 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 	{
 		struct ruru_buf norm = RURU_BUF_INIT, abs = RURU_BUF_INIT;
 		ruru_buf_addf(&abs, "%s/%s", sdir, folder);
+		absfolder = ruru_buf_detach(&abs, NULL);
 		int k = ruru_path_inside(sdir, folder, &norm, err) < 0 ||
-			ruru_mkdirs(abs.ptr, err) < 0;
+			ruru_mkdirs_made(absfolder, &made, err) < 0;
 		ruru_buf_release(&norm);
-		ruru_buf_release(&abs);
 		if (k)
 			goto out;
 	}
@@ -423,8 +423,12 @@ out:
 		ruru_remove(path.ptr, &lerr);
 		errno = e;
 	}
+	if (rc < 0 && made)
+		ruru_rmdirs_made(absfolder, made); /* a failed command leaves no folder */
 	if (in_tx)
 		ruru_logtx_abort(&tx);
+	free(made);
+	free(absfolder);
 	free(sdir);
 	free(folder);
 	ruru_buf_release(&from);

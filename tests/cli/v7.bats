@@ -506,3 +506,25 @@ assert s["SESSION-V8-20260101-000000"]=="v8", s'
 	id=$("$RURU" new "Back to ruru")
 	[ -f ".ruru/sessions/$id/session_log.md" ]
 }
+
+@test "a typed artifact, a summary or a task that fails to write leaves no file, folder or entry" {
+	sid=$("$RURU" new "Faults")
+	log=$(log_of)
+	h=$(sum "$log")
+	run env RURU_FAULT=write "$RURU" artifact add --type research --title "Lost" - <<< "text"
+	[ "$status" -ne 0 ]
+	[ ! -e ".ruru/sessions/$sid/artifacts/research" ]
+	run env RURU_FAULT=write "$RURU" summarize
+	[ "$status" -ne 0 ]
+	[ ! -e ".ruru/sessions/$sid/artifacts/summaries" ]
+	rm -r .ruru/tasks
+	run env RURU_FAULT=write "$RURU" task new --type chore --title "Lost"
+	[ "$status" -ne 0 ]
+	[ ! -e .ruru/tasks ]
+	[ "$(sum "$log")" = "$h" ]
+	# A write that fails while the log takes the entry removes the artifact.
+	run env RURU_FAULT=write:2 "$RURU" artifact add --type research --title "Lost" - <<< "text"
+	[ "$status" -ne 0 ]
+	[ -z "$(find ".ruru/sessions/$sid/artifacts" -name 'RESEARCH-*')" ]
+	[ "$(sum "$log")" = "$h" ]
+}
