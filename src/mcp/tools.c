@@ -523,10 +523,9 @@ static json_t *t_task_claim(struct mcp_env *env, json_t *args, struct ruru_error
 
 static json_t *t_task_release(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	const char *sw = arg_str(args, "status");
-	enum ruru_task_status st = sw ? ruru_task_status_parse(sw) : RURU_TASK_UNKNOWN;
 	json_t *r = NULL;
-	if (ruru_task_release(env->ws, arg_str(args, "task"), arg_str(args, "by"), st, &r, err) < 0)
+	if (ruru_task_release(env->ws, arg_str(args, "task"), arg_str(args, "by"), RURU_TASK_UNKNOWN,
+			      &r, err) < 0)
 		return NULL;
 	return r;
 }
