@@ -53,3 +53,49 @@ with_template() {
 	[ "$(jq -r .goal <<<"$output")" = "$desc" ]
 	"$RURU" check "$f"
 }
+
+# ------------------------------------------------------------ item 7
+
+@test "messages and goals that start with - are operands, not options" {
+	id=$("$RURU" new "-5 tests failing")
+	[ "$id" = "SESSION-5_tests_failing-2611240315" ]
+	grep -qx 'title = "-5 tests failing"' "$(log_of)"
+	"$RURU" log "- fixed the bug"
+	"$RURU" log -t decision "-tired of flaky tests, pin the seed"
+	"$RURU" log "--not-an-option with spaces"
+	"$RURU" log -- --type
+	"$RURU" log "after the message" --type decision --mode dev
+	run "$RURU" --json show -n 5
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.entries[].message' <<<"$output")" = "$(printf '%s\n' '- fixed the bug' \
+		'-tired of flaky tests, pin the seed' '--not-an-option with spaces' '--type' 'after the message')" ]
+	[ "$(jq -r '.entries[1].type, .entries[4].type, .entries[4].mode' <<<"$output")" = $'decision\ndecision\ndev' ]
+}
+
+@test "toml set and get take values and keys that start with -" {
+	printf 'a = 1\n-b = 2\n' >f.toml
+	"$RURU" toml set f.toml a -1
+	grep -qx 'a = -1' f.toml
+	"$RURU" toml set f.toml a -inf
+	grep -qx 'a = -inf' f.toml
+	run "$RURU" toml get f.toml -b
+	[ "$status" -eq 0 ]
+	[ "$output" = "2" ]
+}
+
+@test "an unknown option error names the word that was given" {
+	"$RURU" new G >/dev/null
+	run "$RURU" log --typo x
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'unknown option "--typo"'* ]]
+	run "$RURU" show -5
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'unknown option "-5"'* ]]
+	run "$RURU" show "- x"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'unknown option "- " in "- x"'* ]]
+	[[ "$output" != *'"show"'* ]]
+	run "$RURU" log -t
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'-t needs a value'* ]]
+}
