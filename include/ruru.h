@@ -304,11 +304,37 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
 
 /*
  * Continue a session (DESIGN §6): resume it when paused, log a session
- * event, make it active, and return the digest text (bounded by max_chars
- * when non-zero) in *digest and its JSON in *json (either may be NULL).
+ * event, make it active, and return the digest text (at most max_chars
+ * bytes, 0: no bound; RURU_DIGEST_DEFAULT is the front ends' default) in
+ * *digest and its JSON in *json (either may be NULL).  A completed or
+ * failed session is reopened only with RURU_CONTINUE_REOPEN (else
+ * RURU_ECONFLICT); with RURU_CONTINUE_IMPLICIT (`id` came from the active
+ * pointer, not from the user) it is never reopened: RURU_ENOTFOUND.
  */
-int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, char **digest,
-			  json_t **json, struct ruru_error *err);
+enum { RURU_CONTINUE_REOPEN = 1, RURU_CONTINUE_IMPLICIT = 2 };
+#define RURU_DIGEST_DEFAULT 8000
+int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, unsigned flags,
+			  char **digest, json_t **json, struct ruru_error *err);
+
+/*
+ * The same digest, read-only (`show --digest`): nothing is logged or
+ * changed.  The digest holds, in this order, a header (ID, goal, status,
+ * times, coordinator, log path), open items, the Goal text, tasks,
+ * artifacts and the newest entries that fit whole; only the oldest
+ * entries are cut to fit, and the heading of the entries says how many
+ * were left out.  The header is never cut; the other sections lose lines
+ * (with a "… N more" line) only when no entry is left and they still do
+ * not fit.  JSON: the session's fields plus goal, tasks,
+ * pending_confirmations, open_items, entry_count, entries_omitted,
+ * max_chars and digest.
+ */
+int ruru_session_digest(struct ruru_ws *ws, const char *id, size_t max_chars, char **digest,
+			json_t **json, struct ruru_error *err);
+
+/* The session the active pointer names (ROOCOM_SESSION_ID, then
+ * .ruru/sessions/.active) when its status is active; NULL when none is
+ * (caller frees).  `new` uses it to say that another session stays active. */
+char *ruru_session_active(struct ruru_ws *ws);
 
 /* Add an artifact: write artifacts/<name> atomically, record it, log an
  * artifact event; *rel gets "artifacts/<name>".  RURU_EREFUSED for an unsafe

@@ -72,13 +72,29 @@ static int cmd_new(struct cli_ctx *ctx, struct cli_args *a)
 	} else {
 		o.description = d;
 	}
+	/* Another session stays active as it is; say so (DESIGN §6). */
+	char *other = ruru_session_active(ws);
 	char *id = ruru_session_new(ws, &o, &ctx->err);
 	if (!id) {
+		free(other);
 		rc = cli_fail(ctx);
 		goto out;
 	}
-	bool ok = ctx->json ? cli_print_json(ctx, json_pack("{s:s}", "id", id))
-			    : (printf("%s\n", id) >= 0);
+	if (other && !strcmp(other, id)) {
+		free(other);
+		other = NULL;
+	}
+	if (other) {
+		fflush(stdout);
+		fprintf(stderr,
+			"ruru: session %s is still active and stays so; %s is now the active session "
+			"(pause or complete %s when its work is done)\n",
+			other, id, other);
+	}
+	json_t *j = json_pack("{s:s}", "id", id);
+	json_object_set_new(j, "other_active", other ? json_string(other) : json_null());
+	bool ok = ctx->json ? cli_print_json(ctx, j) : (json_decref(j), printf("%s\n", id) >= 0);
+	free(other);
 	free(id);
 	if (!ok)
 		rc = cli_fail(ctx);
@@ -252,8 +268,40 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 /* ------------------------------------------------------------------ show */
 
 
+static bool max_chars_opt(struct cli_ctx *ctx, struct cli_args *a, size_t *max);
+
+/* show --digest: the continue digest, read-only. */
+static int show_digest(struct cli_ctx *ctx, struct cli_args *a)
+{
+	size_t max;
+	if (!max_chars_opt(ctx, a, &max))
+		return RURU_EUSAGE;
+	WITH_WS(ctx, ws);
+	int rc = 0;
+	char *id = cli_session(ctx, ws, a->argc ? a->argv[0] : NULL);
+	char *digest = NULL;
+	json_t *json = NULL;
+	if (!id || ruru_session_digest(ws, id, max, ctx->json ? NULL : &digest,
+				       ctx->json ? &json : NULL, &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else if (ctx->json ? !cli_print_json(ctx, json) : !cli_write(ctx, digest, strlen(digest)))
+		rc = cli_fail(ctx);
+	free(digest);
+	free(id);
+	ruru_ws_free(ws);
+	return rc;
+}
+
 static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 {
+	if (cli_flag(ctx, a, "digest")) {
+		if (cli_opt(ctx, a, "entries"))
+			return cli_usage_error(ctx, "--entries and --digest do not go together "
+						    "(the digest fits entries into --max-chars)");
+		return show_digest(ctx, a);
+	}
+	if (cli_opt(ctx, a, "max-chars"))
+		return cli_usage_error(ctx, "--max-chars bounds the digest: give --digest too");
 	size_t last = 0;
 	const char *ne = cli_opt(ctx, a, "entries");
 	if (ne && !cli_parse_size(ctx, "entries", ne, &last))
@@ -310,40 +358,75 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 
 /* -------------------------------------------------------------- continue */
 
+/* The most recent sessions on stderr, to choose one to continue. */
+static void offer_recent(struct ruru_ws *ws)
+{
+	struct ruru_session *list;
+	size_t n;
+	struct ruru_error e;
+	if (ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) < 0)
+		return;
+	if (n)
+		fputs("ruru: recent sessions (continue one with `ruru continue ID`; an ended one "
+		      "with `ruru continue ID --reopen`):\n",
+		      stderr);
+	for (size_t i = 0; i < n && i < 10; i++) {
+		const char *t = list[i].title ? list[i].title : "";
+		fprintf(stderr, "  %s  %s  ", list[i].id,
+			list[i].status ? ruru_status_word(list[i].status) : "?");
+		for (; *t; t++) /* one line per session, whatever the title holds */
+			if ((unsigned char)*t < 0x20 || *t == 0x7f)
+				fprintf(stderr, "\\x%02x", (unsigned char)*t);
+			else
+				fputc(*t, stderr);
+		fputc('\n', stderr);
+	}
+	ruru_session_list_free(list, n);
+}
+
+/* An optional --max-chars N (default RURU_DIGEST_DEFAULT; 0: no bound). */
+static bool max_chars_opt(struct cli_ctx *ctx, struct cli_args *a, size_t *max)
+{
+	const char *mc = cli_opt(ctx, a, "max-chars");
+	*max = RURU_DIGEST_DEFAULT;
+	return !mc || cli_parse_size(ctx, "max-chars", mc, max);
+}
+
 static int cmd_continue(struct cli_ctx *ctx, struct cli_args *a)
 {
-	size_t max = 0;
-	const char *mc = cli_opt(ctx, a, "max-chars");
-	if (mc && !cli_parse_size(ctx, "max-chars", mc, &max))
+	size_t max;
+	if (!max_chars_opt(ctx, a, &max))
 		return RURU_EUSAGE;
+	bool reopen = cli_flag(ctx, a, "reopen");
+	/* The session named here (-s or ID) may be reopened on request; the
+	 * one the active pointer names never is. */
+	bool named = a->argc || ctx->session;
+	unsigned flags = (reopen ? RURU_CONTINUE_REOPEN : 0) | (named ? 0 : RURU_CONTINUE_IMPLICIT);
 	WITH_WS(ctx, ws);
 	int rc = 0;
 	char *id = cli_session(ctx, ws, a->argc ? a->argv[0] : NULL);
-	if (!id) {
-		rc = cli_fail(ctx);
-		/* Nothing to continue: offer the most recent sessions. */
-		struct ruru_session *list;
-		size_t n;
-		struct ruru_error e;
-		if (rc == RURU_ENOTFOUND && ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) == 0) {
-			if (n)
-				fputs("ruru: recent sessions (continue one with `ruru continue ID`):\n", stderr);
-			for (size_t i = 0; i < n && i < 10; i++)
-				fprintf(stderr, "  %s  %s  %s\n", list[i].id,
-					list[i].status ? ruru_status_word(list[i].status) : "?",
-					list[i].title ? list[i].title : "");
-			ruru_session_list_free(list, n);
-		}
-		ruru_ws_free(ws);
-		return rc;
-	}
 	char *digest = NULL;
 	json_t *json = NULL;
-	if (ruru_session_continue(ws, id, max, ctx->json ? NULL : &digest, ctx->json ? &json : NULL,
-				  &ctx->err) < 0)
+	if (!id || ruru_session_continue(ws, id, max, flags, ctx->json ? NULL : &digest,
+					 ctx->json ? &json : NULL, &ctx->err) < 0) {
+		int code = ctx->err.code;
+		if (id && code == RURU_ECONFLICT && !reopen) {
+			struct ruru_session s;
+			struct ruru_error e;
+			if (ruru_session_load(ws, id, 0, &s, &e) == 0 &&
+			    (s.status == RURU_STATUS_COMPLETED || s.status == RURU_STATUS_ERROR)) {
+				size_t n = strlen(ctx->err.msg);
+				snprintf(ctx->err.msg + n, sizeof(ctx->err.msg) - n,
+					 " (ruru continue %s --reopen reopens it)", id);
+			}
+			ruru_session_release(&s);
+		}
 		rc = cli_fail(ctx);
-	else if (ctx->json ? !cli_print_json(ctx, json) : !cli_write(ctx, digest, strlen(digest)))
+		if (code == RURU_ENOTFOUND && !named)
+			offer_recent(ws);
+	} else if (ctx->json ? !cli_print_json(ctx, json) : !cli_write(ctx, digest, strlen(digest))) {
 		rc = cli_fail(ctx);
+	}
 	free(digest);
 	free(id);
 	ruru_ws_free(ws);
@@ -408,10 +491,15 @@ static const struct cli_opt list_opts[] = {
 };
 static const struct cli_opt show_opts[] = {
 	{ .name = "entries", .short_name = 'n', .arg = "N", .help = "only the last N entries" },
+	{ .name = "digest", .help = "print the continue digest instead; changes nothing" },
+	{ .name = "max-chars", .arg = "N",
+	  .help = "with --digest: at most N bytes (default 8000; 0: no bound)" },
 	{ 0 },
 };
 static const struct cli_opt continue_opts[] = {
-	{ .name = "max-chars", .arg = "N", .help = "bound the digest to N bytes (newest entries kept)" },
+	{ .name = "max-chars", .arg = "N",
+	  .help = "at most N bytes, oldest entries cut first (default 8000; 0: no bound)" },
+	{ .name = "reopen", .help = "reopen the named session when it is completed or failed" },
 	{ 0 },
 };
 
@@ -432,10 +520,11 @@ const struct cli_cmd cli_cmds_session[] = {
 	  .opts = reason_opts, .max_args = 1, .run = cmd_fail },
 	{ .name = "list", .summary = "list sessions, newest first", .opts = list_opts, .max_args = 0,
 	  .run = cmd_list },
-	{ .name = "show", .args = "[ID]", .summary = "show a session's metadata and entries",
+	{ .name = "show", .args = "[ID]",
+	  .summary = "show a session's metadata and entries, or its digest (read-only)",
 	  .opts = show_opts, .max_args = 1, .run = cmd_show },
 	{ .name = "continue", .args = "[ID]",
-	  .summary = "resume a session, make it active, print a digest to pick up the work",
+	  .summary = "resume a session, make it active, log it, print a digest to pick up the work",
 	  .opts = continue_opts, .max_args = 1, .run = cmd_continue },
 	{ .name = "check", .args = "[FILE...]",
 	  .summary = "validate session logs; every problem as FILE:LINE:COL", .max_args = -1,

@@ -850,6 +850,23 @@ fail:
 	return NULL;
 }
 
+char *ruru_session_active(struct ruru_ws *ws)
+{
+	struct ruru_error e;
+	struct ruru_session s;
+	char *id = ruru_session_resolve(ws, NULL, &e);
+	if (!id)
+		return NULL;
+	bool active = ruru_session_load(ws, id, 0, &s, &e) == 0 && s.valid &&
+		      s.status == RURU_STATUS_ACTIVE;
+	ruru_session_release(&s); /* load always leaves it initialised */
+	if (!active) {
+		free(id);
+		return NULL;
+	}
+	return id;
+}
+
 /* ------------------------------------------------------------- writing */
 
 int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_entry *e,

@@ -225,6 +225,13 @@ static bool session_exists(const struct ruru_ws *ws, const char *id)
 	return ok;
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* An exact ID or a prefix of exactly one; an ambiguous prefix names its
+ * candidates (in name order, at most 5 and a count of the rest). */
 static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_error *err)
 {
 	if (session_exists(ws, id))
@@ -232,7 +239,7 @@ static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_erro
 	char *dirpath = ruru_ws_path(ws, ".ruru/sessions");
 	DIR *d = opendir(dirpath);
 	free(dirpath);
-	char *found = NULL;
+	char **found = NULL;
 	size_t matches = 0, n = strlen(id);
 	if (d && n && !strchr(id, '/')) {
 		struct dirent *de;
@@ -241,21 +248,32 @@ static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_erro
 				continue;
 			if (!session_exists(ws, de->d_name))
 				continue;
-			if (matches++ == 0)
-				found = ruru_strdup(de->d_name);
+			found = ruru_xrealloc(found, (matches + 1) * sizeof(*found));
+			found[matches++] = ruru_strdup(de->d_name);
 		}
 	}
 	if (d)
 		closedir(d);
-	if (matches == 1)
-		return found;
-	free(found);
-	if (matches > 1)
-		ruru_error_set(err, RURU_ENOTFOUND, "session prefix \"%s\" matches %zu sessions", id,
-			       matches);
-	else
+	char *out = NULL;
+	if (matches == 1) {
+		out = found[0];
+	} else if (matches > 1) {
+		qsort(found, matches, sizeof(*found), cmp_names);
+		struct ruru_buf list = RURU_BUF_INIT;
+		for (size_t i = 0; i < matches && i < 5; i++)
+			ruru_buf_addf(&list, "%s\"%s\"", i ? ", " : "", found[i]);
+		if (matches > 5)
+			ruru_buf_addf(&list, " and %zu more", matches - 5);
+		ruru_error_set(err, RURU_ENOTFOUND, "session prefix \"%s\" matches %zu sessions: %s",
+			       id, matches, list.ptr);
+		ruru_buf_release(&list);
+		for (size_t i = 0; i < matches; i++)
+			free(found[i]);
+	} else {
 		ruru_error_set(err, RURU_ENOTFOUND, "unknown session \"%s\"", id);
-	return NULL;
+	}
+	free(found);
+	return out;
 }
 
 char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error *err)

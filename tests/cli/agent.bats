@@ -99,3 +99,144 @@ with_template() {
 	[ "$status" -eq 2 ]
 	[[ "$output" == *'-t needs a value'* ]]
 }
+
+# ------------------------------------------------------------ item 3
+
+# A log of 5,000 hand-appended entries in ruru's own format, plus an open
+# delegation and a three-line newest entry.
+big_session() {
+	id=$("$RURU" new "Big" --description "The goal.")
+	f=$(log_of "$id")
+	python3 - "$f" <<'PY'
+import sys
+with open(sys.argv[1], 'a') as f:
+    for i in range(5000):
+        f.write('- [2026-11-24 03:16:%02dZ] **note**: entry number %d, with a few words to make it longer\n' % (i % 60, i))
+PY
+	"$RURU" log --type delegation --mode dev-a --task TASK-A-1 "open delegation"
+	"$RURU" log $'newest line one\nline two\nline three'
+}
+
+# Every line of the entries section is an entry or its continuation.
+entries_whole() {
+	awk '/^## Last entries/ {on=1; next} on && NF {
+		if ($0 !~ /^- \[/ && $0 !~ /^  /) { print "stray: " $0; bad=1 } }
+		END { exit bad }' "$1"
+}
+
+@test "the digest is bounded to 8,000 bytes by default, header and open items kept, oldest entries cut" {
+	big_session
+	before=$(sum "$f")
+	"$RURU" show --digest >d.txt
+	[ "$(sum "$f")" = "$before" ] # show --digest changes nothing
+	[ "$(wc -c <d.txt)" -le 8000 ]
+	[ "$(wc -c <d.txt)" -ge 7000 ]
+	head -1 d.txt | grep -qx "# Session $id"
+	grep -qx 'Goal: Big' d.txt
+	grep -q '^- delegation to dev-a, task TASK-A-1 has no result yet: open delegation' d.txt
+	grep -qx 'The goal.' d.txt
+	# the newest entry whole, the oldest left out and counted
+	grep -A2 'newest line one' d.txt | tail -1 | grep -qx '  line three'
+	! grep -q 'entry number 0,' d.txt
+	heading=$(grep '^## Last entries' d.txt)
+	[[ "$heading" =~ \(([0-9]+)\ of\ ([0-9]+)\;\ ([0-9]+)\ older\ left\ out\) ]]
+	shown=${BASH_REMATCH[1]} total=${BASH_REMATCH[2]} left=${BASH_REMATCH[3]}
+	[ "$total" -eq 5003 ]
+	[ $((shown + left)) -eq "$total" ]
+	[ "$(grep -c '^- \[' d.txt)" -eq "$shown" ]
+	entries_whole d.txt
+	run "$RURU" --json show --digest
+	[ "$(jq -r .entries_omitted <<<"$output")" -eq "$left" ]
+	[ "$(jq -r '.open_items[0].kind' <<<"$output")" = delegation ]
+}
+
+@test "--max-chars counts bytes, includes the header, never cuts an entry in the middle" {
+	big_session
+	for n in 2000 1234 700; do
+		"$RURU" show --digest --max-chars $n >d.txt
+		[ "$(wc -c <d.txt)" -le $n ]
+		entries_whole d.txt
+	done
+	# whatever the bound, the three-line newest entry is there whole or not at all
+	for n in $(seq 600 7 1100); do
+		"$RURU" show --digest --max-chars $n >d.txt
+		[ "$(wc -c <d.txt)" -le $n ]
+		if grep -q 'newest line one' d.txt; then grep -qx '  line three' d.txt; fi
+		! grep -q '^  line' d.txt || grep -q 'newest line one' d.txt
+	done
+	"$RURU" show --digest --max-chars 0 >all.txt
+	[ "$(wc -c <all.txt)" -gt 400000 ]
+	grep -q 'entry number 0,' all.txt
+	grep -q '^## Last entries (all 5003)' all.txt
+	run "$RURU" show --digest --max-chars x
+	[ "$status" -eq 2 ]
+	run "$RURU" show --max-chars 100
+	[ "$status" -eq 2 ]
+}
+
+@test "continue is bounded like show --digest and logs one entry" {
+	big_session
+	n=$(grep -c '^- \[' "$f")
+	"$RURU" continue >c.txt
+	[ "$(wc -c <c.txt)" -le 8000 ]
+	head -1 c.txt | grep -qx "# Continuing session $id"
+	[ "$(grep -c '^- \[' "$f")" -eq $((n + 1)) ]
+	"$RURU" show --digest >/dev/null
+	[ "$(grep -c '^- \[' "$f")" -eq $((n + 1)) ]
+	"$RURU" continue --max-chars 3000 >c.txt
+	[ "$(wc -c <c.txt)" -le 3000 ]
+}
+
+# ------------------------------------------------------------ item 4
+
+@test "continue without an ID never reopens a completed or failed session" {
+	a=$("$RURU" new "Done one")
+	"$RURU" complete
+	before=$(sum "$(log_of "$a")")
+	run "$RURU" continue
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"\"$a\" is completed"* ]]
+	[[ "$output" == *"recent sessions"* ]]
+	[[ "$output" == *"$a"* ]]
+	[ "$(sum "$(log_of "$a")")" = "$before" ]
+	grep -qx 'status = "🏁 Completed"' "$(log_of "$a")"
+	b=$("$RURU" new "Failed one")
+	"$RURU" fail --reason broken
+	run "$RURU" continue
+	[ "$status" -eq 3 ]
+	grep -qx 'status = "🔴 Error"' "$(log_of "$b")"
+}
+
+@test "continue ID reopens an ended session only with --reopen" {
+	a=$("$RURU" new "Done one")
+	"$RURU" complete
+	before=$(sum "$(log_of "$a")")
+	run "$RURU" continue "$a"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"--reopen"* ]]
+	[ "$(sum "$(log_of "$a")")" = "$before" ]
+	run "$RURU" continue "$a" --reopen
+	[ "$status" -eq 0 ]
+	grep -qx 'status = "🟢 Active"' "$(log_of "$a")"
+	grep -q 'Session resumed: reopened and continued' "$(log_of "$a")"
+	# a paused session needs no --reopen
+	"$RURU" pause
+	run "$RURU" continue
+	[ "$status" -eq 0 ]
+}
+
+@test "new while another session is active says so on stderr and in JSON and leaves it alone" {
+	a=$("$RURU" new "First")
+	before=$(sum "$(log_of "$a")")
+	run --separate-stderr "$RURU" new "Second"
+	[ "$status" -eq 0 ]
+	[ "$output" = "SESSION-Second-2611240315" ]
+	[[ "$stderr" == *"$a is still active"* ]]
+	[ "$(sum "$(log_of "$a")")" = "$before" ]
+	run --separate-stderr "$RURU" --json new "Third"
+	[ "$(jq -r .other_active <<<"$output")" = "SESSION-Second-2611240315" ]
+	"$RURU" pause
+	run --separate-stderr "$RURU" --json new "Fourth"
+	[ "$(jq -r .other_active <<<"$output")" = null ]
+	[ -z "$stderr" ]
+}
