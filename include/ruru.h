@@ -337,10 +337,22 @@ int ruru_session_digest(struct ruru_ws *ws, const char *id, size_t max_chars, ch
 char *ruru_session_active(struct ruru_ws *ws);
 
 /* Add an artifact: write artifacts/<name> atomically, record it, log an
- * artifact event; *rel gets "artifacts/<name>".  RURU_EREFUSED for an unsafe
- * name, RURU_ECONFLICT when it exists and !force. */
+ * artifact event whose message says added or replaced, the size and the
+ * description (may be NULL); *rel gets "artifacts/<name>".  A name that
+ * starts with "artifacts/" is taken relative to the session (no
+ * artifacts/artifacts/).  RURU_EREFUSED for an unsafe name, RURU_ECONFLICT
+ * when it exists and !force. */
 int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, const void *data,
-		      size_t len, bool force, char **rel, struct ruru_error *err);
+		      size_t len, bool force, const char *description, char **rel,
+		      struct ruru_error *err);
+/* An artifact path as the user gave it, made relative to the session
+ * folder (DESIGN §3) into `out` (reset first): relative to the session
+ * ("artifacts/x"), to artifacts/ ("x"), to the root
+ * (".ruru/sessions/ID/artifacts/x"), absolute, or relative to the current
+ * directory when only there it exists.  Anything outside the session
+ * folder, the log itself, and unsafe paths are RURU_EREFUSED. */
+int ruru_artifact_path(struct ruru_ws *ws, const char *id, const char *given, struct ruru_buf *out,
+		       struct ruru_error *err);
 /* Artifacts of a session: related_artifacts plus files found on disk,
  * as JSON [{path, recorded, exists, bytes}]. */
 json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);

@@ -869,20 +869,35 @@ char *ruru_session_active(struct ruru_ws *ws)
 
 /* ------------------------------------------------------------- writing */
 
+static int session_log_entry(struct ruru_ws *ws, const char *id, const struct ruru_entry *e,
+			     struct ruru_error *err);
+
 int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_entry *e,
 		     struct ruru_error *err)
 {
 	if (e->type < 0 || e->type >= RURU_EV_COUNT)
 		return ruru_error_set(err, RURU_EUSAGE, "unknown event type");
+	/* The artifact is stored relative to the session folder, whatever
+	 * form it was given in (DESIGN §3). */
+	struct ruru_buf art = RURU_BUF_INIT;
+	struct ruru_entry copy;
 	if (e->artifact) {
-		char *sdir = ruru_ws_session_path(ws, id, NULL);
-		struct ruru_buf norm = RURU_BUF_INIT;
-		int rc = ruru_path_inside(sdir, e->artifact, &norm, err);
-		ruru_buf_release(&norm);
-		free(sdir);
-		if (rc < 0)
+		if (ruru_artifact_path(ws, id, e->artifact, &art, err) < 0) {
+			ruru_buf_release(&art);
 			return -1;
+		}
+		copy = *e;
+		copy.artifact = art.ptr;
+		e = &copy;
 	}
+	int rc = session_log_entry(ws, id, e, err);
+	ruru_buf_release(&art);
+	return rc;
+}
+
+static int session_log_entry(struct ruru_ws *ws, const char *id, const struct ruru_entry *e,
+			     struct ruru_error *err)
+{
 	struct ruru_logtx tx;
 	if (ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err) < 0)
 		return -1;

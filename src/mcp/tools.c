@@ -217,7 +217,8 @@ static json_t *t_artifact_add(struct mcp_env *env, json_t *args, struct ruru_err
 	char *rel = NULL;
 	char *id = session_of(env, args, err);
 	if (!id || ruru_artifact_add(env->ws, id, arg_str(args, "name"), json_string_value(content),
-				     json_string_length(content), json_is_true(force), &rel, err) < 0) {
+				     json_string_length(content), json_is_true(force),
+				     arg_str(args, "description"), &rel, err) < 0) {
 		free(id);
 		return NULL;
 	}
@@ -373,7 +374,9 @@ const struct mcp_tool mcp_tools[] = {
 	  .description = "Log an event",
 	  .input = SESSION ",'type':" ENUM("'session','prompt','response','decision','delegation',"
 		   "'artifact','confirm-request','confirm-response','confirm-skip','result','error',"
-		   "'note'") ",'message':" STR ",'mode':" STR ",'task':" STR ",'artifact':" STR
+		   "'note'") ",'message':" STR ",'mode':" STR ",'task':" STR
+		   ",'artifact':{'type':'string','description':'path in the session folder (artifacts/x), "
+		   "under artifacts/, from the root, or absolute'}"
 		   ",'adr':" STR ",'outcome':" ENUM("'success','failure','approved','rejected'") ","
 		   "'source':" STR,
 	  .required = "['message']",
@@ -407,7 +410,8 @@ const struct mcp_tool mcp_tools[] = {
 	{ .name = "artifact_add",
 	  .description = "Store a text file in the session artifacts/ and log it",
 	  .input = SESSION ",'name':{'type':'string','description':'path under artifacts/'},"
-		   "'content':" STR ",'force':{'type':'boolean','description':'replace'}",
+		   "'content':" STR ",'force':{'type':'boolean','description':'replace'},"
+		   "'description':{'type':'string','description':'what it is, for the log entry'}",
 	  .required = "['name','content']",
 	  .output = OUT(OSESSION ",'path':" STR, "'session','path'"),
 	  .run = t_artifact_add },

@@ -240,3 +240,71 @@ entries_whole() {
 	[ "$(jq -r .other_active <<<"$output")" = null ]
 	[ -z "$stderr" ]
 }
+
+# ------------------------------------------------------------ item 2
+
+@test "artifact add --name artifacts/x is artifacts/x, not artifacts/artifacts/x" {
+	"$RURU" new G >/dev/null
+	echo hi >x.md
+	run "$RURU" artifact add --name artifacts/notes/x.md x.md
+	[ "$status" -eq 0 ]
+	[ "$output" = "artifacts/notes/x.md" ]
+	[ -f "$(dirname "$(log_of)")/artifacts/notes/x.md" ]
+	[ ! -e "$(dirname "$(log_of)")/artifacts/artifacts" ]
+}
+
+@test "log --artifact stores the path relative to the session whatever form it was given in" {
+	id=$("$RURU" new G)
+	s=.ruru/sessions/$id
+	mkdir -p "$s/artifacts/notes" sub
+	for f in a b c d e g; do echo $f >"$s/artifacts/$f.md"; done
+	echo n >"$s/artifacts/notes/n.md"
+	"$RURU" log --type artifact --artifact artifacts/a.md "relative to the session"
+	"$RURU" log --type artifact --artifact b.md "relative to artifacts/"
+	"$RURU" log --type artifact --artifact notes/n.md "relative to artifacts/, deeper"
+	"$RURU" log --type artifact --artifact "$s/artifacts/c.md" "relative to the root"
+	"$RURU" log --type artifact --artifact "$PWD/$s/artifacts/d.md" "absolute"
+	(cd sub && "$RURU" log --type artifact --artifact "../$s/artifacts/e.md" "relative to the cwd")
+	"$RURU" log --type artifact --artifact "./artifacts//g.md" "not normalised"
+	run "$RURU" --json show
+	[ "$(jq -c .related_artifacts <<<"$output")" = \
+		'["artifacts/a.md","artifacts/b.md","artifacts/notes/n.md","artifacts/c.md","artifacts/d.md","artifacts/e.md","artifacts/g.md"]' ]
+	[ "$(jq -r '[.entries[] | select(.type == "artifact") | .artifact] | join(" ")' <<<"$output")" = \
+		'artifacts/a.md artifacts/b.md artifacts/notes/n.md artifacts/c.md artifacts/d.md artifacts/e.md artifacts/g.md' ]
+	run "$RURU" artifact list
+	[ "$status" -eq 0 ]
+	! grep -q 'unrecorded\|missing' <<<"$output"
+	[ "$(grep -c $'\trecorded\tpresent' <<<"$output")" -eq 7 ]
+	"$RURU" check
+}
+
+@test "log --artifact outside the session folder is refused with exit 6 and nothing written" {
+	id=$("$RURU" new G)
+	other=$("$RURU" new Other)
+	"$RURU" resume "$id" 2>/dev/null || true
+	echo x >outside.md
+	mkdir -p .ruru/sessions/$other/artifacts && echo y >.ruru/sessions/$other/artifacts/y.md
+	f=$(log_of "$other")
+	before=$(sum "$f")
+	for p in outside.md "$PWD/outside.md" ../x.md "artifacts/../../x.md" \
+		".ruru/sessions/$id/artifacts/y.md/../../../$id/session_log.md" "$PWD/.ruru/sessions/$id/artifacts/y.md" \
+		session_log.md; do
+		run "$RURU" -s "$other" log --type artifact --artifact "$p" "nope"
+		[ "$status" -eq 6 ] || { echo "$p: $status $output"; return 1; }
+	done
+	[ "$(sum "$f")" = "$before" ]
+}
+
+@test "artifact entries name the path once and carry --description" {
+	"$RURU" new G >/dev/null
+	echo hello >notes.md
+	"$RURU" artifact add --description "JWT research notes" --name research/jwt.md notes.md
+	"$RURU" artifact add --force --name research/jwt.md notes.md
+	f=$(log_of)
+	line=$(grep 'JWT research' "$f")
+	[ "$(grep -o 'artifacts/research/jwt.md' <<<"$line" | wc -l)" -eq 1 ]
+	[[ "$line" == *': Added (6 bytes): JWT research notes' ]]
+	grep -q ': Replaced (6 bytes)$' "$f"
+	run "$RURU" artifact add --help
+	[[ "$output" == *"--description TEXT"* ]]
+}
