@@ -30,7 +30,10 @@ WARN = -Wall -Wextra -Werror -Wvla -Wstrict-prototypes -Wwrite-strings -Wshadow 
 DEPLIBS = jansson libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(DEPLIBS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto)
-CPPFLAGS += -Iinclude -Isrc/lib -D_GNU_SOURCE
+# Front ends see the public header and src/banned.h only; the library's
+# internal headers (src/lib/*.h) are for the library and its tests.
+CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE
+INTERNAL = -Isrc/lib
 CFLAGS   += -std=c17 $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  += $(SANFLAGS)
 LDLIBS   += $(PKG_LIBS) -pthread
@@ -57,7 +60,7 @@ $(BUILD)/ruru: $(CLI_OBJ) $(BUILD)/libruru.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libruru.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libruru.a \
+	$(CC) $(CPPFLAGS) $(INTERNAL) $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libruru.a \
 		$(LDFLAGS) $(LDLIBS) -lcmocka
 
 tests: $(UNIT_BIN)
@@ -81,7 +84,7 @@ bench: deps
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 FUZZ_FLAGS = -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	$(CPPFLAGS) $(PKG_CFLAGS)
+	$(CPPFLAGS) $(INTERNAL) $(PKG_CFLAGS)
 MCP_SRC := $(sort $(wildcard src/mcp/*.c))
 build-fuzz/%: fuzz/%.c $(LIB_SRC) $(MCP_SRC)
 	@mkdir -p build-fuzz

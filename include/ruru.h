@@ -73,10 +73,11 @@ void ruru_error_format(const struct ruru_error *err, char *buf, size_t size);
  * exits": there is nothing sensible to report with no memory).
  */
 struct ruru_buf {
-	char *ptr;
+	char *ptr; /* never NULL: "" (ruru_buf_slopbuf) until something is added */
 	size_t len, cap;
 };
-#define RURU_BUF_INIT { NULL, 0, 0 }
+extern char ruru_buf_slopbuf[];
+#define RURU_BUF_INIT { ruru_buf_slopbuf, 0, 0 }
 
 void ruru_buf_init(struct ruru_buf *b);
 void ruru_buf_release(struct ruru_buf *b);
@@ -89,7 +90,9 @@ void ruru_buf_addf(struct ruru_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Take ownership of the bytes (never NULL); the buffer is reset. */
 char *ruru_buf_detach(struct ruru_buf *b, size_t *len);
-/* Read a whole file / stream; -1 with err on failure. */
+/* Read a whole file / stream; -1 with err on failure.  Inside a workspace
+ * ruru opened, a file is read only when it is a regular file reached
+ * without a symlink (RURU_EREFUSED otherwise, see ruru(1) EXIT STATUS). */
 int ruru_buf_read_file(struct ruru_buf *b, const char *path, struct ruru_error *err);
 int ruru_buf_read_fd(struct ruru_buf *b, int fd, struct ruru_error *err);
 
@@ -106,6 +109,38 @@ int ruru_buf_read_fd(struct ruru_buf *b, int fd, struct ruru_error *err);
  */
 int ruru_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		      struct ruru_error *err);
+
+/* ------------------------------------------------------- child processes */
+
+/*
+ * A child process run from an argv, never through a shell (git's
+ * run-command): fill argv (argv[0] is looked up in PATH), env (NULL: the
+ * current environment) and what the child's stdin, stdout and stderr are;
+ * ruru_child_start(); write to `in` / read from `out` when they are pipes;
+ * ruru_child_finish().  The pipe ends are close-on-exec.
+ */
+enum ruru_child_io {
+	RURU_CHILD_NULL = 0, /* /dev/null */
+	RURU_CHILD_INHERIT,  /* ours */
+	RURU_CHILD_PIPE,     /* a pipe; our end is `in` (stdin) or `out` (stdout) */
+	RURU_CHILD_TO_OUT,   /* stderr only: wherever stdout goes */
+};
+struct ruru_child {
+	const char *const *argv;
+	char *const *env;
+	enum ruru_child_io stdin_io, stdout_io, stderr_io;
+	int in, out; /* our pipe ends, -1 when there is none */
+	pid_t pid;
+};
+int ruru_child_start(struct ruru_child *c, struct ruru_error *err);
+/* Close our pipe ends and wait.  Returns the exit status (>= 0), or -1
+ * with err set when the child was killed by a signal or cannot be waited
+ * for. */
+int ruru_child_finish(struct ruru_child *c, struct ruru_error *err);
+/* Start, read all of stdout into `out` (NULL: discard), finish.  stdout is
+ * made a pipe; the caller chooses stdin and stderr (RURU_CHILD_TO_OUT
+ * captures both).  Returns the exit status, or -1 with err set. */
+int ruru_child_capture(struct ruru_child *c, struct ruru_buf *out, struct ruru_error *err);
 
 /* ---------------------------------------------------------- front matter */
 

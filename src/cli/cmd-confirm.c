@@ -8,19 +8,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "banned.h"
-
-extern char **environ;
 
 /* Print a proposal as text (show) or JSON (every command's --json). */
 static int print_confirm(struct cli_ctx *ctx, const struct ruru_confirm *c, json_t *extra)
@@ -187,31 +183,19 @@ static bool page(const struct ruru_buf *text)
 		free(copy);
 		return false;
 	}
-	int pfd[2];
-	if (pipe(pfd) < 0) {
-		free(copy);
-		return false;
-	}
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, pfd[0], 0);
-	posix_spawn_file_actions_addclose(&fa, pfd[1]);
-	posix_spawn_file_actions_addclose(&fa, pfd[0]);
-	pid_t pid;
-	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
+	struct ruru_child c = { .argv = (const char *const *)argv, .stdin_io = RURU_CHILD_PIPE,
+				.stdout_io = RURU_CHILD_INHERIT, .stderr_io = RURU_CHILD_INHERIT };
+	struct ruru_error err;
+	int rc = ruru_child_start(&c, &err);
 	free(copy);
-	close(pfd[0]);
-	if (rc != 0) {
-		close(pfd[1]);
+	if (rc < 0)
 		return false;
-	}
 	/* A pager that quits early closes the pipe: not our error. */
 	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
 	const char *p = text->ptr;
 	size_t left = text->len;
 	while (left) {
-		ssize_t w = write(pfd[1], p, left);
+		ssize_t w = write(c.in, p, left);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
@@ -219,11 +203,8 @@ static bool page(const struct ruru_buf *text)
 		p += w;
 		left -= (size_t)w;
 	}
-	close(pfd[1]);
 	signal(SIGPIPE, old);
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
+	ruru_child_finish(&c, &err);
 	return true;
 }
 

@@ -13,13 +13,51 @@
 #include <fcntl.h>
 
 #include "ruru.h"
+#include "alloc.h"
+#include "store.h"
 #include "banned.h"
 
-static char nul_byte;
+/* ------------------------------------------------ allocation helpers */
+
+void *ruru_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+void *ruru_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+char *ruru_strndup(const char *s, size_t n)
+{
+	if (!s)
+		return NULL;
+	char *p = ruru_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *ruru_strdup(const char *s)
+{
+	return s ? ruru_strndup(s, strlen(s)) : NULL;
+}
+
+/* ------------------------------------------------------------ buffers */
+
+/* What an empty buffer points at (git's strbuf_slopbuf): never written. */
+char ruru_buf_slopbuf[1];
 
 void ruru_buf_init(struct ruru_buf *b)
 {
-	b->ptr = &nul_byte;
+	b->ptr = ruru_buf_slopbuf;
 	b->len = 0;
 	b->cap = 0;
 }
@@ -128,20 +166,7 @@ int ruru_buf_read_fd(struct ruru_buf *b, int fd, struct ruru_error *err)
 
 int ruru_buf_read_file(struct ruru_buf *b, const char *path, struct ruru_error *err)
 {
-	int fd;
-	do
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
-	if (fd < 0) {
-		int e = errno;
-		ruru_error_set(err, e == ENOENT ? RURU_ENOTFOUND : RURU_EFAIL, "cannot open: %s",
-			       strerror(e));
-		ruru_error_set_file(err, path);
-		return -1;
-	}
-	int rc = ruru_buf_read_fd(b, fd, err);
-	if (rc < 0)
-		ruru_error_set_file(err, path);
-	close(fd);
-	return rc;
+	/* Through the storage layer: inside a workspace, never a symlink or
+	 * a FIFO (DESIGN §1). */
+	return ruru_read_file(path, b, err);
 }

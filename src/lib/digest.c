@@ -15,103 +15,9 @@
 
 #include "digest.h"
 #include "entry.h"
-#include "session.h"
+#include "logtx.h"
+#include "task.h"
 #include "banned.h"
-
-/* ------------------------------------------------------------ MDTM tasks */
-
-/* Read a task file's front matter: id, title, status. */
-static json_t *read_task(const char *path, const char *rel)
-{
-	struct ruru_buf b = RURU_BUF_INIT;
-	struct ruru_error e;
-	struct ruru_frontmatter fm;
-	json_t *out = NULL;
-	if (ruru_read_front_matter(AT_FDCWD, path, &b, &e) == 0 && ruru_frontmatter_split(b.ptr, b.len, &fm)) {
-		struct ruru_toml *doc = ruru_toml_parse(b.ptr + fm.toml, fm.toml_end - fm.toml, &e);
-		if (doc) {
-			const struct ruru_toml_value *root = ruru_toml_root(doc);
-			const char *keys[] = { "id", "title", "status" };
-			out = json_object();
-			for (size_t i = 0; i < 3; i++) {
-				const struct ruru_toml_value *v =
-					ruru_toml_table_get(root, keys[i], strlen(keys[i]));
-				size_t n;
-				const char *s = v ? ruru_toml_string(v, &n) : NULL;
-				json_object_set_new(out, keys[i], s ? json_stringn(s, n) : json_null());
-			}
-			json_object_set_new(out, "file", json_string(rel));
-			ruru_toml_free(doc);
-		}
-	}
-	ruru_buf_release(&b);
-	return out;
-}
-
-/* Index every task file under .ruru/tasks by its id (and file stem). */
-static void index_tasks(const char *dir, const char *rel, json_t *index, int depth)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		struct ruru_buf p = RURU_BUF_INIT, r = RURU_BUF_INIT;
-		ruru_buf_addf(&p, "%s/%s", dir, de->d_name);
-		ruru_buf_addf(&r, "%s/%s", rel, de->d_name);
-		struct stat st;
-		size_t n = strlen(de->d_name);
-		if (stat(p.ptr, &st) == 0 && S_ISDIR(st.st_mode) && depth < 8) {
-			index_tasks(p.ptr, r.ptr, index, depth + 1);
-		} else if (S_ISREG(st.st_mode) && n > 3 && !strcmp(de->d_name + n - 3, ".md")) {
-			json_t *t = read_task(p.ptr, r.ptr);
-			const char *id = t ? json_string_value(json_object_get(t, "id")) : NULL;
-			if (id && *id && !json_object_get(index, id))
-				json_object_set(index, id, t);
-			/* Also by file stem, for task files whose id key is missing. */
-			char *stem = ruru_strndup(de->d_name, n - 3);
-			if (t && !json_object_get(index, stem))
-				json_object_set(index, stem, t);
-			free(stem);
-			json_decref(t);
-		}
-		ruru_buf_release(&p);
-		ruru_buf_release(&r);
-	}
-	closedir(d);
-}
-
-static json_t *tasks_json(struct ruru_ws *ws, char **tasks, size_t n)
-{
-	json_t *index = json_object(), *out = json_array();
-	if (n) {
-		char *dir = ruru_ws_path(ws, ".ruru/tasks");
-		index_tasks(dir, ".ruru/tasks", index, 0);
-		free(dir);
-	}
-	for (size_t i = 0; i < n; i++) {
-		json_t *t = json_object_get(index, tasks[i]);
-		json_array_append_new(out, json_pack("{s:s, s:O, s:O, s:O}", "id", tasks[i], "title",
-						     t ? json_object_get(t, "title") : json_null(),
-						     "status",
-						     t ? json_object_get(t, "status") : json_null(),
-						     "file", t ? json_object_get(t, "file") : json_null()));
-	}
-	json_decref(index);
-	return out;
-}
-
-json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err)
-{
-	struct ruru_session s;
-	if (ruru_session_load(ws, id, 0, &s, err) < 0)
-		return NULL;
-	json_t *out = tasks_json(ws, s.tasks, s.ntasks);
-	ruru_session_release(&s);
-	return out;
-}
 
 /* ---------------------------------------------------- pending proposals */
 
@@ -120,7 +26,8 @@ static json_t *pending_confirmations(struct ruru_ws *ws, const char *id)
 {
 	json_t *out = json_array();
 	char *dir = ruru_ws_session_path(ws, id, "artifacts");
-	DIR *d = opendir(dir);
+	struct ruru_error derr;
+	DIR *d = ruru_opendir(dir, &derr);
 	struct dirent *de;
 	while (d && (de = readdir(d))) {
 		size_t n = strlen(de->d_name);
@@ -129,7 +36,7 @@ static json_t *pending_confirmations(struct ruru_ws *ws, const char *id)
 		struct ruru_buf p = RURU_BUF_INIT, b = RURU_BUF_INIT;
 		struct ruru_error e;
 		ruru_buf_addf(&p, "%s/%s", dir, de->d_name);
-		if (ruru_buf_read_file(&b, p.ptr, &e) == 0) {
+		if (ruru_read_file(p.ptr, &b, &e) == 0) {
 			struct ruru_toml *doc = ruru_toml_parse(b.ptr, b.len, &e);
 			const struct ruru_toml_value *st =
 				doc ? ruru_toml_table_get(ruru_toml_root(doc), "status", 6) : NULL;
@@ -158,28 +65,6 @@ static json_t *pending_confirmations(struct ruru_ws *ws, const char *id)
 }
 
 /* --------------------------------------------------------------- digest */
-
-void ruru_entry_summary(struct ruru_buf *b, const struct ruru_entry *e, const char *prefix,
-			const char *indent)
-{
-	ruru_buf_addf(b, "%s[%s] ", prefix, e->stamp ? e->stamp : "?");
-	const char *type = e->type != RURU_EV_UNKNOWN ? ruru_event_name(e->type) : e->type_name;
-	ruru_buf_addstr(b, type ? type : "-");
-	const char *names[] = { "mode", "task", "artifact", "adr", "outcome", "source" };
-	const char *vals[] = { e->mode, e->task, e->artifact, e->adr, e->outcome, e->source };
-	for (size_t i = 0; i < 6; i++)
-		if (vals[i])
-			ruru_buf_addf(b, " %s=%s", names[i], vals[i]);
-	if (e->message_len) {
-		ruru_buf_addstr(b, ": ");
-		for (size_t i = 0; i < e->message_len; i++) {
-			ruru_buf_addch(b, e->message[i]);
-			if (e->message[i] == '\n')
-				ruru_buf_addstr(b, indent);
-		}
-	}
-	ruru_buf_addch(b, '\n');
-}
 
 /* ------------------------------------------------------------ open items */
 

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "ruru.h"
+#include "timestamp.h"
 
 /*
  * ruru's entry format (DESIGN §2), one entry:
@@ -114,21 +115,5 @@ bool ruru_entries_append_point(const char *text, size_t len, size_t body, size_t
  * Returns false when the body has no such section.
  */
 bool ruru_body_goal(const char *text, size_t len, size_t body, size_t *start, size_t *end);
-
-/*
- * Timestamps.  ruru_time_parse() is lenient: RFC 3339 with "T", "t", a
- * space or '_', "YYYY-MM-DD HH:MM[:SS[.frac]]" with or without a zone ("Z",
- * "z", "±HH:MM", "±HHMM", "±HH", or after an optional space "UTC", "GMT" and
- * common abbreviations such as "AEST", "CEST", "PDT"), compact
- * "YYMMDDHHMMSS", "YYYYMMDDHHMMSS", "YYMMDDHHMM", "YYYYMMDDHHMM" (when the
- * first reading is no date), "YYYYMMDD-HHMMSS".  Surrounding blanks are
- * ignored; anything else after the stamp makes it fail.  A stamp without a
- * zone is taken as UTC and *has_zone is false.  Either out pointer may be NULL.
- */
-bool ruru_time_parse(const char *s, size_t len, time_t *when, bool *has_zone);
-/* "2026-11-24 03:15:20Z" (the body's entry stamps). */
-void ruru_time_format_entry(time_t t, char out[32]);
-/* "2026-11-24T03:15:20Z" (RFC 3339, TOML offset date-time). */
-void ruru_time_format_rfc3339(time_t t, char out[32]);
 
 #endif

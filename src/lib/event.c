@@ -1,6 +1,6 @@
 /*
  * event.c — names of the standard's event types and of session statuses,
- * in both directions, and releasing a parsed log entry.
+ * in both directions.
  *
  * Writing is strict (one spelling per value); reading a status is lenient
  * because real logs and templates spell it many ways ("🟢 Active",
@@ -138,21 +138,4 @@ enum ruru_status ruru_status_parse(const char *s, size_t len)
 			return status_emoji[i].st;
 	}
 	return RURU_STATUS_UNKNOWN;
-}
-
-void ruru_entry_release(struct ruru_entry *e)
-{
-	if (!e)
-		return;
-	free(e->stamp);
-	free(e->type_name);
-	free(e->message);
-	free(e->mode);
-	free(e->task);
-	free(e->artifact);
-	free(e->adr);
-	free(e->outcome);
-	free(e->source);
-	memset(e, 0, sizeof(*e));
-	e->type = RURU_EV_UNKNOWN;
 }

@@ -9,59 +9,22 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "store.h"
 #include "workspace.h"
 #include "banned.h"
 
-extern char **environ;
-
 /* Run git with `args` (argv[0] is "git") in `dir`; stdout into `out` (may
  * be NULL: discarded), stderr discarded.  Returns git's exit status, or -1
  * with err set when git cannot be run. */
 static int run_git(const char *const *args, struct ruru_buf *out, struct ruru_error *err)
 {
-	int pfd[2];
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return ruru_error_set(err, RURU_EFAIL, "cannot run git: %s", strerror(errno));
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	pid_t pid;
-	int rc = posix_spawnp(&pid, "git", &fa, NULL, (char *const *)args, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(pfd[1]);
-	if (rc != 0) {
-		close(pfd[0]);
-		return ruru_error_set(err, RURU_EFAIL, "cannot run git: %s", strerror(rc));
-	}
-	char chunk[4096];
-	for (;;) {
-		ssize_t n = read(pfd[0], chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (out)
-			ruru_buf_add(out, chunk, (size_t)n);
-	}
-	close(pfd[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return ruru_error_set(err, RURU_EFAIL, "cannot wait for git: %s", strerror(errno));
-	}
-	if (!WIFEXITED(status))
-		return ruru_error_set(err, RURU_EFAIL, "git was killed by signal %d",
-				      WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-	return WEXITSTATUS(status);
+	struct ruru_child c = { .argv = args, .stdin_io = RURU_CHILD_NULL,
+				.stderr_io = RURU_CHILD_NULL };
+	return ruru_child_capture(&c, out, err);
 }
 
 /* Does the text hold the attributes line (ignoring surrounding blanks)? */
@@ -106,7 +69,7 @@ int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err)
 
 	ruru_buf_addf(&path, "%s/.gitattributes", dir);
 	struct ruru_error e;
-	if (ruru_buf_read_file(&text, path.ptr, &e) < 0) {
+	if (ruru_read_file(path.ptr, &text, &e) < 0) {
 		if (e.code != RURU_ENOTFOUND) {
 			*err = e;
 			goto out;

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "ruru.h"
+#include "alloc.h"
 
 struct ruru_ws {
 	char *root; /* absolute, no trailing slash */
@@ -23,12 +24,5 @@ int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *er
 /* The current time; RURU_NOW (seconds since the epoch or an RFC 3339
  * stamp) overrides it for reproducible tests and demos. */
 time_t ruru_now(void);
-
-/* strdup that aborts on out of memory; NULL stays NULL. */
-char *ruru_strdup(const char *s);
-char *ruru_strndup(const char *s, size_t n);
-/* malloc/realloc that abort on out of memory. */
-void *ruru_xmalloc(size_t n);
-void *ruru_xrealloc(void *p, size_t n);
 
 #endif

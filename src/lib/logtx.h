@@ -1,5 +1,5 @@
 /*
- * session.h — library-internal: a change to one session log, made under the
+ * logtx.h — library-internal: a change to one session log, made under the
  * session's lock.  Every writing operation (log, status, artifacts, task
  * links, confirmations) is a transaction:
  *
@@ -14,8 +14,8 @@
  * the first front-matter edit loads the whole file, and commit then makes
  * one atomic rewrite.  Entries alone are one O_APPEND write.
  */
-#ifndef RURU_SESSION_H
-#define RURU_SESSION_H
+#ifndef RURU_LOGTX_H
+#define RURU_LOGTX_H
 
 #include "ruru.h"
 #include "store.h"

@@ -1,0 +1,39 @@
+/*
+ * timestamp.h — library-internal: timestamps and calendar arithmetic (time.c).
+ */
+#ifndef RURU_TIMESTAMP_H
+#define RURU_TIMESTAMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+/*
+ * Timestamps.  ruru_time_parse() is lenient: RFC 3339 with "T", "t", a
+ * space or '_', "YYYY-MM-DD HH:MM[:SS[.frac]]" with or without a zone ("Z",
+ * "z", "±HH:MM", "±HHMM", "±HH", or after an optional space "UTC", "GMT" and
+ * common abbreviations such as "AEST", "CEST", "PDT"), compact
+ * "YYMMDDHHMMSS", "YYYYMMDDHHMMSS", "YYMMDDHHMM", "YYYYMMDDHHMM" (when the
+ * first reading is no date), "YYYYMMDD-HHMMSS".  Surrounding blanks are
+ * ignored; anything else after the stamp makes it fail.  A stamp without a
+ * zone is taken as UTC and *has_zone is false.  Either out pointer may be NULL.
+ */
+bool ruru_time_parse(const char *s, size_t len, time_t *when, bool *has_zone);
+/* "2026-11-24 03:15:20Z" (the body's entry stamps). */
+void ruru_time_format_entry(time_t t, char out[32]);
+/* "2026-11-24T03:15:20Z" (RFC 3339, TOML offset date-time). */
+void ruru_time_format_rfc3339(time_t t, char out[32]);
+
+
+/* A stamp scanned from a log line. */
+struct stamp {
+	time_t when;
+	bool has_zone, has_seconds;
+};
+
+/* Scan a timestamp at the start of s (see ruru_time_parse; `compact`
+ * admits the all-digit forms).  Returns the bytes used, 0 when there is
+ * no stamp. */
+size_t scan_stamp(const char *s, size_t len, bool compact, struct stamp *st);
+
+#endif
