@@ -693,6 +693,10 @@ int ruru_merge_files(const char *base, const char *ours, const char *theirs,
  * Idempotent.  `*changed` (may be NULL) tells whether .gitattributes was
  * written.  RURU_ENOTFOUND when `dir` is not inside a git repository.
  */
+/* Whether `dir` (NULL: the current directory) is inside a git work tree:
+ * 0, or -1 with RURU_ENOTFOUND; changes nothing (`init --git` checks it
+ * before it makes anything, so that it makes all or nothing). */
+int ruru_ws_git_check(const char *dir, struct ruru_error *err);
 #define RURU_GITATTRIBUTES_LINE ".ruru/sessions/**" "/session_log.md merge=ruru"
 int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err);
 

@@ -22,6 +22,11 @@ struct cli_opt {
 	const char *arg;   /* metavariable; NULL for a flag */
 	const char *help;
 	bool multi;        /* may be repeated; values collected in order */
+	/* agent-proof (issue #11): how help shows it.  A required option is
+	 * printed without brackets; options with the same non-zero `choice`
+	 * are alternatives of which one is required: (--a X | --b Y). */
+	bool required;
+	int choice;
 };
 
 struct cli_args {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "banned.h"
@@ -21,14 +22,29 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *dir = ctx->root ? ctx->root : ".";
 	char *mcp = NULL;
-	if (ruru_ws_init(dir, &ctx->err) < 0 ||
-	    (cli_flag(ctx, a, "mcp") && ruru_ws_init_mcp(dir, &mcp, &ctx->err) < 0))
-		return cli_fail(ctx);
 	bool git = cli_flag(ctx, a, "git"), attrs = false;
-	if (git && ruru_ws_init_git(dir, &attrs, &ctx->err) < 0) {
+	/* All or nothing: what can refuse (not a git work tree, an invalid
+	 * .roo/mcp.json) runs before .ruru/ is made. */
+	struct ruru_buf dotruru = RURU_BUF_INIT;
+	ruru_buf_addf(&dotruru, "%s/.ruru", dir);
+	bool existed = access(dotruru.ptr, F_OK) == 0;
+	ruru_buf_release(&dotruru);
+	if ((git && ruru_ws_git_check(dir, &ctx->err) < 0) ||
+	    (cli_flag(ctx, a, "mcp") && ruru_ws_init_mcp(dir, &mcp, &ctx->err) < 0) ||
+	    ruru_ws_init(dir, &ctx->err) < 0 ||
+	    (git && ruru_ws_init_git(dir, &attrs, &ctx->err) < 0)) {
 		free(mcp);
 		return cli_fail(ctx);
 	}
+	/* Say what was made (stderr: stdout is for results). */
+	fflush(stdout);
+	fprintf(stderr, "ruru: %s .ruru/ (sessions/, temp/, tasks/) in %s\n",
+		existed ? "kept the existing" : "made", dir);
+	if (mcp)
+		fprintf(stderr, "ruru: registered `ruru mcp` in %s\n", mcp);
+	if (git)
+		fprintf(stderr, "ruru: registered the session-log merge driver with git (%s)\n",
+			attrs ? ".gitattributes updated" : ".gitattributes already had it");
 	int rc = 0;
 	if (ctx->json) {
 		struct ruru_ws *ws = ruru_ws_open(dir, &ctx->err);
@@ -124,7 +140,9 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 	const char *outcome = cli_opt(ctx, a, "outcome");
 	if (outcome && strcmp(outcome, "success") && strcmp(outcome, "failure") &&
 	    strcmp(outcome, "approved") && strcmp(outcome, "rejected"))
-		return cli_usage_error(ctx, "--outcome is success or failure, not \"%s\"", outcome);
+		return cli_usage_error(ctx,
+				       "--outcome is success, failure, approved or rejected, not \"%s\"",
+				       outcome);
 	e.mode = (char *)cli_opt(ctx, a, "mode");
 	e.task = (char *)cli_opt(ctx, a, "task");
 	e.artifact = (char *)cli_opt(ctx, a, "artifact");
@@ -216,6 +234,31 @@ static int parse_status_word(struct cli_ctx *ctx, const char *w, enum ruru_statu
 	return 0;
 }
 
+/* A field of a tab-separated row: control characters and the backslash
+ * escaped C-style (\t, \n, \r, \\, \xNN), so that a title holding a newline
+ * or a tab cannot break the row. */
+static void add_escaped(struct ruru_buf *out, const char *s)
+{
+	size_t n = strcspn(s, "\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10"
+				 "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f");
+	ruru_buf_add(out, s, n);
+	for (s += n; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\\')
+			ruru_buf_addstr(out, "\\\\");
+		else if (c == '\t')
+			ruru_buf_addstr(out, "\\t");
+		else if (c == '\n')
+			ruru_buf_addstr(out, "\\n");
+		else if (c == '\r')
+			ruru_buf_addstr(out, "\\r");
+		else if (c < 0x20 || c == 0x7f)
+			ruru_buf_addf(out, "\\x%02x", c);
+		else
+			ruru_buf_addch(out, (char)c);
+	}
+}
+
 static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 {
 	enum ruru_status st;
@@ -252,7 +295,7 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 			if (s->start_text && *s->start_text)
 				cols[2] = s->start_text;
 			for (size_t c = 0; c < 4; c++) {
-				ruru_buf_addstr(&out, cols[c]);
+				add_escaped(&out, cols[c]);
 				ruru_buf_addch(&out, c < 3 ? '\t' : '\n');
 			}
 		}
@@ -370,17 +413,14 @@ static void offer_recent(struct ruru_ws *ws)
 		fputs("ruru: recent sessions (continue one with `ruru continue ID`; an ended one "
 		      "with `ruru continue ID --reopen`):\n",
 		      stderr);
+	struct ruru_buf line = RURU_BUF_INIT;
 	for (size_t i = 0; i < n && i < 10; i++) {
-		const char *t = list[i].title ? list[i].title : "";
-		fprintf(stderr, "  %s  %s  ", list[i].id,
-			list[i].status ? ruru_status_word(list[i].status) : "?");
-		for (; *t; t++) /* one line per session, whatever the title holds */
-			if ((unsigned char)*t < 0x20 || *t == 0x7f)
-				fprintf(stderr, "\\x%02x", (unsigned char)*t);
-			else
-				fputc(*t, stderr);
-		fputc('\n', stderr);
+		ruru_buf_reset(&line); /* one line per session, whatever the title holds */
+		add_escaped(&line, list[i].title ? list[i].title : "");
+		fprintf(stderr, "  %s  %s  %s\n", list[i].id,
+			list[i].status ? ruru_status_word(list[i].status) : "?", line.ptr);
 	}
+	ruru_buf_release(&line);
 	ruru_session_list_free(list, n);
 }
 
@@ -476,7 +516,8 @@ static const struct cli_opt log_opts[] = {
 	{ .name = "task", .arg = "TASK-ID", .help = "MDTM task (delegation/result: linked)" },
 	{ .name = "artifact", .arg = "PATH", .help = "artifact, relative to the session" },
 	{ .name = "adr", .arg = "PATH", .help = "ADR a decision refers to" },
-	{ .name = "outcome", .arg = "success|failure", .help = "outcome of a result" },
+	{ .name = "outcome", .arg = "success|failure|approved|rejected",
+	  .help = "outcome of a result (success, failure) or confirm-response (approved, rejected)" },
 	{ .name = "source", .arg = "WHO", .help = "where an error came from" },
 	{ 0 },
 };

@@ -54,10 +54,26 @@ static void print_usage_line(FILE *f, const struct cli_cmd *c)
 {
 	fprintf(f, "ruru %s%s%s", c->group ? c->group : "", c->group ? " " : "", c->name);
 	for (const struct cli_opt *o = c->opts; o && o->name; o++) {
+		const char *open = o->required ? "" : "[", *close = o->required ? "" : "]";
+		if (o->choice) {
+			/* An alternative: printed once, at its first option. */
+			const struct cli_opt *p = c->opts;
+			while (p->choice != o->choice)
+				p++;
+			if (p != o)
+				continue;
+			fputs(" (", f);
+			for (; p->name; p++)
+				if (p->choice == o->choice)
+					fprintf(f, "%s--%s%s%s", p == o ? "" : " | ", p->name,
+						p->arg ? " " : "", p->arg ? p->arg : "");
+			fputc(')', f);
+			continue;
+		}
 		if (o->arg)
-			fprintf(f, " [--%s %s]%s", o->name, o->arg, o->multi ? "..." : "");
+			fprintf(f, " %s--%s %s%s%s", open, o->name, o->arg, close, o->multi ? "..." : "");
 		else
-			fprintf(f, " [--%s]", o->name);
+			fprintf(f, " %s--%s%s", open, o->name, close);
 	}
 	if (c->args && *c->args)
 		fprintf(f, " %s", c->args);

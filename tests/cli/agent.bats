@@ -308,3 +308,57 @@ entries_whole() {
 	run "$RURU" artifact add --help
 	[[ "$output" == *"--description TEXT"* ]]
 }
+
+# ------------------------------------------------------------ item 12
+
+@test "init --git outside git changes nothing; init says what it made on stderr" {
+	mkdir ../plain-$$ && cd ../plain-$$
+	run env GIT_CEILING_DIRECTORIES="$(dirname "$PWD")" "$RURU" init --git
+	[ "$status" -eq 3 ]
+	[ -z "$(ls -A)" ]
+	run --separate-stderr "$RURU" init
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *"made .ruru/"* ]]
+	run --separate-stderr "$RURU" init
+	[[ "$stderr" == *"kept the existing .ruru/"* ]]
+	cd "$WS" && rm -rf ../plain-$$
+}
+
+@test "list escapes control characters so a title cannot break its row" {
+	"$RURU" new $'two\nlines\tand a tab \\ and a backslash' >/dev/null
+	"$RURU" new "plain" >/dev/null
+	run --separate-stderr "$RURU" list
+	[ "${#lines[@]}" -eq 2 ]
+	for l in "${lines[@]}"; do [ "$(awk -F'\t' '{print NF}' <<<"$l")" -eq 4 ]; done
+	[[ "$output" == *$'\t''two\nlines\tand a tab \\ and a backslash'* ]]
+	run "$RURU" --json list
+	[ "$(jq -r '.sessions[] | select(.title | startswith("two")) | .title' <<<"$output")" = \
+		$'two\nlines\tand a tab \\ and a backslash' ]
+}
+
+@test "an ambiguous ID prefix names the candidates" {
+	RURU_NOW=2026-11-24T03:15:20Z "$RURU" new "Alpha" >/dev/null
+	RURU_NOW=2026-11-24T03:16:20Z "$RURU" new "Alpine" >/dev/null
+	run "$RURU" show SESSION-Alp
+	[ "$status" -eq 3 ]
+	[[ "$output" == *'matches 2 sessions: "SESSION-Alpha-2611240315", "SESSION-Alpine-2611240316"'* ]]
+}
+
+@test "help shows required options without brackets and every outcome; --max-chars counts bytes" {
+	run "$RURU" help --all
+	[[ "$output" == *"ruru confirm propose --target PATH (--content FILE|- | --diff FILE|-)"* ]]
+	[[ "$output" == *"ruru confirm delegate --to SLUG [--task TASK-ID] ARTIFACT"* ]]
+	[[ "$output" == *"ruru confirm skip --rationale TEXT ARTIFACT"* ]]
+	[[ "$output" == *"--outcome success|failure|approved|rejected"* ]]
+	run "$RURU" continue --help
+	[[ "$output" == *"--max-chars N"*"bytes"* ]]
+	[[ "$output" == *"--reopen"* ]]
+	run "$RURU" show --help
+	[[ "$output" == *"--digest"* ]]
+	"$RURU" new G >/dev/null
+	"$RURU" log --type confirm-response --outcome approved "the user said yes"
+	run "$RURU" log --outcome maybe x
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"success, failure, approved or rejected"* ]]
+}
