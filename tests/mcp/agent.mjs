@@ -41,7 +41,7 @@ function cleanEnv() {
 const cli = (...args) => spawnSync(RURU, args, { cwd: ws, encoding: 'utf8', env: cleanEnv() });
 
 async function main() {
-	execFileSync(RURU, ['init'], { cwd: ws, env: cleanEnv() });
+	execFileSync(RURU, ['init'], { cwd: ws, env: cleanEnv(), stdio: 'pipe' });
 	fs.mkdirSync(path.join(ws, '.ruru/templates/toml-md'), { recursive: true });
 	fs.copyFileSync(path.join(SPEC, 'v7/.ruru/templates/toml-md/19_mdtm_session.md'),
 		path.join(ws, '.ruru/templates/toml-md/19_mdtm_session.md'));

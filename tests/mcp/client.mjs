@@ -51,7 +51,7 @@ async function rpcError(promise) {
 }
 
 async function main() {
-	execFileSync(RURU, ['init'], { cwd: ws, env: cleanEnv() });
+	execFileSync(RURU, ['init'], { cwd: ws, env: cleanEnv(), stdio: 'pipe' });
 	fs.mkdirSync(path.join(ws, 'src'));
 	fs.writeFileSync(path.join(ws, 'src/app.txt'), 'old line\n');
 	fs.writeFileSync(
