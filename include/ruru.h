@@ -420,8 +420,11 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **
  * root, leave it through ".." or a symlink, or lie in .git/ or
  * .ruru/sessions/ are RURU_EREFUSED, at proposal and again at apply.
  *
- * `artifact` arguments name the CONFIRM file (or its sidecar) relative to
- * the current directory or to the root.  A proposal belongs to the session
+ * `artifact` arguments name the CONFIRM file (or its sidecar) in any
+ * unambiguous form: relative to the current directory or to the root,
+ * relative to a session folder ("artifacts/CONFIRM-….md"), relative to
+ * artifacts/ or .ruru/temp/, the bare file name, or its stem (RURU_EUSAGE
+ * naming the candidates when several proposals match).  A proposal belongs to the session
  * whose artifacts/ holds it; every step of a session proposal is done
  * under that session's lock, requires the session to be active
  * (RURU_ECONFLICT otherwise) and is logged; temp proposals are serialised
@@ -440,6 +443,7 @@ enum ruru_confirm_status {
 	RURU_CONFIRM_SKIPPED,
 	RURU_CONFIRM_APPLIED,
 	RURU_CONFIRM_FAILED,
+	RURU_CONFIRM_WITHDRAWN, /* closed by its proposer; never applied */
 };
 /* "pending", "approved", ... ; and back (RURU_CONFIRM_UNKNOWN when none). */
 const char *ruru_confirm_status_word(enum ruru_confirm_status st);
@@ -464,6 +468,7 @@ struct ruru_confirm {
 	char *rationale;     /* reason of the decision ("" when none given) */
 	char *delegated_to, *task;
 	bool forced;         /* applied with force over a changed target */
+	bool already;        /* apply found the target already holding the result */
 	/* From the disk at the time of the call: */
 	bool payload_intact;   /* the artifact still hashes to payload_sha256 */
 	bool target_unchanged; /* the target still hashes to target_sha256 */
@@ -476,15 +481,47 @@ void ruru_confirm_release(struct ruru_confirm *c);
 json_t *ruru_confirm_json(const struct ruru_confirm *c);
 
 /*
+ * A decision record (DESIGN §5 "Binding"): what a decision was about (the
+ * artifact, target, payload_sha256 and target_sha256, and the payload's
+ * kind, which decides the result as much as its bytes), so
+ * that a sidecar, payload or target changed after it cannot inherit it.
+ * Session proposals carry it in their confirm-response / confirm-skip
+ * entries (and a withdrawal's note), temp proposals as one [[decision]]
+ * table each in the append-only .ruru/temp/decisions.log.  Strings owned.
+ */
+struct ruru_confirm_record {
+	enum ruru_confirm_status decision; /* APPROVED, REJECTED, SKIPPED or WITHDRAWN */
+	char *artifact;         /* the CONFIRM file, relative to the root */
+	char *target;           /* target_path, relative to the root */
+	enum ruru_confirm_kind kind; /* what the payload is: it decides the result too */
+	char payload_sha256[65];
+	char target_sha256[65]; /* "" for a new file */
+	char *decided_by;       /* "user" or "coordinator" */
+	char *rationale;        /* "" when none */
+	time_t decided_at;
+};
+void ruru_confirm_record_release(struct ruru_confirm_record *r);
+/* The record's canonical text (a TOML [[decision]] table with its keys in
+ * a fixed order, LF endings): what decisions.log holds, and what a
+ * signature would cover.  Appends to *out. */
+void ruru_confirm_record_canonical(struct ruru_buf *out, const struct ruru_confirm_record *r);
+/* The latest decision record of a proposal (RURU_ENOTFOUND when none). */
+int ruru_confirm_record_latest(struct ruru_ws *ws, const char *artifact,
+			       struct ruru_confirm_record *out, struct ruru_error *err);
+
+/*
  * Propose: `session` NULL means the active session, or temp mode when no
  * session is active (ROOCOM_SESSION_ID unset, no .active).  `target` is a
  * path relative to the current directory (or absolute, inside the root).
- * The payload is stored byte for byte; a diff must apply cleanly to the
- * current target (RURU_EINVALID otherwise, nothing written).  Fills *out.
+ * The payload is stored byte for byte; a diff must be exactly one unified
+ * diff of the target and apply cleanly to it now (RURU_EINVALID otherwise,
+ * nothing written).  `supersedes` (NULL: none) names an earlier proposal
+ * that is withdrawn in the same step.  Fills *out.
  */
 int ruru_confirm_propose(struct ruru_ws *ws, const char *session, const char *target,
 			 enum ruru_confirm_kind kind, const void *payload, size_t len,
-			 struct ruru_confirm *out, struct ruru_error *err);
+			 const char *supersedes, struct ruru_confirm *out,
+			 struct ruru_error *err);
 /* Take a hand-made CONFIRM file into the workflow: create its sidecar as
  * pending (RURU_ECONFLICT when it has one), log it like a proposal. */
 int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *target,
@@ -516,12 +553,27 @@ int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *to,
 			  const char *task, char **message, struct ruru_confirm *out,
 			  struct ruru_error *err);
-/* The executor's step: check, write the target atomically, mark applied
- * (a temp proposal is deleted instead), log a result event.  On failure
- * the target is untouched, the status unchanged, and a failure result is
- * logged when the session allows it. */
+/*
+ * The executor's step: check that sidecar, payload, target and the latest
+ * decision record agree (RURU_ECONFLICT otherwise; a refusal logs
+ * nothing), write the target atomically, mark applied (a temp proposal is
+ * deleted instead), log a result event.  When the target already holds
+ * the approved result (applied by hand, or by an apply that died after
+ * writing) it is recorded as applied without a write; out->already says
+ * so.  A write that fails is undone where it can be; whatever it leaves,
+ * the next apply finishes it or refuses with what happened.
+ */
 int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 		       struct ruru_confirm *out, struct ruru_error *err);
+/* Close a pending, approved or skipped proposal nobody will apply: status
+ * withdrawn, a withdrawal record logged (session) or appended to
+ * decisions.log (temp).  `reason` may be NULL. */
+int ruru_confirm_withdraw(struct ruru_ws *ws, const char *artifact, const char *reason,
+			  struct ruru_confirm *out, struct ruru_error *err);
+/* Remove the withdrawn, rejected and applied proposals of .ruru/temp/
+ * (artifact and sidecar).  *removed gets a JSON array of the artifacts
+ * removed (caller decrefs).  decisions.log is kept. */
+int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *err);
 /* Proposals of `session` (NULL: the active one, if any) and of .ruru/temp/,
  * as a JSON array of ruru_confirm_json() objects, oldest first; `status`
  * (a word, or NULL for all) filters.  CONFIRM files without a sidecar are

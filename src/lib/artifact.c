@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,8 +21,9 @@ static bool exists_at(const char *dir, const char *rel)
 {
 	struct ruru_buf p = RURU_BUF_INIT;
 	struct stat st;
+	struct ruru_error e;
 	ruru_buf_addf(&p, "%s/%s", dir, rel);
-	bool ok = lstat(p.ptr, &st) == 0;
+	bool ok = ruru_lstat(p.ptr, &st, &e) == 0;
 	ruru_buf_release(&p);
 	return ok;
 }
@@ -83,6 +85,17 @@ out:
 	return rc;
 }
 
+/* CONFIRM-*.toml is ruru's record of a proposal (confirm.c), never an
+ * artifact (DESIGN §4): in any letter case, as case-insensitive
+ * filesystems would match it. */
+static bool confirm_sidecar_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	return n > 13 && !strncasecmp(base, "CONFIRM-", 8) && !strcasecmp(base + n - 5, ".toml");
+}
+
 int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, const void *data,
 		      size_t len, bool force, const char *description, char **rel,
 		      struct ruru_error *err)
@@ -105,6 +118,13 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	if (ruru_mkdirs(adir, err) < 0 || ruru_path_inside(adir, name, &norm, err) < 0)
 		goto out;
 	ruru_buf_addf(&relp, "artifacts/%s", norm.ptr);
+	if (confirm_sidecar_name(norm.ptr)) {
+		ruru_error_set(err, RURU_EREFUSED,
+			       "artifact name \"%s\" is reserved: CONFIRM-*.toml files are ruru's "
+			       "records of proposed edits",
+			       relp.ptr);
+		goto out;
+	}
 	if (!ruru_entry_field_ok(relp.ptr)) {
 		ruru_error_set(err, RURU_EREFUSED, "artifact name \"%s\" holds a backtick", name);
 		goto out;
@@ -249,7 +269,11 @@ json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error
 	json_t *v;
 	size_t n = json_object_size(found), i = 0;
 	const char **keys = ruru_xmalloc((n + 1) * sizeof(*keys));
-	json_object_foreach(found, k, v) keys[i++] = k;
+	json_object_foreach(found, k, v) {
+		if (!confirm_sidecar_name(k)) /* ruru's own records, not artifacts */
+			keys[i++] = k;
+	}
+	n = i;
 	qsort(keys, n, sizeof(*keys), cmp_str);
 	for (i = 0; i < n; i++)
 		json_array_append_new(out, json_pack("{s:s, s:b, s:b, s:O}", "path", keys[i],

@@ -298,7 +298,8 @@ static json_t *t_confirm_propose(struct mcp_env *env, json_t *args, struct ruru_
 		return NULL;
 	int rc = ruru_confirm_propose(env->ws, id, arg_str(args, "target"),
 				      content ? RURU_CONFIRM_CONTENT : RURU_CONFIRM_DIFF,
-				      json_string_value(payload), json_string_length(payload), &c, err);
+				      json_string_value(payload), json_string_length(payload),
+				      arg_str(args, "supersedes"), &c, err);
 	free(id);
 	return rc < 0 ? NULL : confirm_result(&c);
 }
@@ -349,6 +350,34 @@ static json_t *t_confirm_list(struct mcp_env *env, json_t *args, struct ruru_err
 	json_t *r = list ? json_pack("{s:o}", "confirmations", list) : NULL;
 	free(id);
 	return r;
+}
+
+/* ----------------------------- confirm_show, confirm_withdraw (confirm) */
+
+static json_t *t_confirm_show(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	struct ruru_confirm c;
+	struct ruru_buf diff = RURU_BUF_INIT;
+	if (ruru_confirm_load(env->ws, arg_str(args, "artifact"), &c, err) < 0)
+		return NULL;
+	if (ruru_confirm_diff(env->ws, &c, &diff, err) < 0) {
+		ruru_confirm_release(&c);
+		ruru_buf_release(&diff);
+		return NULL;
+	}
+	json_t *r = confirm_result(&c);
+	json_object_set_new(r, "diff", json_stringn(diff.ptr, diff.len));
+	ruru_buf_release(&diff);
+	return r;
+}
+
+static json_t *t_confirm_withdraw(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	struct ruru_confirm c;
+	if (ruru_confirm_withdraw(env->ws, arg_str(args, "artifact"), arg_str(args, "reason"), &c,
+				  err) < 0)
+		return NULL;
+	return confirm_result(&c);
 }
 
 /* ---------------------------------------------------------------- table */
@@ -433,7 +462,8 @@ const struct mcp_tool mcp_tools[] = {
 	  .run = t_task_list },
 	{ .name = "confirm_propose",
 	  .description = "Propose an edit for confirmation: the new content of target, or a diff",
-	  .input = SESSION ",'target':" STR ",'content':" STR ",'diff':" STR,
+	  .input = SESSION ",'target':" STR ",'content':" STR ",'diff':" STR
+		   ",'supersedes':{'type':'string','description':'earlier proposal to withdraw'}",
 	  .required = "['target']",
 	  .one_of = { "content", "diff" },
 	  .output = CONFIRM_OUT,
@@ -459,9 +489,23 @@ const struct mcp_tool mcp_tools[] = {
 	{ .name = "confirm_list",
 	  .description = "List proposals of a session and of .ruru/temp/",
 	  .input = SESSION ",'status':" ENUM("'pending','approved','rejected','skipped','applied',"
-					     "'failed','unadopted'"),
+					     "'failed','withdrawn','unadopted'"),
 	  .output = OUT("'confirmations':{'type':'array'}", "'confirmations'"),
 	  .run = t_confirm_list },
+	/* confirm_show, confirm_withdraw (confirm) */
+	{ .name = "confirm_show",
+	  .description = "A proposal's target, status, decision and diff against the current target"
+			 " (show it to the user before asking)",
+	  .input = "'artifact':" STR,
+	  .required = "['artifact']",
+	  .output = OUT("'artifact':" STR ",'status':" STR ",'diff':" STR, "'artifact','status','diff'"),
+	  .run = t_confirm_show },
+	{ .name = "confirm_withdraw",
+	  .description = "Close a pending, approved or skipped proposal that will not be applied",
+	  .input = "'artifact':" STR ",'reason':" STR,
+	  .required = "['artifact']",
+	  .output = CONFIRM_OUT,
+	  .run = t_confirm_withdraw },
 };
 
 const size_t mcp_ntools = sizeof(mcp_tools) / sizeof(mcp_tools[0]);
