@@ -106,6 +106,12 @@ static int cmd_new(struct cli_ctx *ctx, struct cli_args *a)
 			"ruru: session %s is still active and stays so; %s is now the active session "
 			"(pause or complete %s when its work is done)\n",
 			other, id, other);
+		const char *env = getenv("ROOCOM_SESSION_ID");
+		if (env && *env)
+			fprintf(stderr,
+				"ruru: ROOCOM_SESSION_ID=%s still chooses the session of later commands; "
+				"set it to %s to work in the new one\n",
+				env, id);
 	}
 	json_t *j = json_pack("{s:s}", "id", id);
 	json_object_set_new(j, "other_active", other ? json_string(other) : json_null());

@@ -106,31 +106,43 @@ json_t *ruru_digest_open_items(const struct ruru_session *s, json_t *tasks, json
 {
 	json_t *out = json_array();
 	struct ruru_buf t = RURU_BUF_INIT;
-	for (size_t i = 0; i < s->nentries; i++) {
+	/* One pass from the newest entry back, remembering what later
+	 * results closed: linear in the size of the log. */
+	json_t *done_tasks = json_object(), *done_modes = json_object(), *ok_from = json_object();
+	bool any_success = false;
+	bool *open = ruru_xmalloc(s->nentries ? s->nentries : 1);
+	for (size_t i = s->nentries; i-- > 0;) {
 		const struct ruru_entry *e = &s->entries[i];
-		bool open = false;
+		open[i] = false;
 		if (e->type == RURU_EV_DELEGATION) {
 			/* Open until a result for its task (or, with no task, from
 			 * its mode) follows. */
-			open = true;
-			for (size_t j = i + 1; j < s->nentries && open; j++) {
-				const struct ruru_entry *r = &s->entries[j];
-				if (r->type == RURU_EV_RESULT &&
-				    (e->task ? same(r->task, e->task) : same(r->mode, e->mode)))
-					open = false;
-			}
+			open[i] = e->task ? !json_object_get(done_tasks, e->task)
+					  : !(e->mode && json_object_get(done_modes, e->mode));
 		} else if (e->type == RURU_EV_ERROR) {
 			/* Open until a later successful result (from its source,
 			 * when it names one). */
-			open = true;
-			for (size_t j = i + 1; j < s->nentries && open; j++) {
-				const struct ruru_entry *r = &s->entries[j];
-				if (r->type == RURU_EV_RESULT && same(r->outcome, "success") &&
-				    (!e->source || same(r->mode, e->source) || same(r->source, e->source)))
-					open = false;
+			open[i] = e->source ? !json_object_get(ok_from, e->source) : !any_success;
+		} else if (e->type == RURU_EV_RESULT) {
+			if (e->task)
+				json_object_set_new(done_tasks, e->task, json_true());
+			if (e->mode)
+				json_object_set_new(done_modes, e->mode, json_true());
+			if (same(e->outcome, "success")) {
+				any_success = true;
+				if (e->mode)
+					json_object_set_new(ok_from, e->mode, json_true());
+				if (e->source)
+					json_object_set_new(ok_from, e->source, json_true());
 			}
 		}
-		if (!open)
+	}
+	json_decref(done_tasks);
+	json_decref(done_modes);
+	json_decref(ok_from);
+	for (size_t i = 0; i < s->nentries; i++) {
+		const struct ruru_entry *e = &s->entries[i];
+		if (!open[i])
 			continue;
 		ruru_buf_reset(&t);
 		if (e->type == RURU_EV_DELEGATION) {
@@ -147,6 +159,7 @@ json_t *ruru_digest_open_items(const struct ruru_session *s, json_t *tasks, json
 						     e->type == RURU_EV_DELEGATION ? "delegation" : "error",
 						     "text", t.ptr, "line", (json_int_t)e->line));
 	}
+	free(open);
 	size_t i;
 	json_t *v;
 	json_array_foreach(tasks, i, v) {

@@ -362,3 +362,26 @@ entries_whole() {
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"success, failure, approved or rejected"* ]]
 }
+
+@test "open items: delegations without a result, errors without a later success, tasks not done" {
+	"$RURU" new G >/dev/null
+	mkdir -p .ruru/tasks
+	printf '+++\nid = "TASK-DONE-1"\ntitle = "Finished"\nstatus = "🟢 Done"\n+++\n' >.ruru/tasks/TASK-DONE-1.md
+	printf '+++\nid = "TASK-OPEN-1"\ntitle = "Still to do"\nstatus = "🟡 To Do"\n+++\n' >.ruru/tasks/TASK-OPEN-1.md
+	"$RURU" log --type delegation --mode dev-a --task TASK-DONE-1 "closed by its result"
+	"$RURU" log --type delegation --mode dev-b --task TASK-OPEN-1 "still open"
+	"$RURU" log --type delegation --mode dev-c "open, no task"
+	"$RURU" log --type delegation --mode dev-d "closed by a result from dev-d"
+	"$RURU" log --type error --source dev-a "build broke"
+	"$RURU" log --type error --source dev-e "flaky network"
+	"$RURU" log --type result --mode dev-a --task TASK-DONE-1 --outcome success "done"
+	"$RURU" log --type result --mode dev-d --outcome failure "tried"
+	run "$RURU" --json show --digest
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '[.open_items[] | .kind + ":" + .text] | join("\n")' <<<"$output" | cut -d'(' -f1 | sed 's/ *$//')" = \
+"$(printf '%s\n' 'delegation:delegation to dev-b, task TASK-OPEN-1 has no result yet: still open' \
+	'delegation:delegation to dev-c has no result yet: open, no task' \
+	'error:error from dev-e has no later success: flaky network' \
+	'task:task TASK-OPEN-1 [🟡 To Do] Still to do')" ]
+	"$RURU" show --digest | grep -q '^## Open items'
+}
