@@ -131,6 +131,16 @@ async function main() {
 	ok(!r.isError && r.structuredContent.reopened === true && /status = "🟢 Active"/.test(read(log2)),
 		'reopen: true reopens it', r.structuredContent);
 
+	// item 12: artifact_add carries a description, the entry names the path once
+	r = await call('artifact_add', { name: 'notes/jwt.md', content: 'JWT notes\n', description: 'research on JWT' });
+	const entry = read(log2).split('\n').filter((l) => l.includes('research on JWT'));
+	ok(!r.isError && entry.length === 1 && entry[0].split('artifacts/notes/jwt.md').length === 2 &&
+		entry[0].endsWith(': Added (10 bytes): research on JWT'), 'artifact_add description goes into the entry', entry);
+	// item 12: an ambiguous session prefix names the candidates
+	r = await call('session_show', { session: 'SESSION-' });
+	ok(r.isError && r.content[0].text.includes(`"${first}"`) && r.content[0].text.includes(`"${second}"`),
+		'an ambiguous prefix names its candidates', r);
+
 	const chk = cli('check', path.join(ws, logFirst));
 	ok(chk.status === 0, 'ruru check accepts the template log', chk.stderr);
 	await client.close();
