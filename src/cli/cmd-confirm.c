@@ -108,6 +108,12 @@ static void describe(FILE *f, const struct ruru_confirm *c)
 	fprintf(f, "session:   %s\n", c->session ? c->session : "(none: .ruru/temp)");
 	fprintf(f, "payload:   %zu bytes, %s\n", c->payload_bytes,
 		c->payload_intact ? "as proposed" : "CHANGED since the proposal");
+	if (c->record)
+		fprintf(f, "record:    %s\n",
+			!strcmp(c->record, "none")     ? "no decision recorded yet"
+			: !strcmp(c->record, "agrees") ? "the logged decision agrees with the sidecar"
+						       : "the logged decision DIFFERS from the sidecar "
+							 "(it will not be applied)");
 }
 
 static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)

@@ -22,6 +22,22 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *dir = ctx->root ? ctx->root : ".";
 	char *mcp = NULL;
+	/* Agent hosts (--host, --dry-run, --remove): cmd-host.c. */
+	const char *host = cli_opt(ctx, a, "host");
+	bool dry = cli_flag(ctx, a, "dry-run"), unwire = cli_flag(ctx, a, "remove");
+	json_t *hosts_report = NULL;
+	if ((dry || unwire) && !host)
+		return cli_usage_error(ctx, "--dry-run and --remove go with --host");
+	if ((dry || unwire) && (cli_flag(ctx, a, "mcp") || cli_flag(ctx, a, "git")))
+		return cli_usage_error(ctx, "--dry-run and --remove apply to --host alone");
+	if (dry || unwire) {
+		int hrc = cli_init_hosts(ctx, dir, host, dry, unwire, &hosts_report);
+		if (hrc == 0 && ctx->json && !cli_print_json(ctx, json_pack("{s:o}", "hosts", hosts_report)))
+			hrc = cli_fail(ctx);
+		else if (!ctx->json)
+			json_decref(hosts_report);
+		return hrc;
+	}
 	bool git = cli_flag(ctx, a, "git"), attrs = false;
 	/* All or nothing: what can refuse (not a git work tree, an invalid
 	 * .roo/mcp.json) runs before .ruru/ is made. */
@@ -45,6 +61,13 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 	if (git)
 		fprintf(stderr, "ruru: registered the session-log merge driver with git (%s)\n",
 			attrs ? ".gitattributes updated" : ".gitattributes already had it");
+	if (host) {
+		int hrc = cli_init_hosts(ctx, dir, host, false, false, &hosts_report);
+		if (hrc) {
+			free(mcp);
+			return hrc;
+		}
+	}
 	int rc = 0;
 	if (ctx->json) {
 		struct ruru_ws *ws = ruru_ws_open(dir, &ctx->err);
@@ -59,10 +82,15 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 			json_object_set_new(o, "git", json_pack("{s:b, s:s}", "gitattributes_changed",
 								attrs, "driver",
 								"ruru merge-driver %O %A %B %P"));
+		if (hosts_report) {
+			json_object_set_new(o, "hosts", hosts_report);
+			hosts_report = NULL;
+		}
 		ruru_ws_free(ws);
 		if (!cli_print_json(ctx, o))
 			rc = cli_fail(ctx);
 	}
+	json_decref(hosts_report);
 	free(mcp);
 	return rc;
 }
@@ -78,6 +106,8 @@ static int cmd_new(struct cli_ctx *ctx, struct cli_args *a)
 	o.goal = a->argc ? a->argv[0] : NULL;
 	o.coordinator = cli_opt(ctx, a, "coordinator");
 	o.tags = cli_opt_all(ctx, a, "tag", &o.ntags);
+	o.scaffold = cli_flag(ctx, a, "scaffold");
+	o.from_summary = cli_opt(ctx, a, "from-summary");
 	const char *d = cli_opt(ctx, a, "description");
 	if (d && !strcmp(d, "-")) {
 		if (cli_read_input(ctx, "-", &desc) < 0) {
@@ -174,11 +204,27 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 	int rc = 0;
 	struct ruru_ws *ws = cli_ws(ctx);
 	char *id = ws ? cli_session(ctx, ws, NULL) : NULL;
-	if (!id || ruru_session_log(ws, id, &e, &ctx->err) < 0)
+	char *new_task = NULL;
+	/* V7: a delegation that spawns its MDTM task (--new-task --title T). */
+	bool spawn = cli_flag(ctx, a, "new-task");
+	struct ruru_task_new tn = { .type = cli_opt(ctx, a, "task-type"),
+				    .title = cli_opt(ctx, a, "title") };
+	if (!tn.type)
+		tn.type = "feature";
+	if (spawn && (e.type != RURU_EV_DELEGATION || e.task || !tn.title)) {
+		rc = cli_usage_error(ctx, "--new-task goes with --type delegation and --title TEXT "
+					  "(not --task)");
+	} else if (!spawn && (cli_opt(ctx, a, "title") || cli_opt(ctx, a, "task-type"))) {
+		rc = cli_usage_error(ctx, "--title and --task-type go with --new-task");
+	} else if (!id || (spawn ? !(new_task = ruru_task_delegate(ws, id, &tn, &e, &ctx->err))
+				 : ruru_session_log(ws, id, &e, &ctx->err) < 0)) {
 		rc = cli_fail(ctx);
-	else if (ctx->json && !cli_print_json(ctx, json_pack("{s:s, s:s}", "session", id, "type",
-							     ruru_event_name(e.type))))
+	} else if (ctx->json ? !cli_print_json(ctx, json_pack("{s:s, s:s, s:s?}", "session", id, "type",
+							     ruru_event_name(e.type), "task", new_task))
+			   : new_task && printf("%s\n", new_task) < 0) {
 		rc = cli_fail(ctx);
+	}
+	free(new_task);
 	free(id);
 	ruru_ws_free(ws);
 	ruru_buf_release(&msg);
@@ -270,11 +316,21 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 	enum ruru_status st;
 	if (parse_status_word(ctx, cli_opt(ctx, a, "status"), &st) < 0)
 		return RURU_EUSAGE;
+	/* --limit, --since, rows from the search index (issue #14) */
+	size_t limit = 0;
+	time_t since = 0;
+	const char *lv = cli_opt(ctx, a, "limit"), *sv = cli_opt(ctx, a, "since");
+	if (lv && !cli_parse_size(ctx, "limit", lv, &limit))
+		return RURU_EUSAGE;
+	if (sv && !ruru_search_parse_time(sv, false, &since))
+		return cli_usage_error(ctx, "--since needs a date (YYYY-MM-DD) or a date-time, not \"%s\"",
+				       sv);
 	WITH_WS(ctx, ws);
 	struct ruru_session *list;
 	size_t n;
 	int rc = 0;
-	if (ruru_session_list(ws, st, cli_opt(ctx, a, "tag"), &list, &n, &ctx->err) < 0) {
+	if (ruru_session_list_indexed(ws, st, cli_opt(ctx, a, "tag"), sv != NULL, since, limit, &list,
+				      &n, &ctx->err) < 0) {
 		ruru_ws_free(ws);
 		return cli_fail(ctx);
 	}
@@ -508,12 +564,22 @@ static int cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 static const struct cli_opt init_opts[] = {
 	{ .name = "mcp", .help = "also register `ruru mcp` in .roo/mcp.json (Roo Code)" },
 	{ .name = "git", .help = "also register the session-log merge driver with git" },
+	/* Agent hosts (cmd-host.c) */
+	{ .name = "host", .arg = "HOST[,HOST...]",
+	  .help = "wire ruru into agent hosts: claude, codex, gemini, cursor, cline, kilo, zoo, roo, "
+		  "detect" },
+	{ .name = "dry-run", .help = "with --host: print the changes as a diff, write nothing" },
+	{ .name = "remove", .help = "with --host: take ruru's entries out again" },
 	{ 0 },
 };
 static const struct cli_opt new_opts[] = {
 	{ .name = "description", .arg = "TEXT|-", .help = "the Goal section (\"-\": read stdin)" },
 	{ .name = "coordinator", .arg = "SLUG", .help = "coordinating mode (default roo-commander)" },
 	{ .name = "tag", .arg = "TAG", .help = "a keyword (repeatable)", .multi = true },
+	/* V7 (issue #12) */
+	{ .name = "scaffold", .help = "create the twelve V7 artifact folders with READMEs" },
+	{ .name = "from-summary", .arg = "PATH", .help = "a SESSUM summary this session continues "
+	  "(source_summaries)" },
 	{ 0 },
 };
 static const struct cli_opt log_opts[] = {
@@ -525,6 +591,10 @@ static const struct cli_opt log_opts[] = {
 	{ .name = "outcome", .arg = "success|failure|approved|rejected",
 	  .help = "outcome of a result (success, failure) or confirm-response (approved, rejected)" },
 	{ .name = "source", .arg = "WHO", .help = "where an error came from" },
+	/* V7 (issue #12) */
+	{ .name = "new-task", .help = "delegation: create its MDTM task first; prints the ID" },
+	{ .name = "title", .arg = "TEXT", .help = "title of the --new-task task" },
+	{ .name = "task-type", .arg = "TYPE", .help = "type of the --new-task task (default feature)" },
 	{ 0 },
 };
 static const struct cli_opt reason_opts[] = {
@@ -534,6 +604,9 @@ static const struct cli_opt reason_opts[] = {
 static const struct cli_opt list_opts[] = {
 	{ .name = "status", .arg = "STATUS", .help = "only active, paused, completed or error" },
 	{ .name = "tag", .arg = "TAG", .help = "only sessions with this tag" },
+	/* issue #14 */
+	{ .name = "since", .arg = "DATE", .help = "only sessions started at or after DATE" },
+	{ .name = "limit", .short_name = 'n', .arg = "N", .help = "only the N newest sessions" },
 	{ 0 },
 };
 static const struct cli_opt show_opts[] = {

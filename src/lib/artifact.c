@@ -226,9 +226,16 @@ static void walk(const char *dir, const char *rel, json_t *found, int depth)
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
+		/* rel NULL: the session folder itself, without the log and
+		 * ruru's own hidden files. */
+		if (!rel && (de->d_name[0] == '.' || !strcmp(de->d_name, "session_log.md")))
+			continue;
 		struct ruru_buf p = RURU_BUF_INIT, r = RURU_BUF_INIT;
 		ruru_buf_addf(&p, "%s/%s", dir, de->d_name);
-		ruru_buf_addf(&r, "%s/%s", rel, de->d_name);
+		if (rel)
+			ruru_buf_addf(&r, "%s/%s", rel, de->d_name);
+		else
+			ruru_buf_addstr(&r, de->d_name);
 		struct stat st;
 		if (ruru_lstat(p.ptr, &st, &ignore) == 0) {
 			if (S_ISDIR(st.st_mode))
@@ -252,9 +259,16 @@ json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error
 	struct ruru_session s;
 	if (ruru_session_load(ws, id, 0, &s, err) < 0)
 		return NULL;
-	char *adir = ruru_ws_session_path(ws, id, "artifacts");
 	json_t *found = json_object(), *out = json_array();
-	walk(adir, "artifacts", found, 0);
+	char *adir;
+	if (ruru_ws_session_layout(ws, id) == RURU_LAYOUT_V81) {
+		/* v8.1: artifacts sit in the session folder itself (notes/, ...). */
+		adir = ruru_ws_session_path(ws, id, NULL);
+		walk(adir, NULL, found, 0);
+	} else {
+		adir = ruru_ws_session_path(ws, id, "artifacts");
+		walk(adir, "artifacts", found, 0);
+	}
 	for (size_t i = 0; i < s.nartifacts; i++) {
 		json_t *size = json_object_get(found, s.artifacts[i]);
 		json_t *o = json_pack("{s:s, s:b, s:b, s:o}", "path", s.artifacts[i], "recorded", 1,

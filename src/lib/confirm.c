@@ -121,6 +121,7 @@ json_t *ruru_confirm_json(const struct ruru_confirm *c)
 	json_object_set_new(o, "applied_at", jtime(c->applied_at));
 	json_object_set_new(o, "forced", json_boolean(c->forced));
 	json_object_set_new(o, "already_applied", json_boolean(c->already));
+	json_object_set_new(o, "decision_record", jstr(c->record));
 	json_object_set_new(o, "payload_intact", json_boolean(c->payload_intact));
 	json_object_set_new(o, "target_unchanged", json_boolean(c->target_unchanged));
 	json_object_set_new(o, "payload_bytes", json_integer((json_int_t)c->payload_bytes));
@@ -1671,6 +1672,24 @@ int ruru_confirm_load(struct ruru_ws *ws, const char *artifact, struct ruru_conf
 	int rc = sidecar_read(&L, &side, out, err);
 	if (rc == 0)
 		observe(ws, &L, out, NULL);
+	struct records R;
+	if (rc == 0 && records_read(ws, &L, &R, err) < 0) {
+		ruru_confirm_release(out);
+		rc = -1;
+	} else if (rc == 0) {
+		enum ruru_confirm_status d = R.rec.decision;
+		bool same = out->status == d ||
+			    (out->status == RURU_CONFIRM_APPLIED &&
+			     (d == RURU_CONFIRM_APPROVED || d == RURU_CONFIRM_SKIPPED));
+		out->record = !R.found ? "none"
+			      : same && R.bound && R.rec.kind == out->kind &&
+					!strcmp(R.rec.target, out->target) &&
+					!strcmp(R.rec.payload_sha256, out->payload_sha256) &&
+					!strcmp(R.rec.target_sha256, out->target_sha256)
+				      ? "agrees"
+				      : "differs";
+		records_release(&R);
+	}
 	loc_release(&L);
 	ruru_buf_release(&side);
 	return rc;

@@ -105,9 +105,13 @@ static json_t *build_tools_list(json_t **inputs)
 		json_t *input = load_schema(in.ptr);
 		ruru_buf_release(&in);
 		inputs[i] = input;
-		json_array_append_new(tools, json_pack("{s:s, s:s, s:o, s:o}", "name", t->name,
-						       "description", t->description, "inputSchema",
-						       input, "outputSchema", load_schema(t->output)));
+		json_t *tool = json_pack("{s:s, s:s, s:o}", "name", t->name, "description",
+					 t->description, "inputSchema", input);
+		/* An output schema is optional (MCP): some tools leave it out to
+		 * keep tools/list small. */
+		if (t->output)
+			json_object_set_new(tool, "outputSchema", load_schema(t->output));
+		json_array_append_new(tools, tool);
 	}
 	return json_pack("{s:o}", "tools", tools);
 }

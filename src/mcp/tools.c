@@ -210,8 +210,15 @@ char *mcp_continue_digest(struct mcp_env *env, const char *session, size_t max_c
 	return digest;
 }
 
+static json_t *t_artifact_add_typed(struct mcp_env *env, json_t *args, struct ruru_error *err);
+
 static json_t *t_artifact_add(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
+	if (json_object_get(args, "type"))
+		return t_artifact_add_typed(env, args, err);
+	if (!arg_str(args, "name") || !json_is_string(json_object_get(args, "content")))
+		return ruru_error_set(err, RURU_EUSAGE, "give name and content, or type and title"),
+		       NULL;
 	json_t *content = json_object_get(args, "content");
 	json_t *force = json_object_get(args, "force");
 	char *rel = NULL;
@@ -259,6 +266,13 @@ static json_t *t_task_link(struct mcp_env *env, json_t *args, struct ruru_error 
 		return NULL;
 	}
 	json_t *r = json_pack("{s:s, s:s}", "session", id, "task", task);
+	/* V7 (issue #11 item 11): say so when no task file has that ID. */
+	char *file = NULL;
+	struct ruru_error nf;
+	if (ruru_task_find(env->ws, task, &file, &nf) < 0)
+		json_object_set_new(r, "warning", json_string("linked, but no task file has that ID"));
+	json_object_set_new(r, "file", file ? json_string(file) : json_null());
+	free(file);
 	free(id);
 	return r;
 }
@@ -380,7 +394,153 @@ static json_t *t_confirm_withdraw(struct mcp_env *env, json_t *args, struct ruru
 	return confirm_result(&c);
 }
 
+/* ------------------------------------------------ search (issue #14) */
+
+static json_t *t_session_search(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	struct ruru_search_opts o = { 0 };
+	json_t *q = json_object_get(args, "query");
+	o.query = json_string_value(q);
+	o.query_len = json_string_length(q);
+	o.type = arg_str(args, "type");
+	o.mode = arg_str(args, "mode");
+	o.task = arg_str(args, "task");
+	o.session = arg_str(args, "session");
+	o.tag = arg_str(args, "tag");
+	o.status = status_word(arg_str(args, "status"));
+	o.limit = 20;
+	json_t *lim = json_object_get(args, "limit");
+	if (lim)
+		o.limit = (size_t)json_integer_value(lim);
+	const char *in = arg_str(args, "in");
+	if (in)
+		o.in = !strcmp(in, "entries") ? RURU_SEARCH_ENTRIES
+		       : !strcmp(in, "sessions") ? RURU_SEARCH_SESSIONS
+						 : RURU_SEARCH_ARTIFACTS;
+	const char *since = arg_str(args, "since"), *until = arg_str(args, "until");
+	if (since && !(o.has_since = ruru_search_parse_time(since, false, &o.since)))
+		return ruru_error_set(err, RURU_EUSAGE, "argument \"since\" is a date (YYYY-MM-DD) or a "
+					"date-time"), NULL;
+	if (until && !(o.has_until = ruru_search_parse_time(until, true, &o.until)))
+		return ruru_error_set(err, RURU_EUSAGE, "argument \"until\" is a date (YYYY-MM-DD) or a "
+					"date-time"), NULL;
+	json_t *hits = ruru_search(env->ws, &o, err);
+	if (!hits)
+		return NULL;
+	return json_pack("{s:O,s:o}", "query", q, "hits", hits);
+}
+
 /* ---------------------------------------------------------------- table */
+
+/* ------------------------------------------- V7: typed artifacts, tasks */
+
+static json_t *t_artifact_add_typed(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	struct ruru_typed t = { 0 };
+	json_t *tags = json_object_get(args, "tags"), *content = json_object_get(args, "content");
+	const char **tv = NULL;
+	t.type = arg_str(args, "type");
+	t.title = arg_str(args, "title");
+	if (!t.title)
+		return ruru_error_set(err, RURU_EUSAGE, "a typed artifact needs a title"), NULL;
+	if (arg_str(args, "name"))
+		return ruru_error_set(err, RURU_EUSAGE, "a typed artifact is named from its title, "
+							"not name"), NULL;
+	if (json_array_size(tags)) {
+		tv = calloc(json_array_size(tags), sizeof(*tv));
+		if (!tv)
+			abort();
+		for (size_t i = 0; i < json_array_size(tags); i++)
+			tv[i] = json_string_value(json_array_get(tags, i));
+		t.tags = tv;
+		t.ntags = json_array_size(tags);
+	}
+	t.text = json_string_value(content);
+	t.len = json_string_length(content);
+	char *rel = NULL;
+	char *id = session_of(env, args, err);
+	json_t *r = NULL;
+	if (id && ruru_artifact_add_typed(env->ws, id, &t, &rel, err) == 0)
+		r = json_pack("{s:s, s:s, s:s}", "session", id, "path", rel, "type",
+			      ruru_artifact_type_find(t.type)->type);
+	free(tv);
+	free(rel);
+	free(id);
+	return r;
+}
+
+static json_t *t_session_summarize(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	char *id = session_of(env, args, err), *rel = NULL;
+	json_t *r = NULL;
+	if (id && ruru_session_summarize(env->ws, id, &rel, &r, err) < 0)
+		r = NULL;
+	free(rel);
+	free(id);
+	return r;
+}
+
+static json_t *t_task_new(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	struct ruru_task_new o = { 0 };
+	o.type = arg_str(args, "type");
+	o.title = arg_str(args, "title");
+	o.team = arg_str(args, "team");
+	o.assign = arg_str(args, "assign");
+	/* The named session, else the active one if any (a task may have none). */
+	char *sid = NULL;
+	if (arg_str(args, "session") || env->session) {
+		if (!(sid = session_of(env, args, err)))
+			return NULL;
+	} else {
+		struct ruru_error ignore;
+		sid = ruru_session_resolve(env->ws, NULL, &ignore);
+	}
+	o.session = sid;
+	char *file = NULL, *task = ruru_task_new(env->ws, &o, &file, err);
+	json_t *r = task ? json_pack("{s:s, s:s, s:s?}", "id", task, "file", file, "session", sid)
+			 : NULL;
+	free(task);
+	free(file);
+	free(sid);
+	return r;
+}
+
+static json_t *t_task_status(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	enum ruru_task_status st = ruru_task_status_parse(arg_str(args, "status"));
+	json_t *r = NULL;
+	if (st == RURU_TASK_UNKNOWN)
+		return ruru_error_set(err, RURU_EUSAGE, "unknown task status \"%s\"",
+				      arg_str(args, "status")), NULL;
+	if (ruru_task_set_status(env->ws, arg_str(args, "task"), st, &r, err) < 0)
+		return NULL;
+	return r;
+}
+
+static json_t *t_task_claim(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	const char *ttl_s = arg_str(args, "ttl");
+	long ttl = ttl_s ? ruru_duration_parse(ttl_s) : 30 * 60;
+	json_t *r = NULL;
+	if (ttl < 0)
+		return ruru_error_set(err, RURU_EUSAGE,
+				      "ttl is a duration such as 90s, 30m, 2h or 1d, not \"%s\"", ttl_s),
+		       NULL;
+	if (ruru_task_claim(env->ws, arg_str(args, "task"), arg_str(args, "by"), ttl, &r, err) < 0)
+		return NULL;
+	return r;
+}
+
+static json_t *t_task_release(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	const char *sw = arg_str(args, "status");
+	enum ruru_task_status st = sw ? ruru_task_status_parse(sw) : RURU_TASK_UNKNOWN;
+	json_t *r = NULL;
+	if (ruru_task_release(env->ws, arg_str(args, "task"), arg_str(args, "by"), st, &r, err) < 0)
+		return NULL;
+	return r;
+}
 
 /* Schema fragments.  `session` is described once in the server's
  * instructions (ID or unique prefix; default: the active session). */
@@ -404,8 +564,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .input = SESSION ",'type':" ENUM("'session','prompt','response','decision','delegation',"
 		   "'artifact','confirm-request','confirm-response','confirm-skip','result','error',"
 		   "'note'") ",'message':" STR ",'mode':" STR ",'task':" STR
-		   ",'artifact':{'type':'string','description':'path in the session folder (artifacts/x), "
-		   "under artifacts/, from the root, or absolute'}"
+		   ",'artifact':{'type':'string','description':'path in the session (artifacts/x) or the root'}"
 		   ",'adr':" STR ",'outcome':" ENUM("'success','failure','approved','rejected'") ","
 		   "'source':" STR,
 	  .required = "['message']",
@@ -428,20 +587,18 @@ const struct mcp_tool mcp_tools[] = {
 	  .output = OUT("'id':" STR ",'entries':{'type':'array'}", "'id','entries'"),
 	  .run = t_session_show },
 	{ .name = "session_continue",
-	  .description = "Resume a session, make it active, log it; returns a digest to pick up the work. "
-			 "Without session it continues the active one, never an ended one",
-	  .input = SESSION ",'max_chars':{'type':'integer','minimum':0,'description':'bound in bytes, "
-		   "oldest entries cut first (default 8000; 0: none)'},"
-		   "'reopen':{'type':'boolean','description':'reopen the named session if completed or failed'}",
+	  .description = "Resume a session (default: the active one, never an ended one), log it; returns its digest",
+	  .input = SESSION ",'max_chars':{'type':'integer','minimum':0,'description':'bytes (default 8000, 0: no bound)'},"
+		   "'reopen':{'type':'boolean','description':'reopen it if ended'}",
 	  .output = OUT("'id':" STR ",'entries_omitted':{'type':'integer'},'open_items':{'type':'array'}",
 			"'id','entries_omitted','open_items'"),
 	  .run = t_session_continue },
 	{ .name = "artifact_add",
-	  .description = "Store a text file in the session artifacts/ and log it",
+	  .description = "Store a text file in the session artifacts/ and log it (or a V7 note: type, title)",
 	  .input = SESSION ",'name':{'type':'string','description':'path under artifacts/'},"
 		   "'content':" STR ",'force':{'type':'boolean','description':'replace'},"
-		   "'description':{'type':'string','description':'what it is, for the log entry'}",
-	  .required = "['name','content']",
+		   "'description':{'type':'string','description':'for the log entry'},"
+		   "'type':" STR ",'title':" STR ",'tags':{'type':'array','items':" STR "}",
 	  .output = OUT(OSESSION ",'path':" STR, "'session','path'"),
 	  .run = t_artifact_add },
 	{ .name = "artifact_list",
@@ -506,6 +663,44 @@ const struct mcp_tool mcp_tools[] = {
 	  .required = "['artifact']",
 	  .output = CONFIRM_OUT,
 	  .run = t_confirm_withdraw },
+
+	/* search (issue #14) */
+	{ .name = "session_search",
+	  .description = "Full-text search of log entries, sessions and artifacts, best first",
+	  .input = "'query':{'type':'string','description':'words (ANDed), quoted phrases, prefix*, "
+		   "-excluded, OR'},'type':" STR ",'mode':" STR ",'task':" STR ",'session':" STR
+		   ",'status':" STATUSES ",'tag':" STR ",'since':" STR ",'until':" STR
+		   ",'in':" ENUM("'entries','sessions','artifacts'")
+		   ",'limit':{'type':'integer','minimum':0,'description':'default 20; 0: all'}",
+	  .required = "['query']",
+	  .output = OUT("'query':" STR ",'hits':{'type':'array'}", "'query','hits'"),
+	  .run = t_session_search },
+	/* --- V7 (issue #12): summaries and MDTM tasks.  Terse, no output
+	 * schemas: tools/list must stay small (tests/mcp/client.mjs). */
+	{ .name = "session_summarize",
+	  .description = "Write a V7 session summary from the log",
+	  .input = SESSION,
+	  .run = t_session_summarize },
+	{ .name = "task_new",
+	  .description = "New MDTM task of type feature|bug|chore|documentation|test|spike",
+	  .input = SESSION ",'type':" STR ",'title':" STR ",'team':" STR ",'assign':" STR,
+	  .required = "['type','title']",
+	  .run = t_task_new },
+	{ .name = "task_status",
+	  .description = "Set a task status: todo|in-progress|review|done|blocked|error",
+	  .input = "'task':" STR ",'status':" STR,
+	  .required = "['task','status']",
+	  .run = t_task_status },
+	{ .name = "task_claim",
+	  .description = "Lease a task for mode by (ttl 30m); fails naming the holder",
+	  .input = "'task':" STR ",'by':" STR ",'ttl':" STR,
+	  .required = "['task','by']",
+	  .run = t_task_claim },
+	{ .name = "task_release",
+	  .description = "Give a leased task back",
+	  .input = "'task':" STR ",'by':" STR,
+	  .required = "['task']",
+	  .run = t_task_release },
 };
 
 const size_t mcp_ntools = sizeof(mcp_tools) / sizeof(mcp_tools[0]);

@@ -30,7 +30,7 @@ struct mcp_tool {
 	const char *description;
 	const char *input;  /* properties of the input schema, as '{...}' */
 	const char *required; /* JSON array text or NULL */
-	const char *output; /* the output schema */
+	const char *output; /* the output schema, or NULL for none */
 	const char *one_of[2]; /* exactly one of these two arguments (or none) */
 	json_t *(*run)(struct mcp_env *env, json_t *args, struct ruru_error *err);
 };

@@ -677,11 +677,13 @@ redirections() {
 		cmp t t.before && [ "$(cat other.txt)" = other ] || { echo "$mode/$how: a target changed"; return 1; }
 		if [ "$mode" = session ]; then
 			[ "$(results)" = "$before" ] || { echo "$mode/$how: a refusal was logged"; return 1; }
-			# also through MCP
-			run mcp confirm_apply "{\"artifact\": \"$a\"}"
-			[[ "$output" == ERROR* ]] || { echo "$mode/$how MCP: $output"; return 1; }
-			cmp t t.before
 		fi
+		# also through MCP (the artifact by its bare name there)
+		for args in "{\"artifact\": \"$a\"}" "{\"artifact\": \"$(basename "$a")\", \"force\": true}"; do
+			run mcp confirm_apply "$args"
+			[[ "$output" == ERROR* ]] || { echo "$mode/$how MCP: $output"; return 1; }
+		done
+		cmp t t.before && [ "$(cat other.txt)" = other ]
 	done
 }
 
@@ -691,7 +693,7 @@ redirections() {
 	"$RURU" check || true
 }
 
-@test "binding: every redirection of a temp approval is refused (exit 5)" {
+@test "binding: every redirection of a temp approval is refused (exit 5), CLI and MCP" {
 	redirections temp
 	[ -z "$(ls .ruru/sessions)" ]
 	# the records are TOML that other tools read
@@ -740,6 +742,8 @@ PY
 	run "$RURU" confirm apply "$a"
 	[ "$status" -eq 5 ]
 	[ "$(cat t)" = old ]
+	run "$RURU" confirm show "$a"
+	[[ "$output" == *"record:    the logged decision DIFFERS from the sidecar"* ]]
 }
 
 @test "CONFIRM-*.toml names are reserved: artifact add refuses them (CLI and MCP), list hides sidecars" {
@@ -877,6 +881,7 @@ PY
 	mkdir -p sub && (cd sub && "$RURU" confirm show "../$a" >/dev/null)
 	run mcp confirm_show "{\"artifact\": \"$stem\"}"
 	[[ "$output" == OK*'"diff": "--- a/t'*'+new'* ]]
+	[[ "$output" == *'"decision_record": "agrees"'* ]]
 	"$RURU" confirm delegate --to dev-x "artifacts/$base" >/dev/null
 	"$RURU" confirm apply "$stem"
 	[ "$(cat t)" = new ]
