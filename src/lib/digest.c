@@ -1,9 +1,12 @@
 /*
- * digest.c — continuing a session (standard §8, DESIGN §6) and reading the
- * MDTM tasks it links.  The digest is what a model needs in its context to
- * pick up the work: goal, status, times, tasks with their status read from
- * their task files, artifacts, pending confirmations, and the last entries
- * — newest kept first when --max-chars bounds it.
+ * digest.c — continuing a session (standard §8, DESIGN §6).  The digest is
+ * what a model needs in its context to pick up the work: a header (goal,
+ * status, times), the open items (delegations without a result, errors
+ * without a later success, tasks not done, proposals not applied), the
+ * goal text, tasks with their status read from their task files,
+ * artifacts, and the newest entries that fit.  Bounded in bytes (8,000 by
+ * default in the front ends): the oldest entries go first, whole; the
+ * header never.  `continue` resumes and logs; `show --digest` only reads.
  */
 #include <dirent.h>
 #include <fcntl.h>
