@@ -386,7 +386,8 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 		      struct ruru_error *err);
 /* An artifact path as the user gave it, made relative to the session
  * folder (DESIGN §3) into `out` (reset first): relative to the session
- * ("artifacts/x"), to artifacts/ ("x"), to the root
+ * ("artifacts/x"), to artifacts/ ("x"; in a v8.1 session, whose typed
+ * folders sit in the session folder, "notes/x" stays so), to the root
  * (".ruru/sessions/ID/artifacts/x"), absolute, or relative to the current
  * directory when only there it exists.  Anything outside the session
  * folder, the log itself, and unsafe paths are RURU_EREFUSED. */

@@ -37,6 +37,7 @@ int ruru_artifact_path(struct ruru_ws *ws, const char *id, const char *given, st
 	const char *sprefix = sdir + strlen(ruru_ws_root(ws)) + 1;
 	size_t splen = strlen(sprefix);
 	struct ruru_buf rel = RURU_BUF_INIT, norm = RURU_BUF_INIT;
+	bool v81 = ruru_ws_session_layout(ws, id) == RURU_LAYOUT_V81;
 	int rc = -1;
 	ruru_buf_reset(out);
 	if (!given || !*given) {
@@ -61,12 +62,14 @@ int ruru_artifact_path(struct ruru_ws *ws, const char *id, const char *given, st
 	} else if (strncmp(given, sprefix, splen) == 0 && given[splen] == '/') {
 		ruru_buf_addstr(&rel, given + splen + 1); /* relative to the root */
 	} else if (strncmp(given, "artifacts/", 10) == 0 || exists_at(adir, given) ||
-		   !exists_at(sdir, given)) {
+		   (!v81 && !exists_at(sdir, given))) {
 		if (strncmp(given, "artifacts/", 10) != 0) /* relative to artifacts/ */
 			ruru_buf_addstr(&rel, "artifacts/");
 		ruru_buf_addstr(&rel, given);
 	} else {
-		ruru_buf_addstr(&rel, given); /* in the session folder itself (v8.1) */
+		/* Relative to the session folder, where v8.1 keeps its typed
+		 * folders (notes/, ...). */
+		ruru_buf_addstr(&rel, given);
 	}
 	if (ruru_path_inside(sdir, rel.ptr, &norm, err) < 0)
 		goto out;

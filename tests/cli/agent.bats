@@ -387,3 +387,18 @@ entries_whole() {
 	'task:task TASK-OPEN-1 [🟡 To Do] Still to do')" ]
 	"$RURU" show --digest | grep -q '^## Open items'
 }
+
+@test "a v8.1 session keeps artifact paths relative to its own folder (typed folders there)" {
+	rm -rf .ruru
+	cp -r "$SPEC/v8.1/.roo" "$SPEC/v8.1/.mdtm" .
+	id=$("$RURU" new "Classic")
+	d=.mdtm/sessions/$id
+	echo n >"$d/notes/n.md"
+	"$RURU" log --type artifact --artifact notes/n.md "typed folder"
+	"$RURU" log --type artifact --artifact "$d/notes/n.md" "from the root"
+	"$RURU" log --type artifact --artifact learnings/l.md "not there yet"
+	run "$RURU" --json show
+	[ "$(jq -c .related_artifacts <<<"$output")" = '["notes/n.md","learnings/l.md"]' ]
+	run "$RURU" log --type artifact --artifact ../other/x.md "outside"
+	[ "$status" -eq 6 ]
+}
