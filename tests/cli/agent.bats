@@ -349,7 +349,7 @@ entries_whole() {
 	run "$RURU" help --all
 	[[ "$output" == *"ruru confirm propose --target PATH (--content FILE|- | --diff FILE|-)"* ]]
 	[[ "$output" == *"ruru confirm delegate --to SLUG [--task TASK-ID] ARTIFACT"* ]]
-	[[ "$output" == *"ruru confirm skip --rationale TEXT ARTIFACT"* ]]
+	[[ "$output" == *"ruru confirm skip --rationale TEXT "* ]]
 	[[ "$output" == *"ruru task new --type TYPE --title TEXT [--team TEAM]"* ]]
 	[[ "$output" == *"ruru task claim --by MODE [--ttl DURATION] TASK-ID"* ]]
 	[[ "$output" == *"--outcome success|failure|approved|rejected"* ]]
