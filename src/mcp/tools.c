@@ -604,8 +604,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .description = "Resume a session (default: the active one, never an ended one), log it; returns its digest",
 	  .input = SESSION ",'max_chars':{'type':'integer','minimum':0,'description':'bytes (default 8000, 0: no bound)'},"
 		   "'reopen':{'type':'boolean','description':'reopen it if ended'}",
-	  .output = OUT("'id':" STR ",'entries_omitted':{'type':'integer'},'open_items':{'type':'array'}",
-			"'id','entries_omitted','open_items'"),
+	  .output = OUT("'id':" STR, "'id'"),
 	  .run = t_session_continue },
 	{ .name = "artifact_add",
 	  .description = "Store a text file in the session artifacts/ and log it (or a V7 note: type, title)",
