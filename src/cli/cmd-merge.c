@@ -25,7 +25,10 @@ static int cmd_merge_driver(struct cli_ctx *ctx, struct cli_args *a)
 		ruru_error_set_file(&ctx->err, "");
 		ruru_error_format(&ctx->err, line, sizeof(line));
 		fflush(stdout);
-		fprintf(stderr, "ruru: %s: conflict: %s\n", path, line);
+		struct ruru_buf b = RURU_BUF_INIT;
+		ruru_buf_addf(&b, "ruru: %s: conflict: %s", path, line);
+		cli_print_escaped_line(b.ptr); /* the path comes from git */
+		ruru_buf_release(&b);
 	}
 	if (ctx->json) {
 		json_t *o = json_pack("{s:s, s:b}", "path", path, "merged", rc == 0);

@@ -52,6 +52,30 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 			return hrc;
 		}
 	}
+	/* Signed decisions (cmd-confirm.c, DESIGN §15): the user's trust anchor. */
+	json_t *signing = NULL;
+	const char *skey = cli_opt(ctx, a, "key"), *sas = cli_opt(ctx, a, "as");
+	if ((skey || sas) && !cli_flag(ctx, a, "signing")) {
+		free(mcp);
+		json_decref(hosts_report);
+		return cli_usage_error(ctx, "--key and --as go with --signing");
+	}
+	if (cli_flag(ctx, a, "signing")) {
+		struct ruru_confirm_sign sg = { .key = skey, .identity = sas };
+		if (ruru_confirm_signing_init(&sg, &signing, &ctx->err) < 0) {
+			free(mcp);
+			json_decref(hosts_report);
+			return cli_fail(ctx);
+		}
+		if (!ctx->json)
+			fprintf(stderr,
+				"ruru: signed decisions required; %s %s the %s key of %s (%s)\n",
+				json_string_value(json_object_get(signing, "allowed_signers")),
+				json_is_true(json_object_get(signing, "added")) ? "now allows" : "already allowed",
+				json_string_value(json_object_get(signing, "key_type")),
+				json_string_value(json_object_get(signing, "identity")),
+				json_string_value(json_object_get(signing, "config")));
+	}
 	int rc = 0;
 	if (ctx->json) {
 		struct ruru_ws *ws = ruru_ws_open(dir, &ctx->err);
@@ -70,11 +94,16 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 			json_object_set_new(o, "hosts", hosts_report);
 			hosts_report = NULL;
 		}
+		if (signing) {
+			json_object_set_new(o, "signing", signing);
+			signing = NULL;
+		}
 		ruru_ws_free(ws);
 		if (!cli_print_json(ctx, o))
 			rc = cli_fail(ctx);
 	}
 	json_decref(hosts_report);
+	json_decref(signing);
 	free(mcp);
 	return rc;
 }
@@ -396,10 +425,15 @@ static int cmd_continue(struct cli_ctx *ctx, struct cli_args *a)
 		if (rc == RURU_ENOTFOUND && ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) == 0) {
 			if (n)
 				fputs("ruru: recent sessions (continue one with `ruru continue ID`):\n", stderr);
-			for (size_t i = 0; i < n && i < 10; i++)
-				fprintf(stderr, "  %s  %s  %s\n", list[i].id,
-					list[i].status ? ruru_status_word(list[i].status) : "?",
-					list[i].title ? list[i].title : "");
+			for (size_t i = 0; i < n && i < 10; i++) {
+				/* titles of cloned logs are anybody's text */
+				struct ruru_buf b = RURU_BUF_INIT;
+				ruru_buf_addf(&b, "  %s  %s  %s", list[i].id,
+					      list[i].status ? ruru_status_word(list[i].status) : "?",
+					      list[i].title ? list[i].title : "");
+				cli_print_escaped_line(b.ptr);
+				ruru_buf_release(&b);
+			}
 			ruru_session_list_free(list, n);
 		}
 		ruru_ws_free(ws);
@@ -423,27 +457,86 @@ static int cmd_continue(struct cli_ctx *ctx, struct cli_args *a)
 static int cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 {
 	WITH_WS(ctx, ws);
-	json_t *problems;
-	int n = ruru_check(ws, (const char *const *)a->argv, (size_t)a->argc, &problems, &ctx->err);
+	json_t *report;
+	bool errors_only = cli_flag(ctx, a, "errors-only");
+	int n = ruru_check(ws, (const char *const *)a->argv, (size_t)a->argc, &report, &ctx->err);
 	ruru_ws_free(ws);
 	if (n < 0)
 		return cli_fail(ctx);
 	int rc = n ? RURU_EINVALID : 0;
-	if (ctx->json) {
-		if (!cli_print_json(ctx, json_pack("{s:b, s:O}", "ok", n == 0, "problems", problems)))
-			rc = cli_fail(ctx);
-	} else {
-		size_t i;
-		json_t *p;
-		fflush(stdout);
-		json_array_foreach(problems, i, p) fprintf(stderr, "%s\n", json_string_value(p));
+	json_t *problems = json_object_get(report, "problems"), *p;
+	size_t i;
+	if (errors_only) {
+		json_t *kept = json_array();
+		json_array_foreach(problems, i, p)
+		{
+			if (!strcmp(json_string_value(json_object_get(p, "severity")), "error"))
+				json_array_append(kept, p);
+		}
+		json_object_set_new(report, "problems", kept);
+		problems = kept;
 	}
-	json_decref(problems);
+	if (ctx->json) {
+		json_object_set_new(report, "ok", json_boolean(n == 0));
+		if (!cli_print_json(ctx, report))
+			rc = cli_fail(ctx);
+		return rc;
+	}
+	/* Compiler style on stderr: FILE:LINE:COL: SEVERITY: MESSAGE [CODE], then
+	 * one summary line per file that has problems, then the totals. */
+	struct ruru_buf b = RURU_BUF_INIT;
+	json_t *files = json_object_get(report, "files"), *f;
+	size_t nfiles = json_array_size(files), bad = 0;
+	fflush(stdout);
+	json_array_foreach(files, i, f)
+	{
+		const char *name = json_string_value(json_object_get(f, "file"));
+		json_int_t e = json_integer_value(json_object_get(f, "errors"));
+		json_int_t w = json_integer_value(json_object_get(f, "warnings"));
+		if (e == 0 && (w == 0 || errors_only))
+			continue;
+		bad++;
+		size_t k;
+		json_array_foreach(problems, k, p)
+		{
+			if (strcmp(json_string_value(json_object_get(p, "file")), name))
+				continue;
+			ruru_buf_reset(&b);
+			ruru_buf_addf(&b, "%s:%d:%d: %s: %s [%s]", name,
+				      (int)json_integer_value(json_object_get(p, "line")),
+				      (int)json_integer_value(json_object_get(p, "column")),
+				      json_string_value(json_object_get(p, "severity")),
+				      json_string_value(json_object_get(p, "message")),
+				      json_string_value(json_object_get(p, "code")));
+			cli_print_escaped_line(b.ptr);
+		}
+		ruru_buf_reset(&b);
+		ruru_buf_addf(&b, "%s: %lld error%s", name, (long long)e, e == 1 ? "" : "s");
+		if (!errors_only)
+			ruru_buf_addf(&b, ", %lld warning%s", (long long)w, w == 1 ? "" : "s");
+		cli_print_escaped_line(b.ptr);
+	}
+	if (nfiles > 1 || bad == 0) {
+		json_int_t e = json_integer_value(json_object_get(report, "errors"));
+		json_int_t w = json_integer_value(json_object_get(report, "warnings"));
+		ruru_buf_reset(&b);
+		ruru_buf_addf(&b, "%zu log%s checked: %lld error%s", nfiles, nfiles == 1 ? "" : "s",
+			      (long long)e, e == 1 ? "" : "s");
+		if (!errors_only)
+			ruru_buf_addf(&b, ", %lld warning%s", (long long)w, w == 1 ? "" : "s");
+		cli_print_escaped_line(b.ptr);
+	}
+	ruru_buf_release(&b);
+	json_decref(report);
 	return rc;
 }
 
 /* ----------------------------------------------------------------- table */
 
+static const struct cli_opt check_opts[] = {
+	{ .name = "errors-only", .help = "report errors only, not warnings (drift ruru reads fine)" },
+	{ 0 },
+};
 static const struct cli_opt init_opts[] = {
 	{ .name = "mcp", .help = "also register `ruru mcp` in .roo/mcp.json (Roo Code)" },
 	{ .name = "git", .help = "also register the session-log merge driver with git" },
@@ -453,6 +546,10 @@ static const struct cli_opt init_opts[] = {
 		  "detect" },
 	{ .name = "dry-run", .help = "with --host: print the changes as a diff, write nothing" },
 	{ .name = "remove", .help = "with --host: take ruru's entries out again" },
+	/* Signed decisions (cmd-confirm.c) */
+	{ .name = "signing", .help = "require signed decisions: your key into $XDG_CONFIG_HOME/ruru/allowed_signers" },
+	{ .name = "key", .arg = "FILE", .help = "with --signing: your SSH key (default: git user.signingkey, ssh-agent)" },
+	{ .name = "as", .arg = "IDENTITY", .help = "with --signing: your signer identity (default: git user.email)" },
 	{ 0 },
 };
 static const struct cli_opt new_opts[] = {
@@ -523,7 +620,7 @@ const struct cli_cmd cli_cmds_session[] = {
 	  .summary = "resume a session, make it active, print a digest to pick up the work",
 	  .opts = continue_opts, .max_args = 1, .run = cmd_continue },
 	{ .name = "check", .args = "[FILE...]",
-	  .summary = "validate session logs; every problem as FILE:LINE:COL", .max_args = -1,
-	  .run = cmd_check },
+	  .summary = "validate session logs; every problem as FILE:LINE:COL with a severity",
+	  .opts = check_opts, .max_args = -1, .run = cmd_check },
 	{ 0 },
 };

@@ -369,6 +369,20 @@ static json_t *t_confirm_withdraw(struct mcp_env *env, json_t *args, struct ruru
 	return confirm_result(&c);
 }
 
+static json_t *t_confirm_verify(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	json_t *ids = json_object_get(args, "sessions");
+	size_t n = json_array_size(ids);
+	const char **v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_string_value(json_array_get(ids, i));
+	json_t *r = ruru_confirm_verify(env->ws, v, n, err);
+	free(v);
+	return r;
+}
+
 /* ------------------------------------------------ search (issue #14) */
 
 static json_t *t_session_search(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -622,18 +636,19 @@ const struct mcp_tool mcp_tools[] = {
 	  .run = t_confirm_list },
 	/* confirm_show, confirm_withdraw (confirm) */
 	{ .name = "confirm_show",
-	  .description = "A proposal's target, status, decision and diff against the current target"
-			 " (show it to the user before asking)",
+	  .description = "A proposal's target, status, decision and diff (show it to the user)",
 	  .input = "'artifact':" STR,
 	  .required = "['artifact']",
-	  .output = OUT("'artifact':" STR ",'status':" STR ",'diff':" STR, "'artifact','status','diff'"),
 	  .run = t_confirm_show },
 	{ .name = "confirm_withdraw",
-	  .description = "Close a pending, approved or skipped proposal that will not be applied",
+	  .description = "Close a proposal that will not be applied",
 	  .input = "'artifact':" STR ",'reason':" STR,
 	  .required = "['artifact']",
-	  .output = CONFIRM_OUT,
 	  .run = t_confirm_withdraw },
+	{ .name = "confirm_verify",
+	  .description = "Check proposals against payload, decision records, signatures",
+	  .input = "'sessions':{'type':'array','items':" STR "}",
+	  .run = t_confirm_verify },
 
 	/* search (issue #14) */
 	{ .name = "session_search",
