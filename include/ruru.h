@@ -753,8 +753,11 @@ struct ruru_search_opts {
  * {kind: "entry"|"session"|"artifact", session, path (relative to the
  * root), line, time (RFC 3339 or null), type, mode, task (null when none),
  * snippet (one line, matches between the marks)}.  Caller owns the array.
+ * `*total` (may be NULL) gets how many hits there are in all, which is
+ * more than the array holds when the limit cut it.
  */
-json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, struct ruru_error *err);
+json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, size_t *total,
+		    struct ruru_error *err);
 
 /* Compile a query into the FTS5 expression ruru runs (reset first):
  * -1 with RURU_EUSAGE for a malformed query.  (Public for the fuzzer.) */

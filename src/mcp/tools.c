@@ -438,10 +438,11 @@ static json_t *t_session_search(struct mcp_env *env, json_t *args, struct ruru_e
 	if (until && !(o.has_until = ruru_search_parse_time(until, true, &o.until)))
 		return ruru_error_set(err, RURU_EUSAGE, "argument \"until\" is a date (YYYY-MM-DD) or a "
 					"date-time"), NULL;
-	json_t *hits = ruru_search(env->ws, &o, err);
+	size_t total = 0;
+	json_t *hits = ruru_search(env->ws, &o, &total, err);
 	if (!hits)
 		return NULL;
-	return json_pack("{s:O,s:o}", "query", q, "hits", hits);
+	return json_pack("{s:O,s:o,s:I}", "query", q, "hits", hits, "total", (json_int_t)total);
 }
 
 /* ---------------------------------------------------------------- table */
