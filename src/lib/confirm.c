@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -469,6 +470,16 @@ static int forbidden_area(const char *rel, const char *shown, struct ruru_error 
 				      "target \"%s\" lies inside .ruru/sessions/ (session files are "
 				      "changed by ruru's own commands)",
 				      shown);
+	/* The later layouts' sessions folders too (issue #12). */
+	for (int l = RURU_LAYOUT_V8; l < RURU_LAYOUT_COUNT; l++) {
+		const char *dir = ruru_layout_dir((enum ruru_layout)l);
+		size_t dl = strlen(dir);
+		if (!strncasecmp(rel, dir, dl) && (rel[dl] == '\0' || rel[dl] == '/'))
+			return ruru_error_set(err, RURU_EREFUSED,
+					      "target \"%s\" lies inside %s/ (session files are "
+					      "changed by ruru's own commands)",
+					      shown, dir);
+	}
 	return 0;
 }
 
@@ -578,10 +589,18 @@ static int loc_from_rel(struct ruru_ws *ws, const char *rel, struct loc *L, stru
 	if (bl > 5 && !strcmp(base + bl - 5, ".toml"))
 		return ruru_error_set(err, RURU_EINVALID,
 				      "\"%s\" is a sidecar, not a CONFIRM artifact", rel);
+	/* The sessions folder of any layout (issue #12) holds the session. */
+	const char *in_layout = NULL;
+	for (int l = 0; l < RURU_LAYOUT_COUNT && !in_layout; l++) {
+		const char *dir = ruru_layout_dir((enum ruru_layout)l);
+		size_t dl = strlen(dir);
+		if (!strncmp(rel, dir, dl) && rel[dl] == '/')
+			in_layout = rel + dl + 1;
+	}
 	if (has_prefix(rel, ".ruru/temp/")) {
 		L->session = NULL;
-	} else if (has_prefix(rel, ".ruru/sessions/")) {
-		const char *id = rel + strlen(".ruru/sessions/");
+	} else if (in_layout) {
+		const char *id = in_layout;
 		const char *slash = strchr(id, '/');
 		if (!slash || slash == id || !has_prefix(slash, "/artifacts/"))
 			goto where;
@@ -654,22 +673,25 @@ static void find_short(struct ruru_ws *ws, const char *name, char ***m, size_t *
 	ruru_buf_addf(&c, ".ruru/temp/%s", name);
 	if (confirm_file(ws, c.ptr, &hit))
 		add_match(m, n, hit.ptr);
-	char *sdir = ruru_ws_path(ws, ".ruru/sessions");
-	struct ruru_error ignore;
-	DIR *d = ruru_opendir(sdir, &ignore);
-	free(sdir);
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		ruru_buf_reset(&c);
-		ruru_buf_reset(&hit);
-		ruru_buf_addf(&c, ".ruru/sessions/%s/artifacts/%s", de->d_name, inner);
-		if (confirm_file(ws, c.ptr, &hit))
-			add_match(m, n, hit.ptr);
+	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
+		const char *layout = ruru_layout_dir((enum ruru_layout)l);
+		char *sdir = ruru_ws_path(ws, layout);
+		struct ruru_error ignore;
+		DIR *d = ruru_opendir(sdir, &ignore);
+		free(sdir);
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			ruru_buf_reset(&c);
+			ruru_buf_reset(&hit);
+			ruru_buf_addf(&c, "%s/%s/artifacts/%s", layout, de->d_name, inner);
+			if (confirm_file(ws, c.ptr, &hit))
+				add_match(m, n, hit.ptr);
+		}
+		if (d)
+			closedir(d);
 	}
-	if (d)
-		closedir(d);
 	ruru_buf_release(&c);
 	ruru_buf_release(&hit);
 }
@@ -1544,7 +1566,8 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 	for (int n = 1;; n++) {
 		ruru_buf_reset(&name);
 		if (id)
-			ruru_buf_addf(&name, ".ruru/sessions/%s/artifacts/%s", id, stem.ptr);
+			ruru_buf_addf(&name, "%s/%s/artifacts/%s",
+				      ruru_layout_dir(ruru_ws_session_layout(ws, id)), id, stem.ptr);
 		else
 			ruru_buf_addf(&name, ".ruru/temp/%s", stem.ptr);
 		if (n > 1)
@@ -3166,7 +3189,8 @@ json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *s
 	json_t *out = json_array();
 	if (id) {
 		struct ruru_buf rel = RURU_BUF_INIT;
-		ruru_buf_addf(&rel, ".ruru/sessions/%s/artifacts", id);
+		ruru_buf_addf(&rel, "%s/%s/artifacts", ruru_layout_dir(ruru_ws_session_layout(ws, id)),
+			      id);
 		list_dir(ws, rel.ptr, want, unadopted, only, out);
 		ruru_buf_release(&rel);
 	}
