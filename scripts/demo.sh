@@ -3,7 +3,8 @@
 # show the files it leaves behind.  `make demo` runs it after building.
 set -eu
 BUILD=${BUILD:-build}
-RURU="$PWD/$BUILD/ruru"
+RURU=${RURU:-$BUILD/ruru}   # the binary to show (tests/cli/demo.bats passes its own)
+case $RURU in /*) ;; *) RURU="$PWD/$RURU" ;; esac
 base=$(mktemp -d "${TMPDIR:-/tmp}/ruru-demo.XXXXXX")
 trap 'rm -rf "$base"' EXIT
 trap 'exit 130' HUP INT TERM   # so that the EXIT trap cleans up
