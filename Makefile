@@ -63,6 +63,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libruru.a
 	$(CC) $(CPPFLAGS) $(INTERNAL) $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libruru.a \
 		$(LDFLAGS) $(LDLIBS) -lcmocka
 
+# Unit tests of the MCP server (tests/unit/test_mcp*.c) link its objects too.
+MCP_OBJ := $(filter $(BUILD)/src/mcp/%,$(CLI_OBJ))
+$(BUILD)/tests/test_mcp%: tests/unit/test_mcp%.c $(BUILD)/libruru.a $(MCP_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(INTERNAL) $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(MCP_OBJ) \
+		$(BUILD)/libruru.a $(LDFLAGS) $(LDLIBS) -lcmocka
+
 tests: $(UNIT_BIN)
 
 deps:

@@ -21,11 +21,12 @@ static int cmd_merge_driver(struct cli_ctx *ctx, struct cli_args *a)
 		return cli_fail(ctx);
 	if (rc > 0) {
 		/* git shows this next to its own "CONFLICT" line */
-		char line[2300];
+		struct ruru_buf line = RURU_BUF_INIT;
 		ruru_error_set_file(&ctx->err, "");
-		ruru_error_format(&ctx->err, line, sizeof(line));
+		ruru_error_format(&ctx->err, &line);
 		fflush(stdout);
-		fprintf(stderr, "ruru: %s: conflict: %s\n", path, line);
+		fprintf(stderr, "ruru: %s: conflict: %s\n", path, line.ptr);
+		ruru_buf_release(&line);
 	}
 	if (ctx->json) {
 		json_t *o = json_pack("{s:s, s:b}", "path", path, "merged", rc == 0);

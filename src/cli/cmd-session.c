@@ -90,31 +90,26 @@ out:
 
 /* ------------------------------------------------------------------- log */
 
+/* log's options: --type, then one per entry field (RURU_ENTRY_FIELDS), in
+ * the table's order, so a field added to the library is an option here. */
+enum { LOG_TYPE, LOG_FIELD0 };
+
 static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 {
-	const char *type = cli_opt(ctx, a, "type");
-	struct ruru_entry e = { .type = RURU_EV_NOTE };
+	const char *type = a->val[LOG_TYPE];
+	struct ruru_log_input e = { .type = RURU_EV_NOTE };
 	if (type) {
 		e.type = ruru_event_parse(type);
 		if (e.type == RURU_EV_UNKNOWN) {
 			struct ruru_buf list = RURU_BUF_INIT;
-			for (int i = 0; i < RURU_EV_COUNT; i++)
-				ruru_buf_addf(&list, "%s%s", i ? ", " : "", ruru_event_name(i));
+			ruru_vocab_join(RURU_VOCAB_EVENT, ", ", &list);
 			cli_usage_error(ctx, "unknown event type \"%s\" (one of: %s)", type, list.ptr);
 			ruru_buf_release(&list);
 			return RURU_EUSAGE;
 		}
 	}
-	const char *outcome = cli_opt(ctx, a, "outcome");
-	if (outcome && strcmp(outcome, "success") && strcmp(outcome, "failure") &&
-	    strcmp(outcome, "approved") && strcmp(outcome, "rejected"))
-		return cli_usage_error(ctx, "--outcome is success or failure, not \"%s\"", outcome);
-	e.mode = (char *)cli_opt(ctx, a, "mode");
-	e.task = (char *)cli_opt(ctx, a, "task");
-	e.artifact = (char *)cli_opt(ctx, a, "artifact");
-	e.adr = (char *)cli_opt(ctx, a, "adr");
-	e.outcome = (char *)outcome;
-	e.source = (char *)cli_opt(ctx, a, "source");
+	for (int f = 0; f < RURU_FIELD_COUNT; f++)
+		e.field[f] = a->val[LOG_FIELD0 + f];
 
 	struct ruru_buf msg = RURU_BUF_INIT;
 	const char *m = a->argv[0];
@@ -128,7 +123,7 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 		e.message = msg.ptr;
 		e.message_len = msg.len;
 	} else {
-		e.message = (char *)m;
+		e.message = m;
 		e.message_len = strlen(m);
 	}
 	int rc = 0;
@@ -190,13 +185,14 @@ static int parse_status_word(struct cli_ctx *ctx, const char *w, enum ruru_statu
 	*st = RURU_STATUS_UNKNOWN;
 	if (!w)
 		return 0;
-	for (int s = RURU_STATUS_ACTIVE; s <= RURU_STATUS_ERROR; s++)
-		if (!strcmp(w, ruru_status_word(s)))
-			*st = s;
-	if (*st == RURU_STATUS_UNKNOWN)
-		return cli_usage_error(ctx, "--status is active, paused, completed or error, not \"%s\"",
-				       w),
-		       -1;
+	*st = ruru_status_from_word(w);
+	if (*st == RURU_STATUS_UNKNOWN) {
+		struct ruru_buf words = RURU_BUF_INIT;
+		ruru_vocab_join(RURU_VOCAB_STATUS, ", ", &words);
+		cli_usage_error(ctx, "--status is one of %s, not \"%s\"", words.ptr, w);
+		ruru_buf_release(&words);
+		return -1;
+	}
 	return 0;
 }
 
@@ -222,16 +218,17 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 	} else {
 		/* One buffer, one write: printf per field is most of the front
 		 * end's cost over 10,000 sessions. */
-		struct ruru_buf out = RURU_BUF_INIT;
+		struct ruru_buf out = RURU_BUF_INIT, problem = RURU_BUF_INIT;
 		for (size_t i = 0; i < n; i++) {
 			const struct ruru_session *s = &list[i];
-			char line[2300];
-			const char *cols[4] = { s->id, "invalid", "-", line };
+			const char *cols[4] = { s->id, "invalid", "-", "" };
+			ruru_buf_reset(&problem);
 			if (s->valid) {
 				cols[1] = s->status ? ruru_status_word(s->status) : "?";
 				cols[3] = s->title ? s->title : "";
 			} else {
-				ruru_error_format(s->problem, line, sizeof(line));
+				ruru_error_format(s->problem, &problem);
+				cols[3] = problem.ptr;
 			}
 			if (s->start_text && *s->start_text)
 				cols[2] = s->start_text;
@@ -243,6 +240,7 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 		if (!cli_write(ctx, out.ptr, out.len))
 			rc = cli_fail(ctx);
 		ruru_buf_release(&out);
+		ruru_buf_release(&problem);
 	}
 	ruru_session_list_free(list, n);
 	ruru_ws_free(ws);
@@ -268,14 +266,15 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 		return cli_fail(ctx);
 	}
 	if (ctx->json) {
-		if (!cli_print_json(ctx, ruru_session_json(&s, true, ne ? (last ? last : (size_t)-1) : 0)))
+		if (!cli_print_json(ctx, ruru_session_json(&s, true, ne ? last : RURU_ENTRIES_ALL)))
 			rc = cli_fail(ctx);
 	} else {
 		printf("id:          %s\n", s.id);
 		if (!s.valid) {
-			char line[2300];
-			ruru_error_format(s.problem, line, sizeof(line));
-			printf("invalid:     %s\n", line);
+			struct ruru_buf line = RURU_BUF_INIT;
+			ruru_error_format(s.problem, &line);
+			printf("invalid:     %s\n", line.ptr);
+			ruru_buf_release(&line);
 		}
 		printf("title:       %s\n", s.title ? s.title : "");
 		printf("status:      %s\n", s.status_text ? s.status_text : "");
@@ -325,10 +324,10 @@ static int cmd_continue(struct cli_ctx *ctx, struct cli_args *a)
 		struct ruru_session *list;
 		size_t n;
 		struct ruru_error e;
-		if (rc == RURU_ENOTFOUND && ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) == 0) {
+		if (rc == RURU_ENOTFOUND && ruru_session_recent(ws, &list, &n, &e) == 0) {
 			if (n)
 				fputs("ruru: recent sessions (continue one with `ruru continue ID`):\n", stderr);
-			for (size_t i = 0; i < n && i < 10; i++)
+			for (size_t i = 0; i < n; i++)
 				fprintf(stderr, "  %s  %s  %s\n", list[i].id,
 					list[i].status ? ruru_status_word(list[i].status) : "?",
 					list[i].title ? list[i].title : "");
@@ -388,14 +387,13 @@ static const struct cli_opt new_opts[] = {
 	{ 0 },
 };
 static const struct cli_opt log_opts[] = {
-	{ .name = "type", .short_name = 't', .arg = "TYPE", .help = "event type (default note)" },
-	{ .name = "mode", .arg = "SLUG", .help = "mode involved (delegation target, result source)" },
-	{ .name = "task", .arg = "TASK-ID", .help = "MDTM task (delegation/result: linked)" },
-	{ .name = "artifact", .arg = "PATH", .help = "artifact, relative to the session" },
-	{ .name = "adr", .arg = "PATH", .help = "ADR a decision refers to" },
-	{ .name = "outcome", .arg = "success|failure", .help = "outcome of a result" },
-	{ .name = "source", .arg = "WHO", .help = "where an error came from" },
-	{ 0 },
+	[LOG_TYPE] = { .name = "type", .short_name = 't', .arg = "TYPE",
+		       .help = "event type (default note)" },
+#define LOG_FIELD_OPT(u, l, meta, help_) \
+	[LOG_FIELD0 + RURU_FIELD_##u] = { .name = #l, .arg = meta, .help = help_ },
+	RURU_ENTRY_FIELDS(LOG_FIELD_OPT)
+#undef LOG_FIELD_OPT
+	[LOG_FIELD0 + RURU_FIELD_COUNT] = { 0 },
 };
 static const struct cli_opt reason_opts[] = {
 	{ .name = "reason", .arg = "TEXT", .help = "why (added to the session event)" },

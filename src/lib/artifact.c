@@ -39,9 +39,9 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	struct stat st;
 	if (lstat(path.ptr, &st) == 0) {
 		if (!force) {
-			ruru_error_set(err, RURU_ECONFLICT,
-				       "artifact \"%s\" already exists (use --force to replace it)",
+			ruru_error_set(err, RURU_ECONFLICT, "artifact \"%s\" already exists",
 				       relp.ptr);
+			ruru_error_hint(err, "force", RURU_HINT_FORCE, relp.ptr);
 			goto out;
 		}
 		if (!S_ISREG(st.st_mode)) {
@@ -66,7 +66,8 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	wrote = true;
 	rc = ruru_logtx_array_add(&tx, "related_artifacts", relp.ptr, err);
 	if (rc == 0) {
-		struct ruru_entry e = { .type = RURU_EV_ARTIFACT, .artifact = relp.ptr };
+		struct ruru_log_input e = { .type = RURU_EV_ARTIFACT };
+		e.field[RURU_FIELD_ARTIFACT] = relp.ptr;
 		ruru_buf_addf(&msg, "%s artifact %s (%zu bytes)", had_old ? "Replaced" : "Added",
 			      relp.ptr, len);
 		e.message = msg.ptr;

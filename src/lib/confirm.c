@@ -589,13 +589,11 @@ static int guard_log(struct guard *g, enum ruru_event type, const char *srel, co
 {
 	if (!g->session)
 		return 0;
-	struct ruru_entry e = { .type = type };
-	e.artifact = (char *)srel;
-	e.mode = (char *)mode;
-	e.task = (char *)task;
-	e.outcome = (char *)outcome;
-	e.message = (char *)msg;
-	e.message_len = strlen(msg);
+	struct ruru_log_input e = { .type = type, .message = msg, .message_len = strlen(msg) };
+	e.field[RURU_FIELD_ARTIFACT] = srel;
+	e.field[RURU_FIELD_MODE] = mode;
+	e.field[RURU_FIELD_TASK] = task;
+	e.field[RURU_FIELD_OUTCOME] = outcome;
 	return ruru_logtx_entry(&g->tx, &e, err);
 }
 
@@ -685,9 +683,8 @@ static int sidecar_read(const struct loc *L, struct ruru_buf *text, struct ruru_
 				       L->rel);
 		else if (err->code == RURU_ENOTFOUND)
 			ruru_error_set(err, RURU_ENOTFOUND,
-				       "\"%s\" has no sidecar; take it into the workflow with "
-				       "`ruru confirm adopt %s --target PATH`",
-				       L->rel, L->rel);
+				       "\"%s\" has no sidecar (ruru has no record of it)", L->rel);
+		ruru_error_hint(err, NULL, RURU_HINT_ADOPT, L->rel);
 		ruru_error_set_file(err, L->side_rel);
 		return -1;
 	}
@@ -989,7 +986,8 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
 	if (locate(ws, artifact, true, &L, err) < 0)
 		return -1;
 	if (!target || !*target) {
-		ruru_error_set(err, RURU_EUSAGE, "adopting needs the target (--target PATH)");
+		ruru_error_set(err, RURU_EUSAGE, "adopting needs the target");
+		ruru_error_hint(err, "target", RURU_HINT_NONE, NULL);
 		goto out;
 	}
 	if (ruru_path_relative_to_root(ruru_ws_root(ws), target, &norm, err) < 0 ||
@@ -1128,11 +1126,14 @@ int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 			struct ruru_confirm *out, struct ruru_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (decision > RURU_DECIDE_SKIP)
-		return ruru_error_set(err, RURU_EUSAGE, "unknown decision");
-	if (decision == RURU_DECIDE_SKIP && (!reason || !*reason))
-		return ruru_error_set(err, RURU_EUSAGE,
-				      "skipping confirmation needs a rationale (--rationale TEXT)");
+	if ((int)decision < 0 || decision >= RURU_DECIDE_COUNT) {
+		ruru_error_set(err, RURU_EUSAGE, "unknown decision");
+		return ruru_error_hint(err, "decision", RURU_HINT_NONE, NULL);
+	}
+	if (decision == RURU_DECIDE_SKIP && (!reason || !*reason)) {
+		ruru_error_set(err, RURU_EUSAGE, "skipping confirmation needs a rationale");
+		return ruru_error_hint(err, "reason", RURU_HINT_NONE, NULL);
+	}
 	struct loc L;
 	struct guard g = { 0 };
 	struct ruru_buf side = RURU_BUF_INIT, orig = RURU_BUF_INIT, msg = RURU_BUF_INIT;
@@ -1214,11 +1215,15 @@ int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *
 {
 	memset(out, 0, sizeof(*out));
 	*message = NULL;
-	if (!to || !*to || !ruru_entry_field_ok(to))
-		return ruru_error_set(err, RURU_EUSAGE,
-				      "the executor mode (--to SLUG) is empty or holds a backtick or newline");
-	if (task && *task && !ruru_entry_field_ok(task))
-		return ruru_error_set(err, RURU_EUSAGE, "the task ID holds a backtick or newline");
+	if (!to || !*to || !ruru_entry_field_ok(to)) {
+		ruru_error_set(err, RURU_EUSAGE,
+			       "the executor mode is empty or holds a backtick or newline");
+		return ruru_error_hint(err, "to", RURU_HINT_NONE, NULL);
+	}
+	if (task && *task && !ruru_entry_field_ok(task)) {
+		ruru_error_set(err, RURU_EUSAGE, "the task ID holds a backtick or newline");
+		return ruru_error_hint(err, "task", RURU_HINT_NONE, NULL);
+	}
 	if (task && !*task)
 		task = NULL;
 	struct loc L;
@@ -1297,10 +1302,11 @@ static int log_holds_decision(struct ruru_ws *ws, const struct loc *L, struct ru
 	}
 	ruru_session_release(&s);
 	if (!found)
-		return ruru_error_set(err, RURU_ECONFLICT,
-				      "the session log holds no approval or skip of \"%s\"; decide it "
-				      "with `ruru confirm approve|skip`",
-				      L->rel);
+	{
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "the session log holds no approval or skip of \"%s\"", L->rel);
+		return ruru_error_hint(err, NULL, RURU_HINT_ASK, L->rel);
+	}
 	return 0;
 }
 
@@ -1328,10 +1334,11 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 	if (!decided_yes(out)) {
 		ruru_error_set(err, RURU_ECONFLICT,
 			       out->status == RURU_CONFIRM_PENDING
-				       ? "\"%s\" is %s: it was never approved (run `ruru confirm ask`, "
-					 "`approve` or `skip` first)"
+				       ? "\"%s\" is %s: it was never approved or skipped"
 				       : "\"%s\" is %s; only an approved or skipped proposal is applied",
 			       L.rel, ruru_confirm_status_word(out->status));
+		if (out->status == RURU_CONFIRM_PENDING)
+			ruru_error_hint(err, NULL, RURU_HINT_ASK, L.rel);
 		goto fail;
 	}
 	if (payload_checked(ws, &L, out, &payload, err) < 0)
@@ -1345,9 +1352,10 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 		if (!force) {
 			ruru_error_set(err, RURU_ECONFLICT,
 				       "target \"%s\" %s since the proposal; review it and propose "
-				       "again, or apply with --force",
+				       "again",
 				       norm.ptr, exists ? (*out->target_sha256 ? "changed" : "was created")
 							: "was deleted");
+			ruru_error_hint(err, "force", RURU_HINT_FORCE, L.rel);
 			goto fail;
 		}
 		forced = true;
@@ -1416,10 +1424,9 @@ fail:
 	 * error returned is the one that stopped the apply). */
 	if (g.held && g.session) {
 		struct ruru_error lerr;
-		char line[1100];
-		ruru_error_format(err, line, sizeof(line));
 		ruru_buf_reset(&msg);
-		ruru_buf_addf(&msg, "Apply of `%s` failed: %s", L.srel, line);
+		ruru_buf_addf(&msg, "Apply of `%s` failed: ", L.srel);
+		ruru_error_format(err, &msg);
 		const char *mode = loaded && out->delegated_to && *out->delegated_to ? out->delegated_to : NULL;
 		const char *task = loaded && out->task && *out->task ? out->task : NULL;
 		/* The entry goes in through a fresh transaction state: drop any

@@ -157,10 +157,9 @@ int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, 
 		const struct ruru_toml_value *v =
 			ruru_toml_table_get(ruru_toml_root(tx->doc), "status", 6);
 		const char *s = v ? ruru_toml_string(v, NULL) : NULL;
-		ruru_error_set(err, RURU_ECONFLICT,
-			       "session \"%s\" is %s, not active; reopen it with `ruru resume %s` "
-			       "or `ruru continue %s`",
-			       id, s && *s ? s : "without a status", id, id);
+		ruru_error_set(err, RURU_ECONFLICT, "session \"%s\" is %s, not active", id,
+			       s && *s ? s : "without a status");
+		ruru_error_hint(err, NULL, RURU_HINT_RESUME, id);
 		goto fail;
 	}
 	return 0;
@@ -304,21 +303,12 @@ static void insert_entries(struct ruru_logtx *tx, const char *entries, size_t le
 	tx->dirty = true;
 }
 
-int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_entry *e, struct ruru_error *err)
+int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_log_input *in,
+		     struct ruru_error *err)
 {
-	static const char *const fields[] = { "mode", "task", "artifact", "adr", "outcome", "source" };
-	const char *const vals[] = { e->mode, e->task, e->artifact, e->adr, e->outcome, e->source };
-	for (size_t i = 0; i < 6; i++)
-		if (vals[i] && !ruru_entry_field_ok(vals[i]))
-			return ruru_error_set(err, RURU_EUSAGE,
-					      "--%s cannot hold a backtick or a line break", fields[i]);
-	struct ruru_entry r = *e;
-	if (!r.when_valid)
-		r.when = ruru_now();
-	r.stamp = NULL;
-	if (r.type_name == NULL)
-		r.type_name = (char *)ruru_event_name(r.type);
-	ruru_entry_render(&tx->appends, &r, tx->eol);
+	if (entry_input_check(in, err) < 0)
+		return -1;
+	entry_render_input(&tx->appends, in, in->when_valid ? in->when : ruru_now(), tx->eol);
 	return 0;
 }
 

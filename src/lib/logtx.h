@@ -49,8 +49,10 @@ int ruru_logtx_set(struct ruru_logtx *tx, const char *key, const char *literal,
 /* Add a string to an array key unless present (creates the key). */
 int ruru_logtx_array_add(struct ruru_logtx *tx, const char *key, const char *value,
 			 struct ruru_error *err);
-/* Add an entry stamped now (or e->when when e->when_valid). */
-int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_entry *e, struct ruru_error *err);
+/* Add an entry stamped now (or in->when when in->when_valid); checked
+ * with entry_input_check. */
+int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_log_input *in,
+		     struct ruru_error *err);
 int ruru_logtx_commit(struct ruru_logtx *tx, struct ruru_error *err);
 void ruru_logtx_abort(struct ruru_logtx *tx);
 

@@ -368,6 +368,18 @@ void ruru_session_list_free(struct ruru_session *list, size_t n)
 	free(list);
 }
 
+int ruru_session_recent(struct ruru_ws *ws, struct ruru_session **out, size_t *n,
+			struct ruru_error *err)
+{
+	if (ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, out, n, err) < 0)
+		return -1;
+	for (size_t i = RURU_SESSION_RECENT; i < *n; i++)
+		ruru_session_release(&(*out)[i]);
+	if (*n > RURU_SESSION_RECENT)
+		*n = RURU_SESSION_RECENT;
+	return 0;
+}
+
 /* ---------------------------------------------------------------- JSON */
 
 static json_t *jstr(const char *s)
@@ -390,9 +402,10 @@ json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_
 	json_object_set_new(o, "path", json_string(s->path));
 	json_object_set_new(o, "valid", json_boolean(s->valid));
 	if (!s->valid) {
-		char line[2300];
-		ruru_error_format(s->problem, line, sizeof(line));
-		json_object_set_new(o, "problem", json_string(line));
+		struct ruru_buf line = RURU_BUF_INIT;
+		ruru_error_format(s->problem, &line);
+		json_object_set_new(o, "problem", json_string(line.ptr));
+		ruru_buf_release(&line);
 	}
 	json_object_set_new(o, "title", jstr(s->title));
 	json_object_set_new(o, "status",
@@ -408,7 +421,7 @@ json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_
 		json_object_set_new(o, "goal", jstr(s->goal));
 		json_object_set_new(o, "entry_count", json_integer((json_int_t)s->nentries));
 		json_t *a = json_array();
-		size_t from = last && last < s->nentries ? s->nentries - last : 0;
+		size_t from = last < s->nentries ? s->nentries - last : 0;
 		for (size_t i = from; i < s->nentries; i++)
 			json_array_append_new(a, ruru_entry_json(&s->entries[i]));
 		json_object_set_new(o, "entries", a);
@@ -457,29 +470,18 @@ static void add_kv_string(struct ruru_buf *b, const char *key, const char *val)
 	ruru_buf_addch(b, '\n');
 }
 
-static void start_entry(struct ruru_entry *e, const struct ruru_new *o, time_t now)
-{
-	memset(e, 0, sizeof(*e));
-	e->type = RURU_EV_SESSION;
-	e->when = now;
-	e->when_valid = true;
-	e->mode = (char *)o->coordinator;
-	static char msg[] = "Session started";
-	e->message = msg;
-	e->message_len = sizeof(msg) - 1;
-}
-
 static void render_start(struct ruru_buf *b, const struct ruru_new *o, time_t now, const char *eol)
 {
-	struct ruru_entry e;
+	struct ruru_log_input in = { .type = RURU_EV_SESSION };
 	struct ruru_buf m = RURU_BUF_INIT;
-	start_entry(&e, o, now);
-	if (o->goal && *o->goal) {
+	in.field[RURU_FIELD_MODE] = o->coordinator;
+	if (o->goal && *o->goal)
 		ruru_buf_addf(&m, "Session started with goal: %s", o->goal);
-		e.message = m.ptr;
-		e.message_len = m.len;
-	}
-	ruru_entry_render(b, &e, eol);
+	else
+		ruru_buf_addstr(&m, "Session started");
+	in.message = m.ptr;
+	in.message_len = m.len;
+	entry_render_input(b, &in, now, eol);
 	ruru_buf_release(&m);
 }
 
@@ -667,9 +669,11 @@ char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct r
 	struct ruru_new o = *opts;
 	if (!o.coordinator || !*o.coordinator)
 		o.coordinator = "roo-commander";
-	if (!ruru_entry_field_ok(o.coordinator))
-		return ruru_error_set(err, RURU_EUSAGE, "--coordinator cannot hold a backtick or a line break"),
-		       NULL;
+	if (!ruru_entry_field_ok(o.coordinator)) {
+		ruru_error_set(err, RURU_EUSAGE, "the coordinator cannot hold a backtick or a line break");
+		ruru_error_hint(err, "coordinator", RURU_HINT_NONE, NULL);
+		return NULL;
+	}
 	time_t now = ruru_now();
 	if (ruru_ws_init(ws->root, err) < 0)
 		return NULL;
@@ -743,15 +747,16 @@ fail:
 
 /* ------------------------------------------------------------- writing */
 
-int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_entry *e,
+int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_input *in,
 		     struct ruru_error *err)
 {
-	if (e->type < 0 || e->type >= RURU_EV_COUNT)
-		return ruru_error_set(err, RURU_EUSAGE, "unknown event type");
-	if (e->artifact) {
+	if (entry_input_check(in, err) < 0)
+		return -1;
+	const char *task = in->field[RURU_FIELD_TASK], *artifact = in->field[RURU_FIELD_ARTIFACT];
+	if (artifact) {
 		char *sdir = ruru_ws_session_path(ws, id, NULL);
 		struct ruru_buf norm = RURU_BUF_INIT;
-		int rc = ruru_path_inside(sdir, e->artifact, &norm, err);
+		int rc = ruru_path_inside(sdir, artifact, &norm, err);
 		ruru_buf_release(&norm);
 		free(sdir);
 		if (rc < 0)
@@ -761,12 +766,12 @@ int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_entry
 	if (ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err) < 0)
 		return -1;
 	int rc = 0;
-	if (e->task && *e->task && (e->type == RURU_EV_DELEGATION || e->type == RURU_EV_RESULT))
-		rc = ruru_logtx_array_add(&tx, "related_tasks", e->task, err);
-	if (rc == 0 && e->artifact && *e->artifact && e->type == RURU_EV_ARTIFACT)
-		rc = ruru_logtx_array_add(&tx, "related_artifacts", e->artifact, err);
+	if (task && *task && (in->type == RURU_EV_DELEGATION || in->type == RURU_EV_RESULT))
+		rc = ruru_logtx_array_add(&tx, "related_tasks", task, err);
+	if (rc == 0 && artifact && *artifact && in->type == RURU_EV_ARTIFACT)
+		rc = ruru_logtx_array_add(&tx, "related_artifacts", artifact, err);
 	if (rc == 0)
-		rc = ruru_logtx_entry(&tx, e, err);
+		rc = ruru_logtx_entry(&tx, in, err);
 	if (rc < 0) {
 		ruru_logtx_abort(&tx);
 		return -1;
@@ -814,7 +819,7 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
 		rc = ruru_logtx_set(&tx, "end_time", lit.ptr, err);
 	}
 	if (rc == 0) {
-		struct ruru_entry e = { .type = RURU_EV_SESSION, .when = now, .when_valid = true };
+		struct ruru_log_input e = { .type = RURU_EV_SESSION, .when = now, .when_valid = true };
 		ruru_buf_addf(&msg, "Session %s", verbs[to]);
 		if (reason && *reason)
 			ruru_buf_addf(&msg, ": %s", reason);
