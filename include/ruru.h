@@ -115,7 +115,9 @@ void ruru_buf_addf(struct ruru_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Take ownership of the bytes (never NULL); the buffer is reset. */
 char *ruru_buf_detach(struct ruru_buf *b, size_t *len);
-/* Read a whole file / stream; -1 with err on failure. */
+/* Read a whole file / stream; -1 with err on failure.  Inside a workspace
+ * ruru opened, a file is read only when it is a regular file reached
+ * without a symlink (RURU_EREFUSED otherwise, see ruru(1) EXIT STATUS). */
 int ruru_buf_read_file(struct ruru_buf *b, const char *path, struct ruru_error *err);
 int ruru_buf_read_fd(struct ruru_buf *b, int fd, struct ruru_error *err);
 

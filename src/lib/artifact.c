@@ -22,6 +22,7 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 			relp = RURU_BUF_INIT, msg = RURU_BUF_INIT;
 	struct ruru_logtx tx;
 	bool had_old = false, wrote = false, in_tx = false;
+	char *made = NULL; /* the topmost folder this call made, undone on failure */
 	int rc = -1;
 	*rel = NULL;
 
@@ -37,7 +38,13 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	}
 	ruru_buf_addf(&path, "%s/%s", adir, norm.ptr);
 	struct stat st;
-	if (lstat(path.ptr, &st) == 0) {
+	struct ruru_error lerr;
+	int have = ruru_lstat(path.ptr, &st, &lerr);
+	if (have < 0 && lerr.code == RURU_EREFUSED) {
+		*err = lerr;
+		goto out;
+	}
+	if (have == 0) {
 		if (!force) {
 			ruru_error_set(err, RURU_ECONFLICT, "artifact \"%s\" already exists",
 				       relp.ptr);
@@ -49,13 +56,13 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 				       relp.ptr);
 			goto out;
 		}
-		if (ruru_buf_read_file(&old, path.ptr, err) < 0)
+		if (ruru_read_file(path.ptr, &old, err) < 0)
 			goto out;
 		had_old = true;
 	}
 	char *slash = strrchr(path.ptr, '/');
 	*slash = '\0';
-	rc = ruru_mkdirs(path.ptr, err);
+	rc = ruru_mkdirs_made(path.ptr, &made, err);
 	*slash = '/';
 	if (rc < 0)
 		goto out;
@@ -88,9 +95,17 @@ out:
 		if (had_old)
 			ruru_write_atomic(path.ptr, old.ptr, old.len, 0666, &ignore);
 		else
-			unlink(path.ptr);
+			ruru_remove(path.ptr, &ignore);
 		errno = e;
 	}
+	if (rc < 0 && made) {
+		/* Nor leave the folders this call made. */
+		char *slash2 = strrchr(path.ptr, '/');
+		*slash2 = '\0';
+		ruru_rmdirs_made(path.ptr, made);
+		*slash2 = '/';
+	}
+	free(made);
 	if (in_tx)
 		ruru_logtx_abort(&tx);
 	free(adir);
@@ -105,7 +120,8 @@ out:
 /* Every regular file under `dir`, as paths relative to the session. */
 static void walk(const char *dir, const char *rel, json_t *found, int depth)
 {
-	DIR *d = opendir(dir);
+	struct ruru_error ignore;
+	DIR *d = ruru_opendir(dir, &ignore);
 	if (!d || depth > 32) {
 		if (d)
 			closedir(d);
@@ -119,7 +135,7 @@ static void walk(const char *dir, const char *rel, json_t *found, int depth)
 		ruru_buf_addf(&p, "%s/%s", dir, de->d_name);
 		ruru_buf_addf(&r, "%s/%s", rel, de->d_name);
 		struct stat st;
-		if (lstat(p.ptr, &st) == 0) {
+		if (ruru_lstat(p.ptr, &st, &ignore) == 0) {
 			if (S_ISDIR(st.st_mode))
 				walk(p.ptr, r.ptr, found, depth + 1);
 			else if (S_ISREG(st.st_mode))

@@ -14,6 +14,7 @@
 
 #include "ruru.h"
 #include "alloc.h"
+#include "store.h"
 #include "banned.h"
 
 /* ------------------------------------------------ allocation helpers */
@@ -165,20 +166,7 @@ int ruru_buf_read_fd(struct ruru_buf *b, int fd, struct ruru_error *err)
 
 int ruru_buf_read_file(struct ruru_buf *b, const char *path, struct ruru_error *err)
 {
-	int fd;
-	do
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
-	if (fd < 0) {
-		int e = errno;
-		ruru_error_set(err, e == ENOENT ? RURU_ENOTFOUND : RURU_EFAIL, "cannot open: %s",
-			       strerror(e));
-		ruru_error_set_file(err, path);
-		return -1;
-	}
-	int rc = ruru_buf_read_fd(b, fd, err);
-	if (rc < 0)
-		ruru_error_set_file(err, path);
-	close(fd);
-	return rc;
+	/* Through the storage layer: inside a workspace, never a symlink or
+	 * a FIFO (DESIGN §1). */
+	return ruru_read_file(path, b, err);
 }

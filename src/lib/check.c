@@ -247,7 +247,7 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **
 	if (n) {
 		for (size_t i = 0; i < n; i++) {
 			ruru_buf_reset(&text);
-			if (ruru_buf_read_file(&text, files[i], err) < 0) {
+			if (ruru_read_file(files[i], &text, err) < 0) {
 				ruru_buf_release(&text);
 				json_decref(*problems);
 				*problems = NULL;
@@ -271,7 +271,7 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **
 			ruru_buf_reset(&path);
 			ruru_buf_addf(&path, "%s/%s", ruru_ws_root(ws), list[i].path);
 			struct ruru_error e;
-			if (ruru_buf_read_file(&text, path.ptr, &e) < 0)
+			if (ruru_read_file(path.ptr, &text, &e) < 0)
 				continue;
 			c.file = list[i].path;
 			check_text(&c, text.ptr, text.len, list[i].id);

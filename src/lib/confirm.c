@@ -183,33 +183,16 @@ static int scratch_make(struct scratch *s, struct ruru_error *err)
 static void scratch_remove(struct scratch *s)
 {
 	int e = errno;
+	struct ruru_error ignore;
 	for (int i = 0; i < 4; i++)
-		unlink(s->path[i]);
-	rmdir(s->dir);
+		ruru_remove(s->path[i], &ignore);
+	ruru_remove_dir(s->dir, &ignore);
 	errno = e;
 }
 
 static int write_plain(const char *path, const void *data, size_t len, struct ruru_error *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return ruru_error_set(err, RURU_EFAIL, "cannot create %s: %s", path, strerror(errno));
-	const char *p = data;
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			int e = errno;
-			close(fd);
-			return ruru_error_set(err, RURU_EFAIL, "cannot write %s: %s", path, strerror(e));
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	if (close(fd) < 0)
-		return ruru_error_set(err, RURU_EFAIL, "cannot write %s: %s", path, strerror(errno));
-	return 0;
+	return ruru_write_new(path, data, len, 0600, err);
 }
 
 /* Does a line at `p` (within [p, end)) start with `prefix`? */
@@ -288,7 +271,7 @@ static int diff_apply(const char *orig, size_t olen, const char *d, size_t dlen,
 		goto out;
 	}
 	ruru_buf_reset(result);
-	rc = ruru_buf_read_file(result, s.path[2], err);
+	rc = ruru_read_file(s.path[2], result, err);
 out:
 	scratch_remove(&s);
 	ruru_buf_release(&log);
@@ -302,6 +285,22 @@ static bool has_prefix(const char *s, const char *p)
 	return !strncmp(s, p, strlen(p));
 }
 
+/* lstat(2) and unlink(2) through the storage layer (folders walked from
+ * the root, never through a symlink); a refusal reads as "not there". */
+static int ws_lstat(const char *path, struct stat *st)
+{
+	struct ruru_error ignore;
+	return ruru_lstat(path, st, &ignore);
+}
+
+static void ws_remove(const char *path)
+{
+	struct ruru_error ignore;
+	int e = errno;
+	ruru_remove(path, &ignore);
+	errno = e;
+}
+
 /* Refuse a normalised root-relative target in .git/ or .ruru/sessions/. */
 static int forbidden_area(const char *rel, const char *shown, struct ruru_error *err)
 {
@@ -309,14 +308,19 @@ static int forbidden_area(const char *rel, const char *shown, struct ruru_error 
 	while (*p) {
 		const char *slash = strchr(p, '/');
 		size_t n = slash ? (size_t)(slash - p) : strlen(p);
-		if (n == 4 && !memcmp(p, ".git", 4))
+		if (ruru_name_is(p, n, ".git"))
 			return ruru_error_set(err, RURU_EREFUSED,
 					      "target \"%s\" lies inside a .git folder", shown);
 		p += n;
 		if (*p)
 			p++;
 	}
-	if (!strcmp(rel, ".ruru") || !strcmp(rel, ".ruru/sessions") || has_prefix(rel, ".ruru/sessions/"))
+	/* .ruru, .ruru/sessions and below, in any letter case (DESIGN §1) */
+	const char *s1 = strchr(rel, '/');
+	size_t n1 = s1 ? (size_t)(s1 - rel) : strlen(rel);
+	const char *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
+	size_t n2 = s1 ? (s2 ? (size_t)(s2 - s1 - 1) : strlen(s1 + 1)) : 0;
+	if (ruru_name_is(rel, n1, ".ruru") && (!s1 || ruru_name_is(s1 + 1, n2, "sessions")))
 		return ruru_error_set(err, RURU_EREFUSED,
 				      "target \"%s\" lies inside .ruru/sessions/ (session files are "
 				      "changed by ruru's own commands)",
@@ -327,22 +331,26 @@ static int forbidden_area(const char *rel, const char *shown, struct ruru_error 
 /*
  * Every check a target gets, at proposal and again at apply: `rel` is
  * normalised and relative to the root (ruru_path_inside or
- * ruru_path_relative_to_root made it so).  Also resolves the deepest
- * existing folder, so that a symlink that stays inside the root but leads
- * into .git/ or .ruru/sessions/ is refused too, and refuses a target that
- * is itself a symlink or not a regular file.  *exists tells whether it is there.
+ * ruru_path_relative_to_root made it so).  Any symlink on its way is
+ * refused (so none can lead into .git/ or .ruru/sessions/), and so is a
+ * target that is itself a symlink or not a regular file.  *exists tells
+ * whether it is there.
  */
 static int target_check(struct ruru_ws *ws, const char *rel, bool *exists, struct ruru_error *err)
 {
 	if (forbidden_area(rel, rel, err) < 0)
 		return -1;
 	char *abs = ruru_ws_path(ws, rel);
-	char *rroot = realpath(ruru_ws_root(ws), NULL);
-	struct ruru_buf dir = RURU_BUF_INIT, real = RURU_BUF_INIT;
+	struct ruru_buf norm = RURU_BUF_INIT;
 	int rc = -1;
 	struct stat st;
 	*exists = false;
-	if (lstat(abs, &st) == 0) {
+	/* Walked from the root without following any symlink, so the target
+	 * cannot reach .git/ or .ruru/sessions/ (or leave the root) through
+	 * one; the write walks it again the same way. */
+	if (ruru_path_inside(ruru_ws_root(ws), rel, &norm, err) < 0)
+		goto out;
+	if (ws_lstat(abs, &st) == 0) {
 		if (S_ISLNK(st.st_mode)) {
 			ruru_error_set(err, RURU_EREFUSED, "target \"%s\" is a symlink", rel);
 			goto out;
@@ -353,39 +361,10 @@ static int target_check(struct ruru_ws *ws, const char *rel, bool *exists, struc
 		}
 		*exists = true;
 	}
-	/* The deepest existing ancestor, resolved. */
-	ruru_buf_addstr(&dir, abs);
-	char *rp = NULL;
-	for (;;) {
-		char *slash = strrchr(dir.ptr, '/');
-		if (!slash || slash == dir.ptr)
-			break;
-		*slash = '\0';
-		dir.len = (size_t)(slash - dir.ptr);
-		if ((rp = realpath(dir.ptr, NULL)))
-			break;
-	}
-	if (!rp || !rroot) {
-		free(rp);
-		ruru_error_set(err, RURU_EREFUSED, "cannot resolve the folder of target \"%s\"", rel);
-		goto out;
-	}
-	size_t rl = strlen(rroot);
-	if (strcmp(rp, rroot) && !(has_prefix(rp, rroot) && rp[rl] == '/')) {
-		free(rp);
-		ruru_error_set(err, RURU_EREFUSED, "target \"%s\" leads out of the root", rel);
-		goto out;
-	}
-	ruru_buf_addstr(&real, rp[rl] ? rp + rl + 1 : "");
-	free(rp);
-	const char *rest = abs + dir.len; /* "/name..." after the resolved folder */
-	ruru_buf_addstr(&real, real.len ? rest : rest + 1);
-	rc = forbidden_area(real.ptr, rel, err);
+	rc = 0;
 out:
 	free(abs);
-	free(rroot);
-	ruru_buf_release(&dir);
-	ruru_buf_release(&real);
+	ruru_buf_release(&norm);
 	return rc;
 }
 
@@ -422,7 +401,7 @@ static bool is_file(struct ruru_ws *ws, const char *rel)
 {
 	char *abs = ruru_ws_path(ws, rel);
 	struct stat st;
-	bool ok = lstat(abs, &st) == 0 && S_ISREG(st.st_mode);
+	bool ok = ws_lstat(abs, &st) == 0 && S_ISREG(st.st_mode);
 	free(abs);
 	return ok;
 }
@@ -674,9 +653,9 @@ static int sidecar_read(const struct loc *L, struct ruru_buf *text, struct ruru_
 			struct ruru_error *err)
 {
 	ruru_buf_reset(text);
-	if (ruru_buf_read_file(text, L->side_abs, err) < 0) {
+	if (ruru_read_file(L->side_abs, text, err) < 0) {
 		struct stat st;
-		if (err->code == RURU_ENOTFOUND && lstat(L->abs, &st) < 0)
+		if (err->code == RURU_ENOTFOUND && ws_lstat(L->abs, &st) < 0)
 			ruru_error_set(err, RURU_ENOTFOUND,
 				       "no CONFIRM artifact \"%s\" (a temp proposal is deleted once "
 				       "applied)",
@@ -776,7 +755,7 @@ static int target_hash(struct ruru_ws *ws, const char *rel, char hex[65], bool *
 	struct ruru_buf tmp = RURU_BUF_INIT;
 	struct ruru_buf *b = bytes ? bytes : &tmp;
 	ruru_buf_reset(b);
-	int rc = ruru_buf_read_file(b, abs, err);
+	int rc = ruru_read_file(abs, b, err);
 	if (rc == 0)
 		ruru_sha256_hex(b->ptr, b->len, hex);
 	free(abs);
@@ -794,7 +773,7 @@ static void observe(struct ruru_ws *ws, const struct loc *L, struct ruru_confirm
 	ruru_buf_reset(p);
 	c->payload_intact = false;
 	c->payload_bytes = 0;
-	if (ruru_buf_read_file(p, L->abs, &ignore) == 0) {
+	if (ruru_read_file(L->abs, p, &ignore) == 0) {
 		char hex[65];
 		ruru_sha256_hex(p->ptr, p->len, hex);
 		c->payload_intact = !strcmp(hex, c->payload_sha256);
@@ -926,7 +905,7 @@ int ruru_confirm_propose(struct ruru_ws *ws, const char *session, const char *ta
 			goto out;
 		rc = -1;
 		struct stat st;
-		if (lstat(L.side_abs, &st) == 0)
+		if (ws_lstat(L.side_abs, &st) == 0)
 			continue;
 		if (ruru_write_new(L.abs, payload, len, 0666, err) == 0)
 			break;
@@ -954,9 +933,9 @@ out:
 	if (rc < 0) {
 		int e = errno;
 		if (wrote_side)
-			unlink(L.side_abs);
+			ws_remove(L.side_abs);
 		if (wrote_md)
-			unlink(L.abs);
+			ws_remove(L.abs);
 		errno = e;
 	}
 	guard_abort(&g);
@@ -999,11 +978,11 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
 	}
 	if (guard_begin(ws, L.session, &g, err) < 0)
 		goto out;
-	if (ruru_buf_read_file(&payload, L.abs, err) < 0 ||
+	if (ruru_read_file(L.abs, &payload, err) < 0 ||
 	    payload_check(kind, &cur, payload.ptr, payload.len, err) < 0)
 		goto out;
 	struct stat st;
-	if (lstat(L.side_abs, &st) == 0) {
+	if (ws_lstat(L.side_abs, &st) == 0) {
 		ruru_error_set(err, RURU_ECONFLICT, "\"%s\" is already in the workflow (it has %s)",
 			       L.rel, L.side_rel);
 		goto out;
@@ -1028,7 +1007,7 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
 out:
 	if (rc < 0 && wrote_side) {
 		int e = errno;
-		unlink(L.side_abs);
+		ws_remove(L.side_abs);
 		errno = e;
 	}
 	guard_abort(&g);
@@ -1065,7 +1044,7 @@ int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct r
 	char *pabs = ruru_ws_path(ws, c->artifact);
 	int rc = -1;
 	if (c->kind == RURU_CONFIRM_DIFF) {
-		rc = ruru_buf_read_file(out, pabs, err);
+		rc = ruru_read_file(pabs, out, err);
 		free(pabs);
 		return rc;
 	}
@@ -1075,7 +1054,7 @@ int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct r
 		goto out;
 	tabs = ruru_ws_path(ws, norm.ptr);
 	struct stat st;
-	bool exists = lstat(tabs, &st) == 0 && S_ISREG(st.st_mode);
+	bool exists = ws_lstat(tabs, &st) == 0 && S_ISREG(st.st_mode);
 	ruru_buf_addf(&la, "%s%s", exists ? "a/" : "", exists ? norm.ptr : "/dev/null");
 	ruru_buf_addf(&lb, "b/%s", norm.ptr);
 	const char *argv[] = { "diff", "-u", "--label", la.ptr, "--label", lb.ptr,
@@ -1398,8 +1377,8 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 		out->applied_at = now;
 	} else {
 		/* Temp proposals are cleaned up once applied (standard §7 step 8). */
-		unlink(L.side_abs);
-		unlink(L.abs);
+		ws_remove(L.side_abs);
+		ws_remove(L.abs);
 		guard_commit(&g, err);
 		out->status = RURU_CONFIRM_APPLIED;
 		out->applied_at = now;
@@ -1415,7 +1394,7 @@ fail:
 		if (exists)
 			ruru_write_atomic(tabs, cur.ptr, cur.len, 0666, &ignore);
 		else
-			unlink(tabs);
+			ws_remove(tabs);
 		errno = e;
 		if (wrote_side)
 			restore_sidecar(&L, &orig_side);
@@ -1471,7 +1450,8 @@ static void list_dir(struct ruru_ws *ws, const char *rel, enum ruru_confirm_stat
 		     bool want_unadopted, bool only_unadopted, json_t *out)
 {
 	char *dir = ruru_ws_path(ws, rel);
-	DIR *d = opendir(dir);
+	struct ruru_error ignore;
+	DIR *d = ruru_opendir(dir, &ignore);
 	free(dir);
 	if (!d)
 		return;

@@ -42,16 +42,9 @@ void ruru_text_position(const char *text, size_t off, int *line, int *col)
 static int read_head(int dirfd, const char *path, struct ruru_buf *out,
 		     struct ruru_frontmatter *fm, bool *whole, struct ruru_error *err)
 {
-	int fd;
-	do
-		fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
-	if (fd < 0) {
-		int e = errno;
-		ruru_error_set(err, e == ENOENT ? RURU_ENOTFOUND : RURU_EFAIL, "cannot open: %s",
-			       strerror(e));
+	int fd = dirfd == AT_FDCWD ? ruru_open_read(path, err) : ruru_open_read_at(dirfd, path, err);
+	if (fd < 0)
 		return -1;
-	}
 	*whole = false;
 	for (;;) {
 		ruru_buf_grow(out, 16384);
@@ -141,6 +134,12 @@ int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, 
 	free(lockfile);
 	if (rc < 0)
 		goto fail;
+	/* The cache is written after the entry: refuse a hostile one first. */
+	char *cache = ruru_ws_session_path(ws, id, ".state");
+	rc = ruru_check_replaceable(cache, err);
+	free(cache);
+	if (rc < 0)
+		goto fail;
 	bool whole;
 	if (read_head(AT_FDCWD, tx->path, &tx->text, &tx->fm, &whole, err) < 0) {
 		ruru_error_set_file(err, tx->display);
@@ -187,7 +186,7 @@ static int load_whole(struct ruru_logtx *tx, struct ruru_error *err)
 	if (tx->loaded)
 		return 0;
 	ruru_buf_reset(&tx->text);
-	if (ruru_buf_read_file(&tx->text, tx->path, err) < 0)
+	if (ruru_read_file(tx->path, &tx->text, err) < 0)
 		return -1;
 	tx->loaded = true;
 	return parse_front_matter(tx, err);
@@ -335,7 +334,7 @@ static bool cache_says_appendable(struct ruru_logtx *tx, const struct stat *st)
 	struct ruru_error ignore;
 	struct log_state want, have;
 	bool ok = false;
-	if (ruru_buf_read_file(&b, path, &ignore) == 0 &&
+	if (ruru_read_file(path, &b, &ignore) == 0 &&
 	    sscanf(b.ptr, "append-ok %lld %lld %lld %lld", &have.size, &have.mtime_s,
 		   &have.mtime_ns, &have.ino) == 4) {
 		stat_state(st, &want);
@@ -355,23 +354,17 @@ static void cache_store(struct ruru_logtx *tx, bool appendable)
 {
 	char *path = ruru_ws_session_path(tx->ws, tx->id, ".state");
 	struct stat st;
-	if (appendable && stat(tx->path, &st) == 0) {
+	struct ruru_error ignore;
+	if (appendable && ruru_lstat(tx->path, &st, &ignore) == 0) {
 		struct log_state s;
 		stat_state(&st, &s);
-		char line[128], tmp[4200];
+		char line[128];
 		int n = snprintf(line, sizeof(line), "append-ok %lld %lld %lld %lld\n", s.size,
 				 s.mtime_s, s.mtime_ns, s.ino);
-		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-		bool ok = fd >= 0 && write(fd, line, (size_t)n) == n;
-		if (fd >= 0)
-			close(fd);
-		if (!ok || rename(tmp, path) < 0) {
-			unlink(tmp);
-			unlink(path);
-		}
+		if (ruru_write_cache(path, line, (size_t)n, &ignore) < 0)
+			ruru_remove(path, &ignore);
 	} else {
-		unlink(path);
+		ruru_remove(path, &ignore);
 	}
 	free(path);
 }
@@ -390,9 +383,10 @@ static bool section_is_last(struct ruru_logtx *tx)
 static int commit_append(struct ruru_logtx *tx, struct ruru_error *err)
 {
 	struct stat st;
-	if (stat(tx->path, &st) < 0)
-		return ruru_error_set(err, RURU_EFAIL, "cannot stat \"%s\": %s", tx->display,
-				      strerror(errno));
+	if (ruru_lstat(tx->path, &st, err) < 0) {
+		ruru_error_set_file(err, tx->display);
+		return -1;
+	}
 	if (!cache_says_appendable(tx, &st)) {
 		if (load_whole(tx, err) < 0)
 			return -1;

@@ -28,9 +28,10 @@ int ruru_ws_init_mcp(const char *dir, char **rel_out, struct ruru_error *err)
 		goto out;
 	ruru_buf_addf(&path, "%s/%s", dir, rel);
 	struct stat st;
-	if (stat(path.ptr, &st) == 0) {
+	struct ruru_error serr;
+	if (ruru_lstat(path.ptr, &st, &serr) == 0) {
 		json_error_t je;
-		if (ruru_buf_read_file(&text, path.ptr, err) < 0)
+		if (ruru_read_file(path.ptr, &text, err) < 0)
 			goto out;
 		doc = json_loadb(text.ptr, text.len, JSON_REJECT_DUPLICATES, &je);
 		if (!doc) {

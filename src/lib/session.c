@@ -198,13 +198,9 @@ static int load_at(int dirfd, const char *id, unsigned flags, struct ruru_sessio
 	const char *in_dir = rel.ptr + sizeof(prefix) - 1;
 	int rc;
 	if (flags & RURU_LOAD_ENTRIES) {
-		int fd;
-		do
-			fd = openat(dirfd, in_dir, O_RDONLY | O_CLOEXEC);
-		while (fd < 0 && errno == EINTR);
+		int fd = ruru_open_read_at(dirfd, in_dir, err);
 		if (fd < 0)
-			rc = ruru_error_set(err, errno == ENOENT ? RURU_ENOTFOUND : RURU_EFAIL,
-					    "cannot open: %s", strerror(errno));
+			rc = -1;
 		else {
 			rc = ruru_buf_read_fd(bp, fd, err);
 			close(fd);
@@ -229,10 +225,12 @@ int ruru_session_load(struct ruru_ws *ws, const char *id, unsigned flags, struct
 		      struct ruru_error *err)
 {
 	char *dir = ruru_ws_path(ws, ".ruru/sessions");
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dfd = ruru_open_dir(dir, err);
 	free(dir);
 	if (dfd < 0) {
 		memset(out, 0, sizeof(*out));
+		if (err->code == RURU_EREFUSED)
+			return -1;
 		return ruru_error_set(err, RURU_ENOTFOUND, "unknown session \"%s\"", id);
 	}
 	int rc = load_at(dfd, id, flags, out, NULL, err);
@@ -290,12 +288,14 @@ int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *t
 	*out = NULL;
 	*n = 0;
 	char *dirpath = ruru_ws_path(ws, ".ruru/sessions");
-	DIR *d = opendir(dirpath);
+	DIR *d = ruru_opendir(dirpath, err);
 	free(dirpath);
 	if (!d) {
 		if (errno == ENOENT)
 			return 0;
-		return ruru_error_set(err, RURU_EFAIL, "cannot read .ruru/sessions: %s", strerror(errno));
+		if (err->code != RURU_EREFUSED)
+			ruru_error_set(err, RURU_EFAIL, "cannot read .ruru/sessions: %s", strerror(errno));
+		return -1;
 	}
 	size_t count = 0, cap = 0;
 	char **names = NULL;
@@ -688,19 +688,17 @@ char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct r
 		}
 		ruru_buf_reset(&dir);
 		ruru_buf_addf(&dir, "%s/.ruru/sessions/%s", ws->root, id.ptr);
-		if (mkdir(dir.ptr, 0777) == 0)
+		if (ruru_mkdir_new(dir.ptr, err) == 0)
 			break;
-		if (errno != EEXIST || k >= 10000) {
-			ruru_error_set(err, RURU_EFAIL, "cannot create \"%s\": %s", dir.ptr, strerror(errno));
+		if (errno != EEXIST || k >= 10000)
 			goto fail;
-		}
 	}
 
 	struct ruru_buf log = RURU_BUF_INIT, tpl = RURU_BUF_INIT;
 	char *tplpath = ruru_ws_path(ws, ".ruru/templates/toml-md/19_mdtm_session.md");
 	struct ruru_error ignore;
 	int rc;
-	if (ruru_buf_read_file(&tpl, tplpath, &ignore) == 0)
+	if (ruru_read_file(tplpath, &tpl, &ignore) == 0)
 		rc = template_log(&log, tpl.ptr, tpl.len, id.ptr, &o, now, err);
 	else {
 		default_log(&log, id.ptr, &o, now);
@@ -726,14 +724,14 @@ char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct r
 		int e = errno;
 		ruru_buf_reset(&dir);
 		ruru_buf_addf(&dir, "%s/.ruru/sessions/%s/session_log.md", ws->root, id.ptr);
-		unlink(dir.ptr);
+		ruru_remove(dir.ptr, &ignore);
 		dir.len -= strlen("/session_log.md");
 		dir.ptr[dir.len] = '\0';
 		ruru_buf_addstr(&dir, "/artifacts");
-		rmdir(dir.ptr);
+		ruru_remove_dir(dir.ptr, &ignore);
 		dir.len -= strlen("/artifacts");
 		dir.ptr[dir.len] = '\0';
-		rmdir(dir.ptr);
+		ruru_remove_dir(dir.ptr, &ignore);
 		errno = e;
 		goto fail;
 	}

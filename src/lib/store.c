@@ -1,32 +1,46 @@
 /*
- * store.c — the storage layer: the one place where ruru changes files.
+ * store.c — the storage layer: the one door between ruru and the disk.
+ *
+ * Every path inside a workspace is reached by walking from a directory fd
+ * of its root, one component at a time, never through a symlink
+ * (openat2 with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS where the kernel has
+ * it, else openat with O_NOFOLLOW | O_DIRECTORY per component); the last
+ * component is then created, opened, renamed or removed relative to the
+ * folder fd that was checked, so swapping a folder for a symlink between a
+ * check and a write cannot redirect the write (DESIGN §1).
  *
  * Every write-side system call goes through a sys_*() wrapper below that
  * first asks ruru_store_fault() whether to fail, so a test can make the
  * N-th open, write, fsync, rename... of a run fail and check that the
  * product's guarantees (DESIGN §7) still hold: rewrites are temp file +
  * fsync + rename + folder fsync, appends are one O_APPEND write that is
- * truncated away on failure, writers are serialised with flock, and paths
- * never lead out of the workspace through "..", absolute names or
- * symlinks.  Reading helpers (head, tail, front matter) and SHA-256 live
- * here too so that the session layer never needs raw file descriptors.
+ * truncated away on failure, writers are serialised with flock.  Reading
+ * helpers (whole file, head, tail, front matter, folders) and SHA-256 live
+ * here too so that the rest of the library never needs raw paths.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 
 #include "store.h"
+#include "workspace.h"
 #include "banned.h"
 
 /* ------------------------------------------------------ fault injection */
@@ -90,42 +104,26 @@ int ruru_store_fault(const char *step)
 
 /* ------------------------------------------------- system call wrappers */
 
-static int sys_open(const char *path, int flags, mode_t mode)
+static int sys_openat(int dfd, const char *name, int flags, mode_t mode)
 {
 	int fd;
 	if (ruru_store_fault("open"))
 		return -1;
 	do
-		fd = open(path, flags | O_CLOEXEC, mode);
+		fd = openat(dfd, name, flags | O_CLOEXEC, mode);
 	while (fd < 0 && errno == EINTR);
 	return fd;
-}
-
-/* `tmpl` ends in "XXXXXX"; mkostemp may have filled it in before an
- * EINTR, so put the Xs back before trying again. */
-static int sys_mkostemp(char *tmpl)
-{
-	size_t len = strlen(tmpl);
-	int fd;
-	if (ruru_store_fault("open"))
-		return -1;
-	for (;;) {
-		fd = mkostemp(tmpl, O_CLOEXEC);
-		if (fd >= 0 || errno != EINTR)
-			return fd;
-		memcpy(tmpl + len - 6, "XXXXXX", 6);
-	}
 }
 
 /* Write everything, continuing after short writes and EINTR.  Each write(2)
  * is one occurrence of the "write" step; an injected failure is torn (half
  * the bytes land first) because that is what a full disk does to callers. */
-static int sys_write_all(int fd, const void *data, size_t len)
+static int write_all(int fd, const void *data, size_t len, bool inject)
 {
 	const char *p = data;
 	while (len > 0) {
 		ssize_t n;
-		if (ruru_store_fault("write")) {
+		if (inject && ruru_store_fault("write")) {
 			if (len > 1) {
 				do
 					n = write(fd, p, len / 2);
@@ -150,6 +148,11 @@ static int sys_write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+static int sys_write_all(int fd, const void *data, size_t len)
+{
+	return write_all(fd, data, len, true);
+}
+
 static int sys_fsync(int fd)
 {
 	int rc;
@@ -168,25 +171,25 @@ static int sys_fchmod(int fd, mode_t mode)
 	return fchmod(fd, mode);
 }
 
-static int sys_rename(const char *from, const char *to)
+static int sys_renameat(int dfd, const char *from, const char *to)
 {
 	if (ruru_store_fault("rename"))
 		return -1;
-	return rename(from, to);
+	return renameat(dfd, from, dfd, to);
 }
 
-static int sys_link(const char *from, const char *to)
+static int sys_linkat(int dfd, const char *from, const char *to)
 {
 	if (ruru_store_fault("link"))
 		return -1;
-	return link(from, to);
+	return linkat(dfd, from, dfd, to, 0);
 }
 
-static int sys_mkdir(const char *path, mode_t mode)
+static int sys_mkdirat(int dfd, const char *name, mode_t mode)
 {
 	if (ruru_store_fault("mkdir"))
 		return -1;
-	return mkdir(path, mode);
+	return mkdirat(dfd, name, mode);
 }
 
 static int sys_flock(int fd, int op)
@@ -194,6 +197,19 @@ static int sys_flock(int fd, int op)
 	if (ruru_store_fault("lock"))
 		return -1;
 	return flock(fd, op);
+}
+
+/* fsync of a folder (step "dirsync"); file systems that cannot sync a
+ * folder (EINVAL) count as success: its names are as durable as they get. */
+static int sys_dirsync(int dfd)
+{
+	int rc;
+	if (ruru_store_fault("dirsync"))
+		return -1;
+	do
+		rc = fsync(dfd);
+	while (rc < 0 && errno == EINTR);
+	return rc < 0 && errno == EINVAL ? 0 : rc;
 }
 
 /* Cleanup helpers: never fail the caller, never clobber its errno. */
@@ -205,18 +221,18 @@ static void quiet_close(int fd)
 	errno = e;
 }
 
-static void quiet_unlink(const char *path)
+static void quiet_unlinkat(int dfd, const char *name)
 {
 	int e = errno;
-	unlink(path);
+	unlinkat(dfd, name, 0);
 	errno = e;
 }
 
-static int open_read(const char *path)
+static int open_plain(const char *path, int flags)
 {
 	int fd;
 	do
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = open(path, flags | O_CLOEXEC);
 	while (fd < 0 && errno == EINTR);
 	return fd;
 }
@@ -303,27 +319,11 @@ static int refuse(struct ruru_error *err, const char *path, const char *fmt, ...
 
 /* --------------------------------------------------------------- helpers */
 
-
-/* Split "a/b/c" into folder "a/b" and name "c" ("c" -> ".", "/c" -> "/"). */
-static void split_path(const char *path, struct ruru_buf *dir, struct ruru_buf *name)
-{
-	const char *slash = strrchr(path, '/');
-	ruru_buf_reset(dir);
-	ruru_buf_reset(name);
-	if (!slash) {
-		ruru_buf_addch(dir, '.');
-		ruru_buf_addstr(name, path);
-	} else {
-		ruru_buf_add(dir, path, slash == path ? 1 : (size_t)(slash - path));
-		ruru_buf_addstr(name, slash + 1);
-	}
-}
-
 /* umask(2) can only be read by setting it, which races with anything else
  * creating files; /proc/self/status shows it without that (Linux 4.7+). */
 static mode_t current_umask(void)
 {
-	int fd = open_read("/proc/self/status");
+	int fd = open_plain("/proc/self/status", O_RDONLY);
 	if (fd >= 0) {
 		struct ruru_buf b = RURU_BUF_INIT;
 		int rc = ruru_buf_read_fd(&b, fd, NULL);
@@ -341,30 +341,625 @@ static mode_t current_umask(void)
 	return m;
 }
 
-/*
- * Write `data` to a fresh temp file ".NAME.XXXXXX" beside `path` with
- * permissions `mode`, flushed and closed.  On success `tmp` holds its
- * name; on failure it is gone and `err` is filled.
- */
-static int write_temp(const char *path, const char *dir, const char *name, const void *data,
-		      size_t len, mode_t mode, struct ruru_buf *tmp, struct ruru_error *err)
+/* `path` made absolute (against the current folder) with empty and "."
+ * components dropped; ".." is kept, for the walk to judge. */
+static void absolute_lexical(const char *path, struct ruru_buf *out)
 {
-	const char *what;
-	ruru_buf_reset(tmp);
-	/* A long NAME is cut so the temp name stays within NAME_MAX. */
-	ruru_buf_addf(tmp, "%s/.%.200s.XXXXXX", dir, name);
-	int fd = sys_mkostemp(tmp->ptr);
+	struct ruru_buf raw = RURU_BUF_INIT;
+	clear_buf(out);
+	if (path[0] != '/') {
+		char *cwd = getcwd(NULL, 0);
+		if (cwd) {
+			ruru_buf_addstr(&raw, cwd);
+			ruru_buf_addch(&raw, '/');
+			free(cwd);
+		} else {
+			ruru_buf_addstr(&raw, "./"); /* walked from "." below */
+		}
+	}
+	ruru_buf_addstr(&raw, path);
+	if (raw.ptr[0] == '.')
+		ruru_buf_addch(out, '.');
+	for (const char *c = raw.ptr; *c;) {
+		const char *slash = strchr(c, '/');
+		size_t n = slash ? (size_t)(slash - c) : strlen(c);
+		if (n && !(n == 1 && c[0] == '.')) {
+			ruru_buf_addch(out, '/');
+			ruru_buf_add(out, c, n);
+		}
+		c += n + (slash ? 1 : 0);
+	}
+	if (!out->len)
+		ruru_buf_addch(out, '/');
+	ruru_buf_release(&raw);
+}
+
+/* ------------------------------------------------------ workspace roots */
+
+/*
+ * The roots of the workspaces this process opened.  A path at or below one
+ * of them is walked from it without following symlinks; other paths (the
+ * user's own files: `toml set FILE`, the merge driver's temp files) are
+ * opened as the user named them, with only their last component checked.
+ */
+static pthread_mutex_t roots_lock = PTHREAD_MUTEX_INITIALIZER;
+static char **roots;
+static size_t nroots;
+
+void ruru_store_add_root(const char *root)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	absolute_lexical(root, &b);
+	pthread_mutex_lock(&roots_lock);
+	bool have = false;
+	for (size_t i = 0; i < nroots && !have; i++)
+		have = !strcmp(roots[i], b.ptr);
+	if (!have) {
+		roots = ruru_xrealloc(roots, (nroots + 1) * sizeof(*roots));
+		roots[nroots++] = ruru_buf_detach(&b, NULL);
+	}
+	pthread_mutex_unlock(&roots_lock);
+	ruru_buf_release(&b);
+}
+
+/* The longest registered root that is `abs` or an ancestor of it, copied
+ * into `root` (reset first); false when there is none. */
+static bool find_root(const char *abs, struct ruru_buf *root)
+{
+	size_t best = 0;
+	bool found = false;
+	clear_buf(root);
+	pthread_mutex_lock(&roots_lock);
+	for (size_t i = 0; i < nroots; i++) {
+		size_t n = strlen(roots[i]);
+		if (n == 1 && roots[i][0] == '/')
+			n = 0;
+		if (strncmp(abs, roots[i], n) || (abs[n] && abs[n] != '/'))
+			continue;
+		if (!found || n > best) {
+			best = n;
+			found = true;
+			ruru_buf_reset(root);
+			ruru_buf_add(root, abs, n);
+		}
+	}
+	pthread_mutex_unlock(&roots_lock);
+	return found;
+}
+
+/* ---------------------------------------------------------------- walks */
+
+/* openat2(2) with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS: the whole relative
+ * walk in one call where the kernel has it (Linux 5.6+); -1 with errno
+ * ENOSYS where it does not (then the component walk does the same). */
+static atomic_bool openat2_missing;
+
+static int beneath_open(int dfd, const char *rel, int flags)
+{
+	if (atomic_load(&openat2_missing)) {
+		errno = ENOSYS;
+		return -1;
+	}
+	struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC),
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+					   RESOLVE_NO_MAGICLINKS };
+	long fd;
+	do
+		fd = syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM || errno == E2BIG)) {
+		/* EPERM: a seccomp filter that does not know the call */
+		atomic_store(&openat2_missing, true);
+		errno = ENOSYS;
+	}
+	return (int)fd;
+}
+
+/* The first `n` bytes of `s`, quoted for a message. */
+static void quote_prefix(struct ruru_buf *out, const char *s, size_t n)
+{
+	char *copy = ruru_strndup(s, n);
+	quote_path(out, copy);
+	free(copy);
+}
+
+/* Why `name` in `dfd` cannot be walked through or opened: a symlink or
+ * something that is neither a regular file nor a folder is refused
+ * (naming `what`, the part of the path walked so far); anything else is
+ * the system's error `e`. */
+static int walk_refusal(int dfd, const char *name, const char *shown, const char *what,
+			size_t what_len, int e, const char *doing, struct ruru_error *err)
+{
+	struct stat st;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    (S_ISLNK(st.st_mode) || (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)))) {
+		struct ruru_buf q = RURU_BUF_INIT;
+		quote_prefix(&q, what, what_len);
+		errno = e;
+		if (S_ISLNK(st.st_mode))
+			refuse(err, shown, "leads through symlink %s", q.ptr);
+		else
+			refuse(err, shown, "%s is not a regular file or folder", q.ptr);
+		ruru_buf_release(&q);
+		return -1;
+	}
+	errno = e;
+	return sys_error(err, shown, doing);
+}
+
+/*
+ * Walk the relative folder path `rest` down from folder `fd` (consumed:
+ * closed, or returned), never through a symlink, never up through "..".
+ * With `create`, missing folders are made (mode 0777 & ~umask) and flushed
+ * into their parent; `made` (may be NULL), when still empty, gets `abs_of`
+ * up to the first folder made.  Returns the folder's fd.
+ */
+static int walk_down(int fd, const char *rest, const char *shown, bool create, struct ruru_buf *made,
+		     const char *abs_of, size_t rest_at, struct ruru_error *err)
+{
+	if (!*rest)
+		return fd;
+	if (!create) {
+		int nfd = beneath_open(fd, rest, O_RDONLY | O_DIRECTORY);
+		if (nfd >= 0) {
+			close(fd);
+			return nfd;
+		}
+		/* ENOSYS, or an error the component walk will explain */
+	}
+	struct ruru_buf comp = RURU_BUF_INIT;
+	for (const char *c = rest; *c;) {
+		const char *slash = strchr(c, '/');
+		size_t n = slash ? (size_t)(slash - c) : strlen(c);
+		size_t upto = (size_t)(c - rest) + n;
+		ruru_buf_reset(&comp);
+		ruru_buf_add(&comp, c, n);
+		c += n + (slash ? 1 : 0);
+		if (!n || (n == 1 && comp.ptr[0] == '.'))
+			continue;
+		if (n == 2 && comp.ptr[0] == '.' && comp.ptr[1] == '.') {
+			refuse(err, shown, "'..' in path");
+			goto fail;
+		}
+		int nfd;
+		do
+			nfd = openat(fd, comp.ptr, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		while (nfd < 0 && errno == EINTR);
+		if (nfd < 0 && errno == ENOENT && create) {
+			if (sys_mkdirat(fd, comp.ptr, 0777) == 0) {
+				if (made && !made->len && abs_of)
+					ruru_buf_add(made, abs_of, rest_at + upto);
+				if (sys_dirsync(fd) < 0) {
+					sys_error(err, shown, "cannot flush folder");
+					goto fail;
+				}
+			} else if (errno != EEXIST) { /* EEXIST: a racing mkdir made it */
+				sys_error(err, shown, "cannot make folder");
+				goto fail;
+			}
+			do
+				nfd = openat(fd, comp.ptr, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			while (nfd < 0 && errno == EINTR);
+		}
+		if (nfd < 0) {
+			walk_refusal(fd, comp.ptr, shown, rest, upto, errno,
+				     create ? "cannot make folder" : "cannot open folder", err);
+			goto fail;
+		}
+		close(fd);
+		fd = nfd;
+	}
+	ruru_buf_release(&comp);
+	return fd;
+fail:
+	quiet_close(fd);
+	ruru_buf_release(&comp);
+	return -1;
+}
+
+/*
+ * Open folder `dir`.  Below a workspace root it is walked from the root
+ * (see walk_down); elsewhere it is opened as named, or, with `create`,
+ * made component by component from "/" as mkdir -p would.  `*jailed`
+ * (may be NULL) tells which.  Returns the fd.
+ */
+static int open_folder(const char *dir, const char *shown, bool create, struct ruru_buf *made,
+		       bool *jailed, struct ruru_error *err)
+{
+	struct ruru_buf abs = RURU_BUF_INIT, root = RURU_BUF_INIT;
+	int fd = -1;
+	absolute_lexical(dir, &abs);
+	bool in_root = find_root(abs.ptr, &root);
+	if (jailed)
+		*jailed = in_root;
+	if (in_root) {
+		fd = open_plain(root.len ? root.ptr : "/", O_RDONLY | O_DIRECTORY);
+		if (fd < 0) {
+			sys_error(err, shown, "cannot open the workspace root");
+			goto out;
+		}
+		size_t at = root.len + (abs.ptr[root.len] == '/' ? 1 : 0);
+		fd = walk_down(fd, abs.ptr + at, shown, create, made, abs.ptr, at, err);
+		goto out;
+	}
+	fd = open_plain(abs.ptr, O_RDONLY | O_DIRECTORY);
+	if (fd >= 0 || !create || errno != ENOENT) {
+		if (fd < 0)
+			sys_error(err, shown, "cannot open folder");
+		goto out;
+	}
+	/* mkdir -p outside any workspace: the user's own path, symlinks and
+	 * all, so each existing folder is opened as named. */
+	for (size_t i = 1; i <= abs.len; i++) {
+		if (i < abs.len && abs.ptr[i] != '/')
+			continue;
+		char saved = abs.ptr[i];
+		abs.ptr[i] = '\0';
+		struct stat st;
+		if (stat(abs.ptr, &st) < 0) {
+			if (sys_mkdirat(AT_FDCWD, abs.ptr, 0777) == 0) {
+				if (made && !made->len)
+					ruru_buf_addstr(made, abs.ptr);
+				char *slash = strrchr(abs.ptr, '/');
+				*slash = '\0';
+				int pfd = open_plain(slash == abs.ptr ? "/" : abs.ptr,
+						     O_RDONLY | O_DIRECTORY);
+				*slash = '/';
+				int rc = pfd < 0 ? -1 : sys_dirsync(pfd);
+				quiet_close(pfd);
+				if (rc < 0) {
+					sys_error(err, shown, "cannot flush folder");
+					goto out;
+				}
+			} else if (errno != EEXIST) {
+				sys_error(err, shown, "cannot make folder");
+				goto out;
+			}
+		}
+		abs.ptr[i] = saved;
+	}
+	fd = open_plain(abs.ptr, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
-		return sys_error(err, path, "cannot create temp file");
-	if (sys_write_all(fd, data, len) < 0) {
+		sys_error(err, shown, "cannot make folder");
+out:
+	{
+		int e = errno;
+		ruru_buf_release(&abs);
+		ruru_buf_release(&root);
+		errno = e;
+	}
+	return fd;
+}
+
+/* A file's folder, open, and its last name. */
+struct where {
+	int dfd;
+	struct ruru_buf name;
+	bool jailed; /* below a workspace root */
+};
+
+static void where_release(struct where *w)
+{
+	quiet_close(w->dfd);
+	w->dfd = -1;
+	int e = errno;
+	ruru_buf_release(&w->name);
+	errno = e;
+}
+
+/* Open the folder of `path` (see open_folder) and split off its name. */
+static int open_parent(const char *path, bool create, struct ruru_buf *made, struct where *w,
+		       struct ruru_error *err)
+{
+	struct ruru_buf dir = RURU_BUF_INIT;
+	w->dfd = -1;
+	ruru_buf_init(&w->name);
+	w->jailed = false;
+	size_t len = strlen(path);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	const char *slash = memrchr(path, '/', len);
+	if (!slash)
+		ruru_buf_addch(&dir, '.');
+	else
+		ruru_buf_add(&dir, path, slash == path ? 1 : (size_t)(slash - path));
+	const char *name = slash ? slash + 1 : path;
+	ruru_buf_add(&w->name, name, len - (size_t)(name - path));
+	if (!w->name.len || !strcmp(w->name.ptr, ".") || !strcmp(w->name.ptr, "..") ||
+	    path[len] == '/') {
+		errno = EISDIR;
+		sys_error(err, path, "not a file name");
+		ruru_buf_release(&dir);
+		ruru_buf_release(&w->name);
+		return -1;
+	}
+	w->dfd = open_folder(dir.ptr, path, create, made, &w->jailed, err);
+	ruru_buf_release(&dir);
+	if (w->dfd < 0) {
+		where_release(w);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * What is at the last name of `w`, without following it: 1 when nothing
+ * is there, 0 with `st` filled when a file we may replace or extend is
+ * there.  Refused (RURU_EREFUSED): a symlink, anything but a regular file
+ * or folder, and a file with other hard links (writing it would change
+ * the other names too, replacing it would silently split them); a folder
+ * is EISDIR.
+ */
+static int check_leaf(const struct where *w, const char *shown, struct stat *st,
+		      struct ruru_error *err)
+{
+	if (fstatat(w->dfd, w->name.ptr, st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return 1;
+		return sys_error(err, shown, "cannot inspect");
+	}
+	if (S_ISLNK(st->st_mode)) {
+		struct ruru_buf t = RURU_BUF_INIT, q = RURU_BUF_INIT;
+		ruru_buf_grow(&t, PATH_MAX);
+		ssize_t n = readlinkat(w->dfd, w->name.ptr, t.ptr, PATH_MAX);
+		t.len = n > 0 ? (size_t)n : 0;
+		t.ptr[t.len] = '\0';
+		quote_path(&q, t.ptr);
+		errno = ELOOP;
+		refuse(err, shown,
+		       "is a symbolic link to %s (ruru never writes through a link nor replaces "
+		       "one; name the file it points to instead)",
+		       q.ptr);
+		ruru_buf_release(&t);
+		ruru_buf_release(&q);
+		return -1;
+	}
+	if (S_ISDIR(st->st_mode)) {
+		errno = EISDIR;
+		return sys_error(err, shown, "cannot write");
+	}
+	if (!S_ISREG(st->st_mode)) {
+		errno = EINVAL;
+		return refuse(err, shown, "is not a regular file");
+	}
+	if (st->st_nlink > 1) {
+		errno = EMLINK;
+		return refuse(err, shown,
+			      "has %lu hard links (ruru never writes to a file that has other "
+			      "names, nor splits them; copy it to a file of its own first)",
+			      (unsigned long)st->st_nlink);
+	}
+	return 0;
+}
+
+/* Open the last name of `w` for reading.  Below a root: never through a
+ * symlink, never blocking on a FIFO, and only a regular file. */
+static int open_leaf_read(const struct where *w, const char *shown, struct ruru_error *err)
+{
+	int flags = O_RDONLY | O_CLOEXEC | (w->jailed ? O_NOFOLLOW | O_NONBLOCK : 0);
+	int fd;
+	do
+		fd = openat(w->dfd, w->name.ptr, flags);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0) {
+		if (w->jailed && (errno == ELOOP || errno == ENXIO))
+			return walk_refusal(w->dfd, w->name.ptr, shown, w->name.ptr, w->name.len,
+					    errno, "cannot open", err);
+		return sys_error(err, shown, "cannot open");
+	}
+	if (w->jailed) {
+		struct stat st;
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			bool dir = S_ISDIR(st.st_mode);
+			quiet_close(fd);
+			errno = dir ? EISDIR : EINVAL;
+			return dir ? sys_error(err, shown, "cannot read")
+				   : refuse(err, shown, "is not a regular file");
+		}
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	}
+	return fd;
+}
+
+int ruru_open_read(const char *path, struct ruru_error *err)
+{
+	struct where w;
+	if (open_parent(path, false, NULL, &w, err) < 0)
+		return -1;
+	int fd = open_leaf_read(&w, path, err);
+	where_release(&w);
+	return fd;
+}
+
+int ruru_open_read_at(int dirfd, const char *rel, struct ruru_error *err)
+{
+	int fd = beneath_open(dirfd, rel, O_RDONLY | O_NONBLOCK);
+	if (fd < 0 && errno != ENOENT) {
+		/* No openat2, or a refusal to explain: walk it by hand. */
+		struct where w = { .dfd = -1 };
+		const char *slash = strrchr(rel, '/');
+		ruru_buf_init(&w.name);
+		ruru_buf_addstr(&w.name, slash ? slash + 1 : rel);
+		w.jailed = true;
+		int dfd = dup(dirfd);
+		if (dfd < 0)
+			return sys_error(err, rel, "cannot open");
+		if (slash) {
+			char *dir = ruru_strndup(rel, (size_t)(slash - rel));
+			dfd = walk_down(dfd, dir, rel, false, NULL, NULL, 0, err);
+			free(dir);
+		}
+		if (dfd < 0) {
+			ruru_buf_release(&w.name);
+			return -1;
+		}
+		w.dfd = dfd;
+		fd = open_leaf_read(&w, rel, err);
+		where_release(&w);
+		return fd;
+	}
+	if (fd < 0)
+		return sys_error(err, rel, "cannot open");
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		bool dir = S_ISDIR(st.st_mode);
+		quiet_close(fd);
+		errno = dir ? EISDIR : EINVAL;
+		return dir ? sys_error(err, rel, "cannot read")
+			   : refuse(err, rel, "is not a regular file");
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+int ruru_open_dir(const char *dir, struct ruru_error *err)
+{
+	return open_folder(dir, dir, false, NULL, NULL, err);
+}
+
+DIR *ruru_opendir(const char *dir, struct ruru_error *err)
+{
+	int fd = open_folder(dir, dir, false, NULL, NULL, err);
+	if (fd < 0)
+		return NULL;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		sys_error(err, dir, "cannot read folder");
+		quiet_close(fd);
+	}
+	return d;
+}
+
+int ruru_lstat(const char *path, struct stat *st, struct ruru_error *err)
+{
+	struct where w;
+	if (open_parent(path, false, NULL, &w, err) < 0)
+		return -1;
+	int rc = 0;
+	if (fstatat(w.dfd, w.name.ptr, st, AT_SYMLINK_NOFOLLOW) < 0)
+		rc = sys_error(err, path, "cannot inspect");
+	where_release(&w);
+	return rc;
+}
+
+int ruru_check_replaceable(const char *path, struct ruru_error *err)
+{
+	struct where w;
+	struct stat st;
+	if (open_parent(path, false, NULL, &w, err) < 0)
+		return -1;
+	int rc = check_leaf(&w, path, &st, err) < 0 ? -1 : 0;
+	where_release(&w);
+	return rc;
+}
+
+int ruru_read_file(const char *path, struct ruru_buf *out, struct ruru_error *err)
+{
+	if (!out->ptr)
+		ruru_buf_init(out);
+	int fd = ruru_open_read(path, err);
+	if (fd < 0)
+		return -1;
+	int rc = ruru_buf_read_fd(out, fd, err);
+	if (rc < 0)
+		ruru_error_set_file(err, path);
+	quiet_close(fd);
+	return rc;
+}
+
+int ruru_remove(const char *path, struct ruru_error *err)
+{
+	struct where w;
+	if (open_parent(path, false, NULL, &w, err) < 0)
+		return -1;
+	int rc = unlinkat(w.dfd, w.name.ptr, 0);
+	if (rc < 0)
+		sys_error(err, path, "cannot remove");
+	where_release(&w);
+	return rc;
+}
+
+int ruru_remove_dir(const char *path, struct ruru_error *err)
+{
+	struct where w;
+	if (open_parent(path, false, NULL, &w, err) < 0)
+		return -1;
+	int rc = unlinkat(w.dfd, w.name.ptr, AT_REMOVEDIR);
+	if (rc < 0)
+		sys_error(err, path, "cannot remove folder");
+	where_release(&w);
+	return rc;
+}
+
+/* ------------------------------------------------------- folder fsync */
+
+int ruru_fsync_dir(const char *dir, struct ruru_error *err)
+{
+	if (ruru_store_fault("dirsync"))
+		return sys_error(err, dir, "cannot flush folder");
+	int fd = open_folder(dir, dir, false, NULL, NULL, err);
+	if (fd < 0)
+		return -1;
+	int rc;
+	do
+		rc = fsync(fd);
+	while (rc < 0 && errno == EINTR);
+	if (rc < 0 && errno != EINVAL) {
+		sys_error(err, dir, "cannot flush folder");
+		quiet_close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* ------------------------------------------------------ atomic writes */
+
+/*
+ * Create a fresh temp file ".NAME.ruru-XXXXXX" (O_EXCL, never through a
+ * symlink) in folder `dfd`, write `data` to it with permissions `mode`,
+ * flush and close it.  On success `tmp` holds its name (relative to the
+ * folder); on failure it is gone and `err` is filled.  `durable` false
+ * (caches): no fault injection, no fsync.
+ */
+static int write_temp(int dfd, const char *shown, const char *name, const void *data, size_t len,
+		      mode_t mode, bool durable, struct ruru_buf *tmp, struct ruru_error *err)
+{
+	static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	const char *what;
+	int fd = -1;
+	if (durable && ruru_store_fault("open"))
+		return sys_error(err, shown, "cannot create temp file");
+	for (int tries = 0; fd < 0; tries++) {
+		unsigned char r[6];
+		if (getrandom(r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
+			struct timespec ts;
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 20) ^ (uint64_t)tries;
+			for (int i = 0; i < 6; i++, x >>= 7)
+				r[i] = (unsigned char)(x * 2654435761u >> 3);
+		}
+		ruru_buf_reset(tmp);
+		/* A long NAME is cut so the temp name stays within NAME_MAX. */
+		ruru_buf_addf(tmp, ".%.200s.ruru-", name);
+		for (int i = 0; i < 6; i++)
+			ruru_buf_addch(tmp, set[r[i] % (sizeof(set) - 1)]);
+		do
+			fd = openat(dfd, tmp->ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				    0600);
+		while (fd < 0 && errno == EINTR);
+		if (fd < 0 && (errno != EEXIST || tries >= 100))
+			return sys_error(err, shown, "cannot create temp file");
+	}
+	if (write_all(fd, data, len, durable) < 0) {
 		what = "cannot write";
 		goto fail;
 	}
-	if (sys_fchmod(fd, mode) < 0) {
+	if ((durable ? sys_fchmod(fd, mode) : fchmod(fd, mode)) < 0) {
 		what = "cannot set permissions";
 		goto fail;
 	}
-	if (sys_fsync(fd) < 0) {
+	if (durable && sys_fsync(fd) < 0) {
 		what = "cannot flush";
 		goto fail;
 	}
@@ -376,99 +971,49 @@ static int write_temp(const char *path, const char *dir, const char *name, const
 	return 0;
 fail:
 	quiet_close(fd);
-	quiet_unlink(tmp->ptr);
-	return sys_error(err, path, what);
+	quiet_unlinkat(dfd, tmp->ptr);
+	return sys_error(err, shown, what);
 }
-
-/* ------------------------------------------------------- folder fsync */
-
-int ruru_fsync_dir(const char *dir, struct ruru_error *err)
-{
-	if (ruru_store_fault("dirsync"))
-		return sys_error(err, dir, "cannot flush folder");
-	int fd;
-	do
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
-	if (fd < 0)
-		return sys_error(err, dir, "cannot open folder");
-	int rc;
-	do
-		rc = fsync(fd);
-	while (rc < 0 && errno == EINTR);
-	/* Some file systems cannot sync a folder; their names are as durable
-	 * as they will ever be. */
-	if (rc < 0 && errno != EINVAL) {
-		sys_error(err, dir, "cannot flush folder");
-		quiet_close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
-/* fsync the folder that holds `path`. */
-static int fsync_parent(const char *path, struct ruru_error *err)
-{
-	struct ruru_buf dir = RURU_BUF_INIT, name = RURU_BUF_INIT;
-	split_path(path, &dir, &name);
-	int rc = ruru_fsync_dir(dir.ptr, err);
-	ruru_buf_release(&dir);
-	ruru_buf_release(&name);
-	return rc;
-}
-
-/* ------------------------------------------------------ atomic writes */
 
 /* link(2) of the complete temp file, or renameat2 RENAME_NOREPLACE where the
  * file system has no hard links; both fail with EEXIST on an existing name. */
-static int publish_new(const char *tmp, const char *path)
+static int publish_new(int dfd, const char *tmp, const char *name)
 {
-	if (sys_link(tmp, path) == 0)
+	if (sys_linkat(dfd, tmp, name) == 0)
 		return 0;
 	if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS && errno != EMLINK)
 		return -1;
-	return renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE);
+	return renameat2(dfd, tmp, dfd, name, RENAME_NOREPLACE);
 }
 
 /* Write `data` to a temp file beside `path`, then make it `path`: by
- * rename(2) over whatever is there (keeping its permissions), or, when
- * `exclusive`, only if nothing is there yet.  Either way a reader sees
- * the old state or the complete new file. */
-static int write_file(const char *path, const void *data, size_t len, mode_t mode,
-		      bool exclusive, struct ruru_error *err)
+ * renameat(2) over the regular file there (keeping its permissions), or,
+ * when `exclusive`, only if nothing is there yet.  Either way a reader
+ * sees the old state or the complete new file. */
+static int write_file(const char *path, const void *data, size_t len, mode_t mode, bool exclusive,
+		      bool durable, struct ruru_error *err)
 {
-	struct ruru_buf dir = RURU_BUF_INIT, name = RURU_BUF_INIT, tmp = RURU_BUF_INIT;
+	struct ruru_buf tmp = RURU_BUF_INIT;
+	struct where w;
 	struct stat st;
 	int rc = -1;
 
-	split_path(path, &dir, &name);
-	if (!name.len) {
-		errno = EISDIR;
-		sys_error(err, path, "cannot write");
+	if (open_parent(path, false, NULL, &w, err) < 0)
+		return -1;
+	int leaf = check_leaf(&w, path, &st, err);
+	if (leaf < 0)
+		goto out;
+	if (exclusive && leaf == 0) {
+		errno = EEXIST;
+		file_error(err, RURU_ECONFLICT, path, "already exists");
 		goto out;
 	}
-	if (exclusive) {
-		/* Cheap early answer; publish_new() is what makes it race-free. */
-		if (lstat(path, &st) == 0) {
-			errno = EEXIST;
-			file_error(err, RURU_ECONFLICT, path, "already exists");
-			goto out;
-		}
-		mode = mode & ~current_umask() & 07777;
-	} else if (stat(path, &st) == 0) {
-		mode = st.st_mode & 07777; /* keep the permissions of the file replaced */
-	} else if (errno == ENOENT) {
-		mode = mode & ~current_umask() & 07777;
-	} else {
-		sys_error(err, path, "cannot stat");
-		goto out;
-	}
-	if (write_temp(path, dir.ptr, name.ptr, data, len, mode, &tmp, err) < 0)
+	mode = leaf == 0 ? st.st_mode & 07777 : mode & ~current_umask() & 07777;
+	if (write_temp(w.dfd, path, w.name.ptr, data, len, mode, durable, &tmp, err) < 0)
 		goto out;
 	if (exclusive) {
-		if (publish_new(tmp.ptr, path) < 0) {
-			quiet_unlink(tmp.ptr);
+		if (publish_new(w.dfd, tmp.ptr, w.name.ptr) < 0) {
+			quiet_unlinkat(w.dfd, tmp.ptr);
 			if (errno == EEXIST)
 				file_error(err, RURU_ECONFLICT, path, "already exists");
 			else
@@ -477,18 +1022,22 @@ static int write_file(const char *path, const void *data, size_t len, mode_t mod
 		}
 		/* After link() the temp name is a second name of the new file;
 		 * after renameat2() it is already gone (ENOENT, harmless). */
-		quiet_unlink(tmp.ptr);
-	} else if (sys_rename(tmp.ptr, path) < 0) {
-		quiet_unlink(tmp.ptr);
+		quiet_unlinkat(w.dfd, tmp.ptr);
+	} else if ((durable ? sys_renameat(w.dfd, tmp.ptr, w.name.ptr)
+			    : renameat(w.dfd, tmp.ptr, w.dfd, w.name.ptr)) < 0) {
+		quiet_unlinkat(w.dfd, tmp.ptr);
 		sys_error(err, path, "cannot replace");
 		goto out;
 	}
-	rc = ruru_fsync_dir(dir.ptr, err);
+	if (durable && sys_dirsync(w.dfd) < 0) {
+		sys_error(err, path, "cannot flush folder");
+		goto out;
+	}
+	rc = 0;
 out:
 	{
 		int e = errno;
-		ruru_buf_release(&dir);
-		ruru_buf_release(&name);
+		where_release(&w);
 		ruru_buf_release(&tmp);
 		errno = e;
 	}
@@ -498,28 +1047,59 @@ out:
 int ruru_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		      struct ruru_error *err)
 {
-	return write_file(path, data, len, mode, false, err);
+	return write_file(path, data, len, mode, false, true, err);
 }
 
 int ruru_write_new(const char *path, const void *data, size_t len, mode_t mode,
 		   struct ruru_error *err)
 {
-	return write_file(path, data, len, mode, true, err);
+	return write_file(path, data, len, mode, true, true, err);
+}
+
+int ruru_write_cache(const char *path, const void *data, size_t len, struct ruru_error *err)
+{
+	return write_file(path, data, len, 0666, false, false, err);
 }
 
 /* ------------------------------------------------------------ appends */
 
 int ruru_append(const char *path, const void *data, size_t len, struct ruru_error *err)
 {
+	struct where w;
 	struct stat st;
-	int fd = sys_open(path, O_WRONLY | O_APPEND, 0);
-	if (fd < 0)
-		return sys_error(err, path, "cannot open");
+	if (open_parent(path, false, NULL, &w, err) < 0)
+		return -1;
+	int fd = sys_openat(w.dfd, w.name.ptr, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK, 0);
+	if (fd < 0) {
+		int e = errno;
+		if (e == ELOOP || e == ENXIO || e == EISDIR) {
+			int leaf = check_leaf(&w, path, &st, err);
+			if (leaf != 0) {
+				where_release(&w);
+				return -1;
+			}
+		}
+		errno = e;
+		sys_error(err, path, "cannot open");
+		where_release(&w);
+		return -1;
+	}
 	if (fstat(fd, &st) < 0) {
 		sys_error(err, path, "cannot stat");
 		quiet_close(fd);
+		where_release(&w);
 		return -1;
 	}
+	if (!S_ISREG(st.st_mode) || st.st_nlink > 1) {
+		check_leaf(&w, path, &st, err);
+		if (err && err->code != RURU_EREFUSED) /* changed under us */
+			refuse(err, path, "is not a regular file of its own");
+		quiet_close(fd);
+		where_release(&w);
+		return -1;
+	}
+	where_release(&w);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	const char *what = NULL;
 	if (sys_write_all(fd, data, len) < 0)
 		what = "cannot append";
@@ -572,9 +1152,9 @@ int ruru_read_tail(const char *path, size_t max, struct ruru_buf *out, off_t *si
 	struct stat st;
 	size_t got;
 	clear_buf(out);
-	int fd = open_read(path);
+	int fd = ruru_open_read(path, err);
 	if (fd < 0)
-		return sys_error(err, path, "cannot open");
+		return -1;
 	if (fstat(fd, &st) < 0) {
 		sys_error(err, path, "cannot stat");
 		quiet_close(fd);
@@ -601,9 +1181,9 @@ int ruru_read_head(const char *path, size_t max, struct ruru_buf *out, struct ru
 	struct stat st;
 	size_t got;
 	clear_buf(out);
-	int fd = open_read(path);
+	int fd = ruru_open_read(path, err);
 	if (fd < 0)
-		return sys_error(err, path, "cannot open");
+		return -1;
 	/* Size the buffer by the file, not by `max`, which may be huge. */
 	size_t want = max;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size < want)
@@ -646,9 +1226,9 @@ int ruru_read_until_fence(const char *path, size_t limit, struct ruru_buf *out, 
 {
 	bool eof = false;
 	clear_buf(out);
-	int fd = open_read(path);
+	int fd = ruru_open_read(path, err);
 	if (fd < 0)
-		return sys_error(err, path, "cannot open");
+		return -1;
 	while (out->len < limit) {
 		size_t step = limit - out->len < 4096 ? limit - out->len : 4096;
 		ruru_buf_grow(out, step);
@@ -687,58 +1267,132 @@ int ruru_read_until_fence(const char *path, size_t limit, struct ruru_buf *out, 
 
 /* ------------------------------------------------------------ folders */
 
+int ruru_mkdirs_made(const char *path, char **made, struct ruru_error *err)
+{
+	struct ruru_buf m = RURU_BUF_INIT;
+	ruru_buf_init(&m);
+	if (made)
+		*made = NULL;
+	int fd = open_folder(path, path, true, &m, NULL, err);
+	if (fd < 0) {
+		/* What this call made before failing goes again. */
+		if (m.len)
+			ruru_rmdirs_made(path, m.ptr);
+		ruru_buf_release(&m);
+		return -1;
+	}
+	close(fd);
+	if (made && m.len)
+		*made = ruru_buf_detach(&m, NULL);
+	ruru_buf_release(&m);
+	return 0;
+}
+
 int ruru_mkdirs(const char *path, struct ruru_error *err)
 {
-	struct ruru_buf p = RURU_BUF_INIT;
-	struct stat st;
-	int rc = -1;
+	return ruru_mkdirs_made(path, NULL, err);
+}
 
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return 0;
-	ruru_buf_addstr(&p, path);
-	while (p.len > 1 && p.ptr[p.len - 1] == '/')
-		p.ptr[--p.len] = '\0';
-	for (size_t i = 1; i <= p.len; i++) {
-		if (i < p.len && p.ptr[i] != '/')
-			continue;
-		if (i < p.len && p.ptr[i - 1] == '/')
-			continue; /* "a//b" */
-		char saved = p.ptr[i];
-		p.ptr[i] = '\0';
-		if (stat(p.ptr, &st) == 0) {
-			if (!S_ISDIR(st.st_mode)) {
-				errno = ENOTDIR;
-				sys_error(err, p.ptr, "cannot make folder");
-				goto out;
+/*
+ * Remove the empty folders from `path` up to and including `made`, deepest
+ * first.  The chain is walked down once from the parent of `made`,
+ * remembering each folder's identity, and climbed back through "..", each
+ * step checked against that identity, so no folder but the ones walked is
+ * ever removed, however deep (no path is ever longer than one name).
+ */
+void ruru_rmdirs_made(const char *path, const char *made)
+{
+	struct ruru_buf abs = RURU_BUF_INIT, top = RURU_BUF_INIT, parent = RURU_BUF_INIT;
+	struct ruru_error ignore;
+	int e = errno;
+	absolute_lexical(path, &abs);
+	absolute_lexical(made, &top);
+	size_t tl = top.len;
+	if (strncmp(abs.ptr, top.ptr, tl) || (abs.ptr[tl] && abs.ptr[tl] != '/'))
+		goto out;
+	const char *slash = strrchr(top.ptr, '/');
+	ruru_buf_add(&parent, top.ptr, slash == top.ptr ? 1 : (size_t)(slash - top.ptr));
+	/* components: top's name, then the rest of abs */
+	const char *rest = slash + 1;
+	size_t ncomp = 1;
+	for (const char *c = abs.ptr + tl; *c; c++)
+		ncomp += *c == '/';
+	const char **names = ruru_xmalloc(ncomp * sizeof(*names));
+	dev_t *dev = ruru_xmalloc((ncomp + 1) * sizeof(*dev));
+	ino_t *ino = ruru_xmalloc((ncomp + 1) * sizeof(*ino));
+	char *chain = ruru_strdup(rest);
+	size_t k = 0;
+	for (char *c = chain; c && k < ncomp;) {
+		names[k++] = c;
+		c = strchr(c, '/');
+		if (c)
+			*c++ = '\0';
+	}
+	int fd = open_folder(parent.ptr, path, false, NULL, NULL, &ignore);
+	struct stat st;
+	size_t depth = 0;
+	if (fd >= 0 && fstat(fd, &st) == 0) {
+		dev[0] = st.st_dev;
+		ino[0] = st.st_ino;
+		while (depth < k) {
+			int nfd = openat(fd, names[depth], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (nfd < 0 || fstat(nfd, &st) < 0) {
+				quiet_close(nfd);
+				break;
 			}
-		} else if (sys_mkdir(p.ptr, 0777) == 0) {
-			if (fsync_parent(p.ptr, err) < 0)
-				goto out;
-		} else if (errno != EEXIST || stat(p.ptr, &st) < 0 || !S_ISDIR(st.st_mode)) {
-			/* EEXIST from a racing mkdir is fine when it made a folder */
-			sys_error(err, p.ptr, "cannot make folder");
-			goto out;
+			close(fd);
+			fd = nfd;
+			depth++;
+			dev[depth] = st.st_dev;
+			ino[depth] = st.st_ino;
 		}
-		p.ptr[i] = saved;
+		/* Climb: at depth d, ".." must be the folder seen at depth d-1. */
+		while (depth > 0) {
+			int pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (pfd < 0 || fstat(pfd, &st) < 0 || st.st_dev != dev[depth - 1] ||
+			    st.st_ino != ino[depth - 1]) {
+				quiet_close(pfd);
+				break;
+			}
+			close(fd);
+			fd = pfd;
+			depth--;
+			if (unlinkat(fd, names[depth], AT_REMOVEDIR) < 0)
+				break;
+		}
+		if (depth < k) /* something removed: make it durable */
+			fsync(fd);
 	}
-	rc = 0;
+	quiet_close(fd);
+	free(chain);
+	free(names);
+	free(dev);
+	free(ino);
 out:
-	{
-		int e = errno;
-		ruru_buf_release(&p);
-		errno = e;
-	}
-	return rc;
+	ruru_buf_release(&abs);
+	ruru_buf_release(&top);
+	ruru_buf_release(&parent);
+	errno = e;
 }
 
 int ruru_mkdir_new(const char *path, struct ruru_error *err)
 {
-	if (sys_mkdir(path, 0777) < 0) {
+	struct where w;
+	if (open_parent(path, false, NULL, &w, err) < 0)
+		return -1;
+	int rc = -1;
+	if (sys_mkdirat(w.dfd, w.name.ptr, 0777) < 0) {
 		if (errno == EEXIST)
-			return file_error(err, RURU_ECONFLICT, path, "already exists");
-		return sys_error(err, path, "cannot make folder");
+			file_error(err, RURU_ECONFLICT, path, "already exists");
+		else
+			sys_error(err, path, "cannot make folder");
+	} else if (sys_dirsync(w.dfd) < 0) {
+		sys_error(err, path, "cannot flush folder");
+	} else {
+		rc = 0;
 	}
-	return fsync_parent(path, err);
+	where_release(&w);
+	return rc;
 }
 
 /* --------------------------------------------------------------- locks */
@@ -793,8 +1447,11 @@ int ruru_lock_acquire(struct ruru_lock *lock, const char *lockfile, struct ruru_
 {
 	unsigned long timeout;
 	struct timespec seed;
+	struct where w;
 	lock->fd = -1;
 	if (lock_timeout_ms(&timeout, err) < 0)
+		return -1;
+	if (open_parent(lockfile, false, NULL, &w, err) < 0)
 		return -1;
 	uint64_t start = now_ms();
 	clock_gettime(CLOCK_MONOTONIC, &seed);
@@ -802,12 +1459,27 @@ int ruru_lock_acquire(struct ruru_lock *lock, const char *lockfile, struct ruru_
 	if (!rnd)
 		rnd = 1;
 	uint64_t delay_us = 1000;
+	int rc = -1;
 
 	for (;;) {
-		/* 0666 & ~umask: every user allowed to write the session may lock it. */
-		int fd = sys_open(lockfile, O_RDWR | O_CREAT, 0666);
-		if (fd < 0)
-			return sys_error(err, lockfile, "cannot open lock file");
+		/* 0666 & ~umask: every user allowed to write the session may lock it.
+		 * Never through a symlink, never blocking on a FIFO. */
+		int fd = sys_openat(w.dfd, w.name.ptr, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK,
+				    0666);
+		struct stat held, now;
+		if (fd < 0) {
+			if (errno == ELOOP || errno == ENXIO || errno == EISDIR)
+				check_leaf(&w, lockfile, &now, err);
+			if (!err || err->code != RURU_EREFUSED)
+				sys_error(err, lockfile, "cannot open lock file");
+			goto out;
+		}
+		if (fstat(fd, &held) < 0 || !S_ISREG(held.st_mode)) {
+			quiet_close(fd);
+			errno = EINVAL;
+			refuse(err, lockfile, "is not a regular file");
+			goto out;
+		}
 		for (;;) {
 			if (sys_flock(fd, LOCK_EX | LOCK_NB) == 0)
 				break;
@@ -816,12 +1488,13 @@ int ruru_lock_acquire(struct ruru_lock *lock, const char *lockfile, struct ruru_
 			if (errno != EWOULDBLOCK) {
 				sys_error(err, lockfile, "cannot lock");
 				quiet_close(fd);
-				return -1;
+				goto out;
 			}
 			uint64_t waited = now_ms() - start;
 			if (waited >= timeout) {
 				quiet_close(fd);
-				return lock_timed_out(lockfile, err);
+				lock_timed_out(lockfile, err);
+				goto out;
 			}
 			/* Sleep between half and all of the back-off, never past
 			 * the deadline; an EINTR just means we look again sooner. */
@@ -836,16 +1509,21 @@ int ruru_lock_acquire(struct ruru_lock *lock, const char *lockfile, struct ruru_
 		/* A lock on a lock file that was removed (or replaced) while we
 		 * waited protects nothing: check that we hold the file that is
 		 * there now, else start over. */
-		struct stat held, now;
-		if (fstat(fd, &held) == 0 && stat(lockfile, &now) == 0 && held.st_dev == now.st_dev &&
-		    held.st_ino == now.st_ino) {
+		if (fstatat(w.dfd, w.name.ptr, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    held.st_dev == now.st_dev && held.st_ino == now.st_ino) {
 			lock->fd = fd;
-			return 0;
+			rc = 0;
+			goto out;
 		}
 		quiet_close(fd);
-		if (now_ms() - start >= timeout)
-			return lock_timed_out(lockfile, err);
+		if (now_ms() - start >= timeout) {
+			lock_timed_out(lockfile, err);
+			goto out;
+		}
 	}
+out:
+	where_release(&w);
+	return rc;
 }
 
 void ruru_lock_release(struct ruru_lock *lock)
@@ -890,99 +1568,6 @@ static void pop_component(struct ruru_buf *cur)
 	cur->ptr[cur->len] = '\0';
 }
 
-static int read_link(const char *path, struct ruru_buf *out)
-{
-	size_t size = 256;
-	for (;;) {
-		clear_buf(out);
-		ruru_buf_grow(out, size);
-		ssize_t n = readlink(path, out->ptr, size);
-		if (n < 0)
-			return -1;
-		if ((size_t)n < size) {
-			out->len = (size_t)n;
-			out->ptr[n] = '\0';
-			return 0;
-		}
-		size *= 2;
-	}
-}
-
-/*
- * Resolve absolute `path` like realpath(3), except that a missing
- * component does not fail: from there on the rest is applied lexically
- * ("." dropped, ".." pops).  Symlinks met while the walk is physical are
- * followed (at most 40), so a dangling symlink resolves to where it
- * points.  `out` gets the absolute result.  -1 with errno on failure.
- */
-static int resolve_path(const char *path, struct ruru_buf *out)
-{
-	struct ruru_buf todo = RURU_BUF_INIT, next = RURU_BUF_INIT, target = RURU_BUF_INIT;
-	bool physical = true;
-	int links = 0, rc = -1;
-
-	clear_buf(out);
-	ruru_buf_addstr(&todo, path);
-	size_t pos = 0;
-	while (pos < todo.len) {
-		const char *c = todo.ptr + pos;
-		const char *slash = strchr(c, '/');
-		size_t n = slash ? (size_t)(slash - c) : strlen(c);
-		pos += n + (slash ? 1 : 0);
-		if (n == 0 || (n == 1 && c[0] == '.'))
-			continue;
-		if (n == 2 && c[0] == '.' && c[1] == '.') {
-			/* `out` never holds a symlink, so its parent is physical */
-			pop_component(out);
-			continue;
-		}
-		size_t before = out->len;
-		ruru_buf_addch(out, '/');
-		ruru_buf_add(out, c, n);
-		if (!physical)
-			continue;
-		struct stat st;
-		if (lstat(out->ptr, &st) < 0) {
-			if (errno != ENOENT && errno != ENOTDIR)
-				goto done;
-			physical = false;
-			continue;
-		}
-		if (!S_ISLNK(st.st_mode))
-			continue;
-		if (++links > 40) {
-			errno = ELOOP;
-			goto done;
-		}
-		if (read_link(out->ptr, &target) < 0)
-			goto done;
-		/* Replace the link by its target in what is left to walk. */
-		out->len = before;
-		out->ptr[before] = '\0';
-		if (target.ptr[0] == '/')
-			clear_buf(out);
-		ruru_buf_reset(&next);
-		ruru_buf_add(&next, target.ptr, target.len);
-		ruru_buf_addch(&next, '/');
-		ruru_buf_addstr(&next, todo.ptr + pos);
-		ruru_buf_reset(&todo);
-		ruru_buf_add(&todo, next.ptr, next.len);
-		pos = 0;
-	}
-	if (!out->len)
-		ruru_buf_addch(out, '/');
-	rc = 0;
-done:
-	{
-		int e = errno;
-		ruru_buf_release(&todo);
-		ruru_buf_release(&next);
-		ruru_buf_release(&target);
-		errno = e;
-	}
-	return rc;
-}
-
 /* The lexical checks, and "a//b/./c/" -> "a/b/c" into `out`. */
 static int normalise_relative(const char *rel, struct ruru_buf *out, struct ruru_error *err)
 {
@@ -1020,85 +1605,88 @@ static char *real_folder(const char *dir, struct ruru_error *err)
 }
 
 /*
- * Every existing prefix of `norm` (relative to real base `rbase`) that is
- * a symlink must resolve inside `rbase`.  Checking each symlink prefix is
- * enough: a prefix that is not a symlink only adds a name (never "..") to
- * its parent, which is inside by induction, and the missing rest of the
- * path is plain names too.
+ * Walk `norm` (normalised, relative) down from folder `base` as far as it
+ * exists, never through a symlink: a symlink on the way, or an existing
+ * last component that is neither a regular file nor a folder, is refused.
  */
-static int check_symlinks(const char *rbase, const char *base, const char *rel, const char *norm,
-			  struct ruru_error *err)
+static int walk_existing(const char *base, const char *rel, const char *norm,
+			 struct ruru_error *err)
 {
-	struct ruru_buf abs = RURU_BUF_INIT, res = RURU_BUF_INIT, q = RURU_BUF_INIT;
-	size_t baselen = strlen(rbase);
-	int rc = -1;
-
-	ruru_buf_addstr(&abs, rbase);
-	if (!(baselen == 1 && rbase[0] == '/'))
-		ruru_buf_addch(&abs, '/');
-	size_t prefix_at = abs.len;
-	ruru_buf_addstr(&abs, norm);
-	size_t full = abs.len;
-	for (size_t i = prefix_at; i <= full; i++) {
-		if (i < full && abs.ptr[i] != '/')
-			continue;
-		abs.ptr[i] = '\0';
+	int fd = open_folder(base, base, false, NULL, NULL, err);
+	if (fd < 0)
+		return -1;
+	struct ruru_buf comp = RURU_BUF_INIT;
+	int rc = 0;
+	for (const char *c = norm; *c && rc == 0;) {
+		const char *slash = strchr(c, '/');
+		size_t n = slash ? (size_t)(slash - c) : strlen(c);
+		size_t upto = (size_t)(c - norm) + n;
+		ruru_buf_reset(&comp);
+		ruru_buf_add(&comp, c, n);
+		c += n + (slash ? 1 : 0);
 		struct stat st;
-		if (lstat(abs.ptr, &st) < 0) {
-			if (errno == ENOENT || errno == ENOTDIR)
-				break; /* the rest does not exist yet */
-			sys_error(err, abs.ptr, "cannot inspect");
-			goto out;
+		if (fstatat(fd, comp.ptr, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno != ENOENT && errno != ENOTDIR)
+				rc = sys_error(err, rel, "cannot inspect");
+			break; /* the rest does not exist yet */
 		}
-		if (S_ISLNK(st.st_mode)) {
-			if (resolve_path(abs.ptr, &res) < 0) {
-				if (errno == ELOOP)
-					refuse(err, rel, "too many levels of symbolic links");
-				else
-					sys_error(err, abs.ptr, "cannot resolve");
-				goto out;
-			}
-			if (!is_inside(rbase, res.ptr)) {
-				quote_path(&q, abs.ptr + prefix_at);
-				struct ruru_buf qb = RURU_BUF_INIT;
-				quote_path(&qb, base);
-				refuse(err, rel, "leads through symlink %s out of %s", q.ptr, qb.ptr);
-				ruru_buf_release(&qb);
-				goto out;
-			}
+		if (S_ISLNK(st.st_mode) || (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))) {
+			struct ruru_buf q = RURU_BUF_INIT;
+			quote_prefix(&q, norm, upto);
+			if (S_ISLNK(st.st_mode))
+				rc = refuse(err, rel, "leads through symlink %s", q.ptr);
+			else
+				rc = refuse(err, rel, "%s is not a regular file or folder", q.ptr);
+			ruru_buf_release(&q);
+			break;
 		}
-		if (i < full)
-			abs.ptr[i] = '/';
+		if (!S_ISDIR(st.st_mode))
+			break; /* a file: anything below it is missing */
+		int nfd;
+		do
+			nfd = openat(fd, comp.ptr, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		while (nfd < 0 && errno == EINTR);
+		if (nfd < 0) {
+			rc = walk_refusal(fd, comp.ptr, rel, norm, upto, errno, "cannot open folder",
+					  err);
+			break;
+		}
+		close(fd);
+		fd = nfd;
 	}
-	rc = 0;
-out:
-	{
-		int e = errno;
-		ruru_buf_release(&abs);
-		ruru_buf_release(&res);
-		ruru_buf_release(&q);
-		errno = e;
-	}
+	quiet_close(fd);
+	ruru_buf_release(&comp);
 	return rc;
 }
 
 int ruru_path_inside(const char *base, const char *rel, struct ruru_buf *out,
 		     struct ruru_error *err)
 {
-	if (normalise_relative(rel, out, err) < 0) {
+	if (normalise_relative(rel, out, err) < 0 || walk_existing(base, rel, out->ptr, err) < 0) {
 		clear_buf(out);
 		return -1;
 	}
-	char *rbase = real_folder(base, err);
-	if (!rbase) {
-		clear_buf(out);
-		return -1;
+	return 0;
+}
+
+bool ruru_name_is(const char *name, size_t n, const char *word)
+{
+	/* Windows drops trailing dots and spaces; case-insensitive file
+	 * systems (macOS, Windows) ignore case. */
+	while (n > 1 && (name[n - 1] == '.' || name[n - 1] == ' '))
+		n--;
+	if (n != strlen(word))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char a = (unsigned char)name[i], b = (unsigned char)word[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (unsigned char)(a - 'A' + 'a');
+		if (b >= 'A' && b <= 'Z')
+			b = (unsigned char)(b - 'A' + 'a');
+		if (a != b)
+			return false;
 	}
-	int rc = check_symlinks(rbase, base, rel, out->ptr, err);
-	free(rbase);
-	if (rc < 0)
-		clear_buf(out);
-	return rc;
+	return true;
 }
 
 /* Append relative `rest` to absolute `abs` lexically ("." dropped, ".."
@@ -1233,9 +1821,9 @@ int ruru_sha256_file(const char *path, char hex[65], struct ruru_error *err)
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	char chunk[65536];
-	int fd = open_read(path);
+	int fd = ruru_open_read(path, err);
 	if (fd < 0)
-		return sys_error(err, path, "cannot open");
+		return -1;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
 		abort();

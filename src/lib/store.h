@@ -1,7 +1,21 @@
 /*
- * store.h — everything that touches the disk for a change: exclusive locks,
- * atomic rewrites, O_APPEND appends, safe paths inside the workspace root,
- * SHA-256, and the fault injection the tests use to prove atomicity.
+ * store.h — the only door between ruru and the disk: exclusive locks,
+ * atomic rewrites, O_APPEND appends, reads, folders, safe paths inside the
+ * workspace root, SHA-256, and the fault injection the tests use to prove
+ * atomicity.
+ *
+ * Workspace roots.  ruru_store_add_root() registers a workspace root
+ * (ruru_ws_open() and ruru_ws_init() do).  Every path at or below a
+ * registered root is reached by walking from a directory fd of the root,
+ * one component at a time, never through a symlink and never up through
+ * "..", with the last component created, opened, renamed or removed
+ * relative to the folder fd that was walked (openat2 RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS where the kernel has it).  A symlink on the way, a
+ * FIFO, socket or device where a file or folder belongs is RURU_EREFUSED
+ * (unsafe path "P": leads through symlink "a/b"), nothing written.  Paths
+ * outside every root (a file the user names for `toml set`, the merge
+ * driver's temp files) are opened as named; writes still never go through
+ * or replace a symlink, nor touch a file with other hard links (refused).
  *
  * Every system call that writes goes through this module, so one switch
  * (RURU_FAULT, see below) can make any of them fail on purpose, the way
@@ -21,6 +35,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "ruru.h"
@@ -30,8 +46,8 @@
  * optionally, which occurrence of it fails (1-based, default 1):
  *   RURU_FAULT=STEP[:N]
  * Steps: open (creating or opening a file to write, a temp file, a lock
- * file), write, fsync, chmod, truncate, rename, link, mkdir, lock (flock),
- * dirsync (fsync of a folder).  Only the N-th occurrence of STEP in the
+ * file), write, fsync, chmod, rename, link, mkdir, lock (flock), dirsync
+ * (fsync of a folder).  Caches (ruru_write_cache) are exempt.  Only the N-th occurrence of STEP in the
  * process fails, with EIO.  A failing `write` is torn on purpose: half of
  * the bytes reach the file before the error, so callers must clean up.
  * A malformed value disables injection.
@@ -42,6 +58,10 @@
  */
 int ruru_store_fault(const char *step);
 void ruru_store_fault_reset(void);
+
+/* Register a workspace root (absolute or relative to the current folder;
+ * kept for the life of the process; thread-safe). */
+void ruru_store_add_root(const char *root);
 
 /*
  * Locks.  A lock is an flock(LOCK_EX) on a dedicated lock file (never the
@@ -62,7 +82,14 @@ struct ruru_lock {
 int ruru_lock_acquire(struct ruru_lock *lock, const char *lockfile, struct ruru_error *err);
 void ruru_lock_release(struct ruru_lock *lock);
 
-/* ruru_write_atomic() is public: see ruru.h. */
+/* ruru_write_atomic() is public: see ruru.h.  It replaces only a regular
+ * file with one name (a symlink or a hard-linked file is RURU_EREFUSED,
+ * left as it is); temp files are named ".NAME.ruru-XXXXXX". */
+
+/* A cache file (e.g. a session's .state): written like ruru_write_atomic
+ * but neither flushed nor subject to fault injection; losing it costs
+ * only time. */
+int ruru_write_cache(const char *path, const void *data, size_t len, struct ruru_error *err);
 
 /*
  * Exclusive create: the temp file is written and flushed in full, then
@@ -82,6 +109,38 @@ int ruru_write_new(const char *path, const void *data, size_t len, mode_t mode,
  * otherwise race with other writers).  A missing file is RURU_ENOTFOUND.
  */
 int ruru_append(const char *path, const void *data, size_t len, struct ruru_error *err);
+
+/* Read a whole file, appended to `out`.  Below a root only a regular file
+ * is read, never through a symlink (RURU_EREFUSED); a missing file is
+ * RURU_ENOTFOUND. */
+int ruru_read_file(const char *path, struct ruru_buf *out, struct ruru_error *err);
+
+/* Open a file for reading as ruru_read_file() would: the fd (the caller
+ * closes it) or -1. */
+int ruru_open_read(const char *path, struct ruru_error *err);
+
+/* Open `rel` (relative, several components allowed) below folder `dirfd`
+ * for reading, as a walk from a root would: a regular file only, never
+ * through a symlink, never out of `dirfd`.  Returns the fd (the caller
+ * closes it) or -1. */
+int ruru_open_read_at(int dirfd, const char *rel, struct ruru_error *err);
+
+/* Open a folder (for reading its names or for *at calls): the fd, which
+ * the caller closes, or -1.  ruru_opendir() wraps it in a DIR (closedir
+ * frees both). */
+int ruru_open_dir(const char *dir, struct ruru_error *err);
+DIR *ruru_opendir(const char *dir, struct ruru_error *err);
+
+/* lstat(2) of `path`, the folders on its way walked as above. */
+int ruru_lstat(const char *path, struct stat *st, struct ruru_error *err);
+
+/* 0 when `path` is missing or a regular file of its own, that ruru may
+ * replace or extend; otherwise the refusal a write would meet. */
+int ruru_check_replaceable(const char *path, struct ruru_error *err);
+
+/* Remove a file (or a symlink itself) / an empty folder. */
+int ruru_remove(const char *path, struct ruru_error *err);
+int ruru_remove_dir(const char *path, struct ruru_error *err);
 
 /* Read the last `max` bytes of a file (or all of it when smaller) into
  * `out` (reset first); `*size` (may be NULL) gets the file's total size. */
@@ -104,8 +163,18 @@ int ruru_read_until_fence(const char *path, size_t limit, struct ruru_buf *out, 
 			  struct ruru_error *err);
 
 /* mkdir -p of `path` (mode 0777 & ~umask); existing folders are fine.
- * Each folder made is flushed into its parent. */
+ * Each folder made is flushed into its parent; on failure the folders
+ * made are removed again. */
 int ruru_mkdirs(const char *path, struct ruru_error *err);
+
+/* ruru_mkdirs(), telling in `*made` (caller frees; NULL when every folder
+ * existed) the topmost folder it made, for ruru_rmdirs_made() to undo. */
+int ruru_mkdirs_made(const char *path, char **made, struct ruru_error *err);
+
+/* Undo ruru_mkdirs_made(): remove the folders from `path` up to and
+ * including `made` while they are empty, deepest first (any depth, no
+ * path length limit).  Never fails; errno is kept. */
+void ruru_rmdirs_made(const char *path, const char *made);
 
 /* Exclusive mkdir (mode 0777 & ~umask), flushed into its parent:
  * RURU_ECONFLICT ("already exists") when `path` exists.  The parent must
@@ -119,16 +188,23 @@ int ruru_fsync_dir(const char *dir, struct ruru_error *err);
 /*
  * Safe paths.  ruru_path_inside() checks a relative path `rel` against a
  * folder `base`: it must be relative, non-empty, free of control
- * characters (bytes below 0x20 and 0x7f) and of ".." components, and no
- * existing component may be a symlink that resolves (through chains and
- * relative targets) outside the real path of `base`; a dangling symlink
- * counts by where it points.  On success `out` (reset first) holds the
- * normalised relative path ("a//b/./c/" -> "a/b/c").  Refusals are
- * RURU_EREFUSED with a message saying why (e.g. unsafe path "x": absolute
- * path); a missing `base` is RURU_ENOTFOUND.
+ * characters (bytes below 0x20 and 0x7f) and of ".." components, and the
+ * part of it that exists is walked from `base` without following any
+ * symlink: a symlink on the way (wherever it points) or an existing last
+ * component that is not a regular file or folder is refused.  On success
+ * `out` (reset first) holds the normalised relative path
+ * ("a//b/./c/" -> "a/b/c").  Refusals are RURU_EREFUSED with a message
+ * saying why (e.g. unsafe path "x": absolute path); a missing `base` is
+ * RURU_ENOTFOUND.  It answers for the moment of the call only: the write
+ * that follows walks the path again (see "Workspace roots").
  */
 int ruru_path_inside(const char *base, const char *rel, struct ruru_buf *out,
 		     struct ruru_error *err);
+
+/* Is path component `name` (`n` bytes) the folder `word` (".git",
+ * ".ruru") on some file system: in any letter case, with trailing dots
+ * or spaces (DESIGN §1)? */
+bool ruru_name_is(const char *name, size_t n, const char *word);
 
 /*
  * Make a user-given path (relative to the current directory, or absolute)

@@ -47,7 +47,8 @@ static json_t *read_task(const char *path, const char *rel)
 /* Index every task file under .ruru/tasks by its id (and file stem). */
 static void index_tasks(const char *dir, const char *rel, json_t *index, int depth)
 {
-	DIR *d = opendir(dir);
+	struct ruru_error derr;
+	DIR *d = ruru_opendir(dir, &derr);
 	if (!d)
 		return;
 	struct dirent *de;
@@ -59,9 +60,10 @@ static void index_tasks(const char *dir, const char *rel, json_t *index, int dep
 		ruru_buf_addf(&r, "%s/%s", rel, de->d_name);
 		struct stat st;
 		size_t n = strlen(de->d_name);
-		if (stat(p.ptr, &st) == 0 && S_ISDIR(st.st_mode) && depth < 8) {
+		bool seen = ruru_lstat(p.ptr, &st, &derr) == 0;
+		if (seen && S_ISDIR(st.st_mode) && depth < 8) {
 			index_tasks(p.ptr, r.ptr, index, depth + 1);
-		} else if (S_ISREG(st.st_mode) && n > 3 && !strcmp(de->d_name + n - 3, ".md")) {
+		} else if (seen && S_ISREG(st.st_mode) && n > 3 && !strcmp(de->d_name + n - 3, ".md")) {
 			json_t *t = read_task(p.ptr, r.ptr);
 			const char *id = t ? json_string_value(json_object_get(t, "id")) : NULL;
 			if (id && *id && !json_object_get(index, id))

@@ -38,6 +38,14 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* A folder below a registered root, reached without following a link. */
+static bool is_ws_dir(const char *path)
+{
+	struct stat st;
+	struct ruru_error ignore;
+	return ruru_lstat(path, &st, &ignore) == 0 && S_ISDIR(st.st_mode);
+}
+
 static bool exists(const char *path)
 {
 	struct stat st;
@@ -115,6 +123,7 @@ struct ruru_ws *ruru_ws_open(const char *root, struct ruru_error *err)
 		dir[--n] = '\0';
 	struct ruru_ws *ws = ruru_xmalloc(sizeof(*ws));
 	ws->root = dir;
+	ruru_store_add_root(dir); /* every path below it is walked from it */
 	return ws;
 }
 
@@ -145,18 +154,76 @@ char *ruru_ws_session_path(const struct ruru_ws *ws, const char *id, const char 
 	return ruru_buf_detach(&b, NULL);
 }
 
-static const char gitignore[] =
-	"# ruru's lock and cache files: local to this machine, never committed\n"
-	"sessions/*/.lock\n"
-	"sessions/*/.state\n"
-	"sessions/.active\n"
-	"temp/.lock\n";
+/* .ruru/.gitignore: lock, cache and temp files are local to this machine.
+ * Temp files of the storage layer are ".NAME.ruru-XXXXXX" at any depth;
+ * ".session_log.md.XXXXXX" and ".state.tmp" are what earlier versions
+ * left behind when killed. */
+static const char *const ignored[] = {
+	"sessions/*/.lock",
+	"sessions/*/.state",
+	"sessions/*/.state.tmp",
+	"sessions/.active",
+	"temp/.lock",
+	".*.ruru-??????",
+	".session_log.md.??????",
+};
+
+/* Is `line` a whole line of `text`? */
+static bool has_line(const struct ruru_buf *text, const char *line)
+{
+	size_t n = strlen(line);
+	for (const char *p = text->ptr; p && p < text->ptr + text->len;) {
+		const char *nl = memchr(p, '\n', (size_t)(text->ptr + text->len - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(text->ptr + text->len - p);
+		if (len && p[len - 1] == '\r')
+			len--;
+		if (len == n && !memcmp(p, line, n))
+			return true;
+		p = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+/* Write .ruru/.gitignore, or add the lines an older one lacks (the user's
+ * own lines kept as they are). */
+static int write_gitignore(const char *path, struct ruru_error *err)
+{
+	struct ruru_buf text = RURU_BUF_INIT;
+	struct ruru_error e;
+	int rc = 0;
+	ruru_buf_init(&text);
+	if (ruru_read_file(path, &text, &e) < 0) {
+		if (e.code != RURU_ENOTFOUND) {
+			*err = e;
+			ruru_buf_release(&text);
+			return -1;
+		}
+		ruru_buf_reset(&text);
+	}
+	size_t old = text.len;
+	for (size_t i = 0; i < sizeof(ignored) / sizeof(*ignored); i++) {
+		if (has_line(&text, ignored[i]))
+			continue;
+		if (text.len == old) {
+			if (old && text.ptr[old - 1] != '\n')
+				ruru_buf_addch(&text, '\n');
+			ruru_buf_addstr(&text, "# ruru's lock, cache and temp files: local to this "
+					       "machine, never committed\n");
+		}
+		ruru_buf_addf(&text, "%s\n", ignored[i]);
+	}
+	if (text.len != old)
+		rc = ruru_write_atomic(path, text.ptr, text.len, 0666, err);
+	ruru_buf_release(&text);
+	return rc;
+}
 
 int ruru_ws_init(const char *dir, struct ruru_error *err)
 {
 	static const char *const sub[] = { ".ruru/sessions", ".ruru/temp", ".ruru/tasks" };
 	struct ruru_buf p = RURU_BUF_INIT;
 	int rc = 0;
+	ruru_store_add_root(dir ? dir : ".");
 	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]) && rc == 0; i++) {
 		ruru_buf_reset(&p);
 		ruru_buf_addf(&p, "%s/%s", dir ? dir : ".", sub[i]);
@@ -165,8 +232,7 @@ int ruru_ws_init(const char *dir, struct ruru_error *err)
 	if (rc == 0) {
 		ruru_buf_reset(&p);
 		ruru_buf_addf(&p, "%s/.ruru/.gitignore", dir ? dir : ".");
-		if (!exists(p.ptr))
-			rc = ruru_write_atomic(p.ptr, gitignore, sizeof(gitignore) - 1, 0666, err);
+		rc = write_gitignore(p.ptr, err);
 	}
 	ruru_buf_release(&p);
 	return rc;
@@ -189,7 +255,7 @@ static bool session_exists(const struct ruru_ws *ws, const char *id)
 	if (!*id || strchr(id, '/') || !strcmp(id, ".") || !strcmp(id, ".."))
 		return false;
 	char *p = ruru_ws_session_path(ws, id, NULL);
-	bool ok = is_dir(p);
+	bool ok = is_ws_dir(p);
 	free(p);
 	return ok;
 }
@@ -199,7 +265,8 @@ static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_erro
 	if (session_exists(ws, id))
 		return ruru_strdup(id);
 	char *dirpath = ruru_ws_path(ws, ".ruru/sessions");
-	DIR *d = opendir(dirpath);
+	struct ruru_error derr;
+	DIR *d = ruru_opendir(dirpath, &derr);
 	free(dirpath);
 	char *found = NULL;
 	size_t matches = 0, n = strlen(id);
@@ -238,7 +305,7 @@ char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error
 	struct ruru_buf b = RURU_BUF_INIT;
 	struct ruru_error ignore;
 	char *out = NULL;
-	if (ruru_buf_read_file(&b, path, &ignore) == 0) {
+	if (ruru_read_file(path, &b, &ignore) == 0) {
 		while (b.len && (b.ptr[b.len - 1] == '\n' || b.ptr[b.len - 1] == '\r' ||
 				 b.ptr[b.len - 1] == ' '))
 			b.ptr[--b.len] = '\0';
