@@ -4,7 +4,8 @@
 #   make check      every test (installs missing Debian packages first)
 #   make demo       a complete session workflow in a throwaway workspace
 #   make bench      benchmarks, figures and ratios
-#   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
+#   make fuzz       explore: every libFuzzer target for FUZZ_SECONDS each
+#                   (make check only replays seeds and regressions, fixed -seed)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   SANITIZE=1      build with AddressSanitizer + UndefinedBehaviorSanitizer
 
@@ -75,9 +76,10 @@ tests: $(UNIT_BIN)
 deps:
 	@scripts/deps.sh check
 
+# CHECK_SUITES: which suites of tests/run.sh (default: all but sanitize).
 check: deps
 	$(MAKE) all tests
-	BUILD=$(BUILD) tests/run.sh
+	BUILD=$(BUILD) tests/run.sh $(CHECK_SUITES)
 
 demo: deps
 	$(MAKE) all
