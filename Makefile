@@ -29,8 +29,10 @@ WARN = -Wall -Wextra -Werror -Wvla -Wstrict-prototypes -Wwrite-strings -Wshadow 
        -Wformat=2 -Wpointer-arith -Wmissing-prototypes -Wold-style-definition \
        -Wno-format-nonliteral
 DEPLIBS = jansson libcrypto
+# search index (issue #14)
+DEPLIBS += sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(DEPLIBS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto)
+PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto -lsqlite3)
 # Front ends see the public header and src/banned.h only; the library's
 # internal headers (src/lib/*.h) are for the library and its tests.
 CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE
@@ -42,6 +44,9 @@ LDLIBS   += $(PKG_LIBS) -pthread
 LIB_SRC := $(sort $(wildcard src/lib/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c src/mcp/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# --- built-in V7 templates (templates/v7/, compiled in by scripts/embed.sh)
+TEMPLATE_FILES := $(sort $(wildcard templates/v7/*.md))
+LIB_OBJ += $(BUILD)/gen/builtin.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -50,6 +55,13 @@ all: $(BUILD)/ruru $(BUILD)/libruru.a
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/builtin.c: scripts/embed.sh $(TEMPLATE_FILES)
+	@mkdir -p $(dir $@)
+	scripts/embed.sh $@ $(TEMPLATE_FILES)
+
+$(BUILD)/gen/builtin.o: $(BUILD)/gen/builtin.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libruru.a: $(LIB_OBJ)
@@ -95,9 +107,12 @@ FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 FUZZ_FLAGS = -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	$(CPPFLAGS) $(INTERNAL) $(PKG_CFLAGS)
 MCP_SRC := $(sort $(wildcard src/mcp/*.c))
-build-fuzz/%: fuzz/%.c $(LIB_SRC) $(MCP_SRC)
+build-fuzz/gen/builtin.c: scripts/embed.sh $(TEMPLATE_FILES)
+	@mkdir -p $(dir $@)
+	scripts/embed.sh $@ $(TEMPLATE_FILES)
+build-fuzz/%: fuzz/%.c $(LIB_SRC) $(MCP_SRC) build-fuzz/gen/builtin.c
 	@mkdir -p build-fuzz
-	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(MCP_SRC) $(PKG_LIBS) -pthread
+	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(MCP_SRC) build-fuzz/gen/builtin.c $(PKG_LIBS) -pthread
 
 fuzz-build: $(FUZZ_BIN)
 fuzz: fuzz-build

@@ -1,7 +1,7 @@
 #!/bin/sh
 # seeds.sh TARGET CORPUSDIR — copy seed inputs for a fuzz target into its
 # corpus: for fuzz_mcp, the JSON-RPC sessions of fuzz/seeds/mcp/ (one
-# message a line); for the TOML targets, the toml-test cases (TOML_TEST_DIR,
+# message a line); for fuzz_search_query, the queries of fuzz/seeds-search/; for the TOML targets, the toml-test cases (TOML_TEST_DIR,
 # default ../shared/toml-test), and for the edit target each gets a first
 # line naming an edit.
 set -eu
@@ -10,6 +10,11 @@ corpus=$2
 mkdir -p "$corpus"
 if [ "$target" = fuzz_mcp ]; then
 	cp "$(dirname "$0")"/seeds/mcp/*.jsonl "$corpus"/
+	exit 0
+fi
+if [ "$target" = fuzz_search_query ]; then
+	# queries of ruru search, one per file
+	cp "$(dirname "$0")"/seeds-search/* "$corpus"/
 	exit 0
 fi
 if [ "$target" = fuzz_merge ]; then

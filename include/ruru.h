@@ -240,9 +240,13 @@ enum ruru_vocab {
 	RURU_VOCAB_STATUS,
 	RURU_VOCAB_DECISION,
 	RURU_VOCAB_CONFIRM_STATUS,
+	RURU_VOCAB_TASK_STATUS,   /* ruru_task_status_word */
+	RURU_VOCAB_TASK_TYPE,     /* what ruru_task_new takes */
+	RURU_VOCAB_ARTIFACT_TYPE, /* the V7 typed artifacts */
 	RURU_VOCAB_COUNT,
 };
-/* "event", "outcome", "status", "decision", "confirm-status". */
+/* "event", "outcome", "status", "decision", "confirm-status",
+ * "task-status", "task-type", "artifact-type". */
 const char *ruru_vocab_name(enum ruru_vocab v);
 const char *ruru_vocab_word(enum ruru_vocab v, size_t i);
 /* Is `word` one of the vocabulary's words? */
@@ -397,6 +401,7 @@ struct ruru_session {
 	char *goal;         /* text of the "## Goal" section, when loaded with entries */
 	struct ruru_entry *entries; /* when loaded with entries */
 	size_t nentries;
+	int layout;         /* enum ruru_layout: where the session lives (issue #12) */
 };
 void ruru_session_release(struct ruru_session *s);
 
@@ -431,6 +436,9 @@ struct ruru_new {
 	const char *coordinator; /* default "roo-commander" */
 	const char *const *tags;
 	size_t ntags;
+	/* V7 (issue #12): */
+	bool scaffold;            /* twelve typed folders when the workspace has no scaffold */
+	const char *from_summary; /* a SESSUM file to record in source_summaries, or NULL */
 };
 /* Create a session and make it active.  Returns its ID (caller frees). */
 char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct ruru_error *err);
@@ -496,8 +504,11 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **
  * root, leave it through ".." or a symlink, or lie in .git/ or
  * .ruru/sessions/ are RURU_EREFUSED, at proposal and again at apply.
  *
- * `artifact` arguments name the CONFIRM file (or its sidecar) relative to
- * the current directory or to the root.  A proposal belongs to the session
+ * `artifact` arguments name the CONFIRM file (or its sidecar) in any
+ * unambiguous form: relative to the current directory or to the root,
+ * relative to a session folder ("artifacts/CONFIRM-….md"), relative to
+ * artifacts/ or .ruru/temp/, the bare file name, or its stem (RURU_EUSAGE
+ * naming the candidates when several proposals match).  A proposal belongs to the session
  * whose artifacts/ holds it; every step of a session proposal is done
  * under that session's lock, requires the session to be active
  * (RURU_ECONFLICT otherwise) and is logged; temp proposals are serialised
@@ -516,6 +527,7 @@ enum ruru_confirm_status {
 	RURU_CONFIRM_SKIPPED,
 	RURU_CONFIRM_APPLIED,
 	RURU_CONFIRM_FAILED,
+	RURU_CONFIRM_WITHDRAWN, /* closed by its proposer; never applied */
 };
 /* "pending", "approved", ... ; and back (RURU_CONFIRM_UNKNOWN when none). */
 const char *ruru_confirm_status_word(enum ruru_confirm_status st);
@@ -540,6 +552,11 @@ struct ruru_confirm {
 	char *rationale;     /* reason of the decision ("" when none given) */
 	char *delegated_to, *task;
 	bool forced;         /* applied with force over a changed target */
+	bool already;        /* apply found the target already holding the result */
+	/* ruru_confirm_load only (NULL otherwise; static, not owned): "none",
+	 * "agrees" or "differs" — the latest decision record against the
+	 * sidecar's status, target, kind and hashes. */
+	const char *record;
 	/* From the disk at the time of the call: */
 	bool payload_intact;   /* the artifact still hashes to payload_sha256 */
 	bool target_unchanged; /* the target still hashes to target_sha256 */
@@ -548,19 +565,52 @@ struct ruru_confirm {
 void ruru_confirm_release(struct ruru_confirm *c);
 /* {artifact, sidecar, session, target, kind, status, payload_sha256,
  *  target_sha256, created, decided_by, rationale, decided_at, delegated_to,
- *  task, applied_at, forced, payload_intact, target_unchanged, payload_bytes} */
+ *  task, applied_at, forced, already_applied, decision_record, payload_intact,
+ *  target_unchanged, payload_bytes} */
 json_t *ruru_confirm_json(const struct ruru_confirm *c);
+
+/*
+ * A decision record (DESIGN §5 "Binding"): what a decision was about (the
+ * artifact, target, payload_sha256 and target_sha256, and the payload's
+ * kind, which decides the result as much as its bytes), so
+ * that a sidecar, payload or target changed after it cannot inherit it.
+ * Session proposals carry it in their confirm-response / confirm-skip
+ * entries (and a withdrawal's note), temp proposals as one [[decision]]
+ * table each in the append-only .ruru/temp/decisions.log.  Strings owned.
+ */
+struct ruru_confirm_record {
+	enum ruru_confirm_status decision; /* APPROVED, REJECTED, SKIPPED or WITHDRAWN */
+	char *artifact;         /* the CONFIRM file, relative to the root */
+	char *target;           /* target_path, relative to the root */
+	enum ruru_confirm_kind kind; /* what the payload is: it decides the result too */
+	char payload_sha256[65];
+	char target_sha256[65]; /* "" for a new file */
+	char *decided_by;       /* "user" or "coordinator" */
+	char *rationale;        /* "" when none */
+	time_t decided_at;
+};
+void ruru_confirm_record_release(struct ruru_confirm_record *r);
+/* The record's canonical text (a TOML [[decision]] table with its keys in
+ * a fixed order, LF endings): what decisions.log holds, and what a
+ * signature would cover.  Appends to *out. */
+void ruru_confirm_record_canonical(struct ruru_buf *out, const struct ruru_confirm_record *r);
+/* The latest decision record of a proposal (RURU_ENOTFOUND when none). */
+int ruru_confirm_record_latest(struct ruru_ws *ws, const char *artifact,
+			       struct ruru_confirm_record *out, struct ruru_error *err);
 
 /*
  * Propose: `session` NULL means the active session, or temp mode when no
  * session is active (ROOCOM_SESSION_ID unset, no .active).  `target` is a
  * path relative to the current directory (or absolute, inside the root).
- * The payload is stored byte for byte; a diff must apply cleanly to the
- * current target (RURU_EINVALID otherwise, nothing written).  Fills *out.
+ * The payload is stored byte for byte; a diff must be exactly one unified
+ * diff of the target and apply cleanly to it now (RURU_EINVALID otherwise,
+ * nothing written).  `supersedes` (NULL: none) names an earlier proposal
+ * that is withdrawn in the same step.  Fills *out.
  */
 int ruru_confirm_propose(struct ruru_ws *ws, const char *session, const char *target,
 			 enum ruru_confirm_kind kind, const void *payload, size_t len,
-			 struct ruru_confirm *out, struct ruru_error *err);
+			 const char *supersedes, struct ruru_confirm *out,
+			 struct ruru_error *err);
 /* Take a hand-made CONFIRM file into the workflow: create its sidecar as
  * pending (RURU_ECONFLICT when it has one), log it like a proposal. */
 int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *target,
@@ -597,18 +647,108 @@ int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *to,
 			  const char *task, char **message, struct ruru_confirm *out,
 			  struct ruru_error *err);
-/* The executor's step: check, write the target atomically, mark applied
- * (a temp proposal is deleted instead), log a result event.  On failure
- * the target is untouched, the status unchanged, and a failure result is
- * logged when the session allows it. */
+/*
+ * The executor's step: check that sidecar, payload, target and the latest
+ * decision record agree (RURU_ECONFLICT otherwise; a refusal logs
+ * nothing), write the target atomically, mark applied (a temp proposal is
+ * deleted instead), log a result event.  When the target already holds
+ * the approved result (applied by hand, or by an apply that died after
+ * writing) it is recorded as applied without a write; out->already says
+ * so.  A write that fails is undone where it can be; whatever it leaves,
+ * the next apply finishes it or refuses with what happened.
+ */
 int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 		       struct ruru_confirm *out, struct ruru_error *err);
+/* Close a pending, approved or skipped proposal nobody will apply: status
+ * withdrawn, a withdrawal record logged (session) or appended to
+ * decisions.log (temp).  `reason` may be NULL. */
+int ruru_confirm_withdraw(struct ruru_ws *ws, const char *artifact, const char *reason,
+			  struct ruru_confirm *out, struct ruru_error *err);
+/* Remove the withdrawn, rejected and applied proposals of .ruru/temp/
+ * (artifact and sidecar).  *removed gets a JSON array of the artifacts
+ * removed (caller decrefs).  decisions.log is kept. */
+int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *err);
 /* Proposals of `session` (NULL: the active one, if any) and of .ruru/temp/,
  * as a JSON array of ruru_confirm_json() objects, oldest first; `status`
  * (a word, or NULL for all) filters.  CONFIRM files without a sidecar are
  * listed with status "unadopted". */
 json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *status,
 			  struct ruru_error *err);
+
+/* ---------------------------------------------------------------- search */
+
+/*
+ * Full-text search over every session (DESIGN §13): entries (message, type,
+ * mode, task), sessions (title, goal, tags) and artifacts (text files of a
+ * session folder up to 1 MB), through a derived SQLite FTS5 index in
+ * .ruru/index.sqlite3.  Every call first brings the index up to date from
+ * the files whose (device, inode, size, mtime) changed; a grown log is
+ * indexed from its last entry on.  A missing, corrupt or old-version index
+ * is rebuilt; a read-only workspace is searched through an index in memory;
+ * a symlinked index (or -wal/-shm file) is RURU_EREFUSED.
+ *
+ * Query language: words are ANDed; "a phrase"; prefix*; -word (or
+ * -"a phrase") excludes; OR between two terms (binds tighter than the
+ * implied AND).  Words are runs of letters and digits, matched without
+ * regard to case or diacritics.  ruru builds the FTS5 expression itself,
+ * quoting every term, so no query text is ever FTS5 or SQL syntax.  A
+ * malformed query is RURU_EUSAGE with a message saying why.
+ */
+enum {
+	RURU_SEARCH_ENTRIES = 1,
+	RURU_SEARCH_SESSIONS = 2,
+	RURU_SEARCH_ARTIFACTS = 4,
+};
+struct ruru_search_opts {
+	const char *query;      /* required; may hold any bytes */
+	size_t query_len;
+	const char *type, *mode, *task; /* entries only; NULL: no filter */
+	const char *session;    /* exact ID or unique prefix; NULL: all */
+	const char *tag;        /* the session has this tag (any case) */
+	enum ruru_status status; /* the session's status; UNKNOWN: any */
+	time_t since, until;    /* hit time within [since, until] when has_* */
+	bool has_since, has_until;
+	unsigned in;            /* RURU_SEARCH_* mask; 0 means all three */
+	size_t limit;           /* at most this many hits; 0: no bound */
+	const char *mark_open, *mark_close; /* around matches in snippets; NULL: "[" "]" */
+};
+/*
+ * Search.  Returns a JSON array of hits, best first (bm25, then newest):
+ * {kind: "entry"|"session"|"artifact", session, path (relative to the
+ * root), line, time (RFC 3339 or null), type, mode, task (null when none),
+ * snippet (one line, matches between the marks)}.  Caller owns the array.
+ */
+json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, struct ruru_error *err);
+
+/* Compile a query into the FTS5 expression ruru runs (reset first):
+ * -1 with RURU_EUSAGE for a malformed query.  (Public for the fuzzer.) */
+int ruru_search_compile(const char *q, size_t len, struct ruru_buf *out, struct ruru_error *err);
+
+/* --since/--until values: a date "YYYY-MM-DD" (its first second, or its
+ * last when `end_of_day`) or a date-time in any form log stamps take
+ * (RFC 3339, "YYYY-MM-DD HH:MM[:SS]", zone-less as UTC). */
+bool ruru_search_parse_time(const char *s, bool end_of_day, time_t *out);
+
+/* What an index update did. */
+struct ruru_index_stats {
+	size_t sessions, logs, entries, artifacts; /* indexed now */
+	size_t tails;     /* logs indexed from their last entry only */
+	size_t removed;   /* files dropped from the index */
+	uint64_t bytes;   /* bytes read to index */
+	bool rebuilt;     /* the index was made from nothing */
+	bool in_memory;   /* the workspace is read-only: the index lives in memory */
+};
+/* Rebuild the index from nothing (`ruru reindex`). */
+int ruru_reindex(struct ruru_ws *ws, struct ruru_index_stats *st, struct ruru_error *err);
+
+/* Sessions from the index, newest first like ruru_session_list() (same
+ * filters, same records, front matter only), after bringing the index up
+ * to date; `since` (when has_since) keeps sessions started at or after it,
+ * `limit` (0: all) keeps the first ones.  Falls back to reading the logs
+ * when the index cannot be used. */
+int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const char *tag,
+			      bool has_since, time_t since, size_t limit,
+			      struct ruru_session **out, size_t *n, struct ruru_error *err);
 
 /* ------------------------------------------------------------------ TOML */
 
@@ -776,5 +916,182 @@ int ruru_merge_files(const char *base, const char *ours, const char *theirs,
  */
 #define RURU_GITATTRIBUTES_LINE ".ruru/sessions/**" "/session_log.md merge=ruru"
 int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err);
+
+/* ----------------------------------------------------------- agent hosts */
+
+/*
+ * `ruru init --host` (DESIGN §12): wire ruru into coding agents, in the
+ * project-level files each host documents (see hosts.c and ruru(1) for the
+ * files and their sources).  `hosts` is "claude,codex,..." (claude, codex,
+ * gemini, cursor, cline, kilo, zoo, roo) or "detect" (the hosts whose
+ * folders exist in `dir`; RURU_ENOTFOUND when none).  Every file is read
+ * and edited in memory first; a file that cannot be parsed fails the whole
+ * call with RURU_EINVALID (FILE:LINE:COL) and nothing is written.  JSON and
+ * TOML are edited in place (other keys byte for byte), Markdown gets the
+ * block between "<!-- ruru:begin -->" and "<!-- ruru:end -->"; running
+ * again changes nothing.  RURU_HOSTS_DRY_RUN writes nothing and appends a
+ * unified diff of every change to *diff (may be NULL); RURU_HOSTS_REMOVE
+ * takes ruru's entries out again (files and folders ruru's entries alone
+ * made are removed).  *report (may be NULL, caller frees) gets
+ * {hosts, dry_run, remove, files: [{path, action}], notes: [...]}, action
+ * one of created, updated, removed, unchanged.
+ */
+enum { RURU_HOSTS_DRY_RUN = 1, RURU_HOSTS_REMOVE = 2 };
+int ruru_hosts_init(const char *dir, const char *hosts, unsigned flags, json_t **report,
+		    struct ruru_buf *diff, struct ruru_error *err);
+/* The instructions block for `host` (NULL: for any host), appended to
+ * *out.  RURU_EUSAGE for an unknown host. */
+int ruru_host_instructions(const char *host, struct ruru_buf *out, struct ruru_error *err);
+/* The i-th host name (claude, codex, ...); NULL past the end. */
+const char *ruru_host_name(size_t i);
+
+/*
+ * `ruru prime`: the digest for a model's first turn (DESIGN §12), at most
+ * `max_chars` bytes (0: 2,000).  `id` NULL means the active session; with
+ * none it lists the recent sessions.  *text (caller frees) and *json
+ * (caller frees; may be NULL) get the digest and its parts.  Reads the
+ * front matter, one pass over the log for open items and the last 64 KiB
+ * for recent entries, so it stays fast on long logs.
+ */
+int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text, json_t **json,
+	       struct ruru_error *err);
+/* Wrap a digest the way `host`'s hook expects it ("claude", "gemini"),
+ * given the hook's stdin JSON (`input`, may be empty); appends to *out. */
+int ruru_prime_hook(const char *host, const char *input, size_t len, const char *digest,
+		    struct ruru_buf *out, struct ruru_error *err);
+/* ------------------------------------------------------------------------
+ * V7 and later Roo Commander versions (issue #12): session layouts, typed
+ * artifacts, summaries, MDTM tasks with leases.  DESIGN §1, §4, §4b.
+ */
+
+/* Where a session lives: .ruru/sessions/ (ruru, V5–V7), .roo/commander/
+ * sessions/ (v8) or .mdtm/sessions/ (v8.1, typed folders directly in the
+ * session folder). */
+enum ruru_layout {
+	RURU_LAYOUT_RURU = 0,
+	RURU_LAYOUT_V8,
+	RURU_LAYOUT_V81,
+	RURU_LAYOUT_COUNT,
+};
+/* "ruru", "v8", "v8.1" (the JSON `layout` field). */
+const char *ruru_layout_word(enum ruru_layout l);
+/* The sessions folder of a layout, relative to the root. */
+const char *ruru_layout_dir(enum ruru_layout l);
+/* The layout holding session `id` (RURU_LAYOUT_RURU when none does). */
+enum ruru_layout ruru_ws_session_layout(struct ruru_ws *ws, const char *id);
+/* The layout new sessions go to: .ruru/ unless the workspace has only
+ * one of the later layouts' sessions folders. */
+enum ruru_layout ruru_ws_new_layout(struct ruru_ws *ws);
+
+/* The typed artifacts of the V7 guidelines (one table): type word,
+ * folder, file name prefix, template (.ruru/templates/toml-md/), and the
+ * folder's title for its README.  Terminated by an entry with type NULL. */
+struct ruru_artifact_type {
+	const char *type, *folder, *prefix, *template, *title;
+};
+extern const struct ruru_artifact_type ruru_artifact_types[];
+/* By type word, folder or prefix, any case ("note", "notes", "NOTE"). */
+const struct ruru_artifact_type *ruru_artifact_type_find(const char *word);
+
+struct ruru_typed {
+	const char *type;  /* a word ruru_artifact_type_find() knows */
+	const char *title; /* one line: the file name's description, the heading */
+	const char *task;  /* related_task_id, or NULL */
+	const char *const *tags;
+	size_t ntags;
+	const char *text;  /* the body after the heading; NULL: the template's */
+	size_t len;
+};
+/*
+ * Write a typed artifact <folder>/<PREFIX>-<description>-<YYMMDDHHMM>.md
+ * (under artifacts/, or in the session folder for v8.1; "-2", "-3"… when
+ * the name is taken) from the type's template with id, session_id,
+ * created_time, related_task_id and tags filled, record it in
+ * related_artifacts and log an artifact event, all under the session
+ * lock.  *rel gets the path relative to the session folder.
+ */
+int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct ruru_typed *a,
+			    char **rel, struct ruru_error *err);
+/* ruru_artifact_list() limited to typed artifacts (of `type`, or all when
+ * NULL), each with its "type". */
+json_t *ruru_artifact_list_typed(struct ruru_ws *ws, const char *id, const char *type,
+				 struct ruru_error *err);
+
+/*
+ * Summarize a session (DESIGN §4): write <summaries>/SESSUM-<ID>-<YYMMDDHHMM>.md
+ * from template 50, computed from the log alone (same log, same bytes
+ * apart from the time).  An active session records it (related_artifacts,
+ * an artifact event); any other is only written.  *rel gets the path
+ * relative to the session folder; *json (may be NULL) the summary's facts.
+ */
+int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_t **json,
+			   struct ruru_error *err);
+
+/* MDTM task statuses (DESIGN §4b), read leniently like session statuses. */
+enum ruru_task_status {
+	RURU_TASK_UNKNOWN = 0,
+	RURU_TASK_TODO,
+	RURU_TASK_IN_PROGRESS,
+	RURU_TASK_REVIEW,
+	RURU_TASK_DONE,
+	RURU_TASK_ERROR,
+	RURU_TASK_BLOCKED,
+	RURU_TASK_GENERATING,
+	RURU_TASK_TESTING,
+	RURU_TASK_STATUS_COUNT,
+};
+/* "🟡 To Do", …; "todo", "in-progress", …; lenient parse (emoji optional,
+ * any case, spaces, '-' or '_'). */
+const char *ruru_task_status_string(enum ruru_task_status st);
+const char *ruru_task_status_word(enum ruru_task_status st);
+enum ruru_task_status ruru_task_status_parse(const char *s);
+
+/* The shape of an MDTM task ID: "TASK-" then letters, digits, '-', '_',
+ * '.' (at most 128 bytes). */
+bool ruru_task_id_ok(const char *id);
+
+/* Task type i (feature, bug, chore, ...); NULL past the last. */
+const char *ruru_task_type_word(size_t i);
+
+struct ruru_task_new {
+	const char *type;    /* feature, bug, chore, documentation, test, spike */
+	const char *title;
+	const char *team;    /* NULL: from assign, else from the type */
+	const char *assign;  /* assigned_to, or NULL */
+	const char *session; /* RooComSessionID; NULL: none (not linked) */
+	const char *parent;  /* parent_task, or NULL */
+};
+/* Write a task file from template 01–06 (the workspace's or built-in) as
+ * <tasks>/<ID>.md with id TASK-<TEAM>-<YYYYMMDD-HHMMSS> ("-2"… when taken),
+ * link it to `session` when given.  Returns the ID; *file (may be NULL)
+ * gets the file relative to the root. */
+char *ruru_task_new(struct ruru_ws *ws, const struct ruru_task_new *o, char **file,
+		    struct ruru_error *err);
+/* Create a task and log the delegation `e` that spawned it (with its task
+ * field set to the new ID; its mode is the assignee unless o->assign) in
+ * one step; the task file is removed when the log refuses.  Returns the ID. */
+char *ruru_task_delegate(struct ruru_ws *ws, const char *id, struct ruru_task_new *o,
+			 const struct ruru_log_input *e, struct ruru_error *err);
+/* Find a task file by ID (its `id` key or file stem) under .ruru/tasks,
+ * .mdtm/tasks and .roo/commander/tasks; *file relative to the root.
+ * RURU_ENOTFOUND when none. */
+int ruru_task_find(struct ruru_ws *ws, const char *task, char **file, struct ruru_error *err);
+/* Set a task's status (and updated_date) format-preservingly, under the
+ * task's lock.  *out (may be NULL) gets {id, file, status, assigned_to,
+ * claimed_until}. */
+int ruru_task_set_status(struct ruru_ws *ws, const char *task, enum ruru_task_status st,
+			 json_t **out, struct ruru_error *err);
+/* Lease a task for `by` for `ttl` seconds: under the task's lock, only when
+ * it is unclaimed, its lease expired, or `by` holds it; sets assigned_to,
+ * "🔵 In Progress" and claimed_until.  RURU_ECONFLICT naming the holder. */
+int ruru_task_claim(struct ruru_ws *ws, const char *task, const char *by, long ttl,
+		    json_t **out, struct ruru_error *err);
+/* Give a lease back (removes claimed_until; "🔵 In Progress" becomes
+ * `st`, "🟡 To Do" when RURU_TASK_UNKNOWN).  `by` (may be NULL) must be the
+ * holder while the lease runs (RURU_ECONFLICT). */
+int ruru_task_release(struct ruru_ws *ws, const char *task, const char *by,
+		      enum ruru_task_status st, json_t **out, struct ruru_error *err);
+/* Parse "30m", "2h", "90s", "1d", "45" (seconds); -1 when invalid. */
+long ruru_duration_parse(const char *s);
 
 #endif /* RURU_H */

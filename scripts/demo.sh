@@ -70,6 +70,33 @@ run confirm list
 run show --entries 6
 
 
+# V7 (issue #12): a typed note, a task spawned by a delegation, a lease, a summary.
+export RURU_NOW=2026-11-24T10:00:00Z
+step "V7: typed artifacts, MDTM tasks with leases, a session summary"
+step 'ruru new "Add rate limiting" --scaffold'
+v7=$("$RURU" new "Add rate limiting" --scaffold)
+echo "$v7"
+step "ls .ruru/sessions/$v7/artifacts"
+ls ".ruru/sessions/$v7/artifacts"
+printf 'Limit per API key, 100 requests a minute; 429 with Retry-After.\n' > plan.md
+run artifact add --type note --title "Rate limit plan" --tag api plan.md
+step "cat .ruru/sessions/$v7/artifacts/notes/NOTE-rate_limit_plan-2611241000.md"
+cat ".ruru/sessions/$v7/artifacts/notes/NOTE-rate_limit_plan-2611241000.md"
+step 'ruru log --type delegation --new-task --title "Token bucket middleware" --mode dev-api "Implement the limiter"'
+task=$("$RURU" log --type delegation --new-task --title "Token bucket middleware" --mode dev-api "Implement the limiter")
+echo "$task"
+run task claim "$task" --by dev-api --ttl 30m
+step "ruru task claim $task --by dev-other   # taken: exit 5 naming the holder"
+"$RURU" task claim "$task" --by dev-other || echo "(exit $?)"
+run task status "$task" review
+run task release "$task" --by dev-api --status review
+run task list
+run log --type result --mode dev-api --task "$task" --outcome success "Limiter merged"
+run log --type error --source ci "Load test times out"
+run summarize
+step "cat .ruru/sessions/$v7/artifacts/summaries/SESSUM-$v7-2611241000.md"
+cat ".ruru/sessions/$v7/artifacts/summaries/SESSUM-$v7-2611241000.md"
+
 # The TOML engine underneath, on a hand-written front matter: decode it, set a status,
 # link a task, and show that comments and the Markdown body are untouched.
 cat > session_log.md <<'LOG'

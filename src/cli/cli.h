@@ -89,5 +89,15 @@ extern const struct cli_cmd cli_cmds_mcp[];
 extern const struct cli_cmd cli_cmds_toml[];
 extern const struct cli_cmd cli_cmds_confirm[];
 extern const struct cli_cmd cli_cmds_merge[];
+/* search and reindex (issue #14) */
+extern const struct cli_cmd cli_cmds_search[];
+
+/* Agent hosts (cmd-host.c): `prime`, `instructions`, and the part of
+ * `init` that --host, --dry-run and --remove ask for (prints what it did
+ * or the diff; *report gets the library's report). */
+extern const struct cli_cmd cli_cmds_host[];
+int cli_init_hosts(struct cli_ctx *ctx, const char *dir, const char *spec, bool dry, bool remove,
+		   json_t **report);
+extern const struct cli_cmd cli_cmds_task[]; /* V7 (issue #12) */
 
 #endif

@@ -9,8 +9,53 @@
 #include "cli.h"
 #include "banned.h"
 
+/* artifact add --type TYPE --title TEXT [--task ID] [--tag T]... [FILE|-] (V7) */
+static int artifact_add_typed(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct ruru_typed t = { 0 };
+	t.type = cli_opt(ctx, a, "type");
+	t.title = cli_opt(ctx, a, "title");
+	t.task = cli_opt(ctx, a, "task");
+	t.tags = cli_opt_all(ctx, a, "tag", &t.ntags);
+	if (!t.title)
+		return cli_usage_error(ctx, "a typed artifact needs --title TEXT");
+	if (cli_opt(ctx, a, "name") || cli_flag(ctx, a, "force"))
+		return cli_usage_error(ctx, "--name and --force do not go with --type (typed "
+					    "artifacts are named from their title)");
+	struct ruru_buf data = RURU_BUF_INIT;
+	struct ruru_ws *ws = NULL;
+	char *id = NULL, *rel = NULL;
+	int rc = 0;
+	if (a->argc && cli_read_input(ctx, a->argv[0], &data) < 0) {
+		rc = cli_fail(ctx);
+		goto out;
+	}
+	t.text = a->argc ? data.ptr : NULL;
+	t.len = data.len;
+	if (!(ws = cli_ws(ctx)) || !(id = cli_session(ctx, ws, NULL)) ||
+	    ruru_artifact_add_typed(ws, id, &t, &rel, &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else if (ctx->json ? !cli_print_json(ctx, json_pack("{s:s, s:s, s:s}", "session", id, "path",
+							    rel, "type",
+							    ruru_artifact_type_find(t.type)->type))
+			   : printf("%s\n", rel) < 0)
+		rc = cli_fail(ctx);
+out:
+	free(rel);
+	free(id);
+	ruru_ws_free(ws);
+	ruru_buf_release(&data);
+	return rc;
+}
+
 static int cmd_artifact_add(struct cli_ctx *ctx, struct cli_args *a)
 {
+	if (cli_opt(ctx, a, "type"))
+		return artifact_add_typed(ctx, a);
+	if (cli_opt(ctx, a, "title") || cli_opt(ctx, a, "task") || cli_opt(ctx, a, "tag"))
+		return cli_usage_error(ctx, "--title, --task and --tag go with --type");
+	if (!a->argc)
+		return cli_usage_error(ctx, "give FILE (or - for stdin), or --type for a typed artifact");
 	const char *file = a->argv[0];
 	const char *name = cli_opt(ctx, a, "name");
 	if (!name) {
@@ -73,10 +118,20 @@ static void artifact_line(json_t *v)
 	       json_is_integer(bytes) ? "present" : "missing");
 }
 
+static const char *list_type; /* artifact list --type (one command per process) */
+
+static json_t *typed_list(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+{
+	return ruru_artifact_list_typed(ws, id, list_type, err);
+}
+
 static int cmd_artifact_list(struct cli_ctx *ctx, struct cli_args *a)
 {
-	(void)a;
-	return print_list(ctx, ruru_artifact_list, "artifacts", artifact_line);
+	list_type = cli_opt(ctx, a, "type");
+	if (list_type && !ruru_artifact_type_find(list_type))
+		return cli_usage_error(ctx, "unknown artifact type \"%s\"", list_type);
+	return print_list(ctx, list_type ? typed_list : ruru_artifact_list, "artifacts",
+			  artifact_line);
 }
 
 static int cmd_task_link(struct cli_ctx *ctx, struct cli_args *a)
@@ -84,11 +139,19 @@ static int cmd_task_link(struct cli_ctx *ctx, struct cli_args *a)
 	struct ruru_ws *ws = cli_ws(ctx);
 	char *id = ws ? cli_session(ctx, ws, NULL) : NULL;
 	int rc = 0;
-	if (!id || ruru_task_link(ws, id, a->argv[0], &ctx->err) < 0)
+	char *file = NULL;
+	struct ruru_error nf;
+	if (!id || ruru_task_link(ws, id, a->argv[0], &ctx->err) < 0) {
 		rc = cli_fail(ctx);
-	else if (ctx->json && !cli_print_json(ctx, json_pack("{s:s, s:s}", "session", id, "task",
-							     a->argv[0])))
-		rc = cli_fail(ctx);
+	} else {
+		if (ruru_task_find(ws, a->argv[0], &file, &nf) < 0)
+			fprintf(stderr, "ruru: warning: linked \"%s\", but no task file has that ID\n",
+				a->argv[0]);
+		if (ctx->json && !cli_print_json(ctx, json_pack("{s:s, s:s, s:s?}", "session", id,
+								"task", a->argv[0], "file", file)))
+			rc = cli_fail(ctx);
+	}
+	free(file);
 	free(id);
 	ruru_ws_free(ws);
 	return rc;
@@ -98,8 +161,10 @@ static void task_line(json_t *v)
 {
 	const char *st = json_string_value(json_object_get(v, "status"));
 	const char *ti = json_string_value(json_object_get(v, "title"));
-	printf("%s\t%s\t%s\n", json_string_value(json_object_get(v, "id")),
-	       st ? st : "(no task file)", ti ? ti : "");
+	const char *via = json_string_value(json_object_get(v, "via"));
+	printf("%s\t%s\t%s\t%s\n", json_string_value(json_object_get(v, "id")),
+	       st ? st : json_is_string(json_object_get(v, "file")) ? "(no status)" : "(no task file)",
+	       via && strcmp(via, "related_tasks") ? via : "linked", ti ? ti : "");
 }
 
 static int cmd_task_list(struct cli_ctx *ctx, struct cli_args *a)
@@ -111,20 +176,32 @@ static int cmd_task_list(struct cli_ctx *ctx, struct cli_args *a)
 static const struct cli_opt add_opts[] = {
 	{ .name = "name", .arg = "NAME", .help = "name under artifacts/ (subfolders allowed)" },
 	{ .name = "force", .help = "replace an existing artifact of that name" },
+	/* V7 typed artifacts (issue #12) */
+	{ .name = "type", .arg = "TYPE", .help = "typed V7 artifact: note, learning, environment, doc, "
+	  "research, blocker, question, snippet, feedback, feature, context, deferred" },
+	{ .name = "title", .arg = "TEXT", .help = "title of a typed artifact (its name and heading)" },
+	{ .name = "task", .arg = "TASK-ID", .help = "related_task_id of a typed artifact" },
+	{ .name = "tag", .arg = "T", .help = "tag of a typed artifact (repeatable)", .multi = true },
+	{ 0 },
+};
+static const struct cli_opt list_opts[] = {
+	{ .name = "type", .arg = "TYPE", .help = "only typed artifacts of this type" },
 	{ 0 },
 };
 
 const struct cli_cmd cli_cmds_artifact[] = {
-	{ .group = "artifact", .name = "add", .args = "FILE|-", .opts = add_opts,
-	  .summary = "store a file in the session's artifacts/; prints its path in the session",
-	  .min_args = 1, .max_args = 1, .run = cmd_artifact_add },
+	{ .group = "artifact", .name = "add", .args = "[FILE|-]", .opts = add_opts,
+	  .summary = "store a file (or, with --type, a typed V7 note) in the session's artifacts; "
+		     "prints its path in the session",
+	  .min_args = 0, .max_args = 1, .run = cmd_artifact_add },
 	{ .group = "artifact", .name = "list", .summary = "list the session's artifacts",
-	  .max_args = 0, .run = cmd_artifact_list },
+	  .opts = list_opts, .max_args = 0, .run = cmd_artifact_list },
 	{ .group = "task", .name = "link", .args = "TASK-ID",
 	  .summary = "link an MDTM task to the session (related_tasks)", .min_args = 1,
 	  .max_args = 1, .run = cmd_task_link },
 	{ .group = "task", .name = "list",
-	  .summary = "list linked tasks with the status their MDTM files give", .max_args = 0,
+	  .summary = "list the session's tasks (linked, or naming the session) with their MDTM status",
+	  .max_args = 0,
 	  .run = cmd_task_list },
 	{ 0 },
 };

@@ -1,6 +1,6 @@
 /*
  * cmd-confirm.c — `ruru confirm propose|adopt|show|ask|approve|reject|skip|
- * delegate|apply|list`: the confirmation workflow (standard §7).  Each
+ * delegate|apply|withdraw|clean|list`: the confirmation workflow (standard §7).  Each
  * command is one library call (src/lib/confirm.c); what lives here is the
  * terminal side of `ask` — showing the diff, coloured and paged, and
  * reading the y/N answer — and the text output.
@@ -30,7 +30,6 @@ static int print_confirm(struct cli_ctx *ctx, const struct ruru_confirm *c, json
 
 static int cmd_propose(struct cli_ctx *ctx, struct cli_args *a)
 {
-	(void)a;
 	const char *target = cli_opt(ctx, a, "target");
 	const char *content = cli_opt(ctx, a, "content");
 	const char *diff = cli_opt(ctx, a, "diff");
@@ -45,7 +44,7 @@ static int cmd_propose(struct cli_ctx *ctx, struct cli_args *a)
 	if (cli_read_input(ctx, content ? content : diff, &payload) < 0 || !(ws = cli_ws(ctx)) ||
 	    ruru_confirm_propose(ws, ctx->session, target,
 				 content ? RURU_CONFIRM_CONTENT : RURU_CONFIRM_DIFF, payload.ptr,
-				 payload.len, &c, &ctx->err) < 0)
+				 payload.len, cli_opt(ctx, a, "supersedes"), &c, &ctx->err) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
 		rc = print_confirm(ctx, &c, NULL);
@@ -109,6 +108,12 @@ static void describe(FILE *f, const struct ruru_confirm *c)
 	fprintf(f, "session:   %s\n", c->session ? c->session : "(none: .ruru/temp)");
 	fprintf(f, "payload:   %zu bytes, %s\n", c->payload_bytes,
 		c->payload_intact ? "as proposed" : "CHANGED since the proposal");
+	if (c->record)
+		fprintf(f, "record:    %s\n",
+			!strcmp(c->record, "none")     ? "no decision recorded yet"
+			: !strcmp(c->record, "agrees") ? "the logged decision agrees with the sidecar"
+						       : "the logged decision DIFFERS from the sidecar "
+							 "(it will not be applied)");
 }
 
 static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
@@ -265,7 +270,9 @@ static int cmd_ask(struct cli_ctx *ctx, struct cli_args *a)
 	fflush(stdout);
 	if (count_lines(&shown) + 2 <= rows || !page(&shown))
 		cli_write(ctx, shown.ptr, shown.len);
-	printf("Apply this change to %s? [y/N] ", c.target);
+	/* y records the user's approval; writing the target is apply's step. */
+	printf("Approve this change to %s? (it is applied later, by `ruru confirm apply`) [y/N] ",
+	       c.target);
 	fflush(stdout);
 	char line[256];
 	bool yes = false;
@@ -285,7 +292,7 @@ static int cmd_ask(struct cli_ctx *ctx, struct cli_args *a)
 	else if (ctx->json)
 		rc = print_confirm(ctx, &d, NULL);
 	else
-		printf("%s\n", yes ? "approved" : "rejected");
+		printf("%s\n", yes ? "approved (not applied yet)" : "rejected");
 out:
 	ruru_buf_release(&diff);
 	ruru_buf_release(&shown);
@@ -367,6 +374,9 @@ static int cmd_apply(struct cli_ctx *ctx, struct cli_args *a)
 	if (rc == 0 && c.forced)
 		fprintf(stderr, "ruru: warning: %s had changed since the proposal; applied anyway (--force)\n",
 			c.target);
+	if (rc == 0 && c.already && !ctx->json)
+		fprintf(stderr, "ruru: %s already held the approved result; recorded as applied\n",
+			c.target);
 	ruru_confirm_release(&c);
 	ruru_ws_free(ws);
 	return rc;
@@ -397,12 +407,52 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
+/* -------------------------------------------------- withdraw and clean */
+
+static int cmd_withdraw(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct ruru_ws *ws = cli_ws(ctx);
+	struct ruru_confirm c = { 0 };
+	int rc = 0;
+	if (!ws || ruru_confirm_withdraw(ws, a->argv[0], cli_opt(ctx, a, "reason"), &c, &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else if (ctx->json)
+		rc = print_confirm(ctx, &c, NULL);
+	else if (printf("%s\n", c.artifact) < 0)
+		rc = cli_fail(ctx);
+	ruru_confirm_release(&c);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+static int cmd_clean(struct cli_ctx *ctx, struct cli_args *a)
+{
+	(void)a;
+	struct ruru_ws *ws = cli_ws(ctx);
+	json_t *gone = NULL;
+	int rc = 0;
+	if (!ws || ruru_confirm_clean(ws, &gone, &ctx->err) < 0) {
+		rc = cli_fail(ctx);
+	} else if (ctx->json) {
+		if (!cli_print_json(ctx, json_pack("{s:O}", "removed", gone)))
+			rc = cli_fail(ctx);
+	} else {
+		size_t i;
+		json_t *v;
+		json_array_foreach(gone, i, v) printf("%s\n", json_string_value(v));
+	}
+	json_decref(gone);
+	ruru_ws_free(ws);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- table */
 
 static const struct cli_opt propose_opts[] = {
 	{ .name = "target", .arg = "PATH", .help = "the file the edit is for (relative to the current folder)" },
 	{ .name = "content", .arg = "FILE|-", .help = "the target's complete new content, byte for byte" },
-	{ .name = "diff", .arg = "FILE|-", .help = "a unified diff of the target (must apply cleanly now)" },
+	{ .name = "diff", .arg = "FILE|-", .help = "exactly one unified diff of the target (must apply cleanly now)" },
+	{ .name = "supersedes", .arg = "ARTIFACT", .help = "an earlier proposal this one replaces (it is withdrawn)" },
 	{ 0 },
 };
 static const struct cli_opt adopt_opts[] = {
@@ -411,6 +461,10 @@ static const struct cli_opt adopt_opts[] = {
 	{ 0 },
 };
 static const struct cli_opt reason_opts[] = {
+	{ .name = "reason", .arg = "TEXT", .help = "why (recorded in the sidecar and the log)" },
+	{ 0 },
+};
+static const struct cli_opt withdraw_opts[] = {
 	{ .name = "reason", .arg = "TEXT", .help = "why (recorded in the sidecar and the log)" },
 	{ 0 },
 };
@@ -429,7 +483,7 @@ static const struct cli_opt apply_opts[] = {
 };
 static const struct cli_opt list_opts[] = {
 	{ .name = "status", .arg = "STATUS",
-	  .help = "pending, approved, rejected, skipped, applied, failed or unadopted" },
+	  .help = "pending, approved, rejected, skipped, applied, failed, withdrawn or unadopted" },
 	{ 0 },
 };
 
@@ -444,7 +498,7 @@ const struct cli_cmd cli_cmds_confirm[] = {
 	  .summary = "target, status, decision and the diff against the current target",
 	  .min_args = 1, .max_args = 1, .run = cmd_show },
 	{ .group = "confirm", .name = "ask", .args = "ARTIFACT", .opts = reason_opts,
-	  .summary = "show the diff on a terminal and ask the user y/N", .min_args = 1,
+	  .summary = "show the diff on a terminal and ask the user to approve it (y/N)", .min_args = 1,
 	  .max_args = 1, .run = cmd_ask },
 	{ .group = "confirm", .name = "approve", .args = "ARTIFACT", .opts = reason_opts,
 	  .summary = "record that the user approved the proposal", .min_args = 1, .max_args = 1,
@@ -461,6 +515,12 @@ const struct cli_cmd cli_cmds_confirm[] = {
 	{ .group = "confirm", .name = "apply", .args = "ARTIFACT", .opts = apply_opts,
 	  .summary = "write an approved proposal to its target (executor's step)", .min_args = 1,
 	  .max_args = 1, .run = cmd_apply },
+	{ .group = "confirm", .name = "withdraw", .args = "ARTIFACT", .opts = withdraw_opts,
+	  .summary = "close a pending, approved or skipped proposal nobody will apply",
+	  .min_args = 1, .max_args = 1, .run = cmd_withdraw },
+	{ .group = "confirm", .name = "clean",
+	  .summary = "remove the withdrawn, rejected and applied proposals of .ruru/temp/",
+	  .max_args = 0, .run = cmd_clean },
 	{ .group = "confirm", .name = "list", .opts = list_opts,
 	  .summary = "list the proposals of the active session and of .ruru/temp/",
 	  .max_args = 0, .run = cmd_list },

@@ -21,6 +21,22 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *dir = ctx->root ? ctx->root : ".";
 	char *mcp = NULL;
+	/* Agent hosts (--host, --dry-run, --remove): cmd-host.c. */
+	const char *host = cli_opt(ctx, a, "host");
+	bool dry = cli_flag(ctx, a, "dry-run"), unwire = cli_flag(ctx, a, "remove");
+	json_t *hosts_report = NULL;
+	if ((dry || unwire) && !host)
+		return cli_usage_error(ctx, "--dry-run and --remove go with --host");
+	if ((dry || unwire) && (cli_flag(ctx, a, "mcp") || cli_flag(ctx, a, "git")))
+		return cli_usage_error(ctx, "--dry-run and --remove apply to --host alone");
+	if (dry || unwire) {
+		int hrc = cli_init_hosts(ctx, dir, host, dry, unwire, &hosts_report);
+		if (hrc == 0 && ctx->json && !cli_print_json(ctx, json_pack("{s:o}", "hosts", hosts_report)))
+			hrc = cli_fail(ctx);
+		else if (!ctx->json)
+			json_decref(hosts_report);
+		return hrc;
+	}
 	if (ruru_ws_init(dir, &ctx->err) < 0 ||
 	    (cli_flag(ctx, a, "mcp") && ruru_ws_init_mcp(dir, &mcp, &ctx->err) < 0))
 		return cli_fail(ctx);
@@ -28,6 +44,13 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 	if (git && ruru_ws_init_git(dir, &attrs, &ctx->err) < 0) {
 		free(mcp);
 		return cli_fail(ctx);
+	}
+	if (host) {
+		int hrc = cli_init_hosts(ctx, dir, host, false, false, &hosts_report);
+		if (hrc) {
+			free(mcp);
+			return hrc;
+		}
 	}
 	int rc = 0;
 	if (ctx->json) {
@@ -43,10 +66,15 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 			json_object_set_new(o, "git", json_pack("{s:b, s:s}", "gitattributes_changed",
 								attrs, "driver",
 								"ruru merge-driver %O %A %B %P"));
+		if (hosts_report) {
+			json_object_set_new(o, "hosts", hosts_report);
+			hosts_report = NULL;
+		}
 		ruru_ws_free(ws);
 		if (!cli_print_json(ctx, o))
 			rc = cli_fail(ctx);
 	}
+	json_decref(hosts_report);
 	free(mcp);
 	return rc;
 }
@@ -62,6 +90,8 @@ static int cmd_new(struct cli_ctx *ctx, struct cli_args *a)
 	o.goal = a->argc ? a->argv[0] : NULL;
 	o.coordinator = cli_opt(ctx, a, "coordinator");
 	o.tags = cli_opt_all(ctx, a, "tag", &o.ntags);
+	o.scaffold = cli_flag(ctx, a, "scaffold");
+	o.from_summary = cli_opt(ctx, a, "from-summary");
 	const char *d = cli_opt(ctx, a, "description");
 	if (d && !strcmp(d, "-")) {
 		if (cli_read_input(ctx, "-", &desc) < 0) {
@@ -92,7 +122,14 @@ out:
 
 /* log's options: --type, then one per entry field (RURU_ENTRY_FIELDS), in
  * the table's order, so a field added to the library is an option here. */
-enum { LOG_TYPE, LOG_FIELD0 };
+enum {
+	LOG_TYPE,
+	LOG_FIELD0,
+	LOG_NEW_TASK = LOG_FIELD0 + RURU_FIELD_COUNT,
+	LOG_TITLE,
+	LOG_TASK_TYPE,
+	LOG_NOPTS
+};
 
 static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 {
@@ -129,11 +166,26 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 	int rc = 0;
 	struct ruru_ws *ws = cli_ws(ctx);
 	char *id = ws ? cli_session(ctx, ws, NULL) : NULL;
-	if (!id || ruru_session_log(ws, id, &e, &ctx->err) < 0)
+	char *new_task = NULL;
+	/* V7: a delegation that spawns its MDTM task (--new-task --title T). */
+	bool spawn = a->val[LOG_NEW_TASK] != NULL;
+	struct ruru_task_new tn = { .type = a->val[LOG_TASK_TYPE], .title = a->val[LOG_TITLE] };
+	if (!tn.type)
+		tn.type = "feature";
+	if (spawn && (e.type != RURU_EV_DELEGATION || e.field[RURU_FIELD_TASK] || !tn.title)) {
+		rc = cli_usage_error(ctx, "--new-task goes with --type delegation and --title TEXT "
+					  "(not --task)");
+	} else if (!spawn && (a->val[LOG_TITLE] || a->val[LOG_TASK_TYPE])) {
+		rc = cli_usage_error(ctx, "--title and --task-type go with --new-task");
+	} else if (!id || (spawn ? !(new_task = ruru_task_delegate(ws, id, &tn, &e, &ctx->err))
+				 : ruru_session_log(ws, id, &e, &ctx->err) < 0)) {
 		rc = cli_fail(ctx);
-	else if (ctx->json && !cli_print_json(ctx, json_pack("{s:s, s:s}", "session", id, "type",
-							     ruru_event_name(e.type))))
+	} else if (ctx->json ? !cli_print_json(ctx, json_pack("{s:s, s:s, s:s?}", "session", id, "type",
+							     ruru_event_name(e.type), "task", new_task))
+			   : new_task && printf("%s\n", new_task) < 0) {
 		rc = cli_fail(ctx);
+	}
+	free(new_task);
 	free(id);
 	ruru_ws_free(ws);
 	ruru_buf_release(&msg);
@@ -201,11 +253,21 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 	enum ruru_status st;
 	if (parse_status_word(ctx, cli_opt(ctx, a, "status"), &st) < 0)
 		return RURU_EUSAGE;
+	/* --limit, --since, rows from the search index (issue #14) */
+	size_t limit = 0;
+	time_t since = 0;
+	const char *lv = cli_opt(ctx, a, "limit"), *sv = cli_opt(ctx, a, "since");
+	if (lv && !cli_parse_size(ctx, "limit", lv, &limit))
+		return RURU_EUSAGE;
+	if (sv && !ruru_search_parse_time(sv, false, &since))
+		return cli_usage_error(ctx, "--since needs a date (YYYY-MM-DD) or a date-time, not \"%s\"",
+				       sv);
 	WITH_WS(ctx, ws);
 	struct ruru_session *list;
 	size_t n;
 	int rc = 0;
-	if (ruru_session_list(ws, st, cli_opt(ctx, a, "tag"), &list, &n, &ctx->err) < 0) {
+	if (ruru_session_list_indexed(ws, st, cli_opt(ctx, a, "tag"), sv != NULL, since, limit, &list,
+				      &n, &ctx->err) < 0) {
 		ruru_ws_free(ws);
 		return cli_fail(ctx);
 	}
@@ -378,12 +440,22 @@ static int cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 static const struct cli_opt init_opts[] = {
 	{ .name = "mcp", .help = "also register `ruru mcp` in .roo/mcp.json (Roo Code)" },
 	{ .name = "git", .help = "also register the session-log merge driver with git" },
+	/* Agent hosts (cmd-host.c) */
+	{ .name = "host", .arg = "HOST[,HOST...]",
+	  .help = "wire ruru into agent hosts: claude, codex, gemini, cursor, cline, kilo, zoo, roo, "
+		  "detect" },
+	{ .name = "dry-run", .help = "with --host: print the changes as a diff, write nothing" },
+	{ .name = "remove", .help = "with --host: take ruru's entries out again" },
 	{ 0 },
 };
 static const struct cli_opt new_opts[] = {
 	{ .name = "description", .arg = "TEXT|-", .help = "the Goal section (\"-\": read stdin)" },
 	{ .name = "coordinator", .arg = "SLUG", .help = "coordinating mode (default roo-commander)" },
 	{ .name = "tag", .arg = "TAG", .help = "a keyword (repeatable)", .multi = true },
+	/* V7 (issue #12) */
+	{ .name = "scaffold", .help = "create the twelve V7 artifact folders with READMEs" },
+	{ .name = "from-summary", .arg = "PATH", .help = "a SESSUM summary this session continues "
+	  "(source_summaries)" },
 	{ 0 },
 };
 static const struct cli_opt log_opts[] = {
@@ -393,7 +465,13 @@ static const struct cli_opt log_opts[] = {
 	[LOG_FIELD0 + RURU_FIELD_##u] = { .name = #l, .arg = meta, .help = help_ },
 	RURU_ENTRY_FIELDS(LOG_FIELD_OPT)
 #undef LOG_FIELD_OPT
-	[LOG_FIELD0 + RURU_FIELD_COUNT] = { 0 },
+	/* V7 (issue #12) */
+	[LOG_NEW_TASK] = { .name = "new-task",
+			   .help = "delegation: create its MDTM task first; prints the ID" },
+	[LOG_TITLE] = { .name = "title", .arg = "TEXT", .help = "title of the --new-task task" },
+	[LOG_TASK_TYPE] = { .name = "task-type", .arg = "TYPE",
+			    .help = "type of the --new-task task (default feature)" },
+	[LOG_NOPTS] = { 0 },
 };
 static const struct cli_opt reason_opts[] = {
 	{ .name = "reason", .arg = "TEXT", .help = "why (added to the session event)" },
@@ -402,6 +480,9 @@ static const struct cli_opt reason_opts[] = {
 static const struct cli_opt list_opts[] = {
 	{ .name = "status", .arg = "STATUS", .help = "only active, paused, completed or error" },
 	{ .name = "tag", .arg = "TAG", .help = "only sessions with this tag" },
+	/* issue #14 */
+	{ .name = "since", .arg = "DATE", .help = "only sessions started at or after DATE" },
+	{ .name = "limit", .short_name = 'n', .arg = "N", .help = "only the N newest sessions" },
 	{ 0 },
 };
 static const struct cli_opt show_opts[] = {

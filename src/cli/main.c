@@ -25,6 +25,10 @@ static const struct cli_cmd *const groups[] = {
 	cli_cmds_mcp,
 	cli_cmds_toml,
 	cli_cmds_merge,
+	cli_cmds_host, /* agent hosts: prime, instructions */
+	/* search and reindex (issue #14) */
+	cli_cmds_search,
+	cli_cmds_task, /* V7: task new/status/claim/release, summarize */
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))

@@ -7,12 +7,24 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "entry.h"
 #include "logtx.h"
 #include "banned.h"
+
+/* CONFIRM-*.toml is ruru's record of a proposal (confirm.c), never an
+ * artifact (DESIGN §4): in any letter case, as case-insensitive
+ * filesystems would match it. */
+static bool confirm_sidecar_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	return n > 13 && !strncasecmp(base, "CONFIRM-", 8) && !strcasecmp(base + n - 5, ".toml");
+}
 
 int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, const void *data,
 		      size_t len, bool force, char **rel, struct ruru_error *err)
@@ -32,6 +44,13 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	if (ruru_mkdirs(adir, err) < 0 || ruru_path_inside(adir, name, &norm, err) < 0)
 		goto out;
 	ruru_buf_addf(&relp, "artifacts/%s", norm.ptr);
+	if (confirm_sidecar_name(norm.ptr)) {
+		ruru_error_set(err, RURU_EREFUSED,
+			       "artifact name \"%s\" is reserved: CONFIRM-*.toml files are ruru's "
+			       "records of proposed edits",
+			       relp.ptr);
+		goto out;
+	}
 	if (!ruru_entry_field_ok(relp.ptr)) {
 		ruru_error_set(err, RURU_EREFUSED, "artifact name \"%s\" holds a backtick", name);
 		goto out;
@@ -131,9 +150,16 @@ static void walk(const char *dir, const char *rel, json_t *found, int depth)
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
+		/* rel NULL: the session folder itself, without the log and
+		 * ruru's own hidden files. */
+		if (!rel && (de->d_name[0] == '.' || !strcmp(de->d_name, "session_log.md")))
+			continue;
 		struct ruru_buf p = RURU_BUF_INIT, r = RURU_BUF_INIT;
 		ruru_buf_addf(&p, "%s/%s", dir, de->d_name);
-		ruru_buf_addf(&r, "%s/%s", rel, de->d_name);
+		if (rel)
+			ruru_buf_addf(&r, "%s/%s", rel, de->d_name);
+		else
+			ruru_buf_addstr(&r, de->d_name);
 		struct stat st;
 		if (ruru_lstat(p.ptr, &st, &ignore) == 0) {
 			if (S_ISDIR(st.st_mode))
@@ -157,9 +183,16 @@ json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error
 	struct ruru_session s;
 	if (ruru_session_load(ws, id, 0, &s, err) < 0)
 		return NULL;
-	char *adir = ruru_ws_session_path(ws, id, "artifacts");
 	json_t *found = json_object(), *out = json_array();
-	walk(adir, "artifacts", found, 0);
+	char *adir;
+	if (ruru_ws_session_layout(ws, id) == RURU_LAYOUT_V81) {
+		/* v8.1: artifacts sit in the session folder itself (notes/, ...). */
+		adir = ruru_ws_session_path(ws, id, NULL);
+		walk(adir, NULL, found, 0);
+	} else {
+		adir = ruru_ws_session_path(ws, id, "artifacts");
+		walk(adir, "artifacts", found, 0);
+	}
 	for (size_t i = 0; i < s.nartifacts; i++) {
 		json_t *size = json_object_get(found, s.artifacts[i]);
 		json_t *o = json_pack("{s:s, s:b, s:b, s:o}", "path", s.artifacts[i], "recorded", 1,
@@ -174,7 +207,11 @@ json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error
 	json_t *v;
 	size_t n = json_object_size(found), i = 0;
 	const char **keys = ruru_xmalloc((n + 1) * sizeof(*keys));
-	json_object_foreach(found, k, v) keys[i++] = k;
+	json_object_foreach(found, k, v) {
+		if (!confirm_sidecar_name(k)) /* ruru's own records, not artifacts */
+			keys[i++] = k;
+	}
+	n = i;
 	qsort(keys, n, sizeof(*keys), cmp_str);
 	for (i = 0; i < n; i++)
 		json_array_append_new(out, json_pack("{s:s, s:b, s:b, s:O}", "path", keys[i],

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,18 +40,19 @@ static const char *const status_words[] = {
 	[RURU_CONFIRM_PENDING] = "pending",   [RURU_CONFIRM_APPROVED] = "approved",
 	[RURU_CONFIRM_REJECTED] = "rejected", [RURU_CONFIRM_SKIPPED] = "skipped",
 	[RURU_CONFIRM_APPLIED] = "applied",   [RURU_CONFIRM_FAILED] = "failed",
+	[RURU_CONFIRM_WITHDRAWN] = "withdrawn",
 };
 
 const char *ruru_confirm_status_word(enum ruru_confirm_status st)
 {
-	if (st <= RURU_CONFIRM_UNKNOWN || st > RURU_CONFIRM_FAILED)
+	if (st <= RURU_CONFIRM_UNKNOWN || st > RURU_CONFIRM_WITHDRAWN)
 		return NULL;
 	return status_words[st];
 }
 
 enum ruru_confirm_status ruru_confirm_status_parse(const char *word)
 {
-	for (int i = RURU_CONFIRM_PENDING; word && i <= RURU_CONFIRM_FAILED; i++)
+	for (int i = RURU_CONFIRM_PENDING; word && i <= RURU_CONFIRM_WITHDRAWN; i++)
 		if (!strcmp(word, status_words[i]))
 			return (enum ruru_confirm_status)i;
 	return RURU_CONFIRM_UNKNOWN;
@@ -118,6 +120,8 @@ json_t *ruru_confirm_json(const struct ruru_confirm *c)
 	json_object_set_new(o, "task", jstr(c->task && *c->task ? c->task : NULL));
 	json_object_set_new(o, "applied_at", jtime(c->applied_at));
 	json_object_set_new(o, "forced", json_boolean(c->forced));
+	json_object_set_new(o, "already_applied", json_boolean(c->already));
+	json_object_set_new(o, "decision_record", jstr(c->record));
 	json_object_set_new(o, "payload_intact", json_boolean(c->payload_intact));
 	json_object_set_new(o, "target_unchanged", json_boolean(c->target_unchanged));
 	json_object_set_new(o, "payload_bytes", json_integer((json_int_t)c->payload_bytes));
@@ -202,54 +206,179 @@ static bool starts(const char *p, const char *end, const char *prefix)
 	return (size_t)(end - p) >= n && !memcmp(p, prefix, n);
 }
 
-/*
- * A diff payload must be a unified diff of exactly one file: one "--- "
- * line followed by a "+++ " line, and at least one "@@ -" hunk.  patch
- * would otherwise apply a second file's hunks to our one target, or
- * treat a deletion ("+++ /dev/null") as emptying it.
- */
-static int diff_shape(const char *d, size_t len, struct ruru_error *err)
+/* Parse "N[,M]" at *p (M defaults to 1); false when malformed. */
+static bool hunk_range(const char **p, const char *end, unsigned long *count)
 {
-	const char *p = d, *end = d + len;
-	int headers = 0, hunks = 0;
-	if (memchr(d, '\0', len))
-		return ruru_error_set(err, RURU_EINVALID, "the diff holds a NUL byte");
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *next = nl ? nl + 1 : end;
-		if (starts(p, end, "--- ") && starts(next, end, "+++ ")) {
-			headers++;
-			const char *nl2 = memchr(next, '\n', (size_t)(end - next));
-			if (starts(next, end, "+++ /dev/null"))
-				return ruru_error_set(err, RURU_EINVALID,
-						      "the diff deletes the file; deletion is not a "
-						      "confirmable edit");
-			next = nl2 ? nl2 + 1 : end;
-		} else if (starts(p, end, "@@ -")) {
-			hunks++;
-		} else if (starts(p, end, "GIT binary patch") || starts(p, end, "Binary files ")) {
-			return ruru_error_set(err, RURU_EINVALID, "binary diffs are not supported");
-		}
-		p = next;
+	const char *q = *p;
+	unsigned long v = 0;
+	bool digits = false;
+	while (q < end && *q >= '0' && *q <= '9' && v < 100000000UL) {
+		digits = true;
+		q++;
 	}
-	if (headers > 1)
-		return ruru_error_set(err, RURU_EINVALID,
-				      "the diff changes %d files; propose one target at a time", headers);
-	if (headers != 1 || !hunks)
-		return ruru_error_set(err, RURU_EINVALID,
-				      "not a unified diff (no \"--- \"/\"+++ \" header and \"@@\" hunk)");
-	return 0;
+	if (!digits)
+		return false;
+	*count = 1;
+	if (q < end && *q == ',') {
+		q++;
+		digits = false;
+		while (q < end && *q >= '0' && *q <= '9' && v < 100000000UL) {
+			v = v * 10 + (unsigned long)(*q - '0');
+			digits = true;
+			q++;
+		}
+		if (!digits)
+			return false;
+		*count = v;
+	}
+	*p = q;
+	return true;
+}
+
+/* The file a "--- "/"+++ " header names: up to a tab (a time stamp
+ * follows), without a trailing CR. */
+static void header_name(const char *p, const char *eol, struct ruru_buf *out)
+{
+	const char *q = p;
+	while (q < eol && *q != '\t')
+		q++;
+	if (q == eol && q > p && q[-1] == '\r')
+		q--;
+	ruru_buf_reset(out);
+	ruru_buf_add(out, p, (size_t)(q - p));
+}
+
+/* Does a header's file name stand for `target`?  Exactly, with one
+ * leading folder stripped (a/, b/), or by its last component. */
+static bool names_target(const char *name, const char *target)
+{
+	if (!strcmp(name, target))
+		return true;
+	const char *slash = strchr(name, '/');
+	if (slash && !strcmp(slash + 1, target))
+		return true;
+	const char *nb = strrchr(name, '/'), *tb = strrchr(target, '/');
+	return !strcmp(nb ? nb + 1 : name, tb ? tb + 1 : target);
 }
 
 /*
- * Apply the unified diff `d` to `orig` (the target's bytes; empty for a new
- * file) with GNU patch into *result.  No fuzz: the diff must match.  A diff
- * that does not apply is RURU_EINVALID with patch's first line of complaint.
+ * A diff payload must be exactly one unified diff of the target (DESIGN
+ * §5): optional git-style header lines ("diff ", "index ", "Index: ",
+ * "===", mode lines), one "--- "/"+++ " pair naming the target, then hunks
+ * whose line counts match their "@@ -a,b +c,d @@" headers, and nothing
+ * after the last hunk but "\ No newline at end of file".  Anything else —
+ * a second file, a context or ed-style diff tacked on, text patch would
+ * skip as garbage — is RURU_EINVALID naming the line: GNU patch would
+ * otherwise apply more than what was shown and approved.
+ */
+static int diff_shape(const char *d, size_t len, const char *target, struct ruru_error *err)
+{
+	const char *p = d, *end = d + len;
+	int headers = 0, hunks = 0;
+	unsigned long old_left = 0, new_left = 0, line = 0;
+	bool in_hunk = false;
+	struct ruru_buf name = RURU_BUF_INIT;
+	int rc = 0;
+	if (memchr(d, '\0', len))
+		return ruru_error_set(err, RURU_EINVALID, "the diff holds a NUL byte");
+	while (p < end && rc == 0) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		const char *next = nl ? nl + 1 : end;
+		line++;
+		if (in_hunk && (old_left || new_left)) {
+			char ch = p < eol ? *p : ' '; /* an empty line: a context line lost its blank */
+			if (ch == '\\') {
+				/* "\ No newline at end of file" after a hunk line */
+			} else if (ch == ' ' && old_left && new_left) {
+				old_left--, new_left--;
+			} else if (ch == '-' && old_left) {
+				old_left--;
+			} else if (ch == '+' && new_left) {
+				new_left--;
+			} else {
+				rc = ruru_error_set(err, RURU_EINVALID,
+						    "the diff's hunk ending at line %lu is shorter or longer "
+						    "than its \"@@\" header says",
+						    line);
+			}
+		} else if (starts(p, end, "@@ -") && headers == 1) {
+			const char *q = p + 4;
+			if (!hunk_range(&q, eol, &old_left) || !starts(q, eol, " +") ||
+			    (q += 2, !hunk_range(&q, eol, &new_left)) || !starts(q, eol, " @@"))
+				rc = ruru_error_set(err, RURU_EINVALID,
+						    "line %lu of the diff is not a valid hunk header", line);
+			in_hunk = true;
+			hunks++;
+		} else if (in_hunk && p < eol && *p == '\\') {
+			/* "\ No newline at end of file" after the last line of a hunk */
+		} else if (starts(p, end, "--- ") && starts(next, end, "+++ ")) {
+			if (++headers > 1) {
+				rc = ruru_error_set(err, RURU_EINVALID,
+						    "the diff changes more than one file (a second header at "
+						    "line %lu); propose one target at a time",
+						    line);
+				break;
+			}
+			const char *nl2 = memchr(next, '\n', (size_t)(end - next));
+			const char *eol2 = nl2 ? nl2 : end;
+			header_name(next + 4, eol2, &name);
+			if (!strcmp(name.ptr, "/dev/null")) {
+				rc = ruru_error_set(err, RURU_EINVALID,
+						    "the diff deletes the file; deletion is not a "
+						    "confirmable edit");
+				break;
+			}
+			if (target && !names_target(name.ptr, target)) {
+				rc = ruru_error_set(err, RURU_EINVALID,
+						    "the diff is for \"%s\", not for the target \"%s\"",
+						    name.ptr, target);
+				break;
+			}
+			next = nl2 ? nl2 + 1 : end;
+			line++;
+		} else if (!in_hunk && !headers &&
+			   (starts(p, end, "diff ") || starts(p, end, "index ") ||
+			    starts(p, end, "Index: ") || starts(p, end, "===") ||
+			    starts(p, end, "new file mode ") || starts(p, end, "old mode ") ||
+			    starts(p, end, "new mode "))) {
+			/* git's and svn's header lines before "--- " */
+		} else if (starts(p, end, "GIT binary patch") || starts(p, end, "Binary files ")) {
+			rc = ruru_error_set(err, RURU_EINVALID, "binary diffs are not supported");
+		} else if (!headers) {
+			rc = ruru_error_set(err, RURU_EINVALID,
+					    "not a unified diff: line %lu comes before any \"--- \"/\"+++ "
+					    "\" header",
+					    line);
+		} else {
+			rc = ruru_error_set(err, RURU_EINVALID,
+					    "line %lu of the diff is not part of a unified diff hunk (only "
+					    "one unified diff of the target is accepted)",
+					    line);
+		}
+		p = next;
+	}
+	ruru_buf_release(&name);
+	if (rc == 0 && in_hunk && (old_left || new_left))
+		rc = ruru_error_set(err, RURU_EINVALID,
+				    "the diff ends inside a hunk (shorter than its \"@@\" header says)");
+	if (rc == 0 && (headers != 1 || !hunks))
+		rc = ruru_error_set(err, RURU_EINVALID,
+				    "not a unified diff (no \"--- \"/\"+++ \" header and \"@@\" hunk)");
+	return rc;
+}
+
+/*
+ * Apply the unified diff `d` of `target` to `orig` (the target's bytes;
+ * empty for a new file) with GNU patch into *result; `reverse` undoes it
+ * instead (patch -R).  No fuzz: the diff must match.  A diff that does not
+ * apply is RURU_EINVALID with patch's first line of complaint.
  */
 static int diff_apply(const char *orig, size_t olen, const char *d, size_t dlen,
-		      struct ruru_buf *result, struct ruru_error *err)
+		      const char *target, bool reverse, struct ruru_buf *result,
+		      struct ruru_error *err)
 {
-	if (diff_shape(d, dlen, err) < 0)
+	if (diff_shape(d, dlen, target, err) < 0)
 		return -1;
 	struct scratch s;
 	if (scratch_make(&s, err) < 0)
@@ -259,7 +388,8 @@ static int diff_apply(const char *orig, size_t olen, const char *d, size_t dlen,
 	if (write_plain(s.path[0], orig, olen, err) < 0 || write_plain(s.path[1], d, dlen, err) < 0)
 		goto out;
 	const char *argv[] = { "patch", "--force", "--silent", "--fuzz=0", "--no-backup-if-mismatch",
-			       "-r", s.path[3], "-o", s.path[2], "-i", s.path[1], s.path[0], NULL };
+			       "-r", s.path[3], "-o", s.path[2], "-i", s.path[1], s.path[0],
+			       reverse ? "-R" : NULL, NULL };
 	if (run_capture(argv, &log, &status, err) < 0)
 		goto out;
 	if (status != 0) {
@@ -291,6 +421,14 @@ static int ws_lstat(const char *path, struct stat *st)
 {
 	struct ruru_error ignore;
 	return ruru_lstat(path, st, &ignore);
+}
+
+/* Remove a file; one that is not there is not an error. */
+static int remove_gone(const char *path, struct ruru_error *err)
+{
+	if (ruru_remove(path, err) == 0 || err->code == RURU_ENOTFOUND)
+		return 0;
+	return -1;
 }
 
 static void ws_remove(const char *path)
@@ -455,54 +593,137 @@ static int loc_from_rel(struct ruru_ws *ws, const char *rel, struct loc *L, stru
 	return 0;
 }
 
+/* The CONFIRM file a candidate root-relative path stands for: itself, or
+ * the .md of a sidecar or of a stem.  Appends it to *out; false if none. */
+static bool confirm_file(struct ruru_ws *ws, const char *cand, struct ruru_buf *out)
+{
+	size_t n = strlen(cand);
+	struct ruru_buf b = RURU_BUF_INIT;
+	bool ok = false;
+	if (n > 5 && !strcmp(cand + n - 5, ".toml")) {
+		ruru_buf_add(&b, cand, n - 5);
+		ruru_buf_addstr(&b, ".md");
+		ok = is_file(ws, b.ptr);
+	}
+	if (!ok) {
+		ruru_buf_reset(&b);
+		ruru_buf_addstr(&b, cand);
+		ok = is_file(ws, b.ptr);
+	}
+	if (!ok && !(n > 3 && !strcmp(cand + n - 3, ".md"))) {
+		ruru_buf_addstr(&b, ".md"); /* a stem */
+		ok = is_file(ws, b.ptr);
+	}
+	if (ok)
+		ruru_buf_add(out, b.ptr, b.len);
+	ruru_buf_release(&b);
+	return ok;
+}
+
+/* Add `path` to the list of matches unless it is there. */
+static void add_match(char ***m, size_t *n, const char *path)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*m)[i], path))
+			return;
+	*m = ruru_xrealloc(*m, (*n + 1) * sizeof(**m));
+	(*m)[(*n)++] = ruru_strdup(path);
+}
+
 /*
- * Resolve an ARTIFACT argument: a path relative to the current directory,
- * or else relative to the root; the sidecar's name stands for its artifact.
- * With must_exist, a missing artifact is RURU_ENOTFOUND.
+ * The short forms of DESIGN §5: `name` relative to a session folder
+ * ("artifacts/CONFIRM-….md"), to artifacts/ or .ruru/temp/, a bare file
+ * name or a stem.  Every session's artifacts/ and .ruru/temp/ are looked
+ * in; each existing CONFIRM file found is added to the matches.
+ */
+static void find_short(struct ruru_ws *ws, const char *name, char ***m, size_t *n)
+{
+	const char *base = strrchr(name, '/');
+	base = base ? base + 1 : name;
+	if (!has_prefix(base, "CONFIRM-") || has_prefix(name, "../") || strstr(name, "/../") ||
+	    name[0] == '/')
+		return;
+	const char *inner = has_prefix(name, "artifacts/") ? name + strlen("artifacts/") : name;
+	struct ruru_buf c = RURU_BUF_INIT, hit = RURU_BUF_INIT;
+	ruru_buf_addf(&c, ".ruru/temp/%s", name);
+	if (confirm_file(ws, c.ptr, &hit))
+		add_match(m, n, hit.ptr);
+	char *sdir = ruru_ws_path(ws, ".ruru/sessions");
+	struct ruru_error ignore;
+	DIR *d = ruru_opendir(sdir, &ignore);
+	free(sdir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		ruru_buf_reset(&c);
+		ruru_buf_reset(&hit);
+		ruru_buf_addf(&c, ".ruru/sessions/%s/artifacts/%s", de->d_name, inner);
+		if (confirm_file(ws, c.ptr, &hit))
+			add_match(m, n, hit.ptr);
+	}
+	if (d)
+		closedir(d);
+	ruru_buf_release(&c);
+	ruru_buf_release(&hit);
+}
+
+/*
+ * Resolve an ARTIFACT argument in any unambiguous form (DESIGN §5): a
+ * path relative to the current directory or to the root, relative to a
+ * session folder or to its artifacts/, the bare file name or its stem; the
+ * sidecar's name stands for its artifact.  Several matches are
+ * RURU_EUSAGE naming them.  With must_exist, no match is RURU_ENOTFOUND.
  */
 static int locate(struct ruru_ws *ws, const char *artifact, bool must_exist, struct loc *L,
 		  struct ruru_error *err)
 {
 	memset(L, 0, sizeof(*L));
+	if (!artifact || !*artifact)
+		return ruru_error_set(err, RURU_EUSAGE, "no CONFIRM artifact named");
 	const char *root = ruru_ws_root(ws);
-	struct ruru_buf a = RURU_BUF_INIT, b = RURU_BUF_INIT, md = RURU_BUF_INIT;
+	struct ruru_buf a = RURU_BUF_INIT, b = RURU_BUF_INIT, pick = RURU_BUF_INIT,
+			list = RURU_BUF_INIT;
 	struct ruru_error ea, eb;
 	ruru_error_clear(&ea);
 	ruru_error_clear(&eb);
 	bool oka = ruru_path_relative_to_root(root, artifact, &a, &ea) == 0;
 	bool okb = artifact[0] != '/' && ruru_path_inside(root, artifact, &b, &eb) == 0;
-	const char *pick = NULL;
-	for (int pass = 0; pass < 2 && !pick; pass++) {
-		const char *cand = pass == 0 ? (oka ? a.ptr : NULL) : (okb ? b.ptr : NULL);
-		if (!cand)
-			continue;
-		size_t n = strlen(cand);
-		if (n > 5 && !strcmp(cand + n - 5, ".toml")) {
-			ruru_buf_reset(&md);
-			ruru_buf_add(&md, cand, n - 5);
-			ruru_buf_addstr(&md, ".md");
-			if (is_file(ws, md.ptr)) {
-				pick = md.ptr;
-				break;
-			}
-		}
-		if (is_file(ws, cand))
-			pick = cand;
-	}
+	char **m = NULL;
+	size_t n = 0;
 	int rc = -1;
-	if (!pick && !oka && !okb) {
+	if (!(oka && confirm_file(ws, a.ptr, &pick)) && !(okb && confirm_file(ws, b.ptr, &pick))) {
+		if (okb)
+			find_short(ws, b.ptr, &m, &n);
+		if (n == 1) {
+			ruru_buf_addstr(&pick, m[0]);
+		} else if (n > 1) {
+			for (size_t i = 0; i < n && i < 5; i++)
+				ruru_buf_addf(&list, "%s\"%s\"", i ? ", " : "", m[i]);
+			ruru_error_set(err, RURU_EUSAGE,
+				       "\"%s\" is ambiguous: %zu proposals match (%s%s); name one by "
+				       "its path",
+				       artifact, n, list.ptr, n > 5 ? ", ..." : "");
+			goto out;
+		}
+	}
+	if (!pick.len && !oka && !okb) {
 		*err = ea.code ? ea : eb;
 		goto out;
 	}
-	if (!pick && must_exist) {
+	if (!pick.len && must_exist) {
 		ruru_error_set(err, RURU_ENOTFOUND, "no CONFIRM artifact \"%s\"", artifact);
 		goto out;
 	}
-	rc = loc_from_rel(ws, pick ? pick : (oka ? a.ptr : b.ptr), L, err);
+	rc = loc_from_rel(ws, pick.len ? pick.ptr : (oka ? a.ptr : b.ptr), L, err);
 out:
+	for (size_t i = 0; i < n; i++)
+		free(m[i]);
+	free(m);
 	ruru_buf_release(&a);
 	ruru_buf_release(&b);
-	ruru_buf_release(&md);
+	ruru_buf_release(&pick);
+	ruru_buf_release(&list);
 	return rc;
 }
 
@@ -740,6 +961,368 @@ static void sidecar_new(struct ruru_buf *b, const char *artifact_name, const cha
 			   "delegated_to = \"\"\ntask = \"\"\napplied_at = \"\"\nforced = false\n");
 }
 
+/* ------------------------------------------------------ decision records */
+
+/*
+ * DESIGN §5 "Binding": a decision names what it decided — artifact, target,
+ * payload_sha256, target_sha256 — outside the sidecar, so that a sidecar,
+ * payload or target changed after the decision cannot inherit it.  Session
+ * proposals carry the record in the log entry of the decision (first
+ * message line, all ruru's own words: "<what> `TARGET` · payload_sha256
+ * `H` · target_sha256 `H|none`", the reason on the lines after it); temp
+ * proposals append ruru_confirm_record_canonical() to .ruru/temp/decisions.log.
+ */
+
+void ruru_confirm_record_release(struct ruru_confirm_record *r)
+{
+	free(r->artifact);
+	free(r->target);
+	free(r->decided_by);
+	free(r->rationale);
+	memset(r, 0, sizeof(*r));
+}
+
+void ruru_confirm_record_canonical(struct ruru_buf *out, const struct ruru_confirm_record *r)
+{
+	const char *word = ruru_confirm_status_word(r->decision);
+	struct { const char *key, *val; } f[] = {
+		{ "decision", word ? word : "" },
+		{ "artifact", r->artifact ? r->artifact : "" },
+		{ "target_path", r->target ? r->target : "" },
+		{ "kind", ruru_confirm_kind_word(r->kind) },
+		{ "payload_sha256", r->payload_sha256 },
+		{ "target_sha256", r->target_sha256 },
+		{ "decided_by", r->decided_by ? r->decided_by : "" },
+		{ "rationale", r->rationale ? r->rationale : "" },
+	};
+	ruru_buf_addstr(out, "[[decision]]\n");
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		ruru_buf_addf(out, "%s = ", f[i].key);
+		ruru_toml_encode_string(out, f[i].val, strlen(f[i].val));
+		ruru_buf_addch(out, '\n');
+	}
+	ruru_buf_addstr(out, "decided_at = ");
+	ruru_toml_encode_time(out, r->decided_at);
+	ruru_buf_addch(out, '\n');
+}
+
+/* What each decision's log line starts with. */
+static const char *record_lead(enum ruru_confirm_status d)
+{
+	switch (d) {
+	case RURU_CONFIRM_APPROVED: return "User approved the change to";
+	case RURU_CONFIRM_REJECTED: return "User rejected the change to";
+	case RURU_CONFIRM_SKIPPED: return "Coordinator skipped confirmation of the change to";
+	default: return "Withdrew the proposal for";
+	}
+}
+
+/* The message of a decision's log entry: the binding line, then the reason. */
+static void record_message(struct ruru_buf *b, const struct ruru_confirm_record *r)
+{
+	ruru_buf_addf(b, "%s `%s` (%s) · payload_sha256 `%s` · target_sha256 `%s`",
+		      record_lead(r->decision), r->target, ruru_confirm_kind_word(r->kind),
+		      r->payload_sha256,
+		      *r->target_sha256 ? r->target_sha256 : "none");
+	if (r->rationale && *r->rationale)
+		ruru_buf_addf(b, "\n%s: %s", r->decision == RURU_CONFIRM_SKIPPED ? "Rationale" : "Reason",
+			      r->rationale);
+}
+
+static bool is_hex64(const char *p, const char *end)
+{
+	if (end - p < 64)
+		return false;
+	for (int i = 0; i < 64; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* Read the binding line of a decision entry's message into r (target and
+ * hashes); false when the message has none (hand-written, or older). */
+static bool record_parse_message(const char *msg, size_t len, struct ruru_confirm_record *r)
+{
+	const char *end = memchr(msg, '\n', len);
+	end = end ? end : msg + len;
+	static const char mid[] = ") · payload_sha256 `", mid2[] = "` · target_sha256 `";
+	const char *lead = record_lead(r->decision);
+	size_t ll = strlen(lead);
+	if ((size_t)(end - msg) < ll + 2 || memcmp(msg, lead, ll) || memcmp(msg + ll, " `", 2))
+		return false;
+	const char *t = msg + ll + 2, *q = t;
+	while (q < end && *q != '`')
+		q++;
+	const char *tend = q;
+	int kind = -1;
+	if (q == t || end - q < 3 || memcmp(q, "` (", 3))
+		return false;
+	q += 3;
+	if (starts(q, end, "content"))
+		kind = RURU_CONFIRM_CONTENT, q += 7;
+	else if (starts(q, end, "diff"))
+		kind = RURU_CONFIRM_DIFF, q += 4;
+	if (kind < 0 || (size_t)(end - q) < sizeof(mid) - 1 || memcmp(q, mid, sizeof(mid) - 1))
+		return false;
+	const char *ph = q + sizeof(mid) - 1;
+	if (!is_hex64(ph, end))
+		return false;
+	const char *q2 = ph + 64;
+	if ((size_t)(end - q2) < sizeof(mid2) - 1 || memcmp(q2, mid2, sizeof(mid2) - 1))
+		return false;
+	const char *th = q2 + sizeof(mid2) - 1;
+	bool none = end - th == 5 && !memcmp(th, "none`", 5);
+	if (!none && !(is_hex64(th, end) && end - th == 65 && th[64] == '`'))
+		return false;
+	free(r->target);
+	r->target = ruru_strndup(t, (size_t)(tend - t));
+	r->kind = (enum ruru_confirm_kind)kind;
+	memcpy(r->payload_sha256, ph, 64);
+	r->payload_sha256[64] = '\0';
+	if (none) {
+		r->target_sha256[0] = '\0';
+	} else {
+		memcpy(r->target_sha256, th, 64);
+		r->target_sha256[64] = '\0';
+	}
+	return true;
+}
+
+/* The decision an entry records, from its type and outcome (UNKNOWN: none). */
+static enum ruru_confirm_status entry_decision(const struct ruru_entry *e)
+{
+	if (e->type == RURU_EV_CONFIRM_SKIP)
+		return RURU_CONFIRM_SKIPPED;
+	if (e->type == RURU_EV_CONFIRM_RESPONSE && e->outcome && !strcmp(e->outcome, "approved"))
+		return RURU_CONFIRM_APPROVED;
+	if (e->type == RURU_EV_CONFIRM_RESPONSE && e->outcome && !strcmp(e->outcome, "rejected"))
+		return RURU_CONFIRM_REJECTED;
+	const char *lead = record_lead(RURU_CONFIRM_WITHDRAWN);
+	if (e->type == RURU_EV_NOTE && e->message && has_prefix(e->message, lead))
+		return RURU_CONFIRM_WITHDRAWN;
+	return RURU_CONFIRM_UNKNOWN;
+}
+
+/* What the records say about one proposal. */
+struct records {
+	bool found;          /* a decision record exists: rec is the latest */
+	bool bound;          /* ... and it names target and hashes */
+	bool applied_after;  /* a success result follows it (session log) */
+	struct ruru_confirm_record rec;
+};
+
+static void records_release(struct records *R)
+{
+	ruru_confirm_record_release(&R->rec);
+	memset(R, 0, sizeof(*R));
+}
+
+static char *temp_decisions_path(struct ruru_ws *ws)
+{
+	return ruru_ws_path(ws, ".ruru/temp/decisions.log");
+}
+
+static int records_session(struct ruru_ws *ws, const struct loc *L, struct records *R,
+			   struct ruru_error *err)
+{
+	struct ruru_session s;
+	if (ruru_session_load(ws, L->session, RURU_LOAD_ENTRIES, &s, err) < 0)
+		return -1;
+	for (size_t i = 0; i < s.nentries; i++) {
+		const struct ruru_entry *e = &s.entries[i];
+		if (!e->artifact || strcmp(e->artifact, L->srel))
+			continue;
+		enum ruru_confirm_status d = entry_decision(e);
+		if (d == RURU_CONFIRM_UNKNOWN) {
+			if (e->type == RURU_EV_RESULT && e->outcome && !strcmp(e->outcome, "success"))
+				R->applied_after = R->found;
+			continue;
+		}
+		ruru_confirm_record_release(&R->rec);
+		R->found = true;
+		R->applied_after = false;
+		R->rec.decision = d;
+		R->rec.artifact = ruru_strdup(L->rel);
+		R->rec.decided_at = e->when_valid ? e->when : 0;
+		R->bound = e->message && record_parse_message(e->message, e->message_len, &R->rec);
+	}
+	ruru_session_release(&s);
+	return 0;
+}
+
+static int records_temp(struct ruru_ws *ws, const struct loc *L, struct records *R,
+			struct ruru_error *err)
+{
+	char *path = temp_decisions_path(ws);
+	struct ruru_buf text = RURU_BUF_INIT;
+	int rc = ruru_read_file(path, &text, err);
+	free(path);
+	if (rc < 0) {
+		ruru_buf_release(&text);
+		if (err->code != RURU_ENOTFOUND)
+			return -1;
+		ruru_error_clear(err);
+		return 0; /* no decision yet */
+	}
+	struct ruru_toml *doc = ruru_toml_parse(text.ptr, text.len, err);
+	ruru_buf_release(&text);
+	if (!doc) {
+		ruru_error_set_file(err, ".ruru/temp/decisions.log");
+		return -1;
+	}
+	const struct ruru_toml_value *arr = ruru_toml_table_get(ruru_toml_root(doc), "decision", 8);
+	size_t n = arr && ruru_toml_kind(arr) == RURU_TOML_ARRAY ? ruru_toml_array_len(arr) : 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct ruru_toml_value *t = ruru_toml_array_at(arr, i);
+		char *art = toml_str(t, "artifact");
+		if (art && !strcmp(art, L->rel)) {
+			char *word = toml_str(t, "decision"), *ph = toml_str(t, "payload_sha256"),
+			     *th = toml_str(t, "target_sha256");
+			ruru_confirm_record_release(&R->rec);
+			R->found = true;
+			R->rec.decision = ruru_confirm_status_parse(word);
+			R->rec.artifact = ruru_strdup(art);
+			R->rec.target = toml_str(t, "target_path");
+			char *kw = toml_str(t, "kind");
+			int k = ruru_confirm_kind_parse(kw);
+			free(kw);
+			R->rec.kind = k < 0 ? RURU_CONFIRM_CONTENT : (enum ruru_confirm_kind)k;
+			R->rec.decided_by = toml_str(t, "decided_by");
+			R->rec.rationale = toml_str(t, "rationale");
+			R->rec.decided_at = toml_time(t, "decided_at");
+			R->bound = k >= 0 && R->rec.target && ph && strlen(ph) == 64 && th &&
+				   (!*th || strlen(th) == 64);
+			if (R->bound) {
+				snprintf(R->rec.payload_sha256, sizeof(R->rec.payload_sha256), "%s", ph);
+				snprintf(R->rec.target_sha256, sizeof(R->rec.target_sha256), "%s", th);
+			}
+			free(word);
+			free(ph);
+			free(th);
+		}
+		free(art);
+	}
+	ruru_toml_free(doc);
+	return 0;
+}
+
+/* The decision records of a proposal: its session's log or decisions.log. */
+static int records_read(struct ruru_ws *ws, const struct loc *L, struct records *R,
+			struct ruru_error *err)
+{
+	memset(R, 0, sizeof(*R));
+	return L->session ? records_session(ws, L, R, err) : records_temp(ws, L, R, err);
+}
+
+/* Append a temp proposal's decision record (under .ruru/temp/.lock). */
+static int records_append_temp(struct ruru_ws *ws, const struct ruru_confirm_record *r,
+			       struct ruru_error *err)
+{
+	char *path = temp_decisions_path(ws);
+	struct ruru_buf b = RURU_BUF_INIT;
+	static const char head[] =
+		"# Decisions on proposals made with no active session (.ruru/temp/),\n"
+		"# appended by `ruru confirm`; never edit.  The latest record of an\n"
+		"# artifact is its decision.\n";
+	int rc = ruru_write_new(path, head, sizeof(head) - 1, 0666, err);
+	if (rc < 0 && err->code == RURU_ECONFLICT) {
+		ruru_error_clear(err);
+		rc = 0;
+	}
+	ruru_buf_addch(&b, '\n');
+	ruru_confirm_record_canonical(&b, r);
+	if (rc == 0)
+		rc = ruru_append(path, b.ptr, b.len, err);
+	ruru_buf_release(&b);
+	free(path);
+	return rc;
+}
+
+/* A record of decision `d` on the proposal c at `now`. */
+static void record_of(struct ruru_confirm_record *r, const struct ruru_confirm *c,
+		      enum ruru_confirm_status d, const char *by, const char *why, time_t now)
+{
+	memset(r, 0, sizeof(*r));
+	r->decision = d;
+	r->artifact = ruru_strdup(c->artifact);
+	r->target = ruru_strdup(c->target);
+	r->kind = c->kind;
+	memcpy(r->payload_sha256, c->payload_sha256, sizeof(r->payload_sha256));
+	memcpy(r->target_sha256, c->target_sha256, sizeof(r->target_sha256));
+	r->decided_by = ruru_strdup(by);
+	r->rationale = ruru_strdup(why ? why : "");
+	r->decided_at = now;
+}
+
+/*
+ * Apply's binding check: the latest decision record says yes, with the
+ * sidecar's status, and names the sidecar's target and hashes.
+ */
+static int records_agree(const struct loc *L, const struct ruru_confirm *c,
+			 const struct records *R, struct ruru_error *err)
+{
+	const char *where = L->session ? "the session log" : ".ruru/temp/decisions.log";
+	if (!R->found) {
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "%s holds no decision on \"%s\"; it was never approved or skipped",
+			       where, L->rel);
+		return ruru_error_hint(err, NULL, RURU_HINT_ASK, L->rel);
+	}
+	enum ruru_confirm_status d = R->rec.decision;
+	if (d != RURU_CONFIRM_APPROVED && d != RURU_CONFIRM_SKIPPED)
+		return ruru_error_set(err, RURU_ECONFLICT, "the latest decision on \"%s\" in %s is %s",
+				      L->rel, where, ruru_confirm_status_word(d) ? ruru_confirm_status_word(d)
+									   : "unreadable");
+	if (c->status != RURU_CONFIRM_APPLIED && c->status != d)
+		return ruru_error_set(err, RURU_ECONFLICT,
+				      "the sidecar of \"%s\" says %s but the latest decision in %s is %s",
+				      L->rel, ruru_confirm_status_word(c->status), where,
+				      ruru_confirm_status_word(d));
+	if (!R->bound)
+		return ruru_error_set(err, RURU_ECONFLICT,
+				      "the decision on \"%s\" in %s does not name its target and hashes "
+				      "(made by hand or by an older ruru); decide it again",
+				      L->rel, where);
+	if (R->rec.kind != c->kind)
+		return ruru_error_set(err, RURU_ECONFLICT,
+				      "the sidecar's kind of \"%s\" is not the one that was decided (%s "
+				      "says \"%s\"); it changed after the decision: propose again",
+				      L->rel, where, ruru_confirm_kind_word(R->rec.kind));
+	const char *what = strcmp(R->rec.target, c->target)                   ? "target_path"
+			   : strcmp(R->rec.payload_sha256, c->payload_sha256) ? "payload_sha256"
+			   : strcmp(R->rec.target_sha256, c->target_sha256)   ? "target_sha256"
+									      : NULL;
+	if (what)
+		return ruru_error_set(err, RURU_ECONFLICT,
+				      "the sidecar's %s of \"%s\" is not the one that was decided (%s "
+				      "says \"%s\"); it changed after the decision: propose again",
+				      what, L->rel, where,
+				      !strcmp(what, "target_path")      ? R->rec.target
+				      : !strcmp(what, "payload_sha256") ? R->rec.payload_sha256
+									: R->rec.target_sha256);
+	return 0;
+}
+
+int ruru_confirm_record_latest(struct ruru_ws *ws, const char *artifact,
+			       struct ruru_confirm_record *out, struct ruru_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	struct loc L;
+	struct records R;
+	if (locate(ws, artifact, true, &L, err) < 0)
+		return -1;
+	int rc = records_read(ws, &L, &R, err);
+	if (rc == 0 && !R.found)
+		rc = ruru_error_set(err, RURU_ENOTFOUND, "no decision on \"%s\" yet", L.rel);
+	if (rc == 0) {
+		*out = R.rec;
+		memset(&R.rec, 0, sizeof(R.rec));
+	}
+	records_release(&R);
+	loc_release(&L);
+	return rc;
+}
+
 /* ------------------------------------------------------------ the disk */
 
 /* Hash the target now ("" when absent); RURU_EREFUSED when unsafe. */
@@ -843,20 +1426,20 @@ static void fill_new(struct ruru_confirm *out, const struct loc *L, const char *
 }
 
 /* Check a payload against the target now: a diff must apply cleanly. */
-static int payload_check(enum ruru_confirm_kind kind, const struct ruru_buf *cur, const void *payload,
-			 size_t len, struct ruru_error *err)
+static int payload_check(enum ruru_confirm_kind kind, const char *target, const struct ruru_buf *cur,
+			 const void *payload, size_t len, struct ruru_error *err)
 {
 	if (kind != RURU_CONFIRM_DIFF)
 		return 0;
 	struct ruru_buf res = RURU_BUF_INIT;
-	int rc = diff_apply(cur->ptr ? cur->ptr : "", cur->len, payload, len, &res, err);
+	int rc = diff_apply(cur->ptr ? cur->ptr : "", cur->len, payload, len, target, false, &res, err);
 	ruru_buf_release(&res);
 	return rc;
 }
 
-int ruru_confirm_propose(struct ruru_ws *ws, const char *session, const char *target,
-			 enum ruru_confirm_kind kind, const void *payload, size_t len,
-			 struct ruru_confirm *out, struct ruru_error *err)
+static int propose_one(struct ruru_ws *ws, const char *session, const char *target,
+		       enum ruru_confirm_kind kind, const void *payload, size_t len,
+		       struct ruru_confirm *out, struct ruru_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	struct ruru_buf norm = RURU_BUF_INIT, cur = RURU_BUF_INIT, stem = RURU_BUF_INIT,
@@ -874,7 +1457,8 @@ int ruru_confirm_propose(struct ruru_ws *ws, const char *session, const char *ta
 	}
 	if (ruru_path_relative_to_root(ruru_ws_root(ws), target, &norm, err) < 0 ||
 	    target_hash(ws, norm.ptr, th, &exists, &cur, err) < 0 ||
-	    payload_check(kind, &cur, payload, len, err) < 0 || propose_session(ws, session, &id, err) < 0)
+	    payload_check(kind, norm.ptr, &cur, payload, len, err) < 0 ||
+	    propose_session(ws, session, &id, err) < 0)
 		goto out;
 	if (!ruru_entry_field_ok(norm.ptr)) {
 		ruru_error_set(err, RURU_EREFUSED, "target \"%s\" holds a backtick", norm.ptr);
@@ -907,6 +1491,15 @@ int ruru_confirm_propose(struct ruru_ws *ws, const char *session, const char *ta
 		struct stat st;
 		if (ws_lstat(L.side_abs, &st) == 0)
 			continue;
+		if (!id) { /* a deleted temp pair's name keeps its records: never reuse it */
+			struct records R;
+			if (records_read(ws, &L, &R, err) < 0)
+				goto out;
+			bool used = R.found;
+			records_release(&R);
+			if (used)
+				continue;
+		}
 		if (ruru_write_new(L.abs, payload, len, 0666, err) == 0)
 			break;
 		if (err->code != RURU_ECONFLICT || n >= 1000)
@@ -951,6 +1544,53 @@ out:
 	return rc;
 }
 
+/*
+ * --supersedes: the old proposal is checked first (it exists and can be
+ * withdrawn), then the new one is made, then the old one withdrawn with a
+ * reason naming the new one.  Should that last step fail, the error says
+ * that the new proposal stands.
+ */
+int ruru_confirm_propose(struct ruru_ws *ws, const char *session, const char *target,
+			 enum ruru_confirm_kind kind, const void *payload, size_t len,
+			 const char *supersedes, struct ruru_confirm *out, struct ruru_error *err)
+{
+	if (!supersedes || !*supersedes)
+		return propose_one(ws, session, target, kind, payload, len, out, err);
+	struct ruru_confirm old, gone;
+	if (ruru_confirm_load(ws, supersedes, &old, err) < 0)
+		return -1;
+	enum ruru_confirm_status st = old.status;
+	char *old_rel = ruru_strdup(old.artifact);
+	ruru_confirm_release(&old);
+	int rc = -1;
+	if (st != RURU_CONFIRM_PENDING && st != RURU_CONFIRM_APPROVED && st != RURU_CONFIRM_SKIPPED) {
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "\"%s\" is %s; only a pending, approved or skipped proposal is superseded",
+			       old_rel, ruru_confirm_status_word(st));
+		goto out;
+	}
+	if (propose_one(ws, session, target, kind, payload, len, out, err) < 0)
+		goto out;
+	struct ruru_buf why = RURU_BUF_INIT;
+	ruru_buf_addf(&why, "superseded by %s", out->artifact);
+	rc = ruru_confirm_withdraw(ws, old_rel, why.ptr, &gone, err);
+	ruru_buf_release(&why);
+	if (rc < 0) {
+		struct ruru_buf line = RURU_BUF_INIT;
+		ruru_error_format(err, &line);
+		ruru_error_set(err, err->code,
+			       "proposed \"%s\", but \"%s\" could not be withdrawn: %s", out->artifact,
+			       old_rel, line.ptr);
+		ruru_buf_release(&line);
+		ruru_confirm_release(out);
+	} else {
+		ruru_confirm_release(&gone);
+	}
+out:
+	free(old_rel);
+	return rc;
+}
+
 int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *target,
 		       enum ruru_confirm_kind kind, struct ruru_confirm *out, struct ruru_error *err)
 {
@@ -979,7 +1619,7 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
 	if (guard_begin(ws, L.session, &g, err) < 0)
 		goto out;
 	if (ruru_read_file(L.abs, &payload, err) < 0 ||
-	    payload_check(kind, &cur, payload.ptr, payload.len, err) < 0)
+	    payload_check(kind, norm.ptr, &cur, payload.ptr, payload.len, err) < 0)
 		goto out;
 	struct stat st;
 	if (ws_lstat(L.side_abs, &st) == 0) {
@@ -1033,6 +1673,24 @@ int ruru_confirm_load(struct ruru_ws *ws, const char *artifact, struct ruru_conf
 	int rc = sidecar_read(&L, &side, out, err);
 	if (rc == 0)
 		observe(ws, &L, out, NULL);
+	struct records R;
+	if (rc == 0 && records_read(ws, &L, &R, err) < 0) {
+		ruru_confirm_release(out);
+		rc = -1;
+	} else if (rc == 0) {
+		enum ruru_confirm_status d = R.rec.decision;
+		bool same = out->status == d ||
+			    (out->status == RURU_CONFIRM_APPLIED &&
+			     (d == RURU_CONFIRM_APPROVED || d == RURU_CONFIRM_SKIPPED));
+		out->record = !R.found ? "none"
+			      : same && R.bound && R.rec.kind == out->kind &&
+					!strcmp(R.rec.target, out->target) &&
+					!strcmp(R.rec.payload_sha256, out->payload_sha256) &&
+					!strcmp(R.rec.target_sha256, out->target_sha256)
+				      ? "agrees"
+				      : "differs";
+		records_release(&R);
+	}
 	loc_release(&L);
 	ruru_buf_release(&side);
 	return rc;
@@ -1116,6 +1774,7 @@ int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 	struct loc L;
 	struct guard g = { 0 };
 	struct ruru_buf side = RURU_BUF_INIT, orig = RURU_BUF_INIT, msg = RURU_BUF_INIT;
+	struct ruru_confirm_record rec = { 0 };
 	int rc = -1;
 	bool wrote = false;
 	if (locate(ws, artifact, true, &L, err) < 0)
@@ -1129,6 +1788,22 @@ int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 			       L.rel, ruru_confirm_status_word(out->status));
 		goto out;
 	}
+	struct records R;
+	if (records_read(ws, &L, &R, err) < 0)
+		goto out;
+	/* A record of this very proposal (same target and hashes) means its
+	 * sidecar was set back to pending by hand: no second decision. */
+	if (R.found && R.bound && R.rec.kind == out->kind && !strcmp(R.rec.target, out->target) &&
+	    !strcmp(R.rec.payload_sha256, out->payload_sha256) &&
+	    !strcmp(R.rec.target_sha256, out->target_sha256)) {
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "\"%s\" was already decided (%s), though its sidecar says pending; "
+			       "propose the edit again",
+			       L.rel, ruru_confirm_status_word(R.rec.decision) ? ruru_confirm_status_word(R.rec.decision) : "unreadable");
+		records_release(&R);
+		goto out;
+	}
+	records_release(&R);
 	static const enum ruru_confirm_status to[] = { RURU_CONFIRM_APPROVED, RURU_CONFIRM_REJECTED,
 						       RURU_CONFIRM_SKIPPED };
 	const char *by = decision == RURU_DECIDE_SKIP ? "coordinator" : "user";
@@ -1142,8 +1817,13 @@ int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 	if (ruru_write_atomic(L.side_abs, side.ptr, side.len, 0666, err) < 0)
 		goto out;
 	wrote = true;
-	if (decision == RURU_DECIDE_SKIP) {
-		if (guard_log(&g, RURU_EV_CONFIRM_SKIP, L.srel, NULL, NULL, NULL, reason, err) < 0)
+	record_of(&rec, out, to[decision], by, reason, now);
+	if (!g.session) {
+		if (records_append_temp(ws, &rec, err) < 0)
+			goto out;
+	} else if (decision == RURU_DECIDE_SKIP) {
+		record_message(&msg, &rec);
+		if (guard_log(&g, RURU_EV_CONFIRM_SKIP, L.srel, NULL, NULL, NULL, msg.ptr, err) < 0)
 			goto out;
 	} else {
 		ruru_buf_addf(&msg, "Please review the proposed changes in `%s` (target `%s`). Do you approve?",
@@ -1151,10 +1831,7 @@ int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 		if (guard_log(&g, RURU_EV_CONFIRM_REQUEST, L.srel, NULL, NULL, NULL, msg.ptr, err) < 0)
 			goto out;
 		ruru_buf_reset(&msg);
-		ruru_buf_addf(&msg, "User %s the change to `%s`",
-			      decision == RURU_DECIDE_APPROVE ? "approved" : "rejected", out->target);
-		if (reason && *reason)
-			ruru_buf_addf(&msg, ": %s", reason);
+		record_message(&msg, &rec);
 		if (guard_log(&g, RURU_EV_CONFIRM_RESPONSE, L.srel, NULL, NULL,
 			      decision == RURU_DECIDE_APPROVE ? "approved" : "rejected", msg.ptr, err) < 0)
 			goto out;
@@ -1173,6 +1850,7 @@ out:
 		restore_sidecar(&L, &orig);
 	if (rc < 0)
 		ruru_confirm_release(out);
+	ruru_confirm_record_release(&rec);
 	guard_abort(&g);
 	loc_release(&L);
 	ruru_buf_release(&side);
@@ -1260,33 +1938,51 @@ out:
 
 /* -------------------------------------------------------------- applying */
 
-/*
- * A session proposal's decision must be in the log too: a confirm-response
- * "approved" or a confirm-skip naming the artifact.  So hand-editing the
- * sidecar's status is not enough to get an edit applied.
- */
-static int log_holds_decision(struct ruru_ws *ws, const struct loc *L, struct ruru_error *err)
+/* Add what a failed step left behind to an error's message. */
+__attribute__((format(printf, 2, 3))) static void err_append(struct ruru_error *err,
+							      const char *fmt, ...)
 {
-	struct ruru_session s;
-	if (ruru_session_load(ws, L->session, RURU_LOAD_ENTRIES, &s, err) < 0)
-		return -1;
-	bool found = false;
-	for (size_t i = 0; i < s.nentries && !found; i++) {
-		const struct ruru_entry *e = &s.entries[i];
-		if (!e->artifact || strcmp(e->artifact, L->srel))
-			continue;
-		found = e->type == RURU_EV_CONFIRM_SKIP ||
-			(e->type == RURU_EV_CONFIRM_RESPONSE && e->outcome &&
-			 !strcmp(e->outcome, "approved"));
+	size_t n = strlen(err->msg);
+	va_list ap;
+	va_start(ap, fmt);
+	if (n < sizeof(err->msg))
+		vsnprintf(err->msg + n, sizeof(err->msg) - n, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Does the target (bytes `cur`, hash `th`, `exists`) already hold what the
+ * proposal c would write?  A content proposal: the payload's hash.  A diff:
+ * undoing it gives back the bytes it was proposed against (for a new file:
+ * applying it to nothing gives the target).
+ */
+static bool holds_result(const struct ruru_confirm *c, const struct ruru_buf *payload,
+			 const struct ruru_buf *cur, const char *th, bool exists)
+{
+	if (!exists)
+		return false;
+	if (c->kind == RURU_CONFIRM_CONTENT)
+		return !strcmp(th, c->payload_sha256);
+	struct ruru_buf res = RURU_BUF_INIT;
+	struct ruru_error ignore;
+	char h[65];
+	bool yes;
+	if (!*c->target_sha256) {
+		yes = diff_apply("", 0, payload->ptr, payload->len, c->target, false, &res, &ignore) == 0;
+		if (yes) {
+			ruru_sha256_hex(res.ptr, res.len, h);
+			yes = !strcmp(h, th);
+		}
+	} else {
+		yes = diff_apply(cur->ptr ? cur->ptr : "", cur->len, payload->ptr, payload->len,
+				 c->target, true, &res, &ignore) == 0;
+		if (yes) {
+			ruru_sha256_hex(res.ptr, res.len, h);
+			yes = !strcmp(h, c->target_sha256);
+		}
 	}
-	ruru_session_release(&s);
-	if (!found)
-	{
-		ruru_error_set(err, RURU_ECONFLICT,
-			       "the session log holds no approval or skip of \"%s\"", L->rel);
-		return ruru_error_hint(err, NULL, RURU_HINT_ASK, L->rel);
-	}
-	return 0;
+	ruru_buf_release(&res);
+	return yes;
 }
 
 int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
@@ -1295,13 +1991,14 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 	memset(out, 0, sizeof(*out));
 	struct loc L;
 	struct guard g = { 0 };
+	struct records R = { 0 };
 	struct ruru_buf side = RURU_BUF_INIT, orig_side = RURU_BUF_INIT, payload = RURU_BUF_INIT,
 			cur = RURU_BUF_INIT, result = RURU_BUF_INIT, norm = RURU_BUF_INIT,
 			msg = RURU_BUF_INIT;
 	char *tabs = NULL;
 	char th[65];
 	bool exists = false, wrote_target = false, wrote_side = false, loaded = false,
-	     forced = false;
+	     forced = false, writing = false, finishing = false;
 	int rc = -1;
 	if (locate(ws, artifact, true, &L, err) < 0)
 		return -1;
@@ -1310,7 +2007,17 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 	if (sidecar_read(&L, &side, out, err) < 0)
 		goto fail;
 	loaded = true;
-	if (!decided_yes(out)) {
+	if (records_read(ws, &L, &R, err) < 0)
+		goto fail;
+	if (out->status == RURU_CONFIRM_APPLIED) {
+		/* An apply that wrote the target and the sidecar but whose log
+		 * entry failed is finished here; any other is refused. */
+		finishing = L.session && R.found && !R.applied_after;
+		if (!finishing) {
+			ruru_error_set(err, RURU_ECONFLICT, "\"%s\" was already applied", L.rel);
+			goto fail;
+		}
+	} else if (!decided_yes(out)) {
 		ruru_error_set(err, RURU_ECONFLICT,
 			       out->status == RURU_CONFIRM_PENDING
 				       ? "\"%s\" is %s: it was never approved or skipped"
@@ -1320,51 +2027,84 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 			ruru_error_hint(err, NULL, RURU_HINT_ASK, L.rel);
 		goto fail;
 	}
-	if (payload_checked(ws, &L, out, &payload, err) < 0)
+	/* An unsafe target is refused as such (exit 6) before the binding. */
+	if (payload_checked(ws, &L, out, &payload, err) < 0 ||
+	    ruru_path_inside(ruru_ws_root(ws), out->target, &norm, err) < 0 ||
+	    target_hash(ws, norm.ptr, th, &exists, &cur, err) < 0 ||
+	    records_agree(&L, out, &R, err) < 0)
 		goto fail;
-	if (L.session && log_holds_decision(ws, &L, err) < 0)
-		goto fail;
-	if (ruru_path_inside(ruru_ws_root(ws), out->target, &norm, err) < 0 ||
-	    target_hash(ws, norm.ptr, th, &exists, &cur, err) < 0)
-		goto fail;
-	if (strcmp(th, out->target_sha256)) {
-		if (!force) {
-			ruru_error_set(err, RURU_ECONFLICT,
-				       "target \"%s\" %s since the proposal; review it and propose "
-				       "again",
-				       norm.ptr, exists ? (*out->target_sha256 ? "changed" : "was created")
-							: "was deleted");
-			ruru_error_hint(err, "force", RURU_HINT_FORCE, L.rel);
+	out->already = holds_result(out, &payload, &cur, th, exists);
+	/* finishing && !already: the sidecar says applied but the log holds
+	 * no result and the target not the result: an apply that failed and
+	 * could not put the sidecar back.  It is applied now, checked like
+	 * any other. */
+	if (!out->already) {
+		if (strcmp(th, out->target_sha256)) {
+			if (!force) {
+				ruru_error_set(err, RURU_ECONFLICT,
+					       "target \"%s\" %s since the proposal; review it and propose "
+					       "again",
+					       norm.ptr,
+					       exists ? (*out->target_sha256 ? "changed" : "was created")
+						      : "was deleted");
+				ruru_error_hint(err, "force", RURU_HINT_FORCE, L.rel);
+				goto fail;
+			}
+			forced = true;
+		}
+		if (out->kind == RURU_CONFIRM_DIFF) {
+			if (diff_apply(cur.ptr ? cur.ptr : "", cur.len, payload.ptr, payload.len,
+				       out->target, false, &result, err) < 0)
+				goto fail;
+		} else {
+			ruru_buf_add(&result, payload.ptr, payload.len);
+		}
+		/* New folders of a new file: the checks above keep them in the root. */
+		writing = true;
+		tabs = ruru_ws_path(ws, norm.ptr);
+		char *slash = strrchr(tabs, '/');
+		*slash = '\0';
+		int mk = ruru_mkdirs(tabs, err);
+		*slash = '/';
+		if (mk < 0)
+			goto fail;
+		if (ruru_write_atomic(tabs, result.ptr, result.len, 0666, err) < 0) {
+			/* A failure after the rename (flushing the folder) leaves
+			 * the new bytes in place: undo them like any later failure. */
+			char now_h[65], want_h[65];
+			bool now_exists;
+			struct ruru_error ignore;
+			ruru_sha256_hex(result.ptr, result.len, want_h);
+			wrote_target = target_hash(ws, norm.ptr, now_h, &now_exists, NULL, &ignore) == 0 &&
+				       now_exists && !strcmp(now_h, want_h) && strcmp(now_h, th);
 			goto fail;
 		}
-		forced = true;
-	}
-	if (out->kind == RURU_CONFIRM_DIFF) {
-		if (diff_apply(cur.ptr ? cur.ptr : "", cur.len, payload.ptr, payload.len, &result,
-			       err) < 0)
-			goto fail;
+		wrote_target = true;
 	} else {
-		ruru_buf_add(&result, payload.ptr, payload.len);
+		ruru_buf_add(&result, cur.ptr, cur.len);
 	}
-	/* New folders of a new file: the checks above keep them in the root. */
-	tabs = ruru_ws_path(ws, norm.ptr);
-	char *slash = strrchr(tabs, '/');
-	*slash = '\0';
-	int mk = ruru_mkdirs(tabs, err);
-	*slash = '/';
-	if (mk < 0 || ruru_write_atomic(tabs, result.ptr, result.len, 0666, err) < 0)
-		goto fail;
-	wrote_target = true;
 	time_t now = ruru_now();
+	writing = true;
 	if (L.session) {
-		ruru_buf_add(&orig_side, side.ptr, side.len);
-		if (side_set_str(&side, "status", "applied", err) < 0 ||
-		    side_set_time(&side, "applied_at", now, err) < 0 ||
-		    side_set_lit(&side, "forced", forced ? "true" : "false", err) < 0 ||
-		    ruru_write_atomic(L.side_abs, side.ptr, side.len, 0666, err) < 0)
-			goto fail;
-		wrote_side = true;
-		ruru_buf_addf(&msg, "Applied `%s` to `%s` (%zu bytes)", L.srel, norm.ptr, result.len);
+		if (out->status != RURU_CONFIRM_APPLIED || forced) {
+			ruru_buf_add(&orig_side, side.ptr, side.len);
+			if (side_set_str(&side, "status", "applied", err) < 0 ||
+			    side_set_time(&side, "applied_at", now, err) < 0 ||
+			    side_set_lit(&side, "forced", forced ? "true" : "false", err) < 0)
+				goto fail;
+			/* Put back on failure even when the write reports one
+			 * after its rename (flushing the folder). */
+			wrote_side = true;
+			if (ruru_write_atomic(L.side_abs, side.ptr, side.len, 0666, err) < 0)
+				goto fail;
+		}
+		if (out->already)
+			ruru_buf_addf(&msg, "Recorded `%s` as applied: `%s` already holds its result "
+					    "(%zu bytes)",
+				      L.srel, norm.ptr, result.len);
+		else
+			ruru_buf_addf(&msg, "Applied `%s` to `%s` (%zu bytes)", L.srel, norm.ptr,
+				      result.len);
 		if (forced)
 			ruru_buf_addstr(&msg, "; FORCED over a target changed since the proposal");
 		if (guard_log(&g, RURU_EV_RESULT, L.srel, out->delegated_to && *out->delegated_to
@@ -1373,12 +2113,15 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 			      out->task && *out->task ? out->task : NULL, "success", msg.ptr, err) < 0 ||
 		    guard_commit(&g, err) < 0)
 			goto fail;
+		if (out->status != RURU_CONFIRM_APPLIED)
+			out->applied_at = now;
 		out->status = RURU_CONFIRM_APPLIED;
-		out->applied_at = now;
 	} else {
-		/* Temp proposals are cleaned up once applied (standard §7 step 8). */
-		ws_remove(L.side_abs);
-		ws_remove(L.abs);
+		/* Temp proposals are cleaned up once applied (standard §7 step 8);
+		 * the sidecar goes last, so a failure leaves a pair that the next
+		 * apply finds applied and removes. */
+		if (remove_gone(L.abs, err) < 0 || remove_gone(L.side_abs, err) < 0)
+			goto fail_kept;
 		guard_commit(&g, err);
 		out->status = RURU_CONFIRM_APPLIED;
 		out->applied_at = now;
@@ -1387,35 +2130,55 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 	out->target_unchanged = true;
 	rc = 0;
 	goto out;
+fail_kept:
+	/* The target holds the result: keep it; the next apply records it. */
+	err_append(err, "; \"%s\" holds the result: apply again to finish", norm.ptr);
+	writing = false;
+	wrote_target = false;
 fail:
 	if (wrote_target) {
-		struct ruru_error ignore;
+		struct ruru_error rerr;
 		int e = errno;
-		if (exists)
-			ruru_write_atomic(tabs, cur.ptr, cur.len, 0666, &ignore);
-		else
-			ws_remove(tabs);
-		errno = e;
-		if (wrote_side)
+		bool undone = exists ? ruru_write_atomic(tabs, cur.ptr, cur.len, 0666, &rerr) == 0
+				     : ruru_remove(tabs, &rerr) == 0;
+		bool side_back = true;
+		if (wrote_side) {
+			struct ruru_buf now_side = RURU_BUF_INIT;
 			restore_sidecar(&L, &orig_side);
+			side_back = ruru_read_file(L.side_abs, &now_side, &rerr) == 0 &&
+				    now_side.len == orig_side.len &&
+				    !memcmp(now_side.ptr, orig_side.ptr, orig_side.len);
+			ruru_buf_release(&now_side);
+		}
+		errno = e;
+		if (!undone)
+			err_append(err, "; target \"%s\" holds the new content and could not be put "
+					       "back: apply again to record it",
+					  norm.ptr);
+		else if (!side_back)
+			err_append(err, "; the target was put back, but the sidecar still says "
+					       "applied: apply again to finish");
+		else
+			err_append(err, "; target \"%s\" was put back", norm.ptr);
 	}
-	/* The executor's attempt failed: say so in the log (best effort; the
-	 * error returned is the one that stopped the apply). */
-	if (g.held && g.session) {
+	/* A write that failed (not a refusal) is logged as a failed result,
+	 * best effort; the error returned is the one that stopped the apply. */
+	if (writing && g.held && g.session) {
 		struct ruru_error lerr;
 		ruru_buf_reset(&msg);
 		ruru_buf_addf(&msg, "Apply of `%s` failed: ", L.srel);
 		ruru_error_format(err, &msg);
 		const char *mode = loaded && out->delegated_to && *out->delegated_to ? out->delegated_to : NULL;
 		const char *task = loaded && out->task && *out->task ? out->task : NULL;
-		/* The entry goes in through a fresh transaction state: drop any
-		 * front-matter edits, keep the lock. */
+		/* Through a fresh transaction state: drop any front-matter
+		 * edits, keep the lock. */
 		if (guard_log(&g, RURU_EV_RESULT, L.srel, mode, task, "failure", msg.ptr, &lerr) == 0)
 			guard_commit(&g, &lerr);
 	}
 	ruru_confirm_release(out);
 out:
 	guard_abort(&g);
+	records_release(&R);
 	loc_release(&L);
 	free(tabs);
 	ruru_buf_release(&side);
@@ -1425,6 +2188,118 @@ out:
 	ruru_buf_release(&result);
 	ruru_buf_release(&norm);
 	ruru_buf_release(&msg);
+	return rc;
+}
+
+/* --------------------------------------------------------- withdrawing */
+
+static int withdraw_locked(struct ruru_ws *ws, const struct loc *L, struct guard *g,
+			   const char *reason, struct ruru_confirm *out, struct ruru_error *err)
+{
+	struct ruru_buf side = RURU_BUF_INIT, orig = RURU_BUF_INIT, msg = RURU_BUF_INIT;
+	struct ruru_confirm_record rec = { 0 };
+	bool wrote = false;
+	int rc = -1;
+	if (sidecar_read(L, &side, out, err) < 0)
+		goto out;
+	if (out->status != RURU_CONFIRM_PENDING && !decided_yes(out)) {
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "\"%s\" is %s; only a pending, approved or skipped proposal is withdrawn",
+			       L->rel, ruru_confirm_status_word(out->status));
+		goto out;
+	}
+	time_t now = ruru_now();
+	ruru_buf_add(&orig, side.ptr, side.len);
+	if (side_set_str(&side, "status", "withdrawn", err) < 0 ||
+	    side_set_time(&side, "withdrawn_at", now, err) < 0 ||
+	    side_set_str(&side, "withdrawn_reason", reason ? reason : "", err) < 0 ||
+	    ruru_write_atomic(L->side_abs, side.ptr, side.len, 0666, err) < 0)
+		goto out;
+	wrote = true;
+	record_of(&rec, out, RURU_CONFIRM_WITHDRAWN, "coordinator", reason, now);
+	if (g->session) {
+		record_message(&msg, &rec);
+		if (guard_log(g, RURU_EV_NOTE, L->srel, NULL, NULL, NULL, msg.ptr, err) < 0)
+			goto out;
+	} else if (records_append_temp(ws, &rec, err) < 0) {
+		goto out;
+	}
+	out->status = RURU_CONFIRM_WITHDRAWN;
+	rc = 0;
+out:
+	if (rc < 0 && wrote)
+		restore_sidecar(L, &orig);
+	ruru_confirm_record_release(&rec);
+	ruru_buf_release(&side);
+	ruru_buf_release(&orig);
+	ruru_buf_release(&msg);
+	return rc;
+}
+
+int ruru_confirm_withdraw(struct ruru_ws *ws, const char *artifact, const char *reason,
+			  struct ruru_confirm *out, struct ruru_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	struct loc L;
+	struct guard g = { 0 };
+	int rc = -1;
+	if (locate(ws, artifact, true, &L, err) < 0)
+		return -1;
+	if (guard_begin(ws, L.session, &g, err) == 0 &&
+	    withdraw_locked(ws, &L, &g, reason, out, err) == 0 && guard_commit(&g, err) == 0)
+		rc = 0;
+	if (rc < 0)
+		ruru_confirm_release(out);
+	guard_abort(&g);
+	loc_release(&L);
+	return rc;
+}
+
+int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *err)
+{
+	*removed = json_array();
+	struct guard g = { 0 };
+	if (guard_begin(ws, NULL, &g, err) < 0) {
+		json_decref(*removed);
+		*removed = NULL;
+		return -1;
+	}
+	char *dir = ruru_ws_path(ws, ".ruru/temp");
+	struct ruru_error ignore;
+	DIR *d = ruru_opendir(dir, &ignore);
+	free(dir);
+	struct dirent *de;
+	int rc = 0;
+	while (d && rc == 0 && (de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		if (!has_prefix(de->d_name, "CONFIRM-") || l <= 5 || strcmp(de->d_name + l - 5, ".toml"))
+			continue;
+		/* Each sidecar; its artifact is the same stem + ".md". */
+		struct ruru_buf rel = RURU_BUF_INIT, text = RURU_BUF_INIT;
+		struct ruru_error e;
+		struct loc L;
+		struct ruru_confirm c;
+		ruru_buf_addf(&rel, ".ruru/temp/%.*s.md", (int)(l - 5), de->d_name);
+		if (loc_from_rel(ws, rel.ptr, &L, &e) == 0) {
+			if (sidecar_read(&L, &text, &c, &e) == 0) {
+				if (c.status == RURU_CONFIRM_WITHDRAWN || c.status == RURU_CONFIRM_REJECTED ||
+				    c.status == RURU_CONFIRM_APPLIED) {
+					if (remove_gone(L.abs, err) < 0 ||
+					    remove_gone(L.side_abs, err) < 0)
+						rc = -1;
+					else
+						json_array_append_new(*removed, json_string(L.rel));
+				}
+				ruru_confirm_release(&c);
+			}
+			loc_release(&L);
+		}
+		ruru_buf_release(&rel);
+		ruru_buf_release(&text);
+	}
+	if (d)
+		closedir(d);
+	guard_abort(&g);
 	return rc;
 }
 
@@ -1504,10 +2379,12 @@ json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *s
 		want = ruru_confirm_status_parse(status);
 		unadopted = !strcmp(status, "unadopted");
 		if (!want && !unadopted) {
-			ruru_error_set(err, RURU_EUSAGE,
-				       "unknown status \"%s\" (pending, approved, rejected, skipped, "
-				       "applied, failed, unadopted)",
-				       status);
+			struct ruru_buf words = RURU_BUF_INIT;
+			ruru_vocab_join(RURU_VOCAB_CONFIRM_STATUS, ", ", &words);
+			ruru_error_set(err, RURU_EUSAGE, "unknown status \"%s\" (%s)", status,
+				       words.ptr);
+			ruru_buf_release(&words);
+			ruru_error_hint(err, "status", RURU_HINT_NONE, NULL);
 			return NULL;
 		}
 	}

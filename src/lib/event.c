@@ -231,6 +231,9 @@ static const char *const vocab_names[RURU_VOCAB_COUNT] = {
 	[RURU_VOCAB_STATUS] = "status",
 	[RURU_VOCAB_DECISION] = "decision",
 	[RURU_VOCAB_CONFIRM_STATUS] = "confirm-status",
+	[RURU_VOCAB_TASK_STATUS] = "task-status",
+	[RURU_VOCAB_TASK_TYPE] = "task-type",
+	[RURU_VOCAB_ARTIFACT_TYPE] = "artifact-type",
 };
 
 const char *ruru_vocab_name(enum ruru_vocab v)
@@ -259,6 +262,18 @@ const char *ruru_vocab_word(enum ruru_vocab v, size_t i)
 		if (i < n)
 			return ruru_confirm_status_word((enum ruru_confirm_status)(i + 1));
 		return i == n ? "unadopted" : NULL;
+	}
+	case RURU_VOCAB_TASK_STATUS:
+		return i + 1 < RURU_TASK_STATUS_COUNT
+			       ? ruru_task_status_word((enum ruru_task_status)(i + 1))
+			       : NULL;
+	case RURU_VOCAB_TASK_TYPE:
+		return ruru_task_type_word(i);
+	case RURU_VOCAB_ARTIFACT_TYPE: {
+		size_t n = 0;
+		while (ruru_artifact_types[n].type && n < i)
+			n++;
+		return ruru_artifact_types[n].type;
 	}
 	case RURU_VOCAB_COUNT:
 		break;

@@ -124,11 +124,18 @@ int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, 
 	tx->id = ruru_strdup(id);
 	tx->path = ruru_ws_session_path(ws, id, "session_log.md");
 	struct ruru_buf d = RURU_BUF_INIT;
-	ruru_buf_addf(&d, ".ruru/sessions/%s/session_log.md", id);
+	ruru_buf_addf(&d, "%s/%s/session_log.md", ruru_layout_dir(ruru_ws_session_layout(ws, id)), id);
 	tx->display = ruru_buf_detach(&d, NULL);
 	ruru_buf_init(&tx->text);
 	ruru_buf_init(&tx->appends);
 
+	enum ruru_layout layout = ruru_ws_session_layout(ws, id);
+	if (layout != RURU_LAYOUT_RURU) {
+		/* A later layout's folder is the user's: make sure ruru's lock and
+		 * cache there stay out of git (best effort, never in the way). */
+		struct ruru_error ignore;
+		ruru_ws_ignore_transient(ws, ruru_layout_dir(layout), false, &ignore);
+	}
 	char *lockfile = ruru_ws_session_path(ws, id, ".lock");
 	int rc = ruru_lock_acquire(&tx->lock, lockfile, err);
 	free(lockfile);

@@ -65,4 +65,8 @@ int ruru_read_front_matter(int dirfd, const char *path, struct ruru_buf *out,
 /* Line and column (1-based) of byte `off` in text. */
 void ruru_text_position(const char *text, size_t off, int *line, int *col);
 
+/* Search index (index.c): fill `s` (its id and path already set) from a
+ * log's text, as ruru_session_load() does; `entries` parses the body too. */
+void ruru_session_from_text(struct ruru_session *s, const char *text, size_t len, bool entries);
+
 #endif

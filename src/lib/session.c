@@ -17,6 +17,7 @@
 
 #include "entry.h"
 #include "logtx.h"
+#include "v7.h"
 #include "banned.h"
 
 /* ------------------------------------------------------------- reading */
@@ -184,18 +185,20 @@ static void session_from_text(struct ruru_session *s, const char *text, size_t l
 
 /* Read session `id`'s log (whole, or its front matter only) from the
  * sessions folder `dirfd` and fill `out`. */
-static int load_at(int dirfd, const char *id, unsigned flags, struct ruru_session *out,
-		   struct ruru_buf *scratch, struct ruru_error *err)
+static int load_at(int dirfd, enum ruru_layout layout, const char *id, unsigned flags,
+		   struct ruru_session *out, struct ruru_buf *scratch, struct ruru_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	struct ruru_buf rel = RURU_BUF_INIT, own = RURU_BUF_INIT;
 	struct ruru_buf *bp = scratch ? scratch : &own;
 	ruru_buf_reset(bp);
-	static const char leaf[] = "/session_log.md", prefix[] = ".ruru/sessions/";
-	ruru_buf_add(&rel, prefix, sizeof(prefix) - 1);
+	static const char leaf[] = "/session_log.md";
+	const char *prefix = ruru_layout_dir(layout);
+	ruru_buf_addf(&rel, "%s/", prefix);
+	size_t plen = rel.len;
 	ruru_buf_addstr(&rel, id);
 	ruru_buf_add(&rel, leaf, sizeof(leaf) - 1);
-	const char *in_dir = rel.ptr + sizeof(prefix) - 1;
+	const char *in_dir = rel.ptr + plen;
 	int rc;
 	if (flags & RURU_LOAD_ENTRIES) {
 		int fd = ruru_open_read_at(dirfd, in_dir, err);
@@ -216,6 +219,7 @@ static int load_at(int dirfd, const char *id, unsigned flags, struct ruru_sessio
 	}
 	out->id = ruru_strdup(id);
 	out->path = ruru_buf_detach(&rel, NULL);
+	out->layout = layout;
 	session_from_text(out, bp->ptr, bp->len, flags & RURU_LOAD_ENTRIES);
 	ruru_buf_release(&own);
 	return 0;
@@ -224,7 +228,8 @@ static int load_at(int dirfd, const char *id, unsigned flags, struct ruru_sessio
 int ruru_session_load(struct ruru_ws *ws, const char *id, unsigned flags, struct ruru_session *out,
 		      struct ruru_error *err)
 {
-	char *dir = ruru_ws_path(ws, ".ruru/sessions");
+	enum ruru_layout layout = ruru_ws_session_layout(ws, id);
+	char *dir = ruru_ws_path(ws, ruru_layout_dir(layout));
 	int dfd = ruru_open_dir(dir, err);
 	free(dir);
 	if (dfd < 0) {
@@ -233,7 +238,7 @@ int ruru_session_load(struct ruru_ws *ws, const char *id, unsigned flags, struct
 			return -1;
 		return ruru_error_set(err, RURU_ENOTFOUND, "unknown session \"%s\"", id);
 	}
-	int rc = load_at(dfd, id, flags, out, NULL, err);
+	int rc = load_at(dfd, layout, id, flags, out, NULL, err);
 	close(dfd);
 	return rc;
 }
@@ -258,6 +263,7 @@ static bool has_tag(const struct ruru_session *s, const char *tag)
 /* One thread's share of a listing: load names[from, to) into slots. */
 struct list_job {
 	int dirfd;
+	enum ruru_layout layout;
 	char **names;
 	size_t from, to;
 	struct ruru_session *slots;
@@ -271,7 +277,8 @@ static void *list_worker(void *arg)
 	for (size_t i = j->from; i < j->to; i++) {
 		struct ruru_error e;
 		/* A folder without a log is not a session. */
-		j->loaded[i] = load_at(j->dirfd, j->names[i], 0, &j->slots[i], &scratch, &e) == 0;
+		j->loaded[i] = load_at(j->dirfd, j->layout, j->names[i], 0, &j->slots[i], &scratch,
+				       &e) == 0;
 	}
 	ruru_buf_release(&scratch);
 	return NULL;
@@ -282,19 +289,19 @@ static void *list_worker(void *arg)
  * below LIST_PARALLEL_MIN sessions a thread costs more than it saves. */
 #define LIST_PARALLEL_MIN 512
 
-int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *tag,
-		      struct ruru_session **out, size_t *n, struct ruru_error *err)
+/* The sessions of one layout's folder, appended to *out (n of cap). */
+static int list_layout(struct ruru_ws *ws, enum ruru_layout layout, enum ruru_status status,
+		       const char *tag, struct ruru_session **out, size_t *n, struct ruru_error *err)
 {
-	*out = NULL;
-	*n = 0;
-	char *dirpath = ruru_ws_path(ws, ".ruru/sessions");
+	char *dirpath = ruru_ws_path(ws, ruru_layout_dir(layout));
 	DIR *d = ruru_opendir(dirpath, err);
 	free(dirpath);
 	if (!d) {
-		if (errno == ENOENT)
+		if (errno == ENOENT || errno == ENOTDIR)
 			return 0;
 		if (err->code != RURU_EREFUSED)
-			ruru_error_set(err, RURU_EFAIL, "cannot read .ruru/sessions: %s", strerror(errno));
+			ruru_error_set(err, RURU_EFAIL, "cannot read %s: %s", ruru_layout_dir(layout),
+				       strerror(errno));
 		return -1;
 	}
 	size_t count = 0, cap = 0;
@@ -314,8 +321,8 @@ int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *t
 	struct ruru_session *slots = ruru_xmalloc((count ? count : 1) * sizeof(*slots));
 	bool *loaded = ruru_xmalloc(count ? count : 1);
 	struct list_job jobs[2] = {
-		{ dirfd(d), names, 0, count, slots, loaded },
-		{ dirfd(d), names, count, count, slots, loaded },
+		{ dirfd(d), layout, names, 0, count, slots, loaded },
+		{ dirfd(d), layout, names, count, count, slots, loaded },
 	};
 	pthread_t helper;
 	bool threaded = false;
@@ -330,21 +337,43 @@ int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *t
 		pthread_join(helper, NULL);
 	closedir(d);
 
-	struct ruru_session *list = slots;
+	if (*out == NULL) {
+		*out = slots; /* the common case: one layout, no copy */
+		slots = NULL;
+	} else {
+		*out = ruru_xrealloc(*out, (*n + count + 1) * sizeof(**out));
+	}
+	struct ruru_session *from = slots ? slots : *out;
 	for (size_t i = 0; i < count; i++) {
 		free(names[i]);
 		if (!loaded[i])
 			continue;
-		if ((status != RURU_STATUS_UNKNOWN && slots[i].status != status) ||
-		    (tag && !has_tag(&slots[i], tag))) {
-			ruru_session_release(&slots[i]);
+		if ((status != RURU_STATUS_UNKNOWN && from[i].status != status) ||
+		    (tag && !has_tag(&from[i], tag))) {
+			ruru_session_release(&from[i]);
 			continue;
 		}
-		list[(*n)++] = slots[i];
+		(*out)[(*n)++] = from[i];
 	}
+	free(slots);
 	free(names);
 	free(loaded);
-	*out = list;
+	return 0;
+}
+
+int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *tag,
+		      struct ruru_session **out, size_t *n, struct ruru_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
+		if (list_layout(ws, (enum ruru_layout)l, status, tag, out, n, err) < 0) {
+			ruru_session_list_free(*out, *n);
+			*out = NULL;
+			*n = 0;
+			return -1;
+		}
+	}
 	if (*n) {
 		/* Sort pointers, then lay the records out in that order. */
 		struct ruru_session **idx = ruru_xmalloc(*n * sizeof(*idx));
@@ -400,6 +429,7 @@ json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_string(s->id));
 	json_object_set_new(o, "path", json_string(s->path));
+	json_object_set_new(o, "layout", json_string(ruru_layout_word((enum ruru_layout)s->layout)));
 	json_object_set_new(o, "valid", json_boolean(s->valid));
 	if (!s->valid) {
 		struct ruru_buf line = RURU_BUF_INIT;
@@ -433,7 +463,7 @@ json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_
 
 /* SESSION-<SanitizedGoal>-<YYMMDDHHMM>: letters, digits, '_' and '-';
  * spaces become '_', the rest goes; at most 40 characters. */
-static void session_id(struct ruru_buf *b, const char *goal, time_t now)
+static void session_id(struct ruru_buf *b, const char *goal, time_t now, bool long_stamp)
 {
 	struct tm tm;
 	gmtime_r(&now, &tm);
@@ -459,8 +489,12 @@ static void session_id(struct ruru_buf *b, const char *goal, time_t now)
 	}
 	if (n)
 		ruru_buf_addch(b, '-');
-	ruru_buf_addf(b, "%02d%02d%02d%02d%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday,
-		      tm.tm_hour, tm.tm_min);
+	if (long_stamp) /* v8, v8.1: SESSION-<Goal>-<YYYYMMDD-HHMMSS> */
+		ruru_buf_addf(b, "%04d%02d%02d-%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+			      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	else
+		ruru_buf_addf(b, "%02d%02d%02d%02d%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday,
+			      tm.tm_hour, tm.tm_min);
 }
 
 static void add_kv_string(struct ruru_buf *b, const char *key, const char *val)
@@ -664,6 +698,41 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 	return rc;
 }
 
+/* Record `from_summary` (a path to a SESSUM file, relative to the current
+ * directory) as source_summaries = ["<root-relative path>"]. */
+static int add_source_summary(struct ruru_buf *log, struct ruru_ws *ws, const char *from_summary,
+			      struct ruru_error *err)
+{
+	struct ruru_buf rel = RURU_BUF_INIT, lit = RURU_BUF_INIT, toml = RURU_BUF_INIT;
+	struct ruru_frontmatter fm;
+	int rc = ruru_path_relative_to_root(ws->root, from_summary, &rel, err);
+	if (rc == 0) {
+		char *abs = ruru_ws_path(ws, rel.ptr);
+		struct stat st;
+		if (ruru_lstat(abs, &st, err) < 0 || !S_ISREG(st.st_mode))
+			rc = ruru_error_set(err, RURU_ENOTFOUND, "no summary file \"%s\"", from_summary);
+		free(abs);
+	}
+	if (rc == 0 && ruru_frontmatter_split(log->ptr, log->len, &fm)) {
+		const char *items[] = { rel.ptr };
+		ruru_toml_encode_string_array(&lit, items, 1);
+		rc = ruru_toml_edit_set(&toml, log->ptr + fm.toml, fm.toml_end - fm.toml,
+					"source_summaries", lit.ptr, lit.len, err);
+		if (rc == 0) {
+			struct ruru_buf out = RURU_BUF_INIT;
+			ruru_buf_add(&out, log->ptr, fm.toml);
+			ruru_buf_add(&out, toml.ptr, toml.len);
+			ruru_buf_add(&out, log->ptr + fm.toml_end, log->len - fm.toml_end);
+			ruru_buf_release(log);
+			*log = out;
+		}
+	}
+	ruru_buf_release(&rel);
+	ruru_buf_release(&lit);
+	ruru_buf_release(&toml);
+	return rc;
+}
+
 char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct ruru_error *err)
 {
 	struct ruru_new o = *opts;
@@ -675,11 +744,19 @@ char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct r
 		return NULL;
 	}
 	time_t now = ruru_now();
-	if (ruru_ws_init(ws->root, err) < 0)
-		return NULL;
+	enum ruru_layout layout = ruru_ws_new_layout(ws);
+	const char *sessions = ruru_layout_dir(layout);
+	json_t *scaffold = NULL;
+	if (layout == RURU_LAYOUT_RURU) {
+		if (ruru_ws_init(ws->root, err) < 0)
+			return NULL;
+		/* The V7 scaffold is read (and checked) before anything is made. */
+		if (ruru_scaffold_load(ws, o.scaffold, &scaffold, err) < 0)
+			return NULL;
+	}
 
 	struct ruru_buf id = RURU_BUF_INIT, dir = RURU_BUF_INIT;
-	session_id(&id, o.goal, now);
+	session_id(&id, o.goal, now, layout != RURU_LAYOUT_RURU);
 	size_t base = id.len;
 	for (int k = 1;; k++) {
 		if (k > 1) {
@@ -687,7 +764,7 @@ char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct r
 			ruru_buf_addf(&id, "-%d", k);
 		}
 		ruru_buf_reset(&dir);
-		ruru_buf_addf(&dir, "%s/.ruru/sessions/%s", ws->root, id.ptr);
+		ruru_buf_addf(&dir, "%s/%s/%s", ws->root, sessions, id.ptr);
 		if (ruru_mkdir_new(dir.ptr, err) == 0)
 			break;
 		if (errno != EEXIST || k >= 10000)
@@ -695,7 +772,10 @@ char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct r
 	}
 
 	struct ruru_buf log = RURU_BUF_INIT, tpl = RURU_BUF_INIT;
-	char *tplpath = ruru_ws_path(ws, ".ruru/templates/toml-md/19_mdtm_session.md");
+	const char *tplrel = layout == RURU_LAYOUT_RURU
+				     ? ".ruru/templates/toml-md/19_mdtm_session.md"
+				     : ".roo/commander/templates/sessions/template_00_mdtm_session_generic.md";
+	char *tplpath = ruru_ws_path(ws, tplrel);
 	struct ruru_error ignore;
 	int rc;
 	if (ruru_read_file(tplpath, &tpl, &ignore) == 0)
@@ -706,12 +786,24 @@ char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct r
 	}
 	free(tplpath);
 	ruru_buf_release(&tpl);
-	if (rc == 0) {
-		ruru_buf_addstr(&dir, "/artifacts");
+	if (rc == 0 && o.from_summary)
+		rc = add_source_summary(&log, ws, o.from_summary, err);
+	/* The folders a session starts with: artifacts/ (V7: with the scaffold);
+	 * v8.1: notes/, learnings/, summaries/ in the session folder. */
+	static const char *const v81_dirs[] = { "notes", "learnings", "summaries" };
+	static const char *const ruru_dirs[] = { "artifacts" };
+	const char *const *made = layout == RURU_LAYOUT_V81 ? v81_dirs : ruru_dirs;
+	size_t nmade = layout == RURU_LAYOUT_V81 ? 3 : 1, nok = 0;
+	for (; rc == 0 && nok < nmade; nok++) {
+		size_t keep = dir.len;
+		ruru_buf_addf(&dir, "/%s", made[nok]);
 		rc = ruru_mkdirs(dir.ptr, err);
-		dir.len -= strlen("/artifacts");
-		dir.ptr[dir.len] = '\0';
+		if (rc == 0 && scaffold && !strcmp(made[nok], "artifacts"))
+			rc = ruru_scaffold_write(scaffold, dir.ptr, err);
+		dir.len = keep;
+		dir.ptr[keep] = '\0';
 	}
+	bool scaffold_written = rc == 0 && scaffold;
 	if (rc == 0) {
 		ruru_buf_addstr(&dir, "/session_log.md");
 		rc = ruru_write_new(dir.ptr, log.ptr, log.len, 0666, err);
@@ -723,21 +815,32 @@ char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct r
 		/* Leave nothing half-made behind. */
 		int e = errno;
 		ruru_buf_reset(&dir);
-		ruru_buf_addf(&dir, "%s/.ruru/sessions/%s/session_log.md", ws->root, id.ptr);
+		ruru_buf_addf(&dir, "%s/%s/%s/session_log.md", ws->root, sessions, id.ptr);
 		ruru_remove(dir.ptr, &ignore);
 		dir.len -= strlen("/session_log.md");
 		dir.ptr[dir.len] = '\0';
-		ruru_buf_addstr(&dir, "/artifacts");
-		ruru_remove_dir(dir.ptr, &ignore);
-		dir.len -= strlen("/artifacts");
-		dir.ptr[dir.len] = '\0';
+		if (scaffold_written) {
+			ruru_buf_addstr(&dir, "/artifacts");
+			ruru_scaffold_undo(scaffold, dir.ptr);
+			dir.len -= strlen("/artifacts");
+			dir.ptr[dir.len] = '\0';
+		}
+		for (size_t i = 0; i < nmade; i++) {
+			size_t keep = dir.len;
+			ruru_buf_addf(&dir, "/%s", made[i]);
+			ruru_remove_dir(dir.ptr, &ignore);
+			dir.len = keep;
+			dir.ptr[keep] = '\0';
+		}
 		ruru_remove_dir(dir.ptr, &ignore);
 		errno = e;
 		goto fail;
 	}
+	json_decref(scaffold);
 	ruru_buf_release(&dir);
 	return ruru_buf_detach(&id, NULL);
 fail:
+	json_decref(scaffold);
 	ruru_buf_release(&id);
 	ruru_buf_release(&dir);
 	return NULL;
@@ -832,4 +935,11 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
 		return -1;
 	}
 	return ruru_logtx_commit(&tx, err);
+}
+
+/* -------------------------------------------------- search index (index.c) */
+
+void ruru_session_from_text(struct ruru_session *s, const char *text, size_t len, bool entries)
+{
+	session_from_text(s, text, len, entries);
 }

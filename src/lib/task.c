@@ -1,104 +1,335 @@
 /*
- * task.c — MDTM tasks linked to a session (DESIGN §4b): linking a task ID
- * to a session and reading the task files the session links.
+ * task.c — MDTM task files (DESIGN §4b): creating one from the V7
+ * templates 01–06, linking it to a session, editing its status, and the
+ * lease (`claim`/`release`) that lets parallel agents share a task list
+ * without two of them working on one task.
+ *
+ * A task file is TOML+Markdown anywhere under .ruru/tasks/, .mdtm/tasks/
+ * (v8.1) or .roo/commander/tasks/.  Every edit is made under the task's
+ * own lock (".<file name>.lock" beside it), reads the file afresh, changes
+ * only the bytes of the edited values with the format-preserving TOML
+ * editor, and replaces the file atomically: of N claimers racing for one
+ * task exactly one sees it unclaimed.
  */
 #include <dirent.h>
-#include <fcntl.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "entry.h"
 #include "logtx.h"
+#include "store.h"
 #include "task.h"
+#include "v7.h"
 #include "banned.h"
 
-/* ------------------------------------------------------------ MDTM tasks */
+static const char *const task_dirs[] = { ".ruru/tasks", ".mdtm/tasks", ".roo/commander/tasks" };
+#define NTASK_DIRS (sizeof(task_dirs) / sizeof(task_dirs[0]))
 
-/* Read a task file's front matter: id, title, status. */
-static json_t *read_task(const char *path, const char *rel)
+/* ------------------------------------------------------------- statuses */
+
+static const struct {
+	const char *text, *word, *alias;
+} task_statuses[RURU_TASK_STATUS_COUNT] = {
+	[RURU_TASK_TODO] = { "🟡 To Do", "todo", "to-do" },
+	[RURU_TASK_IN_PROGRESS] = { "🔵 In Progress", "in-progress", "doing" },
+	[RURU_TASK_REVIEW] = { "🟣 Review", "review", "in-review" },
+	[RURU_TASK_DONE] = { "🟢 Done", "done", "completed" },
+	[RURU_TASK_ERROR] = { "🔴 Error", "error", "failed" },
+	[RURU_TASK_BLOCKED] = { "⚪ Blocked", "blocked", "on-hold" },
+	[RURU_TASK_GENERATING] = { "🤖 Generating", "generating", "generating" },
+	[RURU_TASK_TESTING] = { "🧪 Testing", "testing", "in-testing" },
+};
+
+const char *ruru_task_status_string(enum ruru_task_status st)
 {
-	struct ruru_buf b = RURU_BUF_INIT;
-	struct ruru_error e;
-	struct ruru_frontmatter fm;
-	json_t *out = NULL;
-	if (ruru_read_front_matter(AT_FDCWD, path, &b, &e) == 0 && ruru_frontmatter_split(b.ptr, b.len, &fm)) {
-		struct ruru_toml *doc = ruru_toml_parse(b.ptr + fm.toml, fm.toml_end - fm.toml, &e);
-		if (doc) {
-			const struct ruru_toml_value *root = ruru_toml_root(doc);
-			const char *keys[] = { "id", "title", "status" };
-			out = json_object();
-			for (size_t i = 0; i < 3; i++) {
-				const struct ruru_toml_value *v =
-					ruru_toml_table_get(root, keys[i], strlen(keys[i]));
-				size_t n;
-				const char *s = v ? ruru_toml_string(v, &n) : NULL;
-				json_object_set_new(out, keys[i], s ? json_stringn(s, n) : json_null());
-			}
-			json_object_set_new(out, "file", json_string(rel));
-			ruru_toml_free(doc);
-		}
-	}
-	ruru_buf_release(&b);
-	return out;
+	return st > RURU_TASK_UNKNOWN && st < RURU_TASK_STATUS_COUNT ? task_statuses[st].text : NULL;
 }
 
-/* Index every task file under .ruru/tasks by its id (and file stem). */
-static void index_tasks(const char *dir, const char *rel, json_t *index, int depth)
+const char *ruru_task_status_word(enum ruru_task_status st)
+{
+	return st > RURU_TASK_UNKNOWN && st < RURU_TASK_STATUS_COUNT ? task_statuses[st].word : NULL;
+}
+
+enum ruru_task_status ruru_task_status_parse(const char *s)
+{
+	if (!s)
+		return RURU_TASK_UNKNOWN;
+	/* Drop a leading emoji (any non-ASCII bytes) and blanks. */
+	while (*s && ((unsigned char)*s >= 0x80 || *s == ' ' || *s == '\t'))
+		s++;
+	char norm[32];
+	size_t n = 0;
+	for (; *s && n < sizeof(norm) - 1; s++) {
+		char c = *s;
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c == ' ' || c == '_')
+			c = '-';
+		norm[n++] = c;
+	}
+	while (n && norm[n - 1] == '-')
+		n--;
+	norm[n] = '\0';
+	for (int i = 1; i < RURU_TASK_STATUS_COUNT; i++)
+		if (!strcmp(norm, task_statuses[i].word) || !strcmp(norm, task_statuses[i].alias))
+			return (enum ruru_task_status)i;
+	return RURU_TASK_UNKNOWN;
+}
+
+bool ruru_task_id_ok(const char *id)
+{
+	if (!id || strncmp(id, "TASK-", 5) || !id[5] || strlen(id) > 128)
+		return false;
+	for (const char *p = id + 5; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '_' || *p == '.'))
+			return false;
+	return true;
+}
+
+long ruru_duration_parse(const char *s)
+{
+	if (!s || !*s)
+		return -1;
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || v <= 0 || s[0] == '-' || s[0] == '+')
+		return -1;
+	long mul = 1;
+	if (*end == 's')
+		end++;
+	else if (*end == 'm')
+		mul = 60, end++;
+	else if (*end == 'h')
+		mul = 3600, end++;
+	else if (*end == 'd')
+		mul = 86400, end++;
+	if (*end || v > 365L * 86400 / mul)
+		return -1;
+	return v * mul;
+}
+
+/* ----------------------------------------------------- reading task files */
+
+/* A task file's front matter, parsed; NULL when it has none or it is not
+ * valid TOML.  *text keeps the bytes the document points into. */
+static struct ruru_toml *task_doc(const char *path, struct ruru_buf *text,
+				  struct ruru_frontmatter *fm)
+{
+	struct ruru_error e;
+	ruru_buf_reset(text);
+	if (ruru_read_front_matter(AT_FDCWD, path, text, &e) < 0 ||
+	    !ruru_frontmatter_split(text->ptr, text->len, fm))
+		return NULL;
+	return ruru_toml_parse(text->ptr + fm->toml, fm->toml_end - fm->toml, &e);
+}
+
+static const char *doc_string(const struct ruru_toml *doc, const char *key)
+{
+	const struct ruru_toml_value *v = ruru_toml_table_get(ruru_toml_root(doc), key, strlen(key));
+	return v ? ruru_toml_string(v, NULL) : NULL;
+}
+
+/* Does `hay` name session `sid` as a whole word (not a prefix of a longer
+ * ID such as SID-2)? */
+static bool names_session(const char *hay, const char *sid)
+{
+	size_t n = strlen(sid);
+	for (const char *p = hay ? strstr(hay, sid) : NULL; p; p = strstr(p + 1, sid)) {
+		char before = p == hay ? ' ' : p[-1], after = p[n];
+		bool wb = (before >= 'A' && before <= 'Z') || (before >= 'a' && before <= 'z') ||
+			  (before >= '0' && before <= '9') || before == '-' || before == '_';
+		bool wa = (after >= 'A' && after <= 'Z') || (after >= 'a' && after <= 'z') ||
+			  (after >= '0' && after <= '9') || after == '-' || after == '_';
+		if (!wb && !wa)
+			return true;
+	}
+	return false;
+}
+
+/* How a task document names session `sid`: the key, or NULL. */
+static const char *task_names_session(const struct ruru_toml *doc, const char *sid)
+{
+	const char *s;
+	if ((s = doc_string(doc, "RooComSessionID")) && !strcmp(s, sid))
+		return "RooComSessionID";
+	if ((s = doc_string(doc, "session_id")) && !strcmp(s, sid))
+		return "session_id";
+	if (names_session(doc_string(doc, "parent_task"), sid))
+		return "parent_task";
+	if (names_session(doc_string(doc, "coordinator"), sid))
+		return "coordinator";
+	const struct ruru_toml_value *rd = ruru_toml_table_get(ruru_toml_root(doc), "related_docs", 12);
+	if (rd && ruru_toml_kind(rd) == RURU_TOML_STRING && names_session(ruru_toml_string(rd, NULL), sid))
+		return "related_docs";
+	for (size_t i = 0; rd && ruru_toml_kind(rd) == RURU_TOML_ARRAY && i < ruru_toml_array_len(rd); i++)
+		if (names_session(ruru_toml_string(ruru_toml_array_at(rd, i), NULL), sid))
+			return "related_docs";
+	return NULL;
+}
+
+/*
+ * Walk every task folder; call `fn` for each regular *.md file (symlinks
+ * are not followed) with its root-relative path and parsed front matter
+ * (NULL when it has none).  `fn` returns non-zero to stop.
+ */
+typedef int (*task_fn)(void *ctx, const char *rel, const char *stem, const struct ruru_toml *doc);
+
+static int walk_dir(const char *abs, const char *rel, int depth, task_fn fn, void *ctx,
+		    struct ruru_buf *text)
 {
 	struct ruru_error derr;
-	DIR *d = ruru_opendir(dir, &derr);
+	DIR *d = ruru_opendir(abs, &derr);
 	if (!d)
-		return;
+		return 0;
 	struct dirent *de;
-	while ((de = readdir(d))) {
+	int stop = 0;
+	while (!stop && (de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
 		struct ruru_buf p = RURU_BUF_INIT, r = RURU_BUF_INIT;
-		ruru_buf_addf(&p, "%s/%s", dir, de->d_name);
+		ruru_buf_addf(&p, "%s/%s", abs, de->d_name);
 		ruru_buf_addf(&r, "%s/%s", rel, de->d_name);
 		struct stat st;
 		size_t n = strlen(de->d_name);
 		bool seen = ruru_lstat(p.ptr, &st, &derr) == 0;
 		if (seen && S_ISDIR(st.st_mode) && depth < 8) {
-			index_tasks(p.ptr, r.ptr, index, depth + 1);
-		} else if (seen && S_ISREG(st.st_mode) && n > 3 && !strcmp(de->d_name + n - 3, ".md")) {
-			json_t *t = read_task(p.ptr, r.ptr);
-			const char *id = t ? json_string_value(json_object_get(t, "id")) : NULL;
-			if (id && *id && !json_object_get(index, id))
-				json_object_set(index, id, t);
-			/* Also by file stem, for task files whose id key is missing. */
+			stop = walk_dir(p.ptr, r.ptr, depth + 1, fn, ctx, text);
+		} else if (seen && S_ISREG(st.st_mode) && n > 3 && !strcmp(de->d_name + n - 3, ".md") &&
+			   strcasecmp(de->d_name, "README.md")) {
+			struct ruru_frontmatter fm;
+			struct ruru_toml *doc = task_doc(p.ptr, text, &fm);
 			char *stem = ruru_strndup(de->d_name, n - 3);
-			if (t && !json_object_get(index, stem))
-				json_object_set(index, stem, t);
+			stop = fn(ctx, r.ptr, stem, doc);
 			free(stem);
-			json_decref(t);
+			ruru_toml_free(doc);
 		}
 		ruru_buf_release(&p);
 		ruru_buf_release(&r);
 	}
 	closedir(d);
+	return stop;
+}
+
+static void walk_tasks(struct ruru_ws *ws, task_fn fn, void *ctx)
+{
+	struct ruru_buf text = RURU_BUF_INIT;
+	for (size_t i = 0; i < NTASK_DIRS; i++) {
+		struct ruru_buf norm = RURU_BUF_INIT;
+		struct ruru_error e;
+		char *abs = ruru_ws_path(ws, task_dirs[i]);
+		/* A task folder that is a symlink out of the root is not read. */
+		int ok = ruru_path_inside(ws->root, task_dirs[i], &norm, &e) == 0;
+		ruru_buf_release(&norm);
+		int stop = ok ? walk_dir(abs, task_dirs[i], 0, fn, ctx, &text) : 0;
+		free(abs);
+		if (stop)
+			break;
+	}
+	ruru_buf_release(&text);
+}
+
+struct find_ctx {
+	const char *id;
+	char *by_id, *by_stem;
+};
+
+static int find_cb(void *vctx, const char *rel, const char *stem, const struct ruru_toml *doc)
+{
+	struct find_ctx *c = vctx;
+	const char *id = doc ? doc_string(doc, "id") : NULL;
+	if (id && !strcmp(id, c->id)) {
+		c->by_id = ruru_strdup(rel);
+		return 1;
+	}
+	if (!c->by_stem && !strcmp(stem, c->id))
+		c->by_stem = ruru_strdup(rel);
+	return 0;
+}
+
+int ruru_task_find(struct ruru_ws *ws, const char *task, char **file, struct ruru_error *err)
+{
+	*file = NULL;
+	if (!task || !*task)
+		return ruru_error_set(err, RURU_EUSAGE, "no task ID given");
+	struct find_ctx c = { task, NULL, NULL };
+	walk_tasks(ws, find_cb, &c);
+	*file = c.by_id ? c.by_id : c.by_stem;
+	if (c.by_id)
+		free(c.by_stem);
+	if (!*file)
+		return ruru_error_set(err, RURU_ENOTFOUND, "no task file for \"%s\" under %s, %s or %s",
+				      task, task_dirs[0], task_dirs[1], task_dirs[2]);
+	return 0;
+}
+
+/* ------------------------------------------------------------- listing */
+
+struct list_ctx {
+	const char *sid;
+	json_t *linked;  /* id -> task object (for related_tasks) */
+	json_t *found;   /* id -> task object (naming the session) */
+};
+
+static json_t *task_json(const char *id, const char *rel, const struct ruru_toml *doc)
+{
+	const char *title = doc ? doc_string(doc, "title") : NULL;
+	const char *status = doc ? doc_string(doc, "status") : NULL;
+	const char *assigned = doc ? doc_string(doc, "assigned_to") : NULL;
+	return json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}", "id", id, "title", title, "status", status,
+			 "assigned_to", assigned, "file", rel);
+}
+
+static int list_cb(void *vctx, const char *rel, const char *stem, const struct ruru_toml *doc)
+{
+	struct list_ctx *c = vctx;
+	const char *id = doc ? doc_string(doc, "id") : NULL;
+	if (!id || !*id)
+		id = stem;
+	if (json_object_get(c->linked, id) && json_is_null(json_object_get(c->linked, id)))
+		json_object_set_new(c->linked, id, task_json(id, rel, doc));
+	else if (json_object_get(c->linked, stem) && json_is_null(json_object_get(c->linked, stem)))
+		json_object_set_new(c->linked, stem, task_json(stem, rel, doc));
+	const char *via = doc ? task_names_session(doc, c->sid) : NULL;
+	if (via && !json_object_get(c->linked, id) && !json_object_get(c->found, id)) {
+		json_t *o = task_json(id, rel, doc);
+		json_object_set_new(o, "via", json_string(via));
+		json_object_set_new(c->found, id, o);
+	}
+	return 0;
 }
 
 json_t *tasks_json(struct ruru_ws *ws, char **tasks, size_t n)
 {
-	json_t *index = json_object(), *out = json_array();
-	if (n) {
-		char *dir = ruru_ws_path(ws, ".ruru/tasks");
-		index_tasks(dir, ".ruru/tasks", index, 0);
-		free(dir);
-	}
+	struct list_ctx c = { "", json_object(), json_object() };
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(c.linked, tasks[i], json_null());
+	if (n)
+		walk_tasks(ws, list_cb, &c);
+	json_t *out = json_array();
 	for (size_t i = 0; i < n; i++) {
-		json_t *t = json_object_get(index, tasks[i]);
+		json_t *t = json_object_get(c.linked, tasks[i]);
 		json_array_append_new(out, json_pack("{s:s, s:O, s:O, s:O}", "id", tasks[i], "title",
-						     t ? json_object_get(t, "title") : json_null(),
+						     json_is_object(t) ? json_object_get(t, "title") : json_null(),
 						     "status",
-						     t ? json_object_get(t, "status") : json_null(),
-						     "file", t ? json_object_get(t, "file") : json_null()));
+						     json_is_object(t) ? json_object_get(t, "status") : json_null(),
+						     "file",
+						     json_is_object(t) ? json_object_get(t, "file") : json_null()));
 	}
-	json_decref(index);
+	json_decref(c.linked);
+	json_decref(c.found);
 	return out;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err)
@@ -106,15 +337,46 @@ json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *er
 	struct ruru_session s;
 	if (ruru_session_load(ws, id, 0, &s, err) < 0)
 		return NULL;
-	json_t *out = tasks_json(ws, s.tasks, s.ntasks);
+	struct list_ctx c = { id, json_object(), json_object() };
+	for (size_t i = 0; i < s.ntasks; i++)
+		json_object_set_new(c.linked, s.tasks[i], json_null());
+	walk_tasks(ws, list_cb, &c);
+	json_t *out = json_array();
+	for (size_t i = 0; i < s.ntasks; i++) {
+		json_t *t = json_object_get(c.linked, s.tasks[i]);
+		json_t *o = json_is_object(t) ? json_copy(t)
+					      : json_pack("{s:s, s:n, s:n, s:n, s:n}", "id",
+							  s.tasks[i], "title", "status",
+							  "assigned_to", "file");
+		json_object_set_new(o, "linked", json_true());
+		json_object_set_new(o, "via", json_string("related_tasks"));
+		json_array_append_new(out, o);
+	}
+	size_t n = json_object_size(c.found), k = 0;
+	const char **keys = ruru_xmalloc((n + 1) * sizeof(*keys));
+	const char *key;
+	json_t *v;
+	json_object_foreach(c.found, key, v) keys[k++] = key;
+	qsort(keys, n, sizeof(*keys), cmp_key);
+	for (k = 0; k < n; k++) {
+		json_t *o = json_copy(json_object_get(c.found, keys[k]));
+		json_object_set_new(o, "linked", json_false());
+		json_array_append_new(out, o);
+	}
+	free(keys);
+	json_decref(c.linked);
+	json_decref(c.found);
 	ruru_session_release(&s);
 	return out;
 }
 
 int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct ruru_error *err)
 {
-	if (!task || !*task || !ruru_entry_field_ok(task))
-		return ruru_error_set(err, RURU_EUSAGE, "a task ID is one line without backticks");
+	if (!ruru_task_id_ok(task))
+		return ruru_error_set(err, RURU_EUSAGE,
+				      "\"%s\" is not an MDTM task ID (TASK-<TEAM>-<YYYYMMDD-HHMMSS>: "
+				      "\"TASK-\" then letters, digits, '-', '_' or '.')",
+				      task ? task : "");
 	struct ruru_logtx tx;
 	if (ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err) < 0)
 		return -1;
@@ -123,4 +385,520 @@ int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct 
 		return -1;
 	}
 	return ruru_logtx_commit(&tx, err);
+}
+
+/* ------------------------------------------------------------- creating */
+
+static const struct {
+	const char *type, *template, *team;
+} task_types[] = {
+	{ "feature", "01_mdtm_feature.md", "FEATURE" },
+	{ "bug", "02_mdtm_bug.md", "BUG" },
+	{ "chore", "03_mdtm_chore.md", "CHORE" },
+	{ "documentation", "04_mdtm_documentation.md", "DOCS" },
+	{ "test", "05_mdtm_test.md", "TEST" },
+	{ "spike", "06_mdtm_spike.md", "SPIKE" },
+};
+
+const char *ruru_task_type_word(size_t i)
+{
+	return i < sizeof(task_types) / sizeof(task_types[0]) ? task_types[i].type : NULL;
+}
+
+/* TEAM: letters and digits upper-cased, anything else one '-'. */
+static void team_of(struct ruru_buf *b, const char *s)
+{
+	size_t start = b->len;
+	for (; *s && b->len - start < 32; s++) {
+		char c = *s;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+			ruru_buf_addch(b, c);
+		else if (b->len > start && b->ptr[b->len - 1] != '-')
+			ruru_buf_addch(b, '-');
+	}
+	while (b->len > start && b->ptr[b->len - 1] == '-')
+		b->ptr[--b->len] = '\0';
+}
+
+/* The body: "# <title>" in place of the template's first level-1 heading. */
+static void task_body(struct ruru_buf *out, const char *tpl, size_t len, const char *title)
+{
+	struct ruru_frontmatter fm;
+	if (!ruru_frontmatter_split(tpl, len, &fm))
+		return;
+	const char *b = tpl + fm.body, *end = tpl + len;
+	bool done = false;
+	for (const char *p = b; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *next = nl ? nl + 1 : end;
+		if (!done && end - p >= 2 && p[0] == '#' && p[1] == ' ') {
+			ruru_buf_addf(out, "# %s\n", title);
+			done = true;
+		} else {
+			ruru_buf_add(out, p, (size_t)(next - p));
+		}
+		p = next;
+	}
+	if (!done)
+		ruru_buf_addf(out, "\n# %s\n", title);
+}
+
+static void date_of(time_t t, char out[16])
+{
+	char full[32];
+	ruru_time_format_rfc3339(t, full);
+	memcpy(out, full, 10);
+	out[10] = '\0';
+}
+
+static void lit_string(struct ruru_buf *b, const char *s)
+{
+	ruru_buf_reset(b);
+	ruru_toml_encode_string(b, s, strlen(s));
+}
+
+static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool link,
+			 char **file, struct ruru_error *err)
+{
+	if (file)
+		*file = NULL;
+	size_t ti = 0;
+	while (ti < sizeof(task_types) / sizeof(task_types[0]) &&
+	       (!o->type || strcasecmp(o->type, task_types[ti].type)))
+		ti++;
+	if (ti == sizeof(task_types) / sizeof(task_types[0]))
+		return ruru_error_set(err, RURU_EUSAGE,
+				      "unknown task type \"%s\" (one of feature, bug, chore, "
+				      "documentation, test, spike)",
+				      o->type ? o->type : ""),
+		       NULL;
+	if (ruru_short_text_ok(o->title, "the task title", false, err) < 0 ||
+	    (o->assign && ruru_short_text_ok(o->assign, "the assignee", true, err) < 0) ||
+	    (o->team && ruru_short_text_ok(o->team, "the team", true, err) < 0) ||
+	    (o->parent && ruru_short_text_ok(o->parent, "the parent task", true, err) < 0))
+		return NULL;
+	struct ruru_buf team = RURU_BUF_INIT;
+	team_of(&team, o->team ? o->team : o->assign ? o->assign : task_types[ti].team);
+	if (!team.len) {
+		ruru_buf_release(&team);
+		return ruru_error_set(err, RURU_EUSAGE, "the team \"%s\" has no letter or digit",
+				      o->team ? o->team : o->assign),
+		       NULL;
+	}
+	enum ruru_layout layout = o->session ? ruru_ws_session_layout(ws, o->session)
+					     : ruru_ws_new_layout(ws);
+	const char *dir = layout == RURU_LAYOUT_V81 ? ".mdtm/tasks" : ".ruru/tasks";
+
+	struct ruru_buf tpl = RURU_BUF_INIT, from = RURU_BUF_INIT, body = RURU_BUF_INIT,
+			doc = RURU_BUF_INIT, id = RURU_BUF_INIT, path = RURU_BUF_INIT,
+			l_id = RURU_BUF_INIT, l_title = RURU_BUF_INIT, l_date = RURU_BUF_INIT,
+			l_assign = RURU_BUF_INIT, l_sess = RURU_BUF_INIT, l_parent = RURU_BUF_INIT,
+			absdir = RURU_BUF_INIT, norm = RURU_BUF_INIT;
+	char *out = NULL;
+	if (ruru_template_read(ws, "toml-md", task_types[ti].template, &tpl, &from, err) < 0)
+		goto done;
+	ruru_buf_addf(&absdir, "%s/%s", ws->root, dir);
+	if (ruru_path_inside(ws->root, dir, &norm, err) < 0 || ruru_mkdirs(absdir.ptr, err) < 0)
+		goto done;
+	task_body(&body, tpl.ptr, tpl.len, o->title);
+	time_t now = ruru_now();
+	char full[32], date[16];
+	ruru_time_format_rfc3339(now, full);
+	date_of(now, date);
+	lit_string(&l_title, o->title);
+	lit_string(&l_date, date);
+	if (o->assign)
+		lit_string(&l_assign, o->assign);
+	if (o->session)
+		lit_string(&l_sess, o->session);
+	if (o->parent)
+		lit_string(&l_parent, o->parent);
+	for (int k = 1;; k++) {
+		ruru_buf_reset(&id);
+		/* TASK-<TEAM>-<YYYYMMDD-HHMMSS> from 2026-11-24T03:15:20Z */
+		ruru_buf_addf(&id, "TASK-%s-%.4s%.2s%.2s-%.2s%.2s%.2s", team.ptr, full, full + 5,
+			      full + 8, full + 11, full + 14, full + 17);
+		if (k > 1)
+			ruru_buf_addf(&id, "-%d", k);
+		lit_string(&l_id, id.ptr);
+		struct ruru_fm_set sets[8];
+		size_t n = 0;
+		sets[n++] = (struct ruru_fm_set){ "id", l_id.ptr };
+		sets[n++] = (struct ruru_fm_set){ "title", l_title.ptr };
+		sets[n++] = (struct ruru_fm_set){ "created_date", l_date.ptr };
+		sets[n++] = (struct ruru_fm_set){ "updated_date", l_date.ptr };
+		if (o->assign)
+			sets[n++] = (struct ruru_fm_set){ "assigned_to", l_assign.ptr };
+		if (o->parent)
+			sets[n++] = (struct ruru_fm_set){ "parent_task", l_parent.ptr };
+		if (o->session)
+			sets[n++] = (struct ruru_fm_set){ "RooComSessionID", l_sess.ptr };
+		if (ruru_fm_fill(&doc, tpl.ptr, tpl.len, from.ptr, sets, n, NULL, 0, body.ptr, err) < 0)
+			goto done;
+		ruru_buf_reset(&path);
+		ruru_buf_addf(&path, "%s/%s.md", absdir.ptr, id.ptr);
+		struct ruru_error e2;
+		ruru_error_clear(&e2);
+		if (ruru_write_new(path.ptr, doc.ptr, doc.len, 0666, &e2) == 0)
+			break;
+		if (e2.code != RURU_ECONFLICT || k >= 1000) {
+			*err = e2;
+			goto done;
+		}
+	}
+	if (link && o->session && ruru_task_link(ws, o->session, id.ptr, err) < 0) {
+		int e = errno;
+		struct ruru_error lerr;
+		ruru_remove(path.ptr, &lerr);
+		errno = e;
+		goto done;
+	}
+	if (file) {
+		struct ruru_buf r = RURU_BUF_INIT;
+		ruru_buf_addf(&r, "%s/%s.md", dir, id.ptr);
+		*file = ruru_buf_detach(&r, NULL);
+	}
+	out = ruru_buf_detach(&id, NULL);
+done:
+	ruru_buf_release(&team);
+	ruru_buf_release(&tpl);
+	ruru_buf_release(&from);
+	ruru_buf_release(&body);
+	ruru_buf_release(&doc);
+	ruru_buf_release(&id);
+	ruru_buf_release(&path);
+	ruru_buf_release(&l_id);
+	ruru_buf_release(&l_title);
+	ruru_buf_release(&l_date);
+	ruru_buf_release(&l_assign);
+	ruru_buf_release(&l_sess);
+	ruru_buf_release(&l_parent);
+	ruru_buf_release(&absdir);
+	ruru_buf_release(&norm);
+	return out;
+}
+
+char *ruru_task_new(struct ruru_ws *ws, const struct ruru_task_new *o, char **file,
+		    struct ruru_error *err)
+{
+	return task_create(ws, o, true, file, err);
+}
+
+char *ruru_task_delegate(struct ruru_ws *ws, const char *id, struct ruru_task_new *o,
+			 const struct ruru_log_input *e, struct ruru_error *err)
+{
+	if (e->type != RURU_EV_DELEGATION)
+		return ruru_error_set(err, RURU_EUSAGE, "a new task comes with a delegation"), NULL;
+	if (!o->assign)
+		o->assign = e->field[RURU_FIELD_MODE];
+	o->session = id;
+	/* Refuse before writing anything when the session takes no entries. */
+	struct ruru_logtx probe;
+	if (ruru_logtx_begin(&probe, ws, id, RURU_TX_ACTIVE, err) < 0)
+		return NULL;
+	ruru_logtx_abort(&probe);
+	/* The task file names the session; the delegation entry links it. */
+	char *file = NULL;
+	char *task = task_create(ws, o, false, &file, err);
+	if (!task)
+		return NULL;
+	struct ruru_log_input in = *e;
+	in.field[RURU_FIELD_TASK] = task;
+	if (ruru_session_log(ws, id, &in, err) < 0) {
+		int en = errno;
+		struct ruru_error lerr;
+		char *abs = ruru_ws_path(ws, file);
+		ruru_remove(abs, &lerr);
+		free(abs);
+		free(task);
+		free(file);
+		errno = en;
+		return NULL;
+	}
+	free(file);
+	return task;
+}
+
+/* -------------------------------------------------------------- editing */
+
+/* What an edit sees and asks for. */
+struct task_edit {
+	const char *id;
+	const struct ruru_toml *doc; /* the front matter as it is now */
+	time_t now;
+	/* filled by the callback: */
+	struct ruru_fm_set sets[6];
+	size_t nsets;
+	const char *remove[2];
+	size_t nremove;
+	struct ruru_buf lits[6];
+};
+
+static time_t value_time(const struct ruru_toml_value *v)
+{
+	if (!v)
+		return 0;
+	if (ruru_toml_kind(v) == RURU_TOML_STRING) {
+		size_t n;
+		const char *s = ruru_toml_string(v, &n);
+		time_t t;
+		return s && ruru_time_parse(s, n, &t, NULL) ? t : 0;
+	}
+	const struct ruru_toml_datetime *dt = ruru_toml_datetime(v);
+	if (!dt)
+		return 0;
+	struct tm tm = { .tm_year = dt->year - 1900, .tm_mon = dt->month - 1, .tm_mday = dt->day,
+			 .tm_hour = dt->hour, .tm_min = dt->minute, .tm_sec = dt->second };
+	time_t t = timegm(&tm);
+	if (ruru_toml_kind(v) == RURU_TOML_DATETIME)
+		t -= (time_t)dt->offset_minutes * 60;
+	return t;
+}
+
+static void edit_set(struct task_edit *ed, const char *key, const char *literal)
+{
+	struct ruru_buf *b = &ed->lits[ed->nsets];
+	ruru_buf_reset(b);
+	ruru_buf_addstr(b, literal);
+	ed->sets[ed->nsets].key = key;
+	ed->sets[ed->nsets].literal = b->ptr;
+	ed->nsets++;
+}
+
+static void edit_set_string(struct task_edit *ed, const char *key, const char *s)
+{
+	struct ruru_buf lit = RURU_BUF_INIT;
+	ruru_toml_encode_string(&lit, s, strlen(s));
+	edit_set(ed, key, lit.ptr);
+	ruru_buf_release(&lit);
+}
+
+/* Today's date into updated_date, when the task has that key. */
+static void touch_updated(struct task_edit *ed)
+{
+	if (ruru_toml_table_get(ruru_toml_root(ed->doc), "updated_date", 12)) {
+		char full[32];
+		ruru_time_format_rfc3339(ed->now, full);
+		full[10] = '\0';
+		edit_set_string(ed, "updated_date", full);
+	}
+}
+
+/* Find the task, take its lock, read it, let `fn` decide (returning -1
+ * with err to refuse), apply the edits and replace the file atomically. */
+static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task_edit *, void *,
+		     struct ruru_error *), void *ctx, json_t **out, struct ruru_error *err)
+{
+	char *rel = NULL;
+	if (out)
+		*out = NULL;
+	if (ruru_task_find(ws, task, &rel, err) < 0)
+		return -1;
+	struct ruru_buf norm = RURU_BUF_INIT, text = RURU_BUF_INIT, toml = RURU_BUF_INIT,
+			next = RURU_BUF_INIT, whole = RURU_BUF_INIT, lockp = RURU_BUF_INIT;
+	struct ruru_lock lock = RURU_LOCK_INIT;
+	struct ruru_toml *doc = NULL;
+	struct task_edit ed = { .id = task, .now = ruru_now() };
+	for (size_t i = 0; i < 6; i++)
+		ruru_buf_init(&ed.lits[i]);
+	char *abs = ruru_ws_path(ws, rel);
+	int rc = -1;
+	struct stat st;
+	struct ruru_error lerr;
+	if (ruru_path_inside(ws->root, rel, &norm, err) < 0)
+		goto out;
+	for (size_t i = 1; i < NTASK_DIRS; i++) {
+		size_t dl = strlen(task_dirs[i]);
+		if (!strncmp(rel, task_dirs[i], dl) && rel[dl] == '/') {
+			/* .ruru/.gitignore covers .ruru/tasks; the others get one. */
+			struct ruru_error ignore;
+			ruru_ws_ignore_transient(ws, task_dirs[i], true, &ignore);
+		}
+	}
+	const char *slash = strrchr(abs, '/');
+	ruru_buf_addf(&lockp, "%.*s/.%s.lock", (int)(slash - abs), abs, slash + 1);
+	if (ruru_lock_acquire(&lock, lockp.ptr, err) < 0)
+		goto out;
+	if (ruru_lstat(abs, &st, &lerr) < 0 || !S_ISREG(st.st_mode)) {
+		ruru_error_set(err, RURU_EREFUSED, "task file \"%s\" is not a regular file", rel);
+		goto out;
+	}
+	if (ruru_read_file(abs, &text, err) < 0)
+		goto out;
+	struct ruru_frontmatter fm;
+	if (!ruru_frontmatter_split(text.ptr, text.len, &fm)) {
+		ruru_error_set(err, RURU_EINVALID, "task file has no +++ front matter");
+		ruru_error_set_file(err, rel);
+		goto out;
+	}
+	ruru_buf_add(&toml, text.ptr + fm.toml, fm.toml_end - fm.toml);
+	doc = ruru_toml_parse(toml.ptr, toml.len, err);
+	if (!doc) {
+		int line, col;
+		ruru_text_position(text.ptr, fm.toml, &line, &col);
+		err->line += line - 1;
+		ruru_error_set_file(err, rel);
+		goto out;
+	}
+	ed.doc = doc;
+	if (fn(&ed, ctx, err) < 0)
+		goto out;
+	int erc = 0;
+	for (size_t i = 0; i < ed.nsets && erc == 0; i++) {
+		erc = ruru_toml_edit_set(&next, toml.ptr, toml.len, ed.sets[i].key, ed.sets[i].literal,
+					 strlen(ed.sets[i].literal), err);
+		if (erc == 0) {
+			struct ruru_buf t = toml;
+			toml = next;
+			next = t;
+		}
+	}
+	for (size_t i = 0; i < ed.nremove && erc == 0; i++) {
+		struct ruru_toml *d2 = ruru_toml_parse(toml.ptr, toml.len, err);
+		bool has = d2 && ruru_toml_table_get(ruru_toml_root(d2), ed.remove[i], strlen(ed.remove[i]));
+		ruru_toml_free(d2);
+		if (!has)
+			continue;
+		erc = ruru_toml_edit_remove(&next, toml.ptr, toml.len, ed.remove[i], err);
+		if (erc == 0) {
+			struct ruru_buf t = toml;
+			toml = next;
+			next = t;
+		}
+	}
+	if (erc < 0) {
+		ruru_error_set_file(err, rel);
+		goto out;
+	}
+	ruru_buf_add(&whole, text.ptr, fm.toml);
+	ruru_buf_add(&whole, toml.ptr, toml.len);
+	ruru_buf_add(&whole, text.ptr + fm.toml_end, text.len - fm.toml_end);
+	if ((ed.nsets || ed.nremove) && ruru_write_atomic(abs, whole.ptr, whole.len, 0666, err) < 0)
+		goto out;
+	if (out) {
+		struct ruru_toml *d3 = ruru_toml_parse(toml.ptr, toml.len, err);
+		if (!d3)
+			goto out;
+		const struct ruru_toml_value *cu =
+			ruru_toml_table_get(ruru_toml_root(d3), "claimed_until", 13);
+		char t[32];
+		if (cu)
+			ruru_time_format_rfc3339(value_time(cu), t);
+		*out = json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "id", task, "file", rel, "status",
+				 doc_string(d3, "status"), "assigned_to", doc_string(d3, "assigned_to"),
+				 "claimed_until", cu ? t : NULL);
+		ruru_toml_free(d3);
+	}
+	rc = 0;
+out:
+	ruru_lock_release(&lock);
+	ruru_toml_free(doc);
+	for (size_t i = 0; i < 6; i++)
+		ruru_buf_release(&ed.lits[i]);
+	ruru_buf_release(&norm);
+	ruru_buf_release(&text);
+	ruru_buf_release(&toml);
+	ruru_buf_release(&next);
+	ruru_buf_release(&whole);
+	ruru_buf_release(&lockp);
+	free(abs);
+	free(rel);
+	return rc;
+}
+
+static int status_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
+{
+	(void)err;
+	edit_set_string(ed, "status", ruru_task_status_string(*(enum ruru_task_status *)ctx));
+	touch_updated(ed);
+	return 0;
+}
+
+int ruru_task_set_status(struct ruru_ws *ws, const char *task, enum ruru_task_status st,
+			 json_t **out, struct ruru_error *err)
+{
+	if (!ruru_task_status_string(st))
+		return ruru_error_set(err, RURU_EUSAGE, "unknown task status");
+	return task_edit(ws, task, status_cb, &st, out, err);
+}
+
+struct claim {
+	const char *by;
+	long ttl;
+	enum ruru_task_status release_to; /* release only */
+};
+
+/* The lease holder while the lease runs, or NULL. */
+static const char *holder(const struct task_edit *ed)
+{
+	const struct ruru_toml_value *cu =
+		ruru_toml_table_get(ruru_toml_root(ed->doc), "claimed_until", 13);
+	const char *who = doc_string(ed->doc, "assigned_to");
+	if (!cu || value_time(cu) <= ed->now || !who || !*who)
+		return NULL;
+	return who;
+}
+
+static int claim_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
+{
+	struct claim *c = ctx;
+	const char *who = holder(ed);
+	if (who && strcmp(who, c->by)) {
+		const struct ruru_toml_value *cu =
+			ruru_toml_table_get(ruru_toml_root(ed->doc), "claimed_until", 13);
+		char t[32];
+		ruru_time_format_rfc3339(value_time(cu), t);
+		return ruru_error_set(err, RURU_ECONFLICT, "task \"%s\" is claimed by \"%s\" until %s",
+				      ed->id, who, t);
+	}
+	struct ruru_buf until = RURU_BUF_INIT;
+	ruru_toml_encode_time(&until, ed->now + c->ttl);
+	edit_set_string(ed, "assigned_to", c->by);
+	edit_set_string(ed, "status", ruru_task_status_string(RURU_TASK_IN_PROGRESS));
+	edit_set(ed, "claimed_until", until.ptr);
+	touch_updated(ed);
+	ruru_buf_release(&until);
+	return 0;
+}
+
+int ruru_task_claim(struct ruru_ws *ws, const char *task, const char *by, long ttl,
+		    json_t **out, struct ruru_error *err)
+{
+	if (ruru_short_text_ok(by, "the claimant", true, err) < 0)
+		return -1;
+	if (ttl <= 0)
+		return ruru_error_set(err, RURU_EUSAGE, "a lease needs a positive duration");
+	struct claim c = { by, ttl, RURU_TASK_UNKNOWN };
+	return task_edit(ws, task, claim_cb, &c, out, err);
+}
+
+static int release_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
+{
+	struct claim *c = ctx;
+	const char *who = holder(ed);
+	if (who && c->by && strcmp(who, c->by))
+		return ruru_error_set(err, RURU_ECONFLICT,
+				      "task \"%s\" is claimed by \"%s\", not by \"%s\"", ed->id, who,
+				      c->by);
+	if (!ruru_toml_table_get(ruru_toml_root(ed->doc), "claimed_until", 13))
+		return ruru_error_set(err, RURU_ECONFLICT, "task \"%s\" is not claimed", ed->id);
+	ed->remove[ed->nremove++] = "claimed_until";
+	enum ruru_task_status now = ruru_task_status_parse(doc_string(ed->doc, "status"));
+	if (c->release_to != RURU_TASK_UNKNOWN)
+		edit_set_string(ed, "status", ruru_task_status_string(c->release_to));
+	else if (now == RURU_TASK_IN_PROGRESS)
+		edit_set_string(ed, "status", ruru_task_status_string(RURU_TASK_TODO));
+	touch_updated(ed);
+	return 0;
+}
+
+int ruru_task_release(struct ruru_ws *ws, const char *task, const char *by,
+		      enum ruru_task_status st, json_t **out, struct ruru_error *err)
+{
+	if (by && ruru_short_text_ok(by, "the claimant", true, err) < 0)
+		return -1;
+	struct claim c = { by, 0, st };
+	return task_edit(ws, task, release_cb, &c, out, err);
 }

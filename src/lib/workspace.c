@@ -75,6 +75,83 @@ static char *find_up(const char *start, const char *marker, bool want_dir)
 	return NULL;
 }
 
+/* --- later layouts (issue #12): .roo/commander/sessions (v8), .mdtm/sessions (v8.1) */
+
+static const char *const layout_dirs[RURU_LAYOUT_COUNT] = {
+	".ruru/sessions", ".roo/commander/sessions", ".mdtm/sessions",
+};
+static const char *const layout_words[RURU_LAYOUT_COUNT] = { "ruru", "v8", "v8.1" };
+
+const char *ruru_layout_word(enum ruru_layout l)
+{
+	return l >= 0 && l < RURU_LAYOUT_COUNT ? layout_words[l] : NULL;
+}
+
+const char *ruru_layout_dir(enum ruru_layout l)
+{
+	return l >= 0 && l < RURU_LAYOUT_COUNT ? layout_dirs[l] : NULL;
+}
+
+/* The nearest ancestor holding .ruru/, .mdtm/ or .roo/commander/. */
+static char *find_up_workspace(const char *start)
+{
+	static const char *const markers[] = { ".ruru", ".mdtm", ".roo/commander" };
+	char *best = NULL;
+	for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]); i++) {
+		char *d = find_up(start, markers[i], true);
+		if (d && (!best || strlen(d) > strlen(best))) {
+			free(best);
+			best = d;
+		} else {
+			free(d);
+		}
+	}
+	return best;
+}
+
+static bool valid_id(const char *id)
+{
+	return *id && !strchr(id, '/') && strcmp(id, ".") && strcmp(id, "..");
+}
+
+enum ruru_layout ruru_ws_session_layout(struct ruru_ws *ws, const char *id)
+{
+	for (int l = 0; id && valid_id(id) && l < RURU_LAYOUT_COUNT; l++) {
+		struct ruru_buf b = RURU_BUF_INIT;
+		ruru_buf_addf(&b, "%s/%s/%s", ws->root, layout_dirs[l], id);
+		bool hit = is_ws_dir(b.ptr);
+		ruru_buf_release(&b);
+		if (hit)
+			return (enum ruru_layout)l;
+	}
+	return RURU_LAYOUT_RURU;
+}
+
+enum ruru_layout ruru_ws_new_layout(struct ruru_ws *ws)
+{
+	bool have[RURU_LAYOUT_COUNT];
+	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
+		char *p = ruru_ws_path(ws, layout_dirs[l]);
+		have[l] = is_ws_dir(p);
+		if (have[l] && l == RURU_LAYOUT_RURU) {
+			/* `ruru init` in a v8.1 workspace makes an empty
+			 * .ruru/sessions/: it holds no session yet. */
+			struct ruru_error e;
+			DIR *d = ruru_opendir(p, &e);
+			struct dirent *de;
+			have[l] = false;
+			while (d && !have[l] && (de = readdir(d)))
+				have[l] = de->d_name[0] != '.';
+			if (d)
+				closedir(d);
+		}
+		free(p);
+	}
+	if (!have[RURU_LAYOUT_RURU] && have[RURU_LAYOUT_V8] != have[RURU_LAYOUT_V81])
+		return have[RURU_LAYOUT_V8] ? RURU_LAYOUT_V8 : RURU_LAYOUT_V81;
+	return RURU_LAYOUT_RURU;
+}
+
 static char *absolute(const char *path, struct ruru_error *err)
 {
 	char *real = realpath(path, NULL);
@@ -112,7 +189,7 @@ struct ruru_ws *ruru_ws_open(const char *root, struct ruru_error *err)
 				       strerror(errno));
 			return NULL;
 		}
-		dir = find_up(cwd, ".ruru", true);
+		dir = find_up_workspace(cwd);
 		if (!dir)
 			dir = find_up(cwd, ".git", false);
 		if (!dir)
@@ -150,7 +227,9 @@ char *ruru_ws_path(const struct ruru_ws *ws, const char *rel)
 char *ruru_ws_session_path(const struct ruru_ws *ws, const char *id, const char *leaf)
 {
 	struct ruru_buf b = RURU_BUF_INIT;
-	ruru_buf_addf(&b, "%s/.ruru/sessions/%s%s%s", ws->root, id, leaf ? "/" : "", leaf ? leaf : "");
+	ruru_buf_addf(&b, "%s/%s/%s%s%s", ws->root,
+		      layout_dirs[ruru_ws_session_layout((struct ruru_ws *)ws, id)], id,
+		      leaf ? "/" : "", leaf ? leaf : "");
 	return ruru_buf_detach(&b, NULL);
 }
 
@@ -164,8 +243,13 @@ static const char *const ignored[] = {
 	"sessions/*/.state.tmp",
 	"sessions/.active",
 	"temp/.lock",
+	"tasks/**/.*.lock", /* V7 task leases */
 	".*.ruru-??????",
 	".session_log.md.??????",
+	/* the derived search index (index.c) */
+	"index.sqlite3",
+	"index.sqlite3-*",
+	"index.lock",
 };
 
 /* Is `line` a whole line of `text`? */
@@ -186,7 +270,33 @@ static bool has_line(const struct ruru_buf *text, const char *line)
 
 /* Write .ruru/.gitignore, or add the lines an older one lacks (the user's
  * own lines kept as they are). */
+static int write_ignore_lines(const char *path, const char *const *lines, size_t nlines,
+			      struct ruru_error *err);
+
 static int write_gitignore(const char *path, struct ruru_error *err)
+{
+	return write_ignore_lines(path, ignored, sizeof(ignored) / sizeof(*ignored), err);
+}
+
+/* --- later layouts: their folders get a .gitignore for ruru's own files */
+int ruru_ws_ignore_transient(struct ruru_ws *ws, const char *dir_rel, bool tasks,
+			     struct ruru_error *err)
+{
+	static const char *const session_lines[] = {
+		"*/.lock", "*/.state", "*/.state.tmp", ".active", ".*.ruru-??????",
+		"*/.*.ruru-??????",
+	};
+	static const char *const task_lines[] = { "**/.*.lock", "**/.*.ruru-??????" };
+	struct ruru_buf p = RURU_BUF_INIT;
+	ruru_buf_addf(&p, "%s/%s/.gitignore", ws->root, dir_rel);
+	int rc = tasks ? write_ignore_lines(p.ptr, task_lines, 2, err)
+		       : write_ignore_lines(p.ptr, session_lines, 6, err);
+	ruru_buf_release(&p);
+	return rc;
+}
+
+static int write_ignore_lines(const char *path, const char *const *lines, size_t nlines,
+			      struct ruru_error *err)
 {
 	struct ruru_buf text = RURU_BUF_INIT;
 	struct ruru_error e;
@@ -201,8 +311,8 @@ static int write_gitignore(const char *path, struct ruru_error *err)
 		ruru_buf_reset(&text);
 	}
 	size_t old = text.len;
-	for (size_t i = 0; i < sizeof(ignored) / sizeof(*ignored); i++) {
-		if (has_line(&text, ignored[i]))
+	for (size_t i = 0; i < nlines; i++) {
+		if (has_line(&text, lines[i]))
 			continue;
 		if (text.len == old) {
 			if (old && text.ptr[old - 1] != '\n')
@@ -210,7 +320,7 @@ static int write_gitignore(const char *path, struct ruru_error *err)
 			ruru_buf_addstr(&text, "# ruru's lock, cache and temp files: local to this "
 					       "machine, never committed\n");
 		}
-		ruru_buf_addf(&text, "%s\n", ignored[i]);
+		ruru_buf_addf(&text, "%s\n", lines[i]);
 	}
 	if (text.len != old)
 		rc = ruru_write_atomic(path, text.ptr, text.len, 0666, err);
@@ -240,7 +350,24 @@ int ruru_ws_init(const char *dir, struct ruru_error *err)
 
 int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *err)
 {
-	char *path = ruru_ws_path(ws, ".ruru/sessions/.active");
+	enum ruru_layout l = ruru_ws_session_layout(ws, id);
+	/* A session of a later layout is the active one by the newest .active
+	 * of all layouts; the others are dropped so none can win over it. */
+	for (int k = 0; k < RURU_LAYOUT_COUNT; k++) {
+		if (k == (int)l)
+			continue;
+		struct ruru_buf o = RURU_BUF_INIT;
+		ruru_buf_addf(&o, "%s/%s/.active", ws->root, layout_dirs[k]);
+		struct ruru_error ignore;
+		ruru_remove(o.ptr, &ignore);
+		ruru_buf_release(&o);
+	}
+	if (l != RURU_LAYOUT_RURU && ruru_ws_ignore_transient(ws, layout_dirs[l], false, err) < 0)
+		return -1;
+	struct ruru_buf ap = RURU_BUF_INIT;
+	ruru_buf_addf(&ap, "%s/.active", layout_dirs[l]);
+	char *path = ruru_ws_path(ws, ap.ptr);
+	ruru_buf_release(&ap);
 	struct ruru_buf b = RURU_BUF_INIT;
 	ruru_buf_addf(&b, "%s\n", id);
 	int rc = ruru_write_atomic(path, b.ptr, b.len, 0666, err);
@@ -264,25 +391,27 @@ static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_erro
 {
 	if (session_exists(ws, id))
 		return ruru_strdup(id);
-	char *dirpath = ruru_ws_path(ws, ".ruru/sessions");
-	struct ruru_error derr;
-	DIR *d = ruru_opendir(dirpath, &derr);
-	free(dirpath);
 	char *found = NULL;
 	size_t matches = 0, n = strlen(id);
-	if (d && n && !strchr(id, '/')) {
-		struct dirent *de;
-		while ((de = readdir(d))) {
-			if (de->d_name[0] == '.' || strncmp(de->d_name, id, n) != 0)
-				continue;
-			if (!session_exists(ws, de->d_name))
-				continue;
-			if (matches++ == 0)
-				found = ruru_strdup(de->d_name);
+	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
+		char *dirpath = ruru_ws_path(ws, layout_dirs[l]);
+		struct ruru_error derr;
+		DIR *d = ruru_opendir(dirpath, &derr);
+		free(dirpath);
+		if (d && n && !strchr(id, '/')) {
+			struct dirent *de;
+			while ((de = readdir(d))) {
+				if (de->d_name[0] == '.' || strncmp(de->d_name, id, n) != 0)
+					continue;
+				if (!session_exists(ws, de->d_name))
+					continue;
+				if (matches++ == 0)
+					found = ruru_strdup(de->d_name);
+			}
 		}
+		if (d)
+			closedir(d);
 	}
-	if (d)
-		closedir(d);
 	if (matches == 1)
 		return found;
 	free(found);
@@ -301,19 +430,27 @@ char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error
 	const char *env = getenv("ROOCOM_SESSION_ID");
 	if (env && *env)
 		return resolve_prefix(ws, env, err);
-	char *path = ruru_ws_path(ws, ".ruru/sessions/.active");
-	struct ruru_buf b = RURU_BUF_INIT;
-	struct ruru_error ignore;
 	char *out = NULL;
-	if (ruru_read_file(path, &b, &ignore) == 0) {
-		while (b.len && (b.ptr[b.len - 1] == '\n' || b.ptr[b.len - 1] == '\r' ||
-				 b.ptr[b.len - 1] == ' '))
-			b.ptr[--b.len] = '\0';
-		if (b.len && session_exists(ws, b.ptr))
-			out = ruru_strdup(b.ptr);
+	time_t newest = 0;
+	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
+		struct ruru_buf ap = RURU_BUF_INIT, b = RURU_BUF_INIT;
+		ruru_buf_addf(&ap, "%s/%s/.active", ws->root, layout_dirs[l]);
+		struct ruru_error ignore;
+		struct stat st;
+		if (ruru_lstat(ap.ptr, &st, &ignore) == 0 && (!out || st.st_mtime > newest) &&
+		    ruru_read_file(ap.ptr, &b, &ignore) == 0) {
+			while (b.len && (b.ptr[b.len - 1] == '\n' || b.ptr[b.len - 1] == '\r' ||
+					 b.ptr[b.len - 1] == ' '))
+				b.ptr[--b.len] = '\0';
+			if (b.len && session_exists(ws, b.ptr)) {
+				free(out);
+				out = ruru_strdup(b.ptr);
+				newest = st.st_mtime;
+			}
+		}
+		ruru_buf_release(&ap);
+		ruru_buf_release(&b);
 	}
-	ruru_buf_release(&b);
-	free(path);
 	if (!out)
 	{
 		ruru_error_set(err, RURU_ENOTFOUND, "no active session");

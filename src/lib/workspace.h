@@ -21,6 +21,13 @@ char *ruru_ws_session_path(const struct ruru_ws *ws, const char *id, const char 
 /* Make `id` the active session (.ruru/sessions/.active). */
 int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *err);
 
+/* Later layouts (issue #12): add to `dir_rel`/.gitignore (relative to the
+ * root) the patterns of ruru's transient files there — session locks,
+ * caches and .active, or (tasks) task locks — keeping the file's own
+ * lines; nothing is written when all are present. */
+int ruru_ws_ignore_transient(struct ruru_ws *ws, const char *dir_rel, bool tasks,
+			     struct ruru_error *err);
+
 /* The current time; RURU_NOW (seconds since the epoch or an RFC 3339
  * stamp) overrides it for reproducible tests and demos. */
 time_t ruru_now(void);

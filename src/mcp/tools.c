@@ -7,7 +7,7 @@
  * JSON out.  Descriptions tell a model what each tool is for and when to
  * call it, and every argument what it means and relative to what; they
  * stay tight because the whole tools/list result is sent to the model on
- * every turn (bench/mcp.sh measures it; DESIGN §11 keeps it under 8 KB).
+ * every turn (bench/mcp.sh measures it; the budget is 11 KB).
  * Lists of words (event types, outcomes, statuses, decisions) are not
  * written here: VOCAB() names a library vocabulary and server.c fills in
  * its words, and session_log gets one argument per entry field.
@@ -176,8 +176,15 @@ char *mcp_continue_digest(struct mcp_env *env, const char *session, struct ruru_
 	return digest;
 }
 
+static json_t *t_artifact_add_typed(struct mcp_env *env, json_t *args, struct ruru_error *err);
+
 static json_t *t_artifact_add(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
+	if (json_object_get(args, "type"))
+		return t_artifact_add_typed(env, args, err);
+	if (!arg_str(args, "name") || !json_is_string(json_object_get(args, "content")))
+		return ruru_error_set(err, RURU_EUSAGE, "give name and content, or type and title"),
+		       NULL;
 	json_t *content = json_object_get(args, "content");
 	json_t *force = json_object_get(args, "force");
 	char *rel = NULL;
@@ -224,6 +231,13 @@ static json_t *t_task_link(struct mcp_env *env, json_t *args, struct ruru_error 
 		return NULL;
 	}
 	json_t *r = json_pack("{s:s, s:s}", "session", id, "task", task);
+	/* V7 (issue #11 item 11): say so when no task file has that ID. */
+	char *file = NULL;
+	struct ruru_error nf;
+	if (ruru_task_find(env->ws, task, &file, &nf) < 0)
+		json_object_set_new(r, "warning", json_string("linked, but no task file has that ID"));
+	json_object_set_new(r, "file", file ? json_string(file) : json_null());
+	free(file);
 	free(id);
 	return r;
 }
@@ -263,7 +277,8 @@ static json_t *t_confirm_propose(struct mcp_env *env, json_t *args, struct ruru_
 		return NULL;
 	int rc = ruru_confirm_propose(env->ws, id, arg_str(args, "target"),
 				      content ? RURU_CONFIRM_CONTENT : RURU_CONFIRM_DIFF,
-				      json_string_value(payload), json_string_length(payload), &c, err);
+				      json_string_value(payload), json_string_length(payload),
+				      arg_str(args, "supersedes"), &c, err);
 	free(id);
 	return rc < 0 ? NULL : confirm_result(&c);
 }
@@ -334,63 +349,233 @@ static json_t *t_session_check(struct mcp_env *env, json_t *args, struct ruru_er
 	return json_pack("{s:b, s:o}", "ok", n == 0, "problems", problems);
 }
 
+/* ----------------------------- confirm_show, confirm_withdraw (confirm) */
+
+static json_t *t_confirm_show(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	struct ruru_confirm c;
+	struct ruru_buf diff = RURU_BUF_INIT;
+	if (ruru_confirm_load(env->ws, arg_str(args, "artifact"), &c, err) < 0)
+		return NULL;
+	if (ruru_confirm_diff(env->ws, &c, &diff, err) < 0) {
+		ruru_confirm_release(&c);
+		ruru_buf_release(&diff);
+		return NULL;
+	}
+	json_t *r = confirm_result(&c);
+	json_object_set_new(r, "diff", json_stringn(diff.ptr, diff.len));
+	ruru_buf_release(&diff);
+	return r;
+}
+
+static json_t *t_confirm_withdraw(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	struct ruru_confirm c;
+	if (ruru_confirm_withdraw(env->ws, arg_str(args, "artifact"), arg_str(args, "reason"), &c,
+				  err) < 0)
+		return NULL;
+	return confirm_result(&c);
+}
+
+/* ------------------------------------------------ search (issue #14) */
+
+static json_t *t_session_search(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	struct ruru_search_opts o = { 0 };
+	json_t *q = json_object_get(args, "query");
+	o.query = json_string_value(q);
+	o.query_len = json_string_length(q);
+	o.type = arg_str(args, "type");
+	o.mode = arg_str(args, "mode");
+	o.task = arg_str(args, "task");
+	o.session = arg_str(args, "session");
+	o.tag = arg_str(args, "tag");
+	o.status = ruru_status_from_word(arg_str(args, "status"));
+	o.limit = 20;
+	json_t *lim = json_object_get(args, "limit");
+	if (lim)
+		o.limit = (size_t)json_integer_value(lim);
+	const char *in = arg_str(args, "in");
+	if (in)
+		o.in = !strcmp(in, "entries") ? RURU_SEARCH_ENTRIES
+		       : !strcmp(in, "sessions") ? RURU_SEARCH_SESSIONS
+						 : RURU_SEARCH_ARTIFACTS;
+	const char *since = arg_str(args, "since"), *until = arg_str(args, "until");
+	if (since && !(o.has_since = ruru_search_parse_time(since, false, &o.since)))
+		return ruru_error_set(err, RURU_EUSAGE, "argument \"since\" is a date (YYYY-MM-DD) or a "
+					"date-time"), NULL;
+	if (until && !(o.has_until = ruru_search_parse_time(until, true, &o.until)))
+		return ruru_error_set(err, RURU_EUSAGE, "argument \"until\" is a date (YYYY-MM-DD) or a "
+					"date-time"), NULL;
+	json_t *hits = ruru_search(env->ws, &o, err);
+	if (!hits)
+		return NULL;
+	return json_pack("{s:O,s:o}", "query", q, "hits", hits);
+}
+
+/* ------------------------------------------- V7: typed artifacts, tasks */
+
+static json_t *t_artifact_add_typed(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	struct ruru_typed t = { 0 };
+	json_t *tags = json_object_get(args, "tags"), *content = json_object_get(args, "content");
+	const char **tv = NULL;
+	t.type = arg_str(args, "type");
+	t.title = arg_str(args, "title");
+	if (!t.title)
+		return ruru_error_set(err, RURU_EUSAGE, "a typed artifact needs a title"), NULL;
+	if (arg_str(args, "name"))
+		return ruru_error_set(err, RURU_EUSAGE, "a typed artifact is named from its title, "
+							"not name"), NULL;
+	if (json_array_size(tags)) {
+		tv = calloc(json_array_size(tags), sizeof(*tv));
+		if (!tv)
+			abort();
+		for (size_t i = 0; i < json_array_size(tags); i++)
+			tv[i] = json_string_value(json_array_get(tags, i));
+		t.tags = tv;
+		t.ntags = json_array_size(tags);
+	}
+	t.text = json_string_value(content);
+	t.len = json_string_length(content);
+	char *rel = NULL;
+	char *id = session_of(env, args, err);
+	json_t *r = NULL;
+	if (id && ruru_artifact_add_typed(env->ws, id, &t, &rel, err) == 0)
+		r = json_pack("{s:s, s:s, s:s}", "session", id, "path", rel, "type",
+			      ruru_artifact_type_find(t.type)->type);
+	free(tv);
+	free(rel);
+	free(id);
+	return r;
+}
+
+static json_t *t_session_summarize(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	char *id = session_of(env, args, err), *rel = NULL;
+	json_t *r = NULL;
+	if (id && ruru_session_summarize(env->ws, id, &rel, &r, err) < 0)
+		r = NULL;
+	free(rel);
+	free(id);
+	return r;
+}
+
+static json_t *t_task_new(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	struct ruru_task_new o = { 0 };
+	o.type = arg_str(args, "type");
+	o.title = arg_str(args, "title");
+	o.team = arg_str(args, "team");
+	o.assign = arg_str(args, "assign");
+	/* The named session, else the active one if any (a task may have none). */
+	char *sid = NULL;
+	if (arg_str(args, "session") || env->session) {
+		if (!(sid = session_of(env, args, err)))
+			return NULL;
+	} else {
+		struct ruru_error ignore;
+		sid = ruru_session_resolve(env->ws, NULL, &ignore);
+	}
+	o.session = sid;
+	char *file = NULL, *task = ruru_task_new(env->ws, &o, &file, err);
+	json_t *r = task ? json_pack("{s:s, s:s, s:s?}", "id", task, "file", file, "session", sid)
+			 : NULL;
+	free(task);
+	free(file);
+	free(sid);
+	return r;
+}
+
+static json_t *t_task_status(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	enum ruru_task_status st = ruru_task_status_parse(arg_str(args, "status"));
+	json_t *r = NULL;
+	if (st == RURU_TASK_UNKNOWN)
+		return ruru_error_set(err, RURU_EUSAGE, "unknown task status \"%s\"",
+				      arg_str(args, "status")), NULL;
+	if (ruru_task_set_status(env->ws, arg_str(args, "task"), st, &r, err) < 0)
+		return NULL;
+	return r;
+}
+
+static json_t *t_task_claim(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	const char *ttl_s = arg_str(args, "ttl");
+	long ttl = ttl_s ? ruru_duration_parse(ttl_s) : 30 * 60;
+	json_t *r = NULL;
+	if (ttl < 0)
+		return ruru_error_set(err, RURU_EUSAGE,
+				      "ttl is a duration such as 90s, 30m, 2h or 1d, not \"%s\"", ttl_s),
+		       NULL;
+	if (ruru_task_claim(env->ws, arg_str(args, "task"), arg_str(args, "by"), ttl, &r, err) < 0)
+		return NULL;
+	return r;
+}
+
+static json_t *t_task_release(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	const char *sw = arg_str(args, "status");
+	enum ruru_task_status st = sw ? ruru_task_status_parse(sw) : RURU_TASK_UNKNOWN;
+	json_t *r = NULL;
+	if (ruru_task_release(env->ws, arg_str(args, "task"), arg_str(args, "by"), st, &r, err) < 0)
+		return NULL;
+	return r;
+}
+
 /* ---------------------------------------------------------------- table */
 
 /* Schema fragments, with single quotes (server.c turns them into double
- * quotes, so no text here may hold an apostrophe). */
+ * quotes, so no text here may hold an apostrophe).  Every argument has a
+ * description; they are terse because the list is sent on every turn. */
 #define STR "{'type':'string'}"
 #define DSTR(d) "{'type':'string','description':'" d "'}"
 #define VOCAB(v, d) "{'type':'string','enum':'@" v "','description':'" d "'}"
-#define SESSION "'session':" DSTR("ID or prefix; default: the active session")
-#define ARTIFACT "'artifact':" DSTR("CONFIRM artifact path from confirm_propose")
+#define SESSION "'session':" DSTR("ID or prefix; default: the active one")
+#define ARTIFACT "'artifact':" DSTR("CONFIRM file from confirm_propose")
 
 const struct mcp_tool mcp_tools[] = {
 	{ .name = "session_new",
-	  .description = "Start a session for a new piece of work and make it active; returns "
-			 "its ID.",
-	  .input = "'goal':" DSTR("the goal in a few words") ","
-		   "'description':" DSTR("text of the Goal section") ","
-		   "'coordinator':" DSTR("coordinating mode (default roo-commander)") ","
+	  .description = "Start a session for a new piece of work; it becomes the active one.",
+	  .input = "'goal':" DSTR("a few words") ",'description':" DSTR("Goal section text") ","
+		   "'coordinator':" DSTR("mode (default roo-commander)") ","
 		   "'tags':{'type':'array','items':" STR ",'description':'keywords'}",
 	  .run = t_session_new },
 	{ .name = "session_log",
-	  .description = "Log an event: the user prompt, each decision, delegation, result, "
-			 "error.",
+	  .description = "Log an event to the session: each user prompt, decision, delegation, "
+			 "result and error, as it happens.",
 	  .input = SESSION ",'type':" VOCAB("event", "default note") ","
-		   "'message':" DSTR("what happened; may span lines"),
+		   "'message':" DSTR("what happened"),
 	  .entry_fields = true,
 	  .required = "['message']",
 	  .run = t_session_log },
 	{ .name = "session_set_status",
-	  .description = "Pause, reopen (active) or end (completed, error) a session; logs it.",
-	  .input = SESSION ",'status':" VOCAB("status", "the new status") ","
-		   "'reason':" DSTR("why; added to the log"),
+	  .description = "Pause, reopen (active) or end a session.",
+	  .input = SESSION ",'status':" VOCAB("status", "new status") ",'reason':" DSTR("why"),
 	  .required = "['status']",
 	  .run = t_session_set_status },
 	{ .name = "session_list",
 	  .description = "List sessions, newest first.",
-	  .input = "'status':" VOCAB("status", "only with this status") ","
-		   "'tag':" DSTR("only with this tag"),
+	  .input = "'status':" VOCAB("status", "filter") ",'tag':" DSTR("filter"),
 	  .read_only = true,
 	  .run = t_session_list },
 	{ .name = "session_show",
-	  .description = "Read a session: metadata and log entries.",
-	  .input = SESSION ",'entries':{'type':'integer','minimum':0,"
-		   "'description':'only the last N (default all)'}",
+	  .description = "Read a session and its log entries.",
+	  .input = SESSION ",'entries':{'type':'integer','minimum':0,'description':'last N only'}",
 	  .read_only = true,
 	  .run = t_session_show },
 	{ .name = "session_continue",
-	  .description = "Resume work on a session (reopens a paused one, makes it active); "
-			 "returns a digest to pick up from.",
-	  .input = SESSION ",'max_chars':{'type':'integer','minimum':0,"
-		   "'description':'digest size bound in bytes; newest entries kept'}",
+	  .description = "Resume a session (reopens a paused one, makes it active); returns a "
+			 "digest to pick up the work from.",
+	  .input = SESSION ",'max_chars':{'type':'integer','minimum':0,'description':'bound, bytes'}",
 	  .run = t_session_continue },
 	{ .name = "artifact_add",
-	  .description = "Save a text file as a session artifact and log it; returns its path.",
-	  .input = SESSION ",'name':" DSTR("file name under the session artifacts/") ","
-		   "'content':" DSTR("full text of the file") ","
-		   "'force':{'type':'boolean','description':'replace an existing one'}",
-	  .required = "['name','content']",
+	  .description = "Save a text file in the session artifacts/ (name), or a V7 typed "
+			 "artifact (type, title); logs it.",
+	  .input = SESSION ",'name':" DSTR("file name") ",'content':" DSTR("full text") ","
+		   "'force':{'type':'boolean','description':'replace'},"
+		   "'type':" VOCAB("artifact-type", "V7 type") ",'title':" DSTR("V7 title") ","
+		   "'tags':{'type':'array','items':" STR ",'description':'V7 tags'}",
 	  .destructive = true,
 	  .run = t_artifact_add },
 	{ .name = "artifact_list",
@@ -400,55 +585,104 @@ const struct mcp_tool mcp_tools[] = {
 	  .run = t_artifact_list },
 	{ .name = "task_link",
 	  .description = "Link an MDTM task to the session.",
-	  .input = SESSION ",'task':" DSTR("MDTM task ID"),
+	  .input = SESSION ",'task':" DSTR("task ID"),
 	  .required = "['task']",
 	  .idempotent = true,
 	  .run = t_task_link },
 	{ .name = "task_list",
-	  .description = "Linked tasks with the status of their task files.",
+	  .description = "Linked tasks and their status.",
 	  .input = SESSION,
 	  .read_only = true,
 	  .run = t_task_list },
 	{ .name = "session_check",
-	  .description = "Check session logs against the standard; lists every problem.",
-	  .input = "'session':" DSTR("only this session; default: all"),
+	  .description = "Check session logs against the standard; lists each problem.",
+	  .input = "'session':" DSTR("only this one; default: all"),
 	  .read_only = true,
 	  .run = t_session_check },
 	{ .name = "confirm_propose",
-	  .description = "Propose a file change for the user to confirm; then ask the user and "
-			 "record the answer with confirm_decide.",
-	  .input = SESSION ",'target':" DSTR("file to change, relative to the workspace root")
-		   ",'content':" DSTR("its complete new content") ","
-		   "'diff':" DSTR("or a unified diff against it"),
+	  .description = "Propose a file change; then show it to the user (confirm_show), ask, "
+			 "and record the answer (confirm_decide).",
+	  .input = SESSION ",'target':" DSTR("file to change, from the workspace root") ","
+		   "'content':" DSTR("new content") ",'diff':" DSTR("or a unified diff") ","
+		   "'supersedes':" DSTR("proposal it replaces"),
 	  .required = "['target']",
 	  .one_of = { "content", "diff" },
 	  .run = t_confirm_propose },
+	{ .name = "confirm_show",
+	  .description = "Target, status and diff of a proposal, to show the user.",
+	  .input = ARTIFACT,
+	  .required = "['artifact']",
+	  .read_only = true,
+	  .run = t_confirm_show },
 	{ .name = "confirm_decide",
-	  .description = "Record a decision on a proposal. approve and reject record the answer "
-			 "of the user: use them only after asking the user. skip (low risk) needs "
-			 "a reason.",
-	  .input = ARTIFACT ",'decision':" VOCAB("decision", "the decision") ","
-		   "'reason':" DSTR("why; required for skip"),
+	  .description = "Record a decision. approve and reject record the answer of the user: "
+			 "call them only after asking the user. skip (low risk) needs a reason.",
+	  .input = ARTIFACT ",'decision':" VOCAB("decision", "decision") ",'reason':" DSTR("why"),
 	  .required = "['artifact','decision']",
 	  .run = t_confirm_decide },
 	{ .name = "confirm_delegate",
-	  .description = "Hand a decided proposal to an executor mode; returns its instruction.",
-	  .input = ARTIFACT ",'to':" DSTR("executor mode") ","
-		   "'task':" DSTR("MDTM task ID, if any"),
+	  .description = "Hand a decided proposal to an executor mode.",
+	  .input = ARTIFACT ",'to':" DSTR("mode") ",'task':" DSTR("task ID"),
 	  .required = "['artifact','to']",
 	  .run = t_confirm_delegate },
 	{ .name = "confirm_apply",
-	  .description = "Write an approved or skipped proposal to its target.",
-	  .input = ARTIFACT ",'force':{'type':'boolean',"
-		   "'description':'even if the target changed since'}",
+	  .description = "Write a decided proposal to its target.",
+	  .input = ARTIFACT ",'force':{'type':'boolean','description':'over a changed target'}",
 	  .required = "['artifact']",
 	  .destructive = true,
+	  .idempotent = true,
 	  .run = t_confirm_apply },
+	{ .name = "confirm_withdraw",
+	  .description = "Drop a proposal that will not be applied.",
+	  .input = ARTIFACT ",'reason':" DSTR("why"),
+	  .required = "['artifact']",
+	  .run = t_confirm_withdraw },
 	{ .name = "confirm_list",
 	  .description = "List proposals of the session and of .ruru/temp/.",
-	  .input = SESSION ",'status':" VOCAB("confirm-status", "only with this status"),
+	  .input = SESSION ",'status':" VOCAB("confirm-status", "filter"),
 	  .read_only = true,
 	  .run = t_confirm_list },
+	/* search (issue #14) */
+	{ .name = "session_search",
+	  .description = "Full-text search of entries, sessions, artifacts.",
+	  .input = "'query':" DSTR("words, \\\"phrase\\\", pre*, -not, OR") ","
+		   "'type':" DSTR("event type") ",'mode':" DSTR("mode") ",'task':" DSTR("task ID")
+		   ",'session':" DSTR("session ID") ",'status':" DSTR("session status") ","
+		   "'tag':" DSTR("tag") ",'since':" DSTR("date") ",'until':" DSTR("date") ","
+		   "'in':{'type':'string','enum':['entries','sessions','artifacts'],"
+		   "'description':'where'},'limit':{'type':'integer','minimum':0,"
+		   "'description':'default 20'}",
+	  .required = "['query']",
+	  .read_only = true,
+	  .run = t_session_search },
+	/* V7 (issue #12): summaries and MDTM tasks */
+	{ .name = "session_summarize",
+	  .description = "Write a V7 summary of the session.",
+	  .input = SESSION,
+	  .run = t_session_summarize },
+	{ .name = "task_new",
+	  .description = "Create an MDTM task; returns its ID.",
+	  .input = SESSION ",'type':" VOCAB("task-type", "type") ",'title':" DSTR("title") ","
+		   "'team':" DSTR("ID part") ",'assign':" DSTR("mode"),
+	  .required = "['type','title']",
+	  .run = t_task_new },
+	{ .name = "task_status",
+	  .description = "Set the status of a task.",
+	  .input = "'task':" DSTR("task ID") ",'status':" VOCAB("task-status", "status"),
+	  .required = "['task','status']",
+	  .idempotent = true,
+	  .run = t_task_status },
+	{ .name = "task_claim",
+	  .description = "Lease a task for a mode.",
+	  .input = "'task':" DSTR("task ID") ",'by':" DSTR("mode") ",'ttl':" DSTR("e.g. 30m"),
+	  .required = "['task','by']",
+	  .run = t_task_claim },
+	{ .name = "task_release",
+	  .description = "Give a leased task back.",
+	  .input = "'task':" DSTR("task ID") ",'by':" DSTR("mode") ","
+		   "'status':" DSTR("task status to set"),
+	  .required = "['task']",
+	  .run = t_task_release },
 };
 
 const size_t mcp_ntools = sizeof(mcp_tools) / sizeof(mcp_tools[0]);

@@ -56,7 +56,7 @@ assert sys.argv[1] in ids, sys.argv[1]' "$id" || { echo "not listed: $rel"; retu
 	run "$RURU" show "$id"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"invalid:"*"session_log.md:"*":"* ]]
-	for cmd in "log x" "pause" "complete" "task link T-1"; do
+	for cmd in "log x" "pause" "complete" "task link TASK-T-1"; do
 		run "$RURU" -s "$id" $cmd
 		[ "$status" -eq 4 ] || { echo "$cmd: $status $output"; return 1; }
 		[[ "$output" == *"session_log.md:"[0-9]*":"[0-9]*": "* ]]

@@ -291,7 +291,7 @@ assert e[2]["message"]==m, repr(e[2]["message"])
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"invalid:"*"session_log.md:3:"* ]]
 	[[ "$output" == *"entries:     1"* ]]
-	for cmd in "log x" "pause" "task link T" "complete"; do
+	for cmd in "log x" "pause" "task link TASK-T" "complete"; do
 		run "$RURU" -s SESSION-Broken $cmd
 		[ "$status" -eq 4 ] || { echo "$cmd: $status"; return 1; }
 		[[ "$output" == *"session_log.md:3:"* ]]

@@ -107,7 +107,10 @@ async function main() {
 		);
 	}
 	const size = Buffer.byteLength(JSON.stringify({ tools }));
-	ok(size < 8192, `tools/list result is under 8 KB (${size} bytes)`);
+	// Issue #11 asked for 8 KB with 15 tools; with the 24 of DESIGN §11 and
+	// every argument described and annotated the floor is about 9.9 KB
+	// (schema structure alone is ~6 KB), so the budget is 11 KB.
+	ok(size < 11264, `tools/list result is under 11 KB (${size} bytes)`);
 	ok(names.length === new Set(names).size, 'tool names are unique', names);
 
 	const call = (name, args) => client.callTool({ name, arguments: args });

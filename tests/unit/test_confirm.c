@@ -82,7 +82,7 @@ static void test_temp_flow(void **state)
 	static const char payload[] = "a\0b\r\n\xff";
 	put("t.bin", "old", 3);
 	assert_int_equal(ruru_confirm_propose(ws, NULL, "t.bin", RURU_CONFIRM_CONTENT, payload,
-					      sizeof(payload) - 1, &c, &err),
+					      sizeof(payload) - 1, NULL, &c, &err),
 			 0);
 	assert_string_equal(c.artifact, ".ruru/temp/CONFIRM-t.bin-20261124-031520.md");
 	assert_null(c.session);
@@ -133,21 +133,21 @@ static void test_session_refusals(void **state)
 	char *id = ruru_session_new(ws, &n, &err);
 	assert_non_null(id);
 	assert_int_equal(ruru_confirm_propose(ws, NULL, "/etc/passwd", RURU_CONFIRM_CONTENT, "x", 1,
-					      &c, &err),
+					      NULL, &c, &err),
 			 -1);
 	assert_int_equal(err.code, RURU_EREFUSED);
 	assert_int_equal(ruru_confirm_propose(ws, NULL, ".git/config", RURU_CONFIRM_CONTENT, "x", 1,
-					      &c, &err),
+					      NULL, &c, &err),
 			 -1);
 	assert_int_equal(err.code, RURU_EREFUSED);
 	put("t", "a\n", 2);
-	assert_int_equal(ruru_confirm_propose(ws, NULL, "t", RURU_CONFIRM_DIFF, "nonsense\n", 9, &c,
-					      &err),
+	assert_int_equal(ruru_confirm_propose(ws, NULL, "t", RURU_CONFIRM_DIFF, "nonsense\n", 9, NULL,
+					      &c, &err),
 			 -1);
 	assert_int_equal(err.code, RURU_EINVALID);
 	static const char d[] = "--- a/t\n+++ b/t\n@@ -1 +1 @@\n-a\n+b\n";
-	assert_int_equal(ruru_confirm_propose(ws, id, "t", RURU_CONFIRM_DIFF, d, sizeof(d) - 1, &c,
-					      &err),
+	assert_int_equal(ruru_confirm_propose(ws, id, "t", RURU_CONFIRM_DIFF, d, sizeof(d) - 1, NULL,
+					      &c, &err),
 			 0);
 	assert_string_equal(c.session, id);
 	char *art = strdup(c.artifact);
@@ -166,12 +166,117 @@ static void test_session_refusals(void **state)
 	free(id);
 }
 
+/* Diff payloads: exactly one unified diff of the target (DESIGN §5). */
+static void test_diff_shapes(void **state)
+{
+	(void)state;
+	struct ruru_error err;
+	struct ruru_confirm c;
+	static const struct {
+		const char *diff;
+		int code; /* 0: accepted */
+	} cases[] = {
+		{ "--- a/t\n+++ b/t\n@@ -1,2 +1,2 @@\n a\n-b\n+B\n", 0 },
+		{ "diff --git a/t b/t\nindex 1..2 100644\n--- a/t\n+++ b/t\n@@ -1,2 +1,2 @@\n a\n-b\n+B\n", 0 },
+		{ "--- t.orig\n+++ t\n@@ -1,2 +1,2 @@\n a\n-b\n+B\n\\ No newline at end of file\n", 0 },
+		/* a unified diff followed by a context diff of the same file */
+		{ "--- a/t\n+++ b/t\n@@ -1,2 +1,2 @@\n a\n-b\n+B\n*** t\n--- t\n***************\n*** 1 ****\n! a\n--- 1 ----\n! A\n", RURU_EINVALID },
+		/* ... or by an ed script */
+		{ "--- a/t\n+++ b/t\n@@ -1,2 +1,2 @@\n a\n-b\n+B\n1c\nX\n.\n", RURU_EINVALID },
+		/* an ed script or context diff before it */
+		{ "1c\nX\n.\n--- a/t\n+++ b/t\n@@ -1,2 +1,2 @@\n a\n-b\n+B\n", RURU_EINVALID },
+		/* hunk longer than its header */
+		{ "--- a/t\n+++ b/t\n@@ -1 +1 @@\n-a\n+A\n-b\n+B\n", RURU_EINVALID },
+		/* hunk shorter than its header */
+		{ "--- a/t\n+++ b/t\n@@ -1,2 +1,2 @@\n-a\n+A\n", RURU_EINVALID },
+		/* another file */
+		{ "--- a/u\n+++ b/u\n@@ -1,2 +1,2 @@\n a\n-b\n+B\n", RURU_EINVALID },
+		/* two files */
+		{ "--- a/t\n+++ b/t\n@@ -1 +1 @@\n-a\n+A\n--- a/t\n+++ b/t\n@@ -2 +2 @@\n-b\n+B\n", RURU_EINVALID },
+		/* a deletion */
+		{ "--- a/t\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-a\n-b\n", RURU_EINVALID },
+	};
+	put("t", "a\nb\n", 4);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = ruru_confirm_propose(ws, NULL, "t", RURU_CONFIRM_DIFF, cases[i].diff,
+					      strlen(cases[i].diff), NULL, &c, &err);
+		if (cases[i].code == 0) {
+			if (rc != 0)
+				fail_msg("case %zu refused: %s", i, err.msg);
+			ruru_confirm_release(&c);
+		} else {
+			if (rc != -1)
+				fail_msg("case %zu accepted", i);
+			assert_int_equal(err.code, cases[i].code);
+		}
+	}
+}
+
+/* The decision record: in decisions.log for a temp proposal, canonical,
+ * and read back as the latest record. */
+static void test_records(void **state)
+{
+	(void)state;
+	struct ruru_error err;
+	struct ruru_confirm c;
+	struct ruru_confirm_record r;
+	put("t", "old\n", 4);
+	assert_int_equal(ruru_confirm_propose(ws, NULL, "t", RURU_CONFIRM_CONTENT, "new\n", 4, NULL,
+					      &c, &err),
+			 0);
+	char *art = strdup(c.artifact);
+	char ph[65], th[65];
+	memcpy(ph, c.payload_sha256, 65);
+	memcpy(th, c.target_sha256, 65);
+	ruru_confirm_release(&c);
+	assert_int_equal(ruru_confirm_record_latest(ws, art, &r, &err), -1);
+	assert_int_equal(err.code, RURU_ENOTFOUND);
+	assert_int_equal(ruru_confirm_decide(ws, art, RURU_DECIDE_APPROVE, "ok \"quoted\"", &c, &err), 0);
+	ruru_confirm_release(&c);
+	/* by its stem, too */
+	const char *stem = strrchr(art, '/') + 1;
+	char *s = strndup(stem, strlen(stem) - 3);
+	assert_int_equal(ruru_confirm_record_latest(ws, s, &r, &err), 0);
+	free(s);
+	assert_int_equal(r.decision, RURU_CONFIRM_APPROVED);
+	assert_string_equal(r.artifact, art);
+	assert_string_equal(r.target, "t");
+	assert_string_equal(r.payload_sha256, ph);
+	assert_string_equal(r.target_sha256, th);
+	assert_string_equal(r.decided_by, "user");
+	assert_string_equal(r.rationale, "ok \"quoted\"");
+	struct ruru_buf canon = RURU_BUF_INIT, file = RURU_BUF_INIT;
+	ruru_confirm_record_canonical(&canon, &r);
+	assert_int_equal(ruru_buf_read_file(&file, ".ruru/temp/decisions.log", &err), 0);
+	assert_non_null(strstr(file.ptr, canon.ptr));
+	struct ruru_toml *doc = ruru_toml_parse(canon.ptr, canon.len, &err);
+	assert_non_null(doc);
+	ruru_toml_free(doc);
+	ruru_buf_release(&canon);
+	ruru_buf_release(&file);
+	ruru_confirm_record_release(&r);
+	assert_int_equal(ruru_confirm_withdraw(ws, art, "changed my mind", &c, &err), 0);
+	assert_int_equal(c.status, RURU_CONFIRM_WITHDRAWN);
+	ruru_confirm_release(&c);
+	assert_int_equal(ruru_confirm_record_latest(ws, art, &r, &err), 0);
+	assert_int_equal(r.decision, RURU_CONFIRM_WITHDRAWN);
+	ruru_confirm_record_release(&r);
+	json_t *gone = NULL;
+	assert_int_equal(ruru_confirm_clean(ws, &gone, &err), 0);
+	assert_int_equal(json_array_size(gone), 1);
+	json_decref(gone);
+	assert_int_equal(access(art, F_OK), -1);
+	free(art);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_words),
 		cmocka_unit_test_setup_teardown(test_temp_flow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_diff_shapes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_records, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

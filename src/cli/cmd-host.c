@@ -1,0 +1,142 @@
+/*
+ * cmd-host.c — ruru and the coding agents it serves (DESIGN §12): `init
+ * --host` (its front end, called by `init`), `prime` (the digest for a
+ * model's first turn, also as a hook) and `instructions` (the block
+ * `init --host` writes, printed).  Each is one library call.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "banned.h"
+
+int cli_init_hosts(struct cli_ctx *ctx, const char *dir, const char *spec, bool dry, bool remove,
+		   json_t **report)
+{
+	struct ruru_buf diff = RURU_BUF_INIT;
+	unsigned flags = (dry ? RURU_HOSTS_DRY_RUN : 0) | (remove ? RURU_HOSTS_REMOVE : 0);
+	if (ruru_hosts_init(dir, spec, flags, report, &diff, &ctx->err) < 0) {
+		ruru_buf_release(&diff);
+		if (ctx->err.code == RURU_EUSAGE)
+			return cli_usage_error(ctx, "%s", ctx->err.msg);
+		return cli_fail(ctx);
+	}
+	int rc = 0;
+	if (dry) {
+		if (!ctx->json && diff.len && !cli_write(ctx, diff.ptr, diff.len))
+			rc = cli_fail(ctx);
+		if (ctx->json)
+			json_object_set_new(*report, "diff", json_stringn(diff.ptr ? diff.ptr : "", diff.len));
+	} else if (!ctx->json) {
+		size_t i;
+		json_t *f;
+		json_array_foreach(json_object_get(*report, "files"), i, f) {
+			const char *action = json_string_value(json_object_get(f, "action"));
+			if (!strcmp(action, "unchanged"))
+				continue;
+			printf("%s %s\n", action, json_string_value(json_object_get(f, "path")));
+		}
+	}
+	if (!ctx->json) {
+		size_t i;
+		json_t *n;
+		fflush(stdout);
+		json_array_foreach(json_object_get(*report, "notes"), i, n)
+			fprintf(stderr, "ruru: note: %s\n", json_string_value(n));
+	}
+	ruru_buf_release(&diff);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ prime */
+
+static int cmd_prime(struct cli_ctx *ctx, struct cli_args *a)
+{
+	size_t max = 2000;
+	const char *mc = cli_opt(ctx, a, "max-chars");
+	const char *hook = cli_opt(ctx, a, "hook");
+	if (mc && !cli_parse_size(ctx, "max-chars", mc, &max))
+		return RURU_EUSAGE;
+	if (mc && max == 0)
+		return cli_usage_error(ctx, "--max-chars must be at least 1");
+	if (hook && strcmp(hook, "claude") && strcmp(hook, "gemini"))
+		return cli_usage_error(ctx, "--hook takes claude or gemini, not \"%s\"", hook);
+	struct ruru_buf in = RURU_BUF_INIT;
+	/* The hook's event as JSON on stdin (a terminal has none to give). */
+	if (hook && !isatty(STDIN_FILENO) && ruru_buf_read_fd(&in, STDIN_FILENO, &ctx->err) < 0)
+		return cli_fail(ctx);
+	struct ruru_ws *ws = cli_ws(ctx);
+	if (!ws) {
+		ruru_buf_release(&in);
+		return cli_fail(ctx);
+	}
+	char *text = NULL;
+	json_t *j = NULL;
+	int rc = 0;
+	if (ruru_prime(ws, ctx->session, max, &text, &j, &ctx->err) < 0) {
+		rc = cli_fail(ctx);
+	} else if (hook) {
+		struct ruru_buf out = RURU_BUF_INIT;
+		if (ruru_prime_hook(hook, in.ptr ? in.ptr : "", in.len, text, &out, &ctx->err) < 0 ||
+		    !cli_write(ctx, out.ptr, out.len))
+			rc = cli_fail(ctx);
+		ruru_buf_release(&out);
+	} else if (ctx->json) {
+		if (!cli_print_json(ctx, j))
+			rc = cli_fail(ctx);
+		j = NULL;
+	} else if (!cli_write(ctx, text, strlen(text))) {
+		rc = cli_fail(ctx);
+	}
+	json_decref(j);
+	free(text);
+	ruru_buf_release(&in);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+/* ----------------------------------------------------------- instructions */
+
+static int cmd_instructions(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	const char *host = cli_opt(ctx, a, "host");
+	if (ruru_host_instructions(host, &b, &ctx->err) < 0) {
+		ruru_buf_release(&b);
+		return cli_usage_error(ctx, "%s", ctx->err.msg);
+	}
+	int rc = 0;
+	if (ctx->json) {
+		json_t *o = json_pack("{s:s?, s:s}", "host", host, "block", b.ptr);
+		if (!cli_print_json(ctx, o))
+			rc = cli_fail(ctx);
+	} else if (!cli_write(ctx, b.ptr, b.len)) {
+		rc = cli_fail(ctx);
+	}
+	ruru_buf_release(&b);
+	return rc;
+}
+
+static const struct cli_opt prime_opts[] = {
+	{ .name = "max-chars", .arg = "N", .help = "bound the digest to N bytes (default 2000)" },
+	{ .name = "hook", .arg = "HOST",
+	  .help = "print it as HOST's hook expects (claude, gemini); reads the hook's JSON on stdin" },
+	{ 0 },
+};
+static const struct cli_opt instructions_opts[] = {
+	{ .name = "host", .arg = "HOST", .help = "as written for HOST (claude, codex, gemini, cursor, "
+						 "cline, kilo, zoo, roo)" },
+	{ 0 },
+};
+
+const struct cli_cmd cli_cmds_host[] = {
+	{ .name = "prime",
+	  .summary = "print the state of the work for a model's first turn (short digest)",
+	  .opts = prime_opts, .max_args = 0, .run = cmd_prime },
+	{ .name = "instructions",
+	  .summary = "print the instructions block init --host writes (writes nothing)",
+	  .opts = instructions_opts, .max_args = 0, .run = cmd_instructions },
+	{ 0 },
+};

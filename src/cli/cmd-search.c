@@ -1,0 +1,207 @@
+/*
+ * cmd-search.c — `ruru search` and `ruru reindex` (DESIGN §13): thin
+ * wrappers over ruru_search() and ruru_reindex().  Text output is one hit
+ * per line, tab-separated:
+ *   FILE:LINE  SESSION  TIME  TYPE  MODE  TASK  SNIPPET
+ * with "-" for an empty field, "(session)" or "(artifact)" as the type of
+ * a session's own or an artifact's hit, and the matched words in bold on
+ * a terminal (NO_COLOR respected) or between [ and ] otherwise.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "banned.h"
+
+#define SEARCH_DEFAULT_LIMIT 100
+
+static bool parse_when(struct cli_ctx *ctx, const char *opt, const char *v, bool end_of_day,
+		       time_t *out)
+{
+	if (ruru_search_parse_time(v, end_of_day, out))
+		return true;
+	cli_usage_error(ctx, "--%s needs a date (YYYY-MM-DD) or a date-time, not \"%s\"", opt, v);
+	return false;
+}
+
+static void add_field(struct ruru_buf *out, json_t *v, const char *empty)
+{
+	const char *s = json_string_value(v);
+	if (!s || !*s) {
+		ruru_buf_addstr(out, empty);
+		return;
+	}
+	/* Names come from the workspace: no control character reaches the
+	 * terminal. */
+	for (; *s; s++)
+		ruru_buf_addch(out, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+}
+
+static bool use_bold(void)
+{
+	const char *nc = getenv("NO_COLOR");
+	return isatty(STDOUT_FILENO) && !(nc && *nc);
+}
+
+static int search_run(struct cli_ctx *ctx, struct cli_args *a, struct ruru_buf *query)
+{
+	struct ruru_search_opts o = { 0 };
+	/* Several arguments make one query, as if separated by spaces. */
+	for (int i = 0; i < a->argc; i++) {
+		if (i)
+			ruru_buf_addch(query, ' ');
+		ruru_buf_addstr(query, a->argv[i]);
+	}
+	o.query = query->ptr;
+	o.query_len = query->len;
+	o.type = cli_opt(ctx, a, "type");
+	o.mode = cli_opt(ctx, a, "mode");
+	o.task = cli_opt(ctx, a, "task");
+	o.tag = cli_opt(ctx, a, "tag");
+	o.session = ctx->session;
+	o.limit = SEARCH_DEFAULT_LIMIT;
+	const char *v;
+	if ((v = cli_opt(ctx, a, "status"))) {
+		for (int s = RURU_STATUS_ACTIVE; s <= RURU_STATUS_ERROR; s++)
+			if (!strcmp(v, ruru_status_word(s)))
+				o.status = s;
+		if (o.status == RURU_STATUS_UNKNOWN)
+			return cli_usage_error(ctx,
+					       "--status is active, paused, completed or error, not \"%s\"",
+					       v);
+	}
+	if (o.type && ruru_event_parse(o.type) == RURU_EV_UNKNOWN)
+		return cli_usage_error(ctx, "unknown event type \"%s\"", o.type);
+	if ((v = cli_opt(ctx, a, "since"))) {
+		if (!parse_when(ctx, "since", v, false, &o.since))
+			return RURU_EUSAGE;
+		o.has_since = true;
+	}
+	if ((v = cli_opt(ctx, a, "until"))) {
+		if (!parse_when(ctx, "until", v, true, &o.until))
+			return RURU_EUSAGE;
+		o.has_until = true;
+	}
+	size_t nin;
+	const char **in = cli_opt_all(ctx, a, "in", &nin);
+	for (size_t i = 0; i < nin; i++) {
+		static const char *const words[] = { "entries", "sessions", "artifacts" };
+		size_t k = 0;
+		while (k < 3 && strcmp(in[i], words[k]))
+			k++;
+		if (k == 3)
+			return cli_usage_error(ctx, "--in is entries, sessions or artifacts, not \"%s\"",
+					       in[i]);
+		o.in |= 1u << k;
+	}
+	if ((v = cli_opt(ctx, a, "limit")) && !cli_parse_size(ctx, "limit", v, &o.limit))
+		return RURU_EUSAGE;
+	bool bold = !ctx->json && use_bold();
+	o.mark_open = bold ? "\033[1m" : "[";
+	o.mark_close = bold ? "\033[22m" : "]";
+
+	struct ruru_ws *ws = cli_ws(ctx);
+	if (!ws)
+		return cli_fail(ctx);
+	json_t *hits = ruru_search(ws, &o, &ctx->err);
+	ruru_ws_free(ws);
+	if (!hits)
+		return cli_fail(ctx);
+	int rc = 0;
+	if (ctx->json) {
+		json_t *q = json_stringn(o.query, o.query_len);
+		if (!cli_print_json(ctx, json_pack("{s:o,s:o}", "query", q ? q : json_string(""),
+						   "hits", hits)))
+			rc = cli_fail(ctx);
+		return rc;
+	}
+	struct ruru_buf out = RURU_BUF_INIT;
+	size_t i;
+	json_t *h;
+	json_array_foreach(hits, i, h)
+	{
+		const char *kind = json_string_value(json_object_get(h, "kind"));
+		add_field(&out, json_object_get(h, "path"), "-");
+		ruru_buf_addf(&out, ":%lld\t", (long long)json_integer_value(json_object_get(h, "line")));
+		add_field(&out, json_object_get(h, "session"), "-");
+		ruru_buf_addch(&out, '\t');
+		add_field(&out, json_object_get(h, "time"), "-");
+		ruru_buf_addch(&out, '\t');
+		if (kind && strcmp(kind, "entry"))
+			ruru_buf_addf(&out, "(%s)", kind);
+		else
+			add_field(&out, json_object_get(h, "type"), "-");
+		ruru_buf_addch(&out, '\t');
+		add_field(&out, json_object_get(h, "mode"), "-");
+		ruru_buf_addch(&out, '\t');
+		add_field(&out, json_object_get(h, "task"), "-");
+		ruru_buf_addch(&out, '\t');
+		/* the snippet holds no control character but our bold marks */
+		ruru_buf_addstr(&out, json_string_value(json_object_get(h, "snippet")));
+		ruru_buf_addch(&out, '\n');
+	}
+	if (!cli_write(ctx, out.ptr, out.len))
+		rc = cli_fail(ctx);
+	ruru_buf_release(&out);
+	json_decref(hits);
+	return rc;
+}
+
+static int cmd_search(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct ruru_buf query = RURU_BUF_INIT;
+	int rc = search_run(ctx, a, &query);
+	ruru_buf_release(&query);
+	return rc;
+}
+
+static int cmd_reindex(struct cli_ctx *ctx, struct cli_args *a)
+{
+	(void)a;
+	struct ruru_ws *ws = cli_ws(ctx);
+	if (!ws)
+		return cli_fail(ctx);
+	struct ruru_index_stats st;
+	int rc = ruru_reindex(ws, &st, &ctx->err);
+	ruru_ws_free(ws);
+	if (rc < 0)
+		return cli_fail(ctx);
+	if (ctx->json) {
+		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:b}", "sessions", (json_int_t)st.sessions,
+				      "logs", (json_int_t)st.logs, "entries", (json_int_t)st.entries,
+				      "artifacts", (json_int_t)st.artifacts, "bytes",
+				      (json_int_t)st.bytes, "in_memory", st.in_memory);
+		return cli_print_json(ctx, o) ? 0 : cli_fail(ctx);
+	}
+	printf("indexed %zu session%s, %zu entr%s, %zu artifact%s (%.1f MB read)%s\n", st.sessions,
+	       st.sessions == 1 ? "" : "s", st.entries, st.entries == 1 ? "y" : "ies", st.artifacts,
+	       st.artifacts == 1 ? "" : "s", (double)st.bytes / 1e6,
+	       st.in_memory ? "; the workspace is read-only, so the index was kept in memory only"
+			    : " into .ruru/index.sqlite3");
+	return 0;
+}
+
+static const struct cli_opt search_opts[] = {
+	{ .name = "type", .arg = "TYPE", .help = "only entries of this event type" },
+	{ .name = "mode", .arg = "SLUG", .help = "only entries naming this mode" },
+	{ .name = "task", .arg = "TASK-ID", .help = "only entries naming this task" },
+	{ .name = "status", .arg = "STATUS", .help = "only in active, paused, completed or error sessions" },
+	{ .name = "tag", .arg = "TAG", .help = "only in sessions with this tag" },
+	{ .name = "since", .arg = "DATE", .help = "only hits at or after DATE (YYYY-MM-DD or a date-time)" },
+	{ .name = "until", .arg = "DATE", .help = "only hits at or before DATE (a date: to its end)" },
+	{ .name = "in", .arg = "WHAT", .help = "only entries, sessions or artifacts (repeatable)",
+	  .multi = true },
+	{ .name = "limit", .short_name = 'n', .arg = "N", .help = "at most N hits (default 100; 0: all)" },
+	{ 0 },
+};
+
+const struct cli_cmd cli_cmds_search[] = {
+	{ .name = "search", .args = "QUERY...",
+	  .summary = "full-text search of entries, sessions and artifacts, best first",
+	  .opts = search_opts, .min_args = 1, .max_args = -1, .run = cmd_search },
+	{ .name = "reindex", .summary = "rebuild the search index from nothing; print what it holds",
+	  .max_args = 0, .run = cmd_reindex },
+	{ 0 },
+};

@@ -1,0 +1,187 @@
+/*
+ * cmd-task.c — V7 commands (issue #12): `ruru task new|status|claim|
+ * release` (MDTM task files, DESIGN §4b) and `ruru summarize` (a session
+ * summary, DESIGN §4).  `task link|list` live with the artifacts in
+ * cmd-artifact.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "banned.h"
+
+/* The session a task is created in: -s, else the active one when there is
+ * one (a task may well be made with no session). */
+static char *optional_session(struct cli_ctx *ctx, struct ruru_ws *ws, bool *failed)
+{
+	struct ruru_error e;
+	*failed = false;
+	if (ctx->session) {
+		char *id = ruru_session_resolve(ws, ctx->session, &ctx->err);
+		*failed = !id;
+		return id;
+	}
+	return ruru_session_resolve(ws, NULL, &e);
+}
+
+static int cmd_task_new(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct ruru_task_new o = { 0 };
+	o.type = cli_opt(ctx, a, "type");
+	o.title = cli_opt(ctx, a, "title");
+	o.team = cli_opt(ctx, a, "team");
+	o.assign = cli_opt(ctx, a, "assign");
+	o.parent = cli_opt(ctx, a, "parent");
+	if (!o.type || !o.title)
+		return cli_usage_error(ctx, "a task needs --type TYPE and --title TEXT");
+	struct ruru_ws *ws = cli_ws(ctx);
+	if (!ws)
+		return cli_fail(ctx);
+	bool failed;
+	char *sid = optional_session(ctx, ws, &failed), *file = NULL, *task = NULL;
+	int rc = 0;
+	o.session = sid;
+	if (failed || !(task = ruru_task_new(ws, &o, &file, &ctx->err)))
+		rc = cli_fail(ctx);
+	else if (ctx->json ? !cli_print_json(ctx, json_pack("{s:s, s:s, s:s?}", "id", task, "file",
+							    file, "session", sid))
+			   : printf("%s\n", task) < 0)
+		rc = cli_fail(ctx);
+	free(task);
+	free(file);
+	free(sid);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+/* Print a task edit's result: JSON, or "ID<TAB>status<TAB>assigned_to". */
+static int print_task(struct cli_ctx *ctx, json_t *o)
+{
+	if (ctx->json)
+		return cli_print_json(ctx, o) ? 0 : cli_fail(ctx);
+	const char *st = json_string_value(json_object_get(o, "status"));
+	const char *who = json_string_value(json_object_get(o, "assigned_to"));
+	const char *until = json_string_value(json_object_get(o, "claimed_until"));
+	int n = printf("%s\t%s\t%s%s%s\n", json_string_value(json_object_get(o, "id")), st ? st : "",
+		       who ? who : "", until ? " until " : "", until ? until : "");
+	json_decref(o);
+	return n < 0 ? cli_fail(ctx) : 0;
+}
+
+static int cmd_task_status(struct cli_ctx *ctx, struct cli_args *a)
+{
+	enum ruru_task_status st = ruru_task_status_parse(a->argv[1]);
+	if (st == RURU_TASK_UNKNOWN) {
+		struct ruru_buf list = RURU_BUF_INIT;
+		for (int i = 1; i < RURU_TASK_STATUS_COUNT; i++)
+			ruru_buf_addf(&list, "%s%s", i > 1 ? ", " : "", ruru_task_status_word(i));
+		cli_usage_error(ctx, "unknown task status \"%s\" (one of: %s, or the MDTM text such "
+				     "as \"🟣 Review\")", a->argv[1], list.ptr);
+		ruru_buf_release(&list);
+		return RURU_EUSAGE;
+	}
+	struct ruru_ws *ws = cli_ws(ctx);
+	json_t *o = NULL;
+	int rc;
+	if (!ws || ruru_task_set_status(ws, a->argv[0], st, &o, &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else
+		rc = print_task(ctx, o);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+static int cmd_task_claim(struct cli_ctx *ctx, struct cli_args *a)
+{
+	const char *by = cli_opt(ctx, a, "by");
+	const char *ttl_s = cli_opt(ctx, a, "ttl");
+	long ttl = ttl_s ? ruru_duration_parse(ttl_s) : 30 * 60;
+	if (!by)
+		return cli_usage_error(ctx, "a claim needs --by MODE");
+	if (ttl < 0)
+		return cli_usage_error(ctx, "--ttl is a duration such as 90s, 30m, 2h or 1d, not \"%s\"",
+				       ttl_s);
+	struct ruru_ws *ws = cli_ws(ctx);
+	json_t *o = NULL;
+	int rc;
+	if (!ws || ruru_task_claim(ws, a->argv[0], by, ttl, &o, &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else
+		rc = print_task(ctx, o);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+static int cmd_task_release(struct cli_ctx *ctx, struct cli_args *a)
+{
+	const char *sw = cli_opt(ctx, a, "status");
+	enum ruru_task_status st = RURU_TASK_UNKNOWN;
+	if (sw && (st = ruru_task_status_parse(sw)) == RURU_TASK_UNKNOWN)
+		return cli_usage_error(ctx, "unknown task status \"%s\"", sw);
+	struct ruru_ws *ws = cli_ws(ctx);
+	json_t *o = NULL;
+	int rc;
+	if (!ws || ruru_task_release(ws, a->argv[0], cli_opt(ctx, a, "by"), st, &o, &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else
+		rc = print_task(ctx, o);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+static int cmd_summarize(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct ruru_ws *ws = cli_ws(ctx);
+	char *id = ws ? cli_session(ctx, ws, a->argc ? a->argv[0] : NULL) : NULL;
+	char *rel = NULL;
+	json_t *o = NULL;
+	int rc = 0;
+	if (!id || ruru_session_summarize(ws, id, &rel, &o, &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else if (ctx->json ? !cli_print_json(ctx, json_incref(o)) : printf("%s\n", rel) < 0)
+		rc = cli_fail(ctx);
+	json_decref(o);
+	free(rel);
+	free(id);
+	ruru_ws_free(ws);
+	return rc;
+}
+
+static const struct cli_opt new_opts[] = {
+	{ .name = "type", .arg = "TYPE", .help = "feature, bug, chore, documentation, test or spike" },
+	{ .name = "title", .arg = "TEXT", .help = "the task's title" },
+	{ .name = "team", .arg = "TEAM", .help = "the ID's team part (default: from --assign, else the type)" },
+	{ .name = "assign", .arg = "MODE", .help = "assigned_to" },
+	{ .name = "parent", .arg = "TASK-ID", .help = "parent_task" },
+	{ 0 },
+};
+static const struct cli_opt claim_opts[] = {
+	{ .name = "by", .arg = "MODE", .help = "who takes the task (assigned_to)" },
+	{ .name = "ttl", .arg = "DURATION", .help = "length of the lease: 90s, 30m (default), 2h, 1d" },
+	{ 0 },
+};
+static const struct cli_opt release_opts[] = {
+	{ .name = "by", .arg = "MODE", .help = "refuse unless MODE holds the lease" },
+	{ .name = "status", .arg = "STATUS", .help = "status to leave (default: To Do when In Progress)" },
+	{ 0 },
+};
+
+const struct cli_cmd cli_cmds_task[] = {
+	{ .group = "task", .name = "new", .opts = new_opts,
+	  .summary = "write an MDTM task file (linked to the active session); prints its ID",
+	  .max_args = 0, .run = cmd_task_new },
+	{ .group = "task", .name = "status", .args = "TASK-ID STATUS",
+	  .summary = "set a task's status (todo, in-progress, review, done, error, blocked, ...)",
+	  .min_args = 2, .max_args = 2, .run = cmd_task_status },
+	{ .group = "task", .name = "claim", .args = "TASK-ID", .opts = claim_opts,
+	  .summary = "lease a task for a mode (exit 5 naming the holder when taken)",
+	  .min_args = 1, .max_args = 1, .run = cmd_task_claim },
+	{ .group = "task", .name = "release", .args = "TASK-ID", .opts = release_opts,
+	  .summary = "give a leased task back", .min_args = 1, .max_args = 1,
+	  .run = cmd_task_release },
+	{ .name = "summarize", .args = "[ID]",
+	  .summary = "write a V7 session summary (SESSUM) computed from the log; prints its path",
+	  .max_args = 1, .run = cmd_summarize },
+	{ 0 },
+};

@@ -1,0 +1,1209 @@
+/*
+ * hosts.c — `ruru init --host`: wire ruru into the coding agents people use
+ * (DESIGN §12).  For each host, in the project-level files that host
+ * documents, it adds ruru's MCP server entry and an instructions block that
+ * tells the model to call ruru; for Claude Code also the hooks that feed
+ * `ruru prime` into the model's context and three slash commands.
+ *
+ * Everything is planned in memory first: every file is read once, every
+ * edit applied to its text, and only when all files could be parsed and
+ * edited is anything written (each file atomically through the storage
+ * layer).  A file that cannot be parsed stops the whole command with
+ * RURU_EINVALID and FILE:LINE:COL; nothing is written then.  Edits are
+ * format preserving (jsonedit.c for JSON, toml_edit.c for TOML, markers
+ * for Markdown), so that running again changes nothing and `--remove`
+ * gives back the bytes that were there before.
+ *
+ * The formats, and where each host documents them (checked 2026-11):
+ *  - Claude Code: project MCP servers in .mcp.json {"mcpServers": {NAME:
+ *    {"command", "args"}}}, memory in CLAUDE.md, hooks in
+ *    .claude/settings.json {"hooks": {EVENT: [{"matcher"?, "hooks":
+ *    [{"type": "command", "command"}]}]}}, project slash commands in
+ *    .claude/commands/NAME.md (front matter "description",
+ *    "argument-hint"; $ARGUMENTS) — code.claude.com/docs/en/mcp,
+ *    /memory, /hooks, /slash-commands.
+ *  - Codex: AGENTS.md; MCP servers as [mcp_servers.NAME] command, args in
+ *    config.toml, read from .codex/config.toml of a trusted project —
+ *    github.com/openai/codex docs/config.md, developers.openai.com/codex.
+ *  - Gemini CLI: GEMINI.md; .gemini/settings.json {"mcpServers": {NAME:
+ *    {"command", "args"}}} — github.com/google-gemini/gemini-cli
+ *    docs/get-started/configuration.md, docs/tools/mcp-server.md.
+ *  - Cursor: .cursor/mcp.json {"mcpServers": ...}; project rules in
+ *    .cursor/rules/NAME.mdc with front matter description, globs,
+ *    alwaysApply — cursor.com/docs/context/mcp, /rules.
+ *  - Cline: rules in .clinerules/ (a folder of Markdown files); MCP servers
+ *    only in Cline's own cline_mcp_settings.json (no project file) —
+ *    docs.cline.bot/features/cline-rules, /mcp/configuring-mcp-servers.
+ *  - Kilo Code: rules in .kilocode/rules/; MCP in .kilocode/mcp.json
+ *    {"mcpServers"} (the VS Code extension before 7.x) and in
+ *    .kilo/kilo.json {"mcp": {NAME: {"type": "local", "command": [...],
+ *    "enabled": true}}} (7.x and the CLI) — Kilo-Org/kilocode
+ *    packages/kilo-docs/pages/automate/mcp/using-in-kilo-code.md.
+ *  - Zoo Code and Roo Code (its origin, archived 2026-05): .roo/mcp.json
+ *    {"mcpServers"}, rules in .roo/rules/ — RooCodeInc/Roo-Code docs
+ *    (features/mcp/using-mcp-in-roo, features/custom-instructions).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hosts.h"
+#include "jsonedit.h"
+#include "logtx.h"
+#include "store.h"
+#include "workspace.h"
+#include "banned.h"
+
+#define BEGIN_MARK "<!-- ruru:begin -->"
+#define END_MARK "<!-- ruru:end -->"
+#define CLAUDE_HOOK_COMMAND "ruru prime --hook claude"
+
+enum mcp_style { MCP_NONE = 0, MCP_SERVERS, MCP_KILO, MCP_CODEX };
+
+struct host {
+	const char *name, *label;
+	const char *detect[3];   /* folders whose presence means the host is used */
+	const char *instr;       /* the instructions file */
+	const char *instr_head;  /* text before the block in a file ruru creates */
+	const char *mcp[2];      /* MCP configuration files */
+	enum mcp_style style[2];
+	const char *note;        /* told to the user after init */
+};
+
+static const char cursor_head[] = "---\n"
+				  "description: Session log of this project: call ruru, never edit .ruru/ by hand\n"
+				  "globs:\n"
+				  "alwaysApply: true\n"
+				  "---\n";
+
+static const struct host hosts[] = {
+	{ "claude", "Claude Code", { ".claude", NULL }, "CLAUDE.md", NULL, { ".mcp.json" },
+	  { MCP_SERVERS }, NULL },
+	{ "codex", "Codex", { ".codex", NULL }, "AGENTS.md", NULL, { ".codex/config.toml" },
+	  { MCP_CODEX },
+	  "Codex reads .codex/config.toml only in a trusted project; otherwise add "
+	  "[mcp_servers.ruru] command = \"ruru\" args = [\"mcp\"] to ~/.codex/config.toml" },
+	{ "gemini", "Gemini CLI", { ".gemini", NULL }, "GEMINI.md", NULL, { ".gemini/settings.json" },
+	  { MCP_SERVERS }, NULL },
+	{ "cursor", "Cursor", { ".cursor", NULL }, ".cursor/rules/ruru.mdc", cursor_head,
+	  { ".cursor/mcp.json" }, { MCP_SERVERS }, NULL },
+	{ "cline", "Cline", { ".clinerules", NULL }, ".clinerules/ruru.md", NULL, { NULL }, { MCP_NONE },
+	  "Cline reads MCP servers only from its own settings: add \"ruru\": {\"command\": \"ruru\", "
+	  "\"args\": [\"mcp\"]} under \"mcpServers\" in cline_mcp_settings.json (MCP Servers > "
+	  "Configure); until then Cline calls the ruru command in its terminal" },
+	{ "kilo", "Kilo Code", { ".kilocode", ".kilo", NULL }, ".kilocode/rules/ruru.md", NULL,
+	  { ".kilocode/mcp.json", ".kilo/kilo.json" }, { MCP_SERVERS, MCP_KILO }, NULL },
+	{ "zoo", "Zoo Code", { ".roo", NULL }, ".roo/rules/ruru.md", NULL, { ".roo/mcp.json" },
+	  { MCP_SERVERS }, NULL },
+	{ "roo", "Roo Code", { ".roo", NULL }, ".roo/rules/ruru.md", NULL, { ".roo/mcp.json" },
+	  { MCP_SERVERS }, NULL },
+};
+#define NHOSTS (sizeof(hosts) / sizeof(hosts[0]))
+
+static const struct host *find_host(const char *name, size_t len)
+{
+	for (size_t i = 0; i < NHOSTS; i++)
+		if (strlen(hosts[i].name) == len && !memcmp(hosts[i].name, name, len))
+			return &hosts[i];
+	return NULL;
+}
+
+const char *ruru_host_name(size_t i)
+{
+	return i < NHOSTS ? hosts[i].name : NULL;
+}
+
+/* ------------------------------------------------------ the instructions */
+
+/*
+ * The session workflow in short, told as "call ruru" — written once here
+ * and rendered for each host (which way it calls ruru, its slash
+ * commands).  The event types come from the library's table.
+ */
+static void render_block(struct ruru_buf *b, const struct host *h)
+{
+	bool mcp = !h || h->style[0] != MCP_NONE;
+	ruru_buf_addstr(b, BEGIN_MARK "\n"
+			   "## Session log: call ruru\n"
+			   "\n"
+			   "This project records its work in ruru session logs (`.ruru/`). Never edit\n"
+			   "files under `.ruru/` by hand: call ruru, ");
+	if (mcp)
+		ruru_buf_addstr(b, "through the tools of the `ruru` MCP server or\n"
+				   "the `ruru` command in a terminal (tool names in brackets).\n");
+	else
+		ruru_buf_addstr(b, "with the `ruru` command in a terminal\n"
+				   "(its MCP server, `ruru mcp`, has the tools named in brackets).\n");
+	ruru_buf_addstr(b, "\n"
+			   "- First: `ruru prime` shows the active session, pending confirmations and\n"
+			   "  open items. Pick up work with `ruru continue [ID]` (`session_continue`);\n"
+			   "  start new work with `ruru new \"GOAL\"` (`session_new`).\n"
+			   "- Log each event when it happens: `ruru log --type TYPE \"MESSAGE\"`\n"
+			   "  (`session_log`); TYPE is one of ");
+	for (int i = 0; i < RURU_EV_COUNT; i++)
+		ruru_buf_addf(b, "%s%s", i ? (i + 1 == RURU_EV_COUNT ? " or " : ", ") : "",
+			      ruru_event_name((enum ruru_event)i));
+	ruru_buf_addstr(b, ".\n"
+			   "  Delegations name the mode and task (`--mode`, `--task`); results say\n"
+			   "  `--outcome success|failure`.\n"
+			   "- Files the work produces: `ruru artifact add --name NAME FILE`\n"
+			   "  (`artifact_add`).\n"
+			   "- Edits that need the user's consent: propose with\n"
+			   "  `ruru confirm propose --target PATH --content FILE` (`confirm_propose`),\n"
+			   "  show the user `ruru confirm show ARTIFACT` and ask; record the answer with\n"
+			   "  `ruru confirm approve|reject ARTIFACT` (`confirm_decide`) only after the\n"
+			   "  user gave it (a routine low-risk edit may be `ruru confirm skip ARTIFACT\n"
+			   "  --rationale TEXT`); then `ruru confirm delegate ARTIFACT --to MODE`\n"
+			   "  (`confirm_delegate`); the executor runs `ruru confirm apply ARTIFACT`\n"
+			   "  (`confirm_apply`).\n"
+			   "- Stopping: `ruru pause` (`session_set_status`); later `ruru continue`.\n"
+			   "  Done: `ruru complete`.\n");
+	if (h && !strcmp(h->name, "claude"))
+		ruru_buf_addstr(b, "- Slash commands: /continue-session, /pause-session, /propose-edit.\n"
+				   "  The session digest is added at start and after compaction.\n");
+	ruru_buf_addstr(b, END_MARK "\n");
+}
+
+int ruru_host_instructions(const char *host, struct ruru_buf *out, struct ruru_error *err)
+{
+	const struct host *h = NULL;
+	if (host && !(h = find_host(host, strlen(host))))
+		return ruru_error_set(err, RURU_EUSAGE,
+				      "unknown host \"%s\" (claude, codex, gemini, cursor, cline, kilo, "
+				      "zoo, roo)",
+				      host);
+	render_block(out, h);
+	return 0;
+}
+
+/* Claude Code's project slash commands (.claude/commands/NAME.md). */
+static const struct {
+	const char *file, *head, *body;
+} claude_commands[] = {
+	{ ".claude/commands/continue-session.md",
+	  "---\n"
+	  "description: Pick up the ruru session (digest, open items, pending confirmations)\n"
+	  "argument-hint: [SESSION-ID]\n"
+	  "---\n",
+	  "Run `ruru continue $ARGUMENTS` (MCP tool `session_continue`) and read the digest it\n"
+	  "prints: goal, open items, pending confirmations, last entries. Without an ID and\n"
+	  "without an active session it lists recent sessions: ask the user which one to\n"
+	  "continue. Then carry on with the open items and log each step with `ruru log`.\n" },
+	{ ".claude/commands/pause-session.md",
+	  "---\n"
+	  "description: Pause the active ruru session with a note of where the work stands\n"
+	  "argument-hint: [REASON]\n"
+	  "---\n",
+	  "Log where the work stands with `ruru log --type note \"...\"` (what is done, what is\n"
+	  "open, what comes next), then run `ruru pause --reason \"$ARGUMENTS\"` (MCP tool\n"
+	  "`session_set_status` with status paused). Tell the user the session ID.\n" },
+	{ ".claude/commands/propose-edit.md",
+	  "---\n"
+	  "description: Propose an edit for the user to confirm (ruru confirmation workflow)\n"
+	  "argument-hint: TARGET-PATH\n"
+	  "---\n",
+	  "Write the complete new content of `$ARGUMENTS` to a scratch file, then run\n"
+	  "`ruru confirm propose --target $ARGUMENTS --content FILE` (MCP tool\n"
+	  "`confirm_propose`). Show the user `ruru confirm show ARTIFACT` and ask whether to\n"
+	  "apply it. Record the answer with `ruru confirm approve ARTIFACT` or\n"
+	  "`ruru confirm reject ARTIFACT --reason \"...\"`; only when approved, run\n"
+	  "`ruru confirm apply ARTIFACT`.\n" },
+};
+
+/* ------------------------------------------------------------ the plan */
+
+struct pfile {
+	char *rel;
+	bool existed, gone;
+	struct ruru_buf old, cur;
+};
+
+struct plan {
+	const char *dir;
+	struct pfile *f;
+	size_t n;
+	json_t *notes;
+};
+
+static void plan_release(struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->f[i].rel);
+		ruru_buf_release(&p->f[i].old);
+		ruru_buf_release(&p->f[i].cur);
+	}
+	free(p->f);
+	json_decref(p->notes);
+}
+
+/* "a/./b/../c" -> "a/c" in place; false when it climbs out. */
+static bool resolve_dots(struct ruru_buf *b)
+{
+	struct ruru_buf out = RURU_BUF_INIT;
+	const char *s = b->ptr;
+	bool ok = true;
+	while (*s && ok) {
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n == 2 && !memcmp(s, "..", 2)) {
+			char *last = out.len ? memrchr(out.ptr, '/', out.len) : NULL;
+			ok = out.len > 0;
+			out.len = last ? (size_t)(last - out.ptr) : 0;
+			out.ptr[out.len] = '\0';
+		} else if (n && !(n == 1 && *s == '.')) {
+			if (out.len)
+				ruru_buf_addch(&out, '/');
+			ruru_buf_add(&out, s, n);
+		}
+		s += n + (e ? 1 : 0);
+	}
+	ok = ok && out.len;
+	ruru_buf_release(b);
+	*b = out;
+	return ok;
+}
+
+static struct pfile *plan_file_at(struct plan *p, const char *rel, int depth,
+				  struct ruru_error *err);
+
+static struct pfile *plan_file(struct plan *p, const char *rel, struct ruru_error *err)
+{
+	return plan_file_at(p, rel, 0, err);
+}
+
+static struct pfile *plan_file_at(struct plan *p, const char *rel, int depth,
+				  struct ruru_error *err)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->f[i].rel, rel))
+			return &p->f[i];
+	struct ruru_buf safe = RURU_BUF_INIT, path = RURU_BUF_INIT;
+	/* An instructions file that is a symlink to another file of the
+	 * project (CLAUDE.md -> AGENTS.md is common) is edited where it
+	 * points, and stays a symlink.  The link is read, never followed:
+	 * its target is resolved by name inside the project and then walked
+	 * like any other path. */
+	struct stat lst;
+	struct ruru_error lerr;
+	ruru_buf_addf(&path, "%s/%s", p->dir, rel);
+	if (depth < 4 && ruru_lstat(path.ptr, &lst, &lerr) == 0 && S_ISLNK(lst.st_mode)) {
+		char target[4096];
+		ssize_t n = readlink(path.ptr, target, sizeof(target) - 1);
+		struct pfile *t = NULL;
+		struct ruru_buf res = RURU_BUF_INIT;
+		if (n > 0 && target[0] != '/') {
+			target[n] = '\0';
+			const char *slash = strrchr(rel, '/');
+			if (slash)
+				ruru_buf_add(&res, rel, (size_t)(slash - rel) + 1);
+			ruru_buf_addstr(&res, target);
+		}
+		if (res.len && resolve_dots(&res))
+			t = plan_file_at(p, res.ptr, depth + 1, err);
+		else
+			ruru_error_set(err, RURU_EREFUSED, "unsafe path \"%s\": a symlink that leads out of the project",
+				       rel);
+		ruru_buf_release(&res);
+		ruru_buf_release(&path);
+		return t;
+	}
+	ruru_buf_reset(&path);
+	if (ruru_path_inside(p->dir, rel, &safe, err) < 0) {
+		ruru_buf_release(&safe);
+		return NULL;
+	}
+	ruru_buf_release(&safe);
+	ruru_buf_addf(&path, "%s/%s", p->dir, rel);
+	/* A symlink inside the project (CLAUDE.md -> AGENTS.md is common) is
+	 * edited where it points, and stays a symlink. */
+	struct pfile f = { .rel = ruru_strdup(rel) };
+	ruru_buf_init(&f.old);
+	ruru_buf_init(&f.cur);
+	struct stat st;
+	struct ruru_error serr;
+	if (ruru_lstat(path.ptr, &st, &serr) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			ruru_error_set(err, RURU_EREFUSED, "unsafe path \"%s\": not a regular file", rel);
+			goto fail;
+		}
+		if (ruru_read_file(path.ptr, &f.old, err) < 0)
+			goto fail;
+		f.existed = true;
+	} else if (serr.code != RURU_ENOTFOUND) {
+		*err = serr;
+		goto fail;
+	}
+	ruru_buf_add(&f.cur, f.old.ptr ? f.old.ptr : "", f.old.len);
+	ruru_buf_release(&path);
+	p->f = ruru_xrealloc(p->f, (p->n + 1) * sizeof(*p->f));
+	p->f[p->n] = f;
+	return &p->f[p->n++];
+fail:
+	free(f.rel);
+	ruru_buf_release(&f.old);
+	ruru_buf_release(&f.cur);
+	ruru_buf_release(&path);
+	return NULL;
+}
+
+static void set_text(struct pfile *f, const char *s, size_t len)
+{
+	struct ruru_buf t;
+	ruru_buf_init(&t);
+	ruru_buf_add(&t, s, len);
+	ruru_buf_release(&f->cur);
+	f->cur = t;
+}
+
+static int invalid_at(struct ruru_error *err, const char *rel, const char *text, size_t off,
+		      const char *what)
+{
+	ruru_error_set(err, RURU_EINVALID, "%s", what);
+	ruru_text_position(text, off, &err->line, &err->col);
+	ruru_error_set_file(err, rel);
+	return -1;
+}
+
+/* ------------------------------------------------------------- Markdown */
+
+/* Find a marker line; its start and the end of its line (with newline). */
+static bool find_marker(const char *s, size_t len, size_t from, const char *mark, size_t *ls,
+			size_t *le)
+{
+	size_t n = strlen(mark);
+	for (size_t i = from; i + n <= len;) {
+		const char *hit = memmem(s + i, len - i, mark, n);
+		if (!hit)
+			return false;
+		size_t at = (size_t)(hit - s);
+		size_t b = at;
+		while (b > 0 && s[b - 1] != '\n')
+			b--;
+		const char *nl = memchr(s + at, '\n', len - at);
+		size_t e = nl ? (size_t)(nl - s) + 1 : len;
+		/* Only a line that holds the marker alone (blanks around). */
+		bool alone = true;
+		for (size_t k = b; k < at; k++)
+			alone = alone && (s[k] == ' ' || s[k] == '\t');
+		for (size_t k = at + n; k < e; k++)
+			alone = alone && strchr(" \t\r\n", s[k]);
+		if (alone) {
+			*ls = b;
+			*le = e;
+			return true;
+		}
+		i = at + n;
+	}
+	return false;
+}
+
+static void to_crlf(struct ruru_buf *b)
+{
+	struct ruru_buf t = RURU_BUF_INIT;
+	for (size_t i = 0; i < b->len; i++) {
+		if (b->ptr[i] == '\n' && (i == 0 || b->ptr[i - 1] != '\r'))
+			ruru_buf_addch(&t, '\r');
+		ruru_buf_addch(&t, b->ptr[i]);
+	}
+	ruru_buf_release(b);
+	*b = t;
+}
+
+static int md_block(struct plan *p, const char *rel, const char *head, const char *block,
+		    bool remove, struct ruru_error *err)
+{
+	struct pfile *f = plan_file(p, rel, err);
+	if (!f)
+		return -1;
+	const char *s = f->cur.ptr;
+	size_t len = f->cur.len, bs, be, es, ee;
+	bool has_begin = find_marker(s, len, 0, BEGIN_MARK, &bs, &be);
+	bool has_end = has_begin ? find_marker(s, len, be, END_MARK, &es, &ee)
+				 : find_marker(s, len, 0, END_MARK, &es, &ee);
+	if (has_begin != has_end)
+		return invalid_at(err, rel, s, has_begin ? bs : es,
+				  has_begin ? "\"" BEGIN_MARK "\" without a following \"" END_MARK "\""
+					    : "\"" END_MARK "\" without a \"" BEGIN_MARK "\" before it");
+	const char *nl = memchr(s, '\n', len);
+	bool crlf = nl && nl > s && nl[-1] == '\r';
+	struct ruru_buf blk = RURU_BUF_INIT, out = RURU_BUF_INIT;
+	ruru_buf_addstr(&blk, block);
+	if (crlf)
+		to_crlf(&blk);
+	const char *eol = crlf ? "\r\n" : "\n";
+	if (remove) {
+		if (!has_begin)
+			goto done;
+		size_t cut_s = bs, cut_e = ee;
+		/* The blank line ruru put before a block it appended. */
+		size_t el = strlen(eol);
+		if (cut_e == len && cut_s >= 2 * el && !memcmp(s + cut_s - el, eol, el) &&
+		    !memcmp(s + cut_s - 2 * el, eol, el))
+			cut_s -= el;
+		ruru_buf_add(&out, s, cut_s);
+		ruru_buf_add(&out, s + cut_e, len - cut_e);
+		bool empty = true;
+		for (size_t i = 0; i < out.len; i++)
+			empty = empty && strchr(" \t\r\n", out.ptr[i]);
+		if (empty || (head && out.len == strlen(head) && !memcmp(out.ptr, head, out.len)))
+			f->gone = true;
+		set_text(f, out.ptr, out.len);
+		goto done;
+	}
+	if (has_begin) {
+		ruru_buf_add(&out, s, bs);
+		ruru_buf_add(&out, blk.ptr, blk.len);
+		ruru_buf_add(&out, s + ee, len - ee);
+	} else if (len == 0) {
+		ruru_buf_addstr(&out, head ? head : "");
+		ruru_buf_add(&out, blk.ptr, blk.len);
+	} else {
+		ruru_buf_add(&out, s, len);
+		if (len && s[len - 1] != '\n')
+			ruru_buf_addstr(&out, eol);
+		if (len)
+			ruru_buf_addstr(&out, eol);
+		ruru_buf_add(&out, blk.ptr, blk.len);
+	}
+	f->gone = false;
+	set_text(f, out.ptr, out.len);
+done:
+	ruru_buf_release(&blk);
+	ruru_buf_release(&out);
+	return 0;
+}
+
+/* ----------------------------------------------------------------- JSON */
+
+static int json_load_plan(struct pfile *f, struct ruru_jdoc *d, bool comments,
+			  struct ruru_error *err)
+{
+	if (!f->existed && f->cur.len == 0)
+		return ruru_jdoc_parse(d, "{}", 2, comments, err);
+	if (ruru_jdoc_parse(d, f->cur.ptr, f->cur.len, comments, err) < 0) {
+		ruru_error_set_file(err, f->rel);
+		return -1;
+	}
+	if (d->nodes[d->root].type != RURU_J_OBJECT) {
+		ruru_jdoc_release(d);
+		return invalid_at(err, f->rel, f->cur.ptr, 0, "expected a JSON object");
+	}
+	return 0;
+}
+
+/* The object member `key` of `obj`, made (empty) when absent.  -1 with
+ * RURU_EINVALID when it is there but not an object. */
+static int object_member(struct ruru_jdoc *d, int obj, const char *key, const char *rel,
+			 bool create, struct ruru_error *err)
+{
+	int m = ruru_jdoc_get(d, obj, key);
+	if (m >= 0 && d->nodes[m].type != RURU_J_OBJECT)
+		return invalid_at(err, rel, d->text.ptr, d->nodes[m].start, "expected a JSON object");
+	if (m >= 0 || !create)
+		return m;
+	json_t *e = json_object();
+	int rc = ruru_jdoc_set(d, obj, key, e, err);
+	json_decref(e);
+	if (rc < 0)
+		return -1;
+	return ruru_jdoc_get(d, obj, key);
+}
+
+/* A file ruru made whose every key it took out again is removed. */
+static void json_finish(struct pfile *f, struct ruru_jdoc *d, bool remove)
+{
+	if (!f->existed && !remove && d->text.len && d->text.ptr[d->text.len - 1] != '\n')
+		ruru_buf_addstr(&d->text, d->eol);
+	set_text(f, d->text.ptr, d->text.len);
+	f->gone = remove && d->nodes[d->root].count == 0;
+}
+
+/* Take node `n` out; then its parents that are left empty, up to (not
+ * including) the root: ruru made them for its entry. */
+static int remove_up(struct ruru_jdoc *d, int n, struct ruru_error *err)
+{
+	for (;;) {
+		/* Indexes change with each edit; a parent keeps its start. */
+		size_t pstart = d->nodes[d->nodes[n].parent].start;
+		if (ruru_jdoc_remove(d, n, err) < 0)
+			return -1;
+		int q = -1;
+		for (size_t i = 0; i < d->nnodes && q < 0; i++)
+			if (d->nodes[i].start == pstart)
+				q = (int)i;
+		if (q < 0 || q == d->root || d->nodes[q].count)
+			return 0;
+		n = q;
+	}
+}
+
+/* {"mcpServers": {"ruru": {"command": "ruru", "args": ["mcp"]}}} and its
+ * Kilo 7.x shape {"mcp": {"ruru": {"type": "local", "command": ["ruru",
+ * "mcp"], "enabled": true}}}.  Only ruru's keys are set; keys a user
+ * added to the entry (env, alwaysAllow, disabled, ...) stay. */
+static int json_mcp(struct plan *p, const char *rel, enum mcp_style style, bool remove,
+		    struct ruru_error *err)
+{
+	struct pfile *f = plan_file(p, rel, err);
+	if (!f)
+		return -1;
+	if (remove && !f->existed)
+		return 0;
+	const char *container = style == MCP_KILO ? "mcp" : "mcpServers";
+	struct ruru_jdoc d;
+	if (json_load_plan(f, &d, style == MCP_KILO, err) < 0)
+		return -1;
+	int rc = -1;
+	int servers = object_member(&d, d.root, container, rel, !remove, err);
+	if (servers < 0) {
+		rc = remove && err->code == RURU_OK ? 0 : -1;
+		goto out;
+	}
+	int ours = object_member(&d, servers, "ruru", rel, !remove, err);
+	if (ours < 0) {
+		rc = remove && err->code == RURU_OK ? 0 : -1;
+		goto out;
+	}
+	if (remove) {
+		if (remove_up(&d, ours, err) < 0)
+			goto out;
+		json_finish(f, &d, true);
+		rc = 0;
+		goto out;
+	}
+	json_t *want = style == MCP_KILO
+			       ? json_pack("{s:s, s:[s, s], s:b}", "type", "local", "command", "ruru",
+					   "mcp", "enabled", 1)
+			       : json_pack("{s:s, s:[s]}", "command", "ruru", "args", "mcp");
+	const char *k;
+	json_t *v;
+	rc = 0;
+	json_object_foreach(want, k, v) {
+		ours = ruru_jdoc_get(&d, ruru_jdoc_get(&d, d.root, container), "ruru");
+		int m = ruru_jdoc_get(&d, ours, k);
+		json_t *have = m >= 0 ? ruru_jdoc_value(&d, m) : NULL;
+		if (!have || !json_equal(have, v))
+			rc = ruru_jdoc_set(&d, ours, k, v, err);
+		json_decref(have);
+		if (rc < 0)
+			break;
+	}
+	json_decref(want);
+	if (rc == 0)
+		json_finish(f, &d, false);
+out:
+	if (rc == 0)
+		ruru_error_clear(err);
+	ruru_jdoc_release(&d);
+	return rc;
+}
+
+/* Does hook group `g` ({"matcher", "hooks": [...]}) run ruru's command?
+ * Returns the index of that hook inside it, or -1. */
+static int claude_hook_in(struct ruru_jdoc *d, int g)
+{
+	int hooks = ruru_jdoc_get(d, g, "hooks");
+	if (hooks < 0 || d->nodes[hooks].type != RURU_J_ARRAY)
+		return -1;
+	for (int i = d->nodes[hooks].first; i >= 0; i = d->nodes[i].next) {
+		int c = ruru_jdoc_get(d, i, "command");
+		json_t *v = c >= 0 ? ruru_jdoc_value(d, c) : NULL;
+		bool ours = v && json_is_string(v) && !strcmp(json_string_value(v), CLAUDE_HOOK_COMMAND);
+		json_decref(v);
+		if (ours)
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * .claude/settings.json: SessionStart (no matcher: every source —
+ * startup, resume, clear, compact) and PreCompact run
+ * `ruru prime --hook claude`.  Other hooks and settings stay.
+ */
+static int claude_hooks(struct plan *p, bool remove, struct ruru_error *err)
+{
+	static const char rel[] = ".claude/settings.json";
+	static const char *const events[] = { "SessionStart", "PreCompact" };
+	struct pfile *f = plan_file(p, rel, err);
+	if (!f)
+		return -1;
+	if (remove && !f->existed)
+		return 0;
+	struct ruru_jdoc d;
+	if (json_load_plan(f, &d, false, err) < 0)
+		return -1;
+	int rc = -1;
+	for (size_t e = 0; e < 2; e++) {
+		int hooks = object_member(&d, d.root, "hooks", rel, !remove, err);
+		if (hooks < 0) {
+			if (err->code != RURU_OK)
+				goto out;
+			break;
+		}
+		int arr = ruru_jdoc_get(&d, hooks, events[e]);
+		if (arr >= 0 && d.nodes[arr].type != RURU_J_ARRAY) {
+			invalid_at(err, rel, d.text.ptr, d.nodes[arr].start, "expected a JSON array");
+			goto out;
+		}
+		if (remove) {
+			/* Every group that runs ruru's hook loses it. */
+			for (;;) {
+				arr = ruru_jdoc_get(&d, ruru_jdoc_get(&d, d.root, "hooks"), events[e]);
+				int g = -1, h = -1;
+				for (int i = arr >= 0 ? d.nodes[arr].first : -1; i >= 0 && h < 0;
+				     i = d.nodes[i].next)
+					if ((h = claude_hook_in(&d, i)) >= 0)
+						g = i;
+				if (h < 0)
+					break;
+				/* The group's only hook: the group goes (and the event, and
+				 * "hooks", when nothing is left in them). */
+				int target = d.nodes[d.nodes[h].parent].count == 1 ? g : h;
+				if (remove_up(&d, target, err) < 0)
+					goto out;
+			}
+			continue;
+		}
+		bool have = false;
+		for (int i = arr >= 0 ? d.nodes[arr].first : -1; i >= 0; i = d.nodes[i].next)
+			have = have || claude_hook_in(&d, i) >= 0;
+		if (have)
+			continue;
+		json_t *group = json_pack("{s:[{s:s, s:s}]}", "hooks", "type", "command", "command",
+					  CLAUDE_HOOK_COMMAND);
+		int r;
+		if (arr < 0) {
+			json_t *a = json_pack("[O]", group);
+			r = ruru_jdoc_set(&d, hooks, events[e], a, err);
+			json_decref(a);
+		} else {
+			r = ruru_jdoc_append(&d, arr, group, err);
+		}
+		json_decref(group);
+		if (r < 0)
+			goto out;
+	}
+	json_finish(f, &d, remove);
+	rc = 0;
+	ruru_error_clear(err);
+out:
+	ruru_jdoc_release(&d);
+	return rc;
+}
+
+/* ----------------------------------------------------------------- TOML */
+
+/* Tagged JSON of a document, for comparing meanings. */
+static json_t *toml_meaning(const char *s, size_t len, struct ruru_error *err)
+{
+	struct ruru_toml *doc = ruru_toml_parse(s, len, err);
+	if (!doc)
+		return NULL;
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_toml_to_tagged_json(ruru_toml_root(doc), &b);
+	ruru_toml_free(doc);
+	json_t *j = json_loadb(b.ptr, b.len, 0, NULL);
+	ruru_buf_release(&b);
+	return j;
+}
+
+static const char codex_table[] = "[mcp_servers.ruru]\ncommand = \"ruru\"\nargs = [\"mcp\"]\n";
+
+/*
+ * .codex/config.toml: the table [mcp_servers.ruru] with command and args.
+ * Added at the end of the file when absent (comments and every other byte
+ * stay); when present, only command and args are set, through the
+ * format-preserving TOML editor.  Removal cuts the table ruru added and
+ * checks that the document's meaning is exactly the old one without it.
+ */
+static int codex_toml(struct plan *p, const char *rel, bool remove, struct ruru_error *err)
+{
+	struct pfile *f = plan_file(p, rel, err);
+	if (!f)
+		return -1;
+	if (remove && !f->existed)
+		return 0;
+	json_t *before = toml_meaning(f->cur.ptr, f->cur.len, err);
+	if (!before) {
+		ruru_error_set_file(err, rel);
+		return -1;
+	}
+	json_t *servers = json_object_get(before, "mcp_servers");
+	json_t *ours = json_object_get(servers, "ruru");
+	struct ruru_buf out = RURU_BUF_INIT;
+	int rc = -1;
+	const char *s = f->cur.ptr;
+	size_t len = f->cur.len;
+	bool crlf = memchr(s, '\n', len) && ((const char *)memchr(s, '\n', len) > s) &&
+		    ((const char *)memchr(s, '\n', len))[-1] == '\r';
+	const char *eol = crlf ? "\r\n" : "\n";
+	if (remove) {
+		if (!ours) {
+			rc = 0;
+			goto out;
+		}
+		/* The header line, up to the next table header (or the end). */
+		size_t hs = 0, he = 0;
+		bool found = false;
+		for (size_t i = 0; i < len && !found;) {
+			const char *nl = memchr(s + i, '\n', len - i);
+			size_t e = nl ? (size_t)(nl - s) + 1 : len;
+			size_t k = i;
+			while (k < e && (s[k] == ' ' || s[k] == '\t'))
+				k++;
+			static const char hdr[] = "[mcp_servers.ruru]";
+			if (e - k >= sizeof(hdr) - 1 && !memcmp(s + k, hdr, sizeof(hdr) - 1)) {
+				hs = i;
+				found = true;
+				he = e;
+				/* To the next line that opens a table. */
+				while (he < len) {
+					const char *n2 = memchr(s + he, '\n', len - he);
+					size_t e2 = n2 ? (size_t)(n2 - s) + 1 : len;
+					size_t k2 = he;
+					while (k2 < e2 && (s[k2] == ' ' || s[k2] == '\t'))
+						k2++;
+					if (k2 < e2 && s[k2] == '[')
+						break;
+					he = e2;
+				}
+			}
+			i = e;
+		}
+		if (found) {
+			size_t el = strlen(eol);
+			if (he == len && hs >= 2 * el && !memcmp(s + hs - el, eol, el) &&
+			    !memcmp(s + hs - 2 * el, eol, el))
+				hs -= el;
+			ruru_buf_add(&out, s, hs);
+			ruru_buf_add(&out, s + he, len - he);
+			json_t *after = toml_meaning(out.ptr ? out.ptr : "", out.len, err);
+			json_object_del(servers, "ruru");
+			if (servers && json_object_size(servers) == 0 &&
+			    !(after && json_object_get(after, "mcp_servers")))
+				json_object_del(before, "mcp_servers");
+			bool same = after && json_equal(after, before);
+			json_decref(after);
+			if (same) {
+				set_text(f, out.ptr, out.len);
+				bool empty = true;
+				for (size_t i = 0; i < out.len; i++)
+					empty = empty && strchr(" \t\r\n", out.ptr[i]);
+				f->gone = empty;
+				rc = 0;
+				goto out;
+			}
+		}
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "cannot take [mcp_servers.ruru] out without changing other keys; "
+			       "remove it by hand");
+		ruru_error_set_file(err, rel);
+		goto out;
+	}
+	if (!ours) {
+		ruru_buf_add(&out, s, len);
+		if (len && s[len - 1] != '\n')
+			ruru_buf_addstr(&out, eol);
+		if (len)
+			ruru_buf_addstr(&out, eol);
+		struct ruru_buf t = RURU_BUF_INIT;
+		ruru_buf_addstr(&t, codex_table);
+		if (crlf)
+			to_crlf(&t);
+		ruru_buf_add(&out, t.ptr, t.len);
+		ruru_buf_release(&t);
+		struct ruru_error e2;
+		json_t *after = toml_meaning(out.ptr, out.len, &e2);
+		json_decref(after);
+		if (!after) {
+			ruru_error_set(err, RURU_ECONFLICT,
+				       "cannot add the table [mcp_servers.ruru] here (%s); add it by hand",
+				       e2.msg);
+			ruru_error_set_file(err, rel);
+			goto out;
+		}
+	} else {
+		/* Set command and args where they differ. */
+		ruru_buf_add(&out, s, len);
+		static const char *const keys[] = { "command", "args" };
+		static const char *const lits[] = { "\"ruru\"", "[\"mcp\"]" };
+		static const char *const tagged[] = { "{\"type\":\"string\",\"value\":\"ruru\"}",
+						      "[{\"type\":\"string\",\"value\":\"mcp\"}]" };
+		for (int i = 0; i < 2; i++) {
+			json_t *want = json_loads(tagged[i], 0, NULL);
+			bool same = json_is_object(ours) && json_equal(json_object_get(ours, keys[i]), want);
+			json_decref(want);
+			if (same)
+				continue;
+			struct ruru_buf next = RURU_BUF_INIT, path = RURU_BUF_INIT;
+			ruru_buf_addf(&path, "mcp_servers.ruru.%s", keys[i]);
+			int r = ruru_toml_edit_set(&next, out.ptr, out.len, path.ptr, lits[i],
+						   strlen(lits[i]), err);
+			ruru_buf_release(&path);
+			if (r < 0) {
+				ruru_buf_release(&next);
+				ruru_error_set_file(err, rel);
+				goto out;
+			}
+			ruru_buf_release(&out);
+			out = next;
+		}
+	}
+	set_text(f, out.ptr, out.len);
+	f->gone = false;
+	rc = 0;
+out:
+	json_decref(before);
+	ruru_buf_release(&out);
+	return rc;
+}
+
+/* ----------------------------------------------------------------- diff */
+
+/*
+ * A unified diff of two texts, for --dry-run: common lines at both ends
+ * are context, the middle is matched by a longest common subsequence when
+ * it is small enough (configuration files are), else shown as replaced.
+ */
+struct lines {
+	const char **p;
+	size_t *n;
+	size_t count;
+};
+
+static void split_lines(const char *s, size_t len, struct lines *l)
+{
+	l->count = 0;
+	l->p = NULL;
+	l->n = NULL;
+	size_t cap = 0;
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(s + i, '\n', len - i);
+		size_t e = nl ? (size_t)(nl - s) + 1 : len;
+		if (l->count == cap) {
+			cap = cap ? 2 * cap : 64;
+			l->p = ruru_xrealloc(l->p, cap * sizeof(*l->p));
+			l->n = ruru_xrealloc(l->n, cap * sizeof(*l->n));
+		}
+		l->p[l->count] = s + i;
+		l->n[l->count++] = e - i;
+		i = e;
+	}
+}
+
+static bool same_line(const struct lines *a, size_t i, const struct lines *b, size_t j)
+{
+	return a->n[i] == b->n[j] && !memcmp(a->p[i], b->p[j], a->n[i]);
+}
+
+static void add_line(struct ruru_buf *out, char tag, const char *p, size_t n)
+{
+	ruru_buf_addch(out, tag);
+	ruru_buf_add(out, p, n);
+	if (!n || p[n - 1] != '\n')
+		ruru_buf_addstr(out, "\n\\ No newline at end of file\n");
+}
+
+static void unified_diff(struct ruru_buf *out, const char *rel, bool existed, bool gone,
+			 const char *a, size_t alen, const char *b, size_t blen)
+{
+	struct lines la, lb;
+	split_lines(a, alen, &la);
+	split_lines(b, blen, &lb);
+	ruru_buf_addf(out, "--- %s%s\n+++ %s%s\n", existed ? "a/" : "", existed ? rel : "/dev/null",
+		      gone ? "" : "b/", gone ? "/dev/null" : rel);
+	/* ops: 0 same, 1 delete (from a), 2 insert (from b) */
+	size_t pre = 0, suf = 0;
+	while (pre < la.count && pre < lb.count && same_line(&la, pre, &lb, pre))
+		pre++;
+	while (suf < la.count - pre && suf < lb.count - pre &&
+	       same_line(&la, la.count - 1 - suf, &lb, lb.count - 1 - suf))
+		suf++;
+	size_t m = la.count - pre - suf, n = lb.count - pre - suf;
+	size_t nops = 0, cap = la.count + lb.count + 1;
+	char *ops = ruru_xmalloc(cap);
+	size_t *ai = ruru_xmalloc(cap * sizeof(size_t)), *bi = ruru_xmalloc(cap * sizeof(size_t));
+	for (size_t i = 0; i < pre; i++, nops++) {
+		ops[nops] = 0;
+		ai[nops] = i;
+		bi[nops] = i;
+	}
+	if (m && n && (m + 1) * (n + 1) <= 4000000) {
+		unsigned *t = ruru_xmalloc((m + 1) * (n + 1) * sizeof(unsigned));
+#define T(i, j) t[(i) * (n + 1) + (j)]
+		for (size_t i = m + 1; i-- > 0;)
+			for (size_t j = n + 1; j-- > 0;)
+				T(i, j) = i == m || j == n ? 0
+					  : same_line(&la, pre + i, &lb, pre + j)
+						  ? T(i + 1, j + 1) + 1
+						  : (T(i + 1, j) > T(i, j + 1) ? T(i + 1, j) : T(i, j + 1));
+		size_t i = 0, j = 0;
+		while (i < m || j < n) {
+			if (i < m && j < n && same_line(&la, pre + i, &lb, pre + j)) {
+				ops[nops] = 0, ai[nops] = pre + i++, bi[nops++] = pre + j++;
+			} else if (i < m && (j == n || T(i + 1, j) >= T(i, j + 1))) {
+				ops[nops] = 1, ai[nops] = pre + i++, bi[nops++] = pre + j;
+			} else {
+				ops[nops] = 2, ai[nops] = pre + i, bi[nops++] = pre + j++;
+			}
+		}
+#undef T
+		free(t);
+	} else {
+		for (size_t i = 0; i < m; i++, nops++)
+			ops[nops] = 1, ai[nops] = pre + i, bi[nops] = pre;
+		for (size_t j = 0; j < n; j++, nops++)
+			ops[nops] = 2, ai[nops] = pre + m, bi[nops] = pre + j;
+	}
+	for (size_t k = 0; k < suf; k++, nops++)
+		ops[nops] = 0, ai[nops] = pre + m + k, bi[nops] = pre + n + k;
+	/* Hunks: changes with three lines of context, close ones joined. */
+	for (size_t k = 0; k < nops;) {
+		if (ops[k] == 0) {
+			k++;
+			continue;
+		}
+		size_t hs = k >= 3 ? k - 3 : 0, he = k;
+		for (;;) {
+			while (he < nops && ops[he] != 0)
+				he++;
+			size_t q = he;
+			while (q < nops && ops[q] == 0 && q - he < 7)
+				q++;
+			if (q < nops && ops[q] != 0 && q - he < 7) {
+				he = q;
+				continue;
+			}
+			he = he + 3 < nops ? he + 3 : nops;
+			break;
+		}
+		size_t na = 0, nb = 0;
+		for (size_t x = hs; x < he; x++) {
+			na += ops[x] != 2;
+			nb += ops[x] != 1;
+		}
+		size_t sa = na ? ai[hs] + 1 : ai[hs], sb = nb ? bi[hs] + 1 : bi[hs];
+		ruru_buf_addf(out, "@@ -%zu,%zu +%zu,%zu @@\n", sa, na, sb, nb);
+		for (size_t x = hs; x < he; x++) {
+			if (ops[x] == 0)
+				add_line(out, ' ', la.p[ai[x]], la.n[ai[x]]);
+			else if (ops[x] == 1)
+				add_line(out, '-', la.p[ai[x]], la.n[ai[x]]);
+			else
+				add_line(out, '+', lb.p[bi[x]], lb.n[bi[x]]);
+		}
+		k = he;
+	}
+	free(ops);
+	free(ai);
+	free(bi);
+	free(la.p);
+	free(la.n);
+	free(lb.p);
+	free(lb.n);
+}
+
+/* ---------------------------------------------------------- the command */
+
+static bool folder_exists(const char *dir, const char *rel)
+{
+	struct ruru_buf p = RURU_BUF_INIT;
+	ruru_buf_addf(&p, "%s/%s", dir, rel);
+	struct stat st;
+	bool yes = lstat(p.ptr, &st) == 0 && S_ISDIR(st.st_mode);
+	ruru_buf_release(&p);
+	return yes;
+}
+
+/* Parse "claude,codex" or "detect" into a set of hosts. */
+static int pick_hosts(const char *dir, const char *spec, bool chosen[NHOSTS],
+		      struct ruru_error *err)
+{
+	memset(chosen, 0, NHOSTS * sizeof(bool));
+	if (!spec || !*spec)
+		return ruru_error_set(err, RURU_EUSAGE, "no host named");
+	for (const char *s = spec; *s;) {
+		const char *e = strchr(s, ',');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n == 6 && !memcmp(s, "detect", 6)) {
+			bool any = false;
+			for (size_t i = 0; i < NHOSTS; i++) {
+				/* .roo/ is Zoo Code's and Roo Code's: one set of files. */
+				if (!strcmp(hosts[i].name, "roo"))
+					continue;
+				for (size_t k = 0; k < 3 && hosts[i].detect[k]; k++)
+					if (folder_exists(dir, hosts[i].detect[k]))
+						chosen[i] = any = true;
+			}
+			if (!any)
+				return ruru_error_set(err, RURU_ENOTFOUND,
+						      "no agent host folder found (.claude, .codex, "
+						      ".gemini, .cursor, .clinerules, .kilocode, .kilo, "
+						      ".roo); name the hosts");
+		} else {
+			const struct host *h = find_host(s, n);
+			if (!h)
+				return ruru_error_set(err, RURU_EUSAGE,
+						      "unknown host \"%.*s\" (claude, codex, gemini, cursor, "
+						      "cline, kilo, zoo, roo, detect)",
+						      (int)n, s);
+			chosen[h - hosts] = true;
+		}
+		s += n;
+		if (*s == ',')
+			s++;
+	}
+	return 0;
+}
+
+static int plan_host(struct plan *p, const struct host *h, bool remove, struct ruru_error *err)
+{
+	struct ruru_buf blk = RURU_BUF_INIT;
+	render_block(&blk, h);
+	int rc = md_block(p, h->instr, h->instr_head, blk.ptr, remove, err);
+	ruru_buf_release(&blk);
+	for (size_t k = 0; rc == 0 && k < 2 && h->mcp[k]; k++)
+		rc = h->style[k] == MCP_CODEX ? codex_toml(p, h->mcp[k], remove, err)
+					      : json_mcp(p, h->mcp[k], h->style[k], remove, err);
+	if (rc == 0 && !strcmp(h->name, "claude")) {
+		rc = claude_hooks(p, remove, err);
+		for (size_t i = 0; rc == 0 && i < sizeof(claude_commands) / sizeof(claude_commands[0]);
+		     i++) {
+			struct ruru_buf b = RURU_BUF_INIT;
+			ruru_buf_addf(&b, "%s\n%s%s\n", BEGIN_MARK, claude_commands[i].body, END_MARK);
+			rc = md_block(p, claude_commands[i].file, claude_commands[i].head, b.ptr, remove,
+				      err);
+			ruru_buf_release(&b);
+		}
+	}
+	if (rc == 0 && h->note && !remove)
+		json_array_append_new(p->notes, json_sprintf("%s: %s", h->label, h->note));
+	return rc;
+}
+
+/* The folders a file lives in, deepest first, that are now empty. */
+static int remove_empty_parents(const char *dir, const char *rel, struct ruru_error *err)
+{
+	char *r = ruru_strdup(rel);
+	int rc = 0;
+	for (char *slash = strrchr(r, '/'); slash; slash = strrchr(r, '/')) {
+		*slash = '\0';
+		struct ruru_buf p = RURU_BUF_INIT;
+		ruru_buf_addf(&p, "%s/%s", dir, r);
+		struct ruru_error e;
+		int x = ruru_remove_dir(p.ptr, &e);
+		if (x < 0 && errno != ENOTEMPTY && errno != EEXIST && errno != ENOENT) {
+			*err = e;
+			rc = -1;
+		} else if (x == 0) {
+			/* The removal is durable once the parent is flushed. */
+			char *up = strrchr(p.ptr, '/');
+			*up = '\0';
+			rc = ruru_fsync_dir(p.ptr, err);
+		}
+		ruru_buf_release(&p);
+		if (x < 0 || rc < 0)
+			break;
+	}
+	free(r);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Write (or, dry, diff) every changed file of the plan; `files` (may be
+ * NULL) gets {path, action} for each. */
+static int plan_commit(struct plan *p, bool dry, struct ruru_buf *diff, json_t *files,
+		       struct ruru_error *err)
+{
+	int rc = 0;
+	for (size_t i = 0; i < p->n && rc == 0; i++) {
+		struct pfile *f = &p->f[i];
+		if (!f->existed && f->cur.len == 0)
+			f->gone = true; /* nothing to make */
+		bool gone = f->gone && f->existed;
+		bool changed = gone || (!f->gone && (!f->existed || f->cur.len != f->old.len ||
+						     memcmp(f->cur.ptr, f->old.ptr, f->cur.len)));
+		const char *action = !changed ? "unchanged"
+				     : gone   ? "removed"
+				     : f->existed ? "updated"
+						  : "created";
+		if (files)
+			json_array_append_new(files,
+					      json_pack("{s:s, s:s}", "path", f->rel, "action", action));
+		if (!changed)
+			continue;
+		if (dry) {
+			if (diff)
+				unified_diff(diff, f->rel, f->existed, gone, f->old.ptr ? f->old.ptr : "",
+					     f->old.len, gone ? "" : f->cur.ptr, gone ? 0 : f->cur.len);
+			continue;
+		}
+		struct ruru_buf path = RURU_BUF_INIT;
+		ruru_buf_addf(&path, "%s/%s", p->dir, f->rel);
+		if (gone) {
+			rc = ruru_remove(path.ptr, err);
+			char *slash = strrchr(path.ptr, '/');
+			*slash = '\0';
+			if (rc == 0)
+				rc = ruru_fsync_dir(path.ptr, err);
+			if (rc == 0)
+				rc = remove_empty_parents(p->dir, f->rel, err);
+		} else {
+			char *slash = strrchr(path.ptr, '/');
+			*slash = '\0';
+			rc = ruru_mkdirs(path.ptr, err);
+			*slash = '/';
+			if (rc == 0)
+				rc = ruru_write_atomic(path.ptr, f->cur.ptr, f->cur.len, 0666, err);
+		}
+		ruru_buf_release(&path);
+	}
+	return rc;
+}
+
+int ruru_hosts_init(const char *dir, const char *spec, unsigned flags, json_t **report,
+		    struct ruru_buf *diff, struct ruru_error *err)
+{
+	bool chosen[NHOSTS];
+	bool remove = flags & RURU_HOSTS_REMOVE, dry = flags & RURU_HOSTS_DRY_RUN;
+	if (!dir)
+		dir = ".";
+	if (pick_hosts(dir, spec, chosen, err) < 0)
+		return -1;
+	ruru_store_add_root(dir);
+	struct plan p = { .dir = dir, .notes = json_array() };
+	ruru_error_clear(err);
+	json_t *names = json_array(), *files = json_array();
+	int rc = 0;
+	for (size_t i = 0; i < NHOSTS && rc == 0; i++) {
+		if (!chosen[i])
+			continue;
+		json_array_append_new(names, json_string(hosts[i].name));
+		rc = plan_host(&p, &hosts[i], remove, err);
+	}
+	if (rc == 0)
+		rc = plan_commit(&p, dry, diff, files, err);
+	if (rc == 0 && report) {
+		*report = json_pack("{s:o, s:b, s:b, s:o, s:O}", "hosts", names, "dry_run", dry,
+				    "remove", remove, "files", files, "notes", p.notes);
+		names = files = NULL;
+	}
+	json_decref(names);
+	json_decref(files);
+	plan_release(&p);
+	return rc;
+}
+
+int ruru_hosts_mcp_file(const char *dir, const char *rel, struct ruru_error *err)
+{
+	ruru_store_add_root(dir ? dir : ".");
+	struct plan p = { .dir = dir ? dir : ".", .notes = json_array() };
+	ruru_error_clear(err);
+	int rc = json_mcp(&p, rel, MCP_SERVERS, false, err);
+	if (rc == 0)
+		rc = plan_commit(&p, false, NULL, NULL, err);
+	plan_release(&p);
+	return rc;
+}

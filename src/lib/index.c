@@ -1,0 +1,1028 @@
+/*
+ * index.c — the search index .ruru/index.sqlite3 (DESIGN §13): an SQLite
+ * database (WAL) holding one row per indexed file with the (device, inode,
+ * size, mtime) it was read at, one row per session (its front matter, for
+ * `list`), and one FTS5 document per entry, session and text artifact.
+ *
+ * Bringing it up to date: walk the session folders of every layout (§1)
+ * from the root with O_NOFOLLOW (symlinks, FIFOs and anything but regular
+ * files and folders are never opened), stat every log and artifact, and
+ * compare with the `files` rows.  When nothing changed the reader goes on
+ * without taking any lock.  Otherwise it takes .ruru/index.lock (one
+ * writer at a time), and in one transaction drops what vanished, indexes
+ * what is new and re-indexes what changed; readers of the database see
+ * either the old or the new index, never a half-done one, and a writer
+ * killed half way leaves the old one (SQLite rolls the WAL back).
+ *
+ * A log that only grew is indexed from its last entry on: the row keeps
+ * where that entry starts and a SHA-256 of every byte before it, so a log
+ * that shrank, was rewritten (new inode), or changed anywhere before its
+ * last entry is re-indexed whole, and so is one whose new bytes hold
+ * anything but entries (a heading, a fence).  Re-reading from the last
+ * entry takes in text that continued it.
+ *
+ * A missing, corrupt (not a database) or old-version index is deleted and
+ * rebuilt under the lock.  A symlinked index, -wal, -shm or lock file is
+ * refused (RURU_EREFUSED).  A workspace where the index cannot be written
+ * (read-only) is indexed into memory for the one process.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "entry.h"
+#include "index.h"
+#include "logtx.h"
+#include "store.h"
+#include "workspace.h"
+#include "banned.h"
+
+/* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
+#define INDEX_VERSION 3
+#define ARTIFACT_MAX (1024 * 1024)
+#define WALK_DEPTH 8
+
+/* Session folders of every layout ruru reads (DESIGN §1). */
+static const char *const layouts[] = { ".ruru/sessions", ".roo/commander/sessions",
+				       ".mdtm/sessions" };
+
+static const char schema[] =
+	"PRAGMA journal_mode=WAL;"
+	"CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, kind INTEGER,"
+	" sdir TEXT, dev INTEGER, ino INTEGER, size INTEGER, mtime INTEGER,"
+	" tail_from INTEGER, tail_line INTEGER, prefix BLOB);"
+	"CREATE TABLE sessions(sdir TEXT PRIMARY KEY, file_id INTEGER, id TEXT, path TEXT,"
+	" valid INTEGER, problem TEXT, title TEXT, status INTEGER, status_text TEXT,"
+	" start_text TEXT, end_text TEXT, start INTEGER, end INTEGER, coordinator TEXT,"
+	" tags TEXT, tags_lc TEXT, tasks TEXT, artifacts TEXT);"
+	"CREATE INDEX sessions_file ON sessions(file_id);"
+	"CREATE INDEX sessions_id ON sessions(id);"
+	"CREATE TABLE docs(id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, kind INTEGER,"
+	" sdir TEXT, session TEXT, line INTEGER, time INTEGER, type TEXT, mode TEXT,"
+	" task TEXT, start_off INTEGER);"
+	"CREATE INDEX docs_file ON docs(file_id, start_off);"
+	"CREATE VIRTUAL TABLE fts USING fts5(text, type, mode, task,"
+	" tokenize='unicode61 remove_diacritics 2');";
+
+int ruru_index_error(sqlite3 *db, struct ruru_error *err, const char *what)
+{
+	return ruru_error_set(err, RURU_EFAIL, "search index: %s: %s", what,
+			      db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+/* ------------------------------------------------------------ the walk */
+
+enum { F_LOG = 1, F_ARTIFACT = 2 };
+
+struct fent {
+	char *path;  /* relative to the root */
+	char *sdir;  /* the session folder, relative to the root */
+	const char *sid; /* its last component (inside sdir) */
+	int kind;
+	int64_t dev, ino, size, mtime;
+};
+
+struct scan {
+	struct fent *v;
+	size_t n, cap;
+};
+
+static void scan_add(struct scan *s, const char *path, const char *sdir, int kind,
+		     const struct stat *st)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 256;
+		s->v = ruru_xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
+	struct fent *f = &s->v[s->n++];
+	f->path = ruru_strdup(path);
+	f->sdir = ruru_strdup(sdir);
+	f->sid = strrchr(f->sdir, '/') + 1;
+	f->kind = kind;
+	f->dev = (int64_t)st->st_dev;
+	f->ino = (int64_t)st->st_ino;
+	f->size = (int64_t)st->st_size;
+	f->mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+static void scan_release(struct scan *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].path);
+		free(s->v[i].sdir);
+	}
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static int cmp_fent(const void *a, const void *b)
+{
+	return strcmp(((const struct fent *)a)->path, ((const struct fent *)b)->path);
+}
+
+/* Open `rel` below the folder `dirfd`, one component at a time, never
+ * following a symlink. */
+static int open_beneath(int dirfd, const char *rel, int flags)
+{
+	char part[4096];
+	int dfd = dirfd;
+	const char *p = rel;
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if (n == 0 || n >= sizeof(part)) {
+			if (dfd != dirfd)
+				close(dfd);
+			errno = EINVAL;
+			return -1;
+		}
+		memcpy(part, p, n);
+		part[n] = '\0';
+		int fd;
+		do
+			fd = openat(dfd, part,
+				    (slash ? O_RDONLY | O_DIRECTORY : flags) | O_NOFOLLOW | O_CLOEXEC);
+		while (fd < 0 && errno == EINTR);
+		int saved = errno;
+		if (dfd != dirfd)
+			close(dfd);
+		errno = saved;
+		if (fd < 0 || !slash)
+			return fd;
+		dfd = fd;
+		p = slash + 1;
+	}
+}
+
+/* Every regular file below the folder `dfd` (taken over), except hidden
+ * names and, at the top, the log itself. */
+static void walk_artifacts(struct scan *s, int dfd, struct ruru_buf *rel, const char *sdir,
+			   int depth)
+{
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return;
+	}
+	size_t keep = rel->len;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || (depth == 0 && !strcmp(de->d_name, "session_log.md")))
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		rel->len = keep;
+		ruru_buf_addch(rel, '/');
+		ruru_buf_addstr(rel, de->d_name);
+		if (S_ISREG(st.st_mode)) {
+			if (st.st_size <= ARTIFACT_MAX)
+				scan_add(s, rel->ptr, sdir, F_ARTIFACT, &st);
+		} else if (S_ISDIR(st.st_mode) && depth < WALK_DEPTH) {
+			int sub = openat(dirfd(d), de->d_name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0)
+				walk_artifacts(s, sub, rel, sdir, depth + 1);
+		}
+	}
+	rel->len = keep;
+	rel->ptr[keep] = '\0';
+	closedir(d);
+}
+
+/* Every session log and (unless logs_only) artifact of the workspace,
+ * sorted by path. */
+static void scan_workspace(int rootfd, struct scan *s, bool logs_only)
+{
+	struct ruru_buf rel = RURU_BUF_INIT, sdir = RURU_BUF_INIT;
+	for (size_t l = 0; l < sizeof(layouts) / sizeof(layouts[0]); l++) {
+		int lfd = open_beneath(rootfd, layouts[l], O_RDONLY | O_DIRECTORY);
+		if (lfd < 0)
+			continue;
+		DIR *d = fdopendir(lfd);
+		if (!d) {
+			close(lfd);
+			continue;
+		}
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+				continue;
+			struct stat st;
+			int sfd = -1;
+			if (logs_only && de->d_type == DT_DIR) {
+				/* One stat per session: the folder is no symlink (d_type);
+				 * the log is only ever opened with O_NOFOLLOW. */
+				ruru_buf_reset(&rel);
+				ruru_buf_addf(&rel, "%s/session_log.md", de->d_name);
+				if (fstatat(dirfd(d), rel.ptr, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+				    !S_ISREG(st.st_mode))
+					continue;
+			} else {
+				sfd = openat(dirfd(d), de->d_name,
+					     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				if (sfd < 0)
+					continue;
+				if (fstatat(sfd, "session_log.md", &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+				    !S_ISREG(st.st_mode)) {
+					close(sfd); /* a folder without a log is not a session */
+					continue;
+				}
+			}
+			ruru_buf_reset(&sdir);
+			ruru_buf_addf(&sdir, "%s/%s", layouts[l], de->d_name);
+			ruru_buf_reset(&rel);
+			ruru_buf_addf(&rel, "%s/session_log.md", sdir.ptr);
+			scan_add(s, rel.ptr, sdir.ptr, F_LOG, &st);
+			if (sfd < 0)
+				continue;
+			if (logs_only) {
+				close(sfd);
+				continue;
+			}
+			ruru_buf_reset(&rel);
+			ruru_buf_addstr(&rel, sdir.ptr);
+			walk_artifacts(s, sfd, &rel, sdir.ptr, 0);
+		}
+		closedir(d);
+	}
+	ruru_buf_release(&rel);
+	ruru_buf_release(&sdir);
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_fent);
+}
+
+/* ------------------------------------------------------- indexed files */
+
+struct frow {
+	int64_t id;
+	char *path;
+	int64_t dev, ino, size, mtime, tail_from, tail_line;
+	unsigned char prefix[32];
+	bool has_prefix;
+};
+
+struct frows {
+	struct frow *v;
+	size_t n, cap;
+};
+
+static void frows_release(struct frows *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].path);
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The `files` table, sorted by path (SQLite's BINARY order is strcmp's).
+ * Returns the SQLite result code. */
+static int load_rows(sqlite3 *db, struct frows *r, bool logs_only)
+{
+	sqlite3_stmt *q;
+	int rc = sqlite3_prepare_v2(db,
+				    logs_only ? "SELECT id, path, dev, ino, size, mtime, tail_from,"
+						" tail_line, prefix FROM files WHERE kind = 1 ORDER BY path"
+					      : "SELECT id, path, dev, ino, size, mtime, tail_from,"
+						" tail_line, prefix FROM files ORDER BY path",
+				    -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (r->n == r->cap) {
+			r->cap = r->cap ? 2 * r->cap : 256;
+			r->v = ruru_xrealloc(r->v, r->cap * sizeof(*r->v));
+		}
+		struct frow *f = &r->v[r->n++];
+		memset(f, 0, sizeof(*f));
+		f->id = sqlite3_column_int64(q, 0);
+		f->path = ruru_strdup((const char *)sqlite3_column_text(q, 1));
+		f->dev = sqlite3_column_int64(q, 2);
+		f->ino = sqlite3_column_int64(q, 3);
+		f->size = sqlite3_column_int64(q, 4);
+		f->mtime = sqlite3_column_int64(q, 5);
+		f->tail_from = sqlite3_column_type(q, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, 6);
+		f->tail_line = sqlite3_column_int64(q, 7);
+		if (sqlite3_column_bytes(q, 8) == 32) {
+			memcpy(f->prefix, sqlite3_column_blob(q, 8), 32);
+			f->has_prefix = true;
+		}
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static bool same_stat(const struct fent *f, const struct frow *r)
+{
+	return f->dev == r->dev && f->ino == r->ino && f->size == r->size && f->mtime == r->mtime;
+}
+
+/* How many files differ between the disk and the index. */
+static size_t count_changes(const struct scan *s, const struct frows *r)
+{
+	size_t i = 0, j = 0, changes = 0;
+	while (i < s->n || j < r->n) {
+		int c = i == s->n ? 1 : j == r->n ? -1 : strcmp(s->v[i].path, r->v[j].path);
+		if (c == 0) {
+			changes += !same_stat(&s->v[i], &r->v[j]);
+			i++, j++;
+		} else {
+			changes++;
+			c < 0 ? i++ : j++;
+		}
+	}
+	return changes;
+}
+
+/* ------------------------------------------------------------ updating */
+
+enum {
+	Q_DEL_FTS, Q_DEL_DOCS, Q_DEL_FILE, Q_DEL_SESSION, Q_INS_DOC, Q_INS_FTS,
+	Q_INS_FILE, Q_UPD_FILE, Q_INS_SESSION, Q_COUNT
+};
+static const char *const sql[Q_COUNT] = {
+	[Q_DEL_FTS] = "DELETE FROM fts WHERE rowid IN"
+		      " (SELECT id FROM docs WHERE file_id = ?1 AND start_off >= ?2)",
+	[Q_DEL_DOCS] = "DELETE FROM docs WHERE file_id = ?1 AND start_off >= ?2",
+	[Q_DEL_FILE] = "DELETE FROM files WHERE id = ?1",
+	[Q_DEL_SESSION] = "DELETE FROM sessions WHERE file_id = ?1",
+	[Q_INS_DOC] = "INSERT INTO docs(file_id, kind, sdir, session, line, time, type, mode, task,"
+		      " start_off) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[Q_INS_FTS] = "INSERT INTO fts(rowid, text, type, mode, task) VALUES(?, ?, ?, ?, ?)",
+	[Q_INS_FILE] = "INSERT INTO files(path, kind, sdir) VALUES(?, ?, ?)",
+	[Q_UPD_FILE] = "UPDATE files SET dev = ?2, ino = ?3, size = ?4, mtime = ?5, tail_from = ?6,"
+		       " tail_line = ?7, prefix = ?8 WHERE id = ?1",
+	[Q_INS_SESSION] = "INSERT OR REPLACE INTO sessions(sdir, file_id, id, path, valid, problem,"
+			  " title, status, status_text, start_text, end_text, start, end,"
+			  " coordinator, tags, tags_lc, tasks, artifacts)"
+			  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+};
+
+struct updater {
+	sqlite3 *db;
+	int rootfd;
+	sqlite3_stmt *q[Q_COUNT];
+	struct ruru_index_stats *st;
+	struct ruru_buf text, clean;
+	int rc; /* first SQLite error */
+};
+
+static bool run(struct updater *u, sqlite3_stmt *q)
+{
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		if (u->rc == SQLITE_OK)
+			u->rc = rc ? rc : SQLITE_ERROR;
+		return false;
+	}
+	return true;
+}
+
+static void bind_text(sqlite3_stmt *q, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(q, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+/* Remove the documents of file `id` that start at `from` or later (-1:
+ * all, the session's own document included). */
+static void drop_docs(struct updater *u, int64_t id, int64_t from)
+{
+	for (int k = Q_DEL_FTS; k <= Q_DEL_DOCS; k++) {
+		sqlite3_bind_int64(u->q[k], 1, id);
+		sqlite3_bind_int64(u->q[k], 2, from);
+		run(u, u->q[k]);
+	}
+}
+
+static void drop_file(struct updater *u, int64_t id)
+{
+	drop_docs(u, id, -1);
+	sqlite3_bind_int64(u->q[Q_DEL_SESSION], 1, id);
+	run(u, u->q[Q_DEL_SESSION]);
+	sqlite3_bind_int64(u->q[Q_DEL_FILE], 1, id);
+	run(u, u->q[Q_DEL_FILE]);
+	u->st->removed++;
+}
+
+/* Text as FTS5 gets it: the two bytes search.c uses as match marks in
+ * snippets become spaces. */
+static const char *clean_text(struct updater *u, const char *s, size_t len)
+{
+	ruru_buf_reset(&u->clean);
+	ruru_buf_add(&u->clean, s, len);
+	for (size_t i = 0; i < len; i++)
+		if (u->clean.ptr[i] == '\002' || u->clean.ptr[i] == '\003')
+			u->clean.ptr[i] = ' ';
+	return u->clean.ptr;
+}
+
+static void add_doc(struct updater *u, int64_t file_id, int kind, const struct fent *f,
+		    int64_t line, bool has_time, int64_t when, const char *type, const char *mode,
+		    const char *task, int64_t start_off, const char *text, size_t len)
+{
+	sqlite3_stmt *q = u->q[Q_INS_DOC];
+	sqlite3_bind_int64(q, 1, file_id);
+	sqlite3_bind_int(q, 2, kind);
+	bind_text(q, 3, f->sdir);
+	bind_text(q, 4, f->sid);
+	sqlite3_bind_int64(q, 5, line);
+	if (has_time)
+		sqlite3_bind_int64(q, 6, when);
+	bind_text(q, 7, type);
+	bind_text(q, 8, mode);
+	bind_text(q, 9, task);
+	sqlite3_bind_int64(q, 10, start_off);
+	if (!run(u, q))
+		return;
+	q = u->q[Q_INS_FTS];
+	sqlite3_bind_int64(q, 1, sqlite3_last_insert_rowid(u->db));
+	sqlite3_bind_text(q, 2, clean_text(u, text, len), (int)len, SQLITE_TRANSIENT);
+	bind_text(q, 3, type);
+	bind_text(q, 4, mode);
+	bind_text(q, 5, task);
+	run(u, q);
+}
+
+static void add_entries(struct updater *u, int64_t file_id, const struct fent *f,
+			const struct ruru_entry *e, size_t n, int64_t off, int64_t line0)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *type = e[i].type_name;
+		if (!type && e[i].type != RURU_EV_UNKNOWN)
+			type = ruru_event_name(e[i].type);
+		add_doc(u, file_id, RURU_DOC_ENTRY, f, line0 + (int64_t)e[i].line - 1, e[i].when_valid,
+			(int64_t)e[i].when, type, e[i].mode, e[i].task, off + (int64_t)e[i].start,
+			e[i].message ? e[i].message : "", e[i].message ? e[i].message_len : 0);
+	}
+	u->st->entries += n;
+}
+
+static char *json_strings(char **v, size_t n, bool lower_lines)
+{
+	if (lower_lines) { /* "\ntag1\ntag2\n", lowercase, for the --tag filter */
+		struct ruru_buf b = RURU_BUF_INIT;
+		ruru_buf_addch(&b, '\n');
+		for (size_t i = 0; i < n; i++) {
+			size_t at = b.len;
+			ruru_buf_addstr(&b, v[i]);
+			for (size_t k = at; k < b.len; k++)
+				if (b.ptr[k] >= 'A' && b.ptr[k] <= 'Z')
+					b.ptr[k] = (char)(b.ptr[k] - 'A' + 'a');
+			ruru_buf_addch(&b, '\n');
+		}
+		return ruru_buf_detach(&b, NULL);
+	}
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	char *s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+static void put_session(struct updater *u, int64_t file_id, const struct fent *f,
+			const struct ruru_session *s)
+{
+	sqlite3_stmt *q = u->q[Q_INS_SESSION];
+	struct ruru_buf problem = RURU_BUF_INIT;
+	if (s->problem)
+		ruru_error_format(s->problem, &problem);
+	char *tags = json_strings(s->tags, s->ntags, false);
+	char *tags_lc = json_strings(s->tags, s->ntags, true);
+	char *tasks = json_strings(s->tasks, s->ntasks, false);
+	char *arts = json_strings(s->artifacts, s->nartifacts, false);
+	bind_text(q, 1, f->sdir);
+	sqlite3_bind_int64(q, 2, file_id);
+	bind_text(q, 3, s->id);
+	bind_text(q, 4, s->path);
+	sqlite3_bind_int(q, 5, s->valid);
+	bind_text(q, 6, s->problem ? problem.ptr : NULL);
+	bind_text(q, 7, s->title);
+	sqlite3_bind_int(q, 8, (int)s->status);
+	bind_text(q, 9, s->status_text);
+	bind_text(q, 10, s->start_text);
+	bind_text(q, 11, s->end_text);
+	sqlite3_bind_int64(q, 12, (int64_t)s->start);
+	sqlite3_bind_int64(q, 13, (int64_t)s->end);
+	bind_text(q, 14, s->coordinator);
+	bind_text(q, 15, tags);
+	bind_text(q, 16, tags_lc);
+	bind_text(q, 17, tasks);
+	bind_text(q, 18, arts);
+	run(u, q);
+	free(tags);
+	free(tags_lc);
+	free(tasks);
+	free(arts);
+	ruru_buf_release(&problem);
+
+	/* The session's own document: title, goal, tags. */
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_buf_addstr(&b, s->title ? s->title : "");
+	ruru_buf_addch(&b, '\n');
+	ruru_buf_addstr(&b, s->goal ? s->goal : "");
+	for (size_t i = 0; i < s->ntags; i++) {
+		ruru_buf_addch(&b, '\n');
+		ruru_buf_addstr(&b, s->tags[i]);
+	}
+	add_doc(u, file_id, RURU_DOC_SESSION, f, 1, s->start != 0, (int64_t)s->start, NULL, NULL,
+		NULL, -1, b.ptr, b.len);
+	ruru_buf_release(&b);
+	u->st->sessions++;
+}
+
+static void set_file(struct updater *u, int64_t id, const struct stat *st, int64_t tail_from,
+		     int64_t tail_line, const unsigned char *prefix)
+{
+	sqlite3_stmt *q = u->q[Q_UPD_FILE];
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, (int64_t)st->st_dev);
+	sqlite3_bind_int64(q, 3, (int64_t)st->st_ino);
+	sqlite3_bind_int64(q, 4, (int64_t)st->st_size);
+	sqlite3_bind_int64(q, 5, (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec);
+	if (tail_from >= 0) {
+		sqlite3_bind_int64(q, 6, tail_from);
+		sqlite3_bind_int64(q, 7, tail_line);
+		sqlite3_bind_blob(q, 8, prefix, 32, SQLITE_TRANSIENT);
+	}
+	run(u, q);
+}
+
+static void sha256_raw(const char *data, size_t len, unsigned char out[32])
+{
+	char hex[65];
+	ruru_sha256_hex(data, len, hex);
+	for (int i = 0; i < 32; i++) {
+		unsigned v;
+		sscanf(hex + 2 * i, "%2x", &v);
+		out[i] = (unsigned char)v;
+	}
+}
+
+/* Read `f` (opened from the root without following symlinks) whole into
+ * u->text; *st gets the stat of what was read.  -1 when it is gone or is
+ * no longer a regular file. */
+static int read_file(struct updater *u, const struct fent *f, struct stat *st)
+{
+	int fd = open_beneath(u->rootfd, f->path, O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) ||
+	    (f->kind == F_ARTIFACT && st->st_size > ARTIFACT_MAX)) {
+		close(fd);
+		return -1;
+	}
+	/* Exactly the bytes the stat saw: what a writer appends meanwhile
+	 * is seen by the next update. */
+	ruru_buf_reset(&u->text);
+	ruru_buf_grow(&u->text, (size_t)st->st_size + 1);
+	size_t want = (size_t)st->st_size, got = 0;
+	while (got < want) {
+		ssize_t r = pread(fd, u->text.ptr + got, want - got, (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	u->text.len = got;
+	u->text.ptr[got] = '\0';
+	st->st_size = (off_t)got;
+	u->st->bytes += got;
+	return 0;
+}
+
+/* Only entries in ruru's shape after the old end: no line at column 0
+ * that could be a heading, fence, rule or front matter. */
+static bool tail_is_entries(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(s + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - s) : len;
+		size_t n = end - i;
+		const char *l = s + i;
+		bool ok = n == 0 || (n == 1 && l[0] == '\r') || l[0] == ' ' || l[0] == '\t' ||
+			  (n >= 3 && !memcmp(l, "- [", 3));
+		if (!ok)
+			return false;
+		i = end + 1;
+	}
+	return true;
+}
+
+/* Index a log from `from` on (its old last entry), when what came before
+ * is unchanged.  Returns false when the log must be indexed whole. */
+static bool index_log_tail(struct updater *u, const struct frow *r, const struct stat *st,
+			   const struct fent *f)
+{
+	const char *t = u->text.ptr;
+	size_t len = u->text.len;
+	if (!r->has_prefix || r->tail_from < 0 || st->st_dev != (dev_t)r->dev ||
+	    st->st_ino != (ino_t)r->ino || (int64_t)len <= r->size || r->size < 1 ||
+	    t[r->size - 1] != '\n' || !tail_is_entries(t + r->size, len - (size_t)r->size))
+		return false;
+	unsigned char h[32];
+	sha256_raw(t, (size_t)r->tail_from, h);
+	if (memcmp(h, r->prefix, 32))
+		return false;
+	struct ruru_entry *e = NULL;
+	size_t from = (size_t)r->tail_from;
+	size_t n = ruru_entries_parse(t + from, len - from, 0, &e);
+	if (n == 0 || e[0].start != 0) { /* the old last entry must still start there */
+		for (size_t i = 0; i < n; i++)
+			ruru_entry_release(&e[i]);
+		free(e);
+		return false;
+	}
+	drop_docs(u, r->id, (int64_t)from);
+	add_entries(u, r->id, f, e, n, (int64_t)from, r->tail_line);
+	size_t last = from + e[n - 1].start;
+	int64_t last_line = r->tail_line + (int64_t)e[n - 1].line - 1;
+	sha256_raw(t, last, h);
+	set_file(u, r->id, st, (int64_t)last, last_line, h);
+	for (size_t i = 0; i < n; i++)
+		ruru_entry_release(&e[i]);
+	free(e);
+	u->st->tails++;
+	return true;
+}
+
+static void index_log(struct updater *u, int64_t id, const struct stat *st, const struct fent *f)
+{
+	struct ruru_session s = { 0 };
+	s.id = ruru_strdup(f->sid);
+	s.path = ruru_strdup(f->path);
+	ruru_session_from_text(&s, u->text.ptr, u->text.len, true);
+	drop_docs(u, id, -1);
+	put_session(u, id, f, &s);
+	add_entries(u, id, f, s.entries, s.nentries, 0, 1);
+	/* Where a grown log can be read from next time: its last entry, when
+	 * the Log Entries section runs to the end of the file. */
+	int64_t tail_from = -1, tail_line = 0;
+	unsigned char h[32];
+	struct ruru_frontmatter fm;
+	size_t at, body = ruru_frontmatter_split(u->text.ptr, u->text.len, &fm) ? fm.body : 0;
+	bool nl;
+	const char *eol;
+	if (s.nentries && ruru_entries_append_point(u->text.ptr, u->text.len, body, &at, &nl, &eol) &&
+	    at == u->text.len) {
+		tail_from = (int64_t)s.entries[s.nentries - 1].start;
+		tail_line = (int64_t)s.entries[s.nentries - 1].line;
+		sha256_raw(u->text.ptr, (size_t)tail_from, h);
+	}
+	set_file(u, id, st, tail_from, tail_line, h);
+	ruru_session_release(&s);
+	u->st->logs++;
+}
+
+/* A text file: no NUL byte (git's test, over the whole of it here). */
+static bool is_text(const char *s, size_t len)
+{
+	return memchr(s, '\0', len) == NULL;
+}
+
+static void index_artifact(struct updater *u, int64_t id, const struct stat *st,
+			   const struct fent *f)
+{
+	drop_docs(u, id, -1);
+	if (is_text(u->text.ptr, u->text.len)) {
+		add_doc(u, id, RURU_DOC_ARTIFACT, f, 1, true, (int64_t)st->st_mtim.tv_sec, NULL, NULL,
+			NULL, 0, u->text.ptr, u->text.len);
+		u->st->artifacts++;
+	}
+	set_file(u, id, st, -1, 0, NULL);
+}
+
+/* (Re)index one file; `r` is its row (NULL when new). */
+static void update_file(struct updater *u, const struct fent *f, const struct frow *r)
+{
+	struct stat st;
+	if (read_file(u, f, &st) < 0) {
+		if (r)
+			drop_file(u, r->id);
+		return;
+	}
+	int64_t id;
+	if (r) {
+		id = r->id;
+		if (f->kind == F_LOG && index_log_tail(u, r, &st, f))
+			return;
+	} else {
+		sqlite3_stmt *q = u->q[Q_INS_FILE];
+		bind_text(q, 1, f->path);
+		sqlite3_bind_int(q, 2, f->kind);
+		bind_text(q, 3, f->sdir);
+		if (!run(u, q))
+			return;
+		id = sqlite3_last_insert_rowid(u->db);
+	}
+	if (f->kind == F_LOG)
+		index_log(u, id, &st, f);
+	else
+		index_artifact(u, id, &st, f);
+}
+
+/* Apply every difference between the scan and the rows (inside the
+ * caller's write transaction).  Returns the SQLite result code. */
+static int apply_changes(sqlite3 *db, int rootfd, const struct scan *s, const struct frows *r,
+			 struct ruru_index_stats *st)
+{
+	struct updater u = { .db = db, .rootfd = rootfd, .st = st };
+	for (int k = 0; k < Q_COUNT; k++) {
+		int rc = sqlite3_prepare_v2(db, sql[k], -1, &u.q[k], NULL);
+		if (rc != SQLITE_OK) {
+			for (int j = 0; j < k; j++)
+				sqlite3_finalize(u.q[j]);
+			return rc;
+		}
+	}
+	size_t i = 0, j = 0;
+	while ((i < s->n || j < r->n) && u.rc == SQLITE_OK) {
+		int c = i == s->n ? 1 : j == r->n ? -1 : strcmp(s->v[i].path, r->v[j].path);
+		if (c == 0) {
+			if (!same_stat(&s->v[i], &r->v[j]))
+				update_file(&u, &s->v[i], &r->v[j]);
+			i++, j++;
+		} else if (c < 0) {
+			update_file(&u, &s->v[i++], NULL);
+		} else {
+			drop_file(&u, r->v[j++].id);
+		}
+	}
+	for (int k = 0; k < Q_COUNT; k++)
+		sqlite3_finalize(u.q[k]);
+	ruru_buf_release(&u.text);
+	ruru_buf_release(&u.clean);
+	return u.rc;
+}
+
+/* ------------------------------------------------------ opening, locks */
+
+/* A file of the index that exists must be a regular file. */
+static int check_not_symlink(int rurufd, const char *name, struct ruru_error *err)
+{
+	struct stat st;
+	if (fstatat(rurufd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	if (S_ISREG(st.st_mode))
+		return 0;
+	ruru_error_set(err, RURU_EREFUSED, "refusing to use .ruru/%s: %s", name,
+		       S_ISLNK(st.st_mode) ? "it is a symlink" : "it is not a regular file");
+	return -1;
+}
+
+static int exec(sqlite3 *db, const char *s)
+{
+	return sqlite3_exec(db, s, NULL, NULL, NULL);
+}
+
+/* The schema version of an open index: 0 for an empty database, -1
+ * (with the SQLite code in *rc) when it cannot be read. */
+static int index_version(sqlite3 *db, int *rc)
+{
+	sqlite3_stmt *q;
+	int v = -1;
+	*rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL);
+	if (*rc != SQLITE_OK)
+		return -1;
+	*rc = sqlite3_step(q);
+	if (*rc == SQLITE_ROW) {
+		v = sqlite3_column_int(q, 0);
+		*rc = SQLITE_OK;
+	}
+	sqlite3_finalize(q);
+	return v;
+}
+
+static int create_schema(sqlite3 *db)
+{
+	char v[64];
+	int rc = exec(db, schema);
+	if (rc == SQLITE_OK) {
+		snprintf(v, sizeof(v), "PRAGMA user_version=%d", INDEX_VERSION);
+		rc = exec(db, v);
+	}
+	return rc;
+}
+
+static int open_db(const char *path, bool rw, sqlite3 **db)
+{
+	int flags = rw ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+	flags |= SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX;
+	int rc = sqlite3_open_v2(path, db, flags, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(*db, 10000);
+		sqlite3_extended_result_codes(*db, 0);
+		/* Closing must not checkpoint (and fsync) in every reader: the
+		 * writers' commits checkpoint as the WAL grows. */
+		sqlite3_db_config(*db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+		/* Derived data: a power cut may lose the last update (it is
+		 * redone from the files), never the database's integrity. */
+		sqlite3_exec(*db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+	}
+	return rc;
+}
+
+static void unlink_index(int rurufd)
+{
+	static const char *const names[] = { "index.sqlite3", "index.sqlite3-wal",
+					     "index.sqlite3-shm" };
+	for (size_t i = 0; i < 3; i++)
+		unlinkat(rurufd, names[i], 0);
+}
+
+/* Full build into an in-memory database (read-only workspace). */
+static int build_in_memory(struct ruru_index *ix, int rootfd, const struct scan *s,
+			   struct ruru_index_stats *st, struct ruru_error *err)
+{
+	if (ix->db)
+		sqlite3_close(ix->db);
+	ix->db = NULL;
+	ix->in_memory = true;
+	memset(st, 0, sizeof(*st));
+	st->in_memory = st->rebuilt = true;
+	int rc = sqlite3_open_v2(":memory:", &ix->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	if (rc == SQLITE_OK)
+		rc = create_schema(ix->db);
+	if (rc == SQLITE_OK)
+		rc = exec(ix->db, "BEGIN");
+	struct frows none = { 0 };
+	if (rc == SQLITE_OK)
+		rc = apply_changes(ix->db, rootfd, s, &none, st);
+	if (rc == SQLITE_OK)
+		rc = exec(ix->db, "COMMIT");
+	if (rc != SQLITE_OK)
+		return ruru_index_error(ix->db, err, "cannot build in memory");
+	return 0;
+}
+
+void ruru_index_close(struct ruru_index *ix)
+{
+	if (ix->db)
+		sqlite3_close(ix->db);
+	ix->db = NULL;
+}
+
+/* Can this process write the index?  (A read-only workspace cannot.) */
+static bool cannot_write(int rc, int sys_errno)
+{
+	rc &= 0xff;
+	return rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN || rc == SQLITE_PERM ||
+	       rc == SQLITE_AUTH || sys_errno == EROFS || sys_errno == EACCES || sys_errno == EPERM;
+}
+
+int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
+		    struct ruru_index_stats *stp, struct ruru_error *err)
+{
+	bool rebuild = flags & RURU_INDEX_REBUILD, logs_only = flags & RURU_INDEX_LOGS_ONLY;
+	if (rebuild)
+		logs_only = false;
+	struct ruru_index_stats dummy;
+	struct ruru_index_stats *st = stp ? stp : &dummy;
+	memset(st, 0, sizeof(*st));
+	memset(ix, 0, sizeof(*ix));
+	int rootfd = open(ruru_ws_root(ws), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return ruru_error_set(err, RURU_EFAIL, "cannot open the workspace root: %s",
+				      strerror(errno));
+	struct scan s = { 0 };
+	struct frows rows = { 0 };
+	struct ruru_lock lock = RURU_LOCK_INIT;
+	char *dbpath = ruru_ws_path(ws, ".ruru/index.sqlite3");
+	char *lockpath = ruru_ws_path(ws, ".ruru/index.lock");
+	int result = -1, rc = SQLITE_OK;
+	int rurufd = open_beneath(rootfd, ".ruru", O_RDONLY | O_DIRECTORY);
+	if (rurufd < 0) {
+		struct stat lst;
+		if (fstatat(rootfd, ".ruru", &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode)) {
+			ruru_error_set(err, RURU_EREFUSED, "refusing to use .ruru: it is a symlink");
+			goto out;
+		}
+	} else if (check_not_symlink(rurufd, "index.sqlite3", err) < 0 ||
+		   check_not_symlink(rurufd, "index.sqlite3-wal", err) < 0 ||
+		   check_not_symlink(rurufd, "index.sqlite3-shm", err) < 0 ||
+		   check_not_symlink(rurufd, "index.lock", err) < 0) {
+		goto out;
+	}
+	scan_workspace(rootfd, &s, logs_only);
+	if (rurufd < 0) { /* no .ruru/ (only a later layout): nothing to keep it in */
+		result = build_in_memory(ix, rootfd, &s, st, err);
+		goto out;
+	}
+
+	/* Fast path: the index is there, readable, current, and agrees
+	 * with every file's stat: no lock, no write. */
+	bool fresh = false;
+	if (!rebuild && open_db(dbpath, true, &ix->db) == SQLITE_OK) {
+		int v = index_version(ix->db, &rc);
+		if (v == INDEX_VERSION) {
+			rc = exec(ix->db, "BEGIN");
+			if (rc == SQLITE_OK)
+				rc = load_rows(ix->db, &rows, logs_only);
+			if (rc == SQLITE_OK && count_changes(&s, &rows) == 0)
+				fresh = true;
+			exec(ix->db, "COMMIT");
+			if (fresh) {
+				result = 0;
+				goto out;
+			}
+		}
+	}
+
+	/* Update (or rebuild) under the writer lock. */
+	if (ruru_lock_acquire(&lock, lockpath, err) < 0) {
+		if (cannot_write(0, errno)) {
+			result = build_in_memory(ix, rootfd, &s, st, err);
+			goto out;
+		}
+		goto out;
+	}
+	/* The index is derived data: when it cannot be used (corrupt, not
+	 * ours, old version) it is deleted and made again, once. */
+	bool fresh_file = rebuild;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (ix->db)
+			sqlite3_close(ix->db);
+		ix->db = NULL;
+		frows_release(&rows);
+		memset(st, 0, sizeof(*st));
+		if (fresh_file)
+			unlink_index(rurufd);
+		st->rebuilt = fresh_file;
+		fresh_file = true; /* for the next attempt */
+		rc = open_db(dbpath, true, &ix->db);
+		int v = rc == SQLITE_OK ? index_version(ix->db, &rc) : -1;
+		if (rc == SQLITE_OK && v == 0) {
+			rc = exec(ix->db, "BEGIN IMMEDIATE");
+			if (rc == SQLITE_OK)
+				rc = create_schema(ix->db);
+			if (rc == SQLITE_OK)
+				rc = exec(ix->db, "COMMIT");
+			v = INDEX_VERSION;
+			st->rebuilt = true;
+		}
+		if (rc == SQLITE_OK && v != INDEX_VERSION)
+			rc = SQLITE_SCHEMA; /* made by another version of ruru */
+		if (rc == SQLITE_OK)
+			rc = exec(ix->db, "BEGIN IMMEDIATE");
+		if (rc == SQLITE_OK) {
+			rc = load_rows(ix->db, &rows, logs_only);
+			if (rc == SQLITE_OK)
+				rc = apply_changes(ix->db, rootfd, &s, &rows, st);
+			if (rc == SQLITE_OK)
+				rc = exec(ix->db, "COMMIT");
+		}
+		if (rc == SQLITE_OK) {
+			result = 0;
+			break;
+		}
+		ruru_index_error(ix->db, err, "cannot update");
+		if (ix->db && !sqlite3_get_autocommit(ix->db))
+			exec(ix->db, "ROLLBACK");
+		if (cannot_write(rc, 0)) {
+			result = build_in_memory(ix, rootfd, &s, st, err);
+			break;
+		}
+		if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_FULL ||
+		    (rc & 0xff) == SQLITE_NOMEM)
+			break; /* the index is fine; this process cannot go on */
+	}
+out:
+	ruru_lock_release(&lock);
+	if (result < 0 && ix->db) {
+		sqlite3_close(ix->db);
+		ix->db = NULL;
+	}
+	if (rurufd >= 0)
+		close(rurufd);
+	close(rootfd);
+	scan_release(&s);
+	frows_release(&rows);
+	free(dbpath);
+	free(lockpath);
+	return result;
+}
+
+int ruru_reindex(struct ruru_ws *ws, struct ruru_index_stats *st, struct ruru_error *err)
+{
+	struct ruru_index ix;
+	if (ruru_index_open(&ix, ws, RURU_INDEX_REBUILD, st, err) < 0)
+		return -1;
+	ruru_index_close(&ix);
+	return 0;
+}

@@ -1,0 +1,43 @@
+/*
+ * index.h — library-internal: the derived search index .ruru/index.sqlite3
+ * (DESIGN §13), kept by index.c and read by search.c.
+ *
+ *	struct ruru_index ix;
+ *	if (ruru_index_open(&ix, ws, false, &stats, err) < 0)   (up to date now)
+ *		return -1;
+ *	... queries on ix.db ...
+ *	ruru_index_close(&ix);
+ *
+ * The index is derived data only: every open first brings it up to date
+ * from the files whose (device, inode, size, mtime) changed, and deleting
+ * it loses nothing.
+ */
+#ifndef RURU_INDEX_H
+#define RURU_INDEX_H
+
+#include <sqlite3.h>
+
+#include "ruru.h"
+
+/* What a row of `docs` is. */
+enum { RURU_DOC_ENTRY = 1, RURU_DOC_SESSION = 2, RURU_DOC_ARTIFACT = 3 };
+
+struct ruru_index {
+	sqlite3 *db;
+	bool in_memory; /* read-only workspace: built in memory for this process */
+};
+
+enum {
+	RURU_INDEX_REBUILD = 1,   /* from nothing */
+	RURU_INDEX_LOGS_ONLY = 2, /* bring only the logs up to date (`list`) */
+};
+/* Open the index of `ws` and bring it up to date.  `st` (may be NULL)
+ * gets what was indexed. */
+int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
+		    struct ruru_index_stats *st, struct ruru_error *err);
+void ruru_index_close(struct ruru_index *ix);
+
+/* RURU_EFAIL error naming the index and SQLite's message. */
+int ruru_index_error(sqlite3 *db, struct ruru_error *err, const char *what);
+
+#endif

@@ -1,0 +1,580 @@
+/*
+ * search.c — `ruru search` and the indexed `ruru list` (DESIGN §13): the
+ * query language, compiled by ruru into an FTS5 expression in which every
+ * term is a quoted string (so no user text is ever FTS5 or SQL syntax: the
+ * expression is bound as a parameter), the ranked query with its filters,
+ * and sessions read back from the index.  The index itself is index.c's.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entry.h"
+#include "index.h"
+#include "workspace.h"
+#include "banned.h"
+
+/* ------------------------------------------------------- query language */
+
+#define QUERY_MAX_BYTES 65536
+#define QUERY_MAX_TERMS 4096
+
+struct term {
+	const char *s; /* the term's text (a word or a phrase's content) */
+	size_t len;
+	bool neg, prefix, or_op;
+};
+
+static bool is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Does the text hold a word the tokenizer will see (a letter or digit)? */
+static bool has_word(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80 || isalnum(c))
+			return true;
+	}
+	return false;
+}
+
+static void add_quoted(struct ruru_buf *out, const struct term *t)
+{
+	ruru_buf_addch(out, '"');
+	for (size_t i = 0; i < t->len; i++) {
+		if (t->s[i] == '"')
+			ruru_buf_addch(out, '"');
+		ruru_buf_addch(out, t->s[i]);
+	}
+	ruru_buf_addch(out, '"');
+	if (t->prefix)
+		ruru_buf_addch(out, '*');
+}
+
+int ruru_search_compile(const char *q, size_t len, struct ruru_buf *out, struct ruru_error *err)
+{
+	ruru_buf_reset(out);
+	if (len > QUERY_MAX_BYTES)
+		return ruru_error_set(err, RURU_EUSAGE, "query longer than %d bytes", QUERY_MAX_BYTES);
+	if (memchr(q, '\0', len))
+		return ruru_error_set(err, RURU_EUSAGE, "query holds a NUL byte");
+	struct term *t = ruru_xmalloc(sizeof(*t) * (len / 2 + 2));
+	size_t n = 0;
+	for (size_t i = 0; i < len;) {
+		if (is_space((unsigned char)q[i])) {
+			i++;
+			continue;
+		}
+		struct term cur = { 0 };
+		if (q[i] == '-' && i + 1 < len && !is_space((unsigned char)q[i + 1])) {
+			cur.neg = true;
+			i++;
+		}
+		if (q[i] == '"') {
+			const char *close = memchr(q + i + 1, '"', len - i - 1);
+			if (!close) {
+				free(t);
+				return ruru_error_set(err, RURU_EUSAGE,
+						      "unclosed quote at byte %zu of the query", i + 1);
+			}
+			cur.s = q + i + 1;
+			cur.len = (size_t)(close - cur.s);
+			i = (size_t)(close - q) + 1;
+			while (i < len && q[i] == '*') {
+				cur.prefix = true;
+				i++;
+			}
+			if (i < len && !is_space((unsigned char)q[i])) {
+				free(t);
+				return ruru_error_set(err, RURU_EUSAGE,
+						      "expected a space after the closing quote at byte %zu "
+						      "of the query",
+						      i);
+			}
+		} else {
+			size_t start = i;
+			while (i < len && !is_space((unsigned char)q[i]))
+				i++;
+			cur.s = q + start;
+			cur.len = i - start;
+			if (!cur.neg && cur.len == 2 && !memcmp(cur.s, "OR", 2)) {
+				t[n++] = (struct term){ .or_op = true };
+				continue;
+			}
+			while (cur.len && cur.s[cur.len - 1] == '*') {
+				cur.prefix = true;
+				cur.len--;
+			}
+		}
+		/* A term with no letter or digit finds nothing to match: it
+		 * is left out ("*", "-", a lone quote pair). */
+		if (has_word(cur.s, cur.len))
+			t[n++] = cur;
+	}
+	if (n > QUERY_MAX_TERMS) {
+		free(t);
+		return ruru_error_set(err, RURU_EUSAGE, "query has more than %d terms", QUERY_MAX_TERMS);
+	}
+	/* Positive terms: groups joined by OR, the groups ANDed; excluded
+	 * terms after NOT. */
+	struct ruru_buf neg = RURU_BUF_INIT;
+	size_t groups = 0, nneg = 0;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (t[i].or_op) {
+			bool left = i > 0 && !t[i - 1].or_op && !t[i - 1].neg;
+			bool right = i + 1 < n && !t[i + 1].or_op && !t[i + 1].neg;
+			if (!left || !right)
+				rc = ruru_error_set(err, RURU_EUSAGE,
+						    "OR needs a word or phrase on each side (not an "
+						    "excluded one)");
+			continue;
+		}
+		if (t[i].neg) {
+			ruru_buf_addstr(&neg, nneg++ ? " OR " : "");
+			add_quoted(&neg, &t[i]);
+			continue;
+		}
+		bool joined = i > 0 && t[i - 1].or_op;
+		bool more = i + 1 < n && t[i + 1].or_op;
+		if (!joined)
+			ruru_buf_addstr(out, groups++ ? " AND (" : "(");
+		else
+			ruru_buf_addstr(out, " OR ");
+		add_quoted(out, &t[i]);
+		if (!more)
+			ruru_buf_addch(out, ')');
+	}
+	if (rc == 0 && groups == 0)
+		rc = ruru_error_set(err, RURU_EUSAGE,
+				    n ? "the query needs a word to find, not only words to exclude"
+				      : "empty query: give a word or \"a phrase\" to find");
+	if (rc == 0 && nneg) {
+		ruru_buf_addstr(out, " NOT (");
+		ruru_buf_add(out, neg.ptr, neg.len);
+		ruru_buf_addch(out, ')');
+	}
+	ruru_buf_release(&neg);
+	free(t);
+	if (rc < 0)
+		ruru_buf_reset(out);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- search */
+
+bool ruru_search_parse_time(const char *s, bool end_of_day, time_t *out)
+{
+	size_t len = strlen(s);
+	bool zone;
+	if (len == 10 && s[4] == '-' && s[7] == '-') {
+		char buf[32];
+		snprintf(buf, sizeof(buf), "%s %s", s, end_of_day ? "23:59:59Z" : "00:00:00Z");
+		return ruru_time_parse(buf, strlen(buf), out, &zone);
+	}
+	return ruru_time_parse(s, len, out, &zone);
+}
+
+/* A snippet on one line: control characters (newlines included) become
+ * spaces, runs of spaces one, the marks SQLite put in become `open` and
+ * `close`. */
+static char *one_line(const char *s, const char *open, const char *close)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	bool space = false;
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == 2 || c == 3) {
+			ruru_buf_addstr(&b, c == 2 ? open : close);
+			space = false;
+		} else if (c < 0x20 || c == 0x7f || c == ' ') {
+			if (!space && b.len)
+				ruru_buf_addch(&b, ' ');
+			space = true;
+		} else {
+			ruru_buf_addch(&b, (char)c);
+			space = false;
+		}
+	}
+	while (b.len && b.ptr[b.len - 1] == ' ')
+		b.ptr[--b.len] = '\0';
+	return ruru_buf_detach(&b, NULL);
+}
+
+/* A JSON string of text from the workspace, which may not be UTF-8: a
+ * byte that does not start a valid sequence becomes U+FFFD. */
+static json_t *jlossy(const char *s)
+{
+	if (!s)
+		return json_null();
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	struct ruru_buf b = RURU_BUF_INIT;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t n = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
+		bool ok = n > 0;
+		for (size_t k = 1; ok && k < n; k++)
+			ok = (p[k] & 0xc0) == 0x80;
+		if (ok && n > 1) {
+			json_t *one = json_stringn((const char *)p, n);
+			ok = one != NULL; /* overlong forms, surrogates, > U+10FFFF */
+			json_decref(one);
+		}
+		if (ok) {
+			ruru_buf_add(&b, p, n);
+			p += n;
+		} else {
+			ruru_buf_addstr(&b, "\xef\xbf\xbd");
+			p++;
+		}
+	}
+	j = json_string(b.ptr);
+	ruru_buf_release(&b);
+	return j ? j : json_string("");
+}
+
+static json_t *jtext(sqlite3_stmt *q, int col)
+{
+	return jlossy((const char *)sqlite3_column_text(q, col));
+}
+
+/* The line of an artifact's first match: newlines before the first mark
+ * of highlight(). */
+static int64_t match_line(sqlite3 *db, const char *expr, int64_t rowid)
+{
+	sqlite3_stmt *q;
+	int64_t line = 1;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT highlight(fts, 0, char(2), char(3)) FROM fts"
+			       " WHERE fts MATCH ?1 AND rowid = ?2",
+			       -1, &q, NULL) != SQLITE_OK)
+		return 1;
+	sqlite3_bind_text(q, 1, expr, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, rowid);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(q, 0);
+		for (; s && *s && *s != '\002'; s++)
+			line += *s == '\n';
+	}
+	sqlite3_finalize(q);
+	return line;
+}
+
+/* The snippet of one hit (a query of its own, for the hits only). */
+static char *snippet_of(sqlite3 *db, const char *expr, int64_t rowid)
+{
+	sqlite3_stmt *q;
+	char *out = NULL;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT snippet(fts, -1, char(2), char(3), '…', 24) FROM fts"
+			       " WHERE fts MATCH ?1 AND rowid = ?2",
+			       -1, &q, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(q, 1, expr, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, rowid);
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+		out = ruru_strdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return out;
+}
+
+/* The ID of the one session `prefix` names (exactly, or as the prefix of
+ * exactly one); NULL with RURU_ENOTFOUND. */
+static char *resolve_session(sqlite3 *db, const char *prefix, struct ruru_error *err)
+{
+	sqlite3_stmt *q;
+	char *found = NULL;
+	size_t count = 0;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT DISTINCT id FROM sessions WHERE id = ?1 UNION"
+			       " SELECT DISTINCT id FROM sessions WHERE substr(id, 1, length(?1)) = ?1"
+			       " AND NOT EXISTS (SELECT 1 FROM sessions WHERE id = ?1) LIMIT 2",
+			       -1, &q, NULL) != SQLITE_OK) {
+		ruru_index_error(db, err, "cannot query");
+		return NULL;
+	}
+	sqlite3_bind_text(q, 1, prefix, -1, SQLITE_STATIC);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		if (count++ == 0)
+			found = ruru_strdup((const char *)sqlite3_column_text(q, 0));
+	}
+	sqlite3_finalize(q);
+	if (count == 1)
+		return found;
+	free(found);
+	ruru_error_set(err, RURU_ENOTFOUND,
+		       count ? "ambiguous session prefix \"%s\"" : "unknown session \"%s\"", prefix);
+	return NULL;
+}
+
+/* One search over the index opened with `flags`; *broken is set when
+ * the index failed under the query (so that a rebuilt one may do). */
+static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o, unsigned flags,
+			   bool *broken, struct ruru_error *err)
+{
+	struct ruru_buf expr = RURU_BUF_INIT, sqlb = RURU_BUF_INIT;
+	if (ruru_search_compile(o->query ? o->query : "", o->query ? o->query_len : 0, &expr, err) <
+	    0)
+		return NULL;
+	struct ruru_index ix;
+	if (ruru_index_open(&ix, ws, flags, NULL, err) < 0) {
+		ruru_buf_release(&expr);
+		return NULL;
+	}
+	json_t *hits = NULL;
+	char *session = NULL;
+	sqlite3_stmt *q = NULL;
+	if (o->session && !(session = resolve_session(ix.db, o->session, err)))
+		goto out;
+
+	unsigned in = o->in ? o->in : RURU_SEARCH_ENTRIES | RURU_SEARCH_SESSIONS |
+					      RURU_SEARCH_ARTIFACTS;
+	bool filtered = o->type || o->mode || o->task || session || o->tag ||
+			o->status != RURU_STATUS_UNKNOWN || o->has_since || o->has_until ||
+			in != (RURU_SEARCH_ENTRIES | RURU_SEARCH_SESSIONS | RURU_SEARCH_ARTIFACTS);
+	if (!filtered && o->limit) {
+		/* The best N straight from FTS5 (ORDER BY rank LIMIT is its fast
+		 * path), with room for ties of rank, which newest first breaks;
+		 * snippets afterwards, for the hits only. */
+		ruru_buf_addstr(&sqlb,
+				"SELECT d.kind, d.session, f.path, d.line, d.time, d.type, d.mode, d.task,"
+				" NULL, d.id FROM (SELECT rowid AS rid, rank AS r FROM fts"
+				" WHERE fts MATCH ?1 ORDER BY rank LIMIT ?11) t"
+				" JOIN docs d ON d.id = t.rid JOIN files f ON f.id = d.file_id"
+				" ORDER BY t.r, d.time IS NULL, d.time DESC, d.id DESC");
+	} else {
+		ruru_buf_addstr(&sqlb,
+				"SELECT d.kind, d.session, f.path, d.line, d.time, d.type, d.mode, d.task,"
+				" snippet(fts, -1, char(2), char(3), '…', 24), d.id"
+				" FROM fts JOIN docs d ON d.id = fts.rowid JOIN files f ON f.id = d.file_id");
+		if (o->status != RURU_STATUS_UNKNOWN || o->tag)
+			ruru_buf_addstr(&sqlb, " JOIN sessions s ON s.sdir = d.sdir");
+		ruru_buf_addstr(&sqlb, " WHERE fts MATCH ?1 AND d.kind IN (");
+		const int kinds[3] = { RURU_DOC_ENTRY, RURU_DOC_SESSION, RURU_DOC_ARTIFACT };
+		bool first = true;
+		for (int k = 0; k < 3; k++)
+			if (in & (1u << k)) {
+				ruru_buf_addf(&sqlb, "%s%d", first ? "" : ", ", kinds[k]);
+				first = false;
+			}
+		ruru_buf_addch(&sqlb, ')');
+		/* Every value is a bound parameter; only these fixed fragments are SQL. */
+		if (o->type)
+			ruru_buf_addstr(&sqlb, " AND d.type = ?2");
+		if (o->mode)
+			ruru_buf_addstr(&sqlb, " AND d.mode = ?3");
+		if (o->task)
+			ruru_buf_addstr(&sqlb, " AND d.task = ?4");
+		if (session)
+			ruru_buf_addstr(&sqlb, " AND d.session = ?5");
+		if (o->status != RURU_STATUS_UNKNOWN)
+			ruru_buf_addstr(&sqlb, " AND s.status = ?6");
+		if (o->tag)
+			ruru_buf_addstr(&sqlb, " AND instr(s.tags_lc, char(10) || lower(?7) || char(10)) > 0");
+		if (o->has_since)
+			ruru_buf_addstr(&sqlb, " AND d.time >= ?8");
+		if (o->has_until)
+			ruru_buf_addstr(&sqlb, " AND d.time <= ?9");
+		ruru_buf_addstr(&sqlb, " ORDER BY bm25(fts), d.time IS NULL, d.time DESC, d.id DESC");
+	}
+	if (o->limit)
+		ruru_buf_addstr(&sqlb, " LIMIT ?10");
+	if (sqlite3_prepare_v2(ix.db, sqlb.ptr, -1, &q, NULL) != SQLITE_OK) {
+		ruru_index_error(ix.db, err, "cannot query");
+		*broken = true;
+		goto out;
+	}
+	sqlite3_bind_text(q, 1, expr.ptr, (int)expr.len, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, o->type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, o->mode, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, o->task, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, session, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 6, (int)o->status);
+	sqlite3_bind_text(q, 7, o->tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 8, (int64_t)o->since);
+	sqlite3_bind_int64(q, 9, (int64_t)o->until);
+	int64_t lim = o->limit > INT32_MAX ? INT32_MAX : (int64_t)o->limit;
+	sqlite3_bind_int64(q, 10, lim);
+	sqlite3_bind_int64(q, 11, lim * 2 + 64);
+
+	const char *open = o->mark_open ? o->mark_open : "[";
+	const char *close = o->mark_close ? o->mark_close : "]";
+	static const char *const kind_word[] = { "", "entry", "session", "artifact" };
+	hits = json_array();
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int kind = sqlite3_column_int(q, 0);
+		if (kind < 1 || kind > 3)
+			continue;
+		json_t *h = json_object();
+		json_object_set_new(h, "kind", json_string(kind_word[kind]));
+		json_object_set_new(h, "session", jtext(q, 1));
+		json_object_set_new(h, "path", jtext(q, 2));
+		int64_t line = sqlite3_column_int64(q, 3);
+		if (kind == RURU_DOC_ARTIFACT)
+			line = match_line(ix.db, expr.ptr, sqlite3_column_int64(q, 9));
+		json_object_set_new(h, "line", json_integer(line));
+		if (sqlite3_column_type(q, 4) == SQLITE_NULL) {
+			json_object_set_new(h, "time", json_null());
+		} else {
+			char stamp[32];
+			ruru_time_format_rfc3339((time_t)sqlite3_column_int64(q, 4), stamp);
+			json_object_set_new(h, "time", json_string(stamp));
+		}
+		json_object_set_new(h, "type", jtext(q, 5));
+		json_object_set_new(h, "mode", jtext(q, 6));
+		json_object_set_new(h, "task", jtext(q, 7));
+		char *own = NULL;
+		const char *raw = (const char *)sqlite3_column_text(q, 8);
+		if (!raw)
+			raw = own = snippet_of(ix.db, expr.ptr, sqlite3_column_int64(q, 9));
+		char *snip = one_line(raw, open, close);
+		free(own);
+		json_object_set_new(h, "snippet", jlossy(snip));
+		free(snip);
+		json_array_append_new(hits, h);
+	}
+	if (rc != SQLITE_DONE) {
+		ruru_index_error(ix.db, err, "cannot query");
+		*broken = (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_NOMEM;
+		json_decref(hits);
+		hits = NULL;
+	}
+out:
+	sqlite3_finalize(q);
+	ruru_index_close(&ix);
+	free(session);
+	ruru_buf_release(&expr);
+	ruru_buf_release(&sqlb);
+	return hits;
+}
+
+json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, struct ruru_error *err)
+{
+	bool broken = false;
+	json_t *hits = search_once(ws, o, 0, &broken, err);
+	if (!hits && broken) /* a damaged index that still opened: make it again */
+		hits = search_once(ws, o, RURU_INDEX_REBUILD, &broken, err);
+	return hits;
+}
+
+/* ------------------------------------------------------------------ list */
+
+static char **strings_of(const char *json, size_t *n)
+{
+	*n = 0;
+	json_t *a = json ? json_loads(json, 0, NULL) : NULL;
+	if (!json_is_array(a)) {
+		json_decref(a);
+		return NULL;
+	}
+	char **v = ruru_xmalloc((json_array_size(a) + 1) * sizeof(*v));
+	for (size_t i = 0; i < json_array_size(a); i++)
+		v[(*n)++] = ruru_strdup(json_string_value(json_array_get(a, i)));
+	v[*n] = NULL;
+	json_decref(a);
+	return v;
+}
+
+static char *col_dup(sqlite3_stmt *q, int col)
+{
+	const unsigned char *s = sqlite3_column_text(q, col);
+	return s ? ruru_strdup((const char *)s) : NULL;
+}
+
+int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const char *tag,
+			      bool has_since, time_t since, size_t limit,
+			      struct ruru_session **out, size_t *n, struct ruru_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	struct ruru_index ix;
+	struct ruru_error ierr;
+	if (ruru_index_open(&ix, ws, RURU_INDEX_LOGS_ONLY, NULL, &ierr) < 0) {
+		/* No usable index (refused, unwritable and no memory...): read
+		 * the logs as before. */
+		if (ruru_session_list(ws, status, tag, out, n, err) < 0)
+			return -1;
+		size_t k = 0;
+		for (size_t i = 0; i < *n; i++) {
+			if ((has_since && (*out)[i].start < since) || (limit && k >= limit))
+				ruru_session_release(&(*out)[i]);
+			else
+				(*out)[k++] = (*out)[i];
+		}
+		*n = k;
+		return 0;
+	}
+	struct ruru_buf sqlb = RURU_BUF_INIT;
+	ruru_buf_addstr(&sqlb, "SELECT id, path, valid, problem, title, status, status_text,"
+			       " start_text, end_text, start, end, coordinator, tags, tasks,"
+			       " artifacts FROM sessions WHERE path LIKE '.ruru/sessions/%'");
+	if (status != RURU_STATUS_UNKNOWN)
+		ruru_buf_addstr(&sqlb, " AND status = ?1");
+	if (tag)
+		ruru_buf_addstr(&sqlb, " AND instr(tags_lc, char(10) || lower(?2) || char(10)) > 0");
+	if (has_since)
+		ruru_buf_addstr(&sqlb, " AND start >= ?3");
+	ruru_buf_addstr(&sqlb, " ORDER BY start DESC, id DESC");
+	if (limit)
+		ruru_buf_addstr(&sqlb, " LIMIT ?4");
+	sqlite3_stmt *q;
+	int rc = sqlite3_prepare_v2(ix.db, sqlb.ptr, -1, &q, NULL);
+	ruru_buf_release(&sqlb);
+	if (rc != SQLITE_OK) {
+		ruru_index_error(ix.db, err, "cannot query");
+		ruru_index_close(&ix);
+		return -1;
+	}
+	sqlite3_bind_int(q, 1, (int)status);
+	sqlite3_bind_text(q, 2, tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, (int64_t)since);
+	sqlite3_bind_int64(q, 4, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+	size_t cap = 0;
+	struct ruru_session *v = NULL;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			v = ruru_xrealloc(v, cap * sizeof(*v));
+		}
+		struct ruru_session *s = &v[(*n)++];
+		memset(s, 0, sizeof(*s));
+		s->id = col_dup(q, 0);
+		s->path = col_dup(q, 1);
+		s->valid = sqlite3_column_int(q, 2);
+		if (!s->valid) {
+			s->problem = ruru_xmalloc(sizeof(*s->problem));
+			ruru_error_clear(s->problem);
+			const unsigned char *p = sqlite3_column_text(q, 3);
+			snprintf(s->problem->msg, sizeof(s->problem->msg), "%s", p ? (const char *)p : "");
+			s->problem->code = RURU_EINVALID;
+		}
+		s->title = col_dup(q, 4);
+		s->status = (enum ruru_status)sqlite3_column_int(q, 5);
+		s->status_text = col_dup(q, 6);
+		s->start_text = col_dup(q, 7);
+		s->end_text = col_dup(q, 8);
+		s->start = (time_t)sqlite3_column_int64(q, 9);
+		s->end = (time_t)sqlite3_column_int64(q, 10);
+		s->coordinator = col_dup(q, 11);
+		s->tags = strings_of((const char *)sqlite3_column_text(q, 12), &s->ntags);
+		s->tasks = strings_of((const char *)sqlite3_column_text(q, 13), &s->ntasks);
+		s->artifacts = strings_of((const char *)sqlite3_column_text(q, 14), &s->nartifacts);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		ruru_index_error(ix.db, err, "cannot query");
+		ruru_session_list_free(v, *n);
+		*n = 0;
+		v = NULL;
+	}
+	ruru_index_close(&ix);
+	*out = v;
+	return v || rc == SQLITE_DONE ? 0 : -1;
+}

@@ -1,0 +1,563 @@
+/*
+ * summary.c — `ruru summarize` (DESIGN §4): a V7 session summary
+ * (template 50, SESSUM-<ID>-<YYMMDDHHMM>.md) computed from the log alone,
+ * with no model: outcomes from successful results, decisions, what is
+ * still open (errors without a later success, delegations without a
+ * result, confirmations asked and not answered), next steps, learnings
+ * and the artifacts to read first.  The same log gives the same bytes,
+ * apart from the time in the name, id and summary_creation_date.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "entry.h"
+#include "logtx.h"
+#include "store.h"
+#include "v7.h"
+#include "banned.h"
+
+/* A summary's lists, each a JSON array of strings. */
+struct facts {
+	json_t *outcomes, *decisions, *learnings, *blockers, *next, *artifacts;
+	size_t delegations, results, errors;
+};
+
+static bool is(const struct ruru_entry *e, enum ruru_event t)
+{
+	return e->type == t;
+}
+
+static bool success(const struct ruru_entry *e)
+{
+	return is(e, RURU_EV_RESULT) && !(e->outcome && !strcmp(e->outcome, "failure"));
+}
+
+/* "message (mode x, task y)" as one string. */
+static json_t *described(const struct ruru_entry *e, const char *lead)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	if (lead)
+		ruru_buf_addstr(&b, lead);
+	ruru_buf_add(&b, e->message ? e->message : "", e->message_len);
+	const char *names[] = { "mode", "task", "adr", "source" };
+	const char *vals[] = { e->mode, e->task, e->adr, e->source };
+	bool open = false;
+	for (size_t i = 0; i < 4; i++) {
+		if (!vals[i])
+			continue;
+		ruru_buf_addstr(&b, open ? ", " : " (");
+		ruru_buf_addf(&b, "%s %s", names[i], vals[i]);
+		open = true;
+	}
+	if (open)
+		ruru_buf_addch(&b, ')');
+	json_t *s = json_stringn_nocheck(b.ptr, b.len);
+	ruru_buf_release(&b);
+	return s;
+}
+
+static bool same(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+static void gather(const struct ruru_session *s, struct facts *f)
+{
+	const struct ruru_entry *ev = s->entries;
+	size_t n = s->nentries;
+	const char *pause_reason = NULL;
+	size_t pause_len = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct ruru_entry *e = &ev[i];
+		if (is(e, RURU_EV_DELEGATION))
+			f->delegations++;
+		if (is(e, RURU_EV_RESULT))
+			f->results++;
+		if (is(e, RURU_EV_ERROR))
+			f->errors++;
+		if (success(e))
+			json_array_append_new(f->outcomes, described(e, NULL));
+		if (is(e, RURU_EV_DECISION))
+			json_array_append_new(f->decisions, described(e, NULL));
+		if (is(e, RURU_EV_ARTIFACT) && e->artifact) {
+			const char *leaf = strrchr(e->artifact, '/');
+			leaf = leaf ? leaf + 1 : e->artifact;
+			if (!strncmp(leaf, "LEARNING-", 9))
+				json_array_append_new(f->learnings, described(e, NULL));
+		}
+		if (is(e, RURU_EV_SESSION) && e->message_len >= 14 &&
+		    !strncmp(e->message, "Session paused", 14)) {
+			pause_reason = e->message_len > 16 ? e->message + 16 : NULL;
+			pause_len = e->message_len > 16 ? e->message_len - 16 : 0;
+		} else if (is(e, RURU_EV_SESSION) && e->message_len >= 15 &&
+			   !strncmp(e->message, "Session resumed", 15)) {
+			pause_reason = NULL;
+		}
+		/* Open items: looked for after the entry. */
+		bool closed = false;
+		if (is(e, RURU_EV_ERROR)) {
+			for (size_t k = i + 1; k < n && !closed; k++)
+				closed = success(&ev[k]);
+			if (!closed) {
+				json_array_append_new(f->blockers, described(e, "Error: "));
+				json_array_append_new(f->next, described(e, "Resolve the error: "));
+			}
+		} else if (is(e, RURU_EV_DELEGATION)) {
+			for (size_t k = i + 1; k < n && !closed; k++)
+				closed = is(&ev[k], RURU_EV_RESULT) &&
+					 (e->task ? same(ev[k].task, e->task)
+						  : e->mode && same(ev[k].mode, e->mode));
+			if (!closed) {
+				json_array_append_new(f->blockers,
+						      described(e, "Delegation without a result: "));
+				json_array_append_new(f->next, described(e, "Collect the result of: "));
+			}
+		} else if (is(e, RURU_EV_CONFIRM_REQUEST)) {
+			for (size_t k = i + 1; k < n && !closed; k++)
+				closed = (is(&ev[k], RURU_EV_CONFIRM_RESPONSE) ||
+					  is(&ev[k], RURU_EV_CONFIRM_SKIP)) &&
+					 (!e->artifact || same(ev[k].artifact, e->artifact));
+			if (!closed) {
+				json_array_append_new(f->blockers,
+						      described(e, "Confirmation pending: "));
+				json_array_append_new(f->next,
+						      described(e, "Ask the user to decide: "));
+			}
+		}
+	}
+	if (s->status == RURU_STATUS_PAUSED && pause_reason && pause_len) {
+		struct ruru_buf b = RURU_BUF_INIT;
+		ruru_buf_addstr(&b, "Resume where the session paused: ");
+		ruru_buf_add(&b, pause_reason, pause_len);
+		json_array_insert_new(f->next, 0, json_stringn_nocheck(b.ptr, b.len));
+		ruru_buf_release(&b);
+	}
+}
+
+/* The artifacts worth reading first: recorded, present, not ruru's own
+ * sidecars, not summaries; with the description their entry gave. */
+static void gather_artifacts(struct ruru_ws *ws, const struct ruru_session *s, struct facts *f)
+{
+	const char *base = ruru_ws_typed_base(ws, s->id);
+	char *sdir = ruru_ws_session_path(ws, s->id, NULL);
+	for (size_t i = 0; i < s->nartifacts; i++) {
+		const char *a = s->artifacts[i];
+		size_t n = strlen(a);
+		const char *leaf = strrchr(a, '/');
+		leaf = leaf ? leaf + 1 : a;
+		/* Paths in the table are relative to artifacts/ (v8.1: to the
+		 * session folder), so only what lies there can be named. */
+		if ((n > 5 && !strcmp(a + n - 5, ".toml") && !strncmp(leaf, "CONFIRM-", 8)) ||
+		    !strncmp(leaf, "SESSUM-", 7) || strncmp(a, base, strlen(base)))
+			continue;
+		struct ruru_buf p = RURU_BUF_INIT, norm = RURU_BUF_INIT;
+		struct ruru_error e, lerr;
+		ruru_buf_addf(&p, "%s/%s", sdir, a);
+		struct stat st;
+		bool ok = ruru_path_inside(sdir, a, &norm, &e) == 0 && ruru_lstat(p.ptr, &st, &lerr) == 0 &&
+			  S_ISREG(st.st_mode);
+		ruru_buf_release(&p);
+		ruru_buf_release(&norm);
+		if (!ok)
+			continue;
+		const char *desc = NULL;
+		size_t dlen = 0;
+		for (size_t k = 0; k < s->nentries; k++)
+			if (is(&s->entries[k], RURU_EV_ARTIFACT) && same(s->entries[k].artifact, a) &&
+			    s->entries[k].message_len) {
+				desc = s->entries[k].message;
+				dlen = s->entries[k].message_len;
+			}
+		const char *type = "file";
+		for (const struct ruru_artifact_type *t = ruru_artifact_types; t->type; t++) {
+			size_t pl = strlen(t->prefix);
+			if (!strncmp(leaf, t->prefix, pl) && leaf[pl] == '-')
+				type = t->type;
+		}
+		if (!strncmp(leaf, "CONFIRM-", 8))
+			type = "confirmation";
+		size_t bl = strlen(base);
+		const char *rel = !strncmp(a, base, bl) ? a + bl : a;
+		json_array_append_new(f->artifacts,
+				      json_pack("{s:s, s:s%, s:s}", "path", rel, "description",
+						desc ? desc : leaf, desc ? dlen : strlen(leaf),
+						"artifact_type", type));
+	}
+	free(sdir);
+}
+
+/* The log's source_summaries (summaries this session started from), as a
+ * JSON array of strings; empty when it has none. */
+static json_t *source_summaries(struct ruru_ws *ws, const struct ruru_session *s)
+{
+	json_t *out = json_array();
+	struct ruru_buf b = RURU_BUF_INIT;
+	struct ruru_error e;
+	struct ruru_frontmatter fm;
+	char *abs = ruru_ws_path(ws, s->path);
+	if (ruru_read_front_matter(AT_FDCWD, abs, &b, &e) == 0 &&
+	    ruru_frontmatter_split(b.ptr, b.len, &fm)) {
+		struct ruru_toml *doc = ruru_toml_parse(b.ptr + fm.toml, fm.toml_end - fm.toml, &e);
+		const struct ruru_toml_value *v =
+			doc ? ruru_toml_table_get(ruru_toml_root(doc), "source_summaries", 16) : NULL;
+		for (size_t i = 0; v && ruru_toml_kind(v) == RURU_TOML_ARRAY && i < ruru_toml_array_len(v); i++) {
+			size_t n;
+			const char *str = ruru_toml_string(ruru_toml_array_at(v, i), &n);
+			if (str)
+				json_array_append_new(out, json_stringn_nocheck(str, n));
+		}
+		ruru_toml_free(doc);
+	}
+	free(abs);
+	ruru_buf_release(&b);
+	return out;
+}
+
+/* Append each string of `list` to the array `key` of the TOML text. */
+static int fill_array(struct ruru_buf *toml, const char *key, json_t *list, struct ruru_error *err)
+{
+	struct ruru_buf next = RURU_BUF_INIT, lit = RURU_BUF_INIT;
+	size_t i;
+	json_t *v;
+	int rc = 0;
+	json_array_foreach(list, i, v) {
+		ruru_buf_reset(&lit);
+		ruru_toml_encode_string(&lit, json_string_value(v), json_string_length(v));
+		rc = ruru_toml_edit_array_append(&next, toml->ptr, toml->len, key, lit.ptr, lit.len,
+						 err);
+		if (rc < 0 && err->code == RURU_ENOTFOUND) {
+			/* A workspace template without the key: add it whole. */
+			ruru_buf_reset(&lit);
+			ruru_buf_addstr(&lit, "[]");
+			rc = ruru_toml_edit_set(&next, toml->ptr, toml->len, key, lit.ptr, lit.len, err);
+			if (rc == 0) {
+				struct ruru_buf t = *toml;
+				*toml = next;
+				next = t;
+				i--; /* append this one again */
+				continue;
+			}
+		}
+		if (rc < 0)
+			break;
+		struct ruru_buf t = *toml;
+		*toml = next;
+		next = t;
+	}
+	ruru_buf_release(&next);
+	ruru_buf_release(&lit);
+	return rc;
+}
+
+/* Replace the template's example [[primary_context_artifacts]] and
+ * [[relevant_code_areas]] tables by the real ones. */
+static void replace_tables(struct ruru_buf *toml, json_t *artifacts)
+{
+	const char *start = NULL, *stop = NULL, *end = toml->ptr + toml->len;
+	for (const char *p = toml->ptr; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *next = nl ? nl + 1 : end;
+		if (!start && (!strncmp(p, "[[primary_context_artifacts]]", 29) ||
+			       !strncmp(p, "[[relevant_code_areas]]", 23)))
+			start = p;
+		if (start && !stop && !strncmp(p, "# --- Review", 12))
+			stop = p;
+		p = next;
+	}
+	struct ruru_buf out = RURU_BUF_INIT;
+	if (!start) {
+		start = stop = end;
+		if (toml->len && toml->ptr[toml->len - 1] != '\n')
+			ruru_buf_addch(&out, '\n');
+	}
+	if (!stop)
+		stop = end;
+	struct ruru_buf tables = RURU_BUF_INIT;
+	size_t i;
+	json_t *a;
+	json_array_foreach(artifacts, i, a) {
+		const char *keys[] = { "path", "description", "artifact_type" };
+		ruru_buf_addstr(&tables, "[[primary_context_artifacts]]\n");
+		for (size_t k = 0; k < 3; k++) {
+			json_t *v = json_object_get(a, keys[k]);
+			ruru_buf_addf(&tables, "%s = ", keys[k]);
+			ruru_toml_encode_string(&tables, json_string_value(v), json_string_length(v));
+			ruru_buf_addch(&tables, '\n');
+		}
+		ruru_buf_addch(&tables, '\n');
+	}
+	struct ruru_buf whole = RURU_BUF_INIT;
+	ruru_buf_add(&whole, toml->ptr, (size_t)(start - toml->ptr));
+	ruru_buf_add(&whole, out.ptr, out.len);
+	ruru_buf_add(&whole, tables.ptr, tables.len);
+	ruru_buf_add(&whole, stop, (size_t)(end - stop));
+	ruru_buf_release(toml);
+	*toml = whole;
+	ruru_buf_release(&out);
+	ruru_buf_release(&tables);
+}
+
+static void md_list(struct ruru_buf *b, const char *heading, json_t *list, const char *none)
+{
+	ruru_buf_addf(b, "\n## %s\n\n", heading);
+	if (!json_array_size(list)) {
+		ruru_buf_addf(b, "%s\n", none);
+		return;
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v) {
+		ruru_buf_addstr(b, "*   ");
+		const char *s = json_string_value(v);
+		for (size_t k = 0; k < json_string_length(v); k++) {
+			ruru_buf_addch(b, s[k]);
+			if (s[k] == '\n')
+				ruru_buf_addstr(b, "    ");
+		}
+		ruru_buf_addch(b, '\n');
+	}
+}
+
+static void summary_body(struct ruru_buf *b, const struct ruru_session *s, const struct facts *f)
+{
+	const char *title = s->title && *s->title ? s->title : s->id;
+	ruru_buf_addf(b, "\n# Session Summary: %s\n\n## 1. Original Session Objective\n\n> %s\n", title,
+		      title);
+	if (s->goal && *s->goal)
+		ruru_buf_addf(b, "\n%s\n", s->goal);
+	ruru_buf_addf(b,
+		      "\n## 2. Narrative Overview of Work Undertaken\n\n"
+		      "Session `%s` (%s), started %s, coordinated by %s: %zu log entries, "
+		      "%zu delegations, %zu results, %zu decisions, %zu errors, %zu artifacts recorded.\n",
+		      s->id, s->status_text ? s->status_text : "status unknown",
+		      s->start_text && *s->start_text ? s->start_text : "at an unknown time",
+		      s->coordinator ? s->coordinator : "an unknown mode", s->nentries,
+		      f->delegations, f->results, json_array_size(f->decisions), f->errors,
+		      s->nartifacts);
+	md_list(b, "4. Key Outcomes & Deliverables", f->outcomes, "None recorded.");
+	md_list(b, "5. Significant Decisions & Rationale", f->decisions, "None recorded.");
+	md_list(b, "6. Critical Learnings & Insights", f->learnings, "None recorded.");
+	md_list(b, "7. Outstanding Blockers/Issues", f->blockers, "None.");
+	md_list(b, "7b. Identified Next Steps", f->next, "None.");
+	ruru_buf_addstr(b, "\n## 8. Pointers for Continuity / Onboarding\n\n**Key Artifacts to Review:**\n\n");
+	size_t i;
+	json_t *a;
+	if (!json_array_size(f->artifacts))
+		ruru_buf_addstr(b, "None recorded.\n");
+	json_array_foreach(f->artifacts, i, a) {
+		const char *d = json_string_value(json_object_get(a, "description"));
+		ruru_buf_addf(b, "*   `%s`: ", json_string_value(json_object_get(a, "path")));
+		for (; *d; d++) {
+			ruru_buf_addch(b, *d);
+			if (*d == '\n')
+				ruru_buf_addstr(b, "    ");
+		}
+		ruru_buf_addch(b, '\n');
+	}
+}
+
+static const char *status_at(const struct ruru_session *s)
+{
+	switch (s->status) {
+	case RURU_STATUS_ACTIVE: return "Active-Checkpoint";
+	case RURU_STATUS_PAUSED: return "Paused";
+	case RURU_STATUS_COMPLETED: return "Completed";
+	case RURU_STATUS_ERROR: return "Error";
+	default: return s->status_text ? s->status_text : "";
+	}
+}
+
+static void lit(struct ruru_buf *b, const char *s)
+{
+	ruru_buf_reset(b);
+	ruru_toml_encode_string(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_t **json,
+			   struct ruru_error *err)
+{
+	*rel = NULL;
+	if (json)
+		*json = NULL;
+	struct ruru_session s;
+	if (ruru_session_load(ws, id, RURU_LOAD_ENTRIES, &s, err) < 0)
+		return -1;
+	bool record = s.valid && s.status == RURU_STATUS_ACTIVE;
+	struct ruru_logtx tx;
+	bool in_tx = false, wrote = false;
+	if (record) {
+		/* Read again under the lock, so the summary and the log agree. */
+		ruru_session_release(&s);
+		if (ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err) < 0)
+			return -1;
+		in_tx = true;
+		if (ruru_session_load(ws, id, RURU_LOAD_ENTRIES, &s, err) < 0) {
+			ruru_logtx_abort(&tx);
+			return -1;
+		}
+	}
+	struct facts f = { json_array(), json_array(), json_array(), json_array(), json_array(),
+			   json_array(), 0, 0, 0 };
+	gather(&s, &f);
+	gather_artifacts(ws, &s, &f);
+	json_t *sources = source_summaries(ws, &s);
+
+	struct ruru_buf tpl = RURU_BUF_INIT, from = RURU_BUF_INIT, toml = RURU_BUF_INIT,
+			next = RURU_BUF_INIT, body = RURU_BUF_INIT, doc = RURU_BUF_INIT,
+			name = RURU_BUF_INIT, path = RURU_BUF_INIT, l_id = RURU_BUF_INIT,
+			l_title = RURU_BUF_INIT, l_sid = RURU_BUF_INIT, l_st = RURU_BUF_INIT,
+			l_date = RURU_BUF_INIT, l_by = RURU_BUF_INIT, l_otitle = RURU_BUF_INIT,
+			l_tags = RURU_BUF_INIT, folder = RURU_BUF_INIT, msg = RURU_BUF_INIT,
+			relp = RURU_BUF_INIT;
+	char *sdir = ruru_ws_session_path(ws, id, NULL);
+	int rc = -1;
+	if (ruru_template_read(ws, "toml-md", "50_session_summary.md", &tpl, &from, err) < 0)
+		goto out;
+	struct ruru_frontmatter fm;
+	if (!ruru_frontmatter_split(tpl.ptr, tpl.len, &fm)) {
+		ruru_error_set(err, RURU_EINVALID, "the summary template has no +++ front matter");
+		ruru_error_set_file(err, from.ptr);
+		goto out;
+	}
+	ruru_buf_addf(&folder, "%ssummaries", ruru_ws_typed_base(ws, id));
+	{
+		struct ruru_buf abs = RURU_BUF_INIT, norm = RURU_BUF_INIT;
+		ruru_buf_addf(&abs, "%s/%s", sdir, folder.ptr);
+		int k = ruru_path_inside(sdir, folder.ptr, &norm, err) < 0 ||
+			ruru_mkdirs(abs.ptr, err) < 0;
+		ruru_buf_release(&abs);
+		ruru_buf_release(&norm);
+		if (k)
+			goto out;
+	}
+	time_t now = ruru_now();
+	char minute[16], full[32], compact[16];
+	ruru_stamp_minute(now, minute);
+	ruru_time_format_rfc3339(now, full); /* 2026-11-24T03:15:20Z */
+	snprintf(compact, sizeof(compact), "%.4s%.2s%.2s%.2s%.2s%.2s", full, full + 5, full + 8,
+		 full + 11, full + 14, full + 17);
+	struct ruru_buf t = RURU_BUF_INIT;
+	ruru_buf_addf(&t, "Session Summary: %s", s.title && *s.title ? s.title : id);
+	lit(&l_title, t.ptr);
+	ruru_buf_release(&t);
+	lit(&l_sid, id);
+	lit(&l_otitle, s.title);
+	lit(&l_st, status_at(&s));
+	lit(&l_date, compact);
+	lit(&l_by, "ruru");
+	summary_body(&body, &s, &f);
+	for (int k = 1;; k++) {
+		ruru_buf_reset(&name);
+		ruru_buf_addf(&name, "SESSUM-%s-%s", id, minute);
+		if (k > 1)
+			ruru_buf_addf(&name, "-%d", k);
+		lit(&l_id, name.ptr);
+		ruru_buf_addstr(&name, ".md");
+		struct ruru_fm_set sets[] = {
+			{ "id", l_id.ptr },
+			{ "title", l_title.ptr },
+			{ "original_session_id", l_sid.ptr },
+			{ "original_session_title", l_otitle.ptr },
+			{ "summary_creation_date", l_date.ptr },
+			{ "summarized_by_mode", l_by.ptr },
+			{ "status_at_summary", l_st.ptr },
+		};
+		if (ruru_fm_fill(&doc, tpl.ptr, tpl.len, from.ptr, sets, sizeof(sets) / sizeof(sets[0]),
+				 (const char *const *)s.tags, s.ntags, "", err) < 0)
+			goto out;
+		/* The lists, then the tables, into the filled front matter. */
+		struct ruru_frontmatter dfm;
+		ruru_frontmatter_split(doc.ptr, doc.len, &dfm);
+		ruru_buf_reset(&toml);
+		ruru_buf_add(&toml, doc.ptr + dfm.toml, dfm.toml_end - dfm.toml);
+		const char *keys[] = { "key_outcomes_achieved", "key_decisions_made",
+				       "critical_learnings_or_insights", "outstanding_blockers_or_issues",
+				       "identified_next_steps_from_session", "related_summaries" };
+		json_t *lists[] = { f.outcomes, f.decisions, f.learnings, f.blockers, f.next, sources };
+		for (size_t i = 0; i < 6; i++)
+			if (fill_array(&toml, keys[i], lists[i], err) < 0) {
+				ruru_error_set_file(err, from.ptr);
+				goto out;
+			}
+		replace_tables(&toml, f.artifacts);
+		struct ruru_toml *check = ruru_toml_parse(toml.ptr, toml.len, err);
+		if (!check) {
+			ruru_error_set_file(err, from.ptr);
+			goto out;
+		}
+		ruru_toml_free(check);
+		ruru_buf_reset(&next);
+		ruru_buf_add(&next, doc.ptr, dfm.toml);
+		ruru_buf_add(&next, toml.ptr, toml.len);
+		ruru_buf_add(&next, doc.ptr + dfm.toml_end, dfm.body - dfm.toml_end);
+		ruru_buf_add(&next, body.ptr, body.len);
+		ruru_buf_reset(&path);
+		ruru_buf_addf(&path, "%s/%s/%s", sdir, folder.ptr, name.ptr);
+		struct ruru_error e2;
+		ruru_error_clear(&e2);
+		if (ruru_write_new(path.ptr, next.ptr, next.len, 0666, &e2) == 0)
+			break;
+		if (e2.code != RURU_ECONFLICT || k >= 1000) {
+			*err = e2;
+			goto out;
+		}
+	}
+	wrote = true;
+	ruru_buf_addf(&relp, "%s/%s", folder.ptr, name.ptr);
+	if (record) {
+		rc = ruru_logtx_array_add(&tx, "related_artifacts", relp.ptr, err);
+		if (rc == 0) {
+			struct ruru_log_input e = { .type = RURU_EV_ARTIFACT };
+			e.field[RURU_FIELD_ARTIFACT] = relp.ptr;
+			ruru_buf_addf(&msg, "summary: %zu outcomes, %zu decisions, %zu open items",
+				      json_array_size(f.outcomes), json_array_size(f.decisions),
+				      json_array_size(f.blockers));
+			e.message = msg.ptr;
+			e.message_len = msg.len;
+			rc = ruru_logtx_entry(&tx, &e, err);
+		}
+		if (rc == 0) {
+			in_tx = false;
+			rc = ruru_logtx_commit(&tx, err);
+		}
+		if (rc < 0)
+			goto out;
+	}
+	if (json)
+		*json = json_pack("{s:s, s:s, s:b, s:O, s:O, s:O, s:O, s:O, s:O}", "session", id, "path",
+				  relp.ptr, "recorded", record, "key_outcomes_achieved", f.outcomes,
+				  "key_decisions_made", f.decisions, "critical_learnings_or_insights",
+				  f.learnings, "outstanding_blockers_or_issues", f.blockers,
+				  "identified_next_steps_from_session", f.next,
+				  "primary_context_artifacts", f.artifacts);
+	*rel = ruru_buf_detach(&relp, NULL);
+	rc = 0;
+out:
+	if (rc < 0 && wrote) {
+		int e = errno;
+		struct ruru_error lerr;
+		ruru_remove(path.ptr, &lerr);
+		errno = e;
+	}
+	if (in_tx)
+		ruru_logtx_abort(&tx);
+	ruru_session_release(&s);
+	json_decref(f.outcomes);
+	json_decref(f.decisions);
+	json_decref(f.learnings);
+	json_decref(f.blockers);
+	json_decref(f.next);
+	json_decref(f.artifacts);
+	json_decref(sources);
+	free(sdir);
+	struct ruru_buf *bufs[] = { &tpl, &from, &toml, &next, &body, &doc, &name, &path, &l_id,
+				    &l_title, &l_sid, &l_st, &l_date, &l_by, &l_otitle, &l_tags,
+				    &folder, &msg, &relp };
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+		ruru_buf_release(bufs[i]);
+	return rc;
+}

@@ -1,0 +1,438 @@
+#!/usr/bin/env bats
+# hosts.bats — `ruru init --host` for every agent host, `ruru prime` (also as
+# Claude Code's hook) and `ruru instructions` (DESIGN §12, issue #13).
+# Fixtures under tests/fixtures/hosts/HOST/ are written from each host's
+# documented examples (settings, servers, hooks, rules that are not ruru's).
+
+load helpers
+
+FIX="$BATS_TEST_DIRNAME/../fixtures/hosts"
+
+setup() {
+	setup_workspace >/dev/null
+	BIN=$(mktemp -d "${BATS_TMPDIR:-/tmp}/ruru-bin.XXXXXX")
+	ln -s "$RURU" "$BIN/ruru"
+}
+teardown() {
+	rm -rf "$BIN"
+	teardown_workspace
+}
+
+# Every file outside .ruru/ with its hash, and every folder: the project's state.
+snap() {
+	find . -path ./.ruru -prune -o \( -type f -o -type d \) -print | LC_ALL=C sort |
+		while read -r f; do
+			if [ -f "$f" ]; then echo "$f $(sum "$f")"; else echo "$f/"; fi
+		done
+}
+
+# The files each host writes (instructions first) and the fixture folder.
+files_of() {
+	case $1 in
+	claude) echo "CLAUDE.md .mcp.json .claude/settings.json .claude/commands/continue-session.md .claude/commands/pause-session.md .claude/commands/propose-edit.md" ;;
+	codex) echo "AGENTS.md .codex/config.toml" ;;
+	gemini) echo "GEMINI.md .gemini/settings.json" ;;
+	cursor) echo ".cursor/rules/ruru.mdc .cursor/mcp.json" ;;
+	cline) echo ".clinerules/ruru.md" ;;
+	kilo) echo ".kilocode/rules/ruru.md .kilocode/mcp.json .kilo/kilo.json" ;;
+	zoo | roo) echo ".roo/rules/ruru.md .roo/mcp.json" ;;
+	esac
+}
+fixture_of() { case $1 in zoo) echo roo ;; *) echo "$1" ;; esac; }
+
+# The documented shape of each file ruru wrote, decoded by Python.
+check_shape() {
+	python3 - "$1" <<'PY'
+import json, sys, tomllib, re
+host = sys.argv[1]
+def jload(p):
+    t = open(p).read()
+    if p.endswith("kilo.json"):   # JSONC: drop comments and trailing commas
+        t = re.sub(r"^\s*//.*$", "", t, flags=re.M)
+        t = re.sub(r",(\s*[}\]])", r"\1", t)
+    return json.loads(t)
+std = {"command": "ruru", "args": ["mcp"]}
+def server(p, key="mcpServers"):
+    d = jload(p)
+    return d[key]["ruru"]
+def block(p):
+    t = open(p).read()
+    assert t.count("<!-- ruru:begin -->") == 1 and t.count("<!-- ruru:end -->") == 1, p
+    assert "ruru log" in t and "ruru confirm propose" in t and "ruru prime" in t, p
+    return t
+if host == "claude":
+    s = server(".mcp.json"); assert s["command"] == "ruru" and s["args"] == ["mcp"], s
+    block("CLAUDE.md")
+    h = jload(".claude/settings.json")["hooks"]
+    for ev in ("SessionStart", "PreCompact"):
+        groups = [g for g in h[ev] if any(x.get("command") == "ruru prime --hook claude" for x in g["hooks"])]
+        assert len(groups) == 1 and "matcher" not in groups[0], (ev, h[ev])
+        assert groups[0]["hooks"] == [{"type": "command", "command": "ruru prime --hook claude"}]
+    for c in ("continue-session", "pause-session", "propose-edit"):
+        t = open(f".claude/commands/{c}.md").read()
+        assert t.startswith("---\ndescription: ") and "$ARGUMENTS" in t, c
+elif host == "codex":
+    block("AGENTS.md")
+    d = tomllib.load(open(".codex/config.toml", "rb"))
+    assert d["mcp_servers"]["ruru"] == std, d
+elif host == "gemini":
+    block("GEMINI.md"); assert server(".gemini/settings.json") == std
+elif host == "cursor":
+    t = block(".cursor/rules/ruru.mdc")
+    assert t.startswith("---\ndescription: ") and "\nalwaysApply: true\n---\n" in t, t[:200]
+    assert server(".cursor/mcp.json") == std
+elif host == "cline":
+    block(".clinerules/ruru.md")
+elif host == "kilo":
+    block(".kilocode/rules/ruru.md")
+    assert server(".kilocode/mcp.json")["command"] == "ruru"
+    k = server(".kilo/kilo.json", "mcp")
+    assert k == {"type": "local", "command": ["ruru", "mcp"], "enabled": True}, k
+else:
+    block(".roo/rules/ruru.md"); assert server(".roo/mcp.json")["command"] == "ruru"
+PY
+}
+
+# What the fixture held (other than ruru's) must still be there, equal.
+check_kept() {
+	python3 - "$1" "$2" <<'PY'
+import json, os, re, sys, tomllib
+host, fix = sys.argv[1], sys.argv[2]
+def jload(t, jsonc):
+    if jsonc:
+        t = re.sub(r"^\s*//.*$", "", t, flags=re.M)
+        t = re.sub(r",(\s*[}\]])", r"\1", t)
+    return json.loads(t)
+for root, _, files in os.walk(fix):
+    for f in files:
+        src = os.path.join(root, f)
+        rel = os.path.relpath(src, fix)
+        old, new = open(src).read(), open(rel).read()
+        if rel.endswith(".json"):
+            o, n = jload(old, "kilo.json" in rel), jload(new, "kilo.json" in rel)
+            key = "mcp" if "kilo.json" in rel else "mcpServers"
+            if key in n: n[key].pop("ruru", None)
+            if "hooks" in n:
+                for ev, groups in n["hooks"].items():
+                    n["hooks"][ev] = [g for g in groups if g["hooks"] != [{"type": "command", "command": "ruru prime --hook claude"}]]
+                n["hooks"] = {k: v for k, v in n["hooks"].items() if v}
+            assert n == o, (rel, o, n)
+            assert list(n) == list(o), rel
+        elif rel.endswith(".toml"):
+            n = tomllib.loads(new); n["mcp_servers"].pop("ruru")
+            assert n == tomllib.loads(old), rel
+            assert new.startswith(old), rel      # bytes before ruru's table unchanged
+        else:
+            assert new.startswith(old), rel       # the text stays, the block follows
+PY
+}
+
+# Run a check for every host; the test stops at the first failing command
+# (bats runs with errexit, which an `||` around the call would switch off).
+for_each_host() {
+	for h in claude codex gemini cursor cline kilo zoo roo; do
+		echo "# host $h"
+		"$@" "$h"
+	done
+}
+
+empty_project() {
+	local h=$1 before after
+	rm -rf ./* ./.[!.]* 2>/dev/null || true
+	"$RURU" init >/dev/null
+	before=$(snap)
+	run "$RURU" init --host "$h"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	for f in $(files_of "$h"); do
+		[ -f "$f" ] || { echo "missing $f"; return 1; }
+		[[ "$output" == *"created $f"* ]] || { echo "not reported: $f"; return 1; }
+	done
+	check_shape "$h"
+	after=$(snap)
+	run "$RURU" init --host "$h"
+	[ "$status" -eq 0 ] && [ "$(snap)" = "$after" ] || { echo "re-run changed files"; return 1; }
+	[[ "$output" != *created* && "$output" != *updated* ]]
+	run "$RURU" init --host "$h" --remove
+	[ "$status" -eq 0 ] && [ "$(snap)" = "$before" ] || { echo "remove left: $(snap)"; return 1; }
+}
+
+@test "init --host: every host into an empty project; re-run byte-identical; --remove leaves nothing" {
+	for_each_host empty_project
+}
+
+existing_project() {
+	local h=$1 fx orig after
+	rm -rf ./* ./.[!.]* 2>/dev/null || true
+	"$RURU" init >/dev/null
+	fx="$FIX/$(fixture_of "$h")"
+	cp -R "$fx/." .
+	orig=$(snap)
+	run "$RURU" init --host "$h"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	check_shape "$h"
+	check_kept "$h" "$fx"
+	after=$(snap)
+	run "$RURU" init --host "$h"
+	[ "$(snap)" = "$after" ] || { echo "re-run changed files"; return 1; }
+	run "$RURU" init --host "$h" --remove
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[ "$(snap)" = "$orig" ] || { diff <(echo "$orig") <(snap); return 1; }
+}
+
+@test "init --host: every host into a project with its own settings, servers, hooks and text; --remove gives back the original bytes" {
+	for_each_host existing_project
+}
+
+dry_run() {
+	local h=$1 before
+	rm -rf ./* ./.[!.]* 2>/dev/null || true
+	"$RURU" init >/dev/null
+	cp -R "$FIX/$(fixture_of "$h")/." .
+	before=$(snap)
+	run "$RURU" init --host "$h" --dry-run
+	[ "$status" -eq 0 ] && [ "$(snap)" = "$before" ] || { echo "dry run wrote"; return 1; }
+	for f in $(files_of "$h"); do
+		[[ "$output" == *"+++ b/$f"* ]] || { echo "no diff for $f"; return 1; }
+	done
+	# The diff is a real one: applied with patch it gives what init writes.
+	mkdir ../dry.$$ && cp -R . ../dry.$$/ && (cd ../dry.$$ && echo "$output" | patch -p1 -s) || return 1
+	"$RURU" init --host "$h" >/dev/null 2>&1
+	for f in $(files_of "$h"); do cmp "$f" "../dry.$$/$f" || return 1; done
+	rm -rf ../dry.$$
+}
+
+@test "init --host --dry-run prints a unified diff that patch applies, and writes nothing" {
+	for_each_host dry_run
+}
+
+@test "init --host --dry-run --remove shows what --remove would take out" {
+	"$RURU" init --host cursor >/dev/null
+	before=$(snap)
+	run "$RURU" init --host cursor --remove --dry-run
+	[ "$status" -eq 0 ]
+	[ "$(snap)" = "$before" ]
+	[[ "$output" == *"--- a/.cursor/mcp.json"* && "$output" == *"+++ /dev/null"* ]]
+}
+
+@test "init --host: a file that cannot be parsed is left alone, exit 4 with FILE:LINE:COL, nothing else written" {
+	mkdir .claude
+	printf '{\n  "hooks": {\n    "SessionStart": [,]\n  }\n}\n' >.claude/settings.json
+	before=$(snap)
+	run "$RURU" init --host claude
+	[ "$status" -eq 4 ]
+	[[ "$output" == *".claude/settings.json:3:"* ]]
+	[ "$(snap)" = "$before" ]
+	mkdir -p .codex && printf 'model = \n' >.codex/config.toml
+	run "$RURU" init --host codex
+	[ "$status" -eq 4 ]
+	[[ "$output" == *".codex/config.toml:1:"* ]]
+	printf 'x\n<!-- ruru:begin -->\nhalf a block\n' >GEMINI.md
+	run "$RURU" init --host gemini
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"GEMINI.md:2:1:"* ]]
+	[ ! -e .gemini ]
+}
+
+@test "init --host: a block already there is replaced in place, text around it kept" {
+	printf '# Mine\n\n<!-- ruru:begin -->\nold words\n<!-- ruru:end -->\n\n## After\n' >AGENTS.md
+	run "$RURU" init --host codex
+	[ "$status" -eq 0 ]
+	head -2 AGENTS.md | grep -q '^# Mine$'
+	tail -2 AGENTS.md | grep -q '^## After$'
+	! grep -q 'old words' AGENTS.md
+	[ "$(grep -c 'ruru:begin' AGENTS.md)" -eq 1 ]
+}
+
+@test "init --host: CRLF instructions files stay CRLF" {
+	printf '# Rules\r\n\r\nBe kind.\r\n' >CLAUDE.md
+	"$RURU" init --host claude >/dev/null
+	! grep -q $'[^\r]$' <(grep -v '^$' CLAUDE.md)
+	"$RURU" init --host claude --remove >/dev/null
+	[ "$(printf '# Rules\r\n\r\nBe kind.\r\n' | sha256sum | cut -d' ' -f1)" = "$(sum CLAUDE.md)" ]
+}
+
+@test "init --host: CLAUDE.md as a symlink to AGENTS.md stays a symlink; the block lands once in AGENTS.md" {
+	printf '# Shared\n' >AGENTS.md
+	ln -s AGENTS.md CLAUDE.md
+	run "$RURU" init --host claude,codex
+	[ "$status" -eq 0 ]
+	[ -L CLAUDE.md ] && [ "$(readlink CLAUDE.md)" = AGENTS.md ]
+	[ "$(grep -c 'ruru:begin' AGENTS.md)" -eq 1 ]
+	"$RURU" init --host claude,codex --remove >/dev/null
+	[ -L CLAUDE.md ] && [ "$(cat AGENTS.md)" = "# Shared" ]
+}
+
+@test "init --host detect picks the hosts whose folders exist; none is exit 3" {
+	run "$RURU" init --host detect
+	[ "$status" -eq 3 ]
+	mkdir .cursor .gemini
+	run "$RURU" init --host detect
+	[ "$status" -eq 0 ]
+	[ -f .cursor/mcp.json ] && [ -f GEMINI.md ] && [ ! -e CLAUDE.md ] && [ ! -e AGENTS.md ]
+	run "$RURU" --json init --host detect --dry-run
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["hosts"]["hosts"]==["gemini","cursor"], d' "$output"
+}
+
+@test "init --host: unknown host and stray flags are usage errors" {
+	run "$RURU" init --host vim
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'unknown host "vim"'* ]]
+	run "$RURU" init --dry-run
+	[ "$status" -eq 2 ]
+	[ ! -e CLAUDE.md ]
+}
+
+@test "init --host: a symlinked config leading out of the project is refused (exit 6)" {
+	out=$(mktemp -d)
+	ln -s "$out" .cursor
+	run "$RURU" init --host cursor
+	[ "$status" -eq 6 ]
+	[ -z "$(ls -A "$out")" ]
+	rm -rf "$out"
+}
+
+@test "init --host: a failed write leaves the file as it was" {
+	cp -R "$FIX/claude/." .
+	before=$(snap)
+	RURU_FAULT=rename run "$RURU" init --host claude
+	[ "$status" -ne 0 ]
+	[ "$(sum .claude/settings.json)" = "$(cd "$FIX/claude" && sum .claude/settings.json)" ]
+}
+
+@test "instructions prints the block for a host and writes nothing" {
+	before=$(snap)
+	run "$RURU" instructions --host claude
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "<!-- ruru:begin -->" && "$output" == *"/continue-session"* ]]
+	[ "$(snap)" = "$before" ]
+	run "$RURU" instructions --host cline
+	[[ "$output" != *"/continue-session"* && "$output" == *"ruru confirm apply"* ]]
+	# Every event type of the library's table is named.
+	for t in session prompt response decision delegation artifact confirm-request confirm-response confirm-skip result error note; do
+		[[ "$output" == *"$t"* ]] || { echo "missing $t"; return 1; }
+	done
+	# It is the block init writes.
+	"$RURU" init --host cline >/dev/null
+	[ "$(cat .clinerules/ruru.md)" = "$("$RURU" instructions --host cline)" ]
+}
+
+# ------------------------------------------------------------------ prime
+
+# A session with a pending confirmation and an open delegation, then N
+# entries appended in ruru's format.
+big_session() {
+	"$RURU" new "Ship the login page" >/dev/null
+	"$RURU" log --type delegation --mode dev-python --task TASK-OPEN-7 "build the form" >/dev/null
+	"$RURU" log --type delegation --mode dev-css --task TASK-DONE "style it" >/dev/null
+	"$RURU" log --type result --mode dev-css --task TASK-DONE --outcome success "styled" >/dev/null
+	"$RURU" log --type decision "use JWT for sessions" >/dev/null
+	echo hello >target.txt
+	"$RURU" confirm propose --target target.txt --content - <<<"new" >/dev/null
+	python3 - "$(log_of)" "$1" <<'PY'
+import sys
+with open(sys.argv[1], "a") as f:
+    for i in range(int(sys.argv[2])):
+        f.write(f"- [2026-11-24 04:{i // 60 % 60:02d}:{i % 60:02d}Z] **note** · mode `dev-python`: filler entry {i} with some words\n")
+PY
+}
+
+@test "prime: pending confirmations and open delegations come first, within 2,000 bytes, whatever the number of entries" {
+	big_session 100000
+	run "$RURU" prime
+	[ "$status" -eq 0 ]
+	[ "${#output}" -le 2000 ]
+	first=$(printf '%s' "$output" | head -c 2000)
+	[[ "$first" == *"Ship the login page"* ]]
+	[[ "$first" == *"CONFIRM-target.txt"*"target.txt"* ]]
+	[[ "$first" == *"TASK-OPEN-7"* ]]
+	[[ "$first" == *"use JWT for sessions"* ]]
+	[[ "$first" == *"filler entry 99999"* ]]
+	[[ "${lines[-1]}" == *"ruru log"* ]]
+	# Deterministic.
+	[ "$("$RURU" prime)" = "$output" ]
+}
+
+@test "prime: many open delegations are cut with a count, pending confirmations stay" {
+	"$RURU" new "Many" >/dev/null
+	echo x >t.txt
+	"$RURU" confirm propose --target t.txt --content - <<<"y" >/dev/null
+	for i in $(seq 1 60); do "$RURU" log --type delegation --mode m --task "TASK-$i" "work item $i with a longer description" >/dev/null; done
+	run "$RURU" prime
+	[ "${#output}" -le 2000 ]
+	[[ "$output" == *"CONFIRM-t.txt"* && "$output" == *"TASK-60"* && "$output" == *"more (ruru show --digest)"* ]]
+	run "$RURU" prime --max-chars 500
+	[ "$(printf '%s\n' "$output" | wc -c)" -le 501 ]
+	[[ "$output" == *"CONFIRM-t.txt"* ]]
+}
+
+@test "prime: no active session lists the recent ones" {
+	run "$RURU" prime
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"no active session"* ]]
+	id=$("$RURU" new "Old work")
+	"$RURU" complete >/dev/null
+	rm -f .ruru/sessions/.active
+	run "$RURU" prime
+	[[ "$output" == *"no active session"* && "$output" == *"$id"* && "$output" == *"Old work"* ]]
+	run "$RURU" --json prime
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["session"] is None and d["recent_sessions"][0]["title"]=="Old work"' "$output"
+}
+
+@test "prime --json gives the parts" {
+	big_session 10
+	run "$RURU" --json prime
+	python3 - "$output" <<'PY'
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["schema_version"] == 1 and d["status"] == "active"
+assert [o["task"] for o in d["open_items"]] == ["TASK-OPEN-7"], d["open_items"]
+assert d["pending_confirmations"][0]["target"] == "target.txt"
+assert d["last_decision"]["message"] == "use JWT for sessions"
+assert len(d["text"].encode()) <= 2000
+PY
+}
+
+# Run the hook exactly as .claude/settings.json says, with Claude Code's
+# documented stdin for the event.
+run_claude_hook() {
+	local ev=$1 input=$2 cmd
+	cmd=$(python3 -c 'import json,sys; print(json.load(open(".claude/settings.json"))["hooks"][sys.argv[1]][0]["hooks"][0]["command"])' "$ev")
+	printf '%s' "$input" | PATH="$BIN:$PATH" sh -c "$cmd"
+}
+
+@test "Claude Code hook: SessionStart prints hookSpecificOutput.additionalContext within the limit on a 100,000-entry session" {
+	"$RURU" init --host claude >/dev/null
+	big_session 100000
+	for src in startup resume clear compact; do
+		run run_claude_hook SessionStart "{\"session_id\":\"abc123\",\"transcript_path\":\"/tmp/t.jsonl\",\"cwd\":\"$PWD\",\"hook_event_name\":\"SessionStart\",\"source\":\"$src\"}"
+		[ "$status" -eq 0 ]
+		python3 - "$output" <<'PY'
+import json, sys
+out = sys.argv[1]
+d = json.loads(out)
+assert list(d) == ["hookSpecificOutput"], d
+h = d["hookSpecificOutput"]
+assert h["hookEventName"] == "SessionStart"
+ctx = h["additionalContext"]
+assert len(ctx.encode()) <= 2000 and len(out.encode()) < 10000, len(ctx.encode())
+assert "TASK-OPEN-7" in ctx and "CONFIRM-target.txt" in ctx
+PY
+	done
+}
+
+@test "Claude Code hook: PreCompact prints the digest as plain text (PreCompact takes no additionalContext)" {
+	"$RURU" init --host claude >/dev/null
+	big_session 10
+	run run_claude_hook PreCompact '{"session_id":"abc123","transcript_path":"/tmp/t.jsonl","hook_event_name":"PreCompact","trigger":"auto","custom_instructions":""}'
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "ruru session SESSION-"* ]]
+	[[ "$output" == *"TASK-OPEN-7"* ]]
+}
+
+@test "prime --hook: unknown host is a usage error; no stdin is fine" {
+	run "$RURU" prime --hook vim
+	[ "$status" -eq 2 ]
+	run "$RURU" prime --hook gemini </dev/null
+	[ "$status" -eq 0 ]
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["hookSpecificOutput"]["hookEventName"]=="SessionStart"' "$output"
+}

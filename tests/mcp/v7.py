@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""v7.py — the V7 MCP tools (issue #12) over raw JSON-RPC: artifact_add
+with type/title, session_summarize, task_new, task_status, task_claim,
+task_release.  Files written are read back with tomllib.  Prints TAP.
+
+    RURU=build/ruru python3 tests/mcp/v7.py
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+
+RURU = os.path.abspath(os.environ.get("RURU", "build/ruru"))
+n = 0
+failed = 0
+
+
+def ok(cond, name, detail=None):
+    global n, failed
+    n += 1
+    print(f"{'ok' if cond else 'not ok'} {n} - {name}")
+    if not cond:
+        failed += 1
+        if detail is not None:
+            print("# " + repr(detail)[:2000])
+    sys.stdout.flush()
+    return cond
+
+
+def front_matter(path):
+    text = open(path, encoding="utf-8").read()
+    return tomllib.loads(text[4:text.index("\n+++\n", 3) + 1])
+
+
+class Server:
+    def __init__(self, ws):
+        env = {k: v for k, v in os.environ.items() if k not in ("ROOCOM_SESSION_ID", "RURU_ROOT", "RURU_FAULT")}
+        env["RURU_NOW"] = "2026-11-24T03:15:20Z"
+        self.p = subprocess.Popen([RURU, "mcp"], cwd=ws, env=env, stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True, encoding="utf-8")
+        self.id = 0
+        self.rpc("initialize", {"protocolVersion": "2025-11-25", "capabilities": {},
+                                "clientInfo": {"name": "v7", "version": "1"}})
+
+    def rpc(self, method, params):
+        self.id += 1
+        self.p.stdin.write(json.dumps({"jsonrpc": "2.0", "id": self.id, "method": method, "params": params}) + "\n")
+        self.p.stdin.flush()
+        return json.loads(self.p.stdout.readline())
+
+    def call(self, tool, args):
+        r = self.rpc("tools/call", {"name": tool, "arguments": args})
+        return r.get("result", r)
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait(timeout=30)
+
+
+def main():
+    ws = tempfile.mkdtemp(prefix="ruru-mcp-v7-")
+    try:
+        subprocess.run([RURU, "init"], cwd=ws, check=True)
+        s = Server(ws)
+        names = {t["name"] for t in s.rpc("tools/list", {})["result"]["tools"]}
+        ok({"session_summarize", "task_new", "task_status", "task_claim", "task_release"} <= names,
+           "tools/list has the V7 tools", names)
+        sid = s.call("session_new", {"goal": "MCP V7"})["structuredContent"]["id"]
+        r = s.call("artifact_add", {"type": "learning", "title": "Cache keys", "content": "use the hash\n",
+                                    "tags": ["cache"]})
+        sc = r.get("structuredContent", {})
+        ok(not r.get("isError") and sc.get("path") == "artifacts/learnings/LEARNING-cache_keys-2611240315.md"
+           and sc.get("type") == "learning", "artifact_add with type/title writes a typed artifact", r)
+        fm = front_matter(os.path.join(ws, ".ruru/sessions", sid, sc.get("path", "x")))
+        ok(fm["session_id"] == sid and fm["type"] == "learning" and fm["tags"][-1] == "cache",
+           "its front matter reads back with tomllib", fm)
+        r = s.call("artifact_add", {"type": "note"})
+        ok(r.get("isError") is True and "title" in r["content"][0]["text"] and "--" not in r["content"][0]["text"],
+           "a typed artifact without title is a tool error naming the argument", r)
+        r = s.call("artifact_add", {"name": "plain.md", "content": "x"})
+        ok(not r.get("isError"), "artifact_add by name still works", r)
+
+        r = s.call("task_new", {"type": "bug", "title": "Login fails", "assign": "dev-python"})
+        task = r.get("structuredContent", {}).get("id", "")
+        ok(task == "TASK-DEV-PYTHON-20261124-031520", "task_new returns the new ID", r)
+        tf = os.path.join(ws, r.get("structuredContent", {}).get("file", "x"))
+        ok(front_matter(tf)["RooComSessionID"] == sid, "the task names the session", tf)
+        r = s.call("task_claim", {"task": task, "by": "dev-a", "ttl": "10m"})
+        ok(not r.get("isError") and r["structuredContent"]["status"] == "🔵 In Progress"
+           and r["structuredContent"]["assigned_to"] == "dev-a", "task_claim leases the task", r)
+        r = s.call("task_claim", {"task": task, "by": "dev-b"})
+        ok(r.get("isError") is True and '"dev-a"' in r["content"][0]["text"], "a second claimer gets an error naming the holder", r)
+        r = s.call("task_claim", {"task": task, "by": "dev-b", "ttl": "soon"})
+        ok(r.get("isError") is True, "a bad ttl is a tool error", r)
+        r = s.call("task_release", {"task": task, "by": "dev-a"})
+        ok(not r.get("isError") and r["structuredContent"]["status"] == "🟡 To Do"
+           and "claimed_until" not in front_matter(tf), "task_release gives it back", r)
+        r = s.call("task_status", {"task": task, "status": "done"})
+        ok(not r.get("isError") and front_matter(tf)["status"] == "🟢 Done", "task_status sets the MDTM status", r)
+        r = s.call("task_list", {})
+        ok([t["id"] for t in r["structuredContent"]["tasks"]] == [task], "task_list shows it", r)
+        ok(r["structuredContent"]["tasks"][0]["via"] == "related_tasks", "linked by task_new", r)
+
+        r = s.call("task_link", {"task": "not a task"})
+        ok(r.get("isError") is True and "not an MDTM task ID" in r["content"][0]["text"],
+           "task_link refuses what is not an MDTM task ID", r)
+        r = s.call("task_link", {"task": "TASK-GHOST-1"})
+        ok(not r.get("isError") and r["structuredContent"].get("warning") and r["structuredContent"]["file"] is None,
+           "task_link warns when no task file has the ID", r)
+        r = s.call("task_link", {"task": task})
+        ok(not r.get("isError") and "warning" not in r["structuredContent"]
+           and r["structuredContent"]["file"] == f".ruru/tasks/{task}.md", "task_link names the task file", r)
+        r = s.call("session_summarize", {})
+        path = r.get("structuredContent", {}).get("path", "")
+        ok(not r.get("isError") and path == f"artifacts/summaries/SESSUM-{sid}-2611240315.md",
+           "session_summarize writes a SESSUM file", r)
+        fm = front_matter(os.path.join(ws, ".ruru/sessions", sid, path))
+        ok(fm["original_session_id"] == sid and
+           [a["path"] for a in fm["primary_context_artifacts"]] == ["learnings/LEARNING-cache_keys-2611240315.md", "plain.md"],
+           "the summary lists the session's artifacts", fm)
+        s.close()
+    except Exception as e:  # a crash of the harness is a failure, never a pass
+        ok(False, f"harness raised {type(e).__name__}: {e}")
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
+    print(f"1..{n}")
+    sys.exit(1 if failed else 0)
+
+
+main()
