@@ -514,7 +514,7 @@ int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const
 	struct ruru_buf sqlb = RURU_BUF_INIT;
 	ruru_buf_addstr(&sqlb, "SELECT id, path, valid, problem, title, status, status_text,"
 			       " start_text, end_text, start, end, coordinator, tags, tasks,"
-			       " artifacts FROM sessions WHERE path LIKE '.ruru/sessions/%'");
+			       " artifacts FROM sessions WHERE 1");
 	if (status != RURU_STATUS_UNKNOWN)
 		ruru_buf_addstr(&sqlb, " AND status = ?1");
 	if (tag)
@@ -547,6 +547,13 @@ int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const
 		memset(s, 0, sizeof(*s));
 		s->id = col_dup(q, 0);
 		s->path = col_dup(q, 1);
+		/* The layout is the sessions folder the path starts in. */
+		for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
+			const char *d = ruru_layout_dir((enum ruru_layout)l);
+			size_t dl = strlen(d);
+			if (s->path && !strncmp(s->path, d, dl) && s->path[dl] == '/')
+				s->layout = l;
+		}
 		s->valid = sqlite3_column_int(q, 2);
 		if (!s->valid) {
 			s->problem = ruru_xmalloc(sizeof(*s->problem));
