@@ -18,6 +18,7 @@
 #include "entry.h"
 #include "logtx.h"
 #include "v7.h"
+#include "fmkeys.h"
 #include "banned.h"
 
 /* ------------------------------------------------------------- reading */
@@ -107,18 +108,46 @@ static void free_strings(char **v, size_t n)
 	free(v);
 }
 
+/* The members of struct ruru_session a front-matter key fills. */
+#define FIELD(s, off, type) ((type *)((char *)(s) + (off)))
+#define CFIELD(s, off, type) ((type const *)((const char *)(s) + (off)))
+
+static void read_key(struct ruru_session *s, const struct ruru_toml *doc, const struct fm_key *k)
+{
+	if (k->off == FM_NO_FIELD)
+		return;
+	switch (k->type) {
+	case FM_STRING:
+		*FIELD(s, k->off, char *) = get_string(doc, k->name, k->alias);
+		break;
+	case FM_STATUS: {
+		char *t = get_string(doc, k->name, k->alias);
+		*FIELD(s, k->off, char *) = t;
+		*FIELD(s, k->aux, enum ruru_status) =
+			t ? ruru_status_parse(t, strlen(t)) : RURU_STATUS_UNKNOWN;
+		break;
+	}
+	case FM_TIME:
+		get_time(doc, k->name, k->alias, FIELD(s, k->off, char *), FIELD(s, k->aux, time_t));
+		break;
+	case FM_STRINGS:
+		*FIELD(s, k->off, char **) = get_strings(doc, k->name, FIELD(s, k->aux, size_t));
+		break;
+	}
+}
+
 void ruru_session_release(struct ruru_session *s)
 {
 	free(s->id);
 	free(s->path);
-	free(s->title);
-	free(s->status_text);
-	free(s->start_text);
-	free(s->end_text);
-	free(s->coordinator);
-	free_strings(s->tasks, s->ntasks);
-	free_strings(s->artifacts, s->nartifacts);
-	free_strings(s->tags, s->ntags);
+	for (const struct fm_key *k = fm_keys; k->name; k++) {
+		if (k->off == FM_NO_FIELD)
+			continue;
+		if (k->type == FM_STRINGS)
+			free_strings(*FIELD(s, k->off, char **), *FIELD(s, k->aux, size_t));
+		else
+			free(*FIELD(s, k->off, char *));
+	}
 	free(s->goal);
 	free(s->problem);
 	for (size_t i = 0; i < s->nentries; i++)
@@ -159,17 +188,8 @@ static void session_from_text(struct ruru_session *s, const char *text, size_t l
 			problem.line += l - 1;
 		} else {
 			s->valid = true;
-			s->title = get_string(doc, "title", "goal");
-			s->status_text = get_string(doc, "status", NULL);
-			s->status = s->status_text
-					    ? ruru_status_parse(s->status_text, strlen(s->status_text))
-					    : RURU_STATUS_UNKNOWN;
-			get_time(doc, "start_time", "created_date", &s->start_text, &s->start);
-			get_time(doc, "end_time", NULL, &s->end_text, &s->end);
-			s->coordinator = get_string(doc, "coordinator", "coordinator_mode");
-			s->tasks = get_strings(doc, "related_tasks", &s->ntasks);
-			s->artifacts = get_strings(doc, "related_artifacts", &s->nartifacts);
-			s->tags = get_strings(doc, "tags", &s->ntags);
+			for (const struct fm_key *k = fm_keys; k->name; k++)
+				read_key(s, doc, k);
 			ruru_toml_free(doc);
 		}
 	}
@@ -437,16 +457,32 @@ json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_
 		json_object_set_new(o, "problem", json_string(line.ptr));
 		ruru_buf_release(&line);
 	}
-	json_object_set_new(o, "title", jstr(s->title));
-	json_object_set_new(o, "status",
-			    s->status ? json_string(ruru_status_word(s->status)) : json_null());
-	json_object_set_new(o, "status_text", jstr(s->status_text));
-	json_object_set_new(o, "start_time", jstr(s->start_text));
-	json_object_set_new(o, "end_time", jstr(s->end_text));
-	json_object_set_new(o, "coordinator", jstr(s->coordinator));
-	json_object_set_new(o, "related_tasks", jstrings(s->tasks, s->ntasks));
-	json_object_set_new(o, "related_artifacts", jstrings(s->artifacts, s->nartifacts));
-	json_object_set_new(o, "tags", jstrings(s->tags, s->ntags));
+	for (const struct fm_key *k = fm_keys; k->name; k++) {
+		if (k->off == FM_NO_FIELD)
+			continue;
+		const char *text = *CFIELD(s, k->off, char *);
+		switch (k->type) {
+		case FM_STATUS: {
+			/* the word, and the text as written */
+			enum ruru_status st = *CFIELD(s, k->aux, enum ruru_status);
+			struct ruru_buf as_written = RURU_BUF_INIT;
+			json_object_set_new(o, k->name,
+					    st ? json_string(ruru_status_word(st)) : json_null());
+			ruru_buf_addf(&as_written, "%s_text", k->name);
+			json_object_set_new(o, as_written.ptr, jstr(text));
+			ruru_buf_release(&as_written);
+			break;
+		}
+		case FM_STRINGS:
+			json_object_set_new(o, k->name, jstrings(*CFIELD(s, k->off, char **),
+								  *CFIELD(s, k->aux, size_t)));
+			break;
+		case FM_STRING:
+		case FM_TIME:
+			json_object_set_new(o, k->name, jstr(text));
+			break;
+		}
+	}
 	if (with_entries) {
 		json_object_set_new(o, "goal", jstr(s->goal));
 		json_object_set_new(o, "entry_count", json_integer((json_int_t)s->nentries));
@@ -524,15 +560,25 @@ static void default_log(struct ruru_buf *b, const char *id, const struct ruru_ne
 	char t[32];
 	ruru_time_format_rfc3339(now, t);
 	ruru_buf_addstr(b, "+++\n");
-	add_kv_string(b, "id", id);
-	add_kv_string(b, "title", o->goal);
-	add_kv_string(b, "status", ruru_status_string(RURU_STATUS_ACTIVE));
-	ruru_buf_addf(b, "start_time = %s\n", t);
-	add_kv_string(b, "end_time", "");
-	add_kv_string(b, "coordinator", o->coordinator);
-	ruru_buf_addstr(b, "related_tasks = []\nrelated_artifacts = []\ntags = ");
-	ruru_toml_encode_string_array(b, (const char *const *)o->tags, o->ntags);
-	ruru_buf_addstr(b, "\n+++\n\n# Session Log\n\n## Goal\n\n");
+	for (const struct fm_key *k = fm_keys; k->name; k++) {
+		switch (k->def) {
+		case FM_DEF_ID: add_kv_string(b, k->name, id); break;
+		case FM_DEF_GOAL: add_kv_string(b, k->name, o->goal); break;
+		case FM_DEF_ACTIVE:
+			add_kv_string(b, k->name, ruru_status_string(RURU_STATUS_ACTIVE));
+			break;
+		case FM_DEF_NOW: ruru_buf_addf(b, "%s = %s\n", k->name, t); break;
+		case FM_DEF_EMPTY: add_kv_string(b, k->name, ""); break;
+		case FM_DEF_COORDINATOR: add_kv_string(b, k->name, o->coordinator); break;
+		case FM_DEF_NONE: ruru_buf_addf(b, "%s = []\n", k->name); break;
+		case FM_DEF_TAGS:
+			ruru_buf_addf(b, "%s = ", k->name);
+			ruru_toml_encode_string_array(b, (const char *const *)o->tags, o->ntags);
+			ruru_buf_addch(b, '\n');
+			break;
+		}
+	}
+	ruru_buf_addstr(b, "+++\n\n# Session Log\n\n## Goal\n\n");
 	if (o->description && *o->description) {
 		/* The description is Markdown of the user's: keep it, but never
 		 * let it open a section of its own at column 0. */
