@@ -137,11 +137,7 @@ static bool start_instant(const struct ruru_toml_value *root, time_t *when, size
 		return false;
 	*at = ruru_toml_value_span(v).start;
 	if (ruru_toml_kind(v) == RURU_TOML_DATETIME) {
-		const struct ruru_toml_datetime *dt = ruru_toml_datetime(v);
-		struct tm tm = { .tm_year = dt->year - 1900, .tm_mon = dt->month - 1,
-				 .tm_mday = dt->day, .tm_hour = dt->hour, .tm_min = dt->minute,
-				 .tm_sec = dt->second };
-		*when = timegm(&tm) - dt->offset_minutes * 60;
+		*when = time_from_toml(ruru_toml_datetime(v), RURU_TOML_DATETIME);
 		return true;
 	}
 	size_t n;

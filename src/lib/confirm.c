@@ -812,10 +812,7 @@ static time_t toml_time(const struct ruru_toml_value *root, const char *key)
 	const struct ruru_toml_value *v = ruru_toml_table_get(root, key, strlen(key));
 	if (!v || ruru_toml_kind(v) != RURU_TOML_DATETIME)
 		return 0;
-	const struct ruru_toml_datetime *dt = ruru_toml_datetime(v);
-	struct tm tm = { .tm_year = dt->year - 1900, .tm_mon = dt->month - 1, .tm_mday = dt->day,
-			 .tm_hour = dt->hour, .tm_min = dt->minute, .tm_sec = dt->second };
-	return timegm(&tm) - dt->offset_minutes * 60;
+	return time_from_toml(ruru_toml_datetime(v), RURU_TOML_DATETIME);
 }
 
 /* Parse a sidecar into c (which gets the location's names). */

@@ -38,19 +38,6 @@ static char *get_string(const struct ruru_toml *doc, const char *key, const char
 	return s ? ruru_strndup(s, n) : NULL;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (the decoder has
- * validated it).  timegm() would do, at ten times the cost, once per
- * session in `ruru list`. */
-static time_t days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	const long era = (y >= 0 ? y : y - 399) / 400;
-	const long yoe = y - era * 400;
-	const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (time_t)(era * 146097 + doe - 719468);
-}
-
 /* A time as a string (as written) and as an instant: TOML date-times and
  * strings in the formats real logs use are both accepted. */
 static void get_time(const struct ruru_toml *doc, const char *key, const char *alt, char **text,
@@ -74,9 +61,7 @@ static void get_time(const struct ruru_toml *doc, const char *key, const char *a
 	} else if (k == RURU_TOML_DATETIME || k == RURU_TOML_DATETIME_LOCAL ||
 		   k == RURU_TOML_DATE_LOCAL) {
 		const struct ruru_toml_datetime *dt = ruru_toml_datetime(v);
-		*when = days_from_civil(dt->year, dt->month, dt->day) * 86400 + dt->hour * 3600 +
-			dt->minute * 60 + dt->second -
-			(k == RURU_TOML_DATETIME ? dt->offset_minutes * 60 : 0);
+		*when = time_from_toml(dt, k);
 		char out[32];
 		ruru_time_format_rfc3339(*when, out);
 		*text = ruru_strdup(out);

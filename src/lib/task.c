@@ -649,12 +649,7 @@ static time_t value_time(const struct ruru_toml_value *v)
 	const struct ruru_toml_datetime *dt = ruru_toml_datetime(v);
 	if (!dt)
 		return 0;
-	struct tm tm = { .tm_year = dt->year - 1900, .tm_mon = dt->month - 1, .tm_mday = dt->day,
-			 .tm_hour = dt->hour, .tm_min = dt->minute, .tm_sec = dt->second };
-	time_t t = timegm(&tm);
-	if (ruru_toml_kind(v) == RURU_TOML_DATETIME)
-		t -= (time_t)dt->offset_minutes * 60;
-	return t;
+	return time_from_toml(dt, ruru_toml_kind(v));
 }
 
 static void edit_set(struct task_edit *ed, const char *key, const char *literal)
