@@ -38,12 +38,14 @@ logs=$(find "$ws/.ruru/sessions" -name session_log.md -printf '%s\n' | awk '{s +
 
 echo "== first build of the index ($S sessions, $((S * E)) entries, $A artifacts)"
 rm -f "$ws"/.ruru/index.sqlite3*
-/usr/bin/time -f '%e %M' -o "$out/build.t" "$RURU" --root "$ws" reindex
+/usr/bin/time -f '%e %U %S %M' -o "$out/build.t" "$RURU" --root "$ws" reindex
 python3 - "$out/build.t" "$logs" <<'PY'
 import sys
-secs, kb = open(sys.argv[1]).read().split()[-2:]
+secs, user, sys_, kb = open(sys.argv[1]).read().split()[-4:]
 mb = int(sys.argv[2]) / 1e6
-print(f"   {mb:.1f} MB of logs in {float(secs):.1f} s: {mb / float(secs):.1f} MB/s, peak memory {int(kb) / 1024:.1f} MB")
+cpu = float(user) + float(sys_)
+print(f"   {mb:.1f} MB of logs in {float(secs):.1f} s: {mb / float(secs):.1f} MB/s "
+      f"({mb / cpu:.1f} MB per CPU second), peak memory {int(kb) / 1024:.1f} MB")
 PY
 idx=$(stat -c %s "$ws/.ruru/index.sqlite3")
 python3 -c "import sys; i, l = int(sys.argv[1]), int(sys.argv[2]); print(f'   index {i / 1e6:.1f} MB / logs {l / 1e6:.1f} MB = {i / l:.2f}')" "$idx" "$logs"

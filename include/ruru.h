@@ -135,6 +135,39 @@ int ruru_buf_read_fd(struct ruru_buf *b, int fd, struct ruru_error *err);
 int ruru_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		      struct ruru_error *err);
 
+/* ------------------------------------------------------------------ text */
+
+/*
+ * The text rule (DESIGN §2): strings that go into a log, a front matter or
+ * a file name are valid UTF-8 (shortest form, no surrogates) with no NUL
+ * and no control character (C0, DEL, C1) other than tab and newline; a CRLF
+ * is a newline, a lone CR is not; U+2028 and U+2029 are refused too (other
+ * readers break lines there).  With RURU_TEXT_LINE the text must also be
+ * one line (tags, slugs, task IDs, names).
+ */
+enum { RURU_TEXT_LINE = 1 };
+/* Offset of the first byte that breaks the rule, `len` when none; *why
+ * (may be NULL) gets a borrowed description ("invalid UTF-8", ...). */
+size_t ruru_text_scan(const char *text, size_t len, unsigned flags, const char **why);
+/* 0 when `text` (NULL counts as fine) keeps the rule, else -1 and
+ * RURU_EINVALID "WHAT holds ... at byte offset N: ..."; a line break where
+ * RURU_TEXT_LINE wants one line is RURU_EUSAGE ("... must be one line"). */
+int ruru_text_check(const char *what, const char *text, size_t len, unsigned flags,
+		    struct ruru_error *err);
+/* True when `text` is NULL, empty or only blanks and line breaks. */
+bool ruru_text_blank(const char *text, size_t len);
+/* Append `text` with what a terminal would obey made visible: control
+ * characters as \n, \r, \t, \xNN (C1, U+2028/9 as \uNNNN), bytes that are
+ * not UTF-8 as \xNN.  For echoing user input in messages and text output. */
+void ruru_text_escape(struct ruru_buf *out, const char *text, size_t len);
+/* The same, but the ASCII characters in `keep` (e.g. "\t") are left as they
+ * are. */
+void ruru_text_escape_keep(struct ruru_buf *out, const char *text, size_t len, const char *keep);
+/* A JSON string of text read from a file (NULL: JSON null): bytes that are
+ * not UTF-8 become U+FFFD, so a hand-made or hostile log never makes a
+ * value go missing from JSON. */
+json_t *ruru_json_text(const char *text, size_t len);
+
 /* ------------------------------------------------------- child processes */
 
 /*
@@ -185,6 +218,10 @@ struct ruru_frontmatter {
 
 /* Returns true when `text` has front matter and fills `fm`. */
 bool ruru_frontmatter_split(const char *text, size_t len, struct ruru_frontmatter *fm);
+/* The offset of the first line of `toml` that is exactly "+++" (which would
+ * end a front matter early), or `len` when there is none.  Edits of a front
+ * matter check their result with it. */
+size_t ruru_frontmatter_fence_in(const char *toml, size_t len);
 
 /* ------------------------------------------------------- events, entries */
 
@@ -310,7 +347,8 @@ struct ruru_entry {
 	size_t line;          /* 1-based line of the entry's first line in the file */
 	size_t start, end;    /* byte span of the entry (with continuation lines and newline) */
 	char *stamp;          /* the timestamp as written, without brackets */
-	time_t when;          /* parsed instant (UTC; a zone-less stamp is taken as UTC) */
+	time_t when;          /* parsed instant; a zone-less stamp's wall time read as if UTC
+			       * (so only comparable with zone-less ones: see has_zone) */
 	bool when_valid;      /* the stamp could be parsed */
 	bool has_zone;        /* the stamp named a zone */
 	enum ruru_event type;
@@ -321,6 +359,7 @@ struct ruru_entry {
 	RURU_ENTRY_FIELDS(RURU_X_MEMBER) /* mode, task, ...: NULL when absent */
 #undef RURU_X_MEMBER
 	bool strict;          /* in ruru's own format (render(parse(e)) == e) */
+	bool type_inferred;   /* `type` was guessed from free text, not written (DESIGN §3) */
 };
 void ruru_entry_release(struct ruru_entry *e);
 /* A one-line summary of an entry for people and models,
@@ -425,7 +464,10 @@ int ruru_session_recent(struct ruru_ws *ws, struct ruru_session **out, size_t *n
  * status_text, start_time, end_time, coordinator, related_tasks,
  * related_artifacts, tags, and with entries: goal, entry_count, entries
  * (the last `last` ones: RURU_ENTRIES_ALL for all, 0 for none), each
- * {line, time, stamp, type, message} and the fields of RURU_ENTRY_FIELDS. */
+ * {line, time, zone, stamp, type, type_inferred, message} and the fields of
+ * RURU_ENTRY_FIELDS: `time` is RFC 3339 with "Z" for a stamp with a zone, a
+ * local date-time without one for a zone-less stamp (then `zone` is null;
+ * else the zone as written), null when unreadable. */
 #define RURU_ENTRIES_ALL ((size_t)-1)
 json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_t last);
 json_t *ruru_entry_json(const struct ruru_entry *e);
@@ -483,9 +525,13 @@ int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct 
 json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
 
 /* Validate log files (paths relative to the cwd; all sessions when n == 0).
- * Every problem is appended to *problems as "FILE:LINE:COL: problem".
- * Returns the number of problems, -1 on failure. */
-int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **problems,
+ * *report gets {errors, warnings, files: [{file, errors, warnings}],
+ * problems: [{file, line, column, severity, code, message[, count]}]}:
+ * severity "error" when ruru cannot write or read the log correctly,
+ * "warning" for drift it reads fine; a problem repeated in one file with the
+ * same code is listed once, at its first place, with its count.  Returns the
+ * number of errors (warnings are not counted), -1 on failure. */
+int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **report,
 	       struct ruru_error *err);
 
 /* --------------------------------------------------------- confirmations */
@@ -587,12 +633,17 @@ struct ruru_confirm_record {
 	char target_sha256[65]; /* "" for a new file */
 	char *decided_by;       /* "user" or "coordinator" */
 	char *rationale;        /* "" when none */
+	char *session;          /* the owning session; "" for .ruru/temp/ */
+	char *signer;           /* the signing identity (principal); "" when unsigned */
+	char *signature;        /* the SSH signature (armored), NULL when unsigned */
 	time_t decided_at;
 };
 void ruru_confirm_record_release(struct ruru_confirm_record *r);
 /* The record's canonical text (a TOML [[decision]] table with its keys in
- * a fixed order, LF endings): what decisions.log holds, and what a
- * signature would cover.  Appends to *out. */
+ * a fixed order — decision, artifact, target_path, kind, payload_sha256,
+ * target_sha256, decided_by, rationale, session, signed_by, decided_at —
+ * LF endings, no signature): what decisions.log holds and what a
+ * signature covers.  Appends to *out. */
 void ruru_confirm_record_canonical(struct ruru_buf *out, const struct ruru_confirm_record *r);
 /* The latest decision record of a proposal (RURU_ENOTFOUND when none). */
 int ruru_confirm_record_latest(struct ruru_ws *ws, const char *artifact,
@@ -641,6 +692,43 @@ enum ruru_confirm_decision ruru_decision_parse(const char *word);
 int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 			enum ruru_confirm_decision decision, const char *reason,
 			struct ruru_confirm *out, struct ruru_error *err);
+/*
+ * Signed decisions (DESIGN §15): the canonical record is signed with
+ * `ssh-keygen -Y sign -n ruru-confirm`.  `key`: a private key file, or a
+ * public key whose private half is in ssh-agent; NULL: git's
+ * user.signingkey, else the first key ssh-agent holds.  `identity`: the
+ * signer's principal as allowed_signers names it; NULL: git's user.email,
+ * else the login name.  The signature goes into the sidecar (signed_by,
+ * signature) and decisions.log; the log entry names the signer.
+ */
+struct ruru_confirm_sign {
+	const char *key;
+	const char *identity;
+};
+/*
+ * `ruru init --signing`: the user's trust anchor, outside any workspace.
+ * Adds "IDENTITY namespaces="ruru-confirm" KEY" to
+ * $XDG_CONFIG_HOME/ruru/allowed_signers (unless that key is there for that
+ * identity) and sets confirm.require_signature = true in
+ * $XDG_CONFIG_HOME/ruru/config.toml (format-preserving; other keys kept).
+ * sign->key: a public or private key file (NULL: git's user.signingkey,
+ * else ssh-agent's first key); sign->identity as for signing.  *report
+ * gets {config, allowed_signers, identity, key_type, added} (caller
+ * decrefs).
+ */
+int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign, json_t **report,
+			      struct ruru_error *err);
+/* ruru_confirm_decide, signed when `sign` is not NULL.  Front ends a
+ * person answers through sign; the MCP server, which an agent drives,
+ * does not (a signature stands for the person, not for the agent). */
+int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
+			       enum ruru_confirm_decision decision, const char *reason,
+			       const struct ruru_confirm_sign *sign, struct ruru_confirm *out,
+			       struct ruru_error *err);
+/* confirm.sign = true in the workspace's .ruru/config.toml: the CLI signs
+ * decisions by default. */
+bool ruru_confirm_sign_wanted(struct ruru_ws *ws);
+
 /* Hand an approved or skipped proposal to executor mode `to` (task may be
  * NULL): *message gets the standard's instruction (caller frees); logs a
  * delegation event. */
@@ -659,6 +747,18 @@ int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *
  */
 int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 		       struct ruru_confirm *out, struct ruru_error *err);
+/*
+ * apply, then commit exactly the target with git (DESIGN §15): refused
+ * before anything is written (RURU_ECONFLICT) outside a git work tree or
+ * when the index holds staged changes; the commit carries the trailers
+ * Ruru-Session (session proposals), Ruru-Confirm, Ruru-Payload-SHA256 and
+ * Ruru-Signed-By (signed decisions).  `message` NULL: a default subject.
+ * A commit that fails after the apply is RURU_EFAIL saying the target was
+ * applied; *commit gets the new commit's hash (caller frees) on success.
+ */
+int ruru_confirm_apply_commit(struct ruru_ws *ws, const char *artifact, bool force,
+			      const char *message, struct ruru_confirm *out, char **commit,
+			      struct ruru_error *err);
 /* Close a pending, approved or skipped proposal nobody will apply: status
  * withdrawn, a withdrawal record logged (session) or appended to
  * decisions.log (temp).  `reason` may be NULL. */
@@ -668,6 +768,26 @@ int ruru_confirm_withdraw(struct ruru_ws *ws, const char *artifact, const char *
  * (artifact and sidecar).  *removed gets a JSON array of the artifacts
  * removed (caller decrefs).  decisions.log is kept. */
 int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *err);
+/*
+ * `ruru verify` (DESIGN §15): every proposal of the sessions `ids` (none:
+ * every session and .ruru/temp/) checked against its payload, its decision
+ * records, its signature (when present or required) and, once applied,
+ * its target.  Returns {proposals: N, problems: [{file, line, col,
+ * severity ("error" | "info"), message}]} (caller decrefs), NULL with err
+ * set when a session is unknown.
+ */
+json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t nids,
+			    struct ruru_error *err);
+/*
+ * `ruru export --agent-trace` (DESIGN §15): one Agent Trace record
+ * (v0.1.0) per applied proposal of the sessions `ids` (none: all): the
+ * target, the line ranges the change added (recorded at apply), the
+ * session as the conversation (ruru://sessions/ID, the artifact in
+ * `related`), the commit `apply --commit` made.  A JSON array (caller
+ * decrefs); NULL with err set for an unknown session.
+ */
+json_t *ruru_confirm_agent_trace(struct ruru_ws *ws, const char *const *ids, size_t nids,
+				 struct ruru_error *err);
 /* Proposals of `session` (NULL: the active one, if any) and of .ruru/temp/,
  * as a JSON array of ruru_confirm_json() objects, oldest first; `status`
  * (a word, or NULL for all) filters.  CONFIRM files without a sidecar are
@@ -742,13 +862,16 @@ struct ruru_index_stats {
 int ruru_reindex(struct ruru_ws *ws, struct ruru_index_stats *st, struct ruru_error *err);
 
 /* Sessions from the index, newest first like ruru_session_list() (same
- * filters, same records, front matter only), after bringing the index up
- * to date; `since` (when has_since) keeps sessions started at or after it,
- * `limit` (0: all) keeps the first ones.  Falls back to reading the logs
- * when the index cannot be used. */
+ * filters, same records, front matter only), after bringing the index's
+ * logs up to date (one stat per session); `since` (when has_since) keeps
+ * sessions started at or after it, `limit` (0: all) the first ones.  Each
+ * is handed to `fn` (borrowed, valid during the call) in order; a
+ * non-zero return from `fn` stops the walk and is returned.  Falls back
+ * to reading the logs when the index cannot be used. */
+typedef int (*ruru_session_fn)(const struct ruru_session *s, void *ctx);
 int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const char *tag,
-			      bool has_since, time_t since, size_t limit,
-			      struct ruru_session **out, size_t *n, struct ruru_error *err);
+			      bool has_since, time_t since, size_t limit, ruru_session_fn fn,
+			      void *ctx, struct ruru_error *err);
 
 /* ------------------------------------------------------------------ TOML */
 
@@ -929,7 +1052,8 @@ int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err);
  * call with RURU_EINVALID (FILE:LINE:COL) and nothing is written.  JSON and
  * TOML are edited in place (other keys byte for byte), Markdown gets the
  * block between "<!-- ruru:begin -->" and "<!-- ruru:end -->"; running
- * again changes nothing.  RURU_HOSTS_DRY_RUN writes nothing and appends a
+ * again changes nothing.  Each file is written atomically; when one
+ * fails, those already written are put back.  RURU_HOSTS_DRY_RUN writes nothing and appends a
  * unified diff of every change to *diff (may be NULL); RURU_HOSTS_REMOVE
  * takes ruru's entries out again (files and folders ruru's entries alone
  * made are removed).  *report (may be NULL, caller frees) gets

@@ -67,6 +67,9 @@ int cli_fail(struct cli_ctx *ctx);
 void cli_error_text(const struct cli_ctx *ctx, struct ruru_buf *out);
 /* Usage error for the current command: print and return RURU_EUSAGE. */
 int cli_usage_error(struct cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print one diagnostic line on stderr, "ruru: " not prepended, control
+ * characters made visible (ruru_text_escape). */
+void cli_print_escaped_line(const char *line);
 /* Write bytes to stdout; false (and ctx->err set) on failure. */
 bool cli_write(struct cli_ctx *ctx, const void *data, size_t len);
 

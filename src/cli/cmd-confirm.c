@@ -18,6 +18,9 @@
 #include "cli.h"
 #include "banned.h"
 
+static int record_decision(struct cli_ctx *ctx, struct cli_args *a, struct ruru_ws *ws,
+			   enum ruru_confirm_decision dec, const char *reason, struct ruru_confirm *c);
+
 /* Print a proposal as text (show) or JSON (every command's --json). */
 static int print_confirm(struct cli_ctx *ctx, const struct ruru_confirm *c, json_t *extra)
 {
@@ -286,8 +289,8 @@ static int cmd_ask(struct cli_ctx *ctx, struct cli_args *a)
 	} else {
 		fputc('\n', stdout);
 	}
-	if (ruru_confirm_decide(ws, art, yes ? RURU_DECIDE_APPROVE : RURU_DECIDE_REJECT,
-				cli_opt(ctx, a, "reason"), &d, &ctx->err) < 0)
+	if (record_decision(ctx, a, ws, yes ? RURU_DECIDE_APPROVE : RURU_DECIDE_REJECT,
+			    cli_opt(ctx, a, "reason"), &d) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
 		rc = print_confirm(ctx, &d, NULL);
@@ -304,13 +307,23 @@ out:
 
 /* ------------------------------------------------------------ decisions */
 
+/* Record a decision, signed with --sign (or --key / --as, which imply it). */
+static int record_decision(struct cli_ctx *ctx, struct cli_args *a, struct ruru_ws *ws,
+			   enum ruru_confirm_decision dec, const char *reason, struct ruru_confirm *c)
+{
+	struct ruru_confirm_sign sign = { .key = cli_opt(ctx, a, "key"), .identity = cli_opt(ctx, a, "as") };
+	if (cli_flag(ctx, a, "sign") || sign.key || sign.identity || ruru_confirm_sign_wanted(ws))
+		return ruru_confirm_decide_signed(ws, a->argv[0], dec, reason, &sign, c, &ctx->err);
+	return ruru_confirm_decide(ws, a->argv[0], dec, reason, c, &ctx->err);
+}
+
 static int decide(struct cli_ctx *ctx, struct cli_args *a, enum ruru_confirm_decision dec,
 		  const char *reason)
 {
 	struct ruru_ws *ws = cli_ws(ctx);
 	struct ruru_confirm c = { 0 };
 	int rc = 0;
-	if (!ws || ruru_confirm_decide(ws, a->argv[0], dec, reason, &c, &ctx->err) < 0)
+	if (!ws || record_decision(ctx, a, ws, dec, reason, &c) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
 		rc = print_confirm(ctx, &c, NULL);
@@ -365,10 +378,21 @@ static int cmd_apply(struct cli_ctx *ctx, struct cli_args *a)
 	struct ruru_ws *ws = cli_ws(ctx);
 	struct ruru_confirm c = { 0 };
 	int rc = 0;
-	if (!ws || ruru_confirm_apply(ws, a->argv[0], cli_flag(ctx, a, "force"), &c, &ctx->err) < 0)
+	char *commit = NULL;
+	const char *message = cli_opt(ctx, a, "message");
+	bool want_commit = cli_flag(ctx, a, "commit");
+	if (message && !want_commit) {
+		ruru_confirm_release(&c);
+		ruru_ws_free(ws);
+		return cli_usage_error(ctx, "--message goes with --commit");
+	}
+	if (!ws || (want_commit ? ruru_confirm_apply_commit(ws, a->argv[0], cli_flag(ctx, a, "force"),
+							     message, &c, &commit, &ctx->err)
+				: ruru_confirm_apply(ws, a->argv[0], cli_flag(ctx, a, "force"), &c,
+						     &ctx->err)) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
-		rc = print_confirm(ctx, &c, NULL);
+		rc = print_confirm(ctx, &c, commit ? json_pack("{s:s}", "commit", commit) : NULL);
 	else if (printf("%s\n", c.target) < 0)
 		rc = cli_fail(ctx);
 	if (rc == 0 && c.forced)
@@ -377,6 +401,9 @@ static int cmd_apply(struct cli_ctx *ctx, struct cli_args *a)
 	if (rc == 0 && c.already && !ctx->json)
 		fprintf(stderr, "ruru: %s already held the approved result; recorded as applied\n",
 			c.target);
+	if (rc == 0 && commit && !ctx->json)
+		fprintf(stderr, "ruru: committed %s as %.12s\n", c.target, commit);
+	free(commit);
 	ruru_confirm_release(&c);
 	ruru_ws_free(ws);
 	return rc;
@@ -446,6 +473,82 @@ static int cmd_clean(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
+/* ---------------------------------------------------------------- verify */
+
+/* `ruru verify [ID...]`: problems on stderr as FILE:LINE:COL: ..., exit 4
+ * when any is an error (information alone exits 0). */
+static int cmd_verify(struct cli_ctx *ctx, struct cli_args *a)
+{
+	struct ruru_ws *ws = cli_ws(ctx);
+	json_t *r = ws ? ruru_confirm_verify(ws, (const char *const *)a->argv, (size_t)a->argc,
+					      &ctx->err)
+		       : NULL;
+	ruru_ws_free(ws);
+	if (!r)
+		return cli_fail(ctx);
+	json_t *problems = json_object_get(r, "problems");
+	size_t i, errors = 0;
+	json_t *p;
+	json_array_foreach(problems, i, p) errors +=
+		!strcmp(json_string_value(json_object_get(p, "severity")), "error");
+	int rc = errors ? RURU_EINVALID : 0;
+	if (ctx->json) {
+		json_object_set_new(r, "ok", json_boolean(errors == 0));
+		if (!cli_print_json(ctx, json_incref(r)))
+			rc = cli_fail(ctx);
+	} else {
+		fflush(stdout);
+		json_array_foreach(problems, i, p) {
+			const char *sev = json_string_value(json_object_get(p, "severity"));
+			fprintf(stderr, "%s:%d:%d: %s%s\n", json_string_value(json_object_get(p, "file")),
+				(int)json_integer_value(json_object_get(p, "line")),
+				(int)json_integer_value(json_object_get(p, "col")),
+				strcmp(sev, "error") ? "note: " : "",
+				json_string_value(json_object_get(p, "message")));
+		}
+	}
+	json_decref(r);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- export */
+
+/* `ruru export --agent-trace [ID...]`: one Agent Trace record a line
+ * (JSON Lines), or {schema_version, records} with --json. */
+static int cmd_export(struct cli_ctx *ctx, struct cli_args *a)
+{
+	if (!cli_flag(ctx, a, "agent-trace"))
+		return cli_usage_error(ctx, "say what to export: --agent-trace");
+	struct ruru_ws *ws = cli_ws(ctx);
+	json_t *r = ws ? ruru_confirm_agent_trace(ws, (const char *const *)a->argv, (size_t)a->argc,
+						  &ctx->err)
+		       : NULL;
+	ruru_ws_free(ws);
+	if (!r)
+		return cli_fail(ctx);
+	int rc = 0;
+	if (ctx->json) {
+		if (!cli_print_json(ctx, json_pack("{s:O}", "records", r)))
+			rc = cli_fail(ctx);
+	} else {
+		size_t i;
+		json_t *v;
+		json_array_foreach(r, i, v) {
+			char *line = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			if (!line || printf("%s\n", line) < 0)
+				rc = cli_fail(ctx);
+			free(line);
+		}
+	}
+	json_decref(r);
+	return rc;
+}
+
+static const struct cli_opt export_opts[] = {
+	{ .name = "agent-trace", .help = "one Agent Trace record (JSON) per applied confirmation" },
+	{ 0 },
+};
+
 /* ---------------------------------------------------------------- table */
 
 static const struct cli_opt propose_opts[] = {
@@ -460,8 +563,16 @@ static const struct cli_opt adopt_opts[] = {
 	{ .name = "kind", .arg = "content|diff", .help = "what the artifact holds (default content)" },
 	{ 0 },
 };
+/* Signing a decision (DESIGN §15). */
+#define SIGN_OPTS                                                                                  \
+	{ .name = "sign", .help = "sign the decision with your SSH key (ssh-keygen -Y sign)" },     \
+	{ .name = "key", .arg = "FILE",                                                            \
+	  .help = "the signing key: a private key, or a public key held by ssh-agent (implies --sign)" }, \
+	{ .name = "as", .arg = "IDENTITY",                                                         \
+	  .help = "the signer as allowed_signers names it (default: git user.email; implies --sign)" }
 static const struct cli_opt reason_opts[] = {
 	{ .name = "reason", .arg = "TEXT", .help = "why (recorded in the sidecar and the log)" },
+	SIGN_OPTS,
 	{ 0 },
 };
 static const struct cli_opt withdraw_opts[] = {
@@ -470,6 +581,7 @@ static const struct cli_opt withdraw_opts[] = {
 };
 static const struct cli_opt skip_opts[] = {
 	{ .name = "rationale", .arg = "TEXT", .help = "why the edit is routine, simple and low-risk (required)" },
+	SIGN_OPTS,
 	{ 0 },
 };
 static const struct cli_opt delegate_opts[] = {
@@ -479,6 +591,8 @@ static const struct cli_opt delegate_opts[] = {
 };
 static const struct cli_opt apply_opts[] = {
 	{ .name = "force", .help = "apply even though the target changed since the proposal (logged)" },
+	{ .name = "commit", .help = "then commit exactly the target with git, with Ruru-* trailers" },
+	{ .name = "message", .arg = "TEXT", .help = "the commit message (with --commit)" },
 	{ 0 },
 };
 static const struct cli_opt list_opts[] = {
@@ -521,6 +635,12 @@ const struct cli_cmd cli_cmds_confirm[] = {
 	{ .group = "confirm", .name = "clean",
 	  .summary = "remove the withdrawn, rejected and applied proposals of .ruru/temp/",
 	  .max_args = 0, .run = cmd_clean },
+	{ .name = "export", .args = "[ID...]", .opts = export_opts,
+	  .summary = "export the applied confirmations as Agent Trace records (--agent-trace)",
+	  .min_args = 0, .max_args = -1, .run = cmd_export },
+	{ .name = "verify", .args = "[ID...]",
+	  .summary = "check every proposal's payload, decision records, signature and target",
+	  .max_args = -1, .run = cmd_verify },
 	{ .group = "confirm", .name = "list", .opts = list_opts,
 	  .summary = "list the proposals of the active session and of .ruru/temp/",
 	  .max_args = 0, .run = cmd_list },

@@ -25,7 +25,10 @@ static int cmd_merge_driver(struct cli_ctx *ctx, struct cli_args *a)
 		ruru_error_set_file(&ctx->err, "");
 		ruru_error_format(&ctx->err, &line);
 		fflush(stdout);
-		fprintf(stderr, "ruru: %s: conflict: %s\n", path, line.ptr);
+		struct ruru_buf b = RURU_BUF_INIT;
+		ruru_buf_addf(&b, "ruru: %s: conflict: %s", path, line.ptr);
+		cli_print_escaped_line(b.ptr); /* the path comes from git */
+		ruru_buf_release(&b);
 		ruru_buf_release(&line);
 	}
 	if (ctx->json) {

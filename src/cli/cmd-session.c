@@ -52,6 +52,30 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 			return hrc;
 		}
 	}
+	/* Signed decisions (cmd-confirm.c, DESIGN §15): the user's trust anchor. */
+	json_t *signing = NULL;
+	const char *skey = cli_opt(ctx, a, "key"), *sas = cli_opt(ctx, a, "as");
+	if ((skey || sas) && !cli_flag(ctx, a, "signing")) {
+		free(mcp);
+		json_decref(hosts_report);
+		return cli_usage_error(ctx, "--key and --as go with --signing");
+	}
+	if (cli_flag(ctx, a, "signing")) {
+		struct ruru_confirm_sign sg = { .key = skey, .identity = sas };
+		if (ruru_confirm_signing_init(&sg, &signing, &ctx->err) < 0) {
+			free(mcp);
+			json_decref(hosts_report);
+			return cli_fail(ctx);
+		}
+		if (!ctx->json)
+			fprintf(stderr,
+				"ruru: signed decisions required; %s %s the %s key of %s (%s)\n",
+				json_string_value(json_object_get(signing, "allowed_signers")),
+				json_is_true(json_object_get(signing, "added")) ? "now allows" : "already allowed",
+				json_string_value(json_object_get(signing, "key_type")),
+				json_string_value(json_object_get(signing, "identity")),
+				json_string_value(json_object_get(signing, "config")));
+	}
 	int rc = 0;
 	if (ctx->json) {
 		struct ruru_ws *ws = ruru_ws_open(dir, &ctx->err);
@@ -70,11 +94,16 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 			json_object_set_new(o, "hosts", hosts_report);
 			hosts_report = NULL;
 		}
+		if (signing) {
+			json_object_set_new(o, "signing", signing);
+			signing = NULL;
+		}
 		ruru_ws_free(ws);
 		if (!cli_print_json(ctx, o))
 			rc = cli_fail(ctx);
 	}
 	json_decref(hosts_report);
+	json_decref(signing);
 	free(mcp);
 	return rc;
 }
@@ -248,6 +277,46 @@ static int parse_status_word(struct cli_ctx *ctx, const char *w, enum ruru_statu
 	return 0;
 }
 
+/* `list` output, one session at a time: lines into a buffer written in
+ * 64 KiB pieces (printf per field is most of the front end's cost over
+ * 10,000 sessions), or JSON objects into an array. */
+struct list_out {
+	struct cli_ctx *ctx;
+	json_t *arr;
+	struct ruru_buf out;
+};
+
+static int list_one(const struct ruru_session *s, void *p)
+{
+	struct list_out *lo = p;
+	if (lo->arr) {
+		json_array_append_new(lo->arr, ruru_session_json(s, false, 0));
+		return 0;
+	}
+	struct ruru_buf line = RURU_BUF_INIT;
+	const char *cols[4] = { s->id, "invalid", "-", "" };
+	if (s->valid) {
+		cols[1] = s->status ? ruru_status_word(s->status) : "?";
+		cols[3] = s->title ? s->title : "";
+	} else {
+		ruru_error_format(s->problem, &line);
+		cols[3] = line.ptr;
+	}
+	if (s->start_text && *s->start_text)
+		cols[2] = s->start_text;
+	for (size_t c = 0; c < 4; c++) {
+		ruru_buf_addstr(&lo->out, cols[c]);
+		ruru_buf_addch(&lo->out, c < 3 ? '\t' : '\n');
+	}
+	ruru_buf_release(&line);
+	if (lo->out.len >= 65536) {
+		if (!cli_write(lo->ctx, lo->out.ptr, lo->out.len))
+			return -1;
+		ruru_buf_reset(&lo->out);
+	}
+	return 0;
+}
+
 static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 {
 	enum ruru_status st;
@@ -263,50 +332,22 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 		return cli_usage_error(ctx, "--since needs a date (YYYY-MM-DD) or a date-time, not \"%s\"",
 				       sv);
 	WITH_WS(ctx, ws);
-	struct ruru_session *list;
-	size_t n;
-	int rc = 0;
-	if (ruru_session_list_indexed(ws, st, cli_opt(ctx, a, "tag"), sv != NULL, since, limit, &list,
-				      &n, &ctx->err) < 0) {
-		ruru_ws_free(ws);
-		return cli_fail(ctx);
-	}
-	if (ctx->json) {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, ruru_session_json(&list[i], false, 0));
-		if (!cli_print_json(ctx, json_pack("{s:o}", "sessions", arr)))
-			rc = cli_fail(ctx);
-	} else {
-		/* One buffer, one write: printf per field is most of the front
-		 * end's cost over 10,000 sessions. */
-		struct ruru_buf out = RURU_BUF_INIT, problem = RURU_BUF_INIT;
-		for (size_t i = 0; i < n; i++) {
-			const struct ruru_session *s = &list[i];
-			const char *cols[4] = { s->id, "invalid", "-", "" };
-			ruru_buf_reset(&problem);
-			if (s->valid) {
-				cols[1] = s->status ? ruru_status_word(s->status) : "?";
-				cols[3] = s->title ? s->title : "";
-			} else {
-				ruru_error_format(s->problem, &problem);
-				cols[3] = problem.ptr;
-			}
-			if (s->start_text && *s->start_text)
-				cols[2] = s->start_text;
-			for (size_t c = 0; c < 4; c++) {
-				ruru_buf_addstr(&out, cols[c]);
-				ruru_buf_addch(&out, c < 3 ? '\t' : '\n');
-			}
-		}
-		if (!cli_write(ctx, out.ptr, out.len))
-			rc = cli_fail(ctx);
-		ruru_buf_release(&out);
-		ruru_buf_release(&problem);
-	}
-	ruru_session_list_free(list, n);
+	struct list_out lo = { ctx, NULL, RURU_BUF_INIT };
+	if (ctx->json)
+		lo.arr = json_array();
+	int rc = ruru_session_list_indexed(ws, st, cli_opt(ctx, a, "tag"), sv != NULL, since, limit,
+					   list_one, &lo, &ctx->err);
 	ruru_ws_free(ws);
-	return rc;
+	if (rc == 0 && ctx->json) {
+		if (!cli_print_json(ctx, json_pack("{s:o}", "sessions", lo.arr)))
+			rc = -1;
+		lo.arr = NULL;
+	} else if (rc == 0 && !cli_write(ctx, lo.out.ptr, lo.out.len)) {
+		rc = -1;
+	}
+	json_decref(lo.arr);
+	ruru_buf_release(&lo.out);
+	return rc < 0 ? cli_fail(ctx) : 0;
 }
 
 /* ------------------------------------------------------------------ show */
@@ -389,10 +430,15 @@ static int cmd_continue(struct cli_ctx *ctx, struct cli_args *a)
 		if (rc == RURU_ENOTFOUND && ruru_session_recent(ws, &list, &n, &e) == 0) {
 			if (n)
 				fputs("ruru: recent sessions (continue one with `ruru continue ID`):\n", stderr);
-			for (size_t i = 0; i < n; i++)
-				fprintf(stderr, "  %s  %s  %s\n", list[i].id,
-					list[i].status ? ruru_status_word(list[i].status) : "?",
-					list[i].title ? list[i].title : "");
+			for (size_t i = 0; i < n; i++) {
+				/* titles of cloned logs are anybody's text */
+				struct ruru_buf b = RURU_BUF_INIT;
+				ruru_buf_addf(&b, "  %s  %s  %s", list[i].id,
+					      list[i].status ? ruru_status_word(list[i].status) : "?",
+					      list[i].title ? list[i].title : "");
+				cli_print_escaped_line(b.ptr);
+				ruru_buf_release(&b);
+			}
 			ruru_session_list_free(list, n);
 		}
 		ruru_ws_free(ws);
@@ -416,27 +462,86 @@ static int cmd_continue(struct cli_ctx *ctx, struct cli_args *a)
 static int cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 {
 	WITH_WS(ctx, ws);
-	json_t *problems;
-	int n = ruru_check(ws, (const char *const *)a->argv, (size_t)a->argc, &problems, &ctx->err);
+	json_t *report;
+	bool errors_only = cli_flag(ctx, a, "errors-only");
+	int n = ruru_check(ws, (const char *const *)a->argv, (size_t)a->argc, &report, &ctx->err);
 	ruru_ws_free(ws);
 	if (n < 0)
 		return cli_fail(ctx);
 	int rc = n ? RURU_EINVALID : 0;
-	if (ctx->json) {
-		if (!cli_print_json(ctx, json_pack("{s:b, s:O}", "ok", n == 0, "problems", problems)))
-			rc = cli_fail(ctx);
-	} else {
-		size_t i;
-		json_t *p;
-		fflush(stdout);
-		json_array_foreach(problems, i, p) fprintf(stderr, "%s\n", json_string_value(p));
+	json_t *problems = json_object_get(report, "problems"), *p;
+	size_t i;
+	if (errors_only) {
+		json_t *kept = json_array();
+		json_array_foreach(problems, i, p)
+		{
+			if (!strcmp(json_string_value(json_object_get(p, "severity")), "error"))
+				json_array_append(kept, p);
+		}
+		json_object_set_new(report, "problems", kept);
+		problems = kept;
 	}
-	json_decref(problems);
+	if (ctx->json) {
+		json_object_set_new(report, "ok", json_boolean(n == 0));
+		if (!cli_print_json(ctx, report))
+			rc = cli_fail(ctx);
+		return rc;
+	}
+	/* Compiler style on stderr: FILE:LINE:COL: SEVERITY: MESSAGE [CODE], then
+	 * one summary line per file that has problems, then the totals. */
+	struct ruru_buf b = RURU_BUF_INIT;
+	json_t *files = json_object_get(report, "files"), *f;
+	size_t nfiles = json_array_size(files), bad = 0;
+	fflush(stdout);
+	json_array_foreach(files, i, f)
+	{
+		const char *name = json_string_value(json_object_get(f, "file"));
+		json_int_t e = json_integer_value(json_object_get(f, "errors"));
+		json_int_t w = json_integer_value(json_object_get(f, "warnings"));
+		if (e == 0 && (w == 0 || errors_only))
+			continue;
+		bad++;
+		size_t k;
+		json_array_foreach(problems, k, p)
+		{
+			if (strcmp(json_string_value(json_object_get(p, "file")), name))
+				continue;
+			ruru_buf_reset(&b);
+			ruru_buf_addf(&b, "%s:%d:%d: %s: %s [%s]", name,
+				      (int)json_integer_value(json_object_get(p, "line")),
+				      (int)json_integer_value(json_object_get(p, "column")),
+				      json_string_value(json_object_get(p, "severity")),
+				      json_string_value(json_object_get(p, "message")),
+				      json_string_value(json_object_get(p, "code")));
+			cli_print_escaped_line(b.ptr);
+		}
+		ruru_buf_reset(&b);
+		ruru_buf_addf(&b, "%s: %lld error%s", name, (long long)e, e == 1 ? "" : "s");
+		if (!errors_only)
+			ruru_buf_addf(&b, ", %lld warning%s", (long long)w, w == 1 ? "" : "s");
+		cli_print_escaped_line(b.ptr);
+	}
+	if (nfiles > 1 || bad == 0) {
+		json_int_t e = json_integer_value(json_object_get(report, "errors"));
+		json_int_t w = json_integer_value(json_object_get(report, "warnings"));
+		ruru_buf_reset(&b);
+		ruru_buf_addf(&b, "%zu log%s checked: %lld error%s", nfiles, nfiles == 1 ? "" : "s",
+			      (long long)e, e == 1 ? "" : "s");
+		if (!errors_only)
+			ruru_buf_addf(&b, ", %lld warning%s", (long long)w, w == 1 ? "" : "s");
+		cli_print_escaped_line(b.ptr);
+	}
+	ruru_buf_release(&b);
+	json_decref(report);
 	return rc;
 }
 
 /* ----------------------------------------------------------------- table */
 
+static const struct cli_opt check_opts[] = {
+	{ .name = "errors-only", .help = "report errors only, not warnings (drift ruru reads fine)" },
+	{ 0 },
+};
 static const struct cli_opt init_opts[] = {
 	{ .name = "mcp", .help = "also register `ruru mcp` in .roo/mcp.json (Roo Code)" },
 	{ .name = "git", .help = "also register the session-log merge driver with git" },
@@ -446,6 +551,10 @@ static const struct cli_opt init_opts[] = {
 		  "detect" },
 	{ .name = "dry-run", .help = "with --host: print the changes as a diff, write nothing" },
 	{ .name = "remove", .help = "with --host: take ruru's entries out again" },
+	/* Signed decisions (cmd-confirm.c) */
+	{ .name = "signing", .help = "require signed decisions: your key into $XDG_CONFIG_HOME/ruru/allowed_signers" },
+	{ .name = "key", .arg = "FILE", .help = "with --signing: your SSH key (default: git user.signingkey, ssh-agent)" },
+	{ .name = "as", .arg = "IDENTITY", .help = "with --signing: your signer identity (default: git user.email)" },
 	{ 0 },
 };
 static const struct cli_opt new_opts[] = {
@@ -517,7 +626,7 @@ const struct cli_cmd cli_cmds_session[] = {
 	  .summary = "resume a session, make it active, print a digest to pick up the work",
 	  .opts = continue_opts, .max_args = 1, .run = cmd_continue },
 	{ .name = "check", .args = "[FILE...]",
-	  .summary = "validate session logs; every problem as FILE:LINE:COL", .max_args = -1,
-	  .run = cmd_check },
+	  .summary = "validate session logs; every problem as FILE:LINE:COL with a severity",
+	  .opts = check_opts, .max_args = -1, .run = cmd_check },
 	{ 0 },
 };

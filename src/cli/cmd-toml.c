@@ -168,6 +168,20 @@ static int run_edit(struct cli_ctx *ctx, struct cli_args *a, enum edit_kind kind
 	default:
 		rc = ruru_toml_edit_array_remove(&out, src, len, key, index, &ctx->err);
 	}
+	/* A multi-line string holding a "+++" line would close the front
+	 * matter early, leaving a file no reader splits as it was meant. */
+	size_t fence;
+	if (rc == 0 && tp.start > 0 && (fence = ruru_frontmatter_fence_in(out.ptr, out.len)) < out.len) {
+		int l = 1;
+		for (size_t i = 0; i < fence; i++)
+			l += out.ptr[i] == '\n';
+		ruru_error_set(&ctx->err, RURU_EINVALID,
+			       "the new value holds a line \"+++\", which would end the front matter "
+			       "early; write it with escapes (\"...\\n+++\\n...\") instead");
+		ctx->err.line = l;
+		ctx->err.col = 1;
+		rc = -1;
+	}
 	if (rc == 0) {
 		struct ruru_buf all = RURU_BUF_INIT;
 		ruru_buf_init(&all);

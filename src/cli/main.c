@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,10 +39,35 @@ static const struct cli_cmd *const groups[] = {
 
 /* ---------------------------------------------------------------- output */
 
+/* Every error line goes out here.  Messages echo what the user typed
+ * (arguments, names, file contents), so control characters are rendered
+ * visibly (\x1b, \n): an argument must not drive the terminal. */
 static void print_error_line(const char *msg)
 {
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_text_escape(&b, msg, strlen(msg));
 	fflush(stdout);
-	fprintf(stderr, "ruru: %s\n", msg);
+	fprintf(stderr, "ruru: %s\n", b.ptr ? b.ptr : "");
+	ruru_buf_release(&b);
+}
+
+void cli_print_escaped_line(const char *line)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_text_escape(&b, line, strlen(line));
+	fprintf(stderr, "%s\n", b.ptr ? b.ptr : "");
+	ruru_buf_release(&b);
+}
+
+static void print_unknown_command(const char *group, const char *name)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	if (group)
+		ruru_buf_addf(&b, "unknown command \"%s %s\" (see ruru help %s)", group, name, group);
+	else
+		ruru_buf_addf(&b, "unknown command \"%s\" (see ruru --help)", name);
+	print_error_line(b.ptr);
+	ruru_buf_release(&b);
 }
 
 int cli_fail(struct cli_ctx *ctx)
@@ -279,7 +305,7 @@ static int take_global_options(struct cli_ctx *ctx, int *argc, char **argv)
 			slot = &ctx->session;
 		if (slot) {
 			if (i + 1 >= *argc) {
-				fprintf(stderr, "ruru: option %s needs a value\n", arg);
+				print_error_line("option --root or --session needs a value");
 				return -1;
 			}
 			*slot = argv[++i];
@@ -383,6 +409,9 @@ static int finish_output(int rc)
 int main(int argc, char **argv)
 {
 	struct cli_ctx ctx = { 0 };
+	/* A write past `ulimit -f` must fail like a full disk (the store takes
+	 * the partial entry back), not kill the process mid-entry. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (take_global_options(&ctx, &argc, argv) < 0)
 		return RURU_EUSAGE;
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
@@ -409,15 +438,14 @@ int main(int argc, char **argv)
 		}
 		c = find_cmd(argv[1], argv[2]);
 		if (!c) {
-			fprintf(stderr, "ruru: unknown command \"%s %s\" (see ruru help %s)\n", argv[1],
-				argv[2], argv[1]);
+			print_unknown_command(argv[1], argv[2]);
 			return RURU_EUSAGE;
 		}
 		skip = 2;
 	} else {
 		c = find_cmd(NULL, argv[1]);
 		if (!c) {
-			fprintf(stderr, "ruru: unknown command \"%s\" (see ruru --help)\n", argv[1]);
+			print_unknown_command(NULL, argv[1]);
 			return RURU_EUSAGE;
 		}
 	}

@@ -38,6 +38,8 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	int rc = -1;
 	*rel = NULL;
 
+	if (name && ruru_text_check("artifact name", name, strlen(name), RURU_TEXT_LINE, err) < 0)
+		goto out; /* sec-text: the text rule (DESIGN §2), before any folder is made */
 	if (ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err) < 0)
 		goto out;
 	in_tx = true;

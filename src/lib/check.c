@@ -5,6 +5,10 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,22 +17,140 @@
 #include "fmkeys.h"
 #include "banned.h"
 
+/*
+ * Each problem has a severity: an error means ruru cannot write or read
+ * this log correctly (bad front matter, a status it cannot parse, two
+ * sessions in one log, an unclosed fence, a torn entry); a warning is
+ * drift that ruru reads fine (zone-less stamps, placeholders, duplicate
+ * array elements).  Problems that repeat in one file with the same code
+ * (a log written by hand with 164 zone-less stamps) are reported once, at
+ * the first place, with a count.
+ */
+enum severity { SEV_ERROR, SEV_WARNING };
+
+/* Codes whose repeats in one file are folded into the first. */
+static const char *const folded[] = { "timestamp-no-zone", "timestamp-unreadable", "placeholder",
+				      "duplicate-element" };
+#define NFOLDED (sizeof(folded) / sizeof(folded[0]))
+
 struct checker {
 	const char *file;
 	const char *text;
 	size_t toml; /* offset of the TOML in text */
-	json_t *problems;
+	json_t *problems;     /* every problem, in file order */
+	json_t *first[NFOLDED]; /* the first problem of each folded code, this file */
+	size_t count[NFOLDED];
+	size_t errors, warnings; /* this file */
+	size_t first_problem;    /* index in problems of this file's first */
 };
 
-static void problem_at(struct checker *c, size_t off, const char *fmt, const char *arg)
+static void add_problem(struct checker *c, int line, int col, enum severity sev, const char *code,
+			const char *msg)
+{
+	for (size_t i = 0; i < NFOLDED; i++) {
+		if (strcmp(code, folded[i]))
+			continue;
+		if (c->count[i]++)
+			return;
+		c->first[i] = json_object();
+		json_t *o = c->first[i];
+		json_object_set_new(o, "file", json_string(c->file));
+		json_object_set_new(o, "line", json_integer(line));
+		json_object_set_new(o, "column", json_integer(col));
+		json_object_set_new(o, "severity", json_string(sev == SEV_ERROR ? "error" : "warning"));
+		json_object_set_new(o, "code", json_string(code));
+		json_object_set_new(o, "message", json_string(msg));
+		json_array_append_new(c->problems, o);
+		if (sev == SEV_ERROR)
+			c->errors++;
+		else
+			c->warnings++;
+		return;
+	}
+	json_t *o = json_object();
+	json_object_set_new(o, "file", json_string(c->file));
+	json_object_set_new(o, "line", json_integer(line));
+	json_object_set_new(o, "column", json_integer(col));
+	json_object_set_new(o, "severity", json_string(sev == SEV_ERROR ? "error" : "warning"));
+	json_object_set_new(o, "code", json_string(code));
+	json_object_set_new(o, "message", json_string(msg));
+	json_array_append_new(c->problems, o);
+	if (sev == SEV_ERROR)
+		c->errors++;
+	else
+		c->warnings++;
+}
+
+__attribute__((format(printf, 5, 6))) static void problem(struct checker *c, size_t off,
+							   enum severity sev, const char *code,
+							   const char *fmt, ...)
 {
 	int line, col;
 	ruru_text_position(c->text, off, &line, &col);
-	struct ruru_buf b = RURU_BUF_INIT;
-	ruru_buf_addf(&b, "%s:%d:%d: ", c->file, line, col);
-	ruru_buf_addf(&b, fmt, arg);
-	json_array_append_new(c->problems, json_string(b.ptr));
-	ruru_buf_release(&b);
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	add_problem(c, line, col, sev, code, msg);
+}
+
+/* Start a file: forget the folds of the previous one. */
+static void file_begin(struct checker *c, const char *file)
+{
+	c->file = file;
+	c->errors = c->warnings = 0;
+	c->first_problem = json_array_size(c->problems);
+	for (size_t i = 0; i < NFOLDED; i++) {
+		c->first[i] = NULL;
+		c->count[i] = 0;
+	}
+}
+
+static int cmp_position(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	json_int_t lx = json_integer_value(json_object_get(x, "line"));
+	json_int_t ly = json_integer_value(json_object_get(y, "line"));
+	json_int_t cx = json_integer_value(json_object_get(x, "column"));
+	json_int_t cy = json_integer_value(json_object_get(y, "column"));
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	if (cx != cy)
+		return cx < cy ? -1 : 1;
+	return x < y ? -1 : x > y; /* keep it deterministic */
+}
+
+/* End a file: say how many times each folded problem occurred, and put
+ * the file's problems in the order of their places. */
+static void file_end(struct checker *c, json_t *files)
+{
+	size_t from = c->first_problem, n = json_array_size(c->problems) - from;
+	if (n > 1) {
+		json_t **v = calloc(n, sizeof(*v));
+		if (!v)
+			abort();
+		for (size_t i = 0; i < n; i++)
+			v[i] = json_incref(json_array_get(c->problems, from + i));
+		qsort(v, n, sizeof(*v), cmp_position);
+		for (size_t i = 0; i < n; i++)
+			json_array_set_new(c->problems, from + i, v[i]);
+		free(v);
+	}
+	for (size_t i = 0; i < NFOLDED; i++) {
+		if (c->count[i] < 2)
+			continue;
+		json_t *o = c->first[i];
+		json_object_set_new(o, "count", json_integer((json_int_t)c->count[i]));
+		struct ruru_buf b = RURU_BUF_INIT;
+		ruru_buf_addf(&b, "%s (%zu times in this file; the first is shown)",
+			      json_string_value(json_object_get(o, "message")), c->count[i]);
+		json_object_set_new(o, "message", json_string(b.ptr));
+		ruru_buf_release(&b);
+	}
+	json_array_append_new(files, json_pack("{s:s, s:I, s:I}", "file", c->file, "errors",
+					       (json_int_t)c->errors, "warnings",
+					       (json_int_t)c->warnings));
 }
 
 static void check_string(struct checker *c, const struct ruru_toml_value *root, const char *key,
@@ -39,11 +161,12 @@ static void check_string(struct checker *c, const struct ruru_toml_value *root, 
 		v = ruru_toml_table_get(root, alt, strlen(alt));
 	if (!v) {
 		if (required)
-			problem_at(c, c->toml, "missing key \"%s\"", key);
+			problem(c, c->toml, SEV_ERROR, "missing-key", "missing key \"%s\"", key);
 		return;
 	}
 	if (ruru_toml_kind(v) != RURU_TOML_STRING)
-		problem_at(c, c->toml + ruru_toml_value_span(v).start, "\"%s\" must be a string", key);
+		problem(c, c->toml + ruru_toml_value_span(v).start, SEV_ERROR, "wrong-type",
+			"\"%s\" must be a string", key);
 }
 
 static void check_time(struct checker *c, const struct ruru_toml_value *root, const char *key,
@@ -52,7 +175,7 @@ static void check_time(struct checker *c, const struct ruru_toml_value *root, co
 	const struct ruru_toml_value *v = ruru_toml_table_get(root, key, strlen(key));
 	if (!v) {
 		if (required)
-			problem_at(c, c->toml, "missing key \"%s\"", key);
+			problem(c, c->toml, SEV_ERROR, "missing-key", "missing key \"%s\"", key);
 		return;
 	}
 	size_t at = c->toml + ruru_toml_value_span(v).start;
@@ -67,10 +190,10 @@ static void check_time(struct checker *c, const struct ruru_toml_value *root, co
 		if (n == 0 && empty_ok)
 			return;
 		if (!ruru_time_parse(s, n, &t, &zone))
-			problem_at(c, at, "\"%s\" is not a date-time", key);
+			problem(c, at, SEV_ERROR, "wrong-type", "\"%s\" is not a date-time", key);
 		return;
 	}
-	problem_at(c, at, "\"%s\" must be an offset date-time", key);
+	problem(c, at, SEV_ERROR, "wrong-type", "\"%s\" must be an offset date-time", key);
 }
 
 static void check_array(struct checker *c, const struct ruru_toml_value *root, const char *key)
@@ -79,23 +202,24 @@ static void check_array(struct checker *c, const struct ruru_toml_value *root, c
 	if (!v)
 		return;
 	if (ruru_toml_kind(v) != RURU_TOML_ARRAY) {
-		problem_at(c, c->toml + ruru_toml_value_span(v).start, "\"%s\" must be an array of strings",
+		problem(c, c->toml + ruru_toml_value_span(v).start, SEV_ERROR, "wrong-type",
+			"\"%s\" must be an array of strings",
 			   key);
 		return;
 	}
 	for (size_t i = 0; i < ruru_toml_array_len(v); i++) {
 		const struct ruru_toml_value *e = ruru_toml_array_at(v, i);
 		if (ruru_toml_kind(e) != RURU_TOML_STRING) {
-			problem_at(c, c->toml + ruru_toml_value_span(e).start,
-				   "\"%s\" must hold only strings", key);
+			problem(c, c->toml + ruru_toml_value_span(e).start, SEV_ERROR, "wrong-type",
+				"\"%s\" must hold only strings", key);
 			continue;
 		}
 		for (size_t j = 0; j < i; j++) {
 			const char *a = ruru_toml_string(ruru_toml_array_at(v, j), NULL);
 			const char *b = ruru_toml_string(e, NULL);
 			if (a && b && !strcmp(a, b)) {
-				problem_at(c, c->toml + ruru_toml_value_span(e).start,
-					   "duplicate element in \"%s\"", key);
+				problem(c, c->toml + ruru_toml_value_span(e).start, SEV_WARNING,
+					"duplicate-element", "duplicate element in \"%s\"", key);
 				break;
 			}
 		}
@@ -116,7 +240,7 @@ static void check_key(struct checker *c, const struct ruru_toml_value *root,
 		size_t sn;
 		const char *ss = st ? ruru_toml_string(st, &sn) : NULL;
 		if (ss && ruru_status_parse(ss, sn) == RURU_STATUS_UNKNOWN)
-			problem_at(c, c->toml + ruru_toml_value_span(st).start,
+			problem(c, c->toml + ruru_toml_value_span(st).start, SEV_ERROR, "unknown-status",
 				   "unknown status \"%s\"", ss);
 		break;
 	}
@@ -171,18 +295,33 @@ static void check_one_session(struct checker *c, const struct ruru_entry *e, siz
 			first = &e[i];
 			continue;
 		}
-		problem_at(c, e[i].start,
-			   "session started twice in one log (two sessions made with the same ID%s)",
-			   " on different machines?");
+		problem(c, e[i].start, SEV_ERROR, "started-twice",
+			"session started twice in one log (two sessions made with the same ID on "
+			"different machines?)");
 	}
 	if (first && have_start && first->when_valid && first->has_zone && first->when != start) {
 		char t[32];
 		ruru_time_format_rfc3339(first->when, t);
-		problem_at(c, start_at,
+		problem(c, start_at, SEV_ERROR, "start-time-mismatch",
 			   "start_time does not match the first \"Session started\" entry (%s): two "
 			   "sessions with one ID?",
 			   t);
 	}
+}
+
+/* What only the body shows: fences never closed, template placeholders. */
+static void check_body(struct checker *c, const char *text, size_t len, size_t body)
+{
+	size_t offs[64];
+	size_t n = ruru_body_unclosed_fences(text, len, body, offs, 64);
+	for (size_t i = 0; i < n && i < 64; i++)
+		problem(c, offs[i], SEV_ERROR, "unclosed-fence",
+			"code fence never closed: other Markdown readers show everything after it as "
+			"code (ruru ends it at its next entry)");
+	n = ruru_body_placeholders(text, len, body, offs, 64);
+	for (size_t i = 0; i < n; i++)
+		problem(c, i < 64 ? offs[i] : offs[63], SEV_WARNING, "placeholder",
+			"placeholder entry left from a template (not read as an entry)");
 }
 
 static void check_text(struct checker *c, const char *text, size_t len, const char *folder_id)
@@ -193,7 +332,8 @@ static void check_text(struct checker *c, const char *text, size_t len, const ch
 	bool have_start = false;
 	c->text = text;
 	if (!ruru_frontmatter_split(text, len, &fm)) {
-		problem_at(c, 0, "%s", len ? "no front matter (expected a \"+++\" line)" : "empty log");
+		problem(c, 0, SEV_ERROR, "no-front-matter", "%s",
+			len ? "no front matter (expected a \"+++\" line)" : "empty log");
 	} else {
 		body = fm.body;
 		c->toml = fm.toml;
@@ -202,10 +342,7 @@ static void check_text(struct checker *c, const char *text, size_t len, const ch
 		if (!doc) {
 			int l, col;
 			ruru_text_position(text, fm.toml, &l, &col);
-			struct ruru_buf b = RURU_BUF_INIT;
-			ruru_buf_addf(&b, "%s:%d:%d: %s", c->file, e.line + l - 1, e.col, e.msg);
-			json_array_append_new(c->problems, json_string(b.ptr));
-			ruru_buf_release(&b);
+			add_problem(c, e.line + l - 1, e.col, SEV_ERROR, "toml", e.msg);
 		} else {
 			const struct ruru_toml_value *root = ruru_toml_root(doc);
 			for (const struct fm_key *k = fm_keys; k->name; k++)
@@ -215,7 +352,7 @@ static void check_text(struct checker *c, const char *text, size_t len, const ch
 				idv = ruru_toml_table_get(root, "session_id", 10);
 			const char *id = idv ? ruru_toml_string(idv, NULL) : NULL;
 			if (id && folder_id && strcmp(id, folder_id))
-				problem_at(c, c->toml + ruru_toml_value_span(idv).start,
+				problem(c, c->toml + ruru_toml_value_span(idv).start, SEV_ERROR, "id-mismatch",
 					   "id does not match the session folder \"%s\"", folder_id);
 			have_start = start_instant(root, &start, &start_at);
 			start_at += c->toml;
@@ -223,14 +360,17 @@ static void check_text(struct checker *c, const char *text, size_t len, const ch
 		}
 	}
 	struct ruru_entry *entries;
+	check_body(c, text, len, body);
 	size_t n = ruru_entries_parse(text, len, body, &entries);
 	check_one_session(c, entries, n, have_start, start, start_at);
 	for (size_t i = 0; i < n; i++) {
 		if (!entries[i].when_valid)
-			problem_at(c, entries[i].start, "entry has no usable timestamp \"%s\"",
+			problem(c, entries[i].start, SEV_WARNING, "timestamp-unreadable",
+				"entry has no usable timestamp \"%s\"",
 				   entries[i].stamp ? entries[i].stamp : "");
 		else if (!entries[i].has_zone)
-			problem_at(c, entries[i].start, "entry timestamp \"%s\" has no time zone",
+			problem(c, entries[i].start, SEV_WARNING, "timestamp-no-zone",
+				"entry timestamp \"%s\" has no time zone (read without one, not as UTC)",
 				   entries[i].stamp);
 		ruru_entry_release(&entries[i]);
 	}
@@ -249,47 +389,82 @@ static char *folder_of(const char *path)
 	return start < slash ? ruru_strndup(start, (size_t)(slash - start)) : NULL;
 }
 
-int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **problems,
+/* Check one log file: `path` to read it, `shown` to name it. */
+static int check_file(struct checker *c, const char *path, const char *shown, const char *folder_id,
+		      json_t *files, struct ruru_buf *text, struct ruru_error *err)
+{
+	ruru_buf_reset(text);
+	if (ruru_read_file(path, text, err) < 0)
+		return -1;
+	file_begin(c, shown);
+	c->text = text->ptr;
+	/* A torn entry (an append cut short, DESIGN §7): reported, and the
+	 * rest is checked as the next write will leave it. */
+	struct ruru_buf state = RURU_BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	if (slash)
+		ruru_buf_add(&state, path, (size_t)(slash - path) + 1);
+	ruru_buf_addstr(&state, ".state");
+	struct stat st;
+	off_t keep;
+	if (stat(path, &st) == 0 && ruru_log_torn_tail(AT_FDCWD, state.ptr, &st, &keep) &&
+	    (size_t)keep < text->len) {
+		problem(c, (size_t)keep, SEV_ERROR, "torn-entry",
+			"torn entry: the last %zu bytes are what an interrupted append left; ruru "
+			"ignores them and its next write cuts them off",
+			text->len - (size_t)keep);
+		text->len = (size_t)keep;
+		text->ptr[text->len] = '\0';
+	}
+	ruru_buf_release(&state);
+	check_text(c, text->ptr, text->len, folder_id);
+	file_end(c, files);
+	return 0;
+}
+
+int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **report,
 	       struct ruru_error *err)
 {
-	*problems = json_array();
-	struct checker c = { .problems = *problems };
+	json_t *problems = json_array(), *summary = json_array();
+	struct checker c;
+	memset(&c, 0, sizeof(c));
+	c.problems = problems;
+	size_t errors = 0, warnings = 0;
 	struct ruru_buf text = RURU_BUF_INIT, path = RURU_BUF_INIT;
+	int rc = 0;
+	*report = NULL;
 	if (n) {
-		for (size_t i = 0; i < n; i++) {
-			ruru_buf_reset(&text);
-			if (ruru_read_file(files[i], &text, err) < 0) {
-				ruru_buf_release(&text);
-				json_decref(*problems);
-				*problems = NULL;
-				return -1;
-			}
-			c.file = files[i];
+		for (size_t i = 0; i < n && rc == 0; i++) {
 			char *folder = folder_of(files[i]);
-			check_text(&c, text.ptr, text.len, folder);
+			rc = check_file(&c, files[i], files[i], folder, summary, &text, err);
 			free(folder);
+			errors += c.errors;
+			warnings += c.warnings;
 		}
 	} else {
 		struct ruru_session *list;
 		size_t count;
-		if (ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &count, err) < 0) {
-			json_decref(*problems);
-			*problems = NULL;
-			return -1;
-		}
-		for (size_t i = 0; i < count; i++) {
-			ruru_buf_reset(&text);
+		rc = ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &count, err);
+		for (size_t i = 0; rc == 0 && i < count; i++) {
 			ruru_buf_reset(&path);
 			ruru_buf_addf(&path, "%s/%s", ruru_ws_root(ws), list[i].path);
 			struct ruru_error e;
-			if (ruru_read_file(path.ptr, &text, &e) < 0)
-				continue;
-			c.file = list[i].path;
-			check_text(&c, text.ptr, text.len, list[i].id);
+			if (check_file(&c, path.ptr, list[i].path, list[i].id, summary, &text, &e) < 0)
+				continue; /* gone since it was listed */
+			errors += c.errors;
+			warnings += c.warnings;
 		}
-		ruru_session_list_free(list, count);
+		if (rc == 0)
+			ruru_session_list_free(list, count);
 	}
 	ruru_buf_release(&text);
 	ruru_buf_release(&path);
-	return (int)json_array_size(*problems);
+	if (rc < 0) {
+		json_decref(problems);
+		json_decref(summary);
+		return -1;
+	}
+	*report = json_pack("{s:I, s:I, s:o, s:o}", "errors", (json_int_t)errors, "warnings",
+			    (json_int_t)warnings, "files", summary, "problems", problems);
+	return (int)errors;
 }

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,7 +165,7 @@ static int run_capture(const char *const argv[], struct ruru_buf *out, int *stat
 /* A private scratch folder for patch's and diff's files. */
 struct scratch {
 	char dir[PATH_MAX];
-	char path[4][PATH_MAX + 16];
+	char path[5][PATH_MAX + 16];
 };
 
 static int scratch_make(struct scratch *s, struct ruru_error *err)
@@ -176,10 +177,10 @@ static int scratch_make(struct scratch *s, struct ruru_error *err)
 	if (!mkdtemp(s->dir))
 		return ruru_error_set(err, RURU_EFAIL, "cannot make a scratch folder in %s: %s", tmp,
 				      strerror(errno));
-	static const char *const names[] = { "orig", "payload", "out", "rej" };
+	static const char *const names[] = { "orig", "payload", "out", "rej", "orig.sig" };
 	char dir[PATH_MAX]; /* a copy: snprintf must not read what it writes into */
 	memcpy(dir, s->dir, sizeof(dir));
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		snprintf(s->path[i], sizeof(s->path[i]), "%s/%s", dir, names[i]);
 	return 0;
 }
@@ -188,7 +189,7 @@ static void scratch_remove(struct scratch *s)
 {
 	int e = errno;
 	struct ruru_error ignore;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		ruru_remove(s->path[i], &ignore);
 	ruru_remove_dir(s->dir, &ignore);
 	errno = e;
@@ -733,6 +734,7 @@ out:
 struct guard {
 	bool session;
 	bool held;
+	time_t stamp; /* entries' time when set (a decision's, which its record names) */
 	struct ruru_logtx tx;
 	struct ruru_lock lock;
 };
@@ -794,6 +796,10 @@ static int guard_log(struct guard *g, enum ruru_event type, const char *srel, co
 	e.field[RURU_FIELD_MODE] = mode;
 	e.field[RURU_FIELD_TASK] = task;
 	e.field[RURU_FIELD_OUTCOME] = outcome;
+	if (g->stamp) {
+		e.when = g->stamp;
+		e.when_valid = true;
+	}
 	return ruru_logtx_entry(&g->tx, &e, err);
 }
 
@@ -976,6 +982,9 @@ void ruru_confirm_record_release(struct ruru_confirm_record *r)
 	free(r->target);
 	free(r->decided_by);
 	free(r->rationale);
+	free(r->session);
+	free(r->signer);
+	free(r->signature);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -991,6 +1000,8 @@ void ruru_confirm_record_canonical(struct ruru_buf *out, const struct ruru_confi
 		{ "target_sha256", r->target_sha256 },
 		{ "decided_by", r->decided_by ? r->decided_by : "" },
 		{ "rationale", r->rationale ? r->rationale : "" },
+		{ "session", r->session ? r->session : "" },
+		{ "signed_by", r->signer ? r->signer : "" },
 	};
 	ruru_buf_addstr(out, "[[decision]]\n");
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
@@ -1021,6 +1032,8 @@ static void record_message(struct ruru_buf *b, const struct ruru_confirm_record 
 		      record_lead(r->decision), r->target, ruru_confirm_kind_word(r->kind),
 		      r->payload_sha256,
 		      *r->target_sha256 ? r->target_sha256 : "none");
+	if (r->signer && *r->signer)
+		ruru_buf_addf(b, "\nSigned by `%s`", r->signer);
 	if (r->rationale && *r->rationale)
 		ruru_buf_addf(b, "\n%s: %s", r->decision == RURU_CONFIRM_SKIPPED ? "Rationale" : "Reason",
 			      r->rationale);
@@ -1082,6 +1095,33 @@ static bool record_parse_message(const char *msg, size_t len, struct ruru_confir
 		memcpy(r->target_sha256, th, 64);
 		r->target_sha256[64] = '\0';
 	}
+	/* The lines after it: "Signed by `ID`", then "Reason: …" (or
+	 * "Rationale: …" for a skip) to the end of the message. */
+	const char *p = end < msg + len ? end + 1 : msg + len, *mend = msg + len;
+	free(r->signer);
+	free(r->rationale);
+	r->signer = ruru_strdup("");
+	r->rationale = ruru_strdup("");
+	if (starts(p, mend, "Signed by `")) {
+		const char *id = p + 11, *q3 = memchr(id, '`', (size_t)(mend - id));
+		const char *nl = memchr(id, '\n', (size_t)(mend - id));
+		if (!q3 || (nl && nl < q3))
+			return false;
+		free(r->signer);
+		r->signer = ruru_strndup(id, (size_t)(q3 - id));
+		p = q3 + 1;
+		if (p < mend && *p != '\n')
+			return false;
+		p = p < mend ? p + 1 : mend;
+	}
+	const char *label = r->decision == RURU_CONFIRM_SKIPPED ? "Rationale: " : "Reason: ";
+	if (p < mend) {
+		if (!starts(p, mend, label))
+			return false;
+		p += strlen(label);
+		free(r->rationale);
+		r->rationale = ruru_strndup(p, (size_t)(mend - p));
+	}
 	return true;
 }
 
@@ -1105,6 +1145,7 @@ struct records {
 	bool found;          /* a decision record exists: rec is the latest */
 	bool bound;          /* ... and it names target and hashes */
 	bool applied_after;  /* a success result follows it (session log) */
+	int line;            /* where rec is: its log entry, or its decisions.log table */
 	struct ruru_confirm_record rec;
 };
 
@@ -1140,7 +1181,12 @@ static int records_session(struct ruru_ws *ws, const struct loc *L, struct recor
 		R->applied_after = false;
 		R->rec.decision = d;
 		R->rec.artifact = ruru_strdup(L->rel);
+		R->rec.session = ruru_strdup(L->session);
+		R->rec.decided_by = ruru_strdup(d == RURU_CONFIRM_APPROVED || d == RURU_CONFIRM_REJECTED
+							? "user"
+							: "coordinator");
 		R->rec.decided_at = e->when_valid ? e->when : 0;
+		R->line = (int)e->line;
 		R->bound = e->message && record_parse_message(e->message, e->message_len, &R->rec);
 	}
 	ruru_session_release(&s);
@@ -1162,8 +1208,8 @@ static int records_temp(struct ruru_ws *ws, const struct loc *L, struct records 
 		return 0; /* no decision yet */
 	}
 	struct ruru_toml *doc = ruru_toml_parse(text.ptr, text.len, err);
-	ruru_buf_release(&text);
 	if (!doc) {
+		ruru_buf_release(&text);
 		ruru_error_set_file(err, ".ruru/temp/decisions.log");
 		return -1;
 	}
@@ -1177,6 +1223,8 @@ static int records_temp(struct ruru_ws *ws, const struct loc *L, struct records 
 			     *th = toml_str(t, "target_sha256");
 			ruru_confirm_record_release(&R->rec);
 			R->found = true;
+			int col;
+			ruru_text_position(text.ptr, ruru_toml_value_span(t).start, &R->line, &col);
 			R->rec.decision = ruru_confirm_status_parse(word);
 			R->rec.artifact = ruru_strdup(art);
 			R->rec.target = toml_str(t, "target_path");
@@ -1186,6 +1234,9 @@ static int records_temp(struct ruru_ws *ws, const struct loc *L, struct records 
 			R->rec.kind = k < 0 ? RURU_CONFIRM_CONTENT : (enum ruru_confirm_kind)k;
 			R->rec.decided_by = toml_str(t, "decided_by");
 			R->rec.rationale = toml_str(t, "rationale");
+			R->rec.session = toml_str(t, "session");
+			R->rec.signer = toml_str(t, "signed_by");
+			R->rec.signature = toml_str(t, "signature");
 			R->rec.decided_at = toml_time(t, "decided_at");
 			R->bound = k >= 0 && R->rec.target && ph && strlen(ph) == 64 && th &&
 				   (!*th || strlen(th) == 64);
@@ -1200,6 +1251,7 @@ static int records_temp(struct ruru_ws *ws, const struct loc *L, struct records 
 		free(art);
 	}
 	ruru_toml_free(doc);
+	ruru_buf_release(&text);
 	return 0;
 }
 
@@ -1228,6 +1280,11 @@ static int records_append_temp(struct ruru_ws *ws, const struct ruru_confirm_rec
 	}
 	ruru_buf_addch(&b, '\n');
 	ruru_confirm_record_canonical(&b, r);
+	if (r->signature) {
+		ruru_buf_addstr(&b, "signature = ");
+		ruru_toml_encode_string(&b, r->signature, strlen(r->signature));
+		ruru_buf_addch(&b, '\n');
+	}
 	if (rc == 0)
 		rc = ruru_append(path, b.ptr, b.len, err);
 	ruru_buf_release(&b);
@@ -1248,6 +1305,8 @@ static void record_of(struct ruru_confirm_record *r, const struct ruru_confirm *
 	memcpy(r->target_sha256, c->target_sha256, sizeof(r->target_sha256));
 	r->decided_by = ruru_strdup(by);
 	r->rationale = ruru_strdup(why ? why : "");
+	r->session = ruru_strdup(c->session ? c->session : "");
+	r->signer = ruru_strdup("");
 	r->decided_at = now;
 }
 
@@ -1452,6 +1511,8 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 		ruru_error_set(err, RURU_EUSAGE, "a proposal needs a target");
 		goto out;
 	}
+	if (ruru_text_check("target", target, strlen(target), RURU_TEXT_LINE, err) < 0)
+		goto out; /* sec-text: the text rule (DESIGN §2) */
 	if (ruru_path_relative_to_root(ruru_ws_root(ws), target, &norm, err) < 0 ||
 	    target_hash(ws, norm.ptr, th, &exists, &cur, err) < 0 ||
 	    payload_check(kind, norm.ptr, &cur, payload, len, err) < 0 ||
@@ -1731,6 +1792,491 @@ out:
 	return rc;
 }
 
+/* --------------------------------------------------------------- signing */
+
+/*
+ * DESIGN §15: a decision signed with the user's SSH key the way git signs
+ * commits (ssh-keygen -Y sign, namespace "ruru-confirm"), over the
+ * record's canonical text.  The trust anchor is the user's configuration,
+ * outside the workspace ($XDG_CONFIG_HOME/ruru/config.toml and
+ * allowed_signers): a workspace may require signatures too, never name
+ * signers or relax the requirement.
+ */
+
+#define SIGN_NAMESPACE "ruru-confirm"
+
+/* `git config --get KEY`, trimmed; NULL when unset or git is missing. */
+static char *git_config(const char *key)
+{
+	const char *argv[] = { "git", "config", "--get", key, NULL };
+	struct ruru_buf out = RURU_BUF_INIT;
+	struct ruru_error e;
+	int st = -1;
+	char *v = NULL;
+	if (run_capture(argv, &out, &st, &e) == 0 && st == 0) {
+		while (out.len && (out.ptr[out.len - 1] == '\n' || out.ptr[out.len - 1] == ' '))
+			out.ptr[--out.len] = '\0';
+		if (out.len && !memchr(out.ptr, '\n', out.len))
+			v = ruru_strdup(out.ptr);
+	}
+	ruru_buf_release(&out);
+	return v;
+}
+
+/* $XDG_CONFIG_HOME/ruru/NAME (default ~/.config); NULL without a home. */
+static char *user_config_path(const char *name)
+{
+	const char *x = getenv("XDG_CONFIG_HOME");
+	struct ruru_buf b = RURU_BUF_INIT;
+	if (x && *x == '/') {
+		ruru_buf_addf(&b, "%s/ruru/%s", x, name);
+	} else {
+		const char *home = getenv("HOME");
+		if (!home || *home != '/')
+			return NULL;
+		ruru_buf_addf(&b, "%s/.config/ruru/%s", home, name);
+	}
+	return ruru_buf_detach(&b, NULL);
+}
+
+/*
+ * The user's allowed signers: $XDG_CONFIG_HOME/ruru/allowed_signers, else
+ * the file git's *global* gpg.ssh.allowedSignersFile names (never the
+ * repository's own .git/config, which anything in the workspace can edit).
+ * The XDG path when neither exists (for messages); NULL without a home.
+ */
+static char *allowed_signers_path(void)
+{
+	char *x = user_config_path("allowed_signers");
+	struct stat st;
+	struct ruru_error e;
+	if (!x || ruru_lstat(x, &st, &e) == 0)
+		return x;
+	const char *argv[] = { "git", "config", "--global", "--get", "gpg.ssh.allowedSignersFile", NULL };
+	struct ruru_buf out = RURU_BUF_INIT;
+	int status = -1;
+	if (run_capture(argv, &out, &status, &e) == 0 && status == 0) {
+		while (out.len && out.ptr[out.len - 1] == '\n')
+			out.ptr[--out.len] = '\0';
+		struct ruru_buf p = RURU_BUF_INIT;
+		const char *home = getenv("HOME");
+		if (!strncmp(out.ptr, "~/", 2) && home)
+			ruru_buf_addf(&p, "%s/%s", home, out.ptr + 2);
+		else
+			ruru_buf_addstr(&p, out.ptr);
+		if (p.len && p.ptr[0] == '/' && ruru_lstat(p.ptr, &st, &e) == 0) {
+			free(x);
+			x = ruru_buf_detach(&p, NULL);
+		}
+		ruru_buf_release(&p);
+	}
+	ruru_buf_release(&out);
+	return x;
+}
+
+/* A boolean `confirm.KEY` of a config file (false when absent or unreadable). */
+static bool config_flag(const char *path, const char *key)
+{
+	struct ruru_buf text = RURU_BUF_INIT;
+	struct ruru_error e;
+	bool v = false;
+	if (path && ruru_read_file(path, &text, &e) == 0) {
+		struct ruru_toml *doc = ruru_toml_parse(text.ptr, text.len, &e);
+		const struct ruru_toml_value *t =
+			doc ? ruru_toml_table_get(ruru_toml_root(doc), "confirm", 7) : NULL;
+		const struct ruru_toml_value *f =
+			t && ruru_toml_kind(t) == RURU_TOML_TABLE ? ruru_toml_table_get(t, key, strlen(key))
+								  : NULL;
+		v = f && ruru_toml_kind(f) == RURU_TOML_BOOL && ruru_toml_bool(f);
+		ruru_toml_free(doc);
+	}
+	ruru_buf_release(&text);
+	return v;
+}
+
+static bool ws_config_flag(struct ruru_ws *ws, const char *key)
+{
+	char *p = ruru_ws_path(ws, ".ruru/config.toml");
+	bool v = config_flag(p, key);
+	free(p);
+	return v;
+}
+
+/* Run argv with `input` on its stdin; its stdout and stderr into *out. */
+static int run_with_input(const char *const argv[], const char *input, size_t len,
+			  struct ruru_buf *out, int *status, struct ruru_error *err)
+{
+	struct ruru_child c = { .argv = argv, .stdin_io = RURU_CHILD_PIPE,
+				.stdout_io = RURU_CHILD_PIPE, .stderr_io = RURU_CHILD_TO_OUT };
+	if (ruru_child_start(&c, err) < 0)
+		return -1;
+	const char *p = input;
+	while (len) {
+		ssize_t w = write(c.in, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		p += w;
+		len -= (size_t)w;
+	}
+	close(c.in);
+	c.in = -1;
+	struct ruru_error rerr;
+	int rrc = ruru_buf_read_fd(out, c.out, &rerr);
+	int st = ruru_child_finish(&c, err);
+	if (st < 0)
+		return -1;
+	if (rrc < 0) {
+		*err = rerr;
+		return -1;
+	}
+	*status = st;
+	return 0;
+}
+
+/* The first line of a child's complaint, for an error message. */
+static const char *first_line(struct ruru_buf *b)
+{
+	char *nl = memchr(b->ptr, '\n', b->len);
+	if (nl)
+		*nl = '\0';
+	return b->len ? b->ptr : "(no message)";
+}
+
+/* The identity a signature is made as: --as, git's user.email, the login name. */
+static char *sign_identity(const struct ruru_confirm_sign *sign, struct ruru_error *err)
+{
+	char *id = sign->identity && *sign->identity ? ruru_strdup(sign->identity)
+						     : git_config("user.email");
+	if (!id) {
+		const char *u = getenv("USER");
+		struct passwd *pw = u && *u ? NULL : getpwuid(getuid());
+		id = u && *u ? ruru_strdup(u) : pw ? ruru_strdup(pw->pw_name) : NULL;
+	}
+	if (!id || !*id || !ruru_entry_field_ok(id) || strpbrk(id, " \t")) {
+		ruru_error_set(err, RURU_EUSAGE,
+			       "no usable signing identity (give one; it must be a single word "
+			       "without a backtick, as allowed_signers names it)");
+		free(id);
+		return NULL;
+	}
+	return id;
+}
+
+/* Sign r's canonical text; fills r->signer (from `sign`) and r->signature. */
+static int sign_record(struct ruru_confirm_record *r, const struct ruru_confirm_sign *sign,
+		       struct ruru_error *err)
+{
+	struct scratch sc;
+	struct ruru_buf canon = RURU_BUF_INIT, out = RURU_BUF_INIT, sig = RURU_BUF_INIT;
+	char *id = sign_identity(sign, err), *key = NULL;
+	int rc = -1, st = 0;
+	if (!id)
+		return -1;
+	if (scratch_make(&sc, err) < 0) {
+		free(id);
+		return -1;
+	}
+	if (sign->key && *sign->key) {
+		key = ruru_strdup(sign->key);
+	} else {
+		/* git's user.signingkey (a file, or "key::<public key>"), else
+		 * the first key ssh-agent holds: a public key, signed through
+		 * the agent. */
+		char *gk = git_config("user.signingkey");
+		struct ruru_buf pub = RURU_BUF_INIT;
+		if (gk && !strncmp(gk, "key::", 5)) {
+			ruru_buf_addf(&pub, "%s\n", gk + 5);
+		} else if (gk) {
+			key = gk;
+			gk = NULL;
+		} else {
+			const char *argv[] = { "ssh-add", "-L", NULL };
+			int ast = -1;
+			struct ruru_error e;
+			if (run_capture(argv, &pub, &ast, &e) < 0 || ast != 0 ||
+			    (strncmp(pub.ptr, "ssh-", 4) && strncmp(pub.ptr, "ecdsa-", 6) &&
+			     strncmp(pub.ptr, "sk-", 3)))
+				ruru_buf_reset(&pub);
+			char *nl = memchr(pub.ptr, '\n', pub.len);
+			if (nl)
+				pub.len = (size_t)(nl - pub.ptr) + 1, nl[1] = '\0';
+		}
+		free(gk);
+		if (!key && pub.len) {
+			if (write_plain(sc.path[1], pub.ptr, pub.len, err) < 0) {
+				ruru_buf_release(&pub);
+				goto out;
+			}
+			key = ruru_strdup(sc.path[1]);
+		}
+		ruru_buf_release(&pub);
+		if (!key) {
+			ruru_error_set(err, RURU_EUSAGE,
+				       "no signing key: none given, none in git's user.signingkey and "
+				       "none in ssh-agent");
+			goto out;
+		}
+	}
+	free(r->signer);
+	r->signer = id;
+	id = NULL;
+	ruru_confirm_record_canonical(&canon, r);
+	if (write_plain(sc.path[0], canon.ptr, canon.len, err) < 0)
+		goto out;
+	const char *argv[] = { "ssh-keygen", "-q", "-Y", "sign", "-n", SIGN_NAMESPACE, "-f", key,
+			       sc.path[0], NULL };
+	if (run_capture(argv, &out, &st, err) < 0)
+		goto out;
+	if (st != 0) {
+		ruru_error_set(err, RURU_EFAIL, "ssh-keygen could not sign the decision: %s",
+			       first_line(&out));
+		goto out;
+	}
+	if (ruru_read_file(sc.path[4], &sig, err) < 0)
+		goto out;
+	free(r->signature);
+	r->signature = ruru_buf_detach(&sig, NULL);
+	rc = 0;
+out:
+	if (rc < 0) {
+		free(r->signer);
+		r->signer = ruru_strdup("");
+	}
+	scratch_remove(&sc);
+	free(id);
+	free(key);
+	ruru_buf_release(&canon);
+	ruru_buf_release(&out);
+	ruru_buf_release(&sig);
+	return rc;
+}
+
+/*
+ * Apply's signature check: when the user's configuration (or the
+ * workspace's) requires signatures, the latest decision record must carry
+ * a signature over its canonical text by a principal of the user's
+ * allowed_signers.  `side` is the sidecar's text (a session record's
+ * signature is kept there).
+ */
+static int signature_checked_as(struct ruru_ws *ws, const struct loc *L,
+				const struct ruru_buf *side, const struct records *R, bool always,
+				struct ruru_error *err)
+{
+	char *ucfg = user_config_path("config.toml");
+	bool req = always || config_flag(ucfg, "require_signature") ||
+		   ws_config_flag(ws, "require_signature");
+	free(ucfg);
+	if (!req)
+		return 0;
+	char *signers = allowed_signers_path();
+	struct ruru_buf sig = RURU_BUF_INIT, canon = RURU_BUF_INIT, out = RURU_BUF_INIT;
+	struct ruru_error e;
+	struct stat st;
+	struct scratch sc = { 0 };
+	bool have_sc = false;
+	int rc = -1, status = 0;
+	if (!signers || ruru_lstat(signers, &st, &e) < 0) {
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "signed decisions are required, but there is no allowed_signers file "
+			       "(%s)",
+			       signers ? signers : "$XDG_CONFIG_HOME/ruru/allowed_signers");
+		goto out;
+	}
+	if (!R->rec.signer || !*R->rec.signer) {
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "the decision on \"%s\" is not signed, and signed decisions are required",
+			       L->rel);
+		goto out;
+	}
+	if (L->session) {
+		struct ruru_toml *doc = ruru_toml_parse(side->ptr, side->len, &e);
+		char *s = doc ? toml_str(ruru_toml_root(doc), "signature") : NULL;
+		ruru_toml_free(doc);
+		if (s)
+			ruru_buf_addstr(&sig, s);
+		free(s);
+	} else if (R->rec.signature) {
+		ruru_buf_addstr(&sig, R->rec.signature);
+	}
+	if (!sig.len) {
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "the decision on \"%s\" names signer \"%s\" but its signature is missing",
+			       L->rel, R->rec.signer);
+		goto out;
+	}
+	if (scratch_make(&sc, err) < 0)
+		goto out;
+	have_sc = true;
+	if (write_plain(sc.path[4], sig.ptr, sig.len, err) < 0)
+		goto out;
+	ruru_confirm_record_canonical(&canon, &R->rec);
+	const char *argv[] = { "ssh-keygen", "-Y", "verify", "-f", signers, "-I", R->rec.signer,
+			       "-n", SIGN_NAMESPACE, "-s", sc.path[4], NULL };
+	if (run_with_input(argv, canon.ptr, canon.len, &out, &status, err) < 0)
+		goto out;
+	if (status != 0) {
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "the signature of the decision on \"%s\" is not a valid signature of "
+			       "that decision by allowed signer \"%s\": %s",
+			       L->rel, R->rec.signer, first_line(&out));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (have_sc)
+		scratch_remove(&sc);
+	free(signers);
+	ruru_buf_release(&sig);
+	ruru_buf_release(&canon);
+	ruru_buf_release(&out);
+	return rc;
+}
+
+/* The public half of a key named like sign_record's: "TYPE BASE64" (no
+ * comment) into *out. */
+static int public_key(const char *key, struct ruru_buf *out, struct ruru_error *err)
+{
+	struct ruru_buf text = RURU_BUF_INIT;
+	int rc = -1, st = 0;
+	ruru_buf_reset(out);
+	char *gk = key && *key ? NULL : git_config("user.signingkey");
+	const char *k = key && *key ? key : gk;
+	if (k && !strncmp(k, "key::", 5)) {
+		ruru_buf_addstr(&text, k + 5);
+	} else if (k) {
+		if (ruru_read_file(k, &text, err) < 0)
+			goto out;
+		if (strstr(text.ptr, "PRIVATE KEY-----")) {
+			const char *argv[] = { "ssh-keygen", "-y", "-f", k, NULL };
+			ruru_buf_reset(&text);
+			if (run_capture(argv, &text, &st, err) < 0)
+				goto out;
+			if (st != 0) {
+				ruru_error_set(err, RURU_EFAIL, "ssh-keygen cannot read the key \"%s\": %s",
+					       k, first_line(&text));
+				goto out;
+			}
+		}
+	} else {
+		const char *argv[] = { "ssh-add", "-L", NULL };
+		if (run_capture(argv, &text, &st, err) < 0 || st != 0)
+			ruru_buf_reset(&text);
+		ruru_error_clear(err);
+	}
+	/* The first two words of the first line: type and key. */
+	const char *p = text.ptr, *end = text.ptr + text.len;
+	const char *sp = memchr(p, ' ', (size_t)(end - p));
+	const char *q = sp ? sp + 1 : end;
+	while (q < end && *q != ' ' && *q != '\n' && *q != '\r')
+		q++;
+	if (!sp || q == sp + 1 || (strncmp(p, "ssh-", 4) && strncmp(p, "ecdsa-", 6) &&
+				   strncmp(p, "sk-", 3))) {
+		ruru_error_set(err, RURU_EUSAGE,
+			       k ? "\"%s\" holds no SSH public key"
+				 : "no signing key: none given, none in git's user.signingkey and "
+				   "none in ssh-agent%s",
+			       k ? k : "");
+		goto out;
+	}
+	ruru_buf_add(out, p, (size_t)(q - p));
+	rc = 0;
+out:
+	free(gk);
+	ruru_buf_release(&text);
+	return rc;
+}
+
+int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign, json_t **report,
+			      struct ruru_error *err)
+{
+	*report = NULL;
+	char *cfg = user_config_path("config.toml"), *signers = user_config_path("allowed_signers");
+	char *id = NULL;
+	struct ruru_buf pub = RURU_BUF_INIT, text = RURU_BUF_INIT, out = RURU_BUF_INIT,
+			line = RURU_BUF_INIT;
+	bool added = false;
+	int rc = -1;
+	if (!cfg || !signers) {
+		ruru_error_set(err, RURU_EUSAGE, "neither XDG_CONFIG_HOME nor HOME is set");
+		goto out;
+	}
+	if (!(id = sign_identity(sign, err)) || public_key(sign->key, &pub, err) < 0)
+		goto out;
+	char *slash = strrchr(cfg, '/');
+	*slash = '\0';
+	int mk = ruru_mkdirs(cfg, err);
+	*slash = '/';
+	if (mk < 0)
+		goto out;
+	/* allowed_signers: add the line unless this identity has this key. */
+	if (ruru_read_file(signers, &text, err) < 0) {
+		if (err->code != RURU_ENOTFOUND)
+			goto out;
+		ruru_error_clear(err);
+		ruru_buf_reset(&text);
+	}
+	bool present = false;
+	for (const char *p = text.ptr, *end = text.ptr + text.len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		size_t il = strlen(id);
+		if ((size_t)(le - p) > il && !memcmp(p, id, il) && p[il] == ' ' &&
+		    memmem(p, (size_t)(le - p), pub.ptr, pub.len))
+			present = true;
+		p = nl ? nl + 1 : end;
+	}
+	if (!present) {
+		ruru_buf_add(&out, text.ptr, text.len);
+		if (out.len && out.ptr[out.len - 1] != '\n')
+			ruru_buf_addch(&out, '\n');
+		ruru_buf_addf(&out, "%s namespaces=\"%s\" %s\n", id, SIGN_NAMESPACE, pub.ptr);
+		if (ruru_write_atomic(signers, out.ptr, out.len, 0644, err) < 0)
+			goto out;
+		added = true;
+	}
+	/* config.toml: confirm.require_signature = true, everything else kept. */
+	ruru_buf_reset(&text);
+	ruru_buf_reset(&out);
+	if (ruru_read_file(cfg, &text, err) < 0) {
+		if (err->code != RURU_ENOTFOUND)
+			goto out;
+		ruru_error_clear(err);
+		ruru_buf_reset(&text);
+		ruru_buf_addstr(&text, "# ruru's settings for this user (DESIGN §15); outside every "
+				       "workspace on purpose.\n");
+	}
+	if (ruru_toml_edit_set(&out, text.ptr, text.len, "confirm.require_signature", "true", 4,
+			       err) < 0) {
+		ruru_error_set_file(err, cfg);
+		goto out;
+	}
+	if ((out.len != text.len || memcmp(out.ptr, text.ptr, text.len)) &&
+	    ruru_write_atomic(cfg, out.ptr, out.len, 0644, err) < 0)
+		goto out;
+	const char *sp = memchr(pub.ptr, ' ', pub.len);
+	ruru_buf_add(&line, pub.ptr, sp ? (size_t)(sp - pub.ptr) : pub.len);
+	*report = json_pack("{s:s, s:s, s:s, s:s, s:b}", "config", cfg, "allowed_signers", signers,
+			    "identity", id, "key_type", line.ptr, "added", added);
+	rc = 0;
+out:
+	free(cfg);
+	free(signers);
+	free(id);
+	ruru_buf_release(&pub);
+	ruru_buf_release(&text);
+	ruru_buf_release(&out);
+	ruru_buf_release(&line);
+	return rc;
+}
+
+static int signature_checked(struct ruru_ws *ws, const struct loc *L, const struct ruru_buf *side,
+			     const struct records *R, struct ruru_error *err)
+{
+	return signature_checked_as(ws, L, side, R, false, err);
+}
+
 /* ------------------------------------------------------------ deciding */
 
 /* Check that the payload on disk is still the one proposed (and decided). */
@@ -1759,12 +2305,27 @@ int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 			enum ruru_confirm_decision decision, const char *reason,
 			struct ruru_confirm *out, struct ruru_error *err)
 {
+	return ruru_confirm_decide_signed(ws, artifact, decision, reason, NULL, out, err);
+}
+
+bool ruru_confirm_sign_wanted(struct ruru_ws *ws)
+{
+	return ws_config_flag(ws, "sign");
+}
+
+int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
+			       enum ruru_confirm_decision decision, const char *reason,
+			       const struct ruru_confirm_sign *sign, struct ruru_confirm *out,
+			       struct ruru_error *err)
+{
 	memset(out, 0, sizeof(*out));
 	if ((int)decision < 0 || decision >= RURU_DECIDE_COUNT) {
 		ruru_error_set(err, RURU_EUSAGE, "unknown decision");
 		return ruru_error_hint(err, "decision", RURU_HINT_NONE, NULL);
 	}
-	if (decision == RURU_DECIDE_SKIP && (!reason || !*reason)) {
+	if (reason && ruru_text_check("reason", reason, strlen(reason), 0, err) < 0)
+		return -1; /* sec-text: the text rule (DESIGN §2) */
+	if (decision == RURU_DECIDE_SKIP && (!reason || ruru_text_blank(reason, strlen(reason)))) {
 		ruru_error_set(err, RURU_EUSAGE, "skipping confirmation needs a rationale");
 		return ruru_error_hint(err, "reason", RURU_HINT_NONE, NULL);
 	}
@@ -1805,16 +2366,21 @@ int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 						       RURU_CONFIRM_SKIPPED };
 	const char *by = decision == RURU_DECIDE_SKIP ? "coordinator" : "user";
 	time_t now = ruru_now();
+	g.stamp = now; /* the log entry's time is the record's */
+	record_of(&rec, out, to[decision], by, reason, now);
+	if (sign && sign_record(&rec, sign, err) < 0)
+		goto out;
 	ruru_buf_add(&orig, side.ptr, side.len);
 	if (side_set_str(&side, "status", ruru_confirm_status_word(to[decision]), err) < 0 ||
 	    side_set_str(&side, "decided_by", by, err) < 0 ||
 	    side_set_str(&side, "rationale", reason ? reason : "", err) < 0 ||
-	    side_set_time(&side, "decided_at", now, err) < 0)
+	    side_set_time(&side, "decided_at", now, err) < 0 ||
+	    (rec.signature && (side_set_str(&side, "signed_by", rec.signer, err) < 0 ||
+			       side_set_str(&side, "signature", rec.signature, err) < 0)))
 		goto out;
 	if (ruru_write_atomic(L.side_abs, side.ptr, side.len, 0666, err) < 0)
 		goto out;
 	wrote = true;
-	record_of(&rec, out, to[decision], by, reason, now);
 	if (!g.session) {
 		if (records_append_temp(ws, &rec, err) < 0)
 			goto out;
@@ -1869,6 +2435,9 @@ int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *
 {
 	memset(out, 0, sizeof(*out));
 	*message = NULL;
+	if ((to && ruru_text_check("executor mode", to, strlen(to), RURU_TEXT_LINE, err) < 0) ||
+	    (task && ruru_text_check("task ID", task, strlen(task), RURU_TEXT_LINE, err) < 0))
+		return -1; /* sec-text: the text rule (DESIGN §2) */
 	if (!to || !*to || !ruru_entry_field_ok(to)) {
 		ruru_error_set(err, RURU_EUSAGE,
 			       "the executor mode is empty or holds a backtick or newline");
@@ -1931,6 +2500,93 @@ out:
 	ruru_buf_release(&orig);
 	ruru_buf_release(&msg);
 	return rc;
+}
+
+/* ------------------------------------------------------- changed lines */
+
+/*
+ * The lines a unified diff adds, as [[first, last], ...] of the new file
+ * (1-based, runs of consecutive "+" lines): what Agent Trace attributes.
+ */
+static json_t *added_ranges(const char *d, size_t len)
+{
+	json_t *out = json_array();
+	const char *p = d, *end = d + len;
+	long line = 0, run_start = 0, run_end = 0;
+	bool in_hunk = false;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		if (starts(p, eol, "@@ -")) {
+			const char *plus = memchr(p, '+', (size_t)(eol - p));
+			line = plus ? strtol(plus + 1, NULL, 10) : 0;
+			if (plus && line == 0)
+				line = 1; /* "+0,0": nothing on the new side */
+			in_hunk = plus != NULL;
+		} else if (in_hunk && p < eol && *p == '+' && !starts(p, eol, "+++ ")) {
+			if (run_end && run_end + 1 == line) {
+				run_end = line;
+			} else {
+				if (run_end)
+					json_array_append_new(out, json_pack("[I, I]", (json_int_t)run_start,
+									     (json_int_t)run_end));
+				run_start = run_end = line;
+			}
+			line++;
+		} else if (in_hunk && p < eol && (*p == ' ')) {
+			line++;
+		} else if (in_hunk && (p == eol)) {
+			line++; /* a context line that lost its blank */
+		} else if (starts(p, eol, "--- ") || starts(p, eol, "+++ ")) {
+			in_hunk = false;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (run_end)
+		json_array_append_new(out, json_pack("[I, I]", (json_int_t)run_start, (json_int_t)run_end));
+	return out;
+}
+
+/* Lines of `b` (a last line without a newline counts). */
+static long count_lines_of(const char *b, size_t len)
+{
+	long n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += b[i] == '\n';
+	return n + (len && b[len - 1] != '\n');
+}
+
+/* The ranges a change from `before` to `after` adds (diff -U0). */
+static json_t *changed_lines(const struct ruru_buf *before, const struct ruru_buf *after)
+{
+	struct scratch sc;
+	struct ruru_error e;
+	struct ruru_buf out = RURU_BUF_INIT;
+	json_t *r = NULL;
+	int st = 0;
+	if (scratch_make(&sc, &e) < 0)
+		return json_array();
+	if (write_plain(sc.path[0], before->ptr, before->len, &e) == 0 &&
+	    write_plain(sc.path[2], after->ptr, after->len, &e) == 0) {
+		const char *argv[] = { "diff", "-U0", "-a", sc.path[0], sc.path[2], NULL };
+		if (run_capture(argv, &out, &st, &e) == 0 && st <= 1)
+			r = added_ranges(out.ptr, out.len);
+	}
+	scratch_remove(&sc);
+	ruru_buf_release(&out);
+	return r ? r : json_array();
+}
+
+/* [[a, b], ...] as a TOML literal. */
+static void ranges_literal(struct ruru_buf *b, json_t *ranges)
+{
+	size_t i;
+	json_t *v;
+	ruru_buf_addch(b, '[');
+	json_array_foreach(ranges, i, v) ruru_buf_addf(b, "%s[%lld, %lld]", i ? ", " : "",
+						       (long long)json_integer_value(json_array_get(v, 0)),
+						       (long long)json_integer_value(json_array_get(v, 1)));
+	ruru_buf_addch(b, ']');
 }
 
 /* -------------------------------------------------------------- applying */
@@ -2028,7 +2684,7 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 	if (payload_checked(ws, &L, out, &payload, err) < 0 ||
 	    ruru_path_inside(ruru_ws_root(ws), out->target, &norm, err) < 0 ||
 	    target_hash(ws, norm.ptr, th, &exists, &cur, err) < 0 ||
-	    records_agree(&L, out, &R, err) < 0)
+	    records_agree(&L, out, &R, err) < 0 || signature_checked(ws, &L, &side, &R, err) < 0)
 		goto fail;
 	out->already = holds_result(out, &payload, &cur, th, exists);
 	/* finishing && !already: the sidecar says applied but the log holds
@@ -2085,7 +2741,21 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 	if (L.session) {
 		if (out->status != RURU_CONFIRM_APPLIED || forced) {
 			ruru_buf_add(&orig_side, side.ptr, side.len);
-			if (side_set_str(&side, "status", "applied", err) < 0 ||
+			/* The lines the change added, for Agent Trace: from the
+			 * diff payload, else from before/after (a target that
+			 * already held the result: the whole file). */
+			json_t *ranges = out->kind == RURU_CONFIRM_DIFF ? added_ranges(payload.ptr, payload.len)
+					 : out->already
+						 ? json_pack("[[i, I]]", 1, (json_int_t)count_lines_of(result.ptr, result.len))
+						 : changed_lines(&cur, &result);
+			if (out->kind == RURU_CONFIRM_CONTENT && out->already && !result.len)
+				json_array_clear(ranges);
+			struct ruru_buf lit = RURU_BUF_INIT;
+			ranges_literal(&lit, ranges);
+			json_decref(ranges);
+			int srk = side_set_lit(&side, "changed_lines", lit.ptr, err);
+			ruru_buf_release(&lit);
+			if (srk < 0 || side_set_str(&side, "status", "applied", err) < 0 ||
 			    side_set_time(&side, "applied_at", now, err) < 0 ||
 			    side_set_lit(&side, "forced", forced ? "true" : "false", err) < 0)
 				goto fail;
@@ -2188,6 +2858,107 @@ out:
 	return rc;
 }
 
+/* ----------------------------------------------------------- committing */
+
+/* Run git in the root with argv after "git -C ROOT"; *out its output. */
+static int git_run(struct ruru_ws *ws, const char *const *args, struct ruru_buf *out, int *status,
+		   struct ruru_error *err)
+{
+	const char *argv[24] = { "git", "-C", ruru_ws_root(ws) };
+	size_t n = 3;
+	for (size_t i = 0; args[i] && n < 23; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	ruru_buf_reset(out);
+	return run_capture(argv, out, status, err);
+}
+
+int ruru_confirm_apply_commit(struct ruru_ws *ws, const char *artifact, bool force,
+			      const char *message, struct ruru_confirm *out, char **commit,
+			      struct ruru_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	*commit = NULL;
+	struct ruru_buf o = RURU_BUF_INIT, msg = RURU_BUF_INIT, t1 = RURU_BUF_INIT,
+			t2 = RURU_BUF_INIT, t3 = RURU_BUF_INIT, t4 = RURU_BUF_INIT;
+	struct ruru_confirm_record rec = { 0 };
+	bool signed_rec = false;
+	int st = 0, rc = -1;
+	static const char *const inside[] = { "rev-parse", "--is-inside-work-tree", NULL };
+	static const char *const staged[] = { "diff", "--cached", "--quiet", NULL };
+	if (git_run(ws, inside, &o, &st, err) < 0)
+		goto out;
+	if (st != 0) {
+		ruru_error_set(err, RURU_ECONFLICT, "the workspace is not in a git work tree; nothing "
+						    "to commit to");
+		goto out;
+	}
+	if (git_run(ws, staged, &o, &st, err) < 0)
+		goto out;
+	if (st != 0) {
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "the git index holds staged changes; committing would take them too "
+			       "(commit or unstage them first)");
+		goto out;
+	}
+	/* The record names the signer, when there is one. */
+	if (ruru_confirm_record_latest(ws, artifact, &rec, err) == 0)
+		signed_rec = rec.signer && *rec.signer;
+	ruru_error_clear(err);
+	if (ruru_confirm_apply(ws, artifact, force, out, err) < 0)
+		goto out;
+	if (message && *message)
+		ruru_buf_addstr(&msg, message);
+	else
+		ruru_buf_addf(&msg, "Apply %s to %s", strrchr(out->artifact, '/') + 1, out->target);
+	ruru_buf_addf(&t1, "Ruru-Session: %s", out->session ? out->session : "");
+	ruru_buf_addf(&t2, "Ruru-Confirm: %s", out->artifact);
+	ruru_buf_addf(&t3, "Ruru-Payload-SHA256: %s", out->payload_sha256);
+	ruru_buf_addf(&t4, "Ruru-Signed-By: %s", signed_rec ? rec.signer : "");
+	const char *add[] = { "add", "--", out->target, NULL };
+	const char *args[16] = { "commit", "-q", "--no-verify", "-m", msg.ptr };
+	size_t n = 5;
+	if (out->session)
+		args[n++] = "--trailer", args[n++] = t1.ptr;
+	args[n++] = "--trailer";
+	args[n++] = t2.ptr;
+	args[n++] = "--trailer";
+	args[n++] = t3.ptr;
+	if (signed_rec)
+		args[n++] = "--trailer", args[n++] = t4.ptr;
+	args[n++] = "--";
+	args[n++] = out->target;
+	args[n] = NULL;
+	static const char *const head[] = { "rev-parse", "HEAD", NULL };
+	if (git_run(ws, add, &o, &st, err) < 0 || st != 0 || git_run(ws, args, &o, &st, err) < 0 ||
+	    st != 0) {
+		struct ruru_buf why = RURU_BUF_INIT;
+		ruru_buf_addstr(&why, o.len ? first_line(&o) : err->msg);
+		ruru_error_set(err, RURU_EFAIL, "\"%s\" was applied to \"%s\", but git could not commit it: %.300s",
+			       out->artifact, out->target, why.ptr);
+		ruru_buf_release(&why);
+		goto out_applied;
+	}
+	if (git_run(ws, head, &o, &st, err) < 0 || st != 0)
+		goto out_applied;
+	while (o.len && o.ptr[o.len - 1] == '\n')
+		o.ptr[--o.len] = '\0';
+	*commit = ruru_strdup(o.ptr);
+	rc = 0;
+	goto out;
+out_applied:
+	ruru_confirm_release(out);
+out:
+	ruru_confirm_record_release(&rec);
+	ruru_buf_release(&o);
+	ruru_buf_release(&msg);
+	ruru_buf_release(&t1);
+	ruru_buf_release(&t2);
+	ruru_buf_release(&t3);
+	ruru_buf_release(&t4);
+	return rc;
+}
+
 /* --------------------------------------------------------- withdrawing */
 
 static int withdraw_locked(struct ruru_ws *ws, const struct loc *L, struct guard *g,
@@ -2214,6 +2985,7 @@ static int withdraw_locked(struct ruru_ws *ws, const struct loc *L, struct guard
 		goto out;
 	wrote = true;
 	record_of(&rec, out, RURU_CONFIRM_WITHDRAWN, "coordinator", reason, now);
+	g->stamp = now;
 	if (g->session) {
 		record_message(&msg, &rec);
 		if (guard_log(g, RURU_EV_NOTE, L->srel, NULL, NULL, NULL, msg.ptr, err) < 0)
@@ -2237,6 +3009,8 @@ int ruru_confirm_withdraw(struct ruru_ws *ws, const char *artifact, const char *
 			  struct ruru_confirm *out, struct ruru_error *err)
 {
 	memset(out, 0, sizeof(*out));
+	if (reason && ruru_text_check("reason", reason, strlen(reason), 0, err) < 0)
+		return -1; /* sec-text: the text rule (DESIGN §2) */
 	struct loc L;
 	struct guard g = { 0 };
 	int rc = -1;
@@ -2399,4 +3173,395 @@ json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *s
 	list_dir(ws, ".ruru/temp", want, unadopted, only, out);
 	free(id);
 	return out;
+}
+
+/* ------------------------------------------------------------- verifying */
+
+/* One problem of `ruru verify`: {file, line, col, severity, message}. */
+__attribute__((format(printf, 5, 6))) static void problem(json_t *out, const char *file, int line,
+							  const char *severity, const char *fmt, ...)
+{
+	char msg[1200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_array_append_new(out, json_pack("{s:s, s:i, s:i, s:s, s:s}", "file", file, "line",
+					     line > 0 ? line : 1, "col", 1, "severity", severity,
+					     "message", msg));
+}
+
+/* The line of `key = ` in a sidecar's text (1 when absent). */
+static int key_line(const struct ruru_buf *text, const char *key)
+{
+	size_t kl = strlen(key);
+	int line = 1;
+	for (const char *p = text->ptr; p && p < text->ptr + text->len;) {
+		if (!strncmp(p, key, kl) && (p[kl] == ' ' || p[kl] == '='))
+			return line;
+		p = memchr(p, '\n', (size_t)(text->ptr + text->len - p));
+		if (p)
+			p++, line++;
+	}
+	return 1;
+}
+
+/* Every check of one proposal (root-relative `rel`); problems into out. */
+static void verify_one(struct ruru_ws *ws, const char *rel, json_t *out)
+{
+	struct loc L;
+	struct ruru_error e;
+	struct ruru_buf side = RURU_BUF_INIT, payload = RURU_BUF_INIT;
+	struct ruru_confirm c;
+	struct records R = { 0 };
+	if (loc_from_rel(ws, rel, &L, &e) < 0)
+		return;
+	char *logrel = L.session ? NULL : ruru_strdup(".ruru/temp/decisions.log");
+	if (L.session) {
+		struct ruru_buf b = RURU_BUF_INIT;
+		ruru_buf_addf(&b, ".ruru/sessions/%s/session_log.md", L.session);
+		logrel = ruru_buf_detach(&b, NULL);
+	}
+	if (sidecar_read(&L, &side, &c, &e) < 0) {
+		if (e.code != RURU_ENOTFOUND) /* unadopted files are not proposals yet */
+			problem(out, L.side_rel, e.line, "error", "%s", e.msg);
+		goto out;
+	}
+	observe(ws, &L, &c, &payload);
+	if (!c.payload_intact)
+		problem(out, L.rel, 1, "error",
+			"the payload does not hash to payload_sha256 %s of its sidecar: it changed "
+			"after the proposal",
+			c.payload_sha256);
+	if (records_read(ws, &L, &R, &e) < 0) {
+		problem(out, e.file[0] ? e.file : logrel, e.line, "error", "%s", e.msg);
+		goto release;
+	}
+	enum ruru_confirm_status st = c.status;
+	if (st == RURU_CONFIRM_PENDING) {
+		if (R.found)
+			problem(out, L.side_rel, key_line(&side, "status"), "error",
+				"the sidecar says pending, but %s:%d records a decision (%s)", logrel,
+				R.line, ruru_confirm_status_word(R.rec.decision) ? ruru_confirm_status_word(R.rec.decision) : "?");
+		goto release;
+	}
+	if (!R.found) {
+		problem(out, L.side_rel, key_line(&side, "status"), "error",
+			"the sidecar says %s, but %s records no decision on it",
+			ruru_confirm_status_word(st) ? ruru_confirm_status_word(st) : "?", logrel);
+		goto release;
+	}
+	bool yes = R.rec.decision == RURU_CONFIRM_APPROVED || R.rec.decision == RURU_CONFIRM_SKIPPED;
+	bool same = st == R.rec.decision || (st == RURU_CONFIRM_APPLIED && yes);
+	if (!same)
+		problem(out, L.side_rel, key_line(&side, "status"), "error",
+			"the sidecar says %s, but the latest decision (%s:%d) is %s",
+			ruru_confirm_status_word(st) ? ruru_confirm_status_word(st) : "?", logrel, R.line,
+			ruru_confirm_status_word(R.rec.decision) ? ruru_confirm_status_word(R.rec.decision) : "?");
+	if (!R.bound) {
+		problem(out, logrel, R.line, "error",
+			"the decision on %s does not name its target, kind and hashes", L.rel);
+	} else {
+		static const char *const keys[] = { "target_path", "kind", "payload_sha256",
+						    "target_sha256" };
+		const bool differ[] = { strcmp(R.rec.target, c.target) != 0, R.rec.kind != c.kind,
+					strcmp(R.rec.payload_sha256, c.payload_sha256) != 0,
+					strcmp(R.rec.target_sha256, c.target_sha256) != 0 };
+		for (int i = 0; i < 4; i++)
+			if (differ[i])
+				problem(out, L.side_rel, key_line(&side, keys[i]), "error",
+					"%s differs from the decision recorded at %s:%d", keys[i],
+					logrel, R.line);
+	}
+	/* Signatures: checked when present, or when required. */
+	char *ucfg = user_config_path("config.toml");
+	bool req = config_flag(ucfg, "require_signature") || ws_config_flag(ws, "require_signature");
+	free(ucfg);
+	if (R.bound && (req || (R.rec.signer && *R.rec.signer))) {
+		struct ruru_error se;
+		char *signers = allowed_signers_path();
+		struct stat sst;
+		if (!req && (!signers || ruru_lstat(signers, &sst, &se) < 0))
+			problem(out, logrel, R.line, "info",
+				"the decision on %s is signed by \"%s\"; no allowed_signers file to check "
+				"it against",
+				L.rel, R.rec.signer);
+		else if (signature_checked_as(ws, &L, &side, &R, true, &se) < 0)
+			problem(out, logrel, R.line, "error", "%s", se.msg);
+		free(signers);
+	}
+	if (st == RURU_CONFIRM_APPLIED) {
+		if (L.session && !R.applied_after)
+			problem(out, logrel, R.line, "error",
+				"%s is marked applied, but no successful result follows its decision",
+				L.rel);
+		char th[65];
+		bool exists;
+		struct ruru_buf norm = RURU_BUF_INIT, cur = RURU_BUF_INIT;
+		if (ruru_path_inside(ruru_ws_root(ws), c.target, &norm, &e) == 0 &&
+		    target_hash(ws, norm.ptr, th, &exists, &cur, &e) == 0 &&
+		    !holds_result(&c, &payload, &cur, th, exists))
+			problem(out, c.target, 1, "info",
+				"the target no longer holds the result of %s (changed since it was "
+				"applied)",
+				L.rel);
+		ruru_buf_release(&norm);
+		ruru_buf_release(&cur);
+	}
+release:
+	ruru_confirm_release(&c);
+out:
+	records_release(&R);
+	free(logrel);
+	loc_release(&L);
+	ruru_buf_release(&side);
+	ruru_buf_release(&payload);
+}
+
+/* Call fn for each CONFIRM file of one folder (root-relative), in name order. */
+typedef void each_fn(struct ruru_ws *ws, const char *rel, json_t *out);
+
+static void each_in_dir(struct ruru_ws *ws, const char *rel, each_fn *fn, json_t *out, size_t *n)
+{
+	char *dir = ruru_ws_path(ws, rel);
+	struct ruru_error ignore;
+	DIR *d = ruru_opendir(dir, &ignore);
+	free(dir);
+	if (!d)
+		return;
+	char **names = NULL;
+	size_t k = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		if (!has_prefix(de->d_name, "CONFIRM-") || (l > 5 && !strcmp(de->d_name + l - 5, ".toml")))
+			continue;
+		names = ruru_xrealloc(names, (k + 1) * sizeof(*names));
+		names[k++] = ruru_strdup(de->d_name);
+	}
+	closedir(d);
+	if (k)
+		qsort(names, k, sizeof(*names), cmp_name);
+	for (size_t i = 0; i < k; i++) {
+		struct ruru_buf r = RURU_BUF_INIT;
+		ruru_buf_addf(&r, "%s/%s", rel, names[i]);
+		if (is_file(ws, r.ptr)) {
+			fn(ws, r.ptr, out);
+			(*n)++;
+		}
+		ruru_buf_release(&r);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* Every proposal of the sessions `ids` (none: every session, then
+ * .ruru/temp/); -1 with err set for an unknown session. */
+static int each_proposal(struct ruru_ws *ws, const char *const *ids, size_t nids, bool temp,
+			 each_fn *fn, json_t *out, size_t *n, struct ruru_error *err)
+{
+	char **ss = NULL;
+	size_t k = 0;
+	int rc = 0;
+	for (size_t i = 0; i < nids && rc == 0; i++) {
+		char *id = ruru_session_resolve(ws, ids[i], err);
+		if (!id)
+			rc = -1;
+		ss = ruru_xrealloc(ss, (k + 1) * sizeof(*ss));
+		ss[k++] = id;
+	}
+	if (!nids) {
+		char *sdir = ruru_ws_path(ws, ".ruru/sessions");
+		struct ruru_error ignore;
+		DIR *d = ruru_opendir(sdir, &ignore);
+		free(sdir);
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			ss = ruru_xrealloc(ss, (k + 1) * sizeof(*ss));
+			ss[k++] = ruru_strdup(de->d_name);
+		}
+		if (d)
+			closedir(d);
+		if (k)
+			qsort(ss, k, sizeof(*ss), cmp_name);
+	}
+	for (size_t i = 0; i < k; i++) {
+		if (rc == 0) {
+			struct ruru_buf rel = RURU_BUF_INIT;
+			ruru_buf_addf(&rel, ".ruru/sessions/%s/artifacts", ss[i]);
+			each_in_dir(ws, rel.ptr, fn, out, n);
+			ruru_buf_release(&rel);
+		}
+		free(ss[i]);
+	}
+	free(ss);
+	if (rc == 0 && !nids && temp)
+		each_in_dir(ws, ".ruru/temp", fn, out, n);
+	return rc;
+}
+
+json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t nids,
+			    struct ruru_error *err)
+{
+	json_t *problems = json_array();
+	size_t n = 0;
+	if (each_proposal(ws, ids, nids, true, verify_one, problems, &n, err) < 0) {
+		json_decref(problems);
+		return NULL;
+	}
+	/* A workspace cannot name signers (DESIGN §15): say so when it tries. */
+	char *wcfg = ruru_ws_path(ws, ".ruru/config.toml");
+	struct ruru_buf text = RURU_BUF_INIT;
+	struct ruru_error e;
+	if (ruru_read_file(wcfg, &text, &e) == 0) {
+		struct ruru_toml *doc = ruru_toml_parse(text.ptr, text.len, &e);
+		const struct ruru_toml_value *t =
+			doc ? ruru_toml_table_get(ruru_toml_root(doc), "confirm", 7) : NULL;
+		if (!doc)
+			problem(problems, ".ruru/config.toml", e.line, "error", "%s", e.msg);
+		for (size_t i = 0; t && ruru_toml_kind(t) == RURU_TOML_TABLE && i < ruru_toml_table_len(t); i++) {
+			size_t kl;
+			const char *k = ruru_toml_table_key(t, i, &kl);
+			if ((kl == 15 && !memcmp(k, "allowed_signers", 15)) ||
+			    (kl == 7 && !memcmp(k, "signers", 7))) {
+				int line, col;
+				ruru_text_position(text.ptr, ruru_toml_key_span(t, i).start, &line, &col);
+				problem(problems, ".ruru/config.toml", line, "error",
+					"a workspace cannot name signers; this is ignored (allowed "
+					"signers live in $XDG_CONFIG_HOME/ruru/allowed_signers)");
+			}
+		}
+		ruru_toml_free(doc);
+	}
+	free(wcfg);
+	ruru_buf_release(&text);
+	return json_pack("{s:i, s:o}", "proposals", (json_int_t)n, "problems", problems);
+}
+
+/* ------------------------------------------------------------ Agent Trace */
+
+/* A name-based UUID (version 8, RFC 9562) from SHA-256 of `name`: the
+ * same proposal always gets the same record ID. */
+static void uuid_of(const char *name, char out[37])
+{
+	char h[65];
+	ruru_sha256_hex(name, strlen(name), h);
+	h[12] = '8';
+	static const char variant[] = "89ab";
+	h[16] = variant[(h[16] >= 'a' ? h[16] - 'a' + 10 : h[16] - '0') & 3];
+	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12, h + 16, h + 20);
+}
+
+/* The commit `apply --commit` made for an artifact (its Ruru-Confirm trailer). */
+static char *commit_of(struct ruru_ws *ws, const char *artifact)
+{
+	struct ruru_buf grep = RURU_BUF_INIT, out = RURU_BUF_INIT;
+	struct ruru_error e;
+	int st = -1;
+	char *r = NULL;
+	ruru_buf_addf(&grep, "--grep=^Ruru-Confirm: %s$", artifact);
+	/* Artifact paths hold only [A-Za-z0-9._/-]: safe in a basic regex. */
+	const char *args[] = { "log", "-1", "--format=%H", grep.ptr, NULL };
+	if (git_run(ws, args, &out, &st, &e) == 0 && st == 0 && out.len >= 40) {
+		out.ptr[40] = '\0';
+		r = ruru_strdup(out.ptr);
+	}
+	ruru_buf_release(&grep);
+	ruru_buf_release(&out);
+	return r;
+}
+
+/* One Agent Trace record (v0.1.0) for an applied session proposal. */
+static void trace_one(struct ruru_ws *ws, const char *rel, json_t *out)
+{
+	struct loc L;
+	struct ruru_error e;
+	struct ruru_buf side = RURU_BUF_INIT, payload = RURU_BUF_INIT;
+	struct ruru_confirm c;
+	if (loc_from_rel(ws, rel, &L, &e) < 0)
+		return;
+	if (!L.session || sidecar_read(&L, &side, &c, &e) < 0) {
+		loc_release(&L);
+		ruru_buf_release(&side);
+		return;
+	}
+	if (c.status != RURU_CONFIRM_APPLIED)
+		goto done;
+	/* The lines it added: recorded at apply; else from a diff payload, or
+	 * the whole content. */
+	json_t *ranges = json_array();
+	struct ruru_toml *doc = ruru_toml_parse(side.ptr, side.len, &e);
+	const struct ruru_toml_value *cl =
+		doc ? ruru_toml_table_get(ruru_toml_root(doc), "changed_lines", 13) : NULL;
+	if (cl && ruru_toml_kind(cl) == RURU_TOML_ARRAY) {
+		for (size_t i = 0; i < ruru_toml_array_len(cl); i++) {
+			const struct ruru_toml_value *pr = ruru_toml_array_at(cl, i);
+			if (ruru_toml_kind(pr) == RURU_TOML_ARRAY && ruru_toml_array_len(pr) == 2)
+				json_array_append_new(
+					ranges, json_pack("[I, I]",
+							  (json_int_t)ruru_toml_integer(ruru_toml_array_at(pr, 0)),
+							  (json_int_t)ruru_toml_integer(ruru_toml_array_at(pr, 1))));
+		}
+	} else if (ruru_read_file(L.abs, &payload, &e) == 0) {
+		json_decref(ranges);
+		ranges = c.kind == RURU_CONFIRM_DIFF
+				 ? added_ranges(payload.ptr, payload.len)
+				 : payload.len ? json_pack("[[i, I]]", 1,
+							  (json_int_t)count_lines_of(payload.ptr, payload.len))
+					       : json_array();
+	}
+	ruru_toml_free(doc);
+	json_t *jr = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(ranges, i, v)
+		json_array_append_new(jr, json_pack("{s:O, s:O}", "start_line", json_array_get(v, 0),
+						    "end_line", json_array_get(v, 1)));
+	json_decref(ranges);
+	struct ruru_buf url = RURU_BUF_INIT, aurl = RURU_BUF_INIT, name = RURU_BUF_INIT;
+	ruru_buf_addf(&url, "ruru://sessions/%s", L.session);
+	ruru_buf_addf(&aurl, "ruru://sessions/%s/%s", L.session, L.srel);
+	ruru_buf_addf(&name, "ruru-confirm:%s:%s", L.rel, c.payload_sha256);
+	char id[37], ts[32];
+	uuid_of(name.ptr, id);
+	ruru_time_format_rfc3339(c.applied_at ? c.applied_at : c.created, ts);
+	json_t *conv = json_pack("{s:s, s:{s:s}, s:o, s:[{s:s, s:s}]}", "url", url.ptr, "contributor",
+				 "type", "ai", "ranges", jr, "related", "type", "ruru-confirm", "url",
+				 aurl.ptr);
+	json_t *rec = json_pack("{s:s, s:s, s:s, s:{s:s, s:s}, s:[{s:s, s:[o]}]}", "version", "0.1.0",
+				"id", id, "timestamp", ts, "tool", "name", "ruru", "version",
+				RURU_VERSION, "files", "path", c.target, "conversations", conv);
+	char *commit = commit_of(ws, L.rel);
+	if (commit)
+		json_object_set_new(rec, "vcs", json_pack("{s:s, s:s}", "type", "git", "revision", commit));
+	free(commit);
+	json_object_set_new(rec, "metadata",
+			    json_pack("{s:{s:s, s:s, s:s, s:s, s:s?}}", "ruru", "session", L.session,
+				      "artifact", L.rel, "payload_sha256", c.payload_sha256, "decision",
+				      c.decided_by && !strcmp(c.decided_by, "coordinator") ? "skipped"
+											   : "approved",
+				      "decided_by", c.decided_by));
+	json_array_append_new(out, rec);
+	ruru_buf_release(&url);
+	ruru_buf_release(&aurl);
+	ruru_buf_release(&name);
+done:
+	ruru_confirm_release(&c);
+	loc_release(&L);
+	ruru_buf_release(&side);
+	ruru_buf_release(&payload);
+}
+
+json_t *ruru_confirm_agent_trace(struct ruru_ws *ws, const char *const *ids, size_t nids,
+				 struct ruru_error *err)
+{
+	json_t *records = json_array();
+	size_t n = 0;
+	if (each_proposal(ws, ids, nids, false, trace_one, records, &n, err) < 0) {
+		json_decref(records);
+		return NULL;
+	}
+	return records;
 }

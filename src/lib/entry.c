@@ -641,6 +641,64 @@ static size_t count_lines(const char *t, size_t from, size_t to)
 }
 
 /*
+ * Fences and entries (DESIGN §7, "whole entries"): a fence that a hand
+ * edit left open must not hide the entries ruru appends after it.  So a
+ * line at column 0 in ruru's own entry form, "- [YYYY-MM-DD HH:MM:SS" with
+ * a zone, "] **type**", ends any open fence: ruru never writes such a line
+ * inside a message (continuation lines are indented), so it can only be an
+ * entry that ruru wrote.  Everything else inside a fence stays fenced.
+ */
+static bool strict_entry_line(const char *t, struct line l)
+{
+	const char *p = t + l.start;
+	size_t n = l.cend - l.start, i;
+	static const char shape[] = "- [dddd-dd-dd dd:dd:dd";
+	if (n < sizeof(shape) - 1 + 5)
+		return false;
+	for (i = 0; i < sizeof(shape) - 1; i++)
+		if (shape[i] == 'd' ? !is_digit((unsigned char)p[i]) : p[i] != shape[i])
+			return false;
+	if (p[i] == 'Z') {
+		i++;
+	} else if ((p[i] == '+' || p[i] == '-') && n - i >= 6 && is_digit((unsigned char)p[i + 1]) &&
+		   is_digit((unsigned char)p[i + 2]) && p[i + 3] == ':' &&
+		   is_digit((unsigned char)p[i + 4]) && is_digit((unsigned char)p[i + 5])) {
+		i += 6;
+	} else {
+		return false;
+	}
+	if (n - i < 5 || memcmp(p + i, "] **", 4) != 0)
+		return false;
+	i += 4;
+	if (!(p[i] >= 'a' && p[i] <= 'z'))
+		return false;
+	while (i < n && ((p[i] >= 'a' && p[i] <= 'z') || is_digit((unsigned char)p[i]) || p[i] == '-'))
+		i++;
+	return n - i >= 2 && p[i] == '*' && p[i + 1] == '*';
+}
+
+enum fence_step { FENCE_INSIDE, FENCE_CLOSED, FENCE_CUT };
+
+/* What line `l` does to the fence of `fence_n` x `fence_ch` open above it:
+ * nothing (FENCE_INSIDE), close it (FENCE_CLOSED, the line is the fence's),
+ * or end it unclosed because it is an entry of ruru's (FENCE_CUT, the line
+ * is read as usual). */
+static enum fence_step fence_step(const char *t, struct line l, char fence_ch, size_t fence_n)
+{
+	size_t n = 0;
+	while (l.start + n < l.cend && t[l.start + n] == fence_ch)
+		n++;
+	if (n >= fence_n) {
+		size_t k = l.start + n;
+		while (k < l.cend && (t[k] == ' ' || t[k] == '\t'))
+			k++;
+		if (k == l.cend)
+			return FENCE_CLOSED;
+	}
+	return strict_entry_line(t, l) ? FENCE_CUT : FENCE_INSIDE;
+}
+
+/*
  * The scan proper.  `whole`: take entries from the whole body (a log
  * without any "## Log Entries" heading).  Returns whether a Log Entries
  * heading was seen.
@@ -659,20 +717,16 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 		struct line_info li;
 		if (in_fence) {
 			/* Fenced lines are never entries or headings; they belong to
-			 * the entry above (a traceback pasted into a log). */
-			size_t n = 0;
-			while (l.start + n < l.cend && t[l.start + n] == fence_ch)
-				n++;
-			if (n >= fence_n) {
-				size_t k = l.start + n;
-				while (k < l.cend && (t[k] == ' ' || t[k] == '\t'))
-					k++;
-				if (k == l.cend)
-					in_fence = false;
+			 * the entry above (a traceback pasted into a log), except an
+			 * entry line of ruru's, which ends an unclosed fence. */
+			enum fence_step fs = fence_step(t, l, fence_ch, fence_n);
+			in_fence = false;
+			if (fs != FENCE_CUT) {
+				in_fence = fs == FENCE_INSIDE;
+				extend(s, l.next);
+				off = l.next;
+				continue;
 			}
-			extend(s, l.next);
-			off = l.next;
-			continue;
 		}
 		classify(t, l, &li);
 		switch (li.kind) {
@@ -908,8 +962,10 @@ static void lenient_entry(const char *t, size_t len, const struct found *f, stru
 	} else {
 		e->type = RURU_EV_UNKNOWN;
 	}
-	if (e->type == RURU_EV_UNKNOWN)
+	if (e->type == RURU_EV_UNKNOWN) {
 		e->type = guess_type(msg.ptr, first_len < msg.len ? first_len : msg.len);
+		e->type_inferred = e->type != RURU_EV_UNKNOWN;
+	}
 	e->message = ruru_buf_detach(&msg, &e->message_len);
 }
 
@@ -997,18 +1053,14 @@ bool ruru_entries_append_point(const char *text, size_t len, size_t body, size_t
 	while (off < len) {
 		struct line l = line_at(text, len, off);
 		if (in_fence) {
-			size_t n = 0;
-			while (l.start + n < l.cend && text[l.start + n] == fence_ch)
-				n++;
-			if (n >= fence_n) {
-				size_t k = l.start + n;
-				while (k < l.cend && (text[k] == ' ' || text[k] == '\t'))
-					k++;
-				in_fence = k != l.cend;
+			enum fence_step fs = fence_step(text, l, fence_ch, fence_n);
+			in_fence = false;
+			if (fs != FENCE_CUT) {
+				in_fence = fs == FENCE_INSIDE;
+				last_content = l.next;
+				off = l.next;
+				continue;
 			}
-			last_content = l.next;
-			off = l.next;
-			continue;
 		}
 		if (l.cend == l.start) {
 			off = l.next;
@@ -1053,16 +1105,22 @@ bool ruru_body_goal(const char *text, size_t len, size_t body, size_t *start, si
 {
 	size_t off = body > len ? len : body;
 	bool in_fence = false, in_goal = false;
-	size_t gs = 0, ge = 0;
+	size_t gs = 0, ge = 0, fence_n = 0;
+	char fence_ch = 0;
 	while (off < len) {
 		struct line l = line_at(text, len, off);
 		struct line_info li;
+		if (in_fence && fence_step(text, l, fence_ch, fence_n) == FENCE_CUT)
+			break; /* an entry of ruru's: the goal ended long before */
 		if (!in_fence && l.cend > l.start) {
 			char c = text[l.start];
 			if (c == '`' || c == '~') {
 				classify(text, l, &li);
-				if (li.kind == LK_FENCE)
+				if (li.kind == LK_FENCE) {
 					in_fence = true;
+					fence_ch = li.fence_ch;
+					fence_n = li.fence_n;
+				}
 			} else if (c == '#') {
 				classify(text, l, &li);
 				if ((li.kind == LK_HEADING || li.kind == LK_LOGHEAD) && li.level <= 2) {
@@ -1084,14 +1142,8 @@ bool ruru_body_goal(const char *text, size_t len, size_t body, size_t *start, si
 					}
 				}
 			}
-		} else if (in_fence && l.cend > l.start && (text[l.start] == '`' || text[l.start] == '~')) {
-			size_t k = l.start;
-			while (k < l.cend && text[k] == text[l.start])
-				k++;
-			while (k < l.cend && (text[k] == ' ' || text[k] == '\t'))
-				k++;
-			if (k == l.cend)
-				in_fence = false;
+		} else if (in_fence && fence_step(text, l, fence_ch, fence_n) == FENCE_CLOSED) {
+			in_fence = false;
 		}
 		if (in_goal && l.cend > l.start) {
 			if (ge == gs)
@@ -1105,6 +1157,86 @@ bool ruru_body_goal(const char *text, size_t len, size_t body, size_t *start, si
 	*start = gs;
 	*end = ge;
 	return true;
+}
+
+/* ------------------------------------------------------- unclosed fences */
+
+size_t ruru_body_unclosed_fences(const char *text, size_t len, size_t body, size_t *offs,
+				 size_t max)
+{
+	size_t off = body > len ? len : body, found = 0, open_at = 0, fence_n = 0;
+	bool in_fence = false;
+	char fence_ch = 0;
+	while (off < len) {
+		struct line l = line_at(text, len, off);
+		if (in_fence) {
+			enum fence_step fs = fence_step(text, l, fence_ch, fence_n);
+			if (fs == FENCE_INSIDE) {
+				off = l.next;
+				continue;
+			}
+			in_fence = false;
+			if (fs == FENCE_CLOSED) {
+				off = l.next;
+				continue;
+			}
+			if (found < max)
+				offs[found] = open_at;
+			found++;
+		}
+		if (l.cend > l.start && (text[l.start] == '`' || text[l.start] == '~')) {
+			struct line_info li;
+			classify(text, l, &li);
+			if (li.kind == LK_FENCE) {
+				in_fence = true;
+				open_at = l.start;
+				fence_ch = li.fence_ch;
+				fence_n = li.fence_n;
+			}
+		}
+		off = l.next;
+	}
+	if (in_fence) {
+		if (found < max)
+			offs[found] = open_at;
+		found++;
+	}
+	return found;
+}
+
+/* ----------------------------------------------------------- placeholders */
+
+size_t ruru_body_placeholders(const char *text, size_t len, size_t body, size_t *offs, size_t max)
+{
+	size_t off = body > len ? len : body, found = 0, fence_n = 0;
+	bool in_fence = false;
+	char fence_ch = 0;
+	while (off < len) {
+		struct line l = line_at(text, len, off);
+		if (in_fence) {
+			enum fence_step fs = fence_step(text, l, fence_ch, fence_n);
+			in_fence = fs == FENCE_INSIDE;
+			if (fs != FENCE_CUT) {
+				off = l.next;
+				continue;
+			}
+		}
+		if (l.cend > l.start) {
+			struct line_info li;
+			classify(text, l, &li);
+			if (li.kind == LK_FENCE) {
+				in_fence = true;
+				fence_ch = li.fence_ch;
+				fence_n = li.fence_n;
+			} else if (li.kind == LK_SKIP) {
+				if (found < max)
+					offs[found] = l.start;
+				found++;
+			}
+		}
+		off = l.next;
+	}
+	return found;
 }
 
 /* ---------------------------------------------------- one parsed entry */
@@ -1124,7 +1256,28 @@ void ruru_entry_release(struct ruru_entry *e)
 
 static json_t *jstr(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return s ? ruru_json_text(s, strlen(s)) : json_null();
+}
+
+/* The zone of a stamp as written: what follows the time of day
+ * ("Z", "+10:00", "UTC"); "Z" when it cannot be told apart. */
+static json_t *stamp_zone(const char *stamp)
+{
+	const char *p = stamp ? strchr(stamp, ':') : NULL;
+	if (!p || strlen(p) < 3)
+		return json_string("Z");
+	p += 3; /* ":MM" */
+	if (*p == ':' && p[1] && p[2])
+		p += 3;
+	if (*p == '.' || *p == ',')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	while (*p == ' ')
+		p++;
+	size_t n = strlen(p);
+	while (n && (p[n - 1] == ' ' || p[n - 1] == ']' || p[n - 1] == '*'))
+		n--;
+	return n ? json_stringn(p, n) : json_string("Z");
 }
 
 json_t *ruru_entry_json(const struct ruru_entry *e)
@@ -1133,16 +1286,21 @@ json_t *ruru_entry_json(const struct ruru_entry *e)
 	json_object_set_new(o, "line", json_integer((json_int_t)e->line));
 	char t[32];
 	if (e->when_valid) {
+		/* a zone-less stamp is a local time, never silently UTC */
 		ruru_time_format_rfc3339(e->when, t);
+		if (!e->has_zone)
+			t[strlen(t) - 1] = '\0';
 		json_object_set_new(o, "time", json_string(t));
 	} else {
 		json_object_set_new(o, "time", json_null());
 	}
+	json_object_set_new(o, "zone", e->when_valid && e->has_zone ? stamp_zone(e->stamp) : json_null());
 	json_object_set_new(o, "stamp", jstr(e->stamp));
 	json_object_set_new(o, "type",
 			    e->type != RURU_EV_UNKNOWN ? json_string(ruru_event_name(e->type))
 						       : jstr(e->type_name));
-	json_object_set_new(o, "message", json_stringn(e->message ? e->message : "", e->message_len));
+	json_object_set_new(o, "type_inferred", json_boolean(e->type_inferred));
+	json_object_set_new(o, "message", ruru_json_text(e->message ? e->message : "", e->message_len));
 	for (int i = 0; i < NFIELDS; i++)
 		json_object_set_new(o, ruru_field_name((enum ruru_field)i), jstr(field_value(e, i)));
 	return o;
@@ -1151,18 +1309,34 @@ json_t *ruru_entry_json(const struct ruru_entry *e)
 void ruru_entry_summary(struct ruru_buf *b, const struct ruru_entry *e, const char *prefix,
 			const char *indent)
 {
-	ruru_buf_addf(b, "%s[%s] ", prefix, e->stamp ? e->stamp : "?");
+	/* A log may come from anywhere: what a terminal would obey is shown
+	 * escaped (\x1b), tabs and line breaks are kept. */
+	ruru_buf_addf(b, "%s[", prefix);
+	ruru_text_escape(b, e->stamp ? e->stamp : "?", e->stamp ? strlen(e->stamp) : 1);
+	ruru_buf_addstr(b, "] ");
 	const char *type = e->type != RURU_EV_UNKNOWN ? ruru_event_name(e->type) : e->type_name;
-	ruru_buf_addstr(b, type ? type : "-");
+	ruru_text_escape(b, type ? type : "-", type ? strlen(type) : 1);
+	if (e->type_inferred)
+		ruru_buf_addch(b, '?'); /* guessed from free text (DESIGN §3) */
 	for (int i = 0; i < NFIELDS; i++)
-		if (field_value(e, i))
-			ruru_buf_addf(b, " %s=%s", ruru_field_name((enum ruru_field)i), field_value(e, i));
+		if (field_value(e, i)) {
+			ruru_buf_addf(b, " %s=", ruru_field_name((enum ruru_field)i));
+			ruru_text_escape(b, field_value(e, i), strlen(field_value(e, i)));
+		}
 	if (e->message_len) {
 		ruru_buf_addstr(b, ": ");
-		for (size_t i = 0; i < e->message_len; i++) {
-			ruru_buf_addch(b, e->message[i]);
-			if (e->message[i] == '\n')
-				ruru_buf_addstr(b, indent);
+		const char *p = e->message, *end = e->message + e->message_len;
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			if (nl && n && p[n - 1] == '\r')
+				n--; /* a CRLF inside a message is a line break here */
+			ruru_text_escape_keep(b, p, n, "\t");
+			if (!nl)
+				break;
+			ruru_buf_addch(b, '\n');
+			ruru_buf_addstr(b, indent);
+			p = nl + 1;
 		}
 	}
 	ruru_buf_addch(b, '\n');

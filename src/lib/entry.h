@@ -68,7 +68,8 @@ int entry_input_check(const struct ruru_log_input *in, struct ruru_error *err);
  * next entry, heading (a deeper heading stays inside a heading entry),
  * "---" rule or placeholder line belongs to that entry: indented sub-lists,
  * paragraphs, text at column 0, fenced blocks (whose lines are never
- * entries or headings).  Blank lines at the end of an entry are not part of
+ * entries or headings, except a line in ruru's own entry form, which ends
+ * an unclosed fence: see ruru_body_unclosed_fences()).  Blank lines at the end of an entry are not part of
  * it.  Placeholder stamps ("[YYYY-MM-DD HH:MM:SS]", "[\{{timestamp}}]")
  * and template lines commented out as "# - [...]" are not entries.
  *
@@ -114,6 +115,21 @@ bool ruru_entry_parse_strict(const char *text, size_t len, const char *eol, stru
  */
 bool ruru_entries_append_point(const char *text, size_t len, size_t body, size_t *at,
 			       bool *needs_newline, const char **eol);
+
+/*
+ * Fences (``` or ~~~ at column 0) that are never closed: ended by the end of
+ * the file or by a column-0 entry line in ruru's own form ("- [YYYY-MM-DD
+ * HH:MM:SS<zone>] **type**"), which always ends an open fence so that no
+ * hand-written text can hide the entries ruru appends (DESIGN §7).  Stores
+ * the offsets of the first `max` opening lines in offs; returns how many.
+ */
+size_t ruru_body_unclosed_fences(const char *text, size_t len, size_t body, size_t *offs,
+				 size_t max);
+
+/* Placeholder entries left from a template ("- [YYYY-MM-DD HH:MM:SS] ...",
+ * "[{{timestamp}}]", "# - [...]"), outside fences: offsets of the first
+ * `max` lines in offs; returns how many.  They are never read as entries. */
+size_t ruru_body_placeholders(const char *text, size_t len, size_t body, size_t *offs, size_t max);
 
 /*
  * The text of the "## Goal" section (a level-2 heading "Goal", any case,

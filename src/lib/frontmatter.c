@@ -50,3 +50,17 @@ bool ruru_frontmatter_split(const char *text, size_t len, struct ruru_frontmatte
 	}
 	return false;
 }
+
+size_t ruru_frontmatter_fence_in(const char *toml, size_t len)
+{
+	const char *end = toml + len;
+	for (const char *line = toml; line < end;) {
+		if (fence_len(line, end))
+			return (size_t)(line - toml);
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	return len;
+}

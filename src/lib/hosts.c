@@ -80,7 +80,9 @@ static const char cursor_head[] = "---\n"
 
 static const struct host hosts[] = {
 	{ "claude", "Claude Code", { ".claude", NULL }, "CLAUDE.md", NULL, { ".mcp.json" },
-	  { MCP_SERVERS }, NULL },
+	  { MCP_SERVERS },
+	  "Claude Code asks once before it starts the project's MCP server \"ruru\" from "
+	  ".mcp.json; the hooks run `ruru` from PATH" },
 	{ "codex", "Codex", { ".codex", NULL }, "AGENTS.md", NULL, { ".codex/config.toml" },
 	  { MCP_CODEX },
 	  "Codex reads .codex/config.toml only in a trusted project; otherwise add "
@@ -218,6 +220,8 @@ struct pfile {
 	char *rel;
 	bool existed, gone;
 	struct ruru_buf old, cur;
+	bool written; /* plan_commit changed it on disk */
+	char *made;   /* the topmost folder plan_commit made for it */
 };
 
 struct plan {
@@ -231,6 +235,7 @@ static void plan_release(struct plan *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		free(p->f[i].rel);
+		free(p->f[i].made);
 		ruru_buf_release(&p->f[i].old);
 		ruru_buf_release(&p->f[i].cur);
 	}
@@ -312,6 +317,7 @@ static struct pfile *plan_file_at(struct plan *p, const char *rel, int depth,
 	ruru_buf_reset(&path);
 	if (ruru_path_inside(p->dir, rel, &safe, err) < 0) {
 		ruru_buf_release(&safe);
+		ruru_buf_release(&path);
 		return NULL;
 	}
 	ruru_buf_release(&safe);
@@ -1112,6 +1118,37 @@ static int remove_empty_parents(const char *dir, const char *rel, struct ruru_er
 	return rc < 0 ? -1 : 0;
 }
 
+/* A later file failed: put the files already written back as they were
+ * (best effort; the error that stopped the command is what is reported),
+ * so that the command makes its whole change or, as far as the disk
+ * allows, none. */
+static void rollback(struct plan *p)
+{
+	for (size_t i = p->n; i-- > 0;) {
+		struct pfile *f = &p->f[i];
+		if (!f->written && !f->made)
+			continue;
+		struct ruru_error e;
+		struct ruru_buf path = RURU_BUF_INIT;
+		ruru_buf_addf(&path, "%s/%s", p->dir, f->rel);
+		if (f->existed && f->written) {
+			char *slash = strrchr(path.ptr, '/');
+			*slash = '\0';
+			ruru_mkdirs(path.ptr, &e);
+			*slash = '/';
+			ruru_write_atomic(path.ptr, f->old.ptr, f->old.len, 0666, &e);
+		} else {
+			if (f->written)
+				ruru_remove(path.ptr, &e);
+			if (f->made) {
+				*strrchr(path.ptr, '/') = '\0';
+				ruru_rmdirs_made(path.ptr, f->made);
+			}
+		}
+		ruru_buf_release(&path);
+	}
+}
+
 /* Write (or, dry, diff) every changed file of the plan; `files` (may be
  * NULL) gets {path, action} for each. */
 static int plan_commit(struct plan *p, bool dry, struct ruru_buf *diff, json_t *files,
@@ -1142,24 +1179,30 @@ static int plan_commit(struct plan *p, bool dry, struct ruru_buf *diff, json_t *
 		}
 		struct ruru_buf path = RURU_BUF_INIT;
 		ruru_buf_addf(&path, "%s/%s", p->dir, f->rel);
+		char *slash = strrchr(path.ptr, '/');
 		if (gone) {
 			rc = ruru_remove(path.ptr, err);
-			char *slash = strrchr(path.ptr, '/');
+			f->written = rc == 0;
 			*slash = '\0';
 			if (rc == 0)
 				rc = ruru_fsync_dir(path.ptr, err);
 			if (rc == 0)
 				rc = remove_empty_parents(p->dir, f->rel, err);
 		} else {
-			char *slash = strrchr(path.ptr, '/');
 			*slash = '\0';
-			rc = ruru_mkdirs(path.ptr, err);
+			rc = ruru_mkdirs_made(path.ptr, &f->made, err);
 			*slash = '/';
-			if (rc == 0)
+			/* A write that failed at its last step (the folder flush) has
+			 * replaced the file all the same: roll it back too. */
+			if (rc == 0) {
 				rc = ruru_write_atomic(path.ptr, f->cur.ptr, f->cur.len, 0666, err);
+				f->written = true;
+			}
 		}
 		ruru_buf_release(&path);
 	}
+	if (rc < 0)
+		rollback(p);
 	return rc;
 }
 

@@ -44,13 +44,9 @@
 #include "banned.h"
 
 /* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
-#define INDEX_VERSION 3
+#define INDEX_VERSION 7
 #define ARTIFACT_MAX (1024 * 1024)
 #define WALK_DEPTH 8
-
-/* Session folders of every layout ruru reads (DESIGN §1). */
-static const char *const layouts[] = { ".ruru/sessions", ".roo/commander/sessions",
-				       ".mdtm/sessions" };
 
 static const char schema[] =
 	"PRAGMA journal_mode=WAL;"
@@ -60,9 +56,10 @@ static const char schema[] =
 	"CREATE TABLE sessions(sdir TEXT PRIMARY KEY, file_id INTEGER, id TEXT, path TEXT,"
 	" valid INTEGER, problem TEXT, title TEXT, status INTEGER, status_text TEXT,"
 	" start_text TEXT, end_text TEXT, start INTEGER, end INTEGER, coordinator TEXT,"
-	" tags TEXT, tags_lc TEXT, tasks TEXT, artifacts TEXT);"
+	" tags TEXT, tags_lc TEXT, tasks TEXT, artifacts TEXT, layout INTEGER);"
 	"CREATE INDEX sessions_file ON sessions(file_id);"
 	"CREATE INDEX sessions_id ON sessions(id);"
+	"CREATE INDEX sessions_start ON sessions(start DESC, id DESC);"
 	"CREATE TABLE docs(id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, kind INTEGER,"
 	" sdir TEXT, session TEXT, line INTEGER, time INTEGER, type TEXT, mode TEXT,"
 	" task TEXT, start_off INTEGER);"
@@ -78,12 +75,42 @@ int ruru_index_error(sqlite3 *db, struct ruru_error *err, const char *what)
 
 /* ------------------------------------------------------------ the walk */
 
-enum { F_LOG = 1, F_ARTIFACT = 2 };
+enum { F_LOG = 1, F_ARTIFACT = 2, F_DIR = 3 };
+
+/* A folder modified this recently may change again within the same
+ * timestamp tick after it was read: its row gets no usable mtime, so
+ * it is read again next time (git's "racily clean" entries). */
+#define RACY_NS 2000000000LL
+
+struct frow {
+	int64_t id;
+	char *path;
+	int kind;
+	int64_t dev, ino, size, mtime, tail_from, tail_line;
+	unsigned char prefix[32];
+	bool has_prefix;
+};
+
+struct frows {
+	struct frow *v;
+	size_t n, cap;
+};
+
+static void frows_release(struct frows *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].path);
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+
 
 struct fent {
 	char *path;  /* relative to the root */
-	char *sdir;  /* the session folder, relative to the root */
-	const char *sid; /* its last component (inside sdir) */
+	size_t sdir_len; /* path[0, sdir_len) is the session folder */
+	const char *sid; /* its last component (inside path) */
+	size_t sid_len;
 	int kind;
 	int64_t dev, ino, size, mtime;
 };
@@ -102,8 +129,10 @@ static void scan_add(struct scan *s, const char *path, const char *sdir, int kin
 	}
 	struct fent *f = &s->v[s->n++];
 	f->path = ruru_strdup(path);
-	f->sdir = ruru_strdup(sdir);
-	f->sid = strrchr(f->sdir, '/') + 1;
+	f->sdir_len = strlen(sdir); /* a prefix of path */
+	const char *slash = memrchr(f->path, '/', f->sdir_len);
+	f->sid = slash ? slash + 1 : f->path;
+	f->sid_len = (size_t)(f->path + f->sdir_len - f->sid);
 	f->kind = kind;
 	f->dev = (int64_t)st->st_dev;
 	f->ino = (int64_t)st->st_ino;
@@ -115,7 +144,6 @@ static void scan_release(struct scan *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->v[i].path);
-		free(s->v[i].sdir);
 	}
 	free(s->v);
 	memset(s, 0, sizeof(*s));
@@ -160,51 +188,197 @@ static int open_beneath(int dirfd, const char *rel, int flags)
 	}
 }
 
-/* Every regular file below the folder `dfd` (taken over), except hidden
- * names and, at the top, the log itself. */
-static void walk_artifacts(struct scan *s, int dfd, struct ruru_buf *rel, const char *sdir,
-			   int depth)
+static int64_t mtime_ns(const struct stat *st)
 {
-	DIR *d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return;
+	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/* What a walk needs: the rows of the last update (a cache: a folder whose
+ * stat is unchanged has the same names in it, so its rows list them and
+ * no readdir is needed), the time now, and where the results go. */
+struct walk {
+	struct scan *s;
+	const struct frows *rows; /* sorted by path; may be empty */
+	int64_t now;
+	bool logs_only;           /* the logs only (`list`) */
+};
+
+/* The row of `path`, or NULL. */
+static const struct frow *find_row(const struct frows *r, const char *path)
+{
+	size_t lo = 0, hi = r->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(r->v[mid].path, path);
+		if (c == 0)
+			return &r->v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	return NULL;
+}
+
+/* The first row whose path is >= `prefix`. */
+static size_t lower_bound(const struct frows *r, const char *prefix)
+{
+	size_t lo = 0, hi = r->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(r->v[mid].path, prefix) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Record a folder; true when its row says its names are known. */
+static bool add_dir(struct walk *w, const char *path, const char *sdir, const struct stat *st)
+{
+	struct stat rec = *st;
+	if (w->now - mtime_ns(st) < RACY_NS) {
+		rec.st_mtim.tv_sec = -1;
+		rec.st_mtim.tv_nsec = 0;
+	}
+	scan_add(w->s, path, sdir, F_DIR, &rec);
+	const struct frow *r = find_row(w->rows, path);
+	return r && r->kind == F_DIR && r->dev == (int64_t)st->st_dev &&
+	       r->ino == (int64_t)st->st_ino && r->mtime == mtime_ns(st) && r->mtime >= 0;
+}
+
+/* Paths below a layout folder: `rel` is relative to the root, and
+ * rel->ptr + lskip the same path relative to the layout folder `lfd`, so
+ * that unchanged folders cost one fstatat each and are never opened. */
+static void walk_dir(struct walk *w, int lfd, size_t lskip, struct ruru_buf *rel,
+		     const char *sdir, int depth, const struct stat *st);
+
+/* One name inside a session folder or a subfolder (`rel` the folder). */
+static void walk_entry(struct walk *w, int lfd, size_t lskip, struct ruru_buf *rel,
+		       const char *name, const char *sdir, int depth)
+{
+	if (name[0] == '.' || (depth == 0 && !strcmp(name, "session_log.md")))
+		return;
 	size_t keep = rel->len;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || (depth == 0 && !strcmp(de->d_name, "session_log.md")))
-			continue;
-		struct stat st;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		rel->len = keep;
-		ruru_buf_addch(rel, '/');
-		ruru_buf_addstr(rel, de->d_name);
-		if (S_ISREG(st.st_mode)) {
-			if (st.st_size <= ARTIFACT_MAX)
-				scan_add(s, rel->ptr, sdir, F_ARTIFACT, &st);
-		} else if (S_ISDIR(st.st_mode) && depth < WALK_DEPTH) {
-			int sub = openat(dirfd(d), de->d_name,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub >= 0)
-				walk_artifacts(s, sub, rel, sdir, depth + 1);
-		}
+	ruru_buf_addch(rel, '/');
+	ruru_buf_addstr(rel, name);
+	struct stat st;
+	/* Not following a symlink at the end; the folders above were just
+	 * seen to be folders, and files are only ever opened through
+	 * open_beneath(). */
+	if (fstatat(lfd, rel->ptr + lskip, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISREG(st.st_mode))
+			scan_add(w->s, rel->ptr, sdir, F_ARTIFACT, &st);
+		else if (S_ISDIR(st.st_mode) && depth < WALK_DEPTH)
+			walk_dir(w, lfd, lskip, rel, sdir, depth + 1, &st);
 	}
 	rel->len = keep;
 	rel->ptr[keep] = '\0';
-	closedir(d);
 }
 
-/* Every session log and (unless logs_only) artifact of the workspace,
- * sorted by path. */
-static void scan_workspace(int rootfd, struct scan *s, bool logs_only)
+/* Every regular file below the folder `rel` (hidden names and, at the
+ * top, the log itself left out), from the rows when the folder is
+ * unchanged, else from readdir. */
+static void walk_dir(struct walk *w, int lfd, size_t lskip, struct ruru_buf *rel,
+		     const char *sdir, int depth, const struct stat *st)
 {
-	struct ruru_buf rel = RURU_BUF_INIT, sdir = RURU_BUF_INIT;
-	for (size_t l = 0; l < sizeof(layouts) / sizeof(layouts[0]); l++) {
-		int lfd = open_beneath(rootfd, layouts[l], O_RDONLY | O_DIRECTORY);
+	char *self = ruru_strdup(rel->ptr);
+	if (add_dir(w, self, sdir, st)) {
+		/* Names from the rows just below this folder. */
+		size_t plen = rel->len;
+		ruru_buf_addch(rel, '/');
+		char *prefix = ruru_strdup(rel->ptr);
+		rel->len = plen;
+		rel->ptr[plen] = '\0';
+		for (size_t i = lower_bound(w->rows, prefix);
+		     i < w->rows->n && !strncmp(w->rows->v[i].path, prefix, plen + 1); i++) {
+			const char *name = w->rows->v[i].path + plen + 1;
+			if (!strchr(name, '/'))
+				walk_entry(w, lfd, lskip, rel, name, sdir, depth);
+		}
+		free(prefix);
+		free(self);
+		return;
+	}
+	int fd = open_beneath(lfd, self + lskip, O_RDONLY | O_DIRECTORY);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		free(self);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(d)))
+		walk_entry(w, lfd, lskip, rel, de->d_name, sdir, depth);
+	closedir(d);
+	free(self);
+}
+
+/* One session folder `name` of the layout folder `lfd`. */
+static void walk_session(struct walk *w, int lfd, const char *layout, const char *name,
+			 bool is_dir, struct ruru_buf *rel)
+{
+	struct stat st, dst;
+	if (!is_dir && (fstatat(lfd, name, &dst, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(dst.st_mode)))
+		return;
+	ruru_buf_reset(rel);
+	ruru_buf_addf(rel, "%s/session_log.md", name);
+	bool has_log = fstatat(lfd, rel->ptr, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+	ruru_buf_reset(rel);
+	ruru_buf_addf(rel, "%s/%s", layout, name);
+	char *sdir = ruru_strdup(rel->ptr);
+	if (has_log) {
+		ruru_buf_addstr(rel, "/session_log.md");
+		scan_add(w->s, rel->ptr, sdir, F_LOG, &st);
+		ruru_buf_reset(rel);
+		ruru_buf_addstr(rel, sdir);
+	}
+	/* The folder itself (also without a log, so that a log made in it
+	 * later is seen) and what it holds. */
+	if (!w->logs_only && (!is_dir || fstatat(lfd, name, &dst, AT_SYMLINK_NOFOLLOW) == 0) &&
+	    S_ISDIR(dst.st_mode)) {
+		if (has_log)
+			walk_dir(w, lfd, strlen(layout) + 1, rel, sdir, 0, &dst);
+		else
+			add_dir(w, sdir, sdir, &dst);
+	}
+	free(sdir);
+}
+
+/* Every session log and (unless logs_only) every file and folder of the
+ * session folders, sorted by path.  `rows` (the last update's, sorted;
+ * may be empty) spares the readdir of folders that did not change. */
+static void scan_workspace(int rootfd, struct scan *s, bool logs_only, const struct frows *rows)
+{
+	struct ruru_buf rel = RURU_BUF_INIT;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	struct walk w = { s, rows, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec, logs_only };
+	/* the session folders of every layout ruru reads (DESIGN §1) */
+	for (int layout = 0; layout < RURU_LAYOUT_COUNT; layout++) {
+		const char *dir = ruru_layout_dir((enum ruru_layout)layout);
+		int lfd = open_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY);
 		if (lfd < 0)
 			continue;
+		struct stat st;
+		bool known = !logs_only && fstat(lfd, &st) == 0 &&
+			     add_dir(&w, dir, dir, &st);
+		if (known) {
+			size_t plen = strlen(dir);
+			struct ruru_buf prefix = RURU_BUF_INIT;
+			ruru_buf_addf(&prefix, "%s/", dir);
+			for (size_t i = lower_bound(rows, prefix.ptr);
+			     i < rows->n && !strncmp(rows->v[i].path, prefix.ptr, plen + 1); i++) {
+				const char *name = rows->v[i].path + plen + 1;
+				if (rows->v[i].kind == F_DIR && !strchr(name, '/'))
+					walk_session(&w, lfd, dir, name, true, &rel);
+			}
+			ruru_buf_release(&prefix);
+			close(lfd);
+			continue;
+		}
 		DIR *d = fdopendir(lfd);
 		if (!d) {
 			close(lfd);
@@ -216,72 +390,16 @@ static void scan_workspace(int rootfd, struct scan *s, bool logs_only)
 				continue;
 			if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
 				continue;
-			struct stat st;
-			int sfd = -1;
-			if (logs_only && de->d_type == DT_DIR) {
-				/* One stat per session: the folder is no symlink (d_type);
-				 * the log is only ever opened with O_NOFOLLOW. */
-				ruru_buf_reset(&rel);
-				ruru_buf_addf(&rel, "%s/session_log.md", de->d_name);
-				if (fstatat(dirfd(d), rel.ptr, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-				    !S_ISREG(st.st_mode))
-					continue;
-			} else {
-				sfd = openat(dirfd(d), de->d_name,
-					     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-				if (sfd < 0)
-					continue;
-				if (fstatat(sfd, "session_log.md", &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-				    !S_ISREG(st.st_mode)) {
-					close(sfd); /* a folder without a log is not a session */
-					continue;
-				}
-			}
-			ruru_buf_reset(&sdir);
-			ruru_buf_addf(&sdir, "%s/%s", layouts[l], de->d_name);
-			ruru_buf_reset(&rel);
-			ruru_buf_addf(&rel, "%s/session_log.md", sdir.ptr);
-			scan_add(s, rel.ptr, sdir.ptr, F_LOG, &st);
-			if (sfd < 0)
-				continue;
-			if (logs_only) {
-				close(sfd);
-				continue;
-			}
-			ruru_buf_reset(&rel);
-			ruru_buf_addstr(&rel, sdir.ptr);
-			walk_artifacts(s, sfd, &rel, sdir.ptr, 0);
+			walk_session(&w, dirfd(d), dir, de->d_name, de->d_type == DT_DIR, &rel);
 		}
 		closedir(d);
 	}
 	ruru_buf_release(&rel);
-	ruru_buf_release(&sdir);
 	if (s->n)
 		qsort(s->v, s->n, sizeof(*s->v), cmp_fent);
 }
 
 /* ------------------------------------------------------- indexed files */
-
-struct frow {
-	int64_t id;
-	char *path;
-	int64_t dev, ino, size, mtime, tail_from, tail_line;
-	unsigned char prefix[32];
-	bool has_prefix;
-};
-
-struct frows {
-	struct frow *v;
-	size_t n, cap;
-};
-
-static void frows_release(struct frows *r)
-{
-	for (size_t i = 0; i < r->n; i++)
-		free(r->v[i].path);
-	free(r->v);
-	memset(r, 0, sizeof(*r));
-}
 
 /* The `files` table, sorted by path (SQLite's BINARY order is strcmp's).
  * Returns the SQLite result code. */
@@ -290,9 +408,9 @@ static int load_rows(sqlite3 *db, struct frows *r, bool logs_only)
 	sqlite3_stmt *q;
 	int rc = sqlite3_prepare_v2(db,
 				    logs_only ? "SELECT id, path, dev, ino, size, mtime, tail_from,"
-						" tail_line, prefix FROM files WHERE kind = 1 ORDER BY path"
+						" tail_line, prefix, kind FROM files WHERE kind = 1 ORDER BY path"
 					      : "SELECT id, path, dev, ino, size, mtime, tail_from,"
-						" tail_line, prefix FROM files ORDER BY path",
+						" tail_line, prefix, kind FROM files ORDER BY path",
 				    -1, &q, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -311,6 +429,7 @@ static int load_rows(sqlite3 *db, struct frows *r, bool logs_only)
 		f->mtime = sqlite3_column_int64(q, 5);
 		f->tail_from = sqlite3_column_type(q, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, 6);
 		f->tail_line = sqlite3_column_int64(q, 7);
+		f->kind = sqlite3_column_int(q, 9);
 		if (sqlite3_column_bytes(q, 8) == 32) {
 			memcpy(f->prefix, sqlite3_column_blob(q, 8), 32);
 			f->has_prefix = true;
@@ -342,6 +461,41 @@ static size_t count_changes(const struct scan *s, const struct frows *r)
 	return changes;
 }
 
+/* count_changes() for the logs only, straight from the query (no copy
+ * of 100,000 rows for `list`).  Returns the SQLite result code. */
+static int count_log_changes(sqlite3 *db, const struct scan *s, size_t *changes)
+{
+	sqlite3_stmt *q;
+	int rc = sqlite3_prepare_v2(db,
+				    "SELECT path, dev, ino, size, mtime FROM files WHERE kind = 1"
+				    " ORDER BY path",
+				    -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	size_t i = 0;
+	*changes = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *path = (const char *)sqlite3_column_text(q, 0);
+		int c = -1;
+		while (i < s->n && (c = strcmp(s->v[i].path, path ? path : "")) < 0) {
+			++*changes; /* new on disk */
+			i++;
+		}
+		if (i < s->n && c == 0) {
+			const struct fent *f = &s->v[i++];
+			*changes += f->dev != sqlite3_column_int64(q, 1) ||
+				    f->ino != sqlite3_column_int64(q, 2) ||
+				    f->size != sqlite3_column_int64(q, 3) ||
+				    f->mtime != sqlite3_column_int64(q, 4);
+		} else {
+			++*changes; /* gone */
+		}
+	}
+	*changes += s->n - i;
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 /* ------------------------------------------------------------ updating */
 
 enum {
@@ -362,8 +516,8 @@ static const char *const sql[Q_COUNT] = {
 		       " tail_line = ?7, prefix = ?8 WHERE id = ?1",
 	[Q_INS_SESSION] = "INSERT OR REPLACE INTO sessions(sdir, file_id, id, path, valid, problem,"
 			  " title, status, status_text, start_text, end_text, start, end,"
-			  " coordinator, tags, tags_lc, tasks, artifacts)"
-			  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  " coordinator, tags, tags_lc, tasks, artifacts, layout)"
+			  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
 struct updater {
@@ -436,8 +590,8 @@ static void add_doc(struct updater *u, int64_t file_id, int kind, const struct f
 	sqlite3_stmt *q = u->q[Q_INS_DOC];
 	sqlite3_bind_int64(q, 1, file_id);
 	sqlite3_bind_int(q, 2, kind);
-	bind_text(q, 3, f->sdir);
-	bind_text(q, 4, f->sid);
+	sqlite3_bind_text(q, 3, f->path, (int)f->sdir_len, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 4, f->sid, (int)f->sid_len, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(q, 5, line);
 	if (has_time)
 		sqlite3_bind_int64(q, 6, when);
@@ -470,27 +624,28 @@ static void add_entries(struct updater *u, int64_t file_id, const struct fent *f
 	u->st->entries += n;
 }
 
-static char *json_strings(char **v, size_t n, bool lower_lines)
+/* A list of strings as one column: joined by U+001F (lists are read
+ * back by search.c), or for the --tag filter "\ntag1\ntag2\n" in
+ * lowercase.  NULL for an empty list. */
+static char *joined(char **v, size_t n, bool tag_lines)
 {
-	if (lower_lines) { /* "\ntag1\ntag2\n", lowercase, for the --tag filter */
-		struct ruru_buf b = RURU_BUF_INIT;
+	if (!n && !tag_lines)
+		return NULL;
+	struct ruru_buf b = RURU_BUF_INIT;
+	if (tag_lines)
 		ruru_buf_addch(&b, '\n');
-		for (size_t i = 0; i < n; i++) {
-			size_t at = b.len;
-			ruru_buf_addstr(&b, v[i]);
-			for (size_t k = at; k < b.len; k++)
-				if (b.ptr[k] >= 'A' && b.ptr[k] <= 'Z')
-					b.ptr[k] = (char)(b.ptr[k] - 'A' + 'a');
+	for (size_t i = 0; i < n; i++) {
+		size_t at = b.len;
+		if (i && !tag_lines)
+			ruru_buf_addch(&b, '\037');
+		ruru_buf_addstr(&b, v[i]);
+		for (size_t k = at; tag_lines && k < b.len; k++)
+			if (b.ptr[k] >= 'A' && b.ptr[k] <= 'Z')
+				b.ptr[k] = (char)(b.ptr[k] - 'A' + 'a');
+		if (tag_lines)
 			ruru_buf_addch(&b, '\n');
-		}
-		return ruru_buf_detach(&b, NULL);
 	}
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
-	char *s = json_dumps(a, JSON_COMPACT);
-	json_decref(a);
-	return s;
+	return ruru_buf_detach(&b, NULL);
 }
 
 static void put_session(struct updater *u, int64_t file_id, const struct fent *f,
@@ -500,11 +655,11 @@ static void put_session(struct updater *u, int64_t file_id, const struct fent *f
 	struct ruru_buf problem = RURU_BUF_INIT;
 	if (s->problem)
 		ruru_error_format(s->problem, &problem);
-	char *tags = json_strings(s->tags, s->ntags, false);
-	char *tags_lc = json_strings(s->tags, s->ntags, true);
-	char *tasks = json_strings(s->tasks, s->ntasks, false);
-	char *arts = json_strings(s->artifacts, s->nartifacts, false);
-	bind_text(q, 1, f->sdir);
+	char *tags = joined(s->tags, s->ntags, false);
+	char *tags_lc = joined(s->tags, s->ntags, true);
+	char *tasks = joined(s->tasks, s->ntasks, false);
+	char *arts = joined(s->artifacts, s->nartifacts, false);
+	sqlite3_bind_text(q, 1, f->path, (int)f->sdir_len, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(q, 2, file_id);
 	bind_text(q, 3, s->id);
 	bind_text(q, 4, s->path);
@@ -522,6 +677,7 @@ static void put_session(struct updater *u, int64_t file_id, const struct fent *f
 	bind_text(q, 16, tags_lc);
 	bind_text(q, 17, tasks);
 	bind_text(q, 18, arts);
+	sqlite3_bind_int(q, 19, s->layout);
 	run(u, q);
 	free(tags);
 	free(tags_lc);
@@ -580,10 +736,13 @@ static int read_file(struct updater *u, const struct fent *f, struct stat *st)
 	int fd = open_beneath(u->rootfd, f->path, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) ||
-	    (f->kind == F_ARTIFACT && st->st_size > ARTIFACT_MAX)) {
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
 		close(fd);
 		return -1;
+	}
+	if (f->kind == F_ARTIFACT && st->st_size > ARTIFACT_MAX) {
+		close(fd);
+		return 1; /* kept as a row (its stat), not read */
 	}
 	/* Exactly the bytes the stat saw: what a writer appends meanwhile
 	 * is seen by the next update. */
@@ -664,8 +823,14 @@ static bool index_log_tail(struct updater *u, const struct frow *r, const struct
 static void index_log(struct updater *u, int64_t id, const struct stat *st, const struct fent *f)
 {
 	struct ruru_session s = { 0 };
-	s.id = ruru_strdup(f->sid);
+	s.id = ruru_strndup(f->sid, f->sid_len);
 	s.path = ruru_strdup(f->path);
+	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
+		const char *dir = ruru_layout_dir((enum ruru_layout)l);
+		size_t n = strlen(dir);
+		if (!strncmp(f->path, dir, n) && f->path[n] == '/')
+			s.layout = l;
+	}
 	ruru_session_from_text(&s, u->text.ptr, u->text.len, true);
 	drop_docs(u, id, -1);
 	put_session(u, id, f, &s);
@@ -711,12 +876,24 @@ static void index_artifact(struct updater *u, int64_t id, const struct stat *st,
 static void update_file(struct updater *u, const struct fent *f, const struct frow *r)
 {
 	struct stat st;
-	if (read_file(u, f, &st) < 0) {
+	int got = 0;
+	if (f->kind == F_DIR) { /* a folder: its stat only */
+		memset(&st, 0, sizeof(st));
+		st.st_dev = (dev_t)f->dev;
+		st.st_ino = (ino_t)f->ino;
+		st.st_size = (off_t)f->size;
+		st.st_mtim.tv_sec = f->mtime < 0 ? -1 : f->mtime / 1000000000;
+		st.st_mtim.tv_nsec = f->mtime < 0 ? 0 : f->mtime % 1000000000;
+	} else if ((got = read_file(u, f, &st)) < 0) {
 		if (r)
 			drop_file(u, r->id);
 		return;
 	}
 	int64_t id;
+	if (r && r->kind != f->kind) { /* a folder became a file, or so */
+		drop_file(u, r->id);
+		r = NULL;
+	}
 	if (r) {
 		id = r->id;
 		if (f->kind == F_LOG && index_log_tail(u, r, &st, f))
@@ -725,15 +902,19 @@ static void update_file(struct updater *u, const struct fent *f, const struct fr
 		sqlite3_stmt *q = u->q[Q_INS_FILE];
 		bind_text(q, 1, f->path);
 		sqlite3_bind_int(q, 2, f->kind);
-		bind_text(q, 3, f->sdir);
+		sqlite3_bind_text(q, 3, f->path, (int)f->sdir_len, SQLITE_TRANSIENT);
 		if (!run(u, q))
 			return;
 		id = sqlite3_last_insert_rowid(u->db);
 	}
-	if (f->kind == F_LOG)
+	if (f->kind == F_LOG) {
 		index_log(u, id, &st, f);
-	else
+	} else if (f->kind == F_ARTIFACT && got == 0) {
 		index_artifact(u, id, &st, f);
+	} else { /* a folder, or an artifact too big to index */
+		drop_docs(u, id, -1);
+		set_file(u, id, &st, -1, 0, NULL);
+	}
 }
 
 /* Apply every difference between the scan and the rows (inside the
@@ -919,23 +1100,36 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		   check_not_symlink(rurufd, "index.lock", err) < 0) {
 		goto out;
 	}
-	scan_workspace(rootfd, &s, logs_only);
+	struct frows none = { 0 };
 	if (rurufd < 0) { /* no .ruru/ (only a later layout): nothing to keep it in */
+		scan_workspace(rootfd, &s, logs_only, &none);
 		result = build_in_memory(ix, rootfd, &s, st, err);
 		goto out;
 	}
 
 	/* Fast path: the index is there, readable, current, and agrees
-	 * with every file's stat: no lock, no write. */
-	bool fresh = false;
+	 * with every file's stat: no lock, no write.  Its rows spare the
+	 * readdir of every folder that did not change. */
+	bool fresh = false, scanned = false, usable = false;
 	if (!rebuild && open_db(dbpath, true, &ix->db) == SQLITE_OK) {
 		int v = index_version(ix->db, &rc);
 		if (v == INDEX_VERSION) {
+			usable = true;
 			rc = exec(ix->db, "BEGIN");
-			if (rc == SQLITE_OK)
+			if (rc == SQLITE_OK && logs_only) {
+				size_t changes;
+				scan_workspace(rootfd, &s, true, &none);
+				scanned = true;
+				rc = count_log_changes(ix->db, &s, &changes);
+				fresh = rc == SQLITE_OK && changes == 0;
+			} else if (rc == SQLITE_OK) {
 				rc = load_rows(ix->db, &rows, logs_only);
-			if (rc == SQLITE_OK && count_changes(&s, &rows) == 0)
-				fresh = true;
+				if (rc == SQLITE_OK) {
+					scan_workspace(rootfd, &s, logs_only, &rows);
+					scanned = true;
+					fresh = count_changes(&s, &rows) == 0;
+				}
+			}
 			exec(ix->db, "COMMIT");
 			if (fresh) {
 				result = 0;
@@ -943,12 +1137,19 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 			}
 		}
 	}
+	if (!scanned)
+		scan_workspace(rootfd, &s, logs_only, &none);
 
 	/* Update (or rebuild) under the writer lock. */
 	if (ruru_lock_acquire(&lock, lockpath, err) < 0) {
 		if (cannot_write(0, errno)) {
 			result = build_in_memory(ix, rootfd, &s, st, err);
-			goto out;
+		} else if (usable && err && err->code == RURU_ECONFLICT) {
+			/* Another process has been updating for longer than the
+			 * lock wait (a first build of a big workspace): answer
+			 * from the last complete index rather than fail. */
+			ruru_error_clear(err);
+			result = 0;
 		}
 		goto out;
 	}

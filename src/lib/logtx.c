@@ -115,6 +115,8 @@ static enum ruru_status doc_status(const struct ruru_toml *doc)
 	return s ? ruru_status_parse(s, n) : RURU_STATUS_UNKNOWN;
 }
 
+static int cut_torn_tail(struct ruru_logtx *tx, struct ruru_error *err);
+
 int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, unsigned flags,
 		     struct ruru_error *err)
 {
@@ -139,7 +141,7 @@ int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, 
 	char *lockfile = ruru_ws_session_path(ws, id, ".lock");
 	int rc = ruru_lock_acquire(&tx->lock, lockfile, err);
 	free(lockfile);
-	if (rc < 0)
+	if (rc < 0 || cut_torn_tail(tx, err) < 0)
 		goto fail;
 	/* The cache is written after the entry: refuse a hostile one first. */
 	char *cache = ruru_ws_session_path(ws, id, ".state");
@@ -203,6 +205,11 @@ static int load_whole(struct ruru_logtx *tx, struct ruru_error *err)
 static int splice_front_matter(struct ruru_logtx *tx, const struct ruru_buf *toml,
 			       struct ruru_error *err)
 {
+	if (ruru_frontmatter_fence_in(toml->ptr, toml->len) < toml->len) {
+		ruru_error_set(err, RURU_EINVALID, "the edit would put a \"+++\" line into the front matter");
+		ruru_error_set_file(err, tx->display);
+		return -1;
+	}
 	struct ruru_buf t = RURU_BUF_INIT;
 	ruru_buf_add(&t, tx->text.ptr, tx->fm.toml);
 	ruru_buf_add(&t, toml->ptr, toml->len);
@@ -243,6 +250,9 @@ int ruru_logtx_set(struct ruru_logtx *tx, const char *key, const char *literal,
 int ruru_logtx_array_add(struct ruru_logtx *tx, const char *key, const char *value,
 			 struct ruru_error *err)
 {
+	/* The text rule for every element ruru adds to a front matter array. */
+	if (ruru_text_check(key, value, strlen(value), RURU_TEXT_LINE, err) < 0)
+		return -1;
 	if (load_whole(tx, err) < 0)
 		return -1;
 	const struct ruru_toml_value *arr = ruru_toml_table_get(ruru_toml_root(tx->doc), key, strlen(key));
@@ -312,6 +322,14 @@ static void insert_entries(struct ruru_logtx *tx, const char *entries, size_t le
 int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_log_input *in,
 		     struct ruru_error *err)
 {
+	/* The text rule (DESIGN §2) for everything that reaches the log, whoever
+	 * composed it: the last line of defence behind the API's own checks. */
+	if (ruru_text_check("message", in->message, in->message_len, 0, err) < 0)
+		return -1;
+	for (int f = 0; f < RURU_FIELD_COUNT; f++)
+		if (in->field[f] && ruru_text_check(ruru_field_name((enum ruru_field)f), in->field[f],
+						    strlen(in->field[f]), RURU_TEXT_LINE, err) < 0)
+			return -1;
 	if (entry_input_check(in, err) < 0)
 		return -1;
 	entry_render_input(&tx->appends, in, in->when_valid ? in->when : ruru_now(), tx->eol);
@@ -376,6 +394,80 @@ static void cache_store(struct ruru_logtx *tx, bool appendable)
 	free(path);
 }
 
+/*
+ * Whole entries (DESIGN §7).  An O_APPEND write of a big entry can be cut
+ * short by SIGKILL (a short write), and nothing in the bytes that reached
+ * the file says they are incomplete.  So before appending, the cache
+ * records the intent: "append-pending SIZE LEN INO" (the log's size before
+ * the write and the length of the record).  The intent is replaced by the
+ * usual "append-ok" line once the write is done, and by nothing when the
+ * store took a failed write back.  An intent still there at the next
+ * transaction means the writer died: a log of that inode whose size lies
+ * strictly between SIZE and SIZE + LEN holds a torn entry, which is cut
+ * back before anything else happens (and reported by `check`).  Like the
+ * rest of the cache, the intent is not fsynced: it guards against killed
+ * processes and full disks; after a power loss the page cache of the log
+ * is as lost as the intent.
+ */
+static void cache_store_pending(struct ruru_logtx *tx, const struct stat *st, size_t len)
+{
+	char *path = ruru_ws_session_path(tx->ws, tx->id, ".state");
+	char line[128];
+	struct ruru_error ignore;
+	int n = snprintf(line, sizeof(line), "append-pending %lld %zu %lld\n", (long long)st->st_size,
+			 len, (long long)st->st_ino);
+	if (ruru_write_cache(path, line, (size_t)n, &ignore) < 0)
+		ruru_remove(path, &ignore);
+	free(path);
+}
+
+bool ruru_log_torn_tail(int dirfd, const char *state_path, const struct stat *st, off_t *keep)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	struct ruru_error ignore;
+	long long size, ino;
+	size_t len;
+	bool torn = false;
+	int fd = dirfd == AT_FDCWD ? ruru_open_read(state_path, &ignore)
+				   : ruru_open_read_at(dirfd, state_path, &ignore);
+	if (fd < 0)
+		return false;
+	struct stat sst;
+	int rc = fstat(fd, &sst) == 0 && S_ISREG(sst.st_mode) && sst.st_size < 4096
+			 ? ruru_buf_read_fd(&b, fd, &ignore)
+			 : -1;
+	close(fd);
+	if (rc == 0 &&
+	    sscanf(b.ptr, "append-pending %lld %zu %lld", &size, &len, &ino) == 3 &&
+	    ino == (long long)st->st_ino && (long long)st->st_size > size &&
+	    (unsigned long long)st->st_size < (unsigned long long)size + len) {
+		*keep = (off_t)size;
+		torn = true;
+	}
+	ruru_buf_release(&b);
+	return torn;
+}
+
+/* Under the lock, before anything else: cut a torn tail back. */
+static int cut_torn_tail(struct ruru_logtx *tx, struct ruru_error *err)
+{
+	char *state = ruru_ws_session_path(tx->ws, tx->id, ".state");
+	struct stat st;
+	off_t keep;
+	int rc = 0;
+	struct ruru_error ignore;
+	if (ruru_lstat(tx->path, &st, &ignore) == 0 && S_ISREG(st.st_mode) &&
+	    ruru_log_torn_tail(AT_FDCWD, state, &st, &keep)) {
+		rc = ruru_truncate(tx->path, keep, err);
+		if (rc < 0)
+			ruru_error_set_file(err, tx->display);
+		else
+			ruru_remove(state, &ignore); /* the log changed: scan again next time */
+	}
+	free(state);
+	return rc;
+}
+
 /* Is the Log Entries section last in the loaded text? */
 static bool section_is_last(struct ruru_logtx *tx)
 {
@@ -410,12 +502,16 @@ static int commit_append(struct ruru_logtx *tx, struct ruru_error *err)
 	if (tail.len && tail.ptr[tail.len - 1] != '\n')
 		ruru_buf_addstr(&rec, tx->eol);
 	ruru_buf_add(&rec, tx->appends.ptr, tx->appends.len);
+	struct ruru_error ignore;
+	if (ruru_lstat(tx->path, &st, &ignore) == 0)
+		cache_store_pending(tx, &st, rec.len);
 	int rc = ruru_append(tx->path, rec.ptr, rec.len, err);
 	ruru_buf_release(&rec);
 	ruru_buf_release(&tail);
-	if (rc == 0)
-		cache_store(tx, true);
-	else
+	/* Either way the log is whole again (the store takes a failed
+	 * write back), so the intent goes. */
+	cache_store(tx, rc == 0);
+	if (rc < 0)
 		ruru_error_set_file(err, tx->display);
 	return rc;
 }

@@ -62,6 +62,14 @@ void ruru_logtx_abort(struct ruru_logtx *tx);
 int ruru_read_front_matter(int dirfd, const char *path, struct ruru_buf *out,
 			   struct ruru_error *err);
 
+/* Does the log (stat `st`) end in a torn entry, the rest of an append that
+ * was interrupted (SIGKILL) according to the session's cache `state_path`
+ * (relative to `dirfd`, or AT_FDCWD)?
+ * Then *keep is the length of the log without it.  The next transaction
+ * cuts it back; `check` reports it; readers ignore it. */
+struct stat;
+bool ruru_log_torn_tail(int dirfd, const char *state_path, const struct stat *st, off_t *keep);
+
 /* Line and column (1-based) of byte `off` in text. */
 void ruru_text_position(const char *text, size_t off, int *line, int *col);
 

@@ -81,16 +81,34 @@ static bool text_eq(const char *a, size_t al, const char *b, size_t bl)
 	return eq;
 }
 
-/* Append text converted to the line endings of the result. */
+/* Append a piece of THEIRS.  THEIRS is converted to OURS's line endings
+ * once, up front (convert_eol), so its pieces are copied as they are. */
 static void add_eol(struct ruru_buf *out, const char *s, size_t len, bool crlf)
 {
+	(void)crlf;
+	ruru_buf_add(out, s, len);
+}
+
+/* A file's line-ending style is that of its first line break: a CR before
+ * an LF in an LF file is part of a message, not a line ending. */
+static bool first_eol_crlf(const char *s, size_t len)
+{
+	const char *nl = memchr(s, '\n', len);
+	return nl && nl > s && nl[-1] == '\r';
+}
+
+/* Convert a whole side from one style to the other: CRLF -> LF drops the
+ * CR of every CRLF; LF -> CRLF puts a CR before every LF (a message's own
+ * CR before a line break then stays a message byte: "\r\r\n"). */
+static void convert_eol(struct ruru_buf *out, const char *s, size_t len, bool to_crlf)
+{
+	ruru_buf_reset(out);
+	ruru_buf_grow(out, len + len / 16 + 16);
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n') {
-			if (!crlf)
-				continue;
-		} else if (s[i] == '\n' && crlf && (i == 0 || s[i - 1] != '\r')) {
+		if (!to_crlf && s[i] == '\r' && i + 1 < len && s[i + 1] == '\n')
+			continue;
+		if (to_crlf && s[i] == '\n')
 			ruru_buf_addch(out, '\r');
-		}
 		ruru_buf_addch(out, s[i]);
 	}
 }
@@ -236,6 +254,34 @@ static bool side_load(struct side *s, int which, struct ruru_error *err)
 	return true;
 }
 
+/* A zone-less stamp has no instant: among stamps with zones it cannot be
+ * placed by time, so there it stays after the entry before it (like an
+ * unreadable stamp).  Only when no entry of any side names a zone are the
+ * wall times compared with each other. */
+static void honest_times(struct side *sd)
+{
+	bool zoned = false, naive = false;
+	for (int s = 0; s < NSIDES; s++)
+		for (size_t i = 0; i < sd[s].n; i++) {
+			if (!sd[s].e[i].when_valid)
+				continue;
+			if (sd[s].e[i].has_zone)
+				zoned = true;
+			else
+				naive = true;
+		}
+	if (!zoned || !naive)
+		return;
+	for (int s = 0; s < NSIDES; s++) {
+		time_t prev = 0;
+		for (size_t i = 0; i < sd[s].n; i++) {
+			if (sd[s].e[i].when_valid && sd[s].e[i].has_zone)
+				prev = sd[s].e[i].when;
+			sd[s].t[i] = sd[s].e[i].when_valid && sd[s].e[i].has_zone ? sd[s].e[i].when : prev;
+		}
+	}
+}
+
 /* ---------------------------------------------------- conflict output */
 
 /* Lines [a, b) of text. */
@@ -287,7 +333,7 @@ static void whole_conflict(struct ruru_buf *out, const char *o, size_t ol, const
 			zt = st;
 		}
 	}
-	bool crlf = memmem(o, ol, "\r\n", 2) != NULL;
+	bool crlf = first_eol_crlf(o, ol);
 	ruru_buf_reset(out);
 	ruru_buf_add(out, o, a);
 	markers(out, o + a, zo - a, t + a, zt - a, crlf);
@@ -674,6 +720,58 @@ static int merge_body(struct ruru_buf *out, struct side *sd, bool crlf)
 			ns[nns++] = (struct pick){ THEIRS, i };
 	}
 
+	/* Text between entries (headings, paragraphs, rules that are not part
+	 * of an entry) is never dropped (DESIGN §8).  A gap belongs to the entry
+	 * above it.  For each of THEIRS's gaps that THEIRS added or changed
+	 * (it differs from BASE's gap after the same entry and from OURS's):
+	 * after a new entry of THEIRS it comes along; after an entry OURS
+	 * holds it replaces OURS's gap when OURS left that gap as in BASE,
+	 * else both are kept between conflict markers; after an entry that is
+	 * not in the result it goes in after the entry before it. */
+	size_t *first_at[NSIDES];
+	for (int sx = 0; sx < NSIDES; sx++) {
+		first_at[sx] = ruru_xmalloc((kt.n + 1) * sizeof(size_t));
+		for (size_t k = 0; k < kt.n; k++)
+			first_at[sx][k] = SIZE_MAX;
+		for (size_t x = sd[sx].n; x-- > 0;)
+			first_at[sx][sd[sx].kid[x]] = x;
+	}
+	/* per OURS entry: THEIRS entry whose gap replaces (mode 1), conflicts
+	 * with (mode 2) or follows (mode 3) OURS's gap; per THEIRS entry:
+	 * emit its gap after it (new entries) */
+	int *omode = calloc(o->n + 1, sizeof(int));
+	size_t *otheirs = calloc(o->n + 1, sizeof(size_t));
+	bool *tgap = calloc(t->n + 1, sizeof(bool));
+	if (!omode || !otheirs || !tgap)
+		abort();
+	for (size_t x = 0; x + 1 < t->n; x++) {
+		size_t ga = t->e[x].end, gb = t->e[x + 1].start;
+		if (ga >= gb || is_blank(t->text + ga, gb - ga))
+			continue;
+		size_t k = t->kid[x], bx = first_at[BASE][k], ox = first_at[OURS][k];
+		if (bx != SIZE_MAX && bx + 1 < b->n &&
+		    text_eq(t->text + ga, gb - ga, b->text + b->e[bx].end, b->e[bx + 1].start - b->e[bx].end))
+			continue; /* THEIRS left it as it was */
+		if (ox == SIZE_MAX || kt.keys[k].keep == 0) {
+			tgap[x] = true; /* after THEIRS's new entry (or the one before) */
+			continue;
+		}
+		size_t oa = o->e[ox].end, ob = ox + 1 < o->n ? o->e[ox + 1].start : o->len;
+		if (text_eq(t->text + ga, gb - ga, o->text + oa, ob - oa))
+			continue; /* OURS has it too */
+		if (ox + 1 >= o->n) {
+			omode[ox] = 3; /* OURS's last entry: add it after */
+			otheirs[ox] = x;
+			continue;
+		}
+		bool ours_as_base = bx != SIZE_MAX && bx + 1 < b->n
+					    ? text_eq(o->text + oa, ob - oa, b->text + b->e[bx].end,
+						      b->e[bx + 1].start - b->e[bx].end)
+					    : is_blank(o->text + oa, ob - oa);
+		omode[ox] = ours_as_base ? 1 : 2;
+		otheirs[ox] = x;
+	}
+
 	/* Text before the entries. */
 	int conflicts = 0;
 	int c = choose(sd, b->fm.body, b->pre_end, o->fm.body, o->pre_end, t->fm.body, t->pre_end);
@@ -686,21 +784,61 @@ static int merge_body(struct ruru_buf *out, struct side *sd, bool crlf)
 		bool take_ours = j >= nns || (i < nos && o->t[os[i].i] <= t->t[ns[j].i]);
 		complete_line(out, crlf);
 		if (take_ours) {
-			const struct ruru_entry *e = &o->e[os[i].i];
+			size_t x = os[i].i;
+			const struct ruru_entry *e = &o->e[x];
 			ruru_buf_add(out, o->text + e->start, e->end - e->start);
 			/* the text up to ours' next entry (blank lines, or a heading
-			 * that must not be lost) */
-			if (os[i].i + 1 < o->n) {
-				size_t ga = e->end, gb = o->e[os[i].i + 1].start;
-				bool next_kept = i + 1 < nos && os[i + 1].i == os[i].i + 1;
-				if (ga < gb && (next_kept || !is_blank(o->text + ga, gb - ga)))
+			 * that must not be lost), and that after ours' entries the
+			 * result leaves out */
+			size_t last = i + 1 < nos ? os[i + 1].i : o->n;
+			for (size_t y = x; y < last && y + 1 < o->n; y++) {
+				size_t ga = o->e[y].end, gb = o->e[y + 1].start;
+				size_t tx = otheirs[y], ta = 0, tb = 0;
+				if (omode[y] == 1 || omode[y] == 2) {
+					ta = t->e[tx].end;
+					tb = t->e[tx + 1].start;
+				}
+				if (y > x) {
+					if (ga < gb && !is_blank(o->text + ga, gb - ga)) {
+						complete_line(out, crlf);
+						ruru_buf_add(out, o->text + ga, gb - ga);
+					}
+					continue;
+				}
+				bool next_kept = y + 1 == last;
+				if (omode[y] == 1) {
+					complete_line(out, crlf);
+					add_eol(out, t->text + ta, tb - ta, crlf);
+				} else if (omode[y] == 2) {
+					markers(out, o->text + ga, gb - ga, t->text + ta, tb - ta, crlf);
+					conflicts++;
+				} else if (ga < gb && (next_kept || !is_blank(o->text + ga, gb - ga))) {
 					ruru_buf_add(out, o->text + ga, gb - ga);
+				}
+			}
+			if (omode[x] == 3) {
+				size_t tx = otheirs[x];
+				complete_line(out, crlf);
+				add_eol(out, t->text + t->e[tx].end, t->e[tx + 1].start - t->e[tx].end, crlf);
 			}
 			i++;
 		} else {
-			const struct ruru_entry *e = &t->e[ns[j].i];
+			size_t x = ns[j].i;
+			const struct ruru_entry *e = &t->e[x];
 			add_eol(out, t->text + e->start, e->end - e->start, crlf);
 			complete_line(out, crlf);
+			/* its gap, and those of THEIRS's entries up to its next new one
+			 * that are not in the result */
+			size_t last = j + 1 < nns ? ns[j + 1].i : t->n;
+			for (size_t y = x; y < last && y + 1 < t->n; y++) {
+				bool gone = y == x || first_at[OURS][t->kid[y]] == SIZE_MAX ||
+					    kt.keys[t->kid[y]].keep == 0;
+				if (tgap[y] && gone) {
+					add_eol(out, t->text + t->e[y].end, t->e[y + 1].start - t->e[y].end,
+						crlf);
+					complete_line(out, crlf);
+				}
+			}
 			j++;
 		}
 	}
@@ -716,6 +854,11 @@ static int merge_body(struct ruru_buf *out, struct side *sd, bool crlf)
 	free(seen);
 	free(os);
 	free(ns);
+	free(omode);
+	free(otheirs);
+	free(tgap);
+	for (int sx = 0; sx < NSIDES; sx++)
+		free(first_at[sx]);
 	keytab_release(&kt);
 	return conflicts;
 }
@@ -747,6 +890,17 @@ int ruru_merge_logs(const char *base, size_t base_len, const char *ours, size_t 
 		return 0;
 	}
 
+	/* The result follows OURS's line endings; THEIRS is brought to them
+	 * first, so each of its entries reads back as THEIRS wrote it. */
+	bool ours_crlf = first_eol_crlf(ours, ours_len);
+	struct ruru_buf theirs_conv = RURU_BUF_INIT;
+	if (theirs_len && memchr(theirs, '\n', theirs_len) &&
+	    first_eol_crlf(theirs, theirs_len) != ours_crlf) {
+		convert_eol(&theirs_conv, theirs, theirs_len, ours_crlf);
+		theirs = theirs_conv.ptr;
+		theirs_len = theirs_conv.len;
+	}
+
 	struct side sd[NSIDES];
 	memset(sd, 0, sizeof(sd));
 	sd[BASE].text = base;
@@ -755,7 +909,7 @@ int ruru_merge_logs(const char *base, size_t base_len, const char *ours, size_t 
 	sd[OURS].len = ours_len;
 	sd[THEIRS].text = theirs;
 	sd[THEIRS].len = theirs_len;
-	struct fmstate st = { .crlf = memmem(ours, ours_len, "\r\n", 2) != NULL };
+	struct fmstate st = { .crlf = ours_crlf };
 	ruru_buf_init(&st.cur);
 	ruru_buf_init(&st.tmp);
 	ruru_buf_init(&st.path);
@@ -763,6 +917,8 @@ int ruru_merge_logs(const char *base, size_t base_len, const char *ours, size_t 
 	int rc = 0;
 	bool ok = side_load(&sd[OURS], OURS, err) && side_load(&sd[THEIRS], THEIRS, err) &&
 		  side_load(&sd[BASE], BASE, err);
+	if (ok)
+		honest_times(sd);
 	if (ok && !merge_front(&st, sd)) {
 		ruru_error_set(err, RURU_EINVALID, "%s", st.why);
 		ok = false;
@@ -817,6 +973,7 @@ done:
 	ruru_buf_release(&st.tmp);
 	ruru_buf_release(&st.path);
 	ruru_buf_release(&st.lit);
+	ruru_buf_release(&theirs_conv);
 	return rc;
 }
 

@@ -597,6 +597,7 @@ int ruru_prime_hook(const char *host, const char *input, size_t len, const char 
 		event = named;
 	int rc = 0;
 	if (!strcmp(event, "PreCompact") || !strcmp(event, "PreCompress")) {
+		ruru_buf_addstr(out, "Keep the ruru session ID and the open items below in the summary.\n");
 		ruru_buf_addstr(out, digest);
 	} else {
 		json_t *o = json_pack("{s:{s:s, s:s}}", "hookSpecificOutput", "hookEventName", event,

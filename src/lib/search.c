@@ -320,8 +320,10 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 {
 	struct ruru_buf expr = RURU_BUF_INIT, sqlb = RURU_BUF_INIT;
 	if (ruru_search_compile(o->query ? o->query : "", o->query ? o->query_len : 0, &expr, err) <
-	    0)
+	    0) {
+		ruru_buf_release(&expr);
 		return NULL;
+	}
 	struct ruru_index ix;
 	if (ruru_index_open(&ix, ws, flags, NULL, err) < 0) {
 		ruru_buf_release(&expr);
@@ -466,19 +468,24 @@ json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, struct
 
 /* ------------------------------------------------------------------ list */
 
-static char **strings_of(const char *json, size_t *n)
+/* A list column of index.c (strings joined by U+001F). */
+static char **strings_of(const char *joined, size_t *n)
 {
 	*n = 0;
-	json_t *a = json ? json_loads(json, 0, NULL) : NULL;
-	if (!json_is_array(a)) {
-		json_decref(a);
+	if (!joined)
 		return NULL;
+	size_t count = 1;
+	for (const char *p = joined; *p; p++)
+		count += *p == '\037';
+	char **v = ruru_xmalloc((count + 1) * sizeof(*v));
+	for (const char *p = joined;;) {
+		const char *end = strchr(p, '\037');
+		v[(*n)++] = end ? ruru_strndup(p, (size_t)(end - p)) : ruru_strdup(p);
+		if (!end)
+			break;
+		p = end + 1;
 	}
-	char **v = ruru_xmalloc((json_array_size(a) + 1) * sizeof(*v));
-	for (size_t i = 0; i < json_array_size(a); i++)
-		v[(*n)++] = ruru_strdup(json_string_value(json_array_get(a, i)));
 	v[*n] = NULL;
-	json_decref(a);
 	return v;
 }
 
@@ -489,32 +496,31 @@ static char *col_dup(sqlite3_stmt *q, int col)
 }
 
 int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const char *tag,
-			      bool has_since, time_t since, size_t limit,
-			      struct ruru_session **out, size_t *n, struct ruru_error *err)
+			      bool has_since, time_t since, size_t limit, ruru_session_fn fn,
+			      void *ctx, struct ruru_error *err)
 {
-	*out = NULL;
-	*n = 0;
 	struct ruru_index ix;
 	struct ruru_error ierr;
+	int rc;
 	if (ruru_index_open(&ix, ws, RURU_INDEX_LOGS_ONLY, NULL, &ierr) < 0) {
-		/* No usable index (refused, unwritable and no memory...): read
-		 * the logs as before. */
-		if (ruru_session_list(ws, status, tag, out, n, err) < 0)
+		/* No usable index (refused, say): read the logs as before. */
+		struct ruru_session *list;
+		size_t n, k = 0;
+		if (ruru_session_list(ws, status, tag, &list, &n, err) < 0)
 			return -1;
-		size_t k = 0;
-		for (size_t i = 0; i < *n; i++) {
-			if ((has_since && (*out)[i].start < since) || (limit && k >= limit))
-				ruru_session_release(&(*out)[i]);
-			else
-				(*out)[k++] = (*out)[i];
-		}
-		*n = k;
-		return 0;
+		rc = 0;
+		for (size_t i = 0; i < n && rc == 0 && (!limit || k < limit); i++)
+			if (!has_since || list[i].start >= since) {
+				rc = fn(&list[i], ctx);
+				k++;
+			}
+		ruru_session_list_free(list, n);
+		return rc;
 	}
 	struct ruru_buf sqlb = RURU_BUF_INIT;
 	ruru_buf_addstr(&sqlb, "SELECT id, path, valid, problem, title, status, status_text,"
 			       " start_text, end_text, start, end, coordinator, tags, tasks,"
-			       " artifacts FROM sessions WHERE 1");
+			       " artifacts, layout FROM sessions WHERE 1");
 	if (status != RURU_STATUS_UNKNOWN)
 		ruru_buf_addstr(&sqlb, " AND status = ?1");
 	if (tag)
@@ -525,7 +531,7 @@ int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const
 	if (limit)
 		ruru_buf_addstr(&sqlb, " LIMIT ?4");
 	sqlite3_stmt *q;
-	int rc = sqlite3_prepare_v2(ix.db, sqlb.ptr, -1, &q, NULL);
+	rc = sqlite3_prepare_v2(ix.db, sqlb.ptr, -1, &q, NULL);
 	ruru_buf_release(&sqlb);
 	if (rc != SQLITE_OK) {
 		ruru_index_error(ix.db, err, "cannot query");
@@ -536,52 +542,40 @@ int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const
 	sqlite3_bind_text(q, 2, tag, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, (int64_t)since);
 	sqlite3_bind_int64(q, 4, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
-	size_t cap = 0;
-	struct ruru_session *v = NULL;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 64;
-			v = ruru_xrealloc(v, cap * sizeof(*v));
-		}
-		struct ruru_session *s = &v[(*n)++];
-		memset(s, 0, sizeof(*s));
-		s->id = col_dup(q, 0);
-		s->path = col_dup(q, 1);
-		/* The layout is the sessions folder the path starts in. */
-		for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
-			const char *d = ruru_layout_dir((enum ruru_layout)l);
-			size_t dl = strlen(d);
-			if (s->path && !strncmp(s->path, d, dl) && s->path[dl] == '/')
-				s->layout = l;
-		}
-		s->valid = sqlite3_column_int(q, 2);
-		if (!s->valid) {
-			s->problem = ruru_xmalloc(sizeof(*s->problem));
-			ruru_error_clear(s->problem);
+	int stop = 0;
+	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct ruru_session s = { 0 };
+		struct ruru_error problem;
+		s.id = col_dup(q, 0);
+		s.path = col_dup(q, 1);
+		s.valid = sqlite3_column_int(q, 2);
+		if (!s.valid) {
+			ruru_error_clear(&problem);
 			const unsigned char *p = sqlite3_column_text(q, 3);
-			snprintf(s->problem->msg, sizeof(s->problem->msg), "%s", p ? (const char *)p : "");
-			s->problem->code = RURU_EINVALID;
+			snprintf(problem.msg, sizeof(problem.msg), "%s", p ? (const char *)p : "");
+			problem.code = RURU_EINVALID;
+			s.problem = ruru_xmalloc(sizeof(*s.problem));
+			*s.problem = problem;
 		}
-		s->title = col_dup(q, 4);
-		s->status = (enum ruru_status)sqlite3_column_int(q, 5);
-		s->status_text = col_dup(q, 6);
-		s->start_text = col_dup(q, 7);
-		s->end_text = col_dup(q, 8);
-		s->start = (time_t)sqlite3_column_int64(q, 9);
-		s->end = (time_t)sqlite3_column_int64(q, 10);
-		s->coordinator = col_dup(q, 11);
-		s->tags = strings_of((const char *)sqlite3_column_text(q, 12), &s->ntags);
-		s->tasks = strings_of((const char *)sqlite3_column_text(q, 13), &s->ntasks);
-		s->artifacts = strings_of((const char *)sqlite3_column_text(q, 14), &s->nartifacts);
+		s.title = col_dup(q, 4);
+		s.status = (enum ruru_status)sqlite3_column_int(q, 5);
+		s.status_text = col_dup(q, 6);
+		s.start_text = col_dup(q, 7);
+		s.end_text = col_dup(q, 8);
+		s.start = (time_t)sqlite3_column_int64(q, 9);
+		s.end = (time_t)sqlite3_column_int64(q, 10);
+		s.coordinator = col_dup(q, 11);
+		s.tags = strings_of((const char *)sqlite3_column_text(q, 12), &s.ntags);
+		s.tasks = strings_of((const char *)sqlite3_column_text(q, 13), &s.ntasks);
+		s.artifacts = strings_of((const char *)sqlite3_column_text(q, 14), &s.nartifacts);
+		s.layout = sqlite3_column_int(q, 15);
+		stop = fn(&s, ctx);
+		ruru_session_release(&s);
 	}
 	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE) {
-		ruru_index_error(ix.db, err, "cannot query");
-		ruru_session_list_free(v, *n);
-		*n = 0;
-		v = NULL;
-	}
+	int result = stop;
+	if (!stop && rc != SQLITE_DONE)
+		result = ruru_index_error(ix.db, err, "cannot query");
 	ruru_index_close(&ix);
-	*out = v;
-	return v || rc == SQLITE_DONE ? 0 : -1;
+	return result;
 }

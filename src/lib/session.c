@@ -211,6 +211,18 @@ static int load_at(int dirfd, enum ruru_layout layout, const char *id, unsigned 
 			rc = -1;
 		else {
 			rc = ruru_buf_read_fd(bp, fd, err);
+			/* sec-text: the rest of an interrupted append is not an entry. */
+			struct stat st;
+			off_t keep;
+			if (rc == 0 && fstat(fd, &st) == 0) {
+				struct ruru_buf sp = RURU_BUF_INIT;
+				ruru_buf_addf(&sp, "%s/.state", id);
+				if (ruru_log_torn_tail(dirfd, sp.ptr, &st, &keep) && (size_t)keep < bp->len) {
+					bp->len = (size_t)keep;
+					bp->ptr[bp->len] = '\0';
+				}
+				ruru_buf_release(&sp);
+			}
 			close(fd);
 		}
 	} else {
@@ -418,28 +430,28 @@ int ruru_session_recent(struct ruru_ws *ws, struct ruru_session **out, size_t *n
 
 static json_t *jstr(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return s ? ruru_json_text(s, strlen(s)) : json_null();
 }
 
 static json_t *jstrings(char **v, size_t n)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
+		json_array_append_new(a, ruru_json_text(v[i], strlen(v[i])));
 	return a;
 }
 
 json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_t last)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "id", json_string(s->id));
-	json_object_set_new(o, "path", json_string(s->path));
+	json_object_set_new(o, "id", ruru_json_text(s->id, strlen(s->id)));
+	json_object_set_new(o, "path", ruru_json_text(s->path, strlen(s->path)));
 	json_object_set_new(o, "layout", json_string(ruru_layout_word((enum ruru_layout)s->layout)));
 	json_object_set_new(o, "valid", json_boolean(s->valid));
 	if (!s->valid) {
 		struct ruru_buf line = RURU_BUF_INIT;
 		ruru_error_format(s->problem, &line);
-		json_object_set_new(o, "problem", json_string(line.ptr));
+		json_object_set_new(o, "problem", ruru_json_text(line.ptr, line.len));
 		ruru_buf_release(&line);
 	}
 	for (const struct fm_key *k = fm_keys; k->name; k++) {
@@ -574,7 +586,12 @@ static void default_log(struct ruru_buf *b, const char *id, const struct ruru_ne
 		for (const char *p = d.ptr; *p;) {
 			const char *nl = strchr(p, '\n');
 			size_t n = nl ? (size_t)(nl - p) : strlen(p);
-			if (n >= 2 && p[0] == '#' && (p[1] == ' ' || p[1] == '#'))
+			/* Any ATX heading at column 0 ("#", "# x", "###\tx"), which
+			 * would end the Goal section for every reader. */
+			size_t h = 0;
+			while (h < n && p[h] == '#')
+				h++;
+			if (h >= 1 && h <= 6 && (h == n || p[h] == ' ' || p[h] == '\t' || p[h] == '\r'))
 				ruru_buf_addch(b, '\\');
 			if (n >= 3 && (!memcmp(p, "+++", 3) || !memcmp(p, "```", 3) ||
 				       !memcmp(p, "~~~", 3)))
@@ -660,6 +677,58 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 			toml = out;
 			out = tmp;
 		}
+	}
+	/* sec-text: writing is strict (DESIGN §2) even when the template is not:
+	 * `tags = "x"` becomes ["x"], and an array with duplicates or other
+	 * values than strings is rewritten with its unique strings. */
+	static const char *const arrays[] = { "related_tasks", "related_artifacts", "tags" };
+	for (size_t a = 0; a < 3 && rc == 0; a++) {
+		struct ruru_toml *doc = ruru_toml_parse(toml.ptr, toml.len, err);
+		if (!doc) {
+			rc = -1;
+			break;
+		}
+		const struct ruru_toml_value *v =
+			ruru_toml_table_get(ruru_toml_root(doc), arrays[a], strlen(arrays[a]));
+		bool fine = !v;
+		const char **items = NULL;
+		size_t n = 0;
+		if (v && ruru_toml_kind(v) == RURU_TOML_ARRAY) {
+			size_t len = ruru_toml_array_len(v);
+			items = calloc(len ? len : 1, sizeof(*items));
+			if (!items)
+				abort();
+			fine = true;
+			for (size_t k = 0; k < len; k++) {
+				const char *str = ruru_toml_string(ruru_toml_array_at(v, k), NULL);
+				bool dup = false;
+				for (size_t j = 0; str && j < n && !dup; j++)
+					dup = !strcmp(items[j], str);
+				if (!str || dup || !*str)
+					fine = false;
+				else
+					items[n++] = str;
+			}
+		} else if (v && ruru_toml_kind(v) == RURU_TOML_STRING) {
+			items = calloc(1, sizeof(*items));
+			if (!items)
+				abort();
+			const char *str = ruru_toml_string(v, NULL);
+			if (*str)
+				items[n++] = str;
+		}
+		if (!fine) {
+			ruru_buf_reset(&lit);
+			ruru_toml_encode_string_array(&lit, items, n);
+			rc = ruru_toml_edit_set(&out, toml.ptr, toml.len, arrays[a], lit.ptr, lit.len, err);
+			if (rc == 0) {
+				struct ruru_buf tmp = toml;
+				toml = out;
+				out = tmp;
+			}
+		}
+		free(items);
+		ruru_toml_free(doc);
 	}
 	for (size_t i = 0; i < o->ntags && rc == 0; i++) {
 		struct ruru_toml *doc = ruru_toml_parse(toml.ptr, toml.len, err);
@@ -764,11 +833,51 @@ static int add_source_summary(struct ruru_buf *log, struct ruru_ws *ws, const ch
 	return rc;
 }
 
+static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct ruru_error *err);
+
 char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct ruru_error *err)
 {
 	struct ruru_new o = *opts;
 	if (!o.coordinator || !*o.coordinator)
 		o.coordinator = "roo-commander";
+	/* sec-text: the text rule (DESIGN §2); tags are unique, one line, not empty. */
+	if ((o.goal && ruru_text_check("goal", o.goal, strlen(o.goal), 0, err) < 0) ||
+	    (o.description &&
+	     ruru_text_check("description", o.description, strlen(o.description), 0, err) < 0) ||
+	    ruru_text_check("coordinator", o.coordinator, strlen(o.coordinator), RURU_TEXT_LINE, err) < 0)
+		return NULL;
+	const char **tags = o.ntags ? calloc(o.ntags, sizeof(*tags)) : NULL;
+	size_t ntags = 0;
+	if (o.ntags && !tags)
+		abort();
+	for (size_t i = 0; i < o.ntags; i++) {
+		const char *t = o.tags[i];
+		if (!t || ruru_text_blank(t, strlen(t))) {
+			free(tags);
+			ruru_error_set(err, RURU_EUSAGE, "a tag cannot be empty");
+			ruru_error_hint(err, "tags", RURU_HINT_NONE, NULL);
+			return NULL;
+		}
+		if (ruru_text_check("tag", t, strlen(t), RURU_TEXT_LINE, err) < 0) {
+			free(tags);
+			return NULL;
+		}
+		bool dup = false;
+		for (size_t k = 0; k < ntags && !dup; k++)
+			dup = !strcmp(tags[k], t);
+		if (!dup)
+			tags[ntags++] = t;
+	}
+	o.tags = tags;
+	o.ntags = ntags;
+	char *made = session_new(ws, &o, err);
+	free(tags);
+	return made;
+}
+
+static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct ruru_error *err)
+{
+	struct ruru_new o = *opts;
 	if (!ruru_entry_field_ok(o.coordinator)) {
 		ruru_error_set(err, RURU_EUSAGE, "the coordinator cannot hold a backtick or a line break");
 		ruru_error_hint(err, "coordinator", RURU_HINT_NONE, NULL);
@@ -882,6 +991,20 @@ fail:
 int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_input *in,
 		     struct ruru_error *err)
 {
+	/* sec-text: the text rule and no empty messages (DESIGN §2). */
+	if (ruru_text_check("message", in->message, in->message_len, 0, err) < 0)
+		return -1;
+	if (ruru_text_blank(in->message, in->message_len)) {
+		ruru_error_set(err, RURU_EUSAGE,
+			       in->type == RURU_EV_CONFIRM_SKIP
+				       ? "a confirm-skip needs its rationale as the message"
+				       : "the message is empty");
+		return ruru_error_hint(err, "message", RURU_HINT_NONE, NULL);
+	}
+	for (int f = 0; f < RURU_FIELD_COUNT; f++)
+		if (in->field[f] && ruru_text_check(ruru_field_name((enum ruru_field)f), in->field[f],
+						    strlen(in->field[f]), RURU_TEXT_LINE, err) < 0)
+			return -1;
 	if (entry_input_check(in, err) < 0)
 		return -1;
 	const char *task = in->field[RURU_FIELD_TASK], *artifact = in->field[RURU_FIELD_ARTIFACT];
@@ -918,6 +1041,8 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
 	struct ruru_logtx tx;
 	if (to == RURU_STATUS_UNKNOWN || to > RURU_STATUS_ERROR)
 		return ruru_error_set(err, RURU_EUSAGE, "unknown status");
+	if (reason && ruru_text_check("reason", reason, strlen(reason), 0, err) < 0)
+		return -1;
 	if (ruru_logtx_begin(&tx, ws, id, 0, err) < 0)
 		return -1;
 	enum ruru_status from = tx.status;

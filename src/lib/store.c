@@ -1849,3 +1849,56 @@ int ruru_sha256_file(const char *path, char hex[65], struct ruru_error *err)
 	to_hex(md, hex);
 	return 0;
 }
+
+/* ------------------------------------------------- cutting a torn tail */
+
+int ruru_truncate(const char *path, off_t size, struct ruru_error *err)
+{
+	struct where w;
+	struct stat st;
+	if (open_parent(path, false, NULL, &w, err) < 0)
+		return -1;
+	int fd = sys_openat(w.dfd, w.name.ptr, O_WRONLY | O_NOFOLLOW | O_NONBLOCK, 0);
+	if (fd < 0) {
+		int e = errno;
+		if (e == ELOOP || e == ENXIO || e == EISDIR) {
+			if (check_leaf(&w, path, &st, err) != 0) {
+				where_release(&w);
+				return -1;
+			}
+		}
+		errno = e;
+		sys_error(err, path, "cannot open");
+		where_release(&w);
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink > 1) {
+		if (!S_ISREG(st.st_mode) || st.st_nlink > 1)
+			refuse(err, path, "is not a regular file of its own");
+		else
+			sys_error(err, path, "cannot stat");
+		quiet_close(fd);
+		where_release(&w);
+		return -1;
+	}
+	where_release(&w);
+	int rc = 0;
+	if (st.st_size > size) {
+		if (ruru_store_fault("truncate")) {
+			rc = -1;
+		} else {
+			do
+				rc = ftruncate(fd, size);
+			while (rc < 0 && errno == EINTR);
+		}
+		if (rc == 0)
+			rc = sys_fsync(fd);
+	}
+	if (rc < 0) {
+		sys_error(err, path, "cannot truncate");
+		quiet_close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}

@@ -217,6 +217,11 @@ bool ruru_name_is(const char *name, size_t n, const char *word);
 int ruru_path_relative_to_root(const char *root, const char *user_path, struct ruru_buf *out,
 			       struct ruru_error *err);
 
+/* Cut a regular file (never through a symlink) back to `size` bytes and
+ * fsync it; nothing happens when it is not longer.  The caller holds the
+ * file's lock.  For the torn tail an interrupted append left (logtx.c). */
+int ruru_truncate(const char *path, off_t size, struct ruru_error *err);
+
 /* SHA-256 of bytes / of a file (streamed), as 64 lowercase hex digits + NUL. */
 void ruru_sha256_hex(const void *data, size_t len, char hex[65]);
 int ruru_sha256_file(const char *path, char hex[65], struct ruru_error *err);

@@ -372,6 +372,8 @@ json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *er
 
 int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct ruru_error *err)
 {
+	if (task && ruru_text_check("task ID", task, strlen(task), RURU_TEXT_LINE, err) < 0)
+		return -1; /* sec-text: the text rule (DESIGN §2) */
 	if (!ruru_task_id_ok(task))
 		return ruru_error_set(err, RURU_EUSAGE,
 				      "\"%s\" is not an MDTM task ID (TASK-<TEAM>-<YYYYMMDD-HHMMSS>: "

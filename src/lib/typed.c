@@ -57,42 +57,15 @@ const struct ruru_builtin *ruru_builtin_find(const char *name)
 
 /* -------------------------------------------------------------- helpers */
 
-/* Length of the valid UTF-8 sequence at p (shortest form, no surrogates,
- * at most U+10FFFF), 0 when invalid. */
-static size_t utf8_len(const unsigned char *p)
-{
-	if (p[0] < 0x80)
-		return 1;
-	size_t n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
-	if (!n || p[0] > 0xF4)
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-	if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) ||
-	    (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
-		return 0;
-	return n;
-}
-
 int ruru_short_text_ok(const char *s, const char *what, bool field, struct ruru_error *err)
 {
 	if (!s || !*s)
 		return ruru_error_set(err, RURU_EUSAGE, "%s is empty", what);
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		size_t off = (size_t)(p - (const unsigned char *)s), n = utf8_len(p);
-		if (!n)
-			return ruru_error_set(err, RURU_EINVALID,
-					      "%s is not valid UTF-8 at byte %zu", what, off);
-		if (*p == '\n' || *p == '\r')
-			return ruru_error_set(err, RURU_EUSAGE, "%s must be one line", what);
-		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
-			return ruru_error_set(err, RURU_EINVALID,
-					      "%s holds a control character at byte %zu", what, off);
-		if (field && *p == '`')
-			return ruru_error_set(err, RURU_EUSAGE, "%s holds a backtick", what);
-		p += n;
-	}
+	/* DESIGN §2's text rule, one line: the library's one validator */
+	if (ruru_text_check(what, s, strlen(s), RURU_TEXT_LINE, err) < 0)
+		return -1;
+	if (field && strchr(s, '`'))
+		return ruru_error_set(err, RURU_EUSAGE, "%s holds a backtick", what);
 	return 0;
 }
 

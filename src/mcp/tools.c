@@ -377,6 +377,20 @@ static json_t *t_confirm_withdraw(struct mcp_env *env, json_t *args, struct ruru
 	return confirm_result(&c);
 }
 
+static json_t *t_confirm_verify(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	json_t *ids = json_object_get(args, "sessions");
+	size_t n = json_array_size(ids);
+	const char **v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_string_value(json_array_get(ids, i));
+	json_t *r = ruru_confirm_verify(env->ws, v, n, err);
+	free(v);
+	return r;
+}
+
 /* ------------------------------------------------ search (issue #14) */
 
 static json_t *t_session_search(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -642,6 +656,11 @@ const struct mcp_tool mcp_tools[] = {
 	  .input = SESSION ",'status':" VOCAB("confirm-status", "filter"),
 	  .read_only = true,
 	  .run = t_confirm_list },
+	{ .name = "confirm_verify",
+	  .description = "Check proposals against payloads, decision records and signatures.",
+	  .input = "'sessions':{'type':'array','items':" STR ",'description':'IDs; default: all'}",
+	  .read_only = true,
+	  .run = t_confirm_verify },
 	/* search (issue #14) */
 	{ .name = "session_search",
 	  .description = "Full-text search of entries, sessions, artifacts.",

@@ -970,3 +970,304 @@ fault_round() {
 	[ "$status" -eq 5 ]
 	[ "$(results)" -eq "$n" ]
 }
+
+# ---------------------------------------------------------------------
+# Signed decisions (DESIGN §15).
+
+# A throwaway user configuration: a key for alice, allowed_signers naming
+# her, and the requirement on.
+# A fresh pending proposal of `new` for t (old); echoes the artifact.
+fresh() {
+	printf 'old\n' > t; printf 'other\n' > other.txt; printf 'new\n' > p
+	propose t p
+}
+
+signing_setup() {
+	export XDG_CONFIG_HOME=$WS/.userconf
+	mkdir -p "$XDG_CONFIG_HOME/ruru" keys
+	ssh-keygen -q -t ed25519 -N '' -C alice -f keys/alice
+	ssh-keygen -q -t ed25519 -N '' -C mallory -f keys/mallory
+	echo "alice@example.org $(cut -d' ' -f1,2 keys/alice.pub)" > "$XDG_CONFIG_HOME/ruru/allowed_signers"
+	printf '[confirm]\nrequire_signature = true\n' > "$XDG_CONFIG_HOME/ruru/config.toml"
+}
+
+@test "signed decisions: a valid signature by an allowed signer is applied (key file and ssh-agent)" {
+	signing_setup
+	"$RURU" new "Signed" >/dev/null
+	a=$(fresh)
+	run "$RURU" confirm approve --key keys/alice --as alice@example.org "$a"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	grep -qx 'signed_by = "alice@example.org"' "$(sidecar "$a")"
+	grep -q '^signature = "-----BEGIN SSH SIGNATURE-----' "$(sidecar "$a")"
+	grep -qx '  Signed by `alice@example.org`' "$(log_of)"
+	"$RURU" confirm apply "$a"
+	[ "$(cat t)" = new ]
+	# through ssh-agent: the public key names the key, the agent signs
+	eval "$(ssh-agent -s)" >/dev/null
+	ssh-add -q keys/alice 2>/dev/null
+	b=$(fresh)
+	run "$RURU" confirm approve --key keys/alice.pub --as alice@example.org "$b"
+	ok=$status
+	ssh-agent -k >/dev/null
+	[ "$ok" -eq 0 ] || { echo "$output"; return 1; }
+	"$RURU" confirm apply "$b"
+	[ "$(cat t)" = new ]
+	# temp mode: the signature goes into decisions.log
+	"$RURU" complete; rm .ruru/sessions/.active
+	c=$(fresh)
+	"$RURU" confirm reject --as alice@example.org --key keys/alice "$c"
+	d=$(fresh)
+	"$RURU" confirm skip --rationale "trivial" --as alice@example.org --key keys/alice "$d"
+	grep -q '^signature = "-----BEGIN SSH SIGNATURE-----' .ruru/temp/decisions.log
+	"$RURU" confirm apply "$d"
+	[ "$(cat t)" = new ]
+}
+
+@test "signed decisions: every forgery is refused by apply when signatures are required" {
+	signing_setup
+	"$RURU" new "Forge" >/dev/null
+	# unsigned
+	a=$(approved)
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 5 ]; [[ "$output" == *"not signed"* ]]
+	# signed by a key the agent made itself (not an allowed signer)
+	b=$(fresh)
+	"$RURU" confirm approve --key keys/mallory --as alice@example.org "$b"
+	run "$RURU" confirm apply "$b"
+	[ "$status" -eq 5 ]; [[ "$output" == *"not a valid signature"* ]]
+	# a valid signature copied from another decision
+	c=$(fresh)
+	"$RURU" confirm approve --key keys/alice --as alice@example.org "$c"
+	e=$(fresh)
+	"$RURU" confirm approve "$e"
+	sig=$(grep '^signature = ' "$(sidecar "$c")")
+	printf 'signed_by = "alice@example.org"\n%s\n' "$sig" >> "$(sidecar "$e")"
+	run "$RURU" confirm apply "$e"
+	[ "$status" -eq 5 ]
+	# a forged "Signed by" line in the log with the copied signature
+	python3 - "$(log_of)" "$(basename "$e")" <<'PY'
+import sys
+p, name = sys.argv[1], sys.argv[2]
+lines = open(p).read().split("\n")
+out = []
+for i, l in enumerate(lines):
+    out.append(l)
+    if "confirm-response" in l and name in l:
+        out.append("  Signed by `alice@example.org`")
+open(p, "w").write("\n".join(out))
+PY
+	run "$RURU" confirm apply "$e"
+	[ "$status" -eq 5 ]; [[ "$output" == *"not a valid signature"* ]]
+	# a signed approval whose sidecar was redirected afterwards
+	f=$(fresh)
+	"$RURU" confirm approve --key keys/alice --as alice@example.org "$f"
+	sed -i 's|^target_path = .*|target_path = "other.txt"|' "$(sidecar "$f")"
+	run "$RURU" confirm apply "$f"
+	[ "$status" -eq 5 ]
+	# the workspace cannot name signers or relax the user's requirement
+	mkdir -p .ruru
+	printf '[confirm]\nrequire_signature = false\nallowed_signers = "keys/mallory.pub"\n' > .ruru/config.toml
+	run "$RURU" confirm apply "$b"
+	[ "$status" -eq 5 ]
+	[ "$(cat t)" = old ] && [ "$(cat other.txt)" = other ]
+	# the genuine one still applies
+	"$RURU" confirm apply "$c"
+	[ "$(cat t)" = new ]
+}
+
+@test "signed decisions: a workspace may require signatures; confirm.sign signs by default" {
+	export XDG_CONFIG_HOME=$WS/.userconf
+	mkdir -p "$XDG_CONFIG_HOME/ruru" keys
+	ssh-keygen -q -t ed25519 -N '' -C alice -f keys/alice
+	"$RURU" new "Team" >/dev/null
+	printf '[confirm]\nrequire_signature = true\n' > .ruru/config.toml
+	a=$(approved)
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"no allowed_signers"* ]]
+	echo "alice@example.org $(cut -d' ' -f1,2 keys/alice.pub)" > "$XDG_CONFIG_HOME/ruru/allowed_signers"
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"not signed"* ]]
+	# confirm.sign = true: decisions are signed with git's signing key and email
+	printf '[confirm]\nrequire_signature = true\nsign = true\n' > .ruru/config.toml
+	git init -q .
+	git config user.email alice@example.org
+	git config user.signingkey "$WS/keys/alice"
+	git config user.name Alice
+	b=$(fresh)
+	"$RURU" confirm approve "$b"
+	grep -qx 'signed_by = "alice@example.org"' "$(sidecar "$b")"
+	"$RURU" confirm apply --commit "$b"
+	[ "$(cat t)" = new ]
+	git log -1 --format=%B | git interpret-trailers --parse | grep -qx 'Ruru-Signed-By: alice@example.org'
+}
+
+@test "verify: a sound workspace passes; each tampering is reported as FILE:LINE:COL (exit 4)" {
+	"$RURU" new "Verify" >/dev/null
+	printf 'o\n' > ap.txt; printf 'n\n' > np
+	a=$(propose ap.txt np); "$RURU" confirm approve "$a"; "$RURU" confirm apply "$a"
+	b=$(fresh); "$RURU" confirm reject "$b"
+	c=$(fresh); "$RURU" confirm withdraw "$c"
+	d=$(fresh)
+	run "$RURU" verify
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	run "$RURU" --json verify
+	echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["ok"] and d["proposals"]==4 and d["problems"]==[], d'
+	# an applied target changed since: information only
+	echo later > ap.txt
+	run "$RURU" verify
+	[ "$status" -eq 0 ]
+	[[ "$output" == "ap.txt:1:1: note: the target no longer holds the result of $a"* ]]
+	# a sidecar redirected after its decision
+	sed -i 's|^target_path = .*|target_path = "other.txt"|' "$(sidecar "$b")"
+	line=$(grep -n '^target_path' "$(sidecar "$b")" | cut -d: -f1)
+	# a payload changed
+	echo evil > "$d"
+	# a status forged without a decision
+	e=$(fresh); sed -i 's/^status = .*/status = "approved"/' "$(sidecar "$e")"
+	# the workspace naming signers
+	printf '[confirm]\nallowed_signers = "mine"\n' > .ruru/config.toml
+	run "$RURU" verify
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"$(sidecar "$b"):$line:1: target_path differs from the decision recorded at $(log_of):"* ]]
+	[[ "$output" == *"$d:1:1: the payload does not hash to payload_sha256"* ]]
+	[[ "$output" == *"$(sidecar "$e"):"*": the sidecar says approved, but $(log_of) records no decision"* ]]
+	[[ "$output" == *".ruru/config.toml:2:1: a workspace cannot name signers"* ]]
+	run mcp confirm_verify '{}'
+	[[ "$output" == OK*'"problems": ['*'target_path differs'* ]]
+	run "$RURU" verify SESSION-nope
+	[ "$status" -eq 3 ]
+}
+
+@test "verify: signatures are checked when present or required" {
+	signing_setup
+	"$RURU" new "VerifySig" >/dev/null
+	a=$(fresh); "$RURU" confirm approve --key keys/alice --as alice@example.org "$a"
+	b=$(fresh); "$RURU" confirm approve --key keys/mallory --as alice@example.org "$b"
+	c=$(fresh); "$RURU" confirm approve "$c"
+	run "$RURU" verify
+	[ "$status" -eq 4 ]
+	[[ "$output" != *"$(basename "$a")"* ]]
+	[[ "$output" == *"not a valid signature"*"$(basename "$b")"* || "$output" == *"$(basename "$b")"*"not a valid signature"* ]]
+	[[ "$output" == *"decision on \"$c\" is not signed"* ]]
+}
+
+@test "apply --commit commits exactly the target with Ruru-* trailers; refuses with other staged changes" {
+	git init -q .
+	git config user.email me@example.org; git config user.name Me
+	printf 'old\n' > t; printf 'x\n' > other.txt
+	git add t other.txt && git commit -qm init
+	"$RURU" new "Commit" >/dev/null
+	printf 'new\n' > p
+	a=$(propose t p); "$RURU" confirm approve "$a"
+	# other staged changes: refused before anything is written
+	echo y > other.txt; git add other.txt
+	run "$RURU" confirm apply --commit "$a"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"staged changes"* ]]
+	[ "$(cat t)" = old ] && [ "$(status_of "$a")" = approved ]
+	git reset -q other.txt
+	run "$RURU" confirm apply --message "--message alone" "$a"
+	[ "$status" -eq 2 ]
+	run "$RURU" confirm apply --commit --message "Apply the approved edit" "$a"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[ "$(cat t)" = new ]
+	[ "$(git show --name-only --format= HEAD)" = t ]
+	git log -1 --format=%B | git interpret-trailers --parse > trailers
+	grep -qx "Ruru-Session: $(cat .ruru/sessions/.active)" trailers
+	grep -qx "Ruru-Confirm: $a" trailers
+	grep -qx "Ruru-Payload-SHA256: $(sum p)" trailers
+	[ "$(git log -1 --format=%s)" = "Apply the approved edit" ]
+	[ -n "$(git status --porcelain other.txt)" ]   # the unstaged change stays out
+	# outside a git work tree
+	rm -rf .git
+	b=$(fresh); "$RURU" confirm approve "$b"
+	run "$RURU" confirm apply --commit "$b"
+	[ "$status" -eq 5 ]
+	[ "$(cat t)" = old ]
+}
+
+@test "init --signing writes the user's trust anchor; git's global allowedSignersFile is honoured, the repository's is not" {
+	export XDG_CONFIG_HOME=$WS/.userconf HOME=$WS/home
+	mkdir -p "$HOME" keys
+	ssh-keygen -q -t ed25519 -N '' -C alice -f keys/alice
+	ssh-keygen -q -t ed25519 -N '' -C mallory -f keys/mallory
+	mkdir -p "$XDG_CONFIG_HOME/ruru"
+	printf '# mine\n[ui]\ncolor = false\n' > "$XDG_CONFIG_HOME/ruru/config.toml"
+	run "$RURU" init --signing --key keys/alice --as alice@example.org
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[[ "$output" == *"now allows the ssh-ed25519 key of alice@example.org"* ]]
+	grep -qx "alice@example.org namespaces=\"ruru-confirm\" $(cut -d' ' -f1,2 keys/alice.pub)" "$XDG_CONFIG_HOME/ruru/allowed_signers"
+	"$RURU" toml get "$XDG_CONFIG_HOME/ruru/config.toml" confirm.require_signature | grep -qx true
+	head -1 "$XDG_CONFIG_HOME/ruru/config.toml" | grep -qx '# mine'
+	cp "$XDG_CONFIG_HOME/ruru/allowed_signers" s1
+	run "$RURU" init --signing --key keys/alice.pub --as alice@example.org
+	[[ "$output" == *"already allowed"* ]]
+	cmp s1 "$XDG_CONFIG_HOME/ruru/allowed_signers"
+	run "$RURU" init --key keys/alice
+	[ "$status" -eq 2 ]
+	"$RURU" new "Anchor" >/dev/null
+	a=$(fresh); "$RURU" confirm approve --key keys/alice --as alice@example.org "$a"
+	"$RURU" confirm apply "$a"
+	[ "$(cat t)" = new ]
+	# git's global gpg.ssh.allowedSignersFile when ruru's own file is absent
+	mv "$XDG_CONFIG_HOME/ruru/allowed_signers" "$HOME/signers"
+	git config --global gpg.ssh.allowedSignersFile "~/signers"
+	b=$(fresh); "$RURU" confirm approve --key keys/alice --as alice@example.org "$b"
+	"$RURU" confirm apply "$b"
+	[ "$(cat t)" = new ]
+	# a repository's own .git/config cannot name signers
+	git config --global --unset gpg.ssh.allowedSignersFile
+	git init -q .
+	echo "alice@example.org $(cut -d' ' -f1,2 keys/mallory.pub)" > evil_signers
+	git config gpg.ssh.allowedSignersFile "$WS/evil_signers"
+	c=$(fresh); "$RURU" confirm approve --key keys/mallory --as alice@example.org "$c"
+	run "$RURU" confirm apply "$c"
+	[ "$status" -eq 5 ]
+	[ "$(cat t)" = old ]
+}
+
+@test "export --agent-trace: one valid Agent Trace record per applied confirmation, ranges of the change" {
+	git init -q .
+	git config user.email me@example.org; git config user.name Me
+	printf 'a\nb\nc\nd\n' > t; git add t; git commit -qm init
+	"$RURU" new "Trace" >/dev/null
+	printf 'a\nB\nc\nd\nE\n' > p
+	a=$(propose t p); "$RURU" confirm approve "$a"; "$RURU" confirm apply --commit "$a"
+	printf 'x\ny\n' > d.txt
+	printf -- '--- a/d.txt\n+++ b/d.txt\n@@ -1,2 +1,3 @@\n x\n+new\n y\n' > d.diff
+	b=$("$RURU" confirm propose --target d.txt --diff d.diff); "$RURU" confirm skip --rationale small "$b"
+	"$RURU" confirm apply "$b"
+	c=$(propose t p)                                   # pending: no record
+	run "$RURU" export --agent-trace
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	printf '%s\n' "$output" > trace.jsonl
+	[ "$(python3 "$BATS_TEST_DIRNAME/schema_check.py" "$BATS_TEST_DIRNAME/../data/agent-trace-record.schema.json" < trace.jsonl)" = 2 ]
+	python3 - "$a" "$b" "$(git rev-parse HEAD~0)" "$(cat .ruru/sessions/.active)" <<'PY'
+import json, sys
+a, b, head, sid = sys.argv[1:]
+recs = {r["files"][0]["path"]: r for r in map(json.loads, open("trace.jsonl"))}
+r1, r2 = recs["t"], recs["d.txt"]
+assert r1["version"] == "0.1.0" and r1["tool"]["name"] == "ruru", r1
+f = r1["files"][0]
+assert f["path"] == "t", f
+conv = f["conversations"][0]
+assert conv["url"] == f"ruru://sessions/{sid}" and conv["contributor"] == {"type": "ai"}, conv
+assert [(x["start_line"], x["end_line"]) for x in conv["ranges"]] == [(2, 2), (5, 5)], conv["ranges"]
+assert conv["related"][0]["url"].endswith(a.split("/", 3)[3]), conv["related"]
+assert r1["vcs"] == {"type": "git", "revision": head}, r1.get("vcs")
+assert r1["metadata"]["ruru"]["artifact"] == a
+f2 = r2["files"][0]
+assert f2["path"] == "d.txt" and [(x["start_line"], x["end_line"]) for x in f2["conversations"][0]["ranges"]] == [(2, 2)], f2
+assert "vcs" not in r2 and r2["metadata"]["ruru"]["decision"] == "skipped", r2
+assert r1["id"] != r2["id"]
+PY
+	# stable: the same records again
+	run "$RURU" export --agent-trace
+	[ "$output" = "$(cat trace.jsonl)" ]
+	run "$RURU" export
+	[ "$status" -eq 2 ]
+	run "$RURU" --json export --agent-trace SESSION-nope
+	[ "$status" -eq 3 ]
+}

@@ -291,12 +291,19 @@ dry_run() {
 	rm -rf "$out"
 }
 
-@test "init --host: a failed write leaves the file as it was" {
+@test "init --host: a failed write at any file leaves every file as it was" {
 	cp -R "$FIX/claude/." .
 	before=$(snap)
-	RURU_FAULT=rename run "$RURU" init --host claude
+	for n in 1 2 3 4 5 6; do
+		RURU_FAULT=rename:$n run "$RURU" init --host claude
+		[ "$status" -ne 0 ] || { echo "rename:$n did not fail"; return 1; }
+		[ "$(snap)" = "$before" ] || { echo "after rename:$n"; diff <(echo "$before") <(snap); return 1; }
+	done
+	"$RURU" init --host claude >/dev/null
+	after=$(snap)
+	RURU_FAULT=dirsync:2 run "$RURU" init --host claude --remove
 	[ "$status" -ne 0 ]
-	[ "$(sum .claude/settings.json)" = "$(cd "$FIX/claude" && sum .claude/settings.json)" ]
+	[ "$(snap)" = "$after" ] || { diff <(echo "$after") <(snap); return 1; }
 }
 
 @test "instructions prints the block for a host and writes nothing" {
@@ -392,6 +399,26 @@ assert len(d["text"].encode()) <= 2000
 PY
 }
 
+@test "prime: what closes an open item (result of the task or mode; a later success for errors)" {
+	"$RURU" new "Items" >/dev/null
+	"$RURU" log --type delegation --mode dev-a --task TASK-A "a" >/dev/null
+	"$RURU" log --type delegation --mode dev-b "b without a task" >/dev/null
+	"$RURU" log --type delegation --mode dev-c "c without a task" >/dev/null
+	"$RURU" log --type error --source ci "first failure" >/dev/null
+	"$RURU" log --type result --mode dev-b --outcome success "b done" >/dev/null
+	"$RURU" log --type error --source ci "second failure" >/dev/null
+	"$RURU" log --type result --mode dev-x --task TASK-A --outcome failure "a failed" >/dev/null
+	run "$RURU" --json prime
+	python3 - "$output" <<'PY'
+import json, sys
+d = json.loads(sys.argv[1])
+got = [o["message"] for o in d["open_items"]]
+# newest first: the second error (no success after it), c (no result for dev-c)
+assert got == ["second failure", "c without a task"], got
+assert d["open_item_count"] == 2
+PY
+}
+
 # Run the hook exactly as .claude/settings.json says, with Claude Code's
 # documented stdin for the event.
 run_claude_hook() {
@@ -425,7 +452,8 @@ PY
 	big_session 10
 	run run_claude_hook PreCompact '{"session_id":"abc123","transcript_path":"/tmp/t.jsonl","hook_event_name":"PreCompact","trigger":"auto","custom_instructions":""}'
 	[ "$status" -eq 0 ]
-	[[ "${lines[0]}" == "ruru session SESSION-"* ]]
+	[[ "${lines[0]}" == "Keep the ruru session ID and the open items below in the summary." ]]
+	[[ "${lines[1]}" == "ruru session SESSION-"* ]]
 	[[ "$output" == *"TASK-OPEN-7"* ]]
 }
 

@@ -336,3 +336,28 @@ once_in_order() {
 @test "property: random interleavings of appends on two branches merge to the union" {
 	python3 "$BATS_TEST_DIRNAME/merge_property.py" "$RURU" "$WS/prop" 5
 }
+
+@test "text a branch added between entries survives the merge; line endings follow the file" {
+	at 2026-11-24T03:16:00Z log "base entry"
+	commit base
+	git checkout -qb feature
+	at 2026-11-24T03:20:00Z log "theirs one"
+	printf '\n### Afternoon\n\nNotes written by hand between entries.\n\n---\n\n' >>"$LOG"
+	at 2026-11-24T03:25:00Z log $'theirs two\r\nwith a CRLF inside its message'
+	commit feature
+	git checkout -q main
+	at 2026-11-24T03:22:00Z log "ours one"
+	commit main
+	run git merge --no-edit feature
+	[ "$status" -eq 0 ]
+	nogrep '<<<<<<<' "$LOG"
+	grep -qx '### Afternoon' "$LOG"
+	grep -qx 'Notes written by hand between entries.' "$LOG"
+	grep -qx -- '---' "$LOG"
+	# an LF file stays LF: only the message's own CR is there
+	[ "$(grep -c $'\r' "$LOG")" -eq 1 ]
+	run "$RURU" show --json
+	[ "$(jq -r '.entries[-1].message' <<<"$output")" = $'theirs two\r\nwith a CRLF inside its message' ]
+	run "$RURU" check
+	[ "$status" -eq 0 ]
+}

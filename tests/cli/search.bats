@@ -311,7 +311,11 @@ mcp_session() {
 
 @test "list reads the index: same rows as reading the logs; --limit, --since" {
 	for g in one two three; do RURU_NOW=2026-11-2${#g}T10:00:00Z "$RURU" new "$g" >/dev/null; done
+	mkdir -p .mdtm/sessions/SESSION-v81-2611200000
+	printf '+++\nid = "SESSION-v81-2611200000"\ntitle = "v8.1"\nstatus = "Paused"\nstart_time = 2026-11-20T00:00:00Z\ntags = ["x"]\n+++\n' \
+		> .mdtm/sessions/SESSION-v81-2611200000/session_log.md
 	"$RURU" list > "$BATS_TEST_TMPDIR/indexed"
+	grep -q '^SESSION-v81-2611200000	paused	' "$BATS_TEST_TMPDIR/indexed"
 	[ -s .ruru/index.sqlite3 ]
 	rm -f .ruru/index.sqlite3*
 	ln -s /nonexistent .ruru/index.sqlite3   # refused: list reads the logs
@@ -324,6 +328,7 @@ mcp_session() {
 	"$RURU" --json list > "$BATS_TEST_TMPDIR/plain.json"
 	rm .ruru/index.sqlite3
 	diff "$BATS_TEST_TMPDIR/plain.json" "$BATS_TEST_TMPDIR/indexed.json"
+	grep -q '"layout":"v8.1"' "$BATS_TEST_TMPDIR/indexed.json"
 	run "$RURU" list --limit 2
 	[ "${#lines[@]}" -eq 2 ]
 	[[ "${lines[0]}" == SESSION-three-* ]]
@@ -338,7 +343,8 @@ mcp_session() {
 	# a new session and a status change show at once
 	"$RURU" pause
 	run "$RURU" list --status paused
-	[ "${#lines[@]}" -eq 1 ]
+	[ "${#lines[@]}" -eq 2 ]   # and the v8.1 one
+	[[ "${lines[0]}" == SESSION-three-* ]]
 }
 
 @test "differential: random queries agree with a scan, through appends, edits, deletes, renames, truncation" {
@@ -355,4 +361,18 @@ mcp_session() {
 	unset RURU_NOW
 	mkdir corpus && "$RURU" --root corpus init
 	python3 "$BATS_TEST_DIRNAME/search_stress.py" "$RURU" "$WS/corpus" race
+}
+
+@test "while another process holds the index lock past the wait, search answers from the last complete index" {
+	command -v flock >/dev/null || skip "flock(1) missing"
+	"$RURU" search tokens >/dev/null
+	"$RURU" log "fresh tokens entry"
+	flock .ruru/index.lock sleep 3 &
+	sleep 0.5
+	RURU_LOCK_TIMEOUT_MS=300 run "$RURU" --json search --in entries tokens
+	[ "$status" -eq 0 ]
+	# whole but not yet updated: the entry logged after the last update is missing
+	[ "$(echo "$output" | grep -o '"kind"' | wc -l)" -eq 1 ]
+	wait
+	[ "$(hits --in entries tokens)" -eq 2 ]
 }

@@ -188,6 +188,20 @@ for i in range(40):
     s.write()
 agree(sessions, "first build", 25)
 
+
+def age_folders():
+    """Folders an hour old: the index then trusts the names it knows in
+    every folder whose stat did not change (no readdir), so what follows
+    tests that cache too."""
+    old = os.stat(ws).st_mtime - 3600
+    for d, subdirs, _ in os.walk(os.path.join(ws, ".ruru", "sessions")):
+        os.utime(d, (old, old))
+
+
+age_folders()
+agree(sessions, "folders aged (read from the rows)", 12)
+agree(sessions, "again, nothing changed", 6)
+
 for round_ in range(3):
     # appends in place (O_APPEND, as ruru log does)
     touched = []
@@ -270,5 +284,7 @@ for round_ in range(3):
         sessions[n.sid] = n
         n.write()
     agree(sessions, f"round {round_}: new sessions")
+    age_folders()
+    agree(sessions, f"round {round_}: folders aged", 4)
 
 print(f"# {checks} queries agreed with the scan")

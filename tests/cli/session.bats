@@ -236,10 +236,17 @@ assert e[2]["message"]==m, repr(e[2]["message"])
 	f=$(log_of)
 	grep -qx 'related_artifacts = \["artifacts/notes.md", "artifacts/research/deep/r.md", "artifacts/from-stdin.txt"\]' "$f"
 	h=$(sum "$f")
-	for bad in /etc/passwd ../x 'a/../../b' $'ctl\x01' ; do
+	for bad in /etc/passwd ../x 'a/../../b' ; do
 		run "$RURU" artifact add --name "$bad" notes.md
 		[ "$status" -eq 6 ] || { echo "$bad: $status $output"; return 1; }
 	done
+	# a name that is not text breaks DESIGN §2's text rule: exit 4
+	for bad in $'ctl\x01' $'bad\xff' ; do
+		run "$RURU" artifact add --name "$bad" notes.md
+		[ "$status" -eq 4 ] || { echo "$bad: $status $output"; return 1; }
+	done
+	run "$RURU" artifact add --name $'nl\nx' notes.md
+	[ "$status" -eq 2 ]
 	ln -s /tmp .ruru/sessions/$(cat .ruru/sessions/.active)/artifacts/out
 	run "$RURU" artifact add --name out/x.md notes.md
 	[ "$status" -eq 6 ]
@@ -272,8 +279,8 @@ assert e[2]["message"]==m, repr(e[2]["message"])
 	printf '+++\nid = "S-BAD"\ntitle = 3\nstatus = "weird"\n+++\n## Log Entries\n- [nonsense] x\n' > .ruru/sessions/S-BAD/session_log.md
 	run "$RURU" check
 	[ "$status" -eq 4 ]
-	[[ "$output" == *".ruru/sessions/S-BAD/session_log.md:3:9: \"title\" must be a string"* ]]
-	[[ "$output" == *"session_log.md:4:10: unknown status"* ]]
+	[[ "$output" == *".ruru/sessions/S-BAD/session_log.md:3:9: error: \"title\" must be a string"* ]]
+	[[ "$output" == *"session_log.md:4:10: error: unknown status"* ]]
 	[[ "$output" == *"missing key \"start_time\""* ]]
 	printf '+++\nid = = 1\n+++\n' > bad.md
 	run "$RURU" check bad.md

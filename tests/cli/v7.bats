@@ -119,10 +119,10 @@ deferred:deferred:DEFERRED:42_session_deferred.md"
 	[ "$status" -eq 2 ]
 	run "$RURU" artifact add --type note --title "$(printf 'a\001b')"
 	[ "$status" -eq 4 ]
-	[[ "$output" == *"control character at byte 1"* ]]
+	[[ "$output" == *"control character (byte 0x01) at byte offset 1"* ]]
 	run "$RURU" artifact add --type note --title "$(printf 'ok\377')"
 	[ "$status" -eq 4 ]
-	[[ "$output" == *"not valid UTF-8 at byte 2"* ]]
+	[[ "$output" == *"invalid UTF-8 (byte 0xff) at byte offset 2"* ]]
 	run "$RURU" task new --type bug --title "$(printf 'x\ny')"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"must be one line"* ]]

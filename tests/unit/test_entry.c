@@ -578,7 +578,7 @@ static void lenient_structure(void **state)
 		"**Analysis**\n"
 		"\n"
 		"```\n"
-		"- [2025-01-01 00:00:00Z] **note**: inside a fence\n"
+		"- [2025-01-01 00:00:00] **note**: inside a fence\n"
 		"## Log Entries\n"
 		"## Other\n"
 		"```\n"
@@ -605,7 +605,7 @@ static void lenient_structure(void **state)
 		{ "2025-06-05 09:58:10", "Session initiated", 0, RURU_EV_SESSION },
 		{ "2025-06-05 09:58:25", "Delegated task", 0, RURU_EV_DELEGATION },
 		{ "2025-06-11 18:17:00",
-		  "Commander Roo\n\n**Analysis**\n\n```\n- [2025-01-01 00:00:00Z] **note**: inside a fence\n"
+		  "Commander Roo\n\n**Analysis**\n\n```\n- [2025-01-01 00:00:00] **note**: inside a fence\n"
 		  "## Log Entries\n## Other\n```\n### Sub-heading of the heading entry\ntext",
 		  0, ANY },
 		{ "2025-06-11 18:31:00", "third-level entry", 0, ANY },
@@ -663,6 +663,43 @@ static void lenient_structure(void **state)
 	assert_null(v);
 	assert_int_equal(ruru_entries_parse("## Log Entries\n", 15, 99, &v), 0);
 	check_log("## Log Entries\n\n- no stamp\n- 2025-13-01 10:00 bad month\n- [2025-01-01] date only\n", NULL, 0);
+}
+
+/* An unclosed fence hides nothing ruru wrote: a column-0 line in ruru's
+ * own entry form ends it (DESIGN §7); anything else stays fenced. */
+static void unclosed_fence_ends_at_ruru_entry(void **state)
+{
+	(void)state;
+	const char *log = HEAD
+		"- [2025-06-05 09:58:10] hand-written, then a fence never closed\n"
+		"```\n"
+		"- [2025-06-05 09:58:11] not an entry: fenced, not ruru's form\n"
+		"## Not a heading either\n"
+		"- [2026-11-24 03:15:20Z] **note**: appended by ruru\n"
+		"- [2026-11-24 03:15:21+10:00] **result** · outcome `success`: and another\n"
+		"- [2025-06-05 09:58:12] hand again\n"
+		"~~~~\n"
+		"- [2026-11-24 03:15:22Z] **note**: ends the second fence too\n";
+	const struct want w[] = {
+		{ "2025-06-05 09:58:10",
+		  "hand-written, then a fence never closed\n```\n- [2025-06-05 09:58:11] not an entry: "
+		  "fenced, not ruru's form\n## Not a heading either",
+		  0, ANY },
+		{ "2026-11-24 03:15:20Z", "appended by ruru", 1, RURU_EV_NOTE },
+		{ "2026-11-24 03:15:21+10:00", "and another", 1, RURU_EV_RESULT },
+		{ "2025-06-05 09:58:12", "hand again\n~~~~", 0, ANY },
+		{ "2026-11-24 03:15:22Z", "ends the second fence too", 1, RURU_EV_NOTE },
+	};
+	check_log(log, w, sizeof(w) / sizeof(w[0]));
+	struct ruru_frontmatter fm;
+	ruru_frontmatter_split(log, strlen(log), &fm);
+	size_t offs[4];
+	assert_int_equal(ruru_body_unclosed_fences(log, strlen(log), fm.body, offs, 4), 2);
+	assert_memory_equal(log + offs[0], "```\n", 4);
+	assert_memory_equal(log + offs[1], "~~~~\n", 5);
+	const char *closed = HEAD "- [2025-06-05 09:58:10] x\n```\ncode\n```\n";
+	ruru_frontmatter_split(closed, strlen(closed), &fm);
+	assert_int_equal(ruru_body_unclosed_fences(closed, strlen(closed), fm.body, offs, 4), 0);
 }
 
 static void many_entries_linear(void **state)
@@ -838,6 +875,7 @@ int main(void)
 		cmocka_unit_test(strict_rejects),
 		cmocka_unit_test(lenient_forms),
 		cmocka_unit_test(lenient_structure),
+		cmocka_unit_test(unclosed_fence_ends_at_ruru_entry),
 		cmocka_unit_test(many_entries_linear),
 		cmocka_unit_test(append_point),
 		cmocka_unit_test(goal_section),

@@ -349,6 +349,92 @@ static void random_interleavings_merge_to_union(void **state)
 	}
 }
 
+/* Issue #9 defect 11: text THEIRS added between its entries is kept. */
+static void theirs_text_between_entries_kept(void **state)
+{
+	struct bufs *x = *state;
+	ruru_buf_addstr(&x->b, entry(1, 0, "old one"));
+	ruru_buf_addstr(&x->b, entry(2, 0, "old two"));
+	set(&x->o, x->b.ptr);
+	set(&x->t, x->b.ptr);
+	ruru_buf_addstr(&x->o, entry(3, 0, "ours new"));
+	/* theirs: a heading between the old entries, then new entries with a
+	 * paragraph-less heading and a rule between them */
+	replace(&x->t, "old one\n", "old one\n\n### Day two\n\n");
+	ruru_buf_addstr(&x->t, entry(4, 0, "theirs new"));
+	ruru_buf_addstr(&x->t, "\n## Review notes\n\n---\n\n");
+	ruru_buf_addstr(&x->t, entry(5, 0, "theirs last"));
+	assert_int_equal(merge(&x->b, &x->o, &x->t, &x->out, &x->err), 0);
+	const char *out = x->out.ptr;
+	const char *a = strstr(out, "old one"), *h = strstr(out, "### Day two"),
+		   *b = strstr(out, "old two"), *c = strstr(out, "ours new"),
+		   *d = strstr(out, "theirs new"), *r = strstr(out, "## Review notes"),
+		   *rule = strstr(out, "\n---\n"), *e = strstr(out, "theirs last");
+	assert_true(a && h && b && c && d && r && rule && e);
+	assert_true(a < h && h < b && b < c && c < d && d < r && r < rule && rule < e);
+	assert_int_equal(count(out, "### Day two"), 1);
+	assert_int_equal(count(out, "## Review notes"), 1);
+}
+
+/* Both sides put different text after the same entry: a conflict, both kept. */
+static void both_change_text_between_entries_conflicts(void **state)
+{
+	struct bufs *x = *state;
+	ruru_buf_addstr(&x->b, entry(1, 0, "one"));
+	ruru_buf_addstr(&x->b, entry(2, 0, "two"));
+	set(&x->o, x->b.ptr);
+	set(&x->t, x->b.ptr);
+	replace(&x->o, "one\n", "one\n\n## Ours heading\n\n");
+	replace(&x->t, "one\n", "one\n\n## Theirs heading\n\n");
+	assert_int_equal(merge(&x->b, &x->o, &x->t, &x->out, &x->err), 1);
+	assert_non_null(strstr(x->out.ptr, "## Ours heading"));
+	assert_non_null(strstr(x->out.ptr, "## Theirs heading"));
+	assert_non_null(strstr(x->out.ptr, "<<<<<<< ours"));
+}
+
+/* Line endings follow the file's own style (its first line break), and a
+ * message's CR before a line break stays a message byte. */
+static void line_endings_of_each_entry_follow_the_file(void **state)
+{
+	struct bufs *x = *state;
+	/* ours: an LF file holding one message with a CRLF inside */
+	ruru_buf_addstr(&x->o, "- [2026-11-24 04:00:00Z] **note**: crlf inside\r\n  second\n");
+	ruru_buf_addstr(&x->t, entry(2, 0, "theirs plain"));
+	assert_int_equal(merge(&x->b, &x->o, &x->t, &x->out, &x->err), 0);
+	assert_non_null(strstr(x->out.ptr, "**note**: theirs plain\n"));
+	assert_null(strstr(x->out.ptr, "theirs plain\r"));
+	assert_non_null(strstr(x->out.ptr, "crlf inside\r\n  second\n"));
+
+	/* theirs is a CRLF file: its entries come in as LF */
+	struct ruru_buf crlf = RURU_BUF_INIT;
+	for (const char *p = x->b.ptr; *p; p++) {
+		if (*p == '\n')
+			ruru_buf_addch(&crlf, '\r');
+		ruru_buf_addch(&crlf, *p);
+	}
+	ruru_buf_addstr(&crlf, "- [2026-11-24 04:03:00Z] **note**: from windows\r\n  line two\r\n");
+	set(&x->o, x->b.ptr);
+	ruru_buf_addstr(&x->o, entry(1, 0, "ours"));
+	assert_int_equal(merge(&x->b, &x->o, &crlf, &x->out, &x->err), 0);
+	assert_non_null(strstr(x->out.ptr, "from windows\n  line two\n"));
+	assert_null(strchr(x->out.ptr, '\r'));
+
+	/* and the other way: ours CRLF, theirs LF */
+	struct ruru_buf lf = RURU_BUF_INIT;
+	set(&lf, x->b.ptr);
+	ruru_buf_addstr(&lf, "- [2026-11-24 04:03:00Z] **note**: from linux\n  line two\n");
+	struct ruru_buf base_crlf = RURU_BUF_INIT;
+	set(&base_crlf, crlf.ptr);
+	replace(&crlf, "- [2026-11-24 04:03:00Z] **note**: from windows\r\n  line two\r\n", "");
+	replace(&base_crlf, "- [2026-11-24 04:03:00Z] **note**: from windows\r\n  line two\r\n", "");
+	ruru_buf_addstr(&crlf, "- [2026-11-24 04:01:00Z] **note**: ours\r\n");
+	assert_int_equal(merge(&x->b, &crlf, &lf, &x->out, &x->err), 0);
+	assert_non_null(strstr(x->out.ptr, "from linux\r\n  line two\r\n"));
+	ruru_buf_release(&crlf);
+	ruru_buf_release(&lf);
+	ruru_buf_release(&base_crlf);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -364,6 +450,9 @@ int main(void)
 		T(missing_final_newline),
 		T(removal_on_one_side_wins),
 		T(random_interleavings_merge_to_union),
+		T(theirs_text_between_entries_kept),
+		T(both_change_text_between_entries_conflicts),
+		T(line_endings_of_each_entry_follow_the_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,83 @@
+/* test_text.c — DESIGN §2's text rule (ruru_text_scan/check) and the
+ * escaping of echoed input (ruru_text_escape). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ruru.h"
+
+#define SCAN(lit, flags) ruru_text_scan(lit, sizeof(lit) - 1, flags, NULL)
+
+static void text_rule_accepts_text(void **state)
+{
+	(void)state;
+	assert_int_equal(SCAN("", 0), 0);
+	assert_int_equal(SCAN("plain ascii", 0), 11);
+	assert_int_equal(SCAN("tab\there\nline\r\ncrlf", 0), 19);
+	assert_int_equal(SCAN("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x9f\xa2", 0), 14);
+	assert_int_equal(SCAN("\xf4\x8f\xbf\xbf", 0), 4); /* U+10FFFF */
+}
+
+static void text_rule_refuses_the_rest(void **state)
+{
+	(void)state;
+	const char *why;
+	assert_int_equal(ruru_text_scan("ab\0c", 4, 0, &why), 2);
+	assert_string_equal(why, "a NUL byte");
+	assert_int_equal(SCAN("a\rb", 0), 1);          /* lone CR */
+	assert_int_equal(SCAN("ab\r", 0), 2);          /* CR at the end */
+	assert_int_equal(SCAN("x\x1b[31m", 0), 1);     /* ESC */
+	assert_int_equal(SCAN("x\x7f", 0), 1);         /* DEL */
+	assert_int_equal(SCAN("x\xc2\x85", 0), 1);     /* NEL, C1 */
+	assert_int_equal(SCAN("x\xe2\x80\xa8", 0), 1); /* U+2028 */
+	assert_int_equal(SCAN("x\xff", 0), 1);
+	assert_int_equal(SCAN("x\xc0\xaf", 0), 1);     /* overlong '/' */
+	assert_int_equal(SCAN("x\xed\xa0\x80", 0), 1); /* surrogate */
+	assert_int_equal(SCAN("x\xf4\x90\x80\x80", 0), 1); /* > U+10FFFF */
+	assert_int_equal(SCAN("abc\xe2\x82", 0), 3);   /* truncated */
+	assert_int_equal(SCAN("a\nb", RURU_TEXT_LINE), 1);
+	assert_int_equal(SCAN("a\r\nb", RURU_TEXT_LINE), 1);
+	assert_int_equal(SCAN("a\tb", RURU_TEXT_LINE), 3);
+
+	struct ruru_error e;
+	ruru_error_clear(&e);
+	assert_int_equal(ruru_text_check("message", "ok\x01", 3, 0, &e), -1);
+	assert_int_equal(e.code, RURU_EINVALID);
+	assert_non_null(strstr(e.msg, "message holds a control character"));
+	assert_non_null(strstr(e.msg, "byte offset 2"));
+	assert_int_equal(ruru_text_check("message", "fine", 4, 0, &e), 0);
+	assert_int_equal(ruru_text_check("message", NULL, 0, 0, &e), 0);
+}
+
+static void blank_text(void **state)
+{
+	(void)state;
+	assert_true(ruru_text_blank(NULL, 0));
+	assert_true(ruru_text_blank("", 0));
+	assert_true(ruru_text_blank(" \t\r\n ", 5));
+	assert_false(ruru_text_blank(" x ", 3));
+}
+
+static void escape_makes_controls_visible(void **state)
+{
+	(void)state;
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_text_escape(&b, "a\x1b[2Jb\n\xff\xc2\x9b\xc3\xa9\\", 13);
+	assert_string_equal(b.ptr, "a\\x1b[2Jb\\n\\xff\\u009b\xc3\xa9\\");
+	ruru_buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(text_rule_accepts_text),
+		cmocka_unit_test(text_rule_refuses_the_rest),
+		cmocka_unit_test(blank_text),
+		cmocka_unit_test(escape_makes_controls_visible),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
