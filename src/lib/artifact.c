@@ -30,10 +30,10 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 		      size_t len, bool force, char **rel, struct ruru_error *err)
 {
 	char *adir = ruru_ws_session_path(ws, id, "artifacts");
-	struct ruru_buf norm = RURU_BUF_INIT, path = RURU_BUF_INIT, old = RURU_BUF_INIT,
-			relp = RURU_BUF_INIT, msg = RURU_BUF_INIT;
+	struct ruru_buf norm = RURU_BUF_INIT, path = RURU_BUF_INIT, relp = RURU_BUF_INIT,
+			msg = RURU_BUF_INIT;
 	struct ruru_logtx tx;
-	bool had_old = false, wrote = false, in_tx = false;
+	bool had_old = false, in_tx = false;
 	char *made = NULL; /* the topmost folder this call made, undone on failure */
 	int rc = -1;
 	*rel = NULL;
@@ -77,8 +77,6 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 				       relp.ptr);
 			goto out;
 		}
-		if (ruru_read_file(path.ptr, &old, err) < 0)
-			goto out;
 		had_old = true;
 	}
 	char *slash = strrchr(path.ptr, '/');
@@ -87,12 +85,11 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	*slash = '/';
 	if (rc < 0)
 		goto out;
-	rc = had_old ? ruru_write_atomic(path.ptr, data, len, 0666, err)
-		     : ruru_write_new(path.ptr, data, len, 0666, err);
-	if (rc < 0)
-		goto out;
-	wrote = true;
-	rc = ruru_logtx_array_add(&tx, "related_artifacts", relp.ptr, err);
+	/* begin, check, stage, log, commit: the file is published with the
+	 * log entry, and put back as it was when the log cannot be written. */
+	rc = ruru_logtx_stage_file(&tx, path.ptr, data, len, !had_old, err);
+	if (rc == 0)
+		rc = ruru_logtx_array_add(&tx, "related_artifacts", relp.ptr, err);
 	if (rc == 0) {
 		struct ruru_log_input e = { .type = RURU_EV_ARTIFACT };
 		e.field[RURU_FIELD_ARTIFACT] = relp.ptr;
@@ -109,16 +106,6 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	if (rc == 0)
 		*rel = ruru_buf_detach(&relp, NULL);
 out:
-	if (rc < 0 && wrote) {
-		/* The log did not take it: put the artifact back as it was. */
-		struct ruru_error ignore;
-		int e = errno;
-		if (had_old)
-			ruru_write_atomic(path.ptr, old.ptr, old.len, 0666, &ignore);
-		else
-			ruru_remove(path.ptr, &ignore);
-		errno = e;
-	}
 	if (rc < 0 && made) {
 		/* Nor leave the folders this call made. */
 		char *slash2 = strrchr(path.ptr, '/');
@@ -132,7 +119,6 @@ out:
 	free(adir);
 	ruru_buf_release(&norm);
 	ruru_buf_release(&path);
-	ruru_buf_release(&old);
 	ruru_buf_release(&relp);
 	ruru_buf_release(&msg);
 	return rc < 0 ? -1 : 0;

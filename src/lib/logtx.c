@@ -176,8 +176,89 @@ fail:
 	return -1;
 }
 
+/* ---------------------------------------------------------- staged files */
+
+struct logtx_staged {
+	struct ruru_staged file;
+	struct ruru_buf old; /* what it held before, to put back */
+	bool had_old, published;
+};
+
+int ruru_logtx_stage_file(struct ruru_logtx *tx, const char *path, const void *data, size_t len,
+			  bool must_be_new, struct ruru_error *err)
+{
+	struct logtx_staged st = { .old = RURU_BUF_INIT };
+	struct stat sb;
+	struct ruru_error lerr;
+	int have = ruru_lstat(path, &sb, &lerr);
+	if (have < 0 && lerr.code != RURU_ENOTFOUND) {
+		*err = lerr;
+		return -1;
+	}
+	if (have == 0 && !must_be_new) {
+		if (!S_ISREG(sb.st_mode))
+			return ruru_error_set(err, RURU_EREFUSED, "\"%s\" is not a regular file", path);
+		if (ruru_read_file(path, &st.old, err) < 0)
+			return -1;
+		st.had_old = true;
+	}
+	if (ruru_stage_write(path, data, len, 0666, !st.had_old, &st.file, err) < 0) {
+		ruru_buf_release(&st.old);
+		return -1;
+	}
+	tx->staged = ruru_xrealloc(tx->staged, (tx->nstaged + 1) * sizeof(*tx->staged));
+	tx->staged[tx->nstaged++] = st;
+	return 0;
+}
+
+/* Put published files back as they were (best effort: the error that
+ * stopped the commit is the one reported). */
+static void unpublish(struct ruru_logtx *tx)
+{
+	int e = errno;
+	for (size_t i = 0; i < tx->nstaged; i++) {
+		struct logtx_staged *st = &tx->staged[i];
+		struct ruru_error ignore;
+		if (!st->published)
+			continue;
+		if (st->had_old)
+			ruru_write_atomic(st->file.path, st->old.ptr, st->old.len, 0666, &ignore);
+		else
+			ruru_remove(st->file.path, &ignore);
+		st->published = false;
+	}
+	errno = e;
+}
+
+static int publish(struct ruru_logtx *tx, struct ruru_error *err)
+{
+	for (size_t i = 0; i < tx->nstaged; i++) {
+		if (ruru_stage_publish(&tx->staged[i].file, err) < 0) {
+			/* a rename that happened before a failed folder flush
+			 * still counts as published */
+			tx->staged[i].published = tx->staged[i].file.tmp == NULL;
+			unpublish(tx);
+			return -1;
+		}
+		tx->staged[i].published = true;
+	}
+	return 0;
+}
+
+static void drop_staged(struct ruru_logtx *tx)
+{
+	for (size_t i = 0; i < tx->nstaged; i++) {
+		ruru_stage_drop(&tx->staged[i].file);
+		ruru_buf_release(&tx->staged[i].old);
+	}
+	free(tx->staged);
+	tx->staged = NULL;
+	tx->nstaged = 0;
+}
+
 void ruru_logtx_abort(struct ruru_logtx *tx)
 {
+	drop_staged(tx);
 	ruru_lock_release(&tx->lock);
 	ruru_toml_free(tx->doc);
 	tx->doc = NULL;
@@ -519,6 +600,10 @@ static int commit_append(struct ruru_logtx *tx, struct ruru_error *err)
 int ruru_logtx_commit(struct ruru_logtx *tx, struct ruru_error *err)
 {
 	int rc = 0;
+	if (tx->nstaged && publish(tx, err) < 0) {
+		rc = -1;
+		goto out;
+	}
 	if (!tx->dirty && tx->appends.len) {
 		rc = commit_append(tx, err);
 		if (rc <= 0)
@@ -537,6 +622,8 @@ int ruru_logtx_commit(struct ruru_logtx *tx, struct ruru_error *err)
 			cache_store(tx, section_is_last(tx));
 	}
 out:
+	if (rc < 0)
+		unpublish(tx);
 	ruru_logtx_abort(tx);
 	return rc;
 }
