@@ -83,7 +83,13 @@ $(BUILD)/tests/test_mcp%: tests/unit/test_mcp%.c $(BUILD)/libruru.a $(MCP_OBJ)
 	$(CC) $(CPPFLAGS) $(INTERNAL) $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(MCP_OBJ) \
 		$(BUILD)/libruru.a $(LDFLAGS) $(LDLIBS) -lcmocka
 
-tests: $(UNIT_BIN)
+# Race test helper (issue #9): swaps two names with RENAME_EXCHANGE.
+HELPER_BIN := $(BUILD)/tests/race_swap
+$(BUILD)/tests/race_swap: tests/helpers/race_swap.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+tests: $(UNIT_BIN) $(HELPER_BIN)
 
 deps:
 	@scripts/deps.sh check

@@ -202,8 +202,12 @@ int entry_input_check(const struct ruru_log_input *in, struct ruru_error *err)
 	const char *oc = in->field[RURU_FIELD_OUTCOME];
 	if (oc && ruru_outcome_parse(oc) == RURU_OUTCOME_UNKNOWN) {
 		struct ruru_buf words = RURU_BUF_INIT;
-		ruru_vocab_join(RURU_VOCAB_OUTCOME, ", ", &words);
-		ruru_error_set(err, RURU_EUSAGE, "the outcome is one of %s, not \"%s\"", words.ptr, oc);
+		const char *w;
+		for (size_t i = 0; (w = ruru_vocab_word(RURU_VOCAB_OUTCOME, i)); i++)
+			ruru_buf_addf(&words, "%s%s",
+				      !i ? "" : ruru_vocab_word(RURU_VOCAB_OUTCOME, i + 1) ? ", " : " or ",
+				      w);
+		ruru_error_set(err, RURU_EUSAGE, "the outcome is %s, not \"%s\"", words.ptr, oc);
 		ruru_buf_release(&words);
 		return ruru_error_hint(err, "outcome", RURU_HINT_NONE, NULL);
 	}
