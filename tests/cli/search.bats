@@ -181,7 +181,8 @@ mcp_session() {
 	{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"session_search","arguments":{"query":"auth\u0000x"}}}
 	EOF
 	[ "$status" -eq 0 ]
-	[[ "$output" == *'"id":2,"error":{"code":-32602,"message":"argument \"query\" holds U+0000"}'* ]]
+	# an invalid argument is a tool result with isError (MCP 2025-11-25)
+	[[ "$output" == *'"id":2,"result":{"content":[{"type":"text","text":"argument \"query\" holds U+0000"}],"isError":true}'* ]]
 }
 
 @test "MCP session_search returns hits as structured content with the same filters" {
