@@ -72,6 +72,9 @@ hits() { "$RURU" --json search --limit 0 "$@" | python3 -c 'import json,sys; pri
 	[ "$(hits --in entries 'jwt OR endpoint')" -eq 2 ]
 	[ "$(hits --in entries 'the -jwt')" -eq 1 ]
 	[ "$(hits --in entries 'the -"auth module"')" -eq 1 ]
+	# an excluded word may stand as a word of its own on the command line
+	[ "$(hits --in entries the -jwt)" -eq 1 ]
+	[ "$(hits the --in entries -jwt)" -eq 1 ]
 	# case and diacritics do not matter
 	[ "$(hits --in entries JWT)" -eq 1 ]
 	"$RURU" log "café au lait"
