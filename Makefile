@@ -108,6 +108,10 @@ bench: deps
 	$(MAKE) all
 	BUILD=$(BUILD) bench/run.sh
 
+# What a program linked against $(BUILD)/libruru.a needs (bench/toml.sh).
+print-ldlibs:
+	@echo $(PKG_LIBS) -pthread
+
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 FUZZ_FLAGS = -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -137,7 +141,7 @@ install: all
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all tests deps check demo bench fuzz fuzz-build install clean
+.PHONY: all tests deps check demo bench fuzz fuzz-build install clean print-ldlibs
 .SECONDARY:
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

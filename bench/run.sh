@@ -5,10 +5,18 @@ set -eu
 cd "$(dirname "$0")/.."
 export BUILD=${BUILD:-build}
 status=0
+failed=""
+start=$(date +%s)
 for b in bench/*.sh; do
 	[ "$b" = bench/run.sh ] && continue
 	[ -x "$b" ] || continue
 	echo "== $(basename "$b" .sh)"
-	"$b" || status=1
+	t=$(date +%s)
+	if ! "$b"; then
+		status=1
+		failed="$failed $(basename "$b" .sh)"
+	fi
+	echo "   ($(basename "$b" .sh): $(($(date +%s) - t)) s)"
 done
+echo "== bench total: $(($(date +%s) - start)) s${failed:+; FAILED:$failed}"
 exit $status

@@ -9,7 +9,9 @@ mkdir -p "$out"
 CC=${CC:-cc}
 doc=$out/doc.toml
 python3 bench/gen_doc.py "$doc" "${BENCH_TOML_MB:-6}"
-$CC -std=c17 -O2 -D_GNU_SOURCE -Iinclude -o "$out/toml_bench" bench/toml_bench.c "$BUILD/libruru.a" -lm
+# libruru.a's own dependencies (libcrypto, jansson, sqlite3...), from the Makefile
+libs=$(make -s --no-print-directory print-ldlibs)
+$CC -std=c17 -O2 -D_GNU_SOURCE -Iinclude -o "$out/toml_bench" bench/toml_bench.c "$BUILD/libruru.a" $libs -lm
 g++ -std=c++17 -O2 -o "$out/tomlpp_bench" bench/tomlpp_bench.cpp
 runs=${BENCH_RUNS:-7}
 bytes=$(wc -c < "$doc")

@@ -3,11 +3,32 @@
 # show the files it leaves behind.  `make demo` runs it after building.
 set -eu
 BUILD=${BUILD:-build}
-RURU="$PWD/$BUILD/ruru"
-ws=$(mktemp -d "${TMPDIR:-/tmp}/ruru-demo.XXXXXX")
-trap 'rm -rf "$ws"' EXIT
+RURU=${RURU:-$BUILD/ruru}   # the binary to show (tests/cli/demo.bats passes its own)
+case $RURU in /*) ;; *) RURU="$PWD/$RURU" ;; esac
+base=$(mktemp -d "${TMPDIR:-/tmp}/ruru-demo.XXXXXX")
+trap 'rm -rf "$base"' EXIT
+trap 'exit 130' HUP INT TERM   # so that the EXIT trap cleans up
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
-run() { step "ruru $*"; "$RURU" "$@"; }
+# The command as one would type it: words with spaces or specials in quotes.
+quoted() {
+	for w; do
+		case $w in
+		*[\"\$\`]*) printf " '%s'" "$w" ;;
+		'' | *[!A-Za-z0-9_./:=@,+%-]*) printf ' "%s"' "$w" ;;
+		*) printf ' %s' "$w" ;;
+		esac
+	done
+}
+run() { step "ruru$(quoted "$@")"; "$RURU" "$@"; }
+# Nothing here reads or writes the user's own settings: a HOME and
+# XDG_CONFIG_HOME of the demo's own (ruru's user config, the ssh key the
+# signed approval makes), no system git config, no ssh-agent, and a git
+# identity given to the demo's repository alone.
+mkdir "$base/home" "$base/config" "$base/work" "$base/app"
+export HOME="$base/home" XDG_CONFIG_HOME="$base/config" GIT_CONFIG_NOSYSTEM=1
+export GIT_CONFIG_GLOBAL="$base/home/.gitconfig"
+unset SSH_AUTH_SOCK GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE RURU_ROOT ROOCOM_SESSION_ID RURU_FAULT RURU_LOCK_TIMEOUT_MS
+app="$base/app" ws="$base/work"
 cd "$ws"
 echo "ruru demo in a throwaway workspace: $ws"
 run --version
@@ -49,6 +70,21 @@ run check
 step "ruru log --type nonsense x   # a usage error: exit 2, file untouched"
 "$RURU" log --type nonsense x || echo "(exit $?)"
 
+# Agent hosts (issue #13): wire ruru into Claude Code, then what its hooks print.
+step "ruru init --host claude   # MCP entry, CLAUDE.md block, hooks, slash commands"
+"$RURU" init --host claude 2>&1
+step "find CLAUDE.md .mcp.json .claude -type f"
+find CLAUDE.md .mcp.json .claude -type f | sort
+step "cat .mcp.json"
+cat .mcp.json
+step "sed -n '/ruru:begin/,/ruru:end/p' CLAUDE.md | head -12   # the instructions block"
+sed -n '/ruru:begin/,/ruru:end/p' CLAUDE.md | head -12
+run prime   # what SessionStart and PreCompact give the model: at most 2,000 bytes
+
+# Search (issue #14): every session, entry and artifact, from a derived index.
+run search refresh
+run search '"token endpoint"' --type delegation
+
 # The confirmation workflow (standard §7): nothing applied that was not approved.
 export RURU_NOW=2026-11-24T09:45:00Z
 step "the confirmation workflow: propose, approve, delegate, apply"
@@ -68,6 +104,55 @@ step "cat src/answer.c   # after"
 cat src/answer.c
 run confirm list
 run show --entries 6
+
+# Approvals no agent can forge (issue #16): the user signs the decision with an
+# SSH key, ruru verifies it, applies and commits exactly the target in git, and
+# exports what it applied as Agent Trace records.  In a throwaway git repository,
+# with a throwaway key in the demo's own HOME.
+step "signed approvals, in a throwaway git repository with a throwaway ssh key"
+mkdir -m 700 "$HOME/.ssh"
+ssh-keygen -q -t ed25519 -N '' -C demo -f "$HOME/.ssh/id_ed25519"
+echo "ssh-keygen -t ed25519 -f ~/.ssh/id_ed25519   # (the demo's own HOME: $HOME)"
+cd "$app"
+git init -q
+git config user.name "Demo User"
+git config user.email demo@example.org
+git config user.signingkey "$HOME/.ssh/id_ed25519"
+printf 'int answer(void)\n{\n\treturn 41;\n}\n' > answer.c
+git add answer.c
+GIT_AUTHOR_DATE=$RURU_NOW GIT_COMMITTER_DATE=$RURU_NOW git commit -q -m "answer"
+echo "git init; git config user.email/user.signingkey; git commit answer.c   # in $app"
+step "ruru init --signing   # key and identity from git's user.signingkey and user.email"
+"$RURU" init --signing
+step "cat \$XDG_CONFIG_HOME/ruru/allowed_signers   # the user's trust anchor, outside every workspace"
+cat "$XDG_CONFIG_HOME/ruru/allowed_signers"
+"$RURU" new "Fix the answer" >/dev/null
+printf 'int answer(void)\n{\n\treturn 42;\n}\n' > ../answer.new
+step "ruru confirm propose --target answer.c --content ../answer.new"
+signed=$("$RURU" confirm propose --target answer.c --content ../answer.new)
+echo "$signed"
+run confirm approve --sign --reason "the answer is 42" "$signed"
+step "ruru verify   # every proposal vs its payload, decision record and signature"
+"$RURU" verify && echo "(exit 0: all sound)"
+export GIT_AUTHOR_DATE=$RURU_NOW GIT_COMMITTER_DATE=$RURU_NOW
+run confirm apply --commit "$signed"
+step "git log -1 --stat   # exactly the target, with Ruru-* trailers"
+git log -1 --format='%h %an <%ae>%n%n%B' --stat
+step "ruru export --agent-trace | jq -c .files   # one Agent Trace record per applied confirmation"
+"$RURU" export --agent-trace > trace.jsonl
+jq -c .files trace.jsonl
+echo "($(wc -l < trace.jsonl) record; vcs revision $(jq -r .vcs.revision trace.jsonl | cut -c1-12))"
+unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+export RURU_NOW=2026-11-24T09:50:00Z
+printf 'int answer(void)\n{\n\treturn 0;\n}\n' > ../answer.bad
+forged=$("$RURU" confirm propose --target answer.c --content ../answer.bad)
+step "ruru confirm approve <proposal>   # an agent approves without the user's key..."
+"$RURU" confirm approve "$forged"
+step "ruru confirm apply <proposal>   # ...and is refused (exit 5)"
+"$RURU" confirm apply "$forged" || echo "(exit $?)"
+step "ruru verify   # and verify names the unsigned decision (exit 4)"
+"$RURU" verify || echo "(exit $?)"
+cd "$ws"
 
 
 # V7 (issue #12): a typed note, a task spawned by a delegation, a lease, a summary.
