@@ -2178,7 +2178,20 @@ static int public_key(const char *key, struct ruru_buf *out, struct ruru_error *
 	if (k && !strncmp(k, "key::", 5)) {
 		ruru_buf_addstr(&text, k + 5);
 	} else if (k) {
-		if (ruru_read_file(k, &text, err) < 0)
+		/* The user named this file, wherever it lives (like ssh-keygen
+		 * -f): resolve it first, so that a key beside the workspace
+		 * ("../k") is read rather than refused as a path escaping the
+		 * root; a resolved path inside the workspace is still walked
+		 * from the root. */
+		char *real = realpath(k, NULL);
+		if (!real) {
+			ruru_error_set(err, errno == ENOENT ? RURU_ENOTFOUND : RURU_EFAIL,
+				       "cannot read the key \"%s\": %s", k, strerror(errno));
+			goto out;
+		}
+		int r = ruru_read_file(real, &text, err);
+		free(real);
+		if (r < 0)
 			goto out;
 		if (strstr(text.ptr, "PRIVATE KEY-----")) {
 			const char *argv[] = { "ssh-keygen", "-y", "-f", k, NULL };

@@ -1207,6 +1207,14 @@ PY
 	cmp s1 "$XDG_CONFIG_HOME/ruru/allowed_signers"
 	run "$RURU" init --key keys/alice
 	[ "$status" -eq 2 ]
+	# the user's key may live anywhere, outside the workspace too
+	out=$(mktemp -d "${BATS_TMPDIR:-/tmp}/ruru-key.XXXXXX")
+	ssh-keygen -q -t ed25519 -N '' -C bob -f "$out/bob"
+	run "$RURU" init --signing --key "$out/bob" --as bob@example.org
+	[ "$status" -eq 0 ] || { rm -rf "$out"; echo "$output"; return 1; }
+	run "$RURU" init --signing --key "../$(basename "$out")/bob.pub" --as bob@example.org
+	rm -rf "$out"
+	[[ "$output" == *"already allowed"* ]] || { echo "$output"; return 1; }
 	# an identity is text: no control characters (DESIGN §2), one word
 	"$RURU" new "Ident" >/dev/null
 	x=$(fresh)
