@@ -1123,5 +1123,16 @@ int ruru_export_md(struct ruru_ws *ws, const char *id, unsigned flags, struct ru
  * artifacts: [{path, recorded, exists, bytes, text|null}]}.  New reference. */
 json_t *ruru_export_json(struct ruru_ws *ws, const char *id, unsigned flags,
 			 struct ruru_error *err);
+/* Read an artifact of a session for display: `rel` relative to the session
+ * folder, checked like every workspace path (no "..", no symlink, regular
+ * file only), at most `max` bytes (RURU_EINVALID when larger).  Returns 1
+ * for text (DESIGN §2's text rule), 0 for other bytes, -1 with err. */
+int ruru_export_read_artifact(struct ruru_ws *ws, const char *id, const char *rel, size_t max,
+			      struct ruru_buf *out, struct ruru_error *err);
+/* Write `len` bytes to DIR/REL for `export --html`: DIR is made when
+ * missing, REL (relative, no "..", no symlink on the way) and its folders
+ * are made below it; the file is replaced atomically. */
+int ruru_export_write(const char *dir, const char *rel, const void *data, size_t len,
+		      struct ruru_error *err);
 
 #endif /* RURU_H */

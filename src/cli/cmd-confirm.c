@@ -548,6 +548,7 @@ static const struct cli_opt export_opts[] = {
 	{ .name = "agent-trace", .help = "one Agent Trace record (JSON) per applied confirmation" },
 	/* sessions for people (cmd-export.c, issue #15) */
 	{ .name = "md", .help = "one session (ID, else the active one) as one Markdown document" },
+	{ .name = "html", .arg = "DIR", .help = "the sessions (IDs, else all) as a static site in DIR" },
 	{ .name = "no-redact", .help = "keep secrets (every export redacts them by default)" },
 	{ 0 },
 };
@@ -639,7 +640,7 @@ const struct cli_cmd cli_cmds_confirm[] = {
 	  .summary = "remove the withdrawn, rejected and applied proposals of .ruru/temp/",
 	  .max_args = 0, .run = cmd_clean },
 	{ .name = "export", .args = "[ID...]", .opts = export_opts,
-	  .summary = "export a session as Markdown (--md) or JSON (--json), or Agent Trace records (--agent-trace)",
+	  .summary = "export sessions as Markdown (--md), JSON (--json), a static site (--html DIR), or Agent Trace records (--agent-trace)",
 	  .min_args = 0, .max_args = -1, .run = cmd_export },
 	{ .name = "verify", .args = "[ID...]",
 	  .summary = "check every proposal's payload, decision records, signature and target",

@@ -20,40 +20,60 @@
 /* Text artifacts up to this size are inlined. */
 #define INLINE_MAX (256 * 1024)
 
-/* The artifact `rel` (relative to the session folder) into `out`; 1 when it
- * is text to inline, 0 when it is binary or too large (out empty), -1 when
- * it cannot be read safely (err says why). */
-static int read_artifact(struct ruru_ws *ws, const char *id, const char *rel, struct ruru_buf *out,
-			 struct ruru_error *err)
+int ruru_export_read_artifact(struct ruru_ws *ws, const char *id, const char *rel, size_t max,
+			      struct ruru_buf *out, struct ruru_error *err)
 {
 	char *dir = ruru_ws_session_path(ws, id, NULL);
 	struct ruru_buf norm = RURU_BUF_INIT, path = RURU_BUF_INIT;
 	int rc = -1;
+	struct stat st;
 	if (ruru_path_inside(dir, rel, &norm, err) < 0)
 		goto out;
 	ruru_buf_addf(&path, "%s/%s", dir, norm.ptr);
-	struct stat st;
 	if (ruru_lstat(path.ptr, &st, err) < 0)
 		goto out;
 	if (!S_ISREG(st.st_mode)) {
 		ruru_error_set(err, RURU_EREFUSED, "artifact \"%s\" is not a regular file", rel);
 		goto out;
 	}
-	rc = 0;
-	if (st.st_size > INLINE_MAX)
-		goto out;
-	ruru_buf_reset(out);
-	if (ruru_read_file(path.ptr, out, err) < 0) {
-		rc = -1;
+	if ((size_t)st.st_size > max) {
+		ruru_error_set(err, RURU_EINVALID, "artifact \"%s\" is larger than %zu bytes", rel, max);
 		goto out;
 	}
+	ruru_buf_reset(out);
+	if (ruru_read_file(path.ptr, out, err) < 0)
+		goto out;
 	rc = ruru_text_scan(out->ptr, out->len, 0, NULL) == out->len ? 1 : 0;
-	if (!rc)
-		ruru_buf_reset(out);
 out:
 	ruru_buf_release(&norm);
 	ruru_buf_release(&path);
 	free(dir);
+	return rc;
+}
+
+int ruru_export_write(const char *dir, const char *rel, const void *data, size_t len,
+		      struct ruru_error *err)
+{
+	struct ruru_buf norm = RURU_BUF_INIT, path = RURU_BUF_INIT;
+	int rc = -1;
+	if (ruru_mkdirs(dir, err) < 0 || ruru_path_inside(dir, rel, &norm, err) < 0)
+		goto out;
+	ruru_buf_addf(&path, "%s/%s", dir, norm.ptr);
+	char *slash = strrchr(path.ptr, '/');
+	*slash = '\0';
+	int made = ruru_mkdirs(path.ptr, err);
+	*slash = '/';
+	/* the folders just made are checked again: nothing may have put a
+	 * symlink on the way meanwhile */
+	struct ruru_buf again = RURU_BUF_INIT;
+	made = made < 0 ? -1 : ruru_path_inside(dir, norm.ptr, &again, err);
+	ruru_buf_release(&again);
+	if (made < 0)
+		goto out;
+	rc = ruru_write_atomic(path.ptr, data, len, 0666, err);
+out:
+	ruru_buf_release(&norm);
+	ruru_buf_release(&path);
 	return rc;
 }
 
@@ -75,10 +95,12 @@ json_t *ruru_export_json(struct ruru_ws *ws, const char *id, unsigned flags, str
 	json_array_foreach(arts, i, a) {
 		struct ruru_error e;
 		ruru_error_clear(&e);
-		int r = json_is_true(json_object_get(a, "exists"))
-				? read_artifact(ws, id, json_string_value(json_object_get(a, "path")),
-						&text, &e)
-				: 0;
+		int r = 0;
+		if (json_is_true(json_object_get(a, "exists")) &&
+		    json_integer_value(json_object_get(a, "bytes")) <= INLINE_MAX)
+			r = ruru_export_read_artifact(ws, id,
+						      json_string_value(json_object_get(a, "path")),
+						      INLINE_MAX, &text, &e);
 		json_object_set_new(a, "text", r == 1 ? json_stringn(text.ptr, text.len) : json_null());
 		if (r < 0)
 			json_object_set_new(a, "problem", json_string(e.msg));

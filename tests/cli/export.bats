@@ -139,3 +139,81 @@ no_secret_in() {
 		grep -qF "[REDACTED:${k//-/\\-}]" "$man" || { echo "kind $k not in man page"; return 1; }
 	done
 }
+
+# Every page of the static site passes tidy without errors.
+tidy_clean() {
+	local f rc
+	while IFS= read -r f; do
+		rc=0
+		tidy -q -e "$f" >/dev/null 2>tidy.err || rc=$?
+		[ "$rc" -lt 2 ] || { echo "tidy errors in $f:"; cat tidy.err; return 1; }
+	done < <(find "$1" -name '*.html')
+}
+
+@test "export --html: a static site, tidy-clean, every link resolves, secrets redacted" {
+	run "$RURU" export --html site
+	[ "$status" -eq 0 ]
+	[ "$output" = "site/index.html" ]
+	[ -f site/style.css ] && [ -f site/tasks.html ]
+	[ -f "site/sessions/$ID/index.html" ]
+	[ -f "site/sessions/$ID/artifacts/runbook.md.html" ]
+	tidy_clean site
+	python3 "$BATS_TEST_DIRNAME/site_check.py" site
+	cat $(find site -type f) > all.txt
+	no_secret_in all.txt
+	grep -qF '[REDACTED:private-key]' "site/sessions/$ID/artifacts/runbook.md.html"
+	# the timeline: types, a multi-line message as text, never as HTML
+	grep -qF '<span class="badge">result</span>' "site/sessions/$ID/index.html"
+	grep -qF 'second line &lt;script&gt;alert(1)&lt;/script&gt;' "site/sessions/$ID/index.html"
+	grep -qF '<h1>Runbook</h1>' "site/sessions/$ID/artifacts/runbook.md.html"
+	# a binary artifact is not copied while redacting (redaction cannot see inside)
+	[ ! -e "site/sessions/$ID/artifacts/files/blob.bin" ]
+	grep -qF 'not included' "site/sessions/$ID/artifacts/blob.bin.html"
+}
+
+@test "export --html: raw HTML and javascript: links in Markdown artifacts are inert" {
+	printf '# T\n\n<script>alert(1)</script>\n\ninline <img src=x onerror=alert(2)> and [x](javascript:alert(3))\n' > evil.md
+	"$RURU" artifact add evil.md >/dev/null
+	"$RURU" export --html site >/dev/null
+	page="site/sessions/$ID/artifacts/evil.md.html"
+	! grep -q '<script' "$page"
+	! grep -q '<img' "$page"
+	! grep -q 'javascript:' "$page"
+	grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$page"
+	grep -qF '&lt;img src=x onerror=alert(2)&gt;' "$page"
+	tidy_clean site
+}
+
+@test "export --html --no-redact keeps secrets and offers binary artifacts as downloads" {
+	"$RURU" export --html site --no-redact >/dev/null
+	cmp blob.bin "site/sessions/$ID/artifacts/files/blob.bin"
+	grep -qF 'href="files/blob.bin" download' "site/sessions/$ID/artifacts/blob.bin.html"
+	grep -qF -- "$AWS" "site/sessions/$ID/index.html"
+	python3 "$BATS_TEST_DIRNAME/site_check.py" site
+}
+
+@test "export --html ID...: only the named sessions; unknown ones fail" {
+	OTHER=$("$RURU" new "Other work")
+	"$RURU" export --html site "$OTHER" >/dev/null
+	[ -f "site/sessions/$OTHER/index.html" ]
+	[ ! -e "site/sessions/$ID" ]
+	! grep -qF "$ID" site/index.html
+	python3 "$BATS_TEST_DIRNAME/site_check.py" site
+	run "$RURU" export --html site2 SESSION-nope
+	[ "$status" -eq 3 ]
+	run "$RURU" export --html site --md
+	[ "$status" -eq 2 ]
+}
+
+@test "export --html: an artifact symlinked out of the session is not read, a symlinked DIR is refused below" {
+	echo "outside secret text" > "$WS/outside.txt"
+	ln -s "$WS/outside.txt" ".ruru/sessions/$ID/artifacts/link.md"
+	"$RURU" export --html site >/dev/null
+	! grep -rqF "outside secret text" site
+	mkdir elsewhere
+	rm -rf site && mkdir -p site/sessions
+	ln -s "$WS/elsewhere" "site/sessions/$ID"
+	run "$RURU" export --html site
+	[ "$status" -eq 6 ]
+	[ -z "$(ls elsewhere)" ]
+}
