@@ -31,9 +31,9 @@ DEPLIBS = jansson libcrypto
 # search index (issue #14)
 DEPLIBS += sqlite3
 # the human view: export --html, serve (issue #15)
-DEPLIBS += libcmark-gfm
+DEPLIBS += libcmark-gfm libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(DEPLIBS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto -lsqlite3 -lcmark-gfm -lcmark-gfm-extensions)
+PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto -lsqlite3 -lcmark-gfm -lcmark-gfm-extensions -lmicrohttpd)
 # Front ends see the public header and src/banned.h only; the library's
 # internal headers (src/lib/*.h) are for the library and its tests.
 CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE

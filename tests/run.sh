@@ -5,7 +5,7 @@
 # own harnesses); a suite that exits non-zero without reporting a failing
 # case counts as one failure, so a crash is never silent.
 #
-#   BUILD=build tests/run.sh [SUITE...]     suites: unit toml cli mcp fuzz
+#   BUILD=build tests/run.sh [SUITE...]     suites: unit toml cli mcp web fuzz
 set -u
 BUILD=${BUILD:-build}
 export BUILD
@@ -40,7 +40,7 @@ run_tap() {
 
 want() { [ $# -eq 0 ] || case " $* " in *" $suite "*) return 0 ;; *) return 1 ;; esac; }
 
-for suite in unit toml cli mcp fuzz; do
+for suite in unit toml cli mcp web fuzz; do
 	want "$@" || continue
 	case $suite in
 	unit)
@@ -61,6 +61,9 @@ for suite in unit toml cli mcp fuzz; do
 	mcp)
 		# Raw protocol tests and the official SDK client (tests/mcp/run.sh).
 		run_tap "mcp" tests/mcp/run.sh ;;
+	web)
+		# `ruru serve` over HTTP without a browser (issue #15).
+		run_tap "web http" python3 tests/web/http_test.py "$RURU" ;;
 	fuzz)
 		if command -v clang >/dev/null 2>&1 && ls fuzz/fuzz_*.c >/dev/null 2>&1; then
 			run_tap "fuzz (brief)" scripts/fuzz.sh --brief

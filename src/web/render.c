@@ -44,7 +44,19 @@ const char web_css[] =
 	".board h2{margin:.25rem 0;font-size:1.05rem}\n"
 	".board ul{list-style:none;padding:0}.board li{margin:.5rem 0}\n"
 	".muted{color:var(--muted)}\n"
-	".doc img{max-width:100%}\n";
+	".doc img{max-width:100%}\n"
+	".filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin:.5rem 0}\n"
+	"input,select,button,textarea{font:inherit;color:inherit;background:var(--bg);"
+	"border:1px solid var(--line);border-radius:6px;padding:.25rem .5rem}\n"
+	"button{cursor:pointer;background:var(--card)}\n"
+	".proposal{border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem;margin:1rem 0}\n"
+	".warn{color:#cf222e;font-weight:600}\n"
+	".diff .add{background:rgba(46,160,67,.2)}.diff .del{background:rgba(248,81,73,.2)}"
+	".diff .hunk{color:var(--muted)}\n"
+	".diff pre{white-space:pre;overflow-x:auto}\n"
+	".sbs{width:100%;table-layout:fixed;font-family:monospace;font-size:.85rem}"
+	".sbs td{white-space:pre-wrap;overflow-wrap:anywhere;padding:0 .4rem;border:0}\n"
+	".decide{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin-top:.5rem}\n";
 
 void web_escape(struct ruru_buf *out, const char *s, size_t len)
 {
@@ -117,12 +129,27 @@ static void head(struct web_site *site, struct ruru_buf *out, const char *root, 
 	href(out, root, "index.html");
 	ruru_buf_addstr(out, ">Sessions</a> <a");
 	href(out, root, "tasks.html");
-	ruru_buf_addstr(out, ">Tasks</a></nav>\n<main>\n");
+	ruru_buf_addstr(out, ">Tasks</a>");
+	if (site->server) {
+		ruru_buf_addstr(out, " <a");
+		href(out, root, "confirm.html");
+		ruru_buf_addstr(out, ">Confirmations</a> <span id=\"live\" class=\"muted\" "
+				     "aria-live=\"polite\"></span>");
+	}
+	ruru_buf_addstr(out, "</nav>\n<main>\n");
 }
 
-static void foot(struct ruru_buf *out)
+static void foot(struct web_site *site, struct ruru_buf *out, const char *root)
 {
-	ruru_buf_addstr(out, "</main>\n</body>\n</html>\n");
+	ruru_buf_addstr(out, "</main>\n");
+	if (site->server) {
+		/* live updates (the only script; the pages work without it) */
+		ruru_buf_addstr(out, "<script");
+		ruru_buf_addstr(out, " src=\"");
+		web_escape(out, root, strlen(root));
+		ruru_buf_addstr(out, "live.js\"></script>\n");
+	}
+	ruru_buf_addstr(out, "</body>\n</html>\n");
 }
 
 /* "3 min ago" etc. */
@@ -169,8 +196,21 @@ int web_sessions(struct web_site *site, struct ruru_session **list, size_t *n,
 {
 	struct ruru_session *all;
 	size_t nall;
-	if (ruru_session_list(site->ws, RURU_STATUS_UNKNOWN, NULL, &all, &nall, err) < 0)
+	if (ruru_session_list(site->ws, site->status, site->tag, &all, &nall, err) < 0)
 		return -1;
+	if (site->query && *site->query) {
+		/* a plain filter: the words of the query in the title or ID, any case */
+		size_t k = 0;
+		for (size_t i = 0; i < nall; i++) {
+			bool keep = (all[i].title && strcasestr(all[i].title, site->query)) ||
+				    strcasestr(all[i].id, site->query);
+			if (keep)
+				all[k++] = all[i];
+			else
+				ruru_session_release(&all[i]);
+		}
+		nall = k;
+	}
 	if (!site->ids) {
 		*list = all;
 		*n = nall;
@@ -205,8 +245,24 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 	if (web_sessions(site, &list, &n, err) < 0)
 		return -1;
 	head(site, out, "", "Sessions");
-	ruru_buf_addf(out, "<h1>Sessions</h1>\n<p class=\"muted\">%zu session%s</p>\n", n,
-		      n == 1 ? "" : "s");
+	ruru_buf_addstr(out, "<h1>Sessions</h1>\n");
+	if (site->server) {
+		static const enum ruru_status sts[] = { RURU_STATUS_ACTIVE, RURU_STATUS_PAUSED,
+							RURU_STATUS_COMPLETED, RURU_STATUS_ERROR };
+		ruru_buf_addstr(out, "<form class=\"filters\" method=\"get\" action=\"index.html\">"
+				     "<label>Search <input type=\"search\" name=\"q\" value=\"");
+		str(site, out, site->query ? site->query : "");
+		ruru_buf_addstr(out, "\"></label> <label>Status <select name=\"status\">"
+				     "<option value=\"\">any</option>");
+		for (size_t i = 0; i < 4; i++)
+			ruru_buf_addf(out, "<option value=\"%s\"%s>%s</option>", ruru_status_word(sts[i]),
+				      site->status == sts[i] ? " selected" : "",
+				      ruru_status_string(sts[i]));
+		ruru_buf_addstr(out, "</select></label> <label>Tag <input name=\"tag\" value=\"");
+		str(site, out, site->tag ? site->tag : "");
+		ruru_buf_addstr(out, "\"></label> <button type=\"submit\">Filter</button></form>\n");
+	}
+	ruru_buf_addf(out, "<p class=\"muted\">%zu session%s</p>\n", n, n == 1 ? "" : "s");
 	ruru_buf_addstr(out, "<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">Status</th>"
 			     "<th scope=\"col\">Title</th><th scope=\"col\">Started</th>"
 			     "<th scope=\"col\">Last activity</th><th scope=\"col\">Entries</th>"
@@ -245,7 +301,7 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 			ruru_session_release(&full);
 	}
 	ruru_buf_addstr(out, "</tbody></table></div>\n");
-	foot(out);
+	foot(site, out, "");
 	ruru_session_list_free(list, n);
 	return 0;
 }
@@ -407,7 +463,7 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 	}
 	if (json_array_size(arts))
 		ruru_buf_addstr(out, "</ul>\n");
-	foot(out);
+	foot(site, out, root);
 	json_decref(tasks);
 	json_decref(arts);
 	ruru_session_release(&s);
@@ -478,7 +534,7 @@ int web_page_artifact(struct web_site *site, const char *id, const char *rel,
 				   "cannot look inside it (export with --no-redact to include it).</p>\n",
 			      data.len);
 	}
-	foot(out);
+	foot(site, out, root.ptr);
 	ruru_buf_release(&data);
 	ruru_buf_release(&root);
 	ruru_buf_release(&page);
@@ -548,7 +604,7 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		ruru_buf_addstr(out, json_array_size(col) ? "</ul></section>\n" : "</section>\n");
 	}
 	ruru_buf_addstr(out, "</div>\n");
-	foot(out);
+	foot(site, out, "");
 	json_decref(cols);
 	ruru_session_list_free(list, n);
 	return 0;
@@ -612,4 +668,219 @@ void web_markdown(struct ruru_buf *out, const char *md, size_t len)
 	free(html);
 	cmark_node_free(doc);
 	cmark_parser_free(p);
+}
+
+/* ------------------------------------------------------- confirmations */
+
+/* The unified diff, line by line, with classes for added/removed lines. */
+static void diff_unified(struct web_site *site, struct ruru_buf *out, const char *d, size_t len)
+{
+	ruru_buf_addstr(out, "<pre>");
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(d + i, '\n', len - i);
+		size_t e = nl ? (size_t)(nl - d) : len;
+		const char *cls = d[i] == '+' ? "add" : d[i] == '-' ? "del" : d[i] == '@' ? "hunk" : NULL;
+		if (cls && e > i && (e - i < 3 || (strncmp(d + i, "+++", 3) && strncmp(d + i, "---", 3))))
+			ruru_buf_addf(out, "<span class=\"%s\">", cls);
+		else
+			cls = NULL;
+		text(site, out, d + i, e - i);
+		if (cls)
+			ruru_buf_addstr(out, "</span>");
+		ruru_buf_addch(out, '\n');
+		i = e + 1;
+	}
+	ruru_buf_addstr(out, "</pre>\n");
+}
+
+static void sbs_cell(struct web_site *site, struct ruru_buf *out, const char *cls, const char *s,
+		     size_t n)
+{
+	ruru_buf_addf(out, "<td%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
+	if (s)
+		text(site, out, s, n);
+	ruru_buf_addstr(out, "</td>");
+}
+
+/* Side by side: context on both sides, a run of removed lines beside the
+ * run of added lines that follows it. */
+static void diff_side_by_side(struct web_site *site, struct ruru_buf *out, const char *d, size_t len)
+{
+	const char *del[512], *add[512];
+	size_t dl[512], al[512], nd = 0, na = 0;
+	ruru_buf_addstr(out, "<div class=\"scroll\"><table class=\"sbs\"><thead><tr><th scope=\"col\">"
+			     "Current target</th><th scope=\"col\">Proposed</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i <= len;) {
+		const char *nl = i < len ? memchr(d + i, '\n', len - i) : NULL;
+		size_t e = i < len ? (nl ? (size_t)(nl - d) : len) : len;
+		char c = i < len ? d[i] : 0;
+		bool header = e - i >= 3 && (!strncmp(d + i, "+++", 3) || !strncmp(d + i, "---", 3));
+		if (c == '-' && !header && nd < 512) {
+			del[nd] = d + i + 1, dl[nd++] = e - i - 1;
+		} else if (c == '+' && !header && na < 512) {
+			add[na] = d + i + 1, al[na++] = e - i - 1;
+		} else {
+			for (size_t k = 0; k < nd || k < na; k++) {
+				ruru_buf_addstr(out, "<tr>");
+				sbs_cell(site, out, k < nd ? "del" : NULL, k < nd ? del[k] : NULL, k < nd ? dl[k] : 0);
+				sbs_cell(site, out, k < na ? "add" : NULL, k < na ? add[k] : NULL, k < na ? al[k] : 0);
+				ruru_buf_addstr(out, "</tr>\n");
+			}
+			nd = na = 0;
+			if (c == ' ') {
+				ruru_buf_addstr(out, "<tr>");
+				sbs_cell(site, out, NULL, d + i + 1, e - i - 1);
+				sbs_cell(site, out, NULL, d + i + 1, e - i - 1);
+				ruru_buf_addstr(out, "</tr>\n");
+			} else if (c == '@') {
+				ruru_buf_addstr(out, "<tr>");
+				sbs_cell(site, out, "hunk", d + i, e - i);
+				sbs_cell(site, out, "hunk", d + i, e - i);
+				ruru_buf_addstr(out, "</tr>\n");
+			}
+		}
+		if (i >= len)
+			break;
+		i = e + 1;
+	}
+	ruru_buf_addstr(out, "</tbody></table></div>\n");
+}
+
+static int cmp_proposals(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	bool px = !strcmp(json_string_value(json_object_get(x, "status")), "pending");
+	bool py = !strcmp(json_string_value(json_object_get(y, "status")), "pending");
+	if (px != py)
+		return px ? -1 : 1;
+	return strcmp(json_string_value(json_object_get(y, "artifact")),
+		      json_string_value(json_object_get(x, "artifact")));
+}
+
+static void one_proposal(struct web_site *site, struct ruru_buf *out, const char *csrf, json_t *p)
+{
+	const char *art = json_string_value(json_object_get(p, "artifact"));
+	const char *status = json_string_value(json_object_get(p, "status"));
+	struct ruru_confirm c = { 0 };
+	struct ruru_error e;
+	ruru_buf_addstr(out, "<section class=\"proposal\"><h2>");
+	str(site, out, json_string_value(json_object_get(p, "target")));
+	ruru_buf_addstr(out, "</h2>\n<div class=\"meta\"><span class=\"badge\">");
+	str(site, out, status);
+	ruru_buf_addstr(out, "</span> <span>");
+	str(site, out, json_string_value(json_object_get(p, "kind")));
+	ruru_buf_addstr(out, "</span> <span>proposed ");
+	str(site, out, json_string_value(json_object_get(p, "created")));
+	ruru_buf_addstr(out, "</span> <span>");
+	str(site, out, art);
+	ruru_buf_addstr(out, "</span></div>\n");
+	if (!strcmp(status, "unadopted")) {
+		ruru_buf_addstr(out, "<p class=\"muted\">A CONFIRM file without a sidecar: adopt it "
+				     "with <code>ruru confirm adopt</code> first.</p></section>\n");
+		return;
+	}
+	if (ruru_confirm_load(site->ws, art, &c, &e) < 0) {
+		ruru_buf_addstr(out, "<p class=\"warn\">");
+		web_escape(out, e.msg, strlen(e.msg));
+		ruru_buf_addstr(out, "</p></section>\n");
+		return;
+	}
+	bool tampered = !c.payload_intact;
+	bool stale = !c.target_unchanged && c.status == RURU_CONFIRM_PENDING;
+	bool differs = c.record && !strcmp(c.record, "differs");
+	if (tampered)
+		ruru_buf_addstr(out, "<p class=\"warn\">Tampered: the payload changed since it was "
+				     "proposed; it cannot be decided (propose again).</p>\n");
+	if (stale)
+		ruru_buf_addstr(out, "<p class=\"warn\">Stale: the target changed since the proposal; "
+				     "it cannot be decided (propose again).</p>\n");
+	if (differs)
+		ruru_buf_addstr(out, "<p class=\"warn\">The decision record disagrees with the sidecar "
+				     "(run <code>ruru verify</code>).</p>\n");
+	if (c.decided_by && *c.decided_by) {
+		ruru_buf_addstr(out, "<p>Decided by ");
+		str(site, out, c.decided_by);
+		if (c.rationale && *c.rationale) {
+			ruru_buf_addstr(out, ": ");
+			str(site, out, c.rationale);
+		}
+		ruru_buf_addstr(out, "</p>\n");
+	}
+	struct ruru_buf d = RURU_BUF_INIT;
+	if (ruru_confirm_diff(site->ws, &c, &d, &e) == 0) {
+		ruru_buf_addstr(out, "<details class=\"diff\" open><summary>Unified diff</summary>\n");
+		diff_unified(site, out, d.ptr, d.len);
+		ruru_buf_addstr(out, "</details>\n<details class=\"diff\"><summary>Side by side</summary>\n");
+		diff_side_by_side(site, out, d.ptr, d.len);
+		ruru_buf_addstr(out, "</details>\n");
+	} else {
+		ruru_buf_addstr(out, "<p class=\"warn\">No diff: ");
+		web_escape(out, e.msg, strlen(e.msg));
+		ruru_buf_addstr(out, "</p>\n");
+	}
+	ruru_buf_release(&d);
+	if (c.status == RURU_CONFIRM_PENDING && !tampered && !stale && !differs) {
+		static const char *const acts[] = { "approve", "reject", "skip" };
+		static const char *const labels[] = { "Approve", "Reject", "Skip confirmation" };
+		for (size_t i = 0; i < 3; i++) {
+			ruru_buf_addstr(out, "<form class=\"decide\" method=\"post\" action=\"confirm\">"
+					     "<input type=\"hidden\" name=\"csrf\" value=\"");
+			web_escape(out, csrf, strlen(csrf));
+			ruru_buf_addstr(out, "\"><input type=\"hidden\" name=\"artifact\" value=\"");
+			web_escape(out, art, strlen(art));
+			ruru_buf_addf(out, "\"><input type=\"hidden\" name=\"action\" value=\"%s\">", acts[i]);
+			ruru_buf_addf(out, "<label>%s <input name=\"reason\"%s></label> ",
+				      i == 2 ? "Rationale (required)" : "Reason",
+				      i == 2 ? " required" : "");
+			ruru_buf_addf(out, "<button type=\"submit\">%s</button></form>\n", labels[i]);
+		}
+	}
+	ruru_buf_addstr(out, "</section>\n");
+	ruru_confirm_release(&c);
+}
+
+int web_page_confirm(struct web_site *site, const char *csrf, const char *notice,
+		     struct ruru_buf *out, struct ruru_error *err)
+{
+	struct ruru_session *list;
+	size_t n;
+	if (web_sessions(site, &list, &n, err) < 0)
+		return -1;
+	/* every session's proposals and .ruru/temp/'s, once each */
+	json_t *seen = json_object();
+	for (size_t i = 0; i <= n; i++) {
+		struct ruru_error e;
+		json_t *l = ruru_confirm_list(site->ws, i < n ? list[i].id : NULL, NULL, &e);
+		size_t k;
+		json_t *p;
+		json_array_foreach(l, k, p) {
+			const char *a = json_string_value(json_object_get(p, "artifact"));
+			if (a && json_string_value(json_object_get(p, "status")))
+				json_object_set(seen, a, p);
+		}
+		json_decref(l);
+	}
+	size_t np = json_object_size(seen), k = 0;
+	json_t **ps = calloc(np + 1, sizeof *ps);
+	const char *key;
+	json_t *v;
+	json_object_foreach(seen, key, v)
+		ps[k++] = v;
+	qsort(ps, np, sizeof *ps, cmp_proposals);
+	head(site, out, "", "Confirmations");
+	ruru_buf_addstr(out, "<h1>Confirmations</h1>\n");
+	if (notice && *notice) {
+		ruru_buf_addstr(out, "<p role=\"status\" class=\"card\">");
+		web_escape(out, notice, strlen(notice));
+		ruru_buf_addstr(out, "</p>\n");
+	}
+	if (!np)
+		ruru_buf_addstr(out, "<p class=\"muted\">No proposals.</p>\n");
+	for (size_t i = 0; i < np; i++)
+		one_proposal(site, out, csrf, ps[i]);
+	foot(site, out, "");
+	free(ps);
+	json_decref(seen);
+	ruru_session_list_free(list, n);
+	return 0;
 }

@@ -31,6 +31,10 @@ struct web_site {
 	time_t now;  /* for relative times */
 	const char *const *ids; /* the sessions shown (NULL: all) */
 	size_t nids;
+	/* ruru serve only: */
+	bool server;             /* nav to confirmations, live updates script */
+	enum ruru_status status; /* index filters (RURU_STATUS_UNKNOWN, NULL: none) */
+	const char *tag, *query;
 };
 
 /* The style sheet (static, NUL-terminated). */
@@ -44,6 +48,12 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 /* The page of artifact `rel` (relative to the session folder). */
 int web_page_artifact(struct web_site *site, const char *id, const char *rel,
 		      struct ruru_buf *out, struct ruru_error *err);
+
+/* The confirmation queue (server only): pending first, each with its
+ * unified and side-by-side diff and, when it can be decided, forms that
+ * POST to confirm with the `csrf` token. */
+int web_page_confirm(struct web_site *site, const char *csrf, const char *notice,
+		     struct ruru_buf *out, struct ruru_error *err);
 
 /* Markdown to HTML with raw HTML shown as text, dangerous URLs dropped. */
 void web_markdown(struct ruru_buf *out, const char *md, size_t len);
