@@ -79,7 +79,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libruru.a
 	$(CC) $(CPPFLAGS) $(INTERNAL) $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libruru.a \
 		$(LDFLAGS) $(LDLIBS) -lcmocka
 
-tests: $(UNIT_BIN)
+# Race test helper (issue #9): swaps two names with RENAME_EXCHANGE.
+HELPER_BIN := $(BUILD)/tests/race_swap
+$(BUILD)/tests/race_swap: tests/helpers/race_swap.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+tests: $(UNIT_BIN) $(HELPER_BIN)
 
 deps:
 	@scripts/deps.sh check

@@ -128,8 +128,6 @@ static json_t *typed_list(struct ruru_ws *ws, const char *id, struct ruru_error 
 static int cmd_artifact_list(struct cli_ctx *ctx, struct cli_args *a)
 {
 	list_type = cli_opt(ctx, a, "type");
-	if (list_type && !ruru_artifact_type_find(list_type))
-		return cli_usage_error(ctx, "unknown artifact type \"%s\"", list_type);
 	return print_list(ctx, list_type ? typed_list : ruru_artifact_list, "artifacts",
 			  artifact_line);
 }
@@ -177,8 +175,8 @@ static const struct cli_opt add_opts[] = {
 	{ .name = "name", .arg = "NAME", .help = "name under artifacts/ (subfolders allowed)" },
 	{ .name = "force", .help = "replace an existing artifact of that name" },
 	/* V7 typed artifacts (issue #12) */
-	{ .name = "type", .arg = "TYPE", .help = "typed V7 artifact: note, learning, environment, doc, "
-	  "research, blocker, question, snippet, feedback, feature, context, deferred" },
+	{ .name = "type", .arg = "TYPE", .help = "a typed V7 artifact of TYPE (note, learning, ...; "
+	  "man ruru has them all)" },
 	{ .name = "title", .arg = "TEXT", .help = "title of a typed artifact (its name and heading)" },
 	{ .name = "task", .arg = "TASK-ID", .help = "related_task_id of a typed artifact" },
 	{ .name = "tag", .arg = "T", .help = "tag of a typed artifact (repeatable)", .multi = true },

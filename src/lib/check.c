@@ -397,7 +397,8 @@ static int check_file(struct checker *c, const char *path, const char *shown, co
 	struct stat st;
 	off_t keep;
 	if (stat(path, &st) == 0 && ruru_log_torn_tail(AT_FDCWD, state.ptr, &st, &keep) &&
-	    (size_t)keep < text->len) {
+	    (size_t)keep < text->len &&
+	    ruru_log_torn_shape(text->ptr + keep, text->len - (size_t)keep)) {
 		problem(c, (size_t)keep, SEV_ERROR, "torn-entry",
 			"torn entry: the last %zu bytes are what an interrupted append left; ruru "
 			"ignores them and its next write cuts them off",

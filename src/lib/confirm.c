@@ -1,6 +1,7 @@
 /*
  * confirm.c — the confirmation workflow (standard §7, DESIGN §5): propose,
- * adopt, decide, delegate, apply, list.
+ * adopt, decide (optionally signed, DESIGN §15), delegate, apply (and
+ * commit), withdraw, clean, list; `ruru verify` and the Agent Trace export.
  *
  * A proposal is two files with one stem: the CONFIRM artifact, which holds
  * the payload verbatim (the target's exact new bytes, or a unified diff),
@@ -12,10 +13,14 @@
  * executors racing to apply one proposal cannot both succeed.
  *
  * Nothing is applied that was not approved: apply checks the status, that
- * the payload still hashes to what was proposed and decided, that a session
- * log holds the decision too (a hand-edited sidecar alone is not enough),
- * and that the target still has the bytes it had at proposal.  GNU patch
- * and diff run with an argv (run.c), never through a shell.
+ * the payload still hashes to what was proposed, that the latest decision
+ * record — in the session log, or .ruru/temp/decisions.log — names the
+ * same target, kind and hashes as the sidecar (so neither a hand-edited
+ * sidecar nor a swapped payload or target inherits a decision), its
+ * signature when signatures are required, and that the target still has
+ * the bytes it had at proposal.  A target that already holds the result is
+ * recorded as applied; a refusal writes and logs nothing.  GNU patch, diff,
+ * ssh-keygen and git run with an argv (run.c), never through a shell.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -464,6 +470,16 @@ static int forbidden_area(const char *rel, const char *shown, struct ruru_error 
 				      "target \"%s\" lies inside .ruru/sessions/ (session files are "
 				      "changed by ruru's own commands)",
 				      shown);
+	/* The later layouts' sessions folders too (issue #12). */
+	for (int l = RURU_LAYOUT_V8; l < RURU_LAYOUT_COUNT; l++) {
+		const char *dir = ruru_layout_dir((enum ruru_layout)l);
+		size_t dl = strlen(dir);
+		if (!strncasecmp(rel, dir, dl) && (rel[dl] == '\0' || rel[dl] == '/'))
+			return ruru_error_set(err, RURU_EREFUSED,
+					      "target \"%s\" lies inside %s/ (session files are "
+					      "changed by ruru's own commands)",
+					      shown, dir);
+	}
 	return 0;
 }
 
@@ -573,10 +589,18 @@ static int loc_from_rel(struct ruru_ws *ws, const char *rel, struct loc *L, stru
 	if (bl > 5 && !strcmp(base + bl - 5, ".toml"))
 		return ruru_error_set(err, RURU_EINVALID,
 				      "\"%s\" is a sidecar, not a CONFIRM artifact", rel);
+	/* The sessions folder of any layout (issue #12) holds the session. */
+	const char *in_layout = NULL;
+	for (int l = 0; l < RURU_LAYOUT_COUNT && !in_layout; l++) {
+		const char *dir = ruru_layout_dir((enum ruru_layout)l);
+		size_t dl = strlen(dir);
+		if (!strncmp(rel, dir, dl) && rel[dl] == '/')
+			in_layout = rel + dl + 1;
+	}
 	if (has_prefix(rel, ".ruru/temp/")) {
 		L->session = NULL;
-	} else if (has_prefix(rel, ".ruru/sessions/")) {
-		const char *id = rel + strlen(".ruru/sessions/");
+	} else if (in_layout) {
+		const char *id = in_layout;
 		const char *slash = strchr(id, '/');
 		if (!slash || slash == id || !has_prefix(slash, "/artifacts/"))
 			goto where;
@@ -649,22 +673,25 @@ static void find_short(struct ruru_ws *ws, const char *name, char ***m, size_t *
 	ruru_buf_addf(&c, ".ruru/temp/%s", name);
 	if (confirm_file(ws, c.ptr, &hit))
 		add_match(m, n, hit.ptr);
-	char *sdir = ruru_ws_path(ws, ".ruru/sessions");
-	struct ruru_error ignore;
-	DIR *d = ruru_opendir(sdir, &ignore);
-	free(sdir);
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		ruru_buf_reset(&c);
-		ruru_buf_reset(&hit);
-		ruru_buf_addf(&c, ".ruru/sessions/%s/artifacts/%s", de->d_name, inner);
-		if (confirm_file(ws, c.ptr, &hit))
-			add_match(m, n, hit.ptr);
+	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
+		const char *layout = ruru_layout_dir((enum ruru_layout)l);
+		char *sdir = ruru_ws_path(ws, layout);
+		struct ruru_error ignore;
+		DIR *d = ruru_opendir(sdir, &ignore);
+		free(sdir);
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			ruru_buf_reset(&c);
+			ruru_buf_reset(&hit);
+			ruru_buf_addf(&c, "%s/%s/artifacts/%s", layout, de->d_name, inner);
+			if (confirm_file(ws, c.ptr, &hit))
+				add_match(m, n, hit.ptr);
+		}
+		if (d)
+			closedir(d);
 	}
-	if (d)
-		closedir(d);
 	ruru_buf_release(&c);
 	ruru_buf_release(&hit);
 }
@@ -891,9 +918,9 @@ static int sidecar_read(const struct loc *L, struct ruru_buf *text, struct ruru_
 				       L->rel);
 		else if (err->code == RURU_ENOTFOUND)
 			ruru_error_set(err, RURU_ENOTFOUND,
-				       "\"%s\" has no sidecar; take it into the workflow with "
-				       "`ruru confirm adopt %s --target PATH`",
-				       L->rel, L->rel);
+				       "\"%s\" has no sidecar; adopt it (naming its target) to take it "
+				       "into the workflow",
+				       L->rel);
 		ruru_error_set_file(err, L->side_rel);
 		return -1;
 	}
@@ -1539,7 +1566,8 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 	for (int n = 1;; n++) {
 		ruru_buf_reset(&name);
 		if (id)
-			ruru_buf_addf(&name, ".ruru/sessions/%s/artifacts/%s", id, stem.ptr);
+			ruru_buf_addf(&name, "%s/%s/artifacts/%s",
+				      ruru_layout_dir(ruru_ws_session_layout(ws, id)), id, stem.ptr);
 		else
 			ruru_buf_addf(&name, ".ruru/temp/%s", stem.ptr);
 		if (n > 1)
@@ -1666,7 +1694,7 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
 	if (locate(ws, artifact, true, &L, err) < 0)
 		return -1;
 	if (!target || !*target) {
-		ruru_error_set(err, RURU_EUSAGE, "adopting needs the target (--target PATH)");
+		ruru_error_set(err, RURU_EUSAGE, "adopting needs the target (a path)");
 		goto out;
 	}
 	if (ruru_path_relative_to_root(ruru_ws_root(ws), target, &norm, err) < 0 ||
@@ -2327,7 +2355,7 @@ int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
 		return -1; /* sec-text: the text rule (DESIGN §2) */
 	if (decision == RURU_DECIDE_SKIP && (!reason || ruru_text_blank(reason, strlen(reason))))
 		return ruru_error_set(err, RURU_EUSAGE,
-				      "skipping confirmation needs a rationale (--rationale TEXT)");
+				      "skipping confirmation needs a rationale: why the edit is routine, simple and low-risk");
 	struct loc L;
 	struct guard g = { 0 };
 	struct ruru_buf side = RURU_BUF_INIT, orig = RURU_BUF_INIT, msg = RURU_BUF_INIT;
@@ -2439,7 +2467,7 @@ int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *
 		return -1; /* sec-text: the text rule (DESIGN §2) */
 	if (!to || !*to || !ruru_entry_field_ok(to))
 		return ruru_error_set(err, RURU_EUSAGE,
-				      "the executor mode (--to SLUG) is empty or holds a backtick or newline");
+				      "the executor mode to delegate to is empty or holds a backtick or newline");
 	if (task && *task && !ruru_entry_field_ok(task))
 		return ruru_error_set(err, RURU_EUSAGE, "the task ID holds a backtick or newline");
 	if (task && !*task)
@@ -3157,7 +3185,8 @@ json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *s
 	json_t *out = json_array();
 	if (id) {
 		struct ruru_buf rel = RURU_BUF_INIT;
-		ruru_buf_addf(&rel, ".ruru/sessions/%s/artifacts", id);
+		ruru_buf_addf(&rel, "%s/%s/artifacts", ruru_layout_dir(ruru_ws_session_layout(ws, id)),
+			      id);
 		list_dir(ws, rel.ptr, want, unadopted, only, out);
 		ruru_buf_release(&rel);
 	}

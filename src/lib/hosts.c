@@ -1019,7 +1019,8 @@ static bool folder_exists(const char *dir, const char *rel)
 	struct ruru_buf p = RURU_BUF_INIT;
 	ruru_buf_addf(&p, "%s/%s", dir, rel);
 	struct stat st;
-	bool yes = lstat(p.ptr, &st) == 0 && S_ISDIR(st.st_mode);
+	struct ruru_error ignore;
+	bool yes = ruru_lstat(p.ptr, &st, &ignore) == 0 && S_ISDIR(st.st_mode);
 	ruru_buf_release(&p);
 	return yes;
 }

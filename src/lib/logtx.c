@@ -457,7 +457,23 @@ bool ruru_log_torn_tail(int dirfd, const char *state_path, const struct stat *st
 	return torn;
 }
 
-/* Under the lock, before anything else: cut a torn tail back. */
+bool ruru_log_torn_shape(const char *tail, size_t len)
+{
+	/* What commit_append writes: maybe the line ending that completes the
+	 * last line, then an entry line in ruru's form. */
+	if (len >= 2 && tail[0] == '\r' && tail[1] == '\n') {
+		tail += 2;
+		len -= 2;
+	} else if (len >= 1 && tail[0] == '\n') {
+		tail++;
+		len--;
+	}
+	return len >= 3 && memcmp(tail, "- [", 3) == 0;
+}
+
+/* Under the lock, before anything else: cut a torn tail back.  The intent
+ * is only a cache, so the bytes must look like what ruru appended too: a
+ * forged .state cannot make ruru cut a log. */
 static int cut_torn_tail(struct ruru_logtx *tx, struct ruru_error *err)
 {
 	char *state = ruru_ws_session_path(tx->ws, tx->id, ".state");
@@ -465,14 +481,19 @@ static int cut_torn_tail(struct ruru_logtx *tx, struct ruru_error *err)
 	off_t keep;
 	int rc = 0;
 	struct ruru_error ignore;
+	struct ruru_buf tail = RURU_BUF_INIT;
+	off_t size;
 	if (ruru_lstat(tx->path, &st, &ignore) == 0 && S_ISREG(st.st_mode) &&
-	    ruru_log_torn_tail(AT_FDCWD, state, &st, &keep)) {
+	    ruru_log_torn_tail(AT_FDCWD, state, &st, &keep) &&
+	    ruru_read_tail(tx->path, (size_t)(st.st_size - keep), &tail, &size, &ignore) == 0 &&
+	    size == st.st_size && ruru_log_torn_shape(tail.ptr, tail.len)) {
 		rc = ruru_truncate(tx->path, keep, err);
 		if (rc < 0)
 			ruru_error_set_file(err, tx->display);
 		else
 			ruru_remove(state, &ignore); /* the log changed: scan again next time */
 	}
+	ruru_buf_release(&tail);
 	free(state);
 	return rc;
 }

@@ -67,6 +67,9 @@ int ruru_read_front_matter(int dirfd, const char *path, struct ruru_buf *out,
  * cuts it back; `check` reports it; readers ignore it. */
 struct stat;
 bool ruru_log_torn_tail(int dirfd, const char *state_path, const struct stat *st, off_t *keep);
+/* Do the bytes after *keep look like the start of what ruru appends (a
+ * line ending, then "- [")?  Callers check it before they trust the cache. */
+bool ruru_log_torn_shape(const char *tail, size_t len);
 
 /* Line and column (1-based) of byte `off` in text. */
 void ruru_text_position(const char *text, size_t off, int *line, int *col);

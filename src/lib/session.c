@@ -212,7 +212,8 @@ static int load_at(int dirfd, enum ruru_layout layout, const char *id, unsigned 
 			if (rc == 0 && fstat(fd, &st) == 0) {
 				struct ruru_buf sp = RURU_BUF_INIT;
 				ruru_buf_addf(&sp, "%s/.state", id);
-				if (ruru_log_torn_tail(dirfd, sp.ptr, &st, &keep) && (size_t)keep < bp->len) {
+				if (ruru_log_torn_tail(dirfd, sp.ptr, &st, &keep) && (size_t)keep < bp->len &&
+				    ruru_log_torn_shape(bp->ptr + keep, bp->len - (size_t)keep)) {
 					bp->len = (size_t)keep;
 					bp->ptr[bp->len] = '\0';
 				}
@@ -883,7 +884,10 @@ static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct
 	int rc;
 	if (ruru_read_file(tplpath, &tpl, &ignore) == 0)
 		rc = template_log(&log, tpl.ptr, tpl.len, id.ptr, &o, now, err);
-	else {
+	else if (ignore.code == RURU_EREFUSED) {
+		*err = ignore; /* a hostile template is no template to skip quietly */
+		rc = -1;
+	} else {
 		default_log(&log, id.ptr, &o, now);
 		rc = 0;
 	}

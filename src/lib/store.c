@@ -15,7 +15,7 @@
  * product's guarantees (DESIGN §7) still hold: rewrites are temp file +
  * fsync + rename + folder fsync, appends are one O_APPEND write that is
  * truncated away on failure, writers are serialised with flock.  Reading
- * helpers (whole file, head, tail, front matter, folders) and SHA-256 live
+ * helpers (whole files, tails, folders) and SHA-256 live
  * here too so that the rest of the library never needs raw paths.
  */
 #include <dirent.h>
@@ -171,10 +171,23 @@ static int sys_fchmod(int fd, mode_t mode)
 	return fchmod(fd, mode);
 }
 
-static int sys_renameat(int dfd, const char *from, const char *to)
+/* Make `from` the file `to` (step "rename"): by exchanging the two names
+ * when `to` exists and the file system can (*swapped: `from` now names the
+ * old file), else by renameat. */
+static int sys_renameat_exchange(int dfd, const char *from, const char *to, bool exists,
+				 bool *swapped)
 {
+	*swapped = false;
 	if (ruru_store_fault("rename"))
 		return -1;
+	if (exists) {
+		if (renameat2(dfd, from, dfd, to, RENAME_EXCHANGE) == 0) {
+			*swapped = true;
+			return 0;
+		}
+		if (errno != EINVAL && errno != ENOSYS && errno != ENOENT && errno != EOPNOTSUPP)
+			return -1;
+	}
 	return renameat(dfd, from, dfd, to);
 }
 
@@ -436,7 +449,9 @@ static atomic_bool openat2_missing;
 
 static int beneath_open(int dfd, const char *rel, int flags)
 {
-	if (atomic_load(&openat2_missing)) {
+	if (!fault.loaded)
+		ruru_store_fault_reset();
+	if (atomic_load(&openat2_missing) || !strcmp(fault.step, "openat2")) {
 		errno = ENOSYS;
 		return -1;
 	}
@@ -471,12 +486,18 @@ static int walk_refusal(int dfd, const char *name, const char *shown, const char
 			size_t what_len, int e, const char *doing, struct ruru_error *err)
 {
 	struct stat st;
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    (S_ISLNK(st.st_mode) || (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)))) {
+	int got = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW);
+	/* ELOOP/ENOTDIR from O_NOFOLLOW yet a folder now: it was swapped
+	 * while we walked, which only an attacker does. */
+	bool swapped = got == 0 && S_ISDIR(st.st_mode) && (e == ELOOP || e == ENOTDIR);
+	if (got == 0 && (swapped || S_ISLNK(st.st_mode) ||
+			 (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)))) {
 		struct ruru_buf q = RURU_BUF_INIT;
 		quote_prefix(&q, what, what_len);
 		errno = e;
-		if (S_ISLNK(st.st_mode))
+		if (swapped)
+			refuse(err, shown, "%s changed while it was walked", q.ptr);
+		else if (S_ISLNK(st.st_mode))
 			refuse(err, shown, "leads through symlink %s", q.ptr);
 		else
 			refuse(err, shown, "%s is not a regular file or folder", q.ptr);
@@ -756,7 +777,7 @@ static int open_leaf_read(const struct where *w, const char *shown, struct ruru_
 			return dir ? sys_error(err, shown, "cannot read")
 				   : refuse(err, shown, "is not a regular file");
 		}
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+		/* O_NONBLOCK stays: it does nothing to a regular file. */
 	}
 	return fd;
 }
@@ -808,8 +829,7 @@ int ruru_open_read_at(int dirfd, const char *rel, struct ruru_error *err)
 		return dir ? sys_error(err, rel, "cannot read")
 			   : refuse(err, rel, "is not a regular file");
 	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	return fd;
+	return fd; /* O_NONBLOCK does nothing to a regular file */
 }
 
 int ruru_open_dir(const char *dir, struct ruru_error *err)
@@ -996,6 +1016,7 @@ static int write_file(const char *path, const void *data, size_t len, mode_t mod
 	struct ruru_buf tmp = RURU_BUF_INIT;
 	struct where w;
 	struct stat st;
+	bool swapped = false;
 	int rc = -1;
 
 	if (open_parent(path, false, NULL, &w, err) < 0)
@@ -1023,16 +1044,36 @@ static int write_file(const char *path, const void *data, size_t len, mode_t mod
 		/* After link() the temp name is a second name of the new file;
 		 * after renameat2() it is already gone (ENOENT, harmless). */
 		quiet_unlinkat(w.dfd, tmp.ptr);
-	} else if ((durable ? sys_renameat(w.dfd, tmp.ptr, w.name.ptr)
-			    : renameat(w.dfd, tmp.ptr, w.dfd, w.name.ptr)) < 0) {
+	} else if (durable) {
+		/* Swap the new file in, keeping the old one under the temp name
+		 * until the folder is flushed, so that a failed flush can put it
+		 * back: all or nothing.  Plain rename where the file system
+		 * cannot exchange (or the old file just went). */
+		if (sys_renameat_exchange(w.dfd, tmp.ptr, w.name.ptr, leaf == 0, &swapped) < 0) {
+			quiet_unlinkat(w.dfd, tmp.ptr);
+			sys_error(err, path, "cannot replace");
+			goto out;
+		}
+	} else if (renameat(w.dfd, tmp.ptr, w.dfd, w.name.ptr) < 0) {
 		quiet_unlinkat(w.dfd, tmp.ptr);
 		sys_error(err, path, "cannot replace");
 		goto out;
 	}
 	if (durable && sys_dirsync(w.dfd) < 0) {
+		int e = errno;
+		if (swapped)
+			renameat2(w.dfd, tmp.ptr, w.dfd, w.name.ptr, RENAME_EXCHANGE);
+		else
+			unlinkat(w.dfd, w.name.ptr, 0); /* we made the name: take it back */
+		if (swapped)
+			unlinkat(w.dfd, tmp.ptr, 0);
+		fsync(w.dfd);
+		errno = e;
 		sys_error(err, path, "cannot flush folder");
 		goto out;
 	}
+	if (swapped)
+		quiet_unlinkat(w.dfd, tmp.ptr); /* the old file */
 	rc = 0;
 out:
 	{
@@ -1176,95 +1217,6 @@ int ruru_read_tail(const char *path, size_t max, struct ruru_buf *out, off_t *si
 	return 0;
 }
 
-int ruru_read_head(const char *path, size_t max, struct ruru_buf *out, struct ruru_error *err)
-{
-	struct stat st;
-	size_t got;
-	clear_buf(out);
-	int fd = ruru_open_read(path, err);
-	if (fd < 0)
-		return -1;
-	/* Size the buffer by the file, not by `max`, which may be huge. */
-	size_t want = max;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size < want)
-		want = (size_t)st.st_size;
-	ruru_buf_grow(out, want);
-	if (read_fully(fd, out->ptr, want, 0, false, &got) < 0) {
-		sys_error(err, path, "cannot read");
-		quiet_close(fd);
-		return -1;
-	}
-	close(fd);
-	out->len = got;
-	out->ptr[got] = '\0';
-	return 0;
-}
-
-/* Does `b` already tell us everything about the front matter: either its
- * first line is not "+++", or the closing "+++" line is complete? */
-static bool front_matter_settled(const struct ruru_buf *b)
-{
-	const char *p = b->ptr, *end = b->ptr + b->len;
-	if (b->len < 3)
-		return false;
-	if (memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-		p += 3;
-	const char *nl = memchr(p, '\n', (size_t)(end - p));
-	if (!nl)
-		return false;
-	size_t first = (size_t)(nl - p);
-	if (!((first == 3 && memcmp(p, "+++", 3) == 0) ||
-	      (first == 4 && memcmp(p, "+++\r", 4) == 0)))
-		return true;
-	struct ruru_frontmatter fm;
-	/* A "+++" at the very end may be the start of a longer line. */
-	return ruru_frontmatter_split(b->ptr, b->len, &fm) && b->ptr[fm.body - 1] == '\n';
-}
-
-int ruru_read_until_fence(const char *path, size_t limit, struct ruru_buf *out, bool *whole,
-			  struct ruru_error *err)
-{
-	bool eof = false;
-	clear_buf(out);
-	int fd = ruru_open_read(path, err);
-	if (fd < 0)
-		return -1;
-	while (out->len < limit) {
-		size_t step = limit - out->len < 4096 ? limit - out->len : 4096;
-		ruru_buf_grow(out, step);
-		ssize_t n = read(fd, out->ptr + out->len, step);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			sys_error(err, path, "cannot read");
-			quiet_close(fd);
-			return -1;
-		}
-		if (n == 0) {
-			eof = true;
-			break;
-		}
-		out->len += (size_t)n;
-		out->ptr[out->len] = '\0';
-		if (front_matter_settled(out))
-			break;
-	}
-	/* Stopping exactly at the end of the file: find out without reading
-	 * more than one byte past the limit's worth. */
-	if (!eof) {
-		char c;
-		ssize_t n;
-		do
-			n = pread(fd, &c, 1, (off_t)out->len);
-		while (n < 0 && errno == EINTR);
-		eof = n == 0;
-	}
-	close(fd);
-	if (whole)
-		*whole = eof;
-	return 0;
-}
-
 /* ------------------------------------------------------------ folders */
 
 int ruru_mkdirs_made(const char *path, char **made, struct ruru_error *err)
@@ -1313,14 +1265,17 @@ void ruru_rmdirs_made(const char *path, const char *made)
 	const char *slash = strrchr(top.ptr, '/');
 	ruru_buf_add(&parent, top.ptr, slash == top.ptr ? 1 : (size_t)(slash - top.ptr));
 	/* components: top's name, then the rest of abs */
-	const char *rest = slash + 1;
+	/* the chain of names: `made`'s own, then what lies below it in `path` */
+	struct ruru_buf names_buf = RURU_BUF_INIT;
+	ruru_buf_addstr(&names_buf, slash + 1);
+	ruru_buf_addstr(&names_buf, abs.ptr + tl);
 	size_t ncomp = 1;
 	for (const char *c = abs.ptr + tl; *c; c++)
 		ncomp += *c == '/';
 	const char **names = ruru_xmalloc(ncomp * sizeof(*names));
 	dev_t *dev = ruru_xmalloc((ncomp + 1) * sizeof(*dev));
 	ino_t *ino = ruru_xmalloc((ncomp + 1) * sizeof(*ino));
-	char *chain = ruru_strdup(rest);
+	char *chain = ruru_buf_detach(&names_buf, NULL);
 	size_t k = 0;
 	for (char *c = chain; c && k < ncomp;) {
 		names[k++] = c;
@@ -1387,6 +1342,11 @@ int ruru_mkdir_new(const char *path, struct ruru_error *err)
 		else
 			sys_error(err, path, "cannot make folder");
 	} else if (sys_dirsync(w.dfd) < 0) {
+		/* all or nothing: the caller must not find a folder it was
+		 * told was not made */
+		int e = errno;
+		unlinkat(w.dfd, w.name.ptr, AT_REMOVEDIR);
+		errno = e;
 		sys_error(err, path, "cannot flush folder");
 	} else {
 		rc = 0;
@@ -1474,10 +1434,14 @@ int ruru_lock_acquire(struct ruru_lock *lock, const char *lockfile, struct ruru_
 				sys_error(err, lockfile, "cannot open lock file");
 			goto out;
 		}
-		if (fstat(fd, &held) < 0 || !S_ISREG(held.st_mode)) {
+		if (fstat(fd, &held) < 0 || !S_ISREG(held.st_mode) || held.st_nlink > 1) {
 			quiet_close(fd);
 			errno = EINVAL;
-			refuse(err, lockfile, "is not a regular file");
+			if (S_ISREG(held.st_mode))
+				refuse(err, lockfile, "has %lu hard links (a lock file must be ruru's own)",
+				       (unsigned long)held.st_nlink);
+			else
+				refuse(err, lockfile, "is not a regular file");
 			goto out;
 		}
 		for (;;) {
@@ -1814,40 +1778,6 @@ void ruru_sha256_hex(const void *data, size_t len, char hex[65])
 	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
 		abort();
 	to_hex(md, hex);
-}
-
-int ruru_sha256_file(const char *path, char hex[65], struct ruru_error *err)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char chunk[65536];
-	int fd = ruru_open_read(path, err);
-	if (fd < 0)
-		return -1;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
-		abort();
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			sys_error(err, path, "cannot read");
-			EVP_MD_CTX_free(ctx);
-			quiet_close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		if (!EVP_DigestUpdate(ctx, chunk, (size_t)n))
-			abort();
-	}
-	close(fd);
-	if (!EVP_DigestFinal_ex(ctx, md, &mdlen) || mdlen != 32)
-		abort();
-	EVP_MD_CTX_free(ctx);
-	to_hex(md, hex);
-	return 0;
 }
 
 /* ------------------------------------------------- cutting a torn tail */

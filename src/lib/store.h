@@ -46,8 +46,11 @@
  * optionally, which occurrence of it fails (1-based, default 1):
  *   RURU_FAULT=STEP[:N]
  * Steps: open (creating or opening a file to write, a temp file, a lock
- * file), write, fsync, chmod, rename, link, mkdir, lock (flock), dirsync
- * (fsync of a folder).  Caches (ruru_write_cache) are exempt.  Only the N-th occurrence of STEP in the
+ * file), write, fsync, chmod, truncate, rename, link, mkdir, lock (flock),
+ * dirsync (fsync of a folder).  Caches (ruru_write_cache) are exempt.  The
+ * step "openat2" (any N) makes openat2(2) look missing, so that the walk
+ * one folder at a time, the fallback for older kernels, is what runs.
+ * Only the N-th occurrence of STEP in the
  * process fails, with EIO.  A failing `write` is torn on purpose: half of
  * the bytes reach the file before the error, so callers must clean up.
  * A malformed value disables injection.
@@ -147,21 +150,6 @@ int ruru_remove_dir(const char *path, struct ruru_error *err);
 int ruru_read_tail(const char *path, size_t max, struct ruru_buf *out, off_t *size,
 		   struct ruru_error *err);
 
-/* Read the first `max` bytes of a file (or all of it when smaller) into
- * `out` (reset first). */
-int ruru_read_head(const char *path, size_t max, struct ruru_buf *out, struct ruru_error *err);
-
-/*
- * Read the front of a TOML+Markdown file just far enough to hold its whole
- * front matter: reading (in 4 KiB steps) stops as soon as `out` holds the
- * closing "+++" line with its newline, once the first line shows there is
- * no front matter, at the end of the file, or after `limit` bytes.  The
- * caller runs ruru_frontmatter_split() on `out` (reset first) to learn
- * which; `*whole` (may be NULL) is set when `out` holds the entire file.
- */
-int ruru_read_until_fence(const char *path, size_t limit, struct ruru_buf *out, bool *whole,
-			  struct ruru_error *err);
-
 /* mkdir -p of `path` (mode 0777 & ~umask); existing folders are fine.
  * Each folder made is flushed into its parent; on failure the folders
  * made are removed again. */
@@ -176,14 +164,14 @@ int ruru_mkdirs_made(const char *path, char **made, struct ruru_error *err);
  * path length limit).  Never fails; errno is kept. */
 void ruru_rmdirs_made(const char *path, const char *made);
 
+/* fsync a folder, so that names made or removed in it are durable.  File
+ * systems that cannot sync folders (EINVAL) count as success. */
+int ruru_fsync_dir(const char *dir, struct ruru_error *err);
+
 /* Exclusive mkdir (mode 0777 & ~umask), flushed into its parent:
  * RURU_ECONFLICT ("already exists") when `path` exists.  The parent must
  * exist.  Used to claim names such as session IDs. */
 int ruru_mkdir_new(const char *path, struct ruru_error *err);
-
-/* fsync a folder, so that names made or removed in it are durable.  File
- * systems that cannot sync folders (EINVAL) count as success. */
-int ruru_fsync_dir(const char *dir, struct ruru_error *err);
 
 /*
  * Safe paths.  ruru_path_inside() checks a relative path `rel` against a
@@ -222,8 +210,7 @@ int ruru_path_relative_to_root(const char *root, const char *user_path, struct r
  * file's lock.  For the torn tail an interrupted append left (logtx.c). */
 int ruru_truncate(const char *path, off_t size, struct ruru_error *err);
 
-/* SHA-256 of bytes / of a file (streamed), as 64 lowercase hex digits + NUL. */
+/* SHA-256 of bytes, as 64 lowercase hex digits + NUL. */
 void ruru_sha256_hex(const void *data, size_t len, char hex[65]);
-int ruru_sha256_file(const char *path, char hex[65], struct ruru_error *err);
 
 #endif

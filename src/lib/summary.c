@@ -413,7 +413,7 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_
 			l_date = RURU_BUF_INIT, l_by = RURU_BUF_INIT, l_otitle = RURU_BUF_INIT,
 			l_tags = RURU_BUF_INIT, folder = RURU_BUF_INIT, msg = RURU_BUF_INIT,
 			relp = RURU_BUF_INIT;
-	char *sdir = ruru_ws_session_path(ws, id, NULL);
+	char *sdir = ruru_ws_session_path(ws, id, NULL), *made = NULL, *absfolder = NULL;
 	int rc = -1;
 	if (ruru_template_read(ws, "toml-md", "50_session_summary.md", &tpl, &from, err) < 0)
 		goto out;
@@ -427,9 +427,9 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_
 	{
 		struct ruru_buf abs = RURU_BUF_INIT, norm = RURU_BUF_INIT;
 		ruru_buf_addf(&abs, "%s/%s", sdir, folder.ptr);
+		absfolder = ruru_buf_detach(&abs, NULL);
 		int k = ruru_path_inside(sdir, folder.ptr, &norm, err) < 0 ||
-			ruru_mkdirs(abs.ptr, err) < 0;
-		ruru_buf_release(&abs);
+			ruru_mkdirs_made(absfolder, &made, err) < 0;
 		ruru_buf_release(&norm);
 		if (k)
 			goto out;
@@ -542,6 +542,10 @@ out:
 		ruru_remove(path.ptr, &lerr);
 		errno = e;
 	}
+	if (rc < 0 && made)
+		ruru_rmdirs_made(absfolder, made); /* a failed command leaves no folder */
+	free(made);
+	free(absfolder);
 	if (in_tx)
 		ruru_logtx_abort(&tx);
 	ruru_session_release(&s);

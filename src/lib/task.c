@@ -465,12 +465,15 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 	while (ti < sizeof(task_types) / sizeof(task_types[0]) &&
 	       (!o->type || strcasecmp(o->type, task_types[ti].type)))
 		ti++;
-	if (ti == sizeof(task_types) / sizeof(task_types[0]))
-		return ruru_error_set(err, RURU_EUSAGE,
-				      "unknown task type \"%s\" (one of feature, bug, chore, "
-				      "documentation, test, spike)",
-				      o->type ? o->type : ""),
-		       NULL;
+	if (ti == sizeof(task_types) / sizeof(task_types[0])) {
+		struct ruru_buf list = RURU_BUF_INIT;
+		for (size_t k = 0; k < sizeof(task_types) / sizeof(task_types[0]); k++)
+			ruru_buf_addf(&list, "%s%s", k ? ", " : "", task_types[k].type);
+		ruru_error_set(err, RURU_EUSAGE, "unknown task type \"%s\" (one of %s)",
+			       o->type ? o->type : "", list.ptr);
+		ruru_buf_release(&list);
+		return NULL;
+	}
 	if (ruru_short_text_ok(o->title, "the task title", false, err) < 0 ||
 	    (o->assign && ruru_short_text_ok(o->assign, "the assignee", true, err) < 0) ||
 	    (o->team && ruru_short_text_ok(o->team, "the team", true, err) < 0) ||
@@ -493,11 +496,12 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 			l_id = RURU_BUF_INIT, l_title = RURU_BUF_INIT, l_date = RURU_BUF_INIT,
 			l_assign = RURU_BUF_INIT, l_sess = RURU_BUF_INIT, l_parent = RURU_BUF_INIT,
 			absdir = RURU_BUF_INIT, norm = RURU_BUF_INIT;
-	char *out = NULL;
+	char *out = NULL, *made = NULL;
 	if (ruru_template_read(ws, "toml-md", task_types[ti].template, &tpl, &from, err) < 0)
 		goto done;
 	ruru_buf_addf(&absdir, "%s/%s", ws->root, dir);
-	if (ruru_path_inside(ws->root, dir, &norm, err) < 0 || ruru_mkdirs(absdir.ptr, err) < 0)
+	if (ruru_path_inside(ws->root, dir, &norm, err) < 0 ||
+	    ruru_mkdirs_made(absdir.ptr, &made, err) < 0)
 		goto done;
 	task_body(&body, tpl.ptr, tpl.len, o->title);
 	time_t now = ruru_now();
@@ -559,6 +563,9 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 	}
 	out = ruru_buf_detach(&id, NULL);
 done:
+	if (!out && made)
+		ruru_rmdirs_made(absdir.ptr, made); /* a failed command leaves no folder */
+	free(made);
 	ruru_buf_release(&team);
 	ruru_buf_release(&tpl);
 	ruru_buf_release(&from);
@@ -842,6 +849,10 @@ static int claim_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
 {
 	struct claim *c = ctx;
 	const char *who = holder(ed);
+	if (ruru_task_status_parse(doc_string(ed->doc, "status")) == RURU_TASK_DONE)
+		return ruru_error_set(err, RURU_ECONFLICT,
+				      "task \"%s\" is done; set its status first to work on it again",
+				      ed->id);
 	if (who && strcmp(who, c->by)) {
 		const struct ruru_toml_value *cu =
 			ruru_toml_table_get(ruru_toml_root(ed->doc), "claimed_until", 13);

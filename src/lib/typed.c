@@ -47,6 +47,18 @@ const struct ruru_artifact_type *ruru_artifact_type_find(const char *word)
 	return NULL;
 }
 
+/* RURU_EUSAGE naming the types of the table. */
+static int unknown_type(const char *word, struct ruru_error *err)
+{
+	struct ruru_buf list = RURU_BUF_INIT;
+	for (const struct ruru_artifact_type *k = ruru_artifact_types; k->type; k++)
+		ruru_buf_addf(&list, "%s%s", k == ruru_artifact_types ? "" : ", ", k->type);
+	ruru_error_set(err, RURU_EUSAGE, "unknown artifact type \"%s\" (one of %s)",
+		       word ? word : "", list.ptr);
+	ruru_buf_release(&list);
+	return -1;
+}
+
 const struct ruru_builtin *ruru_builtin_find(const char *name)
 {
 	for (const struct ruru_builtin *b = ruru_builtins; name && b->name; b++)
@@ -59,7 +71,7 @@ const struct ruru_builtin *ruru_builtin_find(const char *name)
 
 int ruru_short_text_ok(const char *s, const char *what, bool field, struct ruru_error *err)
 {
-	if (!s || !*s)
+	if (!s || ruru_text_blank(s, strlen(s)))
 		return ruru_error_set(err, RURU_EUSAGE, "%s is empty", what);
 	/* DESIGN §2's text rule, one line: the library's one validator */
 	if (ruru_text_check(what, s, strlen(s), RURU_TEXT_LINE, err) < 0)
@@ -278,11 +290,7 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 	*rel = NULL;
 	const struct ruru_artifact_type *t = ruru_artifact_type_find(a->type);
 	if (!t)
-		return ruru_error_set(err, RURU_EUSAGE,
-				      "unknown artifact type \"%s\" (one of note, learning, environment, "
-				      "doc, research, blocker, question, snippet, feedback, feature, "
-				      "context, deferred)",
-				      a->type ? a->type : "");
+		return unknown_type(a->type, err);
 	if (ruru_short_text_ok(a->title, "the title", false, err) < 0)
 		return -1;
 	if (a->task && ruru_short_text_ok(a->task, "the task ID", true, err) < 0)
@@ -294,7 +302,7 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 	struct ruru_buf tpl = RURU_BUF_INIT, doc = RURU_BUF_INIT, body = RURU_BUF_INIT,
 			name = RURU_BUF_INIT, path = RURU_BUF_INIT, l_id = RURU_BUF_INIT,
 			l_sess = RURU_BUF_INIT, l_task = RURU_BUF_INIT, msg = RURU_BUF_INIT;
-	char *sdir = NULL, *folder = NULL;
+	char *sdir = NULL, *folder = NULL, *made = NULL, *absfolder = NULL;
 	struct ruru_logtx tx;
 	bool in_tx = false, wrote = false;
 	int rc = -1;
@@ -313,10 +321,10 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 	{
 		struct ruru_buf norm = RURU_BUF_INIT, abs = RURU_BUF_INIT;
 		ruru_buf_addf(&abs, "%s/%s", sdir, folder);
+		absfolder = ruru_buf_detach(&abs, NULL);
 		int k = ruru_path_inside(sdir, folder, &norm, err) < 0 ||
-			ruru_mkdirs(abs.ptr, err) < 0;
+			ruru_mkdirs_made(absfolder, &made, err) < 0;
 		ruru_buf_release(&norm);
-		ruru_buf_release(&abs);
 		if (k)
 			goto out;
 	}
@@ -388,8 +396,12 @@ out:
 		ruru_remove(path.ptr, &lerr);
 		errno = e;
 	}
+	if (rc < 0 && made)
+		ruru_rmdirs_made(absfolder, made); /* a failed command leaves no folder */
 	if (in_tx)
 		ruru_logtx_abort(&tx);
+	free(made);
+	free(absfolder);
 	free(sdir);
 	free(folder);
 	ruru_buf_release(&from);
@@ -410,7 +422,7 @@ json_t *ruru_artifact_list_typed(struct ruru_ws *ws, const char *id, const char 
 {
 	const struct ruru_artifact_type *t = NULL;
 	if (type && !(t = ruru_artifact_type_find(type)))
-		return ruru_error_set(err, RURU_EUSAGE, "unknown artifact type \"%s\"", type), NULL;
+		return unknown_type(type, err), NULL;
 	json_t *all = ruru_artifact_list(ws, id, err);
 	if (!all)
 		return NULL;

@@ -376,41 +376,76 @@ int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *er
 	return rc;
 }
 
-/* A session folder holds a session_log.md (or is at least a folder). */
-static bool session_exists(const struct ruru_ws *ws, const char *id)
+/* A session folder holds a session_log.md (or is at least a folder): 1
+ * when `id` names one, 0 when not, -1 (err filled, RURU_EREFUSED) when it
+ * or a folder above it is a symlink or worse (DESIGN §1). */
+static int session_exists(const struct ruru_ws *ws, const char *id, struct ruru_error *err)
 {
 	if (!*id || strchr(id, '/') || !strcmp(id, ".") || !strcmp(id, ".."))
-		return false;
+		return 0;
 	char *p = ruru_ws_session_path(ws, id, NULL);
-	bool ok = is_ws_dir(p);
+	struct stat st;
+	struct ruru_error e;
+	int rc = 0;
+	if (ruru_lstat(p, &st, &e) == 0) {
+		if (S_ISDIR(st.st_mode))
+			rc = 1;
+		else if (S_ISLNK(st.st_mode)) {
+			ruru_error_set(err, RURU_EREFUSED,
+				       "unsafe path \"%s\": the session folder is a symlink",
+				       p + strlen(ws->root) + 1);
+			rc = -1;
+		}
+	} else if (e.code == RURU_EREFUSED) {
+		*err = e;
+		rc = -1;
+	}
 	free(p);
-	return ok;
+	return rc;
 }
 
 static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_error *err)
 {
-	if (session_exists(ws, id))
+	int there = session_exists(ws, id, err);
+	if (there < 0)
+		return NULL;
+	if (there)
 		return ruru_strdup(id);
 	char *found = NULL;
+	bool refused = false;
+	struct ruru_error refusal;
 	size_t matches = 0, n = strlen(id);
 	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
 		char *dirpath = ruru_ws_path(ws, layout_dirs[l]);
 		struct ruru_error derr;
 		DIR *d = ruru_opendir(dirpath, &derr);
 		free(dirpath);
+		if (!d && derr.code == RURU_EREFUSED) {
+			*err = derr;
+			free(found);
+			return NULL;
+		}
 		if (d && n && !strchr(id, '/')) {
 			struct dirent *de;
 			while ((de = readdir(d))) {
 				if (de->d_name[0] == '.' || strncmp(de->d_name, id, n) != 0)
 					continue;
-				if (!session_exists(ws, de->d_name))
+				int is = session_exists(ws, de->d_name, &refusal);
+				if (!is)
 					continue;
-				if (matches++ == 0)
+				if (matches++ == 0) {
 					found = ruru_strdup(de->d_name);
+					refused = is < 0;
+				}
 			}
 		}
 		if (d)
 			closedir(d);
+	}
+	if (matches == 1 && refused) {
+		*err = refusal;
+		free(found);
+		return NULL;
 	}
 	if (matches == 1)
 		return found;
@@ -442,7 +477,14 @@ char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error
 			while (b.len && (b.ptr[b.len - 1] == '\n' || b.ptr[b.len - 1] == '\r' ||
 					 b.ptr[b.len - 1] == ' '))
 				b.ptr[--b.len] = '\0';
-			if (b.len && session_exists(ws, b.ptr)) {
+			int is = b.len ? session_exists(ws, b.ptr, err) : 0;
+			if (is < 0) {
+				free(out);
+				ruru_buf_release(&ap);
+				ruru_buf_release(&b);
+				return NULL;
+			}
+			if (is) {
 				free(out);
 				out = ruru_strdup(b.ptr);
 				newest = st.st_mtime;

@@ -523,10 +523,9 @@ static json_t *t_task_claim(struct mcp_env *env, json_t *args, struct ruru_error
 
 static json_t *t_task_release(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	const char *sw = arg_str(args, "status");
-	enum ruru_task_status st = sw ? ruru_task_status_parse(sw) : RURU_TASK_UNKNOWN;
 	json_t *r = NULL;
-	if (ruru_task_release(env->ws, arg_str(args, "task"), arg_str(args, "by"), st, &r, err) < 0)
+	if (ruru_task_release(env->ws, arg_str(args, "task"), arg_str(args, "by"), RURU_TASK_UNKNOWN,
+			      &r, err) < 0)
 		return NULL;
 	return r;
 }
@@ -652,12 +651,11 @@ const struct mcp_tool mcp_tools[] = {
 
 	/* search (issue #14) */
 	{ .name = "session_search",
-	  .description = "Full-text search of log entries, sessions and artifacts, best first",
-	  .input = "'query':{'type':'string','description':'words (ANDed), quoted phrases, prefix*, "
-		   "-excluded, OR'},'type':" STR ",'mode':" STR ",'task':" STR ",'session':" STR
+	  .description = "Full-text search (words, \"a phrase\", prefix*, -word, OR; limit 20)",
+	  .input = "'query':" STR ",'type':" STR ",'mode':" STR ",'task':" STR ",'session':" STR
 		   ",'status':" STATUSES ",'tag':" STR ",'since':" STR ",'until':" STR
 		   ",'in':" ENUM("'entries','sessions','artifacts'")
-		   ",'limit':{'type':'integer','minimum':0,'description':'default 20; 0: all'}",
+		   ",'limit':{'type':'integer','minimum':0}",
 	  .required = "['query']",
 	  .output = OUT("'query':" STR ",'hits':{'type':'array'}", "'query','hits'"),
 	  .run = t_session_search },

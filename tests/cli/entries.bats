@@ -51,6 +51,16 @@ teardown() { teardown_workspace; }
 	[ "$(jq -r '[.entries[].message] | join(",")' <<<"$output")" = "Session started with goal: Torn,first,second" ]
 	! grep -q "cut sh" "$f"
 	"$RURU" check
+	# a forged intent (a cache is anybody's file) cannot make ruru cut text
+	# that does not look like what ruru appends
+	size=$(stat -c %s "$f")
+	printf 'append-pending %s 100 %s\n' "$((size - 7))" "$(stat -c %i "$f")" >"$d/.state"
+	h=$(sum "$f")
+	"$RURU" check
+	run "$RURU" show --json
+	[ "$(jq -r '.entries[-1].message' <<<"$output")" = "second" ]
+	"$RURU" log "third"
+	[ "$(head -c "$size" "$f" | sha256sum | cut -d' ' -f1)" = "$h" ]
 	# an intent whose append completed is no torn tail
 	size=$(stat -c %s "$f")
 	printf 'append-pending %s 10 %s\n' "$((size - 10))" "$(stat -c %i "$f")" >"$d/.state"
@@ -58,7 +68,7 @@ teardown() { teardown_workspace; }
 	"$RURU" check
 	"$RURU" pause
 	run "$RURU" show --json
-	[ "$(jq -r '.entries[-2].message' <<<"$output")" = "second" ]
+	[ "$(jq -r '.entries[-2].message' <<<"$output")" = "third" ]
 }
 
 @test "SIGKILL during 1 MB appends: no torn entry survives the next command" {

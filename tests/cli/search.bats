@@ -375,3 +375,18 @@ mcp_session() {
 	wait
 	[ "$(hits --in entries tokens)" -eq 2 ]
 }
+
+@test "failed writes of an index update (RURU_FAULT) leave a usable index; the next search is right" {
+	n=1
+	for step in write fsync truncate open; do
+		for k in 1 2 3 5 8 13 21; do
+			"$RURU" log "tokens again $step $k"
+			n=$((n + 1))
+			run env RURU_FAULT=$step:$k "$RURU" --json search --in entries tokens
+			[ "$status" -eq 0 ] || { [ "$status" -eq 1 ] && [[ "$output" == "ruru: "* ]]; } ||
+				{ echo "$step:$k: $status $output"; return 1; }
+			[ "$(hits --in entries tokens)" -eq "$n" ] || { echo "$step:$k: wrong hits"; return 1; }
+		done
+	done
+	python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute("PRAGMA integrity_check").fetchone()[0]; assert r == "ok", r' .ruru/index.sqlite3
+}

@@ -239,6 +239,10 @@ deferred:deferred:DEFERRED:42_session_deferred.md"
 	printf '%s\n' 'assigned_to ' | diff - changed
 	run "$RURU" task claim "$id" --by dev-c --ttl soon
 	[ "$status" -eq 2 ]
+	"$RURU" task status "$id" done
+	run "$RURU" task claim "$id" --by dev-c
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"is done"* ]]
 }
 
 @test "8 processes claim one task at once, 50 rounds: exactly one winner each round" {
@@ -452,6 +456,19 @@ assert [(x["id"],x["layout"]) for x in s]==[(sys.argv[1],"v8.1")], s' "$id"
 import json,sys
 s=json.load(open("s.json"))
 assert [a["path"] for a in s["primary_context_artifacts"]]==["notes/NOTE-classic_note-2611240315.md"], s' 
+	# The later layout's session files are ruru's, not a confirmation's target.
+	echo x > new.txt
+	run "$RURU" confirm propose --target "$d/session_log.md" --content new.txt
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"lies inside .mdtm/sessions/"* ]]
+	# The confirmation workflow works in a v8.1 session too.
+	echo before > target.txt
+	a=$("$RURU" confirm propose --target target.txt --content new.txt)
+	[[ "$a" == "$d/artifacts/CONFIRM-target.txt-"*.md ]]
+	"$RURU" confirm approve "$(basename "$a")"
+	"$RURU" confirm apply "$a"
+	[ "$(cat target.txt)" = x ]
+	grep -q "\*\*result\*\* · artifact \`artifacts/CONFIRM-target.txt" "$d/session_log.md"
 	# ruru's own files in the user's folders stay out of git.
 	git init -q . && git add -A
 	git status --porcelain --ignored | grep -E '\.lock|\.state|\.active' | grep -v '^!!' && return 1
@@ -488,4 +505,26 @@ assert s["SESSION-V8-20260101-000000"]=="v8", s'
 	mkdir .ruru/sessions/SESSION-Old-2601010000
 	id=$("$RURU" new "Back to ruru")
 	[ -f ".ruru/sessions/$id/session_log.md" ]
+}
+
+@test "a typed artifact, a summary or a task that fails to write leaves no file, folder or entry" {
+	sid=$("$RURU" new "Faults")
+	log=$(log_of)
+	h=$(sum "$log")
+	run env RURU_FAULT=write "$RURU" artifact add --type research --title "Lost" - <<< "text"
+	[ "$status" -ne 0 ]
+	[ ! -e ".ruru/sessions/$sid/artifacts/research" ]
+	run env RURU_FAULT=write "$RURU" summarize
+	[ "$status" -ne 0 ]
+	[ ! -e ".ruru/sessions/$sid/artifacts/summaries" ]
+	rm -r .ruru/tasks
+	run env RURU_FAULT=write "$RURU" task new --type chore --title "Lost"
+	[ "$status" -ne 0 ]
+	[ ! -e .ruru/tasks ]
+	[ "$(sum "$log")" = "$h" ]
+	# A write that fails while the log takes the entry removes the artifact.
+	run env RURU_FAULT=write:2 "$RURU" artifact add --type research --title "Lost" - <<< "text"
+	[ "$status" -ne 0 ]
+	[ -z "$(find ".ruru/sessions/$sid/artifacts" -name 'RESEARCH-*')" ]
+	[ "$(sum "$log")" = "$h" ]
 }

@@ -188,30 +188,6 @@ static void sha256_known_vectors(void **state)
 	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
-static void sha256_file_streams(void **state)
-{
-	struct fx *fx = *state;
-	struct ruru_error err;
-	char hex[65];
-	/* a million 'a' spans many read chunks */
-	size_t n = 1000000;
-	char *a = malloc(n);
-	memset(a, 'a', n);
-	char *p = xasprintf("%s/million", fx->dir);
-	put_file(p, a, n);
-	assert_int_equal(ruru_sha256_file(p, hex, &err), 0);
-	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
-	ruru_sha256_hex(a, n, hex);
-	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
-	free(p);
-	p = xasprintf("%s/missing", fx->dir);
-	assert_int_equal(ruru_sha256_file(p, hex, &err), -1);
-	assert_int_equal(err.code, RURU_ENOTFOUND);
-	assert_string_equal(err.file, p);
-	free(p);
-	free(a);
-}
-
 /* ----------------------------------------------------------- atomic write */
 
 static void atomic_write_replaces_and_keeps_mode(void **state)
@@ -294,9 +270,19 @@ static void atomic_write_dirsync_fault_is_reported(void **state)
 	assert_int_equal(ruru_write_atomic(p, "new", 3, 0644, &err), -1);
 	assert_int_equal(errno, EIO);
 	assert_int_equal(err.code, RURU_EFAIL);
-	/* renamed already: the new content is complete, just not known durable */
-	assert_file_is(p, "new", 3);
+	/* all or nothing: the old file was kept until the flush and is back */
+	assert_file_is(p, "old", 3);
 	assert_int_equal(count_entries(fx->dir), 1);
+	/* a new name is taken back the same way */
+	char *q = xasprintf("%s/fresh", fx->dir);
+	set_fault("dirsync");
+	assert_int_equal(ruru_write_new(q, "n", 1, 0644, &err), -1);
+	assert_int_equal(access(q, F_OK), -1);
+	set_fault("dirsync");
+	assert_int_equal(ruru_write_atomic(q, "n", 1, 0644, &err), -1);
+	assert_int_equal(access(q, F_OK), -1);
+	assert_int_equal(count_entries(fx->dir), 1);
+	free(q);
 	free(p);
 }
 
@@ -934,25 +920,21 @@ static void mkdirs_and_mkdir_new(void **state)
 	assert_int_equal(ruru_mkdir_new(d, &err), -1);
 	assert_int_equal(err.code, RURU_ECONFLICT);
 	assert_string_equal(err.msg, "already exists");
-	assert_int_equal(ruru_fsync_dir(d, &err), 0);
 	free(d);
 	d = mk(fx, "missing/parent");
 	assert_int_equal(ruru_mkdir_new(d, &err), -1);
 	assert_int_equal(err.code, RURU_ENOTFOUND);
-	assert_int_equal(ruru_fsync_dir(d, &err), -1);
 	free(d);
 }
 
 /* ---------------------------------------------------------------- reads */
 
-static void reads_head_tail_and_front_matter(void **state)
+static void reads_tail_and_whole(void **state)
 {
 	struct fx *fx = *state;
 	struct ruru_error err;
 	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_frontmatter fm;
 	off_t size = -1;
-	bool whole = true;
 	char *p = mk(fx, "digits");
 	put_str(p, "0123456789");
 	assert_int_equal(ruru_read_tail(p, 4, &out, &size, &err), 0);
@@ -962,83 +944,173 @@ static void reads_head_tail_and_front_matter(void **state)
 	assert_string_equal(out.ptr, "0123456789");
 	assert_int_equal(ruru_read_tail(p, 0, &out, &size, &err), 0);
 	assert_int_equal(out.len, 0);
-	assert_int_equal(ruru_read_head(p, 3, &out, &err), 0);
-	assert_string_equal(out.ptr, "012");
-	assert_int_equal(ruru_read_head(p, SIZE_MAX, &out, &err), 0);
+	ruru_buf_reset(&out);
+	assert_int_equal(ruru_read_file(p, &out, &err), 0);
 	assert_string_equal(out.ptr, "0123456789");
 	free(p);
 
-	/* a big log: only the front matter is read */
-	struct ruru_buf doc = RURU_BUF_INIT;
-	ruru_buf_addstr(&doc, "+++\nid = \"S\"\ntags = []\n+++\n# Session Log\n");
-	while (doc.len < 300000)
-		ruru_buf_addstr(&doc, "- [2026-01-01 00:00:00Z] **note**: entry\n");
-	p = mk(fx, "log.md");
-	put_file(p, doc.ptr, doc.len);
-	assert_int_equal(ruru_read_until_fence(p, 1 << 20, &out, &whole, &err), 0);
-	assert_true(out.len <= 4096);
-	assert_false(whole);
-	assert_true(ruru_frontmatter_split(out.ptr, out.len, &fm));
-	assert_memory_equal(out.ptr + fm.toml, "id = \"S\"\ntags = []\n", fm.toml_end - fm.toml);
-	free(p);
-
-	/* "+++x" is not the closing line: keep reading past the first chunk */
-	ruru_buf_reset(&doc);
-	ruru_buf_addstr(&doc, "+++\n");
-	while (doc.len < 4090)
-		ruru_buf_addstr(&doc, "# c\n");
-	ruru_buf_addstr(&doc, "+++x\nk = 1\n+++\nbody\n");
-	p = mk(fx, "fm2.md");
-	put_file(p, doc.ptr, doc.len);
-	assert_int_equal(ruru_read_until_fence(p, 1 << 20, &out, &whole, &err), 0);
-	assert_true(ruru_frontmatter_split(out.ptr, out.len, &fm));
-	assert_int_equal(fm.close, doc.len - 9);
-	free(p);
-
-	/* no front matter: one chunk at most */
-	ruru_buf_reset(&doc);
-	while (doc.len < 100000)
-		ruru_buf_addstr(&doc, "plain markdown line\n");
-	p = mk(fx, "plain.md");
-	put_file(p, doc.ptr, doc.len);
-	assert_int_equal(ruru_read_until_fence(p, 1 << 20, &out, &whole, &err), 0);
-	assert_true(out.len <= 4096);
-	assert_false(ruru_frontmatter_split(out.ptr, out.len, &fm));
-	free(p);
-
-	/* unterminated front matter stops at the limit */
-	ruru_buf_reset(&doc);
-	ruru_buf_addstr(&doc, "+++\n");
-	while (doc.len < 100000)
-		ruru_buf_addstr(&doc, "a = 1\n");
-	p = mk(fx, "open.md");
-	put_file(p, doc.ptr, doc.len);
-	assert_int_equal(ruru_read_until_fence(p, 10000, &out, &whole, &err), 0);
-	assert_int_equal(out.len, 10000);
-	assert_false(whole);
-	free(p);
-
-	/* a small file is read whole, even exactly at the fence */
-	p = mk(fx, "small.md");
-	put_str(p, "+++\na = 1\n+++\n");
-	assert_int_equal(ruru_read_until_fence(p, 1 << 20, &out, &whole, &err), 0);
-	assert_string_equal(out.ptr, "+++\na = 1\n+++\n");
-	assert_true(whole);
-	put_str(p, "+++\na = 1\n+++");
-	assert_int_equal(ruru_read_until_fence(p, 1 << 20, &out, &whole, &err), 0);
-	assert_true(whole);
-	assert_true(ruru_frontmatter_split(out.ptr, out.len, &fm));
-	free(p);
-
 	p = mk(fx, "missing");
-	assert_int_equal(ruru_read_until_fence(p, 100, &out, NULL, &err), -1);
-	assert_int_equal(err.code, RURU_ENOTFOUND);
-	assert_int_equal(ruru_read_head(p, 100, &out, &err), -1);
 	assert_int_equal(ruru_read_tail(p, 100, &out, NULL, &err), -1);
+	assert_int_equal(err.code, RURU_ENOTFOUND);
 	assert_string_equal(err.file, p);
+	assert_int_equal(ruru_read_file(p, &out, &err), -1);
+	assert_int_equal(err.code, RURU_ENOTFOUND);
 	free(p);
-	ruru_buf_release(&doc);
 	ruru_buf_release(&out);
+}
+
+/* ------------------------------------------------------ workspace roots */
+
+/* Below a registered root nothing goes through a symlink, a FIFO or a
+ * hard-linked file; outside one, only the last name is checked. */
+static void root_walks_refuse_links_fifos_and_hard_links(void **state)
+{
+	struct fx *fx = *state;
+	struct ruru_error err;
+	struct ruru_buf out = RURU_BUF_INIT;
+	struct stat st;
+	make_dir(fx, "ws");
+	make_dir(fx, "ws/real");
+	make_dir(fx, "outside");
+	char *victim = mk(fx, "outside/victim");
+	put_str(victim, "keep");
+	make_link(fx, "../outside", "ws/evil");
+	make_link(fx, "real", "ws/inner"); /* inside, and still refused */
+	char *fifo = mk(fx, "ws/real/fifo");
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	char *hard = mk(fx, "ws/real/hard");
+	assert_int_equal(link(victim, hard), 0);
+	char *ws = mk(fx, "ws");
+	ruru_store_add_root(ws);
+
+	static const char *const via_link[] = { "ws/evil/victim", "ws/evil/new", "ws/inner/x",
+						"ws/evil/a/b/c" };
+	for (size_t i = 0; i < sizeof(via_link) / sizeof(*via_link); i++) {
+		char *p = mk(fx, via_link[i]);
+		assert_int_equal(ruru_write_atomic(p, "x", 1, 0644, &err), -1);
+		assert_int_equal(err.code, RURU_EREFUSED);
+		assert_non_null(strstr(err.msg, "leads through symlink"));
+		assert_int_equal(ruru_write_new(p, "x", 1, 0644, &err), -1);
+		assert_int_equal(err.code, RURU_EREFUSED);
+		assert_int_equal(ruru_append(p, "x", 1, &err), -1);
+		assert_int_equal(err.code, RURU_EREFUSED);
+		assert_int_equal(ruru_read_file(p, &out, &err), -1);
+		assert_int_equal(err.code, RURU_EREFUSED);
+		assert_int_equal(ruru_mkdirs(p, &err), -1);
+		assert_int_equal(err.code, RURU_EREFUSED);
+		struct ruru_lock lk = RURU_LOCK_INIT;
+		assert_int_equal(ruru_lock_acquire(&lk, p, &err), -1);
+		assert_int_equal(err.code, RURU_EREFUSED);
+		free(p);
+	}
+	/* the link itself as the last name */
+	char *evil = mk(fx, "ws/evil");
+	assert_int_equal(ruru_write_atomic(evil, "x", 1, 0644, &err), -1);
+	assert_int_equal(err.code, RURU_EREFUSED);
+	assert_int_equal(lstat(evil, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	free(evil);
+	/* a FIFO is neither read (no hang) nor written */
+	assert_int_equal(ruru_read_file(fifo, &out, &err), -1);
+	assert_int_equal(err.code, RURU_EREFUSED);
+	assert_int_equal(ruru_append(fifo, "x", 1, &err), -1);
+	assert_int_equal(err.code, RURU_EREFUSED);
+	assert_int_equal(ruru_write_atomic(fifo, "x", 1, 0644, &err), -1);
+	assert_int_equal(err.code, RURU_EREFUSED);
+	/* a hard link is read, never written or replaced */
+	ruru_buf_reset(&out);
+	assert_int_equal(ruru_read_file(hard, &out, &err), 0);
+	assert_string_equal(out.ptr, "keep");
+	assert_int_equal(ruru_append(hard, "x", 1, &err), -1);
+	assert_int_equal(err.code, RURU_EREFUSED);
+	assert_non_null(strstr(err.msg, "has 2 hard links"));
+	assert_int_equal(ruru_write_atomic(hard, "x", 1, 0644, &err), -1);
+	assert_int_equal(err.code, RURU_EREFUSED);
+	assert_file_is(victim, "keep", 4);
+	/* ".." never climbs out of a root */
+	char *up = mk(fx, "ws/real/../../outside/victim");
+	assert_int_equal(ruru_write_atomic(up, "x", 1, 0644, &err), -1);
+	assert_int_equal(err.code, RURU_EREFUSED);
+	free(up);
+	assert_file_is(victim, "keep", 4);
+	/* ordinary work below the root is unaffected */
+	char *ok = mk(fx, "ws/real/a/b/file");
+	char *okdir = mk(fx, "ws/real/a/b");
+	assert_int_equal(ruru_mkdirs(okdir, &err), 0);
+	assert_int_equal(ruru_write_new(ok, "1", 1, 0644, &err), 0);
+	assert_int_equal(ruru_append(ok, "2", 1, &err), 0);
+	assert_int_equal(ruru_write_atomic(ok, "3", 1, 0644, &err), 0);
+	assert_file_is(ok, "3", 1);
+	assert_int_equal(ruru_remove(ok, &err), 0);
+	assert_int_equal(access(ok, F_OK), -1);
+	free(ok);
+	free(okdir);
+	free(ws);
+	free(fifo);
+	free(hard);
+	free(victim);
+	ruru_buf_release(&out);
+}
+
+/* The same with openat2(2) made to look missing: the per-folder walk. */
+static void root_walks_without_openat2(void **state)
+{
+	set_fault("openat2");
+	root_walks_refuse_links_fifos_and_hard_links(state);
+	set_fault(NULL);
+}
+
+/* ruru_rmdirs_made() takes back a chain far deeper than PATH_MAX, and only
+ * the folders that are empty. */
+static void rmdirs_made_undoes_deep_chains(void **state)
+{
+	struct fx *fx = *state;
+	struct ruru_error err;
+	struct ruru_buf deep = RURU_BUF_INIT;
+	make_dir(fx, "base");
+	ruru_buf_addf(&deep, "%s/base", fx->dir);
+	for (int i = 0; i < 2000; i++)
+		ruru_buf_addstr(&deep, "/d");
+	char *made = NULL;
+	assert_int_equal(ruru_mkdirs_made(deep.ptr, &made, &err), 0);
+	char *want = mk(fx, "base/d");
+	assert_string_equal(made, want);
+	ruru_rmdirs_made(deep.ptr, made);
+	assert_int_equal(access(want, F_OK), -1);
+	free(made);
+	/* a folder that gained a file stays, with everything above it */
+	char *two = mk(fx, "base/d/e/f");
+	char *keep = mk(fx, "base/d/e/file");
+	assert_int_equal(ruru_mkdirs_made(two, &made, &err), 0);
+	put_str(keep, "x");
+	ruru_rmdirs_made(two, made);
+	assert_int_equal(access(keep, F_OK), 0);
+	char *f = mk(fx, "base/d/e/f");
+	assert_int_equal(access(f, F_OK), -1);
+	free(f);
+	free(made);
+	free(two);
+	free(keep);
+	free(want);
+	ruru_buf_release(&deep);
+}
+
+static void reserved_names(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *word;
+		bool is;
+	} cases[] = {
+		{ ".git", ".git", true },       { ".GIT", ".git", true },     { ".Git.", ".git", true },
+		{ ".git ", ".git", true },      { ".git. .", ".git", true },  { ".RURU", ".ruru", true },
+		{ ".gitx", ".git", false },     { "git", ".git", false },     { ".github", ".git", false },
+		{ ".", ".git", false },         { "..", ".git", false },      { "", ".git", false },
+		{ "SESSIONS ", "sessions", true },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		if (ruru_name_is(cases[i].name, strlen(cases[i].name), cases[i].word) != cases[i].is)
+			fail_msg("case %zu: \"%s\"", i, cases[i].name);
 }
 
 int main(void)
@@ -1046,7 +1118,6 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(sha256_known_vectors),
-		T(sha256_file_streams),
 		T(atomic_write_replaces_and_keeps_mode),
 		T(atomic_write_faults_leave_old_file),
 		T(atomic_write_dirsync_fault_is_reported),
@@ -1062,7 +1133,11 @@ int main(void)
 		T(paths_allowed_and_normalised),
 		T(path_relative_to_root_cases),
 		T(mkdirs_and_mkdir_new),
-		T(reads_head_tail_and_front_matter),
+		T(reads_tail_and_whole),
+		T(root_walks_refuse_links_fifos_and_hard_links),
+		T(root_walks_without_openat2),
+		T(rmdirs_made_undoes_deep_chains),
+		T(reserved_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

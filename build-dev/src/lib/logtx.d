@@ -1,0 +1,11 @@
+build-dev/src/lib/logtx.o: src/lib/logtx.c src/lib/entry.h include/ruru.h \
+ src/lib/timestamp.h src/lib/logtx.h src/lib/store.h src/lib/workspace.h \
+ src/lib/alloc.h src/banned.h
+src/lib/entry.h:
+include/ruru.h:
+src/lib/timestamp.h:
+src/lib/logtx.h:
+src/lib/store.h:
+src/lib/workspace.h:
+src/lib/alloc.h:
+src/banned.h:

@@ -1,0 +1,14 @@
+build-dev/src/lib/typed.o: src/lib/typed.c src/lib/builtin.h \
+ src/lib/entry.h include/ruru.h src/lib/timestamp.h src/lib/logtx.h \
+ src/lib/store.h src/lib/workspace.h src/lib/alloc.h src/lib/v7.h \
+ src/banned.h
+src/lib/builtin.h:
+src/lib/entry.h:
+include/ruru.h:
+src/lib/timestamp.h:
+src/lib/logtx.h:
+src/lib/store.h:
+src/lib/workspace.h:
+src/lib/alloc.h:
+src/lib/v7.h:
+src/banned.h:

@@ -1,0 +1,103 @@
+#!/usr/bin/env bats
+# faults.bats — fault injection on every write of `new`, `artifact add` and
+# `confirm apply` (issue #9): for each storage step (open, write, fsync,
+# chmod, rename, link, mkdir, lock, dirsync) every occurrence N is made to
+# fail in turn (RURU_FAULT=STEP:N) until the command no longer meets an
+# N-th one.  After each failure the workspace is consistent: `ruru check`
+# passes, no temp file or half-made folder stays, and the command's effect
+# is all there or not there at all.
+
+load helpers
+setup() { setup_workspace; }
+teardown() { teardown_workspace; }
+
+STEPS="open write fsync chmod rename link mkdir lock dirsync"
+
+no_leftovers() {
+	local t
+	t=$(find . -name '.*.ruru-*' -o -name '.session_log.md.*' | head -n 5)
+	[ -z "$t" ] || { echo "temp files left: $t"; return 1; }
+}
+
+json() { "$RURU" --json "$@"; }
+
+@test "new: every injected fault leaves no session or a whole one" {
+	for step in $STEPS; do
+		for n in $(seq 1 40); do
+			before=$(ls .ruru/sessions | grep -vc '^\.' || true)
+			active=$(cat .ruru/sessions/.active 2>/dev/null || true)
+			run env RURU_FAULT="$step:$n" "$RURU" new "Fault $step $n"
+			no_leftovers
+			"$RURU" check >/dev/null || { echo "$step:$n: check fails"; "$RURU" check; return 1; }
+			after=$(ls .ruru/sessions | grep -vc '^\.' || true)
+			if [ "$status" -eq 0 ]; then
+				[ "$after" -eq $((before + 1)) ]
+				break
+			fi
+			[ "$after" -eq "$before" ] || { echo "$step:$n: a session was left: $output"; ls -la .ruru/sessions; return 1; }
+			[ "$(cat .ruru/sessions/.active 2>/dev/null || true)" = "$active" ]
+		done
+		[ "$status" -eq 0 ] || { echo "$step: still failing at 40"; return 1; }
+	done
+}
+
+@test "artifact add: every injected fault leaves no artifact, no folder, no log change, or all of them" {
+	"$RURU" new "Faults" >/dev/null
+	f=$(log_of)
+	adir=$(dirname "$f")/artifacts
+	i=0
+	for step in $STEPS; do
+		for n in $(seq 1 40); do
+			i=$((i + 1))
+			h=$(sum "$f")
+			run env RURU_FAULT="$step:$n" "$RURU" artifact add --name "d$i/e/f.txt" - <<<"x$i"
+			no_leftovers
+			"$RURU" check >/dev/null || { echo "$step:$n: check fails"; return 1; }
+			if [ "$status" -eq 0 ]; then
+				[ -f "$adir/d$i/e/f.txt" ]
+				json show | python3 -c 'import json,sys; d=json.load(sys.stdin); assert sys.argv[1] in d["related_artifacts"]' "artifacts/d$i/e/f.txt"
+				break
+			fi
+			[ "$(sum "$f")" = "$h" ] || { echo "$step:$n: log changed: $output"; return 1; }
+			[ ! -e "$adir/d$i" ] || { echo "$step:$n: left $adir/d$i: $output"; return 1; }
+		done
+		[ "$status" -eq 0 ] || { echo "$step: still failing at 40"; return 1; }
+	done
+}
+
+@test "confirm apply: every injected fault leaves target, sidecar and log agreeing" {
+	"$RURU" new "Faults" >/dev/null
+	f=$(log_of)
+	mkdir -p docs
+	i=0
+	for step in $STEPS; do
+		for n in $(seq 1 60); do
+			i=$((i + 1))
+			printf 'old %s\n' "$i" > "docs/t$i.md"
+			a=$(printf 'new %s\n' "$i" | "$RURU" confirm propose --target "docs/t$i.md" --content -)
+			"$RURU" confirm approve "$a" >/dev/null
+			run env RURU_FAULT="$step:$n" "$RURU" confirm apply "$a"
+			no_leftovers
+			"$RURU" check >/dev/null || { echo "$step:$n: check fails"; return 1; }
+			st=$(json confirm show "$a" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+			content=$(cat "docs/t$i.md")
+			if [ "$status" -eq 0 ]; then
+				[ "$content" = "new $i" ] && [ "$st" = applied ]
+				break
+			fi
+			# Not applied: the target is untouched and the sidecar still
+			# approved (a retry finishes the job) ...
+			if [ "$content" = "old $i" ]; then
+				[ "$st" = approved ] || { echo "$step:$n: target old, status $st: $output"; return 1; }
+			else
+				# ... or the write happened and the sidecar says so.
+				[ "$content" = "new $i" ] && [ "$st" = applied ] ||
+					{ echo "$step:$n: target '$content', status $st: $output"; return 1; }
+			fi
+			run "$RURU" confirm apply "$a"
+			[ "$status" -eq 0 ] || { echo "$step:$n: retry: $output"; return 1; }
+			[ "$(cat "docs/t$i.md")" = "new $i" ]
+		done
+		[ "$status" -eq 0 ] || { echo "$step: still failing at 60"; return 1; }
+	done
+}
