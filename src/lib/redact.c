@@ -52,6 +52,17 @@ static bool has_prefix(const char *s, size_t len, size_t i, const char *p)
 	return len - i >= n && memcmp(s + i, p, n) == 0;
 }
 
+/* Length of an earlier replacement "[REDACTED:kind]" at s[i], 0 when none. */
+static size_t replacement_at(const char *s, size_t len, size_t i)
+{
+	if (!has_prefix(s, len, i, "[REDACTED:"))
+		return 0;
+	size_t j = i + 10;
+	while (j < len && j - i < 48 && ((s[j] >= 'a' && s[j] <= 'z') || s[j] == '-'))
+		j++;
+	return j > i + 10 && j < len && s[j] == ']' ? j + 1 - i : 0;
+}
+
 /* Length of the run of bytes from i on that satisfy `ok`. */
 static size_t run(const char *s, size_t len, size_t i, bool (*ok)(unsigned char))
 {
@@ -245,31 +256,45 @@ static bool is_scheme(unsigned char c)
 
 static bool url_user(unsigned char c)
 {
+	/* '[' and ']' never occur in userinfo (RFC 3986), and keeping them out
+	 * keeps "[REDACTED:kind]" from reading as user:password */
 	return c > ' ' && c != '/' && c != '@' && c != ':' && c != '"' && c != '\'' && c != '<' &&
-	       c != '>' && c != '`' && c != 0x7f;
+	       c != '>' && c != '`' && c != '[' && c != ']' && c != 0x7f;
 }
 
-/* scheme://user:PASSWORD@host: only the password goes. */
+/* scheme://user:PASSWORD@host: only the password goes.  Tried at the ':'
+ * after the user, so that the scheme and user are scanned like any other
+ * text (a token used as a user name is still found). */
 static bool m_url_password(const char *s, size_t len, size_t i, size_t *vs, size_t *ve)
 {
-	if (!starts_word(s, i) || i >= len || !is_alnum((unsigned char)s[i]))
+	size_t u = i;
+	while (u > 0 && url_user((unsigned char)s[u - 1]))
+		u--;
+	if (u == i || u < 4 || memcmp(s + u - 3, "://", 3) != 0)
 		return false;
-	size_t n = run(s, len, i, is_scheme);
-	size_t p = i + n;
-	if (!has_prefix(s, len, p, "://"))
+	size_t b = u - 3;
+	while (b > 0 && is_scheme((unsigned char)s[b - 1]))
+		b--;
+	if (b == u - 3 || !is_alnum((unsigned char)s[b]) || !starts_word(s, b))
 		return false;
-	p += 3;
-	size_t u = run(s, len, p, url_user);
-	if (u == 0 || p + u >= len || s[p + u] != ':')
-		return false;
-	size_t pw = p + u + 1;
+	size_t pw = i + 1;
+	size_t r = replacement_at(s, len, pw);
+	if (r) {
+		/* redacted before: the caller keeps it, and the user part with it */
+		size_t e = pw + r;
+		if (e + 1 >= len || s[e] != '@' || !is_alnum((unsigned char)s[e + 1]))
+			return false;
+		*vs = pw;
+		*ve = e;
+		return true;
+	}
 	size_t q = pw;
 	/* The password runs to the last '@' before the host; a password may
 	 * hold ':' but not '/', space or quotes. */
 	size_t at = 0;
 	while (q < len && (url_user((unsigned char)s[q]) || s[q] == ':' || s[q] == '@')) {
-		if (s[q] == '@')
-			at = q;
+		if (s[q] == '@' && q + 1 < len && is_alnum((unsigned char)s[q + 1]))
+			at = q; /* the last '@' a host name can follow */
 		q++;
 	}
 	if (at <= pw || at + 1 >= len || !is_alnum((unsigned char)s[at + 1]))
@@ -315,61 +340,71 @@ static bool ieq(const char *a, const char *b, size_t n)
 static bool value_byte(unsigned char c, unsigned char quote)
 {
 	if (quote)
-		return c != quote && c != '\n';
+		return c != quote && c != '\n' && c != '[';
+	/* '[' ends a value too: an earlier "[REDACTED:kind]" never becomes
+	 * part of a longer value on a second pass */
 	return c > ' ' && c != ',' && c != ';' && c != '&' && c != '"' && c != '\'' && c != '`' &&
-	       c != '<' && c != '>' && c != ')' && c != ']' && c != '}' && c != 0x7f;
+	       c != '<' && c != '>' && c != ')' && c != '[' && c != ']' && c != '}' && c != 0x7f;
 }
 
+/* At a '=' or ':' (s[i]): is the key before it one of assign_words, and
+ * which bytes after it are the value?  Looking back from the separator
+ * lets the key's own bytes be scanned like any other text (a token inside
+ * a key name is still found). */
 static bool m_assign(const char *s, size_t len, size_t i, size_t *vs, size_t *ve,
 		     const char **kindp)
 {
-	if (!starts_word(s, i) || i >= len || !is_alnum((unsigned char)s[i]))
+	size_t k = i;
+	while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+		k--;
+	if (k > 0 && (s[k - 1] == '"' || s[k - 1] == '\''))
+		k--; /* "password": "x" in JSON */
+	size_t ks = k;
+	while (ks > 0 && is_ident((unsigned char)s[ks - 1]))
+		ks--;
+	if (ks == k)
 		return false;
-	if (i > 0 && s[i - 1] == '.')
-		return false;
-	size_t k = i + run(s, len, i, is_ident);
 	const char *kind = NULL;
 	for (size_t w = 0; w < sizeof assign_words / sizeof assign_words[0]; w++) {
 		size_t n = strlen(assign_words[w].word);
-		if (k - i < n || !ieq(s + k - n, assign_words[w].word, n))
+		if (k - ks < n || !ieq(s + k - n, assign_words[w].word, n))
 			continue;
 		/* the word starts the key or follows a separator */
 		size_t b = k - n;
-		if (b != i && s[b - 1] != '_' && s[b - 1] != '-' && s[b - 1] != '.')
+		if (b != ks && s[b - 1] != '_' && s[b - 1] != '-' && s[b - 1] != '.')
 			continue;
 		kind = assign_words[w].kind;
 		break;
 	}
 	if (!kind)
 		return false;
-	size_t p = k;
-	if (p < len && (s[p] == '"' || s[p] == '\''))
-		p++; /* "password": "x" in JSON */
+	bool colon = s[i] == ':';
+	size_t p = i + 1;
+	if (p < len && (s[p] == '=' || (colon && s[p] == ':')))
+		return false; /* "token == x" is a comparison, "a::b" a path */
 	while (p < len && (s[p] == ' ' || s[p] == '\t'))
 		p++;
-	if (p >= len || (s[p] != '=' && s[p] != ':'))
-		return false;
-	bool colon = s[p] == ':';
-	p++;
-	if (p < len && s[p] == '=')
-		return false; /* "token == x" is a comparison */
-	while (p < len && (s[p] == ' ' || s[p] == '\t'))
-		p++;
+	/* an earlier replacement: the caller keeps it as it is */
+	size_t r = replacement_at(s, len, p);
+	if (r) {
+		*kindp = kind;
+		*vs = p;
+		*ve = p + r;
+		return true;
+	}
 	unsigned char quote = 0;
 	if (p < len && (s[p] == '"' || s[p] == '\'' || s[p] == '`'))
 		quote = (unsigned char)s[p++];
 	size_t q = p;
 	while (q < len && value_byte((unsigned char)s[q], quote))
 		q++;
-	if (q == p || has_prefix(s, len, p, "[REDACTED:"))
+	if (q == p)
 		return false;
 	if (quote && (q >= len || (unsigned char)s[q] != quote))
 		return false;
 	/* After ':' prose is common ("password: see the vault"): there, only a
 	 * quoted value or one word of 8 bytes or more counts. */
 	if (colon && !quote && q - p < 8)
-		return false;
-	if (colon && !quote && q < len && s[q] == ' ' && q + 1 < len && is_alnum((unsigned char)s[q + 1]))
 		return false;
 	*kindp = kind;
 	*vs = p;
@@ -396,7 +431,8 @@ static const struct ruru_redact_pattern patterns[] = {
 
 static const matcher matchers[] = {
 	m_private_key, m_aws, m_github, m_gitlab, m_slack, m_npm, m_anthropic, m_openai, m_jwt,
-	m_url_password,
+	/* url-password (m_url_password) and the assignments are tried at ':'
+	 * and '=' by ruru_redact() itself */
 };
 
 const struct ruru_redact_pattern *ruru_redact_patterns(void)
@@ -409,24 +445,33 @@ size_t ruru_redact(struct ruru_buf *out, const char *s, size_t len)
 	size_t count = 0, copied = 0;
 	for (size_t i = 0; i < len;) {
 		unsigned char c = (unsigned char)s[i];
-		if (!is_alnum(c) && c != '-') {
+		size_t vs = 0, ve = 0;
+		const char *kind = NULL;
+		if (c == ':' && m_url_password(s, len, i, &vs, &ve)) {
+			kind = "url-password";
+		} else if (c == '=' || c == ':') {
+			if (!m_assign(s, len, i, &vs, &ve, &kind)) {
+				i++;
+				continue;
+			}
+		} else if (!is_alnum(c) && c != '-') {
 			i++;
 			continue;
 		}
-		size_t vs = 0, ve = 0;
-		const char *kind = NULL;
-		for (size_t m = 0; m < sizeof matchers / sizeof matchers[0]; m++)
-			if (matchers[m](s, len, i, &vs, &ve)) {
+		for (size_t m = 0; !kind && m < sizeof matchers / sizeof matchers[0]; m++)
+			if (matchers[m](s, len, i, &vs, &ve))
 				kind = patterns[m].kind;
-				break;
-			}
-		if (!kind)
-			(void)m_assign(s, len, i, &vs, &ve, &kind);
 		if (!kind) {
 			/* skip the rest of this word: no token starts inside it */
 			i++;
 			while (i < len && is_alnum((unsigned char)s[i]))
 				i++;
+			continue;
+		}
+		/* A value that is already a replacement (an export of an export)
+		 * stays as it is, so that redacting twice changes nothing. */
+		if (replacement_at(s, len, vs) == ve - vs) {
+			i = ve;
 			continue;
 		}
 		ruru_buf_add(out, s + copied, vs - copied);

@@ -144,8 +144,13 @@ enum web_route web_route(const char *path, size_t len, struct ruru_buf *id, stru
 		}
 	}
 	if (ends_with(r, rn, ".html") && rn > 5) {
-		ruru_buf_add(rel, r, rn - 5);
-		return WEB_ARTIFACT;
+		/* the name without ".html" must be plain too ("...html" is not "..") */
+		const char *base = name ? name : r;
+		size_t bn = rn - (size_t)(base - r) - 5;
+		if (plain_component(base, bn)) {
+			ruru_buf_add(rel, r, rn - 5);
+			return WEB_ARTIFACT;
+		}
 	}
 	ruru_buf_reset(id);
 	return WEB_NOT_FOUND;

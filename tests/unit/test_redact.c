@@ -166,6 +166,25 @@ static void nul_bytes_and_count(void **state)
 	assert_true(k >= 10);
 }
 
+/* Found by fuzz/fuzz_http.c: redacting twice must change nothing, and a
+ * token inside the key of an assignment is still found. */
+static void idempotent(void **state)
+{
+	(void)state;
+	char body[64], in[512];
+	snprintf(in, sizeof in, "cxr.sk-%s.-passWord=x1 token: ahttps://u:p@h//u:p@h.ex token: abcdefghps:/ "
+		 "https://password=h+%%C3ok:p@p", fill(body, ALNUM, 24));
+	size_t n;
+	char *once = redact(in, &n);
+	assert_non_null(strstr(once, "cxr.[REDACTED:openai-key].-passWord=[REDACTED:password]"));
+	size_t n2;
+	char *twice = redact(once, &n2);
+	assert_string_equal(once, twice);
+	assert_int_equal(n2, 0);
+	free(once);
+	free(twice);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +192,7 @@ int main(void)
 		cmocka_unit_test(blocks_and_values_go),
 		cmocka_unit_test(look_alikes_stay),
 		cmocka_unit_test(nul_bytes_and_count),
+		cmocka_unit_test(idempotent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
