@@ -50,6 +50,7 @@ const char web_css[] =
 	"border:1px solid var(--line);border-radius:6px;padding:.25rem .5rem}\n"
 	"button{cursor:pointer;background:var(--card)}\n"
 	".proposal{border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem;margin:1rem 0}\n"
+	".proposal h2{margin-top:0}\n"
 	".warn{color:#cf222e;font-weight:600}\n"
 	".diff .add{background:rgba(46,160,67,.2)}.diff .del{background:rgba(248,81,73,.2)}"
 	".diff .hunk{color:var(--muted)}\n"
