@@ -106,7 +106,7 @@ json_t *ruru_export_json(struct ruru_ws *ws, const char *id, unsigned flags, str
 			json_object_set_new(a, "problem", json_string(e.msg));
 	}
 	ruru_buf_release(&text);
-	json_t *out = json_pack("{s:o, s:o, s:o}", "session", ruru_session_json(&s, true, 0),
+	json_t *out = json_pack("{s:o, s:o, s:o}", "session", ruru_session_json(&s, true, RURU_ENTRIES_ALL),
 				"tasks", tasks, "artifacts", arts);
 	ruru_session_release(&s);
 	size_t n = 0;
