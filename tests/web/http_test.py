@@ -39,6 +39,8 @@ os.symlink("/etc/passwd", f".ruru/sessions/{sid}/artifacts/passwd.md")
 
 srv = subprocess.Popen([RURU, "serve", "--port", "0", "--as", "Web Tester"], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True)
+import atexit
+atexit.register(lambda: srv.poll() is None and srv.kill())  # never leave a server behind
 url = srv.stdout.readline().strip()
 m = re.match(r"http://127\.0\.0\.1:(\d+)/\?token=([0-9a-f]{32})$", url)
 check("serve prints http://127.0.0.1:PORT/?token=<128-bit hex>", m, url)
