@@ -31,8 +31,10 @@ WARN = -Wall -Wextra -Werror -Wvla -Wstrict-prototypes -Wwrite-strings -Wshadow 
 DEPLIBS = jansson libcrypto
 # search index (issue #14)
 DEPLIBS += sqlite3
+# the human view: export --html, serve (issue #15)
+DEPLIBS += libcmark-gfm libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(DEPLIBS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto -lsqlite3)
+PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto -lsqlite3 -lcmark-gfm -lcmark-gfm-extensions -lmicrohttpd)
 # Front ends see the public header and src/banned.h only; the library's
 # internal headers (src/lib/*.h) are for the library and its tests.
 CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE
@@ -43,6 +45,8 @@ LDLIBS   += $(PKG_LIBS) -pthread
 
 LIB_SRC := $(sort $(wildcard src/lib/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c src/mcp/*.c))
+# the human view's pages (issue #15)
+CLI_SRC += $(sort $(wildcard src/web/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # --- built-in V7 templates (templates/v7/, compiled in by scripts/embed.sh)
 TEMPLATE_FILES := $(sort $(wildcard templates/v7/*.md))

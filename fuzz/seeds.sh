@@ -17,6 +17,11 @@ if [ "$target" = fuzz_search_query ]; then
 	cp "$(dirname "$0")"/seeds-search/* "$corpus"/
 	exit 0
 fi
+if [ "$target" = fuzz_http ]; then
+	# request paths, form bodies and text to redact (ruru serve, issue #15)
+	cp "$(dirname "$0")"/seeds-http/* "$corpus"/
+	exit 0
+fi
 if [ "$target" = fuzz_merge ]; then
 	# session-log triples BASE 0xFF OURS 0xFF THEIRS
 	cp "$(dirname "$0")"/seeds-merge/* "$corpus"/

@@ -1264,4 +1264,47 @@ int ruru_task_release(struct ruru_ws *ws, const char *task, const char *by,
 /* Parse "30m", "2h", "90s", "1d", "45" (seconds); -1 when invalid. */
 long ruru_duration_parse(const char *s);
 
+/* ------------------------------------- redaction and export (issue #15) */
+
+/*
+ * Secrets in text (DESIGN §14): cloud and API keys, tokens, private key
+ * blocks, JWTs, passwords in URLs, `password=`-style assignments.  Each is
+ * replaced by "[REDACTED:<kind>]"; for assignments and URLs only the value
+ * goes.  The table of patterns ends with an entry whose kind is NULL
+ * (borrowed, static).
+ */
+struct ruru_redact_pattern {
+	const char *kind; /* "aws-access-key", "password", ... */
+	const char *what; /* one line for people (man page, --help) */
+};
+const struct ruru_redact_pattern *ruru_redact_patterns(void);
+/* Append `s` (len bytes, may hold NUL) to `out` with every secret replaced;
+ * returns how many were replaced. */
+size_t ruru_redact(struct ruru_buf *out, const char *s, size_t len);
+/* Redact every string of a JSON value in place (keys are left alone);
+ * returns how many secrets were replaced. */
+size_t ruru_redact_json(json_t *v);
+
+enum { RURU_EXPORT_NO_REDACT = 1 };
+/* One session as one readable Markdown document: front matter as a table,
+ * goal, entries, tasks, artifacts (text artifacts up to 256 KB inlined,
+ * others linked).  Appended to `out`. */
+int ruru_export_md(struct ruru_ws *ws, const char *id, unsigned flags, struct ruru_buf *out,
+		   struct ruru_error *err);
+/* One session as JSON: {session (as ruru_session_json with entries), tasks,
+ * artifacts: [{path, recorded, exists, bytes, text|null}]}.  New reference. */
+json_t *ruru_export_json(struct ruru_ws *ws, const char *id, unsigned flags,
+			 struct ruru_error *err);
+/* Read an artifact of a session for display: `rel` relative to the session
+ * folder, checked like every workspace path (no "..", no symlink, regular
+ * file only), at most `max` bytes (RURU_EINVALID when larger).  Returns 1
+ * for text (DESIGN §2's text rule), 0 for other bytes, -1 with err. */
+int ruru_export_read_artifact(struct ruru_ws *ws, const char *id, const char *rel, size_t max,
+			      struct ruru_buf *out, struct ruru_error *err);
+/* Write `len` bytes to DIR/REL for `export --html`: DIR is made when
+ * missing, REL (relative, no "..", no symlink on the way) and its folders
+ * are made below it; the file is replaced atomically. */
+int ruru_export_write(const char *dir, const char *rel, const void *data, size_t len,
+		      struct ruru_error *err);
+
 #endif /* RURU_H */

@@ -5,7 +5,7 @@
 # own harnesses); a suite that exits non-zero without reporting a failing
 # case counts as one failure, so a crash is never silent.
 #
-#   BUILD=build tests/run.sh [SUITE...]     suites: unit toml cli mcp fuzz
+#   BUILD=build tests/run.sh [SUITE...]     suites: unit toml cli mcp web fuzz
 #                                           (and sanitize, only when named:
 #                                           unit and cli again under
 #                                           ASan+UBSan from build-san/)
@@ -43,7 +43,7 @@ run_tap() {
 
 want() { [ $# -eq 0 ] || case " $* " in *" $suite "*) return 0 ;; *) return 1 ;; esac; }
 
-for suite in unit toml cli mcp fuzz sanitize; do
+for suite in unit toml cli mcp web fuzz sanitize; do
 	want "$@" || continue
 	[ $# -eq 0 ] && [ "$suite" = sanitize ] && continue
 	case $suite in
@@ -65,6 +65,9 @@ for suite in unit toml cli mcp fuzz sanitize; do
 	mcp)
 		# Raw protocol tests and the official SDK client (tests/mcp/run.sh).
 		run_tap "mcp" tests/mcp/run.sh ;;
+	web)
+		# `ruru serve` over HTTP without a browser (issue #15).
+		run_tap "web http" python3 tests/web/http_test.py "$RURU" ;;
 	sanitize)
 		printf '== sanitize: make SANITIZE=1\n'
 		if ! make -s SANITIZE=1 BUILD=build-san all tests >"$log" 2>&1; then

@@ -112,4 +112,10 @@ int cli_init_hosts(struct cli_ctx *ctx, const char *dir, const char *spec, bool 
 		   json_t **report);
 extern const struct cli_cmd cli_cmds_task[]; /* V7 (issue #12) */
 
+/* export --md/--json/--html of sessions, redacted (cmd-export.c, issue
+ * #15); `export` itself sits in cmd-confirm.c with --agent-trace. */
+int cli_export_sessions(struct cli_ctx *ctx, struct cli_args *a);
+/* `ruru serve` (cmd-serve.c, issue #15) */
+extern const struct cli_cmd cli_cmds_serve[];
+
 #endif

@@ -518,7 +518,7 @@ static int cmd_verify(struct cli_ctx *ctx, struct cli_args *a)
 static int cmd_export(struct cli_ctx *ctx, struct cli_args *a)
 {
 	if (!cli_flag(ctx, a, "agent-trace"))
-		return cli_usage_error(ctx, "say what to export: --agent-trace");
+		return cli_export_sessions(ctx, a); /* --md, --json, --html (cmd-export.c) */
 	struct ruru_ws *ws = cli_ws(ctx);
 	json_t *r = ws ? ruru_confirm_agent_trace(ws, (const char *const *)a->argv, (size_t)a->argc,
 						  &ctx->err)
@@ -546,6 +546,10 @@ static int cmd_export(struct cli_ctx *ctx, struct cli_args *a)
 
 static const struct cli_opt export_opts[] = {
 	{ .name = "agent-trace", .help = "one Agent Trace record (JSON) per applied confirmation" },
+	/* sessions for people (cmd-export.c, issue #15) */
+	{ .name = "md", .help = "one session (ID, else the active one) as one Markdown document" },
+	{ .name = "html", .arg = "DIR", .help = "the sessions (IDs, else all) as a static site in DIR" },
+	{ .name = "no-redact", .help = "keep secrets (every export redacts them by default)" },
 	{ 0 },
 };
 
@@ -641,7 +645,7 @@ const struct cli_cmd cli_cmds_confirm[] = {
 	  .summary = "remove the withdrawn, rejected and applied proposals of .ruru/temp/",
 	  .max_args = 0, .run = cmd_clean },
 	{ .name = "export", .args = "[ID...]", .opts = export_opts,
-	  .summary = "export the applied confirmations as Agent Trace records (--agent-trace)",
+	  .summary = "export sessions as Markdown (--md), JSON (--json), a static site (--html DIR), or Agent Trace records (--agent-trace)",
 	  .min_args = 0, .max_args = -1, .run = cmd_export },
 	{ .name = "verify", .args = "[ID...]",
 	  .summary = "check every proposal's payload, decision records, signature and target",

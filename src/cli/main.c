@@ -30,6 +30,7 @@ static const struct cli_cmd *const groups[] = {
 	/* search and reindex (issue #14) */
 	cli_cmds_search,
 	cli_cmds_task, /* V7: task new/status/claim/release, summarize */
+	cli_cmds_serve, /* the human view: serve (issue #15) */
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))

@@ -1,0 +1,304 @@
+/*
+ * export.c — a session as one document for people and programs (DESIGN
+ * §14): `ruru export --md ID` (readable Markdown: the front matter as a
+ * table, the goal, the entries, the tasks, the artifacts inlined or listed)
+ * and `ruru export --json ID` (the session, its tasks and its artifacts with
+ * their text).  Both redact secrets unless RURU_EXPORT_NO_REDACT is given:
+ * Markdown as a whole document after it is built (so nothing a pattern
+ * matches can survive, whatever field it came from), JSON string by string.
+ *
+ * Artifacts are read from the session's folder only, through the storage
+ * layer's checks (no "..", no symlink on the way, regular files only); an
+ * artifact that cannot be read that way is listed, not inlined.
+ */
+#include <string.h>
+
+#include "ruru.h"
+#include "store.h"
+#include "workspace.h"
+
+/* Text artifacts up to this size are inlined. */
+#define INLINE_MAX (256 * 1024)
+
+int ruru_export_read_artifact(struct ruru_ws *ws, const char *id, const char *rel, size_t max,
+			      struct ruru_buf *out, struct ruru_error *err)
+{
+	char *dir = ruru_ws_session_path(ws, id, NULL);
+	struct ruru_buf norm = RURU_BUF_INIT, path = RURU_BUF_INIT;
+	int rc = -1;
+	struct stat st;
+	if (ruru_path_inside(dir, rel, &norm, err) < 0)
+		goto out;
+	ruru_buf_addf(&path, "%s/%s", dir, norm.ptr);
+	if (ruru_lstat(path.ptr, &st, err) < 0)
+		goto out;
+	if (!S_ISREG(st.st_mode)) {
+		ruru_error_set(err, RURU_EREFUSED, "artifact \"%s\" is not a regular file", rel);
+		goto out;
+	}
+	if ((size_t)st.st_size > max) {
+		ruru_error_set(err, RURU_EINVALID, "artifact \"%s\" is larger than %zu bytes", rel, max);
+		goto out;
+	}
+	ruru_buf_reset(out);
+	if (ruru_read_file(path.ptr, out, err) < 0)
+		goto out;
+	rc = ruru_text_scan(out->ptr, out->len, 0, NULL) == out->len ? 1 : 0;
+out:
+	ruru_buf_release(&norm);
+	ruru_buf_release(&path);
+	free(dir);
+	return rc;
+}
+
+int ruru_export_write(const char *dir, const char *rel, const void *data, size_t len,
+		      struct ruru_error *err)
+{
+	struct ruru_buf norm = RURU_BUF_INIT, path = RURU_BUF_INIT;
+	int rc = -1;
+	if (ruru_mkdirs(dir, err) < 0 || ruru_path_inside(dir, rel, &norm, err) < 0)
+		goto out;
+	ruru_buf_addf(&path, "%s/%s", dir, norm.ptr);
+	char *slash = strrchr(path.ptr, '/');
+	*slash = '\0';
+	int made = ruru_mkdirs(path.ptr, err);
+	*slash = '/';
+	/* the folders just made are checked again: nothing may have put a
+	 * symlink on the way meanwhile */
+	struct ruru_buf again = RURU_BUF_INIT;
+	made = made < 0 ? -1 : ruru_path_inside(dir, norm.ptr, &again, err);
+	ruru_buf_release(&again);
+	if (made < 0)
+		goto out;
+	rc = ruru_write_atomic(path.ptr, data, len, 0666, err);
+out:
+	ruru_buf_release(&norm);
+	ruru_buf_release(&path);
+	return rc;
+}
+
+json_t *ruru_export_json(struct ruru_ws *ws, const char *id, unsigned flags, struct ruru_error *err)
+{
+	struct ruru_session s;
+	if (ruru_session_load(ws, id, RURU_LOAD_ENTRIES, &s, err) < 0)
+		return NULL;
+	json_t *tasks = ruru_task_list(ws, id, err);
+	json_t *arts = tasks ? ruru_artifact_list(ws, id, err) : NULL;
+	if (!arts) {
+		json_decref(tasks);
+		ruru_session_release(&s);
+		return NULL;
+	}
+	size_t i;
+	json_t *a;
+	struct ruru_buf text = RURU_BUF_INIT;
+	json_array_foreach(arts, i, a) {
+		struct ruru_error e;
+		ruru_error_clear(&e);
+		int r = 0;
+		if (json_is_true(json_object_get(a, "exists")) &&
+		    json_integer_value(json_object_get(a, "bytes")) <= INLINE_MAX)
+			r = ruru_export_read_artifact(ws, id,
+						      json_string_value(json_object_get(a, "path")),
+						      INLINE_MAX, &text, &e);
+		json_object_set_new(a, "text", r == 1 ? json_stringn(text.ptr, text.len) : json_null());
+		if (r < 0)
+			json_object_set_new(a, "problem", json_string(e.msg));
+	}
+	ruru_buf_release(&text);
+	json_t *out = json_pack("{s:o, s:o, s:o}", "session", ruru_session_json(&s, true, RURU_ENTRIES_ALL),
+				"tasks", tasks, "artifacts", arts);
+	ruru_session_release(&s);
+	size_t n = 0;
+	if (!(flags & RURU_EXPORT_NO_REDACT))
+		n = ruru_redact_json(out);
+	json_object_set_new(out, "redacted", json_boolean(!(flags & RURU_EXPORT_NO_REDACT)));
+	json_object_set_new(out, "redactions", json_integer((json_int_t)n));
+	return out;
+}
+
+/* A table cell: one line, '|' and '\' escaped, '<' as an entity so that
+ * no raw HTML reaches a renderer. */
+static void md_cell(struct ruru_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '|' || *s == '\\' || *s == '`' || *s == '*' || *s == '_' || *s == '[')
+			ruru_buf_addch(b, '\\');
+		if (*s == '\n' || *s == '\r' || *s == '\t')
+			ruru_buf_addch(b, ' ');
+		else if (*s == '<')
+			ruru_buf_addstr(b, "&lt;");
+		else
+			ruru_buf_addch(b, *s);
+	}
+}
+
+static void md_row(struct ruru_buf *b, const char *k, const char *v)
+{
+	ruru_buf_addf(b, "| %s | ", k);
+	md_cell(b, v && *v ? v : "—");
+	ruru_buf_addstr(b, " |\n");
+}
+
+static void md_list_row(struct ruru_buf *b, const char *k, char **v, size_t n)
+{
+	struct ruru_buf j = RURU_BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		ruru_buf_addf(&j, "%s%s", i ? ", " : "", v[i]);
+	md_row(b, k, j.ptr);
+	ruru_buf_release(&j);
+}
+
+/* Inline code: enough backticks to hold the text (CommonMark §6.1). */
+static void md_code(struct ruru_buf *b, const char *s)
+{
+	size_t longest = 0, cur = 0;
+	for (const char *p = s; *p; p++) {
+		cur = *p == '`' ? cur + 1 : 0;
+		if (cur > longest)
+			longest = cur;
+	}
+	for (size_t i = 0; i <= longest; i++)
+		ruru_buf_addch(b, '`');
+	ruru_buf_addstr(b, " ");
+	for (const char *p = s; *p; p++)
+		ruru_buf_addch(b, *p == '\n' ? ' ' : *p);
+	ruru_buf_addstr(b, " ");
+	for (size_t i = 0; i <= longest; i++)
+		ruru_buf_addch(b, '`');
+}
+
+/* A fenced block long enough that the text cannot close it. */
+static void md_fence(struct ruru_buf *b, const char *s, size_t len, const char *info)
+{
+	size_t longest = 0, cur = 0;
+	for (size_t i = 0; i < len; i++) {
+		cur = s[i] == '`' || s[i] == '~' ? cur + 1 : 0;
+		if (cur > longest)
+			longest = cur;
+	}
+	size_t n = longest < 3 ? 3 : longest + 1;
+	for (size_t i = 0; i < n; i++)
+		ruru_buf_addch(b, '~');
+	ruru_buf_addf(b, "%s\n", info);
+	ruru_buf_add(b, s, len);
+	if (len && s[len - 1] != '\n')
+		ruru_buf_addch(b, '\n');
+	for (size_t i = 0; i < n; i++)
+		ruru_buf_addch(b, '~');
+	ruru_buf_addch(b, '\n');
+}
+
+static void md_entry(struct ruru_buf *b, const struct ruru_entry *e)
+{
+	ruru_buf_addstr(b, "- **");
+	md_cell(b, e->stamp ? e->stamp : "?");
+	ruru_buf_addstr(b, "** · ");
+	md_code(b, e->type_name ? e->type_name : "note");
+	const char *names[] = { "mode", "task", "artifact", "adr", "outcome", "source" };
+	const char *vals[] = { e->mode, e->task, e->artifact, e->adr, e->outcome, e->source };
+	for (size_t i = 0; i < 6; i++)
+		if (vals[i]) {
+			ruru_buf_addf(b, " · %s ", names[i]);
+			md_code(b, vals[i]);
+		}
+	ruru_buf_addstr(b, "\n\n");
+	/* The message as text: a fence keeps its Markdown and any HTML inert. */
+	if (e->message && e->message_len) {
+		struct ruru_buf ind = RURU_BUF_INIT, body = RURU_BUF_INIT;
+		md_fence(&body, e->message, e->message_len, "text");
+		ruru_buf_addstr(&ind, "  ");
+		for (size_t i = 0; i < body.len; i++) {
+			ruru_buf_addch(&ind, body.ptr[i]);
+			if (body.ptr[i] == '\n' && i + 1 < body.len)
+				ruru_buf_addstr(&ind, "  ");
+		}
+		ruru_buf_add(b, ind.ptr, ind.len);
+		ruru_buf_addch(b, '\n');
+		ruru_buf_release(&ind);
+		ruru_buf_release(&body);
+	}
+}
+
+int ruru_export_md(struct ruru_ws *ws, const char *id, unsigned flags, struct ruru_buf *out,
+		   struct ruru_error *err)
+{
+	json_t *doc = ruru_export_json(ws, id, RURU_EXPORT_NO_REDACT, err);
+	struct ruru_session s;
+	if (!doc)
+		return -1;
+	if (ruru_session_load(ws, id, RURU_LOAD_ENTRIES, &s, err) < 0) {
+		json_decref(doc);
+		return -1;
+	}
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_buf_addstr(&b, "# ");
+	md_cell(&b, s.title && *s.title ? s.title : s.id);
+	ruru_buf_addstr(&b, "\n\n| Field | Value |\n| --- | --- |\n");
+	md_row(&b, "Session", s.id);
+	md_row(&b, "Status", s.status != RURU_STATUS_UNKNOWN ? ruru_status_string(s.status)
+							      : s.status_text);
+	md_row(&b, "Started", s.start_text);
+	md_row(&b, "Ended", s.end_text);
+	md_row(&b, "Coordinator", s.coordinator);
+	md_list_row(&b, "Tags", s.tags, s.ntags);
+	md_list_row(&b, "Related tasks", s.tasks, s.ntasks);
+	md_list_row(&b, "Related artifacts", s.artifacts, s.nartifacts);
+	md_row(&b, "Log", s.path);
+	if (s.goal && *s.goal) {
+		ruru_buf_addstr(&b, "\n## Goal\n\n");
+		md_fence(&b, s.goal, strlen(s.goal), "text");
+	}
+	ruru_buf_addf(&b, "\n## Log entries (%zu)\n\n", s.nentries);
+	for (size_t i = 0; i < s.nentries; i++)
+		md_entry(&b, &s.entries[i]);
+
+	size_t i;
+	json_t *v;
+	json_t *tasks = json_object_get(doc, "tasks");
+	if (json_array_size(tasks)) {
+		ruru_buf_addstr(&b, "\n## Tasks\n\n| Task | Title | Status |\n| --- | --- | --- |\n");
+		json_array_foreach(tasks, i, v) {
+			const char *t = json_string_value(json_object_get(v, "title"));
+			const char *st = json_string_value(json_object_get(v, "status"));
+			ruru_buf_addstr(&b, "| ");
+			md_cell(&b, json_string_value(json_object_get(v, "id")));
+			ruru_buf_addstr(&b, " | ");
+			md_cell(&b, t ? t : "(no task file)");
+			ruru_buf_addstr(&b, " | ");
+			md_cell(&b, st ? st : "—");
+			ruru_buf_addstr(&b, " |\n");
+		}
+	}
+	json_t *arts = json_object_get(doc, "artifacts");
+	if (json_array_size(arts)) {
+		ruru_buf_addstr(&b, "\n## Artifacts\n");
+		json_array_foreach(arts, i, v) {
+			const char *p = json_string_value(json_object_get(v, "path"));
+			json_t *text = json_object_get(v, "text");
+			ruru_buf_addstr(&b, "\n### ");
+			md_cell(&b, p);
+			ruru_buf_addstr(&b, "\n\n");
+			if (!json_is_true(json_object_get(v, "exists")))
+				ruru_buf_addstr(&b, "Recorded in the log, missing on disk.\n");
+			else if (json_is_string(text))
+				md_fence(&b, json_string_value(text), json_string_length(text), "");
+			else if (json_object_get(v, "problem")) {
+				ruru_buf_addstr(&b, "Not inlined: ");
+				md_cell(&b, json_string_value(json_object_get(v, "problem")));
+				ruru_buf_addstr(&b, ".\n");
+			} else
+				ruru_buf_addf(&b, "Not inlined: binary or larger than %d KB (%lld bytes).\n",
+					      INLINE_MAX / 1024,
+					      (long long)json_integer_value(json_object_get(v, "bytes")));
+		}
+	}
+	if (flags & RURU_EXPORT_NO_REDACT)
+		ruru_buf_add(out, b.ptr, b.len);
+	else
+		ruru_redact(out, b.ptr, b.len);
+	ruru_buf_release(&b);
+	ruru_session_release(&s);
+	json_decref(doc);
+	return 0;
+}

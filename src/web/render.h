@@ -1,0 +1,70 @@
+/*
+ * render.h — the HTML pages of the human view (DESIGN §14), one renderer
+ * for `ruru export --html` (a static site) and the web server: both lay
+ * the pages out the same way, so every link is relative and works from
+ * file:// as well as over HTTP.
+ *
+ *   index.html                              sessions table
+ *   tasks.html                              MDTM task board
+ *   style.css                               the one style sheet
+ *   sessions/<ID>/index.html                a session: card, timeline, tasks, artifacts
+ *   sessions/<ID>/<artifact>.html           an artifact (Markdown rendered, text as text)
+ *   sessions/<ID>/files/<artifact>          the artifact's bytes (downloads)
+ *
+ * Every text that comes from the workspace is HTML-escaped (messages are
+ * text, never HTML; Markdown is rendered by cmark-gfm with its raw HTML
+ * turned into text) and, when the site redacts, passed through
+ * ruru_redact() first.
+ */
+#ifndef RURU_WEB_RENDER_H
+#define RURU_WEB_RENDER_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "ruru.h"
+
+struct web_site {
+	struct ruru_ws *ws;
+	bool redact; /* redact secrets in every page */
+	bool files;  /* artifacts' raw bytes are offered (files/<artifact>) */
+	time_t now;  /* for relative times */
+	const char *const *ids; /* the sessions shown (NULL: all) */
+	size_t nids;
+	/* ruru serve only: */
+	bool server;             /* nav to confirmations, live updates script */
+	enum ruru_status status; /* index filters (RURU_STATUS_UNKNOWN, NULL: none) */
+	const char *tag, *query;
+};
+
+/* The style sheet (static, NUL-terminated). */
+extern const char web_css[];
+
+/* Each page appended to `out`; -1 with err when the workspace cannot be read. */
+int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_error *err);
+int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_error *err);
+int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out,
+		     struct ruru_error *err);
+/* The page of artifact `rel` (relative to the session folder). */
+int web_page_artifact(struct web_site *site, const char *id, const char *rel,
+		      struct ruru_buf *out, struct ruru_error *err);
+
+/* The confirmation queue (server only): pending first, each with its
+ * unified and side-by-side diff and, when it can be decided, forms that
+ * POST to confirm with the `csrf` token. */
+int web_page_confirm(struct web_site *site, const char *csrf, const char *notice,
+		     struct ruru_buf *out, struct ruru_error *err);
+
+/* Markdown to HTML with raw HTML shown as text, dangerous URLs dropped. */
+void web_markdown(struct ruru_buf *out, const char *md, size_t len);
+/* HTML-escape `len` bytes (quotes too: safe in attributes). */
+void web_escape(struct ruru_buf *out, const char *s, size_t len);
+/* Percent-encode a path for an href ('/' kept). */
+void web_href(struct ruru_buf *out, const char *path);
+
+/* The sessions the site shows: site->ids or every session, newest first
+ * (caller frees with ruru_session_list_free). */
+int web_sessions(struct web_site *site, struct ruru_session **list, size_t *n,
+		 struct ruru_error *err);
+
+#endif

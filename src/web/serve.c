@@ -1,0 +1,674 @@
+/*
+ * serve.c — the web server of `ruru serve` (DESIGN §14).
+ *
+ * Security model, in the order every request is checked:
+ *  1. the Host header must name the bound address and port (DNS rebinding:
+ *     a page of another site that resolves its name to 127.0.0.1 sends its
+ *     own name) → 421 otherwise;
+ *  2. the request carries the session cookie, a random 128-bit token the
+ *     printed URL hands over once (?token=… → 303 with an HttpOnly,
+ *     SameSite=Strict cookie) → 401 otherwise;
+ *  3. state changes are POST /confirm only, with an Origin equal to ours
+ *     and the page's CSRF token (another 128-bit random value) → 403;
+ *  4. paths are routed by web_route(): plain components only; artifacts
+ *     are read through the library's checks (no "..", no symlink, inside
+ *     the session) → 404 otherwise.  There is no directory listing.
+ * Every response carries a Content-Security-Policy without inline script,
+ * X-Content-Type-Options: nosniff, no referrer, no framing, no caching.
+ * Header memory is bounded by libmicrohttpd (64 KB per connection), a
+ * body by BODY_MAX.
+ *
+ * Threads: one per connection (server-sent event streams block); every
+ * library call is made under one mutex, the library being written for one
+ * thread per process.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "web/http.h"
+#include "web/render.h"
+#include "web/serve.h"
+
+extern char **environ;
+
+#define BODY_MAX (64u * 1024)
+#define HEADER_MEMORY (64u * 1024)
+#define FILE_MAX (256u * 1024 * 1024)
+
+struct server {
+	struct ruru_ws *ws;
+	pthread_mutex_t lock;
+	char token[33], csrf[33];
+	char host[300], host_alt[300], origin[320], origin_alt[320];
+	char identity[512];
+	volatile sig_atomic_t stopping;
+};
+
+struct request {
+	struct ruru_buf body;
+	bool too_big;
+};
+
+static const char live_js[] =
+	"// live.js: reload the page when the workspace changes (server-sent events).\n"
+	"// The pages work without it.\n"
+	"(function () {\n"
+	"  'use strict';\n"
+	"  var badge = document.getElementById('live');\n"
+	"  if (!window.EventSource) return;\n"
+	"  var me = document.querySelector('script[src$=\"live.js\"]');\n"
+	"  var es = new EventSource(me.src.replace(/live\\.js$/, 'events'));\n"
+	"  es.onopen = function () { if (badge) badge.textContent = '\\u25cf live'; };\n"
+	"  es.onerror = function () { if (badge) badge.textContent = '\\u25cb offline'; };\n"
+	"  es.onmessage = function () {\n"
+	"    var a = document.activeElement;\n"
+	"    if (a && (a.tagName === 'INPUT' || a.tagName === 'TEXTAREA') && a.value) {\n"
+	"      if (badge) badge.textContent = '\\u25cf changed: reload to see';\n"
+	"      return;\n"
+	"    }\n"
+	"    location.reload();\n"
+	"  };\n"
+	"})();\n";
+
+static void hex_random(char out[33])
+{
+	unsigned char r[16];
+	size_t got = 0;
+	while (got < sizeof r) {
+		ssize_t n = getrandom(r + got, sizeof r - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			abort(); /* no randomness: never serve with a guessable token */
+		got += (size_t)n;
+	}
+	for (size_t i = 0; i < 16; i++)
+		snprintf(out + 2 * i, 3, "%02x", r[i]);
+}
+
+static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *ctype,
+			       const void *data, size_t len, const char *hname, const char *hval)
+{
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", ctype);
+	MHD_add_response_header(r, "Content-Security-Policy",
+				"default-src 'none'; style-src 'self'; script-src 'self'; "
+				"img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+				"frame-ancestors 'none'; base-uri 'none'");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (hname)
+		MHD_add_response_header(r, hname, hval);
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result plain(struct MHD_Connection *c, unsigned status, const char *msg)
+{
+	return respond(c, status, "text/plain; charset=utf-8", msg, strlen(msg), NULL, NULL);
+}
+
+static enum MHD_Result html(struct MHD_Connection *c, unsigned status, struct ruru_buf *b)
+{
+	return respond(c, status, "text/html; charset=utf-8", b->ptr, b->len, NULL, NULL);
+}
+
+/* ------------------------------------------------ server-sent events */
+
+/* A fingerprint of what the pages show: every session log's size and
+ * modification time, and .ruru/temp/ (proposals without a session). */
+static unsigned long long fingerprint(struct server *s)
+{
+	unsigned long long h = 1469598103934665603ull;
+	struct ruru_session *list;
+	size_t n;
+	struct ruru_error e;
+	pthread_mutex_lock(&s->lock);
+	const char *root = ruru_ws_root(s->ws);
+	if (ruru_session_list(s->ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			struct ruru_buf p = RURU_BUF_INIT;
+			struct stat st;
+			ruru_buf_addf(&p, "%s/%s", root, list[i].path);
+			if (stat(p.ptr, &st) == 0)
+				h = (h ^ (unsigned long long)st.st_size ^
+				     ((unsigned long long)st.st_mtim.tv_nsec << 20) ^
+				     (unsigned long long)st.st_mtim.tv_sec) * 1099511628211ull;
+			/* the artifacts folder changes with proposals and decisions */
+			ruru_buf_reset(&p);
+			ruru_buf_addf(&p, "%s/%s", root, list[i].path);
+			char *slash = strrchr(p.ptr, '/');
+			if (slash) {
+				p.len = (size_t)(slash - p.ptr);
+				*slash = '\0';
+				ruru_buf_addstr(&p, "/artifacts");
+				if (stat(p.ptr, &st) == 0)
+					h = (h ^ (unsigned long long)st.st_mtim.tv_nsec ^
+					     (unsigned long long)st.st_mtim.tv_sec) * 1099511628211ull;
+			}
+			ruru_buf_release(&p);
+		}
+		h = (h ^ n) * 1099511628211ull;
+		ruru_session_list_free(list, n);
+	}
+	struct ruru_buf t = RURU_BUF_INIT;
+	struct stat st;
+	ruru_buf_addf(&t, "%s/.ruru/temp", root);
+	if (stat(t.ptr, &st) == 0)
+		h = (h ^ (unsigned long long)st.st_mtim.tv_nsec) * 1099511628211ull;
+	ruru_buf_release(&t);
+	pthread_mutex_unlock(&s->lock);
+	return h;
+}
+
+struct stream {
+	struct server *s;
+	unsigned long long seen;
+	bool started;
+	time_t last_write;
+};
+
+static ssize_t events_cb(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)pos;
+	struct stream *st = cls;
+	if (!st->started) {
+		st->started = true;
+		st->last_write = time(NULL);
+		return snprintf(buf, max, "retry: 1000\n\n");
+	}
+	for (;;) {
+		if (st->s->stopping)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		struct timespec ts = { 0, 200 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+		unsigned long long now = fingerprint(st->s);
+		if (now != st->seen) {
+			st->seen = now;
+			st->last_write = time(NULL);
+			return snprintf(buf, max, "data: changed\n\n");
+		}
+		/* a comment now and then finds closed connections */
+		if (time(NULL) - st->last_write >= 15) {
+			st->last_write = time(NULL);
+			return snprintf(buf, max, ": ping\n\n");
+		}
+	}
+}
+
+static enum MHD_Result events(struct server *s, struct MHD_Connection *c)
+{
+	struct stream *st = calloc(1, sizeof *st);
+	if (!st)
+		return MHD_NO;
+	st->s = s;
+	st->seen = fingerprint(s);
+	struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024, events_cb,
+								   st, free);
+	if (!r) {
+		free(st);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", "text/event-stream");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* ------------------------------------------------------------ pages */
+
+/* Is `rel` an artifact of session `id` that exists (as `artifact list`
+ * shows it)?  Pages and downloads are for artifacts only, never for the
+ * log or ruru's own files beside them.  Called under the lock. */
+static bool is_artifact(struct server *s, const char *id, const char *rel)
+{
+	struct ruru_error e;
+	json_t *arts = ruru_artifact_list(s->ws, id, &e);
+	bool found = false;
+	size_t i;
+	json_t *a;
+	json_array_foreach(arts, i, a) {
+		const char *p = json_string_value(json_object_get(a, "path"));
+		if (p && !strcmp(p, rel) && json_is_true(json_object_get(a, "exists")))
+			found = true;
+	}
+	json_decref(arts);
+	return found;
+}
+
+static void site_init(struct server *s, struct web_site *site)
+{
+	memset(site, 0, sizeof *site);
+	site->ws = s->ws;
+	site->files = true;
+	site->server = true;
+	site->now = time(NULL);
+}
+
+static enum MHD_Result page(struct server *s, struct MHD_Connection *c, enum web_route route,
+			    const char *id, const char *rel)
+{
+	struct web_site site;
+	struct ruru_buf b = RURU_BUF_INIT;
+	struct ruru_error e;
+	ruru_error_clear(&e);
+	site_init(s, &site);
+	int rc = -1;
+	unsigned status = MHD_HTTP_OK;
+	pthread_mutex_lock(&s->lock);
+	if (route == WEB_INDEX) {
+		const char *st = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "status");
+		site.status = st && *st ? ruru_status_parse(st, strlen(st)) : RURU_STATUS_UNKNOWN;
+		site.tag = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "tag");
+		if (site.tag && !*site.tag)
+			site.tag = NULL;
+		site.query = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
+		rc = web_page_index(&site, &b, &e);
+	} else if (route == WEB_TASKS) {
+		rc = web_page_tasks(&site, &b, &e);
+	} else if (route == WEB_CONFIRM) {
+		const char *done = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "done");
+		const char *notice = !done ? NULL
+				     : !strcmp(done, "approve") ? "Approved."
+				     : !strcmp(done, "reject")	? "Rejected."
+				     : !strcmp(done, "skip")	? "Skipped, with the rationale recorded."
+								: NULL;
+		rc = web_page_confirm(&site, s->csrf, notice, &b, &e);
+	} else {
+		/* session routes: the ID must name a session exactly */
+		char *full = ruru_session_resolve(s->ws, id, &e);
+		bool exact = full && !strcmp(full, id);
+		free(full);
+		if (!exact || (route == WEB_ARTIFACT && !is_artifact(s, id, rel)))
+			status = MHD_HTTP_NOT_FOUND;
+		else if (route == WEB_SESSION)
+			rc = web_page_session(&site, id, &b, &e);
+		else if (route == WEB_ARTIFACT)
+			rc = web_page_artifact(&site, id, rel, &b, &e);
+	}
+	pthread_mutex_unlock(&s->lock);
+	enum MHD_Result ret;
+	if (status == MHD_HTTP_NOT_FOUND || (rc < 0 && e.code != RURU_EFAIL))
+		ret = plain(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	else if (rc < 0)
+		ret = plain(c, MHD_HTTP_INTERNAL_SERVER_ERROR, e.msg);
+	else
+		ret = html(c, status, &b);
+	ruru_buf_release(&b);
+	return ret;
+}
+
+static enum MHD_Result file(struct server *s, struct MHD_Connection *c, const char *id,
+			    const char *rel)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	struct ruru_error e;
+	pthread_mutex_lock(&s->lock);
+	char *full = ruru_session_resolve(s->ws, id, &e);
+	bool ok = full && !strcmp(full, id) && is_artifact(s, id, rel) &&
+		  ruru_export_read_artifact(s->ws, id, rel, FILE_MAX, &b, &e) >= 0;
+	free(full);
+	pthread_mutex_unlock(&s->lock);
+	enum MHD_Result ret;
+	if (!ok) {
+		ret = plain(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	} else {
+		const char *base = strrchr(rel, '/');
+		base = base ? base + 1 : rel;
+		struct ruru_buf disp = RURU_BUF_INIT;
+		ruru_buf_addstr(&disp, "attachment; filename*=UTF-8''");
+		web_href(&disp, base);
+		ret = respond(c, MHD_HTTP_OK, "application/octet-stream", b.ptr, b.len,
+			      "Content-Disposition", disp.ptr);
+		ruru_buf_release(&disp);
+	}
+	ruru_buf_release(&b);
+	return ret;
+}
+
+/* ------------------------------------------------------------ decisions */
+
+static enum MHD_Result decide(struct server *s, struct MHD_Connection *c, struct request *rq)
+{
+	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+	if (!origin || (strcmp(origin, s->origin) && (!*s->origin_alt || strcmp(origin, s->origin_alt))))
+		return plain(c, MHD_HTTP_FORBIDDEN, "forbidden: cross-origin request\n");
+	struct ruru_buf csrf = RURU_BUF_INIT, art = RURU_BUF_INIT, act = RURU_BUF_INIT,
+			reason = RURU_BUF_INIT;
+	enum MHD_Result ret;
+	if (!web_form_get(rq->body.ptr, rq->body.len, "csrf", &csrf) ||
+	    !web_secret_eq(csrf.ptr, s->csrf)) {
+		ret = plain(c, MHD_HTTP_FORBIDDEN, "forbidden: missing or wrong CSRF token\n");
+		goto out;
+	}
+	if (!web_form_get(rq->body.ptr, rq->body.len, "artifact", &art) || !art.len ||
+	    !web_form_get(rq->body.ptr, rq->body.len, "action", &act)) {
+		ret = plain(c, MHD_HTTP_BAD_REQUEST, "bad request: artifact and action needed\n");
+		goto out;
+	}
+	(void)web_form_get(rq->body.ptr, rq->body.len, "reason", &reason);
+	enum ruru_confirm_decision dec;
+	if (!strcmp(act.ptr, "approve"))
+		dec = RURU_DECIDE_APPROVE;
+	else if (!strcmp(act.ptr, "reject"))
+		dec = RURU_DECIDE_REJECT;
+	else if (!strcmp(act.ptr, "skip"))
+		dec = RURU_DECIDE_SKIP;
+	else {
+		ret = plain(c, MHD_HTTP_BAD_REQUEST, "bad request: unknown action\n");
+		goto out;
+	}
+	if (dec == RURU_DECIDE_SKIP && !reason.len) {
+		ret = plain(c, MHD_HTTP_BAD_REQUEST,
+			    "bad request: skipping confirmation needs a rationale\n");
+		goto out;
+	}
+	/* The approver's identity goes with the reason, in the sidecar and
+	 * the log, as `confirm approve --reason` would record it. */
+	struct ruru_buf why = RURU_BUF_INIT;
+	ruru_buf_add(&why, reason.ptr, reason.len);
+	ruru_buf_addf(&why, "%s(by %s in ruru serve)", reason.len ? " " : "", s->identity);
+	struct ruru_confirm cf = { 0 };
+	struct ruru_error e;
+	ruru_error_clear(&e);
+	pthread_mutex_lock(&s->lock);
+	int rc;
+	if (ruru_confirm_sign_wanted(s->ws)) {
+		struct ruru_confirm_sign sign = { 0 };
+		rc = ruru_confirm_decide_signed(s->ws, art.ptr, dec, why.ptr, &sign, &cf, &e);
+	} else {
+		rc = ruru_confirm_decide(s->ws, art.ptr, dec, why.ptr, &cf, &e);
+	}
+	pthread_mutex_unlock(&s->lock);
+	ruru_confirm_release(&cf);
+	ruru_buf_release(&why);
+	if (rc < 0) {
+		struct ruru_buf m = RURU_BUF_INIT;
+		ruru_buf_addf(&m, "not recorded: %s\n", e.msg);
+		ret = plain(c, e.code == RURU_ENOTFOUND ? MHD_HTTP_NOT_FOUND : MHD_HTTP_CONFLICT, m.ptr);
+		ruru_buf_release(&m);
+	} else {
+		struct ruru_buf loc = RURU_BUF_INIT;
+		ruru_buf_addf(&loc, "/confirm.html?done=%s", act.ptr);
+		ret = respond(c, MHD_HTTP_SEE_OTHER, "text/plain; charset=utf-8", "", 0, "Location",
+			      loc.ptr);
+		ruru_buf_release(&loc);
+	}
+out:
+	ruru_buf_release(&csrf);
+	ruru_buf_release(&art);
+	ruru_buf_release(&act);
+	ruru_buf_release(&reason);
+	return ret;
+}
+
+/* ------------------------------------------------------------ dispatch */
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
+			       const char *method, const char *version, const char *upload,
+			       size_t *upload_size, void **con_cls)
+{
+	(void)version;
+	struct server *s = cls;
+	struct request *rq = *con_cls;
+	bool post = !strcmp(method, MHD_HTTP_METHOD_POST);
+	if (!rq) {
+		if (!(rq = calloc(1, sizeof *rq)))
+			return MHD_NO;
+		ruru_buf_init(&rq->body);
+		*con_cls = rq;
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > BODY_MAX)
+			rq->too_big = true;
+		if (!post || rq->too_big)
+			goto checks; /* answer now: no body to wait for */
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!rq->too_big && rq->body.len + *upload_size <= BODY_MAX)
+			ruru_buf_add(&rq->body, upload, *upload_size);
+		else
+			rq->too_big = true;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+checks:;
+	/* 1. Host */
+	const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+	if (!host || (strcmp(host, s->host) && (!*s->host_alt || strcmp(host, s->host_alt))))
+		return plain(c, MHD_HTTP_MISDIRECTED_REQUEST, "misdirected request: wrong Host\n");
+	if (rq->too_big)
+		return plain(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large\n");
+	/* 2. the token: cookie, or the printed URL's ?token= once */
+	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "ruru_token");
+	if (!cookie || !web_secret_eq(cookie, s->token)) {
+		const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
+		if (!post && q && web_secret_eq(q, s->token)) {
+			struct MHD_Response *r =
+				MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+			if (!r)
+				return MHD_NO;
+			char ck[128];
+			snprintf(ck, sizeof ck, "ruru_token=%s; HttpOnly; SameSite=Strict; Path=/",
+				 s->token);
+			MHD_add_response_header(r, "Set-Cookie", ck);
+			MHD_add_response_header(r, "Location", url);
+			MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+			MHD_add_response_header(r, "Cache-Control", "no-store");
+			MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+			enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_SEE_OTHER, r);
+			MHD_destroy_response(r);
+			return ret;
+		}
+		return plain(c, MHD_HTTP_UNAUTHORIZED,
+			     "unauthorized: open the URL ruru serve printed (it carries the token)\n");
+	}
+	struct ruru_buf id = RURU_BUF_INIT, rel = RURU_BUF_INIT;
+	enum web_route route = web_route(url, strlen(url), &id, &rel);
+	enum MHD_Result ret;
+	bool get = !strcmp(method, MHD_HTTP_METHOD_GET) || !strcmp(method, MHD_HTTP_METHOD_HEAD);
+	if (route == WEB_DECIDE)
+		ret = post ? decide(s, c, rq)
+			   : respond(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
+				     "use POST\n", 9, "Allow", "POST");
+	else if (post)
+		ret = plain(c, MHD_HTTP_FORBIDDEN, "forbidden: only POST /confirm changes state\n");
+	else if (!get)
+		ret = respond(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
+			      "method not allowed\n", 19, "Allow", "GET, HEAD");
+	else if (route == WEB_CSS)
+		ret = respond(c, MHD_HTTP_OK, "text/css; charset=utf-8", web_css, strlen(web_css),
+			      NULL, NULL);
+	else if (route == WEB_JS)
+		ret = respond(c, MHD_HTTP_OK, "text/javascript; charset=utf-8", live_js,
+			      strlen(live_js), NULL, NULL);
+	else if (route == WEB_EVENTS)
+		ret = events(s, c);
+	else if (route == WEB_FILE)
+		ret = file(s, c, id.ptr, rel.ptr);
+	else if (route == WEB_NOT_FOUND)
+		ret = plain(c, MHD_HTTP_NOT_FOUND, "not found\n");
+	else
+		ret = page(s, c, route, id.ptr, rel.ptr);
+	ruru_buf_release(&id);
+	ruru_buf_release(&rel);
+	return ret;
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	struct request *rq = *con_cls;
+	if (rq) {
+		ruru_buf_release(&rq->body);
+		free(rq);
+		*con_cls = NULL;
+	}
+}
+
+/* ------------------------------------------------------------ start */
+
+/* Output of `git config KEY`, or "" (no shell: argv). */
+static void git_config(const char *key, char *out, size_t size)
+{
+	out[0] = '\0';
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	char *argv[] = { (char *)"git", (char *)"config", (char *)key, NULL };
+	pid_t pid;
+	int rc = posix_spawnp(&pid, "git", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	size_t n = 0;
+	if (rc == 0) {
+		ssize_t k;
+		while (n + 1 < size && ((k = read(p[0], out + n, size - 1 - n)) > 0 || (k < 0 && errno == EINTR)))
+			if (k > 0)
+				n += (size_t)k;
+		int st;
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	}
+	close(p[0]);
+	out[n] = '\0';
+	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+		out[--n] = '\0';
+}
+
+static void identity(const char *as, char *out, size_t size)
+{
+	if (as && *as) {
+		snprintf(out, size, "%s", as);
+		return;
+	}
+	char name[200], email[200];
+	git_config("user.name", name, sizeof name);
+	git_config("user.email", email, sizeof email);
+	if (*name && *email)
+		snprintf(out, size, "%s <%s>", name, email);
+	else if (*name || *email)
+		snprintf(out, size, "%s", *name ? name : email);
+	else {
+		struct passwd *pw = getpwuid(getuid());
+		snprintf(out, size, "%s", pw && pw->pw_name ? pw->pw_name : "unknown user");
+	}
+}
+
+static bool loopback(const char *addr)
+{
+	return !strncmp(addr, "127.", 4) || !strcmp(addr, "::1");
+}
+
+int web_serve(struct ruru_ws *ws, const struct web_serve_opts *o, FILE *out,
+	      struct ruru_error *err)
+{
+	static struct server s; /* lives as long as the daemon */
+	memset(&s, 0, sizeof s);
+	s.ws = ws;
+	pthread_mutex_init(&s.lock, NULL);
+	hex_random(s.token);
+	hex_random(s.csrf);
+	identity(o->identity, s.identity, sizeof s.identity);
+
+	struct sockaddr_in a4 = { 0 };
+	struct sockaddr_in6 a6 = { 0 };
+	bool v6 = false;
+	struct sockaddr *sa = (struct sockaddr *)&a4;
+	if (inet_pton(AF_INET, o->bind, &a4.sin_addr) == 1) {
+		a4.sin_family = AF_INET;
+		a4.sin_port = htons((uint16_t)o->port);
+	} else if (inet_pton(AF_INET6, o->bind, &a6.sin6_addr) == 1) {
+		a6.sin6_family = AF_INET6;
+		a6.sin6_port = htons((uint16_t)o->port);
+		sa = (struct sockaddr *)&a6;
+		v6 = true;
+	} else {
+		return ruru_error_set(err, RURU_EUSAGE,
+				      "--bind wants an IP address, not \"%s\" (a name could be re-bound)",
+				      o->bind);
+	}
+	/* Signals go to the main thread's sigwait, not to the server's threads. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+			 MHD_USE_POLL | (v6 ? MHD_USE_IPv6 : 0);
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, (uint16_t)o->port, NULL, NULL, handler, &s, MHD_OPTION_SOCK_ADDR, sa,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)60, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+	if (!d)
+		return ruru_error_set(err, RURU_EFAIL, "cannot listen on %s port %u: %s", o->bind,
+				      o->port, strerror(errno ? errno : EADDRINUSE));
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	unsigned port = info ? info->port : o->port;
+	if (v6)
+		snprintf(s.host, sizeof s.host, "[%s]:%u", o->bind, port);
+	else
+		snprintf(s.host, sizeof s.host, "%s:%u", o->bind, port);
+	if (!strcmp(o->bind, "127.0.0.1") || !strcmp(o->bind, "::1"))
+		snprintf(s.host_alt, sizeof s.host_alt, "localhost:%u", port);
+	snprintf(s.origin, sizeof s.origin, "http://%s", s.host);
+	if (*s.host_alt)
+		snprintf(s.origin_alt, sizeof s.origin_alt, "http://%s", s.host_alt);
+
+	char url[512];
+	snprintf(url, sizeof url, "http://%s/?token=%s", s.host, s.token);
+	if (!loopback(o->bind))
+		fprintf(stderr, "ruru: warning: serving on %s, which is not a loopback address: "
+				"anyone who can reach it and learns the URL can approve edits\n",
+			o->bind);
+	fprintf(out, "%s\n", url);
+	fflush(out);
+	if (o->open) {
+		pid_t pid;
+		char *argv[] = { (char *)"xdg-open", url, NULL };
+		if (posix_spawnp(&pid, "xdg-open", NULL, NULL, argv, environ) != 0)
+			fprintf(stderr, "ruru: cannot start xdg-open; open the URL yourself\n");
+	}
+	int sig = 0;
+	do
+		sigwait(&sigs, &sig);
+	while (sig == SIGPIPE);
+	s.stopping = 1;
+	MHD_stop_daemon(d);
+	pthread_mutex_destroy(&s.lock);
+	return 0;
+}

@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""http_test.py RURU — `ruru serve` over plain HTTP, no browser (issue #15):
+the token/cookie exchange, Host checks, CSRF and Origin, traversal and
+symlinks, size limits, concurrency, a decision recorded like the CLI's,
+and a live update after `ruru log`.  Prints TAP; exits 1 on any failure."""
+import http.client, os, re, shutil, signal, socket, subprocess, sys, tempfile, threading, time
+
+RURU = os.path.abspath(sys.argv[1])
+results = []
+
+
+def check(name, cond, detail=""):
+    results.append((name, bool(cond), detail))
+
+
+def run(*args, **kw):
+    return subprocess.run([RURU, *args], check=True, capture_output=True, text=True, **kw).stdout.strip()
+
+
+ws = tempfile.mkdtemp(prefix="ruru-web.")
+os.chdir(ws)
+env = dict(os.environ)
+for k in ("ROOCOM_SESSION_ID", "RURU_ROOT", "RURU_FAULT", "RURU_NOW"):
+    env.pop(k, None)
+os.environ.clear()
+os.environ.update(env)
+run("init")
+sid = run("new", "Web view", "--tag", "web")
+run("log", "--type", "note", "multi-line\n<b>not bold</b>")
+with open("notes.md", "w") as f:
+    f.write("# Notes\n\n<script>alert(1)</script>\n")
+run("artifact", "add", "notes.md")
+with open("target.txt", "w") as f:
+    f.write("old\n")
+with open("new.txt", "w") as f:
+    f.write("new\n")
+art = run("confirm", "propose", "--target", "target.txt", "--content", "new.txt")
+os.symlink("/etc/passwd", f".ruru/sessions/{sid}/artifacts/passwd.md")
+
+srv = subprocess.Popen([RURU, "serve", "--port", "0", "--as", "Web Tester"], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+import atexit
+atexit.register(lambda: srv.poll() is None and srv.kill())  # never leave a server behind
+url = srv.stdout.readline().strip()
+m = re.match(r"http://127\.0\.0\.1:(\d+)/\?token=([0-9a-f]{32})$", url)
+check("serve prints http://127.0.0.1:PORT/?token=<128-bit hex>", m, url)
+port, token = int(m.group(1)), m.group(2)
+HOST = f"127.0.0.1:{port}"
+
+
+def req(method, path, headers=None, body=None, host=HOST, cookie=True):
+    h = {"Host": host} if host is not None else {}
+    if cookie:
+        h["Cookie"] = cookie_value
+    h.update(headers or {})
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    for k, v in h.items():
+        c.putheader(k, v)
+    if body is not None:
+        c.putheader("Content-Length", str(len(body)))
+    c.endheaders()
+    if body is not None:
+        try:
+            c.send(body)
+        except OSError:
+            pass  # the server answered early (a refused body) and closed
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    return r, data
+
+
+cookie_value = ""
+r, _ = req("GET", "/", cookie=False)
+check("401 without the token", r.status == 401, r.status)
+r, _ = req("GET", "/?token=" + "0" * 32, cookie=False)
+check("401 with a wrong token", r.status == 401, r.status)
+r, _ = req("GET", "/?token=" + token, cookie=False)
+sc = r.getheader("Set-Cookie") or ""
+check("the token is exchanged for an HttpOnly SameSite=Strict cookie (303)",
+      r.status == 303 and "HttpOnly" in sc and "SameSite=Strict" in sc and token in sc, (r.status, sc))
+cookie_value = "ruru_token=" + token
+r, body = req("GET", "/")
+check("200 with the cookie; sessions listed", r.status == 200 and sid.encode() in body, r.status)
+csp = r.getheader("Content-Security-Policy") or ""
+check("CSP without inline scripts, nosniff",
+      "script-src 'self'" in csp and "unsafe-inline" not in csp and
+      r.getheader("X-Content-Type-Options") == "nosniff", csp)
+check("no inline script in pages", not re.search(rb"<script(?![^>]*\bsrc=)", body))
+
+for host in ("evil.example:%d" % port, "127.0.0.1", "127.0.0.1:1", "localhost.evil.example"):
+    r, _ = req("GET", "/", host=host)
+    check(f"wrong Host {host!r} -> 421/403", r.status in (421, 403), r.status)
+r, _ = req("GET", "/", host=None)
+check("no Host -> refused", r.status in (400, 421, 403), r.status)
+
+r, body = req("GET", f"/sessions/{sid}/index.html")
+check("session page: timeline with the message as text",
+      r.status == 200 and b"&lt;b&gt;not bold&lt;/b&gt;" in body, r.status)
+r, body = req("GET", f"/sessions/{sid}/artifacts/notes.md.html")
+check("artifact page: Markdown rendered, raw HTML escaped",
+      r.status == 200 and b"<h1>Notes</h1>" in body and b"&lt;script&gt;" in body, r.status)
+
+for path in ("/../../etc/passwd", "/sessions/../../etc/passwd", f"/sessions/{sid}/../../../etc/passwd",
+             "/sessions/%2e%2e/%2e%2e/etc/passwd", f"/sessions/{sid}/artifacts/%2e%2e/session_log.md.html",
+             f"/sessions/{sid}/artifacts/passwd.md.html", f"/sessions/{sid}/artifacts/files/passwd.md",
+             "/sessions/", f"/sessions/{sid}/", f"/sessions/{sid}/artifacts/", "/.ruru/",
+             f"/sessions/{sid}/files/session_log.md", "/sessions/SESS/index.html"):
+    r, body = req("GET", path)
+    check(f"{path} -> 404", r.status == 404 and b"root:" not in body, r.status)
+
+# state changes: POST with a matching Origin and the CSRF token
+r, page = req("GET", "/confirm.html")
+csrf = re.search(rb'name="csrf" value="([0-9a-f]{32})"', page)
+check("confirmations page offers the proposal with a CSRF token", r.status == 200 and csrf, r.status)
+csrf = csrf.group(1).decode() if csrf else ""
+from urllib.parse import urlencode
+form = urlencode({"csrf": csrf, "artifact": art, "action": "approve", "reason": "looks right"}).encode()
+ct = {"Content-Type": "application/x-www-form-urlencoded"}
+r, _ = req("POST", "/confirm", {**ct, "Origin": "http://evil.example"}, form)
+check("cross-origin POST -> 403", r.status == 403, r.status)
+r, _ = req("POST", "/confirm", ct, form)
+check("POST without Origin -> 403", r.status == 403, r.status)
+bad = urlencode({"artifact": art, "action": "approve"}).encode()
+r, _ = req("POST", "/confirm", {**ct, "Origin": f"http://{HOST}"}, bad)
+check("POST without CSRF token -> 403", r.status == 403, r.status)
+r, _ = req("POST", "/confirm", {**ct, "Origin": f"http://{HOST}"}, form, cookie=False)
+check("POST without the cookie -> 401", r.status == 401, r.status)
+r, _ = req("GET", "/confirm")
+check("GET /confirm changes nothing (405)", r.status == 405, r.status)
+sidecar = open(art[:-3] + ".toml").read()
+check("nothing decided by refused requests", 'status = "pending"' in sidecar, sidecar)
+
+r, _ = req("POST", "/confirm", {**ct, "Origin": f"http://{HOST}"}, form)
+check("same-origin POST with CSRF -> 303", r.status == 303, r.status)
+sidecar = open(art[:-3] + ".toml").read()
+log = open(f".ruru/sessions/{sid}/session_log.md").read()
+check("the sidecar records the approval with the approver",
+      'status = "approved"' in sidecar and "Web Tester" in sidecar, sidecar)
+check("the log has confirm-request and confirm-response",
+      "**confirm-request**" in log and "**confirm-response**" in log and "Web Tester" in log)
+show = run("confirm", "show", art)
+check("confirm show agrees", "approved" in show, show)
+
+# size limits
+r, _ = req("POST", "/confirm", {**ct, "Origin": f"http://{HOST}"}, b"x" * (10 << 20))
+check("10 MB body refused (413)", r.status == 413, r.status)
+try:
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(f"GET / HTTP/1.1\r\nHost: {HOST}\r\nX-Big: ".encode())
+    chunk = b"a" * 65536
+    sent = 0
+    try:
+        while sent < (10 << 20):
+            s.sendall(chunk)
+            sent += len(chunk)
+        s.sendall(b"\r\n\r\n")
+    except OSError:
+        pass
+    s.settimeout(10)
+    resp = b""
+    try:
+        resp = s.recv(100)
+    except OSError:
+        pass
+    s.close()
+    check("10 MB header refused", not resp.startswith(b"HTTP/1.1 200") and
+          (resp == b"" or re.match(rb"HTTP/1\.[01] (4\d\d)", resp)), resp[:40])
+except OSError as e:
+    check("10 MB header refused", True, str(e))
+
+# 200 concurrent connections
+codes = []
+lock = threading.Lock()
+
+
+def one():
+    try:
+        r, _ = req("GET", "/style.css")
+        with lock:
+            codes.append(r.status)
+    except Exception as e:  # noqa
+        with lock:
+            codes.append(str(e))
+
+
+ths = [threading.Thread(target=one) for _ in range(200)]
+for t in ths:
+    t.start()
+for t in ths:
+    t.join()
+check("200 concurrent connections served", codes.count(200) == 200, [c for c in codes if c != 200][:5])
+
+# live: an event within a second of `ruru log`
+c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+c.putrequest("GET", "/events", skip_host=True)
+c.putheader("Host", HOST)
+c.putheader("Cookie", cookie_value)
+c.endheaders()
+ev = c.getresponse()
+check("events stream is text/event-stream", ev.getheader("Content-Type") == "text/event-stream")
+line = ev.readline()  # retry: 1000
+while line.strip():
+    line = ev.readline()
+time.sleep(0.3)
+t0 = time.time()
+subprocess.run([RURU, "log", "--type", "note", "live one"], check=True)
+line = b""
+while not line.startswith(b"data:") and time.time() - t0 < 5:
+    line = ev.readline()
+dt = time.time() - t0
+check("a change event within a second of ruru log", line.startswith(b"data:") and dt < 1.0, (line, dt))
+c.close()
+
+srv.send_signal(signal.SIGTERM)
+try:
+    srv.wait(timeout=10)
+except subprocess.TimeoutExpired:
+    srv.kill()
+check("serve stops on SIGTERM with status 0", srv.returncode == 0, srv.returncode)
+
+# a non-loopback bind warns
+p = subprocess.Popen([RURU, "serve", "--port", "0", "--bind", "0.0.0.0"], stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE, text=True)
+p.stdout.readline()
+p.send_signal(signal.SIGTERM)
+_, err = p.communicate(timeout=10)
+check("--bind 0.0.0.0 prints a warning", "warning" in err and "not a loopback" in err, err)
+
+shutil.rmtree(ws)
+print(f"1..{len(results)}")
+bad = 0
+for i, (name, ok, detail) in enumerate(results, 1):
+    print(f"{'ok' if ok else 'not ok'} {i} {name}" + ("" if ok else f"  # {detail!r}"))
+    bad += not ok
+sys.exit(1 if bad else 0)
