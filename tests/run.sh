@@ -5,7 +5,7 @@
 # own harnesses); a suite that exits non-zero without reporting a failing
 # case counts as one failure, so a crash is never silent.
 #
-#   BUILD=build tests/run.sh [SUITE...]     suites: unit toml cli mcp fuzz
+#   BUILD=build tests/run.sh [SUITE...]     suites: unit toml cli mcp fuzz valgrind
 set -u
 BUILD=${BUILD:-build}
 export BUILD
@@ -40,7 +40,7 @@ run_tap() {
 
 want() { [ $# -eq 0 ] || case " $* " in *" $suite "*) return 0 ;; *) return 1 ;; esac; }
 
-for suite in unit toml cli mcp fuzz; do
+for suite in unit toml cli mcp fuzz valgrind; do
 	want "$@" || continue
 	case $suite in
 	unit)
@@ -65,6 +65,10 @@ for suite in unit toml cli mcp fuzz; do
 		if command -v clang >/dev/null 2>&1 && ls fuzz/fuzz_*.c >/dev/null 2>&1; then
 			run_tap "fuzz (brief)" scripts/fuzz.sh --brief
 		fi ;;
+	valgrind)
+		# The unit binaries and a few CLI commands under memcheck
+		# (tests/valgrind.sh; VALGRIND_SKIP leaves binaries out).
+		run_tap "valgrind" tests/valgrind.sh ;;
 	esac
 done
 
