@@ -385,17 +385,56 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
 
 /*
  * Continue a session (DESIGN §6): resume it when paused, log a session
- * event, make it active, and return the digest text (bounded by max_chars
- * when non-zero) in *digest and its JSON in *json (either may be NULL).
+ * event, make it active, and return the digest text (at most max_chars
+ * bytes, 0: no bound; RURU_DIGEST_DEFAULT is the front ends' default) in
+ * *digest and its JSON in *json (either may be NULL).  A completed or
+ * failed session is reopened only with RURU_CONTINUE_REOPEN (else
+ * RURU_ECONFLICT); with RURU_CONTINUE_IMPLICIT (`id` came from the active
+ * pointer, not from the user) it is never reopened: RURU_ENOTFOUND.
  */
-int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, char **digest,
-			  json_t **json, struct ruru_error *err);
+enum { RURU_CONTINUE_REOPEN = 1, RURU_CONTINUE_IMPLICIT = 2 };
+#define RURU_DIGEST_DEFAULT 8000
+int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, unsigned flags,
+			  char **digest, json_t **json, struct ruru_error *err);
+
+/*
+ * The same digest, read-only (`show --digest`): nothing is logged or
+ * changed.  The digest holds, in this order, a header (ID, goal, status,
+ * times, coordinator, log path), open items, the Goal text, tasks,
+ * artifacts and the newest entries that fit whole; only the oldest
+ * entries are cut to fit, and the heading of the entries says how many
+ * were left out.  The header is never cut; the other sections lose lines
+ * (with a "… N more" line) only when no entry is left and they still do
+ * not fit.  JSON: the session's fields plus goal, tasks,
+ * pending_confirmations, open_items, entry_count, entries_omitted,
+ * max_chars and digest.
+ */
+int ruru_session_digest(struct ruru_ws *ws, const char *id, size_t max_chars, char **digest,
+			json_t **json, struct ruru_error *err);
+
+/* The session the active pointer names (ROOCOM_SESSION_ID, then
+ * .ruru/sessions/.active) when its status is active; NULL when none is
+ * (caller frees).  `new` uses it to say that another session stays active. */
+char *ruru_session_active(struct ruru_ws *ws);
 
 /* Add an artifact: write artifacts/<name> atomically, record it, log an
- * artifact event; *rel gets "artifacts/<name>".  RURU_EREFUSED for an unsafe
- * name, RURU_ECONFLICT when it exists and !force. */
+ * artifact event whose message says added or replaced, the size and the
+ * description (may be NULL); *rel gets "artifacts/<name>".  A name that
+ * starts with "artifacts/" is taken relative to the session (no
+ * artifacts/artifacts/).  RURU_EREFUSED for an unsafe name, RURU_ECONFLICT
+ * when it exists and !force. */
 int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, const void *data,
-		      size_t len, bool force, char **rel, struct ruru_error *err);
+		      size_t len, bool force, const char *description, char **rel,
+		      struct ruru_error *err);
+/* An artifact path as the user gave it, made relative to the session
+ * folder (DESIGN §3) into `out` (reset first): relative to the session
+ * ("artifacts/x"), to artifacts/ ("x"; in a v8.1 session, whose typed
+ * folders sit in the session folder, "notes/x" stays so), to the root
+ * (".ruru/sessions/ID/artifacts/x"), absolute, or relative to the current
+ * directory when only there it exists.  Anything outside the session
+ * folder, the log itself, and unsafe paths are RURU_EREFUSED. */
+int ruru_artifact_path(struct ruru_ws *ws, const char *id, const char *given, struct ruru_buf *out,
+		       struct ruru_error *err);
 /* Artifacts of a session: related_artifacts plus files found on disk,
  * as JSON [{path, recorded, exists, bytes}]. */
 json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
@@ -714,8 +753,11 @@ struct ruru_search_opts {
  * {kind: "entry"|"session"|"artifact", session, path (relative to the
  * root), line, time (RFC 3339 or null), type, mode, task (null when none),
  * snippet (one line, matches between the marks)}.  Caller owns the array.
+ * `*total` (may be NULL) gets how many hits there are in all, which is
+ * more than the array holds when the limit cut it.
  */
-json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, struct ruru_error *err);
+json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, size_t *total,
+		    struct ruru_error *err);
 
 /* Compile a query into the FTS5 expression ruru runs (reset first):
  * -1 with RURU_EUSAGE for a malformed query.  (Public for the fuzzer.) */
@@ -914,6 +956,10 @@ int ruru_merge_files(const char *base, const char *ours, const char *theirs,
  * Idempotent.  `*changed` (may be NULL) tells whether .gitattributes was
  * written.  RURU_ENOTFOUND when `dir` is not inside a git repository.
  */
+/* Whether `dir` (NULL: the current directory) is inside a git work tree:
+ * 0, or -1 with RURU_ENOTFOUND; changes nothing (`init --git` checks it
+ * before it makes anything, so that it makes all or nothing). */
+int ruru_ws_git_check(const char *dir, struct ruru_error *err);
 #define RURU_GITATTRIBUTES_LINE ".ruru/sessions/**" "/session_log.md merge=ruru"
 int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err);
 

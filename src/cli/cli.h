@@ -22,6 +22,11 @@ struct cli_opt {
 	const char *arg;   /* metavariable; NULL for a flag */
 	const char *help;
 	bool multi;        /* may be repeated; values collected in order */
+	/* agent-proof (issue #11): how help shows it.  A required option is
+	 * printed without brackets; options with the same non-zero `choice`
+	 * are alternatives of which one is required: (--a X | --b Y). */
+	bool required;
+	int choice;
 };
 
 struct cli_args {
@@ -50,6 +55,10 @@ struct cli_cmd {
 	int min_args, max_args;     /* max -1: no limit */
 	/* Returns an exit status; on failure ctx->err holds the message. */
 	int (*run)(struct cli_ctx *ctx, struct cli_args *a);
+	/* agent-proof (issue #11): the operands are free text or values, so
+	 * a word that is not one of the command's options is an operand even
+	 * when it starts with '-' ("- fixed the bug", "-5 tests", -1). */
+	bool free_operands;
 };
 
 /* Option value by long name; NULL when not given ("" for a set flag). */

@@ -72,8 +72,8 @@ static int cmd_artifact_add(struct cli_ctx *ctx, struct cli_args *a)
 	int rc = 0;
 	if (cli_read_input(ctx, file, &data) < 0 || !(ws = cli_ws(ctx)) ||
 	    !(id = cli_session(ctx, ws, NULL)) ||
-	    ruru_artifact_add(ws, id, name, data.ptr, data.len, cli_flag(ctx, a, "force"), &rel,
-			      &ctx->err) < 0)
+	    ruru_artifact_add(ws, id, name, data.ptr, data.len, cli_flag(ctx, a, "force"),
+			      cli_opt(ctx, a, "description"), &rel, &ctx->err) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json ? !cli_print_json(ctx, json_pack("{s:s, s:s}", "session", id, "path", rel))
 			   : printf("%s\n", rel) < 0)
@@ -174,6 +174,7 @@ static int cmd_task_list(struct cli_ctx *ctx, struct cli_args *a)
 static const struct cli_opt add_opts[] = {
 	{ .name = "name", .arg = "NAME", .help = "name under artifacts/ (subfolders allowed)" },
 	{ .name = "force", .help = "replace an existing artifact of that name" },
+	{ .name = "description", .arg = "TEXT", .help = "what the artifact is (in the log entry)" },
 	/* V7 typed artifacts (issue #12) */
 	{ .name = "type", .arg = "TYPE", .help = "a typed V7 artifact of TYPE (note, learning, ...; "
 	  "man ruru has them all)" },

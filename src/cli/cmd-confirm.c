@@ -552,14 +552,18 @@ static const struct cli_opt export_opts[] = {
 /* ---------------------------------------------------------------- table */
 
 static const struct cli_opt propose_opts[] = {
-	{ .name = "target", .arg = "PATH", .help = "the file the edit is for (relative to the current folder)" },
-	{ .name = "content", .arg = "FILE|-", .help = "the target's complete new content, byte for byte" },
-	{ .name = "diff", .arg = "FILE|-", .help = "exactly one unified diff of the target (must apply cleanly now)" },
+	{ .name = "target", .arg = "PATH", .help = "the file the edit is for (relative to the current folder)",
+	  .required = true },
+	{ .name = "content", .arg = "FILE|-", .help = "the target's complete new content, byte for byte",
+	  .choice = 1 },
+	{ .name = "diff", .arg = "FILE|-", .help = "exactly one unified diff of the target (must apply cleanly now)",
+	  .choice = 1 },
 	{ .name = "supersedes", .arg = "ARTIFACT", .help = "an earlier proposal this one replaces (it is withdrawn)" },
 	{ 0 },
 };
 static const struct cli_opt adopt_opts[] = {
-	{ .name = "target", .arg = "PATH", .help = "the file the hand-made proposal is for" },
+	{ .name = "target", .arg = "PATH", .help = "the file the hand-made proposal is for",
+	  .required = true },
 	{ .name = "kind", .arg = "content|diff", .help = "what the artifact holds (default content)" },
 	{ 0 },
 };
@@ -580,12 +584,13 @@ static const struct cli_opt withdraw_opts[] = {
 	{ 0 },
 };
 static const struct cli_opt skip_opts[] = {
-	{ .name = "rationale", .arg = "TEXT", .help = "why the edit is routine, simple and low-risk (required)" },
+	{ .name = "rationale", .arg = "TEXT", .help = "why the edit is routine, simple and low-risk (required)",
+	  .required = true },
 	SIGN_OPTS,
 	{ 0 },
 };
 static const struct cli_opt delegate_opts[] = {
-	{ .name = "to", .arg = "SLUG", .help = "the executor mode" },
+	{ .name = "to", .arg = "SLUG", .help = "the executor mode", .required = true },
 	{ .name = "task", .arg = "TASK-ID", .help = "the MDTM task of the delegation" },
 	{ 0 },
 };

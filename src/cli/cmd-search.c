@@ -105,15 +105,16 @@ static int search_run(struct cli_ctx *ctx, struct cli_args *a, struct ruru_buf *
 	struct ruru_ws *ws = cli_ws(ctx);
 	if (!ws)
 		return cli_fail(ctx);
-	json_t *hits = ruru_search(ws, &o, &ctx->err);
+	size_t total = 0;
+	json_t *hits = ruru_search(ws, &o, &total, &ctx->err);
 	ruru_ws_free(ws);
 	if (!hits)
 		return cli_fail(ctx);
 	int rc = 0;
 	if (ctx->json) {
 		json_t *q = json_stringn(o.query, o.query_len);
-		if (!cli_print_json(ctx, json_pack("{s:o,s:o}", "query", q ? q : json_string(""),
-						   "hits", hits)))
+		if (!cli_print_json(ctx, json_pack("{s:o,s:o,s:I}", "query", q ? q : json_string(""),
+						   "hits", hits, "total", (json_int_t)total)))
 			rc = cli_fail(ctx);
 		return rc;
 	}
@@ -144,6 +145,9 @@ static int search_run(struct cli_ctx *ctx, struct cli_args *a, struct ruru_buf *
 	}
 	if (!cli_write(ctx, out.ptr, out.len))
 		rc = cli_fail(ctx);
+	else if (total > json_array_size(hits))
+		fprintf(stderr, "ruru: the best %zu of %zu hits (--limit 0 for all)\n",
+			json_array_size(hits), total);
 	ruru_buf_release(&out);
 	json_decref(hits);
 	return rc;

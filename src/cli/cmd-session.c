@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "banned.h"
@@ -37,14 +38,29 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 			json_decref(hosts_report);
 		return hrc;
 	}
-	if (ruru_ws_init(dir, &ctx->err) < 0 ||
-	    (cli_flag(ctx, a, "mcp") && ruru_ws_init_mcp(dir, &mcp, &ctx->err) < 0))
-		return cli_fail(ctx);
 	bool git = cli_flag(ctx, a, "git"), attrs = false;
-	if (git && ruru_ws_init_git(dir, &attrs, &ctx->err) < 0) {
+	/* All or nothing: what can refuse (not a git work tree, an invalid
+	 * .roo/mcp.json) runs before .ruru/ is made. */
+	struct ruru_buf dotruru = RURU_BUF_INIT;
+	ruru_buf_addf(&dotruru, "%s/.ruru", dir);
+	bool existed = access(dotruru.ptr, F_OK) == 0;
+	ruru_buf_release(&dotruru);
+	if ((git && ruru_ws_git_check(dir, &ctx->err) < 0) ||
+	    (cli_flag(ctx, a, "mcp") && ruru_ws_init_mcp(dir, &mcp, &ctx->err) < 0) ||
+	    ruru_ws_init(dir, &ctx->err) < 0 ||
+	    (git && ruru_ws_init_git(dir, &attrs, &ctx->err) < 0)) {
 		free(mcp);
 		return cli_fail(ctx);
 	}
+	/* Say what was made (stderr: stdout is for results). */
+	fflush(stdout);
+	fprintf(stderr, "ruru: %s .ruru/ (sessions/, temp/, tasks/) in %s\n",
+		existed ? "kept the existing" : "made", dir);
+	if (mcp)
+		fprintf(stderr, "ruru: registered `ruru mcp` in %s\n", mcp);
+	if (git)
+		fprintf(stderr, "ruru: registered the session-log merge driver with git (%s)\n",
+			attrs ? ".gitattributes updated" : ".gitattributes already had it");
 	if (host) {
 		int hrc = cli_init_hosts(ctx, dir, host, false, false, &hosts_report);
 		if (hrc) {
@@ -131,13 +147,35 @@ static int cmd_new(struct cli_ctx *ctx, struct cli_args *a)
 	} else {
 		o.description = d;
 	}
+	/* Another session stays active as it is; say so (DESIGN §6). */
+	char *other = ruru_session_active(ws);
 	char *id = ruru_session_new(ws, &o, &ctx->err);
 	if (!id) {
+		free(other);
 		rc = cli_fail(ctx);
 		goto out;
 	}
-	bool ok = ctx->json ? cli_print_json(ctx, json_pack("{s:s}", "id", id))
-			    : (printf("%s\n", id) >= 0);
+	if (other && !strcmp(other, id)) {
+		free(other);
+		other = NULL;
+	}
+	if (other) {
+		fflush(stdout);
+		fprintf(stderr,
+			"ruru: session %s is still active and stays so; %s is now the active session "
+			"(pause or complete %s when its work is done)\n",
+			other, id, other);
+		const char *env = getenv("ROOCOM_SESSION_ID");
+		if (env && *env)
+			fprintf(stderr,
+				"ruru: ROOCOM_SESSION_ID=%s still chooses the session of later commands; "
+				"set it to %s to work in the new one\n",
+				env, id);
+	}
+	json_t *j = json_pack("{s:s}", "id", id);
+	json_object_set_new(j, "other_active", other ? json_string(other) : json_null());
+	bool ok = ctx->json ? cli_print_json(ctx, j) : (json_decref(j), printf("%s\n", id) >= 0);
+	free(other);
 	free(id);
 	if (!ok)
 		rc = cli_fail(ctx);
@@ -167,7 +205,9 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 	const char *outcome = cli_opt(ctx, a, "outcome");
 	if (outcome && strcmp(outcome, "success") && strcmp(outcome, "failure") &&
 	    strcmp(outcome, "approved") && strcmp(outcome, "rejected"))
-		return cli_usage_error(ctx, "--outcome is success or failure, not \"%s\"", outcome);
+		return cli_usage_error(ctx,
+				       "--outcome is success, failure, approved or rejected, not \"%s\"",
+				       outcome);
 	e.mode = (char *)cli_opt(ctx, a, "mode");
 	e.task = (char *)cli_opt(ctx, a, "task");
 	e.artifact = (char *)cli_opt(ctx, a, "artifact");
@@ -275,6 +315,31 @@ static int parse_status_word(struct cli_ctx *ctx, const char *w, enum ruru_statu
 	return 0;
 }
 
+/* A field of a tab-separated row: control characters and the backslash
+ * escaped C-style (\t, \n, \r, \\, \xNN), so that a title holding a newline
+ * or a tab cannot break the row. */
+static void add_escaped(struct ruru_buf *out, const char *s)
+{
+	size_t n = strcspn(s, "\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10"
+				 "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f");
+	ruru_buf_add(out, s, n);
+	for (s += n; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\\')
+			ruru_buf_addstr(out, "\\\\");
+		else if (c == '\t')
+			ruru_buf_addstr(out, "\\t");
+		else if (c == '\n')
+			ruru_buf_addstr(out, "\\n");
+		else if (c == '\r')
+			ruru_buf_addstr(out, "\\r");
+		else if (c < 0x20 || c == 0x7f)
+			ruru_buf_addf(out, "\\x%02x", c);
+		else
+			ruru_buf_addch(out, (char)c);
+	}
+}
+
 /* `list` output, one session at a time: lines into a buffer written in
  * 64 KiB pieces (printf per field is most of the front end's cost over
  * 10,000 sessions), or JSON objects into an array. */
@@ -302,7 +367,7 @@ static int list_one(const struct ruru_session *s, void *p)
 	if (s->start_text && *s->start_text)
 		cols[2] = s->start_text;
 	for (size_t c = 0; c < 4; c++) {
-		ruru_buf_addstr(&lo->out, cols[c]);
+		add_escaped(&lo->out, cols[c]);
 		ruru_buf_addch(&lo->out, c < 3 ? '\t' : '\n');
 	}
 	if (lo->out.len >= 65536) {
@@ -349,8 +414,40 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 /* ------------------------------------------------------------------ show */
 
 
+static bool max_chars_opt(struct cli_ctx *ctx, struct cli_args *a, size_t *max);
+
+/* show --digest: the continue digest, read-only. */
+static int show_digest(struct cli_ctx *ctx, struct cli_args *a)
+{
+	size_t max;
+	if (!max_chars_opt(ctx, a, &max))
+		return RURU_EUSAGE;
+	WITH_WS(ctx, ws);
+	int rc = 0;
+	char *id = cli_session(ctx, ws, a->argc ? a->argv[0] : NULL);
+	char *digest = NULL;
+	json_t *json = NULL;
+	if (!id || ruru_session_digest(ws, id, max, ctx->json ? NULL : &digest,
+				       ctx->json ? &json : NULL, &ctx->err) < 0)
+		rc = cli_fail(ctx);
+	else if (ctx->json ? !cli_print_json(ctx, json) : !cli_write(ctx, digest, strlen(digest)))
+		rc = cli_fail(ctx);
+	free(digest);
+	free(id);
+	ruru_ws_free(ws);
+	return rc;
+}
+
 static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 {
+	if (cli_flag(ctx, a, "digest")) {
+		if (cli_opt(ctx, a, "entries"))
+			return cli_usage_error(ctx, "--entries and --digest do not go together "
+						    "(the digest fits entries into --max-chars)");
+		return show_digest(ctx, a);
+	}
+	if (cli_opt(ctx, a, "max-chars"))
+		return cli_usage_error(ctx, "--max-chars bounds the digest: give --digest too");
 	size_t last = 0;
 	const char *ne = cli_opt(ctx, a, "entries");
 	if (ne && !cli_parse_size(ctx, "entries", ne, &last))
@@ -407,45 +504,72 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 
 /* -------------------------------------------------------------- continue */
 
+/* The most recent sessions on stderr, to choose one to continue. */
+static void offer_recent(struct ruru_ws *ws)
+{
+	struct ruru_session *list;
+	size_t n;
+	struct ruru_error e;
+	if (ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) < 0)
+		return;
+	if (n)
+		fputs("ruru: recent sessions (continue one with `ruru continue ID`; an ended one "
+		      "with `ruru continue ID --reopen`):\n",
+		      stderr);
+	struct ruru_buf line = RURU_BUF_INIT;
+	for (size_t i = 0; i < n && i < 10; i++) {
+		ruru_buf_reset(&line); /* one line per session, whatever the title holds */
+		add_escaped(&line, list[i].title ? list[i].title : "");
+		fprintf(stderr, "  %s  %s  %s\n", list[i].id,
+			list[i].status ? ruru_status_word(list[i].status) : "?", line.ptr);
+	}
+	ruru_buf_release(&line);
+	ruru_session_list_free(list, n);
+}
+
+/* An optional --max-chars N (default RURU_DIGEST_DEFAULT; 0: no bound). */
+static bool max_chars_opt(struct cli_ctx *ctx, struct cli_args *a, size_t *max)
+{
+	const char *mc = cli_opt(ctx, a, "max-chars");
+	*max = RURU_DIGEST_DEFAULT;
+	return !mc || cli_parse_size(ctx, "max-chars", mc, max);
+}
+
 static int cmd_continue(struct cli_ctx *ctx, struct cli_args *a)
 {
-	size_t max = 0;
-	const char *mc = cli_opt(ctx, a, "max-chars");
-	if (mc && !cli_parse_size(ctx, "max-chars", mc, &max))
+	size_t max;
+	if (!max_chars_opt(ctx, a, &max))
 		return RURU_EUSAGE;
+	bool reopen = cli_flag(ctx, a, "reopen");
+	/* The session named here (-s or ID) may be reopened on request; the
+	 * one the active pointer names never is. */
+	bool named = a->argc || ctx->session;
+	unsigned flags = (reopen ? RURU_CONTINUE_REOPEN : 0) | (named ? 0 : RURU_CONTINUE_IMPLICIT);
 	WITH_WS(ctx, ws);
 	int rc = 0;
 	char *id = cli_session(ctx, ws, a->argc ? a->argv[0] : NULL);
-	if (!id) {
-		rc = cli_fail(ctx);
-		/* Nothing to continue: offer the most recent sessions. */
-		struct ruru_session *list;
-		size_t n;
-		struct ruru_error e;
-		if (rc == RURU_ENOTFOUND && ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) == 0) {
-			if (n)
-				fputs("ruru: recent sessions (continue one with `ruru continue ID`):\n", stderr);
-			for (size_t i = 0; i < n && i < 10; i++) {
-				/* titles of cloned logs are anybody's text */
-				struct ruru_buf b = RURU_BUF_INIT;
-				ruru_buf_addf(&b, "  %s  %s  %s", list[i].id,
-					      list[i].status ? ruru_status_word(list[i].status) : "?",
-					      list[i].title ? list[i].title : "");
-				cli_print_escaped_line(b.ptr);
-				ruru_buf_release(&b);
-			}
-			ruru_session_list_free(list, n);
-		}
-		ruru_ws_free(ws);
-		return rc;
-	}
 	char *digest = NULL;
 	json_t *json = NULL;
-	if (ruru_session_continue(ws, id, max, ctx->json ? NULL : &digest, ctx->json ? &json : NULL,
-				  &ctx->err) < 0)
+	if (!id || ruru_session_continue(ws, id, max, flags, ctx->json ? NULL : &digest,
+					 ctx->json ? &json : NULL, &ctx->err) < 0) {
+		int code = ctx->err.code;
+		if (id && code == RURU_ECONFLICT && !reopen) {
+			struct ruru_session s;
+			struct ruru_error e;
+			if (ruru_session_load(ws, id, 0, &s, &e) == 0 &&
+			    (s.status == RURU_STATUS_COMPLETED || s.status == RURU_STATUS_ERROR)) {
+				size_t n = strlen(ctx->err.msg);
+				snprintf(ctx->err.msg + n, sizeof(ctx->err.msg) - n,
+					 " (ruru continue %s --reopen reopens it)", id);
+			}
+			ruru_session_release(&s);
+		}
 		rc = cli_fail(ctx);
-	else if (ctx->json ? !cli_print_json(ctx, json) : !cli_write(ctx, digest, strlen(digest)))
+		if (code == RURU_ENOTFOUND && !named)
+			offer_recent(ws);
+	} else if (ctx->json ? !cli_print_json(ctx, json) : !cli_write(ctx, digest, strlen(digest))) {
 		rc = cli_fail(ctx);
+	}
 	free(digest);
 	free(id);
 	ruru_ws_free(ws);
@@ -568,7 +692,8 @@ static const struct cli_opt log_opts[] = {
 	{ .name = "task", .arg = "TASK-ID", .help = "MDTM task (delegation/result: linked)" },
 	{ .name = "artifact", .arg = "PATH", .help = "artifact, relative to the session" },
 	{ .name = "adr", .arg = "PATH", .help = "ADR a decision refers to" },
-	{ .name = "outcome", .arg = "success|failure", .help = "outcome of a result" },
+	{ .name = "outcome", .arg = "success|failure|approved|rejected",
+	  .help = "outcome of a result (success, failure) or confirm-response (approved, rejected)" },
 	{ .name = "source", .arg = "WHO", .help = "where an error came from" },
 	/* V7 (issue #12) */
 	{ .name = "new-task", .help = "delegation: create its MDTM task first; prints the ID" },
@@ -590,10 +715,15 @@ static const struct cli_opt list_opts[] = {
 };
 static const struct cli_opt show_opts[] = {
 	{ .name = "entries", .short_name = 'n', .arg = "N", .help = "only the last N entries" },
+	{ .name = "digest", .help = "print the continue digest instead; changes nothing" },
+	{ .name = "max-chars", .arg = "N",
+	  .help = "with --digest: at most N bytes (default 8000; 0: no bound)" },
 	{ 0 },
 };
 static const struct cli_opt continue_opts[] = {
-	{ .name = "max-chars", .arg = "N", .help = "bound the digest to N bytes (newest entries kept)" },
+	{ .name = "max-chars", .arg = "N",
+	  .help = "at most N bytes, oldest entries cut first (default 8000; 0: no bound)" },
+	{ .name = "reopen", .help = "reopen the named session when it is completed or failed" },
 	{ 0 },
 };
 
@@ -601,9 +731,9 @@ const struct cli_cmd cli_cmds_session[] = {
 	{ .name = "init", .summary = "make .ruru/ here (or in --root)", .opts = init_opts,
 	  .max_args = 0, .run = cmd_init },
 	{ .name = "new", .args = "[GOAL]", .summary = "start a session; prints its ID and makes it active",
-	  .opts = new_opts, .max_args = 1, .run = cmd_new },
+	  .opts = new_opts, .max_args = 1, .run = cmd_new, .free_operands = true },
 	{ .name = "log", .args = "MESSAGE|-", .summary = "log an event to the active session",
-	  .opts = log_opts, .min_args = 1, .max_args = 1, .run = cmd_log },
+	  .opts = log_opts, .min_args = 1, .max_args = 1, .run = cmd_log, .free_operands = true },
 	{ .name = "pause", .args = "[ID]", .summary = "pause a session (status, end_time, event)",
 	  .opts = reason_opts, .max_args = 1, .run = cmd_pause },
 	{ .name = "resume", .args = "[ID]", .summary = "make a paused or ended session active again",
@@ -614,10 +744,11 @@ const struct cli_cmd cli_cmds_session[] = {
 	  .opts = reason_opts, .max_args = 1, .run = cmd_fail },
 	{ .name = "list", .summary = "list sessions, newest first", .opts = list_opts, .max_args = 0,
 	  .run = cmd_list },
-	{ .name = "show", .args = "[ID]", .summary = "show a session's metadata and entries",
+	{ .name = "show", .args = "[ID]",
+	  .summary = "show a session's metadata and entries, or its digest (read-only)",
 	  .opts = show_opts, .max_args = 1, .run = cmd_show },
 	{ .name = "continue", .args = "[ID]",
-	  .summary = "resume a session, make it active, print a digest to pick up the work",
+	  .summary = "resume a session, make it active, log it, print a digest to pick up the work",
 	  .opts = continue_opts, .max_args = 1, .run = cmd_continue },
 	{ .name = "check", .args = "[FILE...]",
 	  .summary = "validate session logs; every problem as FILE:LINE:COL with a severity",

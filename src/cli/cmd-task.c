@@ -149,15 +149,16 @@ static int cmd_summarize(struct cli_ctx *ctx, struct cli_args *a)
 }
 
 static const struct cli_opt new_opts[] = {
-	{ .name = "type", .arg = "TYPE", .help = "feature, bug, chore, documentation, test or spike" },
-	{ .name = "title", .arg = "TEXT", .help = "the task's title" },
+	{ .name = "type", .arg = "TYPE", .help = "feature, bug, chore, documentation, test or spike",
+	  .required = true },
+	{ .name = "title", .arg = "TEXT", .help = "the task's title", .required = true },
 	{ .name = "team", .arg = "TEAM", .help = "the ID's team part (default: from --assign, else the type)" },
 	{ .name = "assign", .arg = "MODE", .help = "assigned_to" },
 	{ .name = "parent", .arg = "TASK-ID", .help = "parent_task" },
 	{ 0 },
 };
 static const struct cli_opt claim_opts[] = {
-	{ .name = "by", .arg = "MODE", .help = "who takes the task (assigned_to)" },
+	{ .name = "by", .arg = "MODE", .help = "who takes the task (assigned_to)", .required = true },
 	{ .name = "ttl", .arg = "DURATION", .help = "length of the lease: 90s, 30m (default), 2h, 1d" },
 	{ 0 },
 };

@@ -84,10 +84,26 @@ static void print_usage_line(FILE *f, const struct cli_cmd *c)
 {
 	fprintf(f, "ruru %s%s%s", c->group ? c->group : "", c->group ? " " : "", c->name);
 	for (const struct cli_opt *o = c->opts; o && o->name; o++) {
+		const char *open = o->required ? "" : "[", *close = o->required ? "" : "]";
+		if (o->choice) {
+			/* An alternative: printed once, at its first option. */
+			const struct cli_opt *p = c->opts;
+			while (p->choice != o->choice)
+				p++;
+			if (p != o)
+				continue;
+			fputs(" (", f);
+			for (; p->name; p++)
+				if (p->choice == o->choice)
+					fprintf(f, "%s--%s%s%s", p == o ? "" : " | ", p->name,
+						p->arg ? " " : "", p->arg ? p->arg : "");
+			fputc(')', f);
+			continue;
+		}
 		if (o->arg)
-			fprintf(f, " [--%s %s]%s", o->name, o->arg, o->multi ? "..." : "");
+			fprintf(f, " %s--%s %s%s%s", open, o->name, o->arg, close, o->multi ? "..." : "");
 		else
-			fprintf(f, " [--%s]", o->name);
+			fprintf(f, " %s--%s%s", open, o->name, close);
 	}
 	if (c->args && *c->args)
 		fprintf(f, " %s", c->args);
@@ -331,14 +347,96 @@ static void args_release(struct cli_args *a)
 		free(a->multi[i]);
 }
 
+/* ---- agent-proof (issue #11): operands that start with '-' */
+
+/* The option of `c` a word names: 0 not an option, 1 a flag or a value
+ * given in the same word, 2 an option whose value is the next word.
+ * Long names may be abbreviated as getopt_long allows. */
+static int option_word(const struct cli_cmd *c, const char *w)
+{
+	if (w[0] != '-' || !w[1] || strpbrk(w, " \t\n"))
+		return 0;
+	if (w[1] == '-') {
+		const char *name = w + 2, *eq = strchr(name, '=');
+		size_t n = eq ? (size_t)(eq - name) : strlen(name);
+		if (!n)
+			return 0;
+		if (!strncmp("help", name, n) && n <= 4)
+			return 1;
+		const struct cli_opt *hit = NULL;
+		int hits = 0;
+		for (const struct cli_opt *o = c->opts; o && o->name; o++) {
+			if (strlen(o->name) == n && !strncmp(o->name, name, n)) {
+				hit = o;
+				hits = 1;
+				break;
+			}
+			if (!strncmp(o->name, name, n)) {
+				hit = o;
+				hits++;
+			}
+		}
+		if (hits != 1) /* unknown or ambiguous: getopt_long names it */
+			return 1;
+		return hit->arg && !eq ? 2 : 1;
+	}
+	/* A short option stands alone ("-t TYPE"): "-tired of it" is text. */
+	if (w[2])
+		return 0;
+	if (w[1] == 'h')
+		return 1;
+	for (const struct cli_opt *o = c->opts; o && o->name; o++)
+		if (o->short_name && o->short_name == w[1])
+			return o->arg ? 2 : 1;
+	return 0;
+}
+
+/* Put the option words of a free-operand command first and its operands
+ * after them, in order; a "--" makes every later word an operand and is
+ * dropped.  Returns the number of option words. */
+static int split_free_operands(const struct cli_cmd *c, int *argc, char **argv)
+{
+	char **ops = malloc((size_t)*argc * sizeof(*ops));
+	if (!ops)
+		abort();
+	int nopt = 1, nops = 0;
+	for (int i = 1; i < *argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			while (++i < *argc)
+				ops[nops++] = argv[i];
+			break;
+		}
+		int k = option_word(c, argv[i]);
+		if (!k) {
+			ops[nops++] = argv[i];
+			continue;
+		}
+		argv[nopt++] = argv[i];
+		if (k == 2 && i + 1 < *argc)
+			argv[nopt++] = argv[++i];
+	}
+	for (int i = 0; i < nops; i++)
+		argv[nopt + i] = ops[i];
+	*argc = nopt + nops;
+	argv[*argc] = NULL;
+	free(ops);
+	return nopt;
+}
+
 /* Parse a command's own options with getopt_long built from its table
  * entry.  Returns -1 after a usage error, 1 when --help was shown. */
 static int parse_command_args(struct cli_ctx *ctx, const struct cli_cmd *c, int argc, char **argv,
 			      struct cli_args *a)
 {
 	struct option lopts[CLI_MAX_OPTS + 2];
-	char shorts[2 * CLI_MAX_OPTS + 4] = "h";
+	char shorts[2 * CLI_MAX_OPTS + 5] = "h";
 	size_t ns = 1, n = 0;
+	int nopt = argc;
+	if (c->free_operands) {
+		nopt = split_free_operands(c, &argc, argv);
+		memcpy(shorts, "+h", 3); /* options end where the operands begin */
+		ns = 2;
+	}
 	for (const struct cli_opt *o = c->opts; o && o->name; o++, n++) {
 		lopts[n] = (struct option){ o->name, o->arg ? required_argument : no_argument, NULL,
 					    256 + (int)n };
@@ -355,7 +453,7 @@ static int parse_command_args(struct cli_ctx *ctx, const struct cli_cmd *c, int 
 	opterr = 0;
 	optind = 1;
 	int ch;
-	while ((ch = getopt_long(argc, argv, shorts, lopts, NULL)) != -1) {
+	while ((ch = getopt_long(nopt, argv, shorts, lopts, NULL)) != -1) {
 		int i = -1;
 		if (ch == 'h') {
 			print_command_help(stdout, c);
@@ -371,6 +469,18 @@ static int parse_command_args(struct cli_ctx *ctx, const struct cli_cmd *c, int 
 			if (optopt >= 256 || (optopt && strchr(shorts, optopt)))
 				return cli_usage_error(ctx, "option %s needs a value", argv[optind - 1]),
 				       -1;
+			if (optopt > 0 && optopt < 256) {
+				/* A short option, maybe inside a word ("-5 x"): getopt
+				 * leaves optind on that word until its last letter. */
+				const char *w = optind < argc && argv[optind][0] == '-' &&
+							strchr(argv[optind] + 1, optopt)
+							? argv[optind]
+							: argv[optind - 1];
+				if (w[0] == '-' && w[1] == optopt && !w[2])
+					return cli_usage_error(ctx, "unknown option \"%s\"", w), -1;
+				return cli_usage_error(ctx, "unknown option \"-%c\" in \"%s\"", optopt, w),
+				       -1;
+			}
 			return cli_usage_error(ctx, "unknown option \"%s\"", argv[optind - 1]), -1;
 		}
 		const char *v = c->opts[i].arg ? optarg : "";
@@ -383,6 +493,8 @@ static int parse_command_args(struct cli_ctx *ctx, const struct cli_cmd *c, int 
 			a->multi[i] = m;
 		}
 	}
+	if (c->free_operands)
+		optind = nopt;
 	a->argc = argc - optind;
 	a->argv = argv + optind;
 	if (a->argc < c->min_args)

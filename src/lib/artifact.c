@@ -15,6 +15,79 @@
 #include "logtx.h"
 #include "banned.h"
 
+/* ---- agent-proof (issue #11): one path convention for artifacts */
+
+static bool exists_at(const char *dir, const char *rel)
+{
+	struct ruru_buf p = RURU_BUF_INIT;
+	struct stat st;
+	struct ruru_error e;
+	ruru_buf_addf(&p, "%s/%s", dir, rel);
+	bool ok = ruru_lstat(p.ptr, &st, &e) == 0;
+	ruru_buf_release(&p);
+	return ok;
+}
+
+int ruru_artifact_path(struct ruru_ws *ws, const char *id, const char *given, struct ruru_buf *out,
+		       struct ruru_error *err)
+{
+	char *sdir = ruru_ws_session_path(ws, id, NULL);
+	char *adir = ruru_ws_session_path(ws, id, "artifacts");
+	/* The session folder relative to the root, with its slash. */
+	const char *sprefix = sdir + strlen(ruru_ws_root(ws)) + 1;
+	size_t splen = strlen(sprefix);
+	struct ruru_buf rel = RURU_BUF_INIT, norm = RURU_BUF_INIT;
+	bool v81 = ruru_ws_session_layout(ws, id) == RURU_LAYOUT_V81;
+	int rc = -1;
+	ruru_buf_reset(out);
+	if (!given || !*given) {
+		ruru_error_set(err, RURU_EUSAGE, "the artifact path is empty");
+		goto out;
+	}
+	if (given[0] == '/' ||
+	    (!(strncmp(given, sprefix, splen) == 0 && given[splen] == '/') &&
+	     strncmp(given, "artifacts/", 10) != 0 && !exists_at(adir, given) &&
+	     !exists_at(sdir, given) && access(given, F_OK) == 0)) {
+		/* Absolute, or a file that exists only relative to the current
+		 * directory: it must lie in this session's folder. */
+		if (ruru_path_relative_to_root(ruru_ws_root(ws), given, &norm, err) < 0)
+			goto out;
+		if (strncmp(norm.ptr, sprefix, splen) != 0 || norm.ptr[splen] != '/') {
+			ruru_error_set(err, RURU_EREFUSED,
+				       "artifact \"%s\" is outside the session folder %s", given,
+				       sprefix);
+			goto out;
+		}
+		ruru_buf_addstr(&rel, norm.ptr + splen + 1);
+	} else if (strncmp(given, sprefix, splen) == 0 && given[splen] == '/') {
+		ruru_buf_addstr(&rel, given + splen + 1); /* relative to the root */
+	} else if (strncmp(given, "artifacts/", 10) == 0 || exists_at(adir, given) ||
+		   (!v81 && !exists_at(sdir, given))) {
+		if (strncmp(given, "artifacts/", 10) != 0) /* relative to artifacts/ */
+			ruru_buf_addstr(&rel, "artifacts/");
+		ruru_buf_addstr(&rel, given);
+	} else {
+		/* Relative to the session folder, where v8.1 keeps its typed
+		 * folders (notes/, ...). */
+		ruru_buf_addstr(&rel, given);
+	}
+	if (ruru_path_inside(sdir, rel.ptr, &norm, err) < 0)
+		goto out;
+	if (!strcmp(norm.ptr, "session_log.md") || !strncmp(norm.ptr, ".", 1)) {
+		ruru_error_set(err, RURU_EREFUSED, "\"%s\" is the session's own file, not an artifact",
+			       given);
+		goto out;
+	}
+	ruru_buf_add(out, norm.ptr, norm.len);
+	rc = 0;
+out:
+	ruru_buf_release(&rel);
+	ruru_buf_release(&norm);
+	free(sdir);
+	free(adir);
+	return rc;
+}
+
 /* CONFIRM-*.toml is ruru's record of a proposal (confirm.c), never an
  * artifact (DESIGN §4): in any letter case, as case-insensitive
  * filesystems would match it. */
@@ -27,7 +100,8 @@ static bool confirm_sidecar_name(const char *path)
 }
 
 int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, const void *data,
-		      size_t len, bool force, char **rel, struct ruru_error *err)
+		      size_t len, bool force, const char *description, char **rel,
+		      struct ruru_error *err)
 {
 	char *adir = ruru_ws_session_path(ws, id, "artifacts");
 	struct ruru_buf norm = RURU_BUF_INIT, path = RURU_BUF_INIT, old = RURU_BUF_INIT,
@@ -43,6 +117,9 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	if (ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err) < 0)
 		goto out;
 	in_tx = true;
+	/* "artifacts/x" names artifacts/x, as every path ruru prints does. */
+	if (name && !strncmp(name, "artifacts/", 10) && name[10])
+		name += 10;
 	if (ruru_mkdirs(adir, err) < 0 || ruru_path_inside(adir, name, &norm, err) < 0)
 		goto out;
 	ruru_buf_addf(&relp, "artifacts/%s", norm.ptr);
@@ -95,8 +172,11 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	rc = ruru_logtx_array_add(&tx, "related_artifacts", relp.ptr, err);
 	if (rc == 0) {
 		struct ruru_entry e = { .type = RURU_EV_ARTIFACT, .artifact = relp.ptr };
-		ruru_buf_addf(&msg, "%s artifact %s (%zu bytes)", had_old ? "Replaced" : "Added",
-			      relp.ptr, len);
+		/* The entry names the path already: the message says what
+		 * happened and, when given, what the artifact is. */
+		ruru_buf_addf(&msg, "%s (%zu bytes)", had_old ? "Replaced" : "Added", len);
+		if (description && *description)
+			ruru_buf_addf(&msg, ": %s", description);
 		e.message = msg.ptr;
 		e.message_len = msg.len;
 		rc = ruru_logtx_entry(&tx, &e, err);

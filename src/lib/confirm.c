@@ -1984,6 +1984,10 @@ static char *sign_identity(const struct ruru_confirm_sign *sign, struct ruru_err
 		struct passwd *pw = u && *u ? NULL : getpwuid(getuid());
 		id = u && *u ? ruru_strdup(u) : pw ? ruru_strdup(pw->pw_name) : NULL;
 	}
+	if (id && ruru_text_check("signing identity", id, strlen(id), RURU_TEXT_LINE, err) < 0) {
+		free(id);
+		return NULL;
+	}
 	if (!id || !*id || !ruru_entry_field_ok(id) || strpbrk(id, " \t")) {
 		ruru_error_set(err, RURU_EUSAGE,
 			       "no usable signing identity (give one; it must be a single word "

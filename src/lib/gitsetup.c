@@ -46,6 +46,22 @@ static bool has_line(const char *text, size_t len, const char *line)
 	return false;
 }
 
+int ruru_ws_git_check(const char *dir, struct ruru_error *err)
+{
+	if (!dir)
+		dir = ".";
+	struct ruru_buf top;
+	ruru_buf_init(&top);
+	const char *revparse[] = { "git", "-C", dir, "rev-parse", "--show-toplevel", NULL };
+	int st = run_git(revparse, &top, err);
+	if (st == 0 && top.len == 0)
+		st = 1;
+	ruru_buf_release(&top);
+	if (st > 0)
+		ruru_error_set(err, RURU_ENOTFOUND, "\"%s\" is not inside a git work tree", dir);
+	return st == 0 ? 0 : -1;
+}
+
 int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err)
 {
 	if (!dir)

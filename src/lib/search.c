@@ -313,12 +313,47 @@ static char *resolve_session(sqlite3 *db, const char *prefix, struct ruru_error 
 	return NULL;
 }
 
+/* Bind the query's parameters ?1..?9 (those the SQL does not use are
+ * ignored by SQLite). */
+static void bind_filters(sqlite3_stmt *q, const struct ruru_search_opts *o, const char *expr,
+			 const char *session)
+{
+	sqlite3_bind_text(q, 1, expr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, o->type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, o->mode, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, o->task, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, session, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 6, (int)o->status);
+	sqlite3_bind_text(q, 7, o->tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 8, (int64_t)o->since);
+	sqlite3_bind_int64(q, 9, (int64_t)o->until);
+}
+
+/* How many documents match in all (`where` from search_once()). */
+static int64_t count_all(sqlite3 *db, const struct ruru_buf *where,
+			 const struct ruru_search_opts *o, const char *expr, const char *session)
+{
+	struct ruru_buf sql = RURU_BUF_INIT;
+	sqlite3_stmt *q;
+	int64_t n = -1;
+	ruru_buf_addstr(&sql, "SELECT count(*)");
+	ruru_buf_add(&sql, where->ptr, where->len);
+	if (sqlite3_prepare_v2(db, sql.ptr, -1, &q, NULL) == SQLITE_OK) {
+		bind_filters(q, o, expr, session);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			n = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+	}
+	ruru_buf_release(&sql);
+	return n;
+}
+
 /* One search over the index opened with `flags`; *broken is set when
  * the index failed under the query (so that a rebuilt one may do). */
 static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o, unsigned flags,
-			   bool *broken, struct ruru_error *err)
+			   size_t *total, bool *broken, struct ruru_error *err)
 {
-	struct ruru_buf expr = RURU_BUF_INIT, sqlb = RURU_BUF_INIT;
+	struct ruru_buf expr = RURU_BUF_INIT, sqlb = RURU_BUF_INIT, where = RURU_BUF_INIT;
 	if (ruru_search_compile(o->query ? o->query : "", o->query ? o->query_len : 0, &expr, err) <
 	    0) {
 		ruru_buf_release(&expr);
@@ -350,39 +385,44 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 				" WHERE fts MATCH ?1 ORDER BY rank LIMIT ?11) t"
 				" JOIN docs d ON d.id = t.rid JOIN files f ON f.id = d.file_id"
 				" ORDER BY t.r, d.time IS NULL, d.time DESC, d.id DESC");
-	} else {
+	}
+	/* The matching documents with every filter, for the query (when
+	 * filtered) and for counting them all (when the limit cut). */
+	ruru_buf_addstr(&where, " FROM fts JOIN docs d ON d.id = fts.rowid"
+				" JOIN files f ON f.id = d.file_id");
+	if (o->status != RURU_STATUS_UNKNOWN || o->tag)
+		ruru_buf_addstr(&where, " JOIN sessions s ON s.sdir = d.sdir");
+	ruru_buf_addstr(&where, " WHERE fts MATCH ?1 AND d.kind IN (");
+	const int kinds[3] = { RURU_DOC_ENTRY, RURU_DOC_SESSION, RURU_DOC_ARTIFACT };
+	bool first = true;
+	for (int k = 0; k < 3; k++)
+		if (in & (1u << k)) {
+			ruru_buf_addf(&where, "%s%d", first ? "" : ", ", kinds[k]);
+			first = false;
+		}
+	ruru_buf_addch(&where, ')');
+	/* Every value is a bound parameter; only these fixed fragments are SQL. */
+	if (o->type)
+		ruru_buf_addstr(&where, " AND d.type = ?2");
+	if (o->mode)
+		ruru_buf_addstr(&where, " AND d.mode = ?3");
+	if (o->task)
+		ruru_buf_addstr(&where, " AND d.task = ?4");
+	if (session)
+		ruru_buf_addstr(&where, " AND d.session = ?5");
+	if (o->status != RURU_STATUS_UNKNOWN)
+		ruru_buf_addstr(&where, " AND s.status = ?6");
+	if (o->tag)
+		ruru_buf_addstr(&where, " AND instr(s.tags_lc, char(10) || lower(?7) || char(10)) > 0");
+	if (o->has_since)
+		ruru_buf_addstr(&where, " AND d.time >= ?8");
+	if (o->has_until)
+		ruru_buf_addstr(&where, " AND d.time <= ?9");
+	if (filtered || !o->limit) {
 		ruru_buf_addstr(&sqlb,
 				"SELECT d.kind, d.session, f.path, d.line, d.time, d.type, d.mode, d.task,"
-				" snippet(fts, -1, char(2), char(3), '…', 24), d.id"
-				" FROM fts JOIN docs d ON d.id = fts.rowid JOIN files f ON f.id = d.file_id");
-		if (o->status != RURU_STATUS_UNKNOWN || o->tag)
-			ruru_buf_addstr(&sqlb, " JOIN sessions s ON s.sdir = d.sdir");
-		ruru_buf_addstr(&sqlb, " WHERE fts MATCH ?1 AND d.kind IN (");
-		const int kinds[3] = { RURU_DOC_ENTRY, RURU_DOC_SESSION, RURU_DOC_ARTIFACT };
-		bool first = true;
-		for (int k = 0; k < 3; k++)
-			if (in & (1u << k)) {
-				ruru_buf_addf(&sqlb, "%s%d", first ? "" : ", ", kinds[k]);
-				first = false;
-			}
-		ruru_buf_addch(&sqlb, ')');
-		/* Every value is a bound parameter; only these fixed fragments are SQL. */
-		if (o->type)
-			ruru_buf_addstr(&sqlb, " AND d.type = ?2");
-		if (o->mode)
-			ruru_buf_addstr(&sqlb, " AND d.mode = ?3");
-		if (o->task)
-			ruru_buf_addstr(&sqlb, " AND d.task = ?4");
-		if (session)
-			ruru_buf_addstr(&sqlb, " AND d.session = ?5");
-		if (o->status != RURU_STATUS_UNKNOWN)
-			ruru_buf_addstr(&sqlb, " AND s.status = ?6");
-		if (o->tag)
-			ruru_buf_addstr(&sqlb, " AND instr(s.tags_lc, char(10) || lower(?7) || char(10)) > 0");
-		if (o->has_since)
-			ruru_buf_addstr(&sqlb, " AND d.time >= ?8");
-		if (o->has_until)
-			ruru_buf_addstr(&sqlb, " AND d.time <= ?9");
+				" snippet(fts, -1, char(2), char(3), '…', 24), d.id");
+		ruru_buf_add(&sqlb, where.ptr, where.len);
 		ruru_buf_addstr(&sqlb, " ORDER BY bm25(fts), d.time IS NULL, d.time DESC, d.id DESC");
 	}
 	if (o->limit)
@@ -392,15 +432,7 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 		*broken = true;
 		goto out;
 	}
-	sqlite3_bind_text(q, 1, expr.ptr, (int)expr.len, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, o->type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, o->mode, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 4, o->task, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 5, session, -1, SQLITE_STATIC);
-	sqlite3_bind_int(q, 6, (int)o->status);
-	sqlite3_bind_text(q, 7, o->tag, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 8, (int64_t)o->since);
-	sqlite3_bind_int64(q, 9, (int64_t)o->until);
+	bind_filters(q, o, expr.ptr, session);
 	int64_t lim = o->limit > INT32_MAX ? INT32_MAX : (int64_t)o->limit;
 	sqlite3_bind_int64(q, 10, lim);
 	sqlite3_bind_int64(q, 11, lim * 2 + 64);
@@ -447,6 +479,13 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 		*broken = (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_NOMEM;
 		json_decref(hits);
 		hits = NULL;
+	} else if (total) {
+		*total = json_array_size(hits);
+		if (o->limit && *total >= o->limit) { /* cut by the limit: how many in all? */
+			int64_t all = count_all(ix.db, &where, o, expr.ptr, session);
+			if (all > 0)
+				*total = (size_t)all;
+		}
 	}
 out:
 	sqlite3_finalize(q);
@@ -454,15 +493,17 @@ out:
 	free(session);
 	ruru_buf_release(&expr);
 	ruru_buf_release(&sqlb);
+	ruru_buf_release(&where);
 	return hits;
 }
 
-json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, struct ruru_error *err)
+json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, size_t *total,
+		    struct ruru_error *err)
 {
 	bool broken = false;
-	json_t *hits = search_once(ws, o, 0, &broken, err);
+	json_t *hits = search_once(ws, o, 0, total, &broken, err);
 	if (!hits && broken) /* a damaged index that still opened: make it again */
-		hits = search_once(ws, o, RURU_INDEX_REBUILD, &broken, err);
+		hits = search_once(ws, o, RURU_INDEX_REBUILD, total, &broken, err);
 	return hits;
 }
 

@@ -127,12 +127,33 @@ void ruru_session_release(struct ruru_session *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* The text of the "## Goal" section of a body. */
+static bool goal_line_needs_escape(const char *p, size_t n);
+
+/* The text of the "## Goal" section of a body, as the user gave it: the
+ * backslash goal_text() put before a line that would have opened a
+ * heading, a fence or front matter is taken off again, and CRLF is read
+ * as a newline. */
 static char *goal_section(const char *text, size_t len, size_t body)
 {
 	size_t start, end;
-	return ruru_body_goal(text, len, body, &start, &end) ? ruru_strndup(text + start, end - start)
-							     : NULL;
+	if (!ruru_body_goal(text, len, body, &start, &end))
+		return NULL;
+	struct ruru_buf g = RURU_BUF_INIT;
+	for (size_t off = start; off < end;) {
+		const char *nl = memchr(text + off, '\n', end - off);
+		size_t n = nl ? (size_t)(nl - text - off) : end - off;
+		size_t shown = n && text[off + n - 1] == '\r' ? n - 1 : n;
+		const char *p = text + off;
+		if (shown > 1 && p[0] == '\\' && goal_line_needs_escape(p + 1, shown - 1)) {
+			p++;
+			shown--;
+		}
+		ruru_buf_add(&g, p, shown);
+		if (nl)
+			ruru_buf_addch(&g, '\n');
+		off += n + (nl ? 1 : 0);
+	}
+	return ruru_buf_detach(&g, NULL);
 }
 
 /* Fill `s` from a log's text (whole file or at least its front matter). */
@@ -472,6 +493,8 @@ static void session_id(struct ruru_buf *b, const char *goal, time_t now, bool lo
 	bool last_us = false;
 	for (const char *p = goal ? goal : ""; *p && n < 40; p++) {
 		char c = *p;
+		if ((c == '-' || c == '_') && !n)
+			continue; /* "-5 tests failing": no "SESSION--5" */
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		    c == '-' || c == '_') {
 			ruru_buf_addch(b, c);
@@ -530,6 +553,48 @@ static void render_start(struct ruru_buf *b, const struct ruru_new *o, time_t no
 	ruru_buf_release(&m);
 }
 
+/* A line of a Goal section that Markdown or ruru would read as something
+ * else at column 0 (a heading, a fence, a "+++" line).  Lines that already
+ * start with backslashes before such a thing count too, so that reading
+ * back (goal_unescape) removes exactly the one backslash added here. */
+static bool goal_line_needs_escape(const char *p, size_t n)
+{
+	while (n && *p == '\\') {
+		p++;
+		n--;
+	}
+	/* Any ATX heading ("#", "# x", "###\tx"), which would end the Goal
+	 * section for every reader. */
+	size_t h = 0;
+	while (h < n && p[h] == '#')
+		h++;
+	if (h >= 1 && h <= 6 && (h == n || p[h] == ' ' || p[h] == '\t'))
+		return true;
+	return n >= 3 && (!memcmp(p, "+++", 3) || !memcmp(p, "```", 3) || !memcmp(p, "~~~", 3));
+}
+
+/* The user's description as the text of a Goal section: trailing newlines
+ * dropped, CRLF read as a newline, lines written with `eol`, and a line
+ * that would open a section, a fence or front matter escaped with one
+ * backslash.  No final newline. */
+static void goal_text(struct ruru_buf *b, const char *desc, const char *eol)
+{
+	size_t len = strlen(desc);
+	while (len && (desc[len - 1] == '\n' || desc[len - 1] == '\r'))
+		len--;
+	for (size_t off = 0; off < len;) {
+		const char *nl = memchr(desc + off, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - desc - off) : len - off;
+		size_t shown = n && desc[off + n - 1] == '\r' ? n - 1 : n;
+		if (goal_line_needs_escape(desc + off, shown))
+			ruru_buf_addch(b, '\\');
+		ruru_buf_add(b, desc + off, shown);
+		off += n + (nl ? 1 : 0);
+		if (nl)
+			ruru_buf_addstr(b, eol);
+	}
+}
+
 static void default_log(struct ruru_buf *b, const char *id, const struct ruru_new *o, time_t now)
 {
 	char t[32];
@@ -545,31 +610,8 @@ static void default_log(struct ruru_buf *b, const char *id, const struct ruru_ne
 	ruru_toml_encode_string_array(b, (const char *const *)o->tags, o->ntags);
 	ruru_buf_addstr(b, "\n+++\n\n# Session Log\n\n## Goal\n\n");
 	if (o->description && *o->description) {
-		/* The description is Markdown of the user's: keep it, but never
-		 * let it open a section of its own at column 0. */
-		struct ruru_buf d = RURU_BUF_INIT;
-		ruru_buf_addstr(&d, o->description);
-		while (d.len && (d.ptr[d.len - 1] == '\n' || d.ptr[d.len - 1] == '\r'))
-			d.ptr[--d.len] = '\0';
-		for (const char *p = d.ptr; *p;) {
-			const char *nl = strchr(p, '\n');
-			size_t n = nl ? (size_t)(nl - p) : strlen(p);
-			/* Any ATX heading at column 0 ("#", "# x", "###\tx"), which
-			 * would end the Goal section for every reader. */
-			size_t h = 0;
-			while (h < n && p[h] == '#')
-				h++;
-			if (h >= 1 && h <= 6 && (h == n || p[h] == ' ' || p[h] == '\t' || p[h] == '\r'))
-				ruru_buf_addch(b, '\\');
-			if (n >= 3 && (!memcmp(p, "+++", 3) || !memcmp(p, "```", 3) ||
-				       !memcmp(p, "~~~", 3)))
-				ruru_buf_addch(b, '\\');
-			ruru_buf_add(b, p, n);
-			ruru_buf_addch(b, '\n');
-			p += n + (nl ? 1 : 0);
-		}
-		ruru_buf_release(&d);
-		ruru_buf_addch(b, '\n');
+		goal_text(b, o->description, "\n");
+		ruru_buf_addstr(b, "\n\n");
 	}
 	ruru_buf_addstr(b, "## Log Entries\n\n");
 	render_start(b, o, now, "\n");
@@ -606,6 +648,43 @@ static int rename_key(struct ruru_buf *toml, const char *from, const char *to)
 	}
 	ruru_toml_free(doc);
 	return rc;
+}
+
+/* Put the description into the Goal section of a new log's body, which
+ * `b` holds from offset `body` and which ends with its "## Log Entries"
+ * line: into the body's own Goal section (replacing what the template
+ * put there), or as a new Goal section just before "## Log Entries". */
+static void put_goal(struct ruru_buf *b, size_t body, const char *desc, const char *eol)
+{
+	struct ruru_buf g = RURU_BUF_INIT, out = RURU_BUF_INIT;
+	goal_text(&g, desc, eol);
+	size_t gs, ge;
+	if (ruru_body_goal(b->ptr, b->len, body, &gs, &ge)) {
+		ruru_buf_add(&out, b->ptr, gs);
+		if (gs == ge)
+			ruru_buf_addstr(&out, eol);
+		ruru_buf_add(&out, g.ptr, g.len);
+		if (gs == ge)
+			ruru_buf_addstr(&out, eol);
+		ruru_buf_add(&out, b->ptr + ge, b->len - ge);
+	} else {
+		size_t at = b->len;
+		for (size_t p = body; p < b->len;) {
+			const char *nl = memchr(b->ptr + p, '\n', b->len - p);
+			size_t next = nl ? (size_t)(nl - b->ptr) + 1 : b->len;
+			if (b->len - p >= 14 && !memcmp(b->ptr + p, "## Log Entries", 14))
+				at = p;
+			p = next;
+		}
+		ruru_buf_add(&out, b->ptr, at);
+		ruru_buf_addf(&out, "## Goal%s%s", eol, eol);
+		ruru_buf_add(&out, g.ptr, g.len);
+		ruru_buf_addf(&out, "%s%s", eol, eol);
+		ruru_buf_add(&out, b->ptr + at, b->len - at);
+	}
+	ruru_buf_release(b);
+	*b = out;
+	ruru_buf_release(&g);
 }
 
 /* A new log from the workspace template: keys filled, comments kept, its
@@ -735,6 +814,7 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 		ruru_buf_add(b, tpl, fm.toml);
 		ruru_buf_add(b, toml.ptr, toml.len);
 		ruru_buf_add(b, tpl + fm.toml_end, fm.body - fm.toml_end);
+		size_t body_at = b->len;
 		/* The body up to and including the "## Log Entries" line; the
 		 * template's example entries after it are dropped. */
 		const char *body = tpl + fm.body, *end = tpl + tlen, *cut = NULL;
@@ -755,6 +835,8 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 				ruru_buf_addstr(b, eol);
 			ruru_buf_addf(b, "%s## Log Entries%s", eol, eol);
 		}
+		if (o->description && *o->description)
+			put_goal(b, body_at, o->description, eol);
 		ruru_buf_addstr(b, eol);
 		render_start(b, o, now, eol);
 	}
@@ -953,7 +1035,27 @@ fail:
 	return NULL;
 }
 
+char *ruru_session_active(struct ruru_ws *ws)
+{
+	struct ruru_error e;
+	struct ruru_session s;
+	char *id = ruru_session_resolve(ws, NULL, &e);
+	if (!id)
+		return NULL;
+	bool active = ruru_session_load(ws, id, 0, &s, &e) == 0 && s.valid &&
+		      s.status == RURU_STATUS_ACTIVE;
+	ruru_session_release(&s); /* load always leaves it initialised */
+	if (!active) {
+		free(id);
+		return NULL;
+	}
+	return id;
+}
+
 /* ------------------------------------------------------------- writing */
+
+static int session_log_entry(struct ruru_ws *ws, const char *id, const struct ruru_entry *e,
+			     struct ruru_error *err);
 
 int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_entry *e,
 		     struct ruru_error *err)
@@ -976,15 +1078,27 @@ int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_entry
 						       err) < 0)
 				return -1;
 	}
+	/* The artifact is stored relative to the session folder, whatever
+	 * form it was given in (DESIGN §3). */
+	struct ruru_buf art = RURU_BUF_INIT;
+	struct ruru_entry copy;
 	if (e->artifact) {
-		char *sdir = ruru_ws_session_path(ws, id, NULL);
-		struct ruru_buf norm = RURU_BUF_INIT;
-		int rc = ruru_path_inside(sdir, e->artifact, &norm, err);
-		ruru_buf_release(&norm);
-		free(sdir);
-		if (rc < 0)
+		if (ruru_artifact_path(ws, id, e->artifact, &art, err) < 0) {
+			ruru_buf_release(&art);
 			return -1;
+		}
+		copy = *e;
+		copy.artifact = art.ptr;
+		e = &copy;
 	}
+	int rc = session_log_entry(ws, id, e, err);
+	ruru_buf_release(&art);
+	return rc;
+}
+
+static int session_log_entry(struct ruru_ws *ws, const char *id, const struct ruru_entry *e,
+			     struct ruru_error *err)
+{
 	struct ruru_logtx tx;
 	if (ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err) < 0)
 		return -1;

@@ -1114,8 +1114,7 @@ int ruru_append(const char *path, const void *data, size_t len, struct ruru_erro
 	if (fd < 0) {
 		int e = errno;
 		if (e == ELOOP || e == ENXIO || e == EISDIR) {
-			int leaf = check_leaf(&w, path, &st, err);
-			if (leaf != 0) {
+			if (check_leaf(&w, path, &st, err) < 0) {
 				where_release(&w);
 				return -1;
 			}
@@ -1132,8 +1131,7 @@ int ruru_append(const char *path, const void *data, size_t len, struct ruru_erro
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_nlink > 1) {
-		check_leaf(&w, path, &st, err);
-		if (err && err->code != RURU_EREFUSED) /* changed under us */
+		if (check_leaf(&w, path, &st, err) >= 0) /* changed under us */
 			refuse(err, path, "is not a regular file of its own");
 		quiet_close(fd);
 		where_release(&w);
@@ -1428,10 +1426,12 @@ int ruru_lock_acquire(struct ruru_lock *lock, const char *lockfile, struct ruru_
 				    0666);
 		struct stat held, now;
 		if (fd < 0) {
-			if (errno == ELOOP || errno == ENXIO || errno == EISDIR)
-				check_leaf(&w, lockfile, &now, err);
-			if (!err || err->code != RURU_EREFUSED)
-				sys_error(err, lockfile, "cannot open lock file");
+			int e = errno;
+			if ((e == ELOOP || e == ENXIO || e == EISDIR) &&
+			    check_leaf(&w, lockfile, &now, err) < 0)
+				goto out; /* refused, with the reason */
+			errno = e;
+			sys_error(err, lockfile, "cannot open lock file");
 			goto out;
 		}
 		if (fstat(fd, &held) < 0 || !S_ISREG(held.st_mode) || held.st_nlink > 1) {
@@ -1792,7 +1792,7 @@ int ruru_truncate(const char *path, off_t size, struct ruru_error *err)
 	if (fd < 0) {
 		int e = errno;
 		if (e == ELOOP || e == ENXIO || e == EISDIR) {
-			if (check_leaf(&w, path, &st, err) != 0) {
+			if (check_leaf(&w, path, &st, err) < 0) {
 				where_release(&w);
 				return -1;
 			}

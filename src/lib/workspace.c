@@ -404,6 +404,13 @@ static int session_exists(const struct ruru_ws *ws, const char *id, struct ruru_
 	return rc;
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* An exact ID or a prefix of exactly one; an ambiguous prefix names its
+ * candidates (in name order, at most 5 and a count of the rest). */
 static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_error *err)
 {
 	int there = session_exists(ws, id, err);
@@ -411,7 +418,7 @@ static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_erro
 		return NULL;
 	if (there)
 		return ruru_strdup(id);
-	char *found = NULL;
+	char **found = NULL;
 	bool refused = false;
 	struct ruru_error refusal;
 	size_t matches = 0, n = strlen(id);
@@ -422,6 +429,8 @@ static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_erro
 		free(dirpath);
 		if (!d && derr.code == RURU_EREFUSED) {
 			*err = derr;
+			for (size_t i = 0; i < matches; i++)
+				free(found[i]);
 			free(found);
 			return NULL;
 		}
@@ -433,29 +442,39 @@ static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_erro
 				int is = session_exists(ws, de->d_name, &refusal);
 				if (!is)
 					continue;
-				if (matches++ == 0) {
-					found = ruru_strdup(de->d_name);
+				found = ruru_xrealloc(found, (matches + 1) * sizeof(*found));
+				found[matches++] = ruru_strdup(de->d_name);
+				if (matches == 1)
 					refused = is < 0;
-				}
 			}
 		}
 		if (d)
 			closedir(d);
 	}
+	char *out = NULL;
 	if (matches == 1 && refused) {
 		*err = refusal;
-		free(found);
-		return NULL;
-	}
-	if (matches == 1)
-		return found;
-	free(found);
-	if (matches > 1)
-		ruru_error_set(err, RURU_ENOTFOUND, "session prefix \"%s\" matches %zu sessions", id,
-			       matches);
-	else
+		free(found[0]);
+	} else if (matches == 1) {
+		out = found[0];
+	} else if (matches > 1) {
+		/* An ambiguous prefix names its candidates (at most 5, then a count). */
+		qsort(found, matches, sizeof(*found), cmp_names);
+		struct ruru_buf list = RURU_BUF_INIT;
+		for (size_t i = 0; i < matches && i < 5; i++)
+			ruru_buf_addf(&list, "%s\"%s\"", i ? ", " : "", found[i]);
+		if (matches > 5)
+			ruru_buf_addf(&list, " and %zu more", matches - 5);
+		ruru_error_set(err, RURU_ENOTFOUND, "session prefix \"%s\" matches %zu sessions: %s",
+			       id, matches, list.ptr);
+		ruru_buf_release(&list);
+		for (size_t i = 0; i < matches; i++)
+			free(found[i]);
+	} else {
 		ruru_error_set(err, RURU_ENOTFOUND, "unknown session \"%s\"", id);
-	return NULL;
+	}
+	free(found);
+	return out;
 }
 
 char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error *err)

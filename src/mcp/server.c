@@ -276,6 +276,7 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	struct ruru_error err;
 	ruru_error_clear(&err);
 	ruru_buf_reset(&m->env.note);
+	ruru_buf_reset(&m->env.text);
 	json_t *r = mcp_tools[i].run(&m->env, args, &err);
 	json_decref(empty);
 	if (!r) {
@@ -292,9 +293,12 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	json_t *out = json_pack("{s:i}", "schema_version", RURU_SCHEMA_VERSION);
 	json_object_update(out, r);
 	json_decref(r);
-	char *s = json_dumps(out, JSON_COMPACT);
+	/* A tool's own text rendering (session_continue: the digest) goes
+	 * instead of the JSON, so nothing is sent twice. */
+	char *s = m->env.text.len ? NULL : json_dumps(out, JSON_COMPACT);
 	json_t *res = json_pack("{s:[{s:s, s:s}], s:o}", "content", "type", "text", "text",
-				s ? s : "{}", "structuredContent", out);
+				m->env.text.len ? m->env.text.ptr : s ? s : "{}", "structuredContent",
+				out);
 	free(s);
 	return res;
 }
@@ -302,12 +306,15 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 static json_t *m_prompts_list(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
 {
 	(void)m, (void)params, (void)e;
-	return json_pack("{s:[{s:s, s:s, s:[{s:s, s:s, s:b}]}]}", "prompts", "name",
+	return json_pack("{s:[{s:s, s:s, s:[{s:s, s:s, s:b}, {s:s, s:s, s:b}]}]}", "prompts", "name",
 			 "continue_session", "description",
-			 "Resume a ruru session and load its digest: goal, status, last entries, "
-			 "tasks, artifacts, pending confirmations",
+			 "Resume a ruru session and load its digest: goal, status, open items, "
+			 "tasks, artifacts, last entries",
 			 "arguments", "name", "session", "description",
-			 "session ID or prefix (default: the active session)", "required", 0);
+			 "session ID or prefix (default: the active session)", "required", 0, "name",
+			 "max_chars", "description",
+			 "bound of the digest in bytes, oldest entries cut first (default 8000; 0: none)",
+			 "required", 0);
 }
 
 static json_t *m_prompts_get(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
@@ -327,10 +334,22 @@ static json_t *m_prompts_get(struct ruru_mcp *m, json_t *params, struct rpc_erro
 	const char *session = json_string_value(sv);
 	if (session && !*session)
 		session = NULL; /* clients send "" for an optional argument left blank */
+	/* Prompt arguments are strings: max_chars is a decimal number. */
+	json_t *mv = json_object_get(args, "max_chars");
+	size_t max_chars = RURU_DIGEST_DEFAULT;
+	const char *ms = json_is_string(mv) ? json_string_value(mv) : NULL;
+	if (mv && !json_is_null(mv) && !(ms && !*ms)) {
+		char *end = NULL;
+		unsigned long long v = ms && *ms >= '0' && *ms <= '9' ? strtoull(ms, &end, 10) : 0;
+		if (!ms || !end || *end || v > SIZE_MAX)
+			return rpc_fail(e, RPC_INVALID_PARAMS,
+					"argument \"max_chars\" must be a number of bytes (digits)");
+		max_chars = (size_t)v;
+	}
 	struct ruru_error err;
 	ruru_error_clear(&err);
 	ruru_buf_reset(&m->env.note);
-	char *digest = mcp_continue_digest(&m->env, session, &err);
+	char *digest = mcp_continue_digest(&m->env, session, max_chars, &err);
 	if (!digest) {
 		struct ruru_buf text = RURU_BUF_INIT;
 		error_line(&text, &err);
@@ -652,6 +671,7 @@ struct ruru_mcp *ruru_mcp_new(const char *root, const char *session, struct ruru
 	}
 	m->env.session = m->session;
 	ruru_buf_init(&m->env.note);
+	ruru_buf_init(&m->env.text);
 	m->input_schemas = inputs;
 	m->tools_list = build_tools_list(inputs);
 	return m;
@@ -668,6 +688,7 @@ void ruru_mcp_free(struct ruru_mcp *m)
 		return;
 	ruru_ws_free(m->env.ws);
 	ruru_buf_release(&m->env.note);
+	ruru_buf_release(&m->env.text);
 	json_decref(m->tools_list);
 	free(m->input_schemas);
 	free(m->session);

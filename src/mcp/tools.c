@@ -55,11 +55,18 @@ static json_t *t_session_new(struct mcp_env *env, json_t *args, struct ruru_erro
 		o.tags = tv;
 		o.ntags = json_array_size(tags);
 	}
+	char *other = ruru_session_active(env->ws);
 	char *id = ruru_session_new(env->ws, &o, err);
 	free(tv);
-	if (!id)
+	if (!id) {
+		free(other);
 		return NULL;
+	}
 	json_t *r = json_pack("{s:s}", "id", id);
+	/* Another session that stays active, as `ruru new` says on stderr. */
+	json_object_set_new(r, "other_active",
+			    other && strcmp(other, id) ? json_string(other) : json_null());
+	free(other);
 	free(id);
 	return r;
 }
@@ -154,16 +161,26 @@ static void offer_recent(struct mcp_env *env)
 	ruru_session_list_free(list, n);
 }
 
-static int do_continue(struct mcp_env *env, const char *session, size_t max, char **digest,
-		       json_t **json, struct ruru_error *err)
+/* Continue `session` (NULL: the server's -s, then the active one; an
+ * ended session the active pointer names is never reopened). */
+static int do_continue(struct mcp_env *env, const char *session, size_t max, bool reopen,
+		       char **digest, json_t **json, struct ruru_error *err)
 {
-	char *id = ruru_session_resolve(env->ws, session ? session : env->session, err);
-	if (!id) {
-		if (err->code == RURU_ENOTFOUND)
-			offer_recent(env);
-		return -1;
+	const char *named = session ? session : env->session;
+	char *id = ruru_session_resolve(env->ws, named, err);
+	unsigned flags = (reopen ? RURU_CONTINUE_REOPEN : 0) | (named ? 0 : RURU_CONTINUE_IMPLICIT);
+	int rc = id ? ruru_session_continue(env->ws, id, max, flags, digest, json, err) : -1;
+	if (rc < 0 && err->code == RURU_ENOTFOUND && !named)
+		offer_recent(env);
+	if (rc < 0 && id && err->code == RURU_ECONFLICT && !reopen) {
+		struct ruru_session s;
+		struct ruru_error e;
+		if (ruru_session_load(env->ws, id, 0, &s, &e) == 0 &&
+		    (s.status == RURU_STATUS_COMPLETED || s.status == RURU_STATUS_ERROR))
+			ruru_buf_addstr(&env->note,
+					"\nto reopen it, call session_continue with this session and reopen: true");
+		ruru_session_release(&s);
 	}
-	int rc = ruru_session_continue(env->ws, id, max, digest, json, err);
 	free(id);
 	return rc;
 }
@@ -172,16 +189,23 @@ static json_t *t_session_continue(struct mcp_env *env, json_t *args, struct ruru
 {
 	json_t *mc = json_object_get(args, "max_chars");
 	json_t *r = NULL;
-	if (do_continue(env, arg_str(args, "session"), mc ? (size_t)json_integer_value(mc) : 0, NULL,
-			&r, err) < 0)
+	if (do_continue(env, arg_str(args, "session"),
+			mc ? (size_t)json_integer_value(mc) : RURU_DIGEST_DEFAULT,
+			json_is_true(json_object_get(args, "reopen")), NULL, &r, err) < 0)
 		return NULL;
+	/* The digest is the text the model reads; the structured result
+	 * carries the rest, so the digest is sent once. */
+	const char *d = json_string_value(json_object_get(r, "digest"));
+	ruru_buf_addstr(&env->text, d ? d : "");
+	json_object_del(r, "digest");
 	return r;
 }
 
-char *mcp_continue_digest(struct mcp_env *env, const char *session, struct ruru_error *err)
+char *mcp_continue_digest(struct mcp_env *env, const char *session, size_t max_chars,
+			  struct ruru_error *err)
 {
 	char *digest = NULL;
-	if (do_continue(env, session, 0, &digest, NULL, err) < 0)
+	if (do_continue(env, session, max_chars, false, &digest, NULL, err) < 0)
 		return NULL;
 	return digest;
 }
@@ -200,7 +224,8 @@ static json_t *t_artifact_add(struct mcp_env *env, json_t *args, struct ruru_err
 	char *rel = NULL;
 	char *id = session_of(env, args, err);
 	if (!id || ruru_artifact_add(env->ws, id, arg_str(args, "name"), json_string_value(content),
-				     json_string_length(content), json_is_true(force), &rel, err) < 0) {
+				     json_string_length(content), json_is_true(force),
+				     arg_str(args, "description"), &rel, err) < 0) {
 		free(id);
 		return NULL;
 	}
@@ -413,10 +438,11 @@ static json_t *t_session_search(struct mcp_env *env, json_t *args, struct ruru_e
 	if (until && !(o.has_until = ruru_search_parse_time(until, true, &o.until)))
 		return ruru_error_set(err, RURU_EUSAGE, "argument \"until\" is a date (YYYY-MM-DD) or a "
 					"date-time"), NULL;
-	json_t *hits = ruru_search(env->ws, &o, err);
+	size_t total = 0;
+	json_t *hits = ruru_search(env->ws, &o, &total, err);
 	if (!hits)
 		return NULL;
-	return json_pack("{s:O,s:o}", "query", q, "hits", hits);
+	return json_pack("{s:O,s:o,s:I}", "query", q, "hits", hits, "total", (json_int_t)total);
 }
 
 /* ---------------------------------------------------------------- table */
@@ -551,7 +577,8 @@ const struct mcp_tool mcp_tools[] = {
 	  .description = "Log an event",
 	  .input = SESSION ",'type':" ENUM("'session','prompt','response','decision','delegation',"
 		   "'artifact','confirm-request','confirm-response','confirm-skip','result','error',"
-		   "'note'") ",'message':" STR ",'mode':" STR ",'task':" STR ",'artifact':" STR
+		   "'note'") ",'message':" STR ",'mode':" STR ",'task':" STR
+		   ",'artifact':{'type':'string','description':'path in the session (artifacts/x) or the root'}"
 		   ",'adr':" STR ",'outcome':" ENUM("'success','failure','approved','rejected'") ","
 		   "'source':" STR,
 	  .required = "['message']",
@@ -574,14 +601,16 @@ const struct mcp_tool mcp_tools[] = {
 	  .output = OUT("'id':" STR ",'entries':{'type':'array'}", "'id','entries'"),
 	  .run = t_session_show },
 	{ .name = "session_continue",
-	  .description = "Resume a session, make it active; returns a digest to pick up the work",
-	  .input = SESSION ",'max_chars':{'type':'integer','minimum':0}",
-	  .output = OUT("'id':" STR ",'digest':" STR, "'id','digest'"),
+	  .description = "Resume a session (default: the active one, never an ended one), log it; returns its digest",
+	  .input = SESSION ",'max_chars':{'type':'integer','minimum':0,'description':'bytes (default 8000, 0: no bound)'},"
+		   "'reopen':{'type':'boolean','description':'reopen it if ended'}",
+	  .output = OUT("'id':" STR, "'id'"),
 	  .run = t_session_continue },
 	{ .name = "artifact_add",
 	  .description = "Store a text file in the session artifacts/ and log it (or a V7 note: type, title)",
 	  .input = SESSION ",'name':{'type':'string','description':'path under artifacts/'},"
 		   "'content':" STR ",'force':{'type':'boolean','description':'replace'},"
+		   "'description':{'type':'string','description':'for the log entry'},"
 		   "'type':" STR ",'title':" STR ",'tags':{'type':'array','items':" STR "}",
 	  .output = OUT(OSESSION ",'path':" STR, "'session','path'"),
 	  .run = t_artifact_add },

@@ -13,6 +13,8 @@ struct mcp_env {
 	struct ruru_ws *ws;
 	const char *session; /* -s given to `ruru mcp`, or NULL */
 	struct ruru_buf note; /* extra text for a failed call (reset per call) */
+	struct ruru_buf text; /* text content of a successful call instead of
+				 its JSON, when a tool sets it (reset per call) */
 };
 
 /*
@@ -36,8 +38,9 @@ struct mcp_tool {
 extern const struct mcp_tool mcp_tools[];
 extern const size_t mcp_ntools;
 
-/* The continue digest of `session` (NULL: default/active) as text, for
- * the continue_session prompt; NULL with err (and env->note) on failure. */
-char *mcp_continue_digest(struct mcp_env *env, const char *session, struct ruru_error *err);
+/* The continue digest of `session` (NULL: default/active) as text, at
+ * most max_chars bytes (0: no bound), for the continue_session prompt; NULL with err (and env->note) on failure. */
+char *mcp_continue_digest(struct mcp_env *env, const char *session, size_t max_chars,
+			  struct ruru_error *err);
 
 #endif

@@ -1207,6 +1207,15 @@ PY
 	cmp s1 "$XDG_CONFIG_HOME/ruru/allowed_signers"
 	run "$RURU" init --key keys/alice
 	[ "$status" -eq 2 ]
+	# an identity is text: no control characters (DESIGN §2), one word
+	"$RURU" new "Ident" >/dev/null
+	x=$(fresh)
+	run "$RURU" confirm approve --key keys/alice --as $'alice\e[31m' "$x"
+	[ "$status" -eq 4 ]
+	run "$RURU" confirm approve --key keys/alice --as 'alice smith' "$x"
+	[ "$status" -eq 2 ]
+	[ "$(status_of "$x")" = pending ]
+	"$RURU" complete
 	"$RURU" new "Anchor" >/dev/null
 	a=$(fresh); "$RURU" confirm approve --key keys/alice --as alice@example.org "$a"
 	"$RURU" confirm apply "$a"

@@ -114,6 +114,17 @@ hits() { "$RURU" --json search --limit 0 "$@" | python3 -c 'import json,sys; pri
 	[ "$(hits quokka --in artifacts --in entries)" -eq 1 ]
 	run "$RURU" --json search -n 1 tokens
 	[ "$(echo "$output" | grep -o '"kind"' | wc -l)" -eq 1 ]
+	[[ "$output" == *'"total":3}' ]]
+	run "$RURU" --json search -n 1 tokens --type decision
+	[[ "$output" == *'"total":2}' ]]
+	run "$RURU" --json search tokens
+	[[ "$output" == *'"total":3}' ]]
+	# text: a note on standard error when the limit cut the hits
+	run --separate-stderr "$RURU" search -n 2 tokens
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$stderr" = "ruru: the best 2 of 3 hits (--limit 0 for all)" ]
+	run --separate-stderr "$RURU" search tokens
+	[ -z "$stderr" ]
 	run "$RURU" search tokens -s SESSION-Nope
 	[ "$status" -eq 3 ]
 	[[ "$output" == *'unknown session "SESSION-Nope"'* ]]
@@ -185,7 +196,7 @@ mcp_session() {
 	import json, sys
 	r = {m["id"]: m for m in map(json.loads, sys.argv[1].splitlines()) if "id" in m}
 	sc = r[2]["result"]["structuredContent"]
-	assert sc["query"] == "tokens" and len(sc["hits"]) == 1, sc
+	assert sc["query"] == "tokens" and len(sc["hits"]) == 1 and sc["total"] == 1, sc
 	assert sc["hits"][0]["type"] == "decision", sc
 	assert r[3]["result"]["isError"] is True, r[3]
 	assert "unclosed quote" in r[3]["result"]["content"][0]["text"], r[3]
@@ -276,7 +287,7 @@ mcp_session() {
 	ln -s "$BATS_TEST_TMPDIR/outside" ".ruru/sessions/SESSION-linked-2611240315"
 	run timeout 20 "$RURU" --json search secretword
 	[ "$status" -eq 0 ]
-	[[ "$output" == '{"schema_version":1,"query":"secretword","hits":[]}' ]]
+	[[ "$output" == '{"schema_version":1,"query":"secretword","hits":[],"total":0}' ]]
 }
 
 @test "sessions of the later layouts (.mdtm/sessions, .roo/commander/sessions) are searched" {

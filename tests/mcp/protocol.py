@@ -341,7 +341,7 @@ def init_mcp_tests(ws):
 def main():
     ws = tempfile.mkdtemp(prefix="ruru-mcp-proto-")
     try:
-        subprocess.run([RURU, "init"], cwd=ws, env=clean_env(), check=True)
+        subprocess.run([RURU, "init"], cwd=ws, env=clean_env(), check=True, stderr=subprocess.DEVNULL)
         protocol_tests(ws)
         concurrency_test(ws)
         init_mcp_tests(ws)

@@ -31,4 +31,6 @@ if [ "$have" != "$want" ]; then
 	rm -f "$here/npm.log"
 fi
 node "$here/client.mjs" || rc=1
+# agent-proof (issue #11): what a model driving the tools trips over
+node "$here/agent.mjs" || rc=1
 exit $rc

@@ -1,0 +1,157 @@
+// agent.mjs — issue #11 (agent-proof) through the official MCP SDK client,
+// driven as a model would drive the tools: the description of a session
+// started with the workspace template, artifact paths in every form, the
+// digest bound (tool and prompt, sent once), the lifecycle of continue and
+// of a second session_new.  Prints TAP.
+//
+//   RURU=build/ruru node tests/mcp/agent.mjs
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const RURU = path.resolve(process.env.RURU || 'build/ruru');
+const SPEC = path.resolve(here, '../../../shared/spec');
+const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'ruru-mcp-agent-'));
+let n = 0;
+let failed = 0;
+
+function ok(cond, name, detail) {
+	n++;
+	console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${name}`);
+	if (!cond) {
+		failed++;
+		if (detail !== undefined) console.log(`# ${JSON.stringify(detail).slice(0, 2000)}`);
+	}
+	return cond;
+}
+
+const read = (rel) => fs.readFileSync(path.join(ws, rel), 'utf8');
+function cleanEnv() {
+	const env = { ...process.env, RURU_NOW: '2026-11-24T03:15:20Z' };
+	delete env.ROOCOM_SESSION_ID;
+	delete env.RURU_ROOT;
+	delete env.RURU_FAULT;
+	return env;
+}
+const cli = (...args) => spawnSync(RURU, args, { cwd: ws, encoding: 'utf8', env: cleanEnv() });
+
+async function main() {
+	execFileSync(RURU, ['init'], { cwd: ws, env: cleanEnv(), stdio: 'pipe' });
+	fs.mkdirSync(path.join(ws, '.ruru/templates/toml-md'), { recursive: true });
+	fs.copyFileSync(path.join(SPEC, 'v7/.ruru/templates/toml-md/19_mdtm_session.md'),
+		path.join(ws, '.ruru/templates/toml-md/19_mdtm_session.md'));
+
+	const transport = new StdioClientTransport({ command: RURU, args: ['mcp'], cwd: ws, env: cleanEnv(), stderr: 'pipe' });
+	let stderr = '';
+	transport.stderr.on('data', (d) => (stderr += d));
+	const client = new Client({ name: 'ruru-agent-test', version: '1.0.0' });
+	await client.connect(transport);
+	const call = (name, args) => client.callTool({ name, arguments: args });
+
+	// item 1: the description reaches the log with the template
+	let r = await call('session_new', { goal: 'First', description: 'Move login to JWT.\n+++ not front matter' });
+	const first = r.structuredContent.id;
+	ok(!r.isError && r.structuredContent.other_active === null, 'session_new: no other session active', r);
+	r = await call('session_show', { session: first });
+	ok(r.structuredContent.goal === 'Move login to JWT.\n+++ not front matter',
+		'session_show gives the description as the goal, without escapes', r.structuredContent);
+
+	// item 4: a second session_new says the first stays active
+	const logFirst = `.ruru/sessions/${first}/session_log.md`;
+	const before = read(logFirst);
+	r = await call('session_new', { goal: 'Second' });
+	const second = r.structuredContent.id;
+	ok(!r.isError && r.structuredContent.other_active === first, 'session_new names the session that stays active', r);
+	ok(read(logFirst) === before, 'the other session is left unchanged');
+
+	// item 2: artifact paths in every form are stored relative to the session
+	const sdir = path.join(ws, `.ruru/sessions/${second}`);
+	fs.mkdirSync(path.join(sdir, 'artifacts/notes'), { recursive: true });
+	for (const f of ['a.md', 'b.md', 'c.md', 'd.md', 'notes/e.md']) fs.writeFileSync(path.join(sdir, 'artifacts', f), f);
+	const forms = [
+		'artifacts/a.md',
+		'b.md',
+		`.ruru/sessions/${second}/artifacts/c.md`,
+		path.join(sdir, 'artifacts/d.md'),
+		'notes/e.md',
+	];
+	for (const a of forms) {
+		r = await call('session_log', { type: 'artifact', artifact: a, message: `made ${path.basename(a)}` });
+		ok(!r.isError, `session_log takes the artifact as ${a}`, r);
+	}
+	r = await call('artifact_list', {});
+	const listed = r.structuredContent.artifacts.filter((x) => x.recorded).map((x) => x.path);
+	ok(JSON.stringify(listed) === JSON.stringify(['artifacts/a.md', 'artifacts/b.md', 'artifacts/c.md', 'artifacts/d.md', 'artifacts/notes/e.md']) &&
+		r.structuredContent.artifacts.every((x) => x.exists),
+		'artifact_list shows every one as recorded and present', r.structuredContent);
+	r = await call('session_log', { type: 'artifact', artifact: '../../x.md', message: 'outside' });
+	ok(r.isError, 'an artifact outside the session is refused', r);
+	r = await call('artifact_add', { name: 'artifacts/x.md', content: 'x' });
+	ok(!r.isError && r.structuredContent.path === 'artifacts/x.md', 'artifact_add name artifacts/x.md is not doubled', r);
+
+	// item 3: the digest bound, sent once
+	const log2 = `.ruru/sessions/${second}/session_log.md`;
+	let lines = '';
+	for (let i = 0; i < 5000; i++) lines += `- [2026-11-24 03:16:${String(i % 60).padStart(2, '0')}Z] **note**: entry ${i} with a few more words in it\n`;
+	fs.appendFileSync(path.join(ws, log2), lines);
+	r = await call('session_continue', {});
+	const text = r.content.map((c) => c.text).join('');
+	ok(!r.isError && Buffer.byteLength(text) <= 8000 && text.includes('older left out'),
+		`session_continue: digest bounded to 8000 bytes by default (${Buffer.byteLength(text)})`, text.slice(0, 300));
+	const raw = JSON.stringify(r);
+	ok(raw.split('# Continuing session').length === 2 && !('digest' in r.structuredContent),
+		'session_continue sends the digest once', Object.keys(r.structuredContent));
+	ok(r.structuredContent.entries_omitted > 4800, 'entries_omitted says how many entries were left out', r.structuredContent.entries_omitted);
+	r = await call('session_continue', { max_chars: 1500 });
+	ok(Buffer.byteLength(r.content[0].text) <= 1500, 'max_chars bounds it in bytes');
+	const p = await client.getPrompt({ name: 'continue_session', arguments: { max_chars: '2000' } });
+	ok(Buffer.byteLength(p.messages[0].content.text) <= 2000 && p.messages[0].content.text.includes(second),
+		'the continue_session prompt takes max_chars', p.messages[0].content.text.length);
+	const { prompts } = await client.listPrompts();
+	ok(prompts[0].arguments.some((a) => a.name === 'max_chars'), 'prompts/list names max_chars', prompts);
+	const p2 = await client.getPrompt({ name: 'continue_session' });
+	ok(Buffer.byteLength(p2.messages[0].content.text) <= 8000, 'the prompt is bounded to 8000 bytes by default');
+
+	// item 4: continue never reopens an ended session unless asked
+	r = await call('session_set_status', { status: 'completed' });
+	const done = read(log2);
+	r = await call('session_continue', {});
+	ok(r.isError && /completed/.test(r.content[0].text) && !/--/.test(r.content[0].text),
+		'session_continue without session does not reopen a completed one', r);
+	r = await call('session_continue', { session: second });
+	ok(r.isError && /reopen: true/.test(r.content[0].text) && !/--reopen/.test(r.content[0].text),
+		'with the session named it asks for reopen (an argument, not a CLI flag)', r);
+	ok(read(log2) === done, 'the ended session is unchanged');
+	r = await call('session_continue', { session: second, reopen: true });
+	ok(!r.isError && r.structuredContent.reopened === true && /status = "🟢 Active"/.test(read(log2)),
+		'reopen: true reopens it', r.structuredContent);
+
+	// item 12: artifact_add carries a description, the entry names the path once
+	r = await call('artifact_add', { name: 'notes/jwt.md', content: 'JWT notes\n', description: 'research on JWT' });
+	const entry = read(log2).split('\n').filter((l) => l.includes('research on JWT'));
+	ok(!r.isError && entry.length === 1 && entry[0].split('artifacts/notes/jwt.md').length === 2 &&
+		entry[0].endsWith(': Added (10 bytes): research on JWT'), 'artifact_add description goes into the entry', entry);
+	// item 12: an ambiguous session prefix names the candidates
+	r = await call('session_show', { session: 'SESSION-' });
+	ok(r.isError && r.content[0].text.includes(`"${first}"`) && r.content[0].text.includes(`"${second}"`),
+		'an ambiguous prefix names its candidates', r);
+
+	const chk = cli('check', path.join(ws, logFirst));
+	ok(chk.status === 0, 'ruru check accepts the template log', chk.stderr);
+	await client.close();
+	await new Promise((res) => setTimeout(res, 200));
+	ok(!/Sanitizer|runtime error/.test(stderr), 'the server reported no sanitizer error', stderr);
+}
+
+main()
+	.catch((err) => ok(false, `no exception (${err && err.message})`, String(err && err.stack)))
+	.finally(() => {
+		fs.rmSync(ws, { recursive: true, force: true });
+		console.log(`1..${n}`);
+		process.exit(failed ? 1 : 0);
+	});
