@@ -4,7 +4,8 @@
 #   make check      every test (installs missing Debian packages first)
 #   make demo       a complete session workflow in a throwaway workspace
 #   make bench      benchmarks, figures and ratios
-#   make fuzz       run every libFuzzer target for FUZZ_SECONDS each
+#   make fuzz       explore: every libFuzzer target for FUZZ_SECONDS each
+#                   (make check only replays seeds and regressions, fixed -seed)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   SANITIZE=1      build with AddressSanitizer + UndefinedBehaviorSanitizer
 
@@ -75,6 +76,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libruru.a
 	$(CC) $(CPPFLAGS) $(INTERNAL) $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(BUILD)/libruru.a \
 		$(LDFLAGS) $(LDLIBS) -lcmocka
 
+# Unit tests of the MCP server (tests/unit/test_mcp*.c) link its objects too.
+MCP_OBJ := $(filter $(BUILD)/src/mcp/%,$(CLI_OBJ))
+$(BUILD)/tests/test_mcp%: tests/unit/test_mcp%.c $(BUILD)/libruru.a $(MCP_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(INTERNAL) $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(MCP_OBJ) \
+		$(BUILD)/libruru.a $(LDFLAGS) $(LDLIBS) -lcmocka
+
 # Race test helper (issue #9): swaps two names with RENAME_EXCHANGE.
 HELPER_BIN := $(BUILD)/tests/race_swap
 $(BUILD)/tests/race_swap: tests/helpers/race_swap.c
@@ -86,9 +94,10 @@ tests: $(UNIT_BIN) $(HELPER_BIN)
 deps:
 	@scripts/deps.sh check
 
+# CHECK_SUITES: which suites of tests/run.sh (default: all but sanitize).
 check: deps
 	$(MAKE) all tests
-	BUILD=$(BUILD) tests/run.sh
+	BUILD=$(BUILD) tests/run.sh $(CHECK_SUITES)
 
 demo: deps
 	$(MAKE) all

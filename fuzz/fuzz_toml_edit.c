@@ -5,8 +5,11 @@
  * line names none.  Whatever the edit returns: success means the result
  * decodes, the target holds what was asked and every other root key is
  * unchanged (compared as tagged JSON); failure means an error message and
- * an empty output.
+ * an empty output.  The root key that holds the target may change in any
+ * way, disappearing included: removing the last key of a dotted-key table
+ * (`1.2 = true`, remove 1.2) removes the implicit table `1` too.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,26 @@ static void json(const struct ruru_toml_value *v, struct ruru_buf *b)
 	ruru_buf_reset(b);
 	if (v)
 		ruru_toml_to_tagged_json(v, b);
+}
+
+/* Does the key path `path` start with the root key k (spelled bare, as a
+ * basic string or as a literal string), followed by a dot, blank or end? */
+static bool first_part_is(const char *path, const char *k, size_t kl, struct ruru_buf *tmp)
+{
+	while (*path == ' ' || *path == '\t')
+		path++;
+	ruru_buf_reset(tmp);
+	ruru_toml_encode_string(tmp, k, kl);
+	size_t n = 0;
+	if (!strncmp(path, k, kl) && !memchr(k, '.', kl) && kl)
+		n = kl;
+	else if (!strncmp(path, tmp->ptr, tmp->len))
+		n = tmp->len;
+	else if (path[0] == '\'' && !strncmp(path + 1, k, kl) && path[kl + 1] == '\'')
+		n = kl + 2;
+	if (!n)
+		return false;
+	return path[n] == '\0' || path[n] == '.' || path[n] == ' ' || path[n] == '\t';
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -87,9 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < ruru_toml_table_len(root); i++) {
 			size_t kl;
 			const char *k = ruru_toml_table_key(root, i, &kl);
-			ruru_buf_reset(&first);
-			ruru_toml_encode_string(&first, k, kl);
-			if (!strncmp(kb.ptr, first.ptr, first.len) ||
+			if (first_part_is(kb.ptr, k, kl, &first) ||
 			    ruru_toml_lookup(root, kb.ptr) == ruru_toml_table_at(root, i))
 				continue;
 			const struct ruru_toml_value *o = ruru_toml_table_at(root, i);

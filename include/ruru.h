@@ -45,24 +45,49 @@ enum ruru_exit {
 /*
  * An error record.  `file` is empty when the error has no file; `line` and
  * `col` are 1-based and 0 when unknown.  The message is lowercase with no
- * full stop, e.g.  expected '=' after key "title".
+ * full stop, e.g.  expected '=' after key "title", and is in the library's
+ * words: it names no command-line flag, command or MCP tool.  What a front
+ * end needs to word the rest in its own terms is structured: `arg`, the
+ * argument at fault as the library's API names it ("reason", "outcome",
+ * "force"...), and `hint`, the next step, about `subject` (a session ID, an
+ * artifact path).  The CLI renders them as flags and commands (--rationale,
+ * `ruru resume ID`), the MCP server as its arguments and tools.
  */
+struct ruru_buf;
+enum ruru_hint {
+	RURU_HINT_NONE = 0,
+	RURU_HINT_RESUME, /* session `subject` is not active: make it active again */
+	RURU_HINT_NEW,    /* no session was named and none is active: start or name one */
+	RURU_HINT_FORCE,  /* the `force` argument overrides this refusal */
+	RURU_HINT_ASK,    /* proposal `subject` needs the user's answer first */
+	RURU_HINT_ADOPT,  /* CONFIRM file `subject` has no record: adopt it with its target */
+};
 struct ruru_error {
 	int code; /* enum ruru_exit */
 	int line, col;
 	char file[1024];
 	char msg[1024];
+	const char *arg; /* static string or NULL */
+	enum ruru_hint hint;
+	char subject[512];
 };
 
-/* Clear an error record (code RURU_OK, empty strings). */
+/* Clear an error record (code RURU_OK, empty strings, no arg or hint). */
 void ruru_error_clear(struct ruru_error *err);
-/* Fill `err` (may be NULL) and return -1, for `return ruru_error_set(...)`. */
+/* Fill `err` (may be NULL) and return -1, for `return ruru_error_set(...)`.
+ * Clears line, col, arg, hint and subject but keeps `file`, so that a
+ * reader may name the file first and report what it finds later (clear
+ * the record, or set the file again, when that is not wanted). */
 int ruru_error_set(struct ruru_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Name the argument at fault and the next step (after ruru_error_set);
+ * returns -1.  `arg` must be a static string; `subject` may be NULL. */
+int ruru_error_hint(struct ruru_error *err, const char *arg, enum ruru_hint hint,
+		    const char *subject);
 /* Set the file name an error refers to (keeps code/message). */
 void ruru_error_set_file(struct ruru_error *err, const char *file);
-/* Format "FILE:LINE:COL: MSG" (the parts that are known) into buf. */
-void ruru_error_format(const struct ruru_error *err, char *buf, size_t size);
+/* Append "FILE:LINE:COL: MSG" (the parts that are known) to out. */
+void ruru_error_format(const struct ruru_error *err, struct ruru_buf *out);
 
 /* --------------------------------------------------------------- buffers */
 
@@ -236,6 +261,78 @@ const char *ruru_status_string(enum ruru_status st);
 const char *ruru_status_word(enum ruru_status st);
 /* Lenient: emoji optional, any case, "🟡 Paused", "⚪ Completed", "done"... */
 enum ruru_status ruru_status_parse(const char *s, size_t len);
+/* Strict inverse of ruru_status_word ("active", ...); RURU_STATUS_UNKNOWN
+ * for anything else, "unknown" and NULL included. */
+enum ruru_status ruru_status_from_word(const char *word);
+
+/*
+ * The words each vocabulary accepts, for front ends to list and check
+ * against (CLI help and errors, MCP schema enums): word i of vocabulary v,
+ * NULL past the last one.  RURU_VOCAB_CONFIRM_STATUS is what
+ * ruru_confirm_list filters on (the proposal statuses and "unadopted").
+ */
+enum ruru_vocab {
+	RURU_VOCAB_EVENT = 0,
+	RURU_VOCAB_OUTCOME,
+	RURU_VOCAB_STATUS,
+	RURU_VOCAB_DECISION,
+	RURU_VOCAB_CONFIRM_STATUS,
+	RURU_VOCAB_TASK_STATUS,   /* ruru_task_status_word */
+	RURU_VOCAB_TASK_TYPE,     /* what ruru_task_new takes */
+	RURU_VOCAB_ARTIFACT_TYPE, /* the V7 typed artifacts */
+	RURU_VOCAB_COUNT,
+};
+/* "event", "outcome", "status", "decision", "confirm-status",
+ * "task-status", "task-type", "artifact-type". */
+const char *ruru_vocab_name(enum ruru_vocab v);
+const char *ruru_vocab_word(enum ruru_vocab v, size_t i);
+/* Is `word` one of the vocabulary's words? */
+bool ruru_vocab_has(enum ruru_vocab v, const char *word);
+/* Append the words to out, separated by sep ("a, b, c"). */
+void ruru_vocab_join(enum ruru_vocab v, const char *sep, struct ruru_buf *out);
+
+/*
+ * The fields an entry may carry, in the order ruru writes them:
+ * X(ENUM, name, metavariable, what it means).  Every list of the fields
+ * (struct members, rendering, parsing, JSON, the CLI's `log` options, the
+ * MCP session_log arguments) is generated from this one.  The outcome's
+ * words are RURU_VOCAB_OUTCOME (ruru_field_vocab).
+ */
+#define RURU_ENTRY_FIELDS(X)                                                                \
+	X(MODE, mode, "SLUG", "mode involved: the delegation target, or where a result came from") \
+	X(TASK, task, "TASK-ID", "MDTM task ID; linked to the session on a delegation or result") \
+	X(ARTIFACT, artifact, "PATH", "artifact: in the session (artifacts/x) or from the root")  \
+	X(ADR, adr, "PATH", "ADR a decision refers to, relative to the workspace root")          \
+	X(OUTCOME, outcome, "success|failure|approved|rejected",                                 \
+	  "result: success or failure; confirm-response: the answer of the user")               \
+	X(SOURCE, source, "WHO", "who or what an error or prompt came from")
+enum ruru_field {
+#define RURU_X_ENUM(u, l, meta, help) RURU_FIELD_##u,
+	RURU_ENTRY_FIELDS(RURU_X_ENUM)
+#undef RURU_X_ENUM
+	RURU_FIELD_COUNT
+};
+/* "mode", "task", ...; its metavariable ("SLUG") and its meaning; NULL for
+ * an out-of-range value. */
+const char *ruru_field_name(enum ruru_field f);
+const char *ruru_field_meta(enum ruru_field f);
+const char *ruru_field_help(enum ruru_field f);
+/* The vocabulary a field's values come from; RURU_VOCAB_COUNT when free. */
+enum ruru_vocab ruru_field_vocab(enum ruru_field f);
+
+/* Outcomes of a result (success, failure) or a confirm-response (approved,
+ * rejected). */
+enum ruru_outcome {
+	RURU_OUTCOME_SUCCESS = 0,
+	RURU_OUTCOME_FAILURE,
+	RURU_OUTCOME_APPROVED,
+	RURU_OUTCOME_REJECTED,
+	RURU_OUTCOME_COUNT,
+	RURU_OUTCOME_UNKNOWN = -1,
+};
+const char *ruru_outcome_name(enum ruru_outcome o);
+/* Exact word; RURU_OUTCOME_UNKNOWN for anything else (NULL too). */
+enum ruru_outcome ruru_outcome_parse(const char *word);
 
 /*
  * One log entry.  Entries ruru writes look like
@@ -258,7 +355,9 @@ struct ruru_entry {
 	char *type_name;      /* the type as written ("delegation"), NULL when none */
 	char *message;        /* continuation indent removed; may hold newlines */
 	size_t message_len;
-	char *mode, *task, *artifact, *adr, *outcome, *source; /* NULL when absent */
+#define RURU_X_MEMBER(u, l, meta, help) char *l;
+	RURU_ENTRY_FIELDS(RURU_X_MEMBER) /* mode, task, ...: NULL when absent */
+#undef RURU_X_MEMBER
 	bool strict;          /* in ruru's own format (render(parse(e)) == e) */
 	bool type_inferred;   /* `type` was guessed from free text, not written (DESIGN §3) */
 };
@@ -268,6 +367,19 @@ void ruru_entry_release(struct ruru_entry *e);
  * after `indent`, ending with a newline (`show` and the continue digest). */
 void ruru_entry_summary(struct ruru_buf *out, const struct ruru_entry *e, const char *prefix,
 			const char *indent);
+
+/* An entry to write (what ruru_session_log takes): borrowed strings, the
+ * fields indexed by enum ruru_field (NULL when absent).  The stamp is now
+ * unless when_valid. */
+struct ruru_log_input {
+	enum ruru_event type;
+	const char *message;
+	size_t message_len;
+	const char *field[RURU_FIELD_COUNT];
+	time_t when;
+	bool when_valid;
+};
+
 
 /* ------------------------------------------------------------ workspace */
 
@@ -342,15 +454,21 @@ int ruru_session_load(struct ruru_ws *ws, const char *id, unsigned flags, struct
 int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *tag,
 		      struct ruru_session **out, size_t *n, struct ruru_error *err);
 void ruru_session_list_free(struct ruru_session *list, size_t n);
+/* The RURU_SESSION_RECENT newest sessions (any status), for front ends
+ * that offer what could be continued. */
+enum { RURU_SESSION_RECENT = 10 };
+int ruru_session_recent(struct ruru_ws *ws, struct ruru_session **out, size_t *n,
+			struct ruru_error *err);
 
 /* JSON of a session: id, path, valid, problem, title, status (word),
  * status_text, start_time, end_time, coordinator, related_tasks,
  * related_artifacts, tags, and with entries: goal, entry_count, entries
- * (the last `last` ones; all when 0), each {line, time, zone, stamp, type,
- * type_inferred, message, mode, task, artifact, adr, outcome, source}: `time`
- * is RFC 3339 with "Z" for a stamp with a zone, a local date-time without
- * one for a zone-less stamp (then `zone` is null; else the zone as
- * written), null when unreadable. */
+ * (the last `last` ones: RURU_ENTRIES_ALL for all, 0 for none), each
+ * {line, time, zone, stamp, type, type_inferred, message} and the fields of
+ * RURU_ENTRY_FIELDS: `time` is RFC 3339 with "Z" for a stamp with a zone, a
+ * local date-time without one for a zone-less stamp (then `zone` is null;
+ * else the zone as written), null when unreadable. */
+#define RURU_ENTRIES_ALL ((size_t)-1)
 json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_t last);
 json_t *ruru_entry_json(const struct ruru_entry *e);
 
@@ -368,14 +486,14 @@ struct ruru_new {
 char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct ruru_error *err);
 
 /*
- * Log an event to an active session (`id` already resolved).  Reads
- * e->type, e->message/message_len and the field strings; the stamp is now.
- * A delegation or result naming a task adds it to related_tasks; an
+ * Log an event to an active session (`id` already resolved); the stamp is
+ * now.  A delegation or result naming a task adds it to related_tasks; an
  * artifact event adds its path to related_artifacts.  RURU_ECONFLICT when
- * the session is not active, RURU_EUSAGE for a field holding a backtick or
- * newline.
+ * the session is not active; RURU_EUSAGE (err->arg naming the field) for a
+ * field holding a backtick or newline or an outcome not in
+ * RURU_VOCAB_OUTCOME.
  */
-int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_entry *e,
+int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_input *in,
 		     struct ruru_error *err);
 
 /* pause, resume, complete, fail: status, end_time and a session event in
@@ -601,7 +719,12 @@ enum ruru_confirm_decision {
 	RURU_DECIDE_APPROVE = 0, /* the user said yes        → approved */
 	RURU_DECIDE_REJECT,      /* the user said no         → rejected */
 	RURU_DECIDE_SKIP,        /* coordinator, low risk    → skipped (reason required) */
+	RURU_DECIDE_COUNT,
+	RURU_DECIDE_UNKNOWN = -1,
 };
+/* "approve", "reject", "skip"; and back (exact; RURU_DECIDE_UNKNOWN). */
+const char *ruru_decision_word(enum ruru_confirm_decision d);
+enum ruru_confirm_decision ruru_decision_parse(const char *word);
 /* Decide a pending proposal (RURU_ECONFLICT when it is not pending or its
  * payload changed since proposal).  Logs confirm-request + confirm-response,
  * or confirm-skip with the rationale.  A skip without a reason: RURU_EUSAGE. */
@@ -1097,6 +1220,9 @@ enum ruru_task_status ruru_task_status_parse(const char *s);
  * '.' (at most 128 bytes). */
 bool ruru_task_id_ok(const char *id);
 
+/* Task type i (feature, bug, chore, ...); NULL past the last. */
+const char *ruru_task_type_word(size_t i);
+
 struct ruru_task_new {
 	const char *type;    /* feature, bug, chore, documentation, test, spike */
 	const char *title;
@@ -1111,11 +1237,11 @@ struct ruru_task_new {
  * gets the file relative to the root. */
 char *ruru_task_new(struct ruru_ws *ws, const struct ruru_task_new *o, char **file,
 		    struct ruru_error *err);
-/* Create a task and log the delegation that spawned it (e->task set to the
- * new ID, e->mode the assignee) in one step; the task file is removed when
- * the log refuses.  Returns the ID. */
+/* Create a task and log the delegation `e` that spawned it (with its task
+ * field set to the new ID; its mode is the assignee unless o->assign) in
+ * one step; the task file is removed when the log refuses.  Returns the ID. */
 char *ruru_task_delegate(struct ruru_ws *ws, const char *id, struct ruru_task_new *o,
-			 struct ruru_entry *e, struct ruru_error *err);
+			 const struct ruru_log_input *e, struct ruru_error *err);
 /* Find a task file by ID (its `id` key or file stem) under .ruru/tasks,
  * .mdtm/tasks and .roo/commander/tasks; *file relative to the root.
  * RURU_ENOTFOUND when none. */

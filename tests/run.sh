@@ -6,6 +6,9 @@
 # case counts as one failure, so a crash is never silent.
 #
 #   BUILD=build tests/run.sh [SUITE...]     suites: unit toml cli mcp fuzz valgrind
+#                                           (and sanitize, only when named:
+#                                           unit and cli again under
+#                                           ASan+UBSan from build-san/)
 set -u
 BUILD=${BUILD:-build}
 export BUILD
@@ -40,8 +43,9 @@ run_tap() {
 
 want() { [ $# -eq 0 ] || case " $* " in *" $suite "*) return 0 ;; *) return 1 ;; esac; }
 
-for suite in unit toml cli mcp fuzz valgrind; do
+for suite in unit toml cli mcp fuzz valgrind sanitize; do
 	want "$@" || continue
+	[ $# -eq 0 ] && [ "$suite" = sanitize ] && continue
 	case $suite in
 	unit)
 		for t in "$BUILD"/tests/test_*; do
@@ -61,9 +65,26 @@ for suite in unit toml cli mcp fuzz valgrind; do
 	mcp)
 		# Raw protocol tests and the official SDK client (tests/mcp/run.sh).
 		run_tap "mcp" tests/mcp/run.sh ;;
+	sanitize)
+		printf '== sanitize: make SANITIZE=1\n'
+		if ! make -s SANITIZE=1 BUILD=build-san all tests >"$log" 2>&1; then
+			tail -n 30 "$log"
+			echo "not ok - the sanitizer build failed"
+			fail=$((fail + 1))
+		else
+			for t in build-san/tests/test_*; do
+				[ -x "$t" ] || continue
+				run_tap "sanitize unit $(basename "$t")" env CMOCKA_MESSAGE_OUTPUT=TAP "$t"
+			done
+			for t in tests/cli/*.bats; do
+				[ -f "$t" ] || continue
+				run_tap "sanitize cli $(basename "$t" .bats)" \
+					env RURU="$PWD/build-san/ruru" BUILD=build-san bats --tap "$t"
+			done
+		fi ;;
 	fuzz)
 		if command -v clang >/dev/null 2>&1 && ls fuzz/fuzz_*.c >/dev/null 2>&1; then
-			run_tap "fuzz (brief)" scripts/fuzz.sh --brief
+			run_tap "fuzz (replay)" scripts/fuzz.sh --replay
 		fi ;;
 	valgrind)
 		# The unit binaries and a few CLI commands under memcheck

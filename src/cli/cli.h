@@ -22,6 +22,7 @@ struct cli_opt {
 	const char *arg;   /* metavariable; NULL for a flag */
 	const char *help;
 	bool multi;        /* may be repeated; values collected in order */
+	const char *lib_arg; /* the library's name for it when not `name` (errors) */
 	/* agent-proof (issue #11): how help shows it.  A required option is
 	 * printed without brackets; options with the same non-zero `choice`
 	 * are alternatives of which one is required: (--a X | --b Y). */
@@ -69,6 +70,10 @@ const char **cli_opt_all(const struct cli_ctx *ctx, const struct cli_args *a, co
 
 /* Report a failure held in ctx->err: print it and return its exit code. */
 int cli_fail(struct cli_ctx *ctx);
+/* The error line for ctx->err in the CLI's words: the library's message,
+ * then its argument as this command's flag and its hint as a command
+ * (errors.c). */
+void cli_error_text(const struct cli_ctx *ctx, struct ruru_buf *out);
 /* Usage error for the current command: print and return RURU_EUSAGE. */
 int cli_usage_error(struct cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print one diagnostic line on stderr, "ruru: " not prepended, control

@@ -21,14 +21,15 @@ static int cmd_merge_driver(struct cli_ctx *ctx, struct cli_args *a)
 		return cli_fail(ctx);
 	if (rc > 0) {
 		/* git shows this next to its own "CONFLICT" line */
-		char line[2300];
+		struct ruru_buf line = RURU_BUF_INIT;
 		ruru_error_set_file(&ctx->err, "");
-		ruru_error_format(&ctx->err, line, sizeof(line));
+		ruru_error_format(&ctx->err, &line);
 		fflush(stdout);
 		struct ruru_buf b = RURU_BUF_INIT;
-		ruru_buf_addf(&b, "ruru: %s: conflict: %s", path, line);
+		ruru_buf_addf(&b, "ruru: %s: conflict: %s", path, line.ptr);
 		cli_print_escaped_line(b.ptr); /* the path comes from git */
 		ruru_buf_release(&b);
+		ruru_buf_release(&line);
 	}
 	if (ctx->json) {
 		json_t *o = json_pack("{s:s, s:b}", "path", path, "merged", rc == 0);

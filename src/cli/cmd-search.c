@@ -204,7 +204,8 @@ static const struct cli_opt search_opts[] = {
 const struct cli_cmd cli_cmds_search[] = {
 	{ .name = "search", .args = "QUERY...",
 	  .summary = "full-text search of entries, sessions and artifacts, best first",
-	  .opts = search_opts, .min_args = 1, .max_args = -1, .run = cmd_search },
+	  .opts = search_opts, .min_args = 1, .max_args = -1, .run = cmd_search,
+	  .free_operands = true },
 	{ .name = "reindex", .summary = "rebuild the search index from nothing; print what it holds",
 	  .max_args = 0, .run = cmd_reindex },
 	{ 0 },

@@ -187,33 +187,33 @@ out:
 
 /* ------------------------------------------------------------------- log */
 
+/* log's options: --type, then one per entry field (RURU_ENTRY_FIELDS), in
+ * the table's order, so a field added to the library is an option here. */
+enum {
+	LOG_TYPE,
+	LOG_FIELD0,
+	LOG_NEW_TASK = LOG_FIELD0 + RURU_FIELD_COUNT,
+	LOG_TITLE,
+	LOG_TASK_TYPE,
+	LOG_NOPTS
+};
+
 static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 {
-	const char *type = cli_opt(ctx, a, "type");
-	struct ruru_entry e = { .type = RURU_EV_NOTE };
+	const char *type = a->val[LOG_TYPE];
+	struct ruru_log_input e = { .type = RURU_EV_NOTE };
 	if (type) {
 		e.type = ruru_event_parse(type);
 		if (e.type == RURU_EV_UNKNOWN) {
 			struct ruru_buf list = RURU_BUF_INIT;
-			for (int i = 0; i < RURU_EV_COUNT; i++)
-				ruru_buf_addf(&list, "%s%s", i ? ", " : "", ruru_event_name(i));
+			ruru_vocab_join(RURU_VOCAB_EVENT, ", ", &list);
 			cli_usage_error(ctx, "unknown event type \"%s\" (one of: %s)", type, list.ptr);
 			ruru_buf_release(&list);
 			return RURU_EUSAGE;
 		}
 	}
-	const char *outcome = cli_opt(ctx, a, "outcome");
-	if (outcome && strcmp(outcome, "success") && strcmp(outcome, "failure") &&
-	    strcmp(outcome, "approved") && strcmp(outcome, "rejected"))
-		return cli_usage_error(ctx,
-				       "--outcome is success, failure, approved or rejected, not \"%s\"",
-				       outcome);
-	e.mode = (char *)cli_opt(ctx, a, "mode");
-	e.task = (char *)cli_opt(ctx, a, "task");
-	e.artifact = (char *)cli_opt(ctx, a, "artifact");
-	e.adr = (char *)cli_opt(ctx, a, "adr");
-	e.outcome = (char *)outcome;
-	e.source = (char *)cli_opt(ctx, a, "source");
+	for (int f = 0; f < RURU_FIELD_COUNT; f++)
+		e.field[f] = a->val[LOG_FIELD0 + f];
 
 	struct ruru_buf msg = RURU_BUF_INIT;
 	const char *m = a->argv[0];
@@ -227,7 +227,7 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 		e.message = msg.ptr;
 		e.message_len = msg.len;
 	} else {
-		e.message = (char *)m;
+		e.message = m;
 		e.message_len = strlen(m);
 	}
 	int rc = 0;
@@ -235,15 +235,14 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 	char *id = ws ? cli_session(ctx, ws, NULL) : NULL;
 	char *new_task = NULL;
 	/* V7: a delegation that spawns its MDTM task (--new-task --title T). */
-	bool spawn = cli_flag(ctx, a, "new-task");
-	struct ruru_task_new tn = { .type = cli_opt(ctx, a, "task-type"),
-				    .title = cli_opt(ctx, a, "title") };
+	bool spawn = a->val[LOG_NEW_TASK] != NULL;
+	struct ruru_task_new tn = { .type = a->val[LOG_TASK_TYPE], .title = a->val[LOG_TITLE] };
 	if (!tn.type)
 		tn.type = "feature";
-	if (spawn && (e.type != RURU_EV_DELEGATION || e.task || !tn.title)) {
+	if (spawn && (e.type != RURU_EV_DELEGATION || e.field[RURU_FIELD_TASK] || !tn.title)) {
 		rc = cli_usage_error(ctx, "--new-task goes with --type delegation and --title TEXT "
 					  "(not --task)");
-	} else if (!spawn && (cli_opt(ctx, a, "title") || cli_opt(ctx, a, "task-type"))) {
+	} else if (!spawn && (a->val[LOG_TITLE] || a->val[LOG_TASK_TYPE])) {
 		rc = cli_usage_error(ctx, "--title and --task-type go with --new-task");
 	} else if (!id || (spawn ? !(new_task = ruru_task_delegate(ws, id, &tn, &e, &ctx->err))
 				 : ruru_session_log(ws, id, &e, &ctx->err) < 0)) {
@@ -305,13 +304,14 @@ static int parse_status_word(struct cli_ctx *ctx, const char *w, enum ruru_statu
 	*st = RURU_STATUS_UNKNOWN;
 	if (!w)
 		return 0;
-	for (int s = RURU_STATUS_ACTIVE; s <= RURU_STATUS_ERROR; s++)
-		if (!strcmp(w, ruru_status_word(s)))
-			*st = s;
-	if (*st == RURU_STATUS_UNKNOWN)
-		return cli_usage_error(ctx, "--status is active, paused, completed or error, not \"%s\"",
-				       w),
-		       -1;
+	*st = ruru_status_from_word(w);
+	if (*st == RURU_STATUS_UNKNOWN) {
+		struct ruru_buf words = RURU_BUF_INIT;
+		ruru_vocab_join(RURU_VOCAB_STATUS, ", ", &words);
+		cli_usage_error(ctx, "--status is one of %s, not \"%s\"", words.ptr, w);
+		ruru_buf_release(&words);
+		return -1;
+	}
 	return 0;
 }
 
@@ -356,13 +356,14 @@ static int list_one(const struct ruru_session *s, void *p)
 		json_array_append_new(lo->arr, ruru_session_json(s, false, 0));
 		return 0;
 	}
-	char line[2300];
-	const char *cols[4] = { s->id, "invalid", "-", line };
+	struct ruru_buf line = RURU_BUF_INIT;
+	const char *cols[4] = { s->id, "invalid", "-", "" };
 	if (s->valid) {
 		cols[1] = s->status ? ruru_status_word(s->status) : "?";
 		cols[3] = s->title ? s->title : "";
 	} else {
-		ruru_error_format(s->problem, line, sizeof(line));
+		ruru_error_format(s->problem, &line);
+		cols[3] = line.ptr;
 	}
 	if (s->start_text && *s->start_text)
 		cols[2] = s->start_text;
@@ -370,6 +371,7 @@ static int list_one(const struct ruru_session *s, void *p)
 		add_escaped(&lo->out, cols[c]);
 		ruru_buf_addch(&lo->out, c < 3 ? '\t' : '\n');
 	}
+	ruru_buf_release(&line);
 	if (lo->out.len >= 65536) {
 		if (!cli_write(lo->ctx, lo->out.ptr, lo->out.len))
 			return -1;
@@ -462,14 +464,15 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 		return cli_fail(ctx);
 	}
 	if (ctx->json) {
-		if (!cli_print_json(ctx, ruru_session_json(&s, true, ne ? (last ? last : (size_t)-1) : 0)))
+		if (!cli_print_json(ctx, ruru_session_json(&s, true, ne ? last : RURU_ENTRIES_ALL)))
 			rc = cli_fail(ctx);
 	} else {
 		printf("id:          %s\n", s.id);
 		if (!s.valid) {
-			char line[2300];
-			ruru_error_format(s.problem, line, sizeof(line));
-			printf("invalid:     %s\n", line);
+			struct ruru_buf line = RURU_BUF_INIT;
+			ruru_error_format(s.problem, &line);
+			printf("invalid:     %s\n", line.ptr);
+			ruru_buf_release(&line);
 		}
 		printf("title:       %s\n", s.title ? s.title : "");
 		printf("status:      %s\n", s.status_text ? s.status_text : "");
@@ -510,14 +513,14 @@ static void offer_recent(struct ruru_ws *ws)
 	struct ruru_session *list;
 	size_t n;
 	struct ruru_error e;
-	if (ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) < 0)
+	if (ruru_session_recent(ws, &list, &n, &e) < 0)
 		return;
 	if (n)
 		fputs("ruru: recent sessions (continue one with `ruru continue ID`; an ended one "
 		      "with `ruru continue ID --reopen`):\n",
 		      stderr);
 	struct ruru_buf line = RURU_BUF_INIT;
-	for (size_t i = 0; i < n && i < 10; i++) {
+	for (size_t i = 0; i < n; i++) {
 		ruru_buf_reset(&line); /* one line per session, whatever the title holds */
 		add_escaped(&line, list[i].title ? list[i].title : "");
 		fprintf(stderr, "  %s  %s  %s\n", list[i].id,
@@ -687,19 +690,19 @@ static const struct cli_opt new_opts[] = {
 	{ 0 },
 };
 static const struct cli_opt log_opts[] = {
-	{ .name = "type", .short_name = 't', .arg = "TYPE", .help = "event type (default note)" },
-	{ .name = "mode", .arg = "SLUG", .help = "mode involved (delegation target, result source)" },
-	{ .name = "task", .arg = "TASK-ID", .help = "MDTM task (delegation/result: linked)" },
-	{ .name = "artifact", .arg = "PATH", .help = "artifact, relative to the session" },
-	{ .name = "adr", .arg = "PATH", .help = "ADR a decision refers to" },
-	{ .name = "outcome", .arg = "success|failure|approved|rejected",
-	  .help = "outcome of a result (success, failure) or confirm-response (approved, rejected)" },
-	{ .name = "source", .arg = "WHO", .help = "where an error came from" },
+	[LOG_TYPE] = { .name = "type", .short_name = 't', .arg = "TYPE",
+		       .help = "event type (default note)" },
+#define LOG_FIELD_OPT(u, l, meta, help_) \
+	[LOG_FIELD0 + RURU_FIELD_##u] = { .name = #l, .arg = meta, .help = help_ },
+	RURU_ENTRY_FIELDS(LOG_FIELD_OPT)
+#undef LOG_FIELD_OPT
 	/* V7 (issue #12) */
-	{ .name = "new-task", .help = "delegation: create its MDTM task first; prints the ID" },
-	{ .name = "title", .arg = "TEXT", .help = "title of the --new-task task" },
-	{ .name = "task-type", .arg = "TYPE", .help = "type of the --new-task task (default feature)" },
-	{ 0 },
+	[LOG_NEW_TASK] = { .name = "new-task",
+			   .help = "delegation: create its MDTM task first; prints the ID" },
+	[LOG_TITLE] = { .name = "title", .arg = "TEXT", .help = "title of the --new-task task" },
+	[LOG_TASK_TYPE] = { .name = "task-type", .arg = "TYPE",
+			    .help = "type of the --new-task task (default feature)" },
+	[LOG_NOPTS] = { 0 },
 };
 static const struct cli_opt reason_opts[] = {
 	{ .name = "reason", .arg = "TEXT", .help = "why (added to the session event)" },

@@ -72,11 +72,12 @@ static void print_unknown_command(const char *group, const char *name)
 
 int cli_fail(struct cli_ctx *ctx)
 {
-	char line[2300];
+	struct ruru_buf line = RURU_BUF_INIT;
 	if (ctx->err.code == RURU_OK)
 		ctx->err.code = RURU_EFAIL;
-	ruru_error_format(&ctx->err, line, sizeof(line));
-	print_error_line(line);
+	cli_error_text(ctx, &line);
+	print_error_line(line.ptr);
+	ruru_buf_release(&line);
 	return ctx->err.code;
 }
 

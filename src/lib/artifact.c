@@ -104,10 +104,10 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 		      struct ruru_error *err)
 {
 	char *adir = ruru_ws_session_path(ws, id, "artifacts");
-	struct ruru_buf norm = RURU_BUF_INIT, path = RURU_BUF_INIT, old = RURU_BUF_INIT,
-			relp = RURU_BUF_INIT, msg = RURU_BUF_INIT;
+	struct ruru_buf norm = RURU_BUF_INIT, path = RURU_BUF_INIT, relp = RURU_BUF_INIT,
+			msg = RURU_BUF_INIT;
 	struct ruru_logtx tx;
-	bool had_old = false, wrote = false, in_tx = false;
+	bool had_old = false, in_tx = false;
 	char *made = NULL; /* the topmost folder this call made, undone on failure */
 	int rc = -1;
 	*rel = NULL;
@@ -144,9 +144,9 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	}
 	if (have == 0) {
 		if (!force) {
-			ruru_error_set(err, RURU_ECONFLICT,
-				       "artifact \"%s\" already exists (use --force to replace it)",
+			ruru_error_set(err, RURU_ECONFLICT, "artifact \"%s\" already exists",
 				       relp.ptr);
+			ruru_error_hint(err, "force", RURU_HINT_FORCE, relp.ptr);
 			goto out;
 		}
 		if (!S_ISREG(st.st_mode)) {
@@ -154,8 +154,6 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 				       relp.ptr);
 			goto out;
 		}
-		if (ruru_read_file(path.ptr, &old, err) < 0)
-			goto out;
 		had_old = true;
 	}
 	char *slash = strrchr(path.ptr, '/');
@@ -164,14 +162,14 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	*slash = '/';
 	if (rc < 0)
 		goto out;
-	rc = had_old ? ruru_write_atomic(path.ptr, data, len, 0666, err)
-		     : ruru_write_new(path.ptr, data, len, 0666, err);
-	if (rc < 0)
-		goto out;
-	wrote = true;
-	rc = ruru_logtx_array_add(&tx, "related_artifacts", relp.ptr, err);
+	/* begin, check, stage, log, commit: the file is published with the
+	 * log entry, and put back as it was when the log cannot be written. */
+	rc = ruru_logtx_stage_file(&tx, path.ptr, data, len, !had_old, err);
+	if (rc == 0)
+		rc = ruru_logtx_array_add(&tx, "related_artifacts", relp.ptr, err);
 	if (rc == 0) {
-		struct ruru_entry e = { .type = RURU_EV_ARTIFACT, .artifact = relp.ptr };
+		struct ruru_log_input e = { .type = RURU_EV_ARTIFACT };
+		e.field[RURU_FIELD_ARTIFACT] = relp.ptr;
 		/* The entry names the path already: the message says what
 		 * happened and, when given, what the artifact is. */
 		ruru_buf_addf(&msg, "%s (%zu bytes)", had_old ? "Replaced" : "Added", len);
@@ -188,16 +186,6 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	if (rc == 0)
 		*rel = ruru_buf_detach(&relp, NULL);
 out:
-	if (rc < 0 && wrote) {
-		/* The log did not take it: put the artifact back as it was. */
-		struct ruru_error ignore;
-		int e = errno;
-		if (had_old)
-			ruru_write_atomic(path.ptr, old.ptr, old.len, 0666, &ignore);
-		else
-			ruru_remove(path.ptr, &ignore);
-		errno = e;
-	}
 	if (rc < 0 && made) {
 		/* Nor leave the folders this call made. */
 		char *slash2 = strrchr(path.ptr, '/');
@@ -211,7 +199,6 @@ out:
 	free(adir);
 	ruru_buf_release(&norm);
 	ruru_buf_release(&path);
-	ruru_buf_release(&old);
 	ruru_buf_release(&relp);
 	ruru_buf_release(&msg);
 	return rc < 0 ? -1 : 0;

@@ -14,6 +14,7 @@
 
 #include "entry.h"
 #include "logtx.h"
+#include "fmkeys.h"
 #include "banned.h"
 
 /*
@@ -225,6 +226,33 @@ static void check_array(struct checker *c, const struct ruru_toml_value *root, c
 	}
 }
 
+/* One front-matter key, by its row of the table. */
+static void check_key(struct checker *c, const struct ruru_toml_value *root,
+		      const struct fm_key *k)
+{
+	switch (k->type) {
+	case FM_STRING:
+		check_string(c, root, k->name, k->alias, k->required);
+		break;
+	case FM_STATUS: {
+		check_string(c, root, k->name, k->alias, k->required);
+		const struct ruru_toml_value *st = ruru_toml_table_get(root, k->name, strlen(k->name));
+		size_t sn;
+		const char *ss = st ? ruru_toml_string(st, &sn) : NULL;
+		if (ss && ruru_status_parse(ss, sn) == RURU_STATUS_UNKNOWN)
+			problem(c, c->toml + ruru_toml_value_span(st).start, SEV_ERROR, "unknown-status",
+				   "unknown status \"%s\"", ss);
+		break;
+	}
+	case FM_TIME:
+		check_time(c, root, k->name, k->required, k->empty_ok);
+		break;
+	case FM_STRINGS:
+		check_array(c, root, k->name);
+		break;
+	}
+}
+
 /* start_time as an instant, and the offset of its value in the TOML. */
 static bool start_instant(const struct ruru_toml_value *root, time_t *when, size_t *at)
 {
@@ -233,11 +261,7 @@ static bool start_instant(const struct ruru_toml_value *root, time_t *when, size
 		return false;
 	*at = ruru_toml_value_span(v).start;
 	if (ruru_toml_kind(v) == RURU_TOML_DATETIME) {
-		const struct ruru_toml_datetime *dt = ruru_toml_datetime(v);
-		struct tm tm = { .tm_year = dt->year - 1900, .tm_mon = dt->month - 1,
-				 .tm_mday = dt->day, .tm_hour = dt->hour, .tm_min = dt->minute,
-				 .tm_sec = dt->second };
-		*when = timegm(&tm) - dt->offset_minutes * 60;
+		*when = time_from_toml(ruru_toml_datetime(v), RURU_TOML_DATETIME);
 		return true;
 	}
 	size_t n;
@@ -321,7 +345,8 @@ static void check_text(struct checker *c, const char *text, size_t len, const ch
 			add_problem(c, e.line + l - 1, e.col, SEV_ERROR, "toml", e.msg);
 		} else {
 			const struct ruru_toml_value *root = ruru_toml_root(doc);
-			check_string(c, root, "id", "session_id", true);
+			for (const struct fm_key *k = fm_keys; k->name; k++)
+				check_key(c, root, k);
 			const struct ruru_toml_value *idv = ruru_toml_table_get(root, "id", 2);
 			if (!idv)
 				idv = ruru_toml_table_get(root, "session_id", 10);
@@ -329,20 +354,6 @@ static void check_text(struct checker *c, const char *text, size_t len, const ch
 			if (id && folder_id && strcmp(id, folder_id))
 				problem(c, c->toml + ruru_toml_value_span(idv).start, SEV_ERROR, "id-mismatch",
 					   "id does not match the session folder \"%s\"", folder_id);
-			check_string(c, root, "title", NULL, true);
-			check_string(c, root, "status", NULL, true);
-			const struct ruru_toml_value *st = ruru_toml_table_get(root, "status", 6);
-			size_t sn;
-			const char *ss = st ? ruru_toml_string(st, &sn) : NULL;
-			if (ss && ruru_status_parse(ss, sn) == RURU_STATUS_UNKNOWN)
-				problem(c, c->toml + ruru_toml_value_span(st).start, SEV_ERROR, "unknown-status",
-					   "unknown status \"%s\"", ss);
-			check_time(c, root, "start_time", true, false);
-			check_time(c, root, "end_time", false, true);
-			check_string(c, root, "coordinator", "coordinator_mode", false);
-			check_array(c, root, "related_tasks");
-			check_array(c, root, "related_artifacts");
-			check_array(c, root, "tags");
 			have_start = start_instant(root, &start, &start_at);
 			start_at += c->toml;
 			ruru_toml_free(doc);

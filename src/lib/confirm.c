@@ -818,13 +818,11 @@ static int guard_log(struct guard *g, enum ruru_event type, const char *srel, co
 {
 	if (!g->session)
 		return 0;
-	struct ruru_entry e = { .type = type };
-	e.artifact = (char *)srel;
-	e.mode = (char *)mode;
-	e.task = (char *)task;
-	e.outcome = (char *)outcome;
-	e.message = (char *)msg;
-	e.message_len = strlen(msg);
+	struct ruru_log_input e = { .type = type, .message = msg, .message_len = strlen(msg) };
+	e.field[RURU_FIELD_ARTIFACT] = srel;
+	e.field[RURU_FIELD_MODE] = mode;
+	e.field[RURU_FIELD_TASK] = task;
+	e.field[RURU_FIELD_OUTCOME] = outcome;
 	if (g->stamp) {
 		e.when = g->stamp;
 		e.when_valid = true;
@@ -847,10 +845,7 @@ static time_t toml_time(const struct ruru_toml_value *root, const char *key)
 	const struct ruru_toml_value *v = ruru_toml_table_get(root, key, strlen(key));
 	if (!v || ruru_toml_kind(v) != RURU_TOML_DATETIME)
 		return 0;
-	const struct ruru_toml_datetime *dt = ruru_toml_datetime(v);
-	struct tm tm = { .tm_year = dt->year - 1900, .tm_mon = dt->month - 1, .tm_mday = dt->day,
-			 .tm_hour = dt->hour, .tm_min = dt->minute, .tm_sec = dt->second };
-	return timegm(&tm) - dt->offset_minutes * 60;
+	return time_from_toml(ruru_toml_datetime(v), RURU_TOML_DATETIME);
 }
 
 /* Parse a sidecar into c (which gets the location's names). */
@@ -918,9 +913,8 @@ static int sidecar_read(const struct loc *L, struct ruru_buf *text, struct ruru_
 				       L->rel);
 		else if (err->code == RURU_ENOTFOUND)
 			ruru_error_set(err, RURU_ENOTFOUND,
-				       "\"%s\" has no sidecar; adopt it (naming its target) to take it "
-				       "into the workflow",
-				       L->rel);
+				       "\"%s\" has no sidecar (ruru has no record of it)", L->rel);
+		ruru_error_hint(err, NULL, RURU_HINT_ADOPT, L->rel);
 		ruru_error_set_file(err, L->side_rel);
 		return -1;
 	}
@@ -1351,10 +1345,12 @@ static int records_agree(const struct loc *L, const struct ruru_confirm *c,
 			 const struct records *R, struct ruru_error *err)
 {
 	const char *where = L->session ? "the session log" : ".ruru/temp/decisions.log";
-	if (!R->found)
-		return ruru_error_set(err, RURU_ECONFLICT,
-				      "%s holds no decision on \"%s\"; it was never approved or skipped",
-				      where, L->rel);
+	if (!R->found) {
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "%s holds no decision on \"%s\"; it was never approved or skipped",
+			       where, L->rel);
+		return ruru_error_hint(err, NULL, RURU_HINT_ASK, L->rel);
+	}
 	enum ruru_confirm_status d = R->rec.decision;
 	if (d != RURU_CONFIRM_APPROVED && d != RURU_CONFIRM_SKIPPED)
 		return ruru_error_set(err, RURU_ECONFLICT, "the latest decision on \"%s\" in %s is %s",
@@ -1666,11 +1662,12 @@ int ruru_confirm_propose(struct ruru_ws *ws, const char *session, const char *ta
 	rc = ruru_confirm_withdraw(ws, old_rel, why.ptr, &gone, err);
 	ruru_buf_release(&why);
 	if (rc < 0) {
-		char line[1100];
-		ruru_error_format(err, line, sizeof(line));
+		struct ruru_buf line = RURU_BUF_INIT;
+		ruru_error_format(err, &line);
 		ruru_error_set(err, err->code,
 			       "proposed \"%s\", but \"%s\" could not be withdrawn: %s", out->artifact,
-			       old_rel, line);
+			       old_rel, line.ptr);
+		ruru_buf_release(&line);
 		ruru_confirm_release(out);
 	} else {
 		ruru_confirm_release(&gone);
@@ -1694,7 +1691,8 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
 	if (locate(ws, artifact, true, &L, err) < 0)
 		return -1;
 	if (!target || !*target) {
-		ruru_error_set(err, RURU_EUSAGE, "adopting needs the target (a path)");
+		ruru_error_set(err, RURU_EUSAGE, "adopting needs the target");
+		ruru_error_hint(err, "target", RURU_HINT_NONE, NULL);
 		goto out;
 	}
 	if (ruru_path_relative_to_root(ruru_ws_root(ws), target, &norm, err) < 0 ||
@@ -2353,13 +2351,17 @@ int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
 			       struct ruru_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (decision > RURU_DECIDE_SKIP)
-		return ruru_error_set(err, RURU_EUSAGE, "unknown decision");
+	if ((int)decision < 0 || decision >= RURU_DECIDE_COUNT) {
+		ruru_error_set(err, RURU_EUSAGE, "unknown decision");
+		return ruru_error_hint(err, "decision", RURU_HINT_NONE, NULL);
+	}
 	if (reason && ruru_text_check("reason", reason, strlen(reason), 0, err) < 0)
 		return -1; /* sec-text: the text rule (DESIGN §2) */
-	if (decision == RURU_DECIDE_SKIP && (!reason || ruru_text_blank(reason, strlen(reason))))
-		return ruru_error_set(err, RURU_EUSAGE,
-				      "skipping confirmation needs a rationale: why the edit is routine, simple and low-risk");
+	if (decision == RURU_DECIDE_SKIP && (!reason || ruru_text_blank(reason, strlen(reason)))) {
+		ruru_error_set(err, RURU_EUSAGE, "skipping confirmation needs a rationale: why the "
+						 "edit is routine, simple and low-risk");
+		return ruru_error_hint(err, "reason", RURU_HINT_NONE, NULL);
+	}
 	struct loc L;
 	struct guard g = { 0 };
 	struct ruru_buf side = RURU_BUF_INIT, orig = RURU_BUF_INIT, msg = RURU_BUF_INIT;
@@ -2469,11 +2471,15 @@ int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *
 	if ((to && ruru_text_check("executor mode", to, strlen(to), RURU_TEXT_LINE, err) < 0) ||
 	    (task && ruru_text_check("task ID", task, strlen(task), RURU_TEXT_LINE, err) < 0))
 		return -1; /* sec-text: the text rule (DESIGN §2) */
-	if (!to || !*to || !ruru_entry_field_ok(to))
-		return ruru_error_set(err, RURU_EUSAGE,
-				      "the executor mode to delegate to is empty or holds a backtick or newline");
-	if (task && *task && !ruru_entry_field_ok(task))
-		return ruru_error_set(err, RURU_EUSAGE, "the task ID holds a backtick or newline");
+	if (!to || !*to || !ruru_entry_field_ok(to)) {
+		ruru_error_set(err, RURU_EUSAGE,
+			       "the executor mode is empty or holds a backtick or newline");
+		return ruru_error_hint(err, "to", RURU_HINT_NONE, NULL);
+	}
+	if (task && *task && !ruru_entry_field_ok(task)) {
+		ruru_error_set(err, RURU_EUSAGE, "the task ID holds a backtick or newline");
+		return ruru_error_hint(err, "task", RURU_HINT_NONE, NULL);
+	}
 	if (task && !*task)
 		task = NULL;
 	struct loc L;
@@ -2703,6 +2709,8 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 				       ? "\"%s\" is %s: it was never approved or skipped"
 				       : "\"%s\" is %s; only an approved or skipped proposal is applied",
 			       L.rel, ruru_confirm_status_word(out->status));
+		if (out->status == RURU_CONFIRM_PENDING)
+			ruru_error_hint(err, NULL, RURU_HINT_ASK, L.rel);
 		goto fail;
 	}
 	/* An unsafe target is refused as such (exit 6) before the binding. */
@@ -2721,10 +2729,11 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 			if (!force) {
 				ruru_error_set(err, RURU_ECONFLICT,
 					       "target \"%s\" %s since the proposal; review it and propose "
-					       "again, or apply with force",
+					       "again",
 					       norm.ptr,
 					       exists ? (*out->target_sha256 ? "changed" : "was created")
 						      : "was deleted");
+				ruru_error_hint(err, "force", RURU_HINT_FORCE, L.rel);
 				goto fail;
 			}
 			forced = true;
@@ -2856,10 +2865,9 @@ fail:
 	 * best effort; the error returned is the one that stopped the apply. */
 	if (writing && g.held && g.session) {
 		struct ruru_error lerr;
-		char line[1100];
-		ruru_error_format(err, line, sizeof(line));
 		ruru_buf_reset(&msg);
-		ruru_buf_addf(&msg, "Apply of `%s` failed: %s", L.srel, line);
+		ruru_buf_addf(&msg, "Apply of `%s` failed: ", L.srel);
+		ruru_error_format(err, &msg);
 		const char *mode = loaded && out->delegated_to && *out->delegated_to ? out->delegated_to : NULL;
 		const char *task = loaded && out->task && *out->task ? out->task : NULL;
 		/* Through a fresh transaction state: drop any front-matter
@@ -3175,10 +3183,12 @@ json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *s
 		want = ruru_confirm_status_parse(status);
 		unadopted = !strcmp(status, "unadopted");
 		if (!want && !unadopted) {
-			ruru_error_set(err, RURU_EUSAGE,
-				       "unknown status \"%s\" (pending, approved, rejected, skipped, "
-				       "applied, failed, unadopted)",
-				       status);
+			struct ruru_buf words = RURU_BUF_INIT;
+			ruru_vocab_join(RURU_VOCAB_CONFIRM_STATUS, ", ", &words);
+			ruru_error_set(err, RURU_EUSAGE, "unknown status \"%s\" (%s)", status,
+				       words.ptr);
+			ruru_buf_release(&words);
+			ruru_error_hint(err, "status", RURU_HINT_NONE, NULL);
 			return NULL;
 		}
 	}

@@ -458,10 +458,9 @@ int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, 
 		rc = ruru_session_set_status(ws, id, RURU_STATUS_ACTIVE,
 					     ended ? "reopened and continued" : "continued", err);
 	} else {
-		struct ruru_entry e = { .type = RURU_EV_SESSION };
-		static char msg[] = "Session continued";
-		e.message = msg;
-		e.message_len = sizeof(msg) - 1;
+		static const char msg[] = "Session continued";
+		struct ruru_log_input e = { .type = RURU_EV_SESSION, .message = msg,
+					    .message_len = sizeof(msg) - 1 };
 		rc = ruru_session_log(ws, id, &e, err);
 	}
 	if (rc < 0 || ruru_ws_set_active(ws, id, err) < 0)

@@ -16,6 +16,7 @@
  * grammar first and read leniently otherwise.  The scan is linear: every
  * byte is looked at a bounded number of times and messages are built once.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,19 +96,22 @@ static struct line line_at(const char *t, size_t len, size_t off)
 
 #define SEP "\xC2\xB7" /* U+00B7 MIDDLE DOT, between fields */
 
-static const char *const field_keys[] = { "mode", "task", "artifact", "adr", "outcome", "source" };
-#define NFIELDS 6
+/* Where each field of RURU_ENTRY_FIELDS lives in struct ruru_entry. */
+static const size_t field_offset[RURU_FIELD_COUNT] = {
+#define RURU_X_OFF(u, l, m, h) [RURU_FIELD_##u] = offsetof(struct ruru_entry, l),
+	RURU_ENTRY_FIELDS(RURU_X_OFF)
+#undef RURU_X_OFF
+};
+#define NFIELDS RURU_FIELD_COUNT
 
 static char **field_slot(struct ruru_entry *e, int i)
 {
-	switch (i) {
-	case 0: return &e->mode;
-	case 1: return &e->task;
-	case 2: return &e->artifact;
-	case 3: return &e->adr;
-	case 4: return &e->outcome;
-	default: return &e->source;
-	}
+	return (char **)((char *)e + field_offset[i]);
+}
+
+static const char *field_value(const struct ruru_entry *e, int i)
+{
+	return *(char *const *)((const char *)e + field_offset[i]);
 }
 
 bool ruru_entry_field_ok(const char *value)
@@ -125,32 +129,29 @@ static bool type_name_ok(const char *p, size_t n)
 	return true;
 }
 
-void ruru_entry_render(struct ruru_buf *out, const struct ruru_entry *e, const char *eol)
+/* The one renderer: stamp text (NULL: format `when`), type name, fields
+ * (NULL when absent), message. */
+static void render(struct ruru_buf *out, const char *stamp_text, time_t when, const char *name,
+		   const char *const fv[NFIELDS], const char *m, size_t mlen, const char *eol)
 {
 	char stamp[32];
-	const char *name = ruru_event_name(e->type);
-	if (!name)
-		name = e->type_name && *e->type_name ? e->type_name : "note";
 	if (!eol)
 		eol = "\n";
 	ruru_buf_addstr(out, "- [");
-	if (e->stamp) {
-		ruru_buf_addstr(out, e->stamp);
+	if (stamp_text) {
+		ruru_buf_addstr(out, stamp_text);
 	} else {
-		ruru_time_format_entry(e->when, stamp);
+		ruru_time_format_entry(when, stamp);
 		ruru_buf_addstr(out, stamp);
 	}
 	ruru_buf_addstr(out, "] **");
 	ruru_buf_addstr(out, name);
 	ruru_buf_addstr(out, "**");
-	for (int i = 0; i < NFIELDS; i++) {
-		const char *v = *field_slot((struct ruru_entry *)e, i);
-		if (!v)
-			continue;
-		ruru_buf_addf(out, " " SEP " %s `%s`", field_keys[i], v);
-	}
-	const char *m = e->message ? e->message : "";
-	size_t mlen = e->message ? e->message_len : 0;
+	for (int i = 0; i < NFIELDS; i++)
+		if (fv[i])
+			ruru_buf_addf(out, " " SEP " %s `%s`", ruru_field_name((enum ruru_field)i), fv[i]);
+	if (!m)
+		mlen = 0;
 	if (mlen) {
 		ruru_buf_addstr(out, ": ");
 		size_t pos = 0;
@@ -167,6 +168,50 @@ void ruru_entry_render(struct ruru_buf *out, const struct ruru_entry *e, const c
 	} else {
 		ruru_buf_addstr(out, eol);
 	}
+}
+
+void ruru_entry_render(struct ruru_buf *out, const struct ruru_entry *e, const char *eol)
+{
+	const char *name = ruru_event_name(e->type);
+	if (!name)
+		name = e->type_name && *e->type_name ? e->type_name : "note";
+	const char *fv[NFIELDS];
+	for (int i = 0; i < NFIELDS; i++)
+		fv[i] = field_value(e, i);
+	render(out, e->stamp, e->when, name, fv, e->message, e->message_len, eol);
+}
+
+void entry_render_input(struct ruru_buf *out, const struct ruru_log_input *in, time_t when,
+			const char *eol)
+{
+	const char *name = ruru_event_name(in->type);
+	render(out, NULL, when, name ? name : "note", in->field, in->message, in->message_len, eol);
+}
+
+int entry_input_check(const struct ruru_log_input *in, struct ruru_error *err)
+{
+	if ((int)in->type < 0 || in->type >= RURU_EV_COUNT)
+		return ruru_error_set(err, RURU_EUSAGE, "unknown event type");
+	for (int i = 0; i < NFIELDS; i++)
+		if (in->field[i] && !ruru_entry_field_ok(in->field[i])) {
+			ruru_error_set(err, RURU_EUSAGE, "the %s is empty or holds a backtick or a "
+					  "line break", ruru_field_name((enum ruru_field)i));
+			return ruru_error_hint(err, ruru_field_name((enum ruru_field)i), RURU_HINT_NONE,
+					       NULL);
+		}
+	const char *oc = in->field[RURU_FIELD_OUTCOME];
+	if (oc && ruru_outcome_parse(oc) == RURU_OUTCOME_UNKNOWN) {
+		struct ruru_buf words = RURU_BUF_INIT;
+		const char *w;
+		for (size_t i = 0; (w = ruru_vocab_word(RURU_VOCAB_OUTCOME, i)); i++)
+			ruru_buf_addf(&words, "%s%s",
+				      !i ? "" : ruru_vocab_word(RURU_VOCAB_OUTCOME, i + 1) ? ", " : " or ",
+				      w);
+		ruru_error_set(err, RURU_EUSAGE, "the outcome is %s, not \"%s\"", words.ptr, oc);
+		ruru_buf_release(&words);
+		return ruru_error_hint(err, "outcome", RURU_HINT_NONE, NULL);
+	}
+	return 0;
 }
 
 /* A line of an entry in ruru's format: content [start, cend), next line at
@@ -241,15 +286,15 @@ static bool strict_parse(const char *t, size_t len, bool crlf, struct ruru_entry
 		const char *k = p + 4;
 		int f = next_field;
 		while (f < NFIELDS) {
-			size_t kl = strlen(field_keys[f]);
-			if ((size_t)(end - k) > kl + 1 && memcmp(k, field_keys[f], kl) == 0 &&
+			size_t kl = strlen(ruru_field_name((enum ruru_field)f));
+			if ((size_t)(end - k) > kl + 1 && memcmp(k, ruru_field_name((enum ruru_field)f), kl) == 0 &&
 			    k[kl] == ' ' && k[kl + 1] == '`')
 				break;
 			f++;
 		}
 		if (f == NFIELDS)
 			return false;
-		const char *v = k + strlen(field_keys[f]) + 2;
+		const char *v = k + strlen(ruru_field_name((enum ruru_field)f)) + 2;
 		const char *bt = memchr(v, '`', (size_t)(end - v));
 		/* a NUL would cut the value short: not ruru's (fuzz_entry) */
 		if (!bt || memchr(v, '\r', (size_t)(bt - v)) || memchr(v, '\0', (size_t)(bt - v)))
@@ -1208,12 +1253,8 @@ void ruru_entry_release(struct ruru_entry *e)
 	free(e->stamp);
 	free(e->type_name);
 	free(e->message);
-	free(e->mode);
-	free(e->task);
-	free(e->artifact);
-	free(e->adr);
-	free(e->outcome);
-	free(e->source);
+	for (int i = 0; i < NFIELDS; i++)
+		free(*field_slot(e, i));
 	memset(e, 0, sizeof(*e));
 	e->type = RURU_EV_UNKNOWN;
 }
@@ -1265,12 +1306,8 @@ json_t *ruru_entry_json(const struct ruru_entry *e)
 						       : jstr(e->type_name));
 	json_object_set_new(o, "type_inferred", json_boolean(e->type_inferred));
 	json_object_set_new(o, "message", ruru_json_text(e->message ? e->message : "", e->message_len));
-	json_object_set_new(o, "mode", jstr(e->mode));
-	json_object_set_new(o, "task", jstr(e->task));
-	json_object_set_new(o, "artifact", jstr(e->artifact));
-	json_object_set_new(o, "adr", jstr(e->adr));
-	json_object_set_new(o, "outcome", jstr(e->outcome));
-	json_object_set_new(o, "source", jstr(e->source));
+	for (int i = 0; i < NFIELDS; i++)
+		json_object_set_new(o, ruru_field_name((enum ruru_field)i), jstr(field_value(e, i)));
 	return o;
 }
 
@@ -1286,12 +1323,10 @@ void ruru_entry_summary(struct ruru_buf *b, const struct ruru_entry *e, const ch
 	ruru_text_escape(b, type ? type : "-", type ? strlen(type) : 1);
 	if (e->type_inferred)
 		ruru_buf_addch(b, '?'); /* guessed from free text (DESIGN §3) */
-	const char *names[] = { "mode", "task", "artifact", "adr", "outcome", "source" };
-	const char *vals[] = { e->mode, e->task, e->artifact, e->adr, e->outcome, e->source };
-	for (size_t i = 0; i < 6; i++)
-		if (vals[i]) {
-			ruru_buf_addf(b, " %s=", names[i]);
-			ruru_text_escape(b, vals[i], strlen(vals[i]));
+	for (int i = 0; i < NFIELDS; i++)
+		if (field_value(e, i)) {
+			ruru_buf_addf(b, " %s=", ruru_field_name((enum ruru_field)i));
+			ruru_text_escape(b, field_value(e, i), strlen(field_value(e, i)));
 		}
 	if (e->message_len) {
 		ruru_buf_addstr(b, ": ");

@@ -40,6 +40,13 @@
  */
 void ruru_entry_render(struct ruru_buf *out, const struct ruru_entry *e, const char *eol);
 bool ruru_entry_field_ok(const char *value);
+/* Render an entry to write, stamped `when` (same format). */
+void entry_render_input(struct ruru_buf *out, const struct ruru_log_input *in, time_t when,
+			const char *eol);
+/* Check an entry to write: a known type, fields that ruru_entry_field_ok
+ * accepts, an outcome of RURU_VOCAB_OUTCOME.  RURU_EUSAGE with err->arg
+ * naming the field otherwise. */
+int entry_input_check(const struct ruru_log_input *in, struct ruru_error *err);
 
 /*
  * Parse the entries of a log.  `text` is the whole file (front matter

@@ -1,6 +1,7 @@
 /*
  * error.c — the error record every library function fills instead of
- * printing.  Front ends format it as "FILE:LINE:COL: message".
+ * printing.  Front ends format it as "FILE:LINE:COL: message" and word the
+ * structured hint (argument, next step) in their own terms.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +18,9 @@ void ruru_error_clear(struct ruru_error *err)
 	err->line = err->col = 0;
 	err->file[0] = '\0';
 	err->msg[0] = '\0';
+	err->arg = NULL;
+	err->hint = RURU_HINT_NONE;
+	err->subject[0] = '\0';
 }
 
 int ruru_error_set(struct ruru_error *err, int code, const char *fmt, ...)
@@ -26,9 +30,23 @@ int ruru_error_set(struct ruru_error *err, int code, const char *fmt, ...)
 	va_list ap;
 	err->code = code;
 	err->line = err->col = 0;
+	err->arg = NULL;
+	err->hint = RURU_HINT_NONE;
+	err->subject[0] = '\0';
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	return -1;
+}
+
+int ruru_error_hint(struct ruru_error *err, const char *arg, enum ruru_hint hint,
+		    const char *subject)
+{
+	if (!err)
+		return -1;
+	err->arg = arg;
+	err->hint = hint;
+	snprintf(err->subject, sizeof(err->subject), "%s", subject ? subject : "");
 	return -1;
 }
 
@@ -38,14 +56,13 @@ void ruru_error_set_file(struct ruru_error *err, const char *file)
 		snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
 }
 
-void ruru_error_format(const struct ruru_error *err, char *buf, size_t size)
+void ruru_error_format(const struct ruru_error *err, struct ruru_buf *out)
 {
-	if (err->file[0] && err->line)
-		snprintf(buf, size, "%s:%d:%d: %s", err->file, err->line, err->col, err->msg);
-	else if (err->file[0])
-		snprintf(buf, size, "%s: %s", err->file, err->msg);
-	else if (err->line)
-		snprintf(buf, size, "%d:%d: %s", err->line, err->col, err->msg);
-	else
-		snprintf(buf, size, "%s", err->msg);
+	if (err->file[0])
+		ruru_buf_addf(out, "%s:", err->file);
+	if (err->line)
+		ruru_buf_addf(out, "%d:%d:", err->line, err->col);
+	if (err->file[0] || err->line)
+		ruru_buf_addch(out, ' ');
+	ruru_buf_addstr(out, err->msg);
 }

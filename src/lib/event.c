@@ -1,6 +1,8 @@
 /*
- * event.c — names of the standard's event types and of session statuses,
- * in both directions.
+ * event.c — the library's vocabularies, in both directions: event types,
+ * entry fields, outcomes, session statuses, confirmation decisions.  Front
+ * ends list and check words through ruru_vocab_*, so a word added here
+ * reaches the CLI's help and errors and the MCP schemas with no edit there.
  *
  * Writing is strict (one spelling per value); reading a status is lenient
  * because real logs and templates spell it many ways ("🟢 Active",
@@ -138,4 +140,159 @@ enum ruru_status ruru_status_parse(const char *s, size_t len)
 			return status_emoji[i].st;
 	}
 	return RURU_STATUS_UNKNOWN;
+}
+
+enum ruru_status ruru_status_from_word(const char *word)
+{
+	for (int s = RURU_STATUS_ACTIVE; word && s <= RURU_STATUS_ERROR; s++)
+		if (!strcmp(word, ruru_status_word((enum ruru_status)s)))
+			return (enum ruru_status)s;
+	return RURU_STATUS_UNKNOWN;
+}
+
+/* ---------------------------------------------------------- entry fields */
+
+static const struct {
+	const char *name, *meta, *help;
+} fields[RURU_FIELD_COUNT] = {
+#define RURU_X_ROW(u, l, m, h) [RURU_FIELD_##u] = { #l, m, h },
+	RURU_ENTRY_FIELDS(RURU_X_ROW)
+#undef RURU_X_ROW
+};
+
+const char *ruru_field_name(enum ruru_field f)
+{
+	return (int)f >= 0 && f < RURU_FIELD_COUNT ? fields[f].name : NULL;
+}
+
+const char *ruru_field_meta(enum ruru_field f)
+{
+	return (int)f >= 0 && f < RURU_FIELD_COUNT ? fields[f].meta : NULL;
+}
+
+const char *ruru_field_help(enum ruru_field f)
+{
+	return (int)f >= 0 && f < RURU_FIELD_COUNT ? fields[f].help : NULL;
+}
+
+enum ruru_vocab ruru_field_vocab(enum ruru_field f)
+{
+	return f == RURU_FIELD_OUTCOME ? RURU_VOCAB_OUTCOME : RURU_VOCAB_COUNT;
+}
+
+/* -------------------------------------------------------------- outcomes */
+
+static const char *const outcome_names[RURU_OUTCOME_COUNT] = {
+	[RURU_OUTCOME_SUCCESS] = "success",
+	[RURU_OUTCOME_FAILURE] = "failure",
+	[RURU_OUTCOME_APPROVED] = "approved",
+	[RURU_OUTCOME_REJECTED] = "rejected",
+};
+
+const char *ruru_outcome_name(enum ruru_outcome o)
+{
+	return (int)o >= 0 && o < RURU_OUTCOME_COUNT ? outcome_names[o] : NULL;
+}
+
+enum ruru_outcome ruru_outcome_parse(const char *word)
+{
+	for (int i = 0; word && i < RURU_OUTCOME_COUNT; i++)
+		if (!strcmp(word, outcome_names[i]))
+			return (enum ruru_outcome)i;
+	return RURU_OUTCOME_UNKNOWN;
+}
+
+/* ------------------------------------------------------------- decisions */
+
+static const char *const decision_words[RURU_DECIDE_COUNT] = {
+	[RURU_DECIDE_APPROVE] = "approve",
+	[RURU_DECIDE_REJECT] = "reject",
+	[RURU_DECIDE_SKIP] = "skip",
+};
+
+const char *ruru_decision_word(enum ruru_confirm_decision d)
+{
+	return (int)d >= 0 && d < RURU_DECIDE_COUNT ? decision_words[d] : NULL;
+}
+
+enum ruru_confirm_decision ruru_decision_parse(const char *word)
+{
+	for (int i = 0; word && i < RURU_DECIDE_COUNT; i++)
+		if (!strcmp(word, decision_words[i]))
+			return (enum ruru_confirm_decision)i;
+	return RURU_DECIDE_UNKNOWN;
+}
+
+/* ---------------------------------------------------------- vocabularies */
+
+static const char *const vocab_names[RURU_VOCAB_COUNT] = {
+	[RURU_VOCAB_EVENT] = "event",
+	[RURU_VOCAB_OUTCOME] = "outcome",
+	[RURU_VOCAB_STATUS] = "status",
+	[RURU_VOCAB_DECISION] = "decision",
+	[RURU_VOCAB_CONFIRM_STATUS] = "confirm-status",
+	[RURU_VOCAB_TASK_STATUS] = "task-status",
+	[RURU_VOCAB_TASK_TYPE] = "task-type",
+	[RURU_VOCAB_ARTIFACT_TYPE] = "artifact-type",
+};
+
+const char *ruru_vocab_name(enum ruru_vocab v)
+{
+	return (int)v >= 0 && v < RURU_VOCAB_COUNT ? vocab_names[v] : NULL;
+}
+
+const char *ruru_vocab_word(enum ruru_vocab v, size_t i)
+{
+	switch (v) {
+	case RURU_VOCAB_EVENT:
+		return i < RURU_EV_COUNT ? ruru_event_name((enum ruru_event)i) : NULL;
+	case RURU_VOCAB_OUTCOME:
+		return i < RURU_OUTCOME_COUNT ? ruru_outcome_name((enum ruru_outcome)i) : NULL;
+	case RURU_VOCAB_STATUS:
+		return i < RURU_STATUS_ERROR ? ruru_status_word((enum ruru_status)(i + 1)) : NULL;
+	case RURU_VOCAB_DECISION:
+		return i < RURU_DECIDE_COUNT ? ruru_decision_word((enum ruru_confirm_decision)i)
+					     : NULL;
+	case RURU_VOCAB_CONFIRM_STATUS: {
+		/* The statuses a sidecar can hold, then "unadopted" (a CONFIRM
+		 * file without one). */
+		size_t n = 0;
+		while (ruru_confirm_status_word((enum ruru_confirm_status)(n + 1)))
+			n++;
+		if (i < n)
+			return ruru_confirm_status_word((enum ruru_confirm_status)(i + 1));
+		return i == n ? "unadopted" : NULL;
+	}
+	case RURU_VOCAB_TASK_STATUS:
+		return i + 1 < RURU_TASK_STATUS_COUNT
+			       ? ruru_task_status_word((enum ruru_task_status)(i + 1))
+			       : NULL;
+	case RURU_VOCAB_TASK_TYPE:
+		return ruru_task_type_word(i);
+	case RURU_VOCAB_ARTIFACT_TYPE: {
+		size_t n = 0;
+		while (ruru_artifact_types[n].type && n < i)
+			n++;
+		return ruru_artifact_types[n].type;
+	}
+	case RURU_VOCAB_COUNT:
+		break;
+	}
+	return NULL;
+}
+
+bool ruru_vocab_has(enum ruru_vocab v, const char *word)
+{
+	const char *w;
+	for (size_t i = 0; word && (w = ruru_vocab_word(v, i)); i++)
+		if (!strcmp(w, word))
+			return true;
+	return false;
+}
+
+void ruru_vocab_join(enum ruru_vocab v, const char *sep, struct ruru_buf *out)
+{
+	const char *w;
+	for (size_t i = 0; (w = ruru_vocab_word(v, i)); i++)
+		ruru_buf_addf(out, "%s%s", i ? sep : "", w);
 }

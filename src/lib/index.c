@@ -653,9 +653,9 @@ static void put_session(struct updater *u, int64_t file_id, const struct fent *f
 			const struct ruru_session *s)
 {
 	sqlite3_stmt *q = u->q[Q_INS_SESSION];
-	char problem[2300] = "";
+	struct ruru_buf problem = RURU_BUF_INIT;
 	if (s->problem)
-		ruru_error_format(s->problem, problem, sizeof(problem));
+		ruru_error_format(s->problem, &problem);
 	char *tags = joined(s->tags, s->ntags, false);
 	char *tags_lc = joined(s->tags, s->ntags, true);
 	char *tasks = joined(s->tasks, s->ntasks, false);
@@ -665,7 +665,7 @@ static void put_session(struct updater *u, int64_t file_id, const struct fent *f
 	bind_text(q, 3, s->id);
 	bind_text(q, 4, s->path);
 	sqlite3_bind_int(q, 5, s->valid);
-	bind_text(q, 6, s->problem ? problem : NULL);
+	bind_text(q, 6, s->problem ? problem.ptr : NULL);
 	bind_text(q, 7, s->title);
 	sqlite3_bind_int(q, 8, (int)s->status);
 	bind_text(q, 9, s->status_text);
@@ -684,6 +684,7 @@ static void put_session(struct updater *u, int64_t file_id, const struct fent *f
 	free(tags_lc);
 	free(tasks);
 	free(arts);
+	ruru_buf_release(&problem);
 
 	/* The session's own document: title, goal, tags. */
 	struct ruru_buf b = RURU_BUF_INIT;

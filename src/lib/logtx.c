@@ -165,10 +165,9 @@ int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, 
 		const struct ruru_toml_value *v =
 			ruru_toml_table_get(ruru_toml_root(tx->doc), "status", 6);
 		const char *s = v ? ruru_toml_string(v, NULL) : NULL;
-		ruru_error_set(err, RURU_ECONFLICT,
-			       "session \"%s\" is %s, not active; reopen it with `ruru resume %s` "
-			       "or `ruru continue %s`",
-			       id, s && *s ? s : "without a status", id, id);
+		ruru_error_set(err, RURU_ECONFLICT, "session \"%s\" is %s, not active", id,
+			       s && *s ? s : "without a status");
+		ruru_error_hint(err, NULL, RURU_HINT_RESUME, id);
 		goto fail;
 	}
 	return 0;
@@ -177,8 +176,89 @@ fail:
 	return -1;
 }
 
+/* ---------------------------------------------------------- staged files */
+
+struct logtx_staged {
+	struct ruru_staged file;
+	struct ruru_buf old; /* what it held before, to put back */
+	bool had_old, published;
+};
+
+int ruru_logtx_stage_file(struct ruru_logtx *tx, const char *path, const void *data, size_t len,
+			  bool must_be_new, struct ruru_error *err)
+{
+	struct logtx_staged st = { .old = RURU_BUF_INIT };
+	struct stat sb;
+	struct ruru_error lerr;
+	int have = ruru_lstat(path, &sb, &lerr);
+	if (have < 0 && lerr.code != RURU_ENOTFOUND) {
+		*err = lerr;
+		return -1;
+	}
+	if (have == 0 && !must_be_new) {
+		if (!S_ISREG(sb.st_mode))
+			return ruru_error_set(err, RURU_EREFUSED, "\"%s\" is not a regular file", path);
+		if (ruru_read_file(path, &st.old, err) < 0)
+			return -1;
+		st.had_old = true;
+	}
+	if (ruru_stage_write(path, data, len, 0666, !st.had_old, &st.file, err) < 0) {
+		ruru_buf_release(&st.old);
+		return -1;
+	}
+	tx->staged = ruru_xrealloc(tx->staged, (tx->nstaged + 1) * sizeof(*tx->staged));
+	tx->staged[tx->nstaged++] = st;
+	return 0;
+}
+
+/* Put published files back as they were (best effort: the error that
+ * stopped the commit is the one reported). */
+static void unpublish(struct ruru_logtx *tx)
+{
+	int e = errno;
+	for (size_t i = 0; i < tx->nstaged; i++) {
+		struct logtx_staged *st = &tx->staged[i];
+		struct ruru_error ignore;
+		if (!st->published)
+			continue;
+		if (st->had_old)
+			ruru_write_atomic(st->file.path, st->old.ptr, st->old.len, 0666, &ignore);
+		else
+			ruru_remove(st->file.path, &ignore);
+		st->published = false;
+	}
+	errno = e;
+}
+
+static int publish(struct ruru_logtx *tx, struct ruru_error *err)
+{
+	for (size_t i = 0; i < tx->nstaged; i++) {
+		if (ruru_stage_publish(&tx->staged[i].file, err) < 0) {
+			/* a rename that happened before a failed folder flush
+			 * still counts as published */
+			tx->staged[i].published = tx->staged[i].file.tmp == NULL;
+			unpublish(tx);
+			return -1;
+		}
+		tx->staged[i].published = true;
+	}
+	return 0;
+}
+
+static void drop_staged(struct ruru_logtx *tx)
+{
+	for (size_t i = 0; i < tx->nstaged; i++) {
+		ruru_stage_drop(&tx->staged[i].file);
+		ruru_buf_release(&tx->staged[i].old);
+	}
+	free(tx->staged);
+	tx->staged = NULL;
+	tx->nstaged = 0;
+}
+
 void ruru_logtx_abort(struct ruru_logtx *tx)
 {
+	drop_staged(tx);
 	ruru_lock_release(&tx->lock);
 	ruru_toml_free(tx->doc);
 	tx->doc = NULL;
@@ -325,28 +405,20 @@ static void insert_entries(struct ruru_logtx *tx, const char *entries, size_t le
 	tx->dirty = true;
 }
 
-int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_entry *e, struct ruru_error *err)
+int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_log_input *in,
+		     struct ruru_error *err)
 {
-	static const char *const fields[] = { "mode", "task", "artifact", "adr", "outcome", "source" };
-	const char *const vals[] = { e->mode, e->task, e->artifact, e->adr, e->outcome, e->source };
 	/* The text rule (DESIGN §2) for everything that reaches the log, whoever
 	 * composed it: the last line of defence behind the API's own checks. */
-	if (ruru_text_check("message", e->message, e->message_len, 0, err) < 0)
+	if (ruru_text_check("message", in->message, in->message_len, 0, err) < 0)
 		return -1;
-	for (size_t i = 0; i < 6; i++)
-		if (vals[i] && ruru_text_check(fields[i], vals[i], strlen(vals[i]), RURU_TEXT_LINE, err) < 0)
+	for (int f = 0; f < RURU_FIELD_COUNT; f++)
+		if (in->field[f] && ruru_text_check(ruru_field_name((enum ruru_field)f), in->field[f],
+						    strlen(in->field[f]), RURU_TEXT_LINE, err) < 0)
 			return -1;
-	for (size_t i = 0; i < 6; i++)
-		if (vals[i] && !ruru_entry_field_ok(vals[i]))
-			return ruru_error_set(err, RURU_EUSAGE,
-					      "--%s cannot hold a backtick or a line break", fields[i]);
-	struct ruru_entry r = *e;
-	if (!r.when_valid)
-		r.when = ruru_now();
-	r.stamp = NULL;
-	if (r.type_name == NULL)
-		r.type_name = (char *)ruru_event_name(r.type);
-	ruru_entry_render(&tx->appends, &r, tx->eol);
+	if (entry_input_check(in, err) < 0)
+		return -1;
+	entry_render_input(&tx->appends, in, in->when_valid ? in->when : ruru_now(), tx->eol);
 	return 0;
 }
 
@@ -554,6 +626,10 @@ static int commit_append(struct ruru_logtx *tx, struct ruru_error *err)
 int ruru_logtx_commit(struct ruru_logtx *tx, struct ruru_error *err)
 {
 	int rc = 0;
+	if (tx->nstaged && publish(tx, err) < 0) {
+		rc = -1;
+		goto out;
+	}
 	if (!tx->dirty && tx->appends.len) {
 		rc = commit_append(tx, err);
 		if (rc <= 0)
@@ -572,6 +648,8 @@ int ruru_logtx_commit(struct ruru_logtx *tx, struct ruru_error *err)
 			cache_store(tx, section_is_last(tx));
 	}
 out:
+	if (rc < 0)
+		unpublish(tx);
 	ruru_logtx_abort(tx);
 	return rc;
 }

@@ -10,7 +10,12 @@
  *	... ruru_logtx_entry(&tx, &entry, err) ...
  *	rc = ruru_logtx_commit(&tx, err);    (always releases the lock)
  *
- * or ruru_logtx_abort(&tx) to drop it.  begin reads only the front matter;
+ * or ruru_logtx_abort(&tx) to drop it.  A change that also writes other
+ * files stages them first (ruru_logtx_stage_file: the bytes are written
+ * beside each target at once); commit publishes them and then the log,
+ * and puts them back as they were when the log cannot be written; abort
+ * removes them.  A verb then reads: begin, check, stage, log, commit.
+ * begin reads only the front matter;
  * the first front-matter edit loads the whole file, and commit then makes
  * one atomic rewrite.  Entries alone are one O_APPEND write.
  */
@@ -24,6 +29,8 @@
 enum {
 	RURU_TX_ACTIVE = 1, /* refuse unless the session is active */
 };
+
+struct logtx_staged;
 
 struct ruru_logtx {
 	struct ruru_ws *ws;
@@ -39,6 +46,8 @@ struct ruru_logtx {
 	bool dirty;           /* text differs from the file */
 	enum ruru_status status;
 	const char *eol;
+	struct logtx_staged *staged; /* files to publish with the log */
+	size_t nstaged;
 };
 
 int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, unsigned flags,
@@ -49,8 +58,15 @@ int ruru_logtx_set(struct ruru_logtx *tx, const char *key, const char *literal,
 /* Add a string to an array key unless present (creates the key). */
 int ruru_logtx_array_add(struct ruru_logtx *tx, const char *key, const char *value,
 			 struct ruru_error *err);
-/* Add an entry stamped now (or e->when when e->when_valid). */
-int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_entry *e, struct ruru_error *err);
+/* Add an entry stamped now (or in->when when in->when_valid); checked
+ * with entry_input_check. */
+int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_log_input *in,
+		     struct ruru_error *err);
+/* Stage `len` bytes for the file `path` (absolute; its folder must exist):
+ * replace it, or with `must_be_new` create it (RURU_ECONFLICT if it
+ * exists, then or at commit). */
+int ruru_logtx_stage_file(struct ruru_logtx *tx, const char *path, const void *data, size_t len,
+			  bool must_be_new, struct ruru_error *err);
 int ruru_logtx_commit(struct ruru_logtx *tx, struct ruru_error *err);
 void ruru_logtx_abort(struct ruru_logtx *tx);
 

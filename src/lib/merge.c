@@ -25,6 +25,7 @@
 #include "entry.h"
 #include "store.h"
 #include "workspace.h"
+#include "fmkeys.h"
 #include "banned.h"
 
 enum { BASE, OURS, THEIRS, NSIDES };
@@ -521,11 +522,6 @@ static bool merge_array(struct fmstate *st, const char *key, size_t klen,
 	return ok;
 }
 
-static bool is_key(const char *k, size_t n, const char *name)
-{
-	return bytes_eq(k, n, name, strlen(name));
-}
-
 /* Line range [a, b) holding the root key's value in a TOML text. */
 static bool key_lines(const char *text, size_t len, const char *key, size_t klen, size_t *a,
 		      size_t *b)
@@ -579,12 +575,12 @@ static bool merge_front(struct fmstate *st, struct side *sd)
 			if (value_eq(vo, vt))
 				continue;
 			bool ok = true;
-			if ((is_key(key, klen, "related_tasks") ||
-			     is_key(key, klen, "related_artifacts") || is_key(key, klen, "tags")) &&
-			    string_array(vb) && string_array(vo) && string_array(vt)) {
+			const struct fm_key *fk = fm_key_find(key, klen);
+			enum fm_merge policy = fk ? fk->merge : FM_MERGE_3WAY;
+			if (policy == FM_MERGE_UNION && string_array(vb) && string_array(vo) &&
+			    string_array(vt)) {
 				ok = merge_array(st, key, klen, vb, vo, vt);
-			} else if ((is_key(key, klen, "status") || is_key(key, klen, "end_time")) &&
-				   status_from >= 0) {
+			} else if (policy == FM_MERGE_SESSION && status_from >= 0) {
 				if (status_from == THEIRS)
 					ok = take_value(st, t, key, klen, vt, vo != NULL);
 			} else if (value_eq(vo, vb)) {

@@ -18,6 +18,7 @@
 #include "entry.h"
 #include "logtx.h"
 #include "v7.h"
+#include "fmkeys.h"
 #include "banned.h"
 
 /* ------------------------------------------------------------- reading */
@@ -35,19 +36,6 @@ static char *get_string(const struct ruru_toml *doc, const char *key, const char
 	size_t n;
 	const char *s = v ? ruru_toml_string(v, &n) : NULL;
 	return s ? ruru_strndup(s, n) : NULL;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (the decoder has
- * validated it).  timegm() would do, at ten times the cost, once per
- * session in `ruru list`. */
-static time_t days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	const long era = (y >= 0 ? y : y - 399) / 400;
-	const long yoe = y - era * 400;
-	const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (time_t)(era * 146097 + doe - 719468);
 }
 
 /* A time as a string (as written) and as an instant: TOML date-times and
@@ -73,9 +61,7 @@ static void get_time(const struct ruru_toml *doc, const char *key, const char *a
 	} else if (k == RURU_TOML_DATETIME || k == RURU_TOML_DATETIME_LOCAL ||
 		   k == RURU_TOML_DATE_LOCAL) {
 		const struct ruru_toml_datetime *dt = ruru_toml_datetime(v);
-		*when = days_from_civil(dt->year, dt->month, dt->day) * 86400 + dt->hour * 3600 +
-			dt->minute * 60 + dt->second -
-			(k == RURU_TOML_DATETIME ? dt->offset_minutes * 60 : 0);
+		*when = time_from_toml(dt, k);
 		char out[32];
 		ruru_time_format_rfc3339(*when, out);
 		*text = ruru_strdup(out);
@@ -107,18 +93,46 @@ static void free_strings(char **v, size_t n)
 	free(v);
 }
 
+/* The members of struct ruru_session a front-matter key fills. */
+#define FIELD(s, off, type) ((type *)((char *)(s) + (off)))
+#define CFIELD(s, off, type) ((type const *)((const char *)(s) + (off)))
+
+static void read_key(struct ruru_session *s, const struct ruru_toml *doc, const struct fm_key *k)
+{
+	if (k->off == FM_NO_FIELD)
+		return;
+	switch (k->type) {
+	case FM_STRING:
+		*FIELD(s, k->off, char *) = get_string(doc, k->name, k->alias);
+		break;
+	case FM_STATUS: {
+		char *t = get_string(doc, k->name, k->alias);
+		*FIELD(s, k->off, char *) = t;
+		*FIELD(s, k->aux, enum ruru_status) =
+			t ? ruru_status_parse(t, strlen(t)) : RURU_STATUS_UNKNOWN;
+		break;
+	}
+	case FM_TIME:
+		get_time(doc, k->name, k->alias, FIELD(s, k->off, char *), FIELD(s, k->aux, time_t));
+		break;
+	case FM_STRINGS:
+		*FIELD(s, k->off, char **) = get_strings(doc, k->name, FIELD(s, k->aux, size_t));
+		break;
+	}
+}
+
 void ruru_session_release(struct ruru_session *s)
 {
 	free(s->id);
 	free(s->path);
-	free(s->title);
-	free(s->status_text);
-	free(s->start_text);
-	free(s->end_text);
-	free(s->coordinator);
-	free_strings(s->tasks, s->ntasks);
-	free_strings(s->artifacts, s->nartifacts);
-	free_strings(s->tags, s->ntags);
+	for (const struct fm_key *k = fm_keys; k->name; k++) {
+		if (k->off == FM_NO_FIELD)
+			continue;
+		if (k->type == FM_STRINGS)
+			free_strings(*FIELD(s, k->off, char **), *FIELD(s, k->aux, size_t));
+		else
+			free(*FIELD(s, k->off, char *));
+	}
 	free(s->goal);
 	free(s->problem);
 	for (size_t i = 0; i < s->nentries; i++)
@@ -180,17 +194,8 @@ static void session_from_text(struct ruru_session *s, const char *text, size_t l
 			problem.line += l - 1;
 		} else {
 			s->valid = true;
-			s->title = get_string(doc, "title", "goal");
-			s->status_text = get_string(doc, "status", NULL);
-			s->status = s->status_text
-					    ? ruru_status_parse(s->status_text, strlen(s->status_text))
-					    : RURU_STATUS_UNKNOWN;
-			get_time(doc, "start_time", "created_date", &s->start_text, &s->start);
-			get_time(doc, "end_time", NULL, &s->end_text, &s->end);
-			s->coordinator = get_string(doc, "coordinator", "coordinator_mode");
-			s->tasks = get_strings(doc, "related_tasks", &s->ntasks);
-			s->artifacts = get_strings(doc, "related_artifacts", &s->nartifacts);
-			s->tags = get_strings(doc, "tags", &s->ntags);
+			for (const struct fm_key *k = fm_keys; k->name; k++)
+				read_key(s, doc, k);
 			ruru_toml_free(doc);
 		}
 	}
@@ -431,6 +436,18 @@ void ruru_session_list_free(struct ruru_session *list, size_t n)
 	free(list);
 }
 
+int ruru_session_recent(struct ruru_ws *ws, struct ruru_session **out, size_t *n,
+			struct ruru_error *err)
+{
+	if (ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, out, n, err) < 0)
+		return -1;
+	for (size_t i = RURU_SESSION_RECENT; i < *n; i++)
+		ruru_session_release(&(*out)[i]);
+	if (*n > RURU_SESSION_RECENT)
+		*n = RURU_SESSION_RECENT;
+	return 0;
+}
+
 /* ---------------------------------------------------------------- JSON */
 
 static json_t *jstr(const char *s)
@@ -454,25 +471,42 @@ json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_
 	json_object_set_new(o, "layout", json_string(ruru_layout_word((enum ruru_layout)s->layout)));
 	json_object_set_new(o, "valid", json_boolean(s->valid));
 	if (!s->valid) {
-		char line[2300];
-		ruru_error_format(s->problem, line, sizeof(line));
-		json_object_set_new(o, "problem", ruru_json_text(line, strlen(line)));
+		struct ruru_buf line = RURU_BUF_INIT;
+		ruru_error_format(s->problem, &line);
+		json_object_set_new(o, "problem", ruru_json_text(line.ptr, line.len));
+		ruru_buf_release(&line);
 	}
-	json_object_set_new(o, "title", jstr(s->title));
-	json_object_set_new(o, "status",
-			    s->status ? json_string(ruru_status_word(s->status)) : json_null());
-	json_object_set_new(o, "status_text", jstr(s->status_text));
-	json_object_set_new(o, "start_time", jstr(s->start_text));
-	json_object_set_new(o, "end_time", jstr(s->end_text));
-	json_object_set_new(o, "coordinator", jstr(s->coordinator));
-	json_object_set_new(o, "related_tasks", jstrings(s->tasks, s->ntasks));
-	json_object_set_new(o, "related_artifacts", jstrings(s->artifacts, s->nartifacts));
-	json_object_set_new(o, "tags", jstrings(s->tags, s->ntags));
+	for (const struct fm_key *k = fm_keys; k->name; k++) {
+		if (k->off == FM_NO_FIELD)
+			continue;
+		const char *text = *CFIELD(s, k->off, char *);
+		switch (k->type) {
+		case FM_STATUS: {
+			/* the word, and the text as written */
+			enum ruru_status st = *CFIELD(s, k->aux, enum ruru_status);
+			struct ruru_buf as_written = RURU_BUF_INIT;
+			json_object_set_new(o, k->name,
+					    st ? json_string(ruru_status_word(st)) : json_null());
+			ruru_buf_addf(&as_written, "%s_text", k->name);
+			json_object_set_new(o, as_written.ptr, jstr(text));
+			ruru_buf_release(&as_written);
+			break;
+		}
+		case FM_STRINGS:
+			json_object_set_new(o, k->name, jstrings(*CFIELD(s, k->off, char **),
+								  *CFIELD(s, k->aux, size_t)));
+			break;
+		case FM_STRING:
+		case FM_TIME:
+			json_object_set_new(o, k->name, jstr(text));
+			break;
+		}
+	}
 	if (with_entries) {
 		json_object_set_new(o, "goal", jstr(s->goal));
 		json_object_set_new(o, "entry_count", json_integer((json_int_t)s->nentries));
 		json_t *a = json_array();
-		size_t from = last && last < s->nentries ? s->nentries - last : 0;
+		size_t from = last < s->nentries ? s->nentries - last : 0;
 		for (size_t i = from; i < s->nentries; i++)
 			json_array_append_new(a, ruru_entry_json(&s->entries[i]));
 		json_object_set_new(o, "entries", a);
@@ -527,29 +561,18 @@ static void add_kv_string(struct ruru_buf *b, const char *key, const char *val)
 	ruru_buf_addch(b, '\n');
 }
 
-static void start_entry(struct ruru_entry *e, const struct ruru_new *o, time_t now)
-{
-	memset(e, 0, sizeof(*e));
-	e->type = RURU_EV_SESSION;
-	e->when = now;
-	e->when_valid = true;
-	e->mode = (char *)o->coordinator;
-	static char msg[] = "Session started";
-	e->message = msg;
-	e->message_len = sizeof(msg) - 1;
-}
-
 static void render_start(struct ruru_buf *b, const struct ruru_new *o, time_t now, const char *eol)
 {
-	struct ruru_entry e;
+	struct ruru_log_input in = { .type = RURU_EV_SESSION };
 	struct ruru_buf m = RURU_BUF_INIT;
-	start_entry(&e, o, now);
-	if (o->goal && *o->goal) {
+	in.field[RURU_FIELD_MODE] = o->coordinator;
+	if (o->goal && *o->goal)
 		ruru_buf_addf(&m, "Session started with goal: %s", o->goal);
-		e.message = m.ptr;
-		e.message_len = m.len;
-	}
-	ruru_entry_render(b, &e, eol);
+	else
+		ruru_buf_addstr(&m, "Session started");
+	in.message = m.ptr;
+	in.message_len = m.len;
+	entry_render_input(b, &in, now, eol);
 	ruru_buf_release(&m);
 }
 
@@ -600,15 +623,25 @@ static void default_log(struct ruru_buf *b, const char *id, const struct ruru_ne
 	char t[32];
 	ruru_time_format_rfc3339(now, t);
 	ruru_buf_addstr(b, "+++\n");
-	add_kv_string(b, "id", id);
-	add_kv_string(b, "title", o->goal);
-	add_kv_string(b, "status", ruru_status_string(RURU_STATUS_ACTIVE));
-	ruru_buf_addf(b, "start_time = %s\n", t);
-	add_kv_string(b, "end_time", "");
-	add_kv_string(b, "coordinator", o->coordinator);
-	ruru_buf_addstr(b, "related_tasks = []\nrelated_artifacts = []\ntags = ");
-	ruru_toml_encode_string_array(b, (const char *const *)o->tags, o->ntags);
-	ruru_buf_addstr(b, "\n+++\n\n# Session Log\n\n## Goal\n\n");
+	for (const struct fm_key *k = fm_keys; k->name; k++) {
+		switch (k->def) {
+		case FM_DEF_ID: add_kv_string(b, k->name, id); break;
+		case FM_DEF_GOAL: add_kv_string(b, k->name, o->goal); break;
+		case FM_DEF_ACTIVE:
+			add_kv_string(b, k->name, ruru_status_string(RURU_STATUS_ACTIVE));
+			break;
+		case FM_DEF_NOW: ruru_buf_addf(b, "%s = %s\n", k->name, t); break;
+		case FM_DEF_EMPTY: add_kv_string(b, k->name, ""); break;
+		case FM_DEF_COORDINATOR: add_kv_string(b, k->name, o->coordinator); break;
+		case FM_DEF_NONE: ruru_buf_addf(b, "%s = []\n", k->name); break;
+		case FM_DEF_TAGS:
+			ruru_buf_addf(b, "%s = ", k->name);
+			ruru_toml_encode_string_array(b, (const char *const *)o->tags, o->ntags);
+			ruru_buf_addch(b, '\n');
+			break;
+		}
+	}
+	ruru_buf_addstr(b, "+++\n\n# Session Log\n\n## Goal\n\n");
 	if (o->description && *o->description) {
 		goal_text(b, o->description, "\n");
 		ruru_buf_addstr(b, "\n\n");
@@ -904,7 +937,9 @@ char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct r
 		const char *t = o.tags[i];
 		if (!t || ruru_text_blank(t, strlen(t))) {
 			free(tags);
-			return ruru_error_set(err, RURU_EUSAGE, "a tag cannot be empty"), NULL;
+			ruru_error_set(err, RURU_EUSAGE, "a tag cannot be empty");
+			ruru_error_hint(err, "tags", RURU_HINT_NONE, NULL);
+			return NULL;
 		}
 		if (ruru_text_check("tag", t, strlen(t), RURU_TEXT_LINE, err) < 0) {
 			free(tags);
@@ -926,9 +961,11 @@ char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct r
 static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct ruru_error *err)
 {
 	struct ruru_new o = *opts;
-	if (!ruru_entry_field_ok(o.coordinator))
-		return ruru_error_set(err, RURU_EUSAGE, "--coordinator cannot hold a backtick or a line break"),
-		       NULL;
+	if (!ruru_entry_field_ok(o.coordinator)) {
+		ruru_error_set(err, RURU_EUSAGE, "the coordinator cannot hold a backtick or a line break");
+		ruru_error_hint(err, "coordinator", RURU_HINT_NONE, NULL);
+		return NULL;
+	}
 	time_t now = ruru_now();
 	enum ruru_layout layout = ruru_ws_new_layout(ws);
 	const char *sessions = ruru_layout_dir(layout);
@@ -1054,66 +1091,53 @@ char *ruru_session_active(struct ruru_ws *ws)
 
 /* ------------------------------------------------------------- writing */
 
-static int session_log_entry(struct ruru_ws *ws, const char *id, const struct ruru_entry *e,
-			     struct ruru_error *err);
-
-int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_entry *e,
+int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_input *in,
 		     struct ruru_error *err)
 {
-	if (e->type < 0 || e->type >= RURU_EV_COUNT)
-		return ruru_error_set(err, RURU_EUSAGE, "unknown event type");
 	/* sec-text: the text rule and no empty messages (DESIGN §2). */
-	if (ruru_text_check("message", e->message, e->message_len, 0, err) < 0)
+	if (ruru_text_check("message", in->message, in->message_len, 0, err) < 0)
 		return -1;
-	if (ruru_text_blank(e->message, e->message_len))
-		return ruru_error_set(err, RURU_EUSAGE,
-				      e->type == RURU_EV_CONFIRM_SKIP
-					      ? "a confirm-skip needs its rationale as the message"
-					      : "the message is empty");
-	{
-		static const char *const names[] = { "mode", "task", "artifact", "adr", "outcome", "source" };
-		const char *const vals[] = { e->mode, e->task, e->artifact, e->adr, e->outcome, e->source };
-		for (size_t i = 0; i < 6; i++)
-			if (vals[i] && ruru_text_check(names[i], vals[i], strlen(vals[i]), RURU_TEXT_LINE,
-						       err) < 0)
-				return -1;
+	if (ruru_text_blank(in->message, in->message_len)) {
+		ruru_error_set(err, RURU_EUSAGE,
+			       in->type == RURU_EV_CONFIRM_SKIP
+				       ? "a confirm-skip needs its rationale as the message"
+				       : "the message is empty");
+		return ruru_error_hint(err, "message", RURU_HINT_NONE, NULL);
 	}
+	for (int f = 0; f < RURU_FIELD_COUNT; f++)
+		if (in->field[f] && ruru_text_check(ruru_field_name((enum ruru_field)f), in->field[f],
+						    strlen(in->field[f]), RURU_TEXT_LINE, err) < 0)
+			return -1;
+	if (entry_input_check(in, err) < 0)
+		return -1;
 	/* The artifact is stored relative to the session folder, whatever
 	 * form it was given in (DESIGN §3). */
 	struct ruru_buf art = RURU_BUF_INIT;
-	struct ruru_entry copy;
-	if (e->artifact) {
-		if (ruru_artifact_path(ws, id, e->artifact, &art, err) < 0) {
+	struct ruru_log_input copy = *in;
+	if (in->field[RURU_FIELD_ARTIFACT]) {
+		if (ruru_artifact_path(ws, id, in->field[RURU_FIELD_ARTIFACT], &art, err) < 0) {
 			ruru_buf_release(&art);
 			return -1;
 		}
-		copy = *e;
-		copy.artifact = art.ptr;
-		e = &copy;
+		copy.field[RURU_FIELD_ARTIFACT] = art.ptr;
 	}
-	int rc = session_log_entry(ws, id, e, err);
-	ruru_buf_release(&art);
-	return rc;
-}
-
-static int session_log_entry(struct ruru_ws *ws, const char *id, const struct ruru_entry *e,
-			     struct ruru_error *err)
-{
+	const char *task = copy.field[RURU_FIELD_TASK], *artifact = copy.field[RURU_FIELD_ARTIFACT];
 	struct ruru_logtx tx;
-	if (ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err) < 0)
-		return -1;
-	int rc = 0;
-	if (e->task && *e->task && (e->type == RURU_EV_DELEGATION || e->type == RURU_EV_RESULT))
-		rc = ruru_logtx_array_add(&tx, "related_tasks", e->task, err);
-	if (rc == 0 && e->artifact && *e->artifact && e->type == RURU_EV_ARTIFACT)
-		rc = ruru_logtx_array_add(&tx, "related_artifacts", e->artifact, err);
-	if (rc == 0)
-		rc = ruru_logtx_entry(&tx, e, err);
-	if (rc < 0) {
-		ruru_logtx_abort(&tx);
-		return -1;
+	int rc = ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err);
+	if (rc == 0) {
+		if (task && *task && (in->type == RURU_EV_DELEGATION || in->type == RURU_EV_RESULT))
+			rc = ruru_logtx_array_add(&tx, "related_tasks", task, err);
+		if (rc == 0 && artifact && *artifact && in->type == RURU_EV_ARTIFACT)
+			rc = ruru_logtx_array_add(&tx, "related_artifacts", artifact, err);
+		if (rc == 0)
+			rc = ruru_logtx_entry(&tx, &copy, err);
+		if (rc < 0)
+			ruru_logtx_abort(&tx);
+		else
+			rc = ruru_logtx_commit(&tx, err);
 	}
-	return ruru_logtx_commit(&tx, err);
+	ruru_buf_release(&art);
+	return rc < 0 ? -1 : 0;
 }
 
 int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status to,
@@ -1158,7 +1182,7 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
 		rc = ruru_logtx_set(&tx, "end_time", lit.ptr, err);
 	}
 	if (rc == 0) {
-		struct ruru_entry e = { .type = RURU_EV_SESSION, .when = now, .when_valid = true };
+		struct ruru_log_input e = { .type = RURU_EV_SESSION, .when = now, .when_valid = true };
 		ruru_buf_addf(&msg, "Session %s", verbs[to]);
 		if (reason && *reason)
 			ruru_buf_addf(&msg, ": %s", reason);

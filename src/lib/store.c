@@ -1102,6 +1102,97 @@ int ruru_write_cache(const char *path, const void *data, size_t len, struct ruru
 	return write_file(path, data, len, 0666, false, false, err);
 }
 
+/* ------------------------------------------------ staged files (logtx) */
+
+/* Stage: the bytes go to a hidden temp file beside `path` now (synced);
+ * publishing renames it into place (or links it, for a file that must be
+ * new); dropping removes it.  The multi-file change of a log transaction
+ * is a set of these, published at commit. */
+int ruru_stage_write(const char *path, const void *data, size_t len, mode_t mode, bool exclusive,
+		     struct ruru_staged *out, struct ruru_error *err)
+{
+	struct ruru_buf tmp = RURU_BUF_INIT;
+	struct where w;
+	struct stat st;
+	int rc = -1;
+	memset(out, 0, sizeof(*out));
+	if (open_parent(path, false, NULL, &w, err) < 0)
+		return -1;
+	int leaf = check_leaf(&w, path, &st, err);
+	if (leaf < 0)
+		goto out;
+	if (exclusive && leaf == 0) {
+		errno = EEXIST;
+		file_error(err, RURU_ECONFLICT, path, "already exists");
+		goto out;
+	}
+	mode = leaf == 0 ? st.st_mode & 07777 : mode & ~current_umask() & 07777;
+	if (write_temp(w.dfd, path, w.name.ptr, data, len, mode, true, &tmp, err) < 0)
+		goto out;
+	out->path = ruru_strdup(path);
+	out->tmp = ruru_buf_detach(&tmp, NULL);
+	out->exclusive = exclusive;
+	rc = 0;
+out:
+	{
+		int e = errno;
+		where_release(&w);
+		ruru_buf_release(&tmp);
+		errno = e;
+	}
+	return rc;
+}
+
+int ruru_stage_publish(struct ruru_staged *s, struct ruru_error *err)
+{
+	struct where w;
+	int rc = -1;
+	if (open_parent(s->path, false, NULL, &w, err) < 0)
+		return -1;
+	if (s->exclusive) {
+		if (publish_new(w.dfd, s->tmp, w.name.ptr) < 0) {
+			if (errno == EEXIST)
+				file_error(err, RURU_ECONFLICT, s->path, "already exists");
+			else
+				sys_error(err, s->path, "cannot create");
+			goto out;
+		}
+		quiet_unlinkat(w.dfd, s->tmp);
+	} else {
+		bool swapped;
+		/* a plain rename: the log transaction keeps the old bytes */
+		if (sys_renameat_exchange(w.dfd, s->tmp, w.name.ptr, false, &swapped) < 0) {
+			sys_error(err, s->path, "cannot replace");
+			goto out;
+		}
+	}
+	free(s->tmp);
+	s->tmp = NULL;
+	if (sys_dirsync(w.dfd) < 0) {
+		sys_error(err, s->path, "cannot flush folder");
+		goto out;
+	}
+	rc = 0;
+out:
+	where_release(&w);
+	return rc;
+}
+
+void ruru_stage_drop(struct ruru_staged *s)
+{
+	if (s->tmp) {
+		struct where w;
+		struct ruru_error ignore;
+		if (open_parent(s->path, false, NULL, &w, &ignore) == 0) {
+			quiet_unlinkat(w.dfd, s->tmp);
+			where_release(&w);
+		}
+	}
+	free(s->tmp);
+	free(s->path);
+	memset(s, 0, sizeof(*s));
+}
+
 /* ------------------------------------------------------------ appends */
 
 int ruru_append(const char *path, const void *data, size_t len, struct ruru_error *err)

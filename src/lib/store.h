@@ -111,6 +111,22 @@ int ruru_write_new(const char *path, const void *data, size_t len, mode_t mode,
  * survives.  The caller must hold the file's lock (the truncation would
  * otherwise race with other writers).  A missing file is RURU_ENOTFOUND.
  */
+/* A file staged beside its target (the log transaction's multi-file
+ * changes): ruru_stage_write writes the bytes to a hidden temp file in the
+ * target's folder now (mode as for ruru_write_atomic; `exclusive`: the
+ * target must not exist, checked again at publish); ruru_stage_publish
+ * renames (or, exclusive, links) it into place and flushes the folder;
+ * ruru_stage_drop removes what is left and frees. */
+struct ruru_staged {
+	char *path; /* the target */
+	char *tmp;  /* the temp file's name in the target's folder; NULL once published */
+	bool exclusive;
+};
+int ruru_stage_write(const char *path, const void *data, size_t len, mode_t mode, bool exclusive,
+		     struct ruru_staged *out, struct ruru_error *err);
+int ruru_stage_publish(struct ruru_staged *s, struct ruru_error *err);
+void ruru_stage_drop(struct ruru_staged *s);
+
 int ruru_append(const char *path, const void *data, size_t len, struct ruru_error *err);
 
 /* Read a whole file, appended to `out`.  Below a root only a regular file

@@ -511,7 +511,8 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_
 	if (record) {
 		rc = ruru_logtx_array_add(&tx, "related_artifacts", relp.ptr, err);
 		if (rc == 0) {
-			struct ruru_entry e = { .type = RURU_EV_ARTIFACT, .artifact = relp.ptr };
+			struct ruru_log_input e = { .type = RURU_EV_ARTIFACT };
+			e.field[RURU_FIELD_ARTIFACT] = relp.ptr;
 			ruru_buf_addf(&msg, "summary: %zu outcomes, %zu decisions, %zu open items",
 				      json_array_size(f.outcomes), json_array_size(f.decisions),
 				      json_array_size(f.blockers));

@@ -402,6 +402,11 @@ static const struct {
 	{ "spike", "06_mdtm_spike.md", "SPIKE" },
 };
 
+const char *ruru_task_type_word(size_t i)
+{
+	return i < sizeof(task_types) / sizeof(task_types[0]) ? task_types[i].type : NULL;
+}
+
 /* TEAM: letters and digits upper-cased, anything else one '-'. */
 static void team_of(struct ruru_buf *b, const char *s)
 {
@@ -591,12 +596,12 @@ char *ruru_task_new(struct ruru_ws *ws, const struct ruru_task_new *o, char **fi
 }
 
 char *ruru_task_delegate(struct ruru_ws *ws, const char *id, struct ruru_task_new *o,
-			 struct ruru_entry *e, struct ruru_error *err)
+			 const struct ruru_log_input *e, struct ruru_error *err)
 {
 	if (e->type != RURU_EV_DELEGATION)
 		return ruru_error_set(err, RURU_EUSAGE, "a new task comes with a delegation"), NULL;
 	if (!o->assign)
-		o->assign = e->mode;
+		o->assign = e->field[RURU_FIELD_MODE];
 	o->session = id;
 	/* Refuse before writing anything when the session takes no entries. */
 	struct ruru_logtx probe;
@@ -608,8 +613,9 @@ char *ruru_task_delegate(struct ruru_ws *ws, const char *id, struct ruru_task_ne
 	char *task = task_create(ws, o, false, &file, err);
 	if (!task)
 		return NULL;
-	e->task = task;
-	if (ruru_session_log(ws, id, e, err) < 0) {
+	struct ruru_log_input in = *e;
+	in.field[RURU_FIELD_TASK] = task;
+	if (ruru_session_log(ws, id, &in, err) < 0) {
 		int en = errno;
 		struct ruru_error lerr;
 		char *abs = ruru_ws_path(ws, file);
@@ -617,7 +623,6 @@ char *ruru_task_delegate(struct ruru_ws *ws, const char *id, struct ruru_task_ne
 		free(abs);
 		free(task);
 		free(file);
-		e->task = NULL;
 		errno = en;
 		return NULL;
 	}
@@ -653,12 +658,7 @@ static time_t value_time(const struct ruru_toml_value *v)
 	const struct ruru_toml_datetime *dt = ruru_toml_datetime(v);
 	if (!dt)
 		return 0;
-	struct tm tm = { .tm_year = dt->year - 1900, .tm_mon = dt->month - 1, .tm_mday = dt->day,
-			 .tm_hour = dt->hour, .tm_min = dt->minute, .tm_sec = dt->second };
-	time_t t = timegm(&tm);
-	if (ruru_toml_kind(v) == RURU_TOML_DATETIME)
-		t -= (time_t)dt->offset_minutes * 60;
-	return t;
+	return time_from_toml(dt, ruru_toml_kind(v));
 }
 
 static void edit_set(struct task_edit *ed, const char *key, const char *literal)

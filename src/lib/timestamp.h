@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "ruru.h"
+
 /*
  * Timestamps.  ruru_time_parse() is lenient: RFC 3339 with "T", "t", a
  * space or '_', "YYYY-MM-DD HH:MM[:SS[.frac]]" with or without a zone ("Z",
@@ -24,6 +26,12 @@ void ruru_time_format_entry(time_t t, char out[32]);
 /* "2026-11-24T03:15:20Z" (RFC 3339, TOML offset date-time). */
 void ruru_time_format_rfc3339(time_t t, char out[32]);
 
+
+/* The instant of a civil UTC date and time (fields already valid). */
+time_t time_from_civil(int y, int mo, int d, int h, int mi, int s);
+/* The instant of a TOML date-time of `kind`: an offset date-time at its
+ * offset; local ones (no zone) taken as UTC. */
+time_t time_from_toml(const struct ruru_toml_datetime *dt, enum ruru_toml_kind kind);
 
 /* A stamp scanned from a log line. */
 struct stamp {

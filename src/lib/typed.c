@@ -374,9 +374,9 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 	ruru_buf_addf(&relp, "%s/%s", folder, name.ptr);
 	rc = ruru_logtx_array_add(&tx, "related_artifacts", relp.ptr, err);
 	if (rc == 0) {
-		struct ruru_entry e = { .type = RURU_EV_ARTIFACT, .artifact = relp.ptr };
-		if (a->task)
-			e.task = (char *)a->task;
+		struct ruru_log_input e = { .type = RURU_EV_ARTIFACT };
+		e.field[RURU_FIELD_ARTIFACT] = relp.ptr;
+		e.field[RURU_FIELD_TASK] = a->task;
 		ruru_buf_addf(&msg, "%s: %s", t->type, a->title);
 		e.message = msg.ptr;
 		e.message_len = msg.len;

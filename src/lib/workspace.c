@@ -513,7 +513,9 @@ char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error
 		ruru_buf_release(&b);
 	}
 	if (!out)
-		ruru_error_set(err, RURU_ENOTFOUND,
-			       "no active session (start one with `ruru new`, or pass -s ID)");
+	{
+		ruru_error_set(err, RURU_ENOTFOUND, "no active session");
+		ruru_error_hint(err, "session", RURU_HINT_NEW, NULL);
+	}
 	return out;
 }

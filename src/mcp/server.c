@@ -63,12 +63,45 @@ static json_t *rpc_fail(struct rpc_error *e, int code, const char *fmt, ...)
 	return NULL;
 }
 
-/* The line the CLI would print for err: "ruru: FILE:LINE:COL: message". */
-static void error_line(struct ruru_buf *b, const struct ruru_error *err)
+/*
+ * A library error in this server's words: "ruru: FILE:LINE:COL: message",
+ * then the argument at fault as the tool's argument (when the tool `schema`
+ * has it) and the next step as a tool to call.  Never a CLI flag or
+ * command: a model reading it can only call tools.
+ */
+static void error_line(struct ruru_buf *b, const struct ruru_error *err, json_t *schema)
 {
-	char line[2300];
-	ruru_error_format(err, line, sizeof(line));
-	ruru_buf_addf(b, "ruru: %s", line);
+	const char *subj = err->subject;
+	ruru_buf_addstr(b, "ruru: ");
+	ruru_error_format(err, b);
+	json_t *props = json_object_get(schema, "properties");
+	if (err->arg && json_object_get(props, err->arg) && err->hint != RURU_HINT_FORCE)
+		ruru_buf_addf(b, " (argument \"%s\")", err->arg);
+	switch (err->hint) {
+	case RURU_HINT_NONE:
+		break;
+	case RURU_HINT_RESUME:
+		ruru_buf_addf(b, "; reopen it with session_continue or session_set_status "
+				 "(session \"%s\", status \"active\")",
+			      subj);
+		break;
+	case RURU_HINT_NEW:
+		ruru_buf_addstr(b, "; start one with session_new, or name one with the session "
+				   "argument");
+		break;
+	case RURU_HINT_FORCE:
+		if (json_object_get(props, "force"))
+			ruru_buf_addstr(b, " (the force argument overrides)");
+		break;
+	case RURU_HINT_ASK:
+		ruru_buf_addstr(b, "; show the proposal to the user, ask, and record the answer with "
+				   "confirm_decide");
+		break;
+	case RURU_HINT_ADOPT:
+		ruru_buf_addstr(b, "; ruru has no record of this proposal: propose the change again "
+				   "with confirm_propose");
+		break;
+	}
 }
 
 /* ------------------------------------------------------------- schemas */
@@ -92,6 +125,45 @@ static json_t *load_schema(const char *text)
 	return v;
 }
 
+/* The words of the vocabulary a "@NAME" enum names, as a JSON array. */
+static json_t *vocab_enum(const char *name)
+{
+	for (int v = 0; v < RURU_VOCAB_COUNT; v++) {
+		if (strcmp(name, ruru_vocab_name((enum ruru_vocab)v)))
+			continue;
+		json_t *a = json_array();
+		const char *w;
+		for (size_t i = 0; (w = ruru_vocab_word((enum ruru_vocab)v, i)); i++)
+			json_array_append_new(a, json_string(w));
+		return a;
+	}
+	/* A typo in the table: a bug to fix, not a runtime condition. */
+	fprintf(stderr, "ruru mcp: no vocabulary \"%s\"\n", name);
+	abort();
+}
+
+/* Fill in what the table leaves to the library: "@NAME" enums and, for
+ * session_log, one argument per entry field. */
+static void complete_input(const struct mcp_tool *t, json_t *input)
+{
+	json_t *props = json_object_get(input, "properties");
+	for (int f = 0; t->entry_fields && f < RURU_FIELD_COUNT; f++) {
+		json_t *p = json_pack("{s:s, s:s}", "type", "string", "description",
+				      ruru_field_help((enum ruru_field)f));
+		enum ruru_vocab v = ruru_field_vocab((enum ruru_field)f);
+		if (v != RURU_VOCAB_COUNT)
+			json_object_set_new(p, "enum", json_sprintf("@%s", ruru_vocab_name(v)));
+		json_object_set_new(props, ruru_field_name((enum ruru_field)f), p);
+	}
+	const char *key;
+	json_t *p;
+	json_object_foreach(props, key, p) {
+		const char *en = json_string_value(json_object_get(p, "enum"));
+		if (en && en[0] == '@')
+			json_object_set_new(p, "enum", vocab_enum(en + 1));
+	}
+}
+
 static json_t *build_tools_list(json_t **inputs)
 {
 	json_t *tools = json_array();
@@ -101,17 +173,23 @@ static json_t *build_tools_list(json_t **inputs)
 		ruru_buf_addf(&in, "{'type':'object','properties':{%s}", t->input);
 		if (t->required)
 			ruru_buf_addf(&in, ",'required':%s", t->required);
-		ruru_buf_addstr(&in, ",'additionalProperties':false}");
+		/* No "additionalProperties":false: it would cost 30 bytes a tool
+		 * and check_args refuses unknown arguments by name anyway. */
+		ruru_buf_addstr(&in, "}");
 		json_t *input = load_schema(in.ptr);
 		ruru_buf_release(&in);
+		complete_input(t, input);
 		inputs[i] = input;
-		json_t *tool = json_pack("{s:s, s:s, s:o}", "name", t->name, "description",
-					 t->description, "inputSchema", input);
-		/* An output schema is optional (MCP): some tools leave it out to
-		 * keep tools/list small. */
-		if (t->output)
-			json_object_set_new(tool, "outputSchema", load_schema(t->output));
-		json_array_append_new(tools, tool);
+		/* Annotations: a reader says only that; a writer says whether it
+		 * can overwrite (the spec's default is yes) and, when so, that a
+		 * repeat is harmless (default no). */
+		json_t *ann = t->read_only ? json_pack("{s:b}", "readOnlyHint", 1)
+					   : json_pack("{s:b}", "destructiveHint", t->destructive);
+		if (t->idempotent)
+			json_object_set_new(ann, "idempotentHint", json_true());
+		json_array_append_new(tools, json_pack("{s:s, s:s, s:o, s:o}", "name", t->name,
+						       "description", t->description, "inputSchema",
+						       input, "annotations", ann));
 	}
 	return json_pack("{s:o}", "tools", tools);
 }
@@ -269,9 +347,14 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	json_t *empty = args ? NULL : json_object();
 	if (!args)
 		args = empty;
-	if (!check_args(&mcp_tools[i], m->input_schemas[i], args, e)) {
+	/* Invalid arguments are the model's to fix, so they are a tool result
+	 * with isError (MCP 2025-11-25, SEP-1303), not a protocol error. */
+	struct rpc_error bad = { 0 };
+	if (!check_args(&mcp_tools[i], m->input_schemas[i], args, &bad)) {
 		json_decref(empty);
-		return NULL;
+		json_decref(bad.data);
+		return json_pack("{s:[{s:s, s:s}], s:b}", "content", "type", "text", "text",
+				 bad.msg, "isError", 1);
 	}
 	struct ruru_error err;
 	ruru_error_clear(&err);
@@ -283,7 +366,7 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 		struct ruru_buf text = RURU_BUF_INIT;
 		if (err.code == RURU_OK)
 			err.code = RURU_EFAIL;
-		error_line(&text, &err);
+		error_line(&text, &err, m->input_schemas[i]);
 		ruru_buf_add(&text, m->env.note.ptr, m->env.note.len);
 		json_t *res = json_pack("{s:[{s:s, s:s%}], s:b}", "content", "type", "text", "text",
 					text.ptr, text.len, "isError", 1);
@@ -352,7 +435,7 @@ static json_t *m_prompts_get(struct ruru_mcp *m, json_t *params, struct rpc_erro
 	char *digest = mcp_continue_digest(&m->env, session, max_chars, &err);
 	if (!digest) {
 		struct ruru_buf text = RURU_BUF_INIT;
-		error_line(&text, &err);
+		error_line(&text, &err, NULL);
 		ruru_buf_add(&text, m->env.note.ptr, m->env.note.len);
 		rpc_fail(e, err.code == RURU_ENOTFOUND ? RPC_INVALID_PARAMS : RPC_INTERNAL_ERROR, "%s",
 			 text.ptr);
@@ -377,7 +460,7 @@ static json_t *m_resources_list(struct ruru_mcp *m, json_t *params, struct rpc_e
 	struct ruru_error err;
 	if (ruru_session_list(m->env.ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &err) < 0) {
 		struct ruru_buf text = RURU_BUF_INIT;
-		error_line(&text, &err);
+		error_line(&text, &err, NULL);
 		rpc_fail(e, RPC_INTERNAL_ERROR, "%s", text.ptr);
 		ruru_buf_release(&text);
 		return NULL;
@@ -449,7 +532,7 @@ static json_t *m_resources_read(struct ruru_mcp *m, json_t *params, struct rpc_e
 	json_t *r = NULL;
 	if (ruru_buf_read_file(&text, path.ptr, &err) < 0) {
 		struct ruru_buf line = RURU_BUF_INIT;
-		error_line(&line, &err);
+		error_line(&line, &err, NULL);
 		rpc_fail(e, RPC_INTERNAL_ERROR, "%s", line.ptr);
 		ruru_buf_release(&line);
 	} else {

@@ -4,8 +4,13 @@
  * function that makes the same library call as the matching CLI command
  * (src/cli/cmd-*.c) and returns the same JSON object that command prints
  * with --json.  No session logic lives here: arguments in, library call,
- * JSON out.  Descriptions are short on purpose: the whole tools/list
- * result is sent to the model on every turn (bench/mcp.sh measures it).
+ * JSON out.  Descriptions tell a model what each tool is for and when to
+ * call it, and every argument what it means and relative to what; they
+ * stay tight because the whole tools/list result is sent to the model on
+ * every turn (bench/mcp.sh measures it; the budget is 11 KB).
+ * Lists of words (event types, outcomes, statuses, decisions) are not
+ * written here: VOCAB() names a library vocabulary and server.c fills in
+ * its words, and session_log gets one argument per entry field.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +31,6 @@ static char *session_of(struct mcp_env *env, json_t *args, struct ruru_error *er
 {
 	const char *id = arg_str(args, "session");
 	return ruru_session_resolve(env->ws, id ? id : env->session, err);
-}
-
-static enum ruru_status status_word(const char *w)
-{
-	for (int s = RURU_STATUS_ACTIVE; w && s <= RURU_STATUS_ERROR; s++)
-		if (!strcmp(w, ruru_status_word(s)))
-			return s;
-	return RURU_STATUS_UNKNOWN;
 }
 
 /* ---------------------------------------------------------------- tools */
@@ -73,19 +70,15 @@ static json_t *t_session_new(struct mcp_env *env, json_t *args, struct ruru_erro
 
 static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	struct ruru_entry e = { .type = RURU_EV_NOTE };
+	struct ruru_log_input e = { .type = RURU_EV_NOTE };
 	const char *type = arg_str(args, "type");
 	if (type)
 		e.type = ruru_event_parse(type); /* the schema's enum made it valid */
 	json_t *msg = json_object_get(args, "message");
-	e.message = (char *)json_string_value(msg);
+	e.message = json_string_value(msg);
 	e.message_len = json_string_length(msg);
-	e.mode = (char *)arg_str(args, "mode");
-	e.task = (char *)arg_str(args, "task");
-	e.artifact = (char *)arg_str(args, "artifact");
-	e.adr = (char *)arg_str(args, "adr");
-	e.outcome = (char *)arg_str(args, "outcome");
-	e.source = (char *)arg_str(args, "source");
+	for (int f = 0; f < RURU_FIELD_COUNT; f++)
+		e.field[f] = arg_str(args, ruru_field_name((enum ruru_field)f));
 	char *id = session_of(env, args, err);
 	if (!id || ruru_session_log(env->ws, id, &e, err) < 0) {
 		free(id);
@@ -98,7 +91,7 @@ static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_erro
 
 static json_t *t_session_set_status(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	enum ruru_status to = status_word(arg_str(args, "status"));
+	enum ruru_status to = ruru_status_from_word(arg_str(args, "status"));
 	char *id = session_of(env, args, err);
 	if (!id || ruru_session_set_status(env->ws, id, to, arg_str(args, "reason"), err) < 0) {
 		free(id);
@@ -114,7 +107,7 @@ static json_t *t_session_list(struct mcp_env *env, json_t *args, struct ruru_err
 {
 	struct ruru_session *list;
 	size_t n;
-	if (ruru_session_list(env->ws, status_word(arg_str(args, "status")), arg_str(args, "tag"),
+	if (ruru_session_list(env->ws, ruru_status_from_word(arg_str(args, "status")), arg_str(args, "tag"),
 			      &list, &n, err) < 0)
 		return NULL;
 	json_t *arr = json_array();
@@ -127,7 +120,7 @@ static json_t *t_session_list(struct mcp_env *env, json_t *args, struct ruru_err
 static json_t *t_session_show(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	json_t *ne = json_object_get(args, "entries");
-	size_t last = ne ? (size_t)json_integer_value(ne) : 0;
+	size_t last = ne ? (size_t)json_integer_value(ne) : RURU_ENTRIES_ALL;
 	struct ruru_session s;
 	char *id = session_of(env, args, err);
 	if (!id || ruru_session_load(env->ws, id, RURU_LOAD_ENTRIES, &s, err) < 0) {
@@ -136,9 +129,6 @@ static json_t *t_session_show(struct mcp_env *env, json_t *args, struct ruru_err
 	}
 	free(id);
 	json_t *r = ruru_session_json(&s, true, last);
-	/* "the last 0 entries" is none (the library reads 0 as "all"). */
-	if (ne && last == 0)
-		json_array_clear(json_object_get(r, "entries"));
 	ruru_session_release(&s);
 	return r;
 }
@@ -150,11 +140,11 @@ static void offer_recent(struct mcp_env *env)
 	struct ruru_session *list;
 	size_t n;
 	struct ruru_error e;
-	if (ruru_session_list(env->ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) < 0)
+	if (ruru_session_recent(env->ws, &list, &n, &e) < 0)
 		return;
 	if (n)
 		ruru_buf_addstr(&env->note, "\nrecent sessions (continue one with its ID):");
-	for (size_t i = 0; i < n && i < 10; i++)
+	for (size_t i = 0; i < n; i++)
 		ruru_buf_addf(&env->note, "\n  %s  %s  %s", list[i].id,
 			      list[i].status ? ruru_status_word(list[i].status) : "?",
 			      list[i].title ? list[i].title : "");
@@ -320,12 +310,8 @@ static json_t *t_confirm_propose(struct mcp_env *env, json_t *args, struct ruru_
 
 static json_t *t_confirm_decide(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	static const char *const words[] = { "approve", "reject", "skip" };
-	const char *d = arg_str(args, "decision");
-	enum ruru_confirm_decision dec = RURU_DECIDE_APPROVE;
-	for (int i = 0; i < 3; i++)
-		if (!strcmp(d, words[i]))
-			dec = (enum ruru_confirm_decision)i;
+	/* The schema's enum made it valid; the library refuses anything else. */
+	enum ruru_confirm_decision dec = ruru_decision_parse(arg_str(args, "decision"));
 	struct ruru_confirm c;
 	if (ruru_confirm_decide(env->ws, arg_str(args, "artifact"), dec, arg_str(args, "reason"), &c,
 				err) < 0)
@@ -364,6 +350,28 @@ static json_t *t_confirm_list(struct mcp_env *env, json_t *args, struct ruru_err
 	json_t *r = list ? json_pack("{s:o}", "confirmations", list) : NULL;
 	free(id);
 	return r;
+}
+
+static json_t *t_session_check(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	json_t *problems = NULL;
+	int n;
+	if (arg_str(args, "session")) {
+		char *id = session_of(env, args, err);
+		if (!id)
+			return NULL;
+		struct ruru_buf log = RURU_BUF_INIT;
+		ruru_buf_addf(&log, ".ruru/sessions/%s/session_log.md", id);
+		const char *files[] = { log.ptr };
+		n = ruru_check(env->ws, files, 1, &problems, err);
+		ruru_buf_release(&log);
+		free(id);
+	} else {
+		n = ruru_check(env->ws, NULL, 0, &problems, err);
+	}
+	if (n < 0)
+		return NULL;
+	return json_pack("{s:b, s:o}", "ok", n == 0, "problems", problems);
 }
 
 /* ----------------------------- confirm_show, confirm_withdraw (confirm) */
@@ -421,7 +429,7 @@ static json_t *t_session_search(struct mcp_env *env, json_t *args, struct ruru_e
 	o.task = arg_str(args, "task");
 	o.session = arg_str(args, "session");
 	o.tag = arg_str(args, "tag");
-	o.status = status_word(arg_str(args, "status"));
+	o.status = ruru_status_from_word(arg_str(args, "status"));
 	o.limit = 20;
 	json_t *lim = json_object_get(args, "limit");
 	if (lim)
@@ -444,8 +452,6 @@ static json_t *t_session_search(struct mcp_env *env, json_t *args, struct ruru_e
 		return NULL;
 	return json_pack("{s:O,s:o,s:I}", "query", q, "hits", hits, "total", (json_int_t)total);
 }
-
-/* ---------------------------------------------------------------- table */
 
 /* ------------------------------------------- V7: typed artifacts, tasks */
 
@@ -556,162 +562,172 @@ static json_t *t_task_release(struct mcp_env *env, json_t *args, struct ruru_err
 	return r;
 }
 
-/* Schema fragments.  `session` is described once in the server's
- * instructions (ID or unique prefix; default: the active session). */
+/* ---------------------------------------------------------------- table */
+
+/* Schema fragments, with single quotes (server.c turns them into double
+ * quotes, so no text here may hold an apostrophe).  Every argument has a
+ * description; they are terse because the list is sent on every turn. */
 #define STR "{'type':'string'}"
-#define SESSION "'session':" STR
-#define OUT(props, req) "{'type':'object','properties':{" props "},'required':[" req "]}"
-#define OSESSION "'session':" STR
-#define ENUM(...) "{'type':'string','enum':[" __VA_ARGS__ "]}"
-#define CONFIRM_OUT OUT("'artifact':" STR ",'target':" STR ",'status':" STR, "'artifact','status'")
-#define STATUSES ENUM("'active','paused','completed','error'")
+#define DSTR(d) "{'type':'string','description':'" d "'}"
+#define VOCAB(v, d) "{'type':'string','enum':'@" v "','description':'" d "'}"
+#define SESSION "'session':" DSTR("ID or prefix; default: the active one")
+#define ARTIFACT "'artifact':" DSTR("CONFIRM file from confirm_propose")
 
 const struct mcp_tool mcp_tools[] = {
 	{ .name = "session_new",
-	  .description = "Start a session and make it active",
-	  .input = "'goal':" STR ",'description':{'type':'string','description':'Goal section'},"
-		   "'coordinator':" STR ",'tags':{'type':'array','items':" STR "}",
-	  .output = OUT("'id':" STR, "'id'"),
+	  .description = "Start a session for a new piece of work; it becomes the active one.",
+	  .input = "'goal':" DSTR("a few words") ",'description':" DSTR("Goal section text") ","
+		   "'coordinator':" DSTR("mode (default roo-commander)") ","
+		   "'tags':{'type':'array','items':" STR ",'description':'keywords'}",
 	  .run = t_session_new },
 	{ .name = "session_log",
-	  .description = "Log an event",
-	  .input = SESSION ",'type':" ENUM("'session','prompt','response','decision','delegation',"
-		   "'artifact','confirm-request','confirm-response','confirm-skip','result','error',"
-		   "'note'") ",'message':" STR ",'mode':" STR ",'task':" STR
-		   ",'artifact':{'type':'string','description':'path in the session (artifacts/x) or the root'}"
-		   ",'adr':" STR ",'outcome':" ENUM("'success','failure','approved','rejected'") ","
-		   "'source':" STR,
+	  .description = "Log an event to the session: each user prompt, decision, delegation, "
+			 "result and error, as it happens.",
+	  .input = SESSION ",'type':" VOCAB("event", "default note") ","
+		   "'message':" DSTR("what happened"),
+	  .entry_fields = true,
 	  .required = "['message']",
-	  .output = OUT(OSESSION ",'type':" STR, "'session','type'"),
 	  .run = t_session_log },
 	{ .name = "session_set_status",
-	  .description = "Pause, resume (active), complete or fail a session",
-	  .input = SESSION ",'status':" STATUSES ",'reason':" STR,
+	  .description = "Pause, reopen (active) or end a session.",
+	  .input = SESSION ",'status':" VOCAB("status", "new status") ",'reason':" DSTR("why"),
 	  .required = "['status']",
-	  .output = OUT(OSESSION ",'status':" STR, "'session','status'"),
 	  .run = t_session_set_status },
 	{ .name = "session_list",
-	  .description = "List sessions, newest first",
-	  .input = "'status':" STATUSES ",'tag':" STR,
-	  .output = OUT("'sessions':{'type':'array'}", "'sessions'"),
+	  .description = "List sessions, newest first.",
+	  .input = "'status':" VOCAB("status", "filter") ",'tag':" DSTR("filter"),
+	  .read_only = true,
 	  .run = t_session_list },
 	{ .name = "session_show",
-	  .description = "Metadata and log entries of a session",
-	  .input = SESSION ",'entries':{'type':'integer','minimum':0,'description':'only the last N'}",
-	  .output = OUT("'id':" STR ",'entries':{'type':'array'}", "'id','entries'"),
+	  .description = "Read a session and its log entries.",
+	  .input = SESSION ",'entries':{'type':'integer','minimum':0,'description':'last N only'}",
+	  .read_only = true,
 	  .run = t_session_show },
 	{ .name = "session_continue",
-	  .description = "Resume a session (default: the active one, never an ended one), log it; returns its digest",
-	  .input = SESSION ",'max_chars':{'type':'integer','minimum':0,'description':'bytes (default 8000, 0: no bound)'},"
+	  .description = "Resume a session (default: the active one, never an ended one) and log "
+			 "it; returns a digest to pick up the work from.",
+	  .input = SESSION ",'max_chars':{'type':'integer','minimum':0,"
+		   "'description':'bytes (default 8000, 0: no bound)'},"
 		   "'reopen':{'type':'boolean','description':'reopen it if ended'}",
-	  .output = OUT("'id':" STR, "'id'"),
 	  .run = t_session_continue },
 	{ .name = "artifact_add",
-	  .description = "Store a text file in the session artifacts/ and log it (or a V7 note: type, title)",
-	  .input = SESSION ",'name':{'type':'string','description':'path under artifacts/'},"
-		   "'content':" STR ",'force':{'type':'boolean','description':'replace'},"
-		   "'description':{'type':'string','description':'for the log entry'},"
-		   "'type':" STR ",'title':" STR ",'tags':{'type':'array','items':" STR "}",
-	  .output = OUT(OSESSION ",'path':" STR, "'session','path'"),
+	  .description = "Save a text file in the session artifacts/ (name), or a V7 typed "
+			 "artifact (type, title); logs it.",
+	  .input = SESSION ",'name':" DSTR("file name") ",'content':" DSTR("full text") ","
+		   "'force':{'type':'boolean','description':'replace'},"
+		   "'description':" DSTR("what it is, for the log") ","
+		   "'type':" VOCAB("artifact-type", "V7 type") ",'title':" DSTR("V7 title") ","
+		   "'tags':{'type':'array','items':" STR ",'description':'V7 tags'}",
+	  .destructive = true,
 	  .run = t_artifact_add },
 	{ .name = "artifact_list",
-	  .description = "List the session artifacts",
+	  .description = "List the session artifacts.",
 	  .input = SESSION,
-	  .output = OUT(OSESSION ",'artifacts':{'type':'array'}", "'session','artifacts'"),
+	  .read_only = true,
 	  .run = t_artifact_list },
 	{ .name = "task_link",
-	  .description = "Link an MDTM task to a session",
-	  .input = SESSION ",'task':" STR,
+	  .description = "Link an MDTM task to the session.",
+	  .input = SESSION ",'task':" DSTR("task ID"),
 	  .required = "['task']",
-	  .output = OUT(OSESSION ",'task':" STR, "'session','task'"),
+	  .idempotent = true,
 	  .run = t_task_link },
 	{ .name = "task_list",
-	  .description = "Linked tasks with their MDTM status",
+	  .description = "Linked tasks and their status.",
 	  .input = SESSION,
-	  .output = OUT(OSESSION ",'tasks':{'type':'array'}", "'session','tasks'"),
+	  .read_only = true,
 	  .run = t_task_list },
+	{ .name = "session_check",
+	  .description = "Check session logs against the standard; lists each problem.",
+	  .input = "'session':" DSTR("only this one; default: all"),
+	  .read_only = true,
+	  .run = t_session_check },
 	{ .name = "confirm_propose",
-	  .description = "Propose an edit for confirmation: the new content of target, or a diff",
-	  .input = SESSION ",'target':" STR ",'content':" STR ",'diff':" STR
-		   ",'supersedes':{'type':'string','description':'earlier proposal to withdraw'}",
+	  .description = "Propose a file change; then show it to the user (confirm_show), ask, "
+			 "and record the answer (confirm_decide).",
+	  .input = SESSION ",'target':" DSTR("file to change, from the workspace root") ","
+		   "'content':" DSTR("new content") ",'diff':" DSTR("or a unified diff") ","
+		   "'supersedes':" DSTR("proposal it replaces"),
 	  .required = "['target']",
 	  .one_of = { "content", "diff" },
-	  .output = CONFIRM_OUT,
 	  .run = t_confirm_propose },
+	{ .name = "confirm_show",
+	  .description = "Target, status and diff of a proposal, to show the user.",
+	  .input = ARTIFACT,
+	  .required = "['artifact']",
+	  .read_only = true,
+	  .run = t_confirm_show },
 	{ .name = "confirm_decide",
-	  .description = "Record the decision on a proposal (skip: low risk, reason required)",
-	  .input = "'artifact':" STR ",'decision':" ENUM("'approve','reject','skip'") ",'reason':" STR,
+	  .description = "Record a decision. approve and reject record the answer of the user: "
+			 "call them only after asking the user. skip (low risk) needs a reason.",
+	  .input = ARTIFACT ",'decision':" VOCAB("decision", "decision") ",'reason':" DSTR("why"),
 	  .required = "['artifact','decision']",
-	  .output = CONFIRM_OUT,
 	  .run = t_confirm_decide },
 	{ .name = "confirm_delegate",
-	  .description = "Hand a decided proposal to an executor mode; returns its instruction",
-	  .input = "'artifact':" STR ",'to':" STR ",'task':" STR,
+	  .description = "Hand a decided proposal to an executor mode.",
+	  .input = ARTIFACT ",'to':" DSTR("mode") ",'task':" DSTR("task ID"),
 	  .required = "['artifact','to']",
-	  .output = OUT("'artifact':" STR ",'message':" STR, "'artifact','message'"),
 	  .run = t_confirm_delegate },
 	{ .name = "confirm_apply",
-	  .description = "Write an approved or skipped proposal to its target",
-	  .input = "'artifact':" STR ",'force':{'type':'boolean','description':'over a changed target'}",
+	  .description = "Write a decided proposal to its target.",
+	  .input = ARTIFACT ",'force':{'type':'boolean','description':'over a changed target'}",
 	  .required = "['artifact']",
-	  .output = CONFIRM_OUT,
+	  .destructive = true,
+	  .idempotent = true,
 	  .run = t_confirm_apply },
-	{ .name = "confirm_list",
-	  .description = "List proposals of a session and of .ruru/temp/",
-	  .input = SESSION ",'status':" ENUM("'pending','approved','rejected','skipped','applied',"
-					     "'failed','withdrawn','unadopted'"),
-	  .output = OUT("'confirmations':{'type':'array'}", "'confirmations'"),
-	  .run = t_confirm_list },
-	/* confirm_show, confirm_withdraw (confirm) */
-	{ .name = "confirm_show",
-	  .description = "A proposal's target, status, decision and diff (show it to the user)",
-	  .input = "'artifact':" STR,
-	  .required = "['artifact']",
-	  .run = t_confirm_show },
 	{ .name = "confirm_withdraw",
-	  .description = "Close a proposal that will not be applied",
-	  .input = "'artifact':" STR ",'reason':" STR,
+	  .description = "Drop a proposal that will not be applied.",
+	  .input = ARTIFACT ",'reason':" DSTR("why"),
 	  .required = "['artifact']",
 	  .run = t_confirm_withdraw },
+	{ .name = "confirm_list",
+	  .description = "List proposals of the session and of .ruru/temp/.",
+	  .input = SESSION ",'status':" VOCAB("confirm-status", "filter"),
+	  .read_only = true,
+	  .run = t_confirm_list },
 	{ .name = "confirm_verify",
-	  .description = "Check proposals against payload, decision records, signatures",
-	  .input = "'sessions':{'type':'array','items':" STR "}",
+	  .description = "Check proposals against payloads, decision records and signatures.",
+	  .input = "'sessions':{'type':'array','items':" STR ",'description':'IDs; default: all'}",
+	  .read_only = true,
 	  .run = t_confirm_verify },
-
 	/* search (issue #14) */
 	{ .name = "session_search",
-	  .description = "Full-text search (words, \"a phrase\", prefix*, -word, OR; limit 20)",
-	  .input = "'query':" STR ",'type':" STR ",'mode':" STR ",'task':" STR ",'session':" STR
-		   ",'status':" STATUSES ",'tag':" STR ",'since':" STR ",'until':" STR
-		   ",'in':" ENUM("'entries','sessions','artifacts'")
-		   ",'limit':{'type':'integer','minimum':0}",
+	  .description = "Full-text search of entries, sessions, artifacts.",
+	  .input = "'query':" DSTR("words, \\\"phrase\\\", pre*, -not, OR") ","
+		   "'type':" DSTR("event type") ",'mode':" DSTR("mode") ",'task':" DSTR("task ID")
+		   ",'session':" DSTR("session ID") ",'status':" DSTR("session status") ","
+		   "'tag':" DSTR("tag") ",'since':" DSTR("date") ",'until':" DSTR("date") ","
+		   "'in':{'type':'string','enum':['entries','sessions','artifacts'],"
+		   "'description':'where'},'limit':{'type':'integer','minimum':0,"
+		   "'description':'default 20'}",
 	  .required = "['query']",
-	  .output = OUT("'query':" STR ",'hits':{'type':'array'}", "'query','hits'"),
+	  .read_only = true,
 	  .run = t_session_search },
-	/* --- V7 (issue #12): summaries and MDTM tasks.  Terse, no output
-	 * schemas: tools/list must stay small (tests/mcp/client.mjs). */
+	/* V7 (issue #12): summaries and MDTM tasks */
 	{ .name = "session_summarize",
-	  .description = "Write a V7 session summary from the log",
+	  .description = "Write a V7 summary of the session.",
 	  .input = SESSION,
 	  .run = t_session_summarize },
 	{ .name = "task_new",
-	  .description = "New MDTM task of type feature|bug|chore|documentation|test|spike",
-	  .input = SESSION ",'type':" STR ",'title':" STR ",'team':" STR ",'assign':" STR,
+	  .description = "Create an MDTM task; returns its ID.",
+	  .input = SESSION ",'type':" VOCAB("task-type", "type") ",'title':" DSTR("title") ","
+		   "'team':" DSTR("ID part") ",'assign':" DSTR("mode"),
 	  .required = "['type','title']",
 	  .run = t_task_new },
 	{ .name = "task_status",
-	  .description = "Set a task status: todo|in-progress|review|done|blocked|error",
-	  .input = "'task':" STR ",'status':" STR,
+	  .description = "Set the status of a task.",
+	  .input = "'task':" DSTR("task ID") ",'status':" VOCAB("task-status", "status"),
 	  .required = "['task','status']",
+	  .idempotent = true,
 	  .run = t_task_status },
 	{ .name = "task_claim",
-	  .description = "Lease a task for mode by (ttl 30m); fails naming the holder",
-	  .input = "'task':" STR ",'by':" STR ",'ttl':" STR,
+	  .description = "Lease a task for a mode.",
+	  .input = "'task':" DSTR("task ID") ",'by':" DSTR("mode") ",'ttl':" DSTR("e.g. 30m"),
 	  .required = "['task','by']",
 	  .run = t_task_claim },
 	{ .name = "task_release",
-	  .description = "Give a leased task back",
-	  .input = "'task':" STR ",'by':" STR,
+	  .description = "Give a leased task back.",
+	  .input = "'task':" DSTR("task ID") ",'by':" DSTR("mode") ","
+		   "'status':" DSTR("task status to set"),
 	  .required = "['task']",
 	  .run = t_task_release },
 };

@@ -20,8 +20,12 @@ struct mcp_env {
 /*
  * A tool.  Schemas are JSON text written with single quotes for
  * readability (turned into double quotes when loaded, so no description
- * may hold an apostrophe).  `run` gets arguments already checked against
- * the input schema and returns the result object (without
+ * may hold an apostrophe).  A property whose "enum" is the string
+ * "@NAME" gets the words of the library vocabulary NAME (ruru_vocab_name).
+ * There is no output schema: the bytes go to descriptions instead (the
+ * whole list must stay under 11 KB), and ruru(1) documents every result.
+ * `run` gets arguments already checked against the input schema and
+ * returns the result object (without
  * schema_version; the caller adds it) or NULL with err filled, like the
  * CLI command it mirrors.
  */
@@ -30,8 +34,11 @@ struct mcp_tool {
 	const char *description;
 	const char *input;  /* properties of the input schema, as '{...}' */
 	const char *required; /* JSON array text or NULL */
-	const char *output; /* the output schema, or NULL for none */
 	const char *one_of[2]; /* exactly one of these two arguments (or none) */
+	bool entry_fields;  /* one more argument per entry field (RURU_ENTRY_FIELDS) */
+	/* Annotations (MCP ToolAnnotations): reads only; may overwrite or
+	 * remove what is there; calling twice does no more than once. */
+	bool read_only, destructive, idempotent;
 	json_t *(*run)(struct mcp_env *env, json_t *args, struct ruru_error *err);
 };
 

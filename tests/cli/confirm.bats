@@ -129,7 +129,7 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	printf 'hand made\n' > "$d/CONFIRM-conf-20250505232343.md"
 	run "$RURU" confirm show "$d/CONFIRM-conf-20250505232343.md"
 	[ "$status" -eq 3 ]
-	[[ "$output" == *"has no sidecar; adopt it (naming its target)"* ]]
+	[[ "$output" == *"has no sidecar"*"ruru confirm adopt $d/CONFIRM-conf-20250505232343.md --target PATH"* ]]
 	run "$RURU" confirm adopt --target conf.toml "$d/CONFIRM-conf-20250505232343.md"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$d/CONFIRM-conf-20250505232343.md" ]

@@ -72,6 +72,29 @@ assert d["entry_count"]==81
 	[ ! -e "$(dirname "$f")/artifacts/a.txt" ]
 }
 
+@test "a replacing artifact add whose log write fails puts the old file back, leaves no temp file" {
+	"$RURU" new "Staged" >/dev/null
+	f=$(log_of)
+	echo old > a.txt
+	"$RURU" artifact add a.txt >/dev/null
+	h=$(sum "$f")
+	echo new > a.txt
+	# staging writes and syncs the temp file (write:1, fsync:1), publishing
+	# renames it (rename:1) and flushes the folder (dirsync:1); then the
+	# entry is appended to the log (write:2, fsync:2)
+	for step in rename:1 dirsync:1 write:2 fsync:2; do
+		run env RURU_FAULT=$step "$RURU" artifact add --force a.txt
+		[ "$status" -ne 0 ] || { echo "$step did not fail"; return 1; }
+		[ "$(sum "$f")" = "$h" ] || { echo "$step changed the log"; return 1; }
+		[ "$(cat "$(dirname "$f")/artifacts/a.txt")" = old ] || { echo "$step lost the old artifact"; return 1; }
+		[ -z "$(ls -A "$(dirname "$f")/artifacts" | grep -v '^a.txt$')" ] ||
+			{ echo "$step left: $(ls -A "$(dirname "$f")/artifacts")"; return 1; }
+	done
+	run "$RURU" artifact add --force a.txt
+	[ "$status" -eq 0 ]
+	[ "$(cat "$(dirname "$f")/artifacts/a.txt")" = new ]
+}
+
 @test "lock timeout is exit 5" {
 	"$RURU" new "Locked" >/dev/null
 	lock="$(dirname "$(log_of)")/.lock"

@@ -199,20 +199,28 @@ def protocol_tests(ws):
                                           ("resources/read", {"uri": 5})]):
         r = s.call(req(20 + i, method, params))
         ok(is_error(r, -32602, 20 + i), f"{method} with params {params!r}: -32602", r)
-    for i, (name, args) in enumerate([("nope", {}), ("session_show", {"entries": -1}),
-                                      ("session_show", {"entries": "2"}),
-                                      ("session_show", {"entries": 2.5}),
-                                      ("session_log", {}),
-                                      ("session_log", {"message": "x", "type": "gossip"}),
-                                      ("session_log", {"message": "x", "extra": 1}),
-                                      ("session_log", {"message": "a\u0000b"}),
-                                      ("session_new", {"tags": "x"}),
-                                      ("session_new", {"tags": [1]}),
-                                      ("confirm_apply", {"artifact": "x", "force": "yes"}),
-                                      ("confirm_propose", {"target": "x"}),
-                                      ("confirm_propose", {"target": "x", "content": "a", "diff": "b"})]):
-        r = s.call(req(40 + i, "tools/call", {"name": name, "arguments": args}))
-        ok(is_error(r, -32602, 40 + i), f"tools/call {name} {args!r}: -32602", r)
+    r = s.call(req(40, "tools/call", {"name": "nope", "arguments": {}}))
+    ok(is_error(r, -32602, 40), "tools/call of an unknown tool: -32602", r)
+    # invalid arguments are the model's to fix: a tool result with isError
+    # (MCP 2025-11-25, SEP-1303) that names the argument, not -32602
+    for i, (name, args, word) in enumerate([("session_show", {"entries": -1}, "entries"),
+                                            ("session_show", {"entries": "2"}, "entries"),
+                                            ("session_show", {"entries": 2.5}, "entries"),
+                                            ("session_log", {}, "message"),
+                                            ("session_log", {"message": "x", "type": "gossip"}, "type"),
+                                            ("session_log", {"message": "x", "extra": 1}, "extra"),
+                                            ("session_log", {"message": "a\u0000b"}, "message"),
+                                            ("session_new", {"tags": "x"}, "tags"),
+                                            ("session_new", {"tags": [1]}, "tags"),
+                                            ("confirm_apply", {"artifact": "x", "force": "yes"}, "force"),
+                                            ("confirm_propose", {"target": "x"}, "content"),
+                                            ("confirm_propose", {"target": "x", "content": "a", "diff": "b"},
+                                             "diff")]):
+        r = s.call(req(41 + i, "tools/call", {"name": name, "arguments": args}))
+        res = (r or {}).get("result") or {}
+        text = (res.get("content") or [{}])[0].get("text", "")
+        ok(res.get("isError") is True and f'"{word}"' in text,
+           f"tools/call {name} {args!r}: isError naming \"{word}\"", r)
     ok(s.alive("params"), "  and the server keeps serving")
 
     # an operation failure is a result with isError, not a protocol error
@@ -263,6 +271,68 @@ def protocol_tests(ws):
     ok(len(rest) == 1 and json.loads(rest[0]).get("id") == "last", "a last line without newline is served", rest)
     ok(rc == 0, "exit 0 at end of input", rc)
     ok(b"Sanitizer" not in s.err and b"runtime error" not in s.err, "no sanitizer report", s.err[-2000:])
+
+
+def error_wording_tests(ws):
+    """Every failure a model can meet over MCP is worded in MCP terms: no
+    CLI flag (--x), no `ruru <command>`; the next step is a tool."""
+    import re
+    cli_words = re.compile(r"--[a-z]|\bruru (init|new|log|pause|resume|complete|fail|list|show|"
+                           r"continue|artifact|task|confirm|check|toml|mcp|merge-driver)\b")
+    s = Server(ws)
+    texts = []
+    nid = [200]
+
+    def call(name, args):
+        nid[0] += 1
+        r = s.call(req(nid[0], "tools/call", {"name": name, "arguments": args}))
+        res = (r or {}).get("result") or {}
+        text = (res.get("content") or [{}])[0].get("text", "")
+        if res.get("isError"):
+            texts.append((name, text))
+        return res, text
+
+    res, text = call("session_log", {"message": "nobody home"})
+    ok(res.get("isError") and "session_new" in text, "no active session: the hint is session_new", text)
+    res, _ = call("session_new", {"goal": "wording"})
+    sid = (res.get("structuredContent") or {}).get("id", "")
+    call("session_set_status", {"status": "paused"})
+    res, text = call("session_log", {"message": "late"})
+    ok(res.get("isError") and "session_continue" in text and "session_set_status" in text,
+       "a paused session: the hint names session_continue and session_set_status", text)
+    call("session_set_status", {"status": "active"})
+    call("artifact_add", {"name": "a.txt", "content": "x"})
+    res, text = call("artifact_add", {"name": "a.txt", "content": "y"})
+    ok(res.get("isError") and "force argument" in text, "an existing artifact: the force argument", text)
+    res, text = call("session_log", {"message": "m", "outcome": "maybe"})
+    ok(res.get("isError") and '"outcome"' in text, "a bad outcome names the argument", text)
+    res, text = call("session_log", {"message": "m", "mode": "a`b"})
+    ok(res.get("isError") and '"mode"' in text, "a bad mode names the argument", text)
+    with open(os.path.join(ws, "target.txt"), "w") as f:
+        f.write("old\n")
+    res, _ = call("confirm_propose", {"target": "target.txt", "content": "new\n"})
+    art = (res.get("structuredContent") or {}).get("artifact", "")
+    res, text = call("confirm_decide", {"artifact": art, "decision": "skip"})
+    ok(res.get("isError") and '"reason"' in text and "rationale" in text,
+       "skip without a reason names the reason argument", text)
+    res, text = call("confirm_apply", {"artifact": art})
+    ok(res.get("isError") and "confirm_decide" in text, "apply before a decision: ask, then confirm_decide",
+       text)
+    call("confirm_decide", {"artifact": art, "decision": "skip", "reason": "trivial"})
+    with open(os.path.join(ws, "target.txt"), "w") as f:
+        f.write("changed meanwhile\n")
+    res, text = call("confirm_apply", {"artifact": art})
+    ok(res.get("isError") and "force argument" in text, "a changed target: the force argument", text)
+    stray = os.path.join(ws, ".ruru/sessions", sid, "artifacts", "CONFIRM-stray-20260101-000000.md")
+    with open(stray, "w") as f:
+        f.write("x\n")
+    res, text = call("confirm_apply", {"artifact": os.path.relpath(stray, ws)})
+    ok(res.get("isError") and "confirm_propose" in text, "a CONFIRM file without sidecar: confirm_propose", text)
+    res, text = call("confirm_decide", {"artifact": "nope.md", "decision": "maybe"})
+    ok(res.get("isError") and '"decision"' in text, "a bad decision names the argument", text)
+    bad = [(n, t) for n, t in texts if cli_words.search(t)]
+    ok(len(texts) >= 10 and not bad, f"no error text names a CLI flag or command ({len(texts)} errors)", bad)
+    s.close()
 
 
 def concurrency_test(ws):
@@ -345,6 +415,12 @@ def main():
         protocol_tests(ws)
         concurrency_test(ws)
         init_mcp_tests(ws)
+        ws2 = tempfile.mkdtemp(prefix="ruru-mcp-words-")
+        try:
+            subprocess.run([RURU, "init"], cwd=ws2, env=clean_env(), check=True)
+            error_wording_tests(ws2)
+        finally:
+            shutil.rmtree(ws2, ignore_errors=True)
     except Exception as e:  # a crash of the harness is a failure, never a pass
         ok(False, f"harness raised {type(e).__name__}: {e}")
     finally:

@@ -33,15 +33,59 @@ static void error_formats_position(void **state)
 {
 	(void)state;
 	struct ruru_error e;
-	char line[4096];
+	struct ruru_buf line = RURU_BUF_INIT;
 	ruru_error_clear(&e);
 	assert_int_equal(ruru_error_set(&e, RURU_EINVALID, "expected '=' after key \"%s\"", "title"), -1);
 	ruru_error_set_file(&e, "a.md");
 	e.line = 3;
 	e.col = 14;
-	ruru_error_format(&e, line, sizeof(line));
-	assert_string_equal(line, "a.md:3:14: expected '=' after key \"title\"");
+	ruru_error_format(&e, &line);
+	assert_string_equal(line.ptr, "a.md:3:14: expected '=' after key \"title\"");
 	assert_int_equal(e.code, RURU_EINVALID);
+	/* Each part only when known; messages longer than any fixed line. */
+	ruru_buf_reset(&line);
+	e.line = 0;
+	ruru_error_format(&e, &line);
+	assert_string_equal(line.ptr, "a.md: expected '=' after key \"title\"");
+	ruru_buf_reset(&line);
+	char big[3000];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ruru_error_set_file(&e, big);
+	ruru_error_format(&e, &line);
+	assert_true(line.len > 1000);
+	ruru_buf_release(&line);
+}
+
+static void error_hint_is_not_sticky(void **state)
+{
+	(void)state;
+	struct ruru_error e;
+	ruru_error_clear(&e);
+	assert_null(e.arg);
+	ruru_error_set(&e, RURU_EUSAGE, "skipping needs a rationale");
+	assert_int_equal(ruru_error_hint(&e, "reason", RURU_HINT_RESUME, "S1"), -1);
+	assert_string_equal(e.arg, "reason");
+	assert_int_equal(e.hint, RURU_HINT_RESUME);
+	assert_string_equal(e.subject, "S1");
+	ruru_error_set_file(&e, "f.md");
+	ruru_error_set(&e, RURU_EFAIL, "other");
+	assert_null(e.arg);
+	assert_int_equal(e.hint, RURU_HINT_NONE);
+	assert_string_equal(e.subject, "");
+	assert_string_equal(e.file, "f.md"); /* documented: the file stays */
+}
+
+static void empty_buffer_is_a_string(void **state)
+{
+	(void)state;
+	struct ruru_buf b = RURU_BUF_INIT;
+	assert_non_null(b.ptr);
+	assert_string_equal(b.ptr, "");
+	ruru_buf_reset(&b);
+	assert_string_equal(b.ptr, "");
+	ruru_buf_release(&b);
+	assert_non_null(b.ptr);
 }
 
 static void frontmatter_splits(void **state)
@@ -71,6 +115,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(buf_grows_and_stays_terminated),
 		cmocka_unit_test(error_formats_position),
+		cmocka_unit_test(error_hint_is_not_sticky),
+		cmocka_unit_test(empty_buffer_is_a_string),
 		cmocka_unit_test(frontmatter_splits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

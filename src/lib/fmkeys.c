@@ -1,0 +1,41 @@
+/*
+ * fmkeys.c — the one table of the session log's front-matter keys (see
+ * fmkeys.h).  `id` is the session folder's name: it is checked against the
+ * folder, and struct ruru_session takes it from the folder, not from here.
+ */
+#include <string.h>
+
+#include "fmkeys.h"
+#include "banned.h"
+
+#define S(m) offsetof(struct ruru_session, m)
+
+const struct fm_key fm_keys[] = {
+	{ .name = "id", .alias = "session_id", .type = FM_STRING, .off = FM_NO_FIELD,
+	  .aux = FM_NO_FIELD, .required = true, .def = FM_DEF_ID },
+	{ .name = "title", .alias = "goal", .type = FM_STRING, .off = S(title), .aux = FM_NO_FIELD,
+	  .required = true, .def = FM_DEF_GOAL },
+	{ .name = "status", .type = FM_STATUS, .off = S(status_text), .aux = S(status),
+	  .required = true, .merge = FM_MERGE_SESSION, .def = FM_DEF_ACTIVE },
+	{ .name = "start_time", .alias = "created_date", .type = FM_TIME, .off = S(start_text),
+	  .aux = S(start), .required = true, .def = FM_DEF_NOW },
+	{ .name = "end_time", .type = FM_TIME, .off = S(end_text), .aux = S(end), .empty_ok = true,
+	  .merge = FM_MERGE_SESSION, .def = FM_DEF_EMPTY },
+	{ .name = "coordinator", .alias = "coordinator_mode", .type = FM_STRING,
+	  .off = S(coordinator), .aux = FM_NO_FIELD, .def = FM_DEF_COORDINATOR },
+	{ .name = "related_tasks", .type = FM_STRINGS, .off = S(tasks), .aux = S(ntasks),
+	  .merge = FM_MERGE_UNION, .def = FM_DEF_NONE },
+	{ .name = "related_artifacts", .type = FM_STRINGS, .off = S(artifacts), .aux = S(nartifacts),
+	  .merge = FM_MERGE_UNION, .def = FM_DEF_NONE },
+	{ .name = "tags", .type = FM_STRINGS, .off = S(tags), .aux = S(ntags),
+	  .merge = FM_MERGE_UNION, .def = FM_DEF_TAGS },
+	{ 0 },
+};
+
+const struct fm_key *fm_key_find(const char *key, size_t klen)
+{
+	for (const struct fm_key *k = fm_keys; k->name; k++)
+		if (strlen(k->name) == klen && !memcmp(k->name, key, klen))
+			return k;
+	return NULL;
+}
