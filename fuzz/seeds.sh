@@ -1,6 +1,7 @@
 #!/bin/sh
 # seeds.sh TARGET CORPUSDIR — copy seed inputs for a fuzz target into its
-# corpus: for fuzz_mcp, the JSON-RPC sessions of fuzz/seeds/mcp/ (one
+# corpus: for fuzz_entry, whole session logs (fuzz/seeds-entry/, the compat
+# corpus' logs, fuzz/regressions/fuzz_entry/); for fuzz_mcp, the JSON-RPC sessions of fuzz/seeds/mcp/ (one
 # message a line); for fuzz_search_query, the queries of fuzz/seeds-search/; for the TOML targets, the toml-test cases (TOML_TEST_DIR,
 # default ../shared/toml-test), and for the edit target each gets a first
 # line naming an edit.
@@ -25,6 +26,22 @@ fi
 if [ "$target" = fuzz_merge ]; then
 	# session-log triples BASE 0xFF OURS 0xFF THEIRS
 	cp "$(dirname "$0")"/seeds-merge/* "$corpus"/
+	exit 0
+fi
+if [ "$target" = fuzz_entry ]; then
+	# whole session logs: ruru-written ones (fuzz/seeds-entry/, where a 0xFF
+	# byte starts the message of an entry to append), the session logs of
+	# the compat corpus (COMPAT_DIR, default ../shared/compat-corpus), and
+	# the inputs of fixed findings (fuzz/regressions/fuzz_entry/)
+	cp "$(dirname "$0")"/seeds-entry/* "$corpus"/
+	[ -d "$(dirname "$0")/regressions/fuzz_entry" ] &&
+		cp "$(dirname "$0")"/regressions/fuzz_entry/* "$corpus"/ 2>/dev/null
+	n=0
+	find "${COMPAT_DIR:-../shared/compat-corpus}" -name session_log.md -type f 2>/dev/null |
+	sort | while IFS= read -r f; do
+		n=$((n + 1))
+		cp "$f" "$corpus/compat-$n"
+	done
 	exit 0
 fi
 dir=${TOML_TEST_DIR:-../shared/toml-test}

@@ -5,7 +5,7 @@
 # own harnesses); a suite that exits non-zero without reporting a failing
 # case counts as one failure, so a crash is never silent.
 #
-#   BUILD=build tests/run.sh [SUITE...]     suites: unit toml cli mcp web fuzz
+#   BUILD=build tests/run.sh [SUITE...]     suites: unit toml cli mcp web fuzz valgrind
 #                                           (and sanitize, only when named:
 #                                           unit and cli again under
 #                                           ASan+UBSan from build-san/)
@@ -43,7 +43,7 @@ run_tap() {
 
 want() { [ $# -eq 0 ] || case " $* " in *" $suite "*) return 0 ;; *) return 1 ;; esac; }
 
-for suite in unit toml cli mcp web fuzz sanitize; do
+for suite in unit toml cli mcp web fuzz valgrind sanitize; do
 	want "$@" || continue
 	[ $# -eq 0 ] && [ "$suite" = sanitize ] && continue
 	case $suite in
@@ -89,6 +89,10 @@ for suite in unit toml cli mcp web fuzz sanitize; do
 		if command -v clang >/dev/null 2>&1 && ls fuzz/fuzz_*.c >/dev/null 2>&1; then
 			run_tap "fuzz (replay)" scripts/fuzz.sh --replay
 		fi ;;
+	valgrind)
+		# The unit binaries and a few CLI commands under memcheck
+		# (tests/valgrind.sh; VALGRIND_SKIP leaves binaries out).
+		run_tap "valgrind" tests/valgrind.sh ;;
 	esac
 done
 

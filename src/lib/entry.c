@@ -296,7 +296,8 @@ static bool strict_parse(const char *t, size_t len, bool crlf, struct ruru_entry
 			return false;
 		const char *v = k + strlen(ruru_field_name((enum ruru_field)f)) + 2;
 		const char *bt = memchr(v, '`', (size_t)(end - v));
-		if (!bt || memchr(v, '\r', (size_t)(bt - v)))
+		/* a NUL would cut the value short: not ruru's (fuzz_entry) */
+		if (!bt || memchr(v, '\r', (size_t)(bt - v)) || memchr(v, '\0', (size_t)(bt - v)))
 			return false;
 		fv[f] = v;
 		fl[f] = (size_t)(bt - v);

@@ -375,7 +375,11 @@ int ruru_logtx_array_add(struct ruru_logtx *tx, const char *key, const char *val
 }
 
 /* Insert rendered entries into the loaded text at the end of the Log
- * Entries section (adding the section when the log has none). */
+ * Entries section.  A log without one gets it, unless its body already
+ * holds entries (a pre-V5 log with a "**Log Entries:**" paragraph, read
+ * whole): then the entries go at the end of the file, for a heading added
+ * there would make readers take that section only and lose the old
+ * entries (found by fuzz/fuzz_entry.c). */
 static void insert_entries(struct ruru_logtx *tx, const char *entries, size_t len)
 {
 	size_t at;
@@ -392,7 +396,8 @@ static void insert_entries(struct ruru_logtx *tx, const char *entries, size_t le
 		ruru_buf_add(&t, tx->text.ptr, tx->text.len);
 		if (t.len && t.ptr[t.len - 1] != '\n')
 			ruru_buf_addstr(&t, tx->eol);
-		ruru_buf_addf(&t, "%s## Log Entries%s%s", tx->eol, tx->eol, tx->eol);
+		if (ruru_entries_count(tx->text.ptr, tx->text.len, tx->fm.body) == 0)
+			ruru_buf_addf(&t, "%s## Log Entries%s%s", tx->eol, tx->eol, tx->eol);
 		ruru_buf_add(&t, entries, len);
 	}
 	ruru_buf_release(&tx->text);
