@@ -435,6 +435,24 @@ static void line_endings_of_each_entry_follow_the_file(void **state)
 	ruru_buf_release(&base_crlf);
 }
 
+/* One side removed an entry, the other changed the heading after it:
+ * the heading stays, after the entry before it (DESIGN §8). */
+static void text_after_a_removed_entry_is_kept(void **state)
+{
+	struct bufs *x = *state;
+	ruru_buf_addstr(&x->b, entry(1, 0, "one"));
+	ruru_buf_addstr(&x->b, entry(2, 0, "two"));
+	ruru_buf_addstr(&x->b, "\n## Heading\n\n");
+	ruru_buf_addstr(&x->b, entry(3, 0, "three"));
+	set(&x->o, x->b.ptr);
+	set(&x->t, x->b.ptr);
+	replace(&x->t, entry(2, 0, "two"), "");
+	replace(&x->o, "## Heading\n", "## Heading changed by ours\n");
+	assert_int_equal(merge(&x->b, &x->o, &x->t, &x->out, &x->err), 0);
+	assert_non_null(strstr(x->out.ptr, "## Heading changed by ours"));
+	assert_int_equal(count(x->out.ptr, "## Heading changed by ours"), 1);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -453,6 +471,7 @@ int main(void)
 		T(theirs_text_between_entries_kept),
 		T(both_change_text_between_entries_conflicts),
 		T(line_endings_of_each_entry_follow_the_file),
+		T(text_after_a_removed_entry_is_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
