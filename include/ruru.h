@@ -767,6 +767,9 @@ int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
 /* confirm.sign = true in the workspace's .ruru/config.toml: the CLI signs
  * decisions by default. */
 bool ruru_confirm_sign_wanted(struct ruru_ws *ws);
+/* confirm.require_signature = true in the user's config or the
+ * workspace's: apply refuses decisions without a valid signature. */
+bool ruru_confirm_sign_required(struct ruru_ws *ws);
 
 /* Hand an approved or skipped proposal to executor mode `to` (task may be
  * NULL): *message gets the standard's instruction (caller frees); logs a

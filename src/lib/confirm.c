@@ -2358,6 +2358,16 @@ bool ruru_confirm_sign_wanted(struct ruru_ws *ws)
 	return ws_config_flag(ws, "sign");
 }
 
+bool ruru_confirm_sign_required(struct ruru_ws *ws)
+{
+	if (ws_config_flag(ws, "require_signature"))
+		return true;
+	char *ucfg = user_config_path("config.toml");
+	bool req = config_flag(ucfg, "require_signature");
+	free(ucfg);
+	return req;
+}
+
 int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
 			       enum ruru_confirm_decision decision, const char *reason,
 			       const struct ruru_confirm_sign *sign, struct ruru_confirm *out,

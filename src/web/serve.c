@@ -397,7 +397,11 @@ static enum MHD_Result decide(struct server *s, struct MHD_Connection *c, struct
 	ruru_error_clear(&e);
 	pthread_mutex_lock(&s->lock);
 	int rc;
-	if (ruru_confirm_sign_wanted(s->ws)) {
+	/* Signed when the workspace asks for it, and when apply will demand
+	 * a signature: with git's user.signingkey or the user's ssh-agent;
+	 * when neither can sign, nothing is recorded and the page says why
+	 * (never an unsigned approval that apply then refuses). */
+	if (ruru_confirm_sign_wanted(s->ws) || ruru_confirm_sign_required(s->ws)) {
 		struct ruru_confirm_sign sign = { 0 };
 		rc = ruru_confirm_decide_signed(s->ws, art.ptr, dec, why.ptr, &sign, &cf, &e);
 	} else {

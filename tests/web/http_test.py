@@ -20,8 +20,12 @@ def run(*args, **kw):
 ws = tempfile.mkdtemp(prefix="ruru-web.")
 os.chdir(ws)
 env = dict(os.environ)
-for k in ("ROOCOM_SESSION_ID", "RURU_ROOT", "RURU_FAULT", "RURU_NOW"):
+for k in ("ROOCOM_SESSION_ID", "RURU_ROOT", "RURU_FAULT", "RURU_NOW", "SSH_AUTH_SOCK", "XDG_CONFIG_HOME"):
     env.pop(k, None)
+# no signing key anywhere: no agent, no git signing key, no user config
+env["GIT_CONFIG_GLOBAL"] = os.devnull
+env["GIT_CONFIG_NOSYSTEM"] = "1"
+env["XDG_CONFIG_HOME"] = os.path.join(ws, ".userconf")
 os.environ.clear()
 os.environ.update(env)
 run("init")
@@ -142,6 +146,22 @@ check("the log has confirm-request and confirm-response",
       "**confirm-request**" in log and "**confirm-response**" in log and "Web Tester" in log)
 show = run("confirm", "show", art)
 check("confirm show agrees", "approved" in show, show)
+
+# a workspace that requires signatures: the button signs, or says it cannot
+with open("new2.txt", "w") as f:
+    f.write("newer\n")
+with open("other.txt", "w") as f:
+    f.write("other\n")
+art2 = run("confirm", "propose", "--target", "other.txt", "--content", "new2.txt")
+with open(".ruru/config.toml", "w") as f:
+    f.write("[confirm]\nrequire_signature = true\n")
+form2 = urlencode({"csrf": csrf, "artifact": art2, "action": "approve"}).encode()
+r, body = req("POST", "/confirm", {**ct, "Origin": f"http://{HOST}"}, form2)
+sidecar2 = open(art2[:-3] + ".toml").read()
+check("signature required, no key to sign with: not recorded, and the page says so (409)",
+      r.status == 409 and b"not recorded" in body and 'status = "pending"' in sidecar2,
+      (r.status, body[:200], sidecar2))
+os.remove(".ruru/config.toml")
 
 # size limits
 r, _ = req("POST", "/confirm", {**ct, "Origin": f"http://{HOST}"}, b"x" * (10 << 20))
