@@ -91,6 +91,10 @@ csp = r.getheader("Content-Security-Policy") or ""
 check("CSP without inline scripts, nosniff",
       "script-src 'self'" in csp and "unsafe-inline" not in csp and
       r.getheader("X-Content-Type-Options") == "nosniff", csp)
+# under "no-referrer" a browser posts the page's own forms with "Origin: null"
+check("Referrer-Policy lets same-origin form POSTs carry their Origin",
+      r.getheader("Referrer-Policy") in ("same-origin", "strict-origin", "origin", "strict-origin-when-cross-origin",
+                                         "origin-when-cross-origin"), r.getheader("Referrer-Policy"))
 check("no inline script in pages", not re.search(rb"<script(?![^>]*\bsrc=)", body))
 
 for host in ("evil.example:%d" % port, "127.0.0.1", "127.0.0.1:1", "localhost.evil.example"):
