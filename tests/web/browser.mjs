@@ -5,7 +5,7 @@
 // script prepares a throwaway workspace with the CLI (a session with entries,
 // an artifact, three pending proposals), starts `ruru serve --port 0`, opens
 // the printed URL and works through the pages as a person would: the session
-// list, a session's timeline, an artifact, approving / rejecting / skipping a
+// list, a session's timeline, an artifact, the search box, approving / rejecting / skipping a
 // proposal by clicking (then reading the sidecars and the log on disk), and a
 // live update after `ruru log` run in a subprocess.  Screenshots of each page
 // go to SCREENSHOT_DIR (default build/screenshots/), for people, not asserted.
@@ -201,6 +201,23 @@ async function main() {
 	check('reject and skip are in the log', log.includes('wrong file') && log.includes('trivial whitespace change'));
 	await shot(page, '06-decided');
 
+	// the search box: full-text search, a GET form, the hit links to its entry
+	await page.goto(origin + '/');
+	await page.getByRole('searchbox', { name: 'Search' }).fill('approach');
+	await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Filter' }).click()]);
+	const hitLink = page.locator('ol.hits li', { hasText: 'second approach' }).getByRole('link');
+	check('search: the matching entry is listed with the match marked',
+		(await hitLink.count()) === 1 && (await page.locator('ol.hits mark', { hasText: 'approach' }).count()) >= 1,
+		page.url());
+	await shot(page, '07-search');
+	if ((await hitLink.count()) === 1) {
+		await hitLink.click();
+		await page.waitForURL(/index\.html#L\d+$/);
+		const target = page.locator(`li[id="${new URL(page.url()).hash.slice(1)}"]`);
+		check('search: the hit opens the session at its entry',
+			(await target.innerText()).includes('Chose the second approach'), page.url());
+	}
+
 	// live update: `ruru log` in a subprocess, the open page changes within ~2 s
 	await page.goto(`${origin}/sessions/${sid}/index.html`);
 	await page.waitForSelector('#live:has-text("live")', { timeout: 3000 }).catch(() => {});
@@ -213,7 +230,7 @@ async function main() {
 		.waitFor({ timeout: 2500 }).then(() => true, () => false);
 	check('a live update: the timeline shows a new entry within ~2 s of ruru log', seen,
 		`${Date.now() - t0} ms`);
-	await shot(page, '07-live');
+	await shot(page, '08-live');
 
 	check('no script errors on the pages', errors.length === 0, errors.join('; '));
 	check('no request left 127.0.0.1', outside.length === 0, outside.join(' '));
