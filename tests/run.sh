@@ -67,7 +67,9 @@ for suite in unit toml cli mcp web fuzz valgrind sanitize; do
 		run_tap "mcp" tests/mcp/run.sh ;;
 	web)
 		# `ruru serve` over HTTP without a browser (issue #15).
-		run_tap "web http" python3 tests/web/http_test.py "$RURU" ;;
+		run_tap "web http" python3 tests/web/http_test.py "$RURU"
+		# the same in a real browser: Debian's chromium driven by playwright-core
+		run_tap "web browser" tests/web/run.sh "$RURU" ;;
 	sanitize)
 		printf '== sanitize: make SANITIZE=1\n'
 		if ! make -s SANITIZE=1 BUILD=build-san all tests >"$log" 2>&1; then

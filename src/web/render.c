@@ -199,19 +199,6 @@ int web_sessions(struct web_site *site, struct ruru_session **list, size_t *n,
 	size_t nall;
 	if (ruru_session_list(site->ws, site->status, site->tag, &all, &nall, err) < 0)
 		return -1;
-	if (site->query && *site->query) {
-		/* a plain filter: the words of the query in the title or ID, any case */
-		size_t k = 0;
-		for (size_t i = 0; i < nall; i++) {
-			bool keep = (all[i].title && strcasestr(all[i].title, site->query)) ||
-				    strcasestr(all[i].id, site->query);
-			if (keep)
-				all[k++] = all[i];
-			else
-				ruru_session_release(&all[i]);
-		}
-		nall = k;
-	}
 	if (!site->ids) {
 		*list = all;
 		*n = nall;
@@ -239,12 +226,165 @@ static void status_cell(struct web_site *site, struct ruru_buf *out, const struc
 						       : (s->status_text ? s->status_text : "?"));
 }
 
+/* ---- the sessions page's search box (ruru serve): full-text search */
+
+#define WEB_SEARCH_SHOWN 100 /* matching entries listed under the sessions */
+
+/* Marks around matches in snippets: bytes a one-line snippet never holds
+ * but for them (control characters are not words). */
+#define MARK_OPEN "\x01"
+#define MARK_CLOSE "\x02"
+
+/* The session ID of hit `h`, and its page (relative to the site root). */
+static void hit_link(struct ruru_buf *out, json_t *h)
+{
+	const char *sid = json_string_value(json_object_get(h, "session"));
+	const char *kind = json_string_value(json_object_get(h, "kind"));
+	const char *path = json_string_value(json_object_get(h, "path"));
+	struct ruru_buf p = RURU_BUF_INIT;
+	ruru_buf_addf(&p, "sessions/%s/", sid);
+	const char *rel = NULL;
+	if (kind && !strcmp(kind, "artifact") && path) {
+		/* the path is the session folder's ".ruru/sessions/ID/" + rel */
+		const char *at = strstr(path, p.ptr);
+		if (at && at[p.len])
+			rel = at + p.len;
+	}
+	if (rel) {
+		ruru_buf_addf(&p, "%s.html", rel);
+		href(out, "", p.ptr);
+	} else {
+		ruru_buf_addstr(&p, "index.html");
+		href(out, "", p.ptr);
+		if (kind && !strcmp(kind, "entry")) {
+			/* the timeline's entries carry id="L<line>": reopen the
+			 * attribute href() closed for the fragment */
+			out->ptr[--out->len] = '\0';
+			ruru_buf_addf(out, "#L%lld\"", (long long)json_integer_value(json_object_get(h, "line")));
+		}
+	}
+	ruru_buf_release(&p);
+}
+
+/* A snippet: redacted when the site redacts, escaped, matches in <mark>. */
+static void hit_snippet(struct web_site *site, struct ruru_buf *out, const char *snip)
+{
+	struct ruru_buf r = RURU_BUF_INIT;
+	if (site->redact)
+		ruru_redact(&r, snip, strlen(snip));
+	else
+		ruru_buf_addstr(&r, snip);
+	bool open = false; /* balanced <mark>s, whatever the marks */
+	size_t from = 0;
+	for (size_t i = 0; i < r.len; i++) {
+		bool o = r.ptr[i] == MARK_OPEN[0], c = r.ptr[i] == MARK_CLOSE[0];
+		if (!o && !c)
+			continue;
+		web_escape(out, r.ptr + from, i - from);
+		from = i + 1;
+		if (o != open) {
+			ruru_buf_addstr(out, o ? "<mark>" : "</mark>");
+			open = o;
+		}
+	}
+	web_escape(out, r.ptr + from, r.len - from);
+	if (open)
+		ruru_buf_addstr(out, "</mark>");
+	ruru_buf_release(&r);
+}
+
+/* Keep the sessions with a hit (or whose ID holds the query), in list order. */
+static size_t keep_hit_sessions(struct web_site *site, struct ruru_session *all, size_t nall,
+				json_t *hits)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < nall; i++) {
+		bool keep = strcasestr(all[i].id, site->query) != NULL;
+		size_t j;
+		json_t *h;
+		json_array_foreach(hits, j, h) {
+			const char *sid = json_string_value(json_object_get(h, "session"));
+			if (keep || (sid && !strcmp(sid, all[i].id))) {
+				keep = true;
+				break;
+			}
+		}
+		if (keep)
+			all[k++] = all[i];
+		else
+			ruru_session_release(&all[i]);
+	}
+	return k;
+}
+
+static void search_results(struct web_site *site, struct ruru_buf *out, json_t *hits, size_t total)
+{
+	ruru_buf_addf(out, "<h2>Matches</h2>\n<p class=\"muted\">%zu match%s", total,
+		      total == 1 ? "" : "es");
+	if (total > WEB_SEARCH_SHOWN)
+		ruru_buf_addf(out, ", the best %d shown", WEB_SEARCH_SHOWN);
+	ruru_buf_addstr(out, "</p>\n");
+	if (!json_array_size(hits))
+		return;
+	ruru_buf_addstr(out, "<ol class=\"hits\">\n");
+	size_t i;
+	json_t *h;
+	json_array_foreach(hits, i, h) {
+		if (i >= WEB_SEARCH_SHOWN)
+			break;
+		const char *kind = json_string_value(json_object_get(h, "kind"));
+		const char *type = json_string_value(json_object_get(h, "type"));
+		const char *snip = json_string_value(json_object_get(h, "snippet"));
+		ruru_buf_addstr(out, "<li><span class=\"badge\">");
+		str(site, out, kind && strcmp(kind, "entry") ? kind : (type ? type : "entry"));
+		ruru_buf_addstr(out, "</span> <a");
+		hit_link(out, h);
+		ruru_buf_addstr(out, ">");
+		str(site, out, json_string_value(json_object_get(h, "session")));
+		ruru_buf_addstr(out, "</a>");
+		const char *when = json_string_value(json_object_get(h, "time"));
+		if (when) {
+			ruru_buf_addstr(out, " <small class=\"muted\">");
+			str(site, out, when);
+			ruru_buf_addstr(out, "</small>");
+		}
+		ruru_buf_addstr(out, "<div class=\"msg\">");
+		hit_snippet(site, out, snip ? snip : "");
+		ruru_buf_addstr(out, "</div></li>\n");
+	}
+	ruru_buf_addstr(out, "</ol>\n");
+}
+
 int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_error *err)
 {
 	struct ruru_session *list;
 	size_t n;
-	if (web_sessions(site, &list, &n, err) < 0)
+	/* a query: the library's full-text search, with the page's filters */
+	bool searching = site->query && *site->query;
+	json_t *hits = NULL;
+	size_t total = 0;
+	struct ruru_error serr;
+	ruru_error_clear(&serr);
+	if (searching) {
+		struct ruru_search_opts o = { 0 };
+		o.query = site->query;
+		o.query_len = strlen(site->query);
+		o.tag = site->tag;
+		o.status = site->status;
+		o.limit = 0;
+		o.mark_open = MARK_OPEN;
+		o.mark_close = MARK_CLOSE;
+		hits = ruru_search(site->ws, &o, &total, &serr);
+	}
+	if (web_sessions(site, &list, &n, err) < 0) {
+		json_decref(hits);
 		return -1;
+	}
+	if (searching) {
+		json_t *none = json_array();
+		n = keep_hit_sessions(site, list, n, hits ? hits : none);
+		json_decref(none);
+	}
 	head(site, out, "", "Sessions");
 	ruru_buf_addstr(out, "<h1>Sessions</h1>\n");
 	if (site->server) {
@@ -262,6 +402,11 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		ruru_buf_addstr(out, "</select></label> <label>Tag <input name=\"tag\" value=\"");
 		str(site, out, site->tag ? site->tag : "");
 		ruru_buf_addstr(out, "\"></label> <button type=\"submit\">Filter</button></form>\n");
+	}
+	if (searching && !hits) {
+		ruru_buf_addstr(out, "<p class=\"warn\">Search: ");
+		web_escape(out, serr.msg, strlen(serr.msg));
+		ruru_buf_addstr(out, "</p>\n");
 	}
 	ruru_buf_addf(out, "<p class=\"muted\">%zu session%s</p>\n", n, n == 1 ? "" : "s");
 	ruru_buf_addstr(out, "<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">Status</th>"
@@ -302,8 +447,11 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 			ruru_session_release(&full);
 	}
 	ruru_buf_addstr(out, "</tbody></table></div>\n");
+	if (hits)
+		search_results(site, out, hits, total);
 	foot(site, out, "");
 	ruru_session_list_free(list, n);
+	json_decref(hits);
 	return 0;
 }
 
@@ -375,7 +523,7 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 		      s.nentries, s.nentries == 1 ? "y" : "ies");
 	for (size_t i = 0; i < s.nentries; i++) {
 		const struct ruru_entry *e = &s.entries[i];
-		ruru_buf_addstr(out, "<li><div class=\"meta\"><span class=\"badge\">");
+		ruru_buf_addf(out, "<li id=\"L%zu\"><div class=\"meta\"><span class=\"badge\">", e->line);
 		str(site, out, e->type_name ? e->type_name : "note");
 		ruru_buf_addstr(out, "</span> ");
 		stamp(site, out, e);

@@ -115,7 +115,10 @@ static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const 
 				"img-src 'self' data:; connect-src 'self'; form-action 'self'; "
 				"frame-ancestors 'none'; base-uri 'none'");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	/* "same-origin", not "no-referrer": under no-referrer a browser sends
+	 * "Origin: null" with the page's own form POSTs, which the Origin
+	 * check must refuse; other origins still get no referrer */
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	if (hname)

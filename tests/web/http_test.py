@@ -40,6 +40,9 @@ with open("new.txt", "w") as f:
     f.write("new\n")
 art = run("confirm", "propose", "--target", "target.txt", "--content", "new.txt")
 os.symlink("/etc/passwd", f".ruru/sessions/{sid}/artifacts/passwd.md")
+# the search box: a word only in another session's log, not in any title
+sid2 = run("new", "Second walk")
+run("log", "--type", "decision", "feed the quokka <i>daily</i>")
 
 srv = subprocess.Popen([RURU, "serve", "--port", "0", "--as", "Web Tester"], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True)
@@ -91,6 +94,10 @@ csp = r.getheader("Content-Security-Policy") or ""
 check("CSP without inline scripts, nosniff",
       "script-src 'self'" in csp and "unsafe-inline" not in csp and
       r.getheader("X-Content-Type-Options") == "nosniff", csp)
+# under "no-referrer" a browser posts the page's own forms with "Origin: null"
+check("Referrer-Policy lets same-origin form POSTs carry their Origin",
+      r.getheader("Referrer-Policy") in ("same-origin", "strict-origin", "origin", "strict-origin-when-cross-origin",
+                                         "origin-when-cross-origin"), r.getheader("Referrer-Policy"))
 check("no inline script in pages", not re.search(rb"<script(?![^>]*\bsrc=)", body))
 
 for host in ("evil.example:%d" % port, "127.0.0.1", "127.0.0.1:1", "localhost.evil.example"):
@@ -105,6 +112,22 @@ check("session page: timeline with the message as text",
 r, body = req("GET", f"/sessions/{sid}/artifacts/notes.md.html")
 check("artifact page: Markdown rendered, raw HTML escaped",
       r.status == 200 and b"<h1>Notes</h1>" in body and b"&lt;script&gt;" in body, r.status)
+
+# the search box is the library's full-text search (not a title filter)
+r, body = req("GET", "/?q=quokka")
+check("search: the session whose log holds the word is listed, the other not",
+      r.status == 200 and sid2.encode() in body and f"sessions/{sid}/".encode() not in body, r.status)
+hit = re.search(rb'<a href="(sessions/[^"#]+/index\.html#L(\d+))">', body)
+check("search: the matching entry is listed with the match marked and escaped",
+      b"<mark>quokka</mark>" in body and b"&lt;i&gt;daily" in body and hit, body[-600:])
+if hit:
+    r, page = req("GET", "/" + hit.group(1).split(b"#")[0].decode())
+    check("search: the entry link's anchor is on the timeline",
+          r.status == 200 and b'<li id="L' + hit.group(2) + b'"' in page, r.status)
+r, body = req("GET", "/?q=quok*&status=completed")
+check("search: the status filter still applies", r.status == 200 and sid2.encode() not in body, r.status)
+r, body = req("GET", "/?q=%22unclosed")
+check("search: a malformed query says why, as a page", r.status == 200 and b"Search: " in body, (r.status, body[-300:]))
 
 for path in ("/../../etc/passwd", "/sessions/../../etc/passwd", f"/sessions/{sid}/../../../etc/passwd",
              "/sessions/%2e%2e/%2e%2e/etc/passwd", f"/sessions/{sid}/artifacts/%2e%2e/session_log.md.html",
