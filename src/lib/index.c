@@ -155,40 +155,6 @@ static int cmp_fent(const void *a, const void *b)
 	return strcmp(((const struct fent *)a)->path, ((const struct fent *)b)->path);
 }
 
-/* Open `rel` below the folder `dirfd`, one component at a time, never
- * following a symlink. */
-static int open_beneath(int dirfd, const char *rel, int flags)
-{
-	char part[4096];
-	int dfd = dirfd;
-	const char *p = rel;
-	for (;;) {
-		const char *slash = strchr(p, '/');
-		size_t n = slash ? (size_t)(slash - p) : strlen(p);
-		if (n == 0 || n >= sizeof(part)) {
-			if (dfd != dirfd)
-				close(dfd);
-			errno = EINVAL;
-			return -1;
-		}
-		memcpy(part, p, n);
-		part[n] = '\0';
-		int fd;
-		do
-			fd = openat(dfd, part,
-				    (slash ? O_RDONLY | O_DIRECTORY : flags) | O_NOFOLLOW | O_CLOEXEC);
-		while (fd < 0 && errno == EINTR);
-		int saved = errno;
-		if (dfd != dirfd)
-			close(dfd);
-		errno = saved;
-		if (fd < 0 || !slash)
-			return fd;
-		dfd = fd;
-		p = slash + 1;
-	}
-}
-
 static int64_t mtime_ns(const struct stat *st)
 {
 	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
@@ -267,7 +233,7 @@ static void walk_entry(struct walk *w, int lfd, size_t lskip, struct ruru_buf *r
 	struct stat st;
 	/* Not following a symlink at the end; the folders above were just
 	 * seen to be folders, and files are only ever opened through
-	 * open_beneath(). */
+	 * ruru_openat_beneath(). */
 	if (fstatat(lfd, rel->ptr + lskip, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (S_ISREG(st.st_mode))
 			scan_add(w->s, rel->ptr, sdir, F_ARTIFACT, &st);
@@ -302,7 +268,7 @@ static void walk_dir(struct walk *w, int lfd, size_t lskip, struct ruru_buf *rel
 		free(self);
 		return;
 	}
-	int fd = open_beneath(lfd, self + lskip, O_RDONLY | O_DIRECTORY);
+	int fd = ruru_openat_beneath(lfd, self + lskip, O_RDONLY | O_DIRECTORY);
 	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	if (!d) {
 		if (fd >= 0)
@@ -360,7 +326,7 @@ static void scan_workspace(int rootfd, struct scan *s, bool logs_only, const str
 	/* the session folders of every layout ruru reads (DESIGN §1) */
 	for (int layout = 0; layout < RURU_LAYOUT_COUNT; layout++) {
 		const char *dir = ruru_layout_dir((enum ruru_layout)layout);
-		int lfd = open_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY);
+		int lfd = ruru_openat_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY);
 		if (lfd < 0)
 			continue;
 		struct stat st;
@@ -734,7 +700,7 @@ static void sha256_raw(const char *data, size_t len, unsigned char out[32])
  * no longer a regular file. */
 static int read_file(struct updater *u, const struct fent *f, struct stat *st)
 {
-	int fd = open_beneath(u->rootfd, f->path, O_RDONLY | O_NONBLOCK);
+	int fd = ruru_openat_beneath(u->rootfd, f->path, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
@@ -1163,12 +1129,16 @@ static int open_db(const char *path, bool rw, sqlite3 **db)
 	return rc;
 }
 
-static void unlink_index(int rurufd)
+static void unlink_index(struct ruru_ws *ws)
 {
-	static const char *const names[] = { "index.sqlite3", "index.sqlite3-wal",
-					     "index.sqlite3-shm" };
-	for (size_t i = 0; i < 3; i++)
-		unlinkat(rurufd, names[i], 0);
+	static const char *const names[] = { ".ruru/index.sqlite3", ".ruru/index.sqlite3-wal",
+					     ".ruru/index.sqlite3-shm" };
+	for (size_t i = 0; i < 3; i++) {
+		char *path = ruru_ws_path(ws, names[i]);
+		struct ruru_error e;
+		ruru_remove(path, &e); /* a missing file is what we want */
+		free(path);
+	}
 }
 
 /* Full build into an in-memory database (read-only workspace). */
@@ -1222,7 +1192,8 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	struct ruru_index_stats *st = stp ? stp : &dummy;
 	memset(st, 0, sizeof(*st));
 	memset(ix, 0, sizeof(*ix));
-	int rootfd = open(ruru_ws_root(ws), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct ruru_error rerr;
+	int rootfd = ruru_open_dir(ruru_ws_root(ws), &rerr);
 	if (rootfd < 0)
 		return ruru_error_set(err, RURU_EFAIL, "cannot open the workspace root: %s",
 				      strerror(errno));
@@ -1232,7 +1203,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	char *dbpath = ruru_ws_path(ws, ".ruru/index.sqlite3");
 	char *lockpath = ruru_ws_path(ws, ".ruru/index.lock");
 	int result = -1, rc = SQLITE_OK;
-	int rurufd = open_beneath(rootfd, ".ruru", O_RDONLY | O_DIRECTORY);
+	int rurufd = ruru_openat_beneath(rootfd, ".ruru", O_RDONLY | O_DIRECTORY);
 	if (rurufd < 0) {
 		struct stat lst;
 		if (fstatat(rootfd, ".ruru", &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode)) {
@@ -1308,7 +1279,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		frows_release(&rows);
 		memset(st, 0, sizeof(*st));
 		if (fresh_file)
-			unlink_index(rurufd);
+			unlink_index(ws);
 		st->rebuilt = fresh_file;
 		fresh_file = true; /* for the next attempt */
 		rc = open_db(dbpath, true, &ix->db);

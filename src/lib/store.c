@@ -832,6 +832,41 @@ int ruru_open_read_at(int dirfd, const char *rel, struct ruru_error *err)
 	return fd; /* O_NONBLOCK does nothing to a regular file */
 }
 
+int ruru_openat_beneath(int dirfd, const char *rel, int flags)
+{
+	int fd = beneath_open(dirfd, rel, flags);
+	if (fd >= 0 || errno != ENOSYS)
+		return fd;
+	/* No openat2: one component at a time, none of them a symlink. */
+	char part[4096];
+	int dfd = dirfd;
+	const char *p = rel;
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if (n == 0 || n >= sizeof(part)) {
+			if (dfd != dirfd)
+				close(dfd);
+			errno = EINVAL;
+			return -1;
+		}
+		memcpy(part, p, n);
+		part[n] = '\0';
+		do
+			fd = openat(dfd, part,
+				    (slash ? O_RDONLY | O_DIRECTORY : flags) | O_NOFOLLOW | O_CLOEXEC);
+		while (fd < 0 && errno == EINTR);
+		int saved = errno;
+		if (dfd != dirfd)
+			close(dfd);
+		errno = saved;
+		if (fd < 0 || !slash)
+			return fd;
+		dfd = fd;
+		p = slash + 1;
+	}
+}
+
 int ruru_open_dir(const char *dir, struct ruru_error *err)
 {
 	return open_folder(dir, dir, false, NULL, NULL, err);

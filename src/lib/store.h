@@ -143,6 +143,13 @@ int ruru_open_read(const char *path, struct ruru_error *err);
  * through a symlink, never out of `dirfd`.  Returns the fd (the caller
  * closes it) or -1. */
 int ruru_open_read_at(int dirfd, const char *rel, struct ruru_error *err);
+/* Open `rel` below the folder `dirfd` without following any symlink:
+ * openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) where the kernel has it,
+ * else one component at a time with O_NOFOLLOW.  `flags` as for openat
+ * (O_DIRECTORY for a folder; O_CLOEXEC is added).  Returns the fd, or -1
+ * with errno set and no error record, for callers (the search index's
+ * walk) that skip what they cannot open. */
+int ruru_openat_beneath(int dirfd, const char *rel, int flags);
 
 /* Open a folder (for reading its names or for *at calls): the fd, which
  * the caller closes, or -1.  ruru_opendir() wraps it in a DIR (closedir
