@@ -1041,6 +1041,39 @@ static int publish_new(int dfd, const char *tmp, const char *name)
 	return renameat2(dfd, tmp, dfd, name, RENAME_NOREPLACE);
 }
 
+/* The first half of every replacement of `path`: its folder walked, the
+ * leaf checked (a regular file, or nothing; nothing at all when
+ * `exclusive`), the bytes in a temp file beside it (*tmp) with the old
+ * file's permissions or `mode` less the umask.  Returns 0 when a file is
+ * there, 1 when none, with *w open for the caller to release; -1 with
+ * nothing left open (errno kept). */
+static int temp_beside(const char *path, const void *data, size_t len, mode_t mode,
+		       bool exclusive, bool durable, struct where *w, struct ruru_buf *tmp,
+		       struct ruru_error *err)
+{
+	struct stat st;
+	if (open_parent(path, false, NULL, w, err) < 0)
+		return -1;
+	int leaf = check_leaf(w, path, &st, err);
+	if (leaf >= 0 && exclusive && leaf == 0) {
+		errno = EEXIST;
+		file_error(err, RURU_ECONFLICT, path, "already exists");
+		leaf = -1;
+	}
+	if (leaf >= 0) {
+		mode = leaf == 0 ? st.st_mode & 07777 : mode & ~current_umask() & 07777;
+		if (write_temp(w->dfd, path, w->name.ptr, data, len, mode, durable, tmp, err) < 0)
+			leaf = -1;
+	}
+	if (leaf < 0) {
+		int e = errno;
+		where_release(w);
+		ruru_buf_release(tmp);
+		errno = e;
+	}
+	return leaf;
+}
+
 /* Write `data` to a temp file beside `path`, then make it `path`: by
  * renameat(2) over the regular file there (keeping its permissions), or,
  * when `exclusive`, only if nothing is there yet.  Either way a reader
@@ -1050,23 +1083,12 @@ static int write_file(const char *path, const void *data, size_t len, mode_t mod
 {
 	struct ruru_buf tmp = RURU_BUF_INIT;
 	struct where w;
-	struct stat st;
 	bool swapped = false;
 	int rc = -1;
 
-	if (open_parent(path, false, NULL, &w, err) < 0)
-		return -1;
-	int leaf = check_leaf(&w, path, &st, err);
+	int leaf = temp_beside(path, data, len, mode, exclusive, durable, &w, &tmp, err);
 	if (leaf < 0)
-		goto out;
-	if (exclusive && leaf == 0) {
-		errno = EEXIST;
-		file_error(err, RURU_ECONFLICT, path, "already exists");
-		goto out;
-	}
-	mode = leaf == 0 ? st.st_mode & 07777 : mode & ~current_umask() & 07777;
-	if (write_temp(w.dfd, path, w.name.ptr, data, len, mode, durable, &tmp, err) < 0)
-		goto out;
+		return -1;
 	if (exclusive) {
 		if (publish_new(w.dfd, tmp.ptr, w.name.ptr) < 0) {
 			quiet_unlinkat(w.dfd, tmp.ptr);
@@ -1148,34 +1170,14 @@ int ruru_stage_write(const char *path, const void *data, size_t len, mode_t mode
 {
 	struct ruru_buf tmp = RURU_BUF_INIT;
 	struct where w;
-	struct stat st;
-	int rc = -1;
 	memset(out, 0, sizeof(*out));
-	if (open_parent(path, false, NULL, &w, err) < 0)
+	if (temp_beside(path, data, len, mode, exclusive, true, &w, &tmp, err) < 0)
 		return -1;
-	int leaf = check_leaf(&w, path, &st, err);
-	if (leaf < 0)
-		goto out;
-	if (exclusive && leaf == 0) {
-		errno = EEXIST;
-		file_error(err, RURU_ECONFLICT, path, "already exists");
-		goto out;
-	}
-	mode = leaf == 0 ? st.st_mode & 07777 : mode & ~current_umask() & 07777;
-	if (write_temp(w.dfd, path, w.name.ptr, data, len, mode, true, &tmp, err) < 0)
-		goto out;
 	out->path = ruru_strdup(path);
 	out->tmp = ruru_buf_detach(&tmp, NULL);
 	out->exclusive = exclusive;
-	rc = 0;
-out:
-	{
-		int e = errno;
-		where_release(&w);
-		ruru_buf_release(&tmp);
-		errno = e;
-	}
-	return rc;
+	where_release(&w);
+	return 0;
 }
 
 int ruru_stage_publish(struct ruru_staged *s, struct ruru_error *err)
