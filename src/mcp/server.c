@@ -180,13 +180,19 @@ static json_t *build_tools_list(json_t **inputs)
 		ruru_buf_release(&in);
 		complete_input(t, input);
 		inputs[i] = input;
-		/* Annotations: a reader says only that; a writer says whether it
-		 * can overwrite (the spec's default is yes) and, when so, that a
-		 * repeat is harmless (default no). */
-		json_t *ann = t->read_only ? json_pack("{s:b}", "readOnlyHint", 1)
-					   : json_pack("{s:b}", "destructiveHint", t->destructive);
-		if (t->idempotent)
+		/* Annotations say only what differs from the spec's defaults
+		 * (readOnlyHint false, destructiveHint true, idempotentHint
+		 * false, openWorldHint true; the middle two mean something only
+		 * for a writer).  Every tool works on the workspace alone, a
+		 * closed world. */
+		json_t *ann = json_object();
+		if (t->read_only)
+			json_object_set_new(ann, "readOnlyHint", json_true());
+		if (!t->read_only && !t->destructive)
+			json_object_set_new(ann, "destructiveHint", json_false());
+		if (!t->read_only && t->idempotent)
 			json_object_set_new(ann, "idempotentHint", json_true());
+		json_object_set_new(ann, "openWorldHint", json_false());
 		json_array_append_new(tools, json_pack("{s:s, s:s, s:o, s:o}", "name", t->name,
 						       "description", t->description, "inputSchema",
 						       input, "annotations", ann));

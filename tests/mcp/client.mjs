@@ -107,10 +107,12 @@ async function main() {
 		);
 	}
 	const size = Buffer.byteLength(JSON.stringify({ tools }));
-	// Issue #11 asked for 8 KB with 15 tools; with the 24 of DESIGN §11 and
-	// every argument described and annotated the floor is about 9.9 KB
-	// (schema structure alone is ~6 KB), so the budget is 11 KB.
-	ok(size < 11264, `tools/list result is under 11 KB (${size} bytes)`);
+	// Issue #11 asked for 8 KB.  With the 25 tools, 80 arguments, a type on
+	// every argument (Gemini CLI drops a tool with an untyped one), the
+	// library's enums and annotations stating openWorldHint false, the list
+	// with every description emptied is already ~8.7 KB (bench/mcp.sh
+	// prints it), so the budget is 12 KB; descriptions stay terse.
+	ok(size < 12288, `tools/list result is under 12 KB (${size} bytes)`);
 	ok(names.length === new Set(names).size, 'tool names are unique', names);
 
 	const call = (name, args) => client.callTool({ name, arguments: args });
