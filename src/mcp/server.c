@@ -443,8 +443,13 @@ static json_t *m_prompts_get(struct ruru_mcp *m, json_t *params, struct rpc_erro
 		struct ruru_buf text = RURU_BUF_INIT;
 		error_line(&text, &err, NULL);
 		ruru_buf_add(&text, m->env.note.ptr, m->env.note.len);
-		rpc_fail(e, err.code == RURU_ENOTFOUND ? RPC_INVALID_PARAMS : RPC_INTERNAL_ERROR, "%s",
-			 text.ptr);
+		/* Prompts have no isError (MCP 2025-11-25): a session that is
+		 * unknown or cannot be continued (ended, not ours to reopen) is
+		 * the caller's to fix, -32602; only a failure on our side (I/O,
+		 * a log we cannot read) is -32603. */
+		rpc_fail(e, err.code == RURU_EFAIL || err.code == RURU_EINVALID ? RPC_INTERNAL_ERROR
+										: RPC_INVALID_PARAMS,
+			 "%s", text.ptr);
 		ruru_buf_release(&text);
 		return NULL;
 	}

@@ -624,14 +624,14 @@ const struct mcp_tool mcp_tools[] = {
 	{ .name = "session_continue",
 	  .description = "Resume a session (default: the active one, never an ended one) and log "
 			 "it; returns a digest to pick up the work from.",
-	  .input = SESSION ",'max_chars':" DINT("bytes (default 8000, 0: no bound)") ","
+	  .input = SESSION ",'max_chars':" DINT("digest bound in bytes (default 8000; 0: none)") ","
 		   "'reopen':" DBOOL("reopen it if ended"),
 	  .run = t_session_continue },
 	{ .name = "artifact_add",
 	  .description = "Save a file in the session artifacts/ and log it: name and content, or "
 			 "a V7 typed artifact (type, title).",
 	  .input = SESSION ",'name':" DSTR("path in artifacts/") ",'content':" DSTR("full text") ","
-		   "'force':" DBOOL("replace") ",'description':" DSTR("what it is, for the log") ","
+		   "'force':" DBOOL("replace an existing file") ",'description':" DSTR("what it is, for the log") ","
 		   "'type':" VOCAB("artifact-type", "V7 type") ",'title':" DSTR("V7 title") ","
 		   "'tags':" DSTRS("V7 tags"),
 	  .destructive = true,
@@ -675,14 +675,14 @@ const struct mcp_tool mcp_tools[] = {
 	{ .name = "confirm_decide",
 	  .description = "Record a decision. approve and reject record the answer of the user: "
 			 "call them only after asking the user. skip (low risk) needs a reason.",
-	  .input = ARTIFACT ",'decision':" VOCAB("decision", "whose call: see above") ","
+	  .input = ARTIFACT ",'decision':" VOCAB("decision", "approve or reject: the user; skip: you") ","
 		   "'reason':" DSTR("why"),
 	  .required = "['artifact','decision']",
 	  .idempotent = true,
 	  .run = t_confirm_decide },
 	{ .name = "confirm_delegate",
 	  .description = "Hand an approved or skipped proposal to an executor; returns its message.",
-	  .input = ARTIFACT ",'to':" DSTR("executor mode") "," TASK(""),
+	  .input = ARTIFACT ",'to':" DSTR("executor mode slug") "," TASK(""),
 	  .required = "['artifact','to']",
 	  .run = t_confirm_delegate },
 	{ .name = "confirm_apply",
@@ -693,7 +693,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .idempotent = true,
 	  .run = t_confirm_apply },
 	{ .name = "confirm_withdraw",
-	  .description = "Drop a proposal that will not be applied.",
+	  .description = "Close a proposal nobody will apply.",
 	  .input = ARTIFACT ",'reason':" DSTR("why"),
 	  .required = "['artifact']",
 	  .idempotent = true,
@@ -712,9 +712,9 @@ const struct mcp_tool mcp_tools[] = {
 	{ .name = "session_search",
 	  .description = "Full-text search of entries, sessions, artifacts.",
 	  .input = "'query':" DSTR("words, \\\"phrase\\\", pre*, -not, OR") ","
-		   "'type':" DSTR("event type") ",'mode':" DSTR("mode") "," TASK("")
+		   "'type':" DSTR("event type") ",'mode':" DSTR("mode slug") "," TASK("")
 		   ",'session':" DSTR("ID or prefix") ",'status':" VOCAB("status", "session status")
-		   ",'tag':" DSTR("tag") ",'since':" DSTR("date") ",'until':" DSTR("date") ","
+		   ",'tag':" DSTR("tag") ",'since':" DSTR("YYYY-MM-DD or date-time") ",'until':" DSTR("same; a date: to its end") ","
 		   "'in':{'type':'string','enum':['entries','sessions','artifacts'],"
 		   "'description':'where'},'limit':" DINT("default 20, 0: all"),
 	  .required = "['query']",
@@ -727,8 +727,8 @@ const struct mcp_tool mcp_tools[] = {
 	  .run = t_session_summarize },
 	{ .name = "task_new",
 	  .description = "Create an MDTM task; returns its ID.",
-	  .input = SESSION ",'type':" VOCAB("task-type", "kind") ",'title':" DSTR("one line") ","
-		   "'team':" DSTR("ID part") ",'assign':" DSTR("mode"),
+	  .input = SESSION ",'type':" VOCAB("task-type", "kind of work") ",'title':" DSTR("one line") ","
+		   "'team':" DSTR("team part of the ID") ",'assign':" DSTR("mode slug"),
 	  .required = "['type','title']",
 	  .run = t_task_new },
 	{ .name = "task_status",
@@ -739,12 +739,12 @@ const struct mcp_tool mcp_tools[] = {
 	  .run = t_task_status },
 	{ .name = "task_claim",
 	  .description = "Lease a task to a mode; refused while another lease runs.",
-	  .input = TASK("") ",'by':" DSTR("mode") ",'ttl':" DSTR("e.g. 30m (default)"),
+	  .input = TASK("") ",'by':" DSTR("mode slug") ",'ttl':" DSTR("e.g. 30m (default)"),
 	  .required = "['task','by']",
 	  .run = t_task_claim },
 	{ .name = "task_release",
 	  .description = "Give a leased task back.",
-	  .input = TASK("") ",'by':" DSTR("mode") ",'status':" VOCAB("task-status", "default todo"),
+	  .input = TASK("") ",'by':" DSTR("mode slug") ",'status':" VOCAB("task-status", "to set (default todo)"),
 	  .required = "['task']",
 	  .idempotent = true,
 	  .run = t_task_release },

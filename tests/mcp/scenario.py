@@ -220,6 +220,10 @@ def day_two(ws, s, sid, task):
     good, r, _ = s.call("session_show", entries=1)
     ok(good and r.get("status") == "completed" and len(r.get("entries", [])) == 1,
        "session_show reads the ended session", r)
+    r = s.rpc("prompts/get", {"name": "continue_session", "arguments": {"session": sid}})
+    ok(r.get("error", {}).get("code") == -32602 and "reopen" in r["error"].get("message", "") and
+       not CLI_WORDS.search(r["error"].get("message", "")),
+       "prompts/get on an ended session is -32602 (the caller's to fix), saying how to reopen", r)
     # prompts have no isError: invalid arguments are -32602 (MCP 2025-11-25, prompts/get)
     r = s.rpc("prompts/get", {"name": "continue_session", "arguments": {"max_chars": "a lot"}})
     ok(r.get("error", {}).get("code") == -32602 and "max_chars" in r["error"].get("message", ""),
