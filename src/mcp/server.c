@@ -332,9 +332,11 @@ static json_t *m_tools_list(struct ruru_mcp *m, json_t *params, struct rpc_error
 	return json_incref(m->tools_list);
 }
 
-/* A tool result: structuredContent and the same JSON as text, or the
- * CLI's error line with isError (an operation failure, not a protocol
- * error, so the model sees it and can react). */
+/* A tool result: structuredContent and the same JSON as text (MCP: a
+ * tool with structured content SHOULD also send it serialized; clients
+ * show the model one or the other), or the CLI's error line with isError
+ * (an operation failure, not a protocol error, so the model sees it and
+ * can react). */
 static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
 {
 	const char *name = json_string_value(json_object_get(params, "name"));
@@ -383,7 +385,7 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	json_object_update(out, r);
 	json_decref(r);
 	/* A tool's own text rendering (session_continue: the digest) goes
-	 * instead of the JSON, so nothing is sent twice. */
+	 * instead of the JSON text. */
 	char *s = m->env.text.len ? NULL : json_dumps(out, JSON_COMPACT);
 	json_t *res = json_pack("{s:[{s:s, s:s}], s:o}", "content", "type", "text", "text",
 				m->env.text.len ? m->env.text.ptr : s ? s : "{}", "structuredContent",

@@ -183,11 +183,13 @@ static json_t *t_session_continue(struct mcp_env *env, json_t *args, struct ruru
 			mc ? (size_t)json_integer_value(mc) : RURU_DIGEST_DEFAULT,
 			json_is_true(json_object_get(args, "reopen")), NULL, &r, err) < 0)
 		return NULL;
-	/* The digest is the text the model reads; the structured result
-	 * carries the rest, so the digest is sent once. */
+	/* The digest is the text content, as it reads; the structured
+	 * result keeps it too, because clients show the model one of the two:
+	 * Claude Code and VS Code pass only structuredContent when a result
+	 * has it (anthropics/claude-code#55677, #79944), others only the text.
+	 * Each form carries the digest once; the text is not the JSON. */
 	const char *d = json_string_value(json_object_get(r, "digest"));
 	ruru_buf_addstr(&env->text, d ? d : "");
-	json_object_del(r, "digest");
 	return r;
 }
 

@@ -198,8 +198,8 @@ async function main() {
 		'logging to a paused session is refused like the CLI, with a hint in tool terms', { mcp: r, cli: c2.stderr });
 	r = await call('session_continue', { max_chars: 4000 });
 	ok(!r.isError && r.structuredContent.resumed === true && r.content[0].text.includes('Refactor auth') &&
-		Buffer.byteLength(r.content[0].text) <= 4000 && !('digest' in r.structuredContent),
-		'session_continue resumes and returns the digest (as its text, once)', r);
+		Buffer.byteLength(r.content[0].text) <= 4000 && r.structuredContent.digest === r.content[0].text,
+		'session_continue resumes and returns the digest (as its text, and in structuredContent)', r);
 	ok(/status = "🟢 Active"/.test(read(log)), 'the session is active again on disk');
 
 	// session_list

@@ -199,8 +199,12 @@ def day_one(ws, s):
 
 
 def day_two(ws, s, sid, task):
-    good, _, text = s.call("session_continue")
+    good, r, text = s.call("session_continue")
     ok(good and sid in text and "Move login to JWT tokens." in text, "session_continue picks the work up", text[:500])
+    # Claude Code and VS Code give the model only structuredContent when a
+    # result has one: the digest must be there too, not only in the text.
+    ok(r.get("digest") == text and r.get("resumed") is True,
+       "session_continue: the digest reaches a client that reads only structuredContent", sorted(r))
     good, r, _ = s.call("session_search", query="JWT", status="active")
     ok(good and r.get("total", 0) >= 1, "session_search finds the work", r)
     good, r, _ = s.call("session_search", query="PyJWT", type="decision")
