@@ -1048,7 +1048,7 @@ static const char *record_lead(enum ruru_confirm_status d)
 	case RURU_CONFIRM_APPROVED: return "User approved the change to";
 	case RURU_CONFIRM_REJECTED: return "User rejected the change to";
 	case RURU_CONFIRM_SKIPPED: return "Coordinator skipped confirmation of the change to";
-	default: return "Withdrew the proposal for";
+	default: return RURU_WITHDRAWN_LEAD;
 	}
 }
 

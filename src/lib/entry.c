@@ -119,6 +119,13 @@ bool ruru_entry_field_ok(const char *value)
 	return value && *value && !strpbrk(value, "`\r\n");
 }
 
+bool ruru_entry_withdraws(const struct ruru_entry *e, const char *artifact)
+{
+	size_t n = sizeof(RURU_WITHDRAWN_LEAD) - 1;
+	return e->type == RURU_EV_NOTE && artifact && e->artifact && !strcmp(e->artifact, artifact) &&
+	       e->message && e->message_len >= n && !memcmp(e->message, RURU_WITHDRAWN_LEAD, n);
+}
+
 static bool type_name_ok(const char *p, size_t n)
 {
 	if (!n || !(p[0] >= 'a' && p[0] <= 'z'))

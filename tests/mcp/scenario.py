@@ -205,6 +205,13 @@ def day_two(ws, s, sid, task):
     # result has one: the digest must be there too, not only in the text.
     ok(r.get("digest") == text and r.get("resumed") is True,
        "session_continue: the digest reaches a client that reads only structuredContent", sorted(r))
+    # The delegated proposal that was withdrawn is no open item: nobody is
+    # to apply it (continue, prime and summarize agree).
+    ok("has no result yet" not in text, "the digest lists no open delegation (one applied, one withdrawn)",
+       [ln for ln in text.splitlines() if "no result" in ln])
+    p = subprocess.run([RURU, "prime"], cwd=ws, env=env_at("2026-11-25T09:31:00Z"), capture_output=True, text=True)
+    ok(p.returncode == 0 and "Open items" not in p.stdout and "Recent entries" in p.stdout,
+       "prime lists no open delegation of a withdrawn proposal", p.stdout)
     good, r, _ = s.call("session_search", query="JWT", status="active")
     ok(good and r.get("total", 0) >= 1, "session_search finds the work", r)
     good, r, _ = s.call("session_search", query="PyJWT", type="decision")
@@ -219,6 +226,8 @@ def day_two(ws, s, sid, task):
     ok(good and r.get("problems") == [], "confirm_verify finds the decisions intact", r)
     good, r, _ = s.call("session_summarize")
     ok(good and r.get("path", "").startswith("artifacts/summaries/SESSUM-"), "session_summarize writes it", r)
+    ok(not [b for b in r.get("outstanding_blockers_or_issues", []) if "Delegation" in b],
+       "the summary has no delegation left open", r.get("outstanding_blockers_or_issues"))
     good, r, _ = s.call("session_set_status", status="completed", reason="shipped")
     ok(good and r.get("status") == "completed", "session_set_status completes the session", r)
     good, r, _ = s.call("session_show", entries=1)
