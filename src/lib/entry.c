@@ -218,6 +218,17 @@ int entry_input_check(const struct ruru_log_input *in, struct ruru_error *err)
 		ruru_buf_release(&words);
 		return ruru_error_hint(err, "outcome", RURU_HINT_NONE, NULL);
 	}
+	/* An outcome belongs to its type (DESIGN §3): a result succeeded or
+	 * failed, a confirm-response is the user's approval or rejection. */
+	enum ruru_outcome o = oc ? ruru_outcome_parse(oc) : RURU_OUTCOME_UNKNOWN;
+	bool answer = o == RURU_OUTCOME_APPROVED || o == RURU_OUTCOME_REJECTED;
+	if (oc && ((in->type == RURU_EV_RESULT && answer) ||
+		   (in->type == RURU_EV_CONFIRM_RESPONSE && !answer))) {
+		ruru_error_set(err, RURU_EUSAGE, "the outcome of a %s is %s, not \"%s\"",
+			       ruru_event_name(in->type),
+			       answer ? "success or failure" : "approved or rejected", oc);
+		return ruru_error_hint(err, "outcome", RURU_HINT_NONE, NULL);
+	}
 	return 0;
 }
 

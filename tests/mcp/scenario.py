@@ -281,6 +281,13 @@ def failures(ws, s, names):
         f.write("one\n")
     good, r, _ = s.call("session_new", goal="Follow-up")
     ok(good and r.get("other_active") is None, "session_new after the end: no other active session", r)
+    # An outcome belongs to its type: a result succeeds or fails, a
+    # confirm-response is approved or rejected (DESIGN §3).
+    before = len(s.errors)
+    s.call("session_log", type="result", message="done", outcome="approved")
+    s.call("session_log", type="confirm-response", message="yes", outcome="success")
+    ok(len(s.errors) == before + 2 and all('"outcome"' in x for _, x in s.errors[before:]),
+       "an outcome of the wrong type is refused, naming the argument", s.errors[before:])
     good, r, _ = s.call("confirm_propose", target="notes.txt", content="two\n")
     art = r.get("artifact", "")
     ok(good and r.get("status") == "pending", "confirm_propose in the follow-up session", r)
