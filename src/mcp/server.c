@@ -81,8 +81,9 @@ static void error_line(struct ruru_buf *b, const struct ruru_error *err, json_t 
 	case RURU_HINT_NONE:
 		break;
 	case RURU_HINT_RESUME:
-		ruru_buf_addf(b, "; reopen it with session_continue or session_set_status "
-				 "(session \"%s\", status \"active\")",
+		/* session_continue alone refuses an ended session (DESIGN §6). */
+		ruru_buf_addf(b, "; make it active with session_set_status (session \"%s\", status "
+				 "\"active\") or session_continue (with reopen: true if it ended)",
 			      subj);
 		break;
 	case RURU_HINT_NEW:
@@ -98,8 +99,7 @@ static void error_line(struct ruru_buf *b, const struct ruru_error *err, json_t 
 				   "confirm_decide");
 		break;
 	case RURU_HINT_ADOPT:
-		ruru_buf_addstr(b, "; ruru has no record of this proposal: propose the change again "
-				   "with confirm_propose");
+		ruru_buf_addstr(b, "; propose the change again with confirm_propose");
 		break;
 	}
 }

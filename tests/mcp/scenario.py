@@ -21,6 +21,7 @@ import tempfile
 RURU = os.path.abspath(os.environ.get("RURU", "build/ruru"))
 n = 0
 failed = 0
+ERRORS = []  # (tool, text) of every isError result, from every server
 CLI_WORDS = re.compile(r"--[a-z]|\bruru (init|new|log|pause|resume|complete|fail|list|show|continue|"
                        r"artifact|task|confirm|check|toml|mcp|merge-driver|search|summarize|"
                        r"verify|prime|serve|export|reindex)\b")
@@ -52,7 +53,7 @@ class Server:
         self.p = subprocess.Popen([RURU, "mcp"], cwd=ws, env=env_at(now), stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.id = 0
-        self.errors = []  # (tool, text) of every isError result
+        self.errors = ERRORS
         r = self.rpc("initialize", {"protocolVersion": "2025-11-25", "capabilities": {},
                                     "clientInfo": {"name": "scenario", "version": "1"}})
         self.init = r.get("result", {})
@@ -119,6 +120,19 @@ def tools_list_tests(s):
     named = [t["name"] for t in tools if t["name"] in t["description"]]
     ok(not named, "no description repeats its tool name", named)
     return {t["name"] for t in tools}
+
+
+def no_session_yet(ws, s):
+    """Before any session: every tool that needs one says how to get one."""
+    before = len(s.errors)
+    for tool, args in [("session_log", {"message": "m"}), ("session_set_status", {"status": "paused"}),
+                       ("session_show", {}), ("session_continue", {}), ("artifact_add", {"name": "a", "content": "x"}),
+                       ("artifact_list", {}), ("task_link", {"task": "TASK-X-20260101-000000"}), ("task_list", {}),
+                       ("session_summarize", {})]:
+        s.call(tool, **args)
+    new = s.errors[before:]
+    ok(len(new) == 9 and all("session_new" in x for _, x in new),
+       "with no session every tool that needs one names session_new", new)
 
 
 def day_one(ws, s):
@@ -280,6 +294,7 @@ def failures(ws, s, names):
     with open(os.path.join(ws, "notes.txt"), "w") as f:
         f.write("one\n")
     good, r, _ = s.call("session_new", goal="Follow-up")
+    sid2 = r.get("id", "")
     ok(good and r.get("other_active") is None, "session_new after the end: no other active session", r)
     # An outcome belongs to its type: a result succeeds or fails, a
     # confirm-response is approved or rejected (DESIGN §3).
@@ -297,6 +312,49 @@ def failures(ws, s, names):
     with open(os.path.join(ws, "notes.txt"), "w") as f:
         f.write("changed meanwhile\n")
     s.call("confirm_apply", artifact=art)
+    # More of each tool's refusals.
+    s.call("artifact_add", name="/etc/x", content="x")
+    s.call("artifact_add", name="CONFIRM-x.toml", content="x")
+    s.call("artifact_add", type="note", content="no title")
+    s.call("artifact_add", type="note", title="t", name="named")
+    s.call("artifact_add", name="dup.md", content="1")
+    s.call("artifact_add", name="dup.md", content="2")
+    s.call("session_log", message="")
+    s.call("session_log", message="m", mode="a`b")
+    s.call("session_log", message="m", type="artifact", artifact="../../../x.md")
+    s.call("session_log", message="m", entries=3)
+    s.call("session_log", message="m\u0000")
+    s.call("session_show", entries=-1)
+    s.call("session_show", entries="3")
+    s.call("session_set_status", status="active")
+    s.call("session_continue", max_chars="10")
+    s.call("confirm_propose", target="notes.txt", diff="not a diff")
+    s.call("confirm_propose", target="notes.txt", content="x", diff="y")
+    s.call("confirm_propose", target=".ruru/sessions/x.md", content="x")
+    s.call("confirm_propose", target="src", content="x")
+    s.call("confirm_propose", target="notes.txt", content="x", supersedes="CONFIRM-none.md")
+    s.call("confirm_delegate", artifact=art, to="dev")
+    s.call("confirm_delegate", artifact=art, to="")
+    s.call("task_claim", task="TASK-NONE-20260101-000000", by="dev")
+    s.call("session_search", query="\"unclosed")
+    s.call("session_search", query="x", session="SESSION-")
+    with open(os.path.join(ws, ".ruru/sessions", sid2, "artifacts", "CONFIRM-stray-20260101-000000.md"), "w") as f:
+        f.write("x\n")
+    s.call("confirm_apply", artifact="CONFIRM-stray-20260101-000000.md")
+    good, r, _ = s.call("task_new", type="chore", title="lease")
+    t = r.get("id", "")
+    s.call("task_claim", task=t, by="a")
+    s.call("task_claim", task=t, by="b")
+    s.call("task_release", task=t, by="b")
+    s.call("task_status", task=t, status="finished")
+    s.call("session_set_status", status="paused")
+    s.call("session_log", message="while paused")
+    s.call("artifact_add", name="p.md", content="x")
+    s.call("session_set_status", status="completed")
+    s.call("session_continue", session=sid2)
+    s.call("session_log", message="after the end")
+    ok("reopen: true" in s.errors[-1][1] and "session_set_status" in s.errors[-1][1],
+       "writing to an ended session: the hint says how to reopen it (reopen: true)", s.errors[-1])
     failed_tools = {t for t, _ in s.errors}
     missing = sorted(names - failed_tools)
     ok(not missing, f"every tool was made to fail at least once ({len(s.errors)} errors)", missing)
@@ -320,6 +378,7 @@ def main():
         s = Server(ws, "2026-11-24T09:00:00Z")
         ok("session_continue" in s.init.get("instructions", ""), "initialize gives instructions in tool terms")
         names = tools_list_tests(s)
+        no_session_yet(ws, s)
         sid, task = day_one(ws, s)
         s.close()
         s = Server(ws, "2026-11-25T09:30:00Z")
