@@ -143,7 +143,7 @@ static void offer_recent(struct mcp_env *env)
 	if (ruru_session_recent(env->ws, &list, &n, &e) < 0)
 		return;
 	if (n)
-		ruru_buf_addstr(&env->note, "\nrecent sessions (continue one with its ID):");
+		ruru_buf_addstr(&env->note, "\nrecent sessions (pass one as session to session_continue):");
 	for (size_t i = 0; i < n; i++)
 		ruru_buf_addf(&env->note, "\n  %s  %s  %s", list[i].id,
 			      list[i].status ? ruru_status_word(list[i].status) : "?",

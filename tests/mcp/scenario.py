@@ -265,6 +265,8 @@ def failures(ws, s, names):
     s.call("session_show", session="SESSION-nope")
     s.call("session_continue", session="SESSION-nope")
     s.call("session_continue")
+    ok("SESSION-JWT_login-" in s.errors[-1][1] and "to session_continue" in s.errors[-1][1],
+       "nothing to continue: the recent sessions and how to continue one", s.errors[-1])
     s.call("artifact_add", content="no name")
     s.call("artifact_add", name="../up.md", content="x")
     s.call("artifact_list", session="SESSION-nope")
