@@ -286,6 +286,9 @@ def failures(ws, s, names):
     s.call("session_search", query="")
     s.call("session_search", query="x", since="last week")
     s.call("session_search", query="x", status="done")
+    s.call("session_search", query="x", type="decisions")
+    ok('"type"' in s.errors[-1][1] and "decision" in s.errors[-1][1],
+       "a search type no entry can have is refused, naming the argument", s.errors[-1])
     s.call("session_summarize", session="SESSION-nope")
     s.call("task_new", type="bug", title="")
     s.call("task_status", task="TASK-NONE-20260101-000000", status="done")
