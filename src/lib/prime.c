@@ -121,7 +121,6 @@ struct head {
 	enum ruru_event type;
 	const char *fields, *end; /* " · key `value`"... up to the line's end */
 	struct span task, mode, outcome, artifact;
-	const char *rest; /* after the fields: ": message" (read_fields) */
 };
 
 /* Does [p, end) start with the literal `lit`? */
@@ -174,8 +173,7 @@ static void read_fields(struct head *h)
 {
 	const char *end = h->end;
 	h->task = h->mode = h->outcome = h->artifact = (struct span){ 0 };
-	const char *q = h->fields;
-	while (STARTS(q, end, " \xC2\xB7 ")) {
+	for (const char *q = h->fields; STARTS(q, end, " \xC2\xB7 ");) {
 		const char *k = q + 4, *sp = memchr(k, ' ', (size_t)(end - k));
 		if (!sp || end - sp < 3 || sp[1] != '`')
 			break;
@@ -194,7 +192,6 @@ static void read_fields(struct head *h)
 			h->artifact = val;
 		q = ve + 1;
 	}
-	h->rest = q;
 }
 
 #define SHOW_MAX 32 /* open items kept for display (newest first) */
@@ -239,11 +236,18 @@ static void scan_log(const char *text, size_t len, struct scan *s)
 						open = false;
 				}
 				break;
-			case RURU_EV_NOTE:
-				read_fields(&h);
-				if (h.artifact.p && STARTS(h.rest, h.end, ": " RURU_WITHDRAWN_LEAD))
-					set_add(&withdrawn, h.artifact);
+			case RURU_EV_NOTE: {
+				/* Only ruru's withdrawal note matters: " · artifact
+				 * `X`: Withdrew…"; any other note is passed over
+				 * after a compare or two. */
+				static const char key[] = " \xC2\xB7 artifact `";
+				const char *v = h.fields + sizeof(key) - 1, *ve;
+				if (STARTS(h.fields, h.end, key) &&
+				    (ve = memchr(v, '`', (size_t)(h.end - v))) &&
+				    STARTS(ve + 1, h.end, ": " RURU_WITHDRAWN_LEAD))
+					set_add(&withdrawn, (struct span){ v, (size_t)(ve - v) });
 				break;
+			}
 			case RURU_EV_ERROR:
 				open = !later_success;
 				break;
