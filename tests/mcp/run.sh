@@ -1,6 +1,8 @@
 #!/bin/sh
 # run.sh — the MCP suite, TAP on stdout:
 #   1. protocol.py: raw JSON-RPC lines against `ruru mcp` (python3);
+#      v7.py: the V7 tools; scenario.py: a model driving the tools through
+#      two working days, then every tool's refusals (raw JSON-RPC too);
 #   2. client.mjs: the official MCP TypeScript SDK client (pinned in
 #      package.json / package-lock.json) drives a whole session.  The SDK
 #      is installed by `npm ci` into tests/mcp/node_modules/ (git-ignored)
