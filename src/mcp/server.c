@@ -332,9 +332,9 @@ static json_t *m_tools_list(struct ruru_mcp *m, json_t *params, struct rpc_error
 	return json_incref(m->tools_list);
 }
 
-/* A tool result: structuredContent and the same JSON as text (MCP: a
- * tool with structured content SHOULD also send it serialized; clients
- * show the model one or the other), or the CLI's error line with isError
+/* A tool result: structuredContent and the tool's short text rendering
+ * of it (DESIGN §11; clients show the model one or the other, so both
+ * carry the identifiers), or the CLI's error line with isError
  * (an operation failure, not a protocol error, so the model sees it and
  * can react). */
 static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
@@ -367,7 +367,6 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	struct ruru_error err;
 	ruru_error_clear(&err);
 	ruru_buf_reset(&m->env.note);
-	ruru_buf_reset(&m->env.text);
 	json_t *r = mcp_tools[i].run(&m->env, args, &err);
 	json_decref(empty);
 	if (!r) {
@@ -384,13 +383,11 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	json_t *out = json_pack("{s:i}", "schema_version", RURU_SCHEMA_VERSION);
 	json_object_update(out, r);
 	json_decref(r);
-	/* A tool's own text rendering (session_continue: the digest) goes
-	 * instead of the JSON text. */
-	char *s = m->env.text.len ? NULL : json_dumps(out, JSON_COMPACT);
-	json_t *res = json_pack("{s:[{s:s, s:s}], s:o}", "content", "type", "text", "text",
-				m->env.text.len ? m->env.text.ptr : s ? s : "{}", "structuredContent",
-				out);
-	free(s);
+	struct ruru_buf text = RURU_BUF_INIT;
+	mcp_tools[i].text(out, &text);
+	json_t *res = json_pack("{s:[{s:s, s:s%}], s:o}", "content", "type", "text", "text",
+				text.ptr, text.len, "structuredContent", out);
+	ruru_buf_release(&text);
 	return res;
 }
 
@@ -767,7 +764,6 @@ struct ruru_mcp *ruru_mcp_new(const char *root, const char *session, struct ruru
 	}
 	m->env.session = m->session;
 	ruru_buf_init(&m->env.note);
-	ruru_buf_init(&m->env.text);
 	m->input_schemas = inputs;
 	m->tools_list = build_tools_list(inputs);
 	return m;
@@ -784,7 +780,6 @@ void ruru_mcp_free(struct ruru_mcp *m)
 		return;
 	ruru_ws_free(m->env.ws);
 	ruru_buf_release(&m->env.note);
-	ruru_buf_release(&m->env.text);
 	json_decref(m->tools_list);
 	free(m->input_schemas);
 	free(m->session);

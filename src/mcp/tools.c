@@ -3,8 +3,9 @@
  * entry is a name, a one-line description, its JSON Schemas and a
  * function that makes the same library call as the matching CLI command
  * (src/cli/cmd-*.c) and returns the same JSON object that command prints
- * with --json.  No session logic lives here: arguments in, library call,
- * JSON out.  Descriptions tell a model what each tool is for and when to
+ * with --json, and beside it a function that renders that object as the
+ * short text sent with it (see "text renderings" below).  No session logic
+ * lives here: arguments in, library call, JSON and text out.  Descriptions tell a model what each tool is for and when to
  * call it, and every argument what it means and relative to what; they
  * stay tight because the whole tools/list result is sent to the model on
  * every turn (bench/mcp.sh measures it; tests/mcp/client.mjs holds it
@@ -24,6 +25,96 @@
 static const char *arg_str(json_t *args, const char *key)
 {
 	return json_string_value(json_object_get(args, key));
+}
+
+/* ------------------------------------------------------ text renderings */
+
+/*
+ * Each tool's result also goes out as a short text (DESIGN §11), because
+ * some clients show the model only the text content and others only
+ * structuredContent.  The text is built from the result object (never the
+ * JSON again) by the function named in the tool's table entry, next to
+ * the tool, and carries every identifier a next call needs: session IDs,
+ * artifact paths, task IDs.  Text that comes from files or the user is
+ * escaped (ruru_text_escape) so that a title cannot forge a line.
+ */
+
+static const char *get_s(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* A field on one line: a string escaped, an integer, else `none`. */
+static void add_field(struct ruru_buf *b, const json_t *o, const char *key, const char *none)
+{
+	json_t *v = json_object_get(o, key);
+	if (json_is_string(v))
+		ruru_text_escape(b, json_string_value(v), json_string_length(v));
+	else if (json_is_integer(v))
+		ruru_buf_addf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (none)
+		ruru_buf_addstr(b, none);
+}
+
+/* " · LABEL VALUE" when the field is a non-empty string. */
+static void add_opt(struct ruru_buf *b, const json_t *o, const char *key, const char *label)
+{
+	const char *v = get_s(o, key);
+	if (v && *v) {
+		ruru_buf_addf(b, " · %s ", label);
+		add_field(b, o, key, NULL);
+	}
+}
+
+/* Text of several lines (a message, a diff): tabs and newlines kept,
+ * every line after the first indented by `indent`. */
+static void add_block(struct ruru_buf *b, const json_t *v, const char *indent)
+{
+	struct ruru_buf t = RURU_BUF_INIT;
+	ruru_text_escape_keep(&t, json_string_value(v), json_string_length(v), "\t\n");
+	for (size_t i = 0; i < t.len; i++) {
+		ruru_buf_addch(b, t.ptr[i]);
+		if (t.ptr[i] == '\n' && i + 1 < t.len)
+			ruru_buf_addstr(b, indent);
+	}
+	ruru_buf_release(&t);
+}
+
+/* The elements of an array of strings, comma-separated (escaped). */
+static void add_list(struct ruru_buf *b, const json_t *a)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v)
+	{
+		if (i)
+			ruru_buf_addstr(b, ", ");
+		ruru_text_escape(b, json_string_value(v), json_string_length(v));
+	}
+}
+
+/* "N things" with the right number. */
+static void add_count(struct ruru_buf *b, size_t n, const char *one, const char *many)
+{
+	ruru_buf_addf(b, "%zu %s", n, n == 1 ? one : many);
+}
+
+/* A problem of session_check or confirm_verify: FILE:LINE:COL: severity:
+ * message, as the CLI prints them. */
+static void add_problem(struct ruru_buf *b, const json_t *p)
+{
+	json_t *col = json_object_get(p, "column");
+	add_field(b, p, "file", "?");
+	ruru_buf_addf(b, ":%" JSON_INTEGER_FORMAT ":%" JSON_INTEGER_FORMAT ": ",
+		      json_integer_value(json_object_get(p, "line")),
+		      json_integer_value(col ? col : json_object_get(p, "col")));
+	add_field(b, p, "severity", "error");
+	ruru_buf_addstr(b, ": ");
+	add_field(b, p, "message", "");
+	json_t *n = json_object_get(p, "count");
+	if (json_integer_value(n) > 1)
+		ruru_buf_addf(b, " (%" JSON_INTEGER_FORMAT " times)", json_integer_value(n));
+	ruru_buf_addch(b, '\n');
 }
 
 /* The session a call acts on: its `session` argument, the server's -s,
@@ -69,6 +160,19 @@ static json_t *t_session_new(struct mcp_env *env, json_t *args, struct ruru_erro
 	return r;
 }
 
+static void x_session_new(const json_t *r, struct ruru_buf *b)
+{
+	ruru_buf_addstr(b, "Started ");
+	add_field(b, r, "id", "?");
+	ruru_buf_addstr(b, " (active).");
+	if (get_s(r, "other_active")) {
+		ruru_buf_addstr(b, " Session ");
+		add_field(b, r, "other_active", NULL);
+		ruru_buf_addstr(b, " is still active too; pause or complete it with "
+				   "session_set_status when its work is done.");
+	}
+}
+
 static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	struct ruru_log_input e = { .type = RURU_EV_NOTE };
@@ -90,6 +194,15 @@ static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_erro
 	return r;
 }
 
+static void x_session_log(const json_t *r, struct ruru_buf *b)
+{
+	ruru_buf_addstr(b, "Logged ");
+	add_field(b, r, "type", "an entry");
+	ruru_buf_addstr(b, " in ");
+	add_field(b, r, "session", "?");
+	ruru_buf_addch(b, '.');
+}
+
 static json_t *t_session_set_status(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	enum ruru_status to = ruru_status_from_word(arg_str(args, "status"));
@@ -102,6 +215,17 @@ static json_t *t_session_set_status(struct mcp_env *env, json_t *args, struct ru
 			      "status_text", ruru_status_string(to));
 	free(id);
 	return r;
+}
+
+static void x_session_set_status(const json_t *r, struct ruru_buf *b)
+{
+	ruru_buf_addstr(b, "Session ");
+	add_field(b, r, "session", "?");
+	ruru_buf_addstr(b, " is now ");
+	add_field(b, r, "status_text", NULL);
+	ruru_buf_addstr(b, " (");
+	add_field(b, r, "status", "?");
+	ruru_buf_addstr(b, ").");
 }
 
 static json_t *t_session_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -118,6 +242,41 @@ static json_t *t_session_list(struct mcp_env *env, json_t *args, struct ruru_err
 	return json_pack("{s:o}", "sessions", arr);
 }
 
+/* One session on one line: ID, status, start, title, tags. */
+static void add_session_row(struct ruru_buf *b, const json_t *s)
+{
+	add_field(b, s, "id", "?");
+	ruru_buf_addstr(b, "  ");
+	if (json_is_false(json_object_get(s, "valid")))
+		ruru_buf_addstr(b, "invalid");
+	else
+		add_field(b, s, "status", "-");
+	ruru_buf_addstr(b, "  ");
+	add_field(b, s, "start_time", "-");
+	ruru_buf_addstr(b, "  ");
+	add_field(b, s, "title", "");
+	if (json_array_size(json_object_get(s, "tags"))) {
+		ruru_buf_addstr(b, "  [tags: ");
+		add_list(b, json_object_get(s, "tags"));
+		ruru_buf_addch(b, ']');
+	}
+	ruru_buf_addch(b, '\n');
+}
+
+static void x_session_list(const json_t *r, struct ruru_buf *b)
+{
+	json_t *a = json_object_get(r, "sessions"), *s;
+	size_t i;
+	if (!json_array_size(a)) {
+		ruru_buf_addstr(b, "No sessions.");
+		return;
+	}
+	add_count(b, json_array_size(a), "session", "sessions");
+	ruru_buf_addstr(b, ", newest first (ID, status, started, title):\n");
+	json_array_foreach(a, i, s)
+		add_session_row(b, s);
+}
+
 static json_t *t_session_show(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	json_t *ne = json_object_get(args, "entries");
@@ -132,6 +291,62 @@ static json_t *t_session_show(struct mcp_env *env, json_t *args, struct ruru_err
 	json_t *r = ruru_session_json(&s, true, last);
 	ruru_session_release(&s);
 	return r;
+}
+
+static void x_session_show(const json_t *r, struct ruru_buf *b)
+{
+	ruru_buf_addstr(b, "Session ");
+	add_field(b, r, "id", "?");
+	ruru_buf_addstr(b, ": ");
+	add_field(b, r, "title", "");
+	ruru_buf_addstr(b, "\nStatus: ");
+	add_field(b, r, "status_text", "?");
+	add_opt(b, r, "start_time", "started");
+	add_opt(b, r, "end_time", "ended");
+	add_opt(b, r, "coordinator", "coordinator");
+	ruru_buf_addstr(b, "\nLog: ");
+	add_field(b, r, "path", "?");
+	if (get_s(r, "problem")) {
+		ruru_buf_addstr(b, "\nInvalid: ");
+		add_field(b, r, "problem", NULL);
+	}
+	static const char *const arrays[][2] = { { "tags", "Tags" },
+						 { "related_tasks", "Tasks" },
+						 { "related_artifacts", "Artifacts" } };
+	for (size_t k = 0; k < sizeof(arrays) / sizeof(arrays[0]); k++) {
+		json_t *a = json_object_get(r, arrays[k][0]);
+		if (json_array_size(a)) {
+			ruru_buf_addf(b, "\n%s: ", arrays[k][1]);
+			add_list(b, a);
+		}
+	}
+	json_t *goal = json_object_get(r, "goal");
+	if (json_string_length(goal)) {
+		ruru_buf_addstr(b, "\nGoal:\n  ");
+		add_block(b, goal, "  ");
+	}
+	json_t *entries = json_object_get(r, "entries"), *e;
+	size_t i, n = json_array_size(entries);
+	json_int_t all = json_integer_value(json_object_get(r, "entry_count"));
+	ruru_buf_addstr(b, "\nEntries");
+	if ((json_int_t)n < all)
+		ruru_buf_addf(b, " (last %zu of %" JSON_INTEGER_FORMAT ")", n, all);
+	ruru_buf_addstr(b, n ? ":" : ": none");
+	json_array_foreach(entries, i, e)
+	{
+		ruru_buf_addstr(b, "\n- [");
+		add_field(b, e, "stamp", "?");
+		ruru_buf_addstr(b, "] ");
+		add_field(b, e, "type", "?");
+		if (json_is_true(json_object_get(e, "type_inferred")))
+			ruru_buf_addch(b, '?');
+		static const char *const fields[] = { "mode", "task", "artifact", "adr", "outcome",
+						      "source" };
+		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+			add_opt(b, e, fields[f], fields[f]);
+		ruru_buf_addstr(b, ": ");
+		add_block(b, json_object_get(e, "message"), "  ");
+	}
 }
 
 /* When there is nothing to continue, list recent sessions in env->note,
@@ -184,14 +399,17 @@ static json_t *t_session_continue(struct mcp_env *env, json_t *args, struct ruru
 			mc ? (size_t)json_integer_value(mc) : RURU_DIGEST_DEFAULT,
 			json_is_true(json_object_get(args, "reopen")), NULL, &r, err) < 0)
 		return NULL;
-	/* The digest is the text content, as it reads; the structured
-	 * result keeps it too, because clients show the model one of the two:
-	 * Claude Code and VS Code pass only structuredContent when a result
-	 * has it (anthropics/claude-code#55677, #79944), others only the text.
-	 * Each form carries the digest once; the text is not the JSON. */
-	const char *d = json_string_value(json_object_get(r, "digest"));
-	ruru_buf_addstr(&env->text, d ? d : "");
-	return r;
+	return r; /* x_session_continue: the digest is the text */
+}
+
+/* The digest is the text, as it reads; the structured result keeps it too,
+ * because clients show the model one of the two: Claude Code and VS Code
+ * pass only structuredContent when a result has it (anthropics/claude-code
+ * #55677, #79944), others only the text. */
+static void x_session_continue(const json_t *r, struct ruru_buf *b)
+{
+	json_t *d = json_object_get(r, "digest");
+	ruru_buf_add(b, json_string_value(d) ? json_string_value(d) : "", json_string_length(d));
 }
 
 char *mcp_continue_digest(struct mcp_env *env, const char *session, size_t max_chars,
@@ -228,6 +446,19 @@ static json_t *t_artifact_add(struct mcp_env *env, json_t *args, struct ruru_err
 	return r;
 }
 
+static void x_artifact_add(const json_t *r, struct ruru_buf *b)
+{
+	ruru_buf_addstr(b, "Saved ");
+	if (get_s(r, "type")) {
+		add_field(b, r, "type", NULL);
+		ruru_buf_addstr(b, " artifact ");
+	}
+	add_field(b, r, "path", "?");
+	ruru_buf_addstr(b, " in session ");
+	add_field(b, r, "session", "?");
+	ruru_buf_addstr(b, " (logged).");
+}
+
 /* artifact_list, task_list: one library call returning a JSON array. */
 static json_t *list_of(struct mcp_env *env, json_t *args, const char *key,
 		       json_t *(*fn)(struct ruru_ws *, const char *, struct ruru_error *),
@@ -245,9 +476,57 @@ static json_t *t_artifact_list(struct mcp_env *env, json_t *args, struct ruru_er
 	return list_of(env, args, "artifacts", ruru_artifact_list, err);
 }
 
+static void x_artifact_list(const json_t *r, struct ruru_buf *b)
+{
+	json_t *a = json_object_get(r, "artifacts"), *x;
+	size_t i;
+	add_count(b, json_array_size(a), "artifact", "artifacts");
+	ruru_buf_addstr(b, " in session ");
+	add_field(b, r, "session", "?");
+	ruru_buf_addstr(b, json_array_size(a) ? ":\n" : ".");
+	json_array_foreach(a, i, x)
+	{
+		add_field(b, x, "path", "?");
+		if (json_is_false(json_object_get(x, "exists")))
+			ruru_buf_addstr(b, "  (missing)");
+		else
+			ruru_buf_addf(b, "  (%" JSON_INTEGER_FORMAT " bytes)",
+				      json_integer_value(json_object_get(x, "bytes")));
+		if (json_is_false(json_object_get(x, "recorded")))
+			ruru_buf_addstr(b, "  not in related_artifacts");
+		ruru_buf_addch(b, '\n');
+	}
+}
+
 static json_t *t_task_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	return list_of(env, args, "tasks", ruru_task_list, err);
+}
+
+static void x_task_list(const json_t *r, struct ruru_buf *b)
+{
+	json_t *a = json_object_get(r, "tasks"), *t;
+	size_t i;
+	add_count(b, json_array_size(a), "task", "tasks");
+	ruru_buf_addstr(b, " of session ");
+	add_field(b, r, "session", "?");
+	ruru_buf_addstr(b, json_array_size(a) ? ":\n" : ".");
+	json_array_foreach(a, i, t)
+	{
+		add_field(b, t, "id", "?");
+		ruru_buf_addstr(b, "  ");
+		if (!get_s(t, "file")) {
+			ruru_buf_addstr(b, "(no task file found)\n");
+			continue;
+		}
+		add_field(b, t, "status", "-");
+		ruru_buf_addstr(b, "  ");
+		add_field(b, t, "title", "");
+		add_opt(b, t, "assigned_to", "assigned to");
+		ruru_buf_addstr(b, "  (");
+		add_field(b, t, "file", NULL);
+		ruru_buf_addstr(b, ")\n");
+	}
 }
 
 static json_t *t_task_link(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -268,6 +547,21 @@ static json_t *t_task_link(struct mcp_env *env, json_t *args, struct ruru_error 
 	free(file);
 	free(id);
 	return r;
+}
+
+static void x_task_link(const json_t *r, struct ruru_buf *b)
+{
+	ruru_buf_addstr(b, "Linked ");
+	add_field(b, r, "task", "?");
+	ruru_buf_addstr(b, " to session ");
+	add_field(b, r, "session", "?");
+	if (get_s(r, "file")) {
+		ruru_buf_addstr(b, " (");
+		add_field(b, r, "file", NULL);
+		ruru_buf_addstr(b, ").");
+	} else {
+		ruru_buf_addstr(b, "; no task file has that ID.");
+	}
 }
 
 /* ------------------------------------------------------- confirmations */
@@ -311,6 +605,39 @@ static json_t *t_confirm_propose(struct mcp_env *env, json_t *args, struct ruru_
 	return rc < 0 ? NULL : confirm_result(&c);
 }
 
+/* A proposal's artifact, target and status, on one line. */
+static void add_proposal(struct ruru_buf *b, const json_t *c)
+{
+	add_field(b, c, "artifact", "?");
+	ruru_buf_addstr(b, "  ");
+	add_field(b, c, "status", "?");
+	ruru_buf_addstr(b, "  ");
+	add_field(b, c, "target", "?");
+	ruru_buf_addstr(b, "  (");
+	add_field(b, c, "kind", "?");
+	ruru_buf_addstr(b, ", ");
+	add_field(b, c, "created", "?");
+	ruru_buf_addch(b, ')');
+	add_opt(b, c, "delegated_to", "delegated to");
+	add_opt(b, c, "task", "task");
+	ruru_buf_addch(b, '\n');
+}
+
+static void x_confirm_propose(const json_t *r, struct ruru_buf *b)
+{
+	bool diff = !strcmp(get_s(r, "kind") ? get_s(r, "kind") : "", "diff");
+	ruru_buf_addf(b, "Proposed %s for ", diff ? "a diff" : "new content");
+	add_field(b, r, "target", "?");
+	ruru_buf_addstr(b, ": ");
+	add_field(b, r, "artifact", "?");
+	ruru_buf_addstr(b, " (");
+	add_field(b, r, "status", "?");
+	ruru_buf_addstr(b, get_s(r, "session") ? ", session " : ", no session");
+	add_field(b, r, "session", "");
+	ruru_buf_addstr(b, "). Show it to the user (confirm_show), ask, then record the answer "
+			   "(confirm_decide).");
+}
+
 static json_t *t_confirm_decide(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	/* The schema's enum made it valid; the library refuses anything else. */
@@ -320,6 +647,25 @@ static json_t *t_confirm_decide(struct mcp_env *env, json_t *args, struct ruru_e
 				err) < 0)
 		return NULL;
 	return confirm_result(&c);
+}
+
+static void x_confirm_decide(const json_t *r, struct ruru_buf *b)
+{
+	add_field(b, r, "artifact", "?");
+	ruru_buf_addstr(b, ": ");
+	add_field(b, r, "status", "?");
+	if (get_s(r, "decided_by")) {
+		ruru_buf_addstr(b, " by ");
+		add_field(b, r, "decided_by", NULL);
+	}
+	if (get_s(r, "rationale")) {
+		ruru_buf_addstr(b, " (");
+		add_field(b, r, "rationale", NULL);
+		ruru_buf_addch(b, ')');
+	}
+	ruru_buf_addstr(b, "; target ");
+	add_field(b, r, "target", "?");
+	ruru_buf_addch(b, '.');
 }
 
 static json_t *t_confirm_delegate(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -342,6 +688,17 @@ static json_t *t_confirm_delegate(struct mcp_env *env, json_t *args, struct ruru
 	return r;
 }
 
+static void x_confirm_delegate(const json_t *r, struct ruru_buf *b)
+{
+	ruru_buf_addstr(b, "Delegated ");
+	add_field(b, r, "artifact", "?");
+	ruru_buf_addstr(b, " to ");
+	add_field(b, r, "delegated_to", "?");
+	add_opt(b, r, "task", "task");
+	ruru_buf_addstr(b, ". Message for the executor:\n\n");
+	add_block(b, json_object_get(r, "message"), "");
+}
+
 static json_t *t_confirm_apply(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	struct ruru_confirm c;
@@ -349,6 +706,19 @@ static json_t *t_confirm_apply(struct mcp_env *env, json_t *args, struct ruru_er
 			       json_is_true(json_object_get(args, "force")), &c, err) < 0)
 		return NULL;
 	return confirm_result(&c);
+}
+
+static void x_confirm_apply(const json_t *r, struct ruru_buf *b)
+{
+	bool again = json_is_true(json_object_get(r, "already_applied"));
+	add_field(b, r, "artifact", "?");
+	ruru_buf_addstr(b, again ? " was already applied to " : " applied to ");
+	add_field(b, r, "target", "?");
+	if (json_is_true(json_object_get(r, "forced")))
+		ruru_buf_addstr(b, " (forced over a changed target)");
+	add_opt(b, r, "delegated_to", "delegated to");
+	add_opt(b, r, "task", "task");
+	ruru_buf_addch(b, '.');
 }
 
 static json_t *t_confirm_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -360,6 +730,20 @@ static json_t *t_confirm_list(struct mcp_env *env, json_t *args, struct ruru_err
 	json_t *r = list ? json_pack("{s:o}", "confirmations", list) : NULL;
 	free(id);
 	return r;
+}
+
+static void x_confirm_list(const json_t *r, struct ruru_buf *b)
+{
+	json_t *a = json_object_get(r, "confirmations"), *c;
+	size_t i;
+	if (!json_array_size(a)) {
+		ruru_buf_addstr(b, "No proposals.");
+		return;
+	}
+	add_count(b, json_array_size(a), "proposal", "proposals");
+	ruru_buf_addstr(b, " (artifact, status, target):\n");
+	json_array_foreach(a, i, c)
+		add_proposal(b, c);
 }
 
 static json_t *t_session_check(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -384,6 +768,27 @@ static json_t *t_session_check(struct mcp_env *env, json_t *args, struct ruru_er
 	return json_pack("{s:b, s:o}", "ok", n == 0, "problems", problems);
 }
 
+static void x_session_check(const json_t *r, struct ruru_buf *b)
+{
+	json_t *c = json_object_get(r, "problems"), *p;
+	size_t i;
+	json_array_foreach(json_object_get(c, "problems"), i, p)
+		add_problem(b, p);
+	json_int_t ne = json_integer_value(json_object_get(c, "errors"));
+	json_int_t nw = json_integer_value(json_object_get(c, "warnings"));
+	size_t nf = json_array_size(json_object_get(c, "files"));
+	if (!ne && !nw) {
+		ruru_buf_addstr(b, "No problems in ");
+	} else {
+		add_count(b, (size_t)ne, "error", "errors");
+		ruru_buf_addstr(b, ", ");
+		add_count(b, (size_t)nw, "warning", "warnings");
+		ruru_buf_addstr(b, " in ");
+	}
+	add_count(b, nf, "file", "files");
+	ruru_buf_addstr(b, " checked.");
+}
+
 /* ----------------------------- confirm_show, confirm_withdraw (confirm) */
 
 static json_t *t_confirm_show(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -403,6 +808,36 @@ static json_t *t_confirm_show(struct mcp_env *env, json_t *args, struct ruru_err
 	return r;
 }
 
+static void x_confirm_show(const json_t *r, struct ruru_buf *b)
+{
+	add_field(b, r, "artifact", "?");
+	ruru_buf_addstr(b, "\nTarget: ");
+	add_field(b, r, "target", "?");
+	ruru_buf_addstr(b, " (");
+	add_field(b, r, "kind", "?");
+	ruru_buf_addstr(b, get_s(r, "session") ? ", session " : ", no session");
+	add_field(b, r, "session", "");
+	ruru_buf_addstr(b, ")\nStatus: ");
+	add_field(b, r, "status", "?");
+	add_opt(b, r, "decided_by", "decided by");
+	add_opt(b, r, "decided_at", "at");
+	add_opt(b, r, "rationale", "reason");
+	add_opt(b, r, "delegated_to", "delegated to");
+	add_opt(b, r, "task", "task");
+	add_opt(b, r, "applied_at", "applied");
+	if (json_is_false(json_object_get(r, "payload_intact")))
+		ruru_buf_addstr(b, "\nThe payload changed since it was proposed.");
+	if (json_is_false(json_object_get(r, "target_unchanged")))
+		ruru_buf_addstr(b, "\nThe target changed since the proposal.");
+	json_t *diff = json_object_get(r, "diff");
+	if (!json_string_length(diff)) {
+		ruru_buf_addstr(b, "\n\nNo difference from the current target.");
+		return;
+	}
+	ruru_buf_addstr(b, "\n\n");
+	add_block(b, diff, "");
+}
+
 static json_t *t_confirm_withdraw(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	struct ruru_confirm c;
@@ -410,6 +845,16 @@ static json_t *t_confirm_withdraw(struct mcp_env *env, json_t *args, struct ruru
 				  err) < 0)
 		return NULL;
 	return confirm_result(&c);
+}
+
+static void x_confirm_withdraw(const json_t *r, struct ruru_buf *b)
+{
+	ruru_buf_addstr(b, "Withdrew ");
+	add_field(b, r, "artifact", "?");
+	ruru_buf_addstr(b, " (target ");
+	add_field(b, r, "target", "?");
+	add_opt(b, r, "task", "task");
+	ruru_buf_addstr(b, ").");
 }
 
 static json_t *t_confirm_verify(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -424,6 +869,23 @@ static json_t *t_confirm_verify(struct mcp_env *env, json_t *args, struct ruru_e
 	json_t *r = ruru_confirm_verify(env->ws, v, n, err);
 	free(v);
 	return r;
+}
+
+static void x_confirm_verify(const json_t *r, struct ruru_buf *b)
+{
+	json_t *a = json_object_get(r, "problems"), *p;
+	size_t i;
+	json_array_foreach(a, i, p)
+		add_problem(b, p);
+	ruru_buf_addstr(b, "Checked ");
+	add_count(b, (size_t)json_integer_value(json_object_get(r, "proposals")), "proposal",
+		  "proposals");
+	ruru_buf_addstr(b, ": ");
+	if (json_array_size(a))
+		add_count(b, json_array_size(a), "problem", "problems");
+	else
+		ruru_buf_addstr(b, "no problems");
+	ruru_buf_addch(b, '.');
 }
 
 /* ------------------------------------------------ search (issue #14) */
@@ -470,6 +932,37 @@ static json_t *t_session_search(struct mcp_env *env, json_t *args, struct ruru_e
 	if (!hits)
 		return NULL;
 	return json_pack("{s:O,s:o,s:I}", "query", q, "hits", hits, "total", (json_int_t)total);
+}
+
+static void x_session_search(const json_t *r, struct ruru_buf *b)
+{
+	json_t *hits = json_object_get(r, "hits"), *h;
+	size_t i, n = json_array_size(hits);
+	json_int_t total = json_integer_value(json_object_get(r, "total"));
+	add_count(b, (size_t)total, "hit", "hits");
+	ruru_buf_addstr(b, " for ");
+	add_field(b, r, "query", "");
+	if ((json_int_t)n < total)
+		ruru_buf_addf(b, ", best %zu shown (raise limit for more)", n);
+	ruru_buf_addstr(b, n ? ":\n" : ".");
+	json_array_foreach(hits, i, h)
+	{
+		add_field(b, h, "path", "?");
+		ruru_buf_addch(b, ':');
+		add_field(b, h, "line", "?");
+		ruru_buf_addstr(b, "  ");
+		add_field(b, h, "time", "-");
+		ruru_buf_addstr(b, "  ");
+		if (get_s(h, "type"))
+			add_field(b, h, "type", NULL);
+		else
+			add_field(b, h, "kind", "?");
+		add_opt(b, h, "mode", "mode");
+		add_opt(b, h, "task", "task");
+		ruru_buf_addstr(b, ": ");
+		add_field(b, h, "snippet", "");
+		ruru_buf_addch(b, '\n');
+	}
 }
 
 /* ------------------------------------------- V7: typed artifacts, tasks */
@@ -520,6 +1013,26 @@ static json_t *t_session_summarize(struct mcp_env *env, json_t *args, struct rur
 	return r;
 }
 
+static void x_session_summarize(const json_t *r, struct ruru_buf *b)
+{
+	static const char *const parts[][3] = {
+		{ "key_outcomes_achieved", "outcome", "outcomes" },
+		{ "key_decisions_made", "decision", "decisions" },
+		{ "outstanding_blockers_or_issues", "open issue", "open issues" },
+		{ "identified_next_steps_from_session", "next step", "next steps" },
+	};
+	ruru_buf_addstr(b, "Wrote ");
+	add_field(b, r, "path", "?");
+	ruru_buf_addstr(b, " for session ");
+	add_field(b, r, "session", "?");
+	for (size_t k = 0; k < sizeof(parts) / sizeof(parts[0]); k++) {
+		ruru_buf_addstr(b, k ? ", " : ": ");
+		add_count(b, json_array_size(json_object_get(r, parts[k][0])), parts[k][1],
+			  parts[k][2]);
+	}
+	ruru_buf_addch(b, '.');
+}
+
 static json_t *t_task_new(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	struct ruru_task_new o = { 0 };
@@ -546,6 +1059,17 @@ static json_t *t_task_new(struct mcp_env *env, json_t *args, struct ruru_error *
 	return r;
 }
 
+static void x_task_new(const json_t *r, struct ruru_buf *b)
+{
+	ruru_buf_addstr(b, "Created ");
+	add_field(b, r, "id", "?");
+	ruru_buf_addstr(b, " (");
+	add_field(b, r, "file", "?");
+	ruru_buf_addstr(b, get_s(r, "session") ? ") in session " : "), in no session");
+	add_field(b, r, "session", "");
+	ruru_buf_addch(b, '.');
+}
+
 static json_t *t_task_status(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	enum ruru_task_status st = ruru_task_status_parse(arg_str(args, "status"));
@@ -556,6 +1080,19 @@ static json_t *t_task_status(struct mcp_env *env, json_t *args, struct ruru_erro
 	if (ruru_task_set_status(env->ws, arg_str(args, "task"), st, &r, err) < 0)
 		return NULL;
 	return r;
+}
+
+/* task_status, task_claim, task_release: the task as it is now. */
+static void x_task_state(const json_t *r, struct ruru_buf *b)
+{
+	add_field(b, r, "id", "?");
+	ruru_buf_addstr(b, " is ");
+	add_field(b, r, "status", "?");
+	add_opt(b, r, "assigned_to", "assigned to");
+	add_opt(b, r, "claimed_until", "claimed until");
+	ruru_buf_addstr(b, " (");
+	add_field(b, r, "file", "?");
+	ruru_buf_addstr(b, ").");
 }
 
 static json_t *t_task_claim(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -608,7 +1145,8 @@ const struct mcp_tool mcp_tools[] = {
 	  .description = "Start a session for a new piece of work; it becomes the active one.",
 	  .input = "'goal':" DSTR("short title") ",'description':" DSTR("Goal section text") ","
 		   "'coordinator':" DSTR("mode (default roo-commander)") ",'tags':" DSTRS("keywords"),
-	  .run = t_session_new },
+	  .run = t_session_new,
+	  .text = x_session_new },
 	{ .name = "session_log",
 	  .description = "Log an event as it happens: each user prompt, decision, delegation, "
 			 "result and error.",
@@ -616,29 +1154,34 @@ const struct mcp_tool mcp_tools[] = {
 		   "'message':" DSTR("what happened"),
 	  .entry_fields = true,
 	  .required = "['message']",
-	  .run = t_session_log },
+	  .run = t_session_log,
+	  .text = x_session_log },
 	{ .name = "session_set_status",
 	  .description = "Pause, reactivate or end a session.",
 	  .input = SESSION ",'status':" VOCAB("status", "new status") ",'reason':" DSTR("why"),
 	  .required = "['status']",
 	  .idempotent = true,
-	  .run = t_session_set_status },
+	  .run = t_session_set_status,
+	  .text = x_session_set_status },
 	{ .name = "session_list",
 	  .description = "List sessions, newest first.",
 	  .input = "'status':" VOCAB("status", "filter") ",'tag':" DSTR("filter"),
 	  .read_only = true,
-	  .run = t_session_list },
+	  .run = t_session_list,
+	  .text = x_session_list },
 	{ .name = "session_show",
 	  .description = "Read a session and its log entries.",
 	  .input = SESSION ",'entries':" DINT("last N only"),
 	  .read_only = true,
-	  .run = t_session_show },
+	  .run = t_session_show,
+	  .text = x_session_show },
 	{ .name = "session_continue",
 	  .description = "Resume a session (default: the active one, never an ended one) and log "
 			 "it; returns a digest to pick up the work from.",
 	  .input = SESSION ",'max_chars':" DINT("digest bound in bytes (default 8000; 0: none)") ","
 		   "'reopen':" DBOOL("reopen it if ended"),
-	  .run = t_session_continue },
+	  .run = t_session_continue,
+	  .text = x_session_continue },
 	{ .name = "artifact_add",
 	  .description = "Save a file in the session artifacts/ and log it: name and content, or "
 			 "a V7 typed artifact (type, title).",
@@ -647,28 +1190,33 @@ const struct mcp_tool mcp_tools[] = {
 		   "'type':" VOCAB("artifact-type", "V7 type") ",'title':" DSTR("V7 title") ","
 		   "'tags':" DSTRS("V7 tags"),
 	  .destructive = true,
-	  .run = t_artifact_add },
+	  .run = t_artifact_add,
+	  .text = x_artifact_add },
 	{ .name = "artifact_list",
 	  .description = "List the session artifacts.",
 	  .input = SESSION,
 	  .read_only = true,
-	  .run = t_artifact_list },
+	  .run = t_artifact_list,
+	  .text = x_artifact_list },
 	{ .name = "task_link",
 	  .description = "Link an MDTM task to the session.",
 	  .input = SESSION "," TASK(""),
 	  .required = "['task']",
 	  .idempotent = true,
-	  .run = t_task_link },
+	  .run = t_task_link,
+	  .text = x_task_link },
 	{ .name = "task_list",
 	  .description = "Tasks of the session and their status.",
 	  .input = SESSION,
 	  .read_only = true,
-	  .run = t_task_list },
+	  .run = t_task_list,
+	  .text = x_task_list },
 	{ .name = "session_check",
 	  .description = "Check session logs against the standard; lists each problem.",
 	  .input = "'session':" DSTR("only this one; default: all"),
 	  .read_only = true,
-	  .run = t_session_check },
+	  .run = t_session_check,
+	  .text = x_session_check },
 	{ .name = "confirm_propose",
 	  .description = "Propose a file change; then show it to the user (confirm_show), ask, and "
 			 "record the answer (confirm_decide).",
@@ -677,13 +1225,15 @@ const struct mcp_tool mcp_tools[] = {
 		   "'supersedes':" DSTR("proposal it replaces"),
 	  .required = "['target']",
 	  .one_of = { "content", "diff" },
-	  .run = t_confirm_propose },
+	  .run = t_confirm_propose,
+	  .text = x_confirm_propose },
 	{ .name = "confirm_show",
 	  .description = "Target, status and diff of a proposal, to show the user.",
 	  .input = ARTIFACT,
 	  .required = "['artifact']",
 	  .read_only = true,
-	  .run = t_confirm_show },
+	  .run = t_confirm_show,
+	  .text = x_confirm_show },
 	{ .name = "confirm_decide",
 	  .description = "Record a decision. approve and reject record the answer of the user: "
 			 "call them only after asking the user. skip (low risk) needs a reason.",
@@ -691,35 +1241,41 @@ const struct mcp_tool mcp_tools[] = {
 		   "'reason':" DSTR("why"),
 	  .required = "['artifact','decision']",
 	  .idempotent = true,
-	  .run = t_confirm_decide },
+	  .run = t_confirm_decide,
+	  .text = x_confirm_decide },
 	{ .name = "confirm_delegate",
 	  .description = "Hand an approved or skipped proposal to an executor; returns its message.",
 	  .input = ARTIFACT ",'to':" DSTR("executor mode slug") "," TASK(""),
 	  .required = "['artifact','to']",
-	  .run = t_confirm_delegate },
+	  .run = t_confirm_delegate,
+	  .text = x_confirm_delegate },
 	{ .name = "confirm_apply",
 	  .description = "Write an approved or skipped proposal to its target.",
 	  .input = ARTIFACT ",'force':" DBOOL("even if the target changed"),
 	  .required = "['artifact']",
 	  .destructive = true,
 	  .idempotent = true,
-	  .run = t_confirm_apply },
+	  .run = t_confirm_apply,
+	  .text = x_confirm_apply },
 	{ .name = "confirm_withdraw",
 	  .description = "Close a proposal nobody will apply.",
 	  .input = ARTIFACT ",'reason':" DSTR("why"),
 	  .required = "['artifact']",
 	  .idempotent = true,
-	  .run = t_confirm_withdraw },
+	  .run = t_confirm_withdraw,
+	  .text = x_confirm_withdraw },
 	{ .name = "confirm_list",
 	  .description = "List proposals of the session and of .ruru/temp/.",
 	  .input = SESSION ",'status':" VOCAB("confirm-status", "filter"),
 	  .read_only = true,
-	  .run = t_confirm_list },
+	  .run = t_confirm_list,
+	  .text = x_confirm_list },
 	{ .name = "confirm_verify",
 	  .description = "Check decisions against payloads, hashes and signatures.",
 	  .input = "'sessions':" DSTRS("IDs; default: all"),
 	  .read_only = true,
-	  .run = t_confirm_verify },
+	  .run = t_confirm_verify,
+	  .text = x_confirm_verify },
 	/* search (issue #14) */
 	{ .name = "session_search",
 	  .description = "Full-text search of entries, sessions, artifacts.",
@@ -731,35 +1287,41 @@ const struct mcp_tool mcp_tools[] = {
 		   "'description':'where'},'limit':" DINT("default 20, 0: all"),
 	  .required = "['query']",
 	  .read_only = true,
-	  .run = t_session_search },
+	  .run = t_session_search,
+	  .text = x_session_search },
 	/* V7 (issue #12): summaries and MDTM tasks */
 	{ .name = "session_summarize",
 	  .description = "Write a V7 summary of the session.",
 	  .input = SESSION,
-	  .run = t_session_summarize },
+	  .run = t_session_summarize,
+	  .text = x_session_summarize },
 	{ .name = "task_new",
 	  .description = "Create an MDTM task; returns its ID.",
 	  .input = SESSION ",'type':" VOCAB("task-type", "kind of work") ",'title':" DSTR("one line") ","
 		   "'team':" DSTR("team part of the ID") ",'assign':" DSTR("mode slug"),
 	  .required = "['type','title']",
-	  .run = t_task_new },
+	  .run = t_task_new,
+	  .text = x_task_new },
 	{ .name = "task_status",
 	  .description = "Set the status of a task.",
 	  .input = TASK("") ",'status':" VOCAB("task-status", "new status"),
 	  .required = "['task','status']",
 	  .idempotent = true,
-	  .run = t_task_status },
+	  .run = t_task_status,
+	  .text = x_task_state },
 	{ .name = "task_claim",
 	  .description = "Lease a task to a mode; refused while another lease runs.",
 	  .input = TASK("") ",'by':" DSTR("mode slug") ",'ttl':" DSTR("e.g. 30m (default)"),
 	  .required = "['task','by']",
-	  .run = t_task_claim },
+	  .run = t_task_claim,
+	  .text = x_task_state },
 	{ .name = "task_release",
 	  .description = "Give a leased task back.",
 	  .input = TASK("") ",'by':" DSTR("mode slug") ",'status':" VOCAB("task-status", "to set (default todo)"),
 	  .required = "['task']",
 	  .idempotent = true,
-	  .run = t_task_release },
+	  .run = t_task_release,
+	  .text = x_task_state },
 };
 
 const size_t mcp_ntools = sizeof(mcp_tools) / sizeof(mcp_tools[0]);

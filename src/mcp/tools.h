@@ -13,8 +13,6 @@ struct mcp_env {
 	struct ruru_ws *ws;
 	const char *session; /* -s given to `ruru mcp`, or NULL */
 	struct ruru_buf note; /* extra text for a failed call (reset per call) */
-	struct ruru_buf text; /* text content of a successful call instead of
-				 its JSON, when a tool sets it (reset per call) */
 };
 
 /*
@@ -40,6 +38,10 @@ struct mcp_tool {
 	 * remove what is there; calling twice does no more than once. */
 	bool read_only, destructive, idempotent;
 	json_t *(*run)(struct mcp_env *env, json_t *args, struct ruru_error *err);
+	/* The text content of a successful call (DESIGN §11: a short
+	 * rendering, not the JSON again): appends to `out` what a model reading
+	 * only the text needs, every identifier of `result` included. */
+	void (*text)(const json_t *result, struct ruru_buf *out);
 };
 
 extern const struct mcp_tool mcp_tools[];

@@ -122,8 +122,11 @@ async function main() {
 	const id = r.structuredContent && r.structuredContent.id;
 	ok(!r.isError && /^SESSION-Refactor_auth-\d{10}(-\d+)?$/.test(id), 'session_new returns the new ID', r);
 	ok(r.structuredContent.schema_version === 1, 'structuredContent carries schema_version', r);
-	ok(JSON.stringify(JSON.parse(r.content[0].text)) === JSON.stringify(r.structuredContent),
-		'text content is the same JSON as structuredContent', r);
+	// DESIGN §11: a short text rendering, not the same JSON twice
+	let parsed = null;
+	try { parsed = JSON.parse(r.content[0].text); } catch { /* text, as it should be */ }
+	ok(parsed === null && r.content[0].text === `Started ${id} (active).`,
+		'text content is a short rendering naming the new ID, not the JSON', r);
 	const log = `.ruru/sessions/${id}/session_log.md`;
 	ok(exists(log) && /tags = \["auth", "mcp"\]/.test(read(log)), 'the log exists with its tags', exists(log) && read(log));
 	ok(read('.ruru/sessions/.active').trim() === id, 'the new session is active');

@@ -22,6 +22,7 @@ RURU = os.path.abspath(os.environ.get("RURU", "build/ruru"))
 n = 0
 failed = 0
 ERRORS = []  # (tool, text) of every isError result, from every server
+RESULTS = []  # (tool, text, structuredContent) of every other result
 CLI_WORDS = re.compile(r"--[a-z]|\bruru (init|new|log|pause|resume|complete|fail|list|show|continue|"
                        r"artifact|task|confirm|check|toml|mcp|merge-driver|search|summarize|"
                        r"verify|prime|serve|export|reindex)\b")
@@ -80,6 +81,8 @@ class Server:
         text = "".join(c.get("text", "") for c in res.get("content", []))
         if res.get("isError"):
             self.errors.append((tool, text))
+        else:
+            RESULTS.append((tool, text, res.get("structuredContent")))
         return not res.get("isError"), res.get("structuredContent") or {}, text
 
     def close(self):
@@ -372,6 +375,68 @@ def failures(ws, s, names):
        "a bad search status names the argument", [x for t, x in s.errors if t == "session_search"])
 
 
+# Keys whose values a model passes to its next call (DESIGN §11: the text
+# rendering carries every identifier, for clients that show only the text).
+ID_KEYS = ("id", "session", "artifact", "path", "target", "task", "file", "other_active")
+
+
+def identifiers(tool, sc):
+    """The identifiers of a result: ID_KEYS at the top and in its lists of
+    objects (sessions, artifacts, tasks, proposals, hits, entries,
+    problems)."""
+    if tool == "session_continue":  # the digest is bounded; it names the session
+        return [sc["id"]]
+    objs = [sc]
+    for k, v in sc.items():
+        if isinstance(v, list) and k != "primary_context_artifacts":  # summary: in its file
+            objs += [x for x in v if isinstance(x, dict)]
+    if tool == "session_check":
+        objs += sc["problems"]["problems"]
+    keys = [k for k in ID_KEYS if not (tool == "session_list" and k == "path")]  # the log: by its ID
+    return [o[k] for o in objs for k in keys if isinstance(o.get(k), str) and o[k]]
+
+
+def text_renderings(ws, names):
+    """Every tool's text content is a short rendering, not the JSON again,
+    and carries the identifiers of its result."""
+    s = Server(ws, "2026-11-26T09:00:00Z")
+    # problems for session_check and confirm_verify to render
+    os.makedirs(os.path.join(ws, ".ruru/sessions/S-BAD"))
+    with open(os.path.join(ws, ".ruru/sessions/S-BAD/session_log.md"), "w") as f:
+        f.write('+++\nid = "S-BAD"\ntitle = 3\nstatus = "weird"\n+++\n## Log Entries\n- [nonsense] x\n')
+    good, r, text = s.call("session_check")
+    ok(good and r.get("ok") is False and ".ruru/sessions/S-BAD/session_log.md:3:9: error: " in text,
+       "session_check renders problems as FILE:LINE:COL: severity: message", text)
+    shutil.rmtree(os.path.join(ws, ".ruru/sessions/S-BAD"))
+    good, r, text = s.call("session_new", goal="Texts")
+    good, r, text = s.call("task_link", task="TASK-DEV-20260101-000000")
+    ok(good and "TASK-DEV-20260101-000000" in text and "no task file" in text,
+       "task_link says when no task file has that ID", text)
+    good, r, text = s.call("session_list")
+    ok(good and len(r["sessions"]) == 3 and text.startswith("3 sessions") and
+       all(x["id"] in text for x in r["sessions"]), "session_list: a count line, then one line per session", text)
+    good, r, text = s.call("session_search", query="JWT", limit=1)
+    ok(good and r["total"] > 1 and "best 1 shown" in text, "session_search says when hits were left out", text)
+    s.close()
+    seen = {t for t, _, _ in RESULTS}
+    ok(not sorted(names - seen), "every tool returned a result", sorted(names - seen))
+    json_text = []
+    for tool, text, sc in RESULTS:
+        try:
+            json_text += [tool] if isinstance(json.loads(text), dict) else []
+        except ValueError:
+            pass
+    ok(not json_text, f"no text content is a JSON object ({len(RESULTS)} results)", json_text)
+    missing = [(t, i) for t, text, sc in RESULTS for i in identifiers(t, sc) if i not in text]
+    ok(not missing, "every text content names the identifiers of its result", missing[:20])
+    ok(all(sc and sc.get("schema_version") == 1 for _, _, sc in RESULTS),
+       "every result has structuredContent with schema_version")
+    big = max(RESULTS, key=lambda x: len(json.dumps(x[2])))
+    ok(all(len(text.encode()) < len(json.dumps(sc, ensure_ascii=False).encode())
+           for t, text, sc in RESULTS if t != "session_continue"),
+       "each text is shorter than its JSON", big[0])
+
+
 def main():
     ws = tempfile.mkdtemp(prefix="ruru-mcp-scenario-")
     try:
@@ -390,6 +455,7 @@ def main():
         day_two(ws, s, sid, task)
         failures(ws, s, names)
         s.close()
+        text_renderings(ws, names)
         # The CLI words the same step its own way.
         os.makedirs(os.path.join(ws, "cli"))
         p = subprocess.run([RURU, "new", "cli side"], cwd=ws, env=env_at("2026-11-25T10:00:00Z"),
