@@ -291,26 +291,31 @@ static char *resolve_session(sqlite3 *db, const char *prefix, struct ruru_error 
 	sqlite3_stmt *q;
 	char *found = NULL;
 	size_t count = 0;
+	char **names = NULL;
 	if (sqlite3_prepare_v2(db,
 			       "SELECT DISTINCT id FROM sessions WHERE id = ?1 UNION"
 			       " SELECT DISTINCT id FROM sessions WHERE substr(id, 1, length(?1)) = ?1"
-			       " AND NOT EXISTS (SELECT 1 FROM sessions WHERE id = ?1) LIMIT 2",
+			       " AND NOT EXISTS (SELECT 1 FROM sessions WHERE id = ?1)",
 			       -1, &q, NULL) != SQLITE_OK) {
 		ruru_index_error(db, err, "cannot query");
 		return NULL;
 	}
 	sqlite3_bind_text(q, 1, prefix, -1, SQLITE_STATIC);
 	while (sqlite3_step(q) == SQLITE_ROW) {
-		if (count++ == 0)
-			found = ruru_strdup((const char *)sqlite3_column_text(q, 0));
+		names = ruru_xrealloc(names, (count + 1) * sizeof(*names));
+		names[count++] = ruru_strdup((const char *)sqlite3_column_text(q, 0));
 	}
 	sqlite3_finalize(q);
 	if (count == 1)
-		return found;
-	free(found);
-	ruru_error_set(err, RURU_ENOTFOUND,
-		       count ? "ambiguous session prefix \"%s\"" : "unknown session \"%s\"", prefix);
-	return NULL;
+		found = names[0];
+	else if (count)
+		ruru_ws_ambiguous(err, prefix, names, count); /* names the candidates */
+	else
+		ruru_error_set(err, RURU_ENOTFOUND, "unknown session \"%s\"", prefix);
+	for (size_t i = 0; count > 1 && i < count; i++)
+		free(names[i]);
+	free(names);
+	return found;
 }
 
 /* Bind the query's parameters ?1..?9 (those the SQL does not use are

@@ -409,6 +409,20 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+int ruru_ws_ambiguous(struct ruru_error *err, const char *prefix, char **names, size_t n)
+{
+	qsort(names, n, sizeof(*names), cmp_names);
+	struct ruru_buf list = RURU_BUF_INIT;
+	for (size_t i = 0; i < n && i < 5; i++)
+		ruru_buf_addf(&list, "%s\"%s\"", i ? ", " : "", names[i]);
+	if (n > 5)
+		ruru_buf_addf(&list, " and %zu more", n - 5);
+	ruru_error_set(err, RURU_ENOTFOUND, "session prefix \"%s\" matches %zu sessions: %s", prefix,
+		       n, list.ptr);
+	ruru_buf_release(&list);
+	return -1;
+}
+
 /* An exact ID or a prefix of exactly one; an ambiguous prefix names its
  * candidates (in name order, at most 5 and a count of the rest). */
 static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_error *err)
@@ -458,16 +472,7 @@ static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_erro
 	} else if (matches == 1) {
 		out = found[0];
 	} else if (matches > 1) {
-		/* An ambiguous prefix names its candidates (at most 5, then a count). */
-		qsort(found, matches, sizeof(*found), cmp_names);
-		struct ruru_buf list = RURU_BUF_INIT;
-		for (size_t i = 0; i < matches && i < 5; i++)
-			ruru_buf_addf(&list, "%s\"%s\"", i ? ", " : "", found[i]);
-		if (matches > 5)
-			ruru_buf_addf(&list, " and %zu more", matches - 5);
-		ruru_error_set(err, RURU_ENOTFOUND, "session prefix \"%s\" matches %zu sessions: %s",
-			       id, matches, list.ptr);
-		ruru_buf_release(&list);
+		ruru_ws_ambiguous(err, id, found, matches);
 		for (size_t i = 0; i < matches; i++)
 			free(found[i]);
 	} else {

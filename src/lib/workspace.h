@@ -20,6 +20,9 @@ char *ruru_ws_path(const struct ruru_ws *ws, const char *rel);
 char *ruru_ws_session_path(const struct ruru_ws *ws, const char *id, const char *leaf);
 /* Make `id` the active session (.ruru/sessions/.active). */
 int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+/* A session prefix that matches several sessions: RURU_ENOTFOUND naming
+ * the candidates (`names`, sorted here; at most 5 shown, then a count). */
+int ruru_ws_ambiguous(struct ruru_error *err, const char *prefix, char **names, size_t n);
 
 /* Later layouts (issue #12): add to `dir_rel`/.gitignore (relative to the
  * root) the patterns of ruru's transient files there — session locks,

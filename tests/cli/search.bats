@@ -405,3 +405,21 @@ mcp_session() {
 	done
 	python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute("PRAGMA integrity_check").fetchone()[0]; assert r == "ok", r' .ruru/index.sqlite3
 }
+
+# mcptext (issue #11): search -s with an ambiguous prefix names the candidates, as show does
+@test "search -s with an ambiguous session prefix names the candidates (CLI and MCP)" {
+	RURU_NOW=2026-11-24T03:15:20Z "$RURU" new "Alpha" >/dev/null
+	RURU_NOW=2026-11-24T03:16:20Z "$RURU" new "Alpine" >/dev/null 2>&1
+	"$RURU" log "hello there"
+	run "$RURU" search -s SESSION-Alp hello
+	[ "$status" -eq 3 ]
+	[[ "$output" == *'session prefix "SESSION-Alp" matches 2 sessions: "SESSION-Alpha-2611240315", "SESSION-Alpine-2611240316"'* ]]
+	run "$RURU" search -s SESSION-Alpi hello
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"SESSION-Alpine-2611240316"*"hello"* ]]
+	out=$(printf '%s\n' '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}' \
+		'{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"session_search","arguments":{"query":"hello","session":"SESSION-Alp"}}}' |
+		"$RURU" mcp 2>/dev/null | grep '"id":1')
+	[[ "$out" == *'"isError":true'* ]]
+	[[ "$out" == *'matches 2 sessions: \"SESSION-Alpha-2611240315\", \"SESSION-Alpine-2611240316\"'* ]]
+}
