@@ -416,6 +416,17 @@ int ruru_ws_init_mcp(const char *dir, char **rel, struct ruru_error *err);
  */
 char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error *err);
 
+/*
+ * The session of a write that can do without one (a proposal goes to
+ * .ruru/temp/, a task to no session): `id` or else ROOCOM_SESSION_ID,
+ * resolved as above (a named session that has ended stays named, and the
+ * write refuses it), else the session .ruru/sessions/.active names unless
+ * it has ended: a completed or failed session there means that no session
+ * is active (DESIGN §1).  0 with *out a new string, or NULL when no session
+ * is active; -1 with err for an unknown or ambiguous ID or an unsafe path.
+ */
+int ruru_session_optional(struct ruru_ws *ws, const char *id, char **out, struct ruru_error *err);
+
 /* ------------------------------------------------------------- sessions */
 
 /*
@@ -690,7 +701,8 @@ int ruru_confirm_record_latest(struct ruru_ws *ws, const char *artifact,
 
 /*
  * Propose: `session` NULL means the active session, or temp mode when no
- * session is active (ROOCOM_SESSION_ID unset, no .active).  `target` is a
+ * session is active (ruru_session_optional: ROOCOM_SESSION_ID unset, and
+ * no .active or one naming an ended session).  `target` is a
  * path relative to the current directory (or absolute, inside the root).
  * The payload is stored byte for byte; a diff must be exactly one unified
  * diff of the target and apply cleanly to it now (RURU_EINVALID otherwise,

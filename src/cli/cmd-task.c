@@ -12,17 +12,13 @@
 #include "banned.h"
 
 /* The session a task is created in: -s, else the active one when there is
- * one (a task may well be made with no session). */
+ * one (a task may well be made with no session; an ended session the
+ * active pointer names is none). */
 static char *optional_session(struct cli_ctx *ctx, struct ruru_ws *ws, bool *failed)
 {
-	struct ruru_error e;
-	*failed = false;
-	if (ctx->session) {
-		char *id = ruru_session_resolve(ws, ctx->session, &ctx->err);
-		*failed = !id;
-		return id;
-	}
-	return ruru_session_resolve(ws, NULL, &e);
+	char *id = NULL;
+	*failed = ruru_session_optional(ws, ctx->session, &id, &ctx->err) < 0;
+	return id;
 }
 
 static int cmd_task_new(struct cli_ctx *ctx, struct cli_args *a)

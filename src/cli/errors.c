@@ -33,8 +33,11 @@ void cli_error_text(const struct cli_ctx *ctx, struct ruru_buf *out)
 	case RURU_HINT_NONE:
 		break;
 	case RURU_HINT_RESUME:
-		ruru_buf_addf(out, "; reopen it with `ruru resume %s` or `ruru continue %s`", subj,
-			      subj);
+		/* An ended session is often the last one, named by .active only:
+		 * starting another is as likely the next step as reopening it. */
+		ruru_buf_addf(out, "; reopen it with `ruru resume %s` or `ruru continue %s` "
+				   "(--reopen if it ended), or start another with `ruru new`",
+			      subj, subj);
 		break;
 	case RURU_HINT_NEW:
 		ruru_buf_addstr(out, " (start one with `ruru new`, or pass -s ID)");

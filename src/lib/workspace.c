@@ -409,6 +409,31 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+int ruru_session_optional(struct ruru_ws *ws, const char *id, char **out, struct ruru_error *err)
+{
+	const char *env = getenv("ROOCOM_SESSION_ID");
+	bool named = (id && *id) || (env && *env);
+	*out = ruru_session_resolve(ws, id, err);
+	if (!*out) {
+		if (named || err->code != RURU_ENOTFOUND)
+			return -1;
+		ruru_error_clear(err);
+		return 0; /* no .active, or it names no session */
+	}
+	if (named)
+		return 0;
+	struct ruru_session s;
+	struct ruru_error e;
+	bool ended = ruru_session_load(ws, *out, 0, &s, &e) == 0 && s.valid &&
+		     (s.status == RURU_STATUS_COMPLETED || s.status == RURU_STATUS_ERROR);
+	ruru_session_release(&s); /* load always leaves it initialised */
+	if (ended) {
+		free(*out);
+		*out = NULL;
+	}
+	return 0;
+}
+
 int ruru_ws_ambiguous(struct ruru_error *err, const char *prefix, char **names, size_t n)
 {
 	qsort(names, n, sizeof(*names), cmp_names);

@@ -83,7 +83,8 @@ static void error_line(struct ruru_buf *b, const struct ruru_error *err, json_t 
 	case RURU_HINT_RESUME:
 		/* session_continue alone refuses an ended session (DESIGN §6). */
 		ruru_buf_addf(b, "; make it active with session_set_status (session \"%s\", status "
-				 "\"active\") or session_continue (with reopen: true if it ended)",
+				 "\"active\") or session_continue (with reopen: true if it ended), or "
+				 "start another with session_new",
 			      subj);
 		break;
 	case RURU_HINT_NEW:

@@ -1040,15 +1040,12 @@ static json_t *t_task_new(struct mcp_env *env, json_t *args, struct ruru_error *
 	o.title = arg_str(args, "title");
 	o.team = arg_str(args, "team");
 	o.assign = arg_str(args, "assign");
-	/* The named session, else the active one if any (a task may have none). */
+	/* The named session, else the active one if any (a task may have none;
+	 * an ended session the active pointer names is none). */
 	char *sid = NULL;
-	if (arg_str(args, "session") || env->session) {
-		if (!(sid = session_of(env, args, err)))
-			return NULL;
-	} else {
-		struct ruru_error ignore;
-		sid = ruru_session_resolve(env->ws, NULL, &ignore);
-	}
+	const char *named = arg_str(args, "session");
+	if (ruru_session_optional(env->ws, named ? named : env->session, &sid, err) < 0)
+		return NULL;
 	o.session = sid;
 	char *file = NULL, *task = ruru_task_new(env->ws, &o, &file, err);
 	json_t *r = task ? json_pack("{s:s, s:s, s:s?}", "id", task, "file", file, "session", sid)

@@ -437,6 +437,32 @@ def text_renderings(ws, names):
        "each text is shorter than its JSON", big[0])
 
 
+def after_the_end(ws):
+    """DESIGN §1/§5: an .active naming an ended session means none is
+    active: a proposal goes to .ruru/temp/, a task to no session; a session
+    named in the call is still refused; session_log says how to go on."""
+    s = Server(ws, "2026-11-27T09:00:00Z")
+    good, r, _ = s.call("session_new", goal="Short one")
+    sid = r.get("id", "")
+    s.call("session_set_status", status="completed")
+    with open(os.path.join(ws, "late.txt"), "w") as f:
+        f.write("a\n")
+    good, r, text = s.call("confirm_propose", target="late.txt", content="b\n")
+    ok(good and r.get("artifact", "").startswith(".ruru/temp/CONFIRM-late.txt-") and r.get("session") is None,
+       "after the session completed, confirm_propose without session goes to .ruru/temp/", (r, text))
+    good, r, text = s.call("task_new", type="chore", title="after the end")
+    ok(good and r.get("session") is None and "no session" in text,
+       "after the session completed, task_new without session makes a task of no session", (r, text))
+    good, r, text = s.call("confirm_propose", session=sid, target="late.txt", content="c\n")
+    ok(not good and "not active" in text, "confirm_propose naming the ended session is refused", text)
+    good, r, text = s.call("task_new", session=sid, type="chore", title="x")
+    ok(not good and "not active" in text, "task_new naming the ended session is refused", text)
+    good, r, text = s.call("session_log", message="late")
+    ok(not good and "reopen: true" in text and "session_new" in text and not CLI_WORDS.search(text),
+       "session_log after the end names session_continue with reopen and session_new", text)
+    s.close()
+
+
 def main():
     ws = tempfile.mkdtemp(prefix="ruru-mcp-scenario-")
     try:
@@ -456,6 +482,7 @@ def main():
         failures(ws, s, names)
         s.close()
         text_renderings(ws, names)
+        after_the_end(ws)
         # The CLI words the same step its own way.
         os.makedirs(os.path.join(ws, "cli"))
         p = subprocess.run([RURU, "new", "cli side"], cwd=ws, env=env_at("2026-11-25T10:00:00Z"),
