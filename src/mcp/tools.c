@@ -329,9 +329,12 @@ static void x_session_show(const json_t *r, struct ruru_buf *b)
 	size_t i, n = json_array_size(entries);
 	json_int_t all = json_integer_value(json_object_get(r, "entry_count"));
 	ruru_buf_addstr(b, "\nEntries");
-	if ((json_int_t)n < all)
-		ruru_buf_addf(b, " (last %zu of %" JSON_INTEGER_FORMAT ")", n, all);
-	ruru_buf_addstr(b, n ? ":" : ": none");
+	if (!n)
+		ruru_buf_addf(b, ": %" JSON_INTEGER_FORMAT "%s", all, all ? " (none shown)" : "");
+	else if ((json_int_t)n < all)
+		ruru_buf_addf(b, " (last %zu of %" JSON_INTEGER_FORMAT "):", n, all);
+	else
+		ruru_buf_addch(b, ':');
 	json_array_foreach(entries, i, e)
 	{
 		ruru_buf_addstr(b, "\n- [");
