@@ -100,7 +100,7 @@ static void add_count(struct ruru_buf *b, size_t n, const char *one, const char 
 }
 
 /* A problem of session_check or confirm_verify: FILE:LINE:COL: severity:
- * message, as the CLI prints them. */
+ * message [code], as `ruru check` prints them. */
 static void add_problem(struct ruru_buf *b, const json_t *p)
 {
 	json_t *col = json_object_get(p, "column");
@@ -110,10 +110,12 @@ static void add_problem(struct ruru_buf *b, const json_t *p)
 		      json_integer_value(col ? col : json_object_get(p, "col")));
 	add_field(b, p, "severity", "error");
 	ruru_buf_addstr(b, ": ");
-	add_field(b, p, "message", "");
-	json_t *n = json_object_get(p, "count");
-	if (json_integer_value(n) > 1)
-		ruru_buf_addf(b, " (%" JSON_INTEGER_FORMAT " times)", json_integer_value(n));
+	add_field(b, p, "message", ""); /* a folded repeat's message counts them */
+	if (get_s(p, "code")) {
+		ruru_buf_addstr(b, " [");
+		add_field(b, p, "code", NULL);
+		ruru_buf_addch(b, ']');
+	}
 	ruru_buf_addch(b, '\n');
 }
 
