@@ -28,7 +28,13 @@ struct cli_opt {
 	 * are alternatives of which one is required: (--a X | --b Y). */
 	bool required;
 	int choice;
+	/* issue #11: the value is a word of a library vocabulary, which help
+	 * lists (set with CLI_WORDS(RURU_VOCAB_...)), so the list is written
+	 * once, in the library. */
+	bool words;
+	enum ruru_vocab vocab;
 };
+#define CLI_WORDS(v) .words = true, .vocab = (v)
 
 struct cli_args {
 	int argc;          /* positional arguments */
@@ -62,6 +68,10 @@ struct cli_cmd {
 	 * a word that is not one of the command's options is an operand even
 	 * when it starts with '-' ("- fixed the bug", "-5 tests", -1). */
 	bool free_operands;
+	/* issue #11: an operand whose value is a word of a vocabulary (help
+	 * lists them): its metavariable, e.g. "STATUS", and the vocabulary. */
+	const char *operand_words;
+	enum ruru_vocab operand_vocab;
 };
 
 /*
@@ -85,6 +95,9 @@ const char *const *cli_all(const struct cli_args *a, int opt, size_t *n);
  * when it was not given, true and *out set when it parses, false after a
  * usage error that names the option. */
 bool cli_size(struct cli_ctx *ctx, const struct cli_args *a, int opt, size_t *out);
+/* Usage error for a value of option `opt` (a CLI_WORDS one) that is not a
+ * word of its vocabulary: `--OPT is one of a, b, c, not "VAL"`. */
+int cli_bad_word(struct cli_ctx *ctx, int opt, const char *val);
 
 /* Report a failure held in ctx->err: print it and return its exit code. */
 int cli_fail(struct cli_ctx *ctx);

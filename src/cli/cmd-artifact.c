@@ -190,8 +190,8 @@ static const struct cli_opt add_opts[ADD_NOPTS] = {
 	[ADD_DESCRIPTION] = { .name = "description", .arg = "TEXT",
 			      .help = "what the artifact is (in the log entry)" },
 	/* V7 typed artifacts (issue #12) */
-	[ADD_TYPE] = { .name = "type", .arg = "TYPE",
-		       .help = "a typed V7 artifact of TYPE (note, learning, ...; man ruru has them all)" },
+	[ADD_TYPE] = { .name = "type", .arg = "TYPE", .help = "a typed V7 artifact of TYPE",
+		       CLI_WORDS(RURU_VOCAB_ARTIFACT_TYPE) },
 	[ADD_TITLE] = { .name = "title", .arg = "TEXT",
 			.help = "title of a typed artifact (its name and heading)" },
 	[ADD_TASK] = { .name = "task", .arg = "TASK-ID", .help = "related_task_id of a typed artifact" },
@@ -199,7 +199,8 @@ static const struct cli_opt add_opts[ADD_NOPTS] = {
 		      .multi = true },
 };
 static const struct cli_opt list_opts[LIST_NOPTS] = {
-	[LIST_TYPE] = { .name = "type", .arg = "TYPE", .help = "only typed artifacts of this type" },
+	[LIST_TYPE] = { .name = "type", .arg = "TYPE", .help = "only typed artifacts of this type",
+			CLI_WORDS(RURU_VOCAB_ARTIFACT_TYPE) },
 };
 
 const struct cli_cmd cli_cmds_artifact[] = {

@@ -629,9 +629,8 @@ static const struct cli_opt apply_opts[APPLY_NOPTS] = {
 	[APPLY_MESSAGE] = { .name = "message", .arg = "TEXT", .help = "the commit message (with --commit)" },
 };
 static const struct cli_opt list_opts[LIST_NOPTS] = {
-	[LIST_STATUS] = { .name = "status", .arg = "STATUS",
-			  .help = "pending, approved, rejected, skipped, applied, failed, withdrawn or "
-				  "unadopted" },
+	[LIST_STATUS] = { .name = "status", .arg = "STATUS", .help = "only proposals with this status",
+			  CLI_WORDS(RURU_VOCAB_CONFIRM_STATUS) },
 };
 
 const struct cli_cmd cli_cmds_confirm[] = {

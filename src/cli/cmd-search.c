@@ -80,17 +80,11 @@ static int search_run(struct cli_ctx *ctx, struct cli_args *a, struct ruru_buf *
 	o.session = ctx->session;
 	o.limit = SEARCH_DEFAULT_LIMIT;
 	const char *v;
-	if ((v = cli_val(a, SEARCH_STATUS))) {
-		for (int s = RURU_STATUS_ACTIVE; s <= RURU_STATUS_ERROR; s++)
-			if (!strcmp(v, ruru_status_word(s)))
-				o.status = s;
-		if (o.status == RURU_STATUS_UNKNOWN)
-			return cli_usage_error(ctx,
-					       "--status is active, paused, completed or error, not \"%s\"",
-					       v);
-	}
+	if ((v = cli_val(a, SEARCH_STATUS)) &&
+	    (o.status = ruru_status_from_word(v)) == RURU_STATUS_UNKNOWN)
+		return cli_bad_word(ctx, SEARCH_STATUS, v);
 	if (o.type && ruru_event_parse(o.type) == RURU_EV_UNKNOWN)
-		return cli_usage_error(ctx, "unknown event type \"%s\"", o.type);
+		return cli_bad_word(ctx, SEARCH_TYPE, o.type);
 	if (!parse_when(ctx, a, SEARCH_SINCE, false, &o.since, &o.has_since) ||
 	    !parse_when(ctx, a, SEARCH_UNTIL, true, &o.until, &o.has_until))
 		return RURU_EUSAGE;
@@ -198,11 +192,12 @@ static int cmd_reindex(struct cli_ctx *ctx, struct cli_args *a)
 }
 
 static const struct cli_opt search_opts[SEARCH_NOPTS] = {
-	[SEARCH_TYPE] = { .name = "type", .arg = "TYPE", .help = "only entries of this event type" },
+	[SEARCH_TYPE] = { .name = "type", .arg = "TYPE", .help = "only entries of this event type",
+			  CLI_WORDS(RURU_VOCAB_EVENT) },
 	[SEARCH_MODE] = { .name = "mode", .arg = "SLUG", .help = "only entries naming this mode" },
 	[SEARCH_TASK] = { .name = "task", .arg = "TASK-ID", .help = "only entries naming this task" },
-	[SEARCH_STATUS] = { .name = "status", .arg = "STATUS",
-			    .help = "only in active, paused, completed or error sessions" },
+	[SEARCH_STATUS] = { .name = "status", .arg = "STATUS", .help = "only in sessions with this status",
+			    CLI_WORDS(RURU_VOCAB_STATUS) },
 	[SEARCH_TAG] = { .name = "tag", .arg = "TAG", .help = "only in sessions with this tag" },
 	[SEARCH_SINCE] = { .name = "since", .arg = "DATE",
 			   .help = "only hits at or after DATE (YYYY-MM-DD or a date-time)" },

@@ -315,22 +315,6 @@ static int cmd_fail(struct cli_ctx *ctx, struct cli_args *a)
 
 /* ------------------------------------------------------------------ list */
 
-static int parse_status_word(struct cli_ctx *ctx, const char *w, enum ruru_status *st)
-{
-	*st = RURU_STATUS_UNKNOWN;
-	if (!w)
-		return 0;
-	*st = ruru_status_from_word(w);
-	if (*st == RURU_STATUS_UNKNOWN) {
-		struct ruru_buf words = RURU_BUF_INIT;
-		ruru_vocab_join(RURU_VOCAB_STATUS, ", ", &words);
-		cli_usage_error(ctx, "--status is one of %s, not \"%s\"", words.ptr, w);
-		ruru_buf_release(&words);
-		return -1;
-	}
-	return 0;
-}
-
 /* A field of a tab-separated row: control characters and the backslash
  * escaped C-style (\t, \n, \r, \\, \xNN), so that a title holding a newline
  * or a tab cannot break the row. */
@@ -400,9 +384,10 @@ enum { LIST_STATUS, LIST_TAG, LIST_SINCE, LIST_LIMIT, LIST_NOPTS };
 
 static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 {
-	enum ruru_status st;
-	if (parse_status_word(ctx, cli_val(a, LIST_STATUS), &st) < 0)
-		return RURU_EUSAGE;
+	const char *sw = cli_val(a, LIST_STATUS);
+	enum ruru_status st = sw ? ruru_status_from_word(sw) : RURU_STATUS_UNKNOWN;
+	if (sw && st == RURU_STATUS_UNKNOWN)
+		return cli_bad_word(ctx, LIST_STATUS, sw);
 	/* --limit, --since, rows from the search index (issue #14) */
 	size_t limit = 0;
 	time_t since = 0;
@@ -709,7 +694,7 @@ static const struct cli_opt new_opts[NEW_NOPTS] = {
 };
 static const struct cli_opt log_opts[LOG_NOPTS] = {
 	[LOG_TYPE] = { .name = "type", .short_name = 't', .arg = "TYPE",
-		       .help = "event type (default note)" },
+		       .help = "event type (default note)", CLI_WORDS(RURU_VOCAB_EVENT) },
 #define LOG_FIELD_OPT(u, l, meta, help_) \
 	[LOG_FIELD0 + RURU_FIELD_##u] = { .name = #l, .arg = meta, .help = help_ },
 	RURU_ENTRY_FIELDS(LOG_FIELD_OPT)
@@ -719,14 +704,15 @@ static const struct cli_opt log_opts[LOG_NOPTS] = {
 			   .help = "delegation: create its MDTM task first; prints the ID" },
 	[LOG_TITLE] = { .name = "title", .arg = "TEXT", .help = "title of the --new-task task" },
 	[LOG_TASK_TYPE] = { .name = "task-type", .arg = "TYPE",
-			    .help = "type of the --new-task task (default feature)" },
+			    .help = "type of the --new-task task (default feature)",
+			    CLI_WORDS(RURU_VOCAB_TASK_TYPE) },
 };
 static const struct cli_opt status_opts[STATUS_NOPTS] = {
 	[STATUS_REASON] = { .name = "reason", .arg = "TEXT", .help = "why (added to the session event)" },
 };
 static const struct cli_opt list_opts[LIST_NOPTS] = {
-	[LIST_STATUS] = { .name = "status", .arg = "STATUS",
-			  .help = "only active, paused, completed or error" },
+	[LIST_STATUS] = { .name = "status", .arg = "STATUS", .help = "only sessions with this status",
+			  CLI_WORDS(RURU_VOCAB_STATUS) },
 	[LIST_TAG] = { .name = "tag", .arg = "TAG", .help = "only sessions with this tag" },
 	/* issue #14 */
 	[LIST_SINCE] = { .name = "since", .arg = "DATE", .help = "only sessions started at or after DATE" },

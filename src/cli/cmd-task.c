@@ -76,8 +76,7 @@ static int cmd_task_status(struct cli_ctx *ctx, struct cli_args *a)
 	enum ruru_task_status st = ruru_task_status_parse(a->argv[1]);
 	if (st == RURU_TASK_UNKNOWN) {
 		struct ruru_buf list = RURU_BUF_INIT;
-		for (int i = 1; i < RURU_TASK_STATUS_COUNT; i++)
-			ruru_buf_addf(&list, "%s%s", i > 1 ? ", " : "", ruru_task_status_word(i));
+		ruru_vocab_join(RURU_VOCAB_TASK_STATUS, ", ", &list);
 		cli_usage_error(ctx, "unknown task status \"%s\" (one of: %s, or the MDTM text such "
 				     "as \"🟣 Review\")", a->argv[1], list.ptr);
 		ruru_buf_release(&list);
@@ -124,7 +123,7 @@ static int cmd_task_release(struct cli_ctx *ctx, struct cli_args *a)
 	const char *sw = cli_val(a, RELEASE_STATUS);
 	enum ruru_task_status st = RURU_TASK_UNKNOWN;
 	if (sw && (st = ruru_task_status_parse(sw)) == RURU_TASK_UNKNOWN)
-		return cli_usage_error(ctx, "unknown task status \"%s\"", sw);
+		return cli_bad_word(ctx, RELEASE_STATUS, sw);
 	struct ruru_ws *ws = cli_ws(ctx);
 	json_t *o = NULL;
 	int rc;
@@ -155,8 +154,8 @@ static int cmd_summarize(struct cli_ctx *ctx, struct cli_args *a)
 }
 
 static const struct cli_opt new_opts[NEW_NOPTS] = {
-	[NEW_TYPE] = { .name = "type", .arg = "TYPE",
-		       .help = "feature, bug, chore, documentation, test or spike", .required = true },
+	[NEW_TYPE] = { .name = "type", .arg = "TYPE", .help = "the task's type", .required = true,
+		       CLI_WORDS(RURU_VOCAB_TASK_TYPE) },
 	[NEW_TITLE] = { .name = "title", .arg = "TEXT", .help = "the task's title", .required = true },
 	[NEW_TEAM] = { .name = "team", .arg = "TEAM",
 		       .help = "the ID's team part (default: from --assign, else the type)" },
@@ -172,7 +171,8 @@ static const struct cli_opt claim_opts[CLAIM_NOPTS] = {
 static const struct cli_opt release_opts[RELEASE_NOPTS] = {
 	[RELEASE_BY] = { .name = "by", .arg = "MODE", .help = "refuse unless MODE holds the lease" },
 	[RELEASE_STATUS] = { .name = "status", .arg = "STATUS",
-			     .help = "status to leave (default: To Do when In Progress)" },
+			     .help = "status to leave (default: To Do when In Progress)",
+			     CLI_WORDS(RURU_VOCAB_TASK_STATUS) },
 };
 
 const struct cli_cmd cli_cmds_task[] = {
@@ -180,7 +180,8 @@ const struct cli_cmd cli_cmds_task[] = {
 	  .summary = "write an MDTM task file (linked to the active session); prints its ID",
 	  .max_args = 0, .run = cmd_task_new },
 	{ .group = "task", .name = "status", .args = "TASK-ID STATUS",
-	  .summary = "set a task's status (todo, in-progress, review, done, error, blocked, ...)",
+	  .summary = "set a task's status (a word below, or the MDTM text such as \"🟣 Review\")",
+	  .operand_words = "STATUS", .operand_vocab = RURU_VOCAB_TASK_STATUS,
 	  .min_args = 2, .max_args = 2, .run = cmd_task_status },
 	{ .group = "task", .name = "claim", .args = "TASK-ID", CLI_OPTS(claim_opts),
 	  .summary = "lease a task for a mode (exit 5 naming the holder when taken)",

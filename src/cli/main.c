@@ -138,11 +138,41 @@ bool cli_write(struct cli_ctx *ctx, const void *data, size_t len)
 	return true;
 }
 
+/* `lead` then "a, b, c" from a library vocabulary, wrapped before column
+ * 80; the first line starts `indent` blanks in, the others `cont`. */
+static void print_words(FILE *f, int indent, int cont, const char *lead, enum ruru_vocab v)
+{
+	int col = fprintf(f, "%*s%s", indent, "", lead);
+	const char *w, *next = ruru_vocab_word(v, 0);
+	for (size_t i = 0; (w = next); i++) {
+		next = ruru_vocab_word(v, i + 1);
+		int n = (int)strlen(w) + (next ? 1 : 0);
+		if (col + 1 + n > 79)
+			col = fprintf(f, "\n%*s", cont, "") - 1; /* the word's blank is the indent */
+		else
+			col += fprintf(f, " ");
+		col += fprintf(f, "%s%s", w, next ? "," : "");
+	}
+	fputc('\n', f);
+}
+
+/* The operand rule of free_operands commands (see split_free_operands). */
+static const char free_operand_rule[] =
+	"\nOptions may stand before or after the operands.  A word that starts with \"-\"\n"
+	"is an operand (\"- fixed the bug\", -5, -1) unless it is one of the options\n"
+	"above (a short one stands alone: -t TYPE) or --WORD, an unknown option;\n"
+	"every word after \"--\" is an operand.\n";
+
 static void print_command_help(FILE *f, const struct cli_cmd *c)
 {
 	fputs("usage: ", f);
 	print_usage_line(f, c);
 	fprintf(f, "\n%s\n", c->summary);
+	if (c->operand_words) {
+		char lead[64];
+		snprintf(lead, sizeof(lead), "%s is one of:", c->operand_words);
+		print_words(f, 0, 2, lead, c->operand_vocab);
+	}
 	if (c->nopts) {
 		fputs("\noptions:\n", f);
 		for (const struct cli_opt *o = c->opts; o < c->opts + c->nopts; o++) {
@@ -154,8 +184,12 @@ static void print_command_help(FILE *f, const struct cli_cmd *c)
 				snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "",
 					 o->arg ? o->arg : "");
 			fprintf(f, "  %-28s %s\n", left, o->help);
+			if (o->words)
+				print_words(f, 31, 31, "one of:", o->vocab);
 		}
 	}
+	if (c->free_operands)
+		fputs(free_operand_rule, f);
 	fputs("\nglobal options: --root DIR, -s/--session ID, --json (see ruru --help)\n", f);
 }
 
@@ -376,12 +410,15 @@ static void args_release(struct cli_args *a)
  * Long names may be abbreviated as getopt_long allows. */
 static int option_word(const struct cli_cmd *c, const char *w)
 {
-	if (w[0] != '-' || !w[1] || strpbrk(w, " \t\n"))
+	if (w[0] != '-' || !w[1])
 		return 0;
 	if (w[1] == '-') {
 		const char *name = w + 2, *eq = strchr(name, '=');
 		size_t n = eq ? (size_t)(eq - name) : strlen(name);
-		if (!n)
+		/* "-->", "--1" and "--not an option" are text; "--word" and
+		 * "--word=any value" are options, maybe unknown ones. */
+		if (!n || !((*name >= 'a' && *name <= 'z') || (*name >= 'A' && *name <= 'Z')) ||
+		    strcspn(name, " \t\n") < n)
 			return 0;
 		if (!strncmp("help", name, n) && n <= 4)
 			return 1;
@@ -489,6 +526,10 @@ static int parse_command_args(struct cli_ctx *ctx, const struct cli_cmd *c, int 
 				if (c->opts[k].short_name == ch)
 					i = k;
 		if (i < 0) {
+			if (optopt >= 256 && !c->opts[optopt - 256].arg)
+				return cli_usage_error(ctx, "option --%s takes no value (\"%s\")",
+						       c->opts[optopt - 256].name, argv[optind - 1]),
+				       -1;
 			if (optopt >= 256 || (optopt && strchr(shorts, optopt)))
 				return cli_usage_error(ctx, "option %s needs a value", argv[optind - 1]),
 				       -1;
@@ -504,7 +545,11 @@ static int parse_command_args(struct cli_ctx *ctx, const struct cli_cmd *c, int 
 				return cli_usage_error(ctx, "unknown option \"-%c\" in \"%s\"", optopt, w),
 				       -1;
 			}
-			return cli_usage_error(ctx, "unknown option \"%s\"", argv[optind - 1]), -1;
+			return cli_usage_error(ctx, "unknown option \"%s\"%s", argv[optind - 1],
+					       c->free_operands ? " (text that starts with \"--\" goes "
+								  "after --)"
+								: ""),
+			       -1;
 		}
 		const char *v = c->opts[i].arg ? optarg : "";
 		a->val[i] = v;

@@ -48,3 +48,113 @@ teardown() { teardown_workspace; }
 	run "$RURU" --json confirm show "$b"
 	[ "$(jq -r .status <<<"$output")" = withdrawn ]
 }
+
+# ------------------------------------------- operands that start with "-"
+
+@test "free-text operands: leading -, options after the text, -- and unknown --words" {
+	id=$("$RURU" new "-5 tests failing" --tag ci)
+	[ "$id" = "SESSION-5_tests_failing-2611240315" ]
+	"$RURU" log "- fixed the bug"
+	"$RURU" log -- "--type is a flag"
+	"$RURU" log -- --type
+	"$RURU" log "fixed it" --type result --outcome success --mode dev
+	"$RURU" log "use --force to override, not --no-verify"
+	"$RURU" log "-->"
+	run "$RURU" log --force
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'unknown option "--force" (text that starts with "--" goes after --)'* ]]
+	run "$RURU" log "text" --verbose
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'unknown option "--verbose"'* ]]
+	run "$RURU" --json show
+	[ "$(jq -r '.tags[]' <<<"$output")" = ci ]
+	[ "$(jq -r '.entries[1:][] | .type + "|" + .message' <<<"$output")" = "$(printf '%s\n' \
+		'note|- fixed the bug' 'note|--type is a flag' 'note|--type' 'result|fixed it' \
+		'note|use --force to override, not --no-verify' 'note|-->')" ]
+	[ "$(jq -r '.entries[4].outcome, .entries[4].mode' <<<"$output")" = $'success\ndev' ]
+	printf 'k = 1\n' >f.toml
+	"$RURU" toml set f.toml k -1
+	grep -qx 'k = -1' f.toml
+	run "$RURU" toml get f.toml k
+	[ "$output" = "-1" ]
+}
+
+@test "search takes its options after the query and -word as an excluded word" {
+	"$RURU" new G >/dev/null
+	"$RURU" log --type decision "use jwt tokens"
+	"$RURU" log "jwt cookies are out"
+	run "$RURU" search jwt --type decision
+	[ "$status" -eq 0 ]
+	[ "$(wc -l <<<"$output")" -eq 1 ]
+	[[ "$output" == *'decision'* ]]
+	run "$RURU" search jwt -cookies
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'use [jwt] tokens'* ]]
+	[[ "$output" != *'cookies'* ]]
+	run "$RURU" search jwt --typo decision
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'unknown option "--typo"'* ]]
+}
+
+@test "--option=VALUE with blanks in the value is the option, not an operand" {
+	id=$("$RURU" new --description="Move login to JWT." "Ship it")
+	[ "$id" = "SESSION-Ship_it-2611240315" ]
+	run "$RURU" --json show
+	[ "$(jq -r .goal <<<"$output")" = "Move login to JWT." ]
+	"$RURU" log --source="the user" --type=prompt "hello there"
+	run "$RURU" --json show -n 1
+	[ "$(jq -r '.entries[0] | .type + "|" + .source + "|" + .message' <<<"$output")" = 'prompt|the user|hello there' ]
+}
+
+@test "a flag given a value says it takes none" {
+	"$RURU" new G >/dev/null
+	run "$RURU" log --new-task=yes "x"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'option --new-task takes no value ("--new-task=yes")'* ]]
+	run "$RURU" confirm apply --force=1 X
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'option --force takes no value'* ]]
+}
+
+@test "--help of a free-text command states the operand rule; others do not" {
+	for c in new log search "toml set" "toml get"; do
+		run "$RURU" $c --help
+		[ "$status" -eq 0 ]
+		[[ "$output" == *'Options may stand before or after the operands.'* ]] || { echo "$c"; return 1; }
+		[[ "$output" == *'every word after "--" is an operand.'* ]]
+	done
+	run "$RURU" show --help
+	[[ "$output" != *'Options may stand before'* ]]
+}
+
+# ------------------------------------------------- help a model can use
+
+# The words of an option's "one of:" block in `ruru CMD --help`, one a line.
+help_words() {
+	"$RURU" $1 --help | awk -v opt="$2" '
+		index($0, opt " ") && /^  / { on = 1; next }
+		on && /^ +one of:/ { sub(/^ +one of:/, ""); print; next }
+		on && match($0, /^ +[a-z]/) && RLENGTH == 32 { print; next }
+		{ on = 0 }' | tr ',' '\n' | tr -d ' ' | grep .
+}
+# The words an error lists after "one of" (the library's own list).
+error_words() { sed -E 's/.*one of:? ([^)]*)(\)|, not).*/\1/' | head -1 | tr ',' '\n' | tr -d ' ' | grep .; }
+
+@test "--help lists the words an option takes, the same words the command accepts" {
+	"$RURU" new G >/dev/null
+	[ "$(help_words log --type)" = "$("$RURU" log --type bogus x 2>&1 | error_words)" ]
+	[ "$(help_words log --type | wc -l)" -eq 12 ]
+	[ "$(help_words search --type)" = "$(help_words log --type)" ]
+	[ "$(help_words list --status)" = "$("$RURU" list --status bogus 2>&1 | error_words)" ]
+	[ "$(help_words search --status)" = "$(help_words list --status)" ]
+	[ "$(help_words 'artifact add' --type)" = "$("$RURU" artifact add --type bogus --title t 2>&1 | error_words)" ]
+	help_words 'artifact add' --type | grep -qx deferred
+	[ "$(help_words 'artifact list' --type)" = "$(help_words 'artifact add' --type)" ]
+	[ "$(help_words 'task new' --type)" = "$("$RURU" task new --type bogus --title t 2>&1 | error_words)" ]
+	[ "$(help_words log --task-type)" = "$(help_words 'task new' --type)" ]
+	[ "$(help_words 'task release' --status)" = "$("$RURU" task release T --status bogus 2>&1 | error_words)" ]
+	help_words 'confirm list' --status | grep -qx unadopted
+	run "$RURU" task status --help
+	[[ "$output" == *'STATUS is one of: todo, in-progress,'* ]]
+	[[ "$output" != *'...'* ]]
+}
