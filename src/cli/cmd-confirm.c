@@ -611,7 +611,7 @@ static const struct cli_opt decide_opts[DECIDE_NOPTS] = {
 static const struct cli_opt skip_opts[DECIDE_NOPTS] = {
 	[DECIDE_WHY] = { .name = "rationale", .arg = "TEXT",
 			 .help = "why the edit is routine, simple and low-risk (required)",
-			 .required = true },
+			 .required = true, .lib_arg = "reason" },
 	SIGN_ROWS,
 };
 static const struct cli_opt withdraw_opts[WITHDRAW_NOPTS] = {

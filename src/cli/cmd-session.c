@@ -685,7 +685,8 @@ static const struct cli_opt new_opts[NEW_NOPTS] = {
 			      .help = "the Goal section (\"-\": read stdin)" },
 	[NEW_COORDINATOR] = { .name = "coordinator", .arg = "SLUG",
 			      .help = "coordinating mode (default roo-commander)" },
-	[NEW_TAG] = { .name = "tag", .arg = "TAG", .help = "a keyword (repeatable)", .multi = true },
+	[NEW_TAG] = { .name = "tag", .arg = "TAG", .help = "a keyword (repeatable)", .multi = true,
+		      .lib_arg = "tags" },
 	/* V7 (issue #12) */
 	[NEW_SCAFFOLD] = { .name = "scaffold",
 			   .help = "create the twelve V7 artifact folders with READMEs" },

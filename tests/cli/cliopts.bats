@@ -158,3 +158,63 @@ error_words() { sed -E 's/.*one of:? ([^)]*)(\)|, not).*/\1/' | head -1 | tr ','
 	[[ "$output" == *'STATUS is one of: todo, in-progress,'* ]]
 	[[ "$output" != *'...'* ]]
 }
+
+@test "a library error about an argument names the command's flag (new --tag)" {
+	run "$RURU" new G --tag " "
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'a tag cannot be empty (--tag TAG)'* ]]
+	[ ! -e .ruru/sessions/.active ] || [ -z "$(ls .ruru/sessions)" ]
+}
+
+# ------------------------------------- a two-day coordinator, from --help
+
+@test "a two-day coordinator scenario, driven as --help describes it" {
+	git init -q .
+	export RURU_NOW=2026-11-27T09:00:00Z
+	id=$("$RURU" new "Move login to JWT" --description "Replace cookies with JWT." --tag auth)
+	"$RURU" log --type prompt --source user "please move our login to JWT"
+	"$RURU" log "Use RS256 with key rotation" --type decision --adr docs/adr/0007-jwt.md
+	task=$("$RURU" log --type delegation --mode dev-backend --new-task --title "Issue JWTs" \
+		"Implement token issuing")
+	[[ "$task" == TASK-DEV-BACKEND-* ]]
+	export RURU_NOW=2026-11-27T11:30:00Z
+	"$RURU" log --type result --task "$task" --mode dev-backend --outcome success "issuing done"
+	printf '# Design\nRS256\n' >design.md
+	[ "$("$RURU" artifact add design.md --description "JWT design")" = artifacts/design.md ]
+	mkdir -p src && printf 'SESSION_COOKIE=1\n' >src/config.env && printf 'JWT_ALG=RS256\n' >new.env
+	a=$("$RURU" confirm propose --target src/config.env --content new.env)
+	run "$RURU" confirm show "$a"
+	[[ "$output" == *'+JWT_ALG=RS256'* ]]
+	run "$RURU" confirm ask "$a" </dev/null
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"ruru confirm approve $a"* ]]
+	"$RURU" confirm approve "$(basename "$a" .md)" --reason "user said yes"
+	[ "$("$RURU" confirm apply "artifacts/$(basename "$a")")" = src/config.env ]
+	grep -qx 'JWT_ALG=RS256' src/config.env
+	b=$("$RURU" confirm propose --target src/config.env --content design.md)
+	"$RURU" confirm withdraw "$b" --reason "wrong file"
+	"$RURU" pause --reason "end of day"
+	run "$RURU" log "after hours"
+	[ "$status" -eq 5 ]
+	export RURU_NOW=2026-11-28T08:30:00Z
+	run "$RURU" continue
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"# Continuing session $id"* ]]
+	"$RURU" log --type delegation --mode dev-backend --task "$task" "add revocation"
+	"$RURU" log --type error --source ci "revocation tests fail: clock skew"
+	"$RURU" log --type result --mode dev-backend --task "$task" --outcome success "revocation done"
+	run "$RURU" search revocation --type error
+	[ "$status" -eq 0 ]
+	[ "$(wc -l <<<"$output")" -eq 1 ]
+	[[ "$("$RURU" summarize)" == artifacts/summaries/SESSUM-* ]]
+	"$RURU" task status "$task" done
+	"$RURU" complete --reason shipped
+	run "$RURU" continue
+	[ "$status" -eq 3 ]
+	run "$RURU" check
+	[ "$status" -eq 0 ]
+	run "$RURU" --json confirm list
+	[ "$(jq -r '[.confirmations[].status] | sort | join(",")' <<<"$output")" = "applied,withdrawn" ]
+	run "$RURU" --json show "$id"
+	[ "$(jq -r '.status, (.related_tasks | join(","))' <<<"$output")" = "$(printf 'completed\n%s' "$task")" ]
+}
