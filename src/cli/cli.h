@@ -65,8 +65,11 @@ struct cli_cmd {
 	/* Returns an exit status; on failure ctx->err holds the message. */
 	int (*run)(struct cli_ctx *ctx, struct cli_args *a);
 	/* agent-proof (issue #11): the operands are free text or values, so
-	 * a word that is not one of the command's options is an operand even
-	 * when it starts with '-' ("- fixed the bug", "-5 tests", -1). */
+	 * a word is an option only when it is one of the command's options
+	 * (or "--word", an unknown one); any other word is an operand even
+	 * when it starts with '-' ("- fixed the bug", "-5 tests", -1).
+	 * Options may follow the operands; "--" ends them (main.c's
+	 * option_word, ruru(1) and the command's --help say the same). */
 	bool free_operands;
 	/* issue #11: an operand whose value is a word of a vocabulary (help
 	 * lists them): its metavariable, e.g. "STATUS", and the vocabulary. */

@@ -279,6 +279,11 @@ enum { STATUS_REASON, STATUS_NOPTS }; /* pause, resume, complete, fail */
 
 static int set_status(struct cli_ctx *ctx, struct cli_args *a, enum ruru_status to)
 {
+	/* `ruru pause "end of day"`: a session ID holds no blank, so this is
+	 * the reason in the place of the ID. */
+	if (a->argc && a->argv[0][strcspn(a->argv[0], " \t\n")])
+		return cli_usage_error(ctx, "\"%s\" is not a session ID; give the reason with "
+					    "--reason TEXT", a->argv[0]);
 	WITH_WS(ctx, ws);
 	int rc = 0;
 	char *id = cli_session(ctx, ws, a->argc ? a->argv[0] : NULL);
@@ -716,7 +721,8 @@ static const struct cli_opt list_opts[LIST_NOPTS] = {
 			  CLI_WORDS(RURU_VOCAB_STATUS) },
 	[LIST_TAG] = { .name = "tag", .arg = "TAG", .help = "only sessions with this tag" },
 	/* issue #14 */
-	[LIST_SINCE] = { .name = "since", .arg = "DATE", .help = "only sessions started at or after DATE" },
+	[LIST_SINCE] = { .name = "since", .arg = "DATE",
+			 .help = "only sessions started at or after DATE (YYYY-MM-DD or a date-time)" },
 	[LIST_LIMIT] = { .name = "limit", .short_name = 'n', .arg = "N",
 			 .help = "only the N newest sessions" },
 };

@@ -166,6 +166,19 @@ error_words() { sed -E 's/.*one of:? ([^)]*)(\)|, not).*/\1/' | head -1 | tr ','
 	[ ! -e .ruru/sessions/.active ] || [ -z "$(ls .ruru/sessions)" ]
 }
 
+@test "pause \"end of day\": a reason in the place of the ID is a usage error that names --reason" {
+	id=$("$RURU" new G)
+	for c in pause complete fail; do
+		run "$RURU" $c "end of day"
+		[ "$status" -eq 2 ]
+		[[ "$output" == *'"end of day" is not a session ID; give the reason with --reason TEXT'* ]]
+	done
+	run "$RURU" --json show "$id"
+	[ "$(jq -r .status <<<"$output")" = active ]
+	"$RURU" pause --reason "end of day" "$id"
+	[ "$(jq -r .status <<<"$("$RURU" --json show "$id")")" = paused ]
+}
+
 # ------------------------------------- a two-day coordinator, from --help
 
 @test "a two-day coordinator scenario, driven as --help describes it" {
