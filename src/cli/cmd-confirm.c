@@ -19,7 +19,7 @@
 #include "banned.h"
 
 static int record_decision(struct cli_ctx *ctx, struct cli_args *a, struct ruru_ws *ws,
-			   enum ruru_confirm_decision dec, const char *reason, struct ruru_confirm *c);
+			   enum ruru_confirm_decision dec, struct ruru_confirm *c);
 
 /* The options of ask, approve, reject and skip: why (--reason, or skip's
  * --rationale), then how to sign the decision (DESIGN §15). */
@@ -297,8 +297,7 @@ static int cmd_ask(struct cli_ctx *ctx, struct cli_args *a)
 	} else {
 		fputc('\n', stdout);
 	}
-	if (record_decision(ctx, a, ws, yes ? RURU_DECIDE_APPROVE : RURU_DECIDE_REJECT,
-			    cli_val(a, DECIDE_WHY), &d) < 0)
+	if (record_decision(ctx, a, ws, yes ? RURU_DECIDE_APPROVE : RURU_DECIDE_REJECT, &d) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
 		rc = print_confirm(ctx, &d, NULL);
@@ -315,10 +314,12 @@ out:
 
 /* ------------------------------------------------------------ decisions */
 
-/* Record a decision, signed with --sign (or --key / --as, which imply it). */
+/* Record a decision with its --reason (skip: --rationale), signed with
+ * --sign (or --key / --as, which imply it). */
 static int record_decision(struct cli_ctx *ctx, struct cli_args *a, struct ruru_ws *ws,
-			   enum ruru_confirm_decision dec, const char *reason, struct ruru_confirm *c)
+			   enum ruru_confirm_decision dec, struct ruru_confirm *c)
 {
+	const char *reason = cli_val(a, DECIDE_WHY);
 	struct ruru_confirm_sign sign = { .key = cli_val(a, DECIDE_KEY), .identity = cli_val(a, DECIDE_AS) };
 	if (cli_set(a, DECIDE_SIGN) || sign.key || sign.identity || ruru_confirm_sign_wanted(ws))
 		return ruru_confirm_decide_signed(ws, a->argv[0], dec, reason, &sign, c, &ctx->err);
@@ -327,11 +328,10 @@ static int record_decision(struct cli_ctx *ctx, struct cli_args *a, struct ruru_
 
 static int decide(struct cli_ctx *ctx, struct cli_args *a, enum ruru_confirm_decision dec)
 {
-	const char *reason = cli_val(a, DECIDE_WHY);
 	struct ruru_ws *ws = cli_ws(ctx);
 	struct ruru_confirm c = { 0 };
 	int rc = 0;
-	if (!ws || record_decision(ctx, a, ws, dec, reason, &c) < 0)
+	if (!ws || record_decision(ctx, a, ws, dec, &c) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
 		rc = print_confirm(ctx, &c, NULL);
