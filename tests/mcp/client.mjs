@@ -115,7 +115,13 @@ async function main() {
 	ok(size < 12288, `tools/list result is under 12 KB (${size} bytes)`);
 	ok(names.length === new Set(names).size, 'tool names are unique', names);
 
-	const call = (name, args) => client.callTool({ name, arguments: args });
+	const results = []; // [tool, result] of every call that succeeded
+	const call = async (name, args) => {
+		const r = await client.callTool({ name, arguments: args });
+		if (!r.isError)
+			results.push([name, r]);
+		return r;
+	};
 
 	// session_new
 	let r = await call('session_new', { goal: 'Refactor auth', description: 'Split the module', tags: ['auth', 'mcp'] });
@@ -239,6 +245,16 @@ async function main() {
 	ok(r.isError && /mesage/.test(r.content[0].text), 'an unknown argument is isError naming it', r);
 	await client.ping();
 	ok(true, 'ping answers after the errors');
+
+	// DESIGN §11: every text is a short rendering, not the JSON again, and
+	// names the identifiers of its result (some clients show only the text)
+	const isJson = (t) => { try { return typeof JSON.parse(t) === 'object'; } catch { return false; } };
+	const keys = ['id', 'session', 'artifact', 'path', 'target', 'task', 'file'];
+	const bad = results.filter(([tool, r]) => isJson(r.content[0].text) ||
+		(tool !== 'session_continue' && keys.some((k) => typeof r.structuredContent[k] === 'string' &&
+			!r.content[0].text.includes(r.structuredContent[k])))).map(([tool, r]) => [tool, r.content[0].text]);
+	ok(results.length >= 15 && bad.length === 0,
+		`every text is a rendering naming its identifiers (${results.length} results through the SDK)`, bad);
 
 	// the whole log is valid for ruru check
 	const chk = cli('check');
