@@ -33,10 +33,11 @@ static const char *arg_str(json_t *args, const char *key)
  * Each tool's result also goes out as a short text (DESIGN §11), because
  * some clients show the model only the text content and others only
  * structuredContent.  The text is built from the result object (never the
- * JSON again) by the function named in the tool's table entry, next to
- * the tool, and carries every identifier a next call needs: session IDs,
- * artifact paths, task IDs.  Text that comes from files or the user is
- * escaped (ruru_text_escape) so that a title cannot forge a line.
+ * JSON again) by the function named in the tool's table entry (.text,
+ * x_<tool>, written right after t_<tool>), and carries every identifier a
+ * next call needs: session IDs, artifact paths, task IDs.  Text that comes
+ * from files or the user is escaped (ruru_text_escape) so that a title
+ * cannot forge a line.
  */
 
 static const char *get_s(const json_t *o, const char *key)
