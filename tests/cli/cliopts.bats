@@ -166,6 +166,28 @@ error_words() { sed -E 's/.*one of:? ([^)]*)(\)|, not).*/\1/' | head -1 | tr ','
 	[ ! -e .ruru/sessions/.active ] || [ -z "$(ls .ruru/sessions)" ]
 }
 
+@test "text-rule errors name the flag: --rationale, --mode, artifact/task --title" {
+	"$RURU" new G >/dev/null
+	echo hi >f
+	run "$RURU" artifact add --type note --title "" f
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'the title is empty (--title TEXT)'* ]]
+	run "$RURU" artifact add --type note --title $'a\x01' f
+	[ "$status" -eq 4 ]
+	[[ "$output" == *'(--title TEXT)'* ]]
+	run "$RURU" log --type decision x --mode $'a\nb'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'(--mode SLUG)'* ]]
+	echo new >tgt
+	a=$("$RURU" confirm propose --target tgt --content tgt)
+	run "$RURU" confirm skip "$a" --rationale $'x\x01y'
+	[ "$status" -eq 4 ]
+	[[ "$output" == *'(--rationale TEXT)'* ]]
+	run "$RURU" task new --type feature --title " "
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'the task title is empty (--title TEXT)'* ]]
+}
+
 @test "pause \"end of day\": a reason in the place of the ID is a usage error that names --reason" {
 	id=$("$RURU" new G)
 	for c in pause complete fail; do
@@ -230,4 +252,17 @@ error_words() { sed -E 's/.*one of:? ([^)]*)(\)|, not).*/\1/' | head -1 | tr ','
 	[ "$(jq -r '[.confirmations[].status] | sort | join(",")' <<<"$output")" = "applied,withdrawn" ]
 	run "$RURU" --json show "$id"
 	[ "$(jq -r '.status, (.related_tasks | join(","))' <<<"$output")" = "$(printf 'completed\n%s' "$task")" ]
+}
+
+@test "a delegation or result names an MDTM task ID, as task link does (CLI and the same rule for MCP)" {
+	"$RURU" new G >/dev/null
+	run "$RURU" log --type delegation --mode dev --task "not a task" "go"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'"not a task" is not an MDTM task ID'*'(--task TASK-ID)'* ]]
+	run "$RURU" log --type result --task T-1 --outcome success "done"
+	[ "$status" -eq 2 ]
+	! grep -q 'not a task\|T-1' .ruru/sessions/*/session_log.md
+	"$RURU" log --type note --task "free words" "a note may name anything"
+	"$RURU" log --type delegation --mode dev --task TASK-DEV-20261124-031500 "go"
+	grep -q 'related_tasks = \["TASK-DEV-20261124-031500"\]' .ruru/sessions/*/session_log.md
 }
