@@ -1,8 +1,8 @@
 /*
  * session.c — sessions as the standard describes them (§3–§5): reading
  * logs leniently (legacy keys, string timestamps, status variants), listing
- * them by front matter only, creating them (from the workspace template
- * when there is one), logging events and changing status.  Every change
+ * them by front matter only, resolving an ID, a prefix or the active
+ * session, creating them (from the workspace template when there is one), logging events and changing status.  Every change
  * goes through a log transaction (logtx.c).
  */
 #include <dirent.h>
@@ -512,6 +512,151 @@ json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_
 		json_object_set_new(o, "entries", a);
 	}
 	return o;
+}
+
+/* ----------------------------------------------------------- resolving */
+
+/* A session folder holds a session_log.md (or is at least a folder): 1
+ * when `id` names one, 0 when not, -1 (err filled, RURU_EREFUSED) when it
+ * or a folder above it is a symlink or worse (DESIGN §1). */
+static int session_exists(const struct ruru_ws *ws, const char *id, struct ruru_error *err)
+{
+	if (!*id || strchr(id, '/') || !strcmp(id, ".") || !strcmp(id, ".."))
+		return 0;
+	char *p = ruru_ws_session_path(ws, id, NULL);
+	struct stat st;
+	struct ruru_error e;
+	int rc = 0;
+	if (ruru_lstat(p, &st, &e) == 0) {
+		if (S_ISDIR(st.st_mode))
+			rc = 1;
+		else if (S_ISLNK(st.st_mode)) {
+			ruru_error_set(err, RURU_EREFUSED,
+				       "unsafe path \"%s\": the session folder is a symlink",
+				       p + strlen(ws->root) + 1);
+			rc = -1;
+		}
+	} else if (e.code == RURU_EREFUSED) {
+		*err = e;
+		rc = -1;
+	}
+	free(p);
+	return rc;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* An exact ID or a prefix of exactly one; an ambiguous prefix names its
+ * candidates (in name order, at most 5 and a count of the rest). */
+static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+{
+	int there = session_exists(ws, id, err);
+	if (there < 0)
+		return NULL;
+	if (there)
+		return ruru_strdup(id);
+	char **found = NULL;
+	bool refused = false;
+	struct ruru_error refusal;
+	size_t matches = 0, n = strlen(id);
+	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
+		char *dirpath = ruru_ws_path(ws, ruru_layout_dir((enum ruru_layout)l));
+		struct ruru_error derr;
+		DIR *d = ruru_opendir(dirpath, &derr);
+		free(dirpath);
+		if (!d && derr.code == RURU_EREFUSED) {
+			*err = derr;
+			for (size_t i = 0; i < matches; i++)
+				free(found[i]);
+			free(found);
+			return NULL;
+		}
+		if (d && n && !strchr(id, '/')) {
+			struct dirent *de;
+			while ((de = readdir(d))) {
+				if (de->d_name[0] == '.' || strncmp(de->d_name, id, n) != 0)
+					continue;
+				int is = session_exists(ws, de->d_name, &refusal);
+				if (!is)
+					continue;
+				found = ruru_xrealloc(found, (matches + 1) * sizeof(*found));
+				found[matches++] = ruru_strdup(de->d_name);
+				if (matches == 1)
+					refused = is < 0;
+			}
+		}
+		if (d)
+			closedir(d);
+	}
+	char *out = NULL;
+	if (matches == 1 && refused) {
+		*err = refusal;
+		free(found[0]);
+	} else if (matches == 1) {
+		out = found[0];
+	} else if (matches > 1) {
+		/* An ambiguous prefix names its candidates (at most 5, then a count). */
+		qsort(found, matches, sizeof(*found), cmp_names);
+		struct ruru_buf list = RURU_BUF_INIT;
+		for (size_t i = 0; i < matches && i < 5; i++)
+			ruru_buf_addf(&list, "%s\"%s\"", i ? ", " : "", found[i]);
+		if (matches > 5)
+			ruru_buf_addf(&list, " and %zu more", matches - 5);
+		ruru_error_set(err, RURU_ENOTFOUND, "session prefix \"%s\" matches %zu sessions: %s",
+			       id, matches, list.ptr);
+		ruru_buf_release(&list);
+		for (size_t i = 0; i < matches; i++)
+			free(found[i]);
+	} else {
+		ruru_error_set(err, RURU_ENOTFOUND, "unknown session \"%s\"", id);
+	}
+	free(found);
+	return out;
+}
+
+char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+{
+	if (id && *id)
+		return resolve_prefix(ws, id, err);
+	const char *env = getenv("ROOCOM_SESSION_ID");
+	if (env && *env)
+		return resolve_prefix(ws, env, err);
+	char *out = NULL;
+	time_t newest = 0;
+	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
+		struct ruru_buf ap = RURU_BUF_INIT, b = RURU_BUF_INIT;
+		ruru_buf_addf(&ap, "%s/%s/.active", ws->root, ruru_layout_dir((enum ruru_layout)l));
+		struct ruru_error ignore;
+		struct stat st;
+		if (ruru_lstat(ap.ptr, &st, &ignore) == 0 && (!out || st.st_mtime > newest) &&
+		    ruru_read_file(ap.ptr, &b, &ignore) == 0) {
+			while (b.len && (b.ptr[b.len - 1] == '\n' || b.ptr[b.len - 1] == '\r' ||
+					 b.ptr[b.len - 1] == ' '))
+				b.ptr[--b.len] = '\0';
+			int is = b.len ? session_exists(ws, b.ptr, err) : 0;
+			if (is < 0) {
+				free(out);
+				ruru_buf_release(&ap);
+				ruru_buf_release(&b);
+				return NULL;
+			}
+			if (is) {
+				free(out);
+				out = ruru_strdup(b.ptr);
+				newest = st.st_mtime;
+			}
+		}
+		ruru_buf_release(&ap);
+		ruru_buf_release(&b);
+	}
+	if (!out) {
+		ruru_error_set(err, RURU_ENOTFOUND, "no active session");
+		ruru_error_hint(err, "session", RURU_HINT_NEW, NULL);
+	}
+	return out;
 }
 
 /* ------------------------------------------------------------ creating */
