@@ -2,8 +2,9 @@
  * session.c — sessions as the standard describes them (§3–§5): reading
  * logs leniently (legacy keys, string timestamps, status variants), listing
  * them by front matter only, resolving an ID, a prefix or the active
- * session, creating them (from the workspace template when there is one), logging events and changing status.  Every change
- * goes through a log transaction (logtx.c).
+ * session, creating them (from the workspace template when there is one),
+ * logging events and changing status.  Every change goes through a log
+ * transaction (logtx.c).
  */
 #include <dirent.h>
 #include <errno.h>
