@@ -282,34 +282,17 @@ static int load_whole(struct ruru_logtx *tx, struct ruru_error *err)
 	return parse_front_matter(tx, err);
 }
 
-/* Replace the TOML part of tx->text by `toml`. */
-static int splice_front_matter(struct ruru_logtx *tx, const struct ruru_buf *toml,
-			       struct ruru_error *err)
+/* One edit of the front matter in tx->text (ruru_frontmatter_edit: the
+ * library's one splice), then parsed again. */
+static int edit_front_matter(struct ruru_logtx *tx, const struct ruru_toml_edit *e,
+			     struct ruru_error *err)
 {
-	if (ruru_frontmatter_fence_in(toml->ptr, toml->len) < toml->len) {
-		ruru_error_set(err, RURU_EINVALID, "the edit would put a \"+++\" line into the front matter");
+	if (ruru_frontmatter_edit(&tx->text, e, err) < 0) {
 		ruru_error_set_file(err, tx->display);
 		return -1;
 	}
-	struct ruru_buf t = RURU_BUF_INIT;
-	ruru_buf_add(&t, tx->text.ptr, tx->fm.toml);
-	ruru_buf_add(&t, toml->ptr, toml->len);
-	ruru_buf_add(&t, tx->text.ptr + tx->fm.toml_end, tx->text.len - tx->fm.toml_end);
-	ruru_buf_release(&tx->text);
-	tx->text = t;
 	tx->dirty = true;
 	return parse_front_matter(tx, err);
-}
-
-static int edit_error(struct ruru_logtx *tx, struct ruru_error *err)
-{
-	if (err->line) {
-		int l, c;
-		ruru_text_position(tx->text.ptr, tx->fm.toml, &l, &c);
-		err->line += l - 1;
-	}
-	ruru_error_set_file(err, tx->display);
-	return -1;
 }
 
 int ruru_logtx_set(struct ruru_logtx *tx, const char *key, const char *literal,
@@ -317,15 +300,9 @@ int ruru_logtx_set(struct ruru_logtx *tx, const char *key, const char *literal,
 {
 	if (load_whole(tx, err) < 0)
 		return -1;
-	struct ruru_buf out = RURU_BUF_INIT;
-	int rc = ruru_toml_edit_set(&out, tx->text.ptr + tx->fm.toml, tx->fm.toml_end - tx->fm.toml,
-				    key, literal, strlen(literal), err);
-	if (rc == 0)
-		rc = splice_front_matter(tx, &out, err);
-	else
-		edit_error(tx, err);
-	ruru_buf_release(&out);
-	return rc;
+	struct ruru_toml_edit e = { .op = RURU_EDIT_SET, .key = key, .literal = literal,
+				    .literal_len = strlen(literal) };
+	return edit_front_matter(tx, &e, err);
 }
 
 int ruru_logtx_array_add(struct ruru_logtx *tx, const char *key, const char *value,
@@ -348,15 +325,9 @@ int ruru_logtx_array_add(struct ruru_logtx *tx, const char *key, const char *val
 				return 0;
 		}
 		ruru_toml_encode_string(&lit, value, vlen);
-		struct ruru_buf out = RURU_BUF_INIT;
-		rc = ruru_toml_edit_array_append(&out, tx->text.ptr + tx->fm.toml,
-						 tx->fm.toml_end - tx->fm.toml, key, lit.ptr, lit.len,
-						 err);
-		if (rc == 0)
-			rc = splice_front_matter(tx, &out, err);
-		else
-			edit_error(tx, err);
-		ruru_buf_release(&out);
+		struct ruru_toml_edit e = { .op = RURU_EDIT_APPEND, .key = key, .literal = lit.ptr,
+					    .literal_len = lit.len };
+		rc = edit_front_matter(tx, &e, err);
 	} else if (!arr || (ruru_toml_kind(arr) == RURU_TOML_STRING &&
 			    ruru_toml_string(arr, NULL)[0] == '\0')) {
 		/* Absent, or the `key = ""` some logs hold: start the array. */

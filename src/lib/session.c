@@ -1032,8 +1032,7 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 static int add_source_summary(struct ruru_buf *log, struct ruru_ws *ws, const char *from_summary,
 			      struct ruru_error *err)
 {
-	struct ruru_buf rel = RURU_BUF_INIT, lit = RURU_BUF_INIT, toml = RURU_BUF_INIT;
-	struct ruru_frontmatter fm;
+	struct ruru_buf rel = RURU_BUF_INIT, lit = RURU_BUF_INIT;
 	int rc = ruru_path_relative_to_root(ws->root, from_summary, &rel, err);
 	if (rc == 0) {
 		char *abs = ruru_ws_path(ws, rel.ptr);
@@ -1042,23 +1041,15 @@ static int add_source_summary(struct ruru_buf *log, struct ruru_ws *ws, const ch
 			rc = ruru_error_set(err, RURU_ENOTFOUND, "no summary file \"%s\"", from_summary);
 		free(abs);
 	}
-	if (rc == 0 && ruru_frontmatter_split(log->ptr, log->len, &fm)) {
+	if (rc == 0) {
 		const char *items[] = { rel.ptr };
 		ruru_toml_encode_string_array(&lit, items, 1);
-		rc = ruru_toml_edit_set(&toml, log->ptr + fm.toml, fm.toml_end - fm.toml,
-					"source_summaries", lit.ptr, lit.len, err);
-		if (rc == 0) {
-			struct ruru_buf out = RURU_BUF_INIT;
-			ruru_buf_add(&out, log->ptr, fm.toml);
-			ruru_buf_add(&out, toml.ptr, toml.len);
-			ruru_buf_add(&out, log->ptr + fm.toml_end, log->len - fm.toml_end);
-			ruru_buf_release(log);
-			*log = out;
-		}
+		struct ruru_toml_edit e = { .op = RURU_EDIT_SET, .key = "source_summaries",
+					    .literal = lit.ptr, .literal_len = lit.len };
+		rc = ruru_frontmatter_edit(log, &e, err);
 	}
 	ruru_buf_release(&rel);
 	ruru_buf_release(&lit);
-	ruru_buf_release(&toml);
 	return rc;
 }
 
