@@ -1095,6 +1095,38 @@ char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct r
 	return made;
 }
 
+/* The active-session pointer, staged with the new log as
+ * ruru_ws_set_active() writes it: this layout's .active names the session;
+ * the other layouts' go (best effort, as there: a hostile one is left). */
+static int stage_active(struct ruru_logtx *tx, struct ruru_ws *ws, enum ruru_layout layout,
+			const char *id, struct ruru_error *err)
+{
+	for (int k = 0; k < RURU_LAYOUT_COUNT; k++) {
+		if (k == (int)layout)
+			continue;
+		char *o = ruru_ws_active_path(ws, (enum ruru_layout)k);
+		struct ruru_error ignore;
+		ruru_logtx_stage_remove(tx, o, &ignore);
+		free(o);
+	}
+	if (layout != RURU_LAYOUT_RURU &&
+	    ruru_ws_ignore_transient(ws, ruru_layout_dir(layout), false, err) < 0)
+		return -1;
+	char *path = ruru_ws_active_path(ws, layout);
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_buf_addf(&b, "%s\n", id);
+	int rc = ruru_logtx_stage_file(tx, path, b.ptr, b.len, false, err);
+	ruru_buf_release(&b);
+	free(path);
+	return rc;
+}
+
+/*
+ * begin, check, stage, commit: the first free name is claimed by
+ * ruru_logtx_begin_new (the folder, exclusively); its folders, the
+ * scaffold, the log and the active pointer are staged; commit publishes
+ * them, and abort (or a failed commit) removes every one and the folder.
+ */
 static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct ruru_error *err)
 {
 	struct ruru_new o = *opts;
@@ -1105,7 +1137,6 @@ static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct
 	}
 	time_t now = ruru_now();
 	enum ruru_layout layout = ruru_ws_new_layout(ws);
-	const char *sessions = ruru_layout_dir(layout);
 	json_t *scaffold = NULL;
 	if (layout == RURU_LAYOUT_RURU) {
 		if (ruru_ws_init(ws->root, err) < 0)
@@ -1114,8 +1145,24 @@ static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct
 		if (ruru_scaffold_load(ws, o.scaffold, &scaffold, err) < 0)
 			return NULL;
 	}
+	/* So is the template: a hostile one is no template to skip quietly. */
+	struct ruru_buf tpl = RURU_BUF_INIT, id = RURU_BUF_INIT, log = RURU_BUF_INIT,
+			path = RURU_BUF_INIT;
+	const char *tplrel = layout == RURU_LAYOUT_RURU
+				     ? ".ruru/templates/toml-md/19_mdtm_session.md"
+				     : ".roo/commander/templates/sessions/template_00_mdtm_session_generic.md";
+	char *tplpath = ruru_ws_path(ws, tplrel);
+	struct ruru_error terr;
+	bool have_tpl = ruru_read_file(tplpath, &tpl, &terr) == 0;
+	free(tplpath);
+	struct ruru_logtx tx;
+	bool in_tx = false;
+	int rc = -1;
+	if (!have_tpl && terr.code == RURU_EREFUSED) {
+		*err = terr;
+		goto out;
+	}
 
-	struct ruru_buf id = RURU_BUF_INIT, dir = RURU_BUF_INIT;
 	session_id(&id, o.goal, now, layout != RURU_LAYOUT_RURU);
 	size_t base = id.len;
 	for (int k = 1;; k++) {
@@ -1123,90 +1170,57 @@ static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct
 			id.len = base;
 			ruru_buf_addf(&id, "-%d", k);
 		}
-		ruru_buf_reset(&dir);
-		ruru_buf_addf(&dir, "%s/%s/%s", ws->root, sessions, id.ptr);
-		if (ruru_mkdir_new(dir.ptr, err) == 0)
+		if (ruru_logtx_begin_new(&tx, ws, layout, id.ptr, err) == 0)
 			break;
-		if (errno != EEXIST || k >= 10000)
-			goto fail;
+		if (err->code != RURU_ECONFLICT || k >= 10000)
+			goto out;
 	}
+	in_tx = true;
 
-	struct ruru_buf log = RURU_BUF_INIT, tpl = RURU_BUF_INIT;
-	const char *tplrel = layout == RURU_LAYOUT_RURU
-				     ? ".ruru/templates/toml-md/19_mdtm_session.md"
-				     : ".roo/commander/templates/sessions/template_00_mdtm_session_generic.md";
-	char *tplpath = ruru_ws_path(ws, tplrel);
-	struct ruru_error ignore;
-	int rc;
-	if (ruru_read_file(tplpath, &tpl, &ignore) == 0)
+	if (have_tpl)
 		rc = template_log(&log, tpl.ptr, tpl.len, id.ptr, &o, now, err);
-	else if (ignore.code == RURU_EREFUSED) {
-		*err = ignore; /* a hostile template is no template to skip quietly */
-		rc = -1;
-	} else {
+	else {
 		default_log(&log, id.ptr, &o, now);
 		rc = 0;
 	}
-	free(tplpath);
-	ruru_buf_release(&tpl);
 	if (rc == 0 && o.from_summary)
 		rc = add_source_summary(&log, ws, o.from_summary, err);
 	/* The folders a session starts with: artifacts/ (V7: with the scaffold);
 	 * v8.1: notes/, learnings/, summaries/ in the session folder. */
 	static const char *const v81_dirs[] = { "notes", "learnings", "summaries" };
 	static const char *const ruru_dirs[] = { "artifacts" };
-	const char *const *made = layout == RURU_LAYOUT_V81 ? v81_dirs : ruru_dirs;
-	size_t nmade = layout == RURU_LAYOUT_V81 ? 3 : 1, nok = 0;
-	for (; rc == 0 && nok < nmade; nok++) {
-		size_t keep = dir.len;
-		ruru_buf_addf(&dir, "/%s", made[nok]);
-		rc = ruru_mkdirs(dir.ptr, err);
-		if (rc == 0 && scaffold && !strcmp(made[nok], "artifacts"))
-			rc = ruru_scaffold_write(scaffold, dir.ptr, err);
-		dir.len = keep;
-		dir.ptr[keep] = '\0';
+	const char *const *dirs = layout == RURU_LAYOUT_V81 ? v81_dirs : ruru_dirs;
+	size_t ndirs = layout == RURU_LAYOUT_V81 ? 3 : 1;
+	for (size_t i = 0; rc == 0 && i < ndirs; i++) {
+		ruru_buf_reset(&path);
+		ruru_buf_addf(&path, "%s/%s", tx.new_dir, dirs[i]);
+		rc = ruru_logtx_mkdirs(&tx, path.ptr, err);
+		if (rc == 0 && scaffold && !strcmp(dirs[i], "artifacts"))
+			rc = ruru_scaffold_stage(&tx, scaffold, path.ptr, err);
 	}
-	bool scaffold_written = rc == 0 && scaffold;
 	if (rc == 0) {
-		ruru_buf_addstr(&dir, "/session_log.md");
-		rc = ruru_write_new(dir.ptr, log.ptr, log.len, 0666, err);
+		ruru_buf_reset(&path);
+		ruru_buf_addf(&path, "%s/session_log.md", tx.new_dir);
+		rc = ruru_logtx_stage_file(&tx, path.ptr, log.ptr, log.len, true, err);
 	}
-	ruru_buf_release(&log);
 	if (rc == 0)
-		rc = ruru_ws_set_active(ws, id.ptr, err);
-	if (rc < 0) {
-		/* Leave nothing half-made behind. */
-		int e = errno;
-		ruru_buf_reset(&dir);
-		ruru_buf_addf(&dir, "%s/%s/%s/session_log.md", ws->root, sessions, id.ptr);
-		ruru_remove(dir.ptr, &ignore);
-		dir.len -= strlen("/session_log.md");
-		dir.ptr[dir.len] = '\0';
-		if (scaffold_written) {
-			ruru_buf_addstr(&dir, "/artifacts");
-			ruru_scaffold_undo(scaffold, dir.ptr);
-			dir.len -= strlen("/artifacts");
-			dir.ptr[dir.len] = '\0';
-		}
-		for (size_t i = 0; i < nmade; i++) {
-			size_t keep = dir.len;
-			ruru_buf_addf(&dir, "/%s", made[i]);
-			ruru_remove_dir(dir.ptr, &ignore);
-			dir.len = keep;
-			dir.ptr[keep] = '\0';
-		}
-		ruru_remove_dir(dir.ptr, &ignore);
-		errno = e;
-		goto fail;
+		rc = stage_active(&tx, ws, layout, id.ptr, err);
+	if (rc == 0) {
+		in_tx = false;
+		rc = ruru_logtx_commit(&tx, err);
 	}
+out:
+	if (in_tx)
+		ruru_logtx_abort(&tx);
 	json_decref(scaffold);
-	ruru_buf_release(&dir);
+	ruru_buf_release(&tpl);
+	ruru_buf_release(&log);
+	ruru_buf_release(&path);
+	if (rc < 0) {
+		ruru_buf_release(&id);
+		return NULL;
+	}
 	return ruru_buf_detach(&id, NULL);
-fail:
-	json_decref(scaffold);
-	ruru_buf_release(&id);
-	ruru_buf_release(&dir);
-	return NULL;
 }
 
 char *ruru_session_active(struct ruru_ws *ws)

@@ -348,6 +348,13 @@ int ruru_ws_init(const char *dir, struct ruru_error *err)
 	return rc;
 }
 
+char *ruru_ws_active_path(const struct ruru_ws *ws, enum ruru_layout layout)
+{
+	struct ruru_buf ap = RURU_BUF_INIT;
+	ruru_buf_addf(&ap, "%s/%s/.active", ws->root, layout_dirs[layout]);
+	return ruru_buf_detach(&ap, NULL);
+}
+
 int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *err)
 {
 	enum ruru_layout l = ruru_ws_session_layout(ws, id);
@@ -356,18 +363,14 @@ int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *er
 	for (int k = 0; k < RURU_LAYOUT_COUNT; k++) {
 		if (k == (int)l)
 			continue;
-		struct ruru_buf o = RURU_BUF_INIT;
-		ruru_buf_addf(&o, "%s/%s/.active", ws->root, layout_dirs[k]);
+		char *o = ruru_ws_active_path(ws, (enum ruru_layout)k);
 		struct ruru_error ignore;
-		ruru_remove(o.ptr, &ignore);
-		ruru_buf_release(&o);
+		ruru_remove(o, &ignore);
+		free(o);
 	}
 	if (l != RURU_LAYOUT_RURU && ruru_ws_ignore_transient(ws, layout_dirs[l], false, err) < 0)
 		return -1;
-	struct ruru_buf ap = RURU_BUF_INIT;
-	ruru_buf_addf(&ap, "%s/.active", layout_dirs[l]);
-	char *path = ruru_ws_path(ws, ap.ptr);
-	ruru_buf_release(&ap);
+	char *path = ruru_ws_active_path(ws, l);
 	struct ruru_buf b = RURU_BUF_INIT;
 	ruru_buf_addf(&b, "%s\n", id);
 	int rc = ruru_write_atomic(path, b.ptr, b.len, 0666, err);

@@ -41,6 +41,28 @@ json() { "$RURU" --json "$@"; }
 	done
 }
 
+# The scaffold's files and folders are staged in the new session's log
+# transaction (issue #10): a fault at any write leaves no file of it.
+@test "new --scaffold: every injected fault leaves no session, no scaffold file, or a whole one" {
+	for step in $STEPS; do
+		for n in $(seq 1 80); do
+			before=$(find .ruru/sessions | sort)
+			run env RURU_FAULT="$step:$n" "$RURU" new --scaffold "Scaffold $step $n"
+			no_leftovers
+			if [ "$status" -eq 0 ]; then
+				id=$(cat .ruru/sessions/.active)
+				[ "$(ls .ruru/sessions/"$id"/artifacts | wc -l)" -eq 12 ] ||
+					{ echo "$step:$n: scaffold incomplete"; return 1; }
+				"$RURU" check >/dev/null || { echo "$step:$n: check fails"; return 1; }
+				break
+			fi
+			[ "$(find .ruru/sessions | sort)" = "$before" ] ||
+				{ echo "$step:$n: left: $output"; diff <(echo "$before") <(find .ruru/sessions | sort); return 1; }
+		done
+		[ "$status" -eq 0 ] || { echo "$step: still failing at 80"; return 1; }
+	done
+}
+
 @test "artifact add: every injected fault leaves no artifact, no folder, no log change, or all of them" {
 	"$RURU" new "Faults" >/dev/null
 	f=$(log_of)
