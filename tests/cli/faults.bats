@@ -123,3 +123,36 @@ json() { "$RURU" --json "$@"; }
 		[ "$status" -eq 0 ] || { echo "$step: still failing at 60"; return 1; }
 	done
 }
+
+# A proposal for a new file in new folders: a failed apply or propose leaves
+# none of the folders it made (DESIGN §7; the old apply kept them: its
+# mkdir -p was not part of the undo).  Issue #10: both are staged in the
+# log transaction, whose abort removes the folders.
+@test "confirm propose/apply of a new file in new folders: a fault leaves no folder behind" {
+	"$RURU" new "Folders" >/dev/null
+	i=0
+	for step in $STEPS; do
+		for n in $(seq 1 60); do
+			i=$((i + 1))
+			a=$(printf 'new %s\n' "$i" | "$RURU" confirm propose --target "n$i/deep/er/f.txt" --content -)
+			"$RURU" confirm approve "$a" >/dev/null
+			run env RURU_FAULT="$step:$n" "$RURU" confirm apply "$a"
+			no_leftovers
+			if [ "$status" -eq 0 ]; then
+				[ "$(cat "n$i/deep/er/f.txt")" = "new $i" ]
+				break
+			fi
+			[ ! -e "n$i" ] || { echo "$step:$n: left n$i/: $output"; find "n$i"; return 1; }
+		done
+		[ "$status" -eq 0 ] || { echo "$step: still failing at 60"; return 1; }
+	done
+	# in temp mode too, and propose's own folder (.ruru/temp is the lock's)
+	rm .ruru/sessions/.active
+	for n in 1 2 3 4 5 6; do
+		i=$((i + 1))
+		a=$(printf 'new %s\n' "$i" | "$RURU" confirm propose --target "n$i/f.txt" --content -)
+		"$RURU" confirm approve "$a" >/dev/null
+		run env RURU_FAULT="write:$n" "$RURU" confirm apply "$a"
+		[ "$status" -eq 0 ] || [ ! -e "n$i" ] || { echo "temp write:$n: left n$i/"; return 1; }
+	done
+}
