@@ -1,9 +1,11 @@
 /*
  * fmkeys.h — library-internal: the session log's front-matter keys, one
  * table (redis config.c's pattern).  Reading (session.c), the JSON of a
- * session, the default log, `check` and the merge driver iterate it, so a
- * key is added by adding a row (and a member to struct ruru_session, and
- * the front ends' options where a user sets it).
+ * session, the default log and the workspace template's filling (legacy
+ * names renamed, values set, arrays made strict), `check`, the merge
+ * driver and the digest's header iterate it, so a key is added by adding
+ * a row (and a member to struct ruru_session, and the front ends' options
+ * where a user sets it).
  */
 #ifndef RURU_FMKEYS_H
 #define RURU_FMKEYS_H
@@ -49,6 +51,8 @@ struct fm_key {
 	bool empty_ok;      /* FM_TIME: "" is valid (not ended yet) */
 	enum fm_merge merge;
 	enum fm_default def;
+	const char *label;   /* its line in the digest's header ("Goal"), or NULL */
+	const char *missing; /* shown there when empty; NULL: the line is left out */
 };
 
 /* Every key, in the order ruru writes them; ends with a row whose name is

@@ -700,13 +700,6 @@ static void session_id(struct ruru_buf *b, const char *goal, time_t now, bool lo
 			      tm.tm_hour, tm.tm_min);
 }
 
-static void add_kv_string(struct ruru_buf *b, const char *key, const char *val)
-{
-	ruru_buf_addf(b, "%s = ", key);
-	ruru_toml_encode_string(b, val ? val : "", val ? strlen(val) : 0);
-	ruru_buf_addch(b, '\n');
-}
-
 static void render_start(struct ruru_buf *b, const struct ruru_new *o, time_t now, const char *eol)
 {
 	struct ruru_log_input in = { .type = RURU_EV_SESSION };
@@ -764,28 +757,33 @@ static void goal_text(struct ruru_buf *b, const char *desc, const char *eol)
 	}
 }
 
+/* The TOML literal a new log gives key k (the table's template default). */
+static void default_literal(struct ruru_buf *lit, const struct fm_key *k, const char *id,
+			    const struct ruru_new *o, time_t now)
+{
+	const char *str = NULL;
+	switch (k->def) {
+	case FM_DEF_ID: str = id; break;
+	case FM_DEF_GOAL: str = o->goal ? o->goal : ""; break;
+	case FM_DEF_ACTIVE: str = ruru_status_string(RURU_STATUS_ACTIVE); break;
+	case FM_DEF_EMPTY: str = ""; break;
+	case FM_DEF_COORDINATOR: str = o->coordinator ? o->coordinator : ""; break;
+	case FM_DEF_NOW: ruru_toml_encode_time(lit, now); return;
+	case FM_DEF_NONE: ruru_buf_addstr(lit, "[]"); return;
+	case FM_DEF_TAGS:
+		ruru_toml_encode_string_array(lit, (const char *const *)o->tags, o->ntags);
+		return;
+	}
+	ruru_toml_encode_string(lit, str, strlen(str));
+}
+
 static void default_log(struct ruru_buf *b, const char *id, const struct ruru_new *o, time_t now)
 {
-	char t[32];
-	ruru_time_format_rfc3339(now, t);
 	ruru_buf_addstr(b, "+++\n");
 	for (const struct fm_key *k = fm_keys; k->name; k++) {
-		switch (k->def) {
-		case FM_DEF_ID: add_kv_string(b, k->name, id); break;
-		case FM_DEF_GOAL: add_kv_string(b, k->name, o->goal); break;
-		case FM_DEF_ACTIVE:
-			add_kv_string(b, k->name, ruru_status_string(RURU_STATUS_ACTIVE));
-			break;
-		case FM_DEF_NOW: ruru_buf_addf(b, "%s = %s\n", k->name, t); break;
-		case FM_DEF_EMPTY: add_kv_string(b, k->name, ""); break;
-		case FM_DEF_COORDINATOR: add_kv_string(b, k->name, o->coordinator); break;
-		case FM_DEF_NONE: ruru_buf_addf(b, "%s = []\n", k->name); break;
-		case FM_DEF_TAGS:
-			ruru_buf_addf(b, "%s = ", k->name);
-			ruru_toml_encode_string_array(b, (const char *const *)o->tags, o->ntags);
-			ruru_buf_addch(b, '\n');
-			break;
-		}
+		ruru_buf_addf(b, "%s = ", k->name);
+		default_literal(b, k, id, o, now);
+		ruru_buf_addch(b, '\n');
 	}
 	ruru_buf_addstr(b, "+++\n\n# Session Log\n\n## Goal\n\n");
 	if (o->description && *o->description) {
@@ -876,28 +874,18 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 		return ruru_error_set(err, RURU_EINVALID, "the session template has no front matter");
 	struct ruru_buf toml = RURU_BUF_INIT, out = RURU_BUF_INIT, lit = RURU_BUF_INIT;
 	ruru_buf_add(&toml, tpl + fm.toml, fm.toml_end - fm.toml);
-	rename_key(&toml, "session_id", "id");
-	rename_key(&toml, "coordinator_mode", "coordinator");
-	char t[32];
-	ruru_time_format_rfc3339(now, t);
-	struct {
-		const char *key;
-		struct ruru_buf val;
-	} sets[6];
-	const char *vals[] = { id, o->goal ? o->goal : "", ruru_status_string(RURU_STATUS_ACTIVE),
-			       NULL, "", o->coordinator };
-	const char *keys[] = { "id", "title", "status", "start_time", "end_time", "coordinator" };
+	/* Every key of the table: a legacy name renamed, a value set (arrays
+	 * keep the template's items, made strict), the tags added. */
+	for (const struct fm_key *k = fm_keys; k->name; k++)
+		if (k->alias)
+			rename_key(&toml, k->alias, k->name);
 	int rc = 0;
-	for (size_t i = 0; i < 6 && rc == 0; i++) {
-		sets[i].key = keys[i];
-		ruru_buf_init(&sets[i].val);
-		if (vals[i])
-			ruru_toml_encode_string(&sets[i].val, vals[i], strlen(vals[i]));
-		else
-			ruru_buf_addstr(&sets[i].val, t);
-		rc = ruru_toml_edit_set(&out, toml.ptr, toml.len, keys[i], sets[i].val.ptr,
-					sets[i].val.len, err);
-		ruru_buf_release(&sets[i].val);
+	for (const struct fm_key *k = fm_keys; k->name && rc == 0; k++) {
+		if (k->type == FM_STRINGS)
+			continue;
+		ruru_buf_reset(&lit);
+		default_literal(&lit, k, id, o, now);
+		rc = ruru_toml_edit_set(&out, toml.ptr, toml.len, k->name, lit.ptr, lit.len, err);
 		if (rc == 0) {
 			struct ruru_buf tmp = toml;
 			toml = out;
@@ -907,15 +895,16 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 	/* sec-text: writing is strict (DESIGN §2) even when the template is not:
 	 * `tags = "x"` becomes ["x"], and an array with duplicates or other
 	 * values than strings is rewritten with its unique strings. */
-	static const char *const arrays[] = { "related_tasks", "related_artifacts", "tags" };
-	for (size_t a = 0; a < 3 && rc == 0; a++) {
+	for (const struct fm_key *k = fm_keys; k->name && rc == 0; k++) {
+		if (k->type != FM_STRINGS)
+			continue;
 		struct ruru_toml *doc = ruru_toml_parse(toml.ptr, toml.len, err);
 		if (!doc) {
 			rc = -1;
 			break;
 		}
 		const struct ruru_toml_value *v =
-			ruru_toml_table_get(ruru_toml_root(doc), arrays[a], strlen(arrays[a]));
+			ruru_toml_table_get(ruru_toml_root(doc), k->name, strlen(k->name));
 		bool fine = !v;
 		const char **items = NULL;
 		size_t n = 0;
@@ -925,11 +914,11 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 			if (!items)
 				abort();
 			fine = true;
-			for (size_t k = 0; k < len; k++) {
-				const char *str = ruru_toml_string(ruru_toml_array_at(v, k), NULL);
+			for (size_t j = 0; j < len; j++) {
+				const char *str = ruru_toml_string(ruru_toml_array_at(v, j), NULL);
 				bool dup = false;
-				for (size_t j = 0; str && j < n && !dup; j++)
-					dup = !strcmp(items[j], str);
+				for (size_t m = 0; str && m < n && !dup; m++)
+					dup = !strcmp(items[m], str);
 				if (!str || dup || !*str)
 					fine = false;
 				else
@@ -946,7 +935,7 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 		if (!fine) {
 			ruru_buf_reset(&lit);
 			ruru_toml_encode_string_array(&lit, items, n);
-			rc = ruru_toml_edit_set(&out, toml.ptr, toml.len, arrays[a], lit.ptr, lit.len, err);
+			rc = ruru_toml_edit_set(&out, toml.ptr, toml.len, k->name, lit.ptr, lit.len, err);
 			if (rc == 0) {
 				struct ruru_buf tmp = toml;
 				toml = out;
@@ -956,36 +945,42 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 		free(items);
 		ruru_toml_free(doc);
 	}
-	for (size_t i = 0; i < o->ntags && rc == 0; i++) {
-		struct ruru_toml *doc = ruru_toml_parse(toml.ptr, toml.len, err);
-		if (!doc) {
-			rc = -1;
-			break;
-		}
-		const struct ruru_toml_value *tags = ruru_toml_table_get(ruru_toml_root(doc), "tags", 4);
-		bool have = false;
-		for (size_t k = 0; tags && ruru_toml_kind(tags) == RURU_TOML_ARRAY &&
-				   k < ruru_toml_array_len(tags); k++) {
-			const char *s = ruru_toml_string(ruru_toml_array_at(tags, k), NULL);
-			have = have || (s && !strcmp(s, o->tags[i]));
-		}
-		bool is_array = tags && ruru_toml_kind(tags) == RURU_TOML_ARRAY;
-		ruru_toml_free(doc);
-		if (have)
+	for (const struct fm_key *k = fm_keys; k->name; k++) {
+		if (k->def != FM_DEF_TAGS)
 			continue;
-		ruru_buf_reset(&lit);
-		if (is_array) {
-			ruru_toml_encode_string(&lit, o->tags[i], strlen(o->tags[i]));
-			rc = ruru_toml_edit_array_append(&out, toml.ptr, toml.len, "tags", lit.ptr,
-							 lit.len, err);
-		} else {
-			ruru_toml_encode_string_array(&lit, &o->tags[i], 1);
-			rc = ruru_toml_edit_set(&out, toml.ptr, toml.len, "tags", lit.ptr, lit.len, err);
-		}
-		if (rc == 0) {
-			struct ruru_buf tmp = toml;
-			toml = out;
-			out = tmp;
+		size_t kl = strlen(k->name);
+		for (size_t i = 0; i < o->ntags && rc == 0; i++) {
+			struct ruru_toml *doc = ruru_toml_parse(toml.ptr, toml.len, err);
+			if (!doc) {
+				rc = -1;
+				break;
+			}
+			const struct ruru_toml_value *tags = ruru_toml_table_get(ruru_toml_root(doc), k->name, kl);
+			bool have = false;
+			for (size_t j = 0; tags && ruru_toml_kind(tags) == RURU_TOML_ARRAY &&
+					   j < ruru_toml_array_len(tags); j++) {
+				const char *str = ruru_toml_string(ruru_toml_array_at(tags, j), NULL);
+				have = have || (str && !strcmp(str, o->tags[i]));
+			}
+			bool is_array = tags && ruru_toml_kind(tags) == RURU_TOML_ARRAY;
+			ruru_toml_free(doc);
+			if (have)
+				continue;
+			ruru_buf_reset(&lit);
+			if (is_array) {
+				ruru_toml_encode_string(&lit, o->tags[i], strlen(o->tags[i]));
+				rc = ruru_toml_edit_array_append(&out, toml.ptr, toml.len, k->name, lit.ptr,
+								 lit.len, err);
+			} else {
+				ruru_toml_encode_string_array(&lit, &o->tags[i], 1);
+				rc = ruru_toml_edit_set(&out, toml.ptr, toml.len, k->name, lit.ptr, lit.len,
+							err);
+			}
+			if (rc == 0) {
+				struct ruru_buf tmp = toml;
+				toml = out;
+				out = tmp;
+			}
 		}
 	}
 	if (rc == 0) {
