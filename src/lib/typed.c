@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "artifact.h"
 #include "builtin.h"
 #include "entry.h"
 #include "logtx.h"
@@ -372,20 +373,9 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 	wrote = true;
 	struct ruru_buf relp = RURU_BUF_INIT;
 	ruru_buf_addf(&relp, "%s/%s", folder, name.ptr);
-	rc = ruru_logtx_array_add(&tx, "related_artifacts", relp.ptr, err);
-	if (rc == 0) {
-		struct ruru_log_input e = { .type = RURU_EV_ARTIFACT };
-		e.field[RURU_FIELD_ARTIFACT] = relp.ptr;
-		e.field[RURU_FIELD_TASK] = a->task;
-		ruru_buf_addf(&msg, "%s: %s", t->type, a->title);
-		e.message = msg.ptr;
-		e.message_len = msg.len;
-		rc = ruru_logtx_entry(&tx, &e, err);
-	}
-	if (rc == 0) {
-		in_tx = false;
-		rc = ruru_logtx_commit(&tx, err);
-	}
+	ruru_buf_addf(&msg, "%s: %s", t->type, a->title);
+	in_tx = false;
+	rc = ruru_artifact_record(&tx, relp.ptr, a->task, msg.ptr, err);
 	if (rc == 0)
 		*rel = ruru_buf_detach(&relp, NULL);
 	ruru_buf_release(&relp);
