@@ -252,20 +252,27 @@ int ruru_frontmatter_edit(struct ruru_buf *text, const struct ruru_toml_edit *e,
 
 /* ------------------------------------------------------- events, entries */
 
-/* Event types of the standard's §5 (DESIGN §3). */
+/* Event types of the standard's §5 (DESIGN §3): X(ENUM, name), in the
+ * order of the enum.  The enum, the names (ruru_event_name, parsing,
+ * RURU_VOCAB_EVENT and so the CLI's help and the MCP schemas) all come
+ * from this one list: an event type is added here. */
+#define RURU_EVENTS(X)                                                      \
+	X(SESSION, "session")                                               \
+	X(PROMPT, "prompt")                                                 \
+	X(RESPONSE, "response")                                             \
+	X(DECISION, "decision")                                             \
+	X(DELEGATION, "delegation")                                         \
+	X(ARTIFACT, "artifact")                                             \
+	X(CONFIRM_REQUEST, "confirm-request")                               \
+	X(CONFIRM_RESPONSE, "confirm-response")                             \
+	X(CONFIRM_SKIP, "confirm-skip")                                     \
+	X(RESULT, "result")                                                 \
+	X(ERROR, "error")                                                   \
+	X(NOTE, "note")
 enum ruru_event {
-	RURU_EV_SESSION = 0,
-	RURU_EV_PROMPT,
-	RURU_EV_RESPONSE,
-	RURU_EV_DECISION,
-	RURU_EV_DELEGATION,
-	RURU_EV_ARTIFACT,
-	RURU_EV_CONFIRM_REQUEST,
-	RURU_EV_CONFIRM_RESPONSE,
-	RURU_EV_CONFIRM_SKIP,
-	RURU_EV_RESULT,
-	RURU_EV_ERROR,
-	RURU_EV_NOTE,
+#define RURU_X_EVENT(u, name) RURU_EV_##u,
+	RURU_EVENTS(RURU_X_EVENT)
+#undef RURU_X_EVENT
 	RURU_EV_COUNT,
 	RURU_EV_UNKNOWN = -1, /* a hand-written entry whose type is not known */
 };

@@ -758,21 +758,36 @@ static void goal_text(struct ruru_buf *b, const char *desc, const char *eol)
 }
 
 /* The TOML literal a new log gives key k (the table's template default). */
+/* The members of struct ruru_new a row names (FM_DEF_OPTION, _OPTIONS). */
+static const char *new_option(const struct ruru_new *o, const struct fm_key *k)
+{
+	return *(const char *const *)((const char *)o + k->opt);
+}
+
+static const char *const *new_options(const struct ruru_new *o, const struct fm_key *k, size_t *n)
+{
+	*n = *(const size_t *)((const char *)o + k->optn);
+	return *(const char *const *const *)((const char *)o + k->opt);
+}
+
+/* The TOML literal a new log gives key k (the table's template default). */
 static void default_literal(struct ruru_buf *lit, const struct fm_key *k, const char *id,
 			    const struct ruru_new *o, time_t now)
 {
 	const char *str = NULL;
+	size_t n;
 	switch (k->def) {
 	case FM_DEF_ID: str = id; break;
-	case FM_DEF_GOAL: str = o->goal ? o->goal : ""; break;
 	case FM_DEF_ACTIVE: str = ruru_status_string(RURU_STATUS_ACTIVE); break;
 	case FM_DEF_EMPTY: str = ""; break;
-	case FM_DEF_COORDINATOR: str = o->coordinator ? o->coordinator : ""; break;
+	case FM_DEF_OPTION: str = new_option(o, k) ? new_option(o, k) : ""; break;
 	case FM_DEF_NOW: ruru_toml_encode_time(lit, now); return;
 	case FM_DEF_NONE: ruru_buf_addstr(lit, "[]"); return;
-	case FM_DEF_TAGS:
-		ruru_toml_encode_string_array(lit, (const char *const *)o->tags, o->ntags);
+	case FM_DEF_OPTIONS: {
+		const char *const *v = new_options(o, k, &n);
+		ruru_toml_encode_string_array(lit, v, n);
 		return;
+	}
 	}
 	ruru_toml_encode_string(lit, str, strlen(str));
 }
@@ -946,10 +961,11 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 		ruru_toml_free(doc);
 	}
 	for (const struct fm_key *k = fm_keys; k->name; k++) {
-		if (k->def != FM_DEF_TAGS)
+		if (k->def != FM_DEF_OPTIONS)
 			continue;
-		size_t kl = strlen(k->name);
-		for (size_t i = 0; i < o->ntags && rc == 0; i++) {
+		size_t kl = strlen(k->name), nadd;
+		const char *const *add = new_options(o, k, &nadd);
+		for (size_t i = 0; i < nadd && rc == 0; i++) {
 			struct ruru_toml *doc = ruru_toml_parse(toml.ptr, toml.len, err);
 			if (!doc) {
 				rc = -1;
@@ -960,7 +976,7 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 			for (size_t j = 0; tags && ruru_toml_kind(tags) == RURU_TOML_ARRAY &&
 					   j < ruru_toml_array_len(tags); j++) {
 				const char *str = ruru_toml_string(ruru_toml_array_at(tags, j), NULL);
-				have = have || (str && !strcmp(str, o->tags[i]));
+				have = have || (str && !strcmp(str, add[i]));
 			}
 			bool is_array = tags && ruru_toml_kind(tags) == RURU_TOML_ARRAY;
 			ruru_toml_free(doc);
@@ -968,11 +984,11 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 				continue;
 			ruru_buf_reset(&lit);
 			if (is_array) {
-				ruru_toml_encode_string(&lit, o->tags[i], strlen(o->tags[i]));
+				ruru_toml_encode_string(&lit, add[i], strlen(add[i]));
 				rc = ruru_toml_edit_array_append(&out, toml.ptr, toml.len, k->name, lit.ptr,
 								 lit.len, err);
 			} else {
-				ruru_toml_encode_string_array(&lit, &o->tags[i], 1);
+				ruru_toml_encode_string_array(&lit, &add[i], 1);
 				rc = ruru_toml_edit_set(&out, toml.ptr, toml.len, k->name, lit.ptr, lit.len,
 							err);
 			}
