@@ -23,21 +23,6 @@
 #include "logtx.h"
 #include "banned.h"
 
-void ruru_text_position(const char *text, size_t off, int *line, int *col)
-{
-	int l = 1, c = 1;
-	for (size_t i = 0; i < off; i++) {
-		if (text[i] == '\n') {
-			l++;
-			c = 1;
-		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-			c++;
-		}
-	}
-	*line = l;
-	*col = c;
-}
-
 /* Read the file until its front matter is complete (or all of it). */
 static int read_head(int dirfd, const char *path, struct ruru_buf *out,
 		     struct ruru_frontmatter *fm, bool *whole, struct ruru_error *err)

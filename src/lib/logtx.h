@@ -36,6 +36,7 @@
 
 #include "ruru.h"
 #include "store.h"
+#include "text.h"
 #include "workspace.h"
 
 enum {
@@ -121,8 +122,6 @@ bool ruru_log_torn_tail(int dirfd, const char *state_path, const struct stat *st
  * line ending, then "- [")?  Callers check it before they trust the cache. */
 bool ruru_log_torn_shape(const char *tail, size_t len);
 
-/* Line and column (1-based) of byte `off` in text. */
-void ruru_text_position(const char *text, size_t off, int *line, int *col);
 
 /* Search index (index.c): fill `s` (its id and path already set) from a
  * log's text, as ruru_session_load() does; `entries` parses the body too. */

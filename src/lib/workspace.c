@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "entry.h"
 #include "store.h"
+#include "timestamp.h"
 #include "workspace.h"
 #include "banned.h"
 
