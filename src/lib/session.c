@@ -1367,3 +1367,127 @@ void ruru_session_from_text(struct ruru_session *s, const char *text, size_t len
 {
 	session_from_text(s, text, len, entries);
 }
+
+/* The search index's copy of the front matter (index.c writes it,
+ * search.c reads it back for `list`): every key of the table, so that a
+ * new key needs no column.  Per value "-" (none) or "<len>:" and the
+ * bytes; a string list is its count, then its items; a status or a time
+ * is its text, then its parsed value in decimal. */
+static void pack_str(struct ruru_buf *out, const char *v)
+{
+	if (!v)
+		ruru_buf_addch(out, '-');
+	else
+		ruru_buf_addf(out, "%zu:%s", strlen(v), v);
+}
+
+static void pack_num(struct ruru_buf *out, long long v)
+{
+	char n[32];
+	snprintf(n, sizeof(n), "%lld", v);
+	pack_str(out, n);
+}
+
+void ruru_session_pack(const struct ruru_session *s, struct ruru_buf *out)
+{
+	for (const struct fm_key *k = fm_keys; k->name; k++) {
+		if (k->off == FM_NO_FIELD)
+			continue;
+		switch (k->type) {
+		case FM_STRING:
+			pack_str(out, *CFIELD(s, k->off, char *));
+			break;
+		case FM_STATUS:
+			pack_str(out, *CFIELD(s, k->off, char *));
+			pack_num(out, (long long)*CFIELD(s, k->aux, enum ruru_status));
+			break;
+		case FM_TIME:
+			pack_str(out, *CFIELD(s, k->off, char *));
+			pack_num(out, (long long)*CFIELD(s, k->aux, time_t));
+			break;
+		case FM_STRINGS: {
+			char *const *v = *CFIELD(s, k->off, char **);
+			size_t n = *CFIELD(s, k->aux, size_t);
+			pack_num(out, (long long)n);
+			for (size_t i = 0; i < n; i++)
+				pack_str(out, v[i]);
+			break;
+		}
+		}
+	}
+}
+
+/* One packed value: *v gets a copy (NULL for none); false when malformed. */
+static bool unpack_str(const char **p, const char *end, char **v)
+{
+	*v = NULL;
+	if (*p < end && **p == '-') {
+		(*p)++;
+		return true;
+	}
+	size_t len = 0;
+	const char *q = *p;
+	while (q < end && *q >= '0' && *q <= '9' && len < ((size_t)-1) / 10)
+		len = len * 10 + (size_t)(*q++ - '0');
+	if (q == *p || q >= end || *q != ':' || (size_t)(end - q - 1) < len)
+		return false;
+	*v = ruru_strndup(q + 1, len);
+	*p = q + 1 + len;
+	return true;
+}
+
+static bool unpack_num(const char **p, const char *end, long long *v)
+{
+	char *t;
+	if (!unpack_str(p, end, &t) || !t)
+		return false;
+	char *stop;
+	*v = strtoll(t, &stop, 10);
+	bool ok = *t && !*stop;
+	free(t);
+	return ok;
+}
+
+bool ruru_session_unpack(struct ruru_session *s, const char *p, size_t len)
+{
+	const char *end = p + len;
+	long long num;
+	for (const struct fm_key *k = fm_keys; k->name; k++) {
+		if (k->off == FM_NO_FIELD)
+			continue;
+		switch (k->type) {
+		case FM_STRING:
+			if (!unpack_str(&p, end, FIELD(s, k->off, char *)))
+				return false;
+			break;
+		case FM_STATUS:
+			if (!unpack_str(&p, end, FIELD(s, k->off, char *)) || !unpack_num(&p, end, &num))
+				return false;
+			*FIELD(s, k->aux, enum ruru_status) = (enum ruru_status)num;
+			break;
+		case FM_TIME:
+			if (!unpack_str(&p, end, FIELD(s, k->off, char *)) || !unpack_num(&p, end, &num))
+				return false;
+			*FIELD(s, k->aux, time_t) = (time_t)num;
+			break;
+		case FM_STRINGS: {
+			if (!unpack_num(&p, end, &num) || num < 0 || num > (long long)(end - p))
+				return false;
+			char **v = ruru_xmalloc(((size_t)num + 1) * sizeof(*v));
+			size_t n = 0;
+			bool ok = true;
+			while (ok && n < (size_t)num) {
+				ok = unpack_str(&p, end, &v[n]) && v[n];
+				if (ok)
+					n++;
+			}
+			*FIELD(s, k->off, char **) = v;
+			*FIELD(s, k->aux, size_t) = n;
+			if (!ok)
+				return false;
+			break;
+		}
+		}
+	}
+	return p == end;
+}
