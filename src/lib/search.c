@@ -12,6 +12,7 @@
 
 #include "entry.h"
 #include "index.h"
+#include "logtx.h"
 #include "workspace.h"
 #include "banned.h"
 
@@ -309,7 +310,7 @@ static char *resolve_session(sqlite3 *db, const char *prefix, struct ruru_error 
 	if (count == 1)
 		found = names[0];
 	else if (count)
-		ruru_ws_ambiguous(err, prefix, names, count); /* names the candidates */
+		ruru_session_ambiguous(err, prefix, names, count); /* names the candidates */
 	else
 		ruru_error_set(err, RURU_ENOTFOUND, "unknown session \"%s\"", prefix);
 	for (size_t i = 0; count > 1 && i < count; i++)
@@ -514,27 +515,6 @@ json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, size_t
 
 /* ------------------------------------------------------------------ list */
 
-/* A list column of index.c (strings joined by U+001F). */
-static char **strings_of(const char *joined, size_t *n)
-{
-	*n = 0;
-	if (!joined)
-		return NULL;
-	size_t count = 1;
-	for (const char *p = joined; *p; p++)
-		count += *p == '\037';
-	char **v = ruru_xmalloc((count + 1) * sizeof(*v));
-	for (const char *p = joined;;) {
-		const char *end = strchr(p, '\037');
-		v[(*n)++] = end ? ruru_strndup(p, (size_t)(end - p)) : ruru_strdup(p);
-		if (!end)
-			break;
-		p = end + 1;
-	}
-	v[*n] = NULL;
-	return v;
-}
-
 static char *col_dup(sqlite3_stmt *q, int col)
 {
 	const unsigned char *s = sqlite3_column_text(q, col);
@@ -564,9 +544,7 @@ int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const
 		return rc;
 	}
 	struct ruru_buf sqlb = RURU_BUF_INIT;
-	ruru_buf_addstr(&sqlb, "SELECT id, path, valid, problem, title, status, status_text,"
-			       " start_text, end_text, start, end, coordinator, tags, tasks,"
-			       " artifacts, layout FROM sessions WHERE 1");
+	ruru_buf_addstr(&sqlb, "SELECT id, path, valid, problem, keys, layout FROM sessions WHERE 1");
 	if (status != RURU_STATUS_UNKNOWN)
 		ruru_buf_addstr(&sqlb, " AND status = ?1");
 	if (tag)
@@ -603,18 +581,18 @@ int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const
 			s.problem = ruru_xmalloc(sizeof(*s.problem));
 			*s.problem = problem;
 		}
-		s.title = col_dup(q, 4);
-		s.status = (enum ruru_status)sqlite3_column_int(q, 5);
-		s.status_text = col_dup(q, 6);
-		s.start_text = col_dup(q, 7);
-		s.end_text = col_dup(q, 8);
-		s.start = (time_t)sqlite3_column_int64(q, 9);
-		s.end = (time_t)sqlite3_column_int64(q, 10);
-		s.coordinator = col_dup(q, 11);
-		s.tags = strings_of((const char *)sqlite3_column_text(q, 12), &s.ntags);
-		s.tasks = strings_of((const char *)sqlite3_column_text(q, 13), &s.ntasks);
-		s.artifacts = strings_of((const char *)sqlite3_column_text(q, 14), &s.nartifacts);
-		s.layout = sqlite3_column_int(q, 15);
+		/* the front matter, every key of the table (ruru_session_pack) */
+		const char *keys = sqlite3_column_blob(q, 4);
+		if (!ruru_session_unpack(&s, keys ? keys : "", (size_t)sqlite3_column_bytes(q, 4)) &&
+		    s.valid) {
+			ruru_error_clear(&problem);
+			snprintf(problem.msg, sizeof(problem.msg), "the search index's copy is damaged");
+			problem.code = RURU_EINVALID;
+			s.valid = false;
+			s.problem = ruru_xmalloc(sizeof(*s.problem));
+			*s.problem = problem;
+		}
+		s.layout = sqlite3_column_int(q, 5);
 		stop = fn(&s, ctx);
 		ruru_session_release(&s);
 	}
