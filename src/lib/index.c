@@ -45,7 +45,7 @@
 #include "banned.h"
 
 /* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
-#define INDEX_VERSION 7
+#define INDEX_VERSION 8
 #define ARTIFACT_MAX (1024 * 1024)
 #define WALK_DEPTH 8
 
@@ -54,13 +54,16 @@ static const char schema[] =
 	"CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, kind INTEGER,"
 	" sdir TEXT, dev INTEGER, ino INTEGER, size INTEGER, mtime INTEGER,"
 	" tail_from INTEGER, tail_line INTEGER, prefix BLOB);"
-	"CREATE TABLE sessions(sdir TEXT PRIMARY KEY, file_id INTEGER, id TEXT, path TEXT,"
-	" valid INTEGER, problem TEXT, title TEXT, status INTEGER, status_text TEXT,"
-	" start_text TEXT, end_text TEXT, start INTEGER, end INTEGER, coordinator TEXT,"
-	" tags TEXT, tags_lc TEXT, tasks TEXT, artifacts TEXT, layout INTEGER);"
+	/* Kept in `list` order (newest first is a backward scan), so that
+	 * listing 100,000 sessions reads the table once in order rather
+	 * than looking every row up from an index. */
+	"CREATE TABLE sessions(start INTEGER NOT NULL, id TEXT NOT NULL, sdir TEXT NOT NULL UNIQUE,"
+	" file_id INTEGER, path TEXT, valid INTEGER, problem TEXT, title TEXT, status INTEGER,"
+	" status_text TEXT, start_text TEXT, end_text TEXT, end INTEGER, coordinator TEXT,"
+	" tags TEXT, tags_lc TEXT, tasks TEXT, artifacts TEXT, layout INTEGER,"
+	" PRIMARY KEY(start, id, sdir)) WITHOUT ROWID;"
 	"CREATE INDEX sessions_file ON sessions(file_id);"
 	"CREATE INDEX sessions_id ON sessions(id);"
-	"CREATE INDEX sessions_start ON sessions(start DESC, id DESC);"
 	"CREATE TABLE docs(id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, kind INTEGER,"
 	" sdir TEXT, session TEXT, line INTEGER, time INTEGER, type TEXT, mode TEXT,"
 	" task TEXT, start_off INTEGER);"
@@ -83,9 +86,65 @@ enum { F_LOG = 1, F_ARTIFACT = 2, F_DIR = 3 };
  * it is read again next time (git's "racily clean" entries). */
 #define RACY_NS 2000000000LL
 
+/* Strings of a scan or of the rows, allocated from blocks that never
+ * move (no malloc per path: 35,000 of them on every search). */
+struct arena {
+	char **blk;
+	size_t nblk;
+	size_t used, cap; /* of the last block */
+};
+
+#define ARENA_BLOCK 65536
+
+static const char *arena_add(struct arena *a, const char *s, size_t len)
+{
+	if (!a->nblk || a->cap - a->used < len + 1) {
+		size_t cap = len + 1 > ARENA_BLOCK ? len + 1 : ARENA_BLOCK;
+		a->blk = ruru_xrealloc(a->blk, (a->nblk + 1) * sizeof(*a->blk));
+		a->blk[a->nblk++] = ruru_xmalloc(cap);
+		a->used = 0;
+		a->cap = cap;
+	}
+	char *p = a->blk[a->nblk - 1] + a->used;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	a->used += len + 1;
+	return p;
+}
+
+/* Move the blocks of `from` into `to` (the strings stay where they are). */
+static void arena_take(struct arena *to, struct arena *from)
+{
+	if (!from->nblk)
+		return;
+	size_t keep = to->nblk;
+	to->blk = ruru_xrealloc(to->blk, (to->nblk + from->nblk) * sizeof(*to->blk));
+	/* the last block of `to` stays last, so that it is filled further */
+	memcpy(to->blk + to->nblk, from->blk, from->nblk * sizeof(*from->blk));
+	to->nblk += from->nblk;
+	if (keep) {
+		char *last = to->blk[keep - 1];
+		to->blk[keep - 1] = to->blk[to->nblk - 1];
+		to->blk[to->nblk - 1] = last;
+	} else {
+		to->used = from->used;
+		to->cap = from->cap;
+	}
+	free(from->blk);
+	memset(from, 0, sizeof(*from));
+}
+
+static void arena_release(struct arena *a)
+{
+	for (size_t i = 0; i < a->nblk; i++)
+		free(a->blk[i]);
+	free(a->blk);
+	memset(a, 0, sizeof(*a));
+}
+
 struct frow {
 	int64_t id;
-	char *path;
+	const char *path; /* in the rows' arena */
 	int kind;
 	int64_t dev, ino, size, mtime, tail_from, tail_line;
 	unsigned char prefix[32];
@@ -95,12 +154,12 @@ struct frow {
 struct frows {
 	struct frow *v;
 	size_t n, cap;
+	struct arena arena;
 };
 
 static void frows_release(struct frows *r)
 {
-	for (size_t i = 0; i < r->n; i++)
-		free(r->v[i].path);
+	arena_release(&r->arena);
 	free(r->v);
 	memset(r, 0, sizeof(*r));
 }
@@ -108,7 +167,7 @@ static void frows_release(struct frows *r)
 
 
 struct fent {
-	char *path;  /* relative to the root */
+	const char *path; /* relative to the root, in the scan's arena */
 	size_t sdir_len; /* path[0, sdir_len) is the session folder */
 	const char *sid; /* its last component (inside path) */
 	size_t sid_len;
@@ -119,6 +178,7 @@ struct fent {
 struct scan {
 	struct fent *v;
 	size_t n, cap;
+	struct arena arena;
 };
 
 static void scan_add(struct scan *s, const char *path, const char *sdir, int kind,
@@ -129,7 +189,7 @@ static void scan_add(struct scan *s, const char *path, const char *sdir, int kin
 		s->v = ruru_xrealloc(s->v, s->cap * sizeof(*s->v));
 	}
 	struct fent *f = &s->v[s->n++];
-	f->path = ruru_strdup(path);
+	f->path = arena_add(&s->arena, path, strlen(path));
 	f->sdir_len = strlen(sdir); /* a prefix of path */
 	const char *slash = memrchr(f->path, '/', f->sdir_len);
 	f->sid = slash ? slash + 1 : f->path;
@@ -143,9 +203,7 @@ static void scan_add(struct scan *s, const char *path, const char *sdir, int kin
 
 static void scan_release(struct scan *s)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->v[i].path);
-	}
+	arena_release(&s->arena);
 	free(s->v);
 	memset(s, 0, sizeof(*s));
 }
@@ -160,6 +218,102 @@ static int64_t mtime_ns(const struct stat *st)
 	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
+/* A hash of a path, eight bytes at a time, mixed at the end (paths
+ * differ in a few bytes in their middle). */
+static uint64_t hash_path(const char *p, size_t len)
+{
+	uint64_t h = len * 0x9e3779b97f4a7c15ULL, w;
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, p, len);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 33);
+}
+
+/* The logs' rows of the index by path, for `list`'s check: looked up by
+ * the walking threads as they stat each log (no copy of the scan, no
+ * sort, and the rows read in table order, not through an index). */
+struct logrow {
+	const char *path; /* in the arena */
+	size_t len;
+	uint64_t hash;
+	int64_t dev, ino, size, mtime;
+};
+
+struct logrows {
+	struct logrow *v;
+	size_t n, cap;
+	uint32_t *slot; /* index + 1 into v; open addressing */
+	size_t mask;
+	struct arena arena;
+};
+
+static void logrows_release(struct logrows *lr)
+{
+	arena_release(&lr->arena);
+	free(lr->v);
+	free(lr->slot);
+	memset(lr, 0, sizeof(*lr));
+}
+
+/* Returns the SQLite result code. */
+static int load_logrows(sqlite3 *db, struct logrows *lr)
+{
+	sqlite3_stmt *q;
+	int rc = sqlite3_prepare_v2(db, "SELECT path, dev, ino, size, mtime FROM files WHERE kind = 1",
+				    -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (lr->n == lr->cap) {
+			lr->cap = lr->cap ? 2 * lr->cap : 1024;
+			lr->v = ruru_xrealloc(lr->v, lr->cap * sizeof(*lr->v));
+		}
+		struct logrow *r = &lr->v[lr->n++];
+		const char *path = (const char *)sqlite3_column_text(q, 0);
+		r->len = (size_t)sqlite3_column_bytes(q, 0);
+		r->path = arena_add(&lr->arena, path ? path : "", path ? r->len : 0);
+		r->hash = hash_path(r->path, r->len);
+		r->dev = sqlite3_column_int64(q, 1);
+		r->ino = sqlite3_column_int64(q, 2);
+		r->size = sqlite3_column_int64(q, 3);
+		r->mtime = sqlite3_column_int64(q, 4);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return rc;
+	size_t size = 1024;
+	while (size < 2 * lr->n)
+		size <<= 1;
+	lr->slot = ruru_xmalloc(size * sizeof(*lr->slot));
+	memset(lr->slot, 0, size * sizeof(*lr->slot));
+	lr->mask = size - 1;
+	for (size_t i = 0; i < lr->n; i++) {
+		size_t h = (size_t)lr->v[i].hash & lr->mask;
+		while (lr->slot[h])
+			h = (h + 1) & lr->mask;
+		lr->slot[h] = (uint32_t)(i + 1);
+	}
+	return SQLITE_OK;
+}
+
+static const struct logrow *logrow_find(const struct logrows *lr, const char *path, size_t len)
+{
+	uint64_t hash = hash_path(path, len);
+	for (size_t h = (size_t)hash & lr->mask; lr->slot[h]; h = (h + 1) & lr->mask) {
+		const struct logrow *r = &lr->v[lr->slot[h] - 1];
+		if (r->hash == hash && r->len == len && !memcmp(r->path, path, len))
+			return r;
+	}
+	return NULL;
+}
+
 /* What a walk needs: the rows of the last update (a cache: a folder whose
  * stat is unchanged has the same names in it, so its rows list them and
  * no readdir is needed), the time now, and where the results go. */
@@ -168,6 +322,8 @@ struct walk {
 	const struct frows *rows; /* sorted by path; may be empty */
 	int64_t now;
 	bool logs_only;           /* the logs only (`list`) */
+	const struct logrows *lr; /* logs_only: the rows to compare with, or NULL */
+	size_t matched, changed;  /* logs found in lr unchanged; found changed or not */
 };
 
 /* The row of `path`, or NULL. */
@@ -299,6 +455,14 @@ static void walk_session(struct walk *w, int lfd, const char *layout, const char
 	if (has_log) {
 		ruru_buf_addstr(rel, "/session_log.md");
 		scan_add(w->s, rel->ptr, sdir, F_LOG, &st);
+		if (w->lr) {
+			const struct logrow *r = logrow_find(w->lr, rel->ptr, rel->len);
+			if (r && r->dev == (int64_t)st.st_dev && r->ino == (int64_t)st.st_ino &&
+			    r->size == (int64_t)st.st_size && r->mtime == mtime_ns(&st))
+				w->matched++;
+			else
+				w->changed++;
+		}
 		ruru_buf_reset(rel);
 		ruru_buf_addstr(rel, sdir);
 	}
@@ -314,41 +478,124 @@ static void walk_session(struct walk *w, int lfd, const char *layout, const char
 	free(sdir);
 }
 
-/* Every session log and (unless logs_only) every file and folder of the
- * session folders, sorted by path.  `rows` (the last update's, sorted;
- * may be empty) spares the readdir of folders that did not change. */
-static void scan_workspace(int rootfd, struct scan *s, bool logs_only, const struct frows *rows)
+/* One session folder to walk: `name` in the layout folder `lfd`. */
+struct sjob {
+	int lfd;
+	const char *layout, *name;
+	bool is_dir;
+};
+
+/* A thread's share of the session folders, into a scan of its own. */
+struct worker {
+	struct walk w;
+	struct scan s;
+	const struct sjob *jobs;
+	size_t n;
+};
+
+static void *work(void *p)
 {
+	struct worker *k = p;
 	struct ruru_buf rel = RURU_BUF_INIT;
+	k->w.s = &k->s;
+	for (size_t i = 0; i < k->n; i++)
+		walk_session(&k->w, k->jobs[i].lfd, k->jobs[i].layout, k->jobs[i].name,
+			     k->jobs[i].is_dir, &rel);
+	ruru_buf_release(&rel);
+	return NULL;
+}
+
+static bool sorted(const struct scan *s)
+{
+	for (size_t i = 1; i < s->n; i++)
+		if (strcmp(s->v[i - 1].path, s->v[i].path) > 0)
+			return false;
+	return true;
+}
+
+/* Append the files of `from` to `to` (emptying `from`). */
+static void scan_take(struct scan *to, struct scan *from)
+{
+	if (to->n + from->n > to->cap) {
+		to->cap = to->n + from->n;
+		to->v = ruru_xrealloc(to->v, to->cap * sizeof(*to->v));
+	}
+	if (from->n)
+		memcpy(to->v + to->n, from->v, from->n * sizeof(*from->v));
+	to->n += from->n;
+	arena_take(&to->arena, &from->arena);
+	free(from->v);
+	memset(from, 0, sizeof(*from));
+}
+
+/* Session folders are walked by this many threads (the cost is one
+ * fstatat per file and folder: kernel time that two cores halve). */
+#define WALK_THREADS 2
+#define WALK_THREAD_MIN 32 /* fewer sessions: not worth a thread */
+
+/* Every session log and (unless logs_only) every file and folder of the
+ * session folders, sorted by path unless !sort.  `rows` (the last
+ * update's, sorted; may be empty) spares the readdir of folders that did
+ * not change. */
+static void scan_sort(struct scan *s)
+{
+	if (!sorted(s))
+		qsort(s->v, s->n, sizeof(*s->v), cmp_fent);
+}
+
+static void scan_logs(int rootfd, struct scan *s, bool logs_only, const struct frows *rows,
+		      const struct logrows *lr, bool sort, bool *fresh);
+
+static void scan_workspace(int rootfd, struct scan *s, bool logs_only, const struct frows *rows,
+			   bool sort)
+{
+	scan_logs(rootfd, s, logs_only, rows, NULL, sort, NULL);
+}
+
+/* scan_workspace(), and with `lr` (logs_only) whether every log is as its
+ * row says: *fresh. */
+static void scan_logs(int rootfd, struct scan *s, bool logs_only, const struct frows *rows,
+		      const struct logrows *lr, bool sort, bool *fresh)
+{
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
-	struct walk w = { s, rows, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec, logs_only };
+	struct walk w = { s, rows, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec, logs_only, lr,
+			  0, 0 };
+	struct sjob *jobs = NULL;
+	size_t njobs = 0, cap = 0;
+	struct arena names = { 0 };
+	int lfds[RURU_LAYOUT_COUNT];
 	/* the session folders of every layout ruru reads (DESIGN §1) */
 	for (int layout = 0; layout < RURU_LAYOUT_COUNT; layout++) {
 		const char *dir = ruru_layout_dir((enum ruru_layout)layout);
-		int lfd = ruru_openat_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY);
+		int lfd = lfds[layout] = ruru_openat_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY);
 		if (lfd < 0)
 			continue;
 		struct stat st;
-		bool known = !logs_only && fstat(lfd, &st) == 0 &&
-			     add_dir(&w, dir, dir, &st);
+		bool known = !logs_only && fstat(lfd, &st) == 0 && add_dir(&w, dir, dir, &st);
+		size_t plen = strlen(dir);
 		if (known) {
-			size_t plen = strlen(dir);
 			struct ruru_buf prefix = RURU_BUF_INIT;
 			ruru_buf_addf(&prefix, "%s/", dir);
 			for (size_t i = lower_bound(rows, prefix.ptr);
 			     i < rows->n && !strncmp(rows->v[i].path, prefix.ptr, plen + 1); i++) {
 				const char *name = rows->v[i].path + plen + 1;
-				if (rows->v[i].kind == F_DIR && !strchr(name, '/'))
-					walk_session(&w, lfd, dir, name, true, &rel);
+				if (rows->v[i].kind == F_DIR && !strchr(name, '/')) {
+					if (njobs == cap) {
+						cap = cap ? 2 * cap : 1024;
+						jobs = ruru_xrealloc(jobs, cap * sizeof(*jobs));
+					}
+					jobs[njobs++] = (struct sjob){ lfd, dir, name, true };
+				}
 			}
 			ruru_buf_release(&prefix);
-			close(lfd);
 			continue;
 		}
-		DIR *d = fdopendir(lfd);
+		int dfd = dup(lfd);
+		DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
 		if (!d) {
-			close(lfd);
+			if (dfd >= 0)
+				close(dfd);
 			continue;
 		}
 		struct dirent *de;
@@ -357,13 +604,51 @@ static void scan_workspace(int rootfd, struct scan *s, bool logs_only, const str
 				continue;
 			if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
 				continue;
-			walk_session(&w, dirfd(d), dir, de->d_name, de->d_type == DT_DIR, &rel);
+			if (njobs == cap) {
+				cap = cap ? 2 * cap : 1024;
+				jobs = ruru_xrealloc(jobs, cap * sizeof(*jobs));
+			}
+			jobs[njobs++] = (struct sjob){ lfd, dir,
+						       arena_add(&names, de->d_name, strlen(de->d_name)),
+						       de->d_type == DT_DIR };
 		}
 		closedir(d);
 	}
-	ruru_buf_release(&rel);
-	if (s->n)
-		qsort(s->v, s->n, sizeof(*s->v), cmp_fent);
+	/* The walk itself, in WALK_THREADS contiguous shares (the calling
+	 * thread does the first); a thread that cannot start leaves its
+	 * share to the calling thread. */
+	struct worker k[WALK_THREADS];
+	pthread_t tid[WALK_THREADS];
+	bool started[WALK_THREADS] = { false };
+	size_t nk = njobs >= WALK_THREAD_MIN ? WALK_THREADS : 1;
+	for (size_t t = 0; t < nk; t++) {
+		memset(&k[t], 0, sizeof(k[t]));
+		k[t].w = w;
+		k[t].jobs = jobs + njobs * t / nk;
+		k[t].n = njobs * (t + 1) / nk - njobs * t / nk;
+		if (t > 0)
+			started[t] = pthread_create(&tid[t], NULL, work, &k[t]) == 0;
+	}
+	for (size_t t = 0; t < nk; t++)
+		if (!started[t])
+			work(&k[t]);
+	size_t matched = 0, changed = 0;
+	for (size_t t = 0; t < nk; t++) {
+		if (started[t])
+			pthread_join(tid[t], NULL);
+		scan_take(s, &k[t].s);
+		matched += k[t].w.matched;
+		changed += k[t].w.changed;
+	}
+	if (fresh)
+		*fresh = lr && changed == 0 && matched == lr->n;
+	for (int layout = 0; layout < RURU_LAYOUT_COUNT; layout++)
+		if (lfds[layout] >= 0)
+			close(lfds[layout]);
+	free(jobs);
+	arena_release(&names);
+	if (sort)
+		scan_sort(s);
 }
 
 /* ------------------------------------------------------- indexed files */
@@ -389,7 +674,8 @@ static int load_rows(sqlite3 *db, struct frows *r, bool logs_only)
 		struct frow *f = &r->v[r->n++];
 		memset(f, 0, sizeof(*f));
 		f->id = sqlite3_column_int64(q, 0);
-		f->path = ruru_strdup((const char *)sqlite3_column_text(q, 1));
+		const char *path = (const char *)sqlite3_column_text(q, 1);
+		f->path = arena_add(&r->arena, path ? path : "", (size_t)sqlite3_column_bytes(q, 1));
 		f->dev = sqlite3_column_int64(q, 2);
 		f->ino = sqlite3_column_int64(q, 3);
 		f->size = sqlite3_column_int64(q, 4);
@@ -426,41 +712,6 @@ static size_t count_changes(const struct scan *s, const struct frows *r)
 		}
 	}
 	return changes;
-}
-
-/* count_changes() for the logs only, straight from the query (no copy
- * of 100,000 rows for `list`).  Returns the SQLite result code. */
-static int count_log_changes(sqlite3 *db, const struct scan *s, size_t *changes)
-{
-	sqlite3_stmt *q;
-	int rc = sqlite3_prepare_v2(db,
-				    "SELECT path, dev, ino, size, mtime FROM files WHERE kind = 1"
-				    " ORDER BY path",
-				    -1, &q, NULL);
-	if (rc != SQLITE_OK)
-		return rc;
-	size_t i = 0;
-	*changes = 0;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *path = (const char *)sqlite3_column_text(q, 0);
-		int c = -1;
-		while (i < s->n && (c = strcmp(s->v[i].path, path ? path : "")) < 0) {
-			++*changes; /* new on disk */
-			i++;
-		}
-		if (i < s->n && c == 0) {
-			const struct fent *f = &s->v[i++];
-			*changes += f->dev != sqlite3_column_int64(q, 1) ||
-				    f->ino != sqlite3_column_int64(q, 2) ||
-				    f->size != sqlite3_column_int64(q, 3) ||
-				    f->mtime != sqlite3_column_int64(q, 4);
-		} else {
-			++*changes; /* gone */
-		}
-	}
-	*changes += s->n - i;
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 /* ------------------------------------------------------------ updating */
@@ -1218,7 +1469,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	}
 	struct frows none = { 0 };
 	if (rurufd < 0) { /* no .ruru/ (only a later layout): nothing to keep it in */
-		scan_workspace(rootfd, &s, logs_only, &none);
+		scan_workspace(rootfd, &s, logs_only, &none, true);
 		result = build_in_memory(ix, rootfd, &s, st, err);
 		goto out;
 	}
@@ -1233,15 +1484,17 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 			usable = true;
 			rc = exec(ix->db, "BEGIN");
 			if (rc == SQLITE_OK && logs_only) {
-				size_t changes;
-				scan_workspace(rootfd, &s, true, &none);
-				scanned = true;
-				rc = count_log_changes(ix->db, &s, &changes);
-				fresh = rc == SQLITE_OK && changes == 0;
+				struct logrows lr = { 0 };
+				rc = load_logrows(ix->db, &lr);
+				if (rc == SQLITE_OK) {
+					scan_logs(rootfd, &s, true, &none, &lr, false, &fresh);
+					scanned = true;
+				}
+				logrows_release(&lr);
 			} else if (rc == SQLITE_OK) {
 				rc = load_rows(ix->db, &rows, logs_only);
 				if (rc == SQLITE_OK) {
-					scan_workspace(rootfd, &s, logs_only, &rows);
+					scan_workspace(rootfd, &s, logs_only, &rows, true);
 					scanned = true;
 					fresh = count_changes(&s, &rows) == 0;
 				}
@@ -1254,7 +1507,8 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		}
 	}
 	if (!scanned)
-		scan_workspace(rootfd, &s, logs_only, &none);
+		scan_workspace(rootfd, &s, logs_only, &none, true);
+	scan_sort(&s); /* the update merges it with the rows, both by path */
 
 	/* Update (or rebuild) under the writer lock. */
 	if (ruru_lock_acquire(&lock, lockpath, err) < 0) {
