@@ -45,7 +45,7 @@
 #include "banned.h"
 
 /* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
-#define INDEX_VERSION 8
+#define INDEX_VERSION 9
 #define ARTIFACT_MAX (1024 * 1024)
 #define WALK_DEPTH 8
 
@@ -727,7 +727,7 @@ static const char *const sql[Q_COUNT] = {
 	[Q_DEL_FILE] = "DELETE FROM files WHERE id = ?1",
 	[Q_DEL_SESSION] = "DELETE FROM sessions WHERE file_id = ?1",
 	[Q_INS_DOC] = "INSERT INTO docs(file_id, kind, sdir, session, line, time, type, mode, task,"
-		      " start_off) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		      " start_off, id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[Q_INS_FTS] = "INSERT INTO fts(rowid, text, type, mode, task) VALUES(?, ?, ?, ?, ?)",
 	[Q_INS_FILE] = "INSERT INTO files(path, kind, sdir) VALUES(?, ?, ?)",
 	[Q_UPD_FILE] = "UPDATE files SET dev = ?2, ino = ?3, size = ?4, mtime = ?5, tail_from = ?6,"
@@ -744,7 +744,9 @@ struct updater {
 	sqlite3_stmt *q[Q_COUNT];
 	struct ruru_index_stats *st;
 	struct ruru_buf text, clean;
-	int rc; /* first SQLite error */
+	struct ruru_tokens tk; /* lengths of documents (rank.c) */
+	int64_t seq;           /* the last document's number (its rowid's high bits) */
+	int rc;                /* first SQLite error */
 };
 
 static bool run(struct updater *u, sqlite3_stmt *q)
@@ -817,11 +819,22 @@ static void add_doc(struct updater *u, int64_t file_id, int kind, const struct f
 	bind_text(q, 8, mode);
 	bind_text(q, 9, task);
 	sqlite3_bind_int64(q, 10, start_off);
+	/* The rowid: the document's number, then its length in tokens
+	 * (what ruru_bm25() reads instead of asking FTS5 hit by hit). */
+	const char *clean = clean_text(u, text, len);
+	int64_t ntok = ruru_tokens_count(&u->tk, clean, len);
+	const char *cols[3] = { type, mode, task };
+	for (int c = 0; c < 3; c++)
+		if (cols[c])
+			ntok += ruru_tokens_count(&u->tk, cols[c], strlen(cols[c]));
+	int64_t rowid = (++u->seq << RURU_DOC_LEN_BITS) |
+			(ntok < RURU_DOC_LEN_MAX ? ntok : RURU_DOC_LEN_MAX);
+	sqlite3_bind_int64(q, 11, rowid);
 	if (!run(u, q))
 		return;
 	q = u->q[Q_INS_FTS];
-	sqlite3_bind_int64(q, 1, sqlite3_last_insert_rowid(u->db));
-	sqlite3_bind_text(q, 2, clean_text(u, text, len), (int)len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(q, 1, rowid);
+	sqlite3_bind_text(q, 2, clean, (int)len, SQLITE_TRANSIENT);
 	bind_text(q, 3, type);
 	bind_text(q, 4, mode);
 	bind_text(q, 5, task);
@@ -1141,13 +1154,23 @@ static int apply_changes(sqlite3 *db, int rootfd, const struct scan *s, const st
 			 struct ruru_index_stats *st)
 {
 	struct updater u = { .db = db, .rootfd = rootfd, .st = st };
+	int trc = ruru_tokens_init(&u.tk, db);
+	if (trc != SQLITE_OK)
+		return trc;
 	for (int k = 0; k < Q_COUNT; k++) {
 		int rc = sqlite3_prepare_v2(db, sql[k], -1, &u.q[k], NULL);
 		if (rc != SQLITE_OK) {
 			for (int j = 0; j < k; j++)
 				sqlite3_finalize(u.q[j]);
+			ruru_tokens_release(&u.tk);
 			return rc;
 		}
+	}
+	sqlite3_stmt *mq;
+	if (sqlite3_prepare_v2(db, "SELECT max(id) FROM docs", -1, &mq, NULL) == SQLITE_OK) {
+		if (sqlite3_step(mq) == SQLITE_ROW)
+			u.seq = sqlite3_column_int64(mq, 0) >> RURU_DOC_LEN_BITS;
+		sqlite3_finalize(mq);
 	}
 	size_t i = 0, j = 0;
 	while ((i < s->n || j < r->n) && u.rc == SQLITE_OK) {
@@ -1164,6 +1187,7 @@ static int apply_changes(sqlite3 *db, int rootfd, const struct scan *s, const st
 	}
 	for (int k = 0; k < Q_COUNT; k++)
 		sqlite3_finalize(u.q[k]);
+	ruru_tokens_release(&u.tk);
 	ruru_buf_release(&u.text);
 	ruru_buf_release(&u.clean);
 	return u.rc;
@@ -1367,6 +1391,8 @@ static int open_db(const char *path, bool rw, sqlite3 **db)
 	int flags = rw ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
 	flags |= SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX;
 	int rc = sqlite3_open_v2(path, db, flags, real_vfs ? "ruru-faults" : NULL);
+	if (rc == SQLITE_OK)
+		rc = ruru_rank_register(*db);
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(*db, 10000);
 		sqlite3_extended_result_codes(*db, 0);
@@ -1404,6 +1430,8 @@ static int build_in_memory(struct ruru_index *ix, int rootfd, const struct scan 
 	st->in_memory = st->rebuilt = true;
 	int rc = sqlite3_open_v2(":memory:", &ix->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 				 NULL);
+	if (rc == SQLITE_OK)
+		rc = ruru_rank_register(ix->db);
 	if (rc == SQLITE_OK)
 		rc = create_schema(ix->db);
 	if (rc == SQLITE_OK)
