@@ -324,6 +324,7 @@ struct walk {
 	bool logs_only;           /* the logs only (`list`) */
 	const struct logrows *lr; /* logs_only: the rows to compare with, or NULL */
 	size_t matched, changed;  /* logs found in lr unchanged; found changed or not */
+	const struct frow *hint;  /* the row of the next folder add_dir() records, if known */
 };
 
 /* The row of `path`, or NULL. */
@@ -366,7 +367,9 @@ static bool add_dir(struct walk *w, const char *path, const char *sdir, const st
 		rec.st_mtim.tv_nsec = 0;
 	}
 	scan_add(w->s, path, sdir, F_DIR, &rec);
-	const struct frow *r = find_row(w->rows, path);
+	const struct frow *r = w->hint && !strcmp(w->hint->path, path) ? w->hint
+									 : find_row(w->rows, path);
+	w->hint = NULL;
 	return r && r->kind == F_DIR && r->dev == (int64_t)st->st_dev &&
 	       r->ino == (int64_t)st->st_ino && r->mtime == mtime_ns(st) && r->mtime >= 0;
 }
@@ -417,8 +420,10 @@ static void walk_dir(struct walk *w, int lfd, size_t lskip, struct ruru_buf *rel
 		for (size_t i = lower_bound(w->rows, prefix);
 		     i < w->rows->n && !strncmp(w->rows->v[i].path, prefix, plen + 1); i++) {
 			const char *name = w->rows->v[i].path + plen + 1;
-			if (!strchr(name, '/'))
+			if (!strchr(name, '/')) {
+				w->hint = &w->rows->v[i];
 				walk_entry(w, lfd, lskip, rel, name, sdir, depth);
+			}
 		}
 		free(prefix);
 		free(self);
@@ -483,6 +488,7 @@ struct sjob {
 	int lfd;
 	const char *layout, *name;
 	bool is_dir;
+	const struct frow *row; /* its row, when it comes from the rows */
 };
 
 /* A thread's share of the session folders, into a scan of its own. */
@@ -498,9 +504,21 @@ static void *work(void *p)
 	struct worker *k = p;
 	struct ruru_buf rel = RURU_BUF_INIT;
 	k->w.s = &k->s;
-	for (size_t i = 0; i < k->n; i++)
+	for (size_t i = 0; i < k->n; i++) {
+		size_t first = k->s.n;
+		k->w.hint = k->jobs[i].row;
 		walk_session(&k->w, k->jobs[i].lfd, k->jobs[i].layout, k->jobs[i].name,
 			     k->jobs[i].is_dir, &rel);
+		/* A session's few paths in order (its log comes first), so
+		 * that sessions taken in path order need no sort at the end. */
+		for (size_t j = first + 1; j < k->s.n; j++) {
+			struct fent f = k->s.v[j];
+			size_t at = j;
+			for (; at > first && strcmp(k->s.v[at - 1].path, f.path) > 0; at--)
+				k->s.v[at] = k->s.v[at - 1];
+			k->s.v[at] = f;
+		}
+	}
 	ruru_buf_release(&rel);
 	return NULL;
 }
@@ -560,7 +578,7 @@ static void scan_logs(int rootfd, struct scan *s, bool logs_only, const struct f
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	struct walk w = { s, rows, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec, logs_only, lr,
-			  0, 0 };
+			  0, 0, NULL };
 	struct sjob *jobs = NULL;
 	size_t njobs = 0, cap = 0;
 	struct arena names = { 0 };
@@ -585,7 +603,7 @@ static void scan_logs(int rootfd, struct scan *s, bool logs_only, const struct f
 						cap = cap ? 2 * cap : 1024;
 						jobs = ruru_xrealloc(jobs, cap * sizeof(*jobs));
 					}
-					jobs[njobs++] = (struct sjob){ lfd, dir, name, true };
+					jobs[njobs++] = (struct sjob){ lfd, dir, name, true, &rows->v[i] };
 				}
 			}
 			ruru_buf_release(&prefix);
@@ -610,7 +628,7 @@ static void scan_logs(int rootfd, struct scan *s, bool logs_only, const struct f
 			}
 			jobs[njobs++] = (struct sjob){ lfd, dir,
 						       arena_add(&names, de->d_name, strlen(de->d_name)),
-						       de->d_type == DT_DIR };
+						       de->d_type == DT_DIR, NULL };
 		}
 		closedir(d);
 	}
