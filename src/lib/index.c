@@ -1249,6 +1249,20 @@ static int index_version(sqlite3 *db, int *rc)
 	return v;
 }
 
+/* PRAGMA data_version: changes when another connection commits; -1
+ * when it cannot be read. */
+static int64_t data_version(sqlite3 *db)
+{
+	sqlite3_stmt *q;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return v;
+}
+
 static int create_schema(sqlite3 *db)
 {
 	char v[64];
@@ -1524,6 +1538,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	 * with every file's stat: no lock, no write.  Its rows spare the
 	 * readdir of every folder that did not change. */
 	bool fresh = false, scanned = false, usable = false;
+	int64_t seen_version = -1; /* data_version when `rows` were read, if they were */
 	if (!rebuild && open_db(dbpath, true, &ix->db) == SQLITE_OK) {
 		int v = index_version(ix->db, &rc);
 		if (v == INDEX_VERSION) {
@@ -1540,6 +1555,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 			} else if (rc == SQLITE_OK) {
 				rc = load_rows(ix->db, &rows, logs_only);
 				if (rc == SQLITE_OK) {
+					seen_version = data_version(ix->db);
 					scan_workspace(rootfd, &s, logs_only, &rows, true);
 					scanned = true;
 					fresh = count_changes(&s, &rows) == 0;
@@ -1573,17 +1589,26 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	 * ours, old version) it is deleted and made again, once. */
 	bool fresh_file = rebuild;
 	for (int attempt = 0; attempt < 2; attempt++) {
-		if (ix->db)
-			sqlite3_close(ix->db);
-		ix->db = NULL;
-		frows_release(&rows);
+		/* The connection and rows of the check serve the first attempt
+		 * when no other process has committed since (below). */
+		bool keep = attempt == 0 && !fresh_file && seen_version >= 0 && ix->db;
+		if (!keep) {
+			if (ix->db)
+				sqlite3_close(ix->db);
+			ix->db = NULL;
+			frows_release(&rows);
+		}
 		memset(st, 0, sizeof(*st));
 		if (fresh_file)
 			unlink_index(ws);
 		st->rebuilt = fresh_file;
 		fresh_file = true; /* for the next attempt */
-		rc = open_db(dbpath, true, &ix->db);
-		int v = rc == SQLITE_OK ? index_version(ix->db, &rc) : -1;
+		int v = INDEX_VERSION;
+		rc = SQLITE_OK;
+		if (!keep) {
+			rc = open_db(dbpath, true, &ix->db);
+			v = rc == SQLITE_OK ? index_version(ix->db, &rc) : -1;
+		}
 		if (rc == SQLITE_OK && v == 0) {
 			rc = exec(ix->db, "BEGIN IMMEDIATE");
 			if (rc == SQLITE_OK)
@@ -1598,7 +1623,10 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		if (rc == SQLITE_OK)
 			rc = exec(ix->db, "BEGIN IMMEDIATE");
 		if (rc == SQLITE_OK) {
-			rc = load_rows(ix->db, &rows, logs_only);
+			if (!keep || data_version(ix->db) != seen_version) {
+				frows_release(&rows);
+				rc = load_rows(ix->db, &rows, logs_only);
+			}
 			if (rc == SQLITE_OK)
 				rc = apply_changes(ix->db, rootfd, &s, &rows, st);
 			if (rc == SQLITE_OK)
