@@ -236,12 +236,15 @@ static uint64_t hash_path(const char *p, size_t len)
 	return h ^ (h >> 33);
 }
 
-/* The logs' rows of the index by path, for `list`'s check: looked up by
- * the walking threads as they stat each log (no copy of the scan, no
- * sort, and the rows read in table order, not through an index). */
+/* The logs' rows of the index, for `list`'s check: a log's path is always
+ * LAYOUT/SESSION/session_log.md, so a row is found by its layout and
+ * session folder name, which is what the walking threads have in hand
+ * when they stat a log (no path built, no copy of the scan, no sort; the
+ * rows read in table order, not through an index). */
 struct logrow {
-	const char *path; /* in the arena */
-	size_t len;
+	const char *sid; /* in the arena */
+	uint32_t len;
+	int layout;
 	uint64_t hash;
 	int64_t dev, ino, size, mtime;
 };
@@ -252,6 +255,7 @@ struct logrows {
 	uint32_t *slot; /* index + 1 into v; open addressing */
 	size_t mask;
 	struct arena arena;
+	bool odd; /* a row not of that shape (never the case): not fresh */
 };
 
 static void logrows_release(struct logrows *lr)
@@ -262,24 +266,50 @@ static void logrows_release(struct logrows *lr)
 	memset(lr, 0, sizeof(*lr));
 }
 
+static uint64_t hash_sid(int layout, const char *sid, size_t len)
+{
+	return hash_path(sid, len) ^ ((uint64_t)layout * 0x9e3779b97f4a7c15ULL);
+}
+
 /* Returns the SQLite result code. */
 static int load_logrows(sqlite3 *db, struct logrows *lr)
 {
+	static const char tail[] = "/session_log.md";
+	const size_t tlen = sizeof(tail) - 1;
 	sqlite3_stmt *q;
 	int rc = sqlite3_prepare_v2(db, "SELECT path, dev, ino, size, mtime FROM files WHERE kind = 1",
 				    -1, &q, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *path = (const char *)sqlite3_column_text(q, 0);
+		size_t len = (size_t)sqlite3_column_bytes(q, 0);
+		int layout = -1;
+		size_t skip = 0;
+		for (int l = 0; path && l < RURU_LAYOUT_COUNT; l++) {
+			const char *dir = ruru_layout_dir((enum ruru_layout)l);
+			size_t n = strlen(dir);
+			if (len > n + 1 + tlen && !memcmp(path, dir, n) && path[n] == '/') {
+				layout = l;
+				skip = n + 1;
+			}
+		}
+		const char *sid = path + skip;
+		size_t sid_len = len - skip - (layout < 0 ? 0 : tlen);
+		if (layout < 0 || memcmp(path + len - tlen, tail, tlen) ||
+		    memchr(sid, '/', sid_len) || sid_len > UINT32_MAX) {
+			lr->odd = true;
+			continue;
+		}
 		if (lr->n == lr->cap) {
-			lr->cap = lr->cap ? 2 * lr->cap : 1024;
+			lr->cap = lr->cap ? lr->cap + lr->cap / 2 : 1024;
 			lr->v = ruru_xrealloc(lr->v, lr->cap * sizeof(*lr->v));
 		}
 		struct logrow *r = &lr->v[lr->n++];
-		const char *path = (const char *)sqlite3_column_text(q, 0);
-		r->len = (size_t)sqlite3_column_bytes(q, 0);
-		r->path = arena_add(&lr->arena, path ? path : "", path ? r->len : 0);
-		r->hash = hash_path(r->path, r->len);
+		r->sid = arena_add(&lr->arena, sid, sid_len);
+		r->len = (uint32_t)sid_len;
+		r->layout = layout;
+		r->hash = hash_sid(layout, sid, sid_len);
 		r->dev = sqlite3_column_int64(q, 1);
 		r->ino = sqlite3_column_int64(q, 2);
 		r->size = sqlite3_column_int64(q, 3);
@@ -303,12 +333,14 @@ static int load_logrows(sqlite3 *db, struct logrows *lr)
 	return SQLITE_OK;
 }
 
-static const struct logrow *logrow_find(const struct logrows *lr, const char *path, size_t len)
+static const struct logrow *logrow_find(const struct logrows *lr, int layout, const char *sid,
+					size_t len)
 {
-	uint64_t hash = hash_path(path, len);
+	uint64_t hash = hash_sid(layout, sid, len);
 	for (size_t h = (size_t)hash & lr->mask; lr->slot[h]; h = (h + 1) & lr->mask) {
 		const struct logrow *r = &lr->v[lr->slot[h] - 1];
-		if (r->hash == hash && r->len == len && !memcmp(r->path, path, len))
+		if (r->hash == hash && r->layout == layout && r->len == len &&
+		    !memcmp(r->sid, sid, len))
 			return r;
 	}
 	return NULL;
@@ -322,8 +354,9 @@ struct walk {
 	const struct frows *rows; /* sorted by path; may be empty */
 	int64_t now;
 	bool logs_only;           /* the logs only (`list`) */
-	const struct logrows *lr; /* logs_only: the rows to compare with, or NULL */
+	const struct logrows *lr; /* logs_only: compare with these rows (and keep no scan) */
 	size_t matched, changed;  /* logs found in lr unchanged; found changed or not */
+	int layout;               /* of the session being walked */
 	const struct frow *hint;  /* the row of the next folder add_dir() records, if known */
 };
 
@@ -452,22 +485,27 @@ static void walk_session(struct walk *w, int lfd, const char *layout, const char
 	if (!is_dir && (fstatat(lfd, name, &dst, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(dst.st_mode)))
 		return;
 	ruru_buf_reset(rel);
-	ruru_buf_addf(rel, "%s/session_log.md", name);
+	ruru_buf_addstr(rel, name);
+	ruru_buf_addstr(rel, "/session_log.md");
 	bool has_log = fstatat(lfd, rel->ptr, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+	if (w->lr) { /* `list`'s check: compare, keep nothing */
+		if (!has_log)
+			return;
+		size_t len = strlen(name);
+		const struct logrow *r = logrow_find(w->lr, w->layout, name, len);
+		if (r && r->dev == (int64_t)st.st_dev && r->ino == (int64_t)st.st_ino &&
+		    r->size == (int64_t)st.st_size && r->mtime == mtime_ns(&st))
+			w->matched++;
+		else
+			w->changed++;
+		return;
+	}
 	ruru_buf_reset(rel);
 	ruru_buf_addf(rel, "%s/%s", layout, name);
 	char *sdir = ruru_strdup(rel->ptr);
 	if (has_log) {
 		ruru_buf_addstr(rel, "/session_log.md");
 		scan_add(w->s, rel->ptr, sdir, F_LOG, &st);
-		if (w->lr) {
-			const struct logrow *r = logrow_find(w->lr, rel->ptr, rel->len);
-			if (r && r->dev == (int64_t)st.st_dev && r->ino == (int64_t)st.st_ino &&
-			    r->size == (int64_t)st.st_size && r->mtime == mtime_ns(&st))
-				w->matched++;
-			else
-				w->changed++;
-		}
 		ruru_buf_reset(rel);
 		ruru_buf_addstr(rel, sdir);
 	}
@@ -485,10 +523,10 @@ static void walk_session(struct walk *w, int lfd, const char *layout, const char
 
 /* One session folder to walk: `name` in the layout folder `lfd`. */
 struct sjob {
-	int lfd;
-	const char *layout, *name;
-	bool is_dir;
+	const char *name;
 	const struct frow *row; /* its row, when it comes from the rows */
+	unsigned char layout;
+	bool is_dir;
 };
 
 /* A thread's share of the session folders, into a scan of its own. */
@@ -497,6 +535,7 @@ struct worker {
 	struct scan s;
 	const struct sjob *jobs;
 	size_t n;
+	const int *lfds; /* per layout */
 };
 
 static void *work(void *p)
@@ -505,10 +544,12 @@ static void *work(void *p)
 	struct ruru_buf rel = RURU_BUF_INIT;
 	k->w.s = &k->s;
 	for (size_t i = 0; i < k->n; i++) {
+		const struct sjob *job = &k->jobs[i];
 		size_t first = k->s.n;
-		k->w.hint = k->jobs[i].row;
-		walk_session(&k->w, k->jobs[i].lfd, k->jobs[i].layout, k->jobs[i].name,
-			     k->jobs[i].is_dir, &rel);
+		k->w.hint = job->row;
+		k->w.layout = job->layout;
+		walk_session(&k->w, k->lfds[job->layout], ruru_layout_dir((enum ruru_layout)job->layout),
+			     job->name, job->is_dir, &rel);
 		/* A session's few paths in order (its log comes first), so
 		 * that sessions taken in path order need no sort at the end. */
 		for (size_t j = first + 1; j < k->s.n; j++) {
@@ -578,7 +619,7 @@ static void scan_logs(int rootfd, struct scan *s, bool logs_only, const struct f
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	struct walk w = { s, rows, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec, logs_only, lr,
-			  0, 0, NULL };
+			  0, 0, 0, NULL };
 	struct sjob *jobs = NULL;
 	size_t njobs = 0, cap = 0;
 	struct arena names = { 0 };
@@ -603,7 +644,8 @@ static void scan_logs(int rootfd, struct scan *s, bool logs_only, const struct f
 						cap = cap ? 2 * cap : 1024;
 						jobs = ruru_xrealloc(jobs, cap * sizeof(*jobs));
 					}
-					jobs[njobs++] = (struct sjob){ lfd, dir, name, true, &rows->v[i] };
+					jobs[njobs++] = (struct sjob){ name, &rows->v[i],
+								       (unsigned char)layout, true };
 				}
 			}
 			ruru_buf_release(&prefix);
@@ -626,9 +668,9 @@ static void scan_logs(int rootfd, struct scan *s, bool logs_only, const struct f
 				cap = cap ? 2 * cap : 1024;
 				jobs = ruru_xrealloc(jobs, cap * sizeof(*jobs));
 			}
-			jobs[njobs++] = (struct sjob){ lfd, dir,
-						       arena_add(&names, de->d_name, strlen(de->d_name)),
-						       de->d_type == DT_DIR, NULL };
+			jobs[njobs++] = (struct sjob){
+				arena_add(&names, de->d_name, strlen(de->d_name)), NULL,
+				(unsigned char)layout, de->d_type == DT_DIR };
 		}
 		closedir(d);
 	}
@@ -642,6 +684,7 @@ static void scan_logs(int rootfd, struct scan *s, bool logs_only, const struct f
 	for (size_t t = 0; t < nk; t++) {
 		memset(&k[t], 0, sizeof(k[t]));
 		k[t].w = w;
+		k[t].lfds = lfds;
 		k[t].jobs = jobs + njobs * t / nk;
 		k[t].n = njobs * (t + 1) / nk - njobs * t / nk;
 		if (t > 0)
@@ -1545,12 +1588,12 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 			usable = true;
 			rc = exec(ix->db, "BEGIN");
 			if (rc == SQLITE_OK && logs_only) {
+				/* Compare only; when something changed, the update
+				 * walks again for the paths (rare for `list`). */
 				struct logrows lr = { 0 };
 				rc = load_logrows(ix->db, &lr);
-				if (rc == SQLITE_OK) {
+				if (rc == SQLITE_OK && !lr.odd)
 					scan_logs(rootfd, &s, true, &none, &lr, false, &fresh);
-					scanned = true;
-				}
 				logrows_release(&lr);
 			} else if (rc == SQLITE_OK) {
 				rc = load_rows(ix->db, &rows, logs_only);
