@@ -714,6 +714,11 @@ static void scan_logs(int rootfd, struct scan *s, bool logs_only, const struct f
 
 /* ------------------------------------------------------- indexed files */
 
+static int cmp_frow(const void *a, const void *b)
+{
+	return strcmp(((const struct frow *)a)->path, ((const struct frow *)b)->path);
+}
+
 /* The `files` table, sorted by path (SQLite's BINARY order is strcmp's).
  * Returns the SQLite result code. */
 static int load_rows(sqlite3 *db, struct frows *r, bool logs_only)
@@ -721,9 +726,9 @@ static int load_rows(sqlite3 *db, struct frows *r, bool logs_only)
 	sqlite3_stmt *q;
 	int rc = sqlite3_prepare_v2(db,
 				    logs_only ? "SELECT id, path, dev, ino, size, mtime, tail_from,"
-						" tail_line, prefix, kind FROM files WHERE kind = 1 ORDER BY path"
+						" tail_line, prefix, kind FROM files WHERE kind = 1"
 					      : "SELECT id, path, dev, ino, size, mtime, tail_from,"
-						" tail_line, prefix, kind FROM files ORDER BY path",
+						" tail_line, prefix, kind FROM files",
 				    -1, &q, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -750,6 +755,13 @@ static int load_rows(sqlite3 *db, struct frows *r, bool logs_only)
 		}
 	}
 	sqlite3_finalize(q);
+	/* Read in table order (no look-up per row through the path index):
+	 * rows are inserted in path order, so mostly in order already. */
+	bool in_order = true;
+	for (size_t i = 1; in_order && i < r->n; i++)
+		in_order = strcmp(r->v[i - 1].path, r->v[i].path) < 0;
+	if (!in_order)
+		qsort(r->v, r->n, sizeof(*r->v), cmp_frow);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
