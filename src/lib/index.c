@@ -675,7 +675,7 @@ static void scan_logs(int rootfd, struct scan *s, bool logs_only, const struct f
 			ruru_buf_release(&prefix);
 			continue;
 		}
-		int dfd = dup(lfd);
+		int dfd = fcntl(lfd, F_DUPFD_CLOEXEC, 0);
 		DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
 		if (!d) {
 			if (dfd >= 0)
