@@ -7,8 +7,13 @@
  * Bringing it up to date: walk the session folders of every layout (§1)
  * from the root with O_NOFOLLOW (symlinks, FIFOs and anything but regular
  * files and folders are never opened), stat every log and artifact, and
- * compare with the `files` rows.  When nothing changed the reader goes on
- * without taking any lock.  Otherwise it takes .ruru/index.lock (one
+ * compare with the `files` rows.  That walk is one fstatat per folder,
+ * log and artifact (a folder whose stat is unchanged is not read again:
+ * its rows list its names), the session folders shared by two threads;
+ * `list` stats the logs only and compares each with its row as it goes.
+ * Each document's rowid carries its length in tokens for ranking
+ * (rank.c).  When nothing changed the reader goes on without taking any
+ * lock.  Otherwise it takes .ruru/index.lock (one
  * writer at a time), and in one transaction drops what vanished, indexes
  * what is new and re-indexes what changed; readers of the database see
  * either the old or the new index, never a half-done one, and a writer
