@@ -772,8 +772,9 @@ bool ruru_confirm_sign_wanted(struct ruru_ws *ws);
 bool ruru_confirm_sign_required(struct ruru_ws *ws);
 
 /* Hand an approved or skipped proposal to executor mode `to` (task may be
- * NULL): *message gets the standard's instruction (caller frees); logs a
- * delegation event. */
+ * NULL): *message gets the standard's instruction (caller frees), without
+ * how to apply a diff with ruru (each front end adds that in its own
+ * words); logs a delegation event. */
 int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *to,
 			  const char *task, char **message, struct ruru_confirm *out,
 			  struct ruru_error *err);

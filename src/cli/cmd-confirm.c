@@ -360,13 +360,21 @@ static int cmd_delegate(struct cli_ctx *ctx, struct cli_args *a)
 	struct ruru_confirm c = { 0 };
 	char *msg = NULL;
 	int rc = 0;
+	struct ruru_buf full = RURU_BUF_INIT;
 	if (!ws || ruru_confirm_delegate(ws, a->argv[0], to, cli_opt(ctx, a, "task"), &msg, &c,
-					 &ctx->err) < 0)
+					 &ctx->err) < 0) {
 		rc = cli_fail(ctx);
-	else if (ctx->json)
-		rc = print_confirm(ctx, &c, json_pack("{s:s}", "message", msg));
-	else if (printf("%s\n", msg) < 0)
-		rc = cli_fail(ctx);
+	} else {
+		/* The library leaves how to apply a diff with ruru to us. */
+		ruru_buf_addstr(&full, msg);
+		if (c.kind == RURU_CONFIRM_DIFF)
+			ruru_buf_addf(&full, " Or run `ruru confirm apply %s`.", c.artifact);
+		if (ctx->json)
+			rc = print_confirm(ctx, &c, json_pack("{s:s}", "message", full.ptr));
+		else if (printf("%s\n", full.ptr) < 0)
+			rc = cli_fail(ctx);
+	}
+	ruru_buf_release(&full);
 	free(msg);
 	ruru_confirm_release(&c);
 	ruru_ws_free(ws);

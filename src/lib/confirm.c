@@ -1048,7 +1048,7 @@ static const char *record_lead(enum ruru_confirm_status d)
 	case RURU_CONFIRM_APPROVED: return "User approved the change to";
 	case RURU_CONFIRM_REJECTED: return "User rejected the change to";
 	case RURU_CONFIRM_SKIPPED: return "Coordinator skipped confirmation of the change to";
-	default: return "Withdrew the proposal for";
+	default: return RURU_WITHDRAWN_LEAD;
 	}
 }
 
@@ -2524,10 +2524,11 @@ int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *
 		      out->target,
 		      out->status == RURU_CONFIRM_APPROVED ? "User confirmed"
 							   : "Confirmation skipped by Coordinator - low risk");
+	/* How to apply it with ruru is the front end's to add, in its words
+	 * (a CLI command, an MCP tool call). */
 	if (out->kind == RURU_CONFIRM_DIFF)
-		ruru_buf_addf(&msg, "\nThe artifact is a unified diff: apply it to `%s` (or run "
-				    "`ruru confirm apply %s`).",
-			      out->target, L.rel);
+		ruru_buf_addf(&msg, "\nThe artifact is a unified diff: apply it to `%s`.",
+			      out->target);
 	ruru_buf_add(&orig, side.ptr, side.len);
 	if (side_set_str(&side, "delegated_to", to, err) < 0 ||
 	    side_set_str(&side, "task", task ? task : "", err) < 0 ||

@@ -112,6 +112,7 @@ json_t *ruru_digest_open_items(const struct ruru_session *s, json_t *tasks, json
 	/* One pass from the newest entry back, remembering what later
 	 * results closed: linear in the size of the log. */
 	json_t *done_tasks = json_object(), *done_modes = json_object(), *ok_from = json_object();
+	json_t *withdrawn = json_object(); /* CONFIRM artifacts withdrawn later */
 	bool any_success = false;
 	bool *open = ruru_xmalloc(s->nentries ? s->nentries : 1);
 	for (size_t i = s->nentries; i-- > 0;) {
@@ -119,9 +120,14 @@ json_t *ruru_digest_open_items(const struct ruru_session *s, json_t *tasks, json
 		open[i] = false;
 		if (e->type == RURU_EV_DELEGATION) {
 			/* Open until a result for its task (or, with no task, from
-			 * its mode) follows. */
+			 * its mode) follows, or the proposal it hands over is
+			 * withdrawn. */
 			open[i] = e->task ? !json_object_get(done_tasks, e->task)
 					  : !(e->mode && json_object_get(done_modes, e->mode));
+			if (e->artifact && json_object_get(withdrawn, e->artifact))
+				open[i] = false;
+		} else if (ruru_entry_withdraws(e, e->artifact)) {
+			json_object_set_new(withdrawn, e->artifact, json_true());
 		} else if (e->type == RURU_EV_ERROR) {
 			/* Open until a later successful result (from its source,
 			 * when it names one). */
@@ -143,6 +149,7 @@ json_t *ruru_digest_open_items(const struct ruru_session *s, json_t *tasks, json
 	json_decref(done_tasks);
 	json_decref(done_modes);
 	json_decref(ok_from);
+	json_decref(withdrawn);
 	for (size_t i = 0; i < s->nentries; i++) {
 		const struct ruru_entry *e = &s->entries[i];
 		if (!open[i])

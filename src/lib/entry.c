@@ -119,6 +119,13 @@ bool ruru_entry_field_ok(const char *value)
 	return value && *value && !strpbrk(value, "`\r\n");
 }
 
+bool ruru_entry_withdraws(const struct ruru_entry *e, const char *artifact)
+{
+	size_t n = sizeof(RURU_WITHDRAWN_LEAD) - 1;
+	return e->type == RURU_EV_NOTE && artifact && e->artifact && !strcmp(e->artifact, artifact) &&
+	       e->message && e->message_len >= n && !memcmp(e->message, RURU_WITHDRAWN_LEAD, n);
+}
+
 static bool type_name_ok(const char *p, size_t n)
 {
 	if (!n || !(p[0] >= 'a' && p[0] <= 'z'))
@@ -209,6 +216,17 @@ int entry_input_check(const struct ruru_log_input *in, struct ruru_error *err)
 				      w);
 		ruru_error_set(err, RURU_EUSAGE, "the outcome is %s, not \"%s\"", words.ptr, oc);
 		ruru_buf_release(&words);
+		return ruru_error_hint(err, "outcome", RURU_HINT_NONE, NULL);
+	}
+	/* An outcome belongs to its type (DESIGN §3): a result succeeded or
+	 * failed, a confirm-response is the user's approval or rejection. */
+	enum ruru_outcome o = oc ? ruru_outcome_parse(oc) : RURU_OUTCOME_UNKNOWN;
+	bool answer = o == RURU_OUTCOME_APPROVED || o == RURU_OUTCOME_REJECTED;
+	if (oc && ((in->type == RURU_EV_RESULT && answer) ||
+		   (in->type == RURU_EV_CONFIRM_RESPONSE && !answer))) {
+		ruru_error_set(err, RURU_EUSAGE, "the outcome of a %s is %s, not \"%s\"",
+			       ruru_event_name(in->type),
+			       answer ? "success or failure" : "approved or rejected", oc);
 		return ruru_error_hint(err, "outcome", RURU_HINT_NONE, NULL);
 	}
 	return 0;

@@ -139,4 +139,14 @@ size_t ruru_body_placeholders(const char *text, size_t len, size_t body, size_t 
  */
 bool ruru_body_goal(const char *text, size_t len, size_t body, size_t *start, size_t *end);
 
+/*
+ * A withdrawn proposal: the note entry that records it names the CONFIRM
+ * artifact and its message starts with RURU_WITHDRAWN_LEAD (confirm.c
+ * writes it).  A delegation of that artifact is closed by it: nobody is
+ * to apply it any more (the open items of continue, prime and summarize).
+ */
+#define RURU_WITHDRAWN_LEAD "Withdrew the proposal for"
+/* Does `e` withdraw the proposal `artifact` (as the log names it)? */
+bool ruru_entry_withdraws(const struct ruru_entry *e, const char *artifact);
+
 #endif

@@ -58,7 +58,8 @@ static void entry_line(struct ruru_buf *out, const struct ruru_entry *e)
  * newest entry to the oldest, a result marks its task (and mode) as
  * answered and a successful one marks every earlier error as resolved, so
  * a delegation is open when no later result named its task (or, without a
- * task, its mode) and an error when no later result succeeded.  Only entry
+ * task, its mode) nor a later note withdrew the proposal it hands over
+ * (RURU_WITHDRAWN_LEAD), and an error when no later result succeeded.  Only entry
  * lines in ruru's format are looked at ("- [STAMP] **TYPE** · key `v`"),
  * by their header alone; nothing is allocated per entry, so a log of
  * 100,000 entries costs a few milliseconds.
@@ -119,13 +120,13 @@ static void set_add(struct spanset *set, struct span s)
 struct head {
 	enum ruru_event type;
 	const char *fields, *end; /* " · key `value`"... up to the line's end */
-	struct span task, mode, outcome;
+	struct span task, mode, outcome, artifact;
 };
 
 /* Does [p, end) start with the literal `lit`? */
 #define STARTS(p, end, lit) ((size_t)((end) - (p)) >= sizeof(lit) - 1 && !memcmp((p), (lit), sizeof(lit) - 1))
 
-/* "- [STAMP] **TYPE**" of the four types prime looks at; the fields are
+/* "- [STAMP] **TYPE**" of the five types prime looks at; the fields are
  * read by read_fields() only when needed (this runs for every line). */
 static bool read_head(const char *p, const char *end, struct head *h)
 {
@@ -155,6 +156,11 @@ static bool read_head(const char *p, const char *end, struct head *h)
 			return false;
 		h->type = RURU_EV_ERROR, t += 7;
 		break;
+	case 'n':
+		if (!STARTS(t, end, "note**"))
+			return false;
+		h->type = RURU_EV_NOTE, t += 6;
+		break;
 	default:
 		return false;
 	}
@@ -166,7 +172,7 @@ static bool read_head(const char *p, const char *end, struct head *h)
 static void read_fields(struct head *h)
 {
 	const char *end = h->end;
-	h->task = h->mode = h->outcome = (struct span){ 0 };
+	h->task = h->mode = h->outcome = h->artifact = (struct span){ 0 };
 	for (const char *q = h->fields; STARTS(q, end, " \xC2\xB7 ");) {
 		const char *k = q + 4, *sp = memchr(k, ' ', (size_t)(end - k));
 		if (!sp || end - sp < 3 || sp[1] != '`')
@@ -182,6 +188,8 @@ static void read_fields(struct head *h)
 			h->mode = val;
 		else if (kn == 7 && !memcmp(k, "outcome", 7))
 			h->outcome = val;
+		else if (kn == 8 && !memcmp(k, "artifact", 8))
+			h->artifact = val;
 		q = ve + 1;
 	}
 }
@@ -197,7 +205,7 @@ struct scan {
 
 static void scan_log(const char *text, size_t len, struct scan *s)
 {
-	struct spanset tasks = { 0 }, modes = { 0 };
+	struct spanset tasks = { 0 }, modes = { 0 }, withdrawn = { 0 };
 	bool later_success = false;
 	size_t end = len;
 	while (end > 0) {
@@ -217,14 +225,29 @@ static void scan_log(const char *text, size_t len, struct scan *s)
 					later_success = true;
 				break;
 			case RURU_EV_DELEGATION:
-				/* Until a result has been seen, every delegation is open. */
+				/* Until a result or a withdrawal has been seen, every
+				 * delegation is open. */
 				open = true;
-				if (tasks.used || modes.used) {
+				if (tasks.used || modes.used || withdrawn.used) {
 					read_fields(&h);
 					open = h.task.p ? !set_has(&tasks, h.task)
 							: !(h.mode.p && set_has(&modes, h.mode));
+					if (h.artifact.p && set_has(&withdrawn, h.artifact))
+						open = false;
 				}
 				break;
+			case RURU_EV_NOTE: {
+				/* Only ruru's withdrawal note matters: " · artifact
+				 * `X`: Withdrew…"; any other note is passed over
+				 * after a compare or two. */
+				static const char key[] = " \xC2\xB7 artifact `";
+				const char *v = h.fields + sizeof(key) - 1, *ve;
+				if (STARTS(h.fields, h.end, key) &&
+				    (ve = memchr(v, '`', (size_t)(h.end - v))) &&
+				    STARTS(ve + 1, h.end, ": " RURU_WITHDRAWN_LEAD))
+					set_add(&withdrawn, (struct span){ v, (size_t)(ve - v) });
+				break;
+			}
 			case RURU_EV_ERROR:
 				open = !later_success;
 				break;
@@ -247,6 +270,7 @@ static void scan_log(const char *text, size_t len, struct scan *s)
 	}
 	free(tasks.slot);
 	free(modes.slot);
+	free(withdrawn.slot);
 }
 
 /* Map the log read-only, scan it, and parse the items to show. */

@@ -108,9 +108,10 @@ static void gather(const struct ruru_session *s, struct facts *f)
 			}
 		} else if (is(e, RURU_EV_DELEGATION)) {
 			for (size_t k = i + 1; k < n && !closed; k++)
-				closed = is(&ev[k], RURU_EV_RESULT) &&
-					 (e->task ? same(ev[k].task, e->task)
-						  : e->mode && same(ev[k].mode, e->mode));
+				closed = (is(&ev[k], RURU_EV_RESULT) &&
+					  (e->task ? same(ev[k].task, e->task)
+						   : e->mode && same(ev[k].mode, e->mode))) ||
+					 ruru_entry_withdraws(&ev[k], e->artifact);
 			if (!closed) {
 				json_array_append_new(f->blockers,
 						      described(e, "Delegation without a result: "));

@@ -81,8 +81,9 @@ static void error_line(struct ruru_buf *b, const struct ruru_error *err, json_t 
 	case RURU_HINT_NONE:
 		break;
 	case RURU_HINT_RESUME:
-		ruru_buf_addf(b, "; reopen it with session_continue or session_set_status "
-				 "(session \"%s\", status \"active\")",
+		/* session_continue alone refuses an ended session (DESIGN §6). */
+		ruru_buf_addf(b, "; make it active with session_set_status (session \"%s\", status "
+				 "\"active\") or session_continue (with reopen: true if it ended)",
 			      subj);
 		break;
 	case RURU_HINT_NEW:
@@ -98,8 +99,7 @@ static void error_line(struct ruru_buf *b, const struct ruru_error *err, json_t 
 				   "confirm_decide");
 		break;
 	case RURU_HINT_ADOPT:
-		ruru_buf_addstr(b, "; ruru has no record of this proposal: propose the change again "
-				   "with confirm_propose");
+		ruru_buf_addstr(b, "; propose the change again with confirm_propose");
 		break;
 	}
 }
@@ -180,13 +180,19 @@ static json_t *build_tools_list(json_t **inputs)
 		ruru_buf_release(&in);
 		complete_input(t, input);
 		inputs[i] = input;
-		/* Annotations: a reader says only that; a writer says whether it
-		 * can overwrite (the spec's default is yes) and, when so, that a
-		 * repeat is harmless (default no). */
-		json_t *ann = t->read_only ? json_pack("{s:b}", "readOnlyHint", 1)
-					   : json_pack("{s:b}", "destructiveHint", t->destructive);
-		if (t->idempotent)
+		/* Annotations say only what differs from the spec's defaults
+		 * (readOnlyHint false, destructiveHint true, idempotentHint
+		 * false, openWorldHint true; the middle two mean something only
+		 * for a writer).  Every tool works on the workspace alone, a
+		 * closed world. */
+		json_t *ann = json_object();
+		if (t->read_only)
+			json_object_set_new(ann, "readOnlyHint", json_true());
+		if (!t->read_only && !t->destructive)
+			json_object_set_new(ann, "destructiveHint", json_false());
+		if (!t->read_only && t->idempotent)
 			json_object_set_new(ann, "idempotentHint", json_true());
+		json_object_set_new(ann, "openWorldHint", json_false());
 		json_array_append_new(tools, json_pack("{s:s, s:s, s:o, s:o}", "name", t->name,
 						       "description", t->description, "inputSchema",
 						       input, "annotations", ann));
@@ -326,9 +332,11 @@ static json_t *m_tools_list(struct ruru_mcp *m, json_t *params, struct rpc_error
 	return json_incref(m->tools_list);
 }
 
-/* A tool result: structuredContent and the same JSON as text, or the
- * CLI's error line with isError (an operation failure, not a protocol
- * error, so the model sees it and can react). */
+/* A tool result: structuredContent and the same JSON as text (MCP: a
+ * tool with structured content SHOULD also send it serialized; clients
+ * show the model one or the other), or the CLI's error line with isError
+ * (an operation failure, not a protocol error, so the model sees it and
+ * can react). */
 static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
 {
 	const char *name = json_string_value(json_object_get(params, "name"));
@@ -377,7 +385,7 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	json_object_update(out, r);
 	json_decref(r);
 	/* A tool's own text rendering (session_continue: the digest) goes
-	 * instead of the JSON, so nothing is sent twice. */
+	 * instead of the JSON text. */
 	char *s = m->env.text.len ? NULL : json_dumps(out, JSON_COMPACT);
 	json_t *res = json_pack("{s:[{s:s, s:s}], s:o}", "content", "type", "text", "text",
 				m->env.text.len ? m->env.text.ptr : s ? s : "{}", "structuredContent",
@@ -437,8 +445,13 @@ static json_t *m_prompts_get(struct ruru_mcp *m, json_t *params, struct rpc_erro
 		struct ruru_buf text = RURU_BUF_INIT;
 		error_line(&text, &err, NULL);
 		ruru_buf_add(&text, m->env.note.ptr, m->env.note.len);
-		rpc_fail(e, err.code == RURU_ENOTFOUND ? RPC_INVALID_PARAMS : RPC_INTERNAL_ERROR, "%s",
-			 text.ptr);
+		/* Prompts have no isError (MCP 2025-11-25): a session that is
+		 * unknown or cannot be continued (ended, not ours to reopen) is
+		 * the caller's to fix, -32602; only a failure on our side (I/O,
+		 * a log we cannot read) is -32603. */
+		rpc_fail(e, err.code == RURU_EFAIL || err.code == RURU_EINVALID ? RPC_INTERNAL_ERROR
+										: RPC_INVALID_PARAMS,
+			 "%s", text.ptr);
 		ruru_buf_release(&text);
 		return NULL;
 	}

@@ -7,7 +7,8 @@
  * JSON out.  Descriptions tell a model what each tool is for and when to
  * call it, and every argument what it means and relative to what; they
  * stay tight because the whole tools/list result is sent to the model on
- * every turn (bench/mcp.sh measures it; the budget is 11 KB).
+ * every turn (bench/mcp.sh measures it; tests/mcp/client.mjs holds it
+ * under 12 KB, of which 8.7 KB is structure without any description).
  * Lists of words (event types, outcomes, statuses, decisions) are not
  * written here: VOCAB() names a library vocabulary and server.c fills in
  * its words, and session_log gets one argument per entry field.
@@ -143,7 +144,7 @@ static void offer_recent(struct mcp_env *env)
 	if (ruru_session_recent(env->ws, &list, &n, &e) < 0)
 		return;
 	if (n)
-		ruru_buf_addstr(&env->note, "\nrecent sessions (continue one with its ID):");
+		ruru_buf_addstr(&env->note, "\nrecent sessions (pass one as session to session_continue):");
 	for (size_t i = 0; i < n; i++)
 		ruru_buf_addf(&env->note, "\n  %s  %s  %s", list[i].id,
 			      list[i].status ? ruru_status_word(list[i].status) : "?",
@@ -183,11 +184,13 @@ static json_t *t_session_continue(struct mcp_env *env, json_t *args, struct ruru
 			mc ? (size_t)json_integer_value(mc) : RURU_DIGEST_DEFAULT,
 			json_is_true(json_object_get(args, "reopen")), NULL, &r, err) < 0)
 		return NULL;
-	/* The digest is the text the model reads; the structured result
-	 * carries the rest, so the digest is sent once. */
+	/* The digest is the text content, as it reads; the structured
+	 * result keeps it too, because clients show the model one of the two:
+	 * Claude Code and VS Code pass only structuredContent when a result
+	 * has it (anthropics/claude-code#55677, #79944), others only the text.
+	 * Each form carries the digest once; the text is not the JSON. */
 	const char *d = json_string_value(json_object_get(r, "digest"));
 	ruru_buf_addstr(&env->text, d ? d : "");
-	json_object_del(r, "digest");
 	return r;
 }
 
@@ -326,8 +329,15 @@ static json_t *t_confirm_delegate(struct mcp_env *env, json_t *args, struct ruru
 	if (ruru_confirm_delegate(env->ws, arg_str(args, "artifact"), arg_str(args, "to"),
 				  arg_str(args, "task"), &msg, &c, err) < 0)
 		return NULL;
+	/* The library leaves how to apply a diff with ruru to us: a tool
+	 * call, for an executor that has these tools. */
+	struct ruru_buf full = RURU_BUF_INIT;
+	ruru_buf_addstr(&full, msg ? msg : "");
+	if (c.kind == RURU_CONFIRM_DIFF)
+		ruru_buf_addf(&full, " Or call confirm_apply with artifact \"%s\".", c.artifact);
 	json_t *r = confirm_result(&c);
-	json_object_set_new(r, "message", json_string(msg ? msg : ""));
+	json_object_set_new(r, "message", json_stringn(full.ptr, full.len));
+	ruru_buf_release(&full);
 	free(msg);
 	return r;
 }
@@ -425,6 +435,15 @@ static json_t *t_session_search(struct mcp_env *env, json_t *args, struct ruru_e
 	o.query = json_string_value(q);
 	o.query_len = json_string_length(q);
 	o.type = arg_str(args, "type");
+	if (o.type && ruru_event_parse(o.type) == RURU_EV_UNKNOWN) {
+		/* As the CLI: a type no entry can have would find nothing. */
+		struct ruru_buf words = RURU_BUF_INIT;
+		ruru_vocab_join(RURU_VOCAB_EVENT, ", ", &words);
+		ruru_error_set(err, RURU_EUSAGE, "argument \"type\" is an event type (%s), not \"%s\"",
+			       words.ptr, o.type);
+		ruru_buf_release(&words);
+		return NULL;
+	}
 	o.mode = arg_str(args, "mode");
 	o.task = arg_str(args, "task");
 	o.session = arg_str(args, "session");
@@ -555,9 +574,11 @@ static json_t *t_task_claim(struct mcp_env *env, json_t *args, struct ruru_error
 
 static json_t *t_task_release(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
+	/* The schema's enum made a given status valid; none: To Do. */
+	const char *status = arg_str(args, "status");
+	enum ruru_task_status st = status ? ruru_task_status_parse(status) : RURU_TASK_UNKNOWN;
 	json_t *r = NULL;
-	if (ruru_task_release(env->ws, arg_str(args, "task"), arg_str(args, "by"), RURU_TASK_UNKNOWN,
-			      &r, err) < 0)
+	if (ruru_task_release(env->ws, arg_str(args, "task"), arg_str(args, "by"), st, &r, err) < 0)
 		return NULL;
 	return r;
 }
@@ -566,32 +587,41 @@ static json_t *t_task_release(struct mcp_env *env, json_t *args, struct ruru_err
 
 /* Schema fragments, with single quotes (server.c turns them into double
  * quotes, so no text here may hold an apostrophe).  Every argument has a
- * description; they are terse because the list is sent on every turn. */
+ * type (Gemini CLI skips a tool with an untyped property, even beside an
+ * enum) and a description that says what it means and relative to what;
+ * every word has to earn its place, because the list is sent to the model
+ * on every turn (bench/mcp.sh measures it).  Descriptions do not repeat
+ * the tool name, and a tool says what comes next where the standard has
+ * an order. */
 #define STR "{'type':'string'}"
 #define DSTR(d) "{'type':'string','description':'" d "'}"
+#define DINT(d) "{'type':'integer','minimum':0,'description':'" d "'}"
+#define DBOOL(d) "{'type':'boolean','description':'" d "'}"
+#define DSTRS(d) "{'type':'array','items':" STR ",'description':'" d "'}"
 #define VOCAB(v, d) "{'type':'string','enum':'@" v "','description':'" d "'}"
 #define SESSION "'session':" DSTR("ID or prefix; default: the active one")
 #define ARTIFACT "'artifact':" DSTR("CONFIRM file from confirm_propose")
+#define TASK(d) "'task':" DSTR("MDTM task ID" d)
 
 const struct mcp_tool mcp_tools[] = {
 	{ .name = "session_new",
 	  .description = "Start a session for a new piece of work; it becomes the active one.",
-	  .input = "'goal':" DSTR("a few words") ",'description':" DSTR("Goal section text") ","
-		   "'coordinator':" DSTR("mode (default roo-commander)") ","
-		   "'tags':{'type':'array','items':" STR ",'description':'keywords'}",
+	  .input = "'goal':" DSTR("short title") ",'description':" DSTR("Goal section text") ","
+		   "'coordinator':" DSTR("mode (default roo-commander)") ",'tags':" DSTRS("keywords"),
 	  .run = t_session_new },
 	{ .name = "session_log",
-	  .description = "Log an event to the session: each user prompt, decision, delegation, "
-			 "result and error, as it happens.",
+	  .description = "Log an event as it happens: each user prompt, decision, delegation, "
+			 "result and error.",
 	  .input = SESSION ",'type':" VOCAB("event", "default note") ","
 		   "'message':" DSTR("what happened"),
 	  .entry_fields = true,
 	  .required = "['message']",
 	  .run = t_session_log },
 	{ .name = "session_set_status",
-	  .description = "Pause, reopen (active) or end a session.",
+	  .description = "Pause, reactivate or end a session.",
 	  .input = SESSION ",'status':" VOCAB("status", "new status") ",'reason':" DSTR("why"),
 	  .required = "['status']",
+	  .idempotent = true,
 	  .run = t_session_set_status },
 	{ .name = "session_list",
 	  .description = "List sessions, newest first.",
@@ -600,24 +630,22 @@ const struct mcp_tool mcp_tools[] = {
 	  .run = t_session_list },
 	{ .name = "session_show",
 	  .description = "Read a session and its log entries.",
-	  .input = SESSION ",'entries':{'type':'integer','minimum':0,'description':'last N only'}",
+	  .input = SESSION ",'entries':" DINT("last N only"),
 	  .read_only = true,
 	  .run = t_session_show },
 	{ .name = "session_continue",
 	  .description = "Resume a session (default: the active one, never an ended one) and log "
 			 "it; returns a digest to pick up the work from.",
-	  .input = SESSION ",'max_chars':{'type':'integer','minimum':0,"
-		   "'description':'bytes (default 8000, 0: no bound)'},"
-		   "'reopen':{'type':'boolean','description':'reopen it if ended'}",
+	  .input = SESSION ",'max_chars':" DINT("digest bound in bytes (default 8000; 0: none)") ","
+		   "'reopen':" DBOOL("reopen it if ended"),
 	  .run = t_session_continue },
 	{ .name = "artifact_add",
-	  .description = "Save a text file in the session artifacts/ (name), or a V7 typed "
-			 "artifact (type, title); logs it.",
-	  .input = SESSION ",'name':" DSTR("file name") ",'content':" DSTR("full text") ","
-		   "'force':{'type':'boolean','description':'replace'},"
-		   "'description':" DSTR("what it is, for the log") ","
+	  .description = "Save a file in the session artifacts/ and log it: name and content, or "
+			 "a V7 typed artifact (type, title).",
+	  .input = SESSION ",'name':" DSTR("path in artifacts/") ",'content':" DSTR("full text") ","
+		   "'force':" DBOOL("replace an existing file") ",'description':" DSTR("what it is, for the log") ","
 		   "'type':" VOCAB("artifact-type", "V7 type") ",'title':" DSTR("V7 title") ","
-		   "'tags':{'type':'array','items':" STR ",'description':'V7 tags'}",
+		   "'tags':" DSTRS("V7 tags"),
 	  .destructive = true,
 	  .run = t_artifact_add },
 	{ .name = "artifact_list",
@@ -627,12 +655,12 @@ const struct mcp_tool mcp_tools[] = {
 	  .run = t_artifact_list },
 	{ .name = "task_link",
 	  .description = "Link an MDTM task to the session.",
-	  .input = SESSION ",'task':" DSTR("task ID"),
+	  .input = SESSION "," TASK(""),
 	  .required = "['task']",
 	  .idempotent = true,
 	  .run = t_task_link },
 	{ .name = "task_list",
-	  .description = "Linked tasks and their status.",
+	  .description = "Tasks of the session and their status.",
 	  .input = SESSION,
 	  .read_only = true,
 	  .run = t_task_list },
@@ -642,8 +670,8 @@ const struct mcp_tool mcp_tools[] = {
 	  .read_only = true,
 	  .run = t_session_check },
 	{ .name = "confirm_propose",
-	  .description = "Propose a file change; then show it to the user (confirm_show), ask, "
-			 "and record the answer (confirm_decide).",
+	  .description = "Propose a file change; then show it to the user (confirm_show), ask, and "
+			 "record the answer (confirm_decide).",
 	  .input = SESSION ",'target':" DSTR("file to change, from the workspace root") ","
 		   "'content':" DSTR("new content") ",'diff':" DSTR("or a unified diff") ","
 		   "'supersedes':" DSTR("proposal it replaces"),
@@ -659,25 +687,28 @@ const struct mcp_tool mcp_tools[] = {
 	{ .name = "confirm_decide",
 	  .description = "Record a decision. approve and reject record the answer of the user: "
 			 "call them only after asking the user. skip (low risk) needs a reason.",
-	  .input = ARTIFACT ",'decision':" VOCAB("decision", "decision") ",'reason':" DSTR("why"),
+	  .input = ARTIFACT ",'decision':" VOCAB("decision", "approve or reject: the user; skip: you") ","
+		   "'reason':" DSTR("why"),
 	  .required = "['artifact','decision']",
+	  .idempotent = true,
 	  .run = t_confirm_decide },
 	{ .name = "confirm_delegate",
-	  .description = "Hand a decided proposal to an executor mode.",
-	  .input = ARTIFACT ",'to':" DSTR("mode") ",'task':" DSTR("task ID"),
+	  .description = "Hand an approved or skipped proposal to an executor; returns its message.",
+	  .input = ARTIFACT ",'to':" DSTR("executor mode slug") "," TASK(""),
 	  .required = "['artifact','to']",
 	  .run = t_confirm_delegate },
 	{ .name = "confirm_apply",
-	  .description = "Write a decided proposal to its target.",
-	  .input = ARTIFACT ",'force':{'type':'boolean','description':'over a changed target'}",
+	  .description = "Write an approved or skipped proposal to its target.",
+	  .input = ARTIFACT ",'force':" DBOOL("even if the target changed"),
 	  .required = "['artifact']",
 	  .destructive = true,
 	  .idempotent = true,
 	  .run = t_confirm_apply },
 	{ .name = "confirm_withdraw",
-	  .description = "Drop a proposal that will not be applied.",
+	  .description = "Close a proposal nobody will apply.",
 	  .input = ARTIFACT ",'reason':" DSTR("why"),
 	  .required = "['artifact']",
+	  .idempotent = true,
 	  .run = t_confirm_withdraw },
 	{ .name = "confirm_list",
 	  .description = "List proposals of the session and of .ruru/temp/.",
@@ -685,20 +716,19 @@ const struct mcp_tool mcp_tools[] = {
 	  .read_only = true,
 	  .run = t_confirm_list },
 	{ .name = "confirm_verify",
-	  .description = "Check proposals against payloads, decision records and signatures.",
-	  .input = "'sessions':{'type':'array','items':" STR ",'description':'IDs; default: all'}",
+	  .description = "Check decisions against payloads, hashes and signatures.",
+	  .input = "'sessions':" DSTRS("IDs; default: all"),
 	  .read_only = true,
 	  .run = t_confirm_verify },
 	/* search (issue #14) */
 	{ .name = "session_search",
 	  .description = "Full-text search of entries, sessions, artifacts.",
 	  .input = "'query':" DSTR("words, \\\"phrase\\\", pre*, -not, OR") ","
-		   "'type':" DSTR("event type") ",'mode':" DSTR("mode") ",'task':" DSTR("task ID")
-		   ",'session':" DSTR("session ID") ",'status':" DSTR("session status") ","
-		   "'tag':" DSTR("tag") ",'since':" DSTR("date") ",'until':" DSTR("date") ","
+		   "'type':" DSTR("event type") ",'mode':" DSTR("mode slug") "," TASK("")
+		   ",'session':" DSTR("ID or prefix") ",'status':" VOCAB("status", "session status")
+		   ",'tag':" DSTR("tag") ",'since':" DSTR("YYYY-MM-DD or date-time") ",'until':" DSTR("same; a date: to its end") ","
 		   "'in':{'type':'string','enum':['entries','sessions','artifacts'],"
-		   "'description':'where'},'limit':{'type':'integer','minimum':0,"
-		   "'description':'default 20'}",
+		   "'description':'where'},'limit':" DINT("default 20, 0: all"),
 	  .required = "['query']",
 	  .read_only = true,
 	  .run = t_session_search },
@@ -709,26 +739,26 @@ const struct mcp_tool mcp_tools[] = {
 	  .run = t_session_summarize },
 	{ .name = "task_new",
 	  .description = "Create an MDTM task; returns its ID.",
-	  .input = SESSION ",'type':" VOCAB("task-type", "type") ",'title':" DSTR("title") ","
-		   "'team':" DSTR("ID part") ",'assign':" DSTR("mode"),
+	  .input = SESSION ",'type':" VOCAB("task-type", "kind of work") ",'title':" DSTR("one line") ","
+		   "'team':" DSTR("team part of the ID") ",'assign':" DSTR("mode slug"),
 	  .required = "['type','title']",
 	  .run = t_task_new },
 	{ .name = "task_status",
 	  .description = "Set the status of a task.",
-	  .input = "'task':" DSTR("task ID") ",'status':" VOCAB("task-status", "status"),
+	  .input = TASK("") ",'status':" VOCAB("task-status", "new status"),
 	  .required = "['task','status']",
 	  .idempotent = true,
 	  .run = t_task_status },
 	{ .name = "task_claim",
-	  .description = "Lease a task for a mode.",
-	  .input = "'task':" DSTR("task ID") ",'by':" DSTR("mode") ",'ttl':" DSTR("e.g. 30m"),
+	  .description = "Lease a task to a mode; refused while another lease runs.",
+	  .input = TASK("") ",'by':" DSTR("mode slug") ",'ttl':" DSTR("e.g. 30m (default)"),
 	  .required = "['task','by']",
 	  .run = t_task_claim },
 	{ .name = "task_release",
 	  .description = "Give a leased task back.",
-	  .input = "'task':" DSTR("task ID") ",'by':" DSTR("mode") ","
-		   "'status':" DSTR("task status to set"),
+	  .input = TASK("") ",'by':" DSTR("mode slug") ",'status':" VOCAB("task-status", "to set (default todo)"),
 	  .required = "['task']",
+	  .idempotent = true,
 	  .run = t_task_release },
 };
 

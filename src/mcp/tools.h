@@ -23,7 +23,7 @@ struct mcp_env {
  * may hold an apostrophe).  A property whose "enum" is the string
  * "@NAME" gets the words of the library vocabulary NAME (ruru_vocab_name).
  * There is no output schema: the bytes go to descriptions instead (the
- * whole list must stay under 11 KB), and ruru(1) documents every result.
+ * whole list must stay under 12 KB), and ruru(1) documents every result.
  * `run` gets arguments already checked against the input schema and
  * returns the result object (without
  * schema_version; the caller adds it) or NULL with err filled, like the

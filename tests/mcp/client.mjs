@@ -107,10 +107,12 @@ async function main() {
 		);
 	}
 	const size = Buffer.byteLength(JSON.stringify({ tools }));
-	// Issue #11 asked for 8 KB with 15 tools; with the 24 of DESIGN §11 and
-	// every argument described and annotated the floor is about 9.9 KB
-	// (schema structure alone is ~6 KB), so the budget is 11 KB.
-	ok(size < 11264, `tools/list result is under 11 KB (${size} bytes)`);
+	// Issue #11 asked for 8 KB.  With the 25 tools, 80 arguments, a type on
+	// every argument (Gemini CLI drops a tool with an untyped one), the
+	// library's enums and annotations stating openWorldHint false, the list
+	// with every description emptied is already ~8.7 KB (bench/mcp.sh
+	// prints it), so the budget is 12 KB; descriptions stay terse.
+	ok(size < 12288, `tools/list result is under 12 KB (${size} bytes)`);
 	ok(names.length === new Set(names).size, 'tool names are unique', names);
 
 	const call = (name, args) => client.callTool({ name, arguments: args });
@@ -196,8 +198,8 @@ async function main() {
 		'logging to a paused session is refused like the CLI, with a hint in tool terms', { mcp: r, cli: c2.stderr });
 	r = await call('session_continue', { max_chars: 4000 });
 	ok(!r.isError && r.structuredContent.resumed === true && r.content[0].text.includes('Refactor auth') &&
-		Buffer.byteLength(r.content[0].text) <= 4000 && !('digest' in r.structuredContent),
-		'session_continue resumes and returns the digest (as its text, once)', r);
+		Buffer.byteLength(r.content[0].text) <= 4000 && r.structuredContent.digest === r.content[0].text,
+		'session_continue resumes and returns the digest (as its text, and in structuredContent)', r);
 	ok(/status = "🟢 Active"/.test(read(log)), 'the session is active again on disk');
 
 	// session_list

@@ -1,6 +1,8 @@
 #!/bin/sh
 # run.sh — the MCP suite, TAP on stdout:
 #   1. protocol.py: raw JSON-RPC lines against `ruru mcp` (python3);
+#      v7.py: the V7 tools; scenario.py: a model driving the tools through
+#      two working days, then every tool's refusals (raw JSON-RPC too);
 #   2. client.mjs: the official MCP TypeScript SDK client (pinned in
 #      package.json / package-lock.json) drives a whole session.  The SDK
 #      is installed by `npm ci` into tests/mcp/node_modules/ (git-ignored)
@@ -14,6 +16,7 @@ export RURU
 rc=0
 python3 "$here/protocol.py" || rc=1
 python3 "$here/v7.py" || rc=1 # V7 tools (issue #12)
+python3 "$here/scenario.py" || rc=1 # a model driving the tools for two days (issue #11)
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 	echo "not ok - node and npm are needed for the SDK client test (Debian: nodejs npm)"

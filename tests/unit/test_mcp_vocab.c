@@ -173,6 +173,19 @@ static void every_argument_has_a_description(void **state)
 		json_t *ann = json_object_get(t, "annotations");
 		if (!json_is_object(ann) || !json_object_size(ann))
 			fail_msg("tool %s has no annotations", name);
+		/* Only what differs from the MCP defaults (readOnlyHint false,
+		 * destructiveHint true, idempotentHint false, openWorldHint
+		 * true), and every tool works in a closed world. */
+		if (json_object_get(ann, "readOnlyHint") == json_false() ||
+		    json_object_get(ann, "destructiveHint") == json_true() ||
+		    json_object_get(ann, "idempotentHint") == json_false() ||
+		    json_object_get(ann, "openWorldHint") != json_false())
+			fail_msg("tool %s: annotations restate a default or miss openWorldHint", name);
+		if (json_is_true(json_object_get(ann, "readOnlyHint")) &&
+		    (json_object_get(ann, "destructiveHint") || json_object_get(ann, "idempotentHint")))
+			fail_msg("tool %s: a reader carries writer hints", name);
+		if (strstr(d, name))
+			fail_msg("the description of %s repeats its name", name);
 		const char *key;
 		json_t *p;
 		json_object_foreach(json_object_get(json_object_get(t, "inputSchema"), "properties"),
@@ -180,6 +193,9 @@ static void every_argument_has_a_description(void **state)
 			const char *pd = json_string_value(json_object_get(p, "description"));
 			if (!pd || !*pd)
 				fail_msg("argument %s of %s has no description", key, name);
+			/* Gemini CLI drops a tool with an untyped argument. */
+			if (!json_is_string(json_object_get(p, "type")))
+				fail_msg("argument %s of %s has no type", key, name);
 		}
 	}
 	json_decref(tools);

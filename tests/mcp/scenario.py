@@ -1,0 +1,416 @@
+#!/usr/bin/env python3
+"""scenario.py — issue #11 (items 3, 8) seen from the model's side: a
+two-day coordinator scenario through raw MCP, calling tools only as their
+descriptions in tools/list say (new session, prompts, decisions,
+delegations with tasks, results, artifacts, a confirmed edit proposed,
+shown, decided, delegated and applied, a withdrawn proposal, pause,
+continue the next day, search, summarize, complete).  Then every tool is
+made to fail at least once, and no error text may name a CLI flag (--x)
+or a CLI command (ruru x): a model can only call tools.  Prints TAP.
+
+    RURU=build/ruru python3 tests/mcp/scenario.py
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+RURU = os.path.abspath(os.environ.get("RURU", "build/ruru"))
+n = 0
+failed = 0
+ERRORS = []  # (tool, text) of every isError result, from every server
+CLI_WORDS = re.compile(r"--[a-z]|\bruru (init|new|log|pause|resume|complete|fail|list|show|continue|"
+                       r"artifact|task|confirm|check|toml|mcp|merge-driver|search|summarize|"
+                       r"verify|prime|serve|export|reindex)\b")
+
+
+def ok(cond, name, detail=None):
+    global n, failed
+    n += 1
+    print(f"{'ok' if cond else 'not ok'} {n} - {name}")
+    if not cond:
+        failed += 1
+        if detail is not None:
+            print("# " + repr(detail)[:2000])
+    sys.stdout.flush()
+    return cond
+
+
+def env_at(now):
+    env = dict(os.environ, RURU_NOW=now)
+    for k in ("ROOCOM_SESSION_ID", "RURU_ROOT", "RURU_FAULT"):
+        env.pop(k, None)
+    return env
+
+
+class Server:
+    """One `ruru mcp` process (one working day), initialized as a client does."""
+
+    def __init__(self, ws, now):
+        self.p = subprocess.Popen([RURU, "mcp"], cwd=ws, env=env_at(now), stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.id = 0
+        self.errors = ERRORS
+        r = self.rpc("initialize", {"protocolVersion": "2025-11-25", "capabilities": {},
+                                    "clientInfo": {"name": "scenario", "version": "1"}})
+        self.init = r.get("result", {})
+        self.p.stdin.write('{"jsonrpc":"2.0","method":"notifications/initialized"}\n')
+
+    def rpc(self, method, params=None):
+        self.id += 1
+        msg = {"jsonrpc": "2.0", "id": self.id, "method": method}
+        if params is not None:
+            msg["params"] = params
+        self.p.stdin.write(json.dumps(msg, ensure_ascii=False) + "\n")
+        self.p.stdin.flush()
+        line = self.p.stdout.readline()
+        return json.loads(line) if line else {"error": {"message": "no answer"}}
+
+    def call(self, tool, **args):
+        """(ok, structuredContent, text); a JSON-RPC error is a failure here:
+        tool failures and bad arguments are results with isError."""
+        r = self.rpc("tools/call", {"name": tool, "arguments": args})
+        if "result" not in r:
+            ok(False, f"{tool} answers with a result, not a JSON-RPC error", r)
+            return False, {}, ""
+        res = r["result"]
+        text = "".join(c.get("text", "") for c in res.get("content", []))
+        if res.get("isError"):
+            self.errors.append((tool, text))
+        return not res.get("isError"), res.get("structuredContent") or {}, text
+
+    def close(self):
+        self.p.stdin.close()
+        err = self.p.stderr.read()
+        self.p.wait(timeout=30)
+        ok("Sanitizer" not in err and "runtime error" not in err, "the server reported no sanitizer error",
+           err[-2000:])
+
+
+def tools_list_tests(s):
+    tools = s.rpc("tools/list").get("result", {}).get("tools", [])
+    ok(len(tools) >= 25, f"tools/list lists the tools ({len(tools)})")
+    undescribed = [(t["name"], k) for t in tools
+                   for k, p in t["inputSchema"].get("properties", {}).items()
+                   if not (p.get("description") or "").strip()]
+    ok(not undescribed, "every argument of every tool has a description", undescribed)
+    untyped = [(t["name"], k) for t in tools for k, p in t["inputSchema"].get("properties", {}).items()
+               if "type" not in p]
+    ok(not untyped, "every argument has a type (Gemini CLI drops tools with untyped ones)", untyped)
+    # Annotations state what differs from the spec's defaults, and only that.
+    defaults = {"readOnlyHint": False, "destructiveHint": True, "idempotentHint": False,
+                "openWorldHint": True}
+    restated = [(t["name"], k) for t in tools for k, v in t.get("annotations", {}).items()
+                if defaults.get(k) == v]
+    ok(not restated, "no annotation restates a default", restated)
+    ok(all(t.get("annotations", {}).get("openWorldHint") is False for t in tools),
+       "every tool says it works in a closed world (openWorldHint false)")
+    meaningless = [t["name"] for t in tools if t.get("annotations", {}).get("readOnlyHint")
+                   and ({"destructiveHint", "idempotentHint"} & set(t["annotations"]))]
+    ok(not meaningless, "read-only tools carry no writer hints", meaningless)
+    ann = {t["name"]: t.get("annotations", {}) for t in tools}
+    ok(ann.get("confirm_apply", {}).get("idempotentHint") is True and
+       "destructiveHint" not in ann.get("confirm_apply", {}) and
+       ann.get("session_log", {}).get("destructiveHint") is False and
+       ann.get("session_show", {}).get("readOnlyHint") is True,
+       "apply is destructive and idempotent, log additive, show read-only", ann)
+    named = [t["name"] for t in tools if t["name"] in t["description"]]
+    ok(not named, "no description repeats its tool name", named)
+    return {t["name"] for t in tools}
+
+
+def no_session_yet(ws, s):
+    """Before any session: every tool that needs one says how to get one."""
+    before = len(s.errors)
+    for tool, args in [("session_log", {"message": "m"}), ("session_set_status", {"status": "paused"}),
+                       ("session_show", {}), ("session_continue", {}), ("artifact_add", {"name": "a", "content": "x"}),
+                       ("artifact_list", {}), ("task_link", {"task": "TASK-X-20260101-000000"}), ("task_list", {}),
+                       ("session_summarize", {})]:
+        s.call(tool, **args)
+    new = s.errors[before:]
+    ok(len(new) == 9 and all("session_new" in x for _, x in new),
+       "with no session every tool that needs one names session_new", new)
+
+
+def day_one(ws, s):
+    good, r, _ = s.call("session_new", goal="JWT login", description="Move login to JWT tokens.",
+                        tags=["auth"])
+    sid = r.get("id", "")
+    ok(good and sid.startswith("SESSION-JWT_login-"), "session_new starts the session", r)
+    good, _, _ = s.call("session_log", type="prompt", message="Please move login to JWT.", source="user")
+    ok(good, "session_log records the user prompt")
+    good, _, _ = s.call("session_log", type="decision", message="Use PyJWT", adr="docs/adr/0001-jwt.md")
+    ok(good, "session_log records a decision with its ADR")
+    good, r, _ = s.call("task_new", type="feature", title="Implement JWT login", assign="dev-python")
+    task = r.get("id", "")
+    ok(good and task.startswith("TASK-DEV-PYTHON-") and r.get("session") == sid,
+       "task_new makes a task of the session", r)
+    good, _, _ = s.call("session_log", type="delegation", message="Implement JWT login", mode="dev-python",
+                        task=task)
+    ok(good, "session_log records the delegation with its task")
+    good, r, _ = s.call("task_claim", task=task, by="dev-python")
+    ok(good and r.get("assigned_to") == "dev-python", "task_claim leases the task", r)
+    good, r, _ = s.call("task_release", task=task, by="dev-python", status="review")
+    ok(good and r.get("status") == "🟣 Review", "task_release sets the status it is given", r)
+    good, _, _ = s.call("session_log", type="result", message="JWT login works", mode="dev-python", task=task,
+                        outcome="success")
+    ok(good, "session_log records the result")
+    good, r, _ = s.call("task_status", task=task, status="done")
+    ok(good and r.get("status") == "🟢 Done", "task_status sets done", r)
+    good, r, _ = s.call("artifact_add", name="notes/design.md", content="# Design\n\nTokens expire in 1h.\n",
+                        description="design notes")
+    ok(good and r.get("path") == "artifacts/notes/design.md", "artifact_add saves a named artifact", r)
+    good, r, _ = s.call("artifact_add", type="research", title="JWT libraries", content="PyJWT wins.\n")
+    ok(good and r.get("path", "").startswith("artifacts/research/RESEARCH-"), "artifact_add saves a typed one", r)
+
+    # A confirmed edit: propose, show, (the user says yes), decide, delegate, apply.
+    good, r, _ = s.call("confirm_propose", target="src/auth.py",
+                        content="def login():\n    return issue_jwt()\n")
+    art = r.get("artifact", "")
+    ok(good and r.get("status") == "pending", "confirm_propose proposes the edit", r)
+    good, r, _ = s.call("confirm_show", artifact=art)
+    ok(good and "+    return issue_jwt()" in r.get("diff", ""), "confirm_show gives the diff to show the user", r)
+    good, r, _ = s.call("confirm_decide", artifact=art, decision="approve", reason="the user said yes")
+    ok(good and r.get("status") == "approved" and r.get("decided_by") == "user",
+       "confirm_decide records the answer of the user", r)
+    good, r, _ = s.call("confirm_delegate", artifact=art, to="dev-python", task=task)
+    ok(good and "User confirmed. No re-confirm needed." in r.get("message", ""),
+       "confirm_delegate returns the executor message", r)
+    good, r, _ = s.call("confirm_apply", artifact=art)
+    ok(good and r.get("status") == "applied", "confirm_apply writes the target", r)
+    with open(os.path.join(ws, "src/auth.py")) as f:
+        ok(f.read() == "def login():\n    return issue_jwt()\n", "the target holds the approved content")
+
+    # A diff proposal, skipped as low risk, delegated: the executor message
+    # says how to apply it in tool terms, never as a CLI command.
+    diff = ("--- a/src/auth.py\n+++ b/src/auth.py\n@@ -1,2 +1,2 @@\n def login():\n"
+            "-    return issue_jwt()\n+    return issue_jwt(ttl=3600)\n")
+    good, r, _ = s.call("confirm_propose", target="src/auth.py", diff=diff)
+    art2 = r.get("artifact", "")
+    ok(good and r.get("kind") == "diff", "confirm_propose takes a unified diff", r)
+    good, _, _ = s.call("confirm_decide", artifact=art2, decision="skip", reason="one-line constant")
+    ok(good, "confirm_decide skip with a reason")
+    good, r, _ = s.call("confirm_delegate", artifact=art2, to="dev-python")
+    msg = r.get("message", "")
+    ok(good and "confirm_apply" in msg and art2 in msg and not CLI_WORDS.search(msg),
+       "the executor message of a diff names confirm_apply, not a CLI command", msg)
+    good, r, _ = s.call("confirm_withdraw", artifact=art2, reason="the user prefers a config value")
+    ok(good and r.get("status") == "withdrawn", "confirm_withdraw closes the proposal", r)
+    good, r, _ = s.call("confirm_list")
+    ok(good and sorted(c["status"] for c in r.get("confirmations", [])) == ["applied", "withdrawn"],
+       "confirm_list shows one applied, one withdrawn", r)
+    good, r, _ = s.call("session_set_status", status="paused", reason="end of day")
+    ok(good and r.get("status") == "paused", "session_set_status pauses for the night", r)
+    log = os.path.join(ws, ".ruru/sessions", sid, "session_log.md")
+    with open(log) as f:
+        text = f.read()
+    ok(not CLI_WORDS.search(text.split("## Log Entries")[-1]), "no log entry names a CLI command",
+       [ln for ln in text.splitlines() if CLI_WORDS.search(ln)])
+    return sid, task
+
+
+def day_two(ws, s, sid, task):
+    good, r, text = s.call("session_continue")
+    ok(good and sid in text and "Move login to JWT tokens." in text, "session_continue picks the work up", text[:500])
+    # Claude Code and VS Code give the model only structuredContent when a
+    # result has one: the digest must be there too, not only in the text.
+    ok(r.get("digest") == text and r.get("resumed") is True,
+       "session_continue: the digest reaches a client that reads only structuredContent", sorted(r))
+    # The delegated proposal that was withdrawn is no open item: nobody is
+    # to apply it (continue, prime and summarize agree).
+    ok("has no result yet" not in text, "the digest lists no open delegation (one applied, one withdrawn)",
+       [ln for ln in text.splitlines() if "no result" in ln])
+    p = subprocess.run([RURU, "prime"], cwd=ws, env=env_at("2026-11-25T09:31:00Z"), capture_output=True, text=True)
+    ok(p.returncode == 0 and "Open items" not in p.stdout and "Recent entries" in p.stdout,
+       "prime lists no open delegation of a withdrawn proposal", p.stdout)
+    good, r, _ = s.call("session_search", query="JWT", status="active")
+    ok(good and r.get("total", 0) >= 1, "session_search finds the work", r)
+    good, r, _ = s.call("session_search", query="PyJWT", type="decision")
+    ok(good and any(h.get("type") == "decision" for h in r.get("hits", [])), "session_search filters by type", r)
+    good, r, _ = s.call("task_list")
+    ok(good and any(t.get("id") == task for t in r.get("tasks", [])), "task_list shows the task", r)
+    good, r, _ = s.call("artifact_list")
+    ok(good and len(r.get("artifacts", [])) == 4, "artifact_list shows notes, research and two proposals", r)
+    good, r, _ = s.call("session_check")
+    ok(good and r.get("ok") is True, "session_check finds the log clean", r)
+    good, r, _ = s.call("confirm_verify")
+    ok(good and r.get("problems") == [], "confirm_verify finds the decisions intact", r)
+    good, r, _ = s.call("session_summarize")
+    ok(good and r.get("path", "").startswith("artifacts/summaries/SESSUM-"), "session_summarize writes it", r)
+    ok(not [b for b in r.get("outstanding_blockers_or_issues", []) if "Delegation" in b],
+       "the summary has no delegation left open", r.get("outstanding_blockers_or_issues"))
+    good, r, _ = s.call("session_set_status", status="completed", reason="shipped")
+    ok(good and r.get("status") == "completed", "session_set_status completes the session", r)
+    good, r, _ = s.call("session_show", entries=1)
+    ok(good and r.get("status") == "completed" and len(r.get("entries", [])) == 1,
+       "session_show reads the ended session", r)
+    r = s.rpc("prompts/get", {"name": "continue_session", "arguments": {"session": sid}})
+    ok(r.get("error", {}).get("code") == -32602 and "reopen" in r["error"].get("message", "") and
+       not CLI_WORDS.search(r["error"].get("message", "")),
+       "prompts/get on an ended session is -32602 (the caller's to fix), saying how to reopen", r)
+    # prompts have no isError: invalid arguments are -32602 (MCP 2025-11-25, prompts/get)
+    r = s.rpc("prompts/get", {"name": "continue_session", "arguments": {"max_chars": "a lot"}})
+    ok(r.get("error", {}).get("code") == -32602 and "max_chars" in r["error"].get("message", ""),
+       "prompts/get with a bad max_chars is -32602 naming it", r)
+
+
+def failures(ws, s, names):
+    """Make every tool fail at least once; collect the texts."""
+    s.call("session_log", message="after the end")
+    s.call("session_set_status", status="paused")
+    s.call("session_list", status="closed")
+    s.call("session_show", session="SESSION-nope")
+    s.call("session_continue", session="SESSION-nope")
+    s.call("session_continue")
+    ok("SESSION-JWT_login-" in s.errors[-1][1] and "to session_continue" in s.errors[-1][1],
+       "nothing to continue: the recent sessions and how to continue one", s.errors[-1])
+    s.call("artifact_add", content="no name")
+    s.call("artifact_add", name="../up.md", content="x")
+    s.call("artifact_list", session="SESSION-nope")
+    s.call("task_link", task="not a task")
+    s.call("task_list", session="SESSION-nope")
+    s.call("session_check", session="SESSION-nope")
+    s.call("confirm_propose", target="../outside.txt", content="x")
+    s.call("confirm_propose", target="src/auth.py")
+    s.call("confirm_show", artifact="CONFIRM-none.md")
+    s.call("confirm_decide", artifact="CONFIRM-none.md", decision="approve")
+    s.call("confirm_decide", artifact="CONFIRM-none.md", decision="maybe")
+    s.call("confirm_delegate", artifact="CONFIRM-none.md", to="dev")
+    s.call("confirm_apply", artifact="CONFIRM-none.md")
+    s.call("confirm_withdraw", artifact="CONFIRM-none.md")
+    s.call("confirm_list", status="open")
+    s.call("confirm_verify", sessions=["SESSION-nope"])
+    s.call("session_search", query="")
+    s.call("session_search", query="x", since="last week")
+    s.call("session_search", query="x", status="done")
+    s.call("session_search", query="x", type="decisions")
+    ok('"type"' in s.errors[-1][1] and "decision" in s.errors[-1][1],
+       "a search type no entry can have is refused, naming the argument", s.errors[-1])
+    s.call("session_summarize", session="SESSION-nope")
+    s.call("task_new", type="bug", title="")
+    s.call("task_status", task="TASK-NONE-20260101-000000", status="done")
+    s.call("task_claim", task="TASK-NONE-20260101-000000", by="dev", ttl="forever")
+    s.call("task_release", task="TASK-NONE-20260101-000000")
+    s.call("session_new", goal="x", tags="not an array")
+    # A pending, then a stale proposal in a follow-up session.
+    with open(os.path.join(ws, "notes.txt"), "w") as f:
+        f.write("one\n")
+    good, r, _ = s.call("session_new", goal="Follow-up")
+    sid2 = r.get("id", "")
+    ok(good and r.get("other_active") is None, "session_new after the end: no other active session", r)
+    # An outcome belongs to its type: a result succeeds or fails, a
+    # confirm-response is approved or rejected (DESIGN §3).
+    before = len(s.errors)
+    s.call("session_log", type="result", message="done", outcome="approved")
+    s.call("session_log", type="confirm-response", message="yes", outcome="success")
+    ok(len(s.errors) == before + 2 and all('"outcome"' in x for _, x in s.errors[before:]),
+       "an outcome of the wrong type is refused, naming the argument", s.errors[before:])
+    good, r, _ = s.call("confirm_propose", target="notes.txt", content="two\n")
+    art = r.get("artifact", "")
+    ok(good and r.get("status") == "pending", "confirm_propose in the follow-up session", r)
+    s.call("confirm_apply", artifact=art)
+    s.call("confirm_decide", artifact=art, decision="skip")
+    s.call("confirm_decide", artifact=art, decision="skip", reason="typo fix")
+    with open(os.path.join(ws, "notes.txt"), "w") as f:
+        f.write("changed meanwhile\n")
+    s.call("confirm_apply", artifact=art)
+    # More of each tool's refusals.
+    s.call("artifact_add", name="/etc/x", content="x")
+    s.call("artifact_add", name="CONFIRM-x.toml", content="x")
+    s.call("artifact_add", type="note", content="no title")
+    s.call("artifact_add", type="note", title="t", name="named")
+    s.call("artifact_add", name="dup.md", content="1")
+    s.call("artifact_add", name="dup.md", content="2")
+    s.call("session_log", message="")
+    s.call("session_log", message="m", mode="a`b")
+    s.call("session_log", message="m", type="artifact", artifact="../../../x.md")
+    s.call("session_log", message="m", entries=3)
+    s.call("session_log", message="m\u0000")
+    s.call("session_show", entries=-1)
+    s.call("session_show", entries="3")
+    s.call("session_set_status", status="active")
+    s.call("session_continue", max_chars="10")
+    s.call("confirm_propose", target="notes.txt", diff="not a diff")
+    s.call("confirm_propose", target="notes.txt", content="x", diff="y")
+    s.call("confirm_propose", target=".ruru/sessions/x.md", content="x")
+    s.call("confirm_propose", target="src", content="x")
+    s.call("confirm_propose", target="notes.txt", content="x", supersedes="CONFIRM-none.md")
+    s.call("confirm_delegate", artifact=art, to="dev")
+    s.call("confirm_delegate", artifact=art, to="")
+    s.call("task_claim", task="TASK-NONE-20260101-000000", by="dev")
+    s.call("session_search", query="\"unclosed")
+    s.call("session_search", query="x", session="SESSION-")
+    with open(os.path.join(ws, ".ruru/sessions", sid2, "artifacts", "CONFIRM-stray-20260101-000000.md"), "w") as f:
+        f.write("x\n")
+    s.call("confirm_apply", artifact="CONFIRM-stray-20260101-000000.md")
+    good, r, _ = s.call("task_new", type="chore", title="lease")
+    t = r.get("id", "")
+    s.call("task_claim", task=t, by="a")
+    s.call("task_claim", task=t, by="b")
+    s.call("task_release", task=t, by="b")
+    s.call("task_status", task=t, status="finished")
+    s.call("session_set_status", status="paused")
+    s.call("session_log", message="while paused")
+    s.call("artifact_add", name="p.md", content="x")
+    s.call("session_set_status", status="completed")
+    s.call("session_continue", session=sid2)
+    s.call("session_log", message="after the end")
+    ok("reopen: true" in s.errors[-1][1] and "session_set_status" in s.errors[-1][1],
+       "writing to an ended session: the hint says how to reopen it (reopen: true)", s.errors[-1])
+    failed_tools = {t for t, _ in s.errors}
+    missing = sorted(names - failed_tools)
+    ok(not missing, f"every tool was made to fail at least once ({len(s.errors)} errors)", missing)
+    bad = [(t, x) for t, x in s.errors if CLI_WORDS.search(x)]
+    ok(not bad, "no error text names a CLI flag or command", bad)
+    texts = dict(s.errors)
+    ok("force argument" in " ".join(x for t, x in s.errors if t == "confirm_apply"),
+       "a changed target names the force argument", texts.get("confirm_apply"))
+    ok('"status"' in " ".join(x for t, x in s.errors if t == "session_search"),
+       "a bad search status names the argument", [x for t, x in s.errors if t == "session_search"])
+
+
+def main():
+    ws = tempfile.mkdtemp(prefix="ruru-mcp-scenario-")
+    try:
+        subprocess.run([RURU, "init"], cwd=ws, env=env_at("2026-11-24T09:00:00Z"), check=True,
+                       capture_output=True)
+        os.makedirs(os.path.join(ws, "src"))
+        with open(os.path.join(ws, "src/auth.py"), "w") as f:
+            f.write("def login():\n    return False\n")
+        s = Server(ws, "2026-11-24T09:00:00Z")
+        ok("session_continue" in s.init.get("instructions", ""), "initialize gives instructions in tool terms")
+        names = tools_list_tests(s)
+        no_session_yet(ws, s)
+        sid, task = day_one(ws, s)
+        s.close()
+        s = Server(ws, "2026-11-25T09:30:00Z")
+        day_two(ws, s, sid, task)
+        failures(ws, s, names)
+        s.close()
+        # The CLI words the same step its own way.
+        os.makedirs(os.path.join(ws, "cli"))
+        p = subprocess.run([RURU, "new", "cli side"], cwd=ws, env=env_at("2026-11-25T10:00:00Z"),
+                           capture_output=True, text=True)
+        d = subprocess.run([RURU, "confirm", "propose", "--target", "src/auth.py", "--diff", "-"], cwd=ws,
+                           env=env_at("2026-11-25T10:00:00Z"), capture_output=True, text=True,
+                           input="--- a/src/auth.py\n+++ b/src/auth.py\n@@ -1,2 +1,2 @@\n def login():\n"
+                                 "-    return issue_jwt()\n+    return None\n")
+        a = d.stdout.strip()
+        subprocess.run([RURU, "confirm", "skip", a, "--rationale", "tiny"], cwd=ws,
+                       env=env_at("2026-11-25T10:00:00Z"), capture_output=True)
+        m = subprocess.run([RURU, "confirm", "delegate", a, "--to", "dev"], cwd=ws,
+                           env=env_at("2026-11-25T10:00:00Z"), capture_output=True, text=True)
+        ok(p.returncode == 0 and m.returncode == 0 and f"`ruru confirm apply {a}`" in m.stdout,
+           "the CLI's executor message names its own command", (p.stderr, d.stderr, m.stdout, m.stderr))
+    except Exception as e:  # a crash of the harness is a failure, never a pass
+        ok(False, f"harness raised {type(e).__name__}: {e}")
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
+    print(f"1..{n}")
+    sys.exit(1 if failed else 0)
+
+
+main()
