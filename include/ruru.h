@@ -151,7 +151,9 @@ enum { RURU_TEXT_LINE = 1 };
 size_t ruru_text_scan(const char *text, size_t len, unsigned flags, const char **why);
 /* 0 when `text` (NULL counts as fine) keeps the rule, else -1 and
  * RURU_EINVALID "WHAT holds ... at byte offset N: ..."; a line break where
- * RURU_TEXT_LINE wants one line is RURU_EUSAGE ("... must be one line"). */
+ * RURU_TEXT_LINE wants one line is RURU_EUSAGE ("... must be one line").
+ * `what` is a static string and becomes err->arg, so when it is the
+ * argument's API name ("reason", "tag") front ends name their flag. */
 int ruru_text_check(const char *what, const char *text, size_t len, unsigned flags,
 		    struct ruru_error *err);
 /* True when `text` is NULL, empty or only blanks and line breaks. */
@@ -1223,6 +1225,9 @@ enum ruru_task_status ruru_task_status_parse(const char *s);
 /* The shape of an MDTM task ID: "TASK-" then letters, digits, '-', '_',
  * '.' (at most 128 bytes). */
 bool ruru_task_id_ok(const char *id);
+/* 0 when `id` has that shape, else -1 and RURU_EUSAGE naming the
+ * argument "task" (task link, and a delegation or result's task). */
+int ruru_task_id_check(const char *id, struct ruru_error *err);
 
 /* Task type i (feature, bug, chore, ...); NULL past the last. */
 const char *ruru_task_type_word(size_t i);

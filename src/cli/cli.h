@@ -28,11 +28,18 @@ struct cli_opt {
 	 * are alternatives of which one is required: (--a X | --b Y). */
 	bool required;
 	int choice;
+	/* issue #11: the value is a word of a library vocabulary, which help
+	 * lists (set with CLI_WORDS(RURU_VOCAB_...)), so the list is written
+	 * once, in the library. */
+	bool words;
+	enum ruru_vocab vocab;
 };
+#define CLI_WORDS(v) .words = true, .vocab = (v)
 
 struct cli_args {
 	int argc;          /* positional arguments */
 	char **argv;
+	int nopts;         /* rows of the command's option table */
 	const char *val[CLI_MAX_OPTS]; /* last value ("" for a set flag) */
 	const char **multi[CLI_MAX_OPTS];
 	size_t nmulti[CLI_MAX_OPTS];
@@ -52,21 +59,48 @@ struct cli_cmd {
 	const char *name;
 	const char *args;    /* positional synopsis, e.g. "[FILE]" */
 	const char *summary;
-	const struct cli_opt *opts; /* terminated by an entry with name NULL */
+	const struct cli_opt *opts; /* nopts rows; set both with CLI_OPTS() */
+	int nopts;
 	int min_args, max_args;     /* max -1: no limit */
 	/* Returns an exit status; on failure ctx->err holds the message. */
 	int (*run)(struct cli_ctx *ctx, struct cli_args *a);
 	/* agent-proof (issue #11): the operands are free text or values, so
-	 * a word that is not one of the command's options is an operand even
-	 * when it starts with '-' ("- fixed the bug", "-5 tests", -1). */
+	 * a word is an option only when it is one of the command's options
+	 * (or "--word", an unknown one); any other word is an operand even
+	 * when it starts with '-' ("- fixed the bug", "-5 tests", -1).
+	 * Options may follow the operands; "--" ends them (main.c's
+	 * option_word, ruru(1) and the command's --help say the same). */
 	bool free_operands;
+	/* issue #11: an operand whose value is a word of a vocabulary (help
+	 * lists them): its metavariable, e.g. "STATUS", and the vocabulary. */
+	const char *operand_words;
+	enum ruru_vocab operand_vocab;
 };
 
-/* Option value by long name; NULL when not given ("" for a set flag). */
-const char *cli_opt(const struct cli_ctx *ctx, const struct cli_args *a, const char *name);
-bool cli_flag(const struct cli_ctx *ctx, const struct cli_args *a, const char *name);
-/* Every value of a repeatable option. */
-const char **cli_opt_all(const struct cli_ctx *ctx, const struct cli_args *a, const char *name, size_t *n);
+/*
+ * Options bound at compile time.  Each command's option table is indexed by
+ * an enum beside the command (`enum { LIST_STATUS, LIST_TAG, LIST_NOPTS };`),
+ * declared with that many rows and filled with designated initialisers
+ * (`[LIST_STATUS] = { .name = "status", ... }`), and named in the command's
+ * entry with CLI_OPTS(table).  A misspelt option is then a compile error, a
+ * row out of range too; a row left empty is found when ruru starts
+ * (main.c checks every table), and an index past the command's table
+ * aborts.  Several commands may share one table and so one enum.
+ */
+#define CLI_OPTS(table) .opts = (table), .nopts = (int)(sizeof(table) / sizeof((table)[0]))
+/* The option's value: NULL when not given, "" for a flag that was given. */
+const char *cli_val(const struct cli_args *a, int opt);
+/* Whether the option (a flag or one with a value) was given. */
+bool cli_set(const struct cli_args *a, int opt);
+/* Every value of a repeatable (.multi) option, in order; *n of them. */
+const char *const *cli_all(const struct cli_args *a, int opt, size_t *n);
+/* A non-negative decimal value of option `opt`: true and *out untouched
+ * when it was not given, true and *out set when it parses, false after a
+ * usage error that names the option. */
+bool cli_size(struct cli_ctx *ctx, const struct cli_args *a, int opt, size_t *out);
+/* Usage error for a value of option `opt` (a CLI_WORDS one) that is not a
+ * word of its vocabulary: `--OPT is one of a, b, c, not "VAL"`. */
+int cli_bad_word(struct cli_ctx *ctx, int opt, const char *val);
 
 /* Report a failure held in ctx->err: print it and return its exit code. */
 int cli_fail(struct cli_ctx *ctx);
@@ -91,8 +125,6 @@ char *cli_session(struct cli_ctx *ctx, struct ruru_ws *ws, const char *id);
 bool cli_print_json(struct cli_ctx *ctx, json_t *obj);
 /* Read FILE, or stdin for "-", into b. */
 int cli_read_input(struct cli_ctx *ctx, const char *file, struct ruru_buf *b);
-/* Parse a non-negative decimal option value; usage error when bad. */
-bool cli_parse_size(struct cli_ctx *ctx, const char *opt, const char *val, size_t *out);
 
 /* Command groups, one per src/cli/cmd-<group>.c (listed in main.c). */
 extern const struct cli_cmd cli_cmds_session[];
@@ -113,8 +145,10 @@ int cli_init_hosts(struct cli_ctx *ctx, const char *dir, const char *spec, bool 
 extern const struct cli_cmd cli_cmds_task[]; /* V7 (issue #12) */
 
 /* export --md/--json/--html of sessions, redacted (cmd-export.c, issue
- * #15); `export` itself sits in cmd-confirm.c with --agent-trace. */
-int cli_export_sessions(struct cli_ctx *ctx, struct cli_args *a);
+ * #15); `export` itself sits in cmd-confirm.c with --agent-trace, which
+ * passes its parsed options (html: the folder of --html, or NULL). */
+int cli_export_sessions(struct cli_ctx *ctx, struct cli_args *a, bool md, const char *html,
+			bool no_redact);
 /* `ruru serve` (cmd-serve.c, issue #15) */
 extern const struct cli_cmd cli_cmds_serve[];
 

@@ -9,17 +9,28 @@
 #include "cli.h"
 #include "banned.h"
 
+enum {
+	ADD_NAME,
+	ADD_FORCE,
+	ADD_DESCRIPTION,
+	ADD_TYPE, /* V7 typed artifacts (issue #12) */
+	ADD_TITLE,
+	ADD_TASK,
+	ADD_TAG,
+	ADD_NOPTS
+};
+
 /* artifact add --type TYPE --title TEXT [--task ID] [--tag T]... [FILE|-] (V7) */
 static int artifact_add_typed(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct ruru_typed t = { 0 };
-	t.type = cli_opt(ctx, a, "type");
-	t.title = cli_opt(ctx, a, "title");
-	t.task = cli_opt(ctx, a, "task");
-	t.tags = cli_opt_all(ctx, a, "tag", &t.ntags);
+	t.type = cli_val(a, ADD_TYPE);
+	t.title = cli_val(a, ADD_TITLE);
+	t.task = cli_val(a, ADD_TASK);
+	t.tags = cli_all(a, ADD_TAG, &t.ntags);
 	if (!t.title)
 		return cli_usage_error(ctx, "a typed artifact needs --title TEXT");
-	if (cli_opt(ctx, a, "name") || cli_flag(ctx, a, "force"))
+	if (cli_set(a, ADD_NAME) || cli_set(a, ADD_FORCE))
 		return cli_usage_error(ctx, "--name and --force do not go with --type (typed "
 					    "artifacts are named from their title)");
 	struct ruru_buf data = RURU_BUF_INIT;
@@ -50,14 +61,14 @@ out:
 
 static int cmd_artifact_add(struct cli_ctx *ctx, struct cli_args *a)
 {
-	if (cli_opt(ctx, a, "type"))
+	if (cli_set(a, ADD_TYPE))
 		return artifact_add_typed(ctx, a);
-	if (cli_opt(ctx, a, "title") || cli_opt(ctx, a, "task") || cli_opt(ctx, a, "tag"))
+	if (cli_set(a, ADD_TITLE) || cli_set(a, ADD_TASK) || cli_set(a, ADD_TAG))
 		return cli_usage_error(ctx, "--title, --task and --tag go with --type");
 	if (!a->argc)
 		return cli_usage_error(ctx, "give FILE (or - for stdin), or --type for a typed artifact");
 	const char *file = a->argv[0];
-	const char *name = cli_opt(ctx, a, "name");
+	const char *name = cli_val(a, ADD_NAME);
 	if (!name) {
 		if (!strcmp(file, "-"))
 			return cli_usage_error(ctx, "reading stdin needs --name NAME");
@@ -72,8 +83,8 @@ static int cmd_artifact_add(struct cli_ctx *ctx, struct cli_args *a)
 	int rc = 0;
 	if (cli_read_input(ctx, file, &data) < 0 || !(ws = cli_ws(ctx)) ||
 	    !(id = cli_session(ctx, ws, NULL)) ||
-	    ruru_artifact_add(ws, id, name, data.ptr, data.len, cli_flag(ctx, a, "force"),
-			      cli_opt(ctx, a, "description"), &rel, &ctx->err) < 0)
+	    ruru_artifact_add(ws, id, name, data.ptr, data.len, cli_set(a, ADD_FORCE),
+			      cli_val(a, ADD_DESCRIPTION), &rel, &ctx->err) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json ? !cli_print_json(ctx, json_pack("{s:s, s:s}", "session", id, "path", rel))
 			   : printf("%s\n", rel) < 0)
@@ -125,9 +136,11 @@ static json_t *typed_list(struct ruru_ws *ws, const char *id, struct ruru_error 
 	return ruru_artifact_list_typed(ws, id, list_type, err);
 }
 
+enum { LIST_TYPE, LIST_NOPTS };
+
 static int cmd_artifact_list(struct cli_ctx *ctx, struct cli_args *a)
 {
-	list_type = cli_opt(ctx, a, "type");
+	list_type = cli_val(a, LIST_TYPE);
 	return print_list(ctx, list_type ? typed_list : ruru_artifact_list, "artifacts",
 			  artifact_line);
 }
@@ -171,30 +184,32 @@ static int cmd_task_list(struct cli_ctx *ctx, struct cli_args *a)
 	return print_list(ctx, ruru_task_list, "tasks", task_line);
 }
 
-static const struct cli_opt add_opts[] = {
-	{ .name = "name", .arg = "NAME", .help = "name under artifacts/ (subfolders allowed)" },
-	{ .name = "force", .help = "replace an existing artifact of that name" },
-	{ .name = "description", .arg = "TEXT", .help = "what the artifact is (in the log entry)" },
+static const struct cli_opt add_opts[ADD_NOPTS] = {
+	[ADD_NAME] = { .name = "name", .arg = "NAME", .help = "name under artifacts/ (subfolders allowed)" },
+	[ADD_FORCE] = { .name = "force", .help = "replace an existing artifact of that name" },
+	[ADD_DESCRIPTION] = { .name = "description", .arg = "TEXT",
+			      .help = "what the artifact is (in the log entry)" },
 	/* V7 typed artifacts (issue #12) */
-	{ .name = "type", .arg = "TYPE", .help = "a typed V7 artifact of TYPE (note, learning, ...; "
-	  "man ruru has them all)" },
-	{ .name = "title", .arg = "TEXT", .help = "title of a typed artifact (its name and heading)" },
-	{ .name = "task", .arg = "TASK-ID", .help = "related_task_id of a typed artifact" },
-	{ .name = "tag", .arg = "T", .help = "tag of a typed artifact (repeatable)", .multi = true },
-	{ 0 },
+	[ADD_TYPE] = { .name = "type", .arg = "TYPE", .help = "a typed V7 artifact of TYPE",
+		       CLI_WORDS(RURU_VOCAB_ARTIFACT_TYPE) },
+	[ADD_TITLE] = { .name = "title", .arg = "TEXT",
+			.help = "title of a typed artifact (its name and heading)" },
+	[ADD_TASK] = { .name = "task", .arg = "TASK-ID", .help = "related_task_id of a typed artifact" },
+	[ADD_TAG] = { .name = "tag", .arg = "T", .help = "tag of a typed artifact (repeatable)",
+		      .multi = true },
 };
-static const struct cli_opt list_opts[] = {
-	{ .name = "type", .arg = "TYPE", .help = "only typed artifacts of this type" },
-	{ 0 },
+static const struct cli_opt list_opts[LIST_NOPTS] = {
+	[LIST_TYPE] = { .name = "type", .arg = "TYPE", .help = "only typed artifacts of this type",
+			CLI_WORDS(RURU_VOCAB_ARTIFACT_TYPE) },
 };
 
 const struct cli_cmd cli_cmds_artifact[] = {
-	{ .group = "artifact", .name = "add", .args = "[FILE|-]", .opts = add_opts,
+	{ .group = "artifact", .name = "add", .args = "[FILE|-]", CLI_OPTS(add_opts),
 	  .summary = "store a file (or, with --type, a typed V7 note) in the session's artifacts; "
 		     "prints its path in the session",
 	  .min_args = 0, .max_args = 1, .run = cmd_artifact_add },
 	{ .group = "artifact", .name = "list", .summary = "list the session's artifacts",
-	  .opts = list_opts, .max_args = 0, .run = cmd_artifact_list },
+	  CLI_OPTS(list_opts), .max_args = 0, .run = cmd_artifact_list },
 	{ .group = "task", .name = "link", .args = "TASK-ID",
 	  .summary = "link an MDTM task to the session (related_tasks)", .min_args = 1,
 	  .max_args = 1, .run = cmd_task_link },

@@ -19,7 +19,11 @@
 #include "banned.h"
 
 static int record_decision(struct cli_ctx *ctx, struct cli_args *a, struct ruru_ws *ws,
-			   enum ruru_confirm_decision dec, const char *reason, struct ruru_confirm *c);
+			   enum ruru_confirm_decision dec, struct ruru_confirm *c);
+
+/* The options of ask, approve, reject and skip: why (--reason, or skip's
+ * --rationale), then how to sign the decision (DESIGN §15). */
+enum { DECIDE_WHY, DECIDE_SIGN, DECIDE_KEY, DECIDE_AS, DECIDE_NOPTS };
 
 /* Print a proposal as text (show) or JSON (every command's --json). */
 static int print_confirm(struct cli_ctx *ctx, const struct ruru_confirm *c, json_t *extra)
@@ -31,11 +35,13 @@ static int print_confirm(struct cli_ctx *ctx, const struct ruru_confirm *c, json
 	return cli_print_json(ctx, o) ? 0 : cli_fail(ctx);
 }
 
+enum { PROPOSE_TARGET, PROPOSE_CONTENT, PROPOSE_DIFF, PROPOSE_SUPERSEDES, PROPOSE_NOPTS };
+
 static int cmd_propose(struct cli_ctx *ctx, struct cli_args *a)
 {
-	const char *target = cli_opt(ctx, a, "target");
-	const char *content = cli_opt(ctx, a, "content");
-	const char *diff = cli_opt(ctx, a, "diff");
+	const char *target = cli_val(a, PROPOSE_TARGET);
+	const char *content = cli_val(a, PROPOSE_CONTENT);
+	const char *diff = cli_val(a, PROPOSE_DIFF);
 	if (!target)
 		return cli_usage_error(ctx, "a proposal needs --target PATH");
 	if (!content == !diff)
@@ -47,7 +53,7 @@ static int cmd_propose(struct cli_ctx *ctx, struct cli_args *a)
 	if (cli_read_input(ctx, content ? content : diff, &payload) < 0 || !(ws = cli_ws(ctx)) ||
 	    ruru_confirm_propose(ws, ctx->session, target,
 				 content ? RURU_CONFIRM_CONTENT : RURU_CONFIRM_DIFF, payload.ptr,
-				 payload.len, cli_opt(ctx, a, "supersedes"), &c, &ctx->err) < 0)
+				 payload.len, cli_val(a, PROPOSE_SUPERSEDES), &c, &ctx->err) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
 		rc = print_confirm(ctx, &c, NULL);
@@ -59,10 +65,12 @@ static int cmd_propose(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
+enum { ADOPT_TARGET, ADOPT_KIND, ADOPT_NOPTS };
+
 static int cmd_adopt(struct cli_ctx *ctx, struct cli_args *a)
 {
-	const char *target = cli_opt(ctx, a, "target");
-	const char *kind = cli_opt(ctx, a, "kind");
+	const char *target = cli_val(a, ADOPT_TARGET);
+	const char *kind = cli_val(a, ADOPT_KIND);
 	int k = kind ? ruru_confirm_kind_parse(kind) : RURU_CONFIRM_CONTENT;
 	if (!target)
 		return cli_usage_error(ctx, "adopting needs --target PATH");
@@ -289,8 +297,7 @@ static int cmd_ask(struct cli_ctx *ctx, struct cli_args *a)
 	} else {
 		fputc('\n', stdout);
 	}
-	if (record_decision(ctx, a, ws, yes ? RURU_DECIDE_APPROVE : RURU_DECIDE_REJECT,
-			    cli_opt(ctx, a, "reason"), &d) < 0)
+	if (record_decision(ctx, a, ws, yes ? RURU_DECIDE_APPROVE : RURU_DECIDE_REJECT, &d) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
 		rc = print_confirm(ctx, &d, NULL);
@@ -307,23 +314,24 @@ out:
 
 /* ------------------------------------------------------------ decisions */
 
-/* Record a decision, signed with --sign (or --key / --as, which imply it). */
+/* Record a decision with its --reason (skip: --rationale), signed with
+ * --sign (or --key / --as, which imply it). */
 static int record_decision(struct cli_ctx *ctx, struct cli_args *a, struct ruru_ws *ws,
-			   enum ruru_confirm_decision dec, const char *reason, struct ruru_confirm *c)
+			   enum ruru_confirm_decision dec, struct ruru_confirm *c)
 {
-	struct ruru_confirm_sign sign = { .key = cli_opt(ctx, a, "key"), .identity = cli_opt(ctx, a, "as") };
-	if (cli_flag(ctx, a, "sign") || sign.key || sign.identity || ruru_confirm_sign_wanted(ws))
+	const char *reason = cli_val(a, DECIDE_WHY);
+	struct ruru_confirm_sign sign = { .key = cli_val(a, DECIDE_KEY), .identity = cli_val(a, DECIDE_AS) };
+	if (cli_set(a, DECIDE_SIGN) || sign.key || sign.identity || ruru_confirm_sign_wanted(ws))
 		return ruru_confirm_decide_signed(ws, a->argv[0], dec, reason, &sign, c, &ctx->err);
 	return ruru_confirm_decide(ws, a->argv[0], dec, reason, c, &ctx->err);
 }
 
-static int decide(struct cli_ctx *ctx, struct cli_args *a, enum ruru_confirm_decision dec,
-		  const char *reason)
+static int decide(struct cli_ctx *ctx, struct cli_args *a, enum ruru_confirm_decision dec)
 {
 	struct ruru_ws *ws = cli_ws(ctx);
 	struct ruru_confirm c = { 0 };
 	int rc = 0;
-	if (!ws || record_decision(ctx, a, ws, dec, reason, &c) < 0)
+	if (!ws || record_decision(ctx, a, ws, dec, &c) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
 		rc = print_confirm(ctx, &c, NULL);
@@ -334,26 +342,28 @@ static int decide(struct cli_ctx *ctx, struct cli_args *a, enum ruru_confirm_dec
 
 static int cmd_approve(struct cli_ctx *ctx, struct cli_args *a)
 {
-	return decide(ctx, a, RURU_DECIDE_APPROVE, cli_opt(ctx, a, "reason"));
+	return decide(ctx, a, RURU_DECIDE_APPROVE);
 }
 
 static int cmd_reject(struct cli_ctx *ctx, struct cli_args *a)
 {
-	return decide(ctx, a, RURU_DECIDE_REJECT, cli_opt(ctx, a, "reason"));
+	return decide(ctx, a, RURU_DECIDE_REJECT);
 }
 
 static int cmd_skip(struct cli_ctx *ctx, struct cli_args *a)
 {
-	const char *why = cli_opt(ctx, a, "rationale");
+	const char *why = cli_val(a, DECIDE_WHY); /* --rationale */
 	if (!why || !*why)
 		return cli_usage_error(ctx, "skipping confirmation needs --rationale TEXT (why the edit "
 					    "is routine, simple and low-risk)");
-	return decide(ctx, a, RURU_DECIDE_SKIP, why);
+	return decide(ctx, a, RURU_DECIDE_SKIP);
 }
+
+enum { DELEGATE_TO, DELEGATE_TASK, DELEGATE_NOPTS };
 
 static int cmd_delegate(struct cli_ctx *ctx, struct cli_args *a)
 {
-	const char *to = cli_opt(ctx, a, "to");
+	const char *to = cli_val(a, DELEGATE_TO);
 	if (!to || !*to)
 		return cli_usage_error(ctx, "delegating needs the executor mode: --to SLUG");
 	struct ruru_ws *ws = cli_ws(ctx);
@@ -361,7 +371,7 @@ static int cmd_delegate(struct cli_ctx *ctx, struct cli_args *a)
 	char *msg = NULL;
 	int rc = 0;
 	struct ruru_buf full = RURU_BUF_INIT;
-	if (!ws || ruru_confirm_delegate(ws, a->argv[0], to, cli_opt(ctx, a, "task"), &msg, &c,
+	if (!ws || ruru_confirm_delegate(ws, a->argv[0], to, cli_val(a, DELEGATE_TASK), &msg, &c,
 					 &ctx->err) < 0) {
 		rc = cli_fail(ctx);
 	} else {
@@ -381,23 +391,23 @@ static int cmd_delegate(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
+enum { APPLY_FORCE, APPLY_COMMIT, APPLY_MESSAGE, APPLY_NOPTS };
+
 static int cmd_apply(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct ruru_ws *ws = cli_ws(ctx);
 	struct ruru_confirm c = { 0 };
 	int rc = 0;
 	char *commit = NULL;
-	const char *message = cli_opt(ctx, a, "message");
-	bool want_commit = cli_flag(ctx, a, "commit");
+	const char *message = cli_val(a, APPLY_MESSAGE);
+	bool want_commit = cli_set(a, APPLY_COMMIT), force = cli_set(a, APPLY_FORCE);
 	if (message && !want_commit) {
 		ruru_confirm_release(&c);
 		ruru_ws_free(ws);
 		return cli_usage_error(ctx, "--message goes with --commit");
 	}
-	if (!ws || (want_commit ? ruru_confirm_apply_commit(ws, a->argv[0], cli_flag(ctx, a, "force"),
-							     message, &c, &commit, &ctx->err)
-				: ruru_confirm_apply(ws, a->argv[0], cli_flag(ctx, a, "force"), &c,
-						     &ctx->err)) < 0)
+	if (!ws || (want_commit ? ruru_confirm_apply_commit(ws, a->argv[0], force, message, &c, &commit, &ctx->err)
+				: ruru_confirm_apply(ws, a->argv[0], force, &c, &ctx->err)) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
 		rc = print_confirm(ctx, &c, commit ? json_pack("{s:s}", "commit", commit) : NULL);
@@ -417,10 +427,12 @@ static int cmd_apply(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
+enum { LIST_STATUS, LIST_NOPTS };
+
 static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct ruru_ws *ws = cli_ws(ctx);
-	json_t *list = ws ? ruru_confirm_list(ws, ctx->session, cli_opt(ctx, a, "status"), &ctx->err)
+	json_t *list = ws ? ruru_confirm_list(ws, ctx->session, cli_val(a, LIST_STATUS), &ctx->err)
 			  : NULL;
 	int rc = 0;
 	if (!list) {
@@ -444,12 +456,14 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 
 /* -------------------------------------------------- withdraw and clean */
 
+enum { WITHDRAW_REASON, WITHDRAW_NOPTS };
+
 static int cmd_withdraw(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct ruru_ws *ws = cli_ws(ctx);
 	struct ruru_confirm c = { 0 };
 	int rc = 0;
-	if (!ws || ruru_confirm_withdraw(ws, a->argv[0], cli_opt(ctx, a, "reason"), &c, &ctx->err) < 0)
+	if (!ws || ruru_confirm_withdraw(ws, a->argv[0], cli_val(a, WITHDRAW_REASON), &c, &ctx->err) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
 		rc = print_confirm(ctx, &c, NULL);
@@ -523,10 +537,13 @@ static int cmd_verify(struct cli_ctx *ctx, struct cli_args *a)
 
 /* `ruru export --agent-trace [ID...]`: one Agent Trace record a line
  * (JSON Lines), or {schema_version, records} with --json. */
+enum { EXPORT_AGENT_TRACE, EXPORT_MD, EXPORT_HTML, EXPORT_NO_REDACT, EXPORT_NOPTS };
+
 static int cmd_export(struct cli_ctx *ctx, struct cli_args *a)
 {
-	if (!cli_flag(ctx, a, "agent-trace"))
-		return cli_export_sessions(ctx, a); /* --md, --json, --html (cmd-export.c) */
+	if (!cli_set(a, EXPORT_AGENT_TRACE)) /* --md, --json, --html (cmd-export.c) */
+		return cli_export_sessions(ctx, a, cli_set(a, EXPORT_MD), cli_val(a, EXPORT_HTML),
+					   cli_set(a, EXPORT_NO_REDACT));
 	struct ruru_ws *ws = cli_ws(ctx);
 	json_t *r = ws ? ruru_confirm_agent_trace(ws, (const char *const *)a->argv, (size_t)a->argc,
 						  &ctx->err)
@@ -552,114 +569,120 @@ static int cmd_export(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
-static const struct cli_opt export_opts[] = {
-	{ .name = "agent-trace", .help = "one Agent Trace record (JSON) per applied confirmation" },
+static const struct cli_opt export_opts[EXPORT_NOPTS] = {
+	[EXPORT_AGENT_TRACE] = { .name = "agent-trace",
+				 .help = "one Agent Trace record (JSON) per applied confirmation" },
 	/* sessions for people (cmd-export.c, issue #15) */
-	{ .name = "md", .help = "one session (ID, else the active one) as one Markdown document" },
-	{ .name = "html", .arg = "DIR", .help = "the sessions (IDs, else all) as a static site in DIR" },
-	{ .name = "no-redact", .help = "keep secrets (every export redacts them by default)" },
-	{ 0 },
+	[EXPORT_MD] = { .name = "md",
+			.help = "one session (ID, else the active one) as one Markdown document" },
+	[EXPORT_HTML] = { .name = "html", .arg = "DIR",
+			  .help = "the sessions (IDs, else all) as a static site in DIR" },
+	[EXPORT_NO_REDACT] = { .name = "no-redact",
+			       .help = "keep secrets (every export redacts them by default)" },
 };
 
 /* ---------------------------------------------------------------- table */
 
-static const struct cli_opt propose_opts[] = {
-	{ .name = "target", .arg = "PATH", .help = "the file the edit is for (relative to the current folder)",
-	  .required = true },
-	{ .name = "content", .arg = "FILE|-", .help = "the target's complete new content, byte for byte",
-	  .choice = 1 },
-	{ .name = "diff", .arg = "FILE|-", .help = "exactly one unified diff of the target (must apply cleanly now)",
-	  .choice = 1 },
-	{ .name = "supersedes", .arg = "ARTIFACT", .help = "an earlier proposal this one replaces (it is withdrawn)" },
-	{ 0 },
+static const struct cli_opt propose_opts[PROPOSE_NOPTS] = {
+	[PROPOSE_TARGET] = { .name = "target", .arg = "PATH",
+			     .help = "the file the edit is for (relative to the current folder)",
+			     .required = true },
+	[PROPOSE_CONTENT] = { .name = "content", .arg = "FILE|-",
+			      .help = "the target's complete new content, byte for byte", .choice = 1 },
+	[PROPOSE_DIFF] = { .name = "diff", .arg = "FILE|-",
+			   .help = "exactly one unified diff of the target (must apply cleanly now)",
+			   .choice = 1 },
+	[PROPOSE_SUPERSEDES] = { .name = "supersedes", .arg = "ARTIFACT",
+				 .help = "an earlier proposal this one replaces (it is withdrawn)" },
 };
-static const struct cli_opt adopt_opts[] = {
-	{ .name = "target", .arg = "PATH", .help = "the file the hand-made proposal is for",
-	  .required = true },
-	{ .name = "kind", .arg = "content|diff", .help = "what the artifact holds (default content)" },
-	{ 0 },
+static const struct cli_opt adopt_opts[ADOPT_NOPTS] = {
+	[ADOPT_TARGET] = { .name = "target", .arg = "PATH",
+			   .help = "the file the hand-made proposal is for", .required = true },
+	[ADOPT_KIND] = { .name = "kind", .arg = "content|diff",
+			 .help = "what the artifact holds (default content)" },
 };
-/* Signing a decision (DESIGN §15). */
-#define SIGN_OPTS                                                                                  \
-	{ .name = "sign", .help = "sign the decision with your SSH key (ssh-keygen -Y sign)" },     \
-	{ .name = "key", .arg = "FILE",                                                            \
-	  .help = "the signing key: a private key, or a public key held by ssh-agent (implies --sign)" }, \
-	{ .name = "as", .arg = "IDENTITY",                                                         \
-	  .help = "the signer as allowed_signers names it (default: git user.email; implies --sign)" }
-static const struct cli_opt reason_opts[] = {
-	{ .name = "reason", .arg = "TEXT", .help = "why (recorded in the sidecar and the log)" },
-	SIGN_OPTS,
-	{ 0 },
+/* One row each, shared by the tables below. */
+#define REASON_ROW { .name = "reason", .arg = "TEXT", .help = "why (recorded in the sidecar and the log)" }
+#define SIGN_ROWS                                                                                  \
+	[DECIDE_SIGN] = { .name = "sign",                                                          \
+			  .help = "sign the decision with your SSH key (ssh-keygen -Y sign)" },    \
+	[DECIDE_KEY] = { .name = "key", .arg = "FILE",                                             \
+			 .help = "the signing key: a private key, or a public key held by "        \
+				 "ssh-agent (implies --sign)" },                                   \
+	[DECIDE_AS] = { .name = "as", .arg = "IDENTITY",                                           \
+			.help = "the signer as allowed_signers names it (default: git user.email; " \
+				"implies --sign)" }
+static const struct cli_opt decide_opts[DECIDE_NOPTS] = {
+	[DECIDE_WHY] = REASON_ROW,
+	SIGN_ROWS,
 };
-static const struct cli_opt withdraw_opts[] = {
-	{ .name = "reason", .arg = "TEXT", .help = "why (recorded in the sidecar and the log)" },
-	{ 0 },
+static const struct cli_opt skip_opts[DECIDE_NOPTS] = {
+	[DECIDE_WHY] = { .name = "rationale", .arg = "TEXT",
+			 .help = "why the edit is routine, simple and low-risk (required)",
+			 .required = true, .lib_arg = "reason" },
+	SIGN_ROWS,
 };
-static const struct cli_opt skip_opts[] = {
-	{ .name = "rationale", .arg = "TEXT", .help = "why the edit is routine, simple and low-risk (required)",
-	  .required = true },
-	SIGN_OPTS,
-	{ 0 },
+static const struct cli_opt withdraw_opts[WITHDRAW_NOPTS] = {
+	[WITHDRAW_REASON] = REASON_ROW,
 };
-static const struct cli_opt delegate_opts[] = {
-	{ .name = "to", .arg = "SLUG", .help = "the executor mode", .required = true },
-	{ .name = "task", .arg = "TASK-ID", .help = "the MDTM task of the delegation" },
-	{ 0 },
+static const struct cli_opt delegate_opts[DELEGATE_NOPTS] = {
+	[DELEGATE_TO] = { .name = "to", .arg = "SLUG", .help = "the executor mode", .required = true },
+	[DELEGATE_TASK] = { .name = "task", .arg = "TASK-ID", .help = "the MDTM task of the delegation" },
 };
-static const struct cli_opt apply_opts[] = {
-	{ .name = "force", .help = "apply even though the target changed since the proposal (logged)" },
-	{ .name = "commit", .help = "then commit exactly the target with git, with Ruru-* trailers" },
-	{ .name = "message", .arg = "TEXT", .help = "the commit message (with --commit)" },
-	{ 0 },
+static const struct cli_opt apply_opts[APPLY_NOPTS] = {
+	[APPLY_FORCE] = { .name = "force",
+			  .help = "apply even though the target changed since the proposal (logged)" },
+	[APPLY_COMMIT] = { .name = "commit",
+			   .help = "then commit exactly the target with git, with Ruru-* trailers" },
+	[APPLY_MESSAGE] = { .name = "message", .arg = "TEXT", .help = "the commit message (with --commit)" },
 };
-static const struct cli_opt list_opts[] = {
-	{ .name = "status", .arg = "STATUS",
-	  .help = "pending, approved, rejected, skipped, applied, failed, withdrawn or unadopted" },
-	{ 0 },
+static const struct cli_opt list_opts[LIST_NOPTS] = {
+	[LIST_STATUS] = { .name = "status", .arg = "STATUS", .help = "only proposals with this status",
+			  CLI_WORDS(RURU_VOCAB_CONFIRM_STATUS) },
 };
 
 const struct cli_cmd cli_cmds_confirm[] = {
-	{ .group = "confirm", .name = "propose", .opts = propose_opts,
+	{ .group = "confirm", .name = "propose", CLI_OPTS(propose_opts),
 	  .summary = "write a CONFIRM artifact for an edit; prints its path relative to the root",
 	  .max_args = 0, .run = cmd_propose },
-	{ .group = "confirm", .name = "adopt", .args = "ARTIFACT", .opts = adopt_opts,
+	{ .group = "confirm", .name = "adopt", .args = "ARTIFACT", CLI_OPTS(adopt_opts),
 	  .summary = "take a hand-made CONFIRM file into the workflow (status pending)",
 	  .min_args = 1, .max_args = 1, .run = cmd_adopt },
 	{ .group = "confirm", .name = "show", .args = "ARTIFACT",
 	  .summary = "target, status, decision and the diff against the current target",
 	  .min_args = 1, .max_args = 1, .run = cmd_show },
-	{ .group = "confirm", .name = "ask", .args = "ARTIFACT", .opts = reason_opts,
+	{ .group = "confirm", .name = "ask", .args = "ARTIFACT", CLI_OPTS(decide_opts),
 	  .summary = "show the diff on a terminal and ask the user to approve it (y/N)", .min_args = 1,
 	  .max_args = 1, .run = cmd_ask },
-	{ .group = "confirm", .name = "approve", .args = "ARTIFACT", .opts = reason_opts,
+	{ .group = "confirm", .name = "approve", .args = "ARTIFACT", CLI_OPTS(decide_opts),
 	  .summary = "record that the user approved the proposal", .min_args = 1, .max_args = 1,
 	  .run = cmd_approve },
-	{ .group = "confirm", .name = "reject", .args = "ARTIFACT", .opts = reason_opts,
+	{ .group = "confirm", .name = "reject", .args = "ARTIFACT", CLI_OPTS(decide_opts),
 	  .summary = "record that the user rejected the proposal", .min_args = 1, .max_args = 1,
 	  .run = cmd_reject },
-	{ .group = "confirm", .name = "skip", .args = "ARTIFACT", .opts = skip_opts,
+	{ .group = "confirm", .name = "skip", .args = "ARTIFACT", CLI_OPTS(skip_opts),
 	  .summary = "coordinator: skip confirmation of a low-risk edit, with a rationale",
 	  .min_args = 1, .max_args = 1, .run = cmd_skip },
-	{ .group = "confirm", .name = "delegate", .args = "ARTIFACT", .opts = delegate_opts,
+	{ .group = "confirm", .name = "delegate", .args = "ARTIFACT", CLI_OPTS(delegate_opts),
 	  .summary = "print the executor's instruction and log the delegation", .min_args = 1,
 	  .max_args = 1, .run = cmd_delegate },
-	{ .group = "confirm", .name = "apply", .args = "ARTIFACT", .opts = apply_opts,
+	{ .group = "confirm", .name = "apply", .args = "ARTIFACT", CLI_OPTS(apply_opts),
 	  .summary = "write an approved proposal to its target (executor's step)", .min_args = 1,
 	  .max_args = 1, .run = cmd_apply },
-	{ .group = "confirm", .name = "withdraw", .args = "ARTIFACT", .opts = withdraw_opts,
+	{ .group = "confirm", .name = "withdraw", .args = "ARTIFACT", CLI_OPTS(withdraw_opts),
 	  .summary = "close a pending, approved or skipped proposal nobody will apply",
 	  .min_args = 1, .max_args = 1, .run = cmd_withdraw },
 	{ .group = "confirm", .name = "clean",
 	  .summary = "remove the withdrawn, rejected and applied proposals of .ruru/temp/",
 	  .max_args = 0, .run = cmd_clean },
-	{ .name = "export", .args = "[ID...]", .opts = export_opts,
+	{ .group = "confirm", .name = "list", CLI_OPTS(list_opts),
+	  .summary = "list the proposals of the active session and of .ruru/temp/",
+	  .max_args = 0, .run = cmd_list },
+	{ .name = "export", .args = "[ID...]", CLI_OPTS(export_opts),
 	  .summary = "export sessions as Markdown (--md), JSON (--json), a static site (--html DIR), or Agent Trace records (--agent-trace)",
 	  .min_args = 0, .max_args = -1, .run = cmd_export },
 	{ .name = "verify", .args = "[ID...]",
 	  .summary = "check every proposal's payload, decision records, signature and target",
 	  .max_args = -1, .run = cmd_verify },
-	{ .group = "confirm", .name = "list", .opts = list_opts,
-	  .summary = "list the proposals of the active session and of .ruru/temp/",
-	  .max_args = 0, .run = cmd_list },
 	{ 0 },
 };

@@ -109,11 +109,10 @@ static int export_html(struct cli_ctx *ctx, struct cli_args *a, const char *dir,
 	return 0;
 }
 
-int cli_export_sessions(struct cli_ctx *ctx, struct cli_args *a)
+int cli_export_sessions(struct cli_ctx *ctx, struct cli_args *a, bool md, const char *html,
+			bool no_redact)
 {
-	bool md = cli_flag(ctx, a, "md");
-	const char *html = cli_opt(ctx, a, "html");
-	unsigned flags = cli_flag(ctx, a, "no-redact") ? RURU_EXPORT_NO_REDACT : 0;
+	unsigned flags = no_redact ? RURU_EXPORT_NO_REDACT : 0;
 	if (html) {
 		if (md || ctx->json)
 			return cli_usage_error(ctx, "--html excludes --md and --json");

@@ -52,14 +52,15 @@ int cli_init_hosts(struct cli_ctx *ctx, const char *dir, const char *spec, bool 
 
 /* ------------------------------------------------------------------ prime */
 
+enum { PRIME_MAX_CHARS, PRIME_HOOK, PRIME_NOPTS };
+
 static int cmd_prime(struct cli_ctx *ctx, struct cli_args *a)
 {
 	size_t max = 2000;
-	const char *mc = cli_opt(ctx, a, "max-chars");
-	const char *hook = cli_opt(ctx, a, "hook");
-	if (mc && !cli_parse_size(ctx, "max-chars", mc, &max))
+	const char *hook = cli_val(a, PRIME_HOOK);
+	if (!cli_size(ctx, a, PRIME_MAX_CHARS, &max))
 		return RURU_EUSAGE;
-	if (mc && max == 0)
+	if (max == 0)
 		return cli_usage_error(ctx, "--max-chars must be at least 1");
 	if (hook && strcmp(hook, "claude") && strcmp(hook, "gemini"))
 		return cli_usage_error(ctx, "--hook takes claude or gemini, not \"%s\"", hook);
@@ -99,10 +100,12 @@ static int cmd_prime(struct cli_ctx *ctx, struct cli_args *a)
 
 /* ----------------------------------------------------------- instructions */
 
+enum { INSTRUCTIONS_HOST, INSTRUCTIONS_NOPTS };
+
 static int cmd_instructions(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct ruru_buf b = RURU_BUF_INIT;
-	const char *host = cli_opt(ctx, a, "host");
+	const char *host = cli_val(a, INSTRUCTIONS_HOST);
 	if (ruru_host_instructions(host, &b, &ctx->err) < 0) {
 		ruru_buf_release(&b);
 		return cli_usage_error(ctx, "%s", ctx->err.msg);
@@ -119,24 +122,25 @@ static int cmd_instructions(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
-static const struct cli_opt prime_opts[] = {
-	{ .name = "max-chars", .arg = "N", .help = "bound the digest to N bytes (default 2000)" },
-	{ .name = "hook", .arg = "HOST",
-	  .help = "print it as HOST's hook expects (claude, gemini); reads the hook's JSON on stdin" },
-	{ 0 },
+static const struct cli_opt prime_opts[PRIME_NOPTS] = {
+	[PRIME_MAX_CHARS] = { .name = "max-chars", .arg = "N",
+			      .help = "bound the digest to N bytes (default 2000)" },
+	[PRIME_HOOK] = { .name = "hook", .arg = "HOST",
+			 .help = "print it as HOST's hook expects (claude, gemini); reads the hook's "
+				 "JSON on stdin" },
 };
-static const struct cli_opt instructions_opts[] = {
-	{ .name = "host", .arg = "HOST", .help = "as written for HOST (claude, codex, gemini, cursor, "
-						 "cline, kilo, zoo, roo)" },
-	{ 0 },
+static const struct cli_opt instructions_opts[INSTRUCTIONS_NOPTS] = {
+	[INSTRUCTIONS_HOST] = { .name = "host", .arg = "HOST",
+				.help = "as written for HOST (claude, codex, gemini, cursor, cline, "
+					"kilo, zoo, roo)" },
 };
 
 const struct cli_cmd cli_cmds_host[] = {
 	{ .name = "prime",
 	  .summary = "print the state of the work for a model's first turn (short digest)",
-	  .opts = prime_opts, .max_args = 0, .run = cmd_prime },
+	  CLI_OPTS(prime_opts), .max_args = 0, .run = cmd_prime },
 	{ .name = "instructions",
 	  .summary = "print the instructions block init --host writes (writes nothing)",
-	  .opts = instructions_opts, .max_args = 0, .run = cmd_instructions },
+	  CLI_OPTS(instructions_opts), .max_args = 0, .run = cmd_instructions },
 	{ 0 },
 };

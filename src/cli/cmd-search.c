@@ -17,12 +17,29 @@
 
 #define SEARCH_DEFAULT_LIMIT 100
 
-static bool parse_when(struct cli_ctx *ctx, const char *opt, const char *v, bool end_of_day,
-		       time_t *out)
+enum {
+	SEARCH_TYPE,
+	SEARCH_MODE,
+	SEARCH_TASK,
+	SEARCH_STATUS,
+	SEARCH_TAG,
+	SEARCH_SINCE,
+	SEARCH_UNTIL,
+	SEARCH_IN,
+	SEARCH_LIMIT,
+	SEARCH_NOPTS
+};
+
+/* A date option (--since, --until); true when absent or parsed. */
+static bool parse_when(struct cli_ctx *ctx, const struct cli_args *a, int opt, bool end_of_day,
+		       time_t *out, bool *given)
 {
-	if (ruru_search_parse_time(v, end_of_day, out))
+	const char *v = cli_val(a, opt);
+	*given = v != NULL;
+	if (!v || ruru_search_parse_time(v, end_of_day, out))
 		return true;
-	cli_usage_error(ctx, "--%s needs a date (YYYY-MM-DD) or a date-time, not \"%s\"", opt, v);
+	cli_usage_error(ctx, "--%s needs a date (YYYY-MM-DD) or a date-time, not \"%s\"",
+			ctx->cmd->opts[opt].name, v);
 	return false;
 }
 
@@ -56,36 +73,23 @@ static int search_run(struct cli_ctx *ctx, struct cli_args *a, struct ruru_buf *
 	}
 	o.query = query->ptr;
 	o.query_len = query->len;
-	o.type = cli_opt(ctx, a, "type");
-	o.mode = cli_opt(ctx, a, "mode");
-	o.task = cli_opt(ctx, a, "task");
-	o.tag = cli_opt(ctx, a, "tag");
+	o.type = cli_val(a, SEARCH_TYPE);
+	o.mode = cli_val(a, SEARCH_MODE);
+	o.task = cli_val(a, SEARCH_TASK);
+	o.tag = cli_val(a, SEARCH_TAG);
 	o.session = ctx->session;
 	o.limit = SEARCH_DEFAULT_LIMIT;
 	const char *v;
-	if ((v = cli_opt(ctx, a, "status"))) {
-		for (int s = RURU_STATUS_ACTIVE; s <= RURU_STATUS_ERROR; s++)
-			if (!strcmp(v, ruru_status_word(s)))
-				o.status = s;
-		if (o.status == RURU_STATUS_UNKNOWN)
-			return cli_usage_error(ctx,
-					       "--status is active, paused, completed or error, not \"%s\"",
-					       v);
-	}
+	if ((v = cli_val(a, SEARCH_STATUS)) &&
+	    (o.status = ruru_status_from_word(v)) == RURU_STATUS_UNKNOWN)
+		return cli_bad_word(ctx, SEARCH_STATUS, v);
 	if (o.type && ruru_event_parse(o.type) == RURU_EV_UNKNOWN)
-		return cli_usage_error(ctx, "unknown event type \"%s\"", o.type);
-	if ((v = cli_opt(ctx, a, "since"))) {
-		if (!parse_when(ctx, "since", v, false, &o.since))
-			return RURU_EUSAGE;
-		o.has_since = true;
-	}
-	if ((v = cli_opt(ctx, a, "until"))) {
-		if (!parse_when(ctx, "until", v, true, &o.until))
-			return RURU_EUSAGE;
-		o.has_until = true;
-	}
+		return cli_bad_word(ctx, SEARCH_TYPE, o.type);
+	if (!parse_when(ctx, a, SEARCH_SINCE, false, &o.since, &o.has_since) ||
+	    !parse_when(ctx, a, SEARCH_UNTIL, true, &o.until, &o.has_until))
+		return RURU_EUSAGE;
 	size_t nin;
-	const char **in = cli_opt_all(ctx, a, "in", &nin);
+	const char *const *in = cli_all(a, SEARCH_IN, &nin);
 	for (size_t i = 0; i < nin; i++) {
 		static const char *const words[] = { "entries", "sessions", "artifacts" };
 		size_t k = 0;
@@ -96,7 +100,7 @@ static int search_run(struct cli_ctx *ctx, struct cli_args *a, struct ruru_buf *
 					       in[i]);
 		o.in |= 1u << k;
 	}
-	if ((v = cli_opt(ctx, a, "limit")) && !cli_parse_size(ctx, "limit", v, &o.limit))
+	if (!cli_size(ctx, a, SEARCH_LIMIT, &o.limit))
 		return RURU_EUSAGE;
 	bool bold = !ctx->json && use_bold();
 	o.mark_open = bold ? "\033[1m" : "[";
@@ -187,24 +191,28 @@ static int cmd_reindex(struct cli_ctx *ctx, struct cli_args *a)
 	return 0;
 }
 
-static const struct cli_opt search_opts[] = {
-	{ .name = "type", .arg = "TYPE", .help = "only entries of this event type" },
-	{ .name = "mode", .arg = "SLUG", .help = "only entries naming this mode" },
-	{ .name = "task", .arg = "TASK-ID", .help = "only entries naming this task" },
-	{ .name = "status", .arg = "STATUS", .help = "only in active, paused, completed or error sessions" },
-	{ .name = "tag", .arg = "TAG", .help = "only in sessions with this tag" },
-	{ .name = "since", .arg = "DATE", .help = "only hits at or after DATE (YYYY-MM-DD or a date-time)" },
-	{ .name = "until", .arg = "DATE", .help = "only hits at or before DATE (a date: to its end)" },
-	{ .name = "in", .arg = "WHAT", .help = "only entries, sessions or artifacts (repeatable)",
-	  .multi = true },
-	{ .name = "limit", .short_name = 'n', .arg = "N", .help = "at most N hits (default 100; 0: all)" },
-	{ 0 },
+static const struct cli_opt search_opts[SEARCH_NOPTS] = {
+	[SEARCH_TYPE] = { .name = "type", .arg = "TYPE", .help = "only entries of this event type",
+			  CLI_WORDS(RURU_VOCAB_EVENT) },
+	[SEARCH_MODE] = { .name = "mode", .arg = "SLUG", .help = "only entries naming this mode" },
+	[SEARCH_TASK] = { .name = "task", .arg = "TASK-ID", .help = "only entries naming this task" },
+	[SEARCH_STATUS] = { .name = "status", .arg = "STATUS", .help = "only in sessions with this status",
+			    CLI_WORDS(RURU_VOCAB_STATUS) },
+	[SEARCH_TAG] = { .name = "tag", .arg = "TAG", .help = "only in sessions with this tag" },
+	[SEARCH_SINCE] = { .name = "since", .arg = "DATE",
+			   .help = "only hits at or after DATE (YYYY-MM-DD or a date-time)" },
+	[SEARCH_UNTIL] = { .name = "until", .arg = "DATE",
+			   .help = "only hits at or before DATE (a date: to its end)" },
+	[SEARCH_IN] = { .name = "in", .arg = "WHAT",
+			.help = "only entries, sessions or artifacts (repeatable)", .multi = true },
+	[SEARCH_LIMIT] = { .name = "limit", .short_name = 'n', .arg = "N",
+			   .help = "at most N hits (default 100; 0: all)" },
 };
 
 const struct cli_cmd cli_cmds_search[] = {
 	{ .name = "search", .args = "QUERY...",
 	  .summary = "full-text search of entries, sessions and artifacts, best first",
-	  .opts = search_opts, .min_args = 1, .max_args = -1, .run = cmd_search,
+	  CLI_OPTS(search_opts), .min_args = 1, .max_args = -1, .run = cmd_search,
 	  .free_operands = true },
 	{ .name = "reindex", .summary = "rebuild the search index from nothing; print what it holds",
 	  .max_args = 0, .run = cmd_reindex },

@@ -18,17 +18,29 @@
 
 /* ------------------------------------------------------------------ init */
 
+enum {
+	INIT_MCP,
+	INIT_GIT,
+	INIT_HOST,    /* agent hosts (cmd-host.c) */
+	INIT_DRY_RUN,
+	INIT_REMOVE,
+	INIT_SIGNING, /* signed decisions (cmd-confirm.c) */
+	INIT_KEY,
+	INIT_AS,
+	INIT_NOPTS
+};
+
 static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *dir = ctx->root ? ctx->root : ".";
 	char *mcp = NULL;
 	/* Agent hosts (--host, --dry-run, --remove): cmd-host.c. */
-	const char *host = cli_opt(ctx, a, "host");
-	bool dry = cli_flag(ctx, a, "dry-run"), unwire = cli_flag(ctx, a, "remove");
+	const char *host = cli_val(a, INIT_HOST);
+	bool dry = cli_set(a, INIT_DRY_RUN), unwire = cli_set(a, INIT_REMOVE);
 	json_t *hosts_report = NULL;
 	if ((dry || unwire) && !host)
 		return cli_usage_error(ctx, "--dry-run and --remove go with --host");
-	if ((dry || unwire) && (cli_flag(ctx, a, "mcp") || cli_flag(ctx, a, "git")))
+	if ((dry || unwire) && (cli_set(a, INIT_MCP) || cli_set(a, INIT_GIT)))
 		return cli_usage_error(ctx, "--dry-run and --remove apply to --host alone");
 	if (dry || unwire) {
 		int hrc = cli_init_hosts(ctx, dir, host, dry, unwire, &hosts_report);
@@ -38,7 +50,7 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 			json_decref(hosts_report);
 		return hrc;
 	}
-	bool git = cli_flag(ctx, a, "git"), attrs = false;
+	bool git = cli_set(a, INIT_GIT), attrs = false;
 	/* All or nothing: what can refuse (not a git work tree, an invalid
 	 * .roo/mcp.json) runs before .ruru/ is made. */
 	struct ruru_buf dotruru = RURU_BUF_INIT;
@@ -46,7 +58,7 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 	bool existed = access(dotruru.ptr, F_OK) == 0;
 	ruru_buf_release(&dotruru);
 	if ((git && ruru_ws_git_check(dir, &ctx->err) < 0) ||
-	    (cli_flag(ctx, a, "mcp") && ruru_ws_init_mcp(dir, &mcp, &ctx->err) < 0) ||
+	    (cli_set(a, INIT_MCP) && ruru_ws_init_mcp(dir, &mcp, &ctx->err) < 0) ||
 	    ruru_ws_init(dir, &ctx->err) < 0 ||
 	    (git && ruru_ws_init_git(dir, &attrs, &ctx->err) < 0)) {
 		free(mcp);
@@ -70,13 +82,13 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 	}
 	/* Signed decisions (cmd-confirm.c, DESIGN §15): the user's trust anchor. */
 	json_t *signing = NULL;
-	const char *skey = cli_opt(ctx, a, "key"), *sas = cli_opt(ctx, a, "as");
-	if ((skey || sas) && !cli_flag(ctx, a, "signing")) {
+	const char *skey = cli_val(a, INIT_KEY), *sas = cli_val(a, INIT_AS);
+	if ((skey || sas) && !cli_set(a, INIT_SIGNING)) {
 		free(mcp);
 		json_decref(hosts_report);
 		return cli_usage_error(ctx, "--key and --as go with --signing");
 	}
-	if (cli_flag(ctx, a, "signing")) {
+	if (cli_set(a, INIT_SIGNING)) {
 		struct ruru_confirm_sign sg = { .key = skey, .identity = sas };
 		if (ruru_confirm_signing_init(&sg, &signing, &ctx->err) < 0) {
 			free(mcp);
@@ -126,6 +138,8 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 
 /* ------------------------------------------------------------------- new */
 
+enum { NEW_DESCRIPTION, NEW_COORDINATOR, NEW_TAG, NEW_SCAFFOLD, NEW_FROM_SUMMARY, NEW_NOPTS };
+
 static int cmd_new(struct cli_ctx *ctx, struct cli_args *a)
 {
 	WITH_WS(ctx, ws);
@@ -133,11 +147,11 @@ static int cmd_new(struct cli_ctx *ctx, struct cli_args *a)
 	struct ruru_buf desc = RURU_BUF_INIT;
 	int rc = 0;
 	o.goal = a->argc ? a->argv[0] : NULL;
-	o.coordinator = cli_opt(ctx, a, "coordinator");
-	o.tags = cli_opt_all(ctx, a, "tag", &o.ntags);
-	o.scaffold = cli_flag(ctx, a, "scaffold");
-	o.from_summary = cli_opt(ctx, a, "from-summary");
-	const char *d = cli_opt(ctx, a, "description");
+	o.coordinator = cli_val(a, NEW_COORDINATOR);
+	o.tags = cli_all(a, NEW_TAG, &o.ntags);
+	o.scaffold = cli_set(a, NEW_SCAFFOLD);
+	o.from_summary = cli_val(a, NEW_FROM_SUMMARY);
+	const char *d = cli_val(a, NEW_DESCRIPTION);
 	if (d && !strcmp(d, "-")) {
 		if (cli_read_input(ctx, "-", &desc) < 0) {
 			rc = cli_fail(ctx);
@@ -200,7 +214,7 @@ enum {
 
 static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 {
-	const char *type = a->val[LOG_TYPE];
+	const char *type = cli_val(a, LOG_TYPE);
 	struct ruru_log_input e = { .type = RURU_EV_NOTE };
 	if (type) {
 		e.type = ruru_event_parse(type);
@@ -213,7 +227,7 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 		}
 	}
 	for (int f = 0; f < RURU_FIELD_COUNT; f++)
-		e.field[f] = a->val[LOG_FIELD0 + f];
+		e.field[f] = cli_val(a, LOG_FIELD0 + f);
 
 	struct ruru_buf msg = RURU_BUF_INIT;
 	const char *m = a->argv[0];
@@ -235,14 +249,14 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 	char *id = ws ? cli_session(ctx, ws, NULL) : NULL;
 	char *new_task = NULL;
 	/* V7: a delegation that spawns its MDTM task (--new-task --title T). */
-	bool spawn = a->val[LOG_NEW_TASK] != NULL;
-	struct ruru_task_new tn = { .type = a->val[LOG_TASK_TYPE], .title = a->val[LOG_TITLE] };
+	bool spawn = cli_set(a, LOG_NEW_TASK);
+	struct ruru_task_new tn = { .type = cli_val(a, LOG_TASK_TYPE), .title = cli_val(a, LOG_TITLE) };
 	if (!tn.type)
 		tn.type = "feature";
 	if (spawn && (e.type != RURU_EV_DELEGATION || e.field[RURU_FIELD_TASK] || !tn.title)) {
 		rc = cli_usage_error(ctx, "--new-task goes with --type delegation and --title TEXT "
 					  "(not --task)");
-	} else if (!spawn && (a->val[LOG_TITLE] || a->val[LOG_TASK_TYPE])) {
+	} else if (!spawn && (cli_set(a, LOG_TITLE) || cli_set(a, LOG_TASK_TYPE))) {
 		rc = cli_usage_error(ctx, "--title and --task-type go with --new-task");
 	} else if (!id || (spawn ? !(new_task = ruru_task_delegate(ws, id, &tn, &e, &ctx->err))
 				 : ruru_session_log(ws, id, &e, &ctx->err) < 0)) {
@@ -261,12 +275,19 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 
 /* ---------------------------------------------------------- status moves */
 
+enum { STATUS_REASON, STATUS_NOPTS }; /* pause, resume, complete, fail */
+
 static int set_status(struct cli_ctx *ctx, struct cli_args *a, enum ruru_status to)
 {
+	/* `ruru pause "end of day"`: a session ID holds no blank, so this is
+	 * the reason in the place of the ID. */
+	if (a->argc && a->argv[0][strcspn(a->argv[0], " \t\n")])
+		return cli_usage_error(ctx, "\"%s\" is not a session ID; give the reason with "
+					    "--reason TEXT", a->argv[0]);
 	WITH_WS(ctx, ws);
 	int rc = 0;
 	char *id = cli_session(ctx, ws, a->argc ? a->argv[0] : NULL);
-	if (!id || ruru_session_set_status(ws, id, to, cli_opt(ctx, a, "reason"), &ctx->err) < 0)
+	if (!id || ruru_session_set_status(ws, id, to, cli_val(a, STATUS_REASON), &ctx->err) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json && !cli_print_json(ctx, json_pack("{s:s, s:s, s:s}", "session", id,
 							     "status", ruru_status_word(to),
@@ -298,22 +319,6 @@ static int cmd_fail(struct cli_ctx *ctx, struct cli_args *a)
 }
 
 /* ------------------------------------------------------------------ list */
-
-static int parse_status_word(struct cli_ctx *ctx, const char *w, enum ruru_status *st)
-{
-	*st = RURU_STATUS_UNKNOWN;
-	if (!w)
-		return 0;
-	*st = ruru_status_from_word(w);
-	if (*st == RURU_STATUS_UNKNOWN) {
-		struct ruru_buf words = RURU_BUF_INIT;
-		ruru_vocab_join(RURU_VOCAB_STATUS, ", ", &words);
-		cli_usage_error(ctx, "--status is one of %s, not \"%s\"", words.ptr, w);
-		ruru_buf_release(&words);
-		return -1;
-	}
-	return 0;
-}
 
 /* A field of a tab-separated row: control characters and the backslash
  * escaped C-style (\t, \n, \r, \\, \xNN), so that a title holding a newline
@@ -380,16 +385,19 @@ static int list_one(const struct ruru_session *s, void *p)
 	return 0;
 }
 
+enum { LIST_STATUS, LIST_TAG, LIST_SINCE, LIST_LIMIT, LIST_NOPTS };
+
 static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 {
-	enum ruru_status st;
-	if (parse_status_word(ctx, cli_opt(ctx, a, "status"), &st) < 0)
-		return RURU_EUSAGE;
+	const char *sw = cli_val(a, LIST_STATUS);
+	enum ruru_status st = sw ? ruru_status_from_word(sw) : RURU_STATUS_UNKNOWN;
+	if (sw && st == RURU_STATUS_UNKNOWN)
+		return cli_bad_word(ctx, LIST_STATUS, sw);
 	/* --limit, --since, rows from the search index (issue #14) */
 	size_t limit = 0;
 	time_t since = 0;
-	const char *lv = cli_opt(ctx, a, "limit"), *sv = cli_opt(ctx, a, "since");
-	if (lv && !cli_parse_size(ctx, "limit", lv, &limit))
+	const char *sv = cli_val(a, LIST_SINCE);
+	if (!cli_size(ctx, a, LIST_LIMIT, &limit))
 		return RURU_EUSAGE;
 	if (sv && !ruru_search_parse_time(sv, false, &since))
 		return cli_usage_error(ctx, "--since needs a date (YYYY-MM-DD) or a date-time, not \"%s\"",
@@ -398,7 +406,7 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 	struct list_out lo = { ctx, NULL, RURU_BUF_INIT };
 	if (ctx->json)
 		lo.arr = json_array();
-	int rc = ruru_session_list_indexed(ws, st, cli_opt(ctx, a, "tag"), sv != NULL, since, limit,
+	int rc = ruru_session_list_indexed(ws, st, cli_val(a, LIST_TAG), sv != NULL, since, limit,
 					   list_one, &lo, &ctx->err);
 	ruru_ws_free(ws);
 	if (rc == 0 && ctx->json) {
@@ -415,14 +423,13 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 
 /* ------------------------------------------------------------------ show */
 
-
-static bool max_chars_opt(struct cli_ctx *ctx, struct cli_args *a, size_t *max);
+enum { SHOW_ENTRIES, SHOW_DIGEST, SHOW_MAX_CHARS, SHOW_NOPTS };
 
 /* show --digest: the continue digest, read-only. */
 static int show_digest(struct cli_ctx *ctx, struct cli_args *a)
 {
-	size_t max;
-	if (!max_chars_opt(ctx, a, &max))
+	size_t max = RURU_DIGEST_DEFAULT; /* 0: no bound */
+	if (!cli_size(ctx, a, SHOW_MAX_CHARS, &max))
 		return RURU_EUSAGE;
 	WITH_WS(ctx, ws);
 	int rc = 0;
@@ -442,17 +449,17 @@ static int show_digest(struct cli_ctx *ctx, struct cli_args *a)
 
 static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 {
-	if (cli_flag(ctx, a, "digest")) {
-		if (cli_opt(ctx, a, "entries"))
+	if (cli_set(a, SHOW_DIGEST)) {
+		if (cli_set(a, SHOW_ENTRIES))
 			return cli_usage_error(ctx, "--entries and --digest do not go together "
 						    "(the digest fits entries into --max-chars)");
 		return show_digest(ctx, a);
 	}
-	if (cli_opt(ctx, a, "max-chars"))
+	if (cli_set(a, SHOW_MAX_CHARS))
 		return cli_usage_error(ctx, "--max-chars bounds the digest: give --digest too");
 	size_t last = 0;
-	const char *ne = cli_opt(ctx, a, "entries");
-	if (ne && !cli_parse_size(ctx, "entries", ne, &last))
+	bool ne = cli_set(a, SHOW_ENTRIES);
+	if (!cli_size(ctx, a, SHOW_ENTRIES, &last))
 		return RURU_EUSAGE;
 	WITH_WS(ctx, ws);
 	int rc = 0;
@@ -530,20 +537,14 @@ static void offer_recent(struct ruru_ws *ws)
 	ruru_session_list_free(list, n);
 }
 
-/* An optional --max-chars N (default RURU_DIGEST_DEFAULT; 0: no bound). */
-static bool max_chars_opt(struct cli_ctx *ctx, struct cli_args *a, size_t *max)
-{
-	const char *mc = cli_opt(ctx, a, "max-chars");
-	*max = RURU_DIGEST_DEFAULT;
-	return !mc || cli_parse_size(ctx, "max-chars", mc, max);
-}
+enum { CONTINUE_MAX_CHARS, CONTINUE_REOPEN, CONTINUE_NOPTS };
 
 static int cmd_continue(struct cli_ctx *ctx, struct cli_args *a)
 {
-	size_t max;
-	if (!max_chars_opt(ctx, a, &max))
+	size_t max = RURU_DIGEST_DEFAULT; /* 0: no bound */
+	if (!cli_size(ctx, a, CONTINUE_MAX_CHARS, &max))
 		return RURU_EUSAGE;
-	bool reopen = cli_flag(ctx, a, "reopen");
+	bool reopen = cli_set(a, CONTINUE_REOPEN);
 	/* The session named here (-s or ID) may be reopened on request; the
 	 * one the active pointer names never is. */
 	bool named = a->argc || ctx->session;
@@ -581,11 +582,13 @@ static int cmd_continue(struct cli_ctx *ctx, struct cli_args *a)
 
 /* ----------------------------------------------------------------- check */
 
+enum { CHECK_ERRORS_ONLY, CHECK_NOPTS };
+
 static int cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 {
 	WITH_WS(ctx, ws);
 	json_t *report;
-	bool errors_only = cli_flag(ctx, a, "errors-only");
+	bool errors_only = cli_set(a, CHECK_ERRORS_ONLY);
 	int n = ruru_check(ws, (const char *const *)a->argv, (size_t)a->argc, &report, &ctx->err);
 	ruru_ws_free(ws);
 	if (n < 0)
@@ -660,38 +663,44 @@ static int cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 
 /* ----------------------------------------------------------------- table */
 
-static const struct cli_opt check_opts[] = {
-	{ .name = "errors-only", .help = "report errors only, not warnings (drift ruru reads fine)" },
-	{ 0 },
+static const struct cli_opt check_opts[CHECK_NOPTS] = {
+	[CHECK_ERRORS_ONLY] = { .name = "errors-only",
+				.help = "report errors only, not warnings (drift ruru reads fine)" },
 };
-static const struct cli_opt init_opts[] = {
-	{ .name = "mcp", .help = "also register `ruru mcp` in .roo/mcp.json (Roo Code)" },
-	{ .name = "git", .help = "also register the session-log merge driver with git" },
+static const struct cli_opt init_opts[INIT_NOPTS] = {
+	[INIT_MCP] = { .name = "mcp", .help = "also register `ruru mcp` in .roo/mcp.json (Roo Code)" },
+	[INIT_GIT] = { .name = "git", .help = "also register the session-log merge driver with git" },
 	/* Agent hosts (cmd-host.c) */
-	{ .name = "host", .arg = "HOST[,HOST...]",
-	  .help = "wire ruru into agent hosts: claude, codex, gemini, cursor, cline, kilo, zoo, roo, "
-		  "detect" },
-	{ .name = "dry-run", .help = "with --host: print the changes as a diff, write nothing" },
-	{ .name = "remove", .help = "with --host: take ruru's entries out again" },
+	[INIT_HOST] = { .name = "host", .arg = "HOST[,HOST...]",
+			.help = "wire ruru into agent hosts: claude, codex, gemini, cursor, cline, kilo, "
+				"zoo, roo, detect" },
+	[INIT_DRY_RUN] = { .name = "dry-run",
+			   .help = "with --host: print the changes as a diff, write nothing" },
+	[INIT_REMOVE] = { .name = "remove", .help = "with --host: take ruru's entries out again" },
 	/* Signed decisions (cmd-confirm.c) */
-	{ .name = "signing", .help = "require signed decisions: your key into $XDG_CONFIG_HOME/ruru/allowed_signers" },
-	{ .name = "key", .arg = "FILE", .help = "with --signing: your SSH key (default: git user.signingkey, ssh-agent)" },
-	{ .name = "as", .arg = "IDENTITY", .help = "with --signing: your signer identity (default: git user.email)" },
-	{ 0 },
+	[INIT_SIGNING] = { .name = "signing", .help = "require signed decisions: your key into "
+						      "$XDG_CONFIG_HOME/ruru/allowed_signers" },
+	[INIT_KEY] = { .name = "key", .arg = "FILE", .help = "with --signing: your SSH key (default: "
+							     "git user.signingkey, ssh-agent)" },
+	[INIT_AS] = { .name = "as", .arg = "IDENTITY",
+		      .help = "with --signing: your signer identity (default: git user.email)" },
 };
-static const struct cli_opt new_opts[] = {
-	{ .name = "description", .arg = "TEXT|-", .help = "the Goal section (\"-\": read stdin)" },
-	{ .name = "coordinator", .arg = "SLUG", .help = "coordinating mode (default roo-commander)" },
-	{ .name = "tag", .arg = "TAG", .help = "a keyword (repeatable)", .multi = true },
+static const struct cli_opt new_opts[NEW_NOPTS] = {
+	[NEW_DESCRIPTION] = { .name = "description", .arg = "TEXT|-",
+			      .help = "the Goal section (\"-\": read stdin)" },
+	[NEW_COORDINATOR] = { .name = "coordinator", .arg = "SLUG",
+			      .help = "coordinating mode (default roo-commander)" },
+	[NEW_TAG] = { .name = "tag", .arg = "TAG", .help = "a keyword (repeatable)", .multi = true,
+		      .lib_arg = "tags" },
 	/* V7 (issue #12) */
-	{ .name = "scaffold", .help = "create the twelve V7 artifact folders with READMEs" },
-	{ .name = "from-summary", .arg = "PATH", .help = "a SESSUM summary this session continues "
-	  "(source_summaries)" },
-	{ 0 },
+	[NEW_SCAFFOLD] = { .name = "scaffold",
+			   .help = "create the twelve V7 artifact folders with READMEs" },
+	[NEW_FROM_SUMMARY] = { .name = "from-summary", .arg = "PATH",
+			       .help = "a SESSUM summary this session continues (source_summaries)" },
 };
-static const struct cli_opt log_opts[] = {
+static const struct cli_opt log_opts[LOG_NOPTS] = {
 	[LOG_TYPE] = { .name = "type", .short_name = 't', .arg = "TYPE",
-		       .help = "event type (default note)" },
+		       .help = "event type (default note)", CLI_WORDS(RURU_VOCAB_EVENT) },
 #define LOG_FIELD_OPT(u, l, meta, help_) \
 	[LOG_FIELD0 + RURU_FIELD_##u] = { .name = #l, .arg = meta, .help = help_ },
 	RURU_ENTRY_FIELDS(LOG_FIELD_OPT)
@@ -701,60 +710,62 @@ static const struct cli_opt log_opts[] = {
 			   .help = "delegation: create its MDTM task first; prints the ID" },
 	[LOG_TITLE] = { .name = "title", .arg = "TEXT", .help = "title of the --new-task task" },
 	[LOG_TASK_TYPE] = { .name = "task-type", .arg = "TYPE",
-			    .help = "type of the --new-task task (default feature)" },
-	[LOG_NOPTS] = { 0 },
+			    .help = "type of the --new-task task (default feature)",
+			    CLI_WORDS(RURU_VOCAB_TASK_TYPE) },
 };
-static const struct cli_opt reason_opts[] = {
-	{ .name = "reason", .arg = "TEXT", .help = "why (added to the session event)" },
-	{ 0 },
+static const struct cli_opt status_opts[STATUS_NOPTS] = {
+	[STATUS_REASON] = { .name = "reason", .arg = "TEXT", .help = "why (added to the session event)" },
 };
-static const struct cli_opt list_opts[] = {
-	{ .name = "status", .arg = "STATUS", .help = "only active, paused, completed or error" },
-	{ .name = "tag", .arg = "TAG", .help = "only sessions with this tag" },
+static const struct cli_opt list_opts[LIST_NOPTS] = {
+	[LIST_STATUS] = { .name = "status", .arg = "STATUS", .help = "only sessions with this status",
+			  CLI_WORDS(RURU_VOCAB_STATUS) },
+	[LIST_TAG] = { .name = "tag", .arg = "TAG", .help = "only sessions with this tag" },
 	/* issue #14 */
-	{ .name = "since", .arg = "DATE", .help = "only sessions started at or after DATE" },
-	{ .name = "limit", .short_name = 'n', .arg = "N", .help = "only the N newest sessions" },
-	{ 0 },
+	[LIST_SINCE] = { .name = "since", .arg = "DATE",
+			 .help = "only sessions started at or after DATE (YYYY-MM-DD or a date-time)" },
+	[LIST_LIMIT] = { .name = "limit", .short_name = 'n', .arg = "N",
+			 .help = "only the N newest sessions" },
 };
-static const struct cli_opt show_opts[] = {
-	{ .name = "entries", .short_name = 'n', .arg = "N", .help = "only the last N entries" },
-	{ .name = "digest", .help = "print the continue digest instead; changes nothing" },
-	{ .name = "max-chars", .arg = "N",
-	  .help = "with --digest: at most N bytes (default 8000; 0: no bound)" },
-	{ 0 },
+static const struct cli_opt show_opts[SHOW_NOPTS] = {
+	[SHOW_ENTRIES] = { .name = "entries", .short_name = 'n', .arg = "N",
+			   .help = "only the last N entries" },
+	[SHOW_DIGEST] = { .name = "digest", .help = "print the continue digest instead; changes nothing" },
+	[SHOW_MAX_CHARS] = { .name = "max-chars", .arg = "N",
+			     .help = "with --digest: at most N bytes (default 8000; 0: no bound)" },
 };
-static const struct cli_opt continue_opts[] = {
-	{ .name = "max-chars", .arg = "N",
-	  .help = "at most N bytes, oldest entries cut first (default 8000; 0: no bound)" },
-	{ .name = "reopen", .help = "reopen the named session when it is completed or failed" },
-	{ 0 },
+static const struct cli_opt continue_opts[CONTINUE_NOPTS] = {
+	[CONTINUE_MAX_CHARS] = { .name = "max-chars", .arg = "N",
+				 .help = "at most N bytes, oldest entries cut first (default 8000; 0: "
+					 "no bound)" },
+	[CONTINUE_REOPEN] = { .name = "reopen",
+			      .help = "reopen the named session when it is completed or failed" },
 };
 
 const struct cli_cmd cli_cmds_session[] = {
-	{ .name = "init", .summary = "make .ruru/ here (or in --root)", .opts = init_opts,
+	{ .name = "init", .summary = "make .ruru/ here (or in --root)", CLI_OPTS(init_opts),
 	  .max_args = 0, .run = cmd_init },
 	{ .name = "new", .args = "[GOAL]", .summary = "start a session; prints its ID and makes it active",
-	  .opts = new_opts, .max_args = 1, .run = cmd_new, .free_operands = true },
+	  CLI_OPTS(new_opts), .max_args = 1, .run = cmd_new, .free_operands = true },
 	{ .name = "log", .args = "MESSAGE|-", .summary = "log an event to the active session",
-	  .opts = log_opts, .min_args = 1, .max_args = 1, .run = cmd_log, .free_operands = true },
+	  CLI_OPTS(log_opts), .min_args = 1, .max_args = 1, .run = cmd_log, .free_operands = true },
 	{ .name = "pause", .args = "[ID]", .summary = "pause a session (status, end_time, event)",
-	  .opts = reason_opts, .max_args = 1, .run = cmd_pause },
+	  CLI_OPTS(status_opts), .max_args = 1, .run = cmd_pause },
 	{ .name = "resume", .args = "[ID]", .summary = "make a paused or ended session active again",
-	  .opts = reason_opts, .max_args = 1, .run = cmd_resume },
+	  CLI_OPTS(status_opts), .max_args = 1, .run = cmd_resume },
 	{ .name = "complete", .args = "[ID]", .summary = "mark a session completed",
-	  .opts = reason_opts, .max_args = 1, .run = cmd_complete },
+	  CLI_OPTS(status_opts), .max_args = 1, .run = cmd_complete },
 	{ .name = "fail", .args = "[ID]", .summary = "mark a session failed (status Error)",
-	  .opts = reason_opts, .max_args = 1, .run = cmd_fail },
-	{ .name = "list", .summary = "list sessions, newest first", .opts = list_opts, .max_args = 0,
+	  CLI_OPTS(status_opts), .max_args = 1, .run = cmd_fail },
+	{ .name = "list", .summary = "list sessions, newest first", CLI_OPTS(list_opts), .max_args = 0,
 	  .run = cmd_list },
 	{ .name = "show", .args = "[ID]",
 	  .summary = "show a session's metadata and entries, or its digest (read-only)",
-	  .opts = show_opts, .max_args = 1, .run = cmd_show },
+	  CLI_OPTS(show_opts), .max_args = 1, .run = cmd_show },
 	{ .name = "continue", .args = "[ID]",
 	  .summary = "resume a session, make it active, log it, print a digest to pick up the work",
-	  .opts = continue_opts, .max_args = 1, .run = cmd_continue },
+	  CLI_OPTS(continue_opts), .max_args = 1, .run = cmd_continue },
 	{ .name = "check", .args = "[FILE...]",
 	  .summary = "validate session logs; every problem as FILE:LINE:COL with a severity",
-	  .opts = check_opts, .max_args = -1, .run = cmd_check },
+	  CLI_OPTS(check_opts), .max_args = -1, .run = cmd_check },
 	{ 0 },
 };

@@ -25,14 +25,16 @@ static char *optional_session(struct cli_ctx *ctx, struct ruru_ws *ws, bool *fai
 	return ruru_session_resolve(ws, NULL, &e);
 }
 
+enum { NEW_TYPE, NEW_TITLE, NEW_TEAM, NEW_ASSIGN, NEW_PARENT, NEW_NOPTS };
+
 static int cmd_task_new(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct ruru_task_new o = { 0 };
-	o.type = cli_opt(ctx, a, "type");
-	o.title = cli_opt(ctx, a, "title");
-	o.team = cli_opt(ctx, a, "team");
-	o.assign = cli_opt(ctx, a, "assign");
-	o.parent = cli_opt(ctx, a, "parent");
+	o.type = cli_val(a, NEW_TYPE);
+	o.title = cli_val(a, NEW_TITLE);
+	o.team = cli_val(a, NEW_TEAM);
+	o.assign = cli_val(a, NEW_ASSIGN);
+	o.parent = cli_val(a, NEW_PARENT);
 	if (!o.type || !o.title)
 		return cli_usage_error(ctx, "a task needs --type TYPE and --title TEXT");
 	struct ruru_ws *ws = cli_ws(ctx);
@@ -74,8 +76,7 @@ static int cmd_task_status(struct cli_ctx *ctx, struct cli_args *a)
 	enum ruru_task_status st = ruru_task_status_parse(a->argv[1]);
 	if (st == RURU_TASK_UNKNOWN) {
 		struct ruru_buf list = RURU_BUF_INIT;
-		for (int i = 1; i < RURU_TASK_STATUS_COUNT; i++)
-			ruru_buf_addf(&list, "%s%s", i > 1 ? ", " : "", ruru_task_status_word(i));
+		ruru_vocab_join(RURU_VOCAB_TASK_STATUS, ", ", &list);
 		cli_usage_error(ctx, "unknown task status \"%s\" (one of: %s, or the MDTM text such "
 				     "as \"🟣 Review\")", a->argv[1], list.ptr);
 		ruru_buf_release(&list);
@@ -92,10 +93,12 @@ static int cmd_task_status(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
+enum { CLAIM_BY, CLAIM_TTL, CLAIM_NOPTS };
+
 static int cmd_task_claim(struct cli_ctx *ctx, struct cli_args *a)
 {
-	const char *by = cli_opt(ctx, a, "by");
-	const char *ttl_s = cli_opt(ctx, a, "ttl");
+	const char *by = cli_val(a, CLAIM_BY);
+	const char *ttl_s = cli_val(a, CLAIM_TTL);
 	long ttl = ttl_s ? ruru_duration_parse(ttl_s) : 30 * 60;
 	if (!by)
 		return cli_usage_error(ctx, "a claim needs --by MODE");
@@ -113,16 +116,18 @@ static int cmd_task_claim(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
+enum { RELEASE_BY, RELEASE_STATUS, RELEASE_NOPTS };
+
 static int cmd_task_release(struct cli_ctx *ctx, struct cli_args *a)
 {
-	const char *sw = cli_opt(ctx, a, "status");
+	const char *sw = cli_val(a, RELEASE_STATUS);
 	enum ruru_task_status st = RURU_TASK_UNKNOWN;
 	if (sw && (st = ruru_task_status_parse(sw)) == RURU_TASK_UNKNOWN)
-		return cli_usage_error(ctx, "unknown task status \"%s\"", sw);
+		return cli_bad_word(ctx, RELEASE_STATUS, sw);
 	struct ruru_ws *ws = cli_ws(ctx);
 	json_t *o = NULL;
 	int rc;
-	if (!ws || ruru_task_release(ws, a->argv[0], cli_opt(ctx, a, "by"), st, &o, &ctx->err) < 0)
+	if (!ws || ruru_task_release(ws, a->argv[0], cli_val(a, RELEASE_BY), st, &o, &ctx->err) < 0)
 		rc = cli_fail(ctx);
 	else
 		rc = print_task(ctx, o);
@@ -148,37 +153,40 @@ static int cmd_summarize(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
-static const struct cli_opt new_opts[] = {
-	{ .name = "type", .arg = "TYPE", .help = "feature, bug, chore, documentation, test or spike",
-	  .required = true },
-	{ .name = "title", .arg = "TEXT", .help = "the task's title", .required = true },
-	{ .name = "team", .arg = "TEAM", .help = "the ID's team part (default: from --assign, else the type)" },
-	{ .name = "assign", .arg = "MODE", .help = "assigned_to" },
-	{ .name = "parent", .arg = "TASK-ID", .help = "parent_task" },
-	{ 0 },
+static const struct cli_opt new_opts[NEW_NOPTS] = {
+	[NEW_TYPE] = { .name = "type", .arg = "TYPE", .help = "the task's type", .required = true,
+		       CLI_WORDS(RURU_VOCAB_TASK_TYPE) },
+	[NEW_TITLE] = { .name = "title", .arg = "TEXT", .help = "the task's title", .required = true },
+	[NEW_TEAM] = { .name = "team", .arg = "TEAM",
+		       .help = "the ID's team part (default: from --assign, else the type)" },
+	[NEW_ASSIGN] = { .name = "assign", .arg = "MODE", .help = "assigned_to" },
+	[NEW_PARENT] = { .name = "parent", .arg = "TASK-ID", .help = "parent_task" },
 };
-static const struct cli_opt claim_opts[] = {
-	{ .name = "by", .arg = "MODE", .help = "who takes the task (assigned_to)", .required = true },
-	{ .name = "ttl", .arg = "DURATION", .help = "length of the lease: 90s, 30m (default), 2h, 1d" },
-	{ 0 },
+static const struct cli_opt claim_opts[CLAIM_NOPTS] = {
+	[CLAIM_BY] = { .name = "by", .arg = "MODE", .help = "who takes the task (assigned_to)",
+		       .required = true },
+	[CLAIM_TTL] = { .name = "ttl", .arg = "DURATION",
+			.help = "length of the lease: 90s, 30m (default), 2h, 1d" },
 };
-static const struct cli_opt release_opts[] = {
-	{ .name = "by", .arg = "MODE", .help = "refuse unless MODE holds the lease" },
-	{ .name = "status", .arg = "STATUS", .help = "status to leave (default: To Do when In Progress)" },
-	{ 0 },
+static const struct cli_opt release_opts[RELEASE_NOPTS] = {
+	[RELEASE_BY] = { .name = "by", .arg = "MODE", .help = "refuse unless MODE holds the lease" },
+	[RELEASE_STATUS] = { .name = "status", .arg = "STATUS",
+			     .help = "status to leave (default: To Do when In Progress)",
+			     CLI_WORDS(RURU_VOCAB_TASK_STATUS) },
 };
 
 const struct cli_cmd cli_cmds_task[] = {
-	{ .group = "task", .name = "new", .opts = new_opts,
+	{ .group = "task", .name = "new", CLI_OPTS(new_opts),
 	  .summary = "write an MDTM task file (linked to the active session); prints its ID",
 	  .max_args = 0, .run = cmd_task_new },
 	{ .group = "task", .name = "status", .args = "TASK-ID STATUS",
-	  .summary = "set a task's status (todo, in-progress, review, done, error, blocked, ...)",
+	  .summary = "set a task's status (a word below, or the MDTM text such as \"🟣 Review\")",
+	  .operand_words = "STATUS", .operand_vocab = RURU_VOCAB_TASK_STATUS,
 	  .min_args = 2, .max_args = 2, .run = cmd_task_status },
-	{ .group = "task", .name = "claim", .args = "TASK-ID", .opts = claim_opts,
+	{ .group = "task", .name = "claim", .args = "TASK-ID", CLI_OPTS(claim_opts),
 	  .summary = "lease a task for a mode (exit 5 naming the holder when taken)",
 	  .min_args = 1, .max_args = 1, .run = cmd_task_claim },
-	{ .group = "task", .name = "release", .args = "TASK-ID", .opts = release_opts,
+	{ .group = "task", .name = "release", .args = "TASK-ID", CLI_OPTS(release_opts),
 	  .summary = "give a leased task back", .min_args = 1, .max_args = 1,
 	  .run = cmd_task_release },
 	{ .name = "summarize", .args = "[ID]",

@@ -15,7 +15,7 @@ static const struct cli_opt *opt_for(const struct cli_ctx *ctx, const char *arg)
 {
 	if (!ctx->cmd || !arg)
 		return NULL;
-	for (const struct cli_opt *o = ctx->cmd->opts; o && o->name; o++)
+	for (const struct cli_opt *o = ctx->cmd->opts; o < ctx->cmd->opts + ctx->cmd->nopts; o++)
 		if (!strcmp(o->lib_arg ? o->lib_arg : o->name, arg))
 			return o;
 	return NULL;

@@ -85,7 +85,8 @@ int cli_fail(struct cli_ctx *ctx)
 static void print_usage_line(FILE *f, const struct cli_cmd *c)
 {
 	fprintf(f, "ruru %s%s%s", c->group ? c->group : "", c->group ? " " : "", c->name);
-	for (const struct cli_opt *o = c->opts; o && o->name; o++) {
+	const struct cli_opt *end = c->opts + c->nopts;
+	for (const struct cli_opt *o = c->opts; o < end; o++) {
 		const char *open = o->required ? "" : "[", *close = o->required ? "" : "]";
 		if (o->choice) {
 			/* An alternative: printed once, at its first option. */
@@ -95,7 +96,7 @@ static void print_usage_line(FILE *f, const struct cli_cmd *c)
 			if (p != o)
 				continue;
 			fputs(" (", f);
-			for (; p->name; p++)
+			for (; p < end; p++)
 				if (p->choice == o->choice)
 					fprintf(f, "%s--%s%s%s", p == o ? "" : " | ", p->name,
 						p->arg ? " " : "", p->arg ? p->arg : "");
@@ -137,14 +138,44 @@ bool cli_write(struct cli_ctx *ctx, const void *data, size_t len)
 	return true;
 }
 
+/* `lead` then "a, b, c" from a library vocabulary, wrapped before column
+ * 80; the first line starts `indent` blanks in, the others `cont`. */
+static void print_words(FILE *f, int indent, int cont, const char *lead, enum ruru_vocab v)
+{
+	int col = fprintf(f, "%*s%s", indent, "", lead);
+	const char *w, *next = ruru_vocab_word(v, 0);
+	for (size_t i = 0; (w = next); i++) {
+		next = ruru_vocab_word(v, i + 1);
+		int n = (int)strlen(w) + (next ? 1 : 0);
+		if (col + 1 + n > 79)
+			col = fprintf(f, "\n%*s", cont, "") - 1; /* the word's blank is the indent */
+		else
+			col += fprintf(f, " ");
+		col += fprintf(f, "%s%s", w, next ? "," : "");
+	}
+	fputc('\n', f);
+}
+
+/* The operand rule of free_operands commands (see split_free_operands). */
+static const char free_operand_rule[] =
+	"\nOptions may stand before or after the operands.  A word that starts with \"-\"\n"
+	"is an operand (\"- fixed the bug\", -5, -1) unless it is one of the options\n"
+	"above (a short one stands alone: -t TYPE) or --WORD, an unknown option;\n"
+	"every word after \"--\" is an operand.\n";
+
 static void print_command_help(FILE *f, const struct cli_cmd *c)
 {
 	fputs("usage: ", f);
 	print_usage_line(f, c);
 	fprintf(f, "\n%s\n", c->summary);
-	if (c->opts && c->opts->name) {
+	if (c->operand_words) {
+		char lead[64];
+		snprintf(lead, sizeof(lead), "%s is one of:", c->operand_words);
+		print_words(f, 0, 2, lead, c->operand_vocab);
+	}
+	if (c->nopts) {
 		fputs("\noptions:\n", f);
-		for (const struct cli_opt *o = c->opts; o->name; o++) {
+		for (const struct cli_opt *o = c->opts; o < c->opts + c->nopts; o++) {
 			char left[64];
 			if (o->short_name)
 				snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name,
@@ -153,8 +184,12 @@ static void print_command_help(FILE *f, const struct cli_cmd *c)
 				snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "",
 					 o->arg ? o->arg : "");
 			fprintf(f, "  %-28s %s\n", left, o->help);
+			if (o->words)
+				print_words(f, 31, 31, "one of:", o->vocab);
 		}
 	}
+	if (c->free_operands)
+		fputs(free_operand_rule, f);
 	fputs("\nglobal options: --root DIR, -s/--session ID, --json (see ruru --help)\n", f);
 }
 
@@ -211,39 +246,59 @@ static bool is_group(const char *word)
 	return false;
 }
 
-static int opt_index(const struct cli_cmd *c, const char *name)
+/* Every option table is whole: each row named, no more rows than
+ * struct cli_args holds.  A row left out of a designated initialiser
+ * would otherwise vanish from the parser and from --help. */
+static void check_tables(void)
 {
-	for (int i = 0; c->opts && c->opts[i].name; i++)
-		if (!strcmp(c->opts[i].name, name))
-			return i;
-	return -1;
+	FOR_EACH_CMD(c)
+	{
+		bool ok = c->nopts >= 0 && c->nopts <= CLI_MAX_OPTS && (c->opts || !c->nopts);
+		for (int i = 0; ok && i < c->nopts; i++)
+			ok = c->opts[i].name != NULL;
+		if (!ok) {
+			fprintf(stderr, "ruru: internal error: the option table of \"%s%s%s\" has an "
+					"empty row or too many rows\n",
+				c->group ? c->group : "", c->group ? " " : "", c->name);
+			abort();
+		}
+	}
 }
 
-const char *cli_opt(const struct cli_ctx *ctx, const struct cli_args *a, const char *name)
+/* An index past the command's table is a programming error (an option of
+ * another command's enum): stop rather than read another row. */
+static int opt_row(const struct cli_args *a, int opt)
 {
-	int i = opt_index(ctx->cmd, name);
-	return i < 0 ? NULL : a->val[i];
+	if (opt < 0 || opt >= a->nopts) {
+		fprintf(stderr, "ruru: internal error: option %d of a table of %d\n", opt, a->nopts);
+		abort();
+	}
+	return opt;
 }
 
-bool cli_flag(const struct cli_ctx *ctx, const struct cli_args *a, const char *name)
+const char *cli_val(const struct cli_args *a, int opt)
 {
-	return cli_opt(ctx, a, name) != NULL;
+	return a->val[opt_row(a, opt)];
 }
 
-const char **cli_opt_all(const struct cli_ctx *ctx, const struct cli_args *a, const char *name,
-			 size_t *n)
+bool cli_set(const struct cli_args *a, int opt)
 {
-	int i = opt_index(ctx->cmd, name);
-	*n = i < 0 ? 0 : a->nmulti[i];
-	return i < 0 ? NULL : a->multi[i];
+	return a->val[opt_row(a, opt)] != NULL;
+}
+
+const char *const *cli_all(const struct cli_args *a, int opt, size_t *n)
+{
+	*n = a->nmulti[opt_row(a, opt)];
+	return a->multi[opt];
 }
 
 /* --------------------------------------------------------------- `help` */
 
+enum { HELP_ALL, HELP_NOPTS };
+
 static int cmd_help(struct cli_ctx *ctx, struct cli_args *a)
 {
-	(void)ctx;
-	if (cli_flag(ctx, a, "all")) {
+	if (cli_set(a, HELP_ALL)) {
 		FOR_EACH_CMD(c) print_usage_line(stdout, c);
 		return 0;
 	}
@@ -281,14 +336,13 @@ static int cmd_version(struct cli_ctx *ctx, struct cli_args *a)
 	return 0;
 }
 
-static const struct cli_opt help_opts[] = {
-	{ .name = "all", .help = "print the usage line of every command" },
-	{ 0 },
+static const struct cli_opt help_opts[HELP_NOPTS] = {
+	[HELP_ALL] = { .name = "all", .help = "print the usage line of every command" },
 };
 
 static const struct cli_cmd cli_cmds_main[] = {
 	{ .name = "help", .args = "[COMMAND [SUBCOMMAND]]", .summary = "show help for ruru or one command",
-	  .opts = help_opts, .max_args = 2, .run = cmd_help },
+	  CLI_OPTS(help_opts), .max_args = 2, .run = cmd_help },
 	{ .name = "version", .summary = "print ruru's version", .max_args = 0, .run = cmd_version },
 	{ 0 },
 };
@@ -356,18 +410,21 @@ static void args_release(struct cli_args *a)
  * Long names may be abbreviated as getopt_long allows. */
 static int option_word(const struct cli_cmd *c, const char *w)
 {
-	if (w[0] != '-' || !w[1] || strpbrk(w, " \t\n"))
+	if (w[0] != '-' || !w[1])
 		return 0;
 	if (w[1] == '-') {
 		const char *name = w + 2, *eq = strchr(name, '=');
 		size_t n = eq ? (size_t)(eq - name) : strlen(name);
-		if (!n)
+		/* "-->", "--1" and "--not an option" are text; "--word" and
+		 * "--word=any value" are options, maybe unknown ones. */
+		if (!n || !((*name >= 'a' && *name <= 'z') || (*name >= 'A' && *name <= 'Z')) ||
+		    strcspn(name, " \t\n") < n)
 			return 0;
 		if (!strncmp("help", name, n) && n <= 4)
 			return 1;
 		const struct cli_opt *hit = NULL;
 		int hits = 0;
-		for (const struct cli_opt *o = c->opts; o && o->name; o++) {
+		for (const struct cli_opt *o = c->opts; o < c->opts + c->nopts; o++) {
 			if (strlen(o->name) == n && !strncmp(o->name, name, n)) {
 				hit = o;
 				hits = 1;
@@ -387,7 +444,7 @@ static int option_word(const struct cli_cmd *c, const char *w)
 		return 0;
 	if (w[1] == 'h')
 		return 1;
-	for (const struct cli_opt *o = c->opts; o && o->name; o++)
+	for (const struct cli_opt *o = c->opts; o < c->opts + c->nopts; o++)
 		if (o->short_name && o->short_name == w[1])
 			return o->arg ? 2 : 1;
 	return 0;
@@ -439,7 +496,8 @@ static int parse_command_args(struct cli_ctx *ctx, const struct cli_cmd *c, int 
 		memcpy(shorts, "+h", 3); /* options end where the operands begin */
 		ns = 2;
 	}
-	for (const struct cli_opt *o = c->opts; o && o->name; o++, n++) {
+	a->nopts = c->nopts;
+	for (const struct cli_opt *o = c->opts; o < c->opts + c->nopts; o++, n++) {
 		lopts[n] = (struct option){ o->name, o->arg ? required_argument : no_argument, NULL,
 					    256 + (int)n };
 		if (o->short_name) {
@@ -464,10 +522,14 @@ static int parse_command_args(struct cli_ctx *ctx, const struct cli_cmd *c, int 
 		if (ch >= 256)
 			i = ch - 256;
 		else
-			for (int k = 0; c->opts && c->opts[k].name; k++)
+			for (int k = 0; k < c->nopts; k++)
 				if (c->opts[k].short_name == ch)
 					i = k;
 		if (i < 0) {
+			if (optopt >= 256 && !c->opts[optopt - 256].arg)
+				return cli_usage_error(ctx, "option --%s takes no value (\"%s\")",
+						       c->opts[optopt - 256].name, argv[optind - 1]),
+				       -1;
 			if (optopt >= 256 || (optopt && strchr(shorts, optopt)))
 				return cli_usage_error(ctx, "option %s needs a value", argv[optind - 1]),
 				       -1;
@@ -483,7 +545,11 @@ static int parse_command_args(struct cli_ctx *ctx, const struct cli_cmd *c, int 
 				return cli_usage_error(ctx, "unknown option \"-%c\" in \"%s\"", optopt, w),
 				       -1;
 			}
-			return cli_usage_error(ctx, "unknown option \"%s\"", argv[optind - 1]), -1;
+			return cli_usage_error(ctx, "unknown option \"%s\"%s", argv[optind - 1],
+					       c->free_operands ? " (text that starts with \"--\" goes "
+								  "after --)"
+								: ""),
+			       -1;
 		}
 		const char *v = c->opts[i].arg ? optarg : "";
 		a->val[i] = v;
@@ -525,6 +591,7 @@ int main(int argc, char **argv)
 	/* A write past `ulimit -f` must fail like a full disk (the store takes
 	 * the partial entry back), not kill the process mid-entry. */
 	signal(SIGXFSZ, SIG_IGN);
+	check_tables();
 	if (take_global_options(&ctx, &argc, argv) < 0)
 		return RURU_EUSAGE;
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {

@@ -218,6 +218,12 @@ int entry_input_check(const struct ruru_log_input *in, struct ruru_error *err)
 		ruru_buf_release(&words);
 		return ruru_error_hint(err, "outcome", RURU_HINT_NONE, NULL);
 	}
+	/* A delegation or result adds its task to related_tasks (DESIGN §3),
+	 * which holds MDTM task IDs only, as `task link` requires. */
+	const char *task = in->field[RURU_FIELD_TASK];
+	if (task && (in->type == RURU_EV_DELEGATION || in->type == RURU_EV_RESULT) &&
+	    ruru_task_id_check(task, err) < 0)
+		return -1;
 	/* An outcome belongs to its type (DESIGN §3): a result succeeded or
 	 * failed, a confirm-response is the user's approval or rejection. */
 	enum ruru_outcome o = oc ? ruru_outcome_parse(oc) : RURU_OUTCOME_UNKNOWN;

@@ -92,6 +92,17 @@ bool ruru_task_id_ok(const char *id)
 	return true;
 }
 
+int ruru_task_id_check(const char *id, struct ruru_error *err)
+{
+	if (ruru_task_id_ok(id))
+		return 0;
+	ruru_error_set(err, RURU_EUSAGE,
+		       "\"%s\" is not an MDTM task ID (TASK-<TEAM>-<YYYYMMDD-HHMMSS>: \"TASK-\" "
+		       "then letters, digits, '-', '_' or '.')",
+		       id ? id : "");
+	return ruru_error_hint(err, "task", RURU_HINT_NONE, NULL);
+}
+
 long ruru_duration_parse(const char *s)
 {
 	if (!s || !*s)
@@ -374,11 +385,8 @@ int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct 
 {
 	if (task && ruru_text_check("task ID", task, strlen(task), RURU_TEXT_LINE, err) < 0)
 		return -1; /* sec-text: the text rule (DESIGN §2) */
-	if (!ruru_task_id_ok(task))
-		return ruru_error_set(err, RURU_EUSAGE,
-				      "\"%s\" is not an MDTM task ID (TASK-<TEAM>-<YYYYMMDD-HHMMSS>: "
-				      "\"TASK-\" then letters, digits, '-', '_' or '.')",
-				      task ? task : "");
+	if (ruru_task_id_check(task, err) < 0)
+		return -1;
 	struct ruru_logtx tx;
 	if (ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err) < 0)
 		return -1;
@@ -479,10 +487,10 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 		ruru_buf_release(&list);
 		return NULL;
 	}
-	if (ruru_short_text_ok(o->title, "the task title", false, err) < 0 ||
-	    (o->assign && ruru_short_text_ok(o->assign, "the assignee", true, err) < 0) ||
-	    (o->team && ruru_short_text_ok(o->team, "the team", true, err) < 0) ||
-	    (o->parent && ruru_short_text_ok(o->parent, "the parent task", true, err) < 0))
+	if (ruru_short_text_ok(o->title, "the task title", "title", false, err) < 0 ||
+	    (o->assign && ruru_short_text_ok(o->assign, "the assignee", "assign", true, err) < 0) ||
+	    (o->team && ruru_short_text_ok(o->team, "the team", "team", true, err) < 0) ||
+	    (o->parent && ruru_short_text_ok(o->parent, "the parent task", "parent", true, err) < 0))
 		return NULL;
 	struct ruru_buf team = RURU_BUF_INIT;
 	team_of(&team, o->team ? o->team : o->assign ? o->assign : task_types[ti].team);
@@ -874,7 +882,7 @@ static int claim_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
 int ruru_task_claim(struct ruru_ws *ws, const char *task, const char *by, long ttl,
 		    json_t **out, struct ruru_error *err)
 {
-	if (ruru_short_text_ok(by, "the claimant", true, err) < 0)
+	if (ruru_short_text_ok(by, "the claimant", "by", true, err) < 0)
 		return -1;
 	if (ttl <= 0)
 		return ruru_error_set(err, RURU_EUSAGE, "a lease needs a positive duration");
@@ -905,7 +913,7 @@ static int release_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
 int ruru_task_release(struct ruru_ws *ws, const char *task, const char *by,
 		      enum ruru_task_status st, json_t **out, struct ruru_error *err)
 {
-	if (by && ruru_short_text_ok(by, "the claimant", true, err) < 0)
+	if (by && ruru_short_text_ok(by, "the claimant", "by", true, err) < 0)
 		return -1;
 	struct claim c = { by, 0, st };
 	return task_edit(ws, task, release_cb, &c, out, err);

@@ -99,17 +99,20 @@ int ruru_text_check(const char *what, const char *text, size_t len, unsigned fla
 	 * like a backtick in a field (exit 2, not 4). */
 	bool line_break = (flags & RURU_TEXT_LINE) && (b == '\n' || b == '\r') &&
 			  !strcmp(why, "a line break");
-	if (line_break)
-		return ruru_error_set(err, RURU_EUSAGE,
-				      "%s holds a line break at byte offset %zu: it must be one line",
-				      what, at);
-	return ruru_error_set(err, RURU_EINVALID,
+	if (line_break) {
+		ruru_error_set(err, RURU_EUSAGE,
+			       "%s holds a line break at byte offset %zu: it must be one line", what,
+			       at);
+		return ruru_error_hint(err, what, RURU_HINT_NONE, NULL);
+	}
+	ruru_error_set(err, RURU_EINVALID,
 			      "%s holds %s (byte %s) at byte offset %zu: %s",
 			      what, why, shown, at,
 			      (flags & RURU_TEXT_LINE)
 				      ? "it must be one line of valid UTF-8 without control characters"
 				      : "text must be valid UTF-8 without NUL or control characters other "
 					"than tab and newline (bytes belong in artifacts)");
+	return ruru_error_hint(err, what, RURU_HINT_NONE, NULL);
 }
 
 bool ruru_text_blank(const char *text, size_t len)

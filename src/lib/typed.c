@@ -69,16 +69,19 @@ const struct ruru_builtin *ruru_builtin_find(const char *name)
 
 /* -------------------------------------------------------------- helpers */
 
-int ruru_short_text_ok(const char *s, const char *what, bool field, struct ruru_error *err)
+int ruru_short_text_ok(const char *s, const char *what, const char *arg, bool field,
+		       struct ruru_error *err)
 {
 	if (!s || ruru_text_blank(s, strlen(s)))
-		return ruru_error_set(err, RURU_EUSAGE, "%s is empty", what);
+		ruru_error_set(err, RURU_EUSAGE, "%s is empty", what);
 	/* DESIGN §2's text rule, one line: the library's one validator */
-	if (ruru_text_check(what, s, strlen(s), RURU_TEXT_LINE, err) < 0)
-		return -1;
-	if (field && strchr(s, '`'))
-		return ruru_error_set(err, RURU_EUSAGE, "%s holds a backtick", what);
-	return 0;
+	else if (ruru_text_check(what, s, strlen(s), RURU_TEXT_LINE, err) < 0)
+		;
+	else if (field && strchr(s, '`'))
+		ruru_error_set(err, RURU_EUSAGE, "%s holds a backtick", what);
+	else
+		return 0;
+	return ruru_error_hint(err, arg, RURU_HINT_NONE, NULL);
 }
 
 void ruru_stamp_minute(time_t t, char out[16])
@@ -291,12 +294,12 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 	const struct ruru_artifact_type *t = ruru_artifact_type_find(a->type);
 	if (!t)
 		return unknown_type(a->type, err);
-	if (ruru_short_text_ok(a->title, "the title", false, err) < 0)
+	if (ruru_short_text_ok(a->title, "the title", "title", false, err) < 0)
 		return -1;
-	if (a->task && ruru_short_text_ok(a->task, "the task ID", true, err) < 0)
+	if (a->task && ruru_short_text_ok(a->task, "the task ID", "task", true, err) < 0)
 		return -1;
 	for (size_t i = 0; i < a->ntags; i++)
-		if (ruru_short_text_ok(a->tags[i], "a tag", false, err) < 0)
+		if (ruru_short_text_ok(a->tags[i], "a tag", "tag", false, err) < 0)
 			return -1;
 
 	struct ruru_buf tpl = RURU_BUF_INIT, doc = RURU_BUF_INIT, body = RURU_BUF_INIT,

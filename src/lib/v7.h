@@ -57,8 +57,10 @@ void ruru_scaffold_undo(json_t *files, const char *artifacts_dir);
 /* Short text (a title, a tag, a mode, a team): non-empty and one line
  * (RURU_EUSAGE), valid UTF-8 without control characters other than tab
  * (RURU_EINVALID with the byte offset), no backtick when `field`
- * (RURU_EUSAGE); messages name `what`. */
-int ruru_short_text_ok(const char *s, const char *what, bool field, struct ruru_error *err);
+ * (RURU_EUSAGE); messages name `what`, and err->arg is `arg`, the
+ * argument's API name (static), so front ends name their flag. */
+int ruru_short_text_ok(const char *s, const char *what, const char *arg, bool field,
+		       struct ruru_error *err);
 
 /* "YYMMDDHHMM" of t (UTC). */
 void ruru_stamp_minute(time_t t, char out[16]);

@@ -122,7 +122,7 @@ assert d["entry_count"]==81
 	"$RURU" log --type prompt "three"
 	[ "$(stat -c %i "$f")" = "$ino" ]
 	[ "$(head -c 200 "$f" | sha256sum)" = "$head_before" ]
-	"$RURU" log --type delegation --task T-1 "front matter changes: a rewrite"
+	"$RURU" log --type delegation --task TASK-T-1 "front matter changes: a rewrite"
 	[ "$(stat -c %i "$f")" != "$ino" ]
 }
 

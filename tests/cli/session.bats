@@ -316,13 +316,13 @@ assert e[2]["message"]==m, repr(e[2]["message"])
 	grep -q 'two'$'\r''$' "$f"
 	mkdir -p .ruru/sessions/S2
 	printf '+++\nid = "S2"\nstatus = "Active"\n+++\n## Log Entries\n- [2026-01-01 10:00:00Z] one\n\n## Notes\n\nkeep\n' > .ruru/sessions/S2/session_log.md
-	"$RURU" -s S2 log --type delegation --task T-9 "two"
+	"$RURU" -s S2 log --type delegation --task TASK-T-9 "two"
 	python3 - .ruru/sessions/S2/session_log.md <<'PY'
 import sys
 t=open(sys.argv[1],encoding="utf-8").read()
 assert t.index("two") < t.index("## Notes"), t
 assert t.endswith("## Notes\n\nkeep\n"), t
-assert 'related_tasks = ["T-9"]' in t
+assert 'related_tasks = ["TASK-T-9"]' in t
 PY
 }
 
