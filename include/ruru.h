@@ -225,22 +225,56 @@ bool ruru_frontmatter_split(const char *text, size_t len, struct ruru_frontmatte
  * matter check their result with it. */
 size_t ruru_frontmatter_fence_in(const char *toml, size_t len);
 
+/* ---- one front-matter edit (issue #10): library, logtx and `toml set` */
+
+/* One format-preserving edit of ruru_toml_edit_*, as a value. */
+enum ruru_toml_edit_op {
+	RURU_EDIT_SET = 0,   /* key = literal (added when absent) */
+	RURU_EDIT_REMOVE,    /* the key's whole line */
+	RURU_EDIT_APPEND,    /* literal appended to the array key */
+	RURU_EDIT_REMOVE_AT, /* element `index` (from 0) of the array key */
+};
+struct ruru_toml_edit {
+	enum ruru_toml_edit_op op;
+	const char *key;     /* dotted, with TOML quoting */
+	const char *literal; /* SET, APPEND: a TOML literal of literal_len bytes */
+	size_t literal_len;
+	size_t index;        /* REMOVE_AT */
+};
+/*
+ * Apply `e` to the TOML of the document in `text`: its front matter when
+ * it has one (BOM, fences and the Markdown body kept byte for byte), else
+ * the whole text.  On success `text` holds the new document; on failure
+ * it is untouched.  A result whose front matter would hold a line "+++"
+ * (ending it early) is refused, RURU_EINVALID.  Errors' lines count from
+ * the start of the document; the caller names the file.
+ */
+int ruru_frontmatter_edit(struct ruru_buf *text, const struct ruru_toml_edit *e,
+			  struct ruru_error *err);
+
 /* ------------------------------------------------------- events, entries */
 
-/* Event types of the standard's §5 (DESIGN §3). */
+/* Event types of the standard's §5 (DESIGN §3): X(ENUM, name), in the
+ * order of the enum.  The enum, the names (ruru_event_name, parsing,
+ * RURU_VOCAB_EVENT and so the CLI's help and the MCP schemas) all come
+ * from this one list: an event type is added here. */
+#define RURU_EVENTS(X)                                                      \
+	X(SESSION, "session")                                               \
+	X(PROMPT, "prompt")                                                 \
+	X(RESPONSE, "response")                                             \
+	X(DECISION, "decision")                                             \
+	X(DELEGATION, "delegation")                                         \
+	X(ARTIFACT, "artifact")                                             \
+	X(CONFIRM_REQUEST, "confirm-request")                               \
+	X(CONFIRM_RESPONSE, "confirm-response")                             \
+	X(CONFIRM_SKIP, "confirm-skip")                                     \
+	X(RESULT, "result")                                                 \
+	X(ERROR, "error")                                                   \
+	X(NOTE, "note")
 enum ruru_event {
-	RURU_EV_SESSION = 0,
-	RURU_EV_PROMPT,
-	RURU_EV_RESPONSE,
-	RURU_EV_DECISION,
-	RURU_EV_DELEGATION,
-	RURU_EV_ARTIFACT,
-	RURU_EV_CONFIRM_REQUEST,
-	RURU_EV_CONFIRM_RESPONSE,
-	RURU_EV_CONFIRM_SKIP,
-	RURU_EV_RESULT,
-	RURU_EV_ERROR,
-	RURU_EV_NOTE,
+#define RURU_X_EVENT(u, name) RURU_EV_##u,
+	RURU_EVENTS(RURU_X_EVENT)
+#undef RURU_X_EVENT
 	RURU_EV_COUNT,
 	RURU_EV_UNKNOWN = -1, /* a hand-written entry whose type is not known */
 };

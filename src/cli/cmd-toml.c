@@ -150,53 +150,21 @@ static int run_edit(struct cli_ctx *ctx, struct cli_args *a, enum edit_kind kind
 		ruru_buf_release(&tp.text);
 		return cli_fail(ctx);
 	}
-	struct ruru_buf out = RURU_BUF_INIT;
-	ruru_buf_init(&out);
-	const char *src = tp.text.ptr + tp.start;
-	size_t len = tp.end - tp.start;
-	int rc;
-	switch (kind) {
-	case ED_SET:
-		rc = ruru_toml_edit_set(&out, src, len, key, val, strlen(val), &ctx->err);
-		break;
-	case ED_UNSET:
-		rc = ruru_toml_edit_remove(&out, src, len, key, &ctx->err);
-		break;
-	case ED_APPEND:
-		rc = ruru_toml_edit_array_append(&out, src, len, key, val, strlen(val), &ctx->err);
-		break;
-	default:
-		rc = ruru_toml_edit_array_remove(&out, src, len, key, index, &ctx->err);
-	}
-	/* A multi-line string holding a "+++" line would close the front
-	 * matter early, leaving a file no reader splits as it was meant. */
-	size_t fence;
-	if (rc == 0 && tp.start > 0 && (fence = ruru_frontmatter_fence_in(out.ptr, out.len)) < out.len) {
-		int l = 1;
-		for (size_t i = 0; i < fence; i++)
-			l += out.ptr[i] == '\n';
-		ruru_error_set(&ctx->err, RURU_EINVALID,
-			       "the new value holds a line \"+++\", which would end the front matter "
-			       "early; write it with escapes (\"...\\n+++\\n...\") instead");
-		ctx->err.line = l;
-		ctx->err.col = 1;
-		rc = -1;
-	}
-	if (rc == 0) {
-		struct ruru_buf all = RURU_BUF_INIT;
-		ruru_buf_init(&all);
-		ruru_buf_add(&all, tp.text.ptr, tp.start);
-		ruru_buf_add(&all, out.ptr, out.len);
-		ruru_buf_add(&all, tp.text.ptr + tp.end, tp.text.len - tp.end);
-		rc = ruru_write_atomic(file, all.ptr, all.len, 0666, &ctx->err);
-		ruru_buf_release(&all);
-	} else {
+	static const enum ruru_toml_edit_op ops[] = {
+		[ED_SET] = RURU_EDIT_SET, [ED_UNSET] = RURU_EDIT_REMOVE,
+		[ED_APPEND] = RURU_EDIT_APPEND, [ED_REMOVE_AT] = RURU_EDIT_REMOVE_AT,
+	};
+	bool lit = kind == ED_SET || kind == ED_APPEND;
+	struct ruru_toml_edit e = { .op = ops[kind], .key = key, .literal = lit ? val : NULL,
+				    .literal_len = lit ? strlen(val) : 0, .index = index };
+	/* The library's one front-matter splice (lines counted from the file). */
+	int rc = ruru_frontmatter_edit(&tp.text, &e, &ctx->err);
+	if (rc == 0)
+		rc = ruru_write_atomic(file, tp.text.ptr, tp.text.len, 0666, &ctx->err);
+	else
 		ruru_error_set_file(&ctx->err, file);
-	}
-	int status = rc == 0 ? 0 : fail_at(ctx, &tp);
-	ruru_buf_release(&out);
 	ruru_buf_release(&tp.text);
-	return status;
+	return rc == 0 ? 0 : cli_fail(ctx);
 }
 
 static int cmd_set(struct cli_ctx *ctx, struct cli_args *a) { return run_edit(ctx, a, ED_SET); }

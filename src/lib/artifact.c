@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "artifact.h"
 #include "entry.h"
 #include "logtx.h"
 #include "banned.h"
@@ -86,6 +87,21 @@ out:
 	free(sdir);
 	free(adir);
 	return rc;
+}
+
+int ruru_artifact_record(struct ruru_logtx *tx, const char *rel, const char *task,
+			 const char *message, struct ruru_error *err)
+{
+	struct ruru_log_input e = { .type = RURU_EV_ARTIFACT, .message = message,
+				    .message_len = strlen(message) };
+	e.field[RURU_FIELD_ARTIFACT] = rel;
+	e.field[RURU_FIELD_TASK] = task;
+	if (ruru_logtx_array_add(tx, "related_artifacts", rel, err) < 0 ||
+	    ruru_logtx_entry(tx, &e, err) < 0) {
+		ruru_logtx_abort(tx);
+		return -1;
+	}
+	return ruru_logtx_commit(tx, err);
 }
 
 /* CONFIRM-*.toml is ruru's record of a proposal (confirm.c), never an
@@ -165,23 +181,14 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	/* begin, check, stage, log, commit: the file is published with the
 	 * log entry, and put back as it was when the log cannot be written. */
 	rc = ruru_logtx_stage_file(&tx, path.ptr, data, len, !had_old, err);
-	if (rc == 0)
-		rc = ruru_logtx_array_add(&tx, "related_artifacts", relp.ptr, err);
 	if (rc == 0) {
-		struct ruru_log_input e = { .type = RURU_EV_ARTIFACT };
-		e.field[RURU_FIELD_ARTIFACT] = relp.ptr;
 		/* The entry names the path already: the message says what
 		 * happened and, when given, what the artifact is. */
 		ruru_buf_addf(&msg, "%s (%zu bytes)", had_old ? "Replaced" : "Added", len);
 		if (description && *description)
 			ruru_buf_addf(&msg, ": %s", description);
-		e.message = msg.ptr;
-		e.message_len = msg.len;
-		rc = ruru_logtx_entry(&tx, &e, err);
-	}
-	if (rc == 0) {
 		in_tx = false;
-		rc = ruru_logtx_commit(&tx, err);
+		rc = ruru_artifact_record(&tx, relp.ptr, NULL, msg.ptr, err);
 	}
 	if (rc == 0)
 		*rel = ruru_buf_detach(&relp, NULL);

@@ -438,14 +438,6 @@ static int remove_gone(const char *path, struct ruru_error *err)
 	return -1;
 }
 
-static void ws_remove(const char *path)
-{
-	struct ruru_error ignore;
-	int e = errno;
-	ruru_remove(path, &ignore);
-	errno = e;
-}
-
 /* Refuse a normalised root-relative target in .git/ or .ruru/sessions/. */
 static int forbidden_area(const char *rel, const char *shown, struct ruru_error *err)
 {
@@ -757,20 +749,20 @@ out:
 
 /* ---------------------------------------------------------------- locks */
 
-/* The lock (and, for a session, the log transaction) a change runs under. */
+/* The transaction a change runs under: a session's log transaction, or
+ * in temp mode one of files alone under .ruru/temp/.lock.  Either way the
+ * files it changes are staged in it and published by guard_commit. */
 struct guard {
 	bool session;
 	bool held;
 	time_t stamp; /* entries' time when set (a decision's, which its record names) */
 	struct ruru_logtx tx;
-	struct ruru_lock lock;
 };
 
 static int guard_begin(struct ruru_ws *ws, const char *session, struct guard *g,
 		       struct ruru_error *err)
 {
 	memset(g, 0, sizeof(*g));
-	g->lock.fd = -1;
 	g->session = session != NULL;
 	if (session) {
 		if (ruru_logtx_begin(&g->tx, ws, session, RURU_TX_ACTIVE, err) < 0)
@@ -780,7 +772,7 @@ static int guard_begin(struct ruru_ws *ws, const char *session, struct guard *g,
 		char *lf = ruru_ws_path(ws, ".ruru/temp/.lock");
 		int rc = ruru_mkdirs(dir, err);
 		if (rc == 0)
-			rc = ruru_lock_acquire(&g->lock, lf, err);
+			rc = ruru_logtx_begin_files(&g->tx, ws, lf, err);
 		free(dir);
 		free(lf);
 		if (rc < 0)
@@ -795,10 +787,7 @@ static int guard_commit(struct guard *g, struct ruru_error *err)
 	if (!g->held)
 		return 0;
 	g->held = false;
-	if (g->session)
-		return ruru_logtx_commit(&g->tx, err);
-	ruru_lock_release(&g->lock);
-	return 0;
+	return ruru_logtx_commit(&g->tx, err);
 }
 
 static void guard_abort(struct guard *g)
@@ -806,10 +795,7 @@ static void guard_abort(struct guard *g)
 	if (!g->held)
 		return;
 	g->held = false;
-	if (g->session)
-		ruru_logtx_abort(&g->tx);
-	else
-		ruru_lock_release(&g->lock);
+	ruru_logtx_abort(&g->tx);
 }
 
 /* Log an entry in a session guard (nothing in temp mode). */
@@ -1531,7 +1517,7 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 	struct guard g = { 0 };
 	char *id = NULL, *dir = NULL;
 	char ph[65], th[65];
-	bool exists, wrote_md = false, wrote_side = false;
+	bool exists;
 	int rc = -1;
 
 	if (!target || !*target) {
@@ -1550,16 +1536,22 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 		goto out;
 	}
 	ruru_sha256_hex(payload, len, ph);
+	/* begin, check, stage, log, commit */
 	if (guard_begin(ws, id, &g, err) < 0)
 		goto out;
 	dir = id ? ruru_ws_session_path(ws, id, "artifacts") : ruru_ws_path(ws, ".ruru/temp");
-	if (ruru_mkdirs(dir, err) < 0)
+	if (ruru_logtx_mkdirs(&g.tx, dir, err) < 0)
 		goto out;
 	time_t now = ruru_now();
 	confirm_stem(&stem, norm.ptr, now);
-	/* A second proposal in the same second gets -2, -3, ...; the
-	 * artifact is created exclusively, so a name is never reused. */
+	/* A second proposal in the same second gets -2, -3, ...: under the
+	 * lock every ruru writer of the folder takes, a name whose artifact or
+	 * sidecar is there is taken (and both are created exclusively). */
 	for (int n = 1;; n++) {
+		if (n > 1000) {
+			ruru_error_set(err, RURU_ECONFLICT, "no free name for a proposal \"%s\"", stem.ptr);
+			goto out;
+		}
 		ruru_buf_reset(&name);
 		if (id)
 			ruru_buf_addf(&name, "%s/%s/artifacts/%s",
@@ -1570,12 +1562,10 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 			ruru_buf_addf(&name, "-%d", n);
 		ruru_buf_addstr(&name, ".md");
 		loc_release(&L);
-		rc = loc_from_rel(ws, name.ptr, &L, err);
-		if (rc < 0)
+		if (loc_from_rel(ws, name.ptr, &L, err) < 0)
 			goto out;
-		rc = -1;
 		struct stat st;
-		if (ws_lstat(L.side_abs, &st) == 0)
+		if (ws_lstat(L.side_abs, &st) == 0 || ws_lstat(L.abs, &st) == 0)
 			continue;
 		if (!id) { /* a deleted temp pair's name keeps its records: never reuse it */
 			struct records R;
@@ -1586,17 +1576,13 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 			if (used)
 				continue;
 		}
-		if (ruru_write_new(L.abs, payload, len, 0666, err) == 0)
-			break;
-		if (err->code != RURU_ECONFLICT || n >= 1000)
-			goto out;
+		break;
 	}
-	wrote_md = true;
 	const char *base = strrchr(L.rel, '/') + 1;
 	sidecar_new(&side, base, norm.ptr, kind, ph, th, id, now);
-	if (ruru_write_new(L.side_abs, side.ptr, side.len, 0666, err) < 0)
+	if (ruru_logtx_stage_file(&g.tx, L.abs, payload, len, true, err) < 0 ||
+	    ruru_logtx_stage_file(&g.tx, L.side_abs, side.ptr, side.len, true, err) < 0)
 		goto out;
-	wrote_side = true;
 	if (id) {
 		ruru_buf_addf(&msg, "Proposed %s for `%s` (%zu bytes), awaiting confirmation",
 			      kind == RURU_CONFIRM_DIFF ? "a diff" : "new content", norm.ptr, len);
@@ -1609,15 +1595,7 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 	fill_new(out, &L, norm.ptr, kind, ph, th, now, len);
 	rc = 0;
 out:
-	if (rc < 0) {
-		int e = errno;
-		if (wrote_side)
-			ws_remove(L.side_abs);
-		if (wrote_md)
-			ws_remove(L.abs);
-		errno = e;
-	}
-	guard_abort(&g);
+	guard_abort(&g); /* nothing staged stays */
 	loc_release(&L);
 	free(id);
 	free(dir);
@@ -1686,7 +1664,7 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
 	struct loc L;
 	struct guard g = { 0 };
 	char ph[65], th[65];
-	bool exists, wrote_side = false;
+	bool exists;
 	int rc = -1;
 	if (locate(ws, artifact, true, &L, err) < 0)
 		return -1;
@@ -1716,9 +1694,8 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
 	ruru_sha256_hex(payload.ptr, payload.len, ph);
 	time_t now = ruru_now();
 	sidecar_new(&side, strrchr(L.rel, '/') + 1, norm.ptr, kind, ph, th, L.session, now);
-	if (ruru_write_new(L.side_abs, side.ptr, side.len, 0666, err) < 0)
+	if (ruru_logtx_stage_file(&g.tx, L.side_abs, side.ptr, side.len, true, err) < 0)
 		goto out;
-	wrote_side = true;
 	if (L.session) {
 		ruru_buf_addf(&msg, "Adopted `%s` as a proposed %s for `%s`, awaiting confirmation",
 			      L.srel, kind == RURU_CONFIRM_DIFF ? "diff" : "content", norm.ptr);
@@ -1731,11 +1708,6 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
 	fill_new(out, &L, norm.ptr, kind, ph, th, now, payload.len);
 	rc = 0;
 out:
-	if (rc < 0 && wrote_side) {
-		int e = errno;
-		ws_remove(L.side_abs);
-		errno = e;
-	}
 	guard_abort(&g);
 	loc_release(&L);
 	ruru_buf_release(&norm);
@@ -2695,6 +2667,46 @@ static bool holds_result(const struct ruru_confirm *c, const struct ruru_buf *pa
 	return yes;
 }
 
+/*
+ * After a failed commit of an apply that wrote the target: say what the
+ * disk holds now, so that the user knows whether anything is left to do.
+ * The transaction put back what it had published; should that have
+ * failed too, the next apply finishes the job (it finds the result in the
+ * target, or the sidecar saying applied).
+ */
+static void note_leftover(struct ruru_ws *ws, const struct loc *L, const char *rel,
+			  const struct ruru_buf *result, const char *old_th,
+			  const struct ruru_buf *old_side, struct ruru_error *err)
+{
+	char now_h[65], want_h[65];
+	bool now_exists;
+	struct ruru_error ignore;
+	struct ruru_buf side = RURU_BUF_INIT;
+	ruru_sha256_hex(result->ptr ? result->ptr : "", result->len, want_h);
+	int e = errno;
+	if (target_hash(ws, rel, now_h, &now_exists, NULL, &ignore) == 0 && now_exists &&
+	    !strcmp(now_h, want_h) && strcmp(now_h, old_th))
+		err_append(err, "; target \"%s\" holds the new content and could not be put back: "
+				"apply again to record it",
+			   rel);
+	else if (old_side && old_side->len &&
+		 (ruru_read_file(L->side_abs, &side, &ignore) < 0 || side.len != old_side->len ||
+		  memcmp(side.ptr, old_side->ptr, side.len)))
+		err_append(err, "; the target was put back, but the sidecar still says applied: "
+				"apply again to finish");
+	else
+		err_append(err, "; target \"%s\" is as it was", rel);
+	ruru_buf_release(&side);
+	errno = e;
+}
+
+/*
+ * begin, check, stage, log, commit: the target's new bytes and the sidecar
+ * (session mode), or the removal of the temp pair (temp mode), are staged
+ * in the transaction with the result entry; commit publishes them all or
+ * puts them back.  A failure once writing began is logged as a failed
+ * result (best effort, in a transaction of its own).
+ */
 int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 		       struct ruru_confirm *out, struct ruru_error *err)
 {
@@ -2707,23 +2719,18 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 			msg = RURU_BUF_INIT;
 	char *tabs = NULL;
 	char th[65];
-	bool exists = false, wrote_target = false, wrote_side = false, loaded = false,
-	     forced = false, writing = false, finishing = false;
+	bool exists = false, forced = false, writing = false;
 	int rc = -1;
 	if (locate(ws, artifact, true, &L, err) < 0)
 		return -1;
 	if (guard_begin(ws, L.session, &g, err) < 0)
 		goto out;
-	if (sidecar_read(&L, &side, out, err) < 0)
-		goto fail;
-	loaded = true;
-	if (records_read(ws, &L, &R, err) < 0)
+	if (sidecar_read(&L, &side, out, err) < 0 || records_read(ws, &L, &R, err) < 0)
 		goto fail;
 	if (out->status == RURU_CONFIRM_APPLIED) {
 		/* An apply that wrote the target and the sidecar but whose log
 		 * entry failed is finished here; any other is refused. */
-		finishing = L.session && R.found && !R.applied_after;
-		if (!finishing) {
+		if (!(L.session && R.found && !R.applied_after)) {
 			ruru_error_set(err, RURU_ECONFLICT, "\"%s\" was already applied", L.rel);
 			goto fail;
 		}
@@ -2744,10 +2751,9 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 	    records_agree(&L, out, &R, err) < 0 || signature_checked(ws, &L, &side, &R, err) < 0)
 		goto fail;
 	out->already = holds_result(out, &payload, &cur, th, exists);
-	/* finishing && !already: the sidecar says applied but the log holds
-	 * no result and the target not the result: an apply that failed and
-	 * could not put the sidecar back.  It is applied now, checked like
-	 * any other. */
+	/* A sidecar saying applied whose target does not hold the result: an
+	 * apply that failed and could not put the sidecar back.  It is applied
+	 * now, checked like any other. */
 	if (!out->already) {
 		if (strcmp(th, out->target_sha256)) {
 			if (!force) {
@@ -2769,27 +2775,16 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 		} else {
 			ruru_buf_add(&result, payload.ptr, payload.len);
 		}
-		/* New folders of a new file: the checks above keep them in the root. */
+		/* The target and the new folders of a new file (the checks above
+		 * keep them in the root). */
 		writing = true;
 		tabs = ruru_ws_path(ws, norm.ptr);
 		char *slash = strrchr(tabs, '/');
 		*slash = '\0';
-		int mk = ruru_mkdirs(tabs, err);
+		int mk = ruru_logtx_mkdirs(&g.tx, tabs, err);
 		*slash = '/';
-		if (mk < 0)
+		if (mk < 0 || ruru_logtx_stage_file(&g.tx, tabs, result.ptr, result.len, !exists, err) < 0)
 			goto fail;
-		if (ruru_write_atomic(tabs, result.ptr, result.len, 0666, err) < 0) {
-			/* A failure after the rename (flushing the folder) leaves
-			 * the new bytes in place: undo them like any later failure. */
-			char now_h[65], want_h[65];
-			bool now_exists;
-			struct ruru_error ignore;
-			ruru_sha256_hex(result.ptr, result.len, want_h);
-			wrote_target = target_hash(ws, norm.ptr, now_h, &now_exists, NULL, &ignore) == 0 &&
-				       now_exists && !strcmp(now_h, want_h) && strcmp(now_h, th);
-			goto fail;
-		}
-		wrote_target = true;
 	} else {
 		ruru_buf_add(&result, cur.ptr, cur.len);
 	}
@@ -2814,12 +2809,8 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 			ruru_buf_release(&lit);
 			if (srk < 0 || side_set_str(&side, "status", "applied", err) < 0 ||
 			    side_set_time(&side, "applied_at", now, err) < 0 ||
-			    side_set_lit(&side, "forced", forced ? "true" : "false", err) < 0)
-				goto fail;
-			/* Put back on failure even when the write reports one
-			 * after its rename (flushing the folder). */
-			wrote_side = true;
-			if (ruru_write_atomic(L.side_abs, side.ptr, side.len, 0666, err) < 0)
+			    side_set_lit(&side, "forced", forced ? "true" : "false", err) < 0 ||
+			    ruru_logtx_stage_file(&g.tx, L.side_abs, side.ptr, side.len, false, err) < 0)
 				goto fail;
 		}
 		if (out->already)
@@ -2834,69 +2825,39 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 		if (guard_log(&g, RURU_EV_RESULT, L.srel, out->delegated_to && *out->delegated_to
 								  ? out->delegated_to
 								  : NULL,
-			      out->task && *out->task ? out->task : NULL, "success", msg.ptr, err) < 0 ||
-		    guard_commit(&g, err) < 0)
+			      out->task && *out->task ? out->task : NULL, "success", msg.ptr, err) < 0)
 			goto fail;
-		if (out->status != RURU_CONFIRM_APPLIED)
-			out->applied_at = now;
-		out->status = RURU_CONFIRM_APPLIED;
 	} else {
-		/* Temp proposals are cleaned up once applied (standard §7 step 8);
-		 * the sidecar goes last, so a failure leaves a pair that the next
-		 * apply finds applied and removes. */
-		if (remove_gone(L.abs, err) < 0 || remove_gone(L.side_abs, err) < 0)
-			goto fail_kept;
-		guard_commit(&g, err);
-		out->status = RURU_CONFIRM_APPLIED;
-		out->applied_at = now;
+		/* Temp proposals are cleaned up once applied (standard §7 step 8):
+		 * the pair goes with the target's new bytes, the sidecar last. */
+		if (ruru_logtx_stage_remove(&g.tx, L.abs, err) < 0 ||
+		    ruru_logtx_stage_remove(&g.tx, L.side_abs, err) < 0)
+			goto fail;
 	}
+	if (guard_commit(&g, err) < 0) {
+		note_leftover(ws, &L, norm.ptr, &result, th, &orig_side, err);
+		goto fail;
+	}
+	if (out->status != RURU_CONFIRM_APPLIED || !L.session)
+		out->applied_at = now;
+	out->status = RURU_CONFIRM_APPLIED;
 	out->forced = forced;
 	out->target_unchanged = true;
 	rc = 0;
 	goto out;
-fail_kept:
-	/* The target holds the result: keep it; the next apply records it. */
-	err_append(err, "; \"%s\" holds the result: apply again to finish", norm.ptr);
-	writing = false;
-	wrote_target = false;
 fail:
-	if (wrote_target) {
-		struct ruru_error rerr;
-		int e = errno;
-		bool undone = exists ? ruru_write_atomic(tabs, cur.ptr, cur.len, 0666, &rerr) == 0
-				     : ruru_remove(tabs, &rerr) == 0;
-		bool side_back = true;
-		if (wrote_side) {
-			struct ruru_buf now_side = RURU_BUF_INIT;
-			restore_sidecar(&L, &orig_side);
-			side_back = ruru_read_file(L.side_abs, &now_side, &rerr) == 0 &&
-				    now_side.len == orig_side.len &&
-				    !memcmp(now_side.ptr, orig_side.ptr, orig_side.len);
-			ruru_buf_release(&now_side);
-		}
-		errno = e;
-		if (!undone)
-			err_append(err, "; target \"%s\" holds the new content and could not be put "
-					       "back: apply again to record it",
-					  norm.ptr);
-		else if (!side_back)
-			err_append(err, "; the target was put back, but the sidecar still says "
-					       "applied: apply again to finish");
-		else
-			err_append(err, "; target \"%s\" was put back", norm.ptr);
-	}
+	guard_abort(&g); /* what was staged goes: nothing changed */
 	/* A write that failed (not a refusal) is logged as a failed result,
 	 * best effort; the error returned is the one that stopped the apply. */
-	if (writing && g.held && g.session) {
+	if (writing && L.session) {
 		struct ruru_error lerr;
 		ruru_buf_reset(&msg);
 		ruru_buf_addf(&msg, "Apply of `%s` failed: ", L.srel);
 		ruru_error_format(err, &msg);
-		const char *mode = loaded && out->delegated_to && *out->delegated_to ? out->delegated_to : NULL;
-		const char *task = loaded && out->task && *out->task ? out->task : NULL;
-		/* Through a fresh transaction state: drop any front-matter
-		 * edits, keep the lock. */
-		if (guard_log(&g, RURU_EV_RESULT, L.srel, mode, task, "failure", msg.ptr, &lerr) == 0)
+		const char *mode = out->delegated_to && *out->delegated_to ? out->delegated_to : NULL;
+		const char *task = out->task && *out->task ? out->task : NULL;
+		if (guard_begin(ws, L.session, &g, &lerr) == 0 &&
+		    guard_log(&g, RURU_EV_RESULT, L.srel, mode, task, "failure", msg.ptr, &lerr) == 0)
 			guard_commit(&g, &lerr);
 	}
 	ruru_confirm_release(out);

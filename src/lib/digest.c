@@ -20,6 +20,7 @@
 #include "entry.h"
 #include "logtx.h"
 #include "task.h"
+#include "fmkeys.h"
 #include "banned.h"
 
 /* ---------------------------------------------------- pending proposals */
@@ -331,12 +332,16 @@ static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json
 			  json_t *open, size_t max_chars, const char *title)
 {
 	ruru_buf_addf(b, "# %s %s\n\n", title, s->id);
-	ruru_buf_addf(b, "Goal: %s\n", s->title && *s->title ? s->title : "(none)");
-	ruru_buf_addf(b, "Status: %s\n", s->status_text ? s->status_text : "(unknown)");
-	ruru_buf_addf(b, "Started: %s\n", s->start_text && *s->start_text ? s->start_text : "(unknown)");
-	if (s->end_text && *s->end_text)
-		ruru_buf_addf(b, "Ended: %s\n", s->end_text);
-	ruru_buf_addf(b, "Coordinator: %s\n", s->coordinator ? s->coordinator : "(unknown)");
+	/* The header's lines: the front-matter keys that have a label. */
+	for (const struct fm_key *k = fm_keys; k->name; k++) {
+		if (!k->label || k->off == FM_NO_FIELD || k->type == FM_STRINGS)
+			continue;
+		const char *v = *(char *const *)((const char *)s + k->off);
+		if (v && *v)
+			ruru_buf_addf(b, "%s: %s\n", k->label, v);
+		else if (k->missing)
+			ruru_buf_addf(b, "%s: %s\n", k->label, k->missing);
+	}
 	ruru_buf_addf(b, "Log: %s\n", s->path);
 
 	struct section sec[4] = { { .name = "open items" }, { .name = "goal text" },

@@ -16,18 +16,9 @@
 #include "banned.h"
 
 static const char *const event_names[RURU_EV_COUNT] = {
-	[RURU_EV_SESSION] = "session",
-	[RURU_EV_PROMPT] = "prompt",
-	[RURU_EV_RESPONSE] = "response",
-	[RURU_EV_DECISION] = "decision",
-	[RURU_EV_DELEGATION] = "delegation",
-	[RURU_EV_ARTIFACT] = "artifact",
-	[RURU_EV_CONFIRM_REQUEST] = "confirm-request",
-	[RURU_EV_CONFIRM_RESPONSE] = "confirm-response",
-	[RURU_EV_CONFIRM_SKIP] = "confirm-skip",
-	[RURU_EV_RESULT] = "result",
-	[RURU_EV_ERROR] = "error",
-	[RURU_EV_NOTE] = "note",
+#define RURU_X_EVENT(u, name) [RURU_EV_##u] = name,
+	RURU_EVENTS(RURU_X_EVENT)
+#undef RURU_X_EVENT
 };
 
 const char *ruru_event_name(enum ruru_event ev)

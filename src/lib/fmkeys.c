@@ -9,26 +9,31 @@
 #include "banned.h"
 
 #define S(m) offsetof(struct ruru_session, m)
+#define N(m) offsetof(struct ruru_new, m)
 
 const struct fm_key fm_keys[] = {
 	{ .name = "id", .alias = "session_id", .type = FM_STRING, .off = FM_NO_FIELD,
 	  .aux = FM_NO_FIELD, .required = true, .def = FM_DEF_ID },
 	{ .name = "title", .alias = "goal", .type = FM_STRING, .off = S(title), .aux = FM_NO_FIELD,
-	  .required = true, .def = FM_DEF_GOAL },
+	  .required = true, .def = FM_DEF_OPTION, .opt = N(goal), .label = "Goal", .missing = "(none)" },
 	{ .name = "status", .type = FM_STATUS, .off = S(status_text), .aux = S(status),
-	  .required = true, .merge = FM_MERGE_SESSION, .def = FM_DEF_ACTIVE },
+	  .required = true, .merge = FM_MERGE_SESSION, .def = FM_DEF_ACTIVE, .label = "Status",
+	  .missing = "(unknown)" },
 	{ .name = "start_time", .alias = "created_date", .type = FM_TIME, .off = S(start_text),
-	  .aux = S(start), .required = true, .def = FM_DEF_NOW },
+	  .aux = S(start), .required = true, .def = FM_DEF_NOW, .label = "Started",
+	  .missing = "(unknown)" },
 	{ .name = "end_time", .type = FM_TIME, .off = S(end_text), .aux = S(end), .empty_ok = true,
-	  .merge = FM_MERGE_SESSION, .def = FM_DEF_EMPTY },
+	  .merge = FM_MERGE_SESSION, .def = FM_DEF_EMPTY, .label = "Ended" },
 	{ .name = "coordinator", .alias = "coordinator_mode", .type = FM_STRING,
-	  .off = S(coordinator), .aux = FM_NO_FIELD, .def = FM_DEF_COORDINATOR },
+	  .off = S(coordinator), .aux = FM_NO_FIELD, .def = FM_DEF_OPTION, .opt = N(coordinator),
+	  .label = "Coordinator", .missing = "(unknown)" },
 	{ .name = "related_tasks", .type = FM_STRINGS, .off = S(tasks), .aux = S(ntasks),
 	  .merge = FM_MERGE_UNION, .def = FM_DEF_NONE },
 	{ .name = "related_artifacts", .type = FM_STRINGS, .off = S(artifacts), .aux = S(nartifacts),
 	  .merge = FM_MERGE_UNION, .def = FM_DEF_NONE },
 	{ .name = "tags", .type = FM_STRINGS, .off = S(tags), .aux = S(ntags),
-	  .merge = FM_MERGE_UNION, .def = FM_DEF_TAGS },
+	  .merge = FM_MERGE_UNION, .def = FM_DEF_OPTIONS, .opt = N(tags),
+	  .optn = N(ntags) },
 	{ 0 },
 };
 

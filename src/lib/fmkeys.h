@@ -1,9 +1,12 @@
 /*
  * fmkeys.h — library-internal: the session log's front-matter keys, one
  * table (redis config.c's pattern).  Reading (session.c), the JSON of a
- * session, the default log, `check` and the merge driver iterate it, so a
- * key is added by adding a row (and a member to struct ruru_session, and
- * the front ends' options where a user sets it).
+ * session, the default log and the workspace template's filling (legacy
+ * names renamed, values set, arrays made strict), `check`, the merge
+ * driver and the digest's header iterate it, so a key is added by adding
+ * a row (and a member to struct ruru_session; where a user sets it, a
+ * member to struct ruru_new that the row names, and the front ends'
+ * options).
  */
 #ifndef RURU_FMKEYS_H
 #define RURU_FMKEYS_H
@@ -29,13 +32,13 @@ enum fm_merge {
 /* What a new log (the default template) holds. */
 enum fm_default {
 	FM_DEF_ID,          /* the new session ID */
-	FM_DEF_GOAL,        /* ruru_new.goal */
 	FM_DEF_ACTIVE,      /* ruru_status_string(RURU_STATUS_ACTIVE) */
 	FM_DEF_NOW,         /* a TOML offset date-time */
 	FM_DEF_EMPTY,       /* "" */
-	FM_DEF_COORDINATOR, /* ruru_new.coordinator */
 	FM_DEF_NONE,        /* [] */
-	FM_DEF_TAGS,        /* ruru_new.tags */
+	FM_DEF_OPTION,      /* the string member `opt` of struct ruru_new ("" when NULL) */
+	FM_DEF_OPTIONS,     /* the strings `opt` (const char *const *) and their count `optn`
+			     * (size_t) of struct ruru_new; a template's own items kept */
 };
 
 #define FM_NO_FIELD ((size_t)-1)
@@ -49,6 +52,9 @@ struct fm_key {
 	bool empty_ok;      /* FM_TIME: "" is valid (not ended yet) */
 	enum fm_merge merge;
 	enum fm_default def;
+	size_t opt, optn;    /* FM_DEF_OPTION(S): members of struct ruru_new */
+	const char *label;   /* its line in the digest's header ("Goal"), or NULL */
+	const char *missing; /* shown there when empty; NULL: the line is left out */
 };
 
 /* Every key, in the order ruru writes them; ends with a row whose name is

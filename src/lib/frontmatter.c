@@ -1,7 +1,9 @@
 /*
  * frontmatter.c — split a TOML+Markdown document into its "+++"-fenced TOML
  * front matter and Markdown body, by byte offsets so that callers can edit
- * one part and keep the rest byte for byte.
+ * one part and keep the rest byte for byte; and edit that part
+ * (ruru_frontmatter_edit: the one splice used by the log transaction and
+ * by `ruru toml set` and its siblings).
  */
 #include <string.h>
 
@@ -63,4 +65,63 @@ size_t ruru_frontmatter_fence_in(const char *toml, size_t len)
 		line = nl + 1;
 	}
 	return len;
+}
+
+int ruru_frontmatter_edit(struct ruru_buf *text, const struct ruru_toml_edit *e,
+			  struct ruru_error *err)
+{
+	struct ruru_frontmatter fm;
+	bool has_fm = ruru_frontmatter_split(text->ptr, text->len, &fm);
+	size_t start = has_fm ? fm.toml : 0, end = has_fm ? fm.toml_end : text->len;
+	const char *src = text->ptr + start;
+	size_t len = end - start;
+	struct ruru_buf out = RURU_BUF_INIT;
+	int rc;
+	switch (e->op) {
+	case RURU_EDIT_SET:
+		rc = ruru_toml_edit_set(&out, src, len, e->key, e->literal, e->literal_len, err);
+		break;
+	case RURU_EDIT_REMOVE:
+		rc = ruru_toml_edit_remove(&out, src, len, e->key, err);
+		break;
+	case RURU_EDIT_APPEND:
+		rc = ruru_toml_edit_array_append(&out, src, len, e->key, e->literal, e->literal_len,
+						 err);
+		break;
+	case RURU_EDIT_REMOVE_AT:
+		rc = ruru_toml_edit_array_remove(&out, src, len, e->key, e->index, err);
+		break;
+	default:
+		rc = ruru_error_set(err, RURU_EUSAGE, "unknown edit");
+	}
+	/* A multi-line string holding a "+++" line would close the front
+	 * matter early, leaving a file no reader splits as it was meant. */
+	size_t fence;
+	if (rc == 0 && has_fm && (fence = ruru_frontmatter_fence_in(out.ptr, out.len)) < out.len) {
+		rc = ruru_error_set(err, RURU_EINVALID,
+				    "the new value holds a line \"+++\", which would end the front "
+				    "matter early; write it with escapes (\"...\\n+++\\n...\") "
+				    "instead");
+		err->line = 1;
+		err->col = 1;
+		for (size_t i = 0; i < fence; i++)
+			err->line += out.ptr[i] == '\n';
+	}
+	if (rc < 0) {
+		/* The engine counts lines from the TOML part. */
+		if (err->line)
+			for (size_t i = 0; i < start; i++)
+				err->line += text->ptr[i] == '\n';
+		ruru_buf_release(&out);
+		return -1;
+	}
+	struct ruru_buf all = RURU_BUF_INIT;
+	ruru_buf_grow(&all, start + out.len + (text->len - end));
+	ruru_buf_add(&all, text->ptr, start);
+	ruru_buf_add(&all, out.ptr, out.len);
+	ruru_buf_add(&all, text->ptr + end, text->len - end);
+	ruru_buf_release(&out);
+	ruru_buf_release(text);
+	*text = all;
+	return 0;
 }

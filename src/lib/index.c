@@ -50,7 +50,7 @@
 #include "banned.h"
 
 /* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
-#define INDEX_VERSION 9
+#define INDEX_VERSION 10
 #define ARTIFACT_MAX (1024 * 1024)
 #define WALK_DEPTH 8
 
@@ -63,10 +63,8 @@ static const char schema[] =
 	 * listing 100,000 sessions reads the table once in order rather
 	 * than looking every row up from an index. */
 	"CREATE TABLE sessions(start INTEGER NOT NULL, id TEXT NOT NULL, sdir TEXT NOT NULL UNIQUE,"
-	" file_id INTEGER, path TEXT, valid INTEGER, problem TEXT, title TEXT, status INTEGER,"
-	" status_text TEXT, start_text TEXT, end_text TEXT, end INTEGER, coordinator TEXT,"
-	" tags TEXT, tags_lc TEXT, tasks TEXT, artifacts TEXT, layout INTEGER,"
-	" PRIMARY KEY(start, id, sdir)) WITHOUT ROWID;"
+	" file_id INTEGER, path TEXT, valid INTEGER, problem TEXT, status INTEGER, end INTEGER,"
+	" tags_lc TEXT, keys BLOB, layout INTEGER, PRIMARY KEY(start, id, sdir)) WITHOUT ROWID;"
 	"CREATE INDEX sessions_file ON sessions(file_id);"
 	"CREATE INDEX sessions_id ON sessions(id);"
 	"CREATE TABLE docs(id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, kind INTEGER,"
@@ -835,9 +833,8 @@ static const char *const sql[Q_COUNT] = {
 	[Q_UPD_FILE] = "UPDATE files SET dev = ?2, ino = ?3, size = ?4, mtime = ?5, tail_from = ?6,"
 		       " tail_line = ?7, prefix = ?8 WHERE id = ?1",
 	[Q_INS_SESSION] = "INSERT OR REPLACE INTO sessions(sdir, file_id, id, path, valid, problem,"
-			  " title, status, status_text, start_text, end_text, start, end,"
-			  " coordinator, tags, tags_lc, tasks, artifacts, layout)"
-			  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  " status, start, end, tags_lc, keys, layout)"
+			  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
 struct updater {
@@ -988,34 +985,26 @@ static void put_session(struct updater *u, int64_t file_id, const struct fent *f
 	struct ruru_buf problem = RURU_BUF_INIT;
 	if (s->problem)
 		ruru_error_format(s->problem, &problem);
-	char *tags = joined(s->tags, s->ntags, false);
+	/* The columns `list` filters and sorts by, and the front matter as
+	 * the key table packs it (ruru_session_pack). */
 	char *tags_lc = joined(s->tags, s->ntags, true);
-	char *tasks = joined(s->tasks, s->ntasks, false);
-	char *arts = joined(s->artifacts, s->nartifacts, false);
+	struct ruru_buf keys = RURU_BUF_INIT;
+	ruru_session_pack(s, &keys);
 	sqlite3_bind_text(q, 1, f->path, (int)f->sdir_len, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(q, 2, file_id);
 	bind_text(q, 3, s->id);
 	bind_text(q, 4, s->path);
 	sqlite3_bind_int(q, 5, s->valid);
 	bind_text(q, 6, s->problem ? problem.ptr : NULL);
-	bind_text(q, 7, s->title);
-	sqlite3_bind_int(q, 8, (int)s->status);
-	bind_text(q, 9, s->status_text);
-	bind_text(q, 10, s->start_text);
-	bind_text(q, 11, s->end_text);
-	sqlite3_bind_int64(q, 12, (int64_t)s->start);
-	sqlite3_bind_int64(q, 13, (int64_t)s->end);
-	bind_text(q, 14, s->coordinator);
-	bind_text(q, 15, tags);
-	bind_text(q, 16, tags_lc);
-	bind_text(q, 17, tasks);
-	bind_text(q, 18, arts);
-	sqlite3_bind_int(q, 19, s->layout);
+	sqlite3_bind_int(q, 7, (int)s->status);
+	sqlite3_bind_int64(q, 8, (int64_t)s->start);
+	sqlite3_bind_int64(q, 9, (int64_t)s->end);
+	bind_text(q, 10, tags_lc);
+	sqlite3_bind_blob(q, 11, keys.ptr, (int)keys.len, SQLITE_TRANSIENT);
+	sqlite3_bind_int(q, 12, s->layout);
 	run(u, q);
-	free(tags);
 	free(tags_lc);
-	free(tasks);
-	free(arts);
+	ruru_buf_release(&keys);
 	ruru_buf_release(&problem);
 
 	/* The session's own document: title, goal, tags. */

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 
 #include "jsonedit.h"
-#include "logtx.h"
-#include "workspace.h"
+#include "text.h"
+#include "alloc.h"
 #include "banned.h"
 
 #define MAX_DEPTH 256

@@ -23,21 +23,6 @@
 #include "logtx.h"
 #include "banned.h"
 
-void ruru_text_position(const char *text, size_t off, int *line, int *col)
-{
-	int l = 1, c = 1;
-	for (size_t i = 0; i < off; i++) {
-		if (text[i] == '\n') {
-			l++;
-			c = 1;
-		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
-			c++;
-		}
-	}
-	*line = l;
-	*col = c;
-}
-
 /* Read the file until its front matter is complete (or all of it). */
 static int read_head(int dirfd, const char *path, struct ruru_buf *out,
 		     struct ruru_frontmatter *fm, bool *whole, struct ruru_error *err)
@@ -117,35 +102,49 @@ static enum ruru_status doc_status(const struct ruru_toml *doc)
 
 static int cut_torn_tail(struct ruru_logtx *tx, struct ruru_error *err);
 
-int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, unsigned flags,
-		     struct ruru_error *err)
+/* What every beginning shares: the names, empty buffers, no lock yet. */
+static void tx_init(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id)
 {
 	memset(tx, 0, sizeof(*tx));
 	tx->ws = ws;
 	tx->lock.fd = -1;
+	ruru_buf_init(&tx->text);
+	ruru_buf_init(&tx->appends);
+	tx->eol = "\n";
+	if (!id)
+		return;
 	tx->id = ruru_strdup(id);
 	tx->path = ruru_ws_session_path(ws, id, "session_log.md");
 	struct ruru_buf d = RURU_BUF_INIT;
 	ruru_buf_addf(&d, "%s/%s/session_log.md", ruru_layout_dir(ruru_ws_session_layout(ws, id)), id);
 	tx->display = ruru_buf_detach(&d, NULL);
-	ruru_buf_init(&tx->text);
-	ruru_buf_init(&tx->appends);
+}
 
-	enum ruru_layout layout = ruru_ws_session_layout(ws, id);
+/* The session's lock, in a folder of any layout. */
+static int lock_session(struct ruru_logtx *tx, struct ruru_error *err)
+{
+	enum ruru_layout layout = ruru_ws_session_layout(tx->ws, tx->id);
 	if (layout != RURU_LAYOUT_RURU) {
 		/* A later layout's folder is the user's: make sure ruru's lock and
 		 * cache there stay out of git (best effort, never in the way). */
 		struct ruru_error ignore;
-		ruru_ws_ignore_transient(ws, ruru_layout_dir(layout), false, &ignore);
+		ruru_ws_ignore_transient(tx->ws, ruru_layout_dir(layout), false, &ignore);
 	}
-	char *lockfile = ruru_ws_session_path(ws, id, ".lock");
+	char *lockfile = ruru_ws_session_path(tx->ws, tx->id, ".lock");
 	int rc = ruru_lock_acquire(&tx->lock, lockfile, err);
 	free(lockfile);
-	if (rc < 0 || cut_torn_tail(tx, err) < 0)
+	return rc;
+}
+
+int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, unsigned flags,
+		     struct ruru_error *err)
+{
+	tx_init(tx, ws, id);
+	if (lock_session(tx, err) < 0 || cut_torn_tail(tx, err) < 0)
 		goto fail;
 	/* The cache is written after the entry: refuse a hostile one first. */
 	char *cache = ruru_ws_session_path(ws, id, ".state");
-	rc = ruru_check_replaceable(cache, err);
+	int rc = ruru_check_replaceable(cache, err);
 	free(cache);
 	if (rc < 0)
 		goto fail;
@@ -176,47 +175,135 @@ fail:
 	return -1;
 }
 
+int ruru_logtx_begin_new(struct ruru_logtx *tx, struct ruru_ws *ws, enum ruru_layout layout,
+			 const char *id, struct ruru_error *err)
+{
+	struct ruru_buf dir = RURU_BUF_INIT;
+	ruru_buf_addf(&dir, "%s/%s/%s", ruru_ws_root(ws), ruru_layout_dir(layout), id);
+	if (ruru_mkdir_new(dir.ptr, err) < 0) {
+		ruru_buf_release(&dir);
+		memset(tx, 0, sizeof(*tx));
+		tx->lock.fd = -1;
+		return -1;
+	}
+	tx_init(tx, ws, id);
+	tx->new_dir = ruru_buf_detach(&dir, NULL);
+	tx->nolog = true;
+	if (lock_session(tx, err) < 0) {
+		ruru_logtx_abort(tx);
+		return -1;
+	}
+	return 0;
+}
+
+int ruru_logtx_begin_files(struct ruru_logtx *tx, struct ruru_ws *ws, const char *lockfile,
+			   struct ruru_error *err)
+{
+	tx_init(tx, ws, NULL);
+	tx->nolog = true;
+	if (ruru_lock_acquire(&tx->lock, lockfile, err) < 0) {
+		ruru_logtx_abort(tx);
+		return -1;
+	}
+	return 0;
+}
+
+/* set, array_add and entry need a log. */
+static int need_log(struct ruru_logtx *tx, struct ruru_error *err)
+{
+	if (!tx->nolog)
+		return 0;
+	return ruru_error_set(err, RURU_EFAIL, "this transaction has no session log to change");
+}
+
 /* ---------------------------------------------------------- staged files */
 
 struct logtx_staged {
 	struct ruru_staged file;
 	struct ruru_buf old; /* what it held before, to put back */
 	bool had_old, published;
+	bool remove;         /* a removal: file.path goes at publish */
 };
 
-int ruru_logtx_stage_file(struct ruru_logtx *tx, const char *path, const void *data, size_t len,
-			  bool must_be_new, struct ruru_error *err)
+struct logtx_made {
+	char *path, *made; /* ruru_mkdirs_made()'s answer, for ruru_rmdirs_made() */
+};
+
+static void push_staged(struct ruru_logtx *tx, const struct logtx_staged *st)
 {
-	struct logtx_staged st = { .old = RURU_BUF_INIT };
+	tx->staged = ruru_xrealloc(tx->staged, (tx->nstaged + 1) * sizeof(*tx->staged));
+	tx->staged[tx->nstaged++] = *st;
+}
+
+/* Read what a regular file holds now into st->old (had_old), or nothing
+ * when it is missing. */
+static int keep_old(const char *path, struct logtx_staged *st, struct ruru_error *err)
+{
 	struct stat sb;
 	struct ruru_error lerr;
+	/* a symlink, a hard-linked file: the store's own refusal */
+	if (ruru_check_replaceable(path, err) < 0)
+		return -1;
 	int have = ruru_lstat(path, &sb, &lerr);
 	if (have < 0 && lerr.code != RURU_ENOTFOUND) {
 		*err = lerr;
 		return -1;
 	}
-	if (have == 0 && !must_be_new) {
-		if (!S_ISREG(sb.st_mode))
-			return ruru_error_set(err, RURU_EREFUSED, "\"%s\" is not a regular file", path);
-		if (ruru_read_file(path, &st.old, err) < 0)
-			return -1;
-		st.had_old = true;
-	}
-	if (ruru_stage_write(path, data, len, 0666, !st.had_old, &st.file, err) < 0) {
-		ruru_buf_release(&st.old);
+	if (have < 0)
+		return 0;
+	if (!S_ISREG(sb.st_mode))
+		return ruru_error_set(err, RURU_EREFUSED, "\"%s\" is not a regular file", path);
+	if (ruru_read_file(path, &st->old, err) < 0)
 		return -1;
-	}
-	tx->staged = ruru_xrealloc(tx->staged, (tx->nstaged + 1) * sizeof(*tx->staged));
-	tx->staged[tx->nstaged++] = st;
+	st->had_old = true;
 	return 0;
 }
 
-/* Put published files back as they were (best effort: the error that
- * stopped the commit is the one reported). */
+int ruru_logtx_stage_file(struct ruru_logtx *tx, const char *path, const void *data, size_t len,
+			  bool must_be_new, struct ruru_error *err)
+{
+	struct logtx_staged st = { .old = RURU_BUF_INIT };
+	if (!must_be_new && keep_old(path, &st, err) < 0)
+		return -1;
+	if (ruru_stage_write(path, data, len, 0666, must_be_new, &st.file, err) < 0) {
+		ruru_buf_release(&st.old);
+		return -1;
+	}
+	push_staged(tx, &st);
+	return 0;
+}
+
+int ruru_logtx_stage_remove(struct ruru_logtx *tx, const char *path, struct ruru_error *err)
+{
+	struct logtx_staged st = { .old = RURU_BUF_INIT, .remove = true };
+	if (keep_old(path, &st, err) < 0)
+		return -1;
+	if (!st.had_old)
+		return 0; /* nothing to remove */
+	st.file.path = ruru_strdup(path);
+	push_staged(tx, &st);
+	return 0;
+}
+
+int ruru_logtx_mkdirs(struct ruru_logtx *tx, const char *path, struct ruru_error *err)
+{
+	char *made = NULL;
+	if (ruru_mkdirs_made(path, &made, err) < 0)
+		return -1;
+	if (!made)
+		return 0;
+	tx->made = ruru_xrealloc(tx->made, (tx->nmade + 1) * sizeof(*tx->made));
+	tx->made[tx->nmade].path = ruru_strdup(path);
+	tx->made[tx->nmade++].made = made;
+	return 0;
+}
+
+/* Put published files back as they were, the last published first (best
+ * effort: the error that stopped the commit is the one reported). */
 static void unpublish(struct ruru_logtx *tx)
 {
 	int e = errno;
-	for (size_t i = 0; i < tx->nstaged; i++) {
+	for (size_t i = tx->nstaged; i-- > 0;) {
 		struct logtx_staged *st = &tx->staged[i];
 		struct ruru_error ignore;
 		if (!st->published)
@@ -233,14 +320,26 @@ static void unpublish(struct ruru_logtx *tx)
 static int publish(struct ruru_logtx *tx, struct ruru_error *err)
 {
 	for (size_t i = 0; i < tx->nstaged; i++) {
-		if (ruru_stage_publish(&tx->staged[i].file, err) < 0) {
+		struct logtx_staged *st = &tx->staged[i];
+		if (st->remove) {
+			if (ruru_remove(st->file.path, err) < 0) {
+				if (err->code == RURU_ENOTFOUND)
+					continue; /* gone already: nothing to put back */
+				/* a file unlinked before a failed folder flush is gone */
+				struct stat sb;
+				struct ruru_error ignore;
+				st->published = ruru_lstat(st->file.path, &sb, &ignore) < 0;
+				unpublish(tx);
+				return -1;
+			}
+		} else if (ruru_stage_publish(&st->file, err) < 0) {
 			/* a rename that happened before a failed folder flush
 			 * still counts as published */
-			tx->staged[i].published = tx->staged[i].file.tmp == NULL;
+			st->published = st->file.tmp == NULL;
 			unpublish(tx);
 			return -1;
 		}
-		tx->staged[i].published = true;
+		st->published = true;
 	}
 	return 0;
 }
@@ -248,7 +347,10 @@ static int publish(struct ruru_logtx *tx, struct ruru_error *err)
 static void drop_staged(struct ruru_logtx *tx)
 {
 	for (size_t i = 0; i < tx->nstaged; i++) {
-		ruru_stage_drop(&tx->staged[i].file);
+		if (tx->staged[i].remove)
+			free(tx->staged[i].file.path);
+		else
+			ruru_stage_drop(&tx->staged[i].file);
 		ruru_buf_release(&tx->staged[i].old);
 	}
 	free(tx->staged);
@@ -256,10 +358,38 @@ static void drop_staged(struct ruru_logtx *tx)
 	tx->nstaged = 0;
 }
 
+/* Remove the folders the transaction made (`undo`), or only forget them. */
+static void drop_made(struct ruru_logtx *tx, bool undo)
+{
+	for (size_t i = tx->nmade; i-- > 0;) {
+		if (undo)
+			ruru_rmdirs_made(tx->made[i].path, tx->made[i].made);
+		free(tx->made[i].path);
+		free(tx->made[i].made);
+	}
+	free(tx->made);
+	tx->made = NULL;
+	tx->nmade = 0;
+}
+
 void ruru_logtx_abort(struct ruru_logtx *tx)
 {
 	drop_staged(tx);
+	drop_made(tx, true);
 	ruru_lock_release(&tx->lock);
+	if (tx->new_dir) {
+		/* A session that never came to be: its lock file, then its
+		 * folder (only when empty: nothing but ours is removed). */
+		int e = errno;
+		struct ruru_error ignore;
+		char *lockfile = ruru_ws_session_path(tx->ws, tx->id, ".lock");
+		ruru_remove(lockfile, &ignore);
+		free(lockfile);
+		ruru_remove_dir(tx->new_dir, &ignore);
+		free(tx->new_dir);
+		tx->new_dir = NULL;
+		errno = e;
+	}
 	ruru_toml_free(tx->doc);
 	tx->doc = NULL;
 	ruru_buf_release(&tx->text);
@@ -282,50 +412,27 @@ static int load_whole(struct ruru_logtx *tx, struct ruru_error *err)
 	return parse_front_matter(tx, err);
 }
 
-/* Replace the TOML part of tx->text by `toml`. */
-static int splice_front_matter(struct ruru_logtx *tx, const struct ruru_buf *toml,
-			       struct ruru_error *err)
+/* One edit of the front matter in tx->text (ruru_frontmatter_edit: the
+ * library's one splice), then parsed again. */
+static int edit_front_matter(struct ruru_logtx *tx, const struct ruru_toml_edit *e,
+			     struct ruru_error *err)
 {
-	if (ruru_frontmatter_fence_in(toml->ptr, toml->len) < toml->len) {
-		ruru_error_set(err, RURU_EINVALID, "the edit would put a \"+++\" line into the front matter");
+	if (ruru_frontmatter_edit(&tx->text, e, err) < 0) {
 		ruru_error_set_file(err, tx->display);
 		return -1;
 	}
-	struct ruru_buf t = RURU_BUF_INIT;
-	ruru_buf_add(&t, tx->text.ptr, tx->fm.toml);
-	ruru_buf_add(&t, toml->ptr, toml->len);
-	ruru_buf_add(&t, tx->text.ptr + tx->fm.toml_end, tx->text.len - tx->fm.toml_end);
-	ruru_buf_release(&tx->text);
-	tx->text = t;
 	tx->dirty = true;
 	return parse_front_matter(tx, err);
-}
-
-static int edit_error(struct ruru_logtx *tx, struct ruru_error *err)
-{
-	if (err->line) {
-		int l, c;
-		ruru_text_position(tx->text.ptr, tx->fm.toml, &l, &c);
-		err->line += l - 1;
-	}
-	ruru_error_set_file(err, tx->display);
-	return -1;
 }
 
 int ruru_logtx_set(struct ruru_logtx *tx, const char *key, const char *literal,
 		   struct ruru_error *err)
 {
-	if (load_whole(tx, err) < 0)
+	if (need_log(tx, err) < 0 || load_whole(tx, err) < 0)
 		return -1;
-	struct ruru_buf out = RURU_BUF_INIT;
-	int rc = ruru_toml_edit_set(&out, tx->text.ptr + tx->fm.toml, tx->fm.toml_end - tx->fm.toml,
-				    key, literal, strlen(literal), err);
-	if (rc == 0)
-		rc = splice_front_matter(tx, &out, err);
-	else
-		edit_error(tx, err);
-	ruru_buf_release(&out);
-	return rc;
+	struct ruru_toml_edit e = { .op = RURU_EDIT_SET, .key = key, .literal = literal,
+				    .literal_len = strlen(literal) };
+	return edit_front_matter(tx, &e, err);
 }
 
 int ruru_logtx_array_add(struct ruru_logtx *tx, const char *key, const char *value,
@@ -334,7 +441,7 @@ int ruru_logtx_array_add(struct ruru_logtx *tx, const char *key, const char *val
 	/* The text rule for every element ruru adds to a front matter array. */
 	if (ruru_text_check(key, value, strlen(value), RURU_TEXT_LINE, err) < 0)
 		return -1;
-	if (load_whole(tx, err) < 0)
+	if (need_log(tx, err) < 0 || load_whole(tx, err) < 0)
 		return -1;
 	const struct ruru_toml_value *arr = ruru_toml_table_get(ruru_toml_root(tx->doc), key, strlen(key));
 	struct ruru_buf lit = RURU_BUF_INIT;
@@ -348,15 +455,9 @@ int ruru_logtx_array_add(struct ruru_logtx *tx, const char *key, const char *val
 				return 0;
 		}
 		ruru_toml_encode_string(&lit, value, vlen);
-		struct ruru_buf out = RURU_BUF_INIT;
-		rc = ruru_toml_edit_array_append(&out, tx->text.ptr + tx->fm.toml,
-						 tx->fm.toml_end - tx->fm.toml, key, lit.ptr, lit.len,
-						 err);
-		if (rc == 0)
-			rc = splice_front_matter(tx, &out, err);
-		else
-			edit_error(tx, err);
-		ruru_buf_release(&out);
+		struct ruru_toml_edit e = { .op = RURU_EDIT_APPEND, .key = key, .literal = lit.ptr,
+					    .literal_len = lit.len };
+		rc = edit_front_matter(tx, &e, err);
 	} else if (!arr || (ruru_toml_kind(arr) == RURU_TOML_STRING &&
 			    ruru_toml_string(arr, NULL)[0] == '\0')) {
 		/* Absent, or the `key = ""` some logs hold: start the array. */
@@ -410,6 +511,8 @@ int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_log_input *in,
 {
 	/* The text rule (DESIGN §2) for everything that reaches the log, whoever
 	 * composed it: the last line of defence behind the API's own checks. */
+	if (need_log(tx, err) < 0)
+		return -1;
 	if (ruru_text_check("message", in->message, in->message_len, 0, err) < 0)
 		return -1;
 	for (int f = 0; f < RURU_FIELD_COUNT; f++)
@@ -648,8 +751,14 @@ int ruru_logtx_commit(struct ruru_logtx *tx, struct ruru_error *err)
 			cache_store(tx, section_is_last(tx));
 	}
 out:
-	if (rc < 0)
+	if (rc < 0) {
 		unpublish(tx);
+	} else {
+		/* Published: the folders and a new session's folder stay. */
+		drop_made(tx, false);
+		free(tx->new_dir);
+		tx->new_dir = NULL;
+	}
 	ruru_logtx_abort(tx);
 	return rc;
 }

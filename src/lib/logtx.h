@@ -1,29 +1,42 @@
 /*
  * logtx.h — library-internal: a change to one session log, made under the
  * session's lock.  Every writing operation (log, status, artifacts, task
- * links, confirmations) is a transaction:
+ * links, confirmations, a new session) is a transaction:
  *
  *	struct ruru_logtx tx;
  *	if (ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err) < 0)
  *		return -1;
+ *	... checks under the lock ...
+ *	... ruru_logtx_stage_file(&tx, path, data, len, false, err) ...
  *	... ruru_logtx_array_add(&tx, "related_tasks", "TASK-1", err) ...
  *	... ruru_logtx_entry(&tx, &entry, err) ...
  *	rc = ruru_logtx_commit(&tx, err);    (always releases the lock)
  *
- * or ruru_logtx_abort(&tx) to drop it.  A change that also writes other
- * files stages them first (ruru_logtx_stage_file: the bytes are written
- * beside each target at once); commit publishes them and then the log,
- * and puts them back as they were when the log cannot be written; abort
- * removes them.  A verb then reads: begin, check, stage, log, commit.
+ * or ruru_logtx_abort(&tx) to drop it.  A verb reads: begin, check, stage,
+ * log, commit.  A change that also writes other files stages them first
+ * (ruru_logtx_stage_file: the bytes are written beside each target at
+ * once; ruru_logtx_stage_remove: a file to delete) and makes the folders
+ * they need with ruru_logtx_mkdirs; commit publishes them in the order
+ * staged and then the log, and puts everything back as it was (files
+ * restored or removed, folders it made removed) when any step fails;
+ * abort removes the temp files and the folders.
  * begin reads only the front matter;
  * the first front-matter edit loads the whole file, and commit then makes
  * one atomic rewrite.  Entries alone are one O_APPEND write.
+ *
+ * Two other beginnings use the same staging: ruru_logtx_begin_new claims
+ * the folder of a session that does not exist yet (its log is staged as a
+ * new file; abort or a failed commit removes the folder again), and
+ * ruru_logtx_begin_files stages files alone under another lock (a temp
+ * proposal's .ruru/temp/.lock).  Neither has a log to edit: set,
+ * array_add and entry are refused there (RURU_EFAIL).
  */
 #ifndef RURU_LOGTX_H
 #define RURU_LOGTX_H
 
 #include "ruru.h"
 #include "store.h"
+#include "text.h"
 #include "workspace.h"
 
 enum {
@@ -31,6 +44,7 @@ enum {
 };
 
 struct logtx_staged;
+struct logtx_made;
 
 struct ruru_logtx {
 	struct ruru_ws *ws;
@@ -48,10 +62,24 @@ struct ruru_logtx {
 	const char *eol;
 	struct logtx_staged *staged; /* files to publish with the log */
 	size_t nstaged;
+	struct logtx_made *made;     /* folders made for them, undone on failure */
+	size_t nmade;
+	bool nolog;                  /* begin_new, begin_files: no log to change */
+	char *new_dir;               /* begin_new: the session folder it made */
 };
 
 int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, unsigned flags,
 		     struct ruru_error *err);
+/* A session that does not exist yet: make its folder in the sessions
+ * folder of `layout` (RURU_ECONFLICT when
+ * the name is taken, so that the caller tries the next) and take its lock.
+ * The caller stages the log as a new file. */
+int ruru_logtx_begin_new(struct ruru_logtx *tx, struct ruru_ws *ws, enum ruru_layout layout,
+			 const char *id, struct ruru_error *err);
+/* Files alone, under the lock file `lockfile` (absolute; its folder must
+ * exist). */
+int ruru_logtx_begin_files(struct ruru_logtx *tx, struct ruru_ws *ws, const char *lockfile,
+			   struct ruru_error *err);
 /* Set a front matter key to a TOML literal. */
 int ruru_logtx_set(struct ruru_logtx *tx, const char *key, const char *literal,
 		   struct ruru_error *err);
@@ -63,10 +91,17 @@ int ruru_logtx_array_add(struct ruru_logtx *tx, const char *key, const char *val
 int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_log_input *in,
 		     struct ruru_error *err);
 /* Stage `len` bytes for the file `path` (absolute; its folder must exist):
- * replace it, or with `must_be_new` create it (RURU_ECONFLICT if it
- * exists, then or at commit). */
+ * replace it (or create it: a failed commit then removes it again), or
+ * with `must_be_new` create it (RURU_ECONFLICT if it exists, then or at
+ * commit). */
 int ruru_logtx_stage_file(struct ruru_logtx *tx, const char *path, const void *data, size_t len,
 			  bool must_be_new, struct ruru_error *err);
+/* Stage the removal of the file `path` (absolute): nothing when it is
+ * missing; a folder, symlink or other non-file is RURU_EREFUSED. */
+int ruru_logtx_stage_remove(struct ruru_logtx *tx, const char *path, struct ruru_error *err);
+/* mkdir -p of `path` for files to stage there; the folders made are
+ * removed again (when empty) by abort or a failed commit. */
+int ruru_logtx_mkdirs(struct ruru_logtx *tx, const char *path, struct ruru_error *err);
 int ruru_logtx_commit(struct ruru_logtx *tx, struct ruru_error *err);
 void ruru_logtx_abort(struct ruru_logtx *tx);
 
@@ -87,11 +122,15 @@ bool ruru_log_torn_tail(int dirfd, const char *state_path, const struct stat *st
  * line ending, then "- [")?  Callers check it before they trust the cache. */
 bool ruru_log_torn_shape(const char *tail, size_t len);
 
-/* Line and column (1-based) of byte `off` in text. */
-void ruru_text_position(const char *text, size_t off, int *line, int *col);
 
 /* Search index (index.c): fill `s` (its id and path already set) from a
  * log's text, as ruru_session_load() does; `entries` parses the body too. */
 void ruru_session_from_text(struct ruru_session *s, const char *text, size_t len, bool entries);
+/* The index's copy of a session's front-matter members (session.c):
+ * every key of the front-matter table, packed into bytes that unpack
+ * fills back (false when they are malformed; what was filled is freed by
+ * ruru_session_release as usual). */
+void ruru_session_pack(const struct ruru_session *s, struct ruru_buf *out);
+bool ruru_session_unpack(struct ruru_session *s, const char *p, size_t len);
 
 #endif

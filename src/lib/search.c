@@ -6,13 +6,13 @@
  * and sessions read back from the index.  The index itself is index.c's.
  */
 #include <ctype.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "entry.h"
 #include "index.h"
+#include "logtx.h"
 #include "workspace.h"
 #include "banned.h"
 
@@ -514,62 +514,10 @@ json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, size_t
 
 /* ------------------------------------------------------------------ list */
 
-/* A list column of index.c (strings joined by U+001F) as an array of
- * strings in `scratch` (reused row after row: no allocation per row). */
-struct list_scratch {
-	struct ruru_buf text;
-	char **v;
-	size_t cap;
-};
-
-#define NO_STRINGS SIZE_MAX
-
-/* Returns where in sc->v the array starts (NO_STRINGS for none). */
-static size_t strings_of(struct list_scratch *sc, size_t base, const char *joined, size_t *n)
+static char *col_dup(sqlite3_stmt *q, int col)
 {
-	*n = 0;
-	if (!joined)
-		return NO_STRINGS;
-	size_t count = 1;
-	for (const char *p = joined; *p; p++)
-		count += *p == '\037';
-	if (base + count + 1 > sc->cap) {
-		sc->cap = 2 * (base + count + 1);
-		sc->v = ruru_xrealloc(sc->v, sc->cap * sizeof(*sc->v));
-	}
-	/* offsets first: the text buffer may move while it grows */
-	size_t at = sc->text.len;
-	ruru_buf_add(&sc->text, joined, strlen(joined) + 1);
-	char *p = sc->text.ptr + at;
-	char **v = sc->v + base;
-	for (;;) {
-		v[(*n)++] = (char *)(uintptr_t)(p - sc->text.ptr);
-		char *end = strchr(p, '\037');
-		if (!end)
-			break;
-		*end = '\0';
-		p = end + 1;
-	}
-	v[*n] = NULL;
-	return base;
-}
-
-/* The array strings_of() left at `base`, its offsets made pointers
- * (once every column of the row is in: the buffers may have moved). */
-static char **strings_fix(const struct list_scratch *sc, size_t base, size_t n)
-{
-	if (base == NO_STRINGS)
-		return NULL;
-	char **v = sc->v + base;
-	for (size_t i = 0; i < n; i++)
-		v[i] = sc->text.ptr + (uintptr_t)v[i];
-	return v;
-}
-
-/* A text column, borrowed from SQLite until the next step. */
-static char *col_text(sqlite3_stmt *q, int col)
-{
-	return (char *)(uintptr_t)sqlite3_column_text(q, col);
+	const unsigned char *s = sqlite3_column_text(q, col);
+	return s ? ruru_strdup((const char *)s) : NULL;
 }
 
 int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const char *tag,
@@ -595,9 +543,7 @@ int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const
 		return rc;
 	}
 	struct ruru_buf sqlb = RURU_BUF_INIT;
-	ruru_buf_addstr(&sqlb, "SELECT id, path, valid, problem, title, status, status_text,"
-			       " start_text, end_text, start, end, coordinator, tags, tasks,"
-			       " artifacts, layout FROM sessions WHERE 1");
+	ruru_buf_addstr(&sqlb, "SELECT id, path, valid, problem, keys, layout FROM sessions WHERE 1");
 	if (status != RURU_STATUS_UNKNOWN)
 		ruru_buf_addstr(&sqlb, " AND status = ?1");
 	if (tag)
@@ -619,45 +565,36 @@ int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const
 	sqlite3_bind_text(q, 2, tag, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 3, (int64_t)since);
 	sqlite3_bind_int64(q, 4, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
-	/* Each session is handed over borrowed (ruru.h): its strings point
-	 * into SQLite's row and one scratch buffer, no allocation per row. */
 	int stop = 0;
-	struct list_scratch sc = { RURU_BUF_INIT, NULL, 0 };
-	struct ruru_error problem;
 	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct ruru_session s = { 0 };
-		s.id = col_text(q, 0);
-		s.path = col_text(q, 1);
+		struct ruru_error problem;
+		s.id = col_dup(q, 0);
+		s.path = col_dup(q, 1);
 		s.valid = sqlite3_column_int(q, 2);
 		if (!s.valid) {
 			ruru_error_clear(&problem);
 			const unsigned char *p = sqlite3_column_text(q, 3);
 			snprintf(problem.msg, sizeof(problem.msg), "%s", p ? (const char *)p : "");
 			problem.code = RURU_EINVALID;
-			s.problem = &problem;
+			s.problem = ruru_xmalloc(sizeof(*s.problem));
+			*s.problem = problem;
 		}
-		s.title = col_text(q, 4);
-		s.status = (enum ruru_status)sqlite3_column_int(q, 5);
-		s.status_text = col_text(q, 6);
-		s.start_text = col_text(q, 7);
-		s.end_text = col_text(q, 8);
-		s.start = (time_t)sqlite3_column_int64(q, 9);
-		s.end = (time_t)sqlite3_column_int64(q, 10);
-		s.coordinator = col_text(q, 11);
-		ruru_buf_reset(&sc.text);
-		size_t tags = strings_of(&sc, 0, (const char *)sqlite3_column_text(q, 12), &s.ntags);
-		size_t tasks = strings_of(&sc, s.ntags + 1, (const char *)sqlite3_column_text(q, 13),
-					  &s.ntasks);
-		size_t arts = strings_of(&sc, s.ntags + s.ntasks + 2,
-					 (const char *)sqlite3_column_text(q, 14), &s.nartifacts);
-		s.tags = strings_fix(&sc, tags, s.ntags);
-		s.tasks = strings_fix(&sc, tasks, s.ntasks);
-		s.artifacts = strings_fix(&sc, arts, s.nartifacts);
-		s.layout = sqlite3_column_int(q, 15);
+		/* the front matter, every key of the table (ruru_session_pack) */
+		const char *keys = sqlite3_column_blob(q, 4);
+		if (!ruru_session_unpack(&s, keys ? keys : "", (size_t)sqlite3_column_bytes(q, 4)) &&
+		    s.valid) {
+			ruru_error_clear(&problem);
+			snprintf(problem.msg, sizeof(problem.msg), "the search index's copy is damaged");
+			problem.code = RURU_EINVALID;
+			s.valid = false;
+			s.problem = ruru_xmalloc(sizeof(*s.problem));
+			*s.problem = problem;
+		}
+		s.layout = sqlite3_column_int(q, 5);
 		stop = fn(&s, ctx);
+		ruru_session_release(&s);
 	}
-	ruru_buf_release(&sc.text);
-	free(sc.v);
 	sqlite3_finalize(q);
 	int result = stop;
 	if (!stop && rc != SQLITE_DONE)

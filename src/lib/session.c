@@ -1,9 +1,10 @@
 /*
  * session.c — sessions as the standard describes them (§3–§5): reading
  * logs leniently (legacy keys, string timestamps, status variants), listing
- * them by front matter only, creating them (from the workspace template
- * when there is one), logging events and changing status.  Every change
- * goes through a log transaction (logtx.c).
+ * them by front matter only, resolving an ID, a prefix or the active
+ * session, creating them (from the workspace template when there is one),
+ * logging events and changing status.  Every change goes through a log
+ * transaction (logtx.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -514,6 +515,151 @@ json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_
 	return o;
 }
 
+/* ----------------------------------------------------------- resolving */
+
+/* A session folder holds a session_log.md (or is at least a folder): 1
+ * when `id` names one, 0 when not, -1 (err filled, RURU_EREFUSED) when it
+ * or a folder above it is a symlink or worse (DESIGN §1). */
+static int session_exists(const struct ruru_ws *ws, const char *id, struct ruru_error *err)
+{
+	if (!*id || strchr(id, '/') || !strcmp(id, ".") || !strcmp(id, ".."))
+		return 0;
+	char *p = ruru_ws_session_path(ws, id, NULL);
+	struct stat st;
+	struct ruru_error e;
+	int rc = 0;
+	if (ruru_lstat(p, &st, &e) == 0) {
+		if (S_ISDIR(st.st_mode))
+			rc = 1;
+		else if (S_ISLNK(st.st_mode)) {
+			ruru_error_set(err, RURU_EREFUSED,
+				       "unsafe path \"%s\": the session folder is a symlink",
+				       p + strlen(ws->root) + 1);
+			rc = -1;
+		}
+	} else if (e.code == RURU_EREFUSED) {
+		*err = e;
+		rc = -1;
+	}
+	free(p);
+	return rc;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* An exact ID or a prefix of exactly one; an ambiguous prefix names its
+ * candidates (in name order, at most 5 and a count of the rest). */
+static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+{
+	int there = session_exists(ws, id, err);
+	if (there < 0)
+		return NULL;
+	if (there)
+		return ruru_strdup(id);
+	char **found = NULL;
+	bool refused = false;
+	struct ruru_error refusal;
+	size_t matches = 0, n = strlen(id);
+	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
+		char *dirpath = ruru_ws_path(ws, ruru_layout_dir((enum ruru_layout)l));
+		struct ruru_error derr;
+		DIR *d = ruru_opendir(dirpath, &derr);
+		free(dirpath);
+		if (!d && derr.code == RURU_EREFUSED) {
+			*err = derr;
+			for (size_t i = 0; i < matches; i++)
+				free(found[i]);
+			free(found);
+			return NULL;
+		}
+		if (d && n && !strchr(id, '/')) {
+			struct dirent *de;
+			while ((de = readdir(d))) {
+				if (de->d_name[0] == '.' || strncmp(de->d_name, id, n) != 0)
+					continue;
+				int is = session_exists(ws, de->d_name, &refusal);
+				if (!is)
+					continue;
+				found = ruru_xrealloc(found, (matches + 1) * sizeof(*found));
+				found[matches++] = ruru_strdup(de->d_name);
+				if (matches == 1)
+					refused = is < 0;
+			}
+		}
+		if (d)
+			closedir(d);
+	}
+	char *out = NULL;
+	if (matches == 1 && refused) {
+		*err = refusal;
+		free(found[0]);
+	} else if (matches == 1) {
+		out = found[0];
+	} else if (matches > 1) {
+		/* An ambiguous prefix names its candidates (at most 5, then a count). */
+		qsort(found, matches, sizeof(*found), cmp_names);
+		struct ruru_buf list = RURU_BUF_INIT;
+		for (size_t i = 0; i < matches && i < 5; i++)
+			ruru_buf_addf(&list, "%s\"%s\"", i ? ", " : "", found[i]);
+		if (matches > 5)
+			ruru_buf_addf(&list, " and %zu more", matches - 5);
+		ruru_error_set(err, RURU_ENOTFOUND, "session prefix \"%s\" matches %zu sessions: %s",
+			       id, matches, list.ptr);
+		ruru_buf_release(&list);
+		for (size_t i = 0; i < matches; i++)
+			free(found[i]);
+	} else {
+		ruru_error_set(err, RURU_ENOTFOUND, "unknown session \"%s\"", id);
+	}
+	free(found);
+	return out;
+}
+
+char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+{
+	if (id && *id)
+		return resolve_prefix(ws, id, err);
+	const char *env = getenv("ROOCOM_SESSION_ID");
+	if (env && *env)
+		return resolve_prefix(ws, env, err);
+	char *out = NULL;
+	time_t newest = 0;
+	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
+		struct ruru_buf ap = RURU_BUF_INIT, b = RURU_BUF_INIT;
+		ruru_buf_addf(&ap, "%s/%s/.active", ws->root, ruru_layout_dir((enum ruru_layout)l));
+		struct ruru_error ignore;
+		struct stat st;
+		if (ruru_lstat(ap.ptr, &st, &ignore) == 0 && (!out || st.st_mtime > newest) &&
+		    ruru_read_file(ap.ptr, &b, &ignore) == 0) {
+			while (b.len && (b.ptr[b.len - 1] == '\n' || b.ptr[b.len - 1] == '\r' ||
+					 b.ptr[b.len - 1] == ' '))
+				b.ptr[--b.len] = '\0';
+			int is = b.len ? session_exists(ws, b.ptr, err) : 0;
+			if (is < 0) {
+				free(out);
+				ruru_buf_release(&ap);
+				ruru_buf_release(&b);
+				return NULL;
+			}
+			if (is) {
+				free(out);
+				out = ruru_strdup(b.ptr);
+				newest = st.st_mtime;
+			}
+		}
+		ruru_buf_release(&ap);
+		ruru_buf_release(&b);
+	}
+	if (!out) {
+		ruru_error_set(err, RURU_ENOTFOUND, "no active session");
+		ruru_error_hint(err, "session", RURU_HINT_NEW, NULL);
+	}
+	return out;
+}
+
 /* ------------------------------------------------------------ creating */
 
 /* SESSION-<SanitizedGoal>-<YYMMDDHHMM>: letters, digits, '_' and '-';
@@ -552,13 +698,6 @@ static void session_id(struct ruru_buf *b, const char *goal, time_t now, bool lo
 	else
 		ruru_buf_addf(b, "%02d%02d%02d%02d%02d", tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday,
 			      tm.tm_hour, tm.tm_min);
-}
-
-static void add_kv_string(struct ruru_buf *b, const char *key, const char *val)
-{
-	ruru_buf_addf(b, "%s = ", key);
-	ruru_toml_encode_string(b, val ? val : "", val ? strlen(val) : 0);
-	ruru_buf_addch(b, '\n');
 }
 
 static void render_start(struct ruru_buf *b, const struct ruru_new *o, time_t now, const char *eol)
@@ -618,28 +757,48 @@ static void goal_text(struct ruru_buf *b, const char *desc, const char *eol)
 	}
 }
 
+/* The TOML literal a new log gives key k (the table's template default). */
+/* The members of struct ruru_new a row names (FM_DEF_OPTION, _OPTIONS). */
+static const char *new_option(const struct ruru_new *o, const struct fm_key *k)
+{
+	return *(const char *const *)((const char *)o + k->opt);
+}
+
+static const char *const *new_options(const struct ruru_new *o, const struct fm_key *k, size_t *n)
+{
+	*n = *(const size_t *)((const char *)o + k->optn);
+	return *(const char *const *const *)((const char *)o + k->opt);
+}
+
+/* The TOML literal a new log gives key k (the table's template default). */
+static void default_literal(struct ruru_buf *lit, const struct fm_key *k, const char *id,
+			    const struct ruru_new *o, time_t now)
+{
+	const char *str = NULL;
+	size_t n;
+	switch (k->def) {
+	case FM_DEF_ID: str = id; break;
+	case FM_DEF_ACTIVE: str = ruru_status_string(RURU_STATUS_ACTIVE); break;
+	case FM_DEF_EMPTY: str = ""; break;
+	case FM_DEF_OPTION: str = new_option(o, k) ? new_option(o, k) : ""; break;
+	case FM_DEF_NOW: ruru_toml_encode_time(lit, now); return;
+	case FM_DEF_NONE: ruru_buf_addstr(lit, "[]"); return;
+	case FM_DEF_OPTIONS: {
+		const char *const *v = new_options(o, k, &n);
+		ruru_toml_encode_string_array(lit, v, n);
+		return;
+	}
+	}
+	ruru_toml_encode_string(lit, str, strlen(str));
+}
+
 static void default_log(struct ruru_buf *b, const char *id, const struct ruru_new *o, time_t now)
 {
-	char t[32];
-	ruru_time_format_rfc3339(now, t);
 	ruru_buf_addstr(b, "+++\n");
 	for (const struct fm_key *k = fm_keys; k->name; k++) {
-		switch (k->def) {
-		case FM_DEF_ID: add_kv_string(b, k->name, id); break;
-		case FM_DEF_GOAL: add_kv_string(b, k->name, o->goal); break;
-		case FM_DEF_ACTIVE:
-			add_kv_string(b, k->name, ruru_status_string(RURU_STATUS_ACTIVE));
-			break;
-		case FM_DEF_NOW: ruru_buf_addf(b, "%s = %s\n", k->name, t); break;
-		case FM_DEF_EMPTY: add_kv_string(b, k->name, ""); break;
-		case FM_DEF_COORDINATOR: add_kv_string(b, k->name, o->coordinator); break;
-		case FM_DEF_NONE: ruru_buf_addf(b, "%s = []\n", k->name); break;
-		case FM_DEF_TAGS:
-			ruru_buf_addf(b, "%s = ", k->name);
-			ruru_toml_encode_string_array(b, (const char *const *)o->tags, o->ntags);
-			ruru_buf_addch(b, '\n');
-			break;
-		}
+		ruru_buf_addf(b, "%s = ", k->name);
+		default_literal(b, k, id, o, now);
+		ruru_buf_addch(b, '\n');
 	}
 	ruru_buf_addstr(b, "+++\n\n# Session Log\n\n## Goal\n\n");
 	if (o->description && *o->description) {
@@ -730,28 +889,18 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 		return ruru_error_set(err, RURU_EINVALID, "the session template has no front matter");
 	struct ruru_buf toml = RURU_BUF_INIT, out = RURU_BUF_INIT, lit = RURU_BUF_INIT;
 	ruru_buf_add(&toml, tpl + fm.toml, fm.toml_end - fm.toml);
-	rename_key(&toml, "session_id", "id");
-	rename_key(&toml, "coordinator_mode", "coordinator");
-	char t[32];
-	ruru_time_format_rfc3339(now, t);
-	struct {
-		const char *key;
-		struct ruru_buf val;
-	} sets[6];
-	const char *vals[] = { id, o->goal ? o->goal : "", ruru_status_string(RURU_STATUS_ACTIVE),
-			       NULL, "", o->coordinator };
-	const char *keys[] = { "id", "title", "status", "start_time", "end_time", "coordinator" };
+	/* Every key of the table: a legacy name renamed, a value set (arrays
+	 * keep the template's items, made strict), the tags added. */
+	for (const struct fm_key *k = fm_keys; k->name; k++)
+		if (k->alias)
+			rename_key(&toml, k->alias, k->name);
 	int rc = 0;
-	for (size_t i = 0; i < 6 && rc == 0; i++) {
-		sets[i].key = keys[i];
-		ruru_buf_init(&sets[i].val);
-		if (vals[i])
-			ruru_toml_encode_string(&sets[i].val, vals[i], strlen(vals[i]));
-		else
-			ruru_buf_addstr(&sets[i].val, t);
-		rc = ruru_toml_edit_set(&out, toml.ptr, toml.len, keys[i], sets[i].val.ptr,
-					sets[i].val.len, err);
-		ruru_buf_release(&sets[i].val);
+	for (const struct fm_key *k = fm_keys; k->name && rc == 0; k++) {
+		if (k->type == FM_STRINGS)
+			continue;
+		ruru_buf_reset(&lit);
+		default_literal(&lit, k, id, o, now);
+		rc = ruru_toml_edit_set(&out, toml.ptr, toml.len, k->name, lit.ptr, lit.len, err);
 		if (rc == 0) {
 			struct ruru_buf tmp = toml;
 			toml = out;
@@ -761,15 +910,16 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 	/* sec-text: writing is strict (DESIGN §2) even when the template is not:
 	 * `tags = "x"` becomes ["x"], and an array with duplicates or other
 	 * values than strings is rewritten with its unique strings. */
-	static const char *const arrays[] = { "related_tasks", "related_artifacts", "tags" };
-	for (size_t a = 0; a < 3 && rc == 0; a++) {
+	for (const struct fm_key *k = fm_keys; k->name && rc == 0; k++) {
+		if (k->type != FM_STRINGS)
+			continue;
 		struct ruru_toml *doc = ruru_toml_parse(toml.ptr, toml.len, err);
 		if (!doc) {
 			rc = -1;
 			break;
 		}
 		const struct ruru_toml_value *v =
-			ruru_toml_table_get(ruru_toml_root(doc), arrays[a], strlen(arrays[a]));
+			ruru_toml_table_get(ruru_toml_root(doc), k->name, strlen(k->name));
 		bool fine = !v;
 		const char **items = NULL;
 		size_t n = 0;
@@ -779,11 +929,11 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 			if (!items)
 				abort();
 			fine = true;
-			for (size_t k = 0; k < len; k++) {
-				const char *str = ruru_toml_string(ruru_toml_array_at(v, k), NULL);
+			for (size_t j = 0; j < len; j++) {
+				const char *str = ruru_toml_string(ruru_toml_array_at(v, j), NULL);
 				bool dup = false;
-				for (size_t j = 0; str && j < n && !dup; j++)
-					dup = !strcmp(items[j], str);
+				for (size_t m = 0; str && m < n && !dup; m++)
+					dup = !strcmp(items[m], str);
 				if (!str || dup || !*str)
 					fine = false;
 				else
@@ -800,7 +950,7 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 		if (!fine) {
 			ruru_buf_reset(&lit);
 			ruru_toml_encode_string_array(&lit, items, n);
-			rc = ruru_toml_edit_set(&out, toml.ptr, toml.len, arrays[a], lit.ptr, lit.len, err);
+			rc = ruru_toml_edit_set(&out, toml.ptr, toml.len, k->name, lit.ptr, lit.len, err);
 			if (rc == 0) {
 				struct ruru_buf tmp = toml;
 				toml = out;
@@ -810,36 +960,43 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 		free(items);
 		ruru_toml_free(doc);
 	}
-	for (size_t i = 0; i < o->ntags && rc == 0; i++) {
-		struct ruru_toml *doc = ruru_toml_parse(toml.ptr, toml.len, err);
-		if (!doc) {
-			rc = -1;
-			break;
-		}
-		const struct ruru_toml_value *tags = ruru_toml_table_get(ruru_toml_root(doc), "tags", 4);
-		bool have = false;
-		for (size_t k = 0; tags && ruru_toml_kind(tags) == RURU_TOML_ARRAY &&
-				   k < ruru_toml_array_len(tags); k++) {
-			const char *s = ruru_toml_string(ruru_toml_array_at(tags, k), NULL);
-			have = have || (s && !strcmp(s, o->tags[i]));
-		}
-		bool is_array = tags && ruru_toml_kind(tags) == RURU_TOML_ARRAY;
-		ruru_toml_free(doc);
-		if (have)
+	for (const struct fm_key *k = fm_keys; k->name; k++) {
+		if (k->def != FM_DEF_OPTIONS)
 			continue;
-		ruru_buf_reset(&lit);
-		if (is_array) {
-			ruru_toml_encode_string(&lit, o->tags[i], strlen(o->tags[i]));
-			rc = ruru_toml_edit_array_append(&out, toml.ptr, toml.len, "tags", lit.ptr,
-							 lit.len, err);
-		} else {
-			ruru_toml_encode_string_array(&lit, &o->tags[i], 1);
-			rc = ruru_toml_edit_set(&out, toml.ptr, toml.len, "tags", lit.ptr, lit.len, err);
-		}
-		if (rc == 0) {
-			struct ruru_buf tmp = toml;
-			toml = out;
-			out = tmp;
+		size_t kl = strlen(k->name), nadd;
+		const char *const *add = new_options(o, k, &nadd);
+		for (size_t i = 0; i < nadd && rc == 0; i++) {
+			struct ruru_toml *doc = ruru_toml_parse(toml.ptr, toml.len, err);
+			if (!doc) {
+				rc = -1;
+				break;
+			}
+			const struct ruru_toml_value *tags = ruru_toml_table_get(ruru_toml_root(doc), k->name, kl);
+			bool have = false;
+			for (size_t j = 0; tags && ruru_toml_kind(tags) == RURU_TOML_ARRAY &&
+					   j < ruru_toml_array_len(tags); j++) {
+				const char *str = ruru_toml_string(ruru_toml_array_at(tags, j), NULL);
+				have = have || (str && !strcmp(str, add[i]));
+			}
+			bool is_array = tags && ruru_toml_kind(tags) == RURU_TOML_ARRAY;
+			ruru_toml_free(doc);
+			if (have)
+				continue;
+			ruru_buf_reset(&lit);
+			if (is_array) {
+				ruru_toml_encode_string(&lit, add[i], strlen(add[i]));
+				rc = ruru_toml_edit_array_append(&out, toml.ptr, toml.len, k->name, lit.ptr,
+								 lit.len, err);
+			} else {
+				ruru_toml_encode_string_array(&lit, &add[i], 1);
+				rc = ruru_toml_edit_set(&out, toml.ptr, toml.len, k->name, lit.ptr, lit.len,
+							err);
+			}
+			if (rc == 0) {
+				struct ruru_buf tmp = toml;
+				toml = out;
+				out = tmp;
+			}
 		}
 	}
 	if (rc == 0) {
@@ -886,8 +1043,7 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 static int add_source_summary(struct ruru_buf *log, struct ruru_ws *ws, const char *from_summary,
 			      struct ruru_error *err)
 {
-	struct ruru_buf rel = RURU_BUF_INIT, lit = RURU_BUF_INIT, toml = RURU_BUF_INIT;
-	struct ruru_frontmatter fm;
+	struct ruru_buf rel = RURU_BUF_INIT, lit = RURU_BUF_INIT;
 	int rc = ruru_path_relative_to_root(ws->root, from_summary, &rel, err);
 	if (rc == 0) {
 		char *abs = ruru_ws_path(ws, rel.ptr);
@@ -896,23 +1052,15 @@ static int add_source_summary(struct ruru_buf *log, struct ruru_ws *ws, const ch
 			rc = ruru_error_set(err, RURU_ENOTFOUND, "no summary file \"%s\"", from_summary);
 		free(abs);
 	}
-	if (rc == 0 && ruru_frontmatter_split(log->ptr, log->len, &fm)) {
+	if (rc == 0) {
 		const char *items[] = { rel.ptr };
 		ruru_toml_encode_string_array(&lit, items, 1);
-		rc = ruru_toml_edit_set(&toml, log->ptr + fm.toml, fm.toml_end - fm.toml,
-					"source_summaries", lit.ptr, lit.len, err);
-		if (rc == 0) {
-			struct ruru_buf out = RURU_BUF_INIT;
-			ruru_buf_add(&out, log->ptr, fm.toml);
-			ruru_buf_add(&out, toml.ptr, toml.len);
-			ruru_buf_add(&out, log->ptr + fm.toml_end, log->len - fm.toml_end);
-			ruru_buf_release(log);
-			*log = out;
-		}
+		struct ruru_toml_edit e = { .op = RURU_EDIT_SET, .key = "source_summaries",
+					    .literal = lit.ptr, .literal_len = lit.len };
+		rc = ruru_frontmatter_edit(log, &e, err);
 	}
 	ruru_buf_release(&rel);
 	ruru_buf_release(&lit);
-	ruru_buf_release(&toml);
 	return rc;
 }
 
@@ -958,6 +1106,38 @@ char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct r
 	return made;
 }
 
+/* The active-session pointer, staged with the new log as
+ * ruru_ws_set_active() writes it: this layout's .active names the session;
+ * the other layouts' go (best effort, as there: a hostile one is left). */
+static int stage_active(struct ruru_logtx *tx, struct ruru_ws *ws, enum ruru_layout layout,
+			const char *id, struct ruru_error *err)
+{
+	for (int k = 0; k < RURU_LAYOUT_COUNT; k++) {
+		if (k == (int)layout)
+			continue;
+		char *o = ruru_ws_active_path(ws, (enum ruru_layout)k);
+		struct ruru_error ignore;
+		ruru_logtx_stage_remove(tx, o, &ignore);
+		free(o);
+	}
+	if (layout != RURU_LAYOUT_RURU &&
+	    ruru_ws_ignore_transient(ws, ruru_layout_dir(layout), false, err) < 0)
+		return -1;
+	char *path = ruru_ws_active_path(ws, layout);
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_buf_addf(&b, "%s\n", id);
+	int rc = ruru_logtx_stage_file(tx, path, b.ptr, b.len, false, err);
+	ruru_buf_release(&b);
+	free(path);
+	return rc;
+}
+
+/*
+ * begin, check, stage, commit: the first free name is claimed by
+ * ruru_logtx_begin_new (the folder, exclusively); its folders, the
+ * scaffold, the log and the active pointer are staged; commit publishes
+ * them, and abort (or a failed commit) removes every one and the folder.
+ */
 static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct ruru_error *err)
 {
 	struct ruru_new o = *opts;
@@ -968,7 +1148,6 @@ static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct
 	}
 	time_t now = ruru_now();
 	enum ruru_layout layout = ruru_ws_new_layout(ws);
-	const char *sessions = ruru_layout_dir(layout);
 	json_t *scaffold = NULL;
 	if (layout == RURU_LAYOUT_RURU) {
 		if (ruru_ws_init(ws->root, err) < 0)
@@ -977,8 +1156,24 @@ static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct
 		if (ruru_scaffold_load(ws, o.scaffold, &scaffold, err) < 0)
 			return NULL;
 	}
+	/* So is the template: a hostile one is no template to skip quietly. */
+	struct ruru_buf tpl = RURU_BUF_INIT, id = RURU_BUF_INIT, log = RURU_BUF_INIT,
+			path = RURU_BUF_INIT;
+	const char *tplrel = layout == RURU_LAYOUT_RURU
+				     ? ".ruru/templates/toml-md/19_mdtm_session.md"
+				     : ".roo/commander/templates/sessions/template_00_mdtm_session_generic.md";
+	char *tplpath = ruru_ws_path(ws, tplrel);
+	struct ruru_error terr;
+	bool have_tpl = ruru_read_file(tplpath, &tpl, &terr) == 0;
+	free(tplpath);
+	struct ruru_logtx tx;
+	bool in_tx = false;
+	int rc = -1;
+	if (!have_tpl && terr.code == RURU_EREFUSED) {
+		*err = terr;
+		goto out;
+	}
 
-	struct ruru_buf id = RURU_BUF_INIT, dir = RURU_BUF_INIT;
 	session_id(&id, o.goal, now, layout != RURU_LAYOUT_RURU);
 	size_t base = id.len;
 	for (int k = 1;; k++) {
@@ -986,90 +1181,57 @@ static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct
 			id.len = base;
 			ruru_buf_addf(&id, "-%d", k);
 		}
-		ruru_buf_reset(&dir);
-		ruru_buf_addf(&dir, "%s/%s/%s", ws->root, sessions, id.ptr);
-		if (ruru_mkdir_new(dir.ptr, err) == 0)
+		if (ruru_logtx_begin_new(&tx, ws, layout, id.ptr, err) == 0)
 			break;
-		if (errno != EEXIST || k >= 10000)
-			goto fail;
+		if (err->code != RURU_ECONFLICT || k >= 10000)
+			goto out;
 	}
+	in_tx = true;
 
-	struct ruru_buf log = RURU_BUF_INIT, tpl = RURU_BUF_INIT;
-	const char *tplrel = layout == RURU_LAYOUT_RURU
-				     ? ".ruru/templates/toml-md/19_mdtm_session.md"
-				     : ".roo/commander/templates/sessions/template_00_mdtm_session_generic.md";
-	char *tplpath = ruru_ws_path(ws, tplrel);
-	struct ruru_error ignore;
-	int rc;
-	if (ruru_read_file(tplpath, &tpl, &ignore) == 0)
+	if (have_tpl)
 		rc = template_log(&log, tpl.ptr, tpl.len, id.ptr, &o, now, err);
-	else if (ignore.code == RURU_EREFUSED) {
-		*err = ignore; /* a hostile template is no template to skip quietly */
-		rc = -1;
-	} else {
+	else {
 		default_log(&log, id.ptr, &o, now);
 		rc = 0;
 	}
-	free(tplpath);
-	ruru_buf_release(&tpl);
 	if (rc == 0 && o.from_summary)
 		rc = add_source_summary(&log, ws, o.from_summary, err);
 	/* The folders a session starts with: artifacts/ (V7: with the scaffold);
 	 * v8.1: notes/, learnings/, summaries/ in the session folder. */
 	static const char *const v81_dirs[] = { "notes", "learnings", "summaries" };
 	static const char *const ruru_dirs[] = { "artifacts" };
-	const char *const *made = layout == RURU_LAYOUT_V81 ? v81_dirs : ruru_dirs;
-	size_t nmade = layout == RURU_LAYOUT_V81 ? 3 : 1, nok = 0;
-	for (; rc == 0 && nok < nmade; nok++) {
-		size_t keep = dir.len;
-		ruru_buf_addf(&dir, "/%s", made[nok]);
-		rc = ruru_mkdirs(dir.ptr, err);
-		if (rc == 0 && scaffold && !strcmp(made[nok], "artifacts"))
-			rc = ruru_scaffold_write(scaffold, dir.ptr, err);
-		dir.len = keep;
-		dir.ptr[keep] = '\0';
+	const char *const *dirs = layout == RURU_LAYOUT_V81 ? v81_dirs : ruru_dirs;
+	size_t ndirs = layout == RURU_LAYOUT_V81 ? 3 : 1;
+	for (size_t i = 0; rc == 0 && i < ndirs; i++) {
+		ruru_buf_reset(&path);
+		ruru_buf_addf(&path, "%s/%s", tx.new_dir, dirs[i]);
+		rc = ruru_logtx_mkdirs(&tx, path.ptr, err);
+		if (rc == 0 && scaffold && !strcmp(dirs[i], "artifacts"))
+			rc = ruru_scaffold_stage(&tx, scaffold, path.ptr, err);
 	}
-	bool scaffold_written = rc == 0 && scaffold;
 	if (rc == 0) {
-		ruru_buf_addstr(&dir, "/session_log.md");
-		rc = ruru_write_new(dir.ptr, log.ptr, log.len, 0666, err);
+		ruru_buf_reset(&path);
+		ruru_buf_addf(&path, "%s/session_log.md", tx.new_dir);
+		rc = ruru_logtx_stage_file(&tx, path.ptr, log.ptr, log.len, true, err);
 	}
-	ruru_buf_release(&log);
 	if (rc == 0)
-		rc = ruru_ws_set_active(ws, id.ptr, err);
-	if (rc < 0) {
-		/* Leave nothing half-made behind. */
-		int e = errno;
-		ruru_buf_reset(&dir);
-		ruru_buf_addf(&dir, "%s/%s/%s/session_log.md", ws->root, sessions, id.ptr);
-		ruru_remove(dir.ptr, &ignore);
-		dir.len -= strlen("/session_log.md");
-		dir.ptr[dir.len] = '\0';
-		if (scaffold_written) {
-			ruru_buf_addstr(&dir, "/artifacts");
-			ruru_scaffold_undo(scaffold, dir.ptr);
-			dir.len -= strlen("/artifacts");
-			dir.ptr[dir.len] = '\0';
-		}
-		for (size_t i = 0; i < nmade; i++) {
-			size_t keep = dir.len;
-			ruru_buf_addf(&dir, "/%s", made[i]);
-			ruru_remove_dir(dir.ptr, &ignore);
-			dir.len = keep;
-			dir.ptr[keep] = '\0';
-		}
-		ruru_remove_dir(dir.ptr, &ignore);
-		errno = e;
-		goto fail;
+		rc = stage_active(&tx, ws, layout, id.ptr, err);
+	if (rc == 0) {
+		in_tx = false;
+		rc = ruru_logtx_commit(&tx, err);
 	}
+out:
+	if (in_tx)
+		ruru_logtx_abort(&tx);
 	json_decref(scaffold);
-	ruru_buf_release(&dir);
+	ruru_buf_release(&tpl);
+	ruru_buf_release(&log);
+	ruru_buf_release(&path);
+	if (rc < 0) {
+		ruru_buf_release(&id);
+		return NULL;
+	}
 	return ruru_buf_detach(&id, NULL);
-fail:
-	json_decref(scaffold);
-	ruru_buf_release(&id);
-	ruru_buf_release(&dir);
-	return NULL;
 }
 
 char *ruru_session_active(struct ruru_ws *ws)
@@ -1204,4 +1366,128 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
 void ruru_session_from_text(struct ruru_session *s, const char *text, size_t len, bool entries)
 {
 	session_from_text(s, text, len, entries);
+}
+
+/* The search index's copy of the front matter (index.c writes it,
+ * search.c reads it back for `list`): every key of the table, so that a
+ * new key needs no column.  Per value "-" (none) or "<len>:" and the
+ * bytes; a string list is its count, then its items; a status or a time
+ * is its text, then its parsed value in decimal. */
+static void pack_str(struct ruru_buf *out, const char *v)
+{
+	if (!v)
+		ruru_buf_addch(out, '-');
+	else
+		ruru_buf_addf(out, "%zu:%s", strlen(v), v);
+}
+
+static void pack_num(struct ruru_buf *out, long long v)
+{
+	char n[32];
+	snprintf(n, sizeof(n), "%lld", v);
+	pack_str(out, n);
+}
+
+void ruru_session_pack(const struct ruru_session *s, struct ruru_buf *out)
+{
+	for (const struct fm_key *k = fm_keys; k->name; k++) {
+		if (k->off == FM_NO_FIELD)
+			continue;
+		switch (k->type) {
+		case FM_STRING:
+			pack_str(out, *CFIELD(s, k->off, char *));
+			break;
+		case FM_STATUS:
+			pack_str(out, *CFIELD(s, k->off, char *));
+			pack_num(out, (long long)*CFIELD(s, k->aux, enum ruru_status));
+			break;
+		case FM_TIME:
+			pack_str(out, *CFIELD(s, k->off, char *));
+			pack_num(out, (long long)*CFIELD(s, k->aux, time_t));
+			break;
+		case FM_STRINGS: {
+			char *const *v = *CFIELD(s, k->off, char **);
+			size_t n = *CFIELD(s, k->aux, size_t);
+			pack_num(out, (long long)n);
+			for (size_t i = 0; i < n; i++)
+				pack_str(out, v[i]);
+			break;
+		}
+		}
+	}
+}
+
+/* One packed value: *v gets a copy (NULL for none); false when malformed. */
+static bool unpack_str(const char **p, const char *end, char **v)
+{
+	*v = NULL;
+	if (*p < end && **p == '-') {
+		(*p)++;
+		return true;
+	}
+	size_t len = 0;
+	const char *q = *p;
+	while (q < end && *q >= '0' && *q <= '9' && len < ((size_t)-1) / 10)
+		len = len * 10 + (size_t)(*q++ - '0');
+	if (q == *p || q >= end || *q != ':' || (size_t)(end - q - 1) < len)
+		return false;
+	*v = ruru_strndup(q + 1, len);
+	*p = q + 1 + len;
+	return true;
+}
+
+static bool unpack_num(const char **p, const char *end, long long *v)
+{
+	char *t;
+	if (!unpack_str(p, end, &t) || !t)
+		return false;
+	char *stop;
+	*v = strtoll(t, &stop, 10);
+	bool ok = *t && !*stop;
+	free(t);
+	return ok;
+}
+
+bool ruru_session_unpack(struct ruru_session *s, const char *p, size_t len)
+{
+	const char *end = p + len;
+	long long num;
+	for (const struct fm_key *k = fm_keys; k->name; k++) {
+		if (k->off == FM_NO_FIELD)
+			continue;
+		switch (k->type) {
+		case FM_STRING:
+			if (!unpack_str(&p, end, FIELD(s, k->off, char *)))
+				return false;
+			break;
+		case FM_STATUS:
+			if (!unpack_str(&p, end, FIELD(s, k->off, char *)) || !unpack_num(&p, end, &num))
+				return false;
+			*FIELD(s, k->aux, enum ruru_status) = (enum ruru_status)num;
+			break;
+		case FM_TIME:
+			if (!unpack_str(&p, end, FIELD(s, k->off, char *)) || !unpack_num(&p, end, &num))
+				return false;
+			*FIELD(s, k->aux, time_t) = (time_t)num;
+			break;
+		case FM_STRINGS: {
+			if (!unpack_num(&p, end, &num) || num < 0 || num > (long long)(end - p))
+				return false;
+			char **v = ruru_xmalloc(((size_t)num + 1) * sizeof(*v));
+			size_t n = 0;
+			bool ok = true;
+			while (ok && n < (size_t)num) {
+				ok = unpack_str(&p, end, &v[n]) && v[n];
+				if (ok)
+					n++;
+			}
+			*FIELD(s, k->off, char **) = v;
+			*FIELD(s, k->aux, size_t) = n;
+			if (!ok)
+				return false;
+			break;
+		}
+		}
+	}
+	return p == end;
 }

@@ -40,7 +40,7 @@
 #include <openssl/evp.h>
 
 #include "store.h"
-#include "workspace.h"
+#include "alloc.h"
 #include "banned.h"
 
 /* ------------------------------------------------------ fault injection */

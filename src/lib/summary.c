@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "artifact.h"
 #include "entry.h"
 #include "logtx.h"
 #include "store.h"
@@ -510,21 +511,11 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_
 	wrote = true;
 	ruru_buf_addf(&relp, "%s/%s", folder.ptr, name.ptr);
 	if (record) {
-		rc = ruru_logtx_array_add(&tx, "related_artifacts", relp.ptr, err);
-		if (rc == 0) {
-			struct ruru_log_input e = { .type = RURU_EV_ARTIFACT };
-			e.field[RURU_FIELD_ARTIFACT] = relp.ptr;
-			ruru_buf_addf(&msg, "summary: %zu outcomes, %zu decisions, %zu open items",
-				      json_array_size(f.outcomes), json_array_size(f.decisions),
-				      json_array_size(f.blockers));
-			e.message = msg.ptr;
-			e.message_len = msg.len;
-			rc = ruru_logtx_entry(&tx, &e, err);
-		}
-		if (rc == 0) {
-			in_tx = false;
-			rc = ruru_logtx_commit(&tx, err);
-		}
+		ruru_buf_addf(&msg, "summary: %zu outcomes, %zu decisions, %zu open items",
+			      json_array_size(f.outcomes), json_array_size(f.decisions),
+			      json_array_size(f.blockers));
+		in_tx = false;
+		rc = ruru_artifact_record(&tx, relp.ptr, NULL, msg.ptr, err);
 		if (rc < 0)
 			goto out;
 	}

@@ -709,7 +709,7 @@ static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task
 	if (ruru_task_find(ws, task, &rel, err) < 0)
 		return -1;
 	struct ruru_buf norm = RURU_BUF_INIT, text = RURU_BUF_INIT, toml = RURU_BUF_INIT,
-			next = RURU_BUF_INIT, whole = RURU_BUF_INIT, lockp = RURU_BUF_INIT;
+			whole = RURU_BUF_INIT, lockp = RURU_BUF_INIT;
 	struct ruru_lock lock = RURU_LOCK_INIT;
 	struct ruru_toml *doc = NULL;
 	struct task_edit ed = { .id = task, .now = ruru_now() };
@@ -757,36 +757,31 @@ static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task
 	ed.doc = doc;
 	if (fn(&ed, ctx, err) < 0)
 		goto out;
+	/* The edits, through the library's one front-matter splice. */
+	ruru_buf_add(&whole, text.ptr, text.len);
 	int erc = 0;
 	for (size_t i = 0; i < ed.nsets && erc == 0; i++) {
-		erc = ruru_toml_edit_set(&next, toml.ptr, toml.len, ed.sets[i].key, ed.sets[i].literal,
-					 strlen(ed.sets[i].literal), err);
-		if (erc == 0) {
-			struct ruru_buf t = toml;
-			toml = next;
-			next = t;
-		}
+		struct ruru_toml_edit e = { .op = RURU_EDIT_SET, .key = ed.sets[i].key,
+					    .literal = ed.sets[i].literal,
+					    .literal_len = strlen(ed.sets[i].literal) };
+		erc = ruru_frontmatter_edit(&whole, &e, err);
 	}
 	for (size_t i = 0; i < ed.nremove && erc == 0; i++) {
-		struct ruru_toml *d2 = ruru_toml_parse(toml.ptr, toml.len, err);
-		bool has = d2 && ruru_toml_table_get(ruru_toml_root(d2), ed.remove[i], strlen(ed.remove[i]));
-		ruru_toml_free(d2);
-		if (!has)
-			continue;
-		erc = ruru_toml_edit_remove(&next, toml.ptr, toml.len, ed.remove[i], err);
-		if (erc == 0) {
-			struct ruru_buf t = toml;
-			toml = next;
-			next = t;
+		struct ruru_toml_edit e = { .op = RURU_EDIT_REMOVE, .key = ed.remove[i] };
+		struct ruru_error gone;
+		if (ruru_frontmatter_edit(&whole, &e, &gone) < 0 && gone.code != RURU_ENOTFOUND) {
+			*err = gone; /* a key that is not there is nothing to remove */
+			erc = -1;
 		}
 	}
 	if (erc < 0) {
 		ruru_error_set_file(err, rel);
 		goto out;
 	}
-	ruru_buf_add(&whole, text.ptr, fm.toml);
-	ruru_buf_add(&whole, toml.ptr, toml.len);
-	ruru_buf_add(&whole, text.ptr + fm.toml_end, text.len - fm.toml_end);
+	/* What the file holds now, for the answer. */
+	ruru_frontmatter_split(whole.ptr, whole.len, &fm);
+	ruru_buf_reset(&toml);
+	ruru_buf_add(&toml, whole.ptr + fm.toml, fm.toml_end - fm.toml);
 	if ((ed.nsets || ed.nremove) && ruru_write_atomic(abs, whole.ptr, whole.len, 0666, err) < 0)
 		goto out;
 	if (out) {
@@ -812,7 +807,6 @@ out:
 	ruru_buf_release(&norm);
 	ruru_buf_release(&text);
 	ruru_buf_release(&toml);
-	ruru_buf_release(&next);
 	ruru_buf_release(&whole);
 	ruru_buf_release(&lockp);
 	free(abs);

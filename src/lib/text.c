@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ruru.h"
+#include "text.h"
 #include "banned.h"
 
 /* Length of the UTF-8 sequence at s[i] (shortest form, no surrogates,
@@ -190,4 +191,19 @@ json_t *ruru_json_text(const char *text, size_t len)
 	json_t *j = json_stringn(b.ptr, b.len);
 	ruru_buf_release(&b);
 	return j;
+}
+
+void ruru_text_position(const char *text, size_t off, int *line, int *col)
+{
+	int l = 1, c = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			l++;
+			c = 1;
+		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "artifact.h"
 #include "builtin.h"
 #include "entry.h"
 #include "logtx.h"
@@ -375,20 +376,9 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 	wrote = true;
 	struct ruru_buf relp = RURU_BUF_INIT;
 	ruru_buf_addf(&relp, "%s/%s", folder, name.ptr);
-	rc = ruru_logtx_array_add(&tx, "related_artifacts", relp.ptr, err);
-	if (rc == 0) {
-		struct ruru_log_input e = { .type = RURU_EV_ARTIFACT };
-		e.field[RURU_FIELD_ARTIFACT] = relp.ptr;
-		e.field[RURU_FIELD_TASK] = a->task;
-		ruru_buf_addf(&msg, "%s: %s", t->type, a->title);
-		e.message = msg.ptr;
-		e.message_len = msg.len;
-		rc = ruru_logtx_entry(&tx, &e, err);
-	}
-	if (rc == 0) {
-		in_tx = false;
-		rc = ruru_logtx_commit(&tx, err);
-	}
+	ruru_buf_addf(&msg, "%s: %s", t->type, a->title);
+	in_tx = false;
+	rc = ruru_artifact_record(&tx, relp.ptr, a->task, msg.ptr, err);
 	if (rc == 0)
 		*rel = ruru_buf_detach(&relp, NULL);
 	ruru_buf_release(&relp);
@@ -554,30 +544,8 @@ int ruru_scaffold_load(struct ruru_ws *ws, bool builtin, json_t **files, struct 
 	return rc;
 }
 
-/* Remove what a scaffold put under `artifacts_dir` (files, then their
- * folders when empty), keeping errno. */
-void ruru_scaffold_undo(json_t *files, const char *artifacts_dir)
-{
-	int e = errno;
-	const char *rel;
-	json_t *v;
-	struct ruru_error lerr;
-	json_object_foreach(files, rel, v) {
-		struct ruru_buf p = RURU_BUF_INIT;
-		ruru_buf_addf(&p, "%s/%s", artifacts_dir, rel);
-		ruru_remove(p.ptr, &lerr);
-		char *slash;
-		while ((slash = strrchr(p.ptr, '/')) && (size_t)(slash - p.ptr) > strlen(artifacts_dir)) {
-			*slash = '\0';
-			if (ruru_remove_dir(p.ptr, &lerr) < 0)
-				break;
-		}
-		ruru_buf_release(&p);
-	}
-	errno = e;
-}
-
-int ruru_scaffold_write(json_t *files, const char *artifacts_dir, struct ruru_error *err)
+int ruru_scaffold_stage(struct ruru_logtx *tx, json_t *files, const char *artifacts_dir,
+			struct ruru_error *err)
 {
 	const char *rel;
 	json_t *v;
@@ -586,16 +554,14 @@ int ruru_scaffold_write(json_t *files, const char *artifacts_dir, struct ruru_er
 		ruru_buf_addf(&p, "%s/%s", artifacts_dir, rel);
 		char *slash = strrchr(p.ptr, '/');
 		*slash = '\0';
-		int rc = ruru_mkdirs(p.ptr, err);
+		int rc = ruru_logtx_mkdirs(tx, p.ptr, err);
 		*slash = '/';
 		if (rc == 0)
-			rc = ruru_write_new(p.ptr, json_string_value(v), json_string_length(v), 0666,
-					    err);
+			rc = ruru_logtx_stage_file(tx, p.ptr, json_string_value(v), json_string_length(v),
+						   true, err);
 		ruru_buf_release(&p);
-		if (rc < 0) {
-			ruru_scaffold_undo(files, artifacts_dir);
+		if (rc < 0)
 			return -1;
-		}
 	}
 	return 0;
 }

@@ -48,11 +48,13 @@ const char *ruru_ws_typed_base(struct ruru_ws *ws, const char *id);
  * anything but folders and regular files refused, RURU_EREFUSED), else
  * when `builtin` the twelve folders with a README each.  *files is a
  * JSON object {relative path: content}, NULL when there is nothing to
- * copy.  Load before creating anything; write into artifacts/ (exclusive
- * creates); undo removes what was written. */
+ * copy.  Load before creating anything; then stage the files in the new
+ * session's transaction (exclusive creates under artifacts_dir, their
+ * folders made by it), so that they appear with the log or not at all. */
+struct ruru_logtx;
 int ruru_scaffold_load(struct ruru_ws *ws, bool builtin, json_t **files, struct ruru_error *err);
-int ruru_scaffold_write(json_t *files, const char *artifacts_dir, struct ruru_error *err);
-void ruru_scaffold_undo(json_t *files, const char *artifacts_dir);
+int ruru_scaffold_stage(struct ruru_logtx *tx, json_t *files, const char *artifacts_dir,
+			struct ruru_error *err);
 
 /* Short text (a title, a tag, a mode, a team): non-empty and one line
  * (RURU_EUSAGE), valid UTF-8 without control characters other than tab

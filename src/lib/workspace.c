@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "entry.h"
 #include "store.h"
+#include "timestamp.h"
 #include "workspace.h"
 #include "banned.h"
 
@@ -348,6 +348,13 @@ int ruru_ws_init(const char *dir, struct ruru_error *err)
 	return rc;
 }
 
+char *ruru_ws_active_path(const struct ruru_ws *ws, enum ruru_layout layout)
+{
+	struct ruru_buf ap = RURU_BUF_INIT;
+	ruru_buf_addf(&ap, "%s/%s/.active", ws->root, layout_dirs[layout]);
+	return ruru_buf_detach(&ap, NULL);
+}
+
 int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *err)
 {
 	enum ruru_layout l = ruru_ws_session_layout(ws, id);
@@ -356,166 +363,18 @@ int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *er
 	for (int k = 0; k < RURU_LAYOUT_COUNT; k++) {
 		if (k == (int)l)
 			continue;
-		struct ruru_buf o = RURU_BUF_INIT;
-		ruru_buf_addf(&o, "%s/%s/.active", ws->root, layout_dirs[k]);
+		char *o = ruru_ws_active_path(ws, (enum ruru_layout)k);
 		struct ruru_error ignore;
-		ruru_remove(o.ptr, &ignore);
-		ruru_buf_release(&o);
+		ruru_remove(o, &ignore);
+		free(o);
 	}
 	if (l != RURU_LAYOUT_RURU && ruru_ws_ignore_transient(ws, layout_dirs[l], false, err) < 0)
 		return -1;
-	struct ruru_buf ap = RURU_BUF_INIT;
-	ruru_buf_addf(&ap, "%s/.active", layout_dirs[l]);
-	char *path = ruru_ws_path(ws, ap.ptr);
-	ruru_buf_release(&ap);
+	char *path = ruru_ws_active_path(ws, l);
 	struct ruru_buf b = RURU_BUF_INIT;
 	ruru_buf_addf(&b, "%s\n", id);
 	int rc = ruru_write_atomic(path, b.ptr, b.len, 0666, err);
 	ruru_buf_release(&b);
 	free(path);
 	return rc;
-}
-
-/* A session folder holds a session_log.md (or is at least a folder): 1
- * when `id` names one, 0 when not, -1 (err filled, RURU_EREFUSED) when it
- * or a folder above it is a symlink or worse (DESIGN §1). */
-static int session_exists(const struct ruru_ws *ws, const char *id, struct ruru_error *err)
-{
-	if (!*id || strchr(id, '/') || !strcmp(id, ".") || !strcmp(id, ".."))
-		return 0;
-	char *p = ruru_ws_session_path(ws, id, NULL);
-	struct stat st;
-	struct ruru_error e;
-	int rc = 0;
-	if (ruru_lstat(p, &st, &e) == 0) {
-		if (S_ISDIR(st.st_mode))
-			rc = 1;
-		else if (S_ISLNK(st.st_mode)) {
-			ruru_error_set(err, RURU_EREFUSED,
-				       "unsafe path \"%s\": the session folder is a symlink",
-				       p + strlen(ws->root) + 1);
-			rc = -1;
-		}
-	} else if (e.code == RURU_EREFUSED) {
-		*err = e;
-		rc = -1;
-	}
-	free(p);
-	return rc;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* An exact ID or a prefix of exactly one; an ambiguous prefix names its
- * candidates (in name order, at most 5 and a count of the rest). */
-static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_error *err)
-{
-	int there = session_exists(ws, id, err);
-	if (there < 0)
-		return NULL;
-	if (there)
-		return ruru_strdup(id);
-	char **found = NULL;
-	bool refused = false;
-	struct ruru_error refusal;
-	size_t matches = 0, n = strlen(id);
-	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
-		char *dirpath = ruru_ws_path(ws, layout_dirs[l]);
-		struct ruru_error derr;
-		DIR *d = ruru_opendir(dirpath, &derr);
-		free(dirpath);
-		if (!d && derr.code == RURU_EREFUSED) {
-			*err = derr;
-			for (size_t i = 0; i < matches; i++)
-				free(found[i]);
-			free(found);
-			return NULL;
-		}
-		if (d && n && !strchr(id, '/')) {
-			struct dirent *de;
-			while ((de = readdir(d))) {
-				if (de->d_name[0] == '.' || strncmp(de->d_name, id, n) != 0)
-					continue;
-				int is = session_exists(ws, de->d_name, &refusal);
-				if (!is)
-					continue;
-				found = ruru_xrealloc(found, (matches + 1) * sizeof(*found));
-				found[matches++] = ruru_strdup(de->d_name);
-				if (matches == 1)
-					refused = is < 0;
-			}
-		}
-		if (d)
-			closedir(d);
-	}
-	char *out = NULL;
-	if (matches == 1 && refused) {
-		*err = refusal;
-		free(found[0]);
-	} else if (matches == 1) {
-		out = found[0];
-	} else if (matches > 1) {
-		/* An ambiguous prefix names its candidates (at most 5, then a count). */
-		qsort(found, matches, sizeof(*found), cmp_names);
-		struct ruru_buf list = RURU_BUF_INIT;
-		for (size_t i = 0; i < matches && i < 5; i++)
-			ruru_buf_addf(&list, "%s\"%s\"", i ? ", " : "", found[i]);
-		if (matches > 5)
-			ruru_buf_addf(&list, " and %zu more", matches - 5);
-		ruru_error_set(err, RURU_ENOTFOUND, "session prefix \"%s\" matches %zu sessions: %s",
-			       id, matches, list.ptr);
-		ruru_buf_release(&list);
-		for (size_t i = 0; i < matches; i++)
-			free(found[i]);
-	} else {
-		ruru_error_set(err, RURU_ENOTFOUND, "unknown session \"%s\"", id);
-	}
-	free(found);
-	return out;
-}
-
-char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error *err)
-{
-	if (id && *id)
-		return resolve_prefix(ws, id, err);
-	const char *env = getenv("ROOCOM_SESSION_ID");
-	if (env && *env)
-		return resolve_prefix(ws, env, err);
-	char *out = NULL;
-	time_t newest = 0;
-	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
-		struct ruru_buf ap = RURU_BUF_INIT, b = RURU_BUF_INIT;
-		ruru_buf_addf(&ap, "%s/%s/.active", ws->root, layout_dirs[l]);
-		struct ruru_error ignore;
-		struct stat st;
-		if (ruru_lstat(ap.ptr, &st, &ignore) == 0 && (!out || st.st_mtime > newest) &&
-		    ruru_read_file(ap.ptr, &b, &ignore) == 0) {
-			while (b.len && (b.ptr[b.len - 1] == '\n' || b.ptr[b.len - 1] == '\r' ||
-					 b.ptr[b.len - 1] == ' '))
-				b.ptr[--b.len] = '\0';
-			int is = b.len ? session_exists(ws, b.ptr, err) : 0;
-			if (is < 0) {
-				free(out);
-				ruru_buf_release(&ap);
-				ruru_buf_release(&b);
-				return NULL;
-			}
-			if (is) {
-				free(out);
-				out = ruru_strdup(b.ptr);
-				newest = st.st_mtime;
-			}
-		}
-		ruru_buf_release(&ap);
-		ruru_buf_release(&b);
-	}
-	if (!out)
-	{
-		ruru_error_set(err, RURU_ENOTFOUND, "no active session");
-		ruru_error_hint(err, "session", RURU_HINT_NEW, NULL);
-	}
-	return out;
 }

@@ -18,7 +18,11 @@ struct ruru_ws {
 char *ruru_ws_path(const struct ruru_ws *ws, const char *rel);
 /* "<root>/.ruru/sessions/<id>[/<leaf>]" (caller frees). */
 char *ruru_ws_session_path(const struct ruru_ws *ws, const char *id, const char *leaf);
-/* Make `id` the active session (.ruru/sessions/.active). */
+/* "<root>/<sessions folder of layout>/.active", the active-session
+ * pointer of that layout (caller frees). */
+char *ruru_ws_active_path(const struct ruru_ws *ws, enum ruru_layout layout);
+/* Make `id` the active session (.ruru/sessions/.active); the other
+ * layouts' pointers go. */
 int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *err);
 
 /* Later layouts (issue #12): add to `dir_rel`/.gitignore (relative to the

@@ -41,6 +41,28 @@ json() { "$RURU" --json "$@"; }
 	done
 }
 
+# The scaffold's files and folders are staged in the new session's log
+# transaction (issue #10): a fault at any write leaves no file of it.
+@test "new --scaffold: every injected fault leaves no session, no scaffold file, or a whole one" {
+	for step in $STEPS; do
+		for n in $(seq 1 80); do
+			before=$(find .ruru/sessions | sort)
+			run env RURU_FAULT="$step:$n" "$RURU" new --scaffold "Scaffold $step $n"
+			no_leftovers
+			if [ "$status" -eq 0 ]; then
+				id=$(cat .ruru/sessions/.active)
+				[ "$(ls .ruru/sessions/"$id"/artifacts | wc -l)" -eq 12 ] ||
+					{ echo "$step:$n: scaffold incomplete"; return 1; }
+				"$RURU" check >/dev/null || { echo "$step:$n: check fails"; return 1; }
+				break
+			fi
+			[ "$(find .ruru/sessions | sort)" = "$before" ] ||
+				{ echo "$step:$n: left: $output"; diff <(echo "$before") <(find .ruru/sessions | sort); return 1; }
+		done
+		[ "$status" -eq 0 ] || { echo "$step: still failing at 80"; return 1; }
+	done
+}
+
 @test "artifact add: every injected fault leaves no artifact, no folder, no log change, or all of them" {
 	"$RURU" new "Faults" >/dev/null
 	f=$(log_of)
@@ -99,5 +121,38 @@ json() { "$RURU" --json "$@"; }
 			[ "$(cat "docs/t$i.md")" = "new $i" ]
 		done
 		[ "$status" -eq 0 ] || { echo "$step: still failing at 60"; return 1; }
+	done
+}
+
+# A proposal for a new file in new folders: a failed apply or propose leaves
+# none of the folders it made (DESIGN §7; the old apply kept them: its
+# mkdir -p was not part of the undo).  Issue #10: both are staged in the
+# log transaction, whose abort removes the folders.
+@test "confirm propose/apply of a new file in new folders: a fault leaves no folder behind" {
+	"$RURU" new "Folders" >/dev/null
+	i=0
+	for step in $STEPS; do
+		for n in $(seq 1 60); do
+			i=$((i + 1))
+			a=$(printf 'new %s\n' "$i" | "$RURU" confirm propose --target "n$i/deep/er/f.txt" --content -)
+			"$RURU" confirm approve "$a" >/dev/null
+			run env RURU_FAULT="$step:$n" "$RURU" confirm apply "$a"
+			no_leftovers
+			if [ "$status" -eq 0 ]; then
+				[ "$(cat "n$i/deep/er/f.txt")" = "new $i" ]
+				break
+			fi
+			[ ! -e "n$i" ] || { echo "$step:$n: left n$i/: $output"; find "n$i"; return 1; }
+		done
+		[ "$status" -eq 0 ] || { echo "$step: still failing at 60"; return 1; }
+	done
+	# in temp mode too, and propose's own folder (.ruru/temp is the lock's)
+	rm .ruru/sessions/.active
+	for n in 1 2 3 4 5 6; do
+		i=$((i + 1))
+		a=$(printf 'new %s\n' "$i" | "$RURU" confirm propose --target "n$i/f.txt" --content -)
+		"$RURU" confirm approve "$a" >/dev/null
+		run env RURU_FAULT="write:$n" "$RURU" confirm apply "$a"
+		[ "$status" -eq 0 ] || [ ! -e "n$i" ] || { echo "temp write:$n: left n$i/"; return 1; }
 	done
 }

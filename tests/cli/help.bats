@@ -62,3 +62,29 @@ setup() { RURU=${RURU:-$BATS_TEST_DIRNAME/../../build/ruru}; }
 	run sh -c "'$RURU' --help > /dev/full"
 	[ "$status" -ne 0 ]
 }
+
+# Issue #10: an event type is one line of RURU_EVENTS (ruru.h); the man
+# page's TYPE list of `ruru log` must follow it, both ways.
+@test "the man page lists exactly the event types the library knows" {
+	man="$BATS_TEST_DIRNAME/../../doc/ruru.1"
+	ws=$(mktemp -d "${TMPDIR:-/tmp}/ruru-help.XXXXXX")
+	cd "$ws"
+	"$RURU" new "Types" >/dev/null 2>&1
+	run "$RURU" log --type no-such-type x
+	cd - >/dev/null
+	rm -rf "$ws"
+	[ "$status" -eq 2 ]
+	lib=$(sed -nE 's/.*\(one of: ([^)]*)\).*/\1/p' <<<"$output" | head -n 1 | tr -d ',' | tr ' ' '\n' | sort)
+	[ -n "$lib" ]
+	doc=$(python3 - "$man" <<'PY'
+import re, sys
+t = open(sys.argv[1], encoding='utf-8').read()
+a = t.index('.SS ruru log ')
+b = t.index('(the default)', a)
+for m in re.finditer(r'^\.BR? ([a-z\\-]+)', t[a:b], re.M):
+    print(m.group(1).replace('\\-', '-'))
+PY
+)
+	doc=$(sort <<<"$doc")
+	[ "$lib" = "$doc" ] || { diff <(echo "$lib") <(echo "$doc"); return 1; }
+}

@@ -110,6 +110,54 @@ static void frontmatter_splits(void **state)
 	assert_false(ruru_frontmatter_split("", 0, &fm));
 }
 
+/* ruru_frontmatter_edit: the one splice (issue #10): BOM, fences, CRLF and
+ * body kept byte for byte; lines of errors count from the document; a
+ * refused edit leaves the text as it was; no front matter: the whole text. */
+static void frontmatter_edit_splices(void **state)
+{
+	(void)state;
+	struct ruru_buf t = RURU_BUF_INIT;
+	struct ruru_error err;
+	ruru_buf_addstr(&t, "\xEF\xBB\xBF+++\r\n# c\r\na = 1\r\n+++\r\nbody = 2\r\n+++\r\n");
+	struct ruru_toml_edit set = { .op = RURU_EDIT_SET, .key = "a", .literal = "[1]",
+				      .literal_len = 3 };
+	assert_int_equal(ruru_frontmatter_edit(&t, &set, &err), 0);
+	assert_string_equal(t.ptr, "\xEF\xBB\xBF+++\r\n# c\r\na = [1]\r\n+++\r\nbody = 2\r\n+++\r\n");
+	struct ruru_toml_edit app = { .op = RURU_EDIT_APPEND, .key = "a", .literal = "2",
+				      .literal_len = 1 };
+	assert_int_equal(ruru_frontmatter_edit(&t, &app, &err), 0);
+	struct ruru_toml_edit rm = { .op = RURU_EDIT_REMOVE_AT, .key = "a", .index = 0 };
+	assert_int_equal(ruru_frontmatter_edit(&t, &rm, &err), 0);
+	assert_string_equal(t.ptr, "\xEF\xBB\xBF+++\r\n# c\r\na = [2]\r\n+++\r\nbody = 2\r\n+++\r\n");
+	/* a "+++" line inside a value: refused, its line counted from the file */
+	struct ruru_toml_edit fence = { .op = RURU_EDIT_SET, .key = "b",
+					.literal = "\"\"\"\n+++\n\"\"\"", .literal_len = 11 };
+	assert_int_equal(ruru_frontmatter_edit(&t, &fence, &err), -1);
+	assert_int_equal(err.code, RURU_EINVALID);
+	assert_int_equal(err.line, 5);
+	assert_string_equal(t.ptr, "\xEF\xBB\xBF+++\r\n# c\r\na = [2]\r\n+++\r\nbody = 2\r\n+++\r\n");
+	/* an engine error: line 3 of the file is line 2 of the TOML */
+	struct ruru_toml_edit bad = { .op = RURU_EDIT_APPEND, .key = "c", .literal = "1",
+				      .literal_len = 1 };
+	assert_int_equal(ruru_frontmatter_edit(&t, &bad, &err), -1);
+	struct ruru_toml_edit badlit = { .op = RURU_EDIT_SET, .key = "a", .literal = "=",
+					 .literal_len = 1 };
+	ruru_buf_reset(&t);
+	ruru_buf_addstr(&t, "+++\nx = 1\ny = ]\nz = 2\n+++\n");
+	assert_int_equal(ruru_frontmatter_edit(&t, &badlit, &err), -1);
+	assert_int_equal(err.code, RURU_EINVALID);
+	assert_int_equal(err.line, 3);
+	/* no front matter: the whole text is the TOML, and "+++" lines are fine */
+	ruru_buf_reset(&t);
+	ruru_buf_addstr(&t, "x = 1\n");
+	assert_int_equal(ruru_frontmatter_edit(&t, &fence, &err), 0);
+	assert_string_equal(t.ptr, "x = 1\nb = \"\"\"\n+++\n\"\"\"\n");
+	struct ruru_toml_edit un = { .op = RURU_EDIT_REMOVE, .key = "x" };
+	assert_int_equal(ruru_frontmatter_edit(&t, &un, &err), 0);
+	assert_string_equal(t.ptr, "b = \"\"\"\n+++\n\"\"\"\n");
+	ruru_buf_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -118,6 +166,7 @@ int main(void)
 		cmocka_unit_test(error_hint_is_not_sticky),
 		cmocka_unit_test(empty_buffer_is_a_string),
 		cmocka_unit_test(frontmatter_splits),
+		cmocka_unit_test(frontmatter_edit_splices),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

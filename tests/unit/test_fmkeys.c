@@ -14,6 +14,7 @@
 
 #include "ruru.h"
 #include "fmkeys.h"
+#include "logtx.h"
 
 static char dir[] = "/tmp/ruru-test-fmkeys.XXXXXX";
 
@@ -93,11 +94,60 @@ static void merge_policies(void **state)
 	assert_null(fm_key_find("nope", 4));
 }
 
+/* The search index keeps the front matter as the table packs it (every
+ * key, no column per key): it unpacks to the same members, and damaged
+ * bytes are refused. */
+static void index_copy_round_trips(void **state)
+{
+	(void)state;
+	char t1[] = "a", t2[] = "b\037c", title[] = "T:1", st[] = "🟢 Active",
+	     start[] = "2026-01-02T03:04:05Z", end[] = "";
+	char *tags[] = { t1, t2 }, *none[] = { NULL };
+	struct ruru_session s = { .title = title, .status_text = st, .status = RURU_STATUS_ACTIVE,
+				  .start_text = start, .start = 1767323045, .end_text = end,
+				  .tags = tags, .ntags = 2, .tasks = none, .ntasks = 0 };
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_session_pack(&s, &b);
+	struct ruru_session t = { 0 };
+	assert_true(ruru_session_unpack(&t, b.ptr, b.len));
+	for (const struct fm_key *k = fm_keys; k->name; k++) {
+		if (k->off == FM_NO_FIELD)
+			continue;
+		if (k->type == FM_STRINGS) {
+			size_t n = *(size_t *)((char *)&s + k->aux);
+			assert_int_equal(*(size_t *)((char *)&t + k->aux), n);
+			for (size_t i = 0; i < n; i++)
+				assert_string_equal((*(char ***)((char *)&t + k->off))[i],
+						    (*(char ***)((char *)&s + k->off))[i]);
+			continue;
+		}
+		const char *a = *(char **)((char *)&s + k->off), *c = *(char **)((char *)&t + k->off);
+		if (!a)
+			assert_null(c);
+		else
+			assert_string_equal(c, a);
+	}
+	assert_int_equal(t.status, RURU_STATUS_ACTIVE);
+	assert_int_equal(t.start, 1767323045);
+	assert_null(t.coordinator);
+	ruru_session_release(&t);
+	for (size_t cut = 0; cut < b.len; cut++) {
+		struct ruru_session u = { 0 };
+		assert_false(ruru_session_unpack(&u, b.ptr, cut));
+		ruru_session_release(&u);
+	}
+	struct ruru_session u = { 0 };
+	assert_false(ruru_session_unpack(&u, "99999999999999999999999:x", 25));
+	ruru_session_release(&u);
+	ruru_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_key_is_written_read_and_shown),
 		cmocka_unit_test(merge_policies),
+		cmocka_unit_test(index_copy_round_trips),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
