@@ -42,6 +42,8 @@ INTERNAL = -Isrc/lib
 CFLAGS   += -std=c17 $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  += $(SANFLAGS)
 LDLIBS   += $(PKG_LIBS) -pthread
+# search ranking: log() in rank.c (issue #14 speed)
+LDLIBS   += -lm
 
 LIB_SRC := $(sort $(wildcard src/lib/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c src/mcp/*.c))

@@ -7,8 +7,13 @@
  * Bringing it up to date: walk the session folders of every layout (§1)
  * from the root with O_NOFOLLOW (symlinks, FIFOs and anything but regular
  * files and folders are never opened), stat every log and artifact, and
- * compare with the `files` rows.  When nothing changed the reader goes on
- * without taking any lock.  Otherwise it takes .ruru/index.lock (one
+ * compare with the `files` rows.  That walk is one fstatat per folder,
+ * log and artifact (a folder whose stat is unchanged is not read again:
+ * its rows list its names), the session folders shared by two threads;
+ * `list` stats the logs only and compares each with its row as it goes.
+ * Each document's rowid carries its length in tokens for ranking
+ * (rank.c).  When nothing changed the reader goes on without taking any
+ * lock.  Otherwise it takes .ruru/index.lock (one
  * writer at a time), and in one transaction drops what vanished, indexes
  * what is new and re-indexes what changed; readers of the database see
  * either the old or the new index, never a half-done one, and a writer
@@ -45,7 +50,7 @@
 #include "banned.h"
 
 /* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
-#define INDEX_VERSION 8
+#define INDEX_VERSION 10
 #define ARTIFACT_MAX (1024 * 1024)
 #define WALK_DEPTH 8
 
@@ -54,12 +59,14 @@ static const char schema[] =
 	"CREATE TABLE files(id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, kind INTEGER,"
 	" sdir TEXT, dev INTEGER, ino INTEGER, size INTEGER, mtime INTEGER,"
 	" tail_from INTEGER, tail_line INTEGER, prefix BLOB);"
-	"CREATE TABLE sessions(sdir TEXT PRIMARY KEY, file_id INTEGER, id TEXT, path TEXT,"
-	" valid INTEGER, problem TEXT, status INTEGER, start INTEGER, end INTEGER,"
-	" tags_lc TEXT, keys BLOB, layout INTEGER);"
+	/* Kept in `list` order (newest first is a backward scan), so that
+	 * listing 100,000 sessions reads the table once in order rather
+	 * than looking every row up from an index. */
+	"CREATE TABLE sessions(start INTEGER NOT NULL, id TEXT NOT NULL, sdir TEXT NOT NULL UNIQUE,"
+	" file_id INTEGER, path TEXT, valid INTEGER, problem TEXT, status INTEGER, end INTEGER,"
+	" tags_lc TEXT, keys BLOB, layout INTEGER, PRIMARY KEY(start, id, sdir)) WITHOUT ROWID;"
 	"CREATE INDEX sessions_file ON sessions(file_id);"
 	"CREATE INDEX sessions_id ON sessions(id);"
-	"CREATE INDEX sessions_start ON sessions(start DESC, id DESC);"
 	"CREATE TABLE docs(id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, kind INTEGER,"
 	" sdir TEXT, session TEXT, line INTEGER, time INTEGER, type TEXT, mode TEXT,"
 	" task TEXT, start_off INTEGER);"
@@ -82,9 +89,65 @@ enum { F_LOG = 1, F_ARTIFACT = 2, F_DIR = 3 };
  * it is read again next time (git's "racily clean" entries). */
 #define RACY_NS 2000000000LL
 
+/* Strings of a scan or of the rows, allocated from blocks that never
+ * move (no malloc per path: 35,000 of them on every search). */
+struct arena {
+	char **blk;
+	size_t nblk;
+	size_t used, cap; /* of the last block */
+};
+
+#define ARENA_BLOCK 65536
+
+static const char *arena_add(struct arena *a, const char *s, size_t len)
+{
+	if (!a->nblk || a->cap - a->used < len + 1) {
+		size_t cap = len + 1 > ARENA_BLOCK ? len + 1 : ARENA_BLOCK;
+		a->blk = ruru_xrealloc(a->blk, (a->nblk + 1) * sizeof(*a->blk));
+		a->blk[a->nblk++] = ruru_xmalloc(cap);
+		a->used = 0;
+		a->cap = cap;
+	}
+	char *p = a->blk[a->nblk - 1] + a->used;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	a->used += len + 1;
+	return p;
+}
+
+/* Move the blocks of `from` into `to` (the strings stay where they are). */
+static void arena_take(struct arena *to, struct arena *from)
+{
+	if (!from->nblk)
+		return;
+	size_t keep = to->nblk;
+	to->blk = ruru_xrealloc(to->blk, (to->nblk + from->nblk) * sizeof(*to->blk));
+	/* the last block of `to` stays last, so that it is filled further */
+	memcpy(to->blk + to->nblk, from->blk, from->nblk * sizeof(*from->blk));
+	to->nblk += from->nblk;
+	if (keep) {
+		char *last = to->blk[keep - 1];
+		to->blk[keep - 1] = to->blk[to->nblk - 1];
+		to->blk[to->nblk - 1] = last;
+	} else {
+		to->used = from->used;
+		to->cap = from->cap;
+	}
+	free(from->blk);
+	memset(from, 0, sizeof(*from));
+}
+
+static void arena_release(struct arena *a)
+{
+	for (size_t i = 0; i < a->nblk; i++)
+		free(a->blk[i]);
+	free(a->blk);
+	memset(a, 0, sizeof(*a));
+}
+
 struct frow {
 	int64_t id;
-	char *path;
+	const char *path; /* in the rows' arena */
 	int kind;
 	int64_t dev, ino, size, mtime, tail_from, tail_line;
 	unsigned char prefix[32];
@@ -94,12 +157,12 @@ struct frow {
 struct frows {
 	struct frow *v;
 	size_t n, cap;
+	struct arena arena;
 };
 
 static void frows_release(struct frows *r)
 {
-	for (size_t i = 0; i < r->n; i++)
-		free(r->v[i].path);
+	arena_release(&r->arena);
 	free(r->v);
 	memset(r, 0, sizeof(*r));
 }
@@ -107,7 +170,7 @@ static void frows_release(struct frows *r)
 
 
 struct fent {
-	char *path;  /* relative to the root */
+	const char *path; /* relative to the root, in the scan's arena */
 	size_t sdir_len; /* path[0, sdir_len) is the session folder */
 	const char *sid; /* its last component (inside path) */
 	size_t sid_len;
@@ -118,6 +181,7 @@ struct fent {
 struct scan {
 	struct fent *v;
 	size_t n, cap;
+	struct arena arena;
 };
 
 static void scan_add(struct scan *s, const char *path, const char *sdir, int kind,
@@ -128,7 +192,7 @@ static void scan_add(struct scan *s, const char *path, const char *sdir, int kin
 		s->v = ruru_xrealloc(s->v, s->cap * sizeof(*s->v));
 	}
 	struct fent *f = &s->v[s->n++];
-	f->path = ruru_strdup(path);
+	f->path = arena_add(&s->arena, path, strlen(path));
 	f->sdir_len = strlen(sdir); /* a prefix of path */
 	const char *slash = memrchr(f->path, '/', f->sdir_len);
 	f->sid = slash ? slash + 1 : f->path;
@@ -142,9 +206,7 @@ static void scan_add(struct scan *s, const char *path, const char *sdir, int kin
 
 static void scan_release(struct scan *s)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->v[i].path);
-	}
+	arena_release(&s->arena);
 	free(s->v);
 	memset(s, 0, sizeof(*s));
 }
@@ -159,6 +221,134 @@ static int64_t mtime_ns(const struct stat *st)
 	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
+/* A hash of a path, eight bytes at a time, mixed at the end (paths
+ * differ in a few bytes in their middle). */
+static uint64_t hash_path(const char *p, size_t len)
+{
+	uint64_t h = len * 0x9e3779b97f4a7c15ULL, w;
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, p, len);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 33);
+}
+
+/* The logs' rows of the index, for `list`'s check: a log's path is always
+ * LAYOUT/SESSION/session_log.md, so a row is found by its layout and
+ * session folder name, which is what the walking threads have in hand
+ * when they stat a log (no path built, no copy of the scan, no sort; the
+ * rows read in table order, not through an index). */
+struct logrow {
+	const char *sid; /* in the arena */
+	uint32_t len;
+	int layout;
+	uint64_t hash;
+	int64_t dev, ino, size, mtime;
+};
+
+struct logrows {
+	struct logrow *v;
+	size_t n, cap;
+	uint32_t *slot; /* index + 1 into v; open addressing */
+	size_t mask;
+	struct arena arena;
+	bool odd; /* a row not of that shape (never the case): not fresh */
+};
+
+static void logrows_release(struct logrows *lr)
+{
+	arena_release(&lr->arena);
+	free(lr->v);
+	free(lr->slot);
+	memset(lr, 0, sizeof(*lr));
+}
+
+static uint64_t hash_sid(int layout, const char *sid, size_t len)
+{
+	return hash_path(sid, len) ^ ((uint64_t)layout * 0x9e3779b97f4a7c15ULL);
+}
+
+/* Returns the SQLite result code. */
+static int load_logrows(sqlite3 *db, struct logrows *lr)
+{
+	static const char tail[] = "/session_log.md";
+	const size_t tlen = sizeof(tail) - 1;
+	sqlite3_stmt *q;
+	int rc = sqlite3_prepare_v2(db, "SELECT path, dev, ino, size, mtime FROM files WHERE kind = 1",
+				    -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *path = (const char *)sqlite3_column_text(q, 0);
+		size_t len = (size_t)sqlite3_column_bytes(q, 0);
+		int layout = -1;
+		size_t skip = 0;
+		for (int l = 0; path && l < RURU_LAYOUT_COUNT; l++) {
+			const char *dir = ruru_layout_dir((enum ruru_layout)l);
+			size_t n = strlen(dir);
+			if (len > n + 1 + tlen && !memcmp(path, dir, n) && path[n] == '/') {
+				layout = l;
+				skip = n + 1;
+			}
+		}
+		const char *sid = path + skip;
+		size_t sid_len = len - skip - (layout < 0 ? 0 : tlen);
+		if (layout < 0 || memcmp(path + len - tlen, tail, tlen) ||
+		    memchr(sid, '/', sid_len) || sid_len > UINT32_MAX) {
+			lr->odd = true;
+			continue;
+		}
+		if (lr->n == lr->cap) {
+			lr->cap = lr->cap ? lr->cap + lr->cap / 2 : 1024;
+			lr->v = ruru_xrealloc(lr->v, lr->cap * sizeof(*lr->v));
+		}
+		struct logrow *r = &lr->v[lr->n++];
+		r->sid = arena_add(&lr->arena, sid, sid_len);
+		r->len = (uint32_t)sid_len;
+		r->layout = layout;
+		r->hash = hash_sid(layout, sid, sid_len);
+		r->dev = sqlite3_column_int64(q, 1);
+		r->ino = sqlite3_column_int64(q, 2);
+		r->size = sqlite3_column_int64(q, 3);
+		r->mtime = sqlite3_column_int64(q, 4);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return rc;
+	size_t size = 1024;
+	while (size < 2 * lr->n)
+		size <<= 1;
+	lr->slot = ruru_xmalloc(size * sizeof(*lr->slot));
+	memset(lr->slot, 0, size * sizeof(*lr->slot));
+	lr->mask = size - 1;
+	for (size_t i = 0; i < lr->n; i++) {
+		size_t h = (size_t)lr->v[i].hash & lr->mask;
+		while (lr->slot[h])
+			h = (h + 1) & lr->mask;
+		lr->slot[h] = (uint32_t)(i + 1);
+	}
+	return SQLITE_OK;
+}
+
+static const struct logrow *logrow_find(const struct logrows *lr, int layout, const char *sid,
+					size_t len)
+{
+	uint64_t hash = hash_sid(layout, sid, len);
+	for (size_t h = (size_t)hash & lr->mask; lr->slot[h]; h = (h + 1) & lr->mask) {
+		const struct logrow *r = &lr->v[lr->slot[h] - 1];
+		if (r->hash == hash && r->layout == layout && r->len == len &&
+		    !memcmp(r->sid, sid, len))
+			return r;
+	}
+	return NULL;
+}
+
 /* What a walk needs: the rows of the last update (a cache: a folder whose
  * stat is unchanged has the same names in it, so its rows list them and
  * no readdir is needed), the time now, and where the results go. */
@@ -167,6 +357,10 @@ struct walk {
 	const struct frows *rows; /* sorted by path; may be empty */
 	int64_t now;
 	bool logs_only;           /* the logs only (`list`) */
+	const struct logrows *lr; /* logs_only: compare with these rows (and keep no scan) */
+	size_t matched, changed;  /* logs found in lr unchanged; found changed or not */
+	int layout;               /* of the session being walked */
+	const struct frow *hint;  /* the row of the next folder add_dir() records, if known */
 };
 
 /* The row of `path`, or NULL. */
@@ -209,7 +403,9 @@ static bool add_dir(struct walk *w, const char *path, const char *sdir, const st
 		rec.st_mtim.tv_nsec = 0;
 	}
 	scan_add(w->s, path, sdir, F_DIR, &rec);
-	const struct frow *r = find_row(w->rows, path);
+	const struct frow *r = w->hint && !strcmp(w->hint->path, path) ? w->hint
+									 : find_row(w->rows, path);
+	w->hint = NULL;
 	return r && r->kind == F_DIR && r->dev == (int64_t)st->st_dev &&
 	       r->ino == (int64_t)st->st_ino && r->mtime == mtime_ns(st) && r->mtime >= 0;
 }
@@ -260,8 +456,10 @@ static void walk_dir(struct walk *w, int lfd, size_t lskip, struct ruru_buf *rel
 		for (size_t i = lower_bound(w->rows, prefix);
 		     i < w->rows->n && !strncmp(w->rows->v[i].path, prefix, plen + 1); i++) {
 			const char *name = w->rows->v[i].path + plen + 1;
-			if (!strchr(name, '/'))
+			if (!strchr(name, '/')) {
+				w->hint = &w->rows->v[i];
 				walk_entry(w, lfd, lskip, rel, name, sdir, depth);
+			}
 		}
 		free(prefix);
 		free(self);
@@ -290,8 +488,21 @@ static void walk_session(struct walk *w, int lfd, const char *layout, const char
 	if (!is_dir && (fstatat(lfd, name, &dst, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(dst.st_mode)))
 		return;
 	ruru_buf_reset(rel);
-	ruru_buf_addf(rel, "%s/session_log.md", name);
+	ruru_buf_addstr(rel, name);
+	ruru_buf_addstr(rel, "/session_log.md");
 	bool has_log = fstatat(lfd, rel->ptr, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+	if (w->lr) { /* `list`'s check: compare, keep nothing */
+		if (!has_log)
+			return;
+		size_t len = strlen(name);
+		const struct logrow *r = logrow_find(w->lr, w->layout, name, len);
+		if (r && r->dev == (int64_t)st.st_dev && r->ino == (int64_t)st.st_ino &&
+		    r->size == (int64_t)st.st_size && r->mtime == mtime_ns(&st))
+			w->matched++;
+		else
+			w->changed++;
+		return;
+	}
 	ruru_buf_reset(rel);
 	ruru_buf_addf(rel, "%s/%s", layout, name);
 	char *sdir = ruru_strdup(rel->ptr);
@@ -313,41 +524,165 @@ static void walk_session(struct walk *w, int lfd, const char *layout, const char
 	free(sdir);
 }
 
-/* Every session log and (unless logs_only) every file and folder of the
- * session folders, sorted by path.  `rows` (the last update's, sorted;
- * may be empty) spares the readdir of folders that did not change. */
-static void scan_workspace(int rootfd, struct scan *s, bool logs_only, const struct frows *rows)
+/* One session folder to walk: `name` in the layout folder `lfd`. */
+struct sjob {
+	const char *name;
+	const struct frow *row; /* its row, when it comes from the rows */
+	unsigned char layout;
+	bool is_dir;
+};
+
+/* A thread's share of the session folders, into a scan of its own. */
+struct worker {
+	struct walk w;
+	struct scan s;
+	const struct sjob *jobs;
+	size_t n;
+	const int *lfds; /* per layout */
+};
+
+/* The first slot job i's row would be in (`list`'s check). */
+static const uint32_t *slot_of(const struct worker *k, size_t i)
 {
+	const struct sjob *j = &k->jobs[i];
+	return &k->w.lr->slot[hash_sid(j->layout, j->name, strlen(j->name)) & k->w.lr->mask];
+}
+
+/* While job i's fstatat runs, warm the lines the next look-ups read, each
+ * from the line the step before fetched: the slot of job i+3, the row of
+ * job i+2, the name of job i+1 (the rows are in table order, the jobs in
+ * readdir order: every look-up would otherwise wait on memory). */
+static void prefetch_rows(const struct worker *k, size_t i)
+{
+	const struct logrows *lr = k->w.lr;
+	if (i + 3 < k->n)
+		__builtin_prefetch(slot_of(k, i + 3));
+	if (i + 2 < k->n && *slot_of(k, i + 2))
+		__builtin_prefetch(&lr->v[*slot_of(k, i + 2) - 1]);
+	if (i + 1 < k->n && *slot_of(k, i + 1))
+		__builtin_prefetch(lr->v[*slot_of(k, i + 1) - 1].sid);
+}
+
+static void *work(void *p)
+{
+	struct worker *k = p;
 	struct ruru_buf rel = RURU_BUF_INIT;
+	k->w.s = &k->s;
+	for (size_t i = 0; i < k->n; i++) {
+		const struct sjob *job = &k->jobs[i];
+		if (k->w.lr)
+			prefetch_rows(k, i);
+		size_t first = k->s.n;
+		k->w.hint = job->row;
+		k->w.layout = job->layout;
+		walk_session(&k->w, k->lfds[job->layout], ruru_layout_dir((enum ruru_layout)job->layout),
+			     job->name, job->is_dir, &rel);
+		/* A session's few paths in order (its log comes first), so
+		 * that sessions taken in path order need no sort at the end. */
+		for (size_t j = first + 1; j < k->s.n; j++) {
+			struct fent f = k->s.v[j];
+			size_t at = j;
+			for (; at > first && strcmp(k->s.v[at - 1].path, f.path) > 0; at--)
+				k->s.v[at] = k->s.v[at - 1];
+			k->s.v[at] = f;
+		}
+	}
+	ruru_buf_release(&rel);
+	return NULL;
+}
+
+static bool sorted(const struct scan *s)
+{
+	for (size_t i = 1; i < s->n; i++)
+		if (strcmp(s->v[i - 1].path, s->v[i].path) > 0)
+			return false;
+	return true;
+}
+
+/* Append the files of `from` to `to` (emptying `from`). */
+static void scan_take(struct scan *to, struct scan *from)
+{
+	if (to->n + from->n > to->cap) {
+		to->cap = to->n + from->n;
+		to->v = ruru_xrealloc(to->v, to->cap * sizeof(*to->v));
+	}
+	if (from->n)
+		memcpy(to->v + to->n, from->v, from->n * sizeof(*from->v));
+	to->n += from->n;
+	arena_take(&to->arena, &from->arena);
+	free(from->v);
+	memset(from, 0, sizeof(*from));
+}
+
+/* Session folders are walked by this many threads (the cost is one
+ * fstatat per file and folder: kernel time that two cores halve). */
+#define WALK_THREADS 2
+#define WALK_THREAD_MIN 32 /* fewer sessions: not worth a thread */
+
+/* Every session log and (unless logs_only) every file and folder of the
+ * session folders, sorted by path unless !sort.  `rows` (the last
+ * update's, sorted; may be empty) spares the readdir of folders that did
+ * not change. */
+static void scan_sort(struct scan *s)
+{
+	if (!sorted(s))
+		qsort(s->v, s->n, sizeof(*s->v), cmp_fent);
+}
+
+static void scan_logs(int rootfd, struct scan *s, bool logs_only, const struct frows *rows,
+		      const struct logrows *lr, bool sort, bool *fresh);
+
+static void scan_workspace(int rootfd, struct scan *s, bool logs_only, const struct frows *rows,
+			   bool sort)
+{
+	scan_logs(rootfd, s, logs_only, rows, NULL, sort, NULL);
+}
+
+/* scan_workspace(), and with `lr` (logs_only) whether every log is as its
+ * row says: *fresh. */
+static void scan_logs(int rootfd, struct scan *s, bool logs_only, const struct frows *rows,
+		      const struct logrows *lr, bool sort, bool *fresh)
+{
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
-	struct walk w = { s, rows, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec, logs_only };
+	struct walk w = { s, rows, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec, logs_only, lr,
+			  0, 0, 0, NULL };
+	struct sjob *jobs = NULL;
+	size_t njobs = 0, cap = 0;
+	struct arena names = { 0 };
+	int lfds[RURU_LAYOUT_COUNT];
 	/* the session folders of every layout ruru reads (DESIGN §1) */
 	for (int layout = 0; layout < RURU_LAYOUT_COUNT; layout++) {
 		const char *dir = ruru_layout_dir((enum ruru_layout)layout);
-		int lfd = ruru_openat_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY);
+		int lfd = lfds[layout] = ruru_openat_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY);
 		if (lfd < 0)
 			continue;
 		struct stat st;
-		bool known = !logs_only && fstat(lfd, &st) == 0 &&
-			     add_dir(&w, dir, dir, &st);
+		bool known = !logs_only && fstat(lfd, &st) == 0 && add_dir(&w, dir, dir, &st);
+		size_t plen = strlen(dir);
 		if (known) {
-			size_t plen = strlen(dir);
 			struct ruru_buf prefix = RURU_BUF_INIT;
 			ruru_buf_addf(&prefix, "%s/", dir);
 			for (size_t i = lower_bound(rows, prefix.ptr);
 			     i < rows->n && !strncmp(rows->v[i].path, prefix.ptr, plen + 1); i++) {
 				const char *name = rows->v[i].path + plen + 1;
-				if (rows->v[i].kind == F_DIR && !strchr(name, '/'))
-					walk_session(&w, lfd, dir, name, true, &rel);
+				if (rows->v[i].kind == F_DIR && !strchr(name, '/')) {
+					if (njobs == cap) {
+						cap = cap ? 2 * cap : 1024;
+						jobs = ruru_xrealloc(jobs, cap * sizeof(*jobs));
+					}
+					jobs[njobs++] = (struct sjob){ name, &rows->v[i],
+								       (unsigned char)layout, true };
+				}
 			}
 			ruru_buf_release(&prefix);
-			close(lfd);
 			continue;
 		}
-		DIR *d = fdopendir(lfd);
+		int dfd = fcntl(lfd, F_DUPFD_CLOEXEC, 0);
+		DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
 		if (!d) {
-			close(lfd);
+			if (dfd >= 0)
+				close(dfd);
 			continue;
 		}
 		struct dirent *de;
@@ -356,16 +691,60 @@ static void scan_workspace(int rootfd, struct scan *s, bool logs_only, const str
 				continue;
 			if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
 				continue;
-			walk_session(&w, dirfd(d), dir, de->d_name, de->d_type == DT_DIR, &rel);
+			if (njobs == cap) {
+				cap = cap ? 2 * cap : 1024;
+				jobs = ruru_xrealloc(jobs, cap * sizeof(*jobs));
+			}
+			jobs[njobs++] = (struct sjob){
+				arena_add(&names, de->d_name, strlen(de->d_name)), NULL,
+				(unsigned char)layout, de->d_type == DT_DIR };
 		}
 		closedir(d);
 	}
-	ruru_buf_release(&rel);
-	if (s->n)
-		qsort(s->v, s->n, sizeof(*s->v), cmp_fent);
+	/* The walk itself, in WALK_THREADS contiguous shares (the calling
+	 * thread does the first); a thread that cannot start leaves its
+	 * share to the calling thread. */
+	struct worker k[WALK_THREADS];
+	pthread_t tid[WALK_THREADS];
+	bool started[WALK_THREADS] = { false };
+	size_t nk = njobs >= WALK_THREAD_MIN ? WALK_THREADS : 1;
+	for (size_t t = 0; t < nk; t++) {
+		memset(&k[t], 0, sizeof(k[t]));
+		k[t].w = w;
+		k[t].lfds = lfds;
+		k[t].jobs = jobs + njobs * t / nk;
+		k[t].n = njobs * (t + 1) / nk - njobs * t / nk;
+		if (t > 0)
+			started[t] = pthread_create(&tid[t], NULL, work, &k[t]) == 0;
+	}
+	for (size_t t = 0; t < nk; t++)
+		if (!started[t])
+			work(&k[t]);
+	size_t matched = 0, changed = 0;
+	for (size_t t = 0; t < nk; t++) {
+		if (started[t])
+			pthread_join(tid[t], NULL);
+		scan_take(s, &k[t].s);
+		matched += k[t].w.matched;
+		changed += k[t].w.changed;
+	}
+	if (fresh)
+		*fresh = lr && changed == 0 && matched == lr->n;
+	for (int layout = 0; layout < RURU_LAYOUT_COUNT; layout++)
+		if (lfds[layout] >= 0)
+			close(lfds[layout]);
+	free(jobs);
+	arena_release(&names);
+	if (sort)
+		scan_sort(s);
 }
 
 /* ------------------------------------------------------- indexed files */
+
+static int cmp_frow(const void *a, const void *b)
+{
+	return strcmp(((const struct frow *)a)->path, ((const struct frow *)b)->path);
+}
 
 /* The `files` table, sorted by path (SQLite's BINARY order is strcmp's).
  * Returns the SQLite result code. */
@@ -374,9 +753,9 @@ static int load_rows(sqlite3 *db, struct frows *r, bool logs_only)
 	sqlite3_stmt *q;
 	int rc = sqlite3_prepare_v2(db,
 				    logs_only ? "SELECT id, path, dev, ino, size, mtime, tail_from,"
-						" tail_line, prefix, kind FROM files WHERE kind = 1 ORDER BY path"
+						" tail_line, prefix, kind FROM files WHERE kind = 1"
 					      : "SELECT id, path, dev, ino, size, mtime, tail_from,"
-						" tail_line, prefix, kind FROM files ORDER BY path",
+						" tail_line, prefix, kind FROM files",
 				    -1, &q, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -388,7 +767,8 @@ static int load_rows(sqlite3 *db, struct frows *r, bool logs_only)
 		struct frow *f = &r->v[r->n++];
 		memset(f, 0, sizeof(*f));
 		f->id = sqlite3_column_int64(q, 0);
-		f->path = ruru_strdup((const char *)sqlite3_column_text(q, 1));
+		const char *path = (const char *)sqlite3_column_text(q, 1);
+		f->path = arena_add(&r->arena, path ? path : "", (size_t)sqlite3_column_bytes(q, 1));
 		f->dev = sqlite3_column_int64(q, 2);
 		f->ino = sqlite3_column_int64(q, 3);
 		f->size = sqlite3_column_int64(q, 4);
@@ -402,6 +782,13 @@ static int load_rows(sqlite3 *db, struct frows *r, bool logs_only)
 		}
 	}
 	sqlite3_finalize(q);
+	/* Read in table order (no look-up per row through the path index):
+	 * rows are inserted in path order, so mostly in order already. */
+	bool in_order = true;
+	for (size_t i = 1; in_order && i < r->n; i++)
+		in_order = strcmp(r->v[i - 1].path, r->v[i].path) < 0;
+	if (!in_order)
+		qsort(r->v, r->n, sizeof(*r->v), cmp_frow);
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -427,41 +814,6 @@ static size_t count_changes(const struct scan *s, const struct frows *r)
 	return changes;
 }
 
-/* count_changes() for the logs only, straight from the query (no copy
- * of 100,000 rows for `list`).  Returns the SQLite result code. */
-static int count_log_changes(sqlite3 *db, const struct scan *s, size_t *changes)
-{
-	sqlite3_stmt *q;
-	int rc = sqlite3_prepare_v2(db,
-				    "SELECT path, dev, ino, size, mtime FROM files WHERE kind = 1"
-				    " ORDER BY path",
-				    -1, &q, NULL);
-	if (rc != SQLITE_OK)
-		return rc;
-	size_t i = 0;
-	*changes = 0;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *path = (const char *)sqlite3_column_text(q, 0);
-		int c = -1;
-		while (i < s->n && (c = strcmp(s->v[i].path, path ? path : "")) < 0) {
-			++*changes; /* new on disk */
-			i++;
-		}
-		if (i < s->n && c == 0) {
-			const struct fent *f = &s->v[i++];
-			*changes += f->dev != sqlite3_column_int64(q, 1) ||
-				    f->ino != sqlite3_column_int64(q, 2) ||
-				    f->size != sqlite3_column_int64(q, 3) ||
-				    f->mtime != sqlite3_column_int64(q, 4);
-		} else {
-			++*changes; /* gone */
-		}
-	}
-	*changes += s->n - i;
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
 /* ------------------------------------------------------------ updating */
 
 enum {
@@ -475,7 +827,7 @@ static const char *const sql[Q_COUNT] = {
 	[Q_DEL_FILE] = "DELETE FROM files WHERE id = ?1",
 	[Q_DEL_SESSION] = "DELETE FROM sessions WHERE file_id = ?1",
 	[Q_INS_DOC] = "INSERT INTO docs(file_id, kind, sdir, session, line, time, type, mode, task,"
-		      " start_off) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		      " start_off, id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[Q_INS_FTS] = "INSERT INTO fts(rowid, text, type, mode, task) VALUES(?, ?, ?, ?, ?)",
 	[Q_INS_FILE] = "INSERT INTO files(path, kind, sdir) VALUES(?, ?, ?)",
 	[Q_UPD_FILE] = "UPDATE files SET dev = ?2, ino = ?3, size = ?4, mtime = ?5, tail_from = ?6,"
@@ -491,7 +843,9 @@ struct updater {
 	sqlite3_stmt *q[Q_COUNT];
 	struct ruru_index_stats *st;
 	struct ruru_buf text, clean;
-	int rc; /* first SQLite error */
+	struct ruru_tokens tk; /* lengths of documents (rank.c) */
+	int64_t seq;           /* the last document's number (its rowid's high bits) */
+	int rc;                /* first SQLite error */
 };
 
 static bool run(struct updater *u, sqlite3_stmt *q)
@@ -564,11 +918,22 @@ static void add_doc(struct updater *u, int64_t file_id, int kind, const struct f
 	bind_text(q, 8, mode);
 	bind_text(q, 9, task);
 	sqlite3_bind_int64(q, 10, start_off);
+	/* The rowid: the document's number, then its length in tokens
+	 * (what ruru_bm25() reads instead of asking FTS5 hit by hit). */
+	const char *clean = clean_text(u, text, len);
+	int64_t ntok = ruru_tokens_count(&u->tk, clean, len);
+	const char *cols[3] = { type, mode, task };
+	for (int c = 0; c < 3; c++)
+		if (cols[c])
+			ntok += ruru_tokens_count(&u->tk, cols[c], strlen(cols[c]));
+	int64_t rowid = (++u->seq << RURU_DOC_LEN_BITS) |
+			(ntok < RURU_DOC_LEN_MAX ? ntok : RURU_DOC_LEN_MAX);
+	sqlite3_bind_int64(q, 11, rowid);
 	if (!run(u, q))
 		return;
 	q = u->q[Q_INS_FTS];
-	sqlite3_bind_int64(q, 1, sqlite3_last_insert_rowid(u->db));
-	sqlite3_bind_text(q, 2, clean_text(u, text, len), (int)len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(q, 1, rowid);
+	sqlite3_bind_text(q, 2, clean, (int)len, SQLITE_TRANSIENT);
 	bind_text(q, 3, type);
 	bind_text(q, 4, mode);
 	bind_text(q, 5, task);
@@ -880,13 +1245,23 @@ static int apply_changes(sqlite3 *db, int rootfd, const struct scan *s, const st
 			 struct ruru_index_stats *st)
 {
 	struct updater u = { .db = db, .rootfd = rootfd, .st = st };
+	int trc = ruru_tokens_init(&u.tk, db);
+	if (trc != SQLITE_OK)
+		return trc;
 	for (int k = 0; k < Q_COUNT; k++) {
 		int rc = sqlite3_prepare_v2(db, sql[k], -1, &u.q[k], NULL);
 		if (rc != SQLITE_OK) {
 			for (int j = 0; j < k; j++)
 				sqlite3_finalize(u.q[j]);
+			ruru_tokens_release(&u.tk);
 			return rc;
 		}
+	}
+	sqlite3_stmt *mq;
+	if (sqlite3_prepare_v2(db, "SELECT max(id) FROM docs", -1, &mq, NULL) == SQLITE_OK) {
+		if (sqlite3_step(mq) == SQLITE_ROW)
+			u.seq = sqlite3_column_int64(mq, 0) >> RURU_DOC_LEN_BITS;
+		sqlite3_finalize(mq);
 	}
 	size_t i = 0, j = 0;
 	while ((i < s->n || j < r->n) && u.rc == SQLITE_OK) {
@@ -903,6 +1278,7 @@ static int apply_changes(sqlite3 *db, int rootfd, const struct scan *s, const st
 	}
 	for (int k = 0; k < Q_COUNT; k++)
 		sqlite3_finalize(u.q[k]);
+	ruru_tokens_release(&u.tk);
 	ruru_buf_release(&u.text);
 	ruru_buf_release(&u.clean);
 	return u.rc;
@@ -942,6 +1318,20 @@ static int index_version(sqlite3 *db, int *rc)
 		v = sqlite3_column_int(q, 0);
 		*rc = SQLITE_OK;
 	}
+	sqlite3_finalize(q);
+	return v;
+}
+
+/* PRAGMA data_version: changes when another connection commits; -1
+ * when it cannot be read. */
+static int64_t data_version(sqlite3 *db)
+{
+	sqlite3_stmt *q;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
 	return v;
 }
@@ -1106,6 +1496,8 @@ static int open_db(const char *path, bool rw, sqlite3 **db)
 	int flags = rw ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
 	flags |= SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX;
 	int rc = sqlite3_open_v2(path, db, flags, real_vfs ? "ruru-faults" : NULL);
+	if (rc == SQLITE_OK)
+		rc = ruru_rank_register(*db);
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(*db, 10000);
 		sqlite3_extended_result_codes(*db, 0);
@@ -1143,6 +1535,8 @@ static int build_in_memory(struct ruru_index *ix, int rootfd, const struct scan 
 	st->in_memory = st->rebuilt = true;
 	int rc = sqlite3_open_v2(":memory:", &ix->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 				 NULL);
+	if (rc == SQLITE_OK)
+		rc = ruru_rank_register(ix->db);
 	if (rc == SQLITE_OK)
 		rc = create_schema(ix->db);
 	if (rc == SQLITE_OK)
@@ -1208,7 +1602,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	}
 	struct frows none = { 0 };
 	if (rurufd < 0) { /* no .ruru/ (only a later layout): nothing to keep it in */
-		scan_workspace(rootfd, &s, logs_only, &none);
+		scan_workspace(rootfd, &s, logs_only, &none, true);
 		result = build_in_memory(ix, rootfd, &s, st, err);
 		goto out;
 	}
@@ -1217,21 +1611,25 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	 * with every file's stat: no lock, no write.  Its rows spare the
 	 * readdir of every folder that did not change. */
 	bool fresh = false, scanned = false, usable = false;
+	int64_t seen_version = -1; /* data_version when `rows` were read, if they were */
 	if (!rebuild && open_db(dbpath, true, &ix->db) == SQLITE_OK) {
 		int v = index_version(ix->db, &rc);
 		if (v == INDEX_VERSION) {
 			usable = true;
 			rc = exec(ix->db, "BEGIN");
 			if (rc == SQLITE_OK && logs_only) {
-				size_t changes;
-				scan_workspace(rootfd, &s, true, &none);
-				scanned = true;
-				rc = count_log_changes(ix->db, &s, &changes);
-				fresh = rc == SQLITE_OK && changes == 0;
+				/* Compare only; when something changed, the update
+				 * walks again for the paths (rare for `list`). */
+				struct logrows lr = { 0 };
+				rc = load_logrows(ix->db, &lr);
+				if (rc == SQLITE_OK && !lr.odd)
+					scan_logs(rootfd, &s, true, &none, &lr, false, &fresh);
+				logrows_release(&lr);
 			} else if (rc == SQLITE_OK) {
 				rc = load_rows(ix->db, &rows, logs_only);
 				if (rc == SQLITE_OK) {
-					scan_workspace(rootfd, &s, logs_only, &rows);
+					seen_version = data_version(ix->db);
+					scan_workspace(rootfd, &s, logs_only, &rows, true);
 					scanned = true;
 					fresh = count_changes(&s, &rows) == 0;
 				}
@@ -1244,7 +1642,8 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		}
 	}
 	if (!scanned)
-		scan_workspace(rootfd, &s, logs_only, &none);
+		scan_workspace(rootfd, &s, logs_only, &none, true);
+	scan_sort(&s); /* the update merges it with the rows, both by path */
 
 	/* Update (or rebuild) under the writer lock. */
 	if (ruru_lock_acquire(&lock, lockpath, err) < 0) {
@@ -1263,17 +1662,26 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	 * ours, old version) it is deleted and made again, once. */
 	bool fresh_file = rebuild;
 	for (int attempt = 0; attempt < 2; attempt++) {
-		if (ix->db)
-			sqlite3_close(ix->db);
-		ix->db = NULL;
-		frows_release(&rows);
+		/* The connection and rows of the check serve the first attempt
+		 * when no other process has committed since (below). */
+		bool keep = attempt == 0 && !fresh_file && seen_version >= 0 && ix->db;
+		if (!keep) {
+			if (ix->db)
+				sqlite3_close(ix->db);
+			ix->db = NULL;
+			frows_release(&rows);
+		}
 		memset(st, 0, sizeof(*st));
 		if (fresh_file)
 			unlink_index(ws);
 		st->rebuilt = fresh_file;
 		fresh_file = true; /* for the next attempt */
-		rc = open_db(dbpath, true, &ix->db);
-		int v = rc == SQLITE_OK ? index_version(ix->db, &rc) : -1;
+		int v = INDEX_VERSION;
+		rc = SQLITE_OK;
+		if (!keep) {
+			rc = open_db(dbpath, true, &ix->db);
+			v = rc == SQLITE_OK ? index_version(ix->db, &rc) : -1;
+		}
 		if (rc == SQLITE_OK && v == 0) {
 			rc = exec(ix->db, "BEGIN IMMEDIATE");
 			if (rc == SQLITE_OK)
@@ -1288,7 +1696,10 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		if (rc == SQLITE_OK)
 			rc = exec(ix->db, "BEGIN IMMEDIATE");
 		if (rc == SQLITE_OK) {
-			rc = load_rows(ix->db, &rows, logs_only);
+			if (!keep || data_version(ix->db) != seen_version) {
+				frows_release(&rows);
+				rc = load_rows(ix->db, &rows, logs_only);
+			}
 			if (rc == SQLITE_OK)
 				rc = apply_changes(ix->db, rootfd, &s, &rows, st);
 			if (rc == SQLITE_OK)

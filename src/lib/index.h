@@ -16,6 +16,7 @@
 #define RURU_INDEX_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "ruru.h"
 
@@ -36,6 +37,27 @@ enum {
 int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		    struct ruru_index_stats *st, struct ruru_error *err);
 void ruru_index_close(struct ruru_index *ix);
+
+/* ---- ranking (rank.c) ---- */
+
+/* A document's length in tokens rides in the low bits of its rowid
+ * (docs.id = fts rowid); RURU_DOC_LEN_MAX there means "longer: ask FTS5". */
+#define RURU_DOC_LEN_BITS 12
+#define RURU_DOC_LEN_MAX ((1 << RURU_DOC_LEN_BITS) - 1)
+
+/* FTS5's tokenizer as the fts table uses it, to count a text's tokens
+ * the way FTS5 counts a column's size. */
+struct ruru_tokens {
+	fts5_tokenizer api;
+	Fts5Tokenizer *tok;
+};
+int ruru_tokens_init(struct ruru_tokens *tk, sqlite3 *db); /* SQLite result code */
+int64_t ruru_tokens_count(struct ruru_tokens *tk, const char *text, size_t len);
+void ruru_tokens_release(struct ruru_tokens *tk);
+
+/* Register ruru_bm25(fts): FTS5's bm25() to the last bit, the length
+ * read from the rowid (rank.c explains).  SQLite result code. */
+int ruru_rank_register(sqlite3 *db);
 
 /* RURU_EFAIL error naming the index and SQLite's message. */
 int ruru_index_error(sqlite3 *db, struct ruru_error *err, const char *what);

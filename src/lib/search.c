@@ -336,14 +336,14 @@ static void bind_filters(sqlite3_stmt *q, const struct ruru_search_opts *o, cons
 }
 
 /* How many documents match in all (`where` from search_once()). */
-static int64_t count_all(sqlite3 *db, const struct ruru_buf *where,
+static int64_t count_all(sqlite3 *db, const char *where,
 			 const struct ruru_search_opts *o, const char *expr, const char *session)
 {
 	struct ruru_buf sql = RURU_BUF_INIT;
 	sqlite3_stmt *q;
 	int64_t n = -1;
 	ruru_buf_addstr(&sql, "SELECT count(*)");
-	ruru_buf_add(&sql, where->ptr, where->len);
+	ruru_buf_addstr(&sql, where);
 	if (sqlite3_prepare_v2(db, sql.ptr, -1, &q, NULL) == SQLITE_OK) {
 		bind_filters(q, o, expr, session);
 		if (sqlite3_step(q) == SQLITE_ROW)
@@ -387,8 +387,8 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 		 * snippets afterwards, for the hits only. */
 		ruru_buf_addstr(&sqlb,
 				"SELECT d.kind, d.session, f.path, d.line, d.time, d.type, d.mode, d.task,"
-				" NULL, d.id FROM (SELECT rowid AS rid, rank AS r FROM fts"
-				" WHERE fts MATCH ?1 ORDER BY rank LIMIT ?11) t"
+				" NULL, d.id FROM (SELECT rowid AS rid, ruru_bm25(fts) AS r FROM fts"
+				" WHERE fts MATCH ?1 ORDER BY r LIMIT ?11) t"
 				" JOIN docs d ON d.id = t.rid JOIN files f ON f.id = d.file_id"
 				" ORDER BY t.r, d.time IS NULL, d.time DESC, d.id DESC");
 	}
@@ -429,7 +429,7 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 				"SELECT d.kind, d.session, f.path, d.line, d.time, d.type, d.mode, d.task,"
 				" snippet(fts, -1, char(2), char(3), '…', 24), d.id");
 		ruru_buf_add(&sqlb, where.ptr, where.len);
-		ruru_buf_addstr(&sqlb, " ORDER BY bm25(fts), d.time IS NULL, d.time DESC, d.id DESC");
+		ruru_buf_addstr(&sqlb, " ORDER BY ruru_bm25(fts), d.time IS NULL, d.time DESC, d.id DESC");
 	}
 	if (o->limit)
 		ruru_buf_addstr(&sqlb, " LIMIT ?10");
@@ -488,7 +488,11 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 	} else if (total) {
 		*total = json_array_size(hits);
 		if (o->limit && *total >= o->limit) { /* cut by the limit: how many in all? */
-			int64_t all = count_all(ix.db, &where, o, expr.ptr, session);
+			/* With no filter every match is a hit (each fts row has
+			 * its docs and files rows): FTS5 counts them alone. */
+			int64_t all = count_all(ix.db,
+						filtered ? where.ptr : " FROM fts WHERE fts MATCH ?1", o,
+						expr.ptr, session);
 			if (all > 0)
 				*total = (size_t)all;
 		}

@@ -361,6 +361,51 @@ mcp_session() {
 	[[ "${lines[0]}" == SESSION-three-* ]]
 }
 
+@test "list over enough sessions for the threaded walk agrees with the logs through every kind of change" {
+	mk() { # ID DAY STATUS
+		mkdir -p ".ruru/sessions/$1"
+		printf '+++\nid = "%s"\ntitle = "t %s"\nstatus = "%s"\nstart_time = 2026-11-%sT03:15:20Z\n+++\n\n## Log Entries\n\n' \
+			"$1" "$1" "$3" "$2" > ".ruru/sessions/$1/session_log.md"
+	}
+	for i in $(seq 10 79); do mk "SESSION-many_$i-26110${i:1:1}0315" "1${i:1:1}" Active; done
+	same() { # the indexed list equals the list read from the logs
+		"$RURU" list > "$BATS_TEST_TMPDIR/indexed"
+		mv .ruru/index.sqlite3 "$BATS_TEST_TMPDIR/keep"
+		rm -f .ruru/index.sqlite3-wal .ruru/index.sqlite3-shm
+		ln -s /nonexistent .ruru/index.sqlite3
+		"$RURU" list > "$BATS_TEST_TMPDIR/plain"
+		rm .ruru/index.sqlite3
+		mv "$BATS_TEST_TMPDIR/keep" .ruru/index.sqlite3
+		diff "$BATS_TEST_TMPDIR/plain" "$BATS_TEST_TMPDIR/indexed"
+	}
+	same
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/indexed")" -eq 71 ]
+	same   # from a fresh index now
+	sed -i 's/status = "Active"/status = "Paused"/' .ruru/sessions/SESSION-many_42-2611020315/session_log.md
+	same
+	grep -q '^SESSION-many_42-2611020315	paused	' "$BATS_TEST_TMPDIR/indexed"
+	rm -rf .ruru/sessions/SESSION-many_13-2611030315   # a deletion alone
+	same
+	! grep -q 'SESSION-many_13-' "$BATS_TEST_TMPDIR/indexed"
+	mk SESSION-many_new-2611090315 19 Completed
+	mv .ruru/sessions/SESSION-many_20-2611000315 .ruru/sessions/SESSION-many_renamed-2611000315
+	mkdir .ruru/sessions/SESSION-nolog-2611010315
+	same
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/indexed")" -eq 71 ]
+	grep -q '^SESSION-many_new-2611090315	completed	' "$BATS_TEST_TMPDIR/indexed"
+	grep -q '^SESSION-many_renamed-2611000315	' "$BATS_TEST_TMPDIR/indexed"
+	mk SESSION-nolog-2611010315 11 Active   # a folder without a log gets one
+	same
+	grep -q '^SESSION-nolog-2611010315	active	' "$BATS_TEST_TMPDIR/indexed"
+	truncate -s 0 .ruru/sessions/SESSION-many_55-2611050315/session_log.md
+	same
+	# a session folder replaced by a symlink is not listed through the link
+	mv .ruru/sessions/SESSION-many_66-2611060315 "$WS/outside"
+	ln -s "$WS/outside" .ruru/sessions/SESSION-many_66-2611060315
+	"$RURU" list > "$BATS_TEST_TMPDIR/indexed"
+	! grep -q 'SESSION-many_66-' "$BATS_TEST_TMPDIR/indexed"
+}
+
 @test "differential: random queries agree with a scan, through appends, edits, deletes, renames, truncation" {
 	mkdir corpus && "$RURU" --root corpus init
 	python3 "$BATS_TEST_DIRNAME/search_diff.py" "$RURU" "$WS/corpus" 1
