@@ -17,6 +17,7 @@
 #ifndef RURU_H
 #define RURU_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -75,6 +76,8 @@ struct ruru_error {
 /* Clear an error record (code RURU_OK, empty strings, no arg or hint). */
 void ruru_error_clear(struct ruru_error *err);
 /* Fill `err` (may be NULL) and return -1, for `return ruru_error_set(...)`.
+ * The message holds at most 1,023 bytes; a longer one is cut at a
+ * character boundary and ends in "...".
  * Clears line, col, arg, hint and subject but keeps `file`, so that a
  * reader may name the file first and report what it finds later (clear
  * the record, or set the file again, when that is not wanted). */
@@ -113,6 +116,8 @@ void ruru_buf_addstr(struct ruru_buf *b, const char *s);
 void ruru_buf_addch(struct ruru_buf *b, int c);
 void ruru_buf_addf(struct ruru_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void ruru_buf_vaddf(struct ruru_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Take ownership of the bytes (never NULL); the buffer is reset. */
 char *ruru_buf_detach(struct ruru_buf *b, size_t *len);
 /* Read a whole file / stream; -1 with err on failure.  Inside a workspace

@@ -115,12 +115,13 @@ static void print_usage_line(FILE *f, const struct cli_cmd *c)
 
 int cli_usage_error(struct cli_ctx *ctx, const char *fmt, ...)
 {
-	char msg[1024];
+	struct ruru_buf msg = RURU_BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ruru_buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	print_error_line(msg);
+	print_error_line(msg.ptr);
+	ruru_buf_release(&msg);
 	if (ctx->cmd) {
 		fputs("usage: ", stderr);
 		print_usage_line(stderr, ctx->cmd);

@@ -118,22 +118,28 @@ void ruru_buf_addch(struct ruru_buf *b, int c)
 	b->ptr[b->len] = '\0';
 }
 
-void ruru_buf_addf(struct ruru_buf *b, const char *fmt, ...)
+void ruru_buf_vaddf(struct ruru_buf *b, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list again;
+	va_copy(again, ap);
 	ruru_buf_grow(b, 64);
-	va_start(ap, fmt);
 	int n = vsnprintf(b->ptr + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
 	if (n < 0)
 		abort();
 	if ((size_t)n >= b->cap - b->len) {
 		ruru_buf_grow(b, (size_t)n);
-		va_start(ap, fmt);
-		vsnprintf(b->ptr + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
+		vsnprintf(b->ptr + b->len, b->cap - b->len, fmt, again);
 	}
+	va_end(again);
 	b->len += (size_t)n;
+}
+
+void ruru_buf_addf(struct ruru_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	ruru_buf_vaddf(b, fmt, ap);
+	va_end(ap);
 }
 
 char *ruru_buf_detach(struct ruru_buf *b, size_t *len)

@@ -75,12 +75,13 @@ __attribute__((format(printf, 5, 6))) static void problem(struct checker *c, siz
 {
 	int line, col;
 	ruru_text_position(c->text, off, &line, &col);
-	char msg[1024];
+	struct ruru_buf msg = RURU_BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ruru_buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	add_problem(c, line, col, sev, code, msg);
+	add_problem(c, line, col, sev, code, msg.ptr);
+	ruru_buf_release(&msg);
 }
 
 /* Start a file: forget the folds of the previous one. */

@@ -3200,14 +3200,15 @@ json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *s
 __attribute__((format(printf, 5, 6))) static void problem(json_t *out, const char *file, int line,
 							  const char *severity, const char *fmt, ...)
 {
-	char msg[1200];
+	struct ruru_buf msg = RURU_BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ruru_buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
 	json_array_append_new(out, json_pack("{s:s, s:i, s:i, s:s, s:s}", "file", file, "line",
 					     line > 0 ? line : 1, "col", 1, "severity", severity,
-					     "message", msg));
+					     "message", msg.ptr));
+	ruru_buf_release(&msg);
 }
 
 /* The line of `key = ` in a sidecar's text (1 when absent). */

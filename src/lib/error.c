@@ -34,8 +34,16 @@ int ruru_error_set(struct ruru_error *err, int code, const char *fmt, ...)
 	err->hint = RURU_HINT_NONE;
 	err->subject[0] = '\0';
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	int n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof(err->msg)) {
+		/* Too long for the record: say it was cut, at a character
+		 * boundary (a path of PATH_MAX bytes can get here). */
+		size_t at = sizeof(err->msg) - 4;
+		while (at > 0 && ((unsigned char)err->msg[at] & 0xC0) == 0x80)
+			at--;
+		memcpy(err->msg + at, "...", 4);
+	}
 	return -1;
 }
 

@@ -317,15 +317,15 @@ static int refuse(struct ruru_error *err, const char *path, const char *fmt, ...
 static int refuse(struct ruru_error *err, const char *path, const char *fmt, ...)
 {
 	int e = errno;
-	struct ruru_buf q = RURU_BUF_INIT;
-	char why[600];
+	struct ruru_buf q = RURU_BUF_INIT, why = RURU_BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
+	ruru_buf_vaddf(&why, fmt, ap);
 	va_end(ap);
 	quote_path(&q, path);
-	ruru_error_set(err, RURU_EREFUSED, "unsafe path %s: %s", q.ptr, why);
+	ruru_error_set(err, RURU_EREFUSED, "unsafe path %s: %s", q.ptr, why.ptr);
 	ruru_buf_release(&q);
+	ruru_buf_release(&why);
 	errno = e;
 	return -1;
 }

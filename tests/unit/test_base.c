@@ -76,6 +76,29 @@ static void error_hint_is_not_sticky(void **state)
 	assert_string_equal(e.file, "f.md"); /* documented: the file stays */
 }
 
+/* A message longer than the record is cut at a character boundary and
+ * says so; ruru_buf_vaddf has no such bound. */
+static void long_error_message_is_marked_cut(void **state)
+{
+	(void)state;
+	struct ruru_error e;
+	char path[3001];
+	for (size_t i = 0; i + 2 < sizeof(path); i += 2)
+		memcpy(path + i, "\xc3\xa9", 2); /* "é" */
+	path[sizeof(path) - 1] = '\0';
+	ruru_error_set(&e, RURU_EREFUSED, "unsafe path \"%s\": a symlink", path);
+	size_t n = strlen(e.msg);
+	assert_true(n < sizeof(e.msg));
+	assert_string_equal(e.msg + n - 3, "...");
+	assert_int_equal(ruru_text_scan(e.msg, n, 0, NULL), n); /* valid UTF-8 */
+	ruru_error_set(&e, RURU_EUSAGE, "short %d", 1);
+	assert_string_equal(e.msg, "short 1");
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_buf_addf(&b, "%s|%s", path, path);
+	assert_int_equal(b.len, 2 * strlen(path) + 1);
+	ruru_buf_release(&b);
+}
+
 static void empty_buffer_is_a_string(void **state)
 {
 	(void)state;
@@ -164,6 +187,7 @@ int main(void)
 		cmocka_unit_test(buf_grows_and_stays_terminated),
 		cmocka_unit_test(error_formats_position),
 		cmocka_unit_test(error_hint_is_not_sticky),
+		cmocka_unit_test(long_error_message_is_marked_cut),
 		cmocka_unit_test(empty_buffer_is_a_string),
 		cmocka_unit_test(frontmatter_splits),
 		cmocka_unit_test(frontmatter_edit_splices),
