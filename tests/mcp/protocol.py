@@ -16,24 +16,10 @@ import sys
 import tempfile
 import threading
 
+from tap import done, ok
+
 RURU = os.path.abspath(os.environ.get("RURU", "build/ruru"))
 TIMEOUT = float(os.environ.get("MCP_TEST_TIMEOUT", "30"))
-n = 0
-failed = 0
-
-
-def ok(cond, name, detail=None):
-    global n, failed
-    n += 1
-    if cond:
-        print(f"ok {n} - {name}")
-    else:
-        failed += 1
-        print(f"not ok {n} - {name}")
-        if detail is not None:
-            print("# " + repr(detail)[:2000])
-    sys.stdout.flush()
-    return cond
 
 
 def clean_env():
@@ -425,8 +411,7 @@ def main():
         ok(False, f"harness raised {type(e).__name__}: {e}")
     finally:
         shutil.rmtree(ws, ignore_errors=True)
-    print(f"1..{n}")
-    sys.exit(1 if failed else 0)
+    done()
 
 
 main()

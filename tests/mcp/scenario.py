@@ -18,26 +18,14 @@ import subprocess
 import sys
 import tempfile
 
+from tap import done, ok
+
 RURU = os.path.abspath(os.environ.get("RURU", "build/ruru"))
-n = 0
-failed = 0
 ERRORS = []  # (tool, text) of every isError result, from every server
 RESULTS = []  # (tool, text, structuredContent) of every other result
 CLI_WORDS = re.compile(r"--[a-z]|\bruru (init|new|log|pause|resume|complete|fail|list|show|continue|"
                        r"artifact|task|confirm|check|toml|mcp|merge-driver|search|summarize|"
                        r"verify|prime|serve|export|reindex)\b")
-
-
-def ok(cond, name, detail=None):
-    global n, failed
-    n += 1
-    print(f"{'ok' if cond else 'not ok'} {n} - {name}")
-    if not cond:
-        failed += 1
-        if detail is not None:
-            print("# " + repr(detail)[:2000])
-    sys.stdout.flush()
-    return cond
 
 
 def env_at(now):
@@ -502,8 +490,7 @@ def main():
         ok(False, f"harness raised {type(e).__name__}: {e}")
     finally:
         shutil.rmtree(ws, ignore_errors=True)
-    print(f"1..{n}")
-    sys.exit(1 if failed else 0)
+    done()
 
 
 main()

@@ -13,21 +13,9 @@ import sys
 import tempfile
 import tomllib
 
+from tap import done, ok
+
 RURU = os.path.abspath(os.environ.get("RURU", "build/ruru"))
-n = 0
-failed = 0
-
-
-def ok(cond, name, detail=None):
-    global n, failed
-    n += 1
-    print(f"{'ok' if cond else 'not ok'} {n} - {name}")
-    if not cond:
-        failed += 1
-        if detail is not None:
-            print("# " + repr(detail)[:2000])
-    sys.stdout.flush()
-    return cond
 
 
 def front_matter(path):
@@ -126,8 +114,7 @@ def main():
         ok(False, f"harness raised {type(e).__name__}: {e}")
     finally:
         shutil.rmtree(ws, ignore_errors=True)
-    print(f"1..{n}")
-    sys.exit(1 if failed else 0)
+    done()
 
 
 main()
