@@ -113,6 +113,10 @@ int cli_usage_error(struct cli_ctx *ctx, const char *fmt, ...) __attribute__((fo
 /* Print one diagnostic line on stderr, "ruru: " not prepended, control
  * characters made visible (ruru_text_escape). */
 void cli_print_escaped_line(const char *line);
+/* Append one field of a tab-separated row with control characters and the
+ * backslash escaped C-style (\t, \n, \r, \\, \xNN): a title holding a
+ * newline, a tab or a terminal escape cannot break the row (util.c). */
+void cli_add_tsv_field(struct ruru_buf *out, const char *s);
 /* Write bytes to stdout; false (and ctx->err set) on failure. */
 bool cli_write(struct cli_ctx *ctx, const void *data, size_t len);
 

@@ -121,12 +121,27 @@ static int print_list(struct cli_ctx *ctx, json_t *(*fn)(struct ruru_ws *, const
 	return rc;
 }
 
+/* One tab-separated row of fields; each escaped (they come from files). */
+static void print_row(const char *const *f, size_t n)
+{
+	struct ruru_buf line = RURU_BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ruru_buf_addch(&line, '\t');
+		cli_add_tsv_field(&line, f[i] ? f[i] : "");
+	}
+	ruru_buf_addch(&line, '\n');
+	fputs(line.ptr, stdout);
+	ruru_buf_release(&line);
+}
+
 static void artifact_line(json_t *v)
 {
 	json_t *bytes = json_object_get(v, "bytes");
-	printf("%s\t%s\t%s\n", json_string_value(json_object_get(v, "path")),
-	       json_is_true(json_object_get(v, "recorded")) ? "recorded" : "unrecorded",
-	       json_is_integer(bytes) ? "present" : "missing");
+	const char *f[] = { json_string_value(json_object_get(v, "path")),
+			    json_is_true(json_object_get(v, "recorded")) ? "recorded" : "unrecorded",
+			    json_is_integer(bytes) ? "present" : "missing" };
+	print_row(f, 3);
 }
 
 static const char *list_type; /* artifact list --type (one command per process) */
@@ -173,9 +188,12 @@ static void task_line(json_t *v)
 	const char *st = json_string_value(json_object_get(v, "status"));
 	const char *ti = json_string_value(json_object_get(v, "title"));
 	const char *via = json_string_value(json_object_get(v, "via"));
-	printf("%s\t%s\t%s\t%s\n", json_string_value(json_object_get(v, "id")),
-	       st ? st : json_is_string(json_object_get(v, "file")) ? "(no status)" : "(no task file)",
-	       via && strcmp(via, "related_tasks") ? via : "linked", ti ? ti : "");
+	const char *f[] = { json_string_value(json_object_get(v, "id")),
+			    st ? st
+			    : json_is_string(json_object_get(v, "file")) ? "(no status)"
+									: "(no task file)",
+			    via && strcmp(via, "related_tasks") ? via : "linked", ti };
+	print_row(f, 4);
 }
 
 static int cmd_task_list(struct cli_ctx *ctx, struct cli_args *a)

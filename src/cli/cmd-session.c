@@ -320,31 +320,6 @@ static int cmd_fail(struct cli_ctx *ctx, struct cli_args *a)
 
 /* ------------------------------------------------------------------ list */
 
-/* A field of a tab-separated row: control characters and the backslash
- * escaped C-style (\t, \n, \r, \\, \xNN), so that a title holding a newline
- * or a tab cannot break the row. */
-static void add_escaped(struct ruru_buf *out, const char *s)
-{
-	size_t n = strcspn(s, "\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10"
-				 "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f");
-	ruru_buf_add(out, s, n);
-	for (s += n; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '\\')
-			ruru_buf_addstr(out, "\\\\");
-		else if (c == '\t')
-			ruru_buf_addstr(out, "\\t");
-		else if (c == '\n')
-			ruru_buf_addstr(out, "\\n");
-		else if (c == '\r')
-			ruru_buf_addstr(out, "\\r");
-		else if (c < 0x20 || c == 0x7f)
-			ruru_buf_addf(out, "\\x%02x", c);
-		else
-			ruru_buf_addch(out, (char)c);
-	}
-}
-
 /* `list` output, one session at a time: lines into a buffer written in
  * 64 KiB pieces (printf per field is most of the front end's cost over
  * 10,000 sessions), or JSON objects into an array. */
@@ -373,7 +348,7 @@ static int list_one(const struct ruru_session *s, void *p)
 	if (s->start_text && *s->start_text)
 		cols[2] = s->start_text;
 	for (size_t c = 0; c < 4; c++) {
-		add_escaped(&lo->out, cols[c]);
+		cli_add_tsv_field(&lo->out, cols[c]);
 		ruru_buf_addch(&lo->out, c < 3 ? '\t' : '\n');
 	}
 	ruru_buf_release(&line);
@@ -447,6 +422,20 @@ static int show_digest(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
+/* One line of `show`'s header: the label, then the values (NULL ones
+ * empty) separated by blanks, each with control characters made visible. */
+static void show_line(struct ruru_buf *b, const char *label, const char *const *v, size_t n)
+{
+	ruru_buf_addstr(b, label);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ruru_buf_addch(b, ' ');
+		if (v[i])
+			ruru_text_escape(b, v[i], strlen(v[i]));
+	}
+	ruru_buf_addch(b, '\n');
+}
+
 static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 {
 	if (cli_set(a, SHOW_DIGEST)) {
@@ -474,28 +463,28 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 		if (!cli_print_json(ctx, ruru_session_json(&s, true, ne ? last : RURU_ENTRIES_ALL)))
 			rc = cli_fail(ctx);
 	} else {
-		printf("id:          %s\n", s.id);
+		/* Values come from a file anyone may have written: what a
+		 * terminal would obey is made visible, as in `list`. */
+		struct ruru_buf h = RURU_BUF_INIT;
+		show_line(&h, "id:          ", (const char *const *)&s.id, 1);
 		if (!s.valid) {
 			struct ruru_buf line = RURU_BUF_INIT;
 			ruru_error_format(s.problem, &line);
-			printf("invalid:     %s\n", line.ptr);
+			show_line(&h, "invalid:     ", (const char *const *)&line.ptr, 1);
 			ruru_buf_release(&line);
 		}
-		printf("title:       %s\n", s.title ? s.title : "");
-		printf("status:      %s\n", s.status_text ? s.status_text : "");
-		printf("start_time:  %s\n", s.start_text ? s.start_text : "");
-		printf("end_time:    %s\n", s.end_text ? s.end_text : "");
-		printf("coordinator: %s\n", s.coordinator ? s.coordinator : "");
-		printf("tasks:      ");
-		for (size_t i = 0; i < s.ntasks; i++)
-			printf(" %s", s.tasks[i]);
-		printf("\nartifacts:  ");
-		for (size_t i = 0; i < s.nartifacts; i++)
-			printf(" %s", s.artifacts[i]);
-		printf("\ntags:       ");
-		for (size_t i = 0; i < s.ntags; i++)
-			printf(" %s", s.tags[i]);
-		printf("\nentries:     %zu\n", s.nentries);
+		show_line(&h, "title:       ", (const char *const *)&s.title, 1);
+		show_line(&h, "status:      ", (const char *const *)&s.status_text, 1);
+		show_line(&h, "start_time:  ", (const char *const *)&s.start_text, 1);
+		show_line(&h, "end_time:    ", (const char *const *)&s.end_text, 1);
+		show_line(&h, "coordinator: ", (const char *const *)&s.coordinator, 1);
+		show_line(&h, "tasks:       ", (const char *const *)s.tasks, s.ntasks);
+		show_line(&h, "artifacts:   ", (const char *const *)s.artifacts, s.nartifacts);
+		show_line(&h, "tags:        ", (const char *const *)s.tags, s.ntags);
+		ruru_buf_addf(&h, "entries:     %zu\n", s.nentries);
+		if (!cli_write(ctx, h.ptr, h.len))
+			rc = cli_fail(ctx);
+		ruru_buf_release(&h);
 		size_t from = ne && last < s.nentries ? s.nentries - last : 0;
 		if (s.nentries > from)
 			putchar('\n');
@@ -529,7 +518,7 @@ static void offer_recent(struct ruru_ws *ws)
 	struct ruru_buf line = RURU_BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		ruru_buf_reset(&line); /* one line per session, whatever the title holds */
-		add_escaped(&line, list[i].title ? list[i].title : "");
+		cli_add_tsv_field(&line, list[i].title ? list[i].title : "");
 		fprintf(stderr, "  %s  %s  %s\n", list[i].id,
 			list[i].status ? ruru_status_word(list[i].status) : "?", line.ptr);
 	}

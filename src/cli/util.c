@@ -69,3 +69,28 @@ bool cli_size(struct cli_ctx *ctx, const struct cli_args *a, int opt, size_t *ou
 	*out = (size_t)v;
 	return true;
 }
+
+/* A field of a tab-separated row: control characters and the backslash
+ * escaped C-style (\t, \n, \r, \\, \xNN), so that a title holding a newline
+ * or a tab cannot break the row. */
+void cli_add_tsv_field(struct ruru_buf *out, const char *s)
+{
+	size_t n = strcspn(s, "\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10"
+				 "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f");
+	ruru_buf_add(out, s, n);
+	for (s += n; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\\')
+			ruru_buf_addstr(out, "\\\\");
+		else if (c == '\t')
+			ruru_buf_addstr(out, "\\t");
+		else if (c == '\n')
+			ruru_buf_addstr(out, "\\n");
+		else if (c == '\r')
+			ruru_buf_addstr(out, "\\r");
+		else if (c < 0x20 || c == 0x7f)
+			ruru_buf_addf(out, "\\x%02x", c);
+		else
+			ruru_buf_addch(out, (char)c);
+	}
+}

@@ -350,3 +350,28 @@ PY
 	run "$RURU" list --status active
 	[ "${#lines[@]}" -eq 0 ]
 }
+
+@test "show makes control characters of a hand-written front matter visible, as list does" {
+	mkdir -p .ruru/sessions/S1
+	printf '+++\nid = "S1"\ntitle = "evil \\u001b[31mred"\nstatus = "Active"\nstart_time = "2026-01-01T00:00:00Z"\ncoordinator = "x\\u001b]0;pwned\\u0007"\ntags = ["\\u001b[2J", "b"]\n+++\n\n## Log Entries\n\n- [2026-01-01 10:00:00Z] **note**: one\n' >.ruru/sessions/S1/session_log.md
+	run "$RURU" -s S1 show
+	[ "$status" -eq 0 ]
+	[[ "$output" != *$'\x1b'* && "$output" != *$'\a'* ]]
+	[[ "$output" == *'title:       evil \x1b[31mred'* ]]
+	[[ "$output" == *'coordinator: x\x1b]0;pwned\x07'* ]]
+	[[ "$output" == *'tags:        \x1b[2J b'* ]]
+}
+
+@test "task list and artifact list escape control characters in their tab-separated rows" {
+	id=$("$RURU" new "x")
+	mkdir -p .ruru/tasks ".ruru/sessions/$id/artifacts"
+	printf '+++\nid = "TASK-A-1"\ntitle = "t\\u001b[31m\\tx"\nstatus = "🟡 To Do"\ntype = "🌟 Feature"\nRooComSessionID = "%s"\n+++\n# body\n' "$id" >.ruru/tasks/TASK-A-1.md
+	printf 'x' >".ruru/sessions/$id/artifacts/a"$'\x1b'"[31m.md"
+	run "$RURU" task list
+	[ "$status" -eq 0 ]
+	[[ "$output" != *$'\x1b'* ]]
+	[ "$output" = $'TASK-A-1\t🟡 To Do\tRooComSessionID\tt\\x1b[31m\\tx' ]
+	run "$RURU" artifact list
+	[ "$status" -eq 0 ]
+	[ "$output" = $'artifacts/a\\x1b[31m.md\tunrecorded\tpresent' ]
+}
