@@ -371,10 +371,14 @@ static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json
 		const char *st = json_string_value(json_object_get(v, "status"));
 		const char *ti = json_string_value(json_object_get(v, "title"));
 		const char *f = json_string_value(json_object_get(v, "file"));
+		const char *via = json_is_false(json_object_get(v, "linked"))
+					  ? json_string_value(json_object_get(v, "via"))
+					  : NULL;
 		ruru_buf_reset(&l);
-		ruru_buf_addf(&l, "- %s [%s]%s%s%s%s%s\n", json_string_value(json_object_get(v, "id")),
+		ruru_buf_addf(&l, "- %s [%s]%s%s%s%s%s%s%s\n", json_string_value(json_object_get(v, "id")),
 			      st ? st : "no task file found", ti ? " " : "", ti ? ti : "", f ? " (" : "",
-			      f ? f : "", f ? ")" : "");
+			      f ? f : "", via ? "; names this session in " : "", via ? via : "",
+			      f ? ")" : "");
 		section_add(&sec[2], l.ptr);
 	}
 	ruru_buf_addstr(&sec[3].head, "\n## Artifacts\n\n");
@@ -406,7 +410,7 @@ static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json
 static void make_digest(struct ruru_ws *ws, struct ruru_session *s, size_t max_chars,
 			const char *title, char **digest, json_t **json)
 {
-	json_t *tasks = tasks_json(ws, s->tasks, s->ntasks);
+	json_t *tasks = tasks_json(ws, s->id, s->tasks, s->ntasks);
 	json_t *pending = pending_confirmations(ws, s->id);
 	json_t *open = ruru_digest_open_items(s, tasks, pending);
 	struct ruru_buf b = RURU_BUF_INIT;

@@ -316,60 +316,34 @@ static int list_cb(void *vctx, const char *rel, const char *stem, const struct r
 	return 0;
 }
 
-json_t *tasks_json(struct ruru_ws *ws, char **tasks, size_t n)
-{
-	struct list_ctx c = { "", json_object(), json_object() };
-	for (size_t i = 0; i < n; i++)
-		json_object_set_new(c.linked, tasks[i], json_null());
-	if (n)
-		walk_tasks(ws, list_cb, &c);
-	json_t *out = json_array();
-	for (size_t i = 0; i < n; i++) {
-		json_t *t = json_object_get(c.linked, tasks[i]);
-		json_array_append_new(out, json_pack("{s:s, s:O, s:O, s:O}", "id", tasks[i], "title",
-						     json_is_object(t) ? json_object_get(t, "title") : json_null(),
-						     "status",
-						     json_is_object(t) ? json_object_get(t, "status") : json_null(),
-						     "file",
-						     json_is_object(t) ? json_object_get(t, "file") : json_null()));
-	}
-	json_decref(c.linked);
-	json_decref(c.found);
-	return out;
-}
-
 static int cmp_key(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+json_t *tasks_json(struct ruru_ws *ws, const char *sid, char **tasks, size_t n)
 {
-	struct ruru_session s;
-	if (ruru_session_load(ws, id, 0, &s, err) < 0)
-		return NULL;
-	struct list_ctx c = { id, json_object(), json_object() };
-	for (size_t i = 0; i < s.ntasks; i++)
-		json_object_set_new(c.linked, s.tasks[i], json_null());
+	struct list_ctx c = { sid, json_object(), json_object() };
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(c.linked, tasks[i], json_null());
 	walk_tasks(ws, list_cb, &c);
 	json_t *out = json_array();
-	for (size_t i = 0; i < s.ntasks; i++) {
-		json_t *t = json_object_get(c.linked, s.tasks[i]);
+	for (size_t i = 0; i < n; i++) {
+		json_t *t = json_object_get(c.linked, tasks[i]);
 		json_t *o = json_is_object(t) ? json_copy(t)
-					      : json_pack("{s:s, s:n, s:n, s:n, s:n}", "id",
-							  s.tasks[i], "title", "status",
-							  "assigned_to", "file");
+					      : json_pack("{s:s, s:n, s:n, s:n, s:n}", "id", tasks[i],
+							  "title", "status", "assigned_to", "file");
 		json_object_set_new(o, "linked", json_true());
 		json_object_set_new(o, "via", json_string("related_tasks"));
 		json_array_append_new(out, o);
 	}
-	size_t n = json_object_size(c.found), k = 0;
-	const char **keys = ruru_xmalloc((n + 1) * sizeof(*keys));
+	size_t nf = json_object_size(c.found), k = 0;
+	const char **keys = ruru_xmalloc((nf + 1) * sizeof(*keys));
 	const char *key;
 	json_t *v;
 	json_object_foreach(c.found, key, v) keys[k++] = key;
-	qsort(keys, n, sizeof(*keys), cmp_key);
-	for (k = 0; k < n; k++) {
+	qsort(keys, nf, sizeof(*keys), cmp_key);
+	for (k = 0; k < nf; k++) {
 		json_t *o = json_copy(json_object_get(c.found, keys[k]));
 		json_object_set_new(o, "linked", json_false());
 		json_array_append_new(out, o);
@@ -377,6 +351,15 @@ json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *er
 	free(keys);
 	json_decref(c.linked);
 	json_decref(c.found);
+	return out;
+}
+
+json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+{
+	struct ruru_session s;
+	if (ruru_session_load(ws, id, 0, &s, err) < 0)
+		return NULL;
+	json_t *out = tasks_json(ws, id, s.tasks, s.ntasks);
 	ruru_session_release(&s);
 	return out;
 }

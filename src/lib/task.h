@@ -7,8 +7,10 @@
 #include "ruru.h"
 #include "workspace.h"
 
-/* An array of {id, title, status, file} for the task IDs `tasks`, read
- * from the task files under .ruru/tasks (null fields when not found). */
-json_t *tasks_json(struct ruru_ws *ws, char **tasks, size_t n);
+/* The tasks of session `sid` (DESIGN §4b), as ruru_task_list returns
+ * them: the IDs `tasks` (its related_tasks) in order, read from their
+ * task files (null fields when not found), then every other task file
+ * that names the session, by ID, with `via` the field that names it. */
+json_t *tasks_json(struct ruru_ws *ws, const char *sid, char **tasks, size_t n);
 
 #endif

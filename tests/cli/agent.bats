@@ -402,3 +402,19 @@ entries_whole() {
 	run "$RURU" log --type artifact --artifact ../other/x.md "outside"
 	[ "$status" -eq 6 ]
 }
+
+@test "the continue digest lists the tasks that name the session, not only the linked ones (DESIGN §4b, §6)" {
+	id=$("$RURU" new "x")
+	mkdir -p .ruru/tasks
+	printf '+++\nid = "TASK-A-1"\ntitle = "found by its field"\nstatus = "🟡 To Do"\nRooComSessionID = "%s"\n+++\n' "$id" >.ruru/tasks/TASK-A-1.md
+	printf '+++\nid = "TASK-A-2"\ntitle = "finished"\nstatus = "🟢 Done"\nsession_id = "%s"\n+++\n' "$id" >.ruru/tasks/TASK-A-2.md
+	printf '+++\nid = "TASK-B-1"\ntitle = "another session"\nstatus = "🟡 To Do"\nsession_id = "SESSION-other"\n+++\n' >.ruru/tasks/TASK-B-1.md
+	run "$RURU" show --digest
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'- task TASK-A-1 [🟡 To Do] found by its field'* ]]     # open item
+	[[ "$output" != *'- task TASK-A-2'* ]]                                   # done: not open
+	[[ "$output" == *'- TASK-A-2 [🟢 Done] finished (.ruru/tasks/TASK-A-2.md; names this session in session_id)'* ]]
+	[[ "$output" != *TASK-B-1* ]]
+	run "$RURU" --json show --digest
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert [(t["id"], t["linked"], t["via"]) for t in d["tasks"]] == [("TASK-A-1", False, "RooComSessionID"), ("TASK-A-2", False, "session_id")], d["tasks"]' "$output"
+}
