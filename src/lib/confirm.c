@@ -523,16 +523,6 @@ struct loc {
 	char *srel;                /* relative to the session folder */
 };
 
-/* Put a sidecar back as it was before a step whose log entry failed
- * (errno kept for the caller's message). */
-static void restore_sidecar(const struct loc *L, const struct ruru_buf *orig)
-{
-	struct ruru_error ignore;
-	int e = errno;
-	ruru_write_atomic(L->side_abs, orig->ptr, orig->len, 0666, &ignore);
-	errno = e;
-}
-
 static void loc_release(struct loc *L)
 {
 	free(L->rel);
@@ -1276,9 +1266,12 @@ static int records_read(struct ruru_ws *ws, const struct loc *L, struct records 
 	return L->session ? records_session(ws, L, R, err) : records_temp(ws, L, R, err);
 }
 
-/* Append a temp proposal's decision record (under .ruru/temp/.lock). */
-static int records_append_temp(struct ruru_ws *ws, const struct ruru_confirm_record *r,
-			       struct ruru_error *err)
+/* Stage a temp proposal's decision record at the end of decisions.log, in
+ * the guard's transaction (under .ruru/temp/.lock): the whole file, its
+ * record appended, is written beside it and published with the sidecar,
+ * so that a failed step leaves both as they were. */
+static int records_stage_temp(struct ruru_ws *ws, struct guard *g,
+			      const struct ruru_confirm_record *r, struct ruru_error *err)
 {
 	char *path = temp_decisions_path(ws);
 	struct ruru_buf b = RURU_BUF_INIT;
@@ -1286,20 +1279,23 @@ static int records_append_temp(struct ruru_ws *ws, const struct ruru_confirm_rec
 		"# Decisions on proposals made with no active session (.ruru/temp/),\n"
 		"# appended by `ruru confirm`; never edit.  The latest record of an\n"
 		"# artifact is its decision.\n";
-	int rc = ruru_write_new(path, head, sizeof(head) - 1, 0666, err);
-	if (rc < 0 && err->code == RURU_ECONFLICT) {
+	int rc = ruru_read_file(path, &b, err);
+	if (rc < 0 && err->code == RURU_ENOTFOUND) {
 		ruru_error_clear(err);
+		ruru_buf_reset(&b);
+		ruru_buf_add(&b, head, sizeof(head) - 1);
 		rc = 0;
 	}
-	ruru_buf_addch(&b, '\n');
-	ruru_confirm_record_canonical(&b, r);
-	if (r->signature) {
-		ruru_buf_addstr(&b, "signature = ");
-		ruru_toml_encode_string(&b, r->signature, strlen(r->signature));
+	if (rc == 0) {
 		ruru_buf_addch(&b, '\n');
+		ruru_confirm_record_canonical(&b, r);
+		if (r->signature) {
+			ruru_buf_addstr(&b, "signature = ");
+			ruru_toml_encode_string(&b, r->signature, strlen(r->signature));
+			ruru_buf_addch(&b, '\n');
+		}
+		rc = ruru_logtx_stage_file(&g->tx, path, b.ptr, b.len, false, err);
 	}
-	if (rc == 0)
-		rc = ruru_append(path, b.ptr, b.len, err);
 	ruru_buf_release(&b);
 	free(path);
 	return rc;
@@ -2359,10 +2355,9 @@ int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
 	}
 	struct loc L;
 	struct guard g = { 0 };
-	struct ruru_buf side = RURU_BUF_INIT, orig = RURU_BUF_INIT, msg = RURU_BUF_INIT;
+	struct ruru_buf side = RURU_BUF_INIT, msg = RURU_BUF_INIT;
 	struct ruru_confirm_record rec = { 0 };
 	int rc = -1;
-	bool wrote = false;
 	if (locate(ws, artifact, true, &L, err) < 0)
 		return -1;
 	if (guard_begin(ws, L.session, &g, err) < 0)
@@ -2398,7 +2393,6 @@ int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
 	record_of(&rec, out, to[decision], by, reason, now);
 	if (sign && sign_record(&rec, sign, err) < 0)
 		goto out;
-	ruru_buf_add(&orig, side.ptr, side.len);
 	if (side_set_str(&side, "status", ruru_confirm_status_word(to[decision]), err) < 0 ||
 	    side_set_str(&side, "decided_by", by, err) < 0 ||
 	    side_set_str(&side, "rationale", reason ? reason : "", err) < 0 ||
@@ -2406,11 +2400,11 @@ int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
 	    (rec.signature && (side_set_str(&side, "signed_by", rec.signer, err) < 0 ||
 			       side_set_str(&side, "signature", rec.signature, err) < 0)))
 		goto out;
-	if (ruru_write_atomic(L.side_abs, side.ptr, side.len, 0666, err) < 0)
+	/* staged: published with the log entry (or the temp record), or not at all */
+	if (ruru_logtx_stage_file(&g.tx, L.side_abs, side.ptr, side.len, false, err) < 0)
 		goto out;
-	wrote = true;
 	if (!g.session) {
-		if (records_append_temp(ws, &rec, err) < 0)
+		if (records_stage_temp(ws, &g, &rec, err) < 0)
 			goto out;
 	} else if (decision == RURU_DECIDE_SKIP) {
 		record_message(&msg, &rec);
@@ -2437,15 +2431,12 @@ int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
 	out->decided_at = now;
 	rc = 0;
 out:
-	if (rc < 0 && wrote) /* the log did not take the decision: neither does the sidecar */
-		restore_sidecar(&L, &orig);
 	if (rc < 0)
 		ruru_confirm_release(out);
 	ruru_confirm_record_release(&rec);
 	guard_abort(&g);
 	loc_release(&L);
 	ruru_buf_release(&side);
-	ruru_buf_release(&orig);
 	ruru_buf_release(&msg);
 	return rc;
 }
@@ -2479,9 +2470,8 @@ int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *
 		task = NULL;
 	struct loc L;
 	struct guard g = { 0 };
-	struct ruru_buf side = RURU_BUF_INIT, orig = RURU_BUF_INIT, msg = RURU_BUF_INIT;
+	struct ruru_buf side = RURU_BUF_INIT, msg = RURU_BUF_INIT;
 	int rc = -1;
-	bool wrote = false;
 	if (locate(ws, artifact, true, &L, err) < 0)
 		return -1;
 	if (guard_begin(ws, L.session, &g, err) < 0 || reload_checked(ws, &L, &side, out, NULL, err) < 0)
@@ -2501,12 +2491,10 @@ int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *
 	if (out->kind == RURU_CONFIRM_DIFF)
 		ruru_buf_addf(&msg, "\nThe artifact is a unified diff: apply it to `%s`.",
 			      out->target);
-	ruru_buf_add(&orig, side.ptr, side.len);
 	if (side_set_str(&side, "delegated_to", to, err) < 0 ||
 	    side_set_str(&side, "task", task ? task : "", err) < 0 ||
-	    ruru_write_atomic(L.side_abs, side.ptr, side.len, 0666, err) < 0)
+	    ruru_logtx_stage_file(&g.tx, L.side_abs, side.ptr, side.len, false, err) < 0)
 		goto out;
-	wrote = true;
 	if (g.session && task && ruru_logtx_array_add(&g.tx, "related_tasks", task, err) < 0)
 		goto out;
 	if (guard_log(&g, RURU_EV_DELEGATION, L.srel, to, task, NULL, msg.ptr, err) < 0 ||
@@ -2519,14 +2507,11 @@ int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *
 	*message = ruru_buf_detach(&msg, NULL);
 	rc = 0;
 out:
-	if (rc < 0 && wrote)
-		restore_sidecar(&L, &orig);
 	if (rc < 0)
 		ruru_confirm_release(out);
 	guard_abort(&g);
 	loc_release(&L);
 	ruru_buf_release(&side);
-	ruru_buf_release(&orig);
 	ruru_buf_release(&msg);
 	return rc;
 }
@@ -2982,9 +2967,8 @@ out:
 static int withdraw_locked(struct ruru_ws *ws, const struct loc *L, struct guard *g,
 			   const char *reason, struct ruru_confirm *out, struct ruru_error *err)
 {
-	struct ruru_buf side = RURU_BUF_INIT, orig = RURU_BUF_INIT, msg = RURU_BUF_INIT;
+	struct ruru_buf side = RURU_BUF_INIT, msg = RURU_BUF_INIT;
 	struct ruru_confirm_record rec = { 0 };
-	bool wrote = false;
 	int rc = -1;
 	if (sidecar_read(L, &side, out, err) < 0)
 		goto out;
@@ -2995,30 +2979,25 @@ static int withdraw_locked(struct ruru_ws *ws, const struct loc *L, struct guard
 		goto out;
 	}
 	time_t now = ruru_now();
-	ruru_buf_add(&orig, side.ptr, side.len);
 	if (side_set_str(&side, "status", "withdrawn", err) < 0 ||
 	    side_set_time(&side, "withdrawn_at", now, err) < 0 ||
 	    side_set_str(&side, "withdrawn_reason", reason ? reason : "", err) < 0 ||
-	    ruru_write_atomic(L->side_abs, side.ptr, side.len, 0666, err) < 0)
+	    ruru_logtx_stage_file(&g->tx, L->side_abs, side.ptr, side.len, false, err) < 0)
 		goto out;
-	wrote = true;
 	record_of(&rec, out, RURU_CONFIRM_WITHDRAWN, "coordinator", reason, now);
 	g->stamp = now;
 	if (g->session) {
 		record_message(&msg, &rec);
 		if (guard_log(g, RURU_EV_NOTE, L->srel, NULL, NULL, NULL, msg.ptr, err) < 0)
 			goto out;
-	} else if (records_append_temp(ws, &rec, err) < 0) {
+	} else if (records_stage_temp(ws, g, &rec, err) < 0) {
 		goto out;
 	}
 	out->status = RURU_CONFIRM_WITHDRAWN;
 	rc = 0;
 out:
-	if (rc < 0 && wrote)
-		restore_sidecar(L, &orig);
 	ruru_confirm_record_release(&rec);
 	ruru_buf_release(&side);
-	ruru_buf_release(&orig);
 	ruru_buf_release(&msg);
 	return rc;
 }
