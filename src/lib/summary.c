@@ -390,7 +390,7 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_
 		return -1;
 	bool record = s.valid && s.status == RURU_STATUS_ACTIVE;
 	struct ruru_logtx tx;
-	bool in_tx = false, wrote = false;
+	bool in_tx = false, wrote = false; /* wrote: unrecorded (no tx) file written */
 	if (record) {
 		/* Read again under the lock, so the summary and the log agree. */
 		ruru_session_release(&s);
@@ -430,8 +430,11 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_
 		struct ruru_buf abs = RURU_BUF_INIT, norm = RURU_BUF_INIT;
 		ruru_buf_addf(&abs, "%s/%s", sdir, folder.ptr);
 		absfolder = ruru_buf_detach(&abs, NULL);
+		/* recorded: the folders made are the transaction's (abort
+		 * removes them); otherwise this call undoes its own */
 		int k = ruru_path_inside(sdir, folder.ptr, &norm, err) < 0 ||
-			ruru_mkdirs_made(absfolder, &made, err) < 0;
+			(record ? ruru_logtx_mkdirs(&tx, absfolder, err)
+				: ruru_mkdirs_made(absfolder, &made, err)) < 0;
 		ruru_buf_release(&norm);
 		if (k)
 			goto out;
@@ -501,14 +504,17 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_
 		ruru_buf_addf(&path, "%s/%s/%s", sdir, folder.ptr, name.ptr);
 		struct ruru_error e2;
 		ruru_error_clear(&e2);
-		if (ruru_write_new(path.ptr, next.ptr, next.len, 0666, &e2) == 0)
+		/* recorded: staged beside it, published with the log entry or
+		 * not at all */
+		if ((record ? ruru_logtx_stage_file(&tx, path.ptr, next.ptr, next.len, true, &e2)
+			    : ruru_write_new(path.ptr, next.ptr, next.len, 0666, &e2)) == 0)
 			break;
 		if (e2.code != RURU_ECONFLICT || k >= 1000) {
 			*err = e2;
 			goto out;
 		}
 	}
-	wrote = true;
+	wrote = !record;
 	ruru_buf_addf(&relp, "%s/%s", folder.ptr, name.ptr);
 	if (record) {
 		ruru_buf_addf(&msg, "summary: %zu outcomes, %zu decisions, %zu open items",

@@ -306,9 +306,9 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 	struct ruru_buf tpl = RURU_BUF_INIT, doc = RURU_BUF_INIT, body = RURU_BUF_INIT,
 			name = RURU_BUF_INIT, path = RURU_BUF_INIT, l_id = RURU_BUF_INIT,
 			l_sess = RURU_BUF_INIT, l_task = RURU_BUF_INIT, msg = RURU_BUF_INIT;
-	char *sdir = NULL, *folder = NULL, *made = NULL, *absfolder = NULL;
+	char *sdir = NULL, *folder = NULL, *absfolder = NULL;
 	struct ruru_logtx tx;
-	bool in_tx = false, wrote = false;
+	bool in_tx = false;
 	int rc = -1;
 	struct ruru_buf from = RURU_BUF_INIT;
 
@@ -326,8 +326,9 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 		struct ruru_buf norm = RURU_BUF_INIT, abs = RURU_BUF_INIT;
 		ruru_buf_addf(&abs, "%s/%s", sdir, folder);
 		absfolder = ruru_buf_detach(&abs, NULL);
+		/* the folders made are the transaction's: abort removes them */
 		int k = ruru_path_inside(sdir, folder, &norm, err) < 0 ||
-			ruru_mkdirs_made(absfolder, &made, err) < 0;
+			ruru_logtx_mkdirs(&tx, absfolder, err) < 0;
 		ruru_buf_release(&norm);
 		if (k)
 			goto out;
@@ -366,14 +367,14 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 		ruru_buf_addf(&path, "%s/%s/%s", sdir, folder, name.ptr);
 		struct ruru_error e2;
 		ruru_error_clear(&e2);
-		if (ruru_write_new(path.ptr, doc.ptr, doc.len, 0666, &e2) == 0)
+		/* staged beside it, published with the log entry or not at all */
+		if (ruru_logtx_stage_file(&tx, path.ptr, doc.ptr, doc.len, true, &e2) == 0)
 			break;
 		if (e2.code != RURU_ECONFLICT || k >= 1000) {
 			*err = e2;
 			goto out;
 		}
 	}
-	wrote = true;
 	struct ruru_buf relp = RURU_BUF_INIT;
 	ruru_buf_addf(&relp, "%s/%s", folder, name.ptr);
 	ruru_buf_addf(&msg, "%s: %s", t->type, a->title);
@@ -383,17 +384,8 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 		*rel = ruru_buf_detach(&relp, NULL);
 	ruru_buf_release(&relp);
 out:
-	if (rc < 0 && wrote) {
-		int e = errno;
-		struct ruru_error lerr;
-		ruru_remove(path.ptr, &lerr);
-		errno = e;
-	}
-	if (rc < 0 && made)
-		ruru_rmdirs_made(absfolder, made); /* a failed command leaves no folder */
 	if (in_tx)
-		ruru_logtx_abort(&tx);
-	free(made);
+		ruru_logtx_abort(&tx); /* removes the staged file and the folders made */
 	free(absfolder);
 	free(sdir);
 	free(folder);
