@@ -1,0 +1,192 @@
+#!/usr/bin/env bats
+# faults_staged.bats — fault injection on every write of `confirm
+# approve|reject|skip`, `confirm delegate`, `confirm withdraw`, `summarize`
+# and `artifact add --type` (issue #10 item 5): each is one log transaction
+# (begin, check, stage, log, commit), so a fault at any storage step
+# (RURU_FAULT=STEP:N, every N in turn until the command succeeds) leaves the
+# workspace byte for byte as it was — no sidecar changed, no record in
+# .ruru/temp/decisions.log, no summary or typed artifact, no folder, no
+# temp file — and the command then succeeds.
+
+load helpers
+setup() { setup_workspace; }
+teardown() { teardown_workspace; }
+
+STEPS="open write fsync chmod rename link mkdir lock dirsync"
+
+# Every path under the workspace with the bytes of every file, but ruru's
+# caches (rebuilt from the files; readers may write them) and lock files.
+snap() {
+	find . \( -name '.index*' -o -name '*.lock' -o -name '.lock' -o -name '.state*' \) -prune -o -print |
+		LC_ALL=C sort | while IFS= read -r p; do
+			if [ -f "$p" ]; then
+				printf '%s %s\n' "$p" "$(sha256sum <"$p" | cut -d' ' -f1)"
+			else
+				printf '%s\n' "$p"
+			fi
+		done
+}
+
+# Run "$@" with each fault in turn; every failure must leave snap() as it
+# was.  $1: the most occurrences to try.
+each_fault() {
+	local max=$1
+	shift
+	local step n before
+	for step in $STEPS; do
+		for n in $(seq 1 "$max"); do
+			before=$(snap)
+			run env RURU_FAULT="$step:$n" "$@"
+			if [ "$status" -eq 0 ]; then
+				"$RURU" check >/dev/null || { echo "$step:$n: check fails after success"; "$RURU" check; return 1; }
+				break
+			fi
+			[ "$(snap)" = "$before" ] || {
+				echo "$step:$n: failed ($output) and changed the workspace:"
+				diff <(echo "$before") <(snap)
+				return 1
+			}
+		done
+		[ "$status" -eq 0 ] || { echo "$step: still failing at $max"; return 1; }
+		after_success "$step"
+	done
+}
+
+propose() {
+	printf 'new %s\n' "$1" | "$RURU" confirm propose --target "docs/$1.md" --content -
+}
+
+# --- decide ----------------------------------------------------------
+
+# each_fault passes its arguments as given: a proposal named at run time
+# goes through a small wrapper.
+wrap() {
+	cat >"$BATS_TEST_TMPDIR/w" <<EOF
+#!/bin/sh
+exec "$RURU" "\$@" "\$(cat "$BATS_TEST_TMPDIR/a")"
+EOF
+	chmod +x "$BATS_TEST_TMPDIR/w"
+}
+
+decide_run() { # $1 session|temp, $2 verb
+	local verb=$2
+	mkdir -p docs
+	wrap
+	i=0
+	next() {
+		i=$((i + 1))
+		printf 'old\n' >"docs/d$i.md"
+		propose "d$i" >"$BATS_TEST_TMPDIR/a"
+		[ -s "$BATS_TEST_TMPDIR/a" ]
+	}
+	after_success() {
+		local want
+		case $verb in approve) want=approved ;; reject) want=rejected ;; skip) want=skipped ;; esac
+		st=$("$RURU" --json confirm show "$(cat "$BATS_TEST_TMPDIR/a")" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+		[ "$st" = "$want" ] || { echo "$1: status $st, not $want"; return 1; }
+		next
+	}
+	next
+	if [ "$verb" = skip ]; then
+		each_fault 60 "$BATS_TEST_TMPDIR/w" confirm skip --rationale routine
+	else
+		each_fault 60 "$BATS_TEST_TMPDIR/w" confirm "$verb"
+	fi
+}
+
+@test "confirm approve/reject/skip in a session: a fault at any write changes nothing" {
+	"$RURU" new "Decide" >/dev/null
+	decide_run session approve
+	decide_run session reject
+	decide_run session skip
+}
+
+# The old decide restored the sidecar by hand but not decisions.log: its
+# header, or a record whose fsync failed, stayed behind.
+@test "confirm approve/reject/skip with no session (decisions.log): a fault at any write changes nothing" {
+	decide_run temp approve
+	decide_run temp reject
+	decide_run temp skip
+	grep -c '^\[\[decision\]\]' .ruru/temp/decisions.log
+}
+
+# --- delegate, withdraw ---------------------------------------------
+
+delegate_run() {
+	mkdir -p docs
+	wrap
+	i=0
+	next() {
+		i=$((i + 1))
+		printf 'old\n' >"docs/g$i.md"
+		propose "g$i" >"$BATS_TEST_TMPDIR/a"
+		"$RURU" confirm approve "$(cat "$BATS_TEST_TMPDIR/a")" >/dev/null
+	}
+	after_success() {
+		d=$("$RURU" --json confirm show "$(cat "$BATS_TEST_TMPDIR/a")" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("delegated_to"))')
+		[ "$d" = dev-x ] || { echo "delegated_to $d"; return 1; }
+		next
+	}
+	next
+	each_fault 60 "$BATS_TEST_TMPDIR/w" confirm delegate --to dev-x --task TASK-F-1
+}
+
+@test "confirm delegate: a fault at any write changes nothing (session and temp)" {
+	"$RURU" new "Delegate" >/dev/null
+	delegate_run
+	rm .ruru/sessions/.active
+	delegate_run
+}
+
+withdraw_run() {
+	mkdir -p docs
+	wrap
+	i=0
+	next() {
+		i=$((i + 1))
+		printf 'old\n' >"docs/w$i.md"
+		propose "w$i" >"$BATS_TEST_TMPDIR/a"
+	}
+	after_success() {
+		st=$("$RURU" --json confirm show "$(cat "$BATS_TEST_TMPDIR/a")" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+		[ "$st" = withdrawn ] || { echo "status $st"; return 1; }
+		next
+	}
+	next
+	each_fault 60 "$BATS_TEST_TMPDIR/w" confirm withdraw --reason "not needed"
+}
+
+@test "confirm withdraw: a fault at any write changes nothing (session and temp)" {
+	"$RURU" new "Withdraw" >/dev/null
+	withdraw_run
+	rm .ruru/sessions/.active
+	withdraw_run
+	grep -q 'withdrawn' .ruru/temp/decisions.log
+}
+
+# --- summarize, typed artifacts ---------------------------------------
+
+@test "summarize: a fault at any write leaves no summary, no folder, no log change" {
+	"$RURU" new "Summarize" >/dev/null
+	"$RURU" log --type decision "pin the seed" >/dev/null
+	k=0
+	after_success() {
+		k=$((k + 1))
+		# the summary and its log entry, together
+		[ "$(find . -name 'SESSUM-*.md' | wc -l)" -eq "$k" ]
+		[ "$(grep -c 'summary: ' "$(log_of)")" -eq "$k" ]
+	}
+	each_fault 60 "$RURU" summarize
+}
+
+@test "artifact add --type: a fault at any write leaves no note, no folder, no log change" {
+	"$RURU" new "Typed" >/dev/null
+	k=0
+	after_success() {
+		k=$((k + 1))
+		[ "$(grep -c 'learning: A lesson' "$(log_of)")" -eq "$k" ]
+		[ "$("$RURU" --json show | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["related_artifacts"]))')" -eq "$k" ]
+	}
+	echo "what was learned" >"$BATS_TEST_TMPDIR/body"
+	each_fault 60 "$RURU" artifact add --type learning --title "A lesson" --task TASK-T-1 "$BATS_TEST_TMPDIR/body"
+}
