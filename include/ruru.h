@@ -80,7 +80,9 @@ void ruru_error_clear(struct ruru_error *err);
  * character boundary and ends in "...".
  * Clears line, col, arg, hint and subject but keeps `file`, so that a
  * reader may name the file first and report what it finds later (clear
- * the record, or set the file again, when that is not wanted). */
+ * the record, or set the file again, when that is not wanted).  Because
+ * `file` is kept, a record must start cleared: declare it
+ * `struct ruru_error e = { 0 };` or call ruru_error_clear() first. */
 int ruru_error_set(struct ruru_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Name the argument at fault and the next step (after ruru_error_set);

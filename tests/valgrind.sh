@@ -76,4 +76,18 @@ cli check
 cli search line
 cli continue
 cli pause
+# Refusals: error records copied between functions must be whole (an
+# uncleared one once carried an uninitialised file name into a message).
+refused() {
+	want=$1
+	shift
+	log="$out/cli-$((n + 1)).log"
+	(cd "$ws" && $VG "$RURU_BIN" "$@") >"$log" 2>&1
+	st=$?
+	[ "$st" = "$want" ] && st=0
+	report "ruru $* (refused, exit $want)" $st "$log"
+}
+rm -f "$ws/.ruru/.gitignore"
+ln -s /nonexistent/bashrc "$ws/.ruru/.gitignore"
+refused 6 new "Through a symlinked .gitignore"
 exit $rc

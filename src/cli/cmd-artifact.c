@@ -169,7 +169,7 @@ static int cmd_task_link(struct cli_ctx *ctx, struct cli_args *a)
 	char *id = ws ? cli_session(ctx, ws, NULL) : NULL;
 	int rc = 0;
 	char *file = NULL;
-	struct ruru_error nf;
+	struct ruru_error nf = { 0 };
 	if (!id || ruru_task_link(ws, id, a->argv[0], &ctx->err) < 0) {
 		rc = cli_fail(ctx);
 	} else {

@@ -201,7 +201,7 @@ static bool page(const struct ruru_buf *text)
 	}
 	struct ruru_child c = { .argv = (const char *const *)argv, .stdin_io = RURU_CHILD_PIPE,
 				.stdout_io = RURU_CHILD_INHERIT, .stderr_io = RURU_CHILD_INHERIT };
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	int rc = ruru_child_start(&c, &err);
 	free(copy);
 	if (rc < 0)

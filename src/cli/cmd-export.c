@@ -46,7 +46,7 @@ static int export_session(struct cli_ctx *ctx, struct web_site *site, const char
 			goto out;
 		if (!site->files)
 			continue;
-		struct ruru_error e;
+		struct ruru_error e = { 0 };
 		if (ruru_export_read_artifact(site->ws, id, p, 64u << 20, b, &e) == 0) {
 			const char *slash = strrchr(p, '/');
 			ruru_buf_reset(&rel);

@@ -515,7 +515,7 @@ static void offer_recent(struct ruru_ws *ws)
 {
 	struct ruru_session *list;
 	size_t n;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	if (ruru_session_recent(ws, &list, &n, &e) < 0)
 		return;
 	if (n)
@@ -555,7 +555,7 @@ static int cmd_continue(struct cli_ctx *ctx, struct cli_args *a)
 		int code = ctx->err.code;
 		if (id && code == RURU_ECONFLICT && !reopen) {
 			struct ruru_session s;
-			struct ruru_error e;
+			struct ruru_error e = { 0 };
 			if (ruru_session_load(ws, id, 0, &s, &e) == 0 &&
 			    (s.status == RURU_STATUS_COMPLETED || s.status == RURU_STATUS_ERROR)) {
 				size_t n = strlen(ctx->err.msg);

@@ -22,7 +22,7 @@ static bool exists_at(const char *dir, const char *rel)
 {
 	struct ruru_buf p = RURU_BUF_INIT;
 	struct stat st;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	ruru_buf_addf(&p, "%s/%s", dir, rel);
 	bool ok = ruru_lstat(p.ptr, &st, &e) == 0;
 	ruru_buf_release(&p);
@@ -152,7 +152,7 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	}
 	ruru_buf_addf(&path, "%s/%s", adir, norm.ptr);
 	struct stat st;
-	struct ruru_error lerr;
+	struct ruru_error lerr = { 0 };
 	int have = ruru_lstat(path.ptr, &st, &lerr);
 	if (have < 0 && lerr.code == RURU_EREFUSED) {
 		*err = lerr;
@@ -214,7 +214,7 @@ out:
 /* Every regular file under `dir`, as paths relative to the session. */
 static void walk(const char *dir, const char *rel, json_t *found, int depth)
 {
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	DIR *d = ruru_opendir(dir, &ignore);
 	if (!d || depth > 32) {
 		if (d)

@@ -326,7 +326,7 @@ static void check_text(struct checker *c, const char *text, size_t len, const ch
 	} else {
 		body = fm.body;
 		c->toml = fm.toml;
-		struct ruru_error e;
+		struct ruru_error e = { 0 };
 		struct ruru_toml *doc = ruru_toml_parse(text + fm.toml, fm.toml_end - fm.toml, &e);
 		if (!doc) {
 			int l, col;
@@ -438,7 +438,7 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **
 		for (size_t i = 0; rc == 0 && i < count; i++) {
 			ruru_buf_reset(&path);
 			ruru_buf_addf(&path, "%s/%s", ruru_ws_root(ws), list[i].path);
-			struct ruru_error e;
+			struct ruru_error e = { 0 };
 			if (check_file(&c, path.ptr, list[i].path, list[i].id, summary, &text, &e) < 0)
 				continue; /* gone since it was listed */
 			errors += c.errors;

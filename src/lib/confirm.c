@@ -194,7 +194,7 @@ static int scratch_make(struct scratch *s, struct ruru_error *err)
 static void scratch_remove(struct scratch *s)
 {
 	int e = errno;
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	for (int i = 0; i < 5; i++)
 		ruru_remove(s->path[i], &ignore);
 	ruru_remove_dir(s->dir, &ignore);
@@ -426,7 +426,7 @@ static bool has_prefix(const char *s, const char *p)
  * the root, never through a symlink); a refusal reads as "not there". */
 static int ws_lstat(const char *path, struct stat *st)
 {
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	return ruru_lstat(path, st, &ignore);
 }
 
@@ -527,7 +527,7 @@ struct loc {
  * (errno kept for the caller's message). */
 static void restore_sidecar(const struct loc *L, const struct ruru_buf *orig)
 {
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	int e = errno;
 	ruru_write_atomic(L->side_abs, orig->ptr, orig->len, 0666, &ignore);
 	errno = e;
@@ -668,7 +668,7 @@ static void find_short(struct ruru_ws *ws, const char *name, char ***m, size_t *
 	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
 		const char *layout = ruru_layout_dir((enum ruru_layout)l);
 		char *sdir = ruru_ws_path(ws, layout);
-		struct ruru_error ignore;
+		struct ruru_error ignore = { 0 };
 		DIR *d = ruru_opendir(sdir, &ignore);
 		free(sdir);
 		struct dirent *de;
@@ -704,7 +704,7 @@ static int locate(struct ruru_ws *ws, const char *artifact, bool must_exist, str
 	const char *root = ruru_ws_root(ws);
 	struct ruru_buf a = RURU_BUF_INIT, b = RURU_BUF_INIT, pick = RURU_BUF_INIT,
 			list = RURU_BUF_INIT;
-	struct ruru_error ea, eb;
+	struct ruru_error ea = { 0 }, eb = { 0 };
 	ruru_error_clear(&ea);
 	ruru_error_clear(&eb);
 	bool oka = ruru_path_relative_to_root(root, artifact, &a, &ea) == 0;
@@ -1419,7 +1419,7 @@ static int target_hash(struct ruru_ws *ws, const char *rel, char hex[65], bool *
 static void observe(struct ruru_ws *ws, const struct loc *L, struct ruru_confirm *c,
 		    struct ruru_buf *payload)
 {
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	struct ruru_buf tmp = RURU_BUF_INIT;
 	struct ruru_buf *p = payload ? payload : &tmp;
 	ruru_buf_reset(p);
@@ -1810,7 +1810,7 @@ static char *git_config(const char *key)
 {
 	const char *argv[] = { "git", "config", "--get", key, NULL };
 	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	int st = -1;
 	char *v = NULL;
 	if (run_capture(argv, &out, &st, &e) == 0 && st == 0) {
@@ -1849,7 +1849,7 @@ static char *allowed_signers_path(void)
 {
 	char *x = user_config_path("allowed_signers");
 	struct stat st;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	if (!x || ruru_lstat(x, &st, &e) == 0)
 		return x;
 	const char *argv[] = { "git", "config", "--global", "--get", "gpg.ssh.allowedSignersFile", NULL };
@@ -1878,7 +1878,7 @@ static char *allowed_signers_path(void)
 static bool config_flag(const char *path, const char *key)
 {
 	struct ruru_buf text = RURU_BUF_INIT;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	bool v = false;
 	if (path && ruru_read_file(path, &text, &e) == 0) {
 		struct ruru_toml *doc = ruru_toml_parse(text.ptr, text.len, &e);
@@ -1922,7 +1922,7 @@ static int run_with_input(const char *const argv[], const char *input, size_t le
 	}
 	close(c.in);
 	c.in = -1;
-	struct ruru_error rerr;
+	struct ruru_error rerr = { 0 };
 	int rrc = ruru_buf_read_fd(out, c.out, &rerr);
 	int st = ruru_child_finish(&c, err);
 	if (st < 0)
@@ -1998,7 +1998,7 @@ static int sign_record(struct ruru_confirm_record *r, const struct ruru_confirm_
 		} else {
 			const char *argv[] = { "ssh-add", "-L", NULL };
 			int ast = -1;
-			struct ruru_error e;
+			struct ruru_error e = { 0 };
 			if (run_capture(argv, &pub, &ast, &e) < 0 || ast != 0 ||
 			    (strncmp(pub.ptr, "ssh-", 4) && strncmp(pub.ptr, "ecdsa-", 6) &&
 			     strncmp(pub.ptr, "sk-", 3)))
@@ -2076,7 +2076,7 @@ static int signature_checked_as(struct ruru_ws *ws, const struct loc *L,
 		return 0;
 	char *signers = allowed_signers_path();
 	struct ruru_buf sig = RURU_BUF_INIT, canon = RURU_BUF_INIT, out = RURU_BUF_INIT;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	struct stat st;
 	struct scratch sc = { 0 };
 	bool have_sc = false;
@@ -2589,7 +2589,7 @@ static long count_lines_of(const char *b, size_t len)
 static json_t *changed_lines(const struct ruru_buf *before, const struct ruru_buf *after)
 {
 	struct scratch sc;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	struct ruru_buf out = RURU_BUF_INIT;
 	json_t *r = NULL;
 	int st = 0;
@@ -2646,7 +2646,7 @@ static bool holds_result(const struct ruru_confirm *c, const struct ruru_buf *pa
 	if (c->kind == RURU_CONFIRM_CONTENT)
 		return !strcmp(th, c->payload_sha256);
 	struct ruru_buf res = RURU_BUF_INIT;
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	char h[65];
 	bool yes;
 	if (!*c->target_sha256) {
@@ -2680,7 +2680,7 @@ static void note_leftover(struct ruru_ws *ws, const struct loc *L, const char *r
 {
 	char now_h[65], want_h[65];
 	bool now_exists;
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	struct ruru_buf side = RURU_BUF_INIT;
 	ruru_sha256_hex(result->ptr ? result->ptr : "", result->len, want_h);
 	int e = errno;
@@ -2900,7 +2900,7 @@ fail:
 	/* A write that failed (not a refusal) is logged as a failed result,
 	 * best effort; the error returned is the one that stopped the apply. */
 	if (writing && L.session) {
-		struct ruru_error lerr;
+		struct ruru_error lerr = { 0 };
 		ruru_buf_reset(&msg);
 		ruru_buf_addf(&msg, "Apply of `%s` failed: ", L.srel);
 		ruru_error_format(err, &msg);
@@ -3104,7 +3104,7 @@ int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *
 		return -1;
 	}
 	char *dir = ruru_ws_path(ws, ".ruru/temp");
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	DIR *d = ruru_opendir(dir, &ignore);
 	free(dir);
 	struct dirent *de;
@@ -3115,7 +3115,7 @@ int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *
 			continue;
 		/* Each sidecar; its artifact is the same stem + ".md". */
 		struct ruru_buf rel = RURU_BUF_INIT, text = RURU_BUF_INIT;
-		struct ruru_error e;
+		struct ruru_error e = { 0 };
 		struct loc L;
 		struct ruru_confirm c;
 		ruru_buf_addf(&rel, ".ruru/temp/%.*s.md", (int)(l - 5), de->d_name);
@@ -3164,7 +3164,7 @@ static void list_dir(struct ruru_ws *ws, const char *rel, enum ruru_confirm_stat
 		     bool want_unadopted, bool only_unadopted, json_t *out)
 {
 	char *dir = ruru_ws_path(ws, rel);
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	DIR *d = ruru_opendir(dir, &ignore);
 	free(dir);
 	if (!d)
@@ -3185,7 +3185,7 @@ static void list_dir(struct ruru_ws *ws, const char *rel, enum ruru_confirm_stat
 		qsort(names, n, sizeof(*names), cmp_name); /* the stamp in the name: oldest first */
 	for (size_t i = 0; i < n; i++) {
 		struct ruru_buf r = RURU_BUF_INIT, side = RURU_BUF_INIT;
-		struct ruru_error e;
+		struct ruru_error e = { 0 };
 		struct loc L;
 		struct ruru_confirm c;
 		ruru_buf_addf(&r, "%s/%s", rel, names[i]);
@@ -3280,7 +3280,7 @@ static int key_line(const struct ruru_buf *text, const char *key)
 static void verify_one(struct ruru_ws *ws, const char *rel, json_t *out)
 {
 	struct loc L;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	struct ruru_buf side = RURU_BUF_INIT, payload = RURU_BUF_INIT;
 	struct ruru_confirm c;
 	struct records R = { 0 };
@@ -3348,7 +3348,7 @@ static void verify_one(struct ruru_ws *ws, const char *rel, json_t *out)
 	bool req = config_flag(ucfg, "require_signature") || ws_config_flag(ws, "require_signature");
 	free(ucfg);
 	if (R.bound && (req || (R.rec.signer && *R.rec.signer))) {
-		struct ruru_error se;
+		struct ruru_error se = { 0 };
 		char *signers = allowed_signers_path();
 		struct stat sst;
 		if (!req && (!signers || ruru_lstat(signers, &sst, &se) < 0))
@@ -3394,7 +3394,7 @@ typedef void each_fn(struct ruru_ws *ws, const char *rel, json_t *out);
 static void each_in_dir(struct ruru_ws *ws, const char *rel, each_fn *fn, json_t *out, size_t *n)
 {
 	char *dir = ruru_ws_path(ws, rel);
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	DIR *d = ruru_opendir(dir, &ignore);
 	free(dir);
 	if (!d)
@@ -3442,7 +3442,7 @@ static int each_proposal(struct ruru_ws *ws, const char *const *ids, size_t nids
 	}
 	if (!nids) {
 		char *sdir = ruru_ws_path(ws, ".ruru/sessions");
-		struct ruru_error ignore;
+		struct ruru_error ignore = { 0 };
 		DIR *d = ruru_opendir(sdir, &ignore);
 		free(sdir);
 		struct dirent *de;
@@ -3484,7 +3484,7 @@ json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t n
 	/* A workspace cannot name signers (DESIGN §15): say so when it tries. */
 	char *wcfg = ruru_ws_path(ws, ".ruru/config.toml");
 	struct ruru_buf text = RURU_BUF_INIT;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	if (ruru_read_file(wcfg, &text, &e) == 0) {
 		struct ruru_toml *doc = ruru_toml_parse(text.ptr, text.len, &e);
 		const struct ruru_toml_value *t =
@@ -3528,7 +3528,7 @@ static void uuid_of(const char *name, char out[37])
 static char *commit_of(struct ruru_ws *ws, const char *artifact)
 {
 	struct ruru_buf grep = RURU_BUF_INIT, out = RURU_BUF_INIT;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	int st = -1;
 	char *r = NULL;
 	ruru_buf_addf(&grep, "--grep=^Ruru-Confirm: %s$", artifact);
@@ -3547,7 +3547,7 @@ static char *commit_of(struct ruru_ws *ws, const char *artifact)
 static void trace_one(struct ruru_ws *ws, const char *rel, json_t *out)
 {
 	struct loc L;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	struct ruru_buf side = RURU_BUF_INIT, payload = RURU_BUF_INIT;
 	struct ruru_confirm c;
 	if (loc_from_rel(ws, rel, &L, &e) < 0)

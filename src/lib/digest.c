@@ -30,7 +30,7 @@ static json_t *pending_confirmations(struct ruru_ws *ws, const char *id)
 {
 	json_t *out = json_array();
 	char *dir = ruru_ws_session_path(ws, id, "artifacts");
-	struct ruru_error derr;
+	struct ruru_error derr = { 0 };
 	DIR *d = ruru_opendir(dir, &derr);
 	struct dirent *de;
 	while (d && (de = readdir(d))) {
@@ -38,7 +38,7 @@ static json_t *pending_confirmations(struct ruru_ws *ws, const char *id)
 		if (strncmp(de->d_name, "CONFIRM-", 8) || n < 5 || strcmp(de->d_name + n - 5, ".toml"))
 			continue;
 		struct ruru_buf p = RURU_BUF_INIT, b = RURU_BUF_INIT;
-		struct ruru_error e;
+		struct ruru_error e = { 0 };
 		ruru_buf_addf(&p, "%s/%s", dir, de->d_name);
 		if (ruru_read_file(p.ptr, &b, &e) == 0) {
 			struct ruru_toml *doc = ruru_toml_parse(b.ptr, b.len, &e);

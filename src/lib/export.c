@@ -93,7 +93,7 @@ json_t *ruru_export_json(struct ruru_ws *ws, const char *id, unsigned flags, str
 	json_t *a;
 	struct ruru_buf text = RURU_BUF_INIT;
 	json_array_foreach(arts, i, a) {
-		struct ruru_error e;
+		struct ruru_error e = { 0 };
 		ruru_error_clear(&e);
 		int r = 0;
 		if (json_is_true(json_object_get(a, "exists")) &&

@@ -84,7 +84,7 @@ int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err)
 	}
 
 	ruru_buf_addf(&path, "%s/.gitattributes", dir);
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	if (ruru_read_file(path.ptr, &text, &e) < 0) {
 		if (e.code != RURU_ENOTFOUND) {
 			*err = e;

@@ -291,7 +291,7 @@ static struct pfile *plan_file_at(struct plan *p, const char *rel, int depth,
 	 * its target is resolved by name inside the project and then walked
 	 * like any other path. */
 	struct stat lst;
-	struct ruru_error lerr;
+	struct ruru_error lerr = { 0 };
 	ruru_buf_addf(&path, "%s/%s", p->dir, rel);
 	if (depth < 4 && ruru_lstat(path.ptr, &lst, &lerr) == 0 && S_ISLNK(lst.st_mode)) {
 		char target[4096];
@@ -328,7 +328,7 @@ static struct pfile *plan_file_at(struct plan *p, const char *rel, int depth,
 	ruru_buf_init(&f.old);
 	ruru_buf_init(&f.cur);
 	struct stat st;
-	struct ruru_error serr;
+	struct ruru_error serr = { 0 };
 	if (ruru_lstat(path.ptr, &st, &serr) == 0) {
 		if (!S_ISREG(st.st_mode)) {
 			ruru_error_set(err, RURU_EREFUSED, "unsafe path \"%s\": not a regular file", rel);
@@ -1019,7 +1019,7 @@ static bool folder_exists(const char *dir, const char *rel)
 	struct ruru_buf p = RURU_BUF_INIT;
 	ruru_buf_addf(&p, "%s/%s", dir, rel);
 	struct stat st;
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	bool yes = ruru_lstat(p.ptr, &st, &ignore) == 0 && S_ISDIR(st.st_mode);
 	ruru_buf_release(&p);
 	return yes;
@@ -1100,7 +1100,7 @@ static int remove_empty_parents(const char *dir, const char *rel, struct ruru_er
 		*slash = '\0';
 		struct ruru_buf p = RURU_BUF_INIT;
 		ruru_buf_addf(&p, "%s/%s", dir, r);
-		struct ruru_error e;
+		struct ruru_error e = { 0 };
 		int x = ruru_remove_dir(p.ptr, &e);
 		if (x < 0 && errno != ENOTEMPTY && errno != EEXIST && errno != ENOENT) {
 			*err = e;
@@ -1129,7 +1129,7 @@ static void rollback(struct plan *p)
 		struct pfile *f = &p->f[i];
 		if (!f->written && !f->made)
 			continue;
-		struct ruru_error e;
+		struct ruru_error e = { 0 };
 		struct ruru_buf path = RURU_BUF_INIT;
 		ruru_buf_addf(&path, "%s/%s", p->dir, f->rel);
 		if (f->existed && f->written) {

@@ -1517,7 +1517,7 @@ static void unlink_index(struct ruru_ws *ws)
 					     ".ruru/index.sqlite3-shm" };
 	for (size_t i = 0; i < 3; i++) {
 		char *path = ruru_ws_path(ws, names[i]);
-		struct ruru_error e;
+		struct ruru_error e = { 0 };
 		ruru_remove(path, &e); /* a missing file is what we want */
 		free(path);
 	}
@@ -1576,7 +1576,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	struct ruru_index_stats *st = stp ? stp : &dummy;
 	memset(st, 0, sizeof(*st));
 	memset(ix, 0, sizeof(*ix));
-	struct ruru_error rerr;
+	struct ruru_error rerr = { 0 };
 	int rootfd = ruru_open_dir(ruru_ws_root(ws), &rerr);
 	if (rootfd < 0)
 		return ruru_error_set(err, RURU_EFAIL, "cannot open the workspace root: %s",

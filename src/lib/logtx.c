@@ -127,7 +127,7 @@ static int lock_session(struct ruru_logtx *tx, struct ruru_error *err)
 	if (layout != RURU_LAYOUT_RURU) {
 		/* A later layout's folder is the user's: make sure ruru's lock and
 		 * cache there stay out of git (best effort, never in the way). */
-		struct ruru_error ignore;
+		struct ruru_error ignore = { 0 };
 		ruru_ws_ignore_transient(tx->ws, ruru_layout_dir(layout), false, &ignore);
 	}
 	char *lockfile = ruru_ws_session_path(tx->ws, tx->id, ".lock");
@@ -240,7 +240,7 @@ static void push_staged(struct ruru_logtx *tx, const struct logtx_staged *st)
 static int keep_old(const char *path, struct logtx_staged *st, struct ruru_error *err)
 {
 	struct stat sb;
-	struct ruru_error lerr;
+	struct ruru_error lerr = { 0 };
 	/* a symlink, a hard-linked file: the store's own refusal */
 	if (ruru_check_replaceable(path, err) < 0)
 		return -1;
@@ -305,7 +305,7 @@ static void unpublish(struct ruru_logtx *tx)
 	int e = errno;
 	for (size_t i = tx->nstaged; i-- > 0;) {
 		struct logtx_staged *st = &tx->staged[i];
-		struct ruru_error ignore;
+		struct ruru_error ignore = { 0 };
 		if (!st->published)
 			continue;
 		if (st->had_old)
@@ -327,7 +327,7 @@ static int publish(struct ruru_logtx *tx, struct ruru_error *err)
 					continue; /* gone already: nothing to put back */
 				/* a file unlinked before a failed folder flush is gone */
 				struct stat sb;
-				struct ruru_error ignore;
+				struct ruru_error ignore = { 0 };
 				st->published = ruru_lstat(st->file.path, &sb, &ignore) < 0;
 				unpublish(tx);
 				return -1;
@@ -381,7 +381,7 @@ void ruru_logtx_abort(struct ruru_logtx *tx)
 		/* A session that never came to be: its lock file, then its
 		 * folder (only when empty: nothing but ours is removed). */
 		int e = errno;
-		struct ruru_error ignore;
+		struct ruru_error ignore = { 0 };
 		char *lockfile = ruru_ws_session_path(tx->ws, tx->id, ".lock");
 		ruru_remove(lockfile, &ignore);
 		free(lockfile);
@@ -545,7 +545,7 @@ static bool cache_says_appendable(struct ruru_logtx *tx, const struct stat *st)
 {
 	char *path = ruru_ws_session_path(tx->ws, tx->id, ".state");
 	struct ruru_buf b = RURU_BUF_INIT;
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	struct log_state want, have;
 	bool ok = false;
 	if (ruru_read_file(path, &b, &ignore) == 0 &&
@@ -568,7 +568,7 @@ static void cache_store(struct ruru_logtx *tx, bool appendable)
 {
 	char *path = ruru_ws_session_path(tx->ws, tx->id, ".state");
 	struct stat st;
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	if (appendable && ruru_lstat(tx->path, &st, &ignore) == 0) {
 		struct log_state s;
 		stat_state(&st, &s);
@@ -602,7 +602,7 @@ static void cache_store_pending(struct ruru_logtx *tx, const struct stat *st, si
 {
 	char *path = ruru_ws_session_path(tx->ws, tx->id, ".state");
 	char line[128];
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	int n = snprintf(line, sizeof(line), "append-pending %lld %zu %lld\n", (long long)st->st_size,
 			 len, (long long)st->st_ino);
 	if (ruru_write_cache(path, line, (size_t)n, &ignore) < 0)
@@ -613,7 +613,7 @@ static void cache_store_pending(struct ruru_logtx *tx, const struct stat *st, si
 bool ruru_log_torn_tail(int dirfd, const char *state_path, const struct stat *st, off_t *keep)
 {
 	struct ruru_buf b = RURU_BUF_INIT;
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	long long size, ino;
 	size_t len;
 	bool torn = false;
@@ -660,7 +660,7 @@ static int cut_torn_tail(struct ruru_logtx *tx, struct ruru_error *err)
 	struct stat st;
 	off_t keep;
 	int rc = 0;
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	struct ruru_buf tail = RURU_BUF_INIT;
 	off_t size;
 	if (ruru_lstat(tx->path, &st, &ignore) == 0 && S_ISREG(st.st_mode) &&
@@ -712,7 +712,7 @@ static int commit_append(struct ruru_logtx *tx, struct ruru_error *err)
 	if (tail.len && tail.ptr[tail.len - 1] != '\n')
 		ruru_buf_addstr(&rec, tx->eol);
 	ruru_buf_add(&rec, tx->appends.ptr, tx->appends.len);
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	if (ruru_lstat(tx->path, &st, &ignore) == 0)
 		cache_store_pending(tx, &st, rec.len);
 	int rc = ruru_append(tx->path, rec.ptr, rec.len, err);

@@ -210,7 +210,7 @@ static bool side_load(struct side *s, int which, struct ruru_error *err)
 			       side_name[which]);
 		return false;
 	}
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	ruru_error_clear(&e);
 	s->doc = ruru_toml_parse(s->text + s->fm.toml, s->fm.toml_end - s->fm.toml, &e);
 	if (!s->doc) {
@@ -427,7 +427,7 @@ static bool apply(struct fmstate *st, int rc)
 static bool take_value(struct fmstate *st, const struct side *th, const char *key, size_t klen,
 		       const struct ruru_toml_value *vt, bool ours_has)
 {
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	key_path(&st->path, key, klen);
 	if (!vt) {
 		if (!ours_has)
@@ -471,7 +471,7 @@ static bool merge_array(struct fmstate *st, const char *key, size_t klen,
 			const struct ruru_toml_value *vb, const struct ruru_toml_value *vo,
 			const struct ruru_toml_value *vt)
 {
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	size_t no = vo ? ruru_toml_array_len(vo) : 0, nt = vt ? ruru_toml_array_len(vt) : 0;
 	const char **m = ruru_xmalloc((no + nt + 1) * sizeof(*m));
 	size_t *ml = ruru_xmalloc((no + nt + 1) * sizeof(*ml));
@@ -526,7 +526,7 @@ static bool merge_array(struct fmstate *st, const char *key, size_t klen,
 static bool key_lines(const char *text, size_t len, const char *key, size_t klen, size_t *a,
 		      size_t *b)
 {
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	struct ruru_toml *d = ruru_toml_parse(text, len, &e);
 	if (!d)
 		return false;
@@ -951,7 +951,7 @@ int ruru_merge_logs(const char *base, size_t base_len, const char *ours, size_t 
 	} else {
 		/* Belt and braces: the merged front matter must still be TOML. */
 		struct ruru_frontmatter fm;
-		struct ruru_error e;
+		struct ruru_error e = { 0 };
 		struct ruru_toml *d = NULL;
 		if (!ruru_frontmatter_split(out->ptr, out->len, &fm) ||
 		    !(d = ruru_toml_parse(out->ptr + fm.toml, fm.toml_end - fm.toml, &e))) {
@@ -988,7 +988,7 @@ int ruru_merge_files(const char *base, const char *ours, const char *theirs,
 	int rc = -1;
 	if (ruru_read_file(base, &b, err) == 0 && ruru_read_file(ours, &o, err) == 0 &&
 	    ruru_read_file(theirs, &t, err) == 0) {
-		struct ruru_error why;
+		struct ruru_error why = { 0 };
 		ruru_error_clear(&why);
 		rc = ruru_merge_logs(b.ptr, b.len, o.ptr, o.len, t.ptr, t.len, &out, &why);
 		if (rc >= 0 && ruru_write_atomic(ours, out.ptr, out.len, 0666, err) < 0)

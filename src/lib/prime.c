@@ -370,7 +370,7 @@ static void no_session(struct ruru_ws *ws, struct budget *b, json_t *j)
 {
 	struct ruru_session *list = NULL;
 	size_t n = 0;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	ruru_buf_addstr(b->out, "ruru: no active session.\n");
 	json_t *recent = json_array();
 	if (ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) == 0 && n) {
@@ -406,7 +406,7 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 	struct ruru_buf out = RURU_BUF_INIT, footer = RURU_BUF_INIT, line = RURU_BUF_INIT;
 	ruru_buf_init(&out);
 	json_t *j = json_object();
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	char *sid = ruru_session_resolve(ws, id, &e);
 	if (!sid && id) {
 		*err = e;

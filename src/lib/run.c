@@ -95,7 +95,7 @@ int ruru_child_capture(struct ruru_child *c, struct ruru_buf *out, struct ruru_e
 	c->stdout_io = RURU_CHILD_PIPE;
 	if (ruru_child_start(c, err) < 0)
 		return -1;
-	struct ruru_error rerr;
+	struct ruru_error rerr = { 0 };
 	int rrc = 0;
 	if (out) {
 		rrc = ruru_buf_read_fd(out, c->out, &rerr);

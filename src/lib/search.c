@@ -530,7 +530,7 @@ int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const
 			      void *ctx, struct ruru_error *err)
 {
 	struct ruru_index ix;
-	struct ruru_error ierr;
+	struct ruru_error ierr = { 0 };
 	int rc;
 	if (ruru_index_open(&ix, ws, RURU_INDEX_LOGS_ONLY, NULL, &ierr) < 0) {
 		/* No usable index (refused, say): read the logs as before. */
@@ -573,7 +573,7 @@ int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const
 	int stop = 0;
 	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct ruru_session s = { 0 };
-		struct ruru_error problem;
+		struct ruru_error problem = { 0 };
 		s.id = col_dup(q, 0);
 		s.path = col_dup(q, 1);
 		s.valid = sqlite3_column_int(q, 2);

@@ -176,7 +176,7 @@ static void session_from_text(struct ruru_session *s, const char *text, size_t l
 {
 	struct ruru_frontmatter fm;
 	size_t body = 0;
-	struct ruru_error problem;
+	struct ruru_error problem = { 0 };
 	s->valid = false;
 	ruru_error_clear(&problem);
 	ruru_error_set_file(&problem, s->path);
@@ -315,7 +315,7 @@ static void *list_worker(void *arg)
 	struct list_job *j = arg;
 	struct ruru_buf scratch = RURU_BUF_INIT; /* one read buffer for all */
 	for (size_t i = j->from; i < j->to; i++) {
-		struct ruru_error e;
+		struct ruru_error e = { 0 };
 		/* A folder without a log is not a session. */
 		j->loaded[i] = load_at(j->dirfd, j->layout, j->names[i], 0, &j->slots[i], &scratch,
 				       &e) == 0;
@@ -526,7 +526,7 @@ static int session_exists(const struct ruru_ws *ws, const char *id, struct ruru_
 		return 0;
 	char *p = ruru_ws_session_path(ws, id, NULL);
 	struct stat st;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	int rc = 0;
 	if (ruru_lstat(p, &st, &e) == 0) {
 		if (S_ISDIR(st.st_mode))
@@ -575,11 +575,11 @@ static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_erro
 		return ruru_strdup(id);
 	char **found = NULL;
 	bool refused = false;
-	struct ruru_error refusal;
+	struct ruru_error refusal = { 0 };
 	size_t matches = 0, n = strlen(id);
 	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
 		char *dirpath = ruru_ws_path(ws, ruru_layout_dir((enum ruru_layout)l));
-		struct ruru_error derr;
+		struct ruru_error derr = { 0 };
 		DIR *d = ruru_opendir(dirpath, &derr);
 		free(dirpath);
 		if (!d && derr.code == RURU_EREFUSED) {
@@ -635,7 +635,7 @@ char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error
 	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
 		struct ruru_buf ap = RURU_BUF_INIT, b = RURU_BUF_INIT;
 		ruru_buf_addf(&ap, "%s/%s/.active", ws->root, ruru_layout_dir((enum ruru_layout)l));
-		struct ruru_error ignore;
+		struct ruru_error ignore = { 0 };
 		struct stat st;
 		if (ruru_lstat(ap.ptr, &st, &ignore) == 0 && (!out || st.st_mtime > newest) &&
 		    ruru_read_file(ap.ptr, &b, &ignore) == 0) {
@@ -679,7 +679,7 @@ int ruru_session_optional(struct ruru_ws *ws, const char *id, char **out, struct
 	if (named)
 		return 0;
 	struct ruru_session s;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	bool ended = ruru_session_load(ws, *out, 0, &s, &e) == 0 && s.valid &&
 		     (s.status == RURU_STATUS_COMPLETED || s.status == RURU_STATUS_ERROR);
 	ruru_session_release(&s); /* load always leaves it initialised */
@@ -843,7 +843,7 @@ static void default_log(struct ruru_buf *b, const char *id, const struct ruru_ne
  * keeping the rest of its line. */
 static int rename_key(struct ruru_buf *toml, const char *from, const char *to)
 {
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	struct ruru_toml *doc = ruru_toml_parse(toml->ptr, toml->len, &e);
 	if (!doc)
 		return -1;
@@ -1146,7 +1146,7 @@ static int stage_active(struct ruru_logtx *tx, struct ruru_ws *ws, enum ruru_lay
 		if (k == (int)layout)
 			continue;
 		char *o = ruru_ws_active_path(ws, (enum ruru_layout)k);
-		struct ruru_error ignore;
+		struct ruru_error ignore = { 0 };
 		ruru_logtx_stage_remove(tx, o, &ignore);
 		free(o);
 	}
@@ -1193,7 +1193,7 @@ static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct
 				     ? ".ruru/templates/toml-md/19_mdtm_session.md"
 				     : ".roo/commander/templates/sessions/template_00_mdtm_session_generic.md";
 	char *tplpath = ruru_ws_path(ws, tplrel);
-	struct ruru_error terr;
+	struct ruru_error terr = { 0 };
 	bool have_tpl = ruru_read_file(tplpath, &tpl, &terr) == 0;
 	free(tplpath);
 	struct ruru_logtx tx;
@@ -1266,7 +1266,7 @@ out:
 
 char *ruru_session_active(struct ruru_ws *ws)
 {
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	struct ruru_session s;
 	char *id = ruru_session_resolve(ws, NULL, &e);
 	if (!id)

@@ -1219,7 +1219,7 @@ void ruru_stage_drop(struct ruru_staged *s)
 {
 	if (s->tmp) {
 		struct where w;
-		struct ruru_error ignore;
+		struct ruru_error ignore = { 0 };
 		if (open_parent(s->path, false, NULL, &w, &ignore) == 0) {
 			quiet_unlinkat(w.dfd, s->tmp);
 			where_release(&w);
@@ -1381,7 +1381,7 @@ int ruru_mkdirs(const char *path, struct ruru_error *err)
 void ruru_rmdirs_made(const char *path, const char *made)
 {
 	struct ruru_buf abs = RURU_BUF_INIT, top = RURU_BUF_INIT, parent = RURU_BUF_INIT;
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	int e = errno;
 	absolute_lexical(path, &abs);
 	absolute_lexical(made, &top);

@@ -157,7 +157,7 @@ static void gather_artifacts(struct ruru_ws *ws, const struct ruru_session *s, s
 		    !strncmp(leaf, "SESSUM-", 7) || strncmp(a, base, strlen(base)))
 			continue;
 		struct ruru_buf p = RURU_BUF_INIT, norm = RURU_BUF_INIT;
-		struct ruru_error e, lerr;
+		struct ruru_error e = { 0 }, lerr = { 0 };
 		ruru_buf_addf(&p, "%s/%s", sdir, a);
 		struct stat st;
 		bool ok = ruru_path_inside(sdir, a, &norm, &e) == 0 && ruru_lstat(p.ptr, &st, &lerr) == 0 &&
@@ -198,7 +198,7 @@ static json_t *source_summaries(struct ruru_ws *ws, const struct ruru_session *s
 {
 	json_t *out = json_array();
 	struct ruru_buf b = RURU_BUF_INIT;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	struct ruru_frontmatter fm;
 	char *abs = ruru_ws_path(ws, s->path);
 	if (ruru_read_front_matter(AT_FDCWD, abs, &b, &e) == 0 &&
@@ -531,7 +531,7 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_
 out:
 	if (rc < 0 && wrote) {
 		int e = errno;
-		struct ruru_error lerr;
+		struct ruru_error lerr = { 0 };
 		ruru_remove(path.ptr, &lerr);
 		errno = e;
 	}

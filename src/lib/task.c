@@ -133,7 +133,7 @@ long ruru_duration_parse(const char *s)
 static struct ruru_toml *task_doc(const char *path, struct ruru_buf *text,
 				  struct ruru_frontmatter *fm)
 {
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	ruru_buf_reset(text);
 	if (ruru_read_front_matter(AT_FDCWD, path, text, &e) < 0 ||
 	    !ruru_frontmatter_split(text->ptr, text->len, fm))
@@ -195,7 +195,7 @@ typedef int (*task_fn)(void *ctx, const char *rel, const char *stem, const struc
 static int walk_dir(const char *abs, const char *rel, int depth, task_fn fn, void *ctx,
 		    struct ruru_buf *text)
 {
-	struct ruru_error derr;
+	struct ruru_error derr = { 0 };
 	DIR *d = ruru_opendir(abs, &derr);
 	if (!d)
 		return 0;
@@ -233,7 +233,7 @@ static void walk_tasks(struct ruru_ws *ws, task_fn fn, void *ctx)
 	struct ruru_buf text = RURU_BUF_INIT;
 	for (size_t i = 0; i < NTASK_DIRS; i++) {
 		struct ruru_buf norm = RURU_BUF_INIT;
-		struct ruru_error e;
+		struct ruru_error e = { 0 };
 		char *abs = ruru_ws_path(ws, task_dirs[i]);
 		/* A task folder that is a symlink out of the root is not read. */
 		int ok = ruru_path_inside(ws->root, task_dirs[i], &norm, &e) == 0;
@@ -547,7 +547,7 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 	}
 	if (link && o->session && ruru_task_link(ws, o->session, id.ptr, err) < 0) {
 		int e = errno;
-		struct ruru_error lerr;
+		struct ruru_error lerr = { 0 };
 		ruru_remove(path.ptr, &lerr);
 		errno = e;
 		goto done;
@@ -608,7 +608,7 @@ char *ruru_task_delegate(struct ruru_ws *ws, const char *id, struct ruru_task_ne
 	in.field[RURU_FIELD_TASK] = task;
 	if (ruru_session_log(ws, id, &in, err) < 0) {
 		int en = errno;
-		struct ruru_error lerr;
+		struct ruru_error lerr = { 0 };
 		char *abs = ruru_ws_path(ws, file);
 		ruru_remove(abs, &lerr);
 		free(abs);
@@ -701,14 +701,14 @@ static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task
 	char *abs = ruru_ws_path(ws, rel);
 	int rc = -1;
 	struct stat st;
-	struct ruru_error lerr;
+	struct ruru_error lerr = { 0 };
 	if (ruru_path_inside(ws->root, rel, &norm, err) < 0)
 		goto out;
 	for (size_t i = 1; i < NTASK_DIRS; i++) {
 		size_t dl = strlen(task_dirs[i]);
 		if (!strncmp(rel, task_dirs[i], dl) && rel[dl] == '/') {
 			/* .ruru/.gitignore covers .ruru/tasks; the others get one. */
-			struct ruru_error ignore;
+			struct ruru_error ignore = { 0 };
 			ruru_ws_ignore_transient(ws, task_dirs[i], true, &ignore);
 		}
 	}
@@ -751,7 +751,7 @@ static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task
 	}
 	for (size_t i = 0; i < ed.nremove && erc == 0; i++) {
 		struct ruru_toml_edit e = { .op = RURU_EDIT_REMOVE, .key = ed.remove[i] };
-		struct ruru_error gone;
+		struct ruru_error gone = { 0 };
 		if (ruru_frontmatter_edit(&whole, &e, &gone) < 0 && gone.code != RURU_ENOTFOUND) {
 			*err = gone; /* a key that is not there is nothing to remove */
 			erc = -1;

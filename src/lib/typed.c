@@ -203,7 +203,7 @@ static int read_ws_file(struct ruru_ws *ws, const char *rel, struct ruru_buf *ou
 	struct ruru_buf norm = RURU_BUF_INIT;
 	char *path = ruru_ws_path(ws, rel);
 	struct stat st;
-	struct ruru_error lerr;
+	struct ruru_error lerr = { 0 };
 	int rc = 0;
 	if (ruru_lstat(path, &st, &lerr) == 0) {
 		if (ruru_path_inside(ws->root, rel, &norm, err) < 0)
@@ -385,7 +385,7 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 out:
 	if (rc < 0 && wrote) {
 		int e = errno;
-		struct ruru_error lerr;
+		struct ruru_error lerr = { 0 };
 		ruru_remove(path.ptr, &lerr);
 		errno = e;
 	}
@@ -467,7 +467,7 @@ static int scaffold_walk(const char *dir, const char *rel, json_t *files, int de
 		ruru_buf_addf(&p, "%s/%s", dir, de->d_name);
 		ruru_buf_addf(&r, "%s%s%s", rel, *rel ? "/" : "", de->d_name);
 		struct stat st;
-		struct ruru_error lerr;
+		struct ruru_error lerr = { 0 };
 		if (ruru_lstat(p.ptr, &st, &lerr) < 0)
 			rc = ruru_error_set(err, RURU_EFAIL, "cannot read \"%s\": %s", p.ptr,
 					    strerror(errno));
@@ -498,7 +498,7 @@ int ruru_scaffold_load(struct ruru_ws *ws, bool builtin, json_t **files, struct 
 	*files = NULL;
 	char *dir = ruru_ws_path(ws, SCAFFOLD);
 	struct stat st;
-	struct ruru_error lerr;
+	struct ruru_error lerr = { 0 };
 	int rc = 0;
 	if (ruru_lstat(dir, &st, &lerr) == 0) {
 		struct ruru_buf norm = RURU_BUF_INIT;

@@ -42,7 +42,7 @@ static bool is_dir(const char *path)
 static bool is_ws_dir(const char *path)
 {
 	struct stat st;
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	return ruru_lstat(path, &st, &ignore) == 0 && S_ISDIR(st.st_mode);
 }
 
@@ -136,7 +136,7 @@ enum ruru_layout ruru_ws_new_layout(struct ruru_ws *ws)
 		if (have[l] && l == RURU_LAYOUT_RURU) {
 			/* `ruru init` in a v8.1 workspace makes an empty
 			 * .ruru/sessions/: it holds no session yet. */
-			struct ruru_error e;
+			struct ruru_error e = { 0 };
 			DIR *d = ruru_opendir(p, &e);
 			struct dirent *de;
 			have[l] = false;
@@ -299,7 +299,7 @@ static int write_ignore_lines(const char *path, const char *const *lines, size_t
 			      struct ruru_error *err)
 {
 	struct ruru_buf text = RURU_BUF_INIT;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	int rc = 0;
 	ruru_buf_init(&text);
 	if (ruru_read_file(path, &text, &e) < 0) {
@@ -364,7 +364,7 @@ int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *er
 		if (k == (int)l)
 			continue;
 		char *o = ruru_ws_active_path(ws, (enum ruru_layout)k);
-		struct ruru_error ignore;
+		struct ruru_error ignore = { 0 };
 		ruru_remove(o, &ignore);
 		free(o);
 	}

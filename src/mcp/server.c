@@ -365,7 +365,7 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 		return json_pack("{s:[{s:s, s:s}], s:b}", "content", "type", "text", "text",
 				 bad.msg, "isError", 1);
 	}
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	ruru_error_clear(&err);
 	ruru_buf_reset(&m->env.note);
 	json_t *r = mcp_tools[i].run(&m->env, args, &err);
@@ -435,7 +435,7 @@ static json_t *m_prompts_get(struct ruru_mcp *m, json_t *params, struct rpc_erro
 					"argument \"max_chars\" must be a number of bytes (digits)");
 		max_chars = (size_t)v;
 	}
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	ruru_error_clear(&err);
 	ruru_buf_reset(&m->env.note);
 	char *digest = mcp_continue_digest(&m->env, session, max_chars, &err);
@@ -468,7 +468,7 @@ static json_t *m_resources_list(struct ruru_mcp *m, json_t *params, struct rpc_e
 	(void)params;
 	struct ruru_session *list;
 	size_t n;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	if (ruru_session_list(m->env.ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &err) < 0) {
 		struct ruru_buf text = RURU_BUF_INIT;
 		error_line(&text, &err, NULL);
@@ -523,7 +523,7 @@ static json_t *m_resources_read(struct ruru_mcp *m, json_t *params, struct rpc_e
 	if (!uri)
 		return rpc_fail(e, RPC_INVALID_PARAMS, "resources/read needs params.uri");
 	const char *id = uri + strlen(URI_PREFIX);
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	char *found = NULL;
 	struct ruru_session s;
 	bool loaded = false;

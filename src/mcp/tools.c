@@ -373,7 +373,7 @@ static void offer_recent(struct mcp_env *env)
 {
 	struct ruru_session *list;
 	size_t n;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	if (ruru_session_recent(env->ws, &list, &n, &e) < 0)
 		return;
 	if (n)
@@ -398,7 +398,7 @@ static int do_continue(struct mcp_env *env, const char *session, size_t max, boo
 		offer_recent(env);
 	if (rc < 0 && id && err->code == RURU_ECONFLICT && !reopen) {
 		struct ruru_session s;
-		struct ruru_error e;
+		struct ruru_error e = { 0 };
 		if (ruru_session_load(env->ws, id, 0, &s, &e) == 0 &&
 		    (s.status == RURU_STATUS_COMPLETED || s.status == RURU_STATUS_ERROR))
 			ruru_buf_addstr(&env->note,
@@ -558,7 +558,7 @@ static json_t *t_task_link(struct mcp_env *env, json_t *args, struct ruru_error 
 	json_t *r = json_pack("{s:s, s:s}", "session", id, "task", task);
 	/* V7 (issue #11 item 11): say so when no task file has that ID. */
 	char *file = NULL;
-	struct ruru_error nf;
+	struct ruru_error nf = { 0 };
 	if (ruru_task_find(env->ws, task, &file, &nf) < 0)
 		json_object_set_new(r, "warning", json_string("linked, but no task file has that ID"));
 	json_object_set_new(r, "file", file ? json_string(file) : json_null());

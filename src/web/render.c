@@ -363,7 +363,7 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 	bool searching = site->query && *site->query;
 	json_t *hits = NULL;
 	size_t total = 0;
-	struct ruru_error serr;
+	struct ruru_error serr = { 0 };
 	ruru_error_clear(&serr);
 	if (searching) {
 		struct ruru_search_opts o = { 0 };
@@ -415,7 +415,7 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 			     "<th scope=\"col\">Tags</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < n; i++) {
 		struct ruru_session full;
-		struct ruru_error e;
+		struct ruru_error e = { 0 };
 		const struct ruru_session *s = &list[i];
 		bool loaded = ruru_session_load(site->ws, s->id, RURU_LOAD_ENTRIES, &full, &e) == 0;
 		if (loaded)
@@ -708,7 +708,7 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 	for (size_t c = 0; c < ncol; c++)
 		json_array_append_new(cols, json_array());
 	for (size_t i = 0; i < n; i++) {
-		struct ruru_error e;
+		struct ruru_error e = { 0 };
 		json_t *tasks = ruru_task_list(site->ws, list[i].id, &e);
 		size_t k;
 		json_t *t;
@@ -911,7 +911,7 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, const char
 	const char *art = json_string_value(json_object_get(p, "artifact"));
 	const char *status = json_string_value(json_object_get(p, "status"));
 	struct ruru_confirm c = { 0 };
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	ruru_buf_addstr(out, "<section class=\"proposal\"><h2>");
 	str(site, out, json_string_value(json_object_get(p, "target")));
 	ruru_buf_addstr(out, "</h2>\n<div class=\"meta\"><span class=\"badge\">");
@@ -998,7 +998,7 @@ int web_page_confirm(struct web_site *site, const char *csrf, const char *notice
 	/* every session's proposals and .ruru/temp/'s, once each */
 	json_t *seen = json_object();
 	for (size_t i = 0; i <= n; i++) {
-		struct ruru_error e;
+		struct ruru_error e = { 0 };
 		json_t *l = ruru_confirm_list(site->ws, i < n ? list[i].id : NULL, NULL, &e);
 		size_t k;
 		json_t *p;

@@ -147,7 +147,7 @@ static unsigned long long fingerprint(struct server *s)
 	unsigned long long h = 1469598103934665603ull;
 	struct ruru_session *list;
 	size_t n;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	pthread_mutex_lock(&s->lock);
 	const char *root = ruru_ws_root(s->ws);
 	if (ruru_session_list(s->ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) == 0) {
@@ -249,7 +249,7 @@ static enum MHD_Result events(struct server *s, struct MHD_Connection *c)
  * log or ruru's own files beside them.  Called under the lock. */
 static bool is_artifact(struct server *s, const char *id, const char *rel)
 {
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	json_t *arts = ruru_artifact_list(s->ws, id, &e);
 	bool found = false;
 	size_t i;
@@ -277,7 +277,7 @@ static enum MHD_Result page(struct server *s, struct MHD_Connection *c, enum web
 {
 	struct web_site site;
 	struct ruru_buf b = RURU_BUF_INIT;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	ruru_error_clear(&e);
 	site_init(s, &site);
 	int rc = -1;
@@ -329,7 +329,7 @@ static enum MHD_Result file(struct server *s, struct MHD_Connection *c, const ch
 			    const char *rel)
 {
 	struct ruru_buf b = RURU_BUF_INIT;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	pthread_mutex_lock(&s->lock);
 	char *full = ruru_session_resolve(s->ws, id, &e);
 	bool ok = full && !strcmp(full, id) && is_artifact(s, id, rel) &&
@@ -396,7 +396,7 @@ static enum MHD_Result decide(struct server *s, struct MHD_Connection *c, struct
 	ruru_buf_add(&why, reason.ptr, reason.len);
 	ruru_buf_addf(&why, "%s(by %s in ruru serve)", reason.len ? " " : "", s->identity);
 	struct ruru_confirm cf = { 0 };
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	ruru_error_clear(&e);
 	pthread_mutex_lock(&s->lock);
 	int rc;

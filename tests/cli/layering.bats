@@ -71,3 +71,11 @@ PY
 	! grep -q 'INTERNAL\|src/lib' <<<"$rule"
 	! grep -q '^CPPFLAGS.*src/lib' Makefile
 }
+
+@test "every error record in a function starts cleared (its file name is kept across ruru_error_set)" {
+	cd "$BATS_TEST_DIRNAME/../.."
+	# A record declared without "= { 0 }" carried an uninitialised file
+	# name into a refusal once (valgrind.sh's symlinked .gitignore case).
+	run grep -rnE --include='*.c' $'^\t+struct ruru_error [a-z_]+( *, *[a-z_]+)*;' src
+	[ "$status" -eq 1 ] || { echo "$output"; false; }
+}
