@@ -2748,7 +2748,7 @@ static int apply_precheck(struct ruru_ws *ws, const struct loc *L, struct ruru_e
 	struct ruru_confirm c;
 	struct records R = { 0 };
 	struct ruru_buf text = RURU_BUF_INIT;
-	struct ruru_error ignore;
+	struct ruru_error ignore = { 0 };
 	int rc = 0;
 	memset(&c, 0, sizeof(c));
 	if (sidecar_read(L, &text, &c, &ignore) == 0 && records_read(ws, L, &R, &ignore) == 0)
