@@ -345,7 +345,7 @@ void ruru_vocab_join(enum ruru_vocab v, const char *sep, struct ruru_buf *out);
 	X(MODE, mode, "SLUG", "mode involved: the delegation target, or where a result came from") \
 	X(TASK, task, "TASK-ID", "MDTM task ID; linked to the session on a delegation or result") \
 	X(ARTIFACT, artifact, "PATH", "artifact: in the session (artifacts/x) or from the root")  \
-	X(ADR, adr, "PATH", "ADR a decision refers to, relative to the workspace root")          \
+	X(ADR, adr, "PATH", "ADR of a decision, from the current folder (MCP: the root); may not exist yet") \
 	X(OUTCOME, outcome, "success|failure|approved|rejected",                                 \
 	  "result: success or failure; confirm-response: the answer of the user")               \
 	X(SOURCE, source, "WHO", "who or what an error or prompt came from")

@@ -96,14 +96,19 @@ static int cmd_artifact_add(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
-/* list commands: one library call that returns a JSON array of objects;
- * text output prints `field` of each, or the line `fmt` builds. */
-static int print_list(struct cli_ctx *ctx, json_t *(*fn)(struct ruru_ws *, const char *, struct ruru_error *),
-		      const char *key, void (*line)(json_t *))
+/* A list of the session `id`, narrowed by the command's `filter` (NULL:
+ * all): one library call that returns a JSON array of objects. */
+typedef json_t *list_fn(struct ruru_ws *ws, const char *id, const char *filter,
+			struct ruru_error *err);
+
+/* list commands: `fn` of the active session; text output prints the line
+ * `line` builds of each object. */
+static int print_list(struct cli_ctx *ctx, list_fn *fn, const char *filter, const char *key,
+		      void (*line)(json_t *))
 {
 	struct ruru_ws *ws = cli_ws(ctx);
 	char *id = ws ? cli_session(ctx, ws, NULL) : NULL;
-	json_t *list = id ? fn(ws, id, &ctx->err) : NULL;
+	json_t *list = id ? fn(ws, id, filter, &ctx->err) : NULL;
 	int rc = 0;
 	if (!list)
 		rc = cli_fail(ctx);
@@ -144,20 +149,18 @@ static void artifact_line(json_t *v)
 	print_row(f, 3);
 }
 
-static const char *list_type; /* artifact list --type (one command per process) */
-
-static json_t *typed_list(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+/* Artifacts: all, or the typed ones of `type` (artifact list --type). */
+static json_t *artifact_list(struct ruru_ws *ws, const char *id, const char *type,
+			     struct ruru_error *err)
 {
-	return ruru_artifact_list_typed(ws, id, list_type, err);
+	return type ? ruru_artifact_list_typed(ws, id, type, err) : ruru_artifact_list(ws, id, err);
 }
 
 enum { LIST_TYPE, LIST_NOPTS };
 
 static int cmd_artifact_list(struct cli_ctx *ctx, struct cli_args *a)
 {
-	list_type = cli_val(a, LIST_TYPE);
-	return print_list(ctx, list_type ? typed_list : ruru_artifact_list, "artifacts",
-			  artifact_line);
+	return print_list(ctx, artifact_list, cli_val(a, LIST_TYPE), "artifacts", artifact_line);
 }
 
 static int cmd_task_link(struct cli_ctx *ctx, struct cli_args *a)
@@ -196,10 +199,18 @@ static void task_line(json_t *v)
 	print_row(f, 4);
 }
 
+/* Tasks of the session (no filter). */
+static json_t *task_list(struct ruru_ws *ws, const char *id, const char *filter,
+			 struct ruru_error *err)
+{
+	(void)filter;
+	return ruru_task_list(ws, id, err);
+}
+
 static int cmd_task_list(struct cli_ctx *ctx, struct cli_args *a)
 {
 	(void)a;
-	return print_list(ctx, ruru_task_list, "tasks", task_line);
+	return print_list(ctx, task_list, NULL, "tasks", task_line);
 }
 
 static const struct cli_opt add_opts[ADD_NOPTS] = {

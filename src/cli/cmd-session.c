@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -266,6 +267,12 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 			   : new_task && printf("%s\n", new_task) < 0) {
 		rc = cli_fail(ctx);
 	}
+	/* An ADR may be written after the decision it records: logged, with
+	 * a word when there is no such file (yet). */
+	struct stat st;
+	const char *adr = e.field[RURU_FIELD_ADR];
+	if (rc == 0 && adr && stat(adr, &st) < 0)
+		fprintf(stderr, "ruru: warning: no ADR file %s (yet); the entry names it anyway\n", adr);
 	free(new_task);
 	free(id);
 	ruru_ws_free(ws);

@@ -2685,6 +2685,65 @@ static void note_leftover(struct ruru_ws *ws, const struct loc *L, const char *r
 	errno = e;
 }
 
+/* Does the proposal's status allow an apply?  RURU_ECONFLICT saying why
+ * not.  An applied one whose result entry is missing (an apply that wrote
+ * the target and the sidecar but whose log entry failed) is let through,
+ * to be finished; any other applied one is refused. */
+static int apply_status_check(const struct loc *L, const struct ruru_confirm *c,
+			      const struct records *R, struct ruru_error *err)
+{
+	const char *word = ruru_confirm_status_word(c->status);
+	switch (c->status) {
+	case RURU_CONFIRM_APPROVED:
+	case RURU_CONFIRM_SKIPPED:
+		return 0;
+	case RURU_CONFIRM_APPLIED:
+		if (L->session && R->found && !R->applied_after)
+			return 0;
+		ruru_error_set(err, RURU_ECONFLICT, "\"%s\" was already applied", L->rel);
+		return -1;
+	case RURU_CONFIRM_PENDING:
+		ruru_error_set(err, RURU_ECONFLICT, "\"%s\" is pending: it was never approved or skipped",
+			       L->rel);
+		return ruru_error_hint(err, NULL, RURU_HINT_ASK, L->rel);
+	case RURU_CONFIRM_WITHDRAWN:
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "\"%s\" was withdrawn; a withdrawn proposal is never applied "
+			       "(propose the change again)",
+			       L->rel);
+		return -1;
+	case RURU_CONFIRM_REJECTED:
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "\"%s\" was rejected; only an approved or skipped proposal is applied",
+			       L->rel);
+		return -1;
+	default:
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "\"%s\" is %s; only an approved or skipped proposal is applied", L->rel,
+			       word ? word : "in an unknown state");
+		return -1;
+	}
+}
+
+/* apply_status_check() before the session's lock is taken: a refusal for
+ * the proposal's state wins over the session's (ended, paused).  Anything
+ * this read cannot settle is left to the checks under the lock. */
+static int apply_precheck(struct ruru_ws *ws, const struct loc *L, struct ruru_error *err)
+{
+	struct ruru_confirm c;
+	struct records R = { 0 };
+	struct ruru_buf text = RURU_BUF_INIT;
+	struct ruru_error ignore = { 0 };
+	int rc = 0;
+	memset(&c, 0, sizeof(c));
+	if (sidecar_read(L, &text, &c, &ignore) == 0 && records_read(ws, L, &R, &ignore) == 0)
+		rc = apply_status_check(L, &c, &R, err);
+	records_release(&R);
+	ruru_confirm_release(&c);
+	ruru_buf_release(&text);
+	return rc;
+}
+
 /*
  * begin, check, stage, log, commit: the target's new bytes and the sidecar
  * (session mode), or the removal of the temp pair (temp mode), are staged
@@ -2708,27 +2767,18 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 	int rc = -1;
 	if (locate(ws, artifact, true, &L, err) < 0)
 		return -1;
+	/* The proposal's own state is the more specific reason: a withdrawn,
+	 * rejected, pending or applied proposal says so even when its session
+	 * has ended since (read before the lock, checked again under it). */
+	if (apply_precheck(ws, &L, err) < 0) {
+		loc_release(&L);
+		return -1;
+	}
 	if (guard_begin(ws, L.session, &g, err) < 0)
 		goto out;
-	if (sidecar_read(&L, &side, out, err) < 0 || records_read(ws, &L, &R, err) < 0)
+	if (sidecar_read(&L, &side, out, err) < 0 || records_read(ws, &L, &R, err) < 0 ||
+	    apply_status_check(&L, out, &R, err) < 0)
 		goto fail;
-	if (out->status == RURU_CONFIRM_APPLIED) {
-		/* An apply that wrote the target and the sidecar but whose log
-		 * entry failed is finished here; any other is refused. */
-		if (!(L.session && R.found && !R.applied_after)) {
-			ruru_error_set(err, RURU_ECONFLICT, "\"%s\" was already applied", L.rel);
-			goto fail;
-		}
-	} else if (!decided_yes(out)) {
-		ruru_error_set(err, RURU_ECONFLICT,
-			       out->status == RURU_CONFIRM_PENDING
-				       ? "\"%s\" is %s: it was never approved or skipped"
-				       : "\"%s\" is %s; only an approved or skipped proposal is applied",
-			       L.rel, ruru_confirm_status_word(out->status));
-		if (out->status == RURU_CONFIRM_PENDING)
-			ruru_error_hint(err, NULL, RURU_HINT_ASK, L.rel);
-		goto fail;
-	}
 	/* An unsafe target is refused as such (exit 6) before the binding. */
 	if (payload_checked(ws, &L, out, &payload, err) < 0 ||
 	    ruru_path_inside(ruru_ws_root(ws), out->target, &norm, err) < 0 ||

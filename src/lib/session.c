@@ -1313,6 +1313,19 @@ int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_i
 		}
 		copy.field[RURU_FIELD_ARTIFACT] = art.ptr;
 	}
+	/* An ADR path is given relative to the current directory (the MCP
+	 * server works from the root) and stored relative to the root, like
+	 * a confirmation's target; outside the root is refused (DESIGN §1).
+	 * The file need not exist yet: an ADR may be written later. */
+	struct ruru_buf adr = RURU_BUF_INIT;
+	if (in->field[RURU_FIELD_ADR]) {
+		if (ruru_path_relative_to_root(ws->root, in->field[RURU_FIELD_ADR], &adr, err) < 0) {
+			ruru_buf_release(&art);
+			ruru_buf_release(&adr);
+			return ruru_error_hint(err, "adr", RURU_HINT_NONE, NULL);
+		}
+		copy.field[RURU_FIELD_ADR] = adr.ptr;
+	}
 	const char *task = copy.field[RURU_FIELD_TASK], *artifact = copy.field[RURU_FIELD_ARTIFACT];
 	struct ruru_logtx tx;
 	int rc = ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err);
@@ -1329,6 +1342,7 @@ int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_i
 			rc = ruru_logtx_commit(&tx, err);
 	}
 	ruru_buf_release(&art);
+	ruru_buf_release(&adr);
 	return rc < 0 ? -1 : 0;
 }
 

@@ -16,6 +16,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tools.h"
 #include "banned.h"
@@ -193,6 +194,12 @@ static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_erro
 		return NULL;
 	}
 	json_t *r = json_pack("{s:s, s:s}", "session", id, "type", ruru_event_name(e.type));
+	/* The server works from the root, so the ADR path is the root's. */
+	struct stat st;
+	const char *adr = e.field[RURU_FIELD_ADR];
+	if (adr && stat(adr, &st) < 0)
+		json_object_set_new(r, "warning",
+				    json_string("logged, but no ADR file has that path (yet)"));
 	free(id);
 	return r;
 }
@@ -204,6 +211,11 @@ static void x_session_log(const json_t *r, struct ruru_buf *b)
 	ruru_buf_addstr(b, " in ");
 	add_field(b, r, "session", "?");
 	ruru_buf_addch(b, '.');
+	if (json_object_get(r, "warning")) {
+		ruru_buf_addstr(b, " Warning: ");
+		add_field(b, r, "warning", "");
+		ruru_buf_addch(b, '.');
+	}
 }
 
 static json_t *t_session_set_status(struct mcp_env *env, json_t *args, struct ruru_error *err)

@@ -17,6 +17,7 @@ rc=0
 python3 "$here/protocol.py" || rc=1
 python3 "$here/v7.py" || rc=1 # V7 tools (issue #12)
 python3 "$here/scenario.py" || rc=1 # a model driving the tools for two days (issue #11)
+python3 "$here/adr.py" || rc=1 # session_log adr paths (issue #11 item 2)
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 	echo "not ok - node and npm are needed for the SDK client test (Debian: nodejs npm)"

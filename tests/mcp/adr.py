@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""adr.py — session_log's `adr` over raw JSON-RPC (issue #11 item 2): a
+path relative to the root, stored normalised; outside the root is a tool
+error (isError) and nothing is written; a missing ADR file is logged with
+a warning.  Prints TAP.
+
+    RURU=build/ruru python3 tests/mcp/adr.py
+"""
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+
+from tap import done, ok
+
+RURU = os.path.abspath(os.environ.get("RURU", "build/ruru"))
+
+
+class Server:
+    def __init__(self, ws):
+        env = {k: v for k, v in os.environ.items() if k not in ("ROOCOM_SESSION_ID", "RURU_ROOT", "RURU_FAULT")}
+        env["RURU_NOW"] = "2026-11-24T03:15:20Z"
+        self.p = subprocess.Popen([RURU, "mcp"], cwd=ws, env=env, stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True, encoding="utf-8")
+        self.id = 0
+        self.rpc("initialize", {"protocolVersion": "2025-11-25", "capabilities": {},
+                                "clientInfo": {"name": "adr", "version": "1"}})
+
+    def rpc(self, method, params):
+        self.id += 1
+        self.p.stdin.write(json.dumps({"jsonrpc": "2.0", "id": self.id, "method": method, "params": params}) + "\n")
+        self.p.stdin.flush()
+        return json.loads(self.p.stdout.readline())
+
+    def call(self, tool, args):
+        r = self.rpc("tools/call", {"name": tool, "arguments": args})
+        return r.get("result", r)
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait(timeout=30)
+
+
+def digest(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def main():
+    ws = tempfile.mkdtemp(prefix="ruru-mcp-adr-")
+    try:
+        subprocess.run([RURU, "init"], cwd=ws, check=True, stderr=subprocess.DEVNULL)
+        os.makedirs(os.path.join(ws, "docs/adr"))
+        with open(os.path.join(ws, "docs/adr/0001.md"), "w") as f:
+            f.write("# ADR 1\n")
+        s = Server(ws)
+        sid = s.call("session_new", {"goal": "MCP ADR"})["structuredContent"]["id"]
+        log = os.path.join(ws, ".ruru/sessions", sid, "session_log.md")
+
+        r = s.call("session_log", {"type": "decision", "message": "use SQLite", "adr": "./docs//adr/0001.md"})
+        ok(not r.get("isError") and "warning" not in r.get("structuredContent", {}),
+           "session_log with an existing ADR relative to the root", r)
+        ok("adr `docs/adr/0001.md`: use SQLite" in open(log, encoding="utf-8").read(),
+           "the ADR is stored normalised, relative to the root")
+
+        before = digest(log)
+        for bad in ("/etc/passwd", "../outside.md", os.path.join(os.path.dirname(ws), "x.md")):
+            r = s.call("session_log", {"type": "decision", "message": "d", "adr": bad})
+            text = r.get("content", [{}])[0].get("text", "") if isinstance(r.get("content"), list) else ""
+            ok(r.get("isError") is True and "outside" in text and "--" not in text,
+               "adr %s outside the root is a tool error naming no CLI flag" % bad, r)
+        ok(digest(log) == before, "nothing was written for the refused ADRs")
+
+        r = s.call("session_log", {"type": "decision", "message": "later", "adr": "docs/adr/0009.md"})
+        sc = r.get("structuredContent", {})
+        ok(not r.get("isError") and "ADR" in sc.get("warning", "") and "Warning" in r["content"][0]["text"],
+           "a missing ADR file is logged with a warning", r)
+        ok("adr `docs/adr/0009.md`: later" in open(log, encoding="utf-8").read(), "and the entry is there")
+        s.close()
+    finally:
+        shutil.rmtree(ws, ignore_errors=True)
+    done()
+
+
+if __name__ == "__main__":
+    main()
