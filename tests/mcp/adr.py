@@ -7,40 +7,14 @@ a warning.  Prints TAP.
     RURU=build/ruru python3 tests/mcp/adr.py
 """
 import hashlib
-import json
 import os
 import shutil
 import subprocess
 import tempfile
 
-from tap import done, ok
+from tap import Server, done, ok
 
 RURU = os.path.abspath(os.environ.get("RURU", "build/ruru"))
-
-
-class Server:
-    def __init__(self, ws):
-        env = {k: v for k, v in os.environ.items() if k not in ("ROOCOM_SESSION_ID", "RURU_ROOT", "RURU_FAULT")}
-        env["RURU_NOW"] = "2026-11-24T03:15:20Z"
-        self.p = subprocess.Popen([RURU, "mcp"], cwd=ws, env=env, stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, text=True, encoding="utf-8")
-        self.id = 0
-        self.rpc("initialize", {"protocolVersion": "2025-11-25", "capabilities": {},
-                                "clientInfo": {"name": "adr", "version": "1"}})
-
-    def rpc(self, method, params):
-        self.id += 1
-        self.p.stdin.write(json.dumps({"jsonrpc": "2.0", "id": self.id, "method": method, "params": params}) + "\n")
-        self.p.stdin.flush()
-        return json.loads(self.p.stdout.readline())
-
-    def call(self, tool, args):
-        r = self.rpc("tools/call", {"name": tool, "arguments": args})
-        return r.get("result", r)
-
-    def close(self):
-        self.p.stdin.close()
-        self.p.wait(timeout=30)
 
 
 def digest(path):
@@ -55,7 +29,7 @@ def main():
         os.makedirs(os.path.join(ws, "docs/adr"))
         with open(os.path.join(ws, "docs/adr/0001.md"), "w") as f:
             f.write("# ADR 1\n")
-        s = Server(ws)
+        s = Server(ws, "adr")
         sid = s.call("session_new", {"goal": "MCP ADR"})["structuredContent"]["id"]
         log = os.path.join(ws, ".ruru/sessions", sid, "session_log.md")
 

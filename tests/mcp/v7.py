@@ -5,15 +5,13 @@ task_release.  Files written are read back with tomllib.  Prints TAP.
 
     RURU=build/ruru python3 tests/mcp/v7.py
 """
-import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import tomllib
 
-from tap import done, ok
+from tap import Server, done, ok
 
 RURU = os.path.abspath(os.environ.get("RURU", "build/ruru"))
 
@@ -23,36 +21,11 @@ def front_matter(path):
     return tomllib.loads(text[4:text.index("\n+++\n", 3) + 1])
 
 
-class Server:
-    def __init__(self, ws):
-        env = {k: v for k, v in os.environ.items() if k not in ("ROOCOM_SESSION_ID", "RURU_ROOT", "RURU_FAULT")}
-        env["RURU_NOW"] = "2026-11-24T03:15:20Z"
-        self.p = subprocess.Popen([RURU, "mcp"], cwd=ws, env=env, stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, text=True, encoding="utf-8")
-        self.id = 0
-        self.rpc("initialize", {"protocolVersion": "2025-11-25", "capabilities": {},
-                                "clientInfo": {"name": "v7", "version": "1"}})
-
-    def rpc(self, method, params):
-        self.id += 1
-        self.p.stdin.write(json.dumps({"jsonrpc": "2.0", "id": self.id, "method": method, "params": params}) + "\n")
-        self.p.stdin.flush()
-        return json.loads(self.p.stdout.readline())
-
-    def call(self, tool, args):
-        r = self.rpc("tools/call", {"name": tool, "arguments": args})
-        return r.get("result", r)
-
-    def close(self):
-        self.p.stdin.close()
-        self.p.wait(timeout=30)
-
-
 def main():
     ws = tempfile.mkdtemp(prefix="ruru-mcp-v7-")
     try:
         subprocess.run([RURU, "init"], cwd=ws, check=True)
-        s = Server(ws)
+        s = Server(ws, "v7")
         names = {t["name"] for t in s.rpc("tools/list", {})["result"]["tools"]}
         ok({"session_summarize", "task_new", "task_status", "task_claim", "task_release"} <= names,
            "tools/list has the V7 tools", names)
