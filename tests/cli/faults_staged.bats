@@ -17,14 +17,9 @@ STEPS="open write fsync chmod rename link mkdir lock dirsync"
 # Every path under the workspace with the bytes of every file, but ruru's
 # caches (rebuilt from the files; readers may write them) and lock files.
 snap() {
-	find . \( -name '.index*' -o -name '*.lock' -o -name '.lock' -o -name '.state*' \) -prune -o -print |
-		LC_ALL=C sort | while IFS= read -r p; do
-			if [ -f "$p" ]; then
-				printf '%s %s\n' "$p" "$(sha256sum <"$p" | cut -d' ' -f1)"
-			else
-				printf '%s\n' "$p"
-			fi
-		done
+	local skip=(\( -name '.index*' -o -name '*.lock' -o -name '.lock' -o -name '.state*' \) -prune -o)
+	find . "${skip[@]}" -print | LC_ALL=C sort
+	find . "${skip[@]}" -type f -exec sha256sum {} + | LC_ALL=C sort -k2
 }
 
 # Run "$@" with each fault in turn; every failure must leave snap() as it
