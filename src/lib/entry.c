@@ -197,6 +197,13 @@ void entry_render_input(struct ruru_buf *out, const struct ruru_log_input *in, t
 
 int entry_input_check(const struct ruru_log_input *in, struct ruru_error *err)
 {
+	/* The text rule (DESIGN §2) for the message and every field. */
+	if (ruru_text_check("message", in->message, in->message_len, 0, err) < 0)
+		return -1;
+	for (int f = 0; f < RURU_FIELD_COUNT; f++)
+		if (in->field[f] && ruru_text_check(ruru_field_name((enum ruru_field)f), in->field[f],
+						    strlen(in->field[f]), RURU_TEXT_LINE, err) < 0)
+			return -1;
 	if ((int)in->type < 0 || in->type >= RURU_EV_COUNT)
 		return ruru_error_set(err, RURU_EUSAGE, "unknown event type");
 	for (int i = 0; i < NFIELDS; i++)

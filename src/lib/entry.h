@@ -43,8 +43,9 @@ bool ruru_entry_field_ok(const char *value);
 /* Render an entry to write, stamped `when` (same format). */
 void entry_render_input(struct ruru_buf *out, const struct ruru_log_input *in, time_t when,
 			const char *eol);
-/* Check an entry to write: a known type, fields that ruru_entry_field_ok
- * accepts, an outcome of RURU_VOCAB_OUTCOME.  RURU_EUSAGE with err->arg
+/* Check an entry to write: the text rule (ruru_text_check) for the
+ * message and the fields, a known type, fields that ruru_entry_field_ok
+ * accepts, an outcome of RURU_VOCAB_OUTCOME.  An error with err->arg
  * naming the field otherwise. */
 int entry_input_check(const struct ruru_log_input *in, struct ruru_error *err);
 

@@ -513,12 +513,6 @@ int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_log_input *in,
 	 * composed it: the last line of defence behind the API's own checks. */
 	if (need_log(tx, err) < 0)
 		return -1;
-	if (ruru_text_check("message", in->message, in->message_len, 0, err) < 0)
-		return -1;
-	for (int f = 0; f < RURU_FIELD_COUNT; f++)
-		if (in->field[f] && ruru_text_check(ruru_field_name((enum ruru_field)f), in->field[f],
-						    strlen(in->field[f]), RURU_TEXT_LINE, err) < 0)
-			return -1;
 	if (entry_input_check(in, err) < 0)
 		return -1;
 	entry_render_input(&tx->appends, in, in->when_valid ? in->when : ruru_now(), tx->eol);

@@ -1296,10 +1296,6 @@ int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_i
 				       : "the message is empty");
 		return ruru_error_hint(err, "message", RURU_HINT_NONE, NULL);
 	}
-	for (int f = 0; f < RURU_FIELD_COUNT; f++)
-		if (in->field[f] && ruru_text_check(ruru_field_name((enum ruru_field)f), in->field[f],
-						    strlen(in->field[f]), RURU_TEXT_LINE, err) < 0)
-			return -1;
 	if (entry_input_check(in, err) < 0)
 		return -1;
 	/* The artifact is stored relative to the session folder, whatever
