@@ -19,21 +19,7 @@ python3 "$here/v7.py" || rc=1 # V7 tools (issue #12)
 python3 "$here/scenario.py" || rc=1 # a model driving the tools for two days (issue #11)
 python3 "$here/adr.py" || rc=1 # session_log adr paths (issue #11 item 2)
 
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-	echo "not ok - node and npm are needed for the SDK client test (Debian: nodejs npm)"
-	exit 1
-fi
-want=$(sed -n 's/.*"@modelcontextprotocol\/sdk": *"\([^"]*\)".*/\1/p' "$here/package.json")
-have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' \
-	"$here/node_modules/@modelcontextprotocol/sdk/package.json" 2>/dev/null | head -n 1)
-if [ "$have" != "$want" ]; then
-	if ! (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) >"$here/npm.log" 2>&1; then
-		echo "not ok - npm ci of @modelcontextprotocol/sdk@$want failed (no network?); see tests/mcp/npm.log"
-		sed 's/^/# /' "$here/npm.log" | tail -n 20
-		exit 1
-	fi
-	rm -f "$here/npm.log"
-fi
+sh "$here/../npm_ci.sh" "$here" @modelcontextprotocol/sdk "the SDK client test" || exit 1
 node "$here/client.mjs" || rc=1
 # agent-proof (issue #11): what a model driving the tools trips over
 node "$here/agent.mjs" || rc=1

@@ -10,23 +10,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 RURU=${1:-$here/../../build/ruru}
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 export CHROMIUM
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-	echo "not ok - node and npm are needed for the browser test (Debian: nodejs npm)"
-	exit 1
-fi
 if [ ! -x "$CHROMIUM" ]; then
 	echo "not ok - $CHROMIUM is needed for the browser test (Debian: chromium)"
 	exit 1
 fi
-want=$(sed -n 's/.*"playwright-core": *"\([^"]*\)".*/\1/p' "$here/package.json")
-have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' \
-	"$here/node_modules/playwright-core/package.json" 2>/dev/null | head -n 1)
-if [ "$have" != "$want" ]; then
-	if ! (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) >"$here/npm.log" 2>&1; then
-		echo "not ok - npm ci of playwright-core@$want failed (no network?); see tests/web/npm.log"
-		sed 's/^/# /' "$here/npm.log" | tail -n 20
-		exit 1
-	fi
-	rm -f "$here/npm.log"
-fi
+sh "$here/../npm_ci.sh" "$here" playwright-core "the browser test" || exit 1
 exec node "$here/browser.mjs" "$RURU" "$here/../../${BUILD:-build}/screenshots"
