@@ -36,16 +36,19 @@ DEPLIBS += libcmark-gfm libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(DEPLIBS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto -lsqlite3 -lcmark-gfm -lcmark-gfm-extensions -lmicrohttpd)
 # Front ends see the public header and src/banned.h only; the library's
-# internal headers (src/lib/*.h) are for the library and its tests.
+# internal headers (src/lib/LAYER/*.h) are for the library and its tests.
+# The library is a folder per layer (doc/HACKING.md): base, store, toml, log,
+# flow, confirm, index, hosts, export.
+LIB_LAYERS := base store toml log flow confirm index hosts export
 CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE
-INTERNAL = -Isrc/lib
+INTERNAL = $(addprefix -Isrc/lib/,$(LIB_LAYERS))
 CFLAGS   += -std=c17 $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  += $(SANFLAGS)
 LDLIBS   += $(PKG_LIBS) -pthread
 # search ranking: log() in rank.c (issue #14 speed)
 LDLIBS   += -lm
 
-LIB_SRC := $(sort $(wildcard src/lib/*.c))
+LIB_SRC := $(sort $(wildcard $(addsuffix /*.c,$(addprefix src/lib/,$(LIB_LAYERS)))))
 CLI_SRC := $(sort $(wildcard src/cli/*.c src/mcp/*.c))
 # the human view's pages (issue #15)
 CLI_SRC += $(sort $(wildcard src/web/*.c))
@@ -63,12 +66,17 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# The library's own files see its internal headers; the front ends do not.
+$(BUILD)/src/lib/%.o: src/lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(INTERNAL) $(CFLAGS) -c -o $@ $<
+
 $(BUILD)/gen/builtin.c: scripts/embed.sh $(TEMPLATE_FILES)
 	@mkdir -p $(dir $@)
 	scripts/embed.sh $@ $(TEMPLATE_FILES)
 
 $(BUILD)/gen/builtin.o: $(BUILD)/gen/builtin.c
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(INTERNAL) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/libruru.a: $(LIB_OBJ)
 	@rm -f $@

@@ -1,6 +1,6 @@
 /*
  * fuzz_http.c — libFuzzer target for what `ruru serve` parses from the
- * network (src/web/http.c) and for redaction (src/lib/redact.c):
+ * network (src/web/http.c) and for redaction (src/lib/base/redact.c):
  *  - web_route() on any path: a session route's ID is one plain component
  *    and its artifact path has no "." or ".." component and no empty one;
  *  - web_form_get() on any body: a value it returns keeps the text rule;

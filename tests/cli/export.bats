@@ -131,7 +131,7 @@ no_secret_in() {
 }
 
 @test "every redaction pattern of the table is listed in the man page" {
-	src="$BATS_TEST_DIRNAME/../../src/lib/redact.c"
+	src="$BATS_TEST_DIRNAME/../../src/lib/base/redact.c"
 	man="$BATS_TEST_DIRNAME/../../doc/ruru.1"
 	kinds=$(sed -n '/patterns\[\] = {/,/{ NULL, NULL }/p' "$src" | grep -oE '^\s*\{ "[a-z-]+"' | grep -oE '[a-z-]+')
 	[ "$(echo "$kinds" | wc -l)" -ge 10 ]

@@ -18,7 +18,7 @@ load helpers
 import glob, os, re, sys
 inc = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 bad = []
-lib_headers = {os.path.basename(p) for p in glob.glob('src/lib/*.h')}
+lib_headers = {os.path.basename(p) for p in glob.glob('src/lib/*/*.h')}
 def includes(path):
     return inc.findall(open(path, encoding='utf-8').read())
 # the front ends
@@ -46,7 +46,7 @@ own = {  # .c files without a header of their own name sit here
     'jsonedit.c': 0, 'store.c': 1, 'workspace.c': 2, 'entry.c': 2, 'logtx.c': 3,
 }
 exceptions = {('buf.c', 'store.h')}  # the public ruru_buf_read_file() reads through the store
-for p in sorted(glob.glob('src/lib/*.[ch]')):
+for p in sorted(glob.glob('src/lib/*/*.[ch]')):
     name = os.path.basename(p)
     me = own.get(name, rank.get(name, 4))
     for h in includes(p):
