@@ -403,6 +403,8 @@ struct ruru_entry {
 #undef RURU_X_MEMBER
 	bool strict;          /* in ruru's own format (render(parse(e)) == e) */
 	bool type_inferred;   /* `type` was guessed from free text, not written (DESIGN §3) */
+	unsigned fields_inferred; /* bit 1u << RURU_FIELD_x: that field was taken from prose */
+	bool orphan;          /* text between entries that belongs to none, kept as its own block */
 };
 void ruru_entry_release(struct ruru_entry *e);
 /* A one-line summary of an entry for people and models,
@@ -518,7 +520,8 @@ int ruru_session_recent(struct ruru_ws *ws, struct ruru_session **out, size_t *n
  * status_text, start_time, end_time, coordinator, related_tasks,
  * related_artifacts, tags, and with entries: goal, entry_count, entries
  * (the last `last` ones: RURU_ENTRIES_ALL for all, 0 for none), each
- * {line, time, zone, stamp, type, type_inferred, message} and the fields of
+ * {line, time, zone, stamp, type, type_inferred, fields_inferred (the names
+ * of the fields taken from prose), message} and the fields of
  * RURU_ENTRY_FIELDS: `time` is RFC 3339 with "Z" for a stamp with a zone, a
  * local date-time without one for a zone-less stamp (then `zone` is null;
  * else the zone as written), null when unreadable. */
@@ -616,6 +619,16 @@ int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct 
 /* Tasks of a session with what their MDTM files say: JSON
  * [{id, title, status, file}] (title/status/file null when not found). */
 json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+
+/*
+ * The open items of a session (doc/ruru.1, OPEN ITEMS): delegations without
+ * a result, errors without a later success, tasks whose file says they are
+ * not done, proposals waiting for a step and V7 blockers not resolved, as
+ * a JSON array [{kind, text, ...}] (oldest first; caller decrefs).  The one
+ * definition that `continue`, `show --digest`, `prime` and `summarize`
+ * use.  NULL with err when the session cannot be read.
+ */
+json_t *ruru_open_items(struct ruru_ws *ws, const char *id, struct ruru_error *err);
 
 /* Validate log files (paths relative to the cwd; all sessions when n == 0).
  * *report gets {errors, warnings, files: [{file, errors, warnings}],

@@ -19,186 +19,10 @@
 #include "digest.h"
 #include "entry.h"
 #include "logtx.h"
+#include "open.h"
 #include "task.h"
 #include "fmkeys.h"
 #include "banned.h"
-
-/* ---------------------------------------------------- pending proposals */
-
-/* CONFIRM sidecars of the session that still wait for a step. */
-static json_t *pending_confirmations(struct ruru_ws *ws, const char *id)
-{
-	json_t *out = json_array();
-	char *dir = ruru_ws_session_path(ws, id, "artifacts");
-	struct ruru_error derr = { 0 };
-	DIR *d = ruru_opendir(dir, &derr);
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-		if (strncmp(de->d_name, "CONFIRM-", 8) || n < 5 || strcmp(de->d_name + n - 5, ".toml"))
-			continue;
-		struct ruru_buf p = RURU_BUF_INIT, b = RURU_BUF_INIT;
-		struct ruru_error e = { 0 };
-		ruru_buf_addf(&p, "%s/%s", dir, de->d_name);
-		if (ruru_read_file(p.ptr, &b, &e) == 0) {
-			struct ruru_toml *doc = ruru_toml_parse(b.ptr, b.len, &e);
-			const struct ruru_toml_value *st =
-				doc ? ruru_toml_table_get(ruru_toml_root(doc), "status", 6) : NULL;
-			const struct ruru_toml_value *tg =
-				doc ? ruru_toml_table_get(ruru_toml_root(doc), "target_path", 11) : NULL;
-			const char *status = st ? ruru_toml_string(st, NULL) : NULL;
-			if (status && (!strcmp(status, "pending") || !strcmp(status, "approved") ||
-				       !strcmp(status, "skipped"))) {
-				struct ruru_buf a = RURU_BUF_INIT;
-				ruru_buf_addf(&a, "artifacts/%.*s.md", (int)(n - 5), de->d_name);
-				json_array_append_new(
-					out, json_pack("{s:s, s:s, s:s?}", "artifact", a.ptr, "status",
-						       status, "target",
-						       tg ? ruru_toml_string(tg, NULL) : NULL));
-				ruru_buf_release(&a);
-			}
-			ruru_toml_free(doc);
-		}
-		ruru_buf_release(&p);
-		ruru_buf_release(&b);
-	}
-	if (d)
-		closedir(d);
-	free(dir);
-	return out;
-}
-
-/* --------------------------------------------------------------- digest */
-
-/* ------------------------------------------------------------ open items */
-
-static bool same(const char *a, const char *b)
-{
-	return a && b && !strcmp(a, b);
-}
-
-/* Case-insensitive: does `s` hold `word`? */
-static bool holds_ci(const char *s, const char *word)
-{
-	size_t n = strlen(word);
-	for (; s && *s; s++)
-		if (!strncasecmp(s, word, n))
-			return true;
-	return false;
-}
-
-/* The first line of an entry's message, at most 120 bytes (cut at a
- * character boundary). */
-static void first_line(struct ruru_buf *b, const struct ruru_entry *e)
-{
-	size_t n = 0;
-	while (n < e->message_len && e->message[n] != '\n')
-		n++;
-	bool more = n < e->message_len;
-	if (n > 120) {
-		n = 120;
-		while (n > 0 && ((unsigned char)e->message[n] & 0xC0) == 0x80)
-			n--;
-		more = true;
-	}
-	ruru_buf_add(b, e->message, n);
-	if (more)
-		ruru_buf_addstr(b, " …");
-}
-
-json_t *ruru_digest_open_items(const struct ruru_session *s, json_t *tasks, json_t *pending)
-{
-	json_t *out = json_array();
-	struct ruru_buf t = RURU_BUF_INIT;
-	/* One pass from the newest entry back, remembering what later
-	 * results closed: linear in the size of the log. */
-	json_t *done_tasks = json_object(), *done_modes = json_object(), *ok_from = json_object();
-	json_t *withdrawn = json_object(); /* CONFIRM artifacts withdrawn later */
-	bool any_success = false;
-	bool *open = ruru_xmalloc(s->nentries ? s->nentries : 1);
-	for (size_t i = s->nentries; i-- > 0;) {
-		const struct ruru_entry *e = &s->entries[i];
-		open[i] = false;
-		if (e->type == RURU_EV_DELEGATION) {
-			/* Open until a result for its task (or, with no task, from
-			 * its mode) follows, or the proposal it hands over is
-			 * withdrawn. */
-			open[i] = e->task ? !json_object_get(done_tasks, e->task)
-					  : !(e->mode && json_object_get(done_modes, e->mode));
-			if (e->artifact && json_object_get(withdrawn, e->artifact))
-				open[i] = false;
-		} else if (ruru_entry_withdraws(e, e->artifact)) {
-			json_object_set_new(withdrawn, e->artifact, json_true());
-		} else if (e->type == RURU_EV_ERROR) {
-			/* Open until a later successful result (from its source,
-			 * when it names one). */
-			open[i] = e->source ? !json_object_get(ok_from, e->source) : !any_success;
-		} else if (e->type == RURU_EV_RESULT) {
-			if (e->task)
-				json_object_set_new(done_tasks, e->task, json_true());
-			if (e->mode)
-				json_object_set_new(done_modes, e->mode, json_true());
-			if (same(e->outcome, "success")) {
-				any_success = true;
-				if (e->mode)
-					json_object_set_new(ok_from, e->mode, json_true());
-				if (e->source)
-					json_object_set_new(ok_from, e->source, json_true());
-			}
-		}
-	}
-	json_decref(done_tasks);
-	json_decref(done_modes);
-	json_decref(ok_from);
-	json_decref(withdrawn);
-	for (size_t i = 0; i < s->nentries; i++) {
-		const struct ruru_entry *e = &s->entries[i];
-		if (!open[i])
-			continue;
-		ruru_buf_reset(&t);
-		if (e->type == RURU_EV_DELEGATION) {
-			ruru_buf_addf(&t, "delegation to %s%s%s has no result yet: ",
-				      e->mode ? e->mode : "?", e->task ? ", task " : "",
-				      e->task ? e->task : "");
-		} else {
-			ruru_buf_addf(&t, "error%s%s has no later success: ", e->source ? " from " : "",
-				      e->source ? e->source : "");
-		}
-		first_line(&t, e);
-		ruru_buf_addf(&t, " (%s)", e->stamp ? e->stamp : "?");
-		json_array_append_new(out, json_pack("{s:s, s:s, s:I}", "kind",
-						     e->type == RURU_EV_DELEGATION ? "delegation" : "error",
-						     "text", t.ptr, "line", (json_int_t)e->line));
-	}
-	free(open);
-	size_t i;
-	json_t *v;
-	json_array_foreach(tasks, i, v) {
-		const char *st = json_string_value(json_object_get(v, "status"));
-		if (st && (holds_ci(st, "done") || holds_ci(st, "complete")))
-			continue;
-		const char *ti = json_string_value(json_object_get(v, "title"));
-		const char *id = json_string_value(json_object_get(v, "id"));
-		ruru_buf_reset(&t);
-		ruru_buf_addf(&t, "task %s [%s]%s%s", id, st ? st : "no task file found", ti ? " " : "",
-			      ti ? ti : "");
-		json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "kind", "task", "text", t.ptr,
-						     "task", id));
-	}
-	json_array_foreach(pending, i, v) {
-		const char *st = json_string_value(json_object_get(v, "status"));
-		const char *tg = json_string_value(json_object_get(v, "target"));
-		const char *a = json_string_value(json_object_get(v, "artifact"));
-		ruru_buf_reset(&t);
-		ruru_buf_addf(&t, "confirmation %s → %s: %s", a, tg ? tg : "?",
-			      same(st, "pending") ? "waiting for the user's decision"
-						  : "decided, not applied yet");
-		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s}", "kind", "confirmation",
-						     "text", t.ptr, "artifact", a, "status", st));
-	}
-	ruru_buf_release(&t);
-	return out;
-}
 
 /* --------------------------------------------------------------- digest */
 
@@ -411,8 +235,11 @@ static void make_digest(struct ruru_ws *ws, struct ruru_session *s, size_t max_c
 			const char *title, char **digest, json_t **json)
 {
 	json_t *tasks = tasks_json(ws, s->id, s->tasks, s->ntasks);
-	json_t *pending = pending_confirmations(ws, s->id);
-	json_t *open = ruru_digest_open_items(s, tasks, pending);
+	json_t *pending = ruru_open_proposals(ws, s->id);
+	struct ruru_open *acc = ruru_open_new();
+	for (size_t i = 0; i < s->nentries; i++)
+		ruru_open_feed(acc, &s->entries[i]);
+	json_t *open = ruru_open_finish(acc, ws, s->id, tasks, pending);
 	struct ruru_buf b = RURU_BUF_INIT;
 	size_t omitted = digest_text(&b, s, tasks, open, max_chars, title);
 	if (json) {

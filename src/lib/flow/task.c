@@ -321,6 +321,22 @@ static int cmp_key(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static int status_map_cb(void *vctx, const char *rel, const char *stem, const struct ruru_toml *doc)
+{
+	(void)rel;
+	const char *id = doc ? doc_string(doc, "id") : NULL;
+	const char *status = doc ? doc_string(doc, "status") : NULL;
+	json_object_set_new(vctx, id && *id ? id : stem, status ? json_string(status) : json_null());
+	return 0;
+}
+
+json_t *task_status_map(struct ruru_ws *ws)
+{
+	json_t *out = json_object();
+	walk_tasks(ws, status_map_cb, out);
+	return out;
+}
+
 json_t *tasks_json(struct ruru_ws *ws, const char *sid, char **tasks, size_t n)
 {
 	struct list_ctx c = { sid, json_object(), json_object() };

@@ -24,24 +24,6 @@
 
 #define SEP ENTRY_SEP
 
-/* Where each field of RURU_ENTRY_FIELDS lives in struct ruru_entry. */
-static const size_t field_offset[RURU_FIELD_COUNT] = {
-#define RURU_X_OFF(u, l, m, h) [RURU_FIELD_##u] = offsetof(struct ruru_entry, l),
-	RURU_ENTRY_FIELDS(RURU_X_OFF)
-#undef RURU_X_OFF
-};
-#define NFIELDS RURU_FIELD_COUNT
-
-static char **field_slot(struct ruru_entry *e, int i)
-{
-	return (char **)((char *)e + field_offset[i]);
-}
-
-static const char *field_value(const struct ruru_entry *e, int i)
-{
-	return *(char *const *)((const char *)e + field_offset[i]);
-}
-
 bool ruru_entry_field_ok(const char *value)
 {
 	return value && *value && !strpbrk(value, "`\r\n");
@@ -373,6 +355,13 @@ json_t *ruru_entry_json(const struct ruru_entry *e)
 			    e->type != RURU_EV_UNKNOWN ? json_string(ruru_event_name(e->type))
 						       : jstr(e->type_name));
 	json_object_set_new(o, "type_inferred", json_boolean(e->type_inferred));
+	json_t *inf = json_array();
+	for (int i = 0; i < NFIELDS; i++)
+		if (e->fields_inferred & (1u << i))
+			json_array_append_new(inf, json_string(ruru_field_name((enum ruru_field)i)));
+	json_object_set_new(o, "fields_inferred", inf);
+	if (e->orphan)
+		json_object_set_new(o, "orphan", json_true());
 	json_object_set_new(o, "message", ruru_json_text(e->message ? e->message : "", e->message_len));
 	for (int i = 0; i < NFIELDS; i++)
 		json_object_set_new(o, ruru_field_name((enum ruru_field)i), jstr(field_value(e, i)));
@@ -393,7 +382,9 @@ void ruru_entry_summary(struct ruru_buf *b, const struct ruru_entry *e, const ch
 		ruru_buf_addch(b, '?'); /* guessed from free text (DESIGN §3) */
 	for (int i = 0; i < NFIELDS; i++)
 		if (field_value(e, i)) {
-			ruru_buf_addf(b, " %s=", ruru_field_name((enum ruru_field)i));
+			/* "mode?=x": taken from the prose, like a guessed type */
+			ruru_buf_addf(b, " %s%s=", ruru_field_name((enum ruru_field)i),
+				      e->fields_inferred & (1u << i) ? "?" : "");
 			ruru_text_escape(b, field_value(e, i), strlen(field_value(e, i)));
 		}
 	if (e->message_len) {

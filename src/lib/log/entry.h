@@ -88,6 +88,12 @@ int entry_input_check(const struct ruru_log_input *in, struct ruru_error *err);
  */
 size_t ruru_entries_parse(const char *text, size_t len, size_t body, struct ruru_entry **out);
 
+/* The same entries, one at a time and in file order: fn gets each (it is
+ * released after fn returns; a non-zero return stops).  Only one entry's
+ * strings exist at a time.  Returns the number of entries passed to fn. */
+typedef int (*ruru_entry_fn)(void *ctx, const struct ruru_entry *e);
+size_t ruru_entries_each(const char *text, size_t len, size_t body, ruru_entry_fn fn, void *ctx);
+
 /* The number of entries ruru_entries_parse() would find, without building
  * any string (for `list`, digests). */
 size_t ruru_entries_count(const char *text, size_t len, size_t body);

@@ -79,6 +79,24 @@ static inline struct line line_at(const char *t, size_t len, size_t off)
 	return l;
 }
 
+/* Where each field of RURU_ENTRY_FIELDS lives in struct ruru_entry. */
+static const size_t field_offset[RURU_FIELD_COUNT] = {
+#define RURU_X_OFF(u, l, m, h) [RURU_FIELD_##u] = offsetof(struct ruru_entry, l),
+	RURU_ENTRY_FIELDS(RURU_X_OFF)
+#undef RURU_X_OFF
+};
+#define NFIELDS RURU_FIELD_COUNT
+
+static inline char **field_slot(struct ruru_entry *e, int i)
+{
+	return (char **)((char *)e + field_offset[i]);
+}
+
+static inline const char *field_value(const struct ruru_entry *e, int i)
+{
+	return *(char *const *)((const char *)e + field_offset[i]);
+}
+
 #define ENTRY_SEP "\xC2\xB7" /* U+00B7 MIDDLE DOT, between fields */
 
 /* Parse one entry in ruru's format at t[0..len) (CRLF line endings when

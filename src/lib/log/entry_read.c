@@ -562,6 +562,246 @@ static enum ruru_event guess_type(const char *p, size_t n)
 	return RURU_EV_UNKNOWN;
 }
 
+
+/* ------------------------------------------------ fields named in prose */
+
+/*
+ * The templates of V5 to V7 have agents write entries in prose:
+ *   Delegated task `TASK-ARCH-20250531-013000` to `core-architect`: ...
+ *   Received result from `core-architect` for task `TASK-...`: ... Status: Done.
+ *   Delegated task to prime-txt: ...        Received result from prime-txt: Success
+ *   [Roo Commander] ERROR: Delegation of task ... failed
+ * and real logs add "**Mode:** dev-react" lines or a YAML or bullet block
+ * ("mode: x", "task_id: TASK-...") under the entry.  These functions take
+ * the mode, the task, the outcome and the level from those words; every
+ * field so taken is marked in fields_inferred.
+ */
+
+static bool slug_char(int c)
+{
+	return is_alpha(c) || is_digit(c) || c == '-' || c == '_' || c == '.';
+}
+
+/* Find a lowercase literal in p[0..n), any case; offset or n. */
+static size_t find_ci(const char *p, size_t n, const char *lit)
+{
+	size_t k = strlen(lit);
+	for (size_t i = 0; i + k <= n; i++)
+		if (to_lower((unsigned char)p[i]) == lit[0] && starts_ci(p + i, n - i, lit))
+			return i;
+	return n;
+}
+
+/* A mode slug at p[0..n) after blanks: "`core-architect`", "prime-txt:",
+ * "@dev-react"; an unquoted word counts only when it holds a '-' or ends
+ * at a ':' (so "to the user" names no mode).  [*s, *s + *len). */
+static bool read_slug(const char *p, size_t n, size_t *s, size_t *len)
+{
+	size_t i = 0;
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	bool quoted = i < n && p[i] == '`';
+	if (quoted)
+		i++;
+	if (i < n && p[i] == '@')
+		i++;
+	size_t b = i;
+	while (i < n && slug_char((unsigned char)p[i]))
+		i++;
+	size_t e = i;
+	while (e > b && (p[e - 1] == '.' || p[e - 1] == '-' || p[e - 1] == '_'))
+		e--;
+	if (e == b || !is_alpha((unsigned char)p[b]))
+		return false;
+	static const char *const words[] = { "mode", "the", "a", "an", "task", "user", "agent" };
+	for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
+		if (e - b == strlen(words[w]) && starts_ci(p + b, e - b, words[w])) {
+			if (w == 0) /* "to mode `x`" */
+				return read_slug(p + i, n - i, s, len) && (*s += i, true);
+			return false;
+		}
+	if (quoted ? !(i < n && p[i] == '`')
+		   : !(memchr(p + b, '-', e - b) || (i < n && p[i] == ':')))
+		return false;
+	*s = b;
+	*len = e - b;
+	return true;
+}
+
+/* The first MDTM task ID in p[0..n): "TASK-" and letters, digits, '-'
+ * or '_', with a digit among them (so "[TASK-ID]" is not one). */
+static bool read_task(const char *p, size_t n, size_t *s, size_t *len)
+{
+	for (size_t i = 0; i + 6 <= n; i++) {
+		if (memcmp(p + i, "TASK-", 5) || (i && slug_char((unsigned char)p[i - 1])))
+			continue;
+		size_t e = i + 5;
+		bool digit = false;
+		while (e < n && (is_alpha((unsigned char)p[e]) || is_digit((unsigned char)p[e]) ||
+				 p[e] == '-' || p[e] == '_')) {
+			digit |= is_digit((unsigned char)p[e]);
+			e++;
+		}
+		while (e > i + 5 && (p[e - 1] == '-' || p[e - 1] == '_'))
+			e--;
+		if (digit && e > i + 5) {
+			*s = i;
+			*len = e - i;
+			return true;
+		}
+		i = e;
+	}
+	return false;
+}
+
+static void set_inferred(struct ruru_entry *e, enum ruru_field f, const char *p, size_t n)
+{
+	char **slot = field_slot(e, f);
+	if (*slot || !n)
+		return;
+	*slot = dup_mem(p, n);
+	e->fields_inferred |= 1u << f;
+}
+
+/* "key: value" in a YAML or bullet block under the entry: optional
+ * indent, "- ", "**"; the key (any case); ':' inside or after the bold.
+ * Offset of the value in l[0..n), or n when the line is not that key. */
+static size_t block_key(const char *l, size_t n, const char *key)
+{
+	size_t i = 0;
+	while (i < n && (l[i] == ' ' || l[i] == '\t'))
+		i++;
+	if (i + 1 < n && (l[i] == '-' || l[i] == '*') && l[i + 1] == ' ')
+		i += 2;
+	if (starts(l + i, n - i, "**"))
+		i += 2;
+	if (!starts_ci(l + i, n - i, key))
+		return n;
+	i += strlen(key);
+	if (starts(l + i, n - i, "**:")) {
+		i += 3;
+	} else if (starts(l + i, n - i, ":**")) {
+		i += 3;
+	} else if (i < n && l[i] == ':') {
+		i++;
+	} else {
+		return n;
+	}
+	while (i < n && (l[i] == ' ' || l[i] == '\t' || l[i] == '"' || l[i] == '\''))
+		i++;
+	return i;
+}
+
+/* Words that say a step succeeded or failed. */
+static bool says_failure(const char *p, size_t n)
+{
+	static const char *const w[] = { "fail", "unsuccessful", "\xE2\x9D\x8C", "status: blocked",
+					 "status: error", "could not", "unable to" };
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (find_ci(p, n, w[i]) < n)
+			return true;
+	return false;
+}
+
+static bool says_success(const char *p, size_t n)
+{
+	static const char *const w[] = { "success", "\xE2\x9C\x85", "status: done", "status: complete",
+					 "completed", "status: resolved", "status: review" };
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (find_ci(p, n, w[i]) < n)
+			return true;
+	return false;
+}
+
+/* "[Roo Commander] ERROR: ...", "ERROR: ...", "❌ Error ...": the level is
+ * error whatever verb follows. */
+static bool says_error_level(const char *p, size_t n)
+{
+	size_t i = 0;
+	if (n && p[0] == '[') {
+		const char *rb = memchr(p, ']', n);
+		if (rb)
+			i = (size_t)(rb - p) + 1;
+	}
+	while (i < n && (p[i] == ' ' || p[i] == '*' || p[i] == '`'))
+		i++;
+	if (starts(p + i, n - i, "\xE2\x9D\x8C")) /* ❌ */
+		return true;
+	if (starts(p + i, n - i, "ERROR") && (i + 5 == n || !is_alpha((unsigned char)p[i + 5])))
+		return true;
+	return starts_ci(p + i, n - i, "error:") || starts_ci(p + i, n - i, "error encountered");
+}
+
+static void infer_fields(struct ruru_entry *e, size_t first_len)
+{
+	const char *m = e->message ? e->message : "";
+	size_t n = e->message_len, f1 = first_len < n ? first_len : n;
+	size_t s, k;
+	if (says_error_level(m, f1) && e->type != RURU_EV_ERROR &&
+	    (e->type_inferred || e->type == RURU_EV_UNKNOWN)) {
+		e->type = RURU_EV_ERROR;
+		e->type_inferred = true;
+	}
+	/* The mode from the first line's verb. */
+	size_t at = n;
+	if (e->type == RURU_EV_DELEGATION) {
+		size_t d = find_ci(m, f1, "delegat");
+		size_t to = d < f1 ? find_ci(m + d, f1 - d, " to ") : f1;
+		if (d < f1 && d + to < f1)
+			at = d + to + 4;
+	} else if (e->type == RURU_EV_RESULT || e->type == RURU_EV_ERROR) {
+		size_t fr = find_ci(m, f1, " from ");
+		if (fr < f1)
+			at = fr + 6;
+	}
+	if (at < f1 && read_slug(m + at, f1 - at, &s, &k))
+		set_inferred(e, RURU_FIELD_MODE, m + at + s, k);
+	bool about_task = e->type == RURU_EV_DELEGATION || e->type == RURU_EV_RESULT ||
+			  e->type == RURU_EV_ERROR;
+	if (about_task && read_task(m, f1, &s, &k))
+		set_inferred(e, RURU_FIELD_TASK, m + s, k);
+	/* "**Mode:** x", "mode: x", "task_id: TASK-..." lines under it. */
+	bool block_ok = false;
+	for (size_t o = 0; o < n;) {
+		const char *nl = memchr(m + o, '\n', n - o);
+		size_t le = nl ? (size_t)(nl - m) : n, ln = le - o;
+		const char *l = m + o;
+		size_t v;
+		if ((v = block_key(l, ln, "mode")) < ln || (v = block_key(l, ln, "target mode")) < ln ||
+		    (v = block_key(l, ln, "assigned to")) < ln) {
+			/* after a key, a bare word is a slug too ("mode: architect") */
+			size_t w = 0;
+			while (v + w < ln && slug_char((unsigned char)l[v + w]))
+				w++;
+			if (read_slug(l + v, ln - v, &s, &k))
+				set_inferred(e, RURU_FIELD_MODE, l + v + s, k);
+			else if (w && is_alpha((unsigned char)l[v]))
+				set_inferred(e, RURU_FIELD_MODE, l + v, w);
+		}
+		if ((v = block_key(l, ln, "task_id")) < ln || (v = block_key(l, ln, "task id")) < ln ||
+		    (v = block_key(l, ln, "task")) < ln) {
+			if (read_task(l + v, ln - v, &s, &k))
+				set_inferred(e, RURU_FIELD_TASK, l + v + s, k);
+		}
+		if ((v = block_key(l, ln, "status")) < ln || (v = block_key(l, ln, "outcome")) < ln)
+			block_ok = block_ok || (says_success(l, ln) && !says_failure(l, ln));
+		o = nl ? le + 1 : n;
+	}
+	/* The outcome: of a result from its words; of any other entry but a
+	 * delegation or error only a plain success ("Successfully ...",
+	 * "✅ Complete"). */
+	if (e->type == RURU_EV_RESULT) {
+		if (says_failure(m, f1))
+			set_inferred(e, RURU_FIELD_OUTCOME, "failure", 7);
+		else if (says_success(m, n) || block_ok)
+			set_inferred(e, RURU_FIELD_OUTCOME, "success", 7);
+	} else if (e->type != RURU_EV_DELEGATION && e->type != RURU_EV_ERROR &&
+		   e->type != RURU_EV_CONFIRM_RESPONSE && !says_failure(m, f1) &&
+		   (find_ci(m, f1, "successfully") < f1 || starts(m, f1, "\xE2\x9C\x85") || block_ok)) {
+		set_inferred(e, RURU_FIELD_OUTCOME, "success", 7);
+	}
+}
+
 /* Append a lenient line (trailing blanks dropped) to a message. */
 static void add_trimmed(struct ruru_buf *b, const char *p, size_t n)
 {
@@ -640,6 +880,7 @@ static void lenient_entry(const char *t, size_t len, const struct found *f, stru
 		e->type_inferred = e->type != RURU_EV_UNKNOWN;
 	}
 	e->message = ruru_buf_detach(&msg, &e->message_len);
+	infer_fields(e, first_len);
 }
 
 /* The line ending a body uses: that of its first line break (a body ruru
@@ -663,6 +904,48 @@ static void run_scan(struct scan *s, size_t body)
 	}
 }
 
+/* Read found entry i of the scan into *e (strictly when it is ruru's). */
+static void read_found(const char *text, size_t len, bool crlf, const struct found *f,
+		       struct ruru_entry *e)
+{
+	size_t used;
+	if (f->kind == EK_LINE && f->li.level == 0 &&
+	    entry_strict_parse(text + f->start, f->end - f->start, crlf, e, &used) &&
+	    used == f->end - f->start) {
+		e->line = f->line;
+		e->start = f->start;
+		e->end = f->end;
+		return;
+	}
+	ruru_entry_release(e);
+	lenient_entry(text, len, f, e);
+}
+
+size_t ruru_entries_each(const char *text, size_t len, size_t body, ruru_entry_fn fn, void *ctx)
+{
+	struct scan s;
+	memset(&s, 0, sizeof(s));
+	s.t = text;
+	s.len = len;
+	s.store = true;
+	if (body > len)
+		body = len;
+	run_scan(&s, body);
+	bool crlf = strcmp(detect_eol(text, len, body), "\r\n") == 0;
+	size_t i;
+	for (i = 0; i < s.n; i++) {
+		struct ruru_entry e;
+		memset(&e, 0, sizeof(e));
+		read_found(text, len, crlf, &s.v[i], &e);
+		int stop = fn(ctx, &e);
+		ruru_entry_release(&e);
+		if (stop)
+			break;
+	}
+	free(s.v);
+	return i;
+}
+
 size_t ruru_entries_parse(const char *text, size_t len, size_t body, struct ruru_entry **out)
 {
 	struct scan s;
@@ -682,20 +965,8 @@ size_t ruru_entries_parse(const char *text, size_t len, size_t body, struct ruru
 	struct ruru_entry *v = calloc(s.n, sizeof(*v));
 	if (!v)
 		abort();
-	for (size_t i = 0; i < s.n; i++) {
-		const struct found *f = &s.v[i];
-		size_t used;
-		if (f->kind == EK_LINE && f->li.level == 0 &&
-		    entry_strict_parse(text + f->start, f->end - f->start, crlf, &v[i], &used) &&
-		    used == f->end - f->start) {
-			v[i].line = f->line;
-			v[i].start = f->start;
-			v[i].end = f->end;
-			continue;
-		}
-		ruru_entry_release(&v[i]);
-		lenient_entry(text, len, f, &v[i]);
-	}
+	for (size_t i = 0; i < s.n; i++)
+		read_found(text, len, crlf, &s.v[i], &v[i]);
 	free(s.v);
 	*out = v;
 	return s.n;
