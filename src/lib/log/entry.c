@@ -377,9 +377,13 @@ void ruru_entry_summary(struct ruru_buf *b, const struct ruru_entry *e, const ch
 	ruru_text_escape(b, e->stamp ? e->stamp : "?", e->stamp ? strlen(e->stamp) : 1);
 	ruru_buf_addstr(b, "] ");
 	const char *type = e->type != RURU_EV_UNKNOWN ? ruru_event_name(e->type) : e->type_name;
+	if (e->orphan && !type)
+		type = "orphan-text"; /* text of no entry, kept (entry.h) */
 	ruru_text_escape(b, type ? type : "-", type ? strlen(type) : 1);
 	if (e->type_inferred)
 		ruru_buf_addch(b, '?'); /* guessed from free text (DESIGN §3) */
+	if (e->orphan && type && strcmp(type, "orphan-text"))
+		ruru_buf_addstr(b, " (outside Log Entries)");
 	for (int i = 0; i < NFIELDS; i++)
 		if (field_value(e, i)) {
 			/* "mode?=x": taken from the prose, like a guessed type */

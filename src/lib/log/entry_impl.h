@@ -43,7 +43,7 @@ static inline bool starts_ci(const char *p, size_t n, const char *lit)
 	if (n < k)
 		return false;
 	for (size_t i = 0; i < k; i++)
-		if (to_lower((unsigned char)p[i]) != lit[i])
+		if (to_lower((unsigned char)p[i]) != (unsigned char)lit[i])
 			return false;
 	return true;
 }

@@ -258,7 +258,7 @@ static bool block_stamp(const char *t, struct line l, struct line_info *li)
 	return true;
 }
 
-enum entry_kind { EK_LINE, EK_BLOCK };
+enum entry_kind { EK_LINE, EK_BLOCK, EK_ORPHAN };
 
 /* What the scan records per entry; strings are made afterwards. */
 struct found {
@@ -267,6 +267,7 @@ struct found {
 	size_t first_next;       /* offset of the line after the first */
 	struct line_info li;
 	size_t stamp_line;       /* EK_BLOCK: offset of the timestamp line */
+	bool orphan;             /* outside "## Log Entries", or text of no entry */
 };
 
 struct scan {
@@ -278,13 +279,20 @@ struct scan {
 	size_t count;
 	bool open;          /* the last entry still takes continuation lines */
 	int open_level;     /* heading level of the open entry, 0 for list */
+	bool open_orphan;   /* the open block is orphan text */
+	bool orphans;       /* keep orphan blocks (else they are only skipped) */
+	bool rule_block;    /* inside a "---" block continuing the open entry */
+	bool after_blank;   /* the previous line was blank */
 };
 
 static void push(struct scan *s, const struct found *f)
 {
-	s->count++;
+	if (!f->orphan)
+		s->count++;
 	s->open = true;
-	if (!s->store)
+	s->open_orphan = f->orphan;
+	s->rule_block = false;
+	if (!s->store || (f->orphan && !s->orphans))
 		return;
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 64;
@@ -298,7 +306,7 @@ static void push(struct scan *s, const struct found *f)
 
 static void extend(struct scan *s, size_t end)
 {
-	if (s->open && s->store && s->n)
+	if (s->open && s->store && s->n && (!s->open_orphan || s->orphans))
 		s->v[s->n - 1].end = end;
 }
 
@@ -371,6 +379,44 @@ static enum fence_step fence_step(const char *t, struct line l, char fence_ch, s
 	return strict_entry_line(t, l) ? FENCE_CUT : FENCE_INSIDE;
 }
 
+/* Template boilerplate at column 0: an italic line ("*Add entries
+ * above this line*", "_..._") or an HTML comment. */
+static bool boilerplate(const char *t, struct line l)
+{
+	size_t n = l.cend - l.start;
+	const char *p = t + l.start;
+	if (starts(p, n, "<!--"))
+		return true;
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	return n >= 3 && ((p[0] == '*' && p[1] != '*' && p[1] != ' ' && p[n - 1] == '*') ||
+			  (p[0] == '_' && p[1] != '_' && p[1] != ' ' && p[n - 1] == '_'));
+}
+
+/* Does the line at `off` (after blank lines) start a report of the entry
+ * above: "**Status:** ...", "**Outcome:** ..."? */
+static bool continues(const char *t, size_t len, size_t off)
+{
+	while (off < len) {
+		struct line l = line_at(t, len, off);
+		if (l.cend > l.start) {
+			const char *p = t + l.start;
+			size_t n = l.cend - l.start;
+			struct line_info bi;
+			memset(&bi, 0, sizeof(bi));
+			if (!starts(p, n, "**") || block_stamp(t, l, &bi))
+				return false; /* not a label, or an entry of its own */
+			const char *c = memchr(p + 2, ':', n - 2);
+			const char *sp = memchr(p + 2, ' ', n - 2);
+			/* a label: "**Word:**" or "**Two words:**" before any stamp */
+			return c && (size_t)(c - p) < 40 && (!sp || sp < c || (size_t)(c - p) < 40) &&
+			       !(c + 1 < p + n && c[1] == '/');
+		}
+		off = l.next;
+	}
+	return false;
+}
+
 /*
  * The scan proper.  `whole`: take entries from the whole body (a log
  * without any "## Log Entries" heading).  Returns whether a Log Entries
@@ -381,7 +427,7 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 	const char *t = s->t;
 	size_t len = s->len, off = body, lineno = 1 + count_lines(t, 0, body);
 	size_t counted_to = body;
-	bool in_section = whole, seen_head = false;
+	bool in_section = whole, seen_head = false, seen_entry = false;
 	bool in_fence = false;
 	char fence_ch = 0;
 	size_t fence_n = 0;
@@ -402,10 +448,31 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 			}
 		}
 		classify(t, l, &li);
+		bool after_blank = s->after_blank;
+		s->after_blank = li.kind == LK_BLANK;
 		switch (li.kind) {
 		case LK_BLANK:
 			break;
 		case LK_TEXT:
+			/* Text that belongs to no entry is kept as an orphan block
+			 * (and so is template boilerplate, an italic line or a
+			 * comment after a blank line, rather than glued onto the
+			 * entry above). */
+			if (in_section && seen_entry && (!s->open || (after_blank && !s->open_orphan &&
+							 !s->open_level && boilerplate(t, l)))) {
+				struct found f;
+				memset(&f, 0, sizeof(f));
+				f.kind = EK_ORPHAN;
+				f.orphan = true;
+				lineno += count_lines(t, counted_to, off);
+				counted_to = off;
+				f.line = lineno;
+				f.start = off;
+				f.end = f.first_next = l.next;
+				s->open_level = 0;
+				push(s, &f);
+				break;
+			}
 			extend(s, l.next);
 			break;
 		case LK_FENCE:
@@ -417,6 +484,7 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 		case LK_LOGHEAD:
 			seen_head = true;
 			in_section = true;
+			seen_entry = false;
 			s->open = false;
 			break;
 		case LK_HEADING:
@@ -432,6 +500,19 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 			s->open = false;
 			break;
 		case LK_RULE: {
+			if (s->open && s->rule_block) {
+				/* the "---" that closes a block continuing the entry */
+				extend(s, l.next);
+				s->open = s->rule_block = false;
+				break;
+			}
+			if (s->open && !s->open_orphan && in_section && continues(t, len, l.next)) {
+				/* "---" then "**Status:** ..." lines: the entry's own
+				 * report, kept with it */
+				extend(s, l.next);
+				s->rule_block = true;
+				break;
+			}
 			s->open = false;
 			if (!in_section || l.next >= len)
 				break;
@@ -445,6 +526,7 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 			struct found f;
 			memset(&f, 0, sizeof(f));
 			f.kind = EK_BLOCK;
+			seen_entry = true;
 			lineno += count_lines(t, counted_to, off);
 			counted_to = off;
 			f.line = lineno;
@@ -478,13 +560,13 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 			continue;
 		}
 		case LK_ENTRY: {
-			if (!in_section) {
-				s->open = false;
-				break;
-			}
 			struct found f;
 			memset(&f, 0, sizeof(f));
 			f.kind = EK_LINE;
+			/* an entry above "## Log Entries" (or under another
+			 * heading after it) is kept, marked as orphan text */
+			f.orphan = !in_section;
+			seen_entry = seen_entry || in_section;
 			lineno += count_lines(t, counted_to, off);
 			counted_to = off;
 			f.line = lineno;
@@ -587,7 +669,7 @@ static size_t find_ci(const char *p, size_t n, const char *lit)
 {
 	size_t k = strlen(lit);
 	for (size_t i = 0; i + k <= n; i++)
-		if (to_lower((unsigned char)p[i]) == lit[0] && starts_ci(p + i, n - i, lit))
+		if (to_lower((unsigned char)p[i]) == (unsigned char)lit[0] && starts_ci(p + i, n - i, lit))
 			return i;
 	return n;
 }
@@ -810,9 +892,37 @@ static void add_trimmed(struct ruru_buf *b, const char *p, size_t n)
 	ruru_buf_add(b, p, n);
 }
 
+/* Orphan text: its lines, as they are (trailing blanks dropped). */
+static void orphan_entry(const char *t, size_t len, const struct found *f, struct ruru_entry *e)
+{
+	struct ruru_buf msg = RURU_BUF_INIT;
+	memset(e, 0, sizeof(*e));
+	e->type = RURU_EV_UNKNOWN;
+	e->orphan = true;
+	e->line = f->line;
+	e->start = f->start;
+	e->end = f->end;
+	for (size_t o = f->start; o < f->end;) {
+		struct line c = line_at(t, len, o);
+		if (o > f->start)
+			ruru_buf_addch(&msg, '\n');
+		add_trimmed(&msg, t + c.start, c.cend - c.start);
+		o = c.next;
+	}
+	while (msg.len && msg.ptr[msg.len - 1] == '\n')
+		msg.len--;
+	if (msg.ptr)
+		msg.ptr[msg.len] = '\0';
+	e->message = ruru_buf_detach(&msg, &e->message_len);
+}
+
 static void lenient_entry(const char *t, size_t len, const struct found *f, struct ruru_entry *e)
 {
 	struct ruru_buf msg = RURU_BUF_INIT;
+	if (f->kind == EK_ORPHAN) {
+		orphan_entry(t, len, f, e);
+		return;
+	}
 	memset(e, 0, sizeof(*e));
 	e->stamp = dup_mem(t + f->li.stamp, f->li.stamp_len);
 	e->when = f->li.st.when;
@@ -895,11 +1005,11 @@ static const char *detect_eol(const char *text, size_t len, size_t body)
 
 static void run_scan(struct scan *s, size_t body)
 {
-	if (!scan_body(s, body, false) && s->count == 0) {
+	if (!scan_body(s, body, false)) {
 		/* No "## Log Entries" heading (pre-V5 "**Log Entries:**"
 		 * paragraph): the whole body is the log. */
 		s->n = s->count = 0;
-		s->open = false;
+		s->open = s->open_orphan = s->rule_block = s->after_blank = false;
 		scan_body(s, body, true);
 	}
 }
@@ -915,10 +1025,12 @@ static void read_found(const char *text, size_t len, bool crlf, const struct fou
 		e->line = f->line;
 		e->start = f->start;
 		e->end = f->end;
+		e->orphan = f->orphan;
 		return;
 	}
 	ruru_entry_release(e);
 	lenient_entry(text, len, f, e);
+	e->orphan = f->orphan;
 }
 
 size_t ruru_entries_each(const char *text, size_t len, size_t body, ruru_entry_fn fn, void *ctx)
@@ -928,6 +1040,7 @@ size_t ruru_entries_each(const char *text, size_t len, size_t body, ruru_entry_f
 	s.t = text;
 	s.len = len;
 	s.store = true;
+	s.orphans = true;
 	if (body > len)
 		body = len;
 	run_scan(&s, body);
@@ -946,13 +1059,15 @@ size_t ruru_entries_each(const char *text, size_t len, size_t body, ruru_entry_f
 	return i;
 }
 
-size_t ruru_entries_parse(const char *text, size_t len, size_t body, struct ruru_entry **out)
+size_t ruru_entries_parse_with(const char *text, size_t len, size_t body, unsigned flags,
+				struct ruru_entry **out)
 {
 	struct scan s;
 	memset(&s, 0, sizeof(s));
 	s.t = text;
 	s.len = len;
 	s.store = true;
+	s.orphans = flags & RURU_ENTRIES_ORPHANS;
 	*out = NULL;
 	if (body > len)
 		body = len;
@@ -970,6 +1085,11 @@ size_t ruru_entries_parse(const char *text, size_t len, size_t body, struct ruru
 	free(s.v);
 	*out = v;
 	return s.n;
+}
+
+size_t ruru_entries_parse(const char *text, size_t len, size_t body, struct ruru_entry **out)
+{
+	return ruru_entries_parse_with(text, len, body, 0, out);
 }
 
 size_t ruru_entries_count(const char *text, size_t len, size_t body)

@@ -206,7 +206,7 @@ static void session_from_text(struct ruru_session *s, const char *text, size_t l
 	}
 	if (entries) {
 		s->goal = goal_section(text, len, body);
-		s->nentries = ruru_entries_parse(text, len, body, &s->entries);
+		s->nentries = ruru_entries_parse_with(text, len, body, RURU_ENTRIES_ORPHANS, &s->entries);
 	}
 }
 
@@ -505,7 +505,12 @@ json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_
 	}
 	if (with_entries) {
 		json_object_set_new(o, "goal", jstr(s->goal));
-		json_object_set_new(o, "entry_count", json_integer((json_int_t)s->nentries));
+		size_t orphans = 0;
+		for (size_t i = 0; i < s->nentries; i++)
+			orphans += s->entries[i].orphan;
+		/* orphan blocks are shown with the entries, not counted as entries */
+		json_object_set_new(o, "entry_count", json_integer((json_int_t)(s->nentries - orphans)));
+		json_object_set_new(o, "orphan_count", json_integer((json_int_t)orphans));
 		json_t *a = json_array();
 		size_t from = last < s->nentries ? s->nentries - last : 0;
 		for (size_t i = from; i < s->nentries; i++)

@@ -10,19 +10,23 @@
 #include "ruru.h"
 #include "banned.h"
 
-/* Is the line starting at `p` exactly "+++" followed by LF, CRLF or EOF?
- * Returns the length of the line including its newline, or 0. */
+/* Is the line starting at `p` "+++" (trailing blanks allowed: real task
+ * files have "+++ ") followed by LF, CRLF or EOF?  Returns the length of
+ * the line including its newline, or 0. */
 static size_t fence_len(const char *p, const char *end)
 {
+	const char *q = p;
 	if (end - p < 3 || memcmp(p, "+++", 3) != 0)
 		return 0;
-	p += 3;
-	if (p == end)
-		return 3;
-	if (*p == '\n')
-		return 4;
-	if (*p == '\r' && p + 1 < end && p[1] == '\n')
-		return 5;
+	q += 3;
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q == end)
+		return (size_t)(q - p);
+	if (*q == '\n')
+		return (size_t)(q - p) + 1;
+	if (*q == '\r' && q + 1 < end && q[1] == '\n')
+		return (size_t)(q - p) + 2;
 	return 0;
 }
 
