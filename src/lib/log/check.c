@@ -30,7 +30,7 @@ enum severity { SEV_ERROR, SEV_WARNING };
 
 /* Codes whose repeats in one file are folded into the first. */
 static const char *const folded[] = { "timestamp-no-zone", "timestamp-unreadable", "placeholder",
-				      "duplicate-element" };
+				      "duplicate-element", "out-of-order" };
 #define NFOLDED (sizeof(folded) / sizeof(folded[0]))
 
 struct checker {
@@ -159,9 +159,11 @@ static void check_string(struct checker *c, const struct ruru_toml_value *root, 
 }
 
 static void check_time(struct checker *c, const struct ruru_toml_value *root, const char *key,
-		       bool required, bool empty_ok)
+		       const char *alt, bool required, bool empty_ok)
 {
 	const struct ruru_toml_value *v = ruru_toml_table_get(root, key, strlen(key));
+	if (!v && alt)
+		v = ruru_toml_table_get(root, alt, strlen(alt));
 	if (!v) {
 		if (required)
 			problem(c, c->toml, SEV_ERROR, "missing-key", "missing key \"%s\"", key);
@@ -234,7 +236,7 @@ static void check_key(struct checker *c, const struct ruru_toml_value *root,
 		break;
 	}
 	case FM_TIME:
-		check_time(c, root, k->name, k->required, k->empty_ok);
+		check_time(c, root, k->name, k->alias, k->required, k->empty_ok);
 		break;
 	case FM_STRINGS:
 		check_array(c, root, k->name);
@@ -298,6 +300,42 @@ static void check_one_session(struct checker *c, const struct ruru_entry *e, siz
 	}
 }
 
+/*
+ * Keys of older logs that the reader maps (DESIGN §2): read fine, so a
+ * warning, never an error.  `mode` is the coordinator of pre-V5 logs.
+ */
+static void check_legacy(struct checker *c, const struct ruru_toml_value *root)
+{
+	static const char *const keys[][2] = { { "session_id", "id" },	 { "goal", "title" },
+					       { "created_date", "start_time" }, { "mode", "coordinator" },
+					       { "coordinator_mode", "coordinator" } };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct ruru_toml_value *v = ruru_toml_table_get(root, keys[i][0], strlen(keys[i][0]));
+		if (v)
+			problem(c, c->toml + ruru_toml_value_span(v).start, SEV_WARNING, "legacy-key",
+				"legacy key \"%s\" (read as \"%s\")", keys[i][0], keys[i][1]);
+	}
+}
+
+/* Entries out of time order: an entry stamped before one above it (only
+ * stamps that can be compared: both with a zone, or both without). */
+static void check_order(struct checker *c, const struct ruru_entry *e, size_t n)
+{
+	bool have[2] = { false, false };
+	time_t last[2] = { 0, 0 };
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].orphan || !e[i].when_valid)
+			continue;
+		int z = e[i].has_zone;
+		if (have[z] && e[i].when < last[z])
+			problem(c, e[i].start, SEV_WARNING, "out-of-order",
+				"entry stamped before the entry above it (show keeps the file's order)");
+		if (!have[z] || e[i].when > last[z])
+			last[z] = e[i].when;
+		have[z] = true;
+	}
+}
+
 /* What only the body shows: fences never closed, template placeholders. */
 static void check_body(struct checker *c, const char *text, size_t len, size_t body)
 {
@@ -311,6 +349,10 @@ static void check_body(struct checker *c, const char *text, size_t len, size_t b
 	for (size_t i = 0; i < n; i++)
 		problem(c, i < 64 ? offs[i] : offs[63], SEV_WARNING, "placeholder",
 			"placeholder entry left from a template (not read as an entry)");
+	n = ruru_body_log_headings(text, len, body, offs, 64);
+	for (size_t i = 1; i < n && i < 64; i++)
+		problem(c, offs[i], SEV_WARNING, "second-log-entries",
+			"another \"## Log Entries\" heading (ruru appends after the last one)");
 }
 
 static void check_text(struct checker *c, const char *text, size_t len, const char *folder_id)
@@ -336,6 +378,7 @@ static void check_text(struct checker *c, const char *text, size_t len, const ch
 			const struct ruru_toml_value *root = ruru_toml_root(doc);
 			for (const struct fm_key *k = fm_keys; k->name; k++)
 				check_key(c, root, k);
+			check_legacy(c, root);
 			const struct ruru_toml_value *idv = ruru_toml_table_get(root, "id", 2);
 			if (!idv)
 				idv = ruru_toml_table_get(root, "session_id", 10);
@@ -350,10 +393,16 @@ static void check_text(struct checker *c, const char *text, size_t len, const ch
 	}
 	struct ruru_entry *entries;
 	check_body(c, text, len, body);
-	size_t n = ruru_entries_parse(text, len, body, &entries);
+	size_t n = ruru_entries_parse_with(text, len, body, RURU_ENTRIES_ORPHANS, &entries);
 	check_one_session(c, entries, n, have_start, start, start_at);
+	check_order(c, entries, n);
 	for (size_t i = 0; i < n; i++) {
-		if (!entries[i].when_valid)
+		if (entries[i].orphan)
+			problem(c, entries[i].start, SEV_WARNING, "orphan-text",
+				"%s (kept: show and search find it)",
+				entries[i].stamp ? "entry outside \"## Log Entries\""
+						 : "text that belongs to no entry");
+		else if (!entries[i].when_valid)
 			problem(c, entries[i].start, SEV_WARNING, "timestamp-unreadable",
 				"entry has no usable timestamp \"%s\"",
 				   entries[i].stamp ? entries[i].stamp : "");

@@ -154,6 +154,10 @@ size_t ruru_body_unclosed_fences(const char *text, size_t len, size_t body, size
  * `max` lines in offs; returns how many.  They are never read as entries. */
 size_t ruru_body_placeholders(const char *text, size_t len, size_t body, size_t *offs, size_t max);
 
+/* "## Log Entries" headings outside fences: offsets of the first `max`
+ * in offs; returns how many (a log should have one). */
+size_t ruru_body_log_headings(const char *text, size_t len, size_t body, size_t *offs, size_t max);
+
 /*
  * The text of the "## Goal" section (a level-2 heading "Goal", any case,
  * optional ':'), up to the next heading of level 1 or 2: [*start, *end)

@@ -1303,3 +1303,39 @@ size_t ruru_body_placeholders(const char *text, size_t len, size_t body, size_t 
 	return found;
 }
 
+/* ------------------------------------------------- Log Entries headings */
+
+size_t ruru_body_log_headings(const char *text, size_t len, size_t body, size_t *offs, size_t max)
+{
+	size_t off = body > len ? len : body, found = 0, fence_n = 0;
+	bool in_fence = false;
+	char fence_ch = 0;
+	while (off < len) {
+		struct line l = line_at(text, len, off);
+		if (in_fence) {
+			enum fence_step fs = fence_step(text, l, fence_ch, fence_n);
+			in_fence = fs == FENCE_INSIDE;
+			if (fs != FENCE_CUT) {
+				off = l.next;
+				continue;
+			}
+		}
+		if (l.cend > l.start && (text[l.start] == '#' || text[l.start] == '`' ||
+					 text[l.start] == '~')) {
+			struct line_info li;
+			classify(text, l, &li);
+			if (li.kind == LK_FENCE) {
+				in_fence = true;
+				fence_ch = li.fence_ch;
+				fence_n = li.fence_n;
+			} else if (li.kind == LK_LOGHEAD) {
+				if (found < max)
+					offs[found] = l.start;
+				found++;
+			}
+		}
+		off = l.next;
+	}
+	return found;
+}
+

@@ -105,6 +105,9 @@ static void read_key(struct ruru_session *s, const struct ruru_toml *doc, const 
 	switch (k->type) {
 	case FM_STRING:
 		*FIELD(s, k->off, char *) = get_string(doc, k->name, k->alias);
+		/* pre-V5 logs name the coordinator `mode` */
+		if (!*FIELD(s, k->off, char *) && !strcmp(k->name, "coordinator"))
+			*FIELD(s, k->off, char *) = get_string(doc, "mode", NULL);
 		break;
 	case FM_STATUS: {
 		char *t = get_string(doc, k->name, k->alias);
