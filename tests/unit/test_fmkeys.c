@@ -15,6 +15,7 @@
 #include "ruru.h"
 #include "fmkeys.h"
 #include "logtx.h"
+#include "session.h"
 
 static char dir[] = "/tmp/ruru-test-fmkeys.XXXXXX";
 
@@ -24,7 +25,7 @@ static void every_key_is_written_read_and_shown(void **state)
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(chdir(dir), 0);
 	setenv("RURU_NOW", "2026-11-24T03:15:20Z", 1);
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_ws *ws = ruru_ws_open(dir, &err);
 	assert_non_null(ws);
 	const char *tags[] = { "a", "b" };

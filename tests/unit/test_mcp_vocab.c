@@ -97,7 +97,7 @@ static json_t *tools_list(void)
 	assert_non_null(mkdtemp(dir));
 	char cwd[4096];
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_mcp *m = ruru_mcp_new(dir, NULL, &err);
 	assert_non_null(m);
 	struct ruru_buf out = RURU_BUF_INIT;

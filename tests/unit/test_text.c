@@ -43,7 +43,7 @@ static void text_rule_refuses_the_rest(void **state)
 	assert_int_equal(SCAN("a\r\nb", RURU_TEXT_LINE), 1);
 	assert_int_equal(SCAN("a\tb", RURU_TEXT_LINE), 3);
 
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	ruru_error_clear(&e);
 	assert_int_equal(ruru_text_check("message", "ok\x01", 3, 0, &e), -1);
 	assert_int_equal(e.code, RURU_EINVALID);

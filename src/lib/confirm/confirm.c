@@ -41,44 +41,6 @@
 
 extern char **environ;
 
-/* ------------------------------------------------------------ words */
-
-static const char *const status_words[] = {
-	[RURU_CONFIRM_PENDING] = "pending",   [RURU_CONFIRM_APPROVED] = "approved",
-	[RURU_CONFIRM_REJECTED] = "rejected", [RURU_CONFIRM_SKIPPED] = "skipped",
-	[RURU_CONFIRM_APPLIED] = "applied",   [RURU_CONFIRM_FAILED] = "failed",
-	[RURU_CONFIRM_WITHDRAWN] = "withdrawn",
-};
-
-const char *ruru_confirm_status_word(enum ruru_confirm_status st)
-{
-	if (st <= RURU_CONFIRM_UNKNOWN || st > RURU_CONFIRM_WITHDRAWN)
-		return NULL;
-	return status_words[st];
-}
-
-enum ruru_confirm_status ruru_confirm_status_parse(const char *word)
-{
-	for (int i = RURU_CONFIRM_PENDING; word && i <= RURU_CONFIRM_WITHDRAWN; i++)
-		if (!strcmp(word, status_words[i]))
-			return (enum ruru_confirm_status)i;
-	return RURU_CONFIRM_UNKNOWN;
-}
-
-const char *ruru_confirm_kind_word(enum ruru_confirm_kind kind)
-{
-	return kind == RURU_CONFIRM_DIFF ? "diff" : "content";
-}
-
-int ruru_confirm_kind_parse(const char *word)
-{
-	if (word && !strcmp(word, "content"))
-		return RURU_CONFIRM_CONTENT;
-	if (word && !strcmp(word, "diff"))
-		return RURU_CONFIRM_DIFF;
-	return -1;
-}
-
 void ruru_confirm_release(struct ruru_confirm *c)
 {
 	free(c->artifact);

@@ -1,6 +1,6 @@
 /*
- * typed.c — V7 typed artifacts (DESIGN §4): the one table of types,
- * folders and name prefixes of the V7 artifact guidelines; writing a typed
+ * typed.c — V7 typed artifacts (DESIGN §4), named by the table of types,
+ * folders and name prefixes in base/words.c; writing a typed
  * artifact from the type's template (the workspace's, else the built-in
  * copy) under the session lock; the artifact scaffold a new session gets;
  * and the template helpers task.c and summary.c share (v7.h).
@@ -20,33 +20,6 @@
 #include "store.h"
 #include "v7.h"
 #include "banned.h"
-
-/* ---------------------------------------------------------------- table */
-
-const struct ruru_artifact_type ruru_artifact_types[] = {
-	{ "note", "notes", "NOTE", "31_session_note.md", "Notes" },
-	{ "learning", "learnings", "LEARNING", "32_session_learning.md", "Learnings" },
-	{ "environment", "environment", "ENV", "33_session_environment.md", "Environment" },
-	{ "doc", "docs", "DOC", "34_session_doc_snippet.md", "Docs" },
-	{ "research", "research", "RESEARCH", "35_session_research.md", "Research" },
-	{ "blocker", "blockers", "BLOCKER", "36_session_blocker.md", "Blockers" },
-	{ "question", "questions", "QUESTION", "37_session_qna.md", "Questions" },
-	{ "snippet", "snippets", "SNIPPET", "38_session_snippet.md", "Snippets" },
-	{ "feedback", "feedback", "FDBK", "39_session_feedback_item.md", "Feedback" },
-	{ "feature", "features", "FEATURE", "40_session_feature_note.md", "Features" },
-	{ "context", "context", "CONTEXT", "41_session_context_item.md", "Context" },
-	{ "deferred", "deferred", "DEFERRED", "42_session_deferred.md", "Deferred" },
-	{ NULL, NULL, NULL, NULL, NULL },
-};
-
-const struct ruru_artifact_type *ruru_artifact_type_find(const char *word)
-{
-	for (const struct ruru_artifact_type *t = ruru_artifact_types; word && t->type; t++)
-		if (!strcasecmp(word, t->type) || !strcasecmp(word, t->folder) ||
-		    !strcasecmp(word, t->prefix))
-			return t;
-	return NULL;
-}
 
 /* RURU_EUSAGE naming the types of the table. */
 static int unknown_type(const char *word, struct ruru_error *err)

@@ -44,6 +44,7 @@
 
 #include "entry.h"
 #include "index.h"
+#include "session.h"
 #include "logtx.h"
 #include "store.h"
 #include "workspace.h"

@@ -12,6 +12,7 @@
 
 #include "entry.h"
 #include "index.h"
+#include "session.h"
 #include "logtx.h"
 #include "workspace.h"
 #include "banned.h"
