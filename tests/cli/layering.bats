@@ -103,3 +103,9 @@ PY
 	[ "$status" -eq 0 ]
 	[ -z "$output" ] || { echo "$output"; false; }
 }
+
+@test "every C file of src/ includes banned.h (the unsafe libc calls are compile errors)" {
+	cd "$BATS_TEST_DIRNAME/../.."
+	run grep -L '^#include "banned.h"' $(find src -name '*.c')
+	[ -z "$output" ] || { echo "$output"; false; }
+}

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "words.h"
+#include "text.h"
 #include "banned.h"
 
 /* --------------------------------------------------- confirmation words */
@@ -104,7 +105,7 @@ enum ruru_task_status ruru_task_status_parse(const char *s)
 
 bool ruru_task_id_ok(const char *id)
 {
-	if (!id || strncmp(id, "TASK-", 5) || !id[5] || strlen(id) > 128)
+	if (!id || strncmp(id, RURU_LIT("TASK-")) || !id[5] || strlen(id) > 128)
 		return false;
 	for (const char *p = id + 5; *p; p++)
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||

@@ -19,6 +19,7 @@
 #include "session.h"
 #include "v7.h"
 #include "fmkeys.h"
+#include "text.h"
 #include "banned.h"
 
 /* ------------------------------------------------------------ creating */
@@ -123,7 +124,8 @@ static void default_literal(struct ruru_buf *lit, const struct fm_key *k, const 
 	case FM_DEF_EMPTY: str = ""; break;
 	case FM_DEF_OPTION: str = new_option(o, k) ? new_option(o, k) : ""; break;
 	case FM_DEF_NOW: ruru_toml_encode_time(lit, now); return;
-	case FM_DEF_NONE: ruru_buf_addstr(lit, "[]"); return;
+	case FM_DEF_NONE:
+	case FM_DEF_ABSENT: ruru_buf_addstr(lit, "[]"); return;
 	case FM_DEF_OPTIONS: {
 		const char *const *v = new_options(o, k, &n);
 		ruru_toml_encode_string_array(lit, v, n);
@@ -137,6 +139,8 @@ static void default_log(struct ruru_buf *b, const char *id, const struct ruru_ne
 {
 	ruru_buf_addstr(b, "+++\n");
 	for (const struct fm_key *k = fm_keys; k->name; k++) {
+		if (k->def == FM_DEF_ABSENT)
+			continue;
 		ruru_buf_addf(b, "%s = ", k->name);
 		default_literal(b, k, id, o, now);
 		ruru_buf_addch(b, '\n');
@@ -205,7 +209,7 @@ static void put_goal(struct ruru_buf *b, size_t body, const char *desc, const ch
 		for (size_t p = body; p < b->len;) {
 			const char *nl = memchr(b->ptr + p, '\n', b->len - p);
 			size_t next = nl ? (size_t)(nl - b->ptr) + 1 : b->len;
-			if (b->len - p >= 14 && !memcmp(b->ptr + p, "## Log Entries", 14))
+			if (b->len - p >= 14 && !memcmp(b->ptr + p, RURU_LIT("## Log Entries")))
 				at = p;
 			p = next;
 		}
@@ -352,7 +356,7 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 		for (const char *p = body; p < end;) {
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
 			const char *next = nl ? nl + 1 : end;
-			if (end - p >= 14 && !memcmp(p, "## Log Entries", 14))
+			if (end - p >= 14 && !memcmp(p, RURU_LIT("## Log Entries")))
 				cut = next;
 			p = next;
 		}
@@ -442,8 +446,17 @@ char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct r
 	}
 	o.tags = tags;
 	o.ntags = ntags;
+	/* Another session stays active as it is: the caller is told which. */
+	char *before = opts->other_active ? ruru_session_active(ws) : NULL;
 	char *made = session_new(ws, &o, err);
 	free(tags);
+	if (opts->other_active) {
+		if (!made || (before && !strcmp(before, made))) {
+			free(before);
+			before = NULL;
+		}
+		*opts->other_active = before;
+	}
 	return made;
 }
 
@@ -632,6 +645,13 @@ int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_i
 			return ruru_error_hint(err, "adr", RURU_HINT_NONE, NULL);
 		}
 		copy.field[RURU_FIELD_ADR] = adr.ptr;
+	}
+	if (in->adr_missing) {
+		struct stat st;
+		struct ruru_error ignore = { 0 };
+		char *abs = adr.len ? ruru_ws_path(ws, adr.ptr) : NULL;
+		*in->adr_missing = abs && ruru_lstat(abs, &st, &ignore) < 0;
+		free(abs);
 	}
 	const char *task = copy.field[RURU_FIELD_TASK], *artifact = copy.field[RURU_FIELD_ARTIFACT];
 	struct ruru_logtx tx;

@@ -26,6 +26,7 @@
 #include "task.h"
 #include "v7.h"
 #include "words.h"
+#include "text.h"
 #include "banned.h"
 
 static const char *const task_dirs[] = { ".ruru/tasks", ".mdtm/tasks", ".roo/commander/tasks" };
@@ -104,7 +105,7 @@ static const char *task_names_session(const struct ruru_toml *doc, const char *s
 		return "parent_task";
 	if (names_session(doc_string(doc, "coordinator"), sid))
 		return "coordinator";
-	const struct ruru_toml_value *rd = ruru_toml_table_get(ruru_toml_root(doc), "related_docs", 12);
+	const struct ruru_toml_value *rd = ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("related_docs"));
 	if (rd && ruru_toml_kind(rd) == RURU_TOML_STRING && names_session(ruru_toml_string(rd, NULL), sid))
 		return "related_docs";
 	for (size_t i = 0; rd && ruru_toml_kind(rd) == RURU_TOML_ARRAY && i < ruru_toml_array_len(rd); i++)
@@ -584,7 +585,7 @@ static void edit_set_string(struct task_edit *ed, const char *key, const char *s
 /* Today's date into updated_date, when the task has that key. */
 static void touch_updated(struct task_edit *ed)
 {
-	if (ruru_toml_table_get(ruru_toml_root(ed->doc), "updated_date", 12)) {
+	if (ruru_toml_table_get(ruru_toml_root(ed->doc), RURU_LIT("updated_date"))) {
 		char full[32];
 		ruru_time_format_rfc3339(ed->now, full);
 		full[10] = '\0';
@@ -683,7 +684,7 @@ static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task
 		if (!d3)
 			goto out;
 		const struct ruru_toml_value *cu =
-			ruru_toml_table_get(ruru_toml_root(d3), "claimed_until", 13);
+			ruru_toml_table_get(ruru_toml_root(d3), RURU_LIT("claimed_until"));
 		char t[32];
 		if (cu)
 			ruru_time_format_rfc3339(value_time(cu), t);
@@ -734,7 +735,7 @@ struct claim {
 static const char *holder(const struct task_edit *ed)
 {
 	const struct ruru_toml_value *cu =
-		ruru_toml_table_get(ruru_toml_root(ed->doc), "claimed_until", 13);
+		ruru_toml_table_get(ruru_toml_root(ed->doc), RURU_LIT("claimed_until"));
 	const char *who = doc_string(ed->doc, "assigned_to");
 	if (!cu || value_time(cu) <= ed->now || !who || !*who)
 		return NULL;
@@ -751,7 +752,7 @@ static int claim_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
 				      ed->id);
 	if (who && strcmp(who, c->by)) {
 		const struct ruru_toml_value *cu =
-			ruru_toml_table_get(ruru_toml_root(ed->doc), "claimed_until", 13);
+			ruru_toml_table_get(ruru_toml_root(ed->doc), RURU_LIT("claimed_until"));
 		char t[32];
 		ruru_time_format_rfc3339(value_time(cu), t);
 		return ruru_error_set(err, RURU_ECONFLICT, "task \"%s\" is claimed by \"%s\" until %s",
@@ -786,7 +787,7 @@ static int release_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
 		return ruru_error_set(err, RURU_ECONFLICT,
 				      "task \"%s\" is claimed by \"%s\", not by \"%s\"", ed->id, who,
 				      c->by);
-	if (!ruru_toml_table_get(ruru_toml_root(ed->doc), "claimed_until", 13))
+	if (!ruru_toml_table_get(ruru_toml_root(ed->doc), RURU_LIT("claimed_until")))
 		return ruru_error_set(err, RURU_ECONFLICT, "task \"%s\" is not claimed", ed->id);
 	ed->remove[ed->nremove++] = "claimed_until";
 	enum ruru_task_status now = ruru_task_status_parse(doc_string(ed->doc, "status"));

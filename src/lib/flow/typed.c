@@ -19,6 +19,7 @@
 #include "logtx.h"
 #include "store.h"
 #include "v7.h"
+#include "text.h"
 #include "banned.h"
 
 /* RURU_EUSAGE naming the types of the table. */
@@ -127,7 +128,7 @@ int ruru_fm_fill(struct ruru_buf *out, const char *tpl, size_t len, const char *
 			rc = -1;
 			break;
 		}
-		const struct ruru_toml_value *tv = ruru_toml_table_get(ruru_toml_root(doc), "tags", 4);
+		const struct ruru_toml_value *tv = ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("tags"));
 		bool is_array = tv && ruru_toml_kind(tv) == RURU_TOML_ARRAY, have = false;
 		for (size_t k = 0; is_array && k < ruru_toml_array_len(tv); k++) {
 			const char *s = ruru_toml_string(ruru_toml_array_at(tv, k), NULL);

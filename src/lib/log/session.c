@@ -19,6 +19,7 @@
 #include "logtx.h"
 #include "session.h"
 #include "fmkeys.h"
+#include "text.h"
 #include "banned.h"
 
 /* ------------------------------------------------------------- reading */
@@ -158,7 +159,7 @@ bool ruru_goal_line_needs_escape(const char *p, size_t n)
 		h++;
 	if (h >= 1 && h <= 6 && (h == n || p[h] == ' ' || p[h] == '\t'))
 		return true;
-	return n >= 3 && (!memcmp(p, "+++", 3) || !memcmp(p, "```", 3) || !memcmp(p, "~~~", 3));
+	return n >= 3 && (!memcmp(p, RURU_LIT("+++")) || !memcmp(p, RURU_LIT("```")) || !memcmp(p, RURU_LIT("~~~")));
 }
 
 /* The text of the "## Goal" section of a body, as the user gave it: the
