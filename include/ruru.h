@@ -26,7 +26,21 @@
 
 #include <jansson.h>
 
-#define RURU_VERSION "0.1.0"
+/* The version: numbers to compare at compile time
+ * (#if RURU_VERSION_NUMBER >= 100), a string to show; ruru_version_number()
+ * and ruru_version() say which library a program was linked with. */
+#define RURU_VERSION_MAJOR 0
+#define RURU_VERSION_MINOR 1
+#define RURU_VERSION_PATCH 0
+#define RURU_VERSION_NUMBER \
+	(RURU_VERSION_MAJOR * 10000 + RURU_VERSION_MINOR * 100 + RURU_VERSION_PATCH)
+#define RURU_VERSION_STR_(x) #x
+#define RURU_VERSION_STR(x) RURU_VERSION_STR_(x)
+#define RURU_VERSION                                                              \
+	RURU_VERSION_STR(RURU_VERSION_MAJOR) "." RURU_VERSION_STR(RURU_VERSION_MINOR) "." \
+		RURU_VERSION_STR(RURU_VERSION_PATCH)
+int ruru_version_number(void);
+const char *ruru_version(void);
 /* Version of every JSON document ruru prints (`--json`, MCP results). */
 #define RURU_SCHEMA_VERSION 1
 
