@@ -166,8 +166,13 @@ int ruru_text_check(const char *what, const char *text, size_t len, unsigned fla
 /* True when `text` is NULL, empty or only blanks and line breaks. */
 bool ruru_text_blank(const char *text, size_t len);
 /* Append `text` with what a terminal would obey made visible: control
- * characters as \n, \r, \t, \xNN (C1, U+2028/9 as \uNNNN), bytes that are
- * not UTF-8 as \xNN.  For echoing user input in messages and text output. */
+ * characters as \n, \r, \t, \xNN (so ESC is \x1b), C1, U+2028/9 and the
+ * bidi controls (U+061C, U+200E/F, U+202A-E, U+2066-9) as \uNNNN, bytes
+ * that are not UTF-8 as \xNN.  The one renderer of workspace text for a
+ * terminal: for echoing user input in messages and every text output.  A
+ * one-line field goes through it whole (a newline becomes \n); text of
+ * several lines through ruru_text_escape_keep(…, "\t\n"), which keeps
+ * its lines but shows every CR (a lone CR could repaint a line). */
 void ruru_text_escape(struct ruru_buf *out, const char *text, size_t len);
 /* The same, but the ASCII characters in `keep` (e.g. "\t") are left as they
  * are. */
