@@ -265,6 +265,14 @@ static bool check_arg(const char *key, json_t *schema, json_t *v, struct rpc_err
 		}
 		return true;
 	}
+	if (!strcmp(type, "object")) {
+		/* confirm_decide's `shown`: a tool reads only the string
+		 * members it knows from it. */
+		if (!json_is_object(v))
+			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" must be an object", key),
+			       false;
+		return true;
+	}
 	return rpc_fail(e, RPC_INTERNAL_ERROR, "schema of \"%s\" has unknown type", key), false;
 }
 
