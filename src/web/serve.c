@@ -5,18 +5,28 @@
  *  1. the Host header must name the bound address and port (DNS rebinding:
  *     a page of another site that resolves its name to 127.0.0.1 sends its
  *     own name) → 421 otherwise;
- *  2. the request carries the session cookie, a random 128-bit token the
- *     printed URL hands over once (?token=… → 303 with an HttpOnly,
- *     SameSite=Strict cookie) → 401 otherwise;
- *  3. state changes are POST /confirm only, with an Origin equal to ours
- *     and the page's CSRF token (another 128-bit random value) → 403;
- *  4. paths are routed by web_route(): plain components only; artifacts
+ *  2. the request carries the session cookie → 401 otherwise.  The printed
+ *     URL is http://HOST/<prefix>/?token=<token>: the token works once
+ *     (→ 303 with a fresh random cookie, HttpOnly, SameSite=Strict and
+ *     scoped to Path=/<prefix>/).  Browsers send a host's cookies to all of
+ *     its ports; the path scope keeps the cookie from a dev server on
+ *     another port of 127.0.0.1, and a leaked cookie opens nothing without
+ *     the prefix;
+ *  3. the path must start with the secret prefix (another 128-bit random
+ *     value) → 404 otherwise;
+ *  4. state changes are POST /confirm only, with an Origin equal to ours,
+ *     the page's CSRF token and the hashes of the proposal the page showed
+ *     → 403 (409 when the proposal changed since);
+ *  5. paths are routed by web_route(): plain components only; artifacts
  *     are read through the library's checks (no "..", no symlink, inside
  *     the session) → 404 otherwise.  There is no directory listing.
  * Every response carries a Content-Security-Policy without inline script,
  * X-Content-Type-Options: nosniff, no referrer, no framing, no caching.
  * Header memory is bounded by libmicrohttpd (64 KB per connection), a
- * body by BODY_MAX.
+ * body by BODY_MAX.  Connections: an idle timeout (IDLE_TIMEOUT) and, per
+ * client address, at most CLIENT_IDLE_MAX idle ones — a new connection
+ * over that closes the client's oldest idle one, so a pile of idle
+ * sockets cannot lock the person out (everyone on loopback is one client).
  *
  * Threads: one per connection (server-sent event streams block); every
  * library call is made under one mutex, the library being written for one
@@ -34,6 +44,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -50,11 +62,31 @@ extern char **environ;
 #define BODY_MAX (64u * 1024)
 #define HEADER_MEMORY (64u * 1024)
 #define FILE_MAX (256u * 1024 * 1024)
+#define IDLE_TIMEOUT 15u      /* seconds a connection may stay silent */
+#define CONN_MAX 4000u        /* connections at once, all clients */
+#define CLIENT_IDLE_MAX 64u   /* idle connections kept per client address */
+#define PING_SECONDS 5        /* an event stream's keep-alive comment */
+
+/* One connection, from accept to close (the socket context). */
+struct conn {
+	struct conn *prev, *next; /* the server's list, oldest first */
+	int fd;
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	bool busy; /* a request is being answered */
+	bool evicted;
+};
 
 struct server {
 	struct ruru_ws *ws;
 	pthread_mutex_t lock;
-	char token[33], csrf[33];
+	char prefix[33]; /* the secret first path component */
+	char token[33];	 /* the printed URL's, good once */
+	bool token_used;
+	char cookie[33]; /* issued for the token; "" until then */
+	char csrf[33];
+	pthread_mutex_t conns_lock;
+	struct conn *first, *last;
 	char host[300], host_alt[300], origin[320], origin_alt[320];
 	char identity[512];
 	volatile sig_atomic_t stopping;
@@ -214,7 +246,7 @@ static ssize_t events_cb(void *cls, uint64_t pos, char *buf, size_t max)
 			return snprintf(buf, max, "data: changed\n\n");
 		}
 		/* a comment now and then finds closed connections */
-		if (time(NULL) - st->last_write >= 15) {
+		if (time(NULL) - st->last_write >= PING_SECONDS) {
 			st->last_write = time(NULL);
 			return snprintf(buf, max, ": ping\n\n");
 		}
@@ -420,7 +452,7 @@ static enum MHD_Result decide(struct server *s, struct MHD_Connection *c, struct
 		ruru_buf_release(&m);
 	} else {
 		struct ruru_buf loc = RURU_BUF_INIT;
-		ruru_buf_addf(&loc, "/confirm.html?done=%s", act.ptr);
+		ruru_buf_addf(&loc, "/%s/confirm.html?done=%s", s->prefix, act.ptr);
 		ret = respond(c, MHD_HTTP_SEE_OTHER, "text/plain; charset=utf-8", "", 0, "Location",
 			      loc.ptr);
 		ruru_buf_release(&loc);
@@ -431,6 +463,93 @@ out:
 	ruru_buf_release(&act);
 	ruru_buf_release(&reason);
 	return ret;
+}
+
+/* ------------------------------------------------------------ connections */
+
+static bool same_client(const struct conn *a, const struct conn *b)
+{
+	if (a->addr.ss_family != b->addr.ss_family)
+		return false;
+	if (a->addr.ss_family == AF_INET)
+		return ((const struct sockaddr_in *)&a->addr)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)&b->addr)->sin_addr.s_addr;
+	if (a->addr.ss_family == AF_INET6)
+		return !memcmp(&((const struct sockaddr_in6 *)&a->addr)->sin6_addr,
+			       &((const struct sockaddr_in6 *)&b->addr)->sin6_addr, sizeof(struct in6_addr));
+	return true;
+}
+
+/* A connection opened (STARTED) or closed (CLOSED).  A new one over its
+ * client's idle allowance shuts the oldest idle one down: its thread sees
+ * the end of the stream and closes it.  The list is changed under
+ * conns_lock, and libmicrohttpd reports CLOSED before it closes the
+ * socket, so a listed fd is always still this connection's. */
+static void conn_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+			enum MHD_ConnectionNotificationCode code)
+{
+	struct server *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		struct conn *k = calloc(1, sizeof *k);
+		if (!k)
+			return;
+		const union MHD_ConnectionInfo *fi = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *ai = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		k->fd = fi ? fi->connect_fd : -1;
+		if (ai && ai->client_addr) {
+			size_t n = ai->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+									   : sizeof(struct sockaddr_in);
+			memcpy(&k->addr, ai->client_addr, n);
+		}
+		pthread_mutex_lock(&s->conns_lock);
+		unsigned idle = 0;
+		struct conn *oldest = NULL;
+		for (struct conn *o = s->first; o; o = o->next)
+			if (!o->busy && !o->evicted && same_client(o, k)) {
+				idle++;
+				if (!oldest)
+					oldest = o;
+			}
+		if (idle >= CLIENT_IDLE_MAX && oldest && oldest->fd >= 0) {
+			oldest->evicted = true;
+			shutdown(oldest->fd, SHUT_RDWR);
+		}
+		k->prev = s->last;
+		if (s->last)
+			s->last->next = k;
+		else
+			s->first = k;
+		s->last = k;
+		pthread_mutex_unlock(&s->conns_lock);
+		*socket_context = k;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		struct conn *k = *socket_context;
+		if (!k)
+			return;
+		pthread_mutex_lock(&s->conns_lock);
+		if (k->prev)
+			k->prev->next = k->next;
+		else
+			s->first = k->next;
+		if (k->next)
+			k->next->prev = k->prev;
+		else
+			s->last = k->prev;
+		pthread_mutex_unlock(&s->conns_lock);
+		free(k);
+		*socket_context = NULL;
+	}
+}
+
+static void conn_busy(struct server *s, struct MHD_Connection *c, bool busy)
+{
+	const union MHD_ConnectionInfo *i = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn *k = i ? i->socket_context : NULL;
+	if (!k)
+		return;
+	pthread_mutex_lock(&s->conns_lock);
+	k->busy = busy;
+	pthread_mutex_unlock(&s->conns_lock);
 }
 
 /* ------------------------------------------------------------ dispatch */
@@ -448,6 +567,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 			return MHD_NO;
 		ruru_buf_init(&rq->body);
 		*con_cls = rq;
+		conn_busy(s, c, true);
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > BODY_MAX)
 			rq->too_big = true;
@@ -470,32 +590,54 @@ checks:;
 		return plain(c, MHD_HTTP_MISDIRECTED_REQUEST, "misdirected request: wrong Host\n");
 	if (rq->too_big)
 		return plain(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large\n");
-	/* 2. the token: cookie, or the printed URL's ?token= once */
-	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "ruru_token");
-	if (!cookie || !web_secret_eq(cookie, s->token)) {
-		const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
-		if (!post && q && web_secret_eq(q, s->token)) {
-			struct MHD_Response *r =
-				MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-			if (!r)
-				return MHD_NO;
-			char ck[128];
-			snprintf(ck, sizeof ck, "ruru_token=%s; HttpOnly; SameSite=Strict; Path=/",
-				 s->token);
-			MHD_add_response_header(r, "Set-Cookie", ck);
-			MHD_add_response_header(r, "Location", url);
-			MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-			MHD_add_response_header(r, "Cache-Control", "no-store");
-			MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-			enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_SEE_OTHER, r);
-			MHD_destroy_response(r);
-			return ret;
-		}
-		return plain(c, MHD_HTTP_UNAUTHORIZED,
-			     "unauthorized: open the URL ruru serve printed (it carries the token)\n");
+	/* the path under the prefix ("/" + prefix + "/…"), or NULL */
+	size_t plen = strlen(s->prefix);
+	char comp[33] = "";
+	if (url[0] == '/' && strlen(url) > plen + 1 && url[plen + 1] == '/') {
+		memcpy(comp, url + 1, plen);
+		comp[plen] = '\0';
 	}
+	const char *sub = web_secret_eq(comp, s->prefix) ? url + plen + 1 : NULL;
+	/* 2. the cookie, or the printed URL's ?token= once */
+	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "ruru_session");
+	pthread_mutex_lock(&s->lock);
+	bool authed = cookie && *s->cookie && web_secret_eq(cookie, s->cookie);
+	bool exchange = false;
+	if (!authed && !post && sub) {
+		const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
+		if (q && !s->token_used && web_secret_eq(q, s->token)) {
+			s->token_used = true;
+			hex_random(s->cookie);
+			exchange = true;
+		}
+	}
+	char ck[160];
+	snprintf(ck, sizeof ck, "ruru_session=%s; HttpOnly; SameSite=Strict; Path=/%s/", s->cookie,
+		 s->prefix);
+	pthread_mutex_unlock(&s->lock);
+	if (exchange) {
+		struct MHD_Response *r =
+			MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		if (!r)
+			return MHD_NO;
+		MHD_add_response_header(r, "Set-Cookie", ck);
+		MHD_add_response_header(r, "Location", url);
+		MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+		MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+		enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_SEE_OTHER, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
+	if (!authed)
+		return plain(c, MHD_HTTP_UNAUTHORIZED,
+			     "unauthorized: open the URL ruru serve printed; its token works once "
+			     "(restart ruru serve for a new one)\n");
+	/* 3. the prefix */
+	if (!sub)
+		return plain(c, MHD_HTTP_NOT_FOUND, "not found\n");
 	struct ruru_buf id = RURU_BUF_INIT, rel = RURU_BUF_INIT;
-	enum web_route route = web_route(url, strlen(url), &id, &rel);
+	enum web_route route = web_route(sub, strlen(sub), &id, &rel);
 	enum MHD_Result ret;
 	bool get = !strcmp(method, MHD_HTTP_METHOD_GET) || !strcmp(method, MHD_HTTP_METHOD_HEAD);
 	if (route == WEB_DECIDE)
@@ -529,9 +671,8 @@ checks:;
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		      enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
-	(void)c;
 	(void)toe;
+	conn_busy(cls, c, false);
 	struct request *rq = *con_cls;
 	if (rq) {
 		ruru_buf_release(&rq->body);
@@ -605,8 +746,16 @@ int web_serve(struct ruru_ws *ws, const struct web_serve_opts *o, FILE *out,
 	memset(&s, 0, sizeof s);
 	s.ws = ws;
 	pthread_mutex_init(&s.lock, NULL);
+	pthread_mutex_init(&s.conns_lock, NULL);
+	hex_random(s.prefix);
 	hex_random(s.token);
 	hex_random(s.csrf);
+	/* a connection is a socket and a thread: room for CONN_MAX of them */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	identity(o->identity, s.identity, sizeof s.identity);
 
 	struct sockaddr_in a4 = { 0 };
@@ -639,8 +788,9 @@ int web_serve(struct ruru_ws *ws, const struct web_serve_opts *o, FILE *out,
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, (uint16_t)o->port, NULL, NULL, handler, &s, MHD_OPTION_SOCK_ADDR, sa,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)60, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+		MHD_OPTION_CONNECTION_LIMIT, CONN_MAX, MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT,
+		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
+		completed, &s, MHD_OPTION_NOTIFY_CONNECTION, conn_notify, &s, MHD_OPTION_END);
 	if (!d)
 		return ruru_error_set(err, RURU_EFAIL, "cannot listen on %s port %u: %s", o->bind,
 				      o->port, strerror(errno ? errno : EADDRINUSE));
@@ -657,7 +807,7 @@ int web_serve(struct ruru_ws *ws, const struct web_serve_opts *o, FILE *out,
 		snprintf(s.origin_alt, sizeof s.origin_alt, "http://%s", s.host_alt);
 
 	char url[512];
-	snprintf(url, sizeof url, "http://%s/?token=%s", s.host, s.token);
+	snprintf(url, sizeof url, "http://%s/%s/?token=%s", s.host, s.prefix, s.token);
 	if (!loopback(o->bind))
 		fprintf(stderr, "ruru: warning: serving on %s, which is not a loopback address: "
 				"anyone who can reach it and learns the URL can approve edits\n",
@@ -677,5 +827,6 @@ int web_serve(struct ruru_ws *ws, const struct web_serve_opts *o, FILE *out,
 	s.stopping = 1;
 	MHD_stop_daemon(d);
 	pthread_mutex_destroy(&s.lock);
+	pthread_mutex_destroy(&s.conns_lock);
 	return 0;
 }

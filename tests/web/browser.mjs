@@ -13,6 +13,7 @@
 // browser only talks to 127.0.0.1, and the server and browser are always
 // stopped at the end.
 import { spawn, execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -109,10 +110,11 @@ async function main() {
 		rl.once('line', (l) => resolve(l.trim()));
 		srv.once('exit', () => resolve(''));
 	});
-	const m = /^http:\/\/127\.0\.0\.1:(\d+)\/\?token=[0-9a-f]{32}$/.exec(url);
+	const m = /^http:\/\/127\.0\.0\.1:(\d+)\/([0-9a-f]{32})\/\?token=[0-9a-f]{32}$/.exec(url);
 	check('serve prints its URL', m, url + stderr);
 	if (!m) return;
 	const origin = `http://127.0.0.1:${m[1]}`;
+	const base = `${origin}/${m[2]}/`; // the application lives under a secret prefix
 
 	browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 	const ctx = await browser.newContext({ viewport: { width: 1100, height: 800 } });
@@ -124,6 +126,13 @@ async function main() {
 		outside.push(u);
 		return route.abort();
 	});
+	// another server on another port of 127.0.0.1 (a dev server): the
+	// browser must not hand it ruru's cookie
+	const seenCookies = [];
+	const other = createServer((q, res) => { seenCookies.push(q.headers.cookie || ''); res.end('other'); });
+	await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve));
+	const otherUrl = `http://127.0.0.1:${other.address().port}/`;
+	await ctx.route(otherUrl + '**', (route) => route.continue());
 	const page = await ctx.newPage();
 	page.setDefaultTimeout(5000);
 	const errors = [];
@@ -132,8 +141,18 @@ async function main() {
 	// the session list
 	const r = await page.goto(url);
 	check('the printed URL opens the sessions page (token exchanged for a cookie)',
-		r && r.ok() && page.url() === origin + '/' && (await page.title()).includes('Sessions'),
+		r && r.ok() && page.url() === base && (await page.title()).includes('Sessions'),
 		page.url());
+	await page.goto(otherUrl);
+	check('a server on another port of 127.0.0.1 does not receive the cookie',
+		seenCookies.length === 1 && !seenCookies[0].includes('ruru'), seenCookies);
+	other.close();
+	const ctx2 = await browser.newContext();
+	const again = await (await ctx2.newPage()).goto(url);
+	check('the printed URL works once (another browser gets 401)', again && again.status() === 401,
+		again && again.status());
+	await ctx2.close();
+	await page.goto(base);
 	const row = page.locator('table tbody tr', { hasText: 'Browser walk' });
 	check('the session is listed', (await row.count()) === 1 && (await row.innerText()).includes(sid));
 	await page.waitForSelector('#live:has-text("live")', { timeout: 3000 }).catch(() => {});
@@ -160,7 +179,7 @@ async function main() {
 	await shot(page, '03-artifact');
 
 	// approve by clicking
-	await page.goto(origin + '/confirm.html');
+	await page.goto(base + 'confirm.html');
 	check('the confirmations page offers the three proposals',
 		(await page.locator('form.decide input[name="action"][value="approve"]').count()) === 3);
 	await shot(page, '04-confirm');
@@ -202,7 +221,7 @@ async function main() {
 	await shot(page, '06-decided');
 
 	// the search box: full-text search, a GET form, the hit links to its entry
-	await page.goto(origin + '/');
+	await page.goto(base);
 	await page.getByRole('searchbox', { name: 'Search' }).fill('approach');
 	await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Filter' }).click()]);
 	const hitLink = page.locator('ol.hits li', { hasText: 'second approach' }).getByRole('link');
@@ -219,7 +238,7 @@ async function main() {
 	}
 
 	// live update: `ruru log` in a subprocess, the open page changes within ~2 s
-	await page.goto(`${origin}/sessions/${sid}/index.html`);
+	await page.goto(`${base}sessions/${sid}/index.html`);
 	await page.waitForSelector('#live:has-text("live")', { timeout: 3000 }).catch(() => {});
 	const t0 = Date.now();
 	await new Promise((resolve, reject_) => {

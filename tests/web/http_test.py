@@ -49,13 +49,16 @@ srv = subprocess.Popen([RURU, "serve", "--port", "0", "--as", "Web Tester"], std
 import atexit
 atexit.register(lambda: srv.poll() is None and srv.kill())  # never leave a server behind
 url = srv.stdout.readline().strip()
-m = re.match(r"http://127\.0\.0\.1:(\d+)/\?token=([0-9a-f]{32})$", url)
-check("serve prints http://127.0.0.1:PORT/?token=<128-bit hex>", m, url)
-port, token = int(m.group(1)), m.group(2)
+m = re.match(r"http://127\.0\.0\.1:(\d+)/([0-9a-f]{32})/\?token=([0-9a-f]{32})$", url)
+check("serve prints http://127.0.0.1:PORT/<128-bit hex>/?token=<128-bit hex>", m, url)
+port, prefix, token = int(m.group(1)), m.group(2), m.group(3)
 HOST = f"127.0.0.1:{port}"
+P = "/" + prefix  # every page lives under the secret prefix
 
 
-def req(method, path, headers=None, body=None, host=HOST, cookie=True):
+def req(method, path, headers=None, body=None, host=HOST, cookie=True, under=True):
+    if under:
+        path = P + path
     h = {"Host": host} if host is not None else {}
     if cookie:
         h["Cookie"] = cookie_value
@@ -81,13 +84,29 @@ def req(method, path, headers=None, body=None, host=HOST, cookie=True):
 cookie_value = ""
 r, _ = req("GET", "/", cookie=False)
 check("401 without the token", r.status == 401, r.status)
+r, _ = req("GET", "/", cookie=False, under=False)
+check("401 at / (outside the prefix) without the cookie", r.status == 401, r.status)
 r, _ = req("GET", "/?token=" + "0" * 32, cookie=False)
 check("401 with a wrong token", r.status == 401, r.status)
+r, _ = req("GET", "/?token=" + token, cookie=False, under=False)
+check("the token outside the prefix opens nothing (401)", r.status == 401 and not r.getheader("Set-Cookie"),
+      r.status)
 r, _ = req("GET", "/?token=" + token, cookie=False)
 sc = r.getheader("Set-Cookie") or ""
+cm = re.match(r"ruru_session=([0-9a-f]{32});", sc)
 check("the token is exchanged for an HttpOnly SameSite=Strict cookie (303)",
-      r.status == 303 and "HttpOnly" in sc and "SameSite=Strict" in sc and token in sc, (r.status, sc))
-cookie_value = "ruru_token=" + token
+      r.status == 303 and "HttpOnly" in sc and "SameSite=Strict" in sc and cm, (r.status, sc))
+check("the cookie is scoped to the secret prefix (no other port's server gets it)",
+      f"Path={P}/" in sc, sc)
+check("the cookie is not the URL's token", cm and cm.group(1) != token, sc)
+cookie_value = "ruru_session=" + (cm.group(1) if cm else "")
+r, _ = req("GET", "/?token=" + token, cookie=False)
+check("the printed URL's token works once (a second use: 401)", r.status == 401 and not r.getheader("Set-Cookie"),
+      r.status)
+r, _ = req("GET", "/", under=False)
+check("the cookie without the prefix opens nothing (404)", r.status == 404, r.status)
+r, _ = req("GET", "/" + "0" * 32 + "/index.html", under=False)
+check("the cookie under a wrong prefix opens nothing (404)", r.status == 404, r.status)
 r, body = req("GET", "/")
 check("200 with the cookie; sessions listed", r.status == 200 and sid.encode() in body, r.status)
 csp = r.getheader("Content-Security-Policy") or ""
@@ -235,9 +254,29 @@ for t in ths:
     t.join()
 check("200 concurrent connections served", codes.count(200) == 200, [c for c in codes if c != 200][:5])
 
+# idle sockets: a client's idle connections are bounded (the oldest
+# closed), and the person's next request is served
+import resource
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
+idle = []
+for _ in range(1000):
+    try:
+        idle.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+    except OSError:
+        break
+try:
+    r, _ = req("GET", "/style.css")
+    status = r.status
+except Exception as e:  # noqa
+    status = repr(e)
+check("1,000 idle sockets do not lock the user out", status == 200, (len(idle), status))
+for k in idle:
+    k.close()
+
 # live: an event within a second of `ruru log`
 c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-c.putrequest("GET", "/events", skip_host=True)
+c.putrequest("GET", P + "/events", skip_host=True)
 c.putheader("Host", HOST)
 c.putheader("Cookie", cookie_value)
 c.endheaders()
