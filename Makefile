@@ -33,8 +33,10 @@ DEPLIBS = jansson libcrypto
 DEPLIBS += sqlite3
 # the human view: export --html, serve (issue #15)
 DEPLIBS += libcmark-gfm libmicrohttpd
+# serve's compressed pages
+DEPLIBS += zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(DEPLIBS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto -lsqlite3 -lcmark-gfm -lcmark-gfm-extensions -lmicrohttpd)
+PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto -lsqlite3 -lcmark-gfm -lcmark-gfm-extensions -lmicrohttpd -lz)
 # Front ends see the public header and src/banned.h only; the library's
 # internal headers (src/lib/LAYER/*.h) are for the library and its tests.
 # The library is a folder per layer (doc/HACKING.md): base, store, toml, log,

@@ -162,7 +162,24 @@ csrf = re.search(rb'name="csrf" value="([0-9a-f]{32})"', page)
 check("confirmations page offers the proposal with a CSRF token", r.status == 200 and csrf, r.status)
 csrf = csrf.group(1).decode() if csrf else ""
 from urllib.parse import urlencode
-form = urlencode({"csrf": csrf, "artifact": art, "action": "approve", "reason": "looks right"}).encode()
+import html as htmllib
+
+
+def shown(page, artifact):
+    """The hidden fields of the form that decides `artifact`: what the page showed."""
+    for f in re.findall(rb'<form class="decide".*?</form>', page, re.S):
+        fields = {k.decode(): htmllib.unescape(v.decode()) for k, v in
+                  re.findall(rb'<input type="hidden" name="([a-z_0-9]+)" value="([^"]*)"', f)}
+        if fields.get("artifact") == artifact:
+            return fields
+    return {}
+
+
+seen = shown(page, art)
+check("the form carries what the page showed: target and both hashes",
+      seen.get("target") == "target.txt" and re.fullmatch(r"[0-9a-f]{64}", seen.get("payload_sha256", "")) and
+      re.fullmatch(r"[0-9a-f]{64}", seen.get("target_sha256", "")), seen)
+form = urlencode({**seen, "action": "approve", "reason": "looks right"}).encode()
 ct = {"Content-Type": "application/x-www-form-urlencoded"}
 r, _ = req("POST", "/confirm", {**ct, "Origin": "http://evil.example"}, form)
 check("cross-origin POST -> 403", r.status == 403, r.status)
@@ -178,6 +195,16 @@ check("GET /confirm changes nothing (405)", r.status == 405, r.status)
 sidecar = open(art[:-3] + ".toml").read()
 check("nothing decided by refused requests", 'status = "pending"' in sidecar, sidecar)
 
+for name, change in (("without the hashes it showed", {"payload_sha256": None}),
+                     ("naming another payload", {"payload_sha256": "0" * 64}),
+                     ("naming another target state", {"target_sha256": "0" * 64}),
+                     ("naming another target", {"target": "other.txt"})):
+    f = {k: v for k, v in {**seen, **change}.items() if v is not None}
+    r, body = req("POST", "/confirm", {**ct, "Origin": f"http://{HOST}"},
+                  urlencode({**f, "action": "approve", "reason": "typed with care"}).encode())
+    check(f"a decision {name} -> 409, a page with a way back and the typed reason",
+          r.status == 409 and b'href="confirm.html"' in body and b"typed with care" in body and
+          'status = "pending"' in open(art[:-3] + ".toml").read(), (r.status, body[:300]))
 r, _ = req("POST", "/confirm", {**ct, "Origin": f"http://{HOST}"}, form)
 check("same-origin POST with CSRF -> 303", r.status == 303, r.status)
 sidecar = open(art[:-3] + ".toml").read()
@@ -197,11 +224,12 @@ with open("other.txt", "w") as f:
 art2 = run("confirm", "propose", "--target", "other.txt", "--content", "new2.txt")
 with open(".ruru/config.toml", "w") as f:
     f.write("[confirm]\nrequire_signature = true\n")
-form2 = urlencode({"csrf": csrf, "artifact": art2, "action": "approve"}).encode()
+r, page2 = req("GET", "/confirm.html")
+form2 = urlencode({**shown(page2, art2), "action": "approve"}).encode()
 r, body = req("POST", "/confirm", {**ct, "Origin": f"http://{HOST}"}, form2)
 sidecar2 = open(art2[:-3] + ".toml").read()
 check("signature required, no key to sign with: not recorded, and the page says so (409)",
-      r.status == 409 and b"not recorded" in body and 'status = "pending"' in sidecar2,
+      r.status == 409 and b"Not recorded" in body and 'status = "pending"' in sidecar2,
       (r.status, body[:200], sidecar2))
 os.remove(".ruru/config.toml")
 
@@ -253,6 +281,31 @@ for t in ths:
 for t in ths:
     t.join()
 check("200 concurrent connections served", codes.count(200) == 200, [c for c in codes if c != 200][:5])
+
+# compression: a client that accepts gzip gets the page compressed
+import gzip as gz
+r, zbody = req("GET", "/", {"Accept-Encoding": "gzip, deflate"})
+try:
+    unz = gz.decompress(zbody)
+except OSError:
+    unz = b""
+check("pages are gzip-compressed for a client that accepts it",
+      r.getheader("Content-Encoding") == "gzip" and b"<h1>Sessions</h1>" in unz and len(zbody) < len(unz), r.getheader("Content-Encoding"))
+r, body = req("GET", "/")
+check("and sent as they are to one that does not", r.getheader("Content-Encoding") is None and b"<h1>Sessions</h1>" in body)
+
+# pagination: 100 sessions a page
+for i in range(101):
+    os.makedirs(f".ruru/sessions/SESSION-Bulk_{i:03d}-2601010000", exist_ok=True)
+    with open(f".ruru/sessions/SESSION-Bulk_{i:03d}-2601010000/session_log.md", "w") as f:
+        f.write(f'+++\nid = "SESSION-Bulk_{i:03d}-2601010000"\ntitle = "Bulk {i:03d}"\nstatus = "🏁 Completed"\n'
+                f'start_time = "2026-01-01T00:00:00Z"\nend_time = ""\ncoordinator = "x"\nrelated_tasks = []\n'
+                f'related_artifacts = []\ntags = []\n+++\n\n# Session Log\n\n## Log Entries\n')
+r, p1 = req("GET", "/")
+r2, p2 = req("GET", "/index.html?page=2")
+rows1 = p1.count(b"<tr><td><a"); rows2 = p2.count(b"<tr><td><a")
+check("100 sessions a page, the rest on the next, linked", rows1 == 100 and rows2 == 3 and
+      b'href="index.html?page=2"' in p1 and b'href="index.html?page=1"' in p2, (rows1, rows2))
 
 # idle sockets: a client's idle connections are bounded (the oldest
 # closed), and the person's next request is served
