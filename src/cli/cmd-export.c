@@ -87,6 +87,10 @@ static int export_html(struct cli_ctx *ctx, struct cli_args *a, const char *dir,
 		ruru_buf_addstr(&b, web_css);
 		rc = write_page(ctx, dir, "style.css", &b);
 	}
+	if (rc == 0) {
+		ruru_buf_addstr(&b, web_icon);
+		rc = write_page(ctx, dir, "favicon.svg", &b);
+	}
 	/* the sessions, 100 a page: index.html, index-2.html, ... */
 	site.page = 1;
 	if (rc == 0)

@@ -42,13 +42,20 @@ const char web_css[] =
 	".timeline li.ok{border-color:var(--ok)}.timeline li.bad{border-color:var(--bad)}"
 	".timeline li.warn{border-color:var(--warn)}.timeline li.vio{border-color:var(--vio)}"
 	".timeline li.info{border-color:var(--accent)}\n"
+	".timeline .meta{margin:0}.timeline .meta>b,.timeline .meta>i{font-weight:normal;font-style:normal;"
+	"display:inline-block;background:var(--badge);color:var(--badge-fg);border-radius:1rem;"
+	"padding:0 .55rem;font-size:.85rem;white-space:nowrap}\n"
+	".timeline li.ok .meta>b,.timeline li.ok .meta>i{background:var(--ok-bg);color:var(--ok)}"
+	".timeline li.bad .meta>b,.timeline li.bad .meta>i{background:var(--bad-bg);color:var(--bad)}"
+	".timeline li.warn .meta>b,.timeline li.warn .meta>i{background:var(--warn-bg);color:var(--warn)}"
+	".timeline li.vio .meta>b,.timeline li.vio .meta>i{background:var(--vio-bg);color:var(--vio)}\n"
 	".meta{color:var(--muted);font-size:.9rem;display:flex;flex-wrap:wrap;gap:.25rem .75rem;align-items:baseline}\n"
 	".badge{display:inline-block;background:var(--badge);color:var(--badge-fg);border-radius:1rem;"
 	"padding:0 .55rem;font-size:.85rem;white-space:nowrap;text-decoration:none}\n"
 	".badge.ok{background:var(--ok-bg);color:var(--ok)}.badge.bad{background:var(--bad-bg);color:var(--bad)}"
 	".badge.warn{background:var(--warn-bg);color:var(--warn)}.badge.vio{background:var(--vio-bg);color:var(--vio)}\n"
 	"a.badge:hover{text-decoration:underline}\n"
-	".msg{white-space:pre-wrap;overflow-wrap:anywhere;margin-top:.25rem}\n"
+	".msg{white-space:pre-wrap;overflow-wrap:anywhere;margin:.25rem 0 0}\n"
 	"pre{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.75rem;"
 	"overflow-x:auto}\n"
 	".board{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:1rem}\n"
@@ -151,11 +158,11 @@ static void href(struct ruru_buf *out, const char *root, const char *path)
 	ruru_buf_addch(out, '"');
 }
 
-/* The icon: a small inline SVG, so no page asks the server for one. */
-#define FAVICON                                                                              \
-	"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E"   \
-	"%3Crect width='16' height='16' rx='3' fill='%231a7f37'/%3E%3Cpath d='M4 8.5l2.5 2.5L12 5' " \
-	"stroke='white' stroke-width='2' fill='none'/%3E%3C/svg%3E"
+/* The icon (favicon.svg beside style.css): a green check on a rounded square. */
+const char web_icon[] =
+	"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\">"
+	"<rect width=\"16\" height=\"16\" rx=\"3\" fill=\"#1a7f37\"/>"
+	"<path d=\"M4 8.5l2.5 2.5L12 5\" stroke=\"#fff\" stroke-width=\"2\" fill=\"none\"/></svg>\n";
 
 /* An export's pages may be opened from anywhere: nothing outside the
  * site loads (no remote image can tell anyone the page was read). */
@@ -171,7 +178,9 @@ static void head(struct web_site *site, struct ruru_buf *out, const char *root, 
 	ruru_buf_addstr(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 			     "<title>");
 	str(site, out, title);
-	ruru_buf_addstr(out, " · ruru</title>\n<link rel=\"icon\" href=\"" FAVICON "\">\n<link rel=\"stylesheet\"");
+	ruru_buf_addstr(out, " · ruru</title>\n<link rel=\"icon\" type=\"image/svg+xml\"");
+	href(out, root, "favicon.svg");
+	ruru_buf_addstr(out, ">\n<link rel=\"stylesheet\"");
 	href(out, root, "style.css");
 	ruru_buf_addstr(out, ">\n</head>\n<body>\n<nav aria-label=\"site\"><a class=\"brand\"");
 	href(out, root, "index.html");
@@ -242,7 +251,12 @@ static void stamp(struct web_site *site, struct ruru_buf *out, const struct ruru
 		return;
 	if (e->when_valid && e->has_zone) {
 		if (!site->server) {
-			utc(out, e->when, true);
+			/* the instant itself, written as a machine reads it too */
+			char shown[40];
+			struct tm tm;
+			gmtime_r(&e->when, &tm);
+			strftime(shown, sizeof shown, "%Y-%m-%d %H:%M:%SZ", &tm);
+			ruru_buf_addf(out, "<time>%s</time>", shown);
 			return;
 		}
 		char iso[32];
@@ -713,7 +727,11 @@ static void field(struct web_site *site, struct ruru_buf *out, const char *label
 	ruru_buf_addstr(out, "</code></span>");
 }
 
-static void timeline(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s, json_t *arts)
+/* The timeline: an entry is a line of facts (type, time, mode, task,
+ * artifact, ADR, source, outcome) over its message.  Kept lean: an export
+ * of a thousand sessions is mostly these. */
+static void timeline(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s, json_t *arts,
+		     json_t *tasks)
 {
 	const char *root = "../../";
 	ruru_buf_addf(out, "<h2>Timeline</h2>\n<p class=\"muted\">%zu entr%s</p>\n<ol class=\"timeline\">\n",
@@ -721,20 +739,32 @@ static void timeline(struct web_site *site, struct ruru_buf *out, const struct r
 	for (size_t i = 0; i < s->nentries; i++) {
 		const struct ruru_entry *e = &s->entries[i];
 		const char *cls = entry_class(e);
-		ruru_buf_addf(out, "<li id=\"L%zu\"%s%s%s><div class=\"meta\"><span class=\"badge%s%s\">", e->line,
-			      *cls ? " class=\"" : "", cls, *cls ? "\"" : "", *cls ? " " : "", cls);
+		ruru_buf_addf(out, "<li id=\"L%zu\"%s%s%s><p class=\"meta\"><b>", e->line,
+			      *cls ? " class=\"" : "", cls, *cls ? "\"" : "");
 		str(site, out, e->type_name ? e->type_name : "note");
-		ruru_buf_addstr(out, "</span> ");
+		ruru_buf_addstr(out, "</b> ");
 		stamp(site, out, e);
+		/* plain words are items of the line as they are (a flex box) */
 		if (e->mode) {
-			ruru_buf_addstr(out, " <span>mode ");
+			ruru_buf_addstr(out, " mode ");
 			str(site, out, e->mode);
-			ruru_buf_addstr(out, "</span>");
 		}
 		if (e->task) {
-			ruru_buf_addstr(out, " <span>task ");
-			task_link(site, out, root, e->task);
-			ruru_buf_addstr(out, "</span>");
+			/* a link to its card when the board shows it */
+			bool on_board = false;
+			size_t k;
+			json_t *t;
+			json_array_foreach(tasks, k, t) {
+				const char *tid = json_string_value(json_object_get(t, "id"));
+				on_board = on_board || (tid && !strcmp(tid, e->task));
+			}
+			ruru_buf_addstr(out, on_board ? " <span>task " : " task ");
+			if (on_board)
+				task_link(site, out, root, e->task);
+			else
+				str(site, out, e->task);
+			if (on_board)
+				ruru_buf_addstr(out, "</span>");
 		}
 		if (e->artifact) {
 			ruru_buf_addstr(out, " <span>artifact ");
@@ -754,18 +784,17 @@ static void timeline(struct web_site *site, struct ruru_buf *out, const struct r
 		}
 		field(site, out, "ADR", e->adr);
 		if (e->source) {
-			ruru_buf_addstr(out, " <span>from ");
+			ruru_buf_addstr(out, " from ");
 			str(site, out, e->source);
-			ruru_buf_addstr(out, "</span>");
 		}
 		if (e->outcome) {
-			ruru_buf_addf(out, " <span class=\"badge%s%s\">", *cls ? " " : "", cls);
+			ruru_buf_addstr(out, " <i>");
 			str(site, out, e->outcome);
-			ruru_buf_addstr(out, "</span>");
+			ruru_buf_addstr(out, "</i>");
 		}
-		ruru_buf_addstr(out, "</div>\n<div class=\"msg\">");
+		ruru_buf_addstr(out, "</p><p class=\"msg\">");
 		text(site, out, e->message, e->message_len);
-		ruru_buf_addstr(out, "</div></li>\n");
+		ruru_buf_addstr(out, "</p></li>\n");
 	}
 	ruru_buf_addstr(out, "</ol>\n");
 }
@@ -816,7 +845,7 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 		str(site, out, s.goal);
 		ruru_buf_addstr(out, "</div>\n");
 	}
-	timeline(site, out, &s, arts);
+	timeline(site, out, &s, arts, tasks);
 
 	size_t i;
 	json_t *v;

@@ -8,7 +8,7 @@
  *                                           in an export, ?page=N on the server)
  *   confirm.html                            the proposals, each as a review card
  *   tasks.html                              MDTM task board
- *   style.css                               the one style sheet
+ *   style.css, favicon.svg                  the one style sheet, the icon
  *   sessions/<ID>/index.html                a session: card, timeline, tasks, artifacts
  *   sessions/<ID>/<artifact>.html           an artifact (Markdown rendered, text as text)
  *   sessions/<ID>/files/<artifact>          the artifact's bytes (downloads)
@@ -45,8 +45,9 @@ struct web_site {
 
 #define WEB_PAGE_SESSIONS 100 /* sessions on one index page */
 
-/* The style sheet (static, NUL-terminated). */
+/* The style sheet and the icon (static, NUL-terminated). */
 extern const char web_css[];
+extern const char web_icon[];
 
 /* Each page appended to `out`; -1 with err when the workspace cannot be read. */
 int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_error *err);

@@ -829,6 +829,8 @@ checks:;
 	else if (route == WEB_CSS)
 		ret = respond(c, MHD_HTTP_OK, "text/css; charset=utf-8", web_css, strlen(web_css),
 			      NULL, NULL);
+	else if (route == WEB_ICON)
+		ret = respond(c, MHD_HTTP_OK, "image/svg+xml", web_icon, strlen(web_icon), NULL, NULL);
 	else if (route == WEB_JS)
 		ret = respond(c, MHD_HTTP_OK, "text/javascript; charset=utf-8", live_js,
 			      strlen(live_js), NULL, NULL);

@@ -16,11 +16,7 @@ class Links(html.parser.HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "script":
             problems.append(f"{self.page}: <script>")
-        a = dict(attrs)
         for k, v in attrs:
-            # the icon is inline (an SVG data: URL): no request, nothing outside
-            if tag == "link" and a.get("rel") == "icon" and k == "href" and (v or "").startswith("data:image/svg+xml,"):
-                continue
             if k in ("href", "src") and v is not None:
                 check(self.page, v)
 
