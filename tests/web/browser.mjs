@@ -413,7 +413,8 @@ async function main() {
 		if (!res.ok()) broken.push(`${res.status()} ${h}`);
 	}
 	check('search: hits (a log entry, a sidecar) are labelled by session title and open real pages',
-		hrefs.length >= 2 && hrefs.every(([, t]) => t === 'Browser walk') && broken.length === 0,
+		hrefs.length >= 2 && hrefs.every(([, t]) => t === 'Browser walk') && broken.length === 0 &&
+		hrefs.some(([h]) => /CONFIRM-gamma\.txt-[0-9-]+\.md\.html$/.test(h)),
 		JSON.stringify(hrefs) + broken.join(' '));
 	await shot(page, '11-search');
 	await axe(page, 'search');
