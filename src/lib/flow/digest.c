@@ -22,6 +22,7 @@
 #include "open.h"
 #include "task.h"
 #include "fmkeys.h"
+#include "text.h"
 #include "banned.h"
 
 /* --------------------------------------------------------------- digest */

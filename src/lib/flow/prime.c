@@ -26,6 +26,7 @@
 #include "logtx.h"
 #include "store.h"
 #include "workspace.h"
+#include "text.h"
 #include "banned.h"
 
 #define TAIL_BYTES (16 * 1024) /* at least; 8 times the bound when larger */

@@ -17,6 +17,7 @@
 
 #include "entry.h"
 #include "entry_impl.h"
+#include "text.h"
 #include "timestamp.h"
 #include "banned.h"
 

@@ -18,6 +18,7 @@
 
 #include "entry.h"
 #include "entry_impl.h"
+#include "text.h"
 #include "timestamp.h"
 #include "banned.h"
 
@@ -348,7 +349,7 @@ static bool strict_entry_line(const char *t, struct line l)
 	} else {
 		return false;
 	}
-	if (n - i < 5 || memcmp(p + i, "] **", 4) != 0)
+	if (n - i < 5 || memcmp(p + i, RURU_LIT("] **")) != 0)
 		return false;
 	i += 4;
 	if (!(p[i] >= 'a' && p[i] <= 'z'))

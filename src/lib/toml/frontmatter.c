@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ruru.h"
+#include "text.h"
 #include "banned.h"
 
 /* Is the line starting at `p` "+++" (trailing blanks allowed: real task
@@ -16,7 +17,7 @@
 static size_t fence_len(const char *p, const char *end)
 {
 	const char *q = p;
-	if (end - p < 3 || memcmp(p, "+++", 3) != 0)
+	if (end - p < 3 || memcmp(p, RURU_LIT("+++")) != 0)
 		return 0;
 	q += 3;
 	while (q < end && (*q == ' ' || *q == '\t'))
