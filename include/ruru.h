@@ -444,6 +444,12 @@ void ruru_entry_release(struct ruru_entry *e);
 void ruru_entry_summary(struct ruru_buf *out, const struct ruru_entry *e, const char *prefix,
 			const char *indent);
 
+/* The same, with a message longer than `share` bytes (0: no cut) cut to
+ * that and "… (N bytes more: `ruru show --entry LINE`)" after it: one
+ * long entry never fills a bounded answer. */
+void ruru_entry_summary_cut(struct ruru_buf *out, const struct ruru_entry *e, const char *prefix,
+			    const char *indent, size_t share);
+
 /* An entry to write (what ruru_session_log takes): borrowed strings, the
  * fields indexed by enum ruru_field (NULL when absent).  The stamp is now
  * unless when_valid. */

@@ -401,7 +401,7 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 
 /* ------------------------------------------------------------------ show */
 
-enum { SHOW_ENTRIES, SHOW_DIGEST, SHOW_MAX_CHARS, SHOW_NOPTS };
+enum { SHOW_ENTRIES, SHOW_DIGEST, SHOW_MAX_CHARS, SHOW_ENTRY, SHOW_NOPTS };
 
 /* show --digest: the continue digest, read-only. */
 static int show_digest(struct cli_ctx *ctx, struct cli_args *a)
@@ -447,12 +447,13 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 						    "(the digest fits entries into --max-chars)");
 		return show_digest(ctx, a);
 	}
-	if (cli_set(a, SHOW_MAX_CHARS))
-		return cli_usage_error(ctx, "--max-chars bounds the digest: give --digest too");
-	size_t last = 0;
-	bool ne = cli_set(a, SHOW_ENTRIES);
-	if (!cli_size(ctx, a, SHOW_ENTRIES, &last))
+	size_t last = 0, max = RURU_DIGEST_DEFAULT, at = 0;
+	bool ne = cli_set(a, SHOW_ENTRIES), one = cli_set(a, SHOW_ENTRY);
+	if (!cli_size(ctx, a, SHOW_ENTRIES, &last) || !cli_size(ctx, a, SHOW_MAX_CHARS, &max) ||
+	    !cli_size(ctx, a, SHOW_ENTRY, &at))
 		return RURU_EUSAGE;
+	if (one && ne)
+		return cli_usage_error(ctx, "--entry shows one entry: leave out --entries");
 	WITH_WS(ctx, ws);
 	int rc = 0;
 	struct ruru_session s;
@@ -462,7 +463,26 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 		ruru_ws_free(ws);
 		return cli_fail(ctx);
 	}
-	if (ctx->json) {
+	if (one) {
+		/* One entry (or orphan block), whole, by the line it starts on. */
+		size_t i = 0;
+		while (i < s.nentries && s.entries[i].line != at)
+			i++;
+		if (i == s.nentries) {
+			ruru_error_set(&ctx->err, RURU_ENOTFOUND, "no entry starts on line %zu of %s", at,
+				       s.path);
+			rc = cli_fail(ctx);
+		} else if (ctx->json) {
+			if (!cli_print_json(ctx, ruru_entry_json(&s.entries[i])))
+				rc = cli_fail(ctx);
+		} else {
+			struct ruru_buf out = RURU_BUF_INIT;
+			ruru_entry_summary(&out, &s.entries[i], "", "    ");
+			if (!cli_write(ctx, out.ptr, out.len))
+				rc = cli_fail(ctx);
+			ruru_buf_release(&out);
+		}
+	} else if (ctx->json) {
 		if (!cli_print_json(ctx, ruru_session_json(&s, true, ne ? last : RURU_ENTRIES_ALL)))
 			rc = cli_fail(ctx);
 	} else {
@@ -489,11 +509,27 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 			rc = cli_fail(ctx);
 		ruru_buf_release(&h);
 		size_t from = ne && last < s.nentries ? s.nentries - last : 0;
+		/* Bounded like the digest (--max-chars, 0: none): a long
+		 * message is cut to an eighth of it, the oldest entries go. */
+		struct ruru_buf out = RURU_BUF_INIT, one_e = RURU_BUF_INIT;
+		size_t first = s.nentries, used = 0;
+		while (first > from) {
+			ruru_buf_reset(&one_e);
+			ruru_entry_summary_cut(&one_e, &s.entries[first - 1], "", "    ", max / 8);
+			if (max && used + one_e.len > max && first < s.nentries)
+				break;
+			used += one_e.len;
+			first--;
+		}
+		ruru_buf_release(&one_e);
 		if (s.nentries > from)
-			putchar('\n');
-		struct ruru_buf out = RURU_BUF_INIT;
-		for (size_t i = from; i < s.nentries; i++)
-			ruru_entry_summary(&out, &s.entries[i], "", "    ");
+			ruru_buf_addch(&out, '\n');
+		if (first > from)
+			ruru_buf_addf(&out, "(%zu older entries left out: ruru show --max-chars 0 shows "
+					    "them all)\n",
+				      first - from);
+		for (size_t i = first; i < s.nentries; i++)
+			ruru_entry_summary_cut(&out, &s.entries[i], "", "    ", max / 8);
 		if (!cli_write(ctx, out.ptr, out.len))
 			rc = cli_fail(ctx);
 		ruru_buf_release(&out);
@@ -723,7 +759,10 @@ static const struct cli_opt show_opts[SHOW_NOPTS] = {
 			   .help = "only the last N entries" },
 	[SHOW_DIGEST] = { .name = "digest", .help = "print the continue digest instead; changes nothing" },
 	[SHOW_MAX_CHARS] = { .name = "max-chars", .arg = "N",
-			     .help = "with --digest: at most N bytes (default 8000; 0: no bound)" },
+			     .help = "at most N bytes of entries, or of the digest (default 8000; 0: "
+				     "no bound)" },
+	[SHOW_ENTRY] = { .name = "entry", .arg = "LINE",
+			 .help = "only the entry that starts on line LINE, whole" },
 };
 static const struct cli_opt continue_opts[CONTINUE_NOPTS] = {
 	[CONTINUE_MAX_CHARS] = { .name = "max-chars", .arg = "N",

@@ -605,6 +605,23 @@ static json_t *m_resources_read(struct ruru_mcp *m, json_t *params, struct rpc_e
 		ruru_buf_release(&line);
 	} else {
 		json_t *c = json_pack("{s:s, s:s}", "uri", uri, "mimeType", "text/markdown");
+		if (text.len > MCP_DIGEST_MAX) {
+			/* A model is never handed megabytes: the head (front
+			 * matter, goal) and the newest lines, whole lines only. */
+			size_t head = MCP_DIGEST_MAX / 4, tail = text.len - MCP_DIGEST_MAX / 2;
+			while (head > 0 && text.ptr[head - 1] != '\n')
+				head--;
+			while (tail < text.len && text.ptr[tail - 1] != '\n')
+				tail++;
+			struct ruru_buf cut = RURU_BUF_INIT;
+			ruru_buf_add(&cut, text.ptr, head);
+			ruru_buf_addf(&cut, "\n… (%zu bytes left out: the tool session_show reads the "
+					    "entries, session_digest the state)\n\n",
+				      tail - head);
+			ruru_buf_add(&cut, text.ptr + tail, text.len - tail);
+			ruru_buf_release(&text);
+			text = cut;
+		}
 		json_t *t = json_stringn(text.ptr, text.len);
 		if (t) {
 			json_object_set_new(c, "text", t);

@@ -21,6 +21,8 @@
 #include "logtx.h"
 #include "open.h"
 #include "task.h"
+#include "store.h"
+#include "workspace.h"
 #include "fmkeys.h"
 #include "text.h"
 #include "banned.h"
@@ -109,7 +111,13 @@ static void section_hide(struct section *sec, size_t *total, size_t budget)
 	}
 }
 
-size_t ruru_digest_entries(struct ruru_buf *b, const struct ruru_session *s, size_t budget)
+static void entry_lines(struct ruru_buf *out, const struct ruru_entry *e, size_t share)
+{
+	ruru_entry_summary_cut(out, e, "- ", "  ", share);
+}
+
+size_t ruru_digest_entries_cut(struct ruru_buf *b, const struct ruru_session *s, size_t budget,
+			       size_t share)
 {
 	/* The heading's length with the largest numbers it can hold. */
 	struct ruru_buf line = RURU_BUF_INIT;
@@ -119,7 +127,7 @@ size_t ruru_digest_entries(struct ruru_buf *b, const struct ruru_session *s, siz
 	if (budget >= head) {
 		while (first > 0) {
 			ruru_buf_reset(&line);
-			ruru_entry_summary(&line, &s->entries[first - 1], "- ", "  ");
+			entry_lines(&line, &s->entries[first - 1], share);
 			if (head + used + line.len > budget)
 				break;
 			used += line.len;
@@ -144,8 +152,13 @@ size_t ruru_digest_entries(struct ruru_buf *b, const struct ruru_session *s, siz
 	else
 		ruru_buf_addf(b, "\n## Last entries (all %zu)\n\n", s->nentries);
 	for (size_t i = first; i < s->nentries; i++)
-		ruru_entry_summary(b, &s->entries[i], "- ", "  ");
+		entry_lines(b, &s->entries[i], share);
 	return first;
+}
+
+size_t ruru_digest_entries(struct ruru_buf *b, const struct ruru_session *s, size_t budget)
+{
+	return ruru_digest_entries_cut(b, s, budget, 0);
 }
 
 /* The digest of DESIGN §6, at most max_chars bytes (0: no bound) except
@@ -228,7 +241,9 @@ static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json
 	for (i = 0; i < 4; i++)
 		section_release(&sec[i]);
 	size_t budget = !max_chars ? (size_t)-1 : max_chars > b->len ? max_chars - b->len : 0;
-	return ruru_digest_entries(b, s, budget);
+	/* One long entry never hides the rest: each gets at most an eighth
+	 * of the bound. */
+	return ruru_digest_entries_cut(b, s, budget, max_chars / 8);
 }
 
 /* Build the digest and its JSON for a loaded session. */
@@ -274,6 +289,23 @@ int ruru_session_digest(struct ruru_ws *ws, const char *id, size_t max_chars, ch
 	return 0;
 }
 
+/* Does .active (of the session's layout) already name `id`? */
+static bool active_is(struct ruru_ws *ws, const char *id)
+{
+	char *path = ruru_ws_active_path(ws, ruru_ws_session_layout(ws, id));
+	struct ruru_buf b = RURU_BUF_INIT;
+	struct ruru_error e = { 0 };
+	bool yes = false;
+	if (ruru_read_file(path, &b, &e) == 0) {
+		while (b.len && (b.ptr[b.len - 1] == '\n' || b.ptr[b.len - 1] == '\r'))
+			b.len--;
+		yes = b.len == strlen(id) && !memcmp(b.ptr, id, b.len);
+	}
+	ruru_buf_release(&b);
+	free(path);
+	return yes;
+}
+
 int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, unsigned flags,
 			  char **digest, json_t **json, struct ruru_error *err)
 {
@@ -297,17 +329,14 @@ int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, 
 				      "session \"%s\" is %s; it is reopened only when that is asked for",
 				      id, ruru_status_word(was));
 	bool resumed = was != RURU_STATUS_ACTIVE;
-	int rc;
-	if (resumed) {
-		rc = ruru_session_set_status(ws, id, RURU_STATUS_ACTIVE,
-					     ended ? "reopened and continued" : "continued", err);
-	} else {
-		static const char msg[] = "Session continued";
-		struct ruru_log_input e = { .type = RURU_EV_SESSION, .message = msg,
-					    .message_len = sizeof(msg) - 1 };
-		rc = ruru_session_log(ws, id, &e, err);
-	}
-	if (rc < 0 || ruru_ws_set_active(ws, id, err) < 0)
+	/* Reading never writes: a session that is already active and already
+	 * the active one gets no entry and no file touched; only a resume or
+	 * a reopen is logged (one session entry, with the status change). */
+	if (resumed && ruru_session_set_status(ws, id, RURU_STATUS_ACTIVE,
+					       ended ? "reopened and continued" : "continued",
+					       err) < 0)
+		return -1;
+	if (!active_is(ws, id) && ruru_ws_set_active(ws, id, err) < 0)
 		return -1;
 	if (ruru_session_load(ws, id, RURU_LOAD_ENTRIES, &s, err) < 0)
 		return -1;

@@ -14,5 +14,9 @@
  * if that fits.  Returns
  * the number of entries left out (the oldest ones). */
 size_t ruru_digest_entries(struct ruru_buf *b, const struct ruru_session *s, size_t budget);
+/* The same, with every message longer than `share` bytes (0: none) cut to
+ * that with "… (N bytes more: `ruru show --entry LINE`)". */
+size_t ruru_digest_entries_cut(struct ruru_buf *b, const struct ruru_session *s, size_t budget,
+			       size_t share);
 
 #endif

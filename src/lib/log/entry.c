@@ -411,3 +411,24 @@ void ruru_entry_summary(struct ruru_buf *b, const struct ruru_entry *e, const ch
 	ruru_buf_addch(b, '\n');
 }
 
+
+void ruru_entry_summary_cut(struct ruru_buf *out, const struct ruru_entry *e, const char *prefix,
+			    const char *indent, size_t share)
+{
+	if (!share || e->message_len <= share) {
+		ruru_entry_summary(out, e, prefix, indent);
+		return;
+	}
+	size_t cut = share;
+	while (cut > 0 && ((unsigned char)e->message[cut] & 0xC0) == 0x80)
+		cut--;
+	struct ruru_buf m = RURU_BUF_INIT;
+	ruru_buf_add(&m, e->message, cut);
+	ruru_buf_addf(&m, "… (%zu bytes more: `ruru show --entry %zu`)", e->message_len - cut,
+		      e->line);
+	struct ruru_entry c = *e;
+	c.message = m.ptr;
+	c.message_len = m.len;
+	ruru_entry_summary(out, &c, prefix, indent);
+	ruru_buf_release(&m);
+}
