@@ -213,3 +213,22 @@ PY
 	run "$RURU" show --max-chars 0
 	[ "${#output}" -gt 20000 ]
 }
+
+@test "writes keep the file's forms: task status with the file's Options emoji and updated_date's form; pause on end_time = \"\" beside a string start_time" {
+	fixture v6
+	t=.ruru/tasks/TASK-TS-20250531-014400.md
+	run "$RURU" task status TASK-TS-20250531-014400 in-progress
+	[ "$status" -eq 0 ]
+	grep -qF 'status = "🟠 In Progress" # Options: 🟡 To Do, 🟠 In Progress,' "$t"
+	grep -qxF 'updated_date = "2026-11-24T03:15:20Z"' "$t"
+	grep -qxF 'created_date = "2025-05-31"' "$t"
+	# "+++ " (trailing blank) still delimits the front matter afterwards
+	[ "$(head -1 "$t")" = "+++ " ]
+	mkdir -p .ruru/sessions/P
+	printf '+++\nid = "P"\ntitle = "t"\nstatus = "🟢 Active"\nstart_time = "2025-05-01 10:00:00+10:00"\nend_time = ""\n+++\n\n## Log Entries\n' \
+		>.ruru/sessions/P/session_log.md
+	run "$RURU" pause P
+	[ "$status" -eq 0 ]
+	grep -qxF 'end_time = "2026-11-24 13:15:20+10:00"' .ruru/sessions/P/session_log.md
+	"$RURU" toml decode .ruru/sessions/P/session_log.md >/dev/null
+}

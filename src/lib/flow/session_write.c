@@ -20,6 +20,7 @@
 #include "v7.h"
 #include "fmkeys.h"
 #include "text.h"
+#include "timestamp.h"
 #include "banned.h"
 
 /* ------------------------------------------------------------ creating */
@@ -708,10 +709,16 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
 	int rc = ruru_logtx_set(&tx, "status", lit.ptr, err);
 	if (rc == 0) {
 		ruru_buf_reset(&lit);
-		if (to == RURU_STATUS_ACTIVE)
+		if (to == RURU_STATUS_ACTIVE) {
 			ruru_buf_addstr(&lit, "\"\"");
-		else
-			ruru_toml_encode_time(&lit, now);
+		} else {
+			/* the form the file uses: end_time = "" beside a string
+			 * start_time becomes a string stamp in its shape */
+			const struct ruru_toml_value *root = ruru_toml_root(tx.doc);
+			ruru_toml_time_like(&lit, now, ruru_toml_table_get(root, RURU_LIT("end_time")),
+					    ruru_toml_table_get(root, RURU_LIT("start_time")),
+					    tx.text.ptr + tx.fm.toml, tx.fm.toml_end - tx.fm.toml);
+		}
 		rc = ruru_logtx_set(&tx, "end_time", lit.ptr, err);
 	}
 	if (rc == 0) {

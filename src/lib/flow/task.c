@@ -27,6 +27,7 @@
 #include "v7.h"
 #include "words.h"
 #include "text.h"
+#include "timestamp.h"
 #include "banned.h"
 
 static const char *const task_dirs[] = { ".ruru/tasks", ".mdtm/tasks", ".roo/commander/tasks" };
@@ -555,6 +556,8 @@ char *ruru_task_delegate(struct ruru_ws *ws, const char *id, struct ruru_task_ne
 struct task_edit {
 	const char *id;
 	const struct ruru_toml *doc; /* the front matter as it is now */
+	const char *toml;            /* its text */
+	size_t toml_len;
 	time_t now;
 	/* filled by the callback: */
 	struct ruru_fm_set sets[6];
@@ -601,11 +604,15 @@ static void edit_set_string(struct task_edit *ed, const char *key, const char *s
 /* Today's date into updated_date, when the task has that key. */
 static void touch_updated(struct task_edit *ed)
 {
-	if (ruru_toml_table_get(ruru_toml_root(ed->doc), RURU_LIT("updated_date"))) {
-		char full[32];
-		ruru_time_format_rfc3339(ed->now, full);
-		full[10] = '\0';
-		edit_set_string(ed, "updated_date", full);
+	const struct ruru_toml_value *v =
+		ruru_toml_table_get(ruru_toml_root(ed->doc), RURU_LIT("updated_date"));
+	if (v) {
+		/* in the form the file uses ("2025-09-08T04:59:38Z" stays a
+		 * string date-time, a date a date) */
+		struct ruru_buf lit = RURU_BUF_INIT;
+		ruru_toml_time_like(&lit, ed->now, v, NULL, ed->toml, ed->toml_len);
+		edit_set(ed, "updated_date", lit.ptr);
+		ruru_buf_release(&lit);
 	}
 }
 
@@ -666,6 +673,8 @@ static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task
 		goto out;
 	}
 	ed.doc = doc;
+	ed.toml = toml.ptr;
+	ed.toml_len = toml.len;
 	if (fn(&ed, ctx, err) < 0)
 		goto out;
 	/* The edits, through the library's one front-matter splice. */
@@ -725,10 +734,51 @@ out:
 	return rc;
 }
 
+/*
+ * The words the file's own "# Options:" comment gives for status `st`
+ * ("🟠 In Progress" where ruru would write "🔵 In Progress"): the comment
+ * on the status line first, then any "Options:" comment of the front
+ * matter.  NULL when the file names none for it.
+ */
+static char *status_from_options(const char *toml, size_t len, enum ruru_task_status st)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (const char *p = toml; p && p < toml + len;) {
+			const char *nl = memchr(p, '\n', (size_t)(toml + len - p));
+			const char *e = nl ? nl : toml + len;
+			bool status_line = (size_t)(e - p) > 6 && !memcmp(p, RURU_LIT("status")) &&
+					   (p[6] == ' ' || p[6] == '=');
+			const char *o = (pass || status_line) ? memmem(p, (size_t)(e - p), "Options:", 8) : NULL;
+			for (const char *q = o ? o + 8 : NULL; q && q < e;) {
+				const char *c = memchr(q, ',', (size_t)(e - q));
+				const char *w = c ? c : e;
+				while (q < w && (*q == ' ' || *q == '"' || *q == '\''))
+					q++;
+				const char *we = w;
+				while (we > q && (we[-1] == ' ' || we[-1] == '"' || we[-1] == '\'' ||
+						  we[-1] == '\r' || we[-1] == ')'))
+					we--;
+				if (we > q) {
+					char *word = ruru_strndup(q, (size_t)(we - q));
+					if (ruru_task_status_parse(word) == st && strpbrk(word, "\"\\#") == NULL)
+						return word;
+					free(word);
+				}
+				q = c ? c + 1 : NULL;
+			}
+			p = nl ? nl + 1 : NULL;
+		}
+	}
+	return NULL;
+}
+
 static int status_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
 {
 	(void)err;
-	edit_set_string(ed, "status", ruru_task_status_string(*(enum ruru_task_status *)ctx));
+	enum ruru_task_status st = *(enum ruru_task_status *)ctx;
+	char *own = status_from_options(ed->toml, ed->toml_len, st);
+	edit_set_string(ed, "status", own ? own : ruru_task_status_string(st));
+	free(own);
 	touch_updated(ed);
 	return 0;
 }
