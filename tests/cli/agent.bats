@@ -170,16 +170,24 @@ entries_whole() {
 	grep -q '^## Last entries (all 5003)' all.txt
 	run "$RURU" show --digest --max-chars x
 	[ "$status" -eq 2 ]
+	# show's entries are bounded too (text): --max-chars is no longer
+	# only the digest's
 	run "$RURU" show --max-chars 100
-	[ "$status" -eq 2 ]
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"older entries left out"* ]]
 }
 
-@test "continue is bounded like show --digest and logs one entry" {
+@test "continue is bounded like show --digest and logs only a resume" {
 	big_session
 	n=$(grep -c '^- \[' "$f")
 	"$RURU" continue >c.txt
 	[ "$(wc -c <c.txt)" -le 8000 ]
 	head -1 c.txt | grep -qx "# Continuing session $id"
+	# already active: reading, nothing logged
+	[ "$(grep -c '^- \[' "$f")" -eq "$n" ]
+	"$RURU" pause >/dev/null
+	n=$(grep -c '^- \[' "$f")
+	"$RURU" continue >/dev/null
 	[ "$(grep -c '^- \[' "$f")" -eq $((n + 1)) ]
 	"$RURU" show --digest >/dev/null
 	[ "$(grep -c '^- \[' "$f")" -eq $((n + 1)) ]

@@ -144,7 +144,8 @@ void ruru_toml_time_like(struct ruru_buf *lit, time_t now, const struct ruru_tom
 		s = ruru_toml_string(v, &n);
 		struct ruru_buf t = RURU_BUF_INIT;
 		time_t when;
-		if (s && n && ruru_time_parse(s, n, &when, NULL))
+		bool date = s && n >= 10 && s[4] == '-' && s[7] == '-'; /* "2026-11-20" */
+		if (s && n && (date || ruru_time_parse(s, n, &when, NULL)))
 			ruru_time_format_like(&t, now, s, n);
 		else
 			ruru_time_format_like(&t, now, RURU_LIT("2026-01-01T00:00:00Z"));
