@@ -1325,17 +1325,16 @@ const struct mcp_tool mcp_tools[] = {
 	  .text = x_session_show },
 	{ .name = "session_continue",
 	  .set = MCP_SET_CORE,
-	  .description = "Resume a session (default: the active one, never an ended one) and log "
-			 "it; returns a digest to pick up the work from.",
-	  .input = SESSION ",'max_chars':" DINT("digest bound in bytes (default 8000, at most 64000)") ","
+	  .description = "Resume a session (default: the active one, never an ended one); returns "
+			 "the digest to work from.",
+	  .input = SESSION ",'max_chars':" DINT("bytes (default 8000)") ","
 		   "'reopen':" DBOOL("reopen it if ended"),
 	  .run = t_session_continue,
 	  .text = x_session_continue },
 	{ .name = "session_digest",
 	  .set = MCP_SET_ADMIN,
-	  .description = "Read a session's digest (open items, tasks, newest entries) without "
-			 "changing anything.",
-	  .input = SESSION ",'max_chars':" DINT("digest bound in bytes (default 8000, at most 64000)"),
+	  .description = "Read-only session_continue.",
+	  .input = SESSION,
 	  .read_only = true,
 	  .run = t_session_digest,
 	  .text = x_session_continue },
