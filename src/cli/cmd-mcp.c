@@ -13,7 +13,7 @@
 static int cmd_mcp(struct cli_ctx *ctx, struct cli_args *a)
 {
 	(void)a;
-	struct ruru_mcp *m = ruru_mcp_new(ctx->root, ctx->session, &ctx->err);
+	struct ruru_mcp *m = ruru_mcp_new(cli_root(ctx), ctx->session, &ctx->opts, &ctx->err);
 	if (!m)
 		return cli_fail(ctx);
 	fprintf(stderr, "ruru mcp %s: serving workspace %s on stdin/stdout\n", RURU_VERSION, ruru_mcp_root(m));

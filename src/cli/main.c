@@ -589,6 +589,8 @@ static int finish_output(int rc)
 int main(int argc, char **argv)
 {
 	struct cli_ctx ctx = { 0 };
+	cli_options_from_env(&ctx.opts);
+	ruru_fault_set(ctx.opts.fault);
 	/* A write past `ulimit -f` must fail like a full disk (the store takes
 	 * the partial entry back), not kill the process mid-entry. */
 	signal(SIGXFSZ, SIG_IGN);

@@ -98,7 +98,7 @@ static json_t *tools_list(void)
 	char cwd[4096];
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
 	struct ruru_error err;
-	struct ruru_mcp *m = ruru_mcp_new(dir, NULL, &err);
+	struct ruru_mcp *m = ruru_mcp_new(dir, NULL, NULL, &err);
 	assert_non_null(m);
 	struct ruru_buf out = RURU_BUF_INIT;
 	static const char req[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";

@@ -172,7 +172,7 @@ int ruru_buf_read_fd(struct ruru_buf *b, int fd, struct ruru_error *err)
 
 int ruru_buf_read_file(struct ruru_buf *b, const char *path, struct ruru_error *err)
 {
-	/* Through the storage layer: inside a workspace, never a symlink or
-	 * a FIFO (DESIGN §1). */
-	return ruru_read_file(path, b, err);
+	/* A file the caller names, read as named: workspace files go through
+	 * a store (ruru_store_read). */
+	return ruru_file_read(path, b, err);
 }

@@ -24,10 +24,11 @@
 #include "banned.h"
 
 /* Read the file until its front matter is complete (or all of it). */
-static int read_head(int dirfd, const char *path, struct ruru_buf *out,
+static int read_head(struct ruru_store *store, int dirfd, const char *path, struct ruru_buf *out,
 		     struct ruru_frontmatter *fm, bool *whole, struct ruru_error *err)
 {
-	int fd = dirfd == AT_FDCWD ? ruru_open_read(path, err) : ruru_open_read_at(dirfd, path, err);
+	int fd = dirfd == AT_FDCWD ? ruru_store_open_read(store, path, err)
+				   : ruru_open_read_at(dirfd, path, err);
 	if (fd < 0)
 		return -1;
 	*whole = false;
@@ -58,12 +59,12 @@ static int read_head(int dirfd, const char *path, struct ruru_buf *out,
 	return 0;
 }
 
-int ruru_read_front_matter(int dirfd, const char *path, struct ruru_buf *out,
-			   struct ruru_error *err)
+int ruru_read_front_matter(struct ruru_store *store, int dirfd, const char *path,
+			   struct ruru_buf *out, struct ruru_error *err)
 {
 	struct ruru_frontmatter fm;
 	bool whole;
-	return read_head(dirfd, path, out, &fm, &whole, err);
+	return read_head(store, dirfd, path, out, &fm, &whole, err);
 }
 
 /* Parse the front matter in tx->text; errors point into the file. */
@@ -131,7 +132,7 @@ static int lock_session(struct ruru_logtx *tx, struct ruru_error *err)
 		ruru_ws_ignore_transient(tx->ws, ruru_layout_dir(layout), false, &ignore);
 	}
 	char *lockfile = ruru_ws_session_path(tx->ws, tx->id, ".lock");
-	int rc = ruru_lock_acquire(&tx->lock, lockfile, err);
+	int rc = ruru_store_lock(tx->ws->store, &tx->lock, lockfile, err);
 	free(lockfile);
 	return rc;
 }
@@ -144,12 +145,12 @@ int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, 
 		goto fail;
 	/* The cache is written after the entry: refuse a hostile one first. */
 	char *cache = ruru_ws_session_path(ws, id, ".state");
-	int rc = ruru_check_replaceable(cache, err);
+	int rc = ruru_store_check_replaceable(ws->store, cache, err);
 	free(cache);
 	if (rc < 0)
 		goto fail;
 	bool whole;
-	if (read_head(AT_FDCWD, tx->path, &tx->text, &tx->fm, &whole, err) < 0) {
+	if (read_head(tx->ws->store, AT_FDCWD, tx->path, &tx->text, &tx->fm, &whole, err) < 0) {
 		ruru_error_set_file(err, tx->display);
 		if (err->code == RURU_ENOTFOUND)
 			ruru_error_set(err, RURU_ENOTFOUND, "session \"%s\" has no session_log.md", id);
@@ -179,8 +180,8 @@ int ruru_logtx_begin_new(struct ruru_logtx *tx, struct ruru_ws *ws, enum ruru_la
 			 const char *id, struct ruru_error *err)
 {
 	struct ruru_buf dir = RURU_BUF_INIT;
-	ruru_buf_addf(&dir, "%s/%s/%s", ruru_ws_root(ws), ruru_layout_dir(layout), id);
-	if (ruru_mkdir_new(dir.ptr, err) < 0) {
+	ruru_buf_addf(&dir, "%s/%s", ruru_layout_dir(layout), id);
+	if (ruru_store_mkdir_new(ws->store, dir.ptr, err) < 0) {
 		ruru_buf_release(&dir);
 		memset(tx, 0, sizeof(*tx));
 		tx->lock.fd = -1;
@@ -201,7 +202,7 @@ int ruru_logtx_begin_files(struct ruru_logtx *tx, struct ruru_ws *ws, const char
 {
 	tx_init(tx, ws, NULL);
 	tx->nolog = true;
-	if (ruru_lock_acquire(&tx->lock, lockfile, err) < 0) {
+	if (ruru_store_lock(ws->store, &tx->lock, lockfile, err) < 0) {
 		ruru_logtx_abort(tx);
 		return -1;
 	}
@@ -226,7 +227,7 @@ struct logtx_staged {
 };
 
 struct logtx_made {
-	char *path, *made; /* ruru_mkdirs_made()'s answer, for ruru_rmdirs_made() */
+	char *path, *made; /* ruru_store_mkdirs_made(ws->store, )'s answer, for ruru_store_rmdirs_made(ws->store, ) */
 };
 
 static void push_staged(struct ruru_logtx *tx, const struct logtx_staged *st)
@@ -237,14 +238,15 @@ static void push_staged(struct ruru_logtx *tx, const struct logtx_staged *st)
 
 /* Read what a regular file holds now into st->old (had_old), or nothing
  * when it is missing. */
-static int keep_old(const char *path, struct logtx_staged *st, struct ruru_error *err)
+static int keep_old(struct ruru_store *store, const char *path, struct logtx_staged *st,
+		    struct ruru_error *err)
 {
 	struct stat sb;
 	struct ruru_error lerr = { 0 };
 	/* a symlink, a hard-linked file: the store's own refusal */
-	if (ruru_check_replaceable(path, err) < 0)
+	if (ruru_store_check_replaceable(store, path, err) < 0)
 		return -1;
-	int have = ruru_lstat(path, &sb, &lerr);
+	int have = ruru_store_lstat(store, path, &sb, &lerr);
 	if (have < 0 && lerr.code != RURU_ENOTFOUND) {
 		*err = lerr;
 		return -1;
@@ -253,7 +255,7 @@ static int keep_old(const char *path, struct logtx_staged *st, struct ruru_error
 		return 0;
 	if (!S_ISREG(sb.st_mode))
 		return ruru_error_set(err, RURU_EREFUSED, "\"%s\" is not a regular file", path);
-	if (ruru_read_file(path, &st->old, err) < 0)
+	if (ruru_store_read(store, path, &st->old, err) < 0)
 		return -1;
 	st->had_old = true;
 	return 0;
@@ -263,9 +265,9 @@ int ruru_logtx_stage_file(struct ruru_logtx *tx, const char *path, const void *d
 			  bool must_be_new, struct ruru_error *err)
 {
 	struct logtx_staged st = { .old = RURU_BUF_INIT };
-	if (!must_be_new && keep_old(path, &st, err) < 0)
+	if (!must_be_new && keep_old(tx->ws->store, path, &st, err) < 0)
 		return -1;
-	if (ruru_stage_write(path, data, len, 0666, must_be_new, &st.file, err) < 0) {
+	if (ruru_store_stage(tx->ws->store, path, data, len, 0666, must_be_new, &st.file, err) < 0) {
 		ruru_buf_release(&st.old);
 		return -1;
 	}
@@ -276,7 +278,7 @@ int ruru_logtx_stage_file(struct ruru_logtx *tx, const char *path, const void *d
 int ruru_logtx_stage_remove(struct ruru_logtx *tx, const char *path, struct ruru_error *err)
 {
 	struct logtx_staged st = { .old = RURU_BUF_INIT, .remove = true };
-	if (keep_old(path, &st, err) < 0)
+	if (keep_old(tx->ws->store, path, &st, err) < 0)
 		return -1;
 	if (!st.had_old)
 		return 0; /* nothing to remove */
@@ -288,7 +290,7 @@ int ruru_logtx_stage_remove(struct ruru_logtx *tx, const char *path, struct ruru
 int ruru_logtx_mkdirs(struct ruru_logtx *tx, const char *path, struct ruru_error *err)
 {
 	char *made = NULL;
-	if (ruru_mkdirs_made(path, &made, err) < 0)
+	if (ruru_store_mkdirs_made(tx->ws->store, path, &made, err) < 0)
 		return -1;
 	if (!made)
 		return 0;
@@ -309,9 +311,9 @@ static void unpublish(struct ruru_logtx *tx)
 		if (!st->published)
 			continue;
 		if (st->had_old)
-			ruru_write_atomic(st->file.path, st->old.ptr, st->old.len, 0666, &ignore);
+			ruru_store_write(tx->ws->store, st->file.path, st->old.ptr, st->old.len, 0666, &ignore);
 		else
-			ruru_remove(st->file.path, &ignore);
+			ruru_store_remove(tx->ws->store, st->file.path, &ignore);
 		st->published = false;
 	}
 	errno = e;
@@ -322,13 +324,13 @@ static int publish(struct ruru_logtx *tx, struct ruru_error *err)
 	for (size_t i = 0; i < tx->nstaged; i++) {
 		struct logtx_staged *st = &tx->staged[i];
 		if (st->remove) {
-			if (ruru_remove(st->file.path, err) < 0) {
+			if (ruru_store_remove(tx->ws->store, st->file.path, err) < 0) {
 				if (err->code == RURU_ENOTFOUND)
 					continue; /* gone already: nothing to put back */
 				/* a file unlinked before a failed folder flush is gone */
 				struct stat sb;
 				struct ruru_error ignore = { 0 };
-				st->published = ruru_lstat(st->file.path, &sb, &ignore) < 0;
+				st->published = ruru_store_lstat(tx->ws->store, st->file.path, &sb, &ignore) < 0;
 				unpublish(tx);
 				return -1;
 			}
@@ -363,7 +365,7 @@ static void drop_made(struct ruru_logtx *tx, bool undo)
 {
 	for (size_t i = tx->nmade; i-- > 0;) {
 		if (undo)
-			ruru_rmdirs_made(tx->made[i].path, tx->made[i].made);
+			ruru_store_rmdirs_made(tx->ws->store, tx->made[i].path, tx->made[i].made);
 		free(tx->made[i].path);
 		free(tx->made[i].made);
 	}
@@ -383,9 +385,9 @@ void ruru_logtx_abort(struct ruru_logtx *tx)
 		int e = errno;
 		struct ruru_error ignore = { 0 };
 		char *lockfile = ruru_ws_session_path(tx->ws, tx->id, ".lock");
-		ruru_remove(lockfile, &ignore);
+		ruru_store_remove(tx->ws->store, lockfile, &ignore);
 		free(lockfile);
-		ruru_remove_dir(tx->new_dir, &ignore);
+		ruru_store_remove_dir(tx->ws->store, tx->new_dir, &ignore);
 		free(tx->new_dir);
 		tx->new_dir = NULL;
 		errno = e;
@@ -406,7 +408,7 @@ static int load_whole(struct ruru_logtx *tx, struct ruru_error *err)
 	if (tx->loaded)
 		return 0;
 	ruru_buf_reset(&tx->text);
-	if (ruru_read_file(tx->path, &tx->text, err) < 0)
+	if (ruru_store_read(tx->ws->store, tx->path, &tx->text, err) < 0)
 		return -1;
 	tx->loaded = true;
 	return parse_front_matter(tx, err);
@@ -515,7 +517,7 @@ int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_log_input *in,
 		return -1;
 	if (entry_input_check(in, err) < 0)
 		return -1;
-	entry_render_input(&tx->appends, in, in->when_valid ? in->when : ruru_now(), tx->eol);
+	entry_render_input(&tx->appends, in, in->when_valid ? in->when : ruru_now(tx->ws), tx->eol);
 	return 0;
 }
 
@@ -542,7 +544,7 @@ static bool cache_says_appendable(struct ruru_logtx *tx, const struct stat *st)
 	struct ruru_error ignore = { 0 };
 	struct log_state want, have;
 	bool ok = false;
-	if (ruru_read_file(path, &b, &ignore) == 0 &&
+	if (ruru_store_read(tx->ws->store, path, &b, &ignore) == 0 &&
 	    sscanf(b.ptr, "append-ok %lld %lld %lld %lld", &have.size, &have.mtime_s,
 		   &have.mtime_ns, &have.ino) == 4) {
 		stat_state(st, &want);
@@ -563,16 +565,16 @@ static void cache_store(struct ruru_logtx *tx, bool appendable)
 	char *path = ruru_ws_session_path(tx->ws, tx->id, ".state");
 	struct stat st;
 	struct ruru_error ignore = { 0 };
-	if (appendable && ruru_lstat(tx->path, &st, &ignore) == 0) {
+	if (appendable && ruru_store_lstat(tx->ws->store, tx->path, &st, &ignore) == 0) {
 		struct log_state s;
 		stat_state(&st, &s);
 		char line[128];
 		int n = snprintf(line, sizeof(line), "append-ok %lld %lld %lld %lld\n", s.size,
 				 s.mtime_s, s.mtime_ns, s.ino);
-		if (ruru_write_cache(path, line, (size_t)n, &ignore) < 0)
-			ruru_remove(path, &ignore);
+		if (ruru_store_write_cache(tx->ws->store, path, line, (size_t)n, &ignore) < 0)
+			ruru_store_remove(tx->ws->store, path, &ignore);
 	} else {
-		ruru_remove(path, &ignore);
+		ruru_store_remove(tx->ws->store, path, &ignore);
 	}
 	free(path);
 }
@@ -599,20 +601,22 @@ static void cache_store_pending(struct ruru_logtx *tx, const struct stat *st, si
 	struct ruru_error ignore = { 0 };
 	int n = snprintf(line, sizeof(line), "append-pending %lld %zu %lld\n", (long long)st->st_size,
 			 len, (long long)st->st_ino);
-	if (ruru_write_cache(path, line, (size_t)n, &ignore) < 0)
-		ruru_remove(path, &ignore);
+	if (ruru_store_write_cache(tx->ws->store, path, line, (size_t)n, &ignore) < 0)
+		ruru_store_remove(tx->ws->store, path, &ignore);
 	free(path);
 }
 
-bool ruru_log_torn_tail(int dirfd, const char *state_path, const struct stat *st, off_t *keep)
+bool ruru_log_torn_tail(struct ruru_store *store, int dirfd, const char *state_path,
+			const struct stat *st, off_t *keep)
 {
 	struct ruru_buf b = RURU_BUF_INIT;
 	struct ruru_error ignore = { 0 };
 	long long size, ino;
 	size_t len;
 	bool torn = false;
-	int fd = dirfd == AT_FDCWD ? ruru_open_read(state_path, &ignore)
-				   : ruru_open_read_at(dirfd, state_path, &ignore);
+	int fd = dirfd != AT_FDCWD ? ruru_open_read_at(dirfd, state_path, &ignore)
+		 : store	    ? ruru_store_open_read(store, state_path, &ignore)
+				    : ruru_file_open_read(state_path, &ignore);
 	if (fd < 0)
 		return false;
 	struct stat sst;
@@ -657,15 +661,15 @@ static int cut_torn_tail(struct ruru_logtx *tx, struct ruru_error *err)
 	struct ruru_error ignore = { 0 };
 	struct ruru_buf tail = RURU_BUF_INIT;
 	off_t size;
-	if (ruru_lstat(tx->path, &st, &ignore) == 0 && S_ISREG(st.st_mode) &&
-	    ruru_log_torn_tail(AT_FDCWD, state, &st, &keep) &&
-	    ruru_read_tail(tx->path, (size_t)(st.st_size - keep), &tail, &size, &ignore) == 0 &&
+	if (ruru_store_lstat(tx->ws->store, tx->path, &st, &ignore) == 0 && S_ISREG(st.st_mode) &&
+	    ruru_log_torn_tail(tx->ws->store, AT_FDCWD, state, &st, &keep) &&
+	    ruru_store_read_tail(tx->ws->store, tx->path, (size_t)(st.st_size - keep), &tail, &size, &ignore) == 0 &&
 	    size == st.st_size && ruru_log_torn_shape(tail.ptr, tail.len)) {
-		rc = ruru_truncate(tx->path, keep, err);
+		rc = ruru_store_truncate(tx->ws->store, tx->path, keep, err);
 		if (rc < 0)
 			ruru_error_set_file(err, tx->display);
 		else
-			ruru_remove(state, &ignore); /* the log changed: scan again next time */
+			ruru_store_remove(tx->ws->store, state, &ignore); /* the log changed: scan again next time */
 	}
 	ruru_buf_release(&tail);
 	free(state);
@@ -686,7 +690,7 @@ static bool section_is_last(struct ruru_logtx *tx)
 static int commit_append(struct ruru_logtx *tx, struct ruru_error *err)
 {
 	struct stat st;
-	if (ruru_lstat(tx->path, &st, err) < 0) {
+	if (ruru_store_lstat(tx->ws->store, tx->path, &st, err) < 0) {
 		ruru_error_set_file(err, tx->display);
 		return -1;
 	}
@@ -698,7 +702,7 @@ static int commit_append(struct ruru_logtx *tx, struct ruru_error *err)
 	}
 	struct ruru_buf tail = RURU_BUF_INIT;
 	off_t size;
-	if (ruru_read_tail(tx->path, 1, &tail, &size, err) < 0) {
+	if (ruru_store_read_tail(tx->ws->store, tx->path, 1, &tail, &size, err) < 0) {
 		ruru_buf_release(&tail);
 		return -1;
 	}
@@ -707,9 +711,9 @@ static int commit_append(struct ruru_logtx *tx, struct ruru_error *err)
 		ruru_buf_addstr(&rec, tx->eol);
 	ruru_buf_add(&rec, tx->appends.ptr, tx->appends.len);
 	struct ruru_error ignore = { 0 };
-	if (ruru_lstat(tx->path, &st, &ignore) == 0)
+	if (ruru_store_lstat(tx->ws->store, tx->path, &st, &ignore) == 0)
 		cache_store_pending(tx, &st, rec.len);
-	int rc = ruru_append(tx->path, rec.ptr, rec.len, err);
+	int rc = ruru_store_append(tx->ws->store, tx->path, rec.ptr, rec.len, err);
 	ruru_buf_release(&rec);
 	ruru_buf_release(&tail);
 	/* Either way the log is whole again (the store takes a failed
@@ -738,7 +742,7 @@ int ruru_logtx_commit(struct ruru_logtx *tx, struct ruru_error *err)
 		ruru_buf_reset(&tx->appends);
 	}
 	if (tx->dirty) {
-		rc = ruru_write_atomic(tx->path, tx->text.ptr, tx->text.len, 0666, err);
+		rc = ruru_store_write(tx->ws->store, tx->path, tx->text.ptr, tx->text.len, 0666, err);
 		if (rc < 0)
 			ruru_error_set_file(err, tx->display);
 		else

@@ -239,7 +239,7 @@ static int load_at(int dirfd, enum ruru_layout layout, const char *id, unsigned 
 			if (rc == 0 && fstat(fd, &st) == 0) {
 				struct ruru_buf sp = RURU_BUF_INIT;
 				ruru_buf_addf(&sp, "%s/.state", id);
-				if (ruru_log_torn_tail(dirfd, sp.ptr, &st, &keep) && (size_t)keep < bp->len &&
+				if (ruru_log_torn_tail(NULL, dirfd, sp.ptr, &st, &keep) && (size_t)keep < bp->len &&
 				    ruru_log_torn_shape(bp->ptr + keep, bp->len - (size_t)keep)) {
 					bp->len = (size_t)keep;
 					bp->ptr[bp->len] = '\0';
@@ -249,7 +249,7 @@ static int load_at(int dirfd, enum ruru_layout layout, const char *id, unsigned 
 			close(fd);
 		}
 	} else {
-		rc = ruru_read_front_matter(dirfd, in_dir, bp, err);
+		rc = ruru_read_front_matter(NULL, dirfd, in_dir, bp, err);
 	}
 	if (rc < 0) {
 		ruru_error_set_file(err, rel.ptr);
@@ -270,7 +270,7 @@ int ruru_session_load(struct ruru_ws *ws, const char *id, unsigned flags, struct
 {
 	enum ruru_layout layout = ruru_ws_session_layout(ws, id);
 	char *dir = ruru_ws_path(ws, ruru_layout_dir(layout));
-	int dfd = ruru_open_dir(dir, err);
+	int dfd = ruru_store_open_dir(ws->store, dir, err);
 	free(dir);
 	if (dfd < 0) {
 		memset(out, 0, sizeof(*out));
@@ -334,7 +334,7 @@ static int list_layout(struct ruru_ws *ws, enum ruru_layout layout, enum ruru_st
 		       const char *tag, struct ruru_session **out, size_t *n, struct ruru_error *err)
 {
 	char *dirpath = ruru_ws_path(ws, ruru_layout_dir(layout));
-	DIR *d = ruru_opendir(dirpath, err);
+	DIR *d = ruru_store_opendir(ws->store, dirpath, err);
 	free(dirpath);
 	if (!d) {
 		if (errno == ENOENT || errno == ENOTDIR)
@@ -528,13 +528,13 @@ static int session_exists(const struct ruru_ws *ws, const char *id, struct ruru_
 	struct stat st;
 	struct ruru_error e = { 0 };
 	int rc = 0;
-	if (ruru_lstat(p, &st, &e) == 0) {
+	if (ruru_store_lstat(ws->store, p, &st, &e) == 0) {
 		if (S_ISDIR(st.st_mode))
 			rc = 1;
 		else if (S_ISLNK(st.st_mode)) {
 			ruru_error_set(err, RURU_EREFUSED,
 				       "unsafe path \"%s\": the session folder is a symlink",
-				       p + strlen(ws->root) + 1);
+				       p);
 			rc = -1;
 		}
 	} else if (e.code == RURU_EREFUSED) {
@@ -580,7 +580,7 @@ static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_erro
 	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
 		char *dirpath = ruru_ws_path(ws, ruru_layout_dir((enum ruru_layout)l));
 		struct ruru_error derr = { 0 };
-		DIR *d = ruru_opendir(dirpath, &derr);
+		DIR *d = ruru_store_opendir(ws->store, dirpath, &derr);
 		free(dirpath);
 		if (!d && derr.code == RURU_EREFUSED) {
 			*err = derr;
@@ -627,18 +627,18 @@ char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error
 {
 	if (id && *id)
 		return resolve_prefix(ws, id, err);
-	const char *env = getenv("ROOCOM_SESSION_ID");
+	const char *env = ws->opts.session_id;
 	if (env && *env)
 		return resolve_prefix(ws, env, err);
 	char *out = NULL;
 	time_t newest = 0;
 	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
 		struct ruru_buf ap = RURU_BUF_INIT, b = RURU_BUF_INIT;
-		ruru_buf_addf(&ap, "%s/%s/.active", ws->root, ruru_layout_dir((enum ruru_layout)l));
+		ruru_buf_addf(&ap, "%s/.active", ruru_layout_dir((enum ruru_layout)l));
 		struct ruru_error ignore = { 0 };
 		struct stat st;
-		if (ruru_lstat(ap.ptr, &st, &ignore) == 0 && (!out || st.st_mtime > newest) &&
-		    ruru_read_file(ap.ptr, &b, &ignore) == 0) {
+		if (ruru_store_lstat(ws->store, ap.ptr, &st, &ignore) == 0 && (!out || st.st_mtime > newest) &&
+		    ruru_store_read(ws->store, ap.ptr, &b, &ignore) == 0) {
 			while (b.len && (b.ptr[b.len - 1] == '\n' || b.ptr[b.len - 1] == '\r' ||
 					 b.ptr[b.len - 1] == ' '))
 				b.ptr[--b.len] = '\0';
@@ -667,7 +667,7 @@ char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error
 
 int ruru_session_optional(struct ruru_ws *ws, const char *id, char **out, struct ruru_error *err)
 {
-	const char *env = getenv("ROOCOM_SESSION_ID");
+	const char *env = ws->opts.session_id;
 	bool named = (id && *id) || (env && *env);
 	*out = ruru_session_resolve(ws, id, err);
 	if (!*out) {
@@ -1074,11 +1074,11 @@ static int add_source_summary(struct ruru_buf *log, struct ruru_ws *ws, const ch
 			      struct ruru_error *err)
 {
 	struct ruru_buf rel = RURU_BUF_INIT, lit = RURU_BUF_INIT;
-	int rc = ruru_path_relative_to_root(ws->root, from_summary, &rel, err);
+	int rc = ruru_store_relative(ws->store, from_summary, &rel, err);
 	if (rc == 0) {
 		char *abs = ruru_ws_path(ws, rel.ptr);
 		struct stat st;
-		if (ruru_lstat(abs, &st, err) < 0 || !S_ISREG(st.st_mode))
+		if (ruru_store_lstat(ws->store, abs, &st, err) < 0 || !S_ISREG(st.st_mode))
 			rc = ruru_error_set(err, RURU_ENOTFOUND, "no summary file \"%s\"", from_summary);
 		free(abs);
 	}
@@ -1145,7 +1145,7 @@ static int stage_active(struct ruru_logtx *tx, struct ruru_ws *ws, enum ruru_lay
 	for (int k = 0; k < RURU_LAYOUT_COUNT; k++) {
 		if (k == (int)layout)
 			continue;
-		char *o = ruru_ws_active_path(ws, (enum ruru_layout)k);
+		char *o = ruru_ws_active_path((enum ruru_layout)k);
 		struct ruru_error ignore = { 0 };
 		ruru_logtx_stage_remove(tx, o, &ignore);
 		free(o);
@@ -1153,7 +1153,7 @@ static int stage_active(struct ruru_logtx *tx, struct ruru_ws *ws, enum ruru_lay
 	if (layout != RURU_LAYOUT_RURU &&
 	    ruru_ws_ignore_transient(ws, ruru_layout_dir(layout), false, err) < 0)
 		return -1;
-	char *path = ruru_ws_active_path(ws, layout);
+	char *path = ruru_ws_active_path(layout);
 	struct ruru_buf b = RURU_BUF_INIT;
 	ruru_buf_addf(&b, "%s\n", id);
 	int rc = ruru_logtx_stage_file(tx, path, b.ptr, b.len, false, err);
@@ -1176,7 +1176,7 @@ static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct
 		ruru_error_hint(err, "coordinator", RURU_HINT_NONE, NULL);
 		return NULL;
 	}
-	time_t now = ruru_now();
+	time_t now = ruru_now(ws);
 	enum ruru_layout layout = ruru_ws_new_layout(ws);
 	json_t *scaffold = NULL;
 	if (layout == RURU_LAYOUT_RURU) {
@@ -1194,7 +1194,7 @@ static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct
 				     : ".roo/commander/templates/sessions/template_00_mdtm_session_generic.md";
 	char *tplpath = ruru_ws_path(ws, tplrel);
 	struct ruru_error terr = { 0 };
-	bool have_tpl = ruru_read_file(tplpath, &tpl, &terr) == 0;
+	bool have_tpl = ruru_store_read(ws->store, tplpath, &tpl, &terr) == 0;
 	free(tplpath);
 	struct ruru_logtx tx;
 	bool in_tx = false;
@@ -1315,7 +1315,7 @@ int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_i
 	 * The file need not exist yet: an ADR may be written later. */
 	struct ruru_buf adr = RURU_BUF_INIT;
 	if (in->field[RURU_FIELD_ADR]) {
-		if (ruru_path_relative_to_root(ws->root, in->field[RURU_FIELD_ADR], &adr, err) < 0) {
+		if (ruru_store_relative(ws->store, in->field[RURU_FIELD_ADR], &adr, err) < 0) {
 			ruru_buf_release(&art);
 			ruru_buf_release(&adr);
 			return ruru_error_hint(err, "adr", RURU_HINT_NONE, NULL);
@@ -1370,7 +1370,7 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
 		return ruru_error_set(err, RURU_ECONFLICT, "session \"%s\" is %s: %s", id,
 				      from ? ruru_status_word(from) : "without a status", why);
 	}
-	time_t now = ruru_now();
+	time_t now = ruru_now(ws);
 	struct ruru_buf lit = RURU_BUF_INIT, msg = RURU_BUF_INIT;
 	const char *st = ruru_status_string(to);
 	ruru_toml_encode_string(&lit, st, strlen(st));

@@ -23,7 +23,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -46,9 +45,10 @@
 /* ------------------------------------------------------ fault injection */
 
 static struct {
-	bool loaded;
+	char spec[64]; /* as installed */
 	char step[16];
 	unsigned long nth, seen;
+	bool no_openat2; /* the step "openat2": act as if the kernel lacked it */
 } fault;
 
 /* Strict decimal: digits only, no sign, no spaces, within [min, max]. */
@@ -71,29 +71,8 @@ static int parse_decimal(const char *s, unsigned long min, unsigned long max, un
 	return 0;
 }
 
-void ruru_store_fault_reset(void)
-{
-	const char *v = getenv("RURU_FAULT");
-	fault.loaded = true;
-	fault.step[0] = '\0';
-	fault.seen = 0;
-	fault.nth = 1;
-	if (!v || !*v)
-		return;
-	const char *colon = strchr(v, ':');
-	size_t n = colon ? (size_t)(colon - v) : strlen(v);
-	if (n == 0 || n >= sizeof(fault.step))
-		return;
-	if (colon && parse_decimal(colon + 1, 1, 1000000000UL, &fault.nth) < 0)
-		return;
-	memcpy(fault.step, v, n);
-	fault.step[n] = '\0';
-}
-
 int ruru_store_fault(const char *step)
 {
-	if (!fault.loaded)
-		ruru_store_fault_reset();
 	if (!fault.step[0] || strcmp(step, fault.step) != 0)
 		return 0;
 	if (++fault.seen != fault.nth)
@@ -102,37 +81,204 @@ int ruru_store_fault(const char *step)
 	return 1;
 }
 
-/* ------------------------------------------------- system call wrappers */
+/* ------------------------------------------- the system calls that write */
 
-static int sys_openat(int dfd, const char *name, int flags, mode_t mode)
+/*
+ * Every system call that writes is called through `sys`, a table of
+ * function pointers (SQLite's aSyscall[] does the same): normally the
+ * plain calls below, EINTR retried; ruru_store_fault_set() swaps the entry
+ * of the step it names for one that counts occurrences and fails the N-th.
+ * Nothing else in the library makes these calls on a workspace.
+ */
+static int real_open(int dfd, const char *name, int flags, mode_t mode)
 {
 	int fd;
-	if (ruru_store_fault("open"))
-		return -1;
 	do
 		fd = openat(dfd, name, flags | O_CLOEXEC, mode);
 	while (fd < 0 && errno == EINTR);
 	return fd;
 }
 
-/* Write everything, continuing after short writes and EINTR.  Each write(2)
- * is one occurrence of the "write" step; an injected failure is torn (half
- * the bytes land first) because that is what a full disk does to callers. */
+static ssize_t real_write(int fd, const void *p, size_t n)
+{
+	return write(fd, p, n);
+}
+
+static int real_fsync(int fd)
+{
+	int rc;
+	do
+		rc = fsync(fd);
+	while (rc < 0 && errno == EINTR);
+	return rc;
+}
+
+static int real_chmod(int fd, mode_t mode)
+{
+	return fchmod(fd, mode);
+}
+
+static int real_truncate(int fd, off_t size)
+{
+	int rc;
+	do
+		rc = ftruncate(fd, size);
+	while (rc < 0 && errno == EINTR);
+	return rc;
+}
+
+static int real_rename(int dfd, const char *from, const char *to, unsigned flags)
+{
+	return renameat2(dfd, from, dfd, to, flags);
+}
+
+static int real_link(int dfd, const char *from, const char *to)
+{
+	return linkat(dfd, from, dfd, to, 0);
+}
+
+static int real_mkdir(int dfd, const char *name, mode_t mode)
+{
+	return mkdirat(dfd, name, mode);
+}
+
+static int real_lock(int fd, int op)
+{
+	return flock(fd, op);
+}
+
+/* fsync of a folder; file systems that cannot sync a folder (EINVAL)
+ * count as success: its names are as durable as they get. */
+static int real_dirsync(int dfd)
+{
+	int rc = real_fsync(dfd);
+	return rc < 0 && errno == EINVAL ? 0 : rc;
+}
+
+#define RURU_WRITE_SYSCALLS(X) \
+	X(open) X(write) X(fsync) X(chmod) X(truncate) X(rename) X(link) X(mkdir) X(lock) X(dirsync)
+
+struct syscalls {
+	int (*open)(int dfd, const char *name, int flags, mode_t mode);
+	ssize_t (*write)(int fd, const void *p, size_t n);
+	int (*fsync)(int fd);
+	int (*chmod)(int fd, mode_t mode);
+	int (*truncate)(int fd, off_t size);
+	int (*rename)(int dfd, const char *from, const char *to, unsigned flags);
+	int (*link)(int dfd, const char *from, const char *to);
+	int (*mkdir)(int dfd, const char *name, mode_t mode);
+	int (*lock)(int fd, int op);
+	int (*dirsync)(int dfd);
+};
+
+static const struct syscalls plain = {
+	real_open,   real_write, real_fsync, real_chmod, real_truncate,
+	real_rename, real_link,  real_mkdir, real_lock,  real_dirsync,
+};
+static struct syscalls sys = {
+	real_open,   real_write, real_fsync, real_chmod, real_truncate,
+	real_rename, real_link,  real_mkdir, real_lock,  real_dirsync,
+};
+
+/* The replacements: the N-th call of the chosen step fails with EIO.  A
+ * failing write is torn on purpose (half the bytes land first), because
+ * that is what a full disk does to callers. */
+static int fault_open(int dfd, const char *name, int flags, mode_t mode)
+{
+	return ruru_store_fault("open") ? -1 : real_open(dfd, name, flags, mode);
+}
+static ssize_t fault_write(int fd, const void *p, size_t n)
+{
+	if (!ruru_store_fault("write"))
+		return real_write(fd, p, n);
+	if (n > 1) {
+		ssize_t w;
+		do
+			w = write(fd, p, n / 2);
+		while (w < 0 && errno == EINTR);
+	}
+	errno = EIO;
+	return -1;
+}
+static int fault_fsync(int fd)
+{
+	return ruru_store_fault("fsync") ? -1 : real_fsync(fd);
+}
+static int fault_chmod(int fd, mode_t mode)
+{
+	return ruru_store_fault("chmod") ? -1 : real_chmod(fd, mode);
+}
+static int fault_truncate(int fd, off_t size)
+{
+	return ruru_store_fault("truncate") ? -1 : real_truncate(fd, size);
+}
+static int fault_rename(int dfd, const char *from, const char *to, unsigned flags)
+{
+	return ruru_store_fault("rename") ? -1 : real_rename(dfd, from, to, flags);
+}
+static int fault_link(int dfd, const char *from, const char *to)
+{
+	return ruru_store_fault("link") ? -1 : real_link(dfd, from, to);
+}
+static int fault_mkdir(int dfd, const char *name, mode_t mode)
+{
+	return ruru_store_fault("mkdir") ? -1 : real_mkdir(dfd, name, mode);
+}
+static int fault_lock(int fd, int op)
+{
+	return ruru_store_fault("lock") ? -1 : real_lock(fd, op);
+}
+static int fault_dirsync(int dfd)
+{
+	return ruru_store_fault("dirsync") ? -1 : real_dirsync(dfd);
+}
+
+void ruru_store_fault_set(const char *spec)
+{
+	sys = plain;
+	snprintf(fault.spec, sizeof(fault.spec), "%s", spec ? spec : "");
+	fault.step[0] = '\0';
+	fault.seen = 0;
+	fault.nth = 1;
+	fault.no_openat2 = false;
+	if (!spec || !*spec)
+		return;
+	const char *colon = strchr(spec, ':');
+	size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
+	if (n == 0 || n >= sizeof(fault.step))
+		return;
+	if (colon && parse_decimal(colon + 1, 1, 1000000000UL, &fault.nth) < 0)
+		return;
+	memcpy(fault.step, spec, n);
+	fault.step[n] = '\0';
+	fault.no_openat2 = !strcmp(fault.step, "openat2");
+	/* each step is named as its member of the table */
+#define INSTALL(m)                         \
+	if (!strcmp(fault.step, #m))       \
+		sys.m = fault_##m;
+	RURU_WRITE_SYSCALLS(INSTALL)
+#undef INSTALL
+}
+
+void ruru_store_fault_reset(void)
+{
+	fault.seen = 0;
+}
+
+void ruru_store_fault_use(const char *spec)
+{
+	if (strcmp(spec ? spec : "", fault.spec) != 0)
+		ruru_store_fault_set(spec);
+}
+
+/* Write everything, continuing after short writes and EINTR; each write(2)
+ * is one occurrence of the "write" step when `inject`. */
 static int write_all(int fd, const void *data, size_t len, bool inject)
 {
+	ssize_t (*wr)(int, const void *, size_t) = inject ? sys.write : plain.write;
 	const char *p = data;
 	while (len > 0) {
-		ssize_t n;
-		if (inject && ruru_store_fault("write")) {
-			if (len > 1) {
-				do
-					n = write(fd, p, len / 2);
-				while (n < 0 && errno == EINTR);
-			}
-			errno = EIO;
-			return -1;
-		}
-		n = write(fd, p, len);
+		ssize_t n = wr(fd, p, len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -148,81 +294,23 @@ static int write_all(int fd, const void *data, size_t len, bool inject)
 	return 0;
 }
 
-static int sys_write_all(int fd, const void *data, size_t len)
-{
-	return write_all(fd, data, len, true);
-}
-
-static int sys_fsync(int fd)
-{
-	int rc;
-	if (ruru_store_fault("fsync"))
-		return -1;
-	do
-		rc = fsync(fd);
-	while (rc < 0 && errno == EINTR);
-	return rc;
-}
-
-static int sys_fchmod(int fd, mode_t mode)
-{
-	if (ruru_store_fault("chmod"))
-		return -1;
-	return fchmod(fd, mode);
-}
-
 /* Make `from` the file `to` (step "rename"): by exchanging the two names
  * when `to` exists and the file system can (*swapped: `from` now names the
  * old file), else by renameat. */
-static int sys_renameat_exchange(int dfd, const char *from, const char *to, bool exists,
-				 bool *swapped)
+static int rename_exchange(int dfd, const char *from, const char *to, bool exists, bool *swapped)
 {
 	*swapped = false;
-	if (ruru_store_fault("rename"))
-		return -1;
 	if (exists) {
-		if (renameat2(dfd, from, dfd, to, RENAME_EXCHANGE) == 0) {
+		if (sys.rename(dfd, from, to, RENAME_EXCHANGE) == 0) {
 			*swapped = true;
 			return 0;
 		}
 		if (errno != EINVAL && errno != ENOSYS && errno != ENOENT && errno != EOPNOTSUPP)
 			return -1;
+		/* counted once: the plain rename below is the same step */
+		return plain.rename(dfd, from, to, 0);
 	}
-	return renameat(dfd, from, dfd, to);
-}
-
-static int sys_linkat(int dfd, const char *from, const char *to)
-{
-	if (ruru_store_fault("link"))
-		return -1;
-	return linkat(dfd, from, dfd, to, 0);
-}
-
-static int sys_mkdirat(int dfd, const char *name, mode_t mode)
-{
-	if (ruru_store_fault("mkdir"))
-		return -1;
-	return mkdirat(dfd, name, mode);
-}
-
-static int sys_flock(int fd, int op)
-{
-	if (ruru_store_fault("lock"))
-		return -1;
-	return flock(fd, op);
-}
-
-/* fsync of a folder (step "dirsync"); file systems that cannot sync a
- * folder (EINVAL) count as success: its names are as durable as they get. */
-static int sys_dirsync(int dfd)
-{
-	int rc;
-	if (ruru_store_fault("dirsync"))
-		return -1;
-	do
-		rc = fsync(dfd);
-	while (rc < 0 && errno == EINTR);
-	return rc < 0 && errno == EINVAL ? 0 : rc;
+	return sys.rename(dfd, from, to, 0);
 }
 
 /* Cleanup helpers: never fail the caller, never clobber its errno. */
@@ -387,57 +475,116 @@ static void absolute_lexical(const char *path, struct ruru_buf *out)
 	ruru_buf_release(&raw);
 }
 
-/* ------------------------------------------------------ workspace roots */
+/* ---------------------------------------------------------- the store */
 
 /*
- * The roots of the workspaces this process opened.  A path at or below one
- * of them is walked from it without following symlinks; other paths (the
- * user's own files: `toml set FILE`, the merge driver's temp files) are
- * opened as the user named them, with only their last component checked.
+ * A workspace's store: the root's path and, from the first call that needs
+ * it until ruru_store_close(), a directory fd of the root.  Every path a
+ * store call names is walked from that fd without following symlinks; the
+ * user's own files outside any workspace (`toml set FILE`, the merge
+ * driver's temp files) go through the ruru_file_*() calls instead, opened
+ * as named.
  */
-static pthread_mutex_t roots_lock = PTHREAD_MUTEX_INITIALIZER;
-static char **roots;
-static size_t nroots;
+struct ruru_store {
+	char *root;	/* absolute, no trailing slash ("/" for the root folder) */
+	size_t rootlen; /* 0 for "/" */
+	atomic_int rootfd; /* -1 until first used */
+	unsigned long lock_timeout_ms;
+};
 
-void ruru_store_add_root(const char *root)
+struct ruru_store *ruru_store_open(const char *root, const char *lock_timeout_ms,
+				   struct ruru_error *err)
 {
+	unsigned long ms = 10000;
+	if (lock_timeout_ms && *lock_timeout_ms &&
+	    parse_decimal(lock_timeout_ms, 0, 86400000UL, &ms) < 0) {
+		struct ruru_buf q = RURU_BUF_INIT;
+		quote_path(&q, lock_timeout_ms);
+		ruru_error_set(err, RURU_EUSAGE,
+			       "invalid RURU_LOCK_TIMEOUT_MS %s (expected milliseconds, 0 to 86400000)",
+			       q.ptr);
+		ruru_buf_release(&q);
+		return NULL;
+	}
+	struct ruru_store *st = ruru_xmalloc(sizeof(*st));
 	struct ruru_buf b = RURU_BUF_INIT;
 	absolute_lexical(root, &b);
-	pthread_mutex_lock(&roots_lock);
-	bool have = false;
-	for (size_t i = 0; i < nroots && !have; i++)
-		have = !strcmp(roots[i], b.ptr);
-	if (!have) {
-		roots = ruru_xrealloc(roots, (nroots + 1) * sizeof(*roots));
-		roots[nroots++] = ruru_buf_detach(&b, NULL);
-	}
-	pthread_mutex_unlock(&roots_lock);
-	ruru_buf_release(&b);
+	st->rootlen = b.len == 1 ? 0 : b.len;
+	st->root = ruru_buf_detach(&b, NULL);
+	atomic_init(&st->rootfd, -1);
+	st->lock_timeout_ms = ms;
+	return st;
 }
 
-/* The longest registered root that is `abs` or an ancestor of it, copied
- * into `root` (reset first); false when there is none. */
-static bool find_root(const char *abs, struct ruru_buf *root)
+void ruru_store_close(struct ruru_store *st)
 {
-	size_t best = 0;
-	bool found = false;
-	clear_buf(root);
-	pthread_mutex_lock(&roots_lock);
-	for (size_t i = 0; i < nroots; i++) {
-		size_t n = strlen(roots[i]);
-		if (n == 1 && roots[i][0] == '/')
-			n = 0;
-		if (strncmp(abs, roots[i], n) || (abs[n] && abs[n] != '/'))
-			continue;
-		if (!found || n > best) {
-			best = n;
-			found = true;
-			ruru_buf_reset(root);
-			ruru_buf_add(root, abs, n);
-		}
+	if (!st)
+		return;
+	int fd = atomic_load(&st->rootfd);
+	if (fd >= 0)
+		close(fd);
+	free(st->root);
+	free(st);
+}
+
+const char *ruru_store_root(const struct ruru_store *st)
+{
+	return st->root;
+}
+
+/* The root's fd, opened on first use and kept (threads of a server may
+ * race to open it: one fd wins, the others are closed). */
+static int root_fd(struct ruru_store *st, const char *shown, struct ruru_error *err)
+{
+	int fd = atomic_load(&st->rootfd);
+	if (fd >= 0)
+		return fd;
+	fd = open_plain(st->root, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return sys_error(err, shown, "cannot open the workspace root");
+	int none = -1;
+	if (!atomic_compare_exchange_strong(&st->rootfd, &none, fd)) {
+		close(fd);
+		fd = none;
 	}
-	pthread_mutex_unlock(&roots_lock);
-	return found;
+	return fd;
+}
+
+int ruru_store_fd(struct ruru_store *st, struct ruru_error *err)
+{
+	return root_fd(st, st->root, err);
+}
+
+/* `path` relative to the root: as given when relative; an absolute path
+ * must lie at or below the root (the part below it is returned, "" for
+ * the root itself).  NULL when it does not. */
+static const char *below_root(const struct ruru_store *st, const char *path)
+{
+	if (path[0] != '/')
+		return path;
+	if (strncmp(path, st->root, st->rootlen) || (path[st->rootlen] && path[st->rootlen] != '/'))
+		return NULL;
+	const char *rel = path + st->rootlen;
+	while (*rel == '/')
+		rel++;
+	return rel;
+}
+
+bool ruru_store_owns(const struct ruru_store *st, const char *path)
+{
+	return below_root(st, path) != NULL;
+}
+
+/* `path` as an absolute path: a relative one is taken from the root. */
+static void store_absolute(const struct ruru_store *st, const char *path, struct ruru_buf *out)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	if (path[0] != '/') {
+		ruru_buf_addf(&b, "%s/%s", st->root, path);
+		path = b.ptr;
+	}
+	absolute_lexical(path, out);
+	ruru_buf_release(&b);
 }
 
 /* ---------------------------------------------------------------- walks */
@@ -449,9 +596,7 @@ static atomic_bool openat2_missing;
 
 static int beneath_open(int dfd, const char *rel, int flags)
 {
-	if (!fault.loaded)
-		ruru_store_fault_reset();
-	if (atomic_load(&openat2_missing) || !strcmp(fault.step, "openat2")) {
+	if (atomic_load(&openat2_missing) || fault.no_openat2) {
 		errno = ENOSYS;
 		return -1;
 	}
@@ -468,6 +613,15 @@ static int beneath_open(int dfd, const char *rel, int flags)
 		errno = ENOSYS;
 	}
 	return (int)fd;
+}
+
+/* A descriptor of our own for folder `fd` (the root's stays the store's). */
+static int dup_fd(int fd, const char *shown, struct ruru_error *err)
+{
+	int nfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (nfd < 0)
+		sys_error(err, shown, "cannot open folder");
+	return nfd;
 }
 
 /* The first `n` bytes of `s`, quoted for a message. */
@@ -515,15 +669,17 @@ static int walk_refusal(int dfd, const char *name, const char *shown, const char
  * into their parent; `made` (may be NULL), when still empty, gets `abs_of`
  * up to the first folder made.  Returns the folder's fd.
  */
-static int walk_down(int fd, const char *rest, const char *shown, bool create, struct ruru_buf *made,
-		     const char *abs_of, size_t rest_at, struct ruru_error *err)
+static int walk_down(int fd, bool own, const char *rest, const char *shown, bool create,
+		     struct ruru_buf *made, const char *abs_of, size_t rest_at, struct ruru_error *err)
 {
+	const int start = fd;
 	if (!*rest)
-		return fd;
+		return own ? fd : dup_fd(fd, shown, err);
 	if (!create) {
 		int nfd = beneath_open(fd, rest, O_RDONLY | O_DIRECTORY);
 		if (nfd >= 0) {
-			close(fd);
+			if (own)
+				close(fd);
 			return nfd;
 		}
 		/* ENOSYS, or an error the component walk will explain */
@@ -547,10 +703,10 @@ static int walk_down(int fd, const char *rest, const char *shown, bool create, s
 			nfd = openat(fd, comp.ptr, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		while (nfd < 0 && errno == EINTR);
 		if (nfd < 0 && errno == ENOENT && create) {
-			if (sys_mkdirat(fd, comp.ptr, 0777) == 0) {
+			if (sys.mkdir(fd, comp.ptr, 0777) == 0) {
 				if (made && !made->len && abs_of)
 					ruru_buf_add(made, abs_of, rest_at + upto);
-				if (sys_dirsync(fd) < 0) {
+				if (sys.dirsync(fd) < 0) {
 					sys_error(err, shown, "cannot flush folder");
 					goto fail;
 				}
@@ -567,42 +723,47 @@ static int walk_down(int fd, const char *rest, const char *shown, bool create, s
 				     create ? "cannot make folder" : "cannot open folder", err);
 			goto fail;
 		}
-		close(fd);
+		if (own || fd != start)
+			close(fd);
 		fd = nfd;
 	}
 	ruru_buf_release(&comp);
-	return fd;
+	return fd != start || own ? fd : dup_fd(fd, shown, err);
 fail:
-	quiet_close(fd);
+	if (own || fd != start)
+		quiet_close(fd);
 	ruru_buf_release(&comp);
 	return -1;
 }
 
 /*
- * Open folder `dir`.  Below a workspace root it is walked from the root
- * (see walk_down); elsewhere it is opened as named, or, with `create`,
- * made component by component from "/" as mkdir -p would.  `*jailed`
- * (may be NULL) tells which.  Returns the fd.
+ * Open folder `dir`.  With a store, `dir` is walked from its root (see
+ * walk_down); without one (the ruru_file_*() calls) it is opened as named,
+ * or, with `create`, made component by component from "/" as mkdir -p
+ * would.  Returns an fd the caller closes.
  */
-static int open_folder(const char *dir, const char *shown, bool create, struct ruru_buf *made,
-		       bool *jailed, struct ruru_error *err)
+static int open_folder(struct ruru_store *st, const char *dir, const char *shown, bool create,
+		       struct ruru_buf *made, struct ruru_error *err)
 {
-	struct ruru_buf abs = RURU_BUF_INIT, root = RURU_BUF_INIT;
+	struct ruru_buf abs = RURU_BUF_INIT;
 	int fd = -1;
-	absolute_lexical(dir, &abs);
-	bool in_root = find_root(abs.ptr, &root);
-	if (jailed)
-		*jailed = in_root;
-	if (in_root) {
-		fd = open_plain(root.len ? root.ptr : "/", O_RDONLY | O_DIRECTORY);
-		if (fd < 0) {
-			sys_error(err, shown, "cannot open the workspace root");
-			goto out;
+	if (st) {
+		const char *rel = below_root(st, dir);
+		if (!rel) {
+			struct ruru_buf q = RURU_BUF_INIT;
+			quote_path(&q, st->root);
+			errno = EXDEV;
+			refuse(err, shown, "outside the workspace root %s", q.ptr);
+			ruru_buf_release(&q);
+			return -1;
 		}
-		size_t at = root.len + (abs.ptr[root.len] == '/' ? 1 : 0);
-		fd = walk_down(fd, abs.ptr + at, shown, create, made, abs.ptr, at, err);
-		goto out;
+		int rfd = root_fd(st, shown, err);
+		if (rfd < 0)
+			return -1;
+		return walk_down(rfd, false, rel, shown, create, made, dir, (size_t)(rel - dir),
+				 err);
 	}
+	absolute_lexical(dir, &abs);
 	fd = open_plain(abs.ptr, O_RDONLY | O_DIRECTORY);
 	if (fd >= 0 || !create || errno != ENOENT) {
 		if (fd < 0)
@@ -616,9 +777,9 @@ static int open_folder(const char *dir, const char *shown, bool create, struct r
 			continue;
 		char saved = abs.ptr[i];
 		abs.ptr[i] = '\0';
-		struct stat st;
-		if (stat(abs.ptr, &st) < 0) {
-			if (sys_mkdirat(AT_FDCWD, abs.ptr, 0777) == 0) {
+		struct stat sb;
+		if (stat(abs.ptr, &sb) < 0) {
+			if (sys.mkdir(AT_FDCWD, abs.ptr, 0777) == 0) {
 				if (made && !made->len)
 					ruru_buf_addstr(made, abs.ptr);
 				char *slash = strrchr(abs.ptr, '/');
@@ -626,7 +787,7 @@ static int open_folder(const char *dir, const char *shown, bool create, struct r
 				int pfd = open_plain(slash == abs.ptr ? "/" : abs.ptr,
 						     O_RDONLY | O_DIRECTORY);
 				*slash = '/';
-				int rc = pfd < 0 ? -1 : sys_dirsync(pfd);
+				int rc = pfd < 0 ? -1 : sys.dirsync(pfd);
 				quiet_close(pfd);
 				if (rc < 0) {
 					sys_error(err, shown, "cannot flush folder");
@@ -646,7 +807,6 @@ out:
 	{
 		int e = errno;
 		ruru_buf_release(&abs);
-		ruru_buf_release(&root);
 		errno = e;
 	}
 	return fd;
@@ -669,8 +829,8 @@ static void where_release(struct where *w)
 }
 
 /* Open the folder of `path` (see open_folder) and split off its name. */
-static int open_parent(const char *path, bool create, struct ruru_buf *made, struct where *w,
-		       struct ruru_error *err)
+static int open_parent(struct ruru_store *store, const char *path, bool create,
+		       struct ruru_buf *made, struct where *w, struct ruru_error *err)
 {
 	struct ruru_buf dir = RURU_BUF_INIT;
 	w->dfd = -1;
@@ -694,7 +854,8 @@ static int open_parent(const char *path, bool create, struct ruru_buf *made, str
 		ruru_buf_release(&w->name);
 		return -1;
 	}
-	w->dfd = open_folder(dir.ptr, path, create, made, &w->jailed, err);
+	w->jailed = store != NULL;
+	w->dfd = open_folder(store, dir.ptr, path, create, made, err);
 	ruru_buf_release(&dir);
 	if (w->dfd < 0) {
 		where_release(w);
@@ -770,7 +931,12 @@ static int open_leaf_read(const struct where *w, const char *shown, struct ruru_
 	}
 	if (w->jailed) {
 		struct stat st;
-		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (fstat(fd, &st) < 0) {
+			sys_error(err, shown, "cannot stat");
+			quiet_close(fd);
+			return -1;
+		}
+		if (!S_ISREG(st.st_mode)) {
 			bool dir = S_ISDIR(st.st_mode);
 			quiet_close(fd);
 			errno = dir ? EISDIR : EINVAL;
@@ -782,10 +948,10 @@ static int open_leaf_read(const struct where *w, const char *shown, struct ruru_
 	return fd;
 }
 
-int ruru_open_read(const char *path, struct ruru_error *err)
+int ruru_store_open_read(struct ruru_store *store, const char *path, struct ruru_error *err)
 {
 	struct where w;
-	if (open_parent(path, false, NULL, &w, err) < 0)
+	if (open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
 	int fd = open_leaf_read(&w, path, err);
 	where_release(&w);
@@ -807,7 +973,7 @@ int ruru_open_read_at(int dirfd, const char *rel, struct ruru_error *err)
 			return sys_error(err, rel, "cannot open");
 		if (slash) {
 			char *dir = ruru_strndup(rel, (size_t)(slash - rel));
-			dfd = walk_down(dfd, dir, rel, false, NULL, NULL, 0, err);
+			dfd = walk_down(dfd, true, dir, rel, false, NULL, NULL, 0, err);
 			free(dir);
 		}
 		if (dfd < 0) {
@@ -822,7 +988,12 @@ int ruru_open_read_at(int dirfd, const char *rel, struct ruru_error *err)
 	if (fd < 0)
 		return sys_error(err, rel, "cannot open");
 	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0) {
+		sys_error(err, rel, "cannot stat");
+		quiet_close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
 		bool dir = S_ISDIR(st.st_mode);
 		quiet_close(fd);
 		errno = dir ? EISDIR : EINVAL;
@@ -867,14 +1038,14 @@ int ruru_openat_beneath(int dirfd, const char *rel, int flags)
 	}
 }
 
-int ruru_open_dir(const char *dir, struct ruru_error *err)
+int ruru_store_open_dir(struct ruru_store *store, const char *dir, struct ruru_error *err)
 {
-	return open_folder(dir, dir, false, NULL, NULL, err);
+	return open_folder(store, dir, dir, false, NULL, err);
 }
 
-DIR *ruru_opendir(const char *dir, struct ruru_error *err)
+DIR *ruru_store_opendir(struct ruru_store *store, const char *dir, struct ruru_error *err)
 {
-	int fd = open_folder(dir, dir, false, NULL, NULL, err);
+	int fd = open_folder(store, dir, dir, false, NULL, err);
 	if (fd < 0)
 		return NULL;
 	DIR *d = fdopendir(fd);
@@ -885,10 +1056,10 @@ DIR *ruru_opendir(const char *dir, struct ruru_error *err)
 	return d;
 }
 
-int ruru_lstat(const char *path, struct stat *st, struct ruru_error *err)
+int ruru_store_lstat(struct ruru_store *store, const char *path, struct stat *st, struct ruru_error *err)
 {
 	struct where w;
-	if (open_parent(path, false, NULL, &w, err) < 0)
+	if (open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
 	int rc = 0;
 	if (fstatat(w.dfd, w.name.ptr, st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -897,22 +1068,23 @@ int ruru_lstat(const char *path, struct stat *st, struct ruru_error *err)
 	return rc;
 }
 
-int ruru_check_replaceable(const char *path, struct ruru_error *err)
+int ruru_store_check_replaceable(struct ruru_store *store, const char *path, struct ruru_error *err)
 {
 	struct where w;
 	struct stat st;
-	if (open_parent(path, false, NULL, &w, err) < 0)
+	if (open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
 	int rc = check_leaf(&w, path, &st, err) < 0 ? -1 : 0;
 	where_release(&w);
 	return rc;
 }
 
-int ruru_read_file(const char *path, struct ruru_buf *out, struct ruru_error *err)
+int ruru_store_read(struct ruru_store *store, const char *path, struct ruru_buf *out,
+		    struct ruru_error *err)
 {
 	if (!out->ptr)
 		ruru_buf_init(out);
-	int fd = ruru_open_read(path, err);
+	int fd = ruru_store_open_read(store, path, err);
 	if (fd < 0)
 		return -1;
 	int rc = ruru_buf_read_fd(out, fd, err);
@@ -922,10 +1094,10 @@ int ruru_read_file(const char *path, struct ruru_buf *out, struct ruru_error *er
 	return rc;
 }
 
-int ruru_remove(const char *path, struct ruru_error *err)
+int ruru_store_remove(struct ruru_store *store, const char *path, struct ruru_error *err)
 {
 	struct where w;
-	if (open_parent(path, false, NULL, &w, err) < 0)
+	if (open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
 	int rc = unlinkat(w.dfd, w.name.ptr, 0);
 	if (rc < 0)
@@ -934,10 +1106,10 @@ int ruru_remove(const char *path, struct ruru_error *err)
 	return rc;
 }
 
-int ruru_remove_dir(const char *path, struct ruru_error *err)
+int ruru_store_remove_dir(struct ruru_store *store, const char *path, struct ruru_error *err)
 {
 	struct where w;
-	if (open_parent(path, false, NULL, &w, err) < 0)
+	if (open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
 	int rc = unlinkat(w.dfd, w.name.ptr, AT_REMOVEDIR);
 	if (rc < 0)
@@ -948,18 +1120,12 @@ int ruru_remove_dir(const char *path, struct ruru_error *err)
 
 /* ------------------------------------------------------- folder fsync */
 
-int ruru_fsync_dir(const char *dir, struct ruru_error *err)
+int ruru_store_fsync_dir(struct ruru_store *store, const char *dir, struct ruru_error *err)
 {
-	if (ruru_store_fault("dirsync"))
-		return sys_error(err, dir, "cannot flush folder");
-	int fd = open_folder(dir, dir, false, NULL, NULL, err);
+	int fd = open_folder(store, dir, dir, false, NULL, err);
 	if (fd < 0)
 		return -1;
-	int rc;
-	do
-		rc = fsync(fd);
-	while (rc < 0 && errno == EINTR);
-	if (rc < 0 && errno != EINVAL) {
+	if (sys.dirsync(fd) < 0) {
 		sys_error(err, dir, "cannot flush folder");
 		quiet_close(fd);
 		return -1;
@@ -983,8 +1149,7 @@ static int write_temp(int dfd, const char *shown, const char *name, const void *
 	static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	const char *what;
 	int fd = -1;
-	if (durable && ruru_store_fault("open"))
-		return sys_error(err, shown, "cannot create temp file");
+	int (*op)(int, const char *, int, mode_t) = durable ? sys.open : plain.open;
 	for (int tries = 0; fd < 0; tries++) {
 		unsigned char r[6];
 		if (getrandom(r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
@@ -999,10 +1164,7 @@ static int write_temp(int dfd, const char *shown, const char *name, const void *
 		ruru_buf_addf(tmp, ".%.200s.ruru-", name);
 		for (int i = 0; i < 6; i++)
 			ruru_buf_addch(tmp, set[r[i] % (sizeof(set) - 1)]);
-		do
-			fd = openat(dfd, tmp->ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-				    0600);
-		while (fd < 0 && errno == EINTR);
+		fd = op(dfd, tmp->ptr, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
 		if (fd < 0 && (errno != EEXIST || tries >= 100))
 			return sys_error(err, shown, "cannot create temp file");
 	}
@@ -1010,11 +1172,11 @@ static int write_temp(int dfd, const char *shown, const char *name, const void *
 		what = "cannot write";
 		goto fail;
 	}
-	if ((durable ? sys_fchmod(fd, mode) : fchmod(fd, mode)) < 0) {
+	if ((durable ? sys.chmod : plain.chmod)(fd, mode) < 0) {
 		what = "cannot set permissions";
 		goto fail;
 	}
-	if (durable && sys_fsync(fd) < 0) {
+	if (durable && sys.fsync(fd) < 0) {
 		what = "cannot flush";
 		goto fail;
 	}
@@ -1034,7 +1196,7 @@ fail:
  * file system has no hard links; both fail with EEXIST on an existing name. */
 static int publish_new(int dfd, const char *tmp, const char *name)
 {
-	if (sys_linkat(dfd, tmp, name) == 0)
+	if (sys.link(dfd, tmp, name) == 0)
 		return 0;
 	if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS && errno != EMLINK)
 		return -1;
@@ -1047,12 +1209,12 @@ static int publish_new(int dfd, const char *tmp, const char *name)
  * file's permissions or `mode` less the umask.  Returns 0 when a file is
  * there, 1 when none, with *w open for the caller to release; -1 with
  * nothing left open (errno kept). */
-static int temp_beside(const char *path, const void *data, size_t len, mode_t mode,
+static int temp_beside(struct ruru_store *store, const char *path, const void *data, size_t len, mode_t mode,
 		       bool exclusive, bool durable, struct where *w, struct ruru_buf *tmp,
 		       struct ruru_error *err)
 {
 	struct stat st;
-	if (open_parent(path, false, NULL, w, err) < 0)
+	if (open_parent(store, path, false, NULL, w, err) < 0)
 		return -1;
 	int leaf = check_leaf(w, path, &st, err);
 	if (leaf >= 0 && exclusive && leaf == 0) {
@@ -1078,7 +1240,7 @@ static int temp_beside(const char *path, const void *data, size_t len, mode_t mo
  * renameat(2) over the regular file there (keeping its permissions), or,
  * when `exclusive`, only if nothing is there yet.  Either way a reader
  * sees the old state or the complete new file. */
-static int write_file(const char *path, const void *data, size_t len, mode_t mode, bool exclusive,
+static int write_file(struct ruru_store *store, const char *path, const void *data, size_t len, mode_t mode, bool exclusive,
 		      bool durable, struct ruru_error *err)
 {
 	struct ruru_buf tmp = RURU_BUF_INIT;
@@ -1086,7 +1248,7 @@ static int write_file(const char *path, const void *data, size_t len, mode_t mod
 	bool swapped = false;
 	int rc = -1;
 
-	int leaf = temp_beside(path, data, len, mode, exclusive, durable, &w, &tmp, err);
+	int leaf = temp_beside(store, path, data, len, mode, exclusive, durable, &w, &tmp, err);
 	if (leaf < 0)
 		return -1;
 	if (exclusive) {
@@ -1106,7 +1268,7 @@ static int write_file(const char *path, const void *data, size_t len, mode_t mod
 		 * until the folder is flushed, so that a failed flush can put it
 		 * back: all or nothing.  Plain rename where the file system
 		 * cannot exchange (or the old file just went). */
-		if (sys_renameat_exchange(w.dfd, tmp.ptr, w.name.ptr, leaf == 0, &swapped) < 0) {
+		if (rename_exchange(w.dfd, tmp.ptr, w.name.ptr, leaf == 0, &swapped) < 0) {
 			quiet_unlinkat(w.dfd, tmp.ptr);
 			sys_error(err, path, "cannot replace");
 			goto out;
@@ -1116,7 +1278,7 @@ static int write_file(const char *path, const void *data, size_t len, mode_t mod
 		sys_error(err, path, "cannot replace");
 		goto out;
 	}
-	if (durable && sys_dirsync(w.dfd) < 0) {
+	if (durable && sys.dirsync(w.dfd) < 0) {
 		int e = errno;
 		if (swapped)
 			renameat2(w.dfd, tmp.ptr, w.dfd, w.name.ptr, RENAME_EXCHANGE);
@@ -1142,21 +1304,71 @@ out:
 	return rc;
 }
 
+int ruru_store_write(struct ruru_store *store, const char *path, const void *data, size_t len,
+		     mode_t mode, struct ruru_error *err)
+{
+	return write_file(store, path, data, len, mode, false, true, err);
+}
+
+int ruru_store_write_new(struct ruru_store *store, const char *path, const void *data, size_t len,
+			 mode_t mode, struct ruru_error *err)
+{
+	return write_file(store, path, data, len, mode, true, true, err);
+}
+
+int ruru_store_write_cache(struct ruru_store *store, const char *path, const void *data,
+			   size_t len, struct ruru_error *err)
+{
+	return write_file(store, path, data, len, 0666, false, false, err);
+}
+
+/* ------------------------------------------ files outside any workspace */
+
 int ruru_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		      struct ruru_error *err)
 {
-	return write_file(path, data, len, mode, false, true, err);
+	return write_file(NULL, path, data, len, mode, false, true, err);
 }
 
-int ruru_write_new(const char *path, const void *data, size_t len, mode_t mode,
-		   struct ruru_error *err)
+/* The same calls with no store: the path is opened as named. */
+int ruru_file_open_read(const char *path, struct ruru_error *err)
 {
-	return write_file(path, data, len, mode, true, true, err);
+	return ruru_store_open_read(NULL, path, err);
 }
 
-int ruru_write_cache(const char *path, const void *data, size_t len, struct ruru_error *err)
+int ruru_file_read(const char *path, struct ruru_buf *out, struct ruru_error *err)
 {
-	return write_file(path, data, len, 0666, false, false, err);
+	return ruru_store_read(NULL, path, out, err);
+}
+
+int ruru_file_write_new(const char *path, const void *data, size_t len, mode_t mode,
+			struct ruru_error *err)
+{
+	return write_file(NULL, path, data, len, mode, true, true, err);
+}
+
+int ruru_file_lstat(const char *path, struct stat *st, struct ruru_error *err)
+{
+	return ruru_store_lstat(NULL, path, st, err);
+}
+
+int ruru_file_remove(const char *path, struct ruru_error *err)
+{
+	return ruru_store_remove(NULL, path, err);
+}
+
+int ruru_file_remove_dir(const char *path, struct ruru_error *err)
+{
+	return ruru_store_remove_dir(NULL, path, err);
+}
+
+int ruru_file_mkdirs(const char *path, struct ruru_error *err)
+{
+	int fd = open_folder(NULL, path, path, true, NULL, err);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
 }
 
 /* ------------------------------------------------ staged files (logtx) */
@@ -1165,14 +1377,15 @@ int ruru_write_cache(const char *path, const void *data, size_t len, struct ruru
  * publishing renames it into place (or links it, for a file that must be
  * new); dropping removes it.  The multi-file change of a log transaction
  * is a set of these, published at commit. */
-int ruru_stage_write(const char *path, const void *data, size_t len, mode_t mode, bool exclusive,
-		     struct ruru_staged *out, struct ruru_error *err)
+int ruru_store_stage(struct ruru_store *store, const char *path, const void *data, size_t len,
+		     mode_t mode, bool exclusive, struct ruru_staged *out, struct ruru_error *err)
 {
 	struct ruru_buf tmp = RURU_BUF_INIT;
 	struct where w;
 	memset(out, 0, sizeof(*out));
-	if (temp_beside(path, data, len, mode, exclusive, true, &w, &tmp, err) < 0)
+	if (temp_beside(store, path, data, len, mode, exclusive, true, &w, &tmp, err) < 0)
 		return -1;
+	out->store = store;
 	out->path = ruru_strdup(path);
 	out->tmp = ruru_buf_detach(&tmp, NULL);
 	out->exclusive = exclusive;
@@ -1184,7 +1397,7 @@ int ruru_stage_publish(struct ruru_staged *s, struct ruru_error *err)
 {
 	struct where w;
 	int rc = -1;
-	if (open_parent(s->path, false, NULL, &w, err) < 0)
+	if (open_parent(s->store, s->path, false, NULL, &w, err) < 0)
 		return -1;
 	if (s->exclusive) {
 		if (publish_new(w.dfd, s->tmp, w.name.ptr) < 0) {
@@ -1198,14 +1411,14 @@ int ruru_stage_publish(struct ruru_staged *s, struct ruru_error *err)
 	} else {
 		bool swapped;
 		/* a plain rename: the log transaction keeps the old bytes */
-		if (sys_renameat_exchange(w.dfd, s->tmp, w.name.ptr, false, &swapped) < 0) {
+		if (rename_exchange(w.dfd, s->tmp, w.name.ptr, false, &swapped) < 0) {
 			sys_error(err, s->path, "cannot replace");
 			goto out;
 		}
 	}
 	free(s->tmp);
 	s->tmp = NULL;
-	if (sys_dirsync(w.dfd) < 0) {
+	if (sys.dirsync(w.dfd) < 0) {
 		sys_error(err, s->path, "cannot flush folder");
 		goto out;
 	}
@@ -1220,7 +1433,7 @@ void ruru_stage_drop(struct ruru_staged *s)
 	if (s->tmp) {
 		struct where w;
 		struct ruru_error ignore = { 0 };
-		if (open_parent(s->path, false, NULL, &w, &ignore) == 0) {
+		if (open_parent(s->store, s->path, false, NULL, &w, &ignore) == 0) {
 			quiet_unlinkat(w.dfd, s->tmp);
 			where_release(&w);
 		}
@@ -1232,13 +1445,13 @@ void ruru_stage_drop(struct ruru_staged *s)
 
 /* ------------------------------------------------------------ appends */
 
-int ruru_append(const char *path, const void *data, size_t len, struct ruru_error *err)
+int ruru_store_append(struct ruru_store *store, const char *path, const void *data, size_t len, struct ruru_error *err)
 {
 	struct where w;
 	struct stat st;
-	if (open_parent(path, false, NULL, &w, err) < 0)
+	if (open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
-	int fd = sys_openat(w.dfd, w.name.ptr, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK, 0);
+	int fd = sys.open(w.dfd, w.name.ptr, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK, 0);
 	if (fd < 0) {
 		int e = errno;
 		if (e == ELOOP || e == ENXIO || e == EISDIR) {
@@ -1268,9 +1481,9 @@ int ruru_append(const char *path, const void *data, size_t len, struct ruru_erro
 	where_release(&w);
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	const char *what = NULL;
-	if (sys_write_all(fd, data, len) < 0)
+	if (write_all(fd, data, len, true) < 0)
 		what = "cannot append";
-	else if (len && sys_fsync(fd) < 0)
+	else if (len && sys.fsync(fd) < 0)
 		what = "cannot flush";
 	if (what) {
 		/* Take back whatever part of the record reached the file; the
@@ -1313,13 +1526,13 @@ static int read_fully(int fd, char *p, size_t want, off_t off, bool positional, 
 	return 0;
 }
 
-int ruru_read_tail(const char *path, size_t max, struct ruru_buf *out, off_t *size,
-		   struct ruru_error *err)
+int ruru_store_read_tail(struct ruru_store *store, const char *path, size_t max,
+			 struct ruru_buf *out, off_t *size, struct ruru_error *err)
 {
 	struct stat st;
 	size_t got;
 	clear_buf(out);
-	int fd = ruru_open_read(path, err);
+	int fd = ruru_store_open_read(store, path, err);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) < 0) {
@@ -1345,17 +1558,18 @@ int ruru_read_tail(const char *path, size_t max, struct ruru_buf *out, off_t *si
 
 /* ------------------------------------------------------------ folders */
 
-int ruru_mkdirs_made(const char *path, char **made, struct ruru_error *err)
+int ruru_store_mkdirs_made(struct ruru_store *store, const char *path, char **made,
+			   struct ruru_error *err)
 {
 	struct ruru_buf m = RURU_BUF_INIT;
 	ruru_buf_init(&m);
 	if (made)
 		*made = NULL;
-	int fd = open_folder(path, path, true, &m, NULL, err);
+	int fd = open_folder(store, path, path, true, &m, err);
 	if (fd < 0) {
 		/* What this call made before failing goes again. */
 		if (m.len)
-			ruru_rmdirs_made(path, m.ptr);
+			ruru_store_rmdirs_made(store, path, m.ptr);
 		ruru_buf_release(&m);
 		return -1;
 	}
@@ -1366,9 +1580,9 @@ int ruru_mkdirs_made(const char *path, char **made, struct ruru_error *err)
 	return 0;
 }
 
-int ruru_mkdirs(const char *path, struct ruru_error *err)
+int ruru_store_mkdirs(struct ruru_store *store, const char *path, struct ruru_error *err)
 {
-	return ruru_mkdirs_made(path, NULL, err);
+	return ruru_store_mkdirs_made(store, path, NULL, err);
 }
 
 /*
@@ -1378,13 +1592,13 @@ int ruru_mkdirs(const char *path, struct ruru_error *err)
  * step checked against that identity, so no folder but the ones walked is
  * ever removed, however deep (no path is ever longer than one name).
  */
-void ruru_rmdirs_made(const char *path, const char *made)
+void ruru_store_rmdirs_made(struct ruru_store *store, const char *path, const char *made)
 {
 	struct ruru_buf abs = RURU_BUF_INIT, top = RURU_BUF_INIT, parent = RURU_BUF_INIT;
 	struct ruru_error ignore = { 0 };
 	int e = errno;
-	absolute_lexical(path, &abs);
-	absolute_lexical(made, &top);
+	store_absolute(store, path, &abs);
+	store_absolute(store, made, &top);
 	size_t tl = top.len;
 	if (strncmp(abs.ptr, top.ptr, tl) || (abs.ptr[tl] && abs.ptr[tl] != '/'))
 		goto out;
@@ -1409,7 +1623,7 @@ void ruru_rmdirs_made(const char *path, const char *made)
 		if (c)
 			*c++ = '\0';
 	}
-	int fd = open_folder(parent.ptr, path, false, NULL, NULL, &ignore);
+	int fd = open_folder(store, parent.ptr, path, false, NULL, &ignore);
 	struct stat st;
 	size_t depth = 0;
 	if (fd >= 0 && fstat(fd, &st) == 0) {
@@ -1456,18 +1670,18 @@ out:
 	errno = e;
 }
 
-int ruru_mkdir_new(const char *path, struct ruru_error *err)
+int ruru_store_mkdir_new(struct ruru_store *store, const char *path, struct ruru_error *err)
 {
 	struct where w;
-	if (open_parent(path, false, NULL, &w, err) < 0)
+	if (open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
 	int rc = -1;
-	if (sys_mkdirat(w.dfd, w.name.ptr, 0777) < 0) {
+	if (sys.mkdir(w.dfd, w.name.ptr, 0777) < 0) {
 		if (errno == EEXIST)
 			file_error(err, RURU_ECONFLICT, path, "already exists");
 		else
 			sys_error(err, path, "cannot make folder");
-	} else if (sys_dirsync(w.dfd) < 0) {
+	} else if (sys.dirsync(w.dfd) < 0) {
 		/* all or nothing: the caller must not find a folder it was
 		 * told was not made */
 		int e = errno;
@@ -1482,24 +1696,6 @@ int ruru_mkdir_new(const char *path, struct ruru_error *err)
 }
 
 /* --------------------------------------------------------------- locks */
-
-static int lock_timeout_ms(unsigned long *ms, struct ruru_error *err)
-{
-	const char *v = getenv("RURU_LOCK_TIMEOUT_MS");
-	*ms = 10000;
-	if (!v || !*v)
-		return 0;
-	if (parse_decimal(v, 0, 86400000UL, ms) < 0) {
-		struct ruru_buf q = RURU_BUF_INIT;
-		quote_path(&q, v);
-		ruru_error_set(err, RURU_EUSAGE,
-			       "invalid RURU_LOCK_TIMEOUT_MS %s (expected milliseconds, 0 to 86400000)",
-			       q.ptr);
-		ruru_buf_release(&q);
-		return -1;
-	}
-	return 0;
-}
 
 static uint64_t now_ms(void)
 {
@@ -1529,15 +1725,14 @@ static int lock_timed_out(const char *lockfile, struct ruru_error *err)
 	return -1;
 }
 
-int ruru_lock_acquire(struct ruru_lock *lock, const char *lockfile, struct ruru_error *err)
+int ruru_store_lock(struct ruru_store *store, struct ruru_lock *lock, const char *lockfile,
+		    struct ruru_error *err)
 {
-	unsigned long timeout;
+	unsigned long timeout = store->lock_timeout_ms;
 	struct timespec seed;
 	struct where w;
 	lock->fd = -1;
-	if (lock_timeout_ms(&timeout, err) < 0)
-		return -1;
-	if (open_parent(lockfile, false, NULL, &w, err) < 0)
+	if (open_parent(store, lockfile, false, NULL, &w, err) < 0)
 		return -1;
 	uint64_t start = now_ms();
 	clock_gettime(CLOCK_MONOTONIC, &seed);
@@ -1550,8 +1745,7 @@ int ruru_lock_acquire(struct ruru_lock *lock, const char *lockfile, struct ruru_
 	for (;;) {
 		/* 0666 & ~umask: every user allowed to write the session may lock it.
 		 * Never through a symlink, never blocking on a FIFO. */
-		int fd = sys_openat(w.dfd, w.name.ptr, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK,
-				    0666);
+		int fd = sys.open(w.dfd, w.name.ptr, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0666);
 		struct stat held, now;
 		if (fd < 0) {
 			int e = errno;
@@ -1573,7 +1767,7 @@ int ruru_lock_acquire(struct ruru_lock *lock, const char *lockfile, struct ruru_
 			goto out;
 		}
 		for (;;) {
-			if (sys_flock(fd, LOCK_EX | LOCK_NB) == 0)
+			if (sys.lock(fd, LOCK_EX | LOCK_NB) == 0)
 				break;
 			if (errno == EINTR)
 				continue;
@@ -1701,10 +1895,10 @@ static char *real_folder(const char *dir, struct ruru_error *err)
  * exists, never through a symlink: a symlink on the way, or an existing
  * last component that is neither a regular file nor a folder, is refused.
  */
-static int walk_existing(const char *base, const char *rel, const char *norm,
-			 struct ruru_error *err)
+static int walk_existing(struct ruru_store *store, const char *base, const char *rel,
+			 const char *norm, struct ruru_error *err)
 {
-	int fd = open_folder(base, base, false, NULL, NULL, err);
+	int fd = open_folder(store, base, base, false, NULL, err);
 	if (fd < 0)
 		return -1;
 	struct ruru_buf comp = RURU_BUF_INIT;
@@ -1751,10 +1945,13 @@ static int walk_existing(const char *base, const char *rel, const char *norm,
 	return rc;
 }
 
-int ruru_path_inside(const char *base, const char *rel, struct ruru_buf *out,
-		     struct ruru_error *err)
+int ruru_store_path_inside(struct ruru_store *store, const char *base, const char *rel,
+			   struct ruru_buf *out, struct ruru_error *err)
 {
-	if (normalise_relative(rel, out, err) < 0 || walk_existing(base, rel, out->ptr, err) < 0) {
+	if (!base)
+		base = "";
+	if (normalise_relative(rel, out, err) < 0 ||
+	    walk_existing(store, base, rel, out->ptr, err) < 0) {
 		clear_buf(out);
 		return -1;
 	}
@@ -1802,9 +1999,10 @@ static void append_lexically(struct ruru_buf *abs, const char *rest)
 		ruru_buf_addch(abs, '/');
 }
 
-int ruru_path_relative_to_root(const char *root, const char *user_path, struct ruru_buf *out,
-			       struct ruru_error *err)
+int ruru_store_relative(struct ruru_store *store, const char *user_path, struct ruru_buf *out,
+			struct ruru_error *err)
 {
+	const char *root = store->root;
 	struct ruru_buf abs = RURU_BUF_INIT, rest = RURU_BUF_INIT, tmp = RURU_BUF_INIT,
 			q = RURU_BUF_INIT;
 	char *rroot = NULL, *real = NULL;
@@ -1871,7 +2069,7 @@ int ruru_path_relative_to_root(const char *root, const char *user_path, struct r
 	size_t skip = strlen(rroot);
 	if (!(skip == 1 && rroot[0] == '/'))
 		skip++;
-	rc = ruru_path_inside(rroot, abs.ptr + skip, out, err);
+	rc = ruru_store_path_inside(store, NULL, abs.ptr + skip, out, err);
 out:
 	{
 		int e = errno;
@@ -1910,13 +2108,13 @@ void ruru_sha256_hex(const void *data, size_t len, char hex[65])
 
 /* ------------------------------------------------- cutting a torn tail */
 
-int ruru_truncate(const char *path, off_t size, struct ruru_error *err)
+int ruru_store_truncate(struct ruru_store *store, const char *path, off_t size, struct ruru_error *err)
 {
 	struct where w;
 	struct stat st;
-	if (open_parent(path, false, NULL, &w, err) < 0)
+	if (open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
-	int fd = sys_openat(w.dfd, w.name.ptr, O_WRONLY | O_NOFOLLOW | O_NONBLOCK, 0);
+	int fd = sys.open(w.dfd, w.name.ptr, O_WRONLY | O_NOFOLLOW | O_NONBLOCK, 0);
 	if (fd < 0) {
 		int e = errno;
 		if (e == ELOOP || e == ENXIO || e == EISDIR) {
@@ -1930,11 +2128,13 @@ int ruru_truncate(const char *path, off_t size, struct ruru_error *err)
 		where_release(&w);
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink > 1) {
-		if (!S_ISREG(st.st_mode) || st.st_nlink > 1)
-			refuse(err, path, "is not a regular file of its own");
-		else
+	/* `st` means nothing when fstat failed: say why, never judge it */
+	int bad = fstat(fd, &st) < 0 ? -1 : !S_ISREG(st.st_mode) || st.st_nlink > 1;
+	if (bad) {
+		if (bad < 0)
 			sys_error(err, path, "cannot stat");
+		else
+			refuse(err, path, "is not a regular file of its own");
 		quiet_close(fd);
 		where_release(&w);
 		return -1;
@@ -1942,15 +2142,9 @@ int ruru_truncate(const char *path, off_t size, struct ruru_error *err)
 	where_release(&w);
 	int rc = 0;
 	if (st.st_size > size) {
-		if (ruru_store_fault("truncate")) {
-			rc = -1;
-		} else {
-			do
-				rc = ftruncate(fd, size);
-			while (rc < 0 && errno == EINTR);
-		}
+		rc = sys.truncate(fd, size);
 		if (rc == 0)
-			rc = sys_fsync(fd);
+			rc = sys.fsync(fd);
 	}
 	if (rc < 0) {
 		sys_error(err, path, "cannot truncate");
