@@ -148,17 +148,15 @@ static json_t *t_session_new(struct mcp_env *env, json_t *args, struct ruru_erro
 		o.tags = tv;
 		o.ntags = json_array_size(tags);
 	}
-	char *other = ruru_session_active(env->ws);
+	char *other = NULL;
+	o.other_active = &other;
 	char *id = ruru_session_new(env->ws, &o, err);
 	free(tv);
-	if (!id) {
-		free(other);
+	if (!id)
 		return NULL;
-	}
 	json_t *r = json_pack("{s:s}", "id", id);
 	/* Another session that stays active, as `ruru new` says on stderr. */
-	json_object_set_new(r, "other_active",
-			    other && strcmp(other, id) ? json_string(other) : json_null());
+	json_object_set_new(r, "other_active", other ? json_string(other) : json_null());
 	free(other);
 	free(id);
 	return r;
@@ -179,7 +177,8 @@ static void x_session_new(const json_t *r, struct ruru_buf *b)
 
 static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	struct ruru_log_input e = { .type = RURU_EV_NOTE };
+	bool adr_missing = false;
+	struct ruru_log_input e = { .type = RURU_EV_NOTE, .adr_missing = &adr_missing };
 	const char *type = arg_str(args, "type");
 	if (type)
 		e.type = ruru_event_parse(type); /* the schema's enum made it valid */
@@ -194,10 +193,7 @@ static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_erro
 		return NULL;
 	}
 	json_t *r = json_pack("{s:s, s:s}", "session", id, "type", ruru_event_name(e.type));
-	/* The server works from the root, so the ADR path is the root's. */
-	struct stat st;
-	const char *adr = e.field[RURU_FIELD_ADR];
-	if (adr && stat(adr, &st) < 0)
+	if (adr_missing)
 		json_object_set_new(r, "warning",
 				    json_string("logged, but no ADR file has that path (yet)"));
 	free(id);

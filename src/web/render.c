@@ -10,6 +10,7 @@
 #include <cmark-gfm-core-extensions.h>
 
 #include "web/render.h"
+#include "banned.h"
 
 const char web_css[] =
 	":root{color-scheme:light dark;--bg:#fff;--fg:#1b1f23;--muted:#57606a;--line:#d0d7de;"

@@ -43,7 +43,7 @@ static int setup(void **state)
 	memcpy(dir + sizeof(dir) - 7, "XXXXXX", 6);
 	if (!mkdtemp(dir) || chdir(dir) < 0)
 		return -1;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	if (ruru_ws_init(NULL, &err) < 0)
 		return -1;
 	/* the library reads no environment: the clock comes as an option */
@@ -76,7 +76,7 @@ static void test_words(void **state)
 static void test_temp_flow(void **state)
 {
 	(void)state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_confirm c;
 	static const char payload[] = "a\0b\r\n\xff";
 	put("t.bin", "old", 3);
@@ -126,7 +126,7 @@ static void test_temp_flow(void **state)
 static void test_session_refusals(void **state)
 {
 	(void)state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_confirm c;
 	struct ruru_new n = { .goal = "Unit" };
 	char *id = ruru_session_new(ws, &n, &err);
@@ -169,7 +169,7 @@ static void test_session_refusals(void **state)
 static void test_diff_shapes(void **state)
 {
 	(void)state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_confirm c;
 	static const struct {
 		const char *diff;
@@ -216,7 +216,7 @@ static void test_diff_shapes(void **state)
 static void test_records(void **state)
 {
 	(void)state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_confirm c;
 	struct ruru_confirm_record r;
 	put("t", "old\n", 4);

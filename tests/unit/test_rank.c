@@ -94,7 +94,7 @@ static void same_as_bm25(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(chdir(dir), 0);
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	assert_int_equal(ruru_ws_init(NULL, &err), 0);
 	make_workspace();
 	struct ruru_ws *ws = ruru_ws_open(dir, &err);

@@ -61,7 +61,7 @@ static void put_str(const char *path, const char *s)
 static struct ruru_buf slurp(const char *path)
 {
 	struct ruru_buf b = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	ruru_buf_init(&b);
 	assert_int_equal(ruru_buf_read_file(&b, path, &err), 0);
 	return b;
@@ -115,7 +115,7 @@ static struct ruru_store *S;
 
 static void use_store(const char *root, const char *lock_timeout_ms)
 {
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	ruru_store_close(S);
 	S = ruru_store_open(root, lock_timeout_ms, &err);
 	assert_non_null(S);
@@ -222,7 +222,7 @@ static void sha256_known_vectors(void **state)
 static void atomic_write_replaces_and_keeps_mode(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct stat st;
 	char *p = xasprintf("%s/doc.md", fx->dir);
 	put_str(p, "old content\n");
@@ -269,7 +269,7 @@ static void atomic_write_faults_leave_old_file(void **state)
 	char *big = malloc(n);
 	memset(big, 'N', n);
 	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
-		struct ruru_error err;
+		struct ruru_error err = { 0 };
 		put_str(p, old);
 		set_fault(steps[i]);
 		ruru_error_clear(&err);
@@ -292,7 +292,7 @@ static void atomic_write_faults_leave_old_file(void **state)
 static void atomic_write_dirsync_fault_is_reported(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	char *p = xasprintf("%s/doc", fx->dir);
 	put_str(p, "old");
 	set_fault("dirsync");
@@ -318,7 +318,7 @@ static void atomic_write_dirsync_fault_is_reported(void **state)
 static void fault_counts_occurrences(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	char *p = xasprintf("%s/doc", fx->dir);
 	set_fault("rename:2");
 	assert_int_equal(ruru_store_write(S, p, "one", 3, 0644, &err), 0);
@@ -347,7 +347,7 @@ static void fault_counts_occurrences(void **state)
 static void write_new_refuses_existing(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct stat st;
 	char *p = xasprintf("%s/CONFIRM-x.md", fx->dir);
 	assert_int_equal(ruru_store_write_new(S, p, "first", 5, 0666, &err), 0);
@@ -390,7 +390,7 @@ static void write_new_refuses_existing(void **state)
 static void append_adds_and_rolls_back(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	char *p = xasprintf("%s/log.md", fx->dir);
 	const char *base = "+++\n+++\n- [2026-01-01 00:00:00Z] first";
 	put_str(p, base);
@@ -432,7 +432,7 @@ static void append_adds_and_rolls_back(void **state)
 
 static int append_child(const char *log, const char *lockfile, int id)
 {
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	char rec[RECLEN + 1];
 	for (int i = 0; i < RECORDS; i++) {
 		struct ruru_lock lock = RURU_LOCK_INIT;
@@ -496,7 +496,7 @@ static void append_concurrent_processes_lose_nothing(void **state)
 static int contender(const char *lockfile)
 {
 	struct ruru_lock lock = RURU_LOCK_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	char *root = strdup(ruru_store_root(S));
 	use_store(root, "100");
 	free(root);
@@ -520,7 +520,7 @@ static int contender(const char *lockfile)
 static int taker(const char *lockfile)
 {
 	struct ruru_lock lock = RURU_LOCK_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	if (ruru_store_lock(S, &lock, lockfile, &err) < 0)
 		return 1;
 	ruru_lock_release(&lock);
@@ -531,7 +531,7 @@ static void lock_times_out_in_second_process(void **state)
 {
 	struct fx *fx = *state;
 	struct ruru_lock lock = RURU_LOCK_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	char *lockfile = xasprintf("%s/.lock", fx->dir);
 	assert_int_equal(ruru_store_lock(S, &lock, lockfile, &err), 0);
 	assert_true(lock.fd >= 0);
@@ -555,7 +555,7 @@ static void lock_released_when_holder_killed(void **state)
 {
 	struct fx *fx = *state;
 	struct ruru_lock lock = RURU_LOCK_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	char *lockfile = xasprintf("%s/sub/.lock", fx->dir);
 	char *sub = xasprintf("%s/sub", fx->dir);
 	assert_int_equal(mkdir(sub, 0755), 0);
@@ -595,7 +595,7 @@ static void lock_timeout_is_parsed_strictly(void **state)
 {
 	struct fx *fx = *state;
 	struct ruru_lock lock = RURU_LOCK_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	char *lockfile = xasprintf("%s/.lock", fx->dir);
 	static const char *const bad[] = { "abc", "-1", "10ms", " 10", "1e3", "86400001",
 					   "99999999999999999999999" };
@@ -624,7 +624,7 @@ static void lock_timeout_is_parsed_strictly(void **state)
 static void sigkill_never_leaves_a_partial_file(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	char *p = xasprintf("%s/doc.md", fx->dir);
 	/* two complete documents of different sizes and bytes */
 	size_t na = 150000, nb = 230000;
@@ -762,7 +762,7 @@ static void paths_refused(void **state)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		struct ruru_buf out = RURU_BUF_INIT;
-		struct ruru_error err;
+		struct ruru_error err = { 0 };
 		ruru_error_clear(&err);
 		use_store(base, NULL);
 		int rc = ruru_store_path_inside(S, NULL, cases[i].rel, &out, &err);
@@ -774,7 +774,7 @@ static void paths_refused(void **state)
 	}
 	/* the message quotes the path with control bytes escaped */
 	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	use_store(base, NULL);
 	assert_int_equal(ruru_store_path_inside(S, NULL, "a\x01" "b", &out, &err), -1);
 	assert_string_equal(err.msg, "unsafe path \"a\\x01b\": control character in path");
@@ -817,7 +817,7 @@ static void paths_allowed_and_normalised(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		for (int b = 0; b < 2; b++) {
 			struct ruru_buf out = RURU_BUF_INIT;
-			struct ruru_error err;
+			struct ruru_error err = { 0 };
 			ruru_error_clear(&err);
 			use_store(b ? bl : base, NULL);
 			int rc = ruru_store_path_inside(S, NULL, cases[i].rel, &out, &err);
@@ -870,7 +870,7 @@ static void path_relative_to_root_cases(void **state)
 		{ "nothing/../../../x", "outside the workspace root" },
 	};
 	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 
 	use_store(root, NULL);
 	assert_int_equal(chdir(sub), 0);
@@ -920,7 +920,7 @@ static void path_relative_to_root_cases(void **state)
 static void truncate_cuts_back_and_reports_a_failed_fstat(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct stat st;
 	char *p = xasprintf("%s/log.md", fx->dir);
 	put_str(p, "keep this|torn");
@@ -951,7 +951,7 @@ static void truncate_cuts_back_and_reports_a_failed_fstat(void **state)
 static void mkdirs_and_mkdir_new(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct stat st;
 	char *d = mk(fx, ".ruru/sessions/S/artifacts/notes/");
 	assert_int_equal(ruru_store_mkdirs(S, d, &err), 0);
@@ -1000,7 +1000,7 @@ static void mkdirs_and_mkdir_new(void **state)
 static void reads_tail_and_whole(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_buf out = RURU_BUF_INIT;
 	off_t size = -1;
 	char *p = mk(fx, "digits");
@@ -1034,7 +1034,7 @@ static void reads_tail_and_whole(void **state)
 static void root_walks_refuse_links_fifos_and_hard_links(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_buf out = RURU_BUF_INIT;
 	struct stat st;
 	make_dir(fx, "ws");
@@ -1133,7 +1133,7 @@ static void root_walks_without_openat2(void **state)
 static void rmdirs_made_undoes_deep_chains(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_buf deep = RURU_BUF_INIT;
 	make_dir(fx, "base");
 	ruru_buf_addf(&deep, "%s/base", fx->dir);

@@ -388,18 +388,29 @@ static int write_ignore_lines(struct ruru_store *store, const char *path,
 	return rc;
 }
 
-int ruru_ws_init(const char *dir, struct ruru_error *err)
+static int init_store(struct ruru_store *store, struct ruru_error *err)
 {
 	static const char *const sub[] = { ".ruru/sessions", ".ruru/temp", ".ruru/tasks" };
-	struct ruru_store *store = ruru_store_open(dir ? dir : ".", NULL, err);
-	if (!store)
-		return -1;
 	int rc = 0;
 	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]) && rc == 0; i++)
 		rc = ruru_store_mkdirs(store, sub[i], err);
 	if (rc == 0)
 		rc = write_ignore_lines(store, ".ruru/.gitignore", ignored,
 					sizeof(ignored) / sizeof(*ignored), err);
+	return rc;
+}
+
+int ruru_ws_make(struct ruru_ws *ws, struct ruru_error *err)
+{
+	return init_store(ws->store, err);
+}
+
+int ruru_ws_init(const char *dir, struct ruru_error *err)
+{
+	struct ruru_store *store = ruru_store_open(dir ? dir : ".", NULL, err);
+	if (!store)
+		return -1;
+	int rc = init_store(store, err);
 	ruru_store_close(store);
 	return rc;
 }

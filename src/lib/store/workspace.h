@@ -30,6 +30,8 @@ char *ruru_ws_session_path(const struct ruru_ws *ws, const char *id, const char 
 /* "<sessions folder of layout>/.active" (relative to the root), the active-session
  * pointer of that layout (caller frees). */
 char *ruru_ws_active_path(enum ruru_layout layout);
+/* ruru_ws_init() of the workspace's own root, through its store. */
+int ruru_ws_make(struct ruru_ws *ws, struct ruru_error *err);
 /* Make `id` the active session (.ruru/sessions/.active); the other
  * layouts' pointers go. */
 int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *err);
