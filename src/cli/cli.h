@@ -53,6 +53,7 @@ struct cli_ctx {
 	const struct cli_cmd *cmd;
 	struct ruru_error err; /* filled by a failing command */
 	struct ruru_options opts; /* from the environment (cli_options_from_env) */
+	char **argv;              /* the command line as given (for the ruru-web helper) */
 };
 
 struct cli_cmd {
@@ -123,6 +124,17 @@ bool cli_write(struct cli_ctx *ctx, const void *data, size_t len);
 
 /* Open the workspace of --root (or discovery); NULL after printing. */
 struct ruru_ws *cli_ws(struct cli_ctx *ctx);
+/*
+ * The human view (`ruru serve`, `ruru export --html`).  In the ruru-web
+ * helper (web.c) these run the web front end; in ruru (webexec.c) they run
+ * that helper with the same command line: found beside the running
+ * executable first, then in RURU_LIBEXECDIR (the install's
+ * $(PREFIX)/libexec/ruru).
+ */
+enum { SERVE_PORT, SERVE_BIND, SERVE_OPEN, SERVE_AS, SERVE_NOPTS };
+int cli_web_serve(struct cli_ctx *ctx, struct cli_args *a);
+int cli_web_export_html(struct cli_ctx *ctx, struct cli_args *a, const char *dir, unsigned flags);
+
 /* The root a command names: --root, else RURU_ROOT, else NULL (discovery). */
 const char *cli_root(const struct cli_ctx *ctx);
 /* Fill `o` from the environment, once at start-up: the library reads none

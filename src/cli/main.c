@@ -589,6 +589,12 @@ static int finish_output(int rc)
 int main(int argc, char **argv)
 {
 	struct cli_ctx ctx = { 0 };
+	/* as given: the option parsing below rearranges argv */
+	char **given = calloc((size_t)argc + 1, sizeof(*given));
+	if (!given)
+		abort();
+	memcpy(given, argv, (size_t)argc * sizeof(*given));
+	ctx.argv = given;
 	cli_options_from_env(&ctx.opts);
 	ruru_fault_set(ctx.opts.fault);
 	/* A write past `ulimit -f` must fail like a full disk (the store takes

@@ -36,7 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 
 #include "store.h"
 #include "alloc.h"
@@ -2096,13 +2096,16 @@ static void to_hex(const unsigned char *md, char hex[65])
 	hex[64] = '\0';
 }
 
+/* nettle's SHA-256: plain functions, no global initialisation (OpenSSL's
+ * EVP loads its providers on first use, which costs every command that
+ * hashes a few milliseconds of start-up). */
 void ruru_sha256_hex(const void *data, size_t len, char hex[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	/* Fails only without memory, which aborts everywhere in ruru. */
-	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
-		abort();
+	struct sha256_ctx ctx;
+	unsigned char md[SHA256_DIGEST_SIZE];
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, data);
+	sha256_digest(&ctx, sizeof(md), md);
 	to_hex(md, hex);
 }
 
