@@ -49,8 +49,17 @@ struct logtx_made;
 struct ruru_logtx {
 	struct ruru_ws *ws;
 	char *id;
-	char *path;           /* absolute path of the log */
+	char *dirpath;        /* the session's folder, relative to the root */
+	char *path;           /* the log, relative to the root */
 	char *display;        /* the log relative to the root, for messages */
+	char *lockpath, *statepath; /* its lock and cache */
+	struct ruru_store *dir; /* the session's folder, opened once (with the lock) */
+	int logfd;            /* the log, open for reading since begin, or -1 */
+	struct stat logst;    /* the log as begin found it (after a torn tail's cut) */
+	struct ruru_buf state; /* the cache (.state) as begin found it */
+	struct stat statest;  /* and its stat */
+	bool have_state;
+	int statefd;          /* the cache during an append, or -1 */
 	struct ruru_lock lock;
 	struct ruru_buf text; /* the front matter (or the whole file once loaded) */
 	bool loaded;          /* text holds the whole file */

@@ -546,6 +546,12 @@ static int session_exists(const struct ruru_ws *ws, const char *id, struct ruru_
 	struct stat st;
 	struct ruru_error e = { 0 };
 	int rc = 0;
+	if (ws->layout_id && !strcmp(ws->layout_id, id)) {
+		/* the layout's look-up just found it a folder, reached
+		 * without a symlink */
+		free(p);
+		return 1;
+	}
 	if (ruru_store_lstat(ws->store, p, &st, &e) == 0) {
 		if (S_ISDIR(st.st_mode))
 			rc = 1;
@@ -655,8 +661,12 @@ char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error
 		ruru_buf_addf(&ap, "%s/.active", ruru_layout_dir((enum ruru_layout)l));
 		struct ruru_error ignore = { 0 };
 		struct stat st;
-		if (ruru_store_lstat(ws->store, ap.ptr, &st, &ignore) == 0 && (!out || st.st_mtime > newest) &&
-		    ruru_store_read(ws->store, ap.ptr, &b, &ignore) == 0) {
+		int fd = ruru_store_open_read_stat(ws->store, ap.ptr, &st, &ignore);
+		bool got = fd >= 0 && (!out || st.st_mtime > newest) &&
+			   ruru_buf_read_fd(&b, fd, &ignore) == 0;
+		if (fd >= 0)
+			close(fd);
+		if (got) {
 			while (b.len && (b.ptr[b.len - 1] == '\n' || b.ptr[b.len - 1] == '\r' ||
 					 b.ptr[b.len - 1] == ' '))
 				b.ptr[--b.len] = '\0';

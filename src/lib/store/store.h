@@ -82,6 +82,13 @@ struct ruru_store;
 struct ruru_store *ruru_store_open(const char *root, const char *lock_timeout_ms,
 				   struct ruru_error *err);
 void ruru_store_close(struct ruru_store *st);
+/* A store of the folder `dir` of `parent` (walked as any path, opened now
+ * and kept): its calls name paths as `parent`'s do (relative to the
+ * workspace root, so messages stay the same) that lie in the folder, and
+ * reach them from the folder's fd without walking `dir` again.  Closed
+ * with ruru_store_close(); `parent` may be closed first. */
+struct ruru_store *ruru_store_sub(struct ruru_store *parent, const char *dir,
+				  struct ruru_error *err);
 /* The root's absolute path (borrowed). */
 const char *ruru_store_root(const struct ruru_store *st);
 /* The root's directory fd (the store's: never close it), -1 with err. */
@@ -143,6 +150,20 @@ int ruru_store_write_new(struct ruru_store *store, const char *path, const void 
 int ruru_store_append(struct ruru_store *store, const char *path, const void *data, size_t len,
 		      struct ruru_error *err);
 
+/* ruru_store_append(), with the file's stat after the flush in *after
+ * (the cache of a log remembers it). */
+int ruru_store_append_stat(struct ruru_store *store, const char *path, const void *data,
+			   size_t len, struct stat *after, struct ruru_error *err);
+
+/* Write `len` bytes at the start of `path` in place (made when missing,
+ * mode 0666 & ~umask; never through a symlink, never a file with other
+ * names), through the table of writing calls: for a small record whose
+ * every version has the same length (a log's append intent), where a
+ * rename would cost more than the record is worth.  Returns the open fd
+ * (the caller closes it) or -1.  Not atomic, not flushed. */
+int ruru_store_overwrite(struct ruru_store *store, const char *path, const void *data, size_t len,
+			 struct ruru_error *err);
+
 /* A file staged beside its target (the log transaction's multi-file
  * changes): ruru_store_stage writes the bytes to a hidden temp file in the
  * target's folder now (mode as for ruru_write_atomic; `exclusive`: the
@@ -169,6 +190,9 @@ int ruru_store_read(struct ruru_store *store, const char *path, struct ruru_buf 
 /* Open a file for reading as ruru_store_read() would: the fd (the caller
  * closes it) or -1. */
 int ruru_store_open_read(struct ruru_store *store, const char *path, struct ruru_error *err);
+/* The same, with the file's stat in *st. */
+int ruru_store_open_read_stat(struct ruru_store *store, const char *path, struct stat *st,
+			      struct ruru_error *err);
 
 /* Open `rel` (relative, several components allowed) below folder `dirfd`
  * for reading, as a walk from a root would: a regular file only, never

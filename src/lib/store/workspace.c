@@ -92,21 +92,32 @@ const char *ruru_layout_dir(enum ruru_layout l)
 	return l >= 0 && l < RURU_LAYOUT_COUNT ? layout_dirs[l] : NULL;
 }
 
-/* The nearest ancestor holding .ruru/, .mdtm/ or .roo/commander/. */
+/* The nearest ancestor holding .ruru/, .mdtm/ or .roo/commander/: one
+ * folder at a time, the first that holds any of them. */
 static char *find_up_workspace(const char *start)
 {
 	static const char *const markers[] = { ".ruru", ".mdtm", ".roo/commander" };
-	char *best = NULL;
-	for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]); i++) {
-		char *d = find_up(start, markers[i], true);
-		if (d && (!best || strlen(d) > strlen(best))) {
-			free(best);
-			best = d;
-		} else {
-			free(d);
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_buf_addstr(&b, start);
+	for (;;) {
+		size_t keep = b.len;
+		bool hit = false;
+		for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]) && !hit; i++) {
+			ruru_buf_addf(&b, "%s%s", keep > 1 ? "/" : "", markers[i]);
+			hit = is_dir(b.ptr);
+			b.len = keep;
+			b.ptr[keep] = '\0';
 		}
+		if (hit)
+			return ruru_buf_detach(&b, NULL);
+		char *slash = strrchr(b.ptr, '/');
+		if (!slash || keep <= 1)
+			break;
+		b.len = slash == b.ptr ? 1 : (size_t)(slash - b.ptr);
+		b.ptr[b.len] = '\0';
 	}
-	return best;
+	ruru_buf_release(&b);
+	return NULL;
 }
 
 static bool valid_id(const char *id)
@@ -116,13 +127,21 @@ static bool valid_id(const char *id)
 
 enum ruru_layout ruru_ws_session_layout(struct ruru_ws *ws, const char *id)
 {
+	/* A session found once stays in its layout for the process: the
+	 * answer is remembered (a miss is not: the session may be made). */
+	if (id && ws->layout_id && !strcmp(id, ws->layout_id))
+		return ws->layout;
 	for (int l = 0; id && valid_id(id) && l < RURU_LAYOUT_COUNT; l++) {
 		struct ruru_buf b = RURU_BUF_INIT;
 		ruru_buf_addf(&b, "%s/%s", layout_dirs[l], id);
 		bool hit = is_ws_dir(ws, b.ptr);
 		ruru_buf_release(&b);
-		if (hit)
-			return (enum ruru_layout)l;
+		if (hit) {
+			free(ws->layout_id);
+			ws->layout_id = ruru_strdup(id);
+			ws->layout = (enum ruru_layout)l;
+			return ws->layout;
+		}
 	}
 	return RURU_LAYOUT_RURU;
 }
@@ -219,6 +238,8 @@ struct ruru_ws *ruru_ws_open_opts(const char *root, const struct ruru_options *o
 	struct ruru_ws *ws = ruru_xmalloc(sizeof(*ws));
 	ws->root = dir;
 	ws->store = store;
+	ws->layout_id = NULL;
+	ws->layout = RURU_LAYOUT_RURU;
 	ws->opts = (struct ruru_options){
 		.fault = opt_dup(opts->fault),
 		.now = opt_dup(opts->now),
@@ -245,6 +266,7 @@ void ruru_ws_free(struct ruru_ws *ws)
 	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
 		free((char *)owned[i]);
 	ruru_store_close(ws->store);
+	free(ws->layout_id);
 	free(ws->root);
 	free(ws);
 }
