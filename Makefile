@@ -36,10 +36,10 @@ LIB_REQUIRES_PRIVATE = nettle sqlite3
 LIB_LIBS_PRIVATE     = -pthread -lm
 # the human view's own (export --html, serve): linked into the ruru-web
 # helper only, so that no other command loads them (src/cli/webexec.c)
-FRONT_DEPLIBS = libcmark-gfm libmicrohttpd
+FRONT_DEPLIBS = libcmark-gfm libmicrohttpd zlib
 DEPLIBS = $(LIB_REQUIRES) $(LIB_REQUIRES_PRIVATE) $(FRONT_DEPLIBS)
 PKG_CFLAGS := $(shell pkg-config --cflags $(DEPLIBS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lnettle -lsqlite3 -lcmark-gfm -lcmark-gfm-extensions -lmicrohttpd)
+PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lnettle -lsqlite3 -lcmark-gfm -lcmark-gfm-extensions -lmicrohttpd -lz)
 # ruru itself is linked statically (STATIC=0: against the shared
 # libraries): a command then starts without the dynamic loader's work
 # (README, "Start-up").  The sanitizers need the shared C library.  The

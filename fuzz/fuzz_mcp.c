@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the library reads no environment: a short lock wait as an option */
 	static const struct ruru_options opts = { .lock_timeout_ms = "100" };
 	struct ruru_mcp *m = ruru_mcp_new(ws, NULL, &opts, &err);
-	if (!m)
+	if (!m || ruru_mcp_toolsets(m, "all", &err) < 0)
 		abort();
 	struct ruru_buf out = RURU_BUF_INIT;
 	const char *p = (const char *)data, *end = p + size;

@@ -52,29 +52,6 @@ static bool exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
-/* Walk up from `start` to the first folder holding `marker`. */
-static char *find_up(const char *start, const char *marker, bool want_dir)
-{
-	struct ruru_buf b = RURU_BUF_INIT;
-	ruru_buf_addstr(&b, start);
-	for (;;) {
-		size_t keep = b.len;
-		ruru_buf_addf(&b, "%s%s", keep > 1 ? "/" : "", marker);
-		bool hit = want_dir ? is_dir(b.ptr) : exists(b.ptr);
-		b.len = keep;
-		b.ptr[keep] = '\0';
-		if (hit)
-			return ruru_buf_detach(&b, NULL);
-		char *slash = strrchr(b.ptr, '/');
-		if (!slash || keep <= 1)
-			break;
-		b.len = slash == b.ptr ? 1 : (size_t)(slash - b.ptr);
-		b.ptr[b.len] = '\0';
-	}
-	ruru_buf_release(&b);
-	return NULL;
-}
-
 /* --- later layouts (issue #12): .roo/commander/sessions (v8), .mdtm/sessions (v8.1) */
 
 static const char *const layout_dirs[RURU_LAYOUT_COUNT] = {
@@ -92,8 +69,10 @@ const char *ruru_layout_dir(enum ruru_layout l)
 	return l >= 0 && l < RURU_LAYOUT_COUNT ? layout_dirs[l] : NULL;
 }
 
-/* The nearest ancestor holding .ruru/, .mdtm/ or .roo/commander/: one
- * folder at a time, the first that holds any of them. */
+/* The nearest ancestor holding .ruru/, .mdtm/ or .roo/commander/, or
+ * else the git top level (a folder holding .git): one folder at a time,
+ * the first that holds any of them, so never a workspace above the git
+ * top level, and one look-up when the current folder is the root. */
 static char *find_up_workspace(const char *start)
 {
 	static const char *const markers[] = { ".ruru", ".mdtm", ".roo/commander" };
@@ -102,9 +81,10 @@ static char *find_up_workspace(const char *start)
 	for (;;) {
 		size_t keep = b.len;
 		bool hit = false;
-		for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]) && !hit; i++) {
-			ruru_buf_addf(&b, "%s%s", keep > 1 ? "/" : "", markers[i]);
-			hit = is_dir(b.ptr);
+		for (size_t i = 0; i <= sizeof(markers) / sizeof(markers[0]) && !hit; i++) {
+			bool git = i == sizeof(markers) / sizeof(markers[0]);
+			ruru_buf_addf(&b, "%s%s", keep > 1 ? "/" : "", git ? ".git" : markers[i]);
+			hit = git ? exists(b.ptr) : is_dir(b.ptr);
 			b.len = keep;
 			b.ptr[keep] = '\0';
 		}
@@ -206,6 +186,7 @@ struct ruru_ws *ruru_ws_open_opts(const char *root, const struct ruru_options *o
 {
 	static const struct ruru_options none;
 	char *dir = NULL;
+	bool guessed = false;
 	if (!opts)
 		opts = &none;
 	if (root && *root) {
@@ -219,11 +200,13 @@ struct ruru_ws *ruru_ws_open_opts(const char *root, const struct ruru_options *o
 				       strerror(errno));
 			return NULL;
 		}
+		/* Never above the git top level: a stray ~/.ruru must not take
+		 * over a repository that has no .ruru/ of its own. */
 		dir = find_up_workspace(cwd);
-		if (!dir)
-			dir = find_up(cwd, ".git", false);
-		if (!dir)
+		if (!dir) {
 			dir = ruru_strdup(cwd);
+			guessed = true;
+		}
 	}
 	size_t n = strlen(dir);
 	while (n > 1 && dir[n - 1] == '/')
@@ -237,6 +220,7 @@ struct ruru_ws *ruru_ws_open_opts(const char *root, const struct ruru_options *o
 		ruru_fault_set(opts->fault);
 	struct ruru_ws *ws = ruru_xmalloc(sizeof(*ws));
 	ws->root = dir;
+	ws->guessed = guessed;
 	ws->store = store;
 	ws->layout_id = NULL;
 	ws->layout = RURU_LAYOUT_RURU;
@@ -297,6 +281,11 @@ void ruru_fault_set(const char *spec)
 const char *ruru_ws_root(const struct ruru_ws *ws)
 {
 	return ws->root;
+}
+
+bool ruru_ws_guessed(const struct ruru_ws *ws)
+{
+	return ws->guessed;
 }
 
 char *ruru_ws_path(const struct ruru_ws *ws, const char *rel)

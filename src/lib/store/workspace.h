@@ -13,6 +13,7 @@
 
 struct ruru_ws {
 	char *root; /* absolute, no trailing slash */
+	bool guessed; /* nothing named or found it: the current directory */
 	struct ruru_store *store; /* the root, opened once; every file below it */
 	struct ruru_options opts; /* what the front end read from the environment (owned) */
 	char *layout_id;          /* the last session found by ruru_ws_session_layout */
