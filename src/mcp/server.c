@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mcp.h"
@@ -336,9 +337,11 @@ static json_t *m_tools_list(struct ruru_mcp *m, json_t *params, struct rpc_error
 /* Paths in tool arguments are relative to the workspace root: a client
  * knows its workspace, not the server's working directory, and the server
  * does not change directory (it is a library call away from any program).
- * A relative target or ADR, and a relative CONFIRM artifact, go to the
- * library joined to the root; an absolute one as given.  NULL when nothing
- * changes, else a copy of `args` the caller drops. */
+ * A relative target or ADR goes to the library joined to the root; so does
+ * a CONFIRM artifact named by a path that exists under the root (else it
+ * is a name the library looks up: "CONFIRM-x", its stem).  An absolute
+ * path goes as given.  NULL when nothing changes, else a copy of `args`
+ * the caller drops. */
 static json_t *root_paths(const struct ruru_mcp *m, const char *tool, json_t *args)
 {
 	static const char *const keys[] = { "target", "adr", "artifact" };
@@ -348,11 +351,14 @@ static json_t *root_paths(const struct ruru_mcp *m, const char *tool, json_t *ar
 		/* session_log's artifact is found from the session folder first */
 		if (!v || !*v || *v == '/' || (k == 2 && strncmp(tool, "confirm_", 8)))
 			continue;
-		if (!copy)
-			copy = json_copy(args);
 		struct ruru_buf b = RURU_BUF_INIT;
+		struct stat st;
 		ruru_buf_addf(&b, "%s/%s", ruru_ws_root(m->env.ws), v);
-		json_object_set_new(copy, keys[k], json_stringn(b.ptr, b.len));
+		if (k < 2 || lstat(b.ptr, &st) == 0) {
+			if (!copy)
+				copy = json_copy(args);
+			json_object_set_new(copy, keys[k], json_stringn(b.ptr, b.len));
+		}
 		ruru_buf_release(&b);
 	}
 	return copy;
