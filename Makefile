@@ -35,10 +35,10 @@ LIB_REQUIRES         = jansson
 LIB_REQUIRES_PRIVATE = libcrypto sqlite3
 LIB_LIBS_PRIVATE     = -pthread -lm
 # the front ends' own: the human view (export --html, serve)
-FRONT_DEPLIBS = libcmark-gfm libmicrohttpd
+FRONT_DEPLIBS = libcmark-gfm libmicrohttpd zlib
 DEPLIBS = $(LIB_REQUIRES) $(LIB_REQUIRES_PRIVATE) $(FRONT_DEPLIBS)
 PKG_CFLAGS := $(shell pkg-config --cflags $(DEPLIBS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto -lsqlite3 -lcmark-gfm -lcmark-gfm-extensions -lmicrohttpd)
+PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto -lsqlite3 -lcmark-gfm -lcmark-gfm-extensions -lmicrohttpd -lz)
 # Front ends see the public header and src/banned.h only; the library's
 # internal headers (src/lib/LAYER/*.h) are for the library and its tests.
 # The library is a folder per layer (doc/HACKING.md): base, store, toml, log,

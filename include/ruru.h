@@ -180,8 +180,13 @@ int ruru_text_check(const char *what, const char *text, size_t len, unsigned fla
 /* True when `text` is NULL, empty or only blanks and line breaks. */
 bool ruru_text_blank(const char *text, size_t len);
 /* Append `text` with what a terminal would obey made visible: control
- * characters as \n, \r, \t, \xNN (C1, U+2028/9 as \uNNNN), bytes that are
- * not UTF-8 as \xNN.  For echoing user input in messages and text output. */
+ * characters as \n, \r, \t, \xNN (so ESC is \x1b), C1, U+2028/9 and the
+ * bidi controls (U+061C, U+200E/F, U+202A-E, U+2066-9) as \uNNNN, bytes
+ * that are not UTF-8 as \xNN.  The one renderer of workspace text for a
+ * terminal: for echoing user input in messages and every text output.  A
+ * one-line field goes through it whole (a newline becomes \n); text of
+ * several lines through ruru_text_escape_keep(…, "\t\n"), which keeps
+ * its lines but shows every CR (a lone CR could repaint a line). */
 void ruru_text_escape(struct ruru_buf *out, const char *text, size_t len);
 /* The same, but the ASCII characters in `keep` (e.g. "\t") are left as they
  * are. */
@@ -370,7 +375,7 @@ void ruru_vocab_join(enum ruru_vocab v, const char *sep, struct ruru_buf *out);
 #define RURU_ENTRY_FIELDS(X)                                                                \
 	X(MODE, mode, "SLUG", "mode involved: the delegation target, or where a result came from") \
 	X(TASK, task, "TASK-ID", "MDTM task ID; linked to the session on a delegation or result") \
-	X(ARTIFACT, artifact, "PATH", "artifact: in the session (artifacts/x) or from the root")  \
+	X(ARTIFACT, artifact, "PATH", "file in the session folder: artifacts/x, x, or its whole path (.ruru/sessions/ID/...)")  \
 	X(ADR, adr, "PATH", "ADR of a decision, from the current folder (MCP: the root); may not exist yet") \
 	X(OUTCOME, outcome, "success|failure|approved|rejected",                                 \
 	  "result: success or failure; confirm-response: the answer of the user")               \
@@ -459,8 +464,8 @@ struct ruru_log_input {
 /*
  * A workspace: the folder holding .ruru/.  Root discovery (DESIGN §1), first
  * match wins: `root` when not NULL, RURU_ROOT, the nearest ancestor of the
- * current directory holding .ruru/, the git top level, the current
- * directory.  The workspace need not exist yet (commands that read report
+ * current directory holding .ruru/ (never above the git top level when
+ * there is one), the git top level, the current directory.  The workspace need not exist yet (commands that read report
  * "no sessions"; writes create what they need).
  */
 struct ruru_ws;
@@ -468,6 +473,10 @@ struct ruru_ws *ruru_ws_open(const char *root, struct ruru_error *err);
 void ruru_ws_free(struct ruru_ws *ws);
 /* The absolute root path (borrowed). */
 const char *ruru_ws_root(const struct ruru_ws *ws);
+/* True when nothing named the root and no workspace or git work tree was
+ * found above the current directory: the root is that directory only
+ * because nothing better was there. */
+bool ruru_ws_guessed(const struct ruru_ws *ws);
 
 /* Make .ruru/ with sessions/, temp/, tasks/ and a .gitignore for ruru's lock
  * and cache files, in `dir` (NULL: the current directory).  Idempotent. */
@@ -722,6 +731,11 @@ struct ruru_confirm {
 	enum ruru_confirm_status status;
 	char payload_sha256[65];
 	char target_sha256[65]; /* "" when the target did not exist */
+	/* sha256 of the target's content once applied: the payload itself,
+	 * or the diff applied to the target as it was at proposal (computed
+	 * then; for a sidecar from an older ruru, from the disk now). */
+	char result_sha256[65];
+	char nonce[33];         /* 128 random bits, hex ("" from an older ruru) */
 	time_t created, decided_at, applied_at;
 	char *decided_by;    /* "user" or "coordinator" */
 	char *rationale;     /* reason of the decision ("" when none given) */
@@ -739,7 +753,7 @@ struct ruru_confirm {
 };
 void ruru_confirm_release(struct ruru_confirm *c);
 /* {artifact, sidecar, session, target, kind, status, payload_sha256,
- *  target_sha256, created, decided_by, rationale, decided_at, delegated_to,
+ *  target_sha256, result_sha256, nonce, created, decided_by, rationale, decided_at, delegated_to,
  *  task, applied_at, forced, already_applied, decision_record, payload_intact,
  *  target_unchanged, payload_bytes} */
 json_t *ruru_confirm_json(const struct ruru_confirm *c);
@@ -801,8 +815,13 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
  * or its sidecar is missing. */
 int ruru_confirm_load(struct ruru_ws *ws, const char *artifact, struct ruru_confirm *out,
 		      struct ruru_error *err);
-/* The change for a reviewer: `diff -u` of the current target against a
- * content payload, or the diff payload itself.  Appends to *out. */
+/* The change for a reviewer, always ruru's own rendering: `diff -u` of
+ * the current target against the result (a content payload itself, or a
+ * diff payload applied to the target in memory), with the hunk headers
+ * diff writes — never the agent's diff text.  The bytes it reads must
+ * still be those `c` (from ruru_confirm_load) describes: a payload or
+ * result that changed since is RURU_ECONFLICT ("show it again").
+ * Appends to *out. */
 int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct ruru_buf *out,
 		      struct ruru_error *err);
 
@@ -822,6 +841,23 @@ enum ruru_confirm_decision ruru_decision_parse(const char *word);
 int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 			enum ruru_confirm_decision decision, const char *reason,
 			struct ruru_confirm *out, struct ruru_error *err);
+/*
+ * What a front end showed of a proposal (ruru_confirm_load's values, the
+ * diff from ruru_confirm_diff): a decision made with it binds exactly
+ * that.  Each member NULL is not checked; target_sha256 "" (or "none")
+ * says the target did not exist.  The decision is refused under the lock
+ * (RURU_ECONFLICT, "the proposal changed while it was being read; show it
+ * again") when the sidecar, the payload file, the target on disk or the
+ * result computed from them now differ from any value given.
+ */
+struct ruru_confirm_expect {
+	const char *target;         /* target_path, relative to the root */
+	const char *payload_sha256;
+	const char *result_sha256;
+	const char *target_sha256;
+};
+/* Fill *e with pointers into c (valid while c is): every value checked. */
+void ruru_confirm_expect_of(struct ruru_confirm_expect *e, const struct ruru_confirm *c);
 /*
  * Signed decisions (DESIGN §15): the canonical record is signed with
  * `ssh-keygen -Y sign -n ruru-confirm`.  `key`: a private key file, or a
@@ -854,6 +890,13 @@ int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign, json_t **rep
 int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
 			       enum ruru_confirm_decision decision, const char *reason,
 			       const struct ruru_confirm_sign *sign, struct ruru_confirm *out,
+			       struct ruru_error *err);
+/* The decision call every front end that showed the proposal uses: signed
+ * when `sign` is not NULL, bound to `expect` when it is not NULL. */
+int ruru_confirm_decide_expect(struct ruru_ws *ws, const char *artifact,
+			       enum ruru_confirm_decision decision, const char *reason,
+			       const struct ruru_confirm_sign *sign,
+			       const struct ruru_confirm_expect *expect, struct ruru_confirm *out,
 			       struct ruru_error *err);
 /* confirm.sign = true in the workspace's .ruru/config.toml: the CLI signs
  * decisions by default. */

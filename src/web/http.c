@@ -111,6 +111,8 @@ enum web_route web_route(const char *path, size_t len, struct ruru_buf *id, stru
 		return WEB_DECIDE;
 	if (is(path, len, "/style.css"))
 		return WEB_CSS;
+	if (is(path, len, "/favicon.svg"))
+		return WEB_ICON;
 	if (is(path, len, "/live.js"))
 		return WEB_JS;
 	if (is(path, len, "/events"))

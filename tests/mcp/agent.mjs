@@ -49,7 +49,7 @@ async function main() {
 	fs.mkdirSync(path.join(ws, '.ruru/templates/toml-md'), { recursive: true });
 	fs.copyFileSync(SESSION_TEMPLATE, path.join(ws, '.ruru/templates/toml-md/19_mdtm_session.md'));
 
-	const transport = new StdioClientTransport({ command: RURU, args: ['mcp'], cwd: ws, env: cleanEnv(), stderr: 'pipe' });
+	const transport = new StdioClientTransport({ command: RURU, args: ['mcp', '--toolsets', 'all'], cwd: ws, env: cleanEnv(), stderr: 'pipe' });
 	let stderr = '';
 	transport.stderr.on('data', (d) => (stderr += d));
 	const client = new Client({ name: 'ruru-agent-test', version: '1.0.0' });

@@ -136,6 +136,23 @@ static void identity_from_git_config(void **state)
 	free(name);
 }
 
+/* Bidi controls are shown, never obeyed: an override (U+202E), an
+ * isolate (U+2066), a mark (U+200F) and the Arabic letter mark (U+061C);
+ * CR and DEL too, and the multi-line form keeps only tab and newline. */
+static void escape_shows_bidi_and_lone_cr(void **state)
+{
+	(void)state;
+	struct ruru_buf b = RURU_BUF_INIT;
+	const char in[] = "run\xe2\x80\xaetxt.exe\xe2\x81\xa6x\xe2\x80\x8fy\xd8\x9cz\rok\x7f";
+	ruru_text_escape(&b, in, sizeof(in) - 1);
+	assert_string_equal(b.ptr, "run\\u202etxt.exe\\u2066x\\u200fy\\u061cz\\rok\\x7f");
+	ruru_buf_reset(&b);
+	const char lines[] = "a\tb\r\nc\rd\n";
+	ruru_text_escape_keep(&b, lines, sizeof(lines) - 1, "\t\n");
+	assert_string_equal(b.ptr, "a\tb\\r\nc\\rd\n");
+	ruru_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +163,7 @@ int main(void)
 		cmocka_unit_test(fnv1a_vectors),
 		cmocka_unit_test(hexval_and_literals),
 		cmocka_unit_test(identity_from_git_config),
+		cmocka_unit_test(escape_shows_bidi_and_lone_cr),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
