@@ -626,7 +626,10 @@ static enum MHD_Result decide(struct server *s, struct MHD_Connection *c, struct
 		ruru_buf_release(&m);
 	} else {
 		struct ruru_buf loc = RURU_BUF_INIT;
-		ruru_buf_addf(&loc, "/%s/confirm.html?done=%s", s->prefix, ruru_decision_word(dec));
+		/* to the decided card, which shows what was recorded */
+		const char *name = strrchr(art.ptr, '/');
+		ruru_buf_addf(&loc, "/%s/confirm.html?done=%s#p-", s->prefix, ruru_decision_word(dec));
+		web_href(&loc, name ? name + 1 : art.ptr);
 		ret = respond(c, MHD_HTTP_SEE_OTHER, "text/plain; charset=utf-8", "", 0, "Location",
 			      loc.ptr);
 		ruru_buf_release(&loc);

@@ -95,6 +95,7 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 // axe-core in the page: the violations (id: nodes) at the current size and scheme
 const AXE = readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), 'node_modules/axe-core/axe.min.js'), 'utf8');
 const axeFindings = [];
+const overflow = []; // pages wider than the screen
 async function axe(page, what) {
 	for (const [width, scheme] of [[1280, 'light'], [1280, 'dark'], [390, 'light'], [390, 'dark']]) {
 		await page.setViewportSize({ width, height: 800 });
@@ -105,6 +106,8 @@ async function axe(page, what) {
 			return r.violations.map((x) => `${x.id} (${x.impact}): ${x.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
 		});
 		for (const x of v) axeFindings.push(`${what} @${width} ${scheme}: ${x}`);
+		const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+		if (wide > width) overflow.push(`${what} @${width}: ${wide} px`);
 	}
 	await page.setViewportSize({ width: 1100, height: 800 });
 	await page.emulateMedia({ colorScheme: 'light' });
@@ -468,6 +471,8 @@ async function main() {
 
 	check('axe-core: 0 violations at 390 and 1280 px, light and dark', axeFindings.length === 0,
 		axeFindings.slice(0, 8).join(' | '));
+	check('no page is wider than the screen at 390 px (long diffs and code scroll inside their box)',
+		overflow.length === 0, overflow.join(' | '));
 
 	await browser.close();
 	browser = null;
