@@ -1152,14 +1152,10 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 			str(site, out, tid);
 			ruru_buf_addstr(out, "\"><strong>");
 			str(site, out, title && *title ? title : tid);
-			ruru_buf_addstr(out, "</strong><br><a class=\"id\" href=\"#task-");
-			struct ruru_buf h = RURU_BUF_INIT;
-			web_href(&h, tid ? tid : "");
-			web_escape(out, h.ptr, h.len);
-			ruru_buf_release(&h);
-			ruru_buf_addstr(out, "\">");
-			str(site, out, tid);
-			ruru_buf_addstr(out, "</a><a class=\"id\"");
+			ruru_buf_addstr(out, "</strong>");
+			if (title && *title)
+				value_link(site, out, "id", "", "#task-", tid ? tid : "");
+			ruru_buf_addstr(out, "<a class=\"id\"");
 			struct ruru_buf p = RURU_BUF_INIT;
 			ruru_buf_addf(&p, "sessions/%s/index.html", sess);
 			href(out, "", p.ptr);
