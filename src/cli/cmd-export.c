@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "web/render.h"
+#include "banned.h"
 
 static int write_page(struct cli_ctx *ctx, const char *dir, const char *rel, struct ruru_buf *b)
 {

@@ -5,7 +5,10 @@
 #include <string.h>
 
 #include "web/http.h"
+#include "banned.h"
 
+/* The library's ruru_hexval (base/text.c) is internal, and a front end
+ * sees ruru.h only: a hex digit is not worth a public function. */
 static int hexval(int c)
 {
 	if (c >= '0' && c <= '9')

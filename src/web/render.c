@@ -11,6 +11,7 @@
 #include <cmark-gfm-core-extensions.h>
 
 #include "web/render.h"
+#include "banned.h"
 
 const char web_css[] =
 	":root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;"

@@ -59,6 +59,7 @@
 #include "web/http.h"
 #include "web/render.h"
 #include "web/serve.h"
+#include "banned.h"
 
 extern char **environ;
 
@@ -865,55 +866,11 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ------------------------------------------------------------ start */
 
-/* Output of `git config KEY`, or "" (no shell: argv). */
-static void git_config(const char *key, char *out, size_t size)
-{
-	out[0] = '\0';
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return;
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	char *argv[] = { (char *)"git", (char *)"config", (char *)key, NULL };
-	pid_t pid;
-	int rc = posix_spawnp(&pid, "git", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(p[1]);
-	size_t n = 0;
-	if (rc == 0) {
-		ssize_t k;
-		while (n + 1 < size && ((k = read(p[0], out + n, size - 1 - n)) > 0 || (k < 0 && errno == EINTR)))
-			if (k > 0)
-				n += (size_t)k;
-		int st;
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-	}
-	close(p[0]);
-	out[n] = '\0';
-	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
-		out[--n] = '\0';
-}
-
 static void identity(const char *as, char *out, size_t size)
 {
-	if (as && *as) {
-		snprintf(out, size, "%s", as);
-		return;
-	}
-	char name[200], email[200];
-	git_config("user.name", name, sizeof name);
-	git_config("user.email", email, sizeof email);
-	if (*name && *email)
-		snprintf(out, size, "%s <%s>", name, email);
-	else if (*name || *email)
-		snprintf(out, size, "%s", *name ? name : email);
-	else {
-		struct passwd *pw = getpwuid(getuid());
-		snprintf(out, size, "%s", pw && pw->pw_name ? pw->pw_name : "unknown user");
-	}
+	char *id = as && *as ? NULL : ruru_user_identity(RURU_IDENTITY_NAME_EMAIL);
+	snprintf(out, size, "%s", as && *as ? as : id ? id : "unknown user");
+	free(id);
 }
 
 static bool loopback(const char *addr)
