@@ -1507,8 +1507,9 @@ static void decision_form(struct web_site *site, struct ruru_buf *out, const str
 	ruru_buf_addstr(out, "\"><input type=\"hidden\" name=\"target\" value=\"");
 	web_escape(out, c->target, strlen(c->target));
 	ruru_buf_addf(out, "\"><input type=\"hidden\" name=\"payload_sha256\" value=\"%s\">"
+			   "<input type=\"hidden\" name=\"result_sha256\" value=\"%s\">"
 			   "<input type=\"hidden\" name=\"target_sha256\" value=\"%s\">",
-		      c->payload_sha256, c->target_sha256);
+		      c->payload_sha256, c->result_sha256, c->target_sha256);
 	ruru_buf_addstr(out, "<label for=\"");
 	web_escape(out, rid.ptr, rid.len);
 	ruru_buf_addstr(out, "\">Reason <span class=\"muted\">(optional to approve or reject; "

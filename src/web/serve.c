@@ -551,7 +551,7 @@ static enum MHD_Result decide(struct server *s, struct MHD_Connection *c, struct
 		return plain(c, MHD_HTTP_FORBIDDEN, "forbidden: cross-origin request\n");
 	struct ruru_buf csrf = RURU_BUF_INIT, art = RURU_BUF_INIT, act = RURU_BUF_INIT,
 			reason = RURU_BUF_INIT, target = RURU_BUF_INIT, psha = RURU_BUF_INIT,
-			tsha = RURU_BUF_INIT;
+			tsha = RURU_BUF_INIT, rsha = RURU_BUF_INIT;
 	enum MHD_Result ret;
 	const char *body = rq->body.ptr ? rq->body.ptr : "";
 	if (!web_form_get(body, rq->body.len, "csrf", &csrf) || !web_secret_eq(csrf.ptr, s->csrf)) {
@@ -569,6 +569,7 @@ static enum MHD_Result decide(struct server *s, struct MHD_Connection *c, struct
 	 * them, from an older page, decides nothing) */
 	if (!web_form_get(body, rq->body.len, "target", &target) ||
 	    !web_form_get(body, rq->body.len, "payload_sha256", &psha) ||
+	    !web_form_get(body, rq->body.len, "result_sha256", &rsha) ||
 	    !web_form_get(body, rq->body.len, "target_sha256", &tsha)) {
 		ret = refused(s, c, MHD_HTTP_CONFLICT,
 			      "The form did not say which change it showed; reload the proposal and "
@@ -591,32 +592,27 @@ static enum MHD_Result decide(struct server *s, struct MHD_Connection *c, struct
 	struct ruru_buf why = RURU_BUF_INIT;
 	ruru_buf_add(&why, reason.ptr, reason.len);
 	ruru_buf_addf(&why, "%s(by %s in ruru serve)", reason.len ? " " : "", s->identity);
-	struct ruru_confirm cf = { 0 }, now = { 0 };
+	struct ruru_confirm cf = { 0 };
 	struct ruru_error e = { 0 };
 	ruru_error_clear(&e);
+	/* the decision binds what the page showed: refused under the
+	 * session lock when the proposal is no longer that */
+	struct ruru_confirm_expect expect = {
+		.target = target.ptr,
+		.payload_sha256 = psha.ptr,
+		.result_sha256 = rsha.ptr,
+		.target_sha256 = tsha.ptr,
+	};
+	/* Signed when the workspace asks for it, and when apply will demand
+	 * a signature: with git's user.signingkey or the user's ssh-agent;
+	 * when neither can sign, nothing is recorded and the page says why
+	 * (never an unsigned approval that apply then refuses). */
+	struct ruru_confirm_sign sign = { 0 };
 	pthread_mutex_lock(&s->lock);
-	int rc;
-	/* the proposal must still be the one the page showed */
-	if (ruru_confirm_load(s->ws, art.ptr, &now, &e) < 0) {
-		rc = -1;
-	} else if (strcmp(now.target, target.ptr) || strcmp(now.payload_sha256, psha.ptr) ||
-		   strcmp(now.target_sha256, tsha.ptr) || !now.payload_intact ||
-		   !now.target_unchanged) {
-		rc = ruru_error_set(&e, RURU_ECONFLICT,
-				    "the proposal changed while it was being read; show it again");
-	} else if (ruru_confirm_sign_wanted(s->ws) || ruru_confirm_sign_required(s->ws)) {
-		/* Signed when the workspace asks for it, and when apply will
-		 * demand a signature: with git's user.signingkey or the user's
-		 * ssh-agent; when neither can sign, nothing is recorded and the
-		 * page says why (never an unsigned approval that apply then
-		 * refuses). */
-		struct ruru_confirm_sign sign = { 0 };
-		rc = ruru_confirm_decide_signed(s->ws, art.ptr, dec, why.ptr, &sign, &cf, &e);
-	} else {
-		rc = ruru_confirm_decide(s->ws, art.ptr, dec, why.ptr, &cf, &e);
-	}
+	bool signing = ruru_confirm_sign_wanted(s->ws) || ruru_confirm_sign_required(s->ws);
+	int rc = ruru_confirm_decide_expect(s->ws, art.ptr, dec, why.ptr, signing ? &sign : NULL, &expect,
+					    &cf, &e);
 	pthread_mutex_unlock(&s->lock);
-	ruru_confirm_release(&now);
 	ruru_confirm_release(&cf);
 	ruru_buf_release(&why);
 	if (rc < 0) {
@@ -643,6 +639,7 @@ out:
 	ruru_buf_release(&target);
 	ruru_buf_release(&psha);
 	ruru_buf_release(&tsha);
+	ruru_buf_release(&rsha);
 	return ret;
 }
 
