@@ -1659,15 +1659,13 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 			ruru_buf_addstr(out, " on ");
 			utc(out, c.applied_at, false);
 		}
-		if (c.kind == RURU_CONFIRM_DIFF && ruru_confirm_diff(site->ws, &c, &d, &e) == 0) {
-			ruru_buf_addstr(out, ": the change that was applied.</p>\n");
-			diff_table(site, out, c.target, d.ptr, d.len);
-		} else if (applied_content(site, &c, &d)) {
+		if (applied_content(site, &c, &d)) {
 			ruru_buf_addstr(out, ": the target was written with this content (ruru keeps "
 					     "the result, not the earlier content; git has it).</p>\n");
 			diff_table(site, out, c.target, d.ptr, d.len);
 		} else {
-			ruru_buf_addstr(out, ".</p>\n");
+			ruru_buf_addstr(out, " (a diff: ruru keeps the result's hash, not the earlier "
+					     "content; git has the change).</p>\n");
 		}
 	} else if (ruru_confirm_diff(site->ws, &c, &d, &e) == 0) {
 		if (d.len)
