@@ -530,9 +530,52 @@ static void page_href(struct web_site *site, struct ruru_buf *out, size_t p)
 		ruru_buf_addstr(&q, "&q=");
 		web_href(&q, site->query);
 	}
+	if (site->sort && *site->sort) {
+		ruru_buf_addstr(&q, "&sort=");
+		web_href(&q, site->sort);
+	}
 	web_escape(out, q.ptr, q.len);
 	ruru_buf_addch(out, '"');
 	ruru_buf_release(&q);
+}
+
+static const char *title_key(const struct ruru_session *s)
+{
+	return s->title && *s->title ? s->title : s->id;
+}
+
+/* Sort orders of the sessions page; ties keep the list's order (newest first). */
+static int by_title(const void *a, const void *b)
+{
+	const struct ruru_session *x = a, *y = b;
+	int c = strcasecmp(title_key(x), title_key(y));
+	return c ? c : strcmp(y->id, x->id);
+}
+
+static int by_status(const void *a, const void *b)
+{
+	const struct ruru_session *x = a, *y = b;
+	int c = (int)x->status - (int)y->status;
+	return c ? c : by_title(a, b);
+}
+
+/* A column header; on the server a link that sorts by it (`key` "" is
+ * the default order), marked with aria-sort when it is the order shown. */
+static void sort_header(struct web_site *site, struct ruru_buf *out, const char *label, const char *key)
+{
+	bool current = site->sort && *site->sort ? !strcmp(site->sort, key) : !*key;
+	ruru_buf_addf(out, "<th scope=\"col\"%s>",
+		      !current || !site->server ? "" : *key ? " aria-sort=\"ascending\"" : " aria-sort=\"descending\"");
+	if (!site->server) {
+		ruru_buf_addf(out, "%s</th>", label);
+		return;
+	}
+	const char *saved = site->sort;
+	site->sort = key;
+	ruru_buf_addstr(out, "<a");
+	page_href(site, out, 1);
+	ruru_buf_addf(out, ">%s</a></th>", label);
+	site->sort = saved;
 }
 
 static void pager(struct web_site *site, struct ruru_buf *out, size_t page, size_t pages)
@@ -625,6 +668,10 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		n = keep_hit_sessions(site, list, n, hits ? hits : none);
 		json_decref(none);
 	}
+	if (site->sort && !strcmp(site->sort, "title"))
+		qsort(list, n, sizeof *list, by_title);
+	else if (site->sort && !strcmp(site->sort, "status"))
+		qsort(list, n, sizeof *list, by_status);
 	size_t pages = n ? (n + WEB_PAGE_SESSIONS - 1) / WEB_PAGE_SESSIONS : 1;
 	size_t page = site->page < 1 ? 1 : site->page > pages ? pages : site->page;
 	site->npages = pages;
@@ -658,9 +705,11 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 	else
 		ruru_buf_addf(out, "<p class=\"muted\">%zu session%s</p>\n", n, n == 1 ? "" : "s");
 	if (n) {
-		ruru_buf_addstr(out, "<table class=\"sessions\">\n<thead><tr><th scope=\"col\">Session</th>"
-				     "<th scope=\"col\">Status</th><th scope=\"col\">Started</th>"
-				     "<th scope=\"col\">Last activity</th><th scope=\"col\">Entries</th>"
+		ruru_buf_addstr(out, "<table class=\"sessions\">\n<thead><tr>");
+		sort_header(site, out, "Session", "title");
+		sort_header(site, out, "Status", "status");
+		sort_header(site, out, "Started", "");
+		ruru_buf_addstr(out, "<th scope=\"col\">Last activity</th><th scope=\"col\">Entries</th>"
 				     "<th scope=\"col\">Tags</th></tr></thead>\n<tbody>\n");
 		for (size_t i = from; i < to; i++)
 			session_row(site, out, &list[i]);

@@ -446,6 +446,7 @@ static enum MHD_Result page(struct server *s, struct MHD_Connection *c, enum web
 		if (site.tag && !*site.tag)
 			site.tag = NULL;
 		site.query = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
+		site.sort = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "sort");
 		const char *pg = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
 		site.page = pg ? strtoul(pg, NULL, 10) : 1;
 		rc = web_page_index(&site, &b, &e);

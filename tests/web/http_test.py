@@ -333,6 +333,13 @@ rows1 = p1.count(b"<tr><td><a"); rows2 = p2.count(b"<tr><td><a")
 check("100 sessions a page, the rest on the next, linked", rows1 == 100 and rows2 == 3 and
       b'href="index.html?page=2"' in p1 and b'href="index.html?page=1"' in p2, (rows1, rows2))
 
+# the column headers sort the sessions
+r, st = req("GET", "/?sort=title")
+titles = re.findall(rb'<tr><td><a href="[^"]+">([^<]+)</a>', st)
+check("column headers are links that sort the sessions (by title)",
+      b'href="index.html?page=1&amp;sort=title"' in p1 and len(titles) == 100 and
+      titles == sorted(titles, key=lambda t: t.lower()) and titles[0] == b"Bulk 000", titles[:3])
+
 # idle sockets: a client's idle connections are bounded (the oldest
 # closed), and the person's next request is served
 import resource
