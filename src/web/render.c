@@ -1658,7 +1658,7 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 		href(out, site->root ? site->root : "", h.ptr);
 		ruru_buf_release(&h);
 		ruru_buf_addstr(out, ">");
-		str(site, out, c.session);
+		str(site, out, title_of(site->titles, site->ntitles, c.session));
 		ruru_buf_addstr(out, "</a></span>");
 		const char *sdir = strstr(c.artifact, c.session);
 		if (!own_page && sdir) {
@@ -1805,8 +1805,12 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 	else
 		ruru_buf_addf(out, "<p class=\"muted\">%zu waiting for a decision, %zu decided "
 				   "(newest decision first)</p>\n", npending, np - npending);
+	site->titles = list;
+	site->ntitles = n;
 	for (size_t i = 0; i < np; i++)
 		one_proposal(site, out, ps[i], false);
+	site->titles = NULL;
+	site->ntitles = 0;
 	foot(site, out, "");
 	free(ps);
 	json_decref(seen);

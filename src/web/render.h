@@ -42,6 +42,8 @@ struct web_site {
 	size_t page;             /* index: the page shown, from 1 (0: the first) */
 	size_t npages;           /* index: set to the number of pages */
 	const char *root;        /* while a page renders: its path to the site root */
+	const struct ruru_session *titles; /* while a page renders: sessions by ID, for titles */
+	size_t ntitles;
 };
 
 #define WEB_PAGE_SESSIONS 100 /* sessions on one index page */
