@@ -68,7 +68,8 @@ const char web_css[] =
 	".board li:target{outline:3px solid var(--accent)}\n"
 	".muted{color:var(--muted)}\n"
 	".doc img{max-width:100%}.doc table{width:auto}.doc td,.doc th{border:1px solid var(--line)}\n"
-	".filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin:.5rem 0}\n"
+	".filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:.5rem 0}"
+	".filters label{display:flex;gap:.4rem;align-items:center}\n"
 	"input,select,button,textarea{font:inherit;color:inherit;background:var(--bg);"
 	"border:1px solid var(--line);border-radius:6px;padding:.3rem .6rem}\n"
 	"button{cursor:pointer;background:var(--card)}\n"
@@ -617,7 +618,7 @@ static void session_row(struct web_site *site, struct ruru_buf *out, const struc
 	ruru_buf_addstr(out, "</span></td><td data-label=\"Status\">");
 	status_cell(site, out, s);
 	ruru_buf_addstr(out, "</td><td data-label=\"Started\" class=\"nw\">");
-	if (s->start && !site->server)
+	if (s->start)
 		utc(out, s->start, false);
 	else
 		str(site, out, s->start_text);
@@ -871,12 +872,12 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 	ruru_buf_addstr(out, "</dd>\n<dt>Status</dt><dd>");
 	status_cell(site, out, &s);
 	ruru_buf_addstr(out, "</dd>\n<dt>Started</dt><dd class=\"nw\">");
-	if (s.start && !site->server)
+	if (s.start)
 		utc(out, s.start, false);
 	else
 		str(site, out, s.start_text && *s.start_text ? s.start_text : "—");
 	ruru_buf_addstr(out, "</dd>\n<dt>Ended</dt><dd class=\"nw\">");
-	if (s.end && !site->server)
+	if (s.end)
 		utc(out, s.end, false);
 	else
 		str(site, out, s.end_text && *s.end_text ? s.end_text : "—");
