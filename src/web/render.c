@@ -27,7 +27,8 @@ const char web_css[] =
 	"font:16px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif}\n"
 	"a{color:var(--accent)}:focus-visible{outline:3px solid var(--accent);outline-offset:2px}\n"
 	"nav{display:flex;gap:1rem;flex-wrap:wrap;align-items:center;border-bottom:1px solid var(--line);"
-	"padding-bottom:.5rem;margin-bottom:1rem}nav .brand{font-weight:700;text-decoration:none;color:var(--fg)}\n"
+	"padding-bottom:.5rem;margin-bottom:1rem}nav .brand{font-weight:700;text-decoration:none;color:var(--fg)}"
+	"nav a[aria-current]{font-weight:600;text-decoration:none;color:var(--fg)}\n"
 	"h1{font-size:1.6rem;margin:.5rem 0;overflow-wrap:anywhere}h2{font-size:1.25rem;margin-top:2rem}\n"
 	"table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .6rem;"
 	"border-bottom:1px solid var(--line);vertical-align:top}th a{color:inherit}\n"
@@ -186,13 +187,16 @@ static void head(struct web_site *site, struct ruru_buf *out, const char *root, 
 	href(out, root, "style.css");
 	ruru_buf_addstr(out, ">\n</head>\n<body>\n<nav aria-label=\"site\"><a class=\"brand\"");
 	href(out, root, "index.html");
-	ruru_buf_addstr(out, ">ruru</a> <a");
-	href(out, root, "index.html");
-	ruru_buf_addstr(out, ">Sessions</a> <a");
-	href(out, root, "tasks.html");
-	ruru_buf_addstr(out, ">Tasks</a> <a");
-	href(out, root, "confirm.html");
-	ruru_buf_addstr(out, ">Confirmations</a>");
+	ruru_buf_addstr(out, ">ruru</a>");
+	static const char *const pages[][2] = { { "index.html", "Sessions" },
+						{ "tasks.html", "Tasks" },
+						{ "confirm.html", "Confirmations" } };
+	for (size_t i = 0; i < 3; i++) {
+		ruru_buf_addstr(out, " <a");
+		href(out, root, pages[i][0]);
+		ruru_buf_addf(out, "%s>%s</a>", !strcmp(title, pages[i][1]) ? " aria-current=\"page\"" : "",
+			      pages[i][1]);
+	}
 	if (site->server)
 		ruru_buf_addstr(out, " <span id=\"live\" class=\"muted\" aria-live=\"polite\"></span>");
 	ruru_buf_addstr(out, "</nav>\n<main>\n");
