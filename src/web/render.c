@@ -1838,5 +1838,6 @@ void web_page_refused(struct web_site *site, unsigned status, const char *msg, c
 	}
 	ruru_buf_addstr(out, "<p><a href=\"confirm.html\">← Back to the confirmations</a> "
 			     "(the proposal as it is now)</p>\n");
-	foot(site, out, "");
+	/* no live updates: this page answers a POST and cannot be fetched again */
+	ruru_buf_addstr(out, "</main>\n</body>\n</html>\n");
 }

@@ -360,8 +360,9 @@ async function main() {
 	await Promise.all([page.waitForNavigation(), decideForm(page, artP).getByRole('button', { name: 'Skip confirmation' }).click()]);
 	check('skip without a rationale is not recorded', /status = "pending"/.test(sidecar(artP)), sidecar(artP));
 	const back = page.getByRole('link', { name: /Back to the confirmations/ });
-	check('the refusal says why and has a way back', (await page.locator('[role="alert"]').innerText()).includes('rationale') &&
-		(await back.count()) === 1);
+	check('the refusal says why and has a way back (and, answering a POST, no live reload)',
+		(await page.locator('[role="alert"]').innerText()).includes('rationale') &&
+		(await back.count()) === 1 && (await page.locator('script[src$="live.js"]').count()) === 0);
 	await shot(page, '08-refused');
 	if ((await back.count()) === 1) {
 		await Promise.all([page.waitForNavigation(), back.click()]);
