@@ -33,6 +33,7 @@
  * thread per process.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -271,6 +272,13 @@ static enum MHD_Result html(struct MHD_Connection *c, unsigned status, struct ru
 
 /* ------------------------------------------------ server-sent events */
 
+static unsigned long long mix(unsigned long long h, const struct stat *st)
+{
+	return (h ^ (unsigned long long)st->st_size ^ ((unsigned long long)st->st_mtim.tv_nsec << 20) ^
+		(unsigned long long)st->st_mtim.tv_sec) *
+	       1099511628211ull;
+}
+
 /* nftw() has no user pointer: the walk's hash, under the server's lock. */
 static unsigned long long tree_hash;
 
@@ -279,14 +287,31 @@ static int tree_visit(const char *path, const struct stat *st, int type, struct 
 	(void)path;
 	(void)type;
 	(void)ftw;
-	tree_hash = (tree_hash ^ (unsigned long long)st->st_size ^
-		     ((unsigned long long)st->st_mtim.tv_nsec << 20) ^ (unsigned long long)st->st_mtim.tv_sec) *
-		    1099511628211ull;
+	tree_hash = mix(tree_hash, st);
 	return 0;
 }
 
 /* A fingerprint of what the pages show: every session log's size and
  * modification time, and .ruru/temp/ (proposals without a session). */
+/* A folder of proposals: the folder itself and each CONFIRM file and
+ * sidecar in it (one rewritten in place keeps the folder's time). */
+static unsigned long long mix_proposals(unsigned long long h, const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0)
+		return h;
+	h = mix(h, &st);
+	DIR *d = opendir(dir);
+	if (!d)
+		return h;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, "CONFIRM-", 8) && fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			h = mix(h, &st);
+	closedir(d);
+	return h;
+}
+
 static unsigned long long fingerprint(struct server *s)
 {
 	unsigned long long h = 1469598103934665603ull;
@@ -301,20 +326,14 @@ static unsigned long long fingerprint(struct server *s)
 			struct stat st;
 			ruru_buf_addf(&p, "%s/%s", root, list[i].path);
 			if (stat(p.ptr, &st) == 0)
-				h = (h ^ (unsigned long long)st.st_size ^
-				     ((unsigned long long)st.st_mtim.tv_nsec << 20) ^
-				     (unsigned long long)st.st_mtim.tv_sec) * 1099511628211ull;
+				h = mix(h, &st);
 			/* the artifacts folder changes with proposals and decisions */
-			ruru_buf_reset(&p);
-			ruru_buf_addf(&p, "%s/%s", root, list[i].path);
 			char *slash = strrchr(p.ptr, '/');
 			if (slash) {
 				p.len = (size_t)(slash - p.ptr);
 				*slash = '\0';
 				ruru_buf_addstr(&p, "/artifacts");
-				if (stat(p.ptr, &st) == 0)
-					h = (h ^ (unsigned long long)st.st_mtim.tv_nsec ^
-					     (unsigned long long)st.st_mtim.tv_sec) * 1099511628211ull;
+				h = mix_proposals(h, p.ptr);
 			}
 			ruru_buf_release(&p);
 		}
@@ -322,10 +341,8 @@ static unsigned long long fingerprint(struct server *s)
 		ruru_session_list_free(list, n);
 	}
 	struct ruru_buf t = RURU_BUF_INIT;
-	struct stat st;
 	ruru_buf_addf(&t, "%s/.ruru/temp", root);
-	if (stat(t.ptr, &st) == 0)
-		h = (h ^ (unsigned long long)st.st_mtim.tv_nsec) * 1099511628211ull;
+	h = mix_proposals(h, t.ptr);
 	/* the MDTM task files (the board, a session's tasks): every file's
 	 * size and time under the folders tasks live in */
 	static const char *const task_dirs[] = { ".ruru/tasks", ".mdtm/tasks", ".roo/commander/tasks" };

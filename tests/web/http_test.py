@@ -379,6 +379,17 @@ while not line.startswith(b"data:") and time.time() - t0 < 5:
     line = ev.readline()
 dt = time.time() - t0
 check("a change event within a second of ruru log", line.startswith(b"data:") and dt < 1.0, (line, dt))
+# a proposal rewritten in place (same inode, the folder's time unchanged)
+# shows too: the page must not keep showing what is no longer there
+time.sleep(0.3)
+with open(art2, "r+b") as f:
+    f.write(b"NEWER\n")
+t0 = time.time()
+line = b""
+while not line.startswith(b"data:") and time.time() - t0 < 5:
+    line = ev.readline()
+check("a change event when a proposal is rewritten in place", line.startswith(b"data:") and time.time() - t0 < 2,
+      (line, time.time() - t0))
 c.close()
 
 srv.send_signal(signal.SIGTERM)
