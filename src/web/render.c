@@ -2,6 +2,7 @@
  * render.c — the pages of the human view (see render.h for the layout).
  * Server-rendered HTML, no script: every page works without JavaScript.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1301,9 +1302,10 @@ static bool resolve(const char *rel, const char *url, size_t ulen, struct ruru_b
 		ruru_buf_add(&path, rel, (size_t)(slash - rel) + 1);
 	/* %-decoding: cmark keeps the URL as written */
 	for (size_t i = 0; i < ulen; i++) {
-		unsigned hi, lo;
-		if (url[i] == '%' && i + 2 < ulen && sscanf(url + i + 1, "%1x%1x", &hi, &lo) == 2) {
-			ruru_buf_addch(&path, (char)(hi * 16 + lo));
+		if (url[i] == '%' && i + 2 < ulen && isxdigit((unsigned char)url[i + 1]) &&
+		    isxdigit((unsigned char)url[i + 2])) {
+			char hex[3] = { url[i + 1], url[i + 2], '\0' };
+			ruru_buf_addch(&path, (char)strtol(hex, NULL, 16));
 			i += 2;
 		} else {
 			ruru_buf_addch(&path, url[i]);
