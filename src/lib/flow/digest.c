@@ -292,11 +292,11 @@ int ruru_session_digest(struct ruru_ws *ws, const char *id, size_t max_chars, ch
 /* Does .active (of the session's layout) already name `id`? */
 static bool active_is(struct ruru_ws *ws, const char *id)
 {
-	char *path = ruru_ws_active_path(ws, ruru_ws_session_layout(ws, id));
+	char *path = ruru_ws_active_path(ruru_ws_session_layout(ws, id));
 	struct ruru_buf b = RURU_BUF_INIT;
 	struct ruru_error e = { 0 };
 	bool yes = false;
-	if (ruru_read_file(path, &b, &e) == 0) {
+	if (ruru_store_read(ws->store, path, &b, &e) == 0) {
 		while (b.len && (b.ptr[b.len - 1] == '\n' || b.ptr[b.len - 1] == '\r'))
 			b.len--;
 		yes = b.len == strlen(id) && !memcmp(b.ptr, id, b.len);

@@ -282,7 +282,7 @@ static void blockers(struct ruru_ws *ws, const char *sid, json_t *out)
 	ruru_buf_addf(&leaf, "%sblockers", base);
 	char *dir = ruru_ws_session_path(ws, sid, leaf.ptr);
 	struct ruru_error derr = { 0 };
-	DIR *d = ruru_opendir(dir, &derr);
+	DIR *d = ruru_store_opendir(ws->store, dir, &derr);
 	struct dirent *de;
 	json_t *names = json_array();
 	while (d && (de = readdir(d))) {
@@ -310,7 +310,7 @@ static void blockers(struct ruru_ws *ws, const char *sid, json_t *out)
 		const char *status = NULL, *issue = NULL;
 		struct ruru_toml *doc = NULL;
 		struct ruru_frontmatter fm;
-		if (ruru_read_file(p.ptr, &b, &e) == 0 && ruru_frontmatter_split(b.ptr, b.len, &fm))
+		if (ruru_store_read(ws->store, p.ptr, &b, &e) == 0 && ruru_frontmatter_split(b.ptr, b.len, &fm))
 			doc = ruru_toml_parse(b.ptr + fm.toml, fm.toml_end - fm.toml, &e);
 		if (doc) {
 			const struct ruru_toml_value *v =
@@ -457,7 +457,7 @@ json_t *ruru_open_items(struct ruru_ws *ws, const char *id, struct ruru_error *e
 		return NULL;
 	struct ruru_buf text = RURU_BUF_INIT;
 	char *path = ruru_ws_path(ws, s.path);
-	int rc = ruru_read_file(path, &text, err);
+	int rc = ruru_store_read(ws->store, path, &text, err);
 	free(path);
 	if (rc < 0) {
 		ruru_session_release(&s);
