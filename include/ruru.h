@@ -623,6 +623,21 @@ struct ruru_new {
 	 * when there was none. */
 	char **other_active;
 };
+/* The front-matter keys of a session log in the order ruru writes them
+ * (one table in the library), for views that show a session's keys: fills
+ * *out with key i (0, 1, ...) and returns true, false past the last.
+ * `name` is the key as written and as ruru_session_json() names it,
+ * `label` how a reader's view names it ("Started"), `list` true for an
+ * array of strings. */
+struct ruru_session_key {
+	const char *name, *label;
+	bool list;
+};
+bool ruru_session_key(size_t i, struct ruru_session_key *out);
+/* The value of key i in `s`: *n strings (0 when unset; 1 for a string:
+ * its text as written, e.g. the status with its emoji), borrowed from s. */
+const char *const *ruru_session_key_value(const struct ruru_session *s, size_t i, size_t *n);
+
 /* Create a session and make it active.  Returns its ID (caller frees). */
 char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct ruru_error *err);
 

@@ -427,9 +427,13 @@ static int show_digest(struct cli_ctx *ctx, struct cli_args *a)
 
 /* One line of `show`'s header: the label, then the values (NULL ones
  * empty) separated by blanks, each with control characters made visible. */
-static void show_line(struct ruru_buf *b, const char *label, const char *const *v, size_t n)
+/* The width of the labels of `show`'s text view: the longest key name,
+ * its colon and a space. */
+#define SHOW_WIDTH ((int)sizeof("related_artifacts: ") - 1)
+
+static void show_line(struct ruru_buf *b, const char *name, const char *const *v, size_t n)
 {
-	ruru_buf_addstr(b, label);
+	ruru_buf_addf(b, "%s:%*s", name, SHOW_WIDTH - (int)strlen(name) - 1, "");
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			ruru_buf_addch(b, ' ');
@@ -489,22 +493,21 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 		/* Values come from a file anyone may have written: what a
 		 * terminal would obey is made visible, as in `list`. */
 		struct ruru_buf h = RURU_BUF_INIT;
-		show_line(&h, "id:          ", (const char *const *)&s.id, 1);
-		if (!s.valid) {
-			struct ruru_buf line = RURU_BUF_INIT;
-			ruru_error_format(s.problem, &line);
-			show_line(&h, "invalid:     ", (const char *const *)&line.ptr, 1);
-			ruru_buf_release(&line);
+		/* the front-matter keys, as the library's key table lists them,
+		 * each under its name; a log that cannot be read says why */
+		struct ruru_session_key key;
+		for (size_t k = 0; ruru_session_key(k, &key); k++) {
+			size_t n;
+			const char *const *v = ruru_session_key_value(&s, k, &n);
+			show_line(&h, key.name, v, n);
+			if (k == 0 && !s.valid) {
+				struct ruru_buf line = RURU_BUF_INIT;
+				ruru_error_format(s.problem, &line);
+				show_line(&h, "invalid", (const char *const *)&line.ptr, 1);
+				ruru_buf_release(&line);
+			}
 		}
-		show_line(&h, "title:       ", (const char *const *)&s.title, 1);
-		show_line(&h, "status:      ", (const char *const *)&s.status_text, 1);
-		show_line(&h, "start_time:  ", (const char *const *)&s.start_text, 1);
-		show_line(&h, "end_time:    ", (const char *const *)&s.end_text, 1);
-		show_line(&h, "coordinator: ", (const char *const *)&s.coordinator, 1);
-		show_line(&h, "tasks:       ", (const char *const *)s.tasks, s.ntasks);
-		show_line(&h, "artifacts:   ", (const char *const *)s.artifacts, s.nartifacts);
-		show_line(&h, "tags:        ", (const char *const *)s.tags, s.ntags);
-		ruru_buf_addf(&h, "entries:     %zu\n", s.nentries);
+		ruru_buf_addf(&h, "%-*s%zu\n", SHOW_WIDTH, "entries:", s.nentries);
 		if (!cli_write(ctx, h.ptr, h.len))
 			rc = cli_fail(ctx);
 		ruru_buf_release(&h);
