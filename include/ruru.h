@@ -438,6 +438,13 @@ struct ruru_ws *ruru_ws_open(const char *root, struct ruru_error *err);
 void ruru_ws_free(struct ruru_ws *ws);
 /* The absolute root path (borrowed). */
 const char *ruru_ws_root(const struct ruru_ws *ws);
+/* Where the workspace's derived data (the search index) is kept: the
+ * user's cache folder, given as the front end reads it from the
+ * environment: `xdg_cache_home` ($XDG_CACHE_HOME) when absolute, else
+ * `home`/.cache ($HOME).  Both NULL (or relative): no cache folder, and the
+ * index is built in memory for each call.  Nothing in the workspace
+ * chooses the place. */
+void ruru_ws_set_cache(struct ruru_ws *ws, const char *xdg_cache_home, const char *home);
 
 /* Make .ruru/ with sessions/, temp/, tasks/ and a .gitignore for ruru's lock
  * and cache files, in `dir` (NULL: the current directory).  Idempotent. */
@@ -898,12 +905,15 @@ json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *s
 /*
  * Full-text search over every session (DESIGN §13): entries (message, type,
  * mode, task), sessions (title, goal, tags) and artifacts (text files of a
- * session folder up to 1 MB), through a derived SQLite FTS5 index in
- * .ruru/index.sqlite3.  Every call first brings the index up to date from
- * the files whose (device, inode, size, mtime) changed; a grown log is
- * indexed from its last entry on.  A missing, corrupt or old-version index
- * is rebuilt; a read-only workspace is searched through an index in memory;
- * a symlinked index (or -wal/-shm file) is RURU_EREFUSED.
+ * session folder up to 1 MB), through a derived SQLite FTS5 index kept
+ * outside the work tree, in the user's cache folder (ruru_ws_set_cache):
+ * <cache>/ruru/<SHA-256 of the root's real path>/index.sqlite3.  Every call
+ * first brings the index up to date from the files whose (device, inode,
+ * size, mtime) changed; a grown log is indexed from its last entry on.  A
+ * missing, corrupt, old-version or foreign-schema index is rebuilt; with
+ * no cache folder (or one that cannot be written) the index is built in
+ * memory; a symlinked index file or cache folder is RURU_EREFUSED.  A
+ * .ruru/index.sqlite3 in the work tree is never opened.
  *
  * Query language: words are ANDed; "a phrase"; prefix*; -word (or
  * -"a phrase") excludes; OR between two terms (binds tighter than the
@@ -961,6 +971,13 @@ struct ruru_index_stats {
 };
 /* Rebuild the index from nothing (`ruru reindex`). */
 int ruru_reindex(struct ruru_ws *ws, struct ruru_index_stats *st, struct ruru_error *err);
+/* The path of the workspace's index file into `out` (made empty when
+ * there is no cache folder: the index lives in memory). */
+int ruru_index_path(struct ruru_ws *ws, struct ruru_buf *out, struct ruru_error *err);
+/* Remove the index folders in the cache folder of `ws` (any workspace's,
+ * not only this one's) whose workspace root no longer exists (`ruru
+ * reindex --prune`); *removed gets how many. */
+int ruru_index_prune(struct ruru_ws *ws, size_t *removed, struct ruru_error *err);
 
 /* Sessions from the index, newest first like ruru_session_list() (same
  * filters, same records, front matter only), after bringing the index's

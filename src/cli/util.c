@@ -13,7 +13,10 @@
 
 struct ruru_ws *cli_ws(struct cli_ctx *ctx)
 {
-	return ruru_ws_open(ctx->root, &ctx->err);
+	struct ruru_ws *ws = ruru_ws_open(ctx->root, &ctx->err);
+	if (ws) /* where the search index is kept */
+		ruru_ws_set_cache(ws, getenv("XDG_CACHE_HOME"), getenv("HOME"));
+	return ws;
 }
 
 char *cli_session(struct cli_ctx *ctx, struct ruru_ws *ws, const char *id)

@@ -744,6 +744,7 @@ struct ruru_mcp *ruru_mcp_new(const char *root, const char *session, struct ruru
 	struct ruru_ws *ws = ruru_ws_open(root, err);
 	if (!ws)
 		return NULL;
+	ruru_ws_set_cache(ws, getenv("XDG_CACHE_HOME"), getenv("HOME"));
 	/* Paths in tool arguments (a target, an artifact) are relative to the
 	 * workspace root: a client knows its workspace, not our cwd.  A root
 	 * that does not exist yet keeps the cwd (the library makes it). */

@@ -1,6 +1,6 @@
 /*
- * index.c — the search index .ruru/index.sqlite3 (DESIGN §13): an SQLite
- * database (WAL) holding one row per indexed file with the (device, inode,
+ * index.c — the search index: an SQLite
+ * database (WAL) in the user's cache folder (see "where it lives") holding one row per indexed file with the (device, inode,
  * size, mtime) it was read at, one row per session (its front matter, for
  * `list`), and one FTS5 document per entry, session and text artifact.
  *
@@ -13,7 +13,7 @@
  * `list` stats the logs only and compares each with its row as it goes.
  * Each document's rowid carries its length in tokens for ranking
  * (rank.c).  When nothing changed the reader goes on without taking any
- * lock.  Otherwise it takes .ruru/index.lock (one
+ * lock.  Otherwise it takes the cache folder's index.lock (one
  * writer at a time), and in one transaction drops what vanished, indexes
  * what is new and re-indexes what changed; readers of the database see
  * either the old or the new index, never a half-done one, and a writer
@@ -27,9 +27,10 @@
  * entry takes in text that continued it.
  *
  * A missing, corrupt (not a database) or old-version index is deleted and
- * rebuilt under the lock.  A symlinked index, -wal, -shm or lock file is
- * refused (RURU_EREFUSED).  A workspace where the index cannot be written
- * (read-only) is indexed into memory for the one process.
+ * rebuilt under the lock, and so is one whose schema is not exactly
+ * ruru's.  A symlinked index, -wal, -shm or lock file is refused
+ * (RURU_EREFUSED).  With no cache folder, or one that cannot be written,
+ * the workspace is indexed into memory for the one process.
  */
 #include <dirent.h>
 #include <pthread.h>
@@ -1287,14 +1288,14 @@ static int apply_changes(sqlite3 *db, int rootfd, const struct scan *s, const st
 /* ------------------------------------------------------ opening, locks */
 
 /* A file of the index that exists must be a regular file. */
-static int check_not_symlink(int rurufd, const char *name, struct ruru_error *err)
+static int check_not_symlink(int dirfd, const char *dir, const char *name, struct ruru_error *err)
 {
 	struct stat st;
-	if (fstatat(rurufd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return 0;
 	if (S_ISREG(st.st_mode))
 		return 0;
-	ruru_error_set(err, RURU_EREFUSED, "refusing to use .ruru/%s: %s", name,
+	ruru_error_set(err, RURU_EREFUSED, "refusing to use %s/%s: %s", dir, name,
 		       S_ISLNK(st.st_mode) ? "it is a symlink" : "it is not a regular file");
 	return -1;
 }
@@ -1490,12 +1491,32 @@ static void fault_vfs_register(void)
 		real_vfs = NULL;
 }
 
+/* An index file is read as hostile input all the same (it is only
+ * ever ruru's, but a file can be swapped): no schema changes by writing
+ * sqlite_master, no SQL functions called from the schema, no triggers, no
+ * views (ruru's schema has none, so one found there never runs). */
+static int defend(sqlite3 *db)
+{
+	int rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+	if (rc == SQLITE_OK)
+		rc = exec(db, "PRAGMA trusted_schema=OFF");
+	return rc;
+}
+
 static int open_db(const char *path, bool rw, sqlite3 **db)
 {
 	pthread_once(&fault_vfs_once, fault_vfs_register);
 	int flags = rw ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
 	flags |= SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX;
 	int rc = sqlite3_open_v2(path, db, flags, real_vfs ? "ruru-faults" : NULL);
+	if (rc == SQLITE_OK)
+		rc = defend(*db);
 	if (rc == SQLITE_OK)
 		rc = ruru_rank_register(*db);
 	if (rc == SQLITE_OK) {
@@ -1511,15 +1532,17 @@ static int open_db(const char *path, bool rw, sqlite3 **db)
 	return rc;
 }
 
-static void unlink_index(struct ruru_ws *ws)
+static const char *const index_files[] = { "index.sqlite3", "index.sqlite3-wal",
+					     "index.sqlite3-shm" };
+
+static void unlink_index(const char *dir)
 {
-	static const char *const names[] = { ".ruru/index.sqlite3", ".ruru/index.sqlite3-wal",
-					     ".ruru/index.sqlite3-shm" };
 	for (size_t i = 0; i < 3; i++) {
-		char *path = ruru_ws_path(ws, names[i]);
+		struct ruru_buf path = RURU_BUF_INIT;
+		ruru_buf_addf(&path, "%s/%s", dir, index_files[i]);
 		struct ruru_error e = { 0 };
-		ruru_remove(path, &e); /* a missing file is what we want */
-		free(path);
+		ruru_remove(path.ptr, &e); /* a missing file is what we want */
+		ruru_buf_release(&path);
 	}
 }
 
@@ -1549,6 +1572,238 @@ static int build_in_memory(struct ruru_index *ix, int rootfd, const struct scan 
 	if (rc != SQLITE_OK)
 		return ruru_index_error(ix->db, err, "cannot build in memory");
 	return 0;
+}
+
+/* ---------------------------------------------------- where it lives */
+
+/*
+ * The index of a workspace lives in the user's cache folder, never in the
+ * work tree: <cache>/ruru/<SHA-256 of the root's real path>/, so that each
+ * clone and worktree has its own and nothing a repository holds (a planted
+ * index, a .git file naming another folder) chooses the file ruru opens.
+ * The folder also holds `root`, the real path it belongs to, for
+ * ruru_index_prune().
+ */
+
+/* Open the folder `name` of `dfd`, made (0700) when missing, never
+ * through a symlink. */
+static int cache_sub(int dfd, const char *name, const char *shown, struct ruru_error *err)
+{
+	if (mkdirat(dfd, name, 0700) < 0 && errno != EEXIST)
+		return ruru_error_set(err, RURU_EFAIL, "cannot make the cache folder %s: %s", shown,
+				      strerror(errno));
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
+		return ruru_error_set(err, RURU_EREFUSED, "refusing to use the cache folder %s: %s",
+				      shown,
+				      fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+						      S_ISLNK(st.st_mode)
+					      ? "it is a symlink"
+					      : "it is not a folder");
+	if (fd < 0)
+		return ruru_error_set(err, RURU_EFAIL, "cannot open the cache folder %s: %s", shown,
+				      strerror(errno));
+	return fd;
+}
+
+/* "<cache_home>/ruru" (caller frees). */
+static char *cache_base(const char *home)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_buf_addf(&b, "%s/ruru", home);
+	return ruru_buf_detach(&b, NULL);
+}
+
+/* The index folder of `ws` into *dir, opened (its fd returned).  0 with
+ * no fd (-1 in *fd) when there is no cache folder to use: the index is
+ * then kept in memory.  -1 with `err` when it is refused. */
+static int cache_open(const struct ruru_ws *ws, struct ruru_buf *dir, int *fd,
+		      struct ruru_error *err)
+{
+	*fd = -1;
+	char *real = ws->cache_home ? realpath(ws->root, NULL) : NULL;
+	if (!real)
+		return 0;
+	char hex[65];
+	ruru_sha256_hex(real, strlen(real), hex);
+	char *base = cache_base(ws->cache_home);
+	struct ruru_error mk = { 0 };
+	int hfd = -1, bfd = -1, rc = 0;
+	/* The user's own cache folder, as named (it may be a symlink of
+	 * theirs); below it, ruru's folders are never symlinks. */
+	if (ruru_mkdirs(ws->cache_home, &mk) < 0 ||
+	    (hfd = open(ws->cache_home, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		goto out; /* no cache folder: in memory */
+	struct ruru_error e = { 0 };
+	bfd = cache_sub(hfd, "ruru", base, &e);
+	ruru_buf_reset(dir);
+	ruru_buf_addf(dir, "%s/%s", base, hex);
+	int cfd = bfd < 0 ? -1 : cache_sub(bfd, hex, dir->ptr, &e);
+	if (cfd < 0) {
+		if (e.code == RURU_EREFUSED) {
+			*err = e;
+			rc = -1;
+		}
+		goto out;
+	}
+	struct stat st;
+	if (fstatat(cfd, "root", &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT) {
+		struct ruru_buf path = RURU_BUF_INIT, text = RURU_BUF_INIT;
+		ruru_buf_addf(&path, "%s/root", dir->ptr);
+		ruru_buf_addf(&text, "%s\n", real);
+		ruru_write_cache(path.ptr, text.ptr, text.len, &e); /* best effort */
+		ruru_buf_release(&path);
+		ruru_buf_release(&text);
+	}
+	*fd = cfd;
+out:
+	if (bfd >= 0)
+		close(bfd);
+	if (hfd >= 0)
+		close(hfd);
+	free(base);
+	free(real);
+	return rc;
+}
+
+int ruru_index_path(struct ruru_ws *ws, struct ruru_buf *out, struct ruru_error *err)
+{
+	ruru_buf_reset(out);
+	int fd;
+	struct ruru_buf dir = RURU_BUF_INIT;
+	if (cache_open(ws, &dir, &fd, err) < 0) {
+		ruru_buf_release(&dir);
+		return -1;
+	}
+	if (fd >= 0) {
+		close(fd);
+		ruru_buf_addf(out, "%s/index.sqlite3", dir.ptr);
+	}
+	ruru_buf_release(&dir);
+	return 0;
+}
+
+int ruru_index_prune(struct ruru_ws *ws, size_t *removed, struct ruru_error *err)
+{
+	const char *cache_home = ws->cache_home;
+	*removed = 0;
+	if (!cache_home)
+		return 0;
+	char *base = cache_base(cache_home);
+	int bfd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (bfd < 0) {
+		int e = errno;
+		free(base);
+		if (e == ENOENT)
+			return 0;
+		return ruru_error_set(err, e == ELOOP ? RURU_EREFUSED : RURU_EFAIL,
+				      "cannot read the cache folder %s/ruru: %s", cache_home,
+				      e == ELOOP ? "it is a symlink" : strerror(e));
+	}
+	DIR *d = fdopendir(bfd);
+	if (!d) {
+		close(bfd);
+		free(base);
+		return ruru_error_set(err, RURU_EFAIL, "cannot read the cache folder: %s",
+				      strerror(errno));
+	}
+	struct dirent *de;
+	int rc = 0;
+	while ((de = readdir(d)) && rc == 0) {
+		/* Only ruru's own folders: 64 hex digits, holding `root`. */
+		size_t n = strlen(de->d_name);
+		if (n != 64 || strspn(de->d_name, "0123456789abcdef") != 64)
+			continue;
+		int cfd = openat(bfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cfd < 0)
+			continue;
+		char root[4097];
+		ssize_t got = -1;
+		int rfd = openat(cfd, "root", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (rfd >= 0) {
+			got = read(rfd, root, sizeof(root) - 1);
+			close(rfd);
+		}
+		bool gone = false;
+		if (got > 1 && root[got - 1] == '\n' && root[0] == '/') {
+			root[got - 1] = '\0';
+			char hex[65];
+			ruru_sha256_hex(root, strlen(root), hex);
+			struct stat st;
+			gone = !strcmp(hex, de->d_name) && stat(root, &st) < 0 &&
+			       (errno == ENOENT || errno == ENOTDIR);
+		}
+		if (gone) {
+			static const char *const files[] = { "index.sqlite3", "index.sqlite3-wal",
+							     "index.sqlite3-shm", "index.lock", "root" };
+			for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++)
+				if (unlinkat(cfd, files[i], 0) < 0 && errno != ENOENT)
+					rc = ruru_error_set(err, RURU_EFAIL, "cannot remove %s/%s/%s: %s",
+							    base, de->d_name, files[i], strerror(errno));
+			if (rc == 0 && unlinkat(bfd, de->d_name, AT_REMOVEDIR) < 0)
+				rc = ruru_error_set(err, RURU_EFAIL, "cannot remove %s/%s: %s", base,
+						    de->d_name, strerror(errno));
+			if (rc == 0)
+				(*removed)++;
+		}
+		close(cfd);
+	}
+	closedir(d);
+	free(base);
+	return rc;
+}
+
+/* ------------------------------------------------------ schema check */
+
+/* sqlite_master as one string: every object's type, name, table and SQL
+ * (the root pages left out).  SQLite result code. */
+static int schema_text(sqlite3 *db, struct ruru_buf *out)
+{
+	sqlite3_stmt *q;
+	ruru_buf_reset(out);
+	int rc = sqlite3_prepare_v2(db,
+				    "SELECT type, name, tbl_name, ifnull(sql, '') FROM sqlite_master"
+				    " ORDER BY type, name",
+				    -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		for (int c = 0; c < 4; c++) {
+			const unsigned char *t = sqlite3_column_text(q, c);
+			ruru_buf_addstr(out, t ? (const char *)t : "");
+			ruru_buf_addch(out, c < 3 ? '\037' : '\036');
+		}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static struct ruru_buf own_schema = RURU_BUF_INIT;
+static pthread_once_t own_schema_once = PTHREAD_ONCE_INIT;
+
+/* ruru's own schema as schema_text() reads it, made once in memory. */
+static void own_schema_make(void)
+{
+	sqlite3 *db;
+	if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) ==
+		    SQLITE_OK &&
+	    create_schema(db) == SQLITE_OK)
+		schema_text(db, &own_schema);
+	sqlite3_close(db);
+}
+
+/* Is the schema of `db` exactly ruru's (nothing added, nothing changed)?
+ * An empty database counts when `empty_ok`. */
+static bool schema_is_ours(sqlite3 *db, bool empty_ok, int *rc)
+{
+	pthread_once(&own_schema_once, own_schema_make);
+	struct ruru_buf t = RURU_BUF_INIT;
+	*rc = schema_text(db, &t);
+	bool ours = *rc == SQLITE_OK && own_schema.len &&
+		    ((empty_ok && t.len == 0) ||
+		     (t.len == own_schema.len && !memcmp(t.ptr, own_schema.ptr, t.len)));
+	ruru_buf_release(&t);
+	return ours;
 }
 
 void ruru_index_close(struct ruru_index *ix)
@@ -1584,28 +1839,27 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	struct scan s = { 0 };
 	struct frows rows = { 0 };
 	struct ruru_lock lock = RURU_LOCK_INIT;
-	char *dbpath = ruru_ws_path(ws, ".ruru/index.sqlite3");
-	char *lockpath = ruru_ws_path(ws, ".ruru/index.lock");
-	int result = -1, rc = SQLITE_OK;
-	int rurufd = ruru_openat_beneath(rootfd, ".ruru", O_RDONLY | O_DIRECTORY);
-	if (rurufd < 0) {
-		struct stat lst;
-		if (fstatat(rootfd, ".ruru", &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode)) {
-			ruru_error_set(err, RURU_EREFUSED, "refusing to use .ruru: it is a symlink");
-			goto out;
-		}
-	} else if (check_not_symlink(rurufd, "index.sqlite3", err) < 0 ||
-		   check_not_symlink(rurufd, "index.sqlite3-wal", err) < 0 ||
-		   check_not_symlink(rurufd, "index.sqlite3-shm", err) < 0 ||
-		   check_not_symlink(rurufd, "index.lock", err) < 0) {
-		goto out;
-	}
+	struct ruru_buf cdir = RURU_BUF_INIT;
+	char *dbpath = NULL, *lockpath = NULL;
+	int result = -1, rc = SQLITE_OK, cfd = -1;
 	struct frows none = { 0 };
-	if (rurufd < 0) { /* no .ruru/ (only a later layout): nothing to keep it in */
+	if (cache_open(ws, &cdir, &cfd, err) < 0)
+		goto out;
+	if (cfd < 0) { /* no cache folder: nothing to keep it in */
 		scan_workspace(rootfd, &s, logs_only, &none, true);
 		result = build_in_memory(ix, rootfd, &s, st, err);
 		goto out;
 	}
+	if (check_not_symlink(cfd, cdir.ptr, "index.sqlite3", err) < 0 ||
+	    check_not_symlink(cfd, cdir.ptr, "index.sqlite3-wal", err) < 0 ||
+	    check_not_symlink(cfd, cdir.ptr, "index.sqlite3-shm", err) < 0 ||
+	    check_not_symlink(cfd, cdir.ptr, "index.lock", err) < 0)
+		goto out;
+	struct ruru_buf pb = RURU_BUF_INIT;
+	ruru_buf_addf(&pb, "%s/index.sqlite3", cdir.ptr);
+	dbpath = ruru_buf_detach(&pb, NULL);
+	ruru_buf_addf(&pb, "%s/index.lock", cdir.ptr);
+	lockpath = ruru_buf_detach(&pb, NULL);
 
 	/* Fast path: the index is there, readable, current, and agrees
 	 * with every file's stat: no lock, no write.  Its rows spare the
@@ -1614,7 +1868,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	int64_t seen_version = -1; /* data_version when `rows` were read, if they were */
 	if (!rebuild && open_db(dbpath, true, &ix->db) == SQLITE_OK) {
 		int v = index_version(ix->db, &rc);
-		if (v == INDEX_VERSION) {
+		if (v == INDEX_VERSION && schema_is_ours(ix->db, false, &rc)) {
 			usable = true;
 			rc = exec(ix->db, "BEGIN");
 			if (rc == SQLITE_OK && logs_only) {
@@ -1673,7 +1927,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		}
 		memset(st, 0, sizeof(*st));
 		if (fresh_file)
-			unlink_index(ws);
+			unlink_index(cdir.ptr);
 		st->rebuilt = fresh_file;
 		fresh_file = true; /* for the next attempt */
 		int v = INDEX_VERSION;
@@ -1682,6 +1936,10 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 			rc = open_db(dbpath, true, &ix->db);
 			v = rc == SQLITE_OK ? index_version(ix->db, &rc) : -1;
 		}
+		/* Nothing but ruru's own schema (or none yet): a table, view or
+		 * trigger added to it is a reason to make the file again. */
+		if (rc == SQLITE_OK && !schema_is_ours(ix->db, v == 0, &rc))
+			rc = rc == SQLITE_OK ? SQLITE_SCHEMA : rc;
 		if (rc == SQLITE_OK && v == 0) {
 			rc = exec(ix->db, "BEGIN IMMEDIATE");
 			if (rc == SQLITE_OK)
@@ -1726,8 +1984,9 @@ out:
 		sqlite3_close(ix->db);
 		ix->db = NULL;
 	}
-	if (rurufd >= 0)
-		close(rurufd);
+	if (cfd >= 0)
+		close(cfd);
+	ruru_buf_release(&cdir);
 	close(rootfd);
 	scan_release(&s);
 	frows_release(&rows);

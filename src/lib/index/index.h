@@ -1,6 +1,6 @@
 /*
- * index.h — library-internal: the derived search index .ruru/index.sqlite3
- * (DESIGN §13), kept by index.c and read by search.c.
+ * index.h — library-internal: the derived search index (in the user's
+ * cache folder, never the work tree), kept by index.c and read by search.c.
  *
  *	struct ruru_index ix;
  *	if (ruru_index_open(&ix, ws, false, &stats, err) < 0)   (up to date now)

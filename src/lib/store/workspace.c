@@ -200,6 +200,7 @@ struct ruru_ws *ruru_ws_open(const char *root, struct ruru_error *err)
 		dir[--n] = '\0';
 	struct ruru_ws *ws = ruru_xmalloc(sizeof(*ws));
 	ws->root = dir;
+	ws->cache_home = NULL;
 	ruru_store_add_root(dir); /* every path below it is walked from it */
 	return ws;
 }
@@ -209,7 +210,23 @@ void ruru_ws_free(struct ruru_ws *ws)
 	if (!ws)
 		return;
 	free(ws->root);
+	free(ws->cache_home);
 	free(ws);
+}
+
+void ruru_ws_set_cache(struct ruru_ws *ws, const char *xdg_cache_home, const char *home)
+{
+	free(ws->cache_home);
+	ws->cache_home = NULL;
+	/* Only an absolute XDG_CACHE_HOME counts (the XDG base directory
+	 * rule); else ~/.cache. */
+	if (xdg_cache_home && xdg_cache_home[0] == '/')
+		ws->cache_home = ruru_strdup(xdg_cache_home);
+	else if (home && home[0] == '/') {
+		struct ruru_buf b = RURU_BUF_INIT;
+		ruru_buf_addf(&b, "%s/.cache", home);
+		ws->cache_home = ruru_buf_detach(&b, NULL);
+	}
 }
 
 const char *ruru_ws_root(const struct ruru_ws *ws)

@@ -12,6 +12,7 @@
 
 struct ruru_ws {
 	char *root; /* absolute, no trailing slash */
+	char *cache_home; /* the user's cache folder (ruru_ws_set_cache); NULL: none */
 };
 
 /* "<root>/<rel>" (caller frees). */
