@@ -510,8 +510,14 @@ enum { RURU_LOAD_ENTRIES = 1 };
 int ruru_session_load(struct ruru_ws *ws, const char *id, unsigned flags, struct ruru_session *out,
 		      struct ruru_error *err);
 
-/* All sessions, newest first (start time, then ID), reading only front
- * matter.  `status` RURU_STATUS_UNKNOWN and `tag` NULL mean no filter. */
+/* All sessions, newest first (start time, then ID), front matter only,
+ * from the first level of the search index (brought up to date from the
+ * logs whose stat changed, each read up to its closing "+++"; no entry
+ * text is indexed for a listing); the logs are read directly when the
+ * index cannot be used.  The one listing every front end uses (CLI
+ * `list`, MCP `session_list`, the web view); ruru_session_list_indexed()
+ * is the same, record by record.  `status` RURU_STATUS_UNKNOWN and `tag`
+ * NULL mean no filter. */
 int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *tag,
 		      struct ruru_session **out, size_t *n, struct ruru_error *err);
 void ruru_session_list_free(struct ruru_session *list, size_t n);
@@ -918,7 +924,9 @@ json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *s
  * Query language: words are ANDed; "a phrase"; prefix*; -word (or
  * -"a phrase") excludes; OR between two terms (binds tighter than the
  * implied AND).  Words are runs of letters and digits, matched without
- * regard to case or diacritics.  ruru builds the FTS5 expression itself,
+ * regard to case or diacritics; a query holding characters of a script
+ * written without spaces (Chinese, Japanese, Thai...) is matched as
+ * substrings of three or more characters (FTS5's trigram tokenizer).  ruru builds the FTS5 expression itself,
  * quoting every term, so no query text is ever FTS5 or SQL syntax.  A
  * malformed query is RURU_EUSAGE with a message saying why.
  */

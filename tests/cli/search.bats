@@ -474,3 +474,26 @@ mcp_session() {
 	[[ "$out" == *'"isError":true'* ]]
 	[[ "$out" == *'matches 2 sessions: \"SESSION-Alpha-2611240315\", \"SESSION-Alpine-2611240316\"'* ]]
 }
+
+@test "scripts without spaces: a word is found inside a longer run (trigram beside unicode61)" {
+	"$RURU" log "仕様は日本語テキストで書かれている"
+	"$RURU" log "ภาษาไทยไม่มีช่องว่าง"
+	run "$RURU" --json search 日本語
+	[[ "$output" == *'"snippet":"仕様は[日本語]テキストで書かれている"'* ]]
+	run "$RURU" --json search テキスト
+	[[ "$output" == *'"kind":"entry"'* ]]
+	run "$RURU" --json search ไม่มี
+	[[ "$output" == *'"kind":"entry"'* ]]
+	# mixed with a word, and excluded
+	run "$RURU" --json search "日本語 -tokens"
+	[ "$(echo "$output" | grep -o '"kind"' | wc -l)" -eq 1 ]
+	run "$RURU" --json search "日本語 JWT"
+	[[ "$output" == *'"hits":[]'* ]]
+	# Latin words are still whole words (no substring hits)
+	run "$RURU" --json search oken
+	[[ "$output" == *'"hits":[]'* ]]
+	# an edit that removes the text removes the hit
+	sed -i 's/日本語テキスト/English/' "$(log_of)"
+	run "$RURU" --json search 日本語
+	[[ "$output" == *'"hits":[]'* ]]
+}

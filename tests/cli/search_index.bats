@@ -184,3 +184,44 @@ index_dir() { echo "$XDG_CACHE_HOME/ruru/$(printf %s "$(realpath "$1")" | sha256
 	run "$RURU" --json reindex --prune
 	[ "$output" = '{"schema_version":1,"pruned":0}' ]
 }
+
+# docs/sessions rows of the index of $WS
+index_count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$(index_dir "$WS")/index.sqlite3" "$1"; }
+
+@test "two levels: list reads front matter only and indexes no text; it answers when text indexing fails" {
+	ID=$("$RURU" new "Levels" --tag lv)
+	for i in 1 2 3; do "$RURU" log "numbat entry $i"; done
+	run "$RURU" list
+	[ "$status" -eq 0 ]
+	[[ "$output" == "$ID	active	"*"	Levels" ]]
+	[ "$(index_count 'select count(*) from sessions')" -eq 1 ]
+	[ "$(index_count 'select count(*) from docs')" -eq 0 ]
+	[ "$(index_count 'select count(*) from files')" -eq 0 ]
+	# the MCP listing is the same call
+	run "$RURU" --json list
+	[[ "$output" == *'"title":"Levels"'* ]]
+	# search brings the second level up to date
+	run "$RURU" --json search numbat
+	[ "$(echo "$output" | grep -o '"kind":"entry"' | wc -l)" -eq 3 ]
+	[ "$(index_count 'select count(*) from docs')" -ge 4 ]
+	# a search whose text indexing fails (every write refused) leaves
+	# list answering, and a status change shows at once
+	"$RURU" log "numbat entry 4"
+	"$RURU" pause
+	for k in 1 2 3; do
+		run env RURU_FAULT=write:$k "$RURU" search numbat
+		run "$RURU" list
+		[ "$status" -eq 0 ]
+		[[ "$output" == "$ID	paused	"* ]] || { echo "write:$k: $output"; return 1; }
+	done
+	# a log whose body cannot be indexed (a 40 MB entry under a small
+	# memory limit) does not stop list: it reads the front matter only
+	python3 - "$(log_of "$ID")" <<-'PY'
+	import sys
+	with open(sys.argv[1], "a") as f:
+	    f.write("- [2026-11-24 03:15:20Z] **note**: " + "bilby " * 7_000_000 + "\n")
+	PY
+	run bash -c "ulimit -v 200000; \"$RURU\" list"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "$ID	paused	"* ]]
+}

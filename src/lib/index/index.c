@@ -51,7 +51,7 @@
 #include "banned.h"
 
 /* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
-#define INDEX_VERSION 10
+#define INDEX_VERSION 11
 #define ARTIFACT_MAX (1024 * 1024)
 #define WALK_DEPTH 8
 
@@ -63,22 +63,57 @@ static const char schema[] =
 	/* Kept in `list` order (newest first is a backward scan), so that
 	 * listing 100,000 sessions reads the table once in order rather
 	 * than looking every row up from an index. */
+	/* The first level: a session's front matter, and the (device,
+	 * inode, size, mtime) of the log it was read from. */
 	"CREATE TABLE sessions(start INTEGER NOT NULL, id TEXT NOT NULL, sdir TEXT NOT NULL UNIQUE,"
-	" file_id INTEGER, path TEXT, valid INTEGER, problem TEXT, status INTEGER, end INTEGER,"
-	" tags_lc TEXT, keys BLOB, layout INTEGER, PRIMARY KEY(start, id, sdir)) WITHOUT ROWID;"
-	"CREATE INDEX sessions_file ON sessions(file_id);"
+	" path TEXT NOT NULL, valid INTEGER, problem TEXT, status INTEGER, end INTEGER,"
+	" tags_lc TEXT, keys BLOB, layout INTEGER, dev INTEGER, ino INTEGER, size INTEGER,"
+	" mtime INTEGER, PRIMARY KEY(start, id, sdir)) WITHOUT ROWID;"
 	"CREATE INDEX sessions_id ON sessions(id);"
 	"CREATE TABLE docs(id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, kind INTEGER,"
 	" sdir TEXT, session TEXT, line INTEGER, time INTEGER, type TEXT, mode TEXT,"
 	" task TEXT, start_off INTEGER);"
 	"CREATE INDEX docs_file ON docs(file_id, start_off);"
 	"CREATE VIRTUAL TABLE fts USING fts5(text, type, mode, task,"
-	" tokenize='unicode61 remove_diacritics 2');";
+	" tokenize='unicode61 remove_diacritics 2');"
+	/* Scripts written without spaces (Chinese, Japanese, Thai...) are one
+	 * unicode61 token per run: the documents holding such text are also
+	 * indexed by trigram, where any run of three characters is found
+	 * inside a longer one (search.c asks it for queries in those scripts). */
+	"CREATE VIRTUAL TABLE fts_tri USING fts5(text, tokenize='trigram');";
 
 int ruru_index_error(sqlite3 *db, struct ruru_error *err, const char *what)
 {
 	return ruru_error_set(err, RURU_EFAIL, "search index: %s: %s", what,
 			      db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+bool ruru_index_nospace(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] < 0xe0 || p[i] >= 0xf8 || i + 2 >= len)
+			continue;
+		uint32_t c;
+		if (p[i] < 0xf0) {
+			c = (uint32_t)(p[i] & 0x0f) << 12 | (uint32_t)(p[i + 1] & 0x3f) << 6 |
+			    (p[i + 2] & 0x3f);
+		} else {
+			if (i + 3 >= len)
+				continue;
+			c = (uint32_t)(p[i] & 0x07) << 18 | (uint32_t)(p[i + 1] & 0x3f) << 12 |
+			    (uint32_t)(p[i + 2] & 0x3f) << 6 | (p[i + 3] & 0x3f);
+		}
+		if ((c >= 0x0e00 && c <= 0x0eff) ||   /* Thai, Lao */
+		    (c >= 0x1000 && c <= 0x109f) ||   /* Myanmar */
+		    (c >= 0x1780 && c <= 0x17ff) ||   /* Khmer */
+		    (c >= 0x2e80 && c <= 0x9fff) ||   /* CJK radicals, kana, ideographs */
+		    (c >= 0xf900 && c <= 0xfaff) ||   /* CJK compatibility ideographs */
+		    (c >= 0xff65 && c <= 0xff9f) ||   /* halfwidth katakana */
+		    (c >= 0x20000 && c <= 0x3ffff))   /* CJK extensions */
+			return true;
+	}
+	return false;
 }
 
 /* ------------------------------------------------------------ the walk */
@@ -281,8 +316,8 @@ static int load_logrows(sqlite3 *db, struct logrows *lr)
 	static const char tail[] = "/session_log.md";
 	const size_t tlen = sizeof(tail) - 1;
 	sqlite3_stmt *q;
-	int rc = sqlite3_prepare_v2(db, "SELECT path, dev, ino, size, mtime FROM files WHERE kind = 1",
-				    -1, &q, NULL);
+	int rc = sqlite3_prepare_v2(db, "SELECT path, dev, ino, size, mtime FROM sessions", -1, &q,
+				    NULL);
 	if (rc != SQLITE_OK)
 		return rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -747,16 +782,19 @@ static int cmp_frow(const void *a, const void *b)
 	return strcmp(((const struct frow *)a)->path, ((const struct frow *)b)->path);
 }
 
-/* The `files` table, sorted by path (SQLite's BINARY order is strcmp's).
- * Returns the SQLite result code. */
-static int load_rows(sqlite3 *db, struct frows *r, bool logs_only)
+/* The `files` table (ROWS_FILES), or the logs the `sessions` rows were
+ * read from (ROWS_SESSIONS), sorted by path (SQLite's BINARY order is
+ * strcmp's).  Returns the SQLite result code. */
+enum { ROWS_FILES, ROWS_SESSIONS };
+static int load_rows(sqlite3 *db, struct frows *r, int which)
 {
 	sqlite3_stmt *q;
 	int rc = sqlite3_prepare_v2(db,
-				    logs_only ? "SELECT id, path, dev, ino, size, mtime, tail_from,"
-						" tail_line, prefix, kind FROM files WHERE kind = 1"
-					      : "SELECT id, path, dev, ino, size, mtime, tail_from,"
-						" tail_line, prefix, kind FROM files",
+				    which == ROWS_SESSIONS
+					    ? "SELECT 0, path, dev, ino, size, mtime, NULL, 0, NULL, 1"
+					      " FROM sessions"
+					    : "SELECT id, path, dev, ino, size, mtime, tail_from,"
+					      " tail_line, prefix, kind FROM files",
 				    -1, &q, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -818,24 +856,27 @@ static size_t count_changes(const struct scan *s, const struct frows *r)
 /* ------------------------------------------------------------ updating */
 
 enum {
-	Q_DEL_FTS, Q_DEL_DOCS, Q_DEL_FILE, Q_DEL_SESSION, Q_INS_DOC, Q_INS_FTS,
-	Q_INS_FILE, Q_UPD_FILE, Q_INS_SESSION, Q_COUNT
+	Q_DEL_FTS, Q_DEL_TRI, Q_DEL_DOCS, Q_DEL_FILE, Q_DEL_SESSION, Q_INS_DOC, Q_INS_FTS,
+	Q_INS_TRI, Q_INS_FILE, Q_UPD_FILE, Q_INS_SESSION, Q_COUNT
 };
 static const char *const sql[Q_COUNT] = {
 	[Q_DEL_FTS] = "DELETE FROM fts WHERE rowid IN"
 		      " (SELECT id FROM docs WHERE file_id = ?1 AND start_off >= ?2)",
+	[Q_DEL_TRI] = "DELETE FROM fts_tri WHERE rowid IN"
+		      " (SELECT id FROM docs WHERE file_id = ?1 AND start_off >= ?2)",
 	[Q_DEL_DOCS] = "DELETE FROM docs WHERE file_id = ?1 AND start_off >= ?2",
 	[Q_DEL_FILE] = "DELETE FROM files WHERE id = ?1",
-	[Q_DEL_SESSION] = "DELETE FROM sessions WHERE file_id = ?1",
+	[Q_DEL_SESSION] = "DELETE FROM sessions WHERE sdir = ?1",
 	[Q_INS_DOC] = "INSERT INTO docs(file_id, kind, sdir, session, line, time, type, mode, task,"
 		      " start_off, id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[Q_INS_FTS] = "INSERT INTO fts(rowid, text, type, mode, task) VALUES(?, ?, ?, ?, ?)",
+	[Q_INS_TRI] = "INSERT INTO fts_tri(rowid, text) VALUES(?, ?)",
 	[Q_INS_FILE] = "INSERT INTO files(path, kind, sdir) VALUES(?, ?, ?)",
 	[Q_UPD_FILE] = "UPDATE files SET dev = ?2, ino = ?3, size = ?4, mtime = ?5, tail_from = ?6,"
 		       " tail_line = ?7, prefix = ?8 WHERE id = ?1",
-	[Q_INS_SESSION] = "INSERT OR REPLACE INTO sessions(sdir, file_id, id, path, valid, problem,"
-			  " status, start, end, tags_lc, keys, layout)"
-			  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[Q_INS_SESSION] = "INSERT OR REPLACE INTO sessions(sdir, id, path, valid, problem,"
+			  " status, start, end, tags_lc, keys, layout, dev, ino, size, mtime)"
+			  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
 struct updater {
@@ -874,7 +915,7 @@ static void bind_text(sqlite3_stmt *q, int i, const char *s)
  * all, the session's own document included). */
 static void drop_docs(struct updater *u, int64_t id, int64_t from)
 {
-	for (int k = Q_DEL_FTS; k <= Q_DEL_DOCS; k++) {
+	for (int k = Q_DEL_FTS; k <= Q_DEL_DOCS; k++) { /* fts, fts_tri, then docs */
 		sqlite3_bind_int64(u->q[k], 1, id);
 		sqlite3_bind_int64(u->q[k], 2, from);
 		run(u, u->q[k]);
@@ -884,8 +925,6 @@ static void drop_docs(struct updater *u, int64_t id, int64_t from)
 static void drop_file(struct updater *u, int64_t id)
 {
 	drop_docs(u, id, -1);
-	sqlite3_bind_int64(u->q[Q_DEL_SESSION], 1, id);
-	run(u, u->q[Q_DEL_SESSION]);
 	sqlite3_bind_int64(u->q[Q_DEL_FILE], 1, id);
 	run(u, u->q[Q_DEL_FILE]);
 	u->st->removed++;
@@ -939,6 +978,12 @@ static void add_doc(struct updater *u, int64_t file_id, int kind, const struct f
 	bind_text(q, 4, mode);
 	bind_text(q, 5, task);
 	run(u, q);
+	if (ruru_index_nospace(clean, len)) {
+		q = u->q[Q_INS_TRI];
+		sqlite3_bind_int64(q, 1, rowid);
+		sqlite3_bind_text(q, 2, clean, (int)len, SQLITE_TRANSIENT);
+		run(u, q);
+	}
 }
 
 static void add_entries(struct updater *u, int64_t file_id, const struct fent *f,
@@ -979,8 +1024,9 @@ static char *joined(char **v, size_t n, bool tag_lines)
 	return ruru_buf_detach(&b, NULL);
 }
 
-static void put_session(struct updater *u, int64_t file_id, const struct fent *f,
-			const struct ruru_session *s)
+/* The first level: the session's row, its front matter as read from a
+ * log whose stat was `f`'s. */
+static void put_session(struct updater *u, const struct fent *f, const struct ruru_session *s)
 {
 	sqlite3_stmt *q = u->q[Q_INS_SESSION];
 	struct ruru_buf problem = RURU_BUF_INIT;
@@ -992,23 +1038,31 @@ static void put_session(struct updater *u, int64_t file_id, const struct fent *f
 	struct ruru_buf keys = RURU_BUF_INIT;
 	ruru_session_pack(s, &keys);
 	sqlite3_bind_text(q, 1, f->path, (int)f->sdir_len, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(q, 2, file_id);
-	bind_text(q, 3, s->id);
-	bind_text(q, 4, s->path);
-	sqlite3_bind_int(q, 5, s->valid);
-	bind_text(q, 6, s->problem ? problem.ptr : NULL);
-	sqlite3_bind_int(q, 7, (int)s->status);
-	sqlite3_bind_int64(q, 8, (int64_t)s->start);
-	sqlite3_bind_int64(q, 9, (int64_t)s->end);
-	bind_text(q, 10, tags_lc);
-	sqlite3_bind_blob(q, 11, keys.ptr, (int)keys.len, SQLITE_TRANSIENT);
-	sqlite3_bind_int(q, 12, s->layout);
+	bind_text(q, 2, s->id);
+	bind_text(q, 3, s->path);
+	sqlite3_bind_int(q, 4, s->valid);
+	bind_text(q, 5, s->problem ? problem.ptr : NULL);
+	sqlite3_bind_int(q, 6, (int)s->status);
+	sqlite3_bind_int64(q, 7, (int64_t)s->start);
+	sqlite3_bind_int64(q, 8, (int64_t)s->end);
+	bind_text(q, 9, tags_lc);
+	sqlite3_bind_blob(q, 10, keys.ptr, (int)keys.len, SQLITE_TRANSIENT);
+	sqlite3_bind_int(q, 11, s->layout);
+	sqlite3_bind_int64(q, 12, f->dev);
+	sqlite3_bind_int64(q, 13, f->ino);
+	sqlite3_bind_int64(q, 14, f->size);
+	sqlite3_bind_int64(q, 15, f->mtime);
 	run(u, q);
 	free(tags_lc);
 	ruru_buf_release(&keys);
 	ruru_buf_release(&problem);
+	u->st->sessions++;
+}
 
-	/* The session's own document: title, goal, tags. */
+/* The second level: the session's own document (title, goal, tags). */
+static void session_doc(struct updater *u, int64_t file_id, const struct fent *f,
+			const struct ruru_session *s)
+{
 	struct ruru_buf b = RURU_BUF_INIT;
 	ruru_buf_addstr(&b, s->title ? s->title : "");
 	ruru_buf_addch(&b, '\n');
@@ -1020,7 +1074,6 @@ static void put_session(struct updater *u, int64_t file_id, const struct fent *f
 	add_doc(u, file_id, RURU_DOC_SESSION, f, 1, s->start != 0, (int64_t)s->start, NULL, NULL,
 		NULL, -1, b.ptr, b.len);
 	ruru_buf_release(&b);
-	u->st->sessions++;
 }
 
 static void set_file(struct updater *u, int64_t id, const struct stat *st, int64_t tail_from,
@@ -1143,20 +1196,28 @@ static bool index_log_tail(struct updater *u, const struct frow *r, const struct
 	return true;
 }
 
+/* The layout whose sessions folder holds `path`. */
+static int layout_of(const char *path)
+{
+	int layout = 0;
+	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
+		const char *dir = ruru_layout_dir((enum ruru_layout)l);
+		size_t n = strlen(dir);
+		if (!strncmp(path, dir, n) && path[n] == '/')
+			layout = l;
+	}
+	return layout;
+}
+
 static void index_log(struct updater *u, int64_t id, const struct stat *st, const struct fent *f)
 {
 	struct ruru_session s = { 0 };
 	s.id = ruru_strndup(f->sid, f->sid_len);
 	s.path = ruru_strdup(f->path);
-	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
-		const char *dir = ruru_layout_dir((enum ruru_layout)l);
-		size_t n = strlen(dir);
-		if (!strncmp(f->path, dir, n) && f->path[n] == '/')
-			s.layout = l;
-	}
+	s.layout = layout_of(f->path);
 	ruru_session_from_text(&s, u->text.ptr, u->text.len, true);
 	drop_docs(u, id, -1);
-	put_session(u, id, f, &s);
+	session_doc(u, id, f, &s);
 	add_entries(u, id, f, s.entries, s.nentries, 0, 1);
 	/* Where a grown log can be read from next time: its last entry, when
 	 * the Log Entries section runs to the end of the file. */
@@ -1240,30 +1301,55 @@ static void update_file(struct updater *u, const struct fent *f, const struct fr
 	}
 }
 
-/* Apply every difference between the scan and the rows (inside the
- * caller's write transaction).  Returns the SQLite result code. */
-static int apply_changes(sqlite3 *db, int rootfd, const struct scan *s, const struct frows *r,
-			 struct ruru_index_stats *st)
+/* The statements and buffers of an update.  SQLite result code. */
+static int updater_open(struct updater *u, sqlite3 *db, int rootfd, struct ruru_index_stats *st)
 {
-	struct updater u = { .db = db, .rootfd = rootfd, .st = st };
-	int trc = ruru_tokens_init(&u.tk, db);
+	memset(u, 0, sizeof(*u));
+	u->db = db;
+	u->rootfd = rootfd;
+	u->st = st;
+	int trc = ruru_tokens_init(&u->tk, db);
 	if (trc != SQLITE_OK)
 		return trc;
 	for (int k = 0; k < Q_COUNT; k++) {
-		int rc = sqlite3_prepare_v2(db, sql[k], -1, &u.q[k], NULL);
+		int rc = sqlite3_prepare_v2(db, sql[k], -1, &u->q[k], NULL);
 		if (rc != SQLITE_OK) {
 			for (int j = 0; j < k; j++)
-				sqlite3_finalize(u.q[j]);
-			ruru_tokens_release(&u.tk);
+				sqlite3_finalize(u->q[j]);
+			ruru_tokens_release(&u->tk);
 			return rc;
 		}
 	}
 	sqlite3_stmt *mq;
 	if (sqlite3_prepare_v2(db, "SELECT max(id) FROM docs", -1, &mq, NULL) == SQLITE_OK) {
 		if (sqlite3_step(mq) == SQLITE_ROW)
-			u.seq = sqlite3_column_int64(mq, 0) >> RURU_DOC_LEN_BITS;
+			u->seq = sqlite3_column_int64(mq, 0) >> RURU_DOC_LEN_BITS;
 		sqlite3_finalize(mq);
 	}
+	return SQLITE_OK;
+}
+
+/* Returns the first SQLite error of the update. */
+static int updater_close(struct updater *u)
+{
+	for (int k = 0; k < Q_COUNT; k++)
+		sqlite3_finalize(u->q[k]);
+	ruru_tokens_release(&u->tk);
+	ruru_buf_release(&u->text);
+	ruru_buf_release(&u->clean);
+	return u->rc;
+}
+
+/* Apply every difference between the scan and the rows to the second
+ * level, the text (inside the caller's write transaction).  Returns the
+ * SQLite result code. */
+static int apply_changes(sqlite3 *db, int rootfd, const struct scan *s, const struct frows *r,
+			 struct ruru_index_stats *st)
+{
+	struct updater u;
+	int rc = updater_open(&u, db, rootfd, st);
+	if (rc != SQLITE_OK)
+		return rc;
 	size_t i = 0, j = 0;
 	while ((i < s->n || j < r->n) && u.rc == SQLITE_OK) {
 		int c = i == s->n ? 1 : j == r->n ? -1 : strcmp(s->v[i].path, r->v[j].path);
@@ -1277,12 +1363,65 @@ static int apply_changes(sqlite3 *db, int rootfd, const struct scan *s, const st
 			drop_file(&u, r->v[j++].id);
 		}
 	}
-	for (int k = 0; k < Q_COUNT; k++)
-		sqlite3_finalize(u.q[k]);
-	ruru_tokens_release(&u.tk);
-	ruru_buf_release(&u.text);
-	ruru_buf_release(&u.clean);
-	return u.rc;
+	return updater_close(&u);
+}
+
+/* One session's row from its log's front matter only: the log is read
+ * up to the closing "+++", whatever its size. */
+static void meta_log(struct updater *u, const struct fent *f)
+{
+	struct ruru_session s = { 0 };
+	s.id = ruru_strndup(f->sid, f->sid_len);
+	s.path = ruru_strdup(f->path);
+	s.layout = layout_of(f->path);
+	struct ruru_error e = { 0 };
+	ruru_buf_reset(&u->text);
+	if (ruru_read_front_matter(u->rootfd, f->path, &u->text, &e) == 0) {
+		u->st->bytes += u->text.len;
+		ruru_session_from_text(&s, u->text.ptr, u->text.len, false);
+		put_session(u, f, &s);
+	} else { /* gone (or no longer a file) since the walk */
+		sqlite3_bind_text(u->q[Q_DEL_SESSION], 1, f->path, (int)f->sdir_len,
+				  SQLITE_TRANSIENT);
+		run(u, u->q[Q_DEL_SESSION]);
+	}
+	ruru_session_release(&s);
+}
+
+/* Bring the first level (the sessions' rows) up to date with the logs of
+ * the scan, against `m` (the rows' paths and stats, sorted).  SQLite
+ * result code. */
+static int apply_meta(sqlite3 *db, int rootfd, const struct scan *s, const struct frows *m,
+		      struct ruru_index_stats *st)
+{
+	struct updater u;
+	int rc = updater_open(&u, db, rootfd, st);
+	if (rc != SQLITE_OK)
+		return rc;
+	static const char tail[] = "/session_log.md";
+	size_t i = 0, j = 0;
+	while ((i < s->n || j < m->n) && u.rc == SQLITE_OK) {
+		if (i < s->n && s->v[i].kind != F_LOG) {
+			i++;
+			continue;
+		}
+		int c = i == s->n ? 1 : j == m->n ? -1 : strcmp(s->v[i].path, m->v[j].path);
+		if (c == 0) {
+			if (!same_stat(&s->v[i], &m->v[j]))
+				meta_log(&u, &s->v[i]);
+			i++, j++;
+		} else if (c < 0) {
+			meta_log(&u, &s->v[i++]);
+		} else { /* the log is gone */
+			const char *path = m->v[j++].path;
+			size_t len = strlen(path);
+			if (len > sizeof(tail) - 1)
+				len -= sizeof(tail) - 1;
+			sqlite3_bind_text(u.q[Q_DEL_SESSION], 1, path, (int)len, SQLITE_TRANSIENT);
+			run(&u, u.q[Q_DEL_SESSION]);
+		}
+	}
+	return updater_close(&u);
 }
 
 /* ------------------------------------------------------ opening, locks */
@@ -1547,7 +1686,29 @@ static void unlink_index(const char *dir)
 }
 
 /* Full build into an in-memory database (read-only workspace). */
-static int build_in_memory(struct ruru_index *ix, int rootfd, const struct scan *s,
+/* Bring the first level, and with `text` the second, up to date with the
+ * scan (inside the caller's write transaction).  `rows` are the `files`
+ * rows when `loaded`, else they are read here.  SQLite result code. */
+static int update_levels(sqlite3 *db, int rootfd, const struct scan *s, bool text,
+			 struct frows *rows, bool loaded, struct ruru_index_stats *st)
+{
+	struct frows m = { 0 };
+	int rc = load_rows(db, &m, ROWS_SESSIONS);
+	if (rc == SQLITE_OK)
+		rc = apply_meta(db, rootfd, s, &m, st);
+	frows_release(&m);
+	if (rc == SQLITE_OK && text) {
+		if (!loaded) {
+			frows_release(rows);
+			rc = load_rows(db, rows, ROWS_FILES);
+		}
+		if (rc == SQLITE_OK)
+			rc = apply_changes(db, rootfd, s, rows, st);
+	}
+	return rc;
+}
+
+static int build_in_memory(struct ruru_index *ix, int rootfd, const struct scan *s, bool text,
 			   struct ruru_index_stats *st, struct ruru_error *err)
 {
 	if (ix->db)
@@ -1566,7 +1727,10 @@ static int build_in_memory(struct ruru_index *ix, int rootfd, const struct scan 
 		rc = exec(ix->db, "BEGIN");
 	struct frows none = { 0 };
 	if (rc == SQLITE_OK)
-		rc = apply_changes(ix->db, rootfd, s, &none, st);
+		rc = defend(ix->db);
+	if (rc == SQLITE_OK)
+		rc = update_levels(ix->db, rootfd, s, text, &none, false, st);
+	frows_release(&none);
 	if (rc == SQLITE_OK)
 		rc = exec(ix->db, "COMMIT");
 	if (rc != SQLITE_OK)
@@ -1847,7 +2011,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		goto out;
 	if (cfd < 0) { /* no cache folder: nothing to keep it in */
 		scan_workspace(rootfd, &s, logs_only, &none, true);
-		result = build_in_memory(ix, rootfd, &s, st, err);
+		result = build_in_memory(ix, rootfd, &s, !logs_only, st, err);
 		goto out;
 	}
 	if (check_not_symlink(cfd, cdir.ptr, "index.sqlite3", err) < 0 ||
@@ -1880,7 +2044,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 					scan_logs(rootfd, &s, true, &none, &lr, false, &fresh);
 				logrows_release(&lr);
 			} else if (rc == SQLITE_OK) {
-				rc = load_rows(ix->db, &rows, logs_only);
+				rc = load_rows(ix->db, &rows, ROWS_FILES);
 				if (rc == SQLITE_OK) {
 					seen_version = data_version(ix->db);
 					scan_workspace(rootfd, &s, logs_only, &rows, true);
@@ -1902,7 +2066,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	/* Update (or rebuild) under the writer lock. */
 	if (ruru_lock_acquire(&lock, lockpath, err) < 0) {
 		if (cannot_write(0, errno)) {
-			result = build_in_memory(ix, rootfd, &s, st, err);
+			result = build_in_memory(ix, rootfd, &s, !logs_only, st, err);
 		} else if (usable && err && err->code == RURU_ECONFLICT) {
 			/* Another process has been updating for longer than the
 			 * lock wait (a first build of a big workspace): answer
@@ -1954,12 +2118,8 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		if (rc == SQLITE_OK)
 			rc = exec(ix->db, "BEGIN IMMEDIATE");
 		if (rc == SQLITE_OK) {
-			if (!keep || data_version(ix->db) != seen_version) {
-				frows_release(&rows);
-				rc = load_rows(ix->db, &rows, logs_only);
-			}
-			if (rc == SQLITE_OK)
-				rc = apply_changes(ix->db, rootfd, &s, &rows, st);
+			bool loaded = keep && data_version(ix->db) == seen_version;
+			rc = update_levels(ix->db, rootfd, &s, !logs_only, &rows, loaded, st);
 			if (rc == SQLITE_OK)
 				rc = exec(ix->db, "COMMIT");
 		}
@@ -1971,7 +2131,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		if (ix->db && !sqlite3_get_autocommit(ix->db))
 			exec(ix->db, "ROLLBACK");
 		if (cannot_write(rc, 0)) {
-			result = build_in_memory(ix, rootfd, &s, st, err);
+			result = build_in_memory(ix, rootfd, &s, !logs_only, st, err);
 			break;
 		}
 		if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_FULL ||

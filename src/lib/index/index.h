@@ -59,6 +59,11 @@ void ruru_tokens_release(struct ruru_tokens *tk);
  * read from the rowid (rank.c explains).  SQLite result code. */
 int ruru_rank_register(sqlite3 *db);
 
+/* Does the text hold a character of a script written without spaces
+ * (Chinese, Japanese, Thai, ...)?  Such documents are also in fts_tri,
+ * and queries holding one are asked of it. */
+bool ruru_index_nospace(const char *s, size_t len);
+
 /* RURU_EFAIL error naming the index and SQLite's message. */
 int ruru_index_error(sqlite3 *db, struct ruru_error *err, const char *what);
 

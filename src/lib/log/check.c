@@ -434,7 +434,7 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **
 	} else {
 		struct ruru_session *list;
 		size_t count;
-		rc = ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &count, err);
+		rc = ruru_session_list_logs(ws, RURU_STATUS_UNKNOWN, NULL, &list, &count, err);
 		for (size_t i = 0; rc == 0 && i < count; i++) {
 			ruru_buf_reset(&path);
 			ruru_buf_addf(&path, "%s/%s", ruru_ws_root(ws), list[i].path);
