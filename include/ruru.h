@@ -445,6 +445,17 @@ const char *ruru_ws_root(const struct ruru_ws *ws);
  * index is built in memory for each call.  Nothing in the workspace
  * chooses the place. */
 void ruru_ws_set_cache(struct ruru_ws *ws, const char *xdg_cache_home, const char *home);
+/* Progress of a long index update: `done` of `total` sessions read,
+ * `bytes` read so far; `last` on the closing report. */
+struct ruru_progress {
+	size_t done, total;
+	uint64_t bytes;
+	bool last;
+};
+typedef void (*ruru_progress_fn)(const struct ruru_progress *p, void *ctx);
+/* Have index updates that run longer than `delay_ms` report to `fn`
+ * (at most ten times a second, then once with `last` set); NULL: none. */
+void ruru_ws_set_progress(struct ruru_ws *ws, unsigned delay_ms, ruru_progress_fn fn, void *ctx);
 
 /* Make .ruru/ with sessions/, temp/, tasks/ and a .gitignore for ruru's lock
  * and cache files, in `dir` (NULL: the current directory).  Idempotent. */

@@ -225,3 +225,63 @@ index_count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1
 	[ "$status" -eq 0 ]
 	[[ "$output" == "$ID	paused	"* ]]
 }
+
+@test "streaming: a 66 MB log is indexed under a 40 MB address-space limit, lines right, and its appends too" {
+	ID=$("$RURU" new "Big")
+	log=$(log_of "$ID")
+	python3 - "$log" <<-'PY'
+	import sys
+	filler = "a" * 1000
+	with open(sys.argv[1], "a") as f:
+	    for i in range(64000):
+	        f.write(f"- [2026-11-24 03:15:20Z] **note**: w{i} {filler}\n")
+	        if i % 5000 == 0:
+	            f.write("  continued here\n")
+	PY
+	[ "$(stat -c %s "$log")" -gt 66000000 ]
+	limited() { bash -c 'ulimit -v 40000; exec "$@"' limited "$@"; }
+	run limited "$RURU" --json search --limit 0 w0 w63999 w31999 continued
+	[ "$status" -eq 0 ]
+	run limited "$RURU" --json search --limit 0 w63999
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"\"line\":$(grep -n ' w63999 ' "$log" | cut -d: -f1),"* ]]
+	run limited "$RURU" --json search --limit 0 w31999
+	[[ "$output" == *"\"line\":$(grep -n ' w31999 ' "$log" | cut -d: -f1),"* ]]
+	run limited "$RURU" --json search --limit 0 continued
+	[ "$(echo "$output" | grep -o '"kind":"entry"' | wc -l)" -eq 13 ]
+	# an append is indexed from the last entry on, under the same limit
+	"$RURU" log "the zebra came last"
+	run limited "$RURU" --json search zebra
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"\"line\":$(grep -n zebra "$log" | cut -d: -f1),"* ]]
+	# a change in the middle (same inode) is caught: the log is read again
+	python3 - "$log" <<-'PY'
+	import sys
+	p = sys.argv[1]; b = open(p, "rb").read(); i = b.index(b" w5000 ")
+	open(p, "r+b").write(b[:i] + b" q5000 " + b[i + 7:])
+	PY
+	run limited "$RURU" --json search q5000
+	[[ "$output" == *'"kind":"entry"'* ]]
+	run limited "$RURU" --json search w5000
+	[[ "$output" == *'"hits":[]'* ]]
+	run limited "$RURU" list
+	[[ "$output" == "$ID	active	"* ]]
+}
+
+@test "a progress line on a terminal's stderr for a long index update, none otherwise" {
+	command -v script >/dev/null || skip "script(1) missing"
+	for i in 1 2 3; do "$RURU" new "Session $i" >/dev/null 2>&1; "$RURU" log "kiwi $i"; done
+	# the delay lowered to 0 ms, so that any update reports
+	run script -qec "env RURU_PROGRESS_MS=0 $RURU search kiwi" /dev/null
+	[[ "$output" == *$'\rindexing 3/3 sessions, 0 MB, done.'* ]] || { echo "$output" | cat -v; return 1; }
+	"$RURU" log "kiwi 4"
+	run script -qec "env RURU_PROGRESS_MS=0 $RURU list" /dev/null
+	[[ "$output" == *$'\rindexing 1/1 session, 0 MB, done.'* ]]
+	# nothing to do: no line
+	run script -qec "env RURU_PROGRESS_MS=0 $RURU list" /dev/null
+	[[ "$output" != *indexing* ]]
+	# not a terminal: no line
+	"$RURU" log "kiwi 5"
+	run env RURU_PROGRESS_MS=0 "$RURU" search kiwi
+	[[ "$output" != *indexing* ]]
+}

@@ -51,8 +51,17 @@
 #include "banned.h"
 
 /* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
-#define INDEX_VERSION 11
+#define INDEX_VERSION 12
 #define ARTIFACT_MAX (1024 * 1024)
+/* Logs up to STREAM_MIN bytes are read whole; bigger ones stream through
+ * windows of STREAM_WINDOW bytes cut at an entry (a window with no entry
+ * to cut at grows up to STREAM_WINDOW_MAX), so that indexing needs the
+ * same memory whatever one log's size. */
+#define STREAM_MIN (4u << 20)
+#define STREAM_WINDOW (1u << 20)
+#define STREAM_WINDOW_MAX (8u << 20)
+/* The hash of a log's first bytes is chained over blocks of this size. */
+#define HASH_BLOCK (1u << 20)
 #define WALK_DEPTH 8
 
 static const char schema[] =
@@ -888,7 +897,35 @@ struct updater {
 	struct ruru_tokens tk; /* lengths of documents (rank.c) */
 	int64_t seq;           /* the last document's number (its rowid's high bits) */
 	int rc;                /* first SQLite error */
+	/* progress of a long update (ruru_ws_set_progress) */
+	const struct ruru_ws *ws;
+	struct ruru_progress pr;
+	int64_t t0, shown; /* ms: start, last report (-1: none yet) */
 };
+
+static int64_t now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Report progress when the update has run longer than the front end's
+ * delay, at most every tenth of a second; `last` closes a report. */
+static void tick(struct updater *u, bool last)
+{
+	if (!u->ws || !u->ws->progress)
+		return;
+	u->pr.bytes = u->st->bytes;
+	int64_t now = now_ms();
+	if (last ? u->shown < 0
+		 : now - u->t0 < (int64_t)u->ws->progress_delay_ms ||
+			   (u->shown >= 0 && now - u->shown < 100))
+		return;
+	u->pr.last = last;
+	u->shown = now;
+	u->ws->progress(&u->pr, u->ws->progress_ctx);
+}
 
 static bool run(struct updater *u, sqlite3_stmt *q)
 {
@@ -1104,10 +1141,89 @@ static void sha256_raw(const char *data, size_t len, unsigned char out[32])
 	}
 }
 
+/*
+ * The hash of a log's first bytes, against which a grown log's tail is
+ * checked: SHA-256 chained over HASH_BLOCK blocks (each link the hash of
+ * the previous one and the block; the last, partial block closes it), so
+ * that a log is hashed as it streams, from memory or from its file, with
+ * the same result.
+ */
+struct chain {
+	char h[65];
+	struct ruru_buf b;
+};
+
+static void chain_block(struct chain *c, const char *p, size_t n)
+{
+	ruru_buf_reset(&c->b);
+	ruru_buf_addstr(&c->b, c->h);
+	ruru_buf_add(&c->b, p, n);
+	ruru_sha256_hex(c->b.ptr, c->b.len, c->h);
+}
+
+static void chain_close(struct chain *c, const char *p, size_t n, unsigned char out[32])
+{
+	ruru_buf_reset(&c->b);
+	ruru_buf_addstr(&c->b, c->h);
+	ruru_buf_addch(&c->b, '|');
+	ruru_buf_add(&c->b, p, n);
+	sha256_raw(c->b.ptr, c->b.len, out);
+}
+
+static void prefix_hash(const char *t, size_t n, unsigned char out[32])
+{
+	struct chain c = { "", RURU_BUF_INIT };
+	size_t at = 0;
+	for (; n - at >= HASH_BLOCK; at += HASH_BLOCK)
+		chain_block(&c, t + at, HASH_BLOCK);
+	chain_close(&c, t + at, n - at, out);
+	ruru_buf_release(&c.b);
+}
+
+/* Read exactly n bytes at `off`; false when the file is shorter. */
+static bool pread_all(int fd, char *p, size_t n, uint64_t off)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = pread(fd, p + got, n - got, (off_t)(off + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		got += (size_t)r;
+	}
+	return true;
+}
+
+/* prefix_hash() of the file's first n[0] and n[1] bytes (n[0] <= n[1]) in
+ * one pass.  False when it cannot be read that far. */
+static bool prefix_hash_fd(int fd, const uint64_t n[2], unsigned char out[2][32])
+{
+	struct chain c = { "", RURU_BUF_INIT };
+	char *blk = ruru_xmalloc(HASH_BLOCK);
+	uint64_t off = 0;
+	int k = 0;
+	bool ok = true;
+	while (k < 2 && ok) {
+		size_t need = n[1] - off < HASH_BLOCK ? (size_t)(n[1] - off) : HASH_BLOCK;
+		ok = pread_all(fd, blk, need, off);
+		for (; ok && k < 2 && n[k] - off < HASH_BLOCK; k++)
+			chain_close(&c, blk, (size_t)(n[k] - off), out[k]);
+		if (ok && k < 2) {
+			chain_block(&c, blk, HASH_BLOCK);
+			off += HASH_BLOCK;
+		}
+	}
+	free(blk);
+	ruru_buf_release(&c.b);
+	return ok;
+}
+
 /* Read `f` (opened from the root without following symlinks) whole into
  * u->text; *st gets the stat of what was read.  -1 when it is gone or is
- * no longer a regular file. */
-static int read_file(struct updater *u, const struct fent *f, struct stat *st)
+ * no longer a regular file; 2 for a log too big to read whole, open in
+ * *big for streaming. */
+static int read_file(struct updater *u, const struct fent *f, struct stat *st, int *big)
 {
 	int fd = ruru_openat_beneath(u->rootfd, f->path, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
@@ -1119,6 +1235,10 @@ static int read_file(struct updater *u, const struct fent *f, struct stat *st)
 	if (f->kind == F_ARTIFACT && st->st_size > ARTIFACT_MAX) {
 		close(fd);
 		return 1; /* kept as a row (its stat), not read */
+	}
+	if (f->kind == F_LOG && (uint64_t)st->st_size > STREAM_MIN) {
+		*big = fd;
+		return 2;
 	}
 	/* Exactly the bytes the stat saw: what a writer appends meanwhile
 	 * is seen by the next update. */
@@ -1171,7 +1291,7 @@ static bool index_log_tail(struct updater *u, const struct frow *r, const struct
 	    t[r->size - 1] != '\n' || !tail_is_entries(t + r->size, len - (size_t)r->size))
 		return false;
 	unsigned char h[32];
-	sha256_raw(t, (size_t)r->tail_from, h);
+	prefix_hash(t, (size_t)r->tail_from, h);
 	if (memcmp(h, r->prefix, 32))
 		return false;
 	struct ruru_entry *e = NULL;
@@ -1187,7 +1307,7 @@ static bool index_log_tail(struct updater *u, const struct frow *r, const struct
 	add_entries(u, r->id, f, e, n, (int64_t)from, r->tail_line);
 	size_t last = from + e[n - 1].start;
 	int64_t last_line = r->tail_line + (int64_t)e[n - 1].line - 1;
-	sha256_raw(t, last, h);
+	prefix_hash(t, last, h);
 	set_file(u, r->id, st, (int64_t)last, last_line, h);
 	for (size_t i = 0; i < n; i++)
 		ruru_entry_release(&e[i]);
@@ -1231,7 +1351,7 @@ static void index_log(struct updater *u, int64_t id, const struct stat *st, cons
 	    at == u->text.len) {
 		tail_from = (int64_t)s.entries[s.nentries - 1].start;
 		tail_line = (int64_t)s.entries[s.nentries - 1].line;
-		sha256_raw(u->text.ptr, (size_t)tail_from, h);
+		prefix_hash(u->text.ptr, (size_t)tail_from, h);
 	}
 	set_file(u, id, st, tail_from, tail_line, h);
 	ruru_session_release(&s);
@@ -1256,11 +1376,198 @@ static void index_artifact(struct updater *u, int64_t id, const struct stat *st,
 	set_file(u, id, st, -1, 0, NULL);
 }
 
+/* ------------------------------------------------ streaming a big log */
+
+/* The start of the last line in ruru's own entry form in t[from, len)
+ * (an entry any reader takes as one, which also ends an open fence),
+ * with its length in *elen; 0 when there is none. */
+static size_t last_entry_line(const char *t, size_t len, size_t from, const char *eol,
+			      size_t *elen)
+{
+	for (size_t i = len; i > from + 1;) {
+		const char *nl = memrchr(t + from, '\n', i - 1 - from);
+		if (!nl)
+			break;
+		size_t at = (size_t)(nl - t) + 1;
+		i = at - 1;
+		if (len - at < 4 || memcmp(t + at, "- [", 3))
+			continue;
+		struct ruru_entry e;
+		if (ruru_entry_parse_strict(t + at, len - at, eol, &e)) {
+			*elen = e.end;
+			ruru_entry_release(&e);
+			return at;
+		}
+	}
+	return 0;
+}
+
+static size_t count_lines(const char *t, size_t len)
+{
+	size_t n = 0;
+	for (const char *p = t, *end = t + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
+	return n;
+}
+
+/* Index a log too big to read whole, from `fd`, window by window: the
+ * first holds the front matter and the head of the body, each later one
+ * starts at an entry and is parsed as the inside of the Log Entries
+ * section.  Memory is a window and its entries, whatever the log's size. */
+static void index_log_stream(struct updater *u, int64_t id, int fd, const struct stat *st,
+			     const struct fent *f)
+{
+	static const char head[] = "## Log Entries\n\n"; /* two lines before a later window */
+	const size_t hlen = sizeof(head) - 1;
+	uint64_t size = (uint64_t)st->st_size, off = 0;
+	int64_t line0 = 1, tail_from = -1, tail_line = 0;
+	size_t win = STREAM_WINDOW;
+	const char *eol = NULL;
+	bool first = true;
+	drop_docs(u, id, -1);
+	for (;;) {
+		size_t base = first ? 0 : hlen;
+		size_t n = size - off < win ? (size_t)(size - off) : win;
+		ruru_buf_reset(&u->text);
+		if (!first)
+			ruru_buf_add(&u->text, head, hlen);
+		ruru_buf_grow(&u->text, n + 1);
+		if (!pread_all(fd, u->text.ptr + base, n, off))
+			break; /* shrank meanwhile: the next update sees it */
+		u->text.len = base + n;
+		u->text.ptr[u->text.len] = '\0';
+		const char *t = u->text.ptr;
+		size_t len = u->text.len, body = 0;
+		bool last = off + n == size;
+		struct ruru_frontmatter fm;
+		if (first && ruru_frontmatter_split(t, len, &fm))
+			body = fm.body;
+		if (!eol) {
+			const char *nl = memchr(t + body, '\n', len - body);
+			eol = nl && nl > t && nl[-1] == '\r' ? "\r\n" : "\n";
+		}
+		/* Cut at the last entry of the window: it is parsed with
+		 * this window (so that what comes before it ends where a
+		 * whole reading ends it) and indexed with the next. */
+		size_t cut = len, elen = 0;
+		if (!last) {
+			cut = last_entry_line(t, len, first ? body : base, eol, &elen);
+			if (!cut && win < STREAM_WINDOW_MAX) {
+				win *= 2;
+				continue;
+			}
+			if (!cut) { /* no entry to cut at: index this much */
+				cut = len;
+				last = true;
+			}
+		}
+		size_t upto = cut < len ? cut + elen : len;
+		struct ruru_entry *e = NULL;
+		size_t ne;
+		if (first) {
+			struct ruru_session s = { 0 };
+			s.id = ruru_strndup(f->sid, f->sid_len);
+			s.path = ruru_strdup(f->path);
+			s.layout = layout_of(f->path);
+			ruru_session_from_text(&s, t, upto, true);
+			session_doc(u, id, f, &s);
+			e = s.entries;
+			ne = s.nentries;
+			s.entries = NULL;
+			s.nentries = 0;
+			ruru_session_release(&s);
+		} else {
+			ne = ruru_entries_parse(t, upto, 0, &e);
+		}
+		/* The entry at the cut belongs to the next window. */
+		size_t keep = ne;
+		if (cut < len && keep && e[keep - 1].start == cut)
+			keep--;
+		int64_t lshift = first ? 0 : 2;
+		for (size_t i = 0; i < keep; i++) {
+			e[i].start = e[i].start - base; /* to the window's file bytes */
+			e[i].line -= (int)lshift;
+		}
+		add_entries(u, id, f, e, keep, (int64_t)off, line0);
+		if (keep) {
+			tail_from = (int64_t)off + (int64_t)e[keep - 1].start;
+			tail_line = line0 + (int64_t)e[keep - 1].line - 1;
+		}
+		if (last) {
+			size_t at;
+			bool nl;
+			const char *eol2;
+			if (!(keep && ruru_entries_append_point(t, len, first ? body : 0, &at, &nl, &eol2) &&
+			      at == len))
+				tail_from = -1;
+		}
+		for (size_t i = 0; i < ne; i++)
+			ruru_entry_release(&e[i]);
+		free(e);
+		u->st->bytes += n;
+		tick(u, false);
+		if (last)
+			break;
+		line0 += (int64_t)count_lines(t + base, cut - base);
+		off += cut - base;
+		first = false;
+		win = STREAM_WINDOW;
+	}
+	unsigned char h[2][32];
+	uint64_t upto[2] = { tail_from < 0 ? 0 : (uint64_t)tail_from,
+			     tail_from < 0 ? 0 : (uint64_t)tail_from };
+	if (tail_from >= 0 && !prefix_hash_fd(fd, upto, h))
+		tail_from = -1;
+	set_file(u, id, st, tail_from, tail_line, h[0]);
+	u->st->logs++;
+}
+
+/* index_log_tail() for a log too big to read whole: only the bytes from
+ * the old last entry on are read; the ones before it are hashed as they
+ * stream.  False when the log must be indexed whole. */
+static bool index_log_tail_fd(struct updater *u, int fd, const struct frow *r,
+			      const struct stat *st, const struct fent *f)
+{
+	uint64_t size = (uint64_t)st->st_size;
+	if (!r->has_prefix || r->tail_from < 0 || st->st_dev != (dev_t)r->dev ||
+	    st->st_ino != (ino_t)r->ino || (int64_t)size <= r->size || r->size < 1 ||
+	    r->tail_from >= r->size || size - (uint64_t)r->tail_from > STREAM_MIN)
+		return false;
+	size_t from = (size_t)r->tail_from, n = (size_t)(size - from), old = (size_t)r->size - from;
+	ruru_buf_reset(&u->text);
+	ruru_buf_grow(&u->text, n + 1);
+	if (!pread_all(fd, u->text.ptr, n, from))
+		return false;
+	u->text.len = n;
+	u->text.ptr[n] = '\0';
+	const char *t = u->text.ptr;
+	if (t[old - 1] != '\n' || !tail_is_entries(t + old, n - old))
+		return false;
+	struct ruru_entry *e = NULL;
+	size_t ne = ruru_entries_parse(t, n, 0, &e);
+	bool ok = ne > 0 && e[0].start == 0;
+	unsigned char h[2][32];
+	uint64_t upto[2] = { from, ok ? from + e[ne - 1].start : from };
+	ok = ok && prefix_hash_fd(fd, upto, h) && !memcmp(h[0], r->prefix, 32);
+	if (ok) {
+		drop_docs(u, r->id, (int64_t)from);
+		add_entries(u, r->id, f, e, ne, (int64_t)from, r->tail_line);
+		set_file(u, r->id, st, (int64_t)upto[1], r->tail_line + (int64_t)e[ne - 1].line - 1,
+			 h[1]);
+		u->st->tails++;
+		u->st->bytes += n;
+	}
+	for (size_t i = 0; i < ne; i++)
+		ruru_entry_release(&e[i]);
+	free(e);
+	return ok;
+}
+
 /* (Re)index one file; `r` is its row (NULL when new). */
 static void update_file(struct updater *u, const struct fent *f, const struct frow *r)
 {
 	struct stat st;
-	int got = 0;
+	int got = 0, big = -1;
 	if (f->kind == F_DIR) { /* a folder: its stat only */
 		memset(&st, 0, sizeof(st));
 		st.st_dev = (dev_t)f->dev;
@@ -1268,7 +1575,7 @@ static void update_file(struct updater *u, const struct fent *f, const struct fr
 		st.st_size = (off_t)f->size;
 		st.st_mtim.tv_sec = f->mtime < 0 ? -1 : f->mtime / 1000000000;
 		st.st_mtim.tv_nsec = f->mtime < 0 ? 0 : f->mtime % 1000000000;
-	} else if ((got = read_file(u, f, &st)) < 0) {
+	} else if ((got = read_file(u, f, &st, &big)) < 0) {
 		if (r)
 			drop_file(u, r->id);
 		return;
@@ -1280,18 +1587,28 @@ static void update_file(struct updater *u, const struct fent *f, const struct fr
 	}
 	if (r) {
 		id = r->id;
-		if (f->kind == F_LOG && index_log_tail(u, r, &st, f))
+		if (f->kind == F_LOG && (big >= 0 ? index_log_tail_fd(u, big, r, &st, f)
+						  : index_log_tail(u, r, &st, f))) {
+			if (big >= 0)
+				close(big);
 			return;
+		}
 	} else {
 		sqlite3_stmt *q = u->q[Q_INS_FILE];
 		bind_text(q, 1, f->path);
 		sqlite3_bind_int(q, 2, f->kind);
 		sqlite3_bind_text(q, 3, f->path, (int)f->sdir_len, SQLITE_TRANSIENT);
-		if (!run(u, q))
+		if (!run(u, q)) {
+			if (big >= 0)
+				close(big);
 			return;
+		}
 		id = sqlite3_last_insert_rowid(u->db);
 	}
-	if (f->kind == F_LOG) {
+	if (f->kind == F_LOG && big >= 0) {
+		index_log_stream(u, id, big, &st, f);
+		close(big);
+	} else if (f->kind == F_LOG) {
 		index_log(u, id, &st, f);
 	} else if (f->kind == F_ARTIFACT && got == 0) {
 		index_artifact(u, id, &st, f);
@@ -1302,12 +1619,16 @@ static void update_file(struct updater *u, const struct fent *f, const struct fr
 }
 
 /* The statements and buffers of an update.  SQLite result code. */
-static int updater_open(struct updater *u, sqlite3 *db, int rootfd, struct ruru_index_stats *st)
+static int updater_open(struct updater *u, sqlite3 *db, int rootfd, const struct ruru_ws *ws,
+			struct ruru_index_stats *st)
 {
 	memset(u, 0, sizeof(*u));
 	u->db = db;
 	u->rootfd = rootfd;
 	u->st = st;
+	u->ws = ws;
+	u->t0 = now_ms();
+	u->shown = -1;
 	int trc = ruru_tokens_init(&u->tk, db);
 	if (trc != SQLITE_OK)
 		return trc;
@@ -1332,6 +1653,8 @@ static int updater_open(struct updater *u, sqlite3 *db, int rootfd, struct ruru_
 /* Returns the first SQLite error of the update. */
 static int updater_close(struct updater *u)
 {
+	if (u->rc == SQLITE_OK)
+		tick(u, true);
 	for (int k = 0; k < Q_COUNT; k++)
 		sqlite3_finalize(u->q[k]);
 	ruru_tokens_release(&u->tk);
@@ -1343,24 +1666,48 @@ static int updater_close(struct updater *u)
 /* Apply every difference between the scan and the rows to the second
  * level, the text (inside the caller's write transaction).  Returns the
  * SQLite result code. */
-static int apply_changes(sqlite3 *db, int rootfd, const struct scan *s, const struct frows *r,
-			 struct ruru_index_stats *st)
+/* How many logs of the scan are new or changed against the rows. */
+static size_t logs_to_read(const struct scan *s, const struct frows *r)
+{
+	size_t i = 0, j = 0, n = 0;
+	while (i < s->n) {
+		int c = j == r->n ? -1 : strcmp(s->v[i].path, r->v[j].path);
+		if (c > 0) {
+			j++;
+			continue;
+		}
+		n += s->v[i].kind == F_LOG && (c < 0 || !same_stat(&s->v[i], &r->v[j]));
+		i++;
+		j += c == 0;
+	}
+	return n;
+}
+
+static int apply_changes(sqlite3 *db, int rootfd, const struct ruru_ws *ws, const struct scan *s,
+			 const struct frows *r, struct ruru_index_stats *st)
 {
 	struct updater u;
-	int rc = updater_open(&u, db, rootfd, st);
+	int rc = updater_open(&u, db, rootfd, ws, st);
 	if (rc != SQLITE_OK)
 		return rc;
+	u.pr.total = logs_to_read(s, r);
 	size_t i = 0, j = 0;
 	while ((i < s->n || j < r->n) && u.rc == SQLITE_OK) {
 		int c = i == s->n ? 1 : j == r->n ? -1 : strcmp(s->v[i].path, r->v[j].path);
+		bool read = c < 0 || (c == 0 && !same_stat(&s->v[i], &r->v[j]));
+		bool log = read && s->v[i].kind == F_LOG;
 		if (c == 0) {
-			if (!same_stat(&s->v[i], &r->v[j]))
+			if (read)
 				update_file(&u, &s->v[i], &r->v[j]);
 			i++, j++;
 		} else if (c < 0) {
 			update_file(&u, &s->v[i++], NULL);
 		} else {
 			drop_file(&u, r->v[j++].id);
+		}
+		if (log) {
+			u.pr.done++;
+			tick(&u, false);
 		}
 	}
 	return updater_close(&u);
@@ -1391,14 +1738,15 @@ static void meta_log(struct updater *u, const struct fent *f)
 /* Bring the first level (the sessions' rows) up to date with the logs of
  * the scan, against `m` (the rows' paths and stats, sorted).  SQLite
  * result code. */
-static int apply_meta(sqlite3 *db, int rootfd, const struct scan *s, const struct frows *m,
-		      struct ruru_index_stats *st)
+static int apply_meta(sqlite3 *db, int rootfd, const struct ruru_ws *ws, const struct scan *s,
+		      const struct frows *m, struct ruru_index_stats *st)
 {
 	struct updater u;
-	int rc = updater_open(&u, db, rootfd, st);
+	int rc = updater_open(&u, db, rootfd, ws, st);
 	if (rc != SQLITE_OK)
 		return rc;
 	static const char tail[] = "/session_log.md";
+	u.pr.total = logs_to_read(s, m);
 	size_t i = 0, j = 0;
 	while ((i < s->n || j < m->n) && u.rc == SQLITE_OK) {
 		if (i < s->n && s->v[i].kind != F_LOG) {
@@ -1406,12 +1754,14 @@ static int apply_meta(sqlite3 *db, int rootfd, const struct scan *s, const struc
 			continue;
 		}
 		int c = i == s->n ? 1 : j == m->n ? -1 : strcmp(s->v[i].path, m->v[j].path);
-		if (c == 0) {
-			if (!same_stat(&s->v[i], &m->v[j]))
-				meta_log(&u, &s->v[i]);
-			i++, j++;
-		} else if (c < 0) {
-			meta_log(&u, &s->v[i++]);
+		if (c <= 0 && (c < 0 || !same_stat(&s->v[i], &m->v[j]))) {
+			meta_log(&u, &s->v[i]);
+			u.pr.done++;
+			tick(&u, false);
+		}
+		if (c <= 0) {
+			i++;
+			j += c == 0;
 		} else { /* the log is gone */
 			const char *path = m->v[j++].path;
 			size_t len = strlen(path);
@@ -1689,13 +2039,13 @@ static void unlink_index(const char *dir)
 /* Bring the first level, and with `text` the second, up to date with the
  * scan (inside the caller's write transaction).  `rows` are the `files`
  * rows when `loaded`, else they are read here.  SQLite result code. */
-static int update_levels(sqlite3 *db, int rootfd, const struct scan *s, bool text,
-			 struct frows *rows, bool loaded, struct ruru_index_stats *st)
+static int update_levels(sqlite3 *db, int rootfd, const struct ruru_ws *ws, const struct scan *s,
+			 bool text, struct frows *rows, bool loaded, struct ruru_index_stats *st)
 {
 	struct frows m = { 0 };
 	int rc = load_rows(db, &m, ROWS_SESSIONS);
 	if (rc == SQLITE_OK)
-		rc = apply_meta(db, rootfd, s, &m, st);
+		rc = apply_meta(db, rootfd, text ? NULL : ws, s, &m, st);
 	frows_release(&m);
 	if (rc == SQLITE_OK && text) {
 		if (!loaded) {
@@ -1703,13 +2053,14 @@ static int update_levels(sqlite3 *db, int rootfd, const struct scan *s, bool tex
 			rc = load_rows(db, rows, ROWS_FILES);
 		}
 		if (rc == SQLITE_OK)
-			rc = apply_changes(db, rootfd, s, rows, st);
+			rc = apply_changes(db, rootfd, ws, s, rows, st);
 	}
 	return rc;
 }
 
-static int build_in_memory(struct ruru_index *ix, int rootfd, const struct scan *s, bool text,
-			   struct ruru_index_stats *st, struct ruru_error *err)
+static int build_in_memory(struct ruru_index *ix, int rootfd, const struct ruru_ws *ws,
+			   const struct scan *s, bool text, struct ruru_index_stats *st,
+			   struct ruru_error *err)
 {
 	if (ix->db)
 		sqlite3_close(ix->db);
@@ -1729,7 +2080,7 @@ static int build_in_memory(struct ruru_index *ix, int rootfd, const struct scan 
 	if (rc == SQLITE_OK)
 		rc = defend(ix->db);
 	if (rc == SQLITE_OK)
-		rc = update_levels(ix->db, rootfd, s, text, &none, false, st);
+		rc = update_levels(ix->db, rootfd, ws, s, text, &none, false, st);
 	frows_release(&none);
 	if (rc == SQLITE_OK)
 		rc = exec(ix->db, "COMMIT");
@@ -2011,7 +2362,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		goto out;
 	if (cfd < 0) { /* no cache folder: nothing to keep it in */
 		scan_workspace(rootfd, &s, logs_only, &none, true);
-		result = build_in_memory(ix, rootfd, &s, !logs_only, st, err);
+		result = build_in_memory(ix, rootfd, ws, &s, !logs_only, st, err);
 		goto out;
 	}
 	if (check_not_symlink(cfd, cdir.ptr, "index.sqlite3", err) < 0 ||
@@ -2066,7 +2417,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	/* Update (or rebuild) under the writer lock. */
 	if (ruru_lock_acquire(&lock, lockpath, err) < 0) {
 		if (cannot_write(0, errno)) {
-			result = build_in_memory(ix, rootfd, &s, !logs_only, st, err);
+			result = build_in_memory(ix, rootfd, ws, &s, !logs_only, st, err);
 		} else if (usable && err && err->code == RURU_ECONFLICT) {
 			/* Another process has been updating for longer than the
 			 * lock wait (a first build of a big workspace): answer
@@ -2119,7 +2470,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 			rc = exec(ix->db, "BEGIN IMMEDIATE");
 		if (rc == SQLITE_OK) {
 			bool loaded = keep && data_version(ix->db) == seen_version;
-			rc = update_levels(ix->db, rootfd, &s, !logs_only, &rows, loaded, st);
+			rc = update_levels(ix->db, rootfd, ws, &s, !logs_only, &rows, loaded, st);
 			if (rc == SQLITE_OK)
 				rc = exec(ix->db, "COMMIT");
 		}
@@ -2131,7 +2482,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		if (ix->db && !sqlite3_get_autocommit(ix->db))
 			exec(ix->db, "ROLLBACK");
 		if (cannot_write(rc, 0)) {
-			result = build_in_memory(ix, rootfd, &s, !logs_only, st, err);
+			result = build_in_memory(ix, rootfd, ws, &s, !logs_only, st, err);
 			break;
 		}
 		if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_FULL ||

@@ -201,6 +201,7 @@ struct ruru_ws *ruru_ws_open(const char *root, struct ruru_error *err)
 	struct ruru_ws *ws = ruru_xmalloc(sizeof(*ws));
 	ws->root = dir;
 	ws->cache_home = NULL;
+	ws->progress = NULL;
 	ruru_store_add_root(dir); /* every path below it is walked from it */
 	return ws;
 }
@@ -212,6 +213,13 @@ void ruru_ws_free(struct ruru_ws *ws)
 	free(ws->root);
 	free(ws->cache_home);
 	free(ws);
+}
+
+void ruru_ws_set_progress(struct ruru_ws *ws, unsigned delay_ms, ruru_progress_fn fn, void *ctx)
+{
+	ws->progress = fn;
+	ws->progress_ctx = ctx;
+	ws->progress_delay_ms = delay_ms;
 }
 
 void ruru_ws_set_cache(struct ruru_ws *ws, const char *xdg_cache_home, const char *home)

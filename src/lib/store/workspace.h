@@ -13,6 +13,9 @@
 struct ruru_ws {
 	char *root; /* absolute, no trailing slash */
 	char *cache_home; /* the user's cache folder (ruru_ws_set_cache); NULL: none */
+	ruru_progress_fn progress; /* ruru_ws_set_progress(); NULL: none */
+	void *progress_ctx;
+	unsigned progress_delay_ms;
 };
 
 /* "<root>/<rel>" (caller frees). */
