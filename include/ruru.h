@@ -1073,6 +1073,23 @@ int ruru_index_path(struct ruru_ws *ws, struct ruru_buf *out, struct ruru_error 
  * reindex --prune`); *removed gets how many. */
 int ruru_index_prune(struct ruru_ws *ws, size_t *removed, struct ruru_error *err);
 
+/*
+ * A long-running front end (`ruru mcp`, `ruru serve`) watches the
+ * workspace with inotify: while the kernel reports no change in the
+ * session, temp and task folders, searches and listings of `ws` use the
+ * index without a stat sweep.  When the kernel's watches run out, it
+ * sweeps as before.  ruru_watch_poll() reads the reports and returns a
+ * number that grows with every change (for live updates; 0 when the
+ * watch is broken, so that the caller polls in its own way); poll()
+ * ruru_watch_fd() to wait for one.  Thread-safe.  Stop the watch before
+ * freeing `ws`.
+ */
+struct ruru_watch;
+struct ruru_watch *ruru_watch_start(struct ruru_ws *ws, struct ruru_error *err);
+void ruru_watch_stop(struct ruru_watch *w);
+int ruru_watch_fd(const struct ruru_watch *w);
+uint64_t ruru_watch_poll(struct ruru_watch *w);
+
 /* Sessions from the index, newest first like ruru_session_list() (same
  * filters, same records, front matter only), after bringing the index's
  * logs up to date (one stat per session); `since` (when has_since) keeps

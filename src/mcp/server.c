@@ -42,6 +42,7 @@ struct ruru_mcp {
 	char *session;
 	json_t *tools_list;     /* the tools/list result, built once */
 	json_t **input_schemas; /* per tool, borrowed from tools_list */
+	struct ruru_watch *watch; /* keeps the index fresh without sweeps; may be NULL */
 };
 
 /* A method's failure: a JSON-RPC error object. */
@@ -787,6 +788,8 @@ struct ruru_mcp *ruru_mcp_new(const char *root, const char *session, struct ruru
 	if (!m || !inputs)
 		abort();
 	m->env.ws = ws;
+	struct ruru_error werr = { 0 }; /* without a watch, searches sweep */
+	m->watch = ruru_watch_start(ws, &werr);
 	if (session) {
 		struct ruru_buf b = RURU_BUF_INIT;
 		ruru_buf_addstr(&b, session);
@@ -808,6 +811,7 @@ void ruru_mcp_free(struct ruru_mcp *m)
 {
 	if (!m)
 		return;
+	ruru_watch_stop(m->watch);
 	ruru_ws_free(m->env.ws);
 	ruru_buf_release(&m->env.note);
 	json_decref(m->tools_list);

@@ -285,3 +285,9 @@ index_count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1
 	run env RURU_PROGRESS_MS=0 "$RURU" search kiwi
 	[[ "$output" != *indexing* ]]
 }
+
+@test "a running ruru mcp keeps the index fresh from inotify: another process's log is found, no sweep when nothing changed" {
+	"$RURU" new "Watched" >/dev/null
+	"$RURU" log "first entry"
+	python3 "$BATS_TEST_DIRNAME/search_watch.py" "$RURU" "$WS"
+}

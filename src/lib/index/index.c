@@ -2360,6 +2360,9 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	char *dbpath = NULL, *lockpath = NULL;
 	int result = -1, rc = SQLITE_OK, cfd = -1;
 	struct frows none = { 0 };
+	int level = logs_only ? 0 : 1;
+	uint64_t wgen = 0;
+	bool synced = false, wlocked = false; /* with a watch (watch.c) */
 	if (cache_open(ws, &cdir, &cfd, err) < 0)
 		goto out;
 	if (cfd < 0) { /* no cache folder: nothing to keep it in */
@@ -2377,6 +2380,24 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	dbpath = ruru_buf_detach(&pb, NULL);
 	ruru_buf_addf(&pb, "%s/index.lock", cdir.ptr);
 	lockpath = ruru_buf_detach(&pb, NULL);
+
+	/* Watched (a long-running front end): nothing reported since this
+	 * level was last brought up to date, and the index is ours: no
+	 * sweep at all. */
+	if (ws->watch) {
+		ruru_watch_index_lock(ws->watch);
+		wlocked = true;
+		if (!rebuild && ruru_watch_fresh(ws->watch, level, &wgen) &&
+		    open_db(dbpath, true, &ix->db) == SQLITE_OK) {
+			if (index_version(ix->db, &rc) == INDEX_VERSION &&
+			    schema_is_ours(ix->db, false, &rc)) {
+				result = 0;
+				goto out;
+			}
+			sqlite3_close(ix->db);
+			ix->db = NULL;
+		}
+	}
 
 	/* Fast path: the index is there, readable, current, and agrees
 	 * with every file's stat: no lock, no write.  Its rows spare the
@@ -2408,6 +2429,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 			exec(ix->db, "COMMIT");
 			if (fresh) {
 				result = 0;
+				synced = true;
 				goto out;
 			}
 		}
@@ -2478,6 +2500,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		}
 		if (rc == SQLITE_OK) {
 			result = 0;
+			synced = true;
 			break;
 		}
 		ruru_index_error(ix->db, err, "cannot update");
@@ -2492,6 +2515,11 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 			break; /* the index is fine; this process cannot go on */
 	}
 out:
+	if (wlocked) {
+		if (synced)
+			ruru_watch_mark(ws->watch, level, wgen);
+		ruru_watch_index_unlock(ws->watch);
+	}
 	ruru_lock_release(&lock);
 	if (result < 0 && ix->db) {
 		sqlite3_close(ix->db);

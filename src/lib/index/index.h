@@ -64,6 +64,17 @@ int ruru_rank_register(sqlite3 *db);
  * and queries holding one are asked of it. */
 bool ruru_index_nospace(const char *s, size_t len);
 
+/* ---- the watch (watch.c) ---- */
+
+/* The generation now (reading the kernel's reports first), and whether
+ * index level `level` (0: front matter, 1: text) was made fresh at it. */
+bool ruru_watch_fresh(struct ruru_watch *w, int level, uint64_t *gen);
+/* Level `level` (and those below it) is up to date as of `gen`. */
+void ruru_watch_mark(struct ruru_watch *w, int level, uint64_t gen);
+/* One index update of the process at a time while it is watched. */
+void ruru_watch_index_lock(struct ruru_watch *w);
+void ruru_watch_index_unlock(struct ruru_watch *w);
+
 /* RURU_EFAIL error naming the index and SQLite's message. */
 int ruru_index_error(sqlite3 *db, struct ruru_error *err, const char *what);
 

@@ -202,6 +202,7 @@ struct ruru_ws *ruru_ws_open(const char *root, struct ruru_error *err)
 	ws->root = dir;
 	ws->cache_home = NULL;
 	ws->progress = NULL;
+	ws->watch = NULL;
 	ruru_store_add_root(dir); /* every path below it is walked from it */
 	return ws;
 }

@@ -16,6 +16,7 @@ struct ruru_ws {
 	ruru_progress_fn progress; /* ruru_ws_set_progress(); NULL: none */
 	void *progress_ctx;
 	unsigned progress_delay_ms;
+	struct ruru_watch *watch; /* ruru_watch_start(); NULL: none */
 };
 
 /* "<root>/<rel>" (caller frees). */
