@@ -7,7 +7,7 @@ import json, os, shutil, subprocess, sys, tempfile
 
 ruru, ws = sys.argv[1], sys.argv[2]
 trace = os.path.join(tempfile.mkdtemp(), "trace")
-cmd = [ruru, "mcp"]
+cmd = [ruru, "mcp", "--toolsets", "all"]
 if shutil.which("strace"):
     cmd = ["strace", "-f", "-qq", "-e", "trace=newfstatat,fstatat64,statx,stat,lstat", "-o", trace] + cmd
 srv = subprocess.Popen(cmd, cwd=ws, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -584,6 +585,41 @@ int ruru_session_ambiguous(struct ruru_error *err, const char *prefix, char **na
 
 /* An exact ID or a prefix of exactly one; an ambiguous prefix names its
  * candidates (in name order, at most 5 and a count of the rest). */
+/* The forms of a session that ruru prints name it too: its folder
+ * (".ruru/sessions/ID", "./.ruru/sessions/ID/") and its log
+ * (".ruru/sessions/ID/session_log.md"), in any layout.  NULL when `id`
+ * is none of them. */
+static char *session_from_path(const char *id)
+{
+	while (id[0] == '.' && id[1] == '/')
+		id += 2;
+	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
+		const char *dir = ruru_layout_dir((enum ruru_layout)l);
+		size_t dl = strlen(dir);
+		if (strncmp(id, dir, dl) || id[dl] != '/')
+			continue;
+		const char *name = id + dl + 1;
+		size_t n = strcspn(name, "/");
+		const char *rest = name + n;
+		if (!n || (*rest && strcmp(rest, "/") && strcmp(rest, "/session_log.md")))
+			return NULL;
+		return ruru_strndup(name, n);
+	}
+	return NULL;
+}
+
+static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+
+static char *resolve_named(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+{
+	char *name = session_from_path(id);
+	if (!name)
+		return resolve_prefix(ws, id, err);
+	char *out = resolve_prefix(ws, name, err);
+	free(name);
+	return out;
+}
+
 static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_error *err)
 {
 	int there = session_exists(ws, id, err);
@@ -595,6 +631,8 @@ static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_erro
 	bool refused = false;
 	struct ruru_error refusal = { 0 };
 	size_t matches = 0, n = strlen(id);
+	/* A prefix in its own letter case first; then in any case. */
+	for (int pass = 0; pass < 2 && !matches; pass++)
 	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
 		char *dirpath = ruru_ws_path(ws, ruru_layout_dir((enum ruru_layout)l));
 		struct ruru_error derr = { 0 };
@@ -610,7 +648,8 @@ static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_erro
 		if (d && n && !strchr(id, '/')) {
 			struct dirent *de;
 			while ((de = readdir(d))) {
-				if (de->d_name[0] == '.' || strncmp(de->d_name, id, n) != 0)
+				if (de->d_name[0] == '.' ||
+				    (pass ? strncasecmp(de->d_name, id, n) : strncmp(de->d_name, id, n)))
 					continue;
 				int is = session_exists(ws, de->d_name, &refusal);
 				if (!is)
@@ -644,10 +683,10 @@ static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_erro
 char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error *err)
 {
 	if (id && *id)
-		return resolve_prefix(ws, id, err);
+		return resolve_named(ws, id, err);
 	const char *env = getenv("ROOCOM_SESSION_ID");
 	if (env && *env)
-		return resolve_prefix(ws, env, err);
+		return resolve_named(ws, env, err);
 	char *out = NULL;
 	time_t newest = 0;
 	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {

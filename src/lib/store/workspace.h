@@ -17,6 +17,7 @@ struct ruru_ws {
 	void *progress_ctx;
 	unsigned progress_delay_ms;
 	struct ruru_watch *watch; /* ruru_watch_start(); NULL: none */
+	bool guessed; /* nothing named or found it: the current directory */
 };
 
 /* "<root>/<rel>" (caller frees). */
