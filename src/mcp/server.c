@@ -733,8 +733,12 @@ static void roots_answer(struct ruru_mcp *m, json_t *result)
 		ws = NULL;
 	}
 	if (ws) {
+		ruru_ws_set_cache(ws, getenv("XDG_CACHE_HOME"), getenv("HOME"));
+		ruru_watch_stop(m->watch); /* it watched the old workspace */
 		ruru_ws_free(m->env.ws);
 		m->env.ws = ws;
+		struct ruru_error werr = { 0 };
+		m->watch = ruru_watch_start(ws, &werr);
 		m->roots_root = true;
 		fprintf(stderr, "ruru mcp: workspace %s (the client's first root)\n", ruru_ws_root(ws));
 	}
