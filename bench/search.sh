@@ -111,14 +111,18 @@ set -- $(fig "$out/after.json") $(fig "$out/xylophonic.json" "rg ")
 python3 -c "import sys; m, c, rm, rc = map(float, sys.argv[1:]); print(f'   median {m:.1f} ms wall, {c:.1f} ms CPU; ratio to rg (rare word) {m / rm:.3f} wall, {c / rc:.3f} CPU  (target <= 25 ms)')" "$@"
 
 echo "== ruru list over $L sessions with a fresh index"
-lws="$cache/list-$L"
-if [ ! -e "$lws/.done" ]; then
-	echo "   generating $L sessions in $lws (once)"
-	rm -rf "$lws"
-	mkdir -p "$lws/.ruru"
-	python3 bench/gen_search.py "$lws" "$L" 3 0
-	touch "$lws/.done"
-fi
+# A workspace of N small sessions (3 entries each), made once: its path.
+list_ws() {
+	if [ ! -e "$cache/list-$1/.done" ]; then
+		echo "   generating $1 sessions in $cache/list-$1 (once)" >&2
+		rm -rf "$cache/list-$1"
+		mkdir -p "$cache/list-$1/.ruru"
+		python3 bench/gen_search.py "$cache/list-$1" "$1" 3 0
+		touch "$cache/list-$1/.done"
+	fi
+	echo "$cache/list-$1"
+}
+lws=$(list_ws "$L")
 "$RURU" --root "$lws" list >/dev/null # brings the index up to date
 hyperfine -N --style none --warmup 2 --runs "$runs" --output=null --export-json "$out/list.json" \
 	"$RURU --root $lws list" >/dev/null
@@ -209,13 +213,7 @@ print(f"   first search (indexes the {mb:.0f} MB log): {ss:.1f} s, peak memory {
 PY
 
 echo "== ruru list over 1,000 sessions (fresh index; Backlog.md is not installed here)"
-lws1="$cache/list-1000"
-if [ ! -e "$lws1/.done" ]; then
-	rm -rf "$lws1"
-	mkdir -p "$lws1/.ruru"
-	python3 bench/gen_search.py "$lws1" 1000 3 0
-	touch "$lws1/.done"
-fi
+lws1=$(list_ws 1000)
 "$RURU" --root "$lws1" list >/dev/null
 hyperfine -N --style none --warmup 2 --runs "$runs" --output=null --export-json "$out/list1k.json" \
 	"$RURU --root $lws1 list" >/dev/null

@@ -247,38 +247,18 @@ static json_t *jtext(sqlite3_stmt *q, int col)
 	return jlossy((const char *)sqlite3_column_text(q, col));
 }
 
-/* The line of an artifact's first match: newlines before the first mark
- * of highlight(). */
-static int64_t match_line(sqlite3 *db, const char *table, const char *expr, int64_t rowid)
-{
-	sqlite3_stmt *q;
-	int64_t line = 1;
-	struct ruru_buf sql = RURU_BUF_INIT;
-	ruru_buf_addf(&sql, "SELECT highlight(%s, 0, char(2), char(3)) FROM %s WHERE %s MATCH ?1"
-			    " AND rowid = ?2", table, table, table);
-	int rc = sqlite3_prepare_v2(db, sql.ptr, -1, &q, NULL);
-	ruru_buf_release(&sql);
-	if (rc != SQLITE_OK)
-		return 1;
-	sqlite3_bind_text(q, 1, expr, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 2, rowid);
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		const char *s = (const char *)sqlite3_column_text(q, 0);
-		for (; s && *s && *s != '\002'; s++)
-			line += *s == '\n';
-	}
-	sqlite3_finalize(q);
-	return line;
-}
-
-/* The snippet of one hit (a query of its own, for the hits only). */
-static char *snippet_of(sqlite3 *db, const char *table, const char *expr, int64_t rowid)
+/* One hit's marked text (a query of its own, for the hits only): `fn` is
+ * "highlight" (the whole column) or "snippet" of the table `table`.
+ * NULL when there is none. */
+static char *hit_text(sqlite3 *db, const char *table, const char *fn, const char *expr,
+		      int64_t rowid)
 {
 	sqlite3_stmt *q;
 	char *out = NULL;
 	struct ruru_buf sql = RURU_BUF_INIT;
-	ruru_buf_addf(&sql, "SELECT snippet(%s, -1, char(2), char(3), '…', 24) FROM %s WHERE %s"
-			    " MATCH ?1 AND rowid = ?2", table, table, table);
+	ruru_buf_addf(&sql, "SELECT %s(%s, %s, char(2), char(3)%s) FROM %s WHERE %s MATCH ?1"
+			    " AND rowid = ?2", fn, table, strcmp(fn, "snippet") ? "0" : "-1",
+		      strcmp(fn, "snippet") ? "" : ", '…', 24", table, table);
 	int rc = sqlite3_prepare_v2(db, sql.ptr, -1, &q, NULL);
 	ruru_buf_release(&sql);
 	if (rc != SQLITE_OK)
@@ -289,6 +269,18 @@ static char *snippet_of(sqlite3 *db, const char *table, const char *expr, int64_
 		out = ruru_strdup((const char *)sqlite3_column_text(q, 0));
 	sqlite3_finalize(q);
 	return out;
+}
+
+/* The line of an artifact's first match: newlines before the first mark
+ * of highlight(). */
+static int64_t match_line(sqlite3 *db, const char *table, const char *expr, int64_t rowid)
+{
+	char *text = hit_text(db, table, "highlight", expr, rowid);
+	int64_t line = 1;
+	for (const char *s = text; s && *s && *s != '\002'; s++)
+		line += *s == '\n';
+	free(text);
+	return line;
 }
 
 /* The ID of the one session `prefix` names (exactly, or as the prefix of
@@ -485,7 +477,7 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 		char *own = NULL;
 		const char *raw = (const char *)sqlite3_column_text(q, 8);
 		if (!raw)
-			raw = own = snippet_of(ix.db, T, expr.ptr, sqlite3_column_int64(q, 9));
+			raw = own = hit_text(ix.db, T, "snippet", expr.ptr, sqlite3_column_int64(q, 9));
 		char *snip = one_line(raw, open, close);
 		free(own);
 		json_object_set_new(h, "snippet", jlossy(snip));
