@@ -12,6 +12,14 @@
 #include "cli.h"
 #include "banned.h"
 
+const char *cli_root(const struct cli_ctx *ctx)
+{
+	if (ctx->root && *ctx->root)
+		return ctx->root;
+	const char *env = getenv("RURU_ROOT");
+	return env && *env ? env : NULL;
+}
+
 /* 1234567 as "1,234,567". */
 static void add_count(struct ruru_buf *b, unsigned long long n)
 {
@@ -44,14 +52,10 @@ static void show_progress(const struct ruru_progress *p, void *ctx)
 
 struct ruru_ws *cli_ws(struct cli_ctx *ctx)
 {
-	struct ruru_ws *ws = ruru_ws_open(ctx->root, &ctx->err);
-	if (!ws)
-		return NULL;
-	/* where the search index is kept */
-	ruru_ws_set_cache(ws, getenv("XDG_CACHE_HOME"), getenv("HOME"));
+	struct ruru_ws *ws = ruru_ws_open_opts(cli_root(ctx), &ctx->opts, &ctx->err);
 	/* a progress line for an index update of more than a second
 	 * (RURU_PROGRESS_MS: after that many milliseconds instead) */
-	if (isatty(STDERR_FILENO)) {
+	if (ws && isatty(STDERR_FILENO)) {
 		const char *ms = getenv("RURU_PROGRESS_MS");
 		char *end;
 		unsigned long delay = ms && *ms ? strtoul(ms, &end, 10) : 1000;
@@ -60,6 +64,35 @@ struct ruru_ws *cli_ws(struct cli_ctx *ctx)
 		ruru_ws_set_progress(ws, (unsigned)delay, show_progress, NULL);
 	}
 	return ws;
+}
+
+/* $VAR when set and absolute, else $HOME/`fallback`; NULL without either. */
+static const char *xdg_dir(const char *var, const char *fallback, struct ruru_buf *b)
+{
+	const char *v = getenv(var), *home = getenv("HOME");
+	if (v && v[0] == '/')
+		return v;
+	if (!home || !*home)
+		return NULL;
+	ruru_buf_reset(b);
+	ruru_buf_addf(b, "%s/%s", home, fallback);
+	return b->ptr;
+}
+
+void cli_options_from_env(struct ruru_options *o)
+{
+	static struct ruru_buf config = RURU_BUF_INIT, cache = RURU_BUF_INIT;
+	const char *v;
+	memset(o, 0, sizeof(*o));
+	o->fault = getenv("RURU_FAULT");
+	o->now = getenv("RURU_NOW");
+	o->session_id = getenv("ROOCOM_SESSION_ID");
+	o->lock_timeout_ms = getenv("RURU_LOCK_TIMEOUT_MS");
+	o->config_dir = xdg_dir("XDG_CONFIG_HOME", ".config", &config);
+	o->cache_dir = xdg_dir("XDG_CACHE_HOME", ".cache", &cache);
+	o->home = (v = getenv("HOME")) && *v ? v : NULL;
+	o->tmpdir = (v = getenv("TMPDIR")) && *v ? v : NULL;
+	o->user = (v = getenv("USER")) && *v ? v : NULL;
 }
 
 char *cli_session(struct cli_ctx *ctx, struct ruru_ws *ws, const char *id)

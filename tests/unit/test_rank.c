@@ -94,16 +94,14 @@ static void same_as_bm25(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(chdir(dir), 0);
-	unsetenv("ROOCOM_SESSION_ID");
-	unsetenv("RURU_ROOT");
 	struct ruru_error err = { 0 };
 	assert_int_equal(ruru_ws_init(NULL, &err), 0);
 	make_workspace();
-	struct ruru_ws *ws = ruru_ws_open(dir, &err);
-	assert_non_null(ws);
 	struct ruru_buf cache = RURU_BUF_INIT, path = RURU_BUF_INIT;
 	ruru_buf_addf(&cache, "%s/.cache", dir); /* the index's cache folder */
-	ruru_ws_set_cache(ws, cache.ptr, NULL);
+	struct ruru_options opts = { .cache_dir = cache.ptr };
+	struct ruru_ws *ws = ruru_ws_open_opts(dir, &opts, &err);
+	assert_non_null(ws);
 	struct ruru_index_stats st;
 	assert_int_equal(ruru_reindex(ws, &st, &err), 0);
 	assert_int_equal(st.entries, 40 * 30);

@@ -1725,7 +1725,7 @@ static void meta_log(struct updater *u, const struct fent *f)
 	s.layout = layout_of(f->path);
 	struct ruru_error e = { 0 };
 	ruru_buf_reset(&u->text);
-	if (ruru_read_front_matter(u->rootfd, f->path, &u->text, &e) == 0) {
+	if (ruru_read_front_matter(NULL, u->rootfd, f->path, &u->text, &e) == 0) {
 		u->st->bytes += u->text.len;
 		ruru_session_from_text(&s, u->text.ptr, u->text.len, false);
 		put_session(u, f, &s);
@@ -2026,14 +2026,11 @@ static int open_db(const char *path, bool rw, sqlite3 **db)
 static const char *const index_files[] = { "index.sqlite3", "index.sqlite3-wal",
 					     "index.sqlite3-shm" };
 
-static void unlink_index(const char *dir)
+static void unlink_index(struct ruru_store *cs)
 {
 	for (size_t i = 0; i < 3; i++) {
-		struct ruru_buf path = RURU_BUF_INIT;
-		ruru_buf_addf(&path, "%s/%s", dir, index_files[i]);
 		struct ruru_error e = { 0 };
-		ruru_remove(path.ptr, &e); /* a missing file is what we want */
-		ruru_buf_release(&path);
+		ruru_store_remove(cs, index_files[i], &e); /* a missing file is what we want */
 	}
 }
 
@@ -2139,18 +2136,19 @@ static int cache_open(const struct ruru_ws *ws, struct ruru_buf *dir, int *fd,
 		      struct ruru_error *err)
 {
 	*fd = -1;
-	char *real = ws->cache_home ? realpath(ws->root, NULL) : NULL;
+	const char *home = ws->opts.cache_dir;
+	char *real = home ? realpath(ws->root, NULL) : NULL;
 	if (!real)
 		return 0;
 	char hex[65];
 	ruru_sha256_hex(real, strlen(real), hex);
-	char *base = cache_base(ws->cache_home);
+	char *base = cache_base(home);
 	struct ruru_error mk = { 0 };
 	int hfd = -1, bfd = -1, rc = 0;
 	/* The user's own cache folder, as named (it may be a symlink of
 	 * theirs); below it, ruru's folders are never symlinks. */
-	if (ruru_mkdirs(ws->cache_home, &mk) < 0 ||
-	    (hfd = open(ws->cache_home, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+	if (ruru_file_mkdirs(home, &mk) < 0 ||
+	    (hfd = open(home, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		goto out; /* no cache folder: in memory */
 	struct ruru_error e = { 0 };
 	bfd = cache_sub(hfd, "ruru", base, &e);
@@ -2163,15 +2161,6 @@ static int cache_open(const struct ruru_ws *ws, struct ruru_buf *dir, int *fd,
 			rc = -1;
 		}
 		goto out;
-	}
-	struct stat st;
-	if (fstatat(cfd, "root", &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT) {
-		struct ruru_buf path = RURU_BUF_INIT, text = RURU_BUF_INIT;
-		ruru_buf_addf(&path, "%s/root", dir->ptr);
-		ruru_buf_addf(&text, "%s\n", real);
-		ruru_write_cache(path.ptr, text.ptr, text.len, &e); /* best effort */
-		ruru_buf_release(&path);
-		ruru_buf_release(&text);
 	}
 	*fd = cfd;
 out:
@@ -2203,7 +2192,7 @@ int ruru_index_path(struct ruru_ws *ws, struct ruru_buf *out, struct ruru_error 
 
 int ruru_index_prune(struct ruru_ws *ws, size_t *removed, struct ruru_error *err)
 {
-	const char *cache_home = ws->cache_home;
+	const char *cache_home = ws->opts.cache_dir;
 	*removed = 0;
 	if (!cache_home)
 		return 0;
@@ -2349,7 +2338,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	memset(st, 0, sizeof(*st));
 	memset(ix, 0, sizeof(*ix));
 	struct ruru_error rerr = { 0 };
-	int rootfd = ruru_open_dir(ruru_ws_root(ws), &rerr);
+	int rootfd = ruru_store_open_dir(ws->store, "", &rerr);
 	if (rootfd < 0)
 		return ruru_error_set(err, RURU_EFAIL, "cannot open the workspace root: %s",
 				      strerror(errno));
@@ -2357,7 +2346,8 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	struct frows rows = { 0 };
 	struct ruru_lock lock = RURU_LOCK_INIT;
 	struct ruru_buf cdir = RURU_BUF_INIT;
-	char *dbpath = NULL, *lockpath = NULL;
+	struct ruru_store *cs = NULL; /* the index's folder in the cache */
+	char *dbpath = NULL;
 	int result = -1, rc = SQLITE_OK, cfd = -1;
 	struct frows none = { 0 };
 	int level = logs_only ? 0 : 1;
@@ -2375,11 +2365,23 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	    check_not_symlink(cfd, cdir.ptr, "index.sqlite3-shm", err) < 0 ||
 	    check_not_symlink(cfd, cdir.ptr, "index.lock", err) < 0)
 		goto out;
+	/* Its files (the lock, the deletes of a rebuild, the name of the
+	 * root) go through a store of their own, walked like a workspace. */
+	if (!(cs = ruru_store_open(cdir.ptr, ws->opts.lock_timeout_ms, err)))
+		goto out;
+	struct stat rst;
+	if (fstatat(cfd, "root", &rst, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT) {
+		char *real = realpath(ws->root, NULL);
+		struct ruru_buf text = RURU_BUF_INIT;
+		struct ruru_error e = { 0 };
+		ruru_buf_addf(&text, "%s\n", real ? real : ws->root);
+		ruru_store_write_cache(cs, "root", text.ptr, text.len, &e); /* best effort */
+		ruru_buf_release(&text);
+		free(real);
+	}
 	struct ruru_buf pb = RURU_BUF_INIT;
 	ruru_buf_addf(&pb, "%s/index.sqlite3", cdir.ptr);
 	dbpath = ruru_buf_detach(&pb, NULL);
-	ruru_buf_addf(&pb, "%s/index.lock", cdir.ptr);
-	lockpath = ruru_buf_detach(&pb, NULL);
 
 	/* Watched (a long-running front end): nothing reported since this
 	 * level was last brought up to date, and the index is ours: no
@@ -2439,7 +2441,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	scan_sort(&s); /* the update merges it with the rows, both by path */
 
 	/* Update (or rebuild) under the writer lock. */
-	if (ruru_lock_acquire(&lock, lockpath, err) < 0) {
+	if (ruru_store_lock(cs, &lock, "index.lock", err) < 0) {
 		if (cannot_write(0, errno)) {
 			result = build_in_memory(ix, rootfd, ws, &s, !logs_only, st, err);
 		} else if (usable && err && err->code == RURU_ECONFLICT) {
@@ -2466,7 +2468,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		}
 		memset(st, 0, sizeof(*st));
 		if (fresh_file)
-			unlink_index(cdir.ptr);
+			unlink_index(cs);
 		st->rebuilt = fresh_file;
 		fresh_file = true; /* for the next attempt */
 		int v = INDEX_VERSION;
@@ -2527,12 +2529,13 @@ out:
 	}
 	if (cfd >= 0)
 		close(cfd);
+	if (cs)
+		ruru_store_close(cs);
 	ruru_buf_release(&cdir);
 	close(rootfd);
 	scan_release(&s);
 	frows_release(&rows);
 	free(dbpath);
-	free(lockpath);
 	return result;
 }
 
