@@ -1,5 +1,5 @@
 /*
- * cmd-search.c — `ruru search` and `ruru reindex` (DESIGN §13): thin
+ * cmd-search.c — `ruru search` and `ruru reindex` (doc/design.md §14): thin
  * wrappers over ruru_search() and ruru_reindex().  Text output is one hit
  * per line, tab-separated:
  *   FILE:LINE  SESSION  TIME  TYPE  MODE  TASK  SNIPPET

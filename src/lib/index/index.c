@@ -698,7 +698,7 @@ static void scan_logs(int rootfd, struct scan *s, bool logs_only, const struct f
 	size_t njobs = 0, cap = 0;
 	struct arena names = { 0 };
 	int lfds[RURU_LAYOUT_COUNT];
-	/* the session folders of every layout ruru reads (DESIGN §1) */
+	/* the session folders of every layout ruru reads (doc/design.md §1) */
 	for (int layout = 0; layout < RURU_LAYOUT_COUNT; layout++) {
 		const char *dir = ruru_layout_dir((enum ruru_layout)layout);
 		int lfd = lfds[layout] = ruru_openat_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY);

@@ -1,5 +1,5 @@
 /*
- * search.c — `ruru search` and the indexed `ruru list` (DESIGN §13): the
+ * search.c — `ruru search` and the indexed `ruru list` (doc/design.md §14): the
  * query language, compiled by ruru into an FTS5 expression in which every
  * term is a quoted string (so no user text is ever FTS5 or SQL syntax: the
  * expression is bound as a parameter), the ranked query with its filters,
