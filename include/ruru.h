@@ -510,6 +510,17 @@ const struct ruru_options *ruru_ws_options(const struct ruru_ws *ws);
 void ruru_fault_set(const char *spec);
 /* The absolute root path (borrowed). */
 const char *ruru_ws_root(const struct ruru_ws *ws);
+/* Progress of a long index update: `done` of `total` sessions read,
+ * `bytes` read so far; `last` on the closing report. */
+struct ruru_progress {
+	size_t done, total;
+	uint64_t bytes;
+	bool last;
+};
+typedef void (*ruru_progress_fn)(const struct ruru_progress *p, void *ctx);
+/* Have index updates that run longer than `delay_ms` report to `fn`
+ * (at most ten times a second, then once with `last` set); NULL: none. */
+void ruru_ws_set_progress(struct ruru_ws *ws, unsigned delay_ms, ruru_progress_fn fn, void *ctx);
 /* Read the workspace's file `rel` (relative to the root) into `out`
  * (reset first): a regular file reached from the root without a symlink,
  * else RURU_EREFUSED; a missing file is RURU_ENOTFOUND. */
@@ -585,8 +596,14 @@ enum { RURU_LOAD_ENTRIES = 1 };
 int ruru_session_load(struct ruru_ws *ws, const char *id, unsigned flags, struct ruru_session *out,
 		      struct ruru_error *err);
 
-/* All sessions, newest first (start time, then ID), reading only front
- * matter.  `status` RURU_STATUS_UNKNOWN and `tag` NULL mean no filter. */
+/* All sessions, newest first (start time, then ID), front matter only,
+ * from the first level of the search index (brought up to date from the
+ * logs whose stat changed, each read up to its closing "+++"; no entry
+ * text is indexed for a listing); the logs are read directly when the
+ * index cannot be used.  The one listing every front end uses (CLI
+ * `list`, MCP `session_list`, the web view); ruru_session_list_indexed()
+ * is the same, record by record.  `status` RURU_STATUS_UNKNOWN and `tag`
+ * NULL mean no filter. */
 int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *tag,
 		      struct ruru_session **out, size_t *n, struct ruru_error *err);
 void ruru_session_list_free(struct ruru_session *list, size_t n);
@@ -1044,17 +1061,22 @@ json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *s
 /*
  * Full-text search over every session (DESIGN §13): entries (message, type,
  * mode, task), sessions (title, goal, tags) and artifacts (text files of a
- * session folder up to 1 MB), through a derived SQLite FTS5 index in
- * .ruru/index.sqlite3.  Every call first brings the index up to date from
- * the files whose (device, inode, size, mtime) changed; a grown log is
- * indexed from its last entry on.  A missing, corrupt or old-version index
- * is rebuilt; a read-only workspace is searched through an index in memory;
- * a symlinked index (or -wal/-shm file) is RURU_EREFUSED.
+ * session folder up to 1 MB), through a derived SQLite FTS5 index kept
+ * outside the work tree, in the user's cache folder (ruru_options.cache_dir):
+ * <cache>/ruru/<SHA-256 of the root's real path>/index.sqlite3.  Every call
+ * first brings the index up to date from the files whose (device, inode,
+ * size, mtime) changed; a grown log is indexed from its last entry on.  A
+ * missing, corrupt, old-version or foreign-schema index is rebuilt; with
+ * no cache folder (or one that cannot be written) the index is built in
+ * memory; a symlinked index file or cache folder is RURU_EREFUSED.  A
+ * .ruru/index.sqlite3 in the work tree is never opened.
  *
  * Query language: words are ANDed; "a phrase"; prefix*; -word (or
  * -"a phrase") excludes; OR between two terms (binds tighter than the
  * implied AND).  Words are runs of letters and digits, matched without
- * regard to case or diacritics.  ruru builds the FTS5 expression itself,
+ * regard to case or diacritics; a query holding characters of a script
+ * written without spaces (Chinese, Japanese, Thai...) is matched as
+ * substrings of three or more characters (FTS5's trigram tokenizer).  ruru builds the FTS5 expression itself,
  * quoting every term, so no query text is ever FTS5 or SQL syntax.  A
  * malformed query is RURU_EUSAGE with a message saying why.
  */
@@ -1107,6 +1129,30 @@ struct ruru_index_stats {
 };
 /* Rebuild the index from nothing (`ruru reindex`). */
 int ruru_reindex(struct ruru_ws *ws, struct ruru_index_stats *st, struct ruru_error *err);
+/* The path of the workspace's index file into `out` (made empty when
+ * there is no cache folder: the index lives in memory). */
+int ruru_index_path(struct ruru_ws *ws, struct ruru_buf *out, struct ruru_error *err);
+/* Remove the index folders in the cache folder of `ws` (any workspace's,
+ * not only this one's) whose workspace root no longer exists (`ruru
+ * reindex --prune`); *removed gets how many. */
+int ruru_index_prune(struct ruru_ws *ws, size_t *removed, struct ruru_error *err);
+
+/*
+ * A long-running front end (`ruru mcp`, `ruru serve`) watches the
+ * workspace with inotify: while the kernel reports no change in the
+ * session, temp and task folders, searches and listings of `ws` use the
+ * index without a stat sweep.  When the kernel's watches run out, it
+ * sweeps as before.  ruru_watch_poll() reads the reports and returns a
+ * number that grows with every change (for live updates; 0 when the
+ * watch is broken, so that the caller polls in its own way); poll()
+ * ruru_watch_fd() to wait for one.  Thread-safe.  Stop the watch before
+ * freeing `ws`.
+ */
+struct ruru_watch;
+struct ruru_watch *ruru_watch_start(struct ruru_ws *ws, struct ruru_error *err);
+void ruru_watch_stop(struct ruru_watch *w);
+int ruru_watch_fd(const struct ruru_watch *w);
+uint64_t ruru_watch_poll(struct ruru_watch *w);
 
 /* Sessions from the index, newest first like ruru_session_list() (same
  * filters, same records, front matter only), after bringing the index's

@@ -647,7 +647,9 @@ static int cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 	 * one summary line per file that has problems, then the totals. */
 	struct ruru_buf b = RURU_BUF_INIT;
 	json_t *files = json_object_get(report, "files"), *f;
-	size_t nfiles = json_array_size(files), bad = 0;
+	size_t nfiles = 0, bad = 0;
+	json_array_foreach(files, i, f) /* logs, not the workspace's other files */
+		nfiles += !json_is_false(json_object_get(f, "log"));
 	fflush(stdout);
 	json_array_foreach(files, i, f)
 	{

@@ -24,6 +24,7 @@
 #include "open.h"
 #include "task.h"
 #include "logtx.h"
+#include "session.h"
 #include "store.h"
 #include "workspace.h"
 #include "text.h"
@@ -186,7 +187,7 @@ static void no_session(struct ruru_ws *ws, struct budget *b, json_t *j)
 	struct ruru_error e = { 0 };
 	ruru_buf_addstr(b->out, "ruru: no active session.\n");
 	json_t *recent = json_array();
-	if (ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) == 0 && n) {
+	if (ruru_session_list_logs(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) == 0 && n) {
 		struct ruru_buf line = RURU_BUF_INIT;
 		ruru_buf_addstr(b->out, "Recent sessions:\n");
 		for (size_t i = 0; i < n && i < 5; i++) {
