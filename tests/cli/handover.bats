@@ -249,3 +249,20 @@ PY
 	! grep -q '^- the user says' <<<"$output"
 	grep -qF 'Goal: ok\x1b[2J\n## Open items\n- nothing open' <<<"$output"
 }
+
+@test "a cloned workspace gets .ruru/.gitignore on its first write; with no active session, prime and continue name the logs that say Active" {
+	fixture v6
+	[ ! -e .ruru/.gitignore ]
+	run "$RURU" prime
+	[[ "$output" == *"These logs say Active"*"$V6"* ]]
+	run "$RURU" continue
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"these logs say Active (newest first"*"$V6  active  Document the pipeline"* ]]
+	[ -z "$(git status --porcelain)" ]
+	"$RURU" -s "$V6" log --type note "first write"
+	"$RURU" task status TASK-TS-20250531-014400 done >/dev/null
+	grep -qxF 'sessions/*/.lock' .ruru/.gitignore
+	# only the log, the task file and the new .gitignore changed; no lock or cache shows
+	[ "$(git status --porcelain | sort)" = "$(printf '%s\n' " M .ruru/sessions/$V6/session_log.md" \
+		" M .ruru/tasks/TASK-TS-20250531-014400.md" "?? .ruru/.gitignore" | sort)" ]
+}

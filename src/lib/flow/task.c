@@ -624,7 +624,7 @@ static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task
 	char *rel = NULL;
 	if (out)
 		*out = NULL;
-	if (ruru_task_find(ws, task, &rel, err) < 0)
+	if (ruru_ws_ignore_own(ws, err) < 0 || ruru_task_find(ws, task, &rel, err) < 0)
 		return -1;
 	struct ruru_buf norm = RURU_BUF_INIT, text = RURU_BUF_INIT, toml = RURU_BUF_INIT,
 			whole = RURU_BUF_INIT, lockp = RURU_BUF_INIT;
