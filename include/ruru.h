@@ -653,6 +653,9 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
  */
 enum { RURU_CONTINUE_REOPEN = 1, RURU_CONTINUE_IMPLICIT = 2 };
 #define RURU_DIGEST_DEFAULT 8000
+/* A message longer than this is logged with a warning: answers that carry
+ * log text show only its first part; big text belongs in an artifact. */
+#define RURU_MESSAGE_LARGE 65536
 int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, unsigned flags,
 			  char **digest, json_t **json, struct ruru_error *err);
 

@@ -269,6 +269,11 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 	const char *adr = e.field[RURU_FIELD_ADR];
 	if (rc == 0 && adr_missing)
 		fprintf(stderr, "ruru: warning: no ADR file %s (yet); the entry names it anyway\n", adr);
+	if (rc == 0 && e.message_len > RURU_MESSAGE_LARGE)
+		fprintf(stderr, "ruru: warning: a message of %zu bytes was logged; digests and show "
+				"give only its first part (big text belongs in an artifact: ruru "
+				"artifact add)\n",
+			e.message_len);
 	free(new_task);
 	free(id);
 	ruru_ws_free(ws);

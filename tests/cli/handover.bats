@@ -212,6 +212,10 @@ PY
 	[[ "$output" == *"bytes more"* ]]
 	run "$RURU" show --max-chars 0
 	[ "${#output}" -gt 20000 ]
+	# a message of megabytes is logged, with a word
+	run --separate-stderr "$RURU" log --type note - < <(python3 -c 'print("z" * 2000000)')
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"warning: a message of 2000000 bytes was logged"* ]]
 }
 
 @test "writes keep the file's forms: task status with the file's Options emoji and updated_date's form; pause on end_time = \"\" beside a string start_time" {
