@@ -703,6 +703,11 @@ json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error
 
 /* Link an MDTM task (related_tasks, unique; no event). */
 int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct ruru_error *err);
+/* Every task file of the workspace, session or not, as a board: JSON
+ * [{id, title, status, assigned_to, file, session}] in the order in
+ * progress, review, testing, generating, blocked, error, to do, unknown,
+ * done, then by ID (`session`: RooComSessionID, null when none). */
+json_t *ruru_task_list_all(struct ruru_ws *ws, struct ruru_error *err);
 /* Tasks of a session with what their MDTM files say: JSON
  * [{id, title, status, file}] (title/status/file null when not found). */
 json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);

@@ -270,3 +270,12 @@ PY
 	[ "$(git status --porcelain | sort)" = "$(printf '%s\n' " M .ruru/sessions/$V6/session_log.md" \
 		" M .ruru/tasks/TASK-TS-20250531-014400.md" "?? .ruru/.gitignore" | sort)" ]
 }
+
+@test "task list --all: every task file as a board, no session needed" {
+	fixture v6
+	run "$RURU" task list --all
+	[ "$status" -eq 0 ]
+	[ "$(cut -f1,2 <<<"$output")" = "$(printf 'TASK-TS-20250531-014400\t🟣 Review\nTASK-ARCH-20250531-013000\t🟢 Done')" ]
+	run "$RURU" --json task list --all
+	[ "$(jq -r '.tasks | length' <<<"$output")" = 2 ]
+}
