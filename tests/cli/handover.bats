@@ -279,3 +279,13 @@ PY
 	run "$RURU" --json task list --all
 	[ "$(jq -r '.tasks | length' <<<"$output")" = 2 ]
 }
+
+@test "decisions are kept before notes: the last decision stays in a digest whose older entries are cut" {
+	setup_workspace
+	"$RURU" new "Decide" >/dev/null
+	"$RURU" log --type decision "use PostgreSQL, not SQLite"
+	for i in $(seq 1 40); do "$RURU" log --type note "routine note number $i with some words in it"; done
+	run "$RURU" show --digest --max-chars 2000
+	[ "${#output}" -le 2000 ]
+	[[ "$output" == *"## Last decision (older than the entries below)"*"use PostgreSQL, not SQLite"*"## Last entries"*"routine note number 40"* ]]
+}

@@ -116,27 +116,55 @@ static void entry_lines(struct ruru_buf *out, const struct ruru_entry *e, size_t
 	ruru_entry_summary_cut(out, e, "- ", "  ", share);
 }
 
+/* How many of the newest entries fit whole in `room` bytes: the index of
+ * the oldest shown (nentries when none). */
+static size_t fit_from(const struct ruru_session *s, size_t room, size_t share)
+{
+	struct ruru_buf line = RURU_BUF_INIT;
+	size_t used = 0, first = s->nentries;
+	while (first > 0) {
+		ruru_buf_reset(&line);
+		entry_lines(&line, &s->entries[first - 1], share);
+		if (used + line.len > room)
+			break;
+		used += line.len;
+		first--;
+	}
+	ruru_buf_release(&line);
+	return first;
+}
+
 size_t ruru_digest_entries_cut(struct ruru_buf *b, const struct ruru_session *s, size_t budget,
 			       size_t share)
 {
 	/* The heading's length with the largest numbers it can hold. */
-	struct ruru_buf line = RURU_BUF_INIT;
+	struct ruru_buf line = RURU_BUF_INIT, dec = RURU_BUF_INIT;
 	ruru_buf_addf(&line, "\n## Last entries (%zu of %zu; %zu older left out)\n\n", s->nentries,
 		      s->nentries, s->nentries);
-	size_t head = line.len, used = 0, first = s->nentries;
-	if (budget >= head) {
-		while (first > 0) {
-			ruru_buf_reset(&line);
-			entry_lines(&line, &s->entries[first - 1], share);
-			if (head + used + line.len > budget)
-				break;
-			used += line.len;
-			first--;
-		}
-	}
+	size_t head = line.len, first = s->nentries;
 	ruru_buf_release(&line);
-	if (!s->nentries)
+	if (budget >= head)
+		first = fit_from(s, budget - head, share);
+	/* Decisions are kept before notes: when the last decision is among
+	 * the entries cut, its room is taken first and it is shown on its
+	 * own, the newest entries after it. */
+	size_t d = first;
+	while (d-- > 0 && s->entries[d].type != RURU_EV_DECISION)
+		;
+	if (d < first && first > 0) {
+		ruru_buf_addstr(&dec, "\n## Last decision (older than the entries below)\n\n");
+		entry_lines(&dec, &s->entries[d], share);
+		if (budget >= head + dec.len)
+			first = fit_from(s, budget - head - dec.len, share);
+		else
+			ruru_buf_reset(&dec);
+		if (first <= d) /* it fits among the entries after all */
+			ruru_buf_reset(&dec);
+	}
+	if (!s->nentries) {
+		ruru_buf_release(&dec);
 		return 0;
+	}
 	if (first == s->nentries) {
 		/* Not one entry fits: say so, if even that fits. */
 		struct ruru_buf stub = RURU_BUF_INIT;
@@ -144,8 +172,11 @@ size_t ruru_digest_entries_cut(struct ruru_buf *b, const struct ruru_session *s,
 		if (stub.len <= budget)
 			ruru_buf_add(b, stub.ptr, stub.len);
 		ruru_buf_release(&stub);
+		ruru_buf_release(&dec);
 		return first;
 	}
+	ruru_buf_add(b, dec.ptr, dec.len);
+	ruru_buf_release(&dec);
 	if (first)
 		ruru_buf_addf(b, "\n## Last entries (%zu of %zu; %zu older left out)\n\n",
 			      s->nentries - first, s->nentries, first);
