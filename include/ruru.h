@@ -685,6 +685,9 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
  */
 enum { RURU_CONTINUE_REOPEN = 1, RURU_CONTINUE_IMPLICIT = 2 };
 #define RURU_DIGEST_DEFAULT 8000
+/* A message longer than this is logged with a warning: answers that carry
+ * log text show only its first part; big text belongs in an artifact. */
+#define RURU_MESSAGE_LARGE 65536
 int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, unsigned flags,
 			  char **digest, json_t **json, struct ruru_error *err);
 
@@ -732,6 +735,11 @@ json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error
 
 /* Link an MDTM task (related_tasks, unique; no event). */
 int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct ruru_error *err);
+/* Every task file of the workspace, session or not, as a board: JSON
+ * [{id, title, status, assigned_to, file, session}] in the order in
+ * progress, review, testing, generating, blocked, error, to do, unknown,
+ * done, then by ID (`session`: RooComSessionID, null when none). */
+json_t *ruru_task_list_all(struct ruru_ws *ws, struct ruru_error *err);
 /* Tasks of a session with what their MDTM files say: JSON
  * [{id, title, status, file}] (title/status/file null when not found). */
 json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);

@@ -269,6 +269,11 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 	const char *adr = e.field[RURU_FIELD_ADR];
 	if (rc == 0 && adr_missing)
 		fprintf(stderr, "ruru: warning: no ADR file %s (yet); the entry names it anyway\n", adr);
+	if (rc == 0 && e.message_len > RURU_MESSAGE_LARGE)
+		fprintf(stderr, "ruru: warning: a message of %zu bytes was logged; digests and show "
+				"give only its first part (big text belongs in an artifact: ruru "
+				"artifact add)\n",
+			e.message_len);
 	free(new_task);
 	free(id);
 	ruru_ws_free(ws);
@@ -551,13 +556,28 @@ static void offer_recent(struct ruru_ws *ws)
 	struct ruru_session *list;
 	size_t n;
 	struct ruru_error e = { 0 };
-	if (ruru_session_recent(ws, &list, &n, &e) < 0)
+	struct ruru_buf line = RURU_BUF_INIT;
+	/* Logs that still say Active, though .active names none of them. */
+	if (ruru_session_list(ws, RURU_STATUS_ACTIVE, NULL, &list, &n, &e) == 0) {
+		if (n)
+			fputs("ruru: no session is named active, but these logs say Active (newest "
+			      "first; continue one with `ruru continue ID`):\n",
+			      stderr);
+		for (size_t i = 0; i < n && i < RURU_SESSION_RECENT; i++) {
+			ruru_buf_reset(&line);
+			cli_add_tsv_field(&line, list[i].title ? list[i].title : "");
+			fprintf(stderr, "  %s  active  %s\n", list[i].id, line.ptr);
+		}
+		ruru_session_list_free(list, n);
+	}
+	if (ruru_session_recent(ws, &list, &n, &e) < 0) {
+		ruru_buf_release(&line);
 		return;
+	}
 	if (n)
 		fputs("ruru: recent sessions (continue one with `ruru continue ID`; an ended one "
 		      "with `ruru continue ID --reopen`):\n",
 		      stderr);
-	struct ruru_buf line = RURU_BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		ruru_buf_reset(&line); /* one line per session, whatever the title holds */
 		cli_add_tsv_field(&line, list[i].title ? list[i].title : "");

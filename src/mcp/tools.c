@@ -196,6 +196,11 @@ static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_erro
 	if (adr_missing)
 		json_object_set_new(r, "warning",
 				    json_string("logged, but no ADR file has that path (yet)"));
+	else if (e.message_len > RURU_MESSAGE_LARGE)
+		json_object_set_new(r, "warning",
+				    json_sprintf("logged a message of %zu bytes; digests show only its "
+						 "first part (big text belongs in artifact_add)",
+						 e.message_len));
 	free(id);
 	return r;
 }

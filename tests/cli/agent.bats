@@ -135,7 +135,7 @@ entries_whole() {
 	head -1 d.txt | grep -qx "# Session $id"
 	grep -qx 'Goal: Big' d.txt
 	grep -q '^- delegation to dev-a, task TASK-A-1 has no result yet: open delegation' d.txt
-	grep -qx 'The goal.' d.txt
+	grep -qx '  The goal.' d.txt # the goal text indented: it cannot forge a heading
 	# the newest entry whole, the oldest left out and counted
 	grep -A2 'newest line one' d.txt | tail -1 | grep -qx '  line three'
 	! grep -q 'entry number 0,' d.txt

@@ -116,27 +116,55 @@ static void entry_lines(struct ruru_buf *out, const struct ruru_entry *e, size_t
 	ruru_entry_summary_cut(out, e, "- ", "  ", share);
 }
 
+/* How many of the newest entries fit whole in `room` bytes: the index of
+ * the oldest shown (nentries when none). */
+static size_t fit_from(const struct ruru_session *s, size_t room, size_t share)
+{
+	struct ruru_buf line = RURU_BUF_INIT;
+	size_t used = 0, first = s->nentries;
+	while (first > 0) {
+		ruru_buf_reset(&line);
+		entry_lines(&line, &s->entries[first - 1], share);
+		if (used + line.len > room)
+			break;
+		used += line.len;
+		first--;
+	}
+	ruru_buf_release(&line);
+	return first;
+}
+
 size_t ruru_digest_entries_cut(struct ruru_buf *b, const struct ruru_session *s, size_t budget,
 			       size_t share)
 {
 	/* The heading's length with the largest numbers it can hold. */
-	struct ruru_buf line = RURU_BUF_INIT;
+	struct ruru_buf line = RURU_BUF_INIT, dec = RURU_BUF_INIT;
 	ruru_buf_addf(&line, "\n## Last entries (%zu of %zu; %zu older left out)\n\n", s->nentries,
 		      s->nentries, s->nentries);
-	size_t head = line.len, used = 0, first = s->nentries;
-	if (budget >= head) {
-		while (first > 0) {
-			ruru_buf_reset(&line);
-			entry_lines(&line, &s->entries[first - 1], share);
-			if (head + used + line.len > budget)
-				break;
-			used += line.len;
-			first--;
-		}
-	}
+	size_t head = line.len, first = s->nentries;
 	ruru_buf_release(&line);
-	if (!s->nentries)
+	if (budget >= head)
+		first = fit_from(s, budget - head, share);
+	/* Decisions are kept before notes: when the last decision is among
+	 * the entries cut, its room is taken first and it is shown on its
+	 * own, the newest entries after it. */
+	size_t d = first;
+	while (d-- > 0 && s->entries[d].type != RURU_EV_DECISION)
+		;
+	if (d < first && first > 0) {
+		ruru_buf_addstr(&dec, "\n## Last decision (older than the entries below)\n\n");
+		entry_lines(&dec, &s->entries[d], share);
+		if (budget >= head + dec.len)
+			first = fit_from(s, budget - head - dec.len, share);
+		else
+			ruru_buf_reset(&dec);
+		if (first <= d) /* it fits among the entries after all */
+			ruru_buf_reset(&dec);
+	}
+	if (!s->nentries) {
+		ruru_buf_release(&dec);
 		return 0;
+	}
 	if (first == s->nentries) {
 		/* Not one entry fits: say so, if even that fits. */
 		struct ruru_buf stub = RURU_BUF_INIT;
@@ -144,8 +172,11 @@ size_t ruru_digest_entries_cut(struct ruru_buf *b, const struct ruru_session *s,
 		if (stub.len <= budget)
 			ruru_buf_add(b, stub.ptr, stub.len);
 		ruru_buf_release(&stub);
+		ruru_buf_release(&dec);
 		return first;
 	}
+	ruru_buf_add(b, dec.ptr, dec.len);
+	ruru_buf_release(&dec);
 	if (first)
 		ruru_buf_addf(b, "\n## Last entries (%zu of %zu; %zu older left out)\n\n",
 			      s->nentries - first, s->nentries, first);
@@ -166,21 +197,41 @@ size_t ruru_digest_entries(struct ruru_buf *b, const struct ruru_session *s, siz
  * only when all entries are gone and they still do not fit: first the
  * artifact list, then tasks, the goal text, and the open items last.
  * Returns the number of entries left out. */
+/*
+ * Workspace text in the digest (titles, goal, tasks, artifacts, open items
+ * built from entries) sits behind ruru's own label on ruru's own line:
+ * a one-line value is shown with ruru_text_escape (a newline becomes \n,
+ * a control character or bidi override a visible escape), so no value can
+ * start a line and forge a heading, an open item or a note; lines of the
+ * goal text are indented.  (The CLI's other outputs use the same escapes.)
+ */
+static void value(struct ruru_buf *b, const char *v)
+{
+	ruru_text_escape(b, v ? v : "", v ? strlen(v) : 0);
+}
+
 static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json_t *tasks,
 			  json_t *open, size_t max_chars, const char *title)
 {
-	ruru_buf_addf(b, "# %s %s\n\n", title, s->id);
+	ruru_buf_addf(b, "# %s ", title);
+	value(b, s->id);
+	ruru_buf_addstr(b, "\n\n");
 	/* The header's lines: the front-matter keys that have a label. */
 	for (const struct fm_key *k = fm_keys; k->name; k++) {
 		if (!k->label || k->off == FM_NO_FIELD || k->type == FM_STRINGS)
 			continue;
 		const char *v = *(char *const *)((const char *)s + k->off);
-		if (v && *v)
-			ruru_buf_addf(b, "%s: %s\n", k->label, v);
-		else if (k->missing)
+		if (v && *v) {
+			ruru_buf_addf(b, "%s: ", k->label);
+			value(b, v);
+			ruru_buf_addch(b, '\n');
+		} else if (k->missing) {
 			ruru_buf_addf(b, "%s: %s\n", k->label, k->missing);
+		}
 	}
-	ruru_buf_addf(b, "Log: %s\n", s->path);
+	ruru_buf_addstr(b, "Log: ");
+	value(b, s->path);
+	ruru_buf_addch(b, '\n');
 
 	struct section sec[4] = { { .name = "open items" }, { .name = "goal text" },
 				  { .name = "tasks" }, { .name = "artifacts" } };
@@ -190,7 +241,9 @@ static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json
 	ruru_buf_addstr(&sec[0].head, "\n## Open items\n\n");
 	json_array_foreach(open, i, v) {
 		ruru_buf_reset(&l);
-		ruru_buf_addf(&l, "- %s\n", json_string_value(json_object_get(v, "text")));
+		ruru_buf_addstr(&l, "- ");
+		value(&l, json_string_value(json_object_get(v, "text")));
+		ruru_buf_addch(&l, '\n');
 		section_add(&sec[0], l.ptr);
 	}
 	ruru_buf_addstr(&sec[1].head, "\n## Goal\n\n");
@@ -198,9 +251,9 @@ static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
 		ruru_buf_reset(&l);
-		ruru_buf_add(&l, p, n);
-		if (!nl)
-			ruru_buf_addch(&l, '\n');
+		ruru_buf_addstr(&l, "  ");
+		ruru_text_escape_keep(&l, p, nl ? n - 1 : n, "\t");
+		ruru_buf_addch(&l, '\n');
 		section_add(&sec[1], l.ptr);
 		p += n;
 	}
@@ -213,16 +266,33 @@ static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json
 					  ? json_string_value(json_object_get(v, "via"))
 					  : NULL;
 		ruru_buf_reset(&l);
-		ruru_buf_addf(&l, "- %s [%s]%s%s%s%s%s%s%s\n", json_string_value(json_object_get(v, "id")),
-			      st ? st : "no task file found", ti ? " " : "", ti ? ti : "", f ? " (" : "",
-			      f ? f : "", via ? "; names this session in " : "", via ? via : "",
-			      f ? ")" : "");
+		ruru_buf_addstr(&l, "- ");
+		value(&l, json_string_value(json_object_get(v, "id")));
+		ruru_buf_addstr(&l, " [");
+		value(&l, st ? st : "no task file found");
+		ruru_buf_addch(&l, ']');
+		if (ti) {
+			ruru_buf_addch(&l, ' ');
+			value(&l, ti);
+		}
+		if (f) {
+			ruru_buf_addstr(&l, " (");
+			value(&l, f);
+			if (via) {
+				ruru_buf_addstr(&l, "; names this session in ");
+				value(&l, via);
+			}
+			ruru_buf_addch(&l, ')');
+		}
+		ruru_buf_addch(&l, '\n');
 		section_add(&sec[2], l.ptr);
 	}
 	ruru_buf_addstr(&sec[3].head, "\n## Artifacts\n\n");
 	for (i = 0; i < s->nartifacts; i++) {
 		ruru_buf_reset(&l);
-		ruru_buf_addf(&l, "- %s\n", s->artifacts[i]);
+		ruru_buf_addstr(&l, "- ");
+		value(&l, s->artifacts[i]);
+		ruru_buf_addch(&l, '\n');
 		section_add(&sec[3], l.ptr);
 	}
 	ruru_buf_release(&l);

@@ -186,7 +186,30 @@ static void no_session(struct ruru_ws *ws, struct budget *b, json_t *j)
 	size_t n = 0;
 	struct ruru_error e = { 0 };
 	ruru_buf_addstr(b->out, "ruru: no active session.\n");
-	json_t *recent = json_array();
+	json_t *recent = json_array(), *says = json_array();
+	/* Logs that still say Active, though .active names none of them. */
+	if (ruru_session_list_logs(ws, RURU_STATUS_ACTIVE, NULL, &list, &n, &e) == 0 && n) {
+		struct ruru_buf line = RURU_BUF_INIT;
+		ruru_buf_addstr(b->out, "These logs say Active (newest first; ruru continue ID):\n");
+		for (size_t i = 0; i < n && i < 5; i++) {
+			ruru_buf_reset(&line);
+			ruru_buf_addstr(&line, "- ");
+			ruru_text_escape(&line, list[i].id, strlen(list[i].id));
+			ruru_buf_addch(&line, ' ');
+			size_t tl = list[i].title ? strlen(list[i].title) : 0;
+			ruru_text_escape(&line, list[i].title ? list[i].title : "",
+					 tl > ITEM_MAX / 2 ? ITEM_MAX / 2 : tl);
+			ruru_buf_addch(&line, '\n');
+			if (!fits(b, &line, 0))
+				break;
+			json_array_append_new(says, json_string(list[i].id));
+		}
+		ruru_buf_release(&line);
+	}
+	ruru_session_list_free(list, n);
+	list = NULL;
+	n = 0;
+	json_object_set_new(j, "active_in_logs", says);
 	if (ruru_session_list_logs(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) == 0 && n) {
 		struct ruru_buf line = RURU_BUF_INIT;
 		ruru_buf_addstr(b->out, "Recent sessions:\n");

@@ -260,6 +260,60 @@ static int status_map_cb(void *vctx, const char *rel, const char *stem, const st
 	return 0;
 }
 
+static int all_cb(void *vctx, const char *rel, const char *stem, const struct ruru_toml *doc)
+{
+	const char *id = doc ? doc_string(doc, "id") : NULL;
+	json_t *o = task_json(id && *id ? id : stem, rel, doc);
+	const char *sid = doc ? doc_string(doc, "RooComSessionID") : NULL;
+	if (!sid && doc)
+		sid = doc_string(doc, "session_id");
+	json_object_set_new(o, "session", sid && *sid ? json_string(sid) : json_null());
+	json_array_append_new(vctx, o);
+	return 0;
+}
+
+/* Board order: what is being worked on first, done last; then by ID. */
+static int board_rank(json_t *t)
+{
+	static const enum ruru_task_status order[] = {
+		RURU_TASK_IN_PROGRESS, RURU_TASK_REVIEW, RURU_TASK_TESTING, RURU_TASK_GENERATING,
+		RURU_TASK_BLOCKED,     RURU_TASK_ERROR,  RURU_TASK_TODO,    RURU_TASK_UNKNOWN,
+		RURU_TASK_DONE,
+	};
+	const char *st = json_string_value(json_object_get(t, "status"));
+	enum ruru_task_status v = st ? ruru_task_status_parse(st) : RURU_TASK_UNKNOWN;
+	for (int i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++)
+		if (order[i] == v)
+			return i;
+	return 7;
+}
+
+static int cmp_board(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int d = board_rank(x) - board_rank(y);
+	return d ? d : strcmp(json_string_value(json_object_get(x, "id")),
+			      json_string_value(json_object_get(y, "id")));
+}
+
+json_t *ruru_task_list_all(struct ruru_ws *ws, struct ruru_error *err)
+{
+	(void)err;
+	json_t *all = json_array();
+	walk_tasks(ws, all_cb, all);
+	size_t n = json_array_size(all);
+	json_t **v = ruru_xmalloc((n + 1) * sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_array_get(all, i);
+	qsort(v, n, sizeof(*v), cmp_board);
+	json_t *out = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append(out, v[i]);
+	free(v);
+	json_decref(all);
+	return out;
+}
+
 json_t *task_status_map(struct ruru_ws *ws)
 {
 	json_t *out = json_object();
@@ -624,7 +678,7 @@ static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task
 	char *rel = NULL;
 	if (out)
 		*out = NULL;
-	if (ruru_task_find(ws, task, &rel, err) < 0)
+	if (ruru_ws_ignore_own(ws, err) < 0 || ruru_task_find(ws, task, &rel, err) < 0)
 		return -1;
 	struct ruru_buf norm = RURU_BUF_INIT, text = RURU_BUF_INIT, toml = RURU_BUF_INIT,
 			whole = RURU_BUF_INIT, lockp = RURU_BUF_INIT;

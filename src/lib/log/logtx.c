@@ -164,7 +164,8 @@ int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, 
 		     struct ruru_error *err)
 {
 	tx_init(tx, ws, id);
-	if (lock_session(tx, err) < 0)
+	if ((ruru_ws_session_layout(ws, id) == RURU_LAYOUT_RURU && ruru_ws_ignore_own(ws, err) < 0) ||
+	    lock_session(tx, err) < 0)
 		goto fail;
 	/* The cache is written with the entry: refuse a hostile one first. */
 	if (ruru_store_check_replaceable(tx->dir, tx->statepath, err) < 0)

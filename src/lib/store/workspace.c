@@ -442,6 +442,22 @@ char *ruru_ws_active_path(enum ruru_layout layout)
 	return ruru_buf_detach(&ap, NULL);
 }
 
+int ruru_ws_ignore_own(struct ruru_ws *ws, struct ruru_error *err)
+{
+	/* A workspace that came by git clone has no .ruru/.gitignore: the
+	 * first write completes it, so no lock, cache or pointer is ever
+	 * committed.  Nothing is written when every line is there, nor when
+	 * there is no .ruru/ folder (a later layout has its own). */
+	struct ruru_error e = { 0 };
+	if (write_ignore_lines(ws->store, ".ruru/.gitignore", ignored,
+			       sizeof(ignored) / sizeof(*ignored), &e) == 0)
+		return 0;
+	if (e.code == RURU_ENOTFOUND)
+		return 0;
+	*err = e;
+	return -1;
+}
+
 int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *err)
 {
 	enum ruru_layout l = ruru_ws_session_layout(ws, id);
@@ -456,6 +472,8 @@ int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *er
 		free(o);
 	}
 	if (l != RURU_LAYOUT_RURU && ruru_ws_ignore_transient(ws, layout_dirs[l], false, err) < 0)
+		return -1;
+	if (l == RURU_LAYOUT_RURU && ruru_ws_ignore_own(ws, err) < 0)
 		return -1;
 	char *path = ruru_ws_active_path(l);
 	struct ruru_buf b = RURU_BUF_INIT;
