@@ -153,6 +153,8 @@ extern const struct cli_cmd cli_cmds_task[]; /* V7 (issue #12) */
  * passes its parsed options (html: the folder of --html, or NULL). */
 int cli_export_sessions(struct cli_ctx *ctx, struct cli_args *a, bool md, const char *html,
 			bool no_redact);
+/* capture --hook HOST and import HOST FILE (cmd-capture.c) */
+extern const struct cli_cmd cli_cmds_capture[];
 /* `ruru serve` (cmd-serve.c, issue #15) */
 extern const struct cli_cmd cli_cmds_serve[];
 

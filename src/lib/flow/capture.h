@@ -1,0 +1,56 @@
+/*
+ * capture.h — library-internal: what the hook readers (capture.c) and the
+ * transcript readers (transcript.c) share: a list of captured events, the
+ * text of a host's JSON, its times, and how one event becomes one bounded,
+ * redacted log entry.
+ */
+#ifndef RURU_CAPTURE_H
+#define RURU_CAPTURE_H
+
+#include "ruru.h"
+#include "logtx.h"
+
+/* A growing list of items. */
+struct cap_list {
+	struct ruru_capture_item *v;
+	size_t n, cap;
+};
+/* Append an item; text (len bytes) and mode are copied; mode NULL, ""
+ * and outcome NULL are left out. */
+struct ruru_capture_item *cap_add(struct cap_list *l, enum ruru_event type, const char *what,
+				  const char *text, size_t len, const char *mode,
+				  const char *outcome, time_t when, bool when_valid);
+
+/* The text a JSON value holds for people: a string as it is; content
+ * blocks ([{type: "text", text}], {"content": ...}, {"parts": [...]}) as
+ * their texts joined by blank lines; anything else as compact JSON.
+ * Appended to out. */
+void cap_json_text(struct ruru_buf *out, const json_t *v);
+/* The string member `key` of `o`, or NULL. */
+const char *cap_str(const json_t *o, const char *key);
+/* An RFC 3339 time of a JSON string member; false when absent or bad. */
+bool cap_time(const json_t *o, const char *key, time_t *when);
+/* Is tool `name` Claude Code's subagent tool (Task, renamed Agent)? */
+bool cap_claude_task_tool(const char *name);
+
+/* Is Gemini CLI's tool `tool` an agent (a built-in one, or with `root`
+ * not NULL one of the project's .gemini/agents/NAME.md)? */
+bool cap_gemini_agent(const char *root, const char *tool);
+
+/* Append `text` in a Markdown fence longer than any backtick run in it. */
+void cap_md_fence(struct ruru_buf *out, const char *text, size_t len, const char *lang);
+
+/*
+ * One item as an entry to write: the text redacted, made to keep the text
+ * rule (control characters shown as escapes), and bounded: when longer
+ * than RURU_CAPTURE_MAX it is cut, and the whole redacted text is staged
+ * as artifacts/captured/HOST-WHAT-<stamp>.md in `session_dir` (absolute)
+ * and named by the entry (its path relative to the session in *artifact,
+ * which the caller adds to related_artifacts).  `in` borrows from
+ * `msg`, `mode` and the item; release msg and *artifact after writing.
+ */
+int cap_entry(struct ruru_logtx *tx, const char *session_dir, const char *host,
+	      const struct ruru_capture_item *it, const char *source, struct ruru_buf *msg,
+	      char **artifact, struct ruru_log_input *in, struct ruru_error *err);
+
+#endif
