@@ -1165,7 +1165,9 @@ int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err);
  * {hosts, dry_run, remove, files: [{path, action}], notes: [...]}, action
  * one of created, updated, removed, unchanged.
  */
-enum { RURU_HOSTS_DRY_RUN = 1, RURU_HOSTS_REMOVE = 2 };
+/* RURU_HOSTS_CAPTURE: also the hooks that run `ruru capture --hook HOST`
+ * (claude, codex, gemini); with RURU_HOSTS_REMOVE, take those alone out. */
+enum { RURU_HOSTS_DRY_RUN = 1, RURU_HOSTS_REMOVE = 2, RURU_HOSTS_CAPTURE = 4 };
 int ruru_hosts_init(const char *dir, const char *hosts, unsigned flags, json_t **report,
 		    struct ruru_buf *diff, struct ruru_error *err);
 /* The instructions block for `host` (NULL: for any host), appended to
