@@ -109,7 +109,7 @@ static int cmd_import(struct cli_ctx *ctx, struct cli_args *a)
 }
 
 static const struct cli_opt capture_opts[CAPTURE_NOPTS] = {
-	[CAPTURE_HOOK] = { .name = "hook", .arg = "HOST", .required = true,
+	[CAPTURE_HOOK] = { .name = "hook", .arg = "HOST",
 			   .help = "the host whose hook runs it (claude, codex, gemini); reads the "
 				   "hook's JSON on stdin" },
 };
@@ -119,8 +119,8 @@ const struct cli_cmd cli_cmds_capture[] = {
 	  .summary = "log what a host's hook saw (prompt, subagent, compaction, end) to the active "
 		     "session; prints nothing, exits 0",
 	  CLI_OPTS(capture_opts), .max_args = 0, .run = cmd_capture },
-	{ .name = "import", .args = "claude|codex|gemini FILE|-",
-	  .summary = "make a paused session from a host's saved transcript; prints its ID",
+	{ .name = "import", .args = "HOST FILE|-",
+	  .summary = "make a paused session from a saved transcript of HOST (claude, codex, gemini); prints its ID",
 	  .min_args = 2, .max_args = 2, .run = cmd_import },
 	{ 0 },
 };
