@@ -449,9 +449,13 @@ static void gemini_message(struct reader *r, const json_t *o, size_t line, const
 	} else if (type && !strcmp(type, "info")) {
 		md_head(r, "##", "Info", when, valid);
 		md_text(r, b.ptr, b.len);
-		if (strcasestr(b.ptr, "compress"))
-			cap_add(&r->items, RURU_EV_NOTE, "compaction", b.ptr, b.len, NULL, NULL, when,
+		if (strcasestr(b.ptr, "compress")) {
+			struct ruru_buf n = RURU_BUF_INIT;
+			ruru_buf_addf(&n, "Context compaction: %s", b.ptr);
+			cap_add(&r->items, RURU_EV_NOTE, "compaction", n.ptr, n.len, NULL, NULL, when,
 				valid);
+			ruru_buf_release(&n);
+		}
 	} else if (type && (!strcmp(type, "error") || !strcmp(type, "warning"))) {
 		md_head(r, "##", type, when, valid);
 		md_text(r, b.ptr, b.len);
