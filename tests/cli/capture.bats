@@ -166,7 +166,7 @@ print(json.dumps({"hook_event_name": "UserPromptSubmit", "session_id": "s",
 	log=$(log_of)
 	! grep -rq 'AKIAIOSFODNN7EXAMPLE\|hunter2' .ruru/sessions/
 	grep -q '\[REDACTED:aws-access-key\]' "$log"
-	art=$(grep -o 'artifacts/captured/claude-prompt-[0-9-]*\.md' "$log" | head -1)
+	art=$(grep -o 'artifacts/captured/claude-prompt-[0-9a-f-]*\.md' "$log" | head -1)
 	[ -n "$art" ]
 	grep -q "artifact \`$art\`" "$log"
 	grep -q "bytes more: $art" "$log"

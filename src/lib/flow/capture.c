@@ -363,9 +363,8 @@ int ruru_capture_parse(const char *host, const char *json, size_t len, const cha
 
 /* ------------------------------------------------------------ entries */
 
-int cap_entry(struct ruru_logtx *tx, const char *session_dir, const char *host,
-	      const struct ruru_capture_item *it, const char *source, struct ruru_buf *msg,
-	      char **artifact, struct ruru_log_input *in, struct ruru_error *err)
+int cap_entry(const struct ruru_capture_item *it, const char *host, const char *source,
+	      struct ruru_buf *msg, char **artifact, struct ruru_log_input *in)
 {
 	struct ruru_buf red = RURU_BUF_INIT, text = RURU_BUF_INIT;
 	*artifact = NULL;
@@ -380,64 +379,32 @@ int cap_entry(struct ruru_logtx *tx, const char *session_dir, const char *host,
 		ruru_buf_addf(&text, "(%s without text)", it->what);
 	}
 	ruru_buf_reset(msg);
-	int rc = 0;
 	if (text.len > RURU_CAPTURE_MAX) {
-		/* The whole text goes to an artifact that the entry names. */
+		/* The whole text goes to an artifact that the entry names, named
+		 * by its time and its content: the same event, the same name. */
 		time_t when = it->when_valid ? it->when : ruru_now();
-		char stamp[32];
+		char stamp[32], hex[65];
 		struct tm tm;
 		gmtime_r(&when, &tm);
 		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-		struct ruru_buf dir = RURU_BUF_INIT, path = RURU_BUF_INIT, rel = RURU_BUF_INIT,
-				doc = RURU_BUF_INIT;
-		ruru_buf_addf(&dir, "%s/artifacts/captured", session_dir);
-		rc = ruru_logtx_mkdirs(tx, dir.ptr, err);
-		for (int k = 1; rc == 0; k++) {
-			ruru_buf_reset(&rel);
-			ruru_buf_addf(&rel, "artifacts/captured/%s-%s-%s", host, it->what, stamp);
-			if (k > 1)
-				ruru_buf_addf(&rel, "-%d", k);
-			ruru_buf_addstr(&rel, ".md");
-			ruru_buf_reset(&path);
-			ruru_buf_addf(&path, "%s/%s", session_dir, rel.ptr);
-			struct stat st;
-			struct ruru_error ignore = { 0 };
-			if (ruru_lstat(path.ptr, &st, &ignore) == 0)
-				continue;
-			char iso[32];
-			ruru_time_format_rfc3339(when, iso);
-			ruru_buf_addf(&doc, "# %s %s, %s\n\n", source, it->what, iso);
-			if (it->mode)
-				ruru_buf_addf(&doc, "Mode: %s\n\n", it->mode);
-			ruru_buf_add(&doc, red.ptr, red.len);
-			if (!red.len || red.ptr[red.len - 1] != '\n')
-				ruru_buf_addch(&doc, '\n');
-			rc = ruru_logtx_stage_file(tx, path.ptr, doc.ptr, doc.len, true, err);
-			break;
-		}
-		if (rc == 0) {
-			/* Cut at a line or a character boundary, well inside the bound. */
-			size_t cut = RURU_CAPTURE_MAX - 200;
-			while (cut > 0 && ((unsigned char)text.ptr[cut] & 0xC0) == 0x80)
-				cut--;
-			const char *nl = memrchr(text.ptr, '\n', cut);
-			if (nl && (size_t)(nl - text.ptr) > cut / 2)
-				cut = (size_t)(nl - text.ptr);
-			ruru_buf_add(msg, text.ptr, cut);
-			ruru_buf_addf(msg, " … (%zu bytes more: %s)", text.len - cut, rel.ptr);
-			*artifact = ruru_buf_detach(&rel, NULL);
-		}
-		ruru_buf_release(&dir);
-		ruru_buf_release(&path);
-		ruru_buf_release(&rel);
-		ruru_buf_release(&doc);
+		ruru_sha256_hex(red.ptr, red.len, hex);
+		struct ruru_buf rel = RURU_BUF_INIT;
+		ruru_buf_addf(&rel, "artifacts/captured/%s-%s-%s-%.8s.md", host, it->what, stamp, hex);
+		/* Cut at a line or a character boundary, well inside the bound. */
+		size_t cut = RURU_CAPTURE_MAX - 200;
+		while (cut > 0 && ((unsigned char)text.ptr[cut] & 0xC0) == 0x80)
+			cut--;
+		const char *nl = memrchr(text.ptr, '\n', cut);
+		if (nl && (size_t)(nl - text.ptr) > cut / 2)
+			cut = (size_t)(nl - text.ptr);
+		ruru_buf_add(msg, text.ptr, cut);
+		ruru_buf_addf(msg, " … (%zu bytes more: %s)", text.len - cut, rel.ptr);
+		*artifact = ruru_buf_detach(&rel, NULL);
 	} else {
 		ruru_buf_add(msg, text.ptr, text.len);
 	}
 	ruru_buf_release(&red);
 	ruru_buf_release(&text);
-	if (rc < 0)
-		return -1;
 	memset(in, 0, sizeof(*in));
 	in->type = it->type;
 	in->message = msg->ptr;
@@ -449,6 +416,40 @@ int cap_entry(struct ruru_logtx *tx, const char *session_dir, const char *host,
 	in->when = it->when;
 	in->when_valid = it->when_valid;
 	return 0;
+}
+
+int cap_stage(struct ruru_logtx *tx, const char *session_dir, const struct ruru_capture_item *it,
+	      const char *source, const char *artifact, struct ruru_error *err)
+{
+	struct ruru_buf path = RURU_BUF_INIT, doc = RURU_BUF_INIT, red = RURU_BUF_INIT;
+	ruru_buf_addf(&path, "%s/%s", session_dir, artifact);
+	struct stat st;
+	struct ruru_error ignore = { 0 };
+	int rc = 0;
+	/* Its name says its content: one there already is this one. */
+	if (ruru_lstat(path.ptr, &st, &ignore) == 0)
+		goto out;
+	char *slash = strrchr(path.ptr, '/');
+	*slash = '\0';
+	rc = ruru_logtx_mkdirs(tx, path.ptr, err);
+	*slash = '/';
+	if (rc < 0)
+		goto out;
+	char iso[32];
+	ruru_time_format_rfc3339(it->when_valid ? it->when : ruru_now(), iso);
+	ruru_buf_addf(&doc, "# %s %s, %s\n\n", source, it->what, iso);
+	if (it->mode)
+		ruru_buf_addf(&doc, "Mode: %s\n\n", it->mode);
+	ruru_redact(&red, it->text, it->len);
+	ruru_buf_add(&doc, red.ptr, red.len);
+	if (!red.len || red.ptr[red.len - 1] != '\n')
+		ruru_buf_addch(&doc, '\n');
+	rc = ruru_logtx_stage_file(tx, path.ptr, doc.ptr, doc.len, true, err);
+out:
+	ruru_buf_release(&path);
+	ruru_buf_release(&doc);
+	ruru_buf_release(&red);
+	return rc;
 }
 
 /* ------------------------------------------------------------ capture */
@@ -571,8 +572,8 @@ int ruru_capture_hook(struct ruru_ws *ws, const char *id, const char *host, cons
 		struct ruru_buf msg = RURU_BUF_INIT;
 		char *art = NULL;
 		struct ruru_log_input in;
-		rc = cap_entry(&tx, dir, host, &items[i], source.ptr, &msg, &art, &in, err);
-		if (rc == 0 && in.type == RURU_EV_SESSION) {
+		cap_entry(&items[i], host, source.ptr, &msg, &art, &in);
+		if (in.type == RURU_EV_SESSION) {
 			/* The end of the host's session pauses this one. */
 			struct ruru_buf said = RURU_BUF_INIT;
 			ruru_buf_addf(&said, "Session paused: %s", msg.ptr);
@@ -582,23 +583,16 @@ int ruru_capture_hook(struct ruru_ws *ws, const char *id, const char *host, cons
 			in.message_len = msg.len;
 		}
 		time_t when = in.when_valid ? in.when : ruru_now();
-		json_t *one = rc == 0 ? json_pack("{s:s, s:s%, s:s?}", "type",
-						   ruru_event_name(in.type), "message", msg.ptr,
-						   msg.len, "artifact", art)
-				      : NULL;
-		if (rc == 0 && ruru_logtx_duplicate(&tx, &in, when)) {
+		json_t *one = json_pack("{s:s, s:s%, s:s?}", "type", ruru_event_name(in.type),
+					"message", msg.ptr, msg.len, "artifact", art);
+		if (ruru_logtx_duplicate(&tx, &in, when)) {
 			/* Logged already, by the model or by an earlier run. */
 			json_array_append_new(skipped, one);
 			one = NULL;
-			if (art) {
-				/* Its artifact is not wanted either. */
-				struct ruru_buf p = RURU_BUF_INIT;
-				ruru_buf_addf(&p, "%s/%s", dir, art);
-				ruru_logtx_stage_remove(&tx, p.ptr, err);
-				ruru_buf_release(&p);
-			}
-		} else if (rc == 0) {
+		} else {
 			if (art)
+				rc = cap_stage(&tx, dir, &items[i], source.ptr, art, err);
+			if (rc == 0 && art)
 				rc = ruru_logtx_array_add(&tx, "related_artifacts", art, err);
 			if (rc == 0 && in.type == RURU_EV_SESSION) {
 				struct ruru_buf lit = RURU_BUF_INIT;

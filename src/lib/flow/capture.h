@@ -43,14 +43,17 @@ void cap_md_fence(struct ruru_buf *out, const char *text, size_t len, const char
 /*
  * One item as an entry to write: the text redacted, made to keep the text
  * rule (control characters shown as escapes), and bounded: when longer
- * than RURU_CAPTURE_MAX it is cut, and the whole redacted text is staged
- * as artifacts/captured/HOST-WHAT-<stamp>.md in `session_dir` (absolute)
- * and named by the entry (its path relative to the session in *artifact,
- * which the caller adds to related_artifacts).  `in` borrows from
- * `msg`, `mode` and the item; release msg and *artifact after writing.
+ * than RURU_CAPTURE_MAX it is cut and the entry names the artifact
+ * artifacts/captured/HOST-WHAT-<stamp>-<hash>.md (*artifact, relative to
+ * the session; named by its content, so a repeated event names the same
+ * one) that cap_stage() writes.  `in` borrows from `msg`, *artifact and
+ * the item; release msg and free *artifact after writing.
  */
-int cap_entry(struct ruru_logtx *tx, const char *session_dir, const char *host,
-	      const struct ruru_capture_item *it, const char *source, struct ruru_buf *msg,
-	      char **artifact, struct ruru_log_input *in, struct ruru_error *err);
+int cap_entry(const struct ruru_capture_item *it, const char *host, const char *source,
+	      struct ruru_buf *msg, char **artifact, struct ruru_log_input *in);
+/* Stage the artifact cap_entry() named (in `session_dir`, absolute) with
+ * the whole redacted text, unless it is there already. */
+int cap_stage(struct ruru_logtx *tx, const char *session_dir, const struct ruru_capture_item *it,
+	      const char *source, const char *artifact, struct ruru_error *err);
 
 #endif

@@ -510,7 +510,6 @@ int ruru_transcript_read(const char *host, const char *text, size_t len,
 {
 	memset(out, 0, sizeof(*out));
 	ruru_buf_init(&out->markdown);
-	out->problems = json_array();
 	void (*record)(struct reader *, const json_t *, size_t, const char *, size_t);
 	const char *label;
 	if (host && !strcmp(host, "claude"))
@@ -524,6 +523,7 @@ int ruru_transcript_read(const char *host, const char *text, size_t len,
 			       host ? host : "");
 		return ruru_error_hint(err, "host", RURU_HINT_NONE, NULL);
 	}
+	out->problems = json_array();
 	struct reader r = { .host = host, .t = out, .calls = json_object(), .agents = json_object(),
 			    .names = json_object() };
 	ruru_buf_addf(&out->markdown, "# %s transcript\n\n", label);
@@ -663,8 +663,9 @@ static int import_stage(struct ruru_logtx *tx, struct ruru_buf *log, const char 
 		char *art = NULL;
 		struct ruru_log_input in;
 		ruru_buf_reset(&msg);
-		rc = cap_entry(tx, tx->new_dir, c->host, &t->items[i], source.ptr, &msg, &art, &in,
-			       err);
+		cap_entry(&t->items[i], c->host, source.ptr, &msg, &art, &in);
+		if (art)
+			rc = cap_stage(tx, tx->new_dir, &t->items[i], source.ptr, art, err);
 		if (rc == 0 && art)
 			rc = fm_add(log, "related_artifacts", art, err);
 		if (rc == 0)
