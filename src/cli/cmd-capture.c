@@ -17,9 +17,17 @@ enum { CAPTURE_HOOK, CAPTURE_NOPTS };
 
 /*
  * A host waits for its hooks and reads what they print: so nothing goes
- * to stdout (unless --json asked for the report), one line to stderr when
- * something failed, and the exit status is always 0.
+ * to stdout (unless --json asked for the report) but what the hook format
+ * asks for — Gemini CLI parses a hook's stdout as JSON, so it gets "{}",
+ * no decision —, one line to stderr when something failed, and the exit
+ * status is always 0.
  */
+static void hook_answer(struct cli_ctx *ctx, const char *host)
+{
+	if (!ctx->json && host && !strcmp(host, "gemini"))
+		cli_write(ctx, "{}\n", 3);
+}
+
 static int cmd_capture(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *host = cli_val(a, CAPTURE_HOOK);
@@ -40,11 +48,13 @@ static int cmd_capture(struct cli_ctx *ctx, struct cli_args *a)
 	}
 	if (!ctx->json)
 		json_decref(report);
+	hook_answer(ctx, host);
 	ruru_ws_free(ws);
 	ruru_buf_release(&in);
 	return 0;
 fail:
 	cli_fail(ctx); /* the one line on stderr */
+	hook_answer(ctx, host);
 	json_decref(report);
 	ruru_ws_free(ws);
 	ruru_buf_release(&in);

@@ -139,10 +139,18 @@ hook() { "$RURU" capture --hook "$1" <"$FIX/$1/hooks/$2.json"; }
 		[ "$status" -eq 0 ]
 		[ -z "$output" ]
 	done
+	[ "$(sum "$(log_of)")" = "$before" ]
+	# Gemini CLI reads a hook's stdout as JSON: "{}", whatever happened
+	run --separate-stderr "$RURU" capture --hook gemini <<<'not json'
+	[ "$status" -eq 0 ]
+	[ "$output" = "{}" ]
+	run --separate-stderr "$RURU" capture --hook gemini <"$FIX/gemini/hooks/BeforeAgent.json"
+	[ "$output" = "{}" ]
+	[ -z "$stderr" ]
 	run --separate-stderr "$RURU" capture --hook nosuchhost <"$FIX/claude/hooks/UserPromptSubmit.json"
 	[ "$status" -eq 0 ]
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
-	[ "$(sum "$(log_of)")" = "$before" ]
+	[ "$(grep -c 'source `gemini hook`' "$(log_of)")" -eq 1 ]
 }
 
 @test "capture.start = true in .ruru/config.toml starts a session named after the prompt" {
