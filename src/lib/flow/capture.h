@@ -56,4 +56,17 @@ int cap_entry(const struct ruru_capture_item *it, const char *host, const char *
 int cap_stage(struct ruru_logtx *tx, const char *session_dir, const struct ruru_capture_item *it,
 	      const char *source, const char *artifact, struct ruru_error *err);
 
+/* session_write.c: a new session with more than `new` writes (import,
+ * capture.start):
+ * started at `start` (0: now); `stage` (may be NULL) gets the open
+ * transaction, the new log's text and the ID before the log is staged,
+ * to append entries to the text, edit its front matter and stage files
+ * in the session folder (tx->new_dir); with `activate` false the active
+ * pointer is left as it is.  Returns the ID (caller frees). */
+typedef int (*ruru_session_stage_fn)(struct ruru_logtx *tx, struct ruru_buf *log, const char *id,
+				     void *ctx, struct ruru_error *err);
+char *ruru_session_new_with(struct ruru_ws *ws, const struct ruru_new *opts, time_t start,
+			    bool activate, ruru_session_stage_fn stage, void *ctx,
+			    struct ruru_error *err);
+
 #endif

@@ -123,16 +123,6 @@ bool ruru_log_torn_tail(int dirfd, const char *state_path, const struct stat *st
 bool ruru_log_torn_shape(const char *tail, size_t len);
 
 
-/* Search index (index.c): fill `s` (its id and path already set) from a
- * log's text, as ruru_session_load() does; `entries` parses the body too. */
-void ruru_session_from_text(struct ruru_session *s, const char *text, size_t len, bool entries);
-/* The index's copy of a session's front-matter members (session.c):
- * every key of the front-matter table, packed into bytes that unpack
- * fills back (false when they are malformed; what was filled is freed by
- * ruru_session_release as usual). */
-void ruru_session_pack(const struct ruru_session *s, struct ruru_buf *out);
-bool ruru_session_unpack(struct ruru_session *s, const char *p, size_t len);
-
 /* One event, one entry (dedup.c): does the log already record the event
  * `in` stamped `when`?  Looks at the last RURU_DEDUP_TAIL bytes of the log
  * and the entries staged in `tx` only.  See dedup.c for what counts as the
@@ -142,16 +132,5 @@ bool ruru_session_unpack(struct ruru_session *s, const char *p, size_t len);
 bool ruru_logtx_duplicate(struct ruru_logtx *tx, const struct ruru_log_input *in, time_t when);
 bool ruru_entry_same_event(const struct ruru_entry *e, const struct ruru_log_input *in, time_t when);
 
-/* A new session with more than `new` writes (import, capture.start):
- * started at `start` (0: now); `stage` (may be NULL) gets the open
- * transaction, the new log's text and the ID before the log is staged,
- * to append entries to the text, edit its front matter and stage files
- * in the session folder (tx->new_dir); with `activate` false the active
- * pointer is left as it is.  Returns the ID (caller frees). */
-typedef int (*ruru_session_stage_fn)(struct ruru_logtx *tx, struct ruru_buf *log, const char *id,
-				     void *ctx, struct ruru_error *err);
-char *ruru_session_new_with(struct ruru_ws *ws, const struct ruru_new *opts, time_t start,
-			    bool activate, ruru_session_stage_fn stage, void *ctx,
-			    struct ruru_error *err);
 
 #endif
