@@ -333,3 +333,13 @@ snap() {
 	run "$RURU" check
 	[ "$status" -eq 0 ]
 }
+
+@test "import codex: a rollout of the older form (response items without the payload wrapper)" {
+	run --separate-stderr "$RURU" import codex "$TR/codex-legacy.jsonl"
+	[ "$status" -eq 0 ]
+	log=".ruru/sessions/$output/session_log.md"
+	grep -q '\*\*prompt\*\* · source `codex transcript`: Add a health check endpoint' "$log"
+	[ "$(grep -c '\*\*prompt\*\*' "$log")" -eq 1 ]
+	grep -q '^start_time = 2025-07-01T10:00:00Z' "$log"
+	[[ "$stderr" == *"0 of an unknown kind"* ]]
+}

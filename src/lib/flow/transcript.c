@@ -48,6 +48,7 @@ struct reader {
 	json_t *calls;  /* tool call id -> subagent name (pending delegations) */
 	json_t *agents; /* Codex agent id -> subagent name */
 	json_t *names;  /* Codex call id -> function name */
+	bool legacy;    /* a Codex rollout of the older, unwrapped form */
 };
 
 static void seen_time(struct reader *r, time_t when, bool valid)
@@ -275,6 +276,26 @@ static void codex_record(struct reader *r, const json_t *o, size_t line, const c
 	const char *type = cap_str(o, "type");
 	const json_t *p = json_object_get(o, "payload");
 	const char *pt = cap_str(p, "type");
+	/* Rollouts written before the {timestamp, type, payload} records hold
+	 * the response items themselves, after a first line with the
+	 * session's id and instructions, and "record_type" lines of state. */
+	bool legacy = !p && type;
+	if (!p && !type && (json_object_get(o, "record_type") ||
+			    (cap_str(o, "id") && json_object_get(o, "instructions")))) {
+		r->legacy = true;
+		if (cap_str(o, "id")) {
+			time_t when = 0;
+			bool valid = cap_time(o, "timestamp", &when);
+			seen_time(r, when, valid);
+			md_head(r, "##", "Session", when, valid);
+		}
+		return;
+	}
+	if (legacy) {
+		p = o;
+		pt = type;
+		type = "response_item";
+	}
 	time_t when = 0;
 	bool valid = cap_time(o, "timestamp", &when);
 	seen_time(r, when, valid);
@@ -313,6 +334,11 @@ static void codex_record(struct reader *r, const json_t *o, size_t line, const c
 			md_head(r, "##", who.ptr, when, valid);
 			md_text(r, b.ptr, b.len);
 			ruru_buf_release(&who);
+			/* Old rollouts have no user_message events: the user's
+			 * messages are the prompts, but for the context Codex adds. */
+			if (legacy && role && !strcmp(role, "user") && b.ptr[0] != '<' &&
+			    strncmp(b.ptr, "# AGENTS.md", 11))
+				prompt(r, b.ptr, b.len, when, valid);
 		} else if (pt && (!strcmp(pt, "function_call") || !strcmp(pt, "custom_tool_call"))) {
 			const char *name = cap_str(p, "name"), *id = cap_str(p, "call_id");
 			const char *args = cap_str(p, "arguments");
