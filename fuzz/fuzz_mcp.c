@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mkdir(ws, 0700) != 0 || ruru_ws_init(ws, &err) < 0)
 		abort();
 	struct ruru_mcp *m = ruru_mcp_new(ws, NULL, &err);
-	if (!m)
+	if (!m || ruru_mcp_toolsets(m, "all", &err) < 0)
 		abort();
 	struct ruru_buf out = RURU_BUF_INIT;
 	const char *p = (const char *)data, *end = p + size;

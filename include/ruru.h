@@ -375,7 +375,7 @@ void ruru_vocab_join(enum ruru_vocab v, const char *sep, struct ruru_buf *out);
 #define RURU_ENTRY_FIELDS(X)                                                                \
 	X(MODE, mode, "SLUG", "mode involved: the delegation target, or where a result came from") \
 	X(TASK, task, "TASK-ID", "MDTM task ID; linked to the session on a delegation or result") \
-	X(ARTIFACT, artifact, "PATH", "artifact: in the session (artifacts/x) or from the root")  \
+	X(ARTIFACT, artifact, "PATH", "file in the session folder: artifacts/x, x, or its whole path (.ruru/sessions/ID/...)")  \
 	X(ADR, adr, "PATH", "ADR of a decision, from the current folder (MCP: the root); may not exist yet") \
 	X(OUTCOME, outcome, "success|failure|approved|rejected",                                 \
 	  "result: success or failure; confirm-response: the answer of the user")               \
@@ -464,8 +464,8 @@ struct ruru_log_input {
 /*
  * A workspace: the folder holding .ruru/.  Root discovery (DESIGN §1), first
  * match wins: `root` when not NULL, RURU_ROOT, the nearest ancestor of the
- * current directory holding .ruru/, the git top level, the current
- * directory.  The workspace need not exist yet (commands that read report
+ * current directory holding .ruru/ (never above the git top level when
+ * there is one), the git top level, the current directory.  The workspace need not exist yet (commands that read report
  * "no sessions"; writes create what they need).
  */
 struct ruru_ws;
@@ -473,6 +473,10 @@ struct ruru_ws *ruru_ws_open(const char *root, struct ruru_error *err);
 void ruru_ws_free(struct ruru_ws *ws);
 /* The absolute root path (borrowed). */
 const char *ruru_ws_root(const struct ruru_ws *ws);
+/* True when nothing named the root and no workspace or git work tree was
+ * found above the current directory: the root is that directory only
+ * because nothing better was there. */
+bool ruru_ws_guessed(const struct ruru_ws *ws);
 
 /* Make .ruru/ with sessions/, temp/, tasks/ and a .gitignore for ruru's lock
  * and cache files, in `dir` (NULL: the current directory).  Idempotent. */

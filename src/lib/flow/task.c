@@ -758,8 +758,15 @@ static int claim_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
 		return ruru_error_set(err, RURU_ECONFLICT, "task \"%s\" is claimed by \"%s\" until %s",
 				      ed->id, who, t);
 	}
+	/* The holder claiming again extends the lease, never shortens it. */
+	time_t end = ed->now + c->ttl;
+	if (who) {
+		time_t held = value_time(ruru_toml_table_get(ruru_toml_root(ed->doc), "claimed_until", 13));
+		if (held > end)
+			end = held;
+	}
 	struct ruru_buf until = RURU_BUF_INIT;
-	ruru_toml_encode_time(&until, ed->now + c->ttl);
+	ruru_toml_encode_time(&until, end);
 	edit_set_string(ed, "assigned_to", c->by);
 	edit_set_string(ed, "status", ruru_task_status_string(RURU_TASK_IN_PROGRESS));
 	edit_set(ed, "claimed_until", until.ptr);
@@ -787,8 +794,17 @@ static int release_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
 		return ruru_error_set(err, RURU_ECONFLICT,
 				      "task \"%s\" is claimed by \"%s\", not by \"%s\"", ed->id, who,
 				      c->by);
-	if (!ruru_toml_table_get(ruru_toml_root(ed->doc), RURU_LIT("claimed_until")))
-		return ruru_error_set(err, RURU_ECONFLICT, "task \"%s\" is not claimed", ed->id);
+	/* A task that is free already: releasing it again is no change (a
+	 * repeated call must not read as a failure); a status asked for is
+	 * still set. */
+	if (!ruru_toml_table_get(ruru_toml_root(ed->doc), RURU_LIT("claimed_until"))) {
+		if (c->release_to != RURU_TASK_UNKNOWN &&
+		    ruru_task_status_parse(doc_string(ed->doc, "status")) != c->release_to) {
+			edit_set_string(ed, "status", ruru_task_status_string(c->release_to));
+			touch_updated(ed);
+		}
+		return 0;
+	}
 	ed->remove[ed->nremove++] = "claimed_until";
 	enum ruru_task_status now = ruru_task_status_parse(doc_string(ed->doc, "status"));
 	if (c->release_to != RURU_TASK_UNKNOWN)
