@@ -343,3 +343,9 @@ snap() {
 	grep -q '^start_time = 2025-07-01T10:00:00Z' "$log"
 	[[ "$stderr" == *"0 of an unknown kind"* ]]
 }
+
+@test "Claude Code's SubagentStop (not installed by init: PostToolUse gives the result) logs a result when a user wires it" {
+	"$RURU" new "subagent stop" >/dev/null
+	hook claude SubagentStop
+	grep -q '\*\*result\*\* · mode `code-reviewer` · outcome `success` · source `claude hook`: Review done: one nit in tokens.py' "$(log_of)"
+}
