@@ -127,7 +127,7 @@ static const struct cli_opt capture_opts[CAPTURE_NOPTS] = {
 const struct cli_cmd cli_cmds_capture[] = {
 	{ .name = "capture",
 	  .summary = "log what a host's hook saw (prompt, subagent, compaction, end) to the active "
-		     "session; prints nothing, exits 0",
+		     "session; prints nothing (gemini: {}), exits 0",
 	  CLI_OPTS(capture_opts), .max_args = 0, .run = cmd_capture },
 	{ .name = "import", .args = "HOST FILE|-",
 	  .summary = "make a paused session from a saved transcript of HOST (claude, codex, gemini); prints its ID",
