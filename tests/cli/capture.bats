@@ -349,3 +349,11 @@ snap() {
 	hook claude SubagentStop
 	grep -q '\*\*result\*\* · mode `code-reviewer` · outcome `success` · source `claude hook`: Review done: one nit in tokens.py' "$(log_of)"
 }
+
+@test "import gemini: content as parts, and header updates ({\"\$set\": ...}) are bookkeeping, not unknown records" {
+	run --separate-stderr "$RURU" --json import gemini "$TR/gemini-updates.jsonl"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"unknown":0'* ]]
+	id=$(echo "$output" | python3 -c 'import json,sys; print(json.load(sys.stdin)["session"])')
+	grep -q '\*\*prompt\*\* · source `gemini transcript`: hello there' ".ruru/sessions/$id/session_log.md"
+}

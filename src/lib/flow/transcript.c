@@ -517,6 +517,12 @@ static void gemini_record(struct reader *r, const json_t *o, size_t line, const 
 		}
 		return;
 	}
+	/* An update of the header ({"$set": {...}}): bookkeeping. */
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)o, k, v)
+		if (k[0] == '$')
+			return;
 	gemini_message(r, o, line, raw, len);
 }
 
