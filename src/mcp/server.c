@@ -360,14 +360,16 @@ static json_t *m_tools_list(struct ruru_mcp *m, json_t *params, struct rpc_error
  * A relative target or ADR, and a relative CONFIRM artifact, go to the
  * library joined to the root; an absolute one as given.  NULL when nothing
  * changes, else a copy of `args` the caller drops. */
-static json_t *root_paths(const struct ruru_mcp *m, const char *tool, json_t *args)
+static json_t *root_paths(const struct ruru_mcp *m, json_t *args)
 {
-	static const char *const keys[] = { "target", "adr", "artifact" };
+	/* Not "artifact": the library finds a CONFIRM artifact from the root
+	 * itself (its path, the session's, the bare name or stem), and a
+	 * joined path would hide the short forms. */
+	static const char *const keys[] = { "target", "adr" };
 	json_t *copy = NULL;
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		const char *v = json_string_value(json_object_get(args, keys[k]));
-		/* session_log's artifact is found from the session folder first */
-		if (!v || !*v || *v == '/' || (k == 2 && strncmp(tool, "confirm_", 8)))
+		if (!v || !*v || *v == '/')
 			continue;
 		if (!copy)
 			copy = json_copy(args);
@@ -423,7 +425,7 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	struct ruru_error err = { 0 };
 	ruru_error_clear(&err);
 	ruru_buf_reset(&m->env.note);
-	json_t *rooted = root_paths(m, name, args);
+	json_t *rooted = root_paths(m, args);
 	json_t *r = mcp_tools[i].run(&m->env, rooted ? rooted : args, &err);
 	json_decref(rooted);
 	json_decref(empty);
