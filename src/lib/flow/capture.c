@@ -364,7 +364,7 @@ int ruru_capture_parse(const char *host, const char *json, size_t len, const cha
 /* ------------------------------------------------------------ entries */
 
 int cap_entry(const struct ruru_capture_item *it, const char *host, const char *source,
-	      struct ruru_buf *msg, char **artifact, struct ruru_log_input *in)
+	      time_t now, struct ruru_buf *msg, char **artifact, struct ruru_log_input *in)
 {
 	struct ruru_buf red = RURU_BUF_INIT, text = RURU_BUF_INIT;
 	*artifact = NULL;
@@ -382,7 +382,7 @@ int cap_entry(const struct ruru_capture_item *it, const char *host, const char *
 	if (text.len > RURU_CAPTURE_MAX) {
 		/* The whole text goes to an artifact that the entry names, named
 		 * by its time and its content: the same event, the same name. */
-		time_t when = it->when_valid ? it->when : ruru_now();
+		time_t when = it->when_valid ? it->when : now;
 		char stamp[32], hex[65];
 		struct tm tm;
 		gmtime_r(&when, &tm);
@@ -419,7 +419,7 @@ int cap_entry(const struct ruru_capture_item *it, const char *host, const char *
 }
 
 int cap_stage(struct ruru_logtx *tx, const char *session_dir, const struct ruru_capture_item *it,
-	      const char *source, const char *artifact, struct ruru_error *err)
+	      const char *source, const char *artifact, time_t now, struct ruru_error *err)
 {
 	struct ruru_buf path = RURU_BUF_INIT, doc = RURU_BUF_INIT, red = RURU_BUF_INIT;
 	ruru_buf_addf(&path, "%s/%s", session_dir, artifact);
@@ -436,7 +436,7 @@ int cap_stage(struct ruru_logtx *tx, const char *session_dir, const struct ruru_
 	if (rc < 0)
 		goto out;
 	char iso[32];
-	ruru_time_format_rfc3339(it->when_valid ? it->when : ruru_now(), iso);
+	ruru_time_format_rfc3339(it->when_valid ? it->when : now, iso);
 	ruru_buf_addf(&doc, "# %s %s, %s\n\n", source, it->what, iso);
 	if (it->mode)
 		ruru_buf_addf(&doc, "Mode: %s\n\n", it->mode);
@@ -565,6 +565,7 @@ int ruru_capture_hook(struct ruru_ws *ws, const char *id, const char *host, cons
 			}
 		}
 	struct ruru_logtx tx;
+	time_t now = ruru_now();
 	char *dir = ruru_ws_session_path(ws, sid, NULL);
 	rc = ruru_logtx_begin(&tx, ws, sid, RURU_TX_ACTIVE, err);
 	bool begun = rc == 0;
@@ -572,7 +573,7 @@ int ruru_capture_hook(struct ruru_ws *ws, const char *id, const char *host, cons
 		struct ruru_buf msg = RURU_BUF_INIT;
 		char *art = NULL;
 		struct ruru_log_input in;
-		cap_entry(&items[i], host, source.ptr, &msg, &art, &in);
+		cap_entry(&items[i], host, source.ptr, now, &msg, &art, &in);
 		if (in.type == RURU_EV_SESSION) {
 			/* The end of the host's session pauses this one. */
 			struct ruru_buf said = RURU_BUF_INIT;
@@ -582,7 +583,7 @@ int ruru_capture_hook(struct ruru_ws *ws, const char *id, const char *host, cons
 			in.message = msg.ptr;
 			in.message_len = msg.len;
 		}
-		time_t when = in.when_valid ? in.when : ruru_now();
+		time_t when = in.when_valid ? in.when : now;
 		json_t *one = json_pack("{s:s, s:s%, s:s?}", "type", ruru_event_name(in.type),
 					"message", msg.ptr, msg.len, "artifact", art);
 		if (ruru_logtx_duplicate(&tx, &in, when)) {
@@ -591,7 +592,7 @@ int ruru_capture_hook(struct ruru_ws *ws, const char *id, const char *host, cons
 			one = NULL;
 		} else {
 			if (art)
-				rc = cap_stage(&tx, dir, &items[i], source.ptr, art, err);
+				rc = cap_stage(&tx, dir, &items[i], source.ptr, art, now, err);
 			if (rc == 0 && art)
 				rc = ruru_logtx_array_add(&tx, "related_artifacts", art, err);
 			if (rc == 0 && in.type == RURU_EV_SESSION) {

@@ -47,14 +47,15 @@ void cap_md_fence(struct ruru_buf *out, const char *text, size_t len, const char
  * artifacts/captured/HOST-WHAT-<stamp>-<hash>.md (*artifact, relative to
  * the session; named by its content, so a repeated event names the same
  * one) that cap_stage() writes.  `in` borrows from `msg`, *artifact and
- * the item; release msg and free *artifact after writing.
+ * the item; an item without a time is stamped `now`.  Release msg and
+ * free *artifact after writing.
  */
 int cap_entry(const struct ruru_capture_item *it, const char *host, const char *source,
-	      struct ruru_buf *msg, char **artifact, struct ruru_log_input *in);
+	      time_t now, struct ruru_buf *msg, char **artifact, struct ruru_log_input *in);
 /* Stage the artifact cap_entry() named (in `session_dir`, absolute) with
  * the whole redacted text, unless it is there already. */
 int cap_stage(struct ruru_logtx *tx, const char *session_dir, const struct ruru_capture_item *it,
-	      const char *source, const char *artifact, struct ruru_error *err);
+	      const char *source, const char *artifact, time_t now, struct ruru_error *err);
 
 /* session_write.c: a new session with more than `new` writes (import,
  * capture.start):

@@ -695,9 +695,9 @@ static int import_stage(struct ruru_logtx *tx, struct ruru_buf *log, const char 
 		char *art = NULL;
 		struct ruru_log_input in;
 		ruru_buf_reset(&msg);
-		cap_entry(&t->items[i], c->host, source.ptr, &msg, &art, &in);
+		cap_entry(&t->items[i], c->host, source.ptr, end, &msg, &art, &in);
 		if (art)
-			rc = cap_stage(tx, tx->new_dir, &t->items[i], source.ptr, art, err);
+			rc = cap_stage(tx, tx->new_dir, &t->items[i], source.ptr, art, end, err);
 		if (rc == 0 && art)
 			rc = fm_add(log, "related_artifacts", art, err);
 		if (rc == 0)
