@@ -203,7 +203,7 @@ void cap_md_fence(struct ruru_buf *out, const char *text, size_t len, const char
 
 /* Gemini CLI's agents are tools of the same name: its built-in ones, and
  * a project's own in .gemini/agents/NAME.md. */
-bool cap_gemini_agent(const char *root, const char *tool)
+bool cap_gemini_agent(struct ruru_ws *ws, const char *tool)
 {
 	static const char *const builtin[] = { "codebase_investigator", "cli_help", "generalist",
 					       "delegate_to_agent" };
@@ -212,13 +212,14 @@ bool cap_gemini_agent(const char *root, const char *tool)
 	for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
 		if (!strcmp(tool, builtin[i]))
 			return true;
-	if (!root || strchr(tool, '/') || tool[0] == '.')
+	if (!ws || strchr(tool, '/') || tool[0] == '.')
 		return false;
 	struct ruru_buf p = RURU_BUF_INIT;
-	ruru_buf_addf(&p, "%s/.gemini/agents/%s.md", root, tool);
+	ruru_buf_addf(&p, ".gemini/agents/%s.md", tool);
 	struct stat st;
 	struct ruru_error ignore = { 0 };
-	bool yes = ruru_lstat(p.ptr, &st, &ignore) == 0 && S_ISREG(st.st_mode);
+	bool yes = ruru_store_lstat(ruru_ws_store(ws), p.ptr, &st, &ignore) == 0 &&
+		   S_ISREG(st.st_mode);
 	ruru_buf_release(&p);
 	return yes;
 }
@@ -255,7 +256,7 @@ static bool response_failed(const json_t *r)
 	       (st && (!strcmp(st, "error") || !strcmp(st, "failed") || !strcmp(st, "failure")));
 }
 
-static int parse_event(const char *host, const json_t *o, const char *root, struct cap_list *l)
+static int parse_event(const char *host, const json_t *o, struct ruru_ws *ws, struct cap_list *l)
 {
 	const char *ev = cap_str(o, "hook_event_name");
 	struct ruru_buf b = RURU_BUF_INIT;
@@ -291,7 +292,7 @@ static int parse_event(const char *host, const json_t *o, const char *root, stru
 		if (!b.len)
 			ruru_buf_addf(&b, "subagent %s finished", mode ? mode : "?");
 		cap_add(l, RURU_EV_RESULT, "result", b.ptr, b.len, mode, "success", now, have);
-	} else if (gemini && !strcmp(ev, "AfterTool") && cap_gemini_agent(root, cap_str(o, "tool_name"))) {
+	} else if (gemini && !strcmp(ev, "AfterTool") && cap_gemini_agent(ws, cap_str(o, "tool_name"))) {
 		const json_t *in = json_object_get(o, "tool_input"), *r = json_object_get(o, "tool_response");
 		const char *tool = cap_str(o, "tool_name");
 		const char *mode = !strcmp(tool, "delegate_to_agent") && cap_str(in, "agent_name")
@@ -336,7 +337,7 @@ static int bad_host(const char *host, struct ruru_error *err)
 	return ruru_error_hint(err, "host", RURU_HINT_NONE, NULL);
 }
 
-int ruru_capture_parse(const char *host, const char *json, size_t len, const char *root,
+int ruru_capture_parse(const char *host, const char *json, size_t len, struct ruru_ws *ws,
 		       struct ruru_capture_item **items, size_t *n, struct ruru_error *err)
 {
 	*items = NULL;
@@ -354,7 +355,7 @@ int ruru_capture_parse(const char *host, const char *json, size_t len, const cha
 		return -1;
 	}
 	struct cap_list l = { 0 };
-	parse_event(host, o, root, &l);
+	parse_event(host, o, ws, &l);
 	json_decref(o);
 	*items = l.v;
 	*n = l.n;
@@ -427,7 +428,7 @@ int cap_stage(struct ruru_logtx *tx, const char *session_dir, const struct ruru_
 	struct ruru_error ignore = { 0 };
 	int rc = 0;
 	/* Its name says its content: one there already is this one. */
-	if (ruru_lstat(path.ptr, &st, &ignore) == 0)
+	if (ruru_store_lstat(ruru_ws_store(tx->ws), path.ptr, &st, &ignore) == 0)
 		goto out;
 	char *slash = strrchr(path.ptr, '/');
 	*slash = '\0';
@@ -461,7 +462,7 @@ static bool start_wanted(struct ruru_ws *ws)
 	struct ruru_buf b = RURU_BUF_INIT;
 	struct ruru_error e = { 0 };
 	bool yes = false;
-	if (ruru_read_file(path, &b, &e) == 0) {
+	if (ruru_store_read(ruru_ws_store(ws), path, &b, &e) == 0) {
 		struct ruru_toml *doc = ruru_toml_parse(b.ptr, b.len, &e);
 		const struct ruru_toml_value *v = doc ? ruru_toml_lookup(ruru_toml_root(doc), "capture.start") : NULL;
 		yes = v && ruru_toml_kind(v) == RURU_TOML_BOOL && ruru_toml_bool(v);
@@ -489,7 +490,7 @@ int ruru_capture_hook(struct ruru_ws *ws, const char *id, const char *host, cons
 {
 	struct ruru_capture_item *items;
 	size_t n;
-	if (ruru_capture_parse(host, json, len, ruru_ws_root(ws), &items, &n, err) < 0)
+	if (ruru_capture_parse(host, json, len, ws, &items, &n, err) < 0)
 		return -1;
 	char *sid = NULL;
 	json_t *logged = json_array(), *skipped = json_array();
@@ -565,7 +566,7 @@ int ruru_capture_hook(struct ruru_ws *ws, const char *id, const char *host, cons
 			}
 		}
 	struct ruru_logtx tx;
-	time_t now = ruru_now();
+	time_t now = ruru_now(ws);
 	char *dir = ruru_ws_session_path(ws, sid, NULL);
 	rc = ruru_logtx_begin(&tx, ws, sid, RURU_TX_ACTIVE, err);
 	bool begun = rc == 0;

@@ -33,9 +33,9 @@ bool cap_time(const json_t *o, const char *key, time_t *when);
 /* Is tool `name` Claude Code's subagent tool (Task, renamed Agent)? */
 bool cap_claude_task_tool(const char *name);
 
-/* Is Gemini CLI's tool `tool` an agent (a built-in one, or with `root`
+/* Is Gemini CLI's tool `tool` an agent (a built-in one, or with `ws`
  * not NULL one of the project's .gemini/agents/NAME.md)? */
-bool cap_gemini_agent(const char *root, const char *tool);
+bool cap_gemini_agent(struct ruru_ws *ws, const char *tool);
 
 /* Append `text` in a Markdown fence longer than any backtick run in it. */
 void cap_md_fence(struct ruru_buf *out, const char *text, size_t len, const char *lang);

@@ -611,6 +611,7 @@ int ruru_transcript_read(const char *host, const char *text, size_t len,
 /* --------------------------------------------------------------- import */
 
 struct import_ctx {
+	struct ruru_ws *ws;
 	const char *host, *name;
 	struct ruru_transcript *t;
 	size_t entries;
@@ -663,7 +664,7 @@ static int import_stage(struct ruru_logtx *tx, struct ruru_buf *log, const char 
 			red = RURU_BUF_INIT, msg = RURU_BUF_INIT;
 	(void)id;
 	ruru_buf_addf(&source, "%s transcript", c->host);
-	time_t start = t->first ? t->first : ruru_now(), end = t->last ? t->last : start;
+	time_t start = t->first ? t->first : ruru_now(c->ws), end = t->last ? t->last : start;
 	char stamp[32];
 	struct tm tm;
 	gmtime_r(&start, &tm);
@@ -759,7 +760,7 @@ char *ruru_import(struct ruru_ws *ws, const char *host, const char *text, size_t
 	ruru_buf_addstr(&desc, ".");
 	const char *tags[] = { "imported" };
 	struct ruru_new o = { .goal = goal.ptr, .description = desc.ptr, .tags = tags, .ntags = 1 };
-	struct import_ctx c = { .host = host, .name = name, .t = &t };
+	struct import_ctx c = { .ws = ws, .host = host, .name = name, .t = &t };
 	char *id = ruru_session_new_with(ws, &o, t.first, false, import_stage, &c, err);
 	if (id && report)
 		*report = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:O}", "session", id, "host", host,

@@ -104,7 +104,8 @@ bool ruru_logtx_duplicate(struct ruru_logtx *tx, const struct ruru_log_input *in
 	struct ruru_error ignore = { 0 };
 	off_t size = 0;
 	size_t start = 0;
-	if (ruru_read_tail(tx->path, RURU_DEDUP_TAIL, &tail, &size, &ignore) == 0 &&
+	if (ruru_store_read_tail(ruru_ws_store(tx->ws), tx->path, RURU_DEDUP_TAIL, &tail, &size,
+				 &ignore) == 0 &&
 	    (size_t)size > tail.len) {
 		/* Begin at a line: the first one may be cut. */
 		const char *nl = memchr(tail.ptr, '\n', tail.len);
