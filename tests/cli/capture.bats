@@ -357,3 +357,10 @@ snap() {
 	id=$(echo "$output" | python3 -c 'import json,sys; print(json.load(sys.stdin)["session"])')
 	grep -q '\*\*prompt\*\* · source `gemini transcript`: hello there' ".ruru/sessions/$id/session_log.md"
 }
+
+@test "init --capture for a host without hooks says so and adds none" {
+	run "$RURU" init --host cursor --capture
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Cursor: no hooks to capture from"* ]]
+	! grep -rq 'ruru capture' .cursor
+}

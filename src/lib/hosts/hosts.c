@@ -1228,6 +1228,13 @@ static int plan_host(struct plan *p, const struct host *h, bool remove, bool cap
 	int rc = capture && remove ? 0 : plan_host_base(p, h, remove, err);
 	if (rc == 0 && (capture || remove))
 		rc = capture_hooks_plan(p, h->name, remove, err);
+	bool hooks = false;
+	for (size_t i = 0; i < NCAPTURE_HOOKS; i++)
+		hooks = hooks || !strcmp(capture_hooks[i].host, h->name);
+	if (rc == 0 && capture && !remove && !hooks)
+		json_array_append_new(p->notes,
+				      json_sprintf("%s: no hooks to capture from (capture works with "
+						   "claude, codex and gemini)", h->label));
 	if (rc == 0 && capture && !remove && !strcmp(h->name, "codex"))
 		json_array_append_new(p->notes,
 				      json_string("Codex: hooks run only with [features] codex_hooks = "
