@@ -261,7 +261,15 @@ print(json.dumps({"hook_event_name": "UserPromptSubmit", "session_id": "s",
 		[ -d ".ruru/sessions/$id" ]
 		log=".ruru/sessions/$id/session_log.md"
 		# the malformed line is reported with its line number, and skipped
-		[[ "$stderr" == *"$h.jsonl:"[0-9]*": malformed JSON"* ]]
+		bad=$(python3 -c '
+import json, sys
+for n, l in enumerate(open(sys.argv[1]), 1):
+    try:
+        json.loads(l)
+    except ValueError:
+        print(n)' "$TR/$h.jsonl")
+		[ -n "$bad" ]
+		[[ "$stderr" == *"$h.jsonl:$bad: malformed JSON"* ]] || { echo "want line $bad: $stderr"; false; }
 		[ "$(grep -c "source \`$h transcript\`" "$log")" -eq 15 ]
 		[ "$(grep -c '\*\*prompt\*\*' "$log")" -eq 8 ]
 		[ "$(grep -c '\*\*delegation\*\*' "$log")" -eq 2 ]
