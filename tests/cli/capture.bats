@@ -372,3 +372,11 @@ snap() {
 	[[ "$output" == *"Cursor: no hooks to capture from"* ]]
 	! grep -rq 'ruru capture' .cursor
 }
+
+@test "import claude: an image in a prompt is marked in the artifact, its bytes stay with the host" {
+	run --separate-stderr "$RURU" import claude "$TR/claude-image.jsonl"
+	[ "$status" -eq 0 ]
+	! grep -rq 'iVBORw0KGgo' ".ruru/sessions/$output"
+	grep -q '\] image$' ".ruru/sessions/$output"/artifacts/transcript-claude-*.md
+	grep -q '\*\*prompt\*\* · source `claude transcript`: what is in this screenshot?' ".ruru/sessions/$output/session_log.md"
+}

@@ -178,6 +178,9 @@ static void claude_record(struct reader *r, const json_t *o, size_t line, const 
 							mode, err ? "failure" : "success", when, valid);
 						json_object_del(r->calls, id);
 					}
+				} else if (bt && (!strcmp(bt, "image") || !strcmp(bt, "document"))) {
+					/* the bytes stay with the host: a mark of them here */
+					md_head(r, "###", bt, when, valid);
 				} else {
 					md_head(r, "###", "Content", when, valid);
 					md_json(r, blk);
