@@ -1365,7 +1365,9 @@ int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err);
  * {hosts, dry_run, remove, files: [{path, action}], notes: [...]}, action
  * one of created, updated, removed, unchanged.
  */
-enum { RURU_HOSTS_DRY_RUN = 1, RURU_HOSTS_REMOVE = 2 };
+/* RURU_HOSTS_CAPTURE: also the hooks that run `ruru capture --hook HOST`
+ * (claude, codex, gemini); with RURU_HOSTS_REMOVE, take those alone out. */
+enum { RURU_HOSTS_DRY_RUN = 1, RURU_HOSTS_REMOVE = 2, RURU_HOSTS_CAPTURE = 4 };
 int ruru_hosts_init(const char *dir, const char *hosts, unsigned flags, json_t **report,
 		    struct ruru_buf *diff, struct ruru_error *err);
 /* The instructions block for `host` (NULL: for any host), appended to
@@ -1525,6 +1527,81 @@ int ruru_task_release(struct ruru_ws *ws, const char *task, const char *by,
 		      enum ruru_task_status st, json_t **out, struct ruru_error *err);
 /* Parse "30m", "2h", "90s", "1d", "45" (seconds); -1 when invalid. */
 long ruru_duration_parse(const char *s);
+
+/* ------------------------------------------- capture and import of hosts */
+
+/*
+ * The log that writes itself (doc/ruru.1, "capture" and "import"): what a
+ * coding agent's host sees — the user's prompt, a subagent it hands work
+ * to and what comes back, a compaction, the end of its session — logged
+ * without the model's help, from the host's hooks or from a transcript it
+ * saved.  Hosts: "claude" (Claude Code), "codex", "gemini" (Gemini CLI).
+ *
+ * Every captured entry carries the source "HOST hook" (an import: "HOST
+ * transcript"), is redacted like exports (ruru_redact) and bounded: text
+ * longer than RURU_CAPTURE_MAX bytes is kept whole in an artifact under
+ * artifacts/captured/ that the entry names.
+ */
+#define RURU_CAPTURE_MAX 1000
+
+/* One event read from a hook's JSON or a transcript.  Strings owned. */
+struct ruru_capture_item {
+	enum ruru_event type;  /* prompt, delegation, result, note, session */
+	char *what;            /* "prompt", "delegation", "result", "compaction", "end" */
+	char *text;            /* what it says, not yet redacted or bounded */
+	size_t len;
+	char *mode;            /* delegation, result: the subagent's name */
+	char *outcome;         /* result: "success" or "failure" */
+	time_t when;           /* when_valid: the host's time of it */
+	bool when_valid;
+};
+
+/* A transcript read: its events in order, the whole conversation as
+ * Markdown (not yet redacted), and what could not be read. */
+struct ruru_transcript {
+	struct ruru_capture_item *items;
+	size_t nitems;
+	struct ruru_buf markdown;
+	size_t records;        /* records (lines, messages) read */
+	size_t unknown;        /* records of a kind the reader does not know: kept in the Markdown */
+	json_t *problems;      /* [{line, message}]: malformed records, skipped */
+	char *title;           /* the first prompt's first line (at most 60 bytes), or NULL */
+	time_t first, last;    /* times of the first and last records (0: none) */
+};
+void ruru_transcript_release(struct ruru_transcript *t);
+/* Read a saved transcript of `host` (Claude Code's JSONL, Codex's rollout
+ * JSONL, Gemini CLI's saved chat as one JSON document or one record a
+ * line).  Never fails on content: a malformed line is a problem with its
+ * line number, an unknown record kind is counted and kept.  -1 only for an
+ * unknown host (RURU_EUSAGE). */
+int ruru_transcript_read(const char *host, const char *text, size_t len,
+			 struct ruru_transcript *out, struct ruru_error *err);
+/* The events of one hook call (the JSON the host wrote on stdin): 0 with
+ * *n items (0 when the event is not one ruru records); -1 for an unknown
+ * host or input that is not a JSON object (RURU_EINVALID).  `ws` (may be
+ * NULL) is the project whose own Gemini CLI agents count as agents. */
+int ruru_capture_parse(const char *host, const char *json, size_t len, struct ruru_ws *ws,
+		       struct ruru_capture_item **items, size_t *n, struct ruru_error *err);
+void ruru_capture_items_free(struct ruru_capture_item *items, size_t n);
+
+/* `ruru capture --hook HOST`: log the events of one hook call to the
+ * active session (`id` NULL) or session `id`.  With no active session
+ * nothing is written and RURU_ENOTFOUND is returned, unless
+ * `capture.start = true` in .ruru/config.toml: then a session is started.
+ * An event the log already holds (the model logged it itself within the
+ * minute) is not logged again.  The end of the host's session pauses the
+ * session when it has no open item, else it is noted.  *report (may be
+ * NULL) gets {session, logged: [{type, message, artifact}], skipped: [...]}. */
+int ruru_capture_hook(struct ruru_ws *ws, const char *id, const char *host, const char *json,
+		      size_t len, json_t **report, struct ruru_error *err);
+/* `ruru import HOST FILE`: a new (paused) session from a saved transcript:
+ * its events as entries with their original times (source "HOST
+ * transcript"), the whole conversation as a redacted Markdown artifact.
+ * `name` is the transcript's name for the log (may be NULL).  The active
+ * session is left as it was.  Returns the new ID; *report (may be NULL)
+ * gets {session, artifact, entries, records, unknown, problems}. */
+char *ruru_import(struct ruru_ws *ws, const char *host, const char *text, size_t len,
+		  const char *name, json_t **report, struct ruru_error *err);
 
 /* ------------------------------------- redaction and export (issue #15) */
 

@@ -28,6 +28,7 @@ enum {
 	INIT_SIGNING, /* signed decisions (cmd-confirm.c) */
 	INIT_KEY,
 	INIT_AS,
+	INIT_CAPTURE, /* capture hooks (cmd-capture.c) */
 	INIT_NOPTS
 };
 
@@ -38,13 +39,16 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 	/* Agent hosts (--host, --dry-run, --remove): cmd-host.c. */
 	const char *host = cli_val(a, INIT_HOST);
 	bool dry = cli_set(a, INIT_DRY_RUN), unwire = cli_set(a, INIT_REMOVE);
+	bool capture = cli_set(a, INIT_CAPTURE);
 	json_t *hosts_report = NULL;
+	if (capture && !host)
+		return cli_usage_error(ctx, "--capture goes with --host");
 	if ((dry || unwire) && !host)
 		return cli_usage_error(ctx, "--dry-run and --remove go with --host");
 	if ((dry || unwire) && (cli_set(a, INIT_MCP) || cli_set(a, INIT_GIT)))
 		return cli_usage_error(ctx, "--dry-run and --remove apply to --host alone");
 	if (dry || unwire) {
-		int hrc = cli_init_hosts(ctx, dir, host, dry, unwire, &hosts_report);
+		int hrc = cli_init_hosts(ctx, dir, host, dry, unwire, capture, &hosts_report);
 		if (hrc == 0 && ctx->json && !cli_print_json(ctx, json_pack("{s:o}", "hosts", hosts_report)))
 			hrc = cli_fail(ctx);
 		else if (!ctx->json)
@@ -75,7 +79,7 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 		fprintf(stderr, "ruru: registered the session-log merge driver with git (%s)\n",
 			attrs ? ".gitattributes updated" : ".gitattributes already had it");
 	if (host) {
-		int hrc = cli_init_hosts(ctx, dir, host, false, false, &hosts_report);
+		int hrc = cli_init_hosts(ctx, dir, host, false, false, capture, &hosts_report);
 		if (hrc) {
 			free(mcp);
 			return hrc;
@@ -727,6 +731,10 @@ static const struct cli_opt init_opts[INIT_NOPTS] = {
 	[INIT_HOST] = { .name = "host", .arg = "HOST[,HOST...]",
 			.help = "wire ruru into agent hosts: claude, codex, gemini, cursor, cline, kilo, "
 				"zoo, roo, detect" },
+	[INIT_CAPTURE] = { .name = "capture",
+			   .help = "with --host: also the hooks that log prompts, subagents, compactions "
+				   "and the session's end (claude, codex, gemini); with --remove: take "
+				   "those alone out" },
 	[INIT_DRY_RUN] = { .name = "dry-run",
 			   .help = "with --host: print the changes as a diff, write nothing" },
 	[INIT_REMOVE] = { .name = "remove", .help = "with --host: take ruru's entries out again" },
