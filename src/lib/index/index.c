@@ -759,7 +759,7 @@ static void scan_logs(int rootfd, struct scan *s, bool logs_only, const struct f
 		memset(&k[t], 0, sizeof(k[t]));
 		k[t].w = w;
 		k[t].lfds = lfds;
-		k[t].jobs = jobs + njobs * t / nk;
+		k[t].jobs = jobs ? jobs + njobs * t / nk : NULL; /* no session folders: no jobs */
 		k[t].n = njobs * (t + 1) / nk - njobs * t / nk;
 		if (t > 0)
 			started[t] = pthread_create(&tid[t], NULL, work, &k[t]) == 0;
