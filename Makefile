@@ -197,4 +197,4 @@ clean:
 .PHONY: all tests deps check demo bench fuzz fuzz-build install clean print-ldlibs
 .SECONDARY:
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(WEB_OBJ:.o=.d)

@@ -56,5 +56,5 @@ t0=$(date +%s.%N)
 "$RURU" --root "$out/ws" export --html "$out/site" >/dev/null
 t1=$(date +%s.%N)
 files=$(find "$out/site" -type f | wc -l)
-kb=$(du -sk --apparent-size "$out/site" | cut -f1)
-echo "   $files files, $(awk "BEGIN{printf \"%.1f\", $kb/1024}") MB, $(awk "BEGIN{printf \"%.1f\", $t1-$t0}") s"
+bytes=$(find "$out/site" -type f -exec cat {} + | wc -c)
+echo "   $files files, $(awk "BEGIN{printf \"%.1f\", $bytes/1048576}") MB in them, $(awk "BEGIN{printf \"%.1f\", $t1-$t0}") s"
