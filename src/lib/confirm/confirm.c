@@ -90,6 +90,7 @@ void ruru_confirm_release(struct ruru_confirm *c)
 	free(c->rationale);
 	free(c->delegated_to);
 	free(c->task);
+	free(c->verified_signer);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -146,20 +147,23 @@ json_t *ruru_confirm_json(const struct ruru_confirm *c)
  * died of a signal).  The environment is ours minus the variables that
  * change GNU patch's behaviour, with LC_ALL=C for stable messages.
  */
-static int run_capture(const char *const argv[], struct ruru_buf *out, int *status,
-		       struct ruru_error *err)
+static int run_capture_env(const char *const argv[], const char *extra, struct ruru_buf *out,
+			   int *status, struct ruru_error *err)
 {
 	size_t n = 0;
 	while (environ[n])
 		n++;
-	char **env = ruru_xmalloc((n + 2) * sizeof(*env));
-	size_t k = 0;
+	char **env = ruru_xmalloc((n + 3) * sizeof(*env));
+	size_t k = 0, el = extra ? strcspn(extra, "=") + 1 : 0;
 	for (size_t i = 0; i < n; i++)
 		if (strncmp(environ[i], "POSIXLY_CORRECT=", 16) && strncmp(environ[i], "LC_ALL=", 7) &&
 		    strncmp(environ[i], "PATCH_", 6) && strncmp(environ[i], "VERSION_CONTROL=", 16) &&
-		    strncmp(environ[i], "SIMPLE_BACKUP_SUFFIX=", 21))
+		    strncmp(environ[i], "SIMPLE_BACKUP_SUFFIX=", 21) &&
+		    !(extra && !strncmp(environ[i], extra, el)))
 			env[k++] = environ[i];
 	env[k++] = (char *)"LC_ALL=C";
+	if (extra)
+		env[k++] = (char *)extra;
 	env[k] = NULL;
 	struct ruru_child c = { .argv = argv, .env = env, .stdin_io = RURU_CHILD_NULL,
 				.stderr_io = RURU_CHILD_TO_OUT };
@@ -169,6 +173,12 @@ static int run_capture(const char *const argv[], struct ruru_buf *out, int *stat
 		return -1;
 	*status = rc;
 	return 0;
+}
+
+static int run_capture(const char *const argv[], struct ruru_buf *out, int *status,
+		       struct ruru_error *err)
+{
+	return run_capture_env(argv, NULL, out, status, err);
 }
 
 /* A private scratch folder for patch's and diff's files. */
@@ -1041,6 +1051,18 @@ void ruru_confirm_record_canonical(struct ruru_buf *out, const struct ruru_confi
 	ruru_buf_addstr(out, "decided_at = ");
 	ruru_toml_encode_time(out, r->decided_at);
 	ruru_buf_addch(out, '\n');
+	/* Set by this ruru (left out when empty, so that a record of an
+	 * older one keeps the text its signature covers): the result that
+	 * was decided, the proposal's nonce, a signature's expiry. */
+	if (*r->result_sha256)
+		ruru_buf_addf(out, "result_sha256 = \"%s\"\n", r->result_sha256);
+	if (*r->nonce)
+		ruru_buf_addf(out, "nonce = \"%s\"\n", r->nonce);
+	if (r->expires) {
+		ruru_buf_addstr(out, "expires = ");
+		ruru_toml_encode_time(out, r->expires);
+		ruru_buf_addch(out, '\n');
+	}
 }
 
 /* What each decision's log line starts with. */
@@ -1061,8 +1083,18 @@ static void record_message(struct ruru_buf *b, const struct ruru_confirm_record 
 		      record_lead(r->decision), r->target, ruru_confirm_kind_word(r->kind),
 		      r->payload_sha256,
 		      *r->target_sha256 ? r->target_sha256 : "none");
-	if (r->signer && *r->signer)
+	if (*r->result_sha256)
+		ruru_buf_addf(b, " · result_sha256 `%s`", r->result_sha256);
+	if (*r->nonce)
+		ruru_buf_addf(b, " · nonce `%s`", r->nonce);
+	if (r->signer && *r->signer) {
 		ruru_buf_addf(b, "\nSigned by `%s`", r->signer);
+		if (r->expires) {
+			char ts[32];
+			ruru_time_format_rfc3339(r->expires, ts);
+			ruru_buf_addf(b, " until %s", ts);
+		}
+	}
 	if (r->rationale && *r->rationale)
 		ruru_buf_addf(b, "\n%s: %s", r->decision == RURU_CONFIRM_SKIPPED ? "Rationale" : "Reason",
 			      r->rationale);
@@ -1110,8 +1142,32 @@ static bool record_parse_message(const char *msg, size_t len, struct ruru_confir
 	if ((size_t)(end - q2) < sizeof(mid2) - 1 || memcmp(q2, mid2, sizeof(mid2) - 1))
 		return false;
 	const char *th = q2 + sizeof(mid2) - 1;
-	bool none = end - th == 5 && !memcmp(th, "none`", 5);
-	if (!none && !(is_hex64(th, end) && end - th == 65 && th[64] == '`'))
+	bool none = end - th >= 5 && !memcmp(th, "none`", 5);
+	if (!none && !(is_hex64(th, end) && end - th >= 65 && th[64] == '`'))
+		return false;
+	/* Then, from this ruru on: " · result_sha256 `H`", " · nonce `N`". */
+	static const char mid3[] = " · result_sha256 `", mid4[] = " · nonce `";
+	const char *q4 = th + (none ? 5 : 65);
+	r->result_sha256[0] = r->nonce[0] = '\0';
+	if (starts(q4, end, mid3)) {
+		const char *rh = q4 + sizeof(mid3) - 1;
+		if (!is_hex64(rh, end) || end - rh < 65 || rh[64] != '`')
+			return false;
+		memcpy(r->result_sha256, rh, 64);
+		r->result_sha256[64] = '\0';
+		q4 = rh + 65;
+	}
+	if (starts(q4, end, mid4)) {
+		const char *nh = q4 + sizeof(mid4) - 1;
+		if (end - nh < 33 || nh[32] != '`')
+			return false;
+		memcpy(r->nonce, nh, 32);
+		r->nonce[32] = '\0';
+		if (!is_hex(r->nonce, 32))
+			return false;
+		q4 = nh + 33;
+	}
+	if (q4 != end)
 		return false;
 	free(r->target);
 	r->target = ruru_strndup(t, (size_t)(tend - t));
@@ -1139,6 +1195,16 @@ static bool record_parse_message(const char *msg, size_t len, struct ruru_confir
 		free(r->signer);
 		r->signer = ruru_strndup(id, (size_t)(q3 - id));
 		p = q3 + 1;
+		r->expires = 0;
+		if (starts(p, mend, " until ")) {
+			const char *ts = p + 7, *te = memchr(ts, '\n', (size_t)(mend - ts));
+			te = te ? te : mend;
+			bool zone = false;
+			if (!ruru_time_parse(ts, (size_t)(te - ts), &r->expires, &zone) || !zone ||
+			    !r->expires)
+				return false;
+			p = te;
+		}
 		if (p < mend && *p != '\n')
 			return false;
 		p = p < mend ? p + 1 : mend;
@@ -1175,8 +1241,14 @@ struct records {
 	bool bound;          /* ... and it names target and hashes */
 	bool applied_after;  /* a success result follows it (session log) */
 	int line;            /* where rec is: its log entry, or its decisions.log table */
+	int nonce_line;      /* > 0: where an apply of rec's nonce is recorded */
 	struct ruru_confirm_record rec;
 };
+
+/* The words an apply records its proposal's nonce with, in the result
+ * entry (session) or an [[applied]] table of decisions.log (temp). */
+#define NONCE_MARK " · nonce `"
+
 
 static void records_release(struct records *R)
 {
@@ -1217,6 +1289,19 @@ static int records_session(struct ruru_ws *ws, const struct loc *L, struct recor
 		R->rec.decided_at = e->when_valid ? e->when : 0;
 		R->line = (int)e->line;
 		R->bound = e->message && record_parse_message(e->message, e->message_len, &R->rec);
+	}
+	/* A proposal is used once: any successful result of the session that
+	 * names the decided nonce consumed it, whatever the sidecar says. */
+	if (R->found && R->bound && *R->rec.nonce) {
+		struct ruru_buf mark = RURU_BUF_INIT;
+		ruru_buf_addf(&mark, NONCE_MARK "%s`", R->rec.nonce);
+		for (size_t i = 0; i < s.nentries && !R->nonce_line; i++) {
+			const struct ruru_entry *e = &s.entries[i];
+			if (e->type == RURU_EV_RESULT && e->outcome && !strcmp(e->outcome, "success") &&
+			    e->message && memmem(e->message, e->message_len, mark.ptr, mark.len))
+				R->nonce_line = (int)e->line;
+		}
+		ruru_buf_release(&mark);
 	}
 	ruru_session_release(&s);
 	return 0;
@@ -1273,11 +1358,33 @@ static int records_temp(struct ruru_ws *ws, const struct loc *L, struct records 
 				snprintf(R->rec.payload_sha256, sizeof(R->rec.payload_sha256), "%s", ph);
 				snprintf(R->rec.target_sha256, sizeof(R->rec.target_sha256), "%s", th);
 			}
+			char *rh = toml_str(t, "result_sha256"), *nonce = toml_str(t, "nonce");
+			if (rh && !is_hex(rh, 64))
+				R->bound = false;
+			if (nonce && !is_hex(nonce, 32))
+				R->bound = false;
+			snprintf(R->rec.result_sha256, sizeof(R->rec.result_sha256), "%s",
+				 rh && R->bound ? rh : "");
+			snprintf(R->rec.nonce, sizeof(R->rec.nonce), "%s", nonce && R->bound ? nonce : "");
+			R->rec.expires = toml_time(t, "expires");
+			free(rh);
+			free(nonce);
 			free(word);
 			free(ph);
 			free(th);
 		}
 		free(art);
+	}
+	const struct ruru_toml_value *ap = ruru_toml_table_get(ruru_toml_root(doc), "applied", 7);
+	size_t na = ap && ruru_toml_kind(ap) == RURU_TOML_ARRAY ? ruru_toml_array_len(ap) : 0;
+	for (size_t i = 0; i < na && R->found && *R->rec.nonce && !R->nonce_line; i++) {
+		const struct ruru_toml_value *t = ruru_toml_array_at(ap, i);
+		char *nonce = toml_str(t, "nonce");
+		if (nonce && !strcmp(nonce, R->rec.nonce)) {
+			int col;
+			ruru_text_position(text.ptr, ruru_toml_value_span(t).start, &R->nonce_line, &col);
+		}
+		free(nonce);
 	}
 	ruru_toml_free(doc);
 	ruru_buf_release(&text);
@@ -1296,8 +1403,27 @@ static int records_read(struct ruru_ws *ws, const struct loc *L, struct records 
  * the guard's transaction (under .ruru/temp/.lock): the whole file, its
  * record appended, is written beside it and published with the sidecar,
  * so that a failed step leaves both as they were. */
+static int decisions_stage_append(struct ruru_ws *ws, struct guard *g, const struct ruru_buf *add,
+				  struct ruru_error *err);
+
 static int records_stage_temp(struct ruru_ws *ws, struct guard *g,
 			      const struct ruru_confirm_record *r, struct ruru_error *err)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_confirm_record_canonical(&b, r);
+	if (r->signature) {
+		ruru_buf_addstr(&b, "signature = ");
+		ruru_toml_encode_string(&b, r->signature, strlen(r->signature));
+		ruru_buf_addch(&b, '\n');
+	}
+	int rc = decisions_stage_append(ws, g, &b, err);
+	ruru_buf_release(&b);
+	return rc;
+}
+
+/* Stage `add` (one TOML table) at the end of decisions.log. */
+static int decisions_stage_append(struct ruru_ws *ws, struct guard *g, const struct ruru_buf *add,
+				  struct ruru_error *err)
 {
 	char *path = temp_decisions_path(ws);
 	struct ruru_buf b = RURU_BUF_INIT;
@@ -1314,12 +1440,7 @@ static int records_stage_temp(struct ruru_ws *ws, struct guard *g,
 	}
 	if (rc == 0) {
 		ruru_buf_addch(&b, '\n');
-		ruru_confirm_record_canonical(&b, r);
-		if (r->signature) {
-			ruru_buf_addstr(&b, "signature = ");
-			ruru_toml_encode_string(&b, r->signature, strlen(r->signature));
-			ruru_buf_addch(&b, '\n');
-		}
+		ruru_buf_add(&b, add->ptr, add->len);
 		rc = ruru_logtx_stage_file(&g->tx, path, b.ptr, b.len, false, err);
 	}
 	ruru_buf_release(&b);
@@ -1343,6 +1464,8 @@ static void record_of(struct ruru_confirm_record *r, const struct ruru_confirm *
 	r->session = ruru_strdup(c->session ? c->session : "");
 	r->signer = ruru_strdup("");
 	r->decided_at = now;
+	memcpy(r->result_sha256, c->result_sha256, sizeof(r->result_sha256));
+	memcpy(r->nonce, c->nonce, sizeof(r->nonce));
 }
 
 /*
@@ -1379,9 +1502,14 @@ static int records_agree(const struct loc *L, const struct ruru_confirm *c,
 				      "the sidecar's kind of \"%s\" is not the one that was decided (%s "
 				      "says \"%s\"); it changed after the decision: propose again",
 				      L->rel, where, ruru_confirm_kind_word(R->rec.kind));
+	/* A record made by this ruru names the result and the nonce too; a
+	 * sidecar that lost or changed them does not inherit the decision. */
 	const char *what = strcmp(R->rec.target, c->target)                   ? "target_path"
 			   : strcmp(R->rec.payload_sha256, c->payload_sha256) ? "payload_sha256"
 			   : strcmp(R->rec.target_sha256, c->target_sha256)   ? "target_sha256"
+			   : *R->rec.result_sha256 && strcmp(R->rec.result_sha256, c->result_sha256)
+				   ? "result_sha256"
+			   : *R->rec.nonce && strcmp(R->rec.nonce, c->nonce) ? "nonce"
 									      : NULL;
 	if (what)
 		return ruru_error_set(err, RURU_ECONFLICT,
@@ -1390,7 +1518,9 @@ static int records_agree(const struct loc *L, const struct ruru_confirm *c,
 				      what, L->rel, where,
 				      !strcmp(what, "target_path")      ? R->rec.target
 				      : !strcmp(what, "payload_sha256") ? R->rec.payload_sha256
-									: R->rec.target_sha256);
+				      : !strcmp(what, "target_sha256")  ? R->rec.target_sha256
+				      : !strcmp(what, "result_sha256")  ? R->rec.result_sha256
+									: R->rec.nonce);
 	return 0;
 }
 
@@ -2077,12 +2207,55 @@ static bool config_flag(const char *path, const char *key)
 	return v;
 }
 
+/* confirm.signature_ttl of a config file in seconds: a duration ("7d",
+ * "12h") or a number of seconds; -1 when absent or not one. */
+static long config_ttl(const char *path)
+{
+	struct ruru_buf text = RURU_BUF_INIT;
+	struct ruru_error e = { 0 };
+	long v = -1;
+	if (path && ruru_read_file(path, &text, &e) == 0) {
+		struct ruru_toml *doc = ruru_toml_parse(text.ptr, text.len, &e);
+		const struct ruru_toml_value *t =
+			doc ? ruru_toml_table_get(ruru_toml_root(doc), "confirm", 7) : NULL;
+		const struct ruru_toml_value *f =
+			t && ruru_toml_kind(t) == RURU_TOML_TABLE ? ruru_toml_table_get(t, "signature_ttl", 13)
+								  : NULL;
+		size_t n;
+		const char *str = f ? ruru_toml_string(f, &n) : NULL;
+		if (str && strlen(str) == n)
+			v = ruru_duration_parse(str);
+		else if (f && ruru_toml_kind(f) == RURU_TOML_INTEGER && ruru_toml_integer(f) > 0 &&
+			 ruru_toml_integer(f) < (1L << 40))
+			v = (long)ruru_toml_integer(f);
+		ruru_toml_free(doc);
+	}
+	ruru_buf_release(&text);
+	return v > 0 ? v : -1;
+}
+
 static bool ws_config_flag(struct ruru_ws *ws, const char *key)
 {
 	char *p = ruru_ws_path(ws, ".ruru/config.toml");
 	bool v = config_flag(p, key);
 	free(p);
 	return v;
+}
+
+#define SIGNATURE_TTL_DEFAULT (7L * 24 * 3600)
+
+/* How long a signature made now stays valid: confirm.signature_ttl of the
+ * user's config (default 7 days); the workspace's only when shorter (a
+ * workspace may tighten the rules, never relax them). */
+static long signature_ttl(struct ruru_ws *ws)
+{
+	char *ucfg = user_config_path("config.toml");
+	char *wcfg = ruru_ws_path(ws, ".ruru/config.toml");
+	long u = config_ttl(ucfg), w = config_ttl(wcfg);
+	free(ucfg);
+	free(wcfg);
+	long ttl = u > 0 ? u : SIGNATURE_TTL_DEFAULT;
+	return w > 0 && w < ttl ? w : ttl;
 }
 
 /* Run argv with `input` on its stdin; its stdout and stderr into *out. */
@@ -2249,7 +2422,7 @@ out:
  */
 static int signature_checked_as(struct ruru_ws *ws, const struct loc *L,
 				const struct ruru_buf *side, const struct records *R, bool always,
-				struct ruru_error *err)
+				bool expiry, struct ruru_error *err)
 {
 	char *ucfg = user_config_path("config.toml");
 	bool req = always || config_flag(ucfg, "require_signature") ||
@@ -2308,6 +2481,18 @@ static int signature_checked_as(struct ruru_ws *ws, const struct loc *L,
 			       "the signature of the decision on \"%s\" is not a valid signature of "
 			       "that decision by allowed signer \"%s\": %s",
 			       L->rel, R->rec.signer, first_line(&out));
+		goto out;
+	}
+	/* An old signature does not approve a later copy of the proposal:
+	 * past its expiry (or made without one) it no longer counts. */
+	if (expiry && (!R->rec.expires || ruru_now() > R->rec.expires)) {
+		char ts[32] = "";
+		if (R->rec.expires)
+			ruru_time_format_rfc3339(R->rec.expires, ts);
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "the signature of the decision on \"%s\" %s%s; propose the change again",
+			       L->rel, R->rec.expires ? "expired at " : "has no expiry (made by an older ruru)",
+			       ts);
 		goto out;
 	}
 	rc = 0;
@@ -2474,7 +2659,7 @@ out:
 static int signature_checked(struct ruru_ws *ws, const struct loc *L, const struct ruru_buf *side,
 			     const struct records *R, struct ruru_error *err)
 {
-	return signature_checked_as(ws, L, side, R, false, err);
+	return signature_checked_as(ws, L, side, R, false, true, err);
 }
 
 /* ------------------------------------------------------------ deciding */
@@ -2591,8 +2776,11 @@ int ruru_confirm_decide_expect(struct ruru_ws *ws, const char *artifact,
 	time_t now = ruru_now();
 	g.stamp = now; /* the log entry's time is the record's */
 	record_of(&rec, out, to[decision], by, reason, now);
-	if (sign && sign_record(&rec, sign, err) < 0)
-		goto out;
+	if (sign) {
+		rec.expires = now + signature_ttl(ws);
+		if (sign_record(&rec, sign, err) < 0)
+			goto out;
+	}
 	if (side_set_str(&side, "status", ruru_confirm_status_word(to[decision]), err) < 0 ||
 	    side_set_str(&side, "decided_by", by, err) < 0 ||
 	    side_set_str(&side, "rationale", reason ? reason : "", err) < 0 ||
@@ -2828,6 +3016,8 @@ static bool holds_result(const struct ruru_confirm *c, const struct ruru_buf *pa
 {
 	if (!exists)
 		return false;
+	if (*c->result_sha256)
+		return !strcmp(th, c->result_sha256);
 	if (c->kind == RURU_CONFIRM_CONTENT)
 		return !strcmp(th, c->payload_sha256);
 	struct ruru_buf res = RURU_BUF_INIT;
@@ -2964,6 +3154,7 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 	char *tabs = NULL;
 	char th[65];
 	bool exists = false, forced = false, writing = false;
+	char *verified = NULL;
 	int rc = -1;
 	if (locate(ws, artifact, true, &L, err) < 0)
 		return -1;
@@ -2979,12 +3170,28 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 	if (sidecar_read(&L, &side, out, err) < 0 || records_read(ws, &L, &R, err) < 0 ||
 	    apply_status_check(&L, out, &R, err) < 0)
 		goto fail;
+	if (R.nonce_line) {
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "\"%s\" was already applied: %s:%d records its nonce %s, whatever its "
+			       "sidecar says now; a decision is used once (propose the change again)",
+			       L.rel, L.session ? "the session log" : ".ruru/temp/decisions.log",
+			       R.nonce_line, R.rec.nonce);
+		goto fail;
+	}
 	/* An unsafe target is refused as such (exit 6) before the binding. */
 	if (payload_checked(ws, &L, out, &payload, err) < 0 ||
 	    ruru_path_inside(ruru_ws_root(ws), out->target, &norm, err) < 0 ||
 	    target_hash(ws, norm.ptr, th, &exists, &cur, err) < 0 ||
 	    records_agree(&L, out, &R, err) < 0 || signature_checked(ws, &L, &side, &R, err) < 0)
 		goto fail;
+	/* A signed decision is checked against the user's allowed signers
+	 * even when signatures are not required, so that what this apply
+	 * reports as signed (apply --commit's Ruru-Signed-By) was verified. */
+	if (R.rec.signer && *R.rec.signer) {
+		struct ruru_error se = { 0 };
+		if (signature_checked_as(ws, &L, &side, &R, true, true, &se) == 0)
+			verified = ruru_strdup(R.rec.signer);
+	}
 	out->already = holds_result(out, &payload, &cur, th, exists);
 	/* A sidecar saying applied whose target does not hold the result: an
 	 * apply that failed and could not put the sidecar back.  It is applied
@@ -3003,12 +3210,19 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 			}
 			forced = true;
 		}
-		if (out->kind == RURU_CONFIRM_DIFF) {
-			if (diff_apply(cur.ptr ? cur.ptr : "", cur.len, payload.ptr, payload.len,
-				       out->target, false, &result, err) < 0)
-				goto fail;
-		} else {
-			ruru_buf_add(&result, payload.ptr, payload.len);
+		char rh[65];
+		if (result_of(out->kind, out->target, &cur, payload.ptr ? payload.ptr : "", payload.len,
+			      &result, rh, err) < 0)
+			goto fail;
+		/* Exactly the bytes that were shown and decided, or nothing (a
+		 * diff forced over a changed target would make others). */
+		if (*out->result_sha256 && strcmp(rh, out->result_sha256)) {
+			ruru_error_set(err, RURU_ECONFLICT,
+				       "applied to target \"%s\" as it is now, \"%s\" would write other "
+				       "bytes than the result that was shown and decided (result_sha256 "
+				       "%.12s…); propose the change again",
+				       norm.ptr, L.rel, out->result_sha256);
+			goto fail;
 		}
 		/* The target and the new folders of a new file (the checks above
 		 * keep them in the root). */
@@ -3057,6 +3271,8 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 				      result.len);
 		if (forced)
 			ruru_buf_addstr(&msg, "; FORCED over a target changed since the proposal");
+		if (*out->nonce) /* consumed: no later apply of this proposal */
+			ruru_buf_addf(&msg, NONCE_MARK "%s`", out->nonce);
 		if (guard_log(&g, RURU_EV_RESULT, L.srel, out->delegated_to && *out->delegated_to
 								  ? out->delegated_to
 								  : NULL,
@@ -3068,6 +3284,19 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 		if (ruru_logtx_stage_remove(&g.tx, L.abs, err) < 0 ||
 		    ruru_logtx_stage_remove(&g.tx, L.side_abs, err) < 0)
 			goto fail;
+		if (*out->nonce) { /* consumed, in the append-only record */
+			struct ruru_buf t = RURU_BUF_INIT;
+			ruru_buf_addstr(&t, "[[applied]]\nartifact = ");
+			ruru_toml_encode_string(&t, L.rel, strlen(L.rel));
+			ruru_buf_addf(&t, "\nnonce = \"%s\"\nresult_sha256 = \"%s\"\napplied_at = ",
+				      out->nonce, out->result_sha256);
+			ruru_toml_encode_time(&t, now);
+			ruru_buf_addch(&t, '\n');
+			int arc = decisions_stage_append(ws, &g, &t, err);
+			ruru_buf_release(&t);
+			if (arc < 0)
+				goto fail;
+		}
 	}
 	if (guard_commit(&g, err) < 0) {
 		note_leftover(ws, &L, norm.ptr, &result, th, &orig_side, err);
@@ -3078,6 +3307,8 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 	out->status = RURU_CONFIRM_APPLIED;
 	out->forced = forced;
 	out->target_unchanged = true;
+	out->verified_signer = verified;
+	verified = NULL;
 	rc = 0;
 	goto out;
 fail:
@@ -3101,6 +3332,7 @@ out:
 	records_release(&R);
 	loc_release(&L);
 	free(tabs);
+	free(verified);
 	ruru_buf_release(&side);
 	ruru_buf_release(&orig_side);
 	ruru_buf_release(&payload);
@@ -3113,17 +3345,25 @@ out:
 
 /* ----------------------------------------------------------- committing */
 
-/* Run git in the root with argv after "git -C ROOT"; *out its output. */
+/*
+ * Run git in the root with `args`; *out its output.  The repository is
+ * workspace, so hostile input: its hooks and fsmonitor never run
+ * (core.hooksPath=/dev/null, core.fsmonitor=false on the command line win
+ * over its config), and every pathspec is literal (GIT_LITERAL_PATHSPECS=1
+ * in the child's environment), so a target named like pathspec magic,
+ * ":(glob)ci/x", stands for that one file.
+ */
 static int git_run(struct ruru_ws *ws, const char *const *args, struct ruru_buf *out, int *status,
 		   struct ruru_error *err)
 {
-	const char *argv[24] = { "git", "-C", ruru_ws_root(ws) };
-	size_t n = 3;
-	for (size_t i = 0; args[i] && n < 23; i++)
+	const char *argv[32] = { "git", "-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false",
+				 "-C", ruru_ws_root(ws) };
+	size_t n = 7;
+	for (size_t i = 0; args[i] && n < 31; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
 	ruru_buf_reset(out);
-	return run_capture(argv, out, status, err);
+	return run_capture_env(argv, "GIT_LITERAL_PATHSPECS=1", out, status, err);
 }
 
 int ruru_confirm_apply_commit(struct ruru_ws *ws, const char *artifact, bool force,
@@ -3134,11 +3374,10 @@ int ruru_confirm_apply_commit(struct ruru_ws *ws, const char *artifact, bool for
 	*commit = NULL;
 	struct ruru_buf o = RURU_BUF_INIT, msg = RURU_BUF_INIT, t1 = RURU_BUF_INIT,
 			t2 = RURU_BUF_INIT, t3 = RURU_BUF_INIT, t4 = RURU_BUF_INIT;
-	struct ruru_confirm_record rec = { 0 };
-	bool signed_rec = false;
 	int st = 0, rc = -1;
 	static const char *const inside[] = { "rev-parse", "--is-inside-work-tree", NULL };
-	static const char *const staged[] = { "diff", "--cached", "--quiet", NULL };
+	static const char *const staged[] = { "diff", "--cached", "--quiet", "--no-ext-diff",
+					      "--no-textconv", NULL };
 	if (git_run(ws, inside, &o, &st, err) < 0)
 		goto out;
 	if (st != 0) {
@@ -3154,12 +3393,11 @@ int ruru_confirm_apply_commit(struct ruru_ws *ws, const char *artifact, bool for
 			       "(commit or unstage them first)");
 		goto out;
 	}
-	/* The record names the signer, when there is one. */
-	if (ruru_confirm_record_latest(ws, artifact, &rec, err) == 0)
-		signed_rec = rec.signer && *rec.signer;
-	ruru_error_clear(err);
 	if (ruru_confirm_apply(ws, artifact, force, out, err) < 0)
 		goto out;
+	/* Ruru-Signed-By only for a signature this apply verified against the
+	 * user's allowed signers, never from what the log line claims. */
+	bool signed_rec = out->verified_signer != NULL;
 	if (message && *message)
 		ruru_buf_addstr(&msg, message);
 	else
@@ -3167,7 +3405,7 @@ int ruru_confirm_apply_commit(struct ruru_ws *ws, const char *artifact, bool for
 	ruru_buf_addf(&t1, "Ruru-Session: %s", out->session ? out->session : "");
 	ruru_buf_addf(&t2, "Ruru-Confirm: %s", out->artifact);
 	ruru_buf_addf(&t3, "Ruru-Payload-SHA256: %s", out->payload_sha256);
-	ruru_buf_addf(&t4, "Ruru-Signed-By: %s", signed_rec ? rec.signer : "");
+	ruru_buf_addf(&t4, "Ruru-Signed-By: %s", signed_rec ? out->verified_signer : "");
 	const char *add[] = { "add", "--", out->target, NULL };
 	const char *args[16] = { "commit", "-q", "--no-verify", "-m", msg.ptr };
 	size_t n = 5;
@@ -3202,7 +3440,6 @@ int ruru_confirm_apply_commit(struct ruru_ws *ws, const char *artifact, bool for
 out_applied:
 	ruru_confirm_release(out);
 out:
-	ruru_confirm_record_release(&rec);
 	ruru_buf_release(&o);
 	ruru_buf_release(&msg);
 	ruru_buf_release(&t1);
@@ -3502,6 +3739,12 @@ static void verify_one(struct ruru_ws *ws, const char *rel, json_t *out)
 	}
 	bool yes = R.rec.decision == RURU_CONFIRM_APPROVED || R.rec.decision == RURU_CONFIRM_SKIPPED;
 	bool same = st == R.rec.decision || (st == RURU_CONFIRM_APPLIED && yes);
+	if (R.nonce_line && st != RURU_CONFIRM_APPLIED)
+		problem(out, L.side_rel, key_line(&side, "status"), "error",
+			"the sidecar says %s, but %s:%d records this proposal's nonce %s as applied: "
+			"a decision is used once (a replayed proposal)",
+			ruru_confirm_status_word(st) ? ruru_confirm_status_word(st) : "?", logrel,
+			R.nonce_line, R.rec.nonce);
 	if (!same)
 		problem(out, L.side_rel, key_line(&side, "status"), "error",
 			"the sidecar says %s, but the latest decision (%s:%d) is %s",
@@ -3535,7 +3778,7 @@ static void verify_one(struct ruru_ws *ws, const char *rel, json_t *out)
 				"the decision on %s is signed by \"%s\"; no allowed_signers file to check "
 				"it against",
 				L.rel, R.rec.signer);
-		else if (signature_checked_as(ws, &L, &side, &R, true, &se) < 0)
+		else if (signature_checked_as(ws, &L, &side, &R, true, false, &se) < 0)
 			problem(out, logrel, R.line, "error", "%s", se.msg);
 		free(signers);
 	}
