@@ -645,8 +645,11 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **
  * proposal was approved or skipped, the payload still has the hash recorded
  * at proposal, and the target still has the hash it had then (`force`
  * overrides only that last check).  Targets that are absolute outside the
- * root, leave it through ".." or a symlink, or lie in .git/ or
- * .ruru/sessions/ are RURU_EREFUSED, at proposal and again at apply.
+ * root, leave it through ".." or a symlink, lie in a .git folder, are
+ * ruru's own records (.ruru/sessions/, .ruru/temp/, .ruru/config.toml,
+ * .ruru/.gitignore) or are longer than git can check out everywhere (a
+ * component over 255 bytes, a path over 1024) are RURU_EREFUSED, at
+ * proposal and again at apply.
  *
  * `artifact` arguments name the CONFIRM file (or its sidecar) in any
  * unambiguous form: relative to the current directory or to the root,

@@ -38,6 +38,7 @@
 
 #include "entry.h"
 #include "logtx.h"
+#include "text.h"
 #include "banned.h"
 
 extern char **environ;
@@ -451,7 +452,13 @@ static int remove_gone(const char *path, struct ruru_error *err)
 	return -1;
 }
 
-/* Refuse a normalised root-relative target in .git/ or .ruru/sessions/. */
+/*
+ * Refuse a normalised root-relative target that is one of ruru's own
+ * records or git's: anything under a .git folder, .ruru/sessions/ (and
+ * the later layouts' sessions folders), .ruru/temp/ (temp proposals,
+ * decisions.log), .ruru/config.toml and .ruru/.gitignore.  The rest of
+ * .ruru/ (Roo Commander's ADRs, docs, rules, tasks) stays a target.
+ */
 static int forbidden_area(const char *rel, const char *shown, struct ruru_error *err)
 {
 	const char *p = rel;
@@ -474,6 +481,15 @@ static int forbidden_area(const char *rel, const char *shown, struct ruru_error 
 		return ruru_error_set(err, RURU_EREFUSED,
 				      "target \"%s\" lies inside .ruru/sessions/ (session files are "
 				      "changed by ruru's own commands)",
+				      shown);
+	if (ruru_name_is(rel, n1, ".ruru") && s1 &&
+	    (ruru_name_is(s1 + 1, n2, "temp") ||
+	     (!s2 && (ruru_name_is(s1 + 1, n2, "config.toml") ||
+		      ruru_name_is(s1 + 1, n2, ".gitignore")))))
+		return ruru_error_set(err, RURU_EREFUSED,
+				      "target \"%s\" is one of ruru's own records (.ruru/temp/, "
+				      ".ruru/config.toml and .ruru/.gitignore are changed by ruru "
+				      "itself)",
 				      shown);
 	/* The later layouts' sessions folders too (issue #12). */
 	for (int l = RURU_LAYOUT_V8; l < RURU_LAYOUT_COUNT; l++) {
@@ -498,7 +514,7 @@ static int forbidden_area(const char *rel, const char *shown, struct ruru_error 
  */
 static int target_check(struct ruru_ws *ws, const char *rel, bool *exists, struct ruru_error *err)
 {
-	if (forbidden_area(rel, rel, err) < 0)
+	if (forbidden_area(rel, rel, err) < 0 || ruru_path_bounds("the target", rel, true, err) < 0)
 		return -1;
 	char *abs = ruru_ws_path(ws, rel);
 	struct ruru_buf norm = RURU_BUF_INIT;
@@ -1704,7 +1720,8 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 		ruru_error_set(err, RURU_EUSAGE, "a proposal needs a target");
 		goto out;
 	}
-	if (ruru_text_check("target", target, strlen(target), RURU_TEXT_LINE, err) < 0)
+	if (ruru_text_check("target", target, strlen(target), RURU_TEXT_LINE, err) < 0 ||
+	    ruru_path_bounds("the target", target, false, err) < 0)
 		goto out; /* sec-text: the text rule (DESIGN §2) */
 	if (ruru_path_relative_to_root(ruru_ws_root(ws), target, &norm, err) < 0 ||
 	    target_hash(ws, norm.ptr, th, &exists, &cur, err) < 0 ||
@@ -1856,7 +1873,8 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
 		ruru_error_hint(err, "target", RURU_HINT_NONE, NULL);
 		goto out;
 	}
-	if (ruru_path_relative_to_root(ruru_ws_root(ws), target, &norm, err) < 0 ||
+	if (ruru_path_bounds("the target", target, false, err) < 0 ||
+	    ruru_path_relative_to_root(ruru_ws_root(ws), target, &norm, err) < 0 ||
 	    target_hash(ws, norm.ptr, th, &exists, &cur, err) < 0)
 		goto out;
 	if (!ruru_entry_field_ok(norm.ptr)) {
