@@ -40,3 +40,9 @@ printf '%s\n' \
 	'{"jsonrpc":"2.0","id":2,"method":"tools/list"}' \
 	'{"jsonrpc":"2.0","id":3,"method":"prompts/list"}' |
 	(cd "$ws" && "$RURU" mcp 2>/dev/null) | python3 -c "$summary"
+# tools/list per toolset (the default is core, held under 6,000 bytes)
+for ts in core tasks review admin all; do
+	printf '%s\n' '{"jsonrpc":"2.0","id":2,"method":"tools/list"}' |
+		(cd "$ws" && "$RURU" mcp --toolsets "$ts" 2>/dev/null) |
+		python3 -c 'import json,sys; r=json.load(sys.stdin)["result"]; print("   tools/list --toolsets %-6s %6d bytes (%d tools)" % (sys.argv[1], len(json.dumps(r,separators=(",",":"),ensure_ascii=False).encode()), len(r["tools"])))' "$ts"
+done

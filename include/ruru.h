@@ -26,7 +26,21 @@
 
 #include <jansson.h>
 
-#define RURU_VERSION "0.1.0"
+/* The version: numbers to compare at compile time
+ * (#if RURU_VERSION_NUMBER >= 100), a string to show; ruru_version_number()
+ * and ruru_version() say which library a program was linked with. */
+#define RURU_VERSION_MAJOR 0
+#define RURU_VERSION_MINOR 1
+#define RURU_VERSION_PATCH 0
+#define RURU_VERSION_NUMBER \
+	(RURU_VERSION_MAJOR * 10000 + RURU_VERSION_MINOR * 100 + RURU_VERSION_PATCH)
+#define RURU_VERSION_STR_(x) #x
+#define RURU_VERSION_STR(x) RURU_VERSION_STR_(x)
+#define RURU_VERSION                                                              \
+	RURU_VERSION_STR(RURU_VERSION_MAJOR) "." RURU_VERSION_STR(RURU_VERSION_MINOR) "." \
+		RURU_VERSION_STR(RURU_VERSION_PATCH)
+int ruru_version_number(void);
+const char *ruru_version(void);
 /* Version of every JSON document ruru prints (`--json`, MCP results). */
 #define RURU_SCHEMA_VERSION 1
 
@@ -214,6 +228,18 @@ int ruru_child_finish(struct ruru_child *c, struct ruru_error *err);
  * captures both).  Returns the exit status, or -1 with err set. */
 int ruru_child_capture(struct ruru_child *c, struct ruru_buf *out, struct ruru_error *err);
 
+/* `git config --get KEY` (the user's and the current repository's
+ * configuration), trimmed: a malloc'd string the caller frees, or NULL when
+ * it is unset, spans lines, or git cannot be run. */
+char *ruru_git_config(const char *key);
+/* Who the user is, one rule for every front end and the library: git's
+ * user.email (RURU_IDENTITY_EMAIL: a signer as allowed_signers names it),
+ * or "user.name <user.email>" (RURU_IDENTITY_NAME_EMAIL: an approver),
+ * either alone when only one is set, else the login name from the password
+ * database.  A malloc'd string, or NULL when there is none at all. */
+enum ruru_identity { RURU_IDENTITY_EMAIL, RURU_IDENTITY_NAME_EMAIL };
+char *ruru_user_identity(enum ruru_identity form);
+
 /* ---------------------------------------------------------- front matter */
 
 /*
@@ -349,7 +375,7 @@ void ruru_vocab_join(enum ruru_vocab v, const char *sep, struct ruru_buf *out);
 #define RURU_ENTRY_FIELDS(X)                                                                \
 	X(MODE, mode, "SLUG", "mode involved: the delegation target, or where a result came from") \
 	X(TASK, task, "TASK-ID", "MDTM task ID; linked to the session on a delegation or result") \
-	X(ARTIFACT, artifact, "PATH", "artifact: in the session (artifacts/x) or from the root")  \
+	X(ARTIFACT, artifact, "PATH", "file in the session folder: artifacts/x, x, or its whole path (.ruru/sessions/ID/...)")  \
 	X(ADR, adr, "PATH", "ADR of a decision, from the current folder (MCP: the root); may not exist yet") \
 	X(OUTCOME, outcome, "success|failure|approved|rejected",                                 \
 	  "result: success or failure; confirm-response: the answer of the user")               \
@@ -426,6 +452,10 @@ struct ruru_log_input {
 	const char *field[RURU_FIELD_COUNT];
 	time_t when;
 	bool when_valid;
+	/* Out, when not NULL: set by ruru_session_log to whether the ADR
+	 * field names no file (yet); the entry is logged either way, since
+	 * an ADR may be written after the decision it records. */
+	bool *adr_missing;
 };
 
 
@@ -434,8 +464,8 @@ struct ruru_log_input {
 /*
  * A workspace: the folder holding .ruru/.  Root discovery (DESIGN §1), first
  * match wins: `root` when not NULL, RURU_ROOT, the nearest ancestor of the
- * current directory holding .ruru/, the git top level, the current
- * directory.  The workspace need not exist yet (commands that read report
+ * current directory holding .ruru/ (never above the git top level when
+ * there is one), the git top level, the current directory.  The workspace need not exist yet (commands that read report
  * "no sessions"; writes create what they need).
  */
 struct ruru_ws;
@@ -443,6 +473,10 @@ struct ruru_ws *ruru_ws_open(const char *root, struct ruru_error *err);
 void ruru_ws_free(struct ruru_ws *ws);
 /* The absolute root path (borrowed). */
 const char *ruru_ws_root(const struct ruru_ws *ws);
+/* True when nothing named the root and no workspace or git work tree was
+ * found above the current directory: the root is that directory only
+ * because nothing better was there. */
+bool ruru_ws_guessed(const struct ruru_ws *ws);
 
 /* Make .ruru/ with sessions/, temp/, tasks/ and a .gitignore for ruru's lock
  * and cache files, in `dir` (NULL: the current directory).  Idempotent. */
@@ -496,6 +530,8 @@ struct ruru_session {
 	char *coordinator;
 	char **tasks, **artifacts, **tags;
 	size_t ntasks, nartifacts, ntags;
+	char **source_summaries; /* the summaries this session started from */
+	size_t nsource_summaries;
 	char *goal;         /* text of the "## Goal" section, when loaded with entries */
 	struct ruru_entry *entries; /* when loaded with entries */
 	size_t nentries;
@@ -540,6 +576,10 @@ struct ruru_new {
 	/* V7 (issue #12): */
 	bool scaffold;            /* twelve typed folders when the workspace has no scaffold */
 	const char *from_summary; /* a SESSUM file to record in source_summaries, or NULL */
+	/* Out, when not NULL: the session that was active before and stays
+	 * active (nothing pauses it), malloc'd for the caller to free; NULL
+	 * when there was none. */
+	char **other_active;
 };
 /* Create a session and make it active.  Returns its ID (caller frees). */
 char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct ruru_error *err);

@@ -17,8 +17,8 @@
 
 #include "ruru.h"
 
-/* Longest message accepted.  A longer line is answered with -32600 and id
- * null, and skipped up to its newline without being buffered. */
+/* Longest message accepted.  A longer line is answered with -32600 and
+ * its id, and skipped up to its newline without being buffered. */
 #define RURU_MCP_MAX_LINE ((size_t)8 << 20)
 
 /* The newest protocol revision spoken (and the answer to an unknown one). */
@@ -31,6 +31,10 @@ struct ruru_mcp;
  * takes one.  NULL with err when the workspace cannot be opened. */
 struct ruru_mcp *ruru_mcp_new(const char *root, const char *session, struct ruru_error *err);
 void ruru_mcp_free(struct ruru_mcp *m);
+/* Offer the toolsets named in `spec` ("core,tasks", "all"; commas or
+ * blanks between names) instead of the default, core.  RURU_EUSAGE for
+ * an unknown name; the server is unchanged then. */
+int ruru_mcp_toolsets(struct ruru_mcp *m, const char *spec, struct ruru_error *err);
 /* The workspace root the server acts on (borrowed). */
 const char *ruru_mcp_root(const struct ruru_mcp *m);
 
@@ -42,8 +46,20 @@ const char *ruru_mcp_root(const struct ruru_mcp *m);
  */
 void ruru_mcp_handle(struct ruru_mcp *m, const char *line, size_t len, struct ruru_buf *out);
 
-/* The answer to a line longer than RURU_MCP_MAX_LINE. */
-void ruru_mcp_too_long(struct ruru_buf *out);
+/* The top-level "id" of a message read in pieces and not kept. */
+struct ruru_mcp_id_scan {
+	int depth, phase;
+	bool in_str, esc, capturing, done, other;
+	char key[4];
+	size_t klen, vlen;
+	char val[256];
+};
+/* Feed the next `n` bytes of the message to `s` (zeroed at its start). */
+void ruru_mcp_id_scan(struct ruru_mcp_id_scan *s, const char *p, size_t n);
+
+/* The answer to a line longer than RURU_MCP_MAX_LINE: -32600 with the
+ * message's id when `scan` found one (NULL or none: id null). */
+void ruru_mcp_too_long(const struct ruru_mcp_id_scan *scan, struct ruru_buf *out);
 
 /*
  * Serve: read lines from `in_fd` until end of input, write each response

@@ -12,11 +12,14 @@
  *    answering costs nothing.  An empty array is -32600.
  *  - Requests are served before `initialize` too: a strict order helps
  *    nobody when the answer would be the same.
- *  - A line over RURU_MCP_MAX_LINE bytes is -32600 with id null.
+ *  - A line over RURU_MCP_MAX_LINE bytes is -32600 with the request's id
+ *    (found by a scan of the bytes as they are dropped; null when none).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,7 +43,11 @@ static const char *const protocols[] = { "2025-11-25", "2025-06-18", "2025-03-26
 struct ruru_mcp {
 	struct mcp_env env;
 	char *session;
-	json_t *tools_list;     /* the tools/list result, built once */
+	unsigned sets;          /* the toolsets offered (MCP_SET_*) */
+	bool client_roots;      /* the client offers roots/list */
+	bool roots_root;        /* the root came from the client's roots */
+	unsigned roots_asked;   /* roots/list requests sent */
+	json_t *tools_list;     /* the tools/list result, built per toolset choice */
 	json_t **input_schemas; /* per tool, borrowed from tools_list */
 };
 
@@ -165,13 +172,18 @@ static void complete_input(const struct mcp_tool *t, json_t *input)
 	}
 }
 
-static json_t *build_tools_list(json_t **inputs)
+static json_t *build_tools_list(json_t **inputs, unsigned sets)
 {
 	json_t *tools = json_array();
 	for (size_t i = 0; i < mcp_ntools; i++) {
 		const struct mcp_tool *t = &mcp_tools[i];
+		if (!(t->set & sets))
+			continue;
 		struct ruru_buf in = RURU_BUF_INIT;
-		ruru_buf_addf(&in, "{'type':'object','properties':{%s}", t->input);
+		ruru_buf_addf(&in, "{'type':'object','properties':{%s", t->input);
+		if (t->more && (sets & t->more_set))
+			ruru_buf_addf(&in, ",%s", t->more);
+		ruru_buf_addch(&in, '}');
 		if (t->required)
 			ruru_buf_addf(&in, ",'required':%s", t->required);
 		/* No "additionalProperties":false: it would cost 30 bytes a tool
@@ -311,7 +323,8 @@ static bool check_args(const struct mcp_tool *t, json_t *schema, json_t *args,
 
 static json_t *m_initialize(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
 {
-	(void)m;
+	m->client_roots = json_is_object(
+		json_object_get(json_object_get(params, "capabilities"), "roots"));
 	const char *want = json_string_value(json_object_get(params, "protocolVersion"));
 	if (!want)
 		return rpc_fail(e, RPC_INVALID_PARAMS, "initialize needs params.protocolVersion");
@@ -341,6 +354,33 @@ static json_t *m_tools_list(struct ruru_mcp *m, json_t *params, struct rpc_error
 	return json_incref(m->tools_list);
 }
 
+/* Paths in tool arguments are relative to the workspace root: a client
+ * knows its workspace, not the server's working directory, and the server
+ * does not change directory (it is a library call away from any program).
+ * A relative target or ADR, and a relative CONFIRM artifact, go to the
+ * library joined to the root; an absolute one as given.  NULL when nothing
+ * changes, else a copy of `args` the caller drops. */
+static json_t *root_paths(const struct ruru_mcp *m, json_t *args)
+{
+	/* Not "artifact": the library finds a CONFIRM artifact from the root
+	 * itself (its path, the session's, the bare name or stem), and a
+	 * joined path would hide the short forms. */
+	static const char *const keys[] = { "target", "adr" };
+	json_t *copy = NULL;
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		const char *v = json_string_value(json_object_get(args, keys[k]));
+		if (!v || !*v || *v == '/')
+			continue;
+		if (!copy)
+			copy = json_copy(args);
+		struct ruru_buf b = RURU_BUF_INIT;
+		ruru_buf_addf(&b, "%s/%s", ruru_ws_root(m->env.ws), v);
+		json_object_set_new(copy, keys[k], json_stringn(b.ptr, b.len));
+		ruru_buf_release(&b);
+	}
+	return copy;
+}
+
 /* A tool result: structuredContent and the tool's short text rendering
  * of it (DESIGN §11; clients show the model one or the other, so both
  * carry the identifiers), or the CLI's error line with isError
@@ -357,6 +397,15 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 		i++;
 	if (i == mcp_ntools)
 		return rpc_fail(e, RPC_INVALID_PARAMS, "unknown tool \"%.200s\"", name);
+	if (!(mcp_tools[i].set & m->sets)) {
+		const char *set = "";
+		for (size_t k = 0; k < mcp_ntoolsets; k++)
+			if (mcp_toolsets[k].bit == mcp_tools[i].set)
+				set = mcp_toolsets[k].name;
+		return rpc_fail(e, RPC_INVALID_PARAMS,
+				"tool \"%s\" is not offered: its toolset \"%s\" is not enabled", name,
+				set);
+	}
 	if (args && json_is_null(args))
 		args = NULL;
 	if (args && !json_is_object(args))
@@ -376,7 +425,9 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	struct ruru_error err = { 0 };
 	ruru_error_clear(&err);
 	ruru_buf_reset(&m->env.note);
-	json_t *r = mcp_tools[i].run(&m->env, args, &err);
+	json_t *rooted = root_paths(m, args);
+	json_t *r = mcp_tools[i].run(&m->env, rooted ? rooted : args, &err);
+	json_decref(rooted);
 	json_decref(empty);
 	if (!r) {
 		struct ruru_buf text = RURU_BUF_INIT;
@@ -619,6 +670,78 @@ static json_t *error_response(json_t *id, int code, const char *msg, json_t *dat
 			 err);
 }
 
+/*
+ * Roots.  A server started outside any workspace (no --root, nothing
+ * found above its directory: hosts often start servers in the home
+ * folder) asks a client that offers roots for them once it is
+ * initialized, and works in the first one; again when the client says
+ * its roots changed.  Requests served before the answer arrives use the
+ * directory it was started in.
+ */
+#define ROOTS_ID "ruru-roots-"
+
+static json_t *roots_request(struct ruru_mcp *m)
+{
+	if (!m->client_roots || !(ruru_ws_guessed(m->env.ws) || m->roots_root))
+		return NULL;
+	json_t *id = json_sprintf(ROOTS_ID "%u", ++m->roots_asked);
+	return json_pack("{s:s, s:o, s:s}", "jsonrpc", "2.0", "id", id, "method", "roots/list");
+}
+
+/* "file:///a%20b" -> "/a b"; NULL for anything but a local file URI. */
+static char *file_uri_path(const char *uri)
+{
+	if (!uri || strncmp(uri, "file://", 7))
+		return NULL;
+	const char *p = uri + 7;
+	if (!strncmp(p, "localhost/", 10))
+		p += 9;
+	if (*p != '/')
+		return NULL;
+	struct ruru_buf b = RURU_BUF_INIT;
+	for (; *p; p++) {
+		unsigned v;
+		if (*p == '%' && sscanf(p + 1, "%2x", &v) == 1 && isxdigit((unsigned char)p[1]) &&
+		    isxdigit((unsigned char)p[2])) {
+			if (v == 0)
+				break;
+			ruru_buf_addch(&b, (char)v);
+			p += 2;
+		} else if (*p == '?' || *p == '#') {
+			break;
+		} else {
+			ruru_buf_addch(&b, *p);
+		}
+	}
+	if (*p && *p != '?' && *p != '#') { /* an encoded NUL */
+		ruru_buf_release(&b);
+		return NULL;
+	}
+	return ruru_buf_detach(&b, NULL);
+}
+
+/* The client's answer to roots/list: work in its first root. */
+static void roots_answer(struct ruru_mcp *m, json_t *result)
+{
+	json_t *first = json_array_get(json_object_get(result, "roots"), 0);
+	char *path = file_uri_path(json_string_value(json_object_get(first, "uri")));
+	if (!path)
+		return;
+	struct ruru_error err = { 0 };
+	struct ruru_ws *ws = ruru_ws_open(path, &err);
+	if (ws && chdir(ruru_ws_root(ws)) < 0 && errno != ENOENT) {
+		ruru_ws_free(ws);
+		ws = NULL;
+	}
+	if (ws) {
+		ruru_ws_free(m->env.ws);
+		m->env.ws = ws;
+		m->roots_root = true;
+		fprintf(stderr, "ruru mcp: workspace %s (the client's first root)\n", ruru_ws_root(ws));
+	}
+	free(path);
+}
+
 /* One message (an element of a batch or the whole line); NULL when it
  * gets no answer. */
 static json_t *handle_message(struct ruru_mcp *m, json_t *msg)
@@ -638,15 +761,25 @@ static json_t *handle_message(struct ruru_mcp *m, json_t *msg)
 		return error_response(NULL, RPC_INVALID_REQUEST,
 				      "invalid request: id must be a string or an integer", NULL);
 	if (!method) {
-		/* A response to a request of ours: we send none, so drop it. */
-		if (id && (json_object_get(msg, "result") || json_object_get(msg, "error")))
+		/* A response to a request of ours (roots/list); others dropped. */
+		if (id && (json_object_get(msg, "result") || json_object_get(msg, "error"))) {
+			const char *sid = json_string_value(id);
+			if (sid && !strncmp(sid, ROOTS_ID, strlen(ROOTS_ID)) &&
+			    json_object_get(msg, "result"))
+				roots_answer(m, json_object_get(msg, "result"));
 			return NULL;
+		}
 		return notification ? NULL
 				    : error_response(id, RPC_INVALID_REQUEST,
 						     "invalid request: no method", NULL);
 	}
-	if (notification)
-		return NULL; /* initialized, cancelled (we are synchronous), ... */
+	if (notification) {
+		const char *note = json_string_value(method);
+		if (note && (!strcmp(note, "notifications/initialized") ||
+			     !strcmp(note, "notifications/roots/list_changed")))
+			return roots_request(m);
+		return NULL; /* cancelled (we are synchronous), ... */
+	}
 	if (!ver || strcmp(ver, "2.0"))
 		return error_response(id, RPC_INVALID_REQUEST,
 				      "invalid request: jsonrpc must be \"2.0\"", NULL);
@@ -690,12 +823,85 @@ static void emit(struct ruru_buf *out, json_t *resp)
 	free(s);
 }
 
-void ruru_mcp_too_long(struct ruru_buf *out)
+/*
+ * The id of a message too long to keep: its bytes go through this scanner
+ * as they arrive and are dropped, and only the raw text of a top-level
+ * "id" member (a few hundred bytes at most) is kept, so that the error
+ * answers the request that caused it (a client waits for that id, never
+ * for null).  Clients write "id" before or after "params", so the whole
+ * line is scanned.
+ */
+enum { SCAN_WANT_KEY, SCAN_KEY, SCAN_COLON, SCAN_VALUE };
+
+void ruru_mcp_id_scan(struct ruru_mcp_id_scan *s, const char *p, size_t n)
 {
-	ruru_buf_addf(out,
-		      "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":%d,\"message\":"
-		      "\"invalid request: message longer than %zu bytes\"}}\n",
-		      RPC_INVALID_REQUEST, RURU_MCP_MAX_LINE);
+	for (size_t i = 0; i < n && !s->done && !s->other; i++) {
+		char c = p[i];
+		bool top = s->depth == 1;
+		if (s->in_str) {
+			if (s->capturing && s->vlen < sizeof(s->val))
+				s->val[s->vlen++] = c;
+			if (s->esc)
+				s->esc = false;
+			else if (c == '\\')
+				s->esc = true;
+			else if (c == '"' && top && s->phase == SCAN_KEY)
+				s->in_str = false, s->phase = SCAN_COLON;
+			else if (c == '"')
+				s->in_str = false;
+			else if (top && s->phase == SCAN_KEY && s->klen++ < sizeof(s->key))
+				s->key[s->klen - 1] = c;
+			continue;
+		}
+		if (top && (c == ',' || c == '}')) {
+			s->done = s->capturing;
+			s->phase = SCAN_WANT_KEY;
+			continue;
+		}
+		if (s->capturing && s->vlen < sizeof(s->val))
+			s->val[s->vlen++] = c;
+		switch (c) {
+		case '"':
+			s->in_str = true;
+			if (top && s->phase == SCAN_WANT_KEY)
+				s->phase = SCAN_KEY, s->klen = 0;
+			break;
+		case '{':
+		case '[':
+			s->other = s->depth == 0 && c == '['; /* a batch: no one id */
+			if (++s->depth == 1)
+				s->phase = SCAN_WANT_KEY;
+			break;
+		case '}':
+		case ']':
+			s->depth--;
+			break;
+		case ':':
+			if (top && s->phase == SCAN_COLON) {
+				s->phase = SCAN_VALUE;
+				s->capturing = s->klen == 2 && !memcmp(s->key, "id", 2);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+void ruru_mcp_too_long(const struct ruru_mcp_id_scan *scan, struct ruru_buf *out)
+{
+	json_t *id = NULL;
+	if (scan && scan->done && scan->vlen < sizeof(scan->val))
+		id = json_loadb(scan->val, scan->vlen, JSON_DECODE_ANY, NULL);
+	if (id && !json_is_string(id) && !json_is_integer(id)) {
+		json_decref(id);
+		id = NULL;
+	}
+	struct ruru_buf msg = RURU_BUF_INIT;
+	ruru_buf_addf(&msg, "invalid request: message longer than %zu bytes", RURU_MCP_MAX_LINE);
+	emit(out, error_response(id, RPC_INVALID_REQUEST, msg.ptr, NULL));
+	ruru_buf_release(&msg);
+	json_decref(id);
 }
 
 void ruru_mcp_handle(struct ruru_mcp *m, const char *line, size_t len, struct ruru_buf *out)
@@ -708,7 +914,9 @@ void ruru_mcp_handle(struct ruru_mcp *m, const char *line, size_t len, struct ru
 	if (i == len)
 		return; /* blank lines are keep-alives, not messages */
 	if (len > RURU_MCP_MAX_LINE) {
-		ruru_mcp_too_long(out);
+		struct ruru_mcp_id_scan scan = { 0 };
+		ruru_mcp_id_scan(&scan, line, len);
+		ruru_mcp_too_long(&scan, out);
 		return;
 	}
 	json_error_t je;
@@ -752,15 +960,8 @@ struct ruru_mcp *ruru_mcp_new(const char *root, const char *session, struct ruru
 	struct ruru_ws *ws = ruru_ws_open(root, err);
 	if (!ws)
 		return NULL;
-	/* Paths in tool arguments (a target, an artifact) are relative to the
-	 * workspace root: a client knows its workspace, not our cwd.  A root
-	 * that does not exist yet keeps the cwd (the library makes it). */
-	if (chdir(ruru_ws_root(ws)) < 0 && errno != ENOENT) {
-		ruru_error_set(err, RURU_EFAIL, "cannot enter \"%s\": %s", ruru_ws_root(ws),
-			       strerror(errno));
-		ruru_ws_free(ws);
-		return NULL;
-	}
+	/* No chdir: paths in tool arguments are joined to the root where they
+	 * are read (root_paths). */
 	struct ruru_mcp *m = calloc(1, sizeof(*m));
 	json_t **inputs = calloc(mcp_ntools, sizeof(*inputs));
 	if (!m || !inputs)
@@ -774,8 +975,41 @@ struct ruru_mcp *ruru_mcp_new(const char *root, const char *session, struct ruru
 	m->env.session = m->session;
 	ruru_buf_init(&m->env.note);
 	m->input_schemas = inputs;
-	m->tools_list = build_tools_list(inputs);
+	m->sets = MCP_SET_CORE;
+	m->tools_list = build_tools_list(inputs, m->sets);
 	return m;
+}
+
+int ruru_mcp_toolsets(struct ruru_mcp *m, const char *spec, struct ruru_error *err)
+{
+	unsigned sets = 0;
+	for (const char *s = spec ? spec : ""; *s;) {
+		size_t n = strcspn(s, ", ");
+		size_t k = 0;
+		while (k < mcp_ntoolsets &&
+		       (strlen(mcp_toolsets[k].name) != n || strncmp(mcp_toolsets[k].name, s, n)))
+			k++;
+		if (n && k == mcp_ntoolsets) {
+			struct ruru_buf names = RURU_BUF_INIT;
+			for (k = 0; k < mcp_ntoolsets; k++)
+				ruru_buf_addf(&names, "%s%s", k ? ", " : "", mcp_toolsets[k].name);
+			ruru_error_set(err, RURU_EUSAGE, "unknown toolset \"%.*s\" (%s)", (int)n, s,
+				       names.ptr);
+			ruru_buf_release(&names);
+			return -1;
+		}
+		if (n)
+			sets |= mcp_toolsets[k].bit;
+		s += n;
+		s += strspn(s, ", ");
+	}
+	if (!sets)
+		return ruru_error_set(err, RURU_EUSAGE, "no toolset named");
+	json_decref(m->tools_list);
+	memset(m->input_schemas, 0, mcp_ntools * sizeof(*m->input_schemas));
+	m->sets = sets;
+	m->tools_list = build_tools_list(m->input_schemas, sets);
+	return 0;
 }
 
 const char *ruru_mcp_root(const struct ruru_mcp *m)
@@ -810,7 +1044,8 @@ int ruru_mcp_serve(struct ruru_mcp *m, int in_fd, FILE *out, struct ruru_error *
 {
 	static char chunk[1 << 16];
 	struct ruru_buf line = RURU_BUF_INIT, resp = RURU_BUF_INIT;
-	bool skipping = false; /* inside a line already refused as too long */
+	bool skipping = false; /* inside a line too long to keep */
+	struct ruru_mcp_id_scan scan = { 0 };
 	int rc = 0;
 	/* A client that goes away is end of input, not a signal death. */
 	signal(SIGPIPE, SIG_IGN);
@@ -829,19 +1064,24 @@ int ruru_mcp_serve(struct ruru_mcp *m, int in_fd, FILE *out, struct ruru_error *
 		while (p < (size_t)n && rc == 0) {
 			char *nl = memchr(chunk + p, '\n', (size_t)n - p);
 			size_t take = nl ? (size_t)(nl - (chunk + p)) : (size_t)n - p;
-			if (!skipping) {
-				if (line.len + take > RURU_MCP_MAX_LINE) {
-					/* Answer now and drop the rest up to the newline:
-					 * memory stays bounded whatever the client sends. */
-					skipping = true;
-					ruru_buf_release(&line);
-					ruru_mcp_too_long(&resp);
-				} else {
-					ruru_buf_add(&line, chunk + p, take);
-				}
+			if (skipping) {
+				ruru_mcp_id_scan(&scan, chunk + p, take);
+			} else if (line.len + take > RURU_MCP_MAX_LINE) {
+				/* Drop the rest up to the newline, keeping only what
+				 * the answer needs (its id): memory stays bounded
+				 * whatever the client sends. */
+				skipping = true;
+				memset(&scan, 0, sizeof(scan));
+				ruru_mcp_id_scan(&scan, line.ptr ? line.ptr : "", line.len);
+				ruru_mcp_id_scan(&scan, chunk + p, take);
+				ruru_buf_release(&line);
+			} else {
+				ruru_buf_add(&line, chunk + p, take);
 			}
 			if (nl) {
-				if (!skipping)
+				if (skipping)
+					ruru_mcp_too_long(&scan, &resp);
+				else
 					ruru_mcp_handle(m, line.ptr ? line.ptr : "", line.len, &resp);
 				skipping = false;
 				/* Do not keep a huge buffer around after a huge message. */
@@ -857,7 +1097,10 @@ int ruru_mcp_serve(struct ruru_mcp *m, int in_fd, FILE *out, struct ruru_error *
 			break;
 	}
 	/* A last message without a newline still counts. */
-	if (rc == 0 && !skipping && line.len) {
+	if (rc == 0 && skipping) {
+		ruru_mcp_too_long(&scan, &resp);
+		rc = flush_out(out, &resp, err);
+	} else if (rc == 0 && line.len) {
 		ruru_mcp_handle(m, line.ptr, line.len, &resp);
 		rc = flush_out(out, &resp, err);
 	}

@@ -148,17 +148,15 @@ static json_t *t_session_new(struct mcp_env *env, json_t *args, struct ruru_erro
 		o.tags = tv;
 		o.ntags = json_array_size(tags);
 	}
-	char *other = ruru_session_active(env->ws);
+	char *other = NULL;
+	o.other_active = &other;
 	char *id = ruru_session_new(env->ws, &o, err);
 	free(tv);
-	if (!id) {
-		free(other);
+	if (!id)
 		return NULL;
-	}
 	json_t *r = json_pack("{s:s}", "id", id);
 	/* Another session that stays active, as `ruru new` says on stderr. */
-	json_object_set_new(r, "other_active",
-			    other && strcmp(other, id) ? json_string(other) : json_null());
+	json_object_set_new(r, "other_active", other ? json_string(other) : json_null());
 	free(other);
 	free(id);
 	return r;
@@ -179,7 +177,8 @@ static void x_session_new(const json_t *r, struct ruru_buf *b)
 
 static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	struct ruru_log_input e = { .type = RURU_EV_NOTE };
+	bool adr_missing = false;
+	struct ruru_log_input e = { .type = RURU_EV_NOTE, .adr_missing = &adr_missing };
 	const char *type = arg_str(args, "type");
 	if (type)
 		e.type = ruru_event_parse(type); /* the schema's enum made it valid */
@@ -194,10 +193,7 @@ static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_erro
 		return NULL;
 	}
 	json_t *r = json_pack("{s:s, s:s}", "session", id, "type", ruru_event_name(e.type));
-	/* The server works from the root, so the ADR path is the root's. */
-	struct stat st;
-	const char *adr = e.field[RURU_FIELD_ADR];
-	if (adr && stat(adr, &st) < 0)
+	if (adr_missing)
 		json_object_set_new(r, "warning",
 				    json_string("logged, but no ADR file has that path (yet)"));
 	free(id);
@@ -218,16 +214,37 @@ static void x_session_log(const json_t *r, struct ruru_buf *b)
 	}
 }
 
+/* The status of session `id` now; RURU_STATUS_UNKNOWN when unreadable. */
+static enum ruru_status status_now(struct mcp_env *env, const char *id)
+{
+	struct ruru_session s;
+	struct ruru_error e = { 0 };
+	enum ruru_status st = RURU_STATUS_UNKNOWN;
+	if (ruru_session_load(env->ws, id, 0, &s, &e) == 0 && s.valid)
+		st = s.status;
+	ruru_session_release(&s);
+	return st;
+}
+
 static json_t *t_session_set_status(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	enum ruru_status to = ruru_status_from_word(arg_str(args, "status"));
 	char *id = session_of(env, args, err);
-	if (!id || ruru_session_set_status(env->ws, id, to, arg_str(args, "reason"), err) < 0) {
-		free(id);
+	bool already = false;
+	if (!id)
 		return NULL;
+	if (ruru_session_set_status(env->ws, id, to, arg_str(args, "reason"), err) < 0) {
+		/* A repeat (a retry after a lost answer) is no failure: the
+		 * session is where the call wanted it. */
+		already = err->code == RURU_ECONFLICT && status_now(env, id) == to;
+		if (!already) {
+			free(id);
+			return NULL;
+		}
+		ruru_error_clear(err);
 	}
-	json_t *r = json_pack("{s:s, s:s, s:s}", "session", id, "status", ruru_status_word(to),
-			      "status_text", ruru_status_string(to));
+	json_t *r = json_pack("{s:s, s:s, s:s, s:b}", "session", id, "status", ruru_status_word(to),
+			      "status_text", ruru_status_string(to), "already", already);
 	free(id);
 	return r;
 }
@@ -236,7 +253,7 @@ static void x_session_set_status(const json_t *r, struct ruru_buf *b)
 {
 	ruru_buf_addstr(b, "Session ");
 	add_field(b, r, "session", "?");
-	ruru_buf_addstr(b, " is now ");
+	ruru_buf_addstr(b, json_is_true(json_object_get(r, "already")) ? " is already " : " is now ");
 	add_field(b, r, "status_text", NULL);
 	ruru_buf_addstr(b, " (");
 	add_field(b, r, "status", "?");
@@ -656,6 +673,27 @@ static void x_confirm_propose(const json_t *r, struct ruru_buf *b)
 			   "(confirm_decide).");
 }
 
+/* A call that failed because the proposal is already where the call
+ * wanted it (a repeat after a lost answer): success, with the proposal
+ * as it is and "already": true.  Any other failure stays one. */
+static json_t *already(struct mcp_env *env, json_t *args, enum ruru_confirm_status want,
+		       struct ruru_error *err)
+{
+	struct ruru_confirm c;
+	struct ruru_error e = { 0 };
+	if (err->code != RURU_ECONFLICT ||
+	    ruru_confirm_load(env->ws, arg_str(args, "artifact"), &c, &e) < 0)
+		return NULL;
+	if (c.status != want) {
+		ruru_confirm_release(&c);
+		return NULL;
+	}
+	ruru_error_clear(err);
+	json_t *r = confirm_result(&c);
+	json_object_set_new(r, "already", json_true());
+	return r;
+}
+
 static json_t *t_confirm_decide(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	/* The schema's enum made it valid; the library refuses anything else. */
@@ -671,15 +709,21 @@ static json_t *t_confirm_decide(struct mcp_env *env, json_t *args, struct ruru_e
 		.target_sha256 = arg_str(shown, "target_sha256"),
 	};
 	if (ruru_confirm_decide_expect(env->ws, arg_str(args, "artifact"), dec, arg_str(args, "reason"),
-				       NULL, json_is_object(shown) ? &e : NULL, &c, err) < 0)
-		return NULL;
+				       NULL, json_is_object(shown) ? &e : NULL, &c, err) < 0) {
+		static const enum ruru_confirm_status to[RURU_DECIDE_COUNT] = {
+			[RURU_DECIDE_APPROVE] = RURU_CONFIRM_APPROVED,
+			[RURU_DECIDE_REJECT] = RURU_CONFIRM_REJECTED,
+			[RURU_DECIDE_SKIP] = RURU_CONFIRM_SKIPPED,
+		};
+		return dec >= 0 && dec < RURU_DECIDE_COUNT ? already(env, args, to[dec], err) : NULL;
+	}
 	return confirm_result(&c);
 }
 
 static void x_confirm_decide(const json_t *r, struct ruru_buf *b)
 {
 	add_field(b, r, "artifact", "?");
-	ruru_buf_addstr(b, ": ");
+	ruru_buf_addstr(b, json_is_true(json_object_get(r, "already")) ? ": already " : ": ");
 	add_field(b, r, "status", "?");
 	if (get_s(r, "decided_by")) {
 		ruru_buf_addstr(b, " by ");
@@ -730,8 +774,11 @@ static json_t *t_confirm_apply(struct mcp_env *env, json_t *args, struct ruru_er
 {
 	struct ruru_confirm c;
 	if (ruru_confirm_apply(env->ws, arg_str(args, "artifact"),
-			       json_is_true(json_object_get(args, "force")), &c, err) < 0)
-		return NULL;
+			       json_is_true(json_object_get(args, "force")), &c, err) < 0) {
+		json_t *r = already(env, args, RURU_CONFIRM_APPLIED, err);
+		json_object_set_new(r, "already_applied", json_true());
+		return r;
+	}
 	return confirm_result(&c);
 }
 
@@ -877,13 +924,14 @@ static json_t *t_confirm_withdraw(struct mcp_env *env, json_t *args, struct ruru
 	struct ruru_confirm c;
 	if (ruru_confirm_withdraw(env->ws, arg_str(args, "artifact"), arg_str(args, "reason"), &c,
 				  err) < 0)
-		return NULL;
+		return already(env, args, RURU_CONFIRM_WITHDRAWN, err);
 	return confirm_result(&c);
 }
 
 static void x_confirm_withdraw(const json_t *r, struct ruru_buf *b)
 {
-	ruru_buf_addstr(b, "Withdrew ");
+	bool again = json_is_true(json_object_get(r, "already"));
+	ruru_buf_addstr(b, again ? "Already withdrawn: " : "Withdrew ");
 	add_field(b, r, "artifact", "?");
 	ruru_buf_addstr(b, " (target ");
 	add_field(b, r, "target", "?");
@@ -1173,12 +1221,15 @@ static json_t *t_task_release(struct mcp_env *env, json_t *args, struct ruru_err
 
 const struct mcp_tool mcp_tools[] = {
 	{ .name = "session_new",
+	  .set = MCP_SET_CORE,
 	  .description = "Start a session for a new piece of work; it becomes the active one.",
 	  .input = "'goal':" DSTR("short title") ",'description':" DSTR("Goal section text") ","
 		   "'coordinator':" DSTR("mode (default roo-commander)") ",'tags':" DSTRS("keywords"),
+	  .required = "['goal']",
 	  .run = t_session_new,
 	  .text = x_session_new },
 	{ .name = "session_log",
+	  .set = MCP_SET_CORE,
 	  .description = "Log an event as it happens: each user prompt, decision, delegation, "
 			 "result and error.",
 	  .input = SESSION ",'type':" VOCAB("event", "default note") ","
@@ -1188,6 +1239,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .run = t_session_log,
 	  .text = x_session_log },
 	{ .name = "session_set_status",
+	  .set = MCP_SET_CORE,
 	  .description = "Pause, reactivate or end a session.",
 	  .input = SESSION ",'status':" VOCAB("status", "new status") ",'reason':" DSTR("why"),
 	  .required = "['status']",
@@ -1195,18 +1247,21 @@ const struct mcp_tool mcp_tools[] = {
 	  .run = t_session_set_status,
 	  .text = x_session_set_status },
 	{ .name = "session_list",
+	  .set = MCP_SET_ADMIN,
 	  .description = "List sessions, newest first.",
 	  .input = "'status':" VOCAB("status", "filter") ",'tag':" DSTR("filter"),
 	  .read_only = true,
 	  .run = t_session_list,
 	  .text = x_session_list },
 	{ .name = "session_show",
+	  .set = MCP_SET_ADMIN,
 	  .description = "Read a session and its log entries.",
 	  .input = SESSION ",'entries':" DINT("last N only"),
 	  .read_only = true,
 	  .run = t_session_show,
 	  .text = x_session_show },
 	{ .name = "session_continue",
+	  .set = MCP_SET_CORE,
 	  .description = "Resume a session (default: the active one, never an ended one) and log "
 			 "it; returns a digest to pick up the work from.",
 	  .input = SESSION ",'max_chars':" DINT("digest bound in bytes (default 8000; 0: none)") ","
@@ -1214,22 +1269,26 @@ const struct mcp_tool mcp_tools[] = {
 	  .run = t_session_continue,
 	  .text = x_session_continue },
 	{ .name = "artifact_add",
+	  .set = MCP_SET_CORE,
 	  .description = "Save a file in the session artifacts/ and log it: name and content, or "
 			 "a V7 typed artifact (type, title).",
 	  .input = SESSION ",'name':" DSTR("path in artifacts/") ",'content':" DSTR("full text") ","
-		   "'force':" DBOOL("replace an existing file") ",'description':" DSTR("what it is, for the log") ","
-		   "'type':" VOCAB("artifact-type", "V7 type") ",'title':" DSTR("V7 title") ","
-		   "'tags':" DSTRS("V7 tags"),
+		   "'force':" DBOOL("replace an existing file") ",'description':" DSTR("what it is, for the log"),
+	  .more = "'type':" VOCAB("artifact-type", "V7 type") ",'title':" DSTR("V7 title") ","
+		  "'tags':" DSTRS("V7 tags"),
+	  .more_set = MCP_SET_ADMIN,
 	  .destructive = true,
 	  .run = t_artifact_add,
 	  .text = x_artifact_add },
 	{ .name = "artifact_list",
+	  .set = MCP_SET_ADMIN,
 	  .description = "List the session artifacts.",
 	  .input = SESSION,
 	  .read_only = true,
 	  .run = t_artifact_list,
 	  .text = x_artifact_list },
 	{ .name = "task_link",
+	  .set = MCP_SET_TASKS,
 	  .description = "Link an MDTM task to the session.",
 	  .input = SESSION "," TASK(""),
 	  .required = "['task']",
@@ -1237,28 +1296,33 @@ const struct mcp_tool mcp_tools[] = {
 	  .run = t_task_link,
 	  .text = x_task_link },
 	{ .name = "task_list",
+	  .set = MCP_SET_TASKS,
 	  .description = "Tasks of the session and their status.",
 	  .input = SESSION,
 	  .read_only = true,
 	  .run = t_task_list,
 	  .text = x_task_list },
 	{ .name = "session_check",
+	  .set = MCP_SET_ADMIN,
 	  .description = "Check session logs against the standard; lists each problem.",
 	  .input = "'session':" DSTR("only this one; default: all"),
 	  .read_only = true,
 	  .run = t_session_check,
 	  .text = x_session_check },
 	{ .name = "confirm_propose",
+	  .set = MCP_SET_CORE,
 	  .description = "Propose a file change; then show it to the user (confirm_show), ask, and "
 			 "record the answer (confirm_decide).",
 	  .input = SESSION ",'target':" DSTR("file to change, from the workspace root") ","
-		   "'content':" DSTR("new content") ",'diff':" DSTR("or a unified diff") ","
-		   "'supersedes':" DSTR("proposal it replaces"),
+		   "'content':" DSTR("new content") ",'diff':" DSTR("or a unified diff"),
+	  .more = "'supersedes':" DSTR("proposal it replaces"),
+	  .more_set = MCP_SET_REVIEW,
 	  .required = "['target']",
 	  .one_of = { "content", "diff" },
 	  .run = t_confirm_propose,
 	  .text = x_confirm_propose },
 	{ .name = "confirm_show",
+	  .set = MCP_SET_CORE,
 	  .description = "Target, status and diff of a proposal, to show the user.",
 	  .input = ARTIFACT,
 	  .required = "['artifact']",
@@ -1266,22 +1330,25 @@ const struct mcp_tool mcp_tools[] = {
 	  .run = t_confirm_show,
 	  .text = x_confirm_show },
 	{ .name = "confirm_decide",
-	  .description = "Record a decision. approve and reject record the answer of the user: "
-			 "call them only after asking the user. skip (low risk) needs a reason.",
+	  .set = MCP_SET_CORE,
+	  .description = "Record a decision: approve and reject record what the user answered "
+			 "when asked; skip (low risk) needs a reason.",
 	  .input = ARTIFACT ",'decision':" VOCAB("decision", "approve or reject: the user; skip: you") ","
-		   "'reason':" DSTR("why") ",'shown':{'type':'object','description':'what confirm_show "
-		   "returned (its hashes and target): refused if the proposal changed since'}",
+		   "'reason':" DSTR("why") ",'shown':{'type':'object','description':'as confirm_show "
+		   "returned it: refused if the proposal changed since'}",
 	  .required = "['artifact','decision']",
 	  .idempotent = true,
 	  .run = t_confirm_decide,
 	  .text = x_confirm_decide },
 	{ .name = "confirm_delegate",
+	  .set = MCP_SET_REVIEW,
 	  .description = "Hand an approved or skipped proposal to an executor; returns its message.",
 	  .input = ARTIFACT ",'to':" DSTR("executor mode slug") "," TASK(""),
 	  .required = "['artifact','to']",
 	  .run = t_confirm_delegate,
 	  .text = x_confirm_delegate },
 	{ .name = "confirm_apply",
+	  .set = MCP_SET_CORE,
 	  .description = "Write an approved or skipped proposal to its target.",
 	  .input = ARTIFACT ",'force':" DBOOL("even if the target changed"),
 	  .required = "['artifact']",
@@ -1290,6 +1357,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .run = t_confirm_apply,
 	  .text = x_confirm_apply },
 	{ .name = "confirm_withdraw",
+	  .set = MCP_SET_REVIEW,
 	  .description = "Close a proposal nobody will apply.",
 	  .input = ARTIFACT ",'reason':" DSTR("why"),
 	  .required = "['artifact']",
@@ -1297,12 +1365,14 @@ const struct mcp_tool mcp_tools[] = {
 	  .run = t_confirm_withdraw,
 	  .text = x_confirm_withdraw },
 	{ .name = "confirm_list",
+	  .set = MCP_SET_REVIEW,
 	  .description = "List proposals of the session and of .ruru/temp/.",
 	  .input = SESSION ",'status':" VOCAB("confirm-status", "filter"),
 	  .read_only = true,
 	  .run = t_confirm_list,
 	  .text = x_confirm_list },
 	{ .name = "confirm_verify",
+	  .set = MCP_SET_REVIEW,
 	  .description = "Check decisions against payloads, hashes and signatures.",
 	  .input = "'sessions':" DSTRS("IDs; default: all"),
 	  .read_only = true,
@@ -1310,24 +1380,29 @@ const struct mcp_tool mcp_tools[] = {
 	  .text = x_confirm_verify },
 	/* search (issue #14) */
 	{ .name = "session_search",
+	  .set = MCP_SET_CORE,
 	  .description = "Full-text search of entries, sessions, artifacts.",
 	  .input = "'query':" DSTR("words, \\\"phrase\\\", pre*, -not, OR") ","
-		   "'type':" DSTR("event type") ",'mode':" DSTR("mode slug") "," TASK("")
-		   ",'session':" DSTR("ID or prefix") ",'status':" VOCAB("status", "session status")
-		   ",'tag':" DSTR("tag") ",'since':" DSTR("YYYY-MM-DD or date-time") ",'until':" DSTR("same; a date: to its end") ","
+		   "'type':" DSTR("event type") ",'session':" DSTR("ID or prefix") ","
+		   "'since':" DSTR("YYYY-MM-DD or date-time") ",'until':" DSTR("same; a date: to its end") ","
 		   "'in':{'type':'string','enum':['entries','sessions','artifacts'],"
 		   "'description':'where'},'limit':" DINT("default 20, 0: all"),
+	  .more = "'mode':" DSTR("mode slug") "," TASK("") ",'status':" VOCAB("status", "session status")
+		  ",'tag':" DSTR("tag"),
+	  .more_set = MCP_SET_ADMIN,
 	  .required = "['query']",
 	  .read_only = true,
 	  .run = t_session_search,
 	  .text = x_session_search },
 	/* V7 (issue #12): summaries and MDTM tasks */
 	{ .name = "session_summarize",
+	  .set = MCP_SET_ADMIN,
 	  .description = "Write a V7 summary of the session.",
 	  .input = SESSION,
 	  .run = t_session_summarize,
 	  .text = x_session_summarize },
 	{ .name = "task_new",
+	  .set = MCP_SET_TASKS,
 	  .description = "Create an MDTM task; returns its ID.",
 	  .input = SESSION ",'type':" VOCAB("task-type", "kind of work") ",'title':" DSTR("one line") ","
 		   "'team':" DSTR("team part of the ID") ",'assign':" DSTR("mode slug"),
@@ -1335,6 +1410,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .run = t_task_new,
 	  .text = x_task_new },
 	{ .name = "task_status",
+	  .set = MCP_SET_TASKS,
 	  .description = "Set the status of a task.",
 	  .input = TASK("") ",'status':" VOCAB("task-status", "new status"),
 	  .required = "['task','status']",
@@ -1342,12 +1418,14 @@ const struct mcp_tool mcp_tools[] = {
 	  .run = t_task_status,
 	  .text = x_task_state },
 	{ .name = "task_claim",
+	  .set = MCP_SET_TASKS,
 	  .description = "Lease a task to a mode; refused while another lease runs.",
 	  .input = TASK("") ",'by':" DSTR("mode slug") ",'ttl':" DSTR("e.g. 30m (default)"),
 	  .required = "['task','by']",
 	  .run = t_task_claim,
 	  .text = x_task_state },
 	{ .name = "task_release",
+	  .set = MCP_SET_TASKS,
 	  .description = "Give a leased task back.",
 	  .input = TASK("") ",'by':" DSTR("mode slug") ",'status':" VOCAB("task-status", "to set (default todo)"),
 	  .required = "['task']",
@@ -1357,3 +1435,12 @@ const struct mcp_tool mcp_tools[] = {
 };
 
 const size_t mcp_ntools = sizeof(mcp_tools) / sizeof(mcp_tools[0]);
+
+const struct mcp_toolset mcp_toolsets[] = {
+	{ "core", MCP_SET_CORE },
+	{ "tasks", MCP_SET_TASKS },
+	{ "review", MCP_SET_REVIEW },
+	{ "admin", MCP_SET_ADMIN },
+	{ "all", MCP_SET_ALL },
+};
+const size_t mcp_ntoolsets = sizeof(mcp_toolsets) / sizeof(mcp_toolsets[0]);

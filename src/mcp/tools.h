@@ -32,17 +32,44 @@ struct mcp_tool {
 	const char *description;
 	const char *input;  /* properties of the input schema, as '{...}' */
 	const char *required; /* JSON array text or NULL */
+	/* Further properties, listed and accepted only when the toolset
+	 * `more_set` is on too: what a coordinator seldom passes stays out of
+	 * the default list. */
+	const char *more;
+	unsigned more_set;
 	const char *one_of[2]; /* exactly one of these two arguments (or none) */
 	bool entry_fields;  /* one more argument per entry field (RURU_ENTRY_FIELDS) */
 	/* Annotations (MCP ToolAnnotations): reads only; may overwrite or
 	 * remove what is there; calling twice does no more than once. */
 	bool read_only, destructive, idempotent;
+	/* The toolset the tool belongs to (one bit of MCP_SET_*). */
+	unsigned set;
 	json_t *(*run)(struct mcp_env *env, json_t *args, struct ruru_error *err);
 	/* The text content of a successful call (DESIGN §11: a short
 	 * rendering, not the JSON again): appends to `out` what a model reading
 	 * only the text needs, every identifier of `result` included. */
 	void (*text)(const json_t *result, struct ruru_buf *out);
 };
+
+/*
+ * Toolsets: a model pays for every tool description on every turn, so
+ * the server lists only the sets asked for (`ruru mcp --toolsets`).
+ * core is what a coordinator calls in most sessions; the others are
+ * for the work that needs them.
+ */
+enum {
+	MCP_SET_CORE = 1u << 0,
+	MCP_SET_TASKS = 1u << 1,
+	MCP_SET_REVIEW = 1u << 2,
+	MCP_SET_ADMIN = 1u << 3,
+	MCP_SET_ALL = (1u << 4) - 1,
+};
+struct mcp_toolset {
+	const char *name;
+	unsigned bit;
+};
+extern const struct mcp_toolset mcp_toolsets[];
+extern const size_t mcp_ntoolsets;
 
 extern const struct mcp_tool mcp_tools[];
 extern const size_t mcp_ntools;

@@ -808,7 +808,7 @@ msgs = [{"jsonrpc": "2.0", "id": 1, "method": "initialize",
         {"jsonrpc": "2.0", "method": "notifications/initialized"},
         {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
          "params": {"name": tool, "arguments": args}}]
-p = subprocess.run([ruru, "mcp"], input="".join(json.dumps(m) + "\n" for m in msgs),
+p = subprocess.run([ruru, "mcp", "--toolsets", "all"], input="".join(json.dumps(m) + "\n" for m in msgs),
                    capture_output=True, text=True)
 for line in p.stdout.splitlines():
     m = json.loads(line)

@@ -227,7 +227,7 @@ def mcp_call(cwd, tool, args):
          "params": {"name": tool, "arguments": args}},
     ]
     data = "".join(json.dumps(m) + "\n" for m in msgs).encode()
-    r = run([RURU, "mcp"], cwd, data)
+    r = run([RURU, "mcp", "--toolsets", "all"], cwd, data)
     for line in r.stdout.decode(errors="replace").splitlines():
         m = json.loads(line)
         if m.get("id") == 2:

@@ -464,3 +464,23 @@ PY
 	[ "$status" -eq 0 ]
 	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["hookSpecificOutput"]["hookEventName"]=="SessionStart"' "$output"
 }
+
+# ------------------------------------------------------- root discovery
+
+@test "root discovery stops at the git top level: a .ruru above a repository never takes it over" {
+	# The workspace of setup_workspace plays the stray ~/.ruru.
+	"$RURU" new "stray home session" >/dev/null
+	mkdir -p repo/sub && git -C repo init -q
+	cd repo/sub
+	run "$RURU" prime
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"stray home session"* ]] || { echo "$output"; return 1; }
+	run "$RURU" --json list
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["sessions"]==[], d' "$output"
+	"$RURU" new "repo work" >/dev/null
+	[ -d ../.ruru/sessions ] && ls ../.ruru/sessions | grep -q '^SESSION-repo_work-'
+	# Outside any git work tree the nearest .ruru above still counts.
+	mkdir -p "$WS/plain/deep" && cd "$WS/plain/deep"
+	run "$RURU" prime
+	[[ "$output" == *"stray home session"* ]]
+}

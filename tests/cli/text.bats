@@ -168,6 +168,6 @@ teardown() { teardown_workspace; }
 	[[ "$output" != *$'\x1b'* ]]
 	[[ "$output" == *'bad \xff byte, \x1b[2Jclear and a'$'\t''Tab'* ]]
 	out=$(printf '%s\n' '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}' \
-		'{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"session_show","arguments":{}}}' | "$RURU" mcp 2>/dev/null)
+		'{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"session_show","arguments":{}}}' | "$RURU" mcp --toolsets admin 2>/dev/null)
 	[[ "$(grep '"id":1' <<<"$out")" == *'bad \ufffd byte'* || "$(grep '"id":1' <<<"$out")" == *'bad �'* ]]
 }

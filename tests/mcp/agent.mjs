@@ -46,7 +46,7 @@ async function main() {
 	fs.copyFileSync(path.join(SPEC, 'v7/.ruru/templates/toml-md/19_mdtm_session.md'),
 		path.join(ws, '.ruru/templates/toml-md/19_mdtm_session.md'));
 
-	const transport = new StdioClientTransport({ command: RURU, args: ['mcp'], cwd: ws, env: cleanEnv(), stderr: 'pipe' });
+	const transport = new StdioClientTransport({ command: RURU, args: ['mcp', '--toolsets', 'all'], cwd: ws, env: cleanEnv(), stderr: 'pipe' });
 	let stderr = '';
 	transport.stderr.on('data', (d) => (stderr += d));
 	const client = new Client({ name: 'ruru-agent-test', version: '1.0.0' });

@@ -61,7 +61,7 @@ async function main() {
 
 	const transport = new StdioClientTransport({
 		command: RURU,
-		args: ['mcp'],
+		args: ['mcp', '--toolsets', 'all'],
 		cwd: ws,
 		env: cleanEnv(),
 		stderr: 'pipe',

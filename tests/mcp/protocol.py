@@ -34,7 +34,7 @@ class Server:
     """A `ruru mcp` process; lines in, lines out (read by a thread)."""
 
     def __init__(self, ws):
-        self.p = subprocess.Popen([RURU, "mcp"], cwd=ws, env=clean_env(), stdin=subprocess.PIPE,
+        self.p = subprocess.Popen([RURU, "mcp", "--toolsets", "all"], cwd=ws, env=clean_env(), stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.q = queue.Queue()
         self.err = b""
@@ -232,8 +232,8 @@ def protocol_tests(ws):
     big = b'{"jsonrpc":"2.0","id":99,"method":"ping","params":{"x":"' + b"a" * (10 * 1024 * 1024 + 17) + b'"}}\n'
     s.send(big)
     r = s.reply()
-    ok(is_error(r, -32600, None) and "longer than" in r["error"]["message"],
-       "a line over 10 MB is refused with -32600", r)
+    ok(is_error(r, -32600, 99) and "longer than" in r["error"]["message"],
+       "a line over 10 MB is refused with -32600 and its own id", r)
     ok(s.alive("big"), "  and the server keeps serving")
     s.send(b"x" * (12 * 1024 * 1024) + b"\n")
     ok(is_error(s.reply(), -32600, None), "12 MB of garbage in one line is refused")

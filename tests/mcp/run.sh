@@ -18,6 +18,7 @@ python3 "$here/protocol.py" || rc=1
 python3 "$here/v7.py" || rc=1 # V7 tools (issue #12)
 python3 "$here/scenario.py" || rc=1 # a model driving the tools for two days (issue #11)
 python3 "$here/adr.py" || rc=1 # session_log adr paths (issue #11 item 2)
+python3 "$here/agents.py" || rc=1 # toolsets, repeats, session forms, oversized ids, roots
 
 sh "$here/../npm_ci.sh" "$here" @modelcontextprotocol/sdk "the SDK client test" || exit 1
 node "$here/client.mjs" || rc=1

@@ -39,7 +39,7 @@ class Server:
     """One `ruru mcp` process (one working day), initialized as a client does."""
 
     def __init__(self, ws, now):
-        self.p = subprocess.Popen([RURU, "mcp"], cwd=ws, env=env_at(now), stdin=subprocess.PIPE,
+        self.p = subprocess.Popen([RURU, "mcp", "--toolsets", "all"], cwd=ws, env=env_at(now), stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.id = 0
         self.errors = ERRORS

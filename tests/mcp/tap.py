@@ -34,7 +34,7 @@ class Server:
     def __init__(self, ws, client="test"):
         env = {k: v for k, v in os.environ.items() if k not in ("ROOCOM_SESSION_ID", "RURU_ROOT", "RURU_FAULT")}
         env["RURU_NOW"] = "2026-11-24T03:15:20Z"
-        self.p = subprocess.Popen([RURU, "mcp"], cwd=ws, env=env, stdin=subprocess.PIPE,
+        self.p = subprocess.Popen([RURU, "mcp", "--toolsets", "all"], cwd=ws, env=env, stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, text=True, encoding="utf-8")
         self.id = 0
         self.rpc("initialize", {"protocolVersion": "2025-11-25", "capabilities": {},

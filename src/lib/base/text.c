@@ -238,3 +238,23 @@ void ruru_text_position(const char *text, size_t off, int *line, int *col)
 	*line = l;
 	*col = c;
 }
+
+uint64_t ruru_fnv1a(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0xcbf29ce484222325ULL; /* the offset basis */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 0x100000001b3ULL; /* the 64-bit FNV prime */
+	return h;
+}
+
+int ruru_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

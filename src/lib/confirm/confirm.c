@@ -43,44 +43,6 @@
 
 extern char **environ;
 
-/* ------------------------------------------------------------ words */
-
-static const char *const status_words[] = {
-	[RURU_CONFIRM_PENDING] = "pending",   [RURU_CONFIRM_APPROVED] = "approved",
-	[RURU_CONFIRM_REJECTED] = "rejected", [RURU_CONFIRM_SKIPPED] = "skipped",
-	[RURU_CONFIRM_APPLIED] = "applied",   [RURU_CONFIRM_FAILED] = "failed",
-	[RURU_CONFIRM_WITHDRAWN] = "withdrawn",
-};
-
-const char *ruru_confirm_status_word(enum ruru_confirm_status st)
-{
-	if (st <= RURU_CONFIRM_UNKNOWN || st > RURU_CONFIRM_WITHDRAWN)
-		return NULL;
-	return status_words[st];
-}
-
-enum ruru_confirm_status ruru_confirm_status_parse(const char *word)
-{
-	for (int i = RURU_CONFIRM_PENDING; word && i <= RURU_CONFIRM_WITHDRAWN; i++)
-		if (!strcmp(word, status_words[i]))
-			return (enum ruru_confirm_status)i;
-	return RURU_CONFIRM_UNKNOWN;
-}
-
-const char *ruru_confirm_kind_word(enum ruru_confirm_kind kind)
-{
-	return kind == RURU_CONFIRM_DIFF ? "diff" : "content";
-}
-
-int ruru_confirm_kind_parse(const char *word)
-{
-	if (word && !strcmp(word, "content"))
-		return RURU_CONFIRM_CONTENT;
-	if (word && !strcmp(word, "diff"))
-		return RURU_CONFIRM_DIFF;
-	return -1;
-}
-
 void ruru_confirm_release(struct ruru_confirm *c)
 {
 	free(c->artifact);
@@ -157,9 +119,9 @@ static int run_capture_env(const char *const argv[], const char *extra, struct r
 	char **env = ruru_xmalloc((n + 3) * sizeof(*env));
 	size_t k = 0, el = extra ? strcspn(extra, "=") + 1 : 0;
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "POSIXLY_CORRECT=", 16) && strncmp(environ[i], "LC_ALL=", 7) &&
-		    strncmp(environ[i], "PATCH_", 6) && strncmp(environ[i], "VERSION_CONTROL=", 16) &&
-		    strncmp(environ[i], "SIMPLE_BACKUP_SUFFIX=", 21) &&
+		if (strncmp(environ[i], RURU_LIT("POSIXLY_CORRECT=")) && strncmp(environ[i], RURU_LIT("LC_ALL=")) &&
+		    strncmp(environ[i], RURU_LIT("PATCH_")) && strncmp(environ[i], RURU_LIT("VERSION_CONTROL=")) &&
+		    strncmp(environ[i], RURU_LIT("SIMPLE_BACKUP_SUFFIX=")) &&
 		    !(extra && !strncmp(environ[i], extra, el)))
 			env[k++] = environ[i];
 	env[k++] = (char *)"LC_ALL=C";
@@ -912,7 +874,7 @@ static int sidecar_parse(const struct loc *L, const struct ruru_buf *text, struc
 		c->rationale = toml_str(r, "rationale");
 		c->delegated_to = toml_str(r, "delegated_to");
 		c->task = toml_str(r, "task");
-		const struct ruru_toml_value *f = ruru_toml_table_get(r, "forced", 6);
+		const struct ruru_toml_value *f = ruru_toml_table_get(r, RURU_LIT("forced"));
 		c->forced = f && ruru_toml_bool(f);
 	}
 	free(kind);
@@ -1135,14 +1097,14 @@ static bool record_parse_message(const char *msg, size_t len, struct ruru_confir
 	static const char mid[] = ") · payload_sha256 `", mid2[] = "` · target_sha256 `";
 	const char *lead = record_lead(r->decision);
 	size_t ll = strlen(lead);
-	if ((size_t)(end - msg) < ll + 2 || memcmp(msg, lead, ll) || memcmp(msg + ll, " `", 2))
+	if ((size_t)(end - msg) < ll + 2 || memcmp(msg, lead, ll) || memcmp(msg + ll, RURU_LIT(" `")))
 		return false;
 	const char *t = msg + ll + 2, *q = t;
 	while (q < end && *q != '`')
 		q++;
 	const char *tend = q;
 	int kind = -1;
-	if (q == t || end - q < 3 || memcmp(q, "` (", 3))
+	if (q == t || end - q < 3 || memcmp(q, RURU_LIT("` (")))
 		return false;
 	q += 3;
 	if (starts(q, end, "content"))
@@ -1343,7 +1305,7 @@ static int records_temp(struct ruru_ws *ws, const struct loc *L, struct records 
 		ruru_error_set_file(err, ".ruru/temp/decisions.log");
 		return -1;
 	}
-	const struct ruru_toml_value *arr = ruru_toml_table_get(ruru_toml_root(doc), "decision", 8);
+	const struct ruru_toml_value *arr = ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("decision"));
 	size_t n = arr && ruru_toml_kind(arr) == RURU_TOML_ARRAY ? ruru_toml_array_len(arr) : 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct ruru_toml_value *t = ruru_toml_array_at(arr, i);
@@ -2136,24 +2098,6 @@ static int expect_check(struct ruru_ws *ws, const struct loc *L, const struct ru
 
 #define SIGN_NAMESPACE "ruru-confirm"
 
-/* `git config --get KEY`, trimmed; NULL when unset or git is missing. */
-static char *git_config(const char *key)
-{
-	const char *argv[] = { "git", "config", "--get", key, NULL };
-	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_error e = { 0 };
-	int st = -1;
-	char *v = NULL;
-	if (run_capture(argv, &out, &st, &e) == 0 && st == 0) {
-		while (out.len && (out.ptr[out.len - 1] == '\n' || out.ptr[out.len - 1] == ' '))
-			out.ptr[--out.len] = '\0';
-		if (out.len && !memchr(out.ptr, '\n', out.len))
-			v = ruru_strdup(out.ptr);
-	}
-	ruru_buf_release(&out);
-	return v;
-}
-
 /* $XDG_CONFIG_HOME/ruru/NAME (default ~/.config); NULL without a home. */
 static char *user_config_path(const char *name)
 {
@@ -2191,7 +2135,7 @@ static char *allowed_signers_path(void)
 			out.ptr[--out.len] = '\0';
 		struct ruru_buf p = RURU_BUF_INIT;
 		const char *home = getenv("HOME");
-		if (!strncmp(out.ptr, "~/", 2) && home)
+		if (!strncmp(out.ptr, RURU_LIT("~/")) && home)
 			ruru_buf_addf(&p, "%s/%s", home, out.ptr + 2);
 		else
 			ruru_buf_addstr(&p, out.ptr);
@@ -2214,7 +2158,7 @@ static bool config_flag(const char *path, const char *key)
 	if (path && ruru_read_file(path, &text, &e) == 0) {
 		struct ruru_toml *doc = ruru_toml_parse(text.ptr, text.len, &e);
 		const struct ruru_toml_value *t =
-			doc ? ruru_toml_table_get(ruru_toml_root(doc), "confirm", 7) : NULL;
+			doc ? ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("confirm")) : NULL;
 		const struct ruru_toml_value *f =
 			t && ruru_toml_kind(t) == RURU_TOML_TABLE ? ruru_toml_table_get(t, key, strlen(key))
 								  : NULL;
@@ -2322,12 +2266,7 @@ static const char *first_line(struct ruru_buf *b)
 static char *sign_identity(const struct ruru_confirm_sign *sign, struct ruru_error *err)
 {
 	char *id = sign->identity && *sign->identity ? ruru_strdup(sign->identity)
-						     : git_config("user.email");
-	if (!id) {
-		const char *u = getenv("USER");
-		struct passwd *pw = u && *u ? NULL : getpwuid(getuid());
-		id = u && *u ? ruru_strdup(u) : pw ? ruru_strdup(pw->pw_name) : NULL;
-	}
+						     : ruru_user_identity(RURU_IDENTITY_EMAIL);
 	if (id && ruru_text_check("signing identity", id, strlen(id), RURU_TEXT_LINE, err) < 0) {
 		free(id);
 		return NULL;
@@ -2362,9 +2301,9 @@ static int sign_record(struct ruru_confirm_record *r, const struct ruru_confirm_
 		/* git's user.signingkey (a file, or "key::<public key>"), else
 		 * the first key ssh-agent holds: a public key, signed through
 		 * the agent. */
-		char *gk = git_config("user.signingkey");
+		char *gk = ruru_git_config("user.signingkey");
 		struct ruru_buf pub = RURU_BUF_INIT;
-		if (gk && !strncmp(gk, "key::", 5)) {
+		if (gk && !strncmp(gk, RURU_LIT("key::"))) {
 			ruru_buf_addf(&pub, "%s\n", gk + 5);
 		} else if (gk) {
 			key = gk;
@@ -2374,8 +2313,8 @@ static int sign_record(struct ruru_confirm_record *r, const struct ruru_confirm_
 			int ast = -1;
 			struct ruru_error e = { 0 };
 			if (run_capture(argv, &pub, &ast, &e) < 0 || ast != 0 ||
-			    (strncmp(pub.ptr, "ssh-", 4) && strncmp(pub.ptr, "ecdsa-", 6) &&
-			     strncmp(pub.ptr, "sk-", 3)))
+			    (strncmp(pub.ptr, RURU_LIT("ssh-")) && strncmp(pub.ptr, RURU_LIT("ecdsa-")) &&
+			     strncmp(pub.ptr, RURU_LIT("sk-"))))
 				ruru_buf_reset(&pub);
 			char *nl = memchr(pub.ptr, '\n', pub.len);
 			if (nl)
@@ -2531,9 +2470,9 @@ static int public_key(const char *key, struct ruru_buf *out, struct ruru_error *
 	struct ruru_buf text = RURU_BUF_INIT;
 	int rc = -1, st = 0;
 	ruru_buf_reset(out);
-	char *gk = key && *key ? NULL : git_config("user.signingkey");
+	char *gk = key && *key ? NULL : ruru_git_config("user.signingkey");
 	const char *k = key && *key ? key : gk;
-	if (k && !strncmp(k, "key::", 5)) {
+	if (k && !strncmp(k, RURU_LIT("key::"))) {
 		ruru_buf_addstr(&text, k + 5);
 	} else if (k) {
 		/* The user named this file, wherever it lives (like ssh-keygen
@@ -2574,8 +2513,8 @@ static int public_key(const char *key, struct ruru_buf *out, struct ruru_error *
 	const char *q = sp ? sp + 1 : end;
 	while (q < end && *q != ' ' && *q != '\n' && *q != '\r')
 		q++;
-	if (!sp || q == sp + 1 || (strncmp(p, "ssh-", 4) && strncmp(p, "ecdsa-", 6) &&
-				   strncmp(p, "sk-", 3))) {
+	if (!sp || q == sp + 1 || (strncmp(p, RURU_LIT("ssh-")) && strncmp(p, RURU_LIT("ecdsa-")) &&
+				   strncmp(p, RURU_LIT("sk-")))) {
 		ruru_error_set(err, RURU_EUSAGE,
 			       k ? "\"%s\" holds no SSH public key"
 				 : "no signing key: none given, none in git's user.signingkey and "
@@ -3928,14 +3867,14 @@ json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t n
 	if (ruru_read_file(wcfg, &text, &e) == 0) {
 		struct ruru_toml *doc = ruru_toml_parse(text.ptr, text.len, &e);
 		const struct ruru_toml_value *t =
-			doc ? ruru_toml_table_get(ruru_toml_root(doc), "confirm", 7) : NULL;
+			doc ? ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("confirm")) : NULL;
 		if (!doc)
 			problem(problems, ".ruru/config.toml", e.line, "error", "%s", e.msg);
 		for (size_t i = 0; t && ruru_toml_kind(t) == RURU_TOML_TABLE && i < ruru_toml_table_len(t); i++) {
 			size_t kl;
 			const char *k = ruru_toml_table_key(t, i, &kl);
-			if ((kl == 15 && !memcmp(k, "allowed_signers", 15)) ||
-			    (kl == 7 && !memcmp(k, "signers", 7))) {
+			if (RURU_IS_LIT(k, kl, "allowed_signers") ||
+			    RURU_IS_LIT(k, kl, "signers")) {
 				int line, col;
 				ruru_text_position(text.ptr, ruru_toml_key_span(t, i).start, &line, &col);
 				problem(problems, ".ruru/config.toml", line, "error",
@@ -4004,7 +3943,7 @@ static void trace_one(struct ruru_ws *ws, const char *rel, json_t *out)
 	json_t *ranges = json_array();
 	struct ruru_toml *doc = ruru_toml_parse(side.ptr, side.len, &e);
 	const struct ruru_toml_value *cl =
-		doc ? ruru_toml_table_get(ruru_toml_root(doc), "changed_lines", 13) : NULL;
+		doc ? ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("changed_lines")) : NULL;
 	if (cl && ruru_toml_kind(cl) == RURU_TOML_ARRAY) {
 		for (size_t i = 0; i < ruru_toml_array_len(cl); i++) {
 			const struct ruru_toml_value *pr = ruru_toml_array_at(cl, i);

@@ -176,6 +176,7 @@ static char *absolute(const char *path, struct ruru_error *err)
 struct ruru_ws *ruru_ws_open(const char *root, struct ruru_error *err)
 {
 	char *dir = NULL;
+	bool guessed = false;
 	if (!root || !*root)
 		root = getenv("RURU_ROOT");
 	if (root && *root) {
@@ -189,17 +190,30 @@ struct ruru_ws *ruru_ws_open(const char *root, struct ruru_error *err)
 				       strerror(errno));
 			return NULL;
 		}
+		/* Never above the git top level: a stray ~/.ruru must not take
+		 * over a repository that has no .ruru/ of its own. */
+		char *top = find_up(cwd, ".git", false);
 		dir = find_up_workspace(cwd);
-		if (!dir)
-			dir = find_up(cwd, ".git", false);
-		if (!dir)
+		if (dir && top && strlen(dir) < strlen(top)) {
+			free(dir);
+			dir = NULL;
+		}
+		if (!dir) {
+			dir = top;
+			top = NULL;
+		}
+		free(top);
+		if (!dir) {
 			dir = ruru_strdup(cwd);
+			guessed = true;
+		}
 	}
 	size_t n = strlen(dir);
 	while (n > 1 && dir[n - 1] == '/')
 		dir[--n] = '\0';
 	struct ruru_ws *ws = ruru_xmalloc(sizeof(*ws));
 	ws->root = dir;
+	ws->guessed = guessed;
 	ruru_store_add_root(dir); /* every path below it is walked from it */
 	return ws;
 }
@@ -215,6 +229,11 @@ void ruru_ws_free(struct ruru_ws *ws)
 const char *ruru_ws_root(const struct ruru_ws *ws)
 {
 	return ws->root;
+}
+
+bool ruru_ws_guessed(const struct ruru_ws *ws)
+{
+	return ws->guessed;
 }
 
 char *ruru_ws_path(const struct ruru_ws *ws, const char *rel)

@@ -12,6 +12,7 @@
 
 struct ruru_ws {
 	char *root; /* absolute, no trailing slash */
+	bool guessed; /* nothing named or found it: the current directory */
 };
 
 /* "<root>/<rel>" (caller frees). */
