@@ -596,11 +596,11 @@ static json_t *m_resources_read(struct ruru_mcp *m, json_t *params, struct rpc_e
 		e->data = json_pack("{s:s}", "uri", uri);
 		return NULL;
 	}
-	struct ruru_buf path = RURU_BUF_INIT, text = RURU_BUF_INIT;
-	ruru_buf_addf(&path, "%s/%s", ruru_ws_root(m->env.ws), s.path);
+	struct ruru_buf text = RURU_BUF_INIT;
+	int got = ruru_ws_read(m->env.ws, s.path, &text, &err);
 	ruru_session_release(&s);
 	json_t *r = NULL;
-	if (ruru_buf_read_file(&text, path.ptr, &err) < 0) {
+	if (got < 0) {
 		struct ruru_buf line = RURU_BUF_INIT;
 		error_line(&line, &err, NULL);
 		rpc_fail(e, RPC_INTERNAL_ERROR, "%s", line.ptr);
@@ -619,7 +619,6 @@ static json_t *m_resources_read(struct ruru_mcp *m, json_t *params, struct rpc_e
 		}
 		r = json_pack("{s:[o]}", "contents", c);
 	}
-	ruru_buf_release(&path);
 	ruru_buf_release(&text);
 	return r;
 }
@@ -955,9 +954,10 @@ void ruru_mcp_handle(struct ruru_mcp *m, const char *line, size_t len, struct ru
 
 /* -------------------------------------------------------------- server */
 
-struct ruru_mcp *ruru_mcp_new(const char *root, const char *session, struct ruru_error *err)
+struct ruru_mcp *ruru_mcp_new(const char *root, const char *session,
+			      const struct ruru_options *opts, struct ruru_error *err)
 {
-	struct ruru_ws *ws = ruru_ws_open(root, err);
+	struct ruru_ws *ws = ruru_ws_open_opts(root, opts, err);
 	if (!ws)
 		return NULL;
 	/* No chdir: paths in tool arguments are joined to the root where they
