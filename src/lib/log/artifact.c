@@ -105,7 +105,7 @@ int ruru_artifact_record(struct ruru_logtx *tx, const char *rel, const char *tas
 	return ruru_logtx_commit(tx, err);
 }
 
-/* CONFIRM-*.toml is ruru's record of a proposal (confirm.c), never listed
+/* CONFIRM-*.toml is ruru's record of a proposal (src/lib/confirm/), never listed
  * as an artifact (DESIGN §4): in any letter case, as case-insensitive
  * filesystems would match it. */
 static bool confirm_sidecar_name(const char *path)
@@ -116,7 +116,7 @@ static bool confirm_sidecar_name(const char *path)
 	return n > 13 && !strncasecmp(base, RURU_LIT("CONFIRM-")) && !strcasecmp(base + n - 5, ".toml");
 }
 
-/* CONFIRM-* files are ruru's proposals and their sidecars (confirm.c),
+/* CONFIRM-* files are ruru's proposals and their sidecars (src/lib/confirm/),
  * never an artifact added by name: in any letter case, as
  * case-insensitive file systems would match them. */
 static bool confirm_name(const char *path)
