@@ -99,6 +99,10 @@ signed_proposal() {
 	[ "$status" -eq 5 ]
 	[[ "$output" == *"expired at 2026-12-01T03:15:20Z"* ]]
 	[ "$(cat t)" = old ]
+	# verify says so (a note: nothing was tampered with)
+	run env RURU_NOW=2026-12-02T00:00:00Z "$RURU" verify
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"note: the signature of the decision on $a expired at 2026-12-01T03:15:20Z"* ]]
 	run env RURU_NOW=2026-11-30T00:00:00Z "$RURU" confirm apply "$a"
 	[ "$status" -eq 0 ]
 	# a workspace asking for 90 days gets the user's 7; the user's 30d counts

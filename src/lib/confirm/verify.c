@@ -126,6 +126,17 @@ static void verify_one(struct ruru_ws *ws, const char *rel, json_t *out)
 			problem(out, logrel, R.line, "error", "%s", se.msg);
 		free(signers);
 	}
+	/* A decision still waiting for apply whose signature has expired: apply
+	 * will refuse it where signatures are required. */
+	if (R.bound && R.rec.signer && *R.rec.signer && R.rec.expires && ruru_now(ws) > R.rec.expires &&
+	    (st == RURU_CONFIRM_APPROVED || st == RURU_CONFIRM_SKIPPED)) {
+		char ts[32];
+		ruru_time_format_rfc3339(R.rec.expires, ts);
+		problem(out, logrel, R.line, "info",
+			"the signature of the decision on %s expired at %s; apply refuses it where "
+			"signatures are required (propose again)",
+			L.rel, ts);
+	}
 	if (st == RURU_CONFIRM_APPLIED) {
 		if (L.session && !R.applied_after)
 			problem(out, logrel, R.line, "error",
