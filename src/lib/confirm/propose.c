@@ -29,7 +29,7 @@ static int propose_session(struct ruru_ws *ws, const char *session, char **id, s
 	*id = ruru_session_resolve(ws, session, err);
 	if (*id)
 		return 0;
-	const char *env = getenv("ROOCOM_SESSION_ID");
+	const char *env = ws->opts.session_id;
 	if (err->code == RURU_ENOTFOUND && !(session && *session) && !(env && *env)) {
 		ruru_error_clear(err);
 		return 0; /* no active session: temp mode */
