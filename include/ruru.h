@@ -777,8 +777,11 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **
  * proposal was approved or skipped, the payload still has the hash recorded
  * at proposal, and the target still has the hash it had then (`force`
  * overrides only that last check).  Targets that are absolute outside the
- * root, leave it through ".." or a symlink, or lie in .git/ or
- * .ruru/sessions/ are RURU_EREFUSED, at proposal and again at apply.
+ * root, leave it through ".." or a symlink, lie in a .git folder, are
+ * ruru's own records (.ruru/sessions/, .ruru/temp/, .ruru/config.toml,
+ * .ruru/.gitignore) or are longer than git can check out everywhere (a
+ * component over 255 bytes, a path over 1024) are RURU_EREFUSED, at
+ * proposal and again at apply.
  *
  * `artifact` arguments name the CONFIRM file (or its sidecar) in any
  * unambiguous form: relative to the current directory or to the root,
@@ -834,6 +837,9 @@ struct ruru_confirm {
 	char *delegated_to, *task;
 	bool forced;         /* applied with force over a changed target */
 	bool already;        /* apply found the target already holding the result */
+	/* apply only: the signer whose signature of the decision this apply
+	 * checked against the user's allowed signers (NULL: none checked). */
+	char *verified_signer;
 	/* ruru_confirm_load only (NULL otherwise; static, not owned): "none",
 	 * "agrees" or "differs" — the latest decision record against the
 	 * sidecar's status, target, kind and hashes. */
@@ -872,11 +878,15 @@ struct ruru_confirm_record {
 	char *signer;           /* the signing identity (principal); "" when unsigned */
 	char *signature;        /* the SSH signature (armored), NULL when unsigned */
 	time_t decided_at;
+	char result_sha256[65]; /* the decided result ("" from an older ruru) */
+	char nonce[33];         /* the proposal's nonce ("" from an older ruru) */
+	time_t expires;         /* a signature's end of validity (0: none) */
 };
 void ruru_confirm_record_release(struct ruru_confirm_record *r);
 /* The record's canonical text (a TOML [[decision]] table with its keys in
  * a fixed order — decision, artifact, target_path, kind, payload_sha256,
- * target_sha256, decided_by, rationale, session, signed_by, decided_at —
+ * target_sha256, decided_by, rationale, session, signed_by, decided_at,
+ * then result_sha256, nonce and expires when set —
  * LF endings, no signature): what decisions.log holds and what a
  * signature covers.  Appends to *out. */
 void ruru_confirm_record_canonical(struct ruru_buf *out, const struct ruru_confirm_record *r);
@@ -1012,7 +1022,15 @@ int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *
  * the approved result (applied by hand, or by an apply that died after
  * writing) it is recorded as applied without a write; out->already says
  * so.  A write that fails is undone where it can be; whatever it leaves,
- * the next apply finishes it or refuses with what happened.
+ * the next apply finishes it or refuses with what happened.  It writes
+ * exactly the bytes whose hash is result_sha256 (RURU_ECONFLICT when the
+ * payload applied to the target now would make others), and a proposal
+ * is applied once: the decided nonce goes into the result entry (or an
+ * [[applied]] table of decisions.log), and a nonce recorded there already
+ * is RURU_ECONFLICT whatever the sidecar says.  A signature of the
+ * decision is checked against the user's allowed signers (and its expiry)
+ * when signatures are required; out->verified_signer names a signer only
+ * when this apply verified one.
  */
 int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 		       struct ruru_confirm *out, struct ruru_error *err);
@@ -1021,7 +1039,9 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
  * before anything is written (RURU_ECONFLICT) outside a git work tree or
  * when the index holds staged changes; the commit carries the trailers
  * Ruru-Session (session proposals), Ruru-Confirm, Ruru-Payload-SHA256 and
- * Ruru-Signed-By (signed decisions).  `message` NULL: a default subject.
+ * Ruru-Signed-By (only for a signature the apply verified).  git runs
+ * with literal pathspecs, no hooks and no fsmonitor of the repository.
+ * `message` NULL: a default subject.
  * A commit that fails after the apply is RURU_EFAIL saying the target was
  * applied; *commit gets the new commit's hash (caller frees) on success.
  */

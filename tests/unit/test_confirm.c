@@ -268,6 +268,63 @@ static void test_records(void **state)
 	free(art);
 }
 
+/* The decide call binds the values that were shown: a payload, target or
+ * sidecar that changed after ruru_confirm_load is refused; the values as
+ * they are now are accepted.  The record names the result and nonce. */
+static void test_expect(void **state)
+{
+	(void)state;
+	struct ruru_error err = { 0 };
+	struct ruru_confirm shown, c;
+	struct ruru_confirm_expect e;
+	put("t.txt", "old\n", 4);
+	assert_int_equal(ruru_confirm_propose(ws, NULL, "t.txt", RURU_CONFIRM_CONTENT, "new\n", 4, NULL,
+					      &c, &err),
+			 0);
+	char *art = strdup(c.artifact);
+	assert_int_equal(strlen(c.nonce), 32);
+	assert_int_equal(strlen(c.result_sha256), 64);
+	assert_string_equal(c.result_sha256, c.payload_sha256);
+	ruru_confirm_release(&c);
+	assert_int_equal(ruru_confirm_load(ws, art, &shown, &err), 0);
+	ruru_confirm_expect_of(&e, &shown);
+	/* the payload is swapped while the change is on screen */
+	put(art, "evil\n", 5);
+	assert_int_equal(ruru_confirm_decide_expect(ws, art, RURU_DECIDE_APPROVE, NULL, NULL, &e, &c, &err),
+			 -1);
+	assert_int_equal(err.code, RURU_ECONFLICT);
+	put(art, "new\n", 4);
+	/* the target changes */
+	put("t.txt", "changed\n", 8);
+	assert_int_equal(ruru_confirm_decide_expect(ws, art, RURU_DECIDE_APPROVE, NULL, NULL, &e, &c, &err),
+			 -1);
+	assert_int_equal(err.code, RURU_ECONFLICT);
+	assert_non_null(strstr(err.msg, "show it again"));
+	put("t.txt", "old\n", 4);
+	/* a target path other than the one shown */
+	e.target = "u.txt";
+	assert_int_equal(ruru_confirm_decide_expect(ws, art, RURU_DECIDE_APPROVE, NULL, NULL, &e, &c, &err),
+			 -1);
+	ruru_confirm_expect_of(&e, &shown);
+	assert_int_equal(ruru_confirm_decide_expect(ws, art, RURU_DECIDE_APPROVE, NULL, NULL, &e, &c, &err),
+			 0);
+	assert_int_equal(c.status, RURU_CONFIRM_APPROVED);
+	ruru_confirm_release(&c);
+	struct ruru_confirm_record r;
+	assert_int_equal(ruru_confirm_record_latest(ws, art, &r, &err), 0);
+	assert_string_equal(r.nonce, shown.nonce);
+	assert_string_equal(r.result_sha256, shown.result_sha256);
+	struct ruru_buf canon = RURU_BUF_INIT;
+	ruru_confirm_record_canonical(&canon, &r);
+	assert_non_null(strstr(canon.ptr, "\nnonce = \""));
+	assert_non_null(strstr(canon.ptr, "\nresult_sha256 = \""));
+	assert_null(strstr(canon.ptr, "expires")); /* unsigned: no expiry */
+	ruru_buf_release(&canon);
+	ruru_confirm_record_release(&r);
+	ruru_confirm_release(&shown);
+	free(art);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +333,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_session_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_diff_shapes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_expect, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -202,6 +202,28 @@ json_t *ruru_json_text(const char *text, size_t len)
 	return j;
 }
 
+int ruru_path_bounds(const char *what, const char *rel, bool whole, struct ruru_error *err)
+{
+	size_t n = strlen(rel);
+	if (whole && n > RURU_PATH_BYTES)
+		return ruru_error_set(err, RURU_EREFUSED,
+				      "%s is %zu bytes long; at most %d are allowed (git could not "
+				      "check it out in every clone)",
+				      what, n, RURU_PATH_BYTES);
+	for (const char *p = rel; *p;) {
+		size_t c = strcspn(p, "/");
+		if (c > RURU_NAME_BYTES)
+			return ruru_error_set(err, RURU_EREFUSED,
+					      "%s has a component of %zu bytes; at most %d are allowed "
+					      "(no filesystem holds a longer name)",
+					      what, c, RURU_NAME_BYTES);
+		p += c;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
 void ruru_text_position(const char *text, size_t off, int *line, int *col)
 {
 	int l = 1, c = 1;

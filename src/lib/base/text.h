@@ -5,11 +5,28 @@
 #ifndef RURU_TEXT_H
 #define RURU_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ruru.h"
+
 /* Line and column (1-based, columns in characters) of byte `off` in text. */
 void ruru_text_position(const char *text, size_t off, int *line, int *col);
+
+/*
+ * The bounds of a path ruru creates in the work tree (a confirm target,
+ * an artifact), so that every clone can check it out: no component longer
+ * than RURU_NAME_BYTES bytes (NAME_MAX of Linux, macOS and Windows
+ * filesystems) and the root-relative path no longer than RURU_PATH_BYTES
+ * (well inside PATH_MAX, 4096, wherever the clone lives).
+ */
+#define RURU_NAME_BYTES 255
+#define RURU_PATH_BYTES 1024
+/* 0 when `rel` keeps the bounds; RURU_EREFUSED naming `what` otherwise.
+ * `whole` false checks the components only (a path as given, which may
+ * be absolute or hold "..", before it is resolved). */
+int ruru_path_bounds(const char *what, const char *rel, bool whole, struct ruru_error *err);
 
 /* The 64-bit FNV-1a hash of `n` bytes: the one hash of the library's
  * in-memory tables (the TOML parser's keys, the merge driver's, prime's). */

@@ -2,6 +2,7 @@
  * time.c — timestamps and calendar arithmetic: reading the stamps people
  * and tools write in session logs, and formatting the two forms ruru writes.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +319,31 @@ void ruru_time_format_entry(time_t t, char out[32])
 void ruru_time_format_rfc3339(time_t t, char out[32])
 {
 	format_time(t, 'T', out);
+}
+
+/* "30m", "2h", "90s", "1d", "45": a task's lease and a signature's
+ * lifetime (ruru.h). */
+long ruru_duration_parse(const char *s)
+{
+	if (!s || !*s)
+		return -1;
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || v <= 0 || s[0] == '-' || s[0] == '+')
+		return -1;
+	long mul = 1;
+	if (*end == 's')
+		end++;
+	else if (*end == 'm')
+		mul = 60, end++;
+	else if (*end == 'h')
+		mul = 3600, end++;
+	else if (*end == 'd')
+		mul = 86400, end++;
+	if (*end || v > 365L * 86400 / mul)
+		return -1;
+	return v * mul;
 }
 
 void ruru_time_format_like(struct ruru_buf *out, time_t t, const char *like, size_t n)

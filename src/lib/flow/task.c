@@ -33,29 +33,6 @@
 static const char *const task_dirs[] = { ".ruru/tasks", ".mdtm/tasks", ".roo/commander/tasks" };
 #define NTASK_DIRS (sizeof(task_dirs) / sizeof(task_dirs[0]))
 
-long ruru_duration_parse(const char *s)
-{
-	if (!s || !*s)
-		return -1;
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || v <= 0 || s[0] == '-' || s[0] == '+')
-		return -1;
-	long mul = 1;
-	if (*end == 's')
-		end++;
-	else if (*end == 'm')
-		mul = 60, end++;
-	else if (*end == 'h')
-		mul = 3600, end++;
-	else if (*end == 'd')
-		mul = 86400, end++;
-	if (*end || v > 365L * 86400 / mul)
-		return -1;
-	return v * mul;
-}
-
 /* ----------------------------------------------------- reading task files */
 
 /* A task file's front matter, parsed; NULL when it has none or it is not

@@ -105,8 +105,8 @@ int ruru_artifact_record(struct ruru_logtx *tx, const char *rel, const char *tas
 	return ruru_logtx_commit(tx, err);
 }
 
-/* CONFIRM-*.toml is ruru's record of a proposal (confirm.c), never an
- * artifact (DESIGN §4): in any letter case, as case-insensitive
+/* CONFIRM-*.toml is ruru's record of a proposal (src/lib/confirm/), never listed
+ * as an artifact (DESIGN §4): in any letter case, as case-insensitive
  * filesystems would match it. */
 static bool confirm_sidecar_name(const char *path)
 {
@@ -114,6 +114,30 @@ static bool confirm_sidecar_name(const char *path)
 	base = base ? base + 1 : path;
 	size_t n = strlen(base);
 	return n > 13 && !strncasecmp(base, RURU_LIT("CONFIRM-")) && !strcasecmp(base + n - 5, ".toml");
+}
+
+/* CONFIRM-* files are ruru's proposals and their sidecars (src/lib/confirm/),
+ * never an artifact added by name: in any letter case, as
+ * case-insensitive file systems would match them. */
+static bool confirm_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	return !strncasecmp(base, "CONFIRM-", 8);
+}
+
+/* A component that is a .git folder on some file system. */
+static bool git_component(const char *path)
+{
+	for (const char *p = path; *p;) {
+		size_t n = strcspn(p, "/");
+		if (ruru_name_is(p, n, ".git"))
+			return true;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return false;
 }
 
 int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, const void *data,
@@ -129,7 +153,8 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	int rc = -1;
 	*rel = NULL;
 
-	if (name && ruru_text_check("artifact name", name, strlen(name), RURU_TEXT_LINE, err) < 0)
+	if (name && (ruru_text_check("artifact name", name, strlen(name), RURU_TEXT_LINE, err) < 0 ||
+		     ruru_path_bounds("the artifact name", name, false, err) < 0))
 		goto out; /* sec-text: the text rule (DESIGN §2), before any folder is made */
 	if (ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err) < 0)
 		goto out;
@@ -140,13 +165,24 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	if (ruru_store_mkdirs(ws->store, adir, err) < 0 || ruru_store_path_inside(ws->store, adir, name, &norm, err) < 0)
 		goto out;
 	ruru_buf_addf(&relp, "artifacts/%s", norm.ptr);
-	if (confirm_sidecar_name(norm.ptr)) {
+	if (confirm_name(norm.ptr)) {
 		ruru_error_set(err, RURU_EREFUSED,
-			       "artifact name \"%s\" is reserved: CONFIRM-*.toml files are ruru's "
-			       "records of proposed edits",
+			       "artifact name \"%s\" is reserved: CONFIRM-* files are ruru's "
+			       "proposed edits and their records (propose with confirm)",
 			       relp.ptr);
 		goto out;
 	}
+	if (git_component(norm.ptr)) {
+		ruru_error_set(err, RURU_EREFUSED, "artifact name \"%s\" lies inside a .git folder",
+			       relp.ptr);
+		goto out;
+	}
+	/* The bounds hold for the path from the root, as git checks it out. */
+	ruru_buf_addf(&msg, "%s/%s/%s", ruru_layout_dir(ruru_ws_session_layout(ws, id)), id, relp.ptr);
+	int bounds = ruru_path_bounds("the artifact's path", msg.ptr, true, err);
+	ruru_buf_reset(&msg);
+	if (bounds < 0)
+		goto out;
 	if (!ruru_entry_field_ok(relp.ptr)) {
 		ruru_error_set(err, RURU_EREFUSED, "artifact name \"%s\" holds a backtick", name);
 		goto out;
