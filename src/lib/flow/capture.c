@@ -473,14 +473,13 @@ static bool start_wanted(struct ruru_ws *ws)
 	return yes;
 }
 
-/* How many items the hand-over would list as open. */
+/* How many items the hand-over lists as open (the library's one
+ * definition of an open item). */
 static size_t open_items(struct ruru_ws *ws, const char *id)
 {
-	json_t *j = NULL;
 	struct ruru_error e = { 0 };
-	size_t n = 0;
-	if (ruru_session_digest(ws, id, 2000, NULL, &j, &e) == 0)
-		n = json_array_size(json_object_get(j, "open_items"));
+	json_t *j = ruru_open_items(ws, id, &e);
+	size_t n = json_array_size(j);
 	json_decref(j);
 	return n;
 }
