@@ -289,3 +289,17 @@ PY
 	[ "${#output}" -le 2000 ]
 	[[ "$output" == *"## Last decision (older than the entries below)"*"use PostgreSQL, not SQLite"*"## Last entries"*"routine note number 40"* ]]
 }
+
+@test "typed artifacts and summaries keep no template placeholders (<< ... >>) for search to find" {
+	setup_workspace
+	"$RURU" new "Placeholders" >/dev/null
+	p=$(echo "what we learnt" | "$RURU" artifact add --type learning --title "Cache keys" -)
+	f=".ruru/sessions/$(cat .ruru/sessions/.active)/$p"
+	! grep -q '<<' "$f"
+	grep -q '^id = "LEARNING-cache_keys-2611240315" # (String, Required)' "$f"
+	"$RURU" toml decode "$f" >/dev/null
+	s=$("$RURU" summarize)
+	! grep -q '<<' ".ruru/sessions/$(cat .ruru/sessions/.active)/$s"
+	run "$RURU" search "Placeholder"
+	[[ "$output" != *"LEARNING-"* ]]
+}
