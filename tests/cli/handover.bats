@@ -303,3 +303,15 @@ PY
 	run "$RURU" search "Placeholder"
 	[[ "$output" != *"LEARNING-"* ]]
 }
+
+@test "an artifact entry naming a file the session does not have is logged with a warning" {
+	setup_workspace
+	"$RURU" new "Refs" >/dev/null
+	run --separate-stderr "$RURU" log --type artifact --artifact notes/missing.md "the plan"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"warning: no artifact notes/missing.md in the session (yet)"* ]]
+	grep -qF '"artifacts/notes/missing.md"' "$(log_of)"
+	echo x | "$RURU" artifact add --name here.md - >/dev/null
+	run --separate-stderr "$RURU" log --type artifact --artifact here.md "exists"
+	[ -z "$stderr" ]
+}
