@@ -315,3 +315,14 @@ PY
 	run --separate-stderr "$RURU" log --type artifact --artifact here.md "exists"
 	[ -z "$stderr" ]
 }
+
+@test "more prose forms: a mode in quotes, a result that names its mode in a code span" {
+	mkdir -p .ruru/sessions/S-P
+	printf '+++\nid = "S-P"\ntitle = "p"\nstatus = "Active"\nstart_time = 2025-05-01T10:00:00Z\n+++\n\n## Log Entries\n\n%s\n%s\n' \
+		"[250509181436] [Roo Commander] INFO: Re-attempting delegation of task TASK-TS-250509181500 to 'util-typescript'." \
+		"- [2025-05-13 12:49:43] Prime Coordinator: \`lead-qa\` reported completion of task [\`TASK-FIXER-250513-124943.md\`](x.md)" \
+		>.ruru/sessions/S-P/session_log.md
+	run "$RURU" --json show S-P
+	[ "$(jq -c '[.entries[] | [.type, .mode, .task]]' <<<"$output")" = \
+		'[["delegation","util-typescript","TASK-TS-250509181500"],["result","lead-qa","TASK-FIXER-250513-124943"]]' ]
+}
