@@ -28,6 +28,7 @@ enum {
 	INIT_SIGNING, /* signed decisions (cmd-confirm.c) */
 	INIT_KEY,
 	INIT_AS,
+	INIT_CAPTURE, /* capture hooks (cmd-capture.c) */
 	INIT_NOPTS
 };
 
@@ -38,13 +39,16 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 	/* Agent hosts (--host, --dry-run, --remove): cmd-host.c. */
 	const char *host = cli_val(a, INIT_HOST);
 	bool dry = cli_set(a, INIT_DRY_RUN), unwire = cli_set(a, INIT_REMOVE);
+	bool capture = cli_set(a, INIT_CAPTURE);
 	json_t *hosts_report = NULL;
+	if (capture && !host)
+		return cli_usage_error(ctx, "--capture goes with --host");
 	if ((dry || unwire) && !host)
 		return cli_usage_error(ctx, "--dry-run and --remove go with --host");
 	if ((dry || unwire) && (cli_set(a, INIT_MCP) || cli_set(a, INIT_GIT)))
 		return cli_usage_error(ctx, "--dry-run and --remove apply to --host alone");
 	if (dry || unwire) {
-		int hrc = cli_init_hosts(ctx, dir, host, dry, unwire, &hosts_report);
+		int hrc = cli_init_hosts(ctx, dir, host, dry, unwire, capture, &hosts_report);
 		if (hrc == 0 && ctx->json && !cli_print_json(ctx, json_pack("{s:o}", "hosts", hosts_report)))
 			hrc = cli_fail(ctx);
 		else if (!ctx->json)
@@ -75,7 +79,7 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 		fprintf(stderr, "ruru: registered the session-log merge driver with git (%s)\n",
 			attrs ? ".gitattributes updated" : ".gitattributes already had it");
 	if (host) {
-		int hrc = cli_init_hosts(ctx, dir, host, false, false, &hosts_report);
+		int hrc = cli_init_hosts(ctx, dir, host, false, false, capture, &hosts_report);
 		if (hrc) {
 			free(mcp);
 			return hrc;
@@ -437,9 +441,13 @@ static int show_digest(struct cli_ctx *ctx, struct cli_args *a)
 
 /* One line of `show`'s header: the label, then the values (NULL ones
  * empty) separated by blanks, each with control characters made visible. */
-static void show_line(struct ruru_buf *b, const char *label, const char *const *v, size_t n)
+/* The width of the labels of `show`'s text view: the longest key name,
+ * its colon and a space. */
+#define SHOW_WIDTH ((int)sizeof("related_artifacts: ") - 1)
+
+static void show_line(struct ruru_buf *b, const char *name, const char *const *v, size_t n)
 {
-	ruru_buf_addstr(b, label);
+	ruru_buf_addf(b, "%s:%*s", name, SHOW_WIDTH - (int)strlen(name) - 1, "");
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			ruru_buf_addch(b, ' ');
@@ -499,22 +507,21 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 		/* Values come from a file anyone may have written: what a
 		 * terminal would obey is made visible, as in `list`. */
 		struct ruru_buf h = RURU_BUF_INIT;
-		show_line(&h, "id:          ", (const char *const *)&s.id, 1);
-		if (!s.valid) {
-			struct ruru_buf line = RURU_BUF_INIT;
-			ruru_error_format(s.problem, &line);
-			show_line(&h, "invalid:     ", (const char *const *)&line.ptr, 1);
-			ruru_buf_release(&line);
+		/* the front-matter keys, as the library's key table lists them,
+		 * each under its name; a log that cannot be read says why */
+		struct ruru_session_key key;
+		for (size_t k = 0; ruru_session_key(k, &key); k++) {
+			size_t n;
+			const char *const *v = ruru_session_key_value(&s, k, &n);
+			show_line(&h, key.name, v, n);
+			if (k == 0 && !s.valid) {
+				struct ruru_buf line = RURU_BUF_INIT;
+				ruru_error_format(s.problem, &line);
+				show_line(&h, "invalid", (const char *const *)&line.ptr, 1);
+				ruru_buf_release(&line);
+			}
 		}
-		show_line(&h, "title:       ", (const char *const *)&s.title, 1);
-		show_line(&h, "status:      ", (const char *const *)&s.status_text, 1);
-		show_line(&h, "start_time:  ", (const char *const *)&s.start_text, 1);
-		show_line(&h, "end_time:    ", (const char *const *)&s.end_text, 1);
-		show_line(&h, "coordinator: ", (const char *const *)&s.coordinator, 1);
-		show_line(&h, "tasks:       ", (const char *const *)s.tasks, s.ntasks);
-		show_line(&h, "artifacts:   ", (const char *const *)s.artifacts, s.nartifacts);
-		show_line(&h, "tags:        ", (const char *const *)s.tags, s.ntags);
-		ruru_buf_addf(&h, "entries:     %zu\n", s.nentries);
+		ruru_buf_addf(&h, "%-*s%zu\n", SHOW_WIDTH, "entries:", s.nentries);
 		if (!cli_write(ctx, h.ptr, h.len))
 			rc = cli_fail(ctx);
 		ruru_buf_release(&h);
@@ -669,7 +676,9 @@ static int cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 	 * one summary line per file that has problems, then the totals. */
 	struct ruru_buf b = RURU_BUF_INIT;
 	json_t *files = json_object_get(report, "files"), *f;
-	size_t nfiles = json_array_size(files), bad = 0;
+	size_t nfiles = 0, bad = 0;
+	json_array_foreach(files, i, f) /* logs, not the workspace's other files */
+		nfiles += !json_is_false(json_object_get(f, "log"));
 	fflush(stdout);
 	json_array_foreach(files, i, f)
 	{
@@ -727,6 +736,10 @@ static const struct cli_opt init_opts[INIT_NOPTS] = {
 	[INIT_HOST] = { .name = "host", .arg = "HOST[,HOST...]",
 			.help = "wire ruru into agent hosts: claude, codex, gemini, cursor, cline, kilo, "
 				"zoo, roo, detect" },
+	[INIT_CAPTURE] = { .name = "capture",
+			   .help = "with --host: also the hooks that log prompts, subagents, compactions "
+				   "and the session's end (claude, codex, gemini); with --remove: take "
+				   "those alone out" },
 	[INIT_DRY_RUN] = { .name = "dry-run",
 			   .help = "with --host: print the changes as a diff, write nothing" },
 	[INIT_REMOVE] = { .name = "remove", .help = "with --host: take ruru's entries out again" },

@@ -387,13 +387,12 @@ static void x_session_show(const json_t *r, struct ruru_buf *b)
 		ruru_buf_addstr(b, "\nInvalid: ");
 		add_field(b, r, "problem", NULL);
 	}
-	static const char *const arrays[][2] = { { "tags", "Tags" },
-						 { "related_tasks", "Tasks" },
-						 { "related_artifacts", "Artifacts" } };
-	for (size_t k = 0; k < sizeof(arrays) / sizeof(arrays[0]); k++) {
-		json_t *a = json_object_get(r, arrays[k][0]);
+	/* the list keys of the library's key table, those that hold something */
+	struct ruru_session_key key;
+	for (size_t k = 0; ruru_session_key(k, &key); k++) {
+		json_t *a = key.list ? json_object_get(r, key.name) : NULL;
 		if (json_array_size(a)) {
-			ruru_buf_addf(b, "\n%s: ", arrays[k][1]);
+			ruru_buf_addf(b, "\n%s: ", key.label);
 			add_list(b, a);
 		}
 	}

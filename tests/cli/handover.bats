@@ -158,7 +158,7 @@ PY
 	[[ "$output" == *":16:1: warning: another \"## Log Entries\" heading"*"[second-log-entries]"* ]]
 	[[ "$output" == *"0 errors, 6 warnings"* ]]
 	run "$RURU" show SESSION-Legacy-2505011000
-	[[ "$output" == *"coordinator: roo-commander"* ]]
+	[[ "$output" =~ coordinator:\ +roo-commander ]]
 }
 
 @test "summarize refuses a log whose front matter is not TOML (exit 4), as continue does, and writes nothing" {

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 
+import tap
 from tap import done, ok
 
 RURU = os.path.abspath(os.environ.get("RURU", "build/ruru"))
@@ -35,28 +36,13 @@ def env_at(now):
     return env
 
 
-class Server:
-    """One `ruru mcp` process (one working day), initialized as a client does."""
+class Server(tap.Server):
+    """One `ruru mcp` process (one working day), initialized as a client does;
+    every tool failure is collected for the wording checks."""
 
     def __init__(self, ws, now):
-        self.p = subprocess.Popen([RURU, "mcp", "--toolsets", "all"], cwd=ws, env=env_at(now), stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.id = 0
+        super().__init__(ws, "scenario", now=now)
         self.errors = ERRORS
-        r = self.rpc("initialize", {"protocolVersion": "2025-11-25", "capabilities": {},
-                                    "clientInfo": {"name": "scenario", "version": "1"}})
-        self.init = r.get("result", {})
-        self.p.stdin.write('{"jsonrpc":"2.0","method":"notifications/initialized"}\n')
-
-    def rpc(self, method, params=None):
-        self.id += 1
-        msg = {"jsonrpc": "2.0", "id": self.id, "method": method}
-        if params is not None:
-            msg["params"] = params
-        self.p.stdin.write(json.dumps(msg, ensure_ascii=False) + "\n")
-        self.p.stdin.flush()
-        line = self.p.stdout.readline()
-        return json.loads(line) if line else {"error": {"message": "no answer"}}
 
     def call(self, tool, **args):
         """(ok, structuredContent, text); a JSON-RPC error is a failure here:
@@ -74,9 +60,8 @@ class Server:
         return not res.get("isError"), res.get("structuredContent") or {}, text
 
     def close(self):
-        self.p.stdin.close()
-        err = self.p.stderr.read()
-        self.p.wait(timeout=30)
+        super().close()
+        err = self.err.decode(errors="replace")
         ok("Sanitizer" not in err and "runtime error" not in err, "the server reported no sanitizer error",
            err[-2000:])
 

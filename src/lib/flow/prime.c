@@ -24,6 +24,7 @@
 #include "open.h"
 #include "task.h"
 #include "logtx.h"
+#include "session.h"
 #include "store.h"
 #include "workspace.h"
 #include "text.h"
@@ -187,7 +188,7 @@ static void no_session(struct ruru_ws *ws, struct budget *b, json_t *j)
 	ruru_buf_addstr(b->out, "ruru: no active session.\n");
 	json_t *recent = json_array(), *says = json_array();
 	/* Logs that still say Active, though .active names none of them. */
-	if (ruru_session_list(ws, RURU_STATUS_ACTIVE, NULL, &list, &n, &e) == 0 && n) {
+	if (ruru_session_list_logs(ws, RURU_STATUS_ACTIVE, NULL, &list, &n, &e) == 0 && n) {
 		struct ruru_buf line = RURU_BUF_INIT;
 		ruru_buf_addstr(b->out, "These logs say Active (newest first; ruru continue ID):\n");
 		for (size_t i = 0; i < n && i < 5; i++) {
@@ -209,7 +210,7 @@ static void no_session(struct ruru_ws *ws, struct budget *b, json_t *j)
 	list = NULL;
 	n = 0;
 	json_object_set_new(j, "active_in_logs", says);
-	if (ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) == 0 && n) {
+	if (ruru_session_list_logs(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) == 0 && n) {
 		struct ruru_buf line = RURU_BUF_INIT;
 		ruru_buf_addstr(b->out, "Recent sessions:\n");
 		for (size_t i = 0; i < n && i < 5; i++) {

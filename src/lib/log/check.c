@@ -14,6 +14,7 @@
 
 #include "entry.h"
 #include "logtx.h"
+#include "session.h"
 #include "fmkeys.h"
 #include "text.h"
 #include "banned.h"
@@ -491,7 +492,7 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **
 	} else {
 		struct ruru_session *list;
 		size_t count;
-		rc = ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &count, err);
+		rc = ruru_session_list_logs(ws, RURU_STATUS_UNKNOWN, NULL, &list, &count, err);
 		for (size_t i = 0; rc == 0 && i < count; i++) {
 			ruru_buf_reset(&path);
 			ruru_buf_addstr(&path, list[i].path);
@@ -503,6 +504,24 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **
 		}
 		if (rc == 0)
 			ruru_session_list_free(list, count);
+		/* ruru keeps its search index in the user's cache folder; one
+		 * in the work tree came from elsewhere (an old ruru, or a
+		 * repository that planted it) and is never opened. */
+		static const char stray[] = ".ruru/index.sqlite3";
+		char *sp = ruru_ws_path(ws, stray);
+		struct stat sst;
+		if (rc == 0 && lstat(sp, &sst) == 0) {
+			file_begin(&c, stray);
+			add_problem(&c, 1, 1, SEV_WARNING, "stray-index",
+				    "a search index in the work tree: ruru never opens it (its index "
+				    "lives in the user's cache folder); delete it");
+			warnings += c.warnings;
+			/* in the per-file summary, marked as not a log */
+			json_array_append_new(summary, json_pack("{s:s, s:I, s:I, s:b}", "file", stray,
+								 "errors", (json_int_t)0, "warnings",
+								 (json_int_t)c.warnings, "log", 0));
+		}
+		free(sp);
 	}
 	ruru_buf_release(&text);
 	ruru_buf_release(&path);

@@ -570,9 +570,9 @@ int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_log_input *in,
  *   append-ok SIZE MTIME_S MTIME_NS INO      after a rewrite of the log
  *   append-pending SIZE LEN INO               before an append (96 bytes)
  *
- * Whole entries (DESIGN §7).  An O_APPEND write of a big entry can be cut
- * short by SIGKILL (a short write), and nothing in the bytes that reached
- * the file says they are incomplete.  So before appending, the intent is
+ * Whole entries (doc/design.md, "Guarantees").  An O_APPEND write of a
+ * big entry can be cut short by SIGKILL (a short write), and nothing in
+ * the bytes that reached the file says they are incomplete.  So before appending, the intent is
  * recorded: the log's size before the write and the length of the
  * record.  The intent is written in place, through the store's table of
  * writing calls (a fault can hit it), and a failure to record it refuses

@@ -423,8 +423,8 @@ static int list_layout(struct ruru_ws *ws, enum ruru_layout layout, enum ruru_st
 	return 0;
 }
 
-int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *tag,
-		      struct ruru_session **out, size_t *n, struct ruru_error *err)
+int ruru_session_list_logs(struct ruru_ws *ws, enum ruru_status status, const char *tag,
+			   struct ruru_session **out, size_t *n, struct ruru_error *err)
 {
 	*out = NULL;
 	*n = 0;
@@ -462,7 +462,7 @@ void ruru_session_list_free(struct ruru_session *list, size_t n)
 int ruru_session_recent(struct ruru_ws *ws, struct ruru_session **out, size_t *n,
 			struct ruru_error *err)
 {
-	if (ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, out, n, err) < 0)
+	if (ruru_session_list_logs(ws, RURU_STATUS_UNKNOWN, NULL, out, n, err) < 0)
 		return -1;
 	for (size_t i = RURU_SESSION_RECENT; i < *n; i++)
 		ruru_session_release(&(*out)[i]);

@@ -220,6 +220,8 @@ struct ruru_ws *ruru_ws_open_opts(const char *root, const struct ruru_options *o
 		ruru_fault_set(opts->fault);
 	struct ruru_ws *ws = ruru_xmalloc(sizeof(*ws));
 	ws->root = dir;
+	ws->progress = NULL;
+	ws->watch = NULL;
 	ws->guessed = guessed;
 	ws->store = store;
 	ws->layout_id = NULL;
@@ -253,6 +255,13 @@ void ruru_ws_free(struct ruru_ws *ws)
 	free(ws->layout_id);
 	free(ws->root);
 	free(ws);
+}
+
+void ruru_ws_set_progress(struct ruru_ws *ws, unsigned delay_ms, ruru_progress_fn fn, void *ctx)
+{
+	ws->progress = fn;
+	ws->progress_ctx = ctx;
+	ws->progress_delay_ms = delay_ms;
 }
 
 const struct ruru_options *ruru_ws_options(const struct ruru_ws *ws)

@@ -13,6 +13,10 @@
 
 struct ruru_ws {
 	char *root; /* absolute, no trailing slash */
+	ruru_progress_fn progress; /* ruru_ws_set_progress(); NULL: none */
+	void *progress_ctx;
+	unsigned progress_delay_ms;
+	struct ruru_watch *watch; /* ruru_watch_start(); NULL: none */
 	bool guessed; /* nothing named or found it: the current directory */
 	struct ruru_store *store; /* the root, opened once; every file below it */
 	struct ruru_options opts; /* what the front end read from the environment (owned) */
