@@ -326,3 +326,12 @@ PY
 	[ "$(jq -c '[.entries[] | [.type, .mode, .task]]' <<<"$output")" = \
 		'[["delegation","util-typescript","TASK-TS-250509181500"],["result","lead-qa","TASK-FIXER-250513-124943"]]' ]
 }
+
+@test "a proposal with no session in a cloned workspace also completes .ruru/.gitignore first" {
+	fixture legacy
+	echo x >t.txt
+	git add t.txt && git -c user.name=t -c user.email=t@t commit -qm t
+	"$RURU" confirm propose --target t.txt --content - <<<"y" >/dev/null
+	grep -qxF 'temp/.lock' .ruru/.gitignore
+	[ -z "$(git status --porcelain | grep -v '^?? .ruru/\(.gitignore\|temp/CONFIRM-\)')" ]
+}
