@@ -333,5 +333,5 @@ PY
 	git add t.txt && git -c user.name=t -c user.email=t@t commit -qm t
 	"$RURU" confirm propose --target t.txt --content - <<<"y" >/dev/null
 	grep -qxF 'temp/.lock' .ruru/.gitignore
-	[ -z "$(git status --porcelain | grep -v '^?? .ruru/\(.gitignore\|temp/CONFIRM-\)')" ]
+	[ -z "$(git status --porcelain -uall | grep -v '^?? .ruru/\(.gitignore\|temp/CONFIRM-\)')" ]
 }
