@@ -464,6 +464,10 @@ struct ruru_log_input {
 	 * field names no file (yet); the entry is logged either way, since
 	 * an ADR may be written after the decision it records. */
 	bool *adr_missing;
+	/* Out, when not NULL: whether the artifact field names no file in
+	 * the session (yet); logged either way, with a word from the front
+	 * end. */
+	bool *artifact_missing;
 };
 
 

@@ -216,8 +216,9 @@ enum {
 static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *type = cli_val(a, LOG_TYPE);
-	bool adr_missing = false;
-	struct ruru_log_input e = { .type = RURU_EV_NOTE, .adr_missing = &adr_missing };
+	bool adr_missing = false, artifact_missing = false;
+	struct ruru_log_input e = { .type = RURU_EV_NOTE, .adr_missing = &adr_missing,
+				    .artifact_missing = &artifact_missing };
 	if (type) {
 		e.type = ruru_event_parse(type);
 		if (e.type == RURU_EV_UNKNOWN) {
@@ -273,6 +274,10 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 	const char *adr = e.field[RURU_FIELD_ADR];
 	if (rc == 0 && adr_missing)
 		fprintf(stderr, "ruru: warning: no ADR file %s (yet); the entry names it anyway\n", adr);
+	if (rc == 0 && artifact_missing)
+		fprintf(stderr, "ruru: warning: no artifact %s in the session (yet); the entry names "
+				"it anyway\n",
+			e.field[RURU_FIELD_ARTIFACT]);
 	if (rc == 0 && e.message_len > RURU_MESSAGE_LARGE)
 		fprintf(stderr, "ruru: warning: a message of %zu bytes was logged; digests and show "
 				"give only its first part (big text belongs in an artifact: ruru "

@@ -177,8 +177,9 @@ static void x_session_new(const json_t *r, struct ruru_buf *b)
 
 static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	bool adr_missing = false;
-	struct ruru_log_input e = { .type = RURU_EV_NOTE, .adr_missing = &adr_missing };
+	bool adr_missing = false, artifact_missing = false;
+	struct ruru_log_input e = { .type = RURU_EV_NOTE, .adr_missing = &adr_missing,
+				    .artifact_missing = &artifact_missing };
 	const char *type = arg_str(args, "type");
 	if (type)
 		e.type = ruru_event_parse(type); /* the schema's enum made it valid */
@@ -196,6 +197,9 @@ static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_erro
 	if (adr_missing)
 		json_object_set_new(r, "warning",
 				    json_string("logged, but no ADR file has that path (yet)"));
+	else if (artifact_missing)
+		json_object_set_new(r, "warning",
+				    json_string("logged, but the session has no such artifact (yet)"));
 	else if (e.message_len > RURU_MESSAGE_LARGE)
 		json_object_set_new(r, "warning",
 				    json_sprintf("logged a message of %zu bytes; digests show only its "

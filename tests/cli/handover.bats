@@ -289,3 +289,49 @@ PY
 	[ "${#output}" -le 2000 ]
 	[[ "$output" == *"## Last decision (older than the entries below)"*"use PostgreSQL, not SQLite"*"## Last entries"*"routine note number 40"* ]]
 }
+
+@test "typed artifacts and summaries keep no template placeholders (<< ... >>) for search to find" {
+	setup_workspace
+	"$RURU" new "Placeholders" >/dev/null
+	p=$(echo "what we learnt" | "$RURU" artifact add --type learning --title "Cache keys" -)
+	f=".ruru/sessions/$(cat .ruru/sessions/.active)/$p"
+	! grep -q '<<' "$f"
+	grep -q '^id = "LEARNING-cache_keys-2611240315" # (String, Required)' "$f"
+	"$RURU" toml decode "$f" >/dev/null
+	s=$("$RURU" summarize)
+	! grep -q '<<' ".ruru/sessions/$(cat .ruru/sessions/.active)/$s"
+	run "$RURU" search "Placeholder"
+	[[ "$output" != *"LEARNING-"* ]]
+}
+
+@test "an artifact entry naming a file the session does not have is logged with a warning" {
+	setup_workspace
+	"$RURU" new "Refs" >/dev/null
+	run --separate-stderr "$RURU" log --type artifact --artifact notes/missing.md "the plan"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"warning: no artifact notes/missing.md in the session (yet)"* ]]
+	grep -qF '"artifacts/notes/missing.md"' "$(log_of)"
+	echo x | "$RURU" artifact add --name here.md - >/dev/null
+	run --separate-stderr "$RURU" log --type artifact --artifact here.md "exists"
+	[ -z "$stderr" ]
+}
+
+@test "more prose forms: a mode in quotes, a result that names its mode in a code span" {
+	mkdir -p .ruru/sessions/S-P
+	printf '+++\nid = "S-P"\ntitle = "p"\nstatus = "Active"\nstart_time = 2025-05-01T10:00:00Z\n+++\n\n## Log Entries\n\n%s\n%s\n' \
+		"[250509181436] [Roo Commander] INFO: Re-attempting delegation of task TASK-TS-250509181500 to 'util-typescript'." \
+		"- [2025-05-13 12:49:43] Prime Coordinator: \`lead-qa\` reported completion of task [\`TASK-FIXER-250513-124943.md\`](x.md)" \
+		>.ruru/sessions/S-P/session_log.md
+	run "$RURU" --json show S-P
+	[ "$(jq -c '[.entries[] | [.type, .mode, .task]]' <<<"$output")" = \
+		'[["delegation","util-typescript","TASK-TS-250509181500"],["result","lead-qa","TASK-FIXER-250513-124943"]]' ]
+}
+
+@test "a proposal with no session in a cloned workspace also completes .ruru/.gitignore first" {
+	fixture legacy
+	echo x >t.txt
+	git add t.txt && git -c user.name=t -c user.email=t@t commit -qm t
+	"$RURU" confirm propose --target t.txt --content - <<<"y" >/dev/null
+	grep -qxF 'temp/.lock' .ruru/.gitignore
+	[ -z "$(git status --porcelain -uall | grep -v '^?? .ruru/\(.gitignore\|temp/CONFIRM-\)')" ]
+}

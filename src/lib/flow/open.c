@@ -32,40 +32,80 @@
 #include "open.h"
 #include "store.h"
 #include "task.h"
+#include "text.h"
 #include "v7.h"
 #include "workspace.h"
 #include "banned.h"
 
 #define ITEM_TEXT 160 /* bytes of an entry's first line kept in an item */
+#define NONE ((size_t)-1)
+
+/* The lists an item is filed in; each item holds its link in every list
+ * (newest first), so filing and closing allocate nothing. */
+enum { L_DTASK, L_DMODE, L_DMODE_TASKED, L_DART, L_ETASK, L_EMODE, L_NMAPS, L_EANON = L_NMAPS,
+       L_EALL, L_COUNT };
 
 struct item {
 	enum ruru_event type; /* delegation or error */
 	size_t line;
 	char *stamp, *mode, *task, *source, *artifact, *message;
 	bool open;
-	const char *closed_by_task; /* the task file's status that closed it */
+	size_t next[L_COUNT];
+};
+
+/* key -> the newest item of its list (open addressing; the keys are the
+ * items' own strings). */
+struct map {
+	struct mslot {
+		const char *key;
+		size_t head;
+	} *slot;
+	size_t cap, used;
 };
 
 struct ruru_open {
 	struct item *v;
 	size_t n, cap;
-	/* key -> JSON array of item indexes, each emptied when it closes */
-	json_t *del_task, *del_mode, *del_mode_tasked, *del_art, *err_task, *err_mode;
-	json_t *err_anon, *err_all;
+	struct map map[L_NMAPS];
+	size_t anon, all; /* heads of the errors naming nothing, of every error */
 };
+
+static size_t *map_head(struct map *m, const char *key, bool add)
+{
+	if (!key)
+		return NULL;
+	if (add && 2 * (m->used + 1) > m->cap) {
+		struct map bigger = { .cap = m->cap ? 2 * m->cap : 64 };
+		bigger.slot = ruru_xmalloc(bigger.cap * sizeof(*bigger.slot));
+		memset(bigger.slot, 0, bigger.cap * sizeof(*bigger.slot));
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->slot[i].key)
+				*map_head(&bigger, m->slot[i].key, true) = m->slot[i].head;
+		free(m->slot);
+		*m = bigger;
+	}
+	if (!m->cap)
+		return NULL;
+	size_t n = strlen(key);
+	for (size_t i = ruru_fnv1a(key, n) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->slot[i].key) {
+			if (!add)
+				return NULL;
+			m->slot[i].key = key;
+			m->slot[i].head = NONE;
+			m->used++;
+			return &m->slot[i].head;
+		}
+		if (!strcmp(m->slot[i].key, key))
+			return &m->slot[i].head;
+	}
+}
 
 struct ruru_open *ruru_open_new(void)
 {
 	struct ruru_open *o = ruru_xmalloc(sizeof(*o));
 	memset(o, 0, sizeof(*o));
-	o->del_task = json_object();
-	o->del_mode = json_object();
-	o->del_mode_tasked = json_object();
-	o->del_art = json_object();
-	o->err_task = json_object();
-	o->err_mode = json_object();
-	o->err_anon = json_array();
-	o->err_all = json_array();
+	o->anon = o->all = NONE;
 	return o;
 }
 
@@ -83,14 +123,8 @@ void ruru_open_free(struct ruru_open *o)
 		free(it->message);
 	}
 	free(o->v);
-	json_decref(o->del_task);
-	json_decref(o->del_mode);
-	json_decref(o->del_mode_tasked);
-	json_decref(o->del_art);
-	json_decref(o->err_task);
-	json_decref(o->err_mode);
-	json_decref(o->err_anon);
-	json_decref(o->err_all);
+	for (int m = 0; m < L_NMAPS; m++)
+		free(o->map[m].slot);
 	free(o);
 }
 
@@ -99,41 +133,37 @@ static char *dup_or_null(const char *s)
 	return s ? ruru_strdup(s) : NULL;
 }
 
-static void file_under(json_t *map, const char *key, size_t idx)
+/* Put item idx at the head of a list. */
+static void file_under(struct ruru_open *o, size_t *head, int list, size_t idx)
 {
-	if (!key)
+	if (!head)
 		return;
-	json_t *a = json_object_get(map, key);
-	if (!a) {
-		a = json_array();
-		json_object_set_new(map, key, a);
-	}
-	json_array_append_new(a, json_integer((json_int_t)idx));
+	o->v[idx].next[list] = *head;
+	*head = idx;
 }
 
 /* Close every item of a list and empty it. */
-static void close_list(struct ruru_open *o, json_t *list)
+static void close_list(struct ruru_open *o, size_t *head, int list)
 {
-	size_t i;
-	json_t *v;
-	json_array_foreach(list, i, v) o->v[json_integer_value(v)].open = false;
-	json_array_clear(list);
+	if (!head)
+		return;
+	for (size_t i = *head; i != NONE; i = o->v[i].next[list])
+		o->v[i].open = false;
+	*head = NONE;
 }
 
-static void close_key(struct ruru_open *o, json_t *map, const char *key)
+static void close_key(struct ruru_open *o, int m, const char *key)
 {
-	json_t *a = key ? json_object_get(map, key) : NULL;
-	if (a)
-		close_list(o, a);
+	close_list(o, map_head(&o->map[m], key, false), m);
 }
 
-/* The newest open item of a list (popping closed ones); false if none. */
-static bool close_newest(struct ruru_open *o, json_t *list)
+/* Close the newest open item of a list (dropping closed ones); false if
+ * none. */
+static bool close_newest(struct ruru_open *o, size_t *head, int list)
 {
-	size_t n;
-	while ((n = json_array_size(list)) > 0) {
-		size_t idx = (size_t)json_integer_value(json_array_get(list, n - 1));
-		json_array_remove(list, n - 1);
+	while (head && *head != NONE) {
+		size_t idx = *head;
+		*head = o->v[idx].next[list];
 		if (o->v[idx].open) {
 			o->v[idx].open = false;
 			return true;
@@ -175,32 +205,32 @@ void ruru_open_feed(struct ruru_open *o, const struct ruru_entry *e)
 {
 	if (e->type == RURU_EV_RESULT) {
 		if (e->task) {
-			close_key(o, o->del_task, e->task);
-			close_key(o, o->del_mode, e->mode); /* untasked ones to its mode */
+			close_key(o, L_DTASK, e->task);
+			close_key(o, L_DMODE, e->mode); /* untasked ones to its mode */
 		} else if (e->mode) {
-			json_t *a = json_object_get(o->del_mode, e->mode);
+			size_t *h = map_head(&o->map[L_DMODE], e->mode, false);
 			bool any = false;
-			size_t i;
-			json_t *v;
-			json_array_foreach(a, i, v) any = any || o->v[json_integer_value(v)].open;
+			for (size_t i = h ? *h : NONE; i != NONE && !any; i = o->v[i].next[L_DMODE])
+				any = o->v[i].open;
 			if (any)
-				close_list(o, a);
+				close_list(o, h, L_DMODE);
 			else
-				close_newest(o, json_object_get(o->del_mode_tasked, e->mode));
+				close_newest(o, map_head(&o->map[L_DMODE_TASKED], e->mode, false),
+					     L_DMODE_TASKED);
 		}
 	}
 	if (ruru_entry_withdraws(e, e->artifact))
-		close_key(o, o->del_art, e->artifact);
+		close_key(o, L_DART, e->artifact);
 	if (ruru_entry_is_success(e)) {
-		close_key(o, o->err_task, e->task);
-		close_key(o, o->err_mode, e->mode);
+		close_key(o, L_ETASK, e->task);
+		close_key(o, L_EMODE, e->mode);
 		if (e->source)
-			close_key(o, o->err_mode, e->source);
-		close_list(o, o->err_anon);
+			close_key(o, L_EMODE, e->source);
+		close_list(o, &o->anon, L_EANON);
 		/* "Successfully deployed, all systems operational": a success
 		 * that names nothing speaks for the whole session */
 		if (!e->task && !e->mode)
-			close_list(o, o->err_all);
+			close_list(o, &o->all, L_EALL);
 	}
 	if (e->type != RURU_EV_DELEGATION && e->type != RURU_EV_ERROR)
 		return;
@@ -211,6 +241,8 @@ void ruru_open_feed(struct ruru_open *o, const struct ruru_entry *e)
 	size_t idx = o->n++;
 	struct item *it = &o->v[idx];
 	memset(it, 0, sizeof(*it));
+	for (int l = 0; l < L_COUNT; l++)
+		it->next[l] = NONE;
 	it->type = e->type;
 	it->line = e->line;
 	it->stamp = dup_or_null(e->stamp);
@@ -221,22 +253,24 @@ void ruru_open_feed(struct ruru_open *o, const struct ruru_entry *e)
 	it->message = first_line(e);
 	it->open = true;
 	if (e->type == RURU_EV_DELEGATION) {
-		if (e->task) {
-			file_under(o->del_task, e->task, idx);
-			file_under(o->del_mode_tasked, e->mode, idx);
+		if (it->task) {
+			file_under(o, map_head(&o->map[L_DTASK], it->task, true), L_DTASK, idx);
+			file_under(o, map_head(&o->map[L_DMODE_TASKED], it->mode, true),
+				   L_DMODE_TASKED, idx);
 		} else {
-			file_under(o->del_mode, e->mode, idx);
+			file_under(o, map_head(&o->map[L_DMODE], it->mode, true), L_DMODE, idx);
 		}
-		file_under(o->del_art, e->artifact, idx);
-	} else if (e->task || e->mode || e->source) {
+		file_under(o, map_head(&o->map[L_DART], it->artifact, true), L_DART, idx);
+	} else if (it->task || it->mode || it->source) {
 		/* an error's mode is where it came from: its mode, or else its
 		 * source */
-		json_array_append_new(o->err_all, json_integer((json_int_t)idx));
-		file_under(o->err_task, e->task, idx);
-		file_under(o->err_mode, e->mode ? e->mode : e->source, idx);
+		file_under(o, &o->all, L_EALL, idx);
+		file_under(o, map_head(&o->map[L_ETASK], it->task, true), L_ETASK, idx);
+		file_under(o, map_head(&o->map[L_EMODE], it->mode ? it->mode : it->source, true),
+			   L_EMODE, idx);
 	} else {
-		json_array_append_new(o->err_anon, json_integer((json_int_t)idx));
-		json_array_append_new(o->err_all, json_integer((json_int_t)idx));
+		file_under(o, &o->anon, L_EANON, idx);
+		file_under(o, &o->all, L_EALL, idx);
 	}
 }
 
@@ -256,17 +290,14 @@ bool ruru_task_status_closes(const char *status)
 	return false;
 }
 
-/* Status of task `id` as its file says: from `tasks` (the session's), else
- * from `all` (every task file, read once when first needed). */
-static const char *task_status(struct ruru_ws *ws, json_t *tasks, json_t **all, const char *id)
+/* Status of task `id` as its file says: from `known` (the session's
+ * tasks, id -> status), else from `all` (every task file, read once when
+ * first needed). */
+static const char *task_status(struct ruru_ws *ws, json_t *known, json_t **all, const char *id)
 {
-	size_t i;
-	json_t *v;
-	json_array_foreach(tasks, i, v) {
-		const char *tid = json_string_value(json_object_get(v, "id"));
-		if (tid && !strcmp(tid, id))
-			return json_string_value(json_object_get(v, "status"));
-	}
+	json_t *v = json_object_get(known, id);
+	if (v)
+		return json_string_value(v);
 	if (!ws)
 		return NULL;
 	if (!*all)
@@ -374,17 +405,46 @@ json_t *ruru_open_proposals(struct ruru_ws *ws, const char *sid)
 json_t *ruru_open_finish(struct ruru_open *o, struct ruru_ws *ws, const char *sid, json_t *tasks,
 			 json_t *proposals)
 {
-	json_t *out = json_array(), *all = NULL, *named = json_object();
+	return ruru_open_finish_newest(o, ws, sid, tasks, proposals, 0, NULL);
+}
+
+json_t *ruru_open_finish_newest(struct ruru_open *o, struct ruru_ws *ws, const char *sid,
+				json_t *tasks, json_t *proposals, size_t keep, size_t *nopen)
+{
+	json_t *out = json_array(), *all = NULL, *named = json_object(), *known = json_object();
 	struct ruru_buf t = RURU_BUF_INIT;
-	for (size_t i = 0; i < o->n; i++) {
+	size_t i;
+	json_t *v;
+	json_array_foreach(tasks, i, v) {
+		const char *tid = json_string_value(json_object_get(v, "id"));
+		if (tid)
+			json_object_set(known, tid, json_object_get(v, "status"));
+	}
+	/* Which entry items are still open (the task files have their say),
+	 * newest first, so that only the newest `keep` are worded. */
+	size_t count = 0, first = 0;
+	for (size_t k = o->n; k-- > 0;) {
+		struct item *it = &o->v[k];
+		if (!it->open)
+			continue;
+		const char *st = it->task ? task_status(ws, known, &all, it->task) : NULL;
+		if (ruru_task_status_closes(st)) {
+			it->open = false; /* the task file says it is done */
+			continue;
+		}
+		if (it->task)
+			json_object_set_new(named, it->task, json_true());
+		if (!keep || count < keep)
+			first = k;
+		count++;
+	}
+	if (nopen)
+		*nopen = count;
+	for (i = first; i < o->n && count; i++) {
 		struct item *it = &o->v[i];
 		if (!it->open)
 			continue;
-		const char *st = it->task ? task_status(ws, tasks, &all, it->task) : NULL;
-		if (ruru_task_status_closes(st))
-			continue; /* the task file says it is done */
-		if (it->task)
-			json_object_set_new(named, it->task, json_true());
+		const char *st = it->task ? task_status(ws, known, &all, it->task) : NULL;
 		ruru_buf_reset(&t);
 		bool del = it->type == RURU_EV_DELEGATION;
 		if (del)
@@ -406,8 +466,7 @@ json_t *ruru_open_finish(struct ruru_open *o, struct ruru_ws *ws, const char *si
 						     it->message));
 	}
 	json_decref(all);
-	size_t i;
-	json_t *v;
+	json_decref(known);
 	json_array_foreach(tasks, i, v) {
 		const char *st = json_string_value(json_object_get(v, "status"));
 		const char *id = json_string_value(json_object_get(v, "id"));

@@ -28,6 +28,12 @@ void ruru_open_free(struct ruru_open *o);
 json_t *ruru_open_finish(struct ruru_open *o, struct ruru_ws *ws, const char *sid, json_t *tasks,
 			 json_t *proposals);
 
+/* The same, worded only for the newest `keep` delegations and errors
+ * (0: all); *nopen (may be NULL) gets how many are open in all.  For a
+ * short digest of a long log (prime). */
+json_t *ruru_open_finish_newest(struct ruru_open *o, struct ruru_ws *ws, const char *sid,
+				json_t *tasks, json_t *proposals, size_t keep, size_t *nopen);
+
 /* The session's proposals that still wait for a step (pending, approved
  * or skipped and not applied, or whose apply failed), oldest first:
  * [{artifact (as the log names it), target, status}].  New reference. */

@@ -30,6 +30,7 @@
 #include "text.h"
 #include "banned.h"
 
+#define PRIME_ITEMS 64 /* open delegations and errors worded (the newest) */
 #define TAIL_BYTES (16 * 1024) /* at least; 8 times the bound when larger */
 #define ITEM_MAX 240 /* bytes of one line of the digest */
 
@@ -302,7 +303,11 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 	}
 	json_t *tasks = tasks_json(ws, sid, s.tasks, s.ntasks);
 	json_t *pending = ruru_open_proposals(ws, sid);
-	json_t *items = ruru_open_finish(pass.open, ws, sid, tasks, pending);
+	/* Only the newest items can be shown in a short digest: the others
+	 * are counted, not worded. */
+	size_t nentry_open = 0;
+	json_t *items = ruru_open_finish_newest(pass.open, ws, sid, tasks, pending, PRIME_ITEMS,
+						&nentry_open);
 	pass.open = NULL;
 	json_decref(tasks);
 
@@ -356,11 +361,18 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 		json_array_append_new(olines, json_stringn(line.ptr, line.len));
 		json_array_append(open, v);
 	}
+	/* the entry items left unworded, counted */
+	size_t worded = 0, total;
+	json_t *c;
+	json_array_foreach(open, i, c) {
+		const char *kd = json_string_value(json_object_get(c, "kind"));
+		worded += !strcmp(kd, "delegation") || !strcmp(kd, "error");
+	}
+	total = json_array_size(olines) + (nentry_open - worded);
 	json_decref(items);
-	add_list(&b, "Open items (newest first):\n", olines, json_array_size(olines),
-		 "ruru show --digest");
+	add_list(&b, "Open items (newest first):\n", olines, total, "ruru show --digest");
 	json_decref(olines);
-	json_object_set_new(j, "open_item_count", json_integer((json_int_t)json_array_size(open)));
+	json_object_set_new(j, "open_item_count", json_integer((json_int_t)total));
 	json_object_set_new(j, "open_items", open);
 	b.keep = 0;
 	if (pass.decision) {

@@ -678,6 +678,13 @@ int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_i
 		*in->adr_missing = abs && ruru_store_lstat(ws->store, abs, &st, &ignore) < 0;
 		free(abs);
 	}
+	if (in->artifact_missing) {
+		struct stat st;
+		struct ruru_error ignore = { 0 };
+		char *abs = art.len ? ruru_ws_session_path(ws, id, art.ptr) : NULL;
+		*in->artifact_missing = abs && ruru_store_lstat(ws->store, abs, &st, &ignore) < 0;
+		free(abs);
+	}
 	const char *task = copy.field[RURU_FIELD_TASK], *artifact = copy.field[RURU_FIELD_ARTIFACT];
 	struct ruru_logtx tx;
 	int rc = ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err);

@@ -102,6 +102,49 @@ static void swap(struct ruru_buf *a, struct ruru_buf *b)
 	*b = t;
 }
 
+/*
+ * The templates' own notes to their readers, "<< Placeholder: Must be
+ * generated at runtime >>", are not kept in what ruru writes (search would
+ * find them in every file).  Appends t[0..n) to out without each "<< ... >>"
+ * span (and the blanks before it) that closes on its line; in TOML only
+ * after a '#' that is not inside a quoted string.
+ */
+static void add_without_placeholders(struct ruru_buf *out, const char *t, size_t n, bool toml)
+{
+	for (size_t i = 0; i < n;) {
+		const char *nl = memchr(t + i, '\n', n - i);
+		size_t e = nl ? (size_t)(nl - t) + 1 : n, from = i;
+		if (toml) {
+			bool in_str = false;
+			from = e;
+			for (size_t k = i; k < e; k++) {
+				if (t[k] == '"' && (k == i || t[k - 1] != '\\'))
+					in_str = !in_str;
+				else if (t[k] == '#' && !in_str) {
+					from = k;
+					break;
+				}
+			}
+		}
+		size_t k = from;
+		ruru_buf_add(out, t + i, from - i);
+		while (k < e) {
+			const char *o = memmem(t + k, e - k, "<<", 2);
+			const char *c = o ? memmem(o + 2, (size_t)(t + e - o - 2), ">>", 2) : NULL;
+			if (!c) {
+				ruru_buf_add(out, t + k, e - k);
+				break;
+			}
+			size_t keep = (size_t)(o - t) - k;
+			while (keep && (t[k + keep - 1] == ' ' || t[k + keep - 1] == '\t'))
+				keep--;
+			ruru_buf_add(out, t + k, keep);
+			k = (size_t)(c - t) + 2;
+		}
+		i = e;
+	}
+}
+
 int ruru_fm_fill(struct ruru_buf *out, const char *tpl, size_t len, const char *tpl_name,
 		 const struct ruru_fm_set *sets, size_t nsets, const char *const *tags,
 		 size_t ntags, const char *body, struct ruru_error *err)
@@ -152,14 +195,14 @@ int ruru_fm_fill(struct ruru_buf *out, const char *tpl, size_t len, const char *
 	}
 	if (rc == 0) {
 		ruru_buf_add(out, tpl, fm.toml);
-		ruru_buf_add(out, toml.ptr, toml.len);
+		add_without_placeholders(out, toml.ptr, toml.len, true);
 		ruru_buf_add(out, tpl + fm.toml_end, fm.body - fm.toml_end);
 		if (fm.body == len && (len == 0 || tpl[len - 1] != '\n'))
 			ruru_buf_addch(out, '\n'); /* closing fence without a newline */
 		if (body)
 			ruru_buf_addstr(out, body);
 		else
-			ruru_buf_add(out, tpl + fm.body, len - fm.body);
+			add_without_placeholders(out, tpl + fm.body, len - fm.body, false);
 	} else if (!err->file[0]) {
 		ruru_error_set_file(err, tpl_name);
 	}

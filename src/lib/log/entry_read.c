@@ -683,7 +683,8 @@ static bool read_slug(const char *p, size_t n, size_t *s, size_t *len)
 	size_t i = 0;
 	while (i < n && (p[i] == ' ' || p[i] == '\t'))
 		i++;
-	bool quoted = i < n && p[i] == '`';
+	char q = i < n && (p[i] == '`' || p[i] == '\'') ? p[i] : 0;
+	bool quoted = q != 0;
 	if (quoted)
 		i++;
 	if (i < n && p[i] == '@')
@@ -703,12 +704,39 @@ static bool read_slug(const char *p, size_t n, size_t *s, size_t *len)
 				return read_slug(p + i, n - i, s, len) && (*s += i, true);
 			return false;
 		}
-	if (quoted ? !(i < n && p[i] == '`')
+	if (quoted ? !(i < n && p[i] == q)
 		   : !(memchr(p + b, '-', e - b) || (i < n && p[i] == ':')))
 		return false;
 	*s = b;
 	*len = e - b;
 	return true;
+}
+
+/* The first code span of p[0..n) that is a mode slug: lowercase letters,
+ * digits and '-', with a '-' ("`dev-python`"; not a path, file or task). */
+static bool code_slug(const char *p, size_t n, size_t *s, size_t *len)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != '`')
+			continue;
+		size_t b = i + 1, e = b;
+		bool dash = false, ok = b < n && p[b] >= 'a' && p[b] <= 'z';
+		while (e < n && p[e] != '`') {
+			char c = p[e];
+			dash |= c == '-';
+			ok = ok && ((c >= 'a' && c <= 'z') || is_digit((unsigned char)c) || c == '-');
+			e++;
+		}
+		if (e == n)
+			return false;
+		if (ok && dash && e - b <= 48) {
+			*s = b;
+			*len = e - b;
+			return true;
+		}
+		i = e;
+	}
+	return false;
 }
 
 /* The first MDTM task ID in p[0..n): "TASK-" and letters, digits, '-'
@@ -839,6 +867,9 @@ static void infer_fields(struct ruru_entry *e, size_t first_len)
 	}
 	if (at < f1 && read_slug(m + at, f1 - at, &s, &k))
 		set_inferred(e, RURU_FIELD_MODE, m + at + s, k);
+	else if (e->type == RURU_EV_RESULT && code_slug(m, f1, &s, &k))
+		/* "`lead-qa` reported completion of task ..." */
+		set_inferred(e, RURU_FIELD_MODE, m + s, k);
 	bool about_task = e->type == RURU_EV_DELEGATION || e->type == RURU_EV_RESULT ||
 			  e->type == RURU_EV_ERROR;
 	if (about_task && read_task(m, f1, &s, &k))

@@ -230,7 +230,7 @@ int ruru_logtx_begin_files(struct ruru_logtx *tx, struct ruru_ws *ws, const char
 {
 	tx_init(tx, ws, NULL);
 	tx->nolog = true;
-	if (ruru_store_lock(ws->store, &tx->lock, lockfile, err) < 0) {
+	if (ruru_ws_ignore_own(ws, err) < 0 || ruru_store_lock(ws->store, &tx->lock, lockfile, err) < 0) {
 		ruru_logtx_abort(tx);
 		return -1;
 	}
