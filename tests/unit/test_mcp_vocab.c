@@ -100,6 +100,7 @@ static json_t *tools_list(void)
 	struct ruru_error err;
 	struct ruru_mcp *m = ruru_mcp_new(dir, NULL, &err);
 	assert_non_null(m);
+	assert_int_equal(ruru_mcp_toolsets(m, "all", &err), 0); /* every tool's schema */
 	struct ruru_buf out = RURU_BUF_INIT;
 	static const char req[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
 	ruru_mcp_handle(m, req, sizeof(req) - 1, &out);
