@@ -28,13 +28,17 @@ endif
 WARN = -Wall -Wextra -Werror -Wvla -Wstrict-prototypes -Wwrite-strings -Wshadow \
        -Wformat=2 -Wpointer-arith -Wmissing-prototypes -Wold-style-definition \
        -Wno-format-nonliteral
-DEPLIBS = jansson libcrypto
-# search index (issue #14)
-DEPLIBS += sqlite3
-# the human view: export --html, serve (issue #15)
-DEPLIBS += libcmark-gfm libmicrohttpd
+# What the library links with, in one place: the link line below and the
+# installed ruru.pc are made from these lists.  ruru.h includes jansson.h,
+# so jansson is a public requirement; the rest are private.
+LIB_REQUIRES         = jansson
+LIB_REQUIRES_PRIVATE = libcrypto sqlite3
+LIB_LIBS_PRIVATE     = -pthread -lm
+# the front ends' own: the human view (export --html, serve)
+FRONT_DEPLIBS = libcmark-gfm libmicrohttpd zlib
+DEPLIBS = $(LIB_REQUIRES) $(LIB_REQUIRES_PRIVATE) $(FRONT_DEPLIBS)
 PKG_CFLAGS := $(shell pkg-config --cflags $(DEPLIBS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto -lsqlite3 -lcmark-gfm -lcmark-gfm-extensions -lmicrohttpd)
+PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto -lsqlite3 -lcmark-gfm -lcmark-gfm-extensions -lmicrohttpd -lz)
 # Front ends see the public header and src/banned.h only; the library's
 # internal headers (src/lib/LAYER/*.h) are for the library and its tests.
 # The library is a folder per layer (doc/HACKING.md): base, store, toml, log,
@@ -44,9 +48,7 @@ CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE
 INTERNAL = $(addprefix -Isrc/lib/,$(LIB_LAYERS))
 CFLAGS   += -std=c17 $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS  += $(SANFLAGS)
-LDLIBS   += $(PKG_LIBS) -pthread
-# search ranking: log() in rank.c (issue #14 speed)
-LDLIBS   += -lm
+LDLIBS   += $(PKG_LIBS) $(LIB_LIBS_PRIVATE)
 
 LIB_SRC := $(sort $(wildcard $(addsuffix /*.c,$(addprefix src/lib/,$(LIB_LAYERS)))))
 CLI_SRC := $(sort $(wildcard src/cli/*.c src/mcp/*.c))
@@ -124,7 +126,7 @@ bench: deps
 
 # What a program linked against $(BUILD)/libruru.a needs (bench/toml.sh).
 print-ldlibs:
-	@echo $(PKG_LIBS) -pthread
+	@echo $(PKG_LIBS) $(LIB_LIBS_PRIVATE)
 
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
@@ -142,6 +144,9 @@ fuzz-build: $(FUZZ_BIN)
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(FUZZ_BIN)
 
+# MAJOR.MINOR.PATCH from the macros of include/ruru.h
+RURU_VERSION = $(shell sed -n 's/^\#define RURU_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$$/\2/p' include/ruru.h | paste -sd.)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 		$(DESTDIR)$(PREFIX)/share/man/man1
@@ -149,7 +154,9 @@ install: all
 	install -m 644 include/ruru.h $(DESTDIR)$(PREFIX)/include/ruru.h
 	install -m 644 $(BUILD)/libruru.a $(DESTDIR)$(PREFIX)/lib/libruru.a
 	install -m 644 doc/ruru.1 $(DESTDIR)$(PREFIX)/share/man/man1/ruru.1
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/^#define RURU_VERSION "\(.*\)"/\1/p' include/ruru.h)|g' \
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(RURU_VERSION)|g' \
+		-e 's|@REQUIRES@|$(LIB_REQUIRES)|g' -e 's|@REQUIRES_PRIVATE@|$(LIB_REQUIRES_PRIVATE)|g' \
+		-e 's|@LIBS_PRIVATE@|$(LIB_LIBS_PRIVATE)|g' \
 		doc/ruru.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ruru.pc
 
 clean:

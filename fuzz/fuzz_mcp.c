@@ -43,7 +43,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	/* A fresh workspace: what one input does never changes the next. */
 	nftw(ws, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	if (mkdir(ws, 0700) != 0 || ruru_ws_init(ws, &err) < 0)

@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p = sep ? sep + 1 : end;
 	}
 	struct ruru_buf out;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	ruru_buf_init(&out);
 	int rc = ruru_merge_logs(part[0], len[0], part[1], len[1], part[2], len[2], &out, &err);
 	if (rc != 0 && rc != 1)

@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!db)
 		setup();
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_buf expr = RURU_BUF_INIT;
 	ruru_error_clear(&err);
 	if (ruru_search_compile((const char *)data, size, &expr, &err) < 0) {

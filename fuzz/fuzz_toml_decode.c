@@ -29,7 +29,7 @@ static void check_spans(const struct ruru_toml_value *v, size_t len, int depth)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_toml *doc = ruru_toml_parse((const char *)data, size, &err);
 	if (!doc) {
 		if (err.code != RURU_EINVALID || err.line < 1 || err.col < 1 || !err.msg[0])

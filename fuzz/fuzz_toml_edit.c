@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	const char *doc = nl + 1;
 	size_t len = size - (size_t)(doc - s);
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_toml *orig = ruru_toml_parse(doc, len, &err);
 	if (!orig)
 		return 0;

@@ -26,7 +26,21 @@
 
 #include <jansson.h>
 
-#define RURU_VERSION "0.1.0"
+/* The version: numbers to compare at compile time
+ * (#if RURU_VERSION_NUMBER >= 100), a string to show; ruru_version_number()
+ * and ruru_version() say which library a program was linked with. */
+#define RURU_VERSION_MAJOR 0
+#define RURU_VERSION_MINOR 1
+#define RURU_VERSION_PATCH 0
+#define RURU_VERSION_NUMBER \
+	(RURU_VERSION_MAJOR * 10000 + RURU_VERSION_MINOR * 100 + RURU_VERSION_PATCH)
+#define RURU_VERSION_STR_(x) #x
+#define RURU_VERSION_STR(x) RURU_VERSION_STR_(x)
+#define RURU_VERSION                                                              \
+	RURU_VERSION_STR(RURU_VERSION_MAJOR) "." RURU_VERSION_STR(RURU_VERSION_MINOR) "." \
+		RURU_VERSION_STR(RURU_VERSION_PATCH)
+int ruru_version_number(void);
+const char *ruru_version(void);
 /* Version of every JSON document ruru prints (`--json`, MCP results). */
 #define RURU_SCHEMA_VERSION 1
 
@@ -166,8 +180,13 @@ int ruru_text_check(const char *what, const char *text, size_t len, unsigned fla
 /* True when `text` is NULL, empty or only blanks and line breaks. */
 bool ruru_text_blank(const char *text, size_t len);
 /* Append `text` with what a terminal would obey made visible: control
- * characters as \n, \r, \t, \xNN (C1, U+2028/9 as \uNNNN), bytes that are
- * not UTF-8 as \xNN.  For echoing user input in messages and text output. */
+ * characters as \n, \r, \t, \xNN (so ESC is \x1b), C1, U+2028/9 and the
+ * bidi controls (U+061C, U+200E/F, U+202A-E, U+2066-9) as \uNNNN, bytes
+ * that are not UTF-8 as \xNN.  The one renderer of workspace text for a
+ * terminal: for echoing user input in messages and every text output.  A
+ * one-line field goes through it whole (a newline becomes \n); text of
+ * several lines through ruru_text_escape_keep(…, "\t\n"), which keeps
+ * its lines but shows every CR (a lone CR could repaint a line). */
 void ruru_text_escape(struct ruru_buf *out, const char *text, size_t len);
 /* The same, but the ASCII characters in `keep` (e.g. "\t") are left as they
  * are. */
@@ -208,6 +227,18 @@ int ruru_child_finish(struct ruru_child *c, struct ruru_error *err);
  * made a pipe; the caller chooses stdin and stderr (RURU_CHILD_TO_OUT
  * captures both).  Returns the exit status, or -1 with err set. */
 int ruru_child_capture(struct ruru_child *c, struct ruru_buf *out, struct ruru_error *err);
+
+/* `git config --get KEY` (the user's and the current repository's
+ * configuration), trimmed: a malloc'd string the caller frees, or NULL when
+ * it is unset, spans lines, or git cannot be run. */
+char *ruru_git_config(const char *key);
+/* Who the user is, one rule for every front end and the library: git's
+ * user.email (RURU_IDENTITY_EMAIL: a signer as allowed_signers names it),
+ * or "user.name <user.email>" (RURU_IDENTITY_NAME_EMAIL: an approver),
+ * either alone when only one is set, else the login name from the password
+ * database.  A malloc'd string, or NULL when there is none at all. */
+enum ruru_identity { RURU_IDENTITY_EMAIL, RURU_IDENTITY_NAME_EMAIL };
+char *ruru_user_identity(enum ruru_identity form);
 
 /* ---------------------------------------------------------- front matter */
 
@@ -421,6 +452,10 @@ struct ruru_log_input {
 	const char *field[RURU_FIELD_COUNT];
 	time_t when;
 	bool when_valid;
+	/* Out, when not NULL: set by ruru_session_log to whether the ADR
+	 * field names no file (yet); the entry is logged either way, since
+	 * an ADR may be written after the decision it records. */
+	bool *adr_missing;
 };
 
 
@@ -495,6 +530,8 @@ struct ruru_session {
 	char *coordinator;
 	char **tasks, **artifacts, **tags;
 	size_t ntasks, nartifacts, ntags;
+	char **source_summaries; /* the summaries this session started from */
+	size_t nsource_summaries;
 	char *goal;         /* text of the "## Goal" section, when loaded with entries */
 	struct ruru_entry *entries; /* when loaded with entries */
 	size_t nentries;
@@ -539,6 +576,10 @@ struct ruru_new {
 	/* V7 (issue #12): */
 	bool scaffold;            /* twelve typed folders when the workspace has no scaffold */
 	const char *from_summary; /* a SESSUM file to record in source_summaries, or NULL */
+	/* Out, when not NULL: the session that was active before and stays
+	 * active (nothing pauses it), malloc'd for the caller to free; NULL
+	 * when there was none. */
+	char **other_active;
 };
 /* Create a session and make it active.  Returns its ID (caller frees). */
 char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct ruru_error *err);
@@ -690,6 +731,11 @@ struct ruru_confirm {
 	enum ruru_confirm_status status;
 	char payload_sha256[65];
 	char target_sha256[65]; /* "" when the target did not exist */
+	/* sha256 of the target's content once applied: the payload itself,
+	 * or the diff applied to the target as it was at proposal (computed
+	 * then; for a sidecar from an older ruru, from the disk now). */
+	char result_sha256[65];
+	char nonce[33];         /* 128 random bits, hex ("" from an older ruru) */
 	time_t created, decided_at, applied_at;
 	char *decided_by;    /* "user" or "coordinator" */
 	char *rationale;     /* reason of the decision ("" when none given) */
@@ -707,7 +753,7 @@ struct ruru_confirm {
 };
 void ruru_confirm_release(struct ruru_confirm *c);
 /* {artifact, sidecar, session, target, kind, status, payload_sha256,
- *  target_sha256, created, decided_by, rationale, decided_at, delegated_to,
+ *  target_sha256, result_sha256, nonce, created, decided_by, rationale, decided_at, delegated_to,
  *  task, applied_at, forced, already_applied, decision_record, payload_intact,
  *  target_unchanged, payload_bytes} */
 json_t *ruru_confirm_json(const struct ruru_confirm *c);
@@ -769,8 +815,13 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
  * or its sidecar is missing. */
 int ruru_confirm_load(struct ruru_ws *ws, const char *artifact, struct ruru_confirm *out,
 		      struct ruru_error *err);
-/* The change for a reviewer: `diff -u` of the current target against a
- * content payload, or the diff payload itself.  Appends to *out. */
+/* The change for a reviewer, always ruru's own rendering: `diff -u` of
+ * the current target against the result (a content payload itself, or a
+ * diff payload applied to the target in memory), with the hunk headers
+ * diff writes — never the agent's diff text.  The bytes it reads must
+ * still be those `c` (from ruru_confirm_load) describes: a payload or
+ * result that changed since is RURU_ECONFLICT ("show it again").
+ * Appends to *out. */
 int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct ruru_buf *out,
 		      struct ruru_error *err);
 
@@ -790,6 +841,23 @@ enum ruru_confirm_decision ruru_decision_parse(const char *word);
 int ruru_confirm_decide(struct ruru_ws *ws, const char *artifact,
 			enum ruru_confirm_decision decision, const char *reason,
 			struct ruru_confirm *out, struct ruru_error *err);
+/*
+ * What a front end showed of a proposal (ruru_confirm_load's values, the
+ * diff from ruru_confirm_diff): a decision made with it binds exactly
+ * that.  Each member NULL is not checked; target_sha256 "" (or "none")
+ * says the target did not exist.  The decision is refused under the lock
+ * (RURU_ECONFLICT, "the proposal changed while it was being read; show it
+ * again") when the sidecar, the payload file, the target on disk or the
+ * result computed from them now differ from any value given.
+ */
+struct ruru_confirm_expect {
+	const char *target;         /* target_path, relative to the root */
+	const char *payload_sha256;
+	const char *result_sha256;
+	const char *target_sha256;
+};
+/* Fill *e with pointers into c (valid while c is): every value checked. */
+void ruru_confirm_expect_of(struct ruru_confirm_expect *e, const struct ruru_confirm *c);
 /*
  * Signed decisions (DESIGN §15): the canonical record is signed with
  * `ssh-keygen -Y sign -n ruru-confirm`.  `key`: a private key file, or a
@@ -822,6 +890,13 @@ int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign, json_t **rep
 int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
 			       enum ruru_confirm_decision decision, const char *reason,
 			       const struct ruru_confirm_sign *sign, struct ruru_confirm *out,
+			       struct ruru_error *err);
+/* The decision call every front end that showed the proposal uses: signed
+ * when `sign` is not NULL, bound to `expect` when it is not NULL. */
+int ruru_confirm_decide_expect(struct ruru_ws *ws, const char *artifact,
+			       enum ruru_confirm_decision decision, const char *reason,
+			       const struct ruru_confirm_sign *sign,
+			       const struct ruru_confirm_expect *expect, struct ruru_confirm *out,
 			       struct ruru_error *err);
 /* confirm.sign = true in the workspace's .ruru/config.toml: the CLI signs
  * decisions by default. */

@@ -10,7 +10,7 @@ set -eu
 
 set_for() {
 	case "$1" in
-	build) echo "gcc make pkg-config libc6-dev libjansson-dev libssl-dev patch diffutils libsqlite3-dev openssh-client libcmark-gfm-dev libcmark-gfm-extensions-dev libmicrohttpd-dev" ;;
+	build) echo "gcc make pkg-config libc6-dev libjansson-dev libssl-dev patch diffutils libsqlite3-dev openssh-client libcmark-gfm-dev libcmark-gfm-extensions-dev libmicrohttpd-dev zlib1g-dev" ;;
 	check) echo "$(set_for build) libcmocka-dev bats python3 util-linux tmux jq python3-markdown-it python3-yaml cmark-gfm git tidy valgrind chromium" ;;
 	bench) echo "$(set_for build) hyperfine libtomlplusplus-dev g++ python3 time valgrind ripgrep" ;;
 	all)   echo "$(set_for check) $(set_for bench) clang libclang-rt-14-dev valgrind" ;;

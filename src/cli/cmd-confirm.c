@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +20,14 @@
 #include "banned.h"
 
 static int record_decision(struct cli_ctx *ctx, struct cli_args *a, struct ruru_ws *ws,
-			   enum ruru_confirm_decision dec, struct ruru_confirm *c);
+			   enum ruru_confirm_decision dec, const struct ruru_confirm_expect *shown,
+			   struct ruru_confirm *c);
 
 /* The options of ask, approve, reject and skip: why (--reason, or skip's
- * --rationale), then how to sign the decision (DESIGN §15). */
-enum { DECIDE_WHY, DECIDE_SIGN, DECIDE_KEY, DECIDE_AS, DECIDE_NOPTS };
+ * --rationale), how to sign the decision, and (approve, reject, skip) the
+ * values that were shown; ask's table stops before --expect (it passes
+ * what it showed itself). */
+enum { DECIDE_WHY, DECIDE_SIGN, DECIDE_KEY, DECIDE_AS, DECIDE_EXPECT, DECIDE_NOPTS };
 
 /* Print a proposal as text (show) or JSON (every command's --json). */
 static int print_confirm(struct cli_ctx *ctx, const struct ruru_confirm *c, json_t *extra)
@@ -33,6 +37,59 @@ static int print_confirm(struct cli_ctx *ctx, const struct ruru_confirm *c, json
 		json_object_update(o, extra);
 	json_decref(extra);
 	return cli_print_json(ctx, o) ? 0 : cli_fail(ctx);
+}
+
+/*
+ * Everything below that comes from the workspace (sidecar fields, the
+ * payload's diff) is hostile text: it reaches the terminal only through
+ * ruru_text_escape, the library's renderer — a one-line field whole (it
+ * never starts a new line), the diff with its tabs and newlines kept and
+ * every other control character, CR, escape sequence and bidi control
+ * shown as \x1b, \r, \u202e.
+ */
+static int field(FILE *f, const char *s)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_text_escape(&b, s ? s : "", s ? strlen(s) : 0);
+	int rc = fputs(b.ptr ? b.ptr : "", f);
+	ruru_buf_release(&b);
+	return rc;
+}
+
+/* A one-line field and a newline on stdout; < 0 when the write failed. */
+static int put_line(const char *s)
+{
+	return field(stdout, s) < 0 || putchar('\n') == EOF ? -1 : 0;
+}
+
+/* Text of several lines (its tabs and newlines kept) and a newline. */
+static int put_text(const char *s)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_text_escape_keep(&b, s, strlen(s), "\t\n");
+	int rc = fputs(b.ptr ? b.ptr : "", stdout) < 0 || putchar('\n') == EOF ? -1 : 0;
+	ruru_buf_release(&b);
+	return rc;
+}
+
+/* A diagnostic line on stderr, "ruru: " first, rendered like a field. */
+__attribute__((format(printf, 1, 2))) static void note(const char *fmt, ...)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	ruru_buf_addstr(&b, "ruru: ");
+	ruru_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	cli_print_escaped_line(b.ptr);
+	ruru_buf_release(&b);
+}
+
+/* The diff's lines, rendered for a terminal. */
+static void render_lines(struct ruru_buf *out, const struct ruru_buf *text)
+{
+	ruru_text_escape_keep(out, text->ptr ? text->ptr : "", text->len, "\t\n");
 }
 
 enum { PROPOSE_TARGET, PROPOSE_CONTENT, PROPOSE_DIFF, PROPOSE_SUPERSEDES, PROPOSE_NOPTS };
@@ -57,7 +114,7 @@ static int cmd_propose(struct cli_ctx *ctx, struct cli_args *a)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
 		rc = print_confirm(ctx, &c, NULL);
-	else if (printf("%s\n", c.artifact) < 0)
+	else if (put_line(c.artifact) < 0)
 		rc = cli_fail(ctx);
 	ruru_confirm_release(&c);
 	ruru_ws_free(ws);
@@ -84,7 +141,7 @@ static int cmd_adopt(struct cli_ctx *ctx, struct cli_args *a)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
 		rc = print_confirm(ctx, &c, NULL);
-	else if (printf("%s\n", c.artifact) < 0)
+	else if (put_line(c.artifact) < 0)
 		rc = cli_fail(ctx);
 	ruru_confirm_release(&c);
 	ruru_ws_free(ws);
@@ -95,15 +152,18 @@ static int cmd_adopt(struct cli_ctx *ctx, struct cli_args *a)
 
 static void describe(FILE *f, const struct ruru_confirm *c)
 {
-	fprintf(f, "artifact:  %s\n", c->artifact);
-	fprintf(f, "target:    %s%s\n", c->target,
-		c->target_unchanged ? "" : "  (CHANGED since the proposal)");
+	fputs("artifact:  ", f);
+	field(f, c->artifact);
+	fputs("\ntarget:    ", f);
+	field(f, c->target);
+	fprintf(f, "%s\n", c->target_unchanged ? "" : "  (CHANGED since the proposal)");
 	fprintf(f, "kind:      %s\n", ruru_confirm_kind_word(c->kind));
 	fprintf(f, "status:    %s", ruru_confirm_status_word(c->status));
 	if (c->decided_by && *c->decided_by) {
 		char t[32];
 		struct tm tm;
-		fprintf(f, " by %s", c->decided_by);
+		fputs(" by ", f);
+		field(f, c->decided_by);
 		if (c->decided_at && gmtime_r(&c->decided_at, &tm) &&
 		    strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", &tm))
 			fprintf(f, " at %s", t);
@@ -111,14 +171,28 @@ static void describe(FILE *f, const struct ruru_confirm *c)
 	if (c->forced)
 		fputs(" (forced)", f);
 	fputc('\n', f);
-	if (c->rationale && *c->rationale)
-		fprintf(f, "reason:    %s\n", c->rationale);
-	if (c->delegated_to && *c->delegated_to)
-		fprintf(f, "delegated: %s%s%s\n", c->delegated_to, c->task && *c->task ? " · " : "",
-			c->task ? c->task : "");
-	fprintf(f, "session:   %s\n", c->session ? c->session : "(none: .ruru/temp)");
-	fprintf(f, "payload:   %zu bytes, %s\n", c->payload_bytes,
+	if (c->rationale && *c->rationale) {
+		fputs("reason:    ", f);
+		field(f, c->rationale);
+		fputc('\n', f);
+	}
+	if (c->delegated_to && *c->delegated_to) {
+		fputs("delegated: ", f);
+		field(f, c->delegated_to);
+		if (c->task && *c->task) {
+			fputs(" · ", f);
+			field(f, c->task);
+		}
+		fputc('\n', f);
+	}
+	fputs("session:   ", f);
+	field(f, c->session ? c->session : "(none: .ruru/temp)");
+	fprintf(f, "\npayload:   %zu bytes, %s\n", c->payload_bytes,
 		c->payload_intact ? "as proposed" : "CHANGED since the proposal");
+	/* The values a decision binds (approve --expect takes them). */
+	fprintf(f, "payload_sha256: %s\nresult_sha256:  %s\ntarget_sha256:  %s\n", c->payload_sha256,
+		*c->result_sha256 ? c->result_sha256 : "(unknown)",
+		*c->target_sha256 ? c->target_sha256 : "none");
 	if (c->record)
 		fprintf(f, "record:    %s\n",
 			!strcmp(c->record, "none")     ? "no decision recorded yet"
@@ -139,10 +213,13 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 	} else if (ctx->json) {
 		rc = print_confirm(ctx, &c, json_pack("{s:s%}", "diff", diff.ptr, diff.len));
 	} else {
+		struct ruru_buf shown = RURU_BUF_INIT;
 		describe(stdout, &c);
 		fputc('\n', stdout);
-		if (!cli_write(ctx, diff.ptr, diff.len))
+		render_lines(&shown, &diff);
+		if (!cli_write(ctx, shown.ptr ? shown.ptr : "", shown.len))
 			rc = cli_fail(ctx);
+		ruru_buf_release(&shown);
 	}
 	ruru_buf_release(&diff);
 	ruru_confirm_release(&c);
@@ -262,6 +339,14 @@ static int cmd_ask(struct cli_ctx *ctx, struct cli_args *a)
 		rc = cli_fail(ctx);
 		goto out;
 	}
+	if (!c.target_unchanged) {
+		ruru_error_set(&ctx->err, RURU_ECONFLICT,
+			       "target \"%s\" changed since the proposal; what would be approved is not "
+			       "what apply would write: propose the edit again",
+			       c.target);
+		rc = cli_fail(ctx);
+		goto out;
+	}
 	if (ruru_confirm_diff(ws, &c, &diff, &ctx->err) < 0) {
 		rc = cli_fail(ctx);
 		goto out;
@@ -275,15 +360,19 @@ static int cmd_ask(struct cli_ctx *ctx, struct cli_args *a)
 		ruru_buf_add(&shown, head.ptr, head.len);
 		free(head.ptr);
 	}
-	colour_diff(&shown, &diff);
+	struct ruru_buf safe = RURU_BUF_INIT;
+	render_lines(&safe, &diff);
+	colour_diff(&shown, &safe);
+	ruru_buf_release(&safe);
 	struct winsize wsz;
 	size_t rows = ioctl(STDOUT_FILENO, TIOCGWINSZ, &wsz) == 0 && wsz.ws_row ? wsz.ws_row : 24;
 	fflush(stdout);
 	if (count_lines(&shown) + 2 <= rows || !page(&shown))
 		cli_write(ctx, shown.ptr, shown.len);
 	/* y records the user's approval; writing the target is apply's step. */
-	printf("Approve this change to %s? (it is applied later, by `ruru confirm apply`) [y/N] ",
-	       c.target);
+	fputs("Approve this change to ", stdout);
+	field(stdout, c.target);
+	fputs("? (it is applied later, by `ruru confirm apply`) [y/N] ", stdout);
 	fflush(stdout);
 	char line[256];
 	bool yes = false;
@@ -297,7 +386,12 @@ static int cmd_ask(struct cli_ctx *ctx, struct cli_args *a)
 	} else {
 		fputc('\n', stdout);
 	}
-	if (record_decision(ctx, a, ws, yes ? RURU_DECIDE_APPROVE : RURU_DECIDE_REJECT, &d) < 0)
+	/* The decision binds what was shown: the library refuses it when the
+	 * proposal or the target changed while the question was on screen. */
+	struct ruru_confirm_expect shown_values;
+	ruru_confirm_expect_of(&shown_values, &c);
+	if (record_decision(ctx, a, ws, yes ? RURU_DECIDE_APPROVE : RURU_DECIDE_REJECT, &shown_values,
+			    &d) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
 		rc = print_confirm(ctx, &d, NULL);
@@ -314,16 +408,76 @@ out:
 
 /* ------------------------------------------------------------ decisions */
 
+/*
+ * --expect VALUE (repeatable): the values the decision binds.  A bare
+ * sha256 is the payload's (payload_sha256 of `confirm show --json` or
+ * `propose --json`); KEY=VALUE names one of payload_sha256,
+ * result_sha256, target_sha256 ("none" for a new file) and target_path.
+ * False after a usage error.
+ */
+static bool parse_expect(struct cli_ctx *ctx, struct cli_args *a, struct ruru_confirm_expect *e,
+			 bool *any)
+{
+	size_t n;
+	const char *const *v = cli_all(a, DECIDE_EXPECT, &n);
+	memset(e, 0, sizeof(*e));
+	*any = n > 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(v[i], '=');
+		const char *key = eq ? NULL : "payload_sha256", *val = eq ? eq + 1 : v[i];
+		static const char *const keys[] = { "payload_sha256", "result_sha256", "target_sha256",
+						    "target_path" };
+		for (size_t k = 0; eq && k < 4; k++)
+			if ((size_t)(eq - v[i]) == strlen(keys[k]) && !strncmp(v[i], keys[k], strlen(keys[k])))
+				key = keys[k];
+		if (!key) {
+			cli_usage_error(ctx, "--expect takes a sha256 or KEY=VALUE with KEY one of "
+					     "payload_sha256, result_sha256, target_sha256, target_path; "
+					     "not \"%.*s\"",
+					(int)(eq - v[i]), v[i]);
+			return false;
+		}
+		bool hash = strcmp(key, "target_path") != 0;
+		size_t len = strspn(val, "0123456789abcdef");
+		if (hash && !(len == 64 && !val[64]) &&
+		    !(!strcmp(key, "target_sha256") && (!*val || !strcmp(val, "none")))) {
+			cli_usage_error(ctx, "--expect %s needs a sha256 (64 lower-case hex digits)%s", key,
+					!strcmp(key, "target_sha256") ? " or \"none\"" : "");
+			return false;
+		}
+		const char **slot = !strcmp(key, "payload_sha256")  ? &e->payload_sha256
+				    : !strcmp(key, "result_sha256") ? &e->result_sha256
+				    : !strcmp(key, "target_sha256") ? &e->target_sha256
+								    : &e->target;
+		if (*slot && strcmp(*slot, val)) {
+			cli_usage_error(ctx, "--expect names two different values of %s", key);
+			return false;
+		}
+		*slot = val;
+	}
+	return true;
+}
+
 /* Record a decision with its --reason (skip: --rationale), signed with
- * --sign (or --key / --as, which imply it). */
+ * --sign (or --key / --as, which imply it), bound to what was shown
+ * (`shown`, from ask, else --expect). */
 static int record_decision(struct cli_ctx *ctx, struct cli_args *a, struct ruru_ws *ws,
-			   enum ruru_confirm_decision dec, struct ruru_confirm *c)
+			   enum ruru_confirm_decision dec, const struct ruru_confirm_expect *shown,
+			   struct ruru_confirm *c)
 {
 	const char *reason = cli_val(a, DECIDE_WHY);
 	struct ruru_confirm_sign sign = { .key = cli_val(a, DECIDE_KEY), .identity = cli_val(a, DECIDE_AS) };
-	if (cli_set(a, DECIDE_SIGN) || sign.key || sign.identity || ruru_confirm_sign_wanted(ws))
-		return ruru_confirm_decide_signed(ws, a->argv[0], dec, reason, &sign, c, &ctx->err);
-	return ruru_confirm_decide(ws, a->argv[0], dec, reason, c, &ctx->err);
+	struct ruru_confirm_expect given;
+	bool any = false;
+	if (!shown && a->nopts > DECIDE_EXPECT) {
+		if (!parse_expect(ctx, a, &given, &any))
+			return -1;
+		if (any)
+			shown = &given;
+	}
+	bool signing = cli_set(a, DECIDE_SIGN) || sign.key || sign.identity || ruru_confirm_sign_wanted(ws);
+	return ruru_confirm_decide_expect(ws, a->argv[0], dec, reason, signing ? &sign : NULL, shown, c,
+					  &ctx->err);
 }
 
 static int decide(struct cli_ctx *ctx, struct cli_args *a, enum ruru_confirm_decision dec)
@@ -331,8 +485,12 @@ static int decide(struct cli_ctx *ctx, struct cli_args *a, enum ruru_confirm_dec
 	struct ruru_ws *ws = cli_ws(ctx);
 	struct ruru_confirm c = { 0 };
 	int rc = 0;
-	if (!ws || record_decision(ctx, a, ws, dec, &c) < 0)
+	if (!ws) {
 		rc = cli_fail(ctx);
+	} else if (record_decision(ctx, a, ws, dec, NULL, &c) < 0) {
+		/* a usage error of --expect was printed already */
+		rc = ctx->err.code ? cli_fail(ctx) : RURU_EUSAGE;
+	}
 	else if (ctx->json)
 		rc = print_confirm(ctx, &c, NULL);
 	ruru_confirm_release(&c);
@@ -381,7 +539,7 @@ static int cmd_delegate(struct cli_ctx *ctx, struct cli_args *a)
 			ruru_buf_addf(&full, " Or run `ruru confirm apply %s`.", c.artifact);
 		if (ctx->json)
 			rc = print_confirm(ctx, &c, json_pack("{s:s}", "message", full.ptr));
-		else if (printf("%s\n", full.ptr) < 0)
+		else if (put_text(full.ptr) < 0)
 			rc = cli_fail(ctx);
 	}
 	ruru_buf_release(&full);
@@ -411,16 +569,14 @@ static int cmd_apply(struct cli_ctx *ctx, struct cli_args *a)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
 		rc = print_confirm(ctx, &c, commit ? json_pack("{s:s}", "commit", commit) : NULL);
-	else if (printf("%s\n", c.target) < 0)
+	else if (put_line(c.target) < 0)
 		rc = cli_fail(ctx);
 	if (rc == 0 && c.forced)
-		fprintf(stderr, "ruru: warning: %s had changed since the proposal; applied anyway (--force)\n",
-			c.target);
+		note("warning: %s had changed since the proposal; applied anyway (--force)", c.target);
 	if (rc == 0 && c.already && !ctx->json)
-		fprintf(stderr, "ruru: %s already held the approved result; recorded as applied\n",
-			c.target);
+		note("%s already held the approved result; recorded as applied", c.target);
 	if (rc == 0 && commit && !ctx->json)
-		fprintf(stderr, "ruru: committed %s as %.12s\n", c.target, commit);
+		note("committed %s as %.12s", c.target, commit);
 	free(commit);
 	ruru_confirm_release(&c);
 	ruru_ws_free(ws);
@@ -445,8 +601,12 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 		json_t *v;
 		json_array_foreach(list, i, v) {
 			const char *t = json_string_value(json_object_get(v, "target"));
-			printf("%s\t%s\t%s\n", json_string_value(json_object_get(v, "artifact")),
-			       json_string_value(json_object_get(v, "status")), t ? t : "-");
+			field(stdout, json_string_value(json_object_get(v, "artifact")));
+			fputc('\t', stdout);
+			field(stdout, json_string_value(json_object_get(v, "status")));
+			fputc('\t', stdout);
+			field(stdout, t ? t : "-");
+			fputc('\n', stdout);
 		}
 	}
 	json_decref(list);
@@ -467,7 +627,7 @@ static int cmd_withdraw(struct cli_ctx *ctx, struct cli_args *a)
 		rc = cli_fail(ctx);
 	else if (ctx->json)
 		rc = print_confirm(ctx, &c, NULL);
-	else if (printf("%s\n", c.artifact) < 0)
+	else if (put_line(c.artifact) < 0)
 		rc = cli_fail(ctx);
 	ruru_confirm_release(&c);
 	ruru_ws_free(ws);
@@ -488,7 +648,7 @@ static int cmd_clean(struct cli_ctx *ctx, struct cli_args *a)
 	} else {
 		size_t i;
 		json_t *v;
-		json_array_foreach(gone, i, v) printf("%s\n", json_string_value(v));
+		json_array_foreach(gone, i, v) put_line(json_string_value(v));
 	}
 	json_decref(gone);
 	ruru_ws_free(ws);
@@ -522,11 +682,14 @@ static int cmd_verify(struct cli_ctx *ctx, struct cli_args *a)
 		fflush(stdout);
 		json_array_foreach(problems, i, p) {
 			const char *sev = json_string_value(json_object_get(p, "severity"));
-			fprintf(stderr, "%s:%d:%d: %s%s\n", json_string_value(json_object_get(p, "file")),
-				(int)json_integer_value(json_object_get(p, "line")),
-				(int)json_integer_value(json_object_get(p, "col")),
-				strcmp(sev, "error") ? "note: " : "",
-				json_string_value(json_object_get(p, "message")));
+			struct ruru_buf line = RURU_BUF_INIT;
+			ruru_buf_addf(&line, "%s:%d:%d: %s%s", json_string_value(json_object_get(p, "file")),
+				      (int)json_integer_value(json_object_get(p, "line")),
+				      (int)json_integer_value(json_object_get(p, "col")),
+				      strcmp(sev, "error") ? "note: " : "",
+				      json_string_value(json_object_get(p, "message")));
+			cli_print_escaped_line(line.ptr);
+			ruru_buf_release(&line);
 		}
 	}
 	json_decref(r);
@@ -612,15 +775,27 @@ static const struct cli_opt adopt_opts[ADOPT_NOPTS] = {
 	[DECIDE_AS] = { .name = "as", .arg = "IDENTITY",                                           \
 			.help = "the signer as allowed_signers names it (default: git user.email; " \
 				"implies --sign)" }
+#define EXPECT_ROW                                                                                 \
+	[DECIDE_EXPECT] = { .name = "expect", .arg = "HASH|KEY=VALUE", .multi = true,              \
+			    .lib_arg = "expect",                                                   \
+			    .help = "refuse (exit 5) unless the proposal is still what was shown: "  \
+				    "HASH is its payload_sha256; KEY is payload_sha256, "          \
+				    "result_sha256, target_sha256 or target_path" }
+static const struct cli_opt ask_opts[DECIDE_EXPECT] = {
+	[DECIDE_WHY] = REASON_ROW,
+	SIGN_ROWS,
+};
 static const struct cli_opt decide_opts[DECIDE_NOPTS] = {
 	[DECIDE_WHY] = REASON_ROW,
 	SIGN_ROWS,
+	EXPECT_ROW,
 };
 static const struct cli_opt skip_opts[DECIDE_NOPTS] = {
 	[DECIDE_WHY] = { .name = "rationale", .arg = "TEXT",
 			 .help = "why the edit is routine, simple and low-risk (required)",
 			 .required = true, .lib_arg = "reason" },
 	SIGN_ROWS,
+	EXPECT_ROW,
 };
 static const struct cli_opt withdraw_opts[WITHDRAW_NOPTS] = {
 	[WITHDRAW_REASON] = REASON_ROW,
@@ -651,7 +826,7 @@ const struct cli_cmd cli_cmds_confirm[] = {
 	{ .group = "confirm", .name = "show", .args = "ARTIFACT",
 	  .summary = "target, status, decision and the diff against the current target",
 	  .min_args = 1, .max_args = 1, .run = cmd_show },
-	{ .group = "confirm", .name = "ask", .args = "ARTIFACT", CLI_OPTS(decide_opts),
+	{ .group = "confirm", .name = "ask", .args = "ARTIFACT", CLI_OPTS(ask_opts),
 	  .summary = "show the diff on a terminal and ask the user to approve it (y/N)", .min_args = 1,
 	  .max_args = 1, .run = cmd_ask },
 	{ .group = "confirm", .name = "approve", .args = "ARTIFACT", CLI_OPTS(decide_opts),

@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "web/render.h"
+#include "banned.h"
 
 static int write_page(struct cli_ctx *ctx, const char *dir, const char *rel, struct ruru_buf *b)
 {
@@ -87,10 +88,25 @@ static int export_html(struct cli_ctx *ctx, struct cli_args *a, const char *dir,
 		ruru_buf_addstr(&b, web_css);
 		rc = write_page(ctx, dir, "style.css", &b);
 	}
+	if (rc == 0) {
+		ruru_buf_addstr(&b, web_icon);
+		rc = write_page(ctx, dir, "favicon.svg", &b);
+	}
+	/* the sessions, 100 a page: index.html, index-2.html, ... */
+	site.page = 1;
 	if (rc == 0)
 		rc = web_page_index(&site, &b, &ctx->err) < 0 ? -1 : write_page(ctx, dir, "index.html", &b);
+	for (size_t p = 2; rc == 0 && p <= site.npages; p++) {
+		char name[48];
+		snprintf(name, sizeof name, "index-%zu.html", p);
+		site.page = p;
+		rc = web_page_index(&site, &b, &ctx->err) < 0 ? -1 : write_page(ctx, dir, name, &b);
+	}
 	if (rc == 0)
 		rc = web_page_tasks(&site, &b, &ctx->err) < 0 ? -1 : write_page(ctx, dir, "tasks.html", &b);
+	if (rc == 0)
+		rc = web_page_confirm(&site, NULL, &b, &ctx->err) < 0 ? -1
+									: write_page(ctx, dir, "confirm.html", &b);
 	if (rc == 0)
 		rc = web_sessions(&site, &list, &n, &ctx->err);
 	for (size_t i = 0; rc == 0 && i < n; i++)

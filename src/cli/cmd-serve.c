@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "web/serve.h"
+#include "banned.h"
 
 enum { SERVE_PORT, SERVE_BIND, SERVE_OPEN, SERVE_AS, SERVE_NOPTS };
 

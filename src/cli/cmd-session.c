@@ -170,16 +170,12 @@ static int cmd_new(struct cli_ctx *ctx, struct cli_args *a)
 		o.description = d;
 	}
 	/* Another session stays active as it is; say so (DESIGN §6). */
-	char *other = ruru_session_active(ws);
+	char *other = NULL;
+	o.other_active = &other;
 	char *id = ruru_session_new(ws, &o, &ctx->err);
 	if (!id) {
-		free(other);
 		rc = cli_fail(ctx);
 		goto out;
-	}
-	if (other && !strcmp(other, id)) {
-		free(other);
-		other = NULL;
 	}
 	if (other) {
 		fflush(stdout);
@@ -223,7 +219,8 @@ enum {
 static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *type = cli_val(a, LOG_TYPE);
-	struct ruru_log_input e = { .type = RURU_EV_NOTE };
+	bool adr_missing = false;
+	struct ruru_log_input e = { .type = RURU_EV_NOTE, .adr_missing = &adr_missing };
 	if (type) {
 		e.type = ruru_event_parse(type);
 		if (e.type == RURU_EV_UNKNOWN) {
@@ -276,9 +273,8 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 	}
 	/* An ADR may be written after the decision it records: logged, with
 	 * a word when there is no such file (yet). */
-	struct stat st;
 	const char *adr = e.field[RURU_FIELD_ADR];
-	if (rc == 0 && adr && stat(adr, &st) < 0)
+	if (rc == 0 && adr_missing)
 		fprintf(stderr, "ruru: warning: no ADR file %s (yet); the entry names it anyway\n", adr);
 	free(new_task);
 	free(id);

@@ -277,6 +277,14 @@ static bool check_arg(const char *key, json_t *schema, json_t *v, struct rpc_err
 		}
 		return true;
 	}
+	if (!strcmp(type, "object")) {
+		/* confirm_decide's `shown`: a tool reads only the string
+		 * members it knows from it. */
+		if (!json_is_object(v))
+			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" must be an object", key),
+			       false;
+		return true;
+	}
 	return rpc_fail(e, RPC_INTERNAL_ERROR, "schema of \"%s\" has unknown type", key), false;
 }
 
@@ -346,6 +354,31 @@ static json_t *m_tools_list(struct ruru_mcp *m, json_t *params, struct rpc_error
 	return json_incref(m->tools_list);
 }
 
+/* Paths in tool arguments are relative to the workspace root: a client
+ * knows its workspace, not the server's working directory, and the server
+ * does not change directory (it is a library call away from any program).
+ * A relative target or ADR, and a relative CONFIRM artifact, go to the
+ * library joined to the root; an absolute one as given.  NULL when nothing
+ * changes, else a copy of `args` the caller drops. */
+static json_t *root_paths(const struct ruru_mcp *m, const char *tool, json_t *args)
+{
+	static const char *const keys[] = { "target", "adr", "artifact" };
+	json_t *copy = NULL;
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		const char *v = json_string_value(json_object_get(args, keys[k]));
+		/* session_log's artifact is found from the session folder first */
+		if (!v || !*v || *v == '/' || (k == 2 && strncmp(tool, "confirm_", 8)))
+			continue;
+		if (!copy)
+			copy = json_copy(args);
+		struct ruru_buf b = RURU_BUF_INIT;
+		ruru_buf_addf(&b, "%s/%s", ruru_ws_root(m->env.ws), v);
+		json_object_set_new(copy, keys[k], json_stringn(b.ptr, b.len));
+		ruru_buf_release(&b);
+	}
+	return copy;
+}
+
 /* A tool result: structuredContent and the tool's short text rendering
  * of it (DESIGN §11; clients show the model one or the other, so both
  * carry the identifiers), or the CLI's error line with isError
@@ -390,7 +423,9 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	struct ruru_error err = { 0 };
 	ruru_error_clear(&err);
 	ruru_buf_reset(&m->env.note);
-	json_t *r = mcp_tools[i].run(&m->env, args, &err);
+	json_t *rooted = root_paths(m, name, args);
+	json_t *r = mcp_tools[i].run(&m->env, rooted ? rooted : args, &err);
+	json_decref(rooted);
 	json_decref(empty);
 	if (!r) {
 		struct ruru_buf text = RURU_BUF_INIT;
@@ -692,10 +727,6 @@ static void roots_answer(struct ruru_mcp *m, json_t *result)
 		return;
 	struct ruru_error err = { 0 };
 	struct ruru_ws *ws = ruru_ws_open(path, &err);
-	if (ws && chdir(ruru_ws_root(ws)) < 0 && errno != ENOENT) {
-		ruru_ws_free(ws);
-		ws = NULL;
-	}
 	if (ws) {
 		ruru_ws_free(m->env.ws);
 		m->env.ws = ws;
@@ -923,15 +954,8 @@ struct ruru_mcp *ruru_mcp_new(const char *root, const char *session, struct ruru
 	struct ruru_ws *ws = ruru_ws_open(root, err);
 	if (!ws)
 		return NULL;
-	/* Paths in tool arguments (a target, an artifact) are relative to the
-	 * workspace root: a client knows its workspace, not our cwd.  A root
-	 * that does not exist yet keeps the cwd (the library makes it). */
-	if (chdir(ruru_ws_root(ws)) < 0 && errno != ENOENT) {
-		ruru_error_set(err, RURU_EFAIL, "cannot enter \"%s\": %s", ruru_ws_root(ws),
-			       strerror(errno));
-		ruru_ws_free(ws);
-		return NULL;
-	}
+	/* No chdir: paths in tool arguments are joined to the root where they
+	 * are read (root_paths). */
 	struct ruru_mcp *m = calloc(1, sizeof(*m));
 	json_t **inputs = calloc(mcp_ntools, sizeof(*inputs));
 	if (!m || !inputs)

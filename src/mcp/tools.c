@@ -148,17 +148,15 @@ static json_t *t_session_new(struct mcp_env *env, json_t *args, struct ruru_erro
 		o.tags = tv;
 		o.ntags = json_array_size(tags);
 	}
-	char *other = ruru_session_active(env->ws);
+	char *other = NULL;
+	o.other_active = &other;
 	char *id = ruru_session_new(env->ws, &o, err);
 	free(tv);
-	if (!id) {
-		free(other);
+	if (!id)
 		return NULL;
-	}
 	json_t *r = json_pack("{s:s}", "id", id);
 	/* Another session that stays active, as `ruru new` says on stderr. */
-	json_object_set_new(r, "other_active",
-			    other && strcmp(other, id) ? json_string(other) : json_null());
+	json_object_set_new(r, "other_active", other ? json_string(other) : json_null());
 	free(other);
 	free(id);
 	return r;
@@ -179,7 +177,8 @@ static void x_session_new(const json_t *r, struct ruru_buf *b)
 
 static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	struct ruru_log_input e = { .type = RURU_EV_NOTE };
+	bool adr_missing = false;
+	struct ruru_log_input e = { .type = RURU_EV_NOTE, .adr_missing = &adr_missing };
 	const char *type = arg_str(args, "type");
 	if (type)
 		e.type = ruru_event_parse(type); /* the schema's enum made it valid */
@@ -194,10 +193,7 @@ static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_erro
 		return NULL;
 	}
 	json_t *r = json_pack("{s:s, s:s}", "session", id, "type", ruru_event_name(e.type));
-	/* The server works from the root, so the ADR path is the root's. */
-	struct stat st;
-	const char *adr = e.field[RURU_FIELD_ADR];
-	if (adr && stat(adr, &st) < 0)
+	if (adr_missing)
 		json_object_set_new(r, "warning",
 				    json_string("logged, but no ADR file has that path (yet)"));
 	free(id);
@@ -703,8 +699,17 @@ static json_t *t_confirm_decide(struct mcp_env *env, json_t *args, struct ruru_e
 	/* The schema's enum made it valid; the library refuses anything else. */
 	enum ruru_confirm_decision dec = ruru_decision_parse(arg_str(args, "decision"));
 	struct ruru_confirm c;
-	if (ruru_confirm_decide(env->ws, arg_str(args, "artifact"), dec, arg_str(args, "reason"), &c,
-				err) < 0) {
+	/* `shown`: the values confirm_show returned; the decision binds them
+	 * (refused when the proposal changed since it was shown). */
+	json_t *shown = json_object_get(args, "shown");
+	struct ruru_confirm_expect e = {
+		.target = arg_str(shown, "target"),
+		.payload_sha256 = arg_str(shown, "payload_sha256"),
+		.result_sha256 = arg_str(shown, "result_sha256"),
+		.target_sha256 = arg_str(shown, "target_sha256"),
+	};
+	if (ruru_confirm_decide_expect(env->ws, arg_str(args, "artifact"), dec, arg_str(args, "reason"),
+				       NULL, json_is_object(shown) ? &e : NULL, &c, err) < 0) {
 		static const enum ruru_confirm_status to[RURU_DECIDE_COUNT] = {
 			[RURU_DECIDE_APPROVE] = RURU_CONFIRM_APPROVED,
 			[RURU_DECIDE_REJECT] = RURU_CONFIRM_REJECTED,
@@ -898,6 +903,13 @@ static void x_confirm_show(const json_t *r, struct ruru_buf *b)
 		ruru_buf_addstr(b, "\nThe payload changed since it was proposed.");
 	if (json_is_false(json_object_get(r, "target_unchanged")))
 		ruru_buf_addstr(b, "\nThe target changed since the proposal.");
+	/* What confirm_decide's `shown` takes, for clients that read only text. */
+	ruru_buf_addstr(b, "\nShown (confirm_decide's shown): payload_sha256 ");
+	add_field(b, r, "payload_sha256", "?");
+	ruru_buf_addstr(b, ", result_sha256 ");
+	add_field(b, r, "result_sha256", "?");
+	ruru_buf_addstr(b, ", target_sha256 ");
+	add_field(b, r, "target_sha256", "none");
 	json_t *diff = json_object_get(r, "diff");
 	if (!json_string_length(diff)) {
 		ruru_buf_addstr(b, "\n\nNo difference from the current target.");
@@ -1319,10 +1331,11 @@ const struct mcp_tool mcp_tools[] = {
 	  .text = x_confirm_show },
 	{ .name = "confirm_decide",
 	  .set = MCP_SET_CORE,
-	  .description = "Record a decision. approve and reject record the answer of the user: "
-			 "call them only after asking the user. skip (low risk) needs a reason.",
+	  .description = "Record a decision: approve and reject record what the user answered "
+			 "when asked; skip (low risk) needs a reason.",
 	  .input = ARTIFACT ",'decision':" VOCAB("decision", "approve or reject: the user; skip: you") ","
-		   "'reason':" DSTR("why"),
+		   "'reason':" DSTR("why") ",'shown':{'type':'object','description':'as confirm_show "
+		   "returned it: refused if the proposal changed since'}",
 	  .required = "['artifact','decision']",
 	  .idempotent = true,
 	  .run = t_confirm_decide,

@@ -5,7 +5,10 @@
 #include <string.h>
 
 #include "web/http.h"
+#include "banned.h"
 
+/* The library's ruru_hexval (base/text.c) is internal, and a front end
+ * sees ruru.h only: a hex digit is not worth a public function. */
 static int hexval(int c)
 {
 	if (c >= '0' && c <= '9')
@@ -108,6 +111,8 @@ enum web_route web_route(const char *path, size_t len, struct ruru_buf *id, stru
 		return WEB_DECIDE;
 	if (is(path, len, "/style.css"))
 		return WEB_CSS;
+	if (is(path, len, "/favicon.svg"))
+		return WEB_ICON;
 	if (is(path, len, "/live.js"))
 		return WEB_JS;
 	if (is(path, len, "/events"))

@@ -24,6 +24,7 @@ enum web_route {
 	WEB_CONFIRM,    /* /confirm.html (GET) */
 	WEB_DECIDE,     /* /confirm (POST) */
 	WEB_CSS,        /* /style.css */
+	WEB_ICON,       /* /favicon.svg */
 	WEB_JS,         /* /live.js */
 	WEB_EVENTS,     /* /events */
 	WEB_SESSION,    /* /sessions/ID/index.html */

@@ -5,59 +5,100 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 
 #include "web/render.h"
+#include "banned.h"
 
 const char web_css[] =
-	":root{color-scheme:light dark;--bg:#fff;--fg:#1b1f23;--muted:#57606a;--line:#d0d7de;"
-	"--card:#f6f8fa;--accent:#0969da;--badge:#ddf4ff}\n"
+	":root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;"
+	"--card:#f6f8fa;--accent:#0550ae;--badge:#ddf4ff;--badge-fg:#0a3069;--ok:#116329;--ok-bg:#dafbe1;"
+	"--bad:#a40e26;--bad-bg:#ffebe9;--warn:#6c4400;--warn-bg:#fff8c5;--vio:#6639ba;--vio-bg:#fbefff;"
+	"--num:#6e7781;--btn-ok:#1a7f37;--btn-bad:#c9252d}\n"
 	"@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;"
-	"--line:#30363d;--card:#161b22;--accent:#58a6ff;--badge:#1f3a5f}}\n"
+	"--line:#3d444d;--card:#151b23;--accent:#4493f8;--badge:#1f3a5f;--badge-fg:#cae8ff;--ok:#56d364;"
+	"--ok-bg:#12261e;--bad:#ff7b72;--bad-bg:#301a1f;--warn:#e3b341;--warn-bg:#2e2611;--vio:#bc8cff;"
+	"--vio-bg:#271f3b;--num:#9198a1;--btn-ok:#1a7f37;--btn-bad:#b62324}}\n"
 	"*{box-sizing:border-box}\n"
 	"body{margin:0 auto;max-width:72rem;padding:1rem;background:var(--bg);color:var(--fg);"
 	"font:16px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif}\n"
-	"a{color:var(--accent)}a:focus-visible,summary:focus-visible{outline:3px solid var(--accent);"
-	"outline-offset:2px}\n"
-	"nav{display:flex;gap:1rem;flex-wrap:wrap;border-bottom:1px solid var(--line);"
-	"padding-bottom:.5rem;margin-bottom:1rem}\n"
-	"h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.25rem;margin-top:2rem}\n"
-	".scroll{overflow-x:auto}\n"
+	"a{color:var(--accent)}:focus-visible{outline:3px solid var(--accent);outline-offset:2px}\n"
+	"nav{display:flex;gap:1rem;flex-wrap:wrap;align-items:center;border-bottom:1px solid var(--line);"
+	"padding-bottom:.5rem;margin-bottom:1rem}nav .brand{font-weight:700;text-decoration:none;color:var(--fg)}\n"
+	"h1{font-size:1.6rem;margin:.5rem 0;overflow-wrap:anywhere}h2{font-size:1.25rem;margin-top:2rem}\n"
 	"table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .6rem;"
-	"border-bottom:1px solid var(--line);vertical-align:top}\n"
-	".card{background:var(--card);border:1px solid var(--line);border-radius:8px;"
-	"padding:.75rem 1rem}\n"
+	"border-bottom:1px solid var(--line);vertical-align:top}th a{color:inherit}\n"
+	".nw,time{white-space:nowrap}.id{display:block;color:var(--muted);font-size:.85rem;overflow-wrap:anywhere}\n"
+	".card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem;"
+	"margin:.75rem 0}\n"
+	"table.fm{table-layout:fixed}table.fm th{width:12rem;color:var(--muted);font-weight:normal}"
+	"table.fm td,table.fm th{overflow-wrap:anywhere}table.fm tr:last-child>*{border-bottom:0}\n"
 	".card dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}\n"
-	".card dt{color:var(--muted)}.card dd{margin:0;overflow-wrap:anywhere}\n"
-	".timeline{list-style:none;padding:0}.timeline li{border-left:3px solid var(--line);"
+	"dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}\n"
+	".timeline{list-style:none;padding:0}.timeline li{border-left:4px solid var(--line);"
 	"padding:.25rem 0 .75rem 1rem;margin-left:.25rem}\n"
-	".meta{color:var(--muted);font-size:.9rem;display:flex;flex-wrap:wrap;gap:.25rem .75rem}\n"
-	".badge{background:var(--badge);border-radius:1rem;padding:0 .5rem;font-size:.85rem}\n"
-	".msg{white-space:pre-wrap;overflow-wrap:anywhere;margin-top:.25rem}\n"
+	".timeline li.ok{border-color:var(--ok)}.timeline li.bad{border-color:var(--bad)}"
+	".timeline li.warn{border-color:var(--warn)}.timeline li.vio{border-color:var(--vio)}"
+	".timeline li.info{border-color:var(--accent)}\n"
+	".timeline .meta{margin:0}.timeline .meta>b,.timeline .meta>i{font-weight:normal;font-style:normal;"
+	"display:inline-block;background:var(--badge);color:var(--badge-fg);border-radius:1rem;"
+	"padding:0 .55rem;font-size:.85rem;white-space:nowrap}\n"
+	".timeline li.ok .meta>b,.timeline li.ok .meta>i{background:var(--ok-bg);color:var(--ok)}"
+	".timeline li.bad .meta>b,.timeline li.bad .meta>i{background:var(--bad-bg);color:var(--bad)}"
+	".timeline li.warn .meta>b,.timeline li.warn .meta>i{background:var(--warn-bg);color:var(--warn)}"
+	".timeline li.vio .meta>b,.timeline li.vio .meta>i{background:var(--vio-bg);color:var(--vio)}\n"
+	".meta{color:var(--muted);font-size:.9rem;display:flex;flex-wrap:wrap;gap:.25rem .75rem;align-items:baseline}\n"
+	".badge{display:inline-block;background:var(--badge);color:var(--badge-fg);border-radius:1rem;"
+	"padding:0 .55rem;font-size:.85rem;white-space:nowrap;text-decoration:none}\n"
+	".badge.ok{background:var(--ok-bg);color:var(--ok)}.badge.bad{background:var(--bad-bg);color:var(--bad)}"
+	".badge.warn{background:var(--warn-bg);color:var(--warn)}.badge.vio{background:var(--vio-bg);color:var(--vio)}\n"
+	"a.badge:hover{text-decoration:underline}\n"
+	".msg{white-space:pre-wrap;overflow-wrap:anywhere;margin:.25rem 0 0}\n"
 	"pre{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.75rem;"
-	"overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere}\n"
+	"overflow-x:auto}\n"
 	".board{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:1rem}\n"
 	".board section{background:var(--card);border:1px solid var(--line);border-radius:8px;"
 	"padding:.5rem .75rem}\n"
 	".board h2{margin:.25rem 0;font-size:1.05rem}\n"
-	".board ul{list-style:none;padding:0}.board li{margin:.5rem 0}\n"
+	".board ul{list-style:none;padding:0;margin:0}.board li{margin:.5rem 0;padding:.5rem;"
+	"background:var(--bg);border:1px solid var(--line);border-radius:6px;overflow-wrap:anywhere}\n"
+	".board li:target{outline:3px solid var(--accent)}\n"
 	".muted{color:var(--muted)}\n"
-	".doc img{max-width:100%}\n"
+	".doc img{max-width:100%}.doc table{width:auto}.doc td,.doc th{border:1px solid var(--line)}\n"
 	".filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin:.5rem 0}\n"
 	"input,select,button,textarea{font:inherit;color:inherit;background:var(--bg);"
-	"border:1px solid var(--line);border-radius:6px;padding:.25rem .5rem}\n"
+	"border:1px solid var(--line);border-radius:6px;padding:.3rem .6rem}\n"
 	"button{cursor:pointer;background:var(--card)}\n"
-	".proposal{border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem;margin:1rem 0}\n"
-	".proposal h2{margin-top:0}\n"
-	".warn{color:#cf222e;font-weight:600}\n"
-	".diff .add{background:rgba(46,160,67,.2)}.diff .del{background:rgba(248,81,73,.2)}"
-	".diff .hunk{color:var(--muted)}\n"
-	".diff pre{white-space:pre;overflow-x:auto}\n"
-	".sbs{width:100%;table-layout:fixed;font-family:monospace;font-size:.85rem}"
-	".sbs td{white-space:pre-wrap;overflow-wrap:anywhere;padding:0 .4rem;border:0}\n"
-	".decide{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin-top:.5rem}\n";
+	".proposal{border:1px solid var(--line);border-radius:8px;margin:1rem 0;overflow:hidden}\n"
+	".proposal>header{background:var(--card);padding:.6rem 1rem;border-bottom:1px solid var(--line)}\n"
+	".proposal>header h2,.proposal>header h3{margin:0 0 .25rem;font-size:1.1rem;overflow-wrap:anywhere}\n"
+	".proposal>.body{padding:.5rem 1rem}\n"
+	".warn{color:var(--bad);font-weight:600}.notice{border-left:4px solid var(--ok)}\n"
+	".diff{overflow-x:auto;border:1px solid var(--line);border-radius:6px;margin:.5rem 0}\n"
+	".diff table{font:.85rem/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;width:100%}\n"
+	".diff td{border:0;padding:0 .5rem;white-space:pre}.diff td.n{color:var(--num);text-align:right;"
+	"width:1%;user-select:none}\n"
+	".diff tr.a{background:var(--ok-bg)}.diff tr.d{background:var(--bad-bg)}"
+	".diff tr.h td{background:var(--badge);color:var(--badge-fg)}\n"
+	".diff tr.a td.c::before{content:'+'}.diff tr.d td.c::before{content:'-'}"
+	".diff tr.x td.c::before{content:' '}\n"
+	".decide{display:grid;gap:.5rem;margin-top:.75rem}.decide textarea{width:100%;min-height:3.5rem}\n"
+	".decide .buttons{display:flex;flex-wrap:wrap;gap:.5rem}\n"
+	"button.approve{background:var(--btn-ok);color:#fff;border-color:var(--btn-ok);font-weight:600}"
+	"button.reject{background:var(--btn-bad);color:#fff;border-color:var(--btn-bad);font-weight:600}\n"
+	".pages{display:flex;gap:1rem;flex-wrap:wrap;margin:1rem 0}\n"
+	"footer{margin-top:2rem;color:var(--muted);font-size:.85rem}\n"
+	".hits li{margin:.5rem 0}\n"
+	"@media (max-width:40rem){body{padding:.75rem}table.sessions thead{position:absolute;width:1px;"
+	"height:1px;overflow:hidden;clip:rect(0 0 0 0)}table.sessions,table.sessions tbody,"
+	"table.sessions tr,table.sessions td{display:block}table.sessions tr{border:1px solid var(--line);"
+	"border-radius:8px;margin:.5rem 0;padding:.5rem .75rem;background:var(--card)}"
+	"table.sessions td{border:0;padding:.1rem 0}table.sessions td[data-label]::before{"
+	"content:attr(data-label) ': ';color:var(--muted)}.card dl{grid-template-columns:1fr}table.fm th{width:40%}"
+	"dd{margin-bottom:.35rem}}\n";
 
 void web_escape(struct ruru_buf *out, const char *s, size_t len)
 {
@@ -118,32 +159,63 @@ static void href(struct ruru_buf *out, const char *root, const char *path)
 	ruru_buf_addch(out, '"');
 }
 
+/* The icon (favicon.svg beside style.css): a green check on a rounded square. */
+const char web_icon[] =
+	"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\">"
+	"<rect width=\"16\" height=\"16\" rx=\"3\" fill=\"#1a7f37\"/>"
+	"<path d=\"M4 8.5l2.5 2.5L12 5\" stroke=\"#fff\" stroke-width=\"2\" fill=\"none\"/></svg>\n";
+
+/* An export's pages may be opened from anywhere: nothing outside the
+ * site loads (no remote image can tell anyone the page was read). */
+#define EXPORT_CSP                                                                 \
+	"default-src 'none'; style-src 'self' file:; img-src 'self' file: data:; " \
+	"base-uri 'none'; form-action 'none'"
+
 static void head(struct web_site *site, struct ruru_buf *out, const char *root, const char *title)
 {
-	ruru_buf_addstr(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-			     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	ruru_buf_addstr(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+	if (!site->server)
+		ruru_buf_addstr(out, "<meta http-equiv=\"Content-Security-Policy\" content=\"" EXPORT_CSP "\">\n");
+	ruru_buf_addstr(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 			     "<title>");
 	str(site, out, title);
-	ruru_buf_addstr(out, " · ruru</title>\n<link rel=\"stylesheet\"");
+	ruru_buf_addstr(out, " · ruru</title>\n<link rel=\"icon\" type=\"image/svg+xml\"");
+	href(out, root, "favicon.svg");
+	ruru_buf_addstr(out, ">\n<link rel=\"stylesheet\"");
 	href(out, root, "style.css");
-	ruru_buf_addstr(out, ">\n</head>\n<body>\n<nav aria-label=\"site\"><a");
+	ruru_buf_addstr(out, ">\n</head>\n<body>\n<nav aria-label=\"site\"><a class=\"brand\"");
+	href(out, root, "index.html");
+	ruru_buf_addstr(out, ">ruru</a> <a");
 	href(out, root, "index.html");
 	ruru_buf_addstr(out, ">Sessions</a> <a");
 	href(out, root, "tasks.html");
-	ruru_buf_addstr(out, ">Tasks</a>");
-	if (site->server) {
-		ruru_buf_addstr(out, " <a");
-		href(out, root, "confirm.html");
-		ruru_buf_addstr(out, ">Confirmations</a> <span id=\"live\" class=\"muted\" "
-				     "aria-live=\"polite\"></span>");
-	}
+	ruru_buf_addstr(out, ">Tasks</a> <a");
+	href(out, root, "confirm.html");
+	ruru_buf_addstr(out, ">Confirmations</a>");
+	if (site->server)
+		ruru_buf_addstr(out, " <span id=\"live\" class=\"muted\" aria-live=\"polite\"></span>");
 	ruru_buf_addstr(out, "</nav>\n<main>\n");
+}
+
+/* An instant as "2026-12-07 18:55 UTC" (absolute: an export is read later). */
+static void utc(struct ruru_buf *out, time_t t, bool seconds)
+{
+	char iso[40], shown[40];
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(shown, sizeof shown, seconds ? "%Y-%m-%d %H:%M:%S UTC" : "%Y-%m-%d %H:%M UTC", &tm);
+	ruru_buf_addf(out, "<time datetime=\"%s\">%s</time>", iso, shown);
 }
 
 static void foot(struct web_site *site, struct ruru_buf *out, const char *root)
 {
 	ruru_buf_addstr(out, "</main>\n");
-	if (site->server) {
+	if (!site->server) {
+		ruru_buf_addstr(out, "<footer>Exported by ruru on ");
+		utc(out, site->now, false);
+		ruru_buf_addstr(out, site->redact ? "; secrets redacted.</footer>\n" : ".</footer>\n");
+	} else {
 		/* live updates (the only script; the pages work without it) */
 		ruru_buf_addstr(out, "<script");
 		ruru_buf_addstr(out, " src=\"");
@@ -171,22 +243,34 @@ static void relative(struct ruru_buf *out, time_t now, time_t t)
 		ruru_buf_addf(out, "%s%lld d%s", fut, d / 86400, ago);
 }
 
+/* An entry's time: as written, with the time relative to now on the
+ * server; an export shows the instant in UTC instead (a relative time
+ * would be frozen at the export). */
 static void stamp(struct web_site *site, struct ruru_buf *out, const struct ruru_entry *e)
 {
 	if (!e->stamp)
 		return;
 	if (e->when_valid && e->has_zone) {
+		if (!site->server) {
+			/* the instant itself, written as a machine reads it too */
+			char shown[40];
+			struct tm tm;
+			gmtime_r(&e->when, &tm);
+			strftime(shown, sizeof shown, "%Y-%m-%d %H:%M:%SZ", &tm);
+			ruru_buf_addf(out, "<time>%s</time>", shown);
+			return;
+		}
 		char iso[32];
 		struct tm tm;
 		gmtime_r(&e->when, &tm);
 		strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
 		ruru_buf_addf(out, "<time datetime=\"%s\">", iso);
 		str(site, out, e->stamp);
-		ruru_buf_addstr(out, "</time> <span>(");
+		ruru_buf_addstr(out, "</time> <span class=\"nw\">(");
 		relative(out, site->now, e->when);
 		ruru_buf_addstr(out, ")</span>");
 	} else {
-		ruru_buf_addstr(out, "<span>");
+		ruru_buf_addstr(out, "<span class=\"nw\">");
 		str(site, out, e->stamp);
 		ruru_buf_addstr(out, "</span>");
 	}
@@ -220,10 +304,58 @@ int web_sessions(struct web_site *site, struct ruru_session **list, size_t *n,
 	return 0;
 }
 
+static const char *status_class(const struct ruru_session *s)
+{
+	switch (s->status) {
+	case RURU_STATUS_ACTIVE: return "badge ok";
+	case RURU_STATUS_PAUSED: return "badge warn";
+	case RURU_STATUS_ERROR: return "badge bad";
+	default: return "badge";
+	}
+}
+
 static void status_cell(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s)
 {
+	ruru_buf_addf(out, "<span class=\"%s\">", status_class(s));
 	str(site, out, s->status != RURU_STATUS_UNKNOWN ? ruru_status_string(s->status)
 						       : (s->status_text ? s->status_text : "?"));
+	ruru_buf_addstr(out, "</span>");
+}
+
+/* <a class="CLS" href="ROOT PAGE VALUE">VALUE</a>, VALUE percent-encoded
+ * in the href (PAGE ends in "?tag=" or "#task-"). */
+static void value_link(struct web_site *site, struct ruru_buf *out, const char *cls, const char *root,
+		       const char *page, const char *value)
+{
+	ruru_buf_addf(out, "<a%s%s%s href=\"", *cls ? " class=\"" : "", cls, *cls ? "\"" : "");
+	web_escape(out, root, strlen(root));
+	ruru_buf_addstr(out, page);
+	struct ruru_buf h = RURU_BUF_INIT;
+	web_href(&h, value);
+	web_escape(out, h.ptr, h.len);
+	ruru_buf_release(&h);
+	ruru_buf_addstr(out, "\">");
+	str(site, out, value);
+	ruru_buf_addstr(out, "</a>");
+}
+
+/* A tag: on the server a link to the sessions with it, in an export a badge. */
+static void tag_link(struct web_site *site, struct ruru_buf *out, const char *root, const char *tag)
+{
+	if (!site->server) {
+		ruru_buf_addstr(out, "<span class=\"badge\">");
+		str(site, out, tag);
+		ruru_buf_addstr(out, "</span> ");
+		return;
+	}
+	value_link(site, out, "badge", root, "index.html?tag=", tag);
+	ruru_buf_addch(out, ' ');
+}
+
+/* A task ID: a link to its card on the task board. */
+static void task_link(struct web_site *site, struct ruru_buf *out, const char *root, const char *task)
+{
+	value_link(site, out, "", root, "tasks.html#task-", task);
 }
 
 /* ---- the sessions page's search box (ruru serve): full-text search */
@@ -235,35 +367,45 @@ static void status_cell(struct web_site *site, struct ruru_buf *out, const struc
 #define MARK_OPEN "\x01"
 #define MARK_CLOSE "\x02"
 
-/* The session ID of hit `h`, and its page (relative to the site root). */
+/* The page of hit `h` (relative to the site root): an artifact's page, a
+ * proposal's sidecar's CONFIRM page, else the session at the entry. */
 static void hit_link(struct ruru_buf *out, json_t *h)
 {
 	const char *sid = json_string_value(json_object_get(h, "session"));
 	const char *kind = json_string_value(json_object_get(h, "kind"));
 	const char *path = json_string_value(json_object_get(h, "path"));
-	struct ruru_buf p = RURU_BUF_INIT;
-	ruru_buf_addf(&p, "sessions/%s/", sid);
-	const char *rel = NULL;
-	if (kind && !strcmp(kind, "artifact") && path) {
+	struct ruru_buf p = RURU_BUF_INIT, r = RURU_BUF_INIT;
+	ruru_buf_addf(&p, "sessions/%s/", sid ? sid : "");
+	if (kind && !strcmp(kind, "artifact") && path && sid && *sid) {
 		/* the path is the session folder's ".ruru/sessions/ID/" + rel */
 		const char *at = strstr(path, p.ptr);
 		if (at && at[p.len])
-			rel = at + p.len;
+			ruru_buf_addstr(&r, at + p.len);
+		/* a proposal's sidecar has no page: its CONFIRM file has */
+		const char *base = strrchr(r.ptr ? r.ptr : "", '/');
+		base = base ? base + 1 : r.ptr;
+		if (r.len > 5 && !strcmp(r.ptr + r.len - 5, ".toml") && base && !strncmp(base, "CONFIRM-", 8)) {
+			r.len -= 5;
+			r.ptr[r.len] = '\0';
+			ruru_buf_addstr(&r, ".md");
+		}
 	}
-	if (rel) {
-		ruru_buf_addf(&p, "%s.html", rel);
+	if (r.len) {
+		ruru_buf_addf(&p, "%s.html", r.ptr);
 		href(out, "", p.ptr);
-	} else {
+	} else if (sid && *sid) {
 		ruru_buf_addstr(&p, "index.html");
 		href(out, "", p.ptr);
 		if (kind && !strcmp(kind, "entry")) {
-			/* the timeline's entries carry id="L<line>": reopen the
-			 * attribute href() closed for the fragment */
+			/* the timeline's entries carry id="L<line>" */
 			out->ptr[--out->len] = '\0';
 			ruru_buf_addf(out, "#L%lld\"", (long long)json_integer_value(json_object_get(h, "line")));
 		}
+	} else {
+		href(out, "", "confirm.html");
 	}
 	ruru_buf_release(&p);
+	ruru_buf_release(&r);
 }
 
 /* A snippet: redacted when the site redacts, escaped, matches in <mark>. */
@@ -317,7 +459,16 @@ static size_t keep_hit_sessions(struct web_site *site, struct ruru_session *all,
 	return k;
 }
 
-static void search_results(struct web_site *site, struct ruru_buf *out, json_t *hits, size_t total)
+static const char *title_of(const struct ruru_session *list, size_t n, const char *id)
+{
+	for (size_t i = 0; id && i < n; i++)
+		if (!strcmp(list[i].id, id))
+			return list[i].title && *list[i].title ? list[i].title : list[i].id;
+	return id && *id ? id : "proposal without a session";
+}
+
+static void search_results(struct web_site *site, struct ruru_buf *out, json_t *hits, size_t total,
+			   const struct ruru_session *list, size_t n)
 {
 	ruru_buf_addf(out, "<h2>Matches</h2>\n<p class=\"muted\">%zu match%s", total,
 		      total == 1 ? "" : "es");
@@ -340,11 +491,11 @@ static void search_results(struct web_site *site, struct ruru_buf *out, json_t *
 		ruru_buf_addstr(out, "</span> <a");
 		hit_link(out, h);
 		ruru_buf_addstr(out, ">");
-		str(site, out, json_string_value(json_object_get(h, "session")));
+		str(site, out, title_of(list, n, json_string_value(json_object_get(h, "session"))));
 		ruru_buf_addstr(out, "</a>");
 		const char *when = json_string_value(json_object_get(h, "time"));
 		if (when) {
-			ruru_buf_addstr(out, " <small class=\"muted\">");
+			ruru_buf_addstr(out, " <small class=\"muted nw\">");
 			str(site, out, when);
 			ruru_buf_addstr(out, "</small>");
 		}
@@ -353,6 +504,89 @@ static void search_results(struct web_site *site, struct ruru_buf *out, json_t *
 		ruru_buf_addstr(out, "</div></li>\n");
 	}
 	ruru_buf_addstr(out, "</ol>\n");
+}
+
+/* The href of index page `p` (from 1): the server's query string keeps
+ * the filters; an export has a file per page. */
+static void page_href(struct web_site *site, struct ruru_buf *out, size_t p)
+{
+	ruru_buf_addstr(out, " href=\"");
+	if (!site->server) {
+		if (p <= 1)
+			ruru_buf_addstr(out, "index.html\"");
+		else
+			ruru_buf_addf(out, "index-%zu.html\"", p);
+		return;
+	}
+	struct ruru_buf q = RURU_BUF_INIT;
+	ruru_buf_addf(&q, "index.html?page=%zu", p);
+	if (site->status != RURU_STATUS_UNKNOWN)
+		ruru_buf_addf(&q, "&status=%s", ruru_status_word(site->status));
+	if (site->tag) {
+		ruru_buf_addstr(&q, "&tag=");
+		web_href(&q, site->tag);
+	}
+	if (site->query && *site->query) {
+		ruru_buf_addstr(&q, "&q=");
+		web_href(&q, site->query);
+	}
+	web_escape(out, q.ptr, q.len);
+	ruru_buf_addch(out, '"');
+	ruru_buf_release(&q);
+}
+
+static void pager(struct web_site *site, struct ruru_buf *out, size_t page, size_t pages)
+{
+	if (pages <= 1)
+		return;
+	ruru_buf_addstr(out, "<nav class=\"pages\" aria-label=\"pages\">");
+	if (page > 1) {
+		ruru_buf_addstr(out, "<a rel=\"prev\"");
+		page_href(site, out, page - 1);
+		ruru_buf_addstr(out, ">← Newer</a>");
+	}
+	ruru_buf_addf(out, "<span>Page %zu of %zu</span>", page, pages);
+	if (page < pages) {
+		ruru_buf_addstr(out, "<a rel=\"next\"");
+		page_href(site, out, page + 1);
+		ruru_buf_addstr(out, ">Older →</a>");
+	}
+	ruru_buf_addstr(out, "</nav>\n");
+}
+
+static void session_row(struct web_site *site, struct ruru_buf *out, const struct ruru_session *ls)
+{
+	struct ruru_session full;
+	struct ruru_error e = { 0 };
+	const struct ruru_session *s = ls;
+	bool loaded = ruru_session_load(site->ws, ls->id, RURU_LOAD_ENTRIES, &full, &e) == 0;
+	if (loaded)
+		s = &full;
+	ruru_buf_addstr(out, "<tr><td><a");
+	struct ruru_buf p = RURU_BUF_INIT;
+	ruru_buf_addf(&p, "sessions/%s/index.html", s->id);
+	href(out, "", p.ptr);
+	ruru_buf_release(&p);
+	ruru_buf_addstr(out, ">");
+	str(site, out, s->title && *s->title ? s->title : s->id);
+	ruru_buf_addstr(out, "</a><span class=\"id\">");
+	str(site, out, s->id);
+	ruru_buf_addstr(out, "</span></td><td data-label=\"Status\">");
+	status_cell(site, out, s);
+	ruru_buf_addstr(out, "</td><td data-label=\"Started\" class=\"nw\">");
+	if (s->start && !site->server)
+		utc(out, s->start, false);
+	else
+		str(site, out, s->start_text);
+	ruru_buf_addstr(out, "</td><td data-label=\"Last activity\">");
+	if (loaded && s->nentries)
+		stamp(site, out, &s->entries[s->nentries - 1]);
+	ruru_buf_addf(out, "</td><td data-label=\"Entries\">%zu</td><td>", loaded ? s->nentries : 0);
+	for (size_t t = 0; t < s->ntags; t++)
+		tag_link(site, out, "", s->tags[t]);
+	ruru_buf_addstr(out, "</td></tr>\n");
+	if (loaded)
+		ruru_session_release(&full);
 }
 
 int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_error *err)
@@ -380,18 +614,27 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		json_decref(hits);
 		return -1;
 	}
+	/* hits are labelled by their session's title: from the whole list */
+	struct ruru_session *titles = NULL;
+	size_t ntitles = 0;
 	if (searching) {
+		struct ruru_error te = { 0 };
+		if (ruru_session_list(site->ws, RURU_STATUS_UNKNOWN, NULL, &titles, &ntitles, &te) < 0)
+			titles = NULL, ntitles = 0;
 		json_t *none = json_array();
 		n = keep_hit_sessions(site, list, n, hits ? hits : none);
 		json_decref(none);
 	}
+	size_t pages = n ? (n + WEB_PAGE_SESSIONS - 1) / WEB_PAGE_SESSIONS : 1;
+	size_t page = site->page < 1 ? 1 : site->page > pages ? pages : site->page;
+	site->npages = pages;
 	head(site, out, "", "Sessions");
 	ruru_buf_addstr(out, "<h1>Sessions</h1>\n");
 	if (site->server) {
 		static const enum ruru_status sts[] = { RURU_STATUS_ACTIVE, RURU_STATUS_PAUSED,
 							RURU_STATUS_COMPLETED, RURU_STATUS_ERROR };
-		ruru_buf_addstr(out, "<form class=\"filters\" method=\"get\" action=\"index.html\">"
-				     "<label>Search <input type=\"search\" name=\"q\" value=\"");
+		ruru_buf_addstr(out, "<form class=\"filters\" method=\"get\" action=\"index.html\" role=\"search\">"
+				     "<label>Search <input type=\"search\" id=\"q\" name=\"q\" value=\"");
 		str(site, out, site->query ? site->query : "");
 		ruru_buf_addstr(out, "\"></label> <label>Status <select name=\"status\">"
 				     "<option value=\"\">any</option>");
@@ -399,7 +642,7 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 			ruru_buf_addf(out, "<option value=\"%s\"%s>%s</option>", ruru_status_word(sts[i]),
 				      site->status == sts[i] ? " selected" : "",
 				      ruru_status_string(sts[i]));
-		ruru_buf_addstr(out, "</select></label> <label>Tag <input name=\"tag\" value=\"");
+		ruru_buf_addstr(out, "</select></label> <label>Tag <input id=\"tag\" name=\"tag\" value=\"");
 		str(site, out, site->tag ? site->tag : "");
 		ruru_buf_addstr(out, "\"></label> <button type=\"submit\">Filter</button></form>\n");
 	}
@@ -408,49 +651,28 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		web_escape(out, serr.msg, strlen(serr.msg));
 		ruru_buf_addstr(out, "</p>\n");
 	}
-	ruru_buf_addf(out, "<p class=\"muted\">%zu session%s</p>\n", n, n == 1 ? "" : "s");
-	ruru_buf_addstr(out, "<div class=\"scroll\"><table>\n<thead><tr><th scope=\"col\">Status</th>"
-			     "<th scope=\"col\">Title</th><th scope=\"col\">Started</th>"
-			     "<th scope=\"col\">Last activity</th><th scope=\"col\">Entries</th>"
-			     "<th scope=\"col\">Tags</th></tr></thead>\n<tbody>\n");
-	for (size_t i = 0; i < n; i++) {
-		struct ruru_session full;
-		struct ruru_error e = { 0 };
-		const struct ruru_session *s = &list[i];
-		bool loaded = ruru_session_load(site->ws, s->id, RURU_LOAD_ENTRIES, &full, &e) == 0;
-		if (loaded)
-			s = &full;
-		ruru_buf_addstr(out, "<tr><td>");
-		status_cell(site, out, s);
-		ruru_buf_addstr(out, "</td><td><a");
-		struct ruru_buf p = RURU_BUF_INIT;
-		ruru_buf_addf(&p, "sessions/%s/index.html", s->id);
-		href(out, "", p.ptr);
-		ruru_buf_release(&p);
-		ruru_buf_addstr(out, ">");
-		str(site, out, s->title && *s->title ? s->title : s->id);
-		ruru_buf_addstr(out, "</a><br><small class=\"muted\">");
-		str(site, out, s->id);
-		ruru_buf_addstr(out, "</small></td><td>");
-		str(site, out, s->start_text);
-		ruru_buf_addstr(out, "</td><td>");
-		if (loaded && s->nentries)
-			stamp(site, out, &s->entries[s->nentries - 1]);
-		ruru_buf_addf(out, "</td><td>%zu</td><td>", loaded ? s->nentries : 0);
-		for (size_t t = 0; t < s->ntags; t++) {
-			ruru_buf_addstr(out, "<span class=\"badge\">");
-			str(site, out, s->tags[t]);
-			ruru_buf_addstr(out, "</span> ");
-		}
-		ruru_buf_addstr(out, "</td></tr>\n");
-		if (loaded)
-			ruru_session_release(&full);
+	size_t from = (page - 1) * WEB_PAGE_SESSIONS;
+	size_t to = from + WEB_PAGE_SESSIONS < n ? from + WEB_PAGE_SESSIONS : n;
+	if (pages > 1)
+		ruru_buf_addf(out, "<p class=\"muted\">%zu sessions, %zu to %zu shown</p>\n", n, from + 1, to);
+	else
+		ruru_buf_addf(out, "<p class=\"muted\">%zu session%s</p>\n", n, n == 1 ? "" : "s");
+	if (n) {
+		ruru_buf_addstr(out, "<table class=\"sessions\">\n<thead><tr><th scope=\"col\">Session</th>"
+				     "<th scope=\"col\">Status</th><th scope=\"col\">Started</th>"
+				     "<th scope=\"col\">Last activity</th><th scope=\"col\">Entries</th>"
+				     "<th scope=\"col\">Tags</th></tr></thead>\n<tbody>\n");
+		for (size_t i = from; i < to; i++)
+			session_row(site, out, &list[i]);
+		ruru_buf_addstr(out, "</tbody></table>\n");
 	}
-	ruru_buf_addstr(out, "</tbody></table></div>\n");
+	pager(site, out, page, pages);
 	if (hits)
-		search_results(site, out, hits, total);
+		search_results(site, out, hits, total, titles ? titles : list, titles ? ntitles : n);
 	foot(site, out, "");
 	ruru_session_list_free(list, n);
+	if (titles)
+		ruru_session_list_free(titles, ntitles);
 	json_decref(hits);
 	return 0;
 }
@@ -475,6 +697,109 @@ static bool listed_artifact(json_t *arts, const char *path)
 	return false;
 }
 
+/* An entry's colour: errors and failures red, successes and approvals
+ * green, decisions violet, confirmation steps amber, delegations and
+ * artifacts blue; "" for the rest. */
+static const char *entry_class(const struct ruru_entry *e)
+{
+	const char *o = e->outcome ? e->outcome : "";
+	switch (e->type) {
+	case RURU_EV_ERROR: return "bad";
+	case RURU_EV_RESULT:
+		return !strcmp(o, "failure") ? "bad" : !strcmp(o, "success") ? "ok" : "info";
+	case RURU_EV_CONFIRM_RESPONSE:
+		return !strcmp(o, "rejected") ? "bad" : !strcmp(o, "approved") ? "ok" : "warn";
+	case RURU_EV_CONFIRM_REQUEST:
+	case RURU_EV_CONFIRM_SKIP: return "warn";
+	case RURU_EV_DECISION: return "vio";
+	case RURU_EV_DELEGATION:
+	case RURU_EV_ARTIFACT: return "info";
+	default: return "";
+	}
+}
+
+/* A path from the root (an ADR, a target) shown as code. */
+static void field(struct web_site *site, struct ruru_buf *out, const char *label, const char *v)
+{
+	if (!v || !*v)
+		return;
+	ruru_buf_addf(out, " <span>%s <code>", label);
+	str(site, out, v);
+	ruru_buf_addstr(out, "</code></span>");
+}
+
+/* The timeline: an entry is a line of facts (type, time, mode, task,
+ * artifact, ADR, source, outcome) over its message.  Kept lean: an export
+ * of a thousand sessions is mostly these. */
+static void timeline(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s, json_t *arts,
+		     json_t *tasks)
+{
+	const char *root = "../../";
+	ruru_buf_addf(out, "<h2>Timeline</h2>\n<p class=\"muted\">%zu entr%s</p>\n<ol class=\"timeline\">\n",
+		      s->nentries, s->nentries == 1 ? "y" : "ies");
+	for (size_t i = 0; i < s->nentries; i++) {
+		const struct ruru_entry *e = &s->entries[i];
+		const char *cls = entry_class(e);
+		ruru_buf_addf(out, "<li id=\"L%zu\"%s%s%s><p class=\"meta\"><b>", e->line,
+			      *cls ? " class=\"" : "", cls, *cls ? "\"" : "");
+		str(site, out, e->type_name ? e->type_name : "note");
+		ruru_buf_addstr(out, "</b> ");
+		stamp(site, out, e);
+		/* plain words are items of the line as they are (a flex box) */
+		if (e->mode) {
+			ruru_buf_addstr(out, " mode ");
+			str(site, out, e->mode);
+		}
+		if (e->task) {
+			/* a link to its card when the board shows it */
+			bool on_board = false;
+			size_t k;
+			json_t *t;
+			json_array_foreach(tasks, k, t) {
+				const char *tid = json_string_value(json_object_get(t, "id"));
+				on_board = on_board || (tid && !strcmp(tid, e->task));
+			}
+			ruru_buf_addstr(out, on_board ? " <span>task " : " task ");
+			if (on_board)
+				task_link(site, out, root, e->task);
+			else
+				str(site, out, e->task);
+			if (on_board)
+				ruru_buf_addstr(out, "</span>");
+		}
+		if (e->artifact) {
+			ruru_buf_addstr(out, " <span>artifact ");
+			if (listed_artifact(arts, e->artifact)) {
+				struct ruru_buf p = RURU_BUF_INIT;
+				ruru_buf_addf(&p, "%s.html", e->artifact);
+				ruru_buf_addstr(out, "<a");
+				href(out, "", p.ptr);
+				ruru_buf_addstr(out, ">");
+				str(site, out, e->artifact);
+				ruru_buf_addstr(out, "</a>");
+				ruru_buf_release(&p);
+			} else {
+				str(site, out, e->artifact);
+			}
+			ruru_buf_addstr(out, "</span>");
+		}
+		field(site, out, "ADR", e->adr);
+		if (e->source) {
+			ruru_buf_addstr(out, " from ");
+			str(site, out, e->source);
+		}
+		if (e->outcome) {
+			ruru_buf_addstr(out, " <i>");
+			str(site, out, e->outcome);
+			ruru_buf_addstr(out, "</i>");
+		}
+		ruru_buf_addstr(out, "</p><p class=\"msg\">");
+		text(site, out, e->message, e->message_len);
+		ruru_buf_addstr(out, "</p></li>\n");
+	}
+	ruru_buf_addstr(out, "</ol>\n");
+}
+
 int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out,
 		     struct ruru_error *err)
 {
@@ -496,73 +821,32 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 	str(site, out, s.id);
 	ruru_buf_addstr(out, "</dd>\n<dt>Status</dt><dd>");
 	status_cell(site, out, &s);
-	ruru_buf_addstr(out, "</dd>\n<dt>Started</dt><dd>");
-	str(site, out, s.start_text && *s.start_text ? s.start_text : "—");
-	ruru_buf_addstr(out, "</dd>\n<dt>Ended</dt><dd>");
-	str(site, out, s.end_text && *s.end_text ? s.end_text : "—");
+	ruru_buf_addstr(out, "</dd>\n<dt>Started</dt><dd class=\"nw\">");
+	if (s.start && !site->server)
+		utc(out, s.start, false);
+	else
+		str(site, out, s.start_text && *s.start_text ? s.start_text : "—");
+	ruru_buf_addstr(out, "</dd>\n<dt>Ended</dt><dd class=\"nw\">");
+	if (s.end && !site->server)
+		utc(out, s.end, false);
+	else
+		str(site, out, s.end_text && *s.end_text ? s.end_text : "—");
 	ruru_buf_addstr(out, "</dd>\n<dt>Coordinator</dt><dd>");
 	str(site, out, s.coordinator ? s.coordinator : "—");
 	ruru_buf_addstr(out, "</dd>\n<dt>Tags</dt><dd>");
-	for (size_t t = 0; t < s.ntags; t++) {
-		ruru_buf_addstr(out, "<span class=\"badge\">");
-		str(site, out, s.tags[t]);
-		ruru_buf_addstr(out, "</span> ");
-	}
+	for (size_t t = 0; t < s.ntags; t++)
+		tag_link(site, out, root, s.tags[t]);
 	if (!s.ntags)
 		ruru_buf_addstr(out, "—");
-	ruru_buf_addstr(out, "</dd>\n<dt>Log</dt><dd>");
+	ruru_buf_addstr(out, "</dd>\n<dt>Log</dt><dd><code>");
 	str(site, out, s.path);
-	ruru_buf_addstr(out, "</dd>\n</dl></section>\n");
+	ruru_buf_addstr(out, "</code></dd>\n</dl></section>\n");
 	if (s.goal && *s.goal) {
 		ruru_buf_addstr(out, "<h2>Goal</h2>\n<div class=\"msg\">");
 		str(site, out, s.goal);
 		ruru_buf_addstr(out, "</div>\n");
 	}
-
-	ruru_buf_addf(out, "<h2>Timeline</h2>\n<p class=\"muted\">%zu entr%s</p>\n<ol class=\"timeline\">\n",
-		      s.nentries, s.nentries == 1 ? "y" : "ies");
-	for (size_t i = 0; i < s.nentries; i++) {
-		const struct ruru_entry *e = &s.entries[i];
-		ruru_buf_addf(out, "<li id=\"L%zu\"><div class=\"meta\"><span class=\"badge\">", e->line);
-		str(site, out, e->type_name ? e->type_name : "note");
-		ruru_buf_addstr(out, "</span> ");
-		stamp(site, out, e);
-		if (e->mode) {
-			ruru_buf_addstr(out, " <span>mode ");
-			str(site, out, e->mode);
-			ruru_buf_addstr(out, "</span>");
-		}
-		if (e->task) {
-			ruru_buf_addstr(out, " <span>task ");
-			str(site, out, e->task);
-			ruru_buf_addstr(out, "</span>");
-		}
-		if (e->artifact) {
-			ruru_buf_addstr(out, " <span>artifact ");
-			if (listed_artifact(arts, e->artifact)) {
-				struct ruru_buf p = RURU_BUF_INIT;
-				ruru_buf_addf(&p, "%s.html", e->artifact);
-				ruru_buf_addstr(out, "<a");
-				href(out, "", p.ptr);
-				ruru_buf_addstr(out, ">");
-				str(site, out, e->artifact);
-				ruru_buf_addstr(out, "</a>");
-				ruru_buf_release(&p);
-			} else {
-				str(site, out, e->artifact);
-			}
-			ruru_buf_addstr(out, "</span>");
-		}
-		if (e->outcome) {
-			ruru_buf_addstr(out, " <span>outcome ");
-			str(site, out, e->outcome);
-			ruru_buf_addstr(out, "</span>");
-		}
-		ruru_buf_addstr(out, "</div>\n<div class=\"msg\">");
-		text(site, out, e->message, e->message_len);
-		ruru_buf_addstr(out, "</div></li>\n");
-	}
-	ruru_buf_addstr(out, "</ol>\n");
+	timeline(site, out, &s, arts, tasks);
 
 	size_t i;
 	json_t *v;
@@ -570,21 +854,21 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 	if (!json_array_size(tasks))
 		ruru_buf_addstr(out, "<p class=\"muted\">No tasks.</p>\n");
 	else
-		ruru_buf_addstr(out, "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">Task</th>"
-				     "<th scope=\"col\">Title</th><th scope=\"col\">Status</th></tr></thead><tbody>\n");
+		ruru_buf_addstr(out, "<table><thead><tr><th scope=\"col\">Task</th>"
+				     "<th scope=\"col\">ID</th><th scope=\"col\">Status</th></tr></thead><tbody>\n");
 	json_array_foreach(tasks, i, v) {
 		const char *t = json_string_value(json_object_get(v, "title"));
 		const char *st = json_string_value(json_object_get(v, "status"));
 		ruru_buf_addstr(out, "<tr><td>");
-		str(site, out, json_string_value(json_object_get(v, "id")));
-		ruru_buf_addstr(out, "</td><td>");
 		str(site, out, t ? t : "(no task file)");
 		ruru_buf_addstr(out, "</td><td>");
+		task_link(site, out, root, json_string_value(json_object_get(v, "id")));
+		ruru_buf_addstr(out, "</td><td class=\"nw\">");
 		str(site, out, st ? st : "—");
 		ruru_buf_addstr(out, "</td></tr>\n");
 	}
 	if (json_array_size(tasks))
-		ruru_buf_addstr(out, "</tbody></table></div>\n");
+		ruru_buf_addstr(out, "</tbody></table>\n");
 
 	ruru_buf_addstr(out, "<h2>Artifacts</h2>\n");
 	if (!json_array_size(arts))
@@ -628,6 +912,131 @@ static bool is_markdown(const char *rel)
 	return (n > 3 && !strcmp(rel + n - 3, ".md")) || (n > 9 && !strcmp(rel + n - 9, ".markdown"));
 }
 
+/* A typed artifact's TOML front matter as a table: key, value (strings
+ * as text, arrays of strings joined, anything else as written). */
+static void front_matter(struct web_site *site, struct ruru_buf *out, const char *toml, size_t len)
+{
+	struct ruru_error e = { 0 };
+	struct ruru_toml *doc = ruru_toml_parse(toml, len, &e);
+	if (!doc) {
+		ruru_buf_addstr(out, "<pre tabindex=\"0\">");
+		text(site, out, toml, len);
+		ruru_buf_addstr(out, "</pre>\n");
+		return;
+	}
+	const struct ruru_toml_value *root = ruru_toml_root(doc);
+	ruru_buf_addstr(out, "<div class=\"card\"><table class=\"fm\" aria-label=\"front matter\"><tbody>\n");
+	for (size_t i = 0; i < ruru_toml_table_len(root); i++) {
+		size_t kl;
+		const char *k = ruru_toml_table_key(root, i, &kl);
+		const struct ruru_toml_value *v = ruru_toml_table_at(root, i);
+		ruru_buf_addstr(out, "<tr><th scope=\"row\">");
+		text(site, out, k, kl);
+		ruru_buf_addstr(out, "</th><td>");
+		enum ruru_toml_kind kind = ruru_toml_kind(v);
+		if (kind == RURU_TOML_STRING) {
+			size_t sl;
+			const char *sv = ruru_toml_string(v, &sl);
+			if (sl)
+				text(site, out, sv, sl);
+			else
+				ruru_buf_addstr(out, "<span class=\"muted\">—</span>");
+		} else if (kind == RURU_TOML_ARRAY) {
+			for (size_t j = 0; j < ruru_toml_array_len(v); j++) {
+				const struct ruru_toml_value *x = ruru_toml_array_at(v, j);
+				size_t sl;
+				if (ruru_toml_kind(x) == RURU_TOML_STRING) {
+					const char *sv = ruru_toml_string(x, &sl);
+					ruru_buf_addstr(out, "<span class=\"badge\">");
+					text(site, out, sv, sl);
+					ruru_buf_addstr(out, "</span> ");
+				} else {
+					struct ruru_toml_span sp = ruru_toml_value_span(x);
+					text(site, out, toml + sp.start, sp.end - sp.start);
+					ruru_buf_addstr(out, " ");
+				}
+			}
+		} else {
+			struct ruru_toml_span sp = ruru_toml_value_span(v);
+			ruru_buf_addstr(out, "<code>");
+			text(site, out, toml + sp.start, sp.end - sp.start);
+			ruru_buf_addstr(out, "</code>");
+		}
+		ruru_buf_addstr(out, "</td></tr>\n");
+	}
+	ruru_buf_addstr(out, "</tbody></table></div>\n");
+	ruru_toml_free(doc);
+}
+
+/* What a link inside an artifact may point at: the artifacts of its session. */
+struct links {
+	struct web_site *site;
+	const char *rel; /* the page's artifact, relative to the session folder */
+	json_t *arts;
+};
+
+static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p, bool top);
+static void markdown(struct ruru_buf *out, const char *md, size_t len, const struct links *l);
+
+static int artifact_body(struct web_site *site, const char *id, const char *rel, json_t *arts,
+			 struct ruru_buf *data, int kind, struct ruru_buf *out, struct ruru_error *err)
+{
+	const char *base = strrchr(rel, '/');
+	base = base ? base + 1 : rel;
+	if (kind == 1 && is_markdown(rel) && !strncmp(base, "CONFIRM-", 8)) {
+		/* a proposal: its review card (ruru's diff), not its payload as Markdown */
+		struct ruru_session s;
+		struct ruru_error e = { 0 };
+		if (ruru_session_load(site->ws, id, 0, &s, &e) == 0) {
+			struct ruru_buf art = RURU_BUF_INIT;
+			const char *slash = strrchr(s.path, '/');
+			ruru_buf_addf(&art, "%.*s/%s", slash ? (int)(slash - s.path) : 0, s.path, rel);
+			json_t *p = json_pack("{s:s}", "artifact", art.ptr);
+			one_proposal(site, out, p, true);
+			json_decref(p);
+			ruru_buf_release(&art);
+			ruru_session_release(&s);
+			return 0;
+		}
+	}
+	if (kind == 1 && is_markdown(rel)) {
+		struct ruru_buf r = RURU_BUF_INIT;
+		if (site->redact)
+			ruru_redact(&r, data->ptr, data->len);
+		else
+			ruru_buf_add(&r, data->ptr, data->len);
+		struct ruru_frontmatter fm;
+		size_t body = 0;
+		if (ruru_frontmatter_split(r.ptr, r.len, &fm)) {
+			front_matter(site, out, r.ptr + fm.toml, fm.toml_end - fm.toml);
+			body = fm.body;
+		}
+		struct links l = { site, rel, arts };
+		ruru_buf_addstr(out, "<article class=\"doc\">\n");
+		markdown(out, r.ptr + body, r.len - body, &l);
+		ruru_buf_addstr(out, "</article>\n");
+		ruru_buf_release(&r);
+	} else if (kind == 1) {
+		ruru_buf_addstr(out, "<pre tabindex=\"0\">");
+		text(site, out, data->ptr, data->len);
+		ruru_buf_addstr(out, "</pre>\n");
+	} else if (site->files) {
+		ruru_buf_addf(out, "<p>Binary file, %zu bytes: <a", data->len);
+		struct ruru_buf h = RURU_BUF_INIT;
+		ruru_buf_addstr(&h, "files/");
+		ruru_buf_addstr(&h, base);
+		href(out, "", h.ptr);
+		ruru_buf_release(&h);
+		ruru_buf_addstr(out, " download>download</a></p>\n");
+	} else {
+		ruru_buf_addf(out, "<p class=\"muted\">Binary file, %zu bytes, not included: redaction "
+				   "cannot look inside it (export with --no-redact to include it).</p>\n",
+			      data->len);
+	}
+	(void)err;
+	return 0;
+}
+
 int web_page_artifact(struct web_site *site, const char *id, const char *rel,
 		      struct ruru_buf *out, struct ruru_error *err)
 {
@@ -637,9 +1046,12 @@ int web_page_artifact(struct web_site *site, const char *id, const char *rel,
 		ruru_buf_release(&data);
 		return -1;
 	}
+	struct ruru_error ae = { 0 };
+	json_t *arts = ruru_artifact_list(site->ws, id, &ae);
 	ruru_buf_addf(&page, "sessions/%s/%s", id, rel);
 	root_of(&root, page.ptr);
 	head(site, out, root.ptr, rel);
+	site->root = root.ptr;
 	ruru_buf_addstr(out, "<p><a href=\"");
 	for (const char *p = rel; *p; p++)
 		if (*p == '/')
@@ -654,40 +1066,23 @@ int web_page_artifact(struct web_site *site, const char *id, const char *rel,
 		web_escape(out, err->msg, strlen(err->msg));
 		ruru_buf_addstr(out, ".</p>\n");
 		ruru_error_clear(err);
-	} else if (kind == 1 && is_markdown(rel)) {
-		ruru_buf_addstr(out, "<article class=\"doc\">\n");
-		if (site->redact) {
-			struct ruru_buf r = RURU_BUF_INIT;
-			ruru_redact(&r, data.ptr, data.len);
-			web_markdown(out, r.ptr, r.len);
-			ruru_buf_release(&r);
-		} else {
-			web_markdown(out, data.ptr, data.len);
-		}
-		ruru_buf_addstr(out, "</article>\n");
-	} else if (kind == 1) {
-		ruru_buf_addstr(out, "<pre>");
-		text(site, out, data.ptr, data.len);
-		ruru_buf_addstr(out, "</pre>\n");
-	} else if (site->files) {
-		const char *base = strrchr(rel, '/');
-		ruru_buf_addf(out, "<p>Binary file, %zu bytes: <a", data.len);
-		struct ruru_buf h = RURU_BUF_INIT;
-		ruru_buf_addstr(&h, "files/");
-		ruru_buf_addstr(&h, base ? base + 1 : rel);
-		href(out, "", h.ptr);
-		ruru_buf_release(&h);
-		ruru_buf_addstr(out, " download>download</a></p>\n");
 	} else {
-		ruru_buf_addf(out, "<p class=\"muted\">Binary file, %zu bytes, not included: redaction "
-				   "cannot look inside it (export with --no-redact to include it).</p>\n",
-			      data.len);
+		artifact_body(site, id, rel, arts, &data, kind, out, err);
 	}
 	foot(site, out, root.ptr);
+	site->root = NULL;
+	json_decref(arts);
 	ruru_buf_release(&data);
 	ruru_buf_release(&root);
 	ruru_buf_release(&page);
 	return 0;
+}
+
+/* A column's anchor: its status in lowercase, spaces as '-'. */
+static void column_id(struct ruru_buf *out, const char *name)
+{
+	for (const char *p = name; *p; p++)
+		ruru_buf_addch(out, *p == ' ' ? '-' : (*p >= 'A' && *p <= 'Z') ? *p - 'A' + 'a' : *p);
 }
 
 int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_error *err)
@@ -704,7 +1099,7 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		RURU_TASK_UNKNOWN,
 	};
 	size_t ncol = sizeof order / sizeof order[0];
-	json_t *cols = json_array();
+	json_t *cols = json_array(), *seen = json_object();
 	for (size_t c = 0; c < ncol; c++)
 		json_array_append_new(cols, json_array());
 	for (size_t i = 0; i < n; i++) {
@@ -719,6 +1114,11 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 			for (size_t j = 0; j < ncol; j++)
 				if (order[j] == ts)
 					c = j;
+			/* a task linked from several sessions: one card, the first */
+			const char *tid = json_string_value(json_object_get(t, "id"));
+			if (!tid || json_object_get(seen, tid))
+				continue;
+			json_object_set_new(seen, tid, json_true());
 			json_object_set_new(t, "session", json_string(list[i].id));
 			json_array_append(json_array_get(cols, c), t);
 		}
@@ -728,32 +1128,52 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 	ruru_buf_addstr(out, "<h1>Tasks</h1>\n<div class=\"board\">\n");
 	for (size_t c = 0; c < ncol; c++) {
 		json_t *col = json_array_get(cols, c);
-		ruru_buf_addstr(out, "<section><h2>");
-		str(site, out, order[c] == RURU_TASK_UNKNOWN ? "No task file"
-							    : ruru_task_status_string(order[c]));
-		ruru_buf_addf(out, " <span class=\"muted\">(%zu)</span></h2>\n%s\n", json_array_size(col),
+		const char *name = order[c] == RURU_TASK_UNKNOWN ? "No task file"
+								 : ruru_task_status_string(order[c]);
+		struct ruru_buf cid = RURU_BUF_INIT;
+		column_id(&cid, name);
+		ruru_buf_addstr(out, "<section aria-labelledby=\"col-");
+		web_escape(out, cid.ptr, cid.len);
+		ruru_buf_addstr(out, "\"><h2 id=\"col-");
+		web_escape(out, cid.ptr, cid.len);
+		ruru_buf_addstr(out, "\"><a href=\"#col-");
+		web_escape(out, cid.ptr, cid.len);
+		ruru_buf_addstr(out, "\">");
+		str(site, out, name);
+		ruru_buf_addf(out, "</a> <span class=\"muted\">(%zu)</span></h2>\n%s\n", json_array_size(col),
 			      json_array_size(col) ? "<ul>" : "<p class=\"muted\">none</p>");
+		ruru_buf_release(&cid);
 		size_t k;
 		json_t *t;
 		json_array_foreach(col, k, t) {
 			const char *title = json_string_value(json_object_get(t, "title"));
-			ruru_buf_addstr(out, "<li><strong>");
-			str(site, out, json_string_value(json_object_get(t, "id")));
-			ruru_buf_addstr(out, "</strong><br>");
-			str(site, out, title ? title : "");
-			ruru_buf_addstr(out, "<br><a");
+			const char *tid = json_string_value(json_object_get(t, "id"));
+			const char *sess = json_string_value(json_object_get(t, "session"));
+			ruru_buf_addstr(out, "<li id=\"task-");
+			str(site, out, tid);
+			ruru_buf_addstr(out, "\"><strong>");
+			str(site, out, title && *title ? title : tid);
+			ruru_buf_addstr(out, "</strong><br><a class=\"id\" href=\"#task-");
+			struct ruru_buf h = RURU_BUF_INIT;
+			web_href(&h, tid ? tid : "");
+			web_escape(out, h.ptr, h.len);
+			ruru_buf_release(&h);
+			ruru_buf_addstr(out, "\">");
+			str(site, out, tid);
+			ruru_buf_addstr(out, "</a><a class=\"id\"");
 			struct ruru_buf p = RURU_BUF_INIT;
-			ruru_buf_addf(&p, "sessions/%s/index.html", json_string_value(json_object_get(t, "session")));
+			ruru_buf_addf(&p, "sessions/%s/index.html", sess);
 			href(out, "", p.ptr);
 			ruru_buf_release(&p);
-			ruru_buf_addstr(out, "><small>");
-			str(site, out, json_string_value(json_object_get(t, "session")));
-			ruru_buf_addstr(out, "</small></a></li>\n");
+			ruru_buf_addstr(out, ">");
+			str(site, out, title_of(list, n, sess));
+			ruru_buf_addstr(out, "</a></li>\n");
 		}
 		ruru_buf_addstr(out, json_array_size(col) ? "</ul></section>\n" : "</section>\n");
 	}
 	ruru_buf_addstr(out, "</div>\n");
 	foot(site, out, "");
+	json_decref(seen);
 	json_decref(cols);
 	ruru_session_list_free(list, n);
 	return 0;
@@ -761,7 +1181,8 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 
 /* Raw HTML in Markdown becomes text: an HTML block a code block, inline
  * HTML a text node (DESIGN §14: raw HTML escaped, not dropped). */
-static void defuse_html(cmark_node *doc)
+/* The nodes of type `a` or `b` in document order (caller frees the array). */
+static cmark_node **collect(cmark_node *doc, cmark_node_type a, cmark_node_type b, size_t *count)
 {
 	size_t n = 0, cap = 16;
 	cmark_node **found = malloc(cap * sizeof *found);
@@ -772,17 +1193,24 @@ static void defuse_html(cmark_node *doc)
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *node = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(node);
-		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_HTML_BLOCK && t != CMARK_NODE_HTML_INLINE))
+		if (ev != CMARK_EVENT_ENTER || (t != a && t != b))
 			continue;
 		if (n == cap) {
 			cap *= 2;
-			found = realloc(found, cap * sizeof *found);
-			if (!found)
+			if (!(found = realloc(found, cap * sizeof *found)))
 				abort();
 		}
 		found[n++] = node;
 	}
 	cmark_iter_free(it);
+	*count = n;
+	return found;
+}
+
+static void defuse_html(cmark_node *doc)
+{
+	size_t n;
+	cmark_node **found = collect(doc, CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE, &n);
 	for (size_t i = 0; i < n; i++) {
 		cmark_node *old = found[i];
 		bool block = cmark_node_get_type(old) == CMARK_NODE_HTML_BLOCK;
@@ -795,11 +1223,177 @@ static void defuse_html(cmark_node *doc)
 	free(found);
 }
 
-void web_markdown(struct ruru_buf *out, const char *md, size_t len)
+/* Replace `node` by its children (a link that must not be one: its text stays). */
+static void unlink_keep_text(cmark_node *node)
+{
+	cmark_node *ch;
+	while ((ch = cmark_node_first_child(node)))
+		cmark_node_insert_before(node, ch);
+	cmark_node_free(node);
+}
+
+static bool has_scheme(const char *u, size_t *n)
+{
+	size_t i = 0;
+	while (u[i] && u[i] != ':' && u[i] != '/' && u[i] != '?' && u[i] != '#')
+		i++;
+	*n = i;
+	return u[i] == ':' && i > 0;
+}
+
+/* `url` (relative to the artifact `l->rel`) resolved inside the session
+ * folder into `out`, "." and ".." applied; false when it leaves it. */
+static bool resolve(const char *rel, const char *url, size_t ulen, struct ruru_buf *out)
+{
+	struct ruru_buf path = RURU_BUF_INIT;
+	const char *slash = strrchr(rel, '/');
+	if (slash)
+		ruru_buf_add(&path, rel, (size_t)(slash - rel) + 1);
+	/* %-decoding: cmark keeps the URL as written */
+	for (size_t i = 0; i < ulen; i++) {
+		unsigned hi, lo;
+		if (url[i] == '%' && i + 2 < ulen && sscanf(url + i + 1, "%1x%1x", &hi, &lo) == 2) {
+			ruru_buf_addch(&path, (char)(hi * 16 + lo));
+			i += 2;
+		} else {
+			ruru_buf_addch(&path, url[i]);
+		}
+	}
+	ruru_buf_reset(out);
+	bool ok = true;
+	for (size_t i = 0; i < path.len && ok;) {
+		const char *sl = memchr(path.ptr + i, '/', path.len - i);
+		size_t e = sl ? (size_t)(sl - path.ptr) : path.len;
+		size_t n = e - i;
+		if (n == 0 || (n == 1 && path.ptr[i] == '.')) {
+			/* nothing */
+		} else if (n == 2 && path.ptr[i] == '.' && path.ptr[i + 1] == '.') {
+			char *up = out->len ? strrchr(out->ptr, '/') : NULL;
+			if (!out->len)
+				ok = false;
+			else if (up) {
+				out->len = (size_t)(up - out->ptr);
+				out->ptr[out->len] = '\0';
+			} else
+				ruru_buf_reset(out);
+		} else {
+			if (out->len)
+				ruru_buf_addch(out, '/');
+			ruru_buf_add(out, path.ptr + i, n);
+		}
+		i = e + 1;
+	}
+	ruru_buf_release(&path);
+	return ok && out->len && !memchr(out->ptr, '\0', out->len);
+}
+
+/* Links and images inside an artifact: one to another artifact of the
+ * session goes to its page (an image to its bytes when the site has
+ * them); http(s), mailto and in-page anchors stay; anything else
+ * (javascript:, data:, a file outside the session) is shown as text. */
+static void rewrite_links(cmark_node *doc, const struct links *l)
+{
+	size_t n;
+	cmark_node **found = collect(doc, CMARK_NODE_LINK, CMARK_NODE_IMAGE, &n);
+	struct ruru_buf to = RURU_BUF_INIT, url = RURU_BUF_INIT;
+	for (size_t i = n; i-- > 0;) {
+		cmark_node *node = found[i];
+		bool image = cmark_node_get_type(node) == CMARK_NODE_IMAGE;
+		const char *u = cmark_node_get_url(node);
+		u = u ? u : "";
+		size_t sn;
+		if (!*u || *u == '#')
+			continue;
+		if (has_scheme(u, &sn)) {
+			bool web = (sn == 4 && !strncasecmp(u, "http", 4)) || (sn == 5 && !strncasecmp(u, "https", 5)) ||
+				   (!image && sn == 6 && !strncasecmp(u, "mailto", 6));
+			if (!web)
+				unlink_keep_text(node);
+			continue;
+		}
+		size_t ulen = strcspn(u, "?#");
+		const char *frag = strchr(u, '#');
+		if (!l || *u == '/' || !resolve(l->rel, u, ulen, &to) || !listed_artifact(l->arts, to.ptr)) {
+			unlink_keep_text(node);
+			continue;
+		}
+		ruru_buf_reset(&url);
+		for (const char *p = l->rel; *p; p++)
+			if (*p == '/')
+				ruru_buf_addstr(&url, "../");
+		if (image && l->site->files) {
+			/* DIR/files/NAME: the bytes of DIR/NAME */
+			const char *sl = strrchr(to.ptr, '/');
+			if (sl)
+				ruru_buf_add(&url, to.ptr, (size_t)(sl - to.ptr) + 1);
+			ruru_buf_addstr(&url, "files/");
+			web_href(&url, sl ? sl + 1 : to.ptr);
+			cmark_node_set_url(node, url.ptr);
+			continue;
+		}
+		web_href(&url, to.ptr);
+		ruru_buf_addstr(&url, ".html");
+		if (frag && !image)
+			ruru_buf_addstr(&url, frag);
+		if (image) {
+			/* no bytes to show (a redacted export): a link to its page */
+			cmark_node *link = cmark_node_new(CMARK_NODE_LINK);
+			cmark_node_set_url(link, url.ptr);
+			cmark_node *ch;
+			while ((ch = cmark_node_first_child(node)))
+				cmark_node_append_child(link, ch);
+			cmark_node_replace(node, link);
+			cmark_node_free(node);
+		} else {
+			cmark_node_set_url(node, url.ptr);
+		}
+	}
+	ruru_buf_release(&to);
+	ruru_buf_release(&url);
+	free(found);
+}
+
+/* Copy cmark's HTML, labelling task-list checkboxes and making code
+ * blocks (which may scroll) reachable from the keyboard. */
+static void polish(struct ruru_buf *out, const char *html)
+{
+	static const struct {
+		const char *from, *to;
+	} sub[] = {
+		{ "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+		  "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"done\" />" },
+		{ "<input type=\"checkbox\" disabled=\"\" />",
+		  "<input type=\"checkbox\" disabled=\"\" aria-label=\"not done\" />" },
+		{ "<pre>", "<pre tabindex=\"0\">" },
+		{ "<pre lang=", "<pre tabindex=\"0\" lang=" },
+	};
+	for (const char *p = html; *p;) {
+		const char *lt = strchr(p, '<');
+		if (!lt) {
+			ruru_buf_addstr(out, p);
+			break;
+		}
+		ruru_buf_add(out, p, (size_t)(lt - p));
+		p = lt;
+		size_t k = 0;
+		for (; k < sizeof sub / sizeof sub[0]; k++)
+			if (!strncmp(p, sub[k].from, strlen(sub[k].from)))
+				break;
+		if (k < sizeof sub / sizeof sub[0]) {
+			ruru_buf_addstr(out, sub[k].to);
+			p += strlen(sub[k].from);
+		} else {
+			ruru_buf_addch(out, '<');
+			p++;
+		}
+	}
+}
+
+static void markdown(struct ruru_buf *out, const char *md, size_t len, const struct links *l)
 {
 	cmark_gfm_core_extensions_ensure_registered();
-	/* no CMARK_OPT_UNSAFE: javascript:, vbscript:, file: and data: links
-	 * (but images) are dropped */
+	/* no CMARK_OPT_UNSAFE: raw HTML is turned into text below, and
+	 * rewrite_links() leaves only safe links */
 	int opts = CMARK_OPT_DEFAULT;
 	cmark_parser *p = cmark_parser_new(opts);
 	static const char *const exts[] = { "table", "strikethrough", "autolink", "tasklist" };
@@ -812,143 +1406,249 @@ void web_markdown(struct ruru_buf *out, const char *md, size_t len)
 	cmark_parser_feed(p, md, len);
 	cmark_node *doc = cmark_parser_finish(p);
 	defuse_html(doc);
+	rewrite_links(doc, l);
 	char *html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
-	ruru_buf_addstr(out, html);
+	polish(out, html);
 	free(html);
 	cmark_node_free(doc);
 	cmark_parser_free(p);
 }
 
+void web_markdown(struct ruru_buf *out, const char *md, size_t len)
+{
+	markdown(out, md, len, NULL);
+}
+
 /* ------------------------------------------------------- confirmations */
 
-/* The unified diff, line by line, with classes for added/removed lines. */
-static void diff_unified(struct web_site *site, struct ruru_buf *out, const char *d, size_t len)
+#define DIFF_LINES_SHOWN 5000 /* a bigger diff is cut, with a note */
+
+/* A unified diff as a table: old and new line numbers, each line coloured
+ * whole (added, removed, context), hunk headers as separator rows.  The
+ * file headers (---, +++) are left out: the card names the target. */
+static void diff_table(struct web_site *site, struct ruru_buf *out, const char *target,
+		       const char *d, size_t len)
 {
-	ruru_buf_addstr(out, "<pre>");
+	ruru_buf_addstr(out, "<div class=\"diff\" tabindex=\"0\" role=\"region\" aria-label=\"changes to ");
+	str(site, out, target);
+	ruru_buf_addstr(out, "\"><table><tbody>\n");
+	long o = 0, n = 0;
+	bool in_hunk = false;
+	size_t shown = 0;
 	for (size_t i = 0; i < len;) {
 		const char *nl = memchr(d + i, '\n', len - i);
 		size_t e = nl ? (size_t)(nl - d) : len;
-		const char *cls = d[i] == '+' ? "add" : d[i] == '-' ? "del" : d[i] == '@' ? "hunk" : NULL;
-		if (cls && e > i && (e - i < 3 || (strncmp(d + i, "+++", 3) && strncmp(d + i, "---", 3))))
-			ruru_buf_addf(out, "<span class=\"%s\">", cls);
-		else
-			cls = NULL;
-		text(site, out, d + i, e - i);
-		if (cls)
-			ruru_buf_addstr(out, "</span>");
-		ruru_buf_addch(out, '\n');
+		const char *l = d + i;
+		size_t ll = e - i;
 		i = e + 1;
-	}
-	ruru_buf_addstr(out, "</pre>\n");
-}
-
-static void sbs_cell(struct web_site *site, struct ruru_buf *out, const char *cls, const char *s,
-		     size_t n)
-{
-	ruru_buf_addf(out, "<td%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
-	if (s)
-		text(site, out, s, n);
-	ruru_buf_addstr(out, "</td>");
-}
-
-/* Side by side: context on both sides, a run of removed lines beside the
- * run of added lines that follows it. */
-static void diff_side_by_side(struct web_site *site, struct ruru_buf *out, const char *d, size_t len)
-{
-	const char *del[512], *add[512];
-	size_t dl[512], al[512], nd = 0, na = 0;
-	ruru_buf_addstr(out, "<div class=\"scroll\"><table class=\"sbs\"><thead><tr><th scope=\"col\">"
-			     "Current target</th><th scope=\"col\">Proposed</th></tr></thead><tbody>\n");
-	for (size_t i = 0; i <= len;) {
-		const char *nl = i < len ? memchr(d + i, '\n', len - i) : NULL;
-		size_t e = i < len ? (nl ? (size_t)(nl - d) : len) : len;
-		char c = i < len ? d[i] : 0;
-		bool header = e - i >= 3 && (!strncmp(d + i, "+++", 3) || !strncmp(d + i, "---", 3));
-		if (c == '-' && !header && nd < 512) {
-			del[nd] = d + i + 1, dl[nd++] = e - i - 1;
-		} else if (c == '+' && !header && na < 512) {
-			add[na] = d + i + 1, al[na++] = e - i - 1;
-		} else {
-			for (size_t k = 0; k < nd || k < na; k++) {
-				ruru_buf_addstr(out, "<tr>");
-				sbs_cell(site, out, k < nd ? "del" : NULL, k < nd ? del[k] : NULL, k < nd ? dl[k] : 0);
-				sbs_cell(site, out, k < na ? "add" : NULL, k < na ? add[k] : NULL, k < na ? al[k] : 0);
-				ruru_buf_addstr(out, "</tr>\n");
-			}
-			nd = na = 0;
-			if (c == ' ') {
-				ruru_buf_addstr(out, "<tr>");
-				sbs_cell(site, out, NULL, d + i + 1, e - i - 1);
-				sbs_cell(site, out, NULL, d + i + 1, e - i - 1);
-				ruru_buf_addstr(out, "</tr>\n");
-			} else if (c == '@') {
-				ruru_buf_addstr(out, "<tr>");
-				sbs_cell(site, out, "hunk", d + i, e - i);
-				sbs_cell(site, out, "hunk", d + i, e - i);
-				ruru_buf_addstr(out, "</tr>\n");
-			}
-		}
-		if (i >= len)
+		if (!in_hunk && ll >= 4 && (!strncmp(l, "--- ", 4) || !strncmp(l, "+++ ", 4)))
+			continue;
+		if (++shown > DIFF_LINES_SHOWN) {
+			ruru_buf_addstr(out, "<tr class=\"h\"><td colspan=\"3\">… the rest of the diff is not shown</td></tr>\n");
 			break;
-		i = e + 1;
+		}
+		if (ll >= 2 && l[0] == '@' && l[1] == '@') {
+			long a1 = 0, c1 = 0;
+			char buf[64];
+			size_t k = ll < sizeof buf - 1 ? ll : sizeof buf - 1;
+			memcpy(buf, l, k);
+			buf[k] = '\0';
+			if (sscanf(buf, "@@ -%ld%*[^+]+%ld", &a1, &c1) == 2) {
+				o = a1, n = c1;
+				in_hunk = true;
+			}
+			ruru_buf_addstr(out, "<tr class=\"h\"><td colspan=\"3\">");
+			text(site, out, l, ll);
+			ruru_buf_addstr(out, "</td></tr>\n");
+			continue;
+		}
+		char c = ll ? l[0] : ' ';
+		const char *cls = c == '+' ? "a" : c == '-' ? "d" : c == '\\' ? "h" : "x";
+		ruru_buf_addf(out, "<tr class=\"%s\"><td class=\"n\">", cls);
+		if (c == ' ' || c == '-')
+			ruru_buf_addf(out, "%ld", o++);
+		ruru_buf_addstr(out, "</td><td class=\"n\">");
+		if (c == ' ' || c == '+')
+			ruru_buf_addf(out, "%ld", n++);
+		ruru_buf_addstr(out, "</td><td class=\"c\">");
+		text(site, out, ll ? l + 1 : l, ll ? ll - 1 : 0);
+		ruru_buf_addstr(out, "</td></tr>\n");
 	}
 	ruru_buf_addstr(out, "</tbody></table></div>\n");
 }
 
-static int cmp_proposals(const void *a, const void *b)
+static const char *proposal_class(const char *status)
 {
-	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	bool px = !strcmp(json_string_value(json_object_get(x, "status")), "pending");
-	bool py = !strcmp(json_string_value(json_object_get(y, "status")), "pending");
-	if (px != py)
-		return px ? -1 : 1;
-	return strcmp(json_string_value(json_object_get(y, "artifact")),
-		      json_string_value(json_object_get(x, "artifact")));
+	if (!strcmp(status, "pending"))
+		return "badge warn";
+	if (!strcmp(status, "approved") || !strcmp(status, "skipped") || !strcmp(status, "applied"))
+		return "badge ok";
+	if (!strcmp(status, "rejected") || !strcmp(status, "failed"))
+		return "badge bad";
+	return "badge";
 }
 
-static void one_proposal(struct web_site *site, struct ruru_buf *out, const char *csrf, json_t *p)
+/* The card's anchor: "p-" and the CONFIRM file's name. */
+static void card_id(struct ruru_buf *out, const char *prefix, const char *art)
+{
+	const char *b = strrchr(art, '/');
+	ruru_buf_addstr(out, prefix);
+	web_href(out, b ? b + 1 : art);
+}
+
+static void decision_form(struct web_site *site, struct ruru_buf *out, const struct ruru_confirm *c)
+{
+	struct ruru_buf rid = RURU_BUF_INIT;
+	card_id(&rid, "reason-", c->artifact);
+	/* the form posts to the site root's confirm: from an artifact page too */
+	ruru_buf_addstr(out, "<form class=\"decide\" method=\"post\" action=\"");
+	web_escape(out, site->root ? site->root : "", strlen(site->root ? site->root : ""));
+	ruru_buf_addstr(out, "confirm\"><input type=\"hidden\" name=\"csrf\" value=\"");
+	web_escape(out, site->csrf, strlen(site->csrf));
+	ruru_buf_addstr(out, "\"><input type=\"hidden\" name=\"artifact\" value=\"");
+	web_escape(out, c->artifact, strlen(c->artifact));
+	/* what the page showed: a decision binds exactly this change */
+	ruru_buf_addstr(out, "\"><input type=\"hidden\" name=\"target\" value=\"");
+	web_escape(out, c->target, strlen(c->target));
+	ruru_buf_addf(out, "\"><input type=\"hidden\" name=\"payload_sha256\" value=\"%s\">"
+			   "<input type=\"hidden\" name=\"target_sha256\" value=\"%s\">",
+		      c->payload_sha256, c->target_sha256);
+	ruru_buf_addstr(out, "<label for=\"");
+	web_escape(out, rid.ptr, rid.len);
+	ruru_buf_addstr(out, "\">Reason <span class=\"muted\">(optional to approve or reject; "
+			     "the coordinator's rationale to skip)</span></label><textarea id=\"");
+	web_escape(out, rid.ptr, rid.len);
+	ruru_buf_addstr(out, "\" name=\"reason\" rows=\"2\"></textarea><div class=\"buttons\">"
+			     "<button class=\"approve\" name=\"action\" value=\"approve\">Approve</button>"
+			     "<button class=\"reject\" name=\"action\" value=\"reject\">Reject</button>"
+			     "<button class=\"skip\" name=\"action\" value=\"skip\">Skip confirmation</button>"
+			     "</div></form>\n");
+	ruru_buf_release(&rid);
+}
+
+/* The content an applied proposal wrote, as the lines it added (ruru
+ * keeps the result, not the earlier content). */
+static bool applied_content(struct web_site *site, const struct ruru_confirm *c, struct ruru_buf *d)
+{
+	if (c->kind != RURU_CONFIRM_CONTENT || c->payload_bytes > SHOW_MAX || !c->payload_intact)
+		return false;
+	struct ruru_buf path = RURU_BUF_INIT, data = RURU_BUF_INIT;
+	struct ruru_error e = { 0 };
+	ruru_buf_addf(&path, "%s/%s", ruru_ws_root(site->ws), c->artifact);
+	bool ok = ruru_buf_read_file(&data, path.ptr, &e) == 0;
+	if (ok) {
+		size_t lines = 0;
+		for (size_t i = 0; i < data.len; i++)
+			lines += data.ptr[i] == '\n';
+		if (data.len && data.ptr[data.len - 1] != '\n')
+			lines++;
+		ruru_buf_addf(d, "@@ -0,0 +1,%zu @@\n", lines);
+		for (size_t i = 0; i < data.len;) {
+			const char *nl = memchr(data.ptr + i, '\n', data.len - i);
+			size_t e2 = nl ? (size_t)(nl - data.ptr) : data.len;
+			ruru_buf_addch(d, '+');
+			ruru_buf_add(d, data.ptr + i, e2 - i);
+			ruru_buf_addch(d, '\n');
+			i = e2 + 1;
+		}
+	}
+	ruru_buf_release(&path);
+	ruru_buf_release(&data);
+	return ok;
+}
+
+/* One proposal's review card.  `p`: {artifact} at least. `own_page`: on
+ * the CONFIRM file's own page (no link to itself). */
+static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p, bool own_page)
 {
 	const char *art = json_string_value(json_object_get(p, "artifact"));
-	const char *status = json_string_value(json_object_get(p, "status"));
+	const char *jstatus = json_string_value(json_object_get(p, "status"));
 	struct ruru_confirm c = { 0 };
 	struct ruru_error e = { 0 };
-	ruru_buf_addstr(out, "<section class=\"proposal\"><h2>");
-	str(site, out, json_string_value(json_object_get(p, "target")));
-	ruru_buf_addstr(out, "</h2>\n<div class=\"meta\"><span class=\"badge\">");
-	str(site, out, status);
-	ruru_buf_addstr(out, "</span> <span>");
-	str(site, out, json_string_value(json_object_get(p, "kind")));
-	ruru_buf_addstr(out, "</span> <span>proposed ");
-	str(site, out, json_string_value(json_object_get(p, "created")));
-	ruru_buf_addstr(out, "</span> <span>");
-	str(site, out, art);
-	ruru_buf_addstr(out, "</span></div>\n");
-	if (!strcmp(status, "unadopted")) {
-		ruru_buf_addstr(out, "<p class=\"muted\">A CONFIRM file without a sidecar: adopt it "
-				     "with <code>ruru confirm adopt</code> first.</p></section>\n");
+	struct ruru_buf id = RURU_BUF_INIT;
+	card_id(&id, "p-", art);
+	ruru_buf_addstr(out, "<section class=\"proposal\" id=\"");
+	web_escape(out, id.ptr, id.len);
+	ruru_buf_addstr(out, "\"><header>");
+	ruru_buf_release(&id);
+	if (jstatus && !strcmp(jstatus, "unadopted")) {
+		ruru_buf_addstr(out, "<h2><code>");
+		str(site, out, art);
+		ruru_buf_addstr(out, "</code></h2></header><div class=\"body\"><p class=\"muted\">A CONFIRM "
+				     "file without a sidecar: adopt it with <code>ruru confirm adopt</code> "
+				     "first.</p></div></section>\n");
 		return;
 	}
 	if (ruru_confirm_load(site->ws, art, &c, &e) < 0) {
-		ruru_buf_addstr(out, "<p class=\"warn\">");
+		ruru_buf_addstr(out, "<h2><code>");
+		str(site, out, art);
+		ruru_buf_addstr(out, "</code></h2></header><div class=\"body\"><p class=\"warn\">");
 		web_escape(out, e.msg, strlen(e.msg));
-		ruru_buf_addstr(out, "</p></section>\n");
+		ruru_buf_addstr(out, "</p></div></section>\n");
 		return;
 	}
+	const char *status = ruru_confirm_status_word(c.status);
 	bool tampered = !c.payload_intact;
-	bool stale = !c.target_unchanged && c.status == RURU_CONFIRM_PENDING;
+	bool open = c.status == RURU_CONFIRM_PENDING || c.status == RURU_CONFIRM_APPROVED ||
+		    c.status == RURU_CONFIRM_SKIPPED;
+	bool stale = !c.target_unchanged && open;
 	bool differs = c.record && !strcmp(c.record, "differs");
+	ruru_buf_addstr(out, "<h2><code>");
+	str(site, out, c.target);
+	ruru_buf_addf(out, "</code></h2><div class=\"meta\"><span class=\"%s\">", proposal_class(status));
+	str(site, out, status);
+	ruru_buf_addstr(out, "</span>");
+	if (stale)
+		ruru_buf_addstr(out, " <span class=\"badge bad\">stale</span>");
+	ruru_buf_addf(out, " <span>%s</span> <span>proposed ",
+		      c.kind == RURU_CONFIRM_DIFF ? "a diff" : "new content");
+	if (c.created)
+		utc(out, c.created, false);
+	ruru_buf_addstr(out, "</span>");
+	if (c.session) {
+		ruru_buf_addstr(out, " <span>session <a");
+		struct ruru_buf h = RURU_BUF_INIT;
+		ruru_buf_addf(&h, "sessions/%s/index.html", c.session);
+		href(out, site->root ? site->root : "", h.ptr);
+		ruru_buf_release(&h);
+		ruru_buf_addstr(out, ">");
+		str(site, out, c.session);
+		ruru_buf_addstr(out, "</a></span>");
+		const char *sdir = strstr(c.artifact, c.session);
+		if (!own_page && sdir) {
+			sdir += strlen(c.session) + 1;
+			ruru_buf_addstr(out, " <a");
+			struct ruru_buf h2 = RURU_BUF_INIT;
+			ruru_buf_addf(&h2, "sessions/%s/%s.html", c.session, sdir);
+			href(out, site->root ? site->root : "", h2.ptr);
+			ruru_buf_release(&h2);
+			ruru_buf_addstr(out, ">");
+			str(site, out, sdir);
+			ruru_buf_addstr(out, "</a>");
+		}
+	}
+	ruru_buf_addstr(out, "</div></header>\n<div class=\"body\">\n");
 	if (tampered)
 		ruru_buf_addstr(out, "<p class=\"warn\">Tampered: the payload changed since it was "
-				     "proposed; it cannot be decided (propose again).</p>\n");
+				     "proposed; it cannot be decided or applied (propose again).</p>\n");
 	if (stale)
-		ruru_buf_addstr(out, "<p class=\"warn\">Stale: the target changed since the proposal; "
-				     "it cannot be decided (propose again).</p>\n");
+		ruru_buf_addstr(out, c.status == RURU_CONFIRM_PENDING
+					     ? "<p class=\"warn\">Stale: the target changed since the proposal; "
+					       "it cannot be decided (propose again).</p>\n"
+					     : "<p class=\"warn\">Stale: the target changed since the decision; "
+					       "apply will refuse it (propose again).</p>\n");
 	if (differs)
 		ruru_buf_addstr(out, "<p class=\"warn\">The decision record disagrees with the sidecar "
 				     "(run <code>ruru verify</code>).</p>\n");
 	if (c.decided_by && *c.decided_by) {
-		ruru_buf_addstr(out, "<p>Decided by ");
+		ruru_buf_addstr(out, "<p><strong>");
+		str(site, out, status);
+		ruru_buf_addstr(out, "</strong> by ");
 		str(site, out, c.decided_by);
+		if (c.decided_at) {
+			ruru_buf_addstr(out, " on ");
+			utc(out, c.decided_at, false);
+		}
 		if (c.rationale && *c.rationale) {
 			ruru_buf_addstr(out, ": ");
 			str(site, out, c.rationale);
@@ -956,48 +1656,77 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, const char
 		ruru_buf_addstr(out, "</p>\n");
 	}
 	struct ruru_buf d = RURU_BUF_INIT;
-	if (ruru_confirm_diff(site->ws, &c, &d, &e) == 0) {
-		ruru_buf_addstr(out, "<details class=\"diff\" open><summary>Unified diff</summary>\n");
-		diff_unified(site, out, d.ptr, d.len);
-		ruru_buf_addstr(out, "</details>\n<details class=\"diff\"><summary>Side by side</summary>\n");
-		diff_side_by_side(site, out, d.ptr, d.len);
-		ruru_buf_addstr(out, "</details>\n");
+	if (c.status == RURU_CONFIRM_APPLIED) {
+		ruru_buf_addstr(out, "<p>Applied");
+		if (c.applied_at) {
+			ruru_buf_addstr(out, " on ");
+			utc(out, c.applied_at, false);
+		}
+		if (c.kind == RURU_CONFIRM_DIFF && ruru_confirm_diff(site->ws, &c, &d, &e) == 0) {
+			ruru_buf_addstr(out, ": the change that was applied.</p>\n");
+			diff_table(site, out, c.target, d.ptr, d.len);
+		} else if (applied_content(site, &c, &d)) {
+			ruru_buf_addstr(out, ": the target was written with this content (ruru keeps "
+					     "the result, not the earlier content; git has it).</p>\n");
+			diff_table(site, out, c.target, d.ptr, d.len);
+		} else {
+			ruru_buf_addstr(out, ".</p>\n");
+		}
+	} else if (ruru_confirm_diff(site->ws, &c, &d, &e) == 0) {
+		if (d.len)
+			diff_table(site, out, c.target, d.ptr, d.len);
+		else
+			ruru_buf_addstr(out, "<p class=\"muted\">No difference: the target already holds "
+					     "the proposed content.</p>\n");
 	} else {
 		ruru_buf_addstr(out, "<p class=\"warn\">No diff: ");
 		web_escape(out, e.msg, strlen(e.msg));
 		ruru_buf_addstr(out, "</p>\n");
 	}
 	ruru_buf_release(&d);
-	if (c.status == RURU_CONFIRM_PENDING && !tampered && !stale && !differs) {
-		static const char *const acts[] = { "approve", "reject", "skip" };
-		static const char *const labels[] = { "Approve", "Reject", "Skip confirmation" };
-		for (size_t i = 0; i < 3; i++) {
-			ruru_buf_addstr(out, "<form class=\"decide\" method=\"post\" action=\"confirm\">"
-					     "<input type=\"hidden\" name=\"csrf\" value=\"");
-			web_escape(out, csrf, strlen(csrf));
-			ruru_buf_addstr(out, "\"><input type=\"hidden\" name=\"artifact\" value=\"");
-			web_escape(out, art, strlen(art));
-			ruru_buf_addf(out, "\"><input type=\"hidden\" name=\"action\" value=\"%s\">", acts[i]);
-			ruru_buf_addf(out, "<label>%s <input name=\"reason\"%s></label> ",
-				      i == 2 ? "Rationale (required)" : "Reason",
-				      i == 2 ? " required" : "");
-			ruru_buf_addf(out, "<button type=\"submit\">%s</button></form>\n", labels[i]);
-		}
-	}
-	ruru_buf_addstr(out, "</section>\n");
+	if (site->server && site->csrf && c.status == RURU_CONFIRM_PENDING && !tampered && !stale && !differs)
+		decision_form(site, out, &c);
+	ruru_buf_addstr(out, "</div></section>\n");
 	ruru_confirm_release(&c);
 }
 
-int web_page_confirm(struct web_site *site, const char *csrf, const char *notice,
-		     struct ruru_buf *out, struct ruru_error *err)
+static const char *jstr(json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v ? v : "";
+}
+
+/* Pending first, oldest first; then decided ones, newest decision first. */
+static int cmp_proposals(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	bool px = !strcmp(jstr(x, "status"), "pending");
+	bool py = !strcmp(jstr(y, "status"), "pending");
+	if (px != py)
+		return px ? -1 : 1;
+	if (px) {
+		int c = strcmp(jstr(x, "created"), jstr(y, "created"));
+		return c ? c : strcmp(jstr(x, "artifact"), jstr(y, "artifact"));
+	}
+	const char *dx = *jstr(x, "decided_at") ? jstr(x, "decided_at") : jstr(x, "created");
+	const char *dy = *jstr(y, "decided_at") ? jstr(y, "decided_at") : jstr(y, "created");
+	int c = strcmp(dy, dx);
+	return c ? c : strcmp(jstr(y, "artifact"), jstr(x, "artifact"));
+}
+
+int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf *out,
+		     struct ruru_error *err)
 {
 	struct ruru_session *list;
 	size_t n;
 	if (web_sessions(site, &list, &n, err) < 0)
 		return -1;
-	/* every session's proposals and .ruru/temp/'s, once each */
+	/* every session's proposals and .ruru/temp/'s (not in an export of
+	 * chosen sessions), once each */
 	json_t *seen = json_object();
 	for (size_t i = 0; i <= n; i++) {
+		if (i == n && site->ids)
+			break;
 		struct ruru_error e = { 0 };
 		json_t *l = ruru_confirm_list(site->ws, i < n ? list[i].id : NULL, NULL, &e);
 		size_t k;
@@ -1009,27 +1738,52 @@ int web_page_confirm(struct web_site *site, const char *csrf, const char *notice
 		}
 		json_decref(l);
 	}
-	size_t np = json_object_size(seen), k = 0;
+	size_t np = json_object_size(seen), k = 0, npending = 0;
 	json_t **ps = calloc(np + 1, sizeof *ps);
+	if (!ps)
+		abort();
 	const char *key;
 	json_t *v;
-	json_object_foreach(seen, key, v)
+	json_object_foreach(seen, key, v) {
 		ps[k++] = v;
+		npending += !strcmp(jstr(v, "status"), "pending");
+	}
 	qsort(ps, np, sizeof *ps, cmp_proposals);
 	head(site, out, "", "Confirmations");
 	ruru_buf_addstr(out, "<h1>Confirmations</h1>\n");
 	if (notice && *notice) {
-		ruru_buf_addstr(out, "<p role=\"status\" class=\"card\">");
+		ruru_buf_addstr(out, "<p role=\"status\" class=\"card notice\">");
 		web_escape(out, notice, strlen(notice));
 		ruru_buf_addstr(out, "</p>\n");
 	}
 	if (!np)
 		ruru_buf_addstr(out, "<p class=\"muted\">No proposals.</p>\n");
+	else
+		ruru_buf_addf(out, "<p class=\"muted\">%zu waiting for a decision, %zu decided "
+				   "(newest decision first)</p>\n", npending, np - npending);
 	for (size_t i = 0; i < np; i++)
-		one_proposal(site, out, csrf, ps[i]);
+		one_proposal(site, out, ps[i], false);
 	foot(site, out, "");
 	free(ps);
 	json_decref(seen);
 	ruru_session_list_free(list, n);
 	return 0;
+}
+
+void web_page_refused(struct web_site *site, unsigned status, const char *msg, const char *reason,
+		      struct ruru_buf *out)
+{
+	(void)status;
+	head(site, out, "", "Not recorded");
+	ruru_buf_addstr(out, "<h1>Not recorded</h1>\n<p class=\"warn\" role=\"alert\">");
+	web_escape(out, msg, strlen(msg));
+	ruru_buf_addstr(out, "</p>\n");
+	if (reason && *reason) {
+		ruru_buf_addstr(out, "<p>The reason you typed, to copy:</p>\n<pre tabindex=\"0\">");
+		web_escape(out, reason, strlen(reason));
+		ruru_buf_addstr(out, "</pre>\n");
+	}
+	ruru_buf_addstr(out, "<p><a href=\"confirm.html\">← Back to the confirmations</a> "
+			     "(the proposal as it is now)</p>\n");
+	foot(site, out, "");
 }

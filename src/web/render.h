@@ -4,9 +4,11 @@
  * the pages out the same way, so every link is relative and works from
  * file:// as well as over HTTP.
  *
- *   index.html                              sessions table
+ *   index.html                              sessions table (100 a page; index-N.html
+ *                                           in an export, ?page=N on the server)
+ *   confirm.html                            the proposals, each as a review card
  *   tasks.html                              MDTM task board
- *   style.css                               the one style sheet
+ *   style.css, favicon.svg                  the one style sheet, the icon
  *   sessions/<ID>/index.html                a session: card, timeline, tasks, artifacts
  *   sessions/<ID>/<artifact>.html           an artifact (Markdown rendered, text as text)
  *   sessions/<ID>/files/<artifact>          the artifact's bytes (downloads)
@@ -28,17 +30,24 @@ struct web_site {
 	struct ruru_ws *ws;
 	bool redact; /* redact secrets in every page */
 	bool files;  /* artifacts' raw bytes are offered (files/<artifact>) */
-	time_t now;  /* for relative times */
+	time_t now;  /* for relative times; an export's date */
 	const char *const *ids; /* the sessions shown (NULL: all) */
 	size_t nids;
 	/* ruru serve only: */
 	bool server;             /* nav to confirmations, live updates script */
 	enum ruru_status status; /* index filters (RURU_STATUS_UNKNOWN, NULL: none) */
 	const char *tag, *query;
+	const char *csrf;        /* decision forms' token (server; NULL: no forms) */
+	size_t page;             /* index: the page shown, from 1 (0: the first) */
+	size_t npages;           /* index: set to the number of pages */
+	const char *root;        /* while a page renders: its path to the site root */
 };
 
-/* The style sheet (static, NUL-terminated). */
+#define WEB_PAGE_SESSIONS 100 /* sessions on one index page */
+
+/* The style sheet and the icon (static, NUL-terminated). */
 extern const char web_css[];
+extern const char web_icon[];
 
 /* Each page appended to `out`; -1 with err when the workspace cannot be read. */
 int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_error *err);
@@ -49,13 +58,18 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 int web_page_artifact(struct web_site *site, const char *id, const char *rel,
 		      struct ruru_buf *out, struct ruru_error *err);
 
-/* The confirmation queue (server only): pending first, each with its
- * unified and side-by-side diff and, when it can be decided, forms that
- * POST to confirm with the `csrf` token. */
-int web_page_confirm(struct web_site *site, const char *csrf, const char *notice,
-		     struct ruru_buf *out, struct ruru_error *err);
+/* The proposals, each as a review card: pending first (oldest first),
+ * then decided ones (newest decision first); each with ruru's diff with
+ * line numbers and, on the server when it can be decided, one form that
+ * POSTs to confirm with site->csrf.  `notice`: what was just recorded. */
+int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf *out,
+		     struct ruru_error *err);
+/* The same page answering a refused decision: `msg` and a way back. */
+void web_page_refused(struct web_site *site, unsigned status, const char *msg,
+		      const char *reason, struct ruru_buf *out);
 
-/* Markdown to HTML with raw HTML shown as text, dangerous URLs dropped. */
+/* Markdown to HTML with raw HTML shown as text; links other than http(s),
+ * mailto and relative ones are shown as text, not links. */
 void web_markdown(struct ruru_buf *out, const char *md, size_t len);
 /* HTML-escape `len` bytes (quotes too: safe in attributes). */
 void web_escape(struct ruru_buf *out, const char *s, size_t len);

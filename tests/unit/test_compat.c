@@ -125,7 +125,7 @@ static void one_log(void **state)
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", compat_dir(), r->path);
 	struct ruru_buf b = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	if (ruru_buf_read_file(&b, path, &err) != 0)
 		fail_msg("cannot read %s: %s", path, err.msg);
 	struct ruru_frontmatter fm;

@@ -46,7 +46,7 @@ static int setup(void **state)
 	unsetenv("ROOCOM_SESSION_ID");
 	unsetenv("RURU_ROOT");
 	setenv("RURU_NOW", "2026-11-24T03:15:20Z", 1);
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	if (ruru_ws_init(NULL, &err) < 0)
 		return -1;
 	ws = ruru_ws_open(dir, &err);
@@ -77,7 +77,7 @@ static void test_words(void **state)
 static void test_temp_flow(void **state)
 {
 	(void)state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_confirm c;
 	static const char payload[] = "a\0b\r\n\xff";
 	put("t.bin", "old", 3);
@@ -127,7 +127,7 @@ static void test_temp_flow(void **state)
 static void test_session_refusals(void **state)
 {
 	(void)state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_confirm c;
 	struct ruru_new n = { .goal = "Unit" };
 	char *id = ruru_session_new(ws, &n, &err);
@@ -170,7 +170,7 @@ static void test_session_refusals(void **state)
 static void test_diff_shapes(void **state)
 {
 	(void)state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_confirm c;
 	static const struct {
 		const char *diff;
@@ -217,7 +217,7 @@ static void test_diff_shapes(void **state)
 static void test_records(void **state)
 {
 	(void)state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_confirm c;
 	struct ruru_confirm_record r;
 	put("t", "old\n", 4);

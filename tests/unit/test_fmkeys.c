@@ -15,6 +15,7 @@
 #include "ruru.h"
 #include "fmkeys.h"
 #include "logtx.h"
+#include "session.h"
 
 static char dir[] = "/tmp/ruru-test-fmkeys.XXXXXX";
 
@@ -24,7 +25,7 @@ static void every_key_is_written_read_and_shown(void **state)
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(chdir(dir), 0);
 	setenv("RURU_NOW", "2026-11-24T03:15:20Z", 1);
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_ws *ws = ruru_ws_open(dir, &err);
 	assert_non_null(ws);
 	const char *tags[] = { "a", "b" };
@@ -43,8 +44,10 @@ static void every_key_is_written_read_and_shown(void **state)
 	assert_int_equal(ruru_session_load(ws, id, 0, &s, &err), 0);
 	json_t *j = ruru_session_json(&s, false, 0);
 	for (const struct fm_key *k = fm_keys; k->name; k++) {
-		if (!ruru_toml_table_get(ruru_toml_root(doc), k->name, strlen(k->name)))
-			fail_msg("the default log has no %s", k->name);
+		/* a key the new session has no value for is left out */
+		bool in_log = ruru_toml_table_get(ruru_toml_root(doc), k->name, strlen(k->name));
+		if (in_log != (k->def != FM_DEF_ABSENT))
+			fail_msg("the default log %s %s", in_log ? "has" : "has no", k->name);
 		if (!json_object_get(j, k->name))
 			fail_msg("the JSON of a session has no %s", k->name);
 		assert_ptr_equal(fm_key_find(k->name, strlen(k->name)), k);

@@ -32,7 +32,7 @@ static void add_then_remove_gives_back_the_bytes(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(styles) / sizeof(styles[0]); i++) {
 		struct ruru_jdoc d;
-		struct ruru_error err;
+		struct ruru_error err = { 0 };
 		assert_int_equal(ruru_jdoc_parse(&d, styles[i], strlen(styles[i]), false, &err), 0);
 		int servers = ruru_jdoc_get(&d, d.root, "mcpServers");
 		bool made = servers < 0;
@@ -76,7 +76,7 @@ static void new_members_follow_the_file_indentation(void **state)
 	(void)state;
 	static const char src[] = "{\n\t\"a\": 1\n}\n";
 	struct ruru_jdoc d;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	assert_int_equal(ruru_jdoc_parse(&d, src, strlen(src), false, &err), 0);
 	json_t *v = json_pack("{s:[s]}", "x", "y");
 	assert_int_equal(ruru_jdoc_set(&d, d.root, "b", v, &err), 0);
@@ -95,7 +95,7 @@ static void jsonc_comments_and_trailing_commas(void **state)
 	(void)state;
 	static const char src[] = "{\n  // servers\n  \"mcp\": {\n    \"a\": {\"x\": 1},\n  },\n  /* end */\n}\n";
 	struct ruru_jdoc d;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	assert_int_equal(ruru_jdoc_parse(&d, src, strlen(src), false, &err), -1);
 	assert_int_equal(err.code, RURU_EINVALID);
 	assert_int_equal(err.line, 2);
@@ -166,7 +166,7 @@ static void invalid_documents_are_refused_with_a_position(void **state)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct ruru_jdoc d;
-		struct ruru_error err;
+		struct ruru_error err = { 0 };
 		assert_int_equal(ruru_jdoc_parse(&d, bad[i].text, strlen(bad[i].text), false, &err), -1);
 		assert_int_equal(err.code, RURU_EINVALID);
 		if (err.line != bad[i].line || err.col != bad[i].col)
@@ -180,7 +180,7 @@ static void removal_of_middle_and_first_items(void **state)
 	(void)state;
 	static const char src[] = "[\n  1,\n  2,\n  3\n]";
 	struct ruru_jdoc d;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	assert_int_equal(ruru_jdoc_parse(&d, src, strlen(src), false, &err), 0);
 	assert_int_equal(ruru_jdoc_remove(&d, d.nodes[d.root].first, &err), 0);
 	assert_string_equal(d.text.ptr, "[\n  2,\n  3\n]");

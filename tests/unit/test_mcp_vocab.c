@@ -97,10 +97,11 @@ static json_t *tools_list(void)
 	assert_non_null(mkdtemp(dir));
 	char cwd[4096];
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_mcp *m = ruru_mcp_new(dir, NULL, &err);
 	assert_non_null(m);
-	assert_int_equal(ruru_mcp_toolsets(m, "all", &err), 0); /* every tool's schema */
+	/* every tool, not only the default toolset */
+	assert_int_equal(ruru_mcp_toolsets(m, "all", &err), 0);
 	struct ruru_buf out = RURU_BUF_INIT;
 	static const char req[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
 	ruru_mcp_handle(m, req, sizeof(req) - 1, &out);
@@ -202,6 +203,23 @@ static void every_argument_has_a_description(void **state)
 	json_decref(tools);
 }
 
+/* A server is a library object: making one leaves the process's working
+ * directory alone (paths in tool arguments are joined to the root). */
+static void new_server_keeps_the_working_directory(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/ruru-mcp-root.XXXXXX", before[4096], after[4096];
+	assert_non_null(mkdtemp(root));
+	assert_non_null(getcwd(before, sizeof before));
+	struct ruru_error err = { 0 };
+	struct ruru_mcp *m = ruru_mcp_new(root, NULL, &err);
+	assert_non_null(m);
+	assert_non_null(getcwd(after, sizeof after));
+	assert_string_equal(before, after);
+	ruru_mcp_free(m);
+	assert_int_equal(rmdir(root), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +227,7 @@ int main(void)
 		cmocka_unit_test(entry_fields_have_one_definition),
 		cmocka_unit_test(schemas_enumerate_the_library_words),
 		cmocka_unit_test(every_argument_has_a_description),
+		cmocka_unit_test(new_server_keeps_the_working_directory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

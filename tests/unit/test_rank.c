@@ -96,7 +96,7 @@ static void same_as_bm25(void **state)
 	assert_int_equal(chdir(dir), 0);
 	unsetenv("ROOCOM_SESSION_ID");
 	unsetenv("RURU_ROOT");
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	assert_int_equal(ruru_ws_init(NULL, &err), 0);
 	make_workspace();
 	struct ruru_ws *ws = ruru_ws_open(dir, &err);

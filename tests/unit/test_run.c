@@ -17,7 +17,7 @@ static void capture_stdout_and_status(void **state)
 	const char *argv[] = { "sh", "-c", "printf 'a b'; echo oops >&2; exit 3", NULL };
 	struct ruru_child c = { .argv = argv, .stderr_io = RURU_CHILD_NULL };
 	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	assert_int_equal(ruru_child_capture(&c, &out, &err), 3);
 	assert_string_equal(out.ptr, "a b");
 	ruru_buf_release(&out);
@@ -29,7 +29,7 @@ static void capture_merges_stderr(void **state)
 	const char *argv[] = { "sh", "-c", "echo one; echo two >&2", NULL };
 	struct ruru_child c = { .argv = argv, .stderr_io = RURU_CHILD_TO_OUT };
 	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	assert_int_equal(ruru_child_capture(&c, &out, &err), 0);
 	assert_string_equal(out.ptr, "one\ntwo\n");
 	ruru_buf_release(&out);
@@ -41,7 +41,7 @@ static void pipe_into_child(void **state)
 	const char *argv[] = { "sh", "-c", "read x; test \"$x\" = hello", NULL };
 	struct ruru_child c = { .argv = argv, .stdin_io = RURU_CHILD_PIPE,
 				.stdout_io = RURU_CHILD_NULL, .stderr_io = RURU_CHILD_NULL };
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	assert_int_equal(ruru_child_start(&c, &err), 0);
 	assert_true(c.in >= 0);
 	assert_int_equal(write(c.in, "hello\n", 6), 6);
@@ -54,7 +54,7 @@ static void signal_is_an_error(void **state)
 	(void)state;
 	const char *argv[] = { "sh", "-c", "kill -TERM $$", NULL };
 	struct ruru_child c = { .argv = argv };
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	assert_int_equal(ruru_child_capture(&c, NULL, &err), -1);
 	assert_int_equal(err.code, RURU_EFAIL);
 	assert_non_null(strstr(err.msg, "killed by signal 15"));
@@ -70,7 +70,7 @@ static void missing_program(void **state)
 		skip();
 	const char *argv[] = { "ruru-no-such-program-here", NULL };
 	struct ruru_child c = { .argv = argv };
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	assert_int_equal(ruru_child_capture(&c, NULL, &err), -1);
 	assert_non_null(strstr(err.msg, "cannot run ruru-no-such-program-here"));
 }

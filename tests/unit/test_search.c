@@ -58,7 +58,7 @@ static void queries_compile(void **state)
 	(void)state;
 	struct ruru_buf out = RURU_BUF_INIT;
 	for (size_t i = 0; i < sizeof(compiles) / sizeof(compiles[0]); i++) {
-		struct ruru_error err;
+		struct ruru_error err = { 0 };
 		ruru_error_clear(&err);
 		int rc = ruru_search_compile(compiles[i].query, strlen(compiles[i].query), &out, &err);
 		if (rc != 0)
@@ -73,7 +73,7 @@ static void bad_queries_are_usage_errors(void **state)
 	(void)state;
 	struct ruru_buf out = RURU_BUF_INIT;
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		struct ruru_error err;
+		struct ruru_error err = { 0 };
 		ruru_error_clear(&err);
 		assert_int_equal(ruru_search_compile(refused[i].query, strlen(refused[i].query), &out, &err),
 				 -1);
@@ -83,7 +83,7 @@ static void bad_queries_are_usage_errors(void **state)
 		assert_int_equal(out.len, 0);
 	}
 	/* a NUL byte, and sizes */
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	assert_int_equal(ruru_search_compile("a\0b", 3, &out, &err), -1);
 	assert_true(strstr(err.msg, "NUL") != NULL);
 	size_t big = 70000;

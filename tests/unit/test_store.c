@@ -60,7 +60,7 @@ static void put_str(const char *path, const char *s)
 static struct ruru_buf slurp(const char *path)
 {
 	struct ruru_buf b = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	ruru_buf_init(&b);
 	assert_int_equal(ruru_buf_read_file(&b, path, &err), 0);
 	return b;
@@ -193,7 +193,7 @@ static void sha256_known_vectors(void **state)
 static void atomic_write_replaces_and_keeps_mode(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct stat st;
 	char *p = xasprintf("%s/doc.md", fx->dir);
 	put_str(p, "old content\n");
@@ -240,7 +240,7 @@ static void atomic_write_faults_leave_old_file(void **state)
 	char *big = malloc(n);
 	memset(big, 'N', n);
 	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
-		struct ruru_error err;
+		struct ruru_error err = { 0 };
 		put_str(p, old);
 		set_fault(steps[i]);
 		ruru_error_clear(&err);
@@ -263,7 +263,7 @@ static void atomic_write_faults_leave_old_file(void **state)
 static void atomic_write_dirsync_fault_is_reported(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	char *p = xasprintf("%s/doc", fx->dir);
 	put_str(p, "old");
 	set_fault("dirsync");
@@ -289,7 +289,7 @@ static void atomic_write_dirsync_fault_is_reported(void **state)
 static void fault_counts_occurrences(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	char *p = xasprintf("%s/doc", fx->dir);
 	set_fault("rename:2");
 	assert_int_equal(ruru_write_atomic(p, "one", 3, 0644, &err), 0);
@@ -318,7 +318,7 @@ static void fault_counts_occurrences(void **state)
 static void write_new_refuses_existing(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct stat st;
 	char *p = xasprintf("%s/CONFIRM-x.md", fx->dir);
 	assert_int_equal(ruru_write_new(p, "first", 5, 0666, &err), 0);
@@ -361,7 +361,7 @@ static void write_new_refuses_existing(void **state)
 static void append_adds_and_rolls_back(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	char *p = xasprintf("%s/log.md", fx->dir);
 	const char *base = "+++\n+++\n- [2026-01-01 00:00:00Z] first";
 	put_str(p, base);
@@ -403,7 +403,7 @@ static void append_adds_and_rolls_back(void **state)
 
 static int append_child(const char *log, const char *lockfile, int id)
 {
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	char rec[RECLEN + 1];
 	for (int i = 0; i < RECORDS; i++) {
 		struct ruru_lock lock = RURU_LOCK_INIT;
@@ -467,7 +467,7 @@ static void append_concurrent_processes_lose_nothing(void **state)
 static int contender(const char *lockfile)
 {
 	struct ruru_lock lock = RURU_LOCK_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	setenv("RURU_LOCK_TIMEOUT_MS", "100", 1);
 	uint64_t t0 = ms_now();
 	int rc = ruru_lock_acquire(&lock, lockfile, &err);
@@ -489,7 +489,7 @@ static int contender(const char *lockfile)
 static int taker(const char *lockfile)
 {
 	struct ruru_lock lock = RURU_LOCK_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	if (ruru_lock_acquire(&lock, lockfile, &err) < 0)
 		return 1;
 	ruru_lock_release(&lock);
@@ -500,7 +500,7 @@ static void lock_times_out_in_second_process(void **state)
 {
 	struct fx *fx = *state;
 	struct ruru_lock lock = RURU_LOCK_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	char *lockfile = xasprintf("%s/.lock", fx->dir);
 	assert_int_equal(ruru_lock_acquire(&lock, lockfile, &err), 0);
 	assert_true(lock.fd >= 0);
@@ -524,7 +524,7 @@ static void lock_released_when_holder_killed(void **state)
 {
 	struct fx *fx = *state;
 	struct ruru_lock lock = RURU_LOCK_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	char *lockfile = xasprintf("%s/sub/.lock", fx->dir);
 	char *sub = xasprintf("%s/sub", fx->dir);
 	assert_int_equal(mkdir(sub, 0755), 0);
@@ -564,7 +564,7 @@ static void lock_timeout_is_parsed_strictly(void **state)
 {
 	struct fx *fx = *state;
 	struct ruru_lock lock = RURU_LOCK_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	char *lockfile = xasprintf("%s/.lock", fx->dir);
 	static const char *const bad[] = { "abc", "-1", "10ms", " 10", "1e3", "86400001",
 					   "99999999999999999999999" };
@@ -594,7 +594,7 @@ static void lock_timeout_is_parsed_strictly(void **state)
 static void sigkill_never_leaves_a_partial_file(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	char *p = xasprintf("%s/doc.md", fx->dir);
 	/* two complete documents of different sizes and bytes */
 	size_t na = 150000, nb = 230000;
@@ -732,7 +732,7 @@ static void paths_refused(void **state)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		struct ruru_buf out = RURU_BUF_INIT;
-		struct ruru_error err;
+		struct ruru_error err = { 0 };
 		ruru_error_clear(&err);
 		int rc = ruru_path_inside(base, cases[i].rel, &out, &err);
 		if (rc != -1 || err.code != RURU_EREFUSED || !strstr(err.msg, cases[i].why))
@@ -743,7 +743,7 @@ static void paths_refused(void **state)
 	}
 	/* the message quotes the path with control bytes escaped */
 	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	assert_int_equal(ruru_path_inside(base, "a\x01" "b", &out, &err), -1);
 	assert_string_equal(err.msg, "unsafe path \"a\\x01b\": control character in path");
 	/* the same refusals through a symlinked base */
@@ -783,7 +783,7 @@ static void paths_allowed_and_normalised(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		for (int b = 0; b < 2; b++) {
 			struct ruru_buf out = RURU_BUF_INIT;
-			struct ruru_error err;
+			struct ruru_error err = { 0 };
 			ruru_error_clear(&err);
 			int rc = ruru_path_inside(b ? bl : base, cases[i].rel, &out, &err);
 			if (rc != 0 || strcmp(out.ptr, cases[i].want))
@@ -835,7 +835,7 @@ static void path_relative_to_root_cases(void **state)
 		{ "nothing/../../../x", "outside the workspace root" },
 	};
 	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 
 	assert_int_equal(chdir(sub), 0);
 	for (size_t i = 0; i < sizeof(from_sub) / sizeof(*from_sub); i++) {
@@ -883,7 +883,7 @@ static void path_relative_to_root_cases(void **state)
 static void mkdirs_and_mkdir_new(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct stat st;
 	char *d = mk(fx, ".ruru/sessions/S/artifacts/notes/");
 	assert_int_equal(ruru_mkdirs(d, &err), 0);
@@ -932,7 +932,7 @@ static void mkdirs_and_mkdir_new(void **state)
 static void reads_tail_and_whole(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_buf out = RURU_BUF_INIT;
 	off_t size = -1;
 	char *p = mk(fx, "digits");
@@ -966,7 +966,7 @@ static void reads_tail_and_whole(void **state)
 static void root_walks_refuse_links_fifos_and_hard_links(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_buf out = RURU_BUF_INIT;
 	struct stat st;
 	make_dir(fx, "ws");
@@ -1065,7 +1065,7 @@ static void root_walks_without_openat2(void **state)
 static void rmdirs_made_undoes_deep_chains(void **state)
 {
 	struct fx *fx = *state;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_buf deep = RURU_BUF_INIT;
 	make_dir(fx, "base");
 	ruru_buf_addf(&deep, "%s/base", fx->dir);

@@ -6,9 +6,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "ruru.h"
+#include "text.h"
 
 #define SCAN(lit, flags) ruru_text_scan(lit, sizeof(lit) - 1, flags, NULL)
 
@@ -43,7 +46,7 @@ static void text_rule_refuses_the_rest(void **state)
 	assert_int_equal(SCAN("a\r\nb", RURU_TEXT_LINE), 1);
 	assert_int_equal(SCAN("a\tb", RURU_TEXT_LINE), 3);
 
-	struct ruru_error e;
+	struct ruru_error e = { 0 };
 	ruru_error_clear(&e);
 	assert_int_equal(ruru_text_check("message", "ok\x01", 3, 0, &e), -1);
 	assert_int_equal(e.code, RURU_EINVALID);
@@ -71,6 +74,85 @@ static void escape_makes_controls_visible(void **state)
 	ruru_buf_release(&b);
 }
 
+/* The one FNV-1a of the library: the published 64-bit test vectors. */
+static void fnv1a_vectors(void **state)
+{
+	(void)state;
+	assert_true(ruru_fnv1a("", 0) == 0xcbf29ce484222325ULL);
+	assert_true(ruru_fnv1a("a", 1) == 0xaf63dc4c8601ec8cULL);
+	assert_true(ruru_fnv1a("foobar", 6) == 0x85944171f73967e8ULL);
+}
+
+static void hexval_and_literals(void **state)
+{
+	(void)state;
+	assert_int_equal(ruru_hexval('0'), 0);
+	assert_int_equal(ruru_hexval('f'), 15);
+	assert_int_equal(ruru_hexval('A'), 10);
+	assert_int_equal(ruru_hexval('g'), -1);
+	assert_int_equal(ruru_hexval(-61), -1); /* a high byte through a signed char */
+	assert_int_equal(strncmp("claimed_until = 1", RURU_LIT("claimed_until")), 0);
+	assert_true(RURU_IS_LIT("task", 4, "task"));
+	assert_false(RURU_IS_LIT("tasks", 5, "task"));
+	assert_false(RURU_IS_LIT("tas", 3, "task"));
+}
+
+/* One rule for who the user is, read from git's configuration (a HOME of
+ * our own, no system file) in a folder that is no repository. */
+static void identity_from_git_config(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ruru-ident-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256], cwd[4096];
+	snprintf(path, sizeof path, "%s/.gitconfig", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[user]\n\tname = Ada Lovelace\n\temail = ada@example.org\n", f);
+	fclose(f);
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	assert_int_equal(chdir(dir), 0);
+	char *home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+	setenv("HOME", dir, 1);
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	setenv("GIT_CEILING_DIRECTORIES", "/tmp", 1);
+	char *full = ruru_user_identity(RURU_IDENTITY_NAME_EMAIL);
+	char *email = ruru_user_identity(RURU_IDENTITY_EMAIL);
+	char *name = ruru_git_config("user.name");
+	char *none = ruru_git_config("user.nothing");
+	if (home)
+		setenv("HOME", home, 1);
+	free(home);
+	assert_int_equal(chdir(cwd), 0);
+	unlink(path);
+	rmdir(dir);
+	assert_non_null(full);
+	assert_string_equal(full, "Ada Lovelace <ada@example.org>");
+	assert_string_equal(email, "ada@example.org");
+	assert_string_equal(name, "Ada Lovelace");
+	assert_null(none);
+	free(full);
+	free(email);
+	free(name);
+}
+
+/* Bidi controls are shown, never obeyed: an override (U+202E), an
+ * isolate (U+2066), a mark (U+200F) and the Arabic letter mark (U+061C);
+ * CR and DEL too, and the multi-line form keeps only tab and newline. */
+static void escape_shows_bidi_and_lone_cr(void **state)
+{
+	(void)state;
+	struct ruru_buf b = RURU_BUF_INIT;
+	const char in[] = "run\xe2\x80\xaetxt.exe\xe2\x81\xa6x\xe2\x80\x8fy\xd8\x9cz\rok\x7f";
+	ruru_text_escape(&b, in, sizeof(in) - 1);
+	assert_string_equal(b.ptr, "run\\u202etxt.exe\\u2066x\\u200fy\\u061cz\\rok\\x7f");
+	ruru_buf_reset(&b);
+	const char lines[] = "a\tb\r\nc\rd\n";
+	ruru_text_escape_keep(&b, lines, sizeof(lines) - 1, "\t\n");
+	assert_string_equal(b.ptr, "a\tb\\r\nc\\rd\n");
+	ruru_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -78,6 +160,10 @@ int main(void)
 		cmocka_unit_test(text_rule_refuses_the_rest),
 		cmocka_unit_test(blank_text),
 		cmocka_unit_test(escape_makes_controls_visible),
+		cmocka_unit_test(fnv1a_vectors),
+		cmocka_unit_test(hexval_and_literals),
+		cmocka_unit_test(identity_from_git_config),
+		cmocka_unit_test(escape_shows_bidi_and_lone_cr),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,7 +17,7 @@
 
 static char *json_of(const char *text, size_t len)
 {
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_toml *doc = ruru_toml_parse(text, len, &err);
 	if (!doc)
 		return NULL;
@@ -30,7 +30,7 @@ static char *json_of(const char *text, size_t len)
 
 static void expect_error(const char *text, size_t len, int line, int col, const char *msgpart)
 {
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	ruru_error_clear(&err);
 	struct ruru_toml *doc = ruru_toml_parse(text, len, &err);
 	assert_null(doc);
@@ -51,7 +51,7 @@ static void spans_and_values(void **state)
 {
 	(void)state;
 	const char *src = "title = \"x\\u0000y\"  # c\n[a.b]\nn = -42\nf = 1e3\nd = 1979-05-27T07:32:00.5-08:00\n";
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_toml *doc = ruru_toml_parse(src, strlen(src), &err);
 	assert_non_null(doc);
 	const struct ruru_toml_value *root = ruru_toml_root(doc);
@@ -113,7 +113,7 @@ static void deep_nesting_is_refused(void **state)
 	memcpy(s, "a = ", 4);
 	memset(s + 4, '[', n);
 	memset(s + 4 + n, ']', n);
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	assert_null(ruru_toml_parse(s, 4 + 2 * n, &err));
 	assert_non_null(strstr(err.msg, "nested"));
 	/* inline tables: a = {b={b={...}}} */
@@ -143,7 +143,7 @@ static void big_table_is_fast(void **state)
 	ruru_buf_init(&b);
 	for (int i = 0; i < 1000000; i++)
 		ruru_buf_addf(&b, "k%d = %d\n", i, i);
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_toml *doc = ruru_toml_parse(b.ptr, b.len, &err);
 	assert_non_null(doc);
 	assert_int_equal(ruru_toml_table_len(ruru_toml_root(doc)), 1000000);
@@ -164,7 +164,7 @@ static void encoder_round_trips_every_class(void **state)
 	ruru_buf_addstr(&text, "é€\xef\xbf\xbf\xf0\x9f\x8f\x81\xf4\x8f\xbf\xbf\"\\");
 	ruru_buf_addstr(&lit, "s = ");
 	ruru_toml_encode_string(&lit, text.ptr, text.len);
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_toml *doc = ruru_toml_parse(lit.ptr, lit.len, &err);
 	assert_non_null(doc);
 	size_t n;
@@ -189,7 +189,7 @@ static void encoder_round_trips_every_class(void **state)
 static void expect_set(const char *src, const char *key, const char *lit, const char *want)
 {
 	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	ruru_buf_init(&out);
 	if (ruru_toml_edit_set(&out, src, strlen(src), key, lit, strlen(lit), &err) < 0) {
 		print_error("set %s: %s\n", key, err.msg);
@@ -202,7 +202,7 @@ static void expect_set(const char *src, const char *key, const char *lit, const 
 static void expect_append(const char *src, const char *key, const char *lit, const char *want)
 {
 	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	ruru_buf_init(&out);
 	if (ruru_toml_edit_array_append(&out, src, strlen(src), key, lit, strlen(lit), &err) < 0) {
 		print_error("append %s: %s\n", key, err.msg);
@@ -215,7 +215,7 @@ static void expect_append(const char *src, const char *key, const char *lit, con
 static void expect_aremove(const char *src, const char *key, size_t ix, const char *want)
 {
 	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	ruru_buf_init(&out);
 	if (ruru_toml_edit_array_remove(&out, src, strlen(src), key, ix, &err) < 0) {
 		print_error("remove %s[%zu]: %s\n", key, ix, err.msg);
@@ -228,7 +228,7 @@ static void expect_aremove(const char *src, const char *key, size_t ix, const ch
 static void expect_refused(const char *src, const char *key, const char *lit, int code)
 {
 	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	ruru_buf_init(&out);
 	ruru_buf_addstr(&out, "untouched");
 	int rc = lit ? ruru_toml_edit_set(&out, src, strlen(src), key, lit, strlen(lit), &err)
@@ -317,7 +317,7 @@ static void edit_remove_lines(void **state)
 {
 	(void)state;
 	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	ruru_buf_init(&out);
 	const char *src = "# c\na = 1 # gone\nb = 2\r\n";
 	assert_int_equal(ruru_toml_edit_remove(&out, src, strlen(src), "a", &err), 0);
@@ -343,7 +343,7 @@ static void edit_arrays(void **state)
 	expect_aremove("a = [1]\n", "a", 0, "a = []\n");
 	expect_aremove("a = [\n  1, # one\n  2, # two\n]\n", "a", 0, "a = [\n  2, # two\n]\n");
 	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	ruru_buf_init(&out);
 	assert_int_equal(ruru_toml_edit_array_remove(&out, "a = [1]", 7, "a", 5, &err), -1);
 	assert_int_equal(err.code, RURU_ENOTFOUND);
@@ -373,7 +373,7 @@ static void edit_front_matter_body_untouched(void **state)
 	struct ruru_frontmatter fm;
 	assert_true(ruru_frontmatter_split(doc, strlen(doc), &fm));
 	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	ruru_buf_init(&out);
 	assert_int_equal(ruru_toml_edit_set(&out, doc + fm.toml, fm.toml_end - fm.toml, "status",
 					    "\"done\"", 6, &err), 0);

@@ -22,7 +22,7 @@
 
 static json_t *decode_json(const char *text, size_t len)
 {
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	struct ruru_toml *doc = ruru_toml_parse(text, len, &err);
 	if (!doc) {
 		print_error("edited document does not decode: %d:%d: %s\n", err.line, err.col, err.msg);
@@ -62,7 +62,7 @@ static void one_document(void **state)
 {
 	const char *path = *state;
 	struct ruru_buf src = RURU_BUF_INIT, out = RURU_BUF_INIT, key = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	ruru_buf_init(&src);
 	ruru_buf_init(&out);
 	ruru_buf_init(&key);

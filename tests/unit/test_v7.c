@@ -94,7 +94,7 @@ static void fm_fill_keeps_comments(void **state)
 	const struct ruru_fm_set sets[] = { { "id", "\"X-1\"" }, { "extra", "2026-11-24T03:15:20Z" } };
 	const char *tags[] = { "a", "b" };
 	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	ruru_error_clear(&err);
 	assert_int_equal(ruru_fm_fill(&out, tpl, sizeof(tpl) - 1, "t.md", sets, 2, tags, 2, NULL, &err), 0);
 	assert_non_null(strstr(out.ptr, "# head\nid = \"X-1\" # the id\n"));

@@ -49,13 +49,16 @@ srv = subprocess.Popen([RURU, "serve", "--port", "0", "--as", "Web Tester"], std
 import atexit
 atexit.register(lambda: srv.poll() is None and srv.kill())  # never leave a server behind
 url = srv.stdout.readline().strip()
-m = re.match(r"http://127\.0\.0\.1:(\d+)/\?token=([0-9a-f]{32})$", url)
-check("serve prints http://127.0.0.1:PORT/?token=<128-bit hex>", m, url)
-port, token = int(m.group(1)), m.group(2)
+m = re.match(r"http://127\.0\.0\.1:(\d+)/([0-9a-f]{32})/\?token=([0-9a-f]{32})$", url)
+check("serve prints http://127.0.0.1:PORT/<128-bit hex>/?token=<128-bit hex>", m, url)
+port, prefix, token = int(m.group(1)), m.group(2), m.group(3)
 HOST = f"127.0.0.1:{port}"
+P = "/" + prefix  # every page lives under the secret prefix
 
 
-def req(method, path, headers=None, body=None, host=HOST, cookie=True):
+def req(method, path, headers=None, body=None, host=HOST, cookie=True, under=True):
+    if under:
+        path = P + path
     h = {"Host": host} if host is not None else {}
     if cookie:
         h["Cookie"] = cookie_value
@@ -81,13 +84,29 @@ def req(method, path, headers=None, body=None, host=HOST, cookie=True):
 cookie_value = ""
 r, _ = req("GET", "/", cookie=False)
 check("401 without the token", r.status == 401, r.status)
+r, _ = req("GET", "/", cookie=False, under=False)
+check("401 at / (outside the prefix) without the cookie", r.status == 401, r.status)
 r, _ = req("GET", "/?token=" + "0" * 32, cookie=False)
 check("401 with a wrong token", r.status == 401, r.status)
+r, _ = req("GET", "/?token=" + token, cookie=False, under=False)
+check("the token outside the prefix opens nothing (401)", r.status == 401 and not r.getheader("Set-Cookie"),
+      r.status)
 r, _ = req("GET", "/?token=" + token, cookie=False)
 sc = r.getheader("Set-Cookie") or ""
+cm = re.match(r"ruru_session=([0-9a-f]{32});", sc)
 check("the token is exchanged for an HttpOnly SameSite=Strict cookie (303)",
-      r.status == 303 and "HttpOnly" in sc and "SameSite=Strict" in sc and token in sc, (r.status, sc))
-cookie_value = "ruru_token=" + token
+      r.status == 303 and "HttpOnly" in sc and "SameSite=Strict" in sc and cm, (r.status, sc))
+check("the cookie is scoped to the secret prefix (no other port's server gets it)",
+      f"Path={P}/" in sc, sc)
+check("the cookie is not the URL's token", cm and cm.group(1) != token, sc)
+cookie_value = "ruru_session=" + (cm.group(1) if cm else "")
+r, _ = req("GET", "/?token=" + token, cookie=False)
+check("the printed URL's token works once (a second use: 401)", r.status == 401 and not r.getheader("Set-Cookie"),
+      r.status)
+r, _ = req("GET", "/", under=False)
+check("the cookie without the prefix opens nothing (404)", r.status == 404, r.status)
+r, _ = req("GET", "/" + "0" * 32 + "/index.html", under=False)
+check("the cookie under a wrong prefix opens nothing (404)", r.status == 404, r.status)
 r, body = req("GET", "/")
 check("200 with the cookie; sessions listed", r.status == 200 and sid.encode() in body, r.status)
 csp = r.getheader("Content-Security-Policy") or ""
@@ -143,7 +162,24 @@ csrf = re.search(rb'name="csrf" value="([0-9a-f]{32})"', page)
 check("confirmations page offers the proposal with a CSRF token", r.status == 200 and csrf, r.status)
 csrf = csrf.group(1).decode() if csrf else ""
 from urllib.parse import urlencode
-form = urlencode({"csrf": csrf, "artifact": art, "action": "approve", "reason": "looks right"}).encode()
+import html as htmllib
+
+
+def shown(page, artifact):
+    """The hidden fields of the form that decides `artifact`: what the page showed."""
+    for f in re.findall(rb'<form class="decide".*?</form>', page, re.S):
+        fields = {k.decode(): htmllib.unescape(v.decode()) for k, v in
+                  re.findall(rb'<input type="hidden" name="([a-z_0-9]+)" value="([^"]*)"', f)}
+        if fields.get("artifact") == artifact:
+            return fields
+    return {}
+
+
+seen = shown(page, art)
+check("the form carries what the page showed: target and both hashes",
+      seen.get("target") == "target.txt" and re.fullmatch(r"[0-9a-f]{64}", seen.get("payload_sha256", "")) and
+      re.fullmatch(r"[0-9a-f]{64}", seen.get("target_sha256", "")), seen)
+form = urlencode({**seen, "action": "approve", "reason": "looks right"}).encode()
 ct = {"Content-Type": "application/x-www-form-urlencoded"}
 r, _ = req("POST", "/confirm", {**ct, "Origin": "http://evil.example"}, form)
 check("cross-origin POST -> 403", r.status == 403, r.status)
@@ -159,6 +195,16 @@ check("GET /confirm changes nothing (405)", r.status == 405, r.status)
 sidecar = open(art[:-3] + ".toml").read()
 check("nothing decided by refused requests", 'status = "pending"' in sidecar, sidecar)
 
+for name, change in (("without the hashes it showed", {"payload_sha256": None}),
+                     ("naming another payload", {"payload_sha256": "0" * 64}),
+                     ("naming another target state", {"target_sha256": "0" * 64}),
+                     ("naming another target", {"target": "other.txt"})):
+    f = {k: v for k, v in {**seen, **change}.items() if v is not None}
+    r, body = req("POST", "/confirm", {**ct, "Origin": f"http://{HOST}"},
+                  urlencode({**f, "action": "approve", "reason": "typed with care"}).encode())
+    check(f"a decision {name} -> 409, a page with a way back and the typed reason",
+          r.status == 409 and b'href="confirm.html"' in body and b"typed with care" in body and
+          'status = "pending"' in open(art[:-3] + ".toml").read(), (r.status, body[:300]))
 r, _ = req("POST", "/confirm", {**ct, "Origin": f"http://{HOST}"}, form)
 check("same-origin POST with CSRF -> 303", r.status == 303, r.status)
 sidecar = open(art[:-3] + ".toml").read()
@@ -178,11 +224,12 @@ with open("other.txt", "w") as f:
 art2 = run("confirm", "propose", "--target", "other.txt", "--content", "new2.txt")
 with open(".ruru/config.toml", "w") as f:
     f.write("[confirm]\nrequire_signature = true\n")
-form2 = urlencode({"csrf": csrf, "artifact": art2, "action": "approve"}).encode()
+r, page2 = req("GET", "/confirm.html")
+form2 = urlencode({**shown(page2, art2), "action": "approve"}).encode()
 r, body = req("POST", "/confirm", {**ct, "Origin": f"http://{HOST}"}, form2)
 sidecar2 = open(art2[:-3] + ".toml").read()
 check("signature required, no key to sign with: not recorded, and the page says so (409)",
-      r.status == 409 and b"not recorded" in body and 'status = "pending"' in sidecar2,
+      r.status == 409 and b"Not recorded" in body and 'status = "pending"' in sidecar2,
       (r.status, body[:200], sidecar2))
 os.remove(".ruru/config.toml")
 
@@ -235,9 +282,54 @@ for t in ths:
     t.join()
 check("200 concurrent connections served", codes.count(200) == 200, [c for c in codes if c != 200][:5])
 
+# compression: a client that accepts gzip gets the page compressed
+import gzip as gz
+r, zbody = req("GET", "/", {"Accept-Encoding": "gzip, deflate"})
+try:
+    unz = gz.decompress(zbody)
+except OSError:
+    unz = b""
+check("pages are gzip-compressed for a client that accepts it",
+      r.getheader("Content-Encoding") == "gzip" and b"<h1>Sessions</h1>" in unz and len(zbody) < len(unz), r.getheader("Content-Encoding"))
+r, body = req("GET", "/")
+check("and sent as they are to one that does not", r.getheader("Content-Encoding") is None and b"<h1>Sessions</h1>" in body)
+
+# pagination: 100 sessions a page
+for i in range(101):
+    os.makedirs(f".ruru/sessions/SESSION-Bulk_{i:03d}-2601010000", exist_ok=True)
+    with open(f".ruru/sessions/SESSION-Bulk_{i:03d}-2601010000/session_log.md", "w") as f:
+        f.write(f'+++\nid = "SESSION-Bulk_{i:03d}-2601010000"\ntitle = "Bulk {i:03d}"\nstatus = "🏁 Completed"\n'
+                f'start_time = "2026-01-01T00:00:00Z"\nend_time = ""\ncoordinator = "x"\nrelated_tasks = []\n'
+                f'related_artifacts = []\ntags = []\n+++\n\n# Session Log\n\n## Log Entries\n')
+r, p1 = req("GET", "/")
+r2, p2 = req("GET", "/index.html?page=2")
+rows1 = p1.count(b"<tr><td><a"); rows2 = p2.count(b"<tr><td><a")
+check("100 sessions a page, the rest on the next, linked", rows1 == 100 and rows2 == 3 and
+      b'href="index.html?page=2"' in p1 and b'href="index.html?page=1"' in p2, (rows1, rows2))
+
+# idle sockets: a client's idle connections are bounded (the oldest
+# closed), and the person's next request is served
+import resource
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
+idle = []
+for _ in range(1000):
+    try:
+        idle.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+    except OSError:
+        break
+try:
+    r, _ = req("GET", "/style.css")
+    status = r.status
+except Exception as e:  # noqa
+    status = repr(e)
+check("1,000 idle sockets do not lock the user out", status == 200, (len(idle), status))
+for k in idle:
+    k.close()
+
 # live: an event within a second of `ruru log`
 c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-c.putrequest("GET", "/events", skip_host=True)
+c.putrequest("GET", P + "/events", skip_host=True)
 c.putheader("Host", HOST)
 c.putheader("Cookie", cookie_value)
 c.endheaders()

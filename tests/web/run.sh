@@ -1,7 +1,7 @@
 #!/bin/sh
-# run.sh RURU — the browser test of `ruru serve` (issue #15), TAP on stdout.
-#   browser.mjs drives Debian's /usr/bin/chromium with playwright-core,
-#   pinned in package.json / package-lock.json and installed by `npm ci`
+# run.sh RURU — the browser test of `ruru serve` and `export --html`, TAP on stdout.
+#   browser.mjs drives Debian's /usr/bin/chromium with playwright-core and
+#   checks each page with axe-core, both pinned in package.json / package-lock.json and installed by `npm ci`
 #   into tests/web/node_modules/ (git-ignored) the first time.  A missing
 #   node/npm/chromium or a failed install is reported as "not ok", never
 #   skipped.  Screenshots go to build/screenshots/ (for people).
@@ -15,4 +15,5 @@ if [ ! -x "$CHROMIUM" ]; then
 	exit 1
 fi
 sh "$here/../npm_ci.sh" "$here" playwright-core "the browser test" || exit 1
+sh "$here/../npm_ci.sh" "$here" axe-core "the accessibility check (axe-core)" || exit 1
 exec node "$here/browser.mjs" "$RURU" "$here/../../${BUILD:-build}/screenshots"

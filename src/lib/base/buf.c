@@ -14,7 +14,6 @@
 
 #include "ruru.h"
 #include "alloc.h"
-#include "store.h"
 #include "banned.h"
 
 /* ------------------------------------------------ allocation helpers */
@@ -170,9 +169,15 @@ int ruru_buf_read_fd(struct ruru_buf *b, int fd, struct ruru_error *err)
 	return 0;
 }
 
-int ruru_buf_read_file(struct ruru_buf *b, const char *path, struct ruru_error *err)
+/* Here rather than in error.c, so that the error record sits below the
+ * buffer: error.c calls nothing, buf.c calls error.c. */
+void ruru_error_format(const struct ruru_error *err, struct ruru_buf *out)
 {
-	/* Through the storage layer: inside a workspace, never a symlink or
-	 * a FIFO (DESIGN §1). */
-	return ruru_read_file(path, b, err);
+	if (err->file[0])
+		ruru_buf_addf(out, "%s:", err->file);
+	if (err->line)
+		ruru_buf_addf(out, "%d:%d:", err->line, err->col);
+	if (err->file[0] || err->line)
+		ruru_buf_addch(out, ' ');
+	ruru_buf_addstr(out, err->msg);
 }

@@ -1,7 +1,9 @@
 /*
  * error.c — the error record every library function fills instead of
  * printing.  Front ends format it as "FILE:LINE:COL: message" and word the
- * structured hint (argument, next step) in their own terms.
+ * structured hint (argument, next step) in their own terms.  The lowest
+ * file of the library: it calls nothing of it (ruru_error_format, which
+ * writes into a buffer, is in buf.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -62,15 +64,4 @@ void ruru_error_set_file(struct ruru_error *err, const char *file)
 {
 	if (err)
 		snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
-}
-
-void ruru_error_format(const struct ruru_error *err, struct ruru_buf *out)
-{
-	if (err->file[0])
-		ruru_buf_addf(out, "%s:", err->file);
-	if (err->line)
-		ruru_buf_addf(out, "%d:%d:", err->line, err->col);
-	if (err->file[0] || err->line)
-		ruru_buf_addch(out, ' ');
-	ruru_buf_addstr(out, err->msg);
 }

@@ -34,6 +34,8 @@ const struct fm_key fm_keys[] = {
 	{ .name = "tags", .type = FM_STRINGS, .off = S(tags), .aux = S(ntags),
 	  .merge = FM_MERGE_UNION, .def = FM_DEF_OPTIONS, .opt = N(tags),
 	  .optn = N(ntags) },
+	{ .name = "source_summaries", .type = FM_STRINGS, .off = S(source_summaries),
+	  .aux = S(nsource_summaries), .merge = FM_MERGE_UNION, .def = FM_DEF_ABSENT },
 	{ 0 },
 };
 

@@ -39,6 +39,8 @@ enum fm_default {
 	FM_DEF_OPTION,      /* the string member `opt` of struct ruru_new ("" when NULL) */
 	FM_DEF_OPTIONS,     /* the strings `opt` (const char *const *) and their count `optn`
 			     * (size_t) of struct ruru_new; a template's own items kept */
+	FM_DEF_ABSENT,      /* not written unless the new session has a value (the
+			     * writer sets it: source_summaries from `from_summary`) */
 };
 
 #define FM_NO_FIELD ((size_t)-1)

@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "ruru.h"
+#include "text.h"
+#include "banned.h"
 
 /* A matcher looks at s[i..len) where i starts a candidate; on a match it
  * sets [*vs, *ve) to the secret (i <= *vs < *ve <= len). */
@@ -113,12 +115,12 @@ static bool m_private_key(const char *s, size_t len, size_t i, size_t *vs, size_
 	*vs = i;
 	*ve = len;
 	for (size_t j = hend; j + 9 <= len; j++) {
-		if (memcmp(s + j, "-----END ", 9) != 0)
+		if (memcmp(s + j, RURU_LIT("-----END ")) != 0)
 			continue;
 		size_t k = j + 9;
-		while (k + 5 <= len && s[k] != '\n' && memcmp(s + k, "-----", 5) != 0)
+		while (k + 5 <= len && s[k] != '\n' && memcmp(s + k, RURU_LIT("-----")) != 0)
 			k++;
-		if (k + 5 <= len && memcmp(s + k, "-----", 5) == 0) {
+		if (k + 5 <= len && memcmp(s + k, RURU_LIT("-----")) == 0) {
 			*ve = k + 5;
 			break;
 		}
@@ -270,7 +272,7 @@ static bool m_url_password(const char *s, size_t len, size_t i, size_t *vs, size
 	size_t u = i;
 	while (u > 0 && url_user((unsigned char)s[u - 1]))
 		u--;
-	if (u == i || u < 4 || memcmp(s + u - 3, "://", 3) != 0)
+	if (u == i || u < 4 || memcmp(s + u - 3, RURU_LIT("://")) != 0)
 		return false;
 	size_t b = u - 3;
 	while (b > 0 && is_scheme((unsigned char)s[b - 1]))

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "ruru.h"
+#include "alloc.h"
 #include "banned.h"
 
 extern char **environ;
@@ -114,4 +116,47 @@ int ruru_child_capture(struct ruru_child *c, struct ruru_buf *out, struct ruru_e
 		return -1;
 	}
 	return status;
+}
+
+/* ------------------------------------------------- git config, identity */
+
+char *ruru_git_config(const char *key)
+{
+	const char *argv[] = { "git", "config", "--get", key, NULL };
+	struct ruru_child c = { .argv = argv, .stdin_io = RURU_CHILD_NULL,
+				.stderr_io = RURU_CHILD_NULL };
+	struct ruru_buf out = RURU_BUF_INIT;
+	struct ruru_error e = { 0 };
+	char *v = NULL;
+	if (key && ruru_child_capture(&c, &out, &e) == 0) {
+		while (out.len && (out.ptr[out.len - 1] == '\n' || out.ptr[out.len - 1] == '\r' ||
+				   out.ptr[out.len - 1] == ' '))
+			out.ptr[--out.len] = '\0';
+		if (out.len && !memchr(out.ptr, '\n', out.len))
+			v = ruru_strdup(out.ptr);
+	}
+	ruru_buf_release(&out);
+	return v;
+}
+
+char *ruru_user_identity(enum ruru_identity form)
+{
+	char *name = form == RURU_IDENTITY_NAME_EMAIL ? ruru_git_config("user.name") : NULL;
+	char *email = ruru_git_config("user.email");
+	char *id = NULL;
+	if (name && email) {
+		struct ruru_buf b = RURU_BUF_INIT;
+		ruru_buf_addf(&b, "%s <%s>", name, email);
+		id = ruru_buf_detach(&b, NULL);
+	} else if (name || email) {
+		id = ruru_strdup(name ? name : email);
+	} else {
+		/* The login name from the password database: the library does
+		 * not read the environment ($USER). */
+		struct passwd *pw = getpwuid(getuid());
+		id = pw && pw->pw_name && *pw->pw_name ? ruru_strdup(pw->pw_name) : NULL;
+	}
+	free(name);
+	free(email);
+	return id;
 }

@@ -126,6 +126,15 @@ bool ruru_text_blank(const char *text, size_t len)
 	return true;
 }
 
+/* The bidirectional formatting characters: marks, embeddings, overrides
+ * and isolates.  A terminal or editor that honours them shows text in
+ * another order than its bytes (U+202E turns "exe.txt" around). */
+static bool is_bidi(unsigned long cp)
+{
+	return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
 void ruru_text_escape(struct ruru_buf *out, const char *text, size_t len)
 {
 	ruru_text_escape_keep(out, text, len, NULL);
@@ -152,7 +161,7 @@ void ruru_text_escape_keep(struct ruru_buf *out, const char *text, size_t len, c
 			ruru_buf_addstr(out, "\\t");
 		else if (cp < 0x20 || cp == 0x7F)
 			ruru_buf_addf(out, "\\x%02lx", cp);
-		else if ((cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029)
+		else if ((cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 || is_bidi(cp))
 			ruru_buf_addf(out, "\\u%04lx", cp);
 		else
 			ruru_buf_add(out, s + i, n);
@@ -206,4 +215,24 @@ void ruru_text_position(const char *text, size_t off, int *line, int *col)
 	}
 	*line = l;
 	*col = c;
+}
+
+uint64_t ruru_fnv1a(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0xcbf29ce484222325ULL; /* the offset basis */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 0x100000001b3ULL; /* the 64-bit FNV prime */
+	return h;
+}
+
+int ruru_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }

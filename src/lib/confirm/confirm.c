@@ -32,52 +32,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "entry.h"
 #include "logtx.h"
+#include "text.h"
 #include "banned.h"
 
 extern char **environ;
-
-/* ------------------------------------------------------------ words */
-
-static const char *const status_words[] = {
-	[RURU_CONFIRM_PENDING] = "pending",   [RURU_CONFIRM_APPROVED] = "approved",
-	[RURU_CONFIRM_REJECTED] = "rejected", [RURU_CONFIRM_SKIPPED] = "skipped",
-	[RURU_CONFIRM_APPLIED] = "applied",   [RURU_CONFIRM_FAILED] = "failed",
-	[RURU_CONFIRM_WITHDRAWN] = "withdrawn",
-};
-
-const char *ruru_confirm_status_word(enum ruru_confirm_status st)
-{
-	if (st <= RURU_CONFIRM_UNKNOWN || st > RURU_CONFIRM_WITHDRAWN)
-		return NULL;
-	return status_words[st];
-}
-
-enum ruru_confirm_status ruru_confirm_status_parse(const char *word)
-{
-	for (int i = RURU_CONFIRM_PENDING; word && i <= RURU_CONFIRM_WITHDRAWN; i++)
-		if (!strcmp(word, status_words[i]))
-			return (enum ruru_confirm_status)i;
-	return RURU_CONFIRM_UNKNOWN;
-}
-
-const char *ruru_confirm_kind_word(enum ruru_confirm_kind kind)
-{
-	return kind == RURU_CONFIRM_DIFF ? "diff" : "content";
-}
-
-int ruru_confirm_kind_parse(const char *word)
-{
-	if (word && !strcmp(word, "content"))
-		return RURU_CONFIRM_CONTENT;
-	if (word && !strcmp(word, "diff"))
-		return RURU_CONFIRM_DIFF;
-	return -1;
-}
 
 void ruru_confirm_release(struct ruru_confirm *c)
 {
@@ -118,6 +82,8 @@ json_t *ruru_confirm_json(const struct ruru_confirm *c)
 	json_object_set_new(o, "status", json_string(st ? st : "unadopted"));
 	json_object_set_new(o, "payload_sha256", json_string(c->payload_sha256));
 	json_object_set_new(o, "target_sha256", json_string(c->target_sha256));
+	json_object_set_new(o, "result_sha256", json_string(c->result_sha256));
+	json_object_set_new(o, "nonce", json_string(c->nonce));
 	json_object_set_new(o, "created", jtime(c->created));
 	json_object_set_new(o, "decided_by", jstr(c->decided_by && *c->decided_by ? c->decided_by : NULL));
 	json_object_set_new(o, "rationale", jstr(c->rationale && *c->rationale ? c->rationale : NULL));
@@ -152,9 +118,9 @@ static int run_capture(const char *const argv[], struct ruru_buf *out, int *stat
 	char **env = ruru_xmalloc((n + 2) * sizeof(*env));
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "POSIXLY_CORRECT=", 16) && strncmp(environ[i], "LC_ALL=", 7) &&
-		    strncmp(environ[i], "PATCH_", 6) && strncmp(environ[i], "VERSION_CONTROL=", 16) &&
-		    strncmp(environ[i], "SIMPLE_BACKUP_SUFFIX=", 21))
+		if (strncmp(environ[i], RURU_LIT("POSIXLY_CORRECT=")) && strncmp(environ[i], RURU_LIT("LC_ALL=")) &&
+		    strncmp(environ[i], RURU_LIT("PATCH_")) && strncmp(environ[i], RURU_LIT("VERSION_CONTROL=")) &&
+		    strncmp(environ[i], RURU_LIT("SIMPLE_BACKUP_SUFFIX=")))
 			env[k++] = environ[i];
 	env[k++] = (char *)"LC_ALL=C";
 	env[k] = NULL;
@@ -808,6 +774,16 @@ static int guard_log(struct guard *g, enum ruru_event type, const char *srel, co
 
 /* -------------------------------------------------------------- sidecar */
 
+/* `s` is exactly n lower-case hex digits. */
+static bool is_hex(const char *s, size_t n)
+{
+	size_t i = 0;
+	for (; s[i] && i <= n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return i == n;
+}
+
 static char *toml_str(const struct ruru_toml_value *root, const char *key)
 {
 	const struct ruru_toml_value *v = ruru_toml_table_get(root, key, strlen(key));
@@ -841,6 +817,7 @@ static int sidecar_parse(const struct loc *L, const struct ruru_buf *text, struc
 	c->target = toml_str(r, "target_path");
 	char *kind = toml_str(r, "kind"), *status = toml_str(r, "status");
 	char *ph = toml_str(r, "payload_sha256"), *th = toml_str(r, "target_sha256");
+	char *rh = toml_str(r, "result_sha256"), *nonce = toml_str(r, "nonce");
 	int k = ruru_confirm_kind_parse(kind);
 	c->status = ruru_confirm_status_parse(status);
 	int rc = 0;
@@ -849,6 +826,8 @@ static int sidecar_parse(const struct loc *L, const struct ruru_buf *text, struc
 			  : !c->status              ? "status"
 			  : !ph || strlen(ph) != 64 ? "payload_sha256"
 			  : !th || (*th && strlen(th) != 64) ? "target_sha256"
+			  : rh && *rh && !is_hex(rh, 64)     ? "result_sha256"
+			  : nonce && *nonce && !is_hex(nonce, 32) ? "nonce"
 							     : NULL;
 	if (bad) {
 		rc = ruru_error_set(err, RURU_EINVALID, "missing or invalid \"%s\" in the sidecar", bad);
@@ -858,6 +837,11 @@ static int sidecar_parse(const struct loc *L, const struct ruru_buf *text, struc
 		c->kind = (enum ruru_confirm_kind)k;
 		snprintf(c->payload_sha256, sizeof(c->payload_sha256), "%s", ph);
 		snprintf(c->target_sha256, sizeof(c->target_sha256), "%s", th);
+		/* An older ruru recorded no result: a content payload is its own
+		 * result; a diff's is worked out from the disk (observe). */
+		snprintf(c->result_sha256, sizeof(c->result_sha256), "%s",
+			 rh && *rh ? rh : c->kind == RURU_CONFIRM_CONTENT ? ph : "");
+		snprintf(c->nonce, sizeof(c->nonce), "%s", nonce ? nonce : "");
 		c->created = toml_time(r, "created");
 		c->decided_at = toml_time(r, "decided_at");
 		c->applied_at = toml_time(r, "applied_at");
@@ -865,13 +849,15 @@ static int sidecar_parse(const struct loc *L, const struct ruru_buf *text, struc
 		c->rationale = toml_str(r, "rationale");
 		c->delegated_to = toml_str(r, "delegated_to");
 		c->task = toml_str(r, "task");
-		const struct ruru_toml_value *f = ruru_toml_table_get(r, "forced", 6);
+		const struct ruru_toml_value *f = ruru_toml_table_get(r, RURU_LIT("forced"));
 		c->forced = f && ruru_toml_bool(f);
 	}
 	free(kind);
 	free(status);
 	free(ph);
 	free(th);
+	free(rh);
+	free(nonce);
 	ruru_toml_free(doc);
 	return rc;
 }
@@ -943,7 +929,8 @@ static int side_set_time(struct ruru_buf *text, const char *key, time_t t, struc
 /* The sidecar of a new proposal. */
 static void sidecar_new(struct ruru_buf *b, const char *artifact_name, const char *target,
 			enum ruru_confirm_kind kind, const char *payload_sha, const char *target_sha,
-			const char *session, time_t created)
+			const char *result_sha, const char *nonce, const char *session,
+			time_t created)
 {
 	struct { const char *key, *val; } s[] = {
 		{ "target_path", target },
@@ -951,6 +938,8 @@ static void sidecar_new(struct ruru_buf *b, const char *artifact_name, const cha
 		{ "status", "pending" },
 		{ "payload_sha256", payload_sha },
 		{ "target_sha256", target_sha },
+		{ "result_sha256", result_sha },
+		{ "nonce", nonce },
 		{ "session", session ? session : "" },
 	};
 	ruru_buf_addf(b, "# ruru's record of the proposal in %s (which holds the payload\n"
@@ -1061,14 +1050,14 @@ static bool record_parse_message(const char *msg, size_t len, struct ruru_confir
 	static const char mid[] = ") · payload_sha256 `", mid2[] = "` · target_sha256 `";
 	const char *lead = record_lead(r->decision);
 	size_t ll = strlen(lead);
-	if ((size_t)(end - msg) < ll + 2 || memcmp(msg, lead, ll) || memcmp(msg + ll, " `", 2))
+	if ((size_t)(end - msg) < ll + 2 || memcmp(msg, lead, ll) || memcmp(msg + ll, RURU_LIT(" `")))
 		return false;
 	const char *t = msg + ll + 2, *q = t;
 	while (q < end && *q != '`')
 		q++;
 	const char *tend = q;
 	int kind = -1;
-	if (q == t || end - q < 3 || memcmp(q, "` (", 3))
+	if (q == t || end - q < 3 || memcmp(q, RURU_LIT("` (")))
 		return false;
 	q += 3;
 	if (starts(q, end, "content"))
@@ -1084,7 +1073,7 @@ static bool record_parse_message(const char *msg, size_t len, struct ruru_confir
 	if ((size_t)(end - q2) < sizeof(mid2) - 1 || memcmp(q2, mid2, sizeof(mid2) - 1))
 		return false;
 	const char *th = q2 + sizeof(mid2) - 1;
-	bool none = end - th == 5 && !memcmp(th, "none`", 5);
+	bool none = RURU_IS_LIT(th, end - th, "none`");
 	if (!none && !(is_hex64(th, end) && end - th == 65 && th[64] == '`'))
 		return false;
 	free(r->target);
@@ -1216,7 +1205,7 @@ static int records_temp(struct ruru_ws *ws, const struct loc *L, struct records 
 		ruru_error_set_file(err, ".ruru/temp/decisions.log");
 		return -1;
 	}
-	const struct ruru_toml_value *arr = ruru_toml_table_get(ruru_toml_root(doc), "decision", 8);
+	const struct ruru_toml_value *arr = ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("decision"));
 	size_t n = arr && ruru_toml_kind(arr) == RURU_TOML_ARRAY ? ruru_toml_array_len(arr) : 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct ruru_toml_value *t = ruru_toml_array_at(arr, i);
@@ -1471,8 +1460,8 @@ static int propose_session(struct ruru_ws *ws, const char *session, char **id, s
 /* ----------------------------------------------------- propose and adopt */
 
 static void fill_new(struct ruru_confirm *out, const struct loc *L, const char *target,
-		     enum ruru_confirm_kind kind, const char *ph, const char *th, time_t created,
-		     size_t bytes)
+		     enum ruru_confirm_kind kind, const char *ph, const char *th, const char *rh,
+		     const char *nonce, time_t created, size_t bytes)
 {
 	memset(out, 0, sizeof(*out));
 	out->artifact = ruru_strdup(L->rel);
@@ -1483,6 +1472,8 @@ static void fill_new(struct ruru_confirm *out, const struct loc *L, const char *
 	out->status = RURU_CONFIRM_PENDING;
 	snprintf(out->payload_sha256, sizeof(out->payload_sha256), "%s", ph);
 	snprintf(out->target_sha256, sizeof(out->target_sha256), "%s", th);
+	snprintf(out->result_sha256, sizeof(out->result_sha256), "%s", rh);
+	snprintf(out->nonce, sizeof(out->nonce), "%s", nonce);
 	out->created = created;
 	out->decided_by = ruru_strdup("");
 	out->rationale = ruru_strdup("");
@@ -1490,16 +1481,41 @@ static void fill_new(struct ruru_confirm *out, const struct loc *L, const char *
 	out->payload_bytes = bytes;
 }
 
-/* Check a payload against the target now: a diff must apply cleanly. */
-static int payload_check(enum ruru_confirm_kind kind, const char *target, const struct ruru_buf *cur,
-			 const void *payload, size_t len, struct ruru_error *err)
+/* What the target holds once the payload is applied to `cur` (its bytes
+ * now), into *result (reset): a content payload itself, a diff applied in
+ * memory (it must apply cleanly).  *rh gets its sha256. */
+static int result_of(enum ruru_confirm_kind kind, const char *target, const struct ruru_buf *cur,
+		     const void *payload, size_t len, struct ruru_buf *result, char rh[65],
+		     struct ruru_error *err)
 {
+	ruru_buf_reset(result);
 	if (kind != RURU_CONFIRM_DIFF)
-		return 0;
-	struct ruru_buf res = RURU_BUF_INIT;
-	int rc = diff_apply(cur->ptr ? cur->ptr : "", cur->len, payload, len, target, false, &res, err);
-	ruru_buf_release(&res);
-	return rc;
+		ruru_buf_add(result, payload, len);
+	else if (diff_apply(cur->ptr ? cur->ptr : "", cur->len, payload, len, target, false, result,
+			    err) < 0)
+		return -1;
+	ruru_sha256_hex(result->ptr ? result->ptr : "", result->len, rh);
+	return 0;
+}
+
+/* A proposal's nonce: 128 random bits in hex.  It makes each proposal one
+ * of a kind, so that a decision (and its signature) is used once. */
+static int nonce_new(char out[33], struct ruru_error *err)
+{
+	unsigned char r[16];
+	size_t got = 0;
+	while (got < sizeof(r)) {
+		ssize_t n = getrandom(r + got, sizeof(r) - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return ruru_error_set(err, RURU_EFAIL, "no random bytes for a nonce: %s",
+					      strerror(errno));
+		got += (size_t)n;
+	}
+	for (size_t i = 0; i < sizeof(r); i++)
+		snprintf(out + 2 * i, 3, "%02x", r[i]);
+	return 0;
 }
 
 static int propose_one(struct ruru_ws *ws, const char *session, const char *target,
@@ -1512,9 +1528,10 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 	struct loc L = { 0 };
 	struct guard g = { 0 };
 	char *id = NULL, *dir = NULL;
-	char ph[65], th[65];
+	char ph[65], th[65], rh[65], nonce[33];
 	bool exists;
 	int rc = -1;
+	struct ruru_buf result = RURU_BUF_INIT;
 
 	if (!target || !*target) {
 		ruru_error_set(err, RURU_EUSAGE, "a proposal needs a target");
@@ -1524,7 +1541,8 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 		goto out; /* sec-text: the text rule (DESIGN §2) */
 	if (ruru_path_relative_to_root(ruru_ws_root(ws), target, &norm, err) < 0 ||
 	    target_hash(ws, norm.ptr, th, &exists, &cur, err) < 0 ||
-	    payload_check(kind, norm.ptr, &cur, payload, len, err) < 0 ||
+	    result_of(kind, norm.ptr, &cur, payload, len, &result, rh, err) < 0 ||
+	    nonce_new(nonce, err) < 0 ||
 	    ruru_session_optional(ws, session, &id, err) < 0) /* an ended .active: temp */
 		goto out;
 	if (!ruru_entry_field_ok(norm.ptr)) {
@@ -1575,7 +1593,7 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 		break;
 	}
 	const char *base = strrchr(L.rel, '/') + 1;
-	sidecar_new(&side, base, norm.ptr, kind, ph, th, id, now);
+	sidecar_new(&side, base, norm.ptr, kind, ph, th, rh, nonce, id, now);
 	if (ruru_logtx_stage_file(&g.tx, L.abs, payload, len, true, err) < 0 ||
 	    ruru_logtx_stage_file(&g.tx, L.side_abs, side.ptr, side.len, true, err) < 0)
 		goto out;
@@ -1588,13 +1606,14 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 	}
 	if (guard_commit(&g, err) < 0)
 		goto out;
-	fill_new(out, &L, norm.ptr, kind, ph, th, now, len);
+	fill_new(out, &L, norm.ptr, kind, ph, th, rh, nonce, now, len);
 	rc = 0;
 out:
 	guard_abort(&g); /* nothing staged stays */
 	loc_release(&L);
 	free(id);
 	free(dir);
+	ruru_buf_release(&result);
 	ruru_buf_release(&norm);
 	ruru_buf_release(&cur);
 	ruru_buf_release(&stem);
@@ -1659,9 +1678,10 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
 			side = RURU_BUF_INIT, msg = RURU_BUF_INIT;
 	struct loc L;
 	struct guard g = { 0 };
-	char ph[65], th[65];
+	char ph[65], th[65], rh[65], nonce[33];
 	bool exists;
 	int rc = -1;
+	struct ruru_buf result = RURU_BUF_INIT;
 	if (locate(ws, artifact, true, &L, err) < 0)
 		return -1;
 	if (!target || !*target) {
@@ -1679,7 +1699,8 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
 	if (guard_begin(ws, L.session, &g, err) < 0)
 		goto out;
 	if (ruru_read_file(L.abs, &payload, err) < 0 ||
-	    payload_check(kind, norm.ptr, &cur, payload.ptr, payload.len, err) < 0)
+	    result_of(kind, norm.ptr, &cur, payload.ptr, payload.len, &result, rh, err) < 0 ||
+	    nonce_new(nonce, err) < 0)
 		goto out;
 	struct stat st;
 	if (ws_lstat(L.side_abs, &st) == 0) {
@@ -1689,7 +1710,7 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
 	}
 	ruru_sha256_hex(payload.ptr, payload.len, ph);
 	time_t now = ruru_now();
-	sidecar_new(&side, strrchr(L.rel, '/') + 1, norm.ptr, kind, ph, th, L.session, now);
+	sidecar_new(&side, strrchr(L.rel, '/') + 1, norm.ptr, kind, ph, th, rh, nonce, L.session, now);
 	if (ruru_logtx_stage_file(&g.tx, L.side_abs, side.ptr, side.len, true, err) < 0)
 		goto out;
 	if (L.session) {
@@ -1701,17 +1722,91 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
 	}
 	if (guard_commit(&g, err) < 0)
 		goto out;
-	fill_new(out, &L, norm.ptr, kind, ph, th, now, payload.len);
+	fill_new(out, &L, norm.ptr, kind, ph, th, rh, nonce, now, payload.len);
 	rc = 0;
 out:
 	guard_abort(&g);
 	loc_release(&L);
+	ruru_buf_release(&result);
 	ruru_buf_release(&norm);
 	ruru_buf_release(&cur);
 	ruru_buf_release(&payload);
 	ruru_buf_release(&side);
 	ruru_buf_release(&msg);
 	return rc;
+}
+
+/* ------------------------------------------------------ the change */
+
+/*
+ * The change as it stands on disk now: the target's bytes (cur, hash th,
+ * "" when absent), the payload's (hash ph) and the result (hash rh): the
+ * payload applied to the target — or, for a target that already holds the
+ * recorded result (applied), the target itself.
+ */
+struct view {
+	struct ruru_buf cur, payload, result;
+	char th[65], ph[65], rh[65];
+	bool exists;
+	char *target; /* normalised, relative to the root */
+};
+
+static void view_release(struct view *v)
+{
+	ruru_buf_release(&v->cur);
+	ruru_buf_release(&v->payload);
+	ruru_buf_release(&v->result);
+	free(v->target);
+	memset(v, 0, sizeof(*v));
+}
+
+static int view_read(struct ruru_ws *ws, const struct ruru_confirm *c, struct view *v,
+		     struct ruru_error *err)
+{
+	memset(v, 0, sizeof(*v));
+	struct ruru_buf norm = RURU_BUF_INIT;
+	char *pabs = ruru_ws_path(ws, c->artifact);
+	int rc = -1;
+	if (ruru_path_inside(ruru_ws_root(ws), c->target, &norm, err) < 0 ||
+	    target_hash(ws, norm.ptr, v->th, &v->exists, &v->cur, err) < 0 ||
+	    ruru_read_file(pabs, &v->payload, err) < 0)
+		goto out;
+	v->target = ruru_strdup(norm.ptr);
+	ruru_sha256_hex(v->payload.ptr ? v->payload.ptr : "", v->payload.len, v->ph);
+	if (v->exists && *c->result_sha256 && !strcmp(v->th, c->result_sha256) &&
+	    strcmp(v->th, c->target_sha256)) {
+		ruru_buf_add(&v->result, v->cur.ptr, v->cur.len);
+		memcpy(v->rh, v->th, sizeof(v->rh));
+	} else if (result_of(c->kind, norm.ptr, &v->cur, v->payload.ptr ? v->payload.ptr : "",
+			     v->payload.len, &v->result, v->rh, err) < 0) {
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0)
+		view_release(v);
+	free(pabs);
+	ruru_buf_release(&norm);
+	return rc;
+}
+
+#define CHANGED_WHILE_READ "the proposal changed while it was being read; show it again"
+
+/*
+ * The sidecar's result_sha256 against the result computed from the disk:
+ * where the target is still the one proposed against, they must agree (a
+ * sidecar whose result names other bytes than its payload makes was
+ * edited after the proposal).
+ */
+static int result_agrees(const struct loc *L, const struct ruru_confirm *c, const struct view *v,
+			 struct ruru_error *err)
+{
+	if (!*c->result_sha256 || strcmp(v->th, c->target_sha256) || !strcmp(v->rh, c->result_sha256))
+		return 0;
+	return ruru_error_set(err, RURU_ECONFLICT,
+			      "the sidecar of \"%s\" records a result_sha256 its payload does not "
+			      "make; it was changed after the proposal: propose again",
+			      L ? L->rel : c->artifact);
 }
 
 /* ------------------------------------------------------------ reading */
@@ -1727,6 +1822,15 @@ int ruru_confirm_load(struct ruru_ws *ws, const char *artifact, struct ruru_conf
 	int rc = sidecar_read(&L, &side, out, err);
 	if (rc == 0)
 		observe(ws, &L, out, NULL);
+	if (rc == 0 && !*out->result_sha256 && out->target_unchanged) {
+		/* A diff proposal of an older ruru: its result, worked out now. */
+		struct view v;
+		struct ruru_error ignore = { 0 };
+		if (view_read(ws, out, &v, &ignore) == 0) {
+			memcpy(out->result_sha256, v.rh, sizeof(out->result_sha256));
+			view_release(&v);
+		}
+	}
 	struct records R;
 	if (rc == 0 && records_read(ws, &L, &R, err) < 0) {
 		ruru_confirm_release(out);
@@ -1753,26 +1857,29 @@ int ruru_confirm_load(struct ruru_ws *ws, const char *artifact, struct ruru_conf
 int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct ruru_buf *out,
 		      struct ruru_error *err)
 {
-	char *pabs = ruru_ws_path(ws, c->artifact);
-	int rc = -1;
-	if (c->kind == RURU_CONFIRM_DIFF) {
-		rc = ruru_read_file(pabs, out, err);
-		free(pabs);
-		return rc;
+	struct view v;
+	struct scratch sc;
+	struct ruru_buf la = RURU_BUF_INIT, lb = RURU_BUF_INIT;
+	int rc = -1, status;
+	if (view_read(ws, c, &v, err) < 0)
+		return -1;
+	/* The bytes read here must be the ones c describes: what is shown
+	 * and what a decision binds (c's values) are one change. */
+	if (strcmp(v.ph, c->payload_sha256) || (c->target_unchanged && strcmp(v.th, c->target_sha256))) {
+		ruru_error_set(err, RURU_ECONFLICT, CHANGED_WHILE_READ);
+		goto out_view;
 	}
-	struct ruru_buf norm = RURU_BUF_INIT, la = RURU_BUF_INIT, lb = RURU_BUF_INIT;
-	char *tabs = NULL;
-	if (ruru_path_inside(ruru_ws_root(ws), c->target, &norm, err) < 0)
-		goto out;
-	tabs = ruru_ws_path(ws, norm.ptr);
-	struct stat st;
-	bool exists = ws_lstat(tabs, &st) == 0 && S_ISREG(st.st_mode);
-	ruru_buf_addf(&la, "%s%s", exists ? "a/" : "", exists ? norm.ptr : "/dev/null");
-	ruru_buf_addf(&lb, "b/%s", norm.ptr);
+	if (result_agrees(NULL, c, &v, err) < 0)
+		goto out_view;
+	if (scratch_make(&sc, err) < 0)
+		goto out_view;
+	ruru_buf_addf(&la, "%s%s", v.exists ? "a/" : "", v.exists ? v.target : "/dev/null");
+	ruru_buf_addf(&lb, "b/%s", v.target);
 	const char *argv[] = { "diff", "-u", "--label", la.ptr, "--label", lb.ptr,
-			       exists ? tabs : "/dev/null", pabs, NULL };
-	int status;
-	if (run_capture(argv, out, &status, err) < 0)
+			       v.exists ? sc.path[0] : "/dev/null", sc.path[2], NULL };
+	if (write_plain(sc.path[0], v.cur.ptr ? v.cur.ptr : "", v.cur.len, err) < 0 ||
+	    write_plain(sc.path[2], v.result.ptr ? v.result.ptr : "", v.result.len, err) < 0 ||
+	    run_capture(argv, out, &status, err) < 0)
 		goto out;
 	if (status > 1) {
 		ruru_error_set(err, RURU_EFAIL, "diff failed (exit %d)", status);
@@ -1780,11 +1887,54 @@ int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct r
 	}
 	rc = 0;
 out:
-	free(pabs);
-	free(tabs);
-	ruru_buf_release(&norm);
+	scratch_remove(&sc);
+out_view:
+	view_release(&v);
 	ruru_buf_release(&la);
 	ruru_buf_release(&lb);
+	return rc;
+}
+
+void ruru_confirm_expect_of(struct ruru_confirm_expect *e, const struct ruru_confirm *c)
+{
+	e->target = c->target;
+	e->payload_sha256 = c->payload_sha256;
+	e->result_sha256 = *c->result_sha256 ? c->result_sha256 : NULL;
+	e->target_sha256 = c->target_sha256;
+}
+
+/*
+ * A decision's check against what the front end showed (under the lock,
+ * with the sidecar just re-read into c): each value given must be the
+ * sidecar's and the disk's now.  Without `e`, only the sidecar's own
+ * result_sha256 is held to its payload.
+ */
+static int expect_check(struct ruru_ws *ws, const struct loc *L, const struct ruru_confirm *c,
+			const struct ruru_confirm_expect *e, struct ruru_error *err)
+{
+	struct view v;
+	if (view_read(ws, c, &v, err) < 0)
+		return -1;
+	int rc = result_agrees(L, c, &v, err);
+	const char *what = NULL;
+	if (rc == 0 && e) {
+		const char *th = e->target_sha256 && !strcmp(e->target_sha256, "none") ? ""
+										    : e->target_sha256;
+		what = e->target && strcmp(e->target, c->target) ? "target_path"
+		       : e->payload_sha256 && (strcmp(e->payload_sha256, c->payload_sha256) ||
+					       strcmp(e->payload_sha256, v.ph))
+			       ? "payload_sha256"
+		       : th && (strcmp(th, c->target_sha256) || strcmp(th, v.th)) ? "target_sha256"
+		       : e->result_sha256 && (strcmp(e->result_sha256, v.rh) ||
+					      (*c->result_sha256 && strcmp(e->result_sha256, c->result_sha256)))
+			       ? "result_sha256"
+			       : NULL;
+	}
+	if (what)
+		rc = ruru_error_set(err, RURU_ECONFLICT,
+				    CHANGED_WHILE_READ " (\"%s\": its %s is not the one shown)",
+				    L->rel, what);
+	view_release(&v);
 	return rc;
 }
 
@@ -1800,24 +1950,6 @@ out:
  */
 
 #define SIGN_NAMESPACE "ruru-confirm"
-
-/* `git config --get KEY`, trimmed; NULL when unset or git is missing. */
-static char *git_config(const char *key)
-{
-	const char *argv[] = { "git", "config", "--get", key, NULL };
-	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_error e = { 0 };
-	int st = -1;
-	char *v = NULL;
-	if (run_capture(argv, &out, &st, &e) == 0 && st == 0) {
-		while (out.len && (out.ptr[out.len - 1] == '\n' || out.ptr[out.len - 1] == ' '))
-			out.ptr[--out.len] = '\0';
-		if (out.len && !memchr(out.ptr, '\n', out.len))
-			v = ruru_strdup(out.ptr);
-	}
-	ruru_buf_release(&out);
-	return v;
-}
 
 /* $XDG_CONFIG_HOME/ruru/NAME (default ~/.config); NULL without a home. */
 static char *user_config_path(const char *name)
@@ -1856,7 +1988,7 @@ static char *allowed_signers_path(void)
 			out.ptr[--out.len] = '\0';
 		struct ruru_buf p = RURU_BUF_INIT;
 		const char *home = getenv("HOME");
-		if (!strncmp(out.ptr, "~/", 2) && home)
+		if (!strncmp(out.ptr, RURU_LIT("~/")) && home)
 			ruru_buf_addf(&p, "%s/%s", home, out.ptr + 2);
 		else
 			ruru_buf_addstr(&p, out.ptr);
@@ -1879,7 +2011,7 @@ static bool config_flag(const char *path, const char *key)
 	if (path && ruru_read_file(path, &text, &e) == 0) {
 		struct ruru_toml *doc = ruru_toml_parse(text.ptr, text.len, &e);
 		const struct ruru_toml_value *t =
-			doc ? ruru_toml_table_get(ruru_toml_root(doc), "confirm", 7) : NULL;
+			doc ? ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("confirm")) : NULL;
 		const struct ruru_toml_value *f =
 			t && ruru_toml_kind(t) == RURU_TOML_TABLE ? ruru_toml_table_get(t, key, strlen(key))
 								  : NULL;
@@ -1944,12 +2076,7 @@ static const char *first_line(struct ruru_buf *b)
 static char *sign_identity(const struct ruru_confirm_sign *sign, struct ruru_error *err)
 {
 	char *id = sign->identity && *sign->identity ? ruru_strdup(sign->identity)
-						     : git_config("user.email");
-	if (!id) {
-		const char *u = getenv("USER");
-		struct passwd *pw = u && *u ? NULL : getpwuid(getuid());
-		id = u && *u ? ruru_strdup(u) : pw ? ruru_strdup(pw->pw_name) : NULL;
-	}
+						     : ruru_user_identity(RURU_IDENTITY_EMAIL);
 	if (id && ruru_text_check("signing identity", id, strlen(id), RURU_TEXT_LINE, err) < 0) {
 		free(id);
 		return NULL;
@@ -1984,9 +2111,9 @@ static int sign_record(struct ruru_confirm_record *r, const struct ruru_confirm_
 		/* git's user.signingkey (a file, or "key::<public key>"), else
 		 * the first key ssh-agent holds: a public key, signed through
 		 * the agent. */
-		char *gk = git_config("user.signingkey");
+		char *gk = ruru_git_config("user.signingkey");
 		struct ruru_buf pub = RURU_BUF_INIT;
-		if (gk && !strncmp(gk, "key::", 5)) {
+		if (gk && !strncmp(gk, RURU_LIT("key::"))) {
 			ruru_buf_addf(&pub, "%s\n", gk + 5);
 		} else if (gk) {
 			key = gk;
@@ -1996,8 +2123,8 @@ static int sign_record(struct ruru_confirm_record *r, const struct ruru_confirm_
 			int ast = -1;
 			struct ruru_error e = { 0 };
 			if (run_capture(argv, &pub, &ast, &e) < 0 || ast != 0 ||
-			    (strncmp(pub.ptr, "ssh-", 4) && strncmp(pub.ptr, "ecdsa-", 6) &&
-			     strncmp(pub.ptr, "sk-", 3)))
+			    (strncmp(pub.ptr, RURU_LIT("ssh-")) && strncmp(pub.ptr, RURU_LIT("ecdsa-")) &&
+			     strncmp(pub.ptr, RURU_LIT("sk-"))))
 				ruru_buf_reset(&pub);
 			char *nl = memchr(pub.ptr, '\n', pub.len);
 			if (nl)
@@ -2141,9 +2268,9 @@ static int public_key(const char *key, struct ruru_buf *out, struct ruru_error *
 	struct ruru_buf text = RURU_BUF_INIT;
 	int rc = -1, st = 0;
 	ruru_buf_reset(out);
-	char *gk = key && *key ? NULL : git_config("user.signingkey");
+	char *gk = key && *key ? NULL : ruru_git_config("user.signingkey");
 	const char *k = key && *key ? key : gk;
-	if (k && !strncmp(k, "key::", 5)) {
+	if (k && !strncmp(k, RURU_LIT("key::"))) {
 		ruru_buf_addstr(&text, k + 5);
 	} else if (k) {
 		/* The user named this file, wherever it lives (like ssh-keygen
@@ -2184,8 +2311,8 @@ static int public_key(const char *key, struct ruru_buf *out, struct ruru_error *
 	const char *q = sp ? sp + 1 : end;
 	while (q < end && *q != ' ' && *q != '\n' && *q != '\r')
 		q++;
-	if (!sp || q == sp + 1 || (strncmp(p, "ssh-", 4) && strncmp(p, "ecdsa-", 6) &&
-				   strncmp(p, "sk-", 3))) {
+	if (!sp || q == sp + 1 || (strncmp(p, RURU_LIT("ssh-")) && strncmp(p, RURU_LIT("ecdsa-")) &&
+				   strncmp(p, RURU_LIT("sk-")))) {
 		ruru_error_set(err, RURU_EUSAGE,
 			       k ? "\"%s\" holds no SSH public key"
 				 : "no signing key: none given, none in git's user.signingkey and "
@@ -2341,6 +2468,15 @@ int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
 			       const struct ruru_confirm_sign *sign, struct ruru_confirm *out,
 			       struct ruru_error *err)
 {
+	return ruru_confirm_decide_expect(ws, artifact, decision, reason, sign, NULL, out, err);
+}
+
+int ruru_confirm_decide_expect(struct ruru_ws *ws, const char *artifact,
+			       enum ruru_confirm_decision decision, const char *reason,
+			       const struct ruru_confirm_sign *sign,
+			       const struct ruru_confirm_expect *expect, struct ruru_confirm *out,
+			       struct ruru_error *err)
+{
 	memset(out, 0, sizeof(*out));
 	if ((int)decision < 0 || decision >= RURU_DECIDE_COUNT) {
 		ruru_error_set(err, RURU_EUSAGE, "unknown decision");
@@ -2369,6 +2505,10 @@ int ruru_confirm_decide_signed(struct ruru_ws *ws, const char *artifact,
 			       L.rel, ruru_confirm_status_word(out->status));
 		goto out;
 	}
+	/* What was shown is what is decided: checked here, under the lock
+	 * that every change of the proposal takes. */
+	if (expect_check(ws, &L, out, expect, err) < 0)
+		goto out;
 	struct records R;
 	if (records_read(ws, &L, &R, err) < 0)
 		goto out;
@@ -3467,14 +3607,14 @@ json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t n
 	if (ruru_read_file(wcfg, &text, &e) == 0) {
 		struct ruru_toml *doc = ruru_toml_parse(text.ptr, text.len, &e);
 		const struct ruru_toml_value *t =
-			doc ? ruru_toml_table_get(ruru_toml_root(doc), "confirm", 7) : NULL;
+			doc ? ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("confirm")) : NULL;
 		if (!doc)
 			problem(problems, ".ruru/config.toml", e.line, "error", "%s", e.msg);
 		for (size_t i = 0; t && ruru_toml_kind(t) == RURU_TOML_TABLE && i < ruru_toml_table_len(t); i++) {
 			size_t kl;
 			const char *k = ruru_toml_table_key(t, i, &kl);
-			if ((kl == 15 && !memcmp(k, "allowed_signers", 15)) ||
-			    (kl == 7 && !memcmp(k, "signers", 7))) {
+			if (RURU_IS_LIT(k, kl, "allowed_signers") ||
+			    RURU_IS_LIT(k, kl, "signers")) {
 				int line, col;
 				ruru_text_position(text.ptr, ruru_toml_key_span(t, i).start, &line, &col);
 				problem(problems, ".ruru/config.toml", line, "error",
@@ -3543,7 +3683,7 @@ static void trace_one(struct ruru_ws *ws, const char *rel, json_t *out)
 	json_t *ranges = json_array();
 	struct ruru_toml *doc = ruru_toml_parse(side.ptr, side.len, &e);
 	const struct ruru_toml_value *cl =
-		doc ? ruru_toml_table_get(ruru_toml_root(doc), "changed_lines", 13) : NULL;
+		doc ? ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("changed_lines")) : NULL;
 	if (cl && ruru_toml_kind(cl) == RURU_TOML_ARRAY) {
 		for (size_t i = 0; i < ruru_toml_array_len(cl); i++) {
 			const struct ruru_toml_value *pr = ruru_toml_array_at(cl, i);

@@ -16,6 +16,7 @@
 #include "ruru.h"
 #include "store.h"
 #include "workspace.h"
+#include "banned.h"
 
 /* Text artifacts up to this size are inlined. */
 #define INLINE_MAX (256 * 1024)

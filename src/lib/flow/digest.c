@@ -21,6 +21,7 @@
 #include "logtx.h"
 #include "task.h"
 #include "fmkeys.h"
+#include "text.h"
 #include "banned.h"
 
 /* ---------------------------------------------------- pending proposals */
@@ -35,7 +36,7 @@ static json_t *pending_confirmations(struct ruru_ws *ws, const char *id)
 	struct dirent *de;
 	while (d && (de = readdir(d))) {
 		size_t n = strlen(de->d_name);
-		if (strncmp(de->d_name, "CONFIRM-", 8) || n < 5 || strcmp(de->d_name + n - 5, ".toml"))
+		if (strncmp(de->d_name, RURU_LIT("CONFIRM-")) || n < 5 || strcmp(de->d_name + n - 5, ".toml"))
 			continue;
 		struct ruru_buf p = RURU_BUF_INIT, b = RURU_BUF_INIT;
 		struct ruru_error e = { 0 };
@@ -43,9 +44,9 @@ static json_t *pending_confirmations(struct ruru_ws *ws, const char *id)
 		if (ruru_read_file(p.ptr, &b, &e) == 0) {
 			struct ruru_toml *doc = ruru_toml_parse(b.ptr, b.len, &e);
 			const struct ruru_toml_value *st =
-				doc ? ruru_toml_table_get(ruru_toml_root(doc), "status", 6) : NULL;
+				doc ? ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("status")) : NULL;
 			const struct ruru_toml_value *tg =
-				doc ? ruru_toml_table_get(ruru_toml_root(doc), "target_path", 11) : NULL;
+				doc ? ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("target_path")) : NULL;
 			const char *status = st ? ruru_toml_string(st, NULL) : NULL;
 			if (status && (!strcmp(status, "pending") || !strcmp(status, "approved") ||
 				       !strcmp(status, "skipped"))) {

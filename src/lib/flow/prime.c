@@ -26,6 +26,7 @@
 #include "logtx.h"
 #include "store.h"
 #include "workspace.h"
+#include "text.h"
 #include "banned.h"
 
 #define TAIL_BYTES (16 * 1024) /* at least; 8 times the bound when larger */
@@ -76,10 +77,7 @@ struct spanset {
 
 static uint64_t span_hash(struct span s)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < s.n; i++)
-		h = (h ^ (unsigned char)s.p[i]) * 1099511628211ULL;
-	return h;
+	return ruru_fnv1a(s.p, s.n);
 }
 
 static bool set_has(const struct spanset *set, struct span s)
@@ -182,13 +180,13 @@ static void read_fields(struct head *h)
 			break;
 		struct span val = { v, (size_t)(ve - v) };
 		size_t kn = (size_t)(sp - k);
-		if (kn == 4 && !memcmp(k, "task", 4))
+		if (RURU_IS_LIT(k, kn, "task"))
 			h->task = val;
-		else if (kn == 4 && !memcmp(k, "mode", 4))
+		else if (RURU_IS_LIT(k, kn, "mode"))
 			h->mode = val;
-		else if (kn == 7 && !memcmp(k, "outcome", 7))
+		else if (RURU_IS_LIT(k, kn, "outcome"))
 			h->outcome = val;
-		else if (kn == 8 && !memcmp(k, "artifact", 8))
+		else if (RURU_IS_LIT(k, kn, "artifact"))
 			h->artifact = val;
 		q = ve + 1;
 	}
@@ -221,7 +219,7 @@ static void scan_log(const char *text, size_t len, struct scan *s)
 					set_add(&tasks, h.task);
 				if (h.mode.p)
 					set_add(&modes, h.mode);
-				if (!h.outcome.p || (h.outcome.n == 7 && !memcmp(h.outcome.p, "success", 7)))
+				if (!h.outcome.p || RURU_IS_LIT(h.outcome.p, h.outcome.n, "success"))
 					later_success = true;
 				break;
 			case RURU_EV_DELEGATION:
@@ -463,7 +461,7 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 		/* A session's proposal as the log names it: artifacts/CONFIRM-…. */
 		const char *sess = json_string_value(json_object_get(c, "session"));
 		const char *in = art && sess ? strstr(art, sess) : NULL;
-		if (in && !strncmp(in + strlen(sess), "/artifacts/", 11))
+		if (in && !strncmp(in + strlen(sess), RURU_LIT("/artifacts/")))
 			art = in + strlen(sess) + 1;
 		const char *tg = json_string_value(json_object_get(c, "target"));
 		json_array_append_new(pending, json_pack("{s:s?, s:s?, s:s}", "artifact", art, "target",

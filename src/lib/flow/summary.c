@@ -19,6 +19,7 @@
 #include "logtx.h"
 #include "store.h"
 #include "v7.h"
+#include "text.h"
 #include "banned.h"
 
 /* A summary's lists, each a JSON array of strings. */
@@ -87,15 +88,15 @@ static void gather(const struct ruru_session *s, struct facts *f)
 		if (is(e, RURU_EV_ARTIFACT) && e->artifact) {
 			const char *leaf = strrchr(e->artifact, '/');
 			leaf = leaf ? leaf + 1 : e->artifact;
-			if (!strncmp(leaf, "LEARNING-", 9))
+			if (!strncmp(leaf, RURU_LIT("LEARNING-")))
 				json_array_append_new(f->learnings, described(e, NULL));
 		}
 		if (is(e, RURU_EV_SESSION) && e->message_len >= 14 &&
-		    !strncmp(e->message, "Session paused", 14)) {
+		    !strncmp(e->message, RURU_LIT("Session paused"))) {
 			pause_reason = e->message_len > 16 ? e->message + 16 : NULL;
 			pause_len = e->message_len > 16 ? e->message_len - 16 : 0;
 		} else if (is(e, RURU_EV_SESSION) && e->message_len >= 15 &&
-			   !strncmp(e->message, "Session resumed", 15)) {
+			   !strncmp(e->message, RURU_LIT("Session resumed"))) {
 			pause_reason = NULL;
 		}
 		/* Open items: looked for after the entry. */
@@ -153,8 +154,8 @@ static void gather_artifacts(struct ruru_ws *ws, const struct ruru_session *s, s
 		leaf = leaf ? leaf + 1 : a;
 		/* Paths in the table are relative to artifacts/ (v8.1: to the
 		 * session folder), so only what lies there can be named. */
-		if ((n > 5 && !strcmp(a + n - 5, ".toml") && !strncmp(leaf, "CONFIRM-", 8)) ||
-		    !strncmp(leaf, "SESSUM-", 7) || strncmp(a, base, strlen(base)))
+		if ((n > 5 && !strcmp(a + n - 5, ".toml") && !strncmp(leaf, RURU_LIT("CONFIRM-"))) ||
+		    !strncmp(leaf, RURU_LIT("SESSUM-")) || strncmp(a, base, strlen(base)))
 			continue;
 		struct ruru_buf p = RURU_BUF_INIT, norm = RURU_BUF_INIT;
 		struct ruru_error e = { 0 }, lerr = { 0 };
@@ -180,7 +181,7 @@ static void gather_artifacts(struct ruru_ws *ws, const struct ruru_session *s, s
 			if (!strncmp(leaf, t->prefix, pl) && leaf[pl] == '-')
 				type = t->type;
 		}
-		if (!strncmp(leaf, "CONFIRM-", 8))
+		if (!strncmp(leaf, RURU_LIT("CONFIRM-")))
 			type = "confirmation";
 		size_t bl = strlen(base);
 		const char *rel = !strncmp(a, base, bl) ? a + bl : a;
@@ -194,28 +195,12 @@ static void gather_artifacts(struct ruru_ws *ws, const struct ruru_session *s, s
 
 /* The log's source_summaries (summaries this session started from), as a
  * JSON array of strings; empty when it has none. */
-static json_t *source_summaries(struct ruru_ws *ws, const struct ruru_session *s)
+static json_t *source_summaries(const struct ruru_session *s)
 {
 	json_t *out = json_array();
-	struct ruru_buf b = RURU_BUF_INIT;
-	struct ruru_error e = { 0 };
-	struct ruru_frontmatter fm;
-	char *abs = ruru_ws_path(ws, s->path);
-	if (ruru_read_front_matter(AT_FDCWD, abs, &b, &e) == 0 &&
-	    ruru_frontmatter_split(b.ptr, b.len, &fm)) {
-		struct ruru_toml *doc = ruru_toml_parse(b.ptr + fm.toml, fm.toml_end - fm.toml, &e);
-		const struct ruru_toml_value *v =
-			doc ? ruru_toml_table_get(ruru_toml_root(doc), "source_summaries", 16) : NULL;
-		for (size_t i = 0; v && ruru_toml_kind(v) == RURU_TOML_ARRAY && i < ruru_toml_array_len(v); i++) {
-			size_t n;
-			const char *str = ruru_toml_string(ruru_toml_array_at(v, i), &n);
-			if (str)
-				json_array_append_new(out, json_stringn_nocheck(str, n));
-		}
-		ruru_toml_free(doc);
-	}
-	free(abs);
-	ruru_buf_release(&b);
+	for (size_t i = 0; i < s->nsource_summaries; i++)
+		json_array_append_new(out, ruru_json_text(s->source_summaries[i],
+							  strlen(s->source_summaries[i])));
 	return out;
 }
 
@@ -263,10 +248,10 @@ static void replace_tables(struct ruru_buf *toml, json_t *artifacts)
 	for (const char *p = toml->ptr; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *next = nl ? nl + 1 : end;
-		if (!start && (!strncmp(p, "[[primary_context_artifacts]]", 29) ||
-			       !strncmp(p, "[[relevant_code_areas]]", 23)))
+		if (!start && (!strncmp(p, RURU_LIT("[[primary_context_artifacts]]")) ||
+			       !strncmp(p, RURU_LIT("[[relevant_code_areas]]"))))
 			start = p;
-		if (start && !stop && !strncmp(p, "# --- Review", 12))
+		if (start && !stop && !strncmp(p, RURU_LIT("# --- Review")))
 			stop = p;
 		p = next;
 	}
@@ -406,7 +391,7 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_
 			   json_array(), 0, 0, 0 };
 	gather(&s, &f);
 	gather_artifacts(ws, &s, &f);
-	json_t *sources = source_summaries(ws, &s);
+	json_t *sources = source_summaries(&s);
 
 	struct ruru_buf tpl = RURU_BUF_INIT, from = RURU_BUF_INIT, toml = RURU_BUF_INIT,
 			next = RURU_BUF_INIT, body = RURU_BUF_INIT, doc = RURU_BUF_INIT,

@@ -25,83 +25,12 @@
 #include "store.h"
 #include "task.h"
 #include "v7.h"
+#include "words.h"
+#include "text.h"
 #include "banned.h"
 
 static const char *const task_dirs[] = { ".ruru/tasks", ".mdtm/tasks", ".roo/commander/tasks" };
 #define NTASK_DIRS (sizeof(task_dirs) / sizeof(task_dirs[0]))
-
-/* ------------------------------------------------------------- statuses */
-
-static const struct {
-	const char *text, *word, *alias;
-} task_statuses[RURU_TASK_STATUS_COUNT] = {
-	[RURU_TASK_TODO] = { "🟡 To Do", "todo", "to-do" },
-	[RURU_TASK_IN_PROGRESS] = { "🔵 In Progress", "in-progress", "doing" },
-	[RURU_TASK_REVIEW] = { "🟣 Review", "review", "in-review" },
-	[RURU_TASK_DONE] = { "🟢 Done", "done", "completed" },
-	[RURU_TASK_ERROR] = { "🔴 Error", "error", "failed" },
-	[RURU_TASK_BLOCKED] = { "⚪ Blocked", "blocked", "on-hold" },
-	[RURU_TASK_GENERATING] = { "🤖 Generating", "generating", "generating" },
-	[RURU_TASK_TESTING] = { "🧪 Testing", "testing", "in-testing" },
-};
-
-const char *ruru_task_status_string(enum ruru_task_status st)
-{
-	return st > RURU_TASK_UNKNOWN && st < RURU_TASK_STATUS_COUNT ? task_statuses[st].text : NULL;
-}
-
-const char *ruru_task_status_word(enum ruru_task_status st)
-{
-	return st > RURU_TASK_UNKNOWN && st < RURU_TASK_STATUS_COUNT ? task_statuses[st].word : NULL;
-}
-
-enum ruru_task_status ruru_task_status_parse(const char *s)
-{
-	if (!s)
-		return RURU_TASK_UNKNOWN;
-	/* Drop a leading emoji (any non-ASCII bytes) and blanks. */
-	while (*s && ((unsigned char)*s >= 0x80 || *s == ' ' || *s == '\t'))
-		s++;
-	char norm[32];
-	size_t n = 0;
-	for (; *s && n < sizeof(norm) - 1; s++) {
-		char c = *s;
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (c == ' ' || c == '_')
-			c = '-';
-		norm[n++] = c;
-	}
-	while (n && norm[n - 1] == '-')
-		n--;
-	norm[n] = '\0';
-	for (int i = 1; i < RURU_TASK_STATUS_COUNT; i++)
-		if (!strcmp(norm, task_statuses[i].word) || !strcmp(norm, task_statuses[i].alias))
-			return (enum ruru_task_status)i;
-	return RURU_TASK_UNKNOWN;
-}
-
-bool ruru_task_id_ok(const char *id)
-{
-	if (!id || strncmp(id, "TASK-", 5) || !id[5] || strlen(id) > 128)
-		return false;
-	for (const char *p = id + 5; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		      *p == '-' || *p == '_' || *p == '.'))
-			return false;
-	return true;
-}
-
-int ruru_task_id_check(const char *id, struct ruru_error *err)
-{
-	if (ruru_task_id_ok(id))
-		return 0;
-	ruru_error_set(err, RURU_EUSAGE,
-		       "\"%s\" is not an MDTM task ID (TASK-<TEAM>-<YYYYMMDD-HHMMSS>: \"TASK-\" "
-		       "then letters, digits, '-', '_' or '.')",
-		       id ? id : "");
-	return ruru_error_hint(err, "task", RURU_HINT_NONE, NULL);
-}
 
 long ruru_duration_parse(const char *s)
 {
@@ -176,7 +105,7 @@ static const char *task_names_session(const struct ruru_toml *doc, const char *s
 		return "parent_task";
 	if (names_session(doc_string(doc, "coordinator"), sid))
 		return "coordinator";
-	const struct ruru_toml_value *rd = ruru_toml_table_get(ruru_toml_root(doc), "related_docs", 12);
+	const struct ruru_toml_value *rd = ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("related_docs"));
 	if (rd && ruru_toml_kind(rd) == RURU_TOML_STRING && names_session(ruru_toml_string(rd, NULL), sid))
 		return "related_docs";
 	for (size_t i = 0; rd && ruru_toml_kind(rd) == RURU_TOML_ARRAY && i < ruru_toml_array_len(rd); i++)
@@ -382,22 +311,6 @@ int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct 
 
 /* ------------------------------------------------------------- creating */
 
-static const struct {
-	const char *type, *template, *team;
-} task_types[] = {
-	{ "feature", "01_mdtm_feature.md", "FEATURE" },
-	{ "bug", "02_mdtm_bug.md", "BUG" },
-	{ "chore", "03_mdtm_chore.md", "CHORE" },
-	{ "documentation", "04_mdtm_documentation.md", "DOCS" },
-	{ "test", "05_mdtm_test.md", "TEST" },
-	{ "spike", "06_mdtm_spike.md", "SPIKE" },
-};
-
-const char *ruru_task_type_word(size_t i)
-{
-	return i < sizeof(task_types) / sizeof(task_types[0]) ? task_types[i].type : NULL;
-}
-
 /* TEAM: letters and digits upper-cased, anything else one '-'. */
 static void team_of(struct ruru_buf *b, const char *s)
 {
@@ -458,13 +371,12 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 	if (file)
 		*file = NULL;
 	size_t ti = 0;
-	while (ti < sizeof(task_types) / sizeof(task_types[0]) &&
-	       (!o->type || strcasecmp(o->type, task_types[ti].type)))
+	while (ruru_task_types[ti].type && (!o->type || strcasecmp(o->type, ruru_task_types[ti].type)))
 		ti++;
-	if (ti == sizeof(task_types) / sizeof(task_types[0])) {
+	if (!ruru_task_types[ti].type) {
 		struct ruru_buf list = RURU_BUF_INIT;
-		for (size_t k = 0; k < sizeof(task_types) / sizeof(task_types[0]); k++)
-			ruru_buf_addf(&list, "%s%s", k ? ", " : "", task_types[k].type);
+		for (size_t k = 0; ruru_task_types[k].type; k++)
+			ruru_buf_addf(&list, "%s%s", k ? ", " : "", ruru_task_types[k].type);
 		ruru_error_set(err, RURU_EUSAGE, "unknown task type \"%s\" (one of %s)",
 			       o->type ? o->type : "", list.ptr);
 		ruru_buf_release(&list);
@@ -476,7 +388,7 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 	    (o->parent && ruru_short_text_ok(o->parent, "the parent task", "parent", true, err) < 0))
 		return NULL;
 	struct ruru_buf team = RURU_BUF_INIT;
-	team_of(&team, o->team ? o->team : o->assign ? o->assign : task_types[ti].team);
+	team_of(&team, o->team ? o->team : o->assign ? o->assign : ruru_task_types[ti].team);
 	if (!team.len) {
 		ruru_buf_release(&team);
 		return ruru_error_set(err, RURU_EUSAGE, "the team \"%s\" has no letter or digit",
@@ -493,7 +405,7 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 			l_assign = RURU_BUF_INIT, l_sess = RURU_BUF_INIT, l_parent = RURU_BUF_INIT,
 			absdir = RURU_BUF_INIT, norm = RURU_BUF_INIT;
 	char *out = NULL, *made = NULL;
-	if (ruru_template_read(ws, "toml-md", task_types[ti].template, &tpl, &from, err) < 0)
+	if (ruru_template_read(ws, "toml-md", ruru_task_types[ti].template, &tpl, &from, err) < 0)
 		goto done;
 	ruru_buf_addf(&absdir, "%s/%s", ws->root, dir);
 	if (ruru_path_inside(ws->root, dir, &norm, err) < 0 ||
@@ -673,7 +585,7 @@ static void edit_set_string(struct task_edit *ed, const char *key, const char *s
 /* Today's date into updated_date, when the task has that key. */
 static void touch_updated(struct task_edit *ed)
 {
-	if (ruru_toml_table_get(ruru_toml_root(ed->doc), "updated_date", 12)) {
+	if (ruru_toml_table_get(ruru_toml_root(ed->doc), RURU_LIT("updated_date"))) {
 		char full[32];
 		ruru_time_format_rfc3339(ed->now, full);
 		full[10] = '\0';
@@ -772,7 +684,7 @@ static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task
 		if (!d3)
 			goto out;
 		const struct ruru_toml_value *cu =
-			ruru_toml_table_get(ruru_toml_root(d3), "claimed_until", 13);
+			ruru_toml_table_get(ruru_toml_root(d3), RURU_LIT("claimed_until"));
 		char t[32];
 		if (cu)
 			ruru_time_format_rfc3339(value_time(cu), t);
@@ -823,7 +735,7 @@ struct claim {
 static const char *holder(const struct task_edit *ed)
 {
 	const struct ruru_toml_value *cu =
-		ruru_toml_table_get(ruru_toml_root(ed->doc), "claimed_until", 13);
+		ruru_toml_table_get(ruru_toml_root(ed->doc), RURU_LIT("claimed_until"));
 	const char *who = doc_string(ed->doc, "assigned_to");
 	if (!cu || value_time(cu) <= ed->now || !who || !*who)
 		return NULL;
@@ -840,7 +752,7 @@ static int claim_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
 				      ed->id);
 	if (who && strcmp(who, c->by)) {
 		const struct ruru_toml_value *cu =
-			ruru_toml_table_get(ruru_toml_root(ed->doc), "claimed_until", 13);
+			ruru_toml_table_get(ruru_toml_root(ed->doc), RURU_LIT("claimed_until"));
 		char t[32];
 		ruru_time_format_rfc3339(value_time(cu), t);
 		return ruru_error_set(err, RURU_ECONFLICT, "task \"%s\" is claimed by \"%s\" until %s",
@@ -885,7 +797,7 @@ static int release_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
 	/* A task that is free already: releasing it again is no change (a
 	 * repeated call must not read as a failure); a status asked for is
 	 * still set. */
-	if (!ruru_toml_table_get(ruru_toml_root(ed->doc), "claimed_until", 13)) {
+	if (!ruru_toml_table_get(ruru_toml_root(ed->doc), RURU_LIT("claimed_until"))) {
 		if (c->release_to != RURU_TASK_UNKNOWN &&
 		    ruru_task_status_parse(doc_string(ed->doc, "status")) != c->release_to) {
 			edit_set_string(ed, "status", ruru_task_status_string(c->release_to));

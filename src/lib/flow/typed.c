@@ -1,6 +1,6 @@
 /*
- * typed.c — V7 typed artifacts (DESIGN §4): the one table of types,
- * folders and name prefixes of the V7 artifact guidelines; writing a typed
+ * typed.c — V7 typed artifacts (DESIGN §4), named by the table of types,
+ * folders and name prefixes in base/words.c; writing a typed
  * artifact from the type's template (the workspace's, else the built-in
  * copy) under the session lock; the artifact scaffold a new session gets;
  * and the template helpers task.c and summary.c share (v7.h).
@@ -19,34 +19,8 @@
 #include "logtx.h"
 #include "store.h"
 #include "v7.h"
+#include "text.h"
 #include "banned.h"
-
-/* ---------------------------------------------------------------- table */
-
-const struct ruru_artifact_type ruru_artifact_types[] = {
-	{ "note", "notes", "NOTE", "31_session_note.md", "Notes" },
-	{ "learning", "learnings", "LEARNING", "32_session_learning.md", "Learnings" },
-	{ "environment", "environment", "ENV", "33_session_environment.md", "Environment" },
-	{ "doc", "docs", "DOC", "34_session_doc_snippet.md", "Docs" },
-	{ "research", "research", "RESEARCH", "35_session_research.md", "Research" },
-	{ "blocker", "blockers", "BLOCKER", "36_session_blocker.md", "Blockers" },
-	{ "question", "questions", "QUESTION", "37_session_qna.md", "Questions" },
-	{ "snippet", "snippets", "SNIPPET", "38_session_snippet.md", "Snippets" },
-	{ "feedback", "feedback", "FDBK", "39_session_feedback_item.md", "Feedback" },
-	{ "feature", "features", "FEATURE", "40_session_feature_note.md", "Features" },
-	{ "context", "context", "CONTEXT", "41_session_context_item.md", "Context" },
-	{ "deferred", "deferred", "DEFERRED", "42_session_deferred.md", "Deferred" },
-	{ NULL, NULL, NULL, NULL, NULL },
-};
-
-const struct ruru_artifact_type *ruru_artifact_type_find(const char *word)
-{
-	for (const struct ruru_artifact_type *t = ruru_artifact_types; word && t->type; t++)
-		if (!strcasecmp(word, t->type) || !strcasecmp(word, t->folder) ||
-		    !strcasecmp(word, t->prefix))
-			return t;
-	return NULL;
-}
 
 /* RURU_EUSAGE naming the types of the table. */
 static int unknown_type(const char *word, struct ruru_error *err)
@@ -154,7 +128,7 @@ int ruru_fm_fill(struct ruru_buf *out, const char *tpl, size_t len, const char *
 			rc = -1;
 			break;
 		}
-		const struct ruru_toml_value *tv = ruru_toml_table_get(ruru_toml_root(doc), "tags", 4);
+		const struct ruru_toml_value *tv = ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("tags"));
 		bool is_array = tv && ruru_toml_kind(tv) == RURU_TOML_ARRAY, have = false;
 		for (size_t k = 0; is_array && k < ruru_toml_array_len(tv); k++) {
 			const char *s = ruru_toml_string(ruru_toml_array_at(tv, k), NULL);

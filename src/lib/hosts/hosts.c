@@ -62,6 +62,7 @@
 #include "logtx.h"
 #include "store.h"
 #include "workspace.h"
+#include "text.h"
 #include "banned.h"
 
 #define BEGIN_MARK "<!-- ruru:begin -->"
@@ -264,7 +265,7 @@ static bool resolve_dots(struct ruru_buf *b)
 	while (*s && ok) {
 		const char *e = strchr(s, '/');
 		size_t n = e ? (size_t)(e - s) : strlen(s);
-		if (n == 2 && !memcmp(s, "..", 2)) {
+		if (RURU_IS_LIT(s, n, "..")) {
 			char *last = out.len ? memrchr(out.ptr, '/', out.len) : NULL;
 			ok = out.len > 0;
 			out.len = last ? (size_t)(last - out.ptr) : 0;
@@ -1310,7 +1311,7 @@ static int pick_hosts(const char *dir, const char *spec, bool chosen[NHOSTS],
 	for (const char *s = spec; *s;) {
 		const char *e = strchr(s, ',');
 		size_t n = e ? (size_t)(e - s) : strlen(s);
-		if (n == 6 && !memcmp(s, "detect", 6)) {
+		if (RURU_IS_LIT(s, n, "detect")) {
 			bool any = false;
 			for (size_t i = 0; i < NHOSTS; i++) {
 				/* Zoo Code reads .zoo/ before .roo/ (Roo Code's, which it

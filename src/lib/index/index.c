@@ -44,13 +44,15 @@
 
 #include "entry.h"
 #include "index.h"
+#include "session.h"
 #include "logtx.h"
 #include "store.h"
 #include "workspace.h"
+#include "text.h"
 #include "banned.h"
 
 /* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
-#define INDEX_VERSION 10
+#define INDEX_VERSION 11
 #define ARTIFACT_MAX (1024 * 1024)
 #define WALK_DEPTH 8
 
@@ -1097,7 +1099,7 @@ static bool tail_is_entries(const char *s, size_t len)
 		size_t n = end - i;
 		const char *l = s + i;
 		bool ok = n == 0 || (n == 1 && l[0] == '\r') || l[0] == ' ' || l[0] == '\t' ||
-			  (n >= 3 && !memcmp(l, "- [", 3));
+			  (n >= 3 && !memcmp(l, RURU_LIT("- [")));
 		if (!ok)
 			return false;
 		i = end + 1;

@@ -12,8 +12,10 @@
 
 #include "entry.h"
 #include "index.h"
+#include "session.h"
 #include "logtx.h"
 #include "workspace.h"
+#include "text.h"
 #include "banned.h"
 
 /* ------------------------------------------------------- query language */
@@ -102,7 +104,7 @@ int ruru_search_compile(const char *q, size_t len, struct ruru_buf *out, struct 
 				i++;
 			cur.s = q + start;
 			cur.len = i - start;
-			if (!cur.neg && cur.len == 2 && !memcmp(cur.s, "OR", 2)) {
+			if (!cur.neg && RURU_IS_LIT(cur.s, cur.len, "OR")) {
 				t[n++] = (struct term){ .or_op = true };
 				continue;
 			}

@@ -14,6 +14,7 @@
 #include "artifact.h"
 #include "entry.h"
 #include "logtx.h"
+#include "text.h"
 #include "banned.h"
 
 /* ---- agent-proof (issue #11): one path convention for artifacts */
@@ -47,7 +48,7 @@ int ruru_artifact_path(struct ruru_ws *ws, const char *id, const char *given, st
 	}
 	if (given[0] == '/' ||
 	    (!(strncmp(given, sprefix, splen) == 0 && given[splen] == '/') &&
-	     strncmp(given, "artifacts/", 10) != 0 && !exists_at(adir, given) &&
+	     strncmp(given, RURU_LIT("artifacts/")) != 0 && !exists_at(adir, given) &&
 	     !exists_at(sdir, given) && access(given, F_OK) == 0)) {
 		/* Absolute, or a file that exists only relative to the current
 		 * directory: it must lie in this session's folder. */
@@ -62,9 +63,9 @@ int ruru_artifact_path(struct ruru_ws *ws, const char *id, const char *given, st
 		ruru_buf_addstr(&rel, norm.ptr + splen + 1);
 	} else if (strncmp(given, sprefix, splen) == 0 && given[splen] == '/') {
 		ruru_buf_addstr(&rel, given + splen + 1); /* relative to the root */
-	} else if (strncmp(given, "artifacts/", 10) == 0 || exists_at(adir, given) ||
+	} else if (strncmp(given, RURU_LIT("artifacts/")) == 0 || exists_at(adir, given) ||
 		   (!v81 && !exists_at(sdir, given))) {
-		if (strncmp(given, "artifacts/", 10) != 0) /* relative to artifacts/ */
+		if (strncmp(given, RURU_LIT("artifacts/")) != 0) /* relative to artifacts/ */
 			ruru_buf_addstr(&rel, "artifacts/");
 		ruru_buf_addstr(&rel, given);
 	} else {
@@ -74,7 +75,7 @@ int ruru_artifact_path(struct ruru_ws *ws, const char *id, const char *given, st
 	}
 	if (ruru_path_inside(sdir, rel.ptr, &norm, err) < 0)
 		goto out;
-	if (!strcmp(norm.ptr, "session_log.md") || !strncmp(norm.ptr, ".", 1)) {
+	if (!strcmp(norm.ptr, "session_log.md") || !strncmp(norm.ptr, RURU_LIT("."))) {
 		ruru_error_set(err, RURU_EREFUSED, "\"%s\" is the session's own file, not an artifact",
 			       given);
 		goto out;
@@ -112,7 +113,7 @@ static bool confirm_sidecar_name(const char *path)
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	size_t n = strlen(base);
-	return n > 13 && !strncasecmp(base, "CONFIRM-", 8) && !strcasecmp(base + n - 5, ".toml");
+	return n > 13 && !strncasecmp(base, RURU_LIT("CONFIRM-")) && !strcasecmp(base + n - 5, ".toml");
 }
 
 int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, const void *data,
@@ -134,7 +135,7 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 		goto out;
 	in_tx = true;
 	/* "artifacts/x" names artifacts/x, as every path ruru prints does. */
-	if (name && !strncmp(name, "artifacts/", 10) && name[10])
+	if (name && !strncmp(name, RURU_LIT("artifacts/")) && name[10])
 		name += 10;
 	if (ruru_mkdirs(adir, err) < 0 || ruru_path_inside(adir, name, &norm, err) < 0)
 		goto out;

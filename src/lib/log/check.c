@@ -15,6 +15,7 @@
 #include "entry.h"
 #include "logtx.h"
 #include "fmkeys.h"
+#include "text.h"
 #include "banned.h"
 
 /*
@@ -245,7 +246,7 @@ static void check_key(struct checker *c, const struct ruru_toml_value *root,
 /* start_time as an instant, and the offset of its value in the TOML. */
 static bool start_instant(const struct ruru_toml_value *root, time_t *when, size_t *at)
 {
-	const struct ruru_toml_value *v = ruru_toml_table_get(root, "start_time", 10);
+	const struct ruru_toml_value *v = ruru_toml_table_get(root, RURU_LIT("start_time"));
 	if (!v)
 		return false;
 	*at = ruru_toml_value_span(v).start;
@@ -262,7 +263,7 @@ static bool start_instant(const struct ruru_toml_value *root, time_t *when, size
 static bool is_start_entry(const struct ruru_entry *e)
 {
 	return e->type == RURU_EV_SESSION && e->message && e->message_len >= 15 &&
-	       !memcmp(e->message, "Session started", 15);
+	       !memcmp(e->message, RURU_LIT("Session started"));
 }
 
 /*
@@ -336,9 +337,12 @@ static void check_text(struct checker *c, const char *text, size_t len, const ch
 			const struct ruru_toml_value *root = ruru_toml_root(doc);
 			for (const struct fm_key *k = fm_keys; k->name; k++)
 				check_key(c, root, k);
-			const struct ruru_toml_value *idv = ruru_toml_table_get(root, "id", 2);
-			if (!idv)
-				idv = ruru_toml_table_get(root, "session_id", 10);
+			/* the id row of the key table, under its name or legacy alias */
+			const struct fm_key *idk = fm_key_find(RURU_LIT("id"));
+			const struct ruru_toml_value *idv =
+				ruru_toml_table_get(root, idk->name, strlen(idk->name));
+			if (!idv && idk->alias)
+				idv = ruru_toml_table_get(root, idk->alias, strlen(idk->alias));
 			const char *id = idv ? ruru_toml_string(idv, NULL) : NULL;
 			if (id && folder_id && strcmp(id, folder_id))
 				problem(c, c->toml + ruru_toml_value_span(idv).start, SEV_ERROR, "id-mismatch",

@@ -24,6 +24,7 @@
 
 #include "entry.h"
 #include "timestamp.h"
+#include "text.h"
 #include "banned.h"
 
 /* ---------------------------------------------------------- small helpers */
@@ -703,7 +704,7 @@ static bool strict_entry_line(const char *t, struct line l)
 	} else {
 		return false;
 	}
-	if (n - i < 5 || memcmp(p + i, "] **", 4) != 0)
+	if (n - i < 5 || memcmp(p + i, RURU_LIT("] **")) != 0)
 		return false;
 	i += 4;
 	if (!(p[i] >= 'a' && p[i] <= 'z'))

@@ -21,6 +21,7 @@
 
 #include "entry.h"
 #include "logtx.h"
+#include "text.h"
 #include "banned.h"
 
 /* Read the file until its front matter is complete (or all of it). */
@@ -94,7 +95,7 @@ static int parse_front_matter(struct ruru_logtx *tx, struct ruru_error *err)
 
 static enum ruru_status doc_status(const struct ruru_toml *doc)
 {
-	const struct ruru_toml_value *v = ruru_toml_table_get(ruru_toml_root(doc), "status", 6);
+	const struct ruru_toml_value *v = ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("status"));
 	size_t n;
 	const char *s = v ? ruru_toml_string(v, &n) : NULL;
 	return s ? ruru_status_parse(s, n) : RURU_STATUS_UNKNOWN;
@@ -162,7 +163,7 @@ int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, 
 	tx->status = doc_status(tx->doc);
 	if ((flags & RURU_TX_ACTIVE) && tx->status != RURU_STATUS_ACTIVE) {
 		const struct ruru_toml_value *v =
-			ruru_toml_table_get(ruru_toml_root(tx->doc), "status", 6);
+			ruru_toml_table_get(ruru_toml_root(tx->doc), RURU_LIT("status"));
 		const char *s = v ? ruru_toml_string(v, NULL) : NULL;
 		ruru_error_set(err, RURU_ECONFLICT, "session \"%s\" is %s, not active", id,
 			       s && *s ? s : "without a status");
@@ -642,7 +643,7 @@ bool ruru_log_torn_shape(const char *tail, size_t len)
 		tail++;
 		len--;
 	}
-	return len >= 3 && memcmp(tail, "- [", 3) == 0;
+	return len >= 3 && memcmp(tail, RURU_LIT("- [")) == 0;
 }
 
 /* Under the lock, before anything else: cut a torn tail back.  The intent

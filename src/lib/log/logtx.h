@@ -123,14 +123,4 @@ bool ruru_log_torn_tail(int dirfd, const char *state_path, const struct stat *st
 bool ruru_log_torn_shape(const char *tail, size_t len);
 
 
-/* Search index (index.c): fill `s` (its id and path already set) from a
- * log's text, as ruru_session_load() does; `entries` parses the body too. */
-void ruru_session_from_text(struct ruru_session *s, const char *text, size_t len, bool entries);
-/* The index's copy of a session's front-matter members (session.c):
- * every key of the front-matter table, packed into bytes that unpack
- * fills back (false when they are malformed; what was filled is freed by
- * ruru_session_release as usual). */
-void ruru_session_pack(const struct ruru_session *s, struct ruru_buf *out);
-bool ruru_session_unpack(struct ruru_session *s, const char *p, size_t len);
-
 #endif

@@ -24,6 +24,7 @@
 
 #include "entry.h"
 #include "store.h"
+#include "text.h"
 #include "workspace.h"
 #include "fmkeys.h"
 #include "banned.h"
@@ -144,19 +145,9 @@ struct keytab {
 	size_t nslot;
 };
 
-static uint64_t fnv1a(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static size_t key_intern(struct keytab *kt, struct ruru_buf *norm)
 {
-	uint64_t h = fnv1a(norm->ptr, norm->len);
+	uint64_t h = ruru_fnv1a(norm->ptr, norm->len);
 	size_t mask = kt->nslot - 1, i = (size_t)h & mask;
 	for (; kt->slot[i]; i = (i + 1) & mask) {
 		struct key *k = &kt->keys[kt->slot[i] - 1];

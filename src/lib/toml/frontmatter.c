@@ -8,13 +8,14 @@
 #include <string.h>
 
 #include "ruru.h"
+#include "text.h"
 #include "banned.h"
 
 /* Is the line starting at `p` exactly "+++" followed by LF, CRLF or EOF?
  * Returns the length of the line including its newline, or 0. */
 static size_t fence_len(const char *p, const char *end)
 {
-	if (end - p < 3 || memcmp(p, "+++", 3) != 0)
+	if (end - p < 3 || memcmp(p, RURU_LIT("+++")) != 0)
 		return 0;
 	p += 3;
 	if (p == end)

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "toml_impl.h"
+#include "text.h"
 #include "banned.h"
 
 /* ------------------------------------------------------------- memory */
@@ -197,9 +198,7 @@ void ruru_toml_free(struct ruru_toml *doc)
 
 static uint32_t hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	uint64_t h = ruru_fnv1a(s, n);
 	return (uint32_t)(h ^ (h >> 32));
 }
 
@@ -605,17 +604,6 @@ static size_t put_utf8(char *d, uint32_t cp)
 	return 4;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode the escape at q (q[0] == '\\') into d; returns bytes written and
  * advances *qp past it.  Line-ending backslashes are the caller's. */
 static size_t escape(struct parser *P, const char **qp, char *d)
@@ -638,7 +626,7 @@ static size_t escape(struct parser *P, const char **qp, char *d)
 		if (P->end - (q + 2) < n)
 			fail(P, q, "expected %d hex digits after \\%c", n, c);
 		for (int i = 0; i < n; i++) {
-			int h = hexval(q[2 + i]);
+			int h = ruru_hexval(q[2 + i]);
 			if (h < 0)
 				fail(P, q, "expected %d hex digits after \\%c", n, c);
 			cp = cp << 4 | (uint32_t)h;
@@ -1010,7 +998,7 @@ static const char *digit_run(struct parser *P, const char *q, int (*ok)(char), c
 }
 
 static int ok_dec(char c) { return c >= '0' && c <= '9'; }
-static int ok_hex(char c) { return hexval(c) >= 0; }
+static int ok_hex(char c) { return ruru_hexval(c) >= 0; }
 static int ok_oct(char c) { return c >= '0' && c <= '7'; }
 static int ok_bin(char c) { return c == '0' || c == '1'; }
 
@@ -1029,7 +1017,7 @@ static void parse_number(struct parser *P, struct ruru_toml_value *v)
 		sign = true;
 		q++;
 	}
-	if (P->end - q >= 3 && (memcmp(q, "inf", 3) == 0 || memcmp(q, "nan", 3) == 0)) {
+	if (P->end - q >= 3 && (memcmp(q, RURU_LIT("inf")) == 0 || memcmp(q, RURU_LIT("nan")) == 0)) {
 		v->kind = RURU_TOML_FLOAT;
 		v->u.f = q[0] == 'i' ? (neg ? -INFINITY : INFINITY) : (neg ? -NAN : NAN);
 		P->p = q + 3;
@@ -1046,7 +1034,7 @@ static void parse_number(struct parser *P, struct ruru_toml_value *v)
 			if (x >> (63 - shift))
 				fail(P, start, "integer %.*s does not fit in 64 bits", (int)(e - start),
 				     start);
-			x = x << shift | (uint64_t)hexval(*r);
+			x = x << shift | (uint64_t)ruru_hexval(*r);
 		}
 		v->kind = RURU_TOML_INTEGER;
 		v->u.i = (int64_t)x;
@@ -1261,7 +1249,7 @@ static void parse_value(struct parser *P, struct ruru_toml_value *v, unsigned de
 	}
 	case 'i':
 	case 'n':
-		if (P->end - P->p < 3 || (memcmp(P->p, "inf", 3) != 0 && memcmp(P->p, "nan", 3) != 0))
+		if (P->end - P->p < 3 || (memcmp(P->p, RURU_LIT("inf")) != 0 && memcmp(P->p, RURU_LIT("nan")) != 0))
 			fail(P, P->p, "expected a value, found %s", what(P, P->p));
 		/* fall through */
 	case '+':

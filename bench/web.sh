@@ -1,0 +1,60 @@
+#!/bin/sh
+# web.sh — the human view's weight over 1,000 sessions (figures, nothing
+# asserted): the first sessions page of `ruru serve` as sent (bytes raw and
+# gzip-compressed, elements in it, time to answer) and `ruru export --html`
+# (files, bytes, time).
+set -eu
+BUILD=${BUILD:-build}
+RURU="$PWD/$BUILD/ruru"
+out=$(mktemp -d "${TMPDIR:-/tmp}/ruru-bench.XXXXXX")
+srv=""
+trap '[ -n "$srv" ] && kill "$srv" 2>/dev/null; rm -rf "$out"' EXIT
+mkdir -p "$out/ws/.ruru"
+python3 bench/gen_sessions.py "$out/ws" --many 1000
+
+echo "== ruru serve: the sessions page over 1,000 sessions (20 entries each)"
+"$RURU" --root "$out/ws" serve --port 0 >"$out/url" 2>"$out/serve.err" &
+srv=$!
+i=0
+while [ ! -s "$out/url" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+python3 - "$(head -n 1 "$out/url")" <<'PY'
+import gzip, html.parser, http.client, re, sys, time
+m = re.match(r"http://([^/]+)/([0-9a-f]+)/\?token=([0-9a-f]+)", sys.argv[1])
+host, prefix, token = m.groups()
+def get(path, headers):
+    c = http.client.HTTPConnection(host, timeout=60)
+    c.request("GET", f"/{prefix}/{path}", headers={"Host": host, **headers})
+    r = c.getresponse()
+    return r, r.read()
+r, _ = get(f"?token={token}", {})
+cookie = r.getheader("Set-Cookie").split(";")[0]
+times = []
+for _ in range(5):
+    t = time.perf_counter()
+    r, z = get("", {"Cookie": cookie, "Accept-Encoding": "gzip"})
+    times.append(time.perf_counter() - t)
+page = gzip.decompress(z) if r.getheader("Content-Encoding") == "gzip" else z
+class Count(html.parser.HTMLParser):
+    n = 0
+    def handle_starttag(self, tag, attrs):
+        self.n += 1
+c = Count()
+c.feed(page.decode())
+times.sort()
+pages = re.search(rb"Page 1 of ([0-9]+)", page)
+pages = pages.group(1).decode() if pages else "1"
+print(f"   page 1 of {pages}: "
+      f"{len(page) / 1024:.1f} KB, {len(z) / 1024:.1f} KB as sent (gzip), {c.n} elements, "
+      f"{times[len(times) // 2] * 1e3:.0f} ms median of 5")
+PY
+kill "$srv" 2>/dev/null || true
+wait "$srv" 2>/dev/null || true
+srv=""
+
+echo "== ruru export --html of 1,000 sessions"
+t0=$(date +%s.%N)
+"$RURU" --root "$out/ws" export --html "$out/site" >/dev/null
+t1=$(date +%s.%N)
+files=$(find "$out/site" -type f | wc -l)
+kb=$(du -sk --apparent-size "$out/site" | cut -f1)
+echo "   $files files, $(awk "BEGIN{printf \"%.1f\", $kb/1024}") MB, $(awk "BEGIN{printf \"%.1f\", $t1-$t0}") s"
