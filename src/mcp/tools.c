@@ -1224,7 +1224,9 @@ const struct mcp_tool mcp_tools[] = {
 	  .set = MCP_SET_CORE,
 	  .description = "Start a session for a new piece of work; it becomes the active one.",
 	  .input = "'goal':" DSTR("short title") ",'description':" DSTR("Goal section text") ","
-		   "'coordinator':" DSTR("mode (default roo-commander)") ",'tags':" DSTRS("keywords"),
+		   "'tags':" DSTRS("keywords"),
+	  .more = "'coordinator':" DSTR("mode (default roo-commander)"),
+	  .more_set = MCP_SET_ADMIN,
 	  .required = "['goal']",
 	  .run = t_session_new,
 	  .text = x_session_new },
@@ -1264,18 +1266,18 @@ const struct mcp_tool mcp_tools[] = {
 	  .set = MCP_SET_CORE,
 	  .description = "Resume a session (default: the active one, never an ended one) and log "
 			 "it; returns a digest to pick up the work from.",
-	  .input = SESSION ",'max_chars':" DINT("digest bound in bytes (default 8000; 0: none)") ","
-		   "'reopen':" DBOOL("reopen it if ended"),
+	  .input = SESSION ",'reopen':" DBOOL("reopen it if ended"),
+	  .more = "'max_chars':" DINT("digest bound in bytes (default 8000; 0: none)"),
+	  .more_set = MCP_SET_ADMIN,
 	  .run = t_session_continue,
 	  .text = x_session_continue },
 	{ .name = "artifact_add",
 	  .set = MCP_SET_CORE,
-	  .description = "Save a file in the session artifacts/ and log it: name and content, or "
-			 "a V7 typed artifact (type, title).",
+	  .description = "Save a file in the session artifacts/ and log it.",
 	  .input = SESSION ",'name':" DSTR("path in artifacts/") ",'content':" DSTR("full text") ","
 		   "'force':" DBOOL("replace an existing file") ",'description':" DSTR("what it is, for the log"),
-	  .more = "'type':" VOCAB("artifact-type", "V7 type") ",'title':" DSTR("V7 title") ","
-		  "'tags':" DSTRS("V7 tags"),
+	  .more = "'type':" VOCAB("artifact-type", "V7 typed artifact, with title, instead of name") ","
+		  "'title':" DSTR("V7 title") ",'tags':" DSTRS("V7 tags"),
 	  .more_set = MCP_SET_ADMIN,
 	  .destructive = true,
 	  .run = t_artifact_add,
@@ -1384,11 +1386,11 @@ const struct mcp_tool mcp_tools[] = {
 	  .description = "Full-text search of entries, sessions, artifacts.",
 	  .input = "'query':" DSTR("words, \\\"phrase\\\", pre*, -not, OR") ","
 		   "'type':" DSTR("event type") ",'session':" DSTR("ID or prefix") ","
-		   "'since':" DSTR("YYYY-MM-DD or date-time") ",'until':" DSTR("same; a date: to its end") ","
-		   "'in':{'type':'string','enum':['entries','sessions','artifacts'],"
-		   "'description':'where'},'limit':" DINT("default 20, 0: all"),
+		   "'limit':" DINT("default 20, 0: all"),
 	  .more = "'mode':" DSTR("mode slug") "," TASK("") ",'status':" VOCAB("status", "session status")
-		  ",'tag':" DSTR("tag"),
+		  ",'tag':" DSTR("tag") ",'since':" DSTR("YYYY-MM-DD or date-time") ","
+		  "'until':" DSTR("same; a date: to its end") ","
+		  "'in':{'type':'string','enum':['entries','sessions','artifacts'],'description':'where'}",
 	  .more_set = MCP_SET_ADMIN,
 	  .required = "['query']",
 	  .read_only = true,
