@@ -1577,6 +1577,12 @@ int ruru_hosts_mcp_file(const char *dir, const char *rel, struct ruru_error *err
 	int rc = json_mcp(&p, rel, MCP_SERVERS, false, false, err);
 	if (rc == 0)
 		rc = plan_commit(&p, false, NULL, NULL, err);
+	/* This call has no force: what overrides the refusal is the caller's
+	 * to say (`init --host zoo` with force). */
+	if (rc < 0 && err->hint == RURU_HINT_FORCE) {
+		err->hint = RURU_HINT_NONE;
+		err->arg = NULL;
+	}
 	plan_release(&p);
 	return rc;
 }
