@@ -32,13 +32,32 @@ WARN = -Wall -Wextra -Werror -Wvla -Wstrict-prototypes -Wwrite-strings -Wshadow 
 # installed ruru.pc are made from these lists.  ruru.h includes jansson.h,
 # so jansson is a public requirement; the rest are private.
 LIB_REQUIRES         = jansson
-LIB_REQUIRES_PRIVATE = libcrypto sqlite3
+LIB_REQUIRES_PRIVATE = nettle sqlite3
 LIB_LIBS_PRIVATE     = -pthread -lm
-# the front ends' own: the human view (export --html, serve)
+# the human view's own (export --html, serve): linked into the ruru-web
+# helper only, so that no other command loads them (src/cli/webexec.c)
 FRONT_DEPLIBS = libcmark-gfm libmicrohttpd zlib
 DEPLIBS = $(LIB_REQUIRES) $(LIB_REQUIRES_PRIVATE) $(FRONT_DEPLIBS)
 PKG_CFLAGS := $(shell pkg-config --cflags $(DEPLIBS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lcrypto -lsqlite3 -lcmark-gfm -lcmark-gfm-extensions -lmicrohttpd -lz)
+PKG_LIBS   := $(shell pkg-config --libs $(DEPLIBS) 2>/dev/null || echo -ljansson -lnettle -lsqlite3 -lcmark-gfm -lcmark-gfm-extensions -lmicrohttpd -lz)
+# ruru itself is linked statically (STATIC=0: against the shared
+# libraries): a command then starts without the dynamic loader's work
+# (README, "Start-up").  The sanitizers need the shared C library.  The
+# linker's two warnings are silenced: getpwuid (the login name, when git
+# knows no identity) and SQLite's dlopen (extension loading, never used)
+# would need this glibc's own shared modules at run time.
+ifeq ($(SANITIZE),1)
+STATIC ?= 0
+else
+STATIC ?= 1
+endif
+ifeq ($(STATIC),1)
+CORE_LINK := -static $(shell pkg-config --static --libs $(LIB_REQUIRES) $(LIB_REQUIRES_PRIVATE) 2>/dev/null || echo -ljansson -lnettle -lsqlite3 -lm -lz)
+else
+CORE_LINK := $(shell pkg-config --libs $(LIB_REQUIRES) $(LIB_REQUIRES_PRIVATE) 2>/dev/null || echo -ljansson -lnettle -lsqlite3)
+endif
+LIBEXECDIR ?= $(PREFIX)/libexec/ruru
+comma := ,
 # Front ends see the public header and src/banned.h only; the library's
 # internal headers (src/lib/LAYER/*.h) are for the library and its tests.
 # The library is a folder per layer (doc/HACKING.md): base, store, toml, log,
@@ -52,17 +71,21 @@ LDLIBS   += $(PKG_LIBS) $(LIB_LIBS_PRIVATE)
 
 LIB_SRC := $(sort $(wildcard $(addsuffix /*.c,$(addprefix src/lib/,$(LIB_LAYERS)))))
 CLI_SRC := $(sort $(wildcard src/cli/*.c src/mcp/*.c))
-# the human view's pages (issue #15)
-CLI_SRC += $(sort $(wildcard src/web/*.c))
+# the human view: the ruru-web helper has web.c and src/web/, ruru has
+# webexec.c (which runs the helper) instead
+WEB_SRC := src/cli/web.c $(sort $(wildcard src/web/*.c))
+CLI_SRC := $(filter-out src/cli/web.c,$(CLI_SRC))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 # --- built-in V7 templates (templates/v7/, compiled in by scripts/embed.sh)
 TEMPLATE_FILES := $(sort $(wildcard templates/v7/*.md))
 LIB_OBJ += $(BUILD)/gen/builtin.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+WEB_OBJ := $(WEB_SRC:%.c=$(BUILD)/%.o)
+HELPER_CLI_OBJ := $(filter-out $(BUILD)/src/cli/webexec.o,$(CLI_OBJ)) $(WEB_OBJ)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-all: $(BUILD)/ruru $(BUILD)/libruru.a
+all: $(BUILD)/ruru $(BUILD)/ruru-web $(BUILD)/libruru.a
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -84,8 +107,16 @@ $(BUILD)/libruru.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(BUILD)/src/cli/webexec.o: CPPFLAGS += -DRURU_LIBEXECDIR='"$(LIBEXECDIR)"'
+
 $(BUILD)/ruru: $(CLI_OBJ) $(BUILD)/libruru.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libruru.a $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libruru.a $(CORE_LINK) $(LIB_LIBS_PRIVATE) \
+		$(if $(filter 1,$(STATIC)),-Wl$(comma)--no-warnings)
+
+# The same CLI with the web front end: `ruru serve` and `ruru export --html`
+# run it (src/cli/webexec.c); installed in $(LIBEXECDIR).
+$(BUILD)/ruru-web: $(HELPER_CLI_OBJ) $(BUILD)/libruru.a
+	$(CC) $(LDFLAGS) -o $@ $(HELPER_CLI_OBJ) $(BUILD)/libruru.a $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libruru.a
 	@mkdir -p $(dir $@)
@@ -149,8 +180,9 @@ RURU_VERSION = $(shell sed -n 's/^\#define RURU_VERSION_\(MAJOR\|MINOR\|PATCH\) 
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-		$(DESTDIR)$(PREFIX)/share/man/man1
+		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(LIBEXECDIR)
 	install -m 755 $(BUILD)/ruru $(DESTDIR)$(PREFIX)/bin/ruru
+	install -m 755 $(BUILD)/ruru-web $(DESTDIR)$(LIBEXECDIR)/ruru-web
 	install -m 644 include/ruru.h $(DESTDIR)$(PREFIX)/include/ruru.h
 	install -m 644 $(BUILD)/libruru.a $(DESTDIR)$(PREFIX)/lib/libruru.a
 	install -m 644 doc/ruru.1 $(DESTDIR)$(PREFIX)/share/man/man1/ruru.1

@@ -33,10 +33,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc, (void)argv;
 	if (!mkdtemp(ws) || (home = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		abort();
-	unsetenv("ROOCOM_SESSION_ID");
-	unsetenv("RURU_ROOT");
-	unsetenv("RURU_FAULT");
-	setenv("RURU_LOCK_TIMEOUT_MS", "100", 1);
 	return 0;
 }
 
@@ -48,7 +44,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nftw(ws, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	if (mkdir(ws, 0700) != 0 || ruru_ws_init(ws, &err) < 0)
 		abort();
-	struct ruru_mcp *m = ruru_mcp_new(ws, NULL, &err);
+	/* the library reads no environment: a short lock wait as an option */
+	static const struct ruru_options opts = { .lock_timeout_ms = "100" };
+	struct ruru_mcp *m = ruru_mcp_new(ws, NULL, &opts, &err);
 	if (!m || ruru_mcp_toolsets(m, "all", &err) < 0)
 		abort();
 	struct ruru_buf out = RURU_BUF_INIT;

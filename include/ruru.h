@@ -136,9 +136,9 @@ void ruru_buf_vaddf(struct ruru_buf *b, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 /* Take ownership of the bytes (never NULL); the buffer is reset. */
 char *ruru_buf_detach(struct ruru_buf *b, size_t *len);
-/* Read a whole file / stream; -1 with err on failure.  Inside a workspace
- * ruru opened, a file is read only when it is a regular file reached
- * without a symlink (RURU_EREFUSED otherwise, see ruru(1) EXIT STATUS). */
+/* Read a whole file / stream; -1 with err on failure.  The file is read as
+ * the caller names it (the library reads a workspace's own files only
+ * through its store: never through a symlink, see ruru(1) EXIT STATUS). */
 int ruru_buf_read_file(struct ruru_buf *b, const char *path, struct ruru_error *err);
 int ruru_buf_read_fd(struct ruru_buf *b, int fd, struct ruru_error *err);
 
@@ -463,16 +463,49 @@ struct ruru_log_input {
 
 /*
  * A workspace: the folder holding .ruru/.  Root discovery (DESIGN §1), first
- * match wins: `root` when not NULL, RURU_ROOT, the nearest ancestor of the
+ * match wins: `root` when not NULL, the nearest ancestor of the
  * current directory holding .ruru/ (never above the git top level when
- * there is one), the git top level, the current directory.  The workspace need not exist yet (commands that read report
+ * there is one), the git top level, the current directory.  The workspace
+ * need not exist yet (commands that read report
  * "no sessions"; writes create what they need).
  */
 struct ruru_ws;
 struct ruru_ws *ruru_ws_open(const char *root, struct ruru_error *err);
 void ruru_ws_free(struct ruru_ws *ws);
+
+/*
+ * What the environment sets, read by the front ends (the library reads no
+ * environment variable) and given to ruru_ws_open_opts(), which copies it.
+ * NULL members mean "not set".  RURU_ROOT is the front ends' own: it
+ * chooses the `root` they pass.
+ */
+struct ruru_options {
+	const char *fault;	     /* RURU_FAULT: STEP[:N], see ruru_fault_set() */
+	const char *now;	     /* RURU_NOW: the clock, seconds since the epoch or RFC 3339 */
+	const char *session_id;	     /* ROOCOM_SESSION_ID: the session commands act on */
+	const char *lock_timeout_ms; /* RURU_LOCK_TIMEOUT_MS: how long a lock is waited for */
+	const char *config_dir;	     /* $XDG_CONFIG_HOME, else $HOME/.config */
+	const char *cache_dir;	     /* $XDG_CACHE_HOME, else $HOME/.cache */
+	const char *home;	     /* $HOME */
+	const char *tmpdir;	     /* $TMPDIR */
+	const char *user;	     /* $USER */
+};
+/* ruru_ws_open() with options (NULL: none set).  An invalid
+ * lock_timeout_ms is RURU_EUSAGE. */
+struct ruru_ws *ruru_ws_open_opts(const char *root, const struct ruru_options *opts,
+				  struct ruru_error *err);
+/* The options the workspace was opened with (borrowed). */
+const struct ruru_options *ruru_ws_options(const struct ruru_ws *ws);
+/* For tests: make the N-th occurrence in this process of one storage step
+ * fail with EIO ("STEP[:N]"; NULL or "" for none; steps in doc/ruru.1,
+ * ENVIRONMENT, RURU_FAULT).  ruru_ws_open_opts() installs opts->fault. */
+void ruru_fault_set(const char *spec);
 /* The absolute root path (borrowed). */
 const char *ruru_ws_root(const struct ruru_ws *ws);
+/* Read the workspace's file `rel` (relative to the root) into `out`
+ * (reset first): a regular file reached from the root without a symlink,
+ * else RURU_EREFUSED; a missing file is RURU_ENOTFOUND. */
+int ruru_ws_read(struct ruru_ws *ws, const char *rel, struct ruru_buf *out, struct ruru_error *err);
 /* True when nothing named the root and no workspace or git work tree was
  * found above the current directory: the root is that directory only
  * because nothing better was there. */

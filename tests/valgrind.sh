@@ -13,7 +13,9 @@
 # $BUILD/valgrind/.
 set -u
 BUILD=${BUILD:-build}
-RURU_BIN="$PWD/$BUILD/ruru"
+# ruru-web: the same CLI as ruru, but dynamically linked (ruru is static,
+# and memcheck finds leaks only where it can replace malloc).
+RURU_BIN="$PWD/$BUILD/ruru-web"
 out="$PWD/$BUILD/valgrind"
 mkdir -p "$out"
 if ! command -v valgrind >/dev/null 2>&1; then

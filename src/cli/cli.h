@@ -52,6 +52,8 @@ struct cli_ctx {
 	bool json;           /* --json */
 	const struct cli_cmd *cmd;
 	struct ruru_error err; /* filled by a failing command */
+	struct ruru_options opts; /* from the environment (cli_options_from_env) */
+	char **argv;              /* the command line as given (for the ruru-web helper) */
 };
 
 struct cli_cmd {
@@ -122,6 +124,22 @@ bool cli_write(struct cli_ctx *ctx, const void *data, size_t len);
 
 /* Open the workspace of --root (or discovery); NULL after printing. */
 struct ruru_ws *cli_ws(struct cli_ctx *ctx);
+/*
+ * The human view (`ruru serve`, `ruru export --html`).  In the ruru-web
+ * helper (web.c) these run the web front end; in ruru (webexec.c) they run
+ * that helper with the same command line: found beside the running
+ * executable first, then in RURU_LIBEXECDIR (the install's
+ * $(PREFIX)/libexec/ruru).
+ */
+enum { SERVE_PORT, SERVE_BIND, SERVE_OPEN, SERVE_AS, SERVE_NOPTS };
+int cli_web_serve(struct cli_ctx *ctx, struct cli_args *a);
+int cli_web_export_html(struct cli_ctx *ctx, struct cli_args *a, const char *dir, unsigned flags);
+
+/* The root a command names: --root, else RURU_ROOT, else NULL (discovery). */
+const char *cli_root(const struct cli_ctx *ctx);
+/* Fill `o` from the environment, once at start-up: the library reads none
+ * of it itself (strings borrowed from the environment or static). */
+void cli_options_from_env(struct ruru_options *o);
 /* The session of -s/--session or `id` (positional), else the active one;
  * NULL with ctx->err set. */
 char *cli_session(struct cli_ctx *ctx, struct ruru_ws *ws, const char *id);

@@ -2,7 +2,7 @@
  * cmd-export.c — `ruru export --md [ID]`, `ruru export --json [ID]` (one
  * session as one document on standard output) and `ruru export --html DIR
  * [ID...]` (the pages of the human view as a static site, rendered by
- * src/web/render.c like the server's), issue #15, DESIGN §14.  Secrets are
+ * src/web/render.c like the server's: in the ruru-web helper, see web.c).  Secrets are
  * redacted unless --no-redact.  The command's table entry is in
  * cmd-confirm.c, beside --agent-trace; this file is the session part.
  */
@@ -12,118 +12,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
-#include "web/render.h"
 #include "banned.h"
-
-static int write_page(struct cli_ctx *ctx, const char *dir, const char *rel, struct ruru_buf *b)
-{
-	int rc = ruru_export_write(dir, rel, b->ptr, b->len, &ctx->err);
-	ruru_buf_reset(b);
-	return rc;
-}
-
-/* One session's pages: the session, each artifact, raw bytes of binary
- * artifacts when the site offers files. */
-static int export_session(struct cli_ctx *ctx, struct web_site *site, const char *dir,
-			  const char *id, struct ruru_buf *b)
-{
-	struct ruru_buf rel = RURU_BUF_INIT;
-	int rc = -1;
-	json_t *arts = NULL;
-	ruru_buf_addf(&rel, "sessions/%s/index.html", id);
-	if (web_page_session(site, id, b, &ctx->err) < 0 || write_page(ctx, dir, rel.ptr, b) < 0)
-		goto out;
-	if (!(arts = ruru_artifact_list(site->ws, id, &ctx->err)))
-		goto out;
-	size_t i;
-	json_t *a;
-	json_array_foreach(arts, i, a) {
-		const char *p = json_string_value(json_object_get(a, "path"));
-		if (!json_is_true(json_object_get(a, "exists")))
-			continue;
-		ruru_buf_reset(&rel);
-		ruru_buf_addf(&rel, "sessions/%s/%s.html", id, p);
-		if (web_page_artifact(site, id, p, b, &ctx->err) < 0 || write_page(ctx, dir, rel.ptr, b) < 0)
-			goto out;
-		if (!site->files)
-			continue;
-		struct ruru_error e = { 0 };
-		if (ruru_export_read_artifact(site->ws, id, p, 64u << 20, b, &e) == 0) {
-			const char *slash = strrchr(p, '/');
-			ruru_buf_reset(&rel);
-			ruru_buf_addf(&rel, "sessions/%s/%.*s%sfiles/%s", id,
-				      slash ? (int)(slash - p) : 0, p, slash ? "/" : "",
-				      slash ? slash + 1 : p);
-			if (write_page(ctx, dir, rel.ptr, b) < 0)
-				goto out;
-		}
-		ruru_buf_reset(b);
-	}
-	rc = 0;
-out:
-	json_decref(arts);
-	ruru_buf_release(&rel);
-	return rc;
-}
-
-static int export_html(struct cli_ctx *ctx, struct cli_args *a, const char *dir, unsigned flags)
-{
-	struct ruru_ws *ws = cli_ws(ctx);
-	if (!ws)
-		return RURU_EFAIL;
-	char **ids = calloc((size_t)a->argc + 1, sizeof *ids);
-	int rc = 0;
-	for (int i = 0; i < a->argc && rc == 0; i++)
-		if (!(ids[i] = ruru_session_resolve(ws, a->argv[i], &ctx->err)))
-			rc = -1;
-	struct web_site site = {
-		.ws = ws, .redact = !(flags & RURU_EXPORT_NO_REDACT),
-		.files = (flags & RURU_EXPORT_NO_REDACT) != 0, .now = time(NULL),
-		.ids = a->argc ? (const char *const *)ids : NULL, .nids = (size_t)a->argc,
-	};
-	struct ruru_buf b = RURU_BUF_INIT;
-	struct ruru_session *list = NULL;
-	size_t n = 0;
-	if (rc == 0) {
-		ruru_buf_addstr(&b, web_css);
-		rc = write_page(ctx, dir, "style.css", &b);
-	}
-	if (rc == 0) {
-		ruru_buf_addstr(&b, web_icon);
-		rc = write_page(ctx, dir, "favicon.svg", &b);
-	}
-	/* the sessions, 100 a page: index.html, index-2.html, ... */
-	site.page = 1;
-	if (rc == 0)
-		rc = web_page_index(&site, &b, &ctx->err) < 0 ? -1 : write_page(ctx, dir, "index.html", &b);
-	for (size_t p = 2; rc == 0 && p <= site.npages; p++) {
-		char name[48];
-		snprintf(name, sizeof name, "index-%zu.html", p);
-		site.page = p;
-		rc = web_page_index(&site, &b, &ctx->err) < 0 ? -1 : write_page(ctx, dir, name, &b);
-	}
-	if (rc == 0)
-		rc = web_page_tasks(&site, &b, &ctx->err) < 0 ? -1 : write_page(ctx, dir, "tasks.html", &b);
-	if (rc == 0)
-		rc = web_page_confirm(&site, NULL, &b, &ctx->err) < 0 ? -1
-									: write_page(ctx, dir, "confirm.html", &b);
-	if (rc == 0)
-		rc = web_sessions(&site, &list, &n, &ctx->err);
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = export_session(ctx, &site, dir, list[i].id, &b);
-	if (list)
-		ruru_session_list_free(list, n);
-	ruru_buf_release(&b);
-	for (int i = 0; i < a->argc; i++)
-		free(ids[i]);
-	free(ids);
-	ruru_ws_free(ws);
-	if (rc < 0)
-		return cli_fail(ctx);
-	if (printf("%s/index.html\n", dir) < 0)
-		return RURU_EFAIL;
-	return 0;
-}
 
 int cli_export_sessions(struct cli_ctx *ctx, struct cli_args *a, bool md, const char *html,
 			bool no_redact)
@@ -134,7 +23,7 @@ int cli_export_sessions(struct cli_ctx *ctx, struct cli_args *a, bool md, const 
 			return cli_usage_error(ctx, "--html excludes --md and --json");
 		if (!*html)
 			return cli_usage_error(ctx, "--html needs a folder");
-		return export_html(ctx, a, html, flags);
+		return cli_web_export_html(ctx, a, html, flags);
 	}
 	if (md == ctx->json)
 		return cli_usage_error(ctx, md ? "--md and --json exclude each other"

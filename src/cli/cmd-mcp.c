@@ -19,7 +19,7 @@ static int cmd_mcp(struct cli_ctx *ctx, struct cli_args *a)
 	const char *sets = cli_val(a, MCP_TOOLSETS);
 	if (!sets || !*sets)
 		sets = getenv("RURU_MCP_TOOLSETS");
-	struct ruru_mcp *m = ruru_mcp_new(ctx->root, ctx->session, &ctx->err);
+	struct ruru_mcp *m = ruru_mcp_new(cli_root(ctx), ctx->session, &ctx->opts, &ctx->err);
 	if (!m)
 		return cli_fail(ctx);
 	if (sets && *sets && ruru_mcp_toolsets(m, sets, &ctx->err) < 0) {

@@ -114,7 +114,7 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 	}
 	int rc = 0;
 	if (ctx->json) {
-		struct ruru_ws *ws = ruru_ws_open(dir, &ctx->err);
+		struct ruru_ws *ws = ruru_ws_open_opts(dir, &ctx->opts, &ctx->err);
 		if (!ws) {
 			free(mcp);
 			return cli_fail(ctx);
@@ -183,7 +183,7 @@ static int cmd_new(struct cli_ctx *ctx, struct cli_args *a)
 			"ruru: session %s is still active and stays so; %s is now the active session "
 			"(pause or complete %s when its work is done)\n",
 			other, id, other);
-		const char *env = getenv("ROOCOM_SESSION_ID");
+		const char *env = ctx->opts.session_id;
 		if (env && *env)
 			fprintf(stderr,
 				"ruru: ROOCOM_SESSION_ID=%s still chooses the session of later commands; "

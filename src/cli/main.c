@@ -586,9 +586,25 @@ static int finish_output(int rc)
 	return rc;
 }
 
+/* The command line as given, for the ruru-web helper (freed at exit). */
+static char **given_argv;
+
+static void free_given_argv(void)
+{
+	free(given_argv);
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_ctx ctx = { 0 };
+	/* as given: the option parsing below rearranges argv */
+	given_argv = calloc((size_t)argc + 1, sizeof(*given_argv));
+	if (!given_argv || atexit(free_given_argv) != 0)
+		abort();
+	memcpy(given_argv, argv, (size_t)argc * sizeof(*given_argv));
+	ctx.argv = given_argv;
+	cli_options_from_env(&ctx.opts);
+	ruru_fault_set(ctx.opts.fault);
 	/* A write past `ulimit -f` must fail like a full disk (the store takes
 	 * the partial entry back), not kill the process mid-entry. */
 	signal(SIGXFSZ, SIG_IGN);

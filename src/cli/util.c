@@ -11,9 +11,46 @@
 #include "cli.h"
 #include "banned.h"
 
+const char *cli_root(const struct cli_ctx *ctx)
+{
+	if (ctx->root && *ctx->root)
+		return ctx->root;
+	const char *env = getenv("RURU_ROOT");
+	return env && *env ? env : NULL;
+}
+
 struct ruru_ws *cli_ws(struct cli_ctx *ctx)
 {
-	return ruru_ws_open(ctx->root, &ctx->err);
+	return ruru_ws_open_opts(cli_root(ctx), &ctx->opts, &ctx->err);
+}
+
+/* $VAR when set and absolute, else $HOME/`fallback`; NULL without either. */
+static const char *xdg_dir(const char *var, const char *fallback, struct ruru_buf *b)
+{
+	const char *v = getenv(var), *home = getenv("HOME");
+	if (v && v[0] == '/')
+		return v;
+	if (!home || !*home)
+		return NULL;
+	ruru_buf_reset(b);
+	ruru_buf_addf(b, "%s/%s", home, fallback);
+	return b->ptr;
+}
+
+void cli_options_from_env(struct ruru_options *o)
+{
+	static struct ruru_buf config = RURU_BUF_INIT, cache = RURU_BUF_INIT;
+	const char *v;
+	memset(o, 0, sizeof(*o));
+	o->fault = getenv("RURU_FAULT");
+	o->now = getenv("RURU_NOW");
+	o->session_id = getenv("ROOCOM_SESSION_ID");
+	o->lock_timeout_ms = getenv("RURU_LOCK_TIMEOUT_MS");
+	o->config_dir = xdg_dir("XDG_CONFIG_HOME", ".config", &config);
+	o->cache_dir = xdg_dir("XDG_CACHE_HOME", ".cache", &cache);
+	o->home = (v = getenv("HOME")) && *v ? v : NULL;
+	o->tmpdir = (v = getenv("TMPDIR")) && *v ? v : NULL;
+	o->user = (v = getenv("USER")) && *v ? v : NULL;
 }
 
 char *cli_session(struct cli_ctx *ctx, struct ruru_ws *ws, const char *id)

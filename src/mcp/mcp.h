@@ -29,7 +29,8 @@ struct ruru_mcp;
 /* A server acting on the workspace `root` (NULL: discovery, as the CLI)
  * with `session` (NULL: none) as the default session of every tool that
  * takes one.  NULL with err when the workspace cannot be opened. */
-struct ruru_mcp *ruru_mcp_new(const char *root, const char *session, struct ruru_error *err);
+struct ruru_mcp *ruru_mcp_new(const char *root, const char *session,
+			      const struct ruru_options *opts, struct ruru_error *err);
 void ruru_mcp_free(struct ruru_mcp *m);
 /* Offer the toolsets named in `spec` ("core,tasks", "all"; commas or
  * blanks between names) instead of the default, core.  RURU_EUSAGE for

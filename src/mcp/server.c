@@ -360,14 +360,16 @@ static json_t *m_tools_list(struct ruru_mcp *m, json_t *params, struct rpc_error
  * A relative target or ADR, and a relative CONFIRM artifact, go to the
  * library joined to the root; an absolute one as given.  NULL when nothing
  * changes, else a copy of `args` the caller drops. */
-static json_t *root_paths(const struct ruru_mcp *m, const char *tool, json_t *args)
+static json_t *root_paths(const struct ruru_mcp *m, json_t *args)
 {
-	static const char *const keys[] = { "target", "adr", "artifact" };
+	/* Not "artifact": the library finds a CONFIRM artifact from the root
+	 * itself (its path, the session's, the bare name or stem), and a
+	 * joined path would hide the short forms. */
+	static const char *const keys[] = { "target", "adr" };
 	json_t *copy = NULL;
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		const char *v = json_string_value(json_object_get(args, keys[k]));
-		/* session_log's artifact is found from the session folder first */
-		if (!v || !*v || *v == '/' || (k == 2 && strncmp(tool, "confirm_", 8)))
+		if (!v || !*v || *v == '/')
 			continue;
 		if (!copy)
 			copy = json_copy(args);
@@ -423,7 +425,7 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	struct ruru_error err = { 0 };
 	ruru_error_clear(&err);
 	ruru_buf_reset(&m->env.note);
-	json_t *rooted = root_paths(m, name, args);
+	json_t *rooted = root_paths(m, args);
 	json_t *r = mcp_tools[i].run(&m->env, rooted ? rooted : args, &err);
 	json_decref(rooted);
 	json_decref(empty);
@@ -594,11 +596,11 @@ static json_t *m_resources_read(struct ruru_mcp *m, json_t *params, struct rpc_e
 		e->data = json_pack("{s:s}", "uri", uri);
 		return NULL;
 	}
-	struct ruru_buf path = RURU_BUF_INIT, text = RURU_BUF_INIT;
-	ruru_buf_addf(&path, "%s/%s", ruru_ws_root(m->env.ws), s.path);
+	struct ruru_buf text = RURU_BUF_INIT;
+	int got = ruru_ws_read(m->env.ws, s.path, &text, &err);
 	ruru_session_release(&s);
 	json_t *r = NULL;
-	if (ruru_buf_read_file(&text, path.ptr, &err) < 0) {
+	if (got < 0) {
 		struct ruru_buf line = RURU_BUF_INIT;
 		error_line(&line, &err, NULL);
 		rpc_fail(e, RPC_INTERNAL_ERROR, "%s", line.ptr);
@@ -617,7 +619,6 @@ static json_t *m_resources_read(struct ruru_mcp *m, json_t *params, struct rpc_e
 		}
 		r = json_pack("{s:[o]}", "contents", c);
 	}
-	ruru_buf_release(&path);
 	ruru_buf_release(&text);
 	return r;
 }
@@ -949,9 +950,10 @@ void ruru_mcp_handle(struct ruru_mcp *m, const char *line, size_t len, struct ru
 
 /* -------------------------------------------------------------- server */
 
-struct ruru_mcp *ruru_mcp_new(const char *root, const char *session, struct ruru_error *err)
+struct ruru_mcp *ruru_mcp_new(const char *root, const char *session,
+			      const struct ruru_options *opts, struct ruru_error *err)
 {
-	struct ruru_ws *ws = ruru_ws_open(root, err);
+	struct ruru_ws *ws = ruru_ws_open_opts(root, opts, err);
 	if (!ws)
 		return NULL;
 	/* No chdir: paths in tool arguments are joined to the root where they

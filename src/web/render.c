@@ -2,6 +2,7 @@
  * render.c — the pages of the human view (see render.h for the layout).
  * Server-rendered HTML, no script: every page works without JavaScript.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,8 @@ const char web_css[] =
 	"font:16px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif}\n"
 	"a{color:var(--accent)}:focus-visible{outline:3px solid var(--accent);outline-offset:2px}\n"
 	"nav{display:flex;gap:1rem;flex-wrap:wrap;align-items:center;border-bottom:1px solid var(--line);"
-	"padding-bottom:.5rem;margin-bottom:1rem}nav .brand{font-weight:700;text-decoration:none;color:var(--fg)}\n"
+	"padding-bottom:.5rem;margin-bottom:1rem}nav .brand{font-weight:700;text-decoration:none;color:var(--fg)}"
+	"nav a[aria-current]{font-weight:600;text-decoration:none;color:var(--fg)}\n"
 	"h1{font-size:1.6rem;margin:.5rem 0;overflow-wrap:anywhere}h2{font-size:1.25rem;margin-top:2rem}\n"
 	"table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .6rem;"
 	"border-bottom:1px solid var(--line);vertical-align:top}th a{color:inherit}\n"
@@ -68,7 +70,8 @@ const char web_css[] =
 	".board li:target{outline:3px solid var(--accent)}\n"
 	".muted{color:var(--muted)}\n"
 	".doc img{max-width:100%}.doc table{width:auto}.doc td,.doc th{border:1px solid var(--line)}\n"
-	".filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin:.5rem 0}\n"
+	".filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:.5rem 0}"
+	".filters label{display:flex;gap:.4rem;align-items:center}\n"
 	"input,select,button,textarea{font:inherit;color:inherit;background:var(--bg);"
 	"border:1px solid var(--line);border-radius:6px;padding:.3rem .6rem}\n"
 	"button{cursor:pointer;background:var(--card)}\n"
@@ -185,13 +188,16 @@ static void head(struct web_site *site, struct ruru_buf *out, const char *root, 
 	href(out, root, "style.css");
 	ruru_buf_addstr(out, ">\n</head>\n<body>\n<nav aria-label=\"site\"><a class=\"brand\"");
 	href(out, root, "index.html");
-	ruru_buf_addstr(out, ">ruru</a> <a");
-	href(out, root, "index.html");
-	ruru_buf_addstr(out, ">Sessions</a> <a");
-	href(out, root, "tasks.html");
-	ruru_buf_addstr(out, ">Tasks</a> <a");
-	href(out, root, "confirm.html");
-	ruru_buf_addstr(out, ">Confirmations</a>");
+	ruru_buf_addstr(out, ">ruru</a>");
+	static const char *const pages[][2] = { { "index.html", "Sessions" },
+						{ "tasks.html", "Tasks" },
+						{ "confirm.html", "Confirmations" } };
+	for (size_t i = 0; i < 3; i++) {
+		ruru_buf_addstr(out, " <a");
+		href(out, root, pages[i][0]);
+		ruru_buf_addf(out, "%s>%s</a>", !strcmp(title, pages[i][1]) ? " aria-current=\"page\"" : "",
+			      pages[i][1]);
+	}
 	if (site->server)
 		ruru_buf_addstr(out, " <span id=\"live\" class=\"muted\" aria-live=\"polite\"></span>");
 	ruru_buf_addstr(out, "</nav>\n<main>\n");
@@ -530,9 +536,52 @@ static void page_href(struct web_site *site, struct ruru_buf *out, size_t p)
 		ruru_buf_addstr(&q, "&q=");
 		web_href(&q, site->query);
 	}
+	if (site->sort && *site->sort) {
+		ruru_buf_addstr(&q, "&sort=");
+		web_href(&q, site->sort);
+	}
 	web_escape(out, q.ptr, q.len);
 	ruru_buf_addch(out, '"');
 	ruru_buf_release(&q);
+}
+
+static const char *title_key(const struct ruru_session *s)
+{
+	return s->title && *s->title ? s->title : s->id;
+}
+
+/* Sort orders of the sessions page; ties keep the list's order (newest first). */
+static int by_title(const void *a, const void *b)
+{
+	const struct ruru_session *x = a, *y = b;
+	int c = strcasecmp(title_key(x), title_key(y));
+	return c ? c : strcmp(y->id, x->id);
+}
+
+static int by_status(const void *a, const void *b)
+{
+	const struct ruru_session *x = a, *y = b;
+	int c = (int)x->status - (int)y->status;
+	return c ? c : by_title(a, b);
+}
+
+/* A column header; on the server a link that sorts by it (`key` "" is
+ * the default order), marked with aria-sort when it is the order shown. */
+static void sort_header(struct web_site *site, struct ruru_buf *out, const char *label, const char *key)
+{
+	bool current = site->sort && *site->sort ? !strcmp(site->sort, key) : !*key;
+	ruru_buf_addf(out, "<th scope=\"col\"%s>",
+		      !current || !site->server ? "" : *key ? " aria-sort=\"ascending\"" : " aria-sort=\"descending\"");
+	if (!site->server) {
+		ruru_buf_addf(out, "%s</th>", label);
+		return;
+	}
+	const char *saved = site->sort;
+	site->sort = key;
+	ruru_buf_addstr(out, "<a");
+	page_href(site, out, 1);
+	ruru_buf_addf(out, ">%s</a></th>", label);
+	site->sort = saved;
 }
 
 static void pager(struct web_site *site, struct ruru_buf *out, size_t page, size_t pages)
@@ -574,7 +623,7 @@ static void session_row(struct web_site *site, struct ruru_buf *out, const struc
 	ruru_buf_addstr(out, "</span></td><td data-label=\"Status\">");
 	status_cell(site, out, s);
 	ruru_buf_addstr(out, "</td><td data-label=\"Started\" class=\"nw\">");
-	if (s->start && !site->server)
+	if (s->start)
 		utc(out, s->start, false);
 	else
 		str(site, out, s->start_text);
@@ -625,6 +674,10 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		n = keep_hit_sessions(site, list, n, hits ? hits : none);
 		json_decref(none);
 	}
+	if (site->sort && !strcmp(site->sort, "title"))
+		qsort(list, n, sizeof *list, by_title);
+	else if (site->sort && !strcmp(site->sort, "status"))
+		qsort(list, n, sizeof *list, by_status);
 	size_t pages = n ? (n + WEB_PAGE_SESSIONS - 1) / WEB_PAGE_SESSIONS : 1;
 	size_t page = site->page < 1 ? 1 : site->page > pages ? pages : site->page;
 	site->npages = pages;
@@ -658,9 +711,11 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 	else
 		ruru_buf_addf(out, "<p class=\"muted\">%zu session%s</p>\n", n, n == 1 ? "" : "s");
 	if (n) {
-		ruru_buf_addstr(out, "<table class=\"sessions\">\n<thead><tr><th scope=\"col\">Session</th>"
-				     "<th scope=\"col\">Status</th><th scope=\"col\">Started</th>"
-				     "<th scope=\"col\">Last activity</th><th scope=\"col\">Entries</th>"
+		ruru_buf_addstr(out, "<table class=\"sessions\">\n<thead><tr>");
+		sort_header(site, out, "Session", "title");
+		sort_header(site, out, "Status", "status");
+		sort_header(site, out, "Started", "");
+		ruru_buf_addstr(out, "<th scope=\"col\">Last activity</th><th scope=\"col\">Entries</th>"
 				     "<th scope=\"col\">Tags</th></tr></thead>\n<tbody>\n");
 		for (size_t i = from; i < to; i++)
 			session_row(site, out, &list[i]);
@@ -822,12 +877,12 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 	ruru_buf_addstr(out, "</dd>\n<dt>Status</dt><dd>");
 	status_cell(site, out, &s);
 	ruru_buf_addstr(out, "</dd>\n<dt>Started</dt><dd class=\"nw\">");
-	if (s.start && !site->server)
+	if (s.start)
 		utc(out, s.start, false);
 	else
 		str(site, out, s.start_text && *s.start_text ? s.start_text : "—");
 	ruru_buf_addstr(out, "</dd>\n<dt>Ended</dt><dd class=\"nw\">");
-	if (s.end && !site->server)
+	if (s.end)
 		utc(out, s.end, false);
 	else
 		str(site, out, s.end_text && *s.end_text ? s.end_text : "—");
@@ -1153,14 +1208,10 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 			str(site, out, tid);
 			ruru_buf_addstr(out, "\"><strong>");
 			str(site, out, title && *title ? title : tid);
-			ruru_buf_addstr(out, "</strong><br><a class=\"id\" href=\"#task-");
-			struct ruru_buf h = RURU_BUF_INIT;
-			web_href(&h, tid ? tid : "");
-			web_escape(out, h.ptr, h.len);
-			ruru_buf_release(&h);
-			ruru_buf_addstr(out, "\">");
-			str(site, out, tid);
-			ruru_buf_addstr(out, "</a><a class=\"id\"");
+			ruru_buf_addstr(out, "</strong>");
+			if (title && *title)
+				value_link(site, out, "id", "", "#task-", tid ? tid : "");
+			ruru_buf_addstr(out, "<a class=\"id\"");
 			struct ruru_buf p = RURU_BUF_INIT;
 			ruru_buf_addf(&p, "sessions/%s/index.html", sess);
 			href(out, "", p.ptr);
@@ -1251,9 +1302,10 @@ static bool resolve(const char *rel, const char *url, size_t ulen, struct ruru_b
 		ruru_buf_add(&path, rel, (size_t)(slash - rel) + 1);
 	/* %-decoding: cmark keeps the URL as written */
 	for (size_t i = 0; i < ulen; i++) {
-		unsigned hi, lo;
-		if (url[i] == '%' && i + 2 < ulen && sscanf(url + i + 1, "%1x%1x", &hi, &lo) == 2) {
-			ruru_buf_addch(&path, (char)(hi * 16 + lo));
+		if (url[i] == '%' && i + 2 < ulen && isxdigit((unsigned char)url[i + 1]) &&
+		    isxdigit((unsigned char)url[i + 2])) {
+			char hex[3] = { url[i + 1], url[i + 2], '\0' };
+			ruru_buf_addch(&path, (char)strtol(hex, NULL, 16));
 			i += 2;
 		} else {
 			ruru_buf_addch(&path, url[i]);
@@ -1511,8 +1563,9 @@ static void decision_form(struct web_site *site, struct ruru_buf *out, const str
 	ruru_buf_addstr(out, "\"><input type=\"hidden\" name=\"target\" value=\"");
 	web_escape(out, c->target, strlen(c->target));
 	ruru_buf_addf(out, "\"><input type=\"hidden\" name=\"payload_sha256\" value=\"%s\">"
+			   "<input type=\"hidden\" name=\"result_sha256\" value=\"%s\">"
 			   "<input type=\"hidden\" name=\"target_sha256\" value=\"%s\">",
-		      c->payload_sha256, c->target_sha256);
+		      c->payload_sha256, c->result_sha256, c->target_sha256);
 	ruru_buf_addstr(out, "<label for=\"");
 	web_escape(out, rid.ptr, rid.len);
 	ruru_buf_addstr(out, "\">Reason <span class=\"muted\">(optional to approve or reject; "
@@ -1612,7 +1665,7 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 		href(out, site->root ? site->root : "", h.ptr);
 		ruru_buf_release(&h);
 		ruru_buf_addstr(out, ">");
-		str(site, out, c.session);
+		str(site, out, title_of(site->titles, site->ntitles, c.session));
 		ruru_buf_addstr(out, "</a></span>");
 		const char *sdir = strstr(c.artifact, c.session);
 		if (!own_page && sdir) {
@@ -1662,15 +1715,13 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 			ruru_buf_addstr(out, " on ");
 			utc(out, c.applied_at, false);
 		}
-		if (c.kind == RURU_CONFIRM_DIFF && ruru_confirm_diff(site->ws, &c, &d, &e) == 0) {
-			ruru_buf_addstr(out, ": the change that was applied.</p>\n");
-			diff_table(site, out, c.target, d.ptr, d.len);
-		} else if (applied_content(site, &c, &d)) {
+		if (applied_content(site, &c, &d)) {
 			ruru_buf_addstr(out, ": the target was written with this content (ruru keeps "
 					     "the result, not the earlier content; git has it).</p>\n");
 			diff_table(site, out, c.target, d.ptr, d.len);
 		} else {
-			ruru_buf_addstr(out, ".</p>\n");
+			ruru_buf_addstr(out, " (a diff: ruru keeps the result's hash, not the earlier "
+					     "content; git has the change).</p>\n");
 		}
 	} else if (ruru_confirm_diff(site->ws, &c, &d, &e) == 0) {
 		if (d.len)
@@ -1761,8 +1812,12 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 	else
 		ruru_buf_addf(out, "<p class=\"muted\">%zu waiting for a decision, %zu decided "
 				   "(newest decision first)</p>\n", npending, np - npending);
+	site->titles = list;
+	site->ntitles = n;
 	for (size_t i = 0; i < np; i++)
 		one_proposal(site, out, ps[i], false);
+	site->titles = NULL;
+	site->ntitles = 0;
 	foot(site, out, "");
 	free(ps);
 	json_decref(seen);
@@ -1785,5 +1840,6 @@ void web_page_refused(struct web_site *site, unsigned status, const char *msg, c
 	}
 	ruru_buf_addstr(out, "<p><a href=\"confirm.html\">← Back to the confirmations</a> "
 			     "(the proposal as it is now)</p>\n");
-	foot(site, out, "");
+	/* no live updates: this page answers a POST and cannot be fetched again */
+	ruru_buf_addstr(out, "</main>\n</body>\n</html>\n");
 }

@@ -37,10 +37,13 @@ struct web_site {
 	bool server;             /* nav to confirmations, live updates script */
 	enum ruru_status status; /* index filters (RURU_STATUS_UNKNOWN, NULL: none) */
 	const char *tag, *query;
+	const char *sort;        /* index order: "title", "status" or NULL (newest first) */
 	const char *csrf;        /* decision forms' token (server; NULL: no forms) */
 	size_t page;             /* index: the page shown, from 1 (0: the first) */
 	size_t npages;           /* index: set to the number of pages */
 	const char *root;        /* while a page renders: its path to the site root */
+	const struct ruru_session *titles; /* while a page renders: sessions by ID, for titles */
+	size_t ntitles;
 };
 
 #define WEB_PAGE_SESSIONS 100 /* sessions on one index page */

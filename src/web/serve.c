@@ -33,6 +33,7 @@
  * thread per process.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -271,6 +272,13 @@ static enum MHD_Result html(struct MHD_Connection *c, unsigned status, struct ru
 
 /* ------------------------------------------------ server-sent events */
 
+static unsigned long long mix(unsigned long long h, const struct stat *st)
+{
+	return (h ^ (unsigned long long)st->st_size ^ ((unsigned long long)st->st_mtim.tv_nsec << 20) ^
+		(unsigned long long)st->st_mtim.tv_sec) *
+	       1099511628211ull;
+}
+
 /* nftw() has no user pointer: the walk's hash, under the server's lock. */
 static unsigned long long tree_hash;
 
@@ -279,14 +287,31 @@ static int tree_visit(const char *path, const struct stat *st, int type, struct 
 	(void)path;
 	(void)type;
 	(void)ftw;
-	tree_hash = (tree_hash ^ (unsigned long long)st->st_size ^
-		     ((unsigned long long)st->st_mtim.tv_nsec << 20) ^ (unsigned long long)st->st_mtim.tv_sec) *
-		    1099511628211ull;
+	tree_hash = mix(tree_hash, st);
 	return 0;
 }
 
 /* A fingerprint of what the pages show: every session log's size and
  * modification time, and .ruru/temp/ (proposals without a session). */
+/* A folder of proposals: the folder itself and each CONFIRM file and
+ * sidecar in it (one rewritten in place keeps the folder's time). */
+static unsigned long long mix_proposals(unsigned long long h, const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0)
+		return h;
+	h = mix(h, &st);
+	DIR *d = opendir(dir);
+	if (!d)
+		return h;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (!strncmp(de->d_name, "CONFIRM-", 8) && fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			h = mix(h, &st);
+	closedir(d);
+	return h;
+}
+
 static unsigned long long fingerprint(struct server *s)
 {
 	unsigned long long h = 1469598103934665603ull;
@@ -301,20 +326,14 @@ static unsigned long long fingerprint(struct server *s)
 			struct stat st;
 			ruru_buf_addf(&p, "%s/%s", root, list[i].path);
 			if (stat(p.ptr, &st) == 0)
-				h = (h ^ (unsigned long long)st.st_size ^
-				     ((unsigned long long)st.st_mtim.tv_nsec << 20) ^
-				     (unsigned long long)st.st_mtim.tv_sec) * 1099511628211ull;
+				h = mix(h, &st);
 			/* the artifacts folder changes with proposals and decisions */
-			ruru_buf_reset(&p);
-			ruru_buf_addf(&p, "%s/%s", root, list[i].path);
 			char *slash = strrchr(p.ptr, '/');
 			if (slash) {
 				p.len = (size_t)(slash - p.ptr);
 				*slash = '\0';
 				ruru_buf_addstr(&p, "/artifacts");
-				if (stat(p.ptr, &st) == 0)
-					h = (h ^ (unsigned long long)st.st_mtim.tv_nsec ^
-					     (unsigned long long)st.st_mtim.tv_sec) * 1099511628211ull;
+				h = mix_proposals(h, p.ptr);
 			}
 			ruru_buf_release(&p);
 		}
@@ -322,10 +341,8 @@ static unsigned long long fingerprint(struct server *s)
 		ruru_session_list_free(list, n);
 	}
 	struct ruru_buf t = RURU_BUF_INIT;
-	struct stat st;
 	ruru_buf_addf(&t, "%s/.ruru/temp", root);
-	if (stat(t.ptr, &st) == 0)
-		h = (h ^ (unsigned long long)st.st_mtim.tv_nsec) * 1099511628211ull;
+	h = mix_proposals(h, t.ptr);
 	/* the MDTM task files (the board, a session's tasks): every file's
 	 * size and time under the folders tasks live in */
 	static const char *const task_dirs[] = { ".ruru/tasks", ".mdtm/tasks", ".roo/commander/tasks" };
@@ -446,6 +463,7 @@ static enum MHD_Result page(struct server *s, struct MHD_Connection *c, enum web
 		if (site.tag && !*site.tag)
 			site.tag = NULL;
 		site.query = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "q");
+		site.sort = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "sort");
 		const char *pg = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
 		site.page = pg ? strtoul(pg, NULL, 10) : 1;
 		rc = web_page_index(&site, &b, &e);
@@ -551,7 +569,7 @@ static enum MHD_Result decide(struct server *s, struct MHD_Connection *c, struct
 		return plain(c, MHD_HTTP_FORBIDDEN, "forbidden: cross-origin request\n");
 	struct ruru_buf csrf = RURU_BUF_INIT, art = RURU_BUF_INIT, act = RURU_BUF_INIT,
 			reason = RURU_BUF_INIT, target = RURU_BUF_INIT, psha = RURU_BUF_INIT,
-			tsha = RURU_BUF_INIT;
+			tsha = RURU_BUF_INIT, rsha = RURU_BUF_INIT;
 	enum MHD_Result ret;
 	const char *body = rq->body.ptr ? rq->body.ptr : "";
 	if (!web_form_get(body, rq->body.len, "csrf", &csrf) || !web_secret_eq(csrf.ptr, s->csrf)) {
@@ -569,6 +587,7 @@ static enum MHD_Result decide(struct server *s, struct MHD_Connection *c, struct
 	 * them, from an older page, decides nothing) */
 	if (!web_form_get(body, rq->body.len, "target", &target) ||
 	    !web_form_get(body, rq->body.len, "payload_sha256", &psha) ||
+	    !web_form_get(body, rq->body.len, "result_sha256", &rsha) ||
 	    !web_form_get(body, rq->body.len, "target_sha256", &tsha)) {
 		ret = refused(s, c, MHD_HTTP_CONFLICT,
 			      "The form did not say which change it showed; reload the proposal and "
@@ -591,32 +610,27 @@ static enum MHD_Result decide(struct server *s, struct MHD_Connection *c, struct
 	struct ruru_buf why = RURU_BUF_INIT;
 	ruru_buf_add(&why, reason.ptr, reason.len);
 	ruru_buf_addf(&why, "%s(by %s in ruru serve)", reason.len ? " " : "", s->identity);
-	struct ruru_confirm cf = { 0 }, now = { 0 };
+	struct ruru_confirm cf = { 0 };
 	struct ruru_error e = { 0 };
 	ruru_error_clear(&e);
+	/* the decision binds what the page showed: refused under the
+	 * session lock when the proposal is no longer that */
+	struct ruru_confirm_expect expect = {
+		.target = target.ptr,
+		.payload_sha256 = psha.ptr,
+		.result_sha256 = rsha.ptr,
+		.target_sha256 = tsha.ptr,
+	};
+	/* Signed when the workspace asks for it, and when apply will demand
+	 * a signature: with git's user.signingkey or the user's ssh-agent;
+	 * when neither can sign, nothing is recorded and the page says why
+	 * (never an unsigned approval that apply then refuses). */
+	struct ruru_confirm_sign sign = { 0 };
 	pthread_mutex_lock(&s->lock);
-	int rc;
-	/* the proposal must still be the one the page showed */
-	if (ruru_confirm_load(s->ws, art.ptr, &now, &e) < 0) {
-		rc = -1;
-	} else if (strcmp(now.target, target.ptr) || strcmp(now.payload_sha256, psha.ptr) ||
-		   strcmp(now.target_sha256, tsha.ptr) || !now.payload_intact ||
-		   !now.target_unchanged) {
-		rc = ruru_error_set(&e, RURU_ECONFLICT,
-				    "the proposal changed while it was being read; show it again");
-	} else if (ruru_confirm_sign_wanted(s->ws) || ruru_confirm_sign_required(s->ws)) {
-		/* Signed when the workspace asks for it, and when apply will
-		 * demand a signature: with git's user.signingkey or the user's
-		 * ssh-agent; when neither can sign, nothing is recorded and the
-		 * page says why (never an unsigned approval that apply then
-		 * refuses). */
-		struct ruru_confirm_sign sign = { 0 };
-		rc = ruru_confirm_decide_signed(s->ws, art.ptr, dec, why.ptr, &sign, &cf, &e);
-	} else {
-		rc = ruru_confirm_decide(s->ws, art.ptr, dec, why.ptr, &cf, &e);
-	}
+	bool signing = ruru_confirm_sign_wanted(s->ws) || ruru_confirm_sign_required(s->ws);
+	int rc = ruru_confirm_decide_expect(s->ws, art.ptr, dec, why.ptr, signing ? &sign : NULL, &expect,
+					    &cf, &e);
 	pthread_mutex_unlock(&s->lock);
-	ruru_confirm_release(&now);
 	ruru_confirm_release(&cf);
 	ruru_buf_release(&why);
 	if (rc < 0) {
@@ -627,7 +641,10 @@ static enum MHD_Result decide(struct server *s, struct MHD_Connection *c, struct
 		ruru_buf_release(&m);
 	} else {
 		struct ruru_buf loc = RURU_BUF_INIT;
-		ruru_buf_addf(&loc, "/%s/confirm.html?done=%s", s->prefix, ruru_decision_word(dec));
+		/* to the decided card, which shows what was recorded */
+		const char *name = strrchr(art.ptr, '/');
+		ruru_buf_addf(&loc, "/%s/confirm.html?done=%s#p-", s->prefix, ruru_decision_word(dec));
+		web_href(&loc, name ? name + 1 : art.ptr);
 		ret = respond(c, MHD_HTTP_SEE_OTHER, "text/plain; charset=utf-8", "", 0, "Location",
 			      loc.ptr);
 		ruru_buf_release(&loc);
@@ -640,6 +657,7 @@ out:
 	ruru_buf_release(&target);
 	ruru_buf_release(&psha);
 	ruru_buf_release(&tsha);
+	ruru_buf_release(&rsha);
 	return ret;
 }
 

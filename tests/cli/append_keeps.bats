@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # append_keeps.bats — logging an event to a real log (the compatibility
-# corpus, $COMPAT_DIR) never hides the entries it had: afterwards the log
+# corpus, $COMPAT_DIR, else tests/fixtures/compat) never hides the entries it had: afterwards the log
 # reads back with one entry more, the new one last, the old ones unchanged.
 # A pre-V5 log (a "**Log Entries:**" paragraph, no "## Log Entries"
 # heading) used to get the heading appended, after which only the new
@@ -9,9 +9,7 @@
 load helpers
 setup() {
 	setup_workspace
-	COMPAT_DIR=${COMPAT_DIR:-$BATS_TEST_DIRNAME/../../../shared/compat-corpus}
-	case $COMPAT_DIR in /*) ;; *) COMPAT_DIR="$BATS_TEST_DIRNAME/../../$COMPAT_DIR" ;; esac
-	[ -d "$COMPAT_DIR" ] || { echo "compat corpus not found: $COMPAT_DIR" >&2; return 1; }
+	use_compat
 }
 teardown() { teardown_workspace; }
 
@@ -43,5 +41,5 @@ PY
 		checked="$checked $f"
 	done
 	# the pre-V5 log of the corpus is among those checked
-	[[ "$checked" == *SESS-CMD-20250503-002535* ]]
+	[[ "$checked" == *"$COMPAT_PREV5"* ]]
 }

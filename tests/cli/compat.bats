@@ -1,15 +1,14 @@
 #!/usr/bin/env bats
 # compat.bats — every real session log of the compatibility corpus
-# ($COMPAT_DIR) is listed and shown by the real binary, with the entry
-# counts recorded (by reading each file) in tests/data/compat-entries.tsv.
+# ($COMPAT_DIR; without it, the repository's own logs in
+# tests/fixtures/compat) is listed and shown by the real binary, with the
+# entry counts recorded (by reading each file) in its table.
 
 load helpers
 setup() {
 	setup_workspace
-	COMPAT_DIR=${COMPAT_DIR:-$BATS_TEST_DIRNAME/../../../shared/compat-corpus}
-	case $COMPAT_DIR in /*) ;; *) COMPAT_DIR="$BATS_TEST_DIRNAME/../../$COMPAT_DIR" ;; esac
-	TSV="$BATS_TEST_DIRNAME/../data/compat-entries.tsv"
-	[ -d "$COMPAT_DIR" ] || { echo "compat corpus not found: $COMPAT_DIR" >&2; return 1; }
+	use_compat
+	TSV=$COMPAT_TSV
 }
 teardown() { teardown_workspace; }
 
@@ -50,7 +49,7 @@ assert sys.argv[1] in ids, sys.argv[1]' "$id" || { echo "not listed: $rel"; retu
 
 @test "the corpus log with invalid TOML is shown as invalid and never written" {
 	import_corpus
-	id=$(grep 'SESSION-PRIME-20250505-231645' corpus.map | cut -f1)
+	id=$(grep "$COMPAT_INVALID" corpus.map | cut -f1)
 	f=".ruru/sessions/$id/session_log.md"
 	h=$(sum "$f")
 	run "$RURU" show "$id"

@@ -61,6 +61,27 @@ assert d["entry_count"]==81
 	"$RURU" check
 }
 
+@test "an append's intent is written through the storage layer: when it cannot be recorded, nothing is appended" {
+	"$RURU" new "Intent" >/dev/null
+	"$RURU" log "one"
+	f=$(log_of)
+	# an append opens the session lock (open 1), records the intent in
+	# .state (open 2, write 1), then appends (open 3, write 2)
+	for fault in open:2 write:1; do
+		h=$(sum "$f")
+		run env RURU_FAULT=$fault "$RURU" log "lost $fault"
+		[ "$status" -ne 0 ] || { echo "$fault: the append went ahead"; return 1; }
+		[[ "$output" == *".state"* ]] || { echo "$fault: not the intent: $output"; return 1; }
+		[ "$(sum "$f")" = "$h" ]
+		! grep -q "lost" "$f"
+	done
+	# the next append finds the log whole and appends after it
+	"$RURU" log "two"
+	[ "$(count_entries)" -eq 3 ]
+	[ "$(tail -n 1 "$f" | grep -c 'two$')" -eq 1 ]
+	"$RURU" check
+}
+
 @test "a failed artifact add leaves neither the artifact nor a log change" {
 	"$RURU" new "Faults" >/dev/null
 	f=$(log_of)

@@ -21,3 +21,48 @@ log_of() { echo ".ruru/sessions/${1:-$(cat .ruru/sessions/.active)}/session_log.
 
 # A file's SHA-256, to prove byte-identity.
 sum() { sha256sum "$1" | cut -d' ' -f1; }
+
+# The outside data a few suites compare with, when it is beside the
+# repository (../shared), else the repository's own (tests/fixtures and
+# the built-in templates; see tests/fixtures/README.md):
+#   use_spec:   SPEC_DIR ("" without the spec), V7_TOML (the V7 toml-md
+#               templates), V7_SCAFFOLD (an artifact scaffold), V81 (a
+#               v8.1 workspace with .roo/ and .mdtm/)
+#   use_compat: COMPAT_DIR (session logs in older forms), COMPAT_TSV (their
+#               entry counts), COMPAT_MIN (how many logs at least),
+#               COMPAT_INVALID and COMPAT_PREV5 (the folder names of a log
+#               with invalid TOML and of a pre-V5 log)
+use_spec() {
+	local top; top=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+	SPEC_DIR=${SPEC_DIR:-$top/../shared/spec}
+	if [ -d "$SPEC_DIR/v7" ] && [ -d "$SPEC_DIR/v8.1" ]; then
+		V7_TOML="$SPEC_DIR/v7/.ruru/templates/toml-md"
+		V7_SCAFFOLD="$SPEC_DIR/v7/.ruru/templates/session_artifact_scaffold"
+		V81="$SPEC_DIR/v8.1"
+		V7_SESSION="$V7_TOML/19_mdtm_session.md"
+	else
+		SPEC_DIR=
+		V7_TOML="$top/templates/v7"
+		V7_SCAFFOLD="$top/tests/fixtures/v7/session_artifact_scaffold"
+		V81="$top/tests/fixtures/v81"
+		V7_SESSION="$top/tests/fixtures/v7/toml-md/19_mdtm_session.md"
+	fi
+}
+
+use_compat() {
+	local top; top=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+	COMPAT_DIR=${COMPAT_DIR:-$top/../shared/compat-corpus}
+	case $COMPAT_DIR in /*) ;; *) COMPAT_DIR="$top/$COMPAT_DIR" ;; esac
+	if [ -d "$COMPAT_DIR" ] && [ "$COMPAT_DIR" != "$top/tests/fixtures/compat" ]; then
+		COMPAT_TSV="$top/tests/data/compat-entries.tsv"
+		COMPAT_MIN=20
+		COMPAT_INVALID=SESSION-PRIME-20250505-231645
+		COMPAT_PREV5=SESS-CMD-20250503-002535
+	else
+		COMPAT_DIR="$top/tests/fixtures/compat"
+		COMPAT_TSV="$COMPAT_DIR/entries.tsv"
+		COMPAT_MIN=6
+		COMPAT_INVALID=SESSION-Broken_Front_Matter-2505010900
+		COMPAT_PREV5=SESS-PRE-20250420-101500
+	fi
+}

@@ -15,7 +15,11 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RURU = path.resolve(process.env.RURU || 'build/ruru');
-const SPEC = path.resolve(here, '../../../shared/spec');
+// A V7 workspace session template: the spec's when it is beside the
+// repository, else the repository's own (tests/fixtures/README.md).
+const SPEC_TEMPLATE = path.resolve(here, '../../../shared/spec/v7/.ruru/templates/toml-md/19_mdtm_session.md');
+const SESSION_TEMPLATE = fs.existsSync(SPEC_TEMPLATE) ? SPEC_TEMPLATE
+	: path.resolve(here, '../fixtures/v7/toml-md/19_mdtm_session.md');
 const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'ruru-mcp-agent-'));
 let n = 0;
 let failed = 0;
@@ -43,8 +47,7 @@ const cli = (...args) => spawnSync(RURU, args, { cwd: ws, encoding: 'utf8', env:
 async function main() {
 	execFileSync(RURU, ['init'], { cwd: ws, env: cleanEnv(), stdio: 'pipe' });
 	fs.mkdirSync(path.join(ws, '.ruru/templates/toml-md'), { recursive: true });
-	fs.copyFileSync(path.join(SPEC, 'v7/.ruru/templates/toml-md/19_mdtm_session.md'),
-		path.join(ws, '.ruru/templates/toml-md/19_mdtm_session.md'));
+	fs.copyFileSync(SESSION_TEMPLATE, path.join(ws, '.ruru/templates/toml-md/19_mdtm_session.md'));
 
 	const transport = new StdioClientTransport({ command: RURU, args: ['mcp', '--toolsets', 'all'], cwd: ws, env: cleanEnv(), stderr: 'pipe' });
 	let stderr = '';

@@ -43,13 +43,12 @@ static int setup(void **state)
 	memcpy(dir + sizeof(dir) - 7, "XXXXXX", 6);
 	if (!mkdtemp(dir) || chdir(dir) < 0)
 		return -1;
-	unsetenv("ROOCOM_SESSION_ID");
-	unsetenv("RURU_ROOT");
-	setenv("RURU_NOW", "2026-11-24T03:15:20Z", 1);
 	struct ruru_error err = { 0 };
 	if (ruru_ws_init(NULL, &err) < 0)
 		return -1;
-	ws = ruru_ws_open(dir, &err);
+	/* the library reads no environment: the clock comes as an option */
+	static const struct ruru_options opts = { .now = "2026-11-24T03:15:20Z" };
+	ws = ruru_ws_open_opts(dir, &opts, &err);
 	return ws ? 0 : -1;
 }
 

@@ -24,9 +24,9 @@ static void every_key_is_written_read_and_shown(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(chdir(dir), 0);
-	setenv("RURU_NOW", "2026-11-24T03:15:20Z", 1);
 	struct ruru_error err = { 0 };
-	struct ruru_ws *ws = ruru_ws_open(dir, &err);
+	static const struct ruru_options opts = { .now = "2026-11-24T03:15:20Z" };
+	struct ruru_ws *ws = ruru_ws_open_opts(dir, &opts, &err);
 	assert_non_null(ws);
 	const char *tags[] = { "a", "b" };
 	struct ruru_new o = { .goal = "Key table", .tags = tags, .ntags = 2 };

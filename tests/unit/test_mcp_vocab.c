@@ -98,7 +98,7 @@ static json_t *tools_list(void)
 	char cwd[4096];
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
 	struct ruru_error err = { 0 };
-	struct ruru_mcp *m = ruru_mcp_new(dir, NULL, &err);
+	struct ruru_mcp *m = ruru_mcp_new(dir, NULL, NULL, &err);
 	assert_non_null(m);
 	/* every tool, not only the default toolset */
 	assert_int_equal(ruru_mcp_toolsets(m, "all", &err), 0);
@@ -212,7 +212,7 @@ static void new_server_keeps_the_working_directory(void **state)
 	assert_non_null(mkdtemp(root));
 	assert_non_null(getcwd(before, sizeof before));
 	struct ruru_error err = { 0 };
-	struct ruru_mcp *m = ruru_mcp_new(root, NULL, &err);
+	struct ruru_mcp *m = ruru_mcp_new(root, NULL, NULL, &err);
 	assert_non_null(m);
 	assert_non_null(getcwd(after, sizeof after));
 	assert_string_equal(before, after);

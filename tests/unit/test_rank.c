@@ -94,8 +94,6 @@ static void same_as_bm25(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(chdir(dir), 0);
-	unsetenv("ROOCOM_SESSION_ID");
-	unsetenv("RURU_ROOT");
 	struct ruru_error err = { 0 };
 	assert_int_equal(ruru_ws_init(NULL, &err), 0);
 	make_workspace();

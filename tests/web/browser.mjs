@@ -95,6 +95,7 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 // axe-core in the page: the violations (id: nodes) at the current size and scheme
 const AXE = readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), 'node_modules/axe-core/axe.min.js'), 'utf8');
 const axeFindings = [];
+const overflow = []; // pages wider than the screen
 async function axe(page, what) {
 	for (const [width, scheme] of [[1280, 'light'], [1280, 'dark'], [390, 'light'], [390, 'dark']]) {
 		await page.setViewportSize({ width, height: 800 });
@@ -105,9 +106,20 @@ async function axe(page, what) {
 			return r.violations.map((x) => `${x.id} (${x.impact}): ${x.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
 		});
 		for (const x of v) axeFindings.push(`${what} @${width} ${scheme}: ${x}`);
+		const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+		if (wide > width) overflow.push(`${what} @${width}: ${wide} px`);
 	}
 	await page.setViewportSize({ width: 1100, height: 800 });
 	await page.emulateMedia({ colorScheme: 'light' });
+}
+
+// a part of the walk: a failure in it is reported and the walk goes on
+async function section(name, fn) {
+	try {
+		await fn();
+	} catch (e) {
+		check(`${name}: the part ran to its end`, false, e && e.stack ? e.stack.split('\n').slice(0, 2).join(' | ') : e);
+	}
 }
 
 // wait until `cond` (an async function) is true, up to `ms`
@@ -160,11 +172,13 @@ async function main() {
 		rl.once('line', (l) => resolve(l.trim()));
 		srv.once('exit', () => resolve(''));
 	});
-	const m = /^http:\/\/127\.0\.0\.1:(\d+)\/([0-9a-f]{32})\/\?token=[0-9a-f]{32}$/.exec(url);
-	check('serve prints its URL', m, url + stderr);
+	// (a URL without the prefix is still followed, so that the rest of the
+	// walk reports on an older server too)
+	const m = /^http:\/\/127\.0\.0\.1:(\d+)\/(?:([0-9a-f]{32})\/)?\?token=[0-9a-f]{32}$/.exec(url);
+	check('serve prints its URL, under a secret 128-bit path prefix', m && m[2], url + stderr);
 	if (!m) return;
 	const origin = `http://127.0.0.1:${m[1]}`;
-	const base = `${origin}/${m[2]}/`; // the application lives under a secret prefix
+	const base = m[2] ? `${origin}/${m[2]}/` : `${origin}/`; // the application lives under a secret prefix
 
 	browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 	const ctx = await browser.newContext({ viewport: { width: 1100, height: 800 } });
@@ -190,6 +204,14 @@ async function main() {
 	page.on('pageerror', (e) => errors.push(String(e)));
 	page.on('response', (r) => { if (r.status() === 404) missing.push(r.url()); });
 
+	const decide = async (art, button, reason) => {
+		const f = decideForm(page, art);
+		await f.locator('textarea').fill(reason);
+		await Promise.all([page.waitForURL(/confirm\.html\?done=/), f.getByRole('button', { name: button }).click()])
+			.catch(async (e) => { throw new Error(`${button}: ${page.url()} ${(await page.locator('body').innerText()).slice(0, 300)}`); });
+		return page.locator('p[role="status"]').innerText().catch(() => '');
+	};
+	await section('the sessions page', async () => {
 	// the session list
 	const r = await page.goto(url);
 	check('the printed URL opens the sessions page (token exchanged for a cookie)',
@@ -227,8 +249,11 @@ async function main() {
 	await shot(page, '01-sessions-phone');
 	await page.setViewportSize({ width: 1100, height: 800 });
 
+	});
+	await section('the session page', async () => {
 	// the session and its timeline
-	await row.getByRole('link', { name: 'Browser walk' }).click();
+	await page.goto(base);
+	await page.locator('table.sessions tbody tr', { hasText: 'Browser walk' }).getByRole('link', { name: 'Browser walk' }).click();
 	await page.waitForURL(`**/sessions/${sid}/index.html`);
 	const tl = page.locator('ol.timeline');
 	const tlText = await tl.innerText();
@@ -250,6 +275,8 @@ async function main() {
 	await shot(page, '02-session');
 	await axe(page, 'session');
 
+	});
+	await section('an artifact', async () => {
 	// the artifact: Markdown, links between artifacts, the image, no javascript: link
 	await page.locator('ol.timeline a[href$="notes.md.html"]').first().click();
 	await page.waitForURL('**/artifacts/notes.md.html');
@@ -271,6 +298,8 @@ async function main() {
 	check('a link between artifacts ([plan](plan/migration.md)) opens the other page',
 		planOk && (await page.locator('h1', { hasText: 'Migration plan' }).count()) === 1, page.url());
 
+	});
+	await section('a typed artifact', async () => {
 	// a typed artifact: its front matter as a table
 	await page.goto(`${base}sessions/${sid}/${typed}.html`);
 	const fm = page.locator('table.fm');
@@ -281,6 +310,8 @@ async function main() {
 	await shot(page, '04-typed');
 	await axe(page, 'typed artifact');
 
+	});
+	await section('the page of a proposal', async () => {
 	// a proposal opened from the timeline: its diff, not Markdown
 	await page.goto(`${base}sessions/${sid}/index.html`);
 	await page.locator(`ol.timeline a[href*="CONFIRM-app.py"]`).first().click();
@@ -292,6 +323,8 @@ async function main() {
 	await shot(page, '05-proposal');
 	await axe(page, 'proposal page');
 
+	});
+	await section('the review cards', async () => {
 	// the review cards
 	await page.goto(base + 'confirm.html');
 	check('one review card per pending proposal: one reason box, Approve, Reject, Skip',
@@ -305,6 +338,8 @@ async function main() {
 	await shot(page, '06-confirm');
 	await axe(page, 'confirmations');
 
+	});
+	await section('a half-typed reason', async () => {
 	// a half-typed reason survives a live update that brings a new proposal
 	const box = decideForm(page, artR).locator('textarea');
 	await box.fill('half a tho');
@@ -315,14 +350,9 @@ async function main() {
 		arrived && (await decideForm(page, artR).locator('textarea').inputValue()) === 'half a tho',
 		arrived);
 
+	});
+	await section('decisions', async () => {
 	// decisions with JavaScript on: the answer is seen every time
-	const decide = async (art, button, reason) => {
-		const f = decideForm(page, art);
-		await f.locator('textarea').fill(reason);
-		await Promise.all([page.waitForURL(/confirm\.html\?done=/), f.getByRole('button', { name: button }).click()])
-			.catch(async (e) => { throw new Error(`${button}: ${page.url()} ${(await page.locator('body').innerText()).slice(0, 300)}`); });
-		return page.locator('p[role="status"]').innerText().catch(() => '');
-	};
 	let seen = await decide(artA, 'Approve', 'looks right');
 	let sc = sidecar(artA);
 	check('approve: the answer is shown', /Approved/.test(seen), seen);
@@ -353,18 +383,23 @@ async function main() {
 		order.indexOf('gamma.txt') >= 0 && order.indexOf('gamma.txt') < order.indexOf('beta.txt') &&
 		order.indexOf('beta.txt') < order.indexOf('alpha.txt'), order);
 
+	});
+	await section('a refused skip', async () => {
 	// skip without a rationale: not recorded, a page that says why and leads back
 	await Promise.all([page.waitForNavigation(), decideForm(page, artP).getByRole('button', { name: 'Skip confirmation' }).click()]);
 	check('skip without a rationale is not recorded', /status = "pending"/.test(sidecar(artP)), sidecar(artP));
 	const back = page.getByRole('link', { name: /Back to the confirmations/ });
-	check('the refusal says why and has a way back', (await page.locator('[role="alert"]').innerText()).includes('rationale') &&
-		(await back.count()) === 1);
+	check('the refusal says why and has a way back (and, answering a POST, no live reload)',
+		(await page.locator('[role="alert"]').innerText()).includes('rationale') &&
+		(await back.count()) === 1 && (await page.locator('script[src$="live.js"]').count()) === 0);
 	await shot(page, '08-refused');
 	if ((await back.count()) === 1) {
 		await Promise.all([page.waitForNavigation(), back.click()]);
 		check('the way back leads to the confirmations', page.url().endsWith('/confirm.html'), page.url());
 	}
 
+	});
+	await section('a changed proposal', async () => {
 	// a proposal changed while on screen: 409 with a way back (live updates held off)
 	await page.route('**/events', (route) => route.abort());
 	await page.goto(base + 'confirm.html');
@@ -376,6 +411,8 @@ async function main() {
 		resp[0] && resp[0].status());
 	await page.unroute('**/events');
 
+	});
+	await section('stale and applied', async () => {
 	// approved, then the target changes: stale; applied: the change applied
 	await page.goto(base + 'confirm.html');
 	await decide(artStale, 'Approve', 'fine');
@@ -391,6 +428,8 @@ async function main() {
 		(await appliedCard.locator('.diff td.c', { hasText: 'three' }).count()) === 1, await appliedCard.innerText().catch(() => ''));
 	await shot(page, '09-stale-applied');
 
+	});
+	await section('the task board', async () => {
 	// the task board, live after `ruru task status`
 	await page.goto(base + 'tasks.html');
 	await page.waitForSelector('#live:has-text("live")', { timeout: 3000 }).catch(() => {});
@@ -402,6 +441,8 @@ async function main() {
 	await shot(page, '10-tasks');
 	await axe(page, 'tasks');
 
+	});
+	await section('search', async () => {
 	// the search box: hits labelled by session title, every hit opens a page
 	await page.goto(base);
 	await page.getByRole('searchbox', { name: 'Search' }).fill('whitespace');
@@ -428,6 +469,8 @@ async function main() {
 			(await target.innerText()).includes('Chose the second approach'), page.url());
 	} else check('search: the hit opens the session at its entry', false, 'no hit');
 
+	});
+	await section('live updates', async () => {
 	// live update: `ruru log` in a subprocess, the open page changes within ~2 s
 	await page.goto(`${base}sessions/${sid}/index.html`);
 	await page.waitForSelector('#live:has-text("live")', { timeout: 3000 }).catch(() => {});
@@ -441,9 +484,9 @@ async function main() {
 	check('a live update: the timeline shows a new entry within ~2 s of ruru log', live,
 		`${Date.now() - t0} ms`);
 
-	check('no script errors on the pages', errors.length === 0, errors.join('; '));
-	check('no page or resource answered 404 (favicon included)', missing.length === 0, missing.join(' '));
 
+	});
+	await section('the export', async () => {
 	// the static export: CSP, absolute times, an export date, a confirmations page
 	const out = path.join(ws, 'site');
 	ruru('export', '--html', out);
@@ -466,8 +509,13 @@ async function main() {
 	await shot(page, '12-export-confirm');
 	await axe(page, 'export confirmations');
 
+	});
+	check('no script errors on the pages', errors.length === 0, errors.join('; '));
+	check('no page or resource answered 404 (favicon included)', missing.length === 0, missing.join(' '));
 	check('axe-core: 0 violations at 390 and 1280 px, light and dark', axeFindings.length === 0,
 		axeFindings.slice(0, 8).join(' | '));
+	check('no page is wider than the screen at 390 px (long diffs and code scroll inside their box)',
+		overflow.length === 0, overflow.join(' | '));
 
 	await browser.close();
 	browser = null;

@@ -162,14 +162,14 @@ static void scratch_remove(struct scratch *s)
 	int e = errno;
 	struct ruru_error ignore = { 0 };
 	for (int i = 0; i < 5; i++)
-		ruru_remove(s->path[i], &ignore);
-	ruru_remove_dir(s->dir, &ignore);
+		ruru_file_remove(s->path[i], &ignore);
+	ruru_file_remove_dir(s->dir, &ignore);
 	errno = e;
 }
 
 static int write_plain(const char *path, const void *data, size_t len, struct ruru_error *err)
 {
-	return ruru_write_new(path, data, len, 0600, err);
+	return ruru_file_write_new(path, data, len, 0600, err);
 }
 
 /* Does a line at `p` (within [p, end)) start with `prefix`? */
@@ -374,7 +374,7 @@ static int diff_apply(const char *orig, size_t olen, const char *d, size_t dlen,
 		goto out;
 	}
 	ruru_buf_reset(result);
-	rc = ruru_read_file(s.path[2], result, err);
+	rc = ruru_file_read(s.path[2], result, err);
 out:
 	scratch_remove(&s);
 	ruru_buf_release(&log);
@@ -390,16 +390,16 @@ static bool has_prefix(const char *s, const char *p)
 
 /* lstat(2) and unlink(2) through the storage layer (folders walked from
  * the root, never through a symlink); a refusal reads as "not there". */
-static int ws_lstat(const char *path, struct stat *st)
+static int ws_lstat(struct ruru_ws *ws, const char *path, struct stat *st)
 {
 	struct ruru_error ignore = { 0 };
-	return ruru_lstat(path, st, &ignore);
+	return ruru_store_lstat(ws->store, path, st, &ignore);
 }
 
 /* Remove a file; one that is not there is not an error. */
-static int remove_gone(const char *path, struct ruru_error *err)
+static int remove_gone(struct ruru_ws *ws, const char *path, struct ruru_error *err)
 {
-	if (ruru_remove(path, err) == 0 || err->code == RURU_ENOTFOUND)
+	if (ruru_store_remove(ws->store, path, err) == 0 || err->code == RURU_ENOTFOUND)
 		return 0;
 	return -1;
 }
@@ -461,9 +461,9 @@ static int target_check(struct ruru_ws *ws, const char *rel, bool *exists, struc
 	/* Walked from the root without following any symlink, so the target
 	 * cannot reach .git/ or .ruru/sessions/ (or leave the root) through
 	 * one; the write walks it again the same way. */
-	if (ruru_path_inside(ruru_ws_root(ws), rel, &norm, err) < 0)
+	if (ruru_store_path_inside(ws->store, NULL, rel, &norm, err) < 0)
 		goto out;
-	if (ws_lstat(abs, &st) == 0) {
+	if (ws_lstat(ws, abs, &st) == 0) {
 		if (S_ISLNK(st.st_mode)) {
 			ruru_error_set(err, RURU_EREFUSED, "target \"%s\" is a symlink", rel);
 			goto out;
@@ -504,7 +504,7 @@ static bool is_file(struct ruru_ws *ws, const char *rel)
 {
 	char *abs = ruru_ws_path(ws, rel);
 	struct stat st;
-	bool ok = ws_lstat(abs, &st) == 0 && S_ISREG(st.st_mode);
+	bool ok = ws_lstat(ws, abs, &st) == 0 && S_ISREG(st.st_mode);
 	free(abs);
 	return ok;
 }
@@ -625,7 +625,7 @@ static void find_short(struct ruru_ws *ws, const char *name, char ***m, size_t *
 		const char *layout = ruru_layout_dir((enum ruru_layout)l);
 		char *sdir = ruru_ws_path(ws, layout);
 		struct ruru_error ignore = { 0 };
-		DIR *d = ruru_opendir(sdir, &ignore);
+		DIR *d = ruru_store_opendir(ws->store, sdir, &ignore);
 		free(sdir);
 		struct dirent *de;
 		while (d && (de = readdir(d))) {
@@ -663,8 +663,8 @@ static int locate(struct ruru_ws *ws, const char *artifact, bool must_exist, str
 	struct ruru_error ea = { 0 }, eb = { 0 };
 	ruru_error_clear(&ea);
 	ruru_error_clear(&eb);
-	bool oka = ruru_path_relative_to_root(root, artifact, &a, &ea) == 0;
-	bool okb = artifact[0] != '/' && ruru_path_inside(root, artifact, &b, &eb) == 0;
+	bool oka = ruru_store_relative(ws->store, artifact, &a, &ea) == 0;
+	bool okb = artifact[0] != '/' && ruru_store_path_inside(ws->store, root, artifact, &b, &eb) == 0;
 	char **m = NULL;
 	size_t n = 0;
 	int rc = -1;
@@ -726,7 +726,7 @@ static int guard_begin(struct ruru_ws *ws, const char *session, struct guard *g,
 	} else {
 		char *dir = ruru_ws_path(ws, ".ruru/temp");
 		char *lf = ruru_ws_path(ws, ".ruru/temp/.lock");
-		int rc = ruru_mkdirs(dir, err);
+		int rc = ruru_store_mkdirs(ws->store, dir, err);
 		if (rc == 0)
 			rc = ruru_logtx_begin_files(&g->tx, ws, lf, err);
 		free(dir);
@@ -862,13 +862,13 @@ static int sidecar_parse(const struct loc *L, const struct ruru_buf *text, struc
 	return rc;
 }
 
-static int sidecar_read(const struct loc *L, struct ruru_buf *text, struct ruru_confirm *c,
+static int sidecar_read(struct ruru_ws *ws, const struct loc *L, struct ruru_buf *text, struct ruru_confirm *c,
 			struct ruru_error *err)
 {
 	ruru_buf_reset(text);
-	if (ruru_read_file(L->side_abs, text, err) < 0) {
+	if (ruru_store_read(ws->store, L->side_abs, text, err) < 0) {
 		struct stat st;
-		if (err->code == RURU_ENOTFOUND && ws_lstat(L->abs, &st) < 0)
+		if (err->code == RURU_ENOTFOUND && ws_lstat(ws, L->abs, &st) < 0)
 			ruru_error_set(err, RURU_ENOTFOUND,
 				       "no CONFIRM artifact \"%s\" (a temp proposal is deleted once "
 				       "applied)",
@@ -1190,7 +1190,7 @@ static int records_temp(struct ruru_ws *ws, const struct loc *L, struct records 
 {
 	char *path = temp_decisions_path(ws);
 	struct ruru_buf text = RURU_BUF_INIT;
-	int rc = ruru_read_file(path, &text, err);
+	int rc = ruru_store_read(ws->store, path, &text, err);
 	free(path);
 	if (rc < 0) {
 		ruru_buf_release(&text);
@@ -1268,7 +1268,7 @@ static int records_stage_temp(struct ruru_ws *ws, struct guard *g,
 		"# Decisions on proposals made with no active session (.ruru/temp/),\n"
 		"# appended by `ruru confirm`; never edit.  The latest record of an\n"
 		"# artifact is its decision.\n";
-	int rc = ruru_read_file(path, &b, err);
+	int rc = ruru_store_read(ws->store, path, &b, err);
 	if (rc < 0 && err->code == RURU_ENOTFOUND) {
 		ruru_error_clear(err);
 		ruru_buf_reset(&b);
@@ -1392,7 +1392,7 @@ static int target_hash(struct ruru_ws *ws, const char *rel, char hex[65], bool *
 	struct ruru_buf tmp = RURU_BUF_INIT;
 	struct ruru_buf *b = bytes ? bytes : &tmp;
 	ruru_buf_reset(b);
-	int rc = ruru_read_file(abs, b, err);
+	int rc = ruru_store_read(ws->store, abs, b, err);
 	if (rc == 0)
 		ruru_sha256_hex(b->ptr, b->len, hex);
 	free(abs);
@@ -1410,7 +1410,7 @@ static void observe(struct ruru_ws *ws, const struct loc *L, struct ruru_confirm
 	ruru_buf_reset(p);
 	c->payload_intact = false;
 	c->payload_bytes = 0;
-	if (ruru_read_file(L->abs, p, &ignore) == 0) {
+	if (ruru_store_read(ws->store, L->abs, p, &ignore) == 0) {
 		char hex[65];
 		ruru_sha256_hex(p->ptr, p->len, hex);
 		c->payload_intact = !strcmp(hex, c->payload_sha256);
@@ -1419,7 +1419,7 @@ static void observe(struct ruru_ws *ws, const struct loc *L, struct ruru_confirm
 	char th[65];
 	bool exists;
 	struct ruru_buf norm = RURU_BUF_INIT;
-	c->target_unchanged = ruru_path_inside(ruru_ws_root(ws), c->target, &norm, &ignore) == 0 &&
+	c->target_unchanged = ruru_store_path_inside(ws->store, NULL, c->target, &norm, &ignore) == 0 &&
 			      target_hash(ws, norm.ptr, th, &exists, NULL, &ignore) == 0 &&
 			      !strcmp(th, c->target_sha256);
 	ruru_buf_release(&norm);
@@ -1539,7 +1539,7 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 	}
 	if (ruru_text_check("target", target, strlen(target), RURU_TEXT_LINE, err) < 0)
 		goto out; /* sec-text: the text rule (DESIGN §2) */
-	if (ruru_path_relative_to_root(ruru_ws_root(ws), target, &norm, err) < 0 ||
+	if (ruru_store_relative(ws->store, target, &norm, err) < 0 ||
 	    target_hash(ws, norm.ptr, th, &exists, &cur, err) < 0 ||
 	    result_of(kind, norm.ptr, &cur, payload, len, &result, rh, err) < 0 ||
 	    nonce_new(nonce, err) < 0 ||
@@ -1556,7 +1556,7 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 	dir = id ? ruru_ws_session_path(ws, id, "artifacts") : ruru_ws_path(ws, ".ruru/temp");
 	if (ruru_logtx_mkdirs(&g.tx, dir, err) < 0)
 		goto out;
-	time_t now = ruru_now();
+	time_t now = ruru_now(ws);
 	confirm_stem(&stem, norm.ptr, now);
 	/* A second proposal in the same second gets -2, -3, ...: under the
 	 * lock every ruru writer of the folder takes, a name whose artifact or
@@ -1579,7 +1579,7 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 		if (loc_from_rel(ws, name.ptr, &L, err) < 0)
 			goto out;
 		struct stat st;
-		if (ws_lstat(L.side_abs, &st) == 0 || ws_lstat(L.abs, &st) == 0)
+		if (ws_lstat(ws, L.side_abs, &st) == 0 || ws_lstat(ws, L.abs, &st) == 0)
 			continue;
 		if (!id) { /* a deleted temp pair's name keeps its records: never reuse it */
 			struct records R;
@@ -1689,7 +1689,7 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
 		ruru_error_hint(err, "target", RURU_HINT_NONE, NULL);
 		goto out;
 	}
-	if (ruru_path_relative_to_root(ruru_ws_root(ws), target, &norm, err) < 0 ||
+	if (ruru_store_relative(ws->store, target, &norm, err) < 0 ||
 	    target_hash(ws, norm.ptr, th, &exists, &cur, err) < 0)
 		goto out;
 	if (!ruru_entry_field_ok(norm.ptr)) {
@@ -1698,18 +1698,18 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
 	}
 	if (guard_begin(ws, L.session, &g, err) < 0)
 		goto out;
-	if (ruru_read_file(L.abs, &payload, err) < 0 ||
+	if (ruru_store_read(ws->store, L.abs, &payload, err) < 0 ||
 	    result_of(kind, norm.ptr, &cur, payload.ptr, payload.len, &result, rh, err) < 0 ||
 	    nonce_new(nonce, err) < 0)
 		goto out;
 	struct stat st;
-	if (ws_lstat(L.side_abs, &st) == 0) {
+	if (ws_lstat(ws, L.side_abs, &st) == 0) {
 		ruru_error_set(err, RURU_ECONFLICT, "\"%s\" is already in the workflow (it has %s)",
 			       L.rel, L.side_rel);
 		goto out;
 	}
 	ruru_sha256_hex(payload.ptr, payload.len, ph);
-	time_t now = ruru_now();
+	time_t now = ruru_now(ws);
 	sidecar_new(&side, strrchr(L.rel, '/') + 1, norm.ptr, kind, ph, th, rh, nonce, L.session, now);
 	if (ruru_logtx_stage_file(&g.tx, L.side_abs, side.ptr, side.len, true, err) < 0)
 		goto out;
@@ -1767,9 +1767,9 @@ static int view_read(struct ruru_ws *ws, const struct ruru_confirm *c, struct vi
 	struct ruru_buf norm = RURU_BUF_INIT;
 	char *pabs = ruru_ws_path(ws, c->artifact);
 	int rc = -1;
-	if (ruru_path_inside(ruru_ws_root(ws), c->target, &norm, err) < 0 ||
+	if (ruru_store_path_inside(ws->store, NULL, c->target, &norm, err) < 0 ||
 	    target_hash(ws, norm.ptr, v->th, &v->exists, &v->cur, err) < 0 ||
-	    ruru_read_file(pabs, &v->payload, err) < 0)
+	    ruru_store_read(ws->store, pabs, &v->payload, err) < 0)
 		goto out;
 	v->target = ruru_strdup(norm.ptr);
 	ruru_sha256_hex(v->payload.ptr ? v->payload.ptr : "", v->payload.len, v->ph);
@@ -1819,7 +1819,7 @@ int ruru_confirm_load(struct ruru_ws *ws, const char *artifact, struct ruru_conf
 	struct ruru_buf side = RURU_BUF_INIT;
 	if (locate(ws, artifact, true, &L, err) < 0)
 		return -1;
-	int rc = sidecar_read(&L, &side, out, err);
+	int rc = sidecar_read(ws, &L, &side, out, err);
 	if (rc == 0)
 		observe(ws, &L, out, NULL);
 	if (rc == 0 && !*out->result_sha256 && out->target_unchanged) {
@@ -1978,7 +1978,7 @@ static char *allowed_signers_path(void)
 	char *x = user_config_path("allowed_signers");
 	struct stat st;
 	struct ruru_error e = { 0 };
-	if (!x || ruru_lstat(x, &st, &e) == 0)
+	if (!x || ruru_file_lstat(x, &st, &e) == 0)
 		return x;
 	const char *argv[] = { "git", "config", "--global", "--get", "gpg.ssh.allowedSignersFile", NULL };
 	struct ruru_buf out = RURU_BUF_INIT;
@@ -1992,7 +1992,7 @@ static char *allowed_signers_path(void)
 			ruru_buf_addf(&p, "%s/%s", home, out.ptr + 2);
 		else
 			ruru_buf_addstr(&p, out.ptr);
-		if (p.len && p.ptr[0] == '/' && ruru_lstat(p.ptr, &st, &e) == 0) {
+		if (p.len && p.ptr[0] == '/' && ruru_file_lstat(p.ptr, &st, &e) == 0) {
 			free(x);
 			x = ruru_buf_detach(&p, NULL);
 		}
@@ -2008,7 +2008,7 @@ static bool config_flag(const char *path, const char *key)
 	struct ruru_buf text = RURU_BUF_INIT;
 	struct ruru_error e = { 0 };
 	bool v = false;
-	if (path && ruru_read_file(path, &text, &e) == 0) {
+	if (path && ruru_file_read(path, &text, &e) == 0) {
 		struct ruru_toml *doc = ruru_toml_parse(text.ptr, text.len, &e);
 		const struct ruru_toml_value *t =
 			doc ? ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("confirm")) : NULL;
@@ -2161,7 +2161,7 @@ static int sign_record(struct ruru_confirm_record *r, const struct ruru_confirm_
 			       first_line(&out));
 		goto out;
 	}
-	if (ruru_read_file(sc.path[4], &sig, err) < 0)
+	if (ruru_file_read(sc.path[4], &sig, err) < 0)
 		goto out;
 	free(r->signature);
 	r->signature = ruru_buf_detach(&sig, NULL);
@@ -2204,7 +2204,7 @@ static int signature_checked_as(struct ruru_ws *ws, const struct loc *L,
 	struct scratch sc = { 0 };
 	bool have_sc = false;
 	int rc = -1, status = 0;
-	if (!signers || ruru_lstat(signers, &st, &e) < 0) {
+	if (!signers || ruru_file_lstat(signers, &st, &e) < 0) {
 		ruru_error_set(err, RURU_ECONFLICT,
 			       "signed decisions are required, but there is no allowed_signers file "
 			       "(%s)",
@@ -2284,7 +2284,7 @@ static int public_key(const char *key, struct ruru_buf *out, struct ruru_error *
 				       "cannot read the key \"%s\": %s", k, strerror(errno));
 			goto out;
 		}
-		int r = ruru_read_file(real, &text, err);
+		int r = ruru_file_read(real, &text, err);
 		free(real);
 		if (r < 0)
 			goto out;
@@ -2346,12 +2346,12 @@ int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign, json_t **rep
 		goto out;
 	char *slash = strrchr(cfg, '/');
 	*slash = '\0';
-	int mk = ruru_mkdirs(cfg, err);
+	int mk = ruru_file_mkdirs(cfg, err);
 	*slash = '/';
 	if (mk < 0)
 		goto out;
 	/* allowed_signers: add the line unless this identity has this key. */
-	if (ruru_read_file(signers, &text, err) < 0) {
+	if (ruru_file_read(signers, &text, err) < 0) {
 		if (err->code != RURU_ENOTFOUND)
 			goto out;
 		ruru_error_clear(err);
@@ -2379,7 +2379,7 @@ int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign, json_t **rep
 	/* config.toml: confirm.require_signature = true, everything else kept. */
 	ruru_buf_reset(&text);
 	ruru_buf_reset(&out);
-	if (ruru_read_file(cfg, &text, err) < 0) {
+	if (ruru_file_read(cfg, &text, err) < 0) {
 		if (err->code != RURU_ENOTFOUND)
 			goto out;
 		ruru_error_clear(err);
@@ -2436,7 +2436,7 @@ static int payload_checked(struct ruru_ws *ws, const struct loc *L, struct ruru_
 static int reload_checked(struct ruru_ws *ws, const struct loc *L, struct ruru_buf *side,
 			  struct ruru_confirm *c, struct ruru_buf *payload, struct ruru_error *err)
 {
-	if (sidecar_read(L, side, c, err) < 0)
+	if (sidecar_read(ws, L, side, c, err) < 0)
 		return -1;
 	return payload_checked(ws, L, c, payload, err);
 }
@@ -2528,7 +2528,7 @@ int ruru_confirm_decide_expect(struct ruru_ws *ws, const char *artifact,
 	static const enum ruru_confirm_status to[] = { RURU_CONFIRM_APPROVED, RURU_CONFIRM_REJECTED,
 						       RURU_CONFIRM_SKIPPED };
 	const char *by = decision == RURU_DECIDE_SKIP ? "coordinator" : "user";
-	time_t now = ruru_now();
+	time_t now = ruru_now(ws);
 	g.stamp = now; /* the log entry's time is the record's */
 	record_of(&rec, out, to[decision], by, reason, now);
 	if (sign && sign_record(&rec, sign, err) < 0)
@@ -2815,7 +2815,7 @@ static void note_leftover(struct ruru_ws *ws, const struct loc *L, const char *r
 				"apply again to record it",
 			   rel);
 	else if (old_side && old_side->len &&
-		 (ruru_read_file(L->side_abs, &side, &ignore) < 0 || side.len != old_side->len ||
+		 (ruru_store_read(ws->store, L->side_abs, &side, &ignore) < 0 || side.len != old_side->len ||
 		  memcmp(side.ptr, old_side->ptr, side.len)))
 		err_append(err, "; the target was put back, but the sidecar still says applied: "
 				"apply again to finish");
@@ -2876,7 +2876,7 @@ static int apply_precheck(struct ruru_ws *ws, const struct loc *L, struct ruru_e
 	struct ruru_error ignore = { 0 };
 	int rc = 0;
 	memset(&c, 0, sizeof(c));
-	if (sidecar_read(L, &text, &c, &ignore) == 0 && records_read(ws, L, &R, &ignore) == 0)
+	if (sidecar_read(ws, L, &text, &c, &ignore) == 0 && records_read(ws, L, &R, &ignore) == 0)
 		rc = apply_status_check(L, &c, &R, err);
 	records_release(&R);
 	ruru_confirm_release(&c);
@@ -2916,12 +2916,12 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 	}
 	if (guard_begin(ws, L.session, &g, err) < 0)
 		goto out;
-	if (sidecar_read(&L, &side, out, err) < 0 || records_read(ws, &L, &R, err) < 0 ||
+	if (sidecar_read(ws, &L, &side, out, err) < 0 || records_read(ws, &L, &R, err) < 0 ||
 	    apply_status_check(&L, out, &R, err) < 0)
 		goto fail;
 	/* An unsafe target is refused as such (exit 6) before the binding. */
 	if (payload_checked(ws, &L, out, &payload, err) < 0 ||
-	    ruru_path_inside(ruru_ws_root(ws), out->target, &norm, err) < 0 ||
+	    ruru_store_path_inside(ws->store, NULL, out->target, &norm, err) < 0 ||
 	    target_hash(ws, norm.ptr, th, &exists, &cur, err) < 0 ||
 	    records_agree(&L, out, &R, err) < 0 || signature_checked(ws, &L, &side, &R, err) < 0)
 		goto fail;
@@ -2954,16 +2954,19 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 		 * keep them in the root). */
 		writing = true;
 		tabs = ruru_ws_path(ws, norm.ptr);
-		char *slash = strrchr(tabs, '/');
-		*slash = '\0';
-		int mk = ruru_logtx_mkdirs(&g.tx, tabs, err);
-		*slash = '/';
+		char *slash = strrchr(tabs, '/'); /* none: at the top of the root */
+		int mk = 0;
+		if (slash) {
+			*slash = '\0';
+			mk = ruru_logtx_mkdirs(&g.tx, tabs, err);
+			*slash = '/';
+		}
 		if (mk < 0 || ruru_logtx_stage_file(&g.tx, tabs, result.ptr, result.len, !exists, err) < 0)
 			goto fail;
 	} else {
 		ruru_buf_add(&result, cur.ptr, cur.len);
 	}
-	time_t now = ruru_now();
+	time_t now = ruru_now(ws);
 	writing = true;
 	if (L.session) {
 		if (out->status != RURU_CONFIRM_APPLIED || forced) {
@@ -3160,7 +3163,7 @@ static int withdraw_locked(struct ruru_ws *ws, const struct loc *L, struct guard
 	struct ruru_buf side = RURU_BUF_INIT, msg = RURU_BUF_INIT;
 	struct ruru_confirm_record rec = { 0 };
 	int rc = -1;
-	if (sidecar_read(L, &side, out, err) < 0)
+	if (sidecar_read(ws, L, &side, out, err) < 0)
 		goto out;
 	if (out->status != RURU_CONFIRM_PENDING && !decided_yes(out)) {
 		ruru_error_set(err, RURU_ECONFLICT,
@@ -3168,7 +3171,7 @@ static int withdraw_locked(struct ruru_ws *ws, const struct loc *L, struct guard
 			       L->rel, ruru_confirm_status_word(out->status));
 		goto out;
 	}
-	time_t now = ruru_now();
+	time_t now = ruru_now(ws);
 	if (side_set_str(&side, "status", "withdrawn", err) < 0 ||
 	    side_set_time(&side, "withdrawn_at", now, err) < 0 ||
 	    side_set_str(&side, "withdrawn_reason", reason ? reason : "", err) < 0 ||
@@ -3224,7 +3227,7 @@ int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *
 	}
 	char *dir = ruru_ws_path(ws, ".ruru/temp");
 	struct ruru_error ignore = { 0 };
-	DIR *d = ruru_opendir(dir, &ignore);
+	DIR *d = ruru_store_opendir(ws->store, dir, &ignore);
 	free(dir);
 	struct dirent *de;
 	int rc = 0;
@@ -3239,11 +3242,11 @@ int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *
 		struct ruru_confirm c;
 		ruru_buf_addf(&rel, ".ruru/temp/%.*s.md", (int)(l - 5), de->d_name);
 		if (loc_from_rel(ws, rel.ptr, &L, &e) == 0) {
-			if (sidecar_read(&L, &text, &c, &e) == 0) {
+			if (sidecar_read(ws, &L, &text, &c, &e) == 0) {
 				if (c.status == RURU_CONFIRM_WITHDRAWN || c.status == RURU_CONFIRM_REJECTED ||
 				    c.status == RURU_CONFIRM_APPLIED) {
-					if (remove_gone(L.abs, err) < 0 ||
-					    remove_gone(L.side_abs, err) < 0)
+					if (remove_gone(ws, L.abs, err) < 0 ||
+					    remove_gone(ws, L.side_abs, err) < 0)
 						rc = -1;
 					else
 						json_array_append_new(*removed, json_string(L.rel));
@@ -3284,7 +3287,7 @@ static void list_dir(struct ruru_ws *ws, const char *rel, enum ruru_confirm_stat
 {
 	char *dir = ruru_ws_path(ws, rel);
 	struct ruru_error ignore = { 0 };
-	DIR *d = ruru_opendir(dir, &ignore);
+	DIR *d = ruru_store_opendir(ws->store, dir, &ignore);
 	free(dir);
 	if (!d)
 		return;
@@ -3309,7 +3312,7 @@ static void list_dir(struct ruru_ws *ws, const char *rel, enum ruru_confirm_stat
 		struct ruru_confirm c;
 		ruru_buf_addf(&r, "%s/%s", rel, names[i]);
 		if (is_file(ws, r.ptr) && loc_from_rel(ws, r.ptr, &L, &e) == 0) {
-			if (sidecar_read(&L, &side, &c, &e) == 0) {
+			if (sidecar_read(ws, &L, &side, &c, &e) == 0) {
 				observe(ws, &L, &c, NULL);
 				if (!only_unadopted && (!want || c.status == want))
 					json_array_append_new(out, ruru_confirm_json(&c));
@@ -3411,7 +3414,7 @@ static void verify_one(struct ruru_ws *ws, const char *rel, json_t *out)
 		ruru_buf_addf(&b, ".ruru/sessions/%s/session_log.md", L.session);
 		logrel = ruru_buf_detach(&b, NULL);
 	}
-	if (sidecar_read(&L, &side, &c, &e) < 0) {
+	if (sidecar_read(ws, &L, &side, &c, &e) < 0) {
 		if (e.code != RURU_ENOTFOUND) /* unadopted files are not proposals yet */
 			problem(out, L.side_rel, e.line, "error", "%s", e.msg);
 		goto out;
@@ -3470,7 +3473,7 @@ static void verify_one(struct ruru_ws *ws, const char *rel, json_t *out)
 		struct ruru_error se = { 0 };
 		char *signers = allowed_signers_path();
 		struct stat sst;
-		if (!req && (!signers || ruru_lstat(signers, &sst, &se) < 0))
+		if (!req && (!signers || ruru_store_lstat(ws->store, signers, &sst, &se) < 0))
 			problem(out, logrel, R.line, "info",
 				"the decision on %s is signed by \"%s\"; no allowed_signers file to check "
 				"it against",
@@ -3487,7 +3490,7 @@ static void verify_one(struct ruru_ws *ws, const char *rel, json_t *out)
 		char th[65];
 		bool exists;
 		struct ruru_buf norm = RURU_BUF_INIT, cur = RURU_BUF_INIT;
-		if (ruru_path_inside(ruru_ws_root(ws), c.target, &norm, &e) == 0 &&
+		if (ruru_store_path_inside(ws->store, NULL, c.target, &norm, &e) == 0 &&
 		    target_hash(ws, norm.ptr, th, &exists, &cur, &e) == 0 &&
 		    !holds_result(&c, &payload, &cur, th, exists))
 			problem(out, c.target, 1, "info",
@@ -3514,7 +3517,7 @@ static void each_in_dir(struct ruru_ws *ws, const char *rel, each_fn *fn, json_t
 {
 	char *dir = ruru_ws_path(ws, rel);
 	struct ruru_error ignore = { 0 };
-	DIR *d = ruru_opendir(dir, &ignore);
+	DIR *d = ruru_store_opendir(ws->store, dir, &ignore);
 	free(dir);
 	if (!d)
 		return;
@@ -3562,7 +3565,7 @@ static int each_proposal(struct ruru_ws *ws, const char *const *ids, size_t nids
 	if (!nids) {
 		char *sdir = ruru_ws_path(ws, ".ruru/sessions");
 		struct ruru_error ignore = { 0 };
-		DIR *d = ruru_opendir(sdir, &ignore);
+		DIR *d = ruru_store_opendir(ws->store, sdir, &ignore);
 		free(sdir);
 		struct dirent *de;
 		while (d && (de = readdir(d))) {
@@ -3604,7 +3607,7 @@ json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t n
 	char *wcfg = ruru_ws_path(ws, ".ruru/config.toml");
 	struct ruru_buf text = RURU_BUF_INIT;
 	struct ruru_error e = { 0 };
-	if (ruru_read_file(wcfg, &text, &e) == 0) {
+	if (ruru_store_read(ws->store, wcfg, &text, &e) == 0) {
 		struct ruru_toml *doc = ruru_toml_parse(text.ptr, text.len, &e);
 		const struct ruru_toml_value *t =
 			doc ? ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("confirm")) : NULL;
@@ -3671,7 +3674,7 @@ static void trace_one(struct ruru_ws *ws, const char *rel, json_t *out)
 	struct ruru_confirm c;
 	if (loc_from_rel(ws, rel, &L, &e) < 0)
 		return;
-	if (!L.session || sidecar_read(&L, &side, &c, &e) < 0) {
+	if (!L.session || sidecar_read(ws, &L, &side, &c, &e) < 0) {
 		loc_release(&L);
 		ruru_buf_release(&side);
 		return;
@@ -3693,7 +3696,7 @@ static void trace_one(struct ruru_ws *ws, const char *rel, json_t *out)
 							  (json_int_t)ruru_toml_integer(ruru_toml_array_at(pr, 0)),
 							  (json_int_t)ruru_toml_integer(ruru_toml_array_at(pr, 1))));
 		}
-	} else if (ruru_read_file(L.abs, &payload, &e) == 0) {
+	} else if (ruru_store_read(ws->store, L.abs, &payload, &e) == 0) {
 		json_decref(ranges);
 		ranges = c.kind == RURU_CONFIRM_DIFF
 				 ? added_ranges(payload.ptr, payload.len)

@@ -28,10 +28,10 @@ int ruru_export_read_artifact(struct ruru_ws *ws, const char *id, const char *re
 	struct ruru_buf norm = RURU_BUF_INIT, path = RURU_BUF_INIT;
 	int rc = -1;
 	struct stat st;
-	if (ruru_path_inside(dir, rel, &norm, err) < 0)
+	if (ruru_store_path_inside(ws->store, dir, rel, &norm, err) < 0)
 		goto out;
 	ruru_buf_addf(&path, "%s/%s", dir, norm.ptr);
-	if (ruru_lstat(path.ptr, &st, err) < 0)
+	if (ruru_store_lstat(ws->store, path.ptr, &st, err) < 0)
 		goto out;
 	if (!S_ISREG(st.st_mode)) {
 		ruru_error_set(err, RURU_EREFUSED, "artifact \"%s\" is not a regular file", rel);
@@ -42,7 +42,7 @@ int ruru_export_read_artifact(struct ruru_ws *ws, const char *id, const char *re
 		goto out;
 	}
 	ruru_buf_reset(out);
-	if (ruru_read_file(path.ptr, out, err) < 0)
+	if (ruru_store_read(ws->store, path.ptr, out, err) < 0)
 		goto out;
 	rc = ruru_text_scan(out->ptr, out->len, 0, NULL) == out->len ? 1 : 0;
 out:
@@ -55,26 +55,35 @@ out:
 int ruru_export_write(const char *dir, const char *rel, const void *data, size_t len,
 		      struct ruru_error *err)
 {
-	struct ruru_buf norm = RURU_BUF_INIT, path = RURU_BUF_INIT;
+	/* The output folder is the user's; below it, it is treated as a
+	 * workspace: walked from its fd, never through a symlink. */
+	if (ruru_file_mkdirs(dir, err) < 0)
+		return -1;
+	struct ruru_store *store = ruru_store_open(dir, NULL, err);
+	if (!store)
+		return -1;
+	struct ruru_buf norm = RURU_BUF_INIT;
 	int rc = -1;
-	if (ruru_mkdirs(dir, err) < 0 || ruru_path_inside(dir, rel, &norm, err) < 0)
+	if (ruru_store_path_inside(store, NULL, rel, &norm, err) < 0)
 		goto out;
-	ruru_buf_addf(&path, "%s/%s", dir, norm.ptr);
-	char *slash = strrchr(path.ptr, '/');
-	*slash = '\0';
-	int made = ruru_mkdirs(path.ptr, err);
-	*slash = '/';
+	char *slash = strrchr(norm.ptr, '/');
+	int made = 0;
+	if (slash) {
+		*slash = '\0';
+		made = ruru_store_mkdirs(store, norm.ptr, err);
+		*slash = '/';
+	}
 	/* the folders just made are checked again: nothing may have put a
 	 * symlink on the way meanwhile */
 	struct ruru_buf again = RURU_BUF_INIT;
-	made = made < 0 ? -1 : ruru_path_inside(dir, norm.ptr, &again, err);
+	made = made < 0 ? -1 : ruru_store_path_inside(store, NULL, norm.ptr, &again, err);
 	ruru_buf_release(&again);
 	if (made < 0)
 		goto out;
-	rc = ruru_write_atomic(path.ptr, data, len, 0666, err);
+	rc = ruru_store_write(store, norm.ptr, data, len, 0666, err);
 out:
 	ruru_buf_release(&norm);
-	ruru_buf_release(&path);
+	ruru_store_close(store);
 	return rc;
 }
 

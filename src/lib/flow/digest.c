@@ -32,7 +32,7 @@ static json_t *pending_confirmations(struct ruru_ws *ws, const char *id)
 	json_t *out = json_array();
 	char *dir = ruru_ws_session_path(ws, id, "artifacts");
 	struct ruru_error derr = { 0 };
-	DIR *d = ruru_opendir(dir, &derr);
+	DIR *d = ruru_store_opendir(ws->store, dir, &derr);
 	struct dirent *de;
 	while (d && (de = readdir(d))) {
 		size_t n = strlen(de->d_name);
@@ -41,7 +41,7 @@ static json_t *pending_confirmations(struct ruru_ws *ws, const char *id)
 		struct ruru_buf p = RURU_BUF_INIT, b = RURU_BUF_INIT;
 		struct ruru_error e = { 0 };
 		ruru_buf_addf(&p, "%s/%s", dir, de->d_name);
-		if (ruru_read_file(p.ptr, &b, &e) == 0) {
+		if (ruru_store_read(ws->store, p.ptr, &b, &e) == 0) {
 			struct ruru_toml *doc = ruru_toml_parse(b.ptr, b.len, &e);
 			const struct ruru_toml_value *st =
 				doc ? ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("status")) : NULL;

@@ -272,12 +272,12 @@ static void scan_log(const char *text, size_t len, struct scan *s)
 }
 
 /* Map the log read-only, scan it, and parse the items to show. */
-static int scan_file(const char *path, size_t body, struct scan *s, struct ruru_entry *shown,
+static int scan_file(struct ruru_store *store, const char *path, size_t body, struct scan *s, struct ruru_entry *shown,
 		     struct ruru_entry *decision, bool *has_decision, struct ruru_error *err)
 {
 	/* Opened the way the storage layer walks a workspace path: never
 	 * through a symlink, a regular file only. */
-	int fd = ruru_open_read(path, err);
+	int fd = ruru_store_open_read(store, path, err);
 	if (fd < 0)
 		return -1;
 	struct stat st;
@@ -482,11 +482,11 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 	struct ruru_buf head = RURU_BUF_INIT;
 	size_t body = 0;
 	struct ruru_frontmatter fm;
-	if (ruru_read_front_matter(AT_FDCWD, path, &head, &e) == 0 &&
+	if (ruru_read_front_matter(ws->store, AT_FDCWD, path, &head, &e) == 0 &&
 	    ruru_frontmatter_split(head.ptr, head.len, &fm))
 		body = fm.body;
 	ruru_buf_release(&head);
-	if (scan_file(path, body, &sc, shown, &decision, &has_decision, err) < 0) {
+	if (scan_file(ws->store, path, body, &sc, shown, &decision, &has_decision, err) < 0) {
 		free(path);
 		rc = -1;
 		goto finish;
@@ -518,7 +518,7 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 	struct ruru_buf tail = RURU_BUF_INIT;
 	off_t size = 0;
 	json_t *recent = json_array();
-	if (ruru_read_tail(path, max_chars * 8 > TAIL_BYTES ? max_chars * 8 : TAIL_BYTES, &tail, &size,
+	if (ruru_store_read_tail(ws->store, path, max_chars * 8 > TAIL_BYTES ? max_chars * 8 : TAIL_BYTES, &tail, &size,
 			   &e) == 0) {
 		size_t start = 0;
 		if ((size_t)size > tail.len) {

@@ -389,11 +389,11 @@ static int add_source_summary(struct ruru_buf *log, struct ruru_ws *ws, const ch
 			      struct ruru_error *err)
 {
 	struct ruru_buf rel = RURU_BUF_INIT, lit = RURU_BUF_INIT;
-	int rc = ruru_path_relative_to_root(ws->root, from_summary, &rel, err);
+	int rc = ruru_store_relative(ws->store, from_summary, &rel, err);
 	if (rc == 0) {
 		char *abs = ruru_ws_path(ws, rel.ptr);
 		struct stat st;
-		if (ruru_lstat(abs, &st, err) < 0 || !S_ISREG(st.st_mode))
+		if (ruru_store_lstat(ws->store, abs, &st, err) < 0 || !S_ISREG(st.st_mode))
 			rc = ruru_error_set(err, RURU_ENOTFOUND, "no summary file \"%s\"", from_summary);
 		free(abs);
 	}
@@ -469,7 +469,7 @@ static int stage_active(struct ruru_logtx *tx, struct ruru_ws *ws, enum ruru_lay
 	for (int k = 0; k < RURU_LAYOUT_COUNT; k++) {
 		if (k == (int)layout)
 			continue;
-		char *o = ruru_ws_active_path(ws, (enum ruru_layout)k);
+		char *o = ruru_ws_active_path((enum ruru_layout)k);
 		struct ruru_error ignore = { 0 };
 		ruru_logtx_stage_remove(tx, o, &ignore);
 		free(o);
@@ -477,7 +477,7 @@ static int stage_active(struct ruru_logtx *tx, struct ruru_ws *ws, enum ruru_lay
 	if (layout != RURU_LAYOUT_RURU &&
 	    ruru_ws_ignore_transient(ws, ruru_layout_dir(layout), false, err) < 0)
 		return -1;
-	char *path = ruru_ws_active_path(ws, layout);
+	char *path = ruru_ws_active_path(layout);
 	struct ruru_buf b = RURU_BUF_INIT;
 	ruru_buf_addf(&b, "%s\n", id);
 	int rc = ruru_logtx_stage_file(tx, path, b.ptr, b.len, false, err);
@@ -500,11 +500,11 @@ static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct
 		ruru_error_hint(err, "coordinator", RURU_HINT_NONE, NULL);
 		return NULL;
 	}
-	time_t now = ruru_now();
+	time_t now = ruru_now(ws);
 	enum ruru_layout layout = ruru_ws_new_layout(ws);
 	json_t *scaffold = NULL;
 	if (layout == RURU_LAYOUT_RURU) {
-		if (ruru_ws_init(ws->root, err) < 0)
+		if (ruru_ws_make(ws, err) < 0)
 			return NULL;
 		/* The V7 scaffold is read (and checked) before anything is made. */
 		if (ruru_scaffold_load(ws, o.scaffold, &scaffold, err) < 0)
@@ -518,7 +518,7 @@ static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct
 				     : ".roo/commander/templates/sessions/template_00_mdtm_session_generic.md";
 	char *tplpath = ruru_ws_path(ws, tplrel);
 	struct ruru_error terr = { 0 };
-	bool have_tpl = ruru_read_file(tplpath, &tpl, &terr) == 0;
+	bool have_tpl = ruru_store_read(ws->store, tplpath, &tpl, &terr) == 0;
 	free(tplpath);
 	struct ruru_logtx tx;
 	bool in_tx = false;
@@ -639,7 +639,7 @@ int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_i
 	 * The file need not exist yet: an ADR may be written later. */
 	struct ruru_buf adr = RURU_BUF_INIT;
 	if (in->field[RURU_FIELD_ADR]) {
-		if (ruru_path_relative_to_root(ws->root, in->field[RURU_FIELD_ADR], &adr, err) < 0) {
+		if (ruru_store_relative(ws->store, in->field[RURU_FIELD_ADR], &adr, err) < 0) {
 			ruru_buf_release(&art);
 			ruru_buf_release(&adr);
 			return ruru_error_hint(err, "adr", RURU_HINT_NONE, NULL);
@@ -650,7 +650,7 @@ int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_i
 		struct stat st;
 		struct ruru_error ignore = { 0 };
 		char *abs = adr.len ? ruru_ws_path(ws, adr.ptr) : NULL;
-		*in->adr_missing = abs && ruru_lstat(abs, &st, &ignore) < 0;
+		*in->adr_missing = abs && ruru_store_lstat(ws->store, abs, &st, &ignore) < 0;
 		free(abs);
 	}
 	const char *task = copy.field[RURU_FIELD_TASK], *artifact = copy.field[RURU_FIELD_ARTIFACT];
@@ -701,7 +701,7 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
 		return ruru_error_set(err, RURU_ECONFLICT, "session \"%s\" is %s: %s", id,
 				      from ? ruru_status_word(from) : "without a status", why);
 	}
-	time_t now = ruru_now();
+	time_t now = ruru_now(ws);
 	struct ruru_buf lit = RURU_BUF_INIT, msg = RURU_BUF_INIT;
 	const char *st = ruru_status_string(to);
 	ruru_toml_encode_string(&lit, st, strlen(st));

@@ -161,7 +161,7 @@ static void gather_artifacts(struct ruru_ws *ws, const struct ruru_session *s, s
 		struct ruru_error e = { 0 }, lerr = { 0 };
 		ruru_buf_addf(&p, "%s/%s", sdir, a);
 		struct stat st;
-		bool ok = ruru_path_inside(sdir, a, &norm, &e) == 0 && ruru_lstat(p.ptr, &st, &lerr) == 0 &&
+		bool ok = ruru_store_path_inside(ws->store, sdir, a, &norm, &e) == 0 && ruru_store_lstat(ws->store, p.ptr, &st, &lerr) == 0 &&
 			  S_ISREG(st.st_mode);
 		ruru_buf_release(&p);
 		ruru_buf_release(&norm);
@@ -417,14 +417,14 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_
 		absfolder = ruru_buf_detach(&abs, NULL);
 		/* recorded: the folders made are the transaction's (abort
 		 * removes them); otherwise this call undoes its own */
-		int k = ruru_path_inside(sdir, folder.ptr, &norm, err) < 0 ||
+		int k = ruru_store_path_inside(ws->store, sdir, folder.ptr, &norm, err) < 0 ||
 			(record ? ruru_logtx_mkdirs(&tx, absfolder, err)
-				: ruru_mkdirs_made(absfolder, &made, err)) < 0;
+				: ruru_store_mkdirs_made(ws->store, absfolder, &made, err)) < 0;
 		ruru_buf_release(&norm);
 		if (k)
 			goto out;
 	}
-	time_t now = ruru_now();
+	time_t now = ruru_now(ws);
 	char minute[16], full[32], compact[16];
 	ruru_stamp_minute(now, minute);
 	ruru_time_format_rfc3339(now, full); /* 2026-11-24T03:15:20Z */
@@ -492,7 +492,7 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_
 		/* recorded: staged beside it, published with the log entry or
 		 * not at all */
 		if ((record ? ruru_logtx_stage_file(&tx, path.ptr, next.ptr, next.len, true, &e2)
-			    : ruru_write_new(path.ptr, next.ptr, next.len, 0666, &e2)) == 0)
+			    : ruru_store_write_new(ws->store, path.ptr, next.ptr, next.len, 0666, &e2)) == 0)
 			break;
 		if (e2.code != RURU_ECONFLICT || k >= 1000) {
 			*err = e2;
@@ -523,11 +523,11 @@ out:
 	if (rc < 0 && wrote) {
 		int e = errno;
 		struct ruru_error lerr = { 0 };
-		ruru_remove(path.ptr, &lerr);
+		ruru_store_remove(ws->store, path.ptr, &lerr);
 		errno = e;
 	}
 	if (rc < 0 && made)
-		ruru_rmdirs_made(absfolder, made); /* a failed command leaves no folder */
+		ruru_store_rmdirs_made(ws->store, absfolder, made); /* a failed command leaves no folder */
 	free(made);
 	free(absfolder);
 	if (in_tx)

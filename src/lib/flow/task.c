@@ -59,12 +59,12 @@ long ruru_duration_parse(const char *s)
 
 /* A task file's front matter, parsed; NULL when it has none or it is not
  * valid TOML.  *text keeps the bytes the document points into. */
-static struct ruru_toml *task_doc(const char *path, struct ruru_buf *text,
+static struct ruru_toml *task_doc(struct ruru_store *store, const char *path, struct ruru_buf *text,
 				  struct ruru_frontmatter *fm)
 {
 	struct ruru_error e = { 0 };
 	ruru_buf_reset(text);
-	if (ruru_read_front_matter(AT_FDCWD, path, text, &e) < 0 ||
+	if (ruru_read_front_matter(store, AT_FDCWD, path, text, &e) < 0 ||
 	    !ruru_frontmatter_split(text->ptr, text->len, fm))
 		return NULL;
 	return ruru_toml_parse(text->ptr + fm->toml, fm->toml_end - fm->toml, &e);
@@ -121,11 +121,11 @@ static const char *task_names_session(const struct ruru_toml *doc, const char *s
  */
 typedef int (*task_fn)(void *ctx, const char *rel, const char *stem, const struct ruru_toml *doc);
 
-static int walk_dir(const char *abs, const char *rel, int depth, task_fn fn, void *ctx,
+static int walk_dir(struct ruru_store *store, const char *abs, const char *rel, int depth, task_fn fn, void *ctx,
 		    struct ruru_buf *text)
 {
 	struct ruru_error derr = { 0 };
-	DIR *d = ruru_opendir(abs, &derr);
+	DIR *d = ruru_store_opendir(store, abs, &derr);
 	if (!d)
 		return 0;
 	struct dirent *de;
@@ -138,13 +138,13 @@ static int walk_dir(const char *abs, const char *rel, int depth, task_fn fn, voi
 		ruru_buf_addf(&r, "%s/%s", rel, de->d_name);
 		struct stat st;
 		size_t n = strlen(de->d_name);
-		bool seen = ruru_lstat(p.ptr, &st, &derr) == 0;
+		bool seen = ruru_store_lstat(store, p.ptr, &st, &derr) == 0;
 		if (seen && S_ISDIR(st.st_mode) && depth < 8) {
-			stop = walk_dir(p.ptr, r.ptr, depth + 1, fn, ctx, text);
+			stop = walk_dir(store, p.ptr, r.ptr, depth + 1, fn, ctx, text);
 		} else if (seen && S_ISREG(st.st_mode) && n > 3 && !strcmp(de->d_name + n - 3, ".md") &&
 			   strcasecmp(de->d_name, "README.md")) {
 			struct ruru_frontmatter fm;
-			struct ruru_toml *doc = task_doc(p.ptr, text, &fm);
+			struct ruru_toml *doc = task_doc(store, p.ptr, text, &fm);
 			char *stem = ruru_strndup(de->d_name, n - 3);
 			stop = fn(ctx, r.ptr, stem, doc);
 			free(stem);
@@ -165,9 +165,9 @@ static void walk_tasks(struct ruru_ws *ws, task_fn fn, void *ctx)
 		struct ruru_error e = { 0 };
 		char *abs = ruru_ws_path(ws, task_dirs[i]);
 		/* A task folder that is a symlink out of the root is not read. */
-		int ok = ruru_path_inside(ws->root, task_dirs[i], &norm, &e) == 0;
+		int ok = ruru_store_path_inside(ws->store, NULL, task_dirs[i], &norm, &e) == 0;
 		ruru_buf_release(&norm);
-		int stop = ok ? walk_dir(abs, task_dirs[i], 0, fn, ctx, &text) : 0;
+		int stop = ok ? walk_dir(ws->store, abs, task_dirs[i], 0, fn, ctx, &text) : 0;
 		free(abs);
 		if (stop)
 			break;
@@ -407,12 +407,12 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 	char *out = NULL, *made = NULL;
 	if (ruru_template_read(ws, "toml-md", ruru_task_types[ti].template, &tpl, &from, err) < 0)
 		goto done;
-	ruru_buf_addf(&absdir, "%s/%s", ws->root, dir);
-	if (ruru_path_inside(ws->root, dir, &norm, err) < 0 ||
-	    ruru_mkdirs_made(absdir.ptr, &made, err) < 0)
+	ruru_buf_addstr(&absdir, dir);
+	if (ruru_store_path_inside(ws->store, NULL, dir, &norm, err) < 0 ||
+	    ruru_store_mkdirs_made(ws->store, absdir.ptr, &made, err) < 0)
 		goto done;
 	task_body(&body, tpl.ptr, tpl.len, o->title);
-	time_t now = ruru_now();
+	time_t now = ruru_now(ws);
 	char full[32], date[16];
 	ruru_time_format_rfc3339(now, full);
 	date_of(now, date);
@@ -450,7 +450,7 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 		ruru_buf_addf(&path, "%s/%s.md", absdir.ptr, id.ptr);
 		struct ruru_error e2;
 		ruru_error_clear(&e2);
-		if (ruru_write_new(path.ptr, doc.ptr, doc.len, 0666, &e2) == 0)
+		if (ruru_store_write_new(ws->store, path.ptr, doc.ptr, doc.len, 0666, &e2) == 0)
 			break;
 		if (e2.code != RURU_ECONFLICT || k >= 1000) {
 			*err = e2;
@@ -460,7 +460,7 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 	if (link && o->session && ruru_task_link(ws, o->session, id.ptr, err) < 0) {
 		int e = errno;
 		struct ruru_error lerr = { 0 };
-		ruru_remove(path.ptr, &lerr);
+		ruru_store_remove(ws->store, path.ptr, &lerr);
 		errno = e;
 		goto done;
 	}
@@ -472,7 +472,7 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 	out = ruru_buf_detach(&id, NULL);
 done:
 	if (!out && made)
-		ruru_rmdirs_made(absdir.ptr, made); /* a failed command leaves no folder */
+		ruru_store_rmdirs_made(ws->store, absdir.ptr, made); /* a failed command leaves no folder */
 	free(made);
 	ruru_buf_release(&team);
 	ruru_buf_release(&tpl);
@@ -522,7 +522,7 @@ char *ruru_task_delegate(struct ruru_ws *ws, const char *id, struct ruru_task_ne
 		int en = errno;
 		struct ruru_error lerr = { 0 };
 		char *abs = ruru_ws_path(ws, file);
-		ruru_remove(abs, &lerr);
+		ruru_store_remove(ws->store, abs, &lerr);
 		free(abs);
 		free(task);
 		free(file);
@@ -607,14 +607,14 @@ static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task
 			whole = RURU_BUF_INIT, lockp = RURU_BUF_INIT;
 	struct ruru_lock lock = RURU_LOCK_INIT;
 	struct ruru_toml *doc = NULL;
-	struct task_edit ed = { .id = task, .now = ruru_now() };
+	struct task_edit ed = { .id = task, .now = ruru_now(ws) };
 	for (size_t i = 0; i < 6; i++)
 		ruru_buf_init(&ed.lits[i]);
 	char *abs = ruru_ws_path(ws, rel);
 	int rc = -1;
 	struct stat st;
 	struct ruru_error lerr = { 0 };
-	if (ruru_path_inside(ws->root, rel, &norm, err) < 0)
+	if (ruru_store_path_inside(ws->store, NULL, rel, &norm, err) < 0)
 		goto out;
 	for (size_t i = 1; i < NTASK_DIRS; i++) {
 		size_t dl = strlen(task_dirs[i]);
@@ -626,13 +626,13 @@ static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task
 	}
 	const char *slash = strrchr(abs, '/');
 	ruru_buf_addf(&lockp, "%.*s/.%s.lock", (int)(slash - abs), abs, slash + 1);
-	if (ruru_lock_acquire(&lock, lockp.ptr, err) < 0)
+	if (ruru_store_lock(ws->store, &lock, lockp.ptr, err) < 0)
 		goto out;
-	if (ruru_lstat(abs, &st, &lerr) < 0 || !S_ISREG(st.st_mode)) {
+	if (ruru_store_lstat(ws->store, abs, &st, &lerr) < 0 || !S_ISREG(st.st_mode)) {
 		ruru_error_set(err, RURU_EREFUSED, "task file \"%s\" is not a regular file", rel);
 		goto out;
 	}
-	if (ruru_read_file(abs, &text, err) < 0)
+	if (ruru_store_read(ws->store, abs, &text, err) < 0)
 		goto out;
 	struct ruru_frontmatter fm;
 	if (!ruru_frontmatter_split(text.ptr, text.len, &fm)) {
@@ -677,7 +677,7 @@ static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task
 	ruru_frontmatter_split(whole.ptr, whole.len, &fm);
 	ruru_buf_reset(&toml);
 	ruru_buf_add(&toml, whole.ptr + fm.toml, fm.toml_end - fm.toml);
-	if ((ed.nsets || ed.nremove) && ruru_write_atomic(abs, whole.ptr, whole.len, 0666, err) < 0)
+	if ((ed.nsets || ed.nremove) && ruru_store_write(ws->store, abs, whole.ptr, whole.len, 0666, err) < 0)
 		goto out;
 	if (out) {
 		struct ruru_toml *d3 = ruru_toml_parse(toml.ptr, toml.len, err);

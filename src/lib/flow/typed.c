@@ -179,13 +179,13 @@ static int read_ws_file(struct ruru_ws *ws, const char *rel, struct ruru_buf *ou
 	struct stat st;
 	struct ruru_error lerr = { 0 };
 	int rc = 0;
-	if (ruru_lstat(path, &st, &lerr) == 0) {
-		if (ruru_path_inside(ws->root, rel, &norm, err) < 0)
+	if (ruru_store_lstat(ws->store, path, &st, &lerr) == 0) {
+		if (ruru_store_path_inside(ws->store, NULL, rel, &norm, err) < 0)
 			rc = -1;
 		else if (!S_ISREG(st.st_mode))
 			rc = ruru_error_set(err, RURU_EREFUSED, "\"%s\" is not a regular file", rel);
 		else
-			rc = ruru_read_file(path, out, err) < 0 ? -1 : 1;
+			rc = ruru_store_read(ws->store, path, out, err) < 0 ? -1 : 1;
 	}
 	ruru_buf_release(&norm);
 	free(path);
@@ -301,13 +301,13 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 		ruru_buf_addf(&abs, "%s/%s", sdir, folder);
 		absfolder = ruru_buf_detach(&abs, NULL);
 		/* the folders made are the transaction's: abort removes them */
-		int k = ruru_path_inside(sdir, folder, &norm, err) < 0 ||
+		int k = ruru_store_path_inside(ws->store, sdir, folder, &norm, err) < 0 ||
 			ruru_logtx_mkdirs(&tx, absfolder, err) < 0;
 		ruru_buf_release(&norm);
 		if (k)
 			goto out;
 	}
-	time_t now = ruru_now();
+	time_t now = ruru_now(ws);
 	char minute[16], when[32];
 	ruru_stamp_minute(now, minute);
 	ruru_time_format_rfc3339(now, when);
@@ -416,12 +416,12 @@ json_t *ruru_artifact_list_typed(struct ruru_ws *ws, const char *id, const char 
 
 /* Gather every file of the scaffold (relative path, bytes), refusing
  * symlinks and anything but folders and regular files. */
-static int scaffold_walk(const char *dir, const char *rel, json_t *files, int depth,
+static int scaffold_walk(struct ruru_store *store, const char *dir, const char *rel, json_t *files, int depth,
 			 struct ruru_error *err)
 {
 	if (depth > 16)
 		return ruru_error_set(err, RURU_EREFUSED, "the artifact scaffold is nested too deep");
-	DIR *d = ruru_opendir(dir, err);
+	DIR *d = ruru_store_opendir(store, dir, err);
 	if (!d)
 		return ruru_error_set(err, RURU_EFAIL, "cannot read \"%s\": %s", rel, strerror(errno));
 	struct dirent *de;
@@ -434,11 +434,11 @@ static int scaffold_walk(const char *dir, const char *rel, json_t *files, int de
 		ruru_buf_addf(&r, "%s%s%s", rel, *rel ? "/" : "", de->d_name);
 		struct stat st;
 		struct ruru_error lerr = { 0 };
-		if (ruru_lstat(p.ptr, &st, &lerr) < 0)
+		if (ruru_store_lstat(store, p.ptr, &st, &lerr) < 0)
 			rc = ruru_error_set(err, RURU_EFAIL, "cannot read \"%s\": %s", p.ptr,
 					    strerror(errno));
 		else if (S_ISDIR(st.st_mode))
-			rc = scaffold_walk(p.ptr, r.ptr, files, depth + 1, err);
+			rc = scaffold_walk(store, p.ptr, r.ptr, files, depth + 1, err);
 		else if (!S_ISREG(st.st_mode) || st.st_nlink > 1)
 			rc = ruru_error_set(err, RURU_EREFUSED,
 					    "the artifact scaffold holds \"%s\", which is %s", r.ptr,
@@ -446,7 +446,7 @@ static int scaffold_walk(const char *dir, const char *rel, json_t *files, int de
 					    S_ISREG(st.st_mode) ? "a hard link" : "not a regular file");
 		else {
 			struct ruru_buf data = RURU_BUF_INIT;
-			if (ruru_read_file(p.ptr, &data, err) < 0)
+			if (ruru_store_read(store, p.ptr, &data, err) < 0)
 				rc = -1;
 			else
 				json_object_set_new(files, r.ptr, json_stringn_nocheck(data.ptr, data.len));
@@ -466,16 +466,16 @@ int ruru_scaffold_load(struct ruru_ws *ws, bool builtin, json_t **files, struct 
 	struct stat st;
 	struct ruru_error lerr = { 0 };
 	int rc = 0;
-	if (ruru_lstat(dir, &st, &lerr) == 0) {
+	if (ruru_store_lstat(ws->store, dir, &st, &lerr) == 0) {
 		struct ruru_buf norm = RURU_BUF_INIT;
-		if (ruru_path_inside(ws->root, SCAFFOLD, &norm, err) < 0)
+		if (ruru_store_path_inside(ws->store, NULL, SCAFFOLD, &norm, err) < 0)
 			rc = -1;
 		else if (!S_ISDIR(st.st_mode))
 			rc = ruru_error_set(err, RURU_EREFUSED, "\"%s\" is not a folder", SCAFFOLD);
 		ruru_buf_release(&norm);
 		if (rc == 0) {
 			*files = json_object();
-			rc = scaffold_walk(dir, "", *files, 0, err);
+			rc = scaffold_walk(ws->store, dir, "", *files, 0, err);
 		}
 	} else if (builtin) {
 		struct ruru_buf tpl = RURU_BUF_INIT;

@@ -69,6 +69,7 @@ int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err)
 	if (changed)
 		*changed = false;
 	struct ruru_buf top, path, text;
+	struct ruru_store *store = NULL;
 	ruru_buf_init(&top);
 	ruru_buf_init(&path);
 	ruru_buf_init(&text);
@@ -83,9 +84,12 @@ int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err)
 		goto out;
 	}
 
-	ruru_buf_addf(&path, "%s/.gitattributes", dir);
+	store = ruru_store_open(dir, NULL, err);
+	if (!store)
+		goto out;
+	ruru_buf_addstr(&path, ".gitattributes");
 	struct ruru_error e = { 0 };
-	if (ruru_read_file(path.ptr, &text, &e) < 0) {
+	if (ruru_store_read(store, path.ptr, &text, &e) < 0) {
 		if (e.code != RURU_ENOTFOUND) {
 			*err = e;
 			goto out;
@@ -97,7 +101,7 @@ int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err)
 		if (text.len && text.ptr[text.len - 1] != '\n')
 			ruru_buf_addstr(&text, crlf ? "\r\n" : "\n");
 		ruru_buf_addf(&text, "%s%s", RURU_GITATTRIBUTES_LINE, crlf ? "\r\n" : "\n");
-		if (ruru_write_atomic(path.ptr, text.ptr, text.len, 0666, err) < 0)
+		if (ruru_store_write(store, path.ptr, text.ptr, text.len, 0666, err) < 0)
 			goto out;
 		if (changed)
 			*changed = true;
@@ -120,6 +124,7 @@ int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err)
 	}
 	rc = 0;
 out:
+	ruru_store_close(store);
 	ruru_buf_release(&top);
 	ruru_buf_release(&path);
 	ruru_buf_release(&text);

@@ -238,6 +238,7 @@ struct pfile {
 
 struct plan {
 	const char *dir;
+	struct ruru_store *store; /* dir */
 	struct pfile *f;
 	size_t n;
 	json_t *notes;
@@ -253,6 +254,7 @@ static void plan_release(struct plan *p)
 		ruru_buf_release(&p->f[i].cur);
 	}
 	free(p->f);
+	ruru_store_close(p->store);
 	json_decref(p->notes);
 }
 
@@ -306,7 +308,7 @@ static struct pfile *plan_file_at(struct plan *p, const char *rel, int depth,
 	struct stat lst;
 	struct ruru_error lerr = { 0 };
 	ruru_buf_addf(&path, "%s/%s", p->dir, rel);
-	if (depth < 4 && ruru_lstat(path.ptr, &lst, &lerr) == 0 && S_ISLNK(lst.st_mode)) {
+	if (depth < 4 && ruru_store_lstat(p->store, rel, &lst, &lerr) == 0 && S_ISLNK(lst.st_mode)) {
 		char target[4096];
 		ssize_t n = readlink(path.ptr, target, sizeof(target) - 1);
 		struct pfile *t = NULL;
@@ -328,13 +330,13 @@ static struct pfile *plan_file_at(struct plan *p, const char *rel, int depth,
 		return t;
 	}
 	ruru_buf_reset(&path);
-	if (ruru_path_inside(p->dir, rel, &safe, err) < 0) {
+	if (ruru_store_path_inside(p->store, NULL, rel, &safe, err) < 0) {
 		ruru_buf_release(&safe);
 		ruru_buf_release(&path);
 		return NULL;
 	}
 	ruru_buf_release(&safe);
-	ruru_buf_addf(&path, "%s/%s", p->dir, rel);
+	ruru_buf_addstr(&path, rel);
 	/* A symlink inside the project (CLAUDE.md -> AGENTS.md is common) is
 	 * edited where it points, and stays a symlink. */
 	struct pfile f = { .rel = ruru_strdup(rel) };
@@ -342,12 +344,12 @@ static struct pfile *plan_file_at(struct plan *p, const char *rel, int depth,
 	ruru_buf_init(&f.cur);
 	struct stat st;
 	struct ruru_error serr = { 0 };
-	if (ruru_lstat(path.ptr, &st, &serr) == 0) {
+	if (ruru_store_lstat(p->store, path.ptr, &st, &serr) == 0) {
 		if (!S_ISREG(st.st_mode)) {
 			ruru_error_set(err, RURU_EREFUSED, "unsafe path \"%s\": not a regular file", rel);
 			goto fail;
 		}
-		if (ruru_read_file(path.ptr, &f.old, err) < 0)
+		if (ruru_store_read(p->store, path.ptr, &f.old, err) < 0)
 			goto fail;
 		f.existed = true;
 	} else if (serr.code != RURU_ENOTFOUND) {
@@ -1295,8 +1297,7 @@ static bool folder_exists(const char *dir, const char *rel)
 	struct ruru_buf p = RURU_BUF_INIT;
 	ruru_buf_addf(&p, "%s/%s", dir, rel);
 	struct stat st;
-	struct ruru_error ignore = { 0 };
-	bool yes = ruru_lstat(p.ptr, &st, &ignore) == 0 && S_ISDIR(st.st_mode);
+	bool yes = lstat(p.ptr, &st) == 0 && S_ISDIR(st.st_mode);
 	ruru_buf_release(&p);
 	return yes;
 }
@@ -1348,8 +1349,7 @@ static bool file_exists(const char *dir, const char *rel)
 	struct ruru_buf p = RURU_BUF_INIT;
 	ruru_buf_addf(&p, "%s/%s", dir, rel);
 	struct stat st;
-	struct ruru_error ignore = { 0 };
-	bool yes = ruru_lstat(p.ptr, &st, &ignore) == 0 && S_ISREG(st.st_mode);
+	bool yes = lstat(p.ptr, &st) == 0 && S_ISREG(st.st_mode);
 	ruru_buf_release(&p);
 	return yes;
 }
@@ -1421,31 +1421,36 @@ static int plan_host(struct plan *p, const struct host *h, bool remove, struct r
 }
 
 /* The folders a file lives in, deepest first, that are now empty. */
-static int remove_empty_parents(const char *dir, const char *rel, struct ruru_error *err)
+static int remove_empty_parents(struct ruru_store *store, const char *rel, struct ruru_error *err)
 {
 	char *r = ruru_strdup(rel);
 	int rc = 0;
 	for (char *slash = strrchr(r, '/'); slash; slash = strrchr(r, '/')) {
 		*slash = '\0';
-		struct ruru_buf p = RURU_BUF_INIT;
-		ruru_buf_addf(&p, "%s/%s", dir, r);
 		struct ruru_error e = { 0 };
-		int x = ruru_remove_dir(p.ptr, &e);
+		int x = ruru_store_remove_dir(store, r, &e);
 		if (x < 0 && errno != ENOTEMPTY && errno != EEXIST && errno != ENOENT) {
 			*err = e;
 			rc = -1;
 		} else if (x == 0) {
 			/* The removal is durable once the parent is flushed. */
-			char *up = strrchr(p.ptr, '/');
-			*up = '\0';
-			rc = ruru_fsync_dir(p.ptr, err);
+			char *up = strrchr(r, '/');
+			rc = ruru_store_fsync_dir(store, up ? (*up = '\0', r) : "", err);
+			if (up)
+				*up = '/';
 		}
-		ruru_buf_release(&p);
 		if (x < 0 || rc < 0)
 			break;
 	}
 	free(r);
 	return rc < 0 ? -1 : 0;
+}
+
+/* The folder of `rel` in the plan's folder ("" when it is at the top). */
+static char *parent_of(const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+	return ruru_strndup(rel, slash ? (size_t)(slash - rel) : 0);
 }
 
 /* A later file failed: put the files already written back as they were
@@ -1459,23 +1464,18 @@ static void rollback(struct plan *p)
 		if (!f->written && !f->made)
 			continue;
 		struct ruru_error e = { 0 };
-		struct ruru_buf path = RURU_BUF_INIT;
-		ruru_buf_addf(&path, "%s/%s", p->dir, f->rel);
+		char *parent = parent_of(f->rel);
 		if (f->existed && f->written) {
-			char *slash = strrchr(path.ptr, '/');
-			*slash = '\0';
-			ruru_mkdirs(path.ptr, &e);
-			*slash = '/';
-			ruru_write_atomic(path.ptr, f->old.ptr, f->old.len, 0666, &e);
+			if (*parent)
+				ruru_store_mkdirs(p->store, parent, &e);
+			ruru_store_write(p->store, f->rel, f->old.ptr, f->old.len, 0666, &e);
 		} else {
 			if (f->written)
-				ruru_remove(path.ptr, &e);
-			if (f->made) {
-				*strrchr(path.ptr, '/') = '\0';
-				ruru_rmdirs_made(path.ptr, f->made);
-			}
+				ruru_store_remove(p->store, f->rel, &e);
+			if (f->made)
+				ruru_store_rmdirs_made(p->store, parent, f->made);
 		}
-		ruru_buf_release(&path);
+		free(parent);
 	}
 }
 
@@ -1507,29 +1507,24 @@ static int plan_commit(struct plan *p, bool dry, struct ruru_buf *diff, json_t *
 					     f->old.len, gone ? "" : f->cur.ptr, gone ? 0 : f->cur.len);
 			continue;
 		}
-		struct ruru_buf path = RURU_BUF_INIT;
-		ruru_buf_addf(&path, "%s/%s", p->dir, f->rel);
-		char *slash = strrchr(path.ptr, '/');
+		char *parent = parent_of(f->rel);
 		if (gone) {
-			rc = ruru_remove(path.ptr, err);
+			rc = ruru_store_remove(p->store, f->rel, err);
 			f->written = rc == 0;
-			*slash = '\0';
 			if (rc == 0)
-				rc = ruru_fsync_dir(path.ptr, err);
+				rc = ruru_store_fsync_dir(p->store, parent, err);
 			if (rc == 0)
-				rc = remove_empty_parents(p->dir, f->rel, err);
+				rc = remove_empty_parents(p->store, f->rel, err);
 		} else {
-			*slash = '\0';
-			rc = ruru_mkdirs_made(path.ptr, &f->made, err);
-			*slash = '/';
+			rc = *parent ? ruru_store_mkdirs_made(p->store, parent, &f->made, err) : 0;
 			/* A write that failed at its last step (the folder flush) has
 			 * replaced the file all the same: roll it back too. */
 			if (rc == 0) {
-				rc = ruru_write_atomic(path.ptr, f->cur.ptr, f->cur.len, 0666, err);
+				rc = ruru_store_write(p->store, f->rel, f->cur.ptr, f->cur.len, 0666, err);
 				f->written = true;
 			}
 		}
-		ruru_buf_release(&path);
+		free(parent);
 	}
 	if (rc < 0)
 		rollback(p);
@@ -1545,8 +1540,12 @@ int ruru_hosts_init(const char *dir, const char *spec, unsigned flags, json_t **
 		dir = ".";
 	if (pick_hosts(dir, spec, chosen, err) < 0)
 		return -1;
-	ruru_store_add_root(dir);
 	struct plan p = { .dir = dir, .notes = json_array(), .force = flags & RURU_HOSTS_FORCE };
+	p.store = ruru_store_open(dir, NULL, err);
+	if (!p.store) {
+		json_decref(p.notes);
+		return -1;
+	}
 	ruru_error_clear(err);
 	json_t *names = json_array(), *files = json_array();
 	int rc = 0;
@@ -1571,8 +1570,12 @@ int ruru_hosts_init(const char *dir, const char *spec, unsigned flags, json_t **
 
 int ruru_hosts_mcp_file(const char *dir, const char *rel, struct ruru_error *err)
 {
-	ruru_store_add_root(dir ? dir : ".");
 	struct plan p = { .dir = dir ? dir : ".", .notes = json_array() };
+	p.store = ruru_store_open(p.dir, NULL, err);
+	if (!p.store) {
+		json_decref(p.notes);
+		return -1;
+	}
 	ruru_error_clear(err);
 	int rc = json_mcp(&p, rel, MCP_SERVERS, false, false, err);
 	if (rc == 0)

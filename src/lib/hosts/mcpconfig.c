@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 
 #include "hosts.h"
-#include "store.h"
 #include "workspace.h"
 #include "banned.h"
 
@@ -19,8 +18,7 @@ int ruru_ws_init_mcp(const char *dir, char **rel_out, struct ruru_error *err)
 	struct ruru_buf zoo = RURU_BUF_INIT;
 	ruru_buf_addf(&zoo, "%s/.zoo", dir ? dir : ".");
 	struct stat st;
-	struct ruru_error ignore = { 0 };
-	const char *rel = ruru_lstat(zoo.ptr, &st, &ignore) == 0 && S_ISDIR(st.st_mode)
+	const char *rel = lstat(zoo.ptr, &st) == 0 && S_ISDIR(st.st_mode)
 				  ? ".zoo/mcp.json"
 				  : ".roo/mcp.json";
 	ruru_buf_release(&zoo);

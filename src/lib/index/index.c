@@ -1520,7 +1520,7 @@ static void unlink_index(struct ruru_ws *ws)
 	for (size_t i = 0; i < 3; i++) {
 		char *path = ruru_ws_path(ws, names[i]);
 		struct ruru_error e = { 0 };
-		ruru_remove(path, &e); /* a missing file is what we want */
+		ruru_store_remove(ws->store, path, &e); /* a missing file is what we want */
 		free(path);
 	}
 }
@@ -1579,14 +1579,14 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	memset(st, 0, sizeof(*st));
 	memset(ix, 0, sizeof(*ix));
 	struct ruru_error rerr = { 0 };
-	int rootfd = ruru_open_dir(ruru_ws_root(ws), &rerr);
+	int rootfd = ruru_store_open_dir(ws->store, "", &rerr);
 	if (rootfd < 0)
 		return ruru_error_set(err, RURU_EFAIL, "cannot open the workspace root: %s",
 				      strerror(errno));
 	struct scan s = { 0 };
 	struct frows rows = { 0 };
 	struct ruru_lock lock = RURU_LOCK_INIT;
-	char *dbpath = ruru_ws_path(ws, ".ruru/index.sqlite3");
+	char *dbpath = ruru_ws_abs_path(ws, ".ruru/index.sqlite3");
 	char *lockpath = ruru_ws_path(ws, ".ruru/index.lock");
 	int result = -1, rc = SQLITE_OK;
 	int rurufd = ruru_openat_beneath(rootfd, ".ruru", O_RDONLY | O_DIRECTORY);
@@ -1648,7 +1648,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	scan_sort(&s); /* the update merges it with the rows, both by path */
 
 	/* Update (or rebuild) under the writer lock. */
-	if (ruru_lock_acquire(&lock, lockpath, err) < 0) {
+	if (ruru_store_lock(ws->store, &lock, lockpath, err) < 0) {
 		if (cannot_write(0, errno)) {
 			result = build_in_memory(ix, rootfd, &s, st, err);
 		} else if (usable && err && err->code == RURU_ECONFLICT) {

@@ -19,13 +19,13 @@
 
 /* ---- agent-proof (issue #11): one path convention for artifacts */
 
-static bool exists_at(const char *dir, const char *rel)
+static bool exists_at(struct ruru_store *store, const char *dir, const char *rel)
 {
 	struct ruru_buf p = RURU_BUF_INIT;
 	struct stat st;
 	struct ruru_error e = { 0 };
 	ruru_buf_addf(&p, "%s/%s", dir, rel);
-	bool ok = ruru_lstat(p.ptr, &st, &e) == 0;
+	bool ok = ruru_store_lstat(store, p.ptr, &st, &e) == 0;
 	ruru_buf_release(&p);
 	return ok;
 }
@@ -36,7 +36,7 @@ int ruru_artifact_path(struct ruru_ws *ws, const char *id, const char *given, st
 	char *sdir = ruru_ws_session_path(ws, id, NULL);
 	char *adir = ruru_ws_session_path(ws, id, "artifacts");
 	/* The session folder relative to the root, with its slash. */
-	const char *sprefix = sdir + strlen(ruru_ws_root(ws)) + 1;
+	const char *sprefix = sdir;
 	size_t splen = strlen(sprefix);
 	struct ruru_buf rel = RURU_BUF_INIT, norm = RURU_BUF_INIT;
 	bool v81 = ruru_ws_session_layout(ws, id) == RURU_LAYOUT_V81;
@@ -48,11 +48,11 @@ int ruru_artifact_path(struct ruru_ws *ws, const char *id, const char *given, st
 	}
 	if (given[0] == '/' ||
 	    (!(strncmp(given, sprefix, splen) == 0 && given[splen] == '/') &&
-	     strncmp(given, RURU_LIT("artifacts/")) != 0 && !exists_at(adir, given) &&
-	     !exists_at(sdir, given) && access(given, F_OK) == 0)) {
+	     strncmp(given, RURU_LIT("artifacts/")) != 0 && !exists_at(ws->store, adir, given) &&
+	     !exists_at(ws->store, sdir, given) && access(given, F_OK) == 0)) {
 		/* Absolute, or a file that exists only relative to the current
 		 * directory: it must lie in this session's folder. */
-		if (ruru_path_relative_to_root(ruru_ws_root(ws), given, &norm, err) < 0)
+		if (ruru_store_relative(ws->store, given, &norm, err) < 0)
 			goto out;
 		if (strncmp(norm.ptr, sprefix, splen) != 0 || norm.ptr[splen] != '/') {
 			ruru_error_set(err, RURU_EREFUSED,
@@ -63,8 +63,8 @@ int ruru_artifact_path(struct ruru_ws *ws, const char *id, const char *given, st
 		ruru_buf_addstr(&rel, norm.ptr + splen + 1);
 	} else if (strncmp(given, sprefix, splen) == 0 && given[splen] == '/') {
 		ruru_buf_addstr(&rel, given + splen + 1); /* relative to the root */
-	} else if (strncmp(given, RURU_LIT("artifacts/")) == 0 || exists_at(adir, given) ||
-		   (!v81 && !exists_at(sdir, given))) {
+	} else if (strncmp(given, RURU_LIT("artifacts/")) == 0 || exists_at(ws->store, adir, given) ||
+		   (!v81 && !exists_at(ws->store, sdir, given))) {
 		if (strncmp(given, RURU_LIT("artifacts/")) != 0) /* relative to artifacts/ */
 			ruru_buf_addstr(&rel, "artifacts/");
 		ruru_buf_addstr(&rel, given);
@@ -73,7 +73,7 @@ int ruru_artifact_path(struct ruru_ws *ws, const char *id, const char *given, st
 		 * folders (notes/, ...). */
 		ruru_buf_addstr(&rel, given);
 	}
-	if (ruru_path_inside(sdir, rel.ptr, &norm, err) < 0)
+	if (ruru_store_path_inside(ws->store, sdir, rel.ptr, &norm, err) < 0)
 		goto out;
 	if (!strcmp(norm.ptr, "session_log.md") || !strncmp(norm.ptr, RURU_LIT("."))) {
 		ruru_error_set(err, RURU_EREFUSED, "\"%s\" is the session's own file, not an artifact",
@@ -137,7 +137,7 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	/* "artifacts/x" names artifacts/x, as every path ruru prints does. */
 	if (name && !strncmp(name, RURU_LIT("artifacts/")) && name[10])
 		name += 10;
-	if (ruru_mkdirs(adir, err) < 0 || ruru_path_inside(adir, name, &norm, err) < 0)
+	if (ruru_store_mkdirs(ws->store, adir, err) < 0 || ruru_store_path_inside(ws->store, adir, name, &norm, err) < 0)
 		goto out;
 	ruru_buf_addf(&relp, "artifacts/%s", norm.ptr);
 	if (confirm_sidecar_name(norm.ptr)) {
@@ -154,7 +154,7 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	ruru_buf_addf(&path, "%s/%s", adir, norm.ptr);
 	struct stat st;
 	struct ruru_error lerr = { 0 };
-	int have = ruru_lstat(path.ptr, &st, &lerr);
+	int have = ruru_store_lstat(ws->store, path.ptr, &st, &lerr);
 	if (have < 0 && lerr.code == RURU_EREFUSED) {
 		*err = lerr;
 		goto out;
@@ -175,7 +175,7 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 	}
 	char *slash = strrchr(path.ptr, '/');
 	*slash = '\0';
-	rc = ruru_mkdirs_made(path.ptr, &made, err);
+	rc = ruru_store_mkdirs_made(ws->store, path.ptr, &made, err);
 	*slash = '/';
 	if (rc < 0)
 		goto out;
@@ -198,7 +198,7 @@ out:
 		/* Nor leave the folders this call made. */
 		char *slash2 = strrchr(path.ptr, '/');
 		*slash2 = '\0';
-		ruru_rmdirs_made(path.ptr, made);
+		ruru_store_rmdirs_made(ws->store, path.ptr, made);
 		*slash2 = '/';
 	}
 	free(made);
@@ -213,10 +213,10 @@ out:
 }
 
 /* Every regular file under `dir`, as paths relative to the session. */
-static void walk(const char *dir, const char *rel, json_t *found, int depth)
+static void walk(struct ruru_store *store, const char *dir, const char *rel, json_t *found, int depth)
 {
 	struct ruru_error ignore = { 0 };
-	DIR *d = ruru_opendir(dir, &ignore);
+	DIR *d = ruru_store_opendir(store, dir, &ignore);
 	if (!d || depth > 32) {
 		if (d)
 			closedir(d);
@@ -237,9 +237,9 @@ static void walk(const char *dir, const char *rel, json_t *found, int depth)
 		else
 			ruru_buf_addstr(&r, de->d_name);
 		struct stat st;
-		if (ruru_lstat(p.ptr, &st, &ignore) == 0) {
+		if (ruru_store_lstat(store, p.ptr, &st, &ignore) == 0) {
 			if (S_ISDIR(st.st_mode))
-				walk(p.ptr, r.ptr, found, depth + 1);
+				walk(store, p.ptr, r.ptr, found, depth + 1);
 			else if (S_ISREG(st.st_mode))
 				json_object_set_new(found, r.ptr, json_integer((json_int_t)st.st_size));
 		}
@@ -264,10 +264,10 @@ json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error
 	if (ruru_ws_session_layout(ws, id) == RURU_LAYOUT_V81) {
 		/* v8.1: artifacts sit in the session folder itself (notes/, ...). */
 		adir = ruru_ws_session_path(ws, id, NULL);
-		walk(adir, NULL, found, 0);
+		walk(ws->store, adir, NULL, found, 0);
 	} else {
 		adir = ruru_ws_session_path(ws, id, "artifacts");
-		walk(adir, "artifacts", found, 0);
+		walk(ws->store, adir, "artifacts", found, 0);
 	}
 	for (size_t i = 0; i < s.nartifacts; i++) {
 		json_t *size = json_object_get(found, s.artifacts[i]);

@@ -382,12 +382,14 @@ static char *folder_of(const char *path)
 	return start < slash ? ruru_strndup(start, (size_t)(slash - start)) : NULL;
 }
 
-/* Check one log file: `path` to read it, `shown` to name it. */
-static int check_file(struct checker *c, const char *path, const char *shown, const char *folder_id,
-		      json_t *files, struct ruru_buf *text, struct ruru_error *err)
+/* Check one log file: `path` to read it (in `store`, or with no store a
+ * file the user named), `shown` to name it. */
+static int check_file(struct checker *c, struct ruru_store *store, const char *path,
+		      const char *shown, const char *folder_id, json_t *files, struct ruru_buf *text,
+		      struct ruru_error *err)
 {
 	ruru_buf_reset(text);
-	if (ruru_read_file(path, text, err) < 0)
+	if ((store ? ruru_store_read(store, path, text, err) : ruru_file_read(path, text, err)) < 0)
 		return -1;
 	file_begin(c, shown);
 	c->text = text->ptr;
@@ -400,7 +402,9 @@ static int check_file(struct checker *c, const char *path, const char *shown, co
 	ruru_buf_addstr(&state, ".state");
 	struct stat st;
 	off_t keep;
-	if (stat(path, &st) == 0 && ruru_log_torn_tail(AT_FDCWD, state.ptr, &st, &keep) &&
+	struct ruru_error ignore = { 0 };
+	if ((store ? ruru_store_lstat(store, path, &st, &ignore) : stat(path, &st)) == 0 &&
+	    ruru_log_torn_tail(store, AT_FDCWD, state.ptr, &st, &keep) &&
 	    (size_t)keep < text->len &&
 	    ruru_log_torn_shape(text->ptr + keep, text->len - (size_t)keep)) {
 		problem(c, (size_t)keep, SEV_ERROR, "torn-entry",
@@ -430,7 +434,7 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **
 	if (n) {
 		for (size_t i = 0; i < n && rc == 0; i++) {
 			char *folder = folder_of(files[i]);
-			rc = check_file(&c, files[i], files[i], folder, summary, &text, err);
+			rc = check_file(&c, NULL, files[i], files[i], folder, summary, &text, err);
 			free(folder);
 			errors += c.errors;
 			warnings += c.warnings;
@@ -441,9 +445,9 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **
 		rc = ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &count, err);
 		for (size_t i = 0; rc == 0 && i < count; i++) {
 			ruru_buf_reset(&path);
-			ruru_buf_addf(&path, "%s/%s", ruru_ws_root(ws), list[i].path);
+			ruru_buf_addstr(&path, list[i].path);
 			struct ruru_error e = { 0 };
-			if (check_file(&c, path.ptr, list[i].path, list[i].id, summary, &text, &e) < 0)
+			if (check_file(&c, ws->store, path.ptr, list[i].path, list[i].id, summary, &text, &e) < 0)
 				continue; /* gone since it was listed */
 			errors += c.errors;
 			warnings += c.warnings;

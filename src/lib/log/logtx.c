@@ -24,24 +24,23 @@
 #include "text.h"
 #include "banned.h"
 
-/* Read the file until its front matter is complete (or all of it). */
-static int read_head(int dirfd, const char *path, struct ruru_buf *out,
-		     struct ruru_frontmatter *fm, bool *whole, struct ruru_error *err)
+/* Read open file `fd` (of `size` bytes, -1 when unknown) from its start
+ * until its front matter is complete (or all of it); the fd stays open. */
+static int read_head_fd(int fd, off_t size, struct ruru_buf *out, struct ruru_frontmatter *fm,
+			bool *whole, struct ruru_error *err)
 {
-	int fd = dirfd == AT_FDCWD ? ruru_open_read(path, err) : ruru_open_read_at(dirfd, path, err);
-	if (fd < 0)
-		return -1;
 	*whole = false;
 	for (;;) {
+		if (size >= 0 && out->len == (size_t)size) {
+			*whole = true; /* all of it: no read just to meet the end */
+			break;
+		}
 		ruru_buf_grow(out, 16384);
 		ssize_t n = read(fd, out->ptr + out->len, 16384);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			int e = errno;
-			close(fd);
-			return ruru_error_set(err, RURU_EFAIL, "read failed: %s", strerror(e));
-		}
+		if (n < 0)
+			return ruru_error_set(err, RURU_EFAIL, "read failed: %s", strerror(errno));
 		out->len += (size_t)n;
 		out->ptr[out->len] = '\0';
 		if (n == 0) {
@@ -54,17 +53,29 @@ static int read_head(int dirfd, const char *path, struct ruru_buf *out,
 		if (out->len >= 4 && !(out->ptr[0] == '+' || out->ptr[0] == '\xEF'))
 			break; /* no front matter at all */
 	}
-	close(fd);
 	ruru_frontmatter_split(out->ptr, out->len, fm);
 	return 0;
 }
 
-int ruru_read_front_matter(int dirfd, const char *path, struct ruru_buf *out,
-			   struct ruru_error *err)
+/* Read the file until its front matter is complete (or all of it). */
+static int read_head(struct ruru_store *store, int dirfd, const char *path, struct ruru_buf *out,
+		     struct ruru_frontmatter *fm, bool *whole, struct ruru_error *err)
+{
+	int fd = dirfd == AT_FDCWD ? ruru_store_open_read(store, path, err)
+				   : ruru_open_read_at(dirfd, path, err);
+	if (fd < 0)
+		return -1;
+	int rc = read_head_fd(fd, -1, out, fm, whole, err);
+	close(fd);
+	return rc;
+}
+
+int ruru_read_front_matter(struct ruru_store *store, int dirfd, const char *path,
+			   struct ruru_buf *out, struct ruru_error *err)
 {
 	struct ruru_frontmatter fm;
 	bool whole;
-	return read_head(dirfd, path, out, &fm, &whole, err);
+	return read_head(store, dirfd, path, out, &fm, &whole, err);
 }
 
 /* Parse the front matter in tx->text; errors point into the file. */
@@ -102,6 +113,7 @@ static enum ruru_status doc_status(const struct ruru_toml *doc)
 }
 
 static int cut_torn_tail(struct ruru_logtx *tx, struct ruru_error *err);
+static void load_state(struct ruru_logtx *tx);
 
 /* What every beginning shares: the names, empty buffers, no lock yet. */
 static void tx_init(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id)
@@ -109,16 +121,25 @@ static void tx_init(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id)
 	memset(tx, 0, sizeof(*tx));
 	tx->ws = ws;
 	tx->lock.fd = -1;
+	tx->logfd = -1;
+	tx->statefd = -1;
+	ruru_buf_init(&tx->state);
 	ruru_buf_init(&tx->text);
 	ruru_buf_init(&tx->appends);
 	tx->eol = "\n";
 	if (!id)
 		return;
 	tx->id = ruru_strdup(id);
-	tx->path = ruru_ws_session_path(ws, id, "session_log.md");
+	/* the session's folder, its log, lock and cache: named once */
+	tx->dirpath = ruru_ws_session_path(ws, id, NULL);
 	struct ruru_buf d = RURU_BUF_INIT;
-	ruru_buf_addf(&d, "%s/%s/session_log.md", ruru_layout_dir(ruru_ws_session_layout(ws, id)), id);
-	tx->display = ruru_buf_detach(&d, NULL);
+	ruru_buf_addf(&d, "%s/session_log.md", tx->dirpath);
+	tx->path = ruru_buf_detach(&d, NULL);
+	tx->display = ruru_strdup(tx->path);
+	ruru_buf_addf(&d, "%s/.lock", tx->dirpath);
+	tx->lockpath = ruru_buf_detach(&d, NULL);
+	ruru_buf_addf(&d, "%s/.state", tx->dirpath);
+	tx->statepath = ruru_buf_detach(&d, NULL);
 }
 
 /* The session's lock, in a folder of any layout. */
@@ -131,29 +152,35 @@ static int lock_session(struct ruru_logtx *tx, struct ruru_error *err)
 		struct ruru_error ignore = { 0 };
 		ruru_ws_ignore_transient(tx->ws, ruru_layout_dir(layout), false, &ignore);
 	}
-	char *lockfile = ruru_ws_session_path(tx->ws, tx->id, ".lock");
-	int rc = ruru_lock_acquire(&tx->lock, lockfile, err);
-	free(lockfile);
-	return rc;
+	/* The folder is opened once; the log, lock and cache are reached
+	 * from it. */
+	tx->dir = ruru_store_sub(tx->ws->store, tx->dirpath, err);
+	if (!tx->dir)
+		return -1;
+	return ruru_store_lock(tx->dir, &tx->lock, tx->lockpath, err);
 }
 
 int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, unsigned flags,
 		     struct ruru_error *err)
 {
 	tx_init(tx, ws, id);
-	if (lock_session(tx, err) < 0 || cut_torn_tail(tx, err) < 0)
+	if (lock_session(tx, err) < 0)
 		goto fail;
-	/* The cache is written after the entry: refuse a hostile one first. */
-	char *cache = ruru_ws_session_path(ws, id, ".state");
-	int rc = ruru_check_replaceable(cache, err);
-	free(cache);
-	if (rc < 0)
+	/* The cache is written with the entry: refuse a hostile one first. */
+	if (ruru_store_check_replaceable(tx->dir, tx->statepath, err) < 0)
 		goto fail;
-	bool whole;
-	if (read_head(AT_FDCWD, tx->path, &tx->text, &tx->fm, &whole, err) < 0) {
+	tx->logfd = ruru_store_open_read_stat(tx->dir, tx->path, &tx->logst, err);
+	if (tx->logfd < 0) {
 		ruru_error_set_file(err, tx->display);
 		if (err->code == RURU_ENOTFOUND)
 			ruru_error_set(err, RURU_ENOTFOUND, "session \"%s\" has no session_log.md", id);
+		goto fail;
+	}
+	load_state(tx);
+	bool whole;
+	if (cut_torn_tail(tx, err) < 0 ||
+	    read_head_fd(tx->logfd, tx->logst.st_size, &tx->text, &tx->fm, &whole, err) < 0) {
+		ruru_error_set_file(err, tx->display);
 		goto fail;
 	}
 	tx->loaded = whole;
@@ -180,8 +207,8 @@ int ruru_logtx_begin_new(struct ruru_logtx *tx, struct ruru_ws *ws, enum ruru_la
 			 const char *id, struct ruru_error *err)
 {
 	struct ruru_buf dir = RURU_BUF_INIT;
-	ruru_buf_addf(&dir, "%s/%s/%s", ruru_ws_root(ws), ruru_layout_dir(layout), id);
-	if (ruru_mkdir_new(dir.ptr, err) < 0) {
+	ruru_buf_addf(&dir, "%s/%s", ruru_layout_dir(layout), id);
+	if (ruru_store_mkdir_new(ws->store, dir.ptr, err) < 0) {
 		ruru_buf_release(&dir);
 		memset(tx, 0, sizeof(*tx));
 		tx->lock.fd = -1;
@@ -202,7 +229,7 @@ int ruru_logtx_begin_files(struct ruru_logtx *tx, struct ruru_ws *ws, const char
 {
 	tx_init(tx, ws, NULL);
 	tx->nolog = true;
-	if (ruru_lock_acquire(&tx->lock, lockfile, err) < 0) {
+	if (ruru_store_lock(ws->store, &tx->lock, lockfile, err) < 0) {
 		ruru_logtx_abort(tx);
 		return -1;
 	}
@@ -227,7 +254,7 @@ struct logtx_staged {
 };
 
 struct logtx_made {
-	char *path, *made; /* ruru_mkdirs_made()'s answer, for ruru_rmdirs_made() */
+	char *path, *made; /* ruru_store_mkdirs_made(ws->store, )'s answer, for ruru_store_rmdirs_made(ws->store, ) */
 };
 
 static void push_staged(struct ruru_logtx *tx, const struct logtx_staged *st)
@@ -238,14 +265,15 @@ static void push_staged(struct ruru_logtx *tx, const struct logtx_staged *st)
 
 /* Read what a regular file holds now into st->old (had_old), or nothing
  * when it is missing. */
-static int keep_old(const char *path, struct logtx_staged *st, struct ruru_error *err)
+static int keep_old(struct ruru_store *store, const char *path, struct logtx_staged *st,
+		    struct ruru_error *err)
 {
 	struct stat sb;
 	struct ruru_error lerr = { 0 };
 	/* a symlink, a hard-linked file: the store's own refusal */
-	if (ruru_check_replaceable(path, err) < 0)
+	if (ruru_store_check_replaceable(store, path, err) < 0)
 		return -1;
-	int have = ruru_lstat(path, &sb, &lerr);
+	int have = ruru_store_lstat(store, path, &sb, &lerr);
 	if (have < 0 && lerr.code != RURU_ENOTFOUND) {
 		*err = lerr;
 		return -1;
@@ -254,7 +282,7 @@ static int keep_old(const char *path, struct logtx_staged *st, struct ruru_error
 		return 0;
 	if (!S_ISREG(sb.st_mode))
 		return ruru_error_set(err, RURU_EREFUSED, "\"%s\" is not a regular file", path);
-	if (ruru_read_file(path, &st->old, err) < 0)
+	if (ruru_store_read(store, path, &st->old, err) < 0)
 		return -1;
 	st->had_old = true;
 	return 0;
@@ -264,9 +292,9 @@ int ruru_logtx_stage_file(struct ruru_logtx *tx, const char *path, const void *d
 			  bool must_be_new, struct ruru_error *err)
 {
 	struct logtx_staged st = { .old = RURU_BUF_INIT };
-	if (!must_be_new && keep_old(path, &st, err) < 0)
+	if (!must_be_new && keep_old(tx->ws->store, path, &st, err) < 0)
 		return -1;
-	if (ruru_stage_write(path, data, len, 0666, must_be_new, &st.file, err) < 0) {
+	if (ruru_store_stage(tx->ws->store, path, data, len, 0666, must_be_new, &st.file, err) < 0) {
 		ruru_buf_release(&st.old);
 		return -1;
 	}
@@ -277,7 +305,7 @@ int ruru_logtx_stage_file(struct ruru_logtx *tx, const char *path, const void *d
 int ruru_logtx_stage_remove(struct ruru_logtx *tx, const char *path, struct ruru_error *err)
 {
 	struct logtx_staged st = { .old = RURU_BUF_INIT, .remove = true };
-	if (keep_old(path, &st, err) < 0)
+	if (keep_old(tx->ws->store, path, &st, err) < 0)
 		return -1;
 	if (!st.had_old)
 		return 0; /* nothing to remove */
@@ -289,7 +317,7 @@ int ruru_logtx_stage_remove(struct ruru_logtx *tx, const char *path, struct ruru
 int ruru_logtx_mkdirs(struct ruru_logtx *tx, const char *path, struct ruru_error *err)
 {
 	char *made = NULL;
-	if (ruru_mkdirs_made(path, &made, err) < 0)
+	if (ruru_store_mkdirs_made(tx->ws->store, path, &made, err) < 0)
 		return -1;
 	if (!made)
 		return 0;
@@ -310,9 +338,9 @@ static void unpublish(struct ruru_logtx *tx)
 		if (!st->published)
 			continue;
 		if (st->had_old)
-			ruru_write_atomic(st->file.path, st->old.ptr, st->old.len, 0666, &ignore);
+			ruru_store_write(tx->ws->store, st->file.path, st->old.ptr, st->old.len, 0666, &ignore);
 		else
-			ruru_remove(st->file.path, &ignore);
+			ruru_store_remove(tx->ws->store, st->file.path, &ignore);
 		st->published = false;
 	}
 	errno = e;
@@ -323,13 +351,13 @@ static int publish(struct ruru_logtx *tx, struct ruru_error *err)
 	for (size_t i = 0; i < tx->nstaged; i++) {
 		struct logtx_staged *st = &tx->staged[i];
 		if (st->remove) {
-			if (ruru_remove(st->file.path, err) < 0) {
+			if (ruru_store_remove(tx->ws->store, st->file.path, err) < 0) {
 				if (err->code == RURU_ENOTFOUND)
 					continue; /* gone already: nothing to put back */
 				/* a file unlinked before a failed folder flush is gone */
 				struct stat sb;
 				struct ruru_error ignore = { 0 };
-				st->published = ruru_lstat(st->file.path, &sb, &ignore) < 0;
+				st->published = ruru_store_lstat(tx->ws->store, st->file.path, &sb, &ignore) < 0;
 				unpublish(tx);
 				return -1;
 			}
@@ -364,7 +392,7 @@ static void drop_made(struct ruru_logtx *tx, bool undo)
 {
 	for (size_t i = tx->nmade; i-- > 0;) {
 		if (undo)
-			ruru_rmdirs_made(tx->made[i].path, tx->made[i].made);
+			ruru_store_rmdirs_made(tx->ws->store, tx->made[i].path, tx->made[i].made);
 		free(tx->made[i].path);
 		free(tx->made[i].made);
 	}
@@ -383,10 +411,11 @@ void ruru_logtx_abort(struct ruru_logtx *tx)
 		 * folder (only when empty: nothing but ours is removed). */
 		int e = errno;
 		struct ruru_error ignore = { 0 };
-		char *lockfile = ruru_ws_session_path(tx->ws, tx->id, ".lock");
-		ruru_remove(lockfile, &ignore);
-		free(lockfile);
-		ruru_remove_dir(tx->new_dir, &ignore);
+		if (tx->dir)
+			ruru_store_remove(tx->dir, tx->lockpath, &ignore);
+		ruru_store_close(tx->dir);
+		tx->dir = NULL;
+		ruru_store_remove_dir(tx->ws->store, tx->new_dir, &ignore);
 		free(tx->new_dir);
 		tx->new_dir = NULL;
 		errno = e;
@@ -395,10 +424,21 @@ void ruru_logtx_abort(struct ruru_logtx *tx)
 	tx->doc = NULL;
 	ruru_buf_release(&tx->text);
 	ruru_buf_release(&tx->appends);
+	if (tx->logfd >= 0)
+		close(tx->logfd);
+	if (tx->statefd >= 0)
+		close(tx->statefd);
+	tx->logfd = tx->statefd = -1;
+	ruru_store_close(tx->dir);
+	tx->dir = NULL;
+	ruru_buf_release(&tx->state);
 	free(tx->id);
 	free(tx->path);
 	free(tx->display);
-	tx->id = tx->path = tx->display = NULL;
+	free(tx->dirpath);
+	free(tx->lockpath);
+	free(tx->statepath);
+	tx->id = tx->path = tx->display = tx->dirpath = tx->lockpath = tx->statepath = NULL;
 }
 
 /* Make tx->text the whole file (the lock is held, so it is what begin saw). */
@@ -407,7 +447,7 @@ static int load_whole(struct ruru_logtx *tx, struct ruru_error *err)
 	if (tx->loaded)
 		return 0;
 	ruru_buf_reset(&tx->text);
-	if (ruru_read_file(tx->path, &tx->text, err) < 0)
+	if (ruru_store_read(tx->dir, tx->path, &tx->text, err) < 0)
 		return -1;
 	tx->loaded = true;
 	return parse_front_matter(tx, err);
@@ -516,11 +556,35 @@ int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_log_input *in,
 		return -1;
 	if (entry_input_check(in, err) < 0)
 		return -1;
-	entry_render_input(&tx->appends, in, in->when_valid ? in->when : ruru_now(), tx->eol);
+	entry_render_input(&tx->appends, in, in->when_valid ? in->when : ruru_now(tx->ws), tx->eol);
 	return 0;
 }
 
 /* ---------------------------------------------------------- the cache */
+
+/*
+ * The session's ".state" remembers, after ruru's own write, what the log
+ * looked like, so that the next append need not scan it:
+ *
+ *   append-ok SIZE MTIME_S MTIME_NS INO      after a rewrite of the log
+ *   append-pending SIZE LEN INO               before an append (96 bytes)
+ *
+ * Whole entries (DESIGN §7).  An O_APPEND write of a big entry can be cut
+ * short by SIGKILL (a short write), and nothing in the bytes that reached
+ * the file says they are incomplete.  So before appending, the intent is
+ * recorded: the log's size before the write and the length of the
+ * record.  The intent is written in place, through the store's table of
+ * writing calls (a fault can hit it), and a failure to record it refuses
+ * the append.  Once the append is flushed, the cache file's own mtime is
+ * set to the log's: an intent whose log has exactly SIZE + LEN bytes, the
+ * same inode and that mtime is the log ruru left, with Log Entries last.
+ * A log of that inode whose size lies strictly between SIZE and SIZE + LEN
+ * holds a torn entry, which the next transaction cuts back before anything
+ * else (and `check` reports).  The intent is not fsynced: it guards against
+ * killed processes and full disks; after a power loss the page cache of the
+ * log is as lost as the intent.
+ */
+#define STATE_LEN 96 /* "append-pending " and three numbers of at most 20 digits fit */
 
 struct log_state {
 	long long size, mtime_s, mtime_ns, ino;
@@ -534,86 +598,107 @@ static void stat_state(const struct stat *st, struct log_state *s)
 	s->ino = (long long)st->st_ino;
 }
 
-/* Does the cache say the log is unchanged since ruru last appended, with
+/* Is the log (stat `st`) torn according to the cache text? */
+static bool torn_by(const char *text, const struct stat *st, off_t *keep)
+{
+	long long size, ino;
+	size_t len;
+	if (sscanf(text, "append-pending %lld %zu %lld", &size, &len, &ino) == 3 &&
+	    ino == (long long)st->st_ino && (long long)st->st_size > size &&
+	    (unsigned long long)st->st_size < (unsigned long long)size + len) {
+		*keep = (off_t)size;
+		return true;
+	}
+	return false;
+}
+
+/* Read the cache once, at the beginning (a missing or unreadable one is
+ * no cache). */
+static void load_state(struct ruru_logtx *tx)
+{
+	struct ruru_error ignore = { 0 };
+	ruru_buf_reset(&tx->state);
+	tx->have_state = false;
+	int fd = ruru_store_open_read_stat(tx->dir, tx->statepath, &tx->statest, &ignore);
+	if (fd < 0)
+		return;
+	char buf[256];
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return;
+	ruru_buf_add(&tx->state, buf, (size_t)n);
+	tx->have_state = true;
+}
+
+/* Does the cache say the log is unchanged since ruru last wrote it, with
  * its Log Entries section last? */
 static bool cache_says_appendable(struct ruru_logtx *tx, const struct stat *st)
 {
-	char *path = ruru_ws_session_path(tx->ws, tx->id, ".state");
-	struct ruru_buf b = RURU_BUF_INIT;
-	struct ruru_error ignore = { 0 };
 	struct log_state want, have;
-	bool ok = false;
-	if (ruru_read_file(path, &b, &ignore) == 0 &&
-	    sscanf(b.ptr, "append-ok %lld %lld %lld %lld", &have.size, &have.mtime_s,
-		   &have.mtime_ns, &have.ino) == 4) {
-		stat_state(st, &want);
-		ok = !memcmp(&want, &have, sizeof(want));
-	}
-	ruru_buf_release(&b);
-	free(path);
-	return ok;
+	long long size, ino;
+	size_t len;
+	if (!tx->have_state)
+		return false;
+	stat_state(st, &want);
+	if (sscanf(tx->state.ptr, "append-ok %lld %lld %lld %lld", &have.size, &have.mtime_s,
+		   &have.mtime_ns, &have.ino) == 4)
+		return !memcmp(&want, &have, sizeof(want));
+	return sscanf(tx->state.ptr, "append-pending %lld %zu %lld", &size, &len, &ino) == 3 &&
+	       ino == want.ino && (unsigned long long)want.size == (unsigned long long)size + len &&
+	       tx->statest.st_mtim.tv_sec == st->st_mtim.tv_sec &&
+	       tx->statest.st_mtim.tv_nsec == st->st_mtim.tv_nsec;
 }
 
-/* Remember the log's identity after our write.  A cache, so neither
- * durable nor routed through the store's fault injection: losing it (or
- * finding it torn after a crash) only costs one full scan, and two fsyncs
- * per entry would cost more than the append itself.  The session lock
- * makes the fixed temp name safe. */
+/* After a rewrite of the log: remember its identity (a cache, so neither
+ * durable nor routed through the fault injection: losing it only costs one
+ * full scan).  The session lock makes the fixed temp name safe. */
 static void cache_store(struct ruru_logtx *tx, bool appendable)
 {
-	char *path = ruru_ws_session_path(tx->ws, tx->id, ".state");
 	struct stat st;
 	struct ruru_error ignore = { 0 };
-	if (appendable && ruru_lstat(tx->path, &st, &ignore) == 0) {
+	if (appendable && ruru_store_lstat(tx->dir, tx->path, &st, &ignore) == 0) {
 		struct log_state s;
 		stat_state(&st, &s);
 		char line[128];
 		int n = snprintf(line, sizeof(line), "append-ok %lld %lld %lld %lld\n", s.size,
 				 s.mtime_s, s.mtime_ns, s.ino);
-		if (ruru_write_cache(path, line, (size_t)n, &ignore) < 0)
-			ruru_remove(path, &ignore);
+		if (ruru_store_write_cache(tx->dir, tx->statepath, line, (size_t)n, &ignore) < 0)
+			ruru_store_remove(tx->dir, tx->statepath, &ignore);
 	} else {
-		ruru_remove(path, &ignore);
+		ruru_store_remove(tx->dir, tx->statepath, &ignore);
 	}
-	free(path);
 }
 
-/*
- * Whole entries (DESIGN §7).  An O_APPEND write of a big entry can be cut
- * short by SIGKILL (a short write), and nothing in the bytes that reached
- * the file says they are incomplete.  So before appending, the cache
- * records the intent: "append-pending SIZE LEN INO" (the log's size before
- * the write and the length of the record).  The intent is replaced by the
- * usual "append-ok" line once the write is done, and by nothing when the
- * store took a failed write back.  An intent still there at the next
- * transaction means the writer died: a log of that inode whose size lies
- * strictly between SIZE and SIZE + LEN holds a torn entry, which is cut
- * back before anything else happens (and reported by `check`).  Like the
- * rest of the cache, the intent is not fsynced: it guards against killed
- * processes and full disks; after a power loss the page cache of the log
- * is as lost as the intent.
- */
-static void cache_store_pending(struct ruru_logtx *tx, const struct stat *st, size_t len)
+/* Record the intent of appending `len` bytes to the log of stat `st`; the
+ * cache stays open (tx->statefd) for the log's mtime after the append.
+ * -1 with err when it cannot be recorded: then nothing is appended. */
+static int record_intent(struct ruru_logtx *tx, const struct stat *st, size_t len,
+			 struct ruru_error *err)
 {
-	char *path = ruru_ws_session_path(tx->ws, tx->id, ".state");
-	char line[128];
-	struct ruru_error ignore = { 0 };
-	int n = snprintf(line, sizeof(line), "append-pending %lld %zu %lld\n", (long long)st->st_size,
+	char line[STATE_LEN + 1];
+	int n = snprintf(line, sizeof(line), "append-pending %lld %zu %lld", (long long)st->st_size,
 			 len, (long long)st->st_ino);
-	if (ruru_write_cache(path, line, (size_t)n, &ignore) < 0)
-		ruru_remove(path, &ignore);
-	free(path);
+	/* fixed width: the record always covers what an older one left */
+	memset(line + n, ' ', (size_t)(STATE_LEN - 1 - n));
+	line[STATE_LEN - 1] = '\n';
+	tx->statefd = ruru_store_overwrite(tx->dir, tx->statepath, line, STATE_LEN, err);
+	if (tx->statefd < 0) {
+		ruru_error_set_file(err, tx->statepath);
+		return -1;
+	}
+	return 0;
 }
 
-bool ruru_log_torn_tail(int dirfd, const char *state_path, const struct stat *st, off_t *keep)
+bool ruru_log_torn_tail(struct ruru_store *store, int dirfd, const char *state_path,
+			const struct stat *st, off_t *keep)
 {
 	struct ruru_buf b = RURU_BUF_INIT;
 	struct ruru_error ignore = { 0 };
-	long long size, ino;
-	size_t len;
 	bool torn = false;
-	int fd = dirfd == AT_FDCWD ? ruru_open_read(state_path, &ignore)
-				   : ruru_open_read_at(dirfd, state_path, &ignore);
+	int fd = dirfd != AT_FDCWD ? ruru_open_read_at(dirfd, state_path, &ignore)
+		 : store	    ? ruru_store_open_read(store, state_path, &ignore)
+				    : ruru_file_open_read(state_path, &ignore);
 	if (fd < 0)
 		return false;
 	struct stat sst;
@@ -621,13 +706,8 @@ bool ruru_log_torn_tail(int dirfd, const char *state_path, const struct stat *st
 			 ? ruru_buf_read_fd(&b, fd, &ignore)
 			 : -1;
 	close(fd);
-	if (rc == 0 &&
-	    sscanf(b.ptr, "append-pending %lld %zu %lld", &size, &len, &ino) == 3 &&
-	    ino == (long long)st->st_ino && (long long)st->st_size > size &&
-	    (unsigned long long)st->st_size < (unsigned long long)size + len) {
-		*keep = (off_t)size;
-		torn = true;
-	}
+	if (rc == 0)
+		torn = torn_by(b.ptr, st, keep);
 	ruru_buf_release(&b);
 	return torn;
 }
@@ -646,30 +726,50 @@ bool ruru_log_torn_shape(const char *tail, size_t len)
 	return len >= 3 && memcmp(tail, RURU_LIT("- [")) == 0;
 }
 
+/* pread until `len` bytes or the end; the count read, -1 on error. */
+static ssize_t pread_full(int fd, char *p, size_t len, off_t off)
+{
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = pread(fd, p + got, len - got, off + (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
 /* Under the lock, before anything else: cut a torn tail back.  The intent
  * is only a cache, so the bytes must look like what ruru appended too: a
  * forged .state cannot make ruru cut a log. */
 static int cut_torn_tail(struct ruru_logtx *tx, struct ruru_error *err)
 {
-	char *state = ruru_ws_session_path(tx->ws, tx->id, ".state");
-	struct stat st;
 	off_t keep;
 	int rc = 0;
 	struct ruru_error ignore = { 0 };
-	struct ruru_buf tail = RURU_BUF_INIT;
-	off_t size;
-	if (ruru_lstat(tx->path, &st, &ignore) == 0 && S_ISREG(st.st_mode) &&
-	    ruru_log_torn_tail(AT_FDCWD, state, &st, &keep) &&
-	    ruru_read_tail(tx->path, (size_t)(st.st_size - keep), &tail, &size, &ignore) == 0 &&
-	    size == st.st_size && ruru_log_torn_shape(tail.ptr, tail.len)) {
-		rc = ruru_truncate(tx->path, keep, err);
+	if (!tx->have_state || !S_ISREG(tx->logst.st_mode) ||
+	    !torn_by(tx->state.ptr, &tx->logst, &keep))
+		return 0;
+	size_t n = (size_t)(tx->logst.st_size - keep);
+	char *tail = ruru_xmalloc(n);
+	ssize_t got = pread_full(tx->logfd, tail, n, keep);
+	if (got == (ssize_t)n && ruru_log_torn_shape(tail, n)) {
+		rc = ruru_store_truncate(tx->dir, tx->path, keep, err);
 		if (rc < 0)
 			ruru_error_set_file(err, tx->display);
-		else
-			ruru_remove(state, &ignore); /* the log changed: scan again next time */
+		else {
+			/* the log changed: scan again next time */
+			ruru_store_remove(tx->dir, tx->statepath, &ignore);
+			tx->have_state = false;
+			if (fstat(tx->logfd, &tx->logst) < 0)
+				rc = ruru_error_set(err, RURU_EFAIL, "cannot stat: %s", strerror(errno));
+		}
 	}
-	ruru_buf_release(&tail);
-	free(state);
+	free(tail);
 	return rc;
 }
 
@@ -686,38 +786,49 @@ static bool section_is_last(struct ruru_logtx *tx)
 
 static int commit_append(struct ruru_logtx *tx, struct ruru_error *err)
 {
-	struct stat st;
-	if (ruru_lstat(tx->path, &st, err) < 0) {
-		ruru_error_set_file(err, tx->display);
-		return -1;
-	}
+	/* the log as begin found it: the lock keeps other ruru writers out */
+	const struct stat st = tx->logst;
 	if (!cache_says_appendable(tx, &st)) {
 		if (load_whole(tx, err) < 0)
 			return -1;
 		if (!section_is_last(tx))
 			return 1; /* the caller inserts and rewrites */
 	}
-	struct ruru_buf tail = RURU_BUF_INIT;
-	off_t size;
-	if (ruru_read_tail(tx->path, 1, &tail, &size, err) < 0) {
-		ruru_buf_release(&tail);
+	char last = '\n';
+	if (tx->loaded && tx->text.len)
+		last = tx->text.ptr[tx->text.len - 1];
+	else if (!tx->loaded && st.st_size > 0 &&
+		 pread_full(tx->logfd, &last, 1, st.st_size - 1) != 1) {
+		ruru_error_set(err, RURU_EFAIL, "cannot read: %s", strerror(errno));
+		ruru_error_set_file(err, tx->display);
 		return -1;
 	}
 	struct ruru_buf rec = RURU_BUF_INIT;
-	if (tail.len && tail.ptr[tail.len - 1] != '\n')
+	if (st.st_size > 0 && last != '\n')
 		ruru_buf_addstr(&rec, tx->eol);
 	ruru_buf_add(&rec, tx->appends.ptr, tx->appends.len);
-	struct ruru_error ignore = { 0 };
-	if (ruru_lstat(tx->path, &st, &ignore) == 0)
-		cache_store_pending(tx, &st, rec.len);
-	int rc = ruru_append(tx->path, rec.ptr, rec.len, err);
+	bool had_state = tx->have_state;
+	if (record_intent(tx, &st, rec.len, err) < 0) {
+		struct ruru_error ignore = { 0 };
+		if (!had_state) /* a cache this failure made goes again */
+			ruru_store_remove(tx->dir, tx->statepath, &ignore);
+		ruru_buf_release(&rec);
+		return -1;
+	}
+	struct stat after;
+	int rc = ruru_store_append_stat(tx->dir, tx->path, rec.ptr, rec.len, &after, err);
 	ruru_buf_release(&rec);
-	ruru_buf_release(&tail);
-	/* Either way the log is whole again (the store takes a failed
-	 * write back), so the intent goes. */
-	cache_store(tx, rc == 0);
-	if (rc < 0)
+	if (rc == 0) {
+		/* the intent now also says "done": its mtime is the log's */
+		struct timespec t[2] = { after.st_mtim, after.st_mtim };
+		futimens(tx->statefd, t);
+	} else {
+		/* The store took the failed write back: the log has SIZE bytes,
+		 * which the intent reads as neither torn nor appendable. */
 		ruru_error_set_file(err, tx->display);
+	}
+	close(tx->statefd);
+	tx->statefd = -1;
 	return rc;
 }
 
@@ -739,7 +850,7 @@ int ruru_logtx_commit(struct ruru_logtx *tx, struct ruru_error *err)
 		ruru_buf_reset(&tx->appends);
 	}
 	if (tx->dirty) {
-		rc = ruru_write_atomic(tx->path, tx->text.ptr, tx->text.len, 0666, err);
+		rc = ruru_store_write(tx->dir, tx->path, tx->text.ptr, tx->text.len, 0666, err);
 		if (rc < 0)
 			ruru_error_set_file(err, tx->display);
 		else

@@ -49,8 +49,17 @@ struct logtx_made;
 struct ruru_logtx {
 	struct ruru_ws *ws;
 	char *id;
-	char *path;           /* absolute path of the log */
+	char *dirpath;        /* the session's folder, relative to the root */
+	char *path;           /* the log, relative to the root */
 	char *display;        /* the log relative to the root, for messages */
+	char *lockpath, *statepath; /* its lock and cache */
+	struct ruru_store *dir; /* the session's folder, opened once (with the lock) */
+	int logfd;            /* the log, open for reading since begin, or -1 */
+	struct stat logst;    /* the log as begin found it (after a torn tail's cut) */
+	struct ruru_buf state; /* the cache (.state) as begin found it */
+	struct stat statest;  /* and its stat */
+	bool have_state;
+	int statefd;          /* the cache during an append, or -1 */
 	struct ruru_lock lock;
 	struct ruru_buf text; /* the front matter (or the whole file once loaded) */
 	bool loaded;          /* text holds the whole file */
@@ -107,17 +116,19 @@ void ruru_logtx_abort(struct ruru_logtx *tx);
 
 /* Read a log up to the end of its front matter (all of it when it has
  * none), so that listing never reads bodies.  `path` is relative to the
- * folder `dirfd` (AT_FDCWD: the current directory, or absolute). */
-int ruru_read_front_matter(int dirfd, const char *path, struct ruru_buf *out,
-			   struct ruru_error *err);
+ * folder `dirfd`, or with dirfd AT_FDCWD a path of `store`. */
+int ruru_read_front_matter(struct ruru_store *store, int dirfd, const char *path,
+			   struct ruru_buf *out, struct ruru_error *err);
 
 /* Does the log (stat `st`) end in a torn entry, the rest of an append that
  * was interrupted (SIGKILL) according to the session's cache `state_path`
- * (relative to `dirfd`, or AT_FDCWD)?
+ * (relative to `dirfd`; with AT_FDCWD a path of `store`, or with no store
+ * a file outside any workspace)?
  * Then *keep is the length of the log without it.  The next transaction
  * cuts it back; `check` reports it; readers ignore it. */
 struct stat;
-bool ruru_log_torn_tail(int dirfd, const char *state_path, const struct stat *st, off_t *keep);
+bool ruru_log_torn_tail(struct ruru_store *store, int dirfd, const char *state_path,
+			const struct stat *st, off_t *keep);
 /* Do the bytes after *keep look like the start of what ruru appends (a
  * line ending, then "- [")?  Callers check it before they trust the cache. */
 bool ruru_log_torn_shape(const char *tail, size_t len);

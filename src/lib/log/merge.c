@@ -977,8 +977,8 @@ int ruru_merge_files(const char *base, const char *ours, const char *theirs,
 	ruru_buf_init(&t);
 	ruru_buf_init(&out);
 	int rc = -1;
-	if (ruru_read_file(base, &b, err) == 0 && ruru_read_file(ours, &o, err) == 0 &&
-	    ruru_read_file(theirs, &t, err) == 0) {
+	if (ruru_file_read(base, &b, err) == 0 && ruru_file_read(ours, &o, err) == 0 &&
+	    ruru_file_read(theirs, &t, err) == 0) {
 		struct ruru_error why = { 0 };
 		ruru_error_clear(&why);
 		rc = ruru_merge_logs(b.ptr, b.len, o.ptr, o.len, t.ptr, t.len, &out, &why);

@@ -258,7 +258,7 @@ static int load_at(int dirfd, enum ruru_layout layout, const char *id, unsigned 
 			if (rc == 0 && fstat(fd, &st) == 0) {
 				struct ruru_buf sp = RURU_BUF_INIT;
 				ruru_buf_addf(&sp, "%s/.state", id);
-				if (ruru_log_torn_tail(dirfd, sp.ptr, &st, &keep) && (size_t)keep < bp->len &&
+				if (ruru_log_torn_tail(NULL, dirfd, sp.ptr, &st, &keep) && (size_t)keep < bp->len &&
 				    ruru_log_torn_shape(bp->ptr + keep, bp->len - (size_t)keep)) {
 					bp->len = (size_t)keep;
 					bp->ptr[bp->len] = '\0';
@@ -268,7 +268,7 @@ static int load_at(int dirfd, enum ruru_layout layout, const char *id, unsigned 
 			close(fd);
 		}
 	} else {
-		rc = ruru_read_front_matter(dirfd, in_dir, bp, err);
+		rc = ruru_read_front_matter(NULL, dirfd, in_dir, bp, err);
 	}
 	if (rc < 0) {
 		ruru_error_set_file(err, rel.ptr);
@@ -289,7 +289,7 @@ int ruru_session_load(struct ruru_ws *ws, const char *id, unsigned flags, struct
 {
 	enum ruru_layout layout = ruru_ws_session_layout(ws, id);
 	char *dir = ruru_ws_path(ws, ruru_layout_dir(layout));
-	int dfd = ruru_open_dir(dir, err);
+	int dfd = ruru_store_open_dir(ws->store, dir, err);
 	free(dir);
 	if (dfd < 0) {
 		memset(out, 0, sizeof(*out));
@@ -353,7 +353,7 @@ static int list_layout(struct ruru_ws *ws, enum ruru_layout layout, enum ruru_st
 		       const char *tag, struct ruru_session **out, size_t *n, struct ruru_error *err)
 {
 	char *dirpath = ruru_ws_path(ws, ruru_layout_dir(layout));
-	DIR *d = ruru_opendir(dirpath, err);
+	DIR *d = ruru_store_opendir(ws->store, dirpath, err);
 	free(dirpath);
 	if (!d) {
 		if (errno == ENOENT || errno == ENOTDIR)
@@ -547,13 +547,19 @@ static int session_exists(const struct ruru_ws *ws, const char *id, struct ruru_
 	struct stat st;
 	struct ruru_error e = { 0 };
 	int rc = 0;
-	if (ruru_lstat(p, &st, &e) == 0) {
+	if (ws->layout_id && !strcmp(ws->layout_id, id)) {
+		/* the layout's look-up just found it a folder, reached
+		 * without a symlink */
+		free(p);
+		return 1;
+	}
+	if (ruru_store_lstat(ws->store, p, &st, &e) == 0) {
 		if (S_ISDIR(st.st_mode))
 			rc = 1;
 		else if (S_ISLNK(st.st_mode)) {
 			ruru_error_set(err, RURU_EREFUSED,
 				       "unsafe path \"%s\": the session folder is a symlink",
-				       p + strlen(ws->root) + 1);
+				       p);
 			rc = -1;
 		}
 	} else if (e.code == RURU_EREFUSED) {
@@ -636,7 +642,7 @@ static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_erro
 	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
 		char *dirpath = ruru_ws_path(ws, ruru_layout_dir((enum ruru_layout)l));
 		struct ruru_error derr = { 0 };
-		DIR *d = ruru_opendir(dirpath, &derr);
+		DIR *d = ruru_store_opendir(ws->store, dirpath, &derr);
 		free(dirpath);
 		if (!d && derr.code == RURU_EREFUSED) {
 			*err = derr;
@@ -684,18 +690,22 @@ char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error
 {
 	if (id && *id)
 		return resolve_named(ws, id, err);
-	const char *env = getenv("ROOCOM_SESSION_ID");
+	const char *env = ws->opts.session_id;
 	if (env && *env)
 		return resolve_named(ws, env, err);
 	char *out = NULL;
 	time_t newest = 0;
 	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
 		struct ruru_buf ap = RURU_BUF_INIT, b = RURU_BUF_INIT;
-		ruru_buf_addf(&ap, "%s/%s/.active", ws->root, ruru_layout_dir((enum ruru_layout)l));
+		ruru_buf_addf(&ap, "%s/.active", ruru_layout_dir((enum ruru_layout)l));
 		struct ruru_error ignore = { 0 };
 		struct stat st;
-		if (ruru_lstat(ap.ptr, &st, &ignore) == 0 && (!out || st.st_mtime > newest) &&
-		    ruru_read_file(ap.ptr, &b, &ignore) == 0) {
+		int fd = ruru_store_open_read_stat(ws->store, ap.ptr, &st, &ignore);
+		bool got = fd >= 0 && (!out || st.st_mtime > newest) &&
+			   ruru_buf_read_fd(&b, fd, &ignore) == 0;
+		if (fd >= 0)
+			close(fd);
+		if (got) {
 			while (b.len && (b.ptr[b.len - 1] == '\n' || b.ptr[b.len - 1] == '\r' ||
 					 b.ptr[b.len - 1] == ' '))
 				b.ptr[--b.len] = '\0';
@@ -724,7 +734,7 @@ char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error
 
 int ruru_session_optional(struct ruru_ws *ws, const char *id, char **out, struct ruru_error *err)
 {
-	const char *env = getenv("ROOCOM_SESSION_ID");
+	const char *env = ws->opts.session_id;
 	bool named = (id && *id) || (env && *env);
 	*out = ruru_session_resolve(ws, id, err);
 	if (!*out) {

@@ -15,9 +15,9 @@
 #include "workspace.h"
 #include "banned.h"
 
-time_t ruru_now(void)
+time_t ruru_now(const struct ruru_ws *ws)
 {
-	const char *env = getenv("RURU_NOW");
+	const char *env = ws ? ws->opts.now : NULL;
 	if (env && *env) {
 		char *end;
 		errno = 0;
@@ -38,41 +38,18 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* A folder below a registered root, reached without following a link. */
-static bool is_ws_dir(const char *path)
+/* A folder below the root, reached without following a link. */
+static bool is_ws_dir(struct ruru_ws *ws, const char *path)
 {
 	struct stat st;
 	struct ruru_error ignore = { 0 };
-	return ruru_lstat(path, &st, &ignore) == 0 && S_ISDIR(st.st_mode);
+	return ruru_store_lstat(ws->store, path, &st, &ignore) == 0 && S_ISDIR(st.st_mode);
 }
 
 static bool exists(const char *path)
 {
 	struct stat st;
 	return lstat(path, &st) == 0;
-}
-
-/* Walk up from `start` to the first folder holding `marker`. */
-static char *find_up(const char *start, const char *marker, bool want_dir)
-{
-	struct ruru_buf b = RURU_BUF_INIT;
-	ruru_buf_addstr(&b, start);
-	for (;;) {
-		size_t keep = b.len;
-		ruru_buf_addf(&b, "%s%s", keep > 1 ? "/" : "", marker);
-		bool hit = want_dir ? is_dir(b.ptr) : exists(b.ptr);
-		b.len = keep;
-		b.ptr[keep] = '\0';
-		if (hit)
-			return ruru_buf_detach(&b, NULL);
-		char *slash = strrchr(b.ptr, '/');
-		if (!slash || keep <= 1)
-			break;
-		b.len = slash == b.ptr ? 1 : (size_t)(slash - b.ptr);
-		b.ptr[b.len] = '\0';
-	}
-	ruru_buf_release(&b);
-	return NULL;
 }
 
 /* --- later layouts (issue #12): .roo/commander/sessions (v8), .mdtm/sessions (v8.1) */
@@ -92,21 +69,35 @@ const char *ruru_layout_dir(enum ruru_layout l)
 	return l >= 0 && l < RURU_LAYOUT_COUNT ? layout_dirs[l] : NULL;
 }
 
-/* The nearest ancestor holding .ruru/, .mdtm/ or .roo/commander/. */
+/* The nearest ancestor holding .ruru/, .mdtm/ or .roo/commander/, or
+ * else the git top level (a folder holding .git): one folder at a time,
+ * the first that holds any of them, so never a workspace above the git
+ * top level, and one look-up when the current folder is the root. */
 static char *find_up_workspace(const char *start)
 {
 	static const char *const markers[] = { ".ruru", ".mdtm", ".roo/commander" };
-	char *best = NULL;
-	for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]); i++) {
-		char *d = find_up(start, markers[i], true);
-		if (d && (!best || strlen(d) > strlen(best))) {
-			free(best);
-			best = d;
-		} else {
-			free(d);
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_buf_addstr(&b, start);
+	for (;;) {
+		size_t keep = b.len;
+		bool hit = false;
+		for (size_t i = 0; i <= sizeof(markers) / sizeof(markers[0]) && !hit; i++) {
+			bool git = i == sizeof(markers) / sizeof(markers[0]);
+			ruru_buf_addf(&b, "%s%s", keep > 1 ? "/" : "", git ? ".git" : markers[i]);
+			hit = git ? exists(b.ptr) : is_dir(b.ptr);
+			b.len = keep;
+			b.ptr[keep] = '\0';
 		}
+		if (hit)
+			return ruru_buf_detach(&b, NULL);
+		char *slash = strrchr(b.ptr, '/');
+		if (!slash || keep <= 1)
+			break;
+		b.len = slash == b.ptr ? 1 : (size_t)(slash - b.ptr);
+		b.ptr[b.len] = '\0';
 	}
-	return best;
+	ruru_buf_release(&b);
+	return NULL;
 }
 
 static bool valid_id(const char *id)
@@ -116,13 +107,21 @@ static bool valid_id(const char *id)
 
 enum ruru_layout ruru_ws_session_layout(struct ruru_ws *ws, const char *id)
 {
+	/* A session found once stays in its layout for the process: the
+	 * answer is remembered (a miss is not: the session may be made). */
+	if (id && ws->layout_id && !strcmp(id, ws->layout_id))
+		return ws->layout;
 	for (int l = 0; id && valid_id(id) && l < RURU_LAYOUT_COUNT; l++) {
 		struct ruru_buf b = RURU_BUF_INIT;
-		ruru_buf_addf(&b, "%s/%s/%s", ws->root, layout_dirs[l], id);
-		bool hit = is_ws_dir(b.ptr);
+		ruru_buf_addf(&b, "%s/%s", layout_dirs[l], id);
+		bool hit = is_ws_dir(ws, b.ptr);
 		ruru_buf_release(&b);
-		if (hit)
-			return (enum ruru_layout)l;
+		if (hit) {
+			free(ws->layout_id);
+			ws->layout_id = ruru_strdup(id);
+			ws->layout = (enum ruru_layout)l;
+			return ws->layout;
+		}
 	}
 	return RURU_LAYOUT_RURU;
 }
@@ -131,13 +130,13 @@ enum ruru_layout ruru_ws_new_layout(struct ruru_ws *ws)
 {
 	bool have[RURU_LAYOUT_COUNT];
 	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
-		char *p = ruru_ws_path(ws, layout_dirs[l]);
-		have[l] = is_ws_dir(p);
+		const char *p = layout_dirs[l];
+		have[l] = is_ws_dir(ws, p);
 		if (have[l] && l == RURU_LAYOUT_RURU) {
 			/* `ruru init` in a v8.1 workspace makes an empty
 			 * .ruru/sessions/: it holds no session yet. */
 			struct ruru_error e = { 0 };
-			DIR *d = ruru_opendir(p, &e);
+			DIR *d = ruru_store_opendir(ws->store, p, &e);
 			struct dirent *de;
 			have[l] = false;
 			while (d && !have[l] && (de = readdir(d)))
@@ -145,7 +144,6 @@ enum ruru_layout ruru_ws_new_layout(struct ruru_ws *ws)
 			if (d)
 				closedir(d);
 		}
-		free(p);
 	}
 	if (!have[RURU_LAYOUT_RURU] && have[RURU_LAYOUT_V8] != have[RURU_LAYOUT_V81])
 		return have[RURU_LAYOUT_V8] ? RURU_LAYOUT_V8 : RURU_LAYOUT_V81;
@@ -173,12 +171,24 @@ static char *absolute(const char *path, struct ruru_error *err)
 	return ruru_buf_detach(&b, NULL);
 }
 
+static char *opt_dup(const char *s)
+{
+	return s ? ruru_strdup(s) : NULL;
+}
+
 struct ruru_ws *ruru_ws_open(const char *root, struct ruru_error *err)
 {
+	return ruru_ws_open_opts(root, NULL, err);
+}
+
+struct ruru_ws *ruru_ws_open_opts(const char *root, const struct ruru_options *opts,
+				  struct ruru_error *err)
+{
+	static const struct ruru_options none;
 	char *dir = NULL;
 	bool guessed = false;
-	if (!root || !*root)
-		root = getenv("RURU_ROOT");
+	if (!opts)
+		opts = &none;
 	if (root && *root) {
 		dir = absolute(root, err);
 		if (!dir)
@@ -192,17 +202,7 @@ struct ruru_ws *ruru_ws_open(const char *root, struct ruru_error *err)
 		}
 		/* Never above the git top level: a stray ~/.ruru must not take
 		 * over a repository that has no .ruru/ of its own. */
-		char *top = find_up(cwd, ".git", false);
 		dir = find_up_workspace(cwd);
-		if (dir && top && strlen(dir) < strlen(top)) {
-			free(dir);
-			dir = NULL;
-		}
-		if (!dir) {
-			dir = top;
-			top = NULL;
-		}
-		free(top);
 		if (!dir) {
 			dir = ruru_strdup(cwd);
 			guessed = true;
@@ -211,10 +211,30 @@ struct ruru_ws *ruru_ws_open(const char *root, struct ruru_error *err)
 	size_t n = strlen(dir);
 	while (n > 1 && dir[n - 1] == '/')
 		dir[--n] = '\0';
+	struct ruru_store *store = ruru_store_open(dir, opts->lock_timeout_ms, err);
+	if (!store) {
+		free(dir);
+		return NULL;
+	}
+	if (opts->fault)
+		ruru_fault_set(opts->fault);
 	struct ruru_ws *ws = ruru_xmalloc(sizeof(*ws));
 	ws->root = dir;
 	ws->guessed = guessed;
-	ruru_store_add_root(dir); /* every path below it is walked from it */
+	ws->store = store;
+	ws->layout_id = NULL;
+	ws->layout = RURU_LAYOUT_RURU;
+	ws->opts = (struct ruru_options){
+		.fault = opt_dup(opts->fault),
+		.now = opt_dup(opts->now),
+		.session_id = opt_dup(opts->session_id),
+		.lock_timeout_ms = opt_dup(opts->lock_timeout_ms),
+		.config_dir = opt_dup(opts->config_dir),
+		.cache_dir = opt_dup(opts->cache_dir),
+		.home = opt_dup(opts->home),
+		.tmpdir = opt_dup(opts->tmpdir),
+		.user = opt_dup(opts->user),
+	};
 	return ws;
 }
 
@@ -222,8 +242,40 @@ void ruru_ws_free(struct ruru_ws *ws)
 {
 	if (!ws)
 		return;
+	const char *const owned[] = {
+		ws->opts.fault,	     ws->opts.now,	 ws->opts.session_id,
+		ws->opts.lock_timeout_ms, ws->opts.config_dir, ws->opts.cache_dir,
+		ws->opts.home,	     ws->opts.tmpdir,	 ws->opts.user,
+	};
+	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+		free((char *)owned[i]);
+	ruru_store_close(ws->store);
+	free(ws->layout_id);
 	free(ws->root);
 	free(ws);
+}
+
+const struct ruru_options *ruru_ws_options(const struct ruru_ws *ws)
+{
+	return &ws->opts;
+}
+
+struct ruru_store *ruru_ws_store(const struct ruru_ws *ws)
+{
+	return ws->store;
+}
+
+int ruru_ws_read(struct ruru_ws *ws, const char *rel, struct ruru_buf *out, struct ruru_error *err)
+{
+	if (!out->ptr)
+		ruru_buf_init(out);
+	ruru_buf_reset(out);
+	return ruru_store_read(ws->store, rel, out, err);
+}
+
+void ruru_fault_set(const char *spec)
+{
+	ruru_store_fault_use(spec);
 }
 
 const char *ruru_ws_root(const struct ruru_ws *ws)
@@ -238,6 +290,12 @@ bool ruru_ws_guessed(const struct ruru_ws *ws)
 
 char *ruru_ws_path(const struct ruru_ws *ws, const char *rel)
 {
+	(void)ws;
+	return ruru_strdup(rel);
+}
+
+char *ruru_ws_abs_path(const struct ruru_ws *ws, const char *rel)
+{
 	struct ruru_buf b = RURU_BUF_INIT;
 	ruru_buf_addf(&b, "%s/%s", ws->root, rel);
 	return ruru_buf_detach(&b, NULL);
@@ -246,9 +304,8 @@ char *ruru_ws_path(const struct ruru_ws *ws, const char *rel)
 char *ruru_ws_session_path(const struct ruru_ws *ws, const char *id, const char *leaf)
 {
 	struct ruru_buf b = RURU_BUF_INIT;
-	ruru_buf_addf(&b, "%s/%s/%s%s%s", ws->root,
-		      layout_dirs[ruru_ws_session_layout((struct ruru_ws *)ws, id)], id,
-		      leaf ? "/" : "", leaf ? leaf : "");
+	ruru_buf_addf(&b, "%s/%s%s%s", layout_dirs[ruru_ws_session_layout((struct ruru_ws *)ws, id)],
+		      id, leaf ? "/" : "", leaf ? leaf : "");
 	return ruru_buf_detach(&b, NULL);
 }
 
@@ -289,13 +346,8 @@ static bool has_line(const struct ruru_buf *text, const char *line)
 
 /* Write .ruru/.gitignore, or add the lines an older one lacks (the user's
  * own lines kept as they are). */
-static int write_ignore_lines(const char *path, const char *const *lines, size_t nlines,
-			      struct ruru_error *err);
-
-static int write_gitignore(const char *path, struct ruru_error *err)
-{
-	return write_ignore_lines(path, ignored, sizeof(ignored) / sizeof(*ignored), err);
-}
+static int write_ignore_lines(struct ruru_store *store, const char *path,
+			      const char *const *lines, size_t nlines, struct ruru_error *err);
 
 /* --- later layouts: their folders get a .gitignore for ruru's own files */
 int ruru_ws_ignore_transient(struct ruru_ws *ws, const char *dir_rel, bool tasks,
@@ -307,21 +359,21 @@ int ruru_ws_ignore_transient(struct ruru_ws *ws, const char *dir_rel, bool tasks
 	};
 	static const char *const task_lines[] = { "**/.*.lock", "**/.*.ruru-??????" };
 	struct ruru_buf p = RURU_BUF_INIT;
-	ruru_buf_addf(&p, "%s/%s/.gitignore", ws->root, dir_rel);
-	int rc = tasks ? write_ignore_lines(p.ptr, task_lines, 2, err)
-		       : write_ignore_lines(p.ptr, session_lines, 6, err);
+	ruru_buf_addf(&p, "%s/.gitignore", dir_rel);
+	int rc = tasks ? write_ignore_lines(ws->store, p.ptr, task_lines, 2, err)
+		       : write_ignore_lines(ws->store, p.ptr, session_lines, 6, err);
 	ruru_buf_release(&p);
 	return rc;
 }
 
-static int write_ignore_lines(const char *path, const char *const *lines, size_t nlines,
-			      struct ruru_error *err)
+static int write_ignore_lines(struct ruru_store *store, const char *path,
+			      const char *const *lines, size_t nlines, struct ruru_error *err)
 {
 	struct ruru_buf text = RURU_BUF_INIT;
 	struct ruru_error e = { 0 };
 	int rc = 0;
 	ruru_buf_init(&text);
-	if (ruru_read_file(path, &text, &e) < 0) {
+	if (ruru_store_read(store, path, &text, &e) < 0) {
 		if (e.code != RURU_ENOTFOUND) {
 			*err = e;
 			ruru_buf_release(&text);
@@ -342,35 +394,42 @@ static int write_ignore_lines(const char *path, const char *const *lines, size_t
 		ruru_buf_addf(&text, "%s\n", lines[i]);
 	}
 	if (text.len != old)
-		rc = ruru_write_atomic(path, text.ptr, text.len, 0666, err);
+		rc = ruru_store_write(store, path, text.ptr, text.len, 0666, err);
 	ruru_buf_release(&text);
 	return rc;
 }
 
-int ruru_ws_init(const char *dir, struct ruru_error *err)
+static int init_store(struct ruru_store *store, struct ruru_error *err)
 {
 	static const char *const sub[] = { ".ruru/sessions", ".ruru/temp", ".ruru/tasks" };
-	struct ruru_buf p = RURU_BUF_INIT;
 	int rc = 0;
-	ruru_store_add_root(dir ? dir : ".");
-	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]) && rc == 0; i++) {
-		ruru_buf_reset(&p);
-		ruru_buf_addf(&p, "%s/%s", dir ? dir : ".", sub[i]);
-		rc = ruru_mkdirs(p.ptr, err);
-	}
-	if (rc == 0) {
-		ruru_buf_reset(&p);
-		ruru_buf_addf(&p, "%s/.ruru/.gitignore", dir ? dir : ".");
-		rc = write_gitignore(p.ptr, err);
-	}
-	ruru_buf_release(&p);
+	for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]) && rc == 0; i++)
+		rc = ruru_store_mkdirs(store, sub[i], err);
+	if (rc == 0)
+		rc = write_ignore_lines(store, ".ruru/.gitignore", ignored,
+					sizeof(ignored) / sizeof(*ignored), err);
 	return rc;
 }
 
-char *ruru_ws_active_path(const struct ruru_ws *ws, enum ruru_layout layout)
+int ruru_ws_make(struct ruru_ws *ws, struct ruru_error *err)
+{
+	return init_store(ws->store, err);
+}
+
+int ruru_ws_init(const char *dir, struct ruru_error *err)
+{
+	struct ruru_store *store = ruru_store_open(dir ? dir : ".", NULL, err);
+	if (!store)
+		return -1;
+	int rc = init_store(store, err);
+	ruru_store_close(store);
+	return rc;
+}
+
+char *ruru_ws_active_path(enum ruru_layout layout)
 {
 	struct ruru_buf ap = RURU_BUF_INIT;
-	ruru_buf_addf(&ap, "%s/%s/.active", ws->root, layout_dirs[layout]);
+	ruru_buf_addf(&ap, "%s/.active", layout_dirs[layout]);
 	return ruru_buf_detach(&ap, NULL);
 }
 
@@ -382,17 +441,17 @@ int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *er
 	for (int k = 0; k < RURU_LAYOUT_COUNT; k++) {
 		if (k == (int)l)
 			continue;
-		char *o = ruru_ws_active_path(ws, (enum ruru_layout)k);
+		char *o = ruru_ws_active_path((enum ruru_layout)k);
 		struct ruru_error ignore = { 0 };
-		ruru_remove(o, &ignore);
+		ruru_store_remove(ws->store, o, &ignore);
 		free(o);
 	}
 	if (l != RURU_LAYOUT_RURU && ruru_ws_ignore_transient(ws, layout_dirs[l], false, err) < 0)
 		return -1;
-	char *path = ruru_ws_active_path(ws, l);
+	char *path = ruru_ws_active_path(l);
 	struct ruru_buf b = RURU_BUF_INIT;
 	ruru_buf_addf(&b, "%s\n", id);
-	int rc = ruru_write_atomic(path, b.ptr, b.len, 0666, err);
+	int rc = ruru_store_write(ws->store, path, b.ptr, b.len, 0666, err);
 	ruru_buf_release(&b);
 	free(path);
 	return rc;

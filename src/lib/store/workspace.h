@@ -9,19 +9,32 @@
 
 #include "ruru.h"
 #include "alloc.h"
+#include "store.h"
 
 struct ruru_ws {
 	char *root; /* absolute, no trailing slash */
 	bool guessed; /* nothing named or found it: the current directory */
+	struct ruru_store *store; /* the root, opened once; every file below it */
+	struct ruru_options opts; /* what the front end read from the environment (owned) */
+	char *layout_id;          /* the last session found by ruru_ws_session_layout */
+	enum ruru_layout layout;  /* and its layout */
 };
 
-/* "<root>/<rel>" (caller frees). */
+/* The workspace's store (borrowed). */
+struct ruru_store *ruru_ws_store(const struct ruru_ws *ws);
+/* `rel` itself, a path of the workspace's store (caller frees). */
 char *ruru_ws_path(const struct ruru_ws *ws, const char *rel);
-/* "<root>/.ruru/sessions/<id>[/<leaf>]" (caller frees). */
+/* "<root>/<rel>", for what is not a store call: a program ruru runs, a
+ * database opened by name (caller frees). */
+char *ruru_ws_abs_path(const struct ruru_ws *ws, const char *rel);
+/* "<sessions folder>/<id>[/<leaf>]", relative to the root, in the layout
+ * that holds the session (caller frees). */
 char *ruru_ws_session_path(const struct ruru_ws *ws, const char *id, const char *leaf);
-/* "<root>/<sessions folder of layout>/.active", the active-session
+/* "<sessions folder of layout>/.active" (relative to the root), the active-session
  * pointer of that layout (caller frees). */
-char *ruru_ws_active_path(const struct ruru_ws *ws, enum ruru_layout layout);
+char *ruru_ws_active_path(enum ruru_layout layout);
+/* ruru_ws_init() of the workspace's own root, through its store. */
+int ruru_ws_make(struct ruru_ws *ws, struct ruru_error *err);
 /* Make `id` the active session (.ruru/sessions/.active); the other
  * layouts' pointers go. */
 int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *err);
@@ -36,8 +49,9 @@ int ruru_session_ambiguous(struct ruru_error *err, const char *prefix, char **na
 int ruru_ws_ignore_transient(struct ruru_ws *ws, const char *dir_rel, bool tasks,
 			     struct ruru_error *err);
 
-/* The current time; RURU_NOW (seconds since the epoch or an RFC 3339
- * stamp) overrides it for reproducible tests and demos. */
-time_t ruru_now(void);
+/* The current time; the options' `now` (RURU_NOW: seconds since the
+ * epoch or an RFC 3339 stamp) overrides it for reproducible tests and
+ * demos.  `ws` may be NULL (the system clock). */
+time_t ruru_now(const struct ruru_ws *ws);
 
 #endif
