@@ -8,8 +8,11 @@
  * lives here: arguments in, library call, JSON and text out.  Descriptions tell a model what each tool is for and when to
  * call it, and every argument what it means and relative to what; they
  * stay tight because the whole tools/list result is sent to the model on
- * every turn (bench/mcp.sh measures it; tests/mcp/client.mjs holds it
- * under 12 KB, of which 8.7 KB is structure without any description).
+ * every turn (bench/mcp.sh measures it per toolset; tests/mcp/agents.py
+ * holds the default toolset, core, under 6,000 bytes and client.mjs the
+ * whole list under 12 KB).  Each tool belongs to one toolset (.set);
+ * arguments a coordinator seldom passes (.more) are listed only with the
+ * toolset named in .more_set.
  * Lists of words (event types, outcomes, statuses, decisions) are not
  * written here: VOCAB() names a library vocabulary and server.c fills in
  * its words, and session_log gets one argument per entry field.
