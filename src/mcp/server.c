@@ -699,9 +699,9 @@ static char *file_uri_path(const char *uri)
 		return NULL;
 	struct ruru_buf b = RURU_BUF_INIT;
 	for (; *p; p++) {
-		unsigned v;
-		if (*p == '%' && sscanf(p + 1, "%2x", &v) == 1 && isxdigit((unsigned char)p[1]) &&
-		    isxdigit((unsigned char)p[2])) {
+		if (*p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+			char hex[3] = { p[1], p[2], '\0' };
+			unsigned long v = strtoul(hex, NULL, 16);
 			if (v == 0)
 				break;
 			ruru_buf_addch(&b, (char)v);
