@@ -631,11 +631,16 @@ import json, tomllib
 assert json.load(open(".mcp.json"))["mcpServers"]["ruru"] == {"command": "ruru", "args": ["mcp"]}
 assert tomllib.load(open(".codex/config.toml", "rb"))["mcp_servers"]["ruru"] == {"command": "ruru", "args": ["mcp"]}
 PY
-	# A kept entry (alwaysAllow) that runs ruru the same way is ruru's own.
+	# A kept entry (alwaysAllow) that runs ruru the same way is ruru's own,
+	# and so is what `claude mcp add --scope project ruru -- ruru mcp` writes.
 	printf '{"mcpServers": {"ruru": {"command": "ruru", "args": ["mcp"], "alwaysAllow": ["session_log"], "disabled": false}}}\n' >.mcp.json
 	run "$RURU" init --host claude
 	[ "$status" -eq 0 ]
 	grep -q alwaysAllow .mcp.json
+	printf '{\n  "mcpServers": {\n    "ruru": {\n      "type": "stdio",\n      "command": "ruru",\n      "args": [\n        "mcp"\n      ],\n      "env": {}\n    }\n  }\n}\n' >.mcp.json
+	cp .mcp.json added.json
+	run "$RURU" init --host claude
+	[ "$status" -eq 0 ] && cmp added.json .mcp.json
 }
 
 @test "--remove gives back files without a final newline byte for byte (AGENTS.md, CLAUDE.md, config.toml)" {

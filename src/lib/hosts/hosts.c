@@ -650,6 +650,9 @@ static void entry_differs(const json_t *have, enum mcp_style style, struct ruru_
 		bool ok = false;
 		for (size_t i = 0; i < sizeof(benign_keys) / sizeof(benign_keys[0]); i++)
 			ok = ok || !strcmp(k, benign_keys[i]);
+		/* What `claude mcp add` writes: an empty env changes nothing. */
+		if (!strcmp(k, "env") && json_is_object(v) && json_object_size(v) == 0)
+			ok = true;
 		/* The transport ruru speaks, spelled as each host does. */
 		if (!strcmp(k, "type"))
 			ok = json_is_string(v) && (!strcmp(json_string_value(v), "stdio") ||
