@@ -593,6 +593,10 @@ PY
 		echo "# $f"
 		kilo_existing "$f"
 	done
+	# detect finds Kilo by a settings file at the root too
+	printf '{}\n' >kilo.jsonc
+	run "$RURU" --json init --host detect --dry-run
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["hosts"]["hosts"]==["kilo"], d' "$output"
 }
 
 @test "init --host recognises ruru's hooks by what they run: a hook with another path to ruru is not added again" {

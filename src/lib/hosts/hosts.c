@@ -1305,6 +1305,8 @@ static bool folder_exists(const char *dir, const char *rel)
 	return yes;
 }
 
+static bool file_exists(const char *dir, const char *rel);
+
 /* Parse "claude,codex" or "detect" into a set of hosts. */
 static int pick_hosts(const char *dir, const char *spec, bool chosen[NHOSTS],
 		      struct ruru_error *err)
@@ -1325,12 +1327,16 @@ static int pick_hosts(const char *dir, const char *spec, bool chosen[NHOSTS],
 				for (size_t k = 0; k < 3 && hosts[i].detect[k]; k++)
 					if (folder_exists(dir, hosts[i].detect[k]))
 						chosen[i] = any = true;
+				/* Kilo's settings may also be a file at the root. */
+				if (!strcmp(hosts[i].name, "kilo") &&
+				    (file_exists(dir, "kilo.json") || file_exists(dir, "kilo.jsonc")))
+					chosen[i] = any = true;
 			}
 			if (!any)
 				return ruru_error_set(err, RURU_ENOTFOUND,
 						      "no agent host folder found (.claude, .codex, "
 						      ".gemini, .cursor, .clinerules, .kilocode, .kilo, "
-						      ".zoo, .roo); name the hosts");
+						      "kilo.json, .zoo, .roo); name the hosts");
 		} else {
 			const struct host *h = find_host(s, n);
 			if (!h)
