@@ -13,15 +13,16 @@ set -u
 BUILD=${BUILD:-build}
 export BUILD
 export RURU="$PWD/$BUILD/ruru"
-# Outside data, used when it is beside the repository; without it the
-# suites use the repository's own fixtures or say in one line what they
-# skipped (tests/fixtures/README.md).
 export TOML_TEST_DIR="${TOML_TEST_DIR:-../shared/toml-test}"
 export COMPAT_DIR="${COMPAT_DIR:-../shared/compat-corpus}"
 pass=0
 fail=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# The search index lives in the user's cache folder: one for this run
+# (bats cases each set their own), not the user's.
+XDG_CACHE_HOME=$(mktemp -d)
+export XDG_CACHE_HOME
+trap 'rm -f "$log"; rm -rf "$XDG_CACHE_HOME"' EXIT
 
 # run_tap NAME CMD...: run a TAP producer, echo its failures, count its cases.
 run_tap() {
@@ -46,6 +47,27 @@ run_tap() {
 	fail=$((fail + f))
 }
 
+# run_bats LABEL: every tests/cli/*.bats, JOBS (default 2) files at a time
+# in the background, largest file first (xargs -P; bats --jobs would need
+# GNU parallel), each into its own TAP file; then each file is counted by
+# run_tap in name order, so the output and the last line are the same as
+# one file after the other.  RURU and BUILD (exported) are the caller's.
+replay() { cat "$1.tap"; return "$(cat "$1.rc")"; }
+run_bats() {
+	label=$1
+	tapdir=$(mktemp -d)
+	ls -S tests/cli/*.bats | xargs -P "${JOBS:-2}" -I{} sh -c \
+		'b=$(basename "$1" .bats); bats --tap "$1" >"$0/$b.tap" 2>&1; echo $? >"$0/$b.rc"' \
+		"$tapdir" {}
+	for t in tests/cli/*.bats; do
+		b=$(basename "$t" .bats)
+		[ -f "$tapdir/$b.rc" ] || echo 1 >"$tapdir/$b.rc"
+		touch "$tapdir/$b.tap"
+		run_tap "$label $b" replay "$tapdir/$b"
+	done
+	rm -rf "$tapdir"
+}
+
 want() { [ $# -eq 0 ] || case " $* " in *" $suite "*) return 0 ;; *) return 1 ;; esac; }
 
 for suite in unit toml cli mcp web fuzz valgrind sanitize; do
@@ -63,10 +85,7 @@ for suite in unit toml cli mcp web fuzz valgrind sanitize; do
 			run_tap "toml $(basename "$t" .sh)" "$t"
 		done ;;
 	cli)
-		for t in tests/cli/*.bats; do
-			[ -f "$t" ] || continue
-			run_tap "cli $(basename "$t" .bats)" bats --tap "$t"
-		done ;;
+		run_bats cli ;;
 	mcp)
 		# Raw protocol tests and the official SDK client (tests/mcp/run.sh).
 		run_tap "mcp" tests/mcp/run.sh ;;
@@ -86,11 +105,11 @@ for suite in unit toml cli mcp web fuzz valgrind sanitize; do
 				[ -x "$t" ] || continue
 				run_tap "sanitize unit $(basename "$t")" env CMOCKA_MESSAGE_OUTPUT=TAP "$t"
 			done
-			for t in tests/cli/*.bats; do
-				[ -f "$t" ] || continue
-				run_tap "sanitize cli $(basename "$t" .bats)" \
-					env RURU="$PWD/build-san/ruru" BUILD=build-san bats --tap "$t"
-			done
+			plain=$BUILD
+			BUILD=build-san RURU="$PWD/build-san/ruru"
+			export BUILD RURU
+			run_bats "sanitize cli"
+			BUILD=$plain RURU="$PWD/$plain/ruru"
 		fi ;;
 	fuzz)
 		if command -v clang >/dev/null 2>&1 && ls fuzz/fuzz_*.c >/dev/null 2>&1; then

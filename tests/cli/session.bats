@@ -297,7 +297,7 @@ assert e[2]["message"]==m, repr(e[2]["message"])
 	run "$RURU" show SESSION-Broken
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"invalid:"*"session_log.md:3:"* ]]
-	[[ "$output" == *"entries:     1"* ]]
+	[[ "$output" == *"entries:           1"* ]]
 	for cmd in "log x" "pause" "task link TASK-T" "complete"; do
 		run "$RURU" -s SESSION-Broken $cmd
 		[ "$status" -eq 4 ] || { echo "$cmd: $status"; return 1; }
@@ -357,9 +357,9 @@ PY
 	run "$RURU" -s S1 show
 	[ "$status" -eq 0 ]
 	[[ "$output" != *$'\x1b'* && "$output" != *$'\a'* ]]
-	[[ "$output" == *'title:       evil \x1b[31mred'* ]]
-	[[ "$output" == *'coordinator: x\x1b]0;pwned\x07'* ]]
-	[[ "$output" == *'tags:        \x1b[2J b'* ]]
+	[[ "$output" == *'title:             evil \x1b[31mred'* ]]
+	[[ "$output" == *'coordinator:       x\x1b]0;pwned\x07'* ]]
+	[[ "$output" == *'tags:              \x1b[2J b'* ]]
 }
 
 @test "task list and artifact list escape control characters in their tab-separated rows" {

@@ -17,81 +17,9 @@ import sys
 import tempfile
 import threading
 
-from tap import done, ok
+from tap import Server, TIMEOUT, clean_env, done, ok
 
 RURU = os.path.abspath(os.environ.get("RURU", "build/ruru"))
-TIMEOUT = float(os.environ.get("MCP_TEST_TIMEOUT", "30"))
-
-
-def clean_env():
-    env = dict(os.environ)
-    for k in ("ROOCOM_SESSION_ID", "RURU_ROOT", "RURU_FAULT"):
-        env.pop(k, None)
-    return env
-
-
-class Server:
-    """A `ruru mcp` process; lines in, lines out (read by a thread)."""
-
-    def __init__(self, ws):
-        self.p = subprocess.Popen([RURU, "mcp", "--toolsets", "all"], cwd=ws, env=clean_env(), stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.q = queue.Queue()
-        self.err = b""
-        threading.Thread(target=self._read, daemon=True).start()
-        threading.Thread(target=self._read_err, daemon=True).start()
-
-    def _read(self):
-        for line in self.p.stdout:
-            self.q.put(line)
-        self.q.put(None)
-
-    def _read_err(self):
-        self.err = self.p.stderr.read()
-
-    def send(self, data):
-        if isinstance(data, (dict, list)):
-            data = json.dumps(data)
-        if isinstance(data, str):
-            data = data.encode()
-        self.p.stdin.write(data)
-        self.p.stdin.flush()
-
-    def line(self):
-        try:
-            raw = self.q.get(timeout=TIMEOUT)
-        except queue.Empty:
-            return None
-        return raw
-
-    def reply(self):
-        raw = self.line()
-        if raw is None:
-            return None
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return {"not json": raw[:200]}
-
-    def call(self, msg):
-        self.send(json.dumps(msg, ensure_ascii=False) + "\n")
-        return self.reply()
-
-    def alive(self, tag):
-        """The server still answers: a ping with a fresh id comes back next."""
-        r = self.call({"jsonrpc": "2.0", "id": f"ping-{tag}", "method": "ping"})
-        return r == {"jsonrpc": "2.0", "id": f"ping-{tag}", "result": {}}
-
-    def close(self):
-        self.p.stdin.close()
-        rest = []
-        while True:
-            raw = self.line()
-            if raw is None:
-                break
-            rest.append(raw)
-        rc = self.p.wait(timeout=TIMEOUT)
-        return rc, rest
 
 
 def req(id_, method, params=None):
@@ -108,20 +36,20 @@ def is_error(r, code, id_=None):
 
 
 def protocol_tests(ws):
-    s = Server(ws)
+    s = Server(ws, now=None, raw=True)
 
     # initialize: version negotiation
     for v in ("2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"):
-        r = s.call(req(1, "initialize", {"protocolVersion": v, "capabilities": {},
+        r = s.request(req(1, "initialize", {"protocolVersion": v, "capabilities": {},
                                          "clientInfo": {"name": "t", "version": "1"}}))
         ok(r and r.get("result", {}).get("protocolVersion") == v, f"initialize echoes {v}", r)
-    r = s.call(req(1, "initialize", {"protocolVersion": "2099-01-01", "capabilities": {},
+    r = s.request(req(1, "initialize", {"protocolVersion": "2099-01-01", "capabilities": {},
                                      "clientInfo": {"name": "t", "version": "1"}}))
     res = (r or {}).get("result", {})
     ok(res.get("protocolVersion") == "2025-11-25" and res.get("serverInfo", {}).get("name") == "ruru"
        and {"tools", "prompts", "resources"} <= set(res.get("capabilities", {})),
        "initialize with an unknown version answers the newest", r)
-    ok(is_error(s.call(req(2, "initialize")), -32602, 2), "initialize without params is -32602")
+    ok(is_error(s.request(req(2, "initialize")), -32602, 2), "initialize without params is -32602")
     s.send('{"jsonrpc":"2.0","method":"notifications/initialized"}\n')
     ok(s.alive("init"), "notifications/initialized gets no reply")
 
@@ -147,7 +75,7 @@ def protocol_tests(ws):
         ({"jsonrpc": "2.0", "id": 10, "method": "ping", "params": "x"}, -32602, 10, "params a string"),
     ]
     for msg, code, id_, name in cases:
-        r = s.call(msg)
+        r = s.request(msg)
         ok(is_error(r, code, id_), f"{name}: {code}", r)
         ok(s.alive(name.replace(" ", "_")), "  and the server keeps serving")
 
@@ -173,9 +101,9 @@ def protocol_tests(ws):
     ok(s.alive("notes"), "notifications, client responses and blank lines get no reply")
 
     # unknown methods
-    r = s.call(req(11, "no/such/method"))
+    r = s.request(req(11, "no/such/method"))
     ok(is_error(r, -32601, 11), "unknown method: -32601", r)
-    r = s.call(req(12, "server/discover"))
+    r = s.request(req(12, "server/discover"))
     ok(is_error(r, -32601, 12), "server/discover: -32601 (clients fall back to initialize)", r)
 
     # missing / bad params
@@ -184,9 +112,9 @@ def protocol_tests(ws):
                                           ("tools/call", {"name": "session_list", "arguments": []}),
                                           ("prompts/get", None), ("resources/read", None),
                                           ("resources/read", {"uri": 5})]):
-        r = s.call(req(20 + i, method, params))
+        r = s.request(req(20 + i, method, params))
         ok(is_error(r, -32602, 20 + i), f"{method} with params {params!r}: -32602", r)
-    r = s.call(req(40, "tools/call", {"name": "nope", "arguments": {}}))
+    r = s.request(req(40, "tools/call", {"name": "nope", "arguments": {}}))
     ok(is_error(r, -32602, 40), "tools/call of an unknown tool: -32602", r)
     # invalid arguments are the model's to fix: a tool result with isError
     # (MCP 2025-11-25, SEP-1303) that names the argument, not -32602
@@ -203,7 +131,7 @@ def protocol_tests(ws):
                                             ("confirm_propose", {"target": "x"}, "content"),
                                             ("confirm_propose", {"target": "x", "content": "a", "diff": "b"},
                                              "diff")]):
-        r = s.call(req(41 + i, "tools/call", {"name": name, "arguments": args}))
+        r = s.request(req(41 + i, "tools/call", {"name": name, "arguments": args}))
         res = (r or {}).get("result") or {}
         text = (res.get("content") or [{}])[0].get("text", "")
         ok(res.get("isError") is True and f'"{word}"' in text,
@@ -211,7 +139,7 @@ def protocol_tests(ws):
     ok(s.alive("params"), "  and the server keeps serving")
 
     # an operation failure is a result with isError, not a protocol error
-    r = s.call(req(60, "tools/call", {"name": "session_show", "arguments": {"session": "SESSION-X"}}))
+    r = s.request(req(60, "tools/call", {"name": "session_show", "arguments": {"session": "SESSION-X"}}))
     res = (r or {}).get("result", {})
     ok(res.get("isError") is True and 'unknown session "SESSION-X"' in res.get("content", [{}])[0].get("text", ""),
        "an unknown session is isError with the CLI message", r)
@@ -241,9 +169,9 @@ def protocol_tests(ws):
 
     # a message just under the cap is served (an artifact of 4 MB)
     content = "ü" * (2 * 1024 * 1024)
-    r = s.call(req(100, "tools/call", {"name": "session_new", "arguments": {"goal": "big"}}))
+    r = s.request(req(100, "tools/call", {"name": "session_new", "arguments": {"goal": "big"}}))
     sid = (((r or {}).get("result") or {}).get("structuredContent") or {}).get("id")
-    r = s.call(req(101, "tools/call", {"name": "artifact_add",
+    r = s.request(req(101, "tools/call", {"name": "artifact_add",
                                        "arguments": {"session": sid or "", "name": "big.txt", "content": content}}))
     res = (r or {}).get("result", {})
     path = os.path.join(ws, ".ruru/sessions", sid or "none", "artifacts/big.txt")
@@ -266,13 +194,13 @@ def error_wording_tests(ws):
     import re
     cli_words = re.compile(r"--[a-z]|\bruru (init|new|log|pause|resume|complete|fail|list|show|"
                            r"continue|artifact|task|confirm|check|toml|mcp|merge-driver)\b")
-    s = Server(ws)
+    s = Server(ws, now=None, raw=True)
     texts = []
     nid = [200]
 
     def call(name, args):
         nid[0] += 1
-        r = s.call(req(nid[0], "tools/call", {"name": name, "arguments": args}))
+        r = s.request(req(nid[0], "tools/call", {"name": name, "arguments": args}))
         res = (r or {}).get("result") or {}
         text = (res.get("content") or [{}])[0].get("text", "")
         if res.get("isError"):
@@ -351,13 +279,13 @@ def concurrency_test(ws):
     sid = subprocess.run([RURU, "new", "concurrency"], cwd=ws, env=clean_env(), capture_output=True,
                          text=True).stdout.strip()
     per = int(os.environ.get("MCP_CONCURRENCY_N", "60"))
-    servers = [Server(ws), Server(ws)]
+    servers = [Server(ws, now=None, raw=True), Server(ws, now=None, raw=True)]
     results = {}
 
     def drive(k, srv):
         good = 0
         for i in range(per):
-            r = srv.call(req(i, "tools/call", {"name": "session_log",
+            r = srv.request(req(i, "tools/call", {"name": "session_log",
                                                "arguments": {"session": sid, "message": f"srv{k}-{i}"}}))
             if r and r.get("result", {}).get("structuredContent", {}).get("type") == "note":
                 good += 1

@@ -52,6 +52,29 @@ static void every_key_is_written_read_and_shown(void **state)
 			fail_msg("the JSON of a session has no %s", k->name);
 		assert_ptr_equal(fm_key_find(k->name, strlen(k->name)), k);
 	}
+	/* the public view of the table: every row, in order, with a label,
+	 * and the value a view shows is the loaded session's */
+	struct ruru_session_key pk;
+	size_t nk = 0;
+	for (; ruru_session_key(nk, &pk); nk++) {
+		assert_string_equal(pk.name, fm_keys[nk].name);
+		assert_non_null(pk.label);
+		assert_int_equal(pk.list, fm_keys[nk].type == FM_STRINGS);
+	}
+	assert_null(fm_keys[nk].name);
+	size_t nv;
+	const char *const *v = ruru_session_key_value(&s, 1, &nv); /* title */
+	assert_int_equal(nv, 1);
+	assert_string_equal(v[0], "Key table");
+	v = ruru_session_key_value(&s, 0, &nv); /* id, from the folder */
+	assert_int_equal(nv, 1);
+	assert_string_equal(v[0], id);
+	for (size_t k = 0; k < nk; k++)
+		if (!strcmp(fm_keys[k].name, "tags")) {
+			v = ruru_session_key_value(&s, k, &nv);
+			assert_int_equal(nv, 2);
+			assert_string_equal(v[1], "b");
+		}
 	assert_string_equal(s.title, "Key table");
 	assert_int_equal(s.status, RURU_STATUS_ACTIVE);
 	assert_int_equal(s.ntags, 2);

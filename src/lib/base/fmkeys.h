@@ -56,6 +56,7 @@ struct fm_key {
 	enum fm_default def;
 	size_t opt, optn;    /* FM_DEF_OPTION(S): members of struct ruru_new */
 	const char *label;   /* its line in the digest's header ("Goal"), or NULL */
+	const char *view;    /* how a reader's view names it ("Started") */
 	const char *missing; /* shown there when empty; NULL: the line is left out */
 };
 

@@ -150,7 +150,7 @@ static void md_row(struct ruru_buf *b, const char *k, const char *v)
 	ruru_buf_addstr(b, " |\n");
 }
 
-static void md_list_row(struct ruru_buf *b, const char *k, char **v, size_t n)
+static void md_list_row(struct ruru_buf *b, const char *k, const char *const *v, size_t n)
 {
 	struct ruru_buf j = RURU_BUF_INIT;
 	for (size_t i = 0; i < n; i++)
@@ -245,15 +245,13 @@ int ruru_export_md(struct ruru_ws *ws, const char *id, unsigned flags, struct ru
 	ruru_buf_addstr(&b, "# ");
 	md_cell(&b, s.title && *s.title ? s.title : s.id);
 	ruru_buf_addstr(&b, "\n\n| Field | Value |\n| --- | --- |\n");
-	md_row(&b, "Session", s.id);
-	md_row(&b, "Status", s.status != RURU_STATUS_UNKNOWN ? ruru_status_string(s.status)
-							      : s.status_text);
-	md_row(&b, "Started", s.start_text);
-	md_row(&b, "Ended", s.end_text);
-	md_row(&b, "Coordinator", s.coordinator);
-	md_list_row(&b, "Tags", s.tags, s.ntags);
-	md_list_row(&b, "Related tasks", s.tasks, s.ntasks);
-	md_list_row(&b, "Related artifacts", s.artifacts, s.nartifacts);
+	/* every front-matter key, as the key table lists them */
+	struct ruru_session_key key;
+	for (size_t k = 0; ruru_session_key(k, &key); k++) {
+		size_t n;
+		const char *const *v = ruru_session_key_value(&s, k, &n);
+		md_list_row(&b, key.label, v, n);
+	}
 	md_row(&b, "Log", s.path);
 	if (s.goal && *s.goal) {
 		ruru_buf_addstr(&b, "\n## Goal\n\n");
