@@ -1385,13 +1385,22 @@ int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err);
  * fails, those already written are put back.  RURU_HOSTS_DRY_RUN writes nothing and appends a
  * unified diff of every change to *diff (may be NULL); RURU_HOSTS_REMOVE
  * takes ruru's entries out again (files and folders ruru's entries alone
- * made are removed).  *report (may be NULL, caller frees) gets
+ * made are removed).  An existing server entry named "ruru" that is not
+ * the one ruru writes (other args, env, cwd, another command) is left as
+ * it is and refused with RURU_ECONFLICT naming what differs (and the env
+ * keys that change how a program is loaded); RURU_HOSTS_FORCE replaces it
+ * whole.  *report (may be NULL, caller frees) gets
  * {hosts, dry_run, remove, files: [{path, action}], notes: [...]}, action
  * one of created, updated, removed, unchanged.
  */
 /* RURU_HOSTS_CAPTURE: also the hooks that run `ruru capture --hook HOST`
  * (claude, codex, gemini); with RURU_HOSTS_REMOVE, take those alone out. */
-enum { RURU_HOSTS_DRY_RUN = 1, RURU_HOSTS_REMOVE = 2, RURU_HOSTS_CAPTURE = 4 };
+enum {
+	RURU_HOSTS_DRY_RUN = 1,
+	RURU_HOSTS_REMOVE = 2,
+	RURU_HOSTS_CAPTURE = 4,
+	RURU_HOSTS_FORCE = 8,
+};
 int ruru_hosts_init(const char *dir, const char *hosts, unsigned flags, json_t **report,
 		    struct ruru_buf *diff, struct ruru_error *err);
 /* The instructions block for `host` (NULL: for any host), appended to

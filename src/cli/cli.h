@@ -163,7 +163,7 @@ extern const struct cli_cmd cli_cmds_search[];
  * or the diff; *report gets the library's report). */
 extern const struct cli_cmd cli_cmds_host[];
 int cli_init_hosts(struct cli_ctx *ctx, const char *dir, const char *spec, bool dry, bool remove,
-		   bool capture, json_t **report);
+		   bool force, bool capture, json_t **report);
 extern const struct cli_cmd cli_cmds_task[]; /* V7 (issue #12) */
 
 /* export --md/--json/--html of sessions, redacted (cmd-export.c, issue

@@ -13,11 +13,11 @@
 #include "banned.h"
 
 int cli_init_hosts(struct cli_ctx *ctx, const char *dir, const char *spec, bool dry, bool remove,
-		   bool capture, json_t **report)
+		   bool force, bool capture, json_t **report)
 {
 	struct ruru_buf diff = RURU_BUF_INIT;
 	unsigned flags = (dry ? RURU_HOSTS_DRY_RUN : 0) | (remove ? RURU_HOSTS_REMOVE : 0) |
-			 (capture ? RURU_HOSTS_CAPTURE : 0);
+			 (force ? RURU_HOSTS_FORCE : 0) | (capture ? RURU_HOSTS_CAPTURE : 0);
 	if (ruru_hosts_init(dir, spec, flags, report, &diff, &ctx->err) < 0) {
 		ruru_buf_release(&diff);
 		if (ctx->err.code == RURU_EUSAGE)
@@ -63,8 +63,8 @@ static int cmd_prime(struct cli_ctx *ctx, struct cli_args *a)
 		return RURU_EUSAGE;
 	if (max == 0)
 		return cli_usage_error(ctx, "--max-chars must be at least 1");
-	if (hook && strcmp(hook, "claude") && strcmp(hook, "gemini"))
-		return cli_usage_error(ctx, "--hook takes claude or gemini, not \"%s\"", hook);
+	if (hook && strcmp(hook, "claude") && strcmp(hook, "gemini") && strcmp(hook, "codex"))
+		return cli_usage_error(ctx, "--hook takes claude, codex or gemini, not \"%s\"", hook);
 	struct ruru_buf in = RURU_BUF_INIT;
 	/* The hook's event as JSON on stdin (a terminal has none to give). */
 	if (hook && !isatty(STDIN_FILENO) && ruru_buf_read_fd(&in, STDIN_FILENO, &ctx->err) < 0)
@@ -127,7 +127,7 @@ static const struct cli_opt prime_opts[PRIME_NOPTS] = {
 	[PRIME_MAX_CHARS] = { .name = "max-chars", .arg = "N",
 			      .help = "bound the digest to N bytes (default 2000)" },
 	[PRIME_HOOK] = { .name = "hook", .arg = "HOST",
-			 .help = "print it as HOST's hook expects (claude, gemini); reads the hook's "
+			 .help = "print it as HOST's hook expects (claude, codex, gemini); reads the hook's "
 				 "JSON on stdin" },
 };
 static const struct cli_opt instructions_opts[INSTRUCTIONS_NOPTS] = {

@@ -25,6 +25,7 @@ enum {
 	INIT_HOST,    /* agent hosts (cmd-host.c) */
 	INIT_DRY_RUN,
 	INIT_REMOVE,
+	INIT_FORCE,
 	INIT_SIGNING, /* signed decisions (cmd-confirm.c) */
 	INIT_KEY,
 	INIT_AS,
@@ -39,16 +40,17 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 	/* Agent hosts (--host, --dry-run, --remove): cmd-host.c. */
 	const char *host = cli_val(a, INIT_HOST);
 	bool dry = cli_set(a, INIT_DRY_RUN), unwire = cli_set(a, INIT_REMOVE);
+	bool force = cli_set(a, INIT_FORCE);
 	bool capture = cli_set(a, INIT_CAPTURE);
 	json_t *hosts_report = NULL;
 	if (capture && !host)
 		return cli_usage_error(ctx, "--capture goes with --host");
-	if ((dry || unwire) && !host)
-		return cli_usage_error(ctx, "--dry-run and --remove go with --host");
+	if ((dry || unwire || force) && !host)
+		return cli_usage_error(ctx, "--dry-run, --remove and --force go with --host");
 	if ((dry || unwire) && (cli_set(a, INIT_MCP) || cli_set(a, INIT_GIT)))
 		return cli_usage_error(ctx, "--dry-run and --remove apply to --host alone");
 	if (dry || unwire) {
-		int hrc = cli_init_hosts(ctx, dir, host, dry, unwire, capture, &hosts_report);
+		int hrc = cli_init_hosts(ctx, dir, host, dry, unwire, force, capture, &hosts_report);
 		if (hrc == 0 && ctx->json && !cli_print_json(ctx, json_pack("{s:o}", "hosts", hosts_report)))
 			hrc = cli_fail(ctx);
 		else if (!ctx->json)
@@ -57,11 +59,16 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 	}
 	bool git = cli_set(a, INIT_GIT), attrs = false;
 	/* All or nothing: what can refuse (not a git work tree, an invalid
-	 * .roo/mcp.json) runs before .ruru/ is made. */
+	 * .roo/mcp.json, a host file that cannot be edited) runs before
+	 * .ruru/ is made; the hosts' files are planned without writing. */
 	struct ruru_buf dotruru = RURU_BUF_INIT;
 	ruru_buf_addf(&dotruru, "%s/.ruru", dir);
 	bool existed = access(dotruru.ptr, F_OK) == 0;
 	ruru_buf_release(&dotruru);
+	unsigned hflags = RURU_HOSTS_DRY_RUN | (force ? RURU_HOSTS_FORCE : 0);
+	if (host && ruru_hosts_init(dir, host, hflags, NULL, NULL, &ctx->err) < 0)
+		return ctx->err.code == RURU_EUSAGE ? cli_usage_error(ctx, "%s", ctx->err.msg)
+						    : cli_fail(ctx);
 	if ((git && ruru_ws_git_check(dir, &ctx->err) < 0) ||
 	    (cli_set(a, INIT_MCP) && ruru_ws_init_mcp(dir, &mcp, &ctx->err) < 0) ||
 	    ruru_ws_init(dir, &ctx->err) < 0 ||
@@ -79,7 +86,7 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 		fprintf(stderr, "ruru: registered the session-log merge driver with git (%s)\n",
 			attrs ? ".gitattributes updated" : ".gitattributes already had it");
 	if (host) {
-		int hrc = cli_init_hosts(ctx, dir, host, false, false, capture, &hosts_report);
+		int hrc = cli_init_hosts(ctx, dir, host, false, false, force, capture, &hosts_report);
 		if (hrc) {
 			free(mcp);
 			return hrc;
@@ -743,6 +750,9 @@ static const struct cli_opt init_opts[INIT_NOPTS] = {
 	[INIT_DRY_RUN] = { .name = "dry-run",
 			   .help = "with --host: print the changes as a diff, write nothing" },
 	[INIT_REMOVE] = { .name = "remove", .help = "with --host: take ruru's entries out again" },
+	[INIT_FORCE] = { .name = "force",
+			 .help = "with --host: replace a server entry named ruru that is not ruru's "
+				 "own, whole" },
 	/* Signed decisions (cmd-confirm.c) */
 	[INIT_SIGNING] = { .name = "signing", .help = "require signed decisions: your key into "
 						      "$XDG_CONFIG_HOME/ruru/allowed_signers" },

@@ -717,9 +717,9 @@ static char *file_uri_path(const char *uri)
 		return NULL;
 	struct ruru_buf b = RURU_BUF_INIT;
 	for (; *p; p++) {
-		unsigned v;
-		if (*p == '%' && sscanf(p + 1, "%2x", &v) == 1 && isxdigit((unsigned char)p[1]) &&
-		    isxdigit((unsigned char)p[2])) {
+		if (*p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+			char hex[3] = { p[1], p[2], '\0' };
+			unsigned long v = strtoul(hex, NULL, 16);
 			if (v == 0)
 				break;
 			ruru_buf_addch(&b, (char)v);
@@ -747,10 +747,6 @@ static void roots_answer(struct ruru_mcp *m, json_t *result)
 	struct ruru_error err = { 0 };
 	/* the environment's options (the index's cache folder among them) */
 	struct ruru_ws *ws = ruru_ws_open_opts(path, ruru_ws_options(m->env.ws), &err);
-	if (ws && chdir(ruru_ws_root(ws)) < 0 && errno != ENOENT) {
-		ruru_ws_free(ws);
-		ws = NULL;
-	}
 	if (ws) {
 		ruru_watch_stop(m->watch); /* it watched the old workspace */
 		ruru_ws_free(m->env.ws);

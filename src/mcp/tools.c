@@ -8,8 +8,11 @@
  * lives here: arguments in, library call, JSON and text out.  Descriptions tell a model what each tool is for and when to
  * call it, and every argument what it means and relative to what; they
  * stay tight because the whole tools/list result is sent to the model on
- * every turn (bench/mcp.sh measures it; tests/mcp/client.mjs holds it
- * under 12 KB, of which 8.7 KB is structure without any description).
+ * every turn (bench/mcp.sh measures it per toolset; tests/mcp/agents.py
+ * holds the default toolset, core, under 6,000 bytes and client.mjs the
+ * whole list under 12 KB).  Each tool belongs to one toolset (.set);
+ * arguments a coordinator seldom passes (.more) are listed only with the
+ * toolset named in .more_set.
  * Lists of words (event types, outcomes, statuses, decisions) are not
  * written here: VOCAB() names a library vocabulary and server.c fills in
  * its words, and session_log gets one argument per entry field.
@@ -1295,7 +1298,9 @@ const struct mcp_tool mcp_tools[] = {
 	  .set = MCP_SET_CORE,
 	  .description = "Start a session for a new piece of work; it becomes the active one.",
 	  .input = "'goal':" DSTR("short title") ",'description':" DSTR("Goal section text") ","
-		   "'coordinator':" DSTR("mode (default roo-commander)") ",'tags':" DSTRS("keywords"),
+		   "'tags':" DSTRS("keywords"),
+	  .more = "'coordinator':" DSTR("mode (default roo-commander)"),
+	  .more_set = MCP_SET_ADMIN,
 	  .required = "['goal']",
 	  .run = t_session_new,
 	  .text = x_session_new },
@@ -1335,8 +1340,9 @@ const struct mcp_tool mcp_tools[] = {
 	  .set = MCP_SET_CORE,
 	  .description = "Resume a session (default: the active one, never an ended one); returns "
 			 "the digest to work from.",
-	  .input = SESSION ",'max_chars':" DINT("bytes (default 8000)") ","
-		   "'reopen':" DBOOL("reopen it if ended"),
+	  .input = SESSION ",'reopen':" DBOOL("reopen it if ended"),
+	  .more = "'max_chars':" DINT("bytes (default 8000)"),
+	  .more_set = MCP_SET_ADMIN,
 	  .run = t_session_continue,
 	  .text = x_session_continue },
 	{ .name = "session_digest",
@@ -1348,12 +1354,11 @@ const struct mcp_tool mcp_tools[] = {
 	  .text = x_session_continue },
 	{ .name = "artifact_add",
 	  .set = MCP_SET_CORE,
-	  .description = "Save a file in the session artifacts/ and log it: name and content, or "
-			 "a V7 typed artifact (type, title).",
+	  .description = "Save a file in the session artifacts/ and log it.",
 	  .input = SESSION ",'name':" DSTR("path in artifacts/") ",'content':" DSTR("full text") ","
 		   "'force':" DBOOL("replace an existing file") ",'description':" DSTR("what it is, for the log"),
-	  .more = "'type':" VOCAB("artifact-type", "V7 type") ",'title':" DSTR("V7 title") ","
-		  "'tags':" DSTRS("V7 tags"),
+	  .more = "'type':" VOCAB("artifact-type", "V7 typed artifact, with title, instead of name") ","
+		  "'title':" DSTR("V7 title") ",'tags':" DSTRS("V7 tags"),
 	  .more_set = MCP_SET_ADMIN,
 	  .destructive = true,
 	  .run = t_artifact_add,
@@ -1462,11 +1467,11 @@ const struct mcp_tool mcp_tools[] = {
 	  .description = "Full-text search of entries, sessions, artifacts.",
 	  .input = "'query':" DSTR("words, \\\"phrase\\\", pre*, -not, OR") ","
 		   "'type':" DSTR("event type") ",'session':" DSTR("ID or prefix") ","
-		   "'since':" DSTR("YYYY-MM-DD or date-time") ",'until':" DSTR("same; a date: to its end") ","
-		   "'in':{'type':'string','enum':['entries','sessions','artifacts'],"
-		   "'description':'where'},'limit':" DINT("default 20, 0: all"),
+		   "'limit':" DINT("default 20, 0: all"),
 	  .more = "'mode':" DSTR("mode slug") "," TASK("") ",'status':" VOCAB("status", "session status")
-		  ",'tag':" DSTR("tag"),
+		  ",'tag':" DSTR("tag") ",'since':" DSTR("YYYY-MM-DD or date-time") ","
+		  "'until':" DSTR("same; a date: to its end") ","
+		  "'in':{'type':'string','enum':['entries','sessions','artifacts'],'description':'where'}",
 	  .more_set = MCP_SET_ADMIN,
 	  .required = "['query']",
 	  .read_only = true,

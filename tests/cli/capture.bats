@@ -77,7 +77,9 @@ hook() { "$RURU" capture --hook "$1" <"$FIX/$1/hooks/$2.json"; }
 	"$RURU" init --host codex,gemini --capture --remove
 	! grep -q 'ruru capture' .gemini/settings.json
 	grep -q '"mcpServers"' .gemini/settings.json
-	[ ! -e .codex/hooks.json ]
+	# ruru's SessionStart (prime) hook stays: only the capture hooks went.
+	! grep -q 'ruru capture' .codex/hooks.json
+	grep -q 'ruru prime --hook codex' .codex/hooks.json
 	"$RURU" init --host codex,gemini --capture
 	"$RURU" init --host codex,gemini --remove
 	cmp .gemini/settings.json gemini.orig

@@ -30,15 +30,16 @@ snap() {
 files_of() {
 	case $1 in
 	claude) echo "CLAUDE.md .mcp.json .claude/settings.json .claude/commands/continue-session.md .claude/commands/pause-session.md .claude/commands/propose-edit.md" ;;
-	codex) echo "AGENTS.md .codex/config.toml" ;;
+	codex) echo "AGENTS.md .codex/config.toml .codex/hooks.json" ;;
 	gemini) echo "GEMINI.md .gemini/settings.json" ;;
 	cursor) echo ".cursor/rules/ruru.mdc .cursor/mcp.json" ;;
 	cline) echo ".clinerules/ruru.md" ;;
 	kilo) echo ".kilocode/rules/ruru.md .kilocode/mcp.json .kilo/kilo.json" ;;
-	zoo | roo) echo ".roo/rules/ruru.md .roo/mcp.json" ;;
+	zoo) echo ".zoo/rules/ruru.md .zoo/mcp.json" ;;
+	roo) echo ".roo/rules/ruru.md .roo/mcp.json" ;;
 	esac
 }
-fixture_of() { case $1 in zoo) echo roo ;; *) echo "$1" ;; esac; }
+fixture_of() { echo "$1"; }
 
 # The documented shape of each file ruru wrote, decoded by Python.
 check_shape() {
@@ -47,7 +48,7 @@ import json, sys, tomllib, re
 host = sys.argv[1]
 def jload(p):
     t = open(p).read()
-    if p.endswith("kilo.json"):   # JSONC: drop comments and trailing commas
+    if p.endswith("kilo.json") or p.endswith(".gemini/settings.json"):   # JSONC: drop comments and trailing commas
         t = re.sub(r"^\s*//.*$", "", t, flags=re.M)
         t = re.sub(r",(\s*[}\]])", r"\1", t)
     return json.loads(t)
@@ -60,14 +61,17 @@ def block(p):
     assert t.count("<!-- ruru:begin -->") == 1 and t.count("<!-- ruru:end -->") == 1, p
     assert "ruru log" in t and "ruru confirm propose" in t and "ruru prime" in t, p
     return t
+def hooks(p, host, events):
+    h = jload(p)["hooks"]
+    cmd = "ruru prime --hook " + host
+    for ev in events:
+        groups = [g for g in h[ev] if any(x.get("command") == cmd for x in g["hooks"])]
+        assert len(groups) == 1 and "matcher" not in groups[0], (ev, h[ev])
+        assert groups[0]["hooks"] == [{"type": "command", "command": cmd}]
 if host == "claude":
     s = server(".mcp.json"); assert s["command"] == "ruru" and s["args"] == ["mcp"], s
     block("CLAUDE.md")
-    h = jload(".claude/settings.json")["hooks"]
-    for ev in ("SessionStart", "PreCompact"):
-        groups = [g for g in h[ev] if any(x.get("command") == "ruru prime --hook claude" for x in g["hooks"])]
-        assert len(groups) == 1 and "matcher" not in groups[0], (ev, h[ev])
-        assert groups[0]["hooks"] == [{"type": "command", "command": "ruru prime --hook claude"}]
+    hooks(".claude/settings.json", "claude", ("SessionStart", "PreCompact"))
     for c in ("continue-session", "pause-session", "propose-edit"):
         t = open(f".claude/commands/{c}.md").read()
         assert t.startswith("---\ndescription: ") and "$ARGUMENTS" in t, c
@@ -75,11 +79,16 @@ elif host == "codex":
     block("AGENTS.md")
     d = tomllib.load(open(".codex/config.toml", "rb"))
     assert d["mcp_servers"]["ruru"] == std, d
+    hooks(".codex/hooks.json", "codex", ("SessionStart",))
 elif host == "gemini":
     block("GEMINI.md"); assert server(".gemini/settings.json") == std
+    hooks(".gemini/settings.json", "gemini", ("SessionStart",))
 elif host == "cursor":
     t = block(".cursor/rules/ruru.mdc")
     assert t.startswith("---\ndescription: ") and "\nalwaysApply: true\n---\n" in t, t[:200]
+    import yaml
+    fm = yaml.safe_load(t.split("---\n")[1])
+    assert fm["alwaysApply"] is True and "call ruru" in fm["description"], fm
     assert server(".cursor/mcp.json") == std
 elif host == "cline":
     block(".clinerules/ruru.md")
@@ -88,8 +97,10 @@ elif host == "kilo":
     assert server(".kilocode/mcp.json")["command"] == "ruru"
     k = server(".kilo/kilo.json", "mcp")
     assert k == {"type": "local", "command": ["ruru", "mcp"], "enabled": True}, k
+elif host == "zoo":
+    block(".zoo/rules/ruru.md"); assert server(".zoo/mcp.json") == std
 else:
-    block(".roo/rules/ruru.md"); assert server(".roo/mcp.json")["command"] == "ruru"
+    block(".roo/rules/ruru.md"); assert server(".roo/mcp.json") == std
 PY
 }
 
@@ -109,13 +120,16 @@ for root, _, files in os.walk(fix):
         rel = os.path.relpath(src, fix)
         old, new = open(src).read(), open(rel).read()
         if rel.endswith(".json"):
-            o, n = jload(old, "kilo.json" in rel), jload(new, "kilo.json" in rel)
+            jc = "kilo.json" in rel or "gemini" in rel
+            o, n = jload(old, jc), jload(new, jc)
             key = "mcp" if "kilo.json" in rel else "mcpServers"
             if key in n: n[key].pop("ruru", None)
             if "hooks" in n:
                 for ev, groups in n["hooks"].items():
-                    n["hooks"][ev] = [g for g in groups if g["hooks"] != [{"type": "command", "command": "ruru prime --hook claude"}]]
+                    n["hooks"][ev] = [g for g in groups if g["hooks"] != [{"type": "command", "command": "ruru prime --hook " + host}]]
                 n["hooks"] = {k: v for k, v in n["hooks"].items() if v}
+                if not n["hooks"] and "hooks" not in o:
+                    del n["hooks"]
             assert n == o, (rel, o, n)
             assert list(n) == list(o), rel
         elif rel.endswith(".toml"):
@@ -484,4 +498,199 @@ PY
 	mkdir -p "$WS/plain/deep" && cd "$WS/plain/deep"
 	run "$RURU" prime
 	[[ "$output" == *"stray home session"* ]]
+}
+
+# ------------------------------------------------- every host as it is today
+
+@test "Zoo Code: --host zoo writes .zoo/ (read before .roo/), detect finds .zoo/; .roo/ alone is Roo Code's; init --mcp follows .zoo/" {
+	mkdir .zoo .roo
+	run "$RURU" init --host detect
+	[ "$status" -eq 0 ]
+	[ -f .zoo/rules/ruru.md ] && [ -f .zoo/mcp.json ]
+	[ ! -e .roo/mcp.json ] && [ ! -e .roo/rules ]
+	rm -rf .zoo
+	run "$RURU" --json init --host detect --dry-run
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["hosts"]["hosts"]==["roo"], d' "$output"
+	mkdir .zoo
+	"$RURU" init --mcp 2>/dev/null
+	python3 -c 'import json; assert json.load(open(".zoo/mcp.json"))["mcpServers"]["ruru"]=={"command":"ruru","args":["mcp"]}'
+	[ ! -e .roo/mcp.json ]
+}
+
+@test "Gemini CLI: comments in .gemini/settings.json are read and kept, Claude's settings with comments stay refused; SessionStart runs ruru prime --hook gemini" {
+	mkdir .gemini .claude
+	printf '{\n  // mine\n  "general": {"vimMode": true} /* on */\n}\n' >.gemini/settings.json
+	cp .gemini/settings.json gemini.orig
+	run "$RURU" init --host gemini
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	grep -q '// mine' .gemini/settings.json && grep -q '/\* on \*/' .gemini/settings.json
+	grep -q '"command": "ruru prime --hook gemini"' .gemini/settings.json
+	"$RURU" init --host gemini --remove >/dev/null
+	cmp gemini.orig .gemini/settings.json
+	printf '{\n  // mine\n  "env": {}\n}\n' >.claude/settings.json
+	run "$RURU" init --host claude
+	[ "$status" -eq 4 ]
+	[[ "$output" == *".claude/settings.json:2:"* ]]
+	# The hook's answer is what Gemini CLI reads (one JSON object).
+	run bash -c 'echo "{\"hook_event_name\":\"SessionStart\",\"source\":\"startup\"}" | "$0" prime --hook gemini' "$RURU"
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["hookSpecificOutput"]["hookEventName"]=="SessionStart"' "$output"
+}
+
+@test "Codex: .codex/hooks.json gets SessionStart running ruru prime --hook codex, whose answer is Codex's hook JSON" {
+	run "$RURU" init --host codex
+	[ "$status" -eq 0 ]
+	python3 - <<'PY'
+import json
+h = json.load(open(".codex/hooks.json"))["hooks"]
+assert h == {"SessionStart": [{"hooks": [{"type": "command", "command": "ruru prime --hook codex"}]}]}, h
+PY
+	"$RURU" new "codex work" >/dev/null
+	run bash -c 'echo "{\"hook_event_name\":\"SessionStart\",\"source\":\"startup\",\"cwd\":\".\"}" | "$0" prime --hook codex' "$RURU"
+	[ "$status" -eq 0 ]
+	python3 -c '
+import json,sys
+d = json.loads(sys.argv[1])
+o = d["hookSpecificOutput"]
+assert set(d) == {"hookSpecificOutput"} and o["hookEventName"] == "SessionStart", d
+assert "codex work" in o["additionalContext"], o' "$output"
+}
+
+@test "Cline: a single-file .clinerules gets ruru's block (and gives it back); the suggested global entry carries --root" {
+	printf '# Rules\n\nKeep it short.' >.clinerules
+	cp .clinerules rules.orig
+	run "$RURU" init --host cline
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[ -f .clinerules ] && grep -q 'ruru:begin' .clinerules
+	[[ "$output" == *'"args": ["--root","'"$(pwd -P)"'","mcp"]'* ]] || { echo "$output"; return 1; }
+	run "$RURU" init --host cline --dry-run
+	[ "$status" -eq 0 ] && [[ "$output" != *"+++"* ]]
+	"$RURU" init --host cline --remove >/dev/null
+	cmp rules.orig .clinerules
+}
+
+kilo_existing() {
+	local f=$1
+	rm -rf .kilo kilo.json kilo.jsonc .kilocode
+	mkdir -p "$(dirname "$f")"
+	printf '{\n  "$schema": "https://app.kilo.ai/config.json",\n  "mcp": {\n    "my-local-server": {\n      "type": "local",\n      "command": ["node", "/path/to/server.js"]\n    } // the local one\n  }\n}\n' >"$f"
+	cp "$f" kilo.orig
+	run "$RURU" init --host kilo
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	for g in kilo.json kilo.jsonc .kilo/kilo.json .kilo/kilo.jsonc; do
+		[ "$g" = "$f" ] || [ ! -e "$g" ] || { echo "second file $g beside $f"; return 1; }
+	done
+	grep -q '^    }, // the local one$' "$f" || { cat "$f"; return 1; }
+	python3 - "$f" <<'PY'
+import json, re, sys
+t = re.sub(r" // .*", "", open(sys.argv[1]).read())
+assert json.loads(t)["mcp"]["ruru"] == {"type": "local", "command": ["ruru", "mcp"], "enabled": True}
+PY
+	"$RURU" init --host kilo --remove >/dev/null
+	cmp kilo.orig "$f"
+}
+
+@test "Kilo: an existing kilo.json, kilo.jsonc or .kilo/kilo.jsonc is edited, not joined by a second file; a trailing comment stays where it was" {
+	for f in kilo.json kilo.jsonc .kilo/kilo.jsonc; do
+		echo "# $f"
+		kilo_existing "$f"
+	done
+	# detect finds Kilo by a settings file at the root too
+	printf '{}\n' >kilo.jsonc
+	run "$RURU" --json init --host detect --dry-run
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["hosts"]["hosts"]==["kilo"], d' "$output"
+}
+
+@test "init --host recognises ruru's hooks by what they run: a hook with another path to ruru is not added again" {
+	"$RURU" init --host claude,codex >/dev/null
+	sed -i 's|"ruru prime --hook claude"|"/opt/tools/bin/ruru prime --hook claude"|' .claude/settings.json
+	sed -i 's|"ruru prime --hook codex"|"\\"$HOME/bin/ruru\\" prime --hook codex"|' .codex/hooks.json
+	sed -i 's|"command": "ruru"|"command": "/opt/tools/bin/ruru"|' .mcp.json
+	before=$(snap)
+	run "$RURU" init --host claude,codex
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[ "$(snap)" = "$before" ] || { echo "changed:"; cat .claude/settings.json; return 1; }
+	[ "$(grep -c 'prime --hook claude' .claude/settings.json)" -eq 2 ]
+	[ "$(grep -c 'prime --hook codex' .codex/hooks.json)" -eq 1 ]
+}
+
+@test "ruru's own server entry is ruru's alone: a differing one is left and reported (exit 5) naming loader env keys; --force replaces it whole" {
+	printf '{\n  "mcpServers": {\n    "ruru": {"command": "ruru", "args": ["mcp"], "env": {"LD_PRELOAD": "./x.so", "PATH": "./bin:/usr/bin", "TOKEN": "t"}, "cwd": "tools"}\n  }\n}\n' >.mcp.json
+	mkdir -p .codex
+	printf '[mcp_servers.ruru]\ncommand = "ruru"\nargs = ["mcp", "--root", "/elsewhere"]\n\n[mcp_servers.ruru.env]\nNODE_OPTIONS = "--require ./hook.js"\n' >.codex/config.toml
+	rm -rf .ruru
+	before=$(snap)
+	run "$RURU" init --host claude
+	[ "$status" -eq 5 ]
+	[[ "$output" == *".mcp.json"*"env"*"cwd"* && "$output" == *LD_PRELOAD* && "$output" == *PATH* ]]
+	[[ "$output" != *TOKEN* ]]
+	[ "$(snap)" = "$before" ] && [ ! -e .ruru ]
+	run "$RURU" init --host codex
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"args"* && "$output" == *NODE_OPTIONS* ]]
+	[ "$(snap)" = "$before" ]
+	run "$RURU" init --host claude,codex --force
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[[ "$output" == *LD_PRELOAD* ]]
+	python3 - <<'PY'
+import json, tomllib
+assert json.load(open(".mcp.json"))["mcpServers"]["ruru"] == {"command": "ruru", "args": ["mcp"]}
+assert tomllib.load(open(".codex/config.toml", "rb"))["mcp_servers"]["ruru"] == {"command": "ruru", "args": ["mcp"]}
+PY
+	# A kept entry (alwaysAllow) that runs ruru the same way is ruru's own,
+	# and so is what `claude mcp add --scope project ruru -- ruru mcp` writes.
+	printf '{"mcpServers": {"ruru": {"command": "ruru", "args": ["mcp"], "alwaysAllow": ["session_log"], "disabled": false}}}\n' >.mcp.json
+	run "$RURU" init --host claude
+	[ "$status" -eq 0 ]
+	grep -q alwaysAllow .mcp.json
+	printf '{\n  "mcpServers": {\n    "ruru": {\n      "type": "stdio",\n      "command": "ruru",\n      "args": [\n        "mcp"\n      ],\n      "env": {}\n    }\n  }\n}\n' >.mcp.json
+	cp .mcp.json added.json
+	run "$RURU" init --host claude
+	[ "$status" -eq 0 ] && cmp added.json .mcp.json
+}
+
+@test "--remove gives back files without a final newline byte for byte (AGENTS.md, CLAUDE.md, config.toml)" {
+	printf '# Agents\n\nBe brief.' >AGENTS.md
+	printf '# Claude' >CLAUDE.md
+	mkdir .codex && printf 'model = "gpt-5-codex"' >.codex/config.toml
+	before=$(snap)
+	"$RURU" init --host claude,codex >/dev/null
+	grep -q 'ruru:begin' AGENTS.md && grep -q 'mcp_servers.ruru' .codex/config.toml
+	python3 -c 'import tomllib; tomllib.load(open(".codex/config.toml","rb"))'
+	"$RURU" init --host claude,codex --remove >/dev/null
+	[ "$(snap)" = "$before" ] || { diff <(echo "$before") <(snap); return 1; }
+}
+
+@test "a failed init --host leaves nothing behind, .ruru/ included (exit 3, 4, 5)" {
+	rm -rf .ruru
+	mkdir .claude && printf '{ bad' >.claude/settings.json
+	before=$(snap)
+	run "$RURU" init --host claude
+	[ "$status" -eq 4 ] && [ ! -e .ruru ] && [ "$(snap)" = "$before" ]
+	rm -rf .claude
+	printf '{"mcpServers": {"ruru": {"command": "sh", "args": ["-c", "evil"]}}}\n' >.mcp.json
+	before=$(snap)
+	run "$RURU" init --host claude
+	[ "$status" -eq 5 ] && [ ! -e .ruru ] && [ "$(snap)" = "$before" ]
+	rm .mcp.json
+	run "$RURU" init --host detect
+	[ "$status" -eq 3 ] && [ ! -e .ruru ]
+}
+
+@test "Codex servers as an inline table: ruru's entry joins mcp_servers = { ... } (not 'already defined'); --remove gives it back" {
+	mkdir .codex
+	printf '# mine\nmcp_servers = { context7 = { command = "npx", args = ["-y", "@upstash/context7-mcp"] } }\nmodel = "o3"\n' >.codex/config.toml
+	cp .codex/config.toml toml.orig
+	run "$RURU" init --host codex
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	python3 - <<'PY'
+import tomllib
+d = tomllib.load(open(".codex/config.toml", "rb"))
+assert d["mcp_servers"]["ruru"] == {"command": "ruru", "args": ["mcp"]}, d
+assert d["mcp_servers"]["context7"]["command"] == "npx" and d["model"] == "o3", d
+PY
+	head -1 .codex/config.toml | grep -q '^# mine$'
+	run "$RURU" init --host codex
+	[ "$status" -eq 0 ] && [[ "$output" != *updated* ]]
+	"$RURU" init --host codex --remove >/dev/null
+	cmp toml.orig .codex/config.toml
 }

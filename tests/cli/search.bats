@@ -182,7 +182,7 @@ mcp_session() {
 		echo '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}'
 		echo '{"jsonrpc":"2.0","method":"notifications/initialized"}'
 		cat
-	} | "$RURU" mcp 2>/dev/null
+	} | "$RURU" mcp --toolsets all 2>/dev/null
 }
 
 @test "a NUL in a query over MCP is refused as an invalid argument" {

@@ -7,11 +7,12 @@
 //   RURU=build/ruru node tests/mcp/agent.mjs
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RURU = path.resolve(process.env.RURU || 'build/ruru');
@@ -147,6 +148,24 @@ async function main() {
 	r = await call('session_show', { session: 'SESSION-' });
 	ok(r.isError && r.content[0].text.includes(`"${first}"`) && r.content[0].text.includes(`"${second}"`),
 		'an ambiguous prefix names its candidates', r);
+
+	// Started outside any workspace, the server asks the SDK client for its
+	// roots and works in the first one (the default toolset, as a host runs it).
+	const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'ruru-mcp-noroot-'));
+	const t2 = new StdioClientTransport({ command: RURU, args: ['mcp'], cwd: outside, env: cleanEnv(), stderr: 'pipe' });
+	const c2 = new Client({ name: 'ruru-roots-test', version: '1.0.0' }, { capabilities: { roots: { listChanged: true } } });
+	let asked = 0;
+	c2.setRequestHandler(ListRootsRequestSchema, async () => {
+		asked++;
+		return { roots: [{ uri: pathToFileURL(ws).href, name: 'project' }] };
+	});
+	await c2.connect(t2);
+	for (let i = 0; i < 50 && !asked; i++) await new Promise((res) => setTimeout(res, 20));
+	r = await c2.callTool({ name: 'session_new', arguments: { goal: 'Rooted' } });
+	ok(asked === 1 && !r.isError && fs.existsSync(path.join(ws, '.ruru/sessions', r.structuredContent.id)) &&
+		!fs.existsSync(path.join(outside, '.ruru')), 'outside any workspace it works in the client\'s first root', r);
+	await c2.close();
+	fs.rmSync(outside, { recursive: true, force: true });
 
 	const chk = cli('check', path.join(ws, logFirst));
 	ok(chk.status === 0, 'ruru check accepts the template log', chk.stderr);

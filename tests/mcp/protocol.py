@@ -328,16 +328,26 @@ def init_mcp_tests(ws):
     want = {"command": "ruru", "args": ["mcp"]}
     ok(p.returncode == 0 and json.load(open(cfg)) == {"mcpServers": {"ruru": want}},
        "init --mcp writes .roo/mcp.json", p.stderr)
-    other = {"mcpServers": {"github": {"command": "gh-mcp", "env": {"T": "1"}},
-                            "ruru": {"command": "old", "alwaysAllow": ["session_log"]}},
-             "other": [1, 2]}
+    other = {"mcpServers": {"github": {"command": "gh-mcp", "env": {"T": "1"}}}, "other": [1, 2]}
     json.dump(other, open(cfg, "w"))
     p = run()
     got = json.load(open(cfg))
     ok(p.returncode == 0 and got["mcpServers"]["github"] == other["mcpServers"]["github"]
-       and got["other"] == [1, 2] and got["mcpServers"]["ruru"] == dict(want, alwaysAllow=["session_log"])
+       and got["other"] == [1, 2] and got["mcpServers"]["ruru"] == want
        and list(got["mcpServers"]) == ["github", "ruru"],
        "init --mcp merges without touching other servers", got)
+    # ruru's own entry with the approvals a host keeps is left as it is ...
+    mine = dict(want, alwaysAllow=["session_log"])
+    json.dump({"mcpServers": {"ruru": mine}}, open(cfg, "w"))
+    p = run()
+    ok(p.returncode == 0 and json.load(open(cfg)) == {"mcpServers": {"ruru": mine}},
+       "init --mcp keeps ruru's own entry with its alwaysAllow", p.stderr)
+    # ... another entry named ruru is never merged into: refused, untouched.
+    text = json.dumps({"mcpServers": {"ruru": {"command": "old", "env": {"LD_PRELOAD": "x.so"}}}})
+    open(cfg, "w").write(text)
+    p = run()
+    ok(p.returncode == 5 and open(cfg).read() == text and "LD_PRELOAD" in p.stderr,
+       "init --mcp refuses (exit 5) a ruru entry that is not ruru's own and leaves it", (p.returncode, p.stderr))
     open(cfg, "w").write('{"mcpServers": {,}}')
     p = run()
     ok(p.returncode == 4 and ".roo/mcp.json:1:" in p.stderr and open(cfg).read() == '{"mcpServers": {,}}',

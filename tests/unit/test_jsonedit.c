@@ -114,6 +114,37 @@ static void jsonc_comments_and_trailing_commas(void **state)
 	ruru_jdoc_release(&d);
 }
 
+/* A comment at the end of the last member's line belongs to that member:
+ * a new member goes on the next line, the comment stays where it was, and
+ * taking the member out gives back the bytes. */
+static void trailing_comments_stay_in_place(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *src, *want;
+	} cases[] = {
+		{ "{\n  \"mcp\": {\n    \"a\": {\"x\": 1} // the local one\n  }\n}\n",
+		  "{\n  \"mcp\": {\n    \"a\": {\"x\": 1}, // the local one\n    \"ruru\": true\n  }\n}\n" },
+		{ "{\n  \"mcp\": {\n    \"a\": 1, /* one */ // two\n  },\n}\n",
+		  "{\n  \"mcp\": {\n    \"a\": 1, /* one */ // two\n    \"ruru\": true,\n  },\n}\n" },
+		{ "{\r\n  \"mcp\": {\r\n    \"a\": 1 // c\r\n  }\r\n}",
+		  "{\r\n  \"mcp\": {\r\n    \"a\": 1, // c\r\n    \"ruru\": true\r\n  }\r\n}" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ruru_jdoc d;
+		struct ruru_error err;
+		assert_int_equal(ruru_jdoc_parse(&d, cases[i].src, strlen(cases[i].src), true, &err), 0);
+		json_t *v = json_true();
+		assert_int_equal(ruru_jdoc_set(&d, ruru_jdoc_get(&d, d.root, "mcp"), "ruru", v, &err), 0);
+		assert_string_equal(d.text.ptr, cases[i].want);
+		int mcp = ruru_jdoc_get(&d, d.root, "mcp");
+		assert_int_equal(ruru_jdoc_remove(&d, ruru_jdoc_get(&d, mcp, "ruru"), &err), 0);
+		assert_string_equal(d.text.ptr, cases[i].src);
+		json_decref(v);
+		ruru_jdoc_release(&d);
+	}
+}
+
 static void invalid_documents_are_refused_with_a_position(void **state)
 {
 	(void)state;
@@ -171,6 +202,7 @@ int main(void)
 		cmocka_unit_test(add_then_remove_gives_back_the_bytes),
 		cmocka_unit_test(new_members_follow_the_file_indentation),
 		cmocka_unit_test(jsonc_comments_and_trailing_commas),
+		cmocka_unit_test(trailing_comments_stay_in_place),
 		cmocka_unit_test(invalid_documents_are_refused_with_a_position),
 		cmocka_unit_test(removal_of_middle_and_first_items),
 	};

@@ -277,6 +277,42 @@ static void edit_adds_keys_in_place(void **state)
 	expect_set("\xef\xbb\xbf", "k", "1", "\xef\xbb\xbf" "k = 1\n");
 }
 
+static void expect_remove(const char *src, const char *key, const char *want)
+{
+	struct ruru_buf out = RURU_BUF_INIT;
+	struct ruru_error err;
+	ruru_buf_init(&out);
+	if (ruru_toml_edit_remove(&out, src, strlen(src), key, &err) < 0) {
+		print_error("remove %s: %s\n", key, err.msg);
+		fail();
+	}
+	assert_string_equal(out.ptr, want);
+	ruru_buf_release(&out);
+}
+
+/* Inside inline tables (mcp_servers = { ... }, as Codex users write them)
+ * and under [[arrays of tables]] (into the last table, where TOML puts the
+ * keys under a header): format preserving like every other edit. */
+static void edit_inline_tables_and_arrays_of_tables(void **state)
+{
+	(void)state;
+	expect_set("t = {a = 1}\n", "t.b", "1", "t = {a = 1, b = 1}\n");
+	expect_set("t = {}\n", "t.b", "1", "t = { b = 1 }\n");
+	expect_set("t = { a = 1 } # c\n", "t.b", "true", "t = { a = 1, b = true } # c\n");
+	expect_set("s = { x = { c = \"npx\" } }\n", "s.ruru", "{ command = \"ruru\" }",
+		   "s = { x = { c = \"npx\" }, ruru = { command = \"ruru\" } }\n");
+	expect_set("s = { x = { c = 1 } }\n", "s.x.d", "2", "s = { x = { c = 1, d = 2 } }\n");
+	expect_set("s = {}\n", "s.a.b", "2", "s = { a.b = 2 }\n");
+	expect_remove("t = {a = 1, b = 2}\n", "t.b", "t = {a = 1}\n");
+	expect_remove("t = {a = 1, b = 2}\n", "t.a", "t = {b = 2}\n");
+	expect_remove("t = { a = 1 }\n", "t.a", "t = {}\n");
+	expect_set("[[t]]\nx = 1\n", "t.x", "2", "[[t]]\nx = 2\n");
+	expect_set("[[t]]\nx = 1\n\n[[t]]\nx = 2\n\n[u]\n", "t.y", "3",
+		   "[[t]]\nx = 1\n\n[[t]]\nx = 2\ny = 3\n\n[u]\n");
+	expect_remove("[[t]]\nx = 1\n[[t]]\nx = 2\ny = 3\n", "t.y", "[[t]]\nx = 1\n[[t]]\nx = 2\n");
+	expect_set("[[t]]\n[t.s]\nk = 1\n", "t.s.j", "2", "[[t]]\n[t.s]\nk = 1\nj = 2\n");
+}
+
 static void edit_remove_lines(void **state)
 {
 	(void)state;
@@ -324,8 +360,7 @@ static void edit_failures_leave_output_unused(void **state)
 	expect_refused("a = 1\n", "a", "", RURU_EINVALID);
 	expect_refused("a = = 1\n", "a", "1", RURU_EINVALID);
 	expect_refused("[t]\nx = 1\n", "t", "1", RURU_ECONFLICT);
-	expect_refused("[[t]]\nx = 1\n", "t.x", "1", RURU_ECONFLICT);
-	expect_refused("t = {a = 1}\n", "t.b", "1", RURU_ECONFLICT);
+	expect_refused("t = []\n", "t.x", "1", RURU_ECONFLICT);
 	expect_refused("a = 1\n", "a.b", "1", RURU_ECONFLICT);
 	expect_refused("[t]\nx = 1\n", "t", NULL, RURU_ECONFLICT);
 	expect_refused("a = 1\n", "a..b", "1", RURU_EUSAGE);
@@ -357,6 +392,7 @@ int main(void)
 		cmocka_unit_test(edit_set_keeps_comments),
 		cmocka_unit_test(edit_adds_keys_in_place),
 		cmocka_unit_test(edit_remove_lines),
+		cmocka_unit_test(edit_inline_tables_and_arrays_of_tables),
 		cmocka_unit_test(edit_arrays),
 		cmocka_unit_test(edit_failures_leave_output_unused),
 		cmocka_unit_test(edit_front_matter_body_untouched),

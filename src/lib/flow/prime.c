@@ -463,9 +463,10 @@ finish:
 }
 
 /*
- * The hook's answer.  Claude Code (code.claude.com/docs/en/hooks) and
- * Gemini CLI (geminicli.com/docs/hooks/reference) read a JSON object on
- * stdout; for SessionStart,
+ * The hook's answer.  Claude Code (code.claude.com/docs/en/hooks), Codex
+ * (developers.openai.com/codex/hooks) and Gemini CLI
+ * (geminicli.com/docs/hooks/reference) read a JSON object on stdout; for
+ * SessionStart,
  *   {"hookSpecificOutput": {"hookEventName": "SessionStart",
  *                           "additionalContext": TEXT}}
  * adds TEXT to the model's context.  Claude Code's PreCompact has no such
@@ -477,9 +478,9 @@ finish:
 int ruru_prime_hook(const char *host, const char *input, size_t len, const char *digest,
 		    struct ruru_buf *out, struct ruru_error *err)
 {
-	if (strcmp(host, "claude") && strcmp(host, "gemini"))
+	if (strcmp(host, "claude") && strcmp(host, "gemini") && strcmp(host, "codex"))
 		return ruru_error_set(err, RURU_EUSAGE,
-				      "no hook format for host \"%s\" (claude, gemini)", host);
+				      "no hook format for host \"%s\" (claude, codex, gemini)", host);
 	const char *event = "SessionStart";
 	json_t *in = len ? json_loadb(input, len, 0, NULL) : NULL;
 	const char *named = json_string_value(json_object_get(in, "hook_event_name"));

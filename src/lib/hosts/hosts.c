@@ -2,8 +2,9 @@
  * hosts.c — `ruru init --host`: wire ruru into the coding agents people use
  * (DESIGN §12).  For each host, in the project-level files that host
  * documents, it adds ruru's MCP server entry and an instructions block that
- * tells the model to call ruru; for Claude Code also the hooks that feed
- * `ruru prime` into the model's context and three slash commands.
+ * tells the model to call ruru; for Claude Code, Codex and Gemini CLI also
+ * the hooks that feed `ruru prime` into the model's context, for Claude
+ * Code three slash commands.
  *
  * Everything is planned in memory first: every file is read once, every
  * edit applied to its text, and only when all files could be parsed and
@@ -14,34 +15,41 @@
  * for Markdown), so that running again changes nothing and `--remove`
  * gives back the bytes that were there before.
  *
- * The formats, and where each host documents them (checked 2026-11):
+ * The formats, and where each host documents them (checked 2026-12):
  *  - Claude Code: project MCP servers in .mcp.json {"mcpServers": {NAME:
  *    {"command", "args"}}}, memory in CLAUDE.md, hooks in
  *    .claude/settings.json {"hooks": {EVENT: [{"matcher"?, "hooks":
- *    [{"type": "command", "command"}]}]}}, project slash commands in
- *    .claude/commands/NAME.md (front matter "description",
- *    "argument-hint"; $ARGUMENTS) — code.claude.com/docs/en/mcp,
- *    /memory, /hooks, /slash-commands.
+ *    [{"type": "command", "command"}]}]}} (plain JSON: comments refused),
+ *    project slash commands in .claude/commands/NAME.md (front matter
+ *    "description", "argument-hint"; $ARGUMENTS) —
+ *    code.claude.com/docs/en/mcp, /memory, /hooks, /slash-commands.
  *  - Codex: AGENTS.md; MCP servers as [mcp_servers.NAME] command, args in
- *    config.toml, read from .codex/config.toml of a trusted project —
- *    github.com/openai/codex docs/config.md, developers.openai.com/codex.
- *  - Gemini CLI: GEMINI.md; .gemini/settings.json {"mcpServers": {NAME:
- *    {"command", "args"}}} — github.com/google-gemini/gemini-cli
- *    docs/get-started/configuration.md, docs/tools/mcp-server.md.
+ *    config.toml (or an inline table mcp_servers = {...}), read from
+ *    .codex/config.toml of a trusted project; hooks in .codex/hooks.json,
+ *    Claude Code's shape, SessionStart answered with hookSpecificOutput —
+ *    github.com/openai/codex docs/config.md, developers.openai.com/codex/hooks.
+ *  - Gemini CLI: GEMINI.md; .gemini/settings.json, read with comments,
+ *    {"mcpServers": {NAME: {"command", "args"}}, "hooks": {...}} (hooks
+ *    on by default, Claude Code's shape) — github.com/google-gemini/gemini-cli
+ *    docs/get-started/configuration.md, docs/tools/mcp-server.md,
+ *    docs/hooks/reference.md.
  *  - Cursor: .cursor/mcp.json {"mcpServers": ...}; project rules in
- *    .cursor/rules/NAME.mdc with front matter description, globs,
+ *    .cursor/rules/NAME.mdc with YAML front matter description, globs,
  *    alwaysApply — cursor.com/docs/context/mcp, /rules.
- *  - Cline: rules in .clinerules/ (a folder of Markdown files); MCP servers
- *    only in Cline's own cline_mcp_settings.json (no project file) —
+ *  - Cline: rules in .clinerules/ (a folder of Markdown files) or a single
+ *    .clinerules file; MCP servers only in Cline's own
+ *    cline_mcp_settings.json (no project file) —
  *    docs.cline.bot/features/cline-rules, /mcp/configuring-mcp-servers.
  *  - Kilo Code: rules in .kilocode/rules/; MCP in .kilocode/mcp.json
- *    {"mcpServers"} (the VS Code extension before 7.x) and in
- *    .kilo/kilo.json {"mcp": {NAME: {"type": "local", "command": [...],
- *    "enabled": true}}} (7.x and the CLI) — Kilo-Org/kilocode
+ *    {"mcpServers"} (the VS Code extension before 7.x) and in kilo.jsonc,
+ *    kilo.json, .kilo/kilo.jsonc or .kilo/kilo.json {"mcp": {NAME:
+ *    {"type": "local", "command": [...], "enabled": true}}} (7.x and the
+ *    CLI) — Kilo-Org/kilocode
  *    packages/kilo-docs/pages/automate/mcp/using-in-kilo-code.md.
- *  - Zoo Code and Roo Code (its origin, archived 2026-05): .roo/mcp.json
- *    {"mcpServers"}, rules in .roo/rules/ — RooCodeInc/Roo-Code docs
- *    (features/mcp/using-mcp-in-roo, features/custom-instructions).
+ *  - Zoo Code: .zoo/mcp.json {"mcpServers"}, rules in .zoo/rules/, read
+ *    before Roo Code's .roo/ (Roo Code, its origin, archived 2026-05:
+ *    .roo/mcp.json, .roo/rules/ — RooCodeInc/Roo-Code docs,
+ *    features/mcp/using-mcp-in-roo, features/custom-instructions).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -59,7 +67,6 @@
 
 #define BEGIN_MARK "<!-- ruru:begin -->"
 #define END_MARK "<!-- ruru:end -->"
-#define CLAUDE_HOOK_COMMAND "ruru prime --hook claude"
 
 enum mcp_style { MCP_NONE = 0, MCP_SERVERS, MCP_KILO, MCP_CODEX };
 
@@ -70,38 +77,42 @@ struct host {
 	const char *instr_head;  /* text before the block in a file ruru creates */
 	const char *mcp[2];      /* MCP configuration files */
 	enum mcp_style style[2];
+	bool jsonc;              /* the host reads comments in its JSON settings */
+	const char *hooks;       /* the file of its hooks ({"hooks": {EVENT: [...]}}) */
+	const char *events[2];   /* the hook events that run `ruru prime --hook NAME` */
 	const char *note;        /* told to the user after init */
 };
 
+/* YAML front matter: the description holds ": ", so it is quoted. */
 static const char cursor_head[] = "---\n"
-				  "description: Session log of this project: call ruru, never edit .ruru/ by hand\n"
+				  "description: \"Session log of this project: call ruru, never edit .ruru/ by hand\"\n"
 				  "globs:\n"
 				  "alwaysApply: true\n"
 				  "---\n";
 
 static const struct host hosts[] = {
 	{ "claude", "Claude Code", { ".claude", NULL }, "CLAUDE.md", NULL, { ".mcp.json" },
-	  { MCP_SERVERS },
+	  { MCP_SERVERS }, false, ".claude/settings.json", { "SessionStart", "PreCompact" },
 	  "Claude Code asks once before it starts the project's MCP server \"ruru\" from "
 	  ".mcp.json; the hooks run `ruru` from PATH" },
 	{ "codex", "Codex", { ".codex", NULL }, "AGENTS.md", NULL, { ".codex/config.toml" },
-	  { MCP_CODEX },
-	  "Codex reads .codex/config.toml only in a trusted project; otherwise add "
-	  "[mcp_servers.ruru] command = \"ruru\" args = [\"mcp\"] to ~/.codex/config.toml" },
+	  { MCP_CODEX }, false, ".codex/hooks.json", { "SessionStart" },
+	  "Codex reads .codex/config.toml and .codex/hooks.json only in a trusted project; "
+	  "otherwise add [mcp_servers.ruru] command = \"ruru\" args = [\"mcp\"] to "
+	  "~/.codex/config.toml" },
 	{ "gemini", "Gemini CLI", { ".gemini", NULL }, "GEMINI.md", NULL, { ".gemini/settings.json" },
-	  { MCP_SERVERS }, NULL },
+	  { MCP_SERVERS }, true, ".gemini/settings.json", { "SessionStart" }, NULL },
 	{ "cursor", "Cursor", { ".cursor", NULL }, ".cursor/rules/ruru.mdc", cursor_head,
-	  { ".cursor/mcp.json" }, { MCP_SERVERS }, NULL },
+	  { ".cursor/mcp.json" }, { MCP_SERVERS }, false, NULL, { NULL }, NULL },
 	{ "cline", "Cline", { ".clinerules", NULL }, ".clinerules/ruru.md", NULL, { NULL }, { MCP_NONE },
-	  "Cline reads MCP servers only from its own settings: add \"ruru\": {\"command\": \"ruru\", "
-	  "\"args\": [\"mcp\"]} under \"mcpServers\" in cline_mcp_settings.json (MCP Servers > "
-	  "Configure); until then Cline calls the ruru command in its terminal" },
+	  false, NULL, { NULL }, NULL /* made per project: cline_note() */ },
 	{ "kilo", "Kilo Code", { ".kilocode", ".kilo", NULL }, ".kilocode/rules/ruru.md", NULL,
-	  { ".kilocode/mcp.json", ".kilo/kilo.json" }, { MCP_SERVERS, MCP_KILO }, NULL },
-	{ "zoo", "Zoo Code", { ".roo", NULL }, ".roo/rules/ruru.md", NULL, { ".roo/mcp.json" },
-	  { MCP_SERVERS }, NULL },
+	  { ".kilocode/mcp.json", ".kilo/kilo.json" }, { MCP_SERVERS, MCP_KILO }, true, NULL,
+	  { NULL }, NULL },
+	{ "zoo", "Zoo Code", { ".zoo", NULL }, ".zoo/rules/ruru.md", NULL, { ".zoo/mcp.json" },
+	  { MCP_SERVERS }, false, NULL, { NULL }, NULL },
 	{ "roo", "Roo Code", { ".roo", NULL }, ".roo/rules/ruru.md", NULL, { ".roo/mcp.json" },
-	  { MCP_SERVERS }, NULL },
+	  { MCP_SERVERS }, false, NULL, { NULL }, NULL },
 };
 #define NHOSTS (sizeof(hosts) / sizeof(hosts[0]))
 
@@ -231,6 +242,7 @@ struct plan {
 	struct pfile *f;
 	size_t n;
 	json_t *notes;
+	bool force; /* replace a server entry named ruru that is not ruru's own */
 };
 
 static void plan_release(struct plan *p)
@@ -446,10 +458,14 @@ static int md_block(struct plan *p, const char *rel, const char *head, const cha
 		if (!has_begin)
 			goto done;
 		size_t cut_s = bs, cut_e = ee;
-		/* The blank line ruru put before a block it appended. */
+		/* The blank line ruru put before a block it appended; or, after
+		 * a file that had no final line break, the one it added. */
 		size_t el = strlen(eol);
 		if (cut_e == len && cut_s >= 2 * el && !memcmp(s + cut_s - el, eol, el) &&
 		    !memcmp(s + cut_s - 2 * el, eol, el))
+			cut_s -= el;
+		else if (cut_e == len && cut_s >= el && !memcmp(s + cut_s - el, eol, el) &&
+			 !(head && cut_s == strlen(head) && !memcmp(s, head, cut_s)))
 			cut_s -= el;
 		ruru_buf_add(&out, s, cut_s);
 		ruru_buf_add(&out, s + cut_e, len - cut_e);
@@ -469,11 +485,11 @@ static int md_block(struct plan *p, const char *rel, const char *head, const cha
 		ruru_buf_addstr(&out, head ? head : "");
 		ruru_buf_add(&out, blk.ptr, blk.len);
 	} else {
+		/* After a blank line; a file without a final line break gets
+		 * that one line break only, so that removal gives back exactly
+		 * its bytes. */
 		ruru_buf_add(&out, s, len);
-		if (len && s[len - 1] != '\n')
-			ruru_buf_addstr(&out, eol);
-		if (len)
-			ruru_buf_addstr(&out, eol);
+		ruru_buf_addstr(&out, eol);
 		ruru_buf_add(&out, blk.ptr, blk.len);
 	}
 	f->gone = false;
@@ -548,12 +564,140 @@ static int remove_up(struct ruru_jdoc *d, int n, struct ruru_error *err)
 	}
 }
 
+static bool runs_ruru(const char *cmd, const char **rest);
+
+/* ------------------------------------------------- ruru's server entry */
+
+/*
+ * ruru's own server entry is ruru's alone: a host starts it with whatever
+ * the entry says, so an entry named "ruru" that a cloned repository brings
+ * with `env` (LD_PRELOAD, PATH), `cwd` or other arguments would run ruru
+ * under the repository's loader settings.  An entry is ruru's own when it
+ * runs `ruru mcp` (any path to ruru) with nothing that changes how or
+ * where it runs; keys a host keeps about a server without changing what
+ * runs (approvals, a timeout, on/off) may be there.  Any other entry named
+ * ruru is left as it is and reported (RURU_ECONFLICT, the `force`
+ * argument replaces it whole: never merged key by key).
+ */
+static const char *const benign_keys[] = {
+	"alwaysAllow", "autoApprove", "disabled", "disabledTools", "enabled", "timeout",
+	"trust", "description", "includeTools", "excludeTools", "enabled_tools", "disabled_tools",
+	"startup_timeout_sec", "tool_timeout_sec", "startup_timeout_ms",
+};
+
+/* Environment variables that change how a program is loaded or found. */
+static bool loader_key(const char *k)
+{
+	static const char *const prefixes[] = { "LD_", "DYLD_", "GIT_", "MALLOC_" };
+	static const char *const names[] = {
+		"PATH", "NODE_OPTIONS", "NODE_PATH", "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP",
+		"PERL5LIB", "PERL5OPT", "PERLLIB", "RUBYOPT", "RUBYLIB", "BASH_ENV", "ENV",
+		"GCONV_PATH", "IFS", "SHELL", "HOME", "XDG_CONFIG_HOME", "TMPDIR", "LOCPATH",
+		"NLSPATH", "HOSTALIASES", "RES_OPTIONS", "SSL_CERT_FILE", "OPENSSL_CONF",
+	};
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(k, prefixes[i], strlen(prefixes[i])))
+			return true;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(k, names[i]))
+			return true;
+	return false;
+}
+
+static bool is_word(const json_t *v, const char *w)
+{
+	return json_is_string(v) && !strcmp(json_string_value(v), w);
+}
+
+static bool is_ruru_path(const json_t *v)
+{
+	const char *rest;
+	const char *s = json_string_value(v);
+	return s && runs_ruru(s, &rest) && !*rest;
+}
+
+/* What `have` (plain JSON) does that ruru's own entry does not: the keys
+ * at fault, comma-separated, into `why`; empty when it is ruru's own.
+ * `loader` gets the env keys that change how a program is loaded. */
+static void entry_differs(const json_t *have, enum mcp_style style, struct ruru_buf *why,
+			  struct ruru_buf *loader)
+{
+	const char *k;
+	json_t *v;
+	if (!json_is_object(have)) {
+		ruru_buf_addstr(why, "not an object");
+		return;
+	}
+	json_t *cmd = json_object_get(have, "command"), *args = json_object_get(have, "args");
+	bool cmd_ok, args_ok;
+	if (style == MCP_KILO) {
+		cmd_ok = json_is_array(cmd) && json_array_size(cmd) == 2 &&
+			 is_ruru_path(json_array_get(cmd, 0)) &&
+			 is_word(json_array_get(cmd, 1), "mcp");
+		args_ok = !args;
+	} else {
+		cmd_ok = is_ruru_path(cmd);
+		args_ok = json_is_array(args) && json_array_size(args) == 1 &&
+			  is_word(json_array_get(args, 0), "mcp");
+	}
+	if (!cmd_ok)
+		ruru_buf_addstr(why, "command");
+	if (!args_ok)
+		ruru_buf_addf(why, "%sargs", why->len ? ", " : "");
+	json_object_foreach((json_t *)have, k, v) {
+		if (!strcmp(k, "command") || !strcmp(k, "args"))
+			continue;
+		bool ok = false;
+		for (size_t i = 0; i < sizeof(benign_keys) / sizeof(benign_keys[0]); i++)
+			ok = ok || !strcmp(k, benign_keys[i]);
+		/* What `claude mcp add` writes: an empty env changes nothing. */
+		if (!strcmp(k, "env") && json_is_object(v) && json_object_size(v) == 0)
+			ok = true;
+		/* The transport ruru speaks, spelled as each host does. */
+		if (!strcmp(k, "type"))
+			ok = json_is_string(v) && (!strcmp(json_string_value(v), "stdio") ||
+						   !strcmp(json_string_value(v), "local"));
+		if (!ok)
+			ruru_buf_addf(why, "%s%s", why->len ? ", " : "", k);
+		if (!strcmp(k, "env") && json_is_object(v)) {
+			const char *ek;
+			json_t *ev;
+			json_object_foreach(v, ek, ev)
+				if (loader_key(ek))
+					ruru_buf_addf(loader, "%s%s", loader->len ? ", " : "", ek);
+		}
+	}
+}
+
+/* The refusal (or, replaced with `force`, the note) for an entry that is
+ * not ruru's own. */
+static int foreign_entry(struct plan *p, const char *rel, const char *where,
+			 const struct ruru_buf *why, const struct ruru_buf *loader,
+			 struct ruru_error *err)
+{
+	struct ruru_buf m = RURU_BUF_INIT;
+	ruru_buf_addf(&m, "the MCP server entry %s is not the one ruru writes (it differs in: %s)",
+		      where, why->ptr);
+	if (loader->len)
+		ruru_buf_addf(&m, "; its env sets %s, which the host would start ruru with",
+			      loader->ptr);
+	if (p->force) {
+		json_array_append_new(p->notes, json_sprintf("%s: %s; replaced it whole", rel, m.ptr));
+		ruru_buf_release(&m);
+		return 0;
+	}
+	ruru_error_set(err, RURU_ECONFLICT, "%s; left as it is", m.ptr);
+	ruru_error_set_file(err, rel);
+	ruru_buf_release(&m);
+	return ruru_error_hint(err, "force", RURU_HINT_FORCE, NULL);
+}
+
 /* {"mcpServers": {"ruru": {"command": "ruru", "args": ["mcp"]}}} and its
  * Kilo 7.x shape {"mcp": {"ruru": {"type": "local", "command": ["ruru",
- * "mcp"], "enabled": true}}}.  Only ruru's keys are set; keys a user
- * added to the entry (env, alwaysAllow, disabled, ...) stay. */
-static int json_mcp(struct plan *p, const char *rel, enum mcp_style style, bool remove,
-		    struct ruru_error *err)
+ * "mcp"], "enabled": true}}}: added when absent, left when ruru's own,
+ * refused (or with force replaced whole) otherwise. */
+static int json_mcp(struct plan *p, const char *rel, enum mcp_style style, bool jsonc,
+		    bool remove, struct ruru_error *err)
 {
 	struct pfile *f = plan_file(p, rel, err);
 	if (!f)
@@ -562,64 +706,108 @@ static int json_mcp(struct plan *p, const char *rel, enum mcp_style style, bool 
 		return 0;
 	const char *container = style == MCP_KILO ? "mcp" : "mcpServers";
 	struct ruru_jdoc d;
-	if (json_load_plan(f, &d, style == MCP_KILO, err) < 0)
+	if (json_load_plan(f, &d, jsonc || style == MCP_KILO, err) < 0)
 		return -1;
 	int rc = -1;
+	json_t *want = NULL, *have = NULL;
+	struct ruru_buf why = RURU_BUF_INIT, loader = RURU_BUF_INIT, where = RURU_BUF_INIT;
 	int servers = object_member(&d, d.root, container, rel, !remove, err);
 	if (servers < 0) {
 		rc = remove && err->code == RURU_OK ? 0 : -1;
 		goto out;
 	}
-	int ours = object_member(&d, servers, "ruru", rel, !remove, err);
-	if (ours < 0) {
-		rc = remove && err->code == RURU_OK ? 0 : -1;
-		goto out;
+	int ours = ruru_jdoc_get(&d, servers, "ruru");
+	if (ours >= 0) {
+		have = ruru_jdoc_value(&d, ours);
+		entry_differs(have, style, &why, &loader);
+		ruru_buf_addf(&where, "%s.ruru", container);
 	}
 	if (remove) {
-		if (remove_up(&d, ours, err) < 0)
-			goto out;
+		/* Only ruru's own entry goes (or, with force, any named ruru). */
+		if (ours >= 0 && (!why.len || p->force)) {
+			if (remove_up(&d, ours, err) < 0)
+				goto out;
+		} else if (ours >= 0) {
+			json_array_append_new(p->notes,
+					      json_sprintf("%s: the server entry \"ruru\" is not the one "
+							   "ruru writes (it differs in: %s); left in place",
+							   rel, why.ptr));
+		}
 		json_finish(f, &d, true);
 		rc = 0;
 		goto out;
 	}
-	json_t *want = style == MCP_KILO
-			       ? json_pack("{s:s, s:[s, s], s:b}", "type", "local", "command", "ruru",
-					   "mcp", "enabled", 1)
-			       : json_pack("{s:s, s:[s]}", "command", "ruru", "args", "mcp");
-	const char *k;
-	json_t *v;
-	rc = 0;
-	json_object_foreach(want, k, v) {
-		ours = ruru_jdoc_get(&d, ruru_jdoc_get(&d, d.root, container), "ruru");
-		int m = ruru_jdoc_get(&d, ours, k);
-		json_t *have = m >= 0 ? ruru_jdoc_value(&d, m) : NULL;
-		if (!have || !json_equal(have, v))
-			rc = ruru_jdoc_set(&d, ours, k, v, err);
-		json_decref(have);
-		if (rc < 0)
-			break;
+	if (ours >= 0 && !why.len) {
+		rc = 0; /* ruru's own already */
+		json_finish(f, &d, false);
+		goto out;
 	}
-	json_decref(want);
+	if (ours >= 0 && foreign_entry(p, rel, where.ptr, &why, &loader, err) < 0)
+		goto out;
+	want = style == MCP_KILO ? json_pack("{s:s, s:[s, s], s:b}", "type", "local", "command",
+					     "ruru", "mcp", "enabled", 1)
+				 : json_pack("{s:s, s:[s]}", "command", "ruru", "args", "mcp");
+	rc = ruru_jdoc_set(&d, servers, "ruru", want, err);
 	if (rc == 0)
 		json_finish(f, &d, false);
 out:
 	if (rc == 0)
 		ruru_error_clear(err);
+	json_decref(want);
+	json_decref(have);
+	ruru_buf_release(&why);
+	ruru_buf_release(&loader);
+	ruru_buf_release(&where);
 	ruru_jdoc_release(&d);
 	return rc;
 }
 
-/* Does hook group `g` ({"matcher", "hooks": [...]}) run ruru's command?
+/* The first word of a shell command (quotes taken off) is a path to
+ * ruru: "ruru", "/usr/local/bin/ruru", "\"$HOME/bin/ruru\"".  *rest gets
+ * what follows it. */
+static bool runs_ruru(const char *cmd, const char **rest)
+{
+	while (*cmd == ' ' || *cmd == '\t')
+		cmd++;
+	const char *w = cmd, *e;
+	if (*w == '"' || *w == '\'') {
+		e = strchr(w + 1, *w);
+		if (!e)
+			return false;
+		w++;
+		*rest = e + 1;
+	} else {
+		e = w + strcspn(w, " \t");
+		*rest = e;
+	}
+	const char *base = w;
+	for (const char *q = w; q < e; q++)
+		if (*q == '/')
+			base = q + 1;
+	return e - base == 4 && !memcmp(base, "ruru", 4);
+}
+
+/* Is `cmd` ruru's hook, `ruru prime ...` with any path to ruru? */
+static bool runs_ruru_prime(const char *cmd)
+{
+	const char *rest;
+	if (!runs_ruru(cmd, &rest))
+		return false;
+	rest += strspn(rest, " \t");
+	return !strncmp(rest, "prime", 5) && (!rest[5] || rest[5] == ' ' || rest[5] == '\t');
+}
+
+/* Does hook group `g` ({"matcher", "hooks": [...]}) run ruru's hook?
  * Returns the index of that hook inside it, or -1. */
-static int claude_hook_in(struct ruru_jdoc *d, int g)
+static int hook_in(struct ruru_jdoc *d, int g)
 {
 	int hooks = ruru_jdoc_get(d, g, "hooks");
 	if (hooks < 0 || d->nodes[hooks].type != RURU_J_ARRAY)
 		return -1;
 	for (int i = d->nodes[hooks].first; i >= 0; i = d->nodes[i].next) {
-		int c = ruru_jdoc_get(d, i, "command");
+		int c = d->nodes[i].type == RURU_J_OBJECT ? ruru_jdoc_get(d, i, "command") : -1;
 		json_t *v = c >= 0 ? ruru_jdoc_value(d, c) : NULL;
-		bool ours = v && json_is_string(v) && !strcmp(json_string_value(v), CLAUDE_HOOK_COMMAND);
+		bool ours = v && json_is_string(v) && runs_ruru_prime(json_string_value(v));
 		json_decref(v);
 		if (ours)
 			return i;
@@ -628,31 +816,37 @@ static int claude_hook_in(struct ruru_jdoc *d, int g)
 }
 
 /*
- * .claude/settings.json: SessionStart (no matcher: every source —
- * startup, resume, clear, compact) and PreCompact run
- * `ruru prime --hook claude`.  Other hooks and settings stay.
+ * The hooks of Claude Code (.claude/settings.json), Codex
+ * (.codex/hooks.json) and Gemini CLI (.gemini/settings.json), one shape
+ * for the three: {"hooks": {EVENT: [{"matcher"?, "hooks": [{"type":
+ * "command", "command"}]}]}}.  Each of the host's events (no matcher:
+ * every source — startup, resume, clear, compact) runs `ruru prime
+ * --hook HOST`.  A hook that runs `ruru prime` with any path to ruru is
+ * ruru's already: editing the path never yields a second one.  Other
+ * hooks and settings stay.
  */
-static int claude_hooks(struct plan *p, bool remove, struct ruru_error *err)
+static int host_hooks(struct plan *p, const struct host *h, bool remove, struct ruru_error *err)
 {
-	static const char rel[] = ".claude/settings.json";
-	static const char *const events[] = { "SessionStart", "PreCompact" };
+	const char *rel = h->hooks;
 	struct pfile *f = plan_file(p, rel, err);
 	if (!f)
 		return -1;
 	if (remove && !f->existed)
 		return 0;
 	struct ruru_jdoc d;
-	if (json_load_plan(f, &d, false, err) < 0)
+	if (json_load_plan(f, &d, h->jsonc, err) < 0)
 		return -1;
+	struct ruru_buf cmd = RURU_BUF_INIT;
+	ruru_buf_addf(&cmd, "ruru prime --hook %s", h->name);
 	int rc = -1;
-	for (size_t e = 0; e < 2; e++) {
+	for (size_t e = 0; e < 2 && h->events[e]; e++) {
 		int hooks = object_member(&d, d.root, "hooks", rel, !remove, err);
 		if (hooks < 0) {
 			if (err->code != RURU_OK)
 				goto out;
 			break;
 		}
-		int arr = ruru_jdoc_get(&d, hooks, events[e]);
+		int arr = ruru_jdoc_get(&d, hooks, h->events[e]);
 		if (arr >= 0 && d.nodes[arr].type != RURU_J_ARRAY) {
 			invalid_at(err, rel, d.text.ptr, d.nodes[arr].start, "expected a JSON array");
 			goto out;
@@ -660,17 +854,17 @@ static int claude_hooks(struct plan *p, bool remove, struct ruru_error *err)
 		if (remove) {
 			/* Every group that runs ruru's hook loses it. */
 			for (;;) {
-				arr = ruru_jdoc_get(&d, ruru_jdoc_get(&d, d.root, "hooks"), events[e]);
-				int g = -1, h = -1;
-				for (int i = arr >= 0 ? d.nodes[arr].first : -1; i >= 0 && h < 0;
+				arr = ruru_jdoc_get(&d, ruru_jdoc_get(&d, d.root, "hooks"), h->events[e]);
+				int g = -1, k = -1;
+				for (int i = arr >= 0 ? d.nodes[arr].first : -1; i >= 0 && k < 0;
 				     i = d.nodes[i].next)
-					if ((h = claude_hook_in(&d, i)) >= 0)
+					if ((k = hook_in(&d, i)) >= 0)
 						g = i;
-				if (h < 0)
+				if (k < 0)
 					break;
 				/* The group's only hook: the group goes (and the event, and
 				 * "hooks", when nothing is left in them). */
-				int target = d.nodes[d.nodes[h].parent].count == 1 ? g : h;
+				int target = d.nodes[d.nodes[k].parent].count == 1 ? g : k;
 				if (remove_up(&d, target, err) < 0)
 					goto out;
 			}
@@ -678,15 +872,15 @@ static int claude_hooks(struct plan *p, bool remove, struct ruru_error *err)
 		}
 		bool have = false;
 		for (int i = arr >= 0 ? d.nodes[arr].first : -1; i >= 0; i = d.nodes[i].next)
-			have = have || claude_hook_in(&d, i) >= 0;
+			have = have || hook_in(&d, i) >= 0;
 		if (have)
 			continue;
 		json_t *group = json_pack("{s:[{s:s, s:s}]}", "hooks", "type", "command", "command",
-					  CLAUDE_HOOK_COMMAND);
+					  cmd.ptr);
 		int r;
 		if (arr < 0) {
 			json_t *a = json_pack("[O]", group);
-			r = ruru_jdoc_set(&d, hooks, events[e], a, err);
+			r = ruru_jdoc_set(&d, hooks, h->events[e], a, err);
 			json_decref(a);
 		} else {
 			r = ruru_jdoc_append(&d, arr, group, err);
@@ -699,6 +893,7 @@ static int claude_hooks(struct plan *p, bool remove, struct ruru_error *err)
 	rc = 0;
 	ruru_error_clear(err);
 out:
+	ruru_buf_release(&cmd);
 	ruru_jdoc_release(&d);
 	return rc;
 }
@@ -869,13 +1064,112 @@ static json_t *toml_meaning(const char *s, size_t len, struct ruru_error *err)
 }
 
 static const char codex_table[] = "[mcp_servers.ruru]\ncommand = \"ruru\"\nargs = [\"mcp\"]\n";
+static const char codex_inline[] = "{ command = \"ruru\", args = [\"mcp\"] }";
+
+/* Tagged JSON ({"type", "value"} leaves) as plain JSON: strings stay
+ * strings, other scalars keep their text. */
+static json_t *untag(const json_t *v)
+{
+	if (json_is_array(v)) {
+		json_t *a = json_array();
+		size_t i;
+		json_t *x;
+		json_array_foreach((json_t *)v, i, x)
+			json_array_append_new(a, untag(x));
+		return a;
+	}
+	if (!json_is_object(v))
+		return json_incref((json_t *)v);
+	json_t *type = json_object_get(v, "type"), *val = json_object_get(v, "value");
+	if (json_object_size(v) == 2 && json_is_string(type) && json_is_string(val)) {
+		const char *t = json_string_value(type);
+		if (!strcmp(t, "bool"))
+			return json_boolean(!strcmp(json_string_value(val), "true"));
+		if (!strcmp(t, "integer"))
+			return json_integer(strtoll(json_string_value(val), NULL, 10));
+		return json_incref(val);
+	}
+	json_t *o = json_object();
+	const char *k;
+	json_t *x;
+	json_object_foreach((json_t *)v, k, x)
+		json_object_set_new(o, k, untag(x));
+	return o;
+}
+
+/* Is the line at `s[k..]` the header of [mcp_servers.ruru] or of one of
+ * its sub-tables ([mcp_servers.ruru.env])? */
+static bool ruru_header(const char *s, size_t k, size_t e)
+{
+	static const char hdr[] = "[mcp_servers.ruru";
+	size_t n = sizeof(hdr) - 1;
+	return e - k > n && !memcmp(s + k, hdr, n) && (s[k + n] == ']' || s[k + n] == '.');
+}
+
+/* `s` without the tables [mcp_servers.ruru] and [mcp_servers.ruru.*]
+ * (header to the next header); the line break ruru put before a table it
+ * appended goes with it.  False when there is none. */
+static bool cut_ruru_tables(const char *s, size_t len, const char *eol, struct ruru_buf *out)
+{
+	bool found = false;
+	size_t el = strlen(eol);
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(s + i, '\n', len - i);
+		size_t e = nl ? (size_t)(nl - s) + 1 : len;
+		size_t k = i;
+		while (k < e && (s[k] == ' ' || s[k] == '\t'))
+			k++;
+		if (!ruru_header(s, k, e)) {
+			ruru_buf_add(out, s + i, e - i);
+			i = e;
+			continue;
+		}
+		found = true;
+		size_t he = e;
+		while (he < len) { /* to the next line that opens a table */
+			const char *n2 = memchr(s + he, '\n', len - he);
+			size_t e2 = n2 ? (size_t)(n2 - s) + 1 : len;
+			size_t k2 = he;
+			while (k2 < e2 && (s[k2] == ' ' || s[k2] == '\t'))
+				k2++;
+			if (k2 < e2 && s[k2] == '[')
+				break;
+			he = e2;
+		}
+		if (he == len) {
+			/* At the end: ruru appended it after a blank line, or after
+			 * the one line break it added to a file without one. */
+			if (out->len >= 2 * el && !memcmp(out->ptr + out->len - el, eol, el) &&
+			    !memcmp(out->ptr + out->len - 2 * el, eol, el))
+				out->len -= el;
+			else if (out->len >= el && !memcmp(out->ptr + out->len - el, eol, el))
+				out->len -= el;
+			if (out->ptr)
+				out->ptr[out->len] = '\0';
+		}
+		i = he;
+	}
+	return found;
+}
+
+/* `before` (tagged JSON) without mcp_servers.ruru, as the document should
+ * mean once ruru's table is out. */
+static void drop_ours(json_t *before, const json_t *after)
+{
+	json_t *servers = json_object_get(before, "mcp_servers");
+	json_object_del(servers, "ruru");
+	if (servers && json_object_size(servers) == 0 && !(after && json_object_get(after, "mcp_servers")))
+		json_object_del(before, "mcp_servers");
+}
 
 /*
- * .codex/config.toml: the table [mcp_servers.ruru] with command and args.
- * Added at the end of the file when absent (comments and every other byte
- * stay); when present, only command and args are set, through the
- * format-preserving TOML editor.  Removal cuts the table ruru added and
- * checks that the document's meaning is exactly the old one without it.
+ * .codex/config.toml: ruru's server as the table [mcp_servers.ruru] with
+ * command and args, appended at the end of the file (comments and every
+ * other byte stay), or as a member of `mcp_servers = { ... }` when the
+ * servers are an inline table (through the format-preserving TOML
+ * editor).  An entry that is not ruru's own is left and refused (with
+ * force: replaced whole).  Removal cuts what ruru added and checks that
+ * the document's meaning is exactly the old one without it.
  */
 static int codex_toml(struct plan *p, const char *rel, bool remove, struct ruru_error *err)
 {
@@ -891,131 +1185,115 @@ static int codex_toml(struct plan *p, const char *rel, bool remove, struct ruru_
 	}
 	json_t *servers = json_object_get(before, "mcp_servers");
 	json_t *ours = json_object_get(servers, "ruru");
-	struct ruru_buf out = RURU_BUF_INIT;
+	struct ruru_buf out = RURU_BUF_INIT, why = RURU_BUF_INIT, loader = RURU_BUF_INIT;
+	json_t *plain = ours ? untag(ours) : NULL;
+	if (plain)
+		entry_differs(plain, MCP_CODEX, &why, &loader);
 	int rc = -1;
 	const char *s = f->cur.ptr;
 	size_t len = f->cur.len;
-	bool crlf = memchr(s, '\n', len) && ((const char *)memchr(s, '\n', len) > s) &&
-		    ((const char *)memchr(s, '\n', len))[-1] == '\r';
+	const char *nl0 = memchr(s, '\n', len);
+	bool crlf = nl0 && nl0 > s && nl0[-1] == '\r';
 	const char *eol = crlf ? "\r\n" : "\n";
-	if (remove) {
+	bool replace = false;
+	if (!remove && ours && !why.len) {
+		rc = 0; /* ruru's own already */
+		goto out;
+	}
+	if (!remove && ours) {
+		if (foreign_entry(p, rel, "[mcp_servers.ruru]", &why, &loader, err) < 0)
+			goto out;
+		replace = true;
+	}
+	if (remove && ours && why.len && !p->force) {
+		json_array_append_new(p->notes,
+				      json_sprintf("%s: [mcp_servers.ruru] is not the one ruru writes (it "
+						   "differs in: %s); left in place",
+						   rel, why.ptr));
+		rc = 0;
+		goto out;
+	}
+	if (remove || replace) {
 		if (!ours) {
 			rc = 0;
 			goto out;
 		}
-		/* The header line, up to the next table header (or the end). */
-		size_t hs = 0, he = 0;
-		bool found = false;
-		for (size_t i = 0; i < len && !found;) {
-			const char *nl = memchr(s + i, '\n', len - i);
-			size_t e = nl ? (size_t)(nl - s) + 1 : len;
-			size_t k = i;
-			while (k < e && (s[k] == ' ' || s[k] == '\t'))
-				k++;
-			static const char hdr[] = "[mcp_servers.ruru]";
-			if (e - k >= sizeof(hdr) - 1 && !memcmp(s + k, hdr, sizeof(hdr) - 1)) {
-				hs = i;
-				found = true;
-				he = e;
-				/* To the next line that opens a table. */
-				while (he < len) {
-					const char *n2 = memchr(s + he, '\n', len - he);
-					size_t e2 = n2 ? (size_t)(n2 - s) + 1 : len;
-					size_t k2 = he;
-					while (k2 < e2 && (s[k2] == ' ' || s[k2] == '\t'))
-						k2++;
-					if (k2 < e2 && s[k2] == '[')
-						break;
-					he = e2;
-				}
-			}
-			i = e;
+		bool cut = cut_ruru_tables(s, len, eol, &out);
+		if (!cut) {
+			/* An inline entry: mcp_servers = { ruru = {...} } or a dotted key. */
+			ruru_buf_reset(&out);
+			struct ruru_error e2 = { 0 };
+			cut = ruru_toml_edit_remove(&out, s, len, "mcp_servers.ruru", &e2) == 0;
 		}
-		if (found) {
-			size_t el = strlen(eol);
-			if (he == len && hs >= 2 * el && !memcmp(s + hs - el, eol, el) &&
-			    !memcmp(s + hs - 2 * el, eol, el))
-				hs -= el;
-			ruru_buf_add(&out, s, hs);
-			ruru_buf_add(&out, s + he, len - he);
-			json_t *after = toml_meaning(out.ptr ? out.ptr : "", out.len, err);
-			json_object_del(servers, "ruru");
-			if (servers && json_object_size(servers) == 0 &&
-			    !(after && json_object_get(after, "mcp_servers")))
-				json_object_del(before, "mcp_servers");
-			bool same = after && json_equal(after, before);
-			json_decref(after);
-			if (same) {
-				set_text(f, out.ptr, out.len);
-				bool empty = true;
-				for (size_t i = 0; i < out.len; i++)
-					empty = empty && strchr(" \t\r\n", out.ptr[i]);
-				f->gone = empty;
-				rc = 0;
-				goto out;
-			}
-		}
-		ruru_error_set(err, RURU_ECONFLICT,
-			       "cannot take [mcp_servers.ruru] out without changing other keys; "
-			       "remove it by hand");
-		ruru_error_set_file(err, rel);
-		goto out;
-	}
-	if (!ours) {
-		ruru_buf_add(&out, s, len);
-		if (len && s[len - 1] != '\n')
-			ruru_buf_addstr(&out, eol);
-		if (len)
-			ruru_buf_addstr(&out, eol);
-		struct ruru_buf t = RURU_BUF_INIT;
-		ruru_buf_addstr(&t, codex_table);
-		if (crlf)
-			to_crlf(&t);
-		ruru_buf_add(&out, t.ptr, t.len);
-		ruru_buf_release(&t);
-		struct ruru_error e2;
-		json_t *after = toml_meaning(out.ptr, out.len, &e2);
+		json_t *after = cut ? toml_meaning(out.ptr ? out.ptr : "", out.len, err) : NULL;
+		drop_ours(before, after);
+		bool same = after && json_equal(after, before);
 		json_decref(after);
-		if (!after) {
+		if (!same) {
 			ruru_error_set(err, RURU_ECONFLICT,
-				       "cannot add the table [mcp_servers.ruru] here (%s); add it by hand",
-				       e2.msg);
+				       "cannot take [mcp_servers.ruru] out without changing other keys; "
+				       "remove it by hand");
 			ruru_error_set_file(err, rel);
 			goto out;
 		}
-	} else {
-		/* Set command and args where they differ. */
-		ruru_buf_add(&out, s, len);
-		static const char *const keys[] = { "command", "args" };
-		static const char *const lits[] = { "\"ruru\"", "[\"mcp\"]" };
-		static const char *const tagged[] = { "{\"type\":\"string\",\"value\":\"ruru\"}",
-						      "[{\"type\":\"string\",\"value\":\"mcp\"}]" };
-		for (int i = 0; i < 2; i++) {
-			json_t *want = json_loads(tagged[i], 0, NULL);
-			bool same = json_is_object(ours) && json_equal(json_object_get(ours, keys[i]), want);
-			json_decref(want);
-			if (same)
-				continue;
-			struct ruru_buf next = RURU_BUF_INIT, path = RURU_BUF_INIT;
-			ruru_buf_addf(&path, "mcp_servers.ruru.%s", keys[i]);
-			int r = ruru_toml_edit_set(&next, out.ptr, out.len, path.ptr, lits[i],
-						   strlen(lits[i]), err);
-			ruru_buf_release(&path);
-			if (r < 0) {
-				ruru_buf_release(&next);
-				ruru_error_set_file(err, rel);
-				goto out;
-			}
-			ruru_buf_release(&out);
-			out = next;
+		if (remove) {
+			set_text(f, out.ptr, out.len);
+			bool empty = true;
+			for (size_t i = 0; i < out.len; i++)
+				empty = empty && strchr(" \t\r\n", out.ptr[i]);
+			f->gone = empty;
+			rc = 0;
+			goto out;
 		}
+		/* Replace: add ruru's own to what is left. */
+		set_text(f, out.ptr, out.len);
+		json_decref(before);
+		before = toml_meaning(f->cur.ptr, f->cur.len, err);
+		servers = json_object_get(before, "mcp_servers");
+		s = f->cur.ptr;
+		len = f->cur.len;
+		ruru_buf_reset(&out);
 	}
+	ruru_buf_add(&out, s, len);
+	/* After a blank line; a file without a final line break gets that one
+	 * line break only, so that removal gives back exactly its bytes. */
+	if (len)
+		ruru_buf_addstr(&out, eol);
+	struct ruru_buf tb = RURU_BUF_INIT;
+	ruru_buf_addstr(&tb, codex_table);
+	if (crlf)
+		to_crlf(&tb);
+	ruru_buf_add(&out, tb.ptr, tb.len);
+	ruru_buf_release(&tb);
+	struct ruru_error e2 = { 0 };
+	json_t *after = toml_meaning(out.ptr, out.len, &e2);
+	json_decref(after);
+	if (!after) {
+		/* Servers written as an inline table (mcp_servers = { ... }) or
+		 * as dotted keys cannot take a table after them: ruru's entry is
+		 * then one more member, through the format-preserving editor. */
+		ruru_buf_reset(&out);
+		struct ruru_error e3 = { 0 };
+		if (ruru_toml_edit_set(&out, s, len, "mcp_servers.ruru", codex_inline,
+				       strlen(codex_inline), &e3) == 0)
+			goto done;
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "cannot add [mcp_servers.ruru] here (%s); add it by hand", e3.msg);
+		ruru_error_set_file(err, rel);
+		goto out;
+	}
+done:
 	set_text(f, out.ptr, out.len);
 	f->gone = false;
 	rc = 0;
 out:
+	if (rc == 0)
+		ruru_error_clear(err);
 	json_decref(before);
+	json_decref(plain);
 	ruru_buf_release(&out);
+	ruru_buf_release(&why);
+	ruru_buf_release(&loader);
 	return rc;
 }
 
@@ -1176,6 +1454,8 @@ static bool folder_exists(const char *dir, const char *rel)
 	return yes;
 }
 
+static bool file_exists(const char *dir, const char *rel);
+
 /* Parse "claude,codex" or "detect" into a set of hosts. */
 static int pick_hosts(const char *dir, const char *spec, bool chosen[NHOSTS],
 		      struct ruru_error *err)
@@ -1189,18 +1469,23 @@ static int pick_hosts(const char *dir, const char *spec, bool chosen[NHOSTS],
 		if (RURU_IS_LIT(s, n, "detect")) {
 			bool any = false;
 			for (size_t i = 0; i < NHOSTS; i++) {
-				/* .roo/ is Zoo Code's and Roo Code's: one set of files. */
-				if (!strcmp(hosts[i].name, "roo"))
+				/* Zoo Code reads .zoo/ before .roo/ (Roo Code's, which it
+				 * also reads): with .zoo/ there, .roo/ gets nothing more. */
+				if (!strcmp(hosts[i].name, "roo") && folder_exists(dir, ".zoo"))
 					continue;
 				for (size_t k = 0; k < 3 && hosts[i].detect[k]; k++)
 					if (folder_exists(dir, hosts[i].detect[k]))
 						chosen[i] = any = true;
+				/* Kilo's settings may also be a file at the root. */
+				if (!strcmp(hosts[i].name, "kilo") &&
+				    (file_exists(dir, "kilo.json") || file_exists(dir, "kilo.jsonc")))
+					chosen[i] = any = true;
 			}
 			if (!any)
 				return ruru_error_set(err, RURU_ENOTFOUND,
 						      "no agent host folder found (.claude, .codex, "
 						      ".gemini, .cursor, .clinerules, .kilocode, .kilo, "
-						      ".roo); name the hosts");
+						      "kilo.json, .zoo, .roo); name the hosts");
 		} else {
 			const struct host *h = find_host(s, n);
 			if (!h)
@@ -1215,6 +1500,48 @@ static int pick_hosts(const char *dir, const char *spec, bool chosen[NHOSTS],
 			s++;
 	}
 	return 0;
+}
+
+static bool file_exists(const char *dir, const char *rel)
+{
+	struct ruru_buf p = RURU_BUF_INIT;
+	ruru_buf_addf(&p, "%s/%s", dir, rel);
+	struct stat st;
+	bool yes = lstat(p.ptr, &st) == 0 && S_ISREG(st.st_mode);
+	ruru_buf_release(&p);
+	return yes;
+}
+
+/* Kilo reads its settings from kilo.jsonc, kilo.json, .kilo/kilo.jsonc or
+ * .kilo/kilo.json: the one that is there is edited (never joined by a
+ * second); none, .kilo/kilo.json is made. */
+static const char *kilo_file(const char *dir)
+{
+	static const char *const files[] = { "kilo.jsonc", "kilo.json", ".kilo/kilo.jsonc",
+					     ".kilo/kilo.json" };
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (file_exists(dir, files[i]))
+			return files[i];
+	return ".kilo/kilo.json";
+}
+
+/* Cline has no project MCP file: the entry to add to its own settings,
+ * with --root, because Cline starts servers outside the project. */
+static void cline_note(struct plan *p, const struct host *h)
+{
+	char *abs = realpath(p->dir, NULL);
+	json_t *args = json_pack("[s, s, s]", "--root", abs ? abs : p->dir, "mcp");
+	char *a = json_dumps(args, JSON_COMPACT);
+	json_array_append_new(p->notes,
+			      json_sprintf("%s: Cline reads MCP servers only from its own settings: add "
+					   "\"ruru\": {\"command\": \"ruru\", \"args\": %s} under "
+					   "\"mcpServers\" in cline_mcp_settings.json (MCP Servers > "
+					   "Configure); until then Cline calls the ruru command in its "
+					   "terminal",
+					   h->label, a ? a : "[]"));
+	free(a);
+	json_decref(args);
+	free(abs);
 }
 
 static int plan_host_base(struct plan *p, const struct host *h, bool remove,
@@ -1246,13 +1573,22 @@ static int plan_host_base(struct plan *p, const struct host *h, bool remove, str
 {
 	struct ruru_buf blk = RURU_BUF_INIT;
 	render_block(&blk, h);
-	int rc = md_block(p, h->instr, h->instr_head, blk.ptr, remove, err);
+	/* Cline also takes a single .clinerules file instead of the folder. */
+	const char *instr = h->instr;
+	if (!strcmp(h->name, "cline") && file_exists(p->dir, ".clinerules"))
+		instr = ".clinerules";
+	int rc = md_block(p, instr, h->instr_head, blk.ptr, remove, err);
 	ruru_buf_release(&blk);
-	for (size_t k = 0; rc == 0 && k < 2 && h->mcp[k]; k++)
-		rc = h->style[k] == MCP_CODEX ? codex_toml(p, h->mcp[k], remove, err)
-					      : json_mcp(p, h->mcp[k], h->style[k], remove, err);
+	for (size_t k = 0; rc == 0 && k < 2 && h->mcp[k]; k++) {
+		const char *rel = h->style[k] == MCP_KILO ? kilo_file(p->dir) : h->mcp[k];
+		rc = h->style[k] == MCP_CODEX ? codex_toml(p, rel, remove, err)
+					      : json_mcp(p, rel, h->style[k], h->jsonc, remove, err);
+	}
+	if (rc == 0 && !remove && !strcmp(h->name, "cline"))
+		cline_note(p, h);
+	if (rc == 0 && h->hooks)
+		rc = host_hooks(p, h, remove, err);
 	if (rc == 0 && !strcmp(h->name, "claude")) {
-		rc = claude_hooks(p, remove, err);
 		for (size_t i = 0; rc == 0 && i < sizeof(claude_commands) / sizeof(claude_commands[0]);
 		     i++) {
 			struct ruru_buf b = RURU_BUF_INIT;
@@ -1387,7 +1723,7 @@ int ruru_hosts_init(const char *dir, const char *spec, unsigned flags, json_t **
 		dir = ".";
 	if (pick_hosts(dir, spec, chosen, err) < 0)
 		return -1;
-	struct plan p = { .dir = dir, .notes = json_array() };
+	struct plan p = { .dir = dir, .notes = json_array(), .force = flags & RURU_HOSTS_FORCE };
 	p.store = ruru_store_open(dir, NULL, err);
 	if (!p.store) {
 		json_decref(p.notes);
@@ -1424,9 +1760,15 @@ int ruru_hosts_mcp_file(const char *dir, const char *rel, struct ruru_error *err
 		return -1;
 	}
 	ruru_error_clear(err);
-	int rc = json_mcp(&p, rel, MCP_SERVERS, false, err);
+	int rc = json_mcp(&p, rel, MCP_SERVERS, false, false, err);
 	if (rc == 0)
 		rc = plan_commit(&p, false, NULL, NULL, err);
+	/* This call has no force: what overrides the refusal is the caller's
+	 * to say (`init --host zoo` with force). */
+	if (rc < 0 && err->hint == RURU_HINT_FORCE) {
+		err->hint = RURU_HINT_NONE;
+		err->arg = NULL;
+	}
 	plan_release(&p);
 	return rc;
 }

@@ -459,12 +459,43 @@ static void indent_of(const struct ruru_jdoc *d, size_t at, struct ruru_buf *out
 
 /* Insert an item (already rendered for indentation `ind`) into container
  * `c`, after its last item. */
+/* From `p`, blanks and comments up to the end of that line (before its
+ * line break), when a comment is there; else `p`. */
+static size_t comment_line_end(const struct ruru_jdoc *d, size_t p, size_t limit)
+{
+	const char *t = d->text.ptr;
+	size_t q = p;
+	bool comment = false;
+	while (q < limit) {
+		if (t[q] == ' ' || t[q] == '\t') {
+			q++;
+		} else if (d->comments && q + 1 < limit && t[q] == '/' && t[q + 1] == '/') {
+			const char *nl = memchr(t + q, '\n', limit - q);
+			q = nl ? (size_t)(nl - t) : limit;
+			comment = true;
+		} else if (d->comments && q + 1 < limit && t[q] == '/' && t[q + 1] == '*') {
+			const char *e = memmem(t + q + 2, limit - q - 2, "*/", 2);
+			if (!e || memchr(t + q, '\n', (size_t)(e - (t + q))))
+				break;
+			q = (size_t)(e - t) + 2;
+			comment = true;
+		} else {
+			break;
+		}
+	}
+	if (!comment)
+		return p;
+	if (q > p && t[q - 1] == '\r')
+		q--;
+	return q;
+}
+
 static int insert_item(struct ruru_jdoc *d, int c, const char *key, json_t *v,
 		       struct ruru_error *err)
 {
 	struct ruru_buf ind = RURU_BUF_INIT, base = RURU_BUF_INIT, ins = RURU_BUF_INIT;
 	const struct ruru_jnode *cn = &d->nodes[c];
-	size_t at;
+	size_t at, keep_from = (size_t)-1, at_end = 0;
 	bool multiline, trailing = false;
 	indent_of(d, cn->member, &base);
 	if (cn->last >= 0) {
@@ -483,6 +514,14 @@ static int insert_item(struct ruru_jdoc *d, int c, const char *key, json_t *v,
 			at = q + 1;
 		trailing = comma;
 		ruru_buf_addstr(&ins, comma ? "" : ",");
+		/* A comment at the end of the last item's line stays on that
+		 * line, with that item: the new one goes on the next line. */
+		size_t eolc = multiline ? comment_line_end(d, at, cn->end) : at;
+		if (eolc > at) {
+			ruru_buf_add(&ins, d->text.ptr + at, eolc - at);
+			keep_from = at;
+			at_end = eolc;
+		}
 		if (multiline)
 			ruru_buf_addf(&ins, "%s%s", d->eol, ind.ptr);
 		else
@@ -504,6 +543,8 @@ static int insert_item(struct ruru_jdoc *d, int c, const char *key, json_t *v,
 	if (trailing)
 		ruru_buf_addch(&ins, ','); /* keep the file's trailing-comma style */
 	size_t end = at;
+	if (keep_from != (size_t)-1)
+		end = at_end;
 	if (cn->last < 0) {
 		/* An empty container: what stood between the brackets was only
 		 * white space (or comments, which stay in front). */
@@ -551,6 +592,25 @@ int ruru_jdoc_remove(struct ruru_jdoc *d, int n, struct ruru_error *err)
 	if (nd->prev >= 0) {
 		start = d->nodes[nd->prev].end;
 		end = nd->end;
+		/* A comment at the end of the line before stays there. */
+		size_t c0 = start;
+		while (c0 < nd->member && strchr(" \t", d->text.ptr[c0]))
+			c0++;
+		size_t after = c0 < nd->member && d->text.ptr[c0] == ',' ? c0 + 1 : c0;
+		size_t ce = comment_line_end(d, after, nd->member);
+		if (nd->next < 0 && ce > after && c0 < nd->member && d->text.ptr[c0] == ',') {
+			size_t q = end;
+			while (q < pn->end && strchr(" \t\r\n", d->text.ptr[q]))
+				q++;
+			if (q < pn->end && d->text.ptr[q] == ',') /* JSONC: its own comma goes */
+				return splice(d, ce, q + 1, "", 0, err);
+			struct ruru_buf keep = RURU_BUF_INIT;
+			ruru_buf_add(&keep, d->text.ptr + start, c0 - start);
+			ruru_buf_add(&keep, d->text.ptr + after, ce - after);
+			int rc = splice(d, start, end, keep.ptr ? keep.ptr : "", keep.len, err);
+			ruru_buf_release(&keep);
+			return rc;
+		}
 		/* A last item with a trailing comma (JSONC) goes with it, and the
 		 * comma after the item before it stays. */
 		size_t q = end;

@@ -36,6 +36,7 @@ struct edit {
 	struct toml_table *anchor; /* deepest table on the path with its own section */
 	size_t anchor_i;
 	bool in_inline;
+	const struct ruru_toml_value *deep_v; /* the value of the deepest table walked */
 };
 
 static const char *comp_name(const struct edit *E, size_t i)
@@ -137,14 +138,21 @@ static int edit_begin(struct edit *E, const char *src, size_t len, const char *p
 			return 0;
 		}
 		const struct ruru_toml_value *v = &t->items[ix].v;
-		if (v->kind == RURU_TOML_ARRAY && (v->flags & VF_AOT))
-			return ruru_error_set(err, RURU_ECONFLICT,
-					      "key \"%s\" goes through an array of tables", path);
+		/* Through an array of tables, keys go where TOML puts the keys
+		 * under a [[header]]: into its last table. */
+		if (v->kind == RURU_TOML_ARRAY && (v->flags & VF_AOT)) {
+			if (!v->u.arr->len)
+				return ruru_error_set(err, RURU_ECONFLICT,
+						      "key \"%s\" goes through an empty array of tables",
+						      path);
+			v = &v->u.arr->items[v->u.arr->len - 1];
+		}
 		if (v->kind != RURU_TOML_TABLE)
 			return ruru_error_set(err, RURU_ECONFLICT,
 					      "key \"%s\": \"%s\" is a value, not a table", path,
 					      comp_name(E, i));
 		t = v->u.tab;
+		E->deep_v = v;
 		if (t->flags & TF_INLINE)
 			E->in_inline = true;
 		if (!E->in_inline && (t->flags & TF_DEFINED)) {
@@ -246,6 +254,19 @@ static bool same_except(const struct edit *E, enum edit_op op, size_t index,
 		return false;
 	if (i + 1 == E->n)
 		return target_ok(E, op, index, ov, nv);
+	/* An array of tables on the path: every table but the last as it was,
+	 * the last compared further down. */
+	if (ov && nv && ov->kind == RURU_TOML_ARRAY && (ov->flags & VF_AOT) &&
+	    nv->kind == RURU_TOML_ARRAY && (nv->flags & VF_AOT)) {
+		const struct toml_array *a = ov->u.arr, *b = nv->u.arr;
+		if (a->len != b->len || !a->len)
+			return false;
+		for (uint32_t k = 0; k + 1 < a->len; k++)
+			if (!toml_value_equal(&a->items[k], &b->items[k]))
+				return false;
+		ov = &a->items[a->len - 1];
+		nv = &b->items[b->len - 1];
+	}
 	if ((ov && ov->kind != RURU_TOML_TABLE) || (nv && nv->kind != RURU_TOML_TABLE))
 		return false;
 	if (!nv && op != OP_REMOVE)
@@ -330,17 +351,33 @@ static size_t section_insert_pos(const struct edit *E, size_t s, size_t *ind_fro
 	return pos < E->bom ? E->bom : pos;
 }
 
-static int add_key(struct edit *E, struct ruru_buf *out, struct ruru_error *err)
+static int add_key(struct edit *E, struct ruru_buf *out)
 {
 	struct ruru_buf line = RURU_BUF_INIT;
 	ruru_buf_init(&line);
-	if (E->in_inline) {
-		ruru_buf_release(&line);
-		return ruru_error_set(err, RURU_ECONFLICT,
-				      "cannot add key \"%s\" inside an inline table", comp_name(E, E->n - 1));
-	}
 	const struct toml_table *deepest = E->parent;
 	bool parent_exists = E->parent != NULL;
+	if (E->in_inline) {
+		/* One more member of the inline table: after its last one, or
+		 * alone between its braces; the key dotted from the table. */
+		const struct ruru_toml_value *tv = E->deep_v;
+		size_t close = tv->end - 1, p = close;
+		while (p > tv->start + 1 && strchr(" \t\r\n", E->src[p - 1]))
+			p--;
+		char before = E->src[p - 1];
+		ruru_buf_addstr(&line, before == '{' ? " " : before == ',' ? " " : ", ");
+		add_key_text(&line, E, parent_exists ? E->n - 1 : E->reached, E->n);
+		ruru_buf_add(&line, " = ", 3);
+		ruru_buf_add(&line, E->littext, E->litlen);
+		if (before == '{') {
+			ruru_buf_addch(&line, ' ');
+			splice(out, E, p, close, line.ptr, line.len);
+		} else {
+			splice(out, E, p, p, line.ptr, line.len);
+		}
+		ruru_buf_release(&line);
+		return 0;
+	}
 	if (!deepest) {
 		/* find the deepest existing table again */
 		const struct toml_table *t = E->doc->root.u.tab;
@@ -407,7 +444,7 @@ int ruru_toml_edit_set(struct ruru_buf *out, const char *src, size_t len, const 
 		if (v) {
 			splice(out, &E, v->start, v->end, E.littext, E.litlen);
 		} else {
-			rc = add_key(&E, out, err);
+			rc = add_key(&E, out);
 		}
 	}
 	if (rc == 0)
@@ -428,10 +465,33 @@ int ruru_toml_edit_remove(struct ruru_buf *out, const char *src, size_t len, con
 		rc = ruru_error_set(err, RURU_ENOTFOUND, "key \"%s\" not found", path);
 	if (rc == 0)
 		rc = refuse_table(v, path, err);
-	if (rc == 0 && E.in_inline)
-		rc = ruru_error_set(err, RURU_ECONFLICT,
-				    "cannot remove key \"%s\" from an inline table", path);
-	if (rc == 0) {
+	if (rc == 0 && E.in_inline) {
+		/* A member of an inline table goes with the comma that joins it
+		 * to the one before (or, first, to the one after). */
+		size_t ks = E.parent->items[E.ix].v.kstart, ve = v->end, a = ks, b = ve;
+		size_t q = ks;
+		while (q > E.deep_v->start + 1 && strchr(" \t", E.src[q - 1]))
+			q--;
+		if (E.src[q - 1] == ',') {
+			a = q - 1;
+		} else {
+			size_t r = ve;
+			while (r < E.deep_v->end - 1 && strchr(" \t", E.src[r]))
+				r++;
+			if (E.src[r] == ',') {
+				r++;
+				while (r < E.deep_v->end - 1 && strchr(" \t", E.src[r]))
+					r++;
+				b = r;
+			} else {
+				/* The only member: back to "{}" as it was written. */
+				a = q;
+				b = r;
+			}
+		}
+		splice(out, &E, a, b, "", 0);
+		rc = finish(&E, OP_REMOVE, 0, out, err);
+	} else if (rc == 0) {
 		size_t ls = line_start(&E, E.parent->items[E.ix].v.kstart);
 		size_t le = line_after(&E, v->end);
 		if (ls < E.bom)
