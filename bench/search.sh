@@ -1,5 +1,5 @@
 #!/bin/sh
-# search.sh — `ruru search` and the index (issue #14): figures and ratios,
+# search.sh — `ruru search` and the index: figures and ratios,
 # nothing asserted.  On a generated workspace of 10,000 sessions x 100
 # entries + 5,000 artifacts (cached under $BUILD/bench-search/, made once):
 #   1. first build of the index: MB/s of logs indexed;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # search.bats — `ruru search`, `ruru reindex`, the index .ruru/index.sqlite3
-# and `ruru list` read from it (issue #14, DESIGN §13).
+# and `ruru list` read from it (DESIGN §13).
 
 load helpers
 
@@ -451,7 +451,7 @@ mcp_session() {
 	python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute("PRAGMA integrity_check").fetchone()[0]; assert r == "ok", r' .ruru/index.sqlite3
 }
 
-# mcptext (issue #11): search -s with an ambiguous prefix names the candidates, as show does
+# MCP wording: search -s with an ambiguous prefix names the candidates, as show does
 @test "search -s with an ambiguous session prefix names the candidates (CLI and MCP)" {
 	RURU_NOW=2026-11-24T03:15:20Z "$RURU" new "Alpha" >/dev/null
 	RURU_NOW=2026-11-24T03:16:20Z "$RURU" new "Alpine" >/dev/null 2>&1

@@ -428,7 +428,7 @@ static int forbidden_area(const char *rel, const char *shown, struct ruru_error 
 				      "target \"%s\" lies inside .ruru/sessions/ (session files are "
 				      "changed by ruru's own commands)",
 				      shown);
-	/* The later layouts' sessions folders too (issue #12). */
+	/* The later layouts' sessions folders too. */
 	for (int l = RURU_LAYOUT_V8; l < RURU_LAYOUT_COUNT; l++) {
 		const char *dir = ruru_layout_dir((enum ruru_layout)l);
 		size_t dl = strlen(dir);
@@ -537,7 +537,7 @@ static int loc_from_rel(struct ruru_ws *ws, const char *rel, struct loc *L, stru
 	if (bl > 5 && !strcmp(base + bl - 5, ".toml"))
 		return ruru_error_set(err, RURU_EINVALID,
 				      "\"%s\" is a sidecar, not a CONFIRM artifact", rel);
-	/* The sessions folder of any layout (issue #12) holds the session. */
+	/* The sessions folder of any layout holds the session. */
 	const char *in_layout = NULL;
 	for (int l = 0; l < RURU_LAYOUT_COUNT && !in_layout; l++) {
 		const char *dir = ruru_layout_dir((enum ruru_layout)l);
