@@ -31,6 +31,7 @@
 #include "alloc.h"
 #include "entry.h"
 #include "logtx.h"
+#include "session.h"
 #include "ruru.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

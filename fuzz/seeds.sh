@@ -1,6 +1,7 @@
 #!/bin/sh
 # seeds.sh TARGET CORPUSDIR — copy seed inputs for a fuzz target into its
-# corpus: for fuzz_entry, whole session logs (fuzz/seeds-entry/, the compat
+# corpus: for fuzz_transcript_HOST, pieces of that host's transcripts and
+# its hook payloads; for fuzz_entry, whole session logs (fuzz/seeds-entry/, the compat
 # corpus' logs, fuzz/regressions/fuzz_entry/); for fuzz_mcp, the JSON-RPC sessions of fuzz/seeds/mcp/ (one
 # message a line); for fuzz_search_query, the queries of fuzz/seeds-search/; for the TOML targets, the toml-test cases (TOML_TEST_DIR,
 # default ../shared/toml-test), and for the edit target each gets a first
@@ -23,6 +24,17 @@ if [ "$target" = fuzz_http ]; then
 	cp "$(dirname "$0")"/seeds-http/* "$corpus"/
 	exit 0
 fi
+case $target in
+fuzz_transcript_*)
+	# a host's saved transcripts in pieces (fuzz/seeds-transcript/HOST-*,
+	# cut from tests/fixtures/transcripts/) and its hook payloads
+	host=${target#fuzz_transcript_}
+	cp "$(dirname "$0")"/seeds-transcript/"$host"-* "$corpus"/
+	for f in "$(dirname "$0")"/../tests/fixtures/hosts/"$host"/hooks/*.json; do
+		[ -f "$f" ] && cp "$f" "$corpus/hook-$(basename "$f")"
+	done
+	exit 0 ;;
+esac
 if [ "$target" = fuzz_merge ]; then
 	# session-log triples BASE 0xFF OURS 0xFF THEIRS
 	cp "$(dirname "$0")"/seeds-merge/* "$corpus"/

@@ -434,6 +434,8 @@ struct ruru_entry {
 #undef RURU_X_MEMBER
 	bool strict;          /* in ruru's own format (render(parse(e)) == e) */
 	bool type_inferred;   /* `type` was guessed from free text, not written (DESIGN §3) */
+	unsigned fields_inferred; /* bit 1u << RURU_FIELD_x: that field was taken from prose */
+	bool orphan;          /* text between entries that belongs to none, kept as its own block */
 };
 void ruru_entry_release(struct ruru_entry *e);
 /* A one-line summary of an entry for people and models,
@@ -441,6 +443,12 @@ void ruru_entry_release(struct ruru_entry *e);
  * after `indent`, ending with a newline (`show` and the continue digest). */
 void ruru_entry_summary(struct ruru_buf *out, const struct ruru_entry *e, const char *prefix,
 			const char *indent);
+
+/* The same, with a message longer than `share` bytes (0: no cut) cut to
+ * that and "… (N bytes more: `ruru show --entry LINE`)" after it: one
+ * long entry never fills a bounded answer. */
+void ruru_entry_summary_cut(struct ruru_buf *out, const struct ruru_entry *e, const char *prefix,
+			    const char *indent, size_t share);
 
 /* An entry to write (what ruru_session_log takes): borrowed strings, the
  * fields indexed by enum ruru_field (NULL when absent).  The stamp is now
@@ -502,6 +510,17 @@ const struct ruru_options *ruru_ws_options(const struct ruru_ws *ws);
 void ruru_fault_set(const char *spec);
 /* The absolute root path (borrowed). */
 const char *ruru_ws_root(const struct ruru_ws *ws);
+/* Progress of a long index update: `done` of `total` sessions read,
+ * `bytes` read so far; `last` on the closing report. */
+struct ruru_progress {
+	size_t done, total;
+	uint64_t bytes;
+	bool last;
+};
+typedef void (*ruru_progress_fn)(const struct ruru_progress *p, void *ctx);
+/* Have index updates that run longer than `delay_ms` report to `fn`
+ * (at most ten times a second, then once with `last` set); NULL: none. */
+void ruru_ws_set_progress(struct ruru_ws *ws, unsigned delay_ms, ruru_progress_fn fn, void *ctx);
 /* Read the workspace's file `rel` (relative to the root) into `out`
  * (reset first): a regular file reached from the root without a symlink,
  * else RURU_EREFUSED; a missing file is RURU_ENOTFOUND. */
@@ -577,8 +596,14 @@ enum { RURU_LOAD_ENTRIES = 1 };
 int ruru_session_load(struct ruru_ws *ws, const char *id, unsigned flags, struct ruru_session *out,
 		      struct ruru_error *err);
 
-/* All sessions, newest first (start time, then ID), reading only front
- * matter.  `status` RURU_STATUS_UNKNOWN and `tag` NULL mean no filter. */
+/* All sessions, newest first (start time, then ID), front matter only,
+ * from the first level of the search index (brought up to date from the
+ * logs whose stat changed, each read up to its closing "+++"; no entry
+ * text is indexed for a listing); the logs are read directly when the
+ * index cannot be used.  The one listing every front end uses (CLI
+ * `list`, MCP `session_list`, the web view); ruru_session_list_indexed()
+ * is the same, record by record.  `status` RURU_STATUS_UNKNOWN and `tag`
+ * NULL mean no filter. */
 int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *tag,
 		      struct ruru_session **out, size_t *n, struct ruru_error *err);
 void ruru_session_list_free(struct ruru_session *list, size_t n);
@@ -592,7 +617,8 @@ int ruru_session_recent(struct ruru_ws *ws, struct ruru_session **out, size_t *n
  * status_text, start_time, end_time, coordinator, related_tasks,
  * related_artifacts, tags, and with entries: goal, entry_count, entries
  * (the last `last` ones: RURU_ENTRIES_ALL for all, 0 for none), each
- * {line, time, zone, stamp, type, type_inferred, message} and the fields of
+ * {line, time, zone, stamp, type, type_inferred, fields_inferred (the names
+ * of the fields taken from prose), message} and the fields of
  * RURU_ENTRY_FIELDS: `time` is RFC 3339 with "Z" for a stamp with a zone, a
  * local date-time without one for a zone-less stamp (then `zone` is null;
  * else the zone as written), null when unreadable. */
@@ -659,6 +685,9 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
  */
 enum { RURU_CONTINUE_REOPEN = 1, RURU_CONTINUE_IMPLICIT = 2 };
 #define RURU_DIGEST_DEFAULT 8000
+/* A message longer than this is logged with a warning: answers that carry
+ * log text show only its first part; big text belongs in an artifact. */
+#define RURU_MESSAGE_LARGE 65536
 int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, unsigned flags,
 			  char **digest, json_t **json, struct ruru_error *err);
 
@@ -706,9 +735,24 @@ json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error
 
 /* Link an MDTM task (related_tasks, unique; no event). */
 int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct ruru_error *err);
+/* Every task file of the workspace, session or not, as a board: JSON
+ * [{id, title, status, assigned_to, file, session}] in the order in
+ * progress, review, testing, generating, blocked, error, to do, unknown,
+ * done, then by ID (`session`: RooComSessionID, null when none). */
+json_t *ruru_task_list_all(struct ruru_ws *ws, struct ruru_error *err);
 /* Tasks of a session with what their MDTM files say: JSON
  * [{id, title, status, file}] (title/status/file null when not found). */
 json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+
+/*
+ * The open items of a session (doc/ruru.1, OPEN ITEMS): delegations without
+ * a result, errors without a later success, tasks whose file says they are
+ * not done, proposals waiting for a step and V7 blockers not resolved, as
+ * a JSON array [{kind, text, ...}] (oldest first; caller decrefs).  The one
+ * definition that `continue`, `show --digest`, `prime` and `summarize`
+ * use.  NULL with err when the session cannot be read.
+ */
+json_t *ruru_open_items(struct ruru_ws *ws, const char *id, struct ruru_error *err);
 
 /* Validate log files (paths relative to the cwd; all sessions when n == 0).
  * *report gets {errors, warnings, files: [{file, errors, warnings}],
@@ -1025,17 +1069,22 @@ json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *s
 /*
  * Full-text search over every session (DESIGN §13): entries (message, type,
  * mode, task), sessions (title, goal, tags) and artifacts (text files of a
- * session folder up to 1 MB), through a derived SQLite FTS5 index in
- * .ruru/index.sqlite3.  Every call first brings the index up to date from
- * the files whose (device, inode, size, mtime) changed; a grown log is
- * indexed from its last entry on.  A missing, corrupt or old-version index
- * is rebuilt; a read-only workspace is searched through an index in memory;
- * a symlinked index (or -wal/-shm file) is RURU_EREFUSED.
+ * session folder up to 1 MB), through a derived SQLite FTS5 index kept
+ * outside the work tree, in the user's cache folder (ruru_options.cache_dir):
+ * <cache>/ruru/<SHA-256 of the root's real path>/index.sqlite3.  Every call
+ * first brings the index up to date from the files whose (device, inode,
+ * size, mtime) changed; a grown log is indexed from its last entry on.  A
+ * missing, corrupt, old-version or foreign-schema index is rebuilt; with
+ * no cache folder (or one that cannot be written) the index is built in
+ * memory; a symlinked index file or cache folder is RURU_EREFUSED.  A
+ * .ruru/index.sqlite3 in the work tree is never opened.
  *
  * Query language: words are ANDed; "a phrase"; prefix*; -word (or
  * -"a phrase") excludes; OR between two terms (binds tighter than the
  * implied AND).  Words are runs of letters and digits, matched without
- * regard to case or diacritics.  ruru builds the FTS5 expression itself,
+ * regard to case or diacritics; a query holding characters of a script
+ * written without spaces (Chinese, Japanese, Thai...) is matched as
+ * substrings of three or more characters (FTS5's trigram tokenizer).  ruru builds the FTS5 expression itself,
  * quoting every term, so no query text is ever FTS5 or SQL syntax.  A
  * malformed query is RURU_EUSAGE with a message saying why.
  */
@@ -1088,6 +1137,30 @@ struct ruru_index_stats {
 };
 /* Rebuild the index from nothing (`ruru reindex`). */
 int ruru_reindex(struct ruru_ws *ws, struct ruru_index_stats *st, struct ruru_error *err);
+/* The path of the workspace's index file into `out` (made empty when
+ * there is no cache folder: the index lives in memory). */
+int ruru_index_path(struct ruru_ws *ws, struct ruru_buf *out, struct ruru_error *err);
+/* Remove the index folders in the cache folder of `ws` (any workspace's,
+ * not only this one's) whose workspace root no longer exists (`ruru
+ * reindex --prune`); *removed gets how many. */
+int ruru_index_prune(struct ruru_ws *ws, size_t *removed, struct ruru_error *err);
+
+/*
+ * A long-running front end (`ruru mcp`, `ruru serve`) watches the
+ * workspace with inotify: while the kernel reports no change in the
+ * session, temp and task folders, searches and listings of `ws` use the
+ * index without a stat sweep.  When the kernel's watches run out, it
+ * sweeps as before.  ruru_watch_poll() reads the reports and returns a
+ * number that grows with every change (for live updates; 0 when the
+ * watch is broken, so that the caller polls in its own way); poll()
+ * ruru_watch_fd() to wait for one.  Thread-safe.  Stop the watch before
+ * freeing `ws`.
+ */
+struct ruru_watch;
+struct ruru_watch *ruru_watch_start(struct ruru_ws *ws, struct ruru_error *err);
+void ruru_watch_stop(struct ruru_watch *w);
+int ruru_watch_fd(const struct ruru_watch *w);
+uint64_t ruru_watch_poll(struct ruru_watch *w);
 
 /* Sessions from the index, newest first like ruru_session_list() (same
  * filters, same records, front matter only), after bringing the index's
@@ -1292,7 +1365,9 @@ int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err);
  * {hosts, dry_run, remove, files: [{path, action}], notes: [...]}, action
  * one of created, updated, removed, unchanged.
  */
-enum { RURU_HOSTS_DRY_RUN = 1, RURU_HOSTS_REMOVE = 2 };
+/* RURU_HOSTS_CAPTURE: also the hooks that run `ruru capture --hook HOST`
+ * (claude, codex, gemini); with RURU_HOSTS_REMOVE, take those alone out. */
+enum { RURU_HOSTS_DRY_RUN = 1, RURU_HOSTS_REMOVE = 2, RURU_HOSTS_CAPTURE = 4 };
 int ruru_hosts_init(const char *dir, const char *hosts, unsigned flags, json_t **report,
 		    struct ruru_buf *diff, struct ruru_error *err);
 /* The instructions block for `host` (NULL: for any host), appended to
@@ -1452,6 +1527,81 @@ int ruru_task_release(struct ruru_ws *ws, const char *task, const char *by,
 		      enum ruru_task_status st, json_t **out, struct ruru_error *err);
 /* Parse "30m", "2h", "90s", "1d", "45" (seconds); -1 when invalid. */
 long ruru_duration_parse(const char *s);
+
+/* ------------------------------------------- capture and import of hosts */
+
+/*
+ * The log that writes itself (doc/ruru.1, "capture" and "import"): what a
+ * coding agent's host sees — the user's prompt, a subagent it hands work
+ * to and what comes back, a compaction, the end of its session — logged
+ * without the model's help, from the host's hooks or from a transcript it
+ * saved.  Hosts: "claude" (Claude Code), "codex", "gemini" (Gemini CLI).
+ *
+ * Every captured entry carries the source "HOST hook" (an import: "HOST
+ * transcript"), is redacted like exports (ruru_redact) and bounded: text
+ * longer than RURU_CAPTURE_MAX bytes is kept whole in an artifact under
+ * artifacts/captured/ that the entry names.
+ */
+#define RURU_CAPTURE_MAX 1000
+
+/* One event read from a hook's JSON or a transcript.  Strings owned. */
+struct ruru_capture_item {
+	enum ruru_event type;  /* prompt, delegation, result, note, session */
+	char *what;            /* "prompt", "delegation", "result", "compaction", "end" */
+	char *text;            /* what it says, not yet redacted or bounded */
+	size_t len;
+	char *mode;            /* delegation, result: the subagent's name */
+	char *outcome;         /* result: "success" or "failure" */
+	time_t when;           /* when_valid: the host's time of it */
+	bool when_valid;
+};
+
+/* A transcript read: its events in order, the whole conversation as
+ * Markdown (not yet redacted), and what could not be read. */
+struct ruru_transcript {
+	struct ruru_capture_item *items;
+	size_t nitems;
+	struct ruru_buf markdown;
+	size_t records;        /* records (lines, messages) read */
+	size_t unknown;        /* records of a kind the reader does not know: kept in the Markdown */
+	json_t *problems;      /* [{line, message}]: malformed records, skipped */
+	char *title;           /* the first prompt's first line (at most 60 bytes), or NULL */
+	time_t first, last;    /* times of the first and last records (0: none) */
+};
+void ruru_transcript_release(struct ruru_transcript *t);
+/* Read a saved transcript of `host` (Claude Code's JSONL, Codex's rollout
+ * JSONL, Gemini CLI's saved chat as one JSON document or one record a
+ * line).  Never fails on content: a malformed line is a problem with its
+ * line number, an unknown record kind is counted and kept.  -1 only for an
+ * unknown host (RURU_EUSAGE). */
+int ruru_transcript_read(const char *host, const char *text, size_t len,
+			 struct ruru_transcript *out, struct ruru_error *err);
+/* The events of one hook call (the JSON the host wrote on stdin): 0 with
+ * *n items (0 when the event is not one ruru records); -1 for an unknown
+ * host or input that is not a JSON object (RURU_EINVALID).  `ws` (may be
+ * NULL) is the project whose own Gemini CLI agents count as agents. */
+int ruru_capture_parse(const char *host, const char *json, size_t len, struct ruru_ws *ws,
+		       struct ruru_capture_item **items, size_t *n, struct ruru_error *err);
+void ruru_capture_items_free(struct ruru_capture_item *items, size_t n);
+
+/* `ruru capture --hook HOST`: log the events of one hook call to the
+ * active session (`id` NULL) or session `id`.  With no active session
+ * nothing is written and RURU_ENOTFOUND is returned, unless
+ * `capture.start = true` in .ruru/config.toml: then a session is started.
+ * An event the log already holds (the model logged it itself within the
+ * minute) is not logged again.  The end of the host's session pauses the
+ * session when it has no open item, else it is noted.  *report (may be
+ * NULL) gets {session, logged: [{type, message, artifact}], skipped: [...]}. */
+int ruru_capture_hook(struct ruru_ws *ws, const char *id, const char *host, const char *json,
+		      size_t len, json_t **report, struct ruru_error *err);
+/* `ruru import HOST FILE`: a new (paused) session from a saved transcript:
+ * its events as entries with their original times (source "HOST
+ * transcript"), the whole conversation as a redacted Markdown artifact.
+ * `name` is the transcript's name for the log (may be NULL).  The active
+ * session is left as it was.  Returns the new ID; *report (may be NULL)
+ * gets {session, artifact, entries, records, unknown, problems}. */
+char *ruru_import(struct ruru_ws *ws, const char *host, const char *text, size_t len,
+		  const char *name, json_t **report, struct ruru_error *err);
 
 /* ------------------------------------- redaction and export */
 

@@ -18,7 +18,11 @@ export COMPAT_DIR="${COMPAT_DIR:-../shared/compat-corpus}"
 pass=0
 fail=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# The search index lives in the user's cache folder: one for this run
+# (bats cases each set their own), not the user's.
+XDG_CACHE_HOME=$(mktemp -d)
+export XDG_CACHE_HOME
+trap 'rm -f "$log"; rm -rf "$XDG_CACHE_HOME"' EXIT
 
 # run_tap NAME CMD...: run a TAP producer, echo its failures, count its cases.
 run_tap() {

@@ -163,7 +163,7 @@ extern const struct cli_cmd cli_cmds_search[];
  * or the diff; *report gets the library's report). */
 extern const struct cli_cmd cli_cmds_host[];
 int cli_init_hosts(struct cli_ctx *ctx, const char *dir, const char *spec, bool dry, bool remove,
-		   json_t **report);
+		   bool capture, json_t **report);
 extern const struct cli_cmd cli_cmds_task[]; /* V7 */
 
 /* export --md/--json/--html of sessions, redacted (cmd-export.c, issue
@@ -171,6 +171,8 @@ extern const struct cli_cmd cli_cmds_task[]; /* V7 */
  * passes its parsed options (html: the folder of --html, or NULL). */
 int cli_export_sessions(struct cli_ctx *ctx, struct cli_args *a, bool md, const char *html,
 			bool no_redact);
+/* capture --hook HOST and import HOST FILE (cmd-capture.c) */
+extern const struct cli_cmd cli_cmds_capture[];
 /* `ruru serve` (cmd-serve.c) */
 extern const struct cli_cmd cli_cmds_serve[];
 

@@ -207,9 +207,42 @@ static json_t *task_list(struct ruru_ws *ws, const char *id, const char *filter,
 	return ruru_task_list(ws, id, err);
 }
 
+enum { TLIST_ALL, TLIST_NOPTS };
+
+/* task list --all: every task file, a board, no session needed. */
+static int task_board(struct cli_ctx *ctx)
+{
+	struct ruru_ws *ws = cli_ws(ctx);
+	if (!ws)
+		return cli_fail(ctx);
+	int rc = 0;
+	json_t *list = ruru_task_list_all(ws, &ctx->err);
+	if (!list) {
+		rc = cli_fail(ctx);
+	} else if (ctx->json) {
+		if (!cli_print_json(ctx, json_pack("{s:O}", "tasks", list)))
+			rc = cli_fail(ctx);
+	} else {
+		size_t i;
+		json_t *v;
+		json_array_foreach(list, i, v) {
+			const char *st = json_string_value(json_object_get(v, "status"));
+			const char *f[] = { json_string_value(json_object_get(v, "id")),
+					    st ? st : "(no status)",
+					    json_string_value(json_object_get(v, "session")),
+					    json_string_value(json_object_get(v, "title")) };
+			print_row(f, 4);
+		}
+	}
+	json_decref(list);
+	ruru_ws_free(ws);
+	return rc;
+}
+
 static int cmd_task_list(struct cli_ctx *ctx, struct cli_args *a)
 {
-	(void)a;
+	if (cli_set(a, TLIST_ALL))
+		return task_board(ctx);
 	return print_list(ctx, task_list, NULL, "tasks", task_line);
 }
 
@@ -232,6 +265,11 @@ static const struct cli_opt list_opts[LIST_NOPTS] = {
 			CLI_WORDS(RURU_VOCAB_ARTIFACT_TYPE) },
 };
 
+static const struct cli_opt tlist_opts[TLIST_NOPTS] = {
+	[TLIST_ALL] = { .name = "all", .help = "every task file of the workspace, session or not, "
+					      "in progress first and done last" },
+};
+
 const struct cli_cmd cli_cmds_artifact[] = {
 	{ .group = "artifact", .name = "add", .args = "[FILE|-]", CLI_OPTS(add_opts),
 	  .summary = "store a file (or, with --type, a typed V7 note) in the session's artifacts; "
@@ -243,8 +281,8 @@ const struct cli_cmd cli_cmds_artifact[] = {
 	  .summary = "link an MDTM task to the session (related_tasks)", .min_args = 1,
 	  .max_args = 1, .run = cmd_task_link },
 	{ .group = "task", .name = "list",
-	  .summary = "list the session's tasks (linked, or naming the session) with their MDTM status",
-	  .max_args = 0,
-	  .run = cmd_task_list },
+	  .summary = "list the session's tasks (linked, or naming the session) with their MDTM "
+		     "status; --all: every task file, as a board",
+	  CLI_OPTS(tlist_opts), .max_args = 0, .run = cmd_task_list },
 	{ 0 },
 };

@@ -13,10 +13,11 @@
 #include "banned.h"
 
 int cli_init_hosts(struct cli_ctx *ctx, const char *dir, const char *spec, bool dry, bool remove,
-		   json_t **report)
+		   bool capture, json_t **report)
 {
 	struct ruru_buf diff = RURU_BUF_INIT;
-	unsigned flags = (dry ? RURU_HOSTS_DRY_RUN : 0) | (remove ? RURU_HOSTS_REMOVE : 0);
+	unsigned flags = (dry ? RURU_HOSTS_DRY_RUN : 0) | (remove ? RURU_HOSTS_REMOVE : 0) |
+			 (capture ? RURU_HOSTS_CAPTURE : 0);
 	if (ruru_hosts_init(dir, spec, flags, report, &diff, &ctx->err) < 0) {
 		ruru_buf_release(&diff);
 		if (ctx->err.code == RURU_EUSAGE)

@@ -1,5 +1,5 @@
 /*
- * cmd-search.c — `ruru search` and `ruru reindex` (DESIGN §13): thin
+ * cmd-search.c — `ruru search` and `ruru reindex` (doc/design.md §14): thin
  * wrappers over ruru_search() and ruru_reindex().  Text output is one hit
  * per line, tab-separated:
  *   FILE:LINE  SESSION  TIME  TYPE  MODE  TASK  SNIPPET
@@ -165,31 +165,68 @@ static int cmd_search(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
+enum { REINDEX_PRUNE, REINDEX_NOPTS };
+
+/* --prune: remove the index folders of workspaces that are gone. */
+static int reindex_prune(struct cli_ctx *ctx)
+{
+	struct ruru_ws *ws = cli_ws(ctx);
+	if (!ws)
+		return cli_fail(ctx);
+	size_t removed = 0;
+	int rc = ruru_index_prune(ws, &removed, &ctx->err);
+	ruru_ws_free(ws);
+	if (rc < 0)
+		return cli_fail(ctx);
+	if (ctx->json)
+		return cli_print_json(ctx, json_pack("{s:I}", "pruned", (json_int_t)removed)) ? 0
+											      : cli_fail(ctx);
+	printf("removed the index of %zu workspace%s that no longer exist%s\n", removed,
+	       removed == 1 ? "" : "s", removed == 1 ? "s" : "");
+	return 0;
+}
+
 static int cmd_reindex(struct cli_ctx *ctx, struct cli_args *a)
 {
-	(void)a;
+	if (cli_set(a, REINDEX_PRUNE))
+		return reindex_prune(ctx);
 	struct ruru_ws *ws = cli_ws(ctx);
 	if (!ws)
 		return cli_fail(ctx);
 	struct ruru_index_stats st;
+	struct ruru_buf path = RURU_BUF_INIT;
 	int rc = ruru_reindex(ws, &st, &ctx->err);
+	if (rc == 0)
+		rc = ruru_index_path(ws, &path, &ctx->err);
 	ruru_ws_free(ws);
-	if (rc < 0)
+	if (rc < 0) {
+		ruru_buf_release(&path);
 		return cli_fail(ctx);
+	}
 	if (ctx->json) {
-		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:b}", "sessions", (json_int_t)st.sessions,
-				      "logs", (json_int_t)st.logs, "entries", (json_int_t)st.entries,
-				      "artifacts", (json_int_t)st.artifacts, "bytes",
-				      (json_int_t)st.bytes, "in_memory", st.in_memory);
+		json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:b,s:s?}", "sessions",
+				      (json_int_t)st.sessions, "logs", (json_int_t)st.logs, "entries",
+				      (json_int_t)st.entries, "artifacts", (json_int_t)st.artifacts,
+				      "bytes", (json_int_t)st.bytes, "in_memory", st.in_memory, "index",
+				      st.in_memory || !path.len ? NULL : path.ptr);
+		ruru_buf_release(&path);
 		return cli_print_json(ctx, o) ? 0 : cli_fail(ctx);
 	}
-	printf("indexed %zu session%s, %zu entr%s, %zu artifact%s (%.1f MB read)%s\n", st.sessions,
+	printf("indexed %zu session%s, %zu entr%s, %zu artifact%s (%.1f MB read)%s%s\n", st.sessions,
 	       st.sessions == 1 ? "" : "s", st.entries, st.entries == 1 ? "y" : "ies", st.artifacts,
 	       st.artifacts == 1 ? "" : "s", (double)st.bytes / 1e6,
-	       st.in_memory ? "; the workspace is read-only, so the index was kept in memory only"
-			    : " into .ruru/index.sqlite3");
+	       st.in_memory || !path.len ? "; no cache folder could be written, so the index was "
+					   "kept in memory only"
+					 : " into ",
+	       st.in_memory || !path.len ? "" : path.ptr);
+	ruru_buf_release(&path);
 	return 0;
 }
+
+static const struct cli_opt reindex_opts[REINDEX_NOPTS] = {
+	[REINDEX_PRUNE] = { .name = "prune",
+			    .help = "instead, remove the indexes of workspaces that no longer exist" },
+};
 
 static const struct cli_opt search_opts[SEARCH_NOPTS] = {
 	[SEARCH_TYPE] = { .name = "type", .arg = "TYPE", .help = "only entries of this event type",
@@ -215,6 +252,6 @@ const struct cli_cmd cli_cmds_search[] = {
 	  CLI_OPTS(search_opts), .min_args = 1, .max_args = -1, .run = cmd_search,
 	  .free_operands = true },
 	{ .name = "reindex", .summary = "rebuild the search index from nothing; print what it holds",
-	  .max_args = 0, .run = cmd_reindex },
+	  CLI_OPTS(reindex_opts), .max_args = 0, .run = cmd_reindex },
 	{ 0 },
 };

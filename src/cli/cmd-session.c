@@ -28,6 +28,7 @@ enum {
 	INIT_SIGNING, /* signed decisions (cmd-confirm.c) */
 	INIT_KEY,
 	INIT_AS,
+	INIT_CAPTURE, /* capture hooks (cmd-capture.c) */
 	INIT_NOPTS
 };
 
@@ -38,13 +39,16 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 	/* Agent hosts (--host, --dry-run, --remove): cmd-host.c. */
 	const char *host = cli_val(a, INIT_HOST);
 	bool dry = cli_set(a, INIT_DRY_RUN), unwire = cli_set(a, INIT_REMOVE);
+	bool capture = cli_set(a, INIT_CAPTURE);
 	json_t *hosts_report = NULL;
+	if (capture && !host)
+		return cli_usage_error(ctx, "--capture goes with --host");
 	if ((dry || unwire) && !host)
 		return cli_usage_error(ctx, "--dry-run and --remove go with --host");
 	if ((dry || unwire) && (cli_set(a, INIT_MCP) || cli_set(a, INIT_GIT)))
 		return cli_usage_error(ctx, "--dry-run and --remove apply to --host alone");
 	if (dry || unwire) {
-		int hrc = cli_init_hosts(ctx, dir, host, dry, unwire, &hosts_report);
+		int hrc = cli_init_hosts(ctx, dir, host, dry, unwire, capture, &hosts_report);
 		if (hrc == 0 && ctx->json && !cli_print_json(ctx, json_pack("{s:o}", "hosts", hosts_report)))
 			hrc = cli_fail(ctx);
 		else if (!ctx->json)
@@ -75,7 +79,7 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 		fprintf(stderr, "ruru: registered the session-log merge driver with git (%s)\n",
 			attrs ? ".gitattributes updated" : ".gitattributes already had it");
 	if (host) {
-		int hrc = cli_init_hosts(ctx, dir, host, false, false, &hosts_report);
+		int hrc = cli_init_hosts(ctx, dir, host, false, false, capture, &hosts_report);
 		if (hrc) {
 			free(mcp);
 			return hrc;
@@ -269,6 +273,11 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 	const char *adr = e.field[RURU_FIELD_ADR];
 	if (rc == 0 && adr_missing)
 		fprintf(stderr, "ruru: warning: no ADR file %s (yet); the entry names it anyway\n", adr);
+	if (rc == 0 && e.message_len > RURU_MESSAGE_LARGE)
+		fprintf(stderr, "ruru: warning: a message of %zu bytes was logged; digests and show "
+				"give only its first part (big text belongs in an artifact: ruru "
+				"artifact add)\n",
+			e.message_len);
 	free(new_task);
 	free(id);
 	ruru_ws_free(ws);
@@ -401,7 +410,7 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 
 /* ------------------------------------------------------------------ show */
 
-enum { SHOW_ENTRIES, SHOW_DIGEST, SHOW_MAX_CHARS, SHOW_NOPTS };
+enum { SHOW_ENTRIES, SHOW_DIGEST, SHOW_MAX_CHARS, SHOW_ENTRY, SHOW_NOPTS };
 
 /* show --digest: the continue digest, read-only. */
 static int show_digest(struct cli_ctx *ctx, struct cli_args *a)
@@ -451,12 +460,13 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 						    "(the digest fits entries into --max-chars)");
 		return show_digest(ctx, a);
 	}
-	if (cli_set(a, SHOW_MAX_CHARS))
-		return cli_usage_error(ctx, "--max-chars bounds the digest: give --digest too");
-	size_t last = 0;
-	bool ne = cli_set(a, SHOW_ENTRIES);
-	if (!cli_size(ctx, a, SHOW_ENTRIES, &last))
+	size_t last = 0, max = RURU_DIGEST_DEFAULT, at = 0;
+	bool ne = cli_set(a, SHOW_ENTRIES), one = cli_set(a, SHOW_ENTRY);
+	if (!cli_size(ctx, a, SHOW_ENTRIES, &last) || !cli_size(ctx, a, SHOW_MAX_CHARS, &max) ||
+	    !cli_size(ctx, a, SHOW_ENTRY, &at))
 		return RURU_EUSAGE;
+	if (one && ne)
+		return cli_usage_error(ctx, "--entry shows one entry: leave out --entries");
 	WITH_WS(ctx, ws);
 	int rc = 0;
 	struct ruru_session s;
@@ -466,7 +476,26 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 		ruru_ws_free(ws);
 		return cli_fail(ctx);
 	}
-	if (ctx->json) {
+	if (one) {
+		/* One entry (or orphan block), whole, by the line it starts on. */
+		size_t i = 0;
+		while (i < s.nentries && s.entries[i].line != at)
+			i++;
+		if (i == s.nentries) {
+			ruru_error_set(&ctx->err, RURU_ENOTFOUND, "no entry starts on line %zu of %s", at,
+				       s.path);
+			rc = cli_fail(ctx);
+		} else if (ctx->json) {
+			if (!cli_print_json(ctx, ruru_entry_json(&s.entries[i])))
+				rc = cli_fail(ctx);
+		} else {
+			struct ruru_buf out = RURU_BUF_INIT;
+			ruru_entry_summary(&out, &s.entries[i], "", "    ");
+			if (!cli_write(ctx, out.ptr, out.len))
+				rc = cli_fail(ctx);
+			ruru_buf_release(&out);
+		}
+	} else if (ctx->json) {
 		if (!cli_print_json(ctx, ruru_session_json(&s, true, ne ? last : RURU_ENTRIES_ALL)))
 			rc = cli_fail(ctx);
 	} else {
@@ -492,11 +521,27 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 			rc = cli_fail(ctx);
 		ruru_buf_release(&h);
 		size_t from = ne && last < s.nentries ? s.nentries - last : 0;
+		/* Bounded like the digest (--max-chars, 0: none): a long
+		 * message is cut to an eighth of it, the oldest entries go. */
+		struct ruru_buf out = RURU_BUF_INIT, one_e = RURU_BUF_INIT;
+		size_t first = s.nentries, used = 0;
+		while (first > from) {
+			ruru_buf_reset(&one_e);
+			ruru_entry_summary_cut(&one_e, &s.entries[first - 1], "", "    ", max / 8);
+			if (max && used + one_e.len > max && first < s.nentries)
+				break;
+			used += one_e.len;
+			first--;
+		}
+		ruru_buf_release(&one_e);
 		if (s.nentries > from)
-			putchar('\n');
-		struct ruru_buf out = RURU_BUF_INIT;
-		for (size_t i = from; i < s.nentries; i++)
-			ruru_entry_summary(&out, &s.entries[i], "", "    ");
+			ruru_buf_addch(&out, '\n');
+		if (first > from)
+			ruru_buf_addf(&out, "(%zu older entries left out: ruru show --max-chars 0 shows "
+					    "them all)\n",
+				      first - from);
+		for (size_t i = first; i < s.nentries; i++)
+			ruru_entry_summary_cut(&out, &s.entries[i], "", "    ", max / 8);
 		if (!cli_write(ctx, out.ptr, out.len))
 			rc = cli_fail(ctx);
 		ruru_buf_release(&out);
@@ -515,13 +560,28 @@ static void offer_recent(struct ruru_ws *ws)
 	struct ruru_session *list;
 	size_t n;
 	struct ruru_error e = { 0 };
-	if (ruru_session_recent(ws, &list, &n, &e) < 0)
+	struct ruru_buf line = RURU_BUF_INIT;
+	/* Logs that still say Active, though .active names none of them. */
+	if (ruru_session_list(ws, RURU_STATUS_ACTIVE, NULL, &list, &n, &e) == 0) {
+		if (n)
+			fputs("ruru: no session is named active, but these logs say Active (newest "
+			      "first; continue one with `ruru continue ID`):\n",
+			      stderr);
+		for (size_t i = 0; i < n && i < RURU_SESSION_RECENT; i++) {
+			ruru_buf_reset(&line);
+			cli_add_tsv_field(&line, list[i].title ? list[i].title : "");
+			fprintf(stderr, "  %s  active  %s\n", list[i].id, line.ptr);
+		}
+		ruru_session_list_free(list, n);
+	}
+	if (ruru_session_recent(ws, &list, &n, &e) < 0) {
+		ruru_buf_release(&line);
 		return;
+	}
 	if (n)
 		fputs("ruru: recent sessions (continue one with `ruru continue ID`; an ended one "
 		      "with `ruru continue ID --reopen`):\n",
 		      stderr);
-	struct ruru_buf line = RURU_BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		ruru_buf_reset(&line); /* one line per session, whatever the title holds */
 		cli_add_tsv_field(&line, list[i].title ? list[i].title : "");
@@ -611,7 +671,9 @@ static int cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 	 * one summary line per file that has problems, then the totals. */
 	struct ruru_buf b = RURU_BUF_INIT;
 	json_t *files = json_object_get(report, "files"), *f;
-	size_t nfiles = json_array_size(files), bad = 0;
+	size_t nfiles = 0, bad = 0;
+	json_array_foreach(files, i, f) /* logs, not the workspace's other files */
+		nfiles += !json_is_false(json_object_get(f, "log"));
 	fflush(stdout);
 	json_array_foreach(files, i, f)
 	{
@@ -669,6 +731,10 @@ static const struct cli_opt init_opts[INIT_NOPTS] = {
 	[INIT_HOST] = { .name = "host", .arg = "HOST[,HOST...]",
 			.help = "wire ruru into agent hosts: claude, codex, gemini, cursor, cline, kilo, "
 				"zoo, roo, detect" },
+	[INIT_CAPTURE] = { .name = "capture",
+			   .help = "with --host: also the hooks that log prompts, subagents, compactions "
+				   "and the session's end (claude, codex, gemini); with --remove: take "
+				   "those alone out" },
 	[INIT_DRY_RUN] = { .name = "dry-run",
 			   .help = "with --host: print the changes as a diff, write nothing" },
 	[INIT_REMOVE] = { .name = "remove", .help = "with --host: take ruru's entries out again" },
@@ -726,7 +792,10 @@ static const struct cli_opt show_opts[SHOW_NOPTS] = {
 			   .help = "only the last N entries" },
 	[SHOW_DIGEST] = { .name = "digest", .help = "print the continue digest instead; changes nothing" },
 	[SHOW_MAX_CHARS] = { .name = "max-chars", .arg = "N",
-			     .help = "with --digest: at most N bytes (default 8000; 0: no bound)" },
+			     .help = "at most N bytes of entries, or of the digest (default 8000; 0: "
+				     "no bound)" },
+	[SHOW_ENTRY] = { .name = "entry", .arg = "LINE",
+			 .help = "only the entry that starts on line LINE, whole" },
 };
 static const struct cli_opt continue_opts[CONTINUE_NOPTS] = {
 	[CONTINUE_MAX_CHARS] = { .name = "max-chars", .arg = "N",

@@ -31,6 +31,7 @@ static const struct cli_cmd *const groups[] = {
 	cli_cmds_search,
 	cli_cmds_task, /* V7: task new/status/claim/release, summarize */
 	cli_cmds_serve, /* the human view: serve */
+	cli_cmds_capture, /* capture from hooks, import of transcripts */
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,9 +20,50 @@ const char *cli_root(const struct cli_ctx *ctx)
 	return env && *env ? env : NULL;
 }
 
+/* 1234567 as "1,234,567". */
+static void add_count(struct ruru_buf *b, unsigned long long n)
+{
+	char digits[32];
+	int len = snprintf(digits, sizeof(digits), "%llu", n);
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			ruru_buf_addch(b, ',');
+		ruru_buf_addch(b, digits[i]);
+	}
+}
+
+/* "indexing 1,234/10,000 sessions, 45 MB" on one terminal line,
+ * rewritten in place; ", done." closes it. */
+static void show_progress(const struct ruru_progress *p, void *ctx)
+{
+	(void)ctx;
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_buf_addstr(&b, "\rindexing ");
+	add_count(&b, p->done);
+	ruru_buf_addch(&b, '/');
+	add_count(&b, p->total);
+	ruru_buf_addstr(&b, p->total == 1 ? " session, " : " sessions, ");
+	add_count(&b, p->bytes / 1000000);
+	ruru_buf_addstr(&b, p->last ? " MB, done.\n" : " MB");
+	fputs(b.ptr, stderr);
+	fflush(stderr);
+	ruru_buf_release(&b);
+}
+
 struct ruru_ws *cli_ws(struct cli_ctx *ctx)
 {
-	return ruru_ws_open_opts(cli_root(ctx), &ctx->opts, &ctx->err);
+	struct ruru_ws *ws = ruru_ws_open_opts(cli_root(ctx), &ctx->opts, &ctx->err);
+	/* a progress line for an index update of more than a second
+	 * (RURU_PROGRESS_MS: after that many milliseconds instead) */
+	if (ws && isatty(STDERR_FILENO)) {
+		const char *ms = getenv("RURU_PROGRESS_MS");
+		char *end;
+		unsigned long delay = ms && *ms ? strtoul(ms, &end, 10) : 1000;
+		if (ms && *ms && (*end || delay > 3600000))
+			delay = 1000;
+		ruru_ws_set_progress(ws, (unsigned)delay, show_progress, NULL);
+	}
+	return ws;
 }
 
 /* $VAR when set and absolute, else $HOME/`fallback`; NULL without either. */

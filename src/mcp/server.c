@@ -49,6 +49,7 @@ struct ruru_mcp {
 	unsigned roots_asked;   /* roots/list requests sent */
 	json_t *tools_list;     /* the tools/list result, built per toolset choice */
 	json_t **input_schemas; /* per tool, borrowed from tools_list */
+	struct ruru_watch *watch; /* keeps the index fresh without sweeps; may be NULL */
 };
 
 /* A method's failure: a JSON-RPC error object. */
@@ -607,6 +608,23 @@ static json_t *m_resources_read(struct ruru_mcp *m, json_t *params, struct rpc_e
 		ruru_buf_release(&line);
 	} else {
 		json_t *c = json_pack("{s:s, s:s}", "uri", uri, "mimeType", "text/markdown");
+		if (text.len > MCP_DIGEST_MAX) {
+			/* A model is never handed megabytes: the head (front
+			 * matter, goal) and the newest lines, whole lines only. */
+			size_t head = MCP_DIGEST_MAX / 4, tail = text.len - MCP_DIGEST_MAX / 2;
+			while (head > 0 && text.ptr[head - 1] != '\n')
+				head--;
+			while (tail < text.len && text.ptr[tail - 1] != '\n')
+				tail++;
+			struct ruru_buf cut = RURU_BUF_INIT;
+			ruru_buf_add(&cut, text.ptr, head);
+			ruru_buf_addf(&cut, "\n… (%zu bytes left out: the tool session_show reads the "
+					    "entries, session_digest the state)\n\n",
+				      tail - head);
+			ruru_buf_add(&cut, text.ptr + tail, text.len - tail);
+			ruru_buf_release(&text);
+			text = cut;
+		}
 		json_t *t = json_stringn(text.ptr, text.len);
 		if (t) {
 			json_object_set_new(c, "text", t);
@@ -727,14 +745,18 @@ static void roots_answer(struct ruru_mcp *m, json_t *result)
 	if (!path)
 		return;
 	struct ruru_error err = { 0 };
-	struct ruru_ws *ws = ruru_ws_open(path, &err);
+	/* the environment's options (the index's cache folder among them) */
+	struct ruru_ws *ws = ruru_ws_open_opts(path, ruru_ws_options(m->env.ws), &err);
 	if (ws && chdir(ruru_ws_root(ws)) < 0 && errno != ENOENT) {
 		ruru_ws_free(ws);
 		ws = NULL;
 	}
 	if (ws) {
+		ruru_watch_stop(m->watch); /* it watched the old workspace */
 		ruru_ws_free(m->env.ws);
 		m->env.ws = ws;
+		struct ruru_error werr = { 0 };
+		m->watch = ruru_watch_start(ws, &werr);
 		m->roots_root = true;
 		fprintf(stderr, "ruru mcp: workspace %s (the client's first root)\n", ruru_ws_root(ws));
 	}
@@ -967,6 +989,8 @@ struct ruru_mcp *ruru_mcp_new(const char *root, const char *session,
 	if (!m || !inputs)
 		abort();
 	m->env.ws = ws;
+	struct ruru_error werr = { 0 }; /* without a watch, searches sweep */
+	m->watch = ruru_watch_start(ws, &werr);
 	if (session) {
 		struct ruru_buf b = RURU_BUF_INIT;
 		ruru_buf_addstr(&b, session);
@@ -1021,6 +1045,7 @@ void ruru_mcp_free(struct ruru_mcp *m)
 {
 	if (!m)
 		return;
+	ruru_watch_stop(m->watch);
 	ruru_ws_free(m->env.ws);
 	ruru_buf_release(&m->env.note);
 	json_decref(m->tools_list);

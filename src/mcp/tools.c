@@ -196,6 +196,11 @@ static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_erro
 	if (adr_missing)
 		json_object_set_new(r, "warning",
 				    json_string("logged, but no ADR file has that path (yet)"));
+	else if (e.message_len > RURU_MESSAGE_LARGE)
+		json_object_set_new(r, "warning",
+				    json_sprintf("logged a message of %zu bytes; digests show only its "
+						 "first part (big text belongs in artifact_add)",
+						 e.message_len));
 	free(id);
 	return r;
 }
@@ -322,7 +327,43 @@ static json_t *t_session_show(struct mcp_env *env, json_t *args, struct ruru_err
 	free(id);
 	json_t *r = ruru_session_json(&s, true, last);
 	ruru_session_release(&s);
+	mcp_bound_entries(r, MCP_DIGEST_MAX);
 	return r;
+}
+
+/* Keep a session's JSON entries within about `max` bytes of text: a
+ * message longer than an eighth of it is cut (saying how much is left
+ * out), and the oldest entries go first (entries_omitted says how many). */
+void mcp_bound_entries(json_t *r, size_t max)
+{
+	json_t *a = json_object_get(r, "entries");
+	size_t n = json_array_size(a), used = 0, keep = 0, share = max / 8;
+	for (size_t i = n; i-- > 0;) {
+		json_t *e = json_array_get(a, i);
+		json_t *m = json_object_get(e, "message");
+		size_t ml = json_string_length(m);
+		if (ml > share) {
+			size_t cut = share;
+			const char *t = json_string_value(m);
+			while (cut > 0 && ((unsigned char)t[cut] & 0xC0) == 0x80)
+				cut--;
+			json_object_set_new(e, "message",
+					    json_sprintf("%.*s… (%zu bytes more)", (int)cut, t, ml - cut));
+			json_object_set_new(e, "message_cut", json_true());
+			ml = cut + 32;
+		}
+		if (used + ml + 256 > max && keep)
+			break;
+		used += ml + 256;
+		keep++;
+	}
+	if (keep < n) {
+		json_t *b = json_array();
+		for (size_t i = n - keep; i < n; i++)
+			json_array_append(b, json_array_get(a, i));
+		json_object_set_new(r, "entries", b);
+	}
+	json_object_set_new(r, "entries_omitted", json_integer((json_int_t)(n - keep)));
 }
 
 static void x_session_show(const json_t *r, struct ruru_buf *b)
@@ -425,12 +466,22 @@ static int do_continue(struct mcp_env *env, const char *session, size_t max, boo
 	return rc;
 }
 
+/* A digest bound asked for over MCP: a model is never handed megabytes,
+ * so 0 (no bound on the CLI) and anything above the ceiling mean the
+ * ceiling's worth at most. */
+size_t mcp_digest_bound(json_int_t asked)
+{
+	if (asked <= 0 || asked > MCP_DIGEST_MAX)
+		return asked == 0 || asked > MCP_DIGEST_MAX ? MCP_DIGEST_MAX : RURU_DIGEST_DEFAULT;
+	return (size_t)asked;
+}
+
 static json_t *t_session_continue(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	json_t *mc = json_object_get(args, "max_chars");
 	json_t *r = NULL;
 	if (do_continue(env, arg_str(args, "session"),
-			mc ? (size_t)json_integer_value(mc) : RURU_DIGEST_DEFAULT,
+			mc ? mcp_digest_bound(json_integer_value(mc)) : RURU_DIGEST_DEFAULT,
 			json_is_true(json_object_get(args, "reopen")), NULL, &r, err) < 0)
 		return NULL;
 	return r; /* x_session_continue: the digest is the text */
@@ -446,10 +497,27 @@ static void x_session_continue(const json_t *r, struct ruru_buf *b)
 	ruru_buf_add(b, json_string_value(d) ? json_string_value(d) : "", json_string_length(d));
 }
 
+/* The digest, read-only: nothing is logged, resumed or made active. */
+static json_t *t_session_digest(struct mcp_env *env, json_t *args, struct ruru_error *err)
+{
+	json_t *mc = json_object_get(args, "max_chars");
+	json_t *r = NULL;
+	char *id = session_of(env, args, err);
+	if (!id)
+		return NULL;
+	int rc = ruru_session_digest(env->ws, id,
+				     mc ? mcp_digest_bound(json_integer_value(mc)) : RURU_DIGEST_DEFAULT,
+				     NULL, &r, err);
+	free(id);
+	return rc < 0 ? NULL : r;
+}
+
 char *mcp_continue_digest(struct mcp_env *env, const char *session, size_t max_chars,
 			  struct ruru_error *err)
 {
 	char *digest = NULL;
+	if (max_chars > MCP_DIGEST_MAX || !max_chars)
+		max_chars = MCP_DIGEST_MAX;
 	if (do_continue(env, session, max_chars, false, &digest, NULL, err) < 0)
 		return NULL;
 	return digest;
@@ -1261,11 +1329,18 @@ const struct mcp_tool mcp_tools[] = {
 	  .text = x_session_show },
 	{ .name = "session_continue",
 	  .set = MCP_SET_CORE,
-	  .description = "Resume a session (default: the active one, never an ended one) and log "
-			 "it; returns a digest to pick up the work from.",
-	  .input = SESSION ",'max_chars':" DINT("digest bound in bytes (default 8000; 0: none)") ","
+	  .description = "Resume a session (default: the active one, never an ended one); returns "
+			 "the digest to work from.",
+	  .input = SESSION ",'max_chars':" DINT("bytes (default 8000)") ","
 		   "'reopen':" DBOOL("reopen it if ended"),
 	  .run = t_session_continue,
+	  .text = x_session_continue },
+	{ .name = "session_digest",
+	  .set = MCP_SET_ADMIN,
+	  .description = "Read-only session_continue.",
+	  .input = SESSION,
+	  .read_only = true,
+	  .run = t_session_digest,
 	  .text = x_session_continue },
 	{ .name = "artifact_add",
 	  .set = MCP_SET_CORE,

@@ -74,8 +74,17 @@ extern const size_t mcp_ntoolsets;
 extern const struct mcp_tool mcp_tools[];
 extern const size_t mcp_ntools;
 
+/* The ceiling of a digest over MCP, and the bound a request's max_chars
+ * gives (0 or more than the ceiling: the ceiling; negative: the default). */
+#define MCP_DIGEST_MAX 64000
+size_t mcp_digest_bound(json_int_t asked);
+/* Bound the "entries" of a session's JSON to about `max` bytes (long
+ * messages cut, the oldest entries left out: "entries_omitted"). */
+void mcp_bound_entries(json_t *r, size_t max);
+
 /* The continue digest of `session` (NULL: default/active) as text, at
- * most max_chars bytes (0: no bound), for the continue_session prompt; NULL with err (and env->note) on failure. */
+ * most max_chars bytes (bounded as mcp_digest_bound says), for the
+ * continue_session prompt; NULL with err (and env->note) on failure. */
 char *mcp_continue_digest(struct mcp_env *env, const char *session, size_t max_chars,
 			  struct ruru_error *err);
 

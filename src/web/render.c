@@ -1112,7 +1112,15 @@ int web_page_artifact(struct web_site *site, const char *id, const char *rel,
 		if (*p == '/')
 			ruru_buf_addstr(out, "../");
 	ruru_buf_addstr(out, "index.html\">← ");
-	str(site, out, id);
+	/* back to the session, by its title */
+	struct ruru_session sess;
+	struct ruru_error se = { 0 };
+	if (ruru_session_load(site->ws, id, 0, &sess, &se) == 0) {
+		str(site, out, sess.title && *sess.title ? sess.title : id);
+		ruru_session_release(&sess);
+	} else {
+		str(site, out, id);
+	}
 	ruru_buf_addstr(out, "</a></p>\n<h1>");
 	str(site, out, rel);
 	ruru_buf_addstr(out, "</h1>\n");

@@ -84,6 +84,7 @@ struct conn {
 
 struct server {
 	struct ruru_ws *ws;
+	struct ruru_watch *watch; /* the workspace's changes (inotify); may be NULL */
 	pthread_mutex_t lock;
 	char prefix[33]; /* the secret first path component */
 	char token[33];	 /* the printed URL's, good once */
@@ -314,6 +315,11 @@ static unsigned long long mix_proposals(unsigned long long h, const char *dir)
 
 static unsigned long long fingerprint(struct server *s)
 {
+	/* Watched: the kernel's reports say when anything changed, with no
+	 * listing and no lock (0: the watch gave up, look as below). */
+	uint64_t gen = s->watch ? ruru_watch_poll(s->watch) : 0;
+	if (gen)
+		return gen;
 	unsigned long long h = 1469598103934665603ull;
 	struct ruru_session *list;
 	size_t n;
@@ -937,6 +943,8 @@ int web_serve(struct ruru_ws *ws, const struct web_serve_opts *o, FILE *out,
 	sigaddset(&sigs, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
+	struct ruru_error werr = { 0 }; /* without a watch, live updates poll */
+	s.watch = ruru_watch_start(ws, &werr);
 	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 			 MHD_USE_POLL | (v6 ? MHD_USE_IPv6 : 0);
 	struct MHD_Daemon *d = MHD_start_daemon(
@@ -945,9 +953,13 @@ int web_serve(struct ruru_ws *ws, const struct web_serve_opts *o, FILE *out,
 		MHD_OPTION_CONNECTION_LIMIT, CONN_MAX, MHD_OPTION_CONNECTION_TIMEOUT, IDLE_TIMEOUT,
 		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(1024 * 1024), MHD_OPTION_NOTIFY_COMPLETED,
 		completed, &s, MHD_OPTION_NOTIFY_CONNECTION, conn_notify, &s, MHD_OPTION_END);
-	if (!d)
+	if (!d) {
+		int e = errno ? errno : EADDRINUSE;
+		ruru_watch_stop(s.watch);
+		s.watch = NULL;
 		return ruru_error_set(err, RURU_EFAIL, "cannot listen on %s port %u: %s", o->bind,
-				      o->port, strerror(errno ? errno : EADDRINUSE));
+				      o->port, strerror(e));
+	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	unsigned port = info ? info->port : o->port;
 	if (v6)
@@ -980,6 +992,8 @@ int web_serve(struct ruru_ws *ws, const struct web_serve_opts *o, FILE *out,
 	while (sig == SIGPIPE);
 	s.stopping = 1;
 	MHD_stop_daemon(d);
+	ruru_watch_stop(s.watch);
+	s.watch = NULL;
 	pthread_mutex_destroy(&s.lock);
 	pthread_mutex_destroy(&s.conns_lock);
 	return 0;

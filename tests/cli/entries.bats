@@ -169,7 +169,8 @@ teardown() { teardown_workspace; }
 	[ "$(jq -r '.entries[1].time' <<<"$e")" = "2025-05-01T10:05:00" ]
 	[ "$(jq -r '.entries[2].zone' <<<"$e")" = Z ]
 	run "$RURU" show S-OLD
-	[[ "$output" == *"] delegation?: Delegated the parser"* ]]
+	[[ "$output" == *"] delegation? mode?=dev-python: Delegated the parser"* ]]
+	[ "$(jq -c '[.entries[] | .fields_inferred]' <<<"$e")" = '[[],["mode"],[]]' ]
 	[[ "$output" == *"] confirm-response?: Assumed user confirmed"* ]]
 	[[ "$output" == *"] note: written with a type"* ]]
 }

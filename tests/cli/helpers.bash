@@ -9,11 +9,13 @@ setup_workspace() {
 	cd "$WS" || return 1
 	unset ROOCOM_SESSION_ID RURU_ROOT RURU_FAULT
 	export RURU_NOW=2026-11-24T03:15:20Z
+	# the search index lives in the user's cache folder: one per test
+	export XDG_CACHE_HOME="$WS.cache"
 	"$RURU" init
 }
 
 teardown_workspace() {
-	cd / && rm -rf "$WS"
+	cd / && rm -rf "$WS" "$WS.cache"
 }
 
 # The active session's log.

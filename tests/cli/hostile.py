@@ -153,13 +153,18 @@ def make_canary(base, origin):
 # relative to the workspace root; `link` is relative to the canary folder
 # (None: a FIFO or hard link made after cloning).
 SESSION_CMDS = {"log", "pause", "artifact", "task", "continue", "propose"}
+# `continue` of the active session only reads (nothing logged, no lock
+# taken): a hostile lock, state file or hard-linked log is never touched,
+# so it is refused only where reading is (a symlinked folder or log, a FIFO
+# log); outside_sum still proves nothing outside changed.
+WRITE_CMDS = SESSION_CMDS - {"continue"}
 KINDS = [
     # name, where, symlink target in canary, post-clone action, refused commands
     ("session-folder", f".ruru/sessions/{SID}", "sess", None, SESSION_CMDS | {"apply"}),
     ("log", f".ruru/sessions/{SID}/session_log.md", "log.md", None, SESSION_CMDS | {"apply"}),
-    ("lock", f".ruru/sessions/{SID}/.lock", "bashrc", None, SESSION_CMDS | {"apply"}),
-    ("lock-dangling", f".ruru/sessions/{SID}/.lock", "new-lock", None, SESSION_CMDS | {"apply"}),
-    ("state", f".ruru/sessions/{SID}/.state", "bashrc", None, SESSION_CMDS | {"apply"}),
+    ("lock", f".ruru/sessions/{SID}/.lock", "bashrc", None, WRITE_CMDS | {"apply"}),
+    ("lock-dangling", f".ruru/sessions/{SID}/.lock", "new-lock", None, WRITE_CMDS | {"apply"}),
+    ("state", f".ruru/sessions/{SID}/.state", "bashrc", None, WRITE_CMDS | {"apply"}),
     ("state-tmp", f".ruru/sessions/{SID}/.state.tmp", "bashrc", None, set()),
     ("artifacts", f".ruru/sessions/{SID}/artifacts", "dir", None, {"artifact"}),
     ("artifacts-sub", f".ruru/sessions/{SID}/artifacts/notes", "dir", None, {"artifact"}),
@@ -177,16 +182,16 @@ KINDS = [
     ("sidecar", "@SIDE", "bashrc", None, {"apply"}),
     # not committable: made in the clone
     ("fifo-log", f".ruru/sessions/{SID}/session_log.md", None, "fifo", SESSION_CMDS | {"apply"}),
-    ("fifo-lock", f".ruru/sessions/{SID}/.lock", None, "fifo", SESSION_CMDS | {"apply"}),
-    ("fifo-state", f".ruru/sessions/{SID}/.state", None, "fifo", SESSION_CMDS | {"apply"}),
+    ("fifo-lock", f".ruru/sessions/{SID}/.lock", None, "fifo", WRITE_CMDS | {"apply"}),
+    ("fifo-state", f".ruru/sessions/{SID}/.state", None, "fifo", WRITE_CMDS | {"apply"}),
     ("fifo-target", "docs/x.md", None, "fifo", {"apply", "propose", "propose-temp"}),
     ("fifo-payload", "@ART", None, "fifo", {"apply"}),
     ("hardlink-log", f".ruru/sessions/{SID}/session_log.md", None, "hard:log.md",
-     SESSION_CMDS | {"apply"}),
+     WRITE_CMDS | {"apply"}),
     ("hardlink-lock", f".ruru/sessions/{SID}/.lock", None, "hard:bashrc",
-     SESSION_CMDS | {"apply"}),
+     WRITE_CMDS | {"apply"}),
     ("hardlink-state", f".ruru/sessions/{SID}/.state", None, "hard:bashrc",
-     SESSION_CMDS | {"apply"}),
+     WRITE_CMDS | {"apply"}),
     ("hardlink-target", "docs/x.md", None, "hard:old.md", {"apply"}),
 ]
 

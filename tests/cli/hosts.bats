@@ -399,7 +399,7 @@ assert len(d["text"].encode()) <= 2000
 PY
 }
 
-@test "prime: what closes an open item (result of the task or mode; a later success for errors)" {
+@test "prime: what closes an open item (result of the task or mode; a later success from the error's source)" {
 	"$RURU" new "Items" >/dev/null
 	"$RURU" log --type delegation --mode dev-a --task TASK-A "a" >/dev/null
 	"$RURU" log --type delegation --mode dev-b "b without a task" >/dev/null
@@ -413,9 +413,10 @@ PY
 import json, sys
 d = json.loads(sys.argv[1])
 got = [o["message"] for o in d["open_items"]]
-# newest first: the second error (no success after it), c (no result for dev-c)
-assert got == ["second failure", "c without a task"], got
-assert d["open_item_count"] == 2
+# newest first: both errors from ci (no success from ci after them), c (no
+# result for dev-c); the digest lists the same ones
+assert got == ["second failure", "first failure", "c without a task"], got
+assert d["open_item_count"] == 3
 PY
 }
 

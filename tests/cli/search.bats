@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# search.bats — `ruru search`, `ruru reindex`, the index .ruru/index.sqlite3
-# and `ruru list` read from it (DESIGN §13).
+# search.bats — `ruru search`, `ruru reindex`, the index (in the user's
+# cache folder) and `ruru list` read from it (doc/design.md §14).
 
 load helpers
 
@@ -13,7 +13,13 @@ setup() {
 	"$RURU" log "a note about caching strategy"
 	printf 'first line\nsecond line mentions quokka here\n' > notes.txt
 	"$RURU" artifact add notes.txt >/dev/null
+	IDX=$(index_dir "$WS")
+	mkdir -p "$IDX"
 }
+
+# Where the index of the workspace DIR lives: the SHA-256 of its real path
+# under $XDG_CACHE_HOME/ruru.
+index_dir() { echo "$XDG_CACHE_HOME/ruru/$(printf %s "$(realpath "$1")" | sha256sum | cut -d' ' -f1)"; }
 
 teardown() { teardown_workspace; }
 
@@ -223,11 +229,11 @@ mcp_session() {
 
 @test "deleting the index loses nothing; reindex rebuilds and says what it indexed" {
 	before=$("$RURU" --json search --limit 0 the)
-	rm -f .ruru/index.sqlite3*
+	rm -f "$IDX"/index.sqlite3*
 	[ "$("$RURU" --json search --limit 0 the)" = "$before" ]
 	run "$RURU" reindex
 	[ "$status" -eq 0 ]
-	[ "$output" = "indexed 1 session, 5 entries, 1 artifact (0.0 MB read) into .ruru/index.sqlite3" ]
+	[ "$output" = "indexed 1 session, 5 entries, 1 artifact (0.0 MB read) into $IDX/index.sqlite3" ]
 	run "$RURU" --json reindex
 	[[ "$output" == '{"schema_version":1,"sessions":1,"logs":1,"entries":5,"artifacts":1,'* ]]
 	[ "$("$RURU" --json search --limit 0 the)" = "$before" ]
@@ -235,30 +241,30 @@ mcp_session() {
 
 @test "a corrupt index (random bytes) and an old-version index are rebuilt" {
 	"$RURU" search tokens >/dev/null
-	head -c 65536 /dev/urandom > .ruru/index.sqlite3
-	rm -f .ruru/index.sqlite3-wal .ruru/index.sqlite3-shm
+	head -c 65536 /dev/urandom > "$IDX"/index.sqlite3
+	rm -f "$IDX"/index.sqlite3-wal "$IDX"/index.sqlite3-shm
 	[ "$(hits --in entries tokens)" -eq 1 ]
 	# a truncated database
 	"$RURU" reindex >/dev/null
-	truncate -s 3000 .ruru/index.sqlite3
+	truncate -s 3000 "$IDX"/index.sqlite3
 	[ "$(hits --in entries tokens)" -eq 1 ]
 	# an index written by another version of ruru
-	python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA user_version=1"); c.commit()' .ruru/index.sqlite3
+	python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("PRAGMA user_version=1"); c.commit()' "$IDX"/index.sqlite3
 	[ "$(hits --in entries tokens)" -eq 1 ]
-	python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0])' .ruru/index.sqlite3 | grep -qv '^1$'
+	python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA user_version").fetchone()[0])' "$IDX"/index.sqlite3 | grep -qv '^1$'
 	# a database of someone else's tables
-	rm -f .ruru/index.sqlite3*
-	python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table files(x)"); c.commit()' .ruru/index.sqlite3
+	rm -f "$IDX"/index.sqlite3*
+	python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table files(x)"); c.commit()' "$IDX"/index.sqlite3
 	[ "$(hits --in entries tokens)" -eq 1 ]
 }
 
 @test "a symlinked index, -wal or lock file is refused (exit 6), its target untouched" {
 	echo "precious" > "$BATS_TEST_TMPDIR/target"
-	rm -f .ruru/index.sqlite3*
-	ln -s "$BATS_TEST_TMPDIR/target" .ruru/index.sqlite3
+	rm -f "$IDX"/index.sqlite3*
+	ln -s "$BATS_TEST_TMPDIR/target" "$IDX"/index.sqlite3
 	run "$RURU" search tokens
 	[ "$status" -eq 6 ]
-	[[ "$output" == *"refusing to use .ruru/index.sqlite3: it is a symlink"* ]]
+	[[ "$output" == *"refusing to use $IDX/index.sqlite3: it is a symlink"* ]]
 	[ "$(cat "$BATS_TEST_TMPDIR/target")" = precious ]
 	run "$RURU" reindex
 	[ "$status" -eq 6 ]
@@ -266,12 +272,12 @@ mcp_session() {
 	run "$RURU" list
 	[ "$status" -eq 0 ]
 	[[ "$output" == "$ID	active	"* ]]
-	rm .ruru/index.sqlite3
-	ln -s "$BATS_TEST_TMPDIR/target" .ruru/index.sqlite3-wal
+	rm "$IDX"/index.sqlite3
+	ln -s "$BATS_TEST_TMPDIR/target" "$IDX"/index.sqlite3-wal
 	run "$RURU" search tokens
 	[ "$status" -eq 6 ]
-	rm .ruru/index.sqlite3-wal
-	ln -s "$BATS_TEST_TMPDIR/target" .ruru/index.lock
+	rm "$IDX"/index.sqlite3-wal
+	ln -s "$BATS_TEST_TMPDIR/target" "$IDX"/index.lock
 	run "$RURU" search tokens
 	[ "$status" -eq 6 ]
 	[ "$(cat "$BATS_TEST_TMPDIR/target")" = precious ]
@@ -307,7 +313,7 @@ mcp_session() {
 
 @test "a read-only workspace still searches (index in memory), and writes nothing" {
 	command -v setpriv >/dev/null || skip "setpriv missing"
-	rm -f .ruru/index.sqlite3* .ruru/index.lock
+	rm -f "$IDX"/index.sqlite3* "$IDX"/index.lock
 	chmod -R a+rX "$WS"
 	chmod 755 "$WS" .ruru
 	d=$WS
@@ -315,12 +321,12 @@ mcp_session() {
 	run setpriv --reuid=65534 --regid=65534 --clear-groups "$RURU" --root "$WS" --json search --in entries tokens
 	[ "$status" -eq 0 ]
 	[[ "$output" == *'"type":"decision"'* ]]
-	[ ! -e .ruru/index.sqlite3 ]
+	[ ! -e "$IDX"/index.sqlite3 ]
 	# and a read-only copy of an existing index is not needed either
 	"$RURU" search tokens >/dev/null
 	run setpriv --reuid=65534 --regid=65534 --clear-groups "$RURU" --root "$WS" reindex
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"read-only"*"memory"* ]]
+	[[ "$output" == *"kept in memory only"* ]]
 }
 
 @test "list reads the index: same rows as reading the logs; --limit, --since" {
@@ -330,17 +336,17 @@ mcp_session() {
 		> .mdtm/sessions/SESSION-v81-2611200000/session_log.md
 	"$RURU" list > "$BATS_TEST_TMPDIR/indexed"
 	grep -q '^SESSION-v81-2611200000	paused	' "$BATS_TEST_TMPDIR/indexed"
-	[ -s .ruru/index.sqlite3 ]
-	rm -f .ruru/index.sqlite3*
-	ln -s /nonexistent .ruru/index.sqlite3   # refused: list reads the logs
+	[ -s "$IDX"/index.sqlite3 ]
+	rm -f "$IDX"/index.sqlite3*
+	ln -s /nonexistent "$IDX"/index.sqlite3   # refused: list reads the logs
 	"$RURU" list > "$BATS_TEST_TMPDIR/plain"
-	rm .ruru/index.sqlite3
+	rm "$IDX"/index.sqlite3
 	diff "$BATS_TEST_TMPDIR/plain" "$BATS_TEST_TMPDIR/indexed"
 	"$RURU" --json list > "$BATS_TEST_TMPDIR/indexed.json"
-	rm -f .ruru/index.sqlite3*
-	ln -s /nonexistent .ruru/index.sqlite3
+	rm -f "$IDX"/index.sqlite3*
+	ln -s /nonexistent "$IDX"/index.sqlite3
 	"$RURU" --json list > "$BATS_TEST_TMPDIR/plain.json"
-	rm .ruru/index.sqlite3
+	rm "$IDX"/index.sqlite3
 	diff "$BATS_TEST_TMPDIR/plain.json" "$BATS_TEST_TMPDIR/indexed.json"
 	grep -q '"layout":"v8.1"' "$BATS_TEST_TMPDIR/indexed.json"
 	run "$RURU" list --limit 2
@@ -370,12 +376,12 @@ mcp_session() {
 	for i in $(seq 10 79); do mk "SESSION-many_$i-26110${i:1:1}0315" "1${i:1:1}" Active; done
 	same() { # the indexed list equals the list read from the logs
 		"$RURU" list > "$BATS_TEST_TMPDIR/indexed"
-		mv .ruru/index.sqlite3 "$BATS_TEST_TMPDIR/keep"
-		rm -f .ruru/index.sqlite3-wal .ruru/index.sqlite3-shm
-		ln -s /nonexistent .ruru/index.sqlite3
+		mv "$IDX"/index.sqlite3 "$BATS_TEST_TMPDIR/keep"
+		rm -f "$IDX"/index.sqlite3-wal "$IDX"/index.sqlite3-shm
+		ln -s /nonexistent "$IDX"/index.sqlite3
 		"$RURU" list > "$BATS_TEST_TMPDIR/plain"
-		rm .ruru/index.sqlite3
-		mv "$BATS_TEST_TMPDIR/keep" .ruru/index.sqlite3
+		rm "$IDX"/index.sqlite3
+		mv "$BATS_TEST_TMPDIR/keep" "$IDX"/index.sqlite3
 		diff "$BATS_TEST_TMPDIR/plain" "$BATS_TEST_TMPDIR/indexed"
 	}
 	same
@@ -426,7 +432,7 @@ mcp_session() {
 	command -v flock >/dev/null || skip "flock(1) missing"
 	"$RURU" search tokens >/dev/null
 	"$RURU" log "fresh tokens entry"
-	flock .ruru/index.lock sleep 3 &
+	flock "$IDX"/index.lock sleep 3 &
 	sleep 0.5
 	RURU_LOCK_TIMEOUT_MS=300 run "$RURU" --json search --in entries tokens
 	[ "$status" -eq 0 ]
@@ -448,10 +454,10 @@ mcp_session() {
 			[ "$(hits --in entries tokens)" -eq "$n" ] || { echo "$step:$k: wrong hits"; return 1; }
 		done
 	done
-	python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute("PRAGMA integrity_check").fetchone()[0]; assert r == "ok", r' .ruru/index.sqlite3
+	python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute("PRAGMA integrity_check").fetchone()[0]; assert r == "ok", r' "$IDX"/index.sqlite3
 }
 
-# MCP wording: search -s with an ambiguous prefix names the candidates, as show does
+# search -s with an ambiguous prefix names the candidates, as show does
 @test "search -s with an ambiguous session prefix names the candidates (CLI and MCP)" {
 	RURU_NOW=2026-11-24T03:15:20Z "$RURU" new "Alpha" >/dev/null
 	RURU_NOW=2026-11-24T03:16:20Z "$RURU" new "Alpine" >/dev/null 2>&1
@@ -467,4 +473,27 @@ mcp_session() {
 		"$RURU" mcp 2>/dev/null | grep '"id":1')
 	[[ "$out" == *'"isError":true'* ]]
 	[[ "$out" == *'matches 2 sessions: \"SESSION-Alpha-2611240315\", \"SESSION-Alpine-2611240316\"'* ]]
+}
+
+@test "scripts without spaces: a word is found inside a longer run (trigram beside unicode61)" {
+	"$RURU" log "仕様は日本語テキストで書かれている"
+	"$RURU" log "ภาษาไทยไม่มีช่องว่าง"
+	run "$RURU" --json search 日本語
+	[[ "$output" == *'"snippet":"仕様は[日本語]テキストで書かれている"'* ]]
+	run "$RURU" --json search テキスト
+	[[ "$output" == *'"kind":"entry"'* ]]
+	run "$RURU" --json search ไม่มี
+	[[ "$output" == *'"kind":"entry"'* ]]
+	# mixed with a word, and excluded
+	run "$RURU" --json search "日本語 -tokens"
+	[ "$(echo "$output" | grep -o '"kind"' | wc -l)" -eq 1 ]
+	run "$RURU" --json search "日本語 JWT"
+	[[ "$output" == *'"hits":[]'* ]]
+	# Latin words are still whole words (no substring hits)
+	run "$RURU" --json search oken
+	[[ "$output" == *'"hits":[]'* ]]
+	# an edit that removes the text removes the hit
+	sed -i 's/日本語テキスト/English/' "$(log_of)"
+	run "$RURU" --json search 日本語
+	[[ "$output" == *'"hits":[]'* ]]
 }

@@ -351,7 +351,12 @@ assert s["summary_creation_date"] == "20261124031520"
 assert s["key_outcomes_achieved"] == ["a is built (mode dev-a, task TASK-A-1)"], s["key_outcomes_achieved"]
 assert s["key_decisions_made"] == ["use sqlite (adr docs/adr/1.md)"]
 b = s["outstanding_blockers_or_issues"]
-assert b == ["Delegation without a result: build b (mode dev-b, task TASK-B-1)", "Error: tests fail (source ci)"], b
+# the open items, as the digest words them
+assert b == ["delegation to dev-b, task TASK-B-1 has no result yet: build b (2026-11-24 03:15:20Z)",
+             "error from ci has no later success: tests fail (2026-11-24 03:15:20Z)"], b
+n = s["identified_next_steps_from_session"]
+assert n[1:] == ["Collect the result of the " + b[0], "Resolve the " + b[1]], n
+assert s["critical_learnings_or_insights"] == ["Cache keys (artifacts/learnings/LEARNING-cache_keys-2611240315.md)"], s["critical_learnings_or_insights"]
 assert s["identified_next_steps_from_session"][0] == "Resume where the session paused: waiting for review"
 assert s["tags"][-1] == "alpha"
 p = [a["path"] for a in s["primary_context_artifacts"]]
@@ -392,6 +397,12 @@ EOF
 		mkdir -p ".ruru/sessions/$id"
 		cp -r "$(dirname "$log")"/. ".ruru/sessions/$id/"
 		run "$RURU" summarize "$id"
+		if [ "$status" -eq 4 ]; then
+			# refused as continue refuses it: a log ruru cannot read
+			[ "$("$RURU" --json show "$id" | jq -r .valid)" = false ] || { echo "$log: $output"; return 1; }
+			[ ! -d ".ruru/sessions/$id/artifacts/summaries" ]
+			continue
+		fi
 		[ "$status" -eq 0 ] || { echo "$log: $output"; return 1; }
 		f=".ruru/sessions/$id/$output"
 		"$RURU" toml decode "$f" > /dev/null || { echo "ruru cannot decode the summary of $log"; return 1; }

@@ -189,6 +189,12 @@ def day_one(ws, s):
 
 
 def day_two(ws, s, sid, task):
+    # The read-only digest: the same digest, and the log is not touched.
+    log = os.path.join(ws, ".ruru", "sessions", sid, "session_log.md")
+    before = open(log, "rb").read()
+    good, r, text = s.call("session_digest")
+    ok(good and sid in text and r.get("digest") == text and open(log, "rb").read() == before,
+       "session_digest reads the digest and writes nothing", text[:300])
     good, r, text = s.call("session_continue")
     ok(good and sid in text and "Move login to JWT tokens." in text, "session_continue picks the work up", text[:500])
     # Claude Code and VS Code give the model only structuredContent when a
@@ -309,6 +315,7 @@ def failures(ws, s, names):
     s.call("session_show", entries="3")
     s.call("session_set_status", status="active")
     s.call("session_continue", max_chars="10")
+    s.call("session_digest", session="SESSION-nope")
     s.call("confirm_propose", target="notes.txt", diff="not a diff")
     s.call("confirm_propose", target="notes.txt", content="x", diff="y")
     s.call("confirm_propose", target=".ruru/sessions/x.md", content="x")
@@ -436,6 +443,34 @@ def after_the_end(ws):
     s.close()
 
 
+def bounded_answers(ws):
+    """A model is never handed megabytes: a 2 MB entry in the log, then every
+    answer that carries log text stays under 70 KB."""
+    sid = subprocess.run([RURU, "new", "big"], cwd=ws, env=env_at("2026-11-26T09:00:00Z"),
+                         capture_output=True, text=True).stdout.strip()
+    log = os.path.join(ws, ".ruru", "sessions", sid, "session_log.md")
+    with open(log, "a") as f:
+        f.write("- [2026-11-26 09:00:01Z] **note**: " + "y" * 2_000_000 + "\n")
+        f.write("- [2026-11-26 09:00:02Z] **note**: the newest entry\n")
+    s = Server(ws, "2026-11-26T09:10:00Z")
+    sizes = {}
+    for name, method, params in [
+            ("session_show", "tools/call", {"name": "session_show", "arguments": {"session": sid}}),
+            ("session_continue max_chars 0", "tools/call",
+             {"name": "session_continue", "arguments": {"session": sid, "max_chars": 0}}),
+            ("session_digest", "tools/call", {"name": "session_digest", "arguments": {"session": sid}}),
+            ("resources/read", "resources/read", {"uri": "ruru://sessions/" + sid}),
+            ("prompts/get", "prompts/get",
+             {"name": "continue_session", "arguments": {"session": sid, "max_chars": "0"}})]:
+        r = s.rpc(method, params)
+        raw = json.dumps(r, ensure_ascii=False).encode()
+        sizes[name] = len(raw)
+        ok("result" in r and len(raw) < 70_000 and b"the newest entry" in raw,
+           f"{name} answers in {len(raw)} bytes (under 70,000) with the newest entry", str(r)[:300])
+    s.close()
+    print("# MCP answer sizes with a 2 MB entry: " + ", ".join(f"{k} {v}" for k, v in sizes.items()))
+
+
 def main():
     ws = tempfile.mkdtemp(prefix="ruru-mcp-scenario-")
     try:
@@ -456,6 +491,7 @@ def main():
         s.close()
         text_renderings(ws, names)
         after_the_end(ws)
+        bounded_answers(ws)
         # The CLI words the same step its own way.
         os.makedirs(os.path.join(ws, "cli"))
         p = subprocess.run([RURU, "new", "cli side"], cwd=ws, env=env_at("2026-11-25T10:00:00Z"),

@@ -2,7 +2,7 @@
  * (DESIGN §6) as properties of ruru_digest_entries() over made-up sessions:
  * whatever the budget, the entries section fits it, holds whole entries
  * only, the newest ones, in log order, and its heading counts the rest;
- * and ruru_digest_open_items() closes delegations and errors as later
+ * and the open items (open.h) close delegations and errors as later
  * results say. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +16,7 @@
 
 #include "ruru.h"
 #include "digest.h"
+#include "open.h"
 
 /* A session of n entries whose messages have 1 to 3 lines of varied length. */
 static void make_session(struct ruru_session *s, size_t n, unsigned seed)
@@ -150,7 +151,10 @@ static void open_items_close_with_results(void **state)
 	s.entries = e;
 	s.nentries = n;
 	json_t *tasks = json_array(), *pending = json_array();
-	json_t *open = ruru_digest_open_items(&s, tasks, pending);
+	struct ruru_open *o = ruru_open_new();
+	for (size_t k = 0; k < n; k++)
+		ruru_open_feed(o, &e[k]);
+	json_t *open = ruru_open_finish(o, NULL, "S", tasks, pending);
 	assert_int_equal(json_array_size(open), 3);
 	size_t i;
 	json_t *v;

@@ -627,12 +627,38 @@ static void lenient_structure(void **state)
 			  "---\n"
 			  "**Status:** Complete\n"
 			  "- [2025-06-05 03:25:37] third";
+	/* Template boilerplate after a blank line is not glued onto the
+	 * entry above; a "---" block of "**Status:**" lines is the entry's. */
 	const struct want w2[] = {
-		{ "2025-06-05 03:30:34", "first\n\n*This section is for append-only logging.*", 0, ANY },
-		{ "2025-06-05 03:01:44", "second", 0, ANY },
+		{ "2025-06-05 03:30:34", "first", 0, ANY },
+		{ "2025-06-05 03:01:44", "second\n---\n**Status:** Complete", 0, ANY },
 		{ "2025-06-05 03:25:37", "third", 0, ANY },
 	};
 	check_log(two, w2, 3);
+	/* ... and nothing is dropped: with the orphans, the misplaced entry
+	 * and the boilerplate come too, marked, in file order. */
+	struct ruru_entry *ov;
+	size_t on = ruru_entries_parse_with(two, strlen(two), 0, RURU_ENTRIES_ORPHANS, &ov);
+	assert_int_equal(on, 5);
+	assert_true(ov[0].orphan && ov[0].line == 2 && ov[0].when_valid);
+	assert_string_equal(ov[0].message, "misplaced entry above the sections");
+	assert_false(ov[1].orphan);
+	assert_true(ov[2].orphan && ov[2].line == 6 && !ov[2].stamp);
+	assert_string_equal(ov[2].message, "*This section is for append-only logging.*");
+	assert_false(ov[3].orphan || ov[4].orphan);
+	for (size_t i = 0; i < on; i++)
+		ruru_entry_release(&ov[i]);
+	free(ov);
+	/* Text after a rule that closes nothing is an orphan block. */
+	const char *rule = "## Log Entries\n- [2025-06-05 03:30:34] first\n---\nloose text\nmore\n";
+	on = ruru_entries_parse_with(rule, strlen(rule), 0, RURU_ENTRIES_ORPHANS, &ov);
+	assert_int_equal(on, 2);
+	assert_string_equal(ov[0].message, "first");
+	assert_true(ov[1].orphan && ov[1].line == 4);
+	assert_string_equal(ov[1].message, "loose text\nmore");
+	for (size_t i = 0; i < on; i++)
+		ruru_entry_release(&ov[i]);
+	free(ov);
 
 	/* No "## Log Entries" heading at all (pre-V5): the whole body. */
 	const char *old = "+++\nid = \"x\"\n+++\n\n# Session Log: X\n\n**Goal:** g\n\n**Log Entries:**\n\n"

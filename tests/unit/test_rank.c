@@ -97,17 +97,22 @@ static void same_as_bm25(void **state)
 	struct ruru_error err = { 0 };
 	assert_int_equal(ruru_ws_init(NULL, &err), 0);
 	make_workspace();
-	struct ruru_ws *ws = ruru_ws_open(dir, &err);
+	struct ruru_buf cache = RURU_BUF_INIT, path = RURU_BUF_INIT;
+	ruru_buf_addf(&cache, "%s/.cache", dir); /* the index's cache folder */
+	struct ruru_options opts = { .cache_dir = cache.ptr };
+	struct ruru_ws *ws = ruru_ws_open_opts(dir, &opts, &err);
 	assert_non_null(ws);
 	struct ruru_index_stats st;
 	assert_int_equal(ruru_reindex(ws, &st, &err), 0);
 	assert_int_equal(st.entries, 40 * 30);
 	assert_int_equal(st.artifacts, 40);
+	assert_int_equal(ruru_index_path(ws, &path, &err), 0);
 	ruru_ws_free(ws);
 
 	sqlite3 *db;
-	assert_int_equal(sqlite3_open_v2(".ruru/index.sqlite3", &db, SQLITE_OPEN_READONLY, NULL),
-			 SQLITE_OK);
+	assert_int_equal(sqlite3_open_v2(path.ptr, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ruru_buf_release(&path);
+	ruru_buf_release(&cache);
 	assert_int_equal(ruru_rank_register(db), SQLITE_OK);
 	static const char *const queries[] = {
 		"\"status\"", "\"alpha\"", "(\"alpha\") AND (\"bravo\")", "\"alpha\" OR \"kilo\"",

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "ruru.h"
+#include "index.h"
 
 static const struct {
 	const char *query, *fts5;
@@ -123,12 +124,38 @@ static void time_filters(void **state)
 	assert_false(ruru_search_parse_time("2026-13-01", false, &t));
 }
 
+/* Which texts go to the trigram table too (and which queries ask it). */
+static void scripts_without_spaces(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		bool yes;
+	} cases[] = {
+		{ "plain ASCII words", false },
+		{ "caf\xc3\xa9 na\xc3\xafve \xc3\x9c" "ber", false },     /* Latin with diacritics */
+		{ "\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", false }, /* Cyrillic */
+		{ "\xed\x95\x9c\xea\xb5\xad\xec\x96\xb4", false },   /* Hangul: written with spaces */
+		{ "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", true },    /* 日本語 */
+		{ "text then \xe3\x81\x8b\xe3\x81\xaa", true },        /* かな */
+		{ "\xe0\xb8\xa0\xe0\xb8\xb2\xe0\xb8\xa9\xe0\xb8\xb2", true }, /* Thai */
+		{ "\xef\xbd\xb6\xef\xbe\x80", true },                  /* halfwidth katakana */
+		{ "\xf0\xa0\x80\x80", true },                            /* CJK extension B */
+		{ "cut short \xe6\x97", false },                        /* a truncated sequence */
+		{ "\xe6", false },
+		{ "", false },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(ruru_index_nospace(cases[i].s, strlen(cases[i].s)), cases[i].yes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(queries_compile),
 		cmocka_unit_test(bad_queries_are_usage_errors),
 		cmocka_unit_test(time_filters),
+		cmocka_unit_test(scripts_without_spaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -995,6 +995,89 @@ static void mkdirs_and_mkdir_new(void **state)
 	free(d);
 }
 
+/* ------------------------------------------------------ a folder's store */
+
+/* A folder's store names paths from the workspace root, reaches them from
+ * the folder's fd, and refuses what lies outside the folder. */
+static void folder_store_reaches_only_its_folder(void **state)
+{
+	struct fx *fx = *state;
+	struct ruru_error err = { 0 };
+	struct ruru_buf out = RURU_BUF_INIT;
+	make_dir(fx, "s");
+	make_dir(fx, "s/one");
+	char *p = mk(fx, "s/one/log.md");
+	put_str(p, "hello");
+	char *other = mk(fx, "s/other.md");
+	put_str(other, "no");
+	struct ruru_store *one = ruru_store_sub(S, "s/one", &err);
+	assert_non_null(one);
+	assert_int_equal(ruru_store_read(one, "s/one/log.md", &out, &err), 0);
+	assert_string_equal(out.ptr, "hello");
+	ruru_error_clear(&err);
+	assert_int_equal(ruru_store_read(one, "s/other.md", &out, &err), -1);
+	assert_int_equal(err.code, RURU_EREFUSED);
+	assert_non_null(strstr(err.msg, "outside the workspace root"));
+	/* the folder's fd is kept: renaming the folder away does not move
+	 * the store (and a symlink put in its place is never followed) */
+	char *from = mk(fx, "s/one"), *to = mk(fx, "s/moved");
+	assert_int_equal(rename(from, to), 0);
+	make_link(fx, "/etc", "s/one");
+	ruru_buf_reset(&out);
+	assert_int_equal(ruru_store_read(one, "s/one/log.md", &out, &err), 0);
+	assert_string_equal(out.ptr, "hello");
+	ruru_store_close(one);
+	/* a symlink where the folder should be is refused */
+	ruru_error_clear(&err);
+	assert_null(ruru_store_sub(S, "s/one", &err));
+	assert_int_equal(err.code, RURU_EREFUSED);
+	ruru_buf_release(&out);
+	free(other);
+	free(from);
+	free(to);
+	free(p);
+}
+
+/* Writing a small record in place: through the fault table, never through
+ * a symlink nor into a file with other names. */
+static void overwrite_in_place(void **state)
+{
+	struct fx *fx = *state;
+	struct ruru_error err = { 0 };
+	char *p = mk(fx, "state");
+	int fd = ruru_store_overwrite(S, p, "abcdef", 6, &err);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_file_is(p, "abcdef", 6);
+	fd = ruru_store_overwrite(S, p, "XY", 2, &err); /* in place, not truncated */
+	assert_true(fd >= 0);
+	close(fd);
+	assert_file_is(p, "XYcdef", 6);
+	set_fault("open");
+	assert_int_equal(ruru_store_overwrite(S, p, "zz", 2, &err), -1);
+	assert_int_equal(err.code, RURU_EFAIL);
+	assert_file_is(p, "XYcdef", 6);
+	set_fault("write"); /* torn on purpose: half of it lands */
+	assert_int_equal(ruru_store_overwrite(S, p, "zz", 2, &err), -1);
+	assert_int_equal(err.code, RURU_EFAIL);
+	assert_file_is(p, "zYcdef", 6);
+	set_fault(NULL);
+	char *hard = mk(fx, "hard");
+	assert_int_equal(link(p, hard), 0);
+	ruru_error_clear(&err);
+	assert_int_equal(ruru_store_overwrite(S, p, "zz", 2, &err), -1);
+	assert_int_equal(err.code, RURU_EREFUSED);
+	assert_file_is(hard, "zYcdef", 6);
+	make_link(fx, "hard", "link");
+	ruru_error_clear(&err);
+	char *lnk = mk(fx, "link");
+	assert_int_equal(ruru_store_overwrite(S, lnk, "zz", 2, &err), -1);
+	assert_int_equal(err.code, RURU_EREFUSED);
+	free(lnk);
+	free(hard);
+	free(p);
+}
+
 /* ---------------------------------------------------------------- reads */
 
 static void reads_tail_and_whole(void **state)
@@ -1202,6 +1285,8 @@ int main(void)
 		T(path_relative_to_root_cases),
 		T(truncate_cuts_back_and_reports_a_failed_fstat),
 		T(mkdirs_and_mkdir_new),
+		T(folder_store_reaches_only_its_folder),
+		T(overwrite_in_place),
 		T(reads_tail_and_whole),
 		T(root_walks_refuse_links_fifos_and_hard_links),
 		T(root_walks_without_openat2),

@@ -319,3 +319,48 @@ void ruru_time_format_rfc3339(time_t t, char out[32])
 {
 	format_time(t, 'T', out);
 }
+
+void ruru_time_format_like(struct ruru_buf *out, time_t t, const char *like, size_t n)
+{
+	/* The shape of `like`: date, separator, seconds, fraction, zone. */
+	bool date_only = n <= 10;
+	char sep = n > 10 ? like[10] : 'T';
+	size_t i = 16, frac = 0;
+	bool secs = n >= 19 && like[16] == ':';
+	if (secs)
+		i = 19;
+	if (secs && i < n && (like[i] == '.' || like[i] == ',')) {
+		i++;
+		while (i < n && like[i] >= '0' && like[i] <= '9') {
+			frac++;
+			i++;
+		}
+	}
+	const char *zone = i < n ? like + i : "";
+	size_t zl = i < n ? n - i : 0;
+	long off = 0;
+	bool zulu = zl && (zone[0] == 'Z' || zone[0] == 'z');
+	bool offset = zl >= 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':';
+	if (offset)
+		off = (zone[0] == '-' ? -1 : 1) *
+		      (((zone[1] - '0') * 10 + (zone[2] - '0')) * 3600L +
+		       ((zone[4] - '0') * 10 + (zone[5] - '0')) * 60L);
+	time_t local = t + off;
+	struct tm tm;
+	gmtime_r(&local, &tm);
+	ruru_buf_addf(out, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	if (date_only)
+		return;
+	ruru_buf_addf(out, "%c%02d:%02d", sep, tm.tm_hour, tm.tm_min);
+	if (secs)
+		ruru_buf_addf(out, ":%02d", tm.tm_sec);
+	if (frac) {
+		ruru_buf_addch(out, '.');
+		for (size_t k = 0; k < frac; k++)
+			ruru_buf_addch(out, '0');
+	}
+	if (zulu)
+		ruru_buf_addch(out, zone[0]);
+	else if (offset)
+		ruru_buf_add(out, zone, 6);
+}

@@ -25,6 +25,19 @@ bool ruru_time_parse(const char *s, size_t len, time_t *when, bool *has_zone);
 void ruru_time_format_entry(time_t t, char out[32]);
 /* "2026-11-24T03:15:20Z" (RFC 3339, TOML offset date-time). */
 void ruru_time_format_rfc3339(time_t t, char out[32]);
+/* `t` in the form of the stamp `like` (a value the file already holds):
+ * date only, or the same separator, seconds, fraction digits and zone
+ * ("Z", the same "±HH:MM" offset, or none: UTC wall time).  Appended to
+ * out, unquoted. */
+void ruru_time_format_like(struct ruru_buf *out, time_t t, const char *like, size_t n);
+/* (frontmatter.c) A TOML literal for `now` to replace the date-time `old`
+ * keeping its form (a string stays a string, a date-time a date-time, with
+ * old's precision and zone); when `old` is absent or "", in the form of
+ * `sibling` (start_time beside end_time), else a string RFC 3339 stamp
+ * for "" and an offset date-time for nothing.  `toml` is the text the
+ * values' spans refer to. */
+void ruru_toml_time_like(struct ruru_buf *lit, time_t now, const struct ruru_toml_value *old,
+			 const struct ruru_toml_value *sibling, const char *toml, size_t toml_len);
 
 
 /* The instant of a civil UTC date and time (fields already valid). */

@@ -657,14 +657,13 @@ static int locate(struct ruru_ws *ws, const char *artifact, bool must_exist, str
 	memset(L, 0, sizeof(*L));
 	if (!artifact || !*artifact)
 		return ruru_error_set(err, RURU_EUSAGE, "no CONFIRM artifact named");
-	const char *root = ruru_ws_root(ws);
 	struct ruru_buf a = RURU_BUF_INIT, b = RURU_BUF_INIT, pick = RURU_BUF_INIT,
 			list = RURU_BUF_INIT;
 	struct ruru_error ea = { 0 }, eb = { 0 };
 	ruru_error_clear(&ea);
 	ruru_error_clear(&eb);
 	bool oka = ruru_store_relative(ws->store, artifact, &a, &ea) == 0;
-	bool okb = artifact[0] != '/' && ruru_store_path_inside(ws->store, root, artifact, &b, &eb) == 0;
+	bool okb = artifact[0] != '/' && ruru_store_path_inside(ws->store, NULL, artifact, &b, &eb) == 0;
 	char **m = NULL;
 	size_t n = 0;
 	int rc = -1;
@@ -1449,7 +1448,7 @@ static int propose_session(struct ruru_ws *ws, const char *session, char **id, s
 	*id = ruru_session_resolve(ws, session, err);
 	if (*id)
 		return 0;
-	const char *env = getenv("ROOCOM_SESSION_ID");
+	const char *env = ws->opts.session_id;
 	if (err->code == RURU_ENOTFOUND && !(session && *session) && !(env && *env)) {
 		ruru_error_clear(err);
 		return 0; /* no active session: temp mode */

@@ -19,187 +19,13 @@
 #include "digest.h"
 #include "entry.h"
 #include "logtx.h"
+#include "open.h"
 #include "task.h"
+#include "store.h"
+#include "workspace.h"
 #include "fmkeys.h"
 #include "text.h"
 #include "banned.h"
-
-/* ---------------------------------------------------- pending proposals */
-
-/* CONFIRM sidecars of the session that still wait for a step. */
-static json_t *pending_confirmations(struct ruru_ws *ws, const char *id)
-{
-	json_t *out = json_array();
-	char *dir = ruru_ws_session_path(ws, id, "artifacts");
-	struct ruru_error derr = { 0 };
-	DIR *d = ruru_store_opendir(ws->store, dir, &derr);
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-		if (strncmp(de->d_name, RURU_LIT("CONFIRM-")) || n < 5 || strcmp(de->d_name + n - 5, ".toml"))
-			continue;
-		struct ruru_buf p = RURU_BUF_INIT, b = RURU_BUF_INIT;
-		struct ruru_error e = { 0 };
-		ruru_buf_addf(&p, "%s/%s", dir, de->d_name);
-		if (ruru_store_read(ws->store, p.ptr, &b, &e) == 0) {
-			struct ruru_toml *doc = ruru_toml_parse(b.ptr, b.len, &e);
-			const struct ruru_toml_value *st =
-				doc ? ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("status")) : NULL;
-			const struct ruru_toml_value *tg =
-				doc ? ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("target_path")) : NULL;
-			const char *status = st ? ruru_toml_string(st, NULL) : NULL;
-			if (status && (!strcmp(status, "pending") || !strcmp(status, "approved") ||
-				       !strcmp(status, "skipped"))) {
-				struct ruru_buf a = RURU_BUF_INIT;
-				ruru_buf_addf(&a, "artifacts/%.*s.md", (int)(n - 5), de->d_name);
-				json_array_append_new(
-					out, json_pack("{s:s, s:s, s:s?}", "artifact", a.ptr, "status",
-						       status, "target",
-						       tg ? ruru_toml_string(tg, NULL) : NULL));
-				ruru_buf_release(&a);
-			}
-			ruru_toml_free(doc);
-		}
-		ruru_buf_release(&p);
-		ruru_buf_release(&b);
-	}
-	if (d)
-		closedir(d);
-	free(dir);
-	return out;
-}
-
-/* --------------------------------------------------------------- digest */
-
-/* ------------------------------------------------------------ open items */
-
-static bool same(const char *a, const char *b)
-{
-	return a && b && !strcmp(a, b);
-}
-
-/* Case-insensitive: does `s` hold `word`? */
-static bool holds_ci(const char *s, const char *word)
-{
-	size_t n = strlen(word);
-	for (; s && *s; s++)
-		if (!strncasecmp(s, word, n))
-			return true;
-	return false;
-}
-
-/* The first line of an entry's message, at most 120 bytes (cut at a
- * character boundary). */
-static void first_line(struct ruru_buf *b, const struct ruru_entry *e)
-{
-	size_t n = 0;
-	while (n < e->message_len && e->message[n] != '\n')
-		n++;
-	bool more = n < e->message_len;
-	if (n > 120) {
-		n = 120;
-		while (n > 0 && ((unsigned char)e->message[n] & 0xC0) == 0x80)
-			n--;
-		more = true;
-	}
-	ruru_buf_add(b, e->message, n);
-	if (more)
-		ruru_buf_addstr(b, " …");
-}
-
-json_t *ruru_digest_open_items(const struct ruru_session *s, json_t *tasks, json_t *pending)
-{
-	json_t *out = json_array();
-	struct ruru_buf t = RURU_BUF_INIT;
-	/* One pass from the newest entry back, remembering what later
-	 * results closed: linear in the size of the log. */
-	json_t *done_tasks = json_object(), *done_modes = json_object(), *ok_from = json_object();
-	json_t *withdrawn = json_object(); /* CONFIRM artifacts withdrawn later */
-	bool any_success = false;
-	bool *open = ruru_xmalloc(s->nentries ? s->nentries : 1);
-	for (size_t i = s->nentries; i-- > 0;) {
-		const struct ruru_entry *e = &s->entries[i];
-		open[i] = false;
-		if (e->type == RURU_EV_DELEGATION) {
-			/* Open until a result for its task (or, with no task, from
-			 * its mode) follows, or the proposal it hands over is
-			 * withdrawn. */
-			open[i] = e->task ? !json_object_get(done_tasks, e->task)
-					  : !(e->mode && json_object_get(done_modes, e->mode));
-			if (e->artifact && json_object_get(withdrawn, e->artifact))
-				open[i] = false;
-		} else if (ruru_entry_withdraws(e, e->artifact)) {
-			json_object_set_new(withdrawn, e->artifact, json_true());
-		} else if (e->type == RURU_EV_ERROR) {
-			/* Open until a later successful result (from its source,
-			 * when it names one). */
-			open[i] = e->source ? !json_object_get(ok_from, e->source) : !any_success;
-		} else if (e->type == RURU_EV_RESULT) {
-			if (e->task)
-				json_object_set_new(done_tasks, e->task, json_true());
-			if (e->mode)
-				json_object_set_new(done_modes, e->mode, json_true());
-			if (same(e->outcome, "success")) {
-				any_success = true;
-				if (e->mode)
-					json_object_set_new(ok_from, e->mode, json_true());
-				if (e->source)
-					json_object_set_new(ok_from, e->source, json_true());
-			}
-		}
-	}
-	json_decref(done_tasks);
-	json_decref(done_modes);
-	json_decref(ok_from);
-	json_decref(withdrawn);
-	for (size_t i = 0; i < s->nentries; i++) {
-		const struct ruru_entry *e = &s->entries[i];
-		if (!open[i])
-			continue;
-		ruru_buf_reset(&t);
-		if (e->type == RURU_EV_DELEGATION) {
-			ruru_buf_addf(&t, "delegation to %s%s%s has no result yet: ",
-				      e->mode ? e->mode : "?", e->task ? ", task " : "",
-				      e->task ? e->task : "");
-		} else {
-			ruru_buf_addf(&t, "error%s%s has no later success: ", e->source ? " from " : "",
-				      e->source ? e->source : "");
-		}
-		first_line(&t, e);
-		ruru_buf_addf(&t, " (%s)", e->stamp ? e->stamp : "?");
-		json_array_append_new(out, json_pack("{s:s, s:s, s:I}", "kind",
-						     e->type == RURU_EV_DELEGATION ? "delegation" : "error",
-						     "text", t.ptr, "line", (json_int_t)e->line));
-	}
-	free(open);
-	size_t i;
-	json_t *v;
-	json_array_foreach(tasks, i, v) {
-		const char *st = json_string_value(json_object_get(v, "status"));
-		if (st && (holds_ci(st, "done") || holds_ci(st, "complete")))
-			continue;
-		const char *ti = json_string_value(json_object_get(v, "title"));
-		const char *id = json_string_value(json_object_get(v, "id"));
-		ruru_buf_reset(&t);
-		ruru_buf_addf(&t, "task %s [%s]%s%s", id, st ? st : "no task file found", ti ? " " : "",
-			      ti ? ti : "");
-		json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "kind", "task", "text", t.ptr,
-						     "task", id));
-	}
-	json_array_foreach(pending, i, v) {
-		const char *st = json_string_value(json_object_get(v, "status"));
-		const char *tg = json_string_value(json_object_get(v, "target"));
-		const char *a = json_string_value(json_object_get(v, "artifact"));
-		ruru_buf_reset(&t);
-		ruru_buf_addf(&t, "confirmation %s → %s: %s", a, tg ? tg : "?",
-			      same(st, "pending") ? "waiting for the user's decision"
-						  : "decided, not applied yet");
-		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s}", "kind", "confirmation",
-						     "text", t.ptr, "artifact", a, "status", st));
-	}
-	ruru_buf_release(&t);
-	return out;
-}
 
 /* --------------------------------------------------------------- digest */
 
@@ -285,26 +111,60 @@ static void section_hide(struct section *sec, size_t *total, size_t budget)
 	}
 }
 
-size_t ruru_digest_entries(struct ruru_buf *b, const struct ruru_session *s, size_t budget)
+static void entry_lines(struct ruru_buf *out, const struct ruru_entry *e, size_t share)
 {
-	/* The heading's length with the largest numbers it can hold. */
+	ruru_entry_summary_cut(out, e, "- ", "  ", share);
+}
+
+/* How many of the newest entries fit whole in `room` bytes: the index of
+ * the oldest shown (nentries when none). */
+static size_t fit_from(const struct ruru_session *s, size_t room, size_t share)
+{
 	struct ruru_buf line = RURU_BUF_INIT;
-	ruru_buf_addf(&line, "\n## Last entries (%zu of %zu; %zu older left out)\n\n", s->nentries,
-		      s->nentries, s->nentries);
-	size_t head = line.len, used = 0, first = s->nentries;
-	if (budget >= head) {
-		while (first > 0) {
-			ruru_buf_reset(&line);
-			ruru_entry_summary(&line, &s->entries[first - 1], "- ", "  ");
-			if (head + used + line.len > budget)
-				break;
-			used += line.len;
-			first--;
-		}
+	size_t used = 0, first = s->nentries;
+	while (first > 0) {
+		ruru_buf_reset(&line);
+		entry_lines(&line, &s->entries[first - 1], share);
+		if (used + line.len > room)
+			break;
+		used += line.len;
+		first--;
 	}
 	ruru_buf_release(&line);
-	if (!s->nentries)
+	return first;
+}
+
+size_t ruru_digest_entries_cut(struct ruru_buf *b, const struct ruru_session *s, size_t budget,
+			       size_t share)
+{
+	/* The heading's length with the largest numbers it can hold. */
+	struct ruru_buf line = RURU_BUF_INIT, dec = RURU_BUF_INIT;
+	ruru_buf_addf(&line, "\n## Last entries (%zu of %zu; %zu older left out)\n\n", s->nentries,
+		      s->nentries, s->nentries);
+	size_t head = line.len, first = s->nentries;
+	ruru_buf_release(&line);
+	if (budget >= head)
+		first = fit_from(s, budget - head, share);
+	/* Decisions are kept before notes: when the last decision is among
+	 * the entries cut, its room is taken first and it is shown on its
+	 * own, the newest entries after it. */
+	size_t d = first;
+	while (d-- > 0 && s->entries[d].type != RURU_EV_DECISION)
+		;
+	if (d < first && first > 0) {
+		ruru_buf_addstr(&dec, "\n## Last decision (older than the entries below)\n\n");
+		entry_lines(&dec, &s->entries[d], share);
+		if (budget >= head + dec.len)
+			first = fit_from(s, budget - head - dec.len, share);
+		else
+			ruru_buf_reset(&dec);
+		if (first <= d) /* it fits among the entries after all */
+			ruru_buf_reset(&dec);
+	}
+	if (!s->nentries) {
+		ruru_buf_release(&dec);
 		return 0;
+	}
 	if (first == s->nentries) {
 		/* Not one entry fits: say so, if even that fits. */
 		struct ruru_buf stub = RURU_BUF_INIT;
@@ -312,16 +172,24 @@ size_t ruru_digest_entries(struct ruru_buf *b, const struct ruru_session *s, siz
 		if (stub.len <= budget)
 			ruru_buf_add(b, stub.ptr, stub.len);
 		ruru_buf_release(&stub);
+		ruru_buf_release(&dec);
 		return first;
 	}
+	ruru_buf_add(b, dec.ptr, dec.len);
+	ruru_buf_release(&dec);
 	if (first)
 		ruru_buf_addf(b, "\n## Last entries (%zu of %zu; %zu older left out)\n\n",
 			      s->nentries - first, s->nentries, first);
 	else
 		ruru_buf_addf(b, "\n## Last entries (all %zu)\n\n", s->nentries);
 	for (size_t i = first; i < s->nentries; i++)
-		ruru_entry_summary(b, &s->entries[i], "- ", "  ");
+		entry_lines(b, &s->entries[i], share);
 	return first;
+}
+
+size_t ruru_digest_entries(struct ruru_buf *b, const struct ruru_session *s, size_t budget)
+{
+	return ruru_digest_entries_cut(b, s, budget, 0);
 }
 
 /* The digest of DESIGN §6, at most max_chars bytes (0: no bound) except
@@ -329,21 +197,41 @@ size_t ruru_digest_entries(struct ruru_buf *b, const struct ruru_session *s, siz
  * only when all entries are gone and they still do not fit: first the
  * artifact list, then tasks, the goal text, and the open items last.
  * Returns the number of entries left out. */
+/*
+ * Workspace text in the digest (titles, goal, tasks, artifacts, open items
+ * built from entries) sits behind ruru's own label on ruru's own line:
+ * a one-line value is shown with ruru_text_escape (a newline becomes \n,
+ * a control character or bidi override a visible escape), so no value can
+ * start a line and forge a heading, an open item or a note; lines of the
+ * goal text are indented.  (The CLI's other outputs use the same escapes.)
+ */
+static void value(struct ruru_buf *b, const char *v)
+{
+	ruru_text_escape(b, v ? v : "", v ? strlen(v) : 0);
+}
+
 static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json_t *tasks,
 			  json_t *open, size_t max_chars, const char *title)
 {
-	ruru_buf_addf(b, "# %s %s\n\n", title, s->id);
+	ruru_buf_addf(b, "# %s ", title);
+	value(b, s->id);
+	ruru_buf_addstr(b, "\n\n");
 	/* The header's lines: the front-matter keys that have a label. */
 	for (const struct fm_key *k = fm_keys; k->name; k++) {
 		if (!k->label || k->off == FM_NO_FIELD || k->type == FM_STRINGS)
 			continue;
 		const char *v = *(char *const *)((const char *)s + k->off);
-		if (v && *v)
-			ruru_buf_addf(b, "%s: %s\n", k->label, v);
-		else if (k->missing)
+		if (v && *v) {
+			ruru_buf_addf(b, "%s: ", k->label);
+			value(b, v);
+			ruru_buf_addch(b, '\n');
+		} else if (k->missing) {
 			ruru_buf_addf(b, "%s: %s\n", k->label, k->missing);
+		}
 	}
-	ruru_buf_addf(b, "Log: %s\n", s->path);
+	ruru_buf_addstr(b, "Log: ");
+	value(b, s->path);
+	ruru_buf_addch(b, '\n');
 
 	struct section sec[4] = { { .name = "open items" }, { .name = "goal text" },
 				  { .name = "tasks" }, { .name = "artifacts" } };
@@ -353,7 +241,9 @@ static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json
 	ruru_buf_addstr(&sec[0].head, "\n## Open items\n\n");
 	json_array_foreach(open, i, v) {
 		ruru_buf_reset(&l);
-		ruru_buf_addf(&l, "- %s\n", json_string_value(json_object_get(v, "text")));
+		ruru_buf_addstr(&l, "- ");
+		value(&l, json_string_value(json_object_get(v, "text")));
+		ruru_buf_addch(&l, '\n');
 		section_add(&sec[0], l.ptr);
 	}
 	ruru_buf_addstr(&sec[1].head, "\n## Goal\n\n");
@@ -361,9 +251,9 @@ static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
 		ruru_buf_reset(&l);
-		ruru_buf_add(&l, p, n);
-		if (!nl)
-			ruru_buf_addch(&l, '\n');
+		ruru_buf_addstr(&l, "  ");
+		ruru_text_escape_keep(&l, p, nl ? n - 1 : n, "\t");
+		ruru_buf_addch(&l, '\n');
 		section_add(&sec[1], l.ptr);
 		p += n;
 	}
@@ -376,16 +266,33 @@ static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json
 					  ? json_string_value(json_object_get(v, "via"))
 					  : NULL;
 		ruru_buf_reset(&l);
-		ruru_buf_addf(&l, "- %s [%s]%s%s%s%s%s%s%s\n", json_string_value(json_object_get(v, "id")),
-			      st ? st : "no task file found", ti ? " " : "", ti ? ti : "", f ? " (" : "",
-			      f ? f : "", via ? "; names this session in " : "", via ? via : "",
-			      f ? ")" : "");
+		ruru_buf_addstr(&l, "- ");
+		value(&l, json_string_value(json_object_get(v, "id")));
+		ruru_buf_addstr(&l, " [");
+		value(&l, st ? st : "no task file found");
+		ruru_buf_addch(&l, ']');
+		if (ti) {
+			ruru_buf_addch(&l, ' ');
+			value(&l, ti);
+		}
+		if (f) {
+			ruru_buf_addstr(&l, " (");
+			value(&l, f);
+			if (via) {
+				ruru_buf_addstr(&l, "; names this session in ");
+				value(&l, via);
+			}
+			ruru_buf_addch(&l, ')');
+		}
+		ruru_buf_addch(&l, '\n');
 		section_add(&sec[2], l.ptr);
 	}
 	ruru_buf_addstr(&sec[3].head, "\n## Artifacts\n\n");
 	for (i = 0; i < s->nartifacts; i++) {
 		ruru_buf_reset(&l);
-		ruru_buf_addf(&l, "- %s\n", s->artifacts[i]);
+		ruru_buf_addstr(&l, "- ");
+		value(&l, s->artifacts[i]);
+		ruru_buf_addch(&l, '\n');
 		section_add(&sec[3], l.ptr);
 	}
 	ruru_buf_release(&l);
@@ -404,7 +311,9 @@ static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json
 	for (i = 0; i < 4; i++)
 		section_release(&sec[i]);
 	size_t budget = !max_chars ? (size_t)-1 : max_chars > b->len ? max_chars - b->len : 0;
-	return ruru_digest_entries(b, s, budget);
+	/* One long entry never hides the rest: each gets at most an eighth
+	 * of the bound. */
+	return ruru_digest_entries_cut(b, s, budget, max_chars / 8);
 }
 
 /* Build the digest and its JSON for a loaded session. */
@@ -412,8 +321,11 @@ static void make_digest(struct ruru_ws *ws, struct ruru_session *s, size_t max_c
 			const char *title, char **digest, json_t **json)
 {
 	json_t *tasks = tasks_json(ws, s->id, s->tasks, s->ntasks);
-	json_t *pending = pending_confirmations(ws, s->id);
-	json_t *open = ruru_digest_open_items(s, tasks, pending);
+	json_t *pending = ruru_open_proposals(ws, s->id);
+	struct ruru_open *acc = ruru_open_new();
+	for (size_t i = 0; i < s->nentries; i++)
+		ruru_open_feed(acc, &s->entries[i]);
+	json_t *open = ruru_open_finish(acc, ws, s->id, tasks, pending);
 	struct ruru_buf b = RURU_BUF_INIT;
 	size_t omitted = digest_text(&b, s, tasks, open, max_chars, title);
 	if (json) {
@@ -447,6 +359,23 @@ int ruru_session_digest(struct ruru_ws *ws, const char *id, size_t max_chars, ch
 	return 0;
 }
 
+/* Does .active (of the session's layout) already name `id`? */
+static bool active_is(struct ruru_ws *ws, const char *id)
+{
+	char *path = ruru_ws_active_path(ruru_ws_session_layout(ws, id));
+	struct ruru_buf b = RURU_BUF_INIT;
+	struct ruru_error e = { 0 };
+	bool yes = false;
+	if (ruru_store_read(ws->store, path, &b, &e) == 0) {
+		while (b.len && (b.ptr[b.len - 1] == '\n' || b.ptr[b.len - 1] == '\r'))
+			b.len--;
+		yes = b.len == strlen(id) && !memcmp(b.ptr, id, b.len);
+	}
+	ruru_buf_release(&b);
+	free(path);
+	return yes;
+}
+
 int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, unsigned flags,
 			  char **digest, json_t **json, struct ruru_error *err)
 {
@@ -470,17 +399,14 @@ int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, 
 				      "session \"%s\" is %s; it is reopened only when that is asked for",
 				      id, ruru_status_word(was));
 	bool resumed = was != RURU_STATUS_ACTIVE;
-	int rc;
-	if (resumed) {
-		rc = ruru_session_set_status(ws, id, RURU_STATUS_ACTIVE,
-					     ended ? "reopened and continued" : "continued", err);
-	} else {
-		static const char msg[] = "Session continued";
-		struct ruru_log_input e = { .type = RURU_EV_SESSION, .message = msg,
-					    .message_len = sizeof(msg) - 1 };
-		rc = ruru_session_log(ws, id, &e, err);
-	}
-	if (rc < 0 || ruru_ws_set_active(ws, id, err) < 0)
+	/* Reading never writes: a session that is already active and already
+	 * the active one gets no entry and no file touched; only a resume or
+	 * a reopen is logged (one session entry, with the status change). */
+	if (resumed && ruru_session_set_status(ws, id, RURU_STATUS_ACTIVE,
+					       ended ? "reopened and continued" : "continued",
+					       err) < 0)
+		return -1;
+	if (!active_is(ws, id) && ruru_ws_set_active(ws, id, err) < 0)
 		return -1;
 	if (ruru_session_load(ws, id, RURU_LOAD_ENTRIES, &s, err) < 0)
 		return -1;

@@ -8,19 +8,15 @@
 
 #include "ruru.h"
 
-/* Open items of a session, oldest first, as JSON [{kind, text, ...}]:
- * delegations without a result for their task (or mode), errors without a
- * later successful result, tasks whose MDTM status is not done (`tasks` as
- * ruru_task_list() gives them), and proposals still pending or decided
- * but not applied (`pending`: [{artifact, status, target}]).  New
- * reference. */
-json_t *ruru_digest_open_items(const struct ruru_session *s, json_t *tasks, json_t *pending);
-
 /* Append the newest entries of `s` that fit, whole, in `budget` bytes
  * together with their heading ("## Last entries (K of N; M older left
  * out)"), in log order; when none fits, a line "(N entries not shown)"
  * if that fits.  Returns
  * the number of entries left out (the oldest ones). */
 size_t ruru_digest_entries(struct ruru_buf *b, const struct ruru_session *s, size_t budget);
+/* The same, with every message longer than `share` bytes (0: none) cut to
+ * that with "… (N bytes more: `ruru show --entry LINE`)". */
+size_t ruru_digest_entries_cut(struct ruru_buf *b, const struct ruru_session *s, size_t budget,
+			       size_t share);
 
 #endif

@@ -8,11 +8,9 @@
  * recent entries go, then the tail of each list (with a line saying how
  * many were left out), never the order.
  *
- * It must stay fast on a 100,000-entry log, so it never parses the whole
- * log: the front matter is read alone, recent entries come from the last
- * 64 KiB, and open items from one pass over the mapped file that looks
- * only at the type word of each entry line and parses just the
- * delegations, results, errors and decisions in ruru's own format.
+ * Open items are those of the digest (open.h), from one streaming pass
+ * over the mapped log that holds one entry at a time; recent entries come
+ * from the tail alone.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -23,7 +21,10 @@
 #include <unistd.h>
 
 #include "entry.h"
+#include "open.h"
+#include "task.h"
 #include "logtx.h"
+#include "session.h"
 #include "store.h"
 #include "workspace.h"
 #include "text.h"
@@ -52,228 +53,49 @@ static void entry_line(struct ruru_buf *out, const struct ruru_entry *e)
 	ruru_buf_release(&b);
 }
 
+/* One line for an open item's text: escaped, cut at ITEM_MAX. */
+static void item_line(struct ruru_buf *out, const char *text)
+{
+	size_t n = strlen(text);
+	bool cut = n > ITEM_MAX;
+	if (cut) {
+		n = ITEM_MAX;
+		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+			n--;
+	}
+	ruru_text_escape(out, text, n);
+	ruru_buf_addstr(out, cut ? " …\n" : "\n");
+}
+
 /* ---------------------------------------------------------- open items */
 
 /*
- * Open items come from one backward pass over the log: going from the
- * newest entry to the oldest, a result marks its task (and mode) as
- * answered and a successful one marks every earlier error as resolved, so
- * a delegation is open when no later result named its task (or, without a
- * task, its mode) nor a later note withdrew the proposal it hands over
- * (RURU_WITHDRAWN_LEAD), and an error when no later result succeeded.  Only entry
- * lines in ruru's format are looked at ("- [STAMP] **TYPE** · key `v`"),
- * by their header alone; nothing is allocated per entry, so a log of
- * 100,000 entries costs a few milliseconds.
+ * Open items are the library's one definition (open.h), fed from one
+ * streaming pass over the mapped log; the same pass keeps the last
+ * decision.  Only one entry's strings exist at a time.
  */
-struct span {
-	const char *p;
-	size_t n;
+struct pass {
+	struct ruru_open *open;
+	json_t *decision;        /* the last decision's JSON */
+	struct ruru_buf decision_line;
 };
 
-struct spanset {
-	struct span *slot;
-	size_t cap, used;
-};
-
-static uint64_t span_hash(struct span s)
+static int pass_cb(void *ctx, const struct ruru_entry *e)
 {
-	return ruru_fnv1a(s.p, s.n);
-}
-
-static bool set_has(const struct spanset *set, struct span s)
-{
-	if (!set->cap)
-		return false;
-	for (size_t i = span_hash(s) & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
-		if (!set->slot[i].p)
-			return false;
-		if (set->slot[i].n == s.n && !memcmp(set->slot[i].p, s.p, s.n))
-			return true;
+	struct pass *p = ctx;
+	ruru_open_feed(p->open, e);
+	if (e->type == RURU_EV_DECISION) {
+		json_decref(p->decision);
+		p->decision = ruru_entry_json(e);
+		ruru_buf_reset(&p->decision_line);
+		entry_line(&p->decision_line, e);
 	}
+	return 0;
 }
 
-static void set_add(struct spanset *set, struct span s)
-{
-	if (set_has(set, s))
-		return;
-	if (2 * (set->used + 1) > set->cap) {
-		struct spanset bigger = { .cap = set->cap ? 2 * set->cap : 64 };
-		bigger.slot = calloc(bigger.cap, sizeof(*bigger.slot));
-		if (!bigger.slot)
-			abort();
-		for (size_t i = 0; i < set->cap; i++)
-			if (set->slot[i].p)
-				set_add(&bigger, set->slot[i]);
-		free(set->slot);
-		*set = bigger;
-	}
-	size_t i = span_hash(s) & (set->cap - 1);
-	while (set->slot[i].p)
-		i = (i + 1) & (set->cap - 1);
-	set->slot[i] = s;
-	set->used++;
-}
-
-/* The header of one entry line: type and the fields prime needs. */
-struct head {
-	enum ruru_event type;
-	const char *fields, *end; /* " · key `value`"... up to the line's end */
-	struct span task, mode, outcome, artifact;
-};
-
-/* Does [p, end) start with the literal `lit`? */
-#define STARTS(p, end, lit) ((size_t)((end) - (p)) >= sizeof(lit) - 1 && !memcmp((p), (lit), sizeof(lit) - 1))
-
-/* "- [STAMP] **TYPE**" of the five types prime looks at; the fields are
- * read by read_fields() only when needed (this runs for every line). */
-static bool read_head(const char *p, const char *end, struct head *h)
-{
-	if (end - p < 12 || p[1] != ' ' || p[2] != '[')
-		return false;
-	size_t room = (size_t)(end - p - 3);
-	const char *rb = memchr(p + 3, ']', room < 48 ? room : 48);
-	if (!rb || rb[1] != ' ' || rb[2] != '*' || rb[3] != '*')
-		return false;
-	const char *t = rb + 4;
-	switch (*t) {
-	case 'd':
-		if (STARTS(t, end, "delegation**"))
-			h->type = RURU_EV_DELEGATION, t += 12;
-		else if (STARTS(t, end, "decision**"))
-			h->type = RURU_EV_DECISION, t += 10;
-		else
-			return false;
-		break;
-	case 'r':
-		if (!STARTS(t, end, "result**"))
-			return false;
-		h->type = RURU_EV_RESULT, t += 8;
-		break;
-	case 'e':
-		if (!STARTS(t, end, "error**"))
-			return false;
-		h->type = RURU_EV_ERROR, t += 7;
-		break;
-	case 'n':
-		if (!STARTS(t, end, "note**"))
-			return false;
-		h->type = RURU_EV_NOTE, t += 6;
-		break;
-	default:
-		return false;
-	}
-	h->fields = t;
-	h->end = end;
-	return true;
-}
-
-static void read_fields(struct head *h)
-{
-	const char *end = h->end;
-	h->task = h->mode = h->outcome = h->artifact = (struct span){ 0 };
-	for (const char *q = h->fields; STARTS(q, end, " \xC2\xB7 ");) {
-		const char *k = q + 4, *sp = memchr(k, ' ', (size_t)(end - k));
-		if (!sp || end - sp < 3 || sp[1] != '`')
-			break;
-		const char *v = sp + 2, *ve = memchr(v, '`', (size_t)(end - v));
-		if (!ve)
-			break;
-		struct span val = { v, (size_t)(ve - v) };
-		size_t kn = (size_t)(sp - k);
-		if (RURU_IS_LIT(k, kn, "task"))
-			h->task = val;
-		else if (RURU_IS_LIT(k, kn, "mode"))
-			h->mode = val;
-		else if (RURU_IS_LIT(k, kn, "outcome"))
-			h->outcome = val;
-		else if (RURU_IS_LIT(k, kn, "artifact"))
-			h->artifact = val;
-		q = ve + 1;
-	}
-}
-
-#define SHOW_MAX 32 /* open items kept for display (newest first) */
-
-struct scan {
-	size_t open_at[SHOW_MAX]; /* offsets of the newest open items */
-	size_t nshow, nopen;
-	size_t decision_at;
-	bool has_decision;
-};
-
-static void scan_log(const char *text, size_t len, struct scan *s)
-{
-	struct spanset tasks = { 0 }, modes = { 0 }, withdrawn = { 0 };
-	bool later_success = false;
-	size_t end = len;
-	while (end > 0) {
-		const char *nl = end > 1 ? memrchr(text, '\n', end - 1) : NULL;
-		size_t start = nl ? (size_t)(nl - text) + 1 : 0;
-		struct head h;
-		if (text[start] == '-' && read_head(text + start, text + end, &h)) {
-			bool open = false;
-			switch (h.type) {
-			case RURU_EV_RESULT:
-				read_fields(&h);
-				if (h.task.p)
-					set_add(&tasks, h.task);
-				if (h.mode.p)
-					set_add(&modes, h.mode);
-				if (!h.outcome.p || RURU_IS_LIT(h.outcome.p, h.outcome.n, "success"))
-					later_success = true;
-				break;
-			case RURU_EV_DELEGATION:
-				/* Until a result or a withdrawal has been seen, every
-				 * delegation is open. */
-				open = true;
-				if (tasks.used || modes.used || withdrawn.used) {
-					read_fields(&h);
-					open = h.task.p ? !set_has(&tasks, h.task)
-							: !(h.mode.p && set_has(&modes, h.mode));
-					if (h.artifact.p && set_has(&withdrawn, h.artifact))
-						open = false;
-				}
-				break;
-			case RURU_EV_NOTE: {
-				/* Only ruru's withdrawal note matters: " · artifact
-				 * `X`: Withdrew…"; any other note is passed over
-				 * after a compare or two. */
-				static const char key[] = " \xC2\xB7 artifact `";
-				const char *v = h.fields + sizeof(key) - 1, *ve;
-				if (STARTS(h.fields, h.end, key) &&
-				    (ve = memchr(v, '`', (size_t)(h.end - v))) &&
-				    STARTS(ve + 1, h.end, ": " RURU_WITHDRAWN_LEAD))
-					set_add(&withdrawn, (struct span){ v, (size_t)(ve - v) });
-				break;
-			}
-			case RURU_EV_ERROR:
-				open = !later_success;
-				break;
-			case RURU_EV_DECISION:
-				if (!s->has_decision) {
-					s->has_decision = true;
-					s->decision_at = start;
-				}
-				break;
-			default:
-				break;
-			}
-			if (open) {
-				if (s->nshow < SHOW_MAX)
-					s->open_at[s->nshow++] = start;
-				s->nopen++;
-			}
-		}
-		end = start;
-	}
-	free(tasks.slot);
-	free(modes.slot);
-	free(withdrawn.slot);
-}
-
-/* Map the log read-only, scan it, and parse the items to show. */
-static int scan_file(struct ruru_store *store, const char *path, size_t body, struct scan *s, struct ruru_entry *shown,
-		     struct ruru_entry *decision, bool *has_decision, struct ruru_error *err)
+/* Map the log read-only and make one pass over its entries. */
+static int scan_file(struct ruru_store *store, const char *path, size_t body, struct pass *p,
+		     struct ruru_error *err)
 {
 	/* Opened the way the storage layer walks a workspace path: never
 	 * through a symlink, a regular file only. */
@@ -294,37 +116,31 @@ static int scan_file(struct ruru_store *store, const char *path, size_t body, st
 	close(fd);
 	if (map == MAP_FAILED)
 		return ruru_error_set(err, RURU_EFAIL, "cannot map the session log");
-	const char *text = map;
-	const char *nl = memchr(text + body, '\n', len - body);
-	const char *eol = nl && nl > text && nl[-1] == '\r' ? "\r\n" : "\n";
-	scan_log(text + body, len - body, s);
-	size_t k = 0;
-	for (size_t i = 0; i < s->nshow; i++) {
-		size_t at = body + s->open_at[i];
-		if (ruru_entry_parse_strict(text + at, len - at, eol, &shown[k]))
-			k++;
-	}
-	s->nopen -= s->nshow - k;
-	s->nshow = k;
-	if (s->has_decision) {
-		size_t at = body + s->decision_at;
-		*has_decision = ruru_entry_parse_strict(text + at, len - at, eol, decision);
-	}
+	ruru_entries_each(map, len, body, pass_cb, p);
 	munmap(map, len);
 	return 0;
+}
+
+/* Natural order of proposals: file2 before file10. */
+static int cmp_artifact(const void *a, const void *b)
+{
+	const char *x = json_string_value(json_object_get(*(json_t *const *)a, "artifact"));
+	const char *y = json_string_value(json_object_get(*(json_t *const *)b, "artifact"));
+	return strverscmp(x ? x : "", y ? y : "");
 }
 
 /* ---------------------------------------------------------- the digest */
 
 struct budget {
 	struct ruru_buf *out;
-	size_t max; /* the bound for everything but the footer */
+	size_t max;  /* the bound for everything but the footer */
+	size_t keep; /* bytes kept free for what must come later */
 };
 
 /* Add `line` when it fits (keeping `reserve` bytes free); false otherwise. */
 static bool fits(struct budget *b, const struct ruru_buf *line, size_t reserve)
 {
-	if (b->out->len + line->len + reserve > b->max)
+	if (b->out->len + line->len + reserve + b->keep > b->max)
 		return false;
 	ruru_buf_add(b->out, line->ptr, line->len);
 	return true;
@@ -370,8 +186,31 @@ static void no_session(struct ruru_ws *ws, struct budget *b, json_t *j)
 	size_t n = 0;
 	struct ruru_error e = { 0 };
 	ruru_buf_addstr(b->out, "ruru: no active session.\n");
-	json_t *recent = json_array();
-	if (ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) == 0 && n) {
+	json_t *recent = json_array(), *says = json_array();
+	/* Logs that still say Active, though .active names none of them. */
+	if (ruru_session_list_logs(ws, RURU_STATUS_ACTIVE, NULL, &list, &n, &e) == 0 && n) {
+		struct ruru_buf line = RURU_BUF_INIT;
+		ruru_buf_addstr(b->out, "These logs say Active (newest first; ruru continue ID):\n");
+		for (size_t i = 0; i < n && i < 5; i++) {
+			ruru_buf_reset(&line);
+			ruru_buf_addstr(&line, "- ");
+			ruru_text_escape(&line, list[i].id, strlen(list[i].id));
+			ruru_buf_addch(&line, ' ');
+			size_t tl = list[i].title ? strlen(list[i].title) : 0;
+			ruru_text_escape(&line, list[i].title ? list[i].title : "",
+					 tl > ITEM_MAX / 2 ? ITEM_MAX / 2 : tl);
+			ruru_buf_addch(&line, '\n');
+			if (!fits(b, &line, 0))
+				break;
+			json_array_append_new(says, json_string(list[i].id));
+		}
+		ruru_buf_release(&line);
+	}
+	ruru_session_list_free(list, n);
+	list = NULL;
+	n = 0;
+	json_object_set_new(j, "active_in_logs", says);
+	if (ruru_session_list_logs(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) == 0 && n) {
 		struct ruru_buf line = RURU_BUF_INIT;
 		ruru_buf_addstr(b->out, "Recent sessions:\n");
 		for (size_t i = 0; i < n && i < 5; i++) {
@@ -413,10 +252,8 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 	}
 	ruru_buf_addstr(&footer, "Log each event: ruru log --type TYPE \"MESSAGE\" (MCP tool "
 				 "session_log); full digest: ruru show --digest\n");
-	struct budget b = { &out, max_chars > footer.len ? max_chars - footer.len : 0 };
-	struct scan sc = { 0 };
-	struct ruru_entry shown[SHOW_MAX], decision;
-	bool has_decision = false;
+	struct budget b = { &out, max_chars > footer.len ? max_chars - footer.len : 0, 0 };
+	struct pass pass = { NULL, NULL, RURU_BUF_INIT };
 	struct ruru_session s = { 0 };
 	bool loaded = false;
 	int rc = 0;
@@ -448,36 +285,7 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 						 : json_null());
 	json_object_set_new(j, "goal", s.title ? json_string(s.title) : json_null());
 
-	/* Pending confirmations, with their targets. */
-	json_t *pending = json_array(), *plines = json_array();
-	json_t *all = ruru_confirm_list(ws, sid, NULL, &e);
-	size_t i;
-	json_t *c;
-	json_array_foreach(all, i, c) {
-		const char *st = json_string_value(json_object_get(c, "status"));
-		if (!st || (strcmp(st, "pending") && strcmp(st, "approved") && strcmp(st, "skipped")))
-			continue;
-		const char *art = json_string_value(json_object_get(c, "artifact"));
-		/* A session's proposal as the log names it: artifacts/CONFIRM-…. */
-		const char *sess = json_string_value(json_object_get(c, "session"));
-		const char *in = art && sess ? strstr(art, sess) : NULL;
-		if (in && !strncmp(in + strlen(sess), RURU_LIT("/artifacts/")))
-			art = in + strlen(sess) + 1;
-		const char *tg = json_string_value(json_object_get(c, "target"));
-		json_array_append_new(pending, json_pack("{s:s?, s:s?, s:s}", "artifact", art, "target",
-							 tg, "status", st));
-		json_array_append_new(plines, json_sprintf("- %s → %s (%s%s)\n", art ? art : "?",
-							   tg ? tg : "?", st,
-							   !strcmp(st, "pending") ? ": ask the user"
-										 : ": delegate and apply"));
-	}
-	json_decref(all);
-	add_list(&b, "Pending confirmations:\n", plines, json_array_size(plines),
-		 "ruru confirm list");
-	json_decref(plines);
-	json_object_set_new(j, "pending_confirmations", pending);
-
-	/* Open items: one pass over the log. */
+	/* One pass over the log: the open items and the last decision. */
 	char *path = ruru_ws_path(ws, s.path);
 	struct ruru_buf head = RURU_BUF_INIT;
 	size_t body = 0;
@@ -486,33 +294,82 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 	    ruru_frontmatter_split(head.ptr, head.len, &fm))
 		body = fm.body;
 	ruru_buf_release(&head);
-	if (scan_file(ws->store, path, body, &sc, shown, &decision, &has_decision, err) < 0) {
+	pass.open = ruru_open_new();
+	if (scan_file(ws->store, path, body, &pass, err) < 0) {
 		free(path);
 		rc = -1;
 		goto finish;
 	}
-	json_t *open = json_array(), *olines = json_array();
-	for (i = 0; i < sc.nshow; i++) {
-		ruru_buf_reset(&line);
-		entry_line(&line, &shown[i]);
-		json_array_append_new(olines, json_stringn(line.ptr, line.len));
-		json_array_append_new(open, ruru_entry_json(&shown[i]));
+	json_t *tasks = tasks_json(ws, sid, s.tasks, s.ntasks);
+	json_t *pending = ruru_open_proposals(ws, sid);
+	json_t *items = ruru_open_finish(pass.open, ws, sid, tasks, pending);
+	pass.open = NULL;
+	json_decref(tasks);
+
+	/* The last decision is never pushed out by the lists above it. */
+	struct ruru_buf d = RURU_BUF_INIT;
+	if (pass.decision) {
+		ruru_buf_addstr(&d, "Last decision:\n");
+		ruru_buf_add(&d, pass.decision_line.ptr, pass.decision_line.len);
+		b.keep = d.len;
 	}
-	add_list(&b, "Open items (newest first):\n", olines, sc.nopen,
+
+	/* Pending confirmations, with their targets, in natural order. */
+	json_t *plines = json_array();
+	size_t i, np = json_array_size(pending);
+	json_t **pv = ruru_xmalloc((np + 1) * sizeof(*pv));
+	for (i = 0; i < np; i++)
+		pv[i] = json_array_get(pending, i);
+	qsort(pv, np, sizeof(*pv), cmp_artifact);
+	json_t *sorted = json_array();
+	for (i = 0; i < np; i++) {
+		const char *st = json_string_value(json_object_get(pv[i], "status"));
+		const char *art = json_string_value(json_object_get(pv[i], "artifact"));
+		const char *tg = json_string_value(json_object_get(pv[i], "target"));
+		json_array_append(sorted, pv[i]);
+		ruru_buf_reset(&line);
+		ruru_buf_addstr(&line, "- ");
+		ruru_text_escape(&line, art ? art : "?", art ? strlen(art) : 1);
+		ruru_buf_addstr(&line, " → ");
+		ruru_text_escape(&line, tg ? tg : "?", tg ? strlen(tg) : 1);
+		ruru_buf_addf(&line, " (%s%s)\n", st,
+			      !strcmp(st, "pending") ? ": ask the user" : ": delegate and apply");
+		json_array_append_new(plines, json_stringn(line.ptr, line.len));
+	}
+	free(pv);
+	json_decref(pending);
+	add_list(&b, "Pending confirmations:\n", plines, json_array_size(plines),
+		 "ruru confirm list");
+	json_decref(plines);
+	json_object_set_new(j, "pending_confirmations", sorted);
+
+	/* The other open items, newest first. */
+	json_t *open = json_array(), *olines = json_array();
+	for (i = json_array_size(items); i-- > 0;) {
+		json_t *v = json_array_get(items, i);
+		if (!strcmp(json_string_value(json_object_get(v, "kind")), "confirmation"))
+			continue;
+		const char *t = json_string_value(json_object_get(v, "text"));
+		ruru_buf_reset(&line);
+		ruru_buf_addstr(&line, "- ");
+		item_line(&line, t);
+		json_array_append_new(olines, json_stringn(line.ptr, line.len));
+		json_array_append(open, v);
+	}
+	json_decref(items);
+	add_list(&b, "Open items (newest first):\n", olines, json_array_size(olines),
 		 "ruru show --digest");
 	json_decref(olines);
+	json_object_set_new(j, "open_item_count", json_integer((json_int_t)json_array_size(open)));
 	json_object_set_new(j, "open_items", open);
-	json_object_set_new(j, "open_item_count", json_integer((json_int_t)sc.nopen));
-	if (has_decision) {
-		struct ruru_buf d = RURU_BUF_INIT;
-		ruru_buf_addstr(&d, "Last decision:\n");
-		entry_line(&d, &decision);
+	b.keep = 0;
+	if (pass.decision) {
 		fits(&b, &d, 0);
-		ruru_buf_release(&d);
-		json_object_set_new(j, "last_decision", ruru_entry_json(&decision));
+		json_object_set_new(j, "last_decision", json_incref(pass.decision));
 	} else {
 		json_object_set_new(j, "last_decision", json_null());
 	}
+	ruru_buf_release(&d);
 
 	/* Recent entries from the tail, newest kept first. */
 	struct ruru_buf tail = RURU_BUF_INIT;
@@ -583,10 +440,9 @@ finish:
 	}
 	if (loaded)
 		ruru_session_release(&s);
-	for (size_t k = 0; k < sc.nshow; k++)
-		ruru_entry_release(&shown[k]);
-	if (has_decision)
-		ruru_entry_release(&decision);
+	ruru_open_free(pass.open);
+	json_decref(pass.decision);
+	ruru_buf_release(&pass.decision_line);
 	free(sid);
 	ruru_buf_release(&out);
 	ruru_buf_release(&footer);

@@ -16,10 +16,12 @@
 
 #include "entry.h"
 #include "logtx.h"
+#include "capture.h"
 #include "session.h"
 #include "v7.h"
 #include "fmkeys.h"
 #include "text.h"
+#include "timestamp.h"
 #include "banned.h"
 
 /* ------------------------------------------------------------ creating */
@@ -409,9 +411,28 @@ static int add_source_summary(struct ruru_buf *log, struct ruru_ws *ws, const ch
 	return rc;
 }
 
-static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct ruru_error *err);
+static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, time_t start,
+			 bool activate, ruru_session_stage_fn stage, void *ctx,
+			 struct ruru_error *err);
+static char *session_new_checked(struct ruru_ws *ws, const struct ruru_new *opts, time_t start,
+				 bool activate, ruru_session_stage_fn stage, void *ctx,
+				 struct ruru_error *err);
 
 char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct ruru_error *err)
+{
+	return session_new_checked(ws, opts, 0, true, NULL, NULL, err);
+}
+
+char *ruru_session_new_with(struct ruru_ws *ws, const struct ruru_new *opts, time_t start,
+			    bool activate, ruru_session_stage_fn stage, void *ctx,
+			    struct ruru_error *err)
+{
+	return session_new_checked(ws, opts, start, activate, stage, ctx, err);
+}
+
+static char *session_new_checked(struct ruru_ws *ws, const struct ruru_new *opts, time_t start,
+				 bool activate, ruru_session_stage_fn stage, void *ctx,
+				 struct ruru_error *err)
 {
 	struct ruru_new o = *opts;
 	if (!o.coordinator || !*o.coordinator)
@@ -448,7 +469,7 @@ char *ruru_session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct r
 	o.ntags = ntags;
 	/* Another session stays active as it is: the caller is told which. */
 	char *before = opts->other_active ? ruru_session_active(ws) : NULL;
-	char *made = session_new(ws, &o, err);
+	char *made = session_new(ws, &o, start, activate, stage, ctx, err);
 	free(tags);
 	if (opts->other_active) {
 		if (!made || (before && !strcmp(before, made))) {
@@ -492,7 +513,9 @@ static int stage_active(struct ruru_logtx *tx, struct ruru_ws *ws, enum ruru_lay
  * scaffold, the log and the active pointer are staged; commit publishes
  * them, and abort (or a failed commit) removes every one and the folder.
  */
-static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct ruru_error *err)
+static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, time_t start,
+			 bool activate, ruru_session_stage_fn stage, void *ctx,
+			 struct ruru_error *err)
 {
 	struct ruru_new o = *opts;
 	if (!ruru_entry_field_ok(o.coordinator)) {
@@ -500,7 +523,7 @@ static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct
 		ruru_error_hint(err, "coordinator", RURU_HINT_NONE, NULL);
 		return NULL;
 	}
-	time_t now = ruru_now(ws);
+	time_t now = start ? start : ruru_now(ws);
 	enum ruru_layout layout = ruru_ws_new_layout(ws);
 	json_t *scaffold = NULL;
 	if (layout == RURU_LAYOUT_RURU) {
@@ -563,12 +586,14 @@ static char *session_new(struct ruru_ws *ws, const struct ruru_new *opts, struct
 		if (rc == 0 && scaffold && !strcmp(dirs[i], "artifacts"))
 			rc = ruru_scaffold_stage(&tx, scaffold, path.ptr, err);
 	}
+	if (rc == 0 && stage)
+		rc = stage(&tx, &log, id.ptr, ctx, err);
 	if (rc == 0) {
 		ruru_buf_reset(&path);
 		ruru_buf_addf(&path, "%s/session_log.md", tx.new_dir);
 		rc = ruru_logtx_stage_file(&tx, path.ptr, log.ptr, log.len, true, err);
 	}
-	if (rc == 0)
+	if (rc == 0 && activate)
 		rc = stage_active(&tx, ws, layout, id.ptr, err);
 	if (rc == 0) {
 		in_tx = false;
@@ -661,9 +686,12 @@ int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_i
 			rc = ruru_logtx_array_add(&tx, "related_tasks", task, err);
 		if (rc == 0 && artifact && *artifact && in->type == RURU_EV_ARTIFACT)
 			rc = ruru_logtx_array_add(&tx, "related_artifacts", artifact, err);
-		if (rc == 0)
+		/* A host's hook may have logged this very event already
+		 * (dedup.c): then the log keeps that one entry. */
+		bool dup = rc == 0 && ruru_logtx_duplicate(&tx, &copy, ruru_now(ws));
+		if (rc == 0 && !dup)
 			rc = ruru_logtx_entry(&tx, &copy, err);
-		if (rc < 0)
+		if (rc < 0 || dup)
 			ruru_logtx_abort(&tx);
 		else
 			rc = ruru_logtx_commit(&tx, err);
@@ -708,10 +736,16 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
 	int rc = ruru_logtx_set(&tx, "status", lit.ptr, err);
 	if (rc == 0) {
 		ruru_buf_reset(&lit);
-		if (to == RURU_STATUS_ACTIVE)
+		if (to == RURU_STATUS_ACTIVE) {
 			ruru_buf_addstr(&lit, "\"\"");
-		else
-			ruru_toml_encode_time(&lit, now);
+		} else {
+			/* the form the file uses: end_time = "" beside a string
+			 * start_time becomes a string stamp in its shape */
+			const struct ruru_toml_value *root = ruru_toml_root(tx.doc);
+			ruru_toml_time_like(&lit, now, ruru_toml_table_get(root, RURU_LIT("end_time")),
+					    ruru_toml_table_get(root, RURU_LIT("start_time")),
+					    tx.text.ptr + tx.fm.toml, tx.fm.toml_end - tx.fm.toml);
+		}
 		rc = ruru_logtx_set(&tx, "end_time", lit.ptr, err);
 	}
 	if (rc == 0) {

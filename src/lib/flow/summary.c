@@ -14,8 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include "artifact.h"
 #include "entry.h"
+#include "open.h"
+#include "task.h"
 #include "logtx.h"
 #include "store.h"
 #include "v7.h"
@@ -25,17 +29,18 @@
 /* A summary's lists, each a JSON array of strings. */
 struct facts {
 	json_t *outcomes, *decisions, *learnings, *blockers, *next, *artifacts;
+	json_t *open; /* the open items, as the digest lists them */
 	size_t delegations, results, errors;
 };
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
 static bool is(const struct ruru_entry *e, enum ruru_event t)
 {
 	return e->type == t;
-}
-
-static bool success(const struct ruru_entry *e)
-{
-	return is(e, RURU_EV_RESULT) && !(e->outcome && !strcmp(e->outcome, "failure"));
 }
 
 /* "message (mode x, task y)" as one string. */
@@ -81,16 +86,10 @@ static void gather(const struct ruru_session *s, struct facts *f)
 			f->results++;
 		if (is(e, RURU_EV_ERROR))
 			f->errors++;
-		if (success(e))
+		if (ruru_entry_is_success(e) && !is(e, RURU_EV_SESSION))
 			json_array_append_new(f->outcomes, described(e, NULL));
 		if (is(e, RURU_EV_DECISION))
 			json_array_append_new(f->decisions, described(e, NULL));
-		if (is(e, RURU_EV_ARTIFACT) && e->artifact) {
-			const char *leaf = strrchr(e->artifact, '/');
-			leaf = leaf ? leaf + 1 : e->artifact;
-			if (!strncmp(leaf, RURU_LIT("LEARNING-")))
-				json_array_append_new(f->learnings, described(e, NULL));
-		}
 		if (is(e, RURU_EV_SESSION) && e->message_len >= 14 &&
 		    !strncmp(e->message, RURU_LIT("Session paused"))) {
 			pause_reason = e->message_len > 16 ? e->message + 16 : NULL;
@@ -98,38 +97,6 @@ static void gather(const struct ruru_session *s, struct facts *f)
 		} else if (is(e, RURU_EV_SESSION) && e->message_len >= 15 &&
 			   !strncmp(e->message, RURU_LIT("Session resumed"))) {
 			pause_reason = NULL;
-		}
-		/* Open items: looked for after the entry. */
-		bool closed = false;
-		if (is(e, RURU_EV_ERROR)) {
-			for (size_t k = i + 1; k < n && !closed; k++)
-				closed = success(&ev[k]);
-			if (!closed) {
-				json_array_append_new(f->blockers, described(e, "Error: "));
-				json_array_append_new(f->next, described(e, "Resolve the error: "));
-			}
-		} else if (is(e, RURU_EV_DELEGATION)) {
-			for (size_t k = i + 1; k < n && !closed; k++)
-				closed = (is(&ev[k], RURU_EV_RESULT) &&
-					  (e->task ? same(ev[k].task, e->task)
-						   : e->mode && same(ev[k].mode, e->mode))) ||
-					 ruru_entry_withdraws(&ev[k], e->artifact);
-			if (!closed) {
-				json_array_append_new(f->blockers,
-						      described(e, "Delegation without a result: "));
-				json_array_append_new(f->next, described(e, "Collect the result of: "));
-			}
-		} else if (is(e, RURU_EV_CONFIRM_REQUEST)) {
-			for (size_t k = i + 1; k < n && !closed; k++)
-				closed = (is(&ev[k], RURU_EV_CONFIRM_RESPONSE) ||
-					  is(&ev[k], RURU_EV_CONFIRM_SKIP)) &&
-					 (!e->artifact || same(ev[k].artifact, e->artifact));
-			if (!closed) {
-				json_array_append_new(f->blockers,
-						      described(e, "Confirmation pending: "));
-				json_array_append_new(f->next,
-						      described(e, "Ask the user to decide: "));
-			}
 		}
 	}
 	if (s->status == RURU_STATUS_PAUSED && pause_reason && pause_len) {
@@ -139,6 +106,102 @@ static void gather(const struct ruru_session *s, struct facts *f)
 		json_array_insert_new(f->next, 0, json_stringn_nocheck(b.ptr, b.len));
 		ruru_buf_release(&b);
 	}
+}
+
+/* What is still open (the digest's open items, open.h): the blockers,
+ * and for each a next step. */
+static void gather_open(struct ruru_ws *ws, const struct ruru_session *s, struct facts *f)
+{
+	json_t *tasks = tasks_json(ws, s->id, s->tasks, s->ntasks);
+	json_t *props = ruru_open_proposals(ws, s->id);
+	struct ruru_open *o = ruru_open_new();
+	for (size_t i = 0; i < s->nentries; i++)
+		ruru_open_feed(o, &s->entries[i]);
+	f->open = ruru_open_finish(o, ws, s->id, tasks, props);
+	json_decref(tasks);
+	json_decref(props);
+	size_t i;
+	json_t *v;
+	json_array_foreach(f->open, i, v) {
+		const char *kind = json_string_value(json_object_get(v, "kind"));
+		const char *text = json_string_value(json_object_get(v, "text"));
+		const char *st = json_string_value(json_object_get(v, "status"));
+		const char *step = !strcmp(kind, "delegation") ? "Collect the result of the "
+				   : !strcmp(kind, "error")    ? "Resolve the "
+				   : !strcmp(kind, "task")     ? "Finish the "
+				   : !strcmp(kind, "blocker")  ? "Resolve the "
+				   : st && !strcmp(st, "pending") ? "Ask the user to decide the "
+								  : "Apply the ";
+		json_array_append_new(f->blockers, json_string(text));
+		json_array_append_new(f->next, json_sprintf("%s%s", step, text));
+	}
+}
+
+/* Learnings: the session's typed learning artifacts (V7 learnings/), each
+ * "title (path)", in name order. */
+static void gather_learnings(struct ruru_ws *ws, const struct ruru_session *s, struct facts *f)
+{
+	const char *base = ruru_ws_typed_base(ws, s->id);
+	struct ruru_buf leaf = RURU_BUF_INIT;
+	ruru_buf_addf(&leaf, "%slearnings", base);
+	char *dir = ruru_ws_session_path(ws, s->id, leaf.ptr);
+	struct ruru_error derr = { 0 };
+	DIR *d = ruru_store_opendir(ws->store, dir, &derr);
+	struct dirent *de;
+	json_t *names = json_array();
+	while (d && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		if (n > 3 && !strcmp(de->d_name + n - 3, ".md") && de->d_name[0] != '.')
+			json_array_append_new(names, json_string(de->d_name));
+	}
+	if (d)
+		closedir(d);
+	size_t nn = json_array_size(names);
+	const char **sorted = ruru_xmalloc((nn + 1) * sizeof(*sorted));
+	for (size_t i = 0; i < nn; i++)
+		sorted[i] = json_string_value(json_array_get(names, i));
+	qsort(sorted, nn, sizeof(*sorted), cmp_name);
+	for (size_t i = 0; i < nn; i++) {
+		struct ruru_buf p = RURU_BUF_INIT, b = RURU_BUF_INIT;
+		struct ruru_error e = { 0 };
+		ruru_buf_addf(&p, "%s/%s", dir, sorted[i]);
+		struct ruru_toml *doc = NULL;
+		struct ruru_frontmatter fm;
+		if (ruru_store_read(ws->store, p.ptr, &b, &e) == 0 && ruru_frontmatter_split(b.ptr, b.len, &fm))
+			doc = ruru_toml_parse(b.ptr + fm.toml, fm.toml_end - fm.toml, &e);
+		/* the body's heading ("# Session Learning: Cache keys"), then
+		 * what the front matter says was learnt */
+		struct ruru_buf t = RURU_BUF_INIT;
+		const char *h = doc && fm.body < b.len ? b.ptr + fm.body : NULL;
+		while (h && *h == '\n')
+			h++;
+		if (h && !strncmp(h, "# ", 2)) {
+			h += 2;
+			if (!strncmp(h, "Session Learning: ", 18))
+				h += 18;
+			ruru_buf_add(&t, h, strcspn(h, "\r\n"));
+		}
+		if (!t.len)
+			ruru_buf_addstr(&t, sorted[i]);
+		const char *keys[] = { "problem", "solution", "recommendation" };
+		for (size_t k = 0; doc && k < 3; k++) {
+			const struct ruru_toml_value *tv =
+				ruru_toml_table_get(ruru_toml_root(doc), keys[k], strlen(keys[k]));
+			const char *v = tv ? ruru_toml_string(tv, NULL) : NULL;
+			if (v && *v && !strstr(v, "<<"))
+				ruru_buf_addf(&t, "; %s: %s", keys[k], v);
+		}
+		json_array_append_new(f->learnings,
+				      json_sprintf("%s (%s/%s)", t.ptr, leaf.ptr, sorted[i]));
+		ruru_buf_release(&t);
+		ruru_toml_free(doc);
+		ruru_buf_release(&p);
+		ruru_buf_release(&b);
+	}
+	free(sorted);
+	json_decref(names);
+	free(dir);
+	ruru_buf_release(&leaf);
 }
 
 /* The artifacts worth reading first: recorded, present, not ruru's own
@@ -373,7 +436,13 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_
 	struct ruru_session s;
 	if (ruru_session_load(ws, id, RURU_LOAD_ENTRIES, &s, err) < 0)
 		return -1;
-	bool record = s.valid && s.status == RURU_STATUS_ACTIVE;
+	if (!s.valid) {
+		/* a summary of a log ruru cannot read would say nothing true */
+		*err = *s.problem;
+		ruru_session_release(&s);
+		return -1;
+	}
+	bool record = s.status == RURU_STATUS_ACTIVE;
 	struct ruru_logtx tx;
 	bool in_tx = false, wrote = false; /* wrote: unrecorded (no tx) file written */
 	if (record) {
@@ -388,8 +457,10 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_
 		}
 	}
 	struct facts f = { json_array(), json_array(), json_array(), json_array(), json_array(),
-			   json_array(), 0, 0, 0 };
+			   json_array(), NULL, 0, 0, 0 };
 	gather(&s, &f);
+	gather_open(ws, &s, &f);
+	gather_learnings(ws, &s, &f);
 	gather_artifacts(ws, &s, &f);
 	json_t *sources = source_summaries(&s);
 
@@ -511,7 +582,8 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_
 			goto out;
 	}
 	if (json)
-		*json = json_pack("{s:s, s:s, s:b, s:O, s:O, s:O, s:O, s:O, s:O}", "session", id, "path",
+		*json = json_pack("{s:O, s:s, s:s, s:b, s:O, s:O, s:O, s:O, s:O, s:O}",
+				  "open_items", f.open, "session", id, "path",
 				  relp.ptr, "recorded", record, "key_outcomes_achieved", f.outcomes,
 				  "key_decisions_made", f.decisions, "critical_learnings_or_insights",
 				  f.learnings, "outstanding_blockers_or_issues", f.blockers,
@@ -539,6 +611,7 @@ out:
 	json_decref(f.blockers);
 	json_decref(f.next);
 	json_decref(f.artifacts);
+	json_decref(f.open);
 	json_decref(sources);
 	free(sdir);
 	struct ruru_buf *bufs[] = { &tpl, &from, &toml, &next, &body, &doc, &name, &path, &l_id,

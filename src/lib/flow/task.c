@@ -27,6 +27,7 @@
 #include "v7.h"
 #include "words.h"
 #include "text.h"
+#include "timestamp.h"
 #include "banned.h"
 
 static const char *const task_dirs[] = { ".ruru/tasks", ".mdtm/tasks", ".roo/commander/tasks" };
@@ -248,6 +249,76 @@ static int list_cb(void *vctx, const char *rel, const char *stem, const struct r
 static int cmp_key(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int status_map_cb(void *vctx, const char *rel, const char *stem, const struct ruru_toml *doc)
+{
+	(void)rel;
+	const char *id = doc ? doc_string(doc, "id") : NULL;
+	const char *status = doc ? doc_string(doc, "status") : NULL;
+	json_object_set_new(vctx, id && *id ? id : stem, status ? json_string(status) : json_null());
+	return 0;
+}
+
+static int all_cb(void *vctx, const char *rel, const char *stem, const struct ruru_toml *doc)
+{
+	const char *id = doc ? doc_string(doc, "id") : NULL;
+	json_t *o = task_json(id && *id ? id : stem, rel, doc);
+	const char *sid = doc ? doc_string(doc, "RooComSessionID") : NULL;
+	if (!sid && doc)
+		sid = doc_string(doc, "session_id");
+	json_object_set_new(o, "session", sid && *sid ? json_string(sid) : json_null());
+	json_array_append_new(vctx, o);
+	return 0;
+}
+
+/* Board order: what is being worked on first, done last; then by ID. */
+static int board_rank(json_t *t)
+{
+	static const enum ruru_task_status order[] = {
+		RURU_TASK_IN_PROGRESS, RURU_TASK_REVIEW, RURU_TASK_TESTING, RURU_TASK_GENERATING,
+		RURU_TASK_BLOCKED,     RURU_TASK_ERROR,  RURU_TASK_TODO,    RURU_TASK_UNKNOWN,
+		RURU_TASK_DONE,
+	};
+	const char *st = json_string_value(json_object_get(t, "status"));
+	enum ruru_task_status v = st ? ruru_task_status_parse(st) : RURU_TASK_UNKNOWN;
+	for (int i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++)
+		if (order[i] == v)
+			return i;
+	return 7;
+}
+
+static int cmp_board(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int d = board_rank(x) - board_rank(y);
+	return d ? d : strcmp(json_string_value(json_object_get(x, "id")),
+			      json_string_value(json_object_get(y, "id")));
+}
+
+json_t *ruru_task_list_all(struct ruru_ws *ws, struct ruru_error *err)
+{
+	(void)err;
+	json_t *all = json_array();
+	walk_tasks(ws, all_cb, all);
+	size_t n = json_array_size(all);
+	json_t **v = ruru_xmalloc((n + 1) * sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_array_get(all, i);
+	qsort(v, n, sizeof(*v), cmp_board);
+	json_t *out = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append(out, v[i]);
+	free(v);
+	json_decref(all);
+	return out;
+}
+
+json_t *task_status_map(struct ruru_ws *ws)
+{
+	json_t *out = json_object();
+	walk_tasks(ws, status_map_cb, out);
+	return out;
 }
 
 json_t *tasks_json(struct ruru_ws *ws, const char *sid, char **tasks, size_t n)
@@ -539,6 +610,8 @@ char *ruru_task_delegate(struct ruru_ws *ws, const char *id, struct ruru_task_ne
 struct task_edit {
 	const char *id;
 	const struct ruru_toml *doc; /* the front matter as it is now */
+	const char *toml;            /* its text */
+	size_t toml_len;
 	time_t now;
 	/* filled by the callback: */
 	struct ruru_fm_set sets[6];
@@ -585,11 +658,15 @@ static void edit_set_string(struct task_edit *ed, const char *key, const char *s
 /* Today's date into updated_date, when the task has that key. */
 static void touch_updated(struct task_edit *ed)
 {
-	if (ruru_toml_table_get(ruru_toml_root(ed->doc), RURU_LIT("updated_date"))) {
-		char full[32];
-		ruru_time_format_rfc3339(ed->now, full);
-		full[10] = '\0';
-		edit_set_string(ed, "updated_date", full);
+	const struct ruru_toml_value *v =
+		ruru_toml_table_get(ruru_toml_root(ed->doc), RURU_LIT("updated_date"));
+	if (v) {
+		/* in the form the file uses ("2025-09-08T04:59:38Z" stays a
+		 * string date-time, a date a date) */
+		struct ruru_buf lit = RURU_BUF_INIT;
+		ruru_toml_time_like(&lit, ed->now, v, NULL, ed->toml, ed->toml_len);
+		edit_set(ed, "updated_date", lit.ptr);
+		ruru_buf_release(&lit);
 	}
 }
 
@@ -601,7 +678,7 @@ static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task
 	char *rel = NULL;
 	if (out)
 		*out = NULL;
-	if (ruru_task_find(ws, task, &rel, err) < 0)
+	if (ruru_ws_ignore_own(ws, err) < 0 || ruru_task_find(ws, task, &rel, err) < 0)
 		return -1;
 	struct ruru_buf norm = RURU_BUF_INIT, text = RURU_BUF_INIT, toml = RURU_BUF_INIT,
 			whole = RURU_BUF_INIT, lockp = RURU_BUF_INIT;
@@ -650,6 +727,8 @@ static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task
 		goto out;
 	}
 	ed.doc = doc;
+	ed.toml = toml.ptr;
+	ed.toml_len = toml.len;
 	if (fn(&ed, ctx, err) < 0)
 		goto out;
 	/* The edits, through the library's one front-matter splice. */
@@ -709,10 +788,51 @@ out:
 	return rc;
 }
 
+/*
+ * The words the file's own "# Options:" comment gives for status `st`
+ * ("🟠 In Progress" where ruru would write "🔵 In Progress"): the comment
+ * on the status line first, then any "Options:" comment of the front
+ * matter.  NULL when the file names none for it.
+ */
+static char *status_from_options(const char *toml, size_t len, enum ruru_task_status st)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (const char *p = toml; p && p < toml + len;) {
+			const char *nl = memchr(p, '\n', (size_t)(toml + len - p));
+			const char *e = nl ? nl : toml + len;
+			bool status_line = (size_t)(e - p) > 6 && !memcmp(p, RURU_LIT("status")) &&
+					   (p[6] == ' ' || p[6] == '=');
+			const char *o = (pass || status_line) ? memmem(p, (size_t)(e - p), "Options:", 8) : NULL;
+			for (const char *q = o ? o + 8 : NULL; q && q < e;) {
+				const char *c = memchr(q, ',', (size_t)(e - q));
+				const char *w = c ? c : e;
+				while (q < w && (*q == ' ' || *q == '"' || *q == '\''))
+					q++;
+				const char *we = w;
+				while (we > q && (we[-1] == ' ' || we[-1] == '"' || we[-1] == '\'' ||
+						  we[-1] == '\r' || we[-1] == ')'))
+					we--;
+				if (we > q) {
+					char *word = ruru_strndup(q, (size_t)(we - q));
+					if (ruru_task_status_parse(word) == st && strpbrk(word, "\"\\#") == NULL)
+						return word;
+					free(word);
+				}
+				q = c ? c + 1 : NULL;
+			}
+			p = nl ? nl + 1 : NULL;
+		}
+	}
+	return NULL;
+}
+
 static int status_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
 {
 	(void)err;
-	edit_set_string(ed, "status", ruru_task_status_string(*(enum ruru_task_status *)ctx));
+	enum ruru_task_status st = *(enum ruru_task_status *)ctx;
+	char *own = status_from_options(ed->toml, ed->toml_len, st);
+	edit_set_string(ed, "status", own ? own : ruru_task_status_string(st));
+	free(own);
 	touch_updated(ed);
 	return 0;
 }

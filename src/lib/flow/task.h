@@ -13,4 +13,9 @@
  * that names the session, by ID, with `via` the field that names it. */
 json_t *tasks_json(struct ruru_ws *ws, const char *sid, char **tasks, size_t n);
 
+/* Every task file of the workspace: {id: status} (status null when the
+ * file has none); a file is named by its `id`, or its stem without one.
+ * New reference. */
+json_t *task_status_map(struct ruru_ws *ws);
+
 #endif

@@ -703,6 +703,155 @@ out:
 	return rc;
 }
 
+/* ------------------------------------------- capture hooks (--capture) */
+
+/*
+ * `init --host HOST --capture`: the hooks that run `ruru capture --hook
+ * HOST` (capture.c) beside ruru's other hooks, in the host's own hooks
+ * file.  The three hosts share one shape: {"hooks": {EVENT: [{"matcher"?,
+ * "hooks": [{"type": "command", "command"}]}]}} (Claude Code's hooks
+ * reference, Codex's .codex/hooks.json, Gemini CLI's docs/hooks).  A hook
+ * is recognised by what it runs (any path to ruru), so a re-run adds no
+ * second copy and --remove finds an edited one.
+ */
+static const struct capture_hook {
+	const char *host, *file;
+	bool comments; /* the host reads JSON with comments there */
+	const char *event, *matcher;
+} capture_hooks[] = {
+	{ "claude", ".claude/settings.json", false, "UserPromptSubmit", NULL },
+	{ "claude", ".claude/settings.json", false, "PreToolUse", "Task|Agent" },
+	{ "claude", ".claude/settings.json", false, "PostToolUse", "Task|Agent" },
+	{ "claude", ".claude/settings.json", false, "PreCompact", NULL },
+	{ "claude", ".claude/settings.json", false, "SessionEnd", NULL },
+	{ "codex", ".codex/hooks.json", false, "UserPromptSubmit", NULL },
+	{ "codex", ".codex/hooks.json", false, "SubagentStart", NULL },
+	{ "codex", ".codex/hooks.json", false, "SubagentStop", NULL },
+	{ "codex", ".codex/hooks.json", false, "PreCompact", NULL },
+	{ "gemini", ".gemini/settings.json", true, "BeforeAgent", NULL },
+	{ "gemini", ".gemini/settings.json", true, "AfterTool", NULL },
+	{ "gemini", ".gemini/settings.json", true, "PreCompress", NULL },
+	{ "gemini", ".gemini/settings.json", true, "SessionEnd", NULL },
+};
+#define NCAPTURE_HOOKS (sizeof(capture_hooks) / sizeof(capture_hooks[0]))
+
+/* "ruru capture --hook HOST", with any path to ruru. */
+static bool capture_command(const char *cmd, const char *host)
+{
+	if (!cmd)
+		return false;
+	const char *sp = strchr(cmd, ' ');
+	if (!sp)
+		return false;
+	const char *base = memrchr(cmd, '/', (size_t)(sp - cmd));
+	base = base ? base + 1 : cmd;
+	if ((size_t)(sp - base) != 4 || memcmp(base, "ruru", 4))
+		return false;
+	struct ruru_buf want = RURU_BUF_INIT;
+	ruru_buf_addf(&want, " capture --hook %s", host);
+	bool yes = !strcmp(sp, want.ptr);
+	ruru_buf_release(&want);
+	return yes;
+}
+
+/* The index of the capture hook inside group `g`, or -1. */
+static int capture_hook_in(struct ruru_jdoc *d, int g, const char *host)
+{
+	int hooks = ruru_jdoc_get(d, g, "hooks");
+	if (hooks < 0 || d->nodes[hooks].type != RURU_J_ARRAY)
+		return -1;
+	for (int i = d->nodes[hooks].first; i >= 0; i = d->nodes[i].next) {
+		int c = ruru_jdoc_get(d, i, "command");
+		json_t *v = c >= 0 ? ruru_jdoc_value(d, c) : NULL;
+		bool ours = capture_command(json_string_value(v), host);
+		json_decref(v);
+		if (ours)
+			return i;
+	}
+	return -1;
+}
+
+static int capture_hooks_plan(struct plan *p, const char *host, bool remove, struct ruru_error *err)
+{
+	const char *rel = NULL;
+	bool comments = false;
+	for (size_t i = 0; i < NCAPTURE_HOOKS; i++)
+		if (!strcmp(capture_hooks[i].host, host))
+			rel = capture_hooks[i].file, comments = capture_hooks[i].comments;
+	if (!rel)
+		return 0;
+	struct pfile *f = plan_file(p, rel, err);
+	if (!f)
+		return -1;
+	if (remove && !f->existed)
+		return 0;
+	struct ruru_jdoc d;
+	if (json_load_plan(f, &d, comments, err) < 0)
+		return -1;
+	struct ruru_buf command = RURU_BUF_INIT;
+	ruru_buf_addf(&command, "ruru capture --hook %s", host);
+	int rc = -1;
+	for (size_t e = 0; e < NCAPTURE_HOOKS; e++) {
+		const struct capture_hook *ch = &capture_hooks[e];
+		if (strcmp(ch->host, host))
+			continue;
+		int hooks = object_member(&d, d.root, "hooks", rel, !remove, err);
+		if (hooks < 0) {
+			if (err->code != RURU_OK)
+				goto out;
+			break;
+		}
+		int arr = ruru_jdoc_get(&d, hooks, ch->event);
+		if (arr >= 0 && d.nodes[arr].type != RURU_J_ARRAY) {
+			invalid_at(err, rel, d.text.ptr, d.nodes[arr].start, "expected a JSON array");
+			goto out;
+		}
+		if (remove) {
+			for (;;) {
+				arr = ruru_jdoc_get(&d, ruru_jdoc_get(&d, d.root, "hooks"), ch->event);
+				int g = -1, h = -1;
+				for (int i = arr >= 0 ? d.nodes[arr].first : -1; i >= 0 && h < 0;
+				     i = d.nodes[i].next)
+					if ((h = capture_hook_in(&d, i, host)) >= 0)
+						g = i;
+				if (h < 0)
+					break;
+				int target = d.nodes[d.nodes[h].parent].count == 1 ? g : h;
+				if (remove_up(&d, target, err) < 0)
+					goto out;
+			}
+			continue;
+		}
+		bool have = false;
+		for (int i = arr >= 0 ? d.nodes[arr].first : -1; i >= 0; i = d.nodes[i].next)
+			have = have || capture_hook_in(&d, i, host) >= 0;
+		if (have)
+			continue;
+		json_t *group = ch->matcher ? json_pack("{s:s, s:[{s:s, s:s}]}", "matcher", ch->matcher,
+							"hooks", "type", "command", "command", command.ptr)
+					    : json_pack("{s:[{s:s, s:s}]}", "hooks", "type", "command",
+							"command", command.ptr);
+		int r;
+		if (arr < 0) {
+			json_t *a = json_pack("[O]", group);
+			r = ruru_jdoc_set(&d, hooks, ch->event, a, err);
+			json_decref(a);
+		} else {
+			r = ruru_jdoc_append(&d, arr, group, err);
+		}
+		json_decref(group);
+		if (r < 0)
+			goto out;
+	}
+	json_finish(f, &d, remove);
+	rc = 0;
+	ruru_error_clear(err);
+out:
+	ruru_buf_release(&command);
+	ruru_jdoc_release(&d);
+	return rc;
+}
+
 /* ----------------------------------------------------------------- TOML */
 
 /* Tagged JSON of a document, for comparing meanings. */
@@ -1068,7 +1217,32 @@ static int pick_hosts(const char *dir, const char *spec, bool chosen[NHOSTS],
 	return 0;
 }
 
-static int plan_host(struct plan *p, const struct host *h, bool remove, struct ruru_error *err)
+static int plan_host_base(struct plan *p, const struct host *h, bool remove,
+			  struct ruru_error *err);
+
+/* With --capture: the capture hooks too (with --remove: those alone);
+ * a plain --remove takes them out with the rest. */
+static int plan_host(struct plan *p, const struct host *h, bool remove, bool capture,
+		     struct ruru_error *err)
+{
+	int rc = capture && remove ? 0 : plan_host_base(p, h, remove, err);
+	if (rc == 0 && (capture || remove))
+		rc = capture_hooks_plan(p, h->name, remove, err);
+	bool hooks = false;
+	for (size_t i = 0; i < NCAPTURE_HOOKS; i++)
+		hooks = hooks || !strcmp(capture_hooks[i].host, h->name);
+	if (rc == 0 && capture && !remove && !hooks)
+		json_array_append_new(p->notes,
+				      json_sprintf("%s: no hooks to capture from (capture works with "
+						   "claude, codex and gemini)", h->label));
+	if (rc == 0 && capture && !remove && !strcmp(h->name, "codex"))
+		json_array_append_new(p->notes,
+				      json_string("Codex: hooks run only with [features] codex_hooks = "
+						  "true in config.toml"));
+	return rc;
+}
+
+static int plan_host_base(struct plan *p, const struct host *h, bool remove, struct ruru_error *err)
 {
 	struct ruru_buf blk = RURU_BUF_INIT;
 	render_block(&blk, h);
@@ -1226,7 +1400,7 @@ int ruru_hosts_init(const char *dir, const char *spec, unsigned flags, json_t **
 		if (!chosen[i])
 			continue;
 		json_array_append_new(names, json_string(hosts[i].name));
-		rc = plan_host(&p, &hosts[i], remove, err);
+		rc = plan_host(&p, &hosts[i], remove, flags & RURU_HOSTS_CAPTURE, err);
 	}
 	if (rc == 0)
 		rc = plan_commit(&p, dry, diff, files, err);

@@ -1,6 +1,6 @@
 /*
- * index.c — the search index .ruru/index.sqlite3 (DESIGN §13): an SQLite
- * database (WAL) holding one row per indexed file with the (device, inode,
+ * index.c — the search index: an SQLite
+ * database (WAL) in the user's cache folder (see "where it lives") holding one row per indexed file with the (device, inode,
  * size, mtime) it was read at, one row per session (its front matter, for
  * `list`), and one FTS5 document per entry, session and text artifact.
  *
@@ -13,7 +13,7 @@
  * `list` stats the logs only and compares each with its row as it goes.
  * Each document's rowid carries its length in tokens for ranking
  * (rank.c).  When nothing changed the reader goes on without taking any
- * lock.  Otherwise it takes .ruru/index.lock (one
+ * lock.  Otherwise it takes the cache folder's index.lock (one
  * writer at a time), and in one transaction drops what vanished, indexes
  * what is new and re-indexes what changed; readers of the database see
  * either the old or the new index, never a half-done one, and a writer
@@ -27,9 +27,10 @@
  * entry takes in text that continued it.
  *
  * A missing, corrupt (not a database) or old-version index is deleted and
- * rebuilt under the lock.  A symlinked index, -wal, -shm or lock file is
- * refused (RURU_EREFUSED).  A workspace where the index cannot be written
- * (read-only) is indexed into memory for the one process.
+ * rebuilt under the lock, and so is one whose schema is not exactly
+ * ruru's.  A symlinked index, -wal, -shm or lock file is refused
+ * (RURU_EREFUSED).  With no cache folder, or one that cannot be written,
+ * the workspace is indexed into memory for the one process.
  */
 #include <dirent.h>
 #include <pthread.h>
@@ -52,8 +53,17 @@
 #include "banned.h"
 
 /* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
-#define INDEX_VERSION 11
+#define INDEX_VERSION 12
 #define ARTIFACT_MAX (1024 * 1024)
+/* Logs up to STREAM_MIN bytes are read whole; bigger ones stream through
+ * windows of STREAM_WINDOW bytes cut at an entry (a window with no entry
+ * to cut at grows up to STREAM_WINDOW_MAX), so that indexing needs the
+ * same memory whatever one log's size. */
+#define STREAM_MIN (4u << 20)
+#define STREAM_WINDOW (1u << 20)
+#define STREAM_WINDOW_MAX (8u << 20)
+/* The hash of a log's first bytes is chained over blocks of this size. */
+#define HASH_BLOCK (1u << 20)
 #define WALK_DEPTH 8
 
 static const char schema[] =
@@ -64,22 +74,57 @@ static const char schema[] =
 	/* Kept in `list` order (newest first is a backward scan), so that
 	 * listing 100,000 sessions reads the table once in order rather
 	 * than looking every row up from an index. */
+	/* The first level: a session's front matter, and the (device,
+	 * inode, size, mtime) of the log it was read from. */
 	"CREATE TABLE sessions(start INTEGER NOT NULL, id TEXT NOT NULL, sdir TEXT NOT NULL UNIQUE,"
-	" file_id INTEGER, path TEXT, valid INTEGER, problem TEXT, status INTEGER, end INTEGER,"
-	" tags_lc TEXT, keys BLOB, layout INTEGER, PRIMARY KEY(start, id, sdir)) WITHOUT ROWID;"
-	"CREATE INDEX sessions_file ON sessions(file_id);"
+	" path TEXT NOT NULL, valid INTEGER, problem TEXT, status INTEGER, end INTEGER,"
+	" tags_lc TEXT, keys BLOB, layout INTEGER, dev INTEGER, ino INTEGER, size INTEGER,"
+	" mtime INTEGER, PRIMARY KEY(start, id, sdir)) WITHOUT ROWID;"
 	"CREATE INDEX sessions_id ON sessions(id);"
 	"CREATE TABLE docs(id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, kind INTEGER,"
 	" sdir TEXT, session TEXT, line INTEGER, time INTEGER, type TEXT, mode TEXT,"
 	" task TEXT, start_off INTEGER);"
 	"CREATE INDEX docs_file ON docs(file_id, start_off);"
 	"CREATE VIRTUAL TABLE fts USING fts5(text, type, mode, task,"
-	" tokenize='unicode61 remove_diacritics 2');";
+	" tokenize='unicode61 remove_diacritics 2');"
+	/* Scripts written without spaces (Chinese, Japanese, Thai...) are one
+	 * unicode61 token per run: the documents holding such text are also
+	 * indexed by trigram, where any run of three characters is found
+	 * inside a longer one (search.c asks it for queries in those scripts). */
+	"CREATE VIRTUAL TABLE fts_tri USING fts5(text, tokenize='trigram');";
 
 int ruru_index_error(sqlite3 *db, struct ruru_error *err, const char *what)
 {
 	return ruru_error_set(err, RURU_EFAIL, "search index: %s: %s", what,
 			      db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+bool ruru_index_nospace(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] < 0xe0 || p[i] >= 0xf8 || i + 2 >= len)
+			continue;
+		uint32_t c;
+		if (p[i] < 0xf0) {
+			c = (uint32_t)(p[i] & 0x0f) << 12 | (uint32_t)(p[i + 1] & 0x3f) << 6 |
+			    (p[i + 2] & 0x3f);
+		} else {
+			if (i + 3 >= len)
+				continue;
+			c = (uint32_t)(p[i] & 0x07) << 18 | (uint32_t)(p[i + 1] & 0x3f) << 12 |
+			    (uint32_t)(p[i + 2] & 0x3f) << 6 | (p[i + 3] & 0x3f);
+		}
+		if ((c >= 0x0e00 && c <= 0x0eff) ||   /* Thai, Lao */
+		    (c >= 0x1000 && c <= 0x109f) ||   /* Myanmar */
+		    (c >= 0x1780 && c <= 0x17ff) ||   /* Khmer */
+		    (c >= 0x2e80 && c <= 0x9fff) ||   /* CJK radicals, kana, ideographs */
+		    (c >= 0xf900 && c <= 0xfaff) ||   /* CJK compatibility ideographs */
+		    (c >= 0xff65 && c <= 0xff9f) ||   /* halfwidth katakana */
+		    (c >= 0x20000 && c <= 0x3ffff))   /* CJK extensions */
+			return true;
+	}
+	return false;
 }
 
 /* ------------------------------------------------------------ the walk */
@@ -282,8 +327,8 @@ static int load_logrows(sqlite3 *db, struct logrows *lr)
 	static const char tail[] = "/session_log.md";
 	const size_t tlen = sizeof(tail) - 1;
 	sqlite3_stmt *q;
-	int rc = sqlite3_prepare_v2(db, "SELECT path, dev, ino, size, mtime FROM files WHERE kind = 1",
-				    -1, &q, NULL);
+	int rc = sqlite3_prepare_v2(db, "SELECT path, dev, ino, size, mtime FROM sessions", -1, &q,
+				    NULL);
 	if (rc != SQLITE_OK)
 		return rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -653,7 +698,7 @@ static void scan_logs(int rootfd, struct scan *s, bool logs_only, const struct f
 	size_t njobs = 0, cap = 0;
 	struct arena names = { 0 };
 	int lfds[RURU_LAYOUT_COUNT];
-	/* the session folders of every layout ruru reads (DESIGN §1) */
+	/* the session folders of every layout ruru reads (doc/design.md §1) */
 	for (int layout = 0; layout < RURU_LAYOUT_COUNT; layout++) {
 		const char *dir = ruru_layout_dir((enum ruru_layout)layout);
 		int lfd = lfds[layout] = ruru_openat_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY);
@@ -748,16 +793,19 @@ static int cmp_frow(const void *a, const void *b)
 	return strcmp(((const struct frow *)a)->path, ((const struct frow *)b)->path);
 }
 
-/* The `files` table, sorted by path (SQLite's BINARY order is strcmp's).
- * Returns the SQLite result code. */
-static int load_rows(sqlite3 *db, struct frows *r, bool logs_only)
+/* The `files` table (ROWS_FILES), or the logs the `sessions` rows were
+ * read from (ROWS_SESSIONS), sorted by path (SQLite's BINARY order is
+ * strcmp's).  Returns the SQLite result code. */
+enum { ROWS_FILES, ROWS_SESSIONS };
+static int load_rows(sqlite3 *db, struct frows *r, int which)
 {
 	sqlite3_stmt *q;
 	int rc = sqlite3_prepare_v2(db,
-				    logs_only ? "SELECT id, path, dev, ino, size, mtime, tail_from,"
-						" tail_line, prefix, kind FROM files WHERE kind = 1"
-					      : "SELECT id, path, dev, ino, size, mtime, tail_from,"
-						" tail_line, prefix, kind FROM files",
+				    which == ROWS_SESSIONS
+					    ? "SELECT 0, path, dev, ino, size, mtime, NULL, 0, NULL, 1"
+					      " FROM sessions"
+					    : "SELECT id, path, dev, ino, size, mtime, tail_from,"
+					      " tail_line, prefix, kind FROM files",
 				    -1, &q, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -819,24 +867,27 @@ static size_t count_changes(const struct scan *s, const struct frows *r)
 /* ------------------------------------------------------------ updating */
 
 enum {
-	Q_DEL_FTS, Q_DEL_DOCS, Q_DEL_FILE, Q_DEL_SESSION, Q_INS_DOC, Q_INS_FTS,
-	Q_INS_FILE, Q_UPD_FILE, Q_INS_SESSION, Q_COUNT
+	Q_DEL_FTS, Q_DEL_TRI, Q_DEL_DOCS, Q_DEL_FILE, Q_DEL_SESSION, Q_INS_DOC, Q_INS_FTS,
+	Q_INS_TRI, Q_INS_FILE, Q_UPD_FILE, Q_INS_SESSION, Q_COUNT
 };
 static const char *const sql[Q_COUNT] = {
 	[Q_DEL_FTS] = "DELETE FROM fts WHERE rowid IN"
 		      " (SELECT id FROM docs WHERE file_id = ?1 AND start_off >= ?2)",
+	[Q_DEL_TRI] = "DELETE FROM fts_tri WHERE rowid IN"
+		      " (SELECT id FROM docs WHERE file_id = ?1 AND start_off >= ?2)",
 	[Q_DEL_DOCS] = "DELETE FROM docs WHERE file_id = ?1 AND start_off >= ?2",
 	[Q_DEL_FILE] = "DELETE FROM files WHERE id = ?1",
-	[Q_DEL_SESSION] = "DELETE FROM sessions WHERE file_id = ?1",
+	[Q_DEL_SESSION] = "DELETE FROM sessions WHERE sdir = ?1",
 	[Q_INS_DOC] = "INSERT INTO docs(file_id, kind, sdir, session, line, time, type, mode, task,"
 		      " start_off, id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[Q_INS_FTS] = "INSERT INTO fts(rowid, text, type, mode, task) VALUES(?, ?, ?, ?, ?)",
+	[Q_INS_TRI] = "INSERT INTO fts_tri(rowid, text) VALUES(?, ?)",
 	[Q_INS_FILE] = "INSERT INTO files(path, kind, sdir) VALUES(?, ?, ?)",
 	[Q_UPD_FILE] = "UPDATE files SET dev = ?2, ino = ?3, size = ?4, mtime = ?5, tail_from = ?6,"
 		       " tail_line = ?7, prefix = ?8 WHERE id = ?1",
-	[Q_INS_SESSION] = "INSERT OR REPLACE INTO sessions(sdir, file_id, id, path, valid, problem,"
-			  " status, start, end, tags_lc, keys, layout)"
-			  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[Q_INS_SESSION] = "INSERT OR REPLACE INTO sessions(sdir, id, path, valid, problem,"
+			  " status, start, end, tags_lc, keys, layout, dev, ino, size, mtime)"
+			  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
 struct updater {
@@ -848,7 +899,35 @@ struct updater {
 	struct ruru_tokens tk; /* lengths of documents (rank.c) */
 	int64_t seq;           /* the last document's number (its rowid's high bits) */
 	int rc;                /* first SQLite error */
+	/* progress of a long update (ruru_ws_set_progress) */
+	const struct ruru_ws *ws;
+	struct ruru_progress pr;
+	int64_t t0, shown; /* ms: start, last report (-1: none yet) */
 };
+
+static int64_t now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Report progress when the update has run longer than the front end's
+ * delay, at most every tenth of a second; `last` closes a report. */
+static void tick(struct updater *u, bool last)
+{
+	if (!u->ws || !u->ws->progress)
+		return;
+	u->pr.bytes = u->st->bytes;
+	int64_t now = now_ms();
+	if (last ? u->shown < 0
+		 : now - u->t0 < (int64_t)u->ws->progress_delay_ms ||
+			   (u->shown >= 0 && now - u->shown < 100))
+		return;
+	u->pr.last = last;
+	u->shown = now;
+	u->ws->progress(&u->pr, u->ws->progress_ctx);
+}
 
 static bool run(struct updater *u, sqlite3_stmt *q)
 {
@@ -875,7 +954,7 @@ static void bind_text(sqlite3_stmt *q, int i, const char *s)
  * all, the session's own document included). */
 static void drop_docs(struct updater *u, int64_t id, int64_t from)
 {
-	for (int k = Q_DEL_FTS; k <= Q_DEL_DOCS; k++) {
+	for (int k = Q_DEL_FTS; k <= Q_DEL_DOCS; k++) { /* fts, fts_tri, then docs */
 		sqlite3_bind_int64(u->q[k], 1, id);
 		sqlite3_bind_int64(u->q[k], 2, from);
 		run(u, u->q[k]);
@@ -885,8 +964,6 @@ static void drop_docs(struct updater *u, int64_t id, int64_t from)
 static void drop_file(struct updater *u, int64_t id)
 {
 	drop_docs(u, id, -1);
-	sqlite3_bind_int64(u->q[Q_DEL_SESSION], 1, id);
-	run(u, u->q[Q_DEL_SESSION]);
 	sqlite3_bind_int64(u->q[Q_DEL_FILE], 1, id);
 	run(u, u->q[Q_DEL_FILE]);
 	u->st->removed++;
@@ -940,6 +1017,12 @@ static void add_doc(struct updater *u, int64_t file_id, int kind, const struct f
 	bind_text(q, 4, mode);
 	bind_text(q, 5, task);
 	run(u, q);
+	if (ruru_index_nospace(clean, len)) {
+		q = u->q[Q_INS_TRI];
+		sqlite3_bind_int64(q, 1, rowid);
+		sqlite3_bind_text(q, 2, clean, (int)len, SQLITE_TRANSIENT);
+		run(u, q);
+	}
 }
 
 static void add_entries(struct updater *u, int64_t file_id, const struct fent *f,
@@ -980,8 +1063,9 @@ static char *joined(char **v, size_t n, bool tag_lines)
 	return ruru_buf_detach(&b, NULL);
 }
 
-static void put_session(struct updater *u, int64_t file_id, const struct fent *f,
-			const struct ruru_session *s)
+/* The first level: the session's row, its front matter as read from a
+ * log whose stat was `f`'s. */
+static void put_session(struct updater *u, const struct fent *f, const struct ruru_session *s)
 {
 	sqlite3_stmt *q = u->q[Q_INS_SESSION];
 	struct ruru_buf problem = RURU_BUF_INIT;
@@ -993,23 +1077,31 @@ static void put_session(struct updater *u, int64_t file_id, const struct fent *f
 	struct ruru_buf keys = RURU_BUF_INIT;
 	ruru_session_pack(s, &keys);
 	sqlite3_bind_text(q, 1, f->path, (int)f->sdir_len, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(q, 2, file_id);
-	bind_text(q, 3, s->id);
-	bind_text(q, 4, s->path);
-	sqlite3_bind_int(q, 5, s->valid);
-	bind_text(q, 6, s->problem ? problem.ptr : NULL);
-	sqlite3_bind_int(q, 7, (int)s->status);
-	sqlite3_bind_int64(q, 8, (int64_t)s->start);
-	sqlite3_bind_int64(q, 9, (int64_t)s->end);
-	bind_text(q, 10, tags_lc);
-	sqlite3_bind_blob(q, 11, keys.ptr, (int)keys.len, SQLITE_TRANSIENT);
-	sqlite3_bind_int(q, 12, s->layout);
+	bind_text(q, 2, s->id);
+	bind_text(q, 3, s->path);
+	sqlite3_bind_int(q, 4, s->valid);
+	bind_text(q, 5, s->problem ? problem.ptr : NULL);
+	sqlite3_bind_int(q, 6, (int)s->status);
+	sqlite3_bind_int64(q, 7, (int64_t)s->start);
+	sqlite3_bind_int64(q, 8, (int64_t)s->end);
+	bind_text(q, 9, tags_lc);
+	sqlite3_bind_blob(q, 10, keys.ptr, (int)keys.len, SQLITE_TRANSIENT);
+	sqlite3_bind_int(q, 11, s->layout);
+	sqlite3_bind_int64(q, 12, f->dev);
+	sqlite3_bind_int64(q, 13, f->ino);
+	sqlite3_bind_int64(q, 14, f->size);
+	sqlite3_bind_int64(q, 15, f->mtime);
 	run(u, q);
 	free(tags_lc);
 	ruru_buf_release(&keys);
 	ruru_buf_release(&problem);
+	u->st->sessions++;
+}
 
-	/* The session's own document: title, goal, tags. */
+/* The second level: the session's own document (title, goal, tags). */
+static void session_doc(struct updater *u, int64_t file_id, const struct fent *f,
+			const struct ruru_session *s)
+{
 	struct ruru_buf b = RURU_BUF_INIT;
 	ruru_buf_addstr(&b, s->title ? s->title : "");
 	ruru_buf_addch(&b, '\n');
@@ -1021,7 +1113,6 @@ static void put_session(struct updater *u, int64_t file_id, const struct fent *f
 	add_doc(u, file_id, RURU_DOC_SESSION, f, 1, s->start != 0, (int64_t)s->start, NULL, NULL,
 		NULL, -1, b.ptr, b.len);
 	ruru_buf_release(&b);
-	u->st->sessions++;
 }
 
 static void set_file(struct updater *u, int64_t id, const struct stat *st, int64_t tail_from,
@@ -1052,10 +1143,89 @@ static void sha256_raw(const char *data, size_t len, unsigned char out[32])
 	}
 }
 
+/*
+ * The hash of a log's first bytes, against which a grown log's tail is
+ * checked: SHA-256 chained over HASH_BLOCK blocks (each link the hash of
+ * the previous one and the block; the last, partial block closes it), so
+ * that a log is hashed as it streams, from memory or from its file, with
+ * the same result.
+ */
+struct chain {
+	char h[65];
+	struct ruru_buf b;
+};
+
+static void chain_block(struct chain *c, const char *p, size_t n)
+{
+	ruru_buf_reset(&c->b);
+	ruru_buf_addstr(&c->b, c->h);
+	ruru_buf_add(&c->b, p, n);
+	ruru_sha256_hex(c->b.ptr, c->b.len, c->h);
+}
+
+static void chain_close(struct chain *c, const char *p, size_t n, unsigned char out[32])
+{
+	ruru_buf_reset(&c->b);
+	ruru_buf_addstr(&c->b, c->h);
+	ruru_buf_addch(&c->b, '|');
+	ruru_buf_add(&c->b, p, n);
+	sha256_raw(c->b.ptr, c->b.len, out);
+}
+
+static void prefix_hash(const char *t, size_t n, unsigned char out[32])
+{
+	struct chain c = { "", RURU_BUF_INIT };
+	size_t at = 0;
+	for (; n - at >= HASH_BLOCK; at += HASH_BLOCK)
+		chain_block(&c, t + at, HASH_BLOCK);
+	chain_close(&c, t + at, n - at, out);
+	ruru_buf_release(&c.b);
+}
+
+/* Read exactly n bytes at `off`; false when the file is shorter. */
+static bool pread_all(int fd, char *p, size_t n, uint64_t off)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = pread(fd, p + got, n - got, (off_t)(off + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		got += (size_t)r;
+	}
+	return true;
+}
+
+/* prefix_hash() of the file's first n[0] and n[1] bytes (n[0] <= n[1]) in
+ * one pass.  False when it cannot be read that far. */
+static bool prefix_hash_fd(int fd, const uint64_t n[2], unsigned char out[2][32])
+{
+	struct chain c = { "", RURU_BUF_INIT };
+	char *blk = ruru_xmalloc(HASH_BLOCK);
+	uint64_t off = 0;
+	int k = 0;
+	bool ok = true;
+	while (k < 2 && ok) {
+		size_t need = n[1] - off < HASH_BLOCK ? (size_t)(n[1] - off) : HASH_BLOCK;
+		ok = pread_all(fd, blk, need, off);
+		for (; ok && k < 2 && n[k] - off < HASH_BLOCK; k++)
+			chain_close(&c, blk, (size_t)(n[k] - off), out[k]);
+		if (ok && k < 2) {
+			chain_block(&c, blk, HASH_BLOCK);
+			off += HASH_BLOCK;
+		}
+	}
+	free(blk);
+	ruru_buf_release(&c.b);
+	return ok;
+}
+
 /* Read `f` (opened from the root without following symlinks) whole into
  * u->text; *st gets the stat of what was read.  -1 when it is gone or is
- * no longer a regular file. */
-static int read_file(struct updater *u, const struct fent *f, struct stat *st)
+ * no longer a regular file; 2 for a log too big to read whole, open in
+ * *big for streaming. */
+static int read_file(struct updater *u, const struct fent *f, struct stat *st, int *big)
 {
 	int fd = ruru_openat_beneath(u->rootfd, f->path, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
@@ -1067,6 +1237,10 @@ static int read_file(struct updater *u, const struct fent *f, struct stat *st)
 	if (f->kind == F_ARTIFACT && st->st_size > ARTIFACT_MAX) {
 		close(fd);
 		return 1; /* kept as a row (its stat), not read */
+	}
+	if (f->kind == F_LOG && (uint64_t)st->st_size > STREAM_MIN) {
+		*big = fd;
+		return 2;
 	}
 	/* Exactly the bytes the stat saw: what a writer appends meanwhile
 	 * is seen by the next update. */
@@ -1119,7 +1293,7 @@ static bool index_log_tail(struct updater *u, const struct frow *r, const struct
 	    t[r->size - 1] != '\n' || !tail_is_entries(t + r->size, len - (size_t)r->size))
 		return false;
 	unsigned char h[32];
-	sha256_raw(t, (size_t)r->tail_from, h);
+	prefix_hash(t, (size_t)r->tail_from, h);
 	if (memcmp(h, r->prefix, 32))
 		return false;
 	struct ruru_entry *e = NULL;
@@ -1135,7 +1309,7 @@ static bool index_log_tail(struct updater *u, const struct frow *r, const struct
 	add_entries(u, r->id, f, e, n, (int64_t)from, r->tail_line);
 	size_t last = from + e[n - 1].start;
 	int64_t last_line = r->tail_line + (int64_t)e[n - 1].line - 1;
-	sha256_raw(t, last, h);
+	prefix_hash(t, last, h);
 	set_file(u, r->id, st, (int64_t)last, last_line, h);
 	for (size_t i = 0; i < n; i++)
 		ruru_entry_release(&e[i]);
@@ -1144,20 +1318,28 @@ static bool index_log_tail(struct updater *u, const struct frow *r, const struct
 	return true;
 }
 
+/* The layout whose sessions folder holds `path`. */
+static int layout_of(const char *path)
+{
+	int layout = 0;
+	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
+		const char *dir = ruru_layout_dir((enum ruru_layout)l);
+		size_t n = strlen(dir);
+		if (!strncmp(path, dir, n) && path[n] == '/')
+			layout = l;
+	}
+	return layout;
+}
+
 static void index_log(struct updater *u, int64_t id, const struct stat *st, const struct fent *f)
 {
 	struct ruru_session s = { 0 };
 	s.id = ruru_strndup(f->sid, f->sid_len);
 	s.path = ruru_strdup(f->path);
-	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
-		const char *dir = ruru_layout_dir((enum ruru_layout)l);
-		size_t n = strlen(dir);
-		if (!strncmp(f->path, dir, n) && f->path[n] == '/')
-			s.layout = l;
-	}
+	s.layout = layout_of(f->path);
 	ruru_session_from_text(&s, u->text.ptr, u->text.len, true);
 	drop_docs(u, id, -1);
-	put_session(u, id, f, &s);
+	session_doc(u, id, f, &s);
 	add_entries(u, id, f, s.entries, s.nentries, 0, 1);
 	/* Where a grown log can be read from next time: its last entry, when
 	 * the Log Entries section runs to the end of the file. */
@@ -1171,7 +1353,7 @@ static void index_log(struct updater *u, int64_t id, const struct stat *st, cons
 	    at == u->text.len) {
 		tail_from = (int64_t)s.entries[s.nentries - 1].start;
 		tail_line = (int64_t)s.entries[s.nentries - 1].line;
-		sha256_raw(u->text.ptr, (size_t)tail_from, h);
+		prefix_hash(u->text.ptr, (size_t)tail_from, h);
 	}
 	set_file(u, id, st, tail_from, tail_line, h);
 	ruru_session_release(&s);
@@ -1196,11 +1378,198 @@ static void index_artifact(struct updater *u, int64_t id, const struct stat *st,
 	set_file(u, id, st, -1, 0, NULL);
 }
 
+/* ------------------------------------------------ streaming a big log */
+
+/* The start of the last line in ruru's own entry form in t[from, len)
+ * (an entry any reader takes as one, which also ends an open fence),
+ * with its length in *elen; 0 when there is none. */
+static size_t last_entry_line(const char *t, size_t len, size_t from, const char *eol,
+			      size_t *elen)
+{
+	for (size_t i = len; i > from + 1;) {
+		const char *nl = memrchr(t + from, '\n', i - 1 - from);
+		if (!nl)
+			break;
+		size_t at = (size_t)(nl - t) + 1;
+		i = at - 1;
+		if (len - at < 4 || memcmp(t + at, "- [", 3))
+			continue;
+		struct ruru_entry e;
+		if (ruru_entry_parse_strict(t + at, len - at, eol, &e)) {
+			*elen = e.end;
+			ruru_entry_release(&e);
+			return at;
+		}
+	}
+	return 0;
+}
+
+static size_t count_lines(const char *t, size_t len)
+{
+	size_t n = 0;
+	for (const char *p = t, *end = t + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
+	return n;
+}
+
+/* Index a log too big to read whole, from `fd`, window by window: the
+ * first holds the front matter and the head of the body, each later one
+ * starts at an entry and is parsed as the inside of the Log Entries
+ * section.  Memory is a window and its entries, whatever the log's size. */
+static void index_log_stream(struct updater *u, int64_t id, int fd, const struct stat *st,
+			     const struct fent *f)
+{
+	static const char head[] = "## Log Entries\n\n"; /* two lines before a later window */
+	const size_t hlen = sizeof(head) - 1;
+	uint64_t size = (uint64_t)st->st_size, off = 0;
+	int64_t line0 = 1, tail_from = -1, tail_line = 0;
+	size_t win = STREAM_WINDOW;
+	const char *eol = NULL;
+	bool first = true;
+	drop_docs(u, id, -1);
+	for (;;) {
+		size_t base = first ? 0 : hlen;
+		size_t n = size - off < win ? (size_t)(size - off) : win;
+		ruru_buf_reset(&u->text);
+		if (!first)
+			ruru_buf_add(&u->text, head, hlen);
+		ruru_buf_grow(&u->text, n + 1);
+		if (!pread_all(fd, u->text.ptr + base, n, off))
+			break; /* shrank meanwhile: the next update sees it */
+		u->text.len = base + n;
+		u->text.ptr[u->text.len] = '\0';
+		const char *t = u->text.ptr;
+		size_t len = u->text.len, body = 0;
+		bool last = off + n == size;
+		struct ruru_frontmatter fm;
+		if (first && ruru_frontmatter_split(t, len, &fm))
+			body = fm.body;
+		if (!eol) {
+			const char *nl = memchr(t + body, '\n', len - body);
+			eol = nl && nl > t && nl[-1] == '\r' ? "\r\n" : "\n";
+		}
+		/* Cut at the last entry of the window: it is parsed with
+		 * this window (so that what comes before it ends where a
+		 * whole reading ends it) and indexed with the next. */
+		size_t cut = len, elen = 0;
+		if (!last) {
+			cut = last_entry_line(t, len, first ? body : base, eol, &elen);
+			if (!cut && win < STREAM_WINDOW_MAX) {
+				win *= 2;
+				continue;
+			}
+			if (!cut) { /* no entry to cut at: index this much */
+				cut = len;
+				last = true;
+			}
+		}
+		size_t upto = cut < len ? cut + elen : len;
+		struct ruru_entry *e = NULL;
+		size_t ne;
+		if (first) {
+			struct ruru_session s = { 0 };
+			s.id = ruru_strndup(f->sid, f->sid_len);
+			s.path = ruru_strdup(f->path);
+			s.layout = layout_of(f->path);
+			ruru_session_from_text(&s, t, upto, true);
+			session_doc(u, id, f, &s);
+			e = s.entries;
+			ne = s.nentries;
+			s.entries = NULL;
+			s.nentries = 0;
+			ruru_session_release(&s);
+		} else {
+			ne = ruru_entries_parse(t, upto, 0, &e);
+		}
+		/* The entry at the cut belongs to the next window. */
+		size_t keep = ne;
+		if (cut < len && keep && e[keep - 1].start == cut)
+			keep--;
+		int64_t lshift = first ? 0 : 2;
+		for (size_t i = 0; i < keep; i++) {
+			e[i].start = e[i].start - base; /* to the window's file bytes */
+			e[i].line -= (int)lshift;
+		}
+		add_entries(u, id, f, e, keep, (int64_t)off, line0);
+		if (keep) {
+			tail_from = (int64_t)off + (int64_t)e[keep - 1].start;
+			tail_line = line0 + (int64_t)e[keep - 1].line - 1;
+		}
+		if (last) {
+			size_t at;
+			bool nl;
+			const char *eol2;
+			if (!(keep && ruru_entries_append_point(t, len, first ? body : 0, &at, &nl, &eol2) &&
+			      at == len))
+				tail_from = -1;
+		}
+		for (size_t i = 0; i < ne; i++)
+			ruru_entry_release(&e[i]);
+		free(e);
+		u->st->bytes += n;
+		tick(u, false);
+		if (last)
+			break;
+		line0 += (int64_t)count_lines(t + base, cut - base);
+		off += cut - base;
+		first = false;
+		win = STREAM_WINDOW;
+	}
+	unsigned char h[2][32];
+	uint64_t upto[2] = { tail_from < 0 ? 0 : (uint64_t)tail_from,
+			     tail_from < 0 ? 0 : (uint64_t)tail_from };
+	if (tail_from >= 0 && !prefix_hash_fd(fd, upto, h))
+		tail_from = -1;
+	set_file(u, id, st, tail_from, tail_line, h[0]);
+	u->st->logs++;
+}
+
+/* index_log_tail() for a log too big to read whole: only the bytes from
+ * the old last entry on are read; the ones before it are hashed as they
+ * stream.  False when the log must be indexed whole. */
+static bool index_log_tail_fd(struct updater *u, int fd, const struct frow *r,
+			      const struct stat *st, const struct fent *f)
+{
+	uint64_t size = (uint64_t)st->st_size;
+	if (!r->has_prefix || r->tail_from < 0 || st->st_dev != (dev_t)r->dev ||
+	    st->st_ino != (ino_t)r->ino || (int64_t)size <= r->size || r->size < 1 ||
+	    r->tail_from >= r->size || size - (uint64_t)r->tail_from > STREAM_MIN)
+		return false;
+	size_t from = (size_t)r->tail_from, n = (size_t)(size - from), old = (size_t)r->size - from;
+	ruru_buf_reset(&u->text);
+	ruru_buf_grow(&u->text, n + 1);
+	if (!pread_all(fd, u->text.ptr, n, from))
+		return false;
+	u->text.len = n;
+	u->text.ptr[n] = '\0';
+	const char *t = u->text.ptr;
+	if (t[old - 1] != '\n' || !tail_is_entries(t + old, n - old))
+		return false;
+	struct ruru_entry *e = NULL;
+	size_t ne = ruru_entries_parse(t, n, 0, &e);
+	bool ok = ne > 0 && e[0].start == 0;
+	unsigned char h[2][32];
+	uint64_t upto[2] = { from, ok ? from + e[ne - 1].start : from };
+	ok = ok && prefix_hash_fd(fd, upto, h) && !memcmp(h[0], r->prefix, 32);
+	if (ok) {
+		drop_docs(u, r->id, (int64_t)from);
+		add_entries(u, r->id, f, e, ne, (int64_t)from, r->tail_line);
+		set_file(u, r->id, st, (int64_t)upto[1], r->tail_line + (int64_t)e[ne - 1].line - 1,
+			 h[1]);
+		u->st->tails++;
+		u->st->bytes += n;
+	}
+	for (size_t i = 0; i < ne; i++)
+		ruru_entry_release(&e[i]);
+	free(e);
+	return ok;
+}
+
 /* (Re)index one file; `r` is its row (NULL when new). */
 static void update_file(struct updater *u, const struct fent *f, const struct frow *r)
 {
 	struct stat st;
-	int got = 0;
+	int got = 0, big = -1;
 	if (f->kind == F_DIR) { /* a folder: its stat only */
 		memset(&st, 0, sizeof(st));
 		st.st_dev = (dev_t)f->dev;
@@ -1208,7 +1577,7 @@ static void update_file(struct updater *u, const struct fent *f, const struct fr
 		st.st_size = (off_t)f->size;
 		st.st_mtim.tv_sec = f->mtime < 0 ? -1 : f->mtime / 1000000000;
 		st.st_mtim.tv_nsec = f->mtime < 0 ? 0 : f->mtime % 1000000000;
-	} else if ((got = read_file(u, f, &st)) < 0) {
+	} else if ((got = read_file(u, f, &st, &big)) < 0) {
 		if (r)
 			drop_file(u, r->id);
 		return;
@@ -1220,18 +1589,28 @@ static void update_file(struct updater *u, const struct fent *f, const struct fr
 	}
 	if (r) {
 		id = r->id;
-		if (f->kind == F_LOG && index_log_tail(u, r, &st, f))
+		if (f->kind == F_LOG && (big >= 0 ? index_log_tail_fd(u, big, r, &st, f)
+						  : index_log_tail(u, r, &st, f))) {
+			if (big >= 0)
+				close(big);
 			return;
+		}
 	} else {
 		sqlite3_stmt *q = u->q[Q_INS_FILE];
 		bind_text(q, 1, f->path);
 		sqlite3_bind_int(q, 2, f->kind);
 		sqlite3_bind_text(q, 3, f->path, (int)f->sdir_len, SQLITE_TRANSIENT);
-		if (!run(u, q))
+		if (!run(u, q)) {
+			if (big >= 0)
+				close(big);
 			return;
+		}
 		id = sqlite3_last_insert_rowid(u->db);
 	}
-	if (f->kind == F_LOG) {
+	if (f->kind == F_LOG && big >= 0) {
+		index_log_stream(u, id, big, &st, f);
+		close(big);
+	} else if (f->kind == F_LOG) {
 		index_log(u, id, &st, f);
 	} else if (f->kind == F_ARTIFACT && got == 0) {
 		index_artifact(u, id, &st, f);
@@ -1241,35 +1620,86 @@ static void update_file(struct updater *u, const struct fent *f, const struct fr
 	}
 }
 
-/* Apply every difference between the scan and the rows (inside the
- * caller's write transaction).  Returns the SQLite result code. */
-static int apply_changes(sqlite3 *db, int rootfd, const struct scan *s, const struct frows *r,
-			 struct ruru_index_stats *st)
+/* The statements and buffers of an update.  SQLite result code. */
+static int updater_open(struct updater *u, sqlite3 *db, int rootfd, const struct ruru_ws *ws,
+			struct ruru_index_stats *st)
 {
-	struct updater u = { .db = db, .rootfd = rootfd, .st = st };
-	int trc = ruru_tokens_init(&u.tk, db);
+	memset(u, 0, sizeof(*u));
+	u->db = db;
+	u->rootfd = rootfd;
+	u->st = st;
+	u->ws = ws;
+	u->t0 = now_ms();
+	u->shown = -1;
+	int trc = ruru_tokens_init(&u->tk, db);
 	if (trc != SQLITE_OK)
 		return trc;
 	for (int k = 0; k < Q_COUNT; k++) {
-		int rc = sqlite3_prepare_v2(db, sql[k], -1, &u.q[k], NULL);
+		int rc = sqlite3_prepare_v2(db, sql[k], -1, &u->q[k], NULL);
 		if (rc != SQLITE_OK) {
 			for (int j = 0; j < k; j++)
-				sqlite3_finalize(u.q[j]);
-			ruru_tokens_release(&u.tk);
+				sqlite3_finalize(u->q[j]);
+			ruru_tokens_release(&u->tk);
 			return rc;
 		}
 	}
 	sqlite3_stmt *mq;
 	if (sqlite3_prepare_v2(db, "SELECT max(id) FROM docs", -1, &mq, NULL) == SQLITE_OK) {
 		if (sqlite3_step(mq) == SQLITE_ROW)
-			u.seq = sqlite3_column_int64(mq, 0) >> RURU_DOC_LEN_BITS;
+			u->seq = sqlite3_column_int64(mq, 0) >> RURU_DOC_LEN_BITS;
 		sqlite3_finalize(mq);
 	}
+	return SQLITE_OK;
+}
+
+/* Returns the first SQLite error of the update. */
+static int updater_close(struct updater *u)
+{
+	if (u->rc == SQLITE_OK)
+		tick(u, true);
+	for (int k = 0; k < Q_COUNT; k++)
+		sqlite3_finalize(u->q[k]);
+	ruru_tokens_release(&u->tk);
+	ruru_buf_release(&u->text);
+	ruru_buf_release(&u->clean);
+	return u->rc;
+}
+
+/* Apply every difference between the scan and the rows to the second
+ * level, the text (inside the caller's write transaction).  Returns the
+ * SQLite result code. */
+/* How many logs of the scan are new or changed against the rows. */
+static size_t logs_to_read(const struct scan *s, const struct frows *r)
+{
+	size_t i = 0, j = 0, n = 0;
+	while (i < s->n) {
+		int c = j == r->n ? -1 : strcmp(s->v[i].path, r->v[j].path);
+		if (c > 0) {
+			j++;
+			continue;
+		}
+		n += s->v[i].kind == F_LOG && (c < 0 || !same_stat(&s->v[i], &r->v[j]));
+		i++;
+		j += c == 0;
+	}
+	return n;
+}
+
+static int apply_changes(sqlite3 *db, int rootfd, const struct ruru_ws *ws, const struct scan *s,
+			 const struct frows *r, struct ruru_index_stats *st)
+{
+	struct updater u;
+	int rc = updater_open(&u, db, rootfd, ws, st);
+	if (rc != SQLITE_OK)
+		return rc;
+	u.pr.total = logs_to_read(s, r);
 	size_t i = 0, j = 0;
 	while ((i < s->n || j < r->n) && u.rc == SQLITE_OK) {
 		int c = i == s->n ? 1 : j == r->n ? -1 : strcmp(s->v[i].path, r->v[j].path);
+		bool read = c < 0 || (c == 0 && !same_stat(&s->v[i], &r->v[j]));
+		bool log = read && s->v[i].kind == F_LOG;
 		if (c == 0) {
-			if (!same_stat(&s->v[i], &r->v[j]))
+			if (read)
 				update_file(&u, &s->v[i], &r->v[j]);
 			i++, j++;
 		} else if (c < 0) {
@@ -1277,26 +1707,86 @@ static int apply_changes(sqlite3 *db, int rootfd, const struct scan *s, const st
 		} else {
 			drop_file(&u, r->v[j++].id);
 		}
+		if (log) {
+			u.pr.done++;
+			tick(&u, false);
+		}
 	}
-	for (int k = 0; k < Q_COUNT; k++)
-		sqlite3_finalize(u.q[k]);
-	ruru_tokens_release(&u.tk);
-	ruru_buf_release(&u.text);
-	ruru_buf_release(&u.clean);
-	return u.rc;
+	return updater_close(&u);
+}
+
+/* One session's row from its log's front matter only: the log is read
+ * up to the closing "+++", whatever its size. */
+static void meta_log(struct updater *u, const struct fent *f)
+{
+	struct ruru_session s = { 0 };
+	s.id = ruru_strndup(f->sid, f->sid_len);
+	s.path = ruru_strdup(f->path);
+	s.layout = layout_of(f->path);
+	struct ruru_error e = { 0 };
+	ruru_buf_reset(&u->text);
+	if (ruru_read_front_matter(NULL, u->rootfd, f->path, &u->text, &e) == 0) {
+		u->st->bytes += u->text.len;
+		ruru_session_from_text(&s, u->text.ptr, u->text.len, false);
+		put_session(u, f, &s);
+	} else { /* gone (or no longer a file) since the walk */
+		sqlite3_bind_text(u->q[Q_DEL_SESSION], 1, f->path, (int)f->sdir_len,
+				  SQLITE_TRANSIENT);
+		run(u, u->q[Q_DEL_SESSION]);
+	}
+	ruru_session_release(&s);
+}
+
+/* Bring the first level (the sessions' rows) up to date with the logs of
+ * the scan, against `m` (the rows' paths and stats, sorted).  SQLite
+ * result code. */
+static int apply_meta(sqlite3 *db, int rootfd, const struct ruru_ws *ws, const struct scan *s,
+		      const struct frows *m, struct ruru_index_stats *st)
+{
+	struct updater u;
+	int rc = updater_open(&u, db, rootfd, ws, st);
+	if (rc != SQLITE_OK)
+		return rc;
+	static const char tail[] = "/session_log.md";
+	u.pr.total = logs_to_read(s, m);
+	size_t i = 0, j = 0;
+	while ((i < s->n || j < m->n) && u.rc == SQLITE_OK) {
+		if (i < s->n && s->v[i].kind != F_LOG) {
+			i++;
+			continue;
+		}
+		int c = i == s->n ? 1 : j == m->n ? -1 : strcmp(s->v[i].path, m->v[j].path);
+		if (c <= 0 && (c < 0 || !same_stat(&s->v[i], &m->v[j]))) {
+			meta_log(&u, &s->v[i]);
+			u.pr.done++;
+			tick(&u, false);
+		}
+		if (c <= 0) {
+			i++;
+			j += c == 0;
+		} else { /* the log is gone */
+			const char *path = m->v[j++].path;
+			size_t len = strlen(path);
+			if (len > sizeof(tail) - 1)
+				len -= sizeof(tail) - 1;
+			sqlite3_bind_text(u.q[Q_DEL_SESSION], 1, path, (int)len, SQLITE_TRANSIENT);
+			run(&u, u.q[Q_DEL_SESSION]);
+		}
+	}
+	return updater_close(&u);
 }
 
 /* ------------------------------------------------------ opening, locks */
 
 /* A file of the index that exists must be a regular file. */
-static int check_not_symlink(int rurufd, const char *name, struct ruru_error *err)
+static int check_not_symlink(int dirfd, const char *dir, const char *name, struct ruru_error *err)
 {
 	struct stat st;
-	if (fstatat(rurufd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return 0;
 	if (S_ISREG(st.st_mode))
 		return 0;
-	ruru_error_set(err, RURU_EREFUSED, "refusing to use .ruru/%s: %s", name,
+	ruru_error_set(err, RURU_EREFUSED, "refusing to use %s/%s: %s", dir, name,
 		       S_ISLNK(st.st_mode) ? "it is a symlink" : "it is not a regular file");
 	return -1;
 }
@@ -1492,12 +1982,32 @@ static void fault_vfs_register(void)
 		real_vfs = NULL;
 }
 
+/* An index file is read as hostile input all the same (it is only
+ * ever ruru's, but a file can be swapped): no schema changes by writing
+ * sqlite_master, no SQL functions called from the schema, no triggers, no
+ * views (ruru's schema has none, so one found there never runs). */
+static int defend(sqlite3 *db)
+{
+	int rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+	if (rc == SQLITE_OK)
+		rc = exec(db, "PRAGMA trusted_schema=OFF");
+	return rc;
+}
+
 static int open_db(const char *path, bool rw, sqlite3 **db)
 {
 	pthread_once(&fault_vfs_once, fault_vfs_register);
 	int flags = rw ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
 	flags |= SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX;
 	int rc = sqlite3_open_v2(path, db, flags, real_vfs ? "ruru-faults" : NULL);
+	if (rc == SQLITE_OK)
+		rc = defend(*db);
 	if (rc == SQLITE_OK)
 		rc = ruru_rank_register(*db);
 	if (rc == SQLITE_OK) {
@@ -1513,21 +2023,43 @@ static int open_db(const char *path, bool rw, sqlite3 **db)
 	return rc;
 }
 
-static void unlink_index(struct ruru_ws *ws)
+static const char *const index_files[] = { "index.sqlite3", "index.sqlite3-wal",
+					     "index.sqlite3-shm" };
+
+static void unlink_index(struct ruru_store *cs)
 {
-	static const char *const names[] = { ".ruru/index.sqlite3", ".ruru/index.sqlite3-wal",
-					     ".ruru/index.sqlite3-shm" };
 	for (size_t i = 0; i < 3; i++) {
-		char *path = ruru_ws_path(ws, names[i]);
 		struct ruru_error e = { 0 };
-		ruru_store_remove(ws->store, path, &e); /* a missing file is what we want */
-		free(path);
+		ruru_store_remove(cs, index_files[i], &e); /* a missing file is what we want */
 	}
 }
 
 /* Full build into an in-memory database (read-only workspace). */
-static int build_in_memory(struct ruru_index *ix, int rootfd, const struct scan *s,
-			   struct ruru_index_stats *st, struct ruru_error *err)
+/* Bring the first level, and with `text` the second, up to date with the
+ * scan (inside the caller's write transaction).  `rows` are the `files`
+ * rows when `loaded`, else they are read here.  SQLite result code. */
+static int update_levels(sqlite3 *db, int rootfd, const struct ruru_ws *ws, const struct scan *s,
+			 bool text, struct frows *rows, bool loaded, struct ruru_index_stats *st)
+{
+	struct frows m = { 0 };
+	int rc = load_rows(db, &m, ROWS_SESSIONS);
+	if (rc == SQLITE_OK)
+		rc = apply_meta(db, rootfd, text ? NULL : ws, s, &m, st);
+	frows_release(&m);
+	if (rc == SQLITE_OK && text) {
+		if (!loaded) {
+			frows_release(rows);
+			rc = load_rows(db, rows, ROWS_FILES);
+		}
+		if (rc == SQLITE_OK)
+			rc = apply_changes(db, rootfd, ws, s, rows, st);
+	}
+	return rc;
+}
+
+static int build_in_memory(struct ruru_index *ix, int rootfd, const struct ruru_ws *ws,
+			   const struct scan *s, bool text, struct ruru_index_stats *st,
+			   struct ruru_error *err)
 {
 	if (ix->db)
 		sqlite3_close(ix->db);
@@ -1545,12 +2077,239 @@ static int build_in_memory(struct ruru_index *ix, int rootfd, const struct scan 
 		rc = exec(ix->db, "BEGIN");
 	struct frows none = { 0 };
 	if (rc == SQLITE_OK)
-		rc = apply_changes(ix->db, rootfd, s, &none, st);
+		rc = defend(ix->db);
+	if (rc == SQLITE_OK)
+		rc = update_levels(ix->db, rootfd, ws, s, text, &none, false, st);
+	frows_release(&none);
 	if (rc == SQLITE_OK)
 		rc = exec(ix->db, "COMMIT");
 	if (rc != SQLITE_OK)
 		return ruru_index_error(ix->db, err, "cannot build in memory");
 	return 0;
+}
+
+/* ---------------------------------------------------- where it lives */
+
+/*
+ * The index of a workspace lives in the user's cache folder, never in the
+ * work tree: <cache>/ruru/<SHA-256 of the root's real path>/, so that each
+ * clone and worktree has its own and nothing a repository holds (a planted
+ * index, a .git file naming another folder) chooses the file ruru opens.
+ * The folder also holds `root`, the real path it belongs to, for
+ * ruru_index_prune().
+ */
+
+/* Open the folder `name` of `dfd`, made (0700) when missing, never
+ * through a symlink. */
+static int cache_sub(int dfd, const char *name, const char *shown, struct ruru_error *err)
+{
+	if (mkdirat(dfd, name, 0700) < 0 && errno != EEXIST)
+		return ruru_error_set(err, RURU_EFAIL, "cannot make the cache folder %s: %s", shown,
+				      strerror(errno));
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
+		return ruru_error_set(err, RURU_EREFUSED, "refusing to use the cache folder %s: %s",
+				      shown,
+				      fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+						      S_ISLNK(st.st_mode)
+					      ? "it is a symlink"
+					      : "it is not a folder");
+	if (fd < 0)
+		return ruru_error_set(err, RURU_EFAIL, "cannot open the cache folder %s: %s", shown,
+				      strerror(errno));
+	return fd;
+}
+
+/* "<cache_home>/ruru" (caller frees). */
+static char *cache_base(const char *home)
+{
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_buf_addf(&b, "%s/ruru", home);
+	return ruru_buf_detach(&b, NULL);
+}
+
+/* The index folder of `ws` into *dir, opened (its fd returned).  0 with
+ * no fd (-1 in *fd) when there is no cache folder to use: the index is
+ * then kept in memory.  -1 with `err` when it is refused. */
+static int cache_open(const struct ruru_ws *ws, struct ruru_buf *dir, int *fd,
+		      struct ruru_error *err)
+{
+	*fd = -1;
+	const char *home = ws->opts.cache_dir;
+	char *real = home ? realpath(ws->root, NULL) : NULL;
+	if (!real)
+		return 0;
+	char hex[65];
+	ruru_sha256_hex(real, strlen(real), hex);
+	char *base = cache_base(home);
+	struct ruru_error mk = { 0 };
+	int hfd = -1, bfd = -1, rc = 0;
+	/* The user's own cache folder, as named (it may be a symlink of
+	 * theirs); below it, ruru's folders are never symlinks. */
+	if (ruru_file_mkdirs(home, &mk) < 0 ||
+	    (hfd = open(home, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		goto out; /* no cache folder: in memory */
+	struct ruru_error e = { 0 };
+	bfd = cache_sub(hfd, "ruru", base, &e);
+	ruru_buf_reset(dir);
+	ruru_buf_addf(dir, "%s/%s", base, hex);
+	int cfd = bfd < 0 ? -1 : cache_sub(bfd, hex, dir->ptr, &e);
+	if (cfd < 0) {
+		if (e.code == RURU_EREFUSED) {
+			*err = e;
+			rc = -1;
+		}
+		goto out;
+	}
+	*fd = cfd;
+out:
+	if (bfd >= 0)
+		close(bfd);
+	if (hfd >= 0)
+		close(hfd);
+	free(base);
+	free(real);
+	return rc;
+}
+
+int ruru_index_path(struct ruru_ws *ws, struct ruru_buf *out, struct ruru_error *err)
+{
+	ruru_buf_reset(out);
+	int fd;
+	struct ruru_buf dir = RURU_BUF_INIT;
+	if (cache_open(ws, &dir, &fd, err) < 0) {
+		ruru_buf_release(&dir);
+		return -1;
+	}
+	if (fd >= 0) {
+		close(fd);
+		ruru_buf_addf(out, "%s/index.sqlite3", dir.ptr);
+	}
+	ruru_buf_release(&dir);
+	return 0;
+}
+
+int ruru_index_prune(struct ruru_ws *ws, size_t *removed, struct ruru_error *err)
+{
+	const char *cache_home = ws->opts.cache_dir;
+	*removed = 0;
+	if (!cache_home)
+		return 0;
+	char *base = cache_base(cache_home);
+	int bfd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (bfd < 0) {
+		int e = errno;
+		free(base);
+		if (e == ENOENT)
+			return 0;
+		return ruru_error_set(err, e == ELOOP ? RURU_EREFUSED : RURU_EFAIL,
+				      "cannot read the cache folder %s/ruru: %s", cache_home,
+				      e == ELOOP ? "it is a symlink" : strerror(e));
+	}
+	DIR *d = fdopendir(bfd);
+	if (!d) {
+		close(bfd);
+		free(base);
+		return ruru_error_set(err, RURU_EFAIL, "cannot read the cache folder: %s",
+				      strerror(errno));
+	}
+	struct dirent *de;
+	int rc = 0;
+	while ((de = readdir(d)) && rc == 0) {
+		/* Only ruru's own folders: 64 hex digits, holding `root`. */
+		size_t n = strlen(de->d_name);
+		if (n != 64 || strspn(de->d_name, "0123456789abcdef") != 64)
+			continue;
+		int cfd = openat(bfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cfd < 0)
+			continue;
+		char root[4097];
+		ssize_t got = -1;
+		int rfd = openat(cfd, "root", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (rfd >= 0) {
+			got = read(rfd, root, sizeof(root) - 1);
+			close(rfd);
+		}
+		bool gone = false;
+		if (got > 1 && root[got - 1] == '\n' && root[0] == '/') {
+			root[got - 1] = '\0';
+			char hex[65];
+			ruru_sha256_hex(root, strlen(root), hex);
+			struct stat st;
+			gone = !strcmp(hex, de->d_name) && stat(root, &st) < 0 &&
+			       (errno == ENOENT || errno == ENOTDIR);
+		}
+		if (gone) {
+			static const char *const files[] = { "index.sqlite3", "index.sqlite3-wal",
+							     "index.sqlite3-shm", "index.lock", "root" };
+			for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++)
+				if (unlinkat(cfd, files[i], 0) < 0 && errno != ENOENT)
+					rc = ruru_error_set(err, RURU_EFAIL, "cannot remove %s/%s/%s: %s",
+							    base, de->d_name, files[i], strerror(errno));
+			if (rc == 0 && unlinkat(bfd, de->d_name, AT_REMOVEDIR) < 0)
+				rc = ruru_error_set(err, RURU_EFAIL, "cannot remove %s/%s: %s", base,
+						    de->d_name, strerror(errno));
+			if (rc == 0)
+				(*removed)++;
+		}
+		close(cfd);
+	}
+	closedir(d);
+	free(base);
+	return rc;
+}
+
+/* ------------------------------------------------------ schema check */
+
+/* sqlite_master as one string: every object's type, name, table and SQL
+ * (the root pages left out).  SQLite result code. */
+static int schema_text(sqlite3 *db, struct ruru_buf *out)
+{
+	sqlite3_stmt *q;
+	ruru_buf_reset(out);
+	int rc = sqlite3_prepare_v2(db,
+				    "SELECT type, name, tbl_name, ifnull(sql, '') FROM sqlite_master"
+				    " ORDER BY type, name",
+				    -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		for (int c = 0; c < 4; c++) {
+			const unsigned char *t = sqlite3_column_text(q, c);
+			ruru_buf_addstr(out, t ? (const char *)t : "");
+			ruru_buf_addch(out, c < 3 ? '\037' : '\036');
+		}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static struct ruru_buf own_schema = RURU_BUF_INIT;
+static pthread_once_t own_schema_once = PTHREAD_ONCE_INIT;
+
+/* ruru's own schema as schema_text() reads it, made once in memory. */
+static void own_schema_make(void)
+{
+	sqlite3 *db;
+	if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) ==
+		    SQLITE_OK &&
+	    create_schema(db) == SQLITE_OK)
+		schema_text(db, &own_schema);
+	sqlite3_close(db);
+}
+
+/* Is the schema of `db` exactly ruru's (nothing added, nothing changed)?
+ * An empty database counts when `empty_ok`. */
+static bool schema_is_ours(sqlite3 *db, bool empty_ok, int *rc)
+{
+	pthread_once(&own_schema_once, own_schema_make);
+	struct ruru_buf t = RURU_BUF_INIT;
+	*rc = schema_text(db, &t);
+	bool ours = *rc == SQLITE_OK && own_schema.len &&
+		    ((empty_ok && t.len == 0) ||
+		     (t.len == own_schema.len && !memcmp(t.ptr, own_schema.ptr, t.len)));
+	ruru_buf_release(&t);
+	return ours;
 }
 
 void ruru_index_close(struct ruru_index *ix)
@@ -1586,27 +2345,60 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	struct scan s = { 0 };
 	struct frows rows = { 0 };
 	struct ruru_lock lock = RURU_LOCK_INIT;
-	char *dbpath = ruru_ws_abs_path(ws, ".ruru/index.sqlite3");
-	char *lockpath = ruru_ws_path(ws, ".ruru/index.lock");
-	int result = -1, rc = SQLITE_OK;
-	int rurufd = ruru_openat_beneath(rootfd, ".ruru", O_RDONLY | O_DIRECTORY);
-	if (rurufd < 0) {
-		struct stat lst;
-		if (fstatat(rootfd, ".ruru", &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode)) {
-			ruru_error_set(err, RURU_EREFUSED, "refusing to use .ruru: it is a symlink");
-			goto out;
-		}
-	} else if (check_not_symlink(rurufd, "index.sqlite3", err) < 0 ||
-		   check_not_symlink(rurufd, "index.sqlite3-wal", err) < 0 ||
-		   check_not_symlink(rurufd, "index.sqlite3-shm", err) < 0 ||
-		   check_not_symlink(rurufd, "index.lock", err) < 0) {
+	struct ruru_buf cdir = RURU_BUF_INIT;
+	struct ruru_store *cs = NULL; /* the index's folder in the cache */
+	char *dbpath = NULL;
+	int result = -1, rc = SQLITE_OK, cfd = -1;
+	struct frows none = { 0 };
+	int level = logs_only ? 0 : 1;
+	uint64_t wgen = 0;
+	bool synced = false, wlocked = false; /* with a watch (watch.c) */
+	if (cache_open(ws, &cdir, &cfd, err) < 0)
+		goto out;
+	if (cfd < 0) { /* no cache folder: nothing to keep it in */
+		scan_workspace(rootfd, &s, logs_only, &none, true);
+		result = build_in_memory(ix, rootfd, ws, &s, !logs_only, st, err);
 		goto out;
 	}
-	struct frows none = { 0 };
-	if (rurufd < 0) { /* no .ruru/ (only a later layout): nothing to keep it in */
-		scan_workspace(rootfd, &s, logs_only, &none, true);
-		result = build_in_memory(ix, rootfd, &s, st, err);
+	if (check_not_symlink(cfd, cdir.ptr, "index.sqlite3", err) < 0 ||
+	    check_not_symlink(cfd, cdir.ptr, "index.sqlite3-wal", err) < 0 ||
+	    check_not_symlink(cfd, cdir.ptr, "index.sqlite3-shm", err) < 0 ||
+	    check_not_symlink(cfd, cdir.ptr, "index.lock", err) < 0)
 		goto out;
+	/* Its files (the lock, the deletes of a rebuild, the name of the
+	 * root) go through a store of their own, walked like a workspace. */
+	if (!(cs = ruru_store_open(cdir.ptr, ws->opts.lock_timeout_ms, err)))
+		goto out;
+	struct stat rst;
+	if (fstatat(cfd, "root", &rst, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT) {
+		char *real = realpath(ws->root, NULL);
+		struct ruru_buf text = RURU_BUF_INIT;
+		struct ruru_error e = { 0 };
+		ruru_buf_addf(&text, "%s\n", real ? real : ws->root);
+		ruru_store_write_cache(cs, "root", text.ptr, text.len, &e); /* best effort */
+		ruru_buf_release(&text);
+		free(real);
+	}
+	struct ruru_buf pb = RURU_BUF_INIT;
+	ruru_buf_addf(&pb, "%s/index.sqlite3", cdir.ptr);
+	dbpath = ruru_buf_detach(&pb, NULL);
+
+	/* Watched (a long-running front end): nothing reported since this
+	 * level was last brought up to date, and the index is ours: no
+	 * sweep at all. */
+	if (ws->watch) {
+		ruru_watch_index_lock(ws->watch);
+		wlocked = true;
+		if (!rebuild && ruru_watch_fresh(ws->watch, level, &wgen) &&
+		    open_db(dbpath, true, &ix->db) == SQLITE_OK) {
+			if (index_version(ix->db, &rc) == INDEX_VERSION &&
+			    schema_is_ours(ix->db, false, &rc)) {
+				result = 0;
+				goto out;
+			}
+			sqlite3_close(ix->db);
+			ix->db = NULL;
+		}
 	}
 
 	/* Fast path: the index is there, readable, current, and agrees
@@ -1616,7 +2408,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	int64_t seen_version = -1; /* data_version when `rows` were read, if they were */
 	if (!rebuild && open_db(dbpath, true, &ix->db) == SQLITE_OK) {
 		int v = index_version(ix->db, &rc);
-		if (v == INDEX_VERSION) {
+		if (v == INDEX_VERSION && schema_is_ours(ix->db, false, &rc)) {
 			usable = true;
 			rc = exec(ix->db, "BEGIN");
 			if (rc == SQLITE_OK && logs_only) {
@@ -1628,7 +2420,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 					scan_logs(rootfd, &s, true, &none, &lr, false, &fresh);
 				logrows_release(&lr);
 			} else if (rc == SQLITE_OK) {
-				rc = load_rows(ix->db, &rows, logs_only);
+				rc = load_rows(ix->db, &rows, ROWS_FILES);
 				if (rc == SQLITE_OK) {
 					seen_version = data_version(ix->db);
 					scan_workspace(rootfd, &s, logs_only, &rows, true);
@@ -1639,6 +2431,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 			exec(ix->db, "COMMIT");
 			if (fresh) {
 				result = 0;
+				synced = true;
 				goto out;
 			}
 		}
@@ -1648,9 +2441,9 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 	scan_sort(&s); /* the update merges it with the rows, both by path */
 
 	/* Update (or rebuild) under the writer lock. */
-	if (ruru_store_lock(ws->store, &lock, lockpath, err) < 0) {
+	if (ruru_store_lock(cs, &lock, "index.lock", err) < 0) {
 		if (cannot_write(0, errno)) {
-			result = build_in_memory(ix, rootfd, &s, st, err);
+			result = build_in_memory(ix, rootfd, ws, &s, !logs_only, st, err);
 		} else if (usable && err && err->code == RURU_ECONFLICT) {
 			/* Another process has been updating for longer than the
 			 * lock wait (a first build of a big workspace): answer
@@ -1675,7 +2468,7 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		}
 		memset(st, 0, sizeof(*st));
 		if (fresh_file)
-			unlink_index(ws);
+			unlink_index(cs);
 		st->rebuilt = fresh_file;
 		fresh_file = true; /* for the next attempt */
 		int v = INDEX_VERSION;
@@ -1684,6 +2477,10 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 			rc = open_db(dbpath, true, &ix->db);
 			v = rc == SQLITE_OK ? index_version(ix->db, &rc) : -1;
 		}
+		/* Nothing but ruru's own schema (or none yet): a table, view or
+		 * trigger added to it is a reason to make the file again. */
+		if (rc == SQLITE_OK && !schema_is_ours(ix->db, v == 0, &rc))
+			rc = rc == SQLITE_OK ? SQLITE_SCHEMA : rc;
 		if (rc == SQLITE_OK && v == 0) {
 			rc = exec(ix->db, "BEGIN IMMEDIATE");
 			if (rc == SQLITE_OK)
@@ -1698,24 +2495,21 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		if (rc == SQLITE_OK)
 			rc = exec(ix->db, "BEGIN IMMEDIATE");
 		if (rc == SQLITE_OK) {
-			if (!keep || data_version(ix->db) != seen_version) {
-				frows_release(&rows);
-				rc = load_rows(ix->db, &rows, logs_only);
-			}
-			if (rc == SQLITE_OK)
-				rc = apply_changes(ix->db, rootfd, &s, &rows, st);
+			bool loaded = keep && data_version(ix->db) == seen_version;
+			rc = update_levels(ix->db, rootfd, ws, &s, !logs_only, &rows, loaded, st);
 			if (rc == SQLITE_OK)
 				rc = exec(ix->db, "COMMIT");
 		}
 		if (rc == SQLITE_OK) {
 			result = 0;
+			synced = true;
 			break;
 		}
 		ruru_index_error(ix->db, err, "cannot update");
 		if (ix->db && !sqlite3_get_autocommit(ix->db))
 			exec(ix->db, "ROLLBACK");
 		if (cannot_write(rc, 0)) {
-			result = build_in_memory(ix, rootfd, &s, st, err);
+			result = build_in_memory(ix, rootfd, ws, &s, !logs_only, st, err);
 			break;
 		}
 		if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_FULL ||
@@ -1723,18 +2517,25 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 			break; /* the index is fine; this process cannot go on */
 	}
 out:
+	if (wlocked) {
+		if (synced)
+			ruru_watch_mark(ws->watch, level, wgen);
+		ruru_watch_index_unlock(ws->watch);
+	}
 	ruru_lock_release(&lock);
 	if (result < 0 && ix->db) {
 		sqlite3_close(ix->db);
 		ix->db = NULL;
 	}
-	if (rurufd >= 0)
-		close(rurufd);
+	if (cfd >= 0)
+		close(cfd);
+	if (cs)
+		ruru_store_close(cs);
+	ruru_buf_release(&cdir);
 	close(rootfd);
 	scan_release(&s);
 	frows_release(&rows);
 	free(dbpath);
-	free(lockpath);
 	return result;
 }
 

@@ -1,6 +1,6 @@
 /*
- * index.h — library-internal: the derived search index .ruru/index.sqlite3
- * (DESIGN §13), kept by index.c and read by search.c.
+ * index.h — library-internal: the derived search index (in the user's
+ * cache folder, never the work tree), kept by index.c and read by search.c.
  *
  *	struct ruru_index ix;
  *	if (ruru_index_open(&ix, ws, false, &stats, err) < 0)   (up to date now)
@@ -58,6 +58,22 @@ void ruru_tokens_release(struct ruru_tokens *tk);
 /* Register ruru_bm25(fts): FTS5's bm25() to the last bit, the length
  * read from the rowid (rank.c explains).  SQLite result code. */
 int ruru_rank_register(sqlite3 *db);
+
+/* Does the text hold a character of a script written without spaces
+ * (Chinese, Japanese, Thai, ...)?  Such documents are also in fts_tri,
+ * and queries holding one are asked of it. */
+bool ruru_index_nospace(const char *s, size_t len);
+
+/* ---- the watch (watch.c) ---- */
+
+/* The generation now (reading the kernel's reports first), and whether
+ * index level `level` (0: front matter, 1: text) was made fresh at it. */
+bool ruru_watch_fresh(struct ruru_watch *w, int level, uint64_t *gen);
+/* Level `level` (and those below it) is up to date as of `gen`. */
+void ruru_watch_mark(struct ruru_watch *w, int level, uint64_t gen);
+/* One index update of the process at a time while it is watched. */
+void ruru_watch_index_lock(struct ruru_watch *w);
+void ruru_watch_index_unlock(struct ruru_watch *w);
 
 /* RURU_EFAIL error naming the index and SQLite's message. */
 int ruru_index_error(sqlite3 *db, struct ruru_error *err, const char *what);

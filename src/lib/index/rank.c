@@ -1,5 +1,5 @@
 /*
- * rank.c — the ranking of search hits (DESIGN §13: bm25, then newest)
+ * rank.c — the ranking of search hits (doc/design.md §14: bm25, then newest)
  * at the cost of the hits' positions only.
  *
  * FTS5's own bm25() asks for every hit's length in tokens, and FTS5

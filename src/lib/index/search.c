@@ -1,5 +1,5 @@
 /*
- * search.c — `ruru search` and the indexed `ruru list` (DESIGN §13): the
+ * search.c — `ruru search` and the indexed `ruru list` (doc/design.md §14): the
  * query language, compiled by ruru into an FTS5 expression in which every
  * term is a quoted string (so no user text is ever FTS5 or SQL syntax: the
  * expression is bound as a parameter), the ranked query with its filters,
@@ -247,37 +247,21 @@ static json_t *jtext(sqlite3_stmt *q, int col)
 	return jlossy((const char *)sqlite3_column_text(q, col));
 }
 
-/* The line of an artifact's first match: newlines before the first mark
- * of highlight(). */
-static int64_t match_line(sqlite3 *db, const char *expr, int64_t rowid)
-{
-	sqlite3_stmt *q;
-	int64_t line = 1;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT highlight(fts, 0, char(2), char(3)) FROM fts"
-			       " WHERE fts MATCH ?1 AND rowid = ?2",
-			       -1, &q, NULL) != SQLITE_OK)
-		return 1;
-	sqlite3_bind_text(q, 1, expr, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 2, rowid);
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		const char *s = (const char *)sqlite3_column_text(q, 0);
-		for (; s && *s && *s != '\002'; s++)
-			line += *s == '\n';
-	}
-	sqlite3_finalize(q);
-	return line;
-}
-
-/* The snippet of one hit (a query of its own, for the hits only). */
-static char *snippet_of(sqlite3 *db, const char *expr, int64_t rowid)
+/* One hit's marked text (a query of its own, for the hits only): `fn` is
+ * "highlight" (the whole column) or "snippet" of the table `table`.
+ * NULL when there is none. */
+static char *hit_text(sqlite3 *db, const char *table, const char *fn, const char *expr,
+		      int64_t rowid)
 {
 	sqlite3_stmt *q;
 	char *out = NULL;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT snippet(fts, -1, char(2), char(3), '…', 24) FROM fts"
-			       " WHERE fts MATCH ?1 AND rowid = ?2",
-			       -1, &q, NULL) != SQLITE_OK)
+	struct ruru_buf sql = RURU_BUF_INIT;
+	ruru_buf_addf(&sql, "SELECT %s(%s, %s, char(2), char(3)%s) FROM %s WHERE %s MATCH ?1"
+			    " AND rowid = ?2", fn, table, strcmp(fn, "snippet") ? "0" : "-1",
+		      strcmp(fn, "snippet") ? "" : ", '…', 24", table, table);
+	int rc = sqlite3_prepare_v2(db, sql.ptr, -1, &q, NULL);
+	ruru_buf_release(&sql);
+	if (rc != SQLITE_OK)
 		return NULL;
 	sqlite3_bind_text(q, 1, expr, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, rowid);
@@ -285,6 +269,18 @@ static char *snippet_of(sqlite3 *db, const char *expr, int64_t rowid)
 		out = ruru_strdup((const char *)sqlite3_column_text(q, 0));
 	sqlite3_finalize(q);
 	return out;
+}
+
+/* The line of an artifact's first match: newlines before the first mark
+ * of highlight(). */
+static int64_t match_line(sqlite3 *db, const char *table, const char *expr, int64_t rowid)
+{
+	char *text = hit_text(db, table, "highlight", expr, rowid);
+	int64_t line = 1;
+	for (const char *s = text; s && *s && *s != '\002'; s++)
+		line += *s == '\n';
+	free(text);
+	return line;
 }
 
 /* The ID of the one session `prefix` names (exactly, or as the prefix of
@@ -378,6 +374,11 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 	if (o->session && !(session = resolve_session(ix.db, o->session, err)))
 		goto out;
 
+	/* A query in a script written without spaces is asked of the
+	 * trigram table (substrings); every other of the unicode61 one. */
+	bool tri = ruru_index_nospace(o->query ? o->query : "", o->query ? o->query_len : 0);
+	const char *T = tri ? "fts_tri" : "fts";
+	const char *rank = tri ? "bm25(fts_tri)" : "ruru_bm25(fts)";
 	unsigned in = o->in ? o->in : RURU_SEARCH_ENTRIES | RURU_SEARCH_SESSIONS |
 					      RURU_SEARCH_ARTIFACTS;
 	bool filtered = o->type || o->mode || o->task || session || o->tag ||
@@ -387,20 +388,21 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 		/* The best N straight from FTS5 (ORDER BY rank LIMIT is its fast
 		 * path), with room for ties of rank, which newest first breaks;
 		 * snippets afterwards, for the hits only. */
-		ruru_buf_addstr(&sqlb,
-				"SELECT d.kind, d.session, f.path, d.line, d.time, d.type, d.mode, d.task,"
-				" NULL, d.id FROM (SELECT rowid AS rid, ruru_bm25(fts) AS r FROM fts"
-				" WHERE fts MATCH ?1 ORDER BY r LIMIT ?11) t"
-				" JOIN docs d ON d.id = t.rid JOIN files f ON f.id = d.file_id"
-				" ORDER BY t.r, d.time IS NULL, d.time DESC, d.id DESC");
+		ruru_buf_addf(&sqlb,
+			      "SELECT d.kind, d.session, f.path, d.line, d.time, d.type, d.mode, d.task,"
+			      " NULL, d.id FROM (SELECT rowid AS rid, %s AS r FROM %s"
+			      " WHERE %s MATCH ?1 ORDER BY r LIMIT ?11) t"
+			      " JOIN docs d ON d.id = t.rid JOIN files f ON f.id = d.file_id"
+			      " ORDER BY t.r, d.time IS NULL, d.time DESC, d.id DESC",
+			      rank, T, T);
 	}
 	/* The matching documents with every filter, for the query (when
 	 * filtered) and for counting them all (when the limit cut). */
-	ruru_buf_addstr(&where, " FROM fts JOIN docs d ON d.id = fts.rowid"
-				" JOIN files f ON f.id = d.file_id");
+	ruru_buf_addf(&where, " FROM %s JOIN docs d ON d.id = %s.rowid"
+			      " JOIN files f ON f.id = d.file_id", T, T);
 	if (o->status != RURU_STATUS_UNKNOWN || o->tag)
 		ruru_buf_addstr(&where, " JOIN sessions s ON s.sdir = d.sdir");
-	ruru_buf_addstr(&where, " WHERE fts MATCH ?1 AND d.kind IN (");
+	ruru_buf_addf(&where, " WHERE %s MATCH ?1 AND d.kind IN (", T);
 	const int kinds[3] = { RURU_DOC_ENTRY, RURU_DOC_SESSION, RURU_DOC_ARTIFACT };
 	bool first = true;
 	for (int k = 0; k < 3; k++)
@@ -427,11 +429,11 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 	if (o->has_until)
 		ruru_buf_addstr(&where, " AND d.time <= ?9");
 	if (filtered || !o->limit) {
-		ruru_buf_addstr(&sqlb,
-				"SELECT d.kind, d.session, f.path, d.line, d.time, d.type, d.mode, d.task,"
-				" snippet(fts, -1, char(2), char(3), '…', 24), d.id");
+		ruru_buf_addf(&sqlb,
+			      "SELECT d.kind, d.session, f.path, d.line, d.time, d.type, d.mode, d.task,"
+			      " snippet(%s, -1, char(2), char(3), '…', 24), d.id", T);
 		ruru_buf_add(&sqlb, where.ptr, where.len);
-		ruru_buf_addstr(&sqlb, " ORDER BY ruru_bm25(fts), d.time IS NULL, d.time DESC, d.id DESC");
+		ruru_buf_addf(&sqlb, " ORDER BY %s, d.time IS NULL, d.time DESC, d.id DESC", rank);
 	}
 	if (o->limit)
 		ruru_buf_addstr(&sqlb, " LIMIT ?10");
@@ -460,7 +462,7 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 		json_object_set_new(h, "path", jtext(q, 2));
 		int64_t line = sqlite3_column_int64(q, 3);
 		if (kind == RURU_DOC_ARTIFACT)
-			line = match_line(ix.db, expr.ptr, sqlite3_column_int64(q, 9));
+			line = match_line(ix.db, T, expr.ptr, sqlite3_column_int64(q, 9));
 		json_object_set_new(h, "line", json_integer(line));
 		if (sqlite3_column_type(q, 4) == SQLITE_NULL) {
 			json_object_set_new(h, "time", json_null());
@@ -475,7 +477,7 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 		char *own = NULL;
 		const char *raw = (const char *)sqlite3_column_text(q, 8);
 		if (!raw)
-			raw = own = snippet_of(ix.db, expr.ptr, sqlite3_column_int64(q, 9));
+			raw = own = hit_text(ix.db, T, "snippet", expr.ptr, sqlite3_column_int64(q, 9));
 		char *snip = one_line(raw, open, close);
 		free(own);
 		json_object_set_new(h, "snippet", jlossy(snip));
@@ -492,9 +494,11 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 		if (o->limit && *total >= o->limit) { /* cut by the limit: how many in all? */
 			/* With no filter every match is a hit (each fts row has
 			 * its docs and files rows): FTS5 counts them alone. */
-			int64_t all = count_all(ix.db,
-						filtered ? where.ptr : " FROM fts WHERE fts MATCH ?1", o,
-						expr.ptr, session);
+			struct ruru_buf plain = RURU_BUF_INIT;
+			ruru_buf_addf(&plain, " FROM %s WHERE %s MATCH ?1", T, T);
+			int64_t all = count_all(ix.db, filtered ? where.ptr : plain.ptr, o, expr.ptr,
+						session);
+			ruru_buf_release(&plain);
 			if (all > 0)
 				*total = (size_t)all;
 		}
@@ -527,9 +531,13 @@ static char *col_dup(sqlite3_stmt *q, int col)
 	return s ? ruru_strdup((const char *)s) : NULL;
 }
 
-int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const char *tag,
-			      bool has_since, time_t since, size_t limit, ruru_session_fn fn,
-			      void *ctx, struct ruru_error *err)
+/* Each record is handed to `fn`, which may take what it holds (and leave
+ * it zeroed). */
+typedef int (*take_fn)(struct ruru_session *s, void *ctx);
+
+static int list_sessions(struct ruru_ws *ws, enum ruru_status status, const char *tag,
+			 bool has_since, time_t since, size_t limit, take_fn fn, void *ctx,
+			 struct ruru_error *err)
 {
 	struct ruru_index ix;
 	struct ruru_error ierr = { 0 };
@@ -538,7 +546,7 @@ int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const
 		/* No usable index (refused, say): read the logs as before. */
 		struct ruru_session *list;
 		size_t n, k = 0;
-		if (ruru_session_list(ws, status, tag, &list, &n, err) < 0)
+		if (ruru_session_list_logs(ws, status, tag, &list, &n, err) < 0)
 			return -1;
 		rc = 0;
 		for (size_t i = 0; i < n && rc == 0 && (!limit || k < limit); i++)
@@ -608,4 +616,56 @@ int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const
 		result = ruru_index_error(ix.db, err, "cannot query");
 	ruru_index_close(&ix);
 	return result;
+}
+
+struct borrow {
+	ruru_session_fn fn;
+	void *ctx;
+};
+
+static int lend(struct ruru_session *s, void *ctx)
+{
+	struct borrow *b = ctx;
+	return b->fn(s, b->ctx);
+}
+
+int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const char *tag,
+			      bool has_since, time_t since, size_t limit, ruru_session_fn fn,
+			      void *ctx, struct ruru_error *err)
+{
+	struct borrow b = { fn, ctx };
+	return list_sessions(ws, status, tag, has_since, since, limit, lend, &b, err);
+}
+
+/* ruru_session_list(): the same listing, collected into an array. */
+struct collect {
+	struct ruru_session *v;
+	size_t n, cap;
+};
+
+static int collect_one(struct ruru_session *s, void *ctx)
+{
+	struct collect *c = ctx;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 64;
+		c->v = ruru_xrealloc(c->v, c->cap * sizeof(*c->v));
+	}
+	c->v[c->n++] = *s; /* taken: the caller releases an empty record */
+	memset(s, 0, sizeof(*s));
+	return 0;
+}
+
+int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *tag,
+		      struct ruru_session **out, size_t *n, struct ruru_error *err)
+{
+	struct collect c = { 0 };
+	if (list_sessions(ws, status, tag, false, 0, 0, collect_one, &c, err) < 0) {
+		ruru_session_list_free(c.v, c.n);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	*out = c.v;
+	*n = c.n;
+	return 0;
 }

@@ -14,6 +14,7 @@
 
 #include "entry.h"
 #include "logtx.h"
+#include "session.h"
 #include "fmkeys.h"
 #include "text.h"
 #include "banned.h"
@@ -31,7 +32,7 @@ enum severity { SEV_ERROR, SEV_WARNING };
 
 /* Codes whose repeats in one file are folded into the first. */
 static const char *const folded[] = { "timestamp-no-zone", "timestamp-unreadable", "placeholder",
-				      "duplicate-element" };
+				      "duplicate-element", "out-of-order" };
 #define NFOLDED (sizeof(folded) / sizeof(folded[0]))
 
 struct checker {
@@ -160,9 +161,11 @@ static void check_string(struct checker *c, const struct ruru_toml_value *root, 
 }
 
 static void check_time(struct checker *c, const struct ruru_toml_value *root, const char *key,
-		       bool required, bool empty_ok)
+		       const char *alt, bool required, bool empty_ok)
 {
 	const struct ruru_toml_value *v = ruru_toml_table_get(root, key, strlen(key));
+	if (!v && alt)
+		v = ruru_toml_table_get(root, alt, strlen(alt));
 	if (!v) {
 		if (required)
 			problem(c, c->toml, SEV_ERROR, "missing-key", "missing key \"%s\"", key);
@@ -235,7 +238,7 @@ static void check_key(struct checker *c, const struct ruru_toml_value *root,
 		break;
 	}
 	case FM_TIME:
-		check_time(c, root, k->name, k->required, k->empty_ok);
+		check_time(c, root, k->name, k->alias, k->required, k->empty_ok);
 		break;
 	case FM_STRINGS:
 		check_array(c, root, k->name);
@@ -299,6 +302,42 @@ static void check_one_session(struct checker *c, const struct ruru_entry *e, siz
 	}
 }
 
+/*
+ * Keys of older logs that the reader maps (DESIGN §2): read fine, so a
+ * warning, never an error.  `mode` is the coordinator of pre-V5 logs.
+ */
+static void check_legacy(struct checker *c, const struct ruru_toml_value *root)
+{
+	static const char *const keys[][2] = { { "session_id", "id" },	 { "goal", "title" },
+					       { "created_date", "start_time" }, { "mode", "coordinator" },
+					       { "coordinator_mode", "coordinator" } };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct ruru_toml_value *v = ruru_toml_table_get(root, keys[i][0], strlen(keys[i][0]));
+		if (v)
+			problem(c, c->toml + ruru_toml_value_span(v).start, SEV_WARNING, "legacy-key",
+				"legacy key \"%s\" (read as \"%s\")", keys[i][0], keys[i][1]);
+	}
+}
+
+/* Entries out of time order: an entry stamped before one above it (only
+ * stamps that can be compared: both with a zone, or both without). */
+static void check_order(struct checker *c, const struct ruru_entry *e, size_t n)
+{
+	bool have[2] = { false, false };
+	time_t last[2] = { 0, 0 };
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].orphan || !e[i].when_valid)
+			continue;
+		int z = e[i].has_zone;
+		if (have[z] && e[i].when < last[z])
+			problem(c, e[i].start, SEV_WARNING, "out-of-order",
+				"entry stamped before the entry above it (show keeps the file's order)");
+		if (!have[z] || e[i].when > last[z])
+			last[z] = e[i].when;
+		have[z] = true;
+	}
+}
+
 /* What only the body shows: fences never closed, template placeholders. */
 static void check_body(struct checker *c, const char *text, size_t len, size_t body)
 {
@@ -312,6 +351,10 @@ static void check_body(struct checker *c, const char *text, size_t len, size_t b
 	for (size_t i = 0; i < n; i++)
 		problem(c, i < 64 ? offs[i] : offs[63], SEV_WARNING, "placeholder",
 			"placeholder entry left from a template (not read as an entry)");
+	n = ruru_body_log_headings(text, len, body, offs, 64);
+	for (size_t i = 1; i < n && i < 64; i++)
+		problem(c, offs[i], SEV_WARNING, "second-log-entries",
+			"another \"## Log Entries\" heading (ruru appends after the last one)");
 }
 
 static void check_text(struct checker *c, const char *text, size_t len, const char *folder_id)
@@ -337,6 +380,7 @@ static void check_text(struct checker *c, const char *text, size_t len, const ch
 			const struct ruru_toml_value *root = ruru_toml_root(doc);
 			for (const struct fm_key *k = fm_keys; k->name; k++)
 				check_key(c, root, k);
+			check_legacy(c, root);
 			/* the id row of the key table, under its name or legacy alias */
 			const struct fm_key *idk = fm_key_find(RURU_LIT("id"));
 			const struct ruru_toml_value *idv =
@@ -354,10 +398,16 @@ static void check_text(struct checker *c, const char *text, size_t len, const ch
 	}
 	struct ruru_entry *entries;
 	check_body(c, text, len, body);
-	size_t n = ruru_entries_parse(text, len, body, &entries);
+	size_t n = ruru_entries_parse_with(text, len, body, RURU_ENTRIES_ORPHANS, &entries);
 	check_one_session(c, entries, n, have_start, start, start_at);
+	check_order(c, entries, n);
 	for (size_t i = 0; i < n; i++) {
-		if (!entries[i].when_valid)
+		if (entries[i].orphan)
+			problem(c, entries[i].start, SEV_WARNING, "orphan-text",
+				"%s (kept: show and search find it)",
+				entries[i].stamp ? "entry outside \"## Log Entries\""
+						 : "text that belongs to no entry");
+		else if (!entries[i].when_valid)
 			problem(c, entries[i].start, SEV_WARNING, "timestamp-unreadable",
 				"entry has no usable timestamp \"%s\"",
 				   entries[i].stamp ? entries[i].stamp : "");
@@ -442,7 +492,7 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **
 	} else {
 		struct ruru_session *list;
 		size_t count;
-		rc = ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, &list, &count, err);
+		rc = ruru_session_list_logs(ws, RURU_STATUS_UNKNOWN, NULL, &list, &count, err);
 		for (size_t i = 0; rc == 0 && i < count; i++) {
 			ruru_buf_reset(&path);
 			ruru_buf_addstr(&path, list[i].path);
@@ -454,6 +504,24 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **
 		}
 		if (rc == 0)
 			ruru_session_list_free(list, count);
+		/* ruru keeps its search index in the user's cache folder; one
+		 * in the work tree came from elsewhere (an old ruru, or a
+		 * repository that planted it) and is never opened. */
+		static const char stray[] = ".ruru/index.sqlite3";
+		char *sp = ruru_ws_path(ws, stray);
+		struct stat sst;
+		if (rc == 0 && lstat(sp, &sst) == 0) {
+			file_begin(&c, stray);
+			add_problem(&c, 1, 1, SEV_WARNING, "stray-index",
+				    "a search index in the work tree: ruru never opens it (its index "
+				    "lives in the user's cache folder); delete it");
+			warnings += c.warnings;
+			/* in the per-file summary, marked as not a log */
+			json_array_append_new(summary, json_pack("{s:s, s:I, s:I, s:b}", "file", stray,
+								 "errors", (json_int_t)0, "warnings",
+								 (json_int_t)c.warnings, "log", 0));
+		}
+		free(sp);
 	}
 	ruru_buf_release(&text);
 	ruru_buf_release(&path);

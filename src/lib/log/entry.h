@@ -88,7 +88,29 @@ int entry_input_check(const struct ruru_log_input *in, struct ruru_error *err);
  */
 size_t ruru_entries_parse(const char *text, size_t len, size_t body, struct ruru_entry **out);
 
-/* The number of entries ruru_entries_parse() would find, without building
+/*
+ * Text that belongs to no entry is never dropped: an entry above "## Log
+ * Entries" (or under another heading after it), and text between entries
+ * after a "---" rule or a blank line that starts anew (template
+ * boilerplate: an italic line, an HTML comment).  A "---" block of
+ * "**Status:**"/"**Outcome:**" lines right after an entry is that entry's
+ * (its message holds it).  With RURU_ENTRIES_ORPHANS such text comes as
+ * entries too, in file order, with `orphan` set (a block of text: no
+ * stamp, type RURU_EV_UNKNOWN, its lines as the message); without it
+ * (ruru_entries_parse) they are left out, and entries are as before.
+ */
+enum { RURU_ENTRIES_ORPHANS = 1 };
+size_t ruru_entries_parse_with(const char *text, size_t len, size_t body, unsigned flags,
+				struct ruru_entry **out);
+
+/* The same entries and orphan blocks, one at a time and in file order: fn gets each (it is
+ * released after fn returns; a non-zero return stops).  Only one entry's
+ * strings exist at a time.  Returns the number of entries passed to fn. */
+typedef int (*ruru_entry_fn)(void *ctx, const struct ruru_entry *e);
+size_t ruru_entries_each(const char *text, size_t len, size_t body, ruru_entry_fn fn, void *ctx);
+
+/* The number of entries ruru_entries_parse() would find (orphan blocks
+ * not counted), without building
  * any string (for `list`, digests). */
 size_t ruru_entries_count(const char *text, size_t len, size_t body);
 
@@ -131,6 +153,10 @@ size_t ruru_body_unclosed_fences(const char *text, size_t len, size_t body, size
  * "[{{timestamp}}]", "# - [...]"), outside fences: offsets of the first
  * `max` lines in offs; returns how many.  They are never read as entries. */
 size_t ruru_body_placeholders(const char *text, size_t len, size_t body, size_t *offs, size_t max);
+
+/* "## Log Entries" headings outside fences: offsets of the first `max`
+ * in offs; returns how many (a log should have one). */
+size_t ruru_body_log_headings(const char *text, size_t len, size_t body, size_t *offs, size_t max);
 
 /*
  * The text of the "## Goal" section (a level-2 heading "Goal", any case,

@@ -164,7 +164,8 @@ int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, 
 		     struct ruru_error *err)
 {
 	tx_init(tx, ws, id);
-	if (lock_session(tx, err) < 0)
+	if ((ruru_ws_session_layout(ws, id) == RURU_LAYOUT_RURU && ruru_ws_ignore_own(ws, err) < 0) ||
+	    lock_session(tx, err) < 0)
 		goto fail;
 	/* The cache is written with the entry: refuse a hostile one first. */
 	if (ruru_store_check_replaceable(tx->dir, tx->statepath, err) < 0)
@@ -569,9 +570,9 @@ int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_log_input *in,
  *   append-ok SIZE MTIME_S MTIME_NS INO      after a rewrite of the log
  *   append-pending SIZE LEN INO               before an append (96 bytes)
  *
- * Whole entries (DESIGN §7).  An O_APPEND write of a big entry can be cut
- * short by SIGKILL (a short write), and nothing in the bytes that reached
- * the file says they are incomplete.  So before appending, the intent is
+ * Whole entries (doc/design.md, "Guarantees").  An O_APPEND write of a
+ * big entry can be cut short by SIGKILL (a short write), and nothing in
+ * the bytes that reached the file says they are incomplete.  So before appending, the intent is
  * recorded: the log's size before the write and the length of the
  * record.  The intent is written in place, through the store's table of
  * writing calls (a fault can hit it), and a failure to record it refuses

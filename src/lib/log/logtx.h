@@ -134,4 +134,14 @@ bool ruru_log_torn_tail(struct ruru_store *store, int dirfd, const char *state_p
 bool ruru_log_torn_shape(const char *tail, size_t len);
 
 
+/* One event, one entry (dedup.c): does the log already record the event
+ * `in` stamped `when`?  Looks at the last RURU_DEDUP_TAIL bytes of the log
+ * and the entries staged in `tx` only.  See dedup.c for what counts as the
+ * same event. */
+#define RURU_DEDUP_SECONDS 60
+#define RURU_DEDUP_TAIL 16384
+bool ruru_logtx_duplicate(struct ruru_logtx *tx, const struct ruru_log_input *in, time_t when);
+bool ruru_entry_same_event(const struct ruru_entry *e, const struct ruru_log_input *in, time_t when);
+
+
 #endif

@@ -106,6 +106,9 @@ static void read_key(struct ruru_session *s, const struct ruru_toml *doc, const 
 	switch (k->type) {
 	case FM_STRING:
 		*FIELD(s, k->off, char *) = get_string(doc, k->name, k->alias);
+		/* pre-V5 logs name the coordinator `mode` */
+		if (!*FIELD(s, k->off, char *) && !strcmp(k->name, "coordinator"))
+			*FIELD(s, k->off, char *) = get_string(doc, "mode", NULL);
 		break;
 	case FM_STATUS: {
 		char *t = get_string(doc, k->name, k->alias);
@@ -225,7 +228,7 @@ static void session_from_text(struct ruru_session *s, const char *text, size_t l
 	}
 	if (entries) {
 		s->goal = goal_section(text, len, body);
-		s->nentries = ruru_entries_parse(text, len, body, &s->entries);
+		s->nentries = ruru_entries_parse_with(text, len, body, RURU_ENTRIES_ORPHANS, &s->entries);
 	}
 }
 
@@ -420,8 +423,8 @@ static int list_layout(struct ruru_ws *ws, enum ruru_layout layout, enum ruru_st
 	return 0;
 }
 
-int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *tag,
-		      struct ruru_session **out, size_t *n, struct ruru_error *err)
+int ruru_session_list_logs(struct ruru_ws *ws, enum ruru_status status, const char *tag,
+			   struct ruru_session **out, size_t *n, struct ruru_error *err)
 {
 	*out = NULL;
 	*n = 0;
@@ -459,7 +462,7 @@ void ruru_session_list_free(struct ruru_session *list, size_t n)
 int ruru_session_recent(struct ruru_ws *ws, struct ruru_session **out, size_t *n,
 			struct ruru_error *err)
 {
-	if (ruru_session_list(ws, RURU_STATUS_UNKNOWN, NULL, out, n, err) < 0)
+	if (ruru_session_list_logs(ws, RURU_STATUS_UNKNOWN, NULL, out, n, err) < 0)
 		return -1;
 	for (size_t i = RURU_SESSION_RECENT; i < *n; i++)
 		ruru_session_release(&(*out)[i]);
@@ -524,7 +527,12 @@ json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_
 	}
 	if (with_entries) {
 		json_object_set_new(o, "goal", jstr(s->goal));
-		json_object_set_new(o, "entry_count", json_integer((json_int_t)s->nentries));
+		size_t orphans = 0;
+		for (size_t i = 0; i < s->nentries; i++)
+			orphans += s->entries[i].orphan;
+		/* orphan blocks are shown with the entries, not counted as entries */
+		json_object_set_new(o, "entry_count", json_integer((json_int_t)(s->nentries - orphans)));
+		json_object_set_new(o, "orphan_count", json_integer((json_int_t)orphans));
 		json_t *a = json_array();
 		size_t from = last < s->nentries ? s->nentries - last : 0;
 		for (size_t i = from; i < s->nentries; i++)

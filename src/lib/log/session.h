@@ -21,6 +21,11 @@ void ruru_session_from_text(struct ruru_session *s, const char *text, size_t len
  * ruru_session_release as usual). */
 void ruru_session_pack(const struct ruru_session *s, struct ruru_buf *out);
 bool ruru_session_unpack(struct ruru_session *s, const char *p, size_t len);
+/* Every session from its log's front matter, read now (newest first; the
+ * filters of ruru_session_list()): what the index's listing falls back to
+ * and what layers below the index list with. */
+int ruru_session_list_logs(struct ruru_ws *ws, enum ruru_status status, const char *tag,
+			   struct ruru_session **out, size_t *n, struct ruru_error *err);
 
 /* A line of a Goal section that Markdown or ruru would read as something
  * else at column 0 (a heading, a fence, a "+++" line): written with one

@@ -8,9 +8,9 @@
  * openat with O_NOFOLLOW | O_DIRECTORY one component at a time); the last
  * component is then created, opened, renamed or removed relative to the
  * folder fd that was walked, so swapping a folder for a symlink between a
- * check and a write cannot redirect the write (DESIGN §1).  A folder's
- * store (ruru_store_sub) keeps the folder's fd instead, for a transaction
- * that touches several files of one folder.  Paths outside any workspace
+ * check and a write cannot redirect the write (doc/design.md, "The
+ * workspace").  A folder's store (ruru_store_sub) keeps the folder's fd
+ * instead, for a transaction that touches several files of one folder.  Paths outside any workspace
  * (no store) are opened as named.  Here too: the messages' helpers.
  */
 #include <dirent.h>

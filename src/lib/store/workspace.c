@@ -220,6 +220,8 @@ struct ruru_ws *ruru_ws_open_opts(const char *root, const struct ruru_options *o
 		ruru_fault_set(opts->fault);
 	struct ruru_ws *ws = ruru_xmalloc(sizeof(*ws));
 	ws->root = dir;
+	ws->progress = NULL;
+	ws->watch = NULL;
 	ws->guessed = guessed;
 	ws->store = store;
 	ws->layout_id = NULL;
@@ -253,6 +255,13 @@ void ruru_ws_free(struct ruru_ws *ws)
 	free(ws->layout_id);
 	free(ws->root);
 	free(ws);
+}
+
+void ruru_ws_set_progress(struct ruru_ws *ws, unsigned delay_ms, ruru_progress_fn fn, void *ctx)
+{
+	ws->progress = fn;
+	ws->progress_ctx = ctx;
+	ws->progress_delay_ms = delay_ms;
 }
 
 const struct ruru_options *ruru_ws_options(const struct ruru_ws *ws)
@@ -433,6 +442,22 @@ char *ruru_ws_active_path(enum ruru_layout layout)
 	return ruru_buf_detach(&ap, NULL);
 }
 
+int ruru_ws_ignore_own(struct ruru_ws *ws, struct ruru_error *err)
+{
+	/* A workspace that came by git clone has no .ruru/.gitignore: the
+	 * first write completes it, so no lock, cache or pointer is ever
+	 * committed.  Nothing is written when every line is there, nor when
+	 * there is no .ruru/ folder (a later layout has its own). */
+	struct ruru_error e = { 0 };
+	if (write_ignore_lines(ws->store, ".ruru/.gitignore", ignored,
+			       sizeof(ignored) / sizeof(*ignored), &e) == 0)
+		return 0;
+	if (e.code == RURU_ENOTFOUND)
+		return 0;
+	*err = e;
+	return -1;
+}
+
 int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *err)
 {
 	enum ruru_layout l = ruru_ws_session_layout(ws, id);
@@ -447,6 +472,8 @@ int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *er
 		free(o);
 	}
 	if (l != RURU_LAYOUT_RURU && ruru_ws_ignore_transient(ws, layout_dirs[l], false, err) < 0)
+		return -1;
+	if (l == RURU_LAYOUT_RURU && ruru_ws_ignore_own(ws, err) < 0)
 		return -1;
 	char *path = ruru_ws_active_path(l);
 	struct ruru_buf b = RURU_BUF_INIT;

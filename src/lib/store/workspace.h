@@ -13,6 +13,10 @@
 
 struct ruru_ws {
 	char *root; /* absolute, no trailing slash */
+	ruru_progress_fn progress; /* ruru_ws_set_progress(); NULL: none */
+	void *progress_ctx;
+	unsigned progress_delay_ms;
+	struct ruru_watch *watch; /* ruru_watch_start(); NULL: none */
 	bool guessed; /* nothing named or found it: the current directory */
 	struct ruru_store *store; /* the root, opened once; every file below it */
 	struct ruru_options opts; /* what the front end read from the environment (owned) */
@@ -35,6 +39,11 @@ char *ruru_ws_session_path(const struct ruru_ws *ws, const char *id, const char 
 char *ruru_ws_active_path(enum ruru_layout layout);
 /* ruru_ws_init() of the workspace's own root, through its store. */
 int ruru_ws_make(struct ruru_ws *ws, struct ruru_error *err);
+/* Write .ruru/.gitignore, or add the lines of ruru's lock, cache and
+ * pointer files it lacks (the file's own lines kept); nothing when all
+ * are there or there is no .ruru/.  Every write to a workspace calls it
+ * first (a cloned workspace has none). */
+int ruru_ws_ignore_own(struct ruru_ws *ws, struct ruru_error *err);
 /* Make `id` the active session (.ruru/sessions/.active); the other
  * layouts' pointers go. */
 int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *err);

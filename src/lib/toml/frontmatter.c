@@ -8,22 +8,27 @@
 #include <string.h>
 
 #include "ruru.h"
+#include "timestamp.h"
 #include "text.h"
 #include "banned.h"
 
-/* Is the line starting at `p` exactly "+++" followed by LF, CRLF or EOF?
- * Returns the length of the line including its newline, or 0. */
+/* Is the line starting at `p` "+++" (trailing blanks allowed: real task
+ * files have "+++ ") followed by LF, CRLF or EOF?  Returns the length of
+ * the line including its newline, or 0. */
 static size_t fence_len(const char *p, const char *end)
 {
+	const char *q = p;
 	if (end - p < 3 || memcmp(p, RURU_LIT("+++")) != 0)
 		return 0;
-	p += 3;
-	if (p == end)
-		return 3;
-	if (*p == '\n')
-		return 4;
-	if (*p == '\r' && p + 1 < end && p[1] == '\n')
-		return 5;
+	q += 3;
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q == end)
+		return (size_t)(q - p);
+	if (*q == '\n')
+		return (size_t)(q - p) + 1;
+	if (*q == '\r' && q + 1 < end && q[1] == '\n')
+		return (size_t)(q - p) + 2;
 	return 0;
 }
 
@@ -125,4 +130,42 @@ int ruru_frontmatter_edit(struct ruru_buf *text, const struct ruru_toml_edit *e,
 	ruru_buf_release(text);
 	*text = all;
 	return 0;
+}
+
+void ruru_toml_time_like(struct ruru_buf *lit, time_t now, const struct ruru_toml_value *old,
+			 const struct ruru_toml_value *sibling, const char *toml, size_t toml_len)
+{
+	const struct ruru_toml_value *v = old;
+	size_t n = 0;
+	const char *s = v && ruru_toml_kind(v) == RURU_TOML_STRING ? ruru_toml_string(v, &n) : NULL;
+	if (!v || (s && !n)) /* absent or "": the form of its sibling */
+		v = sibling;
+	if (v && ruru_toml_kind(v) == RURU_TOML_STRING) {
+		s = ruru_toml_string(v, &n);
+		struct ruru_buf t = RURU_BUF_INIT;
+		time_t when;
+		bool date = s && n >= 10 && s[4] == '-' && s[7] == '-'; /* "2026-11-20" */
+		if (s && n && (date || ruru_time_parse(s, n, &when, NULL)))
+			ruru_time_format_like(&t, now, s, n);
+		else
+			ruru_time_format_like(&t, now, RURU_LIT("2026-01-01T00:00:00Z"));
+		ruru_toml_encode_string(lit, t.ptr, t.len);
+		ruru_buf_release(&t);
+		return;
+	}
+	if (v && toml) {
+		struct ruru_toml_span sp = ruru_toml_value_span(v);
+		if (sp.end <= toml_len && sp.end > sp.start) {
+			ruru_time_format_like(lit, now, toml + sp.start, sp.end - sp.start);
+			return;
+		}
+	}
+	if (old && ruru_toml_kind(old) == RURU_TOML_STRING) {
+		/* end_time = "" beside no sibling: a string timestamp */
+		char full[32];
+		ruru_time_format_rfc3339(now, full);
+		ruru_toml_encode_string(lit, full, strlen(full));
+		return;
+	}
+	ruru_toml_encode_time(lit, now);
 }

@@ -1,0 +1,126 @@
+/*
+ * dedup.c — one event, one entry.  A host's hook (`ruru capture`) and the
+ * model itself (`ruru log`, MCP session_log) may both record the same
+ * moment: the user's prompt the hook saw a second before the model logs
+ * it, a delegation the model logged before the hook saw the subagent
+ * finish.  Before an entry is written under the session lock, the newest
+ * entries of the log are looked at (its last RURU_DEDUP_TAIL bytes and the
+ * entries the transaction already holds, never the whole file, so this
+ * costs the same on a log of 100,000 entries); an entry that records the
+ * same event is not written again.
+ *
+ * The same event: the same type, stamped within RURU_DEDUP_SECONDS of
+ * each other, one of them captured (its source ends in " hook") and the
+ * other not, and no field that contradicts (a different mode, task or
+ * outcome).  A note or a session entry must also say the same (one
+ * message starts with the other, ignoring case and spacing): notes are
+ * frequent, a compaction is one moment; a session's start is not its
+ * pause.  Two captured entries are the same event only when they are
+ * equal (a host that runs a hook twice).  The model's entry is kept when
+ * it adds what the captured one lacks (a task, an artifact, an ADR):
+ * then both stay, and the model's carries the detail.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "entry.h"
+#include "logtx.h"
+#include "banned.h"
+
+static bool captured(const char *source)
+{
+	size_t n = source ? strlen(source) : 0;
+	return n > 5 && !strcmp(source + n - 5, " hook");
+}
+
+static bool compatible(const char *a, const char *b)
+{
+	return !a || !b || !strcmp(a, b);
+}
+
+/* Does one text start with the other, ignoring case and runs of blanks? */
+static bool same_words(const char *a, size_t an, const char *b, size_t bn)
+{
+	size_t i = 0, j = 0;
+	for (;;) {
+		while (i < an && strchr(" \t\r\n", a[i]))
+			i++;
+		while (j < bn && strchr(" \t\r\n", b[j]))
+			j++;
+		if (i >= an || j >= bn)
+			return true;
+		char x = a[i], y = b[j];
+		if (x >= 'A' && x <= 'Z')
+			x = (char)(x - 'A' + 'a');
+		if (y >= 'A' && y <= 'Z')
+			y = (char)(y - 'A' + 'a');
+		if (x != y)
+			return false;
+		i++;
+		j++;
+	}
+}
+
+bool ruru_entry_same_event(const struct ruru_entry *e, const struct ruru_log_input *in, time_t when)
+{
+	if (e->type != in->type || !e->when_valid || !e->has_zone)
+		return false;
+	time_t d = e->when > when ? e->when - when : when - e->when;
+	if (d > RURU_DEDUP_SECONDS)
+		return false;
+	const char *const *f = in->field;
+	bool ec = captured(e->source), ic = captured(f[RURU_FIELD_SOURCE]);
+	if (ec && ic) {
+		/* A hook that ran twice: the very same entry. */
+		return e->message_len == in->message_len &&
+		       !memcmp(e->message, in->message, in->message_len) &&
+		       compatible(e->mode, f[RURU_FIELD_MODE]) && !e->mode == !f[RURU_FIELD_MODE] &&
+		       !strcmp(e->source, f[RURU_FIELD_SOURCE]);
+	}
+	if (!ec && !ic)
+		return false;
+	if (!compatible(e->mode, f[RURU_FIELD_MODE]) || !compatible(e->task, f[RURU_FIELD_TASK]) ||
+	    !compatible(e->outcome, f[RURU_FIELD_OUTCOME]))
+		return false;
+	if ((in->type == RURU_EV_NOTE || in->type == RURU_EV_SESSION) &&
+	    !same_words(e->message, e->message_len, in->message, in->message_len))
+		return false;
+	if (ec) {
+		/* The model writes after the hook: keep its entry when it adds a
+		 * detail the captured one lacks. */
+		if ((f[RURU_FIELD_TASK] && !e->task) || (f[RURU_FIELD_ARTIFACT] && !e->artifact) ||
+		    f[RURU_FIELD_ADR] || (f[RURU_FIELD_MODE] && !e->mode))
+			return false;
+	}
+	return true;
+}
+
+bool ruru_logtx_duplicate(struct ruru_logtx *tx, const struct ruru_log_input *in, time_t when)
+{
+	if (!tx->path || tx->nolog)
+		return false;
+	struct ruru_buf tail = RURU_BUF_INIT;
+	struct ruru_error ignore = { 0 };
+	off_t size = 0;
+	size_t start = 0;
+	if (ruru_store_read_tail(ruru_ws_store(tx->ws), tx->path, RURU_DEDUP_TAIL, &tail, &size,
+				 &ignore) == 0 &&
+	    (size_t)size > tail.len) {
+		/* Begin at a line: the first one may be cut. */
+		const char *nl = memchr(tail.ptr, '\n', tail.len);
+		start = nl ? (size_t)(nl - tail.ptr) + 1 : tail.len;
+	}
+	/* What this transaction already holds counts too. */
+	ruru_buf_add(&tail, tx->appends.ptr, tx->appends.len);
+	struct ruru_entry *ents = NULL;
+	size_t n = start <= tail.len ? ruru_entries_parse(tail.ptr, tail.len, start, &ents) : 0;
+	bool dup = false;
+	for (size_t i = n; i-- > 0 && !dup;)
+		dup = ruru_entry_same_event(&ents[i], in, when);
+	for (size_t i = 0; i < n; i++)
+		ruru_entry_release(&ents[i]);
+	free(ents);
+	ruru_buf_release(&tail);
+	return dup;
+}

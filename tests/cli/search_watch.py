@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""search_watch.py RURU WORKSPACE — a running `ruru mcp` keeps its index fresh
+from inotify reports: what another process logs is found by the next search
+over MCP, and a search with nothing changed reads no session log's stat (when
+strace(1) is there to count them)."""
+import json, os, shutil, subprocess, sys, tempfile
+
+ruru, ws = sys.argv[1], sys.argv[2]
+trace = os.path.join(tempfile.mkdtemp(), "trace")
+cmd = [ruru, "mcp", "--toolsets", "all"]
+if shutil.which("strace"):
+    cmd = ["strace", "-f", "-qq", "-e", "trace=newfstatat,fstatat64,statx,stat,lstat", "-o", trace] + cmd
+srv = subprocess.Popen(cmd, cwd=ws, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+n = 0
+
+def call(method, params=None):
+    global n
+    n += 1
+    srv.stdin.write(json.dumps({"jsonrpc": "2.0", "id": n, "method": method, "params": params or {}}) + "\n")
+    srv.stdin.flush()
+    while True:
+        r = json.loads(srv.stdout.readline())
+        if r.get("id") == n:
+            return r
+
+def tool(name, args):
+    r = call("tools/call", {"name": name, "arguments": args})
+    assert "result" in r and not r["result"].get("isError"), r
+    return r["result"]["structuredContent"]
+
+def log_stats():
+    if not os.path.exists(trace):
+        return None
+    with open(trace) as f:
+        return sum("session_log.md" in line for line in f)
+
+def fail(msg):
+    print("not ok - " + msg)
+    srv.kill()
+    sys.exit(1)
+
+call("initialize", {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}})
+srv.stdin.write('{"jsonrpc":"2.0","method":"notifications/initialized"}\n')
+srv.stdin.flush()
+
+hits = lambda q: tool("session_search", {"query": q})["hits"]
+if hits("ocelot"):
+    fail("nothing logged yet")
+first = len(tool("session_list", {})["sessions"])
+before = log_stats()
+for _ in range(3):  # warm: nothing changed, nothing swept
+    if hits("ocelot") or len(tool("session_list", {})["sessions"]) != first:
+        fail("warm answers changed")
+after = log_stats()
+if before is not None and after != before:
+    fail(f"a warm search looked at the logs ({before} -> {after} stats)")
+
+env = dict(os.environ)
+subprocess.run([ruru, "log", "an ocelot was seen"], cwd=ws, check=True, env=env)
+h = hits("ocelot")
+if len(h) != 1 or h[0]["kind"] != "entry":
+    fail(f"the entry logged by another process is not found: {h}")
+subprocess.run([ruru, "new", "Second session"], cwd=ws, check=True, env=env, stdout=subprocess.DEVNULL)
+subprocess.run([ruru, "log", "a second ocelot"], cwd=ws, check=True, env=env)
+if len(tool("session_list", {})["sessions"]) != first + 1:
+    fail("a session made by another process is not listed")
+if len(hits("ocelot")) != 2:
+    fail("the second session's entry is not found")
+os.makedirs(os.path.join(ws, "notes"), exist_ok=True)
+with open(os.path.join(ws, "notes", "n.txt"), "w") as f:
+    f.write("an artifact about a margay\n")
+subprocess.run([ruru, "artifact", "add", "notes/n.txt"], cwd=ws, check=True, env=env, stdout=subprocess.DEVNULL)
+if [x["kind"] for x in hits("margay")] != ["artifact"]:
+    fail("an artifact added by another process is not found")
+srv.stdin.close()
+srv.wait()
+print("ok - a running ruru mcp sees what other processes write, without sweeping when nothing changed")
