@@ -130,7 +130,7 @@ $(BUILD)/tests/test_mcp%: tests/unit/test_mcp%.c $(BUILD)/libruru.a $(MCP_OBJ)
 	$(CC) $(CPPFLAGS) $(INTERNAL) $(CFLAGS) -Wno-missing-prototypes -o $@ $< $(MCP_OBJ) \
 		$(BUILD)/libruru.a $(LDFLAGS) $(LDLIBS) -lcmocka
 
-# Race test helper (issue #9): swaps two names with RENAME_EXCHANGE.
+# Race test helper: swaps two names with RENAME_EXCHANGE.
 HELPER_BIN := $(BUILD)/tests/race_swap
 $(BUILD)/tests/race_swap: tests/helpers/race_swap.c
 	@mkdir -p $(dir $@)

@@ -20,7 +20,7 @@ if [ "$target" = fuzz_search_query ]; then
 	exit 0
 fi
 if [ "$target" = fuzz_http ]; then
-	# request paths, form bodies and text to redact (ruru serve, issue #15)
+	# request paths, form bodies and text to redact (ruru serve)
 	cp "$(dirname "$0")"/seeds-http/* "$corpus"/
 	exit 0
 fi

@@ -263,7 +263,7 @@ bool ruru_frontmatter_split(const char *text, size_t len, struct ruru_frontmatte
  * matter check their result with it. */
 size_t ruru_frontmatter_fence_in(const char *toml, size_t len);
 
-/* ---- one front-matter edit (issue #10): library, logtx and `toml set` */
+/* ---- one front-matter edit: library, logtx and `toml set` */
 
 /* One format-preserving edit of ruru_toml_edit_*, as a value. */
 enum ruru_toml_edit_op {
@@ -591,7 +591,7 @@ struct ruru_session {
 	char *goal;         /* text of the "## Goal" section, when loaded with entries */
 	struct ruru_entry *entries; /* when loaded with entries */
 	size_t nentries;
-	int layout;         /* enum ruru_layout: where the session lives (issue #12) */
+	int layout;         /* enum ruru_layout: where the session lives */
 };
 void ruru_session_release(struct ruru_session *s);
 
@@ -636,7 +636,7 @@ struct ruru_new {
 	const char *coordinator; /* default "roo-commander" */
 	const char *const *tags;
 	size_t ntags;
-	/* V7 (issue #12): */
+	/* V7: */
 	bool scaffold;            /* twelve typed folders when the workspace has no scaffold */
 	const char *from_summary; /* a SESSUM file to record in source_summaries, or NULL */
 	/* Out, when not NULL: the session that was active before and stays
@@ -1424,7 +1424,7 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 int ruru_prime_hook(const char *host, const char *input, size_t len, const char *digest,
 		    struct ruru_buf *out, struct ruru_error *err);
 /* ------------------------------------------------------------------------
- * V7 and later Roo Commander versions (issue #12): session layouts, typed
+ * V7 and later Roo Commander versions: session layouts, typed
  * artifacts, summaries, MDTM tasks with leases.  DESIGN §1, §4, §4b.
  */
 
@@ -1636,7 +1636,7 @@ int ruru_capture_hook(struct ruru_ws *ws, const char *id, const char *host, cons
 char *ruru_import(struct ruru_ws *ws, const char *host, const char *text, size_t len,
 		  const char *name, json_t **report, struct ruru_error *err);
 
-/* ------------------------------------- redaction and export (issue #15) */
+/* ------------------------------------- redaction and export */
 
 /*
  * Secrets in text (DESIGN §14): cloud and API keys, tokens, private key

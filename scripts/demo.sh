@@ -70,7 +70,7 @@ run check
 step "ruru log --type nonsense x   # a usage error: exit 2, file untouched"
 "$RURU" log --type nonsense x || echo "(exit $?)"
 
-# Agent hosts (issue #13): wire ruru into Claude Code, then what its hooks print.
+# Agent hosts: wire ruru into Claude Code, then what its hooks print.
 step "ruru init --host claude   # MCP entry, CLAUDE.md block, hooks, slash commands"
 "$RURU" init --host claude 2>&1
 step "find CLAUDE.md .mcp.json .claude -type f"
@@ -81,7 +81,7 @@ step "sed -n '/ruru:begin/,/ruru:end/p' CLAUDE.md | head -12   # the instruction
 sed -n '/ruru:begin/,/ruru:end/p' CLAUDE.md | head -12
 run prime   # what SessionStart and PreCompact give the model: at most 2,000 bytes
 
-# Search (issue #14): every session, entry and artifact, from a derived index.
+# Search: every session, entry and artifact, from a derived index.
 run search refresh
 run search '"token endpoint"' --type delegation
 
@@ -105,7 +105,7 @@ cat src/answer.c
 run confirm list
 run show --entries 6
 
-# Approvals no agent can forge (issue #16): the user signs the decision with an
+# Approvals no agent can forge: the user signs the decision with an
 # SSH key, ruru verifies it, applies and commits exactly the target in git, and
 # exports what it applied as Agent Trace records.  In a throwaway git repository,
 # with a throwaway key in the demo's own HOME.
@@ -155,7 +155,7 @@ step "ruru verify   # and verify names the unsigned decision (exit 4)"
 cd "$ws"
 
 
-# V7 (issue #12): a typed note, a task spawned by a delegation, a lease, a summary.
+# V7: a typed note, a task spawned by a delegation, a lease, a summary.
 export RURU_NOW=2026-11-24T10:00:00Z
 step "V7: typed artifacts, MDTM tasks with leases, a session summary"
 step 'ruru new "Add rate limiting" --scaffold'

@@ -90,7 +90,7 @@ for suite in unit toml cli mcp web fuzz valgrind sanitize; do
 		# Raw protocol tests and the official SDK client (tests/mcp/run.sh).
 		run_tap "mcp" tests/mcp/run.sh ;;
 	web)
-		# `ruru serve` over HTTP without a browser (issue #15).
+		# `ruru serve` over HTTP without a browser.
 		run_tap "web http" python3 tests/web/http_test.py "$RURU"
 		# the same in a real browser: Debian's chromium driven by playwright-core
 		run_tap "web browser" tests/web/run.sh "$RURU" ;;

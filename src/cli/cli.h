@@ -23,12 +23,12 @@ struct cli_opt {
 	const char *help;
 	bool multi;        /* may be repeated; values collected in order */
 	const char *lib_arg; /* the library's name for it when not `name` (errors) */
-	/* agent-proof (issue #11): how help shows it.  A required option is
+	/* how help shows it.  A required option is
 	 * printed without brackets; options with the same non-zero `choice`
 	 * are alternatives of which one is required: (--a X | --b Y). */
 	bool required;
 	int choice;
-	/* issue #11: the value is a word of a library vocabulary, which help
+	/* the value is a word of a library vocabulary, which help
 	 * lists (set with CLI_WORDS(RURU_VOCAB_...)), so the list is written
 	 * once, in the library. */
 	bool words;
@@ -66,14 +66,14 @@ struct cli_cmd {
 	int min_args, max_args;     /* max -1: no limit */
 	/* Returns an exit status; on failure ctx->err holds the message. */
 	int (*run)(struct cli_ctx *ctx, struct cli_args *a);
-	/* agent-proof (issue #11): the operands are free text or values, so
+	/* the operands are free text or values, so
 	 * a word is an option only when it is one of the command's options
 	 * (or "--word", an unknown one); any other word is an operand even
 	 * when it starts with '-' ("- fixed the bug", "-5 tests", -1).
 	 * Options may follow the operands; "--" ends them (main.c's
 	 * option_word, ruru(1) and the command's --help say the same). */
 	bool free_operands;
-	/* issue #11: an operand whose value is a word of a vocabulary (help
+	/* an operand whose value is a word of a vocabulary (help
 	 * lists them): its metavariable, e.g. "STATUS", and the vocabulary. */
 	const char *operand_words;
 	enum ruru_vocab operand_vocab;
@@ -155,7 +155,7 @@ extern const struct cli_cmd cli_cmds_mcp[];
 extern const struct cli_cmd cli_cmds_toml[];
 extern const struct cli_cmd cli_cmds_confirm[];
 extern const struct cli_cmd cli_cmds_merge[];
-/* search and reindex (issue #14) */
+/* search and reindex */
 extern const struct cli_cmd cli_cmds_search[];
 
 /* Agent hosts (cmd-host.c): `prime`, `instructions`, and the part of
@@ -164,7 +164,7 @@ extern const struct cli_cmd cli_cmds_search[];
 extern const struct cli_cmd cli_cmds_host[];
 int cli_init_hosts(struct cli_ctx *ctx, const char *dir, const char *spec, bool dry, bool remove,
 		   bool force, bool capture, json_t **report);
-extern const struct cli_cmd cli_cmds_task[]; /* V7 (issue #12) */
+extern const struct cli_cmd cli_cmds_task[]; /* V7 */
 
 /* export --md/--json/--html of sessions, redacted (cmd-export.c, issue
  * #15); `export` itself sits in cmd-confirm.c with --agent-trace, which
@@ -173,7 +173,7 @@ int cli_export_sessions(struct cli_ctx *ctx, struct cli_args *a, bool md, const 
 			bool no_redact);
 /* capture --hook HOST and import HOST FILE (cmd-capture.c) */
 extern const struct cli_cmd cli_cmds_capture[];
-/* `ruru serve` (cmd-serve.c, issue #15) */
+/* `ruru serve` (cmd-serve.c) */
 extern const struct cli_cmd cli_cmds_serve[];
 
 #endif

@@ -13,7 +13,7 @@ enum {
 	ADD_NAME,
 	ADD_FORCE,
 	ADD_DESCRIPTION,
-	ADD_TYPE, /* V7 typed artifacts (issue #12) */
+	ADD_TYPE, /* V7 typed artifacts */
 	ADD_TITLE,
 	ADD_TASK,
 	ADD_TAG,
@@ -251,7 +251,7 @@ static const struct cli_opt add_opts[ADD_NOPTS] = {
 	[ADD_FORCE] = { .name = "force", .help = "replace an existing artifact of that name" },
 	[ADD_DESCRIPTION] = { .name = "description", .arg = "TEXT",
 			      .help = "what the artifact is (in the log entry)" },
-	/* V7 typed artifacts (issue #12) */
+	/* V7 typed artifacts */
 	[ADD_TYPE] = { .name = "type", .arg = "TYPE", .help = "a typed V7 artifact of TYPE",
 		       CLI_WORDS(RURU_VOCAB_ARTIFACT_TYPE) },
 	[ADD_TITLE] = { .name = "title", .arg = "TEXT",

@@ -735,7 +735,7 @@ static int cmd_export(struct cli_ctx *ctx, struct cli_args *a)
 static const struct cli_opt export_opts[EXPORT_NOPTS] = {
 	[EXPORT_AGENT_TRACE] = { .name = "agent-trace",
 				 .help = "one Agent Trace record (JSON) per applied confirmation" },
-	/* sessions for people (cmd-export.c, issue #15) */
+	/* sessions for people (cmd-export.c) */
 	[EXPORT_MD] = { .name = "md",
 			.help = "one session (ID, else the active one) as one Markdown document" },
 	[EXPORT_HTML] = { .name = "html", .arg = "DIR",

@@ -392,7 +392,7 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 	enum ruru_status st = sw ? ruru_status_from_word(sw) : RURU_STATUS_UNKNOWN;
 	if (sw && st == RURU_STATUS_UNKNOWN)
 		return cli_bad_word(ctx, LIST_STATUS, sw);
-	/* --limit, --since, rows from the search index (issue #14) */
+	/* --limit, --since, rows from the search index */
 	size_t limit = 0;
 	time_t since = 0;
 	const char *sv = cli_val(a, LIST_SINCE);
@@ -768,7 +768,7 @@ static const struct cli_opt new_opts[NEW_NOPTS] = {
 			      .help = "coordinating mode (default roo-commander)" },
 	[NEW_TAG] = { .name = "tag", .arg = "TAG", .help = "a keyword (repeatable)", .multi = true,
 		      .lib_arg = "tags" },
-	/* V7 (issue #12) */
+	/* V7 */
 	[NEW_SCAFFOLD] = { .name = "scaffold",
 			   .help = "create the twelve V7 artifact folders with READMEs" },
 	[NEW_FROM_SUMMARY] = { .name = "from-summary", .arg = "PATH",
@@ -781,7 +781,7 @@ static const struct cli_opt log_opts[LOG_NOPTS] = {
 	[LOG_FIELD0 + RURU_FIELD_##u] = { .name = #l, .arg = meta, .help = help_ },
 	RURU_ENTRY_FIELDS(LOG_FIELD_OPT)
 #undef LOG_FIELD_OPT
-	/* V7 (issue #12) */
+	/* V7 */
 	[LOG_NEW_TASK] = { .name = "new-task",
 			   .help = "delegation: create its MDTM task first; prints the ID" },
 	[LOG_TITLE] = { .name = "title", .arg = "TEXT", .help = "title of the --new-task task" },
@@ -796,7 +796,7 @@ static const struct cli_opt list_opts[LIST_NOPTS] = {
 	[LIST_STATUS] = { .name = "status", .arg = "STATUS", .help = "only sessions with this status",
 			  CLI_WORDS(RURU_VOCAB_STATUS) },
 	[LIST_TAG] = { .name = "tag", .arg = "TAG", .help = "only sessions with this tag" },
-	/* issue #14 */
+	/* search */
 	[LIST_SINCE] = { .name = "since", .arg = "DATE",
 			 .help = "only sessions started at or after DATE (YYYY-MM-DD or a date-time)" },
 	[LIST_LIMIT] = { .name = "limit", .short_name = 'n', .arg = "N",

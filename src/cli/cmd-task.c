@@ -1,5 +1,5 @@
 /*
- * cmd-task.c — V7 commands (issue #12): `ruru task new|status|claim|
+ * cmd-task.c — V7 commands: `ruru task new|status|claim|
  * release` (MDTM task files, DESIGN §4b) and `ruru summarize` (a session
  * summary, DESIGN §4).  `task link|list` live with the artifacts in
  * cmd-artifact.c.

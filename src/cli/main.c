@@ -27,10 +27,10 @@ static const struct cli_cmd *const groups[] = {
 	cli_cmds_toml,
 	cli_cmds_merge,
 	cli_cmds_host, /* agent hosts: prime, instructions */
-	/* search and reindex (issue #14) */
+	/* search and reindex */
 	cli_cmds_search,
 	cli_cmds_task, /* V7: task new/status/claim/release, summarize */
-	cli_cmds_serve, /* the human view: serve (issue #15) */
+	cli_cmds_serve, /* the human view: serve */
 	cli_cmds_capture, /* capture from hooks, import of transcripts */
 };
 
@@ -405,7 +405,7 @@ static void args_release(struct cli_args *a)
 		free(a->multi[i]);
 }
 
-/* ---- agent-proof (issue #11): operands that start with '-' */
+/* ---- operands that start with '-' */
 
 /* The option of `c` a word names: 0 not an option, 1 a flag or a value
  * given in the same word, 2 an option whose value is the next word.

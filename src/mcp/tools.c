@@ -647,7 +647,7 @@ static json_t *t_task_link(struct mcp_env *env, json_t *args, struct ruru_error 
 		return NULL;
 	}
 	json_t *r = json_pack("{s:s, s:s}", "session", id, "task", task);
-	/* V7 (issue #11 item 11): say so when no task file has that ID. */
+	/* V7: say so when no task file has that ID. */
 	char *file = NULL;
 	struct ruru_error nf = { 0 };
 	if (ruru_task_find(env->ws, task, &file, &nf) < 0)
@@ -1044,7 +1044,7 @@ static void x_confirm_verify(const json_t *r, struct ruru_buf *b)
 	ruru_buf_addch(b, '.');
 }
 
-/* ------------------------------------------------ search (issue #14) */
+/* ------------------------------------------------ search */
 
 static json_t *t_session_search(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
@@ -1461,7 +1461,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .read_only = true,
 	  .run = t_confirm_verify,
 	  .text = x_confirm_verify },
-	/* search (issue #14) */
+	/* search */
 	{ .name = "session_search",
 	  .set = MCP_SET_CORE,
 	  .description = "Full-text search of entries, sessions, artifacts.",
@@ -1477,7 +1477,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .read_only = true,
 	  .run = t_session_search,
 	  .text = x_session_search },
-	/* V7 (issue #12): summaries and MDTM tasks */
+	/* V7: summaries and MDTM tasks */
 	{ .name = "session_summarize",
 	  .set = MCP_SET_ADMIN,
 	  .description = "Write a V7 summary of the session.",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# adr.bats — issue #11 item 2: `log --adr PATH` is a path like --target:
+# adr.bats — `log --adr PATH` is a path like --target:
 # relative to the current directory, stored relative to the root, refused
 # outside the root (exit 6); a missing ADR file is logged with a warning.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# agent.bats — issue #11 (agent-proof), items 1, 2, 3, 4, 7, 12: what trips
+# agent.bats — what trips
 # a model driving ruru from its help and tool descriptions alone.  Each
 # test is a scenario run through the real binary.
 

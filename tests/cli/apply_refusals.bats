@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# apply_refusals.bats — issue #11 item 2: a refused `confirm apply` names
+# apply_refusals.bats — a refused `confirm apply` names
 # the proposal's own state (withdrawn, rejected, pending, already applied)
 # even when its session has ended since; exit 5 and nothing written
 # (DESIGN §5, §10).  Only an approved proposal of an ended session is

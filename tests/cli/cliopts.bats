@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# cliopts.bats — options bound at compile time (issue #10 item 6) and the
-# command line as a model reads it from `--help` alone (issue #11): the
+# cliopts.bats — options bound at compile time and the
+# command line as a model reads it from `--help` alone: the
 # rule for operands that start with "-", and what a two-day coordinator
 # scenario tripped over.
 

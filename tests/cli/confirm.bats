@@ -796,7 +796,7 @@ assert [c["status"] for c in d["confirmations"]]==["approved","pending"], d'
 }
 
 # ---------------------------------------------------------------------
-# Binding (DESIGN §5), issue #9 defects 4-6 and issue #11 item 5.
+# Binding (DESIGN §5): every way of redirecting a decision is refused.
 
 # Call one MCP tool; prints "ERROR <text>" or "OK <structured JSON>".
 mcp() {
@@ -1148,7 +1148,7 @@ fault_round() {
 	fault_round temp
 }
 
-@test "apply finishes whatever a failed apply left (issue #9 defect 6)" {
+@test "apply finishes whatever a failed apply left" {
 	"$RURU" new "Leftover" >/dev/null
 	# 1. the target written, the sidecar and the log not (rollback failed too)
 	a=$(approved)

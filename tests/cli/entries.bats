@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# entries.bats — whole entries and honest reading (issue #9 defects 7, 8,
-# 10; issue #11 items 9, 10): unclosed fences, torn tails after a kill or a
+# entries.bats — whole entries and honest reading:
+# unclosed fences, torn tails after a kill or a
 # file-size limit, "+++" in front matter edits, check's severities, drifted
 # logs read without pretending.
 

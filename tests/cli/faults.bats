@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # faults.bats — fault injection on every write of `new`, `artifact add` and
-# `confirm apply` (issue #9): for each storage step (open, write, fsync,
+# `confirm apply`: for each storage step (open, write, fsync,
 # chmod, rename, link, mkdir, lock, dirsync) every occurrence N is made to
 # fail in turn (RURU_FAULT=STEP:N) until the command no longer meets an
 # N-th one.  After each failure the workspace is consistent: `ruru check`
@@ -42,7 +42,7 @@ json() { "$RURU" --json "$@"; }
 }
 
 # The scaffold's files and folders are staged in the new session's log
-# transaction (issue #10): a fault at any write leaves no file of it.
+# transaction: a fault at any write leaves no file of it.
 @test "new --scaffold: every injected fault leaves no session, no scaffold file, or a whole one" {
 	for step in $STEPS; do
 		for n in $(seq 1 80); do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # faults_staged.bats — fault injection on every write of `confirm
 # approve|reject|skip`, `confirm delegate`, `confirm withdraw`, `summarize`
-# and `artifact add --type` (issue #10 item 5): each is one log transaction
+# and `artifact add --type`: each is one log transaction
 # (begin, check, stage, log, commit), so a fault at any storage step
 # (RURU_FAULT=STEP:N, every N in turn until the command succeeds) leaves the
 # workspace byte for byte as it was — no sidecar changed, no record in

@@ -4,7 +4,7 @@
 # to .ruru/temp/ and a task belongs to no session, as with no .active at
 # all; a session named explicitly (-s, ROOCOM_SESSION_ID) that has ended is
 # still refused, and writes that need a session fail saying how to start
-# one or reopen the old one (issue #11, mcptext).
+# one or reopen the old one (the MCP wording).
 
 load helpers
 

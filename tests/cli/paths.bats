@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# paths.bats — issue #9, defects 3, 12 and 13: reserved folder names in any
+# paths.bats — reserved folder names in any
 # letter case, failed commands that leave nothing behind, transient files
 # git-ignored, and `toml set` on symlinks and hard links.
 

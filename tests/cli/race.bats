@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# race.bats — check-then-write races (issue #9, defect 2): while a helper
+# race.bats — check-then-write races: while a helper
 # swaps a folder on the write path with a symlink leading out of the
 # workspace (renameat2 RENAME_EXCHANGE in a tight loop), `confirm apply`
 # and `artifact add` run a fixed number of times.  Each run either writes

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# text.bats — DESIGN §2 "text that ruru writes is text" (issue #9 defects
-# 9, 14, 15, 16; issue #11 item 6): the text rule on every string that
+# text.bats — DESIGN §2 "text that ruru writes is text":
+# the text rule on every string that
 # reaches a log, a front matter or a file name; empty messages; unique
 # tags; errors that never drive the terminal.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""text_property.py RURU N SEED — issue #9's property test of DESIGN §2.
+"""text_property.py RURU N SEED — the property test of DESIGN §2.
 
 Random messages of arbitrary bytes (and random goals) are either refused
 (exit 4: not text; exit 2: empty) or read back byte for byte by

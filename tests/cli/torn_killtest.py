@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""torn_killtest.py RURU LOG N — issue #9 defect 8: SIGKILL `ruru log -` while it
+"""torn_killtest.py RURU LOG N — SIGKILL `ruru log -` while it
 appends 1 MB messages, N times.  A torn entry may survive a kill, but never
 the next command: after each kill `ruru show --json` must list only whole
 messages (every big one byte for byte), `check` may report at most the torn

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# v7.bats — Roo Commander V7 and later (issue #12): typed artifacts,
+# v7.bats — Roo Commander V7 and later: typed artifacts,
 # the artifact scaffold, MDTM tasks with leases, summaries, and sessions
 # in the v8 / v8.1 layouts, driven through the real binary.  Files ruru
 # writes are read back by our TOML engine and by Python's tomllib, and

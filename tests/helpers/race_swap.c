@@ -1,5 +1,5 @@
 /*
- * race_swap.c — the attacker of the race test (issue #9, defect 2): swap
+ * race_swap.c — the attacker of the race test: swap
  * two names with renameat2(RENAME_EXCHANGE) in a tight loop, so that a
  * folder on the path of a ruru write is, at any instant, either itself or
  * a symlink leading out of the workspace.

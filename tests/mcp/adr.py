@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""adr.py — session_log's `adr` over raw JSON-RPC (issue #11 item 2): a
+"""adr.py — session_log's `adr` over raw JSON-RPC: a
 path relative to the root, stored normalised; outside the root is a tool
 error (isError) and nothing is written; a missing ADR file is logged with
 a warning.  Prints TAP.

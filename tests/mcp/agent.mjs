@@ -1,4 +1,4 @@
-// agent.mjs — issue #11 (agent-proof) through the official MCP SDK client,
+// agent.mjs — what trips up an agent, through the official MCP SDK client,
 // driven as a model would drive the tools: the description of a session
 // started with the workspace template, artifact paths in every form, the
 // digest bound (tool and prompt; whichever form a client shows), the lifecycle of continue and

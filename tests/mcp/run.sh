@@ -15,13 +15,13 @@ RURU=${RURU:-$here/../../build/ruru}
 export RURU
 rc=0
 python3 "$here/protocol.py" || rc=1
-python3 "$here/v7.py" || rc=1 # V7 tools (issue #12)
-python3 "$here/scenario.py" || rc=1 # a model driving the tools for two days (issue #11)
-python3 "$here/adr.py" || rc=1 # session_log adr paths (issue #11 item 2)
+python3 "$here/v7.py" || rc=1 # V7 tools
+python3 "$here/scenario.py" || rc=1 # a model driving the tools for two days
+python3 "$here/adr.py" || rc=1 # session_log adr paths
 python3 "$here/agents.py" || rc=1 # toolsets, repeats, session forms, oversized ids, roots
 
 sh "$here/../npm_ci.sh" "$here" @modelcontextprotocol/sdk "the SDK client test" || exit 1
 node "$here/client.mjs" || rc=1
-# agent-proof (issue #11): what a model driving the tools trips over
+# what a model driving the tools trips over
 node "$here/agent.mjs" || rc=1
 exit $rc

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""scenario.py — issue #11 (items 3, 8) seen from the model's side: a
+"""scenario.py — the workflow seen from the model's side: a
 two-day coordinator scenario through raw MCP, calling tools only as their
 descriptions in tools/list say (new session, prompts, decisions,
 delegations with tasks, results, artifacts, a confirmed edit proposed,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""v7.py — the V7 MCP tools (issue #12) over raw JSON-RPC: artifact_add
+"""v7.py — the V7 MCP tools over raw JSON-RPC: artifact_add
 with type/title, session_summarize, task_new, task_status, task_claim,
 task_release.  Files written are read back with tomllib.  Prints TAP.
 

@@ -137,7 +137,7 @@ static void frontmatter_splits(void **state)
 	assert_false(ruru_frontmatter_split("", 0, &fm));
 }
 
-/* ruru_frontmatter_edit: the one splice (issue #10): BOM, fences, CRLF and
+/* ruru_frontmatter_edit: the one splice: BOM, fences, CRLF and
  * body kept byte for byte; lines of errors count from the document; a
  * refused edit leaves the text as it was; no front matter: the whole text. */
 static void frontmatter_edit_splices(void **state)

@@ -1,4 +1,4 @@
-/* test_mcp_vocab.c — one definition for each fact (issue #10): the
+/* test_mcp_vocab.c — one definition for each fact: the
  * library's vocabularies, its parsers and the MCP schemas agree.  A word
  * the library accepts that a schema lacks, or the other way round, fails
  * here; so does an MCP tool argument without a description. */

@@ -1,4 +1,4 @@
-/* test_v7.c — the V7 tables and parsers (issue #12): artifact types,
+/* test_v7.c — the V7 tables and parsers: artifact types,
  * MDTM task statuses, task ID shape, lease durations, and the template
  * filler keeping comments while it sets keys and appends tags. */
 #include <setjmp.h>

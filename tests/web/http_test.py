@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""http_test.py RURU — `ruru serve` over plain HTTP, no browser (issue #15):
+"""http_test.py RURU — `ruru serve` over plain HTTP, no browser:
 the token/cookie exchange, Host checks, CSRF and Origin, traversal and
 symlinks, size limits, concurrency, a decision recorded like the CLI's,
 and a live update after `ruru log`.  Prints TAP; exits 1 on any failure."""

@@ -17,7 +17,7 @@
 #include "text.h"
 #include "banned.h"
 
-/* ---- agent-proof (issue #11): one path convention for artifacts */
+/* ---- one path convention for artifacts */
 
 static bool exists_at(struct ruru_store *store, const char *dir, const char *rel)
 {

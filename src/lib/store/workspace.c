@@ -52,7 +52,7 @@ static bool exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
-/* --- later layouts (issue #12): .roo/commander/sessions (v8), .mdtm/sessions (v8.1) */
+/* --- later layouts: .roo/commander/sessions (v8), .mdtm/sessions (v8.1) */
 
 static const char *const layout_dirs[RURU_LAYOUT_COUNT] = {
 	".ruru/sessions", ".roo/commander/sessions", ".mdtm/sessions",

@@ -51,7 +51,7 @@ int ruru_ws_set_active(struct ruru_ws *ws, const char *id, struct ruru_error *er
  * the candidates (`names`, sorted here; at most 5 shown, then a count). */
 int ruru_session_ambiguous(struct ruru_error *err, const char *prefix, char **names, size_t n);
 
-/* Later layouts (issue #12): add to `dir_rel`/.gitignore (relative to the
+/* Later layouts: add to `dir_rel`/.gitignore (relative to the
  * root) the patterns of ruru's transient files there — session locks,
  * caches and .active, or (tasks) task locks — keeping the file's own
  * lines; nothing is written when all are present. */
