@@ -12,13 +12,13 @@
  *  - entries are in file order, inside the text, and their line numbers
  *    are right;
  *  - an entry read in ruru's own format (strict) renders back to exactly
- *    its bytes (DESIGN §2 rule 4), and ruru_entry_parse_strict() reads it
+ *    its bytes (doc/design.md §2 rule 4), and ruru_entry_parse_strict() reads it
  *    the same way.
  * Writing: an entry ruru would write (the message after 0xFF when it keeps
  * the text rule, else a fixed one) is rendered and inserted where
  * `ruru session log` puts it (as logtx.c does); reading the new text must
  * give back that entry, in ruru's format, unchanged, with one entry more
- * (DESIGN §2 rules 4 and 5, §7: no hand-written text can hide it).
+ * (doc/design.md §2 rules 4 and 5, §7: no hand-written text can hide it).
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -159,7 +159,7 @@ int ruru_write_atomic(const char *path, const void *data, size_t len, mode_t mod
 /* ------------------------------------------------------------------ text */
 
 /*
- * The text rule (DESIGN §2): strings that go into a log, a front matter or
+ * The text rule (doc/design.md §2): strings that go into a log, a front matter or
  * a file name are valid UTF-8 (shortest form, no surrogates) with no NUL
  * and no control character (C0, DEL, C1) other than tab and newline; a CRLF
  * is a newline, a lone CR is not; U+2028 and U+2029 are refused too (other
@@ -292,7 +292,7 @@ int ruru_frontmatter_edit(struct ruru_buf *text, const struct ruru_toml_edit *e,
 
 /* ------------------------------------------------------- events, entries */
 
-/* Event types of the standard's §5 (DESIGN §3): X(ENUM, name), in the
+/* Event types of the standard's §5 (doc/design.md §3): X(ENUM, name), in the
  * order of the enum.  The enum, the names (ruru_event_name, parsing,
  * RURU_VOCAB_EVENT and so the CLI's help and the MCP schemas) all come
  * from this one list: an event type is added here. */
@@ -321,7 +321,7 @@ const char *ruru_event_name(enum ruru_event ev);
 /* Inverse of ruru_event_name (exact, lowercase); RURU_EV_UNKNOWN if none. */
 enum ruru_event ruru_event_parse(const char *name);
 
-/* Session status (DESIGN §2).  Reading is lenient, writing strict. */
+/* Session status (doc/design.md §2).  Reading is lenient, writing strict. */
 enum ruru_status {
 	RURU_STATUS_UNKNOWN = 0,
 	RURU_STATUS_ACTIVE,
@@ -433,7 +433,7 @@ struct ruru_entry {
 	RURU_ENTRY_FIELDS(RURU_X_MEMBER) /* mode, task, ...: NULL when absent */
 #undef RURU_X_MEMBER
 	bool strict;          /* in ruru's own format (render(parse(e)) == e) */
-	bool type_inferred;   /* `type` was guessed from free text, not written (DESIGN §3) */
+	bool type_inferred;   /* `type` was guessed from free text, not written (doc/design.md §3) */
 	unsigned fields_inferred; /* bit 1u << RURU_FIELD_x: that field was taken from prose */
 	bool orphan;          /* text between entries that belongs to none, kept as its own block */
 };
@@ -474,7 +474,7 @@ struct ruru_log_input {
 /* ------------------------------------------------------------ workspace */
 
 /*
- * A workspace: the folder holding .ruru/.  Root discovery (DESIGN §1), first
+ * A workspace: the folder holding .ruru/.  Root discovery (doc/design.md §1), first
  * match wins: `root` when not NULL, the nearest ancestor of the
  * current directory holding .ruru/ (never above the git top level when
  * there is one), the git top level, the current directory.  The workspace
@@ -560,7 +560,7 @@ char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error
  * resolved as above (a named session that has ended stays named, and the
  * write refuses it), else the session .ruru/sessions/.active names unless
  * it has ended: a completed or failed session there means that no session
- * is active (DESIGN §1).  0 with *out a new string, or NULL when no session
+ * is active (doc/design.md §1).  0 with *out a new string, or NULL when no session
  * is active; -1 with err for an unknown or ambiguous ID or an unsafe path.
  */
 int ruru_session_optional(struct ruru_ws *ws, const char *id, char **out, struct ruru_error *err);
@@ -568,7 +568,7 @@ int ruru_session_optional(struct ruru_ws *ws, const char *id, char **out, struct
 /* ------------------------------------------------------------- sessions */
 
 /*
- * A session as read from its log.  Reading is lenient (DESIGN §2): legacy
+ * A session as read from its log.  Reading is lenient (doc/design.md §2): legacy
  * key names, string timestamps, status variants.  A log whose front matter
  * is not valid is still returned with valid == false and the reason in
  * `*problem` (FILE:LINE:COL).  Strings are owned; NULL when absent.
@@ -679,7 +679,7 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
 			    const char *reason, struct ruru_error *err);
 
 /*
- * Continue a session (DESIGN §6): resume it when paused, log a session
+ * Continue a session (doc/design.md §7): resume it when paused, log a session
  * event, make it active, and return the digest text (at most max_chars
  * bytes, 0: no bound; RURU_DIGEST_DEFAULT is the front ends' default) in
  * *digest and its JSON in *json (either may be NULL).  A completed or
@@ -725,7 +725,7 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 		      size_t len, bool force, const char *description, char **rel,
 		      struct ruru_error *err);
 /* An artifact path as the user gave it, made relative to the session
- * folder (DESIGN §3) into `out` (reset first): relative to the session
+ * folder (doc/design.md §3) into `out` (reset first): relative to the session
  * ("artifacts/x"), to artifacts/ ("x"; in a v8.1 session, whose typed
  * folders sit in the session folder, "notes/x" stays so), to the root
  * (".ruru/sessions/ID/artifacts/x"), absolute, or relative to the current
@@ -771,7 +771,7 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **
 /* --------------------------------------------------------- confirmations */
 
 /*
- * The confirmation workflow (standard §7, DESIGN §5): a proposed edit of a
+ * The confirmation workflow (standard §7, doc/design.md §6): a proposed edit of a
  * target file is written verbatim to a CONFIRM artifact
  * (CONFIRM-<target>-<YYYYMMDD-HHMMSS>.md in the session's artifacts/, or in
  * .ruru/temp/ with no active session), with ruru's record in a sidecar
@@ -861,7 +861,7 @@ void ruru_confirm_release(struct ruru_confirm *c);
 json_t *ruru_confirm_json(const struct ruru_confirm *c);
 
 /*
- * A decision record (DESIGN §5 "Binding"): what a decision was about (the
+ * A decision record (doc/design.md §6 "Binding"): what a decision was about (the
  * artifact, target, payload_sha256 and target_sha256, and the payload's
  * kind, which decides the result as much as its bytes), so
  * that a sidecar, payload or target changed after it cannot inherit it.
@@ -965,7 +965,7 @@ struct ruru_confirm_expect {
 /* Fill *e with pointers into c (valid while c is): every value checked. */
 void ruru_confirm_expect_of(struct ruru_confirm_expect *e, const struct ruru_confirm *c);
 /*
- * Signed decisions (DESIGN §15): the canonical record is signed with
+ * Signed decisions (doc/design.md §16): the canonical record is signed with
  * `ssh-keygen -Y sign -n ruru-confirm`.  `key`: a private key file, or a
  * public key whose private half is in ssh-agent; NULL: git's
  * user.signingkey, else the first key ssh-agent holds.  `identity`: the
@@ -1039,7 +1039,7 @@ int ruru_confirm_delegate(struct ruru_ws *ws, const char *artifact, const char *
 int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 		       struct ruru_confirm *out, struct ruru_error *err);
 /*
- * apply, then commit exactly the target with git (DESIGN §15): refused
+ * apply, then commit exactly the target with git (doc/design.md §16): refused
  * before anything is written (RURU_ECONFLICT) outside a git work tree or
  * when the index holds staged changes; the commit carries the trailers
  * Ruru-Session (session proposals), Ruru-Confirm, Ruru-Payload-SHA256 and
@@ -1062,7 +1062,7 @@ int ruru_confirm_withdraw(struct ruru_ws *ws, const char *artifact, const char *
  * removed (caller decrefs).  decisions.log is kept. */
 int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *err);
 /*
- * `ruru verify` (DESIGN §15): every proposal of the sessions `ids` (none:
+ * `ruru verify` (doc/design.md §16): every proposal of the sessions `ids` (none:
  * every session and .ruru/temp/) checked against its payload, its decision
  * records, its signature (when present or required) and, once applied,
  * its target.  Returns {proposals: N, problems: [{file, line, col,
@@ -1072,7 +1072,7 @@ int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *
 json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t nids,
 			    struct ruru_error *err);
 /*
- * `ruru export --agent-trace` (DESIGN §15): one Agent Trace record
+ * `ruru export --agent-trace` (doc/design.md §16): one Agent Trace record
  * (v0.1.0) per applied proposal of the sessions `ids` (none: all): the
  * target, the line ranges the change added (recorded at apply), the
  * session as the conversation (ruru://sessions/ID, the artifact in
@@ -1091,7 +1091,7 @@ json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *s
 /* ---------------------------------------------------------------- search */
 
 /*
- * Full-text search over every session (DESIGN §13): entries (message, type,
+ * Full-text search over every session (doc/design.md §14): entries (message, type,
  * mode, task), sessions (title, goal, tags) and artifacts (text files of a
  * session folder up to 1 MB), through a derived SQLite FTS5 index kept
  * outside the work tree, in the user's cache folder (ruru_options.cache_dir):
@@ -1316,7 +1316,7 @@ int ruru_toml_edit_array_remove(struct ruru_buf *out, const char *src, size_t le
 /* ----------------------------------------------------------------- merge */
 
 /*
- * Three-way merge of session logs (DESIGN §8), the engine of
+ * Three-way merge of session logs (doc/design.md §9), the engine of
  * `ruru merge-driver`.  `base` is the common ancestor (may be empty: both
  * sides added the file), `ours` and `theirs` the two sides; none need be
  * NUL-terminated.  `out` is reset and receives the result.
@@ -1372,7 +1372,7 @@ int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err);
 /* ----------------------------------------------------------- agent hosts */
 
 /*
- * `ruru init --host` (DESIGN §12): wire ruru into coding agents, in the
+ * `ruru init --host` (doc/design.md §13): wire ruru into coding agents, in the
  * project-level files each host documents (see hosts.c and ruru(1) for the
  * files and their sources).  `hosts` is "claude,codex,..." (claude, codex,
  * gemini, cursor, cline, kilo, zoo, roo) or "detect" (the hosts whose
@@ -1410,7 +1410,7 @@ int ruru_host_instructions(const char *host, struct ruru_buf *out, struct ruru_e
 const char *ruru_host_name(size_t i);
 
 /*
- * `ruru prime`: the digest for a model's first turn (DESIGN §12), at most
+ * `ruru prime`: the digest for a model's first turn (doc/design.md §13), at most
  * `max_chars` bytes (0: 2,000).  `id` NULL means the active session; with
  * none it lists the recent sessions.  *text (caller frees) and *json
  * (caller frees; may be NULL) get the digest and its parts.  Reads the
@@ -1425,7 +1425,7 @@ int ruru_prime_hook(const char *host, const char *input, size_t len, const char 
 		    struct ruru_buf *out, struct ruru_error *err);
 /* ------------------------------------------------------------------------
  * V7 and later Roo Commander versions: session layouts, typed
- * artifacts, summaries, MDTM tasks with leases.  DESIGN §1, §4, §4b.
+ * artifacts, summaries, MDTM tasks with leases.  doc/design.md §1, §4, §5.
  */
 
 /* Where a session lives: .ruru/sessions/ (ruru, V5–V7), .roo/commander/
@@ -1482,7 +1482,7 @@ json_t *ruru_artifact_list_typed(struct ruru_ws *ws, const char *id, const char 
 				 struct ruru_error *err);
 
 /*
- * Summarize a session (DESIGN §4): write <summaries>/SESSUM-<ID>-<YYMMDDHHMM>.md
+ * Summarize a session (doc/design.md §4): write <summaries>/SESSUM-<ID>-<YYMMDDHHMM>.md
  * from template 50, computed from the log alone (same log, same bytes
  * apart from the time).  An active session records it (related_artifacts,
  * an artifact event); any other is only written.  *rel gets the path
@@ -1491,7 +1491,7 @@ json_t *ruru_artifact_list_typed(struct ruru_ws *ws, const char *id, const char 
 int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_t **json,
 			   struct ruru_error *err);
 
-/* MDTM task statuses (DESIGN §4b), read leniently like session statuses. */
+/* MDTM task statuses (doc/design.md §5), read leniently like session statuses. */
 enum ruru_task_status {
 	RURU_TASK_UNKNOWN = 0,
 	RURU_TASK_TODO,
@@ -1639,7 +1639,7 @@ char *ruru_import(struct ruru_ws *ws, const char *host, const char *text, size_t
 /* ------------------------------------- redaction and export */
 
 /*
- * Secrets in text (DESIGN §14): cloud and API keys, tokens, private key
+ * Secrets in text (doc/design.md §15): cloud and API keys, tokens, private key
  * blocks, JWTs, passwords in URLs, `password=`-style assignments.  Each is
  * replaced by "[REDACTED:<kind>]"; for assignments and URLs only the value
  * goes.  The table of patterns ends with an entry whose kind is NULL
@@ -1670,7 +1670,7 @@ json_t *ruru_export_json(struct ruru_ws *ws, const char *id, unsigned flags,
 /* Read an artifact of a session for display: `rel` relative to the session
  * folder, checked like every workspace path (no "..", no symlink, regular
  * file only), at most `max` bytes (RURU_EINVALID when larger).  Returns 1
- * for text (DESIGN §2's text rule), 0 for other bytes, -1 with err. */
+ * for text (doc/design.md §2's text rule), 0 for other bytes, -1 with err. */
 int ruru_export_read_artifact(struct ruru_ws *ws, const char *id, const char *rel, size_t max,
 			      struct ruru_buf *out, struct ruru_error *err);
 /* Write `len` bytes to DIR/REL for `export --html`: DIR is made when

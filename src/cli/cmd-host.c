@@ -1,5 +1,5 @@
 /*
- * cmd-host.c — ruru and the coding agents it serves (DESIGN §12): `init
+ * cmd-host.c — ruru and the coding agents it serves (doc/design.md §13): `init
  * --host` (its front end, called by `init`), `prime` (the digest for a
  * model's first turn, also as a hook) and `instructions` (the block
  * `init --host` writes, printed).  Each is one library call.

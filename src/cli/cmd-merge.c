@@ -4,7 +4,7 @@
  * `ruru merge-driver %O %A %B %P`.  git hands it the three versions as
  * temporary files and expects the result in OURS: exit 0 when merged
  * cleanly, 1 when OURS holds conflict markers (git then reports a
- * conflict).  Errors reading or writing the files keep DESIGN §10's codes.
+ * conflict).  Errors reading or writing the files keep doc/design.md §11's codes.
  */
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /*
  * cmd-serve.c — `ruru serve [--port N] [--bind ADDR] [--open] [--as NAME]`
- * (DESIGN §14): the human view in a browser.  The server itself
+ * (doc/design.md §15): the human view in a browser.  The server itself
  * is src/web/serve.c, run by cli_web_serve() in the ruru-web helper
  * (web.c); this file is the command's table row, shared by both
  * executables.

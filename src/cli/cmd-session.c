@@ -92,7 +92,7 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 			return hrc;
 		}
 	}
-	/* Signed decisions (cmd-confirm.c, DESIGN §15): the user's trust anchor. */
+	/* Signed decisions (cmd-confirm.c, doc/design.md §16): the user's trust anchor. */
 	json_t *signing = NULL;
 	const char *skey = cli_val(a, INIT_KEY), *sas = cli_val(a, INIT_AS);
 	if ((skey || sas) && !cli_set(a, INIT_SIGNING)) {
@@ -173,7 +173,7 @@ static int cmd_new(struct cli_ctx *ctx, struct cli_args *a)
 	} else {
 		o.description = d;
 	}
-	/* Another session stays active as it is; say so (DESIGN §6). */
+	/* Another session stays active as it is; say so (doc/design.md §7). */
 	char *other = NULL;
 	o.other_active = &other;
 	char *id = ruru_session_new(ws, &o, &ctx->err);

@@ -1,7 +1,7 @@
 /*
  * cmd-task.c — V7 commands: `ruru task new|status|claim|
- * release` (MDTM task files, DESIGN §4b) and `ruru summarize` (a session
- * summary, DESIGN §4).  `task link|list` live with the artifacts in
+ * release` (MDTM task files, doc/design.md §5) and `ruru summarize` (a session
+ * summary, doc/design.md §4).  `task link|list` live with the artifacts in
  * cmd-artifact.c.
  */
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
  * mcp.h — `ruru mcp`, the Model Context Protocol server: JSON-RPC 2.0 over
  * stdin/stdout, one message per line, exposing the session workflow as
- * tools (DESIGN §11), the continue digest as a prompt and each session log
+ * tools (doc/design.md §12), the continue digest as a prompt and each session log
  * as a resource.  A thin front end like the CLI: every tool calls the same
  * public library function (include/ruru.h) as the matching command.
  *

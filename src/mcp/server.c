@@ -37,7 +37,7 @@ enum {
 	MCP_RESOURCE_NOT_FOUND = -32002,
 };
 
-/* The revisions we speak, newest first (DESIGN §11). */
+/* The revisions we speak, newest first (doc/design.md §12). */
 static const char *const protocols[] = { "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05" };
 
 struct ruru_mcp {
@@ -89,7 +89,7 @@ static void error_line(struct ruru_buf *b, const struct ruru_error *err, json_t 
 	case RURU_HINT_NONE:
 		break;
 	case RURU_HINT_RESUME:
-		/* session_continue alone refuses an ended session (DESIGN §6). */
+		/* session_continue alone refuses an ended session (doc/design.md §7). */
 		ruru_buf_addf(b, "; make it active with session_set_status (session \"%s\", status "
 				 "\"active\") or session_continue (with reopen: true if it ended), or "
 				 "start another with session_new",
@@ -383,7 +383,7 @@ static json_t *root_paths(const struct ruru_mcp *m, json_t *args)
 }
 
 /* A tool result: structuredContent and the tool's short text rendering
- * of it (DESIGN §11; clients show the model one or the other, so both
+ * of it (doc/design.md §12; clients show the model one or the other, so both
  * carry the identifiers), or the CLI's error line with isError
  * (an operation failure, not a protocol error, so the model sees it and
  * can react). */

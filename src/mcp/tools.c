@@ -1,5 +1,5 @@
 /*
- * tools.c — the MCP tools of DESIGN §11, one per library operation.  Each
+ * tools.c — the MCP tools of doc/design.md §12, one per library operation.  Each
  * entry is a name, a one-line description, its JSON Schemas and a
  * function that makes the same library call as the matching CLI command
  * (src/cli/cmd-*.c) and returns the same JSON object that command prints
@@ -34,7 +34,7 @@ static const char *arg_str(json_t *args, const char *key)
 /* ------------------------------------------------------ text renderings */
 
 /*
- * Each tool's result also goes out as a short text (DESIGN §11), because
+ * Each tool's result also goes out as a short text (doc/design.md §12), because
  * some clients show the model only the text content and others only
  * structuredContent.  The text is built from the result object (never the
  * JSON again) by the function named in the tool's table entry (.text,

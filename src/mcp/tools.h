@@ -1,7 +1,7 @@
 /*
  * tools.h — the MCP tool table shared by server.c (listing, validating
  * and dispatching tools/call) and tools.c (one entry per library
- * operation, DESIGN §11).  Internal to src/mcp/.
+ * operation, doc/design.md §12).  Internal to src/mcp/.
  */
 #ifndef RURU_MCP_TOOLS_H
 #define RURU_MCP_TOOLS_H
@@ -45,7 +45,7 @@ struct mcp_tool {
 	/* The toolset the tool belongs to (one bit of MCP_SET_*). */
 	unsigned set;
 	json_t *(*run)(struct mcp_env *env, json_t *args, struct ruru_error *err);
-	/* The text content of a successful call (DESIGN §11: a short
+	/* The text content of a successful call (doc/design.md §12: a short
 	 * rendering, not the JSON again): appends to `out` what a model reading
 	 * only the text needs, every identifier of `result` included. */
 	void (*text)(const json_t *result, struct ruru_buf *out);

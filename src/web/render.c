@@ -1239,7 +1239,7 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 }
 
 /* Raw HTML in Markdown becomes text: an HTML block a code block, inline
- * HTML a text node (DESIGN §14: raw HTML escaped, not dropped). */
+ * HTML a text node (doc/design.md §15: raw HTML escaped, not dropped). */
 /* The nodes of type `a` or `b` in document order (caller frees the array). */
 static cmark_node **collect(cmark_node *doc, cmark_node_type a, cmark_node_type b, size_t *count)
 {

@@ -1,5 +1,5 @@
 /*
- * render.h — the HTML pages of the human view (DESIGN §14), one renderer
+ * render.h — the HTML pages of the human view (doc/design.md §15), one renderer
  * for `ruru export --html` (a static site) and the web server: both lay
  * the pages out the same way, so every link is relative and works from
  * file:// as well as over HTTP.

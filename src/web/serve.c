@@ -1,5 +1,5 @@
 /*
- * serve.c — the web server of `ruru serve` (DESIGN §14).
+ * serve.c — the web server of `ruru serve` (doc/design.md §15).
  *
  * Security model, in the order every request is checked:
  *  1. the Host header must name the bound address and port (DNS rebinding:

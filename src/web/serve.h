@@ -1,5 +1,5 @@
 /*
- * serve.h — `ruru serve`: the human view over HTTP (DESIGN §14), a thin
+ * serve.h — `ruru serve`: the human view over HTTP (doc/design.md §15), a thin
  * front end over the library with libmicrohttpd; pages from render.c.
  */
 #ifndef RURU_WEB_SERVE_H

@@ -411,7 +411,7 @@ entries_whole() {
 	[ "$status" -eq 6 ]
 }
 
-@test "the continue digest lists the tasks that name the session, not only the linked ones (DESIGN §4b, §6)" {
+@test "the continue digest lists the tasks that name the session, not only the linked ones (doc/design.md §5, §7)" {
 	id=$("$RURU" new "x")
 	mkdir -p .ruru/tasks
 	printf '+++\nid = "TASK-A-1"\ntitle = "found by its field"\nstatus = "🟡 To Do"\nRooComSessionID = "%s"\n+++\n' "$id" >.ruru/tasks/TASK-A-1.md

@@ -2,7 +2,7 @@
 # apply_refusals.bats — a refused `confirm apply` names
 # the proposal's own state (withdrawn, rejected, pending, already applied)
 # even when its session has ended since; exit 5 and nothing written
-# (DESIGN §5, §10).  Only an approved proposal of an ended session is
+# (doc/design.md §6, §11).  Only an approved proposal of an ended session is
 # refused for the session's state.
 
 load helpers

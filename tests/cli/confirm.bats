@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # confirm.bats — the confirmation workflow end to end (standard §7,
-# DESIGN §5): propose, adopt, show, ask, approve, reject, skip, delegate,
+# doc/design.md §6): propose, adopt, show, ask, approve, reject, skip, delegate,
 # apply, list, and every way an unapproved, altered or stale edit could
 # try to slip through.
 
@@ -215,7 +215,7 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	[ "$status" -eq 5 ]
 	[ "$(cat t)" = old ]
 	[ "$(status_of "$a")" = pending ]
-	# a refused apply logs nothing (DESIGN §5)
+	# a refused apply logs nothing (doc/design.md §6)
 	refute grep -q '\*\*result\*\*' "$(log_of)"
 }
 
@@ -796,7 +796,7 @@ assert [c["status"] for c in d["confirmations"]]==["approved","pending"], d'
 }
 
 # ---------------------------------------------------------------------
-# Binding (DESIGN §5): every way of redirecting a decision is refused.
+# Binding (doc/design.md §6): every way of redirecting a decision is refused.
 
 # Call one MCP tool; prints "ERROR <text>" or "OK <structured JSON>".
 mcp() {
@@ -1179,7 +1179,7 @@ fault_round() {
 }
 
 # ---------------------------------------------------------------------
-# Signed decisions (DESIGN §15).
+# Signed decisions (doc/design.md §16).
 
 # A throwaway user configuration: a key for alice, allowed_signers naming
 # her, and the requirement on.
@@ -1423,7 +1423,7 @@ PY
 	run "$RURU" init --signing --key "../$(basename "$out")/bob.pub" --as bob@example.org
 	rm -rf "$out"
 	[[ "$output" == *"already allowed"* ]] || { echo "$output"; return 1; }
-	# an identity is text: no control characters (DESIGN §2), one word
+	# an identity is text: no control characters (doc/design.md §2), one word
 	"$RURU" new "Ident" >/dev/null
 	x=$(fresh)
 	run "$RURU" confirm approve --key keys/alice --as $'alice\e[31m' "$x"

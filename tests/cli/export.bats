@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# export.bats — `ruru export --md` and `--json` (DESIGN §14):
+# export.bats — `ruru export --md` and `--json` (doc/design.md §15):
 # one session as one document, secrets redacted by default, artifacts read
 # from the session only.  Fake secrets are assembled from pieces so that
 # none sits verbatim in the repository.

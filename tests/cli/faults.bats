@@ -125,8 +125,8 @@ json() { "$RURU" --json "$@"; }
 }
 
 # A proposal for a new file in new folders: a failed apply or propose leaves
-# none of the folders it made (DESIGN §7; the old apply kept them: its
-# mkdir -p was not part of the undo).  Issue #10: both are staged in the
+# none of the folders it made (doc/design.md §8; the old apply kept them: its
+# mkdir -p was not part of the undo).  Both are staged in the
 # log transaction, whose abort removes the folders.
 @test "confirm propose/apply of a new file in new folders: a fault leaves no folder behind" {
 	"$RURU" new "Folders" >/dev/null

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# guarantees.bats — DESIGN §7 proven with the real binary: concurrent
+# guarantees.bats — doc/design.md §8 proven with the real binary: concurrent
 # writers lose nothing, failed writes leave files byte-identical, SIGKILL
 # never leaves a broken log, appends stay appends.
 

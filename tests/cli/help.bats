@@ -63,7 +63,7 @@ setup() { RURU=${RURU:-$BATS_TEST_DIRNAME/../../build/ruru}; }
 	[ "$status" -ne 0 ]
 }
 
-# Issue #10: an event type is one line of RURU_EVENTS (ruru.h); the man
+# An event type is one line of RURU_EVENTS (ruru.h); the man
 # page's TYPE list of `ruru log` must follow it, both ways.
 @test "the man page lists exactly the event types the library knows" {
 	man="$BATS_TEST_DIRNAME/../../doc/ruru.1"

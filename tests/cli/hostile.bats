@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# hostile.bats — a cloned workspace is hostile input (DESIGN §1):
+# hostile.bats — a cloned workspace is hostile input (doc/design.md §1):
 # repositories that commit symlinks (and clones given FIFOs and hard links)
 # are cloned and every writing command runs in them through the CLI and
 # MCP; nothing outside the clone may change and the commands touching the

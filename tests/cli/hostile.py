@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""hostile.py — a cloned workspace is hostile input (DESIGN §1).
+"""hostile.py — a cloned workspace is hostile input (doc/design.md §1).
 
 For every kind of symlink an attacker can commit (the session folder, its
 log, .lock, .state, .state.tmp, artifacts/ and a folder below it,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # hosts.bats — `ruru init --host` for every agent host, `ruru prime` (also as
-# Claude Code's hook) and `ruru instructions` (DESIGN §12).
+# Claude Code's hook) and `ruru instructions` (doc/design.md §13).
 # Fixtures under tests/fixtures/hosts/HOST/ are written from each host's
 # documented examples (settings, servers, hooks, rules that are not ruru's).
 

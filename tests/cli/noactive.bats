@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# noactive.bats — DESIGN §1/§5: `.ruru/sessions/.active` naming a completed
+# noactive.bats — doc/design.md §1/§5: `.ruru/sessions/.active` naming a completed
 # or failed session means that no session is active.  A proposal then goes
 # to .ruru/temp/ and a task belongs to no session, as with no .active at
 # all; a session named explicitly (-s, ROOCOM_SESSION_ID) that has ended is

@@ -240,7 +240,7 @@ assert e[2]["message"]==m, repr(e[2]["message"])
 		run "$RURU" artifact add --name "$bad" notes.md
 		[ "$status" -eq 6 ] || { echo "$bad: $status $output"; return 1; }
 	done
-	# a name that is not text breaks DESIGN §2's text rule: exit 4
+	# a name that is not text breaks doc/design.md §2's text rule: exit 4
 	for bad in $'ctl\x01' $'bad\xff' ; do
 		run "$RURU" artifact add --name "$bad" notes.md
 		[ "$status" -eq 4 ] || { echo "$bad: $status $output"; return 1; }

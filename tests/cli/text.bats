@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# text.bats — DESIGN §2 "text that ruru writes is text":
+# text.bats — doc/design.md §2 "text that ruru writes is text":
 # the text rule on every string that
 # reaches a log, a front matter or a file name; empty messages; unique
 # tags; errors that never drive the terminal.

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""text_property.py RURU N SEED — the property test of DESIGN §2.
+"""text_property.py RURU N SEED — the property test of doc/design.md §2.
 
 Random messages of arbitrary bytes (and random goals) are either refused
 (exit 4: not text; exit 2: empty) or read back byte for byte by
@@ -24,7 +24,7 @@ TRICKY = ["\n", "\r\n", "\r", "\t", " ", "  ", "`", "**", "#", "# ", "## Log Ent
 
 
 def text_ok(b, one_line=False):
-    """DESIGN §2, written independently of ruru's C."""
+    """doc/design.md §2, written independently of ruru's C."""
     try:
         s = b.decode("utf-8")
     except UnicodeDecodeError:

@@ -76,7 +76,7 @@ async function main() {
 	const caps = client.getServerCapabilities();
 	ok(caps && caps.tools && caps.prompts && caps.resources, 'capabilities: tools, prompts, resources', caps);
 
-	// tools/list: every tool of DESIGN §11, with schemas.
+	// tools/list: every tool of doc/design.md §12, with schemas.
 	const { tools } = await client.listTools();
 	const names = tools.map((t) => t.name);
 	const want = {
@@ -107,7 +107,7 @@ async function main() {
 		);
 	}
 	const size = Buffer.byteLength(JSON.stringify({ tools }));
-	// Issue #11 asked for 8 KB.  With the 25 tools, 80 arguments, a type on
+	// The whole list (every toolset): with the tools, 80 arguments, a type on
 	// every argument (Gemini CLI drops a tool with an untyped one), the
 	// library's enums and annotations stating openWorldHint false, the list
 	// with every description emptied is already ~8.7 KB (bench/mcp.sh
@@ -128,7 +128,7 @@ async function main() {
 	const id = r.structuredContent && r.structuredContent.id;
 	ok(!r.isError && /^SESSION-Refactor_auth-\d{10}(-\d+)?$/.test(id), 'session_new returns the new ID', r);
 	ok(r.structuredContent.schema_version === 1, 'structuredContent carries schema_version', r);
-	// DESIGN §11: a short text rendering, not the same JSON twice
+	// doc/design.md §12: a short text rendering, not the same JSON twice
 	let parsed = null;
 	try { parsed = JSON.parse(r.content[0].text); } catch { /* text, as it should be */ }
 	ok(parsed === null && r.content[0].text === `Started ${id} (active).`,
@@ -246,7 +246,7 @@ async function main() {
 	await client.ping();
 	ok(true, 'ping answers after the errors');
 
-	// DESIGN §11: every text is a short rendering, not the JSON again, and
+	// doc/design.md §12: every text is a short rendering, not the JSON again, and
 	// names the identifiers of its result (some clients show only the text)
 	const isJson = (t) => { try { return typeof JSON.parse(t) === 'object'; } catch { return false; } };
 	const keys = ['id', 'session', 'artifact', 'path', 'target', 'task', 'file'];

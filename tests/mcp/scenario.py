@@ -284,7 +284,7 @@ def failures(ws, s, names):
     sid2 = r.get("id", "")
     ok(good and r.get("other_active") is None, "session_new after the end: no other active session", r)
     # An outcome belongs to its type: a result succeeds or fails, a
-    # confirm-response is approved or rejected (DESIGN §3).
+    # confirm-response is approved or rejected (doc/design.md §3).
     before = len(s.errors)
     s.call("session_log", type="result", message="done", outcome="approved")
     s.call("session_log", type="confirm-response", message="yes", outcome="success")
@@ -355,7 +355,7 @@ def failures(ws, s, names):
        "a bad search status names the argument", [x for t, x in s.errors if t == "session_search"])
 
 
-# Keys whose values a model passes to its next call (DESIGN §11: the text
+# Keys whose values a model passes to its next call (doc/design.md §12: the text
 # rendering carries every identifier, for clients that show only the text).
 ID_KEYS = ("id", "session", "artifact", "path", "target", "task", "file", "other_active")
 
@@ -418,7 +418,7 @@ def text_renderings(ws, names):
 
 
 def after_the_end(ws):
-    """DESIGN §1/§5: an .active naming an ended session means none is
+    """doc/design.md §1/§5: an .active naming an ended session means none is
     active: a proposal goes to .ruru/temp/, a task to no session; a session
     named in the call is still refused; session_log says how to go on."""
     s = Server(ws, "2026-11-27T09:00:00Z")

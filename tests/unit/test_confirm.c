@@ -165,7 +165,7 @@ static void test_session_refusals(void **state)
 	free(id);
 }
 
-/* Diff payloads: exactly one unified diff of the target (DESIGN §5). */
+/* Diff payloads: exactly one unified diff of the target (doc/design.md §6). */
 static void test_diff_shapes(void **state)
 {
 	(void)state;

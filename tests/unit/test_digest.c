@@ -1,5 +1,5 @@
 /* test_digest.c — the bound of the continue digest
- * (DESIGN §6) as properties of ruru_digest_entries() over made-up sessions:
+ * (doc/design.md §7) as properties of ruru_digest_entries() over made-up sessions:
  * whatever the budget, the entries section fits it, holds whole entries
  * only, the newest ones, in log order, and its heading counts the rest;
  * and the open items (open.h) close delegations and errors as later

@@ -692,7 +692,7 @@ static void lenient_structure(void **state)
 }
 
 /* An unclosed fence hides nothing ruru wrote: a column-0 line in ruru's
- * own entry form ends it (DESIGN §7); anything else stays fenced. */
+ * own entry form ends it (doc/design.md §8); anything else stays fenced. */
 static void unclosed_fence_ends_at_ruru_entry(void **state)
 {
 	(void)state;

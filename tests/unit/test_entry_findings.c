@@ -13,7 +13,7 @@
 
 /* A field value holding a NUL was read as ruru's own format, but the value
  * (a C string) stopped at the NUL, so rendering the entry did not give its
- * bytes back (DESIGN §2 rule 4).  Such an entry is read leniently. */
+ * bytes back (doc/design.md §2 rule 4).  Such an entry is read leniently. */
 static void field_with_nul_is_not_strict(void **state)
 {
 	(void)state;

@@ -349,7 +349,7 @@ static void random_interleavings_merge_to_union(void **state)
 	}
 }
 
-/* Issue #9 defect 11: text THEIRS added between its entries is kept. */
+/* Text THEIRS added between its entries is kept. */
 static void theirs_text_between_entries_kept(void **state)
 {
 	struct bufs *x = *state;
@@ -436,7 +436,7 @@ static void line_endings_of_each_entry_follow_the_file(void **state)
 }
 
 /* One side removed an entry, the other changed the heading after it:
- * the heading stays, after the entry before it (DESIGN §8). */
+ * the heading stays, after the entry before it (doc/design.md §9). */
 static void text_after_a_removed_entry_is_kept(void **state)
 {
 	struct bufs *x = *state;

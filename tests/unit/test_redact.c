@@ -1,4 +1,4 @@
-/* test_redact.c — the secret patterns of ruru_redact (DESIGN §14): a corpus
+/* test_redact.c — the secret patterns of ruru_redact (doc/design.md §15): a corpus
  * of real-shaped fake secrets that must go and of look-alikes that must
  * stay.  The fakes are assembled from pieces at run time so that no
  * secret-shaped string sits in the repository for scanners to flag. */

@@ -1,4 +1,4 @@
-/* test_text.c — DESIGN §2's text rule (ruru_text_scan/check) and the
+/* test_text.c — doc/design.md §2's text rule (ruru_text_scan/check) and the
  * escaping of echoed input (ruru_text_escape). */
 #include <setjmp.h>
 #include <stdarg.h>

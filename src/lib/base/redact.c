@@ -1,6 +1,6 @@
 /*
  * redact.c — find secrets in text and replace them with
- * "[REDACTED:<kind>]" before a session leaves the workspace (DESIGN §14:
+ * "[REDACTED:<kind>]" before a session leaves the workspace (doc/design.md §15:
  * every export redacts by default).  The patterns live in one table,
  * `patterns[]` below; ruru_redact_patterns() hands the same table to the
  * front ends, which list it (`ruru export --help`, ruru(1)).

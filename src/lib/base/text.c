@@ -1,5 +1,5 @@
 /*
- * text.c — DESIGN §2's text rule ("text that ruru writes is text") and its
+ * text.c — doc/design.md §2's text rule ("text that ruru writes is text") and its
  * mirror for people reading errors: escaping what a terminal would obey.
  *
  * Every string that reaches a log, a front matter or a file name

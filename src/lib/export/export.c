@@ -1,6 +1,6 @@
 /*
- * export.c — a session as one document for people and programs (DESIGN
- * §14): `ruru export --md ID` (readable Markdown: the front matter as a
+ * export.c — a session as one document for people and programs (doc/design.md
+ * §15): `ruru export --md ID` (readable Markdown: the front matter as a
  * table, the goal, the entries, the tasks, the artifacts inlined or listed)
  * and `ruru export --json ID` (the session, its tasks and its artifacts with
  * their text).  Both redact secrets unless RURU_EXPORT_NO_REDACT is given:

@@ -1,5 +1,5 @@
 /*
- * digest.c — continuing a session (standard §8, DESIGN §6).  The digest is
+ * digest.c — continuing a session (standard §8, doc/design.md §7).  The digest is
  * what a model needs in its context to pick up the work: a header (goal,
  * status, times), the open items (delegations without a result, errors
  * without a later success, tasks not done, proposals not applied), the
@@ -192,7 +192,7 @@ size_t ruru_digest_entries(struct ruru_buf *b, const struct ruru_session *s, siz
 	return ruru_digest_entries_cut(b, s, budget, 0);
 }
 
-/* The digest of DESIGN §6, at most max_chars bytes (0: no bound) except
+/* The digest of doc/design.md §7, at most max_chars bytes (0: no bound) except
  * that the header is never cut.  Sections that are not entries are cut
  * only when all entries are gone and they still do not fit: first the
  * artifact list, then tasks, the goal text, and the open items last.

@@ -1,6 +1,6 @@
 /*
- * digest.h — library-internal: the pieces of the continue digest (DESIGN
- * §6) that other digests (`ruru prime`, §12) reuse.  Both work on a
+ * digest.h — library-internal: the pieces of the continue digest
+ * (doc/design.md §7) that other digests (`ruru prime`, §13) reuse.  Both work on a
  * session loaded with RURU_LOAD_ENTRIES.
  */
 #ifndef RURU_DIGEST_H

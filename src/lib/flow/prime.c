@@ -1,5 +1,5 @@
 /*
- * prime.c — `ruru prime` (DESIGN §12): the state of the work for a model's
+ * prime.c — `ruru prime` (doc/design.md §13): the state of the work for a model's
  * first turn and after every compaction, deterministic, no model, at most
  * `max_chars` bytes.  In order: the session and its goal (or "no active
  * session" and the recent ones), pending confirmations with their targets,

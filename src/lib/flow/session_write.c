@@ -254,7 +254,7 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 			out = tmp;
 		}
 	}
-	/* sec-text: writing is strict (DESIGN §2) even when the template is not:
+	/* sec-text: writing is strict (doc/design.md §2) even when the template is not:
 	 * `tags = "x"` becomes ["x"], and an array with duplicates or other
 	 * values than strings is rewritten with its unique strings. */
 	for (const struct fm_key *k = fm_keys; k->name && rc == 0; k++) {
@@ -437,7 +437,7 @@ static char *session_new_checked(struct ruru_ws *ws, const struct ruru_new *opts
 	struct ruru_new o = *opts;
 	if (!o.coordinator || !*o.coordinator)
 		o.coordinator = "roo-commander";
-	/* sec-text: the text rule (DESIGN §2); tags are unique, one line, not empty. */
+	/* sec-text: the text rule (doc/design.md §2); tags are unique, one line, not empty. */
 	if ((o.goal && ruru_text_check("goal", o.goal, strlen(o.goal), 0, err) < 0) ||
 	    (o.description &&
 	     ruru_text_check("description", o.description, strlen(o.description), 0, err) < 0) ||
@@ -635,7 +635,7 @@ char *ruru_session_active(struct ruru_ws *ws)
 int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_input *in,
 		     struct ruru_error *err)
 {
-	/* sec-text: the text rule and no empty messages (DESIGN §2). */
+	/* sec-text: the text rule and no empty messages (doc/design.md §2). */
 	if (ruru_text_check("message", in->message, in->message_len, 0, err) < 0)
 		return -1;
 	if (ruru_text_blank(in->message, in->message_len)) {
@@ -648,7 +648,7 @@ int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_i
 	if (entry_input_check(in, err) < 0)
 		return -1;
 	/* The artifact is stored relative to the session folder, whatever
-	 * form it was given in (DESIGN §3). */
+	 * form it was given in (doc/design.md §3). */
 	struct ruru_buf art = RURU_BUF_INIT;
 	struct ruru_log_input copy = *in;
 	if (in->field[RURU_FIELD_ARTIFACT]) {
@@ -660,7 +660,7 @@ int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_i
 	}
 	/* An ADR path is given relative to the current directory (the MCP
 	 * server works from the root) and stored relative to the root, like
-	 * a confirmation's target; outside the root is refused (DESIGN §1).
+	 * a confirmation's target; outside the root is refused (doc/design.md §1).
 	 * The file need not exist yet: an ADR may be written later. */
 	struct ruru_buf adr = RURU_BUF_INIT;
 	if (in->field[RURU_FIELD_ADR]) {

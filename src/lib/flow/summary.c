@@ -1,5 +1,5 @@
 /*
- * summary.c — `ruru summarize` (DESIGN §4): a V7 session summary
+ * summary.c — `ruru summarize` (doc/design.md §4): a V7 session summary
  * (template 50, SESSUM-<ID>-<YYMMDDHHMM>.md) computed from the log alone,
  * with no model: outcomes from successful results, decisions, what is
  * still open (errors without a later success, delegations without a

@@ -1,5 +1,5 @@
 /*
- * task.c — MDTM task files (DESIGN §4b): creating one from the V7
+ * task.c — MDTM task files (doc/design.md §5): creating one from the V7
  * templates 01–06, linking it to a session, editing its status, and the
  * lease (`claim`/`release`) that lets parallel agents share a task list
  * without two of them working on one task.
@@ -344,7 +344,7 @@ json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *er
 int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct ruru_error *err)
 {
 	if (task && ruru_text_check("task ID", task, strlen(task), RURU_TEXT_LINE, err) < 0)
-		return -1; /* sec-text: the text rule (DESIGN §2) */
+		return -1; /* sec-text: the text rule (doc/design.md §2) */
 	if (ruru_task_id_check(task, err) < 0)
 		return -1;
 	struct ruru_logtx tx;

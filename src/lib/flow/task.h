@@ -7,7 +7,7 @@
 #include "ruru.h"
 #include "workspace.h"
 
-/* The tasks of session `sid` (DESIGN §4b), as ruru_task_list returns
+/* The tasks of session `sid` (doc/design.md §5), as ruru_task_list returns
  * them: the IDs `tasks` (its related_tasks) in order, read from their
  * task files (null fields when not found), then every other task file
  * that names the session, by ID, with `via` the field that names it. */

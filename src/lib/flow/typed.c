@@ -1,5 +1,5 @@
 /*
- * typed.c — V7 typed artifacts (DESIGN §4), named by the table of types,
+ * typed.c — V7 typed artifacts (doc/design.md §4), named by the table of types,
  * folders and name prefixes in base/words.c; writing a typed
  * artifact from the type's template (the workspace's, else the built-in
  * copy) under the session lock; the artifact scaffold a new session gets;
@@ -49,7 +49,7 @@ int ruru_short_text_ok(const char *s, const char *what, const char *arg, bool fi
 {
 	if (!s || ruru_text_blank(s, strlen(s)))
 		ruru_error_set(err, RURU_EUSAGE, "%s is empty", what);
-	/* DESIGN §2's text rule, one line: the library's one validator */
+	/* doc/design.md §2's text rule, one line: the library's one validator */
 	else if (ruru_text_check(what, s, strlen(s), RURU_TEXT_LINE, err) < 0)
 		;
 	else if (field && strchr(s, '`'))

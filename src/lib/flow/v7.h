@@ -43,7 +43,7 @@ int ruru_template_read(struct ruru_ws *ws, const char *dir, const char *name,
  * "artifacts/" (V7, v8) or "" (v8.1, directly in the session folder). */
 const char *ruru_ws_typed_base(struct ruru_ws *ws, const char *id);
 
-/* The scaffold a new session gets (DESIGN §4): the workspace's
+/* The scaffold a new session gets (doc/design.md §4): the workspace's
  * .ruru/templates/session_artifact_scaffold/ (symlinks, hard links and
  * anything but folders and regular files refused, RURU_EREFUSED), else
  * when `builtin` the twelve folders with a README each.  *files is a

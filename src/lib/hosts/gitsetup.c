@@ -1,6 +1,6 @@
 /*
  * gitsetup.c — `ruru init --git`: register ruru's merge driver for session
- * logs with git (DESIGN §8).  Two things make git use it: a line in the
+ * logs with git (doc/design.md §9).  Two things make git use it: a line in the
  * workspace root's .gitattributes that routes every session_log.md to the
  * driver named "ruru", and the driver's definition (merge.ruru.name,
  * merge.ruru.driver) in the repository's config.  git is run with an argv,

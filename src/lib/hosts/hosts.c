@@ -1,6 +1,6 @@
 /*
  * hosts.c — `ruru init --host`: wire ruru into the coding agents people use
- * (DESIGN §12).  For each host, in the project-level files that host
+ * (doc/design.md §13).  For each host, in the project-level files that host
  * documents, it adds ruru's MCP server entry and an instructions block that
  * tells the model to call ruru; for Claude Code, Codex and Gemini CLI also
  * the hooks that feed `ruru prime` into the model's context, for Claude

@@ -106,7 +106,7 @@ int ruru_artifact_record(struct ruru_logtx *tx, const char *rel, const char *tas
 }
 
 /* CONFIRM-*.toml is ruru's record of a proposal (src/lib/confirm/), never listed
- * as an artifact (DESIGN §4): in any letter case, as case-insensitive
+ * as an artifact (doc/design.md §4): in any letter case, as case-insensitive
  * filesystems would match it. */
 static bool confirm_sidecar_name(const char *path)
 {
@@ -155,7 +155,7 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
 
 	if (name && (ruru_text_check("artifact name", name, strlen(name), RURU_TEXT_LINE, err) < 0 ||
 		     ruru_path_bounds("the artifact name", name, false, err) < 0))
-		goto out; /* sec-text: the text rule (DESIGN §2), before any folder is made */
+		goto out; /* sec-text: the text rule (doc/design.md §2), before any folder is made */
 	if (ruru_logtx_begin(&tx, ws, id, RURU_TX_ACTIVE, err) < 0)
 		goto out;
 	in_tx = true;

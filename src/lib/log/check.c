@@ -1,5 +1,5 @@
 /*
- * check.c — `ruru check`: validate session logs against DESIGN §2 and
+ * check.c — `ruru check`: validate session logs against doc/design.md §2 and
  * report every problem as FILE:LINE:COL: problem, the way a compiler does,
  * so an editor can jump to each one.
  */
@@ -272,7 +272,7 @@ static bool is_start_entry(const struct ruru_entry *e)
 /*
  * One log, one session.  Session IDs carry only the minute, so two machines
  * starting the same goal in the same minute make the same ID, and git then
- * brings both into one folder.  The sign of that (DESIGN §1): a log whose
+ * brings both into one folder.  The sign of that (doc/design.md §1): a log whose
  * entries start a session twice, or whose start_time is not the instant of
  * its first "Session started" event (ruru writes both from one clock
  * reading; only a log that has both is judged).
@@ -303,7 +303,7 @@ static void check_one_session(struct checker *c, const struct ruru_entry *e, siz
 }
 
 /*
- * Keys of older logs that the reader maps (DESIGN §2): read fine, so a
+ * Keys of older logs that the reader maps (doc/design.md §2): read fine, so a
  * warning, never an error.  `mode` is the coordinator of pre-V5 logs.
  */
 static void check_legacy(struct checker *c, const struct ruru_toml_value *root)
@@ -443,7 +443,7 @@ static int check_file(struct checker *c, struct ruru_store *store, const char *p
 		return -1;
 	file_begin(c, shown);
 	c->text = text->ptr;
-	/* A torn entry (an append cut short, DESIGN §7): reported, and the
+	/* A torn entry (an append cut short, doc/design.md §8): reported, and the
 	 * rest is checked as the next write will leave it. */
 	struct ruru_buf state = RURU_BUF_INIT;
 	const char *slash = strrchr(path, '/');

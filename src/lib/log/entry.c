@@ -108,7 +108,7 @@ void entry_render_input(struct ruru_buf *out, const struct ruru_log_input *in, t
 
 int entry_input_check(const struct ruru_log_input *in, struct ruru_error *err)
 {
-	/* The text rule (DESIGN §2) for the message and every field. */
+	/* The text rule (doc/design.md §2) for the message and every field. */
 	if (ruru_text_check("message", in->message, in->message_len, 0, err) < 0)
 		return -1;
 	for (int f = 0; f < RURU_FIELD_COUNT; f++)
@@ -136,13 +136,13 @@ int entry_input_check(const struct ruru_log_input *in, struct ruru_error *err)
 		ruru_buf_release(&words);
 		return ruru_error_hint(err, "outcome", RURU_HINT_NONE, NULL);
 	}
-	/* A delegation or result adds its task to related_tasks (DESIGN §3),
+	/* A delegation or result adds its task to related_tasks (doc/design.md §3),
 	 * which holds MDTM task IDs only, as `task link` requires. */
 	const char *task = in->field[RURU_FIELD_TASK];
 	if (task && (in->type == RURU_EV_DELEGATION || in->type == RURU_EV_RESULT) &&
 	    ruru_task_id_check(task, err) < 0)
 		return -1;
-	/* An outcome belongs to its type (DESIGN §3): a result succeeded or
+	/* An outcome belongs to its type (doc/design.md §3): a result succeeded or
 	 * failed, a confirm-response is the user's approval or rejection. */
 	enum ruru_outcome o = oc ? ruru_outcome_parse(oc) : RURU_OUTCOME_UNKNOWN;
 	bool answer = o == RURU_OUTCOME_APPROVED || o == RURU_OUTCOME_REJECTED;
@@ -382,7 +382,7 @@ void ruru_entry_summary(struct ruru_buf *b, const struct ruru_entry *e, const ch
 		type = "orphan-text"; /* text of no entry, kept (entry.h) */
 	ruru_text_escape(b, type ? type : "-", type ? strlen(type) : 1);
 	if (e->type_inferred)
-		ruru_buf_addch(b, '?'); /* guessed from free text (DESIGN §3) */
+		ruru_buf_addch(b, '?'); /* guessed from free text (doc/design.md §3) */
 	if (e->orphan && type && strcmp(type, "orphan-text"))
 		ruru_buf_addstr(b, " (outside Log Entries)");
 	for (int i = 0; i < NFIELDS; i++)

@@ -16,7 +16,7 @@
 #include "timestamp.h"
 
 /*
- * ruru's entry format (DESIGN §2), one entry:
+ * ruru's entry format (doc/design.md §2), one entry:
  *
  *   - [STAMP] **TYPE**[ · KEY `VALUE`]...[: FIRST LINE OF MESSAGE]EOL
  *     NEXT LINE OF MESSAGE EOL            (each further line, indented by 2)
@@ -143,7 +143,7 @@ bool ruru_entries_append_point(const char *text, size_t len, size_t body, size_t
  * Fences (``` or ~~~ at column 0) that are never closed: ended by the end of
  * the file or by a column-0 entry line in ruru's own form ("- [YYYY-MM-DD
  * HH:MM:SS<zone>] **type**"), which always ends an open fence so that no
- * hand-written text can hide the entries ruru appends (DESIGN §7).  Stores
+ * hand-written text can hide the entries ruru appends (doc/design.md §8).  Stores
  * the offsets of the first `max` opening lines in offs; returns how many.
  */
 size_t ruru_body_unclosed_fences(const char *text, size_t len, size_t body, size_t *offs,

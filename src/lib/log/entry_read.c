@@ -323,7 +323,7 @@ static size_t count_lines(const char *t, size_t from, size_t to)
 }
 
 /*
- * Fences and entries (DESIGN §7, "whole entries"): a fence that a hand
+ * Fences and entries (doc/design.md §8, "whole entries"): a fence that a hand
  * edit left open must not hide the entries ruru appends after it.  So a
  * line at column 0 in ruru's own entry form, "- [YYYY-MM-DD HH:MM:SS" with
  * a zone, "] **type**", ends any open fence: ruru never writes such a line

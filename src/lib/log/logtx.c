@@ -551,7 +551,7 @@ static void insert_entries(struct ruru_logtx *tx, const char *entries, size_t le
 int ruru_logtx_entry(struct ruru_logtx *tx, const struct ruru_log_input *in,
 		     struct ruru_error *err)
 {
-	/* The text rule (DESIGN §2) for everything that reaches the log, whoever
+	/* The text rule (doc/design.md §2) for everything that reaches the log, whoever
 	 * composed it: the last line of defence behind the API's own checks. */
 	if (need_log(tx, err) < 0)
 		return -1;

@@ -1,6 +1,6 @@
 /*
  * merge.c — three-way merge of session logs, the engine behind
- * `ruru merge-driver` (DESIGN §8).  A session log is an append-mostly list
+ * `ruru merge-driver` (doc/design.md §9).  A session log is an append-mostly list
  * of entries under a small front matter, so a line-based merge conflicts
  * every time two branches log to one session; this one merges it as data:
  *
@@ -712,7 +712,7 @@ static int merge_body(struct ruru_buf *out, struct side *sd, bool crlf)
 	}
 
 	/* Text between entries (headings, paragraphs, rules that are not part
-	 * of an entry) is never dropped (DESIGN §8).  A gap belongs to the entry
+	 * of an entry) is never dropped (doc/design.md §9).  A gap belongs to the entry
 	 * above it.  For each of THEIRS's gaps that THEIRS added or changed
 	 * (it differs from BASE's gap after the same entry and from OURS's):
 	 * after a new entry of THEIRS it comes along; after an entry OURS

@@ -546,7 +546,7 @@ json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_
 
 /* A session folder holds a session_log.md (or is at least a folder): 1
  * when `id` names one, 0 when not, -1 (err filled, RURU_EREFUSED) when it
- * or a folder above it is a symlink or worse (DESIGN §1). */
+ * or a folder above it is a symlink or worse (doc/design.md §1). */
 static int session_exists(const struct ruru_ws *ws, const char *id, struct ruru_error *err)
 {
 	if (!*id || strchr(id, '/') || !strcmp(id, ".") || !strcmp(id, ".."))

@@ -274,7 +274,7 @@ int ruru_store_path_inside(struct ruru_store *store, const char *base, const cha
 
 /* Is path component `name` (`n` bytes) the folder `word` (".git",
  * ".ruru") on some file system: in any letter case, with trailing dots
- * or spaces (DESIGN §1)? */
+ * or spaces (doc/design.md §1)? */
 bool ruru_name_is(const char *name, size_t n, const char *word);
 
 /*

@@ -1,5 +1,5 @@
 /*
- * workspace.c — finding the workspace root (DESIGN §1), making .ruru/,
+ * workspace.c — finding the workspace root (doc/design.md §1), making .ruru/,
  * resolving which session a command acts on, and the clock.
  */
 #include <dirent.h>
