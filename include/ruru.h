@@ -976,13 +976,18 @@ void ruru_confirm_expect_of(struct ruru_confirm_expect *e, const struct ruru_con
 struct ruru_confirm_sign {
 	const char *key;
 	const char *identity;
+	/* Where the user's configuration lives (config_dir, home, tmpdir);
+	 * read by ruru_confirm_signing_init(), which has no workspace (the
+	 * other calls use the workspace's options).  NULL: none given. */
+	const struct ruru_options *opts;
 };
 /*
  * `ruru init --signing`: the user's trust anchor, outside any workspace.
  * Adds "IDENTITY namespaces="ruru-confirm" KEY" to
- * $XDG_CONFIG_HOME/ruru/allowed_signers (unless that key is there for that
+ * CONFIG/ruru/allowed_signers (unless that key is there for that
  * identity) and sets confirm.require_signature = true in
- * $XDG_CONFIG_HOME/ruru/config.toml (format-preserving; other keys kept).
+ * CONFIG/ruru/config.toml (format-preserving; other keys kept), CONFIG
+ * being sign->opts->config_dir (RURU_EUSAGE when there is none).
  * sign->key: a public or private key file (NULL: git's user.signingkey,
  * else ssh-agent's first key); sign->identity as for signing.  *report
  * gets {config, allowed_signers, identity, key_type, added} (caller

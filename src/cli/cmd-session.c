@@ -101,7 +101,7 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 		return cli_usage_error(ctx, "--key and --as go with --signing");
 	}
 	if (cli_set(a, INIT_SIGNING)) {
-		struct ruru_confirm_sign sg = { .key = skey, .identity = sas };
+		struct ruru_confirm_sign sg = { .key = skey, .identity = sas, .opts = &ctx->opts };
 		if (ruru_confirm_signing_init(&sg, &signing, &ctx->err) < 0) {
 			free(mcp);
 			json_decref(hosts_report);

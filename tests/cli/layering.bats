@@ -2,7 +2,8 @@
 # layering.bats — the module graph of doc/HACKING.md:
 #   - inside src/lib, the symbol graph of the object files (scripts/layers.py
 #     over `nm`): no file calls a layer above its own, and no two files call
-#     each other, directly or round a circle;
+#     each other, directly or round a circle; no object calls getenv (the
+#     front ends read the environment into struct ruru_options);
 #   - the front ends (src/cli, src/mcp, src/web) include ruru.h, banned.h
 #     and their own headers; the CLI also the MCP and web front ends it
 #     runs (`ruru mcp`, `ruru serve`); none includes a library header, and
@@ -17,6 +18,15 @@ load helpers
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "${lines[-1]}" = "0 circles, 0 upward calls" ]
+}
+
+@test "the library reads no environment variable (no object of src/lib uses getenv)" {
+	cd "$BATS_TEST_DIRNAME/../.."
+	objs=$(find "${BUILD:-build}/src/lib" -name '*.o')
+	[ -n "$objs" ]
+	run sh -c 'for o in "$@"; do nm -u "$o" | grep -qwE "(secure_)?getenv" && echo "$o"; done; true' sh $objs
+	echo "$output"
+	[ -z "$output" ]
 }
 
 @test "layers.py sees an upward call and a circle (a fixture of three objects)" {

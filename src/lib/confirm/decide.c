@@ -105,7 +105,7 @@ int ruru_confirm_decide_expect(struct ruru_ws *ws, const char *artifact,
 	confirm_record_of(&rec, out, to[decision], by, reason, now);
 	if (sign) {
 		rec.expires = now + confirm_signature_ttl(ws);
-		if (confirm_sign_record(&rec, sign, err) < 0)
+		if (confirm_sign_record(&rec, sign, &ws->opts, err) < 0)
 			goto out;
 	}
 	if (confirm_side_set_str(&side, "status", ruru_confirm_status_word(to[decision]), err) < 0 ||

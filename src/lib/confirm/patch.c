@@ -49,9 +49,8 @@ int confirm_run_capture(const char *const argv[], struct ruru_buf *out, int *sta
 	return confirm_run_capture_env(argv, NULL, out, status, err);
 }
 
-int confirm_scratch_make(struct scratch *s, struct ruru_error *err)
+int confirm_scratch_make(struct scratch *s, const char *tmp, struct ruru_error *err)
 {
-	const char *tmp = getenv("TMPDIR");
 	if (!tmp || !*tmp)
 		tmp = "/tmp";
 	snprintf(s->dir, sizeof(s->dir), "%s/ruru-confirm.XXXXXX", tmp);
@@ -255,14 +254,14 @@ static int diff_shape(const char *d, size_t len, const char *target, struct ruru
  * instead (patch -R).  No fuzz: the diff must match.  A diff that does not
  * apply is RURU_EINVALID with patch's first line of complaint.
  */
-int confirm_diff_apply(const char *orig, size_t olen, const char *d, size_t dlen,
+int confirm_diff_apply(const char *tmpdir, const char *orig, size_t olen, const char *d, size_t dlen,
 		      const char *target, bool reverse, struct ruru_buf *result,
 		      struct ruru_error *err)
 {
 	if (diff_shape(d, dlen, target, err) < 0)
 		return -1;
 	struct scratch s;
-	if (confirm_scratch_make(&s, err) < 0)
+	if (confirm_scratch_make(&s, tmpdir, err) < 0)
 		return -1;
 	struct ruru_buf log = RURU_BUF_INIT;
 	int status = 0, rc = -1;
@@ -292,14 +291,14 @@ out:
 /* What the target holds once the payload is applied to `cur` (its bytes
  * now), into *result (reset): a content payload itself, a diff applied in
  * memory (it must apply cleanly).  *rh gets its sha256. */
-int confirm_result_of(enum ruru_confirm_kind kind, const char *target, const struct ruru_buf *cur,
+int confirm_result_of(const char *tmpdir, enum ruru_confirm_kind kind, const char *target, const struct ruru_buf *cur,
 		     const void *payload, size_t len, struct ruru_buf *result, char rh[65],
 		     struct ruru_error *err)
 {
 	ruru_buf_reset(result);
 	if (kind != RURU_CONFIRM_DIFF)
 		ruru_buf_add(result, payload, len);
-	else if (confirm_diff_apply(cur->ptr ? cur->ptr : "", cur->len, payload, len, target, false, result,
+	else if (confirm_diff_apply(tmpdir, cur->ptr ? cur->ptr : "", cur->len, payload, len, target, false, result,
 			    err) < 0)
 		return -1;
 	ruru_sha256_hex(result->ptr ? result->ptr : "", result->len, rh);
@@ -401,14 +400,14 @@ long confirm_count_lines_of(const char *b, size_t len)
 }
 
 /* The ranges a change from `before` to `after` adds (diff -U0). */
-json_t *confirm_changed_lines(const struct ruru_buf *before, const struct ruru_buf *after)
+json_t *confirm_changed_lines(const char *tmpdir, const struct ruru_buf *before, const struct ruru_buf *after)
 {
 	struct scratch sc;
 	struct ruru_error e = { 0 };
 	struct ruru_buf out = RURU_BUF_INIT;
 	json_t *r = NULL;
 	int st = 0;
-	if (confirm_scratch_make(&sc, &e) < 0)
+	if (confirm_scratch_make(&sc, tmpdir, &e) < 0)
 		return json_array();
 	if (confirm_write_plain(sc.path[0], before->ptr, before->len, &e) == 0 &&
 	    confirm_write_plain(sc.path[2], after->ptr, after->len, &e) == 0) {

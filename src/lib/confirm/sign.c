@@ -7,19 +7,15 @@
 #include "confirm_impl.h"
 #include "banned.h"
 
-/* $XDG_CONFIG_HOME/ruru/NAME (default ~/.config); NULL without a home. */
-char *confirm_user_config_path(const char *name)
+/* CONFIG/ruru/NAME, CONFIG the options' config_dir (the front end's
+ * $XDG_CONFIG_HOME, else $HOME/.config); NULL when there is none. */
+char *confirm_user_config_path(const struct ruru_options *o, const char *name)
 {
-	const char *x = getenv("XDG_CONFIG_HOME");
+	const char *x = o ? o->config_dir : NULL;
+	if (!x || *x != '/')
+		return NULL;
 	struct ruru_buf b = RURU_BUF_INIT;
-	if (x && *x == '/') {
-		ruru_buf_addf(&b, "%s/ruru/%s", x, name);
-	} else {
-		const char *home = getenv("HOME");
-		if (!home || *home != '/')
-			return NULL;
-		ruru_buf_addf(&b, "%s/.config/ruru/%s", home, name);
-	}
+	ruru_buf_addf(&b, "%s/ruru/%s", x, name);
 	return ruru_buf_detach(&b, NULL);
 }
 
@@ -29,9 +25,9 @@ char *confirm_user_config_path(const char *name)
  * repository's own .git/config, which anything in the workspace can edit).
  * The XDG path when neither exists (for messages); NULL without a home.
  */
-char *confirm_allowed_signers_path(void)
+char *confirm_allowed_signers_path(const struct ruru_options *o)
 {
-	char *x = confirm_user_config_path("allowed_signers");
+	char *x = confirm_user_config_path(o, "allowed_signers");
 	struct stat st;
 	struct ruru_error e = { 0 };
 	if (!x || ruru_file_lstat(x, &st, &e) == 0)
@@ -43,7 +39,7 @@ char *confirm_allowed_signers_path(void)
 		while (out.len && out.ptr[out.len - 1] == '\n')
 			out.ptr[--out.len] = '\0';
 		struct ruru_buf p = RURU_BUF_INIT;
-		const char *home = getenv("HOME");
+		const char *home = o ? o->home : NULL;
 		if (!strncmp(out.ptr, RURU_LIT("~/")) && home)
 			ruru_buf_addf(&p, "%s/%s", home, out.ptr + 2);
 		else
@@ -118,7 +114,7 @@ bool confirm_ws_config_flag(struct ruru_ws *ws, const char *key)
  * workspace may tighten the rules, never relax them). */
 long confirm_signature_ttl(struct ruru_ws *ws)
 {
-	char *ucfg = confirm_user_config_path("config.toml");
+	char *ucfg = confirm_user_config_path(&ws->opts, "config.toml");
 	char *wcfg = ruru_ws_path(ws, ".ruru/config.toml");
 	long u = config_ttl(ucfg), w = config_ttl(wcfg);
 	free(ucfg);
@@ -148,7 +144,7 @@ static char *sign_identity(const struct ruru_confirm_sign *sign, struct ruru_err
 
 /* Sign r's canonical text; fills r->signer (from `sign`) and r->signature. */
 int confirm_sign_record(struct ruru_confirm_record *r, const struct ruru_confirm_sign *sign,
-		       struct ruru_error *err)
+		       const struct ruru_options *o, struct ruru_error *err)
 {
 	struct scratch sc;
 	struct ruru_buf canon = RURU_BUF_INIT, out = RURU_BUF_INIT, sig = RURU_BUF_INIT;
@@ -156,7 +152,7 @@ int confirm_sign_record(struct ruru_confirm_record *r, const struct ruru_confirm
 	int rc = -1, st = 0;
 	if (!id)
 		return -1;
-	if (confirm_scratch_make(&sc, err) < 0) {
+	if (confirm_scratch_make(&sc, o ? o->tmpdir : NULL, err) < 0) {
 		free(id);
 		return -1;
 	}
@@ -246,13 +242,13 @@ int confirm_signature_checked_as(struct ruru_ws *ws, const struct loc *L,
 				const struct ruru_buf *side, const struct records *R, bool always,
 				bool expiry, struct ruru_error *err)
 {
-	char *ucfg = confirm_user_config_path("config.toml");
+	char *ucfg = confirm_user_config_path(&ws->opts, "config.toml");
 	bool req = always || confirm_config_flag(ucfg, "require_signature") ||
 		   confirm_ws_config_flag(ws, "require_signature");
 	free(ucfg);
 	if (!req)
 		return 0;
-	char *signers = confirm_allowed_signers_path();
+	char *signers = confirm_allowed_signers_path(&ws->opts);
 	struct ruru_buf sig = RURU_BUF_INIT, canon = RURU_BUF_INIT, out = RURU_BUF_INIT;
 	struct ruru_error e = { 0 };
 	struct stat st;
@@ -288,7 +284,7 @@ int confirm_signature_checked_as(struct ruru_ws *ws, const struct loc *L,
 			       L->rel, R->rec.signer);
 		goto out;
 	}
-	if (confirm_scratch_make(&sc, err) < 0)
+	if (confirm_scratch_make(&sc, ws->opts.tmpdir, err) < 0)
 		goto out;
 	have_sc = true;
 	if (confirm_write_plain(sc.path[4], sig.ptr, sig.len, err) < 0)
@@ -399,14 +395,15 @@ int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign, json_t **rep
 			      struct ruru_error *err)
 {
 	*report = NULL;
-	char *cfg = confirm_user_config_path("config.toml"), *signers = confirm_user_config_path("allowed_signers");
+	char *cfg = confirm_user_config_path(sign->opts, "config.toml"),
+	     *signers = confirm_user_config_path(sign->opts, "allowed_signers");
 	char *id = NULL;
 	struct ruru_buf pub = RURU_BUF_INIT, text = RURU_BUF_INIT, out = RURU_BUF_INIT,
 			line = RURU_BUF_INIT;
 	bool added = false;
 	int rc = -1;
 	if (!cfg || !signers) {
-		ruru_error_set(err, RURU_EUSAGE, "neither XDG_CONFIG_HOME nor HOME is set");
+		ruru_error_set(err, RURU_EUSAGE, "no configuration folder given (the front end sets it from XDG_CONFIG_HOME or HOME)");
 		goto out;
 	}
 	if (!(id = sign_identity(sign, err)) || public_key(sign->key, &pub, err) < 0)
@@ -493,7 +490,7 @@ bool ruru_confirm_sign_required(struct ruru_ws *ws)
 {
 	if (confirm_ws_config_flag(ws, "require_signature"))
 		return true;
-	char *ucfg = confirm_user_config_path("config.toml");
+	char *ucfg = confirm_user_config_path(&ws->opts, "config.toml");
 	bool req = confirm_config_flag(ucfg, "require_signature");
 	free(ucfg);
 	return req;

@@ -110,12 +110,12 @@ static void verify_one(struct ruru_ws *ws, const char *rel, json_t *out)
 					logrel, R.line);
 	}
 	/* Signatures: checked when present, or when required. */
-	char *ucfg = confirm_user_config_path("config.toml");
+	char *ucfg = confirm_user_config_path(&ws->opts, "config.toml");
 	bool req = confirm_config_flag(ucfg, "require_signature") || confirm_ws_config_flag(ws, "require_signature");
 	free(ucfg);
 	if (R.bound && (req || (R.rec.signer && *R.rec.signer))) {
 		struct ruru_error se = { 0 };
-		char *signers = confirm_allowed_signers_path();
+		char *signers = confirm_allowed_signers_path(&ws->opts);
 		struct stat sst;
 		if (!req && (!signers || ruru_store_lstat(ws->store, signers, &sst, &se) < 0))
 			problem(out, logrel, R.line, "info",
@@ -147,7 +147,7 @@ static void verify_one(struct ruru_ws *ws, const char *rel, json_t *out)
 		struct ruru_buf norm = RURU_BUF_INIT, cur = RURU_BUF_INIT;
 		if (ruru_store_path_inside(ws->store, NULL, c.target, &norm, &e) == 0 &&
 		    confirm_target_hash(ws, norm.ptr, th, &exists, &cur, &e) == 0 &&
-		    !confirm_holds_result(&c, &payload, &cur, th, exists))
+		    !confirm_holds_result(ws->opts.tmpdir, &c, &payload, &cur, th, exists))
 			problem(out, c.target, 1, "info",
 				"the target no longer holds the result of %s (changed since it was "
 				"applied)",

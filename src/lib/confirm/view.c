@@ -34,7 +34,7 @@ int confirm_view_read(struct ruru_ws *ws, const struct ruru_confirm *c, struct v
 	    strcmp(v->th, c->target_sha256)) {
 		ruru_buf_add(&v->result, v->cur.ptr, v->cur.len);
 		memcpy(v->rh, v->th, sizeof(v->rh));
-	} else if (confirm_result_of(c->kind, norm.ptr, &v->cur, v->payload.ptr ? v->payload.ptr : "",
+	} else if (confirm_result_of(ws->opts.tmpdir, c->kind, norm.ptr, &v->cur, v->payload.ptr ? v->payload.ptr : "",
 			     v->payload.len, &v->result, v->rh, err) < 0) {
 		goto out;
 	}
@@ -81,7 +81,7 @@ int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct r
 	}
 	if (result_agrees(NULL, c, &v, err) < 0)
 		goto out_view;
-	if (confirm_scratch_make(&sc, err) < 0)
+	if (confirm_scratch_make(&sc, ws->opts.tmpdir, err) < 0)
 		goto out_view;
 	ruru_buf_addf(&la, "%s%s", v.exists ? "a/" : "", v.exists ? v.target : "/dev/null");
 	ruru_buf_addf(&lb, "b/%s", v.target);
@@ -154,7 +154,7 @@ int confirm_expect_check(struct ruru_ws *ws, const struct loc *L, const struct r
  * undoing it gives back the bytes it was proposed against (for a new file:
  * applying it to nothing gives the target).
  */
-bool confirm_holds_result(const struct ruru_confirm *c, const struct ruru_buf *payload,
+bool confirm_holds_result(const char *tmpdir, const struct ruru_confirm *c, const struct ruru_buf *payload,
 			 const struct ruru_buf *cur, const char *th, bool exists)
 {
 	if (!exists)
@@ -168,13 +168,13 @@ bool confirm_holds_result(const struct ruru_confirm *c, const struct ruru_buf *p
 	char h[65];
 	bool yes;
 	if (!*c->target_sha256) {
-		yes = confirm_diff_apply("", 0, payload->ptr, payload->len, c->target, false, &res, &ignore) == 0;
+		yes = confirm_diff_apply(tmpdir, "", 0, payload->ptr, payload->len, c->target, false, &res, &ignore) == 0;
 		if (yes) {
 			ruru_sha256_hex(res.ptr, res.len, h);
 			yes = !strcmp(h, th);
 		}
 	} else {
-		yes = confirm_diff_apply(cur->ptr ? cur->ptr : "", cur->len, payload->ptr, payload->len,
+		yes = confirm_diff_apply(tmpdir, cur->ptr ? cur->ptr : "", cur->len, payload->ptr, payload->len,
 				 c->target, true, &res, &ignore) == 0;
 		if (yes) {
 			ruru_sha256_hex(res.ptr, res.len, h);
