@@ -132,7 +132,7 @@ static void trailing_comments_stay_in_place(void **state)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct ruru_jdoc d;
-		struct ruru_error err;
+		struct ruru_error err = { 0 };
 		assert_int_equal(ruru_jdoc_parse(&d, cases[i].src, strlen(cases[i].src), true, &err), 0);
 		json_t *v = json_true();
 		assert_int_equal(ruru_jdoc_set(&d, ruru_jdoc_get(&d, d.root, "mcp"), "ruru", v, &err), 0);

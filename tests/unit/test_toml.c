@@ -280,7 +280,7 @@ static void edit_adds_keys_in_place(void **state)
 static void expect_remove(const char *src, const char *key, const char *want)
 {
 	struct ruru_buf out = RURU_BUF_INIT;
-	struct ruru_error err;
+	struct ruru_error err = { 0 };
 	ruru_buf_init(&out);
 	if (ruru_toml_edit_remove(&out, src, strlen(src), key, &err) < 0) {
 		print_error("remove %s: %s\n", key, err.msg);
