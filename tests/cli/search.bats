@@ -35,18 +35,41 @@ hits() { "$RURU" --json search --limit 0 "$@" | python3 -c 'import json,sys; pri
 	kinds = sorted(h["kind"] for h in d["hits"])
 	assert kinds == ["entry", "session"], kinds
 	for h in d["hits"]:
-	    assert set(h) == {"kind", "session", "path", "line", "time", "type", "mode", "task", "snippet"}, h
+	    assert set(h) == {"kind", "session", "path", "line", "time", "zone", "type", "mode", "task", "snippet"}, h
 	    assert h["session"] == sid and h["path"].endswith("/session_log.md"), h
 	    assert "[tokens]" in h["snippet"], h
 	e = [h for h in d["hits"] if h["kind"] == "entry"][0]
 	assert e["type"] == "decision" and e["mode"] is None and e["time"] == "2026-11-24T03:15:20Z", e
+	assert e["zone"] == "Z", e
 	s = [h for h in d["hits"] if h["kind"] == "session"][0]
-	assert s["line"] == 1 and s["type"] is None, s
+	assert s["line"] == 1 and s["type"] is None and s["zone"] == "Z", s
 	EOF
 	run "$RURU" --json search quokka
+	[[ "$output" == *'"zone":"Z"'* ]]
 	[[ "$output" == *'"kind":"artifact"'* ]]
 	[[ "$output" == *'"path":".ruru/sessions/'"$ID"'/artifacts/notes.txt","line":2'* ]]
 	[[ "$output" == *'"snippet":"first line second line mentions [quokka] here"'* ]]
+}
+
+@test "a zone-less entry stamp is no UTC time in text or JSON; a stamp's own zone is kept" {
+	mkdir -p .ruru/sessions/SESSION-Zone-2506050329
+	log=.ruru/sessions/SESSION-Zone-2506050329/session_log.md
+	printf '+++\nid = "SESSION-Zone-2506050329"\ntitle = "zone"\nstart_time = "2025-06-05 03:29:14"\n+++\n\n## Log Entries\n\n- [2025-06-05 03:29:14] **note**: numbat without a zone\n- [2025-06-05 13:29:14+10:00] **note**: bilby in Brisbane\n' > "$log"
+	run "$RURU" search numbat --in entries
+	[ "$status" -eq 0 ]
+	[ "$output" = "$log:9	SESSION-Zone-2506050329	2025-06-05T03:29:14	note	-	-	**note**: [numbat] without a zone" ]
+	n=$("$RURU" --json search numbat) b=$("$RURU" --json search bilby) s=$("$RURU" --json search --in sessions zone)
+	python3 - "$n" "$b" "$s" <<-'EOF'
+	import json, sys
+	n, b, s = (json.loads(a)["hits"] for a in sys.argv[1:])
+	assert len(n) == 1 and n[0]["time"] == "2025-06-05T03:29:14" and n[0]["zone"] is None, n
+	assert len(b) == 1 and b[0]["time"] == "2025-06-05T03:29:14Z" and b[0]["zone"] == "+10:00", b
+	assert len(s) == 1 and s[0]["time"] == "2025-06-05T03:29:14" and s[0]["zone"] is None, s
+	EOF
+	# the same rendering as show's entry JSON
+	run "$RURU" --json show SESSION-Zone-2506050329
+	[[ "$output" == *'"time":"2025-06-05T03:29:14","zone":null'* ]]
+	[[ "$output" == *'"time":"2025-06-05T03:29:14Z","zone":"+10:00"'* ]]
 }
 
 @test "text output: FILE:LINE, session, time, type, mode, task, snippet with [marks]" {

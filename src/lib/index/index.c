@@ -53,7 +53,7 @@
 #include "banned.h"
 
 /* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
-#define INDEX_VERSION 12
+#define INDEX_VERSION 13
 #define ARTIFACT_MAX (1024 * 1024)
 /* Logs up to STREAM_MIN bytes are read whole; bigger ones stream through
  * windows of STREAM_WINDOW bytes cut at an entry (a window with no entry
@@ -82,8 +82,8 @@ static const char schema[] =
 	" mtime INTEGER, PRIMARY KEY(start, id, sdir)) WITHOUT ROWID;"
 	"CREATE INDEX sessions_id ON sessions(id);"
 	"CREATE TABLE docs(id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, kind INTEGER,"
-	" sdir TEXT, session TEXT, line INTEGER, time INTEGER, type TEXT, mode TEXT,"
-	" task TEXT, start_off INTEGER);"
+	" sdir TEXT, session TEXT, line INTEGER, time INTEGER, zone TEXT, type TEXT,"
+	" mode TEXT, task TEXT, start_off INTEGER);"
 	"CREATE INDEX docs_file ON docs(file_id, start_off);"
 	"CREATE VIRTUAL TABLE fts USING fts5(text, type, mode, task,"
 	" tokenize='unicode61 remove_diacritics 2');"
@@ -879,7 +879,7 @@ static const char *const sql[Q_COUNT] = {
 	[Q_DEL_FILE] = "DELETE FROM files WHERE id = ?1",
 	[Q_DEL_SESSION] = "DELETE FROM sessions WHERE sdir = ?1",
 	[Q_INS_DOC] = "INSERT INTO docs(file_id, kind, sdir, session, line, time, type, mode, task,"
-		      " start_off, id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		      " start_off, id, zone) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[Q_INS_FTS] = "INSERT INTO fts(rowid, text, type, mode, task) VALUES(?, ?, ?, ?, ?)",
 	[Q_INS_TRI] = "INSERT INTO fts_tri(rowid, text) VALUES(?, ?)",
 	[Q_INS_FILE] = "INSERT INTO files(path, kind, sdir) VALUES(?, ?, ?)",
@@ -981,8 +981,17 @@ static const char *clean_text(struct updater *u, const char *s, size_t len)
 	return u->clean.ptr;
 }
 
+/* A document's time: the instant (a zone-less stamp's wall time read as
+ * if UTC) and the zone as written, NULL for a stamp without one. */
+struct doc_time {
+	bool valid;
+	int64_t when;
+	const char *zone;
+	size_t zone_len;
+};
+
 static void add_doc(struct updater *u, int64_t file_id, int kind, const struct fent *f,
-		    int64_t line, bool has_time, int64_t when, const char *type, const char *mode,
+		    int64_t line, struct doc_time t, const char *type, const char *mode,
 		    const char *task, int64_t start_off, const char *text, size_t len)
 {
 	sqlite3_stmt *q = u->q[Q_INS_DOC];
@@ -991,8 +1000,10 @@ static void add_doc(struct updater *u, int64_t file_id, int kind, const struct f
 	sqlite3_bind_text(q, 3, f->path, (int)f->sdir_len, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 4, f->sid, (int)f->sid_len, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(q, 5, line);
-	if (has_time)
-		sqlite3_bind_int64(q, 6, when);
+	if (t.valid)
+		sqlite3_bind_int64(q, 6, t.when);
+	if (t.valid && t.zone)
+		sqlite3_bind_text(q, 12, t.zone, (int)t.zone_len, SQLITE_TRANSIENT);
 	bind_text(q, 7, type);
 	bind_text(q, 8, mode);
 	bind_text(q, 9, task);
@@ -1032,8 +1043,10 @@ static void add_entries(struct updater *u, int64_t file_id, const struct fent *f
 		const char *type = e[i].type_name;
 		if (!type && e[i].type != RURU_EV_UNKNOWN)
 			type = ruru_event_name(e[i].type);
-		add_doc(u, file_id, RURU_DOC_ENTRY, f, line0 + (int64_t)e[i].line - 1, e[i].when_valid,
-			(int64_t)e[i].when, type, e[i].mode, e[i].task, off + (int64_t)e[i].start,
+		struct doc_time t = { e[i].when_valid, (int64_t)e[i].when, NULL, 0 };
+		if (t.valid && e[i].has_zone)
+			t.zone = ruru_stamp_zone(e[i].stamp, &t.zone_len);
+		add_doc(u, file_id, RURU_DOC_ENTRY, f, line0 + (int64_t)e[i].line - 1, t, type, e[i].mode, e[i].task, off + (int64_t)e[i].start,
 			e[i].message ? e[i].message : "", e[i].message ? e[i].message_len : 0);
 	}
 	u->st->entries += n;
@@ -1110,8 +1123,13 @@ static void session_doc(struct updater *u, int64_t file_id, const struct fent *f
 		ruru_buf_addch(&b, '\n');
 		ruru_buf_addstr(&b, s->tags[i]);
 	}
-	add_doc(u, file_id, RURU_DOC_SESSION, f, 1, s->start != 0, (int64_t)s->start, NULL, NULL,
-		NULL, -1, b.ptr, b.len);
+	/* start_time's zone as written; none for a zone-less one */
+	struct doc_time t = { s->start != 0, (int64_t)s->start, NULL, 0 };
+	bool zoned = false;
+	if (t.valid && s->start_text &&
+	    ruru_time_parse(s->start_text, strlen(s->start_text), NULL, &zoned) && zoned)
+		t.zone = ruru_stamp_zone(s->start_text, &t.zone_len);
+	add_doc(u, file_id, RURU_DOC_SESSION, f, 1, t, NULL, NULL, NULL, -1, b.ptr, b.len);
 	ruru_buf_release(&b);
 }
 
@@ -1371,8 +1389,10 @@ static void index_artifact(struct updater *u, int64_t id, const struct stat *st,
 {
 	drop_docs(u, id, -1);
 	if (is_text(u->text.ptr, u->text.len)) {
-		add_doc(u, id, RURU_DOC_ARTIFACT, f, 1, true, (int64_t)st->st_mtim.tv_sec, NULL, NULL,
-			NULL, 0, u->text.ptr, u->text.len);
+		/* a modification time is an instant, given in UTC */
+		struct doc_time t = { true, (int64_t)st->st_mtim.tv_sec, "Z", 1 };
+		add_doc(u, id, RURU_DOC_ARTIFACT, f, 1, t, NULL, NULL, NULL, 0, u->text.ptr,
+			u->text.len);
 		u->st->artifacts++;
 	}
 	set_file(u, id, st, -1, 0, NULL);

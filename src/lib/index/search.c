@@ -390,7 +390,7 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 		 * snippets afterwards, for the hits only. */
 		ruru_buf_addf(&sqlb,
 			      "SELECT d.kind, d.session, f.path, d.line, d.time, d.type, d.mode, d.task,"
-			      " NULL, d.id FROM (SELECT rowid AS rid, %s AS r FROM %s"
+			      " NULL, d.id, d.zone FROM (SELECT rowid AS rid, %s AS r FROM %s"
 			      " WHERE %s MATCH ?1 ORDER BY r LIMIT ?11) t"
 			      " JOIN docs d ON d.id = t.rid JOIN files f ON f.id = d.file_id"
 			      " ORDER BY t.r, d.time IS NULL, d.time DESC, d.id DESC",
@@ -431,7 +431,7 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 	if (filtered || !o->limit) {
 		ruru_buf_addf(&sqlb,
 			      "SELECT d.kind, d.session, f.path, d.line, d.time, d.type, d.mode, d.task,"
-			      " snippet(%s, -1, char(2), char(3), '…', 24), d.id", T);
+			      " snippet(%s, -1, char(2), char(3), '…', 24), d.id, d.zone", T);
 		ruru_buf_add(&sqlb, where.ptr, where.len);
 		ruru_buf_addf(&sqlb, " ORDER BY %s, d.time IS NULL, d.time DESC, d.id DESC", rank);
 	}
@@ -464,13 +464,10 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 		if (kind == RURU_DOC_ARTIFACT)
 			line = match_line(ix.db, T, expr.ptr, sqlite3_column_int64(q, 9));
 		json_object_set_new(h, "line", json_integer(line));
-		if (sqlite3_column_type(q, 4) == SQLITE_NULL) {
-			json_object_set_new(h, "time", json_null());
-		} else {
-			char stamp[32];
-			ruru_time_format_rfc3339((time_t)sqlite3_column_int64(q, 4), stamp);
-			json_object_set_new(h, "time", json_string(stamp));
-		}
+		const char *zone = (const char *)sqlite3_column_text(q, 10);
+		ruru_json_set_time(h, sqlite3_column_type(q, 4) != SQLITE_NULL,
+				   (time_t)sqlite3_column_int64(q, 4), zone,
+				   zone ? (size_t)sqlite3_column_bytes(q, 10) : 0);
 		json_object_set_new(h, "type", jtext(q, 5));
 		json_object_set_new(h, "mode", jtext(q, 6));
 		json_object_set_new(h, "task", jtext(q, 7));

@@ -315,13 +315,12 @@ static json_t *jstr(const char *s)
 	return s ? ruru_json_text(s, strlen(s)) : json_null();
 }
 
-/* The zone of a stamp as written: what follows the time of day
- * ("Z", "+10:00", "UTC"); "Z" when it cannot be told apart. */
-static json_t *stamp_zone(const char *stamp)
+const char *ruru_stamp_zone(const char *stamp, size_t *len)
 {
 	const char *p = stamp ? strchr(stamp, ':') : NULL;
+	*len = 1;
 	if (!p || strlen(p) < 3)
-		return json_string("Z");
+		return "Z";
 	p += 3; /* ":MM" */
 	if (*p == ':' && p[1] && p[2])
 		p += 3;
@@ -333,24 +332,33 @@ static json_t *stamp_zone(const char *stamp)
 	size_t n = strlen(p);
 	while (n && (p[n - 1] == ' ' || p[n - 1] == ']' || p[n - 1] == '*'))
 		n--;
-	return n ? json_stringn(p, n) : json_string("Z");
+	if (!n)
+		return "Z";
+	*len = n;
+	return p;
+}
+
+void ruru_json_set_time(json_t *o, bool valid, time_t when, const char *zone, size_t zone_len)
+{
+	if (valid) {
+		char t[32];
+		ruru_time_format_rfc3339(when, t);
+		if (!zone)
+			t[strlen(t) - 1] = '\0';
+		json_object_set_new(o, "time", json_string(t));
+	} else {
+		json_object_set_new(o, "time", json_null());
+	}
+	json_object_set_new(o, "zone", valid && zone ? json_stringn(zone, zone_len) : json_null());
 }
 
 json_t *ruru_entry_json(const struct ruru_entry *e)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "line", json_integer((json_int_t)e->line));
-	char t[32];
-	if (e->when_valid) {
-		/* a zone-less stamp is a local time, never silently UTC */
-		ruru_time_format_rfc3339(e->when, t);
-		if (!e->has_zone)
-			t[strlen(t) - 1] = '\0';
-		json_object_set_new(o, "time", json_string(t));
-	} else {
-		json_object_set_new(o, "time", json_null());
-	}
-	json_object_set_new(o, "zone", e->when_valid && e->has_zone ? stamp_zone(e->stamp) : json_null());
+	size_t zlen = 0;
+	const char *zone = e->when_valid && e->has_zone ? ruru_stamp_zone(e->stamp, &zlen) : NULL;
+	ruru_json_set_time(o, e->when_valid, e->when, zone, zlen);
 	json_object_set_new(o, "stamp", jstr(e->stamp));
 	json_object_set_new(o, "type",
 			    e->type != RURU_EV_UNKNOWN ? json_string(ruru_event_name(e->type))

@@ -176,4 +176,13 @@ bool ruru_body_goal(const char *text, size_t len, size_t body, size_t *start, si
 /* Does `e` withdraw the proposal `artifact` (as the log names it)? */
 bool ruru_entry_withdraws(const struct ruru_entry *e, const char *artifact);
 
+/* The zone of a stamp as written: what follows the time of day ("Z",
+ * "+10:00", "UTC"), its length in *len; "Z" when it cannot be told apart. */
+const char *ruru_stamp_zone(const char *stamp, size_t *len);
+/* Set "time" and "zone" of the JSON object `o` for an instant read from a
+ * stamp: `time` RFC 3339, null when !valid; for a zone-less stamp (`zone`
+ * NULL) the wall time without "Z" and a null `zone` (a local time is never
+ * reported as UTC), else "Z" and the zone as written. */
+void ruru_json_set_time(json_t *o, bool valid, time_t when, const char *zone, size_t zone_len);
+
 #endif
