@@ -185,6 +185,80 @@ static void idempotent(void **state)
 	free(twice);
 }
 
+/* ASCII text written in fullwidth letters (U+FF01..U+FF5E), into dst. */
+static char *widen(char *dst, const char *ascii)
+{
+	char *d = dst;
+	for (const char *a = ascii; *a; a++) {
+		unsigned cp = 0xFF01u + (unsigned)(*a - '!');
+		*d++ = (char)(0xE0 | cp >> 12);
+		*d++ = (char)(0x80 | (cp >> 6 & 0x3F));
+		*d++ = (char)(0x80 | (cp & 0x3F));
+	}
+	*d = '\0';
+	return dst;
+}
+
+#define ZWSP "\xE2\x80\x8B"
+
+/* A secret split by a zero-width space or written in fullwidth letters
+ * reads the same to a person: it goes as a whole, the invisible bytes
+ * inside it included, and what is around it stays byte for byte. */
+static void invisible_and_wide_go(void **state)
+{
+	(void)state;
+	char body[64], sec[512], w[512];
+
+	snprintf(sec, sizeof sec, "AKIA" ZWSP "%s", fill(body, UPPER32, 16));
+	expect_gone("aws ", sec, " here", "aws-access-key");
+	snprintf(sec, sizeof sec, "AK" ZWSP "IA%.8s" ZWSP "%s", fill(body, UPPER32, 16), body + 8);
+	expect_gone("", sec, ZWSP, "aws-access-key");
+
+	snprintf(sec, sizeof sec, "gh%s_%.10s" ZWSP "%s", "p", fill(body, ALNUM, 36), body + 10);
+	expect_gone("export GH=", sec, "\n", "github-token");
+	/* soft hyphen and a byte order mark are invisible too */
+	snprintf(sec, sizeof sec, "gh%s\xC2\xAD_%.20s\xEF\xBB\xBF%s", "o", fill(body, ALNUM, 36), body + 20);
+	expect_gone("use ", sec, ".", "github-token");
+
+	expect_gone("pass" ZWSP "word=", "hun" ZWSP "ter2", "\n", "password");
+	expect_gone("DB_PASS\xE2\x81\xA0WORD = ", "hunter2", " ", "password");
+
+	/* fullwidth key and separator, ASCII value; fullwidth value */
+	expect_gone(widen(w, "password="), "hunter2", "\n", "password");
+	expect_gone("api_key\xE3\x80\x80=\xE3\x80\x80", widen(w, "s3cr3tvalue"), "", "secret");
+	snprintf(sec, sizeof sec, "ghp_%s", fill(body, ALNUM, 36));
+	expect_gone("token in wide letters ", widen(w, sec), " ok", "github-token");
+	/* mathematical bold letters fold like NFKC folds them */
+	expect_gone("\xF0\x9D\x90\xAD\xF0\x9D\x90\xA8\xF0\x9D\x90\xA4\xF0\x9D\x90\x9E\xF0\x9D\x90\xA7: ",
+		    "abcdefgh1234", "", "token");
+
+	size_t n, n2;
+	snprintf(sec, sizeof sec, "x pass" ZWSP "word=a" ZWSP "b AKIA" ZWSP "%s " ZWSP,
+		 fill(body, UPPER32, 16));
+	char *once = redact(sec, &n);
+	assert_int_equal(n, 2);
+	char *twice = redact(once, &n2);
+	assert_string_equal(once, twice);
+	assert_int_equal(n2, 0);
+	free(once);
+	free(twice);
+}
+
+/* Text with nothing to fold, and text whose invisible or wide characters
+ * hide no secret, comes out byte for byte as it went in. */
+static void ordinary_text_unchanged(void **state)
+{
+	(void)state;
+	char w[256];
+	expect_kept("caf\xC3\xA9, \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E, \xF0\x9F\x98\x80, "
+		    "a\xC2\xA0" "b, password policy");
+	expect_kept("zero" ZWSP "width\xE2\x80\x8D joiner \xEF\xBB\xBF" "bom, soft\xC2\xAD" "hyphen");
+	expect_kept(widen(w, "Fullwidth(prose)!"));
+	expect_kept("password: see\xE3\x80\x80the vault");
+	expect_kept("\xF0\x9D\x90\x80\xF0\x9D\x9F\x8E truncated \xE2\x80");
+	expect_kept("risk" ZWSP "-key AKIA" ZWSP "SHORT");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +267,8 @@ int main(void)
 		cmocka_unit_test(look_alikes_stay),
 		cmocka_unit_test(nul_bytes_and_count),
 		cmocka_unit_test(idempotent),
+		cmocka_unit_test(invisible_and_wide_go),
+		cmocka_unit_test(ordinary_text_unchanged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,12 +12,21 @@
  * secret (for `password=VALUE` and `scheme://user:PASS@host` only the value
  * goes, so the reader still sees what was there).  The text is scanned once,
  * left to right; the first pattern of the table that matches wins.
+ *
+ * The matchers see a normalised copy of the text (normalise() below):
+ * invisible characters left out and compatibility forms folded to ASCII,
+ * so that a secret split by a zero-width space or written in fullwidth
+ * letters is still found; a match replaces the original bytes it covers.
+ * Text with nothing to fold is scanned as it is, without a copy.
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ruru.h"
+#include "alloc.h"
 #include "text.h"
 #include "banned.h"
 
@@ -442,8 +451,105 @@ const struct ruru_redact_pattern *ruru_redact_patterns(void)
 	return patterns;
 }
 
-size_t ruru_redact(struct ruru_buf *out, const char *s, size_t len)
+/* Characters that hide a secret from the matchers without changing what a
+ * reader sees: zero-width and other invisible format characters, which
+ * normalisation drops, and compatibility forms, which it folds to ASCII the
+ * way NFKC does (fullwidth ASCII, the ideographic and other wide spaces,
+ * mathematical alphanumeric letters and digits).  At s[i] (first byte
+ * >= 0xC2): the fold, with *clen set to the character's length; FOLD_DROP
+ * for a character that goes, FOLD_NONE for anything else. */
+enum { FOLD_NONE = -1, FOLD_DROP = 0 };
+
+static int fold_at(const char *s, size_t len, size_t i, size_t *clen)
 {
+	const unsigned char *p = (const unsigned char *)s + i;
+	size_t n = len - i, need = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : 2;
+	if (p[0] < 0xC2 || p[0] > 0xF4 || n < need)
+		return FOLD_NONE;
+	unsigned long cp = p[0] & (0x7F >> need);
+	for (size_t k = 1; k < need; k++) {
+		if ((p[k] & 0xC0) != 0x80)
+			return FOLD_NONE;
+		cp = cp << 6 | (p[k] & 0x3F);
+	}
+	*clen = need;
+	if (cp == 0x00AD || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
+	    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF)
+		return FOLD_DROP;
+	if (cp == 0x00A0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
+	    cp == 0x3000)
+		return ' ';
+	if (cp >= 0xFF01 && cp <= 0xFF5E)
+		return (int)(cp - 0xFF01 + 0x21);
+	/* 13 alphabets of A-Z a-z (bold, italic, script, fraktur, sans,
+	 * monospace, ...), then 5 sets of digits 0-9 */
+	if (cp >= 0x1D400 && cp < 0x1D400 + 13 * 52) {
+		int k = (int)((cp - 0x1D400) % 52);
+		return k < 26 ? 'A' + k : 'a' + k - 26;
+	}
+	if (cp >= 0x1D7CE && cp <= 0x1D7FF)
+		return '0' + (int)((cp - 0x1D7CE) % 10);
+	return FOLD_NONE;
+}
+
+/* The text the matchers see and, for each of its bytes, where the
+ * character it came from starts in the original (at[n] = the original's
+ * length).  False when nothing folds: then the original is used as is. */
+static bool normalise(const char *s, size_t len, struct ruru_buf *norm, size_t **atp)
+{
+	size_t i = 0, clen = 0;
+	for (; i < len; i++)
+		if ((unsigned char)s[i] >= 0xC2 && fold_at(s, len, i, &clen) != FOLD_NONE)
+			break;
+	if (i == len)
+		return false;
+	if (len >= SIZE_MAX / sizeof(size_t))
+		abort();
+	size_t *at = ruru_xmalloc((len + 1) * sizeof *at);
+	ruru_buf_add(norm, s, i);
+	for (size_t k = 0; k < i; k++)
+		at[k] = k;
+	while (i < len) {
+		int f = (unsigned char)s[i] >= 0xC2 ? fold_at(s, len, i, &clen) : FOLD_NONE;
+		if (f == FOLD_NONE) {
+			at[norm->len] = i;
+			ruru_buf_add(norm, s + i, 1);
+			i++;
+			continue;
+		}
+		if (f != FOLD_DROP) {
+			char c = (char)f;
+			at[norm->len] = i;
+			ruru_buf_add(norm, &c, 1);
+		}
+		i += clen;
+	}
+	at[norm->len] = len;
+	*atp = at;
+	return true;
+}
+
+/* Where the byte n[j] of the normalised text came from: [start, end) of
+ * its original character.  A byte copied as it was equals the original
+ * byte; a folded one is ASCII where the original had a lead byte. */
+static size_t orig_end(const char *orig, size_t olen, const char *n, const size_t *at, size_t j)
+{
+	size_t o = at[j], clen = 1;
+	if (orig[o] != n[j])
+		(void)fold_at(orig, olen, o, &clen);
+	return o + clen;
+}
+
+size_t ruru_redact(struct ruru_buf *out, const char *orig, size_t olen)
+{
+	/* The matchers run on the normalised text; each match replaces the
+	 * original bytes it covers, invisible characters inside included. */
+	struct ruru_buf norm = RURU_BUF_INIT;
+	size_t *at = NULL;
+	bool folded = normalise(orig, olen, &norm, &at);
+	const char *s = folded ? norm.ptr : orig;
+	size_t len = folded ? norm.len : olen;
 	size_t count = 0, copied = 0;
 	for (size_t i = 0; i < len;) {
 		unsigned char c = (unsigned char)s[i];
@@ -476,13 +582,16 @@ size_t ruru_redact(struct ruru_buf *out, const char *s, size_t len)
 			i = ve;
 			continue;
 		}
-		ruru_buf_add(out, s + copied, vs - copied);
+		size_t os = folded ? at[vs] : vs, oe = folded ? orig_end(orig, olen, s, at, ve - 1) : ve;
+		ruru_buf_add(out, orig + copied, os - copied);
 		ruru_buf_addf(out, "[REDACTED:%s]", kind);
-		copied = ve;
+		copied = oe;
 		i = ve;
 		count++;
 	}
-	ruru_buf_add(out, s + copied, len - copied);
+	ruru_buf_add(out, orig + copied, olen - copied);
+	ruru_buf_release(&norm);
+	free(at);
 	return count;
 }
 
