@@ -852,12 +852,16 @@ struct ruru_confirm {
 	bool payload_intact;   /* the artifact still hashes to payload_sha256 */
 	bool target_unchanged; /* the target still hashes to target_sha256 */
 	size_t payload_bytes;
+	/* propose only: an earlier proposal still pending with the same
+	 * target and the same result (NULL: none); the new one is made all
+	 * the same. */
+	char *duplicate_of;
 };
 void ruru_confirm_release(struct ruru_confirm *c);
 /* {artifact, sidecar, session, target, kind, status, payload_sha256,
  *  target_sha256, result_sha256, nonce, created, decided_by, rationale, decided_at, delegated_to,
  *  task, applied_at, forced, already_applied, decision_record, payload_intact,
- *  target_unchanged, payload_bytes} */
+ *  target_unchanged, payload_bytes, duplicate_of (when set)} */
 json_t *ruru_confirm_json(const struct ruru_confirm *c);
 
 /*

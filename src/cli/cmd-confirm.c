@@ -112,6 +112,9 @@ static int cmd_propose(struct cli_ctx *ctx, struct cli_args *a)
 				 content ? RURU_CONFIRM_CONTENT : RURU_CONFIRM_DIFF, payload.ptr,
 				 payload.len, cli_val(a, PROPOSE_SUPERSEDES), &c, &ctx->err) < 0)
 		rc = cli_fail(ctx);
+	else if (c.duplicate_of && fprintf(stderr, "ruru: warning: %s, still pending, proposes the "
+					   "same change to %s\n", c.duplicate_of, c.target) < 0)
+		rc = cli_fail(ctx);
 	else if (ctx->json)
 		rc = print_confirm(ctx, &c, NULL);
 	else if (put_line(c.artifact) < 0)

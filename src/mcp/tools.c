@@ -711,7 +711,15 @@ static json_t *t_confirm_propose(struct mcp_env *env, json_t *args, struct ruru_
 				      json_string_value(payload), json_string_length(payload),
 				      arg_str(args, "supersedes"), &c, err);
 	free(id);
-	return rc < 0 ? NULL : confirm_result(&c);
+	if (rc < 0)
+		return NULL;
+	json_t *r = confirm_result(&c);
+	const char *dup = get_s(r, "duplicate_of");
+	if (dup)
+		json_object_set_new(r, "warning",
+				    json_sprintf("%s, still pending, proposes the same change to %s", dup,
+						 get_s(r, "target")));
+	return r;
 }
 
 /* A proposal's artifact, target and status, on one line. */
@@ -745,6 +753,11 @@ static void x_confirm_propose(const json_t *r, struct ruru_buf *b)
 	add_field(b, r, "session", "");
 	ruru_buf_addstr(b, "). Show it to the user (confirm_show), ask, then record the answer "
 			   "(confirm_decide).");
+	if (json_object_get(r, "warning")) {
+		ruru_buf_addstr(b, " Warning: ");
+		add_field(b, r, "warning", "");
+		ruru_buf_addch(b, '.');
+	}
 }
 
 /* A call that failed because the proposal is already where the call

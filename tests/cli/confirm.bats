@@ -1061,6 +1061,8 @@ PY
 	"$RURU" confirm approve "$b"
 	run mcp confirm_withdraw "{\"artifact\": \"$b\", \"reason\": \"not needed\"}"
 	[[ "$output" == OK*'"status": "withdrawn"'* ]]
+	# the answer is read back from the disk: the payload is intact
+	[[ "$output" == *'"payload_intact": true'* ]]
 	run "$RURU" confirm apply "$b"
 	[ "$status" -eq 5 ]
 	[ "$(cat t)" = old ]
@@ -1495,4 +1497,26 @@ PY
 	[ "$status" -eq 2 ]
 	run "$RURU" --json export --agent-trace SESSION-nope
 	[ "$status" -eq 3 ]
+}
+
+@test "the same edit proposed twice warns, naming the earlier proposal still pending" {
+	"$RURU" new "Twice" >/dev/null
+	printf 'old\n' > t; printf 'new\n' > p; printf 'other\n' > q
+	a=$(propose t p)
+	run --separate-stderr "$RURU" confirm propose --target t --content p
+	[ "$status" -eq 0 ]
+	b=$output
+	[ "$b" != "$a" ] && [ "$(status_of "$b")" = pending ]
+	[ "$stderr" = "ruru: warning: $a, still pending, proposes the same change to t" ]
+	# another change to the same target, or once the first is decided: no word
+	run --separate-stderr "$RURU" confirm propose --target t --content q
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+	"$RURU" confirm reject --reason no "$a"
+	"$RURU" confirm withdraw "$b"
+	run --separate-stderr "$RURU" confirm propose --target t --content p
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+	c=$output
+	run mcp confirm_propose '{"target": "t", "content": "new\n"}'
+	[[ "$output" == OK*"\"duplicate_of\": \"$c\""* ]]
+	[[ "$output" == *"\"warning\": \"$c, still pending, proposes the same change to t\""* ]]
 }

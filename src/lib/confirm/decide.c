@@ -279,8 +279,10 @@ int ruru_confirm_withdraw(struct ruru_ws *ws, const char *artifact, const char *
 	if (confirm_locate(ws, artifact, true, &L, err) < 0)
 		return -1;
 	if (confirm_guard_begin(ws, L.session, &g, err) == 0 &&
-	    withdraw_locked(ws, &L, &g, reason, out, err) == 0 && confirm_guard_commit(&g, err) == 0)
+	    withdraw_locked(ws, &L, &g, reason, out, err) == 0 && confirm_guard_commit(&g, err) == 0) {
 		rc = 0;
+		confirm_observe(ws, &L, out, NULL); /* the answer says what is on disk now */
+	}
 	if (rc < 0)
 		ruru_confirm_release(out);
 	confirm_guard_abort(&g);

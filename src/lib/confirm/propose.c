@@ -59,6 +59,29 @@ static void fill_new(struct ruru_confirm *out, const struct loc *L, const char *
 	out->payload_bytes = bytes;
 }
 
+/* The oldest proposal still pending (of session `id`, else the active
+ * one, and of .ruru/temp/) that would write the same result `rh` to
+ * `target`, or NULL: the same edit proposed again. */
+static char *pending_same(struct ruru_ws *ws, const char *id, const char *target, const char *rh)
+{
+	struct ruru_error ignore = { 0 };
+	json_t *all = ruru_confirm_list(ws, id, "pending", &ignore);
+	char *found = NULL;
+	size_t i;
+	json_t *c;
+	json_array_foreach(all, i, c) {
+		const char *t = json_string_value(json_object_get(c, "target"));
+		const char *r = json_string_value(json_object_get(c, "result_sha256"));
+		const char *a = json_string_value(json_object_get(c, "artifact"));
+		if (t && r && a && !strcmp(t, target) && !strcmp(r, rh)) {
+			found = ruru_strdup(a);
+			break;
+		}
+	}
+	json_decref(all);
+	return found;
+}
+
 static int propose_one(struct ruru_ws *ws, const char *session, const char *target,
 		       enum ruru_confirm_kind kind, const void *payload, size_t len,
 		       struct ruru_confirm *out, struct ruru_error *err)
@@ -68,7 +91,7 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 			name = RURU_BUF_INIT, side = RURU_BUF_INIT, msg = RURU_BUF_INIT;
 	struct loc L = { 0 };
 	struct guard g = { 0 };
-	char *id = NULL, *dir = NULL;
+	char *id = NULL, *dir = NULL, *dup = NULL;
 	char ph[65], th[65], rh[65], nonce[33];
 	bool exists;
 	int rc = -1;
@@ -92,6 +115,7 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 		goto out;
 	}
 	ruru_sha256_hex(payload, len, ph);
+	dup = pending_same(ws, id, norm.ptr, rh);
 	/* begin, check, stage, log, commit */
 	if (confirm_guard_begin(ws, id, &g, err) < 0)
 		goto out;
@@ -149,12 +173,15 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 	if (confirm_guard_commit(&g, err) < 0)
 		goto out;
 	fill_new(out, &L, norm.ptr, kind, ph, th, rh, nonce, now, len);
+	out->duplicate_of = dup;
+	dup = NULL;
 	rc = 0;
 out:
 	confirm_guard_abort(&g); /* nothing staged stays */
 	confirm_loc_release(&L);
 	free(id);
 	free(dir);
+	free(dup);
 	ruru_buf_release(&result);
 	ruru_buf_release(&norm);
 	ruru_buf_release(&cur);

@@ -18,6 +18,7 @@ void ruru_confirm_release(struct ruru_confirm *c)
 	free(c->delegated_to);
 	free(c->task);
 	free(c->verified_signer);
+	free(c->duplicate_of);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -63,6 +64,8 @@ json_t *ruru_confirm_json(const struct ruru_confirm *c)
 	json_object_set_new(o, "payload_intact", json_boolean(c->payload_intact));
 	json_object_set_new(o, "target_unchanged", json_boolean(c->target_unchanged));
 	json_object_set_new(o, "payload_bytes", json_integer((json_int_t)c->payload_bytes));
+	if (c->duplicate_of)
+		json_object_set_new(o, "duplicate_of", json_string(c->duplicate_of));
 	return o;
 }
 
