@@ -73,3 +73,32 @@ refused_for() {
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	[ "$(cat f.txt)" = new ]
 }
+
+@test "a diff that no longer fits: the line that differs, no temp path; forced, nothing written and still approved" {
+	mkdir src; printf 'a\nb\nc\n' > src/t
+	printf -- '--- a/src/t\n+++ b/src/t\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n' > d
+	# at proposal: the line of the target, by its path in the root
+	printf 'a\nx\nc\n' > src/t
+	run --separate-stderr "$RURU" confirm propose --target src/t --diff d
+	[ "$status" -eq 4 ]
+	[[ "$stderr" == *'line 2 of "src/t" is not the line the diff expects there'* ]]
+	[[ "$stderr" != *"/tmp"* && "$stderr" != *"rej"* && "$stderr" != *"hunk"* ]]
+	printf 'a\nb\n' > src/t
+	printf -- '--- a/src/t\n+++ b/src/t\n@@ -1,3 +1,3 @@\n a\n b\n-c\n+C\n' > d2
+	run --separate-stderr "$RURU" confirm propose --target src/t --diff d2
+	[ "$status" -eq 4 ]
+	[[ "$stderr" == *'it expects a line 3 of "src/t", which has 2'* ]]
+	# forced over a target the diff no longer fits
+	printf 'a\nb\nc\n' > src/t
+	a=$("$RURU" confirm propose --target src/t --diff d)
+	"$RURU" confirm approve "$a"
+	printf 'a\nx\nc\n' > src/t
+	log=$(log_of); before=$(sum "$log")
+	run --separate-stderr "$RURU" confirm apply --force "$a"
+	[ "$status" -eq 4 ]
+	[[ "$stderr" == *'line 2 of "src/t" is not the line the diff expects there; nothing was written and "'"$a"'" stays approved'* ]]
+	[[ "$stderr" != *"/tmp"* ]]
+	[ "$(sum "$log")" = "$before" ]
+	[ "$(sed -n 's/^status = "\(.*\)"$/\1/p' "${a%.md}.toml")" = approved ]
+	[ "$(cat src/t)" = "$(printf 'a\nx\nc')" ]
+}

@@ -190,8 +190,20 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 		}
 		char rh[65];
 		if (confirm_result_of(ws->opts.tmpdir, out->kind, out->target, &cur, payload.ptr ? payload.ptr : "", payload.len,
-			      &result, rh, err) < 0)
+			      &result, rh, err) < 0) {
+			/* Forced over a target the diff no longer fits: a
+			 * refusal; nothing is written and the proposal keeps its
+			 * state, which the answer says. */
+			if (forced && err && err->code == RURU_EINVALID) {
+				char why[sizeof(err->msg)];
+				snprintf(why, sizeof(why), "%s", err->msg);
+				ruru_error_set(err, RURU_EINVALID,
+					       "%s; nothing was written and \"%s\" stays %s (propose the "
+					       "change again)",
+					       why, L.rel, ruru_confirm_status_word(out->status));
+			}
 			goto fail;
+		}
 		/* Exactly the bytes that were shown and decided, or nothing (a
 		 * diff forced over a changed target would make others). */
 		if (*out->result_sha256 && strcmp(rh, out->result_sha256)) {

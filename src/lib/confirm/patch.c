@@ -248,11 +248,76 @@ static int diff_shape(const char *d, size_t len, const char *target, struct ruru
 	return rc;
 }
 
+/* Line `n` (1-based) of text t: its start and length without the newline;
+ * false past the end. */
+static bool line_at(const char *t, size_t tlen, long n, const char **s, size_t *l)
+{
+	const char *p = t, *end = t + tlen;
+	for (long i = 1; i < n && p < end; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
+	}
+	if (p >= end)
+		return false;
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	*s = p;
+	*l = (size_t)((nl ? nl : end) - p);
+	return true;
+}
+
+/*
+ * Where the diff `d` (already shape-checked) and the target's bytes part:
+ * the first line of the target, at the place a hunk's header gives, that
+ * is not the line the hunk expects there (its context and removed lines,
+ * or its context and added ones when undoing it).  0 when every line
+ * matches where the headers say (the difference is elsewhere, e.g. a final
+ * newline).
+ */
+static long first_mismatch(const char *orig, size_t olen, const char *d, size_t dlen, bool reverse)
+{
+	const char *p = d, *end = d + dlen;
+	long at = -1; /* the target's line the hunk is at; -1 outside a hunk */
+	char keep = reverse ? '+' : '-';
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		size_t ll = (size_t)(le - p);
+		if (ll >= 4 && !memcmp(p, "@@ -", 4)) {
+			const char *q = p + 4;
+			if (reverse) { /* the "+" side */
+				while (q < le && *q != '+')
+					q++;
+				q++;
+			}
+			long n = 0;
+			while (q < le && *q >= '0' && *q <= '9' && n < 100000000)
+				n = n * 10 + (*q++ - '0');
+			long count = 1;
+			if (q < le && *q == ',') {
+				count = 0;
+				for (q++; q < le && *q >= '0' && *q <= '9' && count < 100000000; q++)
+					count = count * 10 + (*q - '0');
+			}
+			at = count ? n : n + 1; /* an empty side: after line n */
+		} else if (at > 0 && ll && (*p == ' ' || *p == keep)) {
+			const char *s;
+			size_t l;
+			if (!line_at(orig, olen, at, &s, &l) || l != ll - 1 || memcmp(s, p + 1, l))
+				return at;
+			at++;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
 /*
  * Apply the unified diff `d` of `target` to `orig` (the target's bytes;
  * empty for a new file) with GNU patch into *result; `reverse` undoes it
  * instead (patch -R).  No fuzz: the diff must match.  A diff that does not
- * apply is RURU_EINVALID with patch's first line of complaint.
+ * apply is RURU_EINVALID naming the first line of the target that differs
+ * from what the diff expects (patch's own complaint names its scratch
+ * files, which are gone by then).
  */
 int confirm_diff_apply(const char *tmpdir, const char *orig, size_t olen, const char *d, size_t dlen,
 		      const char *target, bool reverse, struct ruru_buf *result,
@@ -273,11 +338,22 @@ int confirm_diff_apply(const char *tmpdir, const char *orig, size_t olen, const 
 	if (confirm_run_capture(argv, &log, &status, err) < 0)
 		goto out;
 	if (status != 0) {
-		char *nl = memchr(log.ptr, '\n', log.len);
-		if (nl)
-			*nl = '\0';
-		ruru_error_set(err, RURU_EINVALID, "the diff does not apply to the current target%s%s",
-			       log.len ? ": " : "", log.len ? log.ptr : "");
+		long at = first_mismatch(orig, olen, d, dlen, reverse);
+		size_t lines = confirm_count_lines_of(orig, olen);
+		if (at > 0 && (size_t)at > lines)
+			ruru_error_set(err, RURU_EINVALID,
+				       "the diff does not apply to the current target: it expects a "
+				       "line %ld of \"%s\", which has %zu",
+				       at, target, lines);
+		else if (at > 0)
+			ruru_error_set(err, RURU_EINVALID,
+				       "the diff does not apply to the current target: line %ld of "
+				       "\"%s\" is not the line the diff expects there",
+				       at, target);
+		else
+			ruru_error_set(err, RURU_EINVALID,
+				       "the diff does not apply to the current target \"%s\" as it is "
+				       "now", target);
 		goto out;
 	}
 	ruru_buf_reset(result);
