@@ -1492,9 +1492,11 @@ json_t *ruru_artifact_list_typed(struct ruru_ws *ws, const char *id, const char 
  * apart from the time).  An active session records it (related_artifacts,
  * an artifact event); any other is only written.  *rel gets the path
  * relative to the session folder; *json (may be NULL) the summary's facts.
+ * `notes` (NULL: none; the text rule) is added after the computed sections
+ * under "## Notes from the coordinator", which it never replaces.
  */
-int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_t **json,
-			   struct ruru_error *err);
+int ruru_session_summarize(struct ruru_ws *ws, const char *id, const char *notes, char **rel,
+			   json_t **json, struct ruru_error *err);
 
 /* MDTM task statuses (doc/design.md §5), read leniently like session statuses. */
 enum ruru_task_status {
@@ -1532,6 +1534,8 @@ struct ruru_task_new {
 	const char *assign;  /* assigned_to, or NULL */
 	const char *session; /* RooComSessionID; NULL: none (not linked) */
 	const char *parent;  /* parent_task, or NULL */
+	const char *body;    /* Markdown below the front matter in place of the
+			      * template's (text rule); NULL: the template's */
 };
 /* Write a task file from template 01–06 (the workspace's or built-in) as
  * <tasks>/<ID>.md with id TASK-<TEAM>-<YYYYMMDD-HHMMSS> ("-2"… when taken),

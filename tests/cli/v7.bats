@@ -389,6 +389,33 @@ EOF
 	[ "$status" -eq 3 ]
 }
 
+@test "task new --body and summarize --body: file or stdin, text rule, nothing written on refusal" {
+	sid=$("$RURU" new "Bodies")
+	printf '# Fix it\n\nSteps:\n- one\n' > body.md
+	id=$("$RURU" task new --type bug --title "Fix it" --body body.md)
+	f=.ruru/tasks/$id.md
+	[ "$(fm_get "$f" title)" = '"Fix it"' ]
+	[ "$(sed -n '/^+++$/,/^+++$/!p' "$f")" = "$(printf '\n# Fix it\n\nSteps:\n- one')" ]
+	id2=$(printf 'from stdin' | "$RURU" task new --type chore --title b --team ops --body -)
+	[ "$(tail -c 12 ".ruru/tasks/$id2.md")" = "$(printf '\nfrom stdin\n')" ]
+	ls .ruru/tasks > before
+	printf 'a\033[2Jb' > bad.md
+	run "$RURU" task new --type chore --title c --team zz --body - < bad.md
+	[ "$status" -ne 0 ] && [[ "$output" == *body* ]]
+	ls .ruru/tasks | diff before -
+	run "$RURU" task new --type chore --title c --body missing.md
+	[ "$status" -ne 0 ]
+	rel=$(printf 'Ask dev-a about the cache.\n' | "$RURU" summarize --body -)
+	s=".ruru/sessions/$sid/$rel"
+	grep -q '^## 8. Pointers for Continuity' "$s"
+	[ "$(tail -n 3 "$s")" = "$(printf '## Notes from the coordinator\n\nAsk dev-a about the cache.')" ]
+	ls ".ruru/sessions/$sid/artifacts/summaries" > sums
+	printf 'bad\007' > bad.md
+	run "$RURU" summarize --body bad.md
+	[ "$status" -ne 0 ] && [[ "$output" == *body* ]]
+	ls ".ruru/sessions/$sid/artifacts/summaries" | diff sums -
+}
+
 @test "summaries of every corpus log: valid TOML, every listed artifact exists, deterministic" {
 	n=0
 	while read -r log; do

@@ -433,7 +433,8 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 	if (ruru_short_text_ok(o->title, "the task title", "title", false, err) < 0 ||
 	    (o->assign && ruru_short_text_ok(o->assign, "the assignee", "assign", true, err) < 0) ||
 	    (o->team && ruru_short_text_ok(o->team, "the team", "team", true, err) < 0) ||
-	    (o->parent && ruru_short_text_ok(o->parent, "the parent task", "parent", true, err) < 0))
+	    (o->parent && ruru_short_text_ok(o->parent, "the parent task", "parent", true, err) < 0) ||
+	    (o->body && ruru_text_check("body", o->body, strlen(o->body), 0, err) < 0))
 		return NULL;
 	struct ruru_buf team = RURU_BUF_INIT;
 	team_of(&team, o->team ? o->team : o->assign ? o->assign : ruru_task_types[ti].team);
@@ -459,7 +460,15 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 	if (ruru_store_path_inside(ws->store, NULL, dir, &norm, err) < 0 ||
 	    ruru_store_mkdirs_made(ws->store, absdir.ptr, &made, err) < 0)
 		goto done;
-	task_body(&body, tpl.ptr, tpl.len, o->title);
+	if (o->body) {
+		/* the caller's body in place of the template's, one line end last */
+		ruru_buf_addch(&body, '\n');
+		ruru_buf_addstr(&body, o->body);
+		if (body.ptr[body.len - 1] != '\n')
+			ruru_buf_addch(&body, '\n');
+	} else {
+		task_body(&body, tpl.ptr, tpl.len, o->title);
+	}
 	time_t now = ruru_now(ws);
 	char full[32], date[16];
 	ruru_time_format_rfc3339(now, full);
