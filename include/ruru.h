@@ -745,7 +745,9 @@ int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct 
  * done, then by ID (`session`: RooComSessionID, null when none). */
 json_t *ruru_task_list_all(struct ruru_ws *ws, struct ruru_error *err);
 /* Tasks of a session with what their MDTM files say: JSON
- * [{id, title, status, file}] (title/status/file null when not found). */
+ * [{id, title, status, file[, open]}] (title/status/file null when not
+ * found); "open" is the kind of the first open item (ruru_open_items)
+ * that holds the task open, "delegation" or "error", when one does. */
 json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
 
 /*

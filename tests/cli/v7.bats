@@ -296,6 +296,22 @@ assert t[0]["id"]=="TASK-C-1" and t[0]["linked"] and t[0]["status"]=="🟡 To Do
 assert len(t)==5'
 }
 
+@test "task list marks the tasks an open delegation or error holds open" {
+	"$RURU" new "Marks" >/dev/null
+	t=$("$RURU" log --type delegation --new-task --title "Token" --mode dev-api "Do it")
+	u=$("$RURU" task new --type bug --title other)
+	"$RURU" log --type error --source ci --task "$u" "tests fail" >/dev/null
+	run "$RURU" task list
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"$t"*"Token"$'\t'"open: delegation"* ]]
+	[[ "$output" == *"$u"*"other"$'\t'"open: error"* ]]
+	[ "$("$RURU" --json task list | jq -r '[.tasks[].open] | join(",")')" = delegation,error ]
+	"$RURU" log --type result --mode dev-api --task "$t" --outcome success "done" >/dev/null
+	[ "$("$RURU" --json task list | jq -c '[.tasks[].open]')" = '[null,"error"]' ]
+	run "$RURU" task list
+	[[ "$output" != *"open: delegation"* ]]
+}
+
 @test "task link refuses what is not an MDTM ID and warns when no file has it" {
 	"$RURU" new >/dev/null
 	run "$RURU" task link "not a task"
