@@ -745,7 +745,9 @@ int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct 
  * done, then by ID (`session`: RooComSessionID, null when none). */
 json_t *ruru_task_list_all(struct ruru_ws *ws, struct ruru_error *err);
 /* Tasks of a session with what their MDTM files say: JSON
- * [{id, title, status, file}] (title/status/file null when not found). */
+ * [{id, title, status, file[, open]}] (title/status/file null when not
+ * found); "open" is the kind of the first open item (ruru_open_items)
+ * that holds the task open, "delegation" or "error", when one does. */
 json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
 
 /*
@@ -1496,9 +1498,11 @@ json_t *ruru_artifact_list_typed(struct ruru_ws *ws, const char *id, const char 
  * apart from the time).  An active session records it (related_artifacts,
  * an artifact event); any other is only written.  *rel gets the path
  * relative to the session folder; *json (may be NULL) the summary's facts.
+ * `notes` (NULL: none; the text rule) is added after the computed sections
+ * under "## Notes from the coordinator", which it never replaces.
  */
-int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_t **json,
-			   struct ruru_error *err);
+int ruru_session_summarize(struct ruru_ws *ws, const char *id, const char *notes, char **rel,
+			   json_t **json, struct ruru_error *err);
 
 /* MDTM task statuses (doc/design.md §5), read leniently like session statuses. */
 enum ruru_task_status {
@@ -1536,6 +1540,8 @@ struct ruru_task_new {
 	const char *assign;  /* assigned_to, or NULL */
 	const char *session; /* RooComSessionID; NULL: none (not linked) */
 	const char *parent;  /* parent_task, or NULL */
+	const char *body;    /* Markdown below the front matter in place of the
+			      * template's (text rule); NULL: the template's */
 };
 /* Write a task file from template 01–06 (the workspace's or built-in) as
  * <tasks>/<ID>.md with id TASK-<TEAM>-<YYYYMMDD-HHMMSS> ("-2"… when taken),

@@ -195,8 +195,15 @@ static void task_line(json_t *v)
 			    st ? st
 			    : json_is_string(json_object_get(v, "file")) ? "(no status)"
 									: "(no task file)",
-			    via && strcmp(via, "related_tasks") ? via : "linked", ti };
-	print_row(f, 4);
+			    via && strcmp(via, "related_tasks") ? via : "linked", ti, NULL };
+	/* a fifth column when an open item holds the task open */
+	struct ruru_buf open = RURU_BUF_INIT;
+	const char *kind = json_string_value(json_object_get(v, "open"));
+	if (kind)
+		ruru_buf_addf(&open, "open: %s", kind);
+	f[4] = open.ptr;
+	print_row(f, kind ? 5 : 4);
+	ruru_buf_release(&open);
 }
 
 /* Tasks of the session (no filter). */
@@ -282,7 +289,7 @@ const struct cli_cmd cli_cmds_artifact[] = {
 	  .max_args = 1, .run = cmd_task_link },
 	{ .group = "task", .name = "list",
 	  .summary = "list the session's tasks (linked, or naming the session) with their MDTM "
-		     "status; --all: every task file, as a board",
+		     "status, marking those an open item holds; --all: every task file, as a board",
 	  CLI_OPTS(tlist_opts), .max_args = 0, .run = cmd_task_list },
 	{ 0 },
 };

@@ -21,7 +21,21 @@ static char *optional_session(struct cli_ctx *ctx, struct ruru_ws *ws, bool *fai
 	return id;
 }
 
-enum { NEW_TYPE, NEW_TITLE, NEW_TEAM, NEW_ASSIGN, NEW_PARENT, NEW_NOPTS };
+enum { NEW_TYPE, NEW_TITLE, NEW_TEAM, NEW_ASSIGN, NEW_PARENT, NEW_BODY, NEW_NOPTS };
+
+/* --body FILE|-: the text into *b (NUL-terminated, the text rule kept, a
+ * NUL byte included); *body NULL when the option is absent. */
+static int read_body(struct cli_ctx *ctx, const char *file, struct ruru_buf *b, const char **body)
+{
+	*body = NULL;
+	if (!file)
+		return 0;
+	if (cli_read_input(ctx, file, b) < 0 ||
+	    ruru_text_check("body", b->ptr ? b->ptr : "", b->len, 0, &ctx->err) < 0)
+		return -1;
+	*body = b->ptr ? b->ptr : "";
+	return 0;
+}
 
 static int cmd_task_new(struct cli_ctx *ctx, struct cli_args *a)
 {
@@ -33,9 +47,12 @@ static int cmd_task_new(struct cli_ctx *ctx, struct cli_args *a)
 	o.parent = cli_val(a, NEW_PARENT);
 	if (!o.type || !o.title)
 		return cli_usage_error(ctx, "a task needs --type TYPE and --title TEXT");
-	struct ruru_ws *ws = cli_ws(ctx);
-	if (!ws)
+	struct ruru_buf text = RURU_BUF_INIT;
+	struct ruru_ws *ws = NULL;
+	if (read_body(ctx, cli_val(a, NEW_BODY), &text, &o.body) < 0 || !(ws = cli_ws(ctx))) {
+		ruru_buf_release(&text);
 		return cli_fail(ctx);
+	}
 	bool failed;
 	char *sid = optional_session(ctx, ws, &failed), *file = NULL, *task = NULL;
 	int rc = 0;
@@ -49,6 +66,7 @@ static int cmd_task_new(struct cli_ctx *ctx, struct cli_args *a)
 	free(task);
 	free(file);
 	free(sid);
+	ruru_buf_release(&text);
 	ruru_ws_free(ws);
 	return rc;
 }
@@ -131,20 +149,26 @@ static int cmd_task_release(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
+enum { SUM_BODY, SUM_NOPTS };
+
 static int cmd_summarize(struct cli_ctx *ctx, struct cli_args *a)
 {
-	struct ruru_ws *ws = cli_ws(ctx);
+	struct ruru_buf text = RURU_BUF_INIT;
+	const char *notes = NULL;
+	struct ruru_ws *ws = read_body(ctx, cli_val(a, SUM_BODY), &text, &notes) < 0 ? NULL
+										  : cli_ws(ctx);
 	char *id = ws ? cli_session(ctx, ws, a->argc ? a->argv[0] : NULL) : NULL;
 	char *rel = NULL;
 	json_t *o = NULL;
 	int rc = 0;
-	if (!id || ruru_session_summarize(ws, id, &rel, &o, &ctx->err) < 0)
+	if (!id || ruru_session_summarize(ws, id, notes, &rel, &o, &ctx->err) < 0)
 		rc = cli_fail(ctx);
 	else if (ctx->json ? !cli_print_json(ctx, json_incref(o)) : printf("%s\n", rel) < 0)
 		rc = cli_fail(ctx);
 	json_decref(o);
 	free(rel);
 	free(id);
+	ruru_buf_release(&text);
 	ruru_ws_free(ws);
 	return rc;
 }
@@ -157,6 +181,13 @@ static const struct cli_opt new_opts[NEW_NOPTS] = {
 		       .help = "the ID's team part (default: from --assign, else the type)" },
 	[NEW_ASSIGN] = { .name = "assign", .arg = "MODE", .help = "assigned_to" },
 	[NEW_PARENT] = { .name = "parent", .arg = "TASK-ID", .help = "parent_task" },
+	[NEW_BODY] = { .name = "body", .arg = "FILE|-",
+		       .help = "the Markdown below the front matter, in place of the template's" },
+};
+static const struct cli_opt sum_opts[SUM_NOPTS] = {
+	[SUM_BODY] = { .name = "body", .arg = "FILE|-",
+		       .help = "notes added after the computed sections (\"## Notes from the "
+			       "coordinator\")" },
 };
 static const struct cli_opt claim_opts[CLAIM_NOPTS] = {
 	[CLAIM_BY] = { .name = "by", .arg = "MODE", .help = "who takes the task (assigned_to)",
@@ -185,7 +216,7 @@ const struct cli_cmd cli_cmds_task[] = {
 	{ .group = "task", .name = "release", .args = "TASK-ID", CLI_OPTS(release_opts),
 	  .summary = "give a leased task back", .min_args = 1, .max_args = 1,
 	  .run = cmd_task_release },
-	{ .name = "summarize", .args = "[ID]",
+	{ .name = "summarize", .args = "[ID]", CLI_OPTS(sum_opts),
 	  .summary = "write a V7 session summary (SESSUM) computed from the log; prints its path",
 	  .max_args = 1, .run = cmd_summarize },
 	{ 0 },

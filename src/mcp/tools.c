@@ -1175,7 +1175,7 @@ static json_t *t_session_summarize(struct mcp_env *env, json_t *args, struct rur
 {
 	char *id = session_of(env, args, err), *rel = NULL;
 	json_t *r = NULL;
-	if (id && ruru_session_summarize(env->ws, id, &rel, &r, err) < 0)
+	if (id && ruru_session_summarize(env->ws, id, arg_str(args, "body"), &rel, &r, err) < 0)
 		r = NULL;
 	free(rel);
 	free(id);
@@ -1209,6 +1209,7 @@ static json_t *t_task_new(struct mcp_env *env, json_t *args, struct ruru_error *
 	o.title = arg_str(args, "title");
 	o.team = arg_str(args, "team");
 	o.assign = arg_str(args, "assign");
+	o.body = arg_str(args, "body");
 	/* The named session, else the active one if any (a task may have none;
 	 * an ended session the active pointer names is none). */
 	char *sid = NULL;
@@ -1302,7 +1303,7 @@ static json_t *t_task_release(struct mcp_env *env, json_t *args, struct ruru_err
 #define DBOOL(d) "{'type':'boolean','description':'" d "'}"
 #define DSTRS(d) "{'type':'array','items':" STR ",'description':'" d "'}"
 #define VOCAB(v, d) "{'type':'string','enum':'@" v "','description':'" d "'}"
-#define SESSION "'session':" DSTR("ID or prefix; default: the active one")
+#define SESSION "'session':" DSTR("ID or prefix; default: active")
 #define ARTIFACT "'artifact':" DSTR("CONFIRM file from confirm_propose")
 #define TASK(d) "'task':" DSTR("MDTM task ID" d)
 
@@ -1493,15 +1494,16 @@ const struct mcp_tool mcp_tools[] = {
 	/* V7: summaries and MDTM tasks */
 	{ .name = "session_summarize",
 	  .set = MCP_SET_ADMIN,
-	  .description = "Write a V7 summary of the session.",
-	  .input = SESSION,
+	  .description = "Write a V7 session summary.",
+	  .input = SESSION ",'body':" DSTR("notes to add"),
 	  .run = t_session_summarize,
 	  .text = x_session_summarize },
 	{ .name = "task_new",
 	  .set = MCP_SET_TASKS,
 	  .description = "Create an MDTM task; returns its ID.",
-	  .input = SESSION ",'type':" VOCAB("task-type", "kind of work") ",'title':" DSTR("one line") ","
-		   "'team':" DSTR("team part of the ID") ",'assign':" DSTR("mode slug"),
+	  .input = SESSION ",'type':" VOCAB("task-type", "kind") ",'title':" DSTR("one line") ","
+		   "'team':" DSTR("team in the ID") ",'assign':" DSTR("mode slug") ","
+		   "'body':" DSTR("Markdown"),
 	  .required = "['type','title']",
 	  .run = t_task_new,
 	  .text = x_task_new },

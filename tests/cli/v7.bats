@@ -296,6 +296,22 @@ assert t[0]["id"]=="TASK-C-1" and t[0]["linked"] and t[0]["status"]=="🟡 To Do
 assert len(t)==5'
 }
 
+@test "task list marks the tasks an open delegation or error holds open" {
+	"$RURU" new "Marks" >/dev/null
+	t=$("$RURU" log --type delegation --new-task --title "Token" --mode dev-api "Do it")
+	u=$("$RURU" task new --type bug --title other)
+	"$RURU" log --type error --source ci --task "$u" "tests fail" >/dev/null
+	run "$RURU" task list
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"$t"*"Token"$'\t'"open: delegation"* ]]
+	[[ "$output" == *"$u"*"other"$'\t'"open: error"* ]]
+	[ "$("$RURU" --json task list | jq -r '[.tasks[].open] | join(",")')" = delegation,error ]
+	"$RURU" log --type result --mode dev-api --task "$t" --outcome success "done" >/dev/null
+	[ "$("$RURU" --json task list | jq -c '[.tasks[].open]')" = '[null,"error"]' ]
+	run "$RURU" task list
+	[[ "$output" != *"open: delegation"* ]]
+}
+
 @test "task link refuses what is not an MDTM ID and warns when no file has it" {
 	"$RURU" new >/dev/null
 	run "$RURU" task link "not a task"
@@ -387,6 +403,33 @@ EOF
 	[ "$(fm_get ".ruru/sessions/$new/$rel4" related_summaries)" = "[\".ruru/sessions/$sid/$rel3\"]" ]
 	run "$RURU" new "Bad" --from-summary nowhere.md
 	[ "$status" -eq 3 ]
+}
+
+@test "task new --body and summarize --body: file or stdin, text rule, nothing written on refusal" {
+	sid=$("$RURU" new "Bodies")
+	printf '# Fix it\n\nSteps:\n- one\n' > body.md
+	id=$("$RURU" task new --type bug --title "Fix it" --body body.md)
+	f=.ruru/tasks/$id.md
+	[ "$(fm_get "$f" title)" = '"Fix it"' ]
+	[ "$(sed -n '/^+++$/,/^+++$/!p' "$f")" = "$(printf '\n# Fix it\n\nSteps:\n- one')" ]
+	id2=$(printf 'from stdin' | "$RURU" task new --type chore --title b --team ops --body -)
+	[ "$(tail -c 12 ".ruru/tasks/$id2.md")" = "$(printf '\nfrom stdin\n')" ]
+	ls .ruru/tasks > before
+	printf 'a\033[2Jb' > bad.md
+	run "$RURU" task new --type chore --title c --team zz --body - < bad.md
+	[ "$status" -ne 0 ] && [[ "$output" == *body* ]]
+	ls .ruru/tasks | diff before -
+	run "$RURU" task new --type chore --title c --body missing.md
+	[ "$status" -ne 0 ]
+	rel=$(printf 'Ask dev-a about the cache.\n' | "$RURU" summarize --body -)
+	s=".ruru/sessions/$sid/$rel"
+	grep -q '^## 8. Pointers for Continuity' "$s"
+	[ "$(tail -n 3 "$s")" = "$(printf '## Notes from the coordinator\n\nAsk dev-a about the cache.')" ]
+	ls ".ruru/sessions/$sid/artifacts/summaries" > sums
+	printf 'bad\007' > bad.md
+	run "$RURU" summarize --body bad.md
+	[ "$status" -ne 0 ] && [[ "$output" == *body* ]]
+	ls ".ruru/sessions/$sid/artifacts/summaries" | diff sums -
 }
 
 @test "summaries of every corpus log: valid TOML, every listed artifact exists, deterministic" {

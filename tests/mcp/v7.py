@@ -82,6 +82,26 @@ def main():
         ok(fm["original_session_id"] == sid and
            [a["path"] for a in fm["primary_context_artifacts"]] == ["learnings/LEARNING-cache_keys-2611240315.md", "plain.md"],
            "the summary lists the session's artifacts", fm)
+
+        r = s.call("task_new", {"type": "chore", "title": "With body", "body": "# With body\n\nSteps:\n- a\n"})
+        tf = os.path.join(ws, r.get("structuredContent", {}).get("file", "x"))
+        text = open(tf, encoding="utf-8").read() if os.path.exists(tf) else ""
+        ok(not r.get("isError") and text.endswith("\n+++\n\n# With body\n\nSteps:\n- a\n")
+           and front_matter(tf)["title"] == "With body", "task_new body replaces the template's body", text)
+        before = sorted(os.listdir(os.path.join(ws, ".ruru/tasks")))
+        r = s.call("task_new", {"type": "chore", "title": "Bad body", "body": "x\u001b[2Jy"})
+        ok(r.get("isError") is True and "body" in r["content"][0]["text"]
+           and sorted(os.listdir(os.path.join(ws, ".ruru/tasks"))) == before,
+           "task_new refuses a body with a control character and writes nothing", r)
+        r = s.call("session_summarize", {"body": "Ask dev-a about the cache."})
+        path = r.get("structuredContent", {}).get("path", "")
+        text = open(os.path.join(ws, ".ruru/sessions", sid, path), encoding="utf-8").read() if path else ""
+        ok(not r.get("isError") and "## 8. Pointers for Continuity" in text
+           and text.endswith("\n## Notes from the coordinator\n\nAsk dev-a about the cache.\n"),
+           "session_summarize adds the body after the computed sections", text)
+        r = s.call("session_summarize", {"body": "bad\u0007"})
+        ok(r.get("isError") is True and "body" in r["content"][0]["text"],
+           "session_summarize refuses a body with a control character", r)
         s.close()
     except Exception as e:  # a crash of the harness is a failure, never a pass
         ok(False, f"harness raised {type(e).__name__}: {e}")

@@ -427,12 +427,14 @@ static void lit(struct ruru_buf *b, const char *s)
 	ruru_toml_encode_string(b, s ? s : "", s ? strlen(s) : 0);
 }
 
-int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_t **json,
-			   struct ruru_error *err)
+int ruru_session_summarize(struct ruru_ws *ws, const char *id, const char *notes, char **rel,
+			   json_t **json, struct ruru_error *err)
 {
 	*rel = NULL;
 	if (json)
 		*json = NULL;
+	if (notes && ruru_text_check("body", notes, strlen(notes), 0, err) < 0)
+		return -1;
 	struct ruru_session s;
 	if (ruru_session_load(ws, id, RURU_LOAD_ENTRIES, &s, err) < 0)
 		return -1;
@@ -511,6 +513,13 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, char **rel, json_
 	lit(&l_date, compact);
 	lit(&l_by, "ruru");
 	summary_body(&body, &s, &f);
+	if (notes && !ruru_text_blank(notes, strlen(notes))) {
+		/* the coordinator's words follow the computed sections */
+		ruru_buf_addstr(&body, "\n## Notes from the coordinator\n\n");
+		ruru_buf_addstr(&body, notes);
+		if (body.ptr[body.len - 1] != '\n')
+			ruru_buf_addch(&body, '\n');
+	}
 	for (int k = 1;; k++) {
 		ruru_buf_reset(&name);
 		ruru_buf_addf(&name, "SESSUM-%s-%s", id, minute);

@@ -338,6 +338,29 @@ json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *er
 		return NULL;
 	json_t *out = tasks_json(ws, id, s.tasks, s.ntasks);
 	ruru_session_release(&s);
+	/* Mark the tasks that an open item other than the task itself holds
+	 * open (a delegation waiting for its result, an error with no later
+	 * success): "open" is that item's kind, the first one in the log.  A
+	 * log whose open items cannot be computed leaves the list unmarked. */
+	struct ruru_error oerr;
+	ruru_error_clear(&oerr);
+	json_t *open = out ? ruru_open_items(ws, id, &oerr) : NULL;
+	if (!open)
+		return out;
+	size_t i, k;
+	json_t *it, *t;
+	json_array_foreach(open, i, it) {
+		const char *kind = json_string_value(json_object_get(it, "kind"));
+		const char *task = json_string_value(json_object_get(it, "task"));
+		if (!kind || !task || !strcmp(kind, "task"))
+			continue;
+		json_array_foreach(out, k, t) {
+			const char *tid = json_string_value(json_object_get(t, "id"));
+			if (tid && !strcmp(tid, task) && !json_object_get(t, "open"))
+				json_object_set_new(t, "open", json_string(kind));
+		}
+	}
+	json_decref(open);
 	return out;
 }
 
@@ -433,7 +456,8 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 	if (ruru_short_text_ok(o->title, "the task title", "title", false, err) < 0 ||
 	    (o->assign && ruru_short_text_ok(o->assign, "the assignee", "assign", true, err) < 0) ||
 	    (o->team && ruru_short_text_ok(o->team, "the team", "team", true, err) < 0) ||
-	    (o->parent && ruru_short_text_ok(o->parent, "the parent task", "parent", true, err) < 0))
+	    (o->parent && ruru_short_text_ok(o->parent, "the parent task", "parent", true, err) < 0) ||
+	    (o->body && ruru_text_check("body", o->body, strlen(o->body), 0, err) < 0))
 		return NULL;
 	struct ruru_buf team = RURU_BUF_INIT;
 	team_of(&team, o->team ? o->team : o->assign ? o->assign : ruru_task_types[ti].team);
@@ -459,7 +483,15 @@ static char *task_create(struct ruru_ws *ws, const struct ruru_task_new *o, bool
 	if (ruru_store_path_inside(ws->store, NULL, dir, &norm, err) < 0 ||
 	    ruru_store_mkdirs_made(ws->store, absdir.ptr, &made, err) < 0)
 		goto done;
-	task_body(&body, tpl.ptr, tpl.len, o->title);
+	if (o->body) {
+		/* the caller's body in place of the template's, one line end last */
+		ruru_buf_addch(&body, '\n');
+		ruru_buf_addstr(&body, o->body);
+		if (body.ptr[body.len - 1] != '\n')
+			ruru_buf_addch(&body, '\n');
+	} else {
+		task_body(&body, tpl.ptr, tpl.len, o->title);
+	}
 	time_t now = ruru_now(ws);
 	char full[32], date[16];
 	ruru_time_format_rfc3339(now, full);
