@@ -308,33 +308,11 @@ static const char *task_status(struct ruru_ws *ws, json_t *known, json_t **all, 
 /* Unresolved V7 blocker artifacts of the session (artifacts/blockers/). */
 static void blockers(struct ruru_ws *ws, const char *sid, json_t *out)
 {
-	const char *base = ruru_ws_typed_base(ws, sid);
-	struct ruru_buf leaf = RURU_BUF_INIT;
-	ruru_buf_addf(&leaf, "%sblockers", base);
-	char *dir = ruru_ws_session_path(ws, sid, leaf.ptr);
-	struct ruru_error derr = { 0 };
-	DIR *d = ruru_store_opendir(ws->store, dir, &derr);
-	struct dirent *de;
-	json_t *names = json_array();
-	while (d && (de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-		if (n > 3 && !strcmp(de->d_name + n - 3, ".md") && de->d_name[0] != '.')
-			json_array_append_new(names, json_string(de->d_name));
-	}
-	if (d)
-		closedir(d);
-	/* readdir's order is the file system's: sort for the same bytes */
-	size_t nn = json_array_size(names);
-	const char **sorted = ruru_xmalloc((nn + 1) * sizeof(*sorted));
-	for (size_t i = 0; i < nn; i++)
-		sorted[i] = json_string_value(json_array_get(names, i));
-	for (size_t i = 1; i < nn; i++)
-		for (size_t k = i; k > 0 && strcmp(sorted[k - 1], sorted[k]) > 0; k--) {
-			const char *t = sorted[k];
-			sorted[k] = sorted[k - 1];
-			sorted[k - 1] = t;
-		}
-	for (size_t i = 0; i < nn; i++) {
+	struct ruru_typed_folder tf;
+	ruru_typed_folder_read(ws, sid, "blockers", &tf);
+	const char *dir = tf.dir, *const *sorted = (const char *const *)tf.names;
+	const struct ruru_buf leaf = tf.leaf;
+	for (size_t i = 0; i < tf.n; i++) {
 		struct ruru_buf p = RURU_BUF_INIT, b = RURU_BUF_INIT, t = RURU_BUF_INIT;
 		struct ruru_error e = { 0 };
 		ruru_buf_addf(&p, "%s/%s", dir, sorted[i]);
@@ -345,9 +323,9 @@ static void blockers(struct ruru_ws *ws, const char *sid, json_t *out)
 			doc = ruru_toml_parse(b.ptr + fm.toml, fm.toml_end - fm.toml, &e);
 		if (doc) {
 			const struct ruru_toml_value *v =
-				ruru_toml_table_get(ruru_toml_root(doc), "resolution_status", 17);
+				ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("resolution_status"));
 			status = v ? ruru_toml_string(v, NULL) : NULL;
-			v = ruru_toml_table_get(ruru_toml_root(doc), "issue", 5);
+			v = ruru_toml_table_get(ruru_toml_root(doc), RURU_LIT("issue"));
 			issue = v ? ruru_toml_string(v, NULL) : NULL;
 		}
 		bool resolved = status && !strcasestr(status, "unresolved") &&
@@ -368,10 +346,7 @@ static void blockers(struct ruru_ws *ws, const char *sid, json_t *out)
 		ruru_buf_release(&b);
 		ruru_buf_release(&t);
 	}
-	free(sorted);
-	json_decref(names);
-	free(dir);
-	ruru_buf_release(&leaf);
+	ruru_typed_folder_release(&tf);
 }
 
 /* Proposals of the session still waiting for a step, oldest first. */
@@ -534,5 +509,35 @@ json_t *ruru_open_items(struct ruru_ws *ws, const char *id, struct ruru_error *e
 	json_decref(tasks);
 	json_decref(props);
 	ruru_session_release(&s);
+	return out;
+}
+
+/* The session's tasks (task.c), each marked with the open item that holds
+ * it open. */
+json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+{
+	json_t *out = task_list_linked(ws, id, err);
+	/* Mark the tasks that an open item other than the task itself holds
+	 * open (a delegation waiting for its result, an error with no later
+	 * success): "open" is that item's kind, the first one in the log.  A
+	 * log whose open items cannot be computed leaves the list unmarked. */
+	struct ruru_error oerr = { 0 };
+	json_t *open = out ? ruru_open_items(ws, id, &oerr) : NULL;
+	if (!open)
+		return out;
+	size_t i, k;
+	json_t *it, *t;
+	json_array_foreach(open, i, it) {
+		const char *kind = json_string_value(json_object_get(it, "kind"));
+		const char *task = json_string_value(json_object_get(it, "task"));
+		if (!kind || !task || !strcmp(kind, "task"))
+			continue;
+		json_array_foreach(out, k, t) {
+			const char *tid = json_string_value(json_object_get(t, "id"));
+			if (tid && !strcmp(tid, task) && !json_object_get(t, "open"))
+				json_object_set_new(t, "open", json_string(kind));
+		}
+	}
+	json_decref(open);
 	return out;
 }

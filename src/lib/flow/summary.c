@@ -33,11 +33,6 @@ struct facts {
 	size_t delegations, results, errors;
 };
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static bool is(const struct ruru_entry *e, enum ruru_event t)
 {
 	return e->type == t;
@@ -141,27 +136,11 @@ static void gather_open(struct ruru_ws *ws, const struct ruru_session *s, struct
  * "title (path)", in name order. */
 static void gather_learnings(struct ruru_ws *ws, const struct ruru_session *s, struct facts *f)
 {
-	const char *base = ruru_ws_typed_base(ws, s->id);
-	struct ruru_buf leaf = RURU_BUF_INIT;
-	ruru_buf_addf(&leaf, "%slearnings", base);
-	char *dir = ruru_ws_session_path(ws, s->id, leaf.ptr);
-	struct ruru_error derr = { 0 };
-	DIR *d = ruru_store_opendir(ws->store, dir, &derr);
-	struct dirent *de;
-	json_t *names = json_array();
-	while (d && (de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-		if (n > 3 && !strcmp(de->d_name + n - 3, ".md") && de->d_name[0] != '.')
-			json_array_append_new(names, json_string(de->d_name));
-	}
-	if (d)
-		closedir(d);
-	size_t nn = json_array_size(names);
-	const char **sorted = ruru_xmalloc((nn + 1) * sizeof(*sorted));
-	for (size_t i = 0; i < nn; i++)
-		sorted[i] = json_string_value(json_array_get(names, i));
-	qsort(sorted, nn, sizeof(*sorted), cmp_name);
-	for (size_t i = 0; i < nn; i++) {
+	struct ruru_typed_folder tf;
+	ruru_typed_folder_read(ws, s->id, "learnings", &tf);
+	const char *dir = tf.dir, *const *sorted = (const char *const *)tf.names;
+	const struct ruru_buf leaf = tf.leaf;
+	for (size_t i = 0; i < tf.n; i++) {
 		struct ruru_buf p = RURU_BUF_INIT, b = RURU_BUF_INIT;
 		struct ruru_error e = { 0 };
 		ruru_buf_addf(&p, "%s/%s", dir, sorted[i]);
@@ -198,10 +177,7 @@ static void gather_learnings(struct ruru_ws *ws, const struct ruru_session *s, s
 		ruru_buf_release(&p);
 		ruru_buf_release(&b);
 	}
-	free(sorted);
-	json_decref(names);
-	free(dir);
-	ruru_buf_release(&leaf);
+	ruru_typed_folder_release(&tf);
 }
 
 /* The artifacts worth reading first: recorded, present, not ruru's own

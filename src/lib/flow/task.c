@@ -331,36 +331,13 @@ json_t *tasks_json(struct ruru_ws *ws, const char *sid, char **tasks, size_t n)
 	return out;
 }
 
-json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+json_t *task_list_linked(struct ruru_ws *ws, const char *id, struct ruru_error *err)
 {
 	struct ruru_session s;
 	if (ruru_session_load(ws, id, 0, &s, err) < 0)
 		return NULL;
 	json_t *out = tasks_json(ws, id, s.tasks, s.ntasks);
 	ruru_session_release(&s);
-	/* Mark the tasks that an open item other than the task itself holds
-	 * open (a delegation waiting for its result, an error with no later
-	 * success): "open" is that item's kind, the first one in the log.  A
-	 * log whose open items cannot be computed leaves the list unmarked. */
-	struct ruru_error oerr;
-	ruru_error_clear(&oerr);
-	json_t *open = out ? ruru_open_items(ws, id, &oerr) : NULL;
-	if (!open)
-		return out;
-	size_t i, k;
-	json_t *it, *t;
-	json_array_foreach(open, i, it) {
-		const char *kind = json_string_value(json_object_get(it, "kind"));
-		const char *task = json_string_value(json_object_get(it, "task"));
-		if (!kind || !task || !strcmp(kind, "task"))
-			continue;
-		json_array_foreach(out, k, t) {
-			const char *tid = json_string_value(json_object_get(t, "id"));
-			if (tid && !strcmp(tid, task) && !json_object_get(t, "open"))
-				json_object_set_new(t, "open", json_string(kind));
-		}
-	}
-	json_decref(open);
 	return out;
 }
 

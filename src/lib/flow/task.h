@@ -17,5 +17,8 @@ json_t *tasks_json(struct ruru_ws *ws, const char *sid, char **tasks, size_t n);
  * file has none); a file is named by its `id`, or its stem without one.
  * New reference. */
 json_t *task_status_map(struct ruru_ws *ws);
+/* The session's tasks as ruru_task_list() gives them, before open.c marks
+ * the ones its open items hold open (open.c sits above this file). */
+json_t *task_list_linked(struct ruru_ws *ws, const char *id, struct ruru_error *err);
 
 #endif

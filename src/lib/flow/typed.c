@@ -260,6 +260,48 @@ const char *ruru_ws_typed_base(struct ruru_ws *ws, const char *id)
 	return ruru_ws_session_layout(ws, id) == RURU_LAYOUT_V81 ? "" : "artifacts/";
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void ruru_typed_folder_read(struct ruru_ws *ws, const char *id, const char *folder,
+			    struct ruru_typed_folder *out)
+{
+	memset(out, 0, sizeof(*out));
+	ruru_buf_init(&out->leaf);
+	ruru_buf_addf(&out->leaf, "%s%s", ruru_ws_typed_base(ws, id), folder);
+	out->dir = ruru_ws_session_path(ws, id, out->leaf.ptr);
+	struct ruru_error derr = { 0 };
+	DIR *d = ruru_store_opendir(ws->store, out->dir, &derr);
+	struct dirent *de;
+	size_t cap = 0;
+	while (d && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		if (n <= 3 || strcmp(de->d_name + n - 3, ".md") || de->d_name[0] == '.')
+			continue;
+		if (out->n == cap) {
+			cap = cap ? 2 * cap : 8;
+			out->names = ruru_xrealloc(out->names, cap * sizeof(*out->names));
+		}
+		out->names[out->n++] = ruru_strdup(de->d_name);
+	}
+	if (d)
+		closedir(d);
+	if (out->n)
+		qsort(out->names, out->n, sizeof(*out->names), cmp_name);
+}
+
+void ruru_typed_folder_release(struct ruru_typed_folder *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->names[i]);
+	free(t->names);
+	free(t->dir);
+	ruru_buf_release(&t->leaf);
+	memset(t, 0, sizeof(*t));
+}
+
 /* ------------------------------------------------------- typed artifacts */
 
 /* The body: the template's first "# Heading: [placeholder]" line with the

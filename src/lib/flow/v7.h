@@ -43,6 +43,22 @@ int ruru_template_read(struct ruru_ws *ws, const char *dir, const char *name,
  * "artifacts/" (V7, v8) or "" (v8.1, directly in the session folder). */
 const char *ruru_ws_typed_base(struct ruru_ws *ws, const char *id);
 
+/* The Markdown files of one typed folder of a session ("learnings",
+ * "blockers"), in name order (readdir's order is the file system's, so
+ * sorting makes the same bytes everywhere).  `dir` is the folder relative
+ * to the root, `leaf` relative to the session ("artifacts/learnings"),
+ * `names` the file names; an absent folder has none.  Release with
+ * ruru_typed_folder_release(). */
+struct ruru_typed_folder {
+	char *dir;
+	struct ruru_buf leaf;
+	char **names;
+	size_t n;
+};
+void ruru_typed_folder_read(struct ruru_ws *ws, const char *id, const char *folder,
+			    struct ruru_typed_folder *out);
+void ruru_typed_folder_release(struct ruru_typed_folder *t);
+
 /* The scaffold a new session gets (doc/design.md §4): the workspace's
  * .ruru/templates/session_artifact_scaffold/ (symlinks, hard links and
  * anything but folders and regular files refused, RURU_EREFUSED), else
