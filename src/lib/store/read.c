@@ -100,18 +100,8 @@ static int open_read_below(int dirfd, const char *rel, const char *shown, struct
 	if (fd < 0)
 		return store_sys_error(err, shown, "cannot open");
 	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		store_sys_error(err, shown, "cannot stat");
-		store_quiet_close(fd);
+	if (store_regular_for_read(fd, shown, &st, err) < 0)
 		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		bool dir = S_ISDIR(st.st_mode);
-		store_quiet_close(fd);
-		errno = dir ? EISDIR : EINVAL;
-		return dir ? store_sys_error(err, shown, "cannot read")
-			   : store_refuse(err, shown, "is not a regular file");
-	}
 	if (st_out)
 		*st_out = st;
 	return fd; /* O_NONBLOCK does nothing to a regular file */

@@ -83,6 +83,10 @@ int store_file_error(struct ruru_error *err, int code, const char *file, const c
 int store_open_folder(struct ruru_store *st, const char *dir, const char *shown, bool create,
 		       struct ruru_buf *made, struct ruru_error *err);
 int store_open_leaf_read(const struct where *w, const char *shown, struct ruru_error *err);
+/* `fd`, opened for reading, must be a regular file: 0 with *st filled, or
+ * -1 with `err` (a folder: cannot read; anything else refused) and fd
+ * closed. */
+int store_regular_for_read(int fd, const char *shown, struct stat *st, struct ruru_error *err);
 int store_open_parent(struct ruru_store *store, const char *path, bool create,
 		       struct ruru_buf *made, struct where *w, struct ruru_error *err);
 void store_quiet_close(int fd);

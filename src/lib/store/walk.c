@@ -690,23 +690,28 @@ int store_open_leaf_read(const struct where *w, const char *shown, struct ruru_e
 					    errno, "cannot open", err);
 		return store_sys_error(err, shown, "cannot open");
 	}
-	if (w->jailed) {
-		struct stat st;
-		if (fstat(fd, &st) < 0) {
-			store_sys_error(err, shown, "cannot stat");
-			store_quiet_close(fd);
-			return -1;
-		}
-		if (!S_ISREG(st.st_mode)) {
-			bool dir = S_ISDIR(st.st_mode);
-			store_quiet_close(fd);
-			errno = dir ? EISDIR : EINVAL;
-			return dir ? store_sys_error(err, shown, "cannot read")
-				   : store_refuse(err, shown, "is not a regular file");
-		}
-		/* O_NONBLOCK stays: it does nothing to a regular file. */
-	}
+	struct stat st;
+	if (w->jailed && store_regular_for_read(fd, shown, &st, err) < 0)
+		return -1;
+	/* O_NONBLOCK stays: it does nothing to a regular file. */
 	return fd;
+}
+
+int store_regular_for_read(int fd, const char *shown, struct stat *st, struct ruru_error *err)
+{
+	if (fstat(fd, st) < 0) {
+		store_sys_error(err, shown, "cannot stat");
+		store_quiet_close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		bool dir = S_ISDIR(st->st_mode);
+		store_quiet_close(fd);
+		errno = dir ? EISDIR : EINVAL;
+		return dir ? store_sys_error(err, shown, "cannot read")
+			   : store_refuse(err, shown, "is not a regular file");
+	}
+	return 0;
 }
 
 int ruru_openat_beneath(int dirfd, const char *rel, int flags)

@@ -364,6 +364,24 @@ void ruru_stage_drop(struct ruru_staged *s)
 
 /* ------------------------------------------------------------ appends */
 
+/* Open the existing last name of `w` for writing (`flags` besides
+ * O_WRONLY): never through a symlink, never blocking on a FIFO; a leaf
+ * that is not a file is refused as such (store_check_leaf).  The fd, or
+ * -1 with `err`. */
+static int open_existing(const struct where *w, const char *path, int flags,
+			 struct ruru_error *err)
+{
+	int fd = store_sys.open(w->dfd, w->name.ptr, O_WRONLY | flags | O_NOFOLLOW | O_NONBLOCK, 0);
+	if (fd >= 0)
+		return fd;
+	int e = errno;
+	struct stat st;
+	if ((e == ELOOP || e == ENXIO || e == EISDIR) && store_check_leaf(w, path, &st, err) < 0)
+		return -1;
+	errno = e;
+	return store_sys_error(err, path, "cannot open");
+}
+
 int ruru_store_append(struct ruru_store *store, const char *path, const void *data, size_t len,
 		      struct ruru_error *err)
 {
@@ -377,17 +395,8 @@ int ruru_store_append_stat(struct ruru_store *store, const char *path, const voi
 	struct stat st;
 	if (store_open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
-	int fd = store_sys.open(w.dfd, w.name.ptr, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK, 0);
+	int fd = open_existing(&w, path, O_APPEND, err);
 	if (fd < 0) {
-		int e = errno;
-		if (e == ELOOP || e == ENXIO || e == EISDIR) {
-			if (store_check_leaf(&w, path, &st, err) < 0) {
-				store_where_release(&w);
-				return -1;
-			}
-		}
-		errno = e;
-		store_sys_error(err, path, "cannot open");
 		store_where_release(&w);
 		return -1;
 	}
@@ -619,17 +628,8 @@ int ruru_store_truncate(struct ruru_store *store, const char *path, off_t size, 
 	struct stat st;
 	if (store_open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
-	int fd = store_sys.open(w.dfd, w.name.ptr, O_WRONLY | O_NOFOLLOW | O_NONBLOCK, 0);
+	int fd = open_existing(&w, path, 0, err);
 	if (fd < 0) {
-		int e = errno;
-		if (e == ELOOP || e == ENXIO || e == EISDIR) {
-			if (store_check_leaf(&w, path, &st, err) < 0) {
-				store_where_release(&w);
-				return -1;
-			}
-		}
-		errno = e;
-		store_sys_error(err, path, "cannot open");
 		store_where_release(&w);
 		return -1;
 	}
