@@ -394,6 +394,69 @@ const char *ruru_field_help(enum ruru_field f);
 /* The vocabulary a field's values come from; RURU_VOCAB_COUNT when free. */
 enum ruru_vocab ruru_field_vocab(enum ruru_field f);
 
+/*
+ * Verbs and their arguments.  Each operation the front ends offer (a CLI
+ * command, an MCP tool) is a verb, and its arguments are listed once, as
+ * rows of one table (src/lib/base/verbs.c): the name, the type, the
+ * vocabulary, whether it is required or one of a pair, and what it means.
+ * The CLI's options and --help and the MCP tools' input schemas and
+ * argument checks are all generated from these rows, so an argument
+ * cannot exist in one front end with another type or other words than in
+ * the other.  What only one front end shows (a short option letter, a
+ * metavariable, an MCP toolset) stays in that front end's table.
+ */
+enum ruru_arg_type {
+	RURU_ARG_STRING = 0, /* text */
+	RURU_ARG_INTEGER,    /* a whole number, 0 or more */
+	RURU_ARG_BOOLEAN,    /* a flag: true or false */
+	RURU_ARG_STRINGS,    /* a list of strings (the CLI: a repeatable option) */
+	RURU_ARG_WORD,       /* one word of `vocab`, or of `words` when that is set */
+	RURU_ARG_OBJECT,     /* a JSON object (MCP only) */
+};
+/* How the CLI takes an argument. */
+enum ruru_arg_cli {
+	RURU_ARG_CLI_OPTION = 0, /* an option, --cli_name (or --name) */
+	RURU_ARG_CLI_OPERAND,    /* an operand of the command */
+	RURU_ARG_CLI_SESSION,    /* the global -s/--session, or the command's ID operand */
+	RURU_ARG_CLI_COMMAND,    /* said by the command's name (`ruru pause`: status paused) */
+	RURU_ARG_CLI_NONE,       /* the CLI has no such argument */
+};
+struct ruru_arg {
+	/* The MCP tool's argument, and the name the library gives an
+	 * argument at fault (ruru_error.arg). */
+	const char *name;
+	const char *cli_name; /* the CLI option's long name when not `name` ("tag" for "tags") */
+	enum ruru_arg_type type;
+	enum ruru_vocab vocab;    /* RURU_ARG_WORD without `words`: its vocabulary */
+	const char *const *words; /* RURU_ARG_WORD: the words when no vocabulary holds them */
+	const char *help;  /* what it means, as the CLI's --help says it */
+	const char *brief; /* the MCP description when it must be shorter; NULL: help */
+	bool required;
+	int one_of;        /* not 0: exactly one of the arguments of this group */
+	enum ruru_arg_cli cli;
+	bool no_mcp;       /* the MCP tool does not take it */
+	bool bytes;        /* a file's content: may hold U+0000 */
+	/* a RURU_ARG_WORD that MCP takes as any string (its words are left
+	 * out of the schema, which is sent to the model on every turn) */
+	bool mcp_any;
+};
+struct ruru_verb {
+	/* the CLI command ("confirm propose"), or what the commands that
+	 * share it have in common ("set-status" for pause, resume, ...) */
+	const char *name;
+	const char *tool; /* the MCP tool; NULL when there is none */
+	const struct ruru_arg *args; /* nargs rows, in the MCP schema's order */
+	size_t nargs;
+};
+/* The verb of that name, or of that MCP tool name; NULL when none. */
+const struct ruru_verb *ruru_verb_find(const char *name);
+/* Verb i of the table; NULL past the last. */
+const struct ruru_verb *ruru_verb_at(size_t i);
+/* The verb's argument `name` (not its CLI spelling); NULL when none. */
+const struct ruru_arg *ruru_verb_arg(const struct ruru_verb *v, const char *name);
+/* The argument's MCP description: `brief`, else `help`. */
+const char *ruru_arg_brief(const struct ruru_arg *a);
+
 /* Outcomes of a result (success, failure) or a confirm-response (approved,
  * rejected). */
 enum ruru_outcome {

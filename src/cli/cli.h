@@ -16,13 +16,27 @@
 
 #define CLI_MAX_OPTS 16
 
+/*
+ * An option.  In a command that is a library verb (cli_cmd.verb), a row
+ * names the verb's argument it is (`.row`) and adds only how the CLI shows
+ * it: the short letter and the metavariable.  Its long name, help,
+ * requiredness, alternatives, repeatability and words come from the
+ * verb's row (struct ruru_arg), so they are written once for both front
+ * ends; main.c fills them in before the command's options are parsed or
+ * shown.  A command that fixes part of the verb (`confirm skip` fixes
+ * the decision) may spell an option its own way (.name), say more about
+ * it (.help) and require it (.required).  The options of other commands
+ * describe themselves with the fields below.
+ */
 struct cli_opt {
+	const char *row;   /* the verb's argument (ruru_verb_arg), or NULL */
 	const char *name;  /* long name, without "--" */
 	char short_name;   /* 0 when none */
 	const char *arg;   /* metavariable; NULL for a flag */
 	const char *help;
 	bool multi;        /* may be repeated; values collected in order */
 	const char *lib_arg; /* the library's name for it when not `name` (errors) */
+	bool quiet_words;  /* the metavariable names the words: help does not list them */
 	/* how help shows it.  A required option is
 	 * printed without brackets; options with the same non-zero `choice`
 	 * are alternatives of which one is required: (--a X | --b Y). */
@@ -59,6 +73,7 @@ struct cli_ctx {
 struct cli_cmd {
 	const char *group;   /* "toml" for `ruru toml decode`; NULL for top level */
 	const char *name;
+	const char *verb;    /* the library verb (ruru_verb_find) whose arguments it takes */
 	const char *args;    /* positional synopsis, e.g. "[FILE]" */
 	const char *summary;
 	const struct cli_opt *opts; /* nopts rows; set both with CLI_OPTS() */
