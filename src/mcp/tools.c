@@ -1,6 +1,6 @@
 /*
  * tools.c — the MCP tools of doc/design.md §12, one per library operation.  Each
- * entry is a name, a one-line description, its JSON Schemas and a
+ * entry is a name, a one-line description and a
  * function that makes the same library call as the matching CLI command
  * (src/cli/cmd-*.c) and returns the same JSON object that command prints
  * with --json, and beside it a function that renders that object as the
@@ -13,9 +13,10 @@
  * whole list under 12 KB).  Each tool belongs to one toolset (.set);
  * arguments a coordinator seldom passes (.more) are listed only with the
  * toolset named in .more_set.
- * Lists of words (event types, outcomes, statuses, decisions) are not
- * written here: VOCAB() names a library vocabulary and server.c fills in
- * its words, and session_log gets one argument per entry field.
+ * The arguments are not written here: a tool takes the arguments of the
+ * library verb of its name (src/lib/base/verbs.c), the rows the CLI's
+ * options come from too, and server.c builds the input schema from them,
+ * with the words of the library's vocabularies.
  */
 #include <stdlib.h>
 #include <string.h>
