@@ -17,19 +17,20 @@
 #define CLI_MAX_OPTS 16
 
 /*
- * An option.  In a command that is a library verb (cli_cmd.verb), a row
- * names the verb's argument it is (`.row`) and adds only how the CLI shows
- * it: the short letter and the metavariable.  Its long name, help,
- * requiredness, alternatives, repeatability and words come from the
- * verb's row (struct ruru_arg), so they are written once for both front
- * ends; main.c fills them in before the command's options are parsed or
- * shown.  A command that fixes part of the verb (`confirm skip` fixes
- * the decision) may spell an option its own way (.name), say more about
- * it (.help) and require it (.required).  The options of other commands
- * describe themselves with the fields below.
+ * An option.  A command with options is a library verb (cli_cmd.verb), and
+ * each row of its table names the verb's argument it is (`.row`) and adds
+ * only how the CLI shows it: the short letter and the metavariable (none
+ * for a flag).  Its long name, help, requiredness, alternatives,
+ * repeatability and words come from the verb's row (struct ruru_arg), so
+ * they are written once for both front ends; main.c fills the fields
+ * below in before the command's options are parsed or shown.  A command
+ * that fixes part of the verb (`confirm skip` fixes the decision) may
+ * spell an option its own way (.name), say more about it (.help) and
+ * require it (.required); an option may be repeated (.multi) where the
+ * verb takes one value.
  */
 struct cli_opt {
-	const char *row;   /* the verb's argument (ruru_verb_arg), or NULL */
+	const char *row;   /* the verb's argument (ruru_verb_arg) */
 	const char *name;  /* long name, without "--" */
 	char short_name;   /* 0 when none */
 	const char *arg;   /* metavariable; NULL for a flag */

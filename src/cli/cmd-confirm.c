@@ -736,15 +736,11 @@ static int cmd_export(struct cli_ctx *ctx, struct cli_args *a)
 }
 
 static const struct cli_opt export_opts[EXPORT_NOPTS] = {
-	[EXPORT_AGENT_TRACE] = { .name = "agent-trace",
-				 .help = "one Agent Trace record (JSON) per applied confirmation" },
+	[EXPORT_AGENT_TRACE] = { .row = "agent-trace" },
 	/* sessions for people (cmd-export.c) */
-	[EXPORT_MD] = { .name = "md",
-			.help = "one session (ID, else the active one) as one Markdown document" },
-	[EXPORT_HTML] = { .name = "html", .arg = "DIR",
-			  .help = "the sessions (IDs, else all) as a static site in DIR" },
-	[EXPORT_NO_REDACT] = { .name = "no-redact",
-			       .help = "keep secrets (every export redacts them by default)" },
+	[EXPORT_MD] = { .row = "md" },
+	[EXPORT_HTML] = { .row = "html", .arg = "DIR" },
+	[EXPORT_NO_REDACT] = { .row = "no-redact" },
 };
 
 /* ---------------------------------------------------------------- table */
@@ -756,10 +752,8 @@ static const struct cli_opt propose_opts[PROPOSE_NOPTS] = {
 	[PROPOSE_SUPERSEDES] = { .row = "supersedes", .arg = "ARTIFACT" },
 };
 static const struct cli_opt adopt_opts[ADOPT_NOPTS] = {
-	[ADOPT_TARGET] = { .name = "target", .arg = "PATH",
-			   .help = "the file the hand-made proposal is for", .required = true },
-	[ADOPT_KIND] = { .name = "kind", .arg = "content|diff",
-			 .help = "what the artifact holds (default content)" },
+	[ADOPT_TARGET] = { .row = "target", .arg = "PATH" },
+	[ADOPT_KIND] = { .row = "kind", .arg = "content|diff" },
 };
 /* One row each, shared by the tables below. */
 #define REASON_ROW { .row = "reason", .arg = "TEXT" }
@@ -805,7 +799,7 @@ const struct cli_cmd cli_cmds_confirm[] = {
 	{ .group = "confirm", .name = "propose", .verb = "confirm propose", CLI_OPTS(propose_opts),
 	  .summary = "write a CONFIRM artifact for an edit; prints its path relative to the root",
 	  .max_args = 0, .run = cmd_propose },
-	{ .group = "confirm", .name = "adopt", .args = "ARTIFACT", CLI_OPTS(adopt_opts),
+	{ .group = "confirm", .name = "adopt", .verb = "confirm adopt", .args = "ARTIFACT", CLI_OPTS(adopt_opts),
 	  .summary = "take a hand-made CONFIRM file into the workflow (status pending)",
 	  .min_args = 1, .max_args = 1, .run = cmd_adopt },
 	{ .group = "confirm", .name = "show", .verb = "confirm show", .args = "ARTIFACT",
@@ -838,7 +832,7 @@ const struct cli_cmd cli_cmds_confirm[] = {
 	{ .group = "confirm", .name = "list", .verb = "confirm list", CLI_OPTS(list_opts),
 	  .summary = "list the proposals of the active session and of .ruru/temp/",
 	  .max_args = 0, .run = cmd_list },
-	{ .name = "export", .args = "[ID...]", CLI_OPTS(export_opts),
+	{ .name = "export", .verb = "export", .args = "[ID...]", CLI_OPTS(export_opts),
 	  .summary = "export sessions as Markdown (--md), JSON (--json), a static site (--html DIR), or Agent Trace records (--agent-trace)",
 	  .min_args = 0, .max_args = -1, .run = cmd_export },
 	{ .name = "verify", .verb = "verify", .args = "[ID...]",

@@ -224,8 +224,7 @@ static int cmd_reindex(struct cli_ctx *ctx, struct cli_args *a)
 }
 
 static const struct cli_opt reindex_opts[REINDEX_NOPTS] = {
-	[REINDEX_PRUNE] = { .name = "prune",
-			    .help = "instead, remove the indexes of workspaces that no longer exist" },
+	[REINDEX_PRUNE] = { .row = "prune" },
 };
 
 static const struct cli_opt search_opts[SEARCH_NOPTS] = {
@@ -245,7 +244,7 @@ const struct cli_cmd cli_cmds_search[] = {
 	  .summary = "full-text search of entries, sessions and artifacts, best first",
 	  CLI_OPTS(search_opts), .min_args = 1, .max_args = -1, .run = cmd_search,
 	  .free_operands = true },
-	{ .name = "reindex", .summary = "rebuild the search index from nothing; print what it holds",
+	{ .name = "reindex", .verb = "reindex", .summary = "rebuild the search index from nothing; print what it holds",
 	  CLI_OPTS(reindex_opts), .max_args = 0, .run = cmd_reindex },
 	{ 0 },
 };

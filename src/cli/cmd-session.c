@@ -736,29 +736,18 @@ static const struct cli_opt check_opts[CHECK_NOPTS] = {
 	[CHECK_ERRORS_ONLY] = { .row = "errors-only" },
 };
 static const struct cli_opt init_opts[INIT_NOPTS] = {
-	[INIT_MCP] = { .name = "mcp", .help = "also register `ruru mcp` in .roo/mcp.json (Roo Code)" },
-	[INIT_GIT] = { .name = "git", .help = "also register the session-log merge driver with git" },
+	[INIT_MCP] = { .row = "mcp" },
+	[INIT_GIT] = { .row = "git" },
 	/* Agent hosts (cmd-host.c) */
-	[INIT_HOST] = { .name = "host", .arg = "HOST[,HOST...]",
-			.help = "wire ruru into agent hosts: claude, codex, gemini, cursor, cline, kilo, "
-				"zoo, roo, detect" },
-	[INIT_CAPTURE] = { .name = "capture",
-			   .help = "with --host: also the hooks that log prompts, subagents, compactions "
-				   "and the session's end (claude, codex, gemini); with --remove: take "
-				   "those alone out" },
-	[INIT_DRY_RUN] = { .name = "dry-run",
-			   .help = "with --host: print the changes as a diff, write nothing" },
-	[INIT_REMOVE] = { .name = "remove", .help = "with --host: take ruru's entries out again" },
-	[INIT_FORCE] = { .name = "force",
-			 .help = "with --host: replace a server entry named ruru that is not ruru's "
-				 "own, whole" },
+	[INIT_HOST] = { .row = "host", .arg = "HOST[,HOST...]" },
+	[INIT_CAPTURE] = { .row = "capture" },
+	[INIT_DRY_RUN] = { .row = "dry-run" },
+	[INIT_REMOVE] = { .row = "remove" },
+	[INIT_FORCE] = { .row = "force" },
 	/* Signed decisions (cmd-confirm.c) */
-	[INIT_SIGNING] = { .name = "signing", .help = "require signed decisions: your key into "
-						      "$XDG_CONFIG_HOME/ruru/allowed_signers" },
-	[INIT_KEY] = { .name = "key", .arg = "FILE", .help = "with --signing: your SSH key (default: "
-							     "git user.signingkey, ssh-agent)" },
-	[INIT_AS] = { .name = "as", .arg = "IDENTITY",
-		      .help = "with --signing: your signer identity (default: git user.email)" },
+	[INIT_SIGNING] = { .row = "signing" },
+	[INIT_KEY] = { .row = "key", .arg = "FILE" },
+	[INIT_AS] = { .row = "as", .arg = "IDENTITY" },
 };
 static const struct cli_opt new_opts[NEW_NOPTS] = {
 	[NEW_DESCRIPTION] = { .row = "description", .arg = "TEXT|-" },
@@ -801,7 +790,7 @@ static const struct cli_opt continue_opts[CONTINUE_NOPTS] = {
 };
 
 const struct cli_cmd cli_cmds_session[] = {
-	{ .name = "init", .summary = "make .ruru/ here (or in --root)", CLI_OPTS(init_opts),
+	{ .name = "init", .verb = "init", .summary = "make .ruru/ here (or in --root)", CLI_OPTS(init_opts),
 	  .max_args = 0, .run = cmd_init },
 	{ .name = "new", .verb = "new", .args = "[GOAL]", .summary = "start a session; prints its ID and makes it active",
 	  CLI_OPTS(new_opts), .max_args = 1, .run = cmd_new, .free_operands = true },

@@ -316,13 +316,12 @@ static bool verb_option_offered(const struct ruru_verb *v, const struct ruru_arg
 }
 
 /*
- * Every option table is whole: each row named, no more rows than struct
- * cli_args holds (a row left out of a designated initialiser would
- * otherwise vanish from the parser and from --help).  A command that is a
- * library verb agrees with the verb: each option is one of the verb's
- * option arguments, a flag exactly when the argument is a boolean, and
- * each of the verb's option arguments is an option of one of its
- * commands.  The MCP server builds its schemas from the same rows, so
+ * Every option table is whole and agrees with the command's library
+ * verb: each option is one of the verb's option arguments (a row left
+ * out of a designated initialiser names none, and would otherwise vanish
+ * from the parser and from --help), a flag exactly when the argument is
+ * a boolean, no more rows than struct cli_args holds; and each of the
+ * verb's option arguments is an option of one of its commands.  The MCP server builds its schemas from the same rows, so
  * the two front ends cannot drift apart.
  */
 static void check_tables(void)
@@ -334,12 +333,10 @@ static void check_tables(void)
 			table_bug(c, "names no library verb:", c->verb);
 		if (c->nopts < 0 || c->nopts > CLI_MAX_OPTS || (!c->opts && c->nopts))
 			table_bug(c, "has too many rows", NULL);
+		if (c->nopts && !v)
+			table_bug(c, "has options but no library verb", NULL);
 		for (int i = 0; i < c->nopts; i++) {
 			const struct cli_opt *o = &c->opts[i];
-			if (!v && !o->name)
-				table_bug(c, "has an empty row", NULL);
-			if (!v)
-				continue;
 			const struct ruru_arg *a = ruru_verb_arg(v, o->row);
 			if (!a || a->cli != RURU_ARG_CLI_OPTION)
 				table_bug(c, "has an option that is no option of its verb:",
@@ -429,11 +426,11 @@ static int cmd_version(struct cli_ctx *ctx, struct cli_args *a)
 }
 
 static const struct cli_opt help_opts[HELP_NOPTS] = {
-	[HELP_ALL] = { .name = "all", .help = "print the usage line of every command" },
+	[HELP_ALL] = { .row = "all" },
 };
 
 static const struct cli_cmd cli_cmds_main[] = {
-	{ .name = "help", .args = "[COMMAND [SUBCOMMAND]]", .summary = "show help for ruru or one command",
+	{ .name = "help", .verb = "help", .args = "[COMMAND [SUBCOMMAND]]", .summary = "show help for ruru or one command",
 	  CLI_OPTS(help_opts), .max_args = 2, .run = cmd_help },
 	{ .name = "version", .summary = "print ruru's version", .max_args = 0, .run = cmd_version },
 	{ 0 },

@@ -298,6 +298,101 @@ static const struct ruru_arg search_args[] = {
 	  .help = "only entries, sessions or artifacts (repeatable)", .brief = "where" },
 };
 
+/* ------------------------------------------- verbs of the CLI alone */
+
+/* Flags and values of commands no MCP tool mirrors (they change the
+ * workspace's setup, serve or export it, or are run by hosts' hooks). */
+#define CLI_ONLY .cli = RURU_ARG_CLI_OPTION, .no_mcp = true
+
+static const struct ruru_arg help_args[] = {
+	{ .name = "all", .type = RURU_ARG_BOOLEAN, CLI_ONLY,
+	  .help = "print the usage line of every command" },
+};
+
+static const struct ruru_arg init_args[] = {
+	{ .name = "mcp", .type = RURU_ARG_BOOLEAN, CLI_ONLY,
+	  .help = "also register `ruru mcp` in .roo/mcp.json (Roo Code)" },
+	{ .name = "git", .type = RURU_ARG_BOOLEAN, CLI_ONLY,
+	  .help = "also register the session-log merge driver with git" },
+	/* agent hosts */
+	{ .name = "host", CLI_ONLY,
+	  .help = "wire ruru into agent hosts: claude, codex, gemini, cursor, cline, kilo, zoo, "
+		  "roo, detect" },
+	{ .name = "capture", .type = RURU_ARG_BOOLEAN, CLI_ONLY,
+	  .help = "with --host: also the hooks that log prompts, subagents, compactions and the "
+		  "session's end (claude, codex, gemini); with --remove: take those alone out" },
+	{ .name = "dry-run", .type = RURU_ARG_BOOLEAN, CLI_ONLY,
+	  .help = "with --host: print the changes as a diff, write nothing" },
+	{ .name = "remove", .type = RURU_ARG_BOOLEAN, CLI_ONLY,
+	  .help = "with --host: take ruru's entries out again" },
+	{ .name = "force", .type = RURU_ARG_BOOLEAN, CLI_ONLY,
+	  .help = "with --host: replace a server entry named ruru that is not ruru's own, whole" },
+	/* signed decisions */
+	{ .name = "signing", .type = RURU_ARG_BOOLEAN, CLI_ONLY,
+	  .help = "require signed decisions: your key into $XDG_CONFIG_HOME/ruru/allowed_signers" },
+	{ .name = "key", CLI_ONLY,
+	  .help = "with --signing: your SSH key (default: git user.signingkey, ssh-agent)" },
+	{ .name = "as", CLI_ONLY,
+	  .help = "with --signing: your signer identity (default: git user.email)" },
+};
+
+static const struct ruru_arg adopt_args[] = {
+	{ .name = "target", CLI_ONLY, .required = true,
+	  .help = "the file the hand-made proposal is for" },
+	{ .name = "kind", CLI_ONLY, .help = "what the artifact holds (default content)" },
+};
+
+static const struct ruru_arg export_args[] = {
+	{ .name = "agent-trace", .type = RURU_ARG_BOOLEAN, CLI_ONLY,
+	  .help = "one Agent Trace record (JSON) per applied confirmation" },
+	{ .name = "md", .type = RURU_ARG_BOOLEAN, CLI_ONLY,
+	  .help = "one session (ID, else the active one) as one Markdown document" },
+	{ .name = "html", CLI_ONLY, .help = "the sessions (IDs, else all) as a static site in DIR" },
+	{ .name = "no-redact", .type = RURU_ARG_BOOLEAN, CLI_ONLY,
+	  .help = "keep secrets (every export redacts them by default)" },
+};
+
+static const struct ruru_arg mcp_args[] = {
+	{ .name = "toolsets", CLI_ONLY,
+	  .help = "tools offered: core (default), tasks, review, admin, or all; comma-separated "
+		  "(default: RURU_MCP_TOOLSETS, else core)" },
+};
+
+static const struct ruru_arg serve_args[] = {
+	{ .name = "port", .type = RURU_ARG_INTEGER, CLI_ONLY,
+	  .help = "TCP port (default 8737; 0: any free port)" },
+	{ .name = "bind", CLI_ONLY, .help = "IP address to listen on (default 127.0.0.1; others warn)" },
+	{ .name = "open", .type = RURU_ARG_BOOLEAN, CLI_ONLY,
+	  .help = "open the URL in a browser (xdg-open)" },
+	{ .name = "as", CLI_ONLY,
+	  .help = "the approver recorded with decisions (default: git user.name <user.email>, else "
+		  "the login name)" },
+};
+
+static const struct ruru_arg reindex_args[] = {
+	{ .name = "prune", .type = RURU_ARG_BOOLEAN, CLI_ONLY,
+	  .help = "instead, remove the indexes of workspaces that no longer exist" },
+};
+
+static const struct ruru_arg prime_args[] = {
+	{ .name = "max-chars", .type = RURU_ARG_INTEGER, CLI_ONLY,
+	  .help = "bound the digest to N bytes (default 2000)" },
+	{ .name = "hook", CLI_ONLY,
+	  .help = "print it as HOST's hook expects (claude, codex, gemini); reads the hook's JSON "
+		  "on stdin" },
+};
+
+static const struct ruru_arg instructions_args[] = {
+	{ .name = "host", CLI_ONLY,
+	  .help = "as written for HOST (claude, codex, gemini, cursor, cline, kilo, zoo, roo)" },
+};
+
+static const struct ruru_arg capture_args[] = {
+	{ .name = "hook", CLI_ONLY,
+	  .help = "the host whose hook runs it (claude, codex, gemini); reads the hook's JSON on "
+		  "stdin" },
+};
+
 /* --------------------------------------------------------------- table */
 
 static const struct ruru_verb verbs[] = {
@@ -327,6 +422,17 @@ static const struct ruru_verb verbs[] = {
 	VERB("task status", "task_status", task_status_args),
 	VERB("task claim", "task_claim", task_claim_args),
 	VERB("task release", "task_release", task_release_args),
+	/* the CLI alone */
+	VERB("help", NULL, help_args),
+	VERB("init", NULL, init_args),
+	VERB("confirm adopt", NULL, adopt_args),
+	VERB("export", NULL, export_args),
+	VERB("mcp", NULL, mcp_args),
+	VERB("serve", NULL, serve_args),
+	VERB("reindex", NULL, reindex_args),
+	VERB("prime", NULL, prime_args),
+	VERB("instructions", NULL, instructions_args),
+	VERB("capture", NULL, capture_args),
 };
 
 const struct ruru_verb *ruru_verb_at(size_t i)
