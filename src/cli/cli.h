@@ -30,26 +30,24 @@
  * verb takes one value.
  */
 struct cli_opt {
+	/* What a command's table gives. */
 	const char *row;   /* the verb's argument (ruru_verb_arg) */
-	const char *name;  /* long name, without "--" */
 	char short_name;   /* 0 when none */
 	const char *arg;   /* metavariable; NULL for a flag */
-	const char *help;
 	bool multi;        /* may be repeated; values collected in order */
-	const char *lib_arg; /* the library's name for it when not `name` (errors) */
 	bool quiet_words;  /* the metavariable names the words: help does not list them */
-	/* how help shows it.  A required option is
-	 * printed without brackets; options with the same non-zero `choice`
-	 * are alternatives of which one is required: (--a X | --b Y). */
-	bool required;
+	const char *name;  /* long name, without "--" (from the row unless given) */
+	const char *help;  /* (from the row unless given) */
+	bool required;     /* printed without brackets (the row's, or given) */
+	/* Filled in from the verb's row (main.c). */
+	const char *lib_arg; /* the library's name for it (errors name it so) */
+	/* options with the same non-zero `choice` are alternatives of which
+	 * one is required: (--a X | --b Y) */
 	int choice;
-	/* the value is a word of a library vocabulary, which help
-	 * lists (set with CLI_WORDS(RURU_VOCAB_...)), so the list is written
-	 * once, in the library. */
+	/* the value is a word of a library vocabulary, which help lists */
 	bool words;
 	enum ruru_vocab vocab;
 };
-#define CLI_WORDS(v) .words = true, .vocab = (v)
 
 struct cli_args {
 	int argc;          /* positional arguments */
@@ -116,7 +114,7 @@ const char *const *cli_all(const struct cli_args *a, int opt, size_t *n);
  * when it was not given, true and *out set when it parses, false after a
  * usage error that names the option. */
 bool cli_size(struct cli_ctx *ctx, const struct cli_args *a, int opt, size_t *out);
-/* Usage error for a value of option `opt` (a CLI_WORDS one) that is not a
+/* Usage error for a value of option `opt` (one with words) that is not a
  * word of its vocabulary: `--OPT is one of a, b, c, not "VAL"`. */
 int cli_bad_word(struct cli_ctx *ctx, int opt, const char *val);
 
