@@ -436,6 +436,10 @@ struct ruru_arg {
 	enum ruru_arg_cli cli;
 	bool no_mcp;       /* the MCP tool does not take it */
 	bool bytes;        /* a file's content: may hold U+0000 */
+	/* a file's path, which the CLI takes from the current folder and
+	 * MCP (whose client knows the workspace, not the server's folder)
+	 * from the workspace root */
+	bool path;
 	/* a RURU_ARG_WORD that MCP takes as any string (its words are left
 	 * out of the schema, which is sent to the model on every turn) */
 	bool mcp_any;

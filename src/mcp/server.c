@@ -406,25 +406,28 @@ static json_t *m_tools_list(struct ruru_mcp *m, json_t *params, struct rpc_error
 /* Paths in tool arguments are relative to the workspace root: a client
  * knows its workspace, not the server's working directory, and the server
  * does not change directory (it is a library call away from any program).
- * A relative target or ADR, and a relative CONFIRM artifact, go to the
- * library joined to the root; an absolute one as given.  NULL when nothing
- * changes, else a copy of `args` the caller drops. */
-static json_t *root_paths(const struct ruru_mcp *m, json_t *args)
+ * A relative path of tool t's arguments (a target, an ADR: the verb's
+ * rows with .path) goes to the library joined to the root; an absolute
+ * one as given.  NULL when nothing changes, else a copy of `args` the
+ * caller drops. */
+static json_t *root_paths(const struct ruru_mcp *m, const struct mcp_tool *t, json_t *args)
 {
-	/* Not "artifact": the library finds a CONFIRM artifact from the root
-	 * itself (its path, the session's, the bare name or stem), and a
-	 * joined path would hide the short forms. */
-	static const char *const keys[] = { "target", "adr" };
+	/* Rows with .path (a target, an ADR), not "artifact": the library
+	 * finds a CONFIRM artifact from the root itself (its path, the
+	 * session's, the bare name or stem), and a joined path would hide the
+	 * short forms. */
+	const struct ruru_verb *v = tool_verb(t);
 	json_t *copy = NULL;
-	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		const char *v = json_string_value(json_object_get(args, keys[k]));
-		if (!v || !*v || *v == '/')
+	for (size_t k = 0; k < v->nargs; k++) {
+		const char *key = v->args[k].name;
+		const char *val = json_string_value(json_object_get(args, key));
+		if (!v->args[k].path || !val || !*val || *val == '/')
 			continue;
 		if (!copy)
 			copy = json_copy(args);
 		struct ruru_buf b = RURU_BUF_INIT;
-		ruru_buf_addf(&b, "%s/%s", ruru_ws_root(m->env.ws), v);
-		json_object_set_new(copy, keys[k], json_stringn(b.ptr, b.len));
+		ruru_buf_addf(&b, "%s/%s", ruru_ws_root(m->env.ws), val);
+		json_object_set_new(copy, key, json_stringn(b.ptr, b.len));
 		ruru_buf_release(&b);
 	}
 	return copy;
@@ -474,7 +477,7 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	struct ruru_error err = { 0 };
 	ruru_error_clear(&err);
 	ruru_buf_reset(&m->env.note);
-	json_t *rooted = root_paths(m, args);
+	json_t *rooted = root_paths(m, &mcp_tools[i], args);
 	json_t *r = mcp_tools[i].run(&m->env, rooted ? rooted : args, &err);
 	json_decref(rooted);
 	json_decref(empty);

@@ -49,11 +49,13 @@ static const struct ruru_arg new_args[] = {
 	  .help = "a SESSUM summary this session continues (source_summaries)" },
 };
 
-/* The entry fields are arguments of `log` with the type their words give. */
+/* The entry fields are arguments of `log` with the type their words give;
+ * an ADR is a file's path.  (An artifact is not: the library finds it
+ * from the session folder in its short forms.) */
 #define FIELD_ROW(u, l, meta, help_)                                                              \
 	{ .name = #l, .help = (help_),                                                             \
 	  .type = RURU_FIELD_##u == RURU_FIELD_OUTCOME ? RURU_ARG_WORD : RURU_ARG_STRING,          \
-	  .vocab = RURU_VOCAB_OUTCOME },
+	  .vocab = RURU_VOCAB_OUTCOME, .path = RURU_FIELD_##u == RURU_FIELD_ADR },
 
 static const struct ruru_arg log_args[] = {
 	SESSION_ROW,
@@ -207,7 +209,7 @@ static const struct ruru_arg task_release_args[] = {
 static const struct ruru_arg propose_args[] = {
 	SESSION_ROW,
 	{ .name = "target", .help = "the file the edit is for (relative to the current folder)",
-	  .brief = "file to change, from the workspace root", .required = true },
+	  .brief = "file to change, from the workspace root", .required = true, .path = true },
 	{ .name = "content", .help = "the target's complete new content, byte for byte",
 	  .brief = "new content", .one_of = 1, .bytes = true },
 	{ .name = "diff", .help = "exactly one unified diff of the target (must apply cleanly now)",
