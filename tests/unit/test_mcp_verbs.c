@@ -251,6 +251,26 @@ static void a_description_may_hold_an_apostrophe(void **state)
 	json_decref(p);
 }
 
+/* session_log's entry-field arguments are the library's entry fields,
+ * with the words ruru_field_vocab gives them. */
+static void log_takes_the_entry_fields(void **state)
+{
+	(void)state;
+	const struct ruru_verb *v = ruru_verb_find("session_log");
+	assert_non_null(v);
+	for (int f = 0; f < RURU_FIELD_COUNT; f++) {
+		const struct ruru_arg *a = ruru_verb_arg(v, ruru_field_name(f));
+		assert_non_null(a);
+		assert_string_equal(a->help, ruru_field_help(f));
+		enum ruru_vocab words = ruru_field_vocab(f);
+		assert_int_equal(a->type == RURU_ARG_WORD, words != RURU_VOCAB_COUNT);
+		if (words != RURU_VOCAB_COUNT)
+			assert_int_equal(a->vocab, words);
+	}
+	assert_null(ruru_verb_find("no_such_tool"));
+	assert_null(ruru_verb_arg(v, "no_such_argument"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +278,7 @@ int main(void)
 		cmocka_unit_test(seldom_arguments_follow_the_toolsets),
 		cmocka_unit_test(calls_are_checked_against_the_rows),
 		cmocka_unit_test(a_description_may_hold_an_apostrophe),
+		cmocka_unit_test(log_takes_the_entry_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
