@@ -290,7 +290,8 @@ static bool is_group(const char *word)
 	return false;
 }
 
-static void table_bug(const struct cli_cmd *c, const char *what, const char *name)
+__attribute__((noreturn)) static void table_bug(const struct cli_cmd *c, const char *what,
+						const char *name)
 {
 	if (c)
 		fprintf(stderr, "ruru: internal error: the option table of \"%s%s%s\" ",
@@ -321,8 +322,9 @@ static bool verb_option_offered(const struct ruru_verb *v, const struct ruru_arg
  * out of a designated initialiser names none, and would otherwise vanish
  * from the parser and from --help), a flag exactly when the argument is
  * a boolean, no more rows than struct cli_args holds; and each of the
- * verb's option arguments is an option of one of its commands.  The MCP server builds its schemas from the same rows, so
- * the two front ends cannot drift apart.
+ * verb's option arguments is an option of one of its commands.  The MCP
+ * server builds its schemas from the same rows, so the two front ends
+ * cannot drift apart.
  */
 static void check_tables(void)
 {
