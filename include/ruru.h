@@ -179,6 +179,9 @@ int ruru_text_check(const char *what, const char *text, size_t len, unsigned fla
 		    struct ruru_error *err);
 /* True when `text` is NULL, empty or only blanks and line breaks. */
 bool ruru_text_blank(const char *text, size_t len);
+/* The value of a hexadecimal digit (either case), or -1: the one reader of
+ * hex digits (TOML escapes, the web view's %-decoding). */
+int ruru_hex_digit(int c);
 /* Append `text` with what a terminal would obey made visible: control
  * characters as \n, \r, \t, \xNN (so ESC is \x1b), C1, U+2028/9 and the
  * bidi controls (U+061C, U+200E/F, U+202A-E, U+2066-9) as \uNNNN, bytes

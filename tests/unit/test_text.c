@@ -86,11 +86,17 @@ static void fnv1a_vectors(void **state)
 static void hexval_and_literals(void **state)
 {
 	(void)state;
-	assert_int_equal(ruru_hexval('0'), 0);
-	assert_int_equal(ruru_hexval('f'), 15);
-	assert_int_equal(ruru_hexval('A'), 10);
-	assert_int_equal(ruru_hexval('g'), -1);
-	assert_int_equal(ruru_hexval(-61), -1); /* a high byte through a signed char */
+	assert_int_equal(ruru_hex_digit('0'), 0);
+	assert_int_equal(ruru_hex_digit('f'), 15);
+	assert_int_equal(ruru_hex_digit('A'), 10);
+	assert_int_equal(ruru_hex_digit('g'), -1);
+	assert_int_equal(ruru_hex_digit(-61), -1); /* a high byte through a signed char */
+	/* every byte: a digit of "0123456789abcdefABCDEF" or -1 */
+	static const char digits[] = "0123456789abcdef";
+	for (int c = 0; c < 256; c++) {
+		const char *lo = c ? strchr(digits, c >= 'A' && c <= 'F' ? c + 32 : c) : NULL;
+		assert_int_equal(ruru_hex_digit(c), lo ? (int)(lo - digits) : -1);
+	}
 	assert_int_equal(strncmp("claimed_until = 1", RURU_LIT("claimed_until")), 0);
 	assert_true(RURU_IS_LIT("task", 4, "task"));
 	assert_false(RURU_IS_LIT("tasks", 5, "task"));

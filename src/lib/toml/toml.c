@@ -626,7 +626,7 @@ static size_t escape(struct parser *P, const char **qp, char *d)
 		if (P->end - (q + 2) < n)
 			fail(P, q, "expected %d hex digits after \\%c", n, c);
 		for (int i = 0; i < n; i++) {
-			int h = ruru_hexval(q[2 + i]);
+			int h = ruru_hex_digit(q[2 + i]);
 			if (h < 0)
 				fail(P, q, "expected %d hex digits after \\%c", n, c);
 			cp = cp << 4 | (uint32_t)h;
@@ -998,7 +998,7 @@ static const char *digit_run(struct parser *P, const char *q, int (*ok)(char), c
 }
 
 static int ok_dec(char c) { return c >= '0' && c <= '9'; }
-static int ok_hex(char c) { return ruru_hexval(c) >= 0; }
+static int ok_hex(char c) { return ruru_hex_digit(c) >= 0; }
 static int ok_oct(char c) { return c >= '0' && c <= '7'; }
 static int ok_bin(char c) { return c == '0' || c == '1'; }
 
@@ -1034,7 +1034,7 @@ static void parse_number(struct parser *P, struct ruru_toml_value *v)
 			if (x >> (63 - shift))
 				fail(P, start, "integer %.*s does not fit in 64 bits", (int)(e - start),
 				     start);
-			x = x << shift | (uint64_t)ruru_hexval(*r);
+			x = x << shift | (uint64_t)ruru_hex_digit(*r);
 		}
 		v->kind = RURU_TOML_INTEGER;
 		v->u.i = (int64_t)x;
