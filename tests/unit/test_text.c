@@ -118,17 +118,16 @@ static void identity_from_git_config(void **state)
 	fclose(f);
 	assert_non_null(getcwd(cwd, sizeof cwd));
 	assert_int_equal(chdir(dir), 0);
-	char *home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
-	setenv("HOME", dir, 1);
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	setenv("GIT_CEILING_DIRECTORIES", "/tmp", 1);
-	char *full = ruru_user_identity(RURU_IDENTITY_NAME_EMAIL);
-	char *email = ruru_user_identity(RURU_IDENTITY_EMAIL);
-	char *name = ruru_git_config("user.name");
-	char *none = ruru_git_config("user.nothing");
-	if (home)
-		setenv("HOME", home, 1);
-	free(home);
+	/* git sees the environment the options give, not this process's */
+	char henv[300];
+	snprintf(henv, sizeof henv, "HOME=%s", dir);
+	char *env[] = { henv, (char *)"GIT_CONFIG_NOSYSTEM=1", (char *)"GIT_CEILING_DIRECTORIES=/tmp",
+			NULL };
+	struct ruru_options o = { .env = env };
+	char *full = ruru_user_identity(&o, RURU_IDENTITY_NAME_EMAIL);
+	char *email = ruru_user_identity(&o, RURU_IDENTITY_EMAIL);
+	char *name = ruru_git_config(&o, "user.name");
+	char *none = ruru_git_config(&o, "user.nothing");
 	assert_int_equal(chdir(cwd), 0);
 	unlink(path);
 	rmdir(dir);

@@ -57,6 +57,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "difftext.h"
 #include "hosts.h"
 #include "jsonedit.h"
 #include "logtx.h"
@@ -238,6 +239,7 @@ struct pfile {
 
 struct plan {
 	const char *dir;
+	const struct ruru_options *opts; /* the front end's: diff's environment */
 	struct ruru_store *store; /* dir */
 	struct pfile *f;
 	size_t n;
@@ -1299,147 +1301,25 @@ out:
 
 /* ----------------------------------------------------------------- diff */
 
-/*
- * A unified diff of two texts, for --dry-run: common lines at both ends
- * are context, the middle is matched by a longest common subsequence when
- * it is small enough (configuration files are), else shown as replaced.
- */
-struct lines {
-	const char **p;
-	size_t *n;
-	size_t count;
-};
-
-static void split_lines(const char *s, size_t len, struct lines *l)
+/* A unified diff of one file's change, for --dry-run: the library's one
+ * diff (GNU diff, difftext.h), labelled like git's ("a/REL", "b/REL",
+ * /dev/null for a file made or removed). */
+static int file_diff(const struct plan *p, const struct pfile *f, bool gone, struct ruru_buf *out,
+		     struct ruru_error *err)
 {
-	l->count = 0;
-	l->p = NULL;
-	l->n = NULL;
-	size_t cap = 0;
-	for (size_t i = 0; i < len;) {
-		const char *nl = memchr(s + i, '\n', len - i);
-		size_t e = nl ? (size_t)(nl - s) + 1 : len;
-		if (l->count == cap) {
-			cap = cap ? 2 * cap : 64;
-			l->p = ruru_xrealloc(l->p, cap * sizeof(*l->p));
-			l->n = ruru_xrealloc(l->n, cap * sizeof(*l->n));
-		}
-		l->p[l->count] = s + i;
-		l->n[l->count++] = e - i;
-		i = e;
-	}
-}
-
-static bool same_line(const struct lines *a, size_t i, const struct lines *b, size_t j)
-{
-	return a->n[i] == b->n[j] && !memcmp(a->p[i], b->p[j], a->n[i]);
-}
-
-static void add_line(struct ruru_buf *out, char tag, const char *p, size_t n)
-{
-	ruru_buf_addch(out, tag);
-	ruru_buf_add(out, p, n);
-	if (!n || p[n - 1] != '\n')
-		ruru_buf_addstr(out, "\n\\ No newline at end of file\n");
-}
-
-static void unified_diff(struct ruru_buf *out, const char *rel, bool existed, bool gone,
-			 const char *a, size_t alen, const char *b, size_t blen)
-{
-	struct lines la, lb;
-	split_lines(a, alen, &la);
-	split_lines(b, blen, &lb);
-	ruru_buf_addf(out, "--- %s%s\n+++ %s%s\n", existed ? "a/" : "", existed ? rel : "/dev/null",
-		      gone ? "" : "b/", gone ? "/dev/null" : rel);
-	/* ops: 0 same, 1 delete (from a), 2 insert (from b) */
-	size_t pre = 0, suf = 0;
-	while (pre < la.count && pre < lb.count && same_line(&la, pre, &lb, pre))
-		pre++;
-	while (suf < la.count - pre && suf < lb.count - pre &&
-	       same_line(&la, la.count - 1 - suf, &lb, lb.count - 1 - suf))
-		suf++;
-	size_t m = la.count - pre - suf, n = lb.count - pre - suf;
-	size_t nops = 0, cap = la.count + lb.count + 1;
-	char *ops = ruru_xmalloc(cap);
-	size_t *ai = ruru_xmalloc(cap * sizeof(size_t)), *bi = ruru_xmalloc(cap * sizeof(size_t));
-	for (size_t i = 0; i < pre; i++, nops++) {
-		ops[nops] = 0;
-		ai[nops] = i;
-		bi[nops] = i;
-	}
-	if (m && n && (m + 1) * (n + 1) <= 4000000) {
-		unsigned *t = ruru_xmalloc((m + 1) * (n + 1) * sizeof(unsigned));
-#define T(i, j) t[(i) * (n + 1) + (j)]
-		for (size_t i = m + 1; i-- > 0;)
-			for (size_t j = n + 1; j-- > 0;)
-				T(i, j) = i == m || j == n ? 0
-					  : same_line(&la, pre + i, &lb, pre + j)
-						  ? T(i + 1, j + 1) + 1
-						  : (T(i + 1, j) > T(i, j + 1) ? T(i + 1, j) : T(i, j + 1));
-		size_t i = 0, j = 0;
-		while (i < m || j < n) {
-			if (i < m && j < n && same_line(&la, pre + i, &lb, pre + j)) {
-				ops[nops] = 0, ai[nops] = pre + i++, bi[nops++] = pre + j++;
-			} else if (i < m && (j == n || T(i + 1, j) >= T(i, j + 1))) {
-				ops[nops] = 1, ai[nops] = pre + i++, bi[nops++] = pre + j;
-			} else {
-				ops[nops] = 2, ai[nops] = pre + i, bi[nops++] = pre + j++;
-			}
-		}
-#undef T
-		free(t);
-	} else {
-		for (size_t i = 0; i < m; i++, nops++)
-			ops[nops] = 1, ai[nops] = pre + i, bi[nops] = pre;
-		for (size_t j = 0; j < n; j++, nops++)
-			ops[nops] = 2, ai[nops] = pre + m, bi[nops] = pre + j;
-	}
-	for (size_t k = 0; k < suf; k++, nops++)
-		ops[nops] = 0, ai[nops] = pre + m + k, bi[nops] = pre + n + k;
-	/* Hunks: changes with three lines of context, close ones joined. */
-	for (size_t k = 0; k < nops;) {
-		if (ops[k] == 0) {
-			k++;
-			continue;
-		}
-		size_t hs = k >= 3 ? k - 3 : 0, he = k;
-		for (;;) {
-			while (he < nops && ops[he] != 0)
-				he++;
-			size_t q = he;
-			while (q < nops && ops[q] == 0 && q - he < 7)
-				q++;
-			if (q < nops && ops[q] != 0 && q - he < 7) {
-				he = q;
-				continue;
-			}
-			he = he + 3 < nops ? he + 3 : nops;
-			break;
-		}
-		size_t na = 0, nb = 0;
-		for (size_t x = hs; x < he; x++) {
-			na += ops[x] != 2;
-			nb += ops[x] != 1;
-		}
-		size_t sa = na ? ai[hs] + 1 : ai[hs], sb = nb ? bi[hs] + 1 : bi[hs];
-		ruru_buf_addf(out, "@@ -%zu,%zu +%zu,%zu @@\n", sa, na, sb, nb);
-		for (size_t x = hs; x < he; x++) {
-			if (ops[x] == 0)
-				add_line(out, ' ', la.p[ai[x]], la.n[ai[x]]);
-			else if (ops[x] == 1)
-				add_line(out, '-', la.p[ai[x]], la.n[ai[x]]);
-			else
-				add_line(out, '+', lb.p[bi[x]], lb.n[bi[x]]);
-		}
-		k = he;
-	}
-	free(ops);
-	free(ai);
-	free(bi);
-	free(la.p);
-	free(la.n);
-	free(lb.p);
-	free(lb.n);
+	struct ruru_buf la = RURU_BUF_INIT, lb = RURU_BUF_INIT;
+	ruru_buf_addstr(&la, f->existed ? "a/" : "/dev/null");
+	ruru_buf_addstr(&lb, gone ? "/dev/null" : "b/");
+	if (f->existed)
+		ruru_buf_addstr(&la, f->rel);
+	if (!gone)
+		ruru_buf_addstr(&lb, f->rel);
+	const char *args[] = { "-u", "--label", la.ptr, "--label", lb.ptr, NULL };
+	int rc = ruru_diff_texts(p->opts, args, f->old.ptr, f->old.len, gone ? NULL : f->cur.ptr,
+				 gone ? 0 : f->cur.len, out, err);
+	ruru_buf_release(&la);
+	ruru_buf_release(&lb);
+	return rc < 0 ? -1 : 0;
 }
 
 /* ---------------------------------------------------------- the command */
@@ -1686,8 +1566,7 @@ static int plan_commit(struct plan *p, bool dry, struct ruru_buf *diff, json_t *
 			continue;
 		if (dry) {
 			if (diff)
-				unified_diff(diff, f->rel, f->existed, gone, f->old.ptr ? f->old.ptr : "",
-					     f->old.len, gone ? "" : f->cur.ptr, gone ? 0 : f->cur.len);
+				rc = file_diff(p, f, gone, diff, err);
 			continue;
 		}
 		char *parent = parent_of(f->rel);
@@ -1714,8 +1593,8 @@ static int plan_commit(struct plan *p, bool dry, struct ruru_buf *diff, json_t *
 	return rc;
 }
 
-int ruru_hosts_init(const char *dir, const char *spec, unsigned flags, json_t **report,
-		    struct ruru_buf *diff, struct ruru_error *err)
+int ruru_hosts_init(const char *dir, const struct ruru_options *opts, const char *spec,
+		    unsigned flags, json_t **report, struct ruru_buf *diff, struct ruru_error *err)
 {
 	bool chosen[NHOSTS];
 	bool remove = flags & RURU_HOSTS_REMOVE, dry = flags & RURU_HOSTS_DRY_RUN;
@@ -1723,7 +1602,8 @@ int ruru_hosts_init(const char *dir, const char *spec, unsigned flags, json_t **
 		dir = ".";
 	if (pick_hosts(dir, spec, chosen, err) < 0)
 		return -1;
-	struct plan p = { .dir = dir, .notes = json_array(), .force = flags & RURU_HOSTS_FORCE };
+	struct plan p = { .dir = dir, .opts = opts, .notes = json_array(),
+			  .force = flags & RURU_HOSTS_FORCE };
 	p.store = ruru_store_open(dir, NULL, err);
 	if (!p.store) {
 		json_decref(p.notes);
