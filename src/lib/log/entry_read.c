@@ -639,9 +639,19 @@ static enum ruru_event guess_type(const char *p, size_t n)
 		{ "user answered", RURU_EV_RESPONSE },
 	};
 	for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
-		for (size_t i = 0; i < n; i++)
-			if (to_lower((unsigned char)p[i]) == words[w].word[0] && starts_ci(p + i, n - i, words[w].word))
-				return words[w].ev;
+		for (size_t i = 0; i < n; i++) {
+			size_t k = strlen(words[w].word);
+			if (to_lower((unsigned char)p[i]) != words[w].word[0] || !starts_ci(p + i, n - i, words[w].word))
+				continue;
+			/* the bare word "result" only as a label ("Result: Success")
+			 * or the first word: not "results", "hpo_results", "test
+			 * result anomalies" */
+			if (words[w].ev == RURU_EV_RESULT && k == 6 && i &&
+			    !(!is_alpha((unsigned char)p[i - 1]) && p[i - 1] != '_' &&
+			      (starts(p + i + k, n - i - k, ":") || starts(p + i + k, n - i - k, "**:"))))
+				continue;
+			return words[w].ev;
+		}
 	return RURU_EV_UNKNOWN;
 }
 
@@ -765,6 +775,126 @@ static bool read_task(const char *p, size_t n, size_t *s, size_t *len)
 	return false;
 }
 
+/*
+ * Entries that report on one MDTM task without the templates' verbs:
+ *   Created MDTM task `TASK-ARCH-250528160300-ImplPlan.md` for `core-architect` ...
+ *   dev-python: Completed TASK-DEVPY-20250529-214700-APIDocFix - ...
+ *   Task TASK-PTXT-250528120230 (...) completed by prime-txt.
+ *   Verified completion of Task 6.2 ([`.ruru/tasks/DEV_PYTHON/TASK-....md`](...))
+ * A first line that names a task and creates it is a delegation; one that
+ * names a task and says it is complete is a result.  A line with no task
+ * ID, or one that also delegates (read by the words above), is left to
+ * them.
+ */
+/* The word at p[0..n) after blanks and wrappers: its length, 0 for none. */
+static size_t next_word(const char *p, size_t n, size_t *at)
+{
+	size_t i = *at;
+	while (i < n && (p[i] == ' ' || p[i] == '`' || p[i] == '*' || p[i] == '['))
+		i++;
+	size_t b = i;
+	while (i < n && is_alpha((unsigned char)p[i]))
+		i++;
+	*at = i;
+	return i - b;
+}
+
+/* "Created MDTM task", "Created new MDTM task", "Created MDTM assessment
+ * task", "Created task": a creation of the task before p + n. */
+static bool creates_task(const char *p, size_t n)
+{
+	for (size_t c = find_ci(p, n, "creat"); c < n; c += 5 + find_ci(p + c + 5, n - c - 5, "creat")) {
+		size_t at = c, k;
+		next_word(p, n, &at); /* "Created" */
+		for (int w = 0; w < 3 && (k = next_word(p, n, &at)) > 0; w++) {
+			const char *word = p + at - k;
+			if ((k == 4 && starts_ci(word, k, "task")) || (k == 4 && starts_ci(word, k, "mdtm")))
+				return true;
+			/* "new MDTM task", "MDTM bug task": one more word at most */
+			if (!(w == 0 && ((k == 3 && starts_ci(word, k, "new")) || (k == 4 && starts_ci(word, k, "mdtm")))))
+				break;
+		}
+	}
+	return false;
+}
+
+static enum ruru_event task_report_type(const char *p, size_t n)
+{
+	size_t s, k;
+	if (!read_task(p, n, &s, &k) || find_ci(p, n, "delegat") < n)
+		return RURU_EV_UNKNOWN;
+	size_t done = n;
+	static const char *const said[] = { "completed", "complete", "completion of", "finished" };
+	for (size_t w = 0; w < sizeof(said) / sizeof(said[0]); w++) {
+		size_t at = find_ci(p, n, said[w]);
+		if (at < done)
+			done = at;
+	}
+	if (creates_task(p, done))
+		return RURU_EV_DELEGATION;
+	return done < n ? RURU_EV_RESULT : RURU_EV_UNKNOWN;
+}
+
+/* Whether p[0..n) names one MDTM task and no other (the same ID may come
+ * back, as in a link's text and its path). */
+static bool one_task(const char *p, size_t n, size_t *s, size_t *len)
+{
+	if (!read_task(p, n, s, len))
+		return false;
+	size_t o = *s + *len, s2, k2;
+	while (o < n && read_task(p + o, n - o, &s2, &k2)) {
+		if (k2 != *len || memcmp(p + o + s2, p + *s, *len))
+			return false;
+		o += s2 + k2;
+	}
+	return true;
+}
+
+/* The mode that reports a task done, named before the verb:
+ * "dev-python: Completed ...", "`core-architect` completed ...",
+ * "[dev-python] Completed ...", or after it: "... completed by prime-txt". */
+static bool reporter(const char *p, size_t n, size_t *s, size_t *len)
+{
+	size_t by = find_ci(p, n, " by ");
+	size_t c = find_ci(p, n, "complet");
+	if (c < n && by < n && by > c && read_slug(p + by + 4, n - by - 4, s, len)) {
+		size_t sp = by + 4 + *s + *len;
+		/* "completed by prime-txt." names it; "by the" does not */
+		if (sp >= n || p[sp] == '.' || p[sp] == ',' || p[sp] == ' ' || p[sp] == ':' ||
+		    p[sp] == '`' || p[sp] == '\'')
+			return *s += by + 4, true;
+	}
+	size_t i = 0;
+	const char *close = "";
+	if (starts(p, n, "**"))
+		close = "**", i = 2;
+	else if (i < n && (p[i] == '[' || p[i] == '`' || p[i] == '('))
+		close = p[i] == '[' ? "]" : p[i] == '(' ? ")" : "`", i++;
+	size_t b = i;
+	while (i < n && slug_char((unsigned char)p[i]))
+		i++;
+	size_t e = i;
+	if (e == b || !is_alpha((unsigned char)p[b]) || !memchr(p + b, '-', e - b))
+		return false;
+	if (i < n && p[i] == ':' && *close == '*')
+		i++; /* "**design-diagramer:**" */
+	if (*close) {
+		if (!starts(p + i, n - i, close))
+			return false;
+		i += strlen(close);
+	}
+	if (i < n && p[i] == ':')
+		i++;
+	while (i < n && p[i] == ' ')
+		i++;
+	if (!starts_ci(p + i, n - i, "complet") && !starts_ci(p + i, n - i, "finished") &&
+	    !starts_ci(p + i, n - i, "reported"))
+		return false;
+	*s = b;
+	*len = e - b;
+	return true;
+}
+
 static void set_inferred(struct ruru_entry *e, enum ruru_field f, const char *p, size_t n)
 {
 	char **slot = field_slot(e, f);
@@ -870,9 +1000,27 @@ static void infer_fields(struct ruru_entry *e, size_t first_len)
 	else if (e->type == RURU_EV_RESULT && code_slug(m, f1, &s, &k))
 		/* "`lead-qa` reported completion of task ..." */
 		set_inferred(e, RURU_FIELD_MODE, m + s, k);
+	if (e->type == RURU_EV_DELEGATION && !e->mode) {
+		/* "Created MDTM task `TASK-...` for `core-architect` to ...",
+		 * "... and assigned to `dev-fixer`" */
+		static const char *const to[] = { " assigned to ", " for " };
+		for (size_t w = 0; w < 2 && !e->mode; w++) {
+			size_t kw = strlen(to[w]);
+			for (size_t o = find_ci(m, f1, to[w]); o < f1; o += kw + find_ci(m + o + kw, f1 - o - kw, to[w]))
+				if (read_slug(m + o + kw, f1 - o - kw, &s, &k)) {
+					set_inferred(e, RURU_FIELD_MODE, m + o + kw + s, k);
+					break;
+				}
+		}
+	}
+	if (e->type == RURU_EV_RESULT && !e->mode && reporter(m, f1, &s, &k))
+		set_inferred(e, RURU_FIELD_MODE, m + s, k);
 	bool about_task = e->type == RURU_EV_DELEGATION || e->type == RURU_EV_RESULT ||
 			  e->type == RURU_EV_ERROR;
 	if (about_task && read_task(m, f1, &s, &k))
+		set_inferred(e, RURU_FIELD_TASK, m + s, k);
+	else if (!about_task && one_task(m, f1, &s, &k))
+		/* a note on one task ("`dev-fixer`: Updated MDTM task ...") */
 		set_inferred(e, RURU_FIELD_TASK, m + s, k);
 	/* "**Mode:** x", "mode: x", "task_id: TASK-..." lines under it. */
 	bool block_ok = false;
@@ -1018,7 +1166,10 @@ static void lenient_entry(const char *t, size_t len, const struct found *f, stru
 		e->type = RURU_EV_UNKNOWN;
 	}
 	if (e->type == RURU_EV_UNKNOWN) {
-		e->type = guess_type(msg.ptr, first_len < msg.len ? first_len : msg.len);
+		size_t f1 = first_len < msg.len ? first_len : msg.len;
+		e->type = task_report_type(msg.ptr, f1);
+		if (e->type == RURU_EV_UNKNOWN)
+			e->type = guess_type(msg.ptr, f1);
 		e->type_inferred = e->type != RURU_EV_UNKNOWN;
 	}
 	e->message = ruru_buf_detach(&msg, &e->message_len);
