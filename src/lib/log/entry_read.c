@@ -380,6 +380,90 @@ static enum fence_step fence_step(const char *t, struct line l, char fence_ch, s
 	return strict_entry_line(t, l) ? FENCE_CUT : FENCE_INSIDE;
 }
 
+/*
+ * The one walk of a body's lines outside fenced code, for the questions
+ * asked of a body apart from the entry scan (where to append, the goal,
+ * unclosed fences, placeholders, "## Log Entries" headings):
+ *
+ *	struct fence_walk w = fence_walk_at(text, len, body);
+ *	struct line l;
+ *	struct line_info li;
+ *	while (outside_next(&w, &l, &li)) ...
+ *
+ * gives every line that is not inside a fence, a fence's opening line
+ * included (li.kind LK_FENCE); a fence's other lines and its closing line
+ * are passed over.  li is classified for a line that starts with '#', '`'
+ * or '~' (the ones that can open a fence or be a heading); for any other
+ * line li.kind is LK_TEXT, or LK_BLANK for an empty one, and the caller
+ * classifies it when it must know more.  After each step, w.fenced_next
+ * and w.fenced_end say where the fenced lines passed over ended (after the
+ * last one; after the last non-blank one) or are 0, and w.cut is the offset
+ * of a fence's opening line that ended unclosed (an entry of ruru's cut it,
+ * or the text ended) or NO_FENCE.
+ */
+#define NO_FENCE ((size_t)-1)
+
+struct fence_walk {
+	const char *t;
+	size_t len, off;
+	bool in_fence;
+	char fence_ch;
+	size_t fence_n, open_at;
+	size_t fenced_next, fenced_end, cut;
+};
+
+static struct fence_walk fence_walk_at(const char *t, size_t len, size_t body)
+{
+	struct fence_walk w;
+	memset(&w, 0, sizeof(w));
+	w.t = t;
+	w.len = len;
+	w.off = body > len ? len : body;
+	w.cut = NO_FENCE;
+	return w;
+}
+
+static bool outside_next(struct fence_walk *w, struct line *l, struct line_info *li)
+{
+	w->fenced_next = w->fenced_end = 0;
+	w->cut = NO_FENCE;
+	while (w->off < w->len) {
+		*l = line_at(w->t, w->len, w->off);
+		w->off = l->next;
+		if (w->in_fence) {
+			enum fence_step fs = fence_step(w->t, *l, w->fence_ch, w->fence_n);
+			if (fs != FENCE_CUT) {
+				w->in_fence = fs == FENCE_INSIDE;
+				w->fenced_next = l->next;
+				if (l->cend > l->start)
+					w->fenced_end = l->cend;
+				continue;
+			}
+			w->in_fence = false;
+			w->cut = w->open_at;
+		}
+		char c = l->cend > l->start ? w->t[l->start] : 0;
+		if (c == '#' || c == '`' || c == '~') {
+			classify(w->t, *l, li);
+		} else {
+			memset(li, 0, sizeof(*li));
+			li->kind = c ? LK_TEXT : LK_BLANK;
+		}
+		if (li->kind == LK_FENCE) {
+			w->in_fence = true;
+			w->fence_ch = li->fence_ch;
+			w->fence_n = li->fence_n;
+			w->open_at = l->start;
+		}
+		return true;
+	}
+	if (w->in_fence) {
+		w->in_fence = false;
+		w->cut = w->open_at;
+	}
+	return false;
+}
+
 /* Template boilerplate at column 0: an italic line ("*Add entries
  * above this line*", "_..._") or an HTML comment. */
 static bool boilerplate(const char *t, struct line l)
@@ -1292,52 +1376,28 @@ size_t ruru_entries_count(const char *text, size_t len, size_t body)
 bool ruru_entries_append_point(const char *text, size_t len, size_t body, size_t *at,
 			       bool *needs_newline, const char **eol)
 {
-	size_t off = body > len ? len : body;
-	bool found = false, in_section = false, in_fence = false;
-	char fence_ch = 0;
-	size_t fence_n = 0, last_content = 0, section_end = len;
-	*eol = detect_eol(text, len, off);
-	while (off < len) {
-		struct line l = line_at(text, len, off);
-		if (in_fence) {
-			enum fence_step fs = fence_step(text, l, fence_ch, fence_n);
-			in_fence = false;
-			if (fs != FENCE_CUT) {
-				in_fence = fs == FENCE_INSIDE;
-				last_content = l.next;
-				off = l.next;
-				continue;
-			}
-		}
-		if (l.cend == l.start) {
-			off = l.next;
+	bool found = false, in_section = false;
+	size_t last_content = 0, section_end = len;
+	struct fence_walk w = fence_walk_at(text, len, body);
+	struct line l;
+	struct line_info li;
+	*eol = detect_eol(text, len, w.off);
+	/* Only headings and fences can change the answer; entries are not
+	 * parsed. */
+	while (outside_next(&w, &l, &li)) {
+		if (w.fenced_next)
+			last_content = w.fenced_next;
+		if (li.kind == LK_BLANK)
 			continue;
-		}
-		char c = text[l.start];
-		/* Only lines that can change the answer need a closer look:
-		 * headings and fences.  Entries are not parsed. */
-		if (c == '#' || c == '`' || c == '~') {
-			struct line_info li;
-			classify(text, l, &li);
-			if (li.kind == LK_LOGHEAD) {
-				found = in_section = true;
-				section_end = len;
-				last_content = l.next;
-				off = l.next;
-				continue;
-			}
-			if (li.kind == LK_FENCE) {
-				in_fence = true;
-				fence_ch = li.fence_ch;
-				fence_n = li.fence_n;
-			} else if (li.kind == LK_HEADING && li.level <= 2 && in_section) {
-				in_section = false;
-				section_end = last_content;
-			}
+		if (li.kind == LK_LOGHEAD) {
+			found = in_section = true;
+			section_end = len;
+		} else if (li.kind == LK_HEADING && li.level <= 2 && in_section) {
+			in_section = false;
+			section_end = last_content;
 		}
 		if (in_section)
 			last_content = l.next;
-		off = l.next;
 	}
 	if (!found)
 		return false;
@@ -1350,55 +1410,41 @@ bool ruru_entries_append_point(const char *text, size_t len, size_t body, size_t
 
 bool ruru_body_goal(const char *text, size_t len, size_t body, size_t *start, size_t *end)
 {
-	size_t off = body > len ? len : body;
-	bool in_fence = false, in_goal = false;
-	size_t gs = 0, ge = 0, fence_n = 0;
-	char fence_ch = 0;
-	while (off < len) {
-		struct line l = line_at(text, len, off);
-		struct line_info li;
-		if (in_fence && fence_step(text, l, fence_ch, fence_n) == FENCE_CUT)
+	bool in_goal = false;
+	size_t gs = 0, ge = 0;
+	struct fence_walk w = fence_walk_at(text, len, body);
+	struct line l;
+	struct line_info li;
+	while (outside_next(&w, &l, &li)) {
+		if (in_goal && w.fenced_end)
+			ge = w.fenced_end; /* a fence's lines are the goal's text */
+		if (w.cut != NO_FENCE)
 			break; /* an entry of ruru's: the goal ended long before */
-		if (!in_fence && l.cend > l.start) {
-			char c = text[l.start];
-			if (c == '`' || c == '~') {
-				classify(text, l, &li);
-				if (li.kind == LK_FENCE) {
-					in_fence = true;
-					fence_ch = li.fence_ch;
-					fence_n = li.fence_n;
-				}
-			} else if (c == '#') {
-				classify(text, l, &li);
-				if ((li.kind == LK_HEADING || li.kind == LK_LOGHEAD) && li.level <= 2) {
-					if (in_goal)
-						break;
-					size_t p = l.start + (size_t)li.level;
-					while (p < l.cend && (text[p] == ' ' || text[p] == '\t'))
-						p++;
-					if (li.level == 2 && starts_ci(text + p, l.cend - p, "goal")) {
-						size_t q = p + 4;
-						while (q < l.cend && (text[q] == ' ' || text[q] == ':' || text[q] == '#'))
-							q++;
-						if (q == l.cend) {
-							in_goal = true;
-							gs = ge = l.next;
-							off = l.next;
-							continue;
-						}
-					}
+		if ((li.kind == LK_HEADING || li.kind == LK_LOGHEAD) && li.level <= 2) {
+			if (in_goal)
+				break;
+			size_t p = l.start + (size_t)li.level;
+			while (p < l.cend && (text[p] == ' ' || text[p] == '\t'))
+				p++;
+			if (li.level == 2 && starts_ci(text + p, l.cend - p, "goal")) {
+				size_t q = p + 4;
+				while (q < l.cend && (text[q] == ' ' || text[q] == ':' || text[q] == '#'))
+					q++;
+				if (q == l.cend) {
+					in_goal = true;
+					gs = ge = l.next;
+					continue;
 				}
 			}
-		} else if (in_fence && fence_step(text, l, fence_ch, fence_n) == FENCE_CLOSED) {
-			in_fence = false;
 		}
 		if (in_goal && l.cend > l.start) {
 			if (ge == gs)
 				gs = l.start; /* skip blank lines after the heading */
 			ge = l.cend;
 		}
-		off = l.next;
 	}
+	if (in_goal && w.fenced_end)
+		ge = w.fenced_end; /* a goal that ends inside an unclosed fence */
 	if (!in_goal)
 		return false;
 	*start = gs;
@@ -1411,42 +1457,17 @@ bool ruru_body_goal(const char *text, size_t len, size_t body, size_t *start, si
 size_t ruru_body_unclosed_fences(const char *text, size_t len, size_t body, size_t *offs,
 				 size_t max)
 {
-	size_t off = body > len ? len : body, found = 0, open_at = 0, fence_n = 0;
-	bool in_fence = false;
-	char fence_ch = 0;
-	while (off < len) {
-		struct line l = line_at(text, len, off);
-		if (in_fence) {
-			enum fence_step fs = fence_step(text, l, fence_ch, fence_n);
-			if (fs == FENCE_INSIDE) {
-				off = l.next;
-				continue;
-			}
-			in_fence = false;
-			if (fs == FENCE_CLOSED) {
-				off = l.next;
-				continue;
-			}
+	size_t found = 0;
+	struct fence_walk w = fence_walk_at(text, len, body);
+	struct line l;
+	struct line_info li;
+	for (bool more = true; more;) {
+		more = outside_next(&w, &l, &li);
+		if (w.cut != NO_FENCE) {
 			if (found < max)
-				offs[found] = open_at;
+				offs[found] = w.cut;
 			found++;
 		}
-		if (l.cend > l.start && (text[l.start] == '`' || text[l.start] == '~')) {
-			struct line_info li;
-			classify(text, l, &li);
-			if (li.kind == LK_FENCE) {
-				in_fence = true;
-				open_at = l.start;
-				fence_ch = li.fence_ch;
-				fence_n = li.fence_n;
-			}
-		}
-		off = l.next;
-	}
-	if (in_fence) {
-		if (found < max)
-			offs[found] = open_at;
-		found++;
 	}
 	return found;
 }
@@ -1455,33 +1476,18 @@ size_t ruru_body_unclosed_fences(const char *text, size_t len, size_t body, size
 
 size_t ruru_body_placeholders(const char *text, size_t len, size_t body, size_t *offs, size_t max)
 {
-	size_t off = body > len ? len : body, found = 0, fence_n = 0;
-	bool in_fence = false;
-	char fence_ch = 0;
-	while (off < len) {
-		struct line l = line_at(text, len, off);
-		if (in_fence) {
-			enum fence_step fs = fence_step(text, l, fence_ch, fence_n);
-			in_fence = fs == FENCE_INSIDE;
-			if (fs != FENCE_CUT) {
-				off = l.next;
-				continue;
-			}
-		}
-		if (l.cend > l.start) {
-			struct line_info li;
+	size_t found = 0;
+	struct fence_walk w = fence_walk_at(text, len, body);
+	struct line l;
+	struct line_info li;
+	while (outside_next(&w, &l, &li)) {
+		if (li.kind == LK_TEXT)
 			classify(text, l, &li);
-			if (li.kind == LK_FENCE) {
-				in_fence = true;
-				fence_ch = li.fence_ch;
-				fence_n = li.fence_n;
-			} else if (li.kind == LK_SKIP) {
-				if (found < max)
-					offs[found] = l.start;
-				found++;
-			}
+		if (li.kind == LK_SKIP) {
+			if (found < max)
+				offs[found] = l.start;
+			found++;
 		}
-		off = l.next;
 	}
 	return found;
 }
@@ -1490,35 +1496,15 @@ size_t ruru_body_placeholders(const char *text, size_t len, size_t body, size_t 
 
 size_t ruru_body_log_headings(const char *text, size_t len, size_t body, size_t *offs, size_t max)
 {
-	size_t off = body > len ? len : body, found = 0, fence_n = 0;
-	bool in_fence = false;
-	char fence_ch = 0;
-	while (off < len) {
-		struct line l = line_at(text, len, off);
-		if (in_fence) {
-			enum fence_step fs = fence_step(text, l, fence_ch, fence_n);
-			in_fence = fs == FENCE_INSIDE;
-			if (fs != FENCE_CUT) {
-				off = l.next;
-				continue;
-			}
+	size_t found = 0;
+	struct fence_walk w = fence_walk_at(text, len, body);
+	struct line l;
+	struct line_info li;
+	while (outside_next(&w, &l, &li))
+		if (li.kind == LK_LOGHEAD) {
+			if (found < max)
+				offs[found] = l.start;
+			found++;
 		}
-		if (l.cend > l.start && (text[l.start] == '#' || text[l.start] == '`' ||
-					 text[l.start] == '~')) {
-			struct line_info li;
-			classify(text, l, &li);
-			if (li.kind == LK_FENCE) {
-				in_fence = true;
-				fence_ch = li.fence_ch;
-				fence_n = li.fence_n;
-			} else if (li.kind == LK_LOGHEAD) {
-				if (found < max)
-					offs[found] = l.start;
-				found++;
-			}
-		}
-		off = l.next;
-	}
 	return found;
 }
-
