@@ -468,6 +468,11 @@ struct ruru_log_input {
 	 * the session (yet); logged either way, with a word from the front
 	 * end. */
 	bool *artifact_missing;
+	/* Out, when not NULL: set by ruru_session_log to the line of the
+	 * entry that already records this event (a host's hook logged it,
+	 * see `ruru capture`), and then nothing was written; 0 when the
+	 * entry was written. */
+	size_t *duplicate_of;
 };
 
 
