@@ -284,7 +284,17 @@ struct scan {
 	bool orphans;       /* keep orphan blocks (else they are only skipped) */
 	bool rule_block;    /* inside a "---" block continuing the open entry */
 	bool after_blank;   /* the previous line was blank */
+	bool head_only;     /* stop at the first "## Log Entries" heading */
+	/* Streaming (ruru_entries_each): each entry is read and handed to fn
+	 * as soon as the next one starts, so at most one is held. */
+	ruru_entry_fn fn;
+	void *ctx;
+	bool crlf;
+	bool stopped;       /* fn asked to stop */
+	size_t emitted;     /* entries fn took without asking to stop */
 };
+
+static void emit_pending(struct scan *s);
 
 static void push(struct scan *s, const struct found *f)
 {
@@ -295,6 +305,10 @@ static void push(struct scan *s, const struct found *f)
 	s->rule_block = false;
 	if (!s->store || (f->orphan && !s->orphans))
 		return;
+	if (s->fn && s->n) {
+		emit_pending(s);
+		s->n = 0;
+	}
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 64;
 		struct found *nv = realloc(s->v, s->cap * sizeof(*nv));
@@ -516,7 +530,7 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 	bool in_fence = false;
 	char fence_ch = 0;
 	size_t fence_n = 0;
-	while (off < len) {
+	while (off < len && !s->stopped) {
 		struct line l = line_at(t, len, off);
 		struct line_info li;
 		if (in_fence) {
@@ -567,6 +581,8 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 			extend(s, l.next);
 			break;
 		case LK_LOGHEAD:
+			if (s->head_only)
+				return true;
 			seen_head = true;
 			in_section = true;
 			seen_entry = false;
@@ -1300,30 +1316,45 @@ static void read_found(const char *text, size_t len, bool crlf, const struct fou
 	e->orphan = f->orphan;
 }
 
+static void emit_pending(struct scan *s)
+{
+	if (s->stopped || !s->n)
+		return;
+	struct ruru_entry e;
+	memset(&e, 0, sizeof(e));
+	read_found(s->t, s->len, s->crlf, &s->v[0], &e);
+	s->stopped = s->fn(s->ctx, &e) != 0;
+	ruru_entry_release(&e);
+	if (!s->stopped)
+		s->emitted++;
+}
+
 size_t ruru_entries_each(const char *text, size_t len, size_t body, ruru_entry_fn fn, void *ctx)
 {
+	if (body > len)
+		body = len;
+	/* Entries are handed on as the scan finds them, so whether the body
+	 * has a "## Log Entries" heading (else the whole body is the log) is
+	 * asked first, by a scan that stops at the first one. */
+	struct scan h;
+	memset(&h, 0, sizeof(h));
+	h.t = text;
+	h.len = len;
+	h.head_only = true;
+	bool whole = !scan_body(&h, body, false);
 	struct scan s;
 	memset(&s, 0, sizeof(s));
 	s.t = text;
 	s.len = len;
 	s.store = true;
 	s.orphans = true;
-	if (body > len)
-		body = len;
-	run_scan(&s, body);
-	bool crlf = strcmp(detect_eol(text, len, body), "\r\n") == 0;
-	size_t i;
-	for (i = 0; i < s.n; i++) {
-		struct ruru_entry e;
-		memset(&e, 0, sizeof(e));
-		read_found(text, len, crlf, &s.v[i], &e);
-		int stop = fn(ctx, &e);
-		ruru_entry_release(&e);
-		if (stop)
-			break;
-	}
+	s.fn = fn;
+	s.ctx = ctx;
+	s.crlf = strcmp(detect_eol(text, len, body), "\r\n") == 0;
+	scan_body(&s, body, whole);
+	emit_pending(&s);
 	free(s.v);
-	return i;
+	return s.emitted;
 }
 
 size_t ruru_entries_parse_with(const char *text, size_t len, size_t body, unsigned flags,
