@@ -191,6 +191,10 @@ void ruru_text_escape(struct ruru_buf *out, const char *text, size_t len);
 /* The same, but the ASCII characters in `keep` (e.g. "\t") are left as they
  * are. */
 void ruru_text_escape_keep(struct ruru_buf *out, const char *text, size_t len, const char *keep);
+/* The one-line form of a field for a terminal, a digest or prime: `text`
+ * (a C string; `none` when NULL, NULL meaning nothing) through
+ * ruru_text_escape whole, so it never starts a new line. */
+void ruru_text_field(struct ruru_buf *out, const char *text, const char *none);
 /* A JSON string of text read from a file (NULL: JSON null): bytes that are
  * not UTF-8 become U+FFFD, so a hand-made or hostile log never makes a
  * value go missing from JSON. */

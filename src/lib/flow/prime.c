@@ -342,9 +342,9 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 		json_array_append(sorted, pv[i]);
 		ruru_buf_reset(&line);
 		ruru_buf_addstr(&line, "- ");
-		ruru_text_escape(&line, art ? art : "?", art ? strlen(art) : 1);
+		ruru_text_field(&line, art, "?");
 		ruru_buf_addstr(&line, " → ");
-		ruru_text_escape(&line, tg ? tg : "?", tg ? strlen(tg) : 1);
+		ruru_text_field(&line, tg, "?");
 		ruru_buf_addf(&line, " (%s%s)\n", st,
 			      !strcmp(st, "pending") ? ": ask the user" : ": delegate and apply");
 		json_array_append_new(plines, json_stringn(line.ptr, line.len));
