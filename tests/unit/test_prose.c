@@ -67,7 +67,21 @@ static const struct want {
 
 struct figures {
 	size_t entries, with_task, with_mode;
+	size_t naming; /* of the entries, those whose text names a task ID */
 };
+
+/* Does the text hold "TASK-" and then letters and digits with a digit
+ * among them (an MDTM task ID, by name, file name or path)? */
+static bool names_task(const char *m)
+{
+	for (const char *p = m ? strstr(m, "TASK-") : NULL; p; p = strstr(p + 5, "TASK-"))
+		for (const char *q = p + 5; (*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') ||
+					    (*q >= '0' && *q <= '9') || *q == '-' || *q == '_';
+		     q++)
+			if (*q >= '0' && *q <= '9')
+				return true;
+	return false;
+}
 
 static void count(const struct ruru_entry *e, struct figures *f)
 {
@@ -76,6 +90,13 @@ static void count(const struct ruru_entry *e, struct figures *f)
 	f->entries++;
 	f->with_task += e->task != NULL;
 	f->with_mode += e->mode != NULL;
+	f->naming += names_task(e->message);
+}
+
+static void print_figures(const char *what, const struct figures *f)
+{
+	printf("# %s: %zu delegation/result entries, %zu read with a task (%zu name one), %zu with a mode\n",
+	       what, f->entries, f->with_task, f->naming, f->with_mode);
 }
 
 /* Read one log; count its entries into *f; hand them to the caller when
@@ -137,8 +158,9 @@ static void fixture_forms(void **state)
 		ruru_entry_release(&v[i]);
 	free(v);
 	assert_int_equal(bad, 0);
-	printf("# prose fixture: %zu delegation/result entries, %zu read with a task, %zu with a mode\n",
-	       f.entries, f.with_task, f.with_mode);
+	/* every delegation or result that names a task is read with it */
+	assert_int_equal(f.with_task, f.naming);
+	print_figures("prose fixture", &f);
 }
 
 /* ------------------------------------------------ the corpus, when beside */
@@ -169,8 +191,9 @@ static void corpus_figures(void **state)
 	}
 	assert_int_equal(nftw(d, visit, 16, FTW_PHYS), 0);
 	assert_true(corpus_logs > 0);
-	printf("# compat corpus: %zu logs, %zu delegation/result entries, %zu read with a task, %zu with a mode\n",
-	       corpus_logs, corpus.entries, corpus.with_task, corpus.with_mode);
+	char what[64];
+	snprintf(what, sizeof(what), "compat corpus (%zu logs)", corpus_logs);
+	print_figures(what, &corpus);
 }
 
 int main(void)
