@@ -194,6 +194,10 @@ void ruru_text_escape(struct ruru_buf *out, const char *text, size_t len);
 /* The same, but the ASCII characters in `keep` (e.g. "\t") are left as they
  * are. */
 void ruru_text_escape_keep(struct ruru_buf *out, const char *text, size_t len, const char *keep);
+/* The one-line form of a field for a terminal, a digest or prime: `text`
+ * (a C string; `none` when NULL, NULL meaning nothing) through
+ * ruru_text_escape whole, so it never starts a new line. */
+void ruru_text_field(struct ruru_buf *out, const char *text, const char *none);
 /* A JSON string of text read from a file (NULL: JSON null): bytes that are
  * not UTF-8 become U+FFFD, so a hand-made or hostile log never makes a
  * value go missing from JSON. */
@@ -542,6 +546,11 @@ struct ruru_log_input {
 	 * the session (yet); logged either way, with a word from the front
 	 * end. */
 	bool *artifact_missing;
+	/* Out, when not NULL: set by ruru_session_log to the line of the
+	 * entry that already records this event (a host's hook logged it,
+	 * see `ruru capture`), and then nothing was written; 0 when the
+	 * entry was written. */
+	size_t *duplicate_of;
 };
 
 

@@ -50,7 +50,7 @@ static int print_confirm(struct cli_ctx *ctx, const struct ruru_confirm *c, json
 static int field(FILE *f, const char *s)
 {
 	struct ruru_buf b = RURU_BUF_INIT;
-	ruru_text_escape(&b, s ? s : "", s ? strlen(s) : 0);
+	ruru_text_field(&b, s, NULL);
 	int rc = fputs(b.ptr ? b.ptr : "", f);
 	ruru_buf_release(&b);
 	return rc;

@@ -224,8 +224,10 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *type = cli_val(a, LOG_TYPE);
 	bool adr_missing = false, artifact_missing = false;
+	size_t duplicate_of = 0;
 	struct ruru_log_input e = { .type = RURU_EV_NOTE, .adr_missing = &adr_missing,
-				    .artifact_missing = &artifact_missing };
+				    .artifact_missing = &artifact_missing,
+				    .duplicate_of = &duplicate_of };
 	if (type) {
 		e.type = ruru_event_parse(type);
 		if (e.type == RURU_EV_UNKNOWN) {
@@ -271,10 +273,22 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 	} else if (!id || (spawn ? !(new_task = ruru_task_delegate(ws, id, &tn, &e, &ctx->err))
 				 : ruru_session_log(ws, id, &e, &ctx->err) < 0)) {
 		rc = cli_fail(ctx);
-	} else if (ctx->json ? !cli_print_json(ctx, json_pack("{s:s, s:s, s:s?}", "session", id, "type",
-							     ruru_event_name(e.type), "task", new_task))
+	} else if (ctx->json ? !cli_print_json(ctx, json_pack("{s:s, s:s, s:s?, s:o?}", "session", id,
+							     "type", ruru_event_name(e.type), "task",
+							     new_task, "duplicate_of",
+							     duplicate_of ? json_integer((json_int_t)duplicate_of)
+									  : NULL))
 			   : new_task && printf("%s\n", new_task) < 0) {
 		rc = cli_fail(ctx);
+	}
+	/* One event, one entry: say why nothing was written (and then no
+	 * word about what the entry would have named). */
+	if (rc == 0 && duplicate_of) {
+		fprintf(stderr, "ruru: entry not written: it repeats the entry at line %zu of the "
+				"log (the same event, logged by a host's hook)\n",
+			duplicate_of);
+		adr_missing = artifact_missing = false;
+		e.message_len = 0;
 	}
 	/* An ADR may be written after the decision it records: logged, with
 	 * a word when there is no such file (yet). */

@@ -182,8 +182,10 @@ static void x_session_new(const json_t *r, struct ruru_buf *b)
 static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	bool adr_missing = false, artifact_missing = false;
+	size_t duplicate_of = 0;
 	struct ruru_log_input e = { .type = RURU_EV_NOTE, .adr_missing = &adr_missing,
-				    .artifact_missing = &artifact_missing };
+				    .artifact_missing = &artifact_missing,
+				    .duplicate_of = &duplicate_of };
 	const char *type = arg_str(args, "type");
 	if (type)
 		e.type = ruru_event_parse(type); /* the schema's enum made it valid */
@@ -198,7 +200,13 @@ static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_erro
 		return NULL;
 	}
 	json_t *r = json_pack("{s:s, s:s}", "session", id, "type", ruru_event_name(e.type));
-	if (adr_missing)
+	if (duplicate_of) {
+		json_object_set_new(r, "duplicate_of", json_integer((json_int_t)duplicate_of));
+		json_object_set_new(r, "warning",
+				    json_sprintf("not written: the entry at line %zu of the log already "
+						 "records this event (logged by a host's hook)",
+						 duplicate_of));
+	} else if (adr_missing)
 		json_object_set_new(r, "warning",
 				    json_string("logged, but no ADR file has that path (yet)"));
 	else if (artifact_missing)
@@ -215,6 +223,14 @@ static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_erro
 
 static void x_session_log(const json_t *r, struct ruru_buf *b)
 {
+	if (json_object_get(r, "duplicate_of")) {
+		ruru_buf_addstr(b, "Not logged in ");
+		add_field(b, r, "session", "?");
+		ruru_buf_addstr(b, ": ");
+		add_field(b, r, "warning", "");
+		ruru_buf_addch(b, '.');
+		return;
+	}
 	ruru_buf_addstr(b, "Logged ");
 	add_field(b, r, "type", "an entry");
 	ruru_buf_addstr(b, " in ");

@@ -75,6 +75,22 @@ static void escape_makes_controls_visible(void **state)
 }
 
 /* The one FNV-1a of the library: the published 64-bit test vectors. */
+/* The one-line form of a field: ruru_text_escape of the whole string (a
+ * newline never starts a line), `none` for NULL. */
+static void field_is_one_line(void **state)
+{
+	(void)state;
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_text_field(&b, "a\nb\x1b[2J\r", NULL);
+	assert_string_equal(b.ptr, "a\\nb\\x1b[2J\\r");
+	ruru_buf_reset(&b);
+	ruru_text_field(&b, NULL, "?");
+	ruru_text_field(&b, NULL, NULL);
+	ruru_text_field(&b, "\xE2\x80\xAE", NULL);
+	assert_string_equal(b.ptr, "?\\u202e");
+	ruru_buf_release(&b);
+}
+
 static void fnv1a_vectors(void **state)
 {
 	(void)state;
@@ -165,6 +181,7 @@ int main(void)
 		cmocka_unit_test(text_rule_refuses_the_rest),
 		cmocka_unit_test(blank_text),
 		cmocka_unit_test(escape_makes_controls_visible),
+		cmocka_unit_test(field_is_one_line),
 		cmocka_unit_test(fnv1a_vectors),
 		cmocka_unit_test(hexval_and_literals),
 		cmocka_unit_test(identity_from_git_config),

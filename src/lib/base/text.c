@@ -140,6 +140,13 @@ void ruru_text_escape(struct ruru_buf *out, const char *text, size_t len)
 	ruru_text_escape_keep(out, text, len, NULL);
 }
 
+void ruru_text_field(struct ruru_buf *out, const char *text, const char *none)
+{
+	if (!text)
+		text = none ? none : "";
+	ruru_text_escape_keep(out, text, strlen(text), NULL);
+}
+
 void ruru_text_escape_keep(struct ruru_buf *out, const char *text, size_t len, const char *keep)
 {
 	const unsigned char *s = (const unsigned char *)text;
