@@ -323,3 +323,9 @@ index_count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1
 	"$RURU" log "first entry"
 	python3 "$BATS_TEST_DIRNAME/search_watch.py" "$RURU" "$WS"
 }
+
+@test "out of inotify watches (RURU_FAULT=watch), a running ruru mcp falls back to the sweep: still fresh" {
+	"$RURU" new "Exhausted" >/dev/null
+	"$RURU" log "first entry"
+	python3 "$BATS_TEST_DIRNAME/search_watch.py" "$RURU" "$WS" exhausted
+}

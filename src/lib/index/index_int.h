@@ -24,7 +24,7 @@
 struct ruru_store;
 
 /* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
-#define INDEX_VERSION 13
+#define INDEX_VERSION 14
 #define ARTIFACT_MAX (1024 * 1024)
 /* Logs up to STREAM_MIN bytes are read whole; bigger ones stream through
  * windows of STREAM_WINDOW bytes cut at an entry (a window with no entry
@@ -110,10 +110,29 @@ struct fent {
 	int64_t dev, ino, size, mtime;
 };
 
+/* A layout's sessions folder as a scan saw it.  While its (device,
+ * inode, mtime) stay the same, no session folder was made, removed or
+ * renamed in it: `list` then takes their names from the index (the
+ * sessions' rows and the folders without a log) instead of reading the
+ * folder. */
+struct layout_seen {
+	bool present;
+	int64_t dev, ino, mtime; /* mtime -1: changed too recently to be trusted */
+};
+
+/* A session folder without a log (a log made in it later must be seen). */
+struct nolog {
+	const char *name; /* in an arena */
+	int layout;
+};
+
 struct scan {
 	struct fent *v;
 	size_t n, cap;
 	struct arena arena;
+	struct layout_seen lay[RURU_LAYOUT_COUNT];
+	struct nolog *nl;
+	size_t nnl, capnl;
 };
 
 /* The logs' rows of the index, for `list`'s check: a log's path is always
@@ -136,6 +155,11 @@ struct logrows {
 	size_t mask;
 	struct arena arena;
 	bool odd; /* a row not of that shape (never the case): not fresh */
+	/* the layouts' folders as the last update of the first level saw
+	 * them, and their session folders without a log */
+	struct layout_seen lay[RURU_LAYOUT_COUNT];
+	struct nolog *nl;
+	size_t nnl;
 };
 
 enum { ROWS_FILES, ROWS_SESSIONS };
@@ -143,7 +167,8 @@ enum { ROWS_FILES, ROWS_SESSIONS };
 void idx_frows_release(struct frows *r);
 void idx_scan_release(struct scan *s);
 void idx_logrows_release(struct logrows *lr);
-/* The `sessions` rows as logrows (SQLite result code). */
+/* The `sessions` rows as logrows, with the `layouts` rows (SQLite
+ * result code). */
 int idx_load_logrows(sqlite3 *db, struct logrows *lr);
 /* Every session log and (unless logs_only) every file and folder of the
  * session folders, sorted by path when `sort`.  `rows` (the last update's,
@@ -166,7 +191,7 @@ size_t idx_count_changes(const struct scan *s, const struct frows *r);
 
 enum {
 	Q_DEL_FTS, Q_DEL_TRI, Q_DEL_DOCS, Q_DEL_FILE, Q_DEL_SESSION, Q_INS_DOC, Q_INS_FTS,
-	Q_INS_TRI, Q_INS_FILE, Q_UPD_FILE, Q_INS_SESSION, Q_COUNT
+	Q_INS_TRI, Q_INS_FILE, Q_UPD_FILE, Q_INS_SESSION, Q_DEL_LAYOUTS, Q_INS_LAYOUT, Q_COUNT
 };
 
 struct updater {

@@ -97,6 +97,32 @@ static void meta_log(struct updater *u, const struct fent *f)
 	ruru_session_release(&s);
 }
 
+/* The layouts' folders as the scan saw them, with their session folders
+ * without a log (scan.c: struct layout_seen). */
+static void put_layouts(struct updater *u, const struct scan *s)
+{
+	idx_run(u, u->q[Q_DEL_LAYOUTS]);
+	struct ruru_buf names = RURU_BUF_INIT;
+	for (int l = 0; l < RURU_LAYOUT_COUNT && u->rc == SQLITE_OK; l++) {
+		if (!s->lay[l].present)
+			continue;
+		ruru_buf_reset(&names);
+		for (size_t i = 0; i < s->nnl; i++)
+			if (s->nl[i].layout == l) {
+				ruru_buf_addstr(&names, s->nl[i].name);
+				ruru_buf_addch(&names, '\0');
+			}
+		sqlite3_stmt *q = u->q[Q_INS_LAYOUT];
+		sqlite3_bind_int(q, 1, l);
+		sqlite3_bind_int64(q, 2, s->lay[l].dev);
+		sqlite3_bind_int64(q, 3, s->lay[l].ino);
+		sqlite3_bind_int64(q, 4, s->lay[l].mtime);
+		sqlite3_bind_blob(q, 5, names.ptr, (int)names.len, SQLITE_TRANSIENT);
+		idx_run(u, q);
+	}
+	ruru_buf_release(&names);
+}
+
 /* Bring the first level (the sessions' rows) up to date with the logs of
  * the scan, against `m` (the rows' paths and stats, sorted).  SQLite
  * result code. */
@@ -133,6 +159,7 @@ int idx_apply_meta(sqlite3 *db, int rootfd, const struct ruru_ws *ws, const stru
 			idx_run(&u, u.q[Q_DEL_SESSION]);
 		}
 	}
+	put_layouts(&u, s);
 	return idx_updater_close(&u);
 }
 

@@ -118,6 +118,7 @@ void idx_scan_release(struct scan *s)
 {
 	arena_release(&s->arena);
 	free(s->v);
+	free(s->nl);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -156,12 +157,52 @@ void idx_logrows_release(struct logrows *lr)
 	arena_release(&lr->arena);
 	free(lr->v);
 	free(lr->slot);
+	free(lr->nl);
 	memset(lr, 0, sizeof(*lr));
 }
 
 static uint64_t hash_sid(int layout, const char *sid, size_t len)
 {
 	return hash_path(sid, len) ^ ((uint64_t)layout * 0x9e3779b97f4a7c15ULL);
+}
+
+static void nolog_add(struct nolog **v, size_t *n, size_t *cap, const char *name, int layout)
+{
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		*v = ruru_xrealloc(*v, *cap * sizeof(**v));
+	}
+	(*v)[(*n)++] = (struct nolog){ name, layout };
+}
+
+/* The `layouts` rows into lr->lay and lr->nl.  SQLite result code. */
+static int load_layouts(sqlite3 *db, struct logrows *lr)
+{
+	sqlite3_stmt *q;
+	int rc = sqlite3_prepare_v2(db, "SELECT layout, dev, ino, mtime, nolog FROM layouts", -1, &q,
+				    NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	size_t cap = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int l = sqlite3_column_int(q, 0);
+		if (l < 0 || l >= RURU_LAYOUT_COUNT)
+			continue;
+		lr->lay[l] = (struct layout_seen){ true, sqlite3_column_int64(q, 1),
+						   sqlite3_column_int64(q, 2),
+						   sqlite3_column_int64(q, 3) };
+		const char *p = sqlite3_column_blob(q, 4);
+		size_t len = (size_t)sqlite3_column_bytes(q, 4);
+		for (size_t at = 0; p && at < len;) {
+			const char *z = memchr(p + at, '\0', len - at);
+			size_t n = z ? (size_t)(z - (p + at)) : len - at;
+			if (n && !memchr(p + at, '/', n))
+				nolog_add(&lr->nl, &lr->nnl, &cap, arena_add(&lr->arena, p + at, n), l);
+			at += n + 1;
+		}
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 /* Returns the SQLite result code. */
@@ -223,13 +264,12 @@ int idx_load_logrows(sqlite3 *db, struct logrows *lr)
 			h = (h + 1) & lr->mask;
 		lr->slot[h] = (uint32_t)(i + 1);
 	}
-	return SQLITE_OK;
+	return load_layouts(db, lr);
 }
 
 static const struct logrow *logrow_find(const struct logrows *lr, int layout, const char *sid,
-					size_t len)
+					size_t len, uint64_t hash)
 {
-	uint64_t hash = hash_sid(layout, sid, len);
 	for (size_t h = (size_t)hash & lr->mask; lr->slot[h]; h = (h + 1) & lr->mask) {
 		const struct logrow *r = &lr->v[lr->slot[h] - 1];
 		if (r->hash == hash && r->layout == layout && r->len == len &&
@@ -250,6 +290,9 @@ struct walk {
 	const struct logrows *lr; /* logs_only: compare with these rows (and keep no scan) */
 	size_t matched, changed;  /* logs found in lr unchanged; found changed or not */
 	int layout;               /* of the session being walked */
+	size_t len;               /* lr: its name's length and hash_sid(), */
+	uint64_t hash;
+	const struct logrow *lrow; /* and its row when known */
 	const struct frow *hint;  /* the row of the next folder add_dir() records, if known */
 };
 
@@ -384,8 +427,8 @@ static void walk_session(struct walk *w, int lfd, const char *layout, const char
 	if (w->lr) { /* `list`'s check: compare, keep nothing */
 		if (!has_log)
 			return;
-		size_t len = strlen(name);
-		const struct logrow *r = logrow_find(w->lr, w->layout, name, len);
+		const struct logrow *r =
+			w->lrow ? w->lrow : logrow_find(w->lr, w->layout, name, w->len, w->hash);
 		if (r && r->dev == (int64_t)st.st_dev && r->ino == (int64_t)st.st_ino &&
 		    r->size == (int64_t)st.st_size && r->mtime == mtime_ns(&st))
 			w->matched++;
@@ -393,6 +436,9 @@ static void walk_session(struct walk *w, int lfd, const char *layout, const char
 			w->changed++;
 		return;
 	}
+	if (!has_log) /* a log made in it later must be seen */
+		nolog_add(&w->s->nl, &w->s->nnl, &w->s->capnl,
+			  arena_add(&w->s->arena, name, strlen(name)), w->layout);
 	ruru_buf_reset(rel);
 	ruru_buf_addf(rel, "%s/%s", layout, name);
 	char *sdir = ruru_strdup(rel->ptr);
@@ -420,6 +466,11 @@ struct sjob {
 	const struct frow *row; /* its row, when it comes from the rows */
 	unsigned char layout;
 	bool is_dir;
+	/* `list`'s check: the name's length and hash_sid(), and its row when
+	 * the job comes from the rows */
+	uint32_t len;
+	uint64_t hash;
+	const struct logrow *lrow;
 };
 
 /* A thread's share of the session folders, into a scan of its own. */
@@ -435,7 +486,7 @@ struct worker {
 static const uint32_t *slot_of(const struct worker *k, size_t i)
 {
 	const struct sjob *j = &k->jobs[i];
-	return &k->w.lr->slot[hash_sid(j->layout, j->name, strlen(j->name)) & k->w.lr->mask];
+	return &k->w.lr->slot[j->hash & k->w.lr->mask];
 }
 
 /* While job i's fstatat runs, warm the lines the next look-ups read, each
@@ -460,11 +511,14 @@ static void *work(void *p)
 	k->w.s = &k->s;
 	for (size_t i = 0; i < k->n; i++) {
 		const struct sjob *job = &k->jobs[i];
-		if (k->w.lr)
+		if (k->w.lr && !job->lrow)
 			prefetch_rows(k, i);
 		size_t first = k->s.n;
 		k->w.hint = job->row;
 		k->w.layout = job->layout;
+		k->w.len = job->len;
+		k->w.hash = job->hash;
+		k->w.lrow = job->lrow;
 		walk_session(&k->w, k->lfds[job->layout], ruru_layout_dir((enum ruru_layout)job->layout),
 			     job->name, job->is_dir, &rel);
 		/* A session's few paths in order (its log comes first), so
@@ -500,6 +554,9 @@ static void scan_take(struct scan *to, struct scan *from)
 		memcpy(to->v + to->n, from->v, from->n * sizeof(*from->v));
 	to->n += from->n;
 	arena_take(&to->arena, &from->arena);
+	for (size_t i = 0; i < from->nnl; i++)
+		nolog_add(&to->nl, &to->nnl, &to->capnl, from->nl[i].name, from->nl[i].layout);
+	free(from->nl);
 	free(from->v);
 	memset(from, 0, sizeof(*from));
 }
@@ -533,8 +590,9 @@ void idx_scan_logs(int rootfd, struct scan *s, bool logs_only, const struct frow
 {
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
-	struct walk w = { s, rows, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec, logs_only, lr,
-			  0, 0, 0, NULL };
+	struct walk w = { .s = s, .rows = rows, .now = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec,
+			  .logs_only = logs_only, .lr = lr };
+	bool gone = false; /* `list`'s check: a layout folder of the rows is gone */
 	struct sjob *jobs = NULL;
 	size_t njobs = 0, cap = 0;
 	struct arena names = { 0 };
@@ -543,10 +601,40 @@ void idx_scan_logs(int rootfd, struct scan *s, bool logs_only, const struct frow
 	for (int layout = 0; layout < RURU_LAYOUT_COUNT; layout++) {
 		const char *dir = ruru_layout_dir((enum ruru_layout)layout);
 		int lfd = lfds[layout] = ruru_openat_beneath(rootfd, dir, O_RDONLY | O_DIRECTORY);
-		if (lfd < 0)
-			continue;
 		struct stat st;
-		bool known = !logs_only && fstat(lfd, &st) == 0 && add_dir(&w, dir, dir, &st);
+		if (lfd < 0 || fstat(lfd, &st) < 0) {
+			gone = gone || (lr && lr->lay[layout].present);
+			continue;
+		}
+		struct layout_seen *seen = &s->lay[layout];
+		*seen = (struct layout_seen){ true, (int64_t)st.st_dev, (int64_t)st.st_ino,
+					      w.now - mtime_ns(&st) < RACY_NS ? -1 : mtime_ns(&st) };
+		if (lr && lr->lay[layout].present && lr->lay[layout].mtime >= 0 &&
+		    lr->lay[layout].dev == seen->dev && lr->lay[layout].ino == seen->ino &&
+		    lr->lay[layout].mtime == mtime_ns(&st)) {
+			/* `list`'s check of an unchanged folder: its session
+			 * folders are the rows' and those without a log, no
+			 * readdir (the big cost of 100,000 names) */
+			if (njobs + lr->n + lr->nnl > cap) {
+				cap = njobs + lr->n + lr->nnl;
+				jobs = ruru_xrealloc(jobs, cap * sizeof(*jobs));
+			}
+			for (size_t i = 0; i < lr->n; i++)
+				if (lr->v[i].layout == layout)
+					jobs[njobs++] = (struct sjob){ lr->v[i].sid, NULL,
+								       (unsigned char)layout, true,
+								       lr->v[i].len, lr->v[i].hash,
+								       &lr->v[i] };
+			for (size_t i = 0; i < lr->nnl; i++)
+				if (lr->nl[i].layout == layout) {
+					size_t n = strlen(lr->nl[i].name);
+					jobs[njobs++] = (struct sjob){
+						lr->nl[i].name, NULL, (unsigned char)layout, true,
+						(uint32_t)n, hash_sid(layout, lr->nl[i].name, n), NULL };
+				}
+			continue;
+		}
+		bool known = !logs_only && add_dir(&w, dir, dir, &st);
 		size_t plen = strlen(dir);
 		if (known) {
 			struct ruru_buf prefix = RURU_BUF_INIT;
@@ -559,8 +647,9 @@ void idx_scan_logs(int rootfd, struct scan *s, bool logs_only, const struct frow
 						cap = cap ? 2 * cap : 1024;
 						jobs = ruru_xrealloc(jobs, cap * sizeof(*jobs));
 					}
-					jobs[njobs++] = (struct sjob){ name, &rows->v[i],
-								       (unsigned char)layout, true };
+					jobs[njobs++] = (struct sjob){ .name = name, .row = &rows->v[i],
+								       .layout = (unsigned char)layout,
+								       .is_dir = true };
 				}
 			}
 			ruru_buf_release(&prefix);
@@ -583,9 +672,11 @@ void idx_scan_logs(int rootfd, struct scan *s, bool logs_only, const struct frow
 				cap = cap ? 2 * cap : 1024;
 				jobs = ruru_xrealloc(jobs, cap * sizeof(*jobs));
 			}
-			jobs[njobs++] = (struct sjob){
-				arena_add(&names, de->d_name, strlen(de->d_name)), NULL,
-				(unsigned char)layout, de->d_type == DT_DIR };
+			size_t n = strlen(de->d_name);
+			jobs[njobs++] = (struct sjob){ arena_add(&names, de->d_name, n), NULL,
+						       (unsigned char)layout, de->d_type == DT_DIR,
+						       (uint32_t)n,
+						       lr ? hash_sid(layout, de->d_name, n) : 0, NULL };
 		}
 		closedir(d);
 	}
@@ -617,7 +708,7 @@ void idx_scan_logs(int rootfd, struct scan *s, bool logs_only, const struct frow
 		changed += k[t].w.changed;
 	}
 	if (fresh)
-		*fresh = lr && changed == 0 && matched == lr->n;
+		*fresh = lr && !gone && changed == 0 && matched == lr->n;
 	for (int layout = 0; layout < RURU_LAYOUT_COUNT; layout++)
 		if (lfds[layout] >= 0)
 			close(lfds[layout]);

@@ -36,6 +36,11 @@ static const char schema[] =
 	" tags_lc TEXT, keys BLOB, layout INTEGER, dev INTEGER, ino INTEGER, size INTEGER,"
 	" mtime INTEGER, PRIMARY KEY(start, id, sdir)) WITHOUT ROWID;"
 	"CREATE INDEX sessions_id ON sessions(id);"
+	/* The layouts' sessions folders as the first level last saw them
+	 * (scan.c: struct layout_seen), and the names of their session
+	 * folders without a log, NUL-separated. */
+	"CREATE TABLE layouts(layout INTEGER PRIMARY KEY, dev INTEGER, ino INTEGER, mtime INTEGER,"
+	" nolog BLOB);"
 	"CREATE TABLE docs(id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, kind INTEGER,"
 	" sdir TEXT, session TEXT, line INTEGER, time INTEGER, zone TEXT, type TEXT,"
 	" mode TEXT, task TEXT, start_off INTEGER);"
@@ -166,6 +171,7 @@ int idx_open_db(const char *path, bool rw, sqlite3 **db)
 		/* Derived data: a power cut may lose the last update (it is
 		 * redone from the files), never the database's integrity. */
 		sqlite3_exec(*db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+		sqlite3_exec(*db, "PRAGMA mmap_size=1073741824", NULL, NULL, NULL);
 	}
 	return rc;
 }

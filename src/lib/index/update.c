@@ -46,6 +46,8 @@ static const char *const sql[Q_COUNT] = {
 	[Q_INS_SESSION] = "INSERT OR REPLACE INTO sessions(sdir, id, path, valid, problem,"
 			  " status, start, end, tags_lc, keys, layout, dev, ino, size, mtime)"
 			  " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[Q_DEL_LAYOUTS] = "DELETE FROM layouts",
+	[Q_INS_LAYOUT] = "INSERT INTO layouts(layout, dev, ino, mtime, nolog) VALUES(?, ?, ?, ?, ?)",
 };
 
 

@@ -54,7 +54,9 @@
  * Steps: open (creating or opening a file to write, a temp file, a lock
  * file), write, fsync, chmod, truncate, rename, link, mkdir, lock (flock),
  * dirsync (fsync of a folder), remove (a file or folder removed on
- * purpose; the clean-up of a failed step is never injected).  Caches (ruru_write_cache) are exempt.  The
+ * purpose; the clean-up of a failed step is never injected), and
+ * watch (an inotify watch of a long-running front end: as if the kernel's
+ * watches had run out).  Caches (ruru_write_cache) are exempt.  The
  * step "openat2" (any N) makes openat2(2) look missing, so that the walk
  * one folder at a time, the fallback for older kernels, is what runs.
  * Only the N-th occurrence of STEP in the
