@@ -151,6 +151,12 @@ hits() { "$RURU" --json search --limit 0 "$@" | python3 -c 'import json,sys; pri
 	[[ "$output" == *'"total":2}' ]]
 	run "$RURU" --json search tokens
 	[[ "$output" == *'"total":3}' ]]
+	# the total of a cut query, counted while ranking: AND, OR and NOT too
+	for q in 'tokens' 'tokens -decision' 'tokens OR quokka' 'tokens session*'; do
+		all=$("$RURU" --json search -n 0 "$q" | grep -o '"kind"' | wc -l)
+		run "$RURU" --json search -n 1 "$q"
+		[[ "$output" == *"\"total\":$all}" ]] || { echo "$q: $all: $output"; return 1; }
+	done
 	# text: a note on standard error when the limit cut the hits
 	run --separate-stderr "$RURU" search -n 2 tokens
 	[ "${#lines[@]}" -eq 2 ]
