@@ -34,7 +34,7 @@ int ruru_store_remove(struct ruru_store *store, const char *path, struct ruru_er
 	struct where w;
 	if (store_open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
-	int rc = unlinkat(w.dfd, w.name.ptr, 0);
+	int rc = store_sys.remove(w.dfd, w.name.ptr, 0);
 	if (rc < 0)
 		store_sys_error(err, path, "cannot remove");
 	store_where_release(&w);
@@ -46,7 +46,7 @@ int ruru_store_remove_dir(struct ruru_store *store, const char *path, struct rur
 	struct where w;
 	if (store_open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
-	int rc = unlinkat(w.dfd, w.name.ptr, AT_REMOVEDIR);
+	int rc = store_sys.remove(w.dfd, w.name.ptr, AT_REMOVEDIR);
 	if (rc < 0)
 		store_sys_error(err, path, "cannot remove folder");
 	store_where_release(&w);
@@ -57,7 +57,7 @@ int ruru_store_remove_dir(struct ruru_store *store, const char *path, struct rur
 
 int ruru_store_fsync_dir(struct ruru_store *store, const char *dir, struct ruru_error *err)
 {
-	int fd = store_open_folder(store, dir, dir, false, NULL, err);
+	int fd = store_open_folder(store, dir, dir, 0, NULL, err);
 	if (fd < 0)
 		return -1;
 	if (store_sys.dirsync(fd) < 0) {
@@ -283,7 +283,7 @@ int ruru_file_remove_dir(const char *path, struct ruru_error *err)
 
 int ruru_file_mkdirs(const char *path, struct ruru_error *err)
 {
-	int fd = store_open_folder(NULL, path, path, true, NULL, err);
+	int fd = store_open_folder(NULL, path, path, STORE_DIR_MODE, NULL, err);
 	if (fd < 0)
 		return -1;
 	close(fd);
@@ -476,14 +476,15 @@ int ruru_store_overwrite(struct ruru_store *store, const char *path, const void 
 
 /* ------------------------------------------------------------ folders */
 
-int ruru_store_mkdirs_made(struct ruru_store *store, const char *path, char **made,
-			   struct ruru_error *err)
+/* mkdir -p with folders made `mode` (& ~umask). */
+static int mkdirs(struct ruru_store *store, const char *path, mode_t mode, char **made,
+		  struct ruru_error *err)
 {
 	struct ruru_buf m = RURU_BUF_INIT;
 	ruru_buf_init(&m);
 	if (made)
 		*made = NULL;
-	int fd = store_open_folder(store, path, path, true, &m, err);
+	int fd = store_open_folder(store, path, path, mode, &m, err);
 	if (fd < 0) {
 		/* What this call made before failing goes again. */
 		if (m.len)
@@ -498,9 +499,25 @@ int ruru_store_mkdirs_made(struct ruru_store *store, const char *path, char **ma
 	return 0;
 }
 
+int ruru_store_mkdirs_made(struct ruru_store *store, const char *path, char **made,
+			   struct ruru_error *err)
+{
+	return mkdirs(store, path, STORE_DIR_MODE, made, err);
+}
+
 int ruru_store_mkdirs(struct ruru_store *store, const char *path, struct ruru_error *err)
 {
-	return ruru_store_mkdirs_made(store, path, NULL, err);
+	return mkdirs(store, path, STORE_DIR_MODE, NULL, err);
+}
+
+int ruru_store_mkdirs_mode(struct ruru_store *store, const char *path, mode_t mode,
+			   struct ruru_error *err)
+{
+	if (!(mode & 0700)) { /* a folder ruru could not walk into */
+		errno = EINVAL;
+		return store_sys_error(err, path, "cannot make folder");
+	}
+	return mkdirs(store, path, mode, NULL, err);
 }
 
 /*
@@ -541,7 +558,7 @@ void ruru_store_rmdirs_made(struct ruru_store *store, const char *path, const ch
 		if (c)
 			*c++ = '\0';
 	}
-	int fd = store_open_folder(store, parent.ptr, path, false, NULL, &ignore);
+	int fd = store_open_folder(store, parent.ptr, path, 0, NULL, &ignore);
 	struct stat st;
 	size_t depth = 0;
 	if (fd >= 0 && fstat(fd, &st) == 0) {
