@@ -1587,37 +1587,6 @@ static void decision_form(struct web_site *site, struct ruru_buf *out, const str
 	ruru_buf_release(&rid);
 }
 
-/* The content an applied proposal wrote, as the lines it added (ruru
- * keeps the result, not the earlier content). */
-static bool applied_content(struct web_site *site, const struct ruru_confirm *c, struct ruru_buf *d)
-{
-	if (c->kind != RURU_CONFIRM_CONTENT || c->payload_bytes > SHOW_MAX || !c->payload_intact)
-		return false;
-	struct ruru_buf path = RURU_BUF_INIT, data = RURU_BUF_INIT;
-	struct ruru_error e = { 0 };
-	ruru_buf_addf(&path, "%s/%s", ruru_ws_root(site->ws), c->artifact);
-	bool ok = ruru_buf_read_file(&data, path.ptr, &e) == 0;
-	if (ok) {
-		size_t lines = 0;
-		for (size_t i = 0; i < data.len; i++)
-			lines += data.ptr[i] == '\n';
-		if (data.len && data.ptr[data.len - 1] != '\n')
-			lines++;
-		ruru_buf_addf(d, "@@ -0,0 +1,%zu @@\n", lines);
-		for (size_t i = 0; i < data.len;) {
-			const char *nl = memchr(data.ptr + i, '\n', data.len - i);
-			size_t e2 = nl ? (size_t)(nl - data.ptr) : data.len;
-			ruru_buf_addch(d, '+');
-			ruru_buf_add(d, data.ptr + i, e2 - i);
-			ruru_buf_addch(d, '\n');
-			i = e2 + 1;
-		}
-	}
-	ruru_buf_release(&path);
-	ruru_buf_release(&data);
-	return ok;
-}
-
 /* One proposal's review card.  `p`: {artifact} at least. `own_page`: on
  * the CONFIRM file's own page (no link to itself). */
 static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p, bool own_page)
@@ -1718,18 +1687,26 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 	}
 	struct ruru_buf d = RURU_BUF_INIT;
 	if (c.status == RURU_CONFIRM_APPLIED) {
-		ruru_buf_addstr(out, "<p>Applied");
+		/* the change the apply recorded: the target holds the result now */
+		ruru_buf_addstr(out, "<p><strong>Applied</strong>");
 		if (c.applied_at) {
 			ruru_buf_addstr(out, " on ");
 			utc(out, c.applied_at, false);
 		}
-		if (applied_content(site, &c, &d)) {
-			ruru_buf_addstr(out, ": the target was written with this content (ruru keeps "
-					     "the result, not the earlier content; git has it).</p>\n");
+		if (c.forced)
+			ruru_buf_addstr(out, " (forced over a target changed since the proposal)");
+		if (c.applied_diff && ruru_confirm_diff(site->ws, &c, &d, &e) == 0 && d.len) {
+			ruru_buf_addstr(out, ": the change that was applied, as recorded then.</p>\n");
 			diff_table(site, out, c.target, d.ptr, d.len);
+		} else if (!c.applied_recorded) {
+			ruru_buf_addstr(out, ". The change was not recorded (applied by an older ruru; "
+					     "git has it).</p>\n");
+		} else if (!strcmp(c.applied_from_sha256, c.result_sha256)) {
+			ruru_buf_addstr(out, ". The target already held the result: the change was made "
+					     "outside ruru.</p>\n");
 		} else {
-			ruru_buf_addstr(out, " (a diff: ruru keeps the result's hash, not the earlier "
-					     "content; git has the change).</p>\n");
+			ruru_buf_addf(out, ". The change was not kept (its diff is longer than %u KiB; git "
+					   "has it).</p>\n", RURU_APPLIED_DIFF_MAX / 1024);
 		}
 	} else if (ruru_confirm_diff(site->ws, &c, &d, &e) == 0) {
 		if (d.len)

@@ -424,8 +424,10 @@ async function main() {
 	check('approved, then the target changed: the card says stale',
 		(await staleCard.locator('.badge', { hasText: 'stale' }).count()) === 1, await staleCard.innerText().catch(() => ''));
 	const appliedCard = page.locator('section.proposal', { has: page.locator('h2', { hasText: /^eps\.txt$/ }) });
-	check('an applied proposal shows the change that was applied',
-		(await appliedCard.locator('.diff td.c', { hasText: 'three' }).count()) === 1, await appliedCard.innerText().catch(() => ''));
+	check('an applied proposal shows the change that was applied (the line it replaced too), labelled as applied',
+		(await appliedCard.locator('.diff tr.a td.c', { hasText: 'three' }).count()) === 1 &&
+		(await appliedCard.locator('.diff tr.d td.c', { hasText: 'two' }).count()) === 1 &&
+		(await appliedCard.innerText()).includes('the change that was applied'), await appliedCard.innerText().catch(() => ''));
 	await shot(page, '09-stale-applied');
 
 	});

@@ -242,6 +242,26 @@ check("the log has confirm-request and confirm-response",
 show = run("confirm", "show", art)
 check("confirm show agrees", "approved" in show, show)
 
+# applied: the card shows the change that was applied (old -> new), as the
+# apply recorded it, even once the target has changed again since
+run("confirm", "apply", art)
+with open("target.txt", "w") as f:
+    f.write("edited after the apply\n")
+
+
+def card_of(page, artifact):
+    name = artifact.rsplit("/", 1)[-1]
+    m = re.search(rb'<section class="proposal" id="p-' + re.escape(name.encode()) + rb'">.*?</section>', page, re.S)
+    return m.group(0) if m else b""
+
+
+r, page = req("GET", "/confirm.html")
+applied = card_of(page, art)
+check("an applied proposal's card shows the change that was applied, labelled as applied",
+      re.search(rb'<tr class="d"><td class="n">1</td><td class="n"></td><td class="c">old</td></tr>', applied) and
+      re.search(rb'<tr class="a"><td class="n"></td><td class="n">1</td><td class="c">new</td></tr>', applied) and
+      b"the change that was applied" in applied and b"edited after the apply" not in applied, applied[-800:])
+
 # a workspace that requires signatures: the button signs, or says it cannot
 with open("new2.txt", "w") as f:
     f.write("newer\n")

@@ -64,31 +64,23 @@ static int result_agrees(const struct loc *L, const struct ruru_confirm *c, cons
 			      L ? L->rel : c->artifact);
 }
 
-int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct ruru_buf *out,
-		      struct ruru_error *err)
+/* ruru's rendering of a change: `diff -u` of `cur` (the target's bytes;
+ * /dev/null when it does not exist) against `result`, labelled a/TARGET
+ * and b/TARGET.  Appends to *out. */
+int confirm_render_diff(struct ruru_ws *ws, const char *target, bool exists, const struct ruru_buf *cur,
+			const struct ruru_buf *result, struct ruru_buf *out, struct ruru_error *err)
 {
-	struct view v;
 	struct scratch sc;
 	struct ruru_buf la = RURU_BUF_INIT, lb = RURU_BUF_INIT;
 	int rc = -1, status;
-	if (confirm_view_read(ws, c, &v, err) < 0)
-		return -1;
-	/* The bytes read here must be the ones c describes: what is shown
-	 * and what a decision binds (c's values) are one change. */
-	if (strcmp(v.ph, c->payload_sha256) || (c->target_unchanged && strcmp(v.th, c->target_sha256))) {
-		ruru_error_set(err, RURU_ECONFLICT, CHANGED_WHILE_READ);
-		goto out_view;
-	}
-	if (result_agrees(NULL, c, &v, err) < 0)
-		goto out_view;
 	if (confirm_scratch_make(&sc, ws->opts.tmpdir, err) < 0)
-		goto out_view;
-	ruru_buf_addf(&la, "%s%s", v.exists ? "a/" : "", v.exists ? v.target : "/dev/null");
-	ruru_buf_addf(&lb, "b/%s", v.target);
+		return -1;
+	ruru_buf_addf(&la, "%s%s", exists ? "a/" : "", exists ? target : "/dev/null");
+	ruru_buf_addf(&lb, "b/%s", target);
 	const char *argv[] = { "diff", "-u", "--label", la.ptr, "--label", lb.ptr,
-			       v.exists ? sc.path[0] : "/dev/null", sc.path[2], NULL };
-	if (confirm_write_plain(sc.path[0], v.cur.ptr ? v.cur.ptr : "", v.cur.len, err) < 0 ||
-	    confirm_write_plain(sc.path[2], v.result.ptr ? v.result.ptr : "", v.result.len, err) < 0 ||
+			       exists ? sc.path[0] : "/dev/null", sc.path[2], NULL };
+	if (confirm_write_plain(sc.path[0], cur->ptr ? cur->ptr : "", cur->len, err) < 0 ||
+	    confirm_write_plain(sc.path[2], result->ptr ? result->ptr : "", result->len, err) < 0 ||
 	    confirm_run_capture(argv, out, &status, err) < 0)
 		goto out;
 	if (status > 1) {
@@ -98,10 +90,36 @@ int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct r
 	rc = 0;
 out:
 	confirm_scratch_remove(&sc);
-out_view:
-	confirm_view_release(&v);
 	ruru_buf_release(&la);
 	ruru_buf_release(&lb);
+	return rc;
+}
+
+int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct ruru_buf *out,
+		      struct ruru_error *err)
+{
+	/* Once applied, the target holds the result: the change is the one
+	 * the apply recorded, not one computed from the disk now. */
+	if (c->status == RURU_CONFIRM_APPLIED) {
+		if (c->applied_diff)
+			ruru_buf_addstr(out, c->applied_diff);
+		return 0;
+	}
+	struct view v;
+	int rc = -1;
+	if (confirm_view_read(ws, c, &v, err) < 0)
+		return -1;
+	/* The bytes read here must be the ones c describes: what is shown
+	 * and what a decision binds (c's values) are one change. */
+	if (strcmp(v.ph, c->payload_sha256) || (c->target_unchanged && strcmp(v.th, c->target_sha256))) {
+		ruru_error_set(err, RURU_ECONFLICT, CHANGED_WHILE_READ);
+		goto out;
+	}
+	if (result_agrees(NULL, c, &v, err) < 0)
+		goto out;
+	rc = confirm_render_diff(ws, v.target, v.exists, &v.cur, &v.result, out, err);
+out:
+	confirm_view_release(&v);
 	return rc;
 }
 
