@@ -403,9 +403,11 @@ static void hit_link(struct ruru_buf *out, json_t *h)
 		ruru_buf_addstr(&p, "index.html");
 		href(out, "", p.ptr);
 		if (kind && !strcmp(kind, "entry")) {
-			/* the timeline's entries carry id="L<line>" */
+			/* the timeline's entries carry id="L<line>"; ?line= opens
+			 * the timeline's page that holds it */
+			long long line = (long long)json_integer_value(json_object_get(h, "line"));
 			out->ptr[--out->len] = '\0';
-			ruru_buf_addf(out, "#L%lld\"", (long long)json_integer_value(json_object_get(h, "line")));
+			ruru_buf_addf(out, "?line=%lld#L%lld\"", line, line);
 		}
 	} else {
 		href(out, "", "confirm.html");
@@ -783,16 +785,72 @@ static void field(struct web_site *site, struct ruru_buf *out, const char *label
 	ruru_buf_addstr(out, "</code></span>");
 }
 
+/* The href of timeline page `p` of `pages`, from the session's page: the
+ * last (the newest entries) is index.html itself; on the server the
+ * others are ?page=N, in an export index-N.html. */
+static void entry_page_href(struct web_site *site, struct ruru_buf *out, size_t p, size_t pages)
+{
+	if (p >= pages)
+		ruru_buf_addstr(out, " href=\"index.html\"");
+	else
+		ruru_buf_addf(out, site->server ? " href=\"index.html?page=%zu\"" : " href=\"index-%zu.html\"", p);
+}
+
+/* The timeline's pager (links, so it works without JavaScript). */
+static void entry_pager(struct web_site *site, struct ruru_buf *out, size_t page, size_t pages, const char *where)
+{
+	if (pages <= 1)
+		return;
+	ruru_buf_addf(out, "<nav class=\"pages\" aria-label=\"timeline pages, %s\">", where);
+	if (page > 1) {
+		ruru_buf_addstr(out, "<a");
+		entry_page_href(site, out, 1, pages);
+		ruru_buf_addstr(out, ">« Oldest</a><a rel=\"prev\"");
+		entry_page_href(site, out, page - 1, pages);
+		ruru_buf_addstr(out, ">← Older</a>");
+	}
+	ruru_buf_addf(out, "<span>Page %zu of %zu</span>", page, pages);
+	if (page < pages) {
+		ruru_buf_addstr(out, "<a rel=\"next\"");
+		entry_page_href(site, out, page + 1, pages);
+		ruru_buf_addstr(out, ">Newer →</a><a");
+		entry_page_href(site, out, pages, pages);
+		ruru_buf_addstr(out, ">Newest »</a>");
+	}
+	ruru_buf_addstr(out, "</nav>\n");
+}
+
 /* The timeline: an entry is a line of facts (type, time, mode, task,
- * artifact, ADR, source, outcome) over its message.  Kept lean: an export
- * of a thousand sessions is mostly these. */
+ * artifact, ADR, source, outcome) over its message, oldest first,
+ * WEB_PAGE_ENTRIES a page (the last page, the newest entries, unless
+ * site->entry_page or site->entry_line names another).  Kept lean: an
+ * export of a thousand sessions is mostly these. */
 static void timeline(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s, json_t *arts,
 		     json_t *tasks)
 {
 	const char *root = "../../";
-	ruru_buf_addf(out, "<h2>Timeline</h2>\n<p class=\"muted\">%zu entr%s</p>\n<ol class=\"timeline\">\n",
-		      s->nentries, s->nentries == 1 ? "y" : "ies");
-	for (size_t i = 0; i < s->nentries; i++) {
+	size_t n = s->nentries;
+	size_t pages = n ? (n + WEB_PAGE_ENTRIES - 1) / WEB_PAGE_ENTRIES : 1;
+	size_t page = site->entry_page < 1 || site->entry_page > pages ? pages : site->entry_page;
+	if (site->entry_line) {
+		/* the page of the entry that starts on that line (or holds it) */
+		size_t at = 0;
+		for (size_t i = 0; i < n && s->entries[i].line <= site->entry_line; i++)
+			at = i;
+		page = n ? at / WEB_PAGE_ENTRIES + 1 : 1;
+	}
+	site->entry_pages = pages;
+	size_t from = (page - 1) * WEB_PAGE_ENTRIES;
+	size_t to = from + WEB_PAGE_ENTRIES < n ? from + WEB_PAGE_ENTRIES : n;
+	ruru_buf_addstr(out, "<h2 id=\"timeline\">Timeline</h2>\n");
+	if (pages > 1)
+		ruru_buf_addf(out, "<p class=\"muted\">%zu entries, oldest first; %zu to %zu shown</p>\n", n,
+			      from + 1, to);
+	else
+		ruru_buf_addf(out, "<p class=\"muted\">%zu entr%s</p>\n", n, n == 1 ? "y" : "ies");
+	entry_pager(site, out, page, pages, "top");
+	ruru_buf_addf(out, "<ol class=\"timeline\" start=\"%zu\">\n", from + 1);
+	for (size_t i = from; i < to; i++) {
 		const struct ruru_entry *e = &s->entries[i];
 		const char *cls = entry_class(e);
 		ruru_buf_addf(out, "<li id=\"L%zu\"%s%s%s><p class=\"meta\"><b>", e->line,
@@ -853,6 +911,7 @@ static void timeline(struct web_site *site, struct ruru_buf *out, const struct r
 		ruru_buf_addstr(out, "</p></li>\n");
 	}
 	ruru_buf_addstr(out, "</ol>\n");
+	entry_pager(site, out, page, pages, "bottom");
 }
 
 int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out,

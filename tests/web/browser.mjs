@@ -465,7 +465,7 @@ async function main() {
 	await page.goto(base + 'index.html?q=approach');
 	if ((await entryHit.count()) >= 1) {
 		await entryHit.first().getByRole('link').click();
-		await page.waitForURL(/index\.html#L\d+$/);
+		await page.waitForURL(/index\.html\?line=\d+#L\d+$/);
 		const target = page.locator(`li[id="${new URL(page.url()).hash.slice(1)}"]`);
 		check('search: the hit opens the session at its entry',
 			(await target.innerText()).includes('Chose the second approach'), page.url());
@@ -486,6 +486,39 @@ async function main() {
 	check('a live update: the timeline shows a new entry within ~2 s of ruru log', live,
 		`${Date.now() - t0} ms`);
 
+
+	});
+	await section('a long timeline', async () => {
+	// 300 entries: three pages of 100, the newest shown first; the pager
+	// is links; a live update keeps the page the person is on
+	const LONG = 'SESSION-Long_walk-2601010000';
+	mkdirSync(path.join(ws, '.ruru/sessions', LONG), { recursive: true });
+	let body = `+++\nid = "${LONG}"\ntitle = "Long walk"\nstatus = "🟢 Active"\nstart_time = 2026-01-01T00:00:00Z\n` +
+		'end_time = ""\ncoordinator = "x"\nrelated_tasks = []\nrelated_artifacts = []\ntags = []\n+++\n\n' +
+		'# Session Log\n\n## Goal\n\n## Log Entries\n\n';
+	for (let i = 0; i < 300; i++)
+		body += `- [2026-01-01 00:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z] **note**: walk-${String(i).padStart(3, '0')}\n`;
+	write(`.ruru/sessions/${LONG}/session_log.md`, body);
+	await page.goto(`${base}sessions/${LONG}/index.html`);
+	const tl = page.locator('ol.timeline > li');
+	check('a long timeline opens on its newest 100 entries, with the page count',
+		(await tl.count()) === 100 && (await page.locator('ol.timeline').innerText()).includes('walk-299') &&
+		(await page.locator('nav.pages').first().innerText()).includes('Page 3 of 3'));
+	await page.locator('nav.pages').first().getByRole('link', { name: /Older/ }).click();
+	await page.waitForURL(/index\.html\?page=2$/);
+	check('the pager is links: Older opens page 2 (entries 101 to 200)',
+		(await page.locator('ol.timeline').innerText()).includes('walk-100') &&
+		!(await page.locator('ol.timeline').innerText()).includes('walk-200'));
+	await shot(page, '13-long-timeline');
+	await axe(page, 'long timeline');
+	await page.waitForSelector('#live:has-text("live")', { timeout: 3000 }).catch(() => {});
+	for (let i = 0; i < 100; i++)
+		body += `- [2026-01-01 01:00:${String(i % 60).padStart(2, '0')}Z] **note**: later-${i}\n`;
+	write(`.ruru/sessions/${LONG}/session_log.md`, body + '- [2026-01-01 02:00:00Z] **note**: the last one\n');
+	const moved = await until(async () => (await page.locator('nav.pages').first().innerText()).includes('Page 2 of 5'), 4000);
+	check('a live update keeps the page shown (page 2, now of 5) and its entries',
+		moved && page.url().endsWith('?page=2') && (await page.locator('ol.timeline').innerText()).includes('walk-150'),
+		await page.locator('nav.pages').first().innerText().catch(() => ''));
 
 	});
 	await section('the export', async () => {

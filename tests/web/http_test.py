@@ -136,7 +136,7 @@ check("artifact page: Markdown rendered, raw HTML escaped",
 r, body = req("GET", "/?q=quokka")
 check("search: the session whose log holds the word is listed, the other not",
       r.status == 200 and sid2.encode() in body and f"sessions/{sid}/".encode() not in body, r.status)
-hit = re.search(rb'<a href="(sessions/[^"#]+/index\.html#L(\d+))">', body)
+hit = re.search(rb'<a href="(sessions/[^"#]+/index\.html(?:\?line=\d+)?#L(\d+))">', body)
 check("search: the matching entry is listed with the match marked and escaped",
       b"<mark>quokka</mark>" in body and b"&lt;i&gt;daily" in body and hit, body[-600:])
 if hit:
@@ -359,6 +359,47 @@ titles = re.findall(rb'<tr><td><a href="[^"]+">([^<]+)</a>', st)
 check("column headers are links that sort the sessions (by title)",
       b'href="index.html?page=1&amp;sort=title"' in p1 and len(titles) == 100 and
       titles == sorted(titles, key=lambda t: t.lower()) and titles[0] == b"Bulk 000", titles[:3])
+
+# a very long session: its timeline 100 entries a page, the newest first
+# shown, every page linked (no script needed), each page's size bounded
+LONG = "SESSION-Long_run-2601010000"
+NLONG = 3000
+os.makedirs(f".ruru/sessions/{LONG}", exist_ok=True)
+with open(f".ruru/sessions/{LONG}/session_log.md", "w") as f:
+    f.write(f'+++\nid = "{LONG}"\ntitle = "Long run"\nstatus = "🟢 Active"\n'
+            'start_time = 2026-01-01T00:00:00Z\nend_time = ""\ncoordinator = "x"\nrelated_tasks = []\n'
+            'related_artifacts = []\ntags = []\n+++\n\n# Session Log\n\n## Goal\n\n## Log Entries\n\n')
+    for i in range(NLONG):
+        f.write(f"- [2026-01-01 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z] **note**: step-{i:04d} "
+                + "of a long and careful run " * 3 + "\n")
+r, last = req("GET", f"/sessions/{LONG}/index.html")
+ids = re.findall(rb'<li id="L(\d+)"', last)
+check("a 3,000-entry session: its page shows the newest 100 entries and says which",
+      r.status == 200 and len(ids) == 100 and b"step-2999" in last and b"step-2899 " not in last and
+      b"Page 30 of 30" in last and b"3000 entries, oldest first; 2901 to 3000 shown" in last, (len(ids), last[:300]))
+check("a page of a 3,000-entry session stays small (under 64 KB)", len(last) < 64 * 1024, len(last))
+seen_steps = set()
+page_links_ok = True
+for p in range(1, 31):
+    r, pg = req("GET", f"/sessions/{LONG}/index.html?page={p}")
+    seen_steps.update(re.findall(rb"step-(\d{4})", pg))
+    want_prev = p == 1 or f'href="index.html?page={p - 1}"'.encode() in pg
+    want_next = (p == 30 or (p == 29 and b'rel="next" href="index.html"' in pg) or
+                 f'href="index.html?page={p + 1}"'.encode() in pg)
+    page_links_ok = page_links_ok and r.status == 200 and f"Page {p} of 30".encode() in pg and want_prev and want_next
+check("every entry is on one of the 30 pages, each linked to the next and the one before",
+      len(seen_steps) == NLONG and page_links_ok, (len(seen_steps), page_links_ok))
+r, pg = req("GET", f"/sessions/{LONG}/index.html?line={int(ids[0]) - 600}")
+check("?line=N (a search hit) opens the page that holds that entry",
+      r.status == 200 and f'<li id="L{int(ids[0]) - 600}"'.encode() in pg and b"Page 24 of 30" in pg, pg[:200])
+out_dir = os.path.join(ws, "site-long")
+run("export", "--html", out_dir, LONG)
+exp = os.path.join(out_dir, "sessions", LONG)
+exp_last = open(os.path.join(exp, "index.html"), "rb").read()
+check("the export writes the timeline's pages too (index.html the newest, index-1..29.html), linked",
+      all(os.path.exists(os.path.join(exp, f"index-{p}.html")) for p in range(1, 30)) and
+      not os.path.exists(os.path.join(exp, "index-30.html")) and b'href="index-29.html"' in exp_last and
+      b"step-0000" in open(os.path.join(exp, "index-1.html"), "rb").read(), sorted(os.listdir(exp))[:5])
 
 # idle sockets: a client's idle connections are bounded (the oldest
 # closed), and the person's next request is served
