@@ -605,6 +605,84 @@ static void pager(struct web_site *site, struct ruru_buf *out, size_t page, size
 	ruru_buf_addstr(out, "</nav>\n");
 }
 
+/* ---- open items: the library's one definition (ruru_open_items), the
+ * same list the digest, prime and summarize give */
+
+/* A session's open items (an empty list when the session cannot be read). */
+static json_t *open_items_of(struct web_site *site, const char *id)
+{
+	struct ruru_error e = { 0 };
+	json_t *o = ruru_open_items(site->ws, id, &e);
+	return o ? o : json_array();
+}
+
+/* An open item's badge: what it waits for, coloured by how bad it is. */
+static void open_badge(struct web_site *site, struct ruru_buf *out, json_t *it)
+{
+	const char *kind = json_string_value(json_object_get(it, "kind"));
+	const char *st = json_string_value(json_object_get(it, "status"));
+	kind = kind ? kind : "";
+	const char *cls = "badge warn", *label = kind;
+	if (!strcmp(kind, "delegation"))
+		label = "awaiting result";
+	else if (!strcmp(kind, "error"))
+		cls = "badge bad", label = "error, no later success";
+	else if (!strcmp(kind, "blocker"))
+		cls = "badge bad", label = "blocker";
+	else if (!strcmp(kind, "confirmation"))
+		label = !st || !strcmp(st, "pending") ? "awaiting decision"
+			: !strcmp(st, "failed")	      ? (cls = "badge bad", "apply failed")
+						      : (cls = "badge", "awaiting apply");
+	else if (!strcmp(kind, "task")) {
+		enum ruru_task_status ts = st ? ruru_task_status_parse(st) : RURU_TASK_UNKNOWN;
+		cls = ts == RURU_TASK_BLOCKED || ts == RURU_TASK_ERROR ? "badge bad" : "badge warn";
+		ruru_buf_addf(out, "<span class=\"%s\">task ", cls);
+		str(site, out, st ? st : "?");
+		ruru_buf_addstr(out, "</span>");
+		return;
+	}
+	ruru_buf_addf(out, "<span class=\"%s\">", cls);
+	str(site, out, label);
+	ruru_buf_addstr(out, "</span>");
+}
+
+/* A task held open by an open item (ruru_task_list's "open": the kind of
+ * that item), as the item's badge. */
+static void task_open_badge(struct web_site *site, struct ruru_buf *out, json_t *task)
+{
+	const char *kind = json_string_value(json_object_get(task, "open"));
+	if (!kind)
+		return;
+	json_t *it = json_pack("{s:s}", "kind", kind);
+	ruru_buf_addch(out, ' ');
+	open_badge(site, out, it);
+	json_decref(it);
+}
+
+/* The entries' lines that are open items (sorted, for bsearch). */
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static size_t *open_lines(json_t *open, size_t *n)
+{
+	size_t *v = calloc(json_array_size(open) + 1, sizeof *v);
+	if (!v)
+		abort();
+	size_t k = 0, i;
+	json_t *it;
+	json_array_foreach(open, i, it) {
+		json_t *l = json_object_get(it, "line");
+		if (json_is_integer(l) && json_integer_value(l) > 0)
+			v[k++] = (size_t)json_integer_value(l);
+	}
+	qsort(v, k, sizeof *v, cmp_size);
+	*n = k;
+	return v;
+}
+
 static void session_row(struct web_site *site, struct ruru_buf *out, const struct ruru_session *ls)
 {
 	struct ruru_session full;
@@ -624,6 +702,22 @@ static void session_row(struct web_site *site, struct ruru_buf *out, const struc
 	str(site, out, s->id);
 	ruru_buf_addstr(out, "</span></td><td data-label=\"Status\">");
 	status_cell(site, out, s);
+	/* what is open, by the library's one definition (as the digest says) */
+	json_t *open = open_items_of(site, s->id);
+	size_t nopen = json_array_size(open);
+	json_decref(open);
+	ruru_buf_addstr(out, "</td><td data-label=\"Open\">");
+	if (nopen) {
+		struct ruru_buf p2 = RURU_BUF_INIT;
+		ruru_buf_addf(&p2, "sessions/%s/index.html", s->id);
+		ruru_buf_addstr(out, "<a");
+		href(out, "", p2.ptr);
+		out->ptr[--out->len] = '\0';
+		ruru_buf_addf(out, "#open\">%zu open</a>", nopen);
+		ruru_buf_release(&p2);
+	} else {
+		ruru_buf_addstr(out, "<span class=\"muted\">none</span>");
+	}
 	ruru_buf_addstr(out, "</td><td data-label=\"Started\" class=\"nw\">");
 	if (s->start)
 		utc(out, s->start, false);
@@ -716,6 +810,7 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		ruru_buf_addstr(out, "<table class=\"sessions\">\n<thead><tr>");
 		sort_header(site, out, "Session", "title");
 		sort_header(site, out, "Status", "status");
+		ruru_buf_addstr(out, "<th scope=\"col\">Open</th>");
 		sort_header(site, out, "Started", "");
 		ruru_buf_addstr(out, "<th scope=\"col\">Last activity</th><th scope=\"col\">Entries</th>"
 				     "<th scope=\"col\">Tags</th></tr></thead>\n<tbody>\n");
@@ -826,8 +921,10 @@ static void entry_pager(struct web_site *site, struct ruru_buf *out, size_t page
  * site->entry_page or site->entry_line names another).  Kept lean: an
  * export of a thousand sessions is mostly these. */
 static void timeline(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s, json_t *arts,
-		     json_t *tasks)
+		     json_t *tasks, json_t *open)
 {
+	size_t nopen_lines;
+	size_t *open_at = open_lines(open, &nopen_lines);
 	const char *root = "../../";
 	size_t n = s->nentries;
 	size_t pages = n ? (n + WEB_PAGE_ENTRIES - 1) / WEB_PAGE_ENTRIES : 1;
@@ -857,6 +954,18 @@ static void timeline(struct web_site *site, struct ruru_buf *out, const struct r
 			      *cls ? " class=\"" : "", cls, *cls ? "\"" : "");
 		str(site, out, e->type_name ? e->type_name : "note");
 		ruru_buf_addstr(out, "</b> ");
+		if (bsearch(&e->line, open_at, nopen_lines, sizeof *open_at, cmp_size)) {
+			/* still open (the library's rule): its item's badge */
+			size_t k;
+			json_t *it;
+			json_array_foreach(open, k, it) {
+				if ((size_t)json_integer_value(json_object_get(it, "line")) == e->line) {
+					open_badge(site, out, it);
+					ruru_buf_addch(out, ' ');
+					break;
+				}
+			}
+		}
 		stamp(site, out, e);
 		/* plain words are items of the line as they are (a flex box) */
 		if (e->mode) {
@@ -912,6 +1021,69 @@ static void timeline(struct web_site *site, struct ruru_buf *out, const struct r
 	}
 	ruru_buf_addstr(out, "</ol>\n");
 	entry_pager(site, out, page, pages, "bottom");
+	free(open_at);
+}
+
+/* The href of the timeline entry on `line`: its page, at its anchor. */
+static void entry_href(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s, size_t line)
+{
+	size_t n = s->nentries, at = 0;
+	for (size_t i = 0; i < n && s->entries[i].line <= line; i++)
+		at = i;
+	size_t pages = n ? (n + WEB_PAGE_ENTRIES - 1) / WEB_PAGE_ENTRIES : 1;
+	entry_page_href(site, out, n ? at / WEB_PAGE_ENTRIES + 1 : 1, pages);
+	out->ptr[--out->len] = '\0'; /* the closing quote */
+	ruru_buf_addf(out, "#L%zu\"", line);
+}
+
+/* The session's open items, each with its badge and a link to where it
+ * is: its entry, its task's card, its proposal or blocker artifact. */
+static void open_section(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s, json_t *open,
+			 json_t *arts)
+{
+	size_t n = json_array_size(open);
+	ruru_buf_addf(out, "<h2 id=\"open\">Open items <span class=\"muted\">(%zu)</span></h2>\n", n);
+	if (!n) {
+		ruru_buf_addstr(out, "<p class=\"muted\">Nothing open.</p>\n");
+		return;
+	}
+	ruru_buf_addstr(out, "<ul class=\"open\">\n");
+	size_t i;
+	json_t *it;
+	json_array_foreach(open, i, it) {
+		const char *text_ = json_string_value(json_object_get(it, "text"));
+		const char *task = json_string_value(json_object_get(it, "task"));
+		const char *art = json_string_value(json_object_get(it, "artifact"));
+		const char *kind = json_string_value(json_object_get(it, "kind"));
+		json_t *line = json_object_get(it, "line");
+		ruru_buf_addstr(out, "<li>");
+		open_badge(site, out, it);
+		bool linked = true;
+		if (json_is_integer(line) && json_integer_value(line) > 0) {
+			ruru_buf_addstr(out, " <a");
+			entry_href(site, out, s, (size_t)json_integer_value(line));
+		} else if (kind && !strcmp(kind, "task") && task) {
+			ruru_buf_addstr(out, " <a href=\"../../tasks.html#task-");
+			struct ruru_buf h = RURU_BUF_INIT;
+			web_href(&h, task);
+			web_escape(out, h.ptr, h.len);
+			ruru_buf_release(&h);
+			ruru_buf_addch(out, '"');
+		} else if (art && listed_artifact(arts, art)) {
+			struct ruru_buf h = RURU_BUF_INIT;
+			ruru_buf_addf(&h, "%s.html", art);
+			ruru_buf_addstr(out, " <a");
+			href(out, "", h.ptr);
+			ruru_buf_release(&h);
+		} else {
+			linked = false; /* nothing to open */
+			ruru_buf_addstr(out, " <span");
+		}
+		ruru_buf_addstr(out, ">");
+		str(site, out, text_ ? text_ : "");
+		ruru_buf_addstr(out, linked ? "</a></li>\n" : "</span></li>\n");
+	}
+	ruru_buf_addstr(out, "</ul>\n");
 }
 
 int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out,
@@ -927,6 +1099,7 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 		ruru_session_release(&s);
 		return -1;
 	}
+	json_t *open = open_items_of(site, id);
 	const char *root = "../../";
 	head(site, out, root, s.title && *s.title ? s.title : s.id);
 	ruru_buf_addstr(out, "<h1>");
@@ -960,7 +1133,8 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 		str(site, out, s.goal);
 		ruru_buf_addstr(out, "</div>\n");
 	}
-	timeline(site, out, &s, arts, tasks);
+	open_section(site, out, &s, open, arts);
+	timeline(site, out, &s, arts, tasks, open);
 
 	size_t i;
 	json_t *v;
@@ -979,6 +1153,7 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 		task_link(site, out, root, json_string_value(json_object_get(v, "id")));
 		ruru_buf_addstr(out, "</td><td class=\"nw\">");
 		str(site, out, st ? st : "—");
+		task_open_badge(site, out, v);
 		ruru_buf_addstr(out, "</td></tr>\n");
 	}
 	if (json_array_size(tasks))
@@ -1011,6 +1186,7 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 	if (json_array_size(arts))
 		ruru_buf_addstr(out, "</ul>\n");
 	foot(site, out, root);
+	json_decref(open);
 	json_decref(tasks);
 	json_decref(arts);
 	ruru_session_release(&s);
@@ -1278,6 +1454,7 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 			ruru_buf_addstr(out, "</strong>");
 			if (title && *title)
 				value_link(site, out, "id", "", "#task-", tid ? tid : "");
+			task_open_badge(site, out, t);
 			ruru_buf_addstr(out, "<a class=\"id\"");
 			struct ruru_buf p = RURU_BUF_INIT;
 			ruru_buf_addf(&p, "sessions/%s/index.html", sess);

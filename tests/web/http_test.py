@@ -401,6 +401,61 @@ check("the export writes the timeline's pages too (index.html the newest, index-
       not os.path.exists(os.path.join(exp, "index-30.html")) and b'href="index-29.html"' in exp_last and
       b"step-0000" in open(os.path.join(exp, "index-1.html"), "rb").read(), sorted(os.listdir(exp))[:5])
 
+# open items come from the library's one definition (ruru_open_items), as
+# the digest lists them: an error closed by a later success in prose and a
+# delegation answered in the templates' words are not open (each entry's
+# own type would say otherwise); an approved proposal not yet applied is
+import json
+sid3 = run("new", "Open items")
+run("log", "--type", "error", "--source", "pytest", "three tests failed")
+with open(f".ruru/sessions/{sid3}/session_log.md", "a") as f:
+    f.write("- [2030-01-01 10:00:05Z] Successfully executed the deployment, all systems operational\n"
+            "- [2030-01-01 10:00:10Z] Delegated task `TASK-ARCH-1` to `core-architect`: design the schema\n"
+            "- [2030-01-01 10:00:20Z] Received result from `core-architect` for task `TASK-ARCH-1`: schema done. "
+            "Status: Done.\n")
+run("log", "--type", "delegation", "--mode", "dev-x", "--task", "TASK-OPEN-2", "write the importer")
+run("log", "--type", "error", "--mode", "dev-y", "importer crashed")
+for name in ("oi1.txt", "oi2.txt"):
+    with open(name, "w") as f:
+        f.write("before\n")
+with open("oi.new", "w") as f:
+    f.write("after\n")
+oi1 = run("confirm", "propose", "--target", "oi1.txt", "--content", "oi.new")
+run("confirm", "approve", oi1)
+run("confirm", "propose", "--target", "oi2.txt", "--content", "oi.new")
+digest = json.loads(run("--json", "show", "--digest", sid3))["open_items"]
+r, spage = req("GET", f"/sessions/{sid3}/index.html")
+sec = re.search(rb'<ul class="open">(.*?)</ul>', spage, re.S)
+items = [htmllib.unescape(t.decode()) for t in re.findall(rb'<li>.*?<(?:a|span)(?: [^>]*)?>([^<]*)</(?:a|span)></li>',
+                                                           sec.group(1) if sec else b"")]
+check("the session page lists the open items the digest lists (ruru_open_items), in its order",
+      r.status == 200 and len(digest) == 4 and items == [i["text"] for i in digest] and
+      f"Open items <span class=\"muted\">({len(digest)})</span>".encode() in spage, (items, [i["text"] for i in digest]))
+
+
+def entry_li(page, words):
+    m = re.search(rb'<li id="L\d+"[^>]*><p class="meta">((?:(?!</li>).)*?' + re.escape(words) + rb')', page, re.S)
+    return m.group(1) if m else b""
+
+
+check("timeline: only the entries the library holds open carry an open badge",
+      b"error, no later success" in entry_li(spage, b"importer crashed") and
+      b"awaiting result" in entry_li(spage, b"write the importer") and
+      b"no later success" not in entry_li(spage, b"three tests failed") and
+      b"awaiting result" not in entry_li(spage, b"design the schema") and entry_li(spage, b"design the schema"),
+      [entry_li(spage, w)[:200] for w in (b"importer crashed", b"three tests failed", b"design the schema")])
+check("the approved, not yet applied proposal is open (awaiting apply), the pending one awaits a decision",
+      b'<span class="badge">awaiting apply</span>' in (sec.group(1) if sec else b"") and
+      b"awaiting decision" in (sec.group(1) if sec else b""), sec.group(1)[:400] if sec else spage[:300])
+r, board = req("GET", "/tasks.html")
+card = re.search(rb'<li id="task-TASK-OPEN-2">.*?</li>', board, re.S)
+check("the task board marks the task an open delegation holds open",
+      card and b"awaiting result" in card.group(0), card.group(0) if card else board[-300:])
+r, lst = req("GET", "/?tag=&status=active")
+row = re.search(rb'<tr><td><a href="sessions/' + sid3.encode() + rb'/index.html">.*?</tr>', lst, re.S)
+check("the sessions list says how many items are open, by the same definition",
+      row and f'index.html#open">{len(digest)} open</a>'.encode() in row.group(0), row.group(0)[:400] if row else lst[:200])
+
 # idle sockets: a client's idle connections are bounded (the oldest
 # closed), and the person's next request is served
 import resource
