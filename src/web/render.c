@@ -608,6 +608,8 @@ static void pager(struct web_site *site, struct ruru_buf *out, size_t page, size
 /* ---- open items: the library's one definition (ruru_open_items), the
  * same list the digest, prime and summarize give */
 
+#define WEB_OPEN_SHOWN 50 /* open items listed on a session page */
+
 /* A session's open items (an empty list when the session cannot be read). */
 static json_t *open_items_of(struct web_site *site, const char *id)
 {
@@ -659,16 +661,21 @@ static void task_open_badge(struct web_site *site, struct ruru_buf *out, json_t 
 	json_decref(it);
 }
 
-/* The entries' lines that are open items (sorted, for bsearch). */
-static int cmp_size(const void *a, const void *b)
+/* The open items that are entries, by line (sorted, for bsearch). */
+struct open_line {
+	size_t line;
+	json_t *item;
+};
+
+static int cmp_open_line(const void *a, const void *b)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	size_t x = ((const struct open_line *)a)->line, y = ((const struct open_line *)b)->line;
 	return x < y ? -1 : x > y;
 }
 
-static size_t *open_lines(json_t *open, size_t *n)
+static struct open_line *open_lines(json_t *open, size_t *n)
 {
-	size_t *v = calloc(json_array_size(open) + 1, sizeof *v);
+	struct open_line *v = calloc(json_array_size(open) + 1, sizeof *v);
 	if (!v)
 		abort();
 	size_t k = 0, i;
@@ -676,9 +683,9 @@ static size_t *open_lines(json_t *open, size_t *n)
 	json_array_foreach(open, i, it) {
 		json_t *l = json_object_get(it, "line");
 		if (json_is_integer(l) && json_integer_value(l) > 0)
-			v[k++] = (size_t)json_integer_value(l);
+			v[k++] = (struct open_line){ (size_t)json_integer_value(l), it };
 	}
-	qsort(v, k, sizeof *v, cmp_size);
+	qsort(v, k, sizeof *v, cmp_open_line);
 	*n = k;
 	return v;
 }
@@ -924,7 +931,7 @@ static void timeline(struct web_site *site, struct ruru_buf *out, const struct r
 		     json_t *tasks, json_t *open)
 {
 	size_t nopen_lines;
-	size_t *open_at = open_lines(open, &nopen_lines);
+	struct open_line *open_at = open_lines(open, &nopen_lines);
 	const char *root = "../../";
 	size_t n = s->nentries;
 	size_t pages = n ? (n + WEB_PAGE_ENTRIES - 1) / WEB_PAGE_ENTRIES : 1;
@@ -954,17 +961,12 @@ static void timeline(struct web_site *site, struct ruru_buf *out, const struct r
 			      *cls ? " class=\"" : "", cls, *cls ? "\"" : "");
 		str(site, out, e->type_name ? e->type_name : "note");
 		ruru_buf_addstr(out, "</b> ");
-		if (bsearch(&e->line, open_at, nopen_lines, sizeof *open_at, cmp_size)) {
+		struct open_line key = { e->line, NULL };
+		const struct open_line *ol = bsearch(&key, open_at, nopen_lines, sizeof *open_at, cmp_open_line);
+		if (ol) {
 			/* still open (the library's rule): its item's badge */
-			size_t k;
-			json_t *it;
-			json_array_foreach(open, k, it) {
-				if ((size_t)json_integer_value(json_object_get(it, "line")) == e->line) {
-					open_badge(site, out, it);
-					ruru_buf_addch(out, ' ');
-					break;
-				}
-			}
+			open_badge(site, out, ol->item);
+			ruru_buf_addch(out, ' ');
 		}
 		stamp(site, out, e);
 		/* plain words are items of the line as they are (a flex box) */
@@ -1047,10 +1049,15 @@ static void open_section(struct web_site *site, struct ruru_buf *out, const stru
 		ruru_buf_addstr(out, "<p class=\"muted\">Nothing open.</p>\n");
 		return;
 	}
+	/* a page stays small: the newest WEB_OPEN_SHOWN (the timeline marks
+	 * every open entry) */
+	size_t from = n > WEB_OPEN_SHOWN ? n - WEB_OPEN_SHOWN : 0;
+	if (from)
+		ruru_buf_addf(out, "<p class=\"muted\">The newest %d shown; the %zu older ones are marked "
+				   "in the timeline.</p>\n", WEB_OPEN_SHOWN, from);
 	ruru_buf_addstr(out, "<ul class=\"open\">\n");
-	size_t i;
-	json_t *it;
-	json_array_foreach(open, i, it) {
+	for (size_t i = from; i < n; i++) {
+		json_t *it = json_array_get(open, i);
 		const char *text_ = json_string_value(json_object_get(it, "text"));
 		const char *task = json_string_value(json_object_get(it, "task"));
 		const char *art = json_string_value(json_object_get(it, "artifact"));

@@ -393,6 +393,7 @@ async function main() {
 		(await page.locator('[role="alert"]').innerText()).includes('rationale') &&
 		(await back.count()) === 1 && (await page.locator('script[src$="live.js"]').count()) === 0);
 	await shot(page, '08-refused');
+	await axe(page, 'refusal');
 	if ((await back.count()) === 1) {
 		await Promise.all([page.waitForNavigation(), back.click()]);
 		check('the way back leads to the confirmations', page.url().endsWith('/confirm.html'), page.url());
@@ -409,6 +410,7 @@ async function main() {
 		resp[0] && resp[0].status() === 409 && /status = "pending"/.test(sidecar(artConflict)) &&
 		(await page.getByRole('link', { name: /Back to the confirmations/ }).count()) === 1,
 		resp[0] && resp[0].status());
+	await axe(page, 'conflict (409)');
 	await page.unroute('**/events');
 
 	});
@@ -429,6 +431,7 @@ async function main() {
 		(await appliedCard.locator('.diff tr.d td.c', { hasText: 'two' }).count()) === 1 &&
 		(await appliedCard.innerText()).includes('the change that was applied'), await appliedCard.innerText().catch(() => ''));
 	await shot(page, '09-stale-applied');
+	await axe(page, 'stale and applied');
 
 	});
 	await section('the task board', async () => {
@@ -532,9 +535,11 @@ async function main() {
 	check('the export says when it was made', /Exported by ruru on \d{4}-\d\d-\d\d/.test(await page.locator('footer').innerText().catch(() => '')));
 	check('the export styles its pages from file://', await page.locator('body')
 		.evaluate((e) => getComputedStyle(e).maxWidth !== 'none'));
+	await axe(page, 'export sessions');
 	await page.goto('file://' + path.join(out, 'sessions', sid, 'index.html'));
 	const exTl = await page.locator('ol.timeline').innerText();
 	check('export times are absolute, not "ago"', !/ ago\b|just now/.test(exTl) && /\d\d:\d\d:\d\dZ/.test(exTl), exTl.slice(0, 200));
+	await axe(page, 'export session');
 	await page.goto('file://' + path.join(out, 'sessions', sid, 'artifacts', 'notes.md.html'));
 	await page.waitForTimeout(200);
 	check('no request left 127.0.0.1 (remote images stay unloaded)', outside.length === 0, outside.join(' '));

@@ -370,14 +370,18 @@ with open(f".ruru/sessions/{LONG}/session_log.md", "w") as f:
             'start_time = 2026-01-01T00:00:00Z\nend_time = ""\ncoordinator = "x"\nrelated_tasks = []\n'
             'related_artifacts = []\ntags = []\n+++\n\n# Session Log\n\n## Goal\n\n## Log Entries\n\n')
     for i in range(NLONG):
-        f.write(f"- [2026-01-01 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z] **note**: step-{i:04d} "
+        f.write(f"- [2026-01-01 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z] **delegation** · "
+                f"mode `dev-{i}`: step-{i:04d} "
                 + "of a long and careful run " * 3 + "\n")
 r, last = req("GET", f"/sessions/{LONG}/index.html")
 ids = re.findall(rb'<li id="L(\d+)"', last)
 check("a 3,000-entry session: its page shows the newest 100 entries and says which",
       r.status == 200 and len(ids) == 100 and b"step-2999" in last and b"step-2899 " not in last and
       b"Page 30 of 30" in last and b"3000 entries, oldest first; 2901 to 3000 shown" in last, (len(ids), last[:300]))
-check("a page of a 3,000-entry session stays small (under 64 KB)", len(last) < 64 * 1024, len(last))
+check("a page of a 3,000-entry session, every entry an open delegation, stays small (under 96 KB): "
+      "the newest 50 open items listed, the others marked in the timeline",
+      len(last) < 96 * 1024 and last.count(b"<li><span class=\"badge warn\">awaiting result</span>") == 50 and
+      b"Open items <span class=\"muted\">(3000)</span>" in last, len(last))
 seen_steps = set()
 page_links_ok = True
 for p in range(1, 31):
