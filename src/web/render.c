@@ -1873,6 +1873,11 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 	ruru_buf_addstr(out, "</span>");
 	if (stale)
 		ruru_buf_addstr(out, " <span class=\"badge bad\">stale</span>");
+	json_t *open_item = json_object_get(p, "open");
+	if (open_item) {
+		ruru_buf_addch(out, ' ');
+		open_badge(site, out, open_item);
+	}
 	ruru_buf_addf(out, " <span>%s</span> <span>proposed ",
 		      c.kind == RURU_CONFIRM_DIFF ? "a diff" : "new content");
 	if (c.created)
@@ -2008,16 +2013,34 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 			break;
 		struct ruru_error e = { 0 };
 		json_t *l = ruru_confirm_list(site->ws, i < n ? list[i].id : NULL, NULL, &e);
+		/* which of a session's proposals are open, and waiting for what:
+		 * its open items say (the library's one definition) */
+		json_t *open = i < n && json_array_size(l) ? open_items_of(site, list[i].id) : NULL;
 		size_t k;
 		json_t *p;
 		json_array_foreach(l, k, p) {
 			const char *a = json_string_value(json_object_get(p, "artifact"));
-			if (a && json_string_value(json_object_get(p, "status")))
+			if (!a || !json_string_value(json_object_get(p, "status")))
+				continue;
+			const char *in = i < n ? strstr(a, list[i].id) : NULL;
+			size_t j;
+			json_t *it;
+			json_array_foreach(open, j, it) {
+				const char *ia = json_string_value(json_object_get(it, "artifact"));
+				const char *kind = json_string_value(json_object_get(it, "kind"));
+				if (in && ia && kind && !strcmp(kind, "confirmation") &&
+				    !strcmp(in + strlen(list[i].id) + 1, ia)) {
+					json_object_set(p, "open", it);
+					break;
+				}
+			}
+			if (!json_object_get(seen, a)) /* the session's own listing first */
 				json_object_set(seen, a, p);
 		}
+		json_decref(open);
 		json_decref(l);
 	}
-	size_t np = json_object_size(seen), k = 0, npending = 0;
+	size_t np = json_object_size(seen), k = 0, npending = 0, nopen = 0;
 	json_t **ps = calloc(np + 1, sizeof *ps);
 	if (!ps)
 		abort();
@@ -2026,6 +2049,7 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 	json_object_foreach(seen, key, v) {
 		ps[k++] = v;
 		npending += !strcmp(jstr(v, "status"), "pending");
+		nopen += json_object_get(v, "open") != NULL;
 	}
 	qsort(ps, np, sizeof *ps, cmp_proposals);
 	head(site, out, "", "Confirmations");
@@ -2039,7 +2063,9 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 		ruru_buf_addstr(out, "<p class=\"muted\">No proposals.</p>\n");
 	else
 		ruru_buf_addf(out, "<p class=\"muted\">%zu waiting for a decision, %zu decided "
-				   "(newest decision first)</p>\n", npending, np - npending);
+				   "(newest decision first); %zu still open, waiting for a decision "
+				   "or an apply</p>\n",
+			      npending, np - npending, nopen);
 	site->titles = list;
 	site->ntitles = n;
 	for (size_t i = 0; i < np; i++)

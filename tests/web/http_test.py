@@ -451,6 +451,11 @@ check("timeline: only the entries the library holds open carry an open badge",
 check("the approved, not yet applied proposal is open (awaiting apply), the pending one awaits a decision",
       b'<span class="badge">awaiting apply</span>' in (sec.group(1) if sec else b"") and
       b"awaiting decision" in (sec.group(1) if sec else b""), sec.group(1)[:400] if sec else spage[:300])
+r, cpage = req("GET", "/confirm.html")
+c1 = card_of(cpage, oi1)
+check("the confirmations page marks the approved, not yet applied proposal as open (awaiting apply), "
+      "as the session's open items do",
+      b'<span class="badge">awaiting apply</span>' in c1 and b"awaiting apply" not in card_of(cpage, art), c1[:500])
 r, board = req("GET", "/tasks.html")
 card = re.search(rb'<li id="task-TASK-OPEN-2">.*?</li>', board, re.S)
 check("the task board marks the task an open delegation holds open",
