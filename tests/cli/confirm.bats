@@ -424,6 +424,28 @@ assert b["applied_from_sha256"] == "" and "--- /dev/null" in b["diff"] and "+new
 PY
 }
 
+@test "an applied change too long to keep, or made outside ruru, is said to be so, not shown as a diff" {
+	"$RURU" new "Applied2" >/dev/null
+	python3 -c 'import sys; sys.stdout.write("".join(f"old line {i}\n" for i in range(20000)))' > big.txt
+	python3 -c 'import sys; sys.stdout.write("".join(f"new line {i}\n" for i in range(20000)))' > big.new
+	a=$(propose big.txt big.new)
+	printf 'x\n' > hand.txt
+	printf 'y\n' > hand.new
+	b=$(propose hand.txt hand.new)
+	"$RURU" confirm approve "$a"
+	"$RURU" confirm approve "$b"
+	"$RURU" confirm apply "$a"
+	cp hand.new hand.txt # an executor wrote it by hand
+	"$RURU" confirm apply "$b"
+	grep -qx 'applied_diff = ""' "$(sidecar "$a")"
+	[ "$(wc -c < "$(sidecar "$a")")" -lt 4096 ]
+	"$RURU" confirm show "$a" > a.txt
+	grep -qx 'applied change: not kept (its diff was longer than 262144 bytes)' a.txt
+	refute grep -q '^-old line' a.txt
+	"$RURU" confirm show "$b" > b.txt
+	grep -qx 'applied change: none by ruru (the target already held the result)' b.txt
+}
+
 @test "apply writes exactly the decided result: a diff forced over a changed target is refused" {
 	"$RURU" new "Exact" >/dev/null
 	printf 'a\nb\nc\nd\ne\nf\ng\nh\n' > t
