@@ -1912,9 +1912,11 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 	if (stale)
 		ruru_buf_addstr(out, c.status == RURU_CONFIRM_PENDING
 					     ? "<p class=\"warn\">Stale: the target changed since the proposal; "
-					       "it cannot be decided (propose again).</p>\n"
+					       "it cannot be decided (propose again). The diff below is "
+					       "against the target as it is now.</p>\n"
 					     : "<p class=\"warn\">Stale: the target changed since the decision; "
-					       "apply will refuse it (propose again).</p>\n");
+					       "apply will refuse it (propose again). The diff below is "
+					       "against the target as it is now, not the one decided.</p>\n");
 	if (differs)
 		ruru_buf_addstr(out, "<p class=\"warn\">The decision record disagrees with the sidecar "
 				     "(run <code>ruru verify</code>).</p>\n");

@@ -423,8 +423,10 @@ async function main() {
 	ruru('confirm', 'apply', artApplied);
 	await page.goto(base + 'confirm.html');
 	const staleCard = page.locator('section.proposal', { has: page.locator('h2', { hasText: /^delta\.txt$/ }) });
-	check('approved, then the target changed: the card says stale',
-		(await staleCard.locator('.badge', { hasText: 'stale' }).count()) === 1, await staleCard.innerText().catch(() => ''));
+	check('approved, then the target changed: the card says stale, and what its diff is against',
+		(await staleCard.locator('.badge', { hasText: 'stale' }).count()) === 1 &&
+		(await staleCard.innerText()).includes('against the target as it is now, not the one decided'),
+		await staleCard.innerText().catch(() => ''));
 	const appliedCard = page.locator('section.proposal', { has: page.locator('h2', { hasText: /^eps\.txt$/ }) });
 	check('an applied proposal shows the change that was applied (the line it replaced too), labelled as applied',
 		(await appliedCard.locator('.diff tr.a td.c', { hasText: 'three' }).count()) === 1 &&
