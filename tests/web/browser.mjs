@@ -493,6 +493,25 @@ async function main() {
 
 
 	});
+	await section('without JavaScript', async () => {
+	// the same browser's cookie, JavaScript off: a decision is recorded and
+	// its answer shown; the timeline's pager is plain links
+	const artN = propose('nojs.txt', 'plain\n', 'plainer\n');
+	const noJs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1100, height: 800 } });
+	await noJs.addCookies(await ctx.cookies());
+	const p2 = await noJs.newPage();
+	p2.setDefaultTimeout(5000);
+	await p2.goto(base + 'confirm.html');
+	const f = p2.locator(`form.decide:has(input[name="artifact"][value="${artN}"])`);
+	await f.locator('textarea').fill('fine without scripts');
+	await Promise.all([p2.waitForURL(/confirm\.html\?done=approve(#.*)?$/), f.getByRole('button', { name: 'Approve' }).click()])
+		.catch(async (e) => { throw new Error(`${p2.url()} ${(await p2.locator('body').innerText()).slice(0, 300)}`); });
+	check('without JavaScript: approve is recorded and the answer shown',
+		/Approved/.test(await p2.locator('p[role="status"]').innerText()) && /status = "approved"/.test(sidecar(artN)) &&
+		sidecar(artN).includes('fine without scripts'), sidecar(artN));
+	await noJs.close();
+
+	});
 	await section('a long timeline', async () => {
 	// 300 entries: three pages of 100, the newest shown first; the pager
 	// is links; a live update keeps the page the person is on
