@@ -943,16 +943,29 @@ struct ruru_confirm {
 	bool payload_intact;   /* the artifact still hashes to payload_sha256 */
 	bool target_unchanged; /* the target still hashes to target_sha256 */
 	size_t payload_bytes;
+	/* An applied one (from its sidecar): what the apply wrote over.
+	 * applied_recorded false: not recorded (applied by an older ruru).
+	 * applied_from_sha256: the target's sha256 just before the apply
+	 * ("" when it did not exist; the result's own hash when the target
+	 * already held the result).  applied_diff: ruru's `diff -u` of that
+	 * content against the result, as the apply computed it (NULL when not
+	 * kept: the target already held the result, or the diff was longer
+	 * than RURU_APPLIED_DIFF_MAX bytes). */
+	bool applied_recorded;
+	char applied_from_sha256[65];
+	char *applied_diff;
 	/* propose only: an earlier proposal still pending with the same
 	 * target and the same result (NULL: none); the new one is made all
 	 * the same. */
 	char *duplicate_of;
 };
+#define RURU_APPLIED_DIFF_MAX (256u * 1024) /* longest applied diff a sidecar keeps */
 void ruru_confirm_release(struct ruru_confirm *c);
 /* {artifact, sidecar, session, target, kind, status, payload_sha256,
  *  target_sha256, result_sha256, nonce, created, decided_by, rationale, decided_at, delegated_to,
  *  task, applied_at, forced, already_applied, decision_record, payload_intact,
- *  target_unchanged, payload_bytes, duplicate_of (when set)} */
+ *  target_unchanged, payload_bytes, applied_from_sha256 (null unless recorded),
+ *  duplicate_of (when set)}; the applied diff is ruru_confirm_diff's */
 json_t *ruru_confirm_json(const struct ruru_confirm *c);
 
 /*
@@ -1022,7 +1035,9 @@ int ruru_confirm_load(struct ruru_ws *ws, const char *artifact, struct ruru_conf
  * diff writes — never the agent's diff text.  The bytes it reads must
  * still be those `c` (from ruru_confirm_load) describes: a payload or
  * result that changed since is RURU_ECONFLICT ("show it again").
- * Appends to *out. */
+ * An applied proposal's change is the one its apply recorded
+ * (c->applied_diff; nothing when none was kept), whatever the target
+ * holds now.  Appends to *out. */
 int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct ruru_buf *out,
 		      struct ruru_error *err);
 

@@ -490,8 +490,13 @@ static enum MHD_Result page(struct server *s, struct MHD_Connection *c, enum web
 		free(full);
 		if (!exact || (route == WEB_ARTIFACT && !is_artifact(s, id, rel)))
 			status = MHD_HTTP_NOT_FOUND;
-		else if (route == WEB_SESSION)
+		else if (route == WEB_SESSION) {
+			const char *pg = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
+			const char *ln = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "line");
+			site.entry_page = pg ? strtoul(pg, NULL, 10) : 0;
+			site.entry_line = ln ? strtoul(ln, NULL, 10) : 0;
 			rc = web_page_session(&site, id, &b, &e);
+		}
 		else if (route == WEB_ARTIFACT)
 			rc = web_page_artifact(&site, id, rel, &b, &e);
 	}

@@ -157,6 +157,7 @@ int confirm_records_agree(const struct loc *L, const struct ruru_confirm *c, con
 /* view.c */
 void confirm_view_release(struct view *v);
 int confirm_view_read(struct ruru_ws *ws, const struct ruru_confirm *c, struct view *v, struct ruru_error *err);
+int confirm_render_diff(struct ruru_ws *ws, const char *target, bool exists, const struct ruru_buf *cur, const struct ruru_buf *result, struct ruru_buf *out, struct ruru_error *err);
 int confirm_expect_check(struct ruru_ws *ws, const struct loc *L, const struct ruru_confirm *c, const struct ruru_confirm_expect *e, struct ruru_error *err);
 bool confirm_holds_result(const struct ruru_options *o, const struct ruru_confirm *c, const struct ruru_buf *payload, const struct ruru_buf *cur, const char *th, bool exists);
 

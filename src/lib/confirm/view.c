@@ -65,11 +65,35 @@ static int result_agrees(const struct loc *L, const struct ruru_confirm *c, cons
 			      L ? L->rel : c->artifact);
 }
 
+/* ruru's rendering of a change: `diff -u` of `cur` (the target's bytes;
+ * /dev/null when it does not exist) against `result`, labelled a/TARGET
+ * and b/TARGET.  Appends to *out. */
+int confirm_render_diff(struct ruru_ws *ws, const char *target, bool exists, const struct ruru_buf *cur,
+			const struct ruru_buf *result, struct ruru_buf *out, struct ruru_error *err)
+{
+	struct ruru_buf la = RURU_BUF_INIT, lb = RURU_BUF_INIT;
+	int rc = -1;
+	ruru_buf_addf(&la, "%s%s", exists ? "a/" : "", exists ? target : "/dev/null");
+	ruru_buf_addf(&lb, "b/%s", target);
+	const char *args[] = { "-u", "--label", la.ptr, "--label", lb.ptr, NULL };
+	if (ruru_diff_texts(&ws->opts, args, cur->ptr, cur->len, result->ptr, result->len, out, err) >= 0)
+		rc = 0;
+	ruru_buf_release(&la);
+	ruru_buf_release(&lb);
+	return rc;
+}
+
 int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct ruru_buf *out,
 		      struct ruru_error *err)
 {
+	/* Once applied, the target holds the result: the change is the one
+	 * the apply recorded, not one computed from the disk now. */
+	if (c->status == RURU_CONFIRM_APPLIED) {
+		if (c->applied_diff)
+			ruru_buf_addstr(out, c->applied_diff);
+		return 0;
+	}
 	struct view v;
-	struct ruru_buf la = RURU_BUF_INIT, lb = RURU_BUF_INIT;
 	int rc = -1;
 	if (confirm_view_read(ws, c, &v, err) < 0)
 		return -1;
@@ -77,19 +101,13 @@ int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct r
 	 * and what a decision binds (c's values) are one change. */
 	if (strcmp(v.ph, c->payload_sha256) || (c->target_unchanged && strcmp(v.th, c->target_sha256))) {
 		ruru_error_set(err, RURU_ECONFLICT, CHANGED_WHILE_READ);
-		goto out_view;
+		goto out;
 	}
 	if (result_agrees(NULL, c, &v, err) < 0)
-		goto out_view;
-	ruru_buf_addf(&la, "%s%s", v.exists ? "a/" : "", v.exists ? v.target : "/dev/null");
-	ruru_buf_addf(&lb, "b/%s", v.target);
-	const char *args[] = { "-u", "--label", la.ptr, "--label", lb.ptr, NULL };
-	if (ruru_diff_texts(&ws->opts, args, v.cur.ptr, v.cur.len, v.result.ptr, v.result.len, out, err) >= 0)
-		rc = 0;
-out_view:
+		goto out;
+	rc = confirm_render_diff(ws, v.target, v.exists, &v.cur, &v.result, out, err);
+out:
 	confirm_view_release(&v);
-	ruru_buf_release(&la);
-	ruru_buf_release(&lb);
 	return rc;
 }
 
