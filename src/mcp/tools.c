@@ -1411,8 +1411,8 @@ const struct mcp_tool mcp_tools[] = {
 	  .text = x_confirm_propose },
 	{ .name = "confirm_show",
 	  .set = MCP_SET_CORE,
-	  .description = "Target, status and diff of a proposal, to show the user (once applied, "
-			 "the change that was applied).",
+	  .description = "Target, status and diff of a proposal (once applied: the change made), "
+			 "to show the user.",
 	  .read_only = true,
 	  .run = t_confirm_show,
 	  .text = x_confirm_show },
