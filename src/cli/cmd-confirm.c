@@ -50,7 +50,7 @@ static int print_confirm(struct cli_ctx *ctx, const struct ruru_confirm *c, json
 static int field(FILE *f, const char *s)
 {
 	struct ruru_buf b = RURU_BUF_INIT;
-	ruru_text_escape(&b, s ? s : "", s ? strlen(s) : 0);
+	ruru_text_field(&b, s, NULL);
 	int rc = fputs(b.ptr ? b.ptr : "", f);
 	ruru_buf_release(&b);
 	return rc;
@@ -159,7 +159,9 @@ static void describe(FILE *f, const struct ruru_confirm *c)
 	field(f, c->artifact);
 	fputs("\ntarget:    ", f);
 	field(f, c->target);
-	fprintf(f, "%s\n", c->target_unchanged ? "" : "  (CHANGED since the proposal)");
+	fprintf(f, "%s\n", c->target_unchanged || c->status == RURU_CONFIRM_APPLIED
+				   ? ""
+				   : "  (CHANGED since the proposal)");
 	fprintf(f, "kind:      %s\n", ruru_confirm_kind_word(c->kind));
 	fprintf(f, "status:    %s", ruru_confirm_status_word(c->status));
 	if (c->decided_by && *c->decided_by) {
@@ -204,6 +206,24 @@ static void describe(FILE *f, const struct ruru_confirm *c)
 							 "(it will not be applied)");
 }
 
+/* What the diff below the description is: an applied proposal's is the
+ * change its apply recorded (or a line saying none was kept). */
+static void diff_heading(FILE *f, const struct ruru_confirm *c)
+{
+	if (c->status != RURU_CONFIRM_APPLIED)
+		return;
+	if (!c->applied_recorded)
+		fputs("applied change: not recorded (applied by an older ruru)\n", f);
+	else if (c->applied_diff)
+		fprintf(f, "applied change (recorded when it was applied over target_sha256 %s):\n",
+			*c->applied_from_sha256 ? c->applied_from_sha256 : "none");
+	else if (!strcmp(c->applied_from_sha256, c->result_sha256))
+		fputs("applied change: none by ruru (the target already held the result)\n", f);
+	else
+		fprintf(f, "applied change: not kept (its diff was longer than %u bytes)\n",
+			RURU_APPLIED_DIFF_MAX);
+}
+
 static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct ruru_ws *ws = cli_ws(ctx);
@@ -214,11 +234,14 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 	    ruru_confirm_diff(ws, &c, &diff, &ctx->err) < 0) {
 		rc = cli_fail(ctx);
 	} else if (ctx->json) {
-		rc = print_confirm(ctx, &c, json_pack("{s:s%}", "diff", diff.ptr, diff.len));
+		rc = print_confirm(ctx, &c, json_pack("{s:s%,s:s}", "diff", diff.ptr ? diff.ptr : "", diff.len,
+						     "diff_shows",
+						     c.status == RURU_CONFIRM_APPLIED ? "applied" : "proposed"));
 	} else {
 		struct ruru_buf shown = RURU_BUF_INIT;
 		describe(stdout, &c);
 		fputc('\n', stdout);
+		diff_heading(stdout, &c);
 		render_lines(&shown, &diff);
 		if (!cli_write(ctx, shown.ptr ? shown.ptr : "", shown.len))
 			rc = cli_fail(ctx);

@@ -18,7 +18,7 @@ int cli_init_hosts(struct cli_ctx *ctx, const char *dir, const char *spec, bool 
 	struct ruru_buf diff = RURU_BUF_INIT;
 	unsigned flags = (dry ? RURU_HOSTS_DRY_RUN : 0) | (remove ? RURU_HOSTS_REMOVE : 0) |
 			 (force ? RURU_HOSTS_FORCE : 0) | (capture ? RURU_HOSTS_CAPTURE : 0);
-	if (ruru_hosts_init(dir, spec, flags, report, &diff, &ctx->err) < 0) {
+	if (ruru_hosts_init(dir, &ctx->opts, spec, flags, report, &diff, &ctx->err) < 0) {
 		ruru_buf_release(&diff);
 		if (ctx->err.code == RURU_EUSAGE)
 			return cli_usage_error(ctx, "%s", ctx->err.msg);

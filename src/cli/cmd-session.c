@@ -66,13 +66,13 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 	bool existed = access(dotruru.ptr, F_OK) == 0;
 	ruru_buf_release(&dotruru);
 	unsigned hflags = RURU_HOSTS_DRY_RUN | (force ? RURU_HOSTS_FORCE : 0);
-	if (host && ruru_hosts_init(dir, host, hflags, NULL, NULL, &ctx->err) < 0)
+	if (host && ruru_hosts_init(dir, &ctx->opts, host, hflags, NULL, NULL, &ctx->err) < 0)
 		return ctx->err.code == RURU_EUSAGE ? cli_usage_error(ctx, "%s", ctx->err.msg)
 						    : cli_fail(ctx);
-	if ((git && ruru_ws_git_check(dir, &ctx->err) < 0) ||
+	if ((git && ruru_ws_git_check(dir, &ctx->opts, &ctx->err) < 0) ||
 	    (cli_set(a, INIT_MCP) && ruru_ws_init_mcp(dir, &mcp, &ctx->err) < 0) ||
 	    ruru_ws_init(dir, &ctx->err) < 0 ||
-	    (git && ruru_ws_init_git(dir, &attrs, &ctx->err) < 0)) {
+	    (git && ruru_ws_init_git(dir, &ctx->opts, &attrs, &ctx->err) < 0)) {
 		free(mcp);
 		return cli_fail(ctx);
 	}
@@ -224,8 +224,10 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *type = cli_val(a, LOG_TYPE);
 	bool adr_missing = false, artifact_missing = false;
+	size_t duplicate_of = 0;
 	struct ruru_log_input e = { .type = RURU_EV_NOTE, .adr_missing = &adr_missing,
-				    .artifact_missing = &artifact_missing };
+				    .artifact_missing = &artifact_missing,
+				    .duplicate_of = &duplicate_of };
 	if (type) {
 		e.type = ruru_event_parse(type);
 		if (e.type == RURU_EV_UNKNOWN) {
@@ -271,10 +273,22 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 	} else if (!id || (spawn ? !(new_task = ruru_task_delegate(ws, id, &tn, &e, &ctx->err))
 				 : ruru_session_log(ws, id, &e, &ctx->err) < 0)) {
 		rc = cli_fail(ctx);
-	} else if (ctx->json ? !cli_print_json(ctx, json_pack("{s:s, s:s, s:s?}", "session", id, "type",
-							     ruru_event_name(e.type), "task", new_task))
+	} else if (ctx->json ? !cli_print_json(ctx, json_pack("{s:s, s:s, s:s?, s:o?}", "session", id,
+							     "type", ruru_event_name(e.type), "task",
+							     new_task, "duplicate_of",
+							     duplicate_of ? json_integer((json_int_t)duplicate_of)
+									  : NULL))
 			   : new_task && printf("%s\n", new_task) < 0) {
 		rc = cli_fail(ctx);
+	}
+	/* One event, one entry: say why nothing was written (and then no
+	 * word about what the entry would have named). */
+	if (rc == 0 && duplicate_of) {
+		fprintf(stderr, "ruru: entry not written: it repeats the entry at line %zu of the "
+				"log (the same event, logged by a host's hook)\n",
+			duplicate_of);
+		adr_missing = artifact_missing = false;
+		e.message_len = 0;
 	}
 	/* An ADR may be written after the decision it records: logged, with
 	 * a word when there is no such file (yet). */

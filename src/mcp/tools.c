@@ -182,8 +182,10 @@ static void x_session_new(const json_t *r, struct ruru_buf *b)
 static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	bool adr_missing = false, artifact_missing = false;
+	size_t duplicate_of = 0;
 	struct ruru_log_input e = { .type = RURU_EV_NOTE, .adr_missing = &adr_missing,
-				    .artifact_missing = &artifact_missing };
+				    .artifact_missing = &artifact_missing,
+				    .duplicate_of = &duplicate_of };
 	const char *type = arg_str(args, "type");
 	if (type)
 		e.type = ruru_event_parse(type); /* the schema's enum made it valid */
@@ -198,7 +200,13 @@ static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_erro
 		return NULL;
 	}
 	json_t *r = json_pack("{s:s, s:s}", "session", id, "type", ruru_event_name(e.type));
-	if (adr_missing)
+	if (duplicate_of) {
+		json_object_set_new(r, "duplicate_of", json_integer((json_int_t)duplicate_of));
+		json_object_set_new(r, "warning",
+				    json_sprintf("not written: the entry at line %zu of the log already "
+						 "records this event (logged by a host's hook)",
+						 duplicate_of));
+	} else if (adr_missing)
 		json_object_set_new(r, "warning",
 				    json_string("logged, but no ADR file has that path (yet)"));
 	else if (artifact_missing)
@@ -215,6 +223,14 @@ static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_erro
 
 static void x_session_log(const json_t *r, struct ruru_buf *b)
 {
+	if (json_object_get(r, "duplicate_of")) {
+		ruru_buf_addstr(b, "Not logged in ");
+		add_field(b, r, "session", "?");
+		ruru_buf_addstr(b, ": ");
+		add_field(b, r, "warning", "");
+		ruru_buf_addch(b, '.');
+		return;
+	}
 	ruru_buf_addstr(b, "Logged ");
 	add_field(b, r, "type", "an entry");
 	ruru_buf_addstr(b, " in ");
@@ -964,8 +980,11 @@ static json_t *t_confirm_show(struct mcp_env *env, json_t *args, struct ruru_err
 		ruru_buf_release(&diff);
 		return NULL;
 	}
+	/* an applied proposal's diff is the change its apply recorded */
+	bool applied = c.status == RURU_CONFIRM_APPLIED;
 	json_t *r = confirm_result(&c);
-	json_object_set_new(r, "diff", json_stringn(diff.ptr, diff.len));
+	json_object_set_new(r, "diff", json_stringn(diff.ptr ? diff.ptr : "", diff.len));
+	json_object_set_new(r, "diff_shows", json_string(applied ? "applied" : "proposed"));
 	ruru_buf_release(&diff);
 	return r;
 }
@@ -989,7 +1008,8 @@ static void x_confirm_show(const json_t *r, struct ruru_buf *b)
 	add_opt(b, r, "applied_at", "applied");
 	if (json_is_false(json_object_get(r, "payload_intact")))
 		ruru_buf_addstr(b, "\nThe payload changed since it was proposed.");
-	if (json_is_false(json_object_get(r, "target_unchanged")))
+	if (json_is_false(json_object_get(r, "target_unchanged")) &&
+	    strcmp(get_s(r, "status") ? get_s(r, "status") : "", "applied"))
 		ruru_buf_addstr(b, "\nThe target changed since the proposal.");
 	/* What confirm_decide's `shown` takes, for clients that read only text. */
 	ruru_buf_addstr(b, "\nShown (confirm_decide's shown): payload_sha256 ");
@@ -999,11 +1019,16 @@ static void x_confirm_show(const json_t *r, struct ruru_buf *b)
 	ruru_buf_addstr(b, ", target_sha256 ");
 	add_field(b, r, "target_sha256", "none");
 	json_t *diff = json_object_get(r, "diff");
+	bool applied = !strcmp(get_s(r, "diff_shows") ? get_s(r, "diff_shows") : "", "applied");
 	if (!json_string_length(diff)) {
-		ruru_buf_addstr(b, "\n\nNo difference from the current target.");
+		ruru_buf_addstr(b, !applied ? "\n\nNo difference from the current target."
+				  : json_is_null(json_object_get(r, "applied_from_sha256"))
+					  ? "\n\nThe applied change was not recorded (applied by an older ruru)."
+					  : "\n\nThe applied change was not kept (the target already held "
+					    "the result, or the diff was too long).");
 		return;
 	}
-	ruru_buf_addstr(b, "\n\n");
+	ruru_buf_addstr(b, applied ? "\n\nThe change that was applied (recorded by the apply):\n" : "\n\n");
 	add_block(b, diff, "");
 }
 
@@ -1386,7 +1411,8 @@ const struct mcp_tool mcp_tools[] = {
 	  .text = x_confirm_propose },
 	{ .name = "confirm_show",
 	  .set = MCP_SET_CORE,
-	  .description = "Target, status and diff of a proposal, to show the user.",
+	  .description = "Target, status and diff of a proposal (once applied: the change made), "
+			 "to show the user.",
 	  .read_only = true,
 	  .run = t_confirm_show,
 	  .text = x_confirm_show },
