@@ -1129,8 +1129,16 @@ static void infer_fields(struct ruru_entry *e, size_t first_len)
 		size_t le = nl ? (size_t)(nl - m) : n, ln = le - o;
 		const char *l = m + o;
 		size_t v;
-		if ((v = block_key(l, ln, "mode")) < ln || (v = block_key(l, ln, "target mode")) < ln ||
-		    (v = block_key(l, ln, "assigned to")) < ln) {
+		/* the keys models write (and MDTM's own assigned_to) */
+		static const char *const mode_keys[] = { "mode", "target mode", "target_mode",
+							 "assigned to", "assigned_to", "delegated to",
+							 "delegated_to" };
+		static const char *const task_keys[] = { "task_id", "task id", "task", "mdtm task",
+							 "task file", "mdtm task file" };
+		v = ln;
+		for (size_t kk = 0; kk < sizeof(mode_keys) / sizeof(mode_keys[0]) && v == ln; kk++)
+			v = block_key(l, ln, mode_keys[kk]);
+		if (v < ln) {
 			/* after a key, a bare word is a slug too ("mode: architect") */
 			size_t w = 0;
 			while (v + w < ln && slug_char((unsigned char)l[v + w]))
@@ -1140,8 +1148,10 @@ static void infer_fields(struct ruru_entry *e, size_t first_len)
 			else if (w && is_alpha((unsigned char)l[v]))
 				set_inferred(e, RURU_FIELD_MODE, l + v, w);
 		}
-		if ((v = block_key(l, ln, "task_id")) < ln || (v = block_key(l, ln, "task id")) < ln ||
-		    (v = block_key(l, ln, "task")) < ln) {
+		v = ln;
+		for (size_t kk = 0; kk < sizeof(task_keys) / sizeof(task_keys[0]) && v == ln; kk++)
+			v = block_key(l, ln, task_keys[kk]);
+		if (v < ln) {
 			if (read_task(l + v, ln - v, &s, &k))
 				set_inferred(e, RURU_FIELD_TASK, l + v + s, k);
 		}
