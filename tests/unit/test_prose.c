@@ -55,6 +55,8 @@ static const struct want {
 	{ "Delegated the cache work.", RURU_EV_DELEGATION, "dev-rust", "TASK-RS-20250601-112500" },
 	{ "Received result for the cache", RURU_EV_RESULT, "dev-rust", "TASK-RS-20250601-112500" },
 	{ "Delegation of the API client", RURU_EV_DELEGATION, "dev-go", "TASK-API-20250601-1132-Client" },
+	/* a "---" YAML block under the entry is the entry's */
+	{ "Received the result of the API", RURU_EV_RESULT, "dev-go", "TASK-API-20250601-1132-Client" },
 	{ "Delegated to the frontend lead", RURU_EV_DELEGATION, NULL, NULL },
 	{ "Used the `search` tool", RURU_EV_RESULT, NULL, NULL },
 	/* "result" inside other words or sentences does not make a result */

@@ -503,8 +503,16 @@ static bool continues(const char *t, size_t len, size_t off)
 			size_t n = l.cend - l.start;
 			struct line_info bi;
 			memset(&bi, 0, sizeof(bi));
-			if (!starts(p, n, "**") || block_stamp(t, l, &bi))
-				return false; /* not a label, or an entry of its own */
+			if (block_stamp(t, l, &bi))
+				return false; /* an entry of its own */
+			if (!starts(p, n, "**")) {
+				/* a YAML block: "mode: dev-golang", "task_id: TASK-..." */
+				size_t k = 0;
+				while (k < n && k < 32 && (is_alpha((unsigned char)p[k]) || p[k] == '_' ||
+							   (k && (is_digit((unsigned char)p[k]) || p[k] == '-'))))
+					k++;
+				return k && k < n && p[k] == ':' && (k + 1 == n || p[k + 1] == ' ');
+			}
 			const char *c = memchr(p + 2, ':', n - 2);
 			const char *sp = memchr(p + 2, ' ', n - 2);
 			/* a label: "**Word:**" or "**Two words:**" before any stamp */
@@ -714,6 +722,8 @@ static enum ruru_event guess_type(const char *p, size_t n)
 		{ "user rejected", RURU_EV_CONFIRM_RESPONSE },
 		{ "delegat", RURU_EV_DELEGATION },
 		{ "received result", RURU_EV_RESULT },
+		{ "received the result", RURU_EV_RESULT },
+		{ "received a result", RURU_EV_RESULT },
 		{ "result from", RURU_EV_RESULT },
 		{ "received completion", RURU_EV_RESULT },
 		{ "reported completion", RURU_EV_RESULT },
