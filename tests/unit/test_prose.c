@@ -8,7 +8,8 @@
  * It also prints one line of figures: how many delegation and result
  * entries the fixture has, and how many were read with a task and with a
  * mode; and the same line for the compat corpus ($COMPAT_DIR, default
- * ../shared/compat-corpus) when it is beside the repository. */
+ * ../shared/compat-corpus) when it is beside the repository, as
+ * "# figure: ..." (tests/run.sh shows such lines). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -189,13 +190,14 @@ static void corpus_figures(void **state)
 	if (!d || !*d)
 		d = "../shared/compat-corpus";
 	if (stat(d, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		/* nothing to count (cmocka's TAP would report a skip as "not ok") */
 		printf("# compat corpus: not beside the repository (%s), no figure\n", d);
-		skip();
+		return;
 	}
 	assert_int_equal(nftw(d, visit, 16, FTW_PHYS), 0);
 	assert_true(corpus_logs > 0);
 	char what[64];
-	snprintf(what, sizeof(what), "compat corpus (%zu logs)", corpus_logs);
+	snprintf(what, sizeof(what), "figure: compat corpus (%zu logs)", corpus_logs);
 	print_figures(what, &corpus);
 }
 
