@@ -535,26 +535,19 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 	size_t len = s->len, off = body, lineno = 1 + count_lines(t, 0, body);
 	size_t counted_to = body;
 	bool in_section = whole, seen_head = false, seen_entry = false;
-	bool in_fence = false;
-	char fence_ch = 0;
-	size_t fence_n = 0;
-	while (off < len && !s->stopped) {
-		struct line l = line_at(t, len, off);
-		struct line_info li;
-		if (in_fence) {
-			/* Fenced lines are never entries or headings; they belong to
-			 * the entry above (a traceback pasted into a log), except an
-			 * entry line of ruru's, which ends an unclosed fence. */
-			enum fence_step fs = fence_step(t, l, fence_ch, fence_n);
-			in_fence = false;
-			if (fs != FENCE_CUT) {
-				in_fence = fs == FENCE_INSIDE;
-				extend(s, l.next);
-				off = l.next;
-				continue;
-			}
-		}
-		classify(t, l, &li);
+	struct fence_walk w = fence_walk_at(t, len, body);
+	struct line l;
+	struct line_info li;
+	while (!s->stopped && outside_next(&w, &l, &li)) {
+		/* Fenced lines are never entries or headings; they belong to the
+		 * entry above (a traceback pasted into a log), except an entry
+		 * line of ruru's, which ends an unclosed fence (the walk hands
+		 * it on as a line of its own). */
+		if (w.fenced_next)
+			extend(s, w.fenced_next);
+		off = l.start;
+		if (li.kind == LK_TEXT)
+			classify(t, l, &li);
 		bool after_blank = s->after_blank;
 		s->after_blank = li.kind == LK_BLANK;
 		switch (li.kind) {
@@ -583,9 +576,6 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 			extend(s, l.next);
 			break;
 		case LK_FENCE:
-			in_fence = true;
-			fence_ch = li.fence_ch;
-			fence_n = li.fence_n;
 			extend(s, l.next);
 			break;
 		case LK_LOGHEAD:
@@ -665,7 +655,7 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 			s->open_level = 0;
 			push(s, &f);
 			s->open = false;
-			off = o;
+			w.off = o;
 			continue;
 		}
 		case LK_ENTRY: {
@@ -688,8 +678,9 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 			break;
 		}
 		}
-		off = l.next;
 	}
+	if (!s->stopped && w.fenced_next)
+		extend(s, w.fenced_next); /* a fence left open at the end */
 	return seen_head;
 }
 
