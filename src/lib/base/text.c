@@ -255,7 +255,7 @@ uint64_t ruru_fnv1a(const void *p, size_t n)
 	return h;
 }
 
-int ruru_hexval(int c)
+int ruru_hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
