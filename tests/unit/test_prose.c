@@ -43,6 +43,8 @@ static const struct want {
 	{ "Created MDTM task `TASK-DB", RURU_EV_DELEGATION, "data-specialist", "TASK-DB-20250601-102000-Schema" },
 	{ "qa-lead: Created new MDTM", RURU_EV_DELEGATION, "test-e2e", "TASK-QA-250601-1030" },
 	{ "Coordinator: Created MDTM task file", RURU_EV_DELEGATION, NULL, "TASK-DOC-20250601-1040-Guide" },
+	{ "Assigned TASK-UI", RURU_EV_DELEGATION, "dev-react", "TASK-UI-20250601-1042" },
+	{ "Handed off TASK-OPS", RURU_EV_DELEGATION, "infra-specialist", "TASK-OPS-20250601-1043" },
 	{ "\xF0\x9F\x93\x8B Created MDTM review task", RURU_EV_DELEGATION, NULL, "TASK-REV-20250601-104500" },
 	{ "data-specialist: Completed", RURU_EV_RESULT, "data-specialist", "TASK-DB-20250601-102000-Schema" },
 	{ "`test-e2e` completed", RURU_EV_RESULT, "test-e2e", "TASK-QA-250601-1030" },

@@ -931,7 +931,8 @@ static enum ruru_event task_report_type(const char *p, size_t n)
 		if (at < done)
 			done = at;
 	}
-	if (creates_task(p, done))
+	if (creates_task(p, done) || find_ci(p, done, "assign") < done ||
+	    find_ci(p, done, "handed off") < done || find_ci(p, done, "handing off") < done)
 		return RURU_EV_DELEGATION;
 	return done < n ? RURU_EV_RESULT : RURU_EV_UNKNOWN;
 }
@@ -1103,7 +1104,16 @@ static void infer_fields(struct ruru_entry *e, size_t first_len)
 		set_inferred(e, RURU_FIELD_MODE, m + s, k);
 	if (e->type == RURU_EV_DELEGATION && !e->mode) {
 		/* "Created MDTM task `TASK-...` for `core-architect` to ...",
-		 * "... and assigned to `dev-fixer`" */
+		 * "... and assigned to `dev-fixer`", "Assigned TASK-... to
+		 * `dev-react`", "Handed off TASK-... to dev-react:" */
+		size_t as = find_ci(m, f1, "assign");
+		if (as == f1)
+			as = find_ci(m, f1, "handed off");
+		if (as == f1)
+			as = find_ci(m, f1, "handing off");
+		size_t to_at = as < f1 ? find_ci(m + as, f1 - as, " to ") : f1;
+		if (as < f1 && to_at < f1 - as && read_slug(m + as + to_at + 4, f1 - as - to_at - 4, &s, &k))
+			set_inferred(e, RURU_FIELD_MODE, m + as + to_at + 4 + s, k);
 		static const char *const to[] = { " assigned to ", " for " };
 		for (size_t w = 0; w < 2 && !e->mode; w++) {
 			size_t kw = strlen(to[w]);
