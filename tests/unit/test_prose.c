@@ -23,6 +23,7 @@
 
 #include "ruru.h"
 #include "entry.h"
+#include "open.h"
 
 #define FIXTURE "tests/fixtures/prose/session_log.md"
 
@@ -67,6 +68,11 @@ static const struct want {
 	/* a note on one task names it; one naming two names neither */
 	{ "`dev-fixer`: Updated the checklist", RURU_EV_UNKNOWN, NULL, "TASK-FIX-20250601-1150" },
 	{ "Compared TASK-A", RURU_EV_UNKNOWN, NULL, NULL },
+	{ "Created MDTM task `TASK-DASH", RURU_EV_DELEGATION, "dev-python", "TASK-DASH-20250601-1205" },
+	/* the task by its file's name, with a description after the ID */
+	{ "Received `attempt_completion`", RURU_EV_RESULT, "dev-python", "TASK-DASH-20250601-1205-FixDashboard" },
+	/* a "---" block: what happened is in its details */
+	{ "actor: roo-commander", RURU_EV_RESULT, "dev-rust", "TASK-RS-20250601-112500" },
 	{ "Preparing to update MDTM task", RURU_EV_UNKNOWN, NULL, "TASK-DOC-20250601-1040-Guide" },
 };
 #define NWANT (sizeof(want) / sizeof(want[0]))
@@ -169,6 +175,37 @@ static void fixture_forms(void **state)
 	print_figures("prose fixture", &f);
 }
 
+/* The open items of the fixture: a delegation whose result names the task
+ * by its file's name (ID and a description) is answered; one nothing
+ * answers stays open. */
+static void open_items_match_task_stems(void **state)
+{
+	(void)state;
+	struct figures f = { 0 };
+	struct ruru_entry *v;
+	size_t n = read_log(FIXTURE, &f, &v);
+	struct ruru_open *o = ruru_open_new();
+	for (size_t i = 0; i < n; i++)
+		ruru_open_feed(o, &v[i]);
+	json_t *none = json_array();
+	json_t *items = ruru_open_finish(o, NULL, "S", none, none);
+	bool dash = false, rev = false;
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it) {
+		const char *task = json_string_value(json_object_get(it, "task"));
+		dash |= task && !strncmp(task, "TASK-DASH-", 10);
+		rev |= task && !strcmp(task, "TASK-REV-20250601-104500");
+	}
+	assert_false(dash);
+	assert_true(rev);
+	json_decref(items);
+	json_decref(none);
+	for (i = 0; i < n; i++)
+		ruru_entry_release(&v[i]);
+	free(v);
+}
+
 /* ------------------------------------------------ the corpus, when beside */
 
 static struct figures corpus;
@@ -207,6 +244,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fixture_forms),
+		cmocka_unit_test(open_items_match_task_stems),
 		cmocka_unit_test(corpus_figures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -718,6 +718,7 @@ static enum ruru_event guess_type(const char *p, size_t n)
 		{ "result from", RURU_EV_RESULT },
 		{ "received completion", RURU_EV_RESULT },
 		{ "reported completion", RURU_EV_RESULT },
+		{ "attempt_completion", RURU_EV_RESULT }, /* the tool a mode reports back with */
 		{ "confirmation request", RURU_EV_CONFIRM_REQUEST },
 		{ "requested confirmation", RURU_EV_CONFIRM_REQUEST },
 		{ "asked for confirmation", RURU_EV_CONFIRM_REQUEST },
@@ -1075,10 +1076,17 @@ static bool says_error_level(const char *p, size_t n)
 	return starts_ci(p + i, n - i, "error:") || starts_ci(p + i, n - i, "error encountered");
 }
 
-static void infer_fields(struct ruru_entry *e, size_t first_len)
+/* The words of the line at `lead` (first_len long; the first line, or a
+ * "---" block's details) name the type and fields; key lines anywhere in
+ * the message name fields too. */
+static void infer_fields(struct ruru_entry *e, size_t lead, size_t first_len)
 {
-	const char *m = e->message ? e->message : "";
-	size_t n = e->message_len, f1 = first_len < n ? first_len : n;
+	const char *wm = e->message ? e->message : "";
+	size_t wn = e->message_len;
+	if (lead > wn)
+		lead = wn;
+	const char *m = wm + lead;
+	size_t n = wn - lead, f1 = first_len < n ? first_len : n;
 	size_t s, k;
 	if (says_error_level(m, f1) && e->type != RURU_EV_ERROR &&
 	    (e->type_inferred || e->type == RURU_EV_UNKNOWN)) {
@@ -1135,10 +1143,10 @@ static void infer_fields(struct ruru_entry *e, size_t first_len)
 		set_inferred(e, RURU_FIELD_TASK, m + s, k);
 	/* "**Mode:** x", "mode: x", "task_id: TASK-..." lines under it. */
 	bool block_ok = false;
-	for (size_t o = 0; o < n;) {
-		const char *nl = memchr(m + o, '\n', n - o);
-		size_t le = nl ? (size_t)(nl - m) : n, ln = le - o;
-		const char *l = m + o;
+	for (size_t o = 0; o < wn;) {
+		const char *nl = memchr(wm + o, '\n', wn - o);
+		size_t le = nl ? (size_t)(nl - wm) : wn, ln = le - o;
+		const char *l = wm + o;
 		size_t v;
 		/* the keys models write (and MDTM's own assigned_to) */
 		static const char *const mode_keys[] = { "mode", "target mode", "target_mode",
@@ -1168,7 +1176,7 @@ static void infer_fields(struct ruru_entry *e, size_t first_len)
 		}
 		if ((v = block_key(l, ln, "status")) < ln || (v = block_key(l, ln, "outcome")) < ln)
 			block_ok = block_ok || (says_success(l, ln) && !says_failure(l, ln));
-		o = nl ? le + 1 : n;
+		o = nl ? le + 1 : wn;
 	}
 	/* The outcome: of a result from its words; of any other entry but a
 	 * delegation or error only a plain success ("Successfully ...",
@@ -1215,6 +1223,44 @@ static void orphan_entry(const char *t, size_t len, const struct found *f, struc
 	if (msg.ptr)
 		msg.ptr[msg.len] = '\0';
 	e->message = ruru_buf_detach(&msg, &e->message_len);
+}
+
+/* A "---" block (timestamp:, actor:, event_type:, details: | ...) says
+ * what happened in its details: the line read as the block's first is
+ * that value's first line ("details: |" then "  Received completion
+ * signal from `dev-python` for MDTM task ..."), when there is one. */
+static void block_lead(const char *m, size_t n, size_t *lead, size_t *first_len)
+{
+	static const char *const keys[] = { "details:", "description:", "message:", "summary:" };
+	for (size_t o = 0; o < n;) {
+		const char *nl = memchr(m + o, '\n', n - o);
+		size_t le = nl ? (size_t)(nl - m) : n;
+		for (size_t w = 0; w < sizeof(keys) / sizeof(keys[0]); w++) {
+			if (!starts_ci(m + o, le - o, keys[w]))
+				continue;
+			size_t v = o + strlen(keys[w]);
+			while (v < le && (m[v] == ' ' || m[v] == '\t'))
+				v++;
+			if (v < le && m[v] != '|' && m[v] != '>') {
+				*lead = v; /* "details: Received result from ..." */
+				*first_len = le - v;
+				return;
+			}
+			if (le >= n)
+				return;
+			size_t b = le + 1; /* "details: |": the next line */
+			const char *nl2 = memchr(m + b, '\n', n - b);
+			size_t e2 = nl2 ? (size_t)(nl2 - m) : n;
+			while (b < e2 && (m[b] == ' ' || m[b] == '\t'))
+				b++;
+			if (b < e2) {
+				*lead = b;
+				*first_len = e2 - b;
+			}
+			return;
+		}
+		o = nl ? le + 1 : n;
+	}
 }
 
 static void lenient_entry(const char *t, size_t len, const struct found *f, struct ruru_entry *e)
@@ -1286,15 +1332,18 @@ static void lenient_entry(const char *t, size_t len, const struct found *f, stru
 	} else {
 		e->type = RURU_EV_UNKNOWN;
 	}
+	size_t lead = 0;
+	if (f->kind == EK_BLOCK)
+		block_lead(msg.ptr, msg.len, &lead, &first_len);
 	if (e->type == RURU_EV_UNKNOWN) {
-		size_t f1 = first_len < msg.len ? first_len : msg.len;
-		e->type = task_report_type(msg.ptr, f1);
+		size_t f1 = first_len < msg.len - lead ? first_len : msg.len - lead;
+		e->type = task_report_type(msg.ptr + lead, f1);
 		if (e->type == RURU_EV_UNKNOWN)
-			e->type = guess_type(msg.ptr, f1);
+			e->type = guess_type(msg.ptr + lead, f1);
 		e->type_inferred = e->type != RURU_EV_UNKNOWN;
 	}
 	e->message = ruru_buf_detach(&msg, &e->message_len);
-	infer_fields(e, first_len);
+	infer_fields(e, lead, first_len);
 }
 
 /* The line ending a body uses: that of its first line break (a body ruru
