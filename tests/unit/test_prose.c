@@ -73,6 +73,8 @@ static const struct want {
 	{ "Received `attempt_completion`", RURU_EV_RESULT, "dev-python", "TASK-DASH-20250601-1205-FixDashboard" },
 	/* a "---" block: what happened is in its details */
 	{ "actor: roo-commander", RURU_EV_RESULT, "dev-rust", "TASK-RS-20250601-112500" },
+	{ "ux-designer: Updated MDTM task", RURU_EV_RESULT, NULL, "TASK-UX-20250601-110700" },
+	{ "Task status of `TASK-WAIT", RURU_EV_UNKNOWN, NULL, "TASK-WAIT-20250601-1214" },
 	{ "Preparing to update MDTM task", RURU_EV_UNKNOWN, NULL, "TASK-DOC-20250601-1040-Guide" },
 };
 #define NWANT (sizeof(want) / sizeof(want[0]))

@@ -935,7 +935,13 @@ static enum ruru_event task_report_type(const char *p, size_t n)
 	if (creates_task(p, done) || find_ci(p, done, "assign") < done ||
 	    find_ci(p, done, "handed off") < done || find_ci(p, done, "handing off") < done)
 		return RURU_EV_DELEGATION;
-	return done < n ? RURU_EV_RESULT : RURU_EV_UNKNOWN;
+	if (done < n)
+		return RURU_EV_RESULT;
+	/* "Updated MDTM task `TASK-...` and set status to "🟢 Done"" */
+	size_t st = find_ci(p, n, "status to");
+	if (st < n && find_ci(p + st, n - st, "done") < n - st)
+		return RURU_EV_RESULT;
+	return RURU_EV_UNKNOWN;
 }
 
 /* Whether p[0..n) names one MDTM task and no other (the same ID may come
