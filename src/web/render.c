@@ -33,6 +33,9 @@ const char web_css[] =
 	"h1{font-size:1.6rem;margin:.5rem 0;overflow-wrap:anywhere}h2{font-size:1.25rem;margin-top:2rem}\n"
 	"table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .6rem;"
 	"border-bottom:1px solid var(--line);vertical-align:top}th a{color:inherit}\n"
+	"main{overflow-wrap:break-word}.meta,td a,td code{overflow-wrap:anywhere}"
+	"td a.badge{white-space:normal}td.nw a{overflow-wrap:normal}table.sessions th:first-child{width:30%}"
+	"table.tasks td{overflow-wrap:anywhere}\n"
 	".nw,time{white-space:nowrap}.id{display:block;color:var(--muted);font-size:.85rem;overflow-wrap:anywhere}\n"
 	".card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem;"
 	"margin:.75rem 0}\n"
@@ -713,7 +716,7 @@ static void session_row(struct web_site *site, struct ruru_buf *out, const struc
 	json_t *open = open_items_of(site, s->id);
 	size_t nopen = json_array_size(open);
 	json_decref(open);
-	ruru_buf_addstr(out, "</td><td data-label=\"Open\">");
+	ruru_buf_addstr(out, "</td><td data-label=\"Open\" class=\"nw\">");
 	if (nopen) {
 		struct ruru_buf p2 = RURU_BUF_INIT;
 		ruru_buf_addf(&p2, "sessions/%s/index.html", s->id);
@@ -1149,7 +1152,7 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 	if (!json_array_size(tasks))
 		ruru_buf_addstr(out, "<p class=\"muted\">No tasks.</p>\n");
 	else
-		ruru_buf_addstr(out, "<table><thead><tr><th scope=\"col\">Task</th>"
+		ruru_buf_addstr(out, "<table class=\"tasks\"><thead><tr><th scope=\"col\">Task</th>"
 				     "<th scope=\"col\">ID</th><th scope=\"col\">Status</th></tr></thead><tbody>\n");
 	json_array_foreach(tasks, i, v) {
 		const char *t = json_string_value(json_object_get(v, "title"));
@@ -1158,8 +1161,9 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 		str(site, out, t ? t : "(no task file)");
 		ruru_buf_addstr(out, "</td><td>");
 		task_link(site, out, root, json_string_value(json_object_get(v, "id")));
-		ruru_buf_addstr(out, "</td><td class=\"nw\">");
+		ruru_buf_addstr(out, "</td><td><span class=\"nw\">");
 		str(site, out, st ? st : "—");
+		ruru_buf_addstr(out, "</span>");
 		task_open_badge(site, out, v);
 		ruru_buf_addstr(out, "</td></tr>\n");
 	}
