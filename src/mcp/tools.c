@@ -1429,8 +1429,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .text = x_confirm_propose },
 	{ .name = "confirm_show",
 	  .set = MCP_SET_CORE,
-	  .description = "Target, status and diff of a proposal, to show the user (once applied, "
-			 "the change that was applied).",
+	  .description = "Target, status and diff of a proposal, to show the user.",
 	  .input = ARTIFACT,
 	  .required = "['artifact']",
 	  .read_only = true,
