@@ -515,7 +515,68 @@ while not line.startswith(b"data:") and time.time() - t0 < 5:
     line = ev.readline()
 check("a change event when a proposal is rewritten in place", line.startswith(b"data:") and time.time() - t0 < 2,
       (line, time.time() - t0))
+
+
+def next_event(stream, limit=10):
+    """The next data line of an event stream, or b"" after `limit` seconds."""
+    t0, got = time.time(), b""
+    while not got.startswith(b"data:") and time.time() - t0 < limit:
+        got = stream.readline()
+    return got
+
+
+# an artifact edited in place: only the workspace's watch sees it (the
+# polling fallback looks at logs, proposals and tasks), so the event
+# shows that live updates come from the watch
+time.sleep(0.3)
+with open(f".ruru/sessions/{sid}/artifacts/notes.md", "a") as f:
+    f.write("one more line\n")
+line = next_event(ev)
+check("live updates come from the workspace's watch: an artifact edited in place shows", line.startswith(b"data:"),
+      line)
 c.close()
+
+
+def live_server(extra_env):
+    """A second `ruru serve` (with extra_env): its process, and its event stream after the token exchange."""
+    p = subprocess.Popen([RURU, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=dict(os.environ, **extra_env))
+    atexit.register(lambda: p.poll() is None and p.kill())
+    m2 = re.match(r"http://127\.0\.0\.1:(\d+)/([0-9a-f]{32})/\?token=([0-9a-f]{32})$", p.stdout.readline().strip())
+    port2, prefix2 = int(m2.group(1)), "/" + m2.group(2)
+    k = http.client.HTTPConnection("127.0.0.1", port2, timeout=10)
+    k.putrequest("GET", prefix2 + "/?token=" + m2.group(3), skip_host=True)
+    k.putheader("Host", f"127.0.0.1:{port2}")
+    k.endheaders()
+    r2 = k.getresponse()
+    r2.read()
+    cookie2 = re.match(r"(ruru_session=[0-9a-f]{32});", r2.getheader("Set-Cookie") or "").group(1)
+    k.close()
+    k = http.client.HTTPConnection("127.0.0.1", port2, timeout=10)
+    k.putrequest("GET", prefix2 + "/events", skip_host=True)
+    k.putheader("Host", f"127.0.0.1:{port2}")
+    k.putheader("Cookie", cookie2)
+    k.endheaders()
+    stream = k.getresponse()
+    while stream.readline().strip():  # retry: 1000
+        pass
+    return p, k, stream
+
+
+# out of inotify watches (the first one fails): live updates still come,
+# from looking at the workspace again
+p2, k2, ev2 = live_server({"RURU_FAULT": "watch:1"})
+time.sleep(0.3)
+subprocess.run([RURU, "log", "--type", "note", "live without a watch"], check=True)
+line = next_event(ev2)
+check("out of inotify watches (RURU_FAULT=watch), serve's live updates fall back to looking: ruru log shows",
+      line.startswith(b"data:"), line)
+k2.close()
+p2.send_signal(signal.SIGTERM)
+try:
+    p2.wait(timeout=10)
+except subprocess.TimeoutExpired:
+    p2.kill()
 
 srv.send_signal(signal.SIGTERM)
 try:

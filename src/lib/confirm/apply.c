@@ -194,7 +194,7 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 		if (confirm_signature_checked_as(ws, &L, &side, &R, true, true, &se) == 0)
 			verified = ruru_strdup(R.rec.signer);
 	}
-	out->already = confirm_holds_result(ws->opts.tmpdir, out, &payload, &cur, th, exists);
+	out->already = confirm_holds_result(&ws->opts, out, &payload, &cur, th, exists);
 	/* A sidecar saying applied whose target does not hold the result: an
 	 * apply that failed and could not put the sidecar back.  It is applied
 	 * now, checked like any other. */
@@ -213,7 +213,7 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 			forced = true;
 		}
 		char rh[65];
-		if (confirm_result_of(ws->opts.tmpdir, out->kind, out->target, &cur, payload.ptr ? payload.ptr : "", payload.len,
+		if (confirm_result_of(&ws->opts, out->kind, out->target, &cur, payload.ptr ? payload.ptr : "", payload.len,
 			      &result, rh, err) < 0) {
 			/* Forced over a target the diff no longer fits: a
 			 * refusal; nothing is written and the proposal keeps its
@@ -265,7 +265,7 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 			json_t *ranges = out->kind == RURU_CONFIRM_DIFF ? confirm_added_ranges(payload.ptr, payload.len)
 					 : out->already
 						 ? json_pack("[[i, I]]", 1, (json_int_t)confirm_count_lines_of(result.ptr, result.len))
-						 : confirm_changed_lines(ws->opts.tmpdir, &cur, &result);
+						 : confirm_changed_lines(&ws->opts, &cur, &result);
 			if (out->kind == RURU_CONFIRM_CONTENT && out->already && !result.len)
 				json_array_clear(ranges);
 			struct ruru_buf lit = RURU_BUF_INIT;

@@ -6,6 +6,7 @@
  * under the lock.
  */
 #include "confirm_impl.h"
+#include "difftext.h"
 #include "banned.h"
 
 void confirm_view_release(struct view *v)
@@ -34,7 +35,7 @@ int confirm_view_read(struct ruru_ws *ws, const struct ruru_confirm *c, struct v
 	    strcmp(v->th, c->target_sha256)) {
 		ruru_buf_add(&v->result, v->cur.ptr, v->cur.len);
 		memcpy(v->rh, v->th, sizeof(v->rh));
-	} else if (confirm_result_of(ws->opts.tmpdir, c->kind, norm.ptr, &v->cur, v->payload.ptr ? v->payload.ptr : "",
+	} else if (confirm_result_of(&ws->opts, c->kind, norm.ptr, &v->cur, v->payload.ptr ? v->payload.ptr : "",
 			     v->payload.len, &v->result, v->rh, err) < 0) {
 		goto out;
 	}
@@ -70,26 +71,13 @@ static int result_agrees(const struct loc *L, const struct ruru_confirm *c, cons
 int confirm_render_diff(struct ruru_ws *ws, const char *target, bool exists, const struct ruru_buf *cur,
 			const struct ruru_buf *result, struct ruru_buf *out, struct ruru_error *err)
 {
-	struct scratch sc;
 	struct ruru_buf la = RURU_BUF_INIT, lb = RURU_BUF_INIT;
-	int rc = -1, status;
-	if (confirm_scratch_make(&sc, ws->opts.tmpdir, err) < 0)
-		return -1;
+	int rc = -1;
 	ruru_buf_addf(&la, "%s%s", exists ? "a/" : "", exists ? target : "/dev/null");
 	ruru_buf_addf(&lb, "b/%s", target);
-	const char *argv[] = { "diff", "-u", "--label", la.ptr, "--label", lb.ptr,
-			       exists ? sc.path[0] : "/dev/null", sc.path[2], NULL };
-	if (confirm_write_plain(sc.path[0], cur->ptr ? cur->ptr : "", cur->len, err) < 0 ||
-	    confirm_write_plain(sc.path[2], result->ptr ? result->ptr : "", result->len, err) < 0 ||
-	    confirm_run_capture(argv, out, &status, err) < 0)
-		goto out;
-	if (status > 1) {
-		ruru_error_set(err, RURU_EFAIL, "diff failed (exit %d)", status);
-		goto out;
-	}
-	rc = 0;
-out:
-	confirm_scratch_remove(&sc);
+	const char *args[] = { "-u", "--label", la.ptr, "--label", lb.ptr, NULL };
+	if (ruru_diff_texts(&ws->opts, args, cur->ptr, cur->len, result->ptr, result->len, out, err) >= 0)
+		rc = 0;
 	ruru_buf_release(&la);
 	ruru_buf_release(&lb);
 	return rc;
@@ -172,7 +160,7 @@ int confirm_expect_check(struct ruru_ws *ws, const struct loc *L, const struct r
  * undoing it gives back the bytes it was proposed against (for a new file:
  * applying it to nothing gives the target).
  */
-bool confirm_holds_result(const char *tmpdir, const struct ruru_confirm *c, const struct ruru_buf *payload,
+bool confirm_holds_result(const struct ruru_options *o, const struct ruru_confirm *c, const struct ruru_buf *payload,
 			 const struct ruru_buf *cur, const char *th, bool exists)
 {
 	if (!exists)
@@ -186,13 +174,13 @@ bool confirm_holds_result(const char *tmpdir, const struct ruru_confirm *c, cons
 	char h[65];
 	bool yes;
 	if (!*c->target_sha256) {
-		yes = confirm_diff_apply(tmpdir, "", 0, payload->ptr, payload->len, c->target, false, &res, &ignore) == 0;
+		yes = confirm_diff_apply(o, "", 0, payload->ptr, payload->len, c->target, false, &res, &ignore) == 0;
 		if (yes) {
 			ruru_sha256_hex(res.ptr, res.len, h);
 			yes = !strcmp(h, th);
 		}
 	} else {
-		yes = confirm_diff_apply(tmpdir, cur->ptr ? cur->ptr : "", cur->len, payload->ptr, payload->len,
+		yes = confirm_diff_apply(o, cur->ptr ? cur->ptr : "", cur->len, payload->ptr, payload->len,
 				 c->target, true, &res, &ignore) == 0;
 		if (yes) {
 			ruru_sha256_hex(res.ptr, res.len, h);
