@@ -12,6 +12,8 @@
 #include "cli.h"
 #include "banned.h"
 
+extern char **environ;
+
 const char *cli_root(const struct cli_ctx *ctx)
 {
 	if (ctx->root && *ctx->root)
@@ -93,6 +95,7 @@ void cli_options_from_env(struct ruru_options *o)
 	o->home = (v = getenv("HOME")) && *v ? v : NULL;
 	o->tmpdir = (v = getenv("TMPDIR")) && *v ? v : NULL;
 	o->user = (v = getenv("USER")) && *v ? v : NULL;
+	o->env = environ; /* what the programs ruru runs inherit */
 }
 
 char *cli_session(struct cli_ctx *ctx, struct ruru_ws *ws, const char *id)

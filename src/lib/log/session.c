@@ -66,7 +66,16 @@ static void get_time(const struct ruru_toml *doc, const char *key, const char *a
 		const struct ruru_toml_datetime *dt = ruru_toml_datetime(v);
 		*when = time_from_toml(dt, k);
 		char out[32];
-		ruru_time_format_rfc3339(*when, out);
+		if (k == RURU_TOML_DATETIME) {
+			ruru_time_format_rfc3339(*when, out);
+		} else {
+			/* a local date-time or date names no zone: shown as the
+			 * wall time it is, never as UTC */
+			snprintf(out, sizeof(out), "%04d-%02d-%02d", dt->year, dt->month, dt->day);
+			if (k == RURU_TOML_DATETIME_LOCAL)
+				snprintf(out + 10, sizeof(out) - 10, "T%02d:%02d:%02d", dt->hour, dt->minute,
+					 dt->second);
+		}
 		*text = ruru_strdup(out);
 	}
 }

@@ -364,14 +364,14 @@ void ruru_stage_drop(struct ruru_staged *s)
 
 /* ------------------------------------------------------------ appends */
 
-/* Open the existing last name of `w` for writing (`flags` besides
- * O_WRONLY): never through a symlink, never blocking on a FIFO; a leaf
- * that is not a file is refused as such (store_check_leaf).  The fd, or
- * -1 with `err`. */
-static int open_existing(const struct where *w, const char *path, int flags,
+/* Open the last name of `w` for writing (`flags` besides O_WRONLY; with
+ * O_CREAT it is made when missing, else it must exist): never through a
+ * symlink, never blocking on a FIFO; a leaf that is not a file is refused
+ * as such (store_check_leaf).  The fd, or -1 with `err`. */
+static int open_leaf(const struct where *w, const char *path, int flags,
 			 struct ruru_error *err)
 {
-	int fd = store_sys.open(w->dfd, w->name.ptr, O_WRONLY | flags | O_NOFOLLOW | O_NONBLOCK, 0);
+	int fd = store_sys.open(w->dfd, w->name.ptr, O_WRONLY | flags | O_NOFOLLOW | O_NONBLOCK, 0666);
 	if (fd >= 0)
 		return fd;
 	int e = errno;
@@ -380,6 +380,26 @@ static int open_existing(const struct where *w, const char *path, int flags,
 		return -1;
 	errno = e;
 	return store_sys_error(err, path, "cannot open");
+}
+
+/* Is the file open on `fd` a regular file of its own (one name)?  0 with
+ * *st filled; else -1 with err set and fd closed (`st` means nothing when
+ * fstat failed: say why, never judge it).  With `w`, a file that is not is
+ * looked at again by name first: what changed under us is reported. */
+static int own_file(int fd, const char *path, const struct where *w, struct stat *st,
+		    struct ruru_error *err)
+{
+	if (fstat(fd, st) < 0) {
+		store_sys_error(err, path, "cannot stat");
+	} else if (!S_ISREG(st->st_mode) || st->st_nlink > 1) {
+		struct stat now;
+		if (!w || store_check_leaf(w, path, &now, err) >= 0)
+			store_refuse(err, path, "is not a regular file of its own");
+	} else {
+		return 0;
+	}
+	store_quiet_close(fd);
+	return -1;
 }
 
 int ruru_store_append(struct ruru_store *store, const char *path, const void *data, size_t len,
@@ -395,21 +415,12 @@ int ruru_store_append_stat(struct ruru_store *store, const char *path, const voi
 	struct stat st;
 	if (store_open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
-	int fd = open_existing(&w, path, O_APPEND, err);
+	int fd = open_leaf(&w, path, O_APPEND, err);
 	if (fd < 0) {
 		store_where_release(&w);
 		return -1;
 	}
-	if (fstat(fd, &st) < 0) {
-		store_sys_error(err, path, "cannot stat");
-		store_quiet_close(fd);
-		store_where_release(&w);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_nlink > 1) {
-		if (store_check_leaf(&w, path, &st, err) >= 0) /* changed under us */
-			store_refuse(err, path, "is not a regular file of its own");
-		store_quiet_close(fd);
+	if (own_file(fd, path, &w, &st, err) < 0) {
 		store_where_release(&w);
 		return -1;
 	}
@@ -451,28 +462,10 @@ int ruru_store_overwrite(struct ruru_store *store, const char *path, const void 
 	struct stat st;
 	if (store_open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
-	int fd = store_sys.open(w.dfd, w.name.ptr, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0666);
-	if (fd < 0) {
-		int e = errno;
-		if ((e == ELOOP || e == ENXIO || e == EISDIR) && store_check_leaf(&w, path, &st, err) < 0) {
-			store_where_release(&w);
-			return -1;
-		}
-		errno = e;
-		store_sys_error(err, path, "cannot open");
-		store_where_release(&w);
-		return -1;
-	}
+	int fd = open_leaf(&w, path, O_CREAT, err);
 	store_where_release(&w);
-	int bad = fstat(fd, &st) < 0 ? -1 : !S_ISREG(st.st_mode) || st.st_nlink > 1;
-	if (bad) {
-		if (bad < 0)
-			store_sys_error(err, path, "cannot stat");
-		else
-			store_refuse(err, path, "is not a regular file of its own");
-		store_quiet_close(fd);
+	if (fd < 0 || own_file(fd, path, NULL, &st, err) < 0)
 		return -1;
-	}
 	if (store_write_all(fd, data, len, true) < 0) {
 		store_sys_error(err, path, "cannot write");
 		store_quiet_close(fd);
@@ -645,23 +638,14 @@ int ruru_store_truncate(struct ruru_store *store, const char *path, off_t size, 
 	struct stat st;
 	if (store_open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
-	int fd = open_existing(&w, path, 0, err);
+	int fd = open_leaf(&w, path, 0, err);
 	if (fd < 0) {
 		store_where_release(&w);
 		return -1;
 	}
-	/* `st` means nothing when fstat failed: say why, never judge it */
-	int bad = fstat(fd, &st) < 0 ? -1 : !S_ISREG(st.st_mode) || st.st_nlink > 1;
-	if (bad) {
-		if (bad < 0)
-			store_sys_error(err, path, "cannot stat");
-		else
-			store_refuse(err, path, "is not a regular file of its own");
-		store_quiet_close(fd);
-		store_where_release(&w);
-		return -1;
-	}
 	store_where_release(&w);
+	if (own_file(fd, path, NULL, &st, err) < 0)
+		return -1;
 	int rc = 0;
 	if (st.st_size > size) {
 		rc = store_sys.truncate(fd, size);
