@@ -131,6 +131,7 @@ struct scan {
 	size_t n, cap;
 	struct arena arena;
 	struct layout_seen lay[RURU_LAYOUT_COUNT];
+	bool lay_stale; /* `list`'s check: a layout folder's row is not as the folder is now */
 	struct nolog *nl;
 	size_t nnl, capnl;
 };
