@@ -289,18 +289,26 @@ static void x_session_set_status(const json_t *r, struct ruru_buf *b)
 	ruru_buf_addstr(b, ").");
 }
 
+/* Sessions session_list answers when no limit is given: the answer stays
+ * small on a workspace of thousands; `total` and `omitted` say what is left. */
+#define MCP_LIST_DEFAULT 50
+
 static json_t *t_session_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	struct ruru_session *list;
 	size_t n;
+	json_t *lim = json_object_get(args, "limit");
+	json_int_t want = lim ? json_integer_value(lim) : MCP_LIST_DEFAULT;
 	if (ruru_session_list(env->ws, ruru_status_from_word(arg_str(args, "status")), arg_str(args, "tag"),
 			      &list, &n, err) < 0)
 		return NULL;
+	size_t keep = want < 0 || (size_t)want > n ? n : (size_t)want;
 	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < keep; i++)
 		json_array_append_new(arr, ruru_session_json(&list[i], false, 0));
 	ruru_session_list_free(list, n);
-	return json_pack("{s:o}", "sessions", arr);
+	return json_pack("{s:o, s:I, s:I}", "sessions", arr, "total", (json_int_t)n, "omitted",
+			 (json_int_t)(n - keep));
 }
 
 /* One session on one line: ID, status, start, title, tags. */
@@ -328,7 +336,7 @@ static void x_session_list(const json_t *r, struct ruru_buf *b)
 {
 	json_t *a = json_object_get(r, "sessions"), *s;
 	size_t i;
-	if (!json_array_size(a)) {
+	if (!json_array_size(a) && json_integer_value(json_object_get(r, "total")) <= 0) {
 		ruru_buf_addstr(b, "No sessions.");
 		return;
 	}
@@ -336,6 +344,11 @@ static void x_session_list(const json_t *r, struct ruru_buf *b)
 	ruru_buf_addstr(b, ", newest first (ID, status, started, title):\n");
 	json_array_foreach(a, i, s)
 		add_session_row(b, s);
+	json_int_t left = json_integer_value(json_object_get(r, "omitted"));
+	if (left > 0)
+		ruru_buf_addf(b, "%" JSON_INTEGER_FORMAT " older of %" JSON_INTEGER_FORMAT
+			      " left out: pass a larger limit, or status or tag to narrow.\n",
+			      left, json_integer_value(json_object_get(r, "total")));
 }
 
 static json_t *t_session_show(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -1358,7 +1371,7 @@ const struct mcp_tool mcp_tools[] = {
 	{ .name = "session_continue",
 	  .set = MCP_SET_CORE,
 	  .description = "Resume a session (default: the active one, never an ended one); returns "
-			 "the digest to work from.",
+			 "its digest.",
 	  .more = MORE("max_chars"),
 	  .more_set = MCP_SET_ADMIN,
 	  .run = t_session_continue,

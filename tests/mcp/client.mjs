@@ -46,7 +46,7 @@ async function main() {
 		session_new: ['goal', 'description', 'coordinator', 'tags'],
 		session_log: ['session', 'type', 'message', 'mode', 'task', 'artifact', 'adr', 'outcome', 'source'],
 		session_set_status: ['session', 'status', 'reason'],
-		session_list: ['status', 'tag'],
+		session_list: ['status', 'tag', 'limit'],
 		session_show: ['session', 'entries'],
 		session_continue: ['session', 'max_chars'],
 		artifact_add: ['session', 'name', 'content'],

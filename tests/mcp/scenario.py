@@ -470,6 +470,34 @@ def bounded_answers(ws):
     print("# MCP answer sizes with a 2 MB entry: " + ", ".join(f"{k} {v}" for k, v in sizes.items()))
 
 
+def bounded_list(ws):
+    """session_list on a workspace of many sessions answers the newest 50,
+    says how many there are, and how to see more."""
+    os.makedirs(os.path.join(ws, ".ruru/sessions"))
+    for i in range(130):
+        sid = f"SESSION-many-{i:03d}"
+        os.makedirs(os.path.join(ws, ".ruru/sessions", sid))
+        with open(os.path.join(ws, ".ruru/sessions", sid, "session_log.md"), "w") as f:
+            f.write(f'+++\nid = "{sid}"\ntitle = "many {i}"\nstatus = "🟢 Active"\n'
+                    f'start_time = 2026-11-{1 + i // 24:02d}T{i % 24:02d}:00:00Z\n+++\n\n## Log Entries\n')
+    s = Server(ws, "2026-11-26T09:00:00Z")
+    r = s.rpc("tools/call", {"name": "session_list", "arguments": {}})
+    raw = json.dumps(r, ensure_ascii=False).encode()
+    good, sc, text = s.call("session_list")
+    ok(good and len(sc["sessions"]) == 50 and sc["total"] == 130 and sc["omitted"] == 80 and
+       sc["sessions"][0]["id"] == "SESSION-many-129" and "80 older of 130 left out" in text and
+       "limit" in text and len(raw) < 30_000,
+       f"session_list answers the newest 50 of 130 in {len(raw)} bytes, with total and how to see more",
+       text[-200:])
+    good, sc, text = s.call("session_list", limit=200)
+    ok(good and len(sc["sessions"]) == 130 and sc["omitted"] == 0 and "left out" not in text,
+       "session_list with a larger limit answers them all", sc.get("total") if good else text)
+    good, sc, text = s.call("session_list", limit=0)
+    ok(good and not sc["sessions"] and sc["total"] == 130 and text.startswith("0 sessions"),
+       "session_list with limit 0 answers only the count", text[:200])
+    s.close()
+
+
 def main(ws):
     subprocess.run([RURU, "init"], cwd=ws, env=env_at("2026-11-24T09:00:00Z"), check=True,
                    capture_output=True)
@@ -489,6 +517,9 @@ def main(ws):
     text_renderings(ws, names)
     after_the_end(ws)
     bounded_answers(ws)
+    many = os.path.join(ws, "many")
+    os.makedirs(many)
+    bounded_list(many)
     # The CLI words the same step its own way.
     os.makedirs(os.path.join(ws, "cli"))
     p = subprocess.run([RURU, "new", "cli side"], cwd=ws, env=env_at("2026-11-25T10:00:00Z"),

@@ -27,7 +27,7 @@
 	{ .name = "session", .help = "ID or prefix; default: active", .cli = RURU_ARG_CLI_SESSION }
 #define ARTIFACT_ROW                                                                              \
 	{ .name = "artifact", .help = "CONFIRM file from confirm_propose",                        \
-	  .cli = RURU_ARG_CLI_OPERAND, .required = true }
+	  .brief = "proposal's CONFIRM file", .cli = RURU_ARG_CLI_OPERAND, .required = true }
 #define TASK_OPERAND_ROW                                                                          \
 	{ .name = "task", .help = "MDTM task ID", .cli = RURU_ARG_CLI_OPERAND, .required = true }
 #define WORD(v) .type = RURU_ARG_WORD, .vocab = (v)
@@ -84,8 +84,8 @@ static const struct ruru_arg list_args[] = {
 	{ .name = "tag", .help = "only sessions with this tag", .brief = "filter" },
 	{ .name = "since", .no_mcp = true,
 	  .help = "only sessions started at or after DATE (YYYY-MM-DD or a date-time)" },
-	{ .name = "limit", .type = RURU_ARG_INTEGER, .no_mcp = true,
-	  .help = "only the N newest sessions" },
+	{ .name = "limit", .type = RURU_ARG_INTEGER, .help = "only the N newest sessions",
+	  .brief = "default 50" },
 };
 
 static const struct ruru_arg show_args[] = {
@@ -229,7 +229,7 @@ static const struct ruru_arg decide_args[] = {
 	  .help = "approve or reject: the user; skip: you", .cli = RURU_ARG_CLI_COMMAND },
 	{ .name = "reason", .help = "why (recorded in the sidecar and the log)", .brief = "why" },
 	{ .name = "shown", .type = RURU_ARG_OBJECT, .cli = RURU_ARG_CLI_NONE,
-	  .help = "as confirm_show returned it: refused if the proposal changed since" },
+	  .help = "as confirm_show returned it; refused if changed since" },
 	{ .name = "sign", .type = RURU_ARG_BOOLEAN, .no_mcp = true,
 	  .help = "sign the decision with your SSH key (ssh-keygen -Y sign)" },
 	{ .name = "key", .no_mcp = true,
