@@ -409,24 +409,33 @@ static void x_session_show(const json_t *r, struct ruru_buf *b)
 	add_field(b, r, "id", "?");
 	ruru_buf_addstr(b, ": ");
 	add_field(b, r, "title", "");
-	ruru_buf_addstr(b, "\nStatus: ");
-	add_field(b, r, "status_text", "?");
-	add_opt(b, r, "start_time", "started");
-	add_opt(b, r, "end_time", "ended");
-	add_opt(b, r, "coordinator", "coordinator");
 	ruru_buf_addstr(b, "\nLog: ");
 	add_field(b, r, "path", "?");
 	if (get_s(r, "problem")) {
 		ruru_buf_addstr(b, "\nInvalid: ");
 		add_field(b, r, "problem", NULL);
 	}
-	/* the list keys of the library's key table, those that hold something */
+	/* every other key of the library's key table that holds something,
+	 * under its label; a key with a "_text" twin (the status) shows the
+	 * text as written */
 	struct ruru_session_key key;
 	for (size_t k = 0; ruru_session_key(k, &key); k++) {
-		json_t *a = key.list ? json_object_get(r, key.name) : NULL;
-		if (json_array_size(a)) {
+		if (!strcmp(key.name, "id") || !strcmp(key.name, "title"))
+			continue; /* the first line's */
+		json_t *v = json_object_get(r, key.name);
+		if (key.list) {
+			if (json_array_size(v)) {
+				ruru_buf_addf(b, "\n%s: ", key.label);
+				add_list(b, v);
+			}
+			continue;
+		}
+		char twin[64];
+		snprintf(twin, sizeof twin, "%s_text", key.name);
+		const char *text = get_s(r, twin) ? twin : key.name;
+		if (json_string_length(json_object_get(r, text))) {
 			ruru_buf_addf(b, "\n%s: ", key.label);
-			add_list(b, a);
+			add_field(b, r, text, NULL);
 		}
 	}
 	json_t *goal = json_object_get(r, "goal");

@@ -498,6 +498,40 @@ def bounded_list(ws):
     s.close()
 
 
+ALL_KEYS_LOG = """+++
+id = "SESSION-all"
+title = "All keys"
+status = "🟡 Paused"
+start_time = 2026-11-20T08:00:00Z
+end_time = 2026-11-20T09:30:00Z
+coordinator = "coord-zz"
+related_tasks = ["TASK-A-20261120-080000"]
+related_artifacts = ["artifacts/a-zz.md"]
+tags = ["tag-zz"]
+source_summaries = ["SESSUM-zz.md"]
++++
+
+## Log Entries
+"""
+
+
+def every_key_shown(ws):
+    """session_show's text shows every front-matter key `ruru show` lists
+    (the library's key table), each with its value."""
+    os.makedirs(os.path.join(ws, ".ruru/sessions/SESSION-all"))
+    with open(os.path.join(ws, ".ruru/sessions/SESSION-all/session_log.md"), "w") as f:
+        f.write(ALL_KEYS_LOG)
+    out = subprocess.run([RURU, "show", "SESSION-all"], cwd=ws, env=env_at("2026-11-26T09:00:00Z"),
+                         capture_output=True, text=True).stdout
+    keys = [ln.split(":", 1) for ln in out.splitlines() if not ln.startswith(("entries:", " "))]
+    s = Server(ws, "2026-11-26T09:00:00Z")
+    good, sc, text = s.call("session_show", session="SESSION-all")
+    s.close()
+    missing = [k for k, v in keys if v.strip() not in text]
+    ok(good and len(keys) >= 10 and not missing,
+       f"session_show's text shows all {len(keys)} keys `ruru show` lists", (missing, text))
+
+
 def main(ws):
     subprocess.run([RURU, "init"], cwd=ws, env=env_at("2026-11-24T09:00:00Z"), check=True,
                    capture_output=True)
@@ -520,6 +554,7 @@ def main(ws):
     many = os.path.join(ws, "many")
     os.makedirs(many)
     bounded_list(many)
+    every_key_shown(many)
     # The CLI words the same step its own way.
     os.makedirs(os.path.join(ws, "cli"))
     p = subprocess.run([RURU, "new", "cli side"], cwd=ws, env=env_at("2026-11-25T10:00:00Z"),
