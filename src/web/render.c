@@ -1101,6 +1101,43 @@ static void open_section(struct web_site *site, struct ruru_buf *out, const stru
 	ruru_buf_addstr(out, "</ul>\n");
 }
 
+/* The front-matter card: every key of the library's key table but the
+ * title (the page's heading), under its label; the status, the times and
+ * the tags in their richer forms, any other key as its text. */
+static void session_keys(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s,
+			 const char *root)
+{
+	struct ruru_session_key key;
+	for (size_t k = 0; ruru_session_key(k, &key); k++) {
+		if (!strcmp(key.name, "title"))
+			continue;
+		size_t n;
+		const char *const *v = ruru_session_key_value(s, k, &n);
+		bool start = !strcmp(key.name, "start_time"), end = !strcmp(key.name, "end_time");
+		ruru_buf_addstr(out, "\n<dt>");
+		str(site, out, key.label);
+		ruru_buf_addstr(out, start || end ? "</dt><dd class=\"nw\">" : "</dt><dd>");
+		if (!strcmp(key.name, "status"))
+			status_cell(site, out, s);
+		else if ((start && s->start) || (end && s->end))
+			utc(out, start ? s->start : s->end, false);
+		else if (!strcmp(key.name, "tags") && n)
+			for (size_t t = 0; t < n; t++)
+				tag_link(site, out, root, v[t]);
+		else {
+			size_t shown = 0;
+			for (size_t i = 0; i < n; i++)
+				if (v[i] && *v[i]) {
+					ruru_buf_addstr(out, shown++ ? ", " : "");
+					str(site, out, v[i]);
+				}
+			if (!shown)
+				ruru_buf_addstr(out, "—");
+		}
+		ruru_buf_addstr(out, "</dd>");
+	}
+}
+
 /* A session page's page `site->entry_page` (or the one holding
  * `site->entry_line`), from what was read once for all its pages. */
 static void session_page(struct web_site *site, const struct ruru_session *sp, json_t *tasks, json_t *arts,
@@ -1111,28 +1148,9 @@ static void session_page(struct web_site *site, const struct ruru_session *sp, j
 	head(site, out, root, s.title && *s.title ? s.title : s.id);
 	ruru_buf_addstr(out, "<h1>");
 	str(site, out, s.title && *s.title ? s.title : s.id);
-	ruru_buf_addstr(out, "</h1>\n<section class=\"card\" aria-label=\"front matter\"><dl>\n<dt>Session</dt><dd>");
-	str(site, out, s.id);
-	ruru_buf_addstr(out, "</dd>\n<dt>Status</dt><dd>");
-	status_cell(site, out, &s);
-	ruru_buf_addstr(out, "</dd>\n<dt>Started</dt><dd class=\"nw\">");
-	if (s.start)
-		utc(out, s.start, false);
-	else
-		str(site, out, s.start_text && *s.start_text ? s.start_text : "—");
-	ruru_buf_addstr(out, "</dd>\n<dt>Ended</dt><dd class=\"nw\">");
-	if (s.end)
-		utc(out, s.end, false);
-	else
-		str(site, out, s.end_text && *s.end_text ? s.end_text : "—");
-	ruru_buf_addstr(out, "</dd>\n<dt>Coordinator</dt><dd>");
-	str(site, out, s.coordinator ? s.coordinator : "—");
-	ruru_buf_addstr(out, "</dd>\n<dt>Tags</dt><dd>");
-	for (size_t t = 0; t < s.ntags; t++)
-		tag_link(site, out, root, s.tags[t]);
-	if (!s.ntags)
-		ruru_buf_addstr(out, "—");
-	ruru_buf_addstr(out, "</dd>\n<dt>Log</dt><dd><code>");
+	ruru_buf_addstr(out, "</h1>\n<section class=\"card\" aria-label=\"front matter\"><dl>");
+	session_keys(site, out, &s, root);
+	ruru_buf_addstr(out, "\n<dt>Log</dt><dd><code>");
 	str(site, out, s.path);
 	ruru_buf_addstr(out, "</code></dd>\n</dl></section>\n");
 	if (s.goal && *s.goal) {

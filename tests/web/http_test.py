@@ -128,6 +128,23 @@ check("no Host -> refused", r.status in (400, 421, 403), r.status)
 r, body = req("GET", f"/sessions/{sid}/index.html")
 check("session page: timeline with the message as text",
       r.status == 200 and b"&lt;b&gt;not bold&lt;/b&gt;" in body, r.status)
+# every front-matter key `ruru show` lists (the library's key table) is on
+# the session page's card, each with its value (its last word; a time: its date)
+os.makedirs(".ruru/sessions/SESSION-all")
+with open(".ruru/sessions/SESSION-all/session_log.md", "w") as f:
+    f.write('+++\nid = "SESSION-all"\ntitle = "All keys"\nstatus = "🟡 Paused"\n'
+            'start_time = 2026-11-20T08:00:00Z\nend_time = 2026-11-20T09:30:00Z\n'
+            'coordinator = "coord-zz"\nrelated_tasks = ["TASK-A-20261120-080000"]\n'
+            'related_artifacts = ["artifacts/a-zz.md"]\ntags = ["tag-zz"]\n'
+            'source_summaries = ["SESSUM-zz.md"]\n+++\n\n## Log Entries\n')
+keys = [ln.split(":", 1) for ln in run("show", "SESSION-all").splitlines() if not ln.startswith("entries:")]
+r, body = req("GET", "/sessions/SESSION-all/index.html")
+card = body.decode().split('aria-label="front matter"', 1)[-1].split("</section>", 1)[0]
+missing = [k for k, v in keys if k != "title" and v.split()[-1][:10] not in card]
+check(f"session page: the card shows the {len(keys)} keys ruru show lists (title as the heading)",
+      r.status == 200 and len(keys) >= 10 and not missing and card.count("<dt>") == len(keys),
+      (missing, card.count("<dt>"), card[:600]))
+shutil.rmtree(".ruru/sessions/SESSION-all")
 r, body = req("GET", f"/sessions/{sid}/artifacts/notes.md.html")
 check("artifact page: Markdown rendered, raw HTML escaped",
       r.status == 200 and b"<h1>Notes</h1>" in body and b"&lt;script&gt;" in body, r.status)
