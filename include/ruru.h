@@ -26,6 +26,10 @@
 
 #include <jansson.h>
 
+/* Results are typed structs; each has a converter to the JSON that
+ * `--json` and MCP print (jansson's json_t, which is struct json_t). */
+struct json_t;
+
 /* The version: numbers to compare at compile time
  * (#if RURU_VERSION_NUMBER >= 100), a string to show; ruru_version_number()
  * and ruru_version() say which library a program was linked with. */
@@ -733,9 +737,37 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
  * folder, the log itself, and unsafe paths are RURU_EREFUSED. */
 int ruru_artifact_path(struct ruru_ws *ws, const char *id, const char *given, struct ruru_buf *out,
 		       struct ruru_error *err);
-/* Artifacts of a session: related_artifacts plus files found on disk,
- * as JSON [{path, recorded, exists, bytes}]. */
-json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+/* One artifact of a session (an element of struct ruru_artifact_list). */
+struct ruru_artifact_info {
+	char *path;       /* relative to the session folder: "artifacts/notes.md" */
+	bool recorded;    /* named in related_artifacts */
+	bool exists;      /* the file is there (a recorded one may be missing) */
+	long long bytes;  /* its size; -1 when it does not exist */
+	const char *type; /* its V7 type (ruru_artifact_list_typed), else NULL; static */
+};
+/* Artifacts of a session: those of related_artifacts in their order, then
+ * the files found on disk that none records, by name (proposals' sidecars
+ * are not artifacts).  Free with ruru_artifact_list_free(). */
+struct ruru_artifact_list {
+	char *session; /* the session's ID */
+	struct ruru_artifact_info *v;
+	size_t n;
+};
+struct ruru_artifact_list *ruru_artifact_list(struct ruru_ws *ws, const char *id,
+					      struct ruru_error *err);
+void ruru_artifact_list_free(struct ruru_artifact_list *l);
+/* The artifact of `l` at `path` (relative to the session folder), NULL
+ * when none; borrowed from l. */
+const struct ruru_artifact_info *ruru_artifact_list_find(const struct ruru_artifact_list *l,
+							 const char *path);
+/* The JSON of `artifact list --json` and MCP artifact_list: {session,
+ * artifacts: [{path, recorded, exists, bytes (null when missing)[, type]}]}
+ * (new reference). */
+struct json_t *ruru_artifact_list_json(const struct ruru_artifact_list *l);
+/* Its text, for a person and a model alike: "N artifacts in session ID:"
+ * then a line each, tab-separated: path[, type], "recorded" or
+ * "unrecorded", "N bytes" or "missing" (workspace text escaped). */
+void ruru_artifact_list_text(const struct ruru_artifact_list *l, struct ruru_buf *out);
 
 /* Link an MDTM task (related_tasks, unique; no event). */
 int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct ruru_error *err);
@@ -1489,8 +1521,8 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 			    char **rel, struct ruru_error *err);
 /* ruru_artifact_list() limited to typed artifacts (of `type`, or all when
  * NULL), each with its "type". */
-json_t *ruru_artifact_list_typed(struct ruru_ws *ws, const char *id, const char *type,
-				 struct ruru_error *err);
+struct ruru_artifact_list *ruru_artifact_list_typed(struct ruru_ws *ws, const char *id,
+						    const char *type, struct ruru_error *err);
 
 /*
  * Summarize a session (doc/design.md §4): write <summaries>/SESSUM-<ID>-<YYMMDDHHMM>.md

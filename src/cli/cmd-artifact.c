@@ -140,27 +140,40 @@ static void print_row(const char *const *f, size_t n)
 	ruru_buf_release(&line);
 }
 
-static void artifact_line(json_t *v)
+/* A result's JSON (--json) or its text (the library's renderer). */
+static int print_result(struct cli_ctx *ctx, json_t *json, const struct ruru_buf *text)
 {
-	json_t *bytes = json_object_get(v, "bytes");
-	const char *f[] = { json_string_value(json_object_get(v, "path")),
-			    json_is_true(json_object_get(v, "recorded")) ? "recorded" : "unrecorded",
-			    json_is_integer(bytes) ? "present" : "missing" };
-	print_row(f, 3);
-}
-
-/* Artifacts: all, or the typed ones of `type` (artifact list --type). */
-static json_t *artifact_list(struct ruru_ws *ws, const char *id, const char *type,
-			     struct ruru_error *err)
-{
-	return type ? ruru_artifact_list_typed(ws, id, type, err) : ruru_artifact_list(ws, id, err);
+	if (ctx->json)
+		return cli_print_json(ctx, json) ? 0 : cli_fail(ctx);
+	json_decref(json);
+	return cli_write(ctx, text->ptr, text->len) ? 0 : cli_fail(ctx);
 }
 
 enum { LIST_TYPE, LIST_NOPTS };
 
+/* Artifacts: all, or the typed ones of --type. */
 static int cmd_artifact_list(struct cli_ctx *ctx, struct cli_args *a)
 {
-	return print_list(ctx, artifact_list, cli_val(a, LIST_TYPE), "artifacts", artifact_line);
+	struct ruru_ws *ws = cli_ws(ctx);
+	char *id = ws ? cli_session(ctx, ws, NULL) : NULL;
+	const char *type = cli_val(a, LIST_TYPE);
+	struct ruru_artifact_list *l = !id ? NULL
+				       : type ? ruru_artifact_list_typed(ws, id, type, &ctx->err)
+					      : ruru_artifact_list(ws, id, &ctx->err);
+	int rc;
+	if (!l) {
+		rc = cli_fail(ctx);
+	} else {
+		struct ruru_buf text = RURU_BUF_INIT;
+		if (!ctx->json)
+			ruru_artifact_list_text(l, &text);
+		rc = print_result(ctx, ctx->json ? ruru_artifact_list_json(l) : NULL, &text);
+		ruru_buf_release(&text);
+	}
+	ruru_artifact_list_free(l);
+	free(id);
+	ruru_ws_free(ws);
+	return rc;
 }
 
 static int cmd_task_link(struct cli_ctx *ctx, struct cli_args *a)

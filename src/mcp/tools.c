@@ -582,29 +582,15 @@ static json_t *list_of(struct mcp_env *env, json_t *args, const char *key,
 
 static json_t *t_artifact_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	return list_of(env, args, "artifacts", ruru_artifact_list, err);
-}
-
-static void x_artifact_list(const json_t *r, struct ruru_buf *b)
-{
-	json_t *a = json_object_get(r, "artifacts"), *x;
-	size_t i;
-	add_count(b, json_array_size(a), "artifact", "artifacts");
-	ruru_buf_addstr(b, " in session ");
-	add_field(b, r, "session", "?");
-	ruru_buf_addstr(b, json_array_size(a) ? ":\n" : ".");
-	json_array_foreach(a, i, x)
-	{
-		add_field(b, x, "path", "?");
-		if (json_is_false(json_object_get(x, "exists")))
-			ruru_buf_addstr(b, "  (missing)");
-		else
-			ruru_buf_addf(b, "  (%" JSON_INTEGER_FORMAT " bytes)",
-				      json_integer_value(json_object_get(x, "bytes")));
-		if (json_is_false(json_object_get(x, "recorded")))
-			ruru_buf_addstr(b, "  not in related_artifacts");
-		ruru_buf_addch(b, '\n');
-	}
+	char *id = session_of(env, args, err);
+	struct ruru_artifact_list *l = id ? ruru_artifact_list(env->ws, id, err) : NULL;
+	free(id);
+	if (!l)
+		return NULL;
+	ruru_artifact_list_text(l, &env->text);
+	json_t *r = ruru_artifact_list_json(l);
+	ruru_artifact_list_free(l);
+	return r;
 }
 
 static json_t *t_task_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -1382,8 +1368,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .description = "List the session artifacts.",
 	  .input = SESSION,
 	  .read_only = true,
-	  .run = t_artifact_list,
-	  .text = x_artifact_list },
+	  .run = t_artifact_list },
 	{ .name = "task_link",
 	  .set = MCP_SET_TASKS,
 	  .description = "Link an MDTM task to the session.",

@@ -740,16 +740,11 @@ static void root_of(struct ruru_buf *root, const char *page)
 			ruru_buf_addstr(root, "../");
 }
 
-static bool listed_artifact(json_t *arts, const char *path)
+/* Is `path` an artifact of the list that is there to show? */
+static bool listed_artifact(const struct ruru_artifact_list *arts, const char *path)
 {
-	size_t i;
-	json_t *a;
-	json_array_foreach(arts, i, a) {
-		const char *p = json_string_value(json_object_get(a, "path"));
-		if (p && !strcmp(p, path) && json_is_true(json_object_get(a, "exists")))
-			return true;
-	}
-	return false;
+	const struct ruru_artifact_info *a = ruru_artifact_list_find(arts, path);
+	return a && a->exists;
 }
 
 /* An entry's colour: errors and failures red, successes and approvals
@@ -786,8 +781,8 @@ static void field(struct web_site *site, struct ruru_buf *out, const char *label
 /* The timeline: an entry is a line of facts (type, time, mode, task,
  * artifact, ADR, source, outcome) over its message.  Kept lean: an export
  * of a thousand sessions is mostly these. */
-static void timeline(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s, json_t *arts,
-		     json_t *tasks)
+static void timeline(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s,
+		     const struct ruru_artifact_list *arts, json_t *tasks)
 {
 	const char *root = "../../";
 	ruru_buf_addf(out, "<h2>Timeline</h2>\n<p class=\"muted\">%zu entr%s</p>\n<ol class=\"timeline\">\n",
@@ -862,7 +857,7 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 	if (ruru_session_load(site->ws, id, RURU_LOAD_ENTRIES, &s, err) < 0)
 		return -1;
 	json_t *tasks = ruru_task_list(site->ws, id, err);
-	json_t *arts = tasks ? ruru_artifact_list(site->ws, id, err) : NULL;
+	struct ruru_artifact_list *arts = tasks ? ruru_artifact_list(site->ws, id, err) : NULL;
 	if (!arts) {
 		json_decref(tasks);
 		ruru_session_release(&s);
@@ -926,22 +921,21 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 		ruru_buf_addstr(out, "</tbody></table>\n");
 
 	ruru_buf_addstr(out, "<h2>Artifacts</h2>\n");
-	if (!json_array_size(arts))
+	if (!arts->n)
 		ruru_buf_addstr(out, "<p class=\"muted\">No artifacts.</p>\n");
 	else
 		ruru_buf_addstr(out, "<ul>\n");
-	json_array_foreach(arts, i, v) {
-		const char *p = json_string_value(json_object_get(v, "path"));
+	for (i = 0; i < arts->n; i++) {
+		const char *p = arts->v[i].path;
 		ruru_buf_addstr(out, "<li>");
-		if (json_is_true(json_object_get(v, "exists"))) {
+		if (arts->v[i].exists) {
 			struct ruru_buf h = RURU_BUF_INIT;
 			ruru_buf_addf(&h, "%s.html", p);
 			ruru_buf_addstr(out, "<a");
 			href(out, "", h.ptr);
 			ruru_buf_addstr(out, ">");
 			str(site, out, p);
-			ruru_buf_addf(out, "</a> <span class=\"muted\">%lld bytes</span>",
-				      (long long)json_integer_value(json_object_get(v, "bytes")));
+			ruru_buf_addf(out, "</a> <span class=\"muted\">%lld bytes</span>", arts->v[i].bytes);
 			ruru_buf_release(&h);
 		} else {
 			str(site, out, p);
@@ -949,11 +943,11 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 		}
 		ruru_buf_addstr(out, "</li>\n");
 	}
-	if (json_array_size(arts))
+	if (arts->n)
 		ruru_buf_addstr(out, "</ul>\n");
 	foot(site, out, root);
 	json_decref(tasks);
-	json_decref(arts);
+	ruru_artifact_list_free(arts);
 	ruru_session_release(&s);
 	return 0;
 }
@@ -1027,13 +1021,14 @@ static void front_matter(struct web_site *site, struct ruru_buf *out, const char
 struct links {
 	struct web_site *site;
 	const char *rel; /* the page's artifact, relative to the session folder */
-	json_t *arts;
+	const struct ruru_artifact_list *arts;
 };
 
 static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p, bool top);
 static void markdown(struct ruru_buf *out, const char *md, size_t len, const struct links *l);
 
-static int artifact_body(struct web_site *site, const char *id, const char *rel, json_t *arts,
+static int artifact_body(struct web_site *site, const char *id, const char *rel,
+			 const struct ruru_artifact_list *arts,
 			 struct ruru_buf *data, int kind, struct ruru_buf *out, struct ruru_error *err)
 {
 	const char *base = strrchr(rel, '/');
@@ -1102,7 +1097,7 @@ int web_page_artifact(struct web_site *site, const char *id, const char *rel,
 		return -1;
 	}
 	struct ruru_error ae = { 0 };
-	json_t *arts = ruru_artifact_list(site->ws, id, &ae);
+	struct ruru_artifact_list *arts = ruru_artifact_list(site->ws, id, &ae);
 	ruru_buf_addf(&page, "sessions/%s/%s", id, rel);
 	root_of(&root, page.ptr);
 	head(site, out, root.ptr, rel);
@@ -1134,7 +1129,7 @@ int web_page_artifact(struct web_site *site, const char *id, const char *rel,
 	}
 	foot(site, out, root.ptr);
 	site->root = NULL;
-	json_decref(arts);
+	ruru_artifact_list_free(arts);
 	ruru_buf_release(&data);
 	ruru_buf_release(&root);
 	ruru_buf_release(&page);

@@ -253,7 +253,8 @@ assert e[2]["message"]==m, repr(e[2]["message"])
 	[ ! -e /tmp/x.md ] || [ /tmp/x.md -ot notes.md ]
 	[ "$(sum "$f")" = "$h" ]
 	run "$RURU" artifact list
-	[[ "${lines[0]}" == "artifacts/notes.md	recorded	present" ]]
+	[[ "${lines[0]}" == *" artifacts in session $(cat .ruru/sessions/.active):" ]]
+	[[ "${lines[1]}" == "artifacts/notes.md	recorded	"*" bytes" ]]
 	run "$RURU" -s nope artifact list
 	[ "$status" -eq 3 ]
 }
@@ -373,5 +374,5 @@ PY
 	[ "$output" = $'TASK-A-1\t🟡 To Do\tRooComSessionID\tt\\x1b[31m\\tx' ]
 	run "$RURU" artifact list
 	[ "$status" -eq 0 ]
-	[ "$output" = $'artifacts/a\\x1b[31m.md\tunrecorded\tpresent' ]
+	[ "$output" = "1 artifact in session $id:"$'\nartifacts/a\\x1b[31m.md\tunrecorded\t1 byte' ]
 }

@@ -494,7 +494,7 @@ assert [(x["id"],x["layout"]) for x in s]==[(sys.argv[1],"v8.1")], s' "$id"
 	[ -f "$d/$rel" ]
 	grep -qF "\"$rel\"" "$d/session_log.md"
 	run "$RURU" artifact list --type note
-	[[ "$output" == "notes/NOTE-classic_note-2611240315.md	recorded	present" ]]
+	[[ "${lines[1]}" == "notes/NOTE-classic_note-2611240315.md	note	recorded	"*" bytes" ]]
 	t=$("$RURU" task new --type test --title "Classic test")
 	[ -f ".mdtm/tasks/$t.md" ]
 	run "$RURU" task list

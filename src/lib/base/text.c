@@ -258,3 +258,8 @@ int ruru_hexval(int c)
 		return c - 'A' + 10;
 	return -1;
 }
+
+void ruru_text_count(struct ruru_buf *out, size_t n, const char *one, const char *many)
+{
+	ruru_buf_addf(out, "%zu %s", n, n == 1 ? one : many);
+}
