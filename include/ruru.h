@@ -771,26 +771,98 @@ void ruru_artifact_list_text(const struct ruru_artifact_list *l, struct ruru_buf
 
 /* Link an MDTM task (related_tasks, unique; no event). */
 int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct ruru_error *err);
-/* Every task file of the workspace, session or not, as a board: JSON
- * [{id, title, status, assigned_to, file, session}] in the order in
- * progress, review, testing, generating, blocked, error, to do, unknown,
- * done, then by ID (`session`: RooComSessionID, null when none). */
-json_t *ruru_task_list_all(struct ruru_ws *ws, struct ruru_error *err);
-/* Tasks of a session with what their MDTM files say: JSON
- * [{id, title, status, file[, open]}] (title/status/file null when not
- * found); "open" is the kind of the first open item (ruru_open_items)
- * that holds the task open, "delegation" or "error", when one does. */
-json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+
+/* One task of a list (an element of struct ruru_task_list).  Strings are
+ * owned; NULL when absent. */
+struct ruru_task_info {
+	char *id;
+	char *title, *status, *assigned_to; /* as its file says */
+	char *file;       /* the task file, relative to the root; NULL when none was found */
+	/* A session's tasks (ruru_task_list): */
+	bool linked;      /* in related_tasks */
+	char *via;        /* how it was found: "related_tasks", or the field that
+			   * names the session (RooComSessionID, parent_task, ...) */
+	const char *open; /* "delegation" or "error": the kind of the first open
+			   * item that holds it open; NULL when none does; static */
+	/* The board (ruru_task_list_all): */
+	char *session;    /* its RooComSessionID (or session_id); NULL when none */
+};
+/* A list of tasks.  Free with ruru_task_list_free(). */
+struct ruru_task_list {
+	char *session; /* the session's ID; NULL for the board of every task file */
+	struct ruru_task_info *v;
+	size_t n;
+};
+/* Every task file of the workspace, session or not, as a board: in the
+ * order in progress, review, testing, generating, blocked, error, to do,
+ * unknown, done, then by ID. */
+struct ruru_task_list *ruru_task_list_all(struct ruru_ws *ws, struct ruru_error *err);
+/* Tasks of a session with what their MDTM files say: those of
+ * related_tasks in order, then every other task file that names the
+ * session, by ID, each marked with the open item (ruru_open_items) that
+ * holds it open, if one does. */
+struct ruru_task_list *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+void ruru_task_list_free(struct ruru_task_list *l);
+/* The JSON of `task list --json` and MCP task_list: {session, tasks:
+ * [{id, title, status, assigned_to, file, linked, via[, open]}]} (null for
+ * what is absent); for the board {tasks: [{id, title, status,
+ * assigned_to, file, session}]} (new reference). */
+struct json_t *ruru_task_list_json(const struct ruru_task_list *l);
+/* Its text, for a person and a model alike: "N tasks of session ID:" (the
+ * board: "N task files:") then a line each, tab-separated: ID, status
+ * ("(no status)", "(no task file)"), how it was found ("linked" for
+ * related_tasks; the board: its session or "-"), its file or "-", title,
+ * and "open: KIND" when an open item holds it (workspace text escaped). */
+void ruru_task_list_text(const struct ruru_task_list *l, struct ruru_buf *out);
 
 /*
  * The open items of a session (doc/ruru.1, OPEN ITEMS): delegations without
  * a result, errors without a later success, tasks whose file says they are
- * not done, proposals waiting for a step and V7 blockers not resolved, as
- * a JSON array [{kind, text, ...}] (oldest first; caller decrefs).  The one
- * definition that `continue`, `show --digest`, `prime` and `summarize`
- * use.  NULL with err when the session cannot be read.
+ * not done, proposals waiting for a step and V7 blockers not resolved,
+ * oldest first.  The one definition that `continue`, `show --digest`,
+ * `prime`, `summarize` and `task list` use.  NULL with err when the
+ * session cannot be read.  Free with ruru_open_items_free().
  */
-json_t *ruru_open_items(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+enum ruru_open_kind {
+	RURU_OPEN_DELEGATION, /* a delegation with no result yet */
+	RURU_OPEN_ERROR,      /* an error with no later success */
+	RURU_OPEN_TASK,       /* a task whose file says it is not done */
+	RURU_OPEN_CONFIRMATION, /* a proposal waiting for a step */
+	RURU_OPEN_BLOCKER,    /* a V7 blocker artifact not resolved */
+};
+struct ruru_open_item {
+	enum ruru_open_kind kind;
+	char *text;     /* one line saying what is open and why */
+	/* delegation, error: the entry's line in the log, its fields, and the
+	 * first line of its message (at most 160 bytes, " …" when cut) */
+	size_t line;
+	char *stamp, *mode, *source, *message;
+	char *task;     /* delegation, error, task: the task it names */
+	char *artifact; /* delegation, error: the artifact it names; confirmation:
+			 * the proposal; blocker: the blocker's path in the session */
+	char *target;   /* confirmation: the file the proposal edits */
+	char *status;   /* task: its file's status; confirmation: the proposal's;
+			 * blocker: its resolution_status (NULL when none) */
+};
+struct ruru_open_items {
+	char *session;
+	struct ruru_open_item *v;
+	size_t n;
+};
+struct ruru_open_items *ruru_open_items(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+void ruru_open_items_free(struct ruru_open_items *o);
+/* The word of a kind ("delegation", "error", "task", "confirmation",
+ * "blocker"). */
+const char *ruru_open_kind_name(enum ruru_open_kind k);
+/* The JSON array the digests embed as "open_items": [{kind, text, ...}]
+ * with each kind's fields above (null for what is absent; delegation and
+ * error: line, stamp, mode, task, source, artifact, message; task: task,
+ * status; confirmation: artifact, target, status; blocker: artifact,
+ * status) (new reference). */
+struct json_t *ruru_open_items_json(const struct ruru_open_items *o);
+/* Its text: "N open items in session ID:" then "- TEXT" a line each, or
+ * "Nothing is open in session ID." (workspace text escaped). */
+void ruru_open_items_text(const struct ruru_open_items *o, struct ruru_buf *out);
 
 /* Validate log files (paths relative to the cwd; all sessions when n == 0).
  * *report gets {errors, warnings, files: [{file, errors, warnings}],

@@ -568,18 +568,6 @@ static void x_artifact_add(const json_t *r, struct ruru_buf *b)
 	ruru_buf_addstr(b, " (logged).");
 }
 
-/* artifact_list, task_list: one library call returning a JSON array. */
-static json_t *list_of(struct mcp_env *env, json_t *args, const char *key,
-		       json_t *(*fn)(struct ruru_ws *, const char *, struct ruru_error *),
-		       struct ruru_error *err)
-{
-	char *id = session_of(env, args, err);
-	json_t *list = id ? fn(env->ws, id, err) : NULL;
-	json_t *r = list ? json_pack("{s:s, s:o}", "session", id, key, list) : NULL;
-	free(id);
-	return r;
-}
-
 static json_t *t_artifact_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	char *id = session_of(env, args, err);
@@ -595,33 +583,15 @@ static json_t *t_artifact_list(struct mcp_env *env, json_t *args, struct ruru_er
 
 static json_t *t_task_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	return list_of(env, args, "tasks", ruru_task_list, err);
-}
-
-static void x_task_list(const json_t *r, struct ruru_buf *b)
-{
-	json_t *a = json_object_get(r, "tasks"), *t;
-	size_t i;
-	add_count(b, json_array_size(a), "task", "tasks");
-	ruru_buf_addstr(b, " of session ");
-	add_field(b, r, "session", "?");
-	ruru_buf_addstr(b, json_array_size(a) ? ":\n" : ".");
-	json_array_foreach(a, i, t)
-	{
-		add_field(b, t, "id", "?");
-		ruru_buf_addstr(b, "  ");
-		if (!get_s(t, "file")) {
-			ruru_buf_addstr(b, "(no task file found)\n");
-			continue;
-		}
-		add_field(b, t, "status", "-");
-		ruru_buf_addstr(b, "  ");
-		add_field(b, t, "title", "");
-		add_opt(b, t, "assigned_to", "assigned to");
-		ruru_buf_addstr(b, "  (");
-		add_field(b, t, "file", NULL);
-		ruru_buf_addstr(b, ")\n");
-	}
+	char *id = session_of(env, args, err);
+	struct ruru_task_list *l = id ? ruru_task_list(env->ws, id, err) : NULL;
+	free(id);
+	if (!l)
+		return NULL;
+	ruru_task_list_text(l, &env->text);
+	json_t *r = ruru_task_list_json(l);
+	ruru_task_list_free(l);
+	return r;
 }
 
 static json_t *t_task_link(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -1382,8 +1352,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .description = "Tasks of the session and their status.",
 	  .input = SESSION,
 	  .read_only = true,
-	  .run = t_task_list,
-	  .text = x_task_list },
+	  .run = t_task_list },
 	{ .name = "session_check",
 	  .set = MCP_SET_ADMIN,
 	  .description = "Check session logs against the standard; lists each problem.",

@@ -782,7 +782,7 @@ static void field(struct web_site *site, struct ruru_buf *out, const char *label
  * artifact, ADR, source, outcome) over its message.  Kept lean: an export
  * of a thousand sessions is mostly these. */
 static void timeline(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s,
-		     const struct ruru_artifact_list *arts, json_t *tasks)
+		     const struct ruru_artifact_list *arts, const struct ruru_task_list *tasks)
 {
 	const char *root = "../../";
 	ruru_buf_addf(out, "<h2>Timeline</h2>\n<p class=\"muted\">%zu entr%s</p>\n<ol class=\"timeline\">\n",
@@ -803,12 +803,8 @@ static void timeline(struct web_site *site, struct ruru_buf *out, const struct r
 		if (e->task) {
 			/* a link to its card when the board shows it */
 			bool on_board = false;
-			size_t k;
-			json_t *t;
-			json_array_foreach(tasks, k, t) {
-				const char *tid = json_string_value(json_object_get(t, "id"));
-				on_board = on_board || (tid && !strcmp(tid, e->task));
-			}
+			for (size_t k = 0; k < tasks->n; k++)
+				on_board = on_board || !strcmp(tasks->v[k].id, e->task);
 			ruru_buf_addstr(out, on_board ? " <span>task " : " task ");
 			if (on_board)
 				task_link(site, out, root, e->task);
@@ -856,10 +852,10 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 	struct ruru_session s;
 	if (ruru_session_load(site->ws, id, RURU_LOAD_ENTRIES, &s, err) < 0)
 		return -1;
-	json_t *tasks = ruru_task_list(site->ws, id, err);
+	struct ruru_task_list *tasks = ruru_task_list(site->ws, id, err);
 	struct ruru_artifact_list *arts = tasks ? ruru_artifact_list(site->ws, id, err) : NULL;
 	if (!arts) {
-		json_decref(tasks);
+		ruru_task_list_free(tasks);
 		ruru_session_release(&s);
 		return -1;
 	}
@@ -899,25 +895,24 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 	timeline(site, out, &s, arts, tasks);
 
 	size_t i;
-	json_t *v;
 	ruru_buf_addstr(out, "<h2>Tasks</h2>\n");
-	if (!json_array_size(tasks))
+	if (!tasks->n)
 		ruru_buf_addstr(out, "<p class=\"muted\">No tasks.</p>\n");
 	else
 		ruru_buf_addstr(out, "<table><thead><tr><th scope=\"col\">Task</th>"
 				     "<th scope=\"col\">ID</th><th scope=\"col\">Status</th></tr></thead><tbody>\n");
-	json_array_foreach(tasks, i, v) {
-		const char *t = json_string_value(json_object_get(v, "title"));
-		const char *st = json_string_value(json_object_get(v, "status"));
+	for (i = 0; i < tasks->n; i++) {
+		const char *t = tasks->v[i].title;
+		const char *st = tasks->v[i].status;
 		ruru_buf_addstr(out, "<tr><td>");
 		str(site, out, t ? t : "(no task file)");
 		ruru_buf_addstr(out, "</td><td>");
-		task_link(site, out, root, json_string_value(json_object_get(v, "id")));
+		task_link(site, out, root, tasks->v[i].id);
 		ruru_buf_addstr(out, "</td><td class=\"nw\">");
 		str(site, out, st ? st : "—");
 		ruru_buf_addstr(out, "</td></tr>\n");
 	}
-	if (json_array_size(tasks))
+	if (tasks->n)
 		ruru_buf_addstr(out, "</tbody></table>\n");
 
 	ruru_buf_addstr(out, "<h2>Artifacts</h2>\n");
@@ -946,7 +941,7 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 	if (arts->n)
 		ruru_buf_addstr(out, "</ul>\n");
 	foot(site, out, root);
-	json_decref(tasks);
+	ruru_task_list_free(tasks);
 	ruru_artifact_list_free(arts);
 	ruru_session_release(&s);
 	return 0;
@@ -1157,35 +1152,46 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		RURU_TASK_UNKNOWN,
 	};
 	size_t ncol = sizeof order / sizeof order[0];
-	json_t *cols = json_array(), *seen = json_object();
-	for (size_t c = 0; c < ncol; c++)
-		json_array_append_new(cols, json_array());
+	/* a card: a task and the session it is shown under */
+	struct card {
+		const struct ruru_task_info *t;
+		const char *session;
+		size_t col;
+	} *cards = NULL;
+	size_t ncards = 0, cap = 0;
+	struct ruru_task_list **lists = calloc(n ? n : 1, sizeof(*lists));
+	json_t *seen = json_object();
+	if (!lists)
+		abort();
 	for (size_t i = 0; i < n; i++) {
 		struct ruru_error e = { 0 };
-		json_t *tasks = ruru_task_list(site->ws, list[i].id, &e);
-		size_t k;
-		json_t *t;
-		json_array_foreach(tasks, k, t) {
-			const char *st = json_string_value(json_object_get(t, "status"));
-			enum ruru_task_status ts = st ? ruru_task_status_parse(st) : RURU_TASK_UNKNOWN;
+		lists[i] = ruru_task_list(site->ws, list[i].id, &e);
+		for (size_t k = 0; lists[i] && k < lists[i]->n; k++) {
+			const struct ruru_task_info *t = &lists[i]->v[k];
+			enum ruru_task_status ts = t->status ? ruru_task_status_parse(t->status)
+							     : RURU_TASK_UNKNOWN;
 			size_t c = ncol - 1;
 			for (size_t j = 0; j < ncol; j++)
 				if (order[j] == ts)
 					c = j;
 			/* a task linked from several sessions: one card, the first */
-			const char *tid = json_string_value(json_object_get(t, "id"));
-			if (!tid || json_object_get(seen, tid))
+			if (json_object_get(seen, t->id))
 				continue;
-			json_object_set_new(seen, tid, json_true());
-			json_object_set_new(t, "session", json_string(list[i].id));
-			json_array_append(json_array_get(cols, c), t);
+			json_object_set_new(seen, t->id, json_true());
+			if (ncards == cap) {
+				cap = cap ? 2 * cap : 32;
+				if (!(cards = realloc(cards, cap * sizeof(*cards))))
+					abort();
+			}
+			cards[ncards++] = (struct card){ t, list[i].id, c };
 		}
-		json_decref(tasks);
 	}
 	head(site, out, "", "Tasks");
 	ruru_buf_addstr(out, "<h1>Tasks</h1>\n<div class=\"board\">\n");
 	for (size_t c = 0; c < ncol; c++) {
-		json_t *col = json_array_get(cols, c);
+		size_t count = 0;
+		for (size_t k = 0; k < ncards; k++)
+			count += cards[k].col == c;
 		const char *name = order[c] == RURU_TASK_UNKNOWN ? "No task file"
 								 : ruru_task_status_string(order[c]);
 		struct ruru_buf cid = RURU_BUF_INIT;
@@ -1198,22 +1204,22 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		web_escape(out, cid.ptr, cid.len);
 		ruru_buf_addstr(out, "\">");
 		str(site, out, name);
-		ruru_buf_addf(out, "</a> <span class=\"muted\">(%zu)</span></h2>\n%s\n", json_array_size(col),
-			      json_array_size(col) ? "<ul>" : "<p class=\"muted\">none</p>");
+		ruru_buf_addf(out, "</a> <span class=\"muted\">(%zu)</span></h2>\n%s\n", count,
+			      count ? "<ul>" : "<p class=\"muted\">none</p>");
 		ruru_buf_release(&cid);
-		size_t k;
-		json_t *t;
-		json_array_foreach(col, k, t) {
-			const char *title = json_string_value(json_object_get(t, "title"));
-			const char *tid = json_string_value(json_object_get(t, "id"));
-			const char *sess = json_string_value(json_object_get(t, "session"));
+		for (size_t k = 0; k < ncards; k++) {
+			if (cards[k].col != c)
+				continue;
+			const char *title = cards[k].t->title;
+			const char *tid = cards[k].t->id;
+			const char *sess = cards[k].session;
 			ruru_buf_addstr(out, "<li id=\"task-");
 			str(site, out, tid);
 			ruru_buf_addstr(out, "\"><strong>");
 			str(site, out, title && *title ? title : tid);
 			ruru_buf_addstr(out, "</strong>");
 			if (title && *title)
-				value_link(site, out, "id", "", "#task-", tid ? tid : "");
+				value_link(site, out, "id", "", "#task-", tid);
 			ruru_buf_addstr(out, "<a class=\"id\"");
 			struct ruru_buf p = RURU_BUF_INIT;
 			ruru_buf_addf(&p, "sessions/%s/index.html", sess);
@@ -1223,12 +1229,15 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 			str(site, out, title_of(list, n, sess));
 			ruru_buf_addstr(out, "</a></li>\n");
 		}
-		ruru_buf_addstr(out, json_array_size(col) ? "</ul></section>\n" : "</section>\n");
+		ruru_buf_addstr(out, count ? "</ul></section>\n" : "</section>\n");
 	}
 	ruru_buf_addstr(out, "</div>\n");
 	foot(site, out, "");
 	json_decref(seen);
-	json_decref(cols);
+	free(cards);
+	for (size_t i = 0; i < n; i++)
+		ruru_task_list_free(lists[i]);
+	free(lists);
 	ruru_session_list_free(list, n);
 	return 0;
 }

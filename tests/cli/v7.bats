@@ -498,7 +498,7 @@ assert [(x["id"],x["layout"]) for x in s]==[(sys.argv[1],"v8.1")], s' "$id"
 	t=$("$RURU" task new --type test --title "Classic test")
 	[ -f ".mdtm/tasks/$t.md" ]
 	run "$RURU" task list
-	[[ "$output" == "$t"* ]]
+	[[ "${lines[1]}" == "$t"$'\t'* ]]
 	run "$RURU" show
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"keep it classic"* ]]

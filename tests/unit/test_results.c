@@ -126,10 +126,190 @@ static void artifact_list(void **state)
 	ruru_buf_release(&t);
 }
 
+
+static char *new_session(const char *goal)
+{
+	struct ruru_error err = { 0 };
+	struct ruru_new o = { .goal = goal };
+	char *id = ruru_session_new(ws, &o, &err);
+	assert_non_null(id);
+	return id;
+}
+
+static void log_entry(const char *id, enum ruru_event type, const char *task, const char *mode,
+		      const char *msg)
+{
+	struct ruru_error err = { 0 };
+	struct ruru_log_input in = { .type = type, .message = msg, .message_len = strlen(msg) };
+	in.field[RURU_FIELD_TASK] = task;
+	in.field[RURU_FIELD_MODE] = mode;
+	if (ruru_session_log(ws, id, &in, &err) < 0)
+		fail_msg("log: %s", err.msg);
+}
+
+/* A session with a linked task that has no file and a task file that
+ * names the session and that an open delegation holds open. */
+static void task_list(void **state)
+{
+	(void)state;
+	char *id = new_session("Tasks");
+	struct ruru_error err = { 0 };
+	char task[512];
+	snprintf(task, sizeof(task),
+		 "+++\nid = \"TASK-DEV-20261124-031520\"\ntitle = \"Build\\u001b[31m\"\n"
+		 "status = \"🟡 To Do\"\nRooComSessionID = \"%s\"\n+++\n# Build\n", id);
+	write_file(".ruru/tasks/TASK-DEV-20261124-031520.md", task);
+	assert_int_equal(ruru_task_link(ws, id, "TASK-X-20260101-000000", &err), 0);
+	log_entry(id, RURU_EV_ERROR, "TASK-DEV-20261124-031520", "dev", "build failed");
+
+	struct ruru_task_list *l = ruru_task_list(ws, id, &err);
+	assert_non_null(l);
+	assert_string_equal(l->session, id);
+	assert_int_equal(l->n, 2);
+	assert_string_equal(l->v[0].id, "TASK-X-20260101-000000");
+	assert_true(l->v[0].linked);
+	assert_null(l->v[0].file);
+	assert_null(l->v[0].open);
+	assert_string_equal(l->v[1].file, ".ruru/tasks/TASK-DEV-20261124-031520.md");
+	assert_string_equal(l->v[1].via, "RooComSessionID");
+	assert_string_equal(l->v[1].open, "error");
+
+	char *j = dump(ruru_task_list_json(l));
+	char want[2048];
+	snprintf(want, sizeof(want),
+		 "{\"session\":\"%s\",\"tasks\":[{\"id\":\"TASK-X-20260101-000000\",\"title\":null,"
+		 "\"status\":null,\"assigned_to\":null,\"file\":null,\"linked\":true,\"via\":"
+		 "\"related_tasks\"},{\"id\":\"TASK-DEV-20261124-031520\",\"title\":\"Build\\u001B[31m\","
+		 "\"status\":\"🟡 To Do\",\"assigned_to\":null,\"file\":\".ruru/tasks/TASK-DEV-20261124-031520.md\",\"via\":"
+		 "\"RooComSessionID\",\"linked\":false,\"open\":\"error\"}]}",
+		 id);
+	assert_string_equal(j, want);
+	free(j);
+
+	struct ruru_buf t = RURU_BUF_INIT;
+	ruru_task_list_text(l, &t);
+	snprintf(want, sizeof(want),
+		 "2 tasks of session %s:\nTASK-X-20260101-000000\t(no task file)\tlinked\t-\t\n"
+		 "TASK-DEV-20261124-031520\t🟡 To Do\tRooComSessionID\t"
+		 ".ruru/tasks/TASK-DEV-20261124-031520.md\tBuild\\x1b[31m\topen: error\n",
+		 id);
+	assert_string_equal(t.ptr, want);
+	ruru_buf_reset(&t);
+	ruru_task_list_free(l);
+
+	/* the board: every task file, with the session it names */
+	l = ruru_task_list_all(ws, &err);
+	assert_non_null(l);
+	assert_null(l->session);
+	assert_int_equal(l->n, 1);
+	assert_string_equal(l->v[0].session, id);
+	j = dump(ruru_task_list_json(l));
+	snprintf(want, sizeof(want),
+		 "{\"tasks\":[{\"id\":\"TASK-DEV-20261124-031520\",\"title\":\"Build\\u001B[31m\","
+		 "\"status\":\"🟡 To Do\",\"assigned_to\":null,\"file\":\".ruru/tasks/TASK-DEV-20261124-031520.md\",\"session\":"
+		 "\"%s\"}]}",
+		 id);
+	assert_string_equal(j, want);
+	free(j);
+	ruru_task_list_text(l, &t);
+	snprintf(want, sizeof(want),
+		 "1 task file:\nTASK-DEV-20261124-031520\t🟡 To Do\t%s\t"
+		 ".ruru/tasks/TASK-DEV-20261124-031520.md\tBuild\\x1b[31m\n",
+		 id);
+	assert_string_equal(t.ptr, want);
+	ruru_buf_release(&t);
+	ruru_task_list_free(l);
+	free(id);
+}
+
+/* Open items: a delegation with no result, an error with no later
+ * success; a result closes its delegation. */
+static void open_items(void **state)
+{
+	(void)state;
+	char *id = new_session("Open");
+	struct ruru_error err = { 0 };
+	struct ruru_open_items *o = ruru_open_items(ws, id, &err);
+	assert_non_null(o);
+	assert_int_equal(o->n, 0);
+	struct ruru_buf t = RURU_BUF_INIT;
+	ruru_open_items_text(o, &t);
+	char want[2048];
+	snprintf(want, sizeof(want), "Nothing is open in session %s.\n", id);
+	assert_string_equal(t.ptr, want);
+	ruru_buf_reset(&t);
+	char *j = dump(ruru_open_items_json(o));
+	assert_string_equal(j, "[]");
+	free(j);
+	ruru_open_items_free(o);
+
+	log_entry(id, RURU_EV_DELEGATION, NULL, "dev-api", "write the API\nin detail");
+	log_entry(id, RURU_EV_DELEGATION, NULL, "docs", "write the docs");
+	log_entry(id, RURU_EV_RESULT, NULL, "docs", "docs written");
+	log_entry(id, RURU_EV_ERROR, NULL, NULL, "disk full");
+	o = ruru_open_items(ws, id, &err);
+	assert_non_null(o);
+	assert_int_equal(o->n, 2);
+	assert_int_equal(o->v[0].kind, RURU_OPEN_DELEGATION);
+	assert_string_equal(o->v[0].mode, "dev-api");
+	assert_string_equal(o->v[0].message, "write the API …");
+	assert_null(o->v[0].task);
+	assert_true(o->v[0].line > 0);
+	assert_int_equal(o->v[1].kind, RURU_OPEN_ERROR);
+	assert_string_equal(ruru_open_kind_name(o->v[1].kind), "error");
+	assert_string_equal(o->v[1].text,
+			    "error has no later success: disk full (2026-11-24 03:15:20Z)");
+
+	j = dump(ruru_open_items_json(o));
+	snprintf(want, sizeof(want),
+		 "[{\"kind\":\"delegation\",\"text\":\"delegation to dev-api has no result yet: write "
+		 "the API … (2026-11-24 03:15:20Z)\",\"line\":%zu,\"stamp\":\"2026-11-24 03:15:20Z\","
+		 "\"mode\":\"dev-api\",\"task\":null,\"source\":null,\"artifact\":null,\"message\":\"write the API …\"},{\"kind\":\"error\",\"text\":"
+		 "\"error has no later success: disk full (2026-11-24 03:15:20Z)\",\"line\":%zu,"
+		 "\"stamp\":\"2026-11-24 03:15:20Z\",\"mode\":null,\"task\":null,\"source\":null,"
+		 "\"artifact\":null,\"message\":\"disk full\"}]",
+		 o->v[0].line, o->v[1].line);
+	assert_string_equal(j, want);
+	free(j);
+
+	ruru_open_items_text(o, &t);
+	snprintf(want, sizeof(want),
+		 "2 open items in session %s:\n- delegation to dev-api has no result yet: write the "
+		 "API … (2026-11-24 03:15:20Z)\n- error has no later success: disk full "
+		 "(2026-11-24 03:15:20Z)\n",
+		 id);
+	assert_string_equal(t.ptr, want);
+	ruru_buf_release(&t);
+	ruru_open_items_free(o);
+
+	/* every kind has its word */
+	struct ruru_open_item kinds[] = { { .kind = RURU_OPEN_TASK, .text = NULL },
+					  { .kind = RURU_OPEN_CONFIRMATION },
+					  { .kind = RURU_OPEN_BLOCKER } };
+	char sess[] = "S", text[] = "blocker notes/\x1b[2J.md [open]";
+	struct ruru_open_items h = { .session = sess, .v = kinds, .n = 3 };
+	j = dump(ruru_open_items_json(&h));
+	assert_string_equal(j, "[{\"kind\":\"task\",\"text\":\"\",\"task\":null,\"status\":null},"
+			       "{\"kind\":\"confirmation\",\"text\":\"\",\"artifact\":null,\"target\":null,"
+			       "\"status\":null},{\"kind\":\"blocker\",\"text\":\"\",\"artifact\":null,"
+			       "\"status\":null}]");
+	free(j);
+	/* a file name in an item's text cannot drive the terminal */
+	kinds[2].text = text;
+	h.v = &kinds[2];
+	h.n = 1;
+	ruru_open_items_text(&h, &t);
+	assert_string_equal(t.ptr, "1 open item in session S:\n- blocker notes/\\x1b[2J.md [open]\n");
+	ruru_buf_release(&t);
+	free(id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(artifact_list),
+		cmocka_unit_test(task_list),
+		cmocka_unit_test(open_items),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

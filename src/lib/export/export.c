@@ -87,21 +87,30 @@ out:
 	return rc;
 }
 
+/* The member `key` of a result's JSON `obj` (new reference; obj is
+ * released). */
+static json_t *member(json_t *obj, const char *key)
+{
+	json_t *v = json_incref(json_object_get(obj, key));
+	json_decref(obj);
+	return v;
+}
+
 json_t *ruru_export_json(struct ruru_ws *ws, const char *id, unsigned flags, struct ruru_error *err)
 {
 	struct ruru_session s;
 	if (ruru_session_load(ws, id, RURU_LOAD_ENTRIES, &s, err) < 0)
 		return NULL;
-	json_t *tasks = ruru_task_list(ws, id, err);
-	struct ruru_artifact_list *al = tasks ? ruru_artifact_list(ws, id, err) : NULL;
+	struct ruru_task_list *tl = ruru_task_list(ws, id, err);
+	struct ruru_artifact_list *al = tl ? ruru_artifact_list(ws, id, err) : NULL;
 	if (!al) {
-		json_decref(tasks);
+		ruru_task_list_free(tl);
 		ruru_session_release(&s);
 		return NULL;
 	}
-	json_t *aj = ruru_artifact_list_json(al);
-	json_t *arts = json_incref(json_object_get(aj, "artifacts"));
-	json_decref(aj);
+	json_t *tasks = member(ruru_task_list_json(tl), "tasks");
+	ruru_task_list_free(tl);
+	json_t *arts = member(ruru_artifact_list_json(al), "artifacts");
 	struct ruru_buf text = RURU_BUF_INIT;
 	for (size_t i = 0; i < al->n; i++) {
 		const struct ruru_artifact_info *x = &al->v[i];

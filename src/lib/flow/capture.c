@@ -478,9 +478,9 @@ static bool start_wanted(struct ruru_ws *ws)
 static size_t open_items(struct ruru_ws *ws, const char *id)
 {
 	struct ruru_error e = { 0 };
-	json_t *j = ruru_open_items(ws, id, &e);
-	size_t n = json_array_size(j);
-	json_decref(j);
+	struct ruru_open_items *o = ruru_open_items(ws, id, &e);
+	size_t n = o ? o->n : 0;
+	ruru_open_items_free(o);
 	return n;
 }
 
