@@ -864,15 +864,50 @@ struct json_t *ruru_open_items_json(const struct ruru_open_items *o);
  * "Nothing is open in session ID." (workspace text escaped). */
 void ruru_open_items_text(const struct ruru_open_items *o, struct ruru_buf *out);
 
-/* Validate log files (paths relative to the cwd; all sessions when n == 0).
- * *report gets {errors, warnings, files: [{file, errors, warnings}],
- * problems: [{file, line, column, severity, code, message[, count]}]}:
- * severity "error" when ruru cannot write or read the log correctly,
- * "warning" for drift it reads fine; a problem repeated in one file with the
- * same code is listed once, at its first place, with its count.  Returns the
- * number of errors (warnings are not counted), -1 on failure. */
-int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **report,
-	       struct ruru_error *err);
+/* A problem `check` found. */
+struct ruru_check_problem {
+	char *file;          /* as given, or the log's path from the root */
+	size_t line, column; /* 1-based */
+	bool error;          /* severity "error": ruru cannot write or read the log
+			      * correctly; else "warning": drift it reads fine */
+	char *code;          /* a stable word ("missing-key", "stray-index", ...) */
+	char *message;       /* a folded problem's says how many times it was found */
+	size_t count;        /* folded: how many times in the file; 0 when not folded */
+};
+/* A file `check` read. */
+struct ruru_check_file {
+	char *file;
+	size_t errors, warnings;
+	bool log; /* false for a file of the workspace that is not a session log */
+};
+/* What `check` found.  Free with ruru_check_report_free(). */
+struct ruru_check_report {
+	size_t errors, warnings;
+	struct ruru_check_file *files;
+	size_t nfiles;
+	struct ruru_check_problem *problems; /* in file order, then by place */
+	size_t nproblems;
+	bool errors_only; /* ruru_check_report_errors_only() was called */
+};
+/* Validate log files (paths relative to the cwd; all sessions when n == 0)
+ * into *report; a problem repeated in one file with the same code is listed
+ * once, at its first place, with its count.  Returns the number of errors
+ * (warnings are not counted), -1 on failure. */
+int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n,
+	       struct ruru_check_report **report, struct ruru_error *err);
+void ruru_check_report_free(struct ruru_check_report *r);
+/* Keep only the problems that are errors (`check --errors-only`); the text
+ * then counts errors only.  The totals stay. */
+void ruru_check_report_errors_only(struct ruru_check_report *r);
+/* The JSON of `check --json`: {errors, warnings, files: [{file, errors,
+ * warnings[, log: false]}], problems: [{file, line, column, severity,
+ * code, message[, count]}], ok} (new reference). */
+struct json_t *ruru_check_report_json(const struct ruru_check_report *r);
+/* Its text, as compilers print: for each file with problems its lines
+ * FILE:LINE:COL: SEVERITY: MESSAGE [CODE] and "FILE: N errors, M
+ * warnings"; then, when more than one log was checked or none has a
+ * problem, "N logs checked: N errors, M warnings" (each line escaped). */
+void ruru_check_report_text(const struct ruru_check_report *r, struct ruru_buf *out);
 
 /* --------------------------------------------------------- confirmations */
 

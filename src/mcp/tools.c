@@ -865,7 +865,7 @@ static void x_confirm_list(const json_t *r, struct ruru_buf *b)
 
 static json_t *t_session_check(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	json_t *problems = NULL;
+	struct ruru_check_report *report = NULL;
 	int n;
 	if (arg_str(args, "session")) {
 		char *id = session_of(env, args, err);
@@ -874,36 +874,19 @@ static json_t *t_session_check(struct mcp_env *env, json_t *args, struct ruru_er
 		struct ruru_buf log = RURU_BUF_INIT;
 		ruru_buf_addf(&log, ".ruru/sessions/%s/session_log.md", id);
 		const char *files[] = { log.ptr };
-		n = ruru_check(env->ws, files, 1, &problems, err);
+		n = ruru_check(env->ws, files, 1, &report, err);
 		ruru_buf_release(&log);
 		free(id);
 	} else {
-		n = ruru_check(env->ws, NULL, 0, &problems, err);
+		n = ruru_check(env->ws, NULL, 0, &report, err);
 	}
 	if (n < 0)
 		return NULL;
+	ruru_check_report_text(report, &env->text);
+	json_t *problems = ruru_check_report_json(report);
+	json_object_del(problems, "ok"); /* said once, beside it */
+	ruru_check_report_free(report);
 	return json_pack("{s:b, s:o}", "ok", n == 0, "problems", problems);
-}
-
-static void x_session_check(const json_t *r, struct ruru_buf *b)
-{
-	json_t *c = json_object_get(r, "problems"), *p;
-	size_t i;
-	json_array_foreach(json_object_get(c, "problems"), i, p)
-		add_problem(b, p);
-	json_int_t ne = json_integer_value(json_object_get(c, "errors"));
-	json_int_t nw = json_integer_value(json_object_get(c, "warnings"));
-	size_t nf = json_array_size(json_object_get(c, "files"));
-	if (!ne && !nw) {
-		ruru_buf_addstr(b, "No problems in ");
-	} else {
-		add_count(b, (size_t)ne, "error", "errors");
-		ruru_buf_addstr(b, ", ");
-		add_count(b, (size_t)nw, "warning", "warnings");
-		ruru_buf_addstr(b, " in ");
-	}
-	add_count(b, nf, "file", "files");
-	ruru_buf_addstr(b, " checked.");
 }
 
 /* ----------------------------- confirm_show, confirm_withdraw (confirm) */
@@ -1358,8 +1341,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .description = "Check session logs against the standard; lists each problem.",
 	  .input = "'session':" DSTR("only this one; default: all"),
 	  .read_only = true,
-	  .run = t_session_check,
-	  .text = x_session_check },
+	  .run = t_session_check },
 	{ .name = "confirm_propose",
 	  .set = MCP_SET_CORE,
 	  .description = "Propose a file change; then show it to the user (confirm_show), ask, and "

@@ -304,12 +304,90 @@ static void open_items(void **state)
 	free(id);
 }
 
+/* check: a log with errors, a stray index (a warning, not a log); the
+ * text as compilers print it, --errors-only dropping the warnings. */
+static void check_report(void **state)
+{
+	(void)state;
+	assert_int_equal(mkdir(".ruru/sessions/S-BAD", 0755), 0);
+	write_file(".ruru/sessions/S-BAD/session_log.md",
+		   "+++\nid = \"S-BAD\"\ntitle = 3\nstatus = \"weird\"\n+++\n## Log Entries\n");
+	write_file(".ruru/index.sqlite3", "");
+	struct ruru_error err = { 0 };
+	struct ruru_check_report *r = NULL;
+	const char *files[] = { ".ruru/sessions/S-BAD/session_log.md" };
+	assert_int_equal(ruru_check(ws, files, 1, &r, &err), 3);
+	assert_int_equal(r->nfiles, 1);
+	assert_true(r->files[0].log);
+	assert_int_equal(r->nproblems, 3);
+	assert_true(r->problems[1].error);
+	assert_int_equal(r->problems[1].line, 3);
+	assert_int_equal(r->problems[1].column, 9);
+	assert_string_equal(r->problems[1].code, "wrong-type");
+	char *j = dump(ruru_check_report_json(r));
+	assert_non_null(strstr(j, "{\"file\":\".ruru/sessions/S-BAD/session_log.md\",\"line\":3,"
+				  "\"column\":9,\"severity\":\"error\",\"code\":\"wrong-type\","
+				  "\"message\":\"\\\"title\\\" must be a string\"}"));
+	assert_non_null(strstr(j, "\"ok\":false}"));
+	free(j);
+	struct ruru_buf t = RURU_BUF_INIT;
+	ruru_check_report_text(r, &t);
+	assert_string_equal(t.ptr,
+			    ".ruru/sessions/S-BAD/session_log.md:2:1: error: missing key \"start_time\" "
+			    "[missing-key]\n"
+			    ".ruru/sessions/S-BAD/session_log.md:3:9: error: \"title\" must be a string "
+			    "[wrong-type]\n"
+			    ".ruru/sessions/S-BAD/session_log.md:4:10: error: unknown status \"weird\" "
+			    "[unknown-status]\n"
+			    ".ruru/sessions/S-BAD/session_log.md: 3 errors, 0 warnings\n");
+	ruru_buf_release(&t);
+	ruru_check_report_free(r);
+
+	/* every log: the stray index is a warning of a file that is no log */
+	assert_int_equal(ruru_check(ws, NULL, 0, &r, &err), 3);
+	const struct ruru_check_file *stray = &r->files[r->nfiles - 1];
+	assert_string_equal(stray->file, ".ruru/index.sqlite3");
+	assert_false(stray->log);
+	assert_int_equal(r->warnings, 1);
+	j = dump(ruru_check_report_json(r));
+	assert_non_null(strstr(j, "\"file\":\".ruru/index.sqlite3\",\"errors\":0,\"warnings\":1,"
+				  "\"log\":false}"));
+	free(j);
+	ruru_check_report_text(r, &t);
+	assert_non_null(strstr(t.ptr, "[stray-index]\n.ruru/index.sqlite3: 0 errors, 1 warning\n"));
+	char want[128];
+	snprintf(want, sizeof(want), "\n%zu logs checked: 3 errors, 1 warning\n", r->nfiles - 1);
+	assert_non_null(strstr(t.ptr, want));
+	ruru_buf_reset(&t);
+	ruru_check_report_errors_only(r);
+	assert_int_equal(r->nproblems, 3);
+	ruru_check_report_text(r, &t);
+	assert_null(strstr(t.ptr, "warning"));
+	snprintf(want, sizeof(want), "\n%zu logs checked: 3 errors\n", r->nfiles - 1);
+	assert_non_null(strstr(t.ptr, want));
+	ruru_buf_release(&t);
+	ruru_check_report_free(r);
+	assert_int_equal(system("rm -r .ruru/sessions/S-BAD .ruru/index.sqlite3"), 0);
+
+	/* a file name cannot start a line of its own */
+	char bad[] = "x\ny.md", code[] = "c", msg[] = "m";
+	struct ruru_check_problem p = { .file = bad, .line = 1, .column = 1, .error = true,
+					.code = code, .message = msg };
+	struct ruru_check_file f = { .file = bad, .errors = 1, .log = true };
+	struct ruru_check_report h = { .errors = 1, .files = &f, .nfiles = 1, .problems = &p,
+				       .nproblems = 1 };
+	ruru_check_report_text(&h, &t);
+	assert_string_equal(t.ptr, "x\\ny.md:1:1: error: m [c]\nx\\ny.md: 1 error, 0 warnings\n");
+	ruru_buf_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(artifact_list),
 		cmocka_unit_test(task_list),
 		cmocka_unit_test(open_items),
+		cmocka_unit_test(check_report),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
