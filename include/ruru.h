@@ -1697,21 +1697,39 @@ char *ruru_task_delegate(struct ruru_ws *ws, const char *id, struct ruru_task_ne
  * .mdtm/tasks and .roo/commander/tasks; *file relative to the root.
  * RURU_ENOTFOUND when none. */
 int ruru_task_find(struct ruru_ws *ws, const char *task, char **file, struct ruru_error *err);
+/* A task as its file says after an edit (status, claim, release).
+ * Strings owned; NULL when the file has none. */
+struct ruru_task_state {
+	char *id;
+	char *file;          /* relative to the root */
+	char *status;        /* as written: "🔵 In Progress" */
+	char *assigned_to;
+	char *claimed_until; /* RFC 3339 ("2026-11-24T03:25:20Z") while leased */
+};
+void ruru_task_state_free(struct ruru_task_state *t);
+/* The JSON of `task status|claim|release --json` and MCP task_status,
+ * task_claim, task_release: {id, file, status, assigned_to, claimed_until}
+ * (null for what the file does not have; new reference). */
+struct json_t *ruru_task_state_json(const struct ruru_task_state *t);
+/* Its text: "ID is STATUS · assigned to WHO · claimed until TIME (FILE)."
+ * (the parts the file has; workspace text escaped). */
+void ruru_task_state_text(const struct ruru_task_state *t, struct ruru_buf *out);
 /* Set a task's status (and updated_date) format-preservingly, under the
- * task's lock.  *out (may be NULL) gets {id, file, status, assigned_to,
- * claimed_until}. */
+ * task's lock.  *out (may be NULL) gets the task as it is now (free with
+ * ruru_task_state_free). */
 int ruru_task_set_status(struct ruru_ws *ws, const char *task, enum ruru_task_status st,
-			 json_t **out, struct ruru_error *err);
+			 struct ruru_task_state **out, struct ruru_error *err);
 /* Lease a task for `by` for `ttl` seconds: under the task's lock, only when
  * it is unclaimed, its lease expired, or `by` holds it; sets assigned_to,
  * "🔵 In Progress" and claimed_until.  RURU_ECONFLICT naming the holder. */
 int ruru_task_claim(struct ruru_ws *ws, const char *task, const char *by, long ttl,
-		    json_t **out, struct ruru_error *err);
+		    struct ruru_task_state **out, struct ruru_error *err);
 /* Give a lease back (removes claimed_until; "🔵 In Progress" becomes
  * `st`, "🟡 To Do" when RURU_TASK_UNKNOWN).  `by` (may be NULL) must be the
  * holder while the lease runs (RURU_ECONFLICT). */
 int ruru_task_release(struct ruru_ws *ws, const char *task, const char *by,
-		      enum ruru_task_status st, json_t **out, struct ruru_error *err);
+		      enum ruru_task_status st, struct ruru_task_state **out,
+		      struct ruru_error *err);
 /* Parse "30m", "2h", "90s", "1d", "45" (seconds); -1 when invalid. */
 long ruru_duration_parse(const char *s);
 

@@ -1176,43 +1176,39 @@ static void x_task_new(const json_t *r, struct ruru_buf *b)
 	ruru_buf_addch(b, '.');
 }
 
-static json_t *t_task_status(struct mcp_env *env, json_t *args, struct ruru_error *err)
+/* task_status, task_claim, task_release: the task as it is now. */
+static json_t *task_state(struct mcp_env *env, struct ruru_task_state *t)
 {
-	enum ruru_task_status st = ruru_task_status_parse(arg_str(args, "status"));
-	json_t *r = NULL;
-	if (st == RURU_TASK_UNKNOWN)
-		return ruru_error_set(err, RURU_EUSAGE, "unknown task status \"%s\"",
-				      arg_str(args, "status")), NULL;
-	if (ruru_task_set_status(env->ws, arg_str(args, "task"), st, &r, err) < 0)
-		return NULL;
+	ruru_task_state_text(t, &env->text);
+	json_t *r = ruru_task_state_json(t);
+	ruru_task_state_free(t);
 	return r;
 }
 
-/* task_status, task_claim, task_release: the task as it is now. */
-static void x_task_state(const json_t *r, struct ruru_buf *b)
+static json_t *t_task_status(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	add_field(b, r, "id", "?");
-	ruru_buf_addstr(b, " is ");
-	add_field(b, r, "status", "?");
-	add_opt(b, r, "assigned_to", "assigned to");
-	add_opt(b, r, "claimed_until", "claimed until");
-	ruru_buf_addstr(b, " (");
-	add_field(b, r, "file", "?");
-	ruru_buf_addstr(b, ").");
+	enum ruru_task_status st = ruru_task_status_parse(arg_str(args, "status"));
+	struct ruru_task_state *t = NULL;
+	if (st == RURU_TASK_UNKNOWN)
+		return ruru_error_set(err, RURU_EUSAGE, "unknown task status \"%s\"",
+				      arg_str(args, "status")), NULL;
+	if (ruru_task_set_status(env->ws, arg_str(args, "task"), st, &t, err) < 0)
+		return NULL;
+	return task_state(env, t);
 }
 
 static json_t *t_task_claim(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	const char *ttl_s = arg_str(args, "ttl");
 	long ttl = ttl_s ? ruru_duration_parse(ttl_s) : 30 * 60;
-	json_t *r = NULL;
+	struct ruru_task_state *t = NULL;
 	if (ttl < 0)
 		return ruru_error_set(err, RURU_EUSAGE,
 				      "ttl is a duration such as 90s, 30m, 2h or 1d, not \"%s\"", ttl_s),
 		       NULL;
-	if (ruru_task_claim(env->ws, arg_str(args, "task"), arg_str(args, "by"), ttl, &r, err) < 0)
+	if (ruru_task_claim(env->ws, arg_str(args, "task"), arg_str(args, "by"), ttl, &t, err) < 0)
 		return NULL;
-	return r;
+	return task_state(env, t);
 }
 
 static json_t *t_task_release(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -1220,10 +1216,10 @@ static json_t *t_task_release(struct mcp_env *env, json_t *args, struct ruru_err
 	/* The schema's enum made a given status valid; none: To Do. */
 	const char *status = arg_str(args, "status");
 	enum ruru_task_status st = status ? ruru_task_status_parse(status) : RURU_TASK_UNKNOWN;
-	json_t *r = NULL;
-	if (ruru_task_release(env->ws, arg_str(args, "task"), arg_str(args, "by"), st, &r, err) < 0)
+	struct ruru_task_state *t = NULL;
+	if (ruru_task_release(env->ws, arg_str(args, "task"), arg_str(args, "by"), st, &t, err) < 0)
 		return NULL;
-	return r;
+	return task_state(env, t);
 }
 
 /* ---------------------------------------------------------------- table */
@@ -1449,23 +1445,20 @@ const struct mcp_tool mcp_tools[] = {
 	  .input = TASK("") ",'status':" VOCAB("task-status", "new status"),
 	  .required = "['task','status']",
 	  .idempotent = true,
-	  .run = t_task_status,
-	  .text = x_task_state },
+	  .run = t_task_status },
 	{ .name = "task_claim",
 	  .set = MCP_SET_TASKS,
 	  .description = "Lease a task to a mode; refused while another lease runs.",
 	  .input = TASK("") ",'by':" DSTR("mode slug") ",'ttl':" DSTR("e.g. 30m (default)"),
 	  .required = "['task','by']",
-	  .run = t_task_claim,
-	  .text = x_task_state },
+	  .run = t_task_claim },
 	{ .name = "task_release",
 	  .set = MCP_SET_TASKS,
 	  .description = "Give a leased task back.",
 	  .input = TASK("") ",'by':" DSTR("mode slug") ",'status':" VOCAB("task-status", "to set (default todo)"),
 	  .required = "['task']",
 	  .idempotent = true,
-	  .run = t_task_release,
-	  .text = x_task_state },
+	  .run = t_task_release },
 };
 
 const size_t mcp_ntools = sizeof(mcp_tools) / sizeof(mcp_tools[0]);

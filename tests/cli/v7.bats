@@ -257,7 +257,8 @@ deferred:deferred:DEFERRED:42_session_deferred.md"
 		losers=$(cat rc.* | grep -cx 5)
 		[ "$wins" -eq 1 ] && [ "$losers" -eq 7 ] || { echo "round $round: $wins winners, $losers losers"; cat err.*; return 1; }
 		winner=$(grep -l . out.* | head -1)
-		who=$(cut -f3 "$winner" | cut -d' ' -f1)
+		who=$(sed -n 's/.* · assigned to \([^ ]*\) · .*/\1/p' "$winner")
+		[ -n "$who" ]
 		for e in err.*; do
 			[ -s "$e" ] || continue
 			grep -q "claimed by \"$who\"" "$e" || { echo "round $round: loser does not name $who"; cat "$e"; return 1; }

@@ -381,6 +381,57 @@ static void check_report(void **state)
 	ruru_buf_release(&t);
 }
 
+/* A task after status, claim and release: what its file says now. */
+static void task_state(void **state)
+{
+	(void)state;
+	struct ruru_error err = { 0 };
+	struct ruru_task_new o = { .type = "bug", .title = "Race" };
+	char *file = NULL;
+	char *id = ruru_task_new(ws, &o, &file, &err);
+	assert_non_null(id);
+	struct ruru_task_state *t = NULL;
+	assert_int_equal(ruru_task_claim(ws, id, "dev-a", 600, &t, &err), 0);
+	assert_string_equal(t->id, id);
+	assert_string_equal(t->file, file);
+	assert_string_equal(t->assigned_to, "dev-a");
+	assert_string_equal(t->claimed_until, "2026-11-24T03:25:20Z");
+	char want[1024];
+	char *j = dump(ruru_task_state_json(t));
+	snprintf(want, sizeof(want),
+		 "{\"id\":\"%s\",\"file\":\"%s\",\"status\":\"%s\",\"assigned_to\":\"dev-a\","
+		 "\"claimed_until\":\"2026-11-24T03:25:20Z\"}",
+		 id, file, t->status);
+	assert_string_equal(j, want);
+	free(j);
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_task_state_text(t, &b);
+	snprintf(want, sizeof(want),
+		 "%s is %s · assigned to dev-a · claimed until 2026-11-24T03:25:20Z (%s).\n", id,
+		 t->status, file);
+	assert_string_equal(b.ptr, want);
+	ruru_buf_reset(&b);
+	ruru_task_state_free(t);
+
+	assert_int_equal(ruru_task_release(ws, id, "dev-a", RURU_TASK_REVIEW, &t, &err), 0);
+	assert_null(t->claimed_until);
+	assert_string_equal(t->status, ruru_task_status_string(RURU_TASK_REVIEW));
+	j = dump(ruru_task_state_json(t));
+	assert_non_null(strstr(j, "\"claimed_until\":null}"));
+	free(j);
+	ruru_task_state_free(t);
+	assert_int_equal(ruru_task_set_status(ws, id, RURU_TASK_DONE, NULL, &err), 0);
+
+	/* what a file says is escaped; what it lacks is left out */
+	char tid[] = "TASK-X-1", st[] = "\x1b[2JDone";
+	struct ruru_task_state h = { .id = tid, .status = st };
+	ruru_task_state_text(&h, &b);
+	assert_string_equal(b.ptr, "TASK-X-1 is \\x1b[2JDone.\n");
+	ruru_buf_release(&b);
+	free(file);
+	free(id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -388,6 +439,7 @@ int main(void)
 		cmocka_unit_test(task_list),
 		cmocka_unit_test(open_items),
 		cmocka_unit_test(check_report),
+		cmocka_unit_test(task_state),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

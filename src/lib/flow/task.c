@@ -775,7 +775,8 @@ static void touch_updated(struct task_edit *ed)
 /* Find the task, take its lock, read it, let `fn` decide (returning -1
  * with err to refuse), apply the edits and replace the file atomically. */
 static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task_edit *, void *,
-		     struct ruru_error *), void *ctx, json_t **out, struct ruru_error *err)
+		     struct ruru_error *), void *ctx, struct ruru_task_state **out,
+		     struct ruru_error *err)
 {
 	char *rel = NULL;
 	if (out)
@@ -869,9 +870,15 @@ static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task
 		char t[32];
 		if (cu)
 			ruru_time_format_rfc3339(value_time(cu), t);
-		*out = json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "id", task, "file", rel, "status",
-				 doc_string(d3, "status"), "assigned_to", doc_string(d3, "assigned_to"),
-				 "claimed_until", cu ? t : NULL);
+		const char *status = doc_string(d3, "status"), *who = doc_string(d3, "assigned_to");
+		*out = ruru_xmalloc(sizeof(**out));
+		**out = (struct ruru_task_state){
+			.id = ruru_strdup(task),
+			.file = ruru_strdup(rel),
+			.status = status ? ruru_strdup(status) : NULL,
+			.assigned_to = who ? ruru_strdup(who) : NULL,
+			.claimed_until = cu ? ruru_strdup(t) : NULL,
+		};
 		ruru_toml_free(d3);
 	}
 	rc = 0;
@@ -940,7 +947,7 @@ static int status_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
 }
 
 int ruru_task_set_status(struct ruru_ws *ws, const char *task, enum ruru_task_status st,
-			 json_t **out, struct ruru_error *err)
+			 struct ruru_task_state **out, struct ruru_error *err)
 {
 	if (!ruru_task_status_string(st))
 		return ruru_error_set(err, RURU_EUSAGE, "unknown task status");
@@ -998,7 +1005,7 @@ static int claim_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
 }
 
 int ruru_task_claim(struct ruru_ws *ws, const char *task, const char *by, long ttl,
-		    json_t **out, struct ruru_error *err)
+		    struct ruru_task_state **out, struct ruru_error *err)
 {
 	if (ruru_short_text_ok(by, "the claimant", "by", true, err) < 0)
 		return -1;
@@ -1038,10 +1045,57 @@ static int release_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
 }
 
 int ruru_task_release(struct ruru_ws *ws, const char *task, const char *by,
-		      enum ruru_task_status st, json_t **out, struct ruru_error *err)
+		      enum ruru_task_status st, struct ruru_task_state **out,
+		      struct ruru_error *err)
 {
 	if (by && ruru_short_text_ok(by, "the claimant", "by", true, err) < 0)
 		return -1;
 	struct claim c = { by, 0, st };
 	return task_edit(ws, task, release_cb, &c, out, err);
+}
+
+/* ------------------------------------------------ a task after an edit */
+
+void ruru_task_state_free(struct ruru_task_state *t)
+{
+	if (!t)
+		return;
+	free(t->id);
+	free(t->file);
+	free(t->status);
+	free(t->assigned_to);
+	free(t->claimed_until);
+	free(t);
+}
+
+json_t *ruru_task_state_json(const struct ruru_task_state *t)
+{
+	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "id", str_or_null(t->id), "file",
+			 str_or_null(t->file), "status", str_or_null(t->status), "assigned_to",
+			 str_or_null(t->assigned_to), "claimed_until", str_or_null(t->claimed_until));
+}
+
+/* " · LABEL VALUE" when there is a value. */
+static void part(struct ruru_buf *out, const char *label, const char *v)
+{
+	if (!v || !*v)
+		return;
+	ruru_buf_addf(out, " · %s ", label);
+	ruru_text_escape(out, v, strlen(v));
+}
+
+void ruru_task_state_text(const struct ruru_task_state *t, struct ruru_buf *out)
+{
+	const char *id = t->id ? t->id : "?", *st = t->status ? t->status : "?";
+	ruru_text_escape(out, id, strlen(id));
+	ruru_buf_addstr(out, " is ");
+	ruru_text_escape(out, st, strlen(st));
+	part(out, "assigned to", t->assigned_to);
+	part(out, "claimed until", t->claimed_until);
+	if (t->file) {
+		ruru_buf_addstr(out, " (");
+		ruru_text_escape(out, t->file, strlen(t->file));
+		ruru_buf_addch(out, ')');
+	}
+	ruru_buf_addstr(out, ".\n");
 }
