@@ -1761,6 +1761,11 @@ struct ruru_capture_item {
 	bool when_valid;
 };
 
+/* A malformed record of a transcript, skipped. */
+struct ruru_transcript_problem {
+	size_t line;   /* 1-based */
+	char *message; /* "malformed JSON: ..." */
+};
 /* A transcript read: its events in order, the whole conversation as
  * Markdown (not yet redacted), and what could not be read. */
 struct ruru_transcript {
@@ -1769,7 +1774,8 @@ struct ruru_transcript {
 	struct ruru_buf markdown;
 	size_t records;        /* records (lines, messages) read */
 	size_t unknown;        /* records of a kind the reader does not know: kept in the Markdown */
-	json_t *problems;      /* [{line, message}]: malformed records, skipped */
+	struct ruru_transcript_problem *problems; /* malformed records, skipped */
+	size_t nproblems;
 	char *title;           /* the first prompt's first line (at most 60 bytes), or NULL */
 	time_t first, last;    /* times of the first and last records (0: none) */
 };
@@ -1789,6 +1795,24 @@ int ruru_capture_parse(const char *host, const char *json, size_t len, struct ru
 		       struct ruru_capture_item **items, size_t *n, struct ruru_error *err);
 void ruru_capture_items_free(struct ruru_capture_item *items, size_t n);
 
+/* An event of a hook call, as logged (or skipped). */
+struct ruru_capture_event {
+	enum ruru_event type;
+	char *message;  /* as logged: redacted, bounded */
+	char *artifact; /* where its whole text was kept, or NULL */
+};
+/* What one hook call did.  Free with ruru_capture_report_free().  A hook
+ * prints nothing a host would read, so this result has no text. */
+struct ruru_capture_report {
+	char *session; /* NULL when nothing was logged for want of a session */
+	char *host;
+	struct ruru_capture_event *logged, *skipped; /* skipped: the log held it already */
+	size_t nlogged, nskipped;
+};
+void ruru_capture_report_free(struct ruru_capture_report *r);
+/* The JSON of `capture --json`: {session, host, logged: [{type, message,
+ * artifact}], skipped: [...]} (new reference). */
+struct json_t *ruru_capture_report_json(const struct ruru_capture_report *r);
 /* `ruru capture --hook HOST`: log the events of one hook call to the
  * active session (`id` NULL) or session `id`.  With no active session
  * nothing is written and RURU_ENOTFOUND is returned, unless
@@ -1796,17 +1820,35 @@ void ruru_capture_items_free(struct ruru_capture_item *items, size_t n);
  * An event the log already holds (the model logged it itself within the
  * minute) is not logged again.  The end of the host's session pauses the
  * session when it has no open item, else it is noted.  *report (may be
- * NULL) gets {session, logged: [{type, message, artifact}], skipped: [...]}. */
+ * NULL) gets what was done. */
 int ruru_capture_hook(struct ruru_ws *ws, const char *id, const char *host, const char *json,
-		      size_t len, json_t **report, struct ruru_error *err);
+		      size_t len, struct ruru_capture_report **report, struct ruru_error *err);
+/* What an import did.  Free with ruru_import_report_free(). */
+struct ruru_import_report {
+	char *session, *host;
+	char *name;     /* the transcript's name as given, or NULL (standard input) */
+	char *artifact; /* the conversation, relative to the session folder */
+	size_t entries, records, unknown;
+	struct ruru_transcript_problem *problems; /* malformed records, skipped */
+	size_t nproblems;
+};
+void ruru_import_report_free(struct ruru_import_report *r);
+/* The JSON of `import --json`: {session, host, artifact, entries,
+ * records, unknown, problems: [{line, message}]} (new reference). */
+struct json_t *ruru_import_report_json(const struct ruru_import_report *r);
+/* Its text, the notes beside the new ID: "NAME:LINE: message" for each
+ * problem ("-" for standard input), then "imported N records as M entries
+ * (K of an unknown kind kept in ARTIFACT); the session is paused"
+ * (workspace text escaped). */
+void ruru_import_report_text(const struct ruru_import_report *r, struct ruru_buf *out);
 /* `ruru import HOST FILE`: a new (paused) session from a saved transcript:
  * its events as entries with their original times (source "HOST
  * transcript"), the whole conversation as a redacted Markdown artifact.
  * `name` is the transcript's name for the log (may be NULL).  The active
  * session is left as it was.  Returns the new ID; *report (may be NULL)
- * gets {session, artifact, entries, records, unknown, problems}. */
+ * gets what was done. */
 char *ruru_import(struct ruru_ws *ws, const char *host, const char *text, size_t len,
-		  const char *name, json_t **report, struct ruru_error *err);
+		  const char *name, struct ruru_import_report **report, struct ruru_error *err);
 
 /* ------------------------------------- redaction and export */
 

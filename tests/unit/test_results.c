@@ -432,6 +432,65 @@ static void task_state(void **state)
 	free(id);
 }
 
+/* A hook call logged, the same call again skipped; a transcript imported
+ * with a malformed line. */
+static void capture_and_import(void **state)
+{
+	(void)state;
+	char *id = new_session("Capture");
+	struct ruru_error err = { 0 };
+	static const char hook[] = "{\"hook_event_name\":\"UserPromptSubmit\",\"prompt\":\"fix it\"}";
+	struct ruru_capture_report *r = NULL;
+	assert_int_equal(ruru_capture_hook(ws, id, "claude", hook, sizeof(hook) - 1, &r, &err), 0);
+	assert_string_equal(r->session, id);
+	assert_int_equal(r->nlogged, 1);
+	assert_int_equal(r->nskipped, 0);
+	assert_int_equal(r->logged[0].type, RURU_EV_PROMPT);
+	assert_string_equal(r->logged[0].message, "fix it");
+	char *j = dump(ruru_capture_report_json(r));
+	char want[1024];
+	snprintf(want, sizeof(want),
+		 "{\"session\":\"%s\",\"host\":\"claude\",\"logged\":[{\"type\":\"prompt\","
+		 "\"message\":\"fix it\",\"artifact\":null}],\"skipped\":[]}",
+		 id);
+	assert_string_equal(j, want);
+	free(j);
+	ruru_capture_report_free(r);
+	assert_int_equal(ruru_capture_hook(ws, id, "claude", hook, sizeof(hook) - 1, &r, &err), 0);
+	assert_int_equal(r->nlogged, 0);
+	assert_int_equal(r->nskipped, 1);
+	ruru_capture_report_free(r);
+
+	static const char tr[] =
+		"{\"type\":\"user\",\"timestamp\":\"2026-03-14T09:26:53Z\",\"message\":{\"role\":"
+		"\"user\",\"content\":\"fix it\"}}\nnot json\n";
+	struct ruru_import_report *ir = NULL;
+	char *sid2 = ruru_import(ws, "claude", tr, sizeof(tr) - 1, "t\x1b.jsonl", &ir, &err);
+	assert_non_null(sid2);
+	assert_string_equal(ir->session, sid2);
+	assert_int_equal(ir->nproblems, 1);
+	assert_int_equal(ir->problems[0].line, 2);
+	assert_int_equal(ir->records, 1);
+	j = dump(ruru_import_report_json(ir));
+	snprintf(want, sizeof(want),
+		 "{\"session\":\"%s\",\"host\":\"claude\",\"artifact\":\"%s\",\"entries\":%zu,"
+		 "\"records\":1,\"unknown\":0,\"problems\":[{\"line\":2,\"message\":\"%s\"}]}",
+		 sid2, ir->artifact, ir->entries, ir->problems[0].message);
+	assert_string_equal(j, want);
+	free(j);
+	struct ruru_buf t = RURU_BUF_INIT;
+	ruru_import_report_text(ir, &t);
+	snprintf(want, sizeof(want),
+		 "t\\x1b.jsonl:2: %s\nimported 1 record as %zu entries (0 of an unknown kind kept "
+		 "in %s); the session is paused\n",
+		 ir->problems[0].message, ir->entries, ir->artifact);
+	assert_string_equal(t.ptr, want);
+	ruru_buf_release(&t);
+	ruru_import_report_free(ir);
+	free(sid2);
+	free(id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -440,6 +499,7 @@ int main(void)
 		cmocka_unit_test(open_items),
 		cmocka_unit_test(check_report),
 		cmocka_unit_test(task_state),
+		cmocka_unit_test(capture_and_import),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
