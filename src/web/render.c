@@ -403,9 +403,11 @@ static void hit_link(struct ruru_buf *out, json_t *h)
 		ruru_buf_addstr(&p, "index.html");
 		href(out, "", p.ptr);
 		if (kind && !strcmp(kind, "entry")) {
-			/* the timeline's entries carry id="L<line>" */
+			/* the timeline's entries carry id="L<line>"; ?line= opens
+			 * the timeline's page that holds it */
+			long long line = (long long)json_integer_value(json_object_get(h, "line"));
 			out->ptr[--out->len] = '\0';
-			ruru_buf_addf(out, "#L%lld\"", (long long)json_integer_value(json_object_get(h, "line")));
+			ruru_buf_addf(out, "?line=%lld#L%lld\"", line, line);
 		}
 	} else {
 		href(out, "", "confirm.html");
@@ -603,6 +605,85 @@ static void pager(struct web_site *site, struct ruru_buf *out, size_t page, size
 	ruru_buf_addstr(out, "</nav>\n");
 }
 
+/* ---- open items: the library's one definition (ruru_open_items), the
+ * same list the digest, prime and summarize give */
+
+#define WEB_OPEN_SHOWN 50 /* open items listed on a session page */
+
+/* A session's open items (NULL, as good as none, when the session cannot
+ * be read). */
+static struct ruru_open_items *open_items_of(struct web_site *site, const char *id)
+{
+	struct ruru_error e = { 0 };
+	return ruru_open_items(site->ws, id, &e);
+}
+
+/* An open item's badge, by its kind's word and its status: what it waits
+ * for, coloured by how bad it is. */
+static void open_badge(struct web_site *site, struct ruru_buf *out, const char *kind, const char *st)
+{
+	kind = kind ? kind : "";
+	const char *cls = "badge warn", *label = kind;
+	if (!strcmp(kind, "delegation"))
+		label = "awaiting result";
+	else if (!strcmp(kind, "error"))
+		cls = "badge bad", label = "error, no later success";
+	else if (!strcmp(kind, "blocker"))
+		cls = "badge bad", label = "blocker";
+	else if (!strcmp(kind, "confirmation"))
+		label = !st || !strcmp(st, "pending") ? "awaiting decision"
+			: !strcmp(st, "failed")	      ? (cls = "badge bad", "apply failed")
+						      : (cls = "badge", "awaiting apply");
+	else if (!strcmp(kind, "task")) {
+		enum ruru_task_status ts = st ? ruru_task_status_parse(st) : RURU_TASK_UNKNOWN;
+		cls = ts == RURU_TASK_BLOCKED || ts == RURU_TASK_ERROR ? "badge bad" : "badge warn";
+		ruru_buf_addf(out, "<span class=\"%s\">task ", cls);
+		str(site, out, st ? st : "?");
+		ruru_buf_addstr(out, "</span>");
+		return;
+	}
+	ruru_buf_addf(out, "<span class=\"%s\">", cls);
+	str(site, out, label);
+	ruru_buf_addstr(out, "</span>");
+}
+
+/* A task held open by an open item (ruru_task_list's "open": the kind of
+ * that item), as the item's badge. */
+static void task_open_badge(struct web_site *site, struct ruru_buf *out,
+			    const struct ruru_task_info *task)
+{
+	if (!task->open)
+		return;
+	ruru_buf_addch(out, ' ');
+	open_badge(site, out, task->open, NULL);
+}
+
+/* The open items that are entries, by line (sorted, for bsearch). */
+struct open_line {
+	size_t line;
+	const struct ruru_open_item *item;
+};
+
+static int cmp_open_line(const void *a, const void *b)
+{
+	size_t x = ((const struct open_line *)a)->line, y = ((const struct open_line *)b)->line;
+	return x < y ? -1 : x > y;
+}
+
+static struct open_line *open_lines(const struct ruru_open_items *open, size_t *n)
+{
+	size_t count = open ? open->n : 0, k = 0;
+	struct open_line *v = calloc(count + 1, sizeof *v);
+	if (!v)
+		abort();
+	for (size_t i = 0; i < count; i++)
+		if (open->v[i].line > 0)
+			v[k++] = (struct open_line){ open->v[i].line, &open->v[i] };
+	qsort(v, k, sizeof *v, cmp_open_line);
+	*n = k;
+	return v;
+}
+
 static void session_row(struct web_site *site, struct ruru_buf *out, const struct ruru_session *ls)
 {
 	struct ruru_session full;
@@ -622,6 +703,22 @@ static void session_row(struct web_site *site, struct ruru_buf *out, const struc
 	str(site, out, s->id);
 	ruru_buf_addstr(out, "</span></td><td data-label=\"Status\">");
 	status_cell(site, out, s);
+	/* what is open, by the library's one definition (as the digest says) */
+	struct ruru_open_items *open = open_items_of(site, s->id);
+	size_t nopen = open ? open->n : 0;
+	ruru_open_items_free(open);
+	ruru_buf_addstr(out, "</td><td data-label=\"Open\">");
+	if (nopen) {
+		struct ruru_buf p2 = RURU_BUF_INIT;
+		ruru_buf_addf(&p2, "sessions/%s/index.html", s->id);
+		ruru_buf_addstr(out, "<a");
+		href(out, "", p2.ptr);
+		out->ptr[--out->len] = '\0';
+		ruru_buf_addf(out, "#open\">%zu open</a>", nopen);
+		ruru_buf_release(&p2);
+	} else {
+		ruru_buf_addstr(out, "<span class=\"muted\">none</span>");
+	}
 	ruru_buf_addstr(out, "</td><td data-label=\"Started\" class=\"nw\">");
 	if (s->start)
 		utc(out, s->start, false);
@@ -714,6 +811,7 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		ruru_buf_addstr(out, "<table class=\"sessions\">\n<thead><tr>");
 		sort_header(site, out, "Session", "title");
 		sort_header(site, out, "Status", "status");
+		ruru_buf_addstr(out, "<th scope=\"col\">Open</th>");
 		sort_header(site, out, "Started", "");
 		ruru_buf_addstr(out, "<th scope=\"col\">Last activity</th><th scope=\"col\">Entries</th>"
 				     "<th scope=\"col\">Tags</th></tr></thead>\n<tbody>\n");
@@ -778,22 +876,88 @@ static void field(struct web_site *site, struct ruru_buf *out, const char *label
 	ruru_buf_addstr(out, "</code></span>");
 }
 
-/* The timeline: an entry is a line of facts (type, time, mode, task,
- * artifact, ADR, source, outcome) over its message.  Kept lean: an export
- * of a thousand sessions is mostly these. */
-static void timeline(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s,
-		     const struct ruru_artifact_list *arts, const struct ruru_task_list *tasks)
+/* The href of timeline page `p` of `pages`, from the session's page: the
+ * last (the newest entries) is index.html itself; on the server the
+ * others are ?page=N, in an export index-N.html. */
+static void entry_page_href(struct web_site *site, struct ruru_buf *out, size_t p, size_t pages)
 {
+	if (p >= pages)
+		ruru_buf_addstr(out, " href=\"index.html\"");
+	else
+		ruru_buf_addf(out, site->server ? " href=\"index.html?page=%zu\"" : " href=\"index-%zu.html\"", p);
+}
+
+/* The timeline's pager (links, so it works without JavaScript). */
+static void entry_pager(struct web_site *site, struct ruru_buf *out, size_t page, size_t pages, const char *where)
+{
+	if (pages <= 1)
+		return;
+	ruru_buf_addf(out, "<nav class=\"pages\" aria-label=\"timeline pages, %s\">", where);
+	if (page > 1) {
+		ruru_buf_addstr(out, "<a");
+		entry_page_href(site, out, 1, pages);
+		ruru_buf_addstr(out, ">« Oldest</a><a rel=\"prev\"");
+		entry_page_href(site, out, page - 1, pages);
+		ruru_buf_addstr(out, ">← Older</a>");
+	}
+	ruru_buf_addf(out, "<span>Page %zu of %zu</span>", page, pages);
+	if (page < pages) {
+		ruru_buf_addstr(out, "<a rel=\"next\"");
+		entry_page_href(site, out, page + 1, pages);
+		ruru_buf_addstr(out, ">Newer →</a><a");
+		entry_page_href(site, out, pages, pages);
+		ruru_buf_addstr(out, ">Newest »</a>");
+	}
+	ruru_buf_addstr(out, "</nav>\n");
+}
+
+/* The timeline: an entry is a line of facts (type, time, mode, task,
+ * artifact, ADR, source, outcome) over its message, oldest first,
+ * WEB_PAGE_ENTRIES a page (the last page, the newest entries, unless
+ * site->entry_page or site->entry_line names another).  Kept lean: an
+ * export of a thousand sessions is mostly these. */
+static void timeline(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s,
+		     const struct ruru_artifact_list *arts, const struct ruru_task_list *tasks,
+		     const struct ruru_open_items *open)
+{
+	size_t nopen_lines;
+	struct open_line *open_at = open_lines(open, &nopen_lines);
 	const char *root = "../../";
-	ruru_buf_addf(out, "<h2>Timeline</h2>\n<p class=\"muted\">%zu entr%s</p>\n<ol class=\"timeline\">\n",
-		      s->nentries, s->nentries == 1 ? "y" : "ies");
-	for (size_t i = 0; i < s->nentries; i++) {
+	size_t n = s->nentries;
+	size_t pages = n ? (n + WEB_PAGE_ENTRIES - 1) / WEB_PAGE_ENTRIES : 1;
+	size_t page = site->entry_page < 1 || site->entry_page > pages ? pages : site->entry_page;
+	if (site->entry_line) {
+		/* the page of the entry that starts on that line (or holds it) */
+		size_t at = 0;
+		for (size_t i = 0; i < n && s->entries[i].line <= site->entry_line; i++)
+			at = i;
+		page = n ? at / WEB_PAGE_ENTRIES + 1 : 1;
+	}
+	site->entry_pages = pages;
+	size_t from = (page - 1) * WEB_PAGE_ENTRIES;
+	size_t to = from + WEB_PAGE_ENTRIES < n ? from + WEB_PAGE_ENTRIES : n;
+	ruru_buf_addstr(out, "<h2 id=\"timeline\">Timeline</h2>\n");
+	if (pages > 1)
+		ruru_buf_addf(out, "<p class=\"muted\">%zu entries, oldest first; %zu to %zu shown</p>\n", n,
+			      from + 1, to);
+	else
+		ruru_buf_addf(out, "<p class=\"muted\">%zu entr%s</p>\n", n, n == 1 ? "y" : "ies");
+	entry_pager(site, out, page, pages, "top");
+	ruru_buf_addf(out, "<ol class=\"timeline\" start=\"%zu\">\n", from + 1);
+	for (size_t i = from; i < to; i++) {
 		const struct ruru_entry *e = &s->entries[i];
 		const char *cls = entry_class(e);
 		ruru_buf_addf(out, "<li id=\"L%zu\"%s%s%s><p class=\"meta\"><b>", e->line,
 			      *cls ? " class=\"" : "", cls, *cls ? "\"" : "");
 		str(site, out, e->type_name ? e->type_name : "note");
 		ruru_buf_addstr(out, "</b> ");
+		struct open_line key = { e->line, NULL };
+		const struct open_line *ol = bsearch(&key, open_at, nopen_lines, sizeof *open_at, cmp_open_line);
+		if (ol) {
+			/* still open (the library's rule): its item's badge */
+			open_badge(site, out, ruru_open_kind_name(ol->item->kind), ol->item->status);
+			ruru_buf_addch(out, ' ');
+		}
 		stamp(site, out, e);
 		/* plain words are items of the line as they are (a flex box) */
 		if (e->mode) {
@@ -844,6 +1008,71 @@ static void timeline(struct web_site *site, struct ruru_buf *out, const struct r
 		ruru_buf_addstr(out, "</p></li>\n");
 	}
 	ruru_buf_addstr(out, "</ol>\n");
+	entry_pager(site, out, page, pages, "bottom");
+	free(open_at);
+}
+
+/* The href of the timeline entry on `line`: its page, at its anchor. */
+static void entry_href(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s, size_t line)
+{
+	size_t n = s->nentries, at = 0;
+	for (size_t i = 0; i < n && s->entries[i].line <= line; i++)
+		at = i;
+	size_t pages = n ? (n + WEB_PAGE_ENTRIES - 1) / WEB_PAGE_ENTRIES : 1;
+	entry_page_href(site, out, n ? at / WEB_PAGE_ENTRIES + 1 : 1, pages);
+	out->ptr[--out->len] = '\0'; /* the closing quote */
+	ruru_buf_addf(out, "#L%zu\"", line);
+}
+
+/* The session's open items, each with its badge and a link to where it
+ * is: its entry, its task's card, its proposal or blocker artifact. */
+static void open_section(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s,
+			 const struct ruru_open_items *open, const struct ruru_artifact_list *arts)
+{
+	size_t n = open ? open->n : 0;
+	ruru_buf_addf(out, "<h2 id=\"open\">Open items <span class=\"muted\">(%zu)</span></h2>\n", n);
+	if (!n) {
+		ruru_buf_addstr(out, "<p class=\"muted\">Nothing open.</p>\n");
+		return;
+	}
+	/* a page stays small: the newest WEB_OPEN_SHOWN (the timeline marks
+	 * every open entry) */
+	size_t from = n > WEB_OPEN_SHOWN ? n - WEB_OPEN_SHOWN : 0;
+	if (from)
+		ruru_buf_addf(out, "<p class=\"muted\">The newest %d shown; the %zu older ones are marked "
+				   "in the timeline.</p>\n", WEB_OPEN_SHOWN, from);
+	ruru_buf_addstr(out, "<ul class=\"open\">\n");
+	for (size_t i = from; i < n; i++) {
+		const struct ruru_open_item *it = &open->v[i];
+		const char *text_ = it->text, *task = it->task, *art = it->artifact;
+		ruru_buf_addstr(out, "<li>");
+		open_badge(site, out, ruru_open_kind_name(it->kind), it->status);
+		bool linked = true;
+		if (it->line > 0) {
+			ruru_buf_addstr(out, " <a");
+			entry_href(site, out, s, it->line);
+		} else if (it->kind == RURU_OPEN_TASK && task) {
+			ruru_buf_addstr(out, " <a href=\"../../tasks.html#task-");
+			struct ruru_buf h = RURU_BUF_INIT;
+			web_href(&h, task);
+			web_escape(out, h.ptr, h.len);
+			ruru_buf_release(&h);
+			ruru_buf_addch(out, '"');
+		} else if (art && listed_artifact(arts, art)) {
+			struct ruru_buf h = RURU_BUF_INIT;
+			ruru_buf_addf(&h, "%s.html", art);
+			ruru_buf_addstr(out, " <a");
+			href(out, "", h.ptr);
+			ruru_buf_release(&h);
+		} else {
+			linked = false; /* nothing to open */
+			ruru_buf_addstr(out, " <span");
+		}
+		ruru_buf_addstr(out, ">");
+		str(site, out, text_ ? text_ : "");
+		ruru_buf_addstr(out, linked ? "</a></li>\n" : "</span></li>\n");
+	}
+	ruru_buf_addstr(out, "</ul>\n");
 }
 
 int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out,
@@ -859,6 +1088,7 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 		ruru_session_release(&s);
 		return -1;
 	}
+	struct ruru_open_items *open = open_items_of(site, id);
 	const char *root = "../../";
 	head(site, out, root, s.title && *s.title ? s.title : s.id);
 	ruru_buf_addstr(out, "<h1>");
@@ -892,24 +1122,24 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 		str(site, out, s.goal);
 		ruru_buf_addstr(out, "</div>\n");
 	}
-	timeline(site, out, &s, arts, tasks);
+	open_section(site, out, &s, open, arts);
+	timeline(site, out, &s, arts, tasks, open);
 
-	size_t i;
 	ruru_buf_addstr(out, "<h2>Tasks</h2>\n");
 	if (!tasks->n)
 		ruru_buf_addstr(out, "<p class=\"muted\">No tasks.</p>\n");
 	else
 		ruru_buf_addstr(out, "<table><thead><tr><th scope=\"col\">Task</th>"
 				     "<th scope=\"col\">ID</th><th scope=\"col\">Status</th></tr></thead><tbody>\n");
-	for (i = 0; i < tasks->n; i++) {
-		const char *t = tasks->v[i].title;
-		const char *st = tasks->v[i].status;
+	for (size_t i = 0; i < tasks->n; i++) {
+		const struct ruru_task_info *v = &tasks->v[i];
 		ruru_buf_addstr(out, "<tr><td>");
-		str(site, out, t ? t : "(no task file)");
+		str(site, out, v->title ? v->title : "(no task file)");
 		ruru_buf_addstr(out, "</td><td>");
-		task_link(site, out, root, tasks->v[i].id);
+		task_link(site, out, root, v->id);
 		ruru_buf_addstr(out, "</td><td class=\"nw\">");
-		str(site, out, st ? st : "—");
+		str(site, out, v->status ? v->status : "—");
+		task_open_badge(site, out, v);
 		ruru_buf_addstr(out, "</td></tr>\n");
 	}
 	if (tasks->n)
@@ -920,7 +1150,7 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 		ruru_buf_addstr(out, "<p class=\"muted\">No artifacts.</p>\n");
 	else
 		ruru_buf_addstr(out, "<ul>\n");
-	for (i = 0; i < arts->n; i++) {
+	for (size_t i = 0; i < arts->n; i++) {
 		const char *p = arts->v[i].path;
 		ruru_buf_addstr(out, "<li>");
 		if (arts->v[i].exists) {
@@ -941,6 +1171,7 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 	if (arts->n)
 		ruru_buf_addstr(out, "</ul>\n");
 	foot(site, out, root);
+	ruru_open_items_free(open);
 	ruru_task_list_free(tasks);
 	ruru_artifact_list_free(arts);
 	ruru_session_release(&s);
@@ -1210,9 +1441,8 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		for (size_t k = 0; k < ncards; k++) {
 			if (cards[k].col != c)
 				continue;
-			const char *title = cards[k].t->title;
-			const char *tid = cards[k].t->id;
-			const char *sess = cards[k].session;
+			const struct ruru_task_info *t = cards[k].t;
+			const char *title = t->title, *tid = t->id, *sess = cards[k].session;
 			ruru_buf_addstr(out, "<li id=\"task-");
 			str(site, out, tid);
 			ruru_buf_addstr(out, "\"><strong>");
@@ -1220,6 +1450,7 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 			ruru_buf_addstr(out, "</strong>");
 			if (title && *title)
 				value_link(site, out, "id", "", "#task-", tid);
+			task_open_badge(site, out, t);
 			ruru_buf_addstr(out, "<a class=\"id\"");
 			struct ruru_buf p = RURU_BUF_INIT;
 			ruru_buf_addf(&p, "sessions/%s/index.html", sess);
@@ -1591,37 +1822,6 @@ static void decision_form(struct web_site *site, struct ruru_buf *out, const str
 	ruru_buf_release(&rid);
 }
 
-/* The content an applied proposal wrote, as the lines it added (ruru
- * keeps the result, not the earlier content). */
-static bool applied_content(struct web_site *site, const struct ruru_confirm *c, struct ruru_buf *d)
-{
-	if (c->kind != RURU_CONFIRM_CONTENT || c->payload_bytes > SHOW_MAX || !c->payload_intact)
-		return false;
-	struct ruru_buf path = RURU_BUF_INIT, data = RURU_BUF_INIT;
-	struct ruru_error e = { 0 };
-	ruru_buf_addf(&path, "%s/%s", ruru_ws_root(site->ws), c->artifact);
-	bool ok = ruru_buf_read_file(&data, path.ptr, &e) == 0;
-	if (ok) {
-		size_t lines = 0;
-		for (size_t i = 0; i < data.len; i++)
-			lines += data.ptr[i] == '\n';
-		if (data.len && data.ptr[data.len - 1] != '\n')
-			lines++;
-		ruru_buf_addf(d, "@@ -0,0 +1,%zu @@\n", lines);
-		for (size_t i = 0; i < data.len;) {
-			const char *nl = memchr(data.ptr + i, '\n', data.len - i);
-			size_t e2 = nl ? (size_t)(nl - data.ptr) : data.len;
-			ruru_buf_addch(d, '+');
-			ruru_buf_add(d, data.ptr + i, e2 - i);
-			ruru_buf_addch(d, '\n');
-			i = e2 + 1;
-		}
-	}
-	ruru_buf_release(&path);
-	ruru_buf_release(&data);
-	return ok;
-}
-
 /* One proposal's review card.  `p`: {artifact} at least. `own_page`: on
  * the CONFIRM file's own page (no link to itself). */
 static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p, bool own_page)
@@ -1665,6 +1865,12 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 	ruru_buf_addstr(out, "</span>");
 	if (stale)
 		ruru_buf_addstr(out, " <span class=\"badge bad\">stale</span>");
+	json_t *open_item = json_object_get(p, "open");
+	if (open_item) {
+		ruru_buf_addch(out, ' ');
+		open_badge(site, out, json_string_value(json_object_get(open_item, "kind")),
+			   json_string_value(json_object_get(open_item, "status")));
+	}
 	ruru_buf_addf(out, " <span>%s</span> <span>proposed ",
 		      c.kind == RURU_CONFIRM_DIFF ? "a diff" : "new content");
 	if (c.created)
@@ -1699,9 +1905,11 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 	if (stale)
 		ruru_buf_addstr(out, c.status == RURU_CONFIRM_PENDING
 					     ? "<p class=\"warn\">Stale: the target changed since the proposal; "
-					       "it cannot be decided (propose again).</p>\n"
+					       "it cannot be decided (propose again). The diff below is "
+					       "against the target as it is now.</p>\n"
 					     : "<p class=\"warn\">Stale: the target changed since the decision; "
-					       "apply will refuse it (propose again).</p>\n");
+					       "apply will refuse it (propose again). The diff below is "
+					       "against the target as it is now, not the one decided.</p>\n");
 	if (differs)
 		ruru_buf_addstr(out, "<p class=\"warn\">The decision record disagrees with the sidecar "
 				     "(run <code>ruru verify</code>).</p>\n");
@@ -1722,18 +1930,26 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 	}
 	struct ruru_buf d = RURU_BUF_INIT;
 	if (c.status == RURU_CONFIRM_APPLIED) {
-		ruru_buf_addstr(out, "<p>Applied");
+		/* the change the apply recorded: the target holds the result now */
+		ruru_buf_addstr(out, "<p><strong>Applied</strong>");
 		if (c.applied_at) {
 			ruru_buf_addstr(out, " on ");
 			utc(out, c.applied_at, false);
 		}
-		if (applied_content(site, &c, &d)) {
-			ruru_buf_addstr(out, ": the target was written with this content (ruru keeps "
-					     "the result, not the earlier content; git has it).</p>\n");
+		if (c.forced)
+			ruru_buf_addstr(out, " (forced over a target changed since the proposal)");
+		if (c.applied_diff && ruru_confirm_diff(site->ws, &c, &d, &e) == 0 && d.len) {
+			ruru_buf_addstr(out, ": the change that was applied, as recorded then.</p>\n");
 			diff_table(site, out, c.target, d.ptr, d.len);
+		} else if (!c.applied_recorded) {
+			ruru_buf_addstr(out, ". The change was not recorded (applied by an older ruru; "
+					     "git has it).</p>\n");
+		} else if (!strcmp(c.applied_from_sha256, c.result_sha256)) {
+			ruru_buf_addstr(out, ". The target already held the result: the change was made "
+					     "outside ruru.</p>\n");
 		} else {
-			ruru_buf_addstr(out, " (a diff: ruru keeps the result's hash, not the earlier "
-					     "content; git has the change).</p>\n");
+			ruru_buf_addf(out, ". The change was not kept (its diff is longer than %u KiB; git "
+					   "has it).</p>\n", RURU_APPLIED_DIFF_MAX / 1024);
 		}
 	} else if (ruru_confirm_diff(site->ws, &c, &d, &e) == 0) {
 		if (d.len)
@@ -1792,16 +2008,35 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 			break;
 		struct ruru_error e = { 0 };
 		json_t *l = ruru_confirm_list(site->ws, i < n ? list[i].id : NULL, NULL, &e);
+		/* which of a session's proposals are open, and waiting for what:
+		 * its open items say (the library's one definition) */
+		struct ruru_open_items *open =
+			i < n && json_array_size(l) ? open_items_of(site, list[i].id) : NULL;
 		size_t k;
 		json_t *p;
 		json_array_foreach(l, k, p) {
 			const char *a = json_string_value(json_object_get(p, "artifact"));
-			if (a && json_string_value(json_object_get(p, "status")))
+			if (!a || !json_string_value(json_object_get(p, "status")))
+				continue;
+			const char *in = i < n ? strstr(a, list[i].id) : NULL;
+			for (size_t j = 0; open && j < open->n; j++) {
+				const struct ruru_open_item *it = &open->v[j];
+				if (in && it->artifact && it->kind == RURU_OPEN_CONFIRMATION &&
+				    !strcmp(in + strlen(list[i].id) + 1, it->artifact)) {
+					json_object_set_new(p, "open",
+							    json_pack("{s:s, s:s?}", "kind",
+								      ruru_open_kind_name(it->kind),
+								      "status", it->status));
+					break;
+				}
+			}
+			if (!json_object_get(seen, a)) /* the session's own listing first */
 				json_object_set(seen, a, p);
 		}
+		ruru_open_items_free(open);
 		json_decref(l);
 	}
-	size_t np = json_object_size(seen), k = 0, npending = 0;
+	size_t np = json_object_size(seen), k = 0, npending = 0, nopen = 0;
 	json_t **ps = calloc(np + 1, sizeof *ps);
 	if (!ps)
 		abort();
@@ -1810,6 +2045,7 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 	json_object_foreach(seen, key, v) {
 		ps[k++] = v;
 		npending += !strcmp(jstr(v, "status"), "pending");
+		nopen += json_object_get(v, "open") != NULL;
 	}
 	qsort(ps, np, sizeof *ps, cmp_proposals);
 	head(site, out, "", "Confirmations");
@@ -1823,7 +2059,9 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 		ruru_buf_addstr(out, "<p class=\"muted\">No proposals.</p>\n");
 	else
 		ruru_buf_addf(out, "<p class=\"muted\">%zu waiting for a decision, %zu decided "
-				   "(newest decision first)</p>\n", npending, np - npending);
+				   "(newest decision first); %zu still open, waiting for a decision "
+				   "or an apply</p>\n",
+			      npending, np - npending, nopen);
 	site->titles = list;
 	site->ntitles = n;
 	for (size_t i = 0; i < np; i++)

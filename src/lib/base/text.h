@@ -40,9 +40,6 @@ char *ruru_json_strdup(const json_t *o, const char *key);
  * renderings of results. */
 void ruru_text_count(struct ruru_buf *out, size_t n, const char *one, const char *many);
 
-/* The value of a hexadecimal digit (either case), or -1. */
-int ruru_hexval(int c);
-
 /* A string literal and its length, for calls that take both, so that no
  * length is counted by hand: ruru_toml_table_get(root, RURU_LIT("tags")).
  * The "" around `s` make anything but a literal a compile error. */
