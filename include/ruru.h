@@ -205,7 +205,7 @@ void ruru_text_field(struct ruru_buf *out, const char *text, const char *none);
 /* A JSON string of text read from a file (NULL: JSON null): bytes that are
  * not UTF-8 become U+FFFD, so a hand-made or hostile log never makes a
  * value go missing from JSON. */
-json_t *ruru_json_text(const char *text, size_t len);
+struct json_t *ruru_json_text(const char *text, size_t len);
 
 /* ------------------------------------------------------- child processes */
 
@@ -720,8 +720,8 @@ int ruru_session_recent(struct ruru_ws *ws, struct ruru_session **out, size_t *n
  * local date-time without one for a zone-less stamp (then `zone` is null;
  * else the zone as written), null when unreadable. */
 #define RURU_ENTRIES_ALL ((size_t)-1)
-json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_t last);
-json_t *ruru_entry_json(const struct ruru_entry *e);
+struct json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_t last);
+struct json_t *ruru_entry_json(const struct ruru_entry *e);
 
 struct ruru_new {
 	const char *goal;        /* may be NULL or "" */
@@ -786,7 +786,7 @@ enum { RURU_CONTINUE_REOPEN = 1, RURU_CONTINUE_IMPLICIT = 2 };
  * log text show only its first part; big text belongs in an artifact. */
 #define RURU_MESSAGE_LARGE 65536
 int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, unsigned flags,
-			  char **digest, json_t **json, struct ruru_error *err);
+			  char **digest, struct json_t **json, struct ruru_error *err);
 
 /*
  * The same digest, read-only (`show --digest`): nothing is logged or
@@ -801,7 +801,7 @@ int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, 
  * max_chars and digest.
  */
 int ruru_session_digest(struct ruru_ws *ws, const char *id, size_t max_chars, char **digest,
-			json_t **json, struct ruru_error *err);
+			struct json_t **json, struct ruru_error *err);
 
 /* The session the active pointer names (ROOCOM_SESSION_ID, then
  * .ruru/sessions/.active) when its status is active; NULL when none is
@@ -1674,8 +1674,8 @@ const char *ruru_host_name(size_t i);
  * front matter, one pass over the log for open items and the last 64 KiB
  * for recent entries, so it stays fast on long logs.
  */
-int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text, json_t **json,
-	       struct ruru_error *err);
+int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text,
+	       struct json_t **json, struct ruru_error *err);
 /* Wrap a digest the way `host`'s hook expects it ("claude", "gemini"),
  * given the hook's stdin JSON (`input`, may be empty); appends to *out. */
 int ruru_prime_hook(const char *host, const char *input, size_t len, const char *digest,
@@ -1748,7 +1748,7 @@ struct ruru_artifact_list *ruru_artifact_list_typed(struct ruru_ws *ws, const ch
  * under "## Notes from the coordinator", which it never replaces.
  */
 int ruru_session_summarize(struct ruru_ws *ws, const char *id, const char *notes, char **rel,
-			   json_t **json, struct ruru_error *err);
+			   struct json_t **json, struct ruru_error *err);
 
 /* MDTM task statuses (doc/design.md §5), read leniently like session statuses. */
 enum ruru_task_status {
