@@ -1738,17 +1738,46 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 struct ruru_artifact_list *ruru_artifact_list_typed(struct ruru_ws *ws, const char *id,
 						    const char *type, struct ruru_error *err);
 
+/* One of a summary's primary context artifacts. */
+struct ruru_summary_artifact {
+	char *path;        /* relative to the session folder's typed base */
+	char *description; /* its first heading or line, else its name */
+	char *type;        /* its V7 artifact type, "confirmation", or "artifact" */
+};
+/* What a summary says, computed from the log.  Free with
+ * ruru_summary_free(). */
+struct ruru_summary {
+	char *session;
+	char *path;     /* the SESSUM file, relative to the session folder */
+	bool recorded;  /* in related_artifacts (the session was active) */
+	char **outcomes, **decisions, **learnings, **blockers, **next_steps;
+	size_t noutcomes, ndecisions, nlearnings, nblockers, nnext_steps;
+	struct ruru_summary_artifact *artifacts;
+	size_t nartifacts;
+	struct ruru_open_items *open; /* the open items, as the digest lists them */
+};
+void ruru_summary_free(struct ruru_summary *s);
+/* The JSON of `summarize --json` and MCP session_summarize: {open_items,
+ * session, path, recorded, key_outcomes_achieved, key_decisions_made,
+ * critical_learnings_or_insights, outstanding_blockers_or_issues,
+ * identified_next_steps_from_session, primary_context_artifacts: [{path,
+ * description, artifact_type}]} (new reference). */
+struct json_t *ruru_summary_json(const struct ruru_summary *s);
+/* Its text: "Wrote PATH for session ID: N outcomes, N decisions, N open
+ * issues, N next steps." (`summarize` itself prints the path, which a
+ * script passes on). */
+void ruru_summary_text(const struct ruru_summary *s, struct ruru_buf *out);
 /*
  * Summarize a session (doc/design.md §4): write <summaries>/SESSUM-<ID>-<YYMMDDHHMM>.md
  * from template 50, computed from the log alone (same log, same bytes
  * apart from the time).  An active session records it (related_artifacts,
  * an artifact event); any other is only written.  *rel gets the path
- * relative to the session folder; *json (may be NULL) the summary's facts.
+ * relative to the session folder; *out (may be NULL) the summary's facts.
  * `notes` (NULL: none; the text rule) is added after the computed sections
  * under "## Notes from the coordinator", which it never replaces.
  */
 int ruru_session_summarize(struct ruru_ws *ws, const char *id, const char *notes, char **rel,
-			   struct json_t **json, struct ruru_error *err);
+			   struct ruru_summary **out, struct ruru_error *err);
 
 /* MDTM task statuses (doc/design.md §5), read leniently like session statuses. */
 enum ruru_task_status {

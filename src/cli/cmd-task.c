@@ -161,13 +161,13 @@ static int cmd_summarize(struct cli_ctx *ctx, struct cli_args *a)
 										  : cli_ws(ctx);
 	char *id = ws ? cli_session(ctx, ws, a->argc ? a->argv[0] : NULL) : NULL;
 	char *rel = NULL;
-	json_t *o = NULL;
+	struct ruru_summary *o = NULL;
 	int rc = 0;
 	if (!id || ruru_session_summarize(ws, id, notes, &rel, &o, &ctx->err) < 0)
 		rc = cli_fail(ctx);
-	else if (ctx->json ? !cli_print_json(ctx, json_incref(o)) : printf("%s\n", rel) < 0)
+	else if (ctx->json ? !cli_print_json(ctx, ruru_summary_json(o)) : printf("%s\n", rel) < 0)
 		rc = cli_fail(ctx);
-	json_decref(o);
+	ruru_summary_free(o);
 	free(rel);
 	free(id);
 	ruru_buf_release(&text);

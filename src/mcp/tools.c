@@ -1139,32 +1139,16 @@ static json_t *t_artifact_add_typed(struct mcp_env *env, json_t *args, struct ru
 static json_t *t_session_summarize(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	char *id = session_of(env, args, err), *rel = NULL;
+	struct ruru_summary *s = NULL;
 	json_t *r = NULL;
-	if (id && ruru_session_summarize(env->ws, id, arg_str(args, "body"), &rel, &r, err) < 0)
-		r = NULL;
+	if (id && ruru_session_summarize(env->ws, id, arg_str(args, "body"), &rel, &s, err) == 0) {
+		ruru_summary_text(s, &env->text);
+		r = ruru_summary_json(s);
+	}
+	ruru_summary_free(s);
 	free(rel);
 	free(id);
 	return r;
-}
-
-static void x_session_summarize(const json_t *r, struct ruru_buf *b)
-{
-	static const char *const parts[][3] = {
-		{ "key_outcomes_achieved", "outcome", "outcomes" },
-		{ "key_decisions_made", "decision", "decisions" },
-		{ "outstanding_blockers_or_issues", "open issue", "open issues" },
-		{ "identified_next_steps_from_session", "next step", "next steps" },
-	};
-	ruru_buf_addstr(b, "Wrote ");
-	add_field(b, r, "path", "?");
-	ruru_buf_addstr(b, " for session ");
-	add_field(b, r, "session", "?");
-	for (size_t k = 0; k < sizeof(parts) / sizeof(parts[0]); k++) {
-		ruru_buf_addstr(b, k ? ", " : ": ");
-		add_count(b, json_array_size(json_object_get(r, parts[k][0])), parts[k][1],
-			  parts[k][2]);
-	}
-	ruru_buf_addch(b, '.');
 }
 
 static json_t *t_task_new(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -1398,8 +1382,7 @@ const struct mcp_tool mcp_tools[] = {
 	{ .name = "session_summarize",
 	  .set = MCP_SET_ADMIN,
 	  .description = "Write a V7 session summary.",
-	  .run = t_session_summarize,
-	  .text = x_session_summarize },
+	  .run = t_session_summarize },
 	{ .name = "task_new",
 	  .set = MCP_SET_TASKS,
 	  .description = "Create an MDTM task; returns its ID.",

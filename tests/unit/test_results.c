@@ -491,6 +491,48 @@ static void capture_and_import(void **state)
 	free(id);
 }
 
+/* A summary: its lists from the log, its open items typed, its JSON and
+ * its one line. */
+static void summary(void **state)
+{
+	(void)state;
+	char *id = new_session("Summary");
+	struct ruru_error err = { 0 };
+	log_entry(id, RURU_EV_DECISION, NULL, NULL, "use jansson");
+	log_entry(id, RURU_EV_DELEGATION, NULL, "qa", "test it");
+	char *rel = NULL;
+	struct ruru_summary *s = NULL;
+	assert_int_equal(ruru_session_summarize(ws, id, NULL, &rel, &s, &err), 0);
+	assert_string_equal(s->path, rel);
+	assert_string_equal(s->session, id);
+	assert_true(s->recorded);
+	assert_int_equal(s->ndecisions, 1);
+	assert_non_null(strstr(s->decisions[0], "use jansson"));
+	assert_int_equal(s->open->n, 1);
+	assert_int_equal(s->open->v[0].kind, RURU_OPEN_DELEGATION);
+	assert_int_equal(s->nblockers, 1);
+	assert_int_equal(s->nnext_steps, 1);
+	char *j = dump(ruru_summary_json(s));
+	char want[1024];
+	snprintf(want, sizeof(want), "\"session\":\"%s\",\"path\":\"%s\",\"recorded\":true,", id, rel);
+	assert_non_null(strstr(j, want));
+	static const char lead[] = "{\"open_items\":[{\"kind\":\"delegation\"";
+	assert_true(!strncmp(j, lead, sizeof(lead) - 1));
+	assert_non_null(strstr(j, "\"key_decisions_made\":[\""));
+	assert_non_null(strstr(j, "\"primary_context_artifacts\":["));
+	free(j);
+	struct ruru_buf t = RURU_BUF_INIT;
+	ruru_summary_text(s, &t);
+	snprintf(want, sizeof(want),
+		 "Wrote %s for session %s: 0 outcomes, 1 decision, 1 open issue, 1 next step.\n",
+		 rel, id);
+	assert_string_equal(t.ptr, want);
+	ruru_buf_release(&t);
+	ruru_summary_free(s);
+	free(rel);
+	free(id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -500,6 +542,7 @@ int main(void)
 		cmocka_unit_test(check_report),
 		cmocka_unit_test(task_state),
 		cmocka_unit_test(capture_and_import),
+		cmocka_unit_test(summary),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -597,8 +597,7 @@ const char *ruru_open_kind_name(enum ruru_open_kind k)
 	return (size_t)k < NKINDS ? kind_names[k] : "?";
 }
 
-/* The typed items of the JSON array open_items_array() gives. */
-static struct ruru_open_items *items_of(json_t *a, const char *sid)
+struct ruru_open_items *ruru_open_items_of(json_t *a, const char *sid)
 {
 	struct ruru_open_items *o = ruru_xmalloc(sizeof(*o));
 	*o = (struct ruru_open_items){ .session = ruru_strdup(sid) };
@@ -635,7 +634,7 @@ struct ruru_open_items *ruru_open_items(struct ruru_ws *ws, const char *id, stru
 	if (ruru_session_load(ws, id, 0, &s, err) < 0)
 		return NULL;
 	json_t *a = open_items_array(ws, &s, err);
-	struct ruru_open_items *o = a ? items_of(a, s.id) : NULL;
+	struct ruru_open_items *o = a ? ruru_open_items_of(a, s.id) : NULL;
 	json_decref(a);
 	ruru_session_release(&s);
 	return o;
