@@ -26,6 +26,10 @@
 
 #include <jansson.h>
 
+/* Results are typed structs; each has a converter to the JSON that
+ * `--json` and MCP print (jansson's json_t, which is struct json_t). */
+struct json_t;
+
 /* The version: numbers to compare at compile time
  * (#if RURU_VERSION_NUMBER >= 100), a string to show; ruru_version_number()
  * and ruru_version() say which library a program was linked with. */
@@ -201,7 +205,7 @@ void ruru_text_field(struct ruru_buf *out, const char *text, const char *none);
 /* A JSON string of text read from a file (NULL: JSON null): bytes that are
  * not UTF-8 become U+FFFD, so a hand-made or hostile log never makes a
  * value go missing from JSON. */
-json_t *ruru_json_text(const char *text, size_t len);
+struct json_t *ruru_json_text(const char *text, size_t len);
 
 /* ------------------------------------------------------- child processes */
 
@@ -716,8 +720,8 @@ int ruru_session_recent(struct ruru_ws *ws, struct ruru_session **out, size_t *n
  * local date-time without one for a zone-less stamp (then `zone` is null;
  * else the zone as written), null when unreadable. */
 #define RURU_ENTRIES_ALL ((size_t)-1)
-json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_t last);
-json_t *ruru_entry_json(const struct ruru_entry *e);
+struct json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_t last);
+struct json_t *ruru_entry_json(const struct ruru_entry *e);
 
 struct ruru_new {
 	const char *goal;        /* may be NULL or "" */
@@ -782,7 +786,7 @@ enum { RURU_CONTINUE_REOPEN = 1, RURU_CONTINUE_IMPLICIT = 2 };
  * log text show only its first part; big text belongs in an artifact. */
 #define RURU_MESSAGE_LARGE 65536
 int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, unsigned flags,
-			  char **digest, json_t **json, struct ruru_error *err);
+			  char **digest, struct json_t **json, struct ruru_error *err);
 
 /*
  * The same digest, read-only (`show --digest`): nothing is logged or
@@ -797,7 +801,7 @@ int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, 
  * max_chars and digest.
  */
 int ruru_session_digest(struct ruru_ws *ws, const char *id, size_t max_chars, char **digest,
-			json_t **json, struct ruru_error *err);
+			struct json_t **json, struct ruru_error *err);
 
 /* The session the active pointer names (ROOCOM_SESSION_ID, then
  * .ruru/sessions/.active) when its status is active; NULL when none is
@@ -822,42 +826,177 @@ int ruru_artifact_add(struct ruru_ws *ws, const char *id, const char *name, cons
  * folder, the log itself, and unsafe paths are RURU_EREFUSED. */
 int ruru_artifact_path(struct ruru_ws *ws, const char *id, const char *given, struct ruru_buf *out,
 		       struct ruru_error *err);
-/* Artifacts of a session: related_artifacts plus files found on disk,
- * as JSON [{path, recorded, exists, bytes}]. */
-json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+/* One artifact of a session (an element of struct ruru_artifact_list). */
+struct ruru_artifact_info {
+	char *path;       /* relative to the session folder: "artifacts/notes.md" */
+	bool recorded;    /* named in related_artifacts */
+	bool exists;      /* the file is there (a recorded one may be missing) */
+	long long bytes;  /* its size; -1 when it does not exist */
+	const char *type; /* its V7 type (ruru_artifact_list_typed), else NULL; static */
+};
+/* Artifacts of a session: those of related_artifacts in their order, then
+ * the files found on disk that none records, by name (proposals' sidecars
+ * are not artifacts).  Free with ruru_artifact_list_free(). */
+struct ruru_artifact_list {
+	char *session; /* the session's ID */
+	struct ruru_artifact_info *v;
+	size_t n;
+};
+struct ruru_artifact_list *ruru_artifact_list(struct ruru_ws *ws, const char *id,
+					      struct ruru_error *err);
+void ruru_artifact_list_free(struct ruru_artifact_list *l);
+/* The artifact of `l` at `path` (relative to the session folder), NULL
+ * when none; borrowed from l. */
+const struct ruru_artifact_info *ruru_artifact_list_find(const struct ruru_artifact_list *l,
+							 const char *path);
+/* The JSON of `artifact list --json` and MCP artifact_list: {session,
+ * artifacts: [{path, recorded, exists, bytes (null when missing)[, type]}]}
+ * (new reference). */
+struct json_t *ruru_artifact_list_json(const struct ruru_artifact_list *l);
+/* Its text, for a person and a model alike: "N artifacts in session ID:"
+ * then a line each, tab-separated: path[, type], "recorded" or
+ * "unrecorded", "N bytes" or "missing" (workspace text escaped). */
+void ruru_artifact_list_text(const struct ruru_artifact_list *l, struct ruru_buf *out);
 
 /* Link an MDTM task (related_tasks, unique; no event). */
 int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct ruru_error *err);
-/* Every task file of the workspace, session or not, as a board: JSON
- * [{id, title, status, assigned_to, file, session}] in the order in
- * progress, review, testing, generating, blocked, error, to do, unknown,
- * done, then by ID (`session`: RooComSessionID, null when none). */
-json_t *ruru_task_list_all(struct ruru_ws *ws, struct ruru_error *err);
-/* Tasks of a session with what their MDTM files say: JSON
- * [{id, title, status, file[, open]}] (title/status/file null when not
- * found); "open" is the kind of the first open item (ruru_open_items)
- * that holds the task open, "delegation" or "error", when one does. */
-json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+
+/* One task of a list (an element of struct ruru_task_list).  Strings are
+ * owned; NULL when absent. */
+struct ruru_task_info {
+	char *id;
+	char *title, *status, *assigned_to; /* as its file says */
+	char *file;       /* the task file, relative to the root; NULL when none was found */
+	/* A session's tasks (ruru_task_list): */
+	bool linked;      /* in related_tasks */
+	char *via;        /* how it was found: "related_tasks", or the field that
+			   * names the session (RooComSessionID, parent_task, ...) */
+	const char *open; /* "delegation" or "error": the kind of the first open
+			   * item that holds it open; NULL when none does; static */
+	/* The board (ruru_task_list_all): */
+	char *session;    /* its RooComSessionID (or session_id); NULL when none */
+};
+/* A list of tasks.  Free with ruru_task_list_free(). */
+struct ruru_task_list {
+	char *session; /* the session's ID; NULL for the board of every task file */
+	struct ruru_task_info *v;
+	size_t n;
+};
+/* Every task file of the workspace, session or not, as a board: in the
+ * order in progress, review, testing, generating, blocked, error, to do,
+ * unknown, done, then by ID. */
+struct ruru_task_list *ruru_task_list_all(struct ruru_ws *ws, struct ruru_error *err);
+/* Tasks of a session with what their MDTM files say: those of
+ * related_tasks in order, then every other task file that names the
+ * session, by ID, each marked with the open item (ruru_open_items) that
+ * holds it open, if one does. */
+struct ruru_task_list *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+void ruru_task_list_free(struct ruru_task_list *l);
+/* The JSON of `task list --json` and MCP task_list: {session, tasks:
+ * [{id, title, status, assigned_to, file, linked, via[, open]}]} (null for
+ * what is absent); for the board {tasks: [{id, title, status,
+ * assigned_to, file, session}]} (new reference). */
+struct json_t *ruru_task_list_json(const struct ruru_task_list *l);
+/* Its text, for a person and a model alike: "N tasks of session ID:" (the
+ * board: "N task files:") then a line each, tab-separated: ID, status
+ * ("(no status)", "(no task file)"), how it was found ("linked" for
+ * related_tasks; the board: its session or "-"), its file or "-", title,
+ * and "open: KIND" when an open item holds it (workspace text escaped). */
+void ruru_task_list_text(const struct ruru_task_list *l, struct ruru_buf *out);
 
 /*
  * The open items of a session (doc/ruru.1, OPEN ITEMS): delegations without
  * a result, errors without a later success, tasks whose file says they are
- * not done, proposals waiting for a step and V7 blockers not resolved, as
- * a JSON array [{kind, text, ...}] (oldest first; caller decrefs).  The one
- * definition that `continue`, `show --digest`, `prime` and `summarize`
- * use.  NULL with err when the session cannot be read.
+ * not done, proposals waiting for a step and V7 blockers not resolved,
+ * oldest first.  The one definition that `continue`, `show --digest`,
+ * `prime`, `summarize` and `task list` use.  NULL with err when the
+ * session cannot be read.  Free with ruru_open_items_free().
  */
-json_t *ruru_open_items(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+enum ruru_open_kind {
+	RURU_OPEN_DELEGATION, /* a delegation with no result yet */
+	RURU_OPEN_ERROR,      /* an error with no later success */
+	RURU_OPEN_TASK,       /* a task whose file says it is not done */
+	RURU_OPEN_CONFIRMATION, /* a proposal waiting for a step */
+	RURU_OPEN_BLOCKER,    /* a V7 blocker artifact not resolved */
+};
+struct ruru_open_item {
+	enum ruru_open_kind kind;
+	char *text;     /* one line saying what is open and why */
+	/* delegation, error: the entry's line in the log, its fields, and the
+	 * first line of its message (at most 160 bytes, " …" when cut) */
+	size_t line;
+	char *stamp, *mode, *source, *message;
+	char *task;     /* delegation, error, task: the task it names */
+	char *artifact; /* delegation, error: the artifact it names; confirmation:
+			 * the proposal; blocker: the blocker's path in the session */
+	char *target;   /* confirmation: the file the proposal edits */
+	char *status;   /* task: its file's status; confirmation: the proposal's;
+			 * blocker: its resolution_status (NULL when none) */
+};
+struct ruru_open_items {
+	char *session;
+	struct ruru_open_item *v;
+	size_t n;
+};
+struct ruru_open_items *ruru_open_items(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+void ruru_open_items_free(struct ruru_open_items *o);
+/* The word of a kind ("delegation", "error", "task", "confirmation",
+ * "blocker"). */
+const char *ruru_open_kind_name(enum ruru_open_kind k);
+/* The JSON array the digests embed as "open_items": [{kind, text, ...}]
+ * with each kind's fields above (null for what is absent; delegation and
+ * error: line, stamp, mode, task, source, artifact, message; task: task,
+ * status; confirmation: artifact, target, status; blocker: artifact,
+ * status) (new reference). */
+struct json_t *ruru_open_items_json(const struct ruru_open_items *o);
+/* Its text: "N open items in session ID:" then "- TEXT" a line each, or
+ * "Nothing is open in session ID." (workspace text escaped). */
+void ruru_open_items_text(const struct ruru_open_items *o, struct ruru_buf *out);
 
-/* Validate log files (paths relative to the cwd; all sessions when n == 0).
- * *report gets {errors, warnings, files: [{file, errors, warnings}],
- * problems: [{file, line, column, severity, code, message[, count]}]}:
- * severity "error" when ruru cannot write or read the log correctly,
- * "warning" for drift it reads fine; a problem repeated in one file with the
- * same code is listed once, at its first place, with its count.  Returns the
- * number of errors (warnings are not counted), -1 on failure. */
-int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **report,
-	       struct ruru_error *err);
+/* A problem `check` found. */
+struct ruru_check_problem {
+	char *file;          /* as given, or the log's path from the root */
+	size_t line, column; /* 1-based */
+	bool error;          /* severity "error": ruru cannot write or read the log
+			      * correctly; else "warning": drift it reads fine */
+	char *code;          /* a stable word ("missing-key", "stray-index", ...) */
+	char *message;       /* a folded problem's says how many times it was found */
+	size_t count;        /* folded: how many times in the file; 0 when not folded */
+};
+/* A file `check` read. */
+struct ruru_check_file {
+	char *file;
+	size_t errors, warnings;
+	bool log; /* false for a file of the workspace that is not a session log */
+};
+/* What `check` found.  Free with ruru_check_report_free(). */
+struct ruru_check_report {
+	size_t errors, warnings;
+	struct ruru_check_file *files;
+	size_t nfiles;
+	struct ruru_check_problem *problems; /* in file order, then by place */
+	size_t nproblems;
+	bool errors_only; /* ruru_check_report_errors_only() was called */
+};
+/* Validate log files (paths relative to the cwd; all sessions when n == 0)
+ * into *report; a problem repeated in one file with the same code is listed
+ * once, at its first place, with its count.  Returns the number of errors
+ * (warnings are not counted), -1 on failure. */
+int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n,
+	       struct ruru_check_report **report, struct ruru_error *err);
+void ruru_check_report_free(struct ruru_check_report *r);
+/* Keep only the problems that are errors (`check --errors-only`); the text
+ * then counts errors only.  The totals stay. */
+void ruru_check_report_errors_only(struct ruru_check_report *r);
+/* The JSON of `check --json`: {errors, warnings, files: [{file, errors,
+ * warnings[, log: false]}], problems: [{file, line, column, severity,
+ * code, message[, count]}], ok} (new reference). */
+struct json_t *ruru_check_report_json(const struct ruru_check_report *r);
+/* Its text, as compilers print: for each file with problems its lines
+ * FILE:LINE:COL: SEVERITY: MESSAGE [CODE] and "FILE: N errors, M
+ * warnings"; then, when more than one log was checked or none has a
+ * problem, "N logs checked: N errors, M warnings" (each line escaped). */
+void ruru_check_report_text(const struct ruru_check_report *r, struct ruru_buf *out);
 
 /* --------------------------------------------------------- confirmations */
 
@@ -1535,8 +1674,8 @@ const char *ruru_host_name(size_t i);
  * front matter, one pass over the log for open items and the last 64 KiB
  * for recent entries, so it stays fast on long logs.
  */
-int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text, json_t **json,
-	       struct ruru_error *err);
+int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text,
+	       struct json_t **json, struct ruru_error *err);
 /* Wrap a digest the way `host`'s hook expects it ("claude", "gemini"),
  * given the hook's stdin JSON (`input`, may be empty); appends to *out. */
 int ruru_prime_hook(const char *host, const char *input, size_t len, const char *digest,
@@ -1596,20 +1735,49 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 			    char **rel, struct ruru_error *err);
 /* ruru_artifact_list() limited to typed artifacts (of `type`, or all when
  * NULL), each with its "type". */
-json_t *ruru_artifact_list_typed(struct ruru_ws *ws, const char *id, const char *type,
-				 struct ruru_error *err);
+struct ruru_artifact_list *ruru_artifact_list_typed(struct ruru_ws *ws, const char *id,
+						    const char *type, struct ruru_error *err);
 
+/* One of a summary's primary context artifacts. */
+struct ruru_summary_artifact {
+	char *path;        /* relative to the session folder's typed base */
+	char *description; /* its first heading or line, else its name */
+	char *type;        /* its V7 artifact type, "confirmation", or "artifact" */
+};
+/* What a summary says, computed from the log.  Free with
+ * ruru_summary_free(). */
+struct ruru_summary {
+	char *session;
+	char *path;     /* the SESSUM file, relative to the session folder */
+	bool recorded;  /* in related_artifacts (the session was active) */
+	char **outcomes, **decisions, **learnings, **blockers, **next_steps;
+	size_t noutcomes, ndecisions, nlearnings, nblockers, nnext_steps;
+	struct ruru_summary_artifact *artifacts;
+	size_t nartifacts;
+	struct ruru_open_items *open; /* the open items, as the digest lists them */
+};
+void ruru_summary_free(struct ruru_summary *s);
+/* The JSON of `summarize --json` and MCP session_summarize: {open_items,
+ * session, path, recorded, key_outcomes_achieved, key_decisions_made,
+ * critical_learnings_or_insights, outstanding_blockers_or_issues,
+ * identified_next_steps_from_session, primary_context_artifacts: [{path,
+ * description, artifact_type}]} (new reference). */
+struct json_t *ruru_summary_json(const struct ruru_summary *s);
+/* Its text: "Wrote PATH for session ID: N outcomes, N decisions, N open
+ * issues, N next steps." (`summarize` itself prints the path, which a
+ * script passes on). */
+void ruru_summary_text(const struct ruru_summary *s, struct ruru_buf *out);
 /*
  * Summarize a session (doc/design.md §4): write <summaries>/SESSUM-<ID>-<YYMMDDHHMM>.md
  * from template 50, computed from the log alone (same log, same bytes
  * apart from the time).  An active session records it (related_artifacts,
  * an artifact event); any other is only written.  *rel gets the path
- * relative to the session folder; *json (may be NULL) the summary's facts.
+ * relative to the session folder; *out (may be NULL) the summary's facts.
  * `notes` (NULL: none; the text rule) is added after the computed sections
  * under "## Notes from the coordinator", which it never replaces.
  */
 int ruru_session_summarize(struct ruru_ws *ws, const char *id, const char *notes, char **rel,
-			   json_t **json, struct ruru_error *err);
+			   struct ruru_summary **out, struct ruru_error *err);
 
 /* MDTM task statuses (doc/design.md §5), read leniently like session statuses. */
 enum ruru_task_status {
@@ -1665,21 +1833,39 @@ char *ruru_task_delegate(struct ruru_ws *ws, const char *id, struct ruru_task_ne
  * .mdtm/tasks and .roo/commander/tasks; *file relative to the root.
  * RURU_ENOTFOUND when none. */
 int ruru_task_find(struct ruru_ws *ws, const char *task, char **file, struct ruru_error *err);
+/* A task as its file says after an edit (status, claim, release).
+ * Strings owned; NULL when the file has none. */
+struct ruru_task_state {
+	char *id;
+	char *file;          /* relative to the root */
+	char *status;        /* as written: "🔵 In Progress" */
+	char *assigned_to;
+	char *claimed_until; /* RFC 3339 ("2026-11-24T03:25:20Z") while leased */
+};
+void ruru_task_state_free(struct ruru_task_state *t);
+/* The JSON of `task status|claim|release --json` and MCP task_status,
+ * task_claim, task_release: {id, file, status, assigned_to, claimed_until}
+ * (null for what the file does not have; new reference). */
+struct json_t *ruru_task_state_json(const struct ruru_task_state *t);
+/* Its text: "ID is STATUS · assigned to WHO · claimed until TIME (FILE)."
+ * (the parts the file has; workspace text escaped). */
+void ruru_task_state_text(const struct ruru_task_state *t, struct ruru_buf *out);
 /* Set a task's status (and updated_date) format-preservingly, under the
- * task's lock.  *out (may be NULL) gets {id, file, status, assigned_to,
- * claimed_until}. */
+ * task's lock.  *out (may be NULL) gets the task as it is now (free with
+ * ruru_task_state_free). */
 int ruru_task_set_status(struct ruru_ws *ws, const char *task, enum ruru_task_status st,
-			 json_t **out, struct ruru_error *err);
+			 struct ruru_task_state **out, struct ruru_error *err);
 /* Lease a task for `by` for `ttl` seconds: under the task's lock, only when
  * it is unclaimed, its lease expired, or `by` holds it; sets assigned_to,
  * "🔵 In Progress" and claimed_until.  RURU_ECONFLICT naming the holder. */
 int ruru_task_claim(struct ruru_ws *ws, const char *task, const char *by, long ttl,
-		    json_t **out, struct ruru_error *err);
+		    struct ruru_task_state **out, struct ruru_error *err);
 /* Give a lease back (removes claimed_until; "🔵 In Progress" becomes
  * `st`, "🟡 To Do" when RURU_TASK_UNKNOWN).  `by` (may be NULL) must be the
  * holder while the lease runs (RURU_ECONFLICT). */
 int ruru_task_release(struct ruru_ws *ws, const char *task, const char *by,
-		      enum ruru_task_status st, json_t **out, struct ruru_error *err);
+		      enum ruru_task_status st, struct ruru_task_state **out,
+		      struct ruru_error *err);
 /* Parse "30m", "2h", "90s", "1d", "45" (seconds); -1 when invalid. */
 long ruru_duration_parse(const char *s);
 
@@ -1711,6 +1897,11 @@ struct ruru_capture_item {
 	bool when_valid;
 };
 
+/* A malformed record of a transcript, skipped. */
+struct ruru_transcript_problem {
+	size_t line;   /* 1-based */
+	char *message; /* "malformed JSON: ..." */
+};
 /* A transcript read: its events in order, the whole conversation as
  * Markdown (not yet redacted), and what could not be read. */
 struct ruru_transcript {
@@ -1719,7 +1910,8 @@ struct ruru_transcript {
 	struct ruru_buf markdown;
 	size_t records;        /* records (lines, messages) read */
 	size_t unknown;        /* records of a kind the reader does not know: kept in the Markdown */
-	json_t *problems;      /* [{line, message}]: malformed records, skipped */
+	struct ruru_transcript_problem *problems; /* malformed records, skipped */
+	size_t nproblems;
 	char *title;           /* the first prompt's first line (at most 60 bytes), or NULL */
 	time_t first, last;    /* times of the first and last records (0: none) */
 };
@@ -1739,6 +1931,24 @@ int ruru_capture_parse(const char *host, const char *json, size_t len, struct ru
 		       struct ruru_capture_item **items, size_t *n, struct ruru_error *err);
 void ruru_capture_items_free(struct ruru_capture_item *items, size_t n);
 
+/* An event of a hook call, as logged (or skipped). */
+struct ruru_capture_event {
+	enum ruru_event type;
+	char *message;  /* as logged: redacted, bounded */
+	char *artifact; /* where its whole text was kept, or NULL */
+};
+/* What one hook call did.  Free with ruru_capture_report_free().  A hook
+ * prints nothing a host would read, so this result has no text. */
+struct ruru_capture_report {
+	char *session; /* NULL when nothing was logged for want of a session */
+	char *host;
+	struct ruru_capture_event *logged, *skipped; /* skipped: the log held it already */
+	size_t nlogged, nskipped;
+};
+void ruru_capture_report_free(struct ruru_capture_report *r);
+/* The JSON of `capture --json`: {session, host, logged: [{type, message,
+ * artifact}], skipped: [...]} (new reference). */
+struct json_t *ruru_capture_report_json(const struct ruru_capture_report *r);
 /* `ruru capture --hook HOST`: log the events of one hook call to the
  * active session (`id` NULL) or session `id`.  With no active session
  * nothing is written and RURU_ENOTFOUND is returned, unless
@@ -1746,17 +1956,35 @@ void ruru_capture_items_free(struct ruru_capture_item *items, size_t n);
  * An event the log already holds (the model logged it itself within the
  * minute) is not logged again.  The end of the host's session pauses the
  * session when it has no open item, else it is noted.  *report (may be
- * NULL) gets {session, logged: [{type, message, artifact}], skipped: [...]}. */
+ * NULL) gets what was done. */
 int ruru_capture_hook(struct ruru_ws *ws, const char *id, const char *host, const char *json,
-		      size_t len, json_t **report, struct ruru_error *err);
+		      size_t len, struct ruru_capture_report **report, struct ruru_error *err);
+/* What an import did.  Free with ruru_import_report_free(). */
+struct ruru_import_report {
+	char *session, *host;
+	char *name;     /* the transcript's name as given, or NULL (standard input) */
+	char *artifact; /* the conversation, relative to the session folder */
+	size_t entries, records, unknown;
+	struct ruru_transcript_problem *problems; /* malformed records, skipped */
+	size_t nproblems;
+};
+void ruru_import_report_free(struct ruru_import_report *r);
+/* The JSON of `import --json`: {session, host, artifact, entries,
+ * records, unknown, problems: [{line, message}]} (new reference). */
+struct json_t *ruru_import_report_json(const struct ruru_import_report *r);
+/* Its text, the notes beside the new ID: "NAME:LINE: message" for each
+ * problem ("-" for standard input), then "imported N records as M entries
+ * (K of an unknown kind kept in ARTIFACT); the session is paused"
+ * (workspace text escaped). */
+void ruru_import_report_text(const struct ruru_import_report *r, struct ruru_buf *out);
 /* `ruru import HOST FILE`: a new (paused) session from a saved transcript:
  * its events as entries with their original times (source "HOST
  * transcript"), the whole conversation as a redacted Markdown artifact.
  * `name` is the transcript's name for the log (may be NULL).  The active
  * session is left as it was.  Returns the new ID; *report (may be NULL)
- * gets {session, artifact, entries, records, unknown, problems}. */
+ * gets what was done. */
 char *ruru_import(struct ruru_ws *ws, const char *host, const char *text, size_t len,
-		  const char *name, json_t **report, struct ruru_error *err);
+		  const char *name, struct ruru_import_report **report, struct ruru_error *err);
 
 /* ------------------------------------- redaction and export */
 

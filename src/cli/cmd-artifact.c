@@ -96,71 +96,40 @@ static int cmd_artifact_add(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
-/* A list of the session `id`, narrowed by the command's `filter` (NULL:
- * all): one library call that returns a JSON array of objects. */
-typedef json_t *list_fn(struct ruru_ws *ws, const char *id, const char *filter,
-			struct ruru_error *err);
-
-/* list commands: `fn` of the active session; text output prints the line
- * `line` builds of each object. */
-static int print_list(struct cli_ctx *ctx, list_fn *fn, const char *filter, const char *key,
-		      void (*line)(json_t *))
+/* A result's JSON (--json) or its text (the library's renderer). */
+static int print_result(struct cli_ctx *ctx, json_t *json, const struct ruru_buf *text)
 {
-	struct ruru_ws *ws = cli_ws(ctx);
-	char *id = ws ? cli_session(ctx, ws, NULL) : NULL;
-	json_t *list = id ? fn(ws, id, filter, &ctx->err) : NULL;
-	int rc = 0;
-	if (!list)
-		rc = cli_fail(ctx);
-	else if (ctx->json) {
-		if (!cli_print_json(ctx, json_pack("{s:s, s:O}", "session", id, key, list)))
-			rc = cli_fail(ctx);
-	} else {
-		size_t i;
-		json_t *v;
-		json_array_foreach(list, i, v) line(v);
-	}
-	json_decref(list);
-	free(id);
-	ruru_ws_free(ws);
-	return rc;
-}
-
-/* One tab-separated row of fields; each escaped (they come from files). */
-static void print_row(const char *const *f, size_t n)
-{
-	struct ruru_buf line = RURU_BUF_INIT;
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			ruru_buf_addch(&line, '\t');
-		cli_add_tsv_field(&line, f[i] ? f[i] : "");
-	}
-	ruru_buf_addch(&line, '\n');
-	fputs(line.ptr, stdout);
-	ruru_buf_release(&line);
-}
-
-static void artifact_line(json_t *v)
-{
-	json_t *bytes = json_object_get(v, "bytes");
-	const char *f[] = { json_string_value(json_object_get(v, "path")),
-			    json_is_true(json_object_get(v, "recorded")) ? "recorded" : "unrecorded",
-			    json_is_integer(bytes) ? "present" : "missing" };
-	print_row(f, 3);
-}
-
-/* Artifacts: all, or the typed ones of `type` (artifact list --type). */
-static json_t *artifact_list(struct ruru_ws *ws, const char *id, const char *type,
-			     struct ruru_error *err)
-{
-	return type ? ruru_artifact_list_typed(ws, id, type, err) : ruru_artifact_list(ws, id, err);
+	if (ctx->json)
+		return cli_print_json(ctx, json) ? 0 : cli_fail(ctx);
+	json_decref(json);
+	return cli_write(ctx, text->ptr, text->len) ? 0 : cli_fail(ctx);
 }
 
 enum { LIST_TYPE, LIST_NOPTS };
 
+/* Artifacts: all, or the typed ones of --type. */
 static int cmd_artifact_list(struct cli_ctx *ctx, struct cli_args *a)
 {
-	return print_list(ctx, artifact_list, cli_val(a, LIST_TYPE), "artifacts", artifact_line);
+	struct ruru_ws *ws = cli_ws(ctx);
+	char *id = ws ? cli_session(ctx, ws, NULL) : NULL;
+	const char *type = cli_val(a, LIST_TYPE);
+	struct ruru_artifact_list *l = !id ? NULL
+				       : type ? ruru_artifact_list_typed(ws, id, type, &ctx->err)
+					      : ruru_artifact_list(ws, id, &ctx->err);
+	int rc;
+	if (!l) {
+		rc = cli_fail(ctx);
+	} else {
+		struct ruru_buf text = RURU_BUF_INIT;
+		if (!ctx->json)
+			ruru_artifact_list_text(l, &text);
+		rc = print_result(ctx, ctx->json ? ruru_artifact_list_json(l) : NULL, &text);
+		ruru_buf_release(&text);
+	}
+	ruru_artifact_list_free(l);
+	free(id);
+	ruru_ws_free(ws);
+	return rc;
 }
 
 static int cmd_task_link(struct cli_ctx *ctx, struct cli_args *a)
@@ -186,71 +155,32 @@ static int cmd_task_link(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
-static void task_line(json_t *v)
-{
-	const char *st = json_string_value(json_object_get(v, "status"));
-	const char *ti = json_string_value(json_object_get(v, "title"));
-	const char *via = json_string_value(json_object_get(v, "via"));
-	const char *f[] = { json_string_value(json_object_get(v, "id")),
-			    st ? st
-			    : json_is_string(json_object_get(v, "file")) ? "(no status)"
-									: "(no task file)",
-			    via && strcmp(via, "related_tasks") ? via : "linked", ti, NULL };
-	/* a fifth column when an open item holds the task open */
-	struct ruru_buf open = RURU_BUF_INIT;
-	const char *kind = json_string_value(json_object_get(v, "open"));
-	if (kind)
-		ruru_buf_addf(&open, "open: %s", kind);
-	f[4] = open.ptr;
-	print_row(f, kind ? 5 : 4);
-	ruru_buf_release(&open);
-}
-
-/* Tasks of the session (no filter). */
-static json_t *task_list(struct ruru_ws *ws, const char *id, const char *filter,
-			 struct ruru_error *err)
-{
-	(void)filter;
-	return ruru_task_list(ws, id, err);
-}
-
 enum { TLIST_ALL, TLIST_NOPTS };
 
-/* task list --all: every task file, a board, no session needed. */
-static int task_board(struct cli_ctx *ctx)
-{
-	struct ruru_ws *ws = cli_ws(ctx);
-	if (!ws)
-		return cli_fail(ctx);
-	int rc = 0;
-	json_t *list = ruru_task_list_all(ws, &ctx->err);
-	if (!list) {
-		rc = cli_fail(ctx);
-	} else if (ctx->json) {
-		if (!cli_print_json(ctx, json_pack("{s:O}", "tasks", list)))
-			rc = cli_fail(ctx);
-	} else {
-		size_t i;
-		json_t *v;
-		json_array_foreach(list, i, v) {
-			const char *st = json_string_value(json_object_get(v, "status"));
-			const char *f[] = { json_string_value(json_object_get(v, "id")),
-					    st ? st : "(no status)",
-					    json_string_value(json_object_get(v, "session")),
-					    json_string_value(json_object_get(v, "title")) };
-			print_row(f, 4);
-		}
-	}
-	json_decref(list);
-	ruru_ws_free(ws);
-	return rc;
-}
-
+/* The session's tasks, or with --all every task file as a board (no
+ * session needed). */
 static int cmd_task_list(struct cli_ctx *ctx, struct cli_args *a)
 {
-	if (cli_set(a, TLIST_ALL))
-		return task_board(ctx);
-	return print_list(ctx, task_list, NULL, "tasks", task_line);
+	struct ruru_ws *ws = cli_ws(ctx);
+	bool all = cli_set(a, TLIST_ALL);
+	char *id = ws && !all ? cli_session(ctx, ws, NULL) : NULL;
+	struct ruru_task_list *l = all && ws ? ruru_task_list_all(ws, &ctx->err)
+				   : id	     ? ruru_task_list(ws, id, &ctx->err)
+						     : NULL;
+	int rc;
+	if (!l) {
+		rc = cli_fail(ctx);
+	} else {
+		struct ruru_buf text = RURU_BUF_INIT;
+		if (!ctx->json)
+			ruru_task_list_text(l, &text);
+		rc = print_result(ctx, ctx->json ? ruru_task_list_json(l) : NULL, &text);
+		ruru_buf_release(&text);
+	}
+	ruru_task_list_free(l);
+	free(id);
+	ruru_ws_free(ws);
+	return rc;
 }
 
 static const struct cli_opt add_opts[ADD_NOPTS] = {

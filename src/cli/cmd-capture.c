@@ -32,7 +32,7 @@ static int cmd_capture(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *host = cli_val(a, CAPTURE_HOOK);
 	struct ruru_buf in = RURU_BUF_INIT;
-	json_t *report = NULL;
+	struct ruru_capture_report *report = NULL;
 	struct ruru_ws *ws = NULL;
 	if (!host)
 		return cli_usage_error(ctx, "--hook HOST is required (claude, codex, gemini)");
@@ -42,12 +42,9 @@ static int cmd_capture(struct cli_ctx *ctx, struct cli_args *a)
 		goto fail;
 	if (ruru_capture_hook(ws, ctx->session, host, in.ptr, in.len, &report, &ctx->err) < 0)
 		goto fail;
-	if (ctx->json && !cli_print_json(ctx, report)) {
-		report = NULL;
+	if (ctx->json && !cli_print_json(ctx, ruru_capture_report_json(report)))
 		goto fail;
-	}
-	if (!ctx->json)
-		json_decref(report);
+	ruru_capture_report_free(report);
 	hook_answer(ctx, host);
 	ruru_ws_free(ws);
 	ruru_buf_release(&in);
@@ -55,7 +52,7 @@ static int cmd_capture(struct cli_ctx *ctx, struct cli_args *a)
 fail:
 	cli_fail(ctx); /* the one line on stderr */
 	hook_answer(ctx, host);
-	json_decref(report);
+	ruru_capture_report_free(report);
 	ruru_ws_free(ws);
 	ruru_buf_release(&in);
 	return 0;
@@ -76,7 +73,7 @@ static int cmd_import(struct cli_ctx *ctx, struct cli_args *a)
 		ruru_buf_release(&text);
 		return cli_fail(ctx);
 	}
-	json_t *report = NULL;
+	struct ruru_import_report *report = NULL;
 	const char *name = strcmp(file, "-") ? file : NULL;
 	char *id = ruru_import(ws, host, text.ptr, text.len, name, &report, &ctx->err);
 	int rc = 0;
@@ -84,34 +81,25 @@ static int cmd_import(struct cli_ctx *ctx, struct cli_args *a)
 		rc = ctx->err.code == RURU_EUSAGE ? cli_usage_error(ctx, "%s", ctx->err.msg)
 						  : cli_fail(ctx);
 	} else {
-		/* What could not be read, with its line (stderr: stdout is the ID). */
-		size_t i;
-		json_t *p;
+		/* What could not be read, with its line, and what was done, on
+		 * stderr: stdout is the ID (or the JSON). */
+		struct ruru_buf notes = RURU_BUF_INIT;
+		ruru_import_report_text(report, &notes);
 		fflush(stdout);
-		json_array_foreach(json_object_get(report, "problems"), i, p) {
-			struct ruru_buf line = RURU_BUF_INIT;
-			ruru_buf_addf(&line, "ruru: %s:%lld: %s", name ? name : "-",
-				      (long long)json_integer_value(json_object_get(p, "line")),
-				      json_string_value(json_object_get(p, "message")));
-			cli_print_escaped_line(line.ptr);
-			ruru_buf_release(&line);
+		for (const char *p = notes.ptr; *p;) {
+			const char *nl = strchr(p, '\n');
+			size_t n = nl ? (size_t)(nl - p) : strlen(p);
+			bool summary = !nl || !nl[1];
+			if (!summary || !ctx->json)
+				fprintf(stderr, "ruru: %.*s\n", (int)n, p);
+			p += nl ? n + 1 : n;
 		}
-		if (ctx->json) {
-			if (!cli_print_json(ctx, report))
-				rc = cli_fail(ctx);
-			report = NULL;
-		} else {
-			printf("%s\n", id);
-			fprintf(stderr,
-				"ruru: imported %lld records as %lld entries (%lld of an unknown kind "
-				"kept in %s); the session is paused\n",
-				(long long)json_integer_value(json_object_get(report, "records")),
-				(long long)json_integer_value(json_object_get(report, "entries")),
-				(long long)json_integer_value(json_object_get(report, "unknown")),
-				json_string_value(json_object_get(report, "artifact")));
-		}
+		ruru_buf_release(&notes);
+		if (ctx->json ? !cli_print_json(ctx, ruru_import_report_json(report))
+			      : printf("%s\n", id) < 0)
+			rc = cli_fail(ctx);
 	}
-	json_decref(report);
+	ruru_import_report_free(report);
 	free(id);
 	ruru_ws_free(ws);
 	ruru_buf_release(&text);

@@ -668,79 +668,26 @@ enum { CHECK_ERRORS_ONLY, CHECK_NOPTS };
 static int cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 {
 	WITH_WS(ctx, ws);
-	json_t *report;
-	bool errors_only = cli_set(a, CHECK_ERRORS_ONLY);
+	struct ruru_check_report *report;
 	int n = ruru_check(ws, (const char *const *)a->argv, (size_t)a->argc, &report, &ctx->err);
 	ruru_ws_free(ws);
 	if (n < 0)
 		return cli_fail(ctx);
 	int rc = n ? RURU_EINVALID : 0;
-	json_t *problems = json_object_get(report, "problems"), *p;
-	size_t i;
-	if (errors_only) {
-		json_t *kept = json_array();
-		json_array_foreach(problems, i, p)
-		{
-			if (!strcmp(json_string_value(json_object_get(p, "severity")), "error"))
-				json_array_append(kept, p);
-		}
-		json_object_set_new(report, "problems", kept);
-		problems = kept;
-	}
+	if (cli_set(a, CHECK_ERRORS_ONLY))
+		ruru_check_report_errors_only(report);
 	if (ctx->json) {
-		json_object_set_new(report, "ok", json_boolean(n == 0));
-		if (!cli_print_json(ctx, report))
+		if (!cli_print_json(ctx, ruru_check_report_json(report)))
 			rc = cli_fail(ctx);
-		return rc;
+	} else {
+		/* compiler style, on stderr */
+		struct ruru_buf b = RURU_BUF_INIT;
+		ruru_check_report_text(report, &b);
+		fflush(stdout);
+		fputs(b.ptr, stderr);
+		ruru_buf_release(&b);
 	}
-	/* Compiler style on stderr: FILE:LINE:COL: SEVERITY: MESSAGE [CODE], then
-	 * one summary line per file that has problems, then the totals. */
-	struct ruru_buf b = RURU_BUF_INIT;
-	json_t *files = json_object_get(report, "files"), *f;
-	size_t nfiles = 0, bad = 0;
-	json_array_foreach(files, i, f) /* logs, not the workspace's other files */
-		nfiles += !json_is_false(json_object_get(f, "log"));
-	fflush(stdout);
-	json_array_foreach(files, i, f)
-	{
-		const char *name = json_string_value(json_object_get(f, "file"));
-		json_int_t e = json_integer_value(json_object_get(f, "errors"));
-		json_int_t w = json_integer_value(json_object_get(f, "warnings"));
-		if (e == 0 && (w == 0 || errors_only))
-			continue;
-		bad++;
-		size_t k;
-		json_array_foreach(problems, k, p)
-		{
-			if (strcmp(json_string_value(json_object_get(p, "file")), name))
-				continue;
-			ruru_buf_reset(&b);
-			ruru_buf_addf(&b, "%s:%d:%d: %s: %s [%s]", name,
-				      (int)json_integer_value(json_object_get(p, "line")),
-				      (int)json_integer_value(json_object_get(p, "column")),
-				      json_string_value(json_object_get(p, "severity")),
-				      json_string_value(json_object_get(p, "message")),
-				      json_string_value(json_object_get(p, "code")));
-			cli_print_escaped_line(b.ptr);
-		}
-		ruru_buf_reset(&b);
-		ruru_buf_addf(&b, "%s: %lld error%s", name, (long long)e, e == 1 ? "" : "s");
-		if (!errors_only)
-			ruru_buf_addf(&b, ", %lld warning%s", (long long)w, w == 1 ? "" : "s");
-		cli_print_escaped_line(b.ptr);
-	}
-	if (nfiles > 1 || bad == 0) {
-		json_int_t e = json_integer_value(json_object_get(report, "errors"));
-		json_int_t w = json_integer_value(json_object_get(report, "warnings"));
-		ruru_buf_reset(&b);
-		ruru_buf_addf(&b, "%zu log%s checked: %lld error%s", nfiles, nfiles == 1 ? "" : "s",
-			      (long long)e, e == 1 ? "" : "s");
-		if (!errors_only)
-			ruru_buf_addf(&b, ", %lld warning%s", (long long)w, w == 1 ? "" : "s");
-		cli_print_escaped_line(b.ptr);
-	}
-	ruru_buf_release(&b);
-	json_decref(report);
+	ruru_check_report_free(report);
 	return rc;
 }
 

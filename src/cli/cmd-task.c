@@ -71,18 +71,20 @@ static int cmd_task_new(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
-/* Print a task edit's result: JSON, or "ID<TAB>status<TAB>assigned_to". */
-static int print_task(struct cli_ctx *ctx, json_t *o)
+/* Print a task edit's result: its JSON, or its text. */
+static int print_task(struct cli_ctx *ctx, struct ruru_task_state *t)
 {
-	if (ctx->json)
-		return cli_print_json(ctx, o) ? 0 : cli_fail(ctx);
-	const char *st = json_string_value(json_object_get(o, "status"));
-	const char *who = json_string_value(json_object_get(o, "assigned_to"));
-	const char *until = json_string_value(json_object_get(o, "claimed_until"));
-	int n = printf("%s\t%s\t%s%s%s\n", json_string_value(json_object_get(o, "id")), st ? st : "",
-		       who ? who : "", until ? " until " : "", until ? until : "");
-	json_decref(o);
-	return n < 0 ? cli_fail(ctx) : 0;
+	bool ok;
+	if (ctx->json) {
+		ok = cli_print_json(ctx, ruru_task_state_json(t));
+	} else {
+		struct ruru_buf b = RURU_BUF_INIT;
+		ruru_task_state_text(t, &b);
+		ok = cli_write(ctx, b.ptr, b.len);
+		ruru_buf_release(&b);
+	}
+	ruru_task_state_free(t);
+	return ok ? 0 : cli_fail(ctx);
 }
 
 static int cmd_task_status(struct cli_ctx *ctx, struct cli_args *a)
@@ -97,7 +99,7 @@ static int cmd_task_status(struct cli_ctx *ctx, struct cli_args *a)
 		return RURU_EUSAGE;
 	}
 	struct ruru_ws *ws = cli_ws(ctx);
-	json_t *o = NULL;
+	struct ruru_task_state *o = NULL;
 	int rc;
 	if (!ws || ruru_task_set_status(ws, a->argv[0], st, &o, &ctx->err) < 0)
 		rc = cli_fail(ctx);
@@ -120,7 +122,7 @@ static int cmd_task_claim(struct cli_ctx *ctx, struct cli_args *a)
 		return cli_usage_error(ctx, "--ttl is a duration such as 90s, 30m, 2h or 1d, not \"%s\"",
 				       ttl_s);
 	struct ruru_ws *ws = cli_ws(ctx);
-	json_t *o = NULL;
+	struct ruru_task_state *o = NULL;
 	int rc;
 	if (!ws || ruru_task_claim(ws, a->argv[0], by, ttl, &o, &ctx->err) < 0)
 		rc = cli_fail(ctx);
@@ -139,7 +141,7 @@ static int cmd_task_release(struct cli_ctx *ctx, struct cli_args *a)
 	if (sw && (st = ruru_task_status_parse(sw)) == RURU_TASK_UNKNOWN)
 		return cli_bad_word(ctx, RELEASE_STATUS, sw);
 	struct ruru_ws *ws = cli_ws(ctx);
-	json_t *o = NULL;
+	struct ruru_task_state *o = NULL;
 	int rc;
 	if (!ws || ruru_task_release(ws, a->argv[0], cli_val(a, RELEASE_BY), st, &o, &ctx->err) < 0)
 		rc = cli_fail(ctx);
@@ -159,13 +161,13 @@ static int cmd_summarize(struct cli_ctx *ctx, struct cli_args *a)
 										  : cli_ws(ctx);
 	char *id = ws ? cli_session(ctx, ws, a->argc ? a->argv[0] : NULL) : NULL;
 	char *rel = NULL;
-	json_t *o = NULL;
+	struct ruru_summary *o = NULL;
 	int rc = 0;
 	if (!id || ruru_session_summarize(ws, id, notes, &rel, &o, &ctx->err) < 0)
 		rc = cli_fail(ctx);
-	else if (ctx->json ? !cli_print_json(ctx, json_incref(o)) : printf("%s\n", rel) < 0)
+	else if (ctx->json ? !cli_print_json(ctx, ruru_summary_json(o)) : printf("%s\n", rel) < 0)
 		rc = cli_fail(ctx);
-	json_decref(o);
+	ruru_summary_free(o);
 	free(rel);
 	free(id);
 	ruru_buf_release(&text);

@@ -71,7 +71,7 @@ static int export_session(struct cli_ctx *ctx, struct web_site *site, const char
 {
 	struct ruru_buf rel = RURU_BUF_INIT;
 	int rc = -1;
-	json_t *arts = NULL;
+	struct ruru_artifact_list *arts = NULL;
 	/* the timeline's newest entries on index.html, older pages on
 	 * index-N.html, all from one reading of the session */
 	struct timeline_out to = { ctx, dir, id };
@@ -79,11 +79,9 @@ static int export_session(struct cli_ctx *ctx, struct web_site *site, const char
 		goto out;
 	if (!(arts = ruru_artifact_list(site->ws, id, &ctx->err)))
 		goto out;
-	size_t i;
-	json_t *a;
-	json_array_foreach(arts, i, a) {
-		const char *p = json_string_value(json_object_get(a, "path"));
-		if (!json_is_true(json_object_get(a, "exists")))
+	for (size_t i = 0; i < arts->n; i++) {
+		const char *p = arts->v[i].path;
+		if (!arts->v[i].exists)
 			continue;
 		ruru_buf_reset(&rel);
 		ruru_buf_addf(&rel, "sessions/%s/%s.html", id, p);
@@ -105,7 +103,7 @@ static int export_session(struct cli_ctx *ctx, struct web_site *site, const char
 	}
 	rc = 0;
 out:
-	json_decref(arts);
+	ruru_artifact_list_free(arts);
 	ruru_buf_release(&rel);
 	return rc;
 }

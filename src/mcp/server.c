@@ -477,6 +477,7 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	struct ruru_error err = { 0 };
 	ruru_error_clear(&err);
 	ruru_buf_reset(&m->env.note);
+	ruru_buf_reset(&m->env.text);
 	json_t *rooted = root_paths(m, &mcp_tools[i], args);
 	json_t *r = mcp_tools[i].run(&m->env, rooted ? rooted : args, &err);
 	json_decref(rooted);
@@ -496,7 +497,10 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	json_object_update(out, r);
 	json_decref(r);
 	struct ruru_buf text = RURU_BUF_INIT;
-	mcp_tools[i].text(out, &text);
+	if (m->env.text.len || !mcp_tools[i].text)
+		ruru_buf_add(&text, m->env.text.ptr, m->env.text.len);
+	else
+		mcp_tools[i].text(out, &text);
 	json_t *res = json_pack("{s:[{s:s, s:s%}], s:o}", "content", "type", "text", "text",
 				text.ptr, text.len, "structuredContent", out);
 	ruru_buf_release(&text);
@@ -1044,6 +1048,7 @@ struct ruru_mcp *ruru_mcp_new(const char *root, const char *session,
 	}
 	m->env.session = m->session;
 	ruru_buf_init(&m->env.note);
+	ruru_buf_init(&m->env.text);
 	m->sets = MCP_SET_CORE;
 	m->tools_list = build_tools_list(m->sets);
 	return m;
@@ -1092,6 +1097,7 @@ void ruru_mcp_free(struct ruru_mcp *m)
 	ruru_watch_stop(m->watch);
 	ruru_ws_free(m->env.ws);
 	ruru_buf_release(&m->env.note);
+	ruru_buf_release(&m->env.text);
 	json_decref(m->tools_list);
 	free(m->session);
 	free(m);

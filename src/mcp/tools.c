@@ -607,74 +607,30 @@ static void x_artifact_add(const json_t *r, struct ruru_buf *b)
 	ruru_buf_addstr(b, " (logged).");
 }
 
-/* artifact_list, task_list: one library call returning a JSON array. */
-static json_t *list_of(struct mcp_env *env, json_t *args, const char *key,
-		       json_t *(*fn)(struct ruru_ws *, const char *, struct ruru_error *),
-		       struct ruru_error *err)
-{
-	char *id = session_of(env, args, err);
-	json_t *list = id ? fn(env->ws, id, err) : NULL;
-	json_t *r = list ? json_pack("{s:s, s:o}", "session", id, key, list) : NULL;
-	free(id);
-	return r;
-}
-
 static json_t *t_artifact_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	return list_of(env, args, "artifacts", ruru_artifact_list, err);
-}
-
-static void x_artifact_list(const json_t *r, struct ruru_buf *b)
-{
-	json_t *a = json_object_get(r, "artifacts"), *x;
-	size_t i;
-	add_count(b, json_array_size(a), "artifact", "artifacts");
-	ruru_buf_addstr(b, " in session ");
-	add_field(b, r, "session", "?");
-	ruru_buf_addstr(b, json_array_size(a) ? ":\n" : ".");
-	json_array_foreach(a, i, x)
-	{
-		add_field(b, x, "path", "?");
-		if (json_is_false(json_object_get(x, "exists")))
-			ruru_buf_addstr(b, "  (missing)");
-		else
-			ruru_buf_addf(b, "  (%" JSON_INTEGER_FORMAT " bytes)",
-				      json_integer_value(json_object_get(x, "bytes")));
-		if (json_is_false(json_object_get(x, "recorded")))
-			ruru_buf_addstr(b, "  not in related_artifacts");
-		ruru_buf_addch(b, '\n');
-	}
+	char *id = session_of(env, args, err);
+	struct ruru_artifact_list *l = id ? ruru_artifact_list(env->ws, id, err) : NULL;
+	free(id);
+	if (!l)
+		return NULL;
+	ruru_artifact_list_text(l, &env->text);
+	json_t *r = ruru_artifact_list_json(l);
+	ruru_artifact_list_free(l);
+	return r;
 }
 
 static json_t *t_task_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	return list_of(env, args, "tasks", ruru_task_list, err);
-}
-
-static void x_task_list(const json_t *r, struct ruru_buf *b)
-{
-	json_t *a = json_object_get(r, "tasks"), *t;
-	size_t i;
-	add_count(b, json_array_size(a), "task", "tasks");
-	ruru_buf_addstr(b, " of session ");
-	add_field(b, r, "session", "?");
-	ruru_buf_addstr(b, json_array_size(a) ? ":\n" : ".");
-	json_array_foreach(a, i, t)
-	{
-		add_field(b, t, "id", "?");
-		ruru_buf_addstr(b, "  ");
-		if (!get_s(t, "file")) {
-			ruru_buf_addstr(b, "(no task file found)\n");
-			continue;
-		}
-		add_field(b, t, "status", "-");
-		ruru_buf_addstr(b, "  ");
-		add_field(b, t, "title", "");
-		add_opt(b, t, "assigned_to", "assigned to");
-		ruru_buf_addstr(b, "  (");
-		add_field(b, t, "file", NULL);
-		ruru_buf_addstr(b, ")\n");
-	}
+	char *id = session_of(env, args, err);
+	struct ruru_task_list *l = id ? ruru_task_list(env->ws, id, err) : NULL;
+	free(id);
+	if (!l)
+		return NULL;
+	ruru_task_list_text(l, &env->text);
+	json_t *r = ruru_task_list_json(l);
+	ruru_task_list_free(l);
+	return r;
 }
 
 static json_t *t_task_link(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -948,7 +904,7 @@ static void x_confirm_list(const json_t *r, struct ruru_buf *b)
 
 static json_t *t_session_check(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	json_t *problems = NULL;
+	struct ruru_check_report *report = NULL;
 	int n;
 	if (arg_str(args, "session")) {
 		char *id = session_of(env, args, err);
@@ -957,36 +913,19 @@ static json_t *t_session_check(struct mcp_env *env, json_t *args, struct ruru_er
 		struct ruru_buf log = RURU_BUF_INIT;
 		ruru_buf_addf(&log, ".ruru/sessions/%s/session_log.md", id);
 		const char *files[] = { log.ptr };
-		n = ruru_check(env->ws, files, 1, &problems, err);
+		n = ruru_check(env->ws, files, 1, &report, err);
 		ruru_buf_release(&log);
 		free(id);
 	} else {
-		n = ruru_check(env->ws, NULL, 0, &problems, err);
+		n = ruru_check(env->ws, NULL, 0, &report, err);
 	}
 	if (n < 0)
 		return NULL;
+	ruru_check_report_text(report, &env->text);
+	json_t *problems = ruru_check_report_json(report);
+	json_object_del(problems, "ok"); /* said once, beside it */
+	ruru_check_report_free(report);
 	return json_pack("{s:b, s:o}", "ok", n == 0, "problems", problems);
-}
-
-static void x_session_check(const json_t *r, struct ruru_buf *b)
-{
-	json_t *c = json_object_get(r, "problems"), *p;
-	size_t i;
-	json_array_foreach(json_object_get(c, "problems"), i, p)
-		add_problem(b, p);
-	json_int_t ne = json_integer_value(json_object_get(c, "errors"));
-	json_int_t nw = json_integer_value(json_object_get(c, "warnings"));
-	size_t nf = json_array_size(json_object_get(c, "files"));
-	if (!ne && !nw) {
-		ruru_buf_addstr(b, "No problems in ");
-	} else {
-		add_count(b, (size_t)ne, "error", "errors");
-		ruru_buf_addstr(b, ", ");
-		add_count(b, (size_t)nw, "warning", "warnings");
-		ruru_buf_addstr(b, " in ");
-	}
-	add_count(b, nf, "file", "files");
-	ruru_buf_addstr(b, " checked.");
 }
 
 /* ----------------------------- confirm_show, confirm_withdraw (confirm) */
@@ -1222,32 +1161,16 @@ static json_t *t_artifact_add_typed(struct mcp_env *env, json_t *args, struct ru
 static json_t *t_session_summarize(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	char *id = session_of(env, args, err), *rel = NULL;
+	struct ruru_summary *s = NULL;
 	json_t *r = NULL;
-	if (id && ruru_session_summarize(env->ws, id, arg_str(args, "body"), &rel, &r, err) < 0)
-		r = NULL;
+	if (id && ruru_session_summarize(env->ws, id, arg_str(args, "body"), &rel, &s, err) == 0) {
+		ruru_summary_text(s, &env->text);
+		r = ruru_summary_json(s);
+	}
+	ruru_summary_free(s);
 	free(rel);
 	free(id);
 	return r;
-}
-
-static void x_session_summarize(const json_t *r, struct ruru_buf *b)
-{
-	static const char *const parts[][3] = {
-		{ "key_outcomes_achieved", "outcome", "outcomes" },
-		{ "key_decisions_made", "decision", "decisions" },
-		{ "outstanding_blockers_or_issues", "open issue", "open issues" },
-		{ "identified_next_steps_from_session", "next step", "next steps" },
-	};
-	ruru_buf_addstr(b, "Wrote ");
-	add_field(b, r, "path", "?");
-	ruru_buf_addstr(b, " for session ");
-	add_field(b, r, "session", "?");
-	for (size_t k = 0; k < sizeof(parts) / sizeof(parts[0]); k++) {
-		ruru_buf_addstr(b, k ? ", " : ": ");
-		add_count(b, json_array_size(json_object_get(r, parts[k][0])), parts[k][1],
-			  parts[k][2]);
-	}
-	ruru_buf_addch(b, '.');
 }
 
 static json_t *t_task_new(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -1285,43 +1208,39 @@ static void x_task_new(const json_t *r, struct ruru_buf *b)
 	ruru_buf_addch(b, '.');
 }
 
-static json_t *t_task_status(struct mcp_env *env, json_t *args, struct ruru_error *err)
+/* task_status, task_claim, task_release: the task as it is now. */
+static json_t *task_state(struct mcp_env *env, struct ruru_task_state *t)
 {
-	enum ruru_task_status st = ruru_task_status_parse(arg_str(args, "status"));
-	json_t *r = NULL;
-	if (st == RURU_TASK_UNKNOWN)
-		return ruru_error_set(err, RURU_EUSAGE, "unknown task status \"%s\"",
-				      arg_str(args, "status")), NULL;
-	if (ruru_task_set_status(env->ws, arg_str(args, "task"), st, &r, err) < 0)
-		return NULL;
+	ruru_task_state_text(t, &env->text);
+	json_t *r = ruru_task_state_json(t);
+	ruru_task_state_free(t);
 	return r;
 }
 
-/* task_status, task_claim, task_release: the task as it is now. */
-static void x_task_state(const json_t *r, struct ruru_buf *b)
+static json_t *t_task_status(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	add_field(b, r, "id", "?");
-	ruru_buf_addstr(b, " is ");
-	add_field(b, r, "status", "?");
-	add_opt(b, r, "assigned_to", "assigned to");
-	add_opt(b, r, "claimed_until", "claimed until");
-	ruru_buf_addstr(b, " (");
-	add_field(b, r, "file", "?");
-	ruru_buf_addstr(b, ").");
+	enum ruru_task_status st = ruru_task_status_parse(arg_str(args, "status"));
+	struct ruru_task_state *t = NULL;
+	if (st == RURU_TASK_UNKNOWN)
+		return ruru_error_set(err, RURU_EUSAGE, "unknown task status \"%s\"",
+				      arg_str(args, "status")), NULL;
+	if (ruru_task_set_status(env->ws, arg_str(args, "task"), st, &t, err) < 0)
+		return NULL;
+	return task_state(env, t);
 }
 
 static json_t *t_task_claim(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	const char *ttl_s = arg_str(args, "ttl");
 	long ttl = ttl_s ? ruru_duration_parse(ttl_s) : 30 * 60;
-	json_t *r = NULL;
+	struct ruru_task_state *t = NULL;
 	if (ttl < 0)
 		return ruru_error_set(err, RURU_EUSAGE,
 				      "ttl is a duration such as 90s, 30m, 2h or 1d, not \"%s\"", ttl_s),
 		       NULL;
-	if (ruru_task_claim(env->ws, arg_str(args, "task"), arg_str(args, "by"), ttl, &r, err) < 0)
+	if (ruru_task_claim(env->ws, arg_str(args, "task"), arg_str(args, "by"), ttl, &t, err) < 0)
 		return NULL;
-	return r;
+	return task_state(env, t);
 }
 
 static json_t *t_task_release(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -1329,10 +1248,10 @@ static json_t *t_task_release(struct mcp_env *env, json_t *args, struct ruru_err
 	/* The schema's enum made a given status valid; none: To Do. */
 	const char *status = arg_str(args, "status");
 	enum ruru_task_status st = status ? ruru_task_status_parse(status) : RURU_TASK_UNKNOWN;
-	json_t *r = NULL;
-	if (ruru_task_release(env->ws, arg_str(args, "task"), arg_str(args, "by"), st, &r, err) < 0)
+	struct ruru_task_state *t = NULL;
+	if (ruru_task_release(env->ws, arg_str(args, "task"), arg_str(args, "by"), st, &t, err) < 0)
 		return NULL;
-	return r;
+	return task_state(env, t);
 }
 
 /* ---------------------------------------------------------------- table */
@@ -1403,8 +1322,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .set = MCP_SET_ADMIN,
 	  .description = "List the session artifacts.",
 	  .read_only = true,
-	  .run = t_artifact_list,
-	  .text = x_artifact_list },
+	  .run = t_artifact_list },
 	{ .name = "task_link",
 	  .set = MCP_SET_TASKS,
 	  .description = "Link an MDTM task to the session.",
@@ -1415,14 +1333,12 @@ const struct mcp_tool mcp_tools[] = {
 	  .set = MCP_SET_TASKS,
 	  .description = "Tasks of the session and their status.",
 	  .read_only = true,
-	  .run = t_task_list,
-	  .text = x_task_list },
+	  .run = t_task_list },
 	{ .name = "session_check",
 	  .set = MCP_SET_ADMIN,
 	  .description = "Check session logs against the standard; lists each problem.",
 	  .read_only = true,
-	  .run = t_session_check,
-	  .text = x_session_check },
+	  .run = t_session_check },
 	{ .name = "confirm_propose",
 	  .set = MCP_SET_CORE,
 	  .description = "Propose a file change; then show it to the user (confirm_show), ask, and "
@@ -1488,8 +1404,7 @@ const struct mcp_tool mcp_tools[] = {
 	{ .name = "session_summarize",
 	  .set = MCP_SET_ADMIN,
 	  .description = "Write a V7 session summary.",
-	  .run = t_session_summarize,
-	  .text = x_session_summarize },
+	  .run = t_session_summarize },
 	{ .name = "task_new",
 	  .set = MCP_SET_TASKS,
 	  .description = "Create an MDTM task; returns its ID.",
@@ -1499,19 +1414,16 @@ const struct mcp_tool mcp_tools[] = {
 	  .set = MCP_SET_TASKS,
 	  .description = "Set the status of a task.",
 	  .idempotent = true,
-	  .run = t_task_status,
-	  .text = x_task_state },
+	  .run = t_task_status },
 	{ .name = "task_claim",
 	  .set = MCP_SET_TASKS,
 	  .description = "Lease a task to a mode; refused while another lease runs.",
-	  .run = t_task_claim,
-	  .text = x_task_state },
+	  .run = t_task_claim },
 	{ .name = "task_release",
 	  .set = MCP_SET_TASKS,
 	  .description = "Give a leased task back.",
 	  .idempotent = true,
-	  .run = t_task_release,
-	  .text = x_task_state },
+	  .run = t_task_release },
 };
 
 const size_t mcp_ntools = sizeof(mcp_tools) / sizeof(mcp_tools[0]);

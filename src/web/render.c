@@ -613,19 +613,18 @@ static void pager(struct web_site *site, struct ruru_buf *out, size_t page, size
 
 #define WEB_OPEN_SHOWN 50 /* open items listed on a session page */
 
-/* A session's open items (an empty list when the session cannot be read). */
-static json_t *open_items_of(struct web_site *site, const char *id)
+/* A session's open items (NULL, as good as none, when the session cannot
+ * be read). */
+static struct ruru_open_items *open_items_of(struct web_site *site, const char *id)
 {
 	struct ruru_error e = { 0 };
-	json_t *o = ruru_open_items(site->ws, id, &e);
-	return o ? o : json_array();
+	return ruru_open_items(site->ws, id, &e);
 }
 
-/* An open item's badge: what it waits for, coloured by how bad it is. */
-static void open_badge(struct web_site *site, struct ruru_buf *out, json_t *it)
+/* An open item's badge, by its kind's word and its status: what it waits
+ * for, coloured by how bad it is. */
+static void open_badge(struct web_site *site, struct ruru_buf *out, const char *kind, const char *st)
 {
-	const char *kind = json_string_value(json_object_get(it, "kind"));
-	const char *st = json_string_value(json_object_get(it, "status"));
 	kind = kind ? kind : "";
 	const char *cls = "badge warn", *label = kind;
 	if (!strcmp(kind, "delegation"))
@@ -653,21 +652,19 @@ static void open_badge(struct web_site *site, struct ruru_buf *out, json_t *it)
 
 /* A task held open by an open item (ruru_task_list's "open": the kind of
  * that item), as the item's badge. */
-static void task_open_badge(struct web_site *site, struct ruru_buf *out, json_t *task)
+static void task_open_badge(struct web_site *site, struct ruru_buf *out,
+			    const struct ruru_task_info *task)
 {
-	const char *kind = json_string_value(json_object_get(task, "open"));
-	if (!kind)
+	if (!task->open)
 		return;
-	json_t *it = json_pack("{s:s}", "kind", kind);
 	ruru_buf_addch(out, ' ');
-	open_badge(site, out, it);
-	json_decref(it);
+	open_badge(site, out, task->open, NULL);
 }
 
 /* The open items that are entries, by line (sorted, for bsearch). */
 struct open_line {
 	size_t line;
-	json_t *item;
+	const struct ruru_open_item *item;
 };
 
 static int cmp_open_line(const void *a, const void *b)
@@ -676,18 +673,15 @@ static int cmp_open_line(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static struct open_line *open_lines(json_t *open, size_t *n)
+static struct open_line *open_lines(const struct ruru_open_items *open, size_t *n)
 {
-	struct open_line *v = calloc(json_array_size(open) + 1, sizeof *v);
+	size_t count = open ? open->n : 0, k = 0;
+	struct open_line *v = calloc(count + 1, sizeof *v);
 	if (!v)
 		abort();
-	size_t k = 0, i;
-	json_t *it;
-	json_array_foreach(open, i, it) {
-		json_t *l = json_object_get(it, "line");
-		if (json_is_integer(l) && json_integer_value(l) > 0)
-			v[k++] = (struct open_line){ (size_t)json_integer_value(l), it };
-	}
+	for (size_t i = 0; i < count; i++)
+		if (open->v[i].line > 0)
+			v[k++] = (struct open_line){ open->v[i].line, &open->v[i] };
 	qsort(v, k, sizeof *v, cmp_open_line);
 	*n = k;
 	return v;
@@ -713,9 +707,9 @@ static void session_row(struct web_site *site, struct ruru_buf *out, const struc
 	ruru_buf_addstr(out, "</span></td><td data-label=\"Status\">");
 	status_cell(site, out, s);
 	/* what is open, by the library's one definition (as the digest says) */
-	json_t *open = open_items_of(site, s->id);
-	size_t nopen = json_array_size(open);
-	json_decref(open);
+	struct ruru_open_items *open = open_items_of(site, s->id);
+	size_t nopen = open ? open->n : 0;
+	ruru_open_items_free(open);
 	ruru_buf_addstr(out, "</td><td data-label=\"Open\" class=\"nw\">");
 	if (nopen) {
 		struct ruru_buf p2 = RURU_BUF_INIT;
@@ -847,16 +841,11 @@ static void root_of(struct ruru_buf *root, const char *page)
 			ruru_buf_addstr(root, "../");
 }
 
-static bool listed_artifact(json_t *arts, const char *path)
+/* Is `path` an artifact of the list that is there to show? */
+static bool listed_artifact(const struct ruru_artifact_list *arts, const char *path)
 {
-	size_t i;
-	json_t *a;
-	json_array_foreach(arts, i, a) {
-		const char *p = json_string_value(json_object_get(a, "path"));
-		if (p && !strcmp(p, path) && json_is_true(json_object_get(a, "exists")))
-			return true;
-	}
-	return false;
+	const struct ruru_artifact_info *a = ruru_artifact_list_find(arts, path);
+	return a && a->exists;
 }
 
 /* An entry's colour: errors and failures red, successes and approvals
@@ -945,8 +934,9 @@ static void entry_pager(struct web_site *site, struct ruru_buf *out, size_t page
  * WEB_PAGE_ENTRIES a page (the last page, the newest entries, unless
  * site->entry_page or site->entry_line names another).  Kept lean: an
  * export of a thousand sessions is mostly these. */
-static void timeline(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s, json_t *arts,
-		     json_t *tasks, const struct open_line *open_at, size_t nopen_lines)
+static void timeline(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s,
+		     const struct ruru_artifact_list *arts, const struct ruru_task_list *tasks,
+		     const struct open_line *open_at, size_t nopen_lines)
 {
 	const char *root = "../../";
 	size_t n = s->nentries;
@@ -976,7 +966,7 @@ static void timeline(struct web_site *site, struct ruru_buf *out, const struct r
 		const struct open_line *ol = bsearch(&key, open_at, nopen_lines, sizeof *open_at, cmp_open_line);
 		if (ol) {
 			/* still open (the library's rule): its item's badge */
-			open_badge(site, out, ol->item);
+			open_badge(site, out, ruru_open_kind_name(ol->item->kind), ol->item->status);
 			ruru_buf_addch(out, ' ');
 		}
 		stamp(site, out, e);
@@ -988,12 +978,8 @@ static void timeline(struct web_site *site, struct ruru_buf *out, const struct r
 		if (e->task) {
 			/* a link to its card when the board shows it */
 			bool on_board = false;
-			size_t k;
-			json_t *t;
-			json_array_foreach(tasks, k, t) {
-				const char *tid = json_string_value(json_object_get(t, "id"));
-				on_board = on_board || (tid && !strcmp(tid, e->task));
-			}
+			for (size_t k = 0; k < tasks->n; k++)
+				on_board = on_board || !strcmp(tasks->v[k].id, e->task);
 			ruru_buf_addstr(out, on_board ? " <span>task " : " task ");
 			if (on_board)
 				task_link(site, out, root, e->task);
@@ -1048,10 +1034,10 @@ static void entry_href(struct web_site *site, struct ruru_buf *out, const struct
 
 /* The session's open items, each with its badge and a link to where it
  * is: its entry, its task's card, its proposal or blocker artifact. */
-static void open_section(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s, json_t *open,
-			 json_t *arts)
+static void open_section(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s,
+			 const struct ruru_open_items *open, const struct ruru_artifact_list *arts)
 {
-	size_t n = json_array_size(open);
+	size_t n = open ? open->n : 0;
 	ruru_buf_addf(out, "<h2 id=\"open\">Open items <span class=\"muted\">(%zu)</span></h2>\n", n);
 	if (!n) {
 		ruru_buf_addstr(out, "<p class=\"muted\">Nothing open.</p>\n");
@@ -1065,19 +1051,15 @@ static void open_section(struct web_site *site, struct ruru_buf *out, const stru
 				   "in the timeline.</p>\n", WEB_OPEN_SHOWN, from);
 	ruru_buf_addstr(out, "<ul class=\"open\">\n");
 	for (size_t i = from; i < n; i++) {
-		json_t *it = json_array_get(open, i);
-		const char *text_ = json_string_value(json_object_get(it, "text"));
-		const char *task = json_string_value(json_object_get(it, "task"));
-		const char *art = json_string_value(json_object_get(it, "artifact"));
-		const char *kind = json_string_value(json_object_get(it, "kind"));
-		json_t *line = json_object_get(it, "line");
+		const struct ruru_open_item *it = &open->v[i];
+		const char *text_ = it->text, *task = it->task, *art = it->artifact;
 		ruru_buf_addstr(out, "<li>");
-		open_badge(site, out, it);
+		open_badge(site, out, ruru_open_kind_name(it->kind), it->status);
 		bool linked = true;
-		if (json_is_integer(line) && json_integer_value(line) > 0) {
+		if (it->line > 0) {
 			ruru_buf_addstr(out, " <a");
-			entry_href(site, out, s, (size_t)json_integer_value(line));
-		} else if (kind && !strcmp(kind, "task") && task) {
+			entry_href(site, out, s, it->line);
+		} else if (it->kind == RURU_OPEN_TASK && task) {
 			ruru_buf_addstr(out, " <a href=\"../../tasks.html#task-");
 			struct ruru_buf h = RURU_BUF_INIT;
 			web_href(&h, task);
@@ -1140,8 +1122,10 @@ static void session_keys(struct web_site *site, struct ruru_buf *out, const stru
 
 /* A session page's page `site->entry_page` (or the one holding
  * `site->entry_line`), from what was read once for all its pages. */
-static void session_page(struct web_site *site, const struct ruru_session *sp, json_t *tasks, json_t *arts,
-			 json_t *open, const struct open_line *open_at, size_t nopen_lines, struct ruru_buf *out)
+static void session_page(struct web_site *site, const struct ruru_session *sp,
+			 const struct ruru_task_list *tasks, const struct ruru_artifact_list *arts,
+			 const struct ruru_open_items *open, const struct open_line *open_at,
+			 size_t nopen_lines, struct ruru_buf *out)
 {
 	const struct ruru_session s = *sp;
 	const char *root = "../../";
@@ -1161,47 +1145,43 @@ static void session_page(struct web_site *site, const struct ruru_session *sp, j
 	open_section(site, out, &s, open, arts);
 	timeline(site, out, &s, arts, tasks, open_at, nopen_lines);
 
-	size_t i;
-	json_t *v;
 	ruru_buf_addstr(out, "<h2>Tasks</h2>\n");
-	if (!json_array_size(tasks))
+	if (!tasks->n)
 		ruru_buf_addstr(out, "<p class=\"muted\">No tasks.</p>\n");
 	else
 		ruru_buf_addstr(out, "<table class=\"tasks\"><thead><tr><th scope=\"col\">Task</th>"
 				     "<th scope=\"col\">ID</th><th scope=\"col\">Status</th></tr></thead><tbody>\n");
-	json_array_foreach(tasks, i, v) {
-		const char *t = json_string_value(json_object_get(v, "title"));
-		const char *st = json_string_value(json_object_get(v, "status"));
+	for (size_t i = 0; i < tasks->n; i++) {
+		const struct ruru_task_info *v = &tasks->v[i];
 		ruru_buf_addstr(out, "<tr><td>");
-		str(site, out, t ? t : "(no task file)");
+		str(site, out, v->title ? v->title : "(no task file)");
 		ruru_buf_addstr(out, "</td><td>");
-		task_link(site, out, root, json_string_value(json_object_get(v, "id")));
+		task_link(site, out, root, v->id);
 		ruru_buf_addstr(out, "</td><td><span class=\"nw\">");
-		str(site, out, st ? st : "—");
+		str(site, out, v->status ? v->status : "—");
 		ruru_buf_addstr(out, "</span>");
 		task_open_badge(site, out, v);
 		ruru_buf_addstr(out, "</td></tr>\n");
 	}
-	if (json_array_size(tasks))
+	if (tasks->n)
 		ruru_buf_addstr(out, "</tbody></table>\n");
 
 	ruru_buf_addstr(out, "<h2>Artifacts</h2>\n");
-	if (!json_array_size(arts))
+	if (!arts->n)
 		ruru_buf_addstr(out, "<p class=\"muted\">No artifacts.</p>\n");
 	else
 		ruru_buf_addstr(out, "<ul>\n");
-	json_array_foreach(arts, i, v) {
-		const char *p = json_string_value(json_object_get(v, "path"));
+	for (size_t i = 0; i < arts->n; i++) {
+		const char *p = arts->v[i].path;
 		ruru_buf_addstr(out, "<li>");
-		if (json_is_true(json_object_get(v, "exists"))) {
+		if (arts->v[i].exists) {
 			struct ruru_buf h = RURU_BUF_INIT;
 			ruru_buf_addf(&h, "%s.html", p);
 			ruru_buf_addstr(out, "<a");
 			href(out, "", h.ptr);
 			ruru_buf_addstr(out, ">");
 			str(site, out, p);
-			ruru_buf_addf(out, "</a> <span class=\"muted\">%lld bytes</span>",
-				      (long long)json_integer_value(json_object_get(v, "bytes")));
+			ruru_buf_addf(out, "</a> <span class=\"muted\">%lld bytes</span>", arts->v[i].bytes);
 			ruru_buf_release(&h);
 		} else {
 			str(site, out, p);
@@ -1209,7 +1189,7 @@ static void session_page(struct web_site *site, const struct ruru_session *sp, j
 		}
 		ruru_buf_addstr(out, "</li>\n");
 	}
-	if (json_array_size(arts))
+	if (arts->n)
 		ruru_buf_addstr(out, "</ul>\n");
 	foot(site, out, root);
 }
@@ -1220,14 +1200,14 @@ int web_session_pages(struct web_site *site, const char *id, web_page_fn *emit, 
 	struct ruru_session s;
 	if (ruru_session_load(site->ws, id, RURU_LOAD_ENTRIES, &s, err) < 0)
 		return -1;
-	json_t *tasks = ruru_task_list(site->ws, id, err);
-	json_t *arts = tasks ? ruru_artifact_list(site->ws, id, err) : NULL;
+	struct ruru_task_list *tasks = ruru_task_list(site->ws, id, err);
+	struct ruru_artifact_list *arts = tasks ? ruru_artifact_list(site->ws, id, err) : NULL;
 	if (!arts) {
-		json_decref(tasks);
+		ruru_task_list_free(tasks);
 		ruru_session_release(&s);
 		return -1;
 	}
-	json_t *open = open_items_of(site, id);
+	struct ruru_open_items *open = open_items_of(site, id);
 	size_t nlines;
 	struct open_line *lines = open_lines(open, &nlines);
 	int rc = 0;
@@ -1248,9 +1228,9 @@ int web_session_pages(struct web_site *site, const char *id, web_page_fn *emit, 
 		site->entry_page = 0;
 	}
 	free(lines);
-	json_decref(open);
-	json_decref(tasks);
-	json_decref(arts);
+	ruru_open_items_free(open);
+	ruru_task_list_free(tasks);
+	ruru_artifact_list_free(arts);
 	ruru_session_release(&s);
 	return rc;
 }
@@ -1330,13 +1310,14 @@ static void front_matter(struct web_site *site, struct ruru_buf *out, const char
 struct links {
 	struct web_site *site;
 	const char *rel; /* the page's artifact, relative to the session folder */
-	json_t *arts;
+	const struct ruru_artifact_list *arts;
 };
 
 static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p, bool top);
 static void markdown(struct ruru_buf *out, const char *md, size_t len, const struct links *l);
 
-static int artifact_body(struct web_site *site, const char *id, const char *rel, json_t *arts,
+static int artifact_body(struct web_site *site, const char *id, const char *rel,
+			 const struct ruru_artifact_list *arts,
 			 struct ruru_buf *data, int kind, struct ruru_buf *out, struct ruru_error *err)
 {
 	const char *base = strrchr(rel, '/');
@@ -1405,7 +1386,7 @@ int web_page_artifact(struct web_site *site, const char *id, const char *rel,
 		return -1;
 	}
 	struct ruru_error ae = { 0 };
-	json_t *arts = ruru_artifact_list(site->ws, id, &ae);
+	struct ruru_artifact_list *arts = ruru_artifact_list(site->ws, id, &ae);
 	ruru_buf_addf(&page, "sessions/%s/%s", id, rel);
 	root_of(&root, page.ptr);
 	head(site, out, root.ptr, rel);
@@ -1437,7 +1418,7 @@ int web_page_artifact(struct web_site *site, const char *id, const char *rel,
 	}
 	foot(site, out, root.ptr);
 	site->root = NULL;
-	json_decref(arts);
+	ruru_artifact_list_free(arts);
 	ruru_buf_release(&data);
 	ruru_buf_release(&root);
 	ruru_buf_release(&page);
@@ -1465,35 +1446,46 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		RURU_TASK_UNKNOWN,
 	};
 	size_t ncol = sizeof order / sizeof order[0];
-	json_t *cols = json_array(), *seen = json_object();
-	for (size_t c = 0; c < ncol; c++)
-		json_array_append_new(cols, json_array());
+	/* a card: a task and the session it is shown under */
+	struct card {
+		const struct ruru_task_info *t;
+		const char *session;
+		size_t col;
+	} *cards = NULL;
+	size_t ncards = 0, cap = 0;
+	struct ruru_task_list **lists = calloc(n ? n : 1, sizeof(*lists));
+	json_t *seen = json_object();
+	if (!lists)
+		abort();
 	for (size_t i = 0; i < n; i++) {
 		struct ruru_error e = { 0 };
-		json_t *tasks = ruru_task_list(site->ws, list[i].id, &e);
-		size_t k;
-		json_t *t;
-		json_array_foreach(tasks, k, t) {
-			const char *st = json_string_value(json_object_get(t, "status"));
-			enum ruru_task_status ts = st ? ruru_task_status_parse(st) : RURU_TASK_UNKNOWN;
+		lists[i] = ruru_task_list(site->ws, list[i].id, &e);
+		for (size_t k = 0; lists[i] && k < lists[i]->n; k++) {
+			const struct ruru_task_info *t = &lists[i]->v[k];
+			enum ruru_task_status ts = t->status ? ruru_task_status_parse(t->status)
+							     : RURU_TASK_UNKNOWN;
 			size_t c = ncol - 1;
 			for (size_t j = 0; j < ncol; j++)
 				if (order[j] == ts)
 					c = j;
 			/* a task linked from several sessions: one card, the first */
-			const char *tid = json_string_value(json_object_get(t, "id"));
-			if (!tid || json_object_get(seen, tid))
+			if (json_object_get(seen, t->id))
 				continue;
-			json_object_set_new(seen, tid, json_true());
-			json_object_set_new(t, "session", json_string(list[i].id));
-			json_array_append(json_array_get(cols, c), t);
+			json_object_set_new(seen, t->id, json_true());
+			if (ncards == cap) {
+				cap = cap ? 2 * cap : 32;
+				if (!(cards = realloc(cards, cap * sizeof(*cards))))
+					abort();
+			}
+			cards[ncards++] = (struct card){ t, list[i].id, c };
 		}
-		json_decref(tasks);
 	}
 	head(site, out, "", "Tasks");
 	ruru_buf_addstr(out, "<h1>Tasks</h1>\n<div class=\"board\">\n");
 	for (size_t c = 0; c < ncol; c++) {
-		json_t *col = json_array_get(cols, c);
+		size_t count = 0;
+		for (size_t k = 0; k < ncards; k++)
+			count += cards[k].col == c;
 		const char *name = order[c] == RURU_TASK_UNKNOWN ? "No task file"
 								 : ruru_task_status_string(order[c]);
 		struct ruru_buf cid = RURU_BUF_INIT;
@@ -1506,22 +1498,21 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		web_escape(out, cid.ptr, cid.len);
 		ruru_buf_addstr(out, "\">");
 		str(site, out, name);
-		ruru_buf_addf(out, "</a> <span class=\"muted\">(%zu)</span></h2>\n%s\n", json_array_size(col),
-			      json_array_size(col) ? "<ul>" : "<p class=\"muted\">none</p>");
+		ruru_buf_addf(out, "</a> <span class=\"muted\">(%zu)</span></h2>\n%s\n", count,
+			      count ? "<ul>" : "<p class=\"muted\">none</p>");
 		ruru_buf_release(&cid);
-		size_t k;
-		json_t *t;
-		json_array_foreach(col, k, t) {
-			const char *title = json_string_value(json_object_get(t, "title"));
-			const char *tid = json_string_value(json_object_get(t, "id"));
-			const char *sess = json_string_value(json_object_get(t, "session"));
+		for (size_t k = 0; k < ncards; k++) {
+			if (cards[k].col != c)
+				continue;
+			const struct ruru_task_info *t = cards[k].t;
+			const char *title = t->title, *tid = t->id, *sess = cards[k].session;
 			ruru_buf_addstr(out, "<li id=\"task-");
 			str(site, out, tid);
 			ruru_buf_addstr(out, "\"><strong>");
 			str(site, out, title && *title ? title : tid);
 			ruru_buf_addstr(out, "</strong>");
 			if (title && *title)
-				value_link(site, out, "id", "", "#task-", tid ? tid : "");
+				value_link(site, out, "id", "", "#task-", tid);
 			task_open_badge(site, out, t);
 			ruru_buf_addstr(out, "<a class=\"id\"");
 			struct ruru_buf p = RURU_BUF_INIT;
@@ -1532,12 +1523,15 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 			str(site, out, title_of(list, n, sess));
 			ruru_buf_addstr(out, "</a></li>\n");
 		}
-		ruru_buf_addstr(out, json_array_size(col) ? "</ul></section>\n" : "</section>\n");
+		ruru_buf_addstr(out, count ? "</ul></section>\n" : "</section>\n");
 	}
 	ruru_buf_addstr(out, "</div>\n");
 	foot(site, out, "");
 	json_decref(seen);
-	json_decref(cols);
+	free(cards);
+	for (size_t i = 0; i < n; i++)
+		ruru_task_list_free(lists[i]);
+	free(lists);
 	ruru_session_list_free(list, n);
 	return 0;
 }
@@ -1937,7 +1931,8 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 	json_t *open_item = json_object_get(p, "open");
 	if (open_item) {
 		ruru_buf_addch(out, ' ');
-		open_badge(site, out, open_item);
+		open_badge(site, out, json_string_value(json_object_get(open_item, "kind")),
+			   json_string_value(json_object_get(open_item, "status")));
 	}
 	ruru_buf_addf(out, " <span>%s</span> <span>proposed ",
 		      c.kind == RURU_CONFIRM_DIFF ? "a diff" : "new content");
@@ -2078,7 +2073,8 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 		json_t *l = ruru_confirm_list(site->ws, i < n ? list[i].id : NULL, NULL, &e);
 		/* which of a session's proposals are open, and waiting for what:
 		 * its open items say (the library's one definition) */
-		json_t *open = i < n && json_array_size(l) ? open_items_of(site, list[i].id) : NULL;
+		struct ruru_open_items *open =
+			i < n && json_array_size(l) ? open_items_of(site, list[i].id) : NULL;
 		size_t k;
 		json_t *p;
 		json_array_foreach(l, k, p) {
@@ -2086,21 +2082,21 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 			if (!a || !json_string_value(json_object_get(p, "status")))
 				continue;
 			const char *in = i < n ? strstr(a, list[i].id) : NULL;
-			size_t j;
-			json_t *it;
-			json_array_foreach(open, j, it) {
-				const char *ia = json_string_value(json_object_get(it, "artifact"));
-				const char *kind = json_string_value(json_object_get(it, "kind"));
-				if (in && ia && kind && !strcmp(kind, "confirmation") &&
-				    !strcmp(in + strlen(list[i].id) + 1, ia)) {
-					json_object_set(p, "open", it);
+			for (size_t j = 0; open && j < open->n; j++) {
+				const struct ruru_open_item *it = &open->v[j];
+				if (in && it->artifact && it->kind == RURU_OPEN_CONFIRMATION &&
+				    !strcmp(in + strlen(list[i].id) + 1, it->artifact)) {
+					json_object_set_new(p, "open",
+							    json_pack("{s:s, s:s?}", "kind",
+								      ruru_open_kind_name(it->kind),
+								      "status", it->status));
 					break;
 				}
 			}
 			if (!json_object_get(seen, a)) /* the session's own listing first */
 				json_object_set(seen, a, p);
 		}
-		json_decref(open);
+		ruru_open_items_free(open);
 		json_decref(l);
 	}
 	size_t np = json_object_size(seen), k = 0, npending = 0, nopen = 0;

@@ -428,16 +428,10 @@ static enum MHD_Result events(struct server *s, struct MHD_Connection *c)
 static bool is_artifact(struct server *s, const char *id, const char *rel)
 {
 	struct ruru_error e = { 0 };
-	json_t *arts = ruru_artifact_list(s->ws, id, &e);
-	bool found = false;
-	size_t i;
-	json_t *a;
-	json_array_foreach(arts, i, a) {
-		const char *p = json_string_value(json_object_get(a, "path"));
-		if (p && !strcmp(p, rel) && json_is_true(json_object_get(a, "exists")))
-			found = true;
-	}
-	json_decref(arts);
+	struct ruru_artifact_list *arts = ruru_artifact_list(s->ws, id, &e);
+	const struct ruru_artifact_info *a = ruru_artifact_list_find(arts, rel);
+	bool found = a && a->exists;
+	ruru_artifact_list_free(arts);
 	return found;
 }
 

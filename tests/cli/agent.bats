@@ -283,7 +283,7 @@ entries_whole() {
 	run "$RURU" artifact list
 	[ "$status" -eq 0 ]
 	! grep -q 'unrecorded\|missing' <<<"$output"
-	[ "$(grep -c $'\trecorded\tpresent' <<<"$output")" -eq 7 ]
+	[ "$(grep -c $'\trecorded\t[0-9]* bytes$' <<<"$output")" -eq 7 ]
 	"$RURU" check
 }
 

@@ -271,7 +271,8 @@ PY
 	fixture v6
 	run "$RURU" task list --all
 	[ "$status" -eq 0 ]
-	[ "$(cut -f1,2 <<<"$output")" = "$(printf 'TASK-TS-20250531-014400\t🟣 Review\nTASK-ARCH-20250531-013000\t🟢 Done')" ]
+	[ "${lines[0]}" = "2 task files:" ]
+	[ "$(tail -n +2 <<<"$output" | cut -f1,2)" = "$(printf 'TASK-TS-20250531-014400\t🟣 Review\nTASK-ARCH-20250531-013000\t🟢 Done')" ]
 	run "$RURU" --json task list --all
 	[ "$(jq -r '.tasks | length' <<<"$output")" = 2 ]
 }

@@ -255,7 +255,8 @@ assert e[2]["message"]==m, repr(e[2]["message"])
 	[ ! -e /tmp/x.md ] || [ /tmp/x.md -ot notes.md ]
 	[ "$(sum "$f")" = "$h" ]
 	run "$RURU" artifact list
-	[[ "${lines[0]}" == "artifacts/notes.md	recorded	present" ]]
+	[[ "${lines[0]}" == *" artifacts in session $(cat .ruru/sessions/.active):" ]]
+	[[ "${lines[1]}" == "artifacts/notes.md	recorded	"*" bytes" ]]
 	run "$RURU" -s nope artifact list
 	[ "$status" -eq 3 ]
 }
@@ -267,7 +268,8 @@ assert e[2]["message"]==m, repr(e[2]["message"])
 	"$RURU" task link TASK-A
 	grep -qx 'related_tasks = \["TASK-A", "TASK-B"\]' "$(log_of)"
 	run "$RURU" task list
-	[ "${#lines[@]}" -eq 2 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[0]}" == "2 tasks of session "*":" ]]
 	"$RURU" complete
 	run "$RURU" task link TASK-C
 	[ "$status" -eq 5 ]
@@ -372,8 +374,8 @@ PY
 	run "$RURU" task list
 	[ "$status" -eq 0 ]
 	[[ "$output" != *$'\x1b'* ]]
-	[ "$output" = $'TASK-A-1\t🟡 To Do\tRooComSessionID\tt\\x1b[31m\\tx' ]
+	[ "$output" = "1 task of session $id:"$'\nTASK-A-1\t🟡 To Do\tRooComSessionID\t.ruru/tasks/TASK-A-1.md\tt\\x1b[31m\\tx' ]
 	run "$RURU" artifact list
 	[ "$status" -eq 0 ]
-	[ "$output" = $'artifacts/a\\x1b[31m.md\tunrecorded\tpresent' ]
+	[ "$output" = "1 artifact in session $id:"$'\nartifacts/a\\x1b[31m.md\tunrecorded\t1 byte' ]
 }

@@ -257,7 +257,8 @@ deferred:deferred:DEFERRED:42_session_deferred.md"
 		losers=$(cat rc.* | grep -cx 5)
 		[ "$wins" -eq 1 ] && [ "$losers" -eq 7 ] || { echo "round $round: $wins winners, $losers losers"; cat err.*; return 1; }
 		winner=$(grep -l . out.* | head -1)
-		who=$(cut -f3 "$winner" | cut -d' ' -f1)
+		who=$(sed -n 's/.* · assigned to \([^ ]*\) · .*/\1/p' "$winner")
+		[ -n "$who" ]
 		for e in err.*; do
 			[ -s "$e" ] || continue
 			grep -q "claimed by \"$who\"" "$e" || { echo "round $round: loser does not name $who"; cat "$e"; return 1; }
@@ -494,11 +495,11 @@ assert [(x["id"],x["layout"]) for x in s]==[(sys.argv[1],"v8.1")], s' "$id"
 	[ -f "$d/$rel" ]
 	grep -qF "\"$rel\"" "$d/session_log.md"
 	run "$RURU" artifact list --type note
-	[[ "$output" == "notes/NOTE-classic_note-2611240315.md	recorded	present" ]]
+	[[ "${lines[1]}" == "notes/NOTE-classic_note-2611240315.md	note	recorded	"*" bytes" ]]
 	t=$("$RURU" task new --type test --title "Classic test")
 	[ -f ".mdtm/tasks/$t.md" ]
 	run "$RURU" task list
-	[[ "$output" == "$t"* ]]
+	[[ "${lines[1]}" == "$t"$'\t'* ]]
 	run "$RURU" show
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"keep it classic"* ]]

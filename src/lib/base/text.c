@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ruru.h"
+#include "alloc.h"
 #include "text.h"
 #include "banned.h"
 
@@ -264,4 +265,15 @@ int ruru_hex_digit(int c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
+}
+
+void ruru_text_count(struct ruru_buf *out, size_t n, const char *one, const char *many)
+{
+	ruru_buf_addf(out, "%zu %s", n, n == 1 ? one : many);
+}
+
+char *ruru_json_strdup(const json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+	return v ? ruru_strdup(v) : NULL;
 }

@@ -87,35 +87,45 @@ out:
 	return rc;
 }
 
+/* The member `key` of a result's JSON `obj` (new reference; obj is
+ * released). */
+static json_t *member(json_t *obj, const char *key)
+{
+	json_t *v = json_incref(json_object_get(obj, key));
+	json_decref(obj);
+	return v;
+}
+
 json_t *ruru_export_json(struct ruru_ws *ws, const char *id, unsigned flags, struct ruru_error *err)
 {
 	struct ruru_session s;
 	if (ruru_session_load(ws, id, RURU_LOAD_ENTRIES, &s, err) < 0)
 		return NULL;
-	json_t *tasks = ruru_task_list(ws, id, err);
-	json_t *arts = tasks ? ruru_artifact_list(ws, id, err) : NULL;
-	if (!arts) {
-		json_decref(tasks);
+	struct ruru_task_list *tl = ruru_task_list(ws, id, err);
+	struct ruru_artifact_list *al = tl ? ruru_artifact_list(ws, id, err) : NULL;
+	if (!al) {
+		ruru_task_list_free(tl);
 		ruru_session_release(&s);
 		return NULL;
 	}
-	size_t i;
-	json_t *a;
+	json_t *tasks = member(ruru_task_list_json(tl), "tasks");
+	ruru_task_list_free(tl);
+	json_t *arts = member(ruru_artifact_list_json(al), "artifacts");
 	struct ruru_buf text = RURU_BUF_INIT;
-	json_array_foreach(arts, i, a) {
+	for (size_t i = 0; i < al->n; i++) {
+		const struct ruru_artifact_info *x = &al->v[i];
+		json_t *a = json_array_get(arts, i);
 		struct ruru_error e = { 0 };
 		ruru_error_clear(&e);
 		int r = 0;
-		if (json_is_true(json_object_get(a, "exists")) &&
-		    json_integer_value(json_object_get(a, "bytes")) <= INLINE_MAX)
-			r = ruru_export_read_artifact(ws, id,
-						      json_string_value(json_object_get(a, "path")),
-						      INLINE_MAX, &text, &e);
+		if (x->exists && x->bytes <= INLINE_MAX)
+			r = ruru_export_read_artifact(ws, id, x->path, INLINE_MAX, &text, &e);
 		json_object_set_new(a, "text", r == 1 ? json_stringn(text.ptr, text.len) : json_null());
 		if (r < 0)
 			json_object_set_new(a, "problem", json_string(e.msg));
 	}
 	ruru_buf_release(&text);
+	ruru_artifact_list_free(al);
 	json_t *out = json_pack("{s:o, s:o, s:o}", "session", ruru_session_json(&s, true, RURU_ENTRIES_ALL),
 				"tasks", tasks, "artifacts", arts);
 	ruru_session_release(&s);

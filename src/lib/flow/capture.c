@@ -478,21 +478,66 @@ static bool start_wanted(struct ruru_ws *ws)
 static size_t open_items(struct ruru_ws *ws, const char *id)
 {
 	struct ruru_error e = { 0 };
-	json_t *j = ruru_open_items(ws, id, &e);
-	size_t n = json_array_size(j);
-	json_decref(j);
+	struct ruru_open_items *o = ruru_open_items(ws, id, &e);
+	size_t n = o ? o->n : 0;
+	ruru_open_items_free(o);
 	return n;
 }
 
+static void event_add(struct ruru_capture_event **v, size_t *n, const struct ruru_capture_event *e)
+{
+	*v = ruru_xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = *e;
+}
+
+static void events_free(struct ruru_capture_event *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].message);
+		free(v[i].artifact);
+	}
+	free(v);
+}
+
+void ruru_capture_report_free(struct ruru_capture_report *r)
+{
+	if (!r)
+		return;
+	free(r->session);
+	free(r->host);
+	events_free(r->logged, r->nlogged);
+	events_free(r->skipped, r->nskipped);
+	free(r);
+}
+
+static json_t *events_json(const struct ruru_capture_event *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:o, s:s?}", "type",
+						   ruru_event_name(v[i].type), "message",
+						   ruru_json_text(v[i].message, strlen(v[i].message)),
+						   "artifact", v[i].artifact));
+	return a;
+}
+
+json_t *ruru_capture_report_json(const struct ruru_capture_report *r)
+{
+	return json_pack("{s:s?, s:s, s:o, s:o}", "session", r->session, "host", r->host, "logged",
+			 events_json(r->logged, r->nlogged), "skipped",
+			 events_json(r->skipped, r->nskipped));
+}
+
 int ruru_capture_hook(struct ruru_ws *ws, const char *id, const char *host, const char *json,
-		      size_t len, json_t **report, struct ruru_error *err)
+		      size_t len, struct ruru_capture_report **report, struct ruru_error *err)
 {
 	struct ruru_capture_item *items;
 	size_t n;
 	if (ruru_capture_parse(host, json, len, ws, &items, &n, err) < 0)
 		return -1;
 	char *sid = NULL;
-	json_t *logged = json_array(), *skipped = json_array();
+	struct ruru_capture_report *r = ruru_xmalloc(sizeof(*r));
+	*r = (struct ruru_capture_report){ .host = ruru_strdup(host) };
 	int rc = -1;
 	if (n == 0) {
 		rc = 0;
@@ -584,12 +629,12 @@ int ruru_capture_hook(struct ruru_ws *ws, const char *id, const char *host, cons
 			in.message_len = msg.len;
 		}
 		time_t when = in.when_valid ? in.when : now;
-		json_t *one = json_pack("{s:s, s:s%, s:s?}", "type", ruru_event_name(in.type),
-					"message", msg.ptr, msg.len, "artifact", art);
+		struct ruru_capture_event one = { in.type, ruru_buf_detach(&msg, NULL),
+						  art ? ruru_strdup(art) : NULL };
+		in.message = one.message;
 		if (ruru_logtx_duplicate(&tx, &in, when)) {
 			/* Logged already, by the model or by an earlier run. */
-			json_array_append_new(skipped, one);
-			one = NULL;
+			event_add(&r->skipped, &r->nskipped, &one);
 		} else {
 			if (art)
 				rc = cap_stage(&tx, dir, &items[i], source.ptr, art, now, err);
@@ -608,25 +653,24 @@ int ruru_capture_hook(struct ruru_ws *ws, const char *id, const char *host, cons
 			}
 			if (rc == 0)
 				rc = ruru_logtx_entry(&tx, &in, err);
-			json_array_append_new(logged, one);
-			one = NULL;
+			event_add(&r->logged, &r->nlogged, &one);
 		}
-		json_decref(one);
-		ruru_buf_release(&msg);
 		free(art);
 	}
-	if (begun && (rc < 0 || json_array_size(logged) == 0))
+	if (begun && (rc < 0 || r->nlogged == 0))
 		ruru_logtx_abort(&tx);
 	else if (begun)
 		rc = ruru_logtx_commit(&tx, err);
 	free(dir);
 	ruru_buf_release(&source);
 out:
-	if (rc == 0 && report)
-		*report = json_pack("{s:s?, s:s, s:O, s:O}", "session", sid, "host", host, "logged",
-				    logged, "skipped", skipped);
-	json_decref(logged);
-	json_decref(skipped);
+	if (rc == 0 && report) {
+		r->session = sid;
+		sid = NULL;
+		*report = r;
+		r = NULL;
+	}
+	ruru_capture_report_free(r);
 	free(sid);
 	ruru_capture_items_free(items, n);
 	return rc;

@@ -621,17 +621,14 @@ static int feed_cb(void *ctx, const struct ruru_entry *e)
 	return 0;
 }
 
-json_t *ruru_open_items(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+/* The open items of a session as the digests' JSON array. */
+static json_t *open_items_array(struct ruru_ws *ws, struct ruru_session *s, struct ruru_error *err)
 {
-	struct ruru_session s;
-	if (ruru_session_load(ws, id, 0, &s, err) < 0)
-		return NULL;
 	struct ruru_buf text = RURU_BUF_INIT;
-	char *path = ruru_ws_path(ws, s.path);
+	char *path = ruru_ws_path(ws, s->path);
 	int rc = ruru_store_read(ws->store, path, &text, err);
 	free(path);
 	if (rc < 0) {
-		ruru_session_release(&s);
 		ruru_buf_release(&text);
 		return NULL;
 	}
@@ -640,41 +637,170 @@ json_t *ruru_open_items(struct ruru_ws *ws, const char *id, struct ruru_error *e
 	struct ruru_open *o = ruru_open_new();
 	ruru_entries_each(text.ptr, text.len, body, feed_cb, o);
 	ruru_buf_release(&text);
-	json_t *tasks = tasks_json(ws, s.id, s.tasks, s.ntasks);
-	json_t *props = ruru_open_proposals(ws, s.id);
-	json_t *out = ruru_open_finish(o, ws, s.id, tasks, props);
+	json_t *tasks = tasks_json(ws, s->id, s->tasks, s->ntasks);
+	json_t *props = ruru_open_proposals(ws, s->id);
+	json_t *out = ruru_open_finish(o, ws, s->id, tasks, props);
 	json_decref(tasks);
 	json_decref(props);
-	ruru_session_release(&s);
 	return out;
+}
+
+/* ------------------------------------------------------ the typed result */
+
+static const char *const kind_names[] = {
+	[RURU_OPEN_DELEGATION] = "delegation", [RURU_OPEN_ERROR] = "error",
+	[RURU_OPEN_TASK] = "task",	       [RURU_OPEN_CONFIRMATION] = "confirmation",
+	[RURU_OPEN_BLOCKER] = "blocker",
+};
+#define NKINDS (sizeof(kind_names) / sizeof(kind_names[0]))
+
+const char *ruru_open_kind_name(enum ruru_open_kind k)
+{
+	return (size_t)k < NKINDS ? kind_names[k] : "?";
+}
+
+struct ruru_open_items *ruru_open_items_of(json_t *a, const char *sid)
+{
+	struct ruru_open_items *o = ruru_xmalloc(sizeof(*o));
+	*o = (struct ruru_open_items){ .session = ruru_strdup(sid) };
+	o->v = ruru_xmalloc((json_array_size(a) + 1) * sizeof(*o->v));
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v) {
+		const char *kind = json_string_value(json_object_get(v, "kind"));
+		size_t k = 0;
+		while (k < NKINDS && (!kind || strcmp(kind, kind_names[k])))
+			k++;
+		if (k == NKINDS)
+			continue;
+		o->v[o->n++] = (struct ruru_open_item){
+			.kind = (enum ruru_open_kind)k,
+			.text = ruru_json_strdup(v, "text"),
+			.line = (size_t)json_integer_value(json_object_get(v, "line")),
+			.stamp = ruru_json_strdup(v, "stamp"),
+			.mode = ruru_json_strdup(v, "mode"),
+			.source = ruru_json_strdup(v, "source"),
+			.message = ruru_json_strdup(v, "message"),
+			.task = ruru_json_strdup(v, "task"),
+			.artifact = ruru_json_strdup(v, "artifact"),
+			.target = ruru_json_strdup(v, "target"),
+			.status = ruru_json_strdup(v, "status"),
+		};
+	}
+	return o;
+}
+
+struct ruru_open_items *ruru_open_items(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+{
+	struct ruru_session s;
+	if (ruru_session_load(ws, id, 0, &s, err) < 0)
+		return NULL;
+	json_t *a = open_items_array(ws, &s, err);
+	struct ruru_open_items *o = a ? ruru_open_items_of(a, s.id) : NULL;
+	json_decref(a);
+	ruru_session_release(&s);
+	return o;
+}
+
+void ruru_open_items_free(struct ruru_open_items *o)
+{
+	if (!o)
+		return;
+	for (size_t i = 0; i < o->n; i++) {
+		struct ruru_open_item *it = &o->v[i];
+		free(it->text);
+		free(it->stamp);
+		free(it->mode);
+		free(it->source);
+		free(it->message);
+		free(it->task);
+		free(it->artifact);
+		free(it->target);
+		free(it->status);
+	}
+	free(o->v);
+	free(o->session);
+	free(o);
+}
+
+json_t *ruru_open_items_json(const struct ruru_open_items *o)
+{
+	json_t *out = json_array();
+	for (size_t i = 0; i < o->n; i++) {
+		const struct ruru_open_item *it = &o->v[i];
+		const char *kind = ruru_open_kind_name(it->kind), *text = it->text ? it->text : "";
+		json_t *j;
+		switch (it->kind) {
+		case RURU_OPEN_DELEGATION:
+		case RURU_OPEN_ERROR:
+			j = json_pack("{s:s, s:s, s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:s}", "kind", kind,
+				      "text", text, "line", (json_int_t)it->line, "stamp", it->stamp,
+				      "mode", it->mode, "task", it->task, "source", it->source,
+				      "artifact", it->artifact, "message",
+				      it->message ? it->message : "");
+			break;
+		case RURU_OPEN_TASK:
+			j = json_pack("{s:s, s:s, s:s?, s:s?}", "kind", kind, "text", text, "task",
+				      it->task, "status", it->status);
+			break;
+		case RURU_OPEN_CONFIRMATION:
+			j = json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "kind", kind, "text", text,
+				      "artifact", it->artifact, "target", it->target, "status",
+				      it->status);
+			break;
+		default:
+			j = json_pack("{s:s, s:s, s:s?, s:s?}", "kind", kind, "text", text, "artifact",
+				      it->artifact, "status", it->status);
+			break;
+		}
+		json_array_append_new(out, j);
+	}
+	return out;
+}
+
+void ruru_open_items_text(const struct ruru_open_items *o, struct ruru_buf *out)
+{
+	if (!o->n) {
+		ruru_buf_addstr(out, "Nothing is open in session ");
+		ruru_text_escape(out, o->session, strlen(o->session));
+		ruru_buf_addstr(out, ".\n");
+		return;
+	}
+	ruru_text_count(out, o->n, "open item", "open items");
+	ruru_buf_addstr(out, " in session ");
+	ruru_text_escape(out, o->session, strlen(o->session));
+	ruru_buf_addstr(out, ":\n");
+	for (size_t i = 0; i < o->n; i++) {
+		ruru_buf_addstr(out, "- ");
+		if (o->v[i].text)
+			ruru_text_escape(out, o->v[i].text, strlen(o->v[i].text));
+		ruru_buf_addch(out, '\n');
+	}
 }
 
 /* The session's tasks (task.c), each marked with the open item that holds
  * it open. */
-json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+struct ruru_task_list *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err)
 {
-	json_t *out = task_list_linked(ws, id, err);
+	json_t *tasks = task_list_linked(ws, id, err);
+	if (!tasks)
+		return NULL;
+	struct ruru_task_list *out = task_list_of(tasks, id);
+	json_decref(tasks);
 	/* Mark the tasks that an open item other than the task itself holds
 	 * open (a delegation waiting for its result, an error with no later
 	 * success): "open" is that item's kind, the first one in the log.  A
 	 * log whose open items cannot be computed leaves the list unmarked. */
 	struct ruru_error oerr = { 0 };
-	json_t *open = out ? ruru_open_items(ws, id, &oerr) : NULL;
-	if (!open)
-		return out;
-	size_t i, k;
-	json_t *it, *t;
-	json_array_foreach(open, i, it) {
-		const char *kind = json_string_value(json_object_get(it, "kind"));
-		const char *task = json_string_value(json_object_get(it, "task"));
-		if (!kind || !task || !strcmp(kind, "task"))
+	struct ruru_open_items *open = ruru_open_items(ws, id, &oerr);
+	for (size_t i = 0; open && i < open->n; i++) {
+		const struct ruru_open_item *it = &open->v[i];
+		if (!it->task || (it->kind != RURU_OPEN_DELEGATION && it->kind != RURU_OPEN_ERROR))
 			continue;
-		json_array_foreach(out, k, t) {
-			const char *tid = json_string_value(json_object_get(t, "id"));
-			if (tid && !strcmp(tid, task) && !json_object_get(t, "open"))
-				json_object_set_new(t, "open", json_string(kind));
-		}
+		for (size_t k = 0; k < out->n; k++)
+			if (!strcmp(out->v[k].id, it->task) && !out->v[k].open)
+				out->v[k].open = ruru_open_kind_name(it->kind);
 	}
-	json_decref(open);
+	ruru_open_items_free(open);
 	return out;
 }

@@ -44,6 +44,10 @@ json_t *ruru_open_finish_newest(struct ruru_open *o, struct ruru_ws *ws, const c
  * [{artifact (as the log names it), target, status}].  New reference. */
 json_t *ruru_open_proposals(struct ruru_ws *ws, const char *sid);
 
+/* The typed items of the JSON array ruru_open_finish() gives, for
+ * session `sid` (new; free with ruru_open_items_free()). */
+struct ruru_open_items *ruru_open_items_of(json_t *items, const char *sid);
+
 /* Does the entry report a success (a result that did not fail, or any
  * other entry but a delegation or error whose outcome is success)? */
 bool ruru_entry_is_success(const struct ruru_entry *e);

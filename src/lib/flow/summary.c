@@ -403,12 +403,123 @@ static void lit(struct ruru_buf *b, const char *s)
 	ruru_toml_encode_string(b, s ? s : "", s ? strlen(s) : 0);
 }
 
+/* ------------------------------------------------------ the typed result */
+
+static char **strings_of(json_t *a, size_t *n)
+{
+	char **v = ruru_xmalloc((json_array_size(a) + 1) * sizeof(*v));
+	size_t i;
+	json_t *x;
+	*n = 0;
+	json_array_foreach(a, i, x)
+		if (json_is_string(x))
+			v[(*n)++] = ruru_strdup(json_string_value(x));
+	return v;
+}
+
+static void strings_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static json_t *strings_json(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, ruru_json_text(v[i], strlen(v[i])));
+	return a;
+}
+
+static struct ruru_summary *summary_of(const struct facts *f, const char *id, const char *path,
+				       bool recorded)
+{
+	struct ruru_summary *s = ruru_xmalloc(sizeof(*s));
+	*s = (struct ruru_summary){ .session = ruru_strdup(id), .path = ruru_strdup(path),
+				    .recorded = recorded };
+	s->outcomes = strings_of(f->outcomes, &s->noutcomes);
+	s->decisions = strings_of(f->decisions, &s->ndecisions);
+	s->learnings = strings_of(f->learnings, &s->nlearnings);
+	s->blockers = strings_of(f->blockers, &s->nblockers);
+	s->next_steps = strings_of(f->next, &s->nnext_steps);
+	s->artifacts = ruru_xmalloc((json_array_size(f->artifacts) + 1) * sizeof(*s->artifacts));
+	size_t i;
+	json_t *a;
+	json_array_foreach(f->artifacts, i, a)
+		s->artifacts[s->nartifacts++] = (struct ruru_summary_artifact){
+			.path = ruru_json_strdup(a, "path"),
+			.description = ruru_json_strdup(a, "description"),
+			.type = ruru_json_strdup(a, "artifact_type"),
+		};
+	s->open = ruru_open_items_of(f->open, id);
+	return s;
+}
+
+void ruru_summary_free(struct ruru_summary *s)
+{
+	if (!s)
+		return;
+	free(s->session);
+	free(s->path);
+	strings_free(s->outcomes, s->noutcomes);
+	strings_free(s->decisions, s->ndecisions);
+	strings_free(s->learnings, s->nlearnings);
+	strings_free(s->blockers, s->nblockers);
+	strings_free(s->next_steps, s->nnext_steps);
+	for (size_t i = 0; i < s->nartifacts; i++) {
+		free(s->artifacts[i].path);
+		free(s->artifacts[i].description);
+		free(s->artifacts[i].type);
+	}
+	free(s->artifacts);
+	ruru_open_items_free(s->open);
+	free(s);
+}
+
+json_t *ruru_summary_json(const struct ruru_summary *s)
+{
+	json_t *arts = json_array();
+	for (size_t i = 0; i < s->nartifacts; i++) {
+		const struct ruru_summary_artifact *a = &s->artifacts[i];
+		json_array_append_new(arts, json_pack("{s:s?, s:s?, s:s?}", "path", a->path,
+						      "description", a->description,
+						      "artifact_type", a->type));
+	}
+	return json_pack("{s:o, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "open_items",
+			 ruru_open_items_json(s->open), "session", s->session, "path", s->path,
+			 "recorded", s->recorded, "key_outcomes_achieved",
+			 strings_json(s->outcomes, s->noutcomes), "key_decisions_made",
+			 strings_json(s->decisions, s->ndecisions), "critical_learnings_or_insights",
+			 strings_json(s->learnings, s->nlearnings), "outstanding_blockers_or_issues",
+			 strings_json(s->blockers, s->nblockers), "identified_next_steps_from_session",
+			 strings_json(s->next_steps, s->nnext_steps), "primary_context_artifacts",
+			 arts);
+}
+
+void ruru_summary_text(const struct ruru_summary *s, struct ruru_buf *out)
+{
+	ruru_buf_addstr(out, "Wrote ");
+	ruru_text_escape(out, s->path, strlen(s->path));
+	ruru_buf_addstr(out, " for session ");
+	ruru_text_escape(out, s->session, strlen(s->session));
+	ruru_buf_addstr(out, ": ");
+	ruru_text_count(out, s->noutcomes, "outcome", "outcomes");
+	ruru_buf_addstr(out, ", ");
+	ruru_text_count(out, s->ndecisions, "decision", "decisions");
+	ruru_buf_addstr(out, ", ");
+	ruru_text_count(out, s->nblockers, "open issue", "open issues");
+	ruru_buf_addstr(out, ", ");
+	ruru_text_count(out, s->nnext_steps, "next step", "next steps");
+	ruru_buf_addstr(out, ".\n");
+}
+
 int ruru_session_summarize(struct ruru_ws *ws, const char *id, const char *notes, char **rel,
-			   json_t **json, struct ruru_error *err)
+			   struct ruru_summary **out, struct ruru_error *err)
 {
 	*rel = NULL;
-	if (json)
-		*json = NULL;
+	if (out)
+		*out = NULL;
 	if (notes && ruru_text_check("body", notes, strlen(notes), 0, err) < 0)
 		return -1;
 	struct ruru_session s;
@@ -566,14 +677,8 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, const char *notes
 		if (rc < 0)
 			goto out;
 	}
-	if (json)
-		*json = json_pack("{s:O, s:s, s:s, s:b, s:O, s:O, s:O, s:O, s:O, s:O}",
-				  "open_items", f.open, "session", id, "path",
-				  relp.ptr, "recorded", record, "key_outcomes_achieved", f.outcomes,
-				  "key_decisions_made", f.decisions, "critical_learnings_or_insights",
-				  f.learnings, "outstanding_blockers_or_issues", f.blockers,
-				  "identified_next_steps_from_session", f.next,
-				  "primary_context_artifacts", f.artifacts);
+	if (out)
+		*out = summary_of(&f, id, relp.ptr, record);
 	*rel = ruru_buf_detach(&relp, NULL);
 	rc = 0;
 out:

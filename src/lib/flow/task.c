@@ -271,7 +271,7 @@ static int cmp_board(const void *a, const void *b)
 			      json_string_value(json_object_get(y, "id")));
 }
 
-json_t *ruru_task_list_all(struct ruru_ws *ws, struct ruru_error *err)
+struct ruru_task_list *ruru_task_list_all(struct ruru_ws *ws, struct ruru_error *err)
 {
 	(void)err;
 	json_t *all = json_array();
@@ -286,7 +286,123 @@ json_t *ruru_task_list_all(struct ruru_ws *ws, struct ruru_error *err)
 		json_array_append(out, v[i]);
 	free(v);
 	json_decref(all);
-	return out;
+	struct ruru_task_list *l = task_list_of(out, NULL);
+	json_decref(out);
+	return l;
+}
+
+/* ---------------------------------------------------- the typed result */
+
+struct ruru_task_list *task_list_of(json_t *tasks, const char *sid)
+{
+	struct ruru_task_list *l = ruru_xmalloc(sizeof(*l));
+	*l = (struct ruru_task_list){ .session = sid ? ruru_strdup(sid) : NULL };
+	l->v = ruru_xmalloc((json_array_size(tasks) + 1) * sizeof(*l->v));
+	size_t i;
+	json_t *t;
+	json_array_foreach(tasks, i, t) {
+		if (!json_string_value(json_object_get(t, "id")))
+			continue;
+		l->v[l->n++] = (struct ruru_task_info){
+			.id = ruru_json_strdup(t, "id"),
+			.title = ruru_json_strdup(t, "title"),
+			.status = ruru_json_strdup(t, "status"),
+			.assigned_to = ruru_json_strdup(t, "assigned_to"),
+			.file = ruru_json_strdup(t, "file"),
+			.linked = json_is_true(json_object_get(t, "linked")),
+			.via = ruru_json_strdup(t, "via"),
+			.session = ruru_json_strdup(t, "session"),
+		};
+	}
+	return l;
+}
+
+void ruru_task_list_free(struct ruru_task_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		struct ruru_task_info *t = &l->v[i];
+		free(t->id);
+		free(t->title);
+		free(t->status);
+		free(t->assigned_to);
+		free(t->file);
+		free(t->via);
+		free(t->session);
+	}
+	free(l->v);
+	free(l->session);
+	free(l);
+}
+
+/* A string member, or JSON null. */
+static json_t *str_or_null(const char *s)
+{
+	return s ? ruru_json_text(s, strlen(s)) : json_null();
+}
+
+json_t *ruru_task_list_json(const struct ruru_task_list *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->n; i++) {
+		const struct ruru_task_info *t = &l->v[i];
+		json_t *o = json_pack("{s:o}", "id", ruru_json_text(t->id, strlen(t->id)));
+		json_object_set_new(o, "title", str_or_null(t->title));
+		json_object_set_new(o, "status", str_or_null(t->status));
+		json_object_set_new(o, "assigned_to", str_or_null(t->assigned_to));
+		json_object_set_new(o, "file", str_or_null(t->file));
+		if (!l->session) {
+			json_object_set_new(o, "session", str_or_null(t->session));
+		} else if (t->linked) {
+			json_object_set_new(o, "linked", json_true());
+			json_object_set_new(o, "via", str_or_null(t->via));
+		} else {
+			json_object_set_new(o, "via", str_or_null(t->via));
+			json_object_set_new(o, "linked", json_false());
+		}
+		if (t->open)
+			json_object_set_new(o, "open", json_string(t->open));
+		json_array_append_new(a, o);
+	}
+	if (!l->session)
+		return json_pack("{s:o}", "tasks", a);
+	return json_pack("{s:s, s:o}", "session", l->session, "tasks", a);
+}
+
+static void field(struct ruru_buf *out, const char *s, const char *none)
+{
+	ruru_buf_addch(out, '\t');
+	if (s)
+		ruru_text_escape(out, s, strlen(s));
+	else
+		ruru_buf_addstr(out, none);
+}
+
+void ruru_task_list_text(const struct ruru_task_list *l, struct ruru_buf *out)
+{
+	if (l->session) {
+		ruru_text_count(out, l->n, "task", "tasks");
+		ruru_buf_addstr(out, " of session ");
+		ruru_text_escape(out, l->session, strlen(l->session));
+	} else {
+		ruru_text_count(out, l->n, "task file", "task files");
+	}
+	ruru_buf_addstr(out, l->n ? ":\n" : ".\n");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct ruru_task_info *t = &l->v[i];
+		ruru_text_escape(out, t->id, strlen(t->id));
+		field(out, t->status, t->file ? "(no status)" : "(no task file)");
+		if (!l->session)
+			field(out, t->session, "-");
+		else
+			field(out, t->linked || !t->via ? "linked" : t->via, NULL);
+		field(out, t->file, "-");
+		field(out, t->title, "");
+		if (t->open)
+			ruru_buf_addf(out, "\topen: %s", t->open);
+		ruru_buf_addch(out, '\n');
+	}
 }
 
 json_t *task_status_map(struct ruru_ws *ws)
@@ -657,7 +773,8 @@ static void touch_updated(struct task_edit *ed)
 /* Find the task, take its lock, read it, let `fn` decide (returning -1
  * with err to refuse), apply the edits and replace the file atomically. */
 static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task_edit *, void *,
-		     struct ruru_error *), void *ctx, json_t **out, struct ruru_error *err)
+		     struct ruru_error *), void *ctx, struct ruru_task_state **out,
+		     struct ruru_error *err)
 {
 	char *rel = NULL;
 	if (out)
@@ -751,9 +868,15 @@ static int task_edit(struct ruru_ws *ws, const char *task, int (*fn)(struct task
 		char t[32];
 		if (cu)
 			ruru_time_format_rfc3339(value_time(cu), t);
-		*out = json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "id", task, "file", rel, "status",
-				 doc_string(d3, "status"), "assigned_to", doc_string(d3, "assigned_to"),
-				 "claimed_until", cu ? t : NULL);
+		const char *status = doc_string(d3, "status"), *who = doc_string(d3, "assigned_to");
+		*out = ruru_xmalloc(sizeof(**out));
+		**out = (struct ruru_task_state){
+			.id = ruru_strdup(task),
+			.file = ruru_strdup(rel),
+			.status = status ? ruru_strdup(status) : NULL,
+			.assigned_to = who ? ruru_strdup(who) : NULL,
+			.claimed_until = cu ? ruru_strdup(t) : NULL,
+		};
 		ruru_toml_free(d3);
 	}
 	rc = 0;
@@ -822,7 +945,7 @@ static int status_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
 }
 
 int ruru_task_set_status(struct ruru_ws *ws, const char *task, enum ruru_task_status st,
-			 json_t **out, struct ruru_error *err)
+			 struct ruru_task_state **out, struct ruru_error *err)
 {
 	if (!ruru_task_status_string(st))
 		return ruru_error_set(err, RURU_EUSAGE, "unknown task status");
@@ -880,7 +1003,7 @@ static int claim_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
 }
 
 int ruru_task_claim(struct ruru_ws *ws, const char *task, const char *by, long ttl,
-		    json_t **out, struct ruru_error *err)
+		    struct ruru_task_state **out, struct ruru_error *err)
 {
 	if (ruru_short_text_ok(by, "the claimant", "by", true, err) < 0)
 		return -1;
@@ -920,10 +1043,57 @@ static int release_cb(struct task_edit *ed, void *ctx, struct ruru_error *err)
 }
 
 int ruru_task_release(struct ruru_ws *ws, const char *task, const char *by,
-		      enum ruru_task_status st, json_t **out, struct ruru_error *err)
+		      enum ruru_task_status st, struct ruru_task_state **out,
+		      struct ruru_error *err)
 {
 	if (by && ruru_short_text_ok(by, "the claimant", "by", true, err) < 0)
 		return -1;
 	struct claim c = { by, 0, st };
 	return task_edit(ws, task, release_cb, &c, out, err);
+}
+
+/* ------------------------------------------------ a task after an edit */
+
+void ruru_task_state_free(struct ruru_task_state *t)
+{
+	if (!t)
+		return;
+	free(t->id);
+	free(t->file);
+	free(t->status);
+	free(t->assigned_to);
+	free(t->claimed_until);
+	free(t);
+}
+
+json_t *ruru_task_state_json(const struct ruru_task_state *t)
+{
+	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "id", str_or_null(t->id), "file",
+			 str_or_null(t->file), "status", str_or_null(t->status), "assigned_to",
+			 str_or_null(t->assigned_to), "claimed_until", str_or_null(t->claimed_until));
+}
+
+/* " · LABEL VALUE" when there is a value. */
+static void part(struct ruru_buf *out, const char *label, const char *v)
+{
+	if (!v || !*v)
+		return;
+	ruru_buf_addf(out, " · %s ", label);
+	ruru_text_escape(out, v, strlen(v));
+}
+
+void ruru_task_state_text(const struct ruru_task_state *t, struct ruru_buf *out)
+{
+	const char *id = t->id ? t->id : "?", *st = t->status ? t->status : "?";
+	ruru_text_escape(out, id, strlen(id));
+	ruru_buf_addstr(out, " is ");
+	ruru_text_escape(out, st, strlen(st));
+	part(out, "assigned to", t->assigned_to);
+	part(out, "claimed until", t->claimed_until);
+	if (t->file) {
+		ruru_buf_addstr(out, " (");
+		ruru_text_escape(out, t->file, strlen(t->file));
+		ruru_buf_addch(out, ')');
+	}
+	ruru_buf_addstr(out, ".\n");
 }

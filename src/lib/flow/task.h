@@ -20,5 +20,8 @@ json_t *task_status_map(struct ruru_ws *ws);
 /* The session's tasks as ruru_task_list() gives them, before open.c marks
  * the ones its open items hold open (open.c sits above this file). */
 json_t *task_list_linked(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+/* The typed list of a JSON array of tasks as tasks_json() (or the board)
+ * gives them; `sid` NULL for the board. */
+struct ruru_task_list *task_list_of(json_t *tasks, const char *sid);
 
 #endif

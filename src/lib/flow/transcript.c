@@ -37,6 +37,7 @@
 #include "entry.h"
 #include "logtx.h"
 #include "store.h"
+#include "text.h"
 #include "timestamp.h"
 #include "workspace.h"
 #include "banned.h"
@@ -63,8 +64,9 @@ static void seen_time(struct reader *r, time_t when, bool valid)
 
 static void problem(struct reader *r, size_t line, const char *msg)
 {
-	json_array_append_new(r->t->problems, json_pack("{s:I, s:s}", "line", (json_int_t)line,
-							"message", msg));
+	struct ruru_transcript *t = r->t;
+	t->problems = ruru_xrealloc(t->problems, (t->nproblems + 1) * sizeof(*t->problems));
+	t->problems[t->nproblems++] = (struct ruru_transcript_problem){ line, ruru_strdup(msg) };
 }
 
 /* "## [time] Who" */
@@ -531,11 +533,18 @@ static void gemini_record(struct reader *r, const json_t *o, size_t line, const 
 
 /* ---------------------------------------------------------- the reader */
 
+static void problems_free(struct ruru_transcript_problem *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(p[i].message);
+	free(p);
+}
+
 void ruru_transcript_release(struct ruru_transcript *t)
 {
 	ruru_capture_items_free(t->items, t->nitems);
 	ruru_buf_release(&t->markdown);
-	json_decref(t->problems);
+	problems_free(t->problems, t->nproblems);
 	free(t->title);
 	memset(t, 0, sizeof(*t));
 }
@@ -558,7 +567,6 @@ int ruru_transcript_read(const char *host, const char *text, size_t len,
 			       host ? host : "");
 		return ruru_error_hint(err, "host", RURU_HINT_NONE, NULL);
 	}
-	out->problems = json_array();
 	struct reader r = { .host = host, .t = out, .calls = json_object(), .agents = json_object(),
 			    .names = json_object() };
 	ruru_buf_addf(&out->markdown, "# %s transcript\n\n", label);
@@ -683,8 +691,7 @@ static int import_stage(struct ruru_logtx *tx, struct ruru_buf *log, const char 
 		ruru_buf_addf(&msg, "Imported from %s: %zu records, %zu of an unknown kind, %zu "
 				    "malformed line%s skipped",
 			      c->name ? c->name : "standard input", t->records, t->unknown,
-			      json_array_size(t->problems),
-			      json_array_size(t->problems) == 1 ? "" : "s");
+			      t->nproblems, t->nproblems == 1 ? "" : "s");
 		struct ruru_buf esc = RURU_BUF_INIT;
 		ruru_text_escape_keep(&esc, msg.ptr, msg.len, "\t\n");
 		struct ruru_log_input in = { .type = RURU_EV_ARTIFACT, .message = esc.ptr,
@@ -740,7 +747,7 @@ static int import_stage(struct ruru_logtx *tx, struct ruru_buf *log, const char 
 }
 
 char *ruru_import(struct ruru_ws *ws, const char *host, const char *text, size_t len,
-		  const char *name, json_t **report, struct ruru_error *err)
+		  const char *name, struct ruru_import_report **report, struct ruru_error *err)
 {
 	struct ruru_transcript t;
 	if (ruru_transcript_read(host, text, len, &t, err) < 0)
@@ -765,15 +772,76 @@ char *ruru_import(struct ruru_ws *ws, const char *host, const char *text, size_t
 	struct ruru_new o = { .goal = goal.ptr, .description = desc.ptr, .tags = tags, .ntags = 1 };
 	struct import_ctx c = { .ws = ws, .host = host, .name = name, .t = &t };
 	char *id = ruru_session_new_with(ws, &o, t.first, false, import_stage, &c, err);
-	if (id && report)
-		*report = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:O}", "session", id, "host", host,
-				    "artifact", c.artifact, "entries", (json_int_t)c.entries, "records",
-				    (json_int_t)t.records, "unknown", (json_int_t)t.unknown, "problems",
-				    t.problems);
+	if (id && report) {
+		*report = ruru_xmalloc(sizeof(**report));
+		**report = (struct ruru_import_report){
+			.session = ruru_strdup(id),
+			.host = ruru_strdup(host),
+			.name = name ? ruru_strdup(name) : NULL,
+			.artifact = c.artifact,
+			.entries = c.entries,
+			.records = t.records,
+			.unknown = t.unknown,
+			.problems = t.problems,
+			.nproblems = t.nproblems,
+		};
+		c.artifact = NULL;
+		t.problems = NULL; /* the report's now */
+		t.nproblems = 0;
+	}
 	free(c.artifact);
 	ruru_buf_release(&goal);
 	ruru_buf_release(&desc);
 	ruru_buf_release(&red);
 	ruru_transcript_release(&t);
 	return id;
+}
+
+/* ------------------------------------------------------ the import's result */
+
+void ruru_import_report_free(struct ruru_import_report *r)
+{
+	if (!r)
+		return;
+	free(r->session);
+	free(r->host);
+	free(r->name);
+	free(r->artifact);
+	problems_free(r->problems, r->nproblems);
+	free(r);
+}
+
+json_t *ruru_import_report_json(const struct ruru_import_report *r)
+{
+	json_t *problems = json_array();
+	for (size_t i = 0; i < r->nproblems; i++)
+		json_array_append_new(problems,
+				      json_pack("{s:I, s:o}", "line", (json_int_t)r->problems[i].line,
+						"message", ruru_json_text(r->problems[i].message,
+									  strlen(r->problems[i].message))));
+	return json_pack("{s:s, s:s, s:s?, s:I, s:I, s:I, s:o}", "session", r->session, "host",
+			 r->host, "artifact", r->artifact, "entries", (json_int_t)r->entries,
+			 "records", (json_int_t)r->records, "unknown", (json_int_t)r->unknown,
+			 "problems", problems);
+}
+
+void ruru_import_report_text(const struct ruru_import_report *r, struct ruru_buf *out)
+{
+	struct ruru_buf l = RURU_BUF_INIT;
+	for (size_t i = 0; i < r->nproblems; i++) {
+		ruru_buf_addf(&l, "%s:%zu: %s", r->name ? r->name : "-", r->problems[i].line,
+			      r->problems[i].message);
+		ruru_text_escape(out, l.ptr, l.len);
+		ruru_buf_addch(out, '\n');
+		ruru_buf_reset(&l);
+	}
+	ruru_buf_addstr(&l, "imported ");
+	ruru_text_count(&l, r->records, "record", "records");
+	ruru_buf_addstr(&l, " as ");
+	ruru_text_count(&l, r->entries, "entry", "entries");
+	ruru_buf_addf(&l, " (%zu of an unknown kind kept in %s); the session is paused", r->unknown,
+		      r->artifact ? r->artifact : "-");
+	ruru_text_escape(out, l.ptr, l.len);
+	ruru_buf_addch(out, '\n');
+	ruru_buf_release(&l);
 }

@@ -437,38 +437,38 @@ out:
 	return rc < 0 ? -1 : 0;
 }
 
-json_t *ruru_artifact_list_typed(struct ruru_ws *ws, const char *id, const char *type,
-				 struct ruru_error *err)
+struct ruru_artifact_list *ruru_artifact_list_typed(struct ruru_ws *ws, const char *id,
+						    const char *type, struct ruru_error *err)
 {
 	const struct ruru_artifact_type *t = NULL;
 	if (type && !(t = ruru_artifact_type_find(type)))
 		return unknown_type(type, err), NULL;
-	json_t *all = ruru_artifact_list(ws, id, err);
-	if (!all)
+	struct ruru_artifact_list *l = ruru_artifact_list(ws, id, err);
+	if (!l)
 		return NULL;
 	const char *base = ruru_ws_typed_base(ws, id);
-	json_t *out = json_array();
-	size_t i;
-	json_t *v;
-	json_array_foreach(all, i, v) {
-		const char *p = json_string_value(json_object_get(v, "path"));
-		const char *leaf = p ? strrchr(p, '/') : NULL;
+	size_t kept = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		struct ruru_artifact_info *x = &l->v[i];
+		const char *p = x->path;
+		const char *leaf = strrchr(p, '/');
 		leaf = leaf ? leaf + 1 : p;
 		const struct ruru_artifact_type *found = NULL;
-		for (const struct ruru_artifact_type *k = ruru_artifact_types; p && k->type; k++) {
+		for (const struct ruru_artifact_type *k = ruru_artifact_types; k->type; k++) {
 			size_t bl = strlen(base), fl = strlen(k->folder), pl = strlen(k->prefix);
 			if (!strncmp(p, base, bl) && !strncmp(p + bl, k->folder, fl) &&
 			    p[bl + fl] == '/' && !strncmp(leaf, k->prefix, pl) && leaf[pl] == '-')
 				found = k;
 		}
-		if (!found || (t && found != t))
+		if (!found || (t && found != t)) {
+			free(x->path);
 			continue;
-		json_t *o = json_copy(v);
-		json_object_set_new(o, "type", json_string(found->type));
-		json_array_append_new(out, o);
+		}
+		x->type = found->type;
+		l->v[kept++] = *x;
 	}
-	json_decref(all);
-	return out;
+	l->n = kept;
+	return l;
 }
 
 /* ------------------------------------------------------------- scaffold */

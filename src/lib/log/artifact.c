@@ -286,12 +286,31 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error *err)
+static void list_add(struct ruru_artifact_list *l, size_t *cap, const char *path, bool recorded,
+		     json_t *size)
+{
+	if (l->n == *cap) {
+		*cap = *cap ? 2 * *cap : 8;
+		l->v = ruru_xrealloc(l->v, *cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = (struct ruru_artifact_info){
+		.path = ruru_strdup(path),
+		.recorded = recorded,
+		.exists = size != NULL,
+		.bytes = size ? (long long)json_integer_value(size) : -1,
+	};
+}
+
+struct ruru_artifact_list *ruru_artifact_list(struct ruru_ws *ws, const char *id,
+					      struct ruru_error *err)
 {
 	struct ruru_session s;
 	if (ruru_session_load(ws, id, 0, &s, err) < 0)
 		return NULL;
-	json_t *found = json_object(), *out = json_array();
+	json_t *found = json_object();
+	struct ruru_artifact_list *out = ruru_xmalloc(sizeof(*out));
+	*out = (struct ruru_artifact_list){ .session = ruru_strdup(s.id) };
+	size_t cap = 0;
 	char *adir;
 	if (ruru_ws_session_layout(ws, id) == RURU_LAYOUT_V81) {
 		/* v8.1: artifacts sit in the session folder itself (notes/, ...). */
@@ -303,10 +322,7 @@ json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error
 	}
 	for (size_t i = 0; i < s.nartifacts; i++) {
 		json_t *size = json_object_get(found, s.artifacts[i]);
-		json_t *o = json_pack("{s:s, s:b, s:b, s:o}", "path", s.artifacts[i], "recorded", 1,
-				      "exists", size != NULL, "bytes",
-				      size ? json_incref(size) : json_null());
-		json_array_append_new(out, o);
+		list_add(out, &cap, s.artifacts[i], true, size);
 		if (size)
 			json_object_del(found, s.artifacts[i]);
 	}
@@ -322,12 +338,66 @@ json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error
 	n = i;
 	qsort(keys, n, sizeof(*keys), cmp_str);
 	for (i = 0; i < n; i++)
-		json_array_append_new(out, json_pack("{s:s, s:b, s:b, s:O}", "path", keys[i],
-						     "recorded", 0, "exists", 1, "bytes",
-						     json_object_get(found, keys[i])));
+		list_add(out, &cap, keys[i], false, json_object_get(found, keys[i]));
 	free(keys);
 	json_decref(found);
 	free(adir);
 	ruru_session_release(&s);
 	return out;
+}
+
+void ruru_artifact_list_free(struct ruru_artifact_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].path);
+	free(l->v);
+	free(l->session);
+	free(l);
+}
+
+const struct ruru_artifact_info *ruru_artifact_list_find(const struct ruru_artifact_list *l,
+							 const char *path)
+{
+	for (size_t i = 0; l && path && i < l->n; i++)
+		if (!strcmp(l->v[i].path, path))
+			return &l->v[i];
+	return NULL;
+}
+
+json_t *ruru_artifact_list_json(const struct ruru_artifact_list *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->n; i++) {
+		const struct ruru_artifact_info *x = &l->v[i];
+		json_t *o = json_pack("{s:o, s:b, s:b, s:o}", "path", ruru_json_text(x->path, strlen(x->path)),
+				      "recorded", x->recorded, "exists", x->exists, "bytes",
+				      x->exists ? json_integer(x->bytes) : json_null());
+		if (x->type)
+			json_object_set_new(o, "type", json_string(x->type));
+		json_array_append_new(a, o);
+	}
+	return json_pack("{s:s, s:o}", "session", l->session, "artifacts", a);
+}
+
+void ruru_artifact_list_text(const struct ruru_artifact_list *l, struct ruru_buf *out)
+{
+	ruru_text_count(out, l->n, "artifact", "artifacts");
+	ruru_buf_addstr(out, " in session ");
+	ruru_text_escape(out, l->session, strlen(l->session));
+	ruru_buf_addstr(out, l->n ? ":\n" : ".\n");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct ruru_artifact_info *x = &l->v[i];
+		ruru_text_escape(out, x->path, strlen(x->path));
+		if (x->type)
+			ruru_buf_addf(out, "\t%s", x->type);
+		ruru_buf_addstr(out, x->recorded ? "\trecorded" : "\tunrecorded");
+		ruru_buf_addch(out, '\t');
+		if (x->exists)
+			ruru_text_count(out, (size_t)x->bytes, "byte", "bytes");
+		else
+			ruru_buf_addstr(out, "missing");
+		ruru_buf_addch(out, '\n');
+	}
 }

@@ -470,8 +470,153 @@ static int check_file(struct checker *c, struct ruru_store *store, const char *p
 	return 0;
 }
 
-int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **report,
-	       struct ruru_error *err)
+/* The typed report of the problems and files check_file() gathered. */
+static struct ruru_check_report *report_of(size_t errors, size_t warnings, json_t *summary,
+					   json_t *problems)
+{
+	struct ruru_check_report *r = ruru_xmalloc(sizeof(*r));
+	*r = (struct ruru_check_report){ .errors = errors, .warnings = warnings };
+	r->files = ruru_xmalloc((json_array_size(summary) + 1) * sizeof(*r->files));
+	r->problems = ruru_xmalloc((json_array_size(problems) + 1) * sizeof(*r->problems));
+	size_t i;
+	json_t *v;
+	json_array_foreach(summary, i, v)
+		r->files[r->nfiles++] = (struct ruru_check_file){
+			.file = ruru_json_strdup(v, "file"),
+			.errors = (size_t)json_integer_value(json_object_get(v, "errors")),
+			.warnings = (size_t)json_integer_value(json_object_get(v, "warnings")),
+			.log = !json_is_false(json_object_get(v, "log")),
+		};
+	json_array_foreach(problems, i, v)
+		r->problems[r->nproblems++] = (struct ruru_check_problem){
+			.file = ruru_json_strdup(v, "file"),
+			.line = (size_t)json_integer_value(json_object_get(v, "line")),
+			.column = (size_t)json_integer_value(json_object_get(v, "column")),
+			.error = !strcmp(json_string_value(json_object_get(v, "severity")), "error"),
+			.code = ruru_json_strdup(v, "code"),
+			.message = ruru_json_strdup(v, "message"),
+			.count = (size_t)json_integer_value(json_object_get(v, "count")),
+		};
+	return r;
+}
+
+void ruru_check_report_free(struct ruru_check_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nfiles; i++)
+		free(r->files[i].file);
+	for (size_t i = 0; i < r->nproblems; i++) {
+		free(r->problems[i].file);
+		free(r->problems[i].code);
+		free(r->problems[i].message);
+	}
+	free(r->files);
+	free(r->problems);
+	free(r);
+}
+
+void ruru_check_report_errors_only(struct ruru_check_report *r)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < r->nproblems; i++) {
+		if (r->problems[i].error) {
+			r->problems[kept++] = r->problems[i];
+			continue;
+		}
+		free(r->problems[i].file);
+		free(r->problems[i].code);
+		free(r->problems[i].message);
+	}
+	r->nproblems = kept;
+	r->errors_only = true;
+}
+
+static json_t *text_json(const char *s)
+{
+	return s ? ruru_json_text(s, strlen(s)) : json_null();
+}
+
+json_t *ruru_check_report_json(const struct ruru_check_report *r)
+{
+	json_t *files = json_array(), *problems = json_array();
+	for (size_t i = 0; i < r->nfiles; i++) {
+		const struct ruru_check_file *f = &r->files[i];
+		json_t *o = json_pack("{s:o, s:I, s:I}", "file", text_json(f->file), "errors",
+				      (json_int_t)f->errors, "warnings", (json_int_t)f->warnings);
+		if (!f->log)
+			json_object_set_new(o, "log", json_false());
+		json_array_append_new(files, o);
+	}
+	for (size_t i = 0; i < r->nproblems; i++) {
+		const struct ruru_check_problem *p = &r->problems[i];
+		json_t *o = json_pack("{s:o, s:I, s:I, s:s, s:o, s:o}", "file", text_json(p->file),
+				      "line", (json_int_t)p->line, "column", (json_int_t)p->column,
+				      "severity", p->error ? "error" : "warning", "code",
+				      text_json(p->code), "message", text_json(p->message));
+		if (p->count)
+			json_object_set_new(o, "count", json_integer((json_int_t)p->count));
+		json_array_append_new(problems, o);
+	}
+	return json_pack("{s:I, s:I, s:o, s:o, s:b}", "errors", (json_int_t)r->errors, "warnings",
+			 (json_int_t)r->warnings, "files", files, "problems", problems, "ok",
+			 r->errors == 0);
+}
+
+/* "N errors[, M warnings]" */
+static void counts(struct ruru_buf *b, size_t errors, size_t warnings, bool errors_only)
+{
+	ruru_text_count(b, errors, "error", "errors");
+	if (!errors_only) {
+		ruru_buf_addstr(b, ", ");
+		ruru_text_count(b, warnings, "warning", "warnings");
+	}
+}
+
+/* A line of the text, escaped whole (a file name or message cannot start
+ * a line of its own). */
+static void line_out(struct ruru_buf *out, struct ruru_buf *line)
+{
+	ruru_text_escape(out, line->ptr, line->len);
+	ruru_buf_addch(out, '\n');
+	ruru_buf_reset(line);
+}
+
+void ruru_check_report_text(const struct ruru_check_report *r, struct ruru_buf *out)
+{
+	struct ruru_buf l = RURU_BUF_INIT;
+	size_t nlogs = 0, bad = 0;
+	for (size_t i = 0; i < r->nfiles; i++) /* logs, not the workspace's other files */
+		nlogs += r->files[i].log;
+	for (size_t i = 0; i < r->nfiles; i++) {
+		const struct ruru_check_file *f = &r->files[i];
+		if (f->errors == 0 && (f->warnings == 0 || r->errors_only))
+			continue;
+		bad++;
+		for (size_t k = 0; k < r->nproblems; k++) {
+			const struct ruru_check_problem *p = &r->problems[k];
+			if (!p->file || !f->file || strcmp(p->file, f->file))
+				continue;
+			ruru_buf_addf(&l, "%s:%zu:%zu: %s: %s [%s]", p->file, p->line, p->column,
+				      p->error ? "error" : "warning", p->message ? p->message : "",
+				      p->code ? p->code : "");
+			line_out(out, &l);
+		}
+		ruru_buf_addf(&l, "%s: ", f->file ? f->file : "?");
+		counts(&l, f->errors, f->warnings, r->errors_only);
+		line_out(out, &l);
+	}
+	if (nlogs > 1 || bad == 0) {
+		ruru_text_count(&l, nlogs, "log", "logs");
+		ruru_buf_addstr(&l, " checked: ");
+		counts(&l, r->errors, r->warnings, r->errors_only);
+		line_out(out, &l);
+	}
+	ruru_buf_release(&l);
+}
+
+int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n,
+	       struct ruru_check_report **report, struct ruru_error *err)
 {
 	json_t *problems = json_array(), *summary = json_array();
 	struct checker c;
@@ -530,7 +675,8 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **
 		json_decref(summary);
 		return -1;
 	}
-	*report = json_pack("{s:I, s:I, s:o, s:o}", "errors", (json_int_t)errors, "warnings",
-			    (json_int_t)warnings, "files", summary, "problems", problems);
+	*report = report_of(errors, warnings, summary, problems);
+	json_decref(problems);
+	json_decref(summary);
 	return (int)errors;
 }
