@@ -858,13 +858,36 @@ struct ruru_confirm {
 	 * target and the same result (NULL: none); the new one is made all
 	 * the same. */
 	char *duplicate_of;
+	/* The change as ruru_confirm_diff() renders it, when the caller put
+	 * it here to show it (confirm show): `diff_len` bytes, owned; NULL
+	 * otherwise.  ruru_confirm_release() frees it. */
+	char *diff;
+	size_t diff_len;
 };
 void ruru_confirm_release(struct ruru_confirm *c);
 /* {artifact, sidecar, session, target, kind, status, payload_sha256,
  *  target_sha256, result_sha256, nonce, created, decided_by, rationale, decided_at, delegated_to,
  *  task, applied_at, forced, already_applied, decision_record, payload_intact,
- *  target_unchanged, payload_bytes, duplicate_of (when set)} */
-json_t *ruru_confirm_json(const struct ruru_confirm *c);
+ *  target_unchanged, payload_bytes, duplicate_of (when set), diff (when set)}
+ * (caller decrefs).  A CONFIRM file without a sidecar (sidecar NULL, as
+ * ruru_confirm_list gives it) is {artifact, session, status: "unadopted",
+ * target: null}. */
+struct json_t *ruru_confirm_json(const struct ruru_confirm *c);
+/*
+ * The proposal for a person or a model (confirm show, MCP confirm_show),
+ * appended to *out, workspace text escaped (ruru_text_escape): a line
+ * "label: value" each for the artifact, target, kind, status (who decided
+ * and when), reason, delegation, session, payload, applied time, an
+ * earlier duplicate, the three hashes a decision binds under the keys
+ * confirm approve --expect and MCP confirm_decide's `shown` take
+ * (payload_sha256, result_sha256, target_sha256), the decision record;
+ * then, when c->diff is set, a blank line and the diff (its lines kept),
+ * or a line saying there is no difference.
+ */
+void ruru_confirm_text(const struct ruru_confirm *c, struct ruru_buf *out);
+/* One line for a proposal in a list: artifact, status, target, then
+ * (kind, created) and the delegation when there is one; no newline. */
+void ruru_confirm_line(const struct ruru_confirm *c, struct ruru_buf *out);
 
 /*
  * A decision record (doc/design.md §6 "Binding"): what a decision was about (the
@@ -1092,12 +1115,25 @@ json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t n
  */
 json_t *ruru_confirm_agent_trace(struct ruru_ws *ws, const char *const *ids, size_t nids,
 				 struct ruru_error *err);
+/* Proposals: what ruru_confirm_list() gives (caller frees with
+ * ruru_confirm_list_free). */
+struct ruru_confirm_list {
+	struct ruru_confirm *items; /* oldest first (the stamp in the name) */
+	size_t n;
+};
+void ruru_confirm_list_free(struct ruru_confirm_list *l);
+/* {confirmations: [ruru_confirm_json() of each]} (caller decrefs). */
+struct json_t *ruru_confirm_list_json(const struct ruru_confirm_list *l);
+/* "N proposals (artifact, status, target):" and a ruru_confirm_line()
+ * each, or "No proposals."; appended to *out. */
+void ruru_confirm_list_text(const struct ruru_confirm_list *l, struct ruru_buf *out);
 /* Proposals of `session` (NULL: the active one, if any) and of .ruru/temp/,
- * as a JSON array of ruru_confirm_json() objects, oldest first; `status`
- * (a word, or NULL for all) filters.  CONFIRM files without a sidecar are
- * listed with status "unadopted". */
-json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *status,
-			  struct ruru_error *err);
+ * oldest first; `status` (a word, or NULL for all) filters.  CONFIRM
+ * files without a sidecar are listed with sidecar NULL and status
+ * RURU_CONFIRM_UNKNOWN ("unadopted": the status word that lists only
+ * them).  NULL with err set for an unknown status or session. */
+struct ruru_confirm_list *ruru_confirm_list(struct ruru_ws *ws, const char *session,
+					    const char *status, struct ruru_error *err);
 
 /* ---------------------------------------------------------------- search */
 

@@ -153,57 +153,6 @@ static int cmd_adopt(struct cli_ctx *ctx, struct cli_args *a)
 
 /* ------------------------------------------------------------- show/ask */
 
-static void describe(FILE *f, const struct ruru_confirm *c)
-{
-	fputs("artifact:  ", f);
-	field(f, c->artifact);
-	fputs("\ntarget:    ", f);
-	field(f, c->target);
-	fprintf(f, "%s\n", c->target_unchanged ? "" : "  (CHANGED since the proposal)");
-	fprintf(f, "kind:      %s\n", ruru_confirm_kind_word(c->kind));
-	fprintf(f, "status:    %s", ruru_confirm_status_word(c->status));
-	if (c->decided_by && *c->decided_by) {
-		char t[32];
-		struct tm tm;
-		fputs(" by ", f);
-		field(f, c->decided_by);
-		if (c->decided_at && gmtime_r(&c->decided_at, &tm) &&
-		    strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", &tm))
-			fprintf(f, " at %s", t);
-	}
-	if (c->forced)
-		fputs(" (forced)", f);
-	fputc('\n', f);
-	if (c->rationale && *c->rationale) {
-		fputs("reason:    ", f);
-		field(f, c->rationale);
-		fputc('\n', f);
-	}
-	if (c->delegated_to && *c->delegated_to) {
-		fputs("delegated: ", f);
-		field(f, c->delegated_to);
-		if (c->task && *c->task) {
-			fputs(" · ", f);
-			field(f, c->task);
-		}
-		fputc('\n', f);
-	}
-	fputs("session:   ", f);
-	field(f, c->session ? c->session : "(none: .ruru/temp)");
-	fprintf(f, "\npayload:   %zu bytes, %s\n", c->payload_bytes,
-		c->payload_intact ? "as proposed" : "CHANGED since the proposal");
-	/* The values a decision binds (approve --expect takes them). */
-	fprintf(f, "payload_sha256: %s\nresult_sha256:  %s\ntarget_sha256:  %s\n", c->payload_sha256,
-		*c->result_sha256 ? c->result_sha256 : "(unknown)",
-		*c->target_sha256 ? c->target_sha256 : "none");
-	if (c->record)
-		fprintf(f, "record:    %s\n",
-			!strcmp(c->record, "none")     ? "no decision recorded yet"
-			: !strcmp(c->record, "agrees") ? "the logged decision agrees with the sidecar"
-						       : "the logged decision DIFFERS from the sidecar "
-							 "(it will not be applied)");
-}
-
 static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct ruru_ws *ws = cli_ws(ctx);
@@ -213,16 +162,18 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 	if (!ws || ruru_confirm_load(ws, a->argv[0], &c, &ctx->err) < 0 ||
 	    ruru_confirm_diff(ws, &c, &diff, &ctx->err) < 0) {
 		rc = cli_fail(ctx);
-	} else if (ctx->json) {
-		rc = print_confirm(ctx, &c, json_pack("{s:s%}", "diff", diff.ptr, diff.len));
 	} else {
-		struct ruru_buf shown = RURU_BUF_INIT;
-		describe(stdout, &c);
-		fputc('\n', stdout);
-		render_lines(&shown, &diff);
-		if (!cli_write(ctx, shown.ptr ? shown.ptr : "", shown.len))
-			rc = cli_fail(ctx);
-		ruru_buf_release(&shown);
+		c.diff_len = diff.len;
+		c.diff = ruru_buf_detach(&diff, NULL);
+		if (ctx->json) {
+			rc = print_confirm(ctx, &c, NULL);
+		} else {
+			struct ruru_buf shown = RURU_BUF_INIT;
+			ruru_confirm_text(&c, &shown);
+			if (!cli_write(ctx, shown.ptr ? shown.ptr : "", shown.len))
+				rc = cli_fail(ctx);
+			ruru_buf_release(&shown);
+		}
 	}
 	ruru_buf_release(&diff);
 	ruru_confirm_release(&c);
@@ -354,15 +305,8 @@ static int cmd_ask(struct cli_ctx *ctx, struct cli_args *a)
 		rc = cli_fail(ctx);
 		goto out;
 	}
-	struct ruru_buf head = RURU_BUF_INIT;
-	FILE *mem = open_memstream(&head.ptr, &head.len);
-	if (mem) {
-		describe(mem, &c);
-		fputc('\n', mem);
-		fclose(mem);
-		ruru_buf_add(&shown, head.ptr, head.len);
-		free(head.ptr);
-	}
+	ruru_confirm_text(&c, &shown); /* c.diff unset: the diff comes coloured below */
+	ruru_buf_addch(&shown, '\n');
 	struct ruru_buf safe = RURU_BUF_INIT;
 	render_lines(&safe, &diff);
 	colour_diff(&shown, &safe);
@@ -591,28 +535,22 @@ enum { LIST_STATUS, LIST_NOPTS };
 static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct ruru_ws *ws = cli_ws(ctx);
-	json_t *list = ws ? ruru_confirm_list(ws, ctx->session, cli_val(a, LIST_STATUS), &ctx->err)
-			  : NULL;
+	struct ruru_confirm_list *list =
+		ws ? ruru_confirm_list(ws, ctx->session, cli_val(a, LIST_STATUS), &ctx->err) : NULL;
 	int rc = 0;
 	if (!list) {
 		rc = cli_fail(ctx);
 	} else if (ctx->json) {
-		if (!cli_print_json(ctx, json_pack("{s:O}", "confirmations", list)))
+		if (!cli_print_json(ctx, ruru_confirm_list_json(list)))
 			rc = cli_fail(ctx);
 	} else {
-		size_t i;
-		json_t *v;
-		json_array_foreach(list, i, v) {
-			const char *t = json_string_value(json_object_get(v, "target"));
-			field(stdout, json_string_value(json_object_get(v, "artifact")));
-			fputc('\t', stdout);
-			field(stdout, json_string_value(json_object_get(v, "status")));
-			fputc('\t', stdout);
-			field(stdout, t ? t : "-");
-			fputc('\n', stdout);
-		}
+		struct ruru_buf out = RURU_BUF_INIT;
+		ruru_confirm_list_text(list, &out);
+		if (!cli_write(ctx, out.ptr, out.len))
+			rc = cli_fail(ctx);
+		ruru_buf_release(&out);
 	}
-	json_decref(list);
+	ruru_confirm_list_free(list);
 	ruru_ws_free(ws);
 	return rc;
 }

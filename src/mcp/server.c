@@ -426,6 +426,7 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	struct ruru_error err = { 0 };
 	ruru_error_clear(&err);
 	ruru_buf_reset(&m->env.note);
+	ruru_buf_reset(&m->env.text);
 	json_t *rooted = root_paths(m, args);
 	json_t *r = mcp_tools[i].run(&m->env, rooted ? rooted : args, &err);
 	json_decref(rooted);
@@ -445,7 +446,10 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	json_object_update(out, r);
 	json_decref(r);
 	struct ruru_buf text = RURU_BUF_INIT;
-	mcp_tools[i].text(out, &text);
+	if (mcp_tools[i].text)
+		mcp_tools[i].text(out, &text);
+	else
+		ruru_buf_add(&text, m->env.text.ptr, m->env.text.len);
 	json_t *res = json_pack("{s:[{s:s, s:s%}], s:o}", "content", "type", "text", "text",
 				text.ptr, text.len, "structuredContent", out);
 	ruru_buf_release(&text);
@@ -994,6 +998,7 @@ struct ruru_mcp *ruru_mcp_new(const char *root, const char *session,
 	}
 	m->env.session = m->session;
 	ruru_buf_init(&m->env.note);
+	ruru_buf_init(&m->env.text);
 	m->input_schemas = inputs;
 	m->sets = MCP_SET_CORE;
 	m->tools_list = build_tools_list(inputs, m->sets);
@@ -1044,6 +1049,7 @@ void ruru_mcp_free(struct ruru_mcp *m)
 	ruru_watch_stop(m->watch);
 	ruru_ws_free(m->env.ws);
 	ruru_buf_release(&m->env.note);
+	ruru_buf_release(&m->env.text);
 	json_decref(m->tools_list);
 	free(m->input_schemas);
 	free(m->session);

@@ -722,24 +722,6 @@ static json_t *t_confirm_propose(struct mcp_env *env, json_t *args, struct ruru_
 	return r;
 }
 
-/* A proposal's artifact, target and status, on one line. */
-static void add_proposal(struct ruru_buf *b, const json_t *c)
-{
-	add_field(b, c, "artifact", "?");
-	ruru_buf_addstr(b, "  ");
-	add_field(b, c, "status", "?");
-	ruru_buf_addstr(b, "  ");
-	add_field(b, c, "target", "?");
-	ruru_buf_addstr(b, "  (");
-	add_field(b, c, "kind", "?");
-	ruru_buf_addstr(b, ", ");
-	add_field(b, c, "created", "?");
-	ruru_buf_addch(b, ')');
-	add_opt(b, c, "delegated_to", "delegated to");
-	add_opt(b, c, "task", "task");
-	ruru_buf_addch(b, '\n');
-}
-
 static void x_confirm_propose(const json_t *r, struct ruru_buf *b)
 {
 	bool diff = !strcmp(get_s(r, "kind") ? get_s(r, "kind") : "", "diff");
@@ -887,24 +869,14 @@ static json_t *t_confirm_list(struct mcp_env *env, json_t *args, struct ruru_err
 	char *id;
 	if (optional_session(env, args, &id, err) < 0)
 		return NULL;
-	json_t *list = ruru_confirm_list(env->ws, id, arg_str(args, "status"), err);
-	json_t *r = list ? json_pack("{s:o}", "confirmations", list) : NULL;
+	struct ruru_confirm_list *list = ruru_confirm_list(env->ws, id, arg_str(args, "status"), err);
 	free(id);
+	if (!list)
+		return NULL;
+	ruru_confirm_list_text(list, &env->text);
+	json_t *r = ruru_confirm_list_json(list);
+	ruru_confirm_list_free(list);
 	return r;
-}
-
-static void x_confirm_list(const json_t *r, struct ruru_buf *b)
-{
-	json_t *a = json_object_get(r, "confirmations"), *c;
-	size_t i;
-	if (!json_array_size(a)) {
-		ruru_buf_addstr(b, "No proposals.");
-		return;
-	}
-	add_count(b, json_array_size(a), "proposal", "proposals");
-	ruru_buf_addstr(b, " (artifact, status, target):\n");
-	json_array_foreach(a, i, c)
-		add_proposal(b, c);
 }
 
 static json_t *t_session_check(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -963,47 +935,10 @@ static json_t *t_confirm_show(struct mcp_env *env, json_t *args, struct ruru_err
 		ruru_buf_release(&diff);
 		return NULL;
 	}
-	json_t *r = confirm_result(&c);
-	json_object_set_new(r, "diff", json_stringn(diff.ptr, diff.len));
-	ruru_buf_release(&diff);
-	return r;
-}
-
-static void x_confirm_show(const json_t *r, struct ruru_buf *b)
-{
-	add_field(b, r, "artifact", "?");
-	ruru_buf_addstr(b, "\nTarget: ");
-	add_field(b, r, "target", "?");
-	ruru_buf_addstr(b, " (");
-	add_field(b, r, "kind", "?");
-	ruru_buf_addstr(b, get_s(r, "session") ? ", session " : ", no session");
-	add_field(b, r, "session", "");
-	ruru_buf_addstr(b, ")\nStatus: ");
-	add_field(b, r, "status", "?");
-	add_opt(b, r, "decided_by", "decided by");
-	add_opt(b, r, "decided_at", "at");
-	add_opt(b, r, "rationale", "reason");
-	add_opt(b, r, "delegated_to", "delegated to");
-	add_opt(b, r, "task", "task");
-	add_opt(b, r, "applied_at", "applied");
-	if (json_is_false(json_object_get(r, "payload_intact")))
-		ruru_buf_addstr(b, "\nThe payload changed since it was proposed.");
-	if (json_is_false(json_object_get(r, "target_unchanged")))
-		ruru_buf_addstr(b, "\nThe target changed since the proposal.");
-	/* What confirm_decide's `shown` takes, for clients that read only text. */
-	ruru_buf_addstr(b, "\nShown (confirm_decide's shown): payload_sha256 ");
-	add_field(b, r, "payload_sha256", "?");
-	ruru_buf_addstr(b, ", result_sha256 ");
-	add_field(b, r, "result_sha256", "?");
-	ruru_buf_addstr(b, ", target_sha256 ");
-	add_field(b, r, "target_sha256", "none");
-	json_t *diff = json_object_get(r, "diff");
-	if (!json_string_length(diff)) {
-		ruru_buf_addstr(b, "\n\nNo difference from the current target.");
-		return;
-	}
-	ruru_buf_addstr(b, "\n\n");
-	add_block(b, diff, "");
+	c.diff_len = diff.len;
+	c.diff = ruru_buf_detach(&diff, NULL);
+	ruru_confirm_text(&c, &env->text);
+	return confirm_result(&c);
 }
 
 static json_t *t_confirm_withdraw(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -1424,8 +1359,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .input = ARTIFACT,
 	  .required = "['artifact']",
 	  .read_only = true,
-	  .run = t_confirm_show,
-	  .text = x_confirm_show },
+	  .run = t_confirm_show },
 	{ .name = "confirm_decide",
 	  .set = MCP_SET_CORE,
 	  .description = "Record a decision: approve and reject record what the user answered "
@@ -1466,8 +1400,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .description = "List proposals of the session and of .ruru/temp/.",
 	  .input = SESSION ",'status':" VOCAB("confirm-status", "filter"),
 	  .read_only = true,
-	  .run = t_confirm_list,
-	  .text = x_confirm_list },
+	  .run = t_confirm_list },
 	{ .name = "confirm_verify",
 	  .set = MCP_SET_REVIEW,
 	  .description = "Check decisions against payloads, hashes and signatures.",

@@ -1787,15 +1787,13 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 		if (i == n && site->ids)
 			break;
 		struct ruru_error e = { 0 };
-		json_t *l = ruru_confirm_list(site->ws, i < n ? list[i].id : NULL, NULL, &e);
-		size_t k;
-		json_t *p;
-		json_array_foreach(l, k, p) {
-			const char *a = json_string_value(json_object_get(p, "artifact"));
-			if (a && json_string_value(json_object_get(p, "status")))
-				json_object_set(seen, a, p);
-		}
-		json_decref(l);
+		struct ruru_confirm_list *l =
+			ruru_confirm_list(site->ws, i < n ? list[i].id : NULL, NULL, &e);
+		for (size_t k = 0; l && k < l->n; k++)
+			if (l->items[k].artifact)
+				json_object_set_new(seen, l->items[k].artifact,
+						    ruru_confirm_json(&l->items[k]));
+		ruru_confirm_list_free(l);
 	}
 	size_t np = json_object_size(seen), k = 0, npending = 0;
 	json_t **ps = calloc(np + 1, sizeof *ps);

@@ -768,7 +768,9 @@ assert "+new" in d["diff"] and d["payload_intact"] and d["target_unchanged"]'
 	"$RURU" confirm approve "$a"
 	b=$(propose t p)
 	run "$RURU" confirm list --status approved
-	[ "$output" = "$a	approved	t" ]
+	[ "${lines[0]}" = "1 proposal (artifact, status, target):" ]
+	[[ "${lines[1]}" == "$a  approved  t  (content, 2026-"*")" ]]
+	[ "${#lines[@]}" -eq 2 ]
 	run "$RURU" --json confirm list
 	echo "$output" | python3 -c '
 import json,sys; d=json.load(sys.stdin)
@@ -1051,7 +1053,9 @@ PY
 	grep -qx "withdrawn_reason = \"superseded by $b\"" "$(sidecar "$a")"
 	grep -q '\*\*note\*\* · artifact `artifacts/CONFIRM-t-.*`: Withdrew the proposal for `t` (content) · payload_sha256' "$(log_of)"
 	run "$RURU" confirm list --status withdrawn
-	[ "$output" = "$a	withdrawn	t" ]
+	[ "${lines[0]}" = "1 proposal (artifact, status, target):" ]
+	[[ "${lines[1]}" == "$a  withdrawn  t  (content, 2026-"*")" ]]
+	[ "${#lines[@]}" -eq 2 ]
 	run "$RURU" confirm approve "$a"
 	[ "$status" -eq 5 ]
 	run "$RURU" confirm withdraw "$a"

@@ -104,10 +104,10 @@ static void test_temp_flow(void **state)
 	free(msg);
 	ruru_confirm_release(&c);
 
-	json_t *list = ruru_confirm_list(ws, NULL, "skipped", &err);
+	struct ruru_confirm_list *list = ruru_confirm_list(ws, NULL, "skipped", &err);
 	assert_non_null(list);
-	assert_int_equal(json_array_size(list), 1);
-	json_decref(list);
+	assert_int_equal(list->n, 1);
+	ruru_confirm_list_free(list);
 
 	assert_int_equal(ruru_confirm_apply(ws, art, false, &c, &err), 0);
 	assert_int_equal(c.status, RURU_CONFIRM_APPLIED);

@@ -1,0 +1,160 @@
+/* test_results.c — the typed results of the library calls: each struct,
+ * its JSON converter (the object --json and MCP structuredContent give)
+ * and its one text renderer (what the CLI prints and MCP sends as text),
+ * built by hand here so that every field, and hostile text in each, is
+ * seen. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+
+#include "ruru.h"
+
+static char *dup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static const char *js(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/* A decided, delegated proposal whose reason would repaint a terminal. */
+static void fill_confirm(struct ruru_confirm *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->artifact = dup(".ruru/sessions/S-1/artifacts/CONFIRM-t-20261124-031520.md");
+	c->sidecar = dup(".ruru/sessions/S-1/artifacts/CONFIRM-t-20261124-031520.toml");
+	c->session = dup("S-1");
+	c->target = dup("src/a.c");
+	c->kind = RURU_CONFIRM_DIFF;
+	c->status = RURU_CONFIRM_APPROVED;
+	memset(c->payload_sha256, 'a', 64);
+	memset(c->result_sha256, 'b', 64);
+	memset(c->nonce, 'c', 32);
+	c->created = 1795490120; /* 2026-11-24T03:15:20Z */
+	c->decided_at = c->created + 60;
+	c->decided_by = dup("user");
+	c->rationale = dup("ok\x1b[2J\nforged: line");
+	c->delegated_to = dup("dev-c");
+	c->task = dup("TASK-1");
+	c->payload_intact = true;
+	c->target_unchanged = false;
+	c->payload_bytes = 42;
+	c->record = "agrees";
+}
+
+static void confirm_json_has_every_field(void **state)
+{
+	(void)state;
+	struct ruru_confirm c;
+	fill_confirm(&c);
+	json_t *o = ruru_confirm_json(&c);
+	assert_string_equal(js(o, "artifact"), c.artifact);
+	assert_string_equal(js(o, "status"), "approved");
+	assert_string_equal(js(o, "kind"), "diff");
+	assert_string_equal(js(o, "target_sha256"), "");
+	assert_string_equal(js(o, "created"), "2026-11-24T03:15:20Z");
+	assert_string_equal(js(o, "decided_at"), "2026-11-24T03:16:20Z");
+	assert_true(json_is_null(json_object_get(o, "applied_at")));
+	assert_string_equal(js(o, "decision_record"), "agrees");
+	assert_true(json_is_false(json_object_get(o, "target_unchanged")));
+	assert_int_equal(json_integer_value(json_object_get(o, "payload_bytes")), 42);
+	assert_null(json_object_get(o, "diff"));
+	assert_null(json_object_get(o, "duplicate_of"));
+	assert_int_equal(json_object_size(o), 23);
+	json_decref(o);
+	/* the diff, once a caller put it there (confirm show) */
+	c.diff = dup("-a\n+b\n");
+	c.diff_len = 6;
+	o = ruru_confirm_json(&c);
+	assert_string_equal(js(o, "diff"), "-a\n+b\n");
+	json_decref(o);
+	ruru_confirm_release(&c);
+	assert_null(c.diff);
+}
+
+static void confirm_text_escapes_and_binds(void **state)
+{
+	(void)state;
+	struct ruru_confirm c;
+	fill_confirm(&c);
+	c.diff = dup("--- a\n+++ b\n@@ -1 +1 @@\n-x\n+\x1b]0;pwned\x07y\n");
+	c.diff_len = strlen(c.diff);
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_confirm_text(&c, &b);
+	assert_non_null(strstr(b.ptr, "target:    src/a.c  (CHANGED since the proposal)\n"));
+	assert_non_null(strstr(b.ptr, "status:    approved by user at 2026-11-24T03:16:20Z\n"));
+	/* one line, whatever the reason holds */
+	assert_non_null(strstr(b.ptr, "reason:    ok\\x1b[2J\\nforged: line\n"));
+	assert_null(strstr(b.ptr, "\nforged"));
+	assert_non_null(strstr(b.ptr, "delegated: dev-c · TASK-1\n"));
+	/* the values confirm_decide's shown and approve --expect take */
+	assert_non_null(strstr(b.ptr, "payload_sha256: aaaa"));
+	assert_non_null(strstr(b.ptr, "target_sha256:  none\n"));
+	assert_non_null(strstr(b.ptr, "record:    the logged decision agrees with the sidecar\n"));
+	/* the diff keeps its lines, its escapes are shown */
+	assert_non_null(strstr(b.ptr, "\n\n--- a\n+++ b\n"));
+	assert_non_null(strstr(b.ptr, "+\\x1b]0;pwned\\x07y\n"));
+	assert_null(strchr(b.ptr, '\x1b'));
+	ruru_buf_reset(&b);
+	free(c.diff);
+	c.diff = dup("");
+	c.diff_len = 0;
+	ruru_confirm_text(&c, &b);
+	assert_non_null(strstr(b.ptr, "\n\nNo difference from the current target.\n"));
+	ruru_buf_release(&b);
+	ruru_confirm_release(&c);
+}
+
+static void confirm_list_json_and_text(void **state)
+{
+	(void)state;
+	struct ruru_confirm_list *l = calloc(1, sizeof(*l));
+	l->n = 2;
+	l->items = calloc(2, sizeof(*l->items));
+	fill_confirm(&l->items[0]);
+	l->items[1].artifact = dup(".ruru/temp/CONFIRM-x.md"); /* no sidecar: unadopted */
+	json_t *o = ruru_confirm_list_json(l);
+	json_t *a = json_object_get(o, "confirmations");
+	assert_int_equal(json_array_size(a), 2);
+	assert_string_equal(js(json_array_get(a, 0), "status"), "approved");
+	json_t *u = json_array_get(a, 1);
+	assert_string_equal(js(u, "status"), "unadopted");
+	assert_true(json_is_null(json_object_get(u, "target")));
+	assert_true(json_is_null(json_object_get(u, "session")));
+	assert_int_equal(json_object_size(u), 4);
+	json_decref(o);
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_confirm_list_text(l, &b);
+	assert_string_equal(b.ptr,
+			    "2 proposals (artifact, status, target):\n"
+			    ".ruru/sessions/S-1/artifacts/CONFIRM-t-20261124-031520.md  approved  src/a.c"
+			    "  (diff, 2026-11-24T03:15:20Z) · delegated to dev-c · task TASK-1\n"
+			    ".ruru/temp/CONFIRM-x.md  unadopted\n");
+	ruru_confirm_list_free(l);
+	struct ruru_confirm_list none = { 0 };
+	ruru_buf_reset(&b);
+	ruru_confirm_list_text(&none, &b);
+	assert_string_equal(b.ptr, "No proposals.\n");
+	o = ruru_confirm_list_json(&none);
+	assert_int_equal(json_array_size(json_object_get(o, "confirmations")), 0);
+	json_decref(o);
+	ruru_buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(confirm_json_has_every_field),
+		cmocka_unit_test(confirm_text_escapes_and_binds),
+		cmocka_unit_test(confirm_list_json_and_text),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
