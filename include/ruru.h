@@ -1177,16 +1177,48 @@ struct ruru_search_opts {
 	size_t limit;           /* at most this many hits; 0: no bound */
 	const char *mark_open, *mark_close; /* around matches in snippets; NULL: "[" "]" */
 };
-/*
- * Search.  Returns a JSON array of hits, best first (bm25, then newest):
- * {kind: "entry"|"session"|"artifact", session, path (relative to the
- * root), line, time (RFC 3339 or null), type, mode, task (null when none),
- * snippet (one line, matches between the marks)}.  Caller owns the array.
- * `*total` (may be NULL) gets how many hits there are in all, which is
- * more than the array holds when the limit cut it.
- */
-json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, size_t *total,
-		    struct ruru_error *err);
+/* One hit of a search.  Strings owned (by the hits), as read from the
+ * index: text from the workspace, not necessarily UTF-8. */
+struct ruru_search_hit {
+	const char *kind;  /* "entry", "session" or "artifact" (static) */
+	char *session;     /* the session's ID (NULL: none) */
+	char *path;        /* the file, relative to the root */
+	int64_t line;      /* 1-based line of the entry, the front matter or the match */
+	bool has_time;     /* `time` holds the hit's time (an entry's stamp, a session's start) */
+	time_t time;
+	/* The zone the stamp was written with ("Z", "+10:00"); NULL: the
+	 * stamp named none, so `time` is a local time of unknown zone. */
+	char *zone;
+	char *type, *mode, *task; /* an entry's; NULL when none */
+	char *snippet;     /* one line, the matches between the marks */
+};
+/* What ruru_search() gives (caller frees with ruru_search_hits_free). */
+struct ruru_search_hits {
+	char *query;       /* the query as asked, `query_len` bytes */
+	size_t query_len;
+	struct ruru_search_hit *hits; /* best first (bm25, then newest) */
+	size_t n;
+	size_t total;      /* hits in all: more than n when the limit cut them */
+	char *mark_open, *mark_close; /* the marks around matches in snippets */
+};
+void ruru_search_hits_free(struct ruru_search_hits *h);
+/* {query, hits: [{kind, session, path, line, time (RFC 3339, without
+ * "Z" when the stamp named no zone; null when none), zone (as written, or
+ * null), type, mode, task (null when none), snippet}], total} (caller
+ * decrefs); text that is not UTF-8 has U+FFFD in its place. */
+struct json_t *ruru_search_hits_json(const struct ruru_search_hits *h);
+/* One line per hit, tab-separated:
+ *   PATH:LINE  SESSION  TIME  TYPE  MODE  TASK  SNIPPET
+ * with "-" for an empty field and "(session)" or "(artifact)" as the type
+ * of a session's own or an artifact's hit, every field escaped
+ * (ruru_text_escape) but the marks; then, when the limit cut the hits,
+ * "the best N of M hits (raise the limit for more)"; with no hit "No hits
+ * for QUERY.".  Appended to *out. */
+void ruru_search_hits_text(const struct ruru_search_hits *h, struct ruru_buf *out);
+/* Search (NULL with err set: a malformed query, an unknown session, an
+ * index that cannot be opened). */
+struct ruru_search_hits *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o,
+				     struct ruru_error *err);
 
 /* Compile a query into the FTS5 expression ruru runs (reset first):
  * -1 with RURU_EUSAGE for a malformed query.  (Public for the fuzzer.) */

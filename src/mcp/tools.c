@@ -1031,42 +1031,13 @@ static json_t *t_session_search(struct mcp_env *env, json_t *args, struct ruru_e
 	if (until && !(o.has_until = ruru_search_parse_time(until, true, &o.until)))
 		return ruru_error_set(err, RURU_EUSAGE, "argument \"until\" is a date (YYYY-MM-DD) or a "
 					"date-time"), NULL;
-	size_t total = 0;
-	json_t *hits = ruru_search(env->ws, &o, &total, err);
+	struct ruru_search_hits *hits = ruru_search(env->ws, &o, err);
 	if (!hits)
 		return NULL;
-	return json_pack("{s:O,s:o,s:I}", "query", q, "hits", hits, "total", (json_int_t)total);
-}
-
-static void x_session_search(const json_t *r, struct ruru_buf *b)
-{
-	json_t *hits = json_object_get(r, "hits"), *h;
-	size_t i, n = json_array_size(hits);
-	json_int_t total = json_integer_value(json_object_get(r, "total"));
-	add_count(b, (size_t)total, "hit", "hits");
-	ruru_buf_addstr(b, " for ");
-	add_field(b, r, "query", "");
-	if ((json_int_t)n < total)
-		ruru_buf_addf(b, ", best %zu shown (raise limit for more)", n);
-	ruru_buf_addstr(b, n ? ":\n" : ".");
-	json_array_foreach(hits, i, h)
-	{
-		add_field(b, h, "path", "?");
-		ruru_buf_addch(b, ':');
-		add_field(b, h, "line", "?");
-		ruru_buf_addstr(b, "  ");
-		add_field(b, h, "time", "-");
-		ruru_buf_addstr(b, "  ");
-		if (get_s(h, "type"))
-			add_field(b, h, "type", NULL);
-		else
-			add_field(b, h, "kind", "?");
-		add_opt(b, h, "mode", "mode");
-		add_opt(b, h, "task", "task");
-		ruru_buf_addstr(b, ": ");
-		add_field(b, h, "snippet", "");
-		ruru_buf_addch(b, '\n');
-	}
+	ruru_search_hits_text(hits, &env->text);
+	json_t *r = ruru_search_hits_json(hits);
+	ruru_search_hits_free(hits);
+	return r;
 }
 
 /* ------------------------------------------- V7: typed artifacts, tasks */
@@ -1422,8 +1393,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .more_set = MCP_SET_ADMIN,
 	  .required = "['query']",
 	  .read_only = true,
-	  .run = t_session_search,
-	  .text = x_session_search },
+	  .run = t_session_search },
 	/* V7: summaries and MDTM tasks */
 	{ .name = "session_summarize",
 	  .set = MCP_SET_ADMIN,

@@ -375,11 +375,11 @@ static void task_link(struct web_site *site, struct ruru_buf *out, const char *r
 
 /* The page of hit `h` (relative to the site root): an artifact's page, a
  * proposal's sidecar's CONFIRM page, else the session at the entry. */
-static void hit_link(struct ruru_buf *out, json_t *h)
+static void hit_link(struct ruru_buf *out, const struct ruru_search_hit *h)
 {
-	const char *sid = json_string_value(json_object_get(h, "session"));
-	const char *kind = json_string_value(json_object_get(h, "kind"));
-	const char *path = json_string_value(json_object_get(h, "path"));
+	const char *sid = h->session;
+	const char *kind = h->kind;
+	const char *path = h->path;
 	struct ruru_buf p = RURU_BUF_INIT, r = RURU_BUF_INIT;
 	ruru_buf_addf(&p, "sessions/%s/", sid ? sid : "");
 	if (kind && !strcmp(kind, "artifact") && path && sid && *sid) {
@@ -405,7 +405,7 @@ static void hit_link(struct ruru_buf *out, json_t *h)
 		if (kind && !strcmp(kind, "entry")) {
 			/* the timeline's entries carry id="L<line>" */
 			out->ptr[--out->len] = '\0';
-			ruru_buf_addf(out, "#L%lld\"", (long long)json_integer_value(json_object_get(h, "line")));
+			ruru_buf_addf(out, "#L%lld\"", (long long)h->line);
 		}
 	} else {
 		href(out, "", "confirm.html");
@@ -443,15 +443,13 @@ static void hit_snippet(struct web_site *site, struct ruru_buf *out, const char 
 
 /* Keep the sessions with a hit (or whose ID holds the query), in list order. */
 static size_t keep_hit_sessions(struct web_site *site, struct ruru_session *all, size_t nall,
-				json_t *hits)
+				const struct ruru_search_hits *hits)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < nall; i++) {
 		bool keep = strcasestr(all[i].id, site->query) != NULL;
-		size_t j;
-		json_t *h;
-		json_array_foreach(hits, j, h) {
-			const char *sid = json_string_value(json_object_get(h, "session"));
+		for (size_t j = 0; hits && j < hits->n; j++) {
+			const char *sid = hits->hits[j].session;
 			if (keep || (sid && !strcmp(sid, all[i].id))) {
 				keep = true;
 				break;
@@ -473,34 +471,35 @@ static const char *title_of(const struct ruru_session *list, size_t n, const cha
 	return id && *id ? id : "proposal without a session";
 }
 
-static void search_results(struct web_site *site, struct ruru_buf *out, json_t *hits, size_t total,
-			   const struct ruru_session *list, size_t n)
+static void search_results(struct web_site *site, struct ruru_buf *out,
+			   const struct ruru_search_hits *hits, const struct ruru_session *list,
+			   size_t n)
 {
+	size_t total = hits->total;
 	ruru_buf_addf(out, "<h2>Matches</h2>\n<p class=\"muted\">%zu match%s", total,
 		      total == 1 ? "" : "es");
 	if (total > WEB_SEARCH_SHOWN)
 		ruru_buf_addf(out, ", the best %d shown", WEB_SEARCH_SHOWN);
 	ruru_buf_addstr(out, "</p>\n");
-	if (!json_array_size(hits))
+	if (!hits->n)
 		return;
 	ruru_buf_addstr(out, "<ol class=\"hits\">\n");
-	size_t i;
-	json_t *h;
-	json_array_foreach(hits, i, h) {
-		if (i >= WEB_SEARCH_SHOWN)
-			break;
-		const char *kind = json_string_value(json_object_get(h, "kind"));
-		const char *type = json_string_value(json_object_get(h, "type"));
-		const char *snip = json_string_value(json_object_get(h, "snippet"));
+	for (size_t i = 0; i < hits->n && i < WEB_SEARCH_SHOWN; i++) {
+		const struct ruru_search_hit *h = &hits->hits[i];
+		const char *kind = h->kind, *type = h->type, *snip = h->snippet;
 		ruru_buf_addstr(out, "<li><span class=\"badge\">");
 		str(site, out, kind && strcmp(kind, "entry") ? kind : (type ? type : "entry"));
 		ruru_buf_addstr(out, "</span> <a");
 		hit_link(out, h);
 		ruru_buf_addstr(out, ">");
-		str(site, out, title_of(list, n, json_string_value(json_object_get(h, "session"))));
+		str(site, out, title_of(list, n, h->session));
 		ruru_buf_addstr(out, "</a>");
-		const char *when = json_string_value(json_object_get(h, "time"));
-		if (when) {
+		if (h->has_time) {
+			char when[40];
+			struct tm tm;
+			gmtime_r(&h->time, &tm);
+			/* a local time of unknown zone has no "Z" */
+			strftime(when, sizeof when, h->zone ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%dT%H:%M:%S", &tm);
 			ruru_buf_addstr(out, " <small class=\"muted nw\">");
 			str(site, out, when);
 			ruru_buf_addstr(out, "</small>");
@@ -644,8 +643,7 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 	size_t n;
 	/* a query: the library's full-text search, with the page's filters */
 	bool searching = site->query && *site->query;
-	json_t *hits = NULL;
-	size_t total = 0;
+	struct ruru_search_hits *hits = NULL;
 	struct ruru_error serr = { 0 };
 	ruru_error_clear(&serr);
 	if (searching) {
@@ -657,10 +655,10 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		o.limit = 0;
 		o.mark_open = MARK_OPEN;
 		o.mark_close = MARK_CLOSE;
-		hits = ruru_search(site->ws, &o, &total, &serr);
+		hits = ruru_search(site->ws, &o, &serr);
 	}
 	if (web_sessions(site, &list, &n, err) < 0) {
-		json_decref(hits);
+		ruru_search_hits_free(hits);
 		return -1;
 	}
 	/* hits are labelled by their session's title: from the whole list */
@@ -670,9 +668,7 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		struct ruru_error te = { 0 };
 		if (ruru_session_list(site->ws, RURU_STATUS_UNKNOWN, NULL, &titles, &ntitles, &te) < 0)
 			titles = NULL, ntitles = 0;
-		json_t *none = json_array();
-		n = keep_hit_sessions(site, list, n, hits ? hits : none);
-		json_decref(none);
+		n = keep_hit_sessions(site, list, n, hits);
 	}
 	if (site->sort && !strcmp(site->sort, "title"))
 		qsort(list, n, sizeof *list, by_title);
@@ -723,12 +719,12 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 	}
 	pager(site, out, page, pages);
 	if (hits)
-		search_results(site, out, hits, total, titles ? titles : list, titles ? ntitles : n);
+		search_results(site, out, hits, titles ? titles : list, titles ? ntitles : n);
 	foot(site, out, "");
 	ruru_session_list_free(list, n);
 	if (titles)
 		ruru_session_list_free(titles, ntitles);
-	json_decref(hits);
+	ruru_search_hits_free(hits);
 	return 0;
 }
 

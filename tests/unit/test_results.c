@@ -149,12 +149,103 @@ static void confirm_list_json_and_text(void **state)
 	ruru_buf_release(&b);
 }
 
+static struct ruru_search_hits *two_hits(size_t total)
+{
+	struct ruru_search_hits *h = calloc(1, sizeof(*h));
+	h->query = dup("weta");
+	h->query_len = 4;
+	h->mark_open = dup("[");
+	h->mark_close = dup("]");
+	h->n = 2;
+	h->total = total;
+	h->hits = calloc(2, sizeof(*h->hits));
+	struct ruru_search_hit *e = &h->hits[0], *a = &h->hits[1];
+	e->kind = "entry";
+	e->session = dup("S-1");
+	e->path = dup(".ruru/sessions/S-1/session_log.md");
+	e->line = 9;
+	e->has_time = true;
+	e->time = 1795490120;
+	e->type = dup("note");
+	e->mode = dup("dev-\x1b");
+	e->snippet = dup("the [weta] \xe2\x80\xae[x]");
+	a->kind = "artifact";
+	a->session = dup("S-1");
+	a->path = dup(".ruru/sessions/S-1/artifacts/n\xfft.txt"); /* not UTF-8 */
+	a->line = 2;
+	a->has_time = true;
+	a->time = 1795490120;
+	a->zone = dup("+10:00");
+	a->snippet = dup("[weta]");
+	return h;
+}
+
+static void search_hits_json(void **state)
+{
+	(void)state;
+	struct ruru_search_hits *h = two_hits(5);
+	json_t *o = ruru_search_hits_json(h);
+	assert_string_equal(js(o, "query"), "weta");
+	assert_int_equal(json_integer_value(json_object_get(o, "total")), 5);
+	json_t *hs = json_object_get(o, "hits");
+	assert_int_equal(json_array_size(hs), 2);
+	json_t *e = json_array_get(hs, 0), *a = json_array_get(hs, 1);
+	assert_int_equal(json_object_size(e), 10);
+	assert_string_equal(js(e, "kind"), "entry");
+	/* a stamp without a zone: no "Z", zone null */
+	assert_string_equal(js(e, "time"), "2026-11-24T03:15:20");
+	assert_true(json_is_null(json_object_get(e, "zone")));
+	assert_true(json_is_null(json_object_get(e, "task")));
+	assert_string_equal(js(e, "mode"), "dev-\x1b");
+	assert_string_equal(js(a, "time"), "2026-11-24T03:15:20Z");
+	assert_string_equal(js(a, "zone"), "+10:00");
+	assert_string_equal(js(a, "path"), ".ruru/sessions/S-1/artifacts/n\xef\xbf\xbdt.txt");
+	assert_int_equal(json_integer_value(json_object_get(a, "line")), 2);
+	json_decref(o);
+	ruru_search_hits_free(h);
+}
+
+static void search_hits_text(void **state)
+{
+	(void)state;
+	struct ruru_search_hits *h = two_hits(5);
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_search_hits_text(h, &b);
+	assert_string_equal(b.ptr,
+			    ".ruru/sessions/S-1/session_log.md:9\tS-1\t2026-11-24T03:15:20\tnote\t"
+			    "dev-\\x1b\t-\tthe [weta] \\u202e[x]\n"
+			    ".ruru/sessions/S-1/artifacts/n\\xfft.txt:2\tS-1\t2026-11-24T03:15:20Z\t"
+			    "(artifact)\t-\t-\t[weta]\n"
+			    "the best 2 of 5 hits (raise the limit for more)\n");
+	ruru_search_hits_free(h);
+	/* the marks of a terminal pass, everything else is escaped */
+	h = two_hits(2);
+	free(h->mark_open);
+	free(h->mark_close);
+	h->mark_open = dup("\033[1m");
+	h->mark_close = dup("\033[22m");
+	free(h->hits[1].snippet);
+	h->hits[1].snippet = dup("\033[1mweta\033[22m \033]0;t\a");
+	ruru_buf_reset(&b);
+	ruru_search_hits_text(h, &b);
+	assert_non_null(strstr(b.ptr, "\t\033[1mweta\033[22m \\x1b]0;t\\x07\n"));
+	assert_null(strstr(b.ptr, "the best"));
+	ruru_search_hits_free(h);
+	struct ruru_search_hits none = { .query = (char *)"a\nb", .query_len = 3 };
+	ruru_buf_reset(&b);
+	ruru_search_hits_text(&none, &b);
+	assert_string_equal(b.ptr, "No hits for a\\nb.\n");
+	ruru_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(confirm_json_has_every_field),
 		cmocka_unit_test(confirm_text_escapes_and_binds),
 		cmocka_unit_test(confirm_list_json_and_text),
+		cmocka_unit_test(search_hits_json),
+		cmocka_unit_test(search_hits_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
