@@ -13,10 +13,10 @@ struct mcp_env {
 	struct ruru_ws *ws;
 	const char *session; /* -s given to `ruru mcp`, or NULL */
 	struct ruru_buf note; /* extra text for a failed call (reset per call) */
-	/* The text content of a successful call, for a tool without .text:
-	 * its run renders it with the library's renderer of the typed result
-	 * it got (ruru_X_text), before converting that result to JSON with
-	 * ruru_X_json (reset per call). */
+	/* The text content of a successful call, when the tool rendered its
+	 * result with the library's renderer (ruru_X_text(), the one the CLI
+	 * prints); empty: the tool's `text` function renders it (reset per
+	 * call). */
 	struct ruru_buf text;
 };
 
@@ -52,8 +52,8 @@ struct mcp_tool {
 	json_t *(*run)(struct mcp_env *env, json_t *args, struct ruru_error *err);
 	/* The text content of a successful call (doc/design.md §12: a short
 	 * rendering, not the JSON again): appends to `out` what a model reading
-	 * only the text needs, every identifier of `result` included.  NULL:
-	 * `run` rendered it into env->text from the library's typed result. */
+	 * only the text needs, every identifier of `result` included.  NULL
+	 * for a tool that fills env->text from the library's renderer. */
 	void (*text)(const json_t *result, struct ruru_buf *out);
 };
 

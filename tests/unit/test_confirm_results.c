@@ -1,4 +1,4 @@
-/* test_results.c — the typed results of the library calls: each struct,
+/* test_confirm_results.c — the typed results of the library calls: each struct,
  * its JSON converter (the object --json and MCP structuredContent give)
  * and its one text renderer (what the CLI prints and MCP sends as text),
  * built by hand here so that every field, and hostile text in each, is
