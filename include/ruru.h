@@ -1095,16 +1095,37 @@ int ruru_confirm_withdraw(struct ruru_ws *ws, const char *artifact, const char *
  * (artifact and sidecar).  *removed gets a JSON array of the artifacts
  * removed (caller decrefs).  decisions.log is kept. */
 int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *err);
+/* One problem `ruru verify` found.  Strings owned by the report. */
+struct ruru_verify_problem {
+	char *file;    /* the file it is in, relative to the root */
+	int line, col; /* 1-based */
+	bool error;    /* false: information only (nothing was tampered with) */
+	char *message;
+};
+/* What ruru_confirm_verify() gives (caller frees with
+ * ruru_verify_report_free). */
+struct ruru_verify_report {
+	size_t proposals; /* how many proposals were checked */
+	struct ruru_verify_problem *problems; /* in the order found */
+	size_t n;
+	size_t errors;    /* how many problems are errors */
+};
+void ruru_verify_report_free(struct ruru_verify_report *r);
+/* {proposals, problems: [{file, line, col, severity ("error" | "info"),
+ * message}], ok (no error)} (caller decrefs). */
+struct json_t *ruru_verify_report_json(const struct ruru_verify_report *r);
+/* One line per problem, FILE:LINE:COL: error|note: MESSAGE (escaped),
+ * then "Checked N proposals: no problems." or "...: K problems, E of them
+ * errors."; appended to *out. */
+void ruru_verify_report_text(const struct ruru_verify_report *r, struct ruru_buf *out);
 /*
  * `ruru verify` (doc/design.md §16): every proposal of the sessions `ids` (none:
  * every session and .ruru/temp/) checked against its payload, its decision
  * records, its signature (when present or required) and, once applied,
- * its target.  Returns {proposals: N, problems: [{file, line, col,
- * severity ("error" | "info"), message}]} (caller decrefs), NULL with err
- * set when a session is unknown.
+ * its target.  NULL with err set when a session is unknown.
  */
-json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t nids,
-			    struct ruru_error *err);
+struct ruru_verify_report *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids,
+					       size_t nids, struct ruru_error *err);
 /*
  * `ruru export --agent-trace` (doc/design.md §16): one Agent Trace record
  * (v0.1.0) per applied proposal of the sessions `ids` (none: all): the

@@ -598,42 +598,29 @@ static int cmd_clean(struct cli_ctx *ctx, struct cli_args *a)
 
 /* ---------------------------------------------------------------- verify */
 
-/* `ruru verify [ID...]`: problems on stderr as FILE:LINE:COL: ..., exit 4
- * when any is an error (information alone exits 0). */
+/* `ruru verify [ID...]`: the library's report, exit 4 when any problem is
+ * an error (information alone exits 0). */
 static int cmd_verify(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct ruru_ws *ws = cli_ws(ctx);
-	json_t *r = ws ? ruru_confirm_verify(ws, (const char *const *)a->argv, (size_t)a->argc,
-					      &ctx->err)
-		       : NULL;
+	struct ruru_verify_report *r =
+		ws ? ruru_confirm_verify(ws, (const char *const *)a->argv, (size_t)a->argc, &ctx->err)
+		   : NULL;
 	ruru_ws_free(ws);
 	if (!r)
 		return cli_fail(ctx);
-	json_t *problems = json_object_get(r, "problems");
-	size_t i, errors = 0;
-	json_t *p;
-	json_array_foreach(problems, i, p) errors +=
-		!strcmp(json_string_value(json_object_get(p, "severity")), "error");
-	int rc = errors ? RURU_EINVALID : 0;
+	int rc = r->errors ? RURU_EINVALID : 0;
 	if (ctx->json) {
-		json_object_set_new(r, "ok", json_boolean(errors == 0));
-		if (!cli_print_json(ctx, json_incref(r)))
+		if (!cli_print_json(ctx, ruru_verify_report_json(r)))
 			rc = cli_fail(ctx);
 	} else {
-		fflush(stdout);
-		json_array_foreach(problems, i, p) {
-			const char *sev = json_string_value(json_object_get(p, "severity"));
-			struct ruru_buf line = RURU_BUF_INIT;
-			ruru_buf_addf(&line, "%s:%d:%d: %s%s", json_string_value(json_object_get(p, "file")),
-				      (int)json_integer_value(json_object_get(p, "line")),
-				      (int)json_integer_value(json_object_get(p, "col")),
-				      strcmp(sev, "error") ? "note: " : "",
-				      json_string_value(json_object_get(p, "message")));
-			cli_print_escaped_line(line.ptr);
-			ruru_buf_release(&line);
-		}
+		struct ruru_buf out = RURU_BUF_INIT;
+		ruru_verify_report_text(r, &out);
+		if (!cli_write(ctx, out.ptr, out.len))
+			rc = cli_fail(ctx);
+		ruru_buf_release(&out);
 	}
-	json_decref(r);
+	ruru_verify_report_free(r);
 	return rc;
 }
 

@@ -970,26 +970,14 @@ static json_t *t_confirm_verify(struct mcp_env *env, json_t *args, struct ruru_e
 		abort();
 	for (size_t i = 0; i < n; i++)
 		v[i] = json_string_value(json_array_get(ids, i));
-	json_t *r = ruru_confirm_verify(env->ws, v, n, err);
+	struct ruru_verify_report *r = ruru_confirm_verify(env->ws, v, n, err);
 	free(v);
-	return r;
-}
-
-static void x_confirm_verify(const json_t *r, struct ruru_buf *b)
-{
-	json_t *a = json_object_get(r, "problems"), *p;
-	size_t i;
-	json_array_foreach(a, i, p)
-		add_problem(b, p);
-	ruru_buf_addstr(b, "Checked ");
-	add_count(b, (size_t)json_integer_value(json_object_get(r, "proposals")), "proposal",
-		  "proposals");
-	ruru_buf_addstr(b, ": ");
-	if (json_array_size(a))
-		add_count(b, json_array_size(a), "problem", "problems");
-	else
-		ruru_buf_addstr(b, "no problems");
-	ruru_buf_addch(b, '.');
+	if (!r)
+		return NULL;
+	ruru_verify_report_text(r, &env->text);
+	json_t *o = ruru_verify_report_json(r);
+	ruru_verify_report_free(r);
+	return o;
 }
 
 /* ------------------------------------------------ search */
@@ -1377,8 +1365,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .description = "Check decisions against payloads, hashes and signatures.",
 	  .input = "'sessions':" DSTRS("IDs; default: all"),
 	  .read_only = true,
-	  .run = t_confirm_verify,
-	  .text = x_confirm_verify },
+	  .run = t_confirm_verify },
 	/* search */
 	{ .name = "session_search",
 	  .set = MCP_SET_CORE,

@@ -1326,6 +1326,7 @@ PY
 	d=$(fresh)
 	run "$RURU" verify
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[ "$output" = "Checked 4 proposals: no problems." ]
 	run "$RURU" --json verify
 	echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["ok"] and d["proposals"]==4 and d["problems"]==[], d'
 	# an applied target changed since: information only
@@ -1344,10 +1345,11 @@ PY
 	printf '[confirm]\nallowed_signers = "mine"\n' > .ruru/config.toml
 	run "$RURU" verify
 	[ "$status" -eq 4 ]
-	[[ "$output" == *"$(sidecar "$b"):$line:1: target_path differs from the decision recorded at $(log_of):"* ]]
-	[[ "$output" == *"$d:1:1: the payload does not hash to payload_sha256"* ]]
+	[[ "$output" == *"$(sidecar "$b"):$line:1: error: target_path differs from the decision recorded at $(log_of):"* ]]
+	[[ "$output" == *"$d:1:1: error: the payload does not hash to payload_sha256"* ]]
 	[[ "$output" == *"$(sidecar "$e"):"*": the sidecar says approved, but $(log_of) records no decision"* ]]
-	[[ "$output" == *".ruru/config.toml:2:1: a workspace cannot name signers"* ]]
+	[[ "$output" == *".ruru/config.toml:2:1: error: a workspace cannot name signers"* ]]
+	[[ "$output" == *"Checked 5 proposals: 5 problems, 4 of them errors." ]] || { echo "$output"; false; }
 	run mcp confirm_verify '{}'
 	[[ "$output" == OK*'"problems": ['*'target_path differs'* ]]
 	run "$RURU" verify SESSION-nope

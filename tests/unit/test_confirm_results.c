@@ -238,6 +238,42 @@ static void search_hits_text(void **state)
 	ruru_buf_release(&b);
 }
 
+static void verify_report_json_and_text(void **state)
+{
+	(void)state;
+	struct ruru_verify_report *r = calloc(1, sizeof(*r));
+	r->proposals = 3;
+	r->n = 2;
+	r->errors = 1;
+	r->problems = calloc(2, sizeof(*r->problems));
+	r->problems[0] = (struct ruru_verify_problem){ dup("a/CONFIRM-x.toml"), 4, 1, true,
+						       dup("target_path differs\x1b[2J") };
+	r->problems[1] = (struct ruru_verify_problem){ dup("t.txt"), 1, 1, false,
+						       dup("the target no longer holds the result") };
+	json_t *o = ruru_verify_report_json(r);
+	assert_int_equal(json_integer_value(json_object_get(o, "proposals")), 3);
+	assert_true(json_is_false(json_object_get(o, "ok")));
+	json_t *p = json_array_get(json_object_get(o, "problems"), 0);
+	assert_string_equal(js(p, "severity"), "error");
+	assert_int_equal(json_integer_value(json_object_get(p, "line")), 4);
+	assert_string_equal(js(json_array_get(json_object_get(o, "problems"), 1), "severity"), "info");
+	json_decref(o);
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_verify_report_text(r, &b);
+	assert_string_equal(b.ptr, "a/CONFIRM-x.toml:4:1: error: target_path differs\\x1b[2J\n"
+				   "t.txt:1:1: note: the target no longer holds the result\n"
+				   "Checked 3 proposals: 2 problems, 1 of them an error.\n");
+	ruru_verify_report_free(r);
+	struct ruru_verify_report ok = { .proposals = 1 };
+	ruru_buf_reset(&b);
+	ruru_verify_report_text(&ok, &b);
+	assert_string_equal(b.ptr, "Checked 1 proposal: no problems.\n");
+	o = ruru_verify_report_json(&ok);
+	assert_true(json_is_true(json_object_get(o, "ok")));
+	json_decref(o);
+	ruru_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +282,7 @@ int main(void)
 		cmocka_unit_test(confirm_list_json_and_text),
 		cmocka_unit_test(search_hits_json),
 		cmocka_unit_test(search_hits_text),
+		cmocka_unit_test(verify_report_json_and_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

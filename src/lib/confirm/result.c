@@ -212,3 +212,37 @@ void ruru_confirm_list_text(const struct ruru_confirm_list *l, struct ruru_buf *
 		ruru_buf_addch(out, '\n');
 	}
 }
+
+json_t *ruru_verify_report_json(const struct ruru_verify_report *r)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < r->n; i++) {
+		const struct ruru_verify_problem *p = &r->problems[i];
+		json_array_append_new(a, json_pack("{s:o, s:i, s:i, s:s, s:o}", "file",
+						   ruru_json_text(p->file, strlen(p->file)), "line",
+						   p->line, "col", p->col, "severity",
+						   p->error ? "error" : "info", "message",
+						   ruru_json_text(p->message, strlen(p->message))));
+	}
+	return json_pack("{s:I, s:o, s:b}", "proposals", (json_int_t)r->proposals, "problems", a,
+			 "ok", r->errors == 0);
+}
+
+void ruru_verify_report_text(const struct ruru_verify_report *r, struct ruru_buf *out)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct ruru_verify_problem *p = &r->problems[i];
+		field(out, p->file, "?");
+		ruru_buf_addf(out, ":%d:%d: %s: ", p->line, p->col, p->error ? "error" : "note");
+		field(out, p->message, "");
+		ruru_buf_addch(out, '\n');
+	}
+	ruru_buf_addf(out, "Checked %zu %s: ", r->proposals,
+		      r->proposals == 1 ? "proposal" : "proposals");
+	if (!r->n)
+		ruru_buf_addstr(out, "no problems.\n");
+	else
+		ruru_buf_addf(out, "%zu %s, %zu of them %s.\n", r->n,
+			      r->n == 1 ? "problem" : "problems", r->errors,
+			      r->errors == 1 ? "an error" : "errors");
+}

@@ -38,8 +38,9 @@ static char *commit_of(struct ruru_ws *ws, const char *artifact)
 }
 
 /* One Agent Trace record (v0.1.0) for an applied session proposal. */
-static void trace_one(struct ruru_ws *ws, const char *rel, json_t *out)
+static void trace_one(struct ruru_ws *ws, const char *rel, void *to)
 {
+	json_t *out = to;
 	struct loc L;
 	struct ruru_error e = { 0 };
 	struct ruru_buf side = RURU_BUF_INIT, payload = RURU_BUF_INIT;
