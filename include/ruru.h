@@ -1091,10 +1091,22 @@ int ruru_confirm_apply_commit(struct ruru_ws *ws, const char *artifact, bool for
  * decisions.log (temp).  `reason` may be NULL. */
 int ruru_confirm_withdraw(struct ruru_ws *ws, const char *artifact, const char *reason,
 			  struct ruru_confirm *out, struct ruru_error *err);
+/* What ruru_confirm_clean() removed (caller frees with
+ * ruru_confirm_removed_free). */
+struct ruru_confirm_removed {
+	char **artifacts; /* the CONFIRM files removed, relative to the root */
+	size_t n;
+};
+void ruru_confirm_removed_free(struct ruru_confirm_removed *r);
+/* {removed: [artifact, ...]} (caller decrefs). */
+struct json_t *ruru_confirm_removed_json(const struct ruru_confirm_removed *r);
+/* One artifact a line (escaped), or "Nothing to remove."; appended to *out. */
+void ruru_confirm_removed_text(const struct ruru_confirm_removed *r, struct ruru_buf *out);
 /* Remove the withdrawn, rejected and applied proposals of .ruru/temp/
- * (artifact and sidecar).  *removed gets a JSON array of the artifacts
- * removed (caller decrefs).  decisions.log is kept. */
-int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *err);
+ * (artifact and sidecar); *removed (NULL on failure) says which.
+ * decisions.log is kept. */
+int ruru_confirm_clean(struct ruru_ws *ws, struct ruru_confirm_removed **removed,
+		       struct ruru_error *err);
 /* One problem `ruru verify` found.  Strings owned by the report. */
 struct ruru_verify_problem {
 	char *file;    /* the file it is in, relative to the root */

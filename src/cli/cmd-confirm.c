@@ -579,19 +579,21 @@ static int cmd_clean(struct cli_ctx *ctx, struct cli_args *a)
 {
 	(void)a;
 	struct ruru_ws *ws = cli_ws(ctx);
-	json_t *gone = NULL;
+	struct ruru_confirm_removed *gone = NULL;
 	int rc = 0;
 	if (!ws || ruru_confirm_clean(ws, &gone, &ctx->err) < 0) {
 		rc = cli_fail(ctx);
 	} else if (ctx->json) {
-		if (!cli_print_json(ctx, json_pack("{s:O}", "removed", gone)))
+		if (!cli_print_json(ctx, ruru_confirm_removed_json(gone)))
 			rc = cli_fail(ctx);
 	} else {
-		size_t i;
-		json_t *v;
-		json_array_foreach(gone, i, v) put_line(json_string_value(v));
+		struct ruru_buf out = RURU_BUF_INIT;
+		ruru_confirm_removed_text(gone, &out);
+		if (!cli_write(ctx, out.ptr, out.len))
+			rc = cli_fail(ctx);
+		ruru_buf_release(&out);
 	}
-	json_decref(gone);
+	ruru_confirm_removed_free(gone);
 	ruru_ws_free(ws);
 	return rc;
 }

@@ -1080,6 +1080,10 @@ PY
 	[ "$(printf '%s\n' "$output" | sort)" = "$(printf '%s\n' "$r" "$w" | sort)" ]
 	[ ! -e "$w" ] && [ ! -e "$(sidecar "$w")" ] && [ ! -e "$r" ]
 	[ -e "$k" ] && [ -e "$q" ] && [ -e .ruru/temp/decisions.log ]
+	run "$RURU" confirm clean
+	[ "$output" = "Nothing to remove." ]
+	run "$RURU" --json confirm clean
+	[[ "$output" == *'"removed":[]'* ]]
 }
 
 @test "CONFIRM artifacts are addressed by every unambiguous form" {

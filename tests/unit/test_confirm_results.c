@@ -274,6 +274,30 @@ static void verify_report_json_and_text(void **state)
 	ruru_buf_release(&b);
 }
 
+static void removed_json_and_text(void **state)
+{
+	(void)state;
+	struct ruru_confirm_removed *r = calloc(1, sizeof(*r));
+	r->n = 2;
+	r->artifacts = calloc(2, sizeof(char *));
+	r->artifacts[0] = dup(".ruru/temp/CONFIRM-a.md");
+	r->artifacts[1] = dup(".ruru/temp/CONFIRM-\u202eb.md");
+	json_t *o = ruru_confirm_removed_json(r);
+	assert_int_equal(json_array_size(json_object_get(o, "removed")), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(o, "removed"), 0)),
+			    ".ruru/temp/CONFIRM-a.md");
+	json_decref(o);
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_confirm_removed_text(r, &b);
+	assert_string_equal(b.ptr, ".ruru/temp/CONFIRM-a.md\n.ruru/temp/CONFIRM-\\u202eb.md\n");
+	ruru_confirm_removed_free(r);
+	struct ruru_confirm_removed none = { 0 };
+	ruru_buf_reset(&b);
+	ruru_confirm_removed_text(&none, &b);
+	assert_string_equal(b.ptr, "Nothing to remove.\n");
+	ruru_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +307,7 @@ int main(void)
 		cmocka_unit_test(search_hits_json),
 		cmocka_unit_test(search_hits_text),
 		cmocka_unit_test(verify_report_json_and_text),
+		cmocka_unit_test(removed_json_and_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -246,3 +246,31 @@ void ruru_verify_report_text(const struct ruru_verify_report *r, struct ruru_buf
 			      r->n == 1 ? "problem" : "problems", r->errors,
 			      r->errors == 1 ? "an error" : "errors");
 }
+
+void ruru_confirm_removed_free(struct ruru_confirm_removed *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		free(r->artifacts[i]);
+	free(r->artifacts);
+	free(r);
+}
+
+json_t *ruru_confirm_removed_json(const struct ruru_confirm_removed *r)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < r->n; i++)
+		json_array_append_new(a, ruru_json_text(r->artifacts[i], strlen(r->artifacts[i])));
+	return json_pack("{s:o}", "removed", a);
+}
+
+void ruru_confirm_removed_text(const struct ruru_confirm_removed *r, struct ruru_buf *out)
+{
+	if (!r->n)
+		ruru_buf_addstr(out, "Nothing to remove.\n");
+	for (size_t i = 0; i < r->n; i++) {
+		field(out, r->artifacts[i], "?");
+		ruru_buf_addch(out, '\n');
+	}
+}
