@@ -1019,11 +1019,23 @@ struct ruru_confirm_sign {
  * being sign->opts->config_dir (RURU_EUSAGE when there is none).
  * sign->key: a public or private key file (NULL: git's user.signingkey,
  * else ssh-agent's first key); sign->identity as for signing.  *report
- * gets {config, allowed_signers, identity, key_type, added} (caller
- * decrefs).
+ * (NULL on failure) says what was done.
  */
-int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign, json_t **report,
-			      struct ruru_error *err);
+struct ruru_signing_report {
+	char *config;          /* the user's config.toml, now requiring signatures */
+	char *allowed_signers; /* the user's allowed_signers file */
+	char *identity;        /* the signer, as allowed_signers names it */
+	char *key_type;        /* the key's type ("ssh-ed25519", ...) */
+	bool added;            /* the key was added (false: it was there already) */
+};
+void ruru_signing_report_free(struct ruru_signing_report *r);
+/* {config, allowed_signers, identity, key_type, added} (caller decrefs). */
+struct json_t *ruru_signing_report_json(const struct ruru_signing_report *r);
+/* "signed decisions required; FILE now allows (already allowed) the TYPE
+ * key of IDENTITY (CONFIG)" and a newline, escaped; appended to *out. */
+void ruru_signing_report_text(const struct ruru_signing_report *r, struct ruru_buf *out);
+int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign,
+			      struct ruru_signing_report **report, struct ruru_error *err);
 /* ruru_confirm_decide, signed when `sign` is not NULL.  Front ends a
  * person answers through sign; the MCP server, which an agent drives,
  * does not (a signature stands for the person, not for the agent). */

@@ -1425,6 +1425,12 @@ PY
 	run "$RURU" init --signing --key keys/alice.pub --as alice@example.org
 	[[ "$output" == *"already allowed"* ]]
 	cmp s1 "$XDG_CONFIG_HOME/ruru/allowed_signers"
+	run --separate-stderr "$RURU" --json init --signing --key keys/alice.pub --as alice@example.org
+	python3 -c '
+import json, sys; s = json.loads(sys.argv[1])["signing"]
+assert s["identity"] == "alice@example.org" and s["key_type"] == "ssh-ed25519" and s["added"] is False, s
+assert s["config"].endswith("/ruru/config.toml") and s["allowed_signers"].endswith("/ruru/allowed_signers"), s
+assert sorted(s) == ["added", "allowed_signers", "config", "identity", "key_type"], s' "$output"
 	run "$RURU" init --key keys/alice
 	[ "$status" -eq 2 ]
 	# the user's key may live anywhere, outside the workspace too

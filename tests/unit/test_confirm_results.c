@@ -298,6 +298,33 @@ static void removed_json_and_text(void **state)
 	ruru_buf_release(&b);
 }
 
+static void signing_report_json_and_text(void **state)
+{
+	(void)state;
+	struct ruru_signing_report *r = calloc(1, sizeof(*r));
+	r->config = dup("/home/a/.config/ruru/config.toml");
+	r->allowed_signers = dup("/home/a/.config/ruru/allowed_signers");
+	r->identity = dup("alice@example.org");
+	r->key_type = dup("ssh-ed25519");
+	r->added = true;
+	json_t *o = ruru_signing_report_json(r);
+	assert_int_equal(json_object_size(o), 5);
+	assert_string_equal(js(o, "identity"), "alice@example.org");
+	assert_true(json_is_true(json_object_get(o, "added")));
+	json_decref(o);
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_signing_report_text(r, &b);
+	assert_string_equal(b.ptr, "signed decisions required; /home/a/.config/ruru/allowed_signers now "
+				   "allows the ssh-ed25519 key of alice@example.org "
+				   "(/home/a/.config/ruru/config.toml)\n");
+	r->added = false;
+	ruru_buf_reset(&b);
+	ruru_signing_report_text(r, &b);
+	assert_non_null(strstr(b.ptr, " already allowed the ssh-ed25519 key of "));
+	ruru_buf_release(&b);
+	ruru_signing_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +335,7 @@ int main(void)
 		cmocka_unit_test(search_hits_text),
 		cmocka_unit_test(verify_report_json_and_text),
 		cmocka_unit_test(removed_json_and_text),
+		cmocka_unit_test(signing_report_json_and_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

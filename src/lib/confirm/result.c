@@ -274,3 +274,35 @@ void ruru_confirm_removed_text(const struct ruru_confirm_removed *r, struct ruru
 		ruru_buf_addch(out, '\n');
 	}
 }
+
+void ruru_signing_report_free(struct ruru_signing_report *r)
+{
+	if (!r)
+		return;
+	free(r->config);
+	free(r->allowed_signers);
+	free(r->identity);
+	free(r->key_type);
+	free(r);
+}
+
+json_t *ruru_signing_report_json(const struct ruru_signing_report *r)
+{
+	return json_pack("{s:o, s:o, s:o, s:o, s:b}", "config", ruru_json_text(r->config, strlen(r->config)),
+			 "allowed_signers", ruru_json_text(r->allowed_signers, strlen(r->allowed_signers)),
+			 "identity", ruru_json_text(r->identity, strlen(r->identity)), "key_type",
+			 ruru_json_text(r->key_type, strlen(r->key_type)), "added", r->added);
+}
+
+void ruru_signing_report_text(const struct ruru_signing_report *r, struct ruru_buf *out)
+{
+	ruru_buf_addstr(out, "signed decisions required; ");
+	field(out, r->allowed_signers, "?");
+	ruru_buf_addstr(out, r->added ? " now allows the " : " already allowed the ");
+	field(out, r->key_type, "?");
+	ruru_buf_addstr(out, " key of ");
+	field(out, r->identity, "?");
+	ruru_buf_addstr(out, " (");
+	field(out, r->config, "?");
+	ruru_buf_addstr(out, ")\n");
+}
