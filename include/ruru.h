@@ -1513,9 +1513,7 @@ int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err);
  * the one ruru writes (other args, env, cwd, another command) is left as
  * it is and refused with RURU_ECONFLICT naming what differs (and the env
  * keys that change how a program is loaded); RURU_HOSTS_FORCE replaces it
- * whole.  *report (may be NULL, caller frees) gets
- * {hosts, dry_run, remove, files: [{path, action}], notes: [...]}, action
- * one of created, updated, removed, unchanged.
+ * whole.  *report (may be NULL; NULL on failure) says what was done.
  */
 /* RURU_HOSTS_CAPTURE: also the hooks that run `ruru capture --hook HOST`
  * (claude, codex, gemini); with RURU_HOSTS_REMOVE, take those alone out. */
@@ -1525,8 +1523,36 @@ enum {
 	RURU_HOSTS_CAPTURE = 4,
 	RURU_HOSTS_FORCE = 8,
 };
-int ruru_hosts_init(const char *dir, const char *hosts, unsigned flags, json_t **report,
-		    struct ruru_buf *diff, struct ruru_error *err);
+/* One file of a host's configuration that ruru_hosts_init() planned. */
+struct ruru_hosts_file {
+	char *path;         /* relative to the folder */
+	const char *action; /* "created", "updated", "removed" or "unchanged" (static) */
+};
+/* What ruru_hosts_init() did (caller frees with ruru_hosts_report_free).
+ * Strings owned. */
+struct ruru_hosts_report {
+	char **hosts;       /* the hosts chosen, by name */
+	size_t nhosts;
+	bool dry_run, remove;
+	struct ruru_hosts_file *files;
+	size_t nfiles;
+	char **notes;       /* what the user should know (an entry replaced, a hook left) */
+	size_t nnotes;
+	/* RURU_HOSTS_DRY_RUN: a unified diff of every change, `diff_len`
+	 * bytes ("" when nothing would change); NULL otherwise. */
+	char *diff;
+	size_t diff_len;
+};
+void ruru_hosts_report_free(struct ruru_hosts_report *r);
+/* {hosts, dry_run, remove, files: [{path, action}], notes: [...], diff
+ * (dry run only)} (caller decrefs). */
+struct json_t *ruru_hosts_report_json(const struct ruru_hosts_report *r);
+/* A dry run: the diff (its lines kept, escaped); otherwise "ACTION PATH"
+ * for each file that changed; then "note: NOTE" for each note.  Appended
+ * to *out. */
+void ruru_hosts_report_text(const struct ruru_hosts_report *r, struct ruru_buf *out);
+int ruru_hosts_init(const char *dir, const char *hosts, unsigned flags,
+		    struct ruru_hosts_report **report, struct ruru_error *err);
 /* The instructions block for `host` (NULL: for any host), appended to
  * *out.  RURU_EUSAGE for an unknown host. */
 int ruru_host_instructions(const char *host, struct ruru_buf *out, struct ruru_error *err);

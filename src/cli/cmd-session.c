@@ -66,7 +66,7 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 	bool existed = access(dotruru.ptr, F_OK) == 0;
 	ruru_buf_release(&dotruru);
 	unsigned hflags = RURU_HOSTS_DRY_RUN | (force ? RURU_HOSTS_FORCE : 0);
-	if (host && ruru_hosts_init(dir, host, hflags, NULL, NULL, &ctx->err) < 0)
+	if (host && ruru_hosts_init(dir, host, hflags, NULL, &ctx->err) < 0)
 		return ctx->err.code == RURU_EUSAGE ? cli_usage_error(ctx, "%s", ctx->err.msg)
 						    : cli_fail(ctx);
 	if ((git && ruru_ws_git_check(dir, &ctx->err) < 0) ||

@@ -325,6 +325,46 @@ static void signing_report_json_and_text(void **state)
 	ruru_signing_report_free(r);
 }
 
+static void hosts_report_json_and_text(void **state)
+{
+	(void)state;
+	struct ruru_hosts_report *r = calloc(1, sizeof(*r));
+	r->nhosts = 1;
+	r->hosts = calloc(1, sizeof(char *));
+	r->hosts[0] = dup("claude");
+	r->nfiles = 2;
+	r->files = calloc(2, sizeof(*r->files));
+	r->files[0] = (struct ruru_hosts_file){ dup(".mcp.json"), "created" };
+	r->files[1] = (struct ruru_hosts_file){ dup("CLAUDE.md"), "unchanged" };
+	r->nnotes = 1;
+	r->notes = calloc(1, sizeof(char *));
+	r->notes[0] = dup("restart the host\x1b[2J");
+	json_t *o = ruru_hosts_report_json(r);
+	assert_int_equal(json_object_size(o), 5); /* no diff: not a dry run */
+	assert_string_equal(json_string_value(json_array_get(json_object_get(o, "hosts"), 0)), "claude");
+	json_t *f = json_array_get(json_object_get(o, "files"), 1);
+	assert_string_equal(js(f, "path"), "CLAUDE.md");
+	assert_string_equal(js(f, "action"), "unchanged");
+	assert_true(json_is_false(json_object_get(o, "dry_run")));
+	json_decref(o);
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_hosts_report_text(r, &b);
+	assert_string_equal(b.ptr, "created .mcp.json\nnote: restart the host\\x1b[2J\n");
+	/* a dry run shows its diff instead */
+	r->dry_run = true;
+	r->diff = dup("--- a/.mcp.json\n+++ b/.mcp.json\n+\x1b]0;x\a\n");
+	r->diff_len = strlen(r->diff);
+	o = ruru_hosts_report_json(r);
+	assert_string_equal(js(o, "diff"), r->diff);
+	json_decref(o);
+	ruru_buf_reset(&b);
+	ruru_hosts_report_text(r, &b);
+	assert_string_equal(b.ptr, "--- a/.mcp.json\n+++ b/.mcp.json\n+\\x1b]0;x\\x07\n"
+				   "note: restart the host\\x1b[2J\n");
+	ruru_buf_release(&b);
+	ruru_hosts_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +376,7 @@ int main(void)
 		cmocka_unit_test(verify_report_json_and_text),
 		cmocka_unit_test(removed_json_and_text),
 		cmocka_unit_test(signing_report_json_and_text),
+		cmocka_unit_test(hosts_report_json_and_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
