@@ -1150,16 +1150,53 @@ void ruru_verify_report_text(const struct ruru_verify_report *r, struct ruru_buf
  */
 struct ruru_verify_report *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids,
 					       size_t nids, struct ruru_error *err);
+/* A run of lines a change added: start_line..end_line, 1-based, inclusive. */
+struct ruru_trace_range {
+	int64_t start_line, end_line;
+};
+/* What an Agent Trace record (v0.1.0) says of one applied proposal.
+ * Strings owned. */
+struct ruru_trace_record {
+	char id[37];          /* a name-based UUID: the same proposal, the same ID */
+	time_t timestamp;     /* when it was applied (else proposed) */
+	char *target;         /* the file changed, relative to the root */
+	struct ruru_trace_range *ranges; /* the lines the change added */
+	size_t nranges;
+	char *session;        /* the conversation: ruru://sessions/SESSION */
+	char *artifact;       /* the CONFIRM file, relative to the root */
+	char *artifact_in_session; /* ... relative to the session folder (its `related` URL) */
+	char payload_sha256[65];
+	char *decided_by;     /* "user" or "coordinator" (NULL: not recorded) */
+	bool skipped;         /* decision "skipped" (by the coordinator), else "approved" */
+	char *commit;         /* the commit `apply --commit` made (NULL: none found) */
+};
+/* What ruru_confirm_agent_trace() gives (caller frees with
+ * ruru_agent_trace_free). */
+struct ruru_agent_trace {
+	struct ruru_trace_record *records; /* in the order of the proposals */
+	size_t n;
+};
+void ruru_agent_trace_free(struct ruru_agent_trace *t);
+/* One record in Agent Trace's JSON form: {version, id, timestamp, tool:
+ * {name, version}, files: [{path, conversations: [{url, contributor:
+ * {type: "ai"}, ranges: [{start_line, end_line}], related: [{type:
+ * "ruru-confirm", url}]}]}], vcs: {type: "git", revision} (when
+ * committed), metadata: {ruru: {session, artifact, payload_sha256,
+ * decision, decided_by}}} (caller decrefs). */
+struct json_t *ruru_trace_record_json(const struct ruru_trace_record *r);
+/* {records: [ruru_trace_record_json() of each]} (caller decrefs). */
+struct json_t *ruru_agent_trace_json(const struct ruru_agent_trace *t);
+/* JSON Lines: each record compact on a line of its own; appended to *out. */
+void ruru_agent_trace_text(const struct ruru_agent_trace *t, struct ruru_buf *out);
 /*
  * `ruru export --agent-trace` (doc/design.md §16): one Agent Trace record
- * (v0.1.0) per applied proposal of the sessions `ids` (none: all): the
- * target, the line ranges the change added (recorded at apply), the
- * session as the conversation (ruru://sessions/ID, the artifact in
- * `related`), the commit `apply --commit` made.  A JSON array (caller
- * decrefs); NULL with err set for an unknown session.
+ * per applied proposal of the sessions `ids` (none: all): the target, the
+ * line ranges the change added (recorded at apply), the session as the
+ * conversation, the commit `apply --commit` made.  NULL with err set for
+ * an unknown session.
  */
-json_t *ruru_confirm_agent_trace(struct ruru_ws *ws, const char *const *ids, size_t nids,
-				 struct ruru_error *err);
+struct ruru_agent_trace *ruru_confirm_agent_trace(struct ruru_ws *ws, const char *const *ids,
+						  size_t nids, struct ruru_error *err);
 /* Proposals: what ruru_confirm_list() gives (caller frees with
  * ruru_confirm_list_free). */
 struct ruru_confirm_list {

@@ -638,27 +638,25 @@ static int cmd_export(struct cli_ctx *ctx, struct cli_args *a)
 		return cli_export_sessions(ctx, a, cli_set(a, EXPORT_MD), cli_val(a, EXPORT_HTML),
 					   cli_set(a, EXPORT_NO_REDACT));
 	struct ruru_ws *ws = cli_ws(ctx);
-	json_t *r = ws ? ruru_confirm_agent_trace(ws, (const char *const *)a->argv, (size_t)a->argc,
-						  &ctx->err)
-		       : NULL;
+	struct ruru_agent_trace *r =
+		ws ? ruru_confirm_agent_trace(ws, (const char *const *)a->argv, (size_t)a->argc,
+					      &ctx->err)
+		   : NULL;
 	ruru_ws_free(ws);
 	if (!r)
 		return cli_fail(ctx);
 	int rc = 0;
 	if (ctx->json) {
-		if (!cli_print_json(ctx, json_pack("{s:O}", "records", r)))
+		if (!cli_print_json(ctx, ruru_agent_trace_json(r)))
 			rc = cli_fail(ctx);
 	} else {
-		size_t i;
-		json_t *v;
-		json_array_foreach(r, i, v) {
-			char *line = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
-			if (!line || printf("%s\n", line) < 0)
-				rc = cli_fail(ctx);
-			free(line);
-		}
+		struct ruru_buf out = RURU_BUF_INIT;
+		ruru_agent_trace_text(r, &out);
+		if (!cli_write(ctx, out.ptr, out.len))
+			rc = cli_fail(ctx);
+		ruru_buf_release(&out);
 	}
-	json_decref(r);
+	ruru_agent_trace_free(r);
 	return rc;
 }
 

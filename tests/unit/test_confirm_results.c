@@ -365,6 +365,59 @@ static void hosts_report_json_and_text(void **state)
 	ruru_hosts_report_free(r);
 }
 
+static void agent_trace_json_and_text(void **state)
+{
+	(void)state;
+	struct ruru_agent_trace *t = calloc(1, sizeof(*t));
+	t->n = 1;
+	t->records = calloc(1, sizeof(*t->records));
+	struct ruru_trace_record *r = &t->records[0];
+	strcpy(r->id, "0f1e2d3c-4b5a-8968-8776-655443322110");
+	r->timestamp = 1795490120;
+	r->target = dup("src/a.c");
+	r->nranges = 2;
+	r->ranges = calloc(2, sizeof(*r->ranges));
+	r->ranges[0] = (struct ruru_trace_range){ 3, 5 };
+	r->ranges[1] = (struct ruru_trace_range){ 9, 9 };
+	r->session = dup("S-1");
+	r->artifact = dup(".ruru/sessions/S-1/artifacts/CONFIRM-a.md");
+	r->artifact_in_session = dup("artifacts/CONFIRM-a.md");
+	memset(r->payload_sha256, 'a', 64);
+	r->decided_by = dup("coordinator");
+	r->skipped = true;
+	json_t *o = ruru_agent_trace_json(t);
+	json_t *rec = json_array_get(json_object_get(o, "records"), 0);
+	assert_string_equal(js(rec, "version"), "0.1.0");
+	assert_string_equal(js(rec, "timestamp"), "2026-11-24T03:15:20Z");
+	assert_null(json_object_get(rec, "vcs")); /* not committed */
+	json_t *conv = json_array_get(json_object_get(json_array_get(json_object_get(rec, "files"), 0),
+						      "conversations"), 0);
+	assert_string_equal(js(conv, "url"), "ruru://sessions/S-1");
+	json_t *rg = json_array_get(json_object_get(conv, "ranges"), 1);
+	assert_int_equal(json_integer_value(json_object_get(rg, "start_line")), 9);
+	assert_string_equal(js(json_array_get(json_object_get(conv, "related"), 0), "url"),
+			    "ruru://sessions/S-1/artifacts/CONFIRM-a.md");
+	json_t *meta = json_object_get(json_object_get(rec, "metadata"), "ruru");
+	assert_string_equal(js(meta, "decision"), "skipped");
+	json_decref(o);
+	r->commit = dup("0123456789012345678901234567890123456789");
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_agent_trace_text(t, &b);
+	/* JSON Lines: one compact record, the same as the converter's */
+	assert_int_equal(b.ptr[b.len - 1], '\n');
+	assert_null(memchr(b.ptr, '\n', b.len - 1));
+	json_error_t je;
+	json_t *back = json_loadb(b.ptr, b.len, 0, &je);
+	assert_non_null(back);
+	rec = ruru_trace_record_json(r);
+	assert_true(json_equal(back, rec));
+	assert_string_equal(js(json_object_get(back, "vcs"), "revision"), r->commit);
+	json_decref(rec);
+	json_decref(back);
+	ruru_buf_release(&b);
+	ruru_agent_trace_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +430,7 @@ int main(void)
 		cmocka_unit_test(removed_json_and_text),
 		cmocka_unit_test(signing_report_json_and_text),
 		cmocka_unit_test(hosts_report_json_and_text),
+		cmocka_unit_test(agent_trace_json_and_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
