@@ -26,6 +26,10 @@
 
 #include <jansson.h>
 
+/* Results are typed structs; each has a converter to the JSON that
+ * `--json` and MCP print (jansson's json_t, which is struct json_t). */
+struct json_t;
+
 /* The version: numbers to compare at compile time
  * (#if RURU_VERSION_NUMBER >= 100), a string to show; ruru_version_number()
  * and ruru_version() say which library a program was linked with. */

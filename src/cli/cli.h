@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "ruru.h"
 
 #define CLI_MAX_OPTS 16

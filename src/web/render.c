@@ -11,6 +11,8 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 
+#include <jansson.h>
+
 #include "web/render.h"
 #include "banned.h"
 

@@ -37,6 +37,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "entry.h"
 #include "logtx.h"
 #include "text.h"

@@ -57,6 +57,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "hosts.h"
 #include "jsonedit.h"
 #include "logtx.h"
