@@ -963,6 +963,10 @@ int ruru_confirm_load(struct ruru_ws *ws, const char *artifact, struct ruru_conf
  * Appends to *out. */
 int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct ruru_buf *out,
 		      struct ruru_error *err);
+/* ruru_confirm_load, then ruru_confirm_diff into out->diff: the proposal
+ * as confirm show and MCP confirm_show give it. */
+int ruru_confirm_show(struct ruru_ws *ws, const char *artifact, struct ruru_confirm *out,
+		      struct ruru_error *err);
 
 enum ruru_confirm_decision {
 	RURU_DECIDE_APPROVE = 0, /* the user said yes        → approved */

@@ -157,25 +157,11 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct ruru_ws *ws = cli_ws(ctx);
 	struct ruru_confirm c = { 0 };
-	struct ruru_buf diff = RURU_BUF_INIT;
 	int rc = 0;
-	if (!ws || ruru_confirm_load(ws, a->argv[0], &c, &ctx->err) < 0 ||
-	    ruru_confirm_diff(ws, &c, &diff, &ctx->err) < 0) {
+	if (!ws || ruru_confirm_show(ws, a->argv[0], &c, &ctx->err) < 0)
 		rc = cli_fail(ctx);
-	} else {
-		c.diff_len = diff.len;
-		c.diff = ruru_buf_detach(&diff, NULL);
-		if (ctx->json) {
-			rc = print_confirm(ctx, &c, NULL);
-		} else {
-			struct ruru_buf shown = RURU_BUF_INIT;
-			ruru_confirm_text(&c, &shown);
-			if (!cli_write(ctx, shown.ptr ? shown.ptr : "", shown.len))
-				rc = cli_fail(ctx);
-			ruru_buf_release(&shown);
-		}
-	}
-	ruru_buf_release(&diff);
+	else
+		CLI_PRINT_RESULT(ctx, rc, confirm, &c);
 	ruru_confirm_release(&c);
 	ruru_ws_free(ws);
 	return rc;
@@ -540,15 +526,8 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 	int rc = 0;
 	if (!list) {
 		rc = cli_fail(ctx);
-	} else if (ctx->json) {
-		if (!cli_print_json(ctx, ruru_confirm_list_json(list)))
-			rc = cli_fail(ctx);
 	} else {
-		struct ruru_buf out = RURU_BUF_INIT;
-		ruru_confirm_list_text(list, &out);
-		if (!cli_write(ctx, out.ptr, out.len))
-			rc = cli_fail(ctx);
-		ruru_buf_release(&out);
+		CLI_PRINT_RESULT(ctx, rc, confirm_list, list);
 	}
 	ruru_confirm_list_free(list);
 	ruru_ws_free(ws);
@@ -583,15 +562,8 @@ static int cmd_clean(struct cli_ctx *ctx, struct cli_args *a)
 	int rc = 0;
 	if (!ws || ruru_confirm_clean(ws, &gone, &ctx->err) < 0) {
 		rc = cli_fail(ctx);
-	} else if (ctx->json) {
-		if (!cli_print_json(ctx, ruru_confirm_removed_json(gone)))
-			rc = cli_fail(ctx);
 	} else {
-		struct ruru_buf out = RURU_BUF_INIT;
-		ruru_confirm_removed_text(gone, &out);
-		if (!cli_write(ctx, out.ptr, out.len))
-			rc = cli_fail(ctx);
-		ruru_buf_release(&out);
+		CLI_PRINT_RESULT(ctx, rc, confirm_removed, gone);
 	}
 	ruru_confirm_removed_free(gone);
 	ruru_ws_free(ws);
@@ -612,16 +584,7 @@ static int cmd_verify(struct cli_ctx *ctx, struct cli_args *a)
 	if (!r)
 		return cli_fail(ctx);
 	int rc = r->errors ? RURU_EINVALID : 0;
-	if (ctx->json) {
-		if (!cli_print_json(ctx, ruru_verify_report_json(r)))
-			rc = cli_fail(ctx);
-	} else {
-		struct ruru_buf out = RURU_BUF_INIT;
-		ruru_verify_report_text(r, &out);
-		if (!cli_write(ctx, out.ptr, out.len))
-			rc = cli_fail(ctx);
-		ruru_buf_release(&out);
-	}
+	CLI_PRINT_RESULT(ctx, rc, verify_report, r);
 	ruru_verify_report_free(r);
 	return rc;
 }
@@ -646,16 +609,7 @@ static int cmd_export(struct cli_ctx *ctx, struct cli_args *a)
 	if (!r)
 		return cli_fail(ctx);
 	int rc = 0;
-	if (ctx->json) {
-		if (!cli_print_json(ctx, ruru_agent_trace_json(r)))
-			rc = cli_fail(ctx);
-	} else {
-		struct ruru_buf out = RURU_BUF_INIT;
-		ruru_agent_trace_text(r, &out);
-		if (!cli_write(ctx, out.ptr, out.len))
-			rc = cli_fail(ctx);
-		ruru_buf_release(&out);
-	}
+	CLI_PRINT_RESULT(ctx, rc, agent_trace, r);
 	ruru_agent_trace_free(r);
 	return rc;
 }

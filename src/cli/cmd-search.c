@@ -99,16 +99,7 @@ static int search_run(struct cli_ctx *ctx, struct cli_args *a, struct ruru_buf *
 	if (!hits)
 		return cli_fail(ctx);
 	int rc = 0;
-	if (ctx->json) {
-		if (!cli_print_json(ctx, ruru_search_hits_json(hits)))
-			rc = cli_fail(ctx);
-	} else {
-		struct ruru_buf out = RURU_BUF_INIT;
-		ruru_search_hits_text(hits, &out);
-		if (!cli_write(ctx, out.ptr, out.len))
-			rc = cli_fail(ctx);
-		ruru_buf_release(&out);
-	}
+	CLI_PRINT_RESULT(ctx, rc, search_hits, hits);
 	ruru_search_hits_free(hits);
 	return rc;
 }

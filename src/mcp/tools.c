@@ -124,6 +124,17 @@ static void add_problem(struct ruru_buf *b, const json_t *p)
 	ruru_buf_addch(b, '\n');
 }
 
+/* Return a typed result `r` (struct ruru_X) as a tool does: its one text
+ * (ruru_X_text, the CLI's too) into env->text, its JSON returned, `r`
+ * freed. */
+#define MCP_RETURN_RESULT(env, X, r)                         \
+	do {                                                 \
+		ruru_##X##_text((r), &(env)->text);          \
+		json_t *json_ = ruru_##X##_json(r);          \
+		ruru_##X##_free(r);                          \
+		return json_;                                \
+	} while (0)
+
 /* The session a call acts on: its `session` argument, the server's -s,
  * then ROOCOM_SESSION_ID and the active session (the library). */
 static char *session_of(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -873,10 +884,7 @@ static json_t *t_confirm_list(struct mcp_env *env, json_t *args, struct ruru_err
 	free(id);
 	if (!list)
 		return NULL;
-	ruru_confirm_list_text(list, &env->text);
-	json_t *r = ruru_confirm_list_json(list);
-	ruru_confirm_list_free(list);
-	return r;
+	MCP_RETURN_RESULT(env, confirm_list, list);
 }
 
 static json_t *t_session_check(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -927,16 +935,8 @@ static void x_session_check(const json_t *r, struct ruru_buf *b)
 static json_t *t_confirm_show(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	struct ruru_confirm c;
-	struct ruru_buf diff = RURU_BUF_INIT;
-	if (ruru_confirm_load(env->ws, arg_str(args, "artifact"), &c, err) < 0)
+	if (ruru_confirm_show(env->ws, arg_str(args, "artifact"), &c, err) < 0)
 		return NULL;
-	if (ruru_confirm_diff(env->ws, &c, &diff, err) < 0) {
-		ruru_confirm_release(&c);
-		ruru_buf_release(&diff);
-		return NULL;
-	}
-	c.diff_len = diff.len;
-	c.diff = ruru_buf_detach(&diff, NULL);
 	ruru_confirm_text(&c, &env->text);
 	return confirm_result(&c);
 }
@@ -974,10 +974,7 @@ static json_t *t_confirm_verify(struct mcp_env *env, json_t *args, struct ruru_e
 	free(v);
 	if (!r)
 		return NULL;
-	ruru_verify_report_text(r, &env->text);
-	json_t *o = ruru_verify_report_json(r);
-	ruru_verify_report_free(r);
-	return o;
+	MCP_RETURN_RESULT(env, verify_report, r);
 }
 
 /* ------------------------------------------------ search */
@@ -1022,10 +1019,7 @@ static json_t *t_session_search(struct mcp_env *env, json_t *args, struct ruru_e
 	struct ruru_search_hits *hits = ruru_search(env->ws, &o, err);
 	if (!hits)
 		return NULL;
-	ruru_search_hits_text(hits, &env->text);
-	json_t *r = ruru_search_hits_json(hits);
-	ruru_search_hits_free(hits);
-	return r;
+	MCP_RETURN_RESULT(env, search_hits, hits);
 }
 
 /* ------------------------------------------- V7: typed artifacts, tasks */

@@ -344,6 +344,21 @@ int ruru_confirm_load(struct ruru_ws *ws, const char *artifact, struct ruru_conf
 	return rc;
 }
 
+int ruru_confirm_show(struct ruru_ws *ws, const char *artifact, struct ruru_confirm *out,
+		      struct ruru_error *err)
+{
+	struct ruru_buf diff = RURU_BUF_INIT;
+	if (ruru_confirm_load(ws, artifact, out, err) < 0)
+		return -1;
+	if (ruru_confirm_diff(ws, out, &diff, err) < 0) {
+		ruru_confirm_release(out);
+		ruru_buf_release(&diff);
+		return -1;
+	}
+	out->diff = ruru_buf_detach(&diff, &out->diff_len);
+	return 0;
+}
+
 /* Append the proposals found in one folder (root-relative `rel`). */
 /* `want` RURU_CONFIRM_UNKNOWN: every proposal; `unadopted`: CONFIRM files
  * without a sidecar too (with `only_unadopted`, just those). */
