@@ -183,6 +183,9 @@ int ruru_text_check(const char *what, const char *text, size_t len, unsigned fla
 		    struct ruru_error *err);
 /* True when `text` is NULL, empty or only blanks and line breaks. */
 bool ruru_text_blank(const char *text, size_t len);
+/* The value of a hexadecimal digit (either case), or -1: the one reader of
+ * hex digits (TOML escapes, the web view's %-decoding). */
+int ruru_hex_digit(int c);
 /* Append `text` with what a terminal would obey made visible: control
  * characters as \n, \r, \t, \xNN (so ESC is \x1b), C1, U+2028/9 and the
  * bidi controls (U+061C, U+200E/F, U+202A-E, U+2066-9) as \uNNNN, bytes
@@ -195,6 +198,10 @@ void ruru_text_escape(struct ruru_buf *out, const char *text, size_t len);
 /* The same, but the ASCII characters in `keep` (e.g. "\t") are left as they
  * are. */
 void ruru_text_escape_keep(struct ruru_buf *out, const char *text, size_t len, const char *keep);
+/* The one-line form of a field for a terminal, a digest or prime: `text`
+ * (a C string; `none` when NULL, NULL meaning nothing) through
+ * ruru_text_escape whole, so it never starts a new line. */
+void ruru_text_field(struct ruru_buf *out, const char *text, const char *none);
 /* A JSON string of text read from a file (NULL: JSON null): bytes that are
  * not UTF-8 become U+FFFD, so a hand-made or hostile log never makes a
  * value go missing from JSON. */
@@ -204,8 +211,10 @@ json_t *ruru_json_text(const char *text, size_t len);
 
 /*
  * A child process run from an argv, never through a shell (git's
- * run-command): fill argv (argv[0] is looked up in PATH), env (NULL: the
- * current environment) and what the child's stdin, stdout and stderr are;
+ * run-command): fill argv (argv[0] is looked up in PATH), env (NULL: an
+ * empty environment; the library passes what struct ruru_options's `env`
+ * gives it, never the process's own) and what the child's stdin, stdout
+ * and stderr are;
  * ruru_child_start(); write to `in` / read from `out` when they are pipes;
  * ruru_child_finish().  The pipe ends are close-on-exec.
  */
@@ -234,15 +243,17 @@ int ruru_child_capture(struct ruru_child *c, struct ruru_buf *out, struct ruru_e
 
 /* `git config --get KEY` (the user's and the current repository's
  * configuration), trimmed: a malloc'd string the caller frees, or NULL when
- * it is unset, spans lines, or git cannot be run. */
-char *ruru_git_config(const char *key);
+ * it is unset, spans lines, or git cannot be run.  git runs in `opts`'s
+ * environment (NULL: an empty one, so only the system's configuration). */
+struct ruru_options;
+char *ruru_git_config(const struct ruru_options *opts, const char *key);
 /* Who the user is, one rule for every front end and the library: git's
  * user.email (RURU_IDENTITY_EMAIL: a signer as allowed_signers names it),
  * or "user.name <user.email>" (RURU_IDENTITY_NAME_EMAIL: an approver),
  * either alone when only one is set, else the login name from the password
  * database.  A malloc'd string, or NULL when there is none at all. */
 enum ruru_identity { RURU_IDENTITY_EMAIL, RURU_IDENTITY_NAME_EMAIL };
-char *ruru_user_identity(enum ruru_identity form);
+char *ruru_user_identity(const struct ruru_options *opts, enum ruru_identity form);
 
 /* ---------------------------------------------------------- front matter */
 
@@ -398,6 +409,73 @@ const char *ruru_field_help(enum ruru_field f);
 /* The vocabulary a field's values come from; RURU_VOCAB_COUNT when free. */
 enum ruru_vocab ruru_field_vocab(enum ruru_field f);
 
+/*
+ * Verbs and their arguments.  Each operation the front ends offer (a CLI
+ * command, an MCP tool) is a verb, and its arguments are listed once, as
+ * rows of one table (src/lib/base/verbs.c): the name, the type, the
+ * vocabulary, whether it is required or one of a pair, and what it means.
+ * The CLI's options and --help and the MCP tools' input schemas and
+ * argument checks are all generated from these rows, so an argument
+ * cannot exist in one front end with another type or other words than in
+ * the other.  What only one front end shows (a short option letter, a
+ * metavariable, an MCP toolset) stays in that front end's table.
+ */
+enum ruru_arg_type {
+	RURU_ARG_STRING = 0, /* text */
+	RURU_ARG_INTEGER,    /* a whole number, 0 or more */
+	RURU_ARG_BOOLEAN,    /* a flag: true or false */
+	RURU_ARG_STRINGS,    /* a list of strings (the CLI: a repeatable option) */
+	RURU_ARG_WORD,       /* one word of `vocab`, or of `words` when that is set */
+	RURU_ARG_OBJECT,     /* a JSON object (MCP only) */
+};
+/* How the CLI takes an argument. */
+enum ruru_arg_cli {
+	RURU_ARG_CLI_OPTION = 0, /* an option, --cli_name (or --name) */
+	RURU_ARG_CLI_OPERAND,    /* an operand of the command */
+	RURU_ARG_CLI_SESSION,    /* the global -s/--session, or the command's ID operand */
+	RURU_ARG_CLI_COMMAND,    /* said by the command's name (`ruru pause`: status paused) */
+	RURU_ARG_CLI_NONE,       /* the CLI has no such argument */
+};
+struct ruru_arg {
+	/* The MCP tool's argument, and the name the library gives an
+	 * argument at fault (ruru_error.arg). */
+	const char *name;
+	const char *cli_name; /* the CLI option's long name when not `name` ("tag" for "tags") */
+	enum ruru_arg_type type;
+	enum ruru_vocab vocab;    /* RURU_ARG_WORD without `words`: its vocabulary */
+	const char *const *words; /* RURU_ARG_WORD: the words when no vocabulary holds them */
+	const char *help;  /* what it means, as the CLI's --help says it */
+	const char *brief; /* the MCP description when it must be shorter; NULL: help */
+	bool required;
+	int one_of;        /* not 0: exactly one of the arguments of this group */
+	enum ruru_arg_cli cli;
+	bool no_mcp;       /* the MCP tool does not take it */
+	bool bytes;        /* a file's content: may hold U+0000 */
+	/* a file's path, which the CLI takes from the current folder and
+	 * MCP (whose client knows the workspace, not the server's folder)
+	 * from the workspace root */
+	bool path;
+	/* a RURU_ARG_WORD that MCP takes as any string (its words are left
+	 * out of the schema, which is sent to the model on every turn) */
+	bool mcp_any;
+};
+struct ruru_verb {
+	/* the CLI command ("confirm propose"), or what the commands that
+	 * share it have in common ("set-status" for pause, resume, ...) */
+	const char *name;
+	const char *tool; /* the MCP tool; NULL when there is none */
+	const struct ruru_arg *args; /* nargs rows, in the MCP schema's order */
+	size_t nargs;
+};
+/* The verb of that name, or of that MCP tool name; NULL when none. */
+const struct ruru_verb *ruru_verb_find(const char *name);
+/* Verb i of the table; NULL past the last. */
+const struct ruru_verb *ruru_verb_at(size_t i);
+/* The verb's argument `name` (not its CLI spelling); NULL when none. */
+const struct ruru_arg *ruru_verb_arg(const struct ruru_verb *v, const char *name);
+/* The argument's MCP description: `brief`, else `help`. */
+const char *ruru_arg_brief(const struct ruru_arg *a);
+
 /* Outcomes of a result (success, failure) or a confirm-response (approved,
  * rejected). */
 enum ruru_outcome {
@@ -472,6 +550,11 @@ struct ruru_log_input {
 	 * the session (yet); logged either way, with a word from the front
 	 * end. */
 	bool *artifact_missing;
+	/* Out, when not NULL: set by ruru_session_log to the line of the
+	 * entry that already records this event (a host's hook logged it,
+	 * see `ruru capture`), and then nothing was written; 0 when the
+	 * entry was written. */
+	size_t *duplicate_of;
 };
 
 
@@ -505,6 +588,12 @@ struct ruru_options {
 	const char *home;	     /* $HOME */
 	const char *tmpdir;	     /* $TMPDIR */
 	const char *user;	     /* $USER */
+	/* The environment of the programs ruru runs (git, diff, patch,
+	 * ssh-keygen), "NAME=value" strings ending in NULL: the front end's
+	 * `environ`, or what it chooses; NULL: an empty environment.  The
+	 * library takes out what changes those programs' output (LC_ALL,
+	 * POSIXLY_CORRECT, patch's backup settings) and adds its own. */
+	char *const *env;
 };
 /* ruru_ws_open() with options (NULL: none set).  An invalid
  * lock_timeout_ms is RURU_EUSAGE. */
@@ -858,6 +947,17 @@ struct ruru_confirm {
 	bool payload_intact;   /* the artifact still hashes to payload_sha256 */
 	bool target_unchanged; /* the target still hashes to target_sha256 */
 	size_t payload_bytes;
+	/* An applied one (from its sidecar): what the apply wrote over.
+	 * applied_recorded false: not recorded (applied by an older ruru).
+	 * applied_from_sha256: the target's sha256 just before the apply
+	 * ("" when it did not exist; the result's own hash when the target
+	 * already held the result).  applied_diff: ruru's `diff -u` of that
+	 * content against the result, as the apply computed it (NULL when not
+	 * kept: the target already held the result, or the diff was longer
+	 * than RURU_APPLIED_DIFF_MAX bytes). */
+	bool applied_recorded;
+	char applied_from_sha256[65];
+	char *applied_diff;
 	/* propose only: an earlier proposal still pending with the same
 	 * target and the same result (NULL: none); the new one is made all
 	 * the same. */
@@ -868,11 +968,14 @@ struct ruru_confirm {
 	char *diff;
 	size_t diff_len;
 };
+#define RURU_APPLIED_DIFF_MAX (256u * 1024) /* longest applied diff a sidecar keeps */
 void ruru_confirm_release(struct ruru_confirm *c);
 /* {artifact, sidecar, session, target, kind, status, payload_sha256,
  *  target_sha256, result_sha256, nonce, created, decided_by, rationale, decided_at, delegated_to,
  *  task, applied_at, forced, already_applied, decision_record, payload_intact,
- *  target_unchanged, payload_bytes, duplicate_of (when set), diff (when set)}
+ *  target_unchanged, payload_bytes, applied_from_sha256 (null unless recorded),
+ *  duplicate_of (when set), diff and diff_shows ("applied" for an applied
+ *  proposal's recorded change, else "proposed"; when diff is set)}
  * (caller decrefs).  A CONFIRM file without a sidecar (sidecar NULL, as
  * ruru_confirm_list gives it) is {artifact, session, status: "unadopted",
  * target: null}. */
@@ -886,7 +989,9 @@ struct json_t *ruru_confirm_json(const struct ruru_confirm *c);
  * confirm approve --expect and MCP confirm_decide's `shown` take
  * (payload_sha256, result_sha256, target_sha256), the decision record;
  * then, when c->diff is set, a blank line and the diff (its lines kept),
- * or a line saying there is no difference.
+ * or a line saying there is no difference; an applied proposal's diff is
+ * the change its apply recorded, under a line that says so (or says why
+ * none was kept).
  */
 void ruru_confirm_text(const struct ruru_confirm *c, struct ruru_buf *out);
 /* One line for a proposal in a list: artifact, status, target, then
@@ -960,7 +1065,9 @@ int ruru_confirm_load(struct ruru_ws *ws, const char *artifact, struct ruru_conf
  * diff writes — never the agent's diff text.  The bytes it reads must
  * still be those `c` (from ruru_confirm_load) describes: a payload or
  * result that changed since is RURU_ECONFLICT ("show it again").
- * Appends to *out. */
+ * An applied proposal's change is the one its apply recorded
+ * (c->applied_diff; nothing when none was kept), whatever the target
+ * holds now.  Appends to *out. */
 int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct ruru_buf *out,
 		      struct ruru_error *err);
 /* ruru_confirm_load, then ruru_confirm_diff into out->diff: the proposal
@@ -1503,8 +1610,7 @@ int ruru_toml_edit_array_remove(struct ruru_buf *out, const char *src, size_t le
  *    the result keeps OURS's line endings.
  *
  * Returns 0 when merged cleanly; 1 on a conflict, with `out` holding the
- * merge with git-style markers (<<<<<<< ours / ======= / >>>>>>> theirs)
- * around what could not be merged and `err` saying why (RURU_ECONFLICT: a
+ * merge with git-style markers ( * around what could not be merged and `err` saying why (RURU_ECONFLICT: a
  * value changed differently on both sides; RURU_EINVALID: a side is not a
  * session log or its TOML is invalid, so the whole differing region is
  * marked); -1 on a bad argument.  Never guesses.
@@ -1533,10 +1639,12 @@ int ruru_merge_files(const char *base, const char *ours, const char *theirs,
  */
 /* Whether `dir` (NULL: the current directory) is inside a git work tree:
  * 0, or -1 with RURU_ENOTFOUND; changes nothing (`init --git` checks it
- * before it makes anything, so that it makes all or nothing). */
-int ruru_ws_git_check(const char *dir, struct ruru_error *err);
+ * before it makes anything, so that it makes all or nothing).  Both run
+ * git in `opts`'s environment (may be NULL: an empty one). */
+int ruru_ws_git_check(const char *dir, const struct ruru_options *opts, struct ruru_error *err);
 #define RURU_GITATTRIBUTES_LINE ".ruru/sessions/**" "/session_log.md merge=ruru"
-int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err);
+int ruru_ws_init_git(const char *dir, const struct ruru_options *opts, bool *changed,
+		     struct ruru_error *err);
 
 /* ----------------------------------------------------------- agent hosts */
 
@@ -1551,14 +1659,16 @@ int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err);
  * TOML are edited in place (other keys byte for byte), Markdown gets the
  * block between "<!-- ruru:begin -->" and "<!-- ruru:end -->"; running
  * again changes nothing.  Each file is written atomically; when one
- * fails, those already written are put back.  RURU_HOSTS_DRY_RUN writes nothing and appends a
- * unified diff of every change to *diff (may be NULL); RURU_HOSTS_REMOVE
+ * fails, those already written are put back.  RURU_HOSTS_DRY_RUN writes nothing and puts a
+ * unified diff of every change in the report; RURU_HOSTS_REMOVE
  * takes ruru's entries out again (files and folders ruru's entries alone
  * made are removed).  An existing server entry named "ruru" that is not
  * the one ruru writes (other args, env, cwd, another command) is left as
  * it is and refused with RURU_ECONFLICT naming what differs (and the env
  * keys that change how a program is loaded); RURU_HOSTS_FORCE replaces it
  * whole.  *report (may be NULL; NULL on failure) says what was done.
+ * `opts` (may be NULL) gives the dry run's diff(1) its environment and
+ * scratch folder.
  */
 /* RURU_HOSTS_CAPTURE: also the hooks that run `ruru capture --hook HOST`
  * (claude, codex, gemini); with RURU_HOSTS_REMOVE, take those alone out. */
@@ -1596,8 +1706,8 @@ struct json_t *ruru_hosts_report_json(const struct ruru_hosts_report *r);
  * for each file that changed; then "note: NOTE" for each note.  Appended
  * to *out. */
 void ruru_hosts_report_text(const struct ruru_hosts_report *r, struct ruru_buf *out);
-int ruru_hosts_init(const char *dir, const char *hosts, unsigned flags,
-		    struct ruru_hosts_report **report, struct ruru_error *err);
+int ruru_hosts_init(const char *dir, const struct ruru_options *opts, const char *hosts,
+		    unsigned flags, struct ruru_hosts_report **report, struct ruru_error *err);
 /* The instructions block for `host` (NULL: for any host), appended to
  * *out.  RURU_EUSAGE for an unknown host. */
 int ruru_host_instructions(const char *host, struct ruru_buf *out, struct ruru_error *err);

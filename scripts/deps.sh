@@ -11,7 +11,7 @@ set -eu
 set_for() {
 	case "$1" in
 	build) echo "gcc make pkg-config libc6-dev libjansson-dev nettle-dev zlib1g-dev patch diffutils libsqlite3-dev openssh-client libcmark-gfm-dev libcmark-gfm-extensions-dev libmicrohttpd-dev" ;;
-	check) echo "$(set_for build) libcmocka-dev bats python3 util-linux tmux jq python3-markdown-it python3-yaml cmark-gfm git tidy valgrind chromium" ;;
+	check) echo "$(set_for build) libcmocka-dev bats python3 util-linux tmux jq python3-markdown-it python3-yaml cmark-gfm git tidy valgrind chromium fonts-noto-color-emoji" ;;
 	bench) echo "$(set_for build) hyperfine libtomlplusplus-dev g++ python3 time valgrind ripgrep strace" ;;
 	all)   echo "$(set_for check) $(set_for bench) clang libclang-rt-14-dev valgrind" ;;
 	*)     echo "usage: scripts/deps.sh [build|check|bench|all]" >&2; exit 2 ;;

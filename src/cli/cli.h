@@ -18,25 +18,38 @@
 
 #define CLI_MAX_OPTS 16
 
+/*
+ * An option.  A command with options is a library verb (cli_cmd.verb), and
+ * each row of its table names the verb's argument it is (`.row`) and adds
+ * only how the CLI shows it: the short letter and the metavariable (none
+ * for a flag).  Its long name, help, requiredness, alternatives,
+ * repeatability and words come from the verb's row (struct ruru_arg), so
+ * they are written once for both front ends; main.c fills the fields
+ * below in before the command's options are parsed or shown.  A command
+ * that fixes part of the verb (`confirm skip` fixes the decision) may
+ * spell an option its own way (.name), say more about it (.help) and
+ * require it (.required); an option may be repeated (.multi) where the
+ * verb takes one value.
+ */
 struct cli_opt {
-	const char *name;  /* long name, without "--" */
+	/* What a command's table gives. */
+	const char *row;   /* the verb's argument (ruru_verb_arg) */
 	char short_name;   /* 0 when none */
 	const char *arg;   /* metavariable; NULL for a flag */
-	const char *help;
 	bool multi;        /* may be repeated; values collected in order */
-	const char *lib_arg; /* the library's name for it when not `name` (errors) */
-	/* how help shows it.  A required option is
-	 * printed without brackets; options with the same non-zero `choice`
-	 * are alternatives of which one is required: (--a X | --b Y). */
-	bool required;
+	bool quiet_words;  /* the metavariable names the words: help does not list them */
+	const char *name;  /* long name, without "--" (from the row unless given) */
+	const char *help;  /* (from the row unless given) */
+	bool required;     /* printed without brackets (the row's, or given) */
+	/* Filled in from the verb's row (main.c). */
+	const char *lib_arg; /* the library's name for it (errors name it so) */
+	/* options with the same non-zero `choice` are alternatives of which
+	 * one is required: (--a X | --b Y) */
 	int choice;
-	/* the value is a word of a library vocabulary, which help
-	 * lists (set with CLI_WORDS(RURU_VOCAB_...)), so the list is written
-	 * once, in the library. */
+	/* the value is a word of a library vocabulary, which help lists */
 	bool words;
 	enum ruru_vocab vocab;
 };
-#define CLI_WORDS(v) .words = true, .vocab = (v)
 
 struct cli_args {
 	int argc;          /* positional arguments */
@@ -61,6 +74,7 @@ struct cli_ctx {
 struct cli_cmd {
 	const char *group;   /* "toml" for `ruru toml decode`; NULL for top level */
 	const char *name;
+	const char *verb;    /* the library verb (ruru_verb_find) whose arguments it takes */
 	const char *args;    /* positional synopsis, e.g. "[FILE]" */
 	const char *summary;
 	const struct cli_opt *opts; /* nopts rows; set both with CLI_OPTS() */
@@ -102,7 +116,7 @@ const char *const *cli_all(const struct cli_args *a, int opt, size_t *n);
  * when it was not given, true and *out set when it parses, false after a
  * usage error that names the option. */
 bool cli_size(struct cli_ctx *ctx, const struct cli_args *a, int opt, size_t *out);
-/* Usage error for a value of option `opt` (a CLI_WORDS one) that is not a
+/* Usage error for a value of option `opt` (one with words) that is not a
  * word of its vocabulary: `--OPT is one of a, b, c, not "VAL"`. */
 int cli_bad_word(struct cli_ctx *ctx, int opt, const char *val);
 

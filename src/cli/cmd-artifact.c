@@ -254,40 +254,34 @@ static int cmd_task_list(struct cli_ctx *ctx, struct cli_args *a)
 }
 
 static const struct cli_opt add_opts[ADD_NOPTS] = {
-	[ADD_NAME] = { .name = "name", .arg = "NAME", .help = "name under artifacts/ (subfolders allowed)" },
-	[ADD_FORCE] = { .name = "force", .help = "replace an existing artifact of that name" },
-	[ADD_DESCRIPTION] = { .name = "description", .arg = "TEXT",
-			      .help = "what the artifact is (in the log entry)" },
+	[ADD_NAME] = { .row = "name", .arg = "NAME" },
+	[ADD_FORCE] = { .row = "force" },
+	[ADD_DESCRIPTION] = { .row = "description", .arg = "TEXT" },
 	/* V7 typed artifacts */
-	[ADD_TYPE] = { .name = "type", .arg = "TYPE", .help = "a typed V7 artifact of TYPE",
-		       CLI_WORDS(RURU_VOCAB_ARTIFACT_TYPE) },
-	[ADD_TITLE] = { .name = "title", .arg = "TEXT",
-			.help = "title of a typed artifact (its name and heading)" },
-	[ADD_TASK] = { .name = "task", .arg = "TASK-ID", .help = "related_task_id of a typed artifact" },
-	[ADD_TAG] = { .name = "tag", .arg = "T", .help = "tag of a typed artifact (repeatable)",
-		      .multi = true },
+	[ADD_TYPE] = { .row = "type", .arg = "TYPE" },
+	[ADD_TITLE] = { .row = "title", .arg = "TEXT" },
+	[ADD_TASK] = { .row = "task", .arg = "TASK-ID" },
+	[ADD_TAG] = { .row = "tags", .arg = "T" },
 };
 static const struct cli_opt list_opts[LIST_NOPTS] = {
-	[LIST_TYPE] = { .name = "type", .arg = "TYPE", .help = "only typed artifacts of this type",
-			CLI_WORDS(RURU_VOCAB_ARTIFACT_TYPE) },
+	[LIST_TYPE] = { .row = "type", .arg = "TYPE" },
 };
 
 static const struct cli_opt tlist_opts[TLIST_NOPTS] = {
-	[TLIST_ALL] = { .name = "all", .help = "every task file of the workspace, session or not, "
-					      "in progress first and done last" },
+	[TLIST_ALL] = { .row = "all" },
 };
 
 const struct cli_cmd cli_cmds_artifact[] = {
-	{ .group = "artifact", .name = "add", .args = "[FILE|-]", CLI_OPTS(add_opts),
+	{ .group = "artifact", .name = "add", .verb = "artifact add", .args = "[FILE|-]", CLI_OPTS(add_opts),
 	  .summary = "store a file (or, with --type, a typed V7 note) in the session's artifacts; "
 		     "prints its path in the session",
 	  .min_args = 0, .max_args = 1, .run = cmd_artifact_add },
-	{ .group = "artifact", .name = "list", .summary = "list the session's artifacts",
+	{ .group = "artifact", .name = "list", .verb = "artifact list", .summary = "list the session's artifacts",
 	  CLI_OPTS(list_opts), .max_args = 0, .run = cmd_artifact_list },
-	{ .group = "task", .name = "link", .args = "TASK-ID",
+	{ .group = "task", .name = "link", .verb = "task link", .args = "TASK-ID",
 	  .summary = "link an MDTM task to the session (related_tasks)", .min_args = 1,
 	  .max_args = 1, .run = cmd_task_link },
-	{ .group = "task", .name = "list",
+	{ .group = "task", .name = "list", .verb = "task list",
 	  .summary = "list the session's tasks (linked, or naming the session) with their MDTM "
 		     "status, marking those an open item holds; --all: every task file, as a board",
 	  CLI_OPTS(tlist_opts), .max_args = 0, .run = cmd_task_list },

@@ -119,13 +119,11 @@ static int cmd_import(struct cli_ctx *ctx, struct cli_args *a)
 }
 
 static const struct cli_opt capture_opts[CAPTURE_NOPTS] = {
-	[CAPTURE_HOOK] = { .name = "hook", .arg = "HOST",
-			   .help = "the host whose hook runs it (claude, codex, gemini); reads the "
-				   "hook's JSON on stdin" },
+	[CAPTURE_HOOK] = { .row = "hook", .arg = "HOST" },
 };
 
 const struct cli_cmd cli_cmds_capture[] = {
-	{ .name = "capture",
+	{ .name = "capture", .verb = "capture",
 	  .summary = "log what a host's hook saw (prompt, subagent, compaction, end) to the active "
 		     "session; prints nothing (gemini: {}), exits 0",
 	  CLI_OPTS(capture_opts), .max_args = 0, .run = cmd_capture },

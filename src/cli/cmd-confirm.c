@@ -50,7 +50,7 @@ static int print_confirm(struct cli_ctx *ctx, const struct ruru_confirm *c, json
 static int field(FILE *f, const char *s)
 {
 	struct ruru_buf b = RURU_BUF_INIT;
-	ruru_text_escape(&b, s ? s : "", s ? strlen(s) : 0);
+	ruru_text_field(&b, s, NULL);
 	int rc = fputs(b.ptr ? b.ptr : "", f);
 	ruru_buf_release(&b);
 	return rc;
@@ -615,54 +615,31 @@ static int cmd_export(struct cli_ctx *ctx, struct cli_args *a)
 }
 
 static const struct cli_opt export_opts[EXPORT_NOPTS] = {
-	[EXPORT_AGENT_TRACE] = { .name = "agent-trace",
-				 .help = "one Agent Trace record (JSON) per applied confirmation" },
+	[EXPORT_AGENT_TRACE] = { .row = "agent-trace" },
 	/* sessions for people (cmd-export.c) */
-	[EXPORT_MD] = { .name = "md",
-			.help = "one session (ID, else the active one) as one Markdown document" },
-	[EXPORT_HTML] = { .name = "html", .arg = "DIR",
-			  .help = "the sessions (IDs, else all) as a static site in DIR" },
-	[EXPORT_NO_REDACT] = { .name = "no-redact",
-			       .help = "keep secrets (every export redacts them by default)" },
+	[EXPORT_MD] = { .row = "md" },
+	[EXPORT_HTML] = { .row = "html", .arg = "DIR" },
+	[EXPORT_NO_REDACT] = { .row = "no-redact" },
 };
 
 /* ---------------------------------------------------------------- table */
 
 static const struct cli_opt propose_opts[PROPOSE_NOPTS] = {
-	[PROPOSE_TARGET] = { .name = "target", .arg = "PATH",
-			     .help = "the file the edit is for (relative to the current folder)",
-			     .required = true },
-	[PROPOSE_CONTENT] = { .name = "content", .arg = "FILE|-",
-			      .help = "the target's complete new content, byte for byte", .choice = 1 },
-	[PROPOSE_DIFF] = { .name = "diff", .arg = "FILE|-",
-			   .help = "exactly one unified diff of the target (must apply cleanly now)",
-			   .choice = 1 },
-	[PROPOSE_SUPERSEDES] = { .name = "supersedes", .arg = "ARTIFACT",
-				 .help = "an earlier proposal this one replaces (it is withdrawn)" },
+	[PROPOSE_TARGET] = { .row = "target", .arg = "PATH" },
+	[PROPOSE_CONTENT] = { .row = "content", .arg = "FILE|-" },
+	[PROPOSE_DIFF] = { .row = "diff", .arg = "FILE|-" },
+	[PROPOSE_SUPERSEDES] = { .row = "supersedes", .arg = "ARTIFACT" },
 };
 static const struct cli_opt adopt_opts[ADOPT_NOPTS] = {
-	[ADOPT_TARGET] = { .name = "target", .arg = "PATH",
-			   .help = "the file the hand-made proposal is for", .required = true },
-	[ADOPT_KIND] = { .name = "kind", .arg = "content|diff",
-			 .help = "what the artifact holds (default content)" },
+	[ADOPT_TARGET] = { .row = "target", .arg = "PATH" },
+	[ADOPT_KIND] = { .row = "kind", .arg = "content|diff" },
 };
 /* One row each, shared by the tables below. */
-#define REASON_ROW { .name = "reason", .arg = "TEXT", .help = "why (recorded in the sidecar and the log)" }
+#define REASON_ROW { .row = "reason", .arg = "TEXT" }
 #define SIGN_ROWS                                                                                  \
-	[DECIDE_SIGN] = { .name = "sign",                                                          \
-			  .help = "sign the decision with your SSH key (ssh-keygen -Y sign)" },    \
-	[DECIDE_KEY] = { .name = "key", .arg = "FILE",                                             \
-			 .help = "the signing key: a private key, or a public key held by "        \
-				 "ssh-agent (implies --sign)" },                                   \
-	[DECIDE_AS] = { .name = "as", .arg = "IDENTITY",                                           \
-			.help = "the signer as allowed_signers names it (default: git user.email; " \
-				"implies --sign)" }
-#define EXPECT_ROW                                                                                 \
-	[DECIDE_EXPECT] = { .name = "expect", .arg = "HASH|KEY=VALUE", .multi = true,              \
-			    .lib_arg = "expect",                                                   \
-			    .help = "refuse (exit 5) unless the proposal is still what was shown: "  \
-				    "HASH is its payload_sha256; KEY is payload_sha256, "          \
-				    "result_sha256, target_sha256 or target_path" }
+	[DECIDE_SIGN] = { .row = "sign" }, [DECIDE_KEY] = { .row = "key", .arg = "FILE" },         \
+	[DECIDE_AS] = { .row = "as", .arg = "IDENTITY" }
+#define EXPECT_ROW [DECIDE_EXPECT] = { .row = "expect", .arg = "HASH|KEY=VALUE" }
 static const struct cli_opt ask_opts[DECIDE_EXPECT] = {
 	[DECIDE_WHY] = REASON_ROW,
 	SIGN_ROWS,
@@ -672,10 +649,12 @@ static const struct cli_opt decide_opts[DECIDE_NOPTS] = {
 	SIGN_ROWS,
 	EXPECT_ROW,
 };
+/* skip fixes the decision, which makes a reason required: the CLI calls
+ * it the rationale. */
 static const struct cli_opt skip_opts[DECIDE_NOPTS] = {
-	[DECIDE_WHY] = { .name = "rationale", .arg = "TEXT",
+	[DECIDE_WHY] = { .row = "reason", .name = "rationale", .arg = "TEXT",
 			 .help = "why the edit is routine, simple and low-risk (required)",
-			 .required = true, .lib_arg = "reason" },
+			 .required = true },
 	SIGN_ROWS,
 	EXPECT_ROW,
 };
@@ -683,62 +662,59 @@ static const struct cli_opt withdraw_opts[WITHDRAW_NOPTS] = {
 	[WITHDRAW_REASON] = REASON_ROW,
 };
 static const struct cli_opt delegate_opts[DELEGATE_NOPTS] = {
-	[DELEGATE_TO] = { .name = "to", .arg = "SLUG", .help = "the executor mode", .required = true },
-	[DELEGATE_TASK] = { .name = "task", .arg = "TASK-ID", .help = "the MDTM task of the delegation" },
+	[DELEGATE_TO] = { .row = "to", .arg = "SLUG" },
+	[DELEGATE_TASK] = { .row = "task", .arg = "TASK-ID" },
 };
 static const struct cli_opt apply_opts[APPLY_NOPTS] = {
-	[APPLY_FORCE] = { .name = "force",
-			  .help = "apply even though the target changed since the proposal (logged)" },
-	[APPLY_COMMIT] = { .name = "commit",
-			   .help = "then commit exactly the target with git, with Ruru-* trailers" },
-	[APPLY_MESSAGE] = { .name = "message", .arg = "TEXT", .help = "the commit message (with --commit)" },
+	[APPLY_FORCE] = { .row = "force" },
+	[APPLY_COMMIT] = { .row = "commit" },
+	[APPLY_MESSAGE] = { .row = "message", .arg = "TEXT" },
 };
 static const struct cli_opt list_opts[LIST_NOPTS] = {
-	[LIST_STATUS] = { .name = "status", .arg = "STATUS", .help = "only proposals with this status",
-			  CLI_WORDS(RURU_VOCAB_CONFIRM_STATUS) },
+	[LIST_STATUS] = { .row = "status", .arg = "STATUS" },
 };
 
 const struct cli_cmd cli_cmds_confirm[] = {
-	{ .group = "confirm", .name = "propose", CLI_OPTS(propose_opts),
+	{ .group = "confirm", .name = "propose", .verb = "confirm propose", CLI_OPTS(propose_opts),
 	  .summary = "write a CONFIRM artifact for an edit; prints its path relative to the root",
 	  .max_args = 0, .run = cmd_propose },
-	{ .group = "confirm", .name = "adopt", .args = "ARTIFACT", CLI_OPTS(adopt_opts),
+	{ .group = "confirm", .name = "adopt", .verb = "confirm adopt", .args = "ARTIFACT", CLI_OPTS(adopt_opts),
 	  .summary = "take a hand-made CONFIRM file into the workflow (status pending)",
 	  .min_args = 1, .max_args = 1, .run = cmd_adopt },
-	{ .group = "confirm", .name = "show", .args = "ARTIFACT",
+	{ .group = "confirm", .name = "show", .verb = "confirm show", .args = "ARTIFACT",
 	  .summary = "target, status, decision and the diff against the current target",
 	  .min_args = 1, .max_args = 1, .run = cmd_show },
-	{ .group = "confirm", .name = "ask", .args = "ARTIFACT", CLI_OPTS(ask_opts),
+	{ .group = "confirm", .name = "ask", .verb = "confirm decide", .args = "ARTIFACT", CLI_OPTS(ask_opts),
 	  .summary = "show the diff on a terminal and ask the user to approve it (y/N)", .min_args = 1,
 	  .max_args = 1, .run = cmd_ask },
-	{ .group = "confirm", .name = "approve", .args = "ARTIFACT", CLI_OPTS(decide_opts),
+	{ .group = "confirm", .name = "approve", .verb = "confirm decide", .args = "ARTIFACT", CLI_OPTS(decide_opts),
 	  .summary = "record that the user approved the proposal", .min_args = 1, .max_args = 1,
 	  .run = cmd_approve },
-	{ .group = "confirm", .name = "reject", .args = "ARTIFACT", CLI_OPTS(decide_opts),
+	{ .group = "confirm", .name = "reject", .verb = "confirm decide", .args = "ARTIFACT", CLI_OPTS(decide_opts),
 	  .summary = "record that the user rejected the proposal", .min_args = 1, .max_args = 1,
 	  .run = cmd_reject },
-	{ .group = "confirm", .name = "skip", .args = "ARTIFACT", CLI_OPTS(skip_opts),
+	{ .group = "confirm", .name = "skip", .verb = "confirm decide", .args = "ARTIFACT", CLI_OPTS(skip_opts),
 	  .summary = "coordinator: skip confirmation of a low-risk edit, with a rationale",
 	  .min_args = 1, .max_args = 1, .run = cmd_skip },
-	{ .group = "confirm", .name = "delegate", .args = "ARTIFACT", CLI_OPTS(delegate_opts),
+	{ .group = "confirm", .name = "delegate", .verb = "confirm delegate", .args = "ARTIFACT", CLI_OPTS(delegate_opts),
 	  .summary = "print the executor's instruction and log the delegation", .min_args = 1,
 	  .max_args = 1, .run = cmd_delegate },
-	{ .group = "confirm", .name = "apply", .args = "ARTIFACT", CLI_OPTS(apply_opts),
+	{ .group = "confirm", .name = "apply", .verb = "confirm apply", .args = "ARTIFACT", CLI_OPTS(apply_opts),
 	  .summary = "write an approved proposal to its target (executor's step)", .min_args = 1,
 	  .max_args = 1, .run = cmd_apply },
-	{ .group = "confirm", .name = "withdraw", .args = "ARTIFACT", CLI_OPTS(withdraw_opts),
+	{ .group = "confirm", .name = "withdraw", .verb = "confirm withdraw", .args = "ARTIFACT", CLI_OPTS(withdraw_opts),
 	  .summary = "close a pending, approved or skipped proposal nobody will apply",
 	  .min_args = 1, .max_args = 1, .run = cmd_withdraw },
 	{ .group = "confirm", .name = "clean",
 	  .summary = "remove the withdrawn, rejected and applied proposals of .ruru/temp/",
 	  .max_args = 0, .run = cmd_clean },
-	{ .group = "confirm", .name = "list", CLI_OPTS(list_opts),
+	{ .group = "confirm", .name = "list", .verb = "confirm list", CLI_OPTS(list_opts),
 	  .summary = "list the proposals of the active session and of .ruru/temp/",
 	  .max_args = 0, .run = cmd_list },
-	{ .name = "export", .args = "[ID...]", CLI_OPTS(export_opts),
+	{ .name = "export", .verb = "export", .args = "[ID...]", CLI_OPTS(export_opts),
 	  .summary = "export sessions as Markdown (--md), JSON (--json), a static site (--html DIR), or Agent Trace records (--agent-trace)",
 	  .min_args = 0, .max_args = -1, .run = cmd_export },
-	{ .name = "verify", .args = "[ID...]",
+	{ .name = "verify", .verb = "verify", .args = "[ID...]",
 	  .summary = "check every proposal's payload, decision records, signature and target",
 	  .max_args = -1, .run = cmd_verify },
 	{ 0 },

@@ -19,7 +19,7 @@ int cli_init_hosts(struct cli_ctx *ctx, const char *dir, const char *spec, bool 
 			 (force ? RURU_HOSTS_FORCE : 0) | (capture ? RURU_HOSTS_CAPTURE : 0);
 	struct ruru_hosts_report *r = NULL;
 	*report = NULL;
-	if (ruru_hosts_init(dir, spec, flags, &r, &ctx->err) < 0) {
+	if (ruru_hosts_init(dir, &ctx->opts, spec, flags, &r, &ctx->err) < 0) {
 		if (ctx->err.code == RURU_EUSAGE)
 			return cli_usage_error(ctx, "%s", ctx->err.msg);
 		return cli_fail(ctx);
@@ -110,23 +110,18 @@ static int cmd_instructions(struct cli_ctx *ctx, struct cli_args *a)
 }
 
 static const struct cli_opt prime_opts[PRIME_NOPTS] = {
-	[PRIME_MAX_CHARS] = { .name = "max-chars", .arg = "N",
-			      .help = "bound the digest to N bytes (default 2000)" },
-	[PRIME_HOOK] = { .name = "hook", .arg = "HOST",
-			 .help = "print it as HOST's hook expects (claude, codex, gemini); reads the hook's "
-				 "JSON on stdin" },
+	[PRIME_MAX_CHARS] = { .row = "max-chars", .arg = "N" },
+	[PRIME_HOOK] = { .row = "hook", .arg = "HOST" },
 };
 static const struct cli_opt instructions_opts[INSTRUCTIONS_NOPTS] = {
-	[INSTRUCTIONS_HOST] = { .name = "host", .arg = "HOST",
-				.help = "as written for HOST (claude, codex, gemini, cursor, cline, "
-					"kilo, zoo, roo)" },
+	[INSTRUCTIONS_HOST] = { .row = "host", .arg = "HOST" },
 };
 
 const struct cli_cmd cli_cmds_host[] = {
-	{ .name = "prime",
+	{ .name = "prime", .verb = "prime",
 	  .summary = "print the state of the work for a model's first turn (short digest)",
 	  CLI_OPTS(prime_opts), .max_args = 0, .run = cmd_prime },
-	{ .name = "instructions",
+	{ .name = "instructions", .verb = "instructions",
 	  .summary = "print the instructions block init --host writes (writes nothing)",
 	  CLI_OPTS(instructions_opts), .max_args = 0, .run = cmd_instructions },
 	{ 0 },

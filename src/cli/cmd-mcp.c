@@ -35,13 +35,11 @@ static int cmd_mcp(struct cli_ctx *ctx, struct cli_args *a)
 }
 
 static const struct cli_opt mcp_opts[MCP_NOPTS] = {
-	[MCP_TOOLSETS] = { .name = "toolsets", .arg = "SETS",
-			   .help = "tools offered: core (default), tasks, review, admin, or all; "
-				   "comma-separated (default: RURU_MCP_TOOLSETS, else core)" },
+	[MCP_TOOLSETS] = { .row = "toolsets", .arg = "SETS" },
 };
 
 const struct cli_cmd cli_cmds_mcp[] = {
-	{ .name = "mcp", .summary = "MCP server on stdin/stdout (tools, prompt, resources)",
+	{ .name = "mcp", .verb = "mcp", .summary = "MCP server on stdin/stdout (tools, prompt, resources)",
 	  CLI_OPTS(mcp_opts), .max_args = 0, .run = cmd_mcp },
 	{ 0 },
 };

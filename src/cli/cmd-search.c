@@ -171,34 +171,27 @@ static int cmd_reindex(struct cli_ctx *ctx, struct cli_args *a)
 }
 
 static const struct cli_opt reindex_opts[REINDEX_NOPTS] = {
-	[REINDEX_PRUNE] = { .name = "prune",
-			    .help = "instead, remove the indexes of workspaces that no longer exist" },
+	[REINDEX_PRUNE] = { .row = "prune" },
 };
 
 static const struct cli_opt search_opts[SEARCH_NOPTS] = {
-	[SEARCH_TYPE] = { .name = "type", .arg = "TYPE", .help = "only entries of this event type",
-			  CLI_WORDS(RURU_VOCAB_EVENT) },
-	[SEARCH_MODE] = { .name = "mode", .arg = "SLUG", .help = "only entries naming this mode" },
-	[SEARCH_TASK] = { .name = "task", .arg = "TASK-ID", .help = "only entries naming this task" },
-	[SEARCH_STATUS] = { .name = "status", .arg = "STATUS", .help = "only in sessions with this status",
-			    CLI_WORDS(RURU_VOCAB_STATUS) },
-	[SEARCH_TAG] = { .name = "tag", .arg = "TAG", .help = "only in sessions with this tag" },
-	[SEARCH_SINCE] = { .name = "since", .arg = "DATE",
-			   .help = "only hits at or after DATE (YYYY-MM-DD or a date-time)" },
-	[SEARCH_UNTIL] = { .name = "until", .arg = "DATE",
-			   .help = "only hits at or before DATE (a date: to its end)" },
-	[SEARCH_IN] = { .name = "in", .arg = "WHAT",
-			.help = "only entries, sessions or artifacts (repeatable)", .multi = true },
-	[SEARCH_LIMIT] = { .name = "limit", .short_name = 'n', .arg = "N",
-			   .help = "at most N hits (default 100; 0: all)" },
+	[SEARCH_TYPE] = { .row = "type", .arg = "TYPE" },
+	[SEARCH_MODE] = { .row = "mode", .arg = "SLUG" },
+	[SEARCH_TASK] = { .row = "task", .arg = "TASK-ID" },
+	[SEARCH_STATUS] = { .row = "status", .arg = "STATUS" },
+	[SEARCH_TAG] = { .row = "tag", .arg = "TAG" },
+	[SEARCH_SINCE] = { .row = "since", .arg = "DATE" },
+	[SEARCH_UNTIL] = { .row = "until", .arg = "DATE" },
+	[SEARCH_IN] = { .row = "in", .arg = "WHAT", .multi = true },
+	[SEARCH_LIMIT] = { .row = "limit", .short_name = 'n', .arg = "N" },
 };
 
 const struct cli_cmd cli_cmds_search[] = {
-	{ .name = "search", .args = "QUERY...",
+	{ .name = "search", .verb = "search", .args = "QUERY...",
 	  .summary = "full-text search of entries, sessions and artifacts, best first",
 	  CLI_OPTS(search_opts), .min_args = 1, .max_args = -1, .run = cmd_search,
 	  .free_operands = true },
-	{ .name = "reindex", .summary = "rebuild the search index from nothing; print what it holds",
+	{ .name = "reindex", .verb = "reindex", .summary = "rebuild the search index from nothing; print what it holds",
 	  CLI_OPTS(reindex_opts), .max_args = 0, .run = cmd_reindex },
 	{ 0 },
 };

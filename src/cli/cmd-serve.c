@@ -12,17 +12,14 @@
 #include "banned.h"
 
 static const struct cli_opt serve_opts[SERVE_NOPTS] = {
-	[SERVE_PORT] = { .name = "port", .arg = "N", .help = "TCP port (default 8737; 0: any free port)" },
-	[SERVE_BIND] = { .name = "bind", .arg = "ADDR",
-			 .help = "IP address to listen on (default 127.0.0.1; others warn)" },
-	[SERVE_OPEN] = { .name = "open", .help = "open the URL in a browser (xdg-open)" },
-	[SERVE_AS] = { .name = "as", .arg = "NAME",
-		       .help = "the approver recorded with decisions (default: git user.name "
-			       "<user.email>, else the login name)" },
+	[SERVE_PORT] = { .row = "port", .arg = "N" },
+	[SERVE_BIND] = { .row = "bind", .arg = "ADDR" },
+	[SERVE_OPEN] = { .row = "open" },
+	[SERVE_AS] = { .row = "as", .arg = "NAME" },
 };
 
 const struct cli_cmd cli_cmds_serve[] = {
-	{ .name = "serve", CLI_OPTS(serve_opts),
+	{ .name = "serve", .verb = "serve", CLI_OPTS(serve_opts),
 	  .summary = "serve sessions, artifacts, task board and confirmations to a browser (prints the URL)",
 	  .max_args = 0, .run = cli_web_serve },
 	{ 0 },

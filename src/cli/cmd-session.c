@@ -66,13 +66,13 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 	bool existed = access(dotruru.ptr, F_OK) == 0;
 	ruru_buf_release(&dotruru);
 	unsigned hflags = RURU_HOSTS_DRY_RUN | (force ? RURU_HOSTS_FORCE : 0);
-	if (host && ruru_hosts_init(dir, host, hflags, NULL, &ctx->err) < 0)
+	if (host && ruru_hosts_init(dir, &ctx->opts, host, hflags, NULL, &ctx->err) < 0)
 		return ctx->err.code == RURU_EUSAGE ? cli_usage_error(ctx, "%s", ctx->err.msg)
 						    : cli_fail(ctx);
-	if ((git && ruru_ws_git_check(dir, &ctx->err) < 0) ||
+	if ((git && ruru_ws_git_check(dir, &ctx->opts, &ctx->err) < 0) ||
 	    (cli_set(a, INIT_MCP) && ruru_ws_init_mcp(dir, &mcp, &ctx->err) < 0) ||
 	    ruru_ws_init(dir, &ctx->err) < 0 ||
-	    (git && ruru_ws_init_git(dir, &attrs, &ctx->err) < 0)) {
+	    (git && ruru_ws_init_git(dir, &ctx->opts, &attrs, &ctx->err) < 0)) {
 		free(mcp);
 		return cli_fail(ctx);
 	}
@@ -222,8 +222,10 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *type = cli_val(a, LOG_TYPE);
 	bool adr_missing = false, artifact_missing = false;
+	size_t duplicate_of = 0;
 	struct ruru_log_input e = { .type = RURU_EV_NOTE, .adr_missing = &adr_missing,
-				    .artifact_missing = &artifact_missing };
+				    .artifact_missing = &artifact_missing,
+				    .duplicate_of = &duplicate_of };
 	if (type) {
 		e.type = ruru_event_parse(type);
 		if (e.type == RURU_EV_UNKNOWN) {
@@ -269,10 +271,22 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 	} else if (!id || (spawn ? !(new_task = ruru_task_delegate(ws, id, &tn, &e, &ctx->err))
 				 : ruru_session_log(ws, id, &e, &ctx->err) < 0)) {
 		rc = cli_fail(ctx);
-	} else if (ctx->json ? !cli_print_json(ctx, json_pack("{s:s, s:s, s:s?}", "session", id, "type",
-							     ruru_event_name(e.type), "task", new_task))
+	} else if (ctx->json ? !cli_print_json(ctx, json_pack("{s:s, s:s, s:s?, s:o?}", "session", id,
+							     "type", ruru_event_name(e.type), "task",
+							     new_task, "duplicate_of",
+							     duplicate_of ? json_integer((json_int_t)duplicate_of)
+									  : NULL))
 			   : new_task && printf("%s\n", new_task) < 0) {
 		rc = cli_fail(ctx);
+	}
+	/* One event, one entry: say why nothing was written (and then no
+	 * word about what the entry would have named). */
+	if (rc == 0 && duplicate_of) {
+		fprintf(stderr, "ruru: entry not written: it repeats the entry at line %zu of the "
+				"log (the same event, logged by a host's hook)\n",
+			duplicate_of);
+		adr_missing = artifact_missing = false;
+		e.message_len = 0;
 	}
 	/* An ADR may be written after the decision it records: logged, with
 	 * a word when there is no such file (yet). */
@@ -731,117 +745,86 @@ static int cmd_check(struct cli_ctx *ctx, struct cli_args *a)
 /* ----------------------------------------------------------------- table */
 
 static const struct cli_opt check_opts[CHECK_NOPTS] = {
-	[CHECK_ERRORS_ONLY] = { .name = "errors-only",
-				.help = "report errors only, not warnings (drift ruru reads fine)" },
+	[CHECK_ERRORS_ONLY] = { .row = "errors-only" },
 };
 static const struct cli_opt init_opts[INIT_NOPTS] = {
-	[INIT_MCP] = { .name = "mcp", .help = "also register `ruru mcp` in .roo/mcp.json (Roo Code)" },
-	[INIT_GIT] = { .name = "git", .help = "also register the session-log merge driver with git" },
+	[INIT_MCP] = { .row = "mcp" },
+	[INIT_GIT] = { .row = "git" },
 	/* Agent hosts (cmd-host.c) */
-	[INIT_HOST] = { .name = "host", .arg = "HOST[,HOST...]",
-			.help = "wire ruru into agent hosts: claude, codex, gemini, cursor, cline, kilo, "
-				"zoo, roo, detect" },
-	[INIT_CAPTURE] = { .name = "capture",
-			   .help = "with --host: also the hooks that log prompts, subagents, compactions "
-				   "and the session's end (claude, codex, gemini); with --remove: take "
-				   "those alone out" },
-	[INIT_DRY_RUN] = { .name = "dry-run",
-			   .help = "with --host: print the changes as a diff, write nothing" },
-	[INIT_REMOVE] = { .name = "remove", .help = "with --host: take ruru's entries out again" },
-	[INIT_FORCE] = { .name = "force",
-			 .help = "with --host: replace a server entry named ruru that is not ruru's "
-				 "own, whole" },
+	[INIT_HOST] = { .row = "host", .arg = "HOST[,HOST...]" },
+	[INIT_CAPTURE] = { .row = "capture" },
+	[INIT_DRY_RUN] = { .row = "dry-run" },
+	[INIT_REMOVE] = { .row = "remove" },
+	[INIT_FORCE] = { .row = "force" },
 	/* Signed decisions (cmd-confirm.c) */
-	[INIT_SIGNING] = { .name = "signing", .help = "require signed decisions: your key into "
-						      "$XDG_CONFIG_HOME/ruru/allowed_signers" },
-	[INIT_KEY] = { .name = "key", .arg = "FILE", .help = "with --signing: your SSH key (default: "
-							     "git user.signingkey, ssh-agent)" },
-	[INIT_AS] = { .name = "as", .arg = "IDENTITY",
-		      .help = "with --signing: your signer identity (default: git user.email)" },
+	[INIT_SIGNING] = { .row = "signing" },
+	[INIT_KEY] = { .row = "key", .arg = "FILE" },
+	[INIT_AS] = { .row = "as", .arg = "IDENTITY" },
 };
 static const struct cli_opt new_opts[NEW_NOPTS] = {
-	[NEW_DESCRIPTION] = { .name = "description", .arg = "TEXT|-",
-			      .help = "the Goal section (\"-\": read stdin)" },
-	[NEW_COORDINATOR] = { .name = "coordinator", .arg = "SLUG",
-			      .help = "coordinating mode (default roo-commander)" },
-	[NEW_TAG] = { .name = "tag", .arg = "TAG", .help = "a keyword (repeatable)", .multi = true,
-		      .lib_arg = "tags" },
+	[NEW_DESCRIPTION] = { .row = "description", .arg = "TEXT|-" },
+	[NEW_COORDINATOR] = { .row = "coordinator", .arg = "SLUG" },
+	[NEW_TAG] = { .row = "tags", .arg = "TAG" },
 	/* V7 */
-	[NEW_SCAFFOLD] = { .name = "scaffold",
-			   .help = "create the twelve V7 artifact folders with READMEs" },
-	[NEW_FROM_SUMMARY] = { .name = "from-summary", .arg = "PATH",
-			       .help = "a SESSUM summary this session continues (source_summaries)" },
+	[NEW_SCAFFOLD] = { .row = "scaffold" },
+	[NEW_FROM_SUMMARY] = { .row = "from-summary", .arg = "PATH" },
 };
 static const struct cli_opt log_opts[LOG_NOPTS] = {
-	[LOG_TYPE] = { .name = "type", .short_name = 't', .arg = "TYPE",
-		       .help = "event type (default note)", CLI_WORDS(RURU_VOCAB_EVENT) },
+	[LOG_TYPE] = { .row = "type", .short_name = 't', .arg = "TYPE" },
 #define LOG_FIELD_OPT(u, l, meta, help_) \
-	[LOG_FIELD0 + RURU_FIELD_##u] = { .name = #l, .arg = meta, .help = help_ },
+	[LOG_FIELD0 + RURU_FIELD_##u] = { .row = #l, .arg = meta, .quiet_words = true },
 	RURU_ENTRY_FIELDS(LOG_FIELD_OPT)
 #undef LOG_FIELD_OPT
 	/* V7 */
-	[LOG_NEW_TASK] = { .name = "new-task",
-			   .help = "delegation: create its MDTM task first; prints the ID" },
-	[LOG_TITLE] = { .name = "title", .arg = "TEXT", .help = "title of the --new-task task" },
-	[LOG_TASK_TYPE] = { .name = "task-type", .arg = "TYPE",
-			    .help = "type of the --new-task task (default feature)",
-			    CLI_WORDS(RURU_VOCAB_TASK_TYPE) },
+	[LOG_NEW_TASK] = { .row = "new-task" },
+	[LOG_TITLE] = { .row = "title", .arg = "TEXT" },
+	[LOG_TASK_TYPE] = { .row = "task-type", .arg = "TYPE" },
 };
 static const struct cli_opt status_opts[STATUS_NOPTS] = {
-	[STATUS_REASON] = { .name = "reason", .arg = "TEXT", .help = "why (added to the session event)" },
+	[STATUS_REASON] = { .row = "reason", .arg = "TEXT" },
 };
 static const struct cli_opt list_opts[LIST_NOPTS] = {
-	[LIST_STATUS] = { .name = "status", .arg = "STATUS", .help = "only sessions with this status",
-			  CLI_WORDS(RURU_VOCAB_STATUS) },
-	[LIST_TAG] = { .name = "tag", .arg = "TAG", .help = "only sessions with this tag" },
+	[LIST_STATUS] = { .row = "status", .arg = "STATUS" },
+	[LIST_TAG] = { .row = "tag", .arg = "TAG" },
 	/* search */
-	[LIST_SINCE] = { .name = "since", .arg = "DATE",
-			 .help = "only sessions started at or after DATE (YYYY-MM-DD or a date-time)" },
-	[LIST_LIMIT] = { .name = "limit", .short_name = 'n', .arg = "N",
-			 .help = "only the N newest sessions" },
+	[LIST_SINCE] = { .row = "since", .arg = "DATE" },
+	[LIST_LIMIT] = { .row = "limit", .short_name = 'n', .arg = "N" },
 };
 static const struct cli_opt show_opts[SHOW_NOPTS] = {
-	[SHOW_ENTRIES] = { .name = "entries", .short_name = 'n', .arg = "N",
-			   .help = "only the last N entries" },
-	[SHOW_DIGEST] = { .name = "digest", .help = "print the continue digest instead; changes nothing" },
-	[SHOW_MAX_CHARS] = { .name = "max-chars", .arg = "N",
-			     .help = "at most N bytes of entries, or of the digest (default 8000; 0: "
-				     "no bound)" },
-	[SHOW_ENTRY] = { .name = "entry", .arg = "LINE",
-			 .help = "only the entry that starts on line LINE, whole" },
+	[SHOW_ENTRIES] = { .row = "entries", .short_name = 'n', .arg = "N" },
+	[SHOW_DIGEST] = { .row = "digest" },
+	[SHOW_MAX_CHARS] = { .row = "max-chars", .arg = "N" },
+	[SHOW_ENTRY] = { .row = "entry", .arg = "LINE" },
 };
 static const struct cli_opt continue_opts[CONTINUE_NOPTS] = {
-	[CONTINUE_MAX_CHARS] = { .name = "max-chars", .arg = "N",
-				 .help = "at most N bytes, oldest entries cut first (default 8000; 0: "
-					 "no bound)" },
-	[CONTINUE_REOPEN] = { .name = "reopen",
-			      .help = "reopen the named session when it is completed or failed" },
+	[CONTINUE_MAX_CHARS] = { .row = "max_chars", .arg = "N" },
+	[CONTINUE_REOPEN] = { .row = "reopen" },
 };
 
 const struct cli_cmd cli_cmds_session[] = {
-	{ .name = "init", .summary = "make .ruru/ here (or in --root)", CLI_OPTS(init_opts),
+	{ .name = "init", .verb = "init", .summary = "make .ruru/ here (or in --root)", CLI_OPTS(init_opts),
 	  .max_args = 0, .run = cmd_init },
-	{ .name = "new", .args = "[GOAL]", .summary = "start a session; prints its ID and makes it active",
+	{ .name = "new", .verb = "new", .args = "[GOAL]", .summary = "start a session; prints its ID and makes it active",
 	  CLI_OPTS(new_opts), .max_args = 1, .run = cmd_new, .free_operands = true },
-	{ .name = "log", .args = "MESSAGE|-", .summary = "log an event to the active session",
+	{ .name = "log", .verb = "log", .args = "MESSAGE|-", .summary = "log an event to the active session",
 	  CLI_OPTS(log_opts), .min_args = 1, .max_args = 1, .run = cmd_log, .free_operands = true },
-	{ .name = "pause", .args = "[ID]", .summary = "pause a session (status, end_time, event)",
+	{ .name = "pause", .verb = "set-status", .args = "[ID]", .summary = "pause a session (status, end_time, event)",
 	  CLI_OPTS(status_opts), .max_args = 1, .run = cmd_pause },
-	{ .name = "resume", .args = "[ID]", .summary = "make a paused or ended session active again",
+	{ .name = "resume", .verb = "set-status", .args = "[ID]", .summary = "make a paused or ended session active again",
 	  CLI_OPTS(status_opts), .max_args = 1, .run = cmd_resume },
-	{ .name = "complete", .args = "[ID]", .summary = "mark a session completed",
+	{ .name = "complete", .verb = "set-status", .args = "[ID]", .summary = "mark a session completed",
 	  CLI_OPTS(status_opts), .max_args = 1, .run = cmd_complete },
-	{ .name = "fail", .args = "[ID]", .summary = "mark a session failed (status Error)",
+	{ .name = "fail", .verb = "set-status", .args = "[ID]", .summary = "mark a session failed (status Error)",
 	  CLI_OPTS(status_opts), .max_args = 1, .run = cmd_fail },
-	{ .name = "list", .summary = "list sessions, newest first", CLI_OPTS(list_opts), .max_args = 0,
+	{ .name = "list", .verb = "list", .summary = "list sessions, newest first", CLI_OPTS(list_opts), .max_args = 0,
 	  .run = cmd_list },
-	{ .name = "show", .args = "[ID]",
+	{ .name = "show", .verb = "show", .args = "[ID]",
 	  .summary = "show a session's metadata and entries, or its digest (read-only)",
 	  CLI_OPTS(show_opts), .max_args = 1, .run = cmd_show },
-	{ .name = "continue", .args = "[ID]",
+	{ .name = "continue", .verb = "continue", .args = "[ID]",
 	  .summary = "resume a session, make it active, log it, print a digest to pick up the work",
 	  CLI_OPTS(continue_opts), .max_args = 1, .run = cmd_continue },
-	{ .name = "check", .args = "[FILE...]",
+	{ .name = "check", .verb = "check", .args = "[FILE...]",
 	  .summary = "validate session logs; every problem as FILE:LINE:COL with a severity",
 	  CLI_OPTS(check_opts), .max_args = -1, .run = cmd_check },
 	{ 0 },

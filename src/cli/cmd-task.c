@@ -174,49 +174,40 @@ static int cmd_summarize(struct cli_ctx *ctx, struct cli_args *a)
 }
 
 static const struct cli_opt new_opts[NEW_NOPTS] = {
-	[NEW_TYPE] = { .name = "type", .arg = "TYPE", .help = "the task's type", .required = true,
-		       CLI_WORDS(RURU_VOCAB_TASK_TYPE) },
-	[NEW_TITLE] = { .name = "title", .arg = "TEXT", .help = "the task's title", .required = true },
-	[NEW_TEAM] = { .name = "team", .arg = "TEAM",
-		       .help = "the ID's team part (default: from --assign, else the type)" },
-	[NEW_ASSIGN] = { .name = "assign", .arg = "MODE", .help = "assigned_to" },
-	[NEW_PARENT] = { .name = "parent", .arg = "TASK-ID", .help = "parent_task" },
-	[NEW_BODY] = { .name = "body", .arg = "FILE|-",
-		       .help = "the Markdown below the front matter, in place of the template's" },
+	[NEW_TYPE] = { .row = "type", .arg = "TYPE" },
+	[NEW_TITLE] = { .row = "title", .arg = "TEXT" },
+	[NEW_TEAM] = { .row = "team", .arg = "TEAM" },
+	[NEW_ASSIGN] = { .row = "assign", .arg = "MODE" },
+	[NEW_PARENT] = { .row = "parent", .arg = "TASK-ID" },
+	[NEW_BODY] = { .row = "body", .arg = "FILE|-" },
 };
 static const struct cli_opt sum_opts[SUM_NOPTS] = {
-	[SUM_BODY] = { .name = "body", .arg = "FILE|-",
-		       .help = "notes added after the computed sections (\"## Notes from the "
-			       "coordinator\")" },
+	[SUM_BODY] = { .row = "body", .arg = "FILE|-" },
 };
 static const struct cli_opt claim_opts[CLAIM_NOPTS] = {
-	[CLAIM_BY] = { .name = "by", .arg = "MODE", .help = "who takes the task (assigned_to)",
-		       .required = true },
-	[CLAIM_TTL] = { .name = "ttl", .arg = "DURATION",
-			.help = "length of the lease: 90s, 30m (default), 2h, 1d" },
+	[CLAIM_BY] = { .row = "by", .arg = "MODE" },
+	[CLAIM_TTL] = { .row = "ttl", .arg = "DURATION" },
 };
 static const struct cli_opt release_opts[RELEASE_NOPTS] = {
-	[RELEASE_BY] = { .name = "by", .arg = "MODE", .help = "refuse unless MODE holds the lease" },
-	[RELEASE_STATUS] = { .name = "status", .arg = "STATUS",
-			     .help = "status to leave (default: To Do when In Progress)",
-			     CLI_WORDS(RURU_VOCAB_TASK_STATUS) },
+	[RELEASE_BY] = { .row = "by", .arg = "MODE" },
+	[RELEASE_STATUS] = { .row = "status", .arg = "STATUS" },
 };
 
 const struct cli_cmd cli_cmds_task[] = {
-	{ .group = "task", .name = "new", CLI_OPTS(new_opts),
+	{ .group = "task", .name = "new", .verb = "task new", CLI_OPTS(new_opts),
 	  .summary = "write an MDTM task file (linked to the active session); prints its ID",
 	  .max_args = 0, .run = cmd_task_new },
-	{ .group = "task", .name = "status", .args = "TASK-ID STATUS",
+	{ .group = "task", .name = "status", .verb = "task status", .args = "TASK-ID STATUS",
 	  .summary = "set a task's status (a word below, or the MDTM text such as \"🟣 Review\")",
 	  .operand_words = "STATUS", .operand_vocab = RURU_VOCAB_TASK_STATUS,
 	  .min_args = 2, .max_args = 2, .run = cmd_task_status },
-	{ .group = "task", .name = "claim", .args = "TASK-ID", CLI_OPTS(claim_opts),
+	{ .group = "task", .name = "claim", .verb = "task claim", .args = "TASK-ID", CLI_OPTS(claim_opts),
 	  .summary = "lease a task for a mode (exit 5 naming the holder when taken)",
 	  .min_args = 1, .max_args = 1, .run = cmd_task_claim },
-	{ .group = "task", .name = "release", .args = "TASK-ID", CLI_OPTS(release_opts),
+	{ .group = "task", .name = "release", .verb = "task release", .args = "TASK-ID", CLI_OPTS(release_opts),
 	  .summary = "give a leased task back", .min_args = 1, .max_args = 1,
 	  .run = cmd_task_release },
-	{ .name = "summarize", .args = "[ID]", CLI_OPTS(sum_opts),
+	{ .name = "summarize", .verb = "summarize", .args = "[ID]", CLI_OPTS(sum_opts),
 	  .summary = "write a V7 session summary (SESSUM) computed from the log; prints its path",
 	  .max_args = 1, .run = cmd_summarize },
 	{ 0 },

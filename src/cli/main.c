@@ -83,8 +83,48 @@ int cli_fail(struct cli_ctx *ctx)
 	return ctx->err.code;
 }
 
+/*
+ * A command with the options of a library verb filled in from the verb's
+ * rows (see struct cli_opt in cli.h): everything that prints or parses a
+ * command's options works on this copy.  Filling in a filled-in command
+ * changes nothing.
+ */
+struct cli_resolved {
+	struct cli_cmd cmd;
+	struct cli_opt opts[CLI_MAX_OPTS];
+};
+
+static const struct cli_cmd *resolve_cmd(const struct cli_cmd *c, struct cli_resolved *r)
+{
+	const struct ruru_verb *v = c->verb ? ruru_verb_find(c->verb) : NULL;
+	if (!v)
+		return c;
+	r->cmd = *c;
+	for (int i = 0; i < c->nopts && i < CLI_MAX_OPTS; i++) {
+		struct cli_opt o = c->opts[i];
+		const struct ruru_arg *a = ruru_verb_arg(v, o.row);
+		if (a) {
+			if (!o.name)
+				o.name = a->cli_name ? a->cli_name : a->name;
+			if (!o.help)
+				o.help = a->help;
+			o.required = o.required || a->required;
+			o.choice = a->one_of;
+			o.multi = o.multi || a->type == RURU_ARG_STRINGS;
+			o.lib_arg = a->name;
+			o.words = a->type == RURU_ARG_WORD && !a->words && !o.quiet_words;
+			o.vocab = a->vocab;
+		}
+		r->opts[i] = o;
+	}
+	r->cmd.opts = r->opts;
+	return &r->cmd;
+}
+
 static void print_usage_line(FILE *f, const struct cli_cmd *c)
 {
+	struct cli_resolved r;
+	c = resolve_cmd(c, &r);
 	fprintf(f, "ruru %s%s%s", c->group ? c->group : "", c->group ? " " : "", c->name);
 	const struct cli_opt *end = c->opts + c->nopts;
 	for (const struct cli_opt *o = c->opts; o < end; o++) {
@@ -167,6 +207,8 @@ static const char free_operand_rule[] =
 
 static void print_command_help(FILE *f, const struct cli_cmd *c)
 {
+	struct cli_resolved r;
+	c = resolve_cmd(c, &r);
 	fputs("usage: ", f);
 	print_usage_line(f, c);
 	fprintf(f, "\n%s\n", c->summary);
@@ -248,23 +290,70 @@ static bool is_group(const char *word)
 	return false;
 }
 
-/* Every option table is whole: each row named, no more rows than
- * struct cli_args holds.  A row left out of a designated initialiser
- * would otherwise vanish from the parser and from --help. */
+__attribute__((noreturn)) static void table_bug(const struct cli_cmd *c, const char *what,
+						const char *name)
+{
+	if (c)
+		fprintf(stderr, "ruru: internal error: the option table of \"%s%s%s\" ",
+			c->group ? c->group : "", c->group ? " " : "", c->name);
+	else
+		fputs("ruru: internal error: ", stderr);
+	fprintf(stderr, "%s%s%s\n", what, name ? " " : "", name ? name : "");
+	abort();
+}
+
+/* Does a command of verb `v` offer its argument `a` as an option? */
+static bool verb_option_offered(const struct ruru_verb *v, const struct ruru_arg *a)
+{
+	FOR_EACH_CMD(c)
+	{
+		if (!c->verb || ruru_verb_find(c->verb) != v)
+			continue;
+		for (int i = 0; i < c->nopts; i++)
+			if (c->opts[i].row && !strcmp(c->opts[i].row, a->name))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Every option table is whole and agrees with the command's library
+ * verb: each option is one of the verb's option arguments (a row left
+ * out of a designated initialiser names none, and would otherwise vanish
+ * from the parser and from --help), a flag exactly when the argument is
+ * a boolean, no more rows than struct cli_args holds; and each of the
+ * verb's option arguments is an option of one of its commands.  The MCP
+ * server builds its schemas from the same rows, so the two front ends
+ * cannot drift apart.
+ */
 static void check_tables(void)
 {
 	FOR_EACH_CMD(c)
 	{
-		bool ok = c->nopts >= 0 && c->nopts <= CLI_MAX_OPTS && (c->opts || !c->nopts);
-		for (int i = 0; ok && i < c->nopts; i++)
-			ok = c->opts[i].name != NULL;
-		if (!ok) {
-			fprintf(stderr, "ruru: internal error: the option table of \"%s%s%s\" has an "
-					"empty row or too many rows\n",
-				c->group ? c->group : "", c->group ? " " : "", c->name);
-			abort();
+		const struct ruru_verb *v = c->verb ? ruru_verb_find(c->verb) : NULL;
+		if (c->verb && !v)
+			table_bug(c, "names no library verb:", c->verb);
+		if (c->nopts < 0 || c->nopts > CLI_MAX_OPTS || (!c->opts && c->nopts))
+			table_bug(c, "has too many rows", NULL);
+		if (c->nopts && !v)
+			table_bug(c, "has options but no library verb", NULL);
+		for (int i = 0; i < c->nopts; i++) {
+			const struct cli_opt *o = &c->opts[i];
+			const struct ruru_arg *a = ruru_verb_arg(v, o->row);
+			if (!a || a->cli != RURU_ARG_CLI_OPTION)
+				table_bug(c, "has an option that is no option of its verb:",
+					  o->row ? o->row : o->name ? o->name : "(empty row)");
+			if ((a->type == RURU_ARG_BOOLEAN) != !o->arg)
+				table_bug(c, "gives a flag a value, or a value none:", a->name);
 		}
 	}
+	const struct ruru_verb *v;
+	for (size_t i = 0; (v = ruru_verb_at(i)); i++)
+		for (size_t k = 0; k < v->nargs; k++)
+			if (v->args[k].cli == RURU_ARG_CLI_OPTION &&
+			    !verb_option_offered(v, &v->args[k]))
+				table_bug(NULL, "no command offers this option of its verb:",
+					  v->args[k].name);
 }
 
 /* An index past the command's table is a programming error (an option of
@@ -339,11 +428,11 @@ static int cmd_version(struct cli_ctx *ctx, struct cli_args *a)
 }
 
 static const struct cli_opt help_opts[HELP_NOPTS] = {
-	[HELP_ALL] = { .name = "all", .help = "print the usage line of every command" },
+	[HELP_ALL] = { .row = "all" },
 };
 
 static const struct cli_cmd cli_cmds_main[] = {
-	{ .name = "help", .args = "[COMMAND [SUBCOMMAND]]", .summary = "show help for ruru or one command",
+	{ .name = "help", .verb = "help", .args = "[COMMAND [SUBCOMMAND]]", .summary = "show help for ruru or one command",
 	  CLI_OPTS(help_opts), .max_args = 2, .run = cmd_help },
 	{ .name = "version", .summary = "print ruru's version", .max_args = 0, .run = cmd_version },
 	{ 0 },
@@ -647,6 +736,8 @@ int main(int argc, char **argv)
 			return RURU_EUSAGE;
 		}
 	}
+	struct cli_resolved resolved;
+	c = resolve_cmd(c, &resolved);
 	ctx.cmd = c;
 	struct cli_args a = { 0 };
 	int rc = parse_command_args(&ctx, c, argc - skip, argv + skip, &a);

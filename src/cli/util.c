@@ -12,6 +12,8 @@
 #include "cli.h"
 #include "banned.h"
 
+extern char **environ;
+
 const char *cli_root(const struct cli_ctx *ctx)
 {
 	if (ctx->root && *ctx->root)
@@ -93,6 +95,7 @@ void cli_options_from_env(struct ruru_options *o)
 	o->home = (v = getenv("HOME")) && *v ? v : NULL;
 	o->tmpdir = (v = getenv("TMPDIR")) && *v ? v : NULL;
 	o->user = (v = getenv("USER")) && *v ? v : NULL;
+	o->env = environ; /* what the programs ruru runs inherit */
 }
 
 char *cli_session(struct cli_ctx *ctx, struct ruru_ws *ws, const char *id)
@@ -154,8 +157,11 @@ bool cli_size(struct cli_ctx *ctx, const struct cli_args *a, int opt, size_t *ou
  * or a tab cannot break the row. */
 void cli_add_tsv_field(struct ruru_buf *out, const char *s)
 {
-	size_t n = strcspn(s, "\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10"
-				 "\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f");
+	/* the run that needs no escape: a plain loop, faster than strcspn
+	 * with a set of 33 bytes (`list` runs it on every field of every row) */
+	size_t n = 0;
+	for (unsigned char c; (c = (unsigned char)s[n]) && c >= 0x20 && c != 0x7f && c != '\\';)
+		n++;
 	ruru_buf_add(out, s, n);
 	for (s += n; *s; s++) {
 		unsigned char c = (unsigned char)*s;

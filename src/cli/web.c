@@ -54,9 +54,19 @@ static int export_session(struct cli_ctx *ctx, struct web_site *site, const char
 	struct ruru_buf rel = RURU_BUF_INIT;
 	int rc = -1;
 	json_t *arts = NULL;
+	/* the timeline's newest entries on index.html, older pages on index-N.html */
+	site->entry_page = 0;
 	ruru_buf_addf(&rel, "sessions/%s/index.html", id);
 	if (web_page_session(site, id, b, &ctx->err) < 0 || write_page(ctx, dir, rel.ptr, b) < 0)
 		goto out;
+	for (size_t p = 1, pages = site->entry_pages; p < pages; p++) {
+		site->entry_page = p;
+		ruru_buf_reset(&rel);
+		ruru_buf_addf(&rel, "sessions/%s/index-%zu.html", id, p);
+		if (web_page_session(site, id, b, &ctx->err) < 0 || write_page(ctx, dir, rel.ptr, b) < 0)
+			goto out;
+	}
+	site->entry_page = 0;
 	if (!(arts = ruru_artifact_list(site->ws, id, &ctx->err)))
 		goto out;
 	size_t i;

@@ -48,7 +48,6 @@ struct ruru_mcp {
 	bool roots_root;        /* the root came from the client's roots */
 	unsigned roots_asked;   /* roots/list requests sent */
 	json_t *tools_list;     /* the tools/list result, built per toolset choice */
-	json_t **input_schemas; /* per tool, borrowed from tools_list */
 	struct ruru_watch *watch; /* keeps the index fresh without sweeps; may be NULL */
 };
 
@@ -73,17 +72,19 @@ static json_t *rpc_fail(struct rpc_error *e, int code, const char *fmt, ...)
 
 /*
  * A library error in this server's words: "ruru: FILE:LINE:COL: message",
- * then the argument at fault as the tool's argument (when the tool `schema`
- * has it) and the next step as a tool to call.  Never a CLI flag or
+ * then the argument at fault as the tool's argument (when tool `t`,
+ * when given, lists it) and the next step as a tool to call.  Never a CLI flag or
  * command: a model reading it can only call tools.
  */
-static void error_line(struct ruru_buf *b, const struct ruru_error *err, json_t *schema)
+static const struct ruru_arg *tool_arg(const struct mcp_tool *t, unsigned sets, const char *name);
+
+static void error_line(struct ruru_buf *b, const struct ruru_error *err, const struct mcp_tool *t,
+		       unsigned sets)
 {
 	const char *subj = err->subject;
 	ruru_buf_addstr(b, "ruru: ");
 	ruru_error_format(err, b);
-	json_t *props = json_object_get(schema, "properties");
-	if (err->arg && json_object_get(props, err->arg) && err->hint != RURU_HINT_FORCE)
+	if (err->arg && tool_arg(t, sets, err->arg) && err->hint != RURU_HINT_FORCE)
 		ruru_buf_addf(b, " (argument \"%s\")", err->arg);
 	switch (err->hint) {
 	case RURU_HINT_NONE:
@@ -100,7 +101,7 @@ static void error_line(struct ruru_buf *b, const struct ruru_error *err, json_t 
 				   "argument");
 		break;
 	case RURU_HINT_FORCE:
-		if (json_object_get(props, "force"))
+		if (tool_arg(t, sets, "force"))
 			ruru_buf_addstr(b, " (the force argument overrides)");
 		break;
 	case RURU_HINT_ASK:
@@ -115,85 +116,127 @@ static void error_line(struct ruru_buf *b, const struct ruru_error *err, json_t 
 
 /* ------------------------------------------------------------- schemas */
 
-/* Schema text of tools.c uses single quotes; no string in it holds one. */
-static json_t *load_schema(const char *text)
+/* The verb whose rows are tool t's arguments. */
+static const struct ruru_verb *tool_verb(const struct mcp_tool *t)
 {
-	struct ruru_buf b = RURU_BUF_INIT;
-	ruru_buf_addstr(&b, text);
-	for (size_t i = 0; i < b.len; i++)
-		if (b.ptr[i] == '\'')
-			b.ptr[i] = '"';
-	json_error_t je;
-	json_t *v = json_loadb(b.ptr, b.len, 0, &je);
-	if (!v) {
-		/* A typo in the table: a bug to fix, not a runtime condition. */
-		fprintf(stderr, "ruru mcp: bad schema (%s): %s\n", je.text, b.ptr);
+	const struct ruru_verb *v = ruru_verb_find(t->name);
+	if (!v || !v->tool || strcmp(v->tool, t->name)) {
+		/* A tool without its verb: a bug to fix, not a runtime condition. */
+		fprintf(stderr, "ruru mcp: tool \"%s\" has no verb in the library\n", t->name);
 		abort();
 	}
-	ruru_buf_release(&b);
 	return v;
 }
 
-/* The words of the vocabulary a "@NAME" enum names, as a JSON array. */
-static json_t *vocab_enum(const char *name)
+/* Is argument `a` of tool t listed (and accepted) with toolsets `sets`? */
+static bool arg_listed(const struct mcp_tool *t, const struct ruru_arg *a, unsigned sets)
 {
-	for (int v = 0; v < RURU_VOCAB_COUNT; v++) {
-		if (strcmp(name, ruru_vocab_name((enum ruru_vocab)v)))
+	if (!a || a->no_mcp)
+		return false;
+	for (const char *const *m = t->more; m && *m; m++)
+		if (!strcmp(*m, a->name))
+			return (sets & t->more_set) != 0;
+	return true;
+}
+
+/* Argument `name` of tool t (may be NULL) when listed with toolsets
+ * `sets`, else NULL. */
+static const struct ruru_arg *tool_arg(const struct mcp_tool *t, unsigned sets, const char *name)
+{
+	if (!t)
+		return NULL;
+	const struct ruru_arg *a = ruru_verb_arg(tool_verb(t), name);
+	return arg_listed(t, a, sets) ? a : NULL;
+}
+
+/* The words of a RURU_ARG_WORD argument: word i, NULL past the last. */
+static const char *arg_word(const struct ruru_arg *a, size_t i)
+{
+	return a->words ? a->words[i] : ruru_vocab_word(a->vocab, i);
+}
+
+/*
+ * Every argument has a type (Gemini CLI skips a tool with an untyped
+ * property, even beside an enum) and a description that says what it
+ * means and relative to what.  Built with json_pack, so a description may
+ * hold any character, an apostrophe or a quote included.
+ */
+json_t *mcp_arg_schema(const struct ruru_arg *a)
+{
+	const char *d = ruru_arg_brief(a);
+	json_t *s = NULL;
+	switch (a->type) {
+	case RURU_ARG_INTEGER:
+		s = json_pack("{s:s, s:i, s:s}", "type", "integer", "minimum", 0, "description", d);
+		break;
+	case RURU_ARG_BOOLEAN:
+		s = json_pack("{s:s, s:s}", "type", "boolean", "description", d);
+		break;
+	case RURU_ARG_STRINGS:
+		s = json_pack("{s:s, s:{s:s}, s:s}", "type", "array", "items", "type", "string",
+			      "description", d);
+		break;
+	case RURU_ARG_OBJECT:
+		s = json_pack("{s:s, s:s}", "type", "object", "description", d);
+		break;
+	case RURU_ARG_WORD:
+		if (!a->mcp_any) {
+			json_t *en = json_array();
+			const char *w;
+			for (size_t i = 0; (w = arg_word(a, i)); i++)
+				json_array_append_new(en, json_string(w));
+			s = json_pack("{s:s, s:o, s:s}", "type", "string", "enum", en, "description", d);
+			break;
+		}
+		/* fall through */
+	case RURU_ARG_STRING:
+		s = json_pack("{s:s, s:s}", "type", "string", "description", d);
+		break;
+	}
+	if (!s) {
+		/* A row without a description: a bug to fix, not a runtime condition. */
+		fprintf(stderr, "ruru mcp: argument \"%s\" has no description\n", a->name);
+		abort();
+	}
+	return s;
+}
+
+/* The input schema of tool t with toolsets `sets`: its verb's arguments
+ * in the verb's order, those of .more only with .more_set. */
+static json_t *tool_input(const struct mcp_tool *t, unsigned sets)
+{
+	const struct ruru_verb *v = tool_verb(t);
+	for (const char *const *m = t->more; m && *m; m++)
+		if (!ruru_verb_arg(v, *m) || ruru_verb_arg(v, *m)->no_mcp) {
+			fprintf(stderr, "ruru mcp: tool \"%s\" has no argument \"%s\"\n", t->name, *m);
+			abort();
+		}
+	json_t *props = json_object(), *required = json_array();
+	for (size_t k = 0; k < v->nargs; k++) {
+		const struct ruru_arg *a = &v->args[k];
+		if (!arg_listed(t, a, sets))
 			continue;
-		json_t *a = json_array();
-		const char *w;
-		for (size_t i = 0; (w = ruru_vocab_word((enum ruru_vocab)v, i)); i++)
-			json_array_append_new(a, json_string(w));
-		return a;
+		json_object_set_new(props, a->name, mcp_arg_schema(a));
+		if (a->required)
+			json_array_append_new(required, json_string(a->name));
 	}
-	/* A typo in the table: a bug to fix, not a runtime condition. */
-	fprintf(stderr, "ruru mcp: no vocabulary \"%s\"\n", name);
-	abort();
+	/* No "additionalProperties":false: it would cost 30 bytes a tool and
+	 * check_args refuses unknown arguments by name anyway. */
+	json_t *input = json_pack("{s:s, s:o}", "type", "object", "properties", props);
+	if (json_array_size(required))
+		json_object_set_new(input, "required", required);
+	else
+		json_decref(required);
+	return input;
 }
 
-/* Fill in what the table leaves to the library: "@NAME" enums and, for
- * session_log, one argument per entry field. */
-static void complete_input(const struct mcp_tool *t, json_t *input)
-{
-	json_t *props = json_object_get(input, "properties");
-	for (int f = 0; t->entry_fields && f < RURU_FIELD_COUNT; f++) {
-		json_t *p = json_pack("{s:s, s:s}", "type", "string", "description",
-				      ruru_field_help((enum ruru_field)f));
-		enum ruru_vocab v = ruru_field_vocab((enum ruru_field)f);
-		if (v != RURU_VOCAB_COUNT)
-			json_object_set_new(p, "enum", json_sprintf("@%s", ruru_vocab_name(v)));
-		json_object_set_new(props, ruru_field_name((enum ruru_field)f), p);
-	}
-	const char *key;
-	json_t *p;
-	json_object_foreach(props, key, p) {
-		const char *en = json_string_value(json_object_get(p, "enum"));
-		if (en && en[0] == '@')
-			json_object_set_new(p, "enum", vocab_enum(en + 1));
-	}
-}
-
-static json_t *build_tools_list(json_t **inputs, unsigned sets)
+static json_t *build_tools_list(unsigned sets)
 {
 	json_t *tools = json_array();
 	for (size_t i = 0; i < mcp_ntools; i++) {
 		const struct mcp_tool *t = &mcp_tools[i];
 		if (!(t->set & sets))
 			continue;
-		struct ruru_buf in = RURU_BUF_INIT;
-		ruru_buf_addf(&in, "{'type':'object','properties':{%s", t->input);
-		if (t->more && (sets & t->more_set))
-			ruru_buf_addf(&in, ",%s", t->more);
-		ruru_buf_addch(&in, '}');
-		if (t->required)
-			ruru_buf_addf(&in, ",'required':%s", t->required);
-		/* No "additionalProperties":false: it would cost 30 bytes a tool
-		 * and check_args refuses unknown arguments by name anyway. */
-		ruru_buf_addstr(&in, "}");
-		json_t *input = load_schema(in.ptr);
-		ruru_buf_release(&in);
-		complete_input(t, input);
-		inputs[i] = input;
 		/* Annotations say only what differs from the spec's defaults
 		 * (readOnlyHint false, destructiveHint true, idempotentHint
 		 * false, openWorldHint true; the middle two mean something only
@@ -209,61 +252,55 @@ static json_t *build_tools_list(json_t **inputs, unsigned sets)
 		json_object_set_new(ann, "openWorldHint", json_false());
 		json_array_append_new(tools, json_pack("{s:s, s:s, s:o, s:o}", "name", t->name,
 						       "description", t->description, "inputSchema",
-						       input, "annotations", ann));
+						       tool_input(t, sets), "annotations", ann));
 	}
 	return json_pack("{s:o}", "tools", tools);
 }
 
-/* Check one argument against its property schema (the subset tools.c
- * uses: type string/integer/boolean/array of strings, enum, minimum). */
-static bool check_arg(const char *key, json_t *schema, json_t *v, struct rpc_error *e)
+/* Check one argument against its row: its type, its words, a minimum of
+ * 0 for an integer, no U+0000 but in a file's content. */
+static bool check_arg(const struct ruru_arg *a, json_t *v, struct rpc_error *e)
 {
-	const char *type = json_string_value(json_object_get(schema, "type"));
-	if (!type)
-		type = "";
-	json_t *en = json_object_get(schema, "enum");
-	if (!strcmp(type, "string")) {
+	const char *key = a->name;
+	switch (a->type) {
+	case RURU_ARG_STRING:
+	case RURU_ARG_WORD: {
 		if (!json_is_string(v))
 			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" must be a string", key),
 			       false;
-		/* Only file contents may hold U+0000; names and messages never. */
-		if (strlen(json_string_value(v)) != json_string_length(v) && strcmp(key, "content") &&
-		    strcmp(key, "diff"))
+		if (strlen(json_string_value(v)) != json_string_length(v) && !a->bytes)
 			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" holds U+0000", key),
 			       false;
-		if (en) {
-			size_t i;
-			json_t *x;
-			json_array_foreach(en, i, x) if (json_equal(x, v)) return true;
-			struct ruru_buf list = RURU_BUF_INIT;
-			json_array_foreach(en, i, x)
-				ruru_buf_addf(&list, "%s%s", i ? ", " : "", json_string_value(x));
-			rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" is one of: %s", key, list.ptr);
-			ruru_buf_release(&list);
-			return false;
-		}
-		return true;
+		if (a->type != RURU_ARG_WORD || a->mcp_any)
+			return true;
+		const char *w;
+		for (size_t i = 0; (w = arg_word(a, i)); i++)
+			if (!strcmp(w, json_string_value(v)))
+				return true;
+		struct ruru_buf list = RURU_BUF_INIT;
+		for (size_t i = 0; (w = arg_word(a, i)); i++)
+			ruru_buf_addf(&list, "%s%s", i ? ", " : "", w);
+		rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" is one of: %s", key, list.ptr);
+		ruru_buf_release(&list);
+		return false;
 	}
-	if (!strcmp(type, "integer")) {
-		json_t *min = json_object_get(schema, "minimum");
+	case RURU_ARG_INTEGER:
 		if (!json_is_integer(v))
 			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" must be an integer",
 					key),
 			       false;
-		if (min && json_integer_value(v) < json_integer_value(min))
-			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" must be at least %lld",
-					key, (long long)json_integer_value(min)),
+		if (json_integer_value(v) < 0)
+			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" must be at least 0",
+					key),
 			       false;
 		return true;
-	}
-	if (!strcmp(type, "boolean")) {
+	case RURU_ARG_BOOLEAN:
 		if (!json_is_boolean(v))
 			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" must be true or false",
 					key),
 			       false;
 		return true;
-	}
-	if (!strcmp(type, "array")) {
+	case RURU_ARG_STRINGS: {
 		size_t i;
 		json_t *x;
 		if (!json_is_array(v))
@@ -278,7 +315,7 @@ static bool check_arg(const char *key, json_t *schema, json_t *v, struct rpc_err
 		}
 		return true;
 	}
-	if (!strcmp(type, "object")) {
+	case RURU_ARG_OBJECT:
 		/* confirm_decide's `shown`: a tool reads only the string
 		 * members it knows from it. */
 		if (!json_is_object(v))
@@ -286,37 +323,48 @@ static bool check_arg(const char *key, json_t *schema, json_t *v, struct rpc_err
 			       false;
 		return true;
 	}
-	return rpc_fail(e, RPC_INTERNAL_ERROR, "schema of \"%s\" has unknown type", key), false;
+	return rpc_fail(e, RPC_INTERNAL_ERROR, "argument \"%s\" has an unknown type", key), false;
 }
 
-static bool check_args(const struct mcp_tool *t, json_t *schema, json_t *args,
-		       struct rpc_error *e)
+static bool check_args(const struct mcp_tool *t, unsigned sets, json_t *args, struct rpc_error *e)
 {
-	json_t *props = json_object_get(schema, "properties");
+	const struct ruru_verb *verb = tool_verb(t);
 	const char *key;
 	json_t *v;
-	size_t i;
 	json_object_foreach(args, key, v)
 	{
-		json_t *p = json_object_get(props, key);
-		if (!p)
+		const struct ruru_arg *a = tool_arg(t, sets, key);
+		if (!a)
 			return rpc_fail(e, RPC_INVALID_PARAMS, "unknown argument \"%s\"", key), false;
-		if (!check_arg(key, p, v, e))
+		if (!check_arg(a, v, e))
 			return false;
 	}
-	json_array_foreach(json_object_get(schema, "required"), i, v)
-	{
-		if (!json_object_get(args, json_string_value(v)))
-			return rpc_fail(e, RPC_INVALID_PARAMS, "missing argument \"%s\"",
-					json_string_value(v)),
+	for (size_t k = 0; k < verb->nargs; k++) {
+		const struct ruru_arg *a = &verb->args[k];
+		if (a->required && arg_listed(t, a, sets) && !json_object_get(args, a->name))
+			return rpc_fail(e, RPC_INVALID_PARAMS, "missing argument \"%s\"", a->name),
 			       false;
 	}
-	/* Too costly to say in JSON Schema (oneOf), cheap to say here. */
-	if (t->one_of[0] &&
-	    !json_object_get(args, t->one_of[0]) == !json_object_get(args, t->one_of[1]))
-		return rpc_fail(e, RPC_INVALID_PARAMS, "give exactly one of \"%s\" and \"%s\"",
-				t->one_of[0], t->one_of[1]),
-		       false;
+	/* Exactly one of a group: too costly to say in JSON Schema (oneOf),
+	 * cheap to say here. */
+	for (size_t k = 0; k < verb->nargs; k++) {
+		const struct ruru_arg *a = &verb->args[k], *other = NULL;
+		int given = 0;
+		if (!a->one_of || !arg_listed(t, a, sets))
+			continue;
+		for (size_t o = 0; o < verb->nargs; o++) {
+			const struct ruru_arg *b = &verb->args[o];
+			if (b->one_of != a->one_of || !arg_listed(t, b, sets))
+				continue;
+			given += json_object_get(args, b->name) != NULL;
+			if (b != a && !other)
+				other = b;
+		}
+		if (given != 1 && other)
+			return rpc_fail(e, RPC_INVALID_PARAMS, "give exactly one of \"%s\" and \"%s\"",
+					a->name, other->name),
+			       false;
+	}
 	return true;
 }
 
@@ -358,25 +406,28 @@ static json_t *m_tools_list(struct ruru_mcp *m, json_t *params, struct rpc_error
 /* Paths in tool arguments are relative to the workspace root: a client
  * knows its workspace, not the server's working directory, and the server
  * does not change directory (it is a library call away from any program).
- * A relative target or ADR, and a relative CONFIRM artifact, go to the
- * library joined to the root; an absolute one as given.  NULL when nothing
- * changes, else a copy of `args` the caller drops. */
-static json_t *root_paths(const struct ruru_mcp *m, json_t *args)
+ * A relative path of tool t's arguments (a target, an ADR: the verb's
+ * rows with .path) goes to the library joined to the root; an absolute
+ * one as given.  NULL when nothing changes, else a copy of `args` the
+ * caller drops. */
+static json_t *root_paths(const struct ruru_mcp *m, const struct mcp_tool *t, json_t *args)
 {
-	/* Not "artifact": the library finds a CONFIRM artifact from the root
-	 * itself (its path, the session's, the bare name or stem), and a
-	 * joined path would hide the short forms. */
-	static const char *const keys[] = { "target", "adr" };
+	/* Rows with .path (a target, an ADR), not "artifact": the library
+	 * finds a CONFIRM artifact from the root itself (its path, the
+	 * session's, the bare name or stem), and a joined path would hide the
+	 * short forms. */
+	const struct ruru_verb *v = tool_verb(t);
 	json_t *copy = NULL;
-	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		const char *v = json_string_value(json_object_get(args, keys[k]));
-		if (!v || !*v || *v == '/')
+	for (size_t k = 0; k < v->nargs; k++) {
+		const char *key = v->args[k].name;
+		const char *val = json_string_value(json_object_get(args, key));
+		if (!v->args[k].path || !val || !*val || *val == '/')
 			continue;
 		if (!copy)
 			copy = json_copy(args);
 		struct ruru_buf b = RURU_BUF_INIT;
-		ruru_buf_addf(&b, "%s/%s", ruru_ws_root(m->env.ws), v);
-		json_object_set_new(copy, keys[k], json_stringn(b.ptr, b.len));
+		ruru_buf_addf(&b, "%s/%s", ruru_ws_root(m->env.ws), val);
+		json_object_set_new(copy, key, json_stringn(b.ptr, b.len));
 		ruru_buf_release(&b);
 	}
 	return copy;
@@ -417,7 +468,7 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	/* Invalid arguments are the model's to fix, so they are a tool result
 	 * with isError (MCP 2025-11-25, SEP-1303), not a protocol error. */
 	struct rpc_error bad = { 0 };
-	if (!check_args(&mcp_tools[i], m->input_schemas[i], args, &bad)) {
+	if (!check_args(&mcp_tools[i], m->sets, args, &bad)) {
 		json_decref(empty);
 		json_decref(bad.data);
 		return json_pack("{s:[{s:s, s:s}], s:b}", "content", "type", "text", "text",
@@ -427,7 +478,7 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	ruru_error_clear(&err);
 	ruru_buf_reset(&m->env.note);
 	ruru_buf_reset(&m->env.text);
-	json_t *rooted = root_paths(m, args);
+	json_t *rooted = root_paths(m, &mcp_tools[i], args);
 	json_t *r = mcp_tools[i].run(&m->env, rooted ? rooted : args, &err);
 	json_decref(rooted);
 	json_decref(empty);
@@ -435,7 +486,7 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 		struct ruru_buf text = RURU_BUF_INIT;
 		if (err.code == RURU_OK)
 			err.code = RURU_EFAIL;
-		error_line(&text, &err, m->input_schemas[i]);
+		error_line(&text, &err, &mcp_tools[i], m->sets);
 		ruru_buf_add(&text, m->env.note.ptr, m->env.note.len);
 		json_t *res = json_pack("{s:[{s:s, s:s%}], s:b}", "content", "type", "text", "text",
 					text.ptr, text.len, "isError", 1);
@@ -505,7 +556,7 @@ static json_t *m_prompts_get(struct ruru_mcp *m, json_t *params, struct rpc_erro
 	char *digest = mcp_continue_digest(&m->env, session, max_chars, &err);
 	if (!digest) {
 		struct ruru_buf text = RURU_BUF_INIT;
-		error_line(&text, &err, NULL);
+		error_line(&text, &err, NULL, 0);
 		ruru_buf_add(&text, m->env.note.ptr, m->env.note.len);
 		/* Prompts have no isError (MCP 2025-11-25): a session that is
 		 * unknown or cannot be continued (ended, not ours to reopen) is
@@ -535,7 +586,7 @@ static json_t *m_resources_list(struct ruru_mcp *m, json_t *params, struct rpc_e
 	struct ruru_error err = { 0 };
 	if (ruru_session_list(m->env.ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &err) < 0) {
 		struct ruru_buf text = RURU_BUF_INIT;
-		error_line(&text, &err, NULL);
+		error_line(&text, &err, NULL, 0);
 		rpc_fail(e, RPC_INTERNAL_ERROR, "%s", text.ptr);
 		ruru_buf_release(&text);
 		return NULL;
@@ -607,7 +658,7 @@ static json_t *m_resources_read(struct ruru_mcp *m, json_t *params, struct rpc_e
 	json_t *r = NULL;
 	if (got < 0) {
 		struct ruru_buf line = RURU_BUF_INIT;
-		error_line(&line, &err, NULL);
+		error_line(&line, &err, NULL, 0);
 		rpc_fail(e, RPC_INTERNAL_ERROR, "%s", line.ptr);
 		ruru_buf_release(&line);
 	} else {
@@ -985,8 +1036,7 @@ struct ruru_mcp *ruru_mcp_new(const char *root, const char *session,
 	/* No chdir: paths in tool arguments are joined to the root where they
 	 * are read (root_paths). */
 	struct ruru_mcp *m = calloc(1, sizeof(*m));
-	json_t **inputs = calloc(mcp_ntools, sizeof(*inputs));
-	if (!m || !inputs)
+	if (!m)
 		abort();
 	m->env.ws = ws;
 	struct ruru_error werr = { 0 }; /* without a watch, searches sweep */
@@ -999,9 +1049,8 @@ struct ruru_mcp *ruru_mcp_new(const char *root, const char *session,
 	m->env.session = m->session;
 	ruru_buf_init(&m->env.note);
 	ruru_buf_init(&m->env.text);
-	m->input_schemas = inputs;
 	m->sets = MCP_SET_CORE;
-	m->tools_list = build_tools_list(inputs, m->sets);
+	m->tools_list = build_tools_list(m->sets);
 	return m;
 }
 
@@ -1031,9 +1080,8 @@ int ruru_mcp_toolsets(struct ruru_mcp *m, const char *spec, struct ruru_error *e
 	if (!sets)
 		return ruru_error_set(err, RURU_EUSAGE, "no toolset named");
 	json_decref(m->tools_list);
-	memset(m->input_schemas, 0, mcp_ntools * sizeof(*m->input_schemas));
 	m->sets = sets;
-	m->tools_list = build_tools_list(m->input_schemas, sets);
+	m->tools_list = build_tools_list(sets);
 	return 0;
 }
 
@@ -1051,7 +1099,6 @@ void ruru_mcp_free(struct ruru_mcp *m)
 	ruru_buf_release(&m->env.note);
 	ruru_buf_release(&m->env.text);
 	json_decref(m->tools_list);
-	free(m->input_schemas);
 	free(m->session);
 	free(m);
 }

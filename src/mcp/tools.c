@@ -1,6 +1,6 @@
 /*
  * tools.c — the MCP tools of doc/design.md §12, one per library operation.  Each
- * entry is a name, a one-line description, its JSON Schemas and a
+ * entry is a name, a one-line description and a
  * function that makes the same library call as the matching CLI command
  * (src/cli/cmd-*.c) and returns the same JSON object that command prints
  * with --json, and beside it a function that renders that object as the
@@ -13,9 +13,10 @@
  * whole list under 12 KB).  Each tool belongs to one toolset (.set);
  * arguments a coordinator seldom passes (.more) are listed only with the
  * toolset named in .more_set.
- * Lists of words (event types, outcomes, statuses, decisions) are not
- * written here: VOCAB() names a library vocabulary and server.c fills in
- * its words, and session_log gets one argument per entry field.
+ * The arguments are not written here: a tool takes the arguments of the
+ * library verb of its name (src/lib/base/verbs.c), the rows the CLI's
+ * options come from too, and server.c builds the input schema from them,
+ * with the words of the library's vocabularies.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -192,8 +193,10 @@ static void x_session_new(const json_t *r, struct ruru_buf *b)
 static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	bool adr_missing = false, artifact_missing = false;
+	size_t duplicate_of = 0;
 	struct ruru_log_input e = { .type = RURU_EV_NOTE, .adr_missing = &adr_missing,
-				    .artifact_missing = &artifact_missing };
+				    .artifact_missing = &artifact_missing,
+				    .duplicate_of = &duplicate_of };
 	const char *type = arg_str(args, "type");
 	if (type)
 		e.type = ruru_event_parse(type); /* the schema's enum made it valid */
@@ -208,7 +211,13 @@ static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_erro
 		return NULL;
 	}
 	json_t *r = json_pack("{s:s, s:s}", "session", id, "type", ruru_event_name(e.type));
-	if (adr_missing)
+	if (duplicate_of) {
+		json_object_set_new(r, "duplicate_of", json_integer((json_int_t)duplicate_of));
+		json_object_set_new(r, "warning",
+				    json_sprintf("not written: the entry at line %zu of the log already "
+						 "records this event (logged by a host's hook)",
+						 duplicate_of));
+	} else if (adr_missing)
 		json_object_set_new(r, "warning",
 				    json_string("logged, but no ADR file has that path (yet)"));
 	else if (artifact_missing)
@@ -225,6 +234,14 @@ static json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_erro
 
 static void x_session_log(const json_t *r, struct ruru_buf *b)
 {
+	if (json_object_get(r, "duplicate_of")) {
+		ruru_buf_addstr(b, "Not logged in ");
+		add_field(b, r, "session", "?");
+		ruru_buf_addstr(b, ": ");
+		add_field(b, r, "warning", "");
+		ruru_buf_addch(b, '.');
+		return;
+	}
 	ruru_buf_addstr(b, "Logged ");
 	add_field(b, r, "type", "an entry");
 	ruru_buf_addstr(b, " in ");
@@ -1177,64 +1194,43 @@ static json_t *t_task_release(struct mcp_env *env, json_t *args, struct ruru_err
 
 /* ---------------------------------------------------------------- table */
 
-/* Schema fragments, with single quotes (server.c turns them into double
- * quotes, so no text here may hold an apostrophe).  Every argument has a
- * type (Gemini CLI skips a tool with an untyped property, even beside an
- * enum) and a description that says what it means and relative to what;
- * every word has to earn its place, because the list is sent to the model
- * on every turn (bench/mcp.sh measures it).  Descriptions do not repeat
- * the tool name, and a tool says what comes next where the standard has
- * an order. */
-#define STR "{'type':'string'}"
-#define DSTR(d) "{'type':'string','description':'" d "'}"
-#define DINT(d) "{'type':'integer','minimum':0,'description':'" d "'}"
-#define DBOOL(d) "{'type':'boolean','description':'" d "'}"
-#define DSTRS(d) "{'type':'array','items':" STR ",'description':'" d "'}"
-#define VOCAB(v, d) "{'type':'string','enum':'@" v "','description':'" d "'}"
-#define SESSION "'session':" DSTR("ID or prefix; default: active")
-#define ARTIFACT "'artifact':" DSTR("CONFIRM file from confirm_propose")
-#define TASK(d) "'task':" DSTR("MDTM task ID" d)
+/* Arguments of a tool's verb listed only with its .more_set toolset. */
+#define MORE(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
+/* Descriptions do not repeat the tool name, and a tool says what comes
+ * next where the standard has an order; every word has to earn its
+ * place, because the list is sent to the model on every turn (bench/mcp.sh
+ * measures it).  The arguments' descriptions are the `brief` of the
+ * verb's rows (src/lib/base/verbs.c). */
 const struct mcp_tool mcp_tools[] = {
 	{ .name = "session_new",
 	  .set = MCP_SET_CORE,
 	  .description = "Start a session for a new piece of work; it becomes the active one.",
-	  .input = "'goal':" DSTR("short title") ",'description':" DSTR("Goal section text") ","
-		   "'tags':" DSTRS("keywords"),
-	  .more = "'coordinator':" DSTR("mode (default roo-commander)"),
+	  .more = MORE("coordinator"),
 	  .more_set = MCP_SET_ADMIN,
-	  .required = "['goal']",
 	  .run = t_session_new,
 	  .text = x_session_new },
 	{ .name = "session_log",
 	  .set = MCP_SET_CORE,
 	  .description = "Log an event as it happens: each user prompt, decision, delegation, "
 			 "result and error.",
-	  .input = SESSION ",'type':" VOCAB("event", "default note") ","
-		   "'message':" DSTR("what happened"),
-	  .entry_fields = true,
-	  .required = "['message']",
 	  .run = t_session_log,
 	  .text = x_session_log },
 	{ .name = "session_set_status",
 	  .set = MCP_SET_CORE,
 	  .description = "Pause, reactivate or end a session.",
-	  .input = SESSION ",'status':" VOCAB("status", "new status") ",'reason':" DSTR("why"),
-	  .required = "['status']",
 	  .idempotent = true,
 	  .run = t_session_set_status,
 	  .text = x_session_set_status },
 	{ .name = "session_list",
 	  .set = MCP_SET_ADMIN,
 	  .description = "List sessions, newest first.",
-	  .input = "'status':" VOCAB("status", "filter") ",'tag':" DSTR("filter"),
 	  .read_only = true,
 	  .run = t_session_list,
 	  .text = x_session_list },
 	{ .name = "session_show",
 	  .set = MCP_SET_ADMIN,
 	  .description = "Read a session and its log entries.",
-	  .input = SESSION ",'entries':" DINT("last N only"),
 	  .read_only = true,
 	  .run = t_session_show,
 	  .text = x_session_show },
@@ -1242,25 +1238,20 @@ const struct mcp_tool mcp_tools[] = {
 	  .set = MCP_SET_CORE,
 	  .description = "Resume a session (default: the active one, never an ended one); returns "
 			 "the digest to work from.",
-	  .input = SESSION ",'reopen':" DBOOL("reopen it if ended"),
-	  .more = "'max_chars':" DINT("bytes (default 8000)"),
+	  .more = MORE("max_chars"),
 	  .more_set = MCP_SET_ADMIN,
 	  .run = t_session_continue,
 	  .text = x_session_continue },
 	{ .name = "session_digest",
 	  .set = MCP_SET_ADMIN,
 	  .description = "Read-only session_continue.",
-	  .input = SESSION,
 	  .read_only = true,
 	  .run = t_session_digest,
 	  .text = x_session_continue },
 	{ .name = "artifact_add",
 	  .set = MCP_SET_CORE,
 	  .description = "Save a file in the session artifacts/ and log it.",
-	  .input = SESSION ",'name':" DSTR("path in artifacts/") ",'content':" DSTR("full text") ","
-		   "'force':" DBOOL("replace an existing file") ",'description':" DSTR("what it is, for the log"),
-	  .more = "'type':" VOCAB("artifact-type", "V7 typed artifact, with title, instead of name") ","
-		  "'title':" DSTR("V7 title") ",'tags':" DSTRS("V7 tags"),
+	  .more = MORE("type", "title", "tags"),
 	  .more_set = MCP_SET_ADMIN,
 	  .destructive = true,
 	  .run = t_artifact_add,
@@ -1268,29 +1259,24 @@ const struct mcp_tool mcp_tools[] = {
 	{ .name = "artifact_list",
 	  .set = MCP_SET_ADMIN,
 	  .description = "List the session artifacts.",
-	  .input = SESSION,
 	  .read_only = true,
 	  .run = t_artifact_list,
 	  .text = x_artifact_list },
 	{ .name = "task_link",
 	  .set = MCP_SET_TASKS,
 	  .description = "Link an MDTM task to the session.",
-	  .input = SESSION "," TASK(""),
-	  .required = "['task']",
 	  .idempotent = true,
 	  .run = t_task_link,
 	  .text = x_task_link },
 	{ .name = "task_list",
 	  .set = MCP_SET_TASKS,
 	  .description = "Tasks of the session and their status.",
-	  .input = SESSION,
 	  .read_only = true,
 	  .run = t_task_list,
 	  .text = x_task_list },
 	{ .name = "session_check",
 	  .set = MCP_SET_ADMIN,
 	  .description = "Check session logs against the standard; lists each problem.",
-	  .input = "'session':" DSTR("only this one; default: all"),
 	  .read_only = true,
 	  .run = t_session_check,
 	  .text = x_session_check },
@@ -1298,44 +1284,31 @@ const struct mcp_tool mcp_tools[] = {
 	  .set = MCP_SET_CORE,
 	  .description = "Propose a file change; then show it to the user (confirm_show), ask, and "
 			 "record the answer (confirm_decide).",
-	  .input = SESSION ",'target':" DSTR("file to change, from the workspace root") ","
-		   "'content':" DSTR("new content") ",'diff':" DSTR("or a unified diff"),
-	  .more = "'supersedes':" DSTR("proposal it replaces"),
+	  .more = MORE("supersedes"),
 	  .more_set = MCP_SET_REVIEW,
-	  .required = "['target']",
-	  .one_of = { "content", "diff" },
 	  .run = t_confirm_propose,
 	  .text = x_confirm_propose },
 	{ .name = "confirm_show",
 	  .set = MCP_SET_CORE,
-	  .description = "Target, status and diff of a proposal, to show the user.",
-	  .input = ARTIFACT,
-	  .required = "['artifact']",
+	  .description = "Target, status and diff of a proposal (once applied: the change made), "
+			 "to show the user.",
 	  .read_only = true,
 	  .run = t_confirm_show },
 	{ .name = "confirm_decide",
 	  .set = MCP_SET_CORE,
 	  .description = "Record a decision: approve and reject record what the user answered "
 			 "when asked; skip (low risk) needs a reason.",
-	  .input = ARTIFACT ",'decision':" VOCAB("decision", "approve or reject: the user; skip: you") ","
-		   "'reason':" DSTR("why") ",'shown':{'type':'object','description':'as confirm_show "
-		   "returned it: refused if the proposal changed since'}",
-	  .required = "['artifact','decision']",
 	  .idempotent = true,
 	  .run = t_confirm_decide,
 	  .text = x_confirm_decide },
 	{ .name = "confirm_delegate",
 	  .set = MCP_SET_REVIEW,
 	  .description = "Hand an approved or skipped proposal to an executor; returns its message.",
-	  .input = ARTIFACT ",'to':" DSTR("executor mode slug") "," TASK(""),
-	  .required = "['artifact','to']",
 	  .run = t_confirm_delegate,
 	  .text = x_confirm_delegate },
 	{ .name = "confirm_apply",
 	  .set = MCP_SET_CORE,
 	  .description = "Write an approved or skipped proposal to its target.",
-	  .input = ARTIFACT ",'force':" DBOOL("even if the target changed"),
-	  .required = "['artifact']",
 	  .destructive = true,
 	  .idempotent = true,
 	  .run = t_confirm_apply,
@@ -1343,74 +1316,52 @@ const struct mcp_tool mcp_tools[] = {
 	{ .name = "confirm_withdraw",
 	  .set = MCP_SET_REVIEW,
 	  .description = "Close a proposal nobody will apply.",
-	  .input = ARTIFACT ",'reason':" DSTR("why"),
-	  .required = "['artifact']",
 	  .idempotent = true,
 	  .run = t_confirm_withdraw,
 	  .text = x_confirm_withdraw },
 	{ .name = "confirm_list",
 	  .set = MCP_SET_REVIEW,
 	  .description = "List proposals of the session and of .ruru/temp/.",
-	  .input = SESSION ",'status':" VOCAB("confirm-status", "filter"),
 	  .read_only = true,
 	  .run = t_confirm_list },
 	{ .name = "confirm_verify",
 	  .set = MCP_SET_REVIEW,
 	  .description = "Check decisions against payloads, hashes and signatures.",
-	  .input = "'sessions':" DSTRS("IDs; default: all"),
 	  .read_only = true,
 	  .run = t_confirm_verify },
 	/* search */
 	{ .name = "session_search",
 	  .set = MCP_SET_CORE,
 	  .description = "Full-text search of entries, sessions, artifacts.",
-	  .input = "'query':" DSTR("words, \\\"phrase\\\", pre*, -not, OR") ","
-		   "'type':" DSTR("event type") ",'session':" DSTR("ID or prefix") ","
-		   "'limit':" DINT("default 20, 0: all"),
-	  .more = "'mode':" DSTR("mode slug") "," TASK("") ",'status':" VOCAB("status", "session status")
-		  ",'tag':" DSTR("tag") ",'since':" DSTR("YYYY-MM-DD or date-time") ","
-		  "'until':" DSTR("same; a date: to its end") ","
-		  "'in':{'type':'string','enum':['entries','sessions','artifacts'],'description':'where'}",
+	  .more = MORE("mode", "task", "status", "tag", "since", "until", "in"),
 	  .more_set = MCP_SET_ADMIN,
-	  .required = "['query']",
 	  .read_only = true,
 	  .run = t_session_search },
 	/* V7: summaries and MDTM tasks */
 	{ .name = "session_summarize",
 	  .set = MCP_SET_ADMIN,
 	  .description = "Write a V7 session summary.",
-	  .input = SESSION ",'body':" DSTR("notes to add"),
 	  .run = t_session_summarize,
 	  .text = x_session_summarize },
 	{ .name = "task_new",
 	  .set = MCP_SET_TASKS,
 	  .description = "Create an MDTM task; returns its ID.",
-	  .input = SESSION ",'type':" VOCAB("task-type", "kind") ",'title':" DSTR("one line") ","
-		   "'team':" DSTR("team in the ID") ",'assign':" DSTR("mode slug") ","
-		   "'body':" DSTR("Markdown"),
-	  .required = "['type','title']",
 	  .run = t_task_new,
 	  .text = x_task_new },
 	{ .name = "task_status",
 	  .set = MCP_SET_TASKS,
 	  .description = "Set the status of a task.",
-	  .input = TASK("") ",'status':" VOCAB("task-status", "new status"),
-	  .required = "['task','status']",
 	  .idempotent = true,
 	  .run = t_task_status,
 	  .text = x_task_state },
 	{ .name = "task_claim",
 	  .set = MCP_SET_TASKS,
 	  .description = "Lease a task to a mode; refused while another lease runs.",
-	  .input = TASK("") ",'by':" DSTR("mode slug") ",'ttl':" DSTR("e.g. 30m (default)"),
-	  .required = "['task','by']",
 	  .run = t_task_claim,
 	  .text = x_task_state },
 	{ .name = "task_release",
 	  .set = MCP_SET_TASKS,
 	  .description = "Give a leased task back.",
-	  .input = TASK("") ",'by':" DSTR("mode slug") ",'status':" VOCAB("task-status", "to set (default todo)"),
-	  .required = "['task']",
 	  .idempotent = true,
 	  .run = t_task_release,
 	  .text = x_task_state },

@@ -23,29 +23,26 @@ struct mcp_env {
 };
 
 /*
- * A tool.  Schemas are JSON text written with single quotes for
- * readability (turned into double quotes when loaded, so no description
- * may hold an apostrophe).  A property whose "enum" is the string
- * "@NAME" gets the words of the library vocabulary NAME (ruru_vocab_name).
- * There is no output schema: the bytes go to descriptions instead (the
- * whole list must stay under 12 KB), and ruru(1) documents every result.
- * `run` gets arguments already checked against the input schema and
- * returns the result object (without
- * schema_version; the caller adds it) or NULL with err filled, like the
- * CLI command it mirrors.
+ * A tool.  Its arguments are the rows of the library verb of the same
+ * tool name (ruru_verb_find, src/lib/base/verbs.c): server.c builds the
+ * input schema from them (types, vocabularies' words, required ones) and
+ * checks each call's arguments against them, so an argument is defined
+ * once for the CLI and for MCP.  What is the server's own is here: the
+ * description, the toolset, which arguments are seldom passed, the
+ * annotations.  There is no output schema: the bytes go to descriptions
+ * instead (the whole list must stay under 12 KB), and ruru(1) documents
+ * every result.  `run` gets arguments already checked and returns the
+ * result object (without schema_version; the caller adds it) or NULL
+ * with err filled, like the CLI command it mirrors.
  */
 struct mcp_tool {
 	const char *name;
 	const char *description;
-	const char *input;  /* properties of the input schema, as '{...}' */
-	const char *required; /* JSON array text or NULL */
-	/* Further properties, listed and accepted only when the toolset
-	 * `more_set` is on too: what a coordinator seldom passes stays out of
-	 * the default list. */
-	const char *more;
+	/* Arguments of the verb (by name, NULL-terminated) listed and
+	 * accepted only when the toolset `more_set` is on too: what a
+	 * coordinator seldom passes stays out of the default list. */
+	const char *const *more;
 	unsigned more_set;
-	const char *one_of[2]; /* exactly one of these two arguments (or none) */
-	bool entry_fields;  /* one more argument per entry field (RURU_ENTRY_FIELDS) */
 	/* Annotations (MCP ToolAnnotations): reads only; may overwrite or
 	 * remove what is there; calling twice does no more than once. */
 	bool read_only, destructive, idempotent;
@@ -95,5 +92,9 @@ void mcp_bound_entries(json_t *r, size_t max);
  * continue_session prompt; NULL with err (and env->note) on failure. */
 char *mcp_continue_digest(struct mcp_env *env, const char *session, size_t max_chars,
 			  struct ruru_error *err);
+
+/* The JSON Schema of one argument (a row of the tool's verb): its type,
+ * its words as an enum, its description; any text may be in it. */
+json_t *mcp_arg_schema(const struct ruru_arg *a);
 
 #endif

@@ -7,19 +7,6 @@
 #include "web/http.h"
 #include "banned.h"
 
-/* The library's ruru_hexval (base/text.c) is internal, and a front end
- * sees ruru.h only: a hex digit is not worth a public function. */
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* %-decode s[0..n) into out ('+' is a space in forms). */
 static void form_decode(const char *s, size_t n, struct ruru_buf *out)
 {
@@ -28,8 +15,8 @@ static void form_decode(const char *s, size_t n, struct ruru_buf *out)
 		if (s[i] == '+')
 			ruru_buf_addch(out, ' ');
 		else if (s[i] == '%' &&
-			 i + 2 < n && (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
-			 (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+			 i + 2 < n && (hi = ruru_hex_digit((unsigned char)s[i + 1])) >= 0 &&
+			 (lo = ruru_hex_digit((unsigned char)s[i + 2])) >= 0) {
 			ruru_buf_addch(out, hi * 16 + lo);
 			i += 2;
 		} else

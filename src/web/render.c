@@ -405,9 +405,11 @@ static void hit_link(struct ruru_buf *out, const struct ruru_search_hit *h)
 		ruru_buf_addstr(&p, "index.html");
 		href(out, "", p.ptr);
 		if (kind && !strcmp(kind, "entry")) {
-			/* the timeline's entries carry id="L<line>" */
+			/* the timeline's entries carry id="L<line>"; ?line= opens
+			 * the timeline's page that holds it */
+			long long line = (long long)h->line;
 			out->ptr[--out->len] = '\0';
-			ruru_buf_addf(out, "#L%lld\"", (long long)h->line);
+			ruru_buf_addf(out, "?line=%lld#L%lld\"", line, line);
 		}
 	} else {
 		href(out, "", "confirm.html");
@@ -604,6 +606,91 @@ static void pager(struct web_site *site, struct ruru_buf *out, size_t page, size
 	ruru_buf_addstr(out, "</nav>\n");
 }
 
+/* ---- open items: the library's one definition (ruru_open_items), the
+ * same list the digest, prime and summarize give */
+
+#define WEB_OPEN_SHOWN 50 /* open items listed on a session page */
+
+/* A session's open items (an empty list when the session cannot be read). */
+static json_t *open_items_of(struct web_site *site, const char *id)
+{
+	struct ruru_error e = { 0 };
+	json_t *o = ruru_open_items(site->ws, id, &e);
+	return o ? o : json_array();
+}
+
+/* An open item's badge: what it waits for, coloured by how bad it is. */
+static void open_badge(struct web_site *site, struct ruru_buf *out, json_t *it)
+{
+	const char *kind = json_string_value(json_object_get(it, "kind"));
+	const char *st = json_string_value(json_object_get(it, "status"));
+	kind = kind ? kind : "";
+	const char *cls = "badge warn", *label = kind;
+	if (!strcmp(kind, "delegation"))
+		label = "awaiting result";
+	else if (!strcmp(kind, "error"))
+		cls = "badge bad", label = "error, no later success";
+	else if (!strcmp(kind, "blocker"))
+		cls = "badge bad", label = "blocker";
+	else if (!strcmp(kind, "confirmation"))
+		label = !st || !strcmp(st, "pending") ? "awaiting decision"
+			: !strcmp(st, "failed")	      ? (cls = "badge bad", "apply failed")
+						      : (cls = "badge", "awaiting apply");
+	else if (!strcmp(kind, "task")) {
+		enum ruru_task_status ts = st ? ruru_task_status_parse(st) : RURU_TASK_UNKNOWN;
+		cls = ts == RURU_TASK_BLOCKED || ts == RURU_TASK_ERROR ? "badge bad" : "badge warn";
+		ruru_buf_addf(out, "<span class=\"%s\">task ", cls);
+		str(site, out, st ? st : "?");
+		ruru_buf_addstr(out, "</span>");
+		return;
+	}
+	ruru_buf_addf(out, "<span class=\"%s\">", cls);
+	str(site, out, label);
+	ruru_buf_addstr(out, "</span>");
+}
+
+/* A task held open by an open item (ruru_task_list's "open": the kind of
+ * that item), as the item's badge. */
+static void task_open_badge(struct web_site *site, struct ruru_buf *out, json_t *task)
+{
+	const char *kind = json_string_value(json_object_get(task, "open"));
+	if (!kind)
+		return;
+	json_t *it = json_pack("{s:s}", "kind", kind);
+	ruru_buf_addch(out, ' ');
+	open_badge(site, out, it);
+	json_decref(it);
+}
+
+/* The open items that are entries, by line (sorted, for bsearch). */
+struct open_line {
+	size_t line;
+	json_t *item;
+};
+
+static int cmp_open_line(const void *a, const void *b)
+{
+	size_t x = ((const struct open_line *)a)->line, y = ((const struct open_line *)b)->line;
+	return x < y ? -1 : x > y;
+}
+
+static struct open_line *open_lines(json_t *open, size_t *n)
+{
+	struct open_line *v = calloc(json_array_size(open) + 1, sizeof *v);
+	if (!v)
+		abort();
+	size_t k = 0, i;
+	json_t *it;
+	json_array_foreach(open, i, it) {
+		json_t *l = json_object_get(it, "line");
+		if (json_is_integer(l) && json_integer_value(l) > 0)
+			v[k++] = (struct open_line){ (size_t)json_integer_value(l), it };
+	}
+	qsort(v, k, sizeof *v, cmp_open_line);
+	*n = k;
+	return v;
+}
+
 static void session_row(struct web_site *site, struct ruru_buf *out, const struct ruru_session *ls)
 {
 	struct ruru_session full;
@@ -623,6 +710,22 @@ static void session_row(struct web_site *site, struct ruru_buf *out, const struc
 	str(site, out, s->id);
 	ruru_buf_addstr(out, "</span></td><td data-label=\"Status\">");
 	status_cell(site, out, s);
+	/* what is open, by the library's one definition (as the digest says) */
+	json_t *open = open_items_of(site, s->id);
+	size_t nopen = json_array_size(open);
+	json_decref(open);
+	ruru_buf_addstr(out, "</td><td data-label=\"Open\">");
+	if (nopen) {
+		struct ruru_buf p2 = RURU_BUF_INIT;
+		ruru_buf_addf(&p2, "sessions/%s/index.html", s->id);
+		ruru_buf_addstr(out, "<a");
+		href(out, "", p2.ptr);
+		out->ptr[--out->len] = '\0';
+		ruru_buf_addf(out, "#open\">%zu open</a>", nopen);
+		ruru_buf_release(&p2);
+	} else {
+		ruru_buf_addstr(out, "<span class=\"muted\">none</span>");
+	}
 	ruru_buf_addstr(out, "</td><td data-label=\"Started\" class=\"nw\">");
 	if (s->start)
 		utc(out, s->start, false);
@@ -712,6 +815,7 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		ruru_buf_addstr(out, "<table class=\"sessions\">\n<thead><tr>");
 		sort_header(site, out, "Session", "title");
 		sort_header(site, out, "Status", "status");
+		ruru_buf_addstr(out, "<th scope=\"col\">Open</th>");
 		sort_header(site, out, "Started", "");
 		ruru_buf_addstr(out, "<th scope=\"col\">Last activity</th><th scope=\"col\">Entries</th>"
 				     "<th scope=\"col\">Tags</th></tr></thead>\n<tbody>\n");
@@ -781,22 +885,87 @@ static void field(struct web_site *site, struct ruru_buf *out, const char *label
 	ruru_buf_addstr(out, "</code></span>");
 }
 
-/* The timeline: an entry is a line of facts (type, time, mode, task,
- * artifact, ADR, source, outcome) over its message.  Kept lean: an export
- * of a thousand sessions is mostly these. */
-static void timeline(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s, json_t *arts,
-		     json_t *tasks)
+/* The href of timeline page `p` of `pages`, from the session's page: the
+ * last (the newest entries) is index.html itself; on the server the
+ * others are ?page=N, in an export index-N.html. */
+static void entry_page_href(struct web_site *site, struct ruru_buf *out, size_t p, size_t pages)
 {
+	if (p >= pages)
+		ruru_buf_addstr(out, " href=\"index.html\"");
+	else
+		ruru_buf_addf(out, site->server ? " href=\"index.html?page=%zu\"" : " href=\"index-%zu.html\"", p);
+}
+
+/* The timeline's pager (links, so it works without JavaScript). */
+static void entry_pager(struct web_site *site, struct ruru_buf *out, size_t page, size_t pages, const char *where)
+{
+	if (pages <= 1)
+		return;
+	ruru_buf_addf(out, "<nav class=\"pages\" aria-label=\"timeline pages, %s\">", where);
+	if (page > 1) {
+		ruru_buf_addstr(out, "<a");
+		entry_page_href(site, out, 1, pages);
+		ruru_buf_addstr(out, ">« Oldest</a><a rel=\"prev\"");
+		entry_page_href(site, out, page - 1, pages);
+		ruru_buf_addstr(out, ">← Older</a>");
+	}
+	ruru_buf_addf(out, "<span>Page %zu of %zu</span>", page, pages);
+	if (page < pages) {
+		ruru_buf_addstr(out, "<a rel=\"next\"");
+		entry_page_href(site, out, page + 1, pages);
+		ruru_buf_addstr(out, ">Newer →</a><a");
+		entry_page_href(site, out, pages, pages);
+		ruru_buf_addstr(out, ">Newest »</a>");
+	}
+	ruru_buf_addstr(out, "</nav>\n");
+}
+
+/* The timeline: an entry is a line of facts (type, time, mode, task,
+ * artifact, ADR, source, outcome) over its message, oldest first,
+ * WEB_PAGE_ENTRIES a page (the last page, the newest entries, unless
+ * site->entry_page or site->entry_line names another).  Kept lean: an
+ * export of a thousand sessions is mostly these. */
+static void timeline(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s, json_t *arts,
+		     json_t *tasks, json_t *open)
+{
+	size_t nopen_lines;
+	struct open_line *open_at = open_lines(open, &nopen_lines);
 	const char *root = "../../";
-	ruru_buf_addf(out, "<h2>Timeline</h2>\n<p class=\"muted\">%zu entr%s</p>\n<ol class=\"timeline\">\n",
-		      s->nentries, s->nentries == 1 ? "y" : "ies");
-	for (size_t i = 0; i < s->nentries; i++) {
+	size_t n = s->nentries;
+	size_t pages = n ? (n + WEB_PAGE_ENTRIES - 1) / WEB_PAGE_ENTRIES : 1;
+	size_t page = site->entry_page < 1 || site->entry_page > pages ? pages : site->entry_page;
+	if (site->entry_line) {
+		/* the page of the entry that starts on that line (or holds it) */
+		size_t at = 0;
+		for (size_t i = 0; i < n && s->entries[i].line <= site->entry_line; i++)
+			at = i;
+		page = n ? at / WEB_PAGE_ENTRIES + 1 : 1;
+	}
+	site->entry_pages = pages;
+	size_t from = (page - 1) * WEB_PAGE_ENTRIES;
+	size_t to = from + WEB_PAGE_ENTRIES < n ? from + WEB_PAGE_ENTRIES : n;
+	ruru_buf_addstr(out, "<h2 id=\"timeline\">Timeline</h2>\n");
+	if (pages > 1)
+		ruru_buf_addf(out, "<p class=\"muted\">%zu entries, oldest first; %zu to %zu shown</p>\n", n,
+			      from + 1, to);
+	else
+		ruru_buf_addf(out, "<p class=\"muted\">%zu entr%s</p>\n", n, n == 1 ? "y" : "ies");
+	entry_pager(site, out, page, pages, "top");
+	ruru_buf_addf(out, "<ol class=\"timeline\" start=\"%zu\">\n", from + 1);
+	for (size_t i = from; i < to; i++) {
 		const struct ruru_entry *e = &s->entries[i];
 		const char *cls = entry_class(e);
 		ruru_buf_addf(out, "<li id=\"L%zu\"%s%s%s><p class=\"meta\"><b>", e->line,
 			      *cls ? " class=\"" : "", cls, *cls ? "\"" : "");
 		str(site, out, e->type_name ? e->type_name : "note");
 		ruru_buf_addstr(out, "</b> ");
+		struct open_line key = { e->line, NULL };
+		const struct open_line *ol = bsearch(&key, open_at, nopen_lines, sizeof *open_at, cmp_open_line);
+		if (ol) {
+			/* still open (the library's rule): its item's badge */
+			open_badge(site, out, ol->item);
+			ruru_buf_addch(out, ' ');
+		}
 		stamp(site, out, e);
 		/* plain words are items of the line as they are (a flex box) */
 		if (e->mode) {
@@ -851,6 +1020,75 @@ static void timeline(struct web_site *site, struct ruru_buf *out, const struct r
 		ruru_buf_addstr(out, "</p></li>\n");
 	}
 	ruru_buf_addstr(out, "</ol>\n");
+	entry_pager(site, out, page, pages, "bottom");
+	free(open_at);
+}
+
+/* The href of the timeline entry on `line`: its page, at its anchor. */
+static void entry_href(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s, size_t line)
+{
+	size_t n = s->nentries, at = 0;
+	for (size_t i = 0; i < n && s->entries[i].line <= line; i++)
+		at = i;
+	size_t pages = n ? (n + WEB_PAGE_ENTRIES - 1) / WEB_PAGE_ENTRIES : 1;
+	entry_page_href(site, out, n ? at / WEB_PAGE_ENTRIES + 1 : 1, pages);
+	out->ptr[--out->len] = '\0'; /* the closing quote */
+	ruru_buf_addf(out, "#L%zu\"", line);
+}
+
+/* The session's open items, each with its badge and a link to where it
+ * is: its entry, its task's card, its proposal or blocker artifact. */
+static void open_section(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s, json_t *open,
+			 json_t *arts)
+{
+	size_t n = json_array_size(open);
+	ruru_buf_addf(out, "<h2 id=\"open\">Open items <span class=\"muted\">(%zu)</span></h2>\n", n);
+	if (!n) {
+		ruru_buf_addstr(out, "<p class=\"muted\">Nothing open.</p>\n");
+		return;
+	}
+	/* a page stays small: the newest WEB_OPEN_SHOWN (the timeline marks
+	 * every open entry) */
+	size_t from = n > WEB_OPEN_SHOWN ? n - WEB_OPEN_SHOWN : 0;
+	if (from)
+		ruru_buf_addf(out, "<p class=\"muted\">The newest %d shown; the %zu older ones are marked "
+				   "in the timeline.</p>\n", WEB_OPEN_SHOWN, from);
+	ruru_buf_addstr(out, "<ul class=\"open\">\n");
+	for (size_t i = from; i < n; i++) {
+		json_t *it = json_array_get(open, i);
+		const char *text_ = json_string_value(json_object_get(it, "text"));
+		const char *task = json_string_value(json_object_get(it, "task"));
+		const char *art = json_string_value(json_object_get(it, "artifact"));
+		const char *kind = json_string_value(json_object_get(it, "kind"));
+		json_t *line = json_object_get(it, "line");
+		ruru_buf_addstr(out, "<li>");
+		open_badge(site, out, it);
+		bool linked = true;
+		if (json_is_integer(line) && json_integer_value(line) > 0) {
+			ruru_buf_addstr(out, " <a");
+			entry_href(site, out, s, (size_t)json_integer_value(line));
+		} else if (kind && !strcmp(kind, "task") && task) {
+			ruru_buf_addstr(out, " <a href=\"../../tasks.html#task-");
+			struct ruru_buf h = RURU_BUF_INIT;
+			web_href(&h, task);
+			web_escape(out, h.ptr, h.len);
+			ruru_buf_release(&h);
+			ruru_buf_addch(out, '"');
+		} else if (art && listed_artifact(arts, art)) {
+			struct ruru_buf h = RURU_BUF_INIT;
+			ruru_buf_addf(&h, "%s.html", art);
+			ruru_buf_addstr(out, " <a");
+			href(out, "", h.ptr);
+			ruru_buf_release(&h);
+		} else {
+			linked = false; /* nothing to open */
+			ruru_buf_addstr(out, " <span");
+		}
+		ruru_buf_addstr(out, ">");
+		str(site, out, text_ ? text_ : "");
+		ruru_buf_addstr(out, linked ? "</a></li>\n" : "</span></li>\n");
+	}
+	ruru_buf_addstr(out, "</ul>\n");
 }
 
 int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out,
@@ -866,6 +1104,7 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 		ruru_session_release(&s);
 		return -1;
 	}
+	json_t *open = open_items_of(site, id);
 	const char *root = "../../";
 	head(site, out, root, s.title && *s.title ? s.title : s.id);
 	ruru_buf_addstr(out, "<h1>");
@@ -899,7 +1138,8 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 		str(site, out, s.goal);
 		ruru_buf_addstr(out, "</div>\n");
 	}
-	timeline(site, out, &s, arts, tasks);
+	open_section(site, out, &s, open, arts);
+	timeline(site, out, &s, arts, tasks, open);
 
 	size_t i;
 	json_t *v;
@@ -918,6 +1158,7 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 		task_link(site, out, root, json_string_value(json_object_get(v, "id")));
 		ruru_buf_addstr(out, "</td><td class=\"nw\">");
 		str(site, out, st ? st : "—");
+		task_open_badge(site, out, v);
 		ruru_buf_addstr(out, "</td></tr>\n");
 	}
 	if (json_array_size(tasks))
@@ -950,6 +1191,7 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 	if (json_array_size(arts))
 		ruru_buf_addstr(out, "</ul>\n");
 	foot(site, out, root);
+	json_decref(open);
 	json_decref(tasks);
 	json_decref(arts);
 	ruru_session_release(&s);
@@ -1217,6 +1459,7 @@ int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 			ruru_buf_addstr(out, "</strong>");
 			if (title && *title)
 				value_link(site, out, "id", "", "#task-", tid ? tid : "");
+			task_open_badge(site, out, t);
 			ruru_buf_addstr(out, "<a class=\"id\"");
 			struct ruru_buf p = RURU_BUF_INIT;
 			ruru_buf_addf(&p, "sessions/%s/index.html", sess);
@@ -1585,37 +1828,6 @@ static void decision_form(struct web_site *site, struct ruru_buf *out, const str
 	ruru_buf_release(&rid);
 }
 
-/* The content an applied proposal wrote, as the lines it added (ruru
- * keeps the result, not the earlier content). */
-static bool applied_content(struct web_site *site, const struct ruru_confirm *c, struct ruru_buf *d)
-{
-	if (c->kind != RURU_CONFIRM_CONTENT || c->payload_bytes > SHOW_MAX || !c->payload_intact)
-		return false;
-	struct ruru_buf path = RURU_BUF_INIT, data = RURU_BUF_INIT;
-	struct ruru_error e = { 0 };
-	ruru_buf_addf(&path, "%s/%s", ruru_ws_root(site->ws), c->artifact);
-	bool ok = ruru_buf_read_file(&data, path.ptr, &e) == 0;
-	if (ok) {
-		size_t lines = 0;
-		for (size_t i = 0; i < data.len; i++)
-			lines += data.ptr[i] == '\n';
-		if (data.len && data.ptr[data.len - 1] != '\n')
-			lines++;
-		ruru_buf_addf(d, "@@ -0,0 +1,%zu @@\n", lines);
-		for (size_t i = 0; i < data.len;) {
-			const char *nl = memchr(data.ptr + i, '\n', data.len - i);
-			size_t e2 = nl ? (size_t)(nl - data.ptr) : data.len;
-			ruru_buf_addch(d, '+');
-			ruru_buf_add(d, data.ptr + i, e2 - i);
-			ruru_buf_addch(d, '\n');
-			i = e2 + 1;
-		}
-	}
-	ruru_buf_release(&path);
-	ruru_buf_release(&data);
-	return ok;
-}
-
 /* One proposal's review card.  `p`: {artifact} at least. `own_page`: on
  * the CONFIRM file's own page (no link to itself). */
 static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p, bool own_page)
@@ -1659,6 +1871,11 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 	ruru_buf_addstr(out, "</span>");
 	if (stale)
 		ruru_buf_addstr(out, " <span class=\"badge bad\">stale</span>");
+	json_t *open_item = json_object_get(p, "open");
+	if (open_item) {
+		ruru_buf_addch(out, ' ');
+		open_badge(site, out, open_item);
+	}
 	ruru_buf_addf(out, " <span>%s</span> <span>proposed ",
 		      c.kind == RURU_CONFIRM_DIFF ? "a diff" : "new content");
 	if (c.created)
@@ -1693,9 +1910,11 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 	if (stale)
 		ruru_buf_addstr(out, c.status == RURU_CONFIRM_PENDING
 					     ? "<p class=\"warn\">Stale: the target changed since the proposal; "
-					       "it cannot be decided (propose again).</p>\n"
+					       "it cannot be decided (propose again). The diff below is "
+					       "against the target as it is now.</p>\n"
 					     : "<p class=\"warn\">Stale: the target changed since the decision; "
-					       "apply will refuse it (propose again).</p>\n");
+					       "apply will refuse it (propose again). The diff below is "
+					       "against the target as it is now, not the one decided.</p>\n");
 	if (differs)
 		ruru_buf_addstr(out, "<p class=\"warn\">The decision record disagrees with the sidecar "
 				     "(run <code>ruru verify</code>).</p>\n");
@@ -1716,18 +1935,26 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 	}
 	struct ruru_buf d = RURU_BUF_INIT;
 	if (c.status == RURU_CONFIRM_APPLIED) {
-		ruru_buf_addstr(out, "<p>Applied");
+		/* the change the apply recorded: the target holds the result now */
+		ruru_buf_addstr(out, "<p><strong>Applied</strong>");
 		if (c.applied_at) {
 			ruru_buf_addstr(out, " on ");
 			utc(out, c.applied_at, false);
 		}
-		if (applied_content(site, &c, &d)) {
-			ruru_buf_addstr(out, ": the target was written with this content (ruru keeps "
-					     "the result, not the earlier content; git has it).</p>\n");
+		if (c.forced)
+			ruru_buf_addstr(out, " (forced over a target changed since the proposal)");
+		if (c.applied_diff && ruru_confirm_diff(site->ws, &c, &d, &e) == 0 && d.len) {
+			ruru_buf_addstr(out, ": the change that was applied, as recorded then.</p>\n");
 			diff_table(site, out, c.target, d.ptr, d.len);
+		} else if (!c.applied_recorded) {
+			ruru_buf_addstr(out, ". The change was not recorded (applied by an older ruru; "
+					     "git has it).</p>\n");
+		} else if (!strcmp(c.applied_from_sha256, c.result_sha256)) {
+			ruru_buf_addstr(out, ". The target already held the result: the change was made "
+					     "outside ruru.</p>\n");
 		} else {
-			ruru_buf_addstr(out, " (a diff: ruru keeps the result's hash, not the earlier "
-					     "content; git has the change).</p>\n");
+			ruru_buf_addf(out, ". The change was not kept (its diff is longer than %u KiB; git "
+					   "has it).</p>\n", RURU_APPLIED_DIFF_MAX / 1024);
 		}
 	} else if (ruru_confirm_diff(site->ws, &c, &d, &e) == 0) {
 		if (d.len)
@@ -1787,13 +2014,34 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 		struct ruru_error e = { 0 };
 		struct ruru_confirm_list *l =
 			ruru_confirm_list(site->ws, i < n ? list[i].id : NULL, NULL, &e);
-		for (size_t k = 0; l && k < l->n; k++)
-			if (l->items[k].artifact)
-				json_object_set_new(seen, l->items[k].artifact,
-						    ruru_confirm_json(&l->items[k]));
+		/* which of a session's proposals are open, and waiting for what:
+		 * its open items say (the library's one definition) */
+		json_t *open = i < n && l && l->n ? open_items_of(site, list[i].id) : NULL;
+		for (size_t k = 0; l && k < l->n; k++) {
+			const char *a = l->items[k].artifact;
+			if (!a)
+				continue;
+			json_t *p = ruru_confirm_json(&l->items[k]);
+			const char *in = i < n ? strstr(a, list[i].id) : NULL;
+			size_t j;
+			json_t *it;
+			json_array_foreach(open, j, it) {
+				const char *ia = json_string_value(json_object_get(it, "artifact"));
+				const char *kind = json_string_value(json_object_get(it, "kind"));
+				if (in && ia && kind && !strcmp(kind, "confirmation") &&
+				    !strcmp(in + strlen(list[i].id) + 1, ia)) {
+					json_object_set(p, "open", it);
+					break;
+				}
+			}
+			if (!json_object_get(seen, a)) /* the session's own listing first */
+				json_object_set(seen, a, p);
+			json_decref(p);
+		}
+		json_decref(open);
 		ruru_confirm_list_free(l);
 	}
-	size_t np = json_object_size(seen), k = 0, npending = 0;
+	size_t np = json_object_size(seen), k = 0, npending = 0, nopen = 0;
 	json_t **ps = calloc(np + 1, sizeof *ps);
 	if (!ps)
 		abort();
@@ -1802,6 +2050,7 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 	json_object_foreach(seen, key, v) {
 		ps[k++] = v;
 		npending += !strcmp(jstr(v, "status"), "pending");
+		nopen += json_object_get(v, "open") != NULL;
 	}
 	qsort(ps, np, sizeof *ps, cmp_proposals);
 	head(site, out, "", "Confirmations");
@@ -1815,7 +2064,9 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 		ruru_buf_addstr(out, "<p class=\"muted\">No proposals.</p>\n");
 	else
 		ruru_buf_addf(out, "<p class=\"muted\">%zu waiting for a decision, %zu decided "
-				   "(newest decision first)</p>\n", npending, np - npending);
+				   "(newest decision first); %zu still open, waiting for a decision "
+				   "or an apply</p>\n",
+			      npending, np - npending, nopen);
 	site->titles = list;
 	site->ntitles = n;
 	for (size_t i = 0; i < np; i++)

@@ -9,7 +9,9 @@
  *   confirm.html                            the proposals, each as a review card
  *   tasks.html                              MDTM task board
  *   style.css, favicon.svg                  the one style sheet, the icon
- *   sessions/<ID>/index.html                a session: card, timeline, tasks, artifacts
+ *   sessions/<ID>/index.html                a session: card, timeline (its newest 100
+ *                                           entries; older ones on index-N.html in an
+ *                                           export, ?page=N on the server), tasks, artifacts
  *   sessions/<ID>/<artifact>.html           an artifact (Markdown rendered, text as text)
  *   sessions/<ID>/files/<artifact>          the artifact's bytes (downloads)
  *
@@ -41,12 +43,17 @@ struct web_site {
 	const char *csrf;        /* decision forms' token (server; NULL: no forms) */
 	size_t page;             /* index: the page shown, from 1 (0: the first) */
 	size_t npages;           /* index: set to the number of pages */
+	/* a session page: the timeline's page shown, from 1 (0: the last, the
+	 * newest entries), or the page that holds the entry on line
+	 * `entry_line` (0: none); web_page_session sets `entry_pages` */
+	size_t entry_page, entry_line, entry_pages;
 	const char *root;        /* while a page renders: its path to the site root */
 	const struct ruru_session *titles; /* while a page renders: sessions by ID, for titles */
 	size_t ntitles;
 };
 
 #define WEB_PAGE_SESSIONS 100 /* sessions on one index page */
+#define WEB_PAGE_ENTRIES 100  /* timeline entries on one session page */
 
 /* The style sheet and the icon (static, NUL-terminated). */
 extern const char web_css[];

@@ -492,8 +492,13 @@ static enum MHD_Result page(struct server *s, struct MHD_Connection *c, enum web
 		free(full);
 		if (!exact || (route == WEB_ARTIFACT && !is_artifact(s, id, rel)))
 			status = MHD_HTTP_NOT_FOUND;
-		else if (route == WEB_SESSION)
+		else if (route == WEB_SESSION) {
+			const char *pg = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
+			const char *ln = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "line");
+			site.entry_page = pg ? strtoul(pg, NULL, 10) : 0;
+			site.entry_line = ln ? strtoul(ln, NULL, 10) : 0;
 			rc = web_page_session(&site, id, &b, &e);
+		}
 		else if (route == WEB_ARTIFACT)
 			rc = web_page_artifact(&site, id, rel, &b, &e);
 	}
@@ -889,9 +894,9 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ------------------------------------------------------------ start */
 
-static void identity(const char *as, char *out, size_t size)
+static void identity(struct ruru_ws *ws, const char *as, char *out, size_t size)
 {
-	char *id = as && *as ? NULL : ruru_user_identity(RURU_IDENTITY_NAME_EMAIL);
+	char *id = as && *as ? NULL : ruru_user_identity(ruru_ws_options(ws), RURU_IDENTITY_NAME_EMAIL);
 	snprintf(out, size, "%s", as && *as ? as : id ? id : "unknown user");
 	free(id);
 }
@@ -918,7 +923,7 @@ int web_serve(struct ruru_ws *ws, const struct web_serve_opts *o, FILE *out,
 		rl.rlim_cur = rl.rlim_max;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	identity(o->identity, s.identity, sizeof s.identity);
+	identity(ws, o->identity, s.identity, sizeof s.identity);
 
 	struct sockaddr_in a4 = { 0 };
 	struct sockaddr_in6 a6 = { 0 };

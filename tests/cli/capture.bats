@@ -382,3 +382,27 @@ snap() {
 	grep -q '\] image$' ".ruru/sessions/$output"/artifacts/transcript-claude-*.md
 	grep -q '\*\*prompt\*\* · source `claude transcript`: what is in this screenshot?' ".ruru/sessions/$output/session_log.md"
 }
+
+@test "a log skipped as the same event as a captured one says so on stderr, with the line it repeats (exit 0); --json names it" {
+	"$RURU" new "said" >/dev/null
+	log=$(log_of)
+	# a log longer than the tail that dedup reads, so the line counts the
+	# whole file
+	for i in $(seq 1 120); do
+		RURU_NOW=2026-11-24T03:00:00Z "$RURU" log "filler note number $i, long enough to fill the tail of the log quickly: the tail that dedup reads is sixteen kilobytes" >/dev/null
+	done
+	[ "$(wc -c <"$log")" -gt 16384 ]
+	RURU_NOW=2026-11-24T04:00:00Z "$RURU" capture --hook claude <<<'{"hook_event_name":"UserPromptSubmit","prompt":"ship it"}'
+	line=$(grep -n 'source `claude hook`' "$log" | tail -1 | cut -d: -f1)
+	n=$(entries)
+	run --separate-stderr env RURU_NOW=2026-11-24T04:00:09Z "$RURU" log --type prompt "ship it"
+	[ "$status" -eq 0 ]
+	[ "$(entries)" -eq "$n" ]
+	[[ "$stderr" == *"entry not written: it repeats the entry at line $line of the log"* ]] || { echo "$stderr (want line $line)"; false; }
+	run --separate-stderr env RURU_NOW=2026-11-24T04:00:10Z "$RURU" --json log --type prompt "ship it"
+	[ "$status" -eq 0 ]
+	[ "$(jq .duplicate_of <<<"$output")" -eq "$line" ]
+	# a logged entry says nothing of the kind
+	run --separate-stderr env RURU_NOW=2026-11-24T04:05:00Z "$RURU" log --type prompt "another thing"
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+}

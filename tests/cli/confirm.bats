@@ -390,6 +390,62 @@ PY
 	sed -n 9p auth.c | grep -qxF $'\treturn 1; /* always */'
 }
 
+@test "an applied proposal shows the change that was applied, recorded by the apply, not a diff against the target now" {
+	"$RURU" new "Applied" >/dev/null
+	printf 'one\ntwo\nthree\n' > t
+	printf -- '--- a/t\n+++ b/t\n@@ -1,3 +1,3 @@\n one\n-two\n+TWO\n three\n' > d.diff
+	a=$("$RURU" confirm propose --target t --diff d.diff)
+	printf 'new file\n' > n.new
+	b=$(propose fresh.txt n.new)
+	"$RURU" confirm approve "$a"
+	"$RURU" confirm approve "$b"
+	before=$(sum t)
+	"$RURU" confirm apply "$a"
+	"$RURU" confirm apply "$b"
+	# the sidecar, rewritten in the apply's transaction, keeps what it wrote over
+	grep -qx "applied_from_sha256 = \"$before\"" "$(sidecar "$a")"
+	grep -qx 'applied_from_sha256 = ""' "$(sidecar "$b")"
+	# the target changes again afterwards: the applied change is still the one shown
+	printf 'one\nTWO\nthree\nfour\n' > t
+	"$RURU" confirm show "$a" > show.txt
+	grep -q '^applied change (recorded when it was applied over target_sha256 '"$before"'):$' show.txt
+	grep -qx -- '-two' show.txt
+	grep -qx -- '+TWO' show.txt
+	refute grep -q 'four' show.txt
+	refute grep -q 'CHANGED since the proposal' show.txt
+	"$RURU" --json confirm show "$a" > show.json
+	"$RURU" --json confirm show "$b" > showb.json
+	python3 - "$before" <<'PY'
+import json, sys
+a = json.load(open("show.json")); b = json.load(open("showb.json"))
+assert a["diff_shows"] == "applied" and a["applied_from_sha256"] == sys.argv[1], a
+assert "@@ -1,3 +1,3 @@\n one\n-two\n+TWO\n three\n" in a["diff"], a["diff"]
+assert b["applied_from_sha256"] == "" and "--- /dev/null" in b["diff"] and "+new file\n" in b["diff"], b["diff"]
+PY
+}
+
+@test "an applied change too long to keep, or made outside ruru, is said to be so, not shown as a diff" {
+	"$RURU" new "Applied2" >/dev/null
+	python3 -c 'import sys; sys.stdout.write("".join(f"old line {i}\n" for i in range(20000)))' > big.txt
+	python3 -c 'import sys; sys.stdout.write("".join(f"new line {i}\n" for i in range(20000)))' > big.new
+	a=$(propose big.txt big.new)
+	printf 'x\n' > hand.txt
+	printf 'y\n' > hand.new
+	b=$(propose hand.txt hand.new)
+	"$RURU" confirm approve "$a"
+	"$RURU" confirm approve "$b"
+	"$RURU" confirm apply "$a"
+	cp hand.new hand.txt # an executor wrote it by hand
+	"$RURU" confirm apply "$b"
+	grep -qx 'applied_diff = ""' "$(sidecar "$a")"
+	[ "$(wc -c < "$(sidecar "$a")")" -lt 4096 ]
+	"$RURU" confirm show "$a" > a.txt
+	grep -qx 'applied change: not kept (its diff was longer than 262144 bytes)' a.txt
+	refute grep -q '^-old line' a.txt
+	"$RURU" confirm show "$b" > b.txt
+	grep -qx 'applied change: none by ruru (the target already held the result)' b.txt
+}
+
 @test "apply writes exactly the decided result: a diff forced over a changed target is refused" {
 	"$RURU" new "Exact" >/dev/null
 	printf 'a\nb\nc\nd\ne\nf\ng\nh\n' > t

@@ -335,3 +335,20 @@ PY
 	grep -qxF 'temp/.lock' .ruru/.gitignore
 	[ -z "$(git status --porcelain -uall | grep -v '^?? .ruru/\(.gitignore\|temp/CONFIRM-\)')" ]
 }
+
+@test "a TOML local date-time start_time is shown as written, never as UTC: list, show, digest, JSON alike" {
+	export XDG_CACHE_HOME="$WS.cache"
+	id=SESSION-Local_Time-2506011000
+	mkdir -p ".ruru/sessions/$id"
+	printf '+++\nid = "%s"\ntitle = "local"\nstatus = "🟢 Active"\nstart_time = 2025-06-01T10:00:00\nend_time = 2025-06-02\ncoordinator = "roo-commander"\n+++\n\n# Session Log\n\n## Log Entries\n\n- [2025-06-01 10:00:00] Started\n' "$id" >".ruru/sessions/$id/session_log.md"
+	run "$RURU" list
+	[[ "$output" == *$'\t2025-06-01T10:00:00\t'* ]] || { echo "$output"; false; }
+	[ "$("$RURU" --json list | jq -r '.sessions[0].start_time')" = 2025-06-01T10:00:00 ]
+	[ "$("$RURU" --json show "$id" | jq -r '.start_time + " " + .end_time')" = "2025-06-01T10:00:00 2025-06-02" ]
+	"$RURU" show "$id" | grep -qx 'start_time: *2025-06-01T10:00:00'
+	"$RURU" show --digest "$id" | grep -qx 'Started: 2025-06-01T10:00:00'
+	[ "$("$RURU" --json show --digest "$id" | jq -r .start_time)" = 2025-06-01T10:00:00 ]
+	# an offset date-time keeps its zone
+	sed -i 's/^start_time = .*/start_time = 2025-06-01T10:00:00+10:00/' ".ruru/sessions/$id/session_log.md"
+	[ "$("$RURU" --json show "$id" | jq -r .start_time)" = 2025-06-01T00:00:00Z ]
+}

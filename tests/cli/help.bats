@@ -88,3 +88,34 @@ PY
 	doc=$(sort <<<"$doc")
 	[ "$lib" = "$doc" ] || { diff <(echo "$lib") <(echo "$doc"); return 1; }
 }
+
+@test "a verb's CLI options and its MCP tool's arguments take the same words" {
+	# Both come from the verb's row in the library (src/lib/base/verbs.c):
+	# the words `--help` lists for an option are the enum of the tool's
+	# argument, and a verb row no command offers stops ruru at start.
+	ws=$(mktemp -d)
+	(cd "$ws" && "$RURU" init >/dev/null)
+	printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' |
+		"$RURU" --root "$ws" mcp --toolsets all 2>/dev/null >"$ws/tools.json"
+	for pair in "log --type session_log.type" "list --status session_list.status" \
+		"task new --type task_new.type" "task release --status task_release.status" \
+		"confirm list --status confirm_list.status" "artifact add --type artifact_add.type" \
+		"search --status session_search.status"; do
+		set -- $pair
+		if [ $# -eq 4 ]; then cmd="$1 $2"; opt=$3; arg=$4; else cmd=$1; opt=$2; arg=$3; fi
+		"$RURU" $cmd --help >"$ws/help.txt"
+		python3 - "$ws/help.txt" "$ws/tools.json" "$opt" "$arg" <<'PY' || { rm -rf "$ws"; return 1; }
+import json, re, sys
+help_text, tools, opt, arg = open(sys.argv[1]).read(), json.load(open(sys.argv[2])), sys.argv[3], sys.argv[4]
+tool, name = arg.split(".")
+# the option's line, then its "one of:" words up to the next option
+m = re.search(r"\n {2,}(?:-\w, )?" + opt + r" [^\n]*\n\s+one of:(.*?)(?=\n\s+-|\n\n)", help_text, re.S)
+assert m, "no words for %s in help" % opt
+cli = [w.strip() for w in m.group(1).replace("\n", " ").split(",")]
+t = [t for t in tools["result"]["tools"] if t["name"] == tool][0]
+mcp = t["inputSchema"]["properties"][name]["enum"]
+assert cli == mcp, "%s %s: %s != %s" % (opt, arg, cli, mcp)
+PY
+	done
+	rm -rf "$ws"
+}

@@ -227,6 +227,21 @@ dry_run() {
 	! grep -q $'\033\|\342\200\256' <<<"$output"
 }
 
+@test "init --host --dry-run shows each change as diff -u does (the library's one diff)" {
+	# one line without a newline: GNU diff's "@@ -1 +1,N @@" and its
+	# "\ No newline at end of file"
+	mkdir .cursor
+	printf '{}' >.cursor/mcp.json
+	cp .cursor/mcp.json "$BATS_TEST_TMPDIR/before.json"
+	run "$RURU" init --host cursor --dry-run
+	[ "$status" -eq 0 ]
+	"$RURU" init --host cursor >/dev/null
+	expected=$(diff -u --label a/.cursor/mcp.json --label b/.cursor/mcp.json \
+		"$BATS_TEST_TMPDIR/before.json" .cursor/mcp.json) || [ $? -eq 1 ]
+	[[ "$expected" == *"@@ -1 +1,"* ]]
+	[[ "$output" == *"$expected"* ]] || { echo "$output"; echo "want: $expected"; return 1; }
+}
+
 @test "init --host --dry-run --remove shows what --remove would take out" {
 	"$RURU" init --host cursor >/dev/null
 	before=$(snap)

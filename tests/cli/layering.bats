@@ -2,8 +2,9 @@
 # layering.bats — the module graph of doc/HACKING.md:
 #   - inside src/lib, the symbol graph of the object files (scripts/layers.py
 #     over `nm`): no file calls a layer above its own, and no two files call
-#     each other, directly or round a circle; no object calls getenv (the
-#     front ends read the environment into struct ruru_options);
+#     each other, directly or round a circle; no object calls getenv or
+#     hands `environ` to a child (the front ends read the environment into
+#     struct ruru_options);
 #   - the front ends (src/cli, src/mcp, src/web) include ruru.h, banned.h
 #     and their own headers; the CLI also the MCP and web front ends it
 #     runs (`ruru mcp`, `ruru serve`); none includes a library header, and
@@ -20,11 +21,12 @@ load helpers
 	[ "${lines[-1]}" = "0 circles, 0 upward calls" ]
 }
 
-@test "the library reads no environment variable (no object of src/lib uses getenv)" {
+@test "the library reads no environment variable (no object of src/lib uses getenv or environ)" {
 	cd "$BATS_TEST_DIRNAME/../.."
 	objs=$(find "${BUILD:-build}/src/lib" -name '*.o')
 	[ -n "$objs" ]
-	run sh -c 'for o in "$@"; do nm -u "$o" | grep -qwE "(secure_)?getenv" && echo "$o"; done; true' sh $objs
+	# environ: a child gets the environment struct ruru_options gives
+	run sh -c 'for o in "$@"; do nm -u "$o" | grep -qwE "(secure_)?getenv|_?_?environ" && echo "$o"; done; true' sh $objs
 	echo "$output"
 	[ -z "$output" ]
 }

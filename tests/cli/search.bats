@@ -151,6 +151,12 @@ hits() { "$RURU" --json search --limit 0 "$@" | python3 -c 'import json,sys; pri
 	[[ "$output" == *'"total":2}' ]]
 	run "$RURU" --json search tokens
 	[[ "$output" == *'"total":3}' ]]
+	# the total of a cut query, counted while ranking: AND, OR and NOT too
+	for q in 'tokens' 'tokens -decision' 'tokens OR quokka' 'tokens session*'; do
+		all=$("$RURU" --json search -n 0 "$q" | grep -o '"kind"' | wc -l)
+		run "$RURU" --json search -n 1 "$q"
+		[[ "$output" == *"\"total\":$all}" ]] || { echo "$q: $all: $output"; return 1; }
+	done
 	# text: a last line when the limit cut the hits
 	run --separate-stderr "$RURU" search -n 2 tokens
 	[ "${#lines[@]}" -eq 3 ]
@@ -439,6 +445,58 @@ mcp_session() {
 	ln -s "$WS/outside" .ruru/sessions/SESSION-many_66-2611060315
 	"$RURU" list > "$BATS_TEST_TMPDIR/indexed"
 	! grep -q 'SESSION-many_66-' "$BATS_TEST_TMPDIR/indexed"
+}
+
+@test "list takes the session folders of an unchanged sessions folder from the index, and still sees every change inside them" {
+	mk() { # ID STATUS
+		mkdir -p ".ruru/sessions/$1"
+		printf '+++\nid = "%s"\ntitle = "t %s"\nstatus = "%s"\nstart_time = 2026-11-01T03:15:20Z\n+++\n\n## Log Entries\n\n' \
+			"$1" "$1" "$2" > ".ruru/sessions/$1/session_log.md"
+	}
+	for i in $(seq 10 59); do mk "SESSION-kept_$i-2611010315" Active; done
+	mkdir .ruru/sessions/SESSION-empty-2611010315
+	# an old mtime: the folder's stat is trusted (a fresh one is read again)
+	old() { touch -d '2020-01-02 03:04:05' .ruru/sessions; }
+	same() { # the indexed list equals the list read from the logs
+		"$RURU" list > "$BATS_TEST_TMPDIR/indexed"
+		mv "$IDX"/index.sqlite3 "$BATS_TEST_TMPDIR/keep"
+		rm -f "$IDX"/index.sqlite3-wal "$IDX"/index.sqlite3-shm
+		ln -s /nonexistent "$IDX"/index.sqlite3
+		"$RURU" list > "$BATS_TEST_TMPDIR/plain"
+		rm "$IDX"/index.sqlite3
+		mv "$BATS_TEST_TMPDIR/keep" "$IDX"/index.sqlite3
+		diff "$BATS_TEST_TMPDIR/plain" "$BATS_TEST_TMPDIR/indexed"
+	}
+	old
+	same
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/indexed")" -eq 51 ] # and the session of setup()
+	python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute("select mtime, nolog from layouts where layout = 0").fetchone(); assert r[0] > 0 and r[1] == b"SESSION-empty-2611010315\0", r' "$IDX/index.sqlite3"
+	# a hand edit in place (same inode), and one through a rename
+	printf '+++\nid = "SESSION-kept_11-2611010315"\ntitle = "edited"\nstatus = "Paused"\nstart_time = 2026-11-01T03:15:20Z\n+++\n' \
+		> .ruru/sessions/SESSION-kept_11-2611010315/session_log.md
+	sed -i 's/status = "Active"/status = "Completed"/' .ruru/sessions/SESSION-kept_12-2611010315/session_log.md
+	same
+	grep -q '^SESSION-kept_11-2611010315	paused	.*	edited$' "$BATS_TEST_TMPDIR/indexed"
+	grep -q '^SESSION-kept_12-2611010315	completed	' "$BATS_TEST_TMPDIR/indexed"
+	# a log made in the folder that had none; a log removed
+	mk SESSION-empty-2611010315 Active
+	rm .ruru/sessions/SESSION-kept_13-2611010315/session_log.md
+	[ "$(stat -c %Y .ruru/sessions)" -eq "$(date -d '2020-01-02 03:04:05' +%s)" ]
+	same
+	grep -q '^SESSION-empty-2611010315	active	' "$BATS_TEST_TMPDIR/indexed"
+	! grep -q 'SESSION-kept_13-' "$BATS_TEST_TMPDIR/indexed"
+	# the log comes back into the folder that lost it
+	mk SESSION-kept_13-2611010315 Active
+	same
+	grep -q '^SESSION-kept_13-2611010315	' "$BATS_TEST_TMPDIR/indexed"
+	# the sessions folder itself replaced (another inode, the same old mtime)
+	mv .ruru/sessions .ruru/sessions.old
+	cp -a .ruru/sessions.old .ruru/sessions
+	rm -rf .ruru/sessions/SESSION-kept_14-2611010315
+	old
+	same
+	! grep -q 'SESSION-kept_14-' "$BATS_TEST_TMPDIR/indexed"
+	rm -rf .ruru/sessions.old
 }
 
 @test "differential: random queries agree with a scan, through appends, edits, deletes, renames, truncation" {

@@ -188,6 +188,34 @@ sanitized() { ldd "$RURU" 2>/dev/null | grep -q libasan; }
 	[ "$output" = '{"schema_version":1,"pruned":0}' ]
 }
 
+@test "the cache folders are private and made through the store: fault injection reaches their making and removal" {
+	"$RURU" new "Cache" >/dev/null
+	"$RURU" log "bilby here"
+	# a failed mkdir makes no cache folder; the search still answers (in memory)
+	mkdir -p "$XDG_CACHE_HOME"
+	run env RURU_FAULT=mkdir:1 "$RURU" --json search bilby
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"kind":"entry"'* ]]
+	[ ! -e "$XDG_CACHE_HOME/ruru" ]
+	"$RURU" list >/dev/null
+	[ "$(stat -c %a "$XDG_CACHE_HOME/ruru")" = 700 ]
+	[ "$(stat -c %a "$(index_dir "$WS")")" = 700 ]
+	# a failed removal stops --prune with an error; the next one finishes
+	mkdir -p "$BATS_TEST_TMPDIR/gone"
+	"$RURU" --root "$BATS_TEST_TMPDIR/gone" init 2>/dev/null
+	"$RURU" --root "$BATS_TEST_TMPDIR/gone" list >/dev/null
+	gone=$(index_dir "$BATS_TEST_TMPDIR/gone")
+	rm -rf "$BATS_TEST_TMPDIR/gone"
+	run env RURU_FAULT=remove:1 "$RURU" reindex --prune
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"cannot remove"* ]]
+	[ -d "$gone" ]
+	run "$RURU" reindex --prune
+	[ "$status" -eq 0 ]
+	[ ! -e "$gone" ]
+	[ -d "$(index_dir "$WS")" ]
+}
+
 # docs/sessions rows of the index of $WS
 index_count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$(index_dir "$WS")/index.sqlite3" "$1"; }
 
@@ -294,4 +322,10 @@ index_count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1
 	"$RURU" new "Watched" >/dev/null
 	"$RURU" log "first entry"
 	python3 "$BATS_TEST_DIRNAME/search_watch.py" "$RURU" "$WS"
+}
+
+@test "out of inotify watches (RURU_FAULT=watch), a running ruru mcp falls back to the sweep: still fresh" {
+	"$RURU" new "Exhausted" >/dev/null
+	"$RURU" log "first entry"
+	python3 "$BATS_TEST_DIRNAME/search_watch.py" "$RURU" "$WS" exhausted
 }

@@ -1,16 +1,22 @@
 #!/usr/bin/env python3
-"""search_watch.py RURU WORKSPACE — a running `ruru mcp` keeps its index fresh
-from inotify reports: what another process logs is found by the next search
-over MCP, and a search with nothing changed reads no session log's stat (when
-strace(1) is there to count them)."""
+"""search_watch.py RURU WORKSPACE [exhausted] — a running `ruru mcp` keeps its
+index fresh from inotify reports: what another process logs is found by the
+next search over MCP, and a search with nothing changed reads no session log's
+stat (when strace(1) is there to count them).  With `exhausted`, the kernel's
+watches run out at the server's fourth one, its session folder (RURU_FAULT=watch:4): the answers
+must stay as fresh, from the stat sweep, which then runs on every search."""
 import json, os, shutil, subprocess, sys, tempfile
 
 ruru, ws = sys.argv[1], sys.argv[2]
+exhausted = sys.argv[3:] == ["exhausted"]
 trace = os.path.join(tempfile.mkdtemp(), "trace")
 cmd = [ruru, "mcp", "--toolsets", "all"]
 if shutil.which("strace"):
     cmd = ["strace", "-f", "-qq", "-e", "trace=newfstatat,fstatat64,statx,stat,lstat", "-o", trace] + cmd
-srv = subprocess.Popen(cmd, cwd=ws, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+env = dict(os.environ)
+env.pop("RURU_FAULT", None)
+senv = dict(env, RURU_FAULT="watch:4") if exhausted else env
+srv = subprocess.Popen(cmd, cwd=ws, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=senv)
 n = 0
 
 def call(method, params=None):
@@ -52,10 +58,11 @@ for _ in range(3):  # warm: nothing changed, nothing swept
     if hits("ocelot") or len(tool("session_list", {})["sessions"]) != first:
         fail("warm answers changed")
 after = log_stats()
-if before is not None and after != before:
+if before is not None and not exhausted and after != before:
     fail(f"a warm search looked at the logs ({before} -> {after} stats)")
+if before is not None and exhausted and after == before:
+    fail("out of watches, a search did not look at the logs")
 
-env = dict(os.environ)
 subprocess.run([ruru, "log", "an ocelot was seen"], cwd=ws, check=True, env=env)
 h = hits("ocelot")
 if len(h) != 1 or h[0]["kind"] != "entry":
@@ -74,4 +81,5 @@ if [x["kind"] for x in hits("margay")] != ["artifact"]:
     fail("an artifact added by another process is not found")
 srv.stdin.close()
 srv.wait()
-print("ok - a running ruru mcp sees what other processes write, without sweeping when nothing changed")
+print("ok - a running ruru mcp sees what other processes write, "
+      + ("from the sweep when out of watches" if exhausted else "without sweeping when nothing changed"))

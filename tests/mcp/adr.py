@@ -2,7 +2,8 @@
 """adr.py — session_log's `adr` over raw JSON-RPC: a
 path relative to the root, stored normalised; outside the root is a tool
 error (isError) and nothing is written; a missing ADR file is logged with
-a warning.  Prints TAP.
+a warning; an entry that repeats one a host's hook captured is not
+written, and the answer says so with the line it repeats.  Prints TAP.
 
     RURU=build/ruru python3 tests/mcp/adr.py
 """
@@ -12,7 +13,7 @@ import shutil
 import subprocess
 import tempfile
 
-from tap import Server, done, ok
+from tap import Server, clean_env, done, ok
 
 RURU = os.path.abspath(os.environ.get("RURU", "build/ruru"))
 
@@ -52,6 +53,20 @@ def main():
         ok(not r.get("isError") and "ADR" in sc.get("warning", "") and "Warning" in r["content"][0]["text"],
            "a missing ADR file is logged with a warning", r)
         ok("adr `docs/adr/0009.md`: later" in open(log, encoding="utf-8").read(), "and the entry is there")
+
+        # The same event as one a host's hook captured: not written, and
+        # the answer says so, with the line of the captured entry.
+        subprocess.run([RURU, "capture", "--hook", "claude"], cwd=ws, check=True,
+                       env=clean_env("2026-11-24T03:15:20Z"),
+                       input=b'{"hook_event_name":"UserPromptSubmit","prompt":"ship it"}')
+        text = open(log, encoding="utf-8").read()
+        line = next(i + 1 for i, l in enumerate(text.split("\n")) if "claude hook" in l)
+        r = s.call("session_log", {"type": "prompt", "message": "ship it"})
+        sc = r.get("structuredContent", {})
+        ok(not r.get("isError") and sc.get("duplicate_of") == line and "not written" in sc.get("warning", "")
+           and r["content"][0]["text"].startswith("Not logged"),
+           "session_log of an event a hook captured says it was not written, and which line it repeats", r)
+        ok(open(log, encoding="utf-8").read() == text, "and the log is unchanged")
         s.close()
 
         # A server started in a subfolder (the root found above it) takes

@@ -128,6 +128,37 @@ static size_t line_of(const char *t, size_t off)
 	return n;
 }
 
+/* ruru_entries_each hands on each entry as the scan finds it: the same
+ * entries, orphan blocks included, as ruru_entries_parse_with gives. */
+struct each_check {
+	const struct ruru_entry *want;
+	size_t n, seen, bad;
+};
+
+static int each_cb(void *ctx, const struct ruru_entry *e)
+{
+	struct each_check *c = ctx;
+	const struct ruru_entry *w = c->seen < c->n ? &c->want[c->seen] : NULL;
+	if (!w || w->line != e->line || w->start != e->start || w->end != e->end ||
+	    w->type != e->type || w->orphan != e->orphan || w->message_len != e->message_len)
+		c->bad++;
+	c->seen++;
+	return 0;
+}
+
+static void each_matches_parse(const char *text, size_t len, size_t body)
+{
+	struct ruru_entry *v;
+	size_t n = ruru_entries_parse_with(text, len, body, RURU_ENTRIES_ORPHANS, &v);
+	struct each_check c = { v, n, 0, 0 };
+	assert_int_equal(ruru_entries_each(text, len, body, each_cb, &c), n);
+	assert_int_equal(c.seen, n);
+	assert_int_equal(c.bad, 0);
+	for (size_t i = 0; i < n; i++)
+		ruru_entry_release(&v[i]);
+	free(v);
+}
+
 static void one_log(void **state)
 {
 	const struct row *r = *state;
@@ -147,6 +178,7 @@ static void one_log(void **state)
 		fail_msg("%s: %zu entries, expected %ld", r->path, n, r->want);
 	}
 	assert_int_equal(ruru_entries_count(b.ptr, b.len, body), n);
+	each_matches_parse(b.ptr, b.len, body);
 	for (size_t i = 0; i < n; i++) {
 		/* Every entry of these logs has a real stamp: it must parse,
 		 * to the same instant when read on its own. */

@@ -68,13 +68,15 @@ static void confirm_json_has_every_field(void **state)
 	assert_int_equal(json_integer_value(json_object_get(o, "payload_bytes")), 42);
 	assert_null(json_object_get(o, "diff"));
 	assert_null(json_object_get(o, "duplicate_of"));
-	assert_int_equal(json_object_size(o), 23);
+	assert_true(json_is_null(json_object_get(o, "applied_from_sha256")));
+	assert_int_equal(json_object_size(o), 24);
 	json_decref(o);
 	/* the diff, once a caller put it there (confirm show) */
 	c.diff = dup("-a\n+b\n");
 	c.diff_len = 6;
 	o = ruru_confirm_json(&c);
 	assert_string_equal(js(o, "diff"), "-a\n+b\n");
+	assert_string_equal(js(o, "diff_shows"), "proposed");
 	json_decref(o);
 	ruru_confirm_release(&c);
 	assert_null(c.diff);
@@ -109,6 +111,49 @@ static void confirm_text_escapes_and_binds(void **state)
 	c.diff_len = 0;
 	ruru_confirm_text(&c, &b);
 	assert_non_null(strstr(b.ptr, "\n\nNo difference from the current target.\n"));
+	ruru_buf_release(&b);
+	ruru_confirm_release(&c);
+}
+
+/* An applied proposal: its diff is the change the apply recorded, under a
+ * line that says so, or a line that says why there is none. */
+static void confirm_text_applied(void **state)
+{
+	(void)state;
+	struct ruru_confirm c;
+	fill_confirm(&c);
+	c.status = RURU_CONFIRM_APPLIED;
+	c.applied_at = c.decided_at + 60;
+	c.applied_recorded = true;
+	memset(c.applied_from_sha256, 'd', 64);
+	c.applied_diff = dup("-x\n+y\n");
+	c.diff = dup("-x\n+y\n");
+	c.diff_len = 6;
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_confirm_text(&c, &b);
+	/* the target holds the result now: not "CHANGED" */
+	assert_non_null(strstr(b.ptr, "target:    src/a.c\n"));
+	assert_non_null(strstr(b.ptr, "applied:   2026-11-24T03:17:20Z\n"));
+	assert_non_null(strstr(b.ptr, "\napplied change (recorded when it was applied over target_sha256 dddd"));
+	assert_non_null(strstr(b.ptr, "):\n-x\n+y\n"));
+	json_t *o = ruru_confirm_json(&c);
+	assert_string_equal(js(o, "diff_shows"), "applied");
+	assert_int_equal(strlen(js(o, "applied_from_sha256")), 64);
+	json_decref(o);
+	free(c.diff);
+	c.diff = dup("");
+	c.diff_len = 0;
+	free(c.applied_diff);
+	c.applied_diff = NULL;
+	memcpy(c.applied_from_sha256, c.result_sha256, sizeof(c.result_sha256));
+	ruru_buf_reset(&b);
+	ruru_confirm_text(&c, &b);
+	assert_non_null(strstr(b.ptr, "\napplied change: none by ruru (the target already held the result)\n"));
+	assert_null(strstr(b.ptr, "No difference"));
+	c.applied_recorded = false;
+	ruru_buf_reset(&b);
+	ruru_confirm_text(&c, &b);
+	assert_non_null(strstr(b.ptr, "\napplied change: not recorded (applied by an older ruru)\n"));
 	ruru_buf_release(&b);
 	ruru_confirm_release(&c);
 }
@@ -423,6 +468,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(confirm_json_has_every_field),
 		cmocka_unit_test(confirm_text_escapes_and_binds),
+		cmocka_unit_test(confirm_text_applied),
 		cmocka_unit_test(confirm_list_json_and_text),
 		cmocka_unit_test(search_hits_json),
 		cmocka_unit_test(search_hits_text),

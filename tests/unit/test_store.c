@@ -943,6 +943,16 @@ static void truncate_cuts_back_and_reports_a_failed_fstat(void **state)
 	set_fault(NULL);
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_size, 9);
+	/* a file with another name is refused, as by append and overwrite */
+	char *hard = xasprintf("%s/other-name.md", fx->dir);
+	assert_int_equal(link(p, hard), 0);
+	ruru_error_clear(&err);
+	assert_int_equal(ruru_store_truncate(S, p, 4, &err), -1);
+	assert_int_equal(err.code, RURU_EREFUSED);
+	assert_non_null(strstr(err.msg, "is not a regular file of its own"));
+	assert_file_is(hard, "keep this", 9);
+	unlink(hard);
+	free(hard);
 	free(p);
 }
 
@@ -1056,6 +1066,14 @@ static void overwrite_in_place(void **state)
 	set_fault("open");
 	assert_int_equal(ruru_store_overwrite(S, p, "zz", 2, &err), -1);
 	assert_int_equal(err.code, RURU_EFAIL);
+	assert_file_is(p, "XYcdef", 6);
+	/* fstat fails: the system's error, as truncate and append say it */
+	fstat_fail_next = 1;
+	ruru_error_clear(&err);
+	assert_int_equal(ruru_store_overwrite(S, p, "zz", 2, &err), -1);
+	assert_int_equal(fstat_fail_next, 0);
+	assert_int_equal(err.code, RURU_EFAIL);
+	assert_non_null(strstr(err.msg, "cannot stat"));
 	assert_file_is(p, "XYcdef", 6);
 	set_fault("write"); /* torn on purpose: half of it lands */
 	assert_int_equal(ruru_store_overwrite(S, p, "zz", 2, &err), -1);

@@ -75,6 +75,22 @@ static void escape_makes_controls_visible(void **state)
 }
 
 /* The one FNV-1a of the library: the published 64-bit test vectors. */
+/* The one-line form of a field: ruru_text_escape of the whole string (a
+ * newline never starts a line), `none` for NULL. */
+static void field_is_one_line(void **state)
+{
+	(void)state;
+	struct ruru_buf b = RURU_BUF_INIT;
+	ruru_text_field(&b, "a\nb\x1b[2J\r", NULL);
+	assert_string_equal(b.ptr, "a\\nb\\x1b[2J\\r");
+	ruru_buf_reset(&b);
+	ruru_text_field(&b, NULL, "?");
+	ruru_text_field(&b, NULL, NULL);
+	ruru_text_field(&b, "\xE2\x80\xAE", NULL);
+	assert_string_equal(b.ptr, "?\\u202e");
+	ruru_buf_release(&b);
+}
+
 static void fnv1a_vectors(void **state)
 {
 	(void)state;
@@ -86,11 +102,17 @@ static void fnv1a_vectors(void **state)
 static void hexval_and_literals(void **state)
 {
 	(void)state;
-	assert_int_equal(ruru_hexval('0'), 0);
-	assert_int_equal(ruru_hexval('f'), 15);
-	assert_int_equal(ruru_hexval('A'), 10);
-	assert_int_equal(ruru_hexval('g'), -1);
-	assert_int_equal(ruru_hexval(-61), -1); /* a high byte through a signed char */
+	assert_int_equal(ruru_hex_digit('0'), 0);
+	assert_int_equal(ruru_hex_digit('f'), 15);
+	assert_int_equal(ruru_hex_digit('A'), 10);
+	assert_int_equal(ruru_hex_digit('g'), -1);
+	assert_int_equal(ruru_hex_digit(-61), -1); /* a high byte through a signed char */
+	/* every byte: a digit of "0123456789abcdefABCDEF" or -1 */
+	static const char digits[] = "0123456789abcdef";
+	for (int c = 0; c < 256; c++) {
+		const char *lo = c ? strchr(digits, c >= 'A' && c <= 'F' ? c + 32 : c) : NULL;
+		assert_int_equal(ruru_hex_digit(c), lo ? (int)(lo - digits) : -1);
+	}
 	assert_int_equal(strncmp("claimed_until = 1", RURU_LIT("claimed_until")), 0);
 	assert_true(RURU_IS_LIT("task", 4, "task"));
 	assert_false(RURU_IS_LIT("tasks", 5, "task"));
@@ -112,17 +134,16 @@ static void identity_from_git_config(void **state)
 	fclose(f);
 	assert_non_null(getcwd(cwd, sizeof cwd));
 	assert_int_equal(chdir(dir), 0);
-	char *home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
-	setenv("HOME", dir, 1);
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	setenv("GIT_CEILING_DIRECTORIES", "/tmp", 1);
-	char *full = ruru_user_identity(RURU_IDENTITY_NAME_EMAIL);
-	char *email = ruru_user_identity(RURU_IDENTITY_EMAIL);
-	char *name = ruru_git_config("user.name");
-	char *none = ruru_git_config("user.nothing");
-	if (home)
-		setenv("HOME", home, 1);
-	free(home);
+	/* git sees the environment the options give, not this process's */
+	char henv[300];
+	snprintf(henv, sizeof henv, "HOME=%s", dir);
+	char *env[] = { henv, (char *)"GIT_CONFIG_NOSYSTEM=1", (char *)"GIT_CEILING_DIRECTORIES=/tmp",
+			NULL };
+	struct ruru_options o = { .env = env };
+	char *full = ruru_user_identity(&o, RURU_IDENTITY_NAME_EMAIL);
+	char *email = ruru_user_identity(&o, RURU_IDENTITY_EMAIL);
+	char *name = ruru_git_config(&o, "user.name");
+	char *none = ruru_git_config(&o, "user.nothing");
 	assert_int_equal(chdir(cwd), 0);
 	unlink(path);
 	rmdir(dir);
@@ -160,6 +181,7 @@ int main(void)
 		cmocka_unit_test(text_rule_refuses_the_rest),
 		cmocka_unit_test(blank_text),
 		cmocka_unit_test(escape_makes_controls_visible),
+		cmocka_unit_test(field_is_one_line),
 		cmocka_unit_test(fnv1a_vectors),
 		cmocka_unit_test(hexval_and_literals),
 		cmocka_unit_test(identity_from_git_config),

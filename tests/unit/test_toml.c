@@ -383,6 +383,43 @@ static void edit_front_matter_body_untouched(void **state)
 	ruru_buf_release(&out);
 }
 
+/* One text per scalar: TOML syntax (toml get) and the tagged JSON of
+ * toml-test differ only where the two formats do (quotes, a float's ".0",
+ * the case of \u digits, DEL escaped in TOML only). */
+static void scalar_text_and_tagged_json_agree(void **state)
+{
+	(void)state;
+	static const char doc_text[] = "s = \"q\\\"b\\\\n\\n\\u0001\\u007f\"\n"
+				       "i = -7\nf = 1.0\ng = 2.5e-3\nb = true\nd = 1979-05-27\n";
+	struct ruru_error err = { 0 };
+	struct ruru_toml *doc = ruru_toml_parse(doc_text, sizeof(doc_text) - 1, &err);
+	assert_non_null(doc);
+	static const struct {
+		const char *key, *toml, *json;
+	} want[] = {
+		{ "s", "\"q\\\"b\\\\n\\n\\u0001\\u007F\"",
+		  "{\"type\":\"string\",\"value\":\"q\\\"b\\\\n\\n\\u0001\x7f\"}" },
+		{ "i", "-7", "{\"type\":\"integer\",\"value\":\"-7\"}" },
+		{ "f", "1.0", "{\"type\":\"float\",\"value\":\"1\"}" },
+		{ "g", "0.0025", "{\"type\":\"float\",\"value\":\"0.0025\"}" },
+		{ "b", "true", "{\"type\":\"bool\",\"value\":\"true\"}" },
+		{ "d", "1979-05-27", "{\"type\":\"date-local\",\"value\":\"1979-05-27\"}" },
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct ruru_toml_value *v =
+			ruru_toml_table_get(ruru_toml_root(doc), want[i].key, strlen(want[i].key));
+		assert_non_null(v);
+		struct ruru_buf t = RURU_BUF_INIT, j = RURU_BUF_INIT;
+		ruru_toml_scalar_text(v, &t);
+		ruru_toml_to_tagged_json(v, &j);
+		assert_string_equal(t.ptr, want[i].toml);
+		assert_string_equal(j.ptr, want[i].json);
+		ruru_buf_release(&t);
+		ruru_buf_release(&j);
+	}
+	ruru_toml_free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +435,7 @@ int main(void)
 		cmocka_unit_test(edit_arrays),
 		cmocka_unit_test(edit_failures_leave_output_unused),
 		cmocka_unit_test(edit_front_matter_body_untouched),
+		cmocka_unit_test(scalar_text_and_tagged_json_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

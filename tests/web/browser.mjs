@@ -393,6 +393,7 @@ async function main() {
 		(await page.locator('[role="alert"]').innerText()).includes('rationale') &&
 		(await back.count()) === 1 && (await page.locator('script[src$="live.js"]').count()) === 0);
 	await shot(page, '08-refused');
+	await axe(page, 'refusal');
 	if ((await back.count()) === 1) {
 		await Promise.all([page.waitForNavigation(), back.click()]);
 		check('the way back leads to the confirmations', page.url().endsWith('/confirm.html'), page.url());
@@ -409,6 +410,7 @@ async function main() {
 		resp[0] && resp[0].status() === 409 && /status = "pending"/.test(sidecar(artConflict)) &&
 		(await page.getByRole('link', { name: /Back to the confirmations/ }).count()) === 1,
 		resp[0] && resp[0].status());
+	await axe(page, 'conflict (409)');
 	await page.unroute('**/events');
 
 	});
@@ -421,12 +423,17 @@ async function main() {
 	ruru('confirm', 'apply', artApplied);
 	await page.goto(base + 'confirm.html');
 	const staleCard = page.locator('section.proposal', { has: page.locator('h2', { hasText: /^delta\.txt$/ }) });
-	check('approved, then the target changed: the card says stale',
-		(await staleCard.locator('.badge', { hasText: 'stale' }).count()) === 1, await staleCard.innerText().catch(() => ''));
+	check('approved, then the target changed: the card says stale, and what its diff is against',
+		(await staleCard.locator('.badge', { hasText: 'stale' }).count()) === 1 &&
+		(await staleCard.innerText()).includes('against the target as it is now, not the one decided'),
+		await staleCard.innerText().catch(() => ''));
 	const appliedCard = page.locator('section.proposal', { has: page.locator('h2', { hasText: /^eps\.txt$/ }) });
-	check('an applied proposal shows the change that was applied',
-		(await appliedCard.locator('.diff td.c', { hasText: 'three' }).count()) === 1, await appliedCard.innerText().catch(() => ''));
+	check('an applied proposal shows the change that was applied (the line it replaced too), labelled as applied',
+		(await appliedCard.locator('.diff tr.a td.c', { hasText: 'three' }).count()) === 1 &&
+		(await appliedCard.locator('.diff tr.d td.c', { hasText: 'two' }).count()) === 1 &&
+		(await appliedCard.innerText()).includes('the change that was applied'), await appliedCard.innerText().catch(() => ''));
 	await shot(page, '09-stale-applied');
+	await axe(page, 'stale and applied');
 
 	});
 	await section('the task board', async () => {
@@ -463,7 +470,7 @@ async function main() {
 	await page.goto(base + 'index.html?q=approach');
 	if ((await entryHit.count()) >= 1) {
 		await entryHit.first().getByRole('link').click();
-		await page.waitForURL(/index\.html#L\d+$/);
+		await page.waitForURL(/index\.html\?line=\d+#L\d+$/);
 		const target = page.locator(`li[id="${new URL(page.url()).hash.slice(1)}"]`);
 		check('search: the hit opens the session at its entry',
 			(await target.innerText()).includes('Chose the second approach'), page.url());
@@ -486,6 +493,58 @@ async function main() {
 
 
 	});
+	await section('without JavaScript', async () => {
+	// the same browser's cookie, JavaScript off: a decision is recorded and
+	// its answer shown; the timeline's pager is plain links
+	const artN = propose('nojs.txt', 'plain\n', 'plainer\n');
+	const noJs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1100, height: 800 } });
+	await noJs.addCookies(await ctx.cookies());
+	const p2 = await noJs.newPage();
+	p2.setDefaultTimeout(5000);
+	await p2.goto(base + 'confirm.html');
+	const f = p2.locator(`form.decide:has(input[name="artifact"][value="${artN}"])`);
+	await f.locator('textarea').fill('fine without scripts');
+	await Promise.all([p2.waitForURL(/confirm\.html\?done=approve(#.*)?$/), f.getByRole('button', { name: 'Approve' }).click()])
+		.catch(async (e) => { throw new Error(`${p2.url()} ${(await p2.locator('body').innerText()).slice(0, 300)}`); });
+	check('without JavaScript: approve is recorded and the answer shown',
+		/Approved/.test(await p2.locator('p[role="status"]').innerText()) && /status = "approved"/.test(sidecar(artN)) &&
+		sidecar(artN).includes('fine without scripts'), sidecar(artN));
+	await noJs.close();
+
+	});
+	await section('a long timeline', async () => {
+	// 300 entries: three pages of 100, the newest shown first; the pager
+	// is links; a live update keeps the page the person is on
+	const LONG = 'SESSION-Long_walk-2601010000';
+	mkdirSync(path.join(ws, '.ruru/sessions', LONG), { recursive: true });
+	let body = `+++\nid = "${LONG}"\ntitle = "Long walk"\nstatus = "🟢 Active"\nstart_time = 2026-01-01T00:00:00Z\n` +
+		'end_time = ""\ncoordinator = "x"\nrelated_tasks = []\nrelated_artifacts = []\ntags = []\n+++\n\n' +
+		'# Session Log\n\n## Goal\n\n## Log Entries\n\n';
+	for (let i = 0; i < 300; i++)
+		body += `- [2026-01-01 00:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z] **note**: walk-${String(i).padStart(3, '0')}\n`;
+	write(`.ruru/sessions/${LONG}/session_log.md`, body);
+	await page.goto(`${base}sessions/${LONG}/index.html`);
+	const tl = page.locator('ol.timeline > li');
+	check('a long timeline opens on its newest 100 entries, with the page count',
+		(await tl.count()) === 100 && (await page.locator('ol.timeline').innerText()).includes('walk-299') &&
+		(await page.locator('nav.pages').first().innerText()).includes('Page 3 of 3'));
+	await page.locator('nav.pages').first().getByRole('link', { name: /Older/ }).click();
+	await page.waitForURL(/index\.html\?page=2$/);
+	check('the pager is links: Older opens page 2 (entries 101 to 200)',
+		(await page.locator('ol.timeline').innerText()).includes('walk-100') &&
+		!(await page.locator('ol.timeline').innerText()).includes('walk-200'));
+	await shot(page, '13-long-timeline');
+	await axe(page, 'long timeline');
+	await page.waitForSelector('#live:has-text("live")', { timeout: 3000 }).catch(() => {});
+	for (let i = 0; i < 100; i++)
+		body += `- [2026-01-01 01:00:${String(i % 60).padStart(2, '0')}Z] **note**: later-${i}\n`;
+	write(`.ruru/sessions/${LONG}/session_log.md`, body + '- [2026-01-01 02:00:00Z] **note**: the last one\n');
+	const moved = await until(async () => (await page.locator('nav.pages').first().innerText()).includes('Page 2 of 5'), 4000);
+	check('a live update keeps the page shown (page 2, now of 5) and its entries',
+		moved && page.url().endsWith('?page=2') && (await page.locator('ol.timeline').innerText()).includes('walk-150'),
+		await page.locator('nav.pages').first().innerText().catch(() => ''));
+
+	});
 	await section('the export', async () => {
 	// the static export: CSP, absolute times, an export date, a confirmations page
 	const out = path.join(ws, 'site');
@@ -497,9 +556,11 @@ async function main() {
 	check('the export says when it was made', /Exported by ruru on \d{4}-\d\d-\d\d/.test(await page.locator('footer').innerText().catch(() => '')));
 	check('the export styles its pages from file://', await page.locator('body')
 		.evaluate((e) => getComputedStyle(e).maxWidth !== 'none'));
+	await axe(page, 'export sessions');
 	await page.goto('file://' + path.join(out, 'sessions', sid, 'index.html'));
 	const exTl = await page.locator('ol.timeline').innerText();
 	check('export times are absolute, not "ago"', !/ ago\b|just now/.test(exTl) && /\d\d:\d\d:\d\dZ/.test(exTl), exTl.slice(0, 200));
+	await axe(page, 'export session');
 	await page.goto('file://' + path.join(out, 'sessions', sid, 'artifacts', 'notes.md.html'));
 	await page.waitForTimeout(200);
 	check('no request left 127.0.0.1 (remote images stay unloaded)', outside.length === 0, outside.join(' '));

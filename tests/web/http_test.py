@@ -136,7 +136,7 @@ check("artifact page: Markdown rendered, raw HTML escaped",
 r, body = req("GET", "/?q=quokka")
 check("search: the session whose log holds the word is listed, the other not",
       r.status == 200 and sid2.encode() in body and f"sessions/{sid}/".encode() not in body, r.status)
-hit = re.search(rb'<a href="(sessions/[^"#]+/index\.html#L(\d+))">', body)
+hit = re.search(rb'<a href="(sessions/[^"#]+/index\.html(?:\?line=\d+)?#L(\d+))">', body)
 check("search: the matching entry is listed with the match marked and escaped",
       b"<mark>quokka</mark>" in body and b"&lt;i&gt;daily" in body and hit, body[-600:])
 if hit:
@@ -242,6 +242,26 @@ check("the log has confirm-request and confirm-response",
 show = run("confirm", "show", art)
 check("confirm show agrees", "approved" in show, show)
 
+# applied: the card shows the change that was applied (old -> new), as the
+# apply recorded it, even once the target has changed again since
+run("confirm", "apply", art)
+with open("target.txt", "w") as f:
+    f.write("edited after the apply\n")
+
+
+def card_of(page, artifact):
+    name = artifact.rsplit("/", 1)[-1]
+    m = re.search(rb'<section class="proposal" id="p-' + re.escape(name.encode()) + rb'">.*?</section>', page, re.S)
+    return m.group(0) if m else b""
+
+
+r, page = req("GET", "/confirm.html")
+applied = card_of(page, art)
+check("an applied proposal's card shows the change that was applied, labelled as applied",
+      re.search(rb'<tr class="d"><td class="n">1</td><td class="n"></td><td class="c">old</td></tr>', applied) and
+      re.search(rb'<tr class="a"><td class="n"></td><td class="n">1</td><td class="c">new</td></tr>', applied) and
+      b"the change that was applied" in applied and b"edited after the apply" not in applied, applied[-800:])
+
 # a workspace that requires signatures: the button signs, or says it cannot
 with open("new2.txt", "w") as f:
     f.write("newer\n")
@@ -340,6 +360,111 @@ check("column headers are links that sort the sessions (by title)",
       b'href="index.html?page=1&amp;sort=title"' in p1 and len(titles) == 100 and
       titles == sorted(titles, key=lambda t: t.lower()) and titles[0] == b"Bulk 000", titles[:3])
 
+# a very long session: its timeline 100 entries a page, the newest first
+# shown, every page linked (no script needed), each page's size bounded
+LONG = "SESSION-Long_run-2601010000"
+NLONG = 3000
+os.makedirs(f".ruru/sessions/{LONG}", exist_ok=True)
+with open(f".ruru/sessions/{LONG}/session_log.md", "w") as f:
+    f.write(f'+++\nid = "{LONG}"\ntitle = "Long run"\nstatus = "🟢 Active"\n'
+            'start_time = 2026-01-01T00:00:00Z\nend_time = ""\ncoordinator = "x"\nrelated_tasks = []\n'
+            'related_artifacts = []\ntags = []\n+++\n\n# Session Log\n\n## Goal\n\n## Log Entries\n\n')
+    for i in range(NLONG):
+        f.write(f"- [2026-01-01 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z] **delegation** · "
+                f"mode `dev-{i}`: step-{i:04d} "
+                + "of a long and careful run " * 3 + "\n")
+r, last = req("GET", f"/sessions/{LONG}/index.html")
+ids = re.findall(rb'<li id="L(\d+)"', last)
+check("a 3,000-entry session: its page shows the newest 100 entries and says which",
+      r.status == 200 and len(ids) == 100 and b"step-2999" in last and b"step-2899 " not in last and
+      b"Page 30 of 30" in last and b"3000 entries, oldest first; 2901 to 3000 shown" in last, (len(ids), last[:300]))
+check("a page of a 3,000-entry session, every entry an open delegation, stays small (under 96 KB): "
+      "the newest 50 open items listed, the others marked in the timeline",
+      len(last) < 96 * 1024 and last.count(b"<li><span class=\"badge warn\">awaiting result</span>") == 50 and
+      b"Open items <span class=\"muted\">(3000)</span>" in last, len(last))
+seen_steps = set()
+page_links_ok = True
+for p in range(1, 31):
+    r, pg = req("GET", f"/sessions/{LONG}/index.html?page={p}")
+    seen_steps.update(re.findall(rb"step-(\d{4})", pg))
+    want_prev = p == 1 or f'href="index.html?page={p - 1}"'.encode() in pg
+    want_next = (p == 30 or (p == 29 and b'rel="next" href="index.html"' in pg) or
+                 f'href="index.html?page={p + 1}"'.encode() in pg)
+    page_links_ok = page_links_ok and r.status == 200 and f"Page {p} of 30".encode() in pg and want_prev and want_next
+check("every entry is on one of the 30 pages, each linked to the next and the one before",
+      len(seen_steps) == NLONG and page_links_ok, (len(seen_steps), page_links_ok))
+r, pg = req("GET", f"/sessions/{LONG}/index.html?line={int(ids[0]) - 600}")
+check("?line=N (a search hit) opens the page that holds that entry",
+      r.status == 200 and f'<li id="L{int(ids[0]) - 600}"'.encode() in pg and b"Page 24 of 30" in pg, pg[:200])
+out_dir = os.path.join(ws, "site-long")
+run("export", "--html", out_dir, LONG)
+exp = os.path.join(out_dir, "sessions", LONG)
+exp_last = open(os.path.join(exp, "index.html"), "rb").read()
+check("the export writes the timeline's pages too (index.html the newest, index-1..29.html), linked",
+      all(os.path.exists(os.path.join(exp, f"index-{p}.html")) for p in range(1, 30)) and
+      not os.path.exists(os.path.join(exp, "index-30.html")) and b'href="index-29.html"' in exp_last and
+      b"step-0000" in open(os.path.join(exp, "index-1.html"), "rb").read(), sorted(os.listdir(exp))[:5])
+
+# open items come from the library's one definition (ruru_open_items), as
+# the digest lists them: an error closed by a later success in prose and a
+# delegation answered in the templates' words are not open (each entry's
+# own type would say otherwise); an approved proposal not yet applied is
+import json
+sid3 = run("new", "Open items")
+run("log", "--type", "error", "--source", "pytest", "three tests failed")
+with open(f".ruru/sessions/{sid3}/session_log.md", "a") as f:
+    f.write("- [2030-01-01 10:00:05Z] Successfully executed the deployment, all systems operational\n"
+            "- [2030-01-01 10:00:10Z] Delegated task `TASK-ARCH-1` to `core-architect`: design the schema\n"
+            "- [2030-01-01 10:00:20Z] Received result from `core-architect` for task `TASK-ARCH-1`: schema done. "
+            "Status: Done.\n")
+run("log", "--type", "delegation", "--mode", "dev-x", "--task", "TASK-OPEN-2", "write the importer")
+run("log", "--type", "error", "--mode", "dev-y", "importer crashed")
+for name in ("oi1.txt", "oi2.txt"):
+    with open(name, "w") as f:
+        f.write("before\n")
+with open("oi.new", "w") as f:
+    f.write("after\n")
+oi1 = run("confirm", "propose", "--target", "oi1.txt", "--content", "oi.new")
+run("confirm", "approve", oi1)
+run("confirm", "propose", "--target", "oi2.txt", "--content", "oi.new")
+digest = json.loads(run("--json", "show", "--digest", sid3))["open_items"]
+r, spage = req("GET", f"/sessions/{sid3}/index.html")
+sec = re.search(rb'<ul class="open">(.*?)</ul>', spage, re.S)
+items = [htmllib.unescape(t.decode()) for t in re.findall(rb'<li>.*?<(?:a|span)(?: [^>]*)?>([^<]*)</(?:a|span)></li>',
+                                                           sec.group(1) if sec else b"")]
+check("the session page lists the open items the digest lists (ruru_open_items), in its order",
+      r.status == 200 and len(digest) == 4 and items == [i["text"] for i in digest] and
+      f"Open items <span class=\"muted\">({len(digest)})</span>".encode() in spage, (items, [i["text"] for i in digest]))
+
+
+def entry_li(page, words):
+    m = re.search(rb'<li id="L\d+"[^>]*><p class="meta">((?:(?!</li>).)*?' + re.escape(words) + rb')', page, re.S)
+    return m.group(1) if m else b""
+
+
+check("timeline: only the entries the library holds open carry an open badge",
+      b"error, no later success" in entry_li(spage, b"importer crashed") and
+      b"awaiting result" in entry_li(spage, b"write the importer") and
+      b"no later success" not in entry_li(spage, b"three tests failed") and
+      b"awaiting result" not in entry_li(spage, b"design the schema") and entry_li(spage, b"design the schema"),
+      [entry_li(spage, w)[:200] for w in (b"importer crashed", b"three tests failed", b"design the schema")])
+check("the approved, not yet applied proposal is open (awaiting apply), the pending one awaits a decision",
+      b'<span class="badge">awaiting apply</span>' in (sec.group(1) if sec else b"") and
+      b"awaiting decision" in (sec.group(1) if sec else b""), sec.group(1)[:400] if sec else spage[:300])
+r, cpage = req("GET", "/confirm.html")
+c1 = card_of(cpage, oi1)
+check("the confirmations page marks the approved, not yet applied proposal as open (awaiting apply), "
+      "as the session's open items do",
+      b'<span class="badge">awaiting apply</span>' in c1 and b"awaiting apply" not in card_of(cpage, art), c1[:500])
+r, board = req("GET", "/tasks.html")
+card = re.search(rb'<li id="task-TASK-OPEN-2">.*?</li>', board, re.S)
+check("the task board marks the task an open delegation holds open",
+      card and b"awaiting result" in card.group(0), card.group(0) if card else board[-300:])
+r, lst = req("GET", "/?tag=&status=active")
+row = re.search(rb'<tr><td><a href="sessions/' + sid3.encode() + rb'/index.html">.*?</tr>', lst, re.S)
+check("the sessions list says how many items are open, by the same definition",
+      row and f'index.html#open">{len(digest)} open</a>'.encode() in row.group(0), row.group(0)[:400] if row else lst[:200])
+
 # idle sockets: a client's idle connections are bounded (the oldest
 # closed), and the person's next request is served
 import resource
@@ -390,7 +515,68 @@ while not line.startswith(b"data:") and time.time() - t0 < 5:
     line = ev.readline()
 check("a change event when a proposal is rewritten in place", line.startswith(b"data:") and time.time() - t0 < 2,
       (line, time.time() - t0))
+
+
+def next_event(stream, limit=10):
+    """The next data line of an event stream, or b"" after `limit` seconds."""
+    t0, got = time.time(), b""
+    while not got.startswith(b"data:") and time.time() - t0 < limit:
+        got = stream.readline()
+    return got
+
+
+# an artifact edited in place: only the workspace's watch sees it (the
+# polling fallback looks at logs, proposals and tasks), so the event
+# shows that live updates come from the watch
+time.sleep(0.3)
+with open(f".ruru/sessions/{sid}/artifacts/notes.md", "a") as f:
+    f.write("one more line\n")
+line = next_event(ev)
+check("live updates come from the workspace's watch: an artifact edited in place shows", line.startswith(b"data:"),
+      line)
 c.close()
+
+
+def live_server(extra_env):
+    """A second `ruru serve` (with extra_env): its process, and its event stream after the token exchange."""
+    p = subprocess.Popen([RURU, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=dict(os.environ, **extra_env))
+    atexit.register(lambda: p.poll() is None and p.kill())
+    m2 = re.match(r"http://127\.0\.0\.1:(\d+)/([0-9a-f]{32})/\?token=([0-9a-f]{32})$", p.stdout.readline().strip())
+    port2, prefix2 = int(m2.group(1)), "/" + m2.group(2)
+    k = http.client.HTTPConnection("127.0.0.1", port2, timeout=10)
+    k.putrequest("GET", prefix2 + "/?token=" + m2.group(3), skip_host=True)
+    k.putheader("Host", f"127.0.0.1:{port2}")
+    k.endheaders()
+    r2 = k.getresponse()
+    r2.read()
+    cookie2 = re.match(r"(ruru_session=[0-9a-f]{32});", r2.getheader("Set-Cookie") or "").group(1)
+    k.close()
+    k = http.client.HTTPConnection("127.0.0.1", port2, timeout=10)
+    k.putrequest("GET", prefix2 + "/events", skip_host=True)
+    k.putheader("Host", f"127.0.0.1:{port2}")
+    k.putheader("Cookie", cookie2)
+    k.endheaders()
+    stream = k.getresponse()
+    while stream.readline().strip():  # retry: 1000
+        pass
+    return p, k, stream
+
+
+# out of inotify watches (the first one fails): live updates still come,
+# from looking at the workspace again
+p2, k2, ev2 = live_server({"RURU_FAULT": "watch:1"})
+time.sleep(0.3)
+subprocess.run([RURU, "log", "--type", "note", "live without a watch"], check=True)
+line = next_event(ev2)
+check("out of inotify watches (RURU_FAULT=watch), serve's live updates fall back to looking: ruru log shows",
+      line.startswith(b"data:"), line)
+k2.close()
+p2.send_signal(signal.SIGTERM)
+try:
+    p2.wait(timeout=10)
+except subprocess.TimeoutExpired:
+    p2.kill()
 
 srv.send_signal(signal.SIGTERM)
 try:

@@ -18,7 +18,9 @@
 #include "alloc.h"
 #include "banned.h"
 
-extern char **environ;
+/* A child given no environment gets this one: the library never hands
+ * on the process's own (the front ends choose, struct ruru_options). */
+static char *const no_env[] = { NULL };
 
 static void close_fd(int *fd)
 {
@@ -58,7 +60,7 @@ int ruru_child_start(struct ruru_child *c, struct ruru_error *err)
 		posix_spawn_file_actions_adddup2(&fa, 1, 2);
 	pid_t pid;
 	int rc = posix_spawnp(&pid, c->argv[0], &fa, NULL, (char *const *)c->argv,
-			      c->env ? c->env : environ);
+			      c->env ? c->env : no_env);
 	posix_spawn_file_actions_destroy(&fa);
 	close_fd(&inp[0]);
 	close_fd(&outp[1]);
@@ -120,10 +122,10 @@ int ruru_child_capture(struct ruru_child *c, struct ruru_buf *out, struct ruru_e
 
 /* ------------------------------------------------- git config, identity */
 
-char *ruru_git_config(const char *key)
+char *ruru_git_config(const struct ruru_options *opts, const char *key)
 {
 	const char *argv[] = { "git", "config", "--get", key, NULL };
-	struct ruru_child c = { .argv = argv, .stdin_io = RURU_CHILD_NULL,
+	struct ruru_child c = { .argv = argv, .env = opts ? opts->env : NULL, .stdin_io = RURU_CHILD_NULL,
 				.stderr_io = RURU_CHILD_NULL };
 	struct ruru_buf out = RURU_BUF_INIT;
 	struct ruru_error e = { 0 };
@@ -139,10 +141,10 @@ char *ruru_git_config(const char *key)
 	return v;
 }
 
-char *ruru_user_identity(enum ruru_identity form)
+char *ruru_user_identity(const struct ruru_options *opts, enum ruru_identity form)
 {
-	char *name = form == RURU_IDENTITY_NAME_EMAIL ? ruru_git_config("user.name") : NULL;
-	char *email = ruru_git_config("user.email");
+	char *name = form == RURU_IDENTITY_NAME_EMAIL ? ruru_git_config(opts, "user.name") : NULL;
+	char *email = ruru_git_config(opts, "user.email");
 	char *id = NULL;
 	if (name && email) {
 		struct ruru_buf b = RURU_BUF_INIT;

@@ -142,6 +142,13 @@ void ruru_text_escape(struct ruru_buf *out, const char *text, size_t len)
 	ruru_text_escape_keep(out, text, len, NULL);
 }
 
+void ruru_text_field(struct ruru_buf *out, const char *text, const char *none)
+{
+	if (!text)
+		text = none ? none : "";
+	ruru_text_escape_keep(out, text, strlen(text), NULL);
+}
+
 void ruru_text_escape_keep(struct ruru_buf *out, const char *text, size_t len, const char *keep)
 {
 	const unsigned char *s = (const unsigned char *)text;
@@ -250,7 +257,7 @@ uint64_t ruru_fnv1a(const void *p, size_t n)
 	return h;
 }
 
-int ruru_hexval(int c)
+int ruru_hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';

@@ -32,9 +32,6 @@ int ruru_path_bounds(const char *what, const char *rel, bool whole, struct ruru_
  * in-memory tables (the TOML parser's keys, the merge driver's, prime's). */
 uint64_t ruru_fnv1a(const void *p, size_t n);
 
-/* The value of a hexadecimal digit (either case), or -1. */
-int ruru_hexval(int c);
-
 /* A string literal and its length, for calls that take both, so that no
  * length is counted by hand: ruru_toml_table_get(root, RURU_LIT("tags")).
  * The "" around `s` make anything but a literal a compile error. */

@@ -53,6 +53,30 @@ static void note_leftover(struct ruru_ws *ws, const struct loc *L, const char *r
 	errno = e;
 }
 
+/*
+ * What the apply writes over, into the sidecar that the same transaction
+ * publishes: the target's hash before it (applied_from_sha256; "" for a
+ * new file) and ruru's diff of that content against the result
+ * (applied_diff), so that the change can be shown once the target holds
+ * the result and the earlier content is gone.  A target that already
+ * held the result was changed by someone else: no diff of ruru's to keep.
+ */
+static int record_applied(struct ruru_ws *ws, struct ruru_buf *side, const char *target, bool exists,
+			  const char *th, const struct ruru_buf *cur, const struct ruru_buf *result,
+			  bool already, struct ruru_error *err)
+{
+	struct ruru_buf d = RURU_BUF_INIT;
+	if (!already && confirm_render_diff(ws, target, exists, cur, result, &d, err) < 0)
+		return -1;
+	if (d.len > RURU_APPLIED_DIFF_MAX)
+		ruru_buf_reset(&d);
+	int rc = confirm_side_set_str(side, "applied_from_sha256", exists ? th : "", err);
+	if (rc == 0)
+		rc = confirm_side_set_str(side, "applied_diff", d.ptr ? d.ptr : "", err);
+	ruru_buf_release(&d);
+	return rc;
+}
+
 /* Does the proposal's status allow an apply?  RURU_ECONFLICT saying why
  * not.  An applied one whose result entry is missing (an apply that wrote
  * the target and the sidecar but whose log entry failed) is let through,
@@ -170,7 +194,7 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 		if (confirm_signature_checked_as(ws, &L, &side, &R, true, true, &se) == 0)
 			verified = ruru_strdup(R.rec.signer);
 	}
-	out->already = confirm_holds_result(ws->opts.tmpdir, out, &payload, &cur, th, exists);
+	out->already = confirm_holds_result(&ws->opts, out, &payload, &cur, th, exists);
 	/* A sidecar saying applied whose target does not hold the result: an
 	 * apply that failed and could not put the sidecar back.  It is applied
 	 * now, checked like any other. */
@@ -189,7 +213,7 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 			forced = true;
 		}
 		char rh[65];
-		if (confirm_result_of(ws->opts.tmpdir, out->kind, out->target, &cur, payload.ptr ? payload.ptr : "", payload.len,
+		if (confirm_result_of(&ws->opts, out->kind, out->target, &cur, payload.ptr ? payload.ptr : "", payload.len,
 			      &result, rh, err) < 0) {
 			/* Forced over a target the diff no longer fits: a
 			 * refusal; nothing is written and the proposal keeps its
@@ -241,7 +265,7 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 			json_t *ranges = out->kind == RURU_CONFIRM_DIFF ? confirm_added_ranges(payload.ptr, payload.len)
 					 : out->already
 						 ? json_pack("[[i, I]]", 1, (json_int_t)confirm_count_lines_of(result.ptr, result.len))
-						 : confirm_changed_lines(ws->opts.tmpdir, &cur, &result);
+						 : confirm_changed_lines(&ws->opts, &cur, &result);
 			if (out->kind == RURU_CONFIRM_CONTENT && out->already && !result.len)
 				json_array_clear(ranges);
 			struct ruru_buf lit = RURU_BUF_INIT;
@@ -249,6 +273,8 @@ int ruru_confirm_apply(struct ruru_ws *ws, const char *artifact, bool force,
 			json_decref(ranges);
 			int srk = confirm_side_set_lit(&side, "changed_lines", lit.ptr, err);
 			ruru_buf_release(&lit);
+			if (srk == 0)
+				srk = record_applied(ws, &side, norm.ptr, exists, th, &cur, &result, out->already, err);
 			if (srk < 0 || confirm_side_set_str(&side, "status", "applied", err) < 0 ||
 			    confirm_side_set_time(&side, "applied_at", now, err) < 0 ||
 			    confirm_side_set_lit(&side, "forced", forced ? "true" : "false", err) < 0 ||

@@ -24,7 +24,7 @@ int confirm_git_run(struct ruru_ws *ws, const char *const *args, struct ruru_buf
 		argv[n++] = args[i];
 	argv[n] = NULL;
 	ruru_buf_reset(out);
-	return confirm_run_capture_env(argv, "GIT_LITERAL_PATHSPECS=1", out, status, err);
+	return confirm_run_capture_env(&ws->opts, argv, "GIT_LITERAL_PATHSPECS=1", out, status, err);
 }
 
 int ruru_confirm_apply_commit(struct ruru_ws *ws, const char *artifact, bool force,

@@ -43,7 +43,6 @@
 #include "logtx.h"
 #include "text.h"
 
-extern char **environ;
 
 /* A private scratch folder for patch's and diff's files. */
 struct scratch {
@@ -106,19 +105,19 @@ struct view {
 typedef void each_fn(struct ruru_ws *ws, const char *rel, void *out);
 
 /* patch.c */
-int confirm_run_capture_env(const char *const argv[], const char *extra, struct ruru_buf *out, int *status, struct ruru_error *err);
-int confirm_run_capture(const char *const argv[], struct ruru_buf *out, int *status, struct ruru_error *err);
-int confirm_scratch_make(struct scratch *s, const char *tmpdir, struct ruru_error *err);
+int confirm_run_capture_env(const struct ruru_options *o, const char *const argv[], const char *extra, struct ruru_buf *out, int *status, struct ruru_error *err);
+int confirm_run_capture(const struct ruru_options *o, const char *const argv[], struct ruru_buf *out, int *status, struct ruru_error *err);
+int confirm_scratch_make(struct scratch *s, const struct ruru_options *o, struct ruru_error *err);
 void confirm_scratch_remove(struct scratch *s);
 int confirm_write_plain(const char *path, const void *data, size_t len, struct ruru_error *err);
 bool confirm_starts(const char *p, const char *end, const char *prefix);
-int confirm_diff_apply(const char *tmpdir, const char *orig, size_t olen, const char *d, size_t dlen, const char *target, bool reverse, struct ruru_buf *result, struct ruru_error *err);
-int confirm_result_of(const char *tmpdir, enum ruru_confirm_kind kind, const char *target, const struct ruru_buf *cur, const void *payload, size_t len, struct ruru_buf *result, char rh[65], struct ruru_error *err);
-int confirm_run_with_input(const char *const argv[], const char *input, size_t len, struct ruru_buf *out, int *status, struct ruru_error *err);
+int confirm_diff_apply(const struct ruru_options *o, const char *orig, size_t olen, const char *d, size_t dlen, const char *target, bool reverse, struct ruru_buf *result, struct ruru_error *err);
+int confirm_result_of(const struct ruru_options *o, enum ruru_confirm_kind kind, const char *target, const struct ruru_buf *cur, const void *payload, size_t len, struct ruru_buf *result, char rh[65], struct ruru_error *err);
+int confirm_run_with_input(const struct ruru_options *o, const char *const argv[], const char *input, size_t len, struct ruru_buf *out, int *status, struct ruru_error *err);
 const char *confirm_first_line(struct ruru_buf *b);
 json_t *confirm_added_ranges(const char *d, size_t len);
 long confirm_count_lines_of(const char *b, size_t len);
-json_t *confirm_changed_lines(const char *tmpdir, const struct ruru_buf *before, const struct ruru_buf *after);
+json_t *confirm_changed_lines(const struct ruru_options *o, const struct ruru_buf *before, const struct ruru_buf *after);
 void confirm_ranges_literal(struct ruru_buf *b, json_t *ranges);
 
 /* where.c */
@@ -160,8 +159,9 @@ int confirm_records_agree(const struct loc *L, const struct ruru_confirm *c, con
 /* view.c */
 void confirm_view_release(struct view *v);
 int confirm_view_read(struct ruru_ws *ws, const struct ruru_confirm *c, struct view *v, struct ruru_error *err);
+int confirm_render_diff(struct ruru_ws *ws, const char *target, bool exists, const struct ruru_buf *cur, const struct ruru_buf *result, struct ruru_buf *out, struct ruru_error *err);
 int confirm_expect_check(struct ruru_ws *ws, const struct loc *L, const struct ruru_confirm *c, const struct ruru_confirm_expect *e, struct ruru_error *err);
-bool confirm_holds_result(const char *tmpdir, const struct ruru_confirm *c, const struct ruru_buf *payload, const struct ruru_buf *cur, const char *th, bool exists);
+bool confirm_holds_result(const struct ruru_options *o, const struct ruru_confirm *c, const struct ruru_buf *payload, const struct ruru_buf *cur, const char *th, bool exists);
 
 /* sign.c */
 char *confirm_user_config_path(const struct ruru_options *o, const char *name);

@@ -7,32 +7,45 @@
  * say), applying it in memory, and the lines a change adds (Agent Trace).
  */
 #include "confirm_impl.h"
+#include "difftext.h"
 #include "banned.h"
 
 /*
- * Run argv (first element looked up in PATH) with stdin from /dev/null and
- * stdout+stderr captured in *out; *status gets the exit status (-1 when it
- * died of a signal).  The environment is ours minus the variables that
- * change GNU patch's behaviour, with LC_ALL=C for stable messages.
+ * The environment of a child: the one the front end gave (o->env; none
+ * without it) minus the variables that change GNU patch's behaviour, with
+ * LC_ALL=C for stable messages and `extra` ("NAME=value", may be NULL) in
+ * place of any NAME there.  The array is malloc'd, its strings borrowed.
  */
-int confirm_run_capture_env(const char *const argv[], const char *extra, struct ruru_buf *out,
-			   int *status, struct ruru_error *err)
+static char **child_env(const struct ruru_options *o, const char *extra)
 {
+	char *const *from = o ? o->env : NULL;
 	size_t n = 0;
-	while (environ[n])
+	while (from && from[n])
 		n++;
 	char **env = ruru_xmalloc((n + 3) * sizeof(*env));
 	size_t k = 0, el = extra ? strcspn(extra, "=") + 1 : 0;
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], RURU_LIT("POSIXLY_CORRECT=")) && strncmp(environ[i], RURU_LIT("LC_ALL=")) &&
-		    strncmp(environ[i], RURU_LIT("PATCH_")) && strncmp(environ[i], RURU_LIT("VERSION_CONTROL=")) &&
-		    strncmp(environ[i], RURU_LIT("SIMPLE_BACKUP_SUFFIX=")) &&
-		    !(extra && !strncmp(environ[i], extra, el)))
-			env[k++] = environ[i];
+		if (strncmp(from[i], RURU_LIT("POSIXLY_CORRECT=")) && strncmp(from[i], RURU_LIT("LC_ALL=")) &&
+		    strncmp(from[i], RURU_LIT("PATCH_")) && strncmp(from[i], RURU_LIT("VERSION_CONTROL=")) &&
+		    strncmp(from[i], RURU_LIT("SIMPLE_BACKUP_SUFFIX=")) &&
+		    !(extra && !strncmp(from[i], extra, el)))
+			env[k++] = from[i];
 	env[k++] = (char *)"LC_ALL=C";
 	if (extra)
 		env[k++] = (char *)extra;
 	env[k] = NULL;
+	return env;
+}
+
+/*
+ * Run argv (first element looked up in PATH) with stdin from /dev/null and
+ * stdout+stderr captured in *out; *status gets the exit status (-1 when it
+ * died of a signal).  The environment is child_env()'s.
+ */
+int confirm_run_capture_env(const struct ruru_options *o, const char *const argv[], const char *extra,
+			   struct ruru_buf *out, int *status, struct ruru_error *err)
+{
+	char **env = child_env(o, extra);
 	struct ruru_child c = { .argv = argv, .env = env, .stdin_io = RURU_CHILD_NULL,
 				.stderr_io = RURU_CHILD_TO_OUT };
 	int rc = ruru_child_capture(&c, out, err);
@@ -43,16 +56,15 @@ int confirm_run_capture_env(const char *const argv[], const char *extra, struct 
 	return 0;
 }
 
-int confirm_run_capture(const char *const argv[], struct ruru_buf *out, int *status,
-		       struct ruru_error *err)
+int confirm_run_capture(const struct ruru_options *o, const char *const argv[], struct ruru_buf *out,
+		       int *status, struct ruru_error *err)
 {
-	return confirm_run_capture_env(argv, NULL, out, status, err);
+	return confirm_run_capture_env(o, argv, NULL, out, status, err);
 }
 
-int confirm_scratch_make(struct scratch *s, const char *tmp, struct ruru_error *err)
+int confirm_scratch_make(struct scratch *s, const struct ruru_options *o, struct ruru_error *err)
 {
-	if (!tmp || !*tmp)
-		tmp = "/tmp";
+	const char *tmp = o && o->tmpdir && *o->tmpdir ? o->tmpdir : "/tmp";
 	snprintf(s->dir, sizeof(s->dir), "%s/ruru-confirm.XXXXXX", tmp);
 	if (!mkdtemp(s->dir))
 		return ruru_error_set(err, RURU_EFAIL, "cannot make a scratch folder in %s: %s", tmp,
@@ -319,14 +331,14 @@ static long first_mismatch(const char *orig, size_t olen, const char *d, size_t 
  * from what the diff expects (patch's own complaint names its scratch
  * files, which are gone by then).
  */
-int confirm_diff_apply(const char *tmpdir, const char *orig, size_t olen, const char *d, size_t dlen,
+int confirm_diff_apply(const struct ruru_options *o, const char *orig, size_t olen, const char *d, size_t dlen,
 		      const char *target, bool reverse, struct ruru_buf *result,
 		      struct ruru_error *err)
 {
 	if (diff_shape(d, dlen, target, err) < 0)
 		return -1;
 	struct scratch s;
-	if (confirm_scratch_make(&s, tmpdir, err) < 0)
+	if (confirm_scratch_make(&s, o, err) < 0)
 		return -1;
 	struct ruru_buf log = RURU_BUF_INIT;
 	int status = 0, rc = -1;
@@ -335,7 +347,7 @@ int confirm_diff_apply(const char *tmpdir, const char *orig, size_t olen, const 
 	const char *argv[] = { "patch", "--force", "--silent", "--fuzz=0", "--no-backup-if-mismatch",
 			       "-r", s.path[3], "-o", s.path[2], "-i", s.path[1], s.path[0],
 			       reverse ? "-R" : NULL, NULL };
-	if (confirm_run_capture(argv, &log, &status, err) < 0)
+	if (confirm_run_capture(o, argv, &log, &status, err) < 0)
 		goto out;
 	if (status != 0) {
 		long at = first_mismatch(orig, olen, d, dlen, reverse);
@@ -367,14 +379,14 @@ out:
 /* What the target holds once the payload is applied to `cur` (its bytes
  * now), into *result (reset): a content payload itself, a diff applied in
  * memory (it must apply cleanly).  *rh gets its sha256. */
-int confirm_result_of(const char *tmpdir, enum ruru_confirm_kind kind, const char *target, const struct ruru_buf *cur,
+int confirm_result_of(const struct ruru_options *o, enum ruru_confirm_kind kind, const char *target, const struct ruru_buf *cur,
 		     const void *payload, size_t len, struct ruru_buf *result, char rh[65],
 		     struct ruru_error *err)
 {
 	ruru_buf_reset(result);
 	if (kind != RURU_CONFIRM_DIFF)
 		ruru_buf_add(result, payload, len);
-	else if (confirm_diff_apply(tmpdir, cur->ptr ? cur->ptr : "", cur->len, payload, len, target, false, result,
+	else if (confirm_diff_apply(o, cur->ptr ? cur->ptr : "", cur->len, payload, len, target, false, result,
 			    err) < 0)
 		return -1;
 	ruru_sha256_hex(result->ptr ? result->ptr : "", result->len, rh);
@@ -382,12 +394,15 @@ int confirm_result_of(const char *tmpdir, enum ruru_confirm_kind kind, const cha
 }
 
 /* Run argv with `input` on its stdin; its stdout and stderr into *out. */
-int confirm_run_with_input(const char *const argv[], const char *input, size_t len,
-			  struct ruru_buf *out, int *status, struct ruru_error *err)
+int confirm_run_with_input(const struct ruru_options *o, const char *const argv[], const char *input,
+			  size_t len, struct ruru_buf *out, int *status, struct ruru_error *err)
 {
-	struct ruru_child c = { .argv = argv, .stdin_io = RURU_CHILD_PIPE,
+	char **env = child_env(o, NULL);
+	struct ruru_child c = { .argv = argv, .env = env, .stdin_io = RURU_CHILD_PIPE,
 				.stdout_io = RURU_CHILD_PIPE, .stderr_io = RURU_CHILD_TO_OUT };
-	if (ruru_child_start(&c, err) < 0)
+	int started = ruru_child_start(&c, err);
+	free(env);
+	if (started < 0)
 		return -1;
 	const char *p = input;
 	while (len) {
@@ -475,23 +490,49 @@ long confirm_count_lines_of(const char *b, size_t len)
 	return n + (len && b[len - 1] != '\n');
 }
 
-/* The ranges a change from `before` to `after` adds (diff -U0). */
-json_t *confirm_changed_lines(const char *tmpdir, const struct ruru_buf *before, const struct ruru_buf *after)
+int ruru_diff_texts(const struct ruru_options *o, const char *const *args, const char *a, size_t alen,
+		    const char *b, size_t blen, struct ruru_buf *out, struct ruru_error *err)
 {
 	struct scratch sc;
+	struct ruru_buf got = RURU_BUF_INIT;
+	int rc = -1, st = 0;
+	const char *argv[13] = { "diff" };
+	size_t n = 1;
+	for (size_t i = 0; args && args[i]; i++) {
+		if (n == 10)
+			return ruru_error_set(err, RURU_EUSAGE, "too many arguments for diff");
+		argv[n++] = args[i];
+	}
+	if (confirm_scratch_make(&sc, o, err) < 0)
+		return -1;
+	argv[n++] = sc.path[0];
+	argv[n++] = sc.path[2];
+	argv[n] = NULL;
+	if (confirm_write_plain(sc.path[0], a ? a : "", alen, err) < 0 ||
+	    confirm_write_plain(sc.path[2], b ? b : "", blen, err) < 0 ||
+	    confirm_run_capture(o, argv, &got, &st, err) < 0)
+		goto out;
+	if (st > 1) {
+		ruru_error_set(err, RURU_EFAIL, "diff failed (exit %d): %s", st, confirm_first_line(&got));
+		goto out;
+	}
+	ruru_buf_add(out, got.ptr, got.len);
+	rc = st;
+out:
+	confirm_scratch_remove(&sc);
+	ruru_buf_release(&got);
+	return rc;
+}
+
+/* The ranges a change from `before` to `after` adds (diff -U0). */
+json_t *confirm_changed_lines(const struct ruru_options *o, const struct ruru_buf *before, const struct ruru_buf *after)
+{
 	struct ruru_error e = { 0 };
 	struct ruru_buf out = RURU_BUF_INIT;
+	static const char *const args[] = { "-U0", "-a", NULL };
 	json_t *r = NULL;
-	int st = 0;
-	if (confirm_scratch_make(&sc, tmpdir, &e) < 0)
-		return json_array();
-	if (confirm_write_plain(sc.path[0], before->ptr, before->len, &e) == 0 &&
-	    confirm_write_plain(sc.path[2], after->ptr, after->len, &e) == 0) {
-		const char *argv[] = { "diff", "-U0", "-a", sc.path[0], sc.path[2], NULL };
-		if (confirm_run_capture(argv, &out, &st, &e) == 0 && st <= 1)
-			r = confirm_added_ranges(out.ptr, out.len);
-	}
-	confirm_scratch_remove(&sc);
+	if (ruru_diff_texts(o, args, before->ptr, before->len, after->ptr, after->len, &out, &e) >= 0)
+		r = confirm_added_ranges(out.ptr, out.len);
 	ruru_buf_release(&out);
 	return r ? r : json_array();
 }

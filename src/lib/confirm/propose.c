@@ -101,7 +101,7 @@ static int propose_one(struct ruru_ws *ws, const char *session, const char *targ
 		goto out; /* sec-text: the text rule */
 	if (ruru_store_relative(ws->store, target, &norm, err) < 0 ||
 	    confirm_target_hash(ws, norm.ptr, th, &exists, &cur, err) < 0 ||
-	    confirm_result_of(ws->opts.tmpdir, kind, norm.ptr, &cur, payload, len, &result, rh, err) < 0 ||
+	    confirm_result_of(&ws->opts, kind, norm.ptr, &cur, payload, len, &result, rh, err) < 0 ||
 	    confirm_nonce_new(nonce, err) < 0 ||
 	    ruru_session_optional(ws, session, &id, err) < 0) /* an ended .active: temp */
 		goto out;
@@ -264,7 +264,7 @@ int ruru_confirm_adopt(struct ruru_ws *ws, const char *artifact, const char *tar
 	if (confirm_guard_begin(ws, L.session, &g, err) < 0)
 		goto out;
 	if (ruru_store_read(ws->store, L.abs, &payload, err) < 0 ||
-	    confirm_result_of(ws->opts.tmpdir, kind, norm.ptr, &cur, payload.ptr, payload.len, &result, rh, err) < 0 ||
+	    confirm_result_of(&ws->opts, kind, norm.ptr, &cur, payload.ptr, payload.len, &result, rh, err) < 0 ||
 	    confirm_nonce_new(nonce, err) < 0)
 		goto out;
 	struct stat st;

@@ -59,10 +59,17 @@ json_t *ruru_confirm_json(const struct ruru_confirm *c)
 	json_object_set_new(o, "payload_intact", json_boolean(c->payload_intact));
 	json_object_set_new(o, "target_unchanged", json_boolean(c->target_unchanged));
 	json_object_set_new(o, "payload_bytes", json_integer((json_int_t)c->payload_bytes));
+	json_object_set_new(o, "applied_from_sha256",
+			    c->applied_recorded ? json_string(c->applied_from_sha256) : json_null());
 	if (c->duplicate_of)
 		json_object_set_new(o, "duplicate_of", json_string(c->duplicate_of));
-	if (c->diff)
+	if (c->diff) {
+		/* an applied proposal's diff is the change its apply recorded */
 		json_object_set_new(o, "diff", json_stringn(c->diff, c->diff_len));
+		json_object_set_new(o, "diff_shows", json_string(c->status == RURU_CONFIRM_APPLIED
+									 ? "applied"
+									 : "proposed"));
+	}
 	return o;
 }
 
@@ -93,7 +100,9 @@ void ruru_confirm_text(const struct ruru_confirm *c, struct ruru_buf *out)
 	ruru_buf_addstr(out, "\ntarget:    ");
 	field(out, c->target, "?");
 	ruru_buf_addf(out, "%s\nkind:      %s\nstatus:    %s",
-		      c->target_unchanged ? "" : "  (CHANGED since the proposal)",
+		      c->target_unchanged || c->status == RURU_CONFIRM_APPLIED
+			      ? ""
+			      : "  (CHANGED since the proposal)",
 		      ruru_confirm_kind_word(c->kind), ruru_confirm_status_word(c->status));
 	if (c->decided_by && *c->decided_by) {
 		ruru_buf_addstr(out, " by ");
@@ -146,11 +155,27 @@ void ruru_confirm_text(const struct ruru_confirm *c, struct ruru_buf *out)
 							       "(it will not be applied)");
 	if (!c->diff)
 		return;
-	if (!c->diff_len) {
-		ruru_buf_addstr(out, "\nNo difference from the current target.\n");
-		return;
-	}
 	ruru_buf_addch(out, '\n');
+	/* An applied proposal's diff is the change its apply recorded, or
+	 * nothing, and a line says which. */
+	if (c->status == RURU_CONFIRM_APPLIED) {
+		if (!c->applied_recorded)
+			ruru_buf_addstr(out, "applied change: not recorded (applied by an older ruru)\n");
+		else if (c->applied_diff)
+			ruru_buf_addf(out, "applied change (recorded when it was applied over "
+					   "target_sha256 %s):\n",
+				      *c->applied_from_sha256 ? c->applied_from_sha256 : "none");
+		else if (!strcmp(c->applied_from_sha256, c->result_sha256))
+			ruru_buf_addstr(out, "applied change: none by ruru (the target already held "
+					     "the result)\n");
+		else
+			ruru_buf_addf(out, "applied change: not kept (its diff was longer than %u "
+					   "bytes)\n", RURU_APPLIED_DIFF_MAX);
+	} else if (!c->diff_len) {
+		ruru_buf_addstr(out, "No difference from the current target.\n");
+	}
+	if (!c->diff_len)
+		return;
 	ruru_text_escape_keep(out, c->diff, c->diff_len, "\t\n");
 	if (c->diff[c->diff_len - 1] != '\n')
 		ruru_buf_addch(out, '\n');

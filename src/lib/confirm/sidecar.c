@@ -20,6 +20,7 @@ void ruru_confirm_release(struct ruru_confirm *c)
 	free(c->verified_signer);
 	free(c->duplicate_of);
 	free(c->diff);
+	free(c->applied_diff);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -157,6 +158,19 @@ static int sidecar_parse(const struct loc *L, const struct ruru_buf *text, struc
 		c->task = confirm_toml_str(r, "task");
 		const struct ruru_toml_value *f = ruru_toml_table_get(r, RURU_LIT("forced"));
 		c->forced = f && ruru_toml_bool(f);
+		/* what an apply wrote over (a sidecar is workspace: a hash that
+		 * is not one is no record) */
+		char *from = confirm_toml_str(r, "applied_from_sha256");
+		if (from && (!*from || confirm_is_hex(from, 64))) {
+			c->applied_recorded = true;
+			snprintf(c->applied_from_sha256, sizeof(c->applied_from_sha256), "%s", from);
+			c->applied_diff = confirm_toml_str(r, "applied_diff");
+			if (c->applied_diff && !*c->applied_diff) {
+				free(c->applied_diff);
+				c->applied_diff = NULL;
+			}
+		}
+		free(from);
 	}
 	free(kind);
 	free(status);

@@ -35,7 +35,7 @@ char *confirm_allowed_signers_path(const struct ruru_options *o)
 	const char *argv[] = { "git", "config", "--global", "--get", "gpg.ssh.allowedSignersFile", NULL };
 	struct ruru_buf out = RURU_BUF_INIT;
 	int status = -1;
-	if (confirm_run_capture(argv, &out, &status, &e) == 0 && status == 0) {
+	if (confirm_run_capture(o, argv, &out, &status, &e) == 0 && status == 0) {
 		while (out.len && out.ptr[out.len - 1] == '\n')
 			out.ptr[--out.len] = '\0';
 		struct ruru_buf p = RURU_BUF_INIT;
@@ -124,10 +124,11 @@ long confirm_signature_ttl(struct ruru_ws *ws)
 }
 
 /* The identity a signature is made as: --as, git's user.email, the login name. */
-static char *sign_identity(const struct ruru_confirm_sign *sign, struct ruru_error *err)
+static char *sign_identity(const struct ruru_confirm_sign *sign, const struct ruru_options *o,
+			   struct ruru_error *err)
 {
 	char *id = sign->identity && *sign->identity ? ruru_strdup(sign->identity)
-						     : ruru_user_identity(RURU_IDENTITY_EMAIL);
+						     : ruru_user_identity(o, RURU_IDENTITY_EMAIL);
 	if (id && ruru_text_check("signing identity", id, strlen(id), RURU_TEXT_LINE, err) < 0) {
 		free(id);
 		return NULL;
@@ -148,11 +149,11 @@ int confirm_sign_record(struct ruru_confirm_record *r, const struct ruru_confirm
 {
 	struct scratch sc;
 	struct ruru_buf canon = RURU_BUF_INIT, out = RURU_BUF_INIT, sig = RURU_BUF_INIT;
-	char *id = sign_identity(sign, err), *key = NULL;
+	char *id = sign_identity(sign, o, err), *key = NULL;
 	int rc = -1, st = 0;
 	if (!id)
 		return -1;
-	if (confirm_scratch_make(&sc, o ? o->tmpdir : NULL, err) < 0) {
+	if (confirm_scratch_make(&sc, o, err) < 0) {
 		free(id);
 		return -1;
 	}
@@ -162,7 +163,7 @@ int confirm_sign_record(struct ruru_confirm_record *r, const struct ruru_confirm
 		/* git's user.signingkey (a file, or "key::<public key>"), else
 		 * the first key ssh-agent holds: a public key, signed through
 		 * the agent. */
-		char *gk = ruru_git_config("user.signingkey");
+		char *gk = ruru_git_config(o, "user.signingkey");
 		struct ruru_buf pub = RURU_BUF_INIT;
 		if (gk && !strncmp(gk, RURU_LIT("key::"))) {
 			ruru_buf_addf(&pub, "%s\n", gk + 5);
@@ -173,7 +174,7 @@ int confirm_sign_record(struct ruru_confirm_record *r, const struct ruru_confirm
 			const char *argv[] = { "ssh-add", "-L", NULL };
 			int ast = -1;
 			struct ruru_error e = { 0 };
-			if (confirm_run_capture(argv, &pub, &ast, &e) < 0 || ast != 0 ||
+			if (confirm_run_capture(o, argv, &pub, &ast, &e) < 0 || ast != 0 ||
 			    (strncmp(pub.ptr, RURU_LIT("ssh-")) && strncmp(pub.ptr, RURU_LIT("ecdsa-")) &&
 			     strncmp(pub.ptr, RURU_LIT("sk-"))))
 				ruru_buf_reset(&pub);
@@ -205,7 +206,7 @@ int confirm_sign_record(struct ruru_confirm_record *r, const struct ruru_confirm
 		goto out;
 	const char *argv[] = { "ssh-keygen", "-q", "-Y", "sign", "-n", SIGN_NAMESPACE, "-f", key,
 			       sc.path[0], NULL };
-	if (confirm_run_capture(argv, &out, &st, err) < 0)
+	if (confirm_run_capture(o, argv, &out, &st, err) < 0)
 		goto out;
 	if (st != 0) {
 		ruru_error_set(err, RURU_EFAIL, "ssh-keygen could not sign the decision: %s",
@@ -284,7 +285,7 @@ int confirm_signature_checked_as(struct ruru_ws *ws, const struct loc *L,
 			       L->rel, R->rec.signer);
 		goto out;
 	}
-	if (confirm_scratch_make(&sc, ws->opts.tmpdir, err) < 0)
+	if (confirm_scratch_make(&sc, &ws->opts, err) < 0)
 		goto out;
 	have_sc = true;
 	if (confirm_write_plain(sc.path[4], sig.ptr, sig.len, err) < 0)
@@ -292,7 +293,7 @@ int confirm_signature_checked_as(struct ruru_ws *ws, const struct loc *L,
 	ruru_confirm_record_canonical(&canon, &R->rec);
 	const char *argv[] = { "ssh-keygen", "-Y", "verify", "-f", signers, "-I", R->rec.signer,
 			       "-n", SIGN_NAMESPACE, "-s", sc.path[4], NULL };
-	if (confirm_run_with_input(argv, canon.ptr, canon.len, &out, &status, err) < 0)
+	if (confirm_run_with_input(&ws->opts, argv, canon.ptr, canon.len, &out, &status, err) < 0)
 		goto out;
 	if (status != 0) {
 		ruru_error_set(err, RURU_ECONFLICT,
@@ -326,12 +327,13 @@ out:
 
 /* The public half of a key named like sign_record's: "TYPE BASE64" (no
  * comment) into *out. */
-static int public_key(const char *key, struct ruru_buf *out, struct ruru_error *err)
+static int public_key(const struct ruru_options *o, const char *key, struct ruru_buf *out,
+		      struct ruru_error *err)
 {
 	struct ruru_buf text = RURU_BUF_INIT;
 	int rc = -1, st = 0;
 	ruru_buf_reset(out);
-	char *gk = key && *key ? NULL : ruru_git_config("user.signingkey");
+	char *gk = key && *key ? NULL : ruru_git_config(o, "user.signingkey");
 	const char *k = key && *key ? key : gk;
 	if (k && !strncmp(k, RURU_LIT("key::"))) {
 		ruru_buf_addstr(&text, k + 5);
@@ -354,7 +356,7 @@ static int public_key(const char *key, struct ruru_buf *out, struct ruru_error *
 		if (strstr(text.ptr, "PRIVATE KEY-----")) {
 			const char *argv[] = { "ssh-keygen", "-y", "-f", k, NULL };
 			ruru_buf_reset(&text);
-			if (confirm_run_capture(argv, &text, &st, err) < 0)
+			if (confirm_run_capture(o, argv, &text, &st, err) < 0)
 				goto out;
 			if (st != 0) {
 				ruru_error_set(err, RURU_EFAIL, "ssh-keygen cannot read the key \"%s\": %s",
@@ -364,7 +366,7 @@ static int public_key(const char *key, struct ruru_buf *out, struct ruru_error *
 		}
 	} else {
 		const char *argv[] = { "ssh-add", "-L", NULL };
-		if (confirm_run_capture(argv, &text, &st, err) < 0 || st != 0)
+		if (confirm_run_capture(o, argv, &text, &st, err) < 0 || st != 0)
 			ruru_buf_reset(&text);
 		ruru_error_clear(err);
 	}
@@ -406,7 +408,7 @@ int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign,
 		ruru_error_set(err, RURU_EUSAGE, "no configuration folder given (the front end sets it from XDG_CONFIG_HOME or HOME)");
 		goto out;
 	}
-	if (!(id = sign_identity(sign, err)) || public_key(sign->key, &pub, err) < 0)
+	if (!(id = sign_identity(sign, sign->opts, err)) || public_key(sign->opts, sign->key, &pub, err) < 0)
 		goto out;
 	char *slash = strrchr(cfg, '/');
 	*slash = '\0';

@@ -153,7 +153,7 @@ static void verify_one(struct ruru_ws *ws, const char *rel, void *to)
 		struct ruru_buf norm = RURU_BUF_INIT, cur = RURU_BUF_INIT;
 		if (ruru_store_path_inside(ws->store, NULL, c.target, &norm, &e) == 0 &&
 		    confirm_target_hash(ws, norm.ptr, th, &exists, &cur, &e) == 0 &&
-		    !confirm_holds_result(ws->opts.tmpdir, &c, &payload, &cur, th, exists))
+		    !confirm_holds_result(&ws->opts, &c, &payload, &cur, th, exists))
 			problem(out, c.target, 1, "info",
 				"the target no longer holds the result of %s (changed since it was "
 				"applied)",

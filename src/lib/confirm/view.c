@@ -6,6 +6,7 @@
  * under the lock.
  */
 #include "confirm_impl.h"
+#include "difftext.h"
 #include "banned.h"
 
 void confirm_view_release(struct view *v)
@@ -34,7 +35,7 @@ int confirm_view_read(struct ruru_ws *ws, const struct ruru_confirm *c, struct v
 	    strcmp(v->th, c->target_sha256)) {
 		ruru_buf_add(&v->result, v->cur.ptr, v->cur.len);
 		memcpy(v->rh, v->th, sizeof(v->rh));
-	} else if (confirm_result_of(ws->opts.tmpdir, c->kind, norm.ptr, &v->cur, v->payload.ptr ? v->payload.ptr : "",
+	} else if (confirm_result_of(&ws->opts, c->kind, norm.ptr, &v->cur, v->payload.ptr ? v->payload.ptr : "",
 			     v->payload.len, &v->result, v->rh, err) < 0) {
 		goto out;
 	}
@@ -64,44 +65,49 @@ static int result_agrees(const struct loc *L, const struct ruru_confirm *c, cons
 			      L ? L->rel : c->artifact);
 }
 
+/* ruru's rendering of a change: `diff -u` of `cur` (the target's bytes;
+ * /dev/null when it does not exist) against `result`, labelled a/TARGET
+ * and b/TARGET.  Appends to *out. */
+int confirm_render_diff(struct ruru_ws *ws, const char *target, bool exists, const struct ruru_buf *cur,
+			const struct ruru_buf *result, struct ruru_buf *out, struct ruru_error *err)
+{
+	struct ruru_buf la = RURU_BUF_INIT, lb = RURU_BUF_INIT;
+	int rc = -1;
+	ruru_buf_addf(&la, "%s%s", exists ? "a/" : "", exists ? target : "/dev/null");
+	ruru_buf_addf(&lb, "b/%s", target);
+	const char *args[] = { "-u", "--label", la.ptr, "--label", lb.ptr, NULL };
+	if (ruru_diff_texts(&ws->opts, args, cur->ptr, cur->len, result->ptr, result->len, out, err) >= 0)
+		rc = 0;
+	ruru_buf_release(&la);
+	ruru_buf_release(&lb);
+	return rc;
+}
+
 int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct ruru_buf *out,
 		      struct ruru_error *err)
 {
+	/* Once applied, the target holds the result: the change is the one
+	 * the apply recorded, not one computed from the disk now. */
+	if (c->status == RURU_CONFIRM_APPLIED) {
+		if (c->applied_diff)
+			ruru_buf_addstr(out, c->applied_diff);
+		return 0;
+	}
 	struct view v;
-	struct scratch sc;
-	struct ruru_buf la = RURU_BUF_INIT, lb = RURU_BUF_INIT;
-	int rc = -1, status;
+	int rc = -1;
 	if (confirm_view_read(ws, c, &v, err) < 0)
 		return -1;
 	/* The bytes read here must be the ones c describes: what is shown
 	 * and what a decision binds (c's values) are one change. */
 	if (strcmp(v.ph, c->payload_sha256) || (c->target_unchanged && strcmp(v.th, c->target_sha256))) {
 		ruru_error_set(err, RURU_ECONFLICT, CHANGED_WHILE_READ);
-		goto out_view;
+		goto out;
 	}
 	if (result_agrees(NULL, c, &v, err) < 0)
-		goto out_view;
-	if (confirm_scratch_make(&sc, ws->opts.tmpdir, err) < 0)
-		goto out_view;
-	ruru_buf_addf(&la, "%s%s", v.exists ? "a/" : "", v.exists ? v.target : "/dev/null");
-	ruru_buf_addf(&lb, "b/%s", v.target);
-	const char *argv[] = { "diff", "-u", "--label", la.ptr, "--label", lb.ptr,
-			       v.exists ? sc.path[0] : "/dev/null", sc.path[2], NULL };
-	if (confirm_write_plain(sc.path[0], v.cur.ptr ? v.cur.ptr : "", v.cur.len, err) < 0 ||
-	    confirm_write_plain(sc.path[2], v.result.ptr ? v.result.ptr : "", v.result.len, err) < 0 ||
-	    confirm_run_capture(argv, out, &status, err) < 0)
 		goto out;
-	if (status > 1) {
-		ruru_error_set(err, RURU_EFAIL, "diff failed (exit %d)", status);
-		goto out;
-	}
-	rc = 0;
+	rc = confirm_render_diff(ws, v.target, v.exists, &v.cur, &v.result, out, err);
 out:
-	confirm_scratch_remove(&sc);
-out_view:
 	confirm_view_release(&v);
-	ruru_buf_release(&la);
-	ruru_buf_release(&lb);
 	return rc;
 }
 
@@ -154,7 +160,7 @@ int confirm_expect_check(struct ruru_ws *ws, const struct loc *L, const struct r
  * undoing it gives back the bytes it was proposed against (for a new file:
  * applying it to nothing gives the target).
  */
-bool confirm_holds_result(const char *tmpdir, const struct ruru_confirm *c, const struct ruru_buf *payload,
+bool confirm_holds_result(const struct ruru_options *o, const struct ruru_confirm *c, const struct ruru_buf *payload,
 			 const struct ruru_buf *cur, const char *th, bool exists)
 {
 	if (!exists)
@@ -168,13 +174,13 @@ bool confirm_holds_result(const char *tmpdir, const struct ruru_confirm *c, cons
 	char h[65];
 	bool yes;
 	if (!*c->target_sha256) {
-		yes = confirm_diff_apply(tmpdir, "", 0, payload->ptr, payload->len, c->target, false, &res, &ignore) == 0;
+		yes = confirm_diff_apply(o, "", 0, payload->ptr, payload->len, c->target, false, &res, &ignore) == 0;
 		if (yes) {
 			ruru_sha256_hex(res.ptr, res.len, h);
 			yes = !strcmp(h, th);
 		}
 	} else {
-		yes = confirm_diff_apply(tmpdir, cur->ptr ? cur->ptr : "", cur->len, payload->ptr, payload->len,
+		yes = confirm_diff_apply(o, cur->ptr ? cur->ptr : "", cur->len, payload->ptr, payload->len,
 				 c->target, true, &res, &ignore) == 0;
 		if (yes) {
 			ruru_sha256_hex(res.ptr, res.len, h);

@@ -205,16 +205,11 @@ size_t ruru_digest_entries(struct ruru_buf *b, const struct ruru_session *s, siz
  * start a line and forge a heading, an open item or a note; lines of the
  * goal text are indented.  (The CLI's other outputs use the same escapes.)
  */
-static void value(struct ruru_buf *b, const char *v)
-{
-	ruru_text_escape(b, v ? v : "", v ? strlen(v) : 0);
-}
-
 static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json_t *tasks,
 			  json_t *open, size_t max_chars, const char *title)
 {
 	ruru_buf_addf(b, "# %s ", title);
-	value(b, s->id);
+	ruru_text_field(b, s->id, NULL);
 	ruru_buf_addstr(b, "\n\n");
 	/* The header's lines: the front-matter keys that have a label. */
 	for (const struct fm_key *k = fm_keys; k->name; k++) {
@@ -223,14 +218,14 @@ static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json
 		const char *v = *(char *const *)((const char *)s + k->off);
 		if (v && *v) {
 			ruru_buf_addf(b, "%s: ", k->label);
-			value(b, v);
+			ruru_text_field(b, v, NULL);
 			ruru_buf_addch(b, '\n');
 		} else if (k->missing) {
 			ruru_buf_addf(b, "%s: %s\n", k->label, k->missing);
 		}
 	}
 	ruru_buf_addstr(b, "Log: ");
-	value(b, s->path);
+	ruru_text_field(b, s->path, NULL);
 	ruru_buf_addch(b, '\n');
 
 	struct section sec[4] = { { .name = "open items" }, { .name = "goal text" },
@@ -242,7 +237,7 @@ static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json
 	json_array_foreach(open, i, v) {
 		ruru_buf_reset(&l);
 		ruru_buf_addstr(&l, "- ");
-		value(&l, json_string_value(json_object_get(v, "text")));
+		ruru_text_field(&l, json_string_value(json_object_get(v, "text")), NULL);
 		ruru_buf_addch(&l, '\n');
 		section_add(&sec[0], l.ptr);
 	}
@@ -267,20 +262,20 @@ static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json
 					  : NULL;
 		ruru_buf_reset(&l);
 		ruru_buf_addstr(&l, "- ");
-		value(&l, json_string_value(json_object_get(v, "id")));
+		ruru_text_field(&l, json_string_value(json_object_get(v, "id")), NULL);
 		ruru_buf_addstr(&l, " [");
-		value(&l, st ? st : "no task file found");
+		ruru_text_field(&l, st, "no task file found");
 		ruru_buf_addch(&l, ']');
 		if (ti) {
 			ruru_buf_addch(&l, ' ');
-			value(&l, ti);
+			ruru_text_field(&l, ti, NULL);
 		}
 		if (f) {
 			ruru_buf_addstr(&l, " (");
-			value(&l, f);
+			ruru_text_field(&l, f, NULL);
 			if (via) {
 				ruru_buf_addstr(&l, "; names this session in ");
-				value(&l, via);
+				ruru_text_field(&l, via, NULL);
 			}
 			ruru_buf_addch(&l, ')');
 		}
@@ -291,7 +286,7 @@ static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json
 	for (i = 0; i < s->nartifacts; i++) {
 		ruru_buf_reset(&l);
 		ruru_buf_addstr(&l, "- ");
-		value(&l, s->artifacts[i]);
+		ruru_text_field(&l, s->artifacts[i], NULL);
 		ruru_buf_addch(&l, '\n');
 		section_add(&sec[3], l.ptr);
 	}

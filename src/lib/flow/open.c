@@ -24,6 +24,7 @@
  * blocker artifacts not resolved.
  */
 #include <dirent.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -48,9 +49,22 @@ enum { L_DTASK, L_DMODE, L_DMODE_TASKED, L_DART, L_ETASK, L_EMODE, L_NMAPS, L_EA
 struct item {
 	enum ruru_event type; /* delegation or error */
 	size_t line;
-	char *stamp, *mode, *task, *source, *artifact, *message;
+	size_t start, end;    /* the entry's bytes, when the log's text is known */
+	char *stamp, *mode, *task, *source, *artifact, *message; /* in the arena */
 	bool open;
-	size_t next[L_COUNT];
+	uint32_t next[L_COUNT]; /* NEXT_NONE ends a list */
+};
+
+#define NEXT_NONE UINT32_MAX
+#define NEXT(o, i, l) ((o)->v[i].next[l] == NEXT_NONE ? NONE : (size_t)(o)->v[i].next[l])
+
+/* The items' strings, in blocks that never move (so that the maps can
+ * point at them) and are freed together: a log of 100,000 open
+ * delegations costs no 400,000 small allocations. */
+struct block {
+	struct block *next;
+	size_t used, cap;
+	char data[];
 };
 
 /* key -> the newest item of its list (open addressing; the keys are the
@@ -68,7 +82,36 @@ struct ruru_open {
 	size_t n, cap;
 	struct map map[L_NMAPS];
 	size_t anon, all; /* heads of the errors naming nothing, of every error */
+	struct block *arena;
+	const char *text;  /* the log the entries come from (ruru_open_text) */
+	size_t text_len;
 };
+
+#define BLOCK_SIZE 65536
+
+static char *arena_dup(struct ruru_open *o, const char *s, size_t n)
+{
+	struct block *b = o->arena;
+	if (!b || b->cap - b->used < n + 1) {
+		size_t cap = n + 1 > BLOCK_SIZE ? n + 1 : BLOCK_SIZE;
+		b = ruru_xmalloc(sizeof(*b) + cap);
+		b->next = o->arena;
+		b->used = 0;
+		b->cap = cap;
+		o->arena = b;
+	}
+	char *p = b->data + b->used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	b->used += n + 1;
+	return p;
+}
+
+void ruru_open_text(struct ruru_open *o, const char *text, size_t len)
+{
+	o->text = text;
+	o->text_len = len;
+}
 
 static size_t *map_head(struct map *m, const char *key, bool add)
 {
@@ -87,7 +130,13 @@ static size_t *map_head(struct map *m, const char *key, bool add)
 	if (!m->cap)
 		return NULL;
 	size_t n = strlen(key);
-	for (size_t i = ruru_fnv1a(key, n) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+	/* FNV-1a's low bits barely differ between keys that differ only in
+	 * digits (TASK-DEV-1, TASK-DEV-2, ...): fold the high bits in */
+	uint64_t h = ruru_fnv1a(key, n);
+	h ^= h >> 32;
+	h *= 0x9e3779b97f4a7c15ULL;
+	h ^= h >> 29;
+	for (size_t i = (size_t)h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
 		if (!m->slot[i].key) {
 			if (!add)
 				return NULL;
@@ -113,14 +162,10 @@ void ruru_open_free(struct ruru_open *o)
 {
 	if (!o)
 		return;
-	for (size_t i = 0; i < o->n; i++) {
-		struct item *it = &o->v[i];
-		free(it->stamp);
-		free(it->mode);
-		free(it->task);
-		free(it->source);
-		free(it->artifact);
-		free(it->message);
+	while (o->arena) {
+		struct block *b = o->arena;
+		o->arena = b->next;
+		free(b);
 	}
 	free(o->v);
 	for (int m = 0; m < L_NMAPS; m++)
@@ -128,9 +173,9 @@ void ruru_open_free(struct ruru_open *o)
 	free(o);
 }
 
-static char *dup_or_null(const char *s)
+static char *dup_or_null(struct ruru_open *o, const char *s)
 {
-	return s ? ruru_strdup(s) : NULL;
+	return s ? arena_dup(o, s, strlen(s)) : NULL;
 }
 
 /* Put item idx at the head of a list. */
@@ -138,7 +183,7 @@ static void file_under(struct ruru_open *o, size_t *head, int list, size_t idx)
 {
 	if (!head)
 		return;
-	o->v[idx].next[list] = *head;
+	o->v[idx].next[list] = *head == NONE ? NEXT_NONE : (uint32_t)*head;
 	*head = idx;
 }
 
@@ -147,7 +192,7 @@ static void close_list(struct ruru_open *o, size_t *head, int list)
 {
 	if (!head)
 		return;
-	for (size_t i = *head; i != NONE; i = o->v[i].next[list])
+	for (size_t i = *head; i != NONE; i = NEXT(o, i, list))
 		o->v[i].open = false;
 	*head = NONE;
 }
@@ -163,7 +208,7 @@ static bool close_newest(struct ruru_open *o, size_t *head, int list)
 {
 	while (head && *head != NONE) {
 		size_t idx = *head;
-		*head = o->v[idx].next[list];
+		*head = NEXT(o, idx, list);
 		if (o->v[idx].open) {
 			o->v[idx].open = false;
 			return true;
@@ -182,9 +227,9 @@ bool ruru_entry_is_success(const struct ruru_entry *e)
 
 /* The first line of a message, at most ITEM_TEXT bytes (at a character
  * boundary), " …" when cut. */
-static char *first_line(const struct ruru_entry *e)
+static char *first_line(struct ruru_open *o, const struct ruru_entry *e)
 {
-	struct ruru_buf b = RURU_BUF_INIT;
+	char b[ITEM_TEXT + sizeof(" …")];
 	size_t n = 0;
 	while (n < e->message_len && e->message[n] != '\n')
 		n++;
@@ -195,10 +240,33 @@ static char *first_line(const struct ruru_entry *e)
 			n--;
 		more = true;
 	}
-	ruru_buf_add(&b, e->message ? e->message : "", n);
-	if (more)
-		ruru_buf_addstr(&b, " …");
-	return ruru_buf_detach(&b, NULL);
+	if (n)
+		memcpy(b, e->message, n);
+	if (more) {
+		memcpy(b + n, " …", sizeof(" …") - 1);
+		n += sizeof(" …") - 1;
+	}
+	return arena_dup(o, b, n);
+}
+
+/* An item's stamp and first line: kept when the log's text is not known;
+ * else read again from its bytes when it is worded (only the few a short
+ * digest shows are). */
+static void item_words(struct ruru_open *o, struct item *it)
+{
+	if (it->message || !o->text || it->end > o->text_len || it->start >= it->end)
+		return;
+	struct ruru_entry *v = NULL;
+	size_t n = ruru_entries_parse(o->text + it->start, it->end - it->start, 0, &v);
+	if (n) {
+		it->stamp = dup_or_null(o, v[0].stamp);
+		it->message = first_line(o, &v[0]);
+	}
+	for (size_t i = 0; i < n; i++)
+		ruru_entry_release(&v[i]);
+	free(v);
+	if (!it->message)
+		it->message = arena_dup(o, "", 0);
 }
 
 void ruru_open_feed(struct ruru_open *o, const struct ruru_entry *e)
@@ -210,7 +278,7 @@ void ruru_open_feed(struct ruru_open *o, const struct ruru_entry *e)
 		} else if (e->mode) {
 			size_t *h = map_head(&o->map[L_DMODE], e->mode, false);
 			bool any = false;
-			for (size_t i = h ? *h : NONE; i != NONE && !any; i = o->v[i].next[L_DMODE])
+			for (size_t i = h ? *h : NONE; i != NONE && !any; i = NEXT(o, i, L_DMODE))
 				any = o->v[i].open;
 			if (any)
 				close_list(o, h, L_DMODE);
@@ -234,23 +302,29 @@ void ruru_open_feed(struct ruru_open *o, const struct ruru_entry *e)
 	}
 	if (e->type != RURU_EV_DELEGATION && e->type != RURU_EV_ERROR)
 		return;
+	if (o->n >= NEXT_NONE - 1)
+		return; /* links are 32-bit: no log holds four billion entries */
 	if (o->n == o->cap) {
-		o->cap = o->cap ? 2 * o->cap : 16;
+		o->cap = o->cap ? o->cap + o->cap / 2 : 16;
 		o->v = ruru_xrealloc(o->v, o->cap * sizeof(*o->v));
 	}
 	size_t idx = o->n++;
 	struct item *it = &o->v[idx];
 	memset(it, 0, sizeof(*it));
 	for (int l = 0; l < L_COUNT; l++)
-		it->next[l] = NONE;
+		it->next[l] = NEXT_NONE;
 	it->type = e->type;
 	it->line = e->line;
-	it->stamp = dup_or_null(e->stamp);
-	it->mode = dup_or_null(e->mode);
-	it->task = dup_or_null(e->task);
-	it->source = dup_or_null(e->source);
-	it->artifact = dup_or_null(e->artifact);
-	it->message = first_line(e);
+	it->start = e->start;
+	it->end = e->end;
+	if (!o->text) {
+		it->stamp = dup_or_null(o, e->stamp);
+		it->message = first_line(o, e);
+	}
+	it->mode = dup_or_null(o, e->mode);
+	it->task = dup_or_null(o, e->task);
+	it->source = dup_or_null(o, e->source);
+	it->artifact = dup_or_null(o, e->artifact);
 	it->open = true;
 	if (e->type == RURU_EV_DELEGATION) {
 		if (it->task) {
@@ -404,7 +478,7 @@ json_t *ruru_open_finish_newest(struct ruru_open *o, struct ruru_ws *ws, const c
 			it->open = false; /* the task file says it is done */
 			continue;
 		}
-		if (it->task)
+		if (it->task && json_object_get(known, it->task))
 			json_object_set_new(named, it->task, json_true());
 		if (!keep || count < keep)
 			first = k;
@@ -417,6 +491,7 @@ json_t *ruru_open_finish_newest(struct ruru_open *o, struct ruru_ws *ws, const c
 		if (!it->open)
 			continue;
 		const char *st = it->task ? task_status(ws, known, &all, it->task) : NULL;
+		item_words(o, it);
 		ruru_buf_reset(&t);
 		bool del = it->type == RURU_EV_DELEGATION;
 		if (del)

@@ -19,6 +19,11 @@ struct ruru_open;
 struct ruru_open *ruru_open_new(void);
 void ruru_open_feed(struct ruru_open *o, const struct ruru_entry *e);
 void ruru_open_free(struct ruru_open *o);
+/* The entries fed come from text[0..len) (their start and end are offsets
+ * in it), which stays readable until ruru_open_finish: the items keep
+ * their offsets instead of their words, and only those worded are read
+ * again.  For a pass over a long log (prime). */
+void ruru_open_text(struct ruru_open *o, const char *text, size_t len);
 
 /* The open items, oldest first, as JSON [{kind, text, ...}]: kind
  * "delegation" or "error" (line, stamp, mode, task, source, artifact,

@@ -94,9 +94,11 @@ static int pass_cb(void *ctx, const struct ruru_entry *e)
 	return 0;
 }
 
-/* Map the log read-only and make one pass over its entries. */
+/* Map the log read-only and make one pass over its entries; the map stays
+ * (*map, *len; unmapped by the caller) so that the open items keep only
+ * offsets into it. */
 static int scan_file(struct ruru_store *store, const char *path, size_t body, struct pass *p,
-		     struct ruru_error *err)
+		     void **mapped, size_t *mapped_len, struct ruru_error *err)
 {
 	/* Opened the way the storage layer walks a workspace path: never
 	 * through a symlink, a regular file only. */
@@ -117,8 +119,10 @@ static int scan_file(struct ruru_store *store, const char *path, size_t body, st
 	close(fd);
 	if (map == MAP_FAILED)
 		return ruru_error_set(err, RURU_EFAIL, "cannot map the session log");
+	ruru_open_text(p->open, map, len);
 	ruru_entries_each(map, len, body, pass_cb, p);
-	munmap(map, len);
+	*mapped = map;
+	*mapped_len = len;
 	return 0;
 }
 
@@ -296,7 +300,9 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 		body = fm.body;
 	ruru_buf_release(&head);
 	pass.open = ruru_open_new();
-	if (scan_file(ws->store, path, body, &pass, err) < 0) {
+	void *map = NULL;
+	size_t map_len = 0;
+	if (scan_file(ws->store, path, body, &pass, &map, &map_len, err) < 0) {
 		free(path);
 		rc = -1;
 		goto finish;
@@ -309,6 +315,8 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 	json_t *items = ruru_open_finish_newest(pass.open, ws, sid, tasks, pending, PRIME_ITEMS,
 						&nentry_open);
 	pass.open = NULL;
+	if (map)
+		munmap(map, map_len);
 	json_decref(tasks);
 
 	/* The last decision is never pushed out by the lists above it. */
@@ -334,9 +342,9 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 		json_array_append(sorted, pv[i]);
 		ruru_buf_reset(&line);
 		ruru_buf_addstr(&line, "- ");
-		ruru_text_escape(&line, art ? art : "?", art ? strlen(art) : 1);
+		ruru_text_field(&line, art, "?");
 		ruru_buf_addstr(&line, " → ");
-		ruru_text_escape(&line, tg ? tg : "?", tg ? strlen(tg) : 1);
+		ruru_text_field(&line, tg, "?");
 		ruru_buf_addf(&line, " (%s%s)\n", st,
 			      !strcmp(st, "pending") ? ": ask the user" : ": delegate and apply");
 		json_array_append_new(plines, json_stringn(line.ptr, line.len));

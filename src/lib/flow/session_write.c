@@ -635,6 +635,8 @@ char *ruru_session_active(struct ruru_ws *ws)
 int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_input *in,
 		     struct ruru_error *err)
 {
+	if (in->duplicate_of)
+		*in->duplicate_of = 0;
 	/* sec-text: the text rule and no empty messages (doc/design.md §2). */
 	if (ruru_text_check("message", in->message, in->message_len, 0, err) < 0)
 		return -1;
@@ -695,7 +697,9 @@ int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_i
 			rc = ruru_logtx_array_add(&tx, "related_artifacts", artifact, err);
 		/* A host's hook may have logged this very event already
 		 * (dedup.c): then the log keeps that one entry. */
-		bool dup = rc == 0 && ruru_logtx_duplicate(&tx, &copy, ruru_now(ws));
+		size_t dup = rc == 0 ? ruru_logtx_duplicate(&tx, &copy, ruru_now(ws)) : 0;
+		if (in->duplicate_of)
+			*in->duplicate_of = dup;
 		if (rc == 0 && !dup)
 			rc = ruru_logtx_entry(&tx, &copy, err);
 		if (rc < 0 || dup)

@@ -17,12 +17,13 @@
 #include "workspace.h"
 #include "banned.h"
 
-/* Run git with `args` (argv[0] is "git") in `dir`; stdout into `out` (may
- * be NULL: discarded), stderr discarded.  Returns git's exit status, or -1
- * with err set when git cannot be run. */
-static int run_git(const char *const *args, struct ruru_buf *out, struct ruru_error *err)
+/* Run git with `args` (argv[0] is "git") in `dir`, in `opts`'s environment;
+ * stdout into `out` (may be NULL: discarded), stderr discarded.  Returns
+ * git's exit status, or -1 with err set when git cannot be run. */
+static int run_git(const struct ruru_options *opts, const char *const *args, struct ruru_buf *out,
+		   struct ruru_error *err)
 {
-	struct ruru_child c = { .argv = args, .stdin_io = RURU_CHILD_NULL,
+	struct ruru_child c = { .argv = args, .env = opts ? opts->env : NULL, .stdin_io = RURU_CHILD_NULL,
 				.stderr_io = RURU_CHILD_NULL };
 	return ruru_child_capture(&c, out, err);
 }
@@ -46,14 +47,14 @@ static bool has_line(const char *text, size_t len, const char *line)
 	return false;
 }
 
-int ruru_ws_git_check(const char *dir, struct ruru_error *err)
+int ruru_ws_git_check(const char *dir, const struct ruru_options *opts, struct ruru_error *err)
 {
 	if (!dir)
 		dir = ".";
 	struct ruru_buf top;
 	ruru_buf_init(&top);
 	const char *revparse[] = { "git", "-C", dir, "rev-parse", "--show-toplevel", NULL };
-	int st = run_git(revparse, &top, err);
+	int st = run_git(opts, revparse, &top, err);
 	if (st == 0 && top.len == 0)
 		st = 1;
 	ruru_buf_release(&top);
@@ -62,7 +63,8 @@ int ruru_ws_git_check(const char *dir, struct ruru_error *err)
 	return st == 0 ? 0 : -1;
 }
 
-int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err)
+int ruru_ws_init_git(const char *dir, const struct ruru_options *opts, bool *changed,
+		     struct ruru_error *err)
 {
 	if (!dir)
 		dir = ".";
@@ -76,7 +78,7 @@ int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err)
 	int rc = -1;
 
 	const char *revparse[] = { "git", "-C", dir, "rev-parse", "--show-toplevel", NULL };
-	int st = run_git(revparse, &top, err);
+	int st = run_git(opts, revparse, &top, err);
 	if (st < 0)
 		goto out;
 	if (st != 0 || top.len == 0) {
@@ -113,7 +115,7 @@ int ruru_ws_init_git(const char *dir, bool *changed, struct ruru_error *err)
 	};
 	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
 		const char *cfg[] = { "git", "-C", dir, "config", settings[i][0], settings[i][1], NULL };
-		st = run_git(cfg, NULL, err);
+		st = run_git(opts, cfg, NULL, err);
 		if (st < 0)
 			goto out;
 		if (st != 0) {

@@ -3,7 +3,7 @@
  * Roo Code) by writing .roo/mcp.json, or .zoo/mcp.json when .zoo/ exists
  * (Zoo Code reads it first), or adding ruru's entry to the one that is
  * there; other servers, their order and their bytes stay (the edit is the
- * one `init --host zoo` makes, hosts.c: an entry named ruru that is not
+ * one `init --host zoo` makes, servers.c: an entry named ruru that is not
  * ruru's own is refused).  A file that is not a JSON object is refused
  * rather than overwritten.
  */

@@ -58,6 +58,11 @@ void ruru_tokens_release(struct ruru_tokens *tk);
 /* Register ruru_bm25(fts): FTS5's bm25() to the last bit, the length
  * read from the rowid (rank.c explains).  SQLite result code. */
 int ruru_rank_register(sqlite3 *db);
+/* How many rows ruru_bm25() ranked in this thread since the reset: a
+ * ranked query that reads every match (ORDER BY rank LIMIT) counts its
+ * matches on the way, with no second pass to count them. */
+void ruru_rank_rows_reset(void);
+int64_t ruru_rank_rows(void);
 
 /* Does the text hold a character of a script written without spaces
  * (Chinese, Japanese, Thai, ...)?  Such documents are also in fts_tri,

@@ -157,10 +157,24 @@ static int bm25_data(const Fts5ExtensionApi *api, Fts5Context *fts, struct bm25 
 	return rc;
 }
 
+/* Rows ranked by this thread since ruru_rank_rows_reset(). */
+static _Thread_local int64_t rows_ranked;
+
+void ruru_rank_rows_reset(void)
+{
+	rows_ranked = 0;
+}
+
+int64_t ruru_rank_rows(void)
+{
+	return rows_ranked;
+}
+
 static void bm25_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 			  int nval, sqlite3_value **val)
 {
 	(void)nval, (void)val;
+	rows_ranked++;
 	const double k1 = 1.2, b = 0.75;
 	struct bm25 *d = NULL;
 	int rc = bm25_data(api, fts, &d);

@@ -413,6 +413,7 @@ static struct ruru_search_hits *search_once(struct ruru_ws *ws, const struct rur
 	int64_t lim = o->limit > INT32_MAX ? INT32_MAX : (int64_t)o->limit;
 	sqlite3_bind_int64(q, 10, lim);
 	sqlite3_bind_int64(q, 11, lim * 2 + 64);
+	ruru_rank_rows_reset(); /* the unfiltered query ranks every match: their count */
 
 	const char *open = o->mark_open ? o->mark_open : "[";
 	const char *close = o->mark_close ? o->mark_close : "]";
@@ -466,8 +467,9 @@ static struct ruru_search_hits *search_once(struct ruru_ws *ws, const struct rur
 			 * its docs and files rows): FTS5 counts them alone. */
 			struct ruru_buf plain = RURU_BUF_INIT;
 			ruru_buf_addf(&plain, " FROM %s WHERE %s MATCH ?1", T, T);
-			int64_t all = count_all(ix.db, filtered ? where.ptr : plain.ptr, o, expr.ptr,
-						session);
+			int64_t all = !filtered && !tri ? ruru_rank_rows()
+							 : count_all(ix.db, filtered ? where.ptr : plain.ptr, o,
+								     expr.ptr, session);
 			ruru_buf_release(&plain);
 			if (all > 0)
 				hits->total = (size_t)all;

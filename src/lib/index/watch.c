@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "index.h"
+#include "store.h"
 #include "workspace.h"
 #include "banned.h"
 
@@ -72,7 +73,10 @@ static void add_tree(struct ruru_watch *w, const char *rel, int depth)
 		return;
 	struct ruru_buf abs = RURU_BUF_INIT;
 	ruru_buf_addf(&abs, "%s%s%s", w->ws->root, *rel ? "/" : "", rel);
-	int wd = inotify_add_watch(w->fd, abs.ptr, WATCH_MASK);
+	/* The fault step "watch" (RURU_FAULT) plays the kernel running out
+	 * of watches, so that the tests can show the sweep taking over. */
+	int wd = ruru_store_fault("watch") ? (errno = ENOSPC, -1)
+					   : inotify_add_watch(w->fd, abs.ptr, WATCH_MASK);
 	if (wd < 0) {
 		if (errno == ENOSPC || errno == ENOMEM)
 			w->broken = true; /* out of watches: sweep as before */

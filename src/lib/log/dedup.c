@@ -18,7 +18,9 @@
  * pause.  Two captured entries are the same event only when they are
  * equal (a host that runs a hook twice).  The model's entry is kept when
  * it adds what the captured one lacks (a task, an artifact, an ADR):
- * then both stay, and the model's carries the detail.
+ * then both stay, and the model's carries the detail.  The caller learns
+ * the line of the entry repeated, so that the front ends can say why
+ * nothing was written.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -96,31 +98,55 @@ bool ruru_entry_same_event(const struct ruru_entry *e, const struct ruru_log_inp
 	return true;
 }
 
-bool ruru_logtx_duplicate(struct ruru_logtx *tx, const struct ruru_log_input *in, time_t when)
+/* Lines before byte `off` of the log (read whole: only when a duplicate
+ * was found in a tail that does not begin at the file's start). */
+static size_t lines_before(struct ruru_logtx *tx, size_t off)
+{
+	struct ruru_buf all = RURU_BUF_INIT;
+	struct ruru_error ignore = { 0 };
+	size_t n = 0;
+	if (ruru_store_read(ruru_ws_store(tx->ws), tx->path, &all, &ignore) == 0) {
+		if (off > all.len)
+			off = all.len;
+		for (const char *p = all.ptr, *e = all.ptr + off; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+			n++;
+	}
+	ruru_buf_release(&all);
+	return n;
+}
+
+size_t ruru_logtx_duplicate(struct ruru_logtx *tx, const struct ruru_log_input *in, time_t when)
 {
 	if (!tx->path || tx->nolog)
-		return false;
+		return 0;
 	struct ruru_buf tail = RURU_BUF_INIT;
 	struct ruru_error ignore = { 0 };
 	off_t size = 0;
-	size_t start = 0;
+	size_t start = 0, from_file = 0;
 	if (ruru_store_read_tail(ruru_ws_store(tx->ws), tx->path, RURU_DEDUP_TAIL, &tail, &size,
-				 &ignore) == 0 &&
-	    (size_t)size > tail.len) {
-		/* Begin at a line: the first one may be cut. */
-		const char *nl = memchr(tail.ptr, '\n', tail.len);
-		start = nl ? (size_t)(nl - tail.ptr) + 1 : tail.len;
+				 &ignore) == 0) {
+		from_file = tail.len;
+		if ((size_t)size > tail.len) {
+			/* Begin at a line: the first one may be cut. */
+			const char *nl = memchr(tail.ptr, '\n', tail.len);
+			start = nl ? (size_t)(nl - tail.ptr) + 1 : tail.len;
+		}
 	}
 	/* What this transaction already holds counts too. */
 	ruru_buf_add(&tail, tx->appends.ptr, tx->appends.len);
 	struct ruru_entry *ents = NULL;
 	size_t n = start <= tail.len ? ruru_entries_parse(tail.ptr, tail.len, start, &ents) : 0;
-	bool dup = false;
-	for (size_t i = n; i-- > 0 && !dup;)
-		dup = ruru_entry_same_event(&ents[i], in, when);
+	size_t line = 0;
+	for (size_t i = n; i-- > 0 && !line;)
+		if (ruru_entry_same_event(&ents[i], in, when))
+			line = ents[i].line;
 	for (size_t i = 0; i < n; i++)
 		ruru_entry_release(&ents[i]);
 	free(ents);
 	ruru_buf_release(&tail);
-	return dup;
+	/* The entry's line counts from the tail's first byte; the file's
+	 * lines before the tail come first. */
+	if (line && (size_t)size > from_file)
+		line += lines_before(tx, (size_t)size - from_file);
+	return line;
 }

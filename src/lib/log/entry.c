@@ -383,12 +383,12 @@ void ruru_entry_summary(struct ruru_buf *b, const struct ruru_entry *e, const ch
 	/* A log may come from anywhere: what a terminal would obey is shown
 	 * escaped (\x1b), tabs and line breaks are kept. */
 	ruru_buf_addf(b, "%s[", prefix);
-	ruru_text_escape(b, e->stamp ? e->stamp : "?", e->stamp ? strlen(e->stamp) : 1);
+	ruru_text_field(b, e->stamp, "?");
 	ruru_buf_addstr(b, "] ");
 	const char *type = e->type != RURU_EV_UNKNOWN ? ruru_event_name(e->type) : e->type_name;
 	if (e->orphan && !type)
 		type = "orphan-text"; /* text of no entry, kept (entry.h) */
-	ruru_text_escape(b, type ? type : "-", type ? strlen(type) : 1);
+	ruru_text_field(b, type, "-");
 	if (e->type_inferred)
 		ruru_buf_addch(b, '?'); /* guessed from free text (doc/design.md §3) */
 	if (e->orphan && type && strcmp(type, "orphan-text"))
@@ -398,7 +398,7 @@ void ruru_entry_summary(struct ruru_buf *b, const struct ruru_entry *e, const ch
 			/* "mode?=x": taken from the prose, like a guessed type */
 			ruru_buf_addf(b, " %s%s=", ruru_field_name((enum ruru_field)i),
 				      e->fields_inferred & (1u << i) ? "?" : "");
-			ruru_text_escape(b, field_value(e, i), strlen(field_value(e, i)));
+			ruru_text_field(b, field_value(e, i), NULL);
 		}
 	if (e->message_len) {
 		ruru_buf_addstr(b, ": ");

@@ -284,7 +284,17 @@ struct scan {
 	bool orphans;       /* keep orphan blocks (else they are only skipped) */
 	bool rule_block;    /* inside a "---" block continuing the open entry */
 	bool after_blank;   /* the previous line was blank */
+	bool head_only;     /* stop at the first "## Log Entries" heading */
+	/* Streaming (ruru_entries_each): each entry is read and handed to fn
+	 * as soon as the next one starts, so at most one is held. */
+	ruru_entry_fn fn;
+	void *ctx;
+	bool crlf;
+	bool stopped;       /* fn asked to stop */
+	size_t emitted;     /* entries fn took without asking to stop */
 };
+
+static void emit_pending(struct scan *s);
 
 static void push(struct scan *s, const struct found *f)
 {
@@ -295,6 +305,10 @@ static void push(struct scan *s, const struct found *f)
 	s->rule_block = false;
 	if (!s->store || (f->orphan && !s->orphans))
 		return;
+	if (s->fn && s->n) {
+		emit_pending(s);
+		s->n = 0;
+	}
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 64;
 		struct found *nv = realloc(s->v, s->cap * sizeof(*nv));
@@ -380,6 +394,90 @@ static enum fence_step fence_step(const char *t, struct line l, char fence_ch, s
 	return strict_entry_line(t, l) ? FENCE_CUT : FENCE_INSIDE;
 }
 
+/*
+ * The one walk of a body's lines outside fenced code, for the questions
+ * asked of a body apart from the entry scan (where to append, the goal,
+ * unclosed fences, placeholders, "## Log Entries" headings):
+ *
+ *	struct fence_walk w = fence_walk_at(text, len, body);
+ *	struct line l;
+ *	struct line_info li;
+ *	while (outside_next(&w, &l, &li)) ...
+ *
+ * gives every line that is not inside a fence, a fence's opening line
+ * included (li.kind LK_FENCE); a fence's other lines and its closing line
+ * are passed over.  li is classified for a line that starts with '#', '`'
+ * or '~' (the ones that can open a fence or be a heading); for any other
+ * line li.kind is LK_TEXT, or LK_BLANK for an empty one, and the caller
+ * classifies it when it must know more.  After each step, w.fenced_next
+ * and w.fenced_end say where the fenced lines passed over ended (after the
+ * last one; after the last non-blank one) or are 0, and w.cut is the offset
+ * of a fence's opening line that ended unclosed (an entry of ruru's cut it,
+ * or the text ended) or NO_FENCE.
+ */
+#define NO_FENCE ((size_t)-1)
+
+struct fence_walk {
+	const char *t;
+	size_t len, off;
+	bool in_fence;
+	char fence_ch;
+	size_t fence_n, open_at;
+	size_t fenced_next, fenced_end, cut;
+};
+
+static struct fence_walk fence_walk_at(const char *t, size_t len, size_t body)
+{
+	struct fence_walk w;
+	memset(&w, 0, sizeof(w));
+	w.t = t;
+	w.len = len;
+	w.off = body > len ? len : body;
+	w.cut = NO_FENCE;
+	return w;
+}
+
+static bool outside_next(struct fence_walk *w, struct line *l, struct line_info *li)
+{
+	w->fenced_next = w->fenced_end = 0;
+	w->cut = NO_FENCE;
+	while (w->off < w->len) {
+		*l = line_at(w->t, w->len, w->off);
+		w->off = l->next;
+		if (w->in_fence) {
+			enum fence_step fs = fence_step(w->t, *l, w->fence_ch, w->fence_n);
+			if (fs != FENCE_CUT) {
+				w->in_fence = fs == FENCE_INSIDE;
+				w->fenced_next = l->next;
+				if (l->cend > l->start)
+					w->fenced_end = l->cend;
+				continue;
+			}
+			w->in_fence = false;
+			w->cut = w->open_at;
+		}
+		char c = l->cend > l->start ? w->t[l->start] : 0;
+		if (c == '#' || c == '`' || c == '~') {
+			classify(w->t, *l, li);
+		} else {
+			memset(li, 0, sizeof(*li));
+			li->kind = c ? LK_TEXT : LK_BLANK;
+		}
+		if (li->kind == LK_FENCE) {
+			w->in_fence = true;
+			w->fence_ch = li->fence_ch;
+			w->fence_n = li->fence_n;
+			w->open_at = l->start;
+		}
+		return true;
+	}
+	if (w->in_fence) {
+		w->in_fence = false;
+		w->cut = w->open_at;
+	}
+	return false;
+}
+
 /* Template boilerplate at column 0: an italic line ("*Add entries
  * above this line*", "_..._") or an HTML comment. */
 static bool boilerplate(const char *t, struct line l)
@@ -432,7 +530,7 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 	bool in_fence = false;
 	char fence_ch = 0;
 	size_t fence_n = 0;
-	while (off < len) {
+	while (off < len && !s->stopped) {
 		struct line l = line_at(t, len, off);
 		struct line_info li;
 		if (in_fence) {
@@ -483,6 +581,8 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 			extend(s, l.next);
 			break;
 		case LK_LOGHEAD:
+			if (s->head_only)
+				return true;
 			seen_head = true;
 			in_section = true;
 			seen_entry = false;
@@ -639,9 +739,19 @@ static enum ruru_event guess_type(const char *p, size_t n)
 		{ "user answered", RURU_EV_RESPONSE },
 	};
 	for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++)
-		for (size_t i = 0; i < n; i++)
-			if (to_lower((unsigned char)p[i]) == words[w].word[0] && starts_ci(p + i, n - i, words[w].word))
-				return words[w].ev;
+		for (size_t i = 0; i < n; i++) {
+			size_t k = strlen(words[w].word);
+			if (to_lower((unsigned char)p[i]) != words[w].word[0] || !starts_ci(p + i, n - i, words[w].word))
+				continue;
+			/* the bare word "result" only as a label ("Result: Success")
+			 * or the first word: not "results", "hpo_results", "test
+			 * result anomalies" */
+			if (words[w].ev == RURU_EV_RESULT && k == 6 && i &&
+			    !(!is_alpha((unsigned char)p[i - 1]) && p[i - 1] != '_' &&
+			      (starts(p + i + k, n - i - k, ":") || starts(p + i + k, n - i - k, "**:"))))
+				continue;
+			return words[w].ev;
+		}
 	return RURU_EV_UNKNOWN;
 }
 
@@ -765,6 +875,126 @@ static bool read_task(const char *p, size_t n, size_t *s, size_t *len)
 	return false;
 }
 
+/*
+ * Entries that report on one MDTM task without the templates' verbs:
+ *   Created MDTM task `TASK-ARCH-250528160300-ImplPlan.md` for `core-architect` ...
+ *   dev-python: Completed TASK-DEVPY-20250529-214700-APIDocFix - ...
+ *   Task TASK-PTXT-250528120230 (...) completed by prime-txt.
+ *   Verified completion of Task 6.2 ([`.ruru/tasks/DEV_PYTHON/TASK-....md`](...))
+ * A first line that names a task and creates it is a delegation; one that
+ * names a task and says it is complete is a result.  A line with no task
+ * ID, or one that also delegates (read by the words above), is left to
+ * them.
+ */
+/* The word at p[0..n) after blanks and wrappers: its length, 0 for none. */
+static size_t next_word(const char *p, size_t n, size_t *at)
+{
+	size_t i = *at;
+	while (i < n && (p[i] == ' ' || p[i] == '`' || p[i] == '*' || p[i] == '['))
+		i++;
+	size_t b = i;
+	while (i < n && is_alpha((unsigned char)p[i]))
+		i++;
+	*at = i;
+	return i - b;
+}
+
+/* "Created MDTM task", "Created new MDTM task", "Created MDTM assessment
+ * task", "Created task": a creation of the task before p + n. */
+static bool creates_task(const char *p, size_t n)
+{
+	for (size_t c = find_ci(p, n, "creat"); c < n; c += 5 + find_ci(p + c + 5, n - c - 5, "creat")) {
+		size_t at = c, k;
+		next_word(p, n, &at); /* "Created" */
+		for (int w = 0; w < 3 && (k = next_word(p, n, &at)) > 0; w++) {
+			const char *word = p + at - k;
+			if ((k == 4 && starts_ci(word, k, "task")) || (k == 4 && starts_ci(word, k, "mdtm")))
+				return true;
+			/* "new MDTM task", "MDTM bug task": one more word at most */
+			if (!(w == 0 && ((k == 3 && starts_ci(word, k, "new")) || (k == 4 && starts_ci(word, k, "mdtm")))))
+				break;
+		}
+	}
+	return false;
+}
+
+static enum ruru_event task_report_type(const char *p, size_t n)
+{
+	size_t s, k;
+	if (!read_task(p, n, &s, &k) || find_ci(p, n, "delegat") < n)
+		return RURU_EV_UNKNOWN;
+	size_t done = n;
+	static const char *const said[] = { "completed", "complete", "completion of", "finished" };
+	for (size_t w = 0; w < sizeof(said) / sizeof(said[0]); w++) {
+		size_t at = find_ci(p, n, said[w]);
+		if (at < done)
+			done = at;
+	}
+	if (creates_task(p, done))
+		return RURU_EV_DELEGATION;
+	return done < n ? RURU_EV_RESULT : RURU_EV_UNKNOWN;
+}
+
+/* Whether p[0..n) names one MDTM task and no other (the same ID may come
+ * back, as in a link's text and its path). */
+static bool one_task(const char *p, size_t n, size_t *s, size_t *len)
+{
+	if (!read_task(p, n, s, len))
+		return false;
+	size_t o = *s + *len, s2, k2;
+	while (o < n && read_task(p + o, n - o, &s2, &k2)) {
+		if (k2 != *len || memcmp(p + o + s2, p + *s, *len))
+			return false;
+		o += s2 + k2;
+	}
+	return true;
+}
+
+/* The mode that reports a task done, named before the verb:
+ * "dev-python: Completed ...", "`core-architect` completed ...",
+ * "[dev-python] Completed ...", or after it: "... completed by prime-txt". */
+static bool reporter(const char *p, size_t n, size_t *s, size_t *len)
+{
+	size_t by = find_ci(p, n, " by ");
+	size_t c = find_ci(p, n, "complet");
+	if (c < n && by < n && by > c && read_slug(p + by + 4, n - by - 4, s, len)) {
+		size_t sp = by + 4 + *s + *len;
+		/* "completed by prime-txt." names it; "by the" does not */
+		if (sp >= n || p[sp] == '.' || p[sp] == ',' || p[sp] == ' ' || p[sp] == ':' ||
+		    p[sp] == '`' || p[sp] == '\'')
+			return *s += by + 4, true;
+	}
+	size_t i = 0;
+	const char *close = "";
+	if (starts(p, n, "**"))
+		close = "**", i = 2;
+	else if (i < n && (p[i] == '[' || p[i] == '`' || p[i] == '('))
+		close = p[i] == '[' ? "]" : p[i] == '(' ? ")" : "`", i++;
+	size_t b = i;
+	while (i < n && slug_char((unsigned char)p[i]))
+		i++;
+	size_t e = i;
+	if (e == b || !is_alpha((unsigned char)p[b]) || !memchr(p + b, '-', e - b))
+		return false;
+	if (i < n && p[i] == ':' && *close == '*')
+		i++; /* "**design-diagramer:**" */
+	if (*close) {
+		if (!starts(p + i, n - i, close))
+			return false;
+		i += strlen(close);
+	}
+	if (i < n && p[i] == ':')
+		i++;
+	while (i < n && p[i] == ' ')
+		i++;
+	if (!starts_ci(p + i, n - i, "complet") && !starts_ci(p + i, n - i, "finished") &&
+	    !starts_ci(p + i, n - i, "reported"))
+		return false;
+	*s = b;
+	*len = e - b;
+	return true;
+}
+
 static void set_inferred(struct ruru_entry *e, enum ruru_field f, const char *p, size_t n)
 {
 	char **slot = field_slot(e, f);
@@ -870,9 +1100,27 @@ static void infer_fields(struct ruru_entry *e, size_t first_len)
 	else if (e->type == RURU_EV_RESULT && code_slug(m, f1, &s, &k))
 		/* "`lead-qa` reported completion of task ..." */
 		set_inferred(e, RURU_FIELD_MODE, m + s, k);
+	if (e->type == RURU_EV_DELEGATION && !e->mode) {
+		/* "Created MDTM task `TASK-...` for `core-architect` to ...",
+		 * "... and assigned to `dev-fixer`" */
+		static const char *const to[] = { " assigned to ", " for " };
+		for (size_t w = 0; w < 2 && !e->mode; w++) {
+			size_t kw = strlen(to[w]);
+			for (size_t o = find_ci(m, f1, to[w]); o < f1; o += kw + find_ci(m + o + kw, f1 - o - kw, to[w]))
+				if (read_slug(m + o + kw, f1 - o - kw, &s, &k)) {
+					set_inferred(e, RURU_FIELD_MODE, m + o + kw + s, k);
+					break;
+				}
+		}
+	}
+	if (e->type == RURU_EV_RESULT && !e->mode && reporter(m, f1, &s, &k))
+		set_inferred(e, RURU_FIELD_MODE, m + s, k);
 	bool about_task = e->type == RURU_EV_DELEGATION || e->type == RURU_EV_RESULT ||
 			  e->type == RURU_EV_ERROR;
 	if (about_task && read_task(m, f1, &s, &k))
+		set_inferred(e, RURU_FIELD_TASK, m + s, k);
+	else if (!about_task && one_task(m, f1, &s, &k))
+		/* a note on one task ("`dev-fixer`: Updated MDTM task ...") */
 		set_inferred(e, RURU_FIELD_TASK, m + s, k);
 	/* "**Mode:** x", "mode: x", "task_id: TASK-..." lines under it. */
 	bool block_ok = false;
@@ -1018,7 +1266,10 @@ static void lenient_entry(const char *t, size_t len, const struct found *f, stru
 		e->type = RURU_EV_UNKNOWN;
 	}
 	if (e->type == RURU_EV_UNKNOWN) {
-		e->type = guess_type(msg.ptr, first_len < msg.len ? first_len : msg.len);
+		size_t f1 = first_len < msg.len ? first_len : msg.len;
+		e->type = task_report_type(msg.ptr, f1);
+		if (e->type == RURU_EV_UNKNOWN)
+			e->type = guess_type(msg.ptr, f1);
 		e->type_inferred = e->type != RURU_EV_UNKNOWN;
 	}
 	e->message = ruru_buf_detach(&msg, &e->message_len);
@@ -1065,30 +1316,45 @@ static void read_found(const char *text, size_t len, bool crlf, const struct fou
 	e->orphan = f->orphan;
 }
 
+static void emit_pending(struct scan *s)
+{
+	if (s->stopped || !s->n)
+		return;
+	struct ruru_entry e;
+	memset(&e, 0, sizeof(e));
+	read_found(s->t, s->len, s->crlf, &s->v[0], &e);
+	s->stopped = s->fn(s->ctx, &e) != 0;
+	ruru_entry_release(&e);
+	if (!s->stopped)
+		s->emitted++;
+}
+
 size_t ruru_entries_each(const char *text, size_t len, size_t body, ruru_entry_fn fn, void *ctx)
 {
+	if (body > len)
+		body = len;
+	/* Entries are handed on as the scan finds them, so whether the body
+	 * has a "## Log Entries" heading (else the whole body is the log) is
+	 * asked first, by a scan that stops at the first one. */
+	struct scan h;
+	memset(&h, 0, sizeof(h));
+	h.t = text;
+	h.len = len;
+	h.head_only = true;
+	bool whole = !scan_body(&h, body, false);
 	struct scan s;
 	memset(&s, 0, sizeof(s));
 	s.t = text;
 	s.len = len;
 	s.store = true;
 	s.orphans = true;
-	if (body > len)
-		body = len;
-	run_scan(&s, body);
-	bool crlf = strcmp(detect_eol(text, len, body), "\r\n") == 0;
-	size_t i;
-	for (i = 0; i < s.n; i++) {
-		struct ruru_entry e;
-		memset(&e, 0, sizeof(e));
-		read_found(text, len, crlf, &s.v[i], &e);
-		int stop = fn(ctx, &e);
-		ruru_entry_release(&e);
-		if (stop)
-			break;
-	}
+	s.fn = fn;
+	s.ctx = ctx;
+	s.crlf = strcmp(detect_eol(text, len, body), "\r\n") == 0;
+	scan_body(&s, body, whole);
+	emit_pending(&s);
 	free(s.v);
-	return i;
+	return s.emitted;
 }
 
 size_t ruru_entries_parse_with(const char *text, size_t len, size_t body, unsigned flags,
@@ -1141,52 +1407,28 @@ size_t ruru_entries_count(const char *text, size_t len, size_t body)
 bool ruru_entries_append_point(const char *text, size_t len, size_t body, size_t *at,
 			       bool *needs_newline, const char **eol)
 {
-	size_t off = body > len ? len : body;
-	bool found = false, in_section = false, in_fence = false;
-	char fence_ch = 0;
-	size_t fence_n = 0, last_content = 0, section_end = len;
-	*eol = detect_eol(text, len, off);
-	while (off < len) {
-		struct line l = line_at(text, len, off);
-		if (in_fence) {
-			enum fence_step fs = fence_step(text, l, fence_ch, fence_n);
-			in_fence = false;
-			if (fs != FENCE_CUT) {
-				in_fence = fs == FENCE_INSIDE;
-				last_content = l.next;
-				off = l.next;
-				continue;
-			}
-		}
-		if (l.cend == l.start) {
-			off = l.next;
+	bool found = false, in_section = false;
+	size_t last_content = 0, section_end = len;
+	struct fence_walk w = fence_walk_at(text, len, body);
+	struct line l;
+	struct line_info li;
+	*eol = detect_eol(text, len, w.off);
+	/* Only headings and fences can change the answer; entries are not
+	 * parsed. */
+	while (outside_next(&w, &l, &li)) {
+		if (w.fenced_next)
+			last_content = w.fenced_next;
+		if (li.kind == LK_BLANK)
 			continue;
-		}
-		char c = text[l.start];
-		/* Only lines that can change the answer need a closer look:
-		 * headings and fences.  Entries are not parsed. */
-		if (c == '#' || c == '`' || c == '~') {
-			struct line_info li;
-			classify(text, l, &li);
-			if (li.kind == LK_LOGHEAD) {
-				found = in_section = true;
-				section_end = len;
-				last_content = l.next;
-				off = l.next;
-				continue;
-			}
-			if (li.kind == LK_FENCE) {
-				in_fence = true;
-				fence_ch = li.fence_ch;
-				fence_n = li.fence_n;
-			} else if (li.kind == LK_HEADING && li.level <= 2 && in_section) {
-				in_section = false;
-				section_end = last_content;
-			}
+		if (li.kind == LK_LOGHEAD) {
+			found = in_section = true;
+			section_end = len;
+		} else if (li.kind == LK_HEADING && li.level <= 2 && in_section) {
+			in_section = false;
+			section_end = last_content;
 		}
 		if (in_section)
 			last_content = l.next;
-		off = l.next;
 	}
 	if (!found)
 		return false;
@@ -1199,55 +1441,41 @@ bool ruru_entries_append_point(const char *text, size_t len, size_t body, size_t
 
 bool ruru_body_goal(const char *text, size_t len, size_t body, size_t *start, size_t *end)
 {
-	size_t off = body > len ? len : body;
-	bool in_fence = false, in_goal = false;
-	size_t gs = 0, ge = 0, fence_n = 0;
-	char fence_ch = 0;
-	while (off < len) {
-		struct line l = line_at(text, len, off);
-		struct line_info li;
-		if (in_fence && fence_step(text, l, fence_ch, fence_n) == FENCE_CUT)
+	bool in_goal = false;
+	size_t gs = 0, ge = 0;
+	struct fence_walk w = fence_walk_at(text, len, body);
+	struct line l;
+	struct line_info li;
+	while (outside_next(&w, &l, &li)) {
+		if (in_goal && w.fenced_end)
+			ge = w.fenced_end; /* a fence's lines are the goal's text */
+		if (w.cut != NO_FENCE)
 			break; /* an entry of ruru's: the goal ended long before */
-		if (!in_fence && l.cend > l.start) {
-			char c = text[l.start];
-			if (c == '`' || c == '~') {
-				classify(text, l, &li);
-				if (li.kind == LK_FENCE) {
-					in_fence = true;
-					fence_ch = li.fence_ch;
-					fence_n = li.fence_n;
-				}
-			} else if (c == '#') {
-				classify(text, l, &li);
-				if ((li.kind == LK_HEADING || li.kind == LK_LOGHEAD) && li.level <= 2) {
-					if (in_goal)
-						break;
-					size_t p = l.start + (size_t)li.level;
-					while (p < l.cend && (text[p] == ' ' || text[p] == '\t'))
-						p++;
-					if (li.level == 2 && starts_ci(text + p, l.cend - p, "goal")) {
-						size_t q = p + 4;
-						while (q < l.cend && (text[q] == ' ' || text[q] == ':' || text[q] == '#'))
-							q++;
-						if (q == l.cend) {
-							in_goal = true;
-							gs = ge = l.next;
-							off = l.next;
-							continue;
-						}
-					}
+		if ((li.kind == LK_HEADING || li.kind == LK_LOGHEAD) && li.level <= 2) {
+			if (in_goal)
+				break;
+			size_t p = l.start + (size_t)li.level;
+			while (p < l.cend && (text[p] == ' ' || text[p] == '\t'))
+				p++;
+			if (li.level == 2 && starts_ci(text + p, l.cend - p, "goal")) {
+				size_t q = p + 4;
+				while (q < l.cend && (text[q] == ' ' || text[q] == ':' || text[q] == '#'))
+					q++;
+				if (q == l.cend) {
+					in_goal = true;
+					gs = ge = l.next;
+					continue;
 				}
 			}
-		} else if (in_fence && fence_step(text, l, fence_ch, fence_n) == FENCE_CLOSED) {
-			in_fence = false;
 		}
 		if (in_goal && l.cend > l.start) {
 			if (ge == gs)
 				gs = l.start; /* skip blank lines after the heading */
 			ge = l.cend;
 		}
-		off = l.next;
 	}
+	if (in_goal && w.fenced_end)
+		ge = w.fenced_end; /* a goal that ends inside an unclosed fence */
 	if (!in_goal)
 		return false;
 	*start = gs;
@@ -1260,42 +1488,17 @@ bool ruru_body_goal(const char *text, size_t len, size_t body, size_t *start, si
 size_t ruru_body_unclosed_fences(const char *text, size_t len, size_t body, size_t *offs,
 				 size_t max)
 {
-	size_t off = body > len ? len : body, found = 0, open_at = 0, fence_n = 0;
-	bool in_fence = false;
-	char fence_ch = 0;
-	while (off < len) {
-		struct line l = line_at(text, len, off);
-		if (in_fence) {
-			enum fence_step fs = fence_step(text, l, fence_ch, fence_n);
-			if (fs == FENCE_INSIDE) {
-				off = l.next;
-				continue;
-			}
-			in_fence = false;
-			if (fs == FENCE_CLOSED) {
-				off = l.next;
-				continue;
-			}
+	size_t found = 0;
+	struct fence_walk w = fence_walk_at(text, len, body);
+	struct line l;
+	struct line_info li;
+	for (bool more = true; more;) {
+		more = outside_next(&w, &l, &li);
+		if (w.cut != NO_FENCE) {
 			if (found < max)
-				offs[found] = open_at;
+				offs[found] = w.cut;
 			found++;
 		}
-		if (l.cend > l.start && (text[l.start] == '`' || text[l.start] == '~')) {
-			struct line_info li;
-			classify(text, l, &li);
-			if (li.kind == LK_FENCE) {
-				in_fence = true;
-				open_at = l.start;
-				fence_ch = li.fence_ch;
-				fence_n = li.fence_n;
-			}
-		}
-		off = l.next;
-	}
-	if (in_fence) {
-		if (found < max)
-			offs[found] = open_at;
-		found++;
 	}
 	return found;
 }
@@ -1304,33 +1507,18 @@ size_t ruru_body_unclosed_fences(const char *text, size_t len, size_t body, size
 
 size_t ruru_body_placeholders(const char *text, size_t len, size_t body, size_t *offs, size_t max)
 {
-	size_t off = body > len ? len : body, found = 0, fence_n = 0;
-	bool in_fence = false;
-	char fence_ch = 0;
-	while (off < len) {
-		struct line l = line_at(text, len, off);
-		if (in_fence) {
-			enum fence_step fs = fence_step(text, l, fence_ch, fence_n);
-			in_fence = fs == FENCE_INSIDE;
-			if (fs != FENCE_CUT) {
-				off = l.next;
-				continue;
-			}
-		}
-		if (l.cend > l.start) {
-			struct line_info li;
+	size_t found = 0;
+	struct fence_walk w = fence_walk_at(text, len, body);
+	struct line l;
+	struct line_info li;
+	while (outside_next(&w, &l, &li)) {
+		if (li.kind == LK_TEXT)
 			classify(text, l, &li);
-			if (li.kind == LK_FENCE) {
-				in_fence = true;
-				fence_ch = li.fence_ch;
-				fence_n = li.fence_n;
-			} else if (li.kind == LK_SKIP) {
-				if (found < max)
-					offs[found] = l.start;
-				found++;
-			}
+		if (li.kind == LK_SKIP) {
+			if (found < max)
+				offs[found] = l.start;
+			found++;
 		}
-		off = l.next;
 	}
 	return found;
 }
@@ -1339,35 +1527,15 @@ size_t ruru_body_placeholders(const char *text, size_t len, size_t body, size_t 
 
 size_t ruru_body_log_headings(const char *text, size_t len, size_t body, size_t *offs, size_t max)
 {
-	size_t off = body > len ? len : body, found = 0, fence_n = 0;
-	bool in_fence = false;
-	char fence_ch = 0;
-	while (off < len) {
-		struct line l = line_at(text, len, off);
-		if (in_fence) {
-			enum fence_step fs = fence_step(text, l, fence_ch, fence_n);
-			in_fence = fs == FENCE_INSIDE;
-			if (fs != FENCE_CUT) {
-				off = l.next;
-				continue;
-			}
+	size_t found = 0;
+	struct fence_walk w = fence_walk_at(text, len, body);
+	struct line l;
+	struct line_info li;
+	while (outside_next(&w, &l, &li))
+		if (li.kind == LK_LOGHEAD) {
+			if (found < max)
+				offs[found] = l.start;
+			found++;
 		}
-		if (l.cend > l.start && (text[l.start] == '#' || text[l.start] == '`' ||
-					 text[l.start] == '~')) {
-			struct line_info li;
-			classify(text, l, &li);
-			if (li.kind == LK_FENCE) {
-				in_fence = true;
-				fence_ch = li.fence_ch;
-				fence_n = li.fence_n;
-			} else if (li.kind == LK_LOGHEAD) {
-				if (found < max)
-					offs[found] = l.start;
-				found++;
-			}
-		}
-		off = l.next;
-	}
 	return found;
 }
-

@@ -135,12 +135,13 @@ bool ruru_log_torn_shape(const char *tail, size_t len);
 
 
 /* One event, one entry (dedup.c): does the log already record the event
- * `in` stamped `when`?  Looks at the last RURU_DEDUP_TAIL bytes of the log
- * and the entries staged in `tx` only.  See dedup.c for what counts as the
- * same event. */
+ * `in` stamped `when`?  The line of the entry that records it (counted in
+ * the file, then on into what `tx` stages), 0 when none.  Looks at the
+ * last RURU_DEDUP_TAIL bytes of the log and the entries staged in `tx`
+ * only.  See dedup.c for what counts as the same event. */
 #define RURU_DEDUP_SECONDS 60
 #define RURU_DEDUP_TAIL 16384
-bool ruru_logtx_duplicate(struct ruru_logtx *tx, const struct ruru_log_input *in, time_t when);
+size_t ruru_logtx_duplicate(struct ruru_logtx *tx, const struct ruru_log_input *in, time_t when);
 bool ruru_entry_same_event(const struct ruru_entry *e, const struct ruru_log_input *in, time_t when);
 
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,16 @@ static void get_time(const struct ruru_toml *doc, const char *key, const char *a
 		const struct ruru_toml_datetime *dt = ruru_toml_datetime(v);
 		*when = time_from_toml(dt, k);
 		char out[32];
-		ruru_time_format_rfc3339(*when, out);
+		if (k == RURU_TOML_DATETIME) {
+			ruru_time_format_rfc3339(*when, out);
+		} else {
+			/* a local date-time or date names no zone: shown as the
+			 * wall time it is, never as UTC */
+			snprintf(out, sizeof(out), "%04d-%02d-%02d", dt->year, dt->month, dt->day);
+			if (k == RURU_TOML_DATETIME_LOCAL)
+				snprintf(out + 10, sizeof(out) - 10, "T%02d:%02d:%02d", dt->hour, dt->minute,
+					 dt->second);
+		}
 		*text = ruru_strdup(out);
 	}
 }
@@ -840,16 +850,29 @@ static bool unpack_str(const char **p, const char *end, char **v)
 	return true;
 }
 
+/* One packed number (its decimal digits as a packed string, read in
+ * place: `list` unpacks several per session). */
 static bool unpack_num(const char **p, const char *end, long long *v)
 {
-	char *t;
-	if (!unpack_str(p, end, &t) || !t)
+	size_t len = 0;
+	const char *q = *p;
+	while (q < end && *q >= '0' && *q <= '9' && len < 64)
+		len = len * 10 + (size_t)(*q++ - '0');
+	if (q == *p || q >= end || *q != ':' || (size_t)(end - q - 1) < len || !len || len > 20)
 		return false;
-	char *stop;
-	*v = strtoll(t, &stop, 10);
-	bool ok = *t && !*stop;
-	free(t);
-	return ok;
+	const char *d = q + 1, *e = d + len;
+	bool neg = *d == '-';
+	unsigned long long n = 0;
+	for (d += neg; d < e; d++) {
+		if (*d < '0' || *d > '9' || n > (ULLONG_MAX - 9) / 10)
+			return false;
+		n = n * 10 + (unsigned long long)(*d - '0');
+	}
+	if (d == q + 1 + neg || n > (unsigned long long)LLONG_MAX + neg)
+		return false;
+	*v = neg ? (long long)(0 - n) : (long long)n;
+	*p = e;
+	return true;
 }
 
 bool ruru_session_unpack(struct ruru_session *s, const char *p, size_t len)

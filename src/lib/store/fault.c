@@ -147,13 +147,18 @@ static int real_dirsync(int dfd)
 	return rc < 0 && errno == EINVAL ? 0 : rc;
 }
 
+static int real_remove(int dfd, const char *name, int flags)
+{
+	return unlinkat(dfd, name, flags);
+}
+
 const struct syscalls store_plain = {
-	real_open,   real_write, real_fsync, real_chmod, real_truncate,
-	real_rename, real_link,  real_mkdir, real_lock,  real_dirsync,
+	real_open,   real_write, real_fsync, real_chmod, real_truncate, real_rename,
+	real_link,   real_mkdir, real_lock,  real_dirsync, real_remove,
 };
 struct syscalls store_sys = {
-	real_open,   real_write, real_fsync, real_chmod, real_truncate,
-	real_rename, real_link,  real_mkdir, real_lock,  real_dirsync,
+	real_open,   real_write, real_fsync, real_chmod, real_truncate, real_rename,
+	real_link,   real_mkdir, real_lock,  real_dirsync, real_remove,
 };
 
 /* The replacements: the N-th call of the chosen step fails with EIO.  A
@@ -207,6 +212,10 @@ static int fault_lock(int fd, int op)
 static int fault_dirsync(int dfd)
 {
 	return ruru_store_fault("dirsync") ? -1 : real_dirsync(dfd);
+}
+static int fault_remove(int dfd, const char *name, int flags)
+{
+	return ruru_store_fault("remove") ? -1 : real_remove(dfd, name, flags);
 }
 
 void ruru_store_fault_set(const char *spec)

@@ -99,7 +99,7 @@ static char *real_folder(const char *dir, struct ruru_error *err)
 static int walk_existing(struct ruru_store *store, const char *base, const char *rel,
 			 const char *norm, struct ruru_error *err)
 {
-	int fd = store_open_folder(store, base, base, false, NULL, err);
+	int fd = store_open_folder(store, base, base, 0, NULL, err);
 	if (fd < 0)
 		return -1;
 	struct ruru_buf comp = RURU_BUF_INIT;

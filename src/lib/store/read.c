@@ -80,7 +80,7 @@ static int open_read_below(int dirfd, const char *rel, const char *shown, struct
 			return store_sys_error(err, shown, "cannot open");
 		if (slash) {
 			char *dir = ruru_strndup(rel, (size_t)(slash - rel));
-			dfd = store_walk_down(dfd, true, dir, shown, false, NULL, NULL, 0, err);
+			dfd = store_walk_down(dfd, true, dir, shown, 0, NULL, NULL, 0, err);
 			free(dir);
 		}
 		if (dfd < 0) {
@@ -109,12 +109,12 @@ static int open_read_below(int dirfd, const char *rel, const char *shown, struct
 
 int ruru_store_open_dir(struct ruru_store *store, const char *dir, struct ruru_error *err)
 {
-	return store_open_folder(store, dir, dir, false, NULL, err);
+	return store_open_folder(store, dir, dir, 0, NULL, err);
 }
 
 DIR *ruru_store_opendir(struct ruru_store *store, const char *dir, struct ruru_error *err)
 {
-	int fd = store_open_folder(store, dir, dir, false, NULL, err);
+	int fd = store_open_folder(store, dir, dir, 0, NULL, err);
 	if (fd < 0)
 		return NULL;
 	DIR *d = fdopendir(fd);

@@ -53,7 +53,10 @@
  *   STEP[:N]
  * Steps: open (creating or opening a file to write, a temp file, a lock
  * file), write, fsync, chmod, truncate, rename, link, mkdir, lock (flock),
- * dirsync (fsync of a folder).  Caches (ruru_write_cache) are exempt.  The
+ * dirsync (fsync of a folder), remove (a file or folder removed on
+ * purpose; the clean-up of a failed step is never injected), and
+ * watch (an inotify watch of a long-running front end: as if the kernel's
+ * watches had run out).  Caches (ruru_write_cache) are exempt.  The
  * step "openat2" (any N) makes openat2(2) look missing, so that the walk
  * one folder at a time, the fallback for older kernels, is what runs.
  * Only the N-th occurrence of STEP in the
@@ -235,6 +238,10 @@ int ruru_store_read_tail(struct ruru_store *store, const char *path, size_t max,
  * Each folder made is flushed into its parent; on failure the folders
  * made are removed again. */
 int ruru_store_mkdirs(struct ruru_store *store, const char *path, struct ruru_error *err);
+/* The same, with the folders made `mode` & ~umask (0700: private caches);
+ * `mode` must let the owner walk in (0700 bits). */
+int ruru_store_mkdirs_mode(struct ruru_store *store, const char *path, mode_t mode,
+			   struct ruru_error *err);
 
 /* ruru_store_mkdirs(), telling in `*made` (caller frees; NULL when every
  * folder existed) the topmost folder it made, for ruru_store_rmdirs_made()

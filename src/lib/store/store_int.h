@@ -27,7 +27,8 @@
 
 /* Every system call that writes, by the name of its fault step. */
 #define RURU_WRITE_SYSCALLS(X) \
-	X(open) X(write) X(fsync) X(chmod) X(truncate) X(rename) X(link) X(mkdir) X(lock) X(dirsync)
+	X(open) X(write) X(fsync) X(chmod) X(truncate) X(rename) X(link) X(mkdir) X(lock) X(dirsync) \
+	X(remove)
 
 struct syscalls {
 	int (*open)(int dfd, const char *name, int flags, mode_t mode);
@@ -40,7 +41,12 @@ struct syscalls {
 	int (*mkdir)(int dfd, const char *name, mode_t mode);
 	int (*lock)(int fd, int op);
 	int (*dirsync)(int dfd);
+	int (*remove)(int dfd, const char *name, int flags); /* unlinkat */
 };
+
+/* The mode of the folders the store makes (& ~umask), unless a caller
+ * names another (ruru_store_mkdirs_mode). */
+#define STORE_DIR_MODE 0777
 
 /* The calls in use (fault injection swaps one entry) and the plain ones
  * (caches, clean-up: never injected). */
@@ -80,7 +86,7 @@ void store_clear_buf(struct ruru_buf *b);
 mode_t store_current_umask(void);
 int store_file_error(struct ruru_error *err, int code, const char *file, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-int store_open_folder(struct ruru_store *st, const char *dir, const char *shown, bool create,
+int store_open_folder(struct ruru_store *st, const char *dir, const char *shown, mode_t create,
 		       struct ruru_buf *made, struct ruru_error *err);
 int store_open_leaf_read(const struct where *w, const char *shown, struct ruru_error *err);
 /* `fd`, opened for reading, must be a regular file: 0 with *st filled, or
@@ -97,7 +103,7 @@ int store_refuse(struct ruru_error *err, const char *path, const char *fmt, ...)
 int store_root_fd(struct ruru_store *st, const char *shown, struct ruru_error *err);
 void store_absolute(const struct ruru_store *st, const char *path, struct ruru_buf *out);
 int store_sys_error(struct ruru_error *err, const char *file, const char *what);
-int store_walk_down(int fd, bool own, const char *rest, const char *shown, bool create,
+int store_walk_down(int fd, bool own, const char *rest, const char *shown, mode_t create,
 		     struct ruru_buf *made, const char *abs_of, size_t rest_at, struct ruru_error *err);
 void store_where_release(struct where *w);
 

@@ -269,14 +269,14 @@ int store_root_fd(struct ruru_store *st, const char *shown, struct ruru_error *e
 	return fd;
 }
 
-int store_open_folder(struct ruru_store *st, const char *dir, const char *shown, bool create,
+int store_open_folder(struct ruru_store *st, const char *dir, const char *shown, mode_t create,
 		       struct ruru_buf *made, struct ruru_error *err);
 const char * store_below_root(const struct ruru_store *st, const char *path);
 
 struct ruru_store *ruru_store_sub(struct ruru_store *parent, const char *dir,
 				  struct ruru_error *err)
 {
-	int fd = store_open_folder(parent, dir, dir, false, NULL, err);
+	int fd = store_open_folder(parent, dir, dir, 0, NULL, err);
 	if (fd < 0)
 		return NULL;
 	struct ruru_store *st = ruru_xmalloc(sizeof(*st));
@@ -419,11 +419,11 @@ int store_walk_refusal(int dfd, const char *name, const char *shown, const char 
 /*
  * Walk the relative folder path `rest` down from folder `fd` (consumed:
  * closed, or returned), never through a symlink, never up through "..".
- * With `create`, missing folders are made (mode 0777 & ~umask) and flushed
+ * With `create` (a mode), missing folders are made (mode create & ~umask) and flushed
  * into their parent; `made` (may be NULL), when still empty, gets `abs_of`
  * up to the first folder made.  Returns the folder's fd.
  */
-int store_walk_down(int fd, bool own, const char *rest, const char *shown, bool create,
+int store_walk_down(int fd, bool own, const char *rest, const char *shown, mode_t create,
 		     struct ruru_buf *made, const char *abs_of, size_t rest_at, struct ruru_error *err)
 {
 	const int start = fd;
@@ -462,7 +462,7 @@ int store_walk_down(int fd, bool own, const char *rest, const char *shown, bool 
 			nfd = openat(fd, comp.ptr, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		while (nfd < 0 && errno == EINTR);
 		if (nfd < 0 && errno == ENOENT && create) {
-			if (store_sys.mkdir(fd, comp.ptr, 0777) == 0) {
+			if (store_sys.mkdir(fd, comp.ptr, create) == 0) {
 				if (made && !made->len && abs_of)
 					ruru_buf_add(made, abs_of, rest_at + upto);
 				if (store_sys.dirsync(fd) < 0) {
@@ -498,10 +498,10 @@ fail:
 /*
  * Open folder `dir`.  With a store, `dir` is walked from its root (see
  * walk_down); without one (the ruru_file_*() calls) it is opened as named,
- * or, with `create`, made component by component from "/" as mkdir -p
- * would.  Returns an fd the caller closes.
+ * or, with `create` (the mode of folders made; 0: none are), made
+ * component by component from "/" as mkdir -p would.  Returns an fd the caller closes.
  */
-int store_open_folder(struct ruru_store *st, const char *dir, const char *shown, bool create,
+int store_open_folder(struct ruru_store *st, const char *dir, const char *shown, mode_t create,
 		       struct ruru_buf *made, struct ruru_error *err)
 {
 	struct ruru_buf abs = RURU_BUF_INIT;
@@ -538,7 +538,7 @@ int store_open_folder(struct ruru_store *st, const char *dir, const char *shown,
 		abs.ptr[i] = '\0';
 		struct stat sb;
 		if (stat(abs.ptr, &sb) < 0) {
-			if (store_sys.mkdir(AT_FDCWD, abs.ptr, 0777) == 0) {
+			if (store_sys.mkdir(AT_FDCWD, abs.ptr, create) == 0) {
 				if (made && !made->len)
 					ruru_buf_addstr(made, abs.ptr);
 				char *slash = strrchr(abs.ptr, '/');
@@ -615,7 +615,7 @@ int store_open_parent(struct ruru_store *store, const char *path, bool create,
 		w->dfd = store_root_fd(store, path, err);
 		w->keep = w->dfd;
 	} else {
-		w->dfd = store_open_folder(store, dir.ptr, path, create, made, err);
+		w->dfd = store_open_folder(store, dir.ptr, path, create ? STORE_DIR_MODE : 0, made, err);
 	}
 	ruru_buf_release(&dir);
 	if (w->dfd < 0) {

@@ -176,6 +176,21 @@ static char *opt_dup(const char *s)
 	return s ? ruru_strdup(s) : NULL;
 }
 
+/* A copy of a NULL-ended environment, strings and all (NULL stays NULL). */
+static char **env_dup(char *const *env)
+{
+	if (!env)
+		return NULL;
+	size_t n = 0;
+	while (env[n])
+		n++;
+	char **copy = ruru_xmalloc((n + 1) * sizeof(*copy));
+	for (size_t i = 0; i < n; i++)
+		copy[i] = ruru_strdup(env[i]);
+	copy[n] = NULL;
+	return copy;
+}
+
 struct ruru_ws *ruru_ws_open(const char *root, struct ruru_error *err)
 {
 	return ruru_ws_open_opts(root, NULL, err);
@@ -236,6 +251,7 @@ struct ruru_ws *ruru_ws_open_opts(const char *root, const struct ruru_options *o
 		.home = opt_dup(opts->home),
 		.tmpdir = opt_dup(opts->tmpdir),
 		.user = opt_dup(opts->user),
+		.env = env_dup(opts->env),
 	};
 	return ws;
 }
@@ -251,6 +267,9 @@ void ruru_ws_free(struct ruru_ws *ws)
 	};
 	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
 		free((char *)owned[i]);
+	for (size_t i = 0; ws->opts.env && ws->opts.env[i]; i++)
+		free(ws->opts.env[i]);
+	free((char **)ws->opts.env);
 	ruru_store_close(ws->store);
 	free(ws->layout_id);
 	free(ws->root);

@@ -34,7 +34,7 @@ int ruru_store_remove(struct ruru_store *store, const char *path, struct ruru_er
 	struct where w;
 	if (store_open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
-	int rc = unlinkat(w.dfd, w.name.ptr, 0);
+	int rc = store_sys.remove(w.dfd, w.name.ptr, 0);
 	if (rc < 0)
 		store_sys_error(err, path, "cannot remove");
 	store_where_release(&w);
@@ -46,7 +46,7 @@ int ruru_store_remove_dir(struct ruru_store *store, const char *path, struct rur
 	struct where w;
 	if (store_open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
-	int rc = unlinkat(w.dfd, w.name.ptr, AT_REMOVEDIR);
+	int rc = store_sys.remove(w.dfd, w.name.ptr, AT_REMOVEDIR);
 	if (rc < 0)
 		store_sys_error(err, path, "cannot remove folder");
 	store_where_release(&w);
@@ -57,7 +57,7 @@ int ruru_store_remove_dir(struct ruru_store *store, const char *path, struct rur
 
 int ruru_store_fsync_dir(struct ruru_store *store, const char *dir, struct ruru_error *err)
 {
-	int fd = store_open_folder(store, dir, dir, false, NULL, err);
+	int fd = store_open_folder(store, dir, dir, 0, NULL, err);
 	if (fd < 0)
 		return -1;
 	if (store_sys.dirsync(fd) < 0) {
@@ -283,7 +283,7 @@ int ruru_file_remove_dir(const char *path, struct ruru_error *err)
 
 int ruru_file_mkdirs(const char *path, struct ruru_error *err)
 {
-	int fd = store_open_folder(NULL, path, path, true, NULL, err);
+	int fd = store_open_folder(NULL, path, path, STORE_DIR_MODE, NULL, err);
 	if (fd < 0)
 		return -1;
 	close(fd);
@@ -364,14 +364,14 @@ void ruru_stage_drop(struct ruru_staged *s)
 
 /* ------------------------------------------------------------ appends */
 
-/* Open the existing last name of `w` for writing (`flags` besides
- * O_WRONLY): never through a symlink, never blocking on a FIFO; a leaf
- * that is not a file is refused as such (store_check_leaf).  The fd, or
- * -1 with `err`. */
-static int open_existing(const struct where *w, const char *path, int flags,
+/* Open the last name of `w` for writing (`flags` besides O_WRONLY; with
+ * O_CREAT it is made when missing, else it must exist): never through a
+ * symlink, never blocking on a FIFO; a leaf that is not a file is refused
+ * as such (store_check_leaf).  The fd, or -1 with `err`. */
+static int open_leaf(const struct where *w, const char *path, int flags,
 			 struct ruru_error *err)
 {
-	int fd = store_sys.open(w->dfd, w->name.ptr, O_WRONLY | flags | O_NOFOLLOW | O_NONBLOCK, 0);
+	int fd = store_sys.open(w->dfd, w->name.ptr, O_WRONLY | flags | O_NOFOLLOW | O_NONBLOCK, 0666);
 	if (fd >= 0)
 		return fd;
 	int e = errno;
@@ -380,6 +380,26 @@ static int open_existing(const struct where *w, const char *path, int flags,
 		return -1;
 	errno = e;
 	return store_sys_error(err, path, "cannot open");
+}
+
+/* Is the file open on `fd` a regular file of its own (one name)?  0 with
+ * *st filled; else -1 with err set and fd closed (`st` means nothing when
+ * fstat failed: say why, never judge it).  With `w`, a file that is not is
+ * looked at again by name first: what changed under us is reported. */
+static int own_file(int fd, const char *path, const struct where *w, struct stat *st,
+		    struct ruru_error *err)
+{
+	if (fstat(fd, st) < 0) {
+		store_sys_error(err, path, "cannot stat");
+	} else if (!S_ISREG(st->st_mode) || st->st_nlink > 1) {
+		struct stat now;
+		if (!w || store_check_leaf(w, path, &now, err) >= 0)
+			store_refuse(err, path, "is not a regular file of its own");
+	} else {
+		return 0;
+	}
+	store_quiet_close(fd);
+	return -1;
 }
 
 int ruru_store_append(struct ruru_store *store, const char *path, const void *data, size_t len,
@@ -395,21 +415,12 @@ int ruru_store_append_stat(struct ruru_store *store, const char *path, const voi
 	struct stat st;
 	if (store_open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
-	int fd = open_existing(&w, path, O_APPEND, err);
+	int fd = open_leaf(&w, path, O_APPEND, err);
 	if (fd < 0) {
 		store_where_release(&w);
 		return -1;
 	}
-	if (fstat(fd, &st) < 0) {
-		store_sys_error(err, path, "cannot stat");
-		store_quiet_close(fd);
-		store_where_release(&w);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_nlink > 1) {
-		if (store_check_leaf(&w, path, &st, err) >= 0) /* changed under us */
-			store_refuse(err, path, "is not a regular file of its own");
-		store_quiet_close(fd);
+	if (own_file(fd, path, &w, &st, err) < 0) {
 		store_where_release(&w);
 		return -1;
 	}
@@ -451,28 +462,10 @@ int ruru_store_overwrite(struct ruru_store *store, const char *path, const void 
 	struct stat st;
 	if (store_open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
-	int fd = store_sys.open(w.dfd, w.name.ptr, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0666);
-	if (fd < 0) {
-		int e = errno;
-		if ((e == ELOOP || e == ENXIO || e == EISDIR) && store_check_leaf(&w, path, &st, err) < 0) {
-			store_where_release(&w);
-			return -1;
-		}
-		errno = e;
-		store_sys_error(err, path, "cannot open");
-		store_where_release(&w);
-		return -1;
-	}
+	int fd = open_leaf(&w, path, O_CREAT, err);
 	store_where_release(&w);
-	int bad = fstat(fd, &st) < 0 ? -1 : !S_ISREG(st.st_mode) || st.st_nlink > 1;
-	if (bad) {
-		if (bad < 0)
-			store_sys_error(err, path, "cannot stat");
-		else
-			store_refuse(err, path, "is not a regular file of its own");
-		store_quiet_close(fd);
+	if (fd < 0 || own_file(fd, path, NULL, &st, err) < 0)
 		return -1;
-	}
 	if (store_write_all(fd, data, len, true) < 0) {
 		store_sys_error(err, path, "cannot write");
 		store_quiet_close(fd);
@@ -483,14 +476,15 @@ int ruru_store_overwrite(struct ruru_store *store, const char *path, const void 
 
 /* ------------------------------------------------------------ folders */
 
-int ruru_store_mkdirs_made(struct ruru_store *store, const char *path, char **made,
-			   struct ruru_error *err)
+/* mkdir -p with folders made `mode` (& ~umask). */
+static int mkdirs(struct ruru_store *store, const char *path, mode_t mode, char **made,
+		  struct ruru_error *err)
 {
 	struct ruru_buf m = RURU_BUF_INIT;
 	ruru_buf_init(&m);
 	if (made)
 		*made = NULL;
-	int fd = store_open_folder(store, path, path, true, &m, err);
+	int fd = store_open_folder(store, path, path, mode, &m, err);
 	if (fd < 0) {
 		/* What this call made before failing goes again. */
 		if (m.len)
@@ -505,9 +499,25 @@ int ruru_store_mkdirs_made(struct ruru_store *store, const char *path, char **ma
 	return 0;
 }
 
+int ruru_store_mkdirs_made(struct ruru_store *store, const char *path, char **made,
+			   struct ruru_error *err)
+{
+	return mkdirs(store, path, STORE_DIR_MODE, made, err);
+}
+
 int ruru_store_mkdirs(struct ruru_store *store, const char *path, struct ruru_error *err)
 {
-	return ruru_store_mkdirs_made(store, path, NULL, err);
+	return mkdirs(store, path, STORE_DIR_MODE, NULL, err);
+}
+
+int ruru_store_mkdirs_mode(struct ruru_store *store, const char *path, mode_t mode,
+			   struct ruru_error *err)
+{
+	if (!(mode & 0700)) { /* a folder ruru could not walk into */
+		errno = EINVAL;
+		return store_sys_error(err, path, "cannot make folder");
+	}
+	return mkdirs(store, path, mode, NULL, err);
 }
 
 /*
@@ -548,7 +558,7 @@ void ruru_store_rmdirs_made(struct ruru_store *store, const char *path, const ch
 		if (c)
 			*c++ = '\0';
 	}
-	int fd = store_open_folder(store, parent.ptr, path, false, NULL, &ignore);
+	int fd = store_open_folder(store, parent.ptr, path, 0, NULL, &ignore);
 	struct stat st;
 	size_t depth = 0;
 	if (fd >= 0 && fstat(fd, &st) == 0) {
@@ -628,23 +638,14 @@ int ruru_store_truncate(struct ruru_store *store, const char *path, off_t size, 
 	struct stat st;
 	if (store_open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
-	int fd = open_existing(&w, path, 0, err);
+	int fd = open_leaf(&w, path, 0, err);
 	if (fd < 0) {
 		store_where_release(&w);
 		return -1;
 	}
-	/* `st` means nothing when fstat failed: say why, never judge it */
-	int bad = fstat(fd, &st) < 0 ? -1 : !S_ISREG(st.st_mode) || st.st_nlink > 1;
-	if (bad) {
-		if (bad < 0)
-			store_sys_error(err, path, "cannot stat");
-		else
-			store_refuse(err, path, "is not a regular file of its own");
-		store_quiet_close(fd);
-		store_where_release(&w);
-		return -1;
-	}
 	store_where_release(&w);
+	if (own_file(fd, path, NULL, &st, err) < 0)
+		return -1;
 	int rc = 0;
 	if (st.st_size > size) {
 		rc = store_sys.truncate(fd, size);

@@ -626,7 +626,7 @@ static size_t escape(struct parser *P, const char **qp, char *d)
 		if (P->end - (q + 2) < n)
 			fail(P, q, "expected %d hex digits after \\%c", n, c);
 		for (int i = 0; i < n; i++) {
-			int h = ruru_hexval(q[2 + i]);
+			int h = ruru_hex_digit(q[2 + i]);
 			if (h < 0)
 				fail(P, q, "expected %d hex digits after \\%c", n, c);
 			cp = cp << 4 | (uint32_t)h;
@@ -998,7 +998,7 @@ static const char *digit_run(struct parser *P, const char *q, int (*ok)(char), c
 }
 
 static int ok_dec(char c) { return c >= '0' && c <= '9'; }
-static int ok_hex(char c) { return ruru_hexval(c) >= 0; }
+static int ok_hex(char c) { return ruru_hex_digit(c) >= 0; }
 static int ok_oct(char c) { return c >= '0' && c <= '7'; }
 static int ok_bin(char c) { return c == '0' || c == '1'; }
 
@@ -1034,7 +1034,7 @@ static void parse_number(struct parser *P, struct ruru_toml_value *v)
 			if (x >> (63 - shift))
 				fail(P, start, "integer %.*s does not fit in 64 bits", (int)(e - start),
 				     start);
-			x = x << shift | (uint64_t)ruru_hexval(*r);
+			x = x << shift | (uint64_t)ruru_hex_digit(*r);
 		}
 		v->kind = RURU_TOML_INTEGER;
 		v->u.i = (int64_t)x;
@@ -1137,6 +1137,24 @@ static void parse_array(struct parser *P, struct ruru_toml_value *v, unsigned de
 	}
 }
 
+/* A new table named by key part `c` in `t`: of `t`'s depth + 1 (a
+ * failure past TOML_MAX_DEPTH), with `flags` and section `sec`, its value
+ * spanning [start, end) of the text.  Returns the new table. */
+static struct toml_table *table_child(struct parser *P, struct toml_table *t,
+				      const struct toml_kcomp *c, uint8_t flags, uint32_t sec,
+				      size_t start, size_t end)
+{
+	if (t->depth + 1u > TOML_MAX_DEPTH)
+		fail(P, P->s + c->start, "tables nested more than %d levels deep", TOML_MAX_DEPTH);
+	struct toml_table *n = table_new(P->doc, t->depth + 1u, flags, sec);
+	struct ruru_toml_value *nv = table_add(P->doc, t, P->kbuf.ptr + c->off, c->len, c->start, c->end);
+	nv->kind = RURU_TOML_TABLE;
+	nv->start = (uint32_t)start;
+	nv->end = (uint32_t)end;
+	nv->u.tab = n;
+	return n;
+}
+
 /* Find or create the tables of P->comps[0..n-1) below t for a key/value,
  * check the last part is new and add it.  Returns the new value. */
 static struct ruru_toml_value *insert_key(struct parser *P, struct toml_table *t, bool inl)
@@ -1146,16 +1164,7 @@ static struct ruru_toml_value *insert_key(struct parser *P, struct toml_table *t
 		const char *k = P->kbuf.ptr + c->off;
 		long ix = toml_table_find(t, k, c->len);
 		if (ix < 0) {
-			if (t->depth + 1u > TOML_MAX_DEPTH)
-				fail(P, P->s + c->start, "tables nested more than %d levels deep",
-				     TOML_MAX_DEPTH);
-			struct toml_table *n = table_new(P->doc, t->depth + 1u, TF_DOTTED, P->cursec);
-			struct ruru_toml_value *nv = table_add(P->doc, t, k, c->len, c->start, c->end);
-			nv->kind = RURU_TOML_TABLE;
-			nv->start = (uint32_t)c->start;
-			nv->end = (uint32_t)c->end;
-			nv->u.tab = n;
-			t = n;
+			t = table_child(P, t, c, TF_DOTTED, P->cursec, c->start, c->end);
 			continue;
 		}
 		const struct ruru_toml_value *e = &t->items[ix].v;
@@ -1175,6 +1184,16 @@ static struct ruru_toml_value *insert_key(struct parser *P, struct toml_table *t
 	return table_add(P->doc, t, k, c->len, c->start, c->end);
 }
 
+/* A key and the '=' after it (and the blanks after that). */
+static void parse_key_eq(struct parser *P)
+{
+	parse_key(P);
+	if (P->p >= P->end || *P->p != '=')
+		fail(P, P->p, "expected '=' after key \"%s\", found %s", keyname(P), what(P, P->p));
+	P->p++;
+	skip_ws(P);
+}
+
 static void parse_inline_table(struct parser *P, struct ruru_toml_value *v, unsigned depth)
 {
 	if (depth > TOML_MAX_DEPTH)
@@ -1191,12 +1210,7 @@ static void parse_inline_table(struct parser *P, struct ruru_toml_value *v, unsi
 		return;
 	}
 	for (;;) {
-		parse_key(P);
-		if (P->p >= P->end || *P->p != '=')
-			fail(P, P->p, "expected '=' after key \"%s\", found %s", keyname(P),
-			     what(P, P->p));
-		P->p++;
-		skip_ws(P);
+		parse_key_eq(P);
 		/* dotted keys inside may extend tables made earlier in this
 		 * same inline table, which TF_DOTTED allows until it closes */
 		struct ruru_toml_value *slot = insert_key(P, t, true);
@@ -1311,16 +1325,7 @@ static void parse_header(struct parser *P)
 		const char *k = P->kbuf.ptr + c->off;
 		long ix = toml_table_find(t, k, c->len);
 		if (ix < 0) {
-			if (t->depth + 1u > TOML_MAX_DEPTH)
-				fail(P, P->s + c->start, "tables nested more than %d levels deep",
-				     TOML_MAX_DEPTH);
-			struct toml_table *n = table_new(P->doc, t->depth + 1u, TF_IMPLICIT, UINT32_MAX);
-			struct ruru_toml_value *nv = table_add(P->doc, t, k, c->len, c->start, c->end);
-			nv->kind = RURU_TOML_TABLE;
-			nv->start = (uint32_t)(start - P->s);
-			nv->end = (uint32_t)hend;
-			nv->u.tab = n;
-			t = n;
+			t = table_child(P, t, c, TF_IMPLICIT, UINT32_MAX, (size_t)(start - P->s), hend);
 			continue;
 		}
 		const struct ruru_toml_value *e = &t->items[ix].v;
@@ -1365,12 +1370,7 @@ static void parse_header(struct parser *P)
 		ev->end = (uint32_t)hend;
 		ev->u.tab = target;
 	} else if (ix < 0) {
-		target = table_new(P->doc, t->depth + 1u, TF_DEFINED, sec);
-		struct ruru_toml_value *nv = table_add(P->doc, t, k, c->len, c->start, c->end);
-		nv->kind = RURU_TOML_TABLE;
-		nv->start = (uint32_t)(start - P->s);
-		nv->end = (uint32_t)hend;
-		nv->u.tab = target;
+		target = table_child(P, t, c, TF_DEFINED, sec, (size_t)(start - P->s), hend);
 	} else {
 		struct ruru_toml_value *e = &t->items[ix].v;
 		if (e->kind != RURU_TOML_TABLE || e->u.tab->flags != TF_IMPLICIT)
@@ -1410,12 +1410,7 @@ static void parse_document(struct parser *P)
 			parse_header(P);
 			continue;
 		}
-		parse_key(P);
-		if (P->p >= P->end || *P->p != '=')
-			fail(P, P->p, "expected '=' after key \"%s\", found %s", keyname(P),
-			     what(P, P->p));
-		P->p++;
-		skip_ws(P);
+		parse_key_eq(P);
 		struct ruru_toml_value *slot = insert_key(P, P->cur, false);
 		parse_value(P, slot, P->cur->depth + (unsigned)P->ncomps);
 		end_of_line(P, "value");
@@ -1424,6 +1419,28 @@ static void parse_document(struct parser *P)
 		s->kv_start = (uint32_t)(ls - P->s);
 		s->kv_end = (uint32_t)(P->p - P->s);
 	}
+}
+
+/* A parser of s[0..len) whose failures go to `err`. */
+static struct parser *parser_new(const char *s, size_t len, struct ruru_error *err)
+{
+	struct parser *P = calloc(1, sizeof(*P));
+	if (!P)
+		abort();
+	P->s = P->p = s;
+	P->end = s + len;
+	P->err = err;
+	ruru_buf_init(&P->kbuf);
+	return P;
+}
+
+/* Free the parser; its key parts too unless the caller took them. */
+static void parser_free(struct parser *P, bool comps)
+{
+	ruru_buf_release(&P->kbuf);
+	if (comps)
+		free(P->comps);
+	free(P);
 }
 
 struct ruru_toml *ruru_toml_parse(const char *text, size_t len, struct ruru_error *err)
@@ -1436,18 +1453,10 @@ struct ruru_toml *ruru_toml_parse(const char *text, size_t len, struct ruru_erro
 	if (!doc)
 		abort();
 	doc->len = len;
-	struct parser *P = calloc(1, sizeof(*P));
-	if (!P)
-		abort();
-	P->s = P->p = text ? text : "";
-	P->end = P->s + len;
+	struct parser *P = parser_new(text ? text : "", len, err);
 	P->doc = doc;
-	P->err = err;
-	ruru_buf_init(&P->kbuf);
 	if (setjmp(P->jb)) {
-		ruru_buf_release(&P->kbuf);
-		free(P->comps);
-		free(P);
+		parser_free(P, true);
 		ruru_toml_free(doc);
 		return NULL;
 	}
@@ -1458,28 +1467,18 @@ struct ruru_toml *ruru_toml_parse(const char *text, size_t len, struct ruru_erro
 	free(doc->keys);
 	doc->keys = NULL;
 	doc->nkeys = doc->keycap = 0;
-	ruru_buf_release(&P->kbuf);
-	free(P->comps);
-	free(P);
+	parser_free(P, true);
 	return doc;
 }
 
 int toml_keypath(const char *s, size_t len, struct ruru_buf *bytes, struct toml_kcomp **comps,
 		 size_t *n, struct ruru_error *err)
 {
-	struct parser *P = calloc(1, sizeof(*P));
-	if (!P)
-		abort();
-	P->s = P->p = s;
-	P->end = s + len;
-	P->err = err;
-	ruru_buf_init(&P->kbuf);
+	struct parser *P = parser_new(s, len, err);
 	*comps = NULL;
 	*n = 0;
 	if (setjmp(P->jb)) {
-		ruru_buf_release(&P->kbuf);
-		free(P->comps);
-		free(P);
+		parser_free(P, true);
 		return -1;
 	}
 	check_text(P);
@@ -1490,8 +1489,7 @@ int toml_keypath(const char *s, size_t len, struct ruru_buf *bytes, struct toml_
 	ruru_buf_add(bytes, P->kbuf.ptr, P->kbuf.len);
 	*comps = P->comps;
 	*n = P->ncomps;
-	ruru_buf_release(&P->kbuf);
-	free(P);
+	parser_free(P, false);
 	return 0;
 }
 
@@ -1660,6 +1658,25 @@ bool toml_value_equal(const struct ruru_toml_value *a, const struct ruru_toml_va
 
 /* --------------------------------------------------------- tagged JSON */
 
+/* Byte `c` escaped in a JSON or TOML basic string: \" \\ \n \t \r \b \f,
+ * else \u00XX with the digits of `hex` (lower or upper case). */
+static void escape_byte(struct ruru_buf *out, unsigned char c, const char hex[16])
+{
+	switch (c) {
+	case '"': ruru_buf_add(out, "\\\"", 2); break;
+	case '\\': ruru_buf_add(out, "\\\\", 2); break;
+	case '\n': ruru_buf_add(out, "\\n", 2); break;
+	case '\t': ruru_buf_add(out, "\\t", 2); break;
+	case '\r': ruru_buf_add(out, "\\r", 2); break;
+	case '\b': ruru_buf_add(out, "\\b", 2); break;
+	case '\f': ruru_buf_add(out, "\\f", 2); break;
+	default: {
+		char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+		ruru_buf_add(out, e, 6);
+	}
+	}
+}
+
 static void tagged_json_string(struct ruru_buf *out, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -1672,19 +1689,7 @@ static void tagged_json_string(struct ruru_buf *out, const char *s, size_t n)
 			continue;
 		ruru_buf_add(out, s + run, i - run);
 		run = i + 1;
-		switch (c) {
-		case '"': ruru_buf_add(out, "\\\"", 2); break;
-		case '\\': ruru_buf_add(out, "\\\\", 2); break;
-		case '\n': ruru_buf_add(out, "\\n", 2); break;
-		case '\t': ruru_buf_add(out, "\\t", 2); break;
-		case '\r': ruru_buf_add(out, "\\r", 2); break;
-		case '\b': ruru_buf_add(out, "\\b", 2); break;
-		case '\f': ruru_buf_add(out, "\\f", 2); break;
-		default: {
-			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-			ruru_buf_add(out, e, 6);
-		}
-		}
+		escape_byte(out, c, hex);
 	}
 	ruru_buf_add(out, s + run, n - run);
 	ruru_buf_addch(out, '"');
@@ -1740,6 +1745,46 @@ static const char *const type_names[] = {
 	[RURU_TOML_DATE_LOCAL] = "date-local", [RURU_TOML_TIME_LOCAL] = "time-local",
 };
 
+/* A scalar's text in TOML syntax, or (`tagged`) the JSON string of
+ * toml-test's tagged form ({"type": "float", "value": "1"}: a float keeps
+ * no ".0").  An array or table (never tagged here) as tagged JSON. */
+static void scalar_text(const struct ruru_toml_value *v, bool tagged, struct ruru_buf *out)
+{
+	const char *q = tagged ? "\"" : "";
+	char b[64];
+	switch (v->kind) {
+	case RURU_TOML_STRING:
+	{
+		size_t n;
+		const char *str = toml_str(v, &n);
+		if (tagged)
+			tagged_json_string(out, str, n);
+		else
+			ruru_toml_encode_string(out, str, n);
+	}
+		break;
+	case RURU_TOML_INTEGER:
+		ruru_buf_addf(out, "%s%lld%s", q, (long long)v->u.i, q);
+		break;
+	case RURU_TOML_FLOAT:
+		format_float(b, sizeof(b), v->u.f);
+		/* keep it a float in TOML syntax: 1 would read back as an integer */
+		ruru_buf_addf(out, "%s%s%s%s", q, b, !tagged && !strpbrk(b, ".eina") ? ".0" : "", q);
+		break;
+	case RURU_TOML_BOOL:
+		ruru_buf_addf(out, "%s%s%s", q, v->u.b ? "true" : "false", q);
+		break;
+	case RURU_TOML_ARRAY:
+	case RURU_TOML_TABLE:
+		ruru_toml_to_tagged_json(v, out);
+		break;
+	default:
+		ruru_buf_addstr(out, q);
+		datetime_text(out, v->kind, v->u.dt);
+		ruru_buf_addstr(out, q);
+	}
+}
+
 void ruru_toml_to_tagged_json(const struct ruru_toml_value *v, struct ruru_buf *out)
 {
 	if (v->kind == RURU_TOML_TABLE) {
@@ -1769,66 +1814,14 @@ void ruru_toml_to_tagged_json(const struct ruru_toml_value *v, struct ruru_buf *
 	ruru_buf_addstr(out, "{\"type\":\"");
 	ruru_buf_addstr(out, type_names[v->kind]);
 	ruru_buf_addstr(out, "\",\"value\":");
-	char b[64];
-	switch (v->kind) {
-	case RURU_TOML_STRING:
-	{
-		size_t n;
-		const char *s = toml_str(v, &n);
-		tagged_json_string(out, s, n);
-	}
-		break;
-	case RURU_TOML_INTEGER:
-		ruru_buf_addf(out, "\"%lld\"", (long long)v->u.i);
-		break;
-	case RURU_TOML_FLOAT:
-		format_float(b, sizeof(b), v->u.f);
-		ruru_buf_addf(out, "\"%s\"", b);
-		break;
-	case RURU_TOML_BOOL:
-		ruru_buf_addstr(out, v->u.b ? "\"true\"" : "\"false\"");
-		break;
-	default:
-		ruru_buf_addch(out, '"');
-		datetime_text(out, v->kind, v->u.dt);
-		ruru_buf_addch(out, '"');
-	}
+	scalar_text(v, true, out);
 	ruru_buf_addch(out, '}');
 }
 
 /* Exposed for `ruru toml get`: a scalar in TOML syntax. */
 void ruru_toml_scalar_text(const struct ruru_toml_value *v, struct ruru_buf *out)
 {
-	char b[64];
-	switch (v->kind) {
-	case RURU_TOML_STRING:
-	{
-		size_t n;
-		const char *s = toml_str(v, &n);
-		ruru_toml_encode_string(out, s, n);
-	}
-		break;
-	case RURU_TOML_INTEGER:
-		ruru_buf_addf(out, "%lld", (long long)v->u.i);
-		break;
-	case RURU_TOML_FLOAT:
-		format_float(b, sizeof(b), v->u.f);
-		/* keep it a float in TOML syntax: 1 would read back as an integer */
-		if (!strpbrk(b, ".eina"))
-			ruru_buf_addf(out, "%s.0", b);
-		else
-			ruru_buf_addstr(out, b);
-		break;
-	case RURU_TOML_BOOL:
-		ruru_buf_addstr(out, v->u.b ? "true" : "false");
-		break;
-	case RURU_TOML_ARRAY:
-	case RURU_TOML_TABLE:
-		ruru_toml_to_tagged_json(v, out);
-		break;
-	default:
-		datetime_text(out, v->kind, v->u.dt);
-	}
+	scalar_text(v, false, out);
 }
 
 /* ------------------------------------------------------------ encoder */
@@ -1863,22 +1856,10 @@ void ruru_toml_encode_string(struct ruru_buf *out, const char *s, size_t len)
 			}
 			continue;
 		}
-		switch (c) {
-		case '"': ruru_buf_add(out, "\\\"", 2); break;
-		case '\\': ruru_buf_add(out, "\\\\", 2); break;
-		case '\n': ruru_buf_add(out, "\\n", 2); break;
-		case '\t': ruru_buf_add(out, "\\t", 2); break;
-		case '\r': ruru_buf_add(out, "\\r", 2); break;
-		case '\b': ruru_buf_add(out, "\\b", 2); break;
-		case '\f': ruru_buf_add(out, "\\f", 2); break;
-		default:
-			if (c < 0x20 || c == 0x7F) {
-				char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-				ruru_buf_add(out, u, 6);
-			} else {
-				ruru_buf_addch(out, (int)c);
-			}
-		}
+		if (c < 0x20 || c == 0x7F || c == '"' || c == '\\')
+			escape_byte(out, (unsigned char)c, hex);
+		else
+			ruru_buf_addch(out, (int)c);
 		p++;
 	}
 	ruru_buf_addch(out, '"');
