@@ -24,8 +24,6 @@
 #include <time.h>
 #include <sys/types.h>
 
-#include <jansson.h>
-
 /* Results are typed structs; each has a converter to the JSON that
  * `--json` and MCP print (jansson's json_t, which is struct json_t). */
 struct json_t;
@@ -205,7 +203,7 @@ void ruru_text_field(struct ruru_buf *out, const char *text, const char *none);
 /* A JSON string of text read from a file (NULL: JSON null): bytes that are
  * not UTF-8 become U+FFFD, so a hand-made or hostile log never makes a
  * value go missing from JSON. */
-json_t *ruru_json_text(const char *text, size_t len);
+struct json_t *ruru_json_text(const char *text, size_t len);
 
 /* ------------------------------------------------------- child processes */
 
@@ -720,8 +718,8 @@ int ruru_session_recent(struct ruru_ws *ws, struct ruru_session **out, size_t *n
  * local date-time without one for a zone-less stamp (then `zone` is null;
  * else the zone as written), null when unreadable. */
 #define RURU_ENTRIES_ALL ((size_t)-1)
-json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_t last);
-json_t *ruru_entry_json(const struct ruru_entry *e);
+struct json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_t last);
+struct json_t *ruru_entry_json(const struct ruru_entry *e);
 
 struct ruru_new {
 	const char *goal;        /* may be NULL or "" */
@@ -786,7 +784,7 @@ enum { RURU_CONTINUE_REOPEN = 1, RURU_CONTINUE_IMPLICIT = 2 };
  * log text show only its first part; big text belongs in an artifact. */
 #define RURU_MESSAGE_LARGE 65536
 int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, unsigned flags,
-			  char **digest, json_t **json, struct ruru_error *err);
+			  char **digest, struct json_t **json, struct ruru_error *err);
 
 /*
  * The same digest, read-only (`show --digest`): nothing is logged or
@@ -801,7 +799,7 @@ int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, 
  * max_chars and digest.
  */
 int ruru_session_digest(struct ruru_ws *ws, const char *id, size_t max_chars, char **digest,
-			json_t **json, struct ruru_error *err);
+			struct json_t **json, struct ruru_error *err);
 
 /* The session the active pointer names (ROOCOM_SESSION_ID, then
  * .ruru/sessions/.active) when its status is active; NULL when none is
@@ -828,7 +826,7 @@ int ruru_artifact_path(struct ruru_ws *ws, const char *id, const char *given, st
 		       struct ruru_error *err);
 /* Artifacts of a session: related_artifacts plus files found on disk,
  * as JSON [{path, recorded, exists, bytes}]. */
-json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+struct json_t *ruru_artifact_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
 
 /* Link an MDTM task (related_tasks, unique; no event). */
 int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct ruru_error *err);
@@ -836,12 +834,12 @@ int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct 
  * [{id, title, status, assigned_to, file, session}] in the order in
  * progress, review, testing, generating, blocked, error, to do, unknown,
  * done, then by ID (`session`: RooComSessionID, null when none). */
-json_t *ruru_task_list_all(struct ruru_ws *ws, struct ruru_error *err);
+struct json_t *ruru_task_list_all(struct ruru_ws *ws, struct ruru_error *err);
 /* Tasks of a session with what their MDTM files say: JSON
  * [{id, title, status, file[, open]}] (title/status/file null when not
  * found); "open" is the kind of the first open item (ruru_open_items)
  * that holds the task open, "delegation" or "error", when one does. */
-json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+struct json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
 
 /*
  * The open items of a session (doc/ruru.1, OPEN ITEMS): delegations without
@@ -851,7 +849,7 @@ json_t *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *er
  * definition that `continue`, `show --digest`, `prime` and `summarize`
  * use.  NULL with err when the session cannot be read.
  */
-json_t *ruru_open_items(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+struct json_t *ruru_open_items(struct ruru_ws *ws, const char *id, struct ruru_error *err);
 
 /* Validate log files (paths relative to the cwd; all sessions when n == 0).
  * *report gets {errors, warnings, files: [{file, errors, warnings}],
@@ -860,7 +858,7 @@ json_t *ruru_open_items(struct ruru_ws *ws, const char *id, struct ruru_error *e
  * "warning" for drift it reads fine; a problem repeated in one file with the
  * same code is listed once, at its first place, with its count.  Returns the
  * number of errors (warnings are not counted), -1 on failure. */
-int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, json_t **report,
+int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n, struct json_t **report,
 	       struct ruru_error *err);
 
 /* --------------------------------------------------------- confirmations */
@@ -1722,7 +1720,7 @@ const char *ruru_host_name(size_t i);
  * front matter, one pass over the log for open items and the last 64 KiB
  * for recent entries, so it stays fast on long logs.
  */
-int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text, json_t **json,
+int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text, struct json_t **json,
 	       struct ruru_error *err);
 /* Wrap a digest the way `host`'s hook expects it ("claude", "gemini"),
  * given the hook's stdin JSON (`input`, may be empty); appends to *out. */
@@ -1783,7 +1781,7 @@ int ruru_artifact_add_typed(struct ruru_ws *ws, const char *id, const struct rur
 			    char **rel, struct ruru_error *err);
 /* ruru_artifact_list() limited to typed artifacts (of `type`, or all when
  * NULL), each with its "type". */
-json_t *ruru_artifact_list_typed(struct ruru_ws *ws, const char *id, const char *type,
+struct json_t *ruru_artifact_list_typed(struct ruru_ws *ws, const char *id, const char *type,
 				 struct ruru_error *err);
 
 /*
@@ -1796,7 +1794,7 @@ json_t *ruru_artifact_list_typed(struct ruru_ws *ws, const char *id, const char 
  * under "## Notes from the coordinator", which it never replaces.
  */
 int ruru_session_summarize(struct ruru_ws *ws, const char *id, const char *notes, char **rel,
-			   json_t **json, struct ruru_error *err);
+			   struct json_t **json, struct ruru_error *err);
 
 /* MDTM task statuses (doc/design.md §5), read leniently like session statuses. */
 enum ruru_task_status {
@@ -1856,17 +1854,17 @@ int ruru_task_find(struct ruru_ws *ws, const char *task, char **file, struct rur
  * task's lock.  *out (may be NULL) gets {id, file, status, assigned_to,
  * claimed_until}. */
 int ruru_task_set_status(struct ruru_ws *ws, const char *task, enum ruru_task_status st,
-			 json_t **out, struct ruru_error *err);
+			 struct json_t **out, struct ruru_error *err);
 /* Lease a task for `by` for `ttl` seconds: under the task's lock, only when
  * it is unclaimed, its lease expired, or `by` holds it; sets assigned_to,
  * "🔵 In Progress" and claimed_until.  RURU_ECONFLICT naming the holder. */
 int ruru_task_claim(struct ruru_ws *ws, const char *task, const char *by, long ttl,
-		    json_t **out, struct ruru_error *err);
+		    struct json_t **out, struct ruru_error *err);
 /* Give a lease back (removes claimed_until; "🔵 In Progress" becomes
  * `st`, "🟡 To Do" when RURU_TASK_UNKNOWN).  `by` (may be NULL) must be the
  * holder while the lease runs (RURU_ECONFLICT). */
 int ruru_task_release(struct ruru_ws *ws, const char *task, const char *by,
-		      enum ruru_task_status st, json_t **out, struct ruru_error *err);
+		      enum ruru_task_status st, struct json_t **out, struct ruru_error *err);
 /* Parse "30m", "2h", "90s", "1d", "45" (seconds); -1 when invalid. */
 long ruru_duration_parse(const char *s);
 
@@ -1906,7 +1904,7 @@ struct ruru_transcript {
 	struct ruru_buf markdown;
 	size_t records;        /* records (lines, messages) read */
 	size_t unknown;        /* records of a kind the reader does not know: kept in the Markdown */
-	json_t *problems;      /* [{line, message}]: malformed records, skipped */
+	struct json_t *problems;      /* [{line, message}]: malformed records, skipped */
 	char *title;           /* the first prompt's first line (at most 60 bytes), or NULL */
 	time_t first, last;    /* times of the first and last records (0: none) */
 };
@@ -1935,7 +1933,7 @@ void ruru_capture_items_free(struct ruru_capture_item *items, size_t n);
  * session when it has no open item, else it is noted.  *report (may be
  * NULL) gets {session, logged: [{type, message, artifact}], skipped: [...]}. */
 int ruru_capture_hook(struct ruru_ws *ws, const char *id, const char *host, const char *json,
-		      size_t len, json_t **report, struct ruru_error *err);
+		      size_t len, struct json_t **report, struct ruru_error *err);
 /* `ruru import HOST FILE`: a new (paused) session from a saved transcript:
  * its events as entries with their original times (source "HOST
  * transcript"), the whole conversation as a redacted Markdown artifact.
@@ -1943,7 +1941,7 @@ int ruru_capture_hook(struct ruru_ws *ws, const char *id, const char *host, cons
  * session is left as it was.  Returns the new ID; *report (may be NULL)
  * gets {session, artifact, entries, records, unknown, problems}. */
 char *ruru_import(struct ruru_ws *ws, const char *host, const char *text, size_t len,
-		  const char *name, json_t **report, struct ruru_error *err);
+		  const char *name, struct json_t **report, struct ruru_error *err);
 
 /* ------------------------------------- redaction and export */
 
@@ -1964,7 +1962,7 @@ const struct ruru_redact_pattern *ruru_redact_patterns(void);
 size_t ruru_redact(struct ruru_buf *out, const char *s, size_t len);
 /* Redact every string of a JSON value in place (keys are left alone);
  * returns how many secrets were replaced. */
-size_t ruru_redact_json(json_t *v);
+size_t ruru_redact_json(struct json_t *v);
 
 enum { RURU_EXPORT_NO_REDACT = 1 };
 /* One session as one readable Markdown document: front matter as a table,
@@ -1974,7 +1972,7 @@ int ruru_export_md(struct ruru_ws *ws, const char *id, unsigned flags, struct ru
 		   struct ruru_error *err);
 /* One session as JSON: {session (as ruru_session_json with entries), tasks,
  * artifacts: [{path, recorded, exists, bytes, text|null}]}.  New reference. */
-json_t *ruru_export_json(struct ruru_ws *ws, const char *id, unsigned flags,
+struct json_t *ruru_export_json(struct ruru_ws *ws, const char *id, unsigned flags,
 			 struct ruru_error *err);
 /* Read an artifact of a session for display: `rel` relative to the session
  * folder, checked like every workspace path (no "..", no symlink, regular
