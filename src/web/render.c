@@ -1270,7 +1270,8 @@ struct links {
 	json_t *arts;
 };
 
-static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p, bool top);
+static void one_proposal(struct web_site *site, struct ruru_buf *out, const char *art,
+			 bool unadopted, json_t *open_item, bool own_page);
 static void markdown(struct ruru_buf *out, const char *md, size_t len, const struct links *l);
 
 static int artifact_body(struct web_site *site, const char *id, const char *rel, json_t *arts,
@@ -1286,9 +1287,7 @@ static int artifact_body(struct web_site *site, const char *id, const char *rel,
 			struct ruru_buf art = RURU_BUF_INIT;
 			const char *slash = strrchr(s.path, '/');
 			ruru_buf_addf(&art, "%.*s/%s", slash ? (int)(slash - s.path) : 0, s.path, rel);
-			json_t *p = json_pack("{s:s}", "artifact", art.ptr);
-			one_proposal(site, out, p, true);
-			json_decref(p);
+			one_proposal(site, out, art.ptr, false, NULL, true);
 			ruru_buf_release(&art);
 			ruru_session_release(&s);
 			return 0;
@@ -1830,10 +1829,9 @@ static void decision_form(struct web_site *site, struct ruru_buf *out, const str
 
 /* One proposal's review card.  `p`: {artifact} at least. `own_page`: on
  * the CONFIRM file's own page (no link to itself). */
-static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p, bool own_page)
+static void one_proposal(struct web_site *site, struct ruru_buf *out, const char *art,
+			 bool unadopted, json_t *open_item, bool own_page)
 {
-	const char *art = json_string_value(json_object_get(p, "artifact"));
-	const char *jstatus = json_string_value(json_object_get(p, "status"));
 	struct ruru_confirm c = { 0 };
 	struct ruru_error e = { 0 };
 	struct ruru_buf id = RURU_BUF_INIT;
@@ -1842,7 +1840,7 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 	web_escape(out, id.ptr, id.len);
 	ruru_buf_addstr(out, "\"><header>");
 	ruru_buf_release(&id);
-	if (jstatus && !strcmp(jstatus, "unadopted")) {
+	if (unadopted) {
 		ruru_buf_addstr(out, "<h2><code>");
 		str(site, out, art);
 		ruru_buf_addstr(out, "</code></h2></header><div class=\"body\"><p class=\"muted\">A CONFIRM "
@@ -1871,7 +1869,6 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 	ruru_buf_addstr(out, "</span>");
 	if (stale)
 		ruru_buf_addstr(out, " <span class=\"badge bad\">stale</span>");
-	json_t *open_item = json_object_get(p, "open");
 	if (open_item) {
 		ruru_buf_addch(out, ' ');
 		open_badge(site, out, open_item);
@@ -1974,28 +1971,34 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 	ruru_confirm_release(&c);
 }
 
-static const char *jstr(json_t *o, const char *k)
+/* A proposal on the confirmations page: as listed, and the open item
+ * that holds it open (NULL: none). */
+struct card {
+	struct ruru_confirm c;
+	json_t *open;
+};
+
+/* When a card's proposal was last decided, else proposed. */
+static time_t card_when(const struct card *x)
 {
-	const char *v = json_string_value(json_object_get(o, k));
-	return v ? v : "";
+	return x->c.decided_at ? x->c.decided_at : x->c.created;
 }
 
 /* Pending first, oldest first; then decided ones, newest decision first. */
 static int cmp_proposals(const void *a, const void *b)
 {
-	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	bool px = !strcmp(jstr(x, "status"), "pending");
-	bool py = !strcmp(jstr(y, "status"), "pending");
+	const struct card *x = a, *y = b;
+	bool px = x->c.status == RURU_CONFIRM_PENDING, py = y->c.status == RURU_CONFIRM_PENDING;
 	if (px != py)
 		return px ? -1 : 1;
 	if (px) {
-		int c = strcmp(jstr(x, "created"), jstr(y, "created"));
-		return c ? c : strcmp(jstr(x, "artifact"), jstr(y, "artifact"));
+		if (x->c.created != y->c.created)
+			return x->c.created < y->c.created ? -1 : 1;
+		return strcmp(x->c.artifact, y->c.artifact);
 	}
-	const char *dx = *jstr(x, "decided_at") ? jstr(x, "decided_at") : jstr(x, "created");
-	const char *dy = *jstr(y, "decided_at") ? jstr(y, "decided_at") : jstr(y, "created");
-	int c = strcmp(dy, dx);
-	return c ? c : strcmp(jstr(y, "artifact"), jstr(x, "artifact"));
+	if (card_when(x) != card_when(y))
+		return card_when(x) > card_when(y) ? -1 : 1;
+	return strcmp(y->c.artifact, x->c.artifact);
 }
 
 int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf *out,
@@ -2006,8 +2009,9 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 	if (web_sessions(site, &list, &n, err) < 0)
 		return -1;
 	/* every session's proposals and .ruru/temp/'s (not in an export of
-	 * chosen sessions), once each */
-	json_t *seen = json_object();
+	 * chosen sessions), once each, the session's own listing first */
+	struct card *cards = NULL;
+	size_t np = 0, cap = 0, npending = 0, nopen = 0;
 	for (size_t i = 0; i <= n; i++) {
 		if (i == n && site->ids)
 			break;
@@ -2019,10 +2023,18 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 		json_t *open = i < n && l && l->n ? open_items_of(site, list[i].id) : NULL;
 		for (size_t k = 0; l && k < l->n; k++) {
 			const char *a = l->items[k].artifact;
-			if (!a)
+			bool dup = !a;
+			for (size_t q = 0; !dup && q < np; q++)
+				dup = !strcmp(cards[q].c.artifact, a);
+			if (dup)
 				continue;
-			json_t *p = ruru_confirm_json(&l->items[k]);
-			const char *in = i < n ? strstr(a, list[i].id) : NULL;
+			if (np == cap && !(cards = realloc(cards, (cap = cap ? 2 * cap : 16) * sizeof *cards)))
+				abort();
+			struct card *cd = &cards[np++];
+			cd->c = l->items[k]; /* taken */
+			memset(&l->items[k], 0, sizeof(l->items[k]));
+			cd->open = NULL;
+			const char *in = i < n ? strstr(a = cd->c.artifact, list[i].id) : NULL;
 			size_t j;
 			json_t *it;
 			json_array_foreach(open, j, it) {
@@ -2030,29 +2042,18 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 				const char *kind = json_string_value(json_object_get(it, "kind"));
 				if (in && ia && kind && !strcmp(kind, "confirmation") &&
 				    !strcmp(in + strlen(list[i].id) + 1, ia)) {
-					json_object_set(p, "open", it);
+					cd->open = json_incref(it);
 					break;
 				}
 			}
-			if (!json_object_get(seen, a)) /* the session's own listing first */
-				json_object_set(seen, a, p);
-			json_decref(p);
+			npending += cd->c.status == RURU_CONFIRM_PENDING;
+			nopen += cd->open != NULL;
 		}
 		json_decref(open);
 		ruru_confirm_list_free(l);
 	}
-	size_t np = json_object_size(seen), k = 0, npending = 0, nopen = 0;
-	json_t **ps = calloc(np + 1, sizeof *ps);
-	if (!ps)
-		abort();
-	const char *key;
-	json_t *v;
-	json_object_foreach(seen, key, v) {
-		ps[k++] = v;
-		npending += !strcmp(jstr(v, "status"), "pending");
-		nopen += json_object_get(v, "open") != NULL;
-	}
-	qsort(ps, np, sizeof *ps, cmp_proposals);
+	if (np)
+		qsort(cards, np, sizeof *cards, cmp_proposals);
 	head(site, out, "", "Confirmations");
 	ruru_buf_addstr(out, "<h1>Confirmations</h1>\n");
 	if (notice && *notice) {
@@ -2070,12 +2071,15 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 	site->titles = list;
 	site->ntitles = n;
 	for (size_t i = 0; i < np; i++)
-		one_proposal(site, out, ps[i], false);
+		one_proposal(site, out, cards[i].c.artifact, !cards[i].c.sidecar, cards[i].open, false);
 	site->titles = NULL;
 	site->ntitles = 0;
 	foot(site, out, "");
-	free(ps);
-	json_decref(seen);
+	for (size_t i = 0; i < np; i++) {
+		ruru_confirm_release(&cards[i].c);
+		json_decref(cards[i].open);
+	}
+	free(cards);
 	ruru_session_list_free(list, n);
 	return 0;
 }
