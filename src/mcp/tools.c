@@ -725,6 +725,15 @@ static json_t *confirm_result(struct ruru_confirm *c)
 	return r;
 }
 
+/* " · LABEL VALUE" when `v` is a non-empty string (escaped). */
+static void add_opt_s(struct ruru_buf *b, const char *label, const char *v)
+{
+	if (v && *v) {
+		ruru_buf_addf(b, " · %s ", label);
+		ruru_text_field(b, v, NULL);
+	}
+}
+
 static json_t *t_confirm_propose(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	json_t *content = json_object_get(args, "content");
@@ -741,52 +750,53 @@ static json_t *t_confirm_propose(struct mcp_env *env, json_t *args, struct ruru_
 	free(id);
 	if (rc < 0)
 		return NULL;
+	struct ruru_buf *b = &env->text;
+	ruru_buf_addf(b, "Proposed %s for ", c.kind == RURU_CONFIRM_DIFF ? "a diff" : "new content");
+	ruru_text_field(b, c.target, "?");
+	ruru_buf_addstr(b, ": ");
+	ruru_text_field(b, c.artifact, "?");
+	ruru_buf_addf(b, " (%s%s", ruru_confirm_status_word(c.status),
+		      c.session ? ", session " : ", no session");
+	ruru_text_field(b, c.session, "");
+	ruru_buf_addstr(b, "). Show it to the user (confirm_show), ask, then record the answer "
+			   "(confirm_decide).");
+	struct ruru_buf warn = RURU_BUF_INIT;
+	if (c.duplicate_of) {
+		ruru_buf_addf(&warn, "%s, still pending, proposes the same change to %s",
+			      c.duplicate_of, c.target);
+		ruru_buf_addstr(b, " Warning: ");
+		ruru_text_field(b, warn.ptr, "");
+		ruru_buf_addch(b, '.');
+	}
 	json_t *r = confirm_result(&c);
-	const char *dup = get_s(r, "duplicate_of");
-	if (dup)
-		json_object_set_new(r, "warning",
-				    json_sprintf("%s, still pending, proposes the same change to %s", dup,
-						 get_s(r, "target")));
+	if (warn.len)
+		json_object_set_new(r, "warning", json_stringn(warn.ptr, warn.len));
+	ruru_buf_release(&warn);
 	return r;
 }
 
-static void x_confirm_propose(const json_t *r, struct ruru_buf *b)
-{
-	bool diff = !strcmp(get_s(r, "kind") ? get_s(r, "kind") : "", "diff");
-	ruru_buf_addf(b, "Proposed %s for ", diff ? "a diff" : "new content");
-	add_field(b, r, "target", "?");
-	ruru_buf_addstr(b, ": ");
-	add_field(b, r, "artifact", "?");
-	ruru_buf_addstr(b, " (");
-	add_field(b, r, "status", "?");
-	ruru_buf_addstr(b, get_s(r, "session") ? ", session " : ", no session");
-	add_field(b, r, "session", "");
-	ruru_buf_addstr(b, "). Show it to the user (confirm_show), ask, then record the answer "
-			   "(confirm_decide).");
-	if (json_object_get(r, "warning")) {
-		ruru_buf_addstr(b, " Warning: ");
-		add_field(b, r, "warning", "");
-		ruru_buf_addch(b, '.');
-	}
-}
-
 /* A call that failed because the proposal is already where the call
- * wanted it (a repeat after a lost answer): success, with the proposal
- * as it is and "already": true.  Any other failure stays one. */
-static json_t *already(struct mcp_env *env, json_t *args, enum ruru_confirm_status want,
-		       struct ruru_error *err)
+ * wanted it (a repeat after a lost answer): true, with err cleared and
+ * the proposal as it is in *c.  Any other failure stays one. */
+static bool already(struct mcp_env *env, json_t *args, enum ruru_confirm_status want,
+		    struct ruru_confirm *c, struct ruru_error *err)
 {
-	struct ruru_confirm c;
 	struct ruru_error e = { 0 };
 	if (err->code != RURU_ECONFLICT ||
-	    ruru_confirm_load(env->ws, arg_str(args, "artifact"), &c, &e) < 0)
-		return NULL;
-	if (c.status != want) {
-		ruru_confirm_release(&c);
-		return NULL;
+	    ruru_confirm_load(env->ws, arg_str(args, "artifact"), c, &e) < 0)
+		return false;
+	if (c->status != want) {
+		ruru_confirm_release(c);
+		return false;
 	}
 	ruru_error_clear(err);
-	json_t *r = confirm_result(&c);
+	return true;
+}
+
+/* A repeat's result: the proposal as it is, "already": true. */
+static json_t *already_result(struct ruru_confirm *c)
+{
+	json_t *r = confirm_result(c);
 	json_object_set_new(r, "already", json_true());
 	return r;
 }
@@ -805,6 +815,7 @@ static json_t *t_confirm_decide(struct mcp_env *env, json_t *args, struct ruru_e
 		.result_sha256 = arg_str(shown, "result_sha256"),
 		.target_sha256 = arg_str(shown, "target_sha256"),
 	};
+	bool again = false;
 	if (ruru_confirm_decide_expect(env->ws, arg_str(args, "artifact"), dec, arg_str(args, "reason"),
 				       NULL, json_is_object(shown) ? &e : NULL, &c, err) < 0) {
 		static const enum ruru_confirm_status to[RURU_DECIDE_COUNT] = {
@@ -812,28 +823,26 @@ static json_t *t_confirm_decide(struct mcp_env *env, json_t *args, struct ruru_e
 			[RURU_DECIDE_REJECT] = RURU_CONFIRM_REJECTED,
 			[RURU_DECIDE_SKIP] = RURU_CONFIRM_SKIPPED,
 		};
-		return dec >= 0 && dec < RURU_DECIDE_COUNT ? already(env, args, to[dec], err) : NULL;
+		if (!(dec >= 0 && dec < RURU_DECIDE_COUNT && already(env, args, to[dec], &c, err)))
+			return NULL;
+		again = true;
 	}
-	return confirm_result(&c);
-}
-
-static void x_confirm_decide(const json_t *r, struct ruru_buf *b)
-{
-	add_field(b, r, "artifact", "?");
-	ruru_buf_addstr(b, json_is_true(json_object_get(r, "already")) ? ": already " : ": ");
-	add_field(b, r, "status", "?");
-	if (get_s(r, "decided_by")) {
+	struct ruru_buf *b = &env->text;
+	ruru_text_field(b, c.artifact, "?");
+	ruru_buf_addf(b, ": %s%s", again ? "already " : "", ruru_confirm_status_word(c.status));
+	if (c.decided_by && *c.decided_by) {
 		ruru_buf_addstr(b, " by ");
-		add_field(b, r, "decided_by", NULL);
+		ruru_text_field(b, c.decided_by, NULL);
 	}
-	if (get_s(r, "rationale")) {
+	if (c.rationale && *c.rationale) {
 		ruru_buf_addstr(b, " (");
-		add_field(b, r, "rationale", NULL);
+		ruru_text_field(b, c.rationale, NULL);
 		ruru_buf_addch(b, ')');
 	}
 	ruru_buf_addstr(b, "; target ");
-	add_field(b, r, "target", "?");
+	ruru_text_field(b, c.target, "?");
 	ruru_buf_addch(b, '.');
+	return again ? already_result(&c) : confirm_result(&c);
 }
 
 static json_t *t_confirm_delegate(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -849,6 +858,14 @@ static json_t *t_confirm_delegate(struct mcp_env *env, json_t *args, struct ruru
 	ruru_buf_addstr(&full, msg ? msg : "");
 	if (c.kind == RURU_CONFIRM_DIFF)
 		ruru_buf_addf(&full, " Or call confirm_apply with artifact \"%s\".", c.artifact);
+	struct ruru_buf *b = &env->text;
+	ruru_buf_addstr(b, "Delegated ");
+	ruru_text_field(b, c.artifact, "?");
+	ruru_buf_addstr(b, " to ");
+	ruru_text_field(b, c.delegated_to, "?");
+	add_opt_s(b, "task", c.task);
+	ruru_buf_addstr(b, ". Message for the executor:\n\n");
+	ruru_text_escape_keep(b, full.ptr, full.len, "\t\n");
 	json_t *r = confirm_result(&c);
 	json_object_set_new(r, "message", json_stringn(full.ptr, full.len));
 	ruru_buf_release(&full);
@@ -856,40 +873,30 @@ static json_t *t_confirm_delegate(struct mcp_env *env, json_t *args, struct ruru
 	return r;
 }
 
-static void x_confirm_delegate(const json_t *r, struct ruru_buf *b)
-{
-	ruru_buf_addstr(b, "Delegated ");
-	add_field(b, r, "artifact", "?");
-	ruru_buf_addstr(b, " to ");
-	add_field(b, r, "delegated_to", "?");
-	add_opt(b, r, "task", "task");
-	ruru_buf_addstr(b, ". Message for the executor:\n\n");
-	add_block(b, json_object_get(r, "message"), "");
-}
-
 static json_t *t_confirm_apply(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	struct ruru_confirm c;
+	bool again = false;
 	if (ruru_confirm_apply(env->ws, arg_str(args, "artifact"),
 			       json_is_true(json_object_get(args, "force")), &c, err) < 0) {
-		json_t *r = already(env, args, RURU_CONFIRM_APPLIED, err);
-		json_object_set_new(r, "already_applied", json_true());
-		return r;
+		if (!already(env, args, RURU_CONFIRM_APPLIED, &c, err))
+			return NULL;
+		again = true;
 	}
-	return confirm_result(&c);
-}
-
-static void x_confirm_apply(const json_t *r, struct ruru_buf *b)
-{
-	bool again = json_is_true(json_object_get(r, "already_applied"));
-	add_field(b, r, "artifact", "?");
+	struct ruru_buf *b = &env->text;
+	ruru_text_field(b, c.artifact, "?");
 	ruru_buf_addstr(b, again ? " was already applied to " : " applied to ");
-	add_field(b, r, "target", "?");
-	if (json_is_true(json_object_get(r, "forced")))
+	ruru_text_field(b, c.target, "?");
+	if (c.forced)
 		ruru_buf_addstr(b, " (forced over a changed target)");
-	add_opt(b, r, "delegated_to", "delegated to");
-	add_opt(b, r, "task", "task");
+	add_opt_s(b, "delegated to", c.delegated_to);
+	add_opt_s(b, "task", c.task);
 	ruru_buf_addch(b, '.');
+	if (!again)
+		return confirm_result(&c);
+	json_t *r = already_result(&c);
+	json_object_set_new(r, "already_applied", json_true());
+	return r;
 }
 
 static json_t *t_confirm_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -961,21 +968,21 @@ static json_t *t_confirm_show(struct mcp_env *env, json_t *args, struct ruru_err
 static json_t *t_confirm_withdraw(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	struct ruru_confirm c;
+	bool again = false;
 	if (ruru_confirm_withdraw(env->ws, arg_str(args, "artifact"), arg_str(args, "reason"), &c,
-				  err) < 0)
-		return already(env, args, RURU_CONFIRM_WITHDRAWN, err);
-	return confirm_result(&c);
-}
-
-static void x_confirm_withdraw(const json_t *r, struct ruru_buf *b)
-{
-	bool again = json_is_true(json_object_get(r, "already"));
+				  err) < 0) {
+		if (!already(env, args, RURU_CONFIRM_WITHDRAWN, &c, err))
+			return NULL;
+		again = true;
+	}
+	struct ruru_buf *b = &env->text;
 	ruru_buf_addstr(b, again ? "Already withdrawn: " : "Withdrew ");
-	add_field(b, r, "artifact", "?");
+	ruru_text_field(b, c.artifact, "?");
 	ruru_buf_addstr(b, " (target ");
-	add_field(b, r, "target", "?");
-	add_opt(b, r, "task", "task");
+	ruru_text_field(b, c.target, "?");
+	add_opt_s(b, "task", c.task);
 	ruru_buf_addstr(b, ").");
+	return again ? already_result(&c) : confirm_result(&c);
 }
 
 static json_t *t_confirm_verify(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -1286,8 +1293,7 @@ const struct mcp_tool mcp_tools[] = {
 			 "record the answer (confirm_decide).",
 	  .more = MORE("supersedes"),
 	  .more_set = MCP_SET_REVIEW,
-	  .run = t_confirm_propose,
-	  .text = x_confirm_propose },
+	  .run = t_confirm_propose },
 	{ .name = "confirm_show",
 	  .set = MCP_SET_CORE,
 	  .description = "Target, status and diff of a proposal (once applied: the change made), "
@@ -1299,26 +1305,22 @@ const struct mcp_tool mcp_tools[] = {
 	  .description = "Record a decision: approve and reject record what the user answered "
 			 "when asked; skip (low risk) needs a reason.",
 	  .idempotent = true,
-	  .run = t_confirm_decide,
-	  .text = x_confirm_decide },
+	  .run = t_confirm_decide },
 	{ .name = "confirm_delegate",
 	  .set = MCP_SET_REVIEW,
 	  .description = "Hand an approved or skipped proposal to an executor; returns its message.",
-	  .run = t_confirm_delegate,
-	  .text = x_confirm_delegate },
+	  .run = t_confirm_delegate },
 	{ .name = "confirm_apply",
 	  .set = MCP_SET_CORE,
 	  .description = "Write an approved or skipped proposal to its target.",
 	  .destructive = true,
 	  .idempotent = true,
-	  .run = t_confirm_apply,
-	  .text = x_confirm_apply },
+	  .run = t_confirm_apply },
 	{ .name = "confirm_withdraw",
 	  .set = MCP_SET_REVIEW,
 	  .description = "Close a proposal nobody will apply.",
 	  .idempotent = true,
-	  .run = t_confirm_withdraw,
-	  .text = x_confirm_withdraw },
+	  .run = t_confirm_withdraw },
 	{ .name = "confirm_list",
 	  .set = MCP_SET_REVIEW,
 	  .description = "List proposals of the session and of .ruru/temp/.",
