@@ -38,6 +38,8 @@ run_tap() {
 	fi
 	# a suite whose outside data is missing says so in one line
 	grep -m1 '^1\.\.0 # skip' "$log" | sed 's/^1\.\.0 # skip/   skipped:/'
+	# a figure a suite measures ("# figure: ...") is shown as it is
+	grep '^# figure: ' "$log" | sed 's/^# figure: /   /'
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "not ok - $name exited with status $rc"
 		f=1

@@ -99,7 +99,7 @@ struct cli_cmd {
  * Options bound at compile time.  Each command's option table is indexed by
  * an enum beside the command (`enum { LIST_STATUS, LIST_TAG, LIST_NOPTS };`),
  * declared with that many rows and filled with designated initialisers
- * (`[LIST_STATUS] = { .name = "status", ... }`), and named in the command's
+ * (`[LIST_STATUS] = { .row = "status", .arg = "STATUS" }`), and named in the command's
  * entry with CLI_OPTS(table).  A misspelt option is then a compile error, a
  * row out of range too; a row left empty is found when ruru starts
  * (main.c checks every table), and an index past the command's table

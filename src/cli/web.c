@@ -46,6 +46,26 @@ static int write_page(struct cli_ctx *ctx, const char *dir, const char *rel, str
 	return rc;
 }
 
+/* Where the pages of a session's timeline go. */
+struct timeline_out {
+	struct cli_ctx *ctx;
+	const char *dir, *id;
+};
+
+static int timeline_page(void *p, size_t page, size_t pages, struct ruru_buf *b, struct ruru_error *err)
+{
+	struct timeline_out *to = p;
+	struct ruru_buf rel = RURU_BUF_INIT;
+	if (page >= pages)
+		ruru_buf_addf(&rel, "sessions/%s/index.html", to->id);
+	else
+		ruru_buf_addf(&rel, "sessions/%s/index-%zu.html", to->id, page);
+	(void)err; /* write_page fills the command's own error record */
+	int rc = write_page(to->ctx, to->dir, rel.ptr, b);
+	ruru_buf_release(&rel);
+	return rc;
+}
+
 /* One session's pages: the session, each artifact, raw bytes of binary
  * artifacts when the site offers files. */
 static int export_session(struct cli_ctx *ctx, struct web_site *site, const char *dir,
@@ -54,19 +74,11 @@ static int export_session(struct cli_ctx *ctx, struct web_site *site, const char
 	struct ruru_buf rel = RURU_BUF_INIT;
 	int rc = -1;
 	json_t *arts = NULL;
-	/* the timeline's newest entries on index.html, older pages on index-N.html */
-	site->entry_page = 0;
-	ruru_buf_addf(&rel, "sessions/%s/index.html", id);
-	if (web_page_session(site, id, b, &ctx->err) < 0 || write_page(ctx, dir, rel.ptr, b) < 0)
+	/* the timeline's newest entries on index.html, older pages on
+	 * index-N.html, all from one reading of the session */
+	struct timeline_out to = { ctx, dir, id };
+	if (web_session_pages(site, id, timeline_page, &to, b, &ctx->err) < 0)
 		goto out;
-	for (size_t p = 1, pages = site->entry_pages; p < pages; p++) {
-		site->entry_page = p;
-		ruru_buf_reset(&rel);
-		ruru_buf_addf(&rel, "sessions/%s/index-%zu.html", id, p);
-		if (web_page_session(site, id, b, &ctx->err) < 0 || write_page(ctx, dir, rel.ptr, b) < 0)
-			goto out;
-	}
-	site->entry_page = 0;
 	if (!(arts = ruru_artifact_list(site->ws, id, &ctx->err)))
 		goto out;
 	size_t i;

@@ -35,6 +35,9 @@ const char web_css[] =
 	"h1{font-size:1.6rem;margin:.5rem 0;overflow-wrap:anywhere}h2{font-size:1.25rem;margin-top:2rem}\n"
 	"table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .6rem;"
 	"border-bottom:1px solid var(--line);vertical-align:top}th a{color:inherit}\n"
+	"main{overflow-wrap:break-word}.meta,td a,td code{overflow-wrap:anywhere}"
+	"td a.badge{white-space:normal}td.nw a{overflow-wrap:normal}table.sessions th:first-child{width:30%}"
+	"table.tasks td{overflow-wrap:anywhere}\n"
 	".nw,time{white-space:nowrap}.id{display:block;color:var(--muted);font-size:.85rem;overflow-wrap:anywhere}\n"
 	".card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem;"
 	"margin:.75rem 0}\n"
@@ -714,7 +717,7 @@ static void session_row(struct web_site *site, struct ruru_buf *out, const struc
 	json_t *open = open_items_of(site, s->id);
 	size_t nopen = json_array_size(open);
 	json_decref(open);
-	ruru_buf_addstr(out, "</td><td data-label=\"Open\">");
+	ruru_buf_addstr(out, "</td><td data-label=\"Open\" class=\"nw\">");
 	if (nopen) {
 		struct ruru_buf p2 = RURU_BUF_INIT;
 		ruru_buf_addf(&p2, "sessions/%s/index.html", s->id);
@@ -885,6 +888,21 @@ static void field(struct web_site *site, struct ruru_buf *out, const char *label
 	ruru_buf_addstr(out, "</code></span>");
 }
 
+/* The entry that starts on `line` or holds it: the last one starting at
+ * or before it (entries are in line order; 0 when none). */
+static size_t entry_at(const struct ruru_session *s, size_t line)
+{
+	size_t lo = 0, hi = s->nentries; /* the answer is below hi */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->entries[mid].line <= line)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* The href of timeline page `p` of `pages`, from the session's page: the
  * last (the newest entries) is index.html itself; on the server the
  * others are ?page=N, in an export index-N.html. */
@@ -926,21 +944,14 @@ static void entry_pager(struct web_site *site, struct ruru_buf *out, size_t page
  * site->entry_page or site->entry_line names another).  Kept lean: an
  * export of a thousand sessions is mostly these. */
 static void timeline(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s, json_t *arts,
-		     json_t *tasks, json_t *open)
+		     json_t *tasks, const struct open_line *open_at, size_t nopen_lines)
 {
-	size_t nopen_lines;
-	struct open_line *open_at = open_lines(open, &nopen_lines);
 	const char *root = "../../";
 	size_t n = s->nentries;
 	size_t pages = n ? (n + WEB_PAGE_ENTRIES - 1) / WEB_PAGE_ENTRIES : 1;
 	size_t page = site->entry_page < 1 || site->entry_page > pages ? pages : site->entry_page;
-	if (site->entry_line) {
-		/* the page of the entry that starts on that line (or holds it) */
-		size_t at = 0;
-		for (size_t i = 0; i < n && s->entries[i].line <= site->entry_line; i++)
-			at = i;
-		page = n ? at / WEB_PAGE_ENTRIES + 1 : 1;
-	}
+	if (site->entry_line)
+		page = n ? entry_at(s, site->entry_line) / WEB_PAGE_ENTRIES + 1 : 1;
 	site->entry_pages = pages;
 	size_t from = (page - 1) * WEB_PAGE_ENTRIES;
 	size_t to = from + WEB_PAGE_ENTRIES < n ? from + WEB_PAGE_ENTRIES : n;
@@ -1021,15 +1032,12 @@ static void timeline(struct web_site *site, struct ruru_buf *out, const struct r
 	}
 	ruru_buf_addstr(out, "</ol>\n");
 	entry_pager(site, out, page, pages, "bottom");
-	free(open_at);
 }
 
 /* The href of the timeline entry on `line`: its page, at its anchor. */
 static void entry_href(struct web_site *site, struct ruru_buf *out, const struct ruru_session *s, size_t line)
 {
-	size_t n = s->nentries, at = 0;
-	for (size_t i = 0; i < n && s->entries[i].line <= line; i++)
-		at = i;
+	size_t n = s->nentries, at = n ? entry_at(s, line) : 0;
 	size_t pages = n ? (n + WEB_PAGE_ENTRIES - 1) / WEB_PAGE_ENTRIES : 1;
 	entry_page_href(site, out, n ? at / WEB_PAGE_ENTRIES + 1 : 1, pages);
 	out->ptr[--out->len] = '\0'; /* the closing quote */
@@ -1091,20 +1099,12 @@ static void open_section(struct web_site *site, struct ruru_buf *out, const stru
 	ruru_buf_addstr(out, "</ul>\n");
 }
 
-int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out,
-		     struct ruru_error *err)
+/* A session page's page `site->entry_page` (or the one holding
+ * `site->entry_line`), from what was read once for all its pages. */
+static void session_page(struct web_site *site, const struct ruru_session *sp, json_t *tasks, json_t *arts,
+			 json_t *open, const struct open_line *open_at, size_t nopen_lines, struct ruru_buf *out)
 {
-	struct ruru_session s;
-	if (ruru_session_load(site->ws, id, RURU_LOAD_ENTRIES, &s, err) < 0)
-		return -1;
-	json_t *tasks = ruru_task_list(site->ws, id, err);
-	json_t *arts = tasks ? ruru_artifact_list(site->ws, id, err) : NULL;
-	if (!arts) {
-		json_decref(tasks);
-		ruru_session_release(&s);
-		return -1;
-	}
-	json_t *open = open_items_of(site, id);
+	const struct ruru_session s = *sp;
 	const char *root = "../../";
 	head(site, out, root, s.title && *s.title ? s.title : s.id);
 	ruru_buf_addstr(out, "<h1>");
@@ -1139,7 +1139,7 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 		ruru_buf_addstr(out, "</div>\n");
 	}
 	open_section(site, out, &s, open, arts);
-	timeline(site, out, &s, arts, tasks, open);
+	timeline(site, out, &s, arts, tasks, open_at, nopen_lines);
 
 	size_t i;
 	json_t *v;
@@ -1147,7 +1147,7 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 	if (!json_array_size(tasks))
 		ruru_buf_addstr(out, "<p class=\"muted\">No tasks.</p>\n");
 	else
-		ruru_buf_addstr(out, "<table><thead><tr><th scope=\"col\">Task</th>"
+		ruru_buf_addstr(out, "<table class=\"tasks\"><thead><tr><th scope=\"col\">Task</th>"
 				     "<th scope=\"col\">ID</th><th scope=\"col\">Status</th></tr></thead><tbody>\n");
 	json_array_foreach(tasks, i, v) {
 		const char *t = json_string_value(json_object_get(v, "title"));
@@ -1156,8 +1156,9 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 		str(site, out, t ? t : "(no task file)");
 		ruru_buf_addstr(out, "</td><td>");
 		task_link(site, out, root, json_string_value(json_object_get(v, "id")));
-		ruru_buf_addstr(out, "</td><td class=\"nw\">");
+		ruru_buf_addstr(out, "</td><td><span class=\"nw\">");
 		str(site, out, st ? st : "—");
+		ruru_buf_addstr(out, "</span>");
 		task_open_badge(site, out, v);
 		ruru_buf_addstr(out, "</td></tr>\n");
 	}
@@ -1191,11 +1192,53 @@ int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out
 	if (json_array_size(arts))
 		ruru_buf_addstr(out, "</ul>\n");
 	foot(site, out, root);
+}
+
+int web_session_pages(struct web_site *site, const char *id, web_page_fn *emit, void *ctx,
+		      struct ruru_buf *out, struct ruru_error *err)
+{
+	struct ruru_session s;
+	if (ruru_session_load(site->ws, id, RURU_LOAD_ENTRIES, &s, err) < 0)
+		return -1;
+	json_t *tasks = ruru_task_list(site->ws, id, err);
+	json_t *arts = tasks ? ruru_artifact_list(site->ws, id, err) : NULL;
+	if (!arts) {
+		json_decref(tasks);
+		ruru_session_release(&s);
+		return -1;
+	}
+	json_t *open = open_items_of(site, id);
+	size_t nlines;
+	struct open_line *lines = open_lines(open, &nlines);
+	int rc = 0;
+	if (!emit) {
+		session_page(site, &s, tasks, arts, open, lines, nlines, out);
+	} else {
+		/* the newest page first (index.html), then the older ones */
+		site->entry_page = 0;
+		site->entry_line = 0;
+		session_page(site, &s, tasks, arts, open, lines, nlines, out);
+		size_t pages = site->entry_pages;
+		rc = emit(ctx, pages, pages, out, err);
+		for (size_t p = 1; rc == 0 && p < pages; p++) {
+			site->entry_page = p;
+			session_page(site, &s, tasks, arts, open, lines, nlines, out);
+			rc = emit(ctx, p, pages, out, err);
+		}
+		site->entry_page = 0;
+	}
+	free(lines);
 	json_decref(open);
 	json_decref(tasks);
 	json_decref(arts);
 	ruru_session_release(&s);
-	return 0;
+	return rc;
+}
+
+int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out,
+		     struct ruru_error *err)
+{
+	return web_session_pages(site, id, NULL, NULL, out, err);
 }
 
 /* Biggest artifact shown in a page. */

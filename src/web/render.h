@@ -64,6 +64,15 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 int web_page_tasks(struct web_site *site, struct ruru_buf *out, struct ruru_error *err);
 int web_page_session(struct web_site *site, const char *id, struct ruru_buf *out,
 		     struct ruru_error *err);
+/* Every page of a session's timeline, read once: each page rendered into
+ * `out` and handed to emit(ctx, page, pages, out, err) (the newest, page
+ * `pages`, first; emit empties `out`; a non-zero return stops).  With
+ * emit NULL, the one page site->entry_page / entry_line names, into
+ * `out` (what web_page_session does). */
+typedef int web_page_fn(void *ctx, size_t page, size_t pages, struct ruru_buf *out,
+			struct ruru_error *err);
+int web_session_pages(struct web_site *site, const char *id, web_page_fn *emit, void *ctx,
+		      struct ruru_buf *out, struct ruru_error *err);
 /* The page of artifact `rel` (relative to the session folder). */
 int web_page_artifact(struct web_site *site, const char *id, const char *rel,
 		      struct ruru_buf *out, struct ruru_error *err);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # faults.bats — fault injection on every write of `new`, `artifact add` and
 # `confirm apply`: for each storage step (open, write, fsync,
-# chmod, rename, link, mkdir, lock, dirsync) every occurrence N is made to
+# chmod, rename, link, mkdir, lock, dirsync, remove) every occurrence N is made to
 # fail in turn (RURU_FAULT=STEP:N) until the command no longer meets an
 # N-th one.  After each failure the workspace is consistent: `ruru check`
 # passes, no temp file or half-made folder stays, and the command's effect
@@ -11,7 +11,7 @@ load helpers
 setup() { setup_workspace; }
 teardown() { teardown_workspace; }
 
-STEPS="open write fsync chmod rename link mkdir lock dirsync"
+STEPS="open write fsync chmod rename link mkdir lock dirsync remove"
 
 no_leftovers() {
 	local t

@@ -12,7 +12,7 @@ load helpers
 setup() { setup_workspace; }
 teardown() { teardown_workspace; }
 
-STEPS="open write fsync chmod rename link mkdir lock dirsync"
+STEPS="open write fsync chmod rename link mkdir lock dirsync remove"
 
 # Every path under the workspace with the bytes of every file, but ruru's
 # caches (rebuilt from the files; readers may write them) and lock files.

@@ -135,6 +135,15 @@ async function until(cond, ms = 3000) {
 async function main() {
 	mkdirSync(SHOTS, { recursive: true });
 	ruru('init');
+	// names as real workspaces have them: a title with a long path, a long
+	// artifact name, a long task ID (nothing may push a page wider than the screen)
+	const longSid = ruru('new', 'Re-investigate and fix the Mermaid diagrams in docs/reinforce_strategy_creator_for_non_experts_and_managers.md',
+		'--tag', 're-investigation-of-the-documentation');
+	write('summary.md', '# Summary\n');
+	ruru('artifact', 'add', '--name', 'notes/benchmark_verification_executive_summary_for_everyone.md', 'summary.md');
+	ruru('log', '--type', 'delegation', '--mode', 'spec-repomix', '--task', 'TASK-REPOMIX-20250503-002621-AND-SOME-MORE',
+		'collect docs/reinforce_strategy_creator_for_non_experts_and_managers.md');
+	ruru('task', 'new', '--type', 'bug', '--title', 'Fix the API documentation of reinforcestrategycreator_pipeline_and_its_managers');
 	const sid = ruru('new', 'Browser walk', '--tag', 'web');
 	ruru('log', '--type', 'note', 'First step: <b>read</b> the plan');
 	ruru('log', '--type', 'decision', 'Chose the second approach', '--adr', 'docs/adr/0001-approach.md');
@@ -274,6 +283,10 @@ async function main() {
 		(await page.locator('a.badge[href$="index.html?tag=web"]').count()) >= 1);
 	await shot(page, '02-session');
 	await axe(page, 'session');
+	await page.goto(`${base}sessions/${longSid}/index.html`);
+	await shot(page, '02-session-long-names');
+	await axe(page, 'session with long names');
+	await page.goto(`${base}sessions/${sid}/index.html`);
 
 	});
 	await section('an artifact', async () => {
@@ -441,7 +454,8 @@ async function main() {
 	await page.goto(base + 'tasks.html');
 	await page.waitForSelector('#live:has-text("live")', { timeout: 3000 }).catch(() => {});
 	const col = (name) => page.locator('.board section', { has: page.locator('h2', { hasText: name }) });
-	check('task cards lead with the title', (await col('To Do').locator('li strong').first().innerText()) === 'Split the invoice table');
+	check('task cards lead with the title', (await col('To Do').locator('li', { hasText: 'Split the invoice table' })
+		.locator(':scope > :first-child').innerText()) === 'Split the invoice table');
 	ruru('task', 'status', task, 'in-progress');
 	check('the task board updates after ruru task status',
 		await until(async () => (await col('In Progress').locator('li', { hasText: 'Split the invoice table' }).count()) === 1, 4000));

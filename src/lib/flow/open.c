@@ -178,6 +178,54 @@ static char *dup_or_null(struct ruru_open *o, const char *s)
 	return s ? arena_dup(o, s, strlen(s)) : NULL;
 }
 
+/*
+ * Real logs name one MDTM task by its ID and by its file's name, which
+ * often adds a description: TASK-DEVPY-20250602-143400 and
+ * TASK-DEVPY-20250602-143400-DatadogKeyConfig(.md) are one task.  Tasks
+ * are matched on the stem: the ID without trailing segments that hold a
+ * lowercase letter, as long as a segment with a digit stays.  Its length.
+ */
+static size_t task_stem(const char *t)
+{
+	size_t n = strlen(t);
+	for (;;) {
+		const char *dash = NULL;
+		for (size_t i = n; i-- > 0;)
+			if (t[i] == '-') {
+				dash = t + i;
+				break;
+			}
+		if (!dash)
+			return n;
+		bool lower = false, digit_before = false;
+		for (const char *q = dash + 1; q < t + n; q++)
+			lower |= *q >= 'a' && *q <= 'z';
+		for (const char *q = t; q < dash; q++)
+			digit_before |= *q >= '0' && *q <= '9';
+		if (!lower || !digit_before)
+			return n;
+		n = (size_t)(dash - t);
+	}
+}
+
+/* The key a task is filed and looked up under: its stem (in the arena when
+ * filing, else in `buf`); NULL for none. */
+static const char *task_key(struct ruru_open *o, const char *task, bool keep, char *buf, size_t size)
+{
+	if (!task)
+		return NULL;
+	size_t n = task_stem(task);
+	if (n == strlen(task))
+		return task;
+	if (keep)
+		return arena_dup(o, task, n);
+	if (n >= size)
+		return task;
+	memcpy(buf, task, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 /* Put item idx at the head of a list. */
 static void file_under(struct ruru_open *o, size_t *head, int list, size_t idx)
 {
@@ -271,9 +319,10 @@ static void item_words(struct ruru_open *o, struct item *it)
 
 void ruru_open_feed(struct ruru_open *o, const struct ruru_entry *e)
 {
+	char stem[128];
 	if (e->type == RURU_EV_RESULT) {
 		if (e->task) {
-			close_key(o, L_DTASK, e->task);
+			close_key(o, L_DTASK, task_key(o, e->task, false, stem, sizeof(stem)));
 			close_key(o, L_DMODE, e->mode); /* untasked ones to its mode */
 		} else if (e->mode) {
 			size_t *h = map_head(&o->map[L_DMODE], e->mode, false);
@@ -290,7 +339,7 @@ void ruru_open_feed(struct ruru_open *o, const struct ruru_entry *e)
 	if (ruru_entry_withdraws(e, e->artifact))
 		close_key(o, L_DART, e->artifact);
 	if (ruru_entry_is_success(e)) {
-		close_key(o, L_ETASK, e->task);
+		close_key(o, L_ETASK, task_key(o, e->task, false, stem, sizeof(stem)));
 		close_key(o, L_EMODE, e->mode);
 		if (e->source)
 			close_key(o, L_EMODE, e->source);
@@ -328,7 +377,8 @@ void ruru_open_feed(struct ruru_open *o, const struct ruru_entry *e)
 	it->open = true;
 	if (e->type == RURU_EV_DELEGATION) {
 		if (it->task) {
-			file_under(o, map_head(&o->map[L_DTASK], it->task, true), L_DTASK, idx);
+			file_under(o, map_head(&o->map[L_DTASK], task_key(o, it->task, true, NULL, 0), true),
+				   L_DTASK, idx);
 			file_under(o, map_head(&o->map[L_DMODE_TASKED], it->mode, true),
 				   L_DMODE_TASKED, idx);
 		} else {
@@ -339,7 +389,8 @@ void ruru_open_feed(struct ruru_open *o, const struct ruru_entry *e)
 		/* an error's mode is where it came from: its mode, or else its
 		 * source */
 		file_under(o, &o->all, L_EALL, idx);
-		file_under(o, map_head(&o->map[L_ETASK], it->task, true), L_ETASK, idx);
+		file_under(o, map_head(&o->map[L_ETASK], task_key(o, it->task, true, NULL, 0), true),
+			   L_ETASK, idx);
 		file_under(o, map_head(&o->map[L_EMODE], it->mode ? it->mode : it->source, true),
 			   L_EMODE, idx);
 	} else {
@@ -369,14 +420,25 @@ bool ruru_task_status_closes(const char *status)
  * first needed). */
 static const char *task_status(struct ruru_ws *ws, json_t *known, json_t **all, const char *id)
 {
+	char stem[128];
+	size_t n = task_stem(id);
+	const char *alt = NULL;
+	if (n < strlen(id) && n < sizeof(stem)) {
+		memcpy(stem, id, n);
+		stem[n] = '\0';
+		alt = stem; /* the file may know the task by its stem */
+	}
 	json_t *v = json_object_get(known, id);
+	if (!v && alt)
+		v = json_object_get(known, alt);
 	if (v)
 		return json_string_value(v);
 	if (!ws)
 		return NULL;
 	if (!*all)
 		*all = task_status_map(ws);
-	return json_string_value(json_object_get(*all, id));
+	v = json_object_get(*all, id);
+	return json_string_value(v ? v : alt ? json_object_get(*all, alt) : NULL);
 }
 
 /* Unresolved V7 blocker artifacts of the session (artifacts/blockers/). */

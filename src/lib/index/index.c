@@ -210,6 +210,12 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 				rc = idx_load_logrows(ix->db, &lr);
 				if (rc == SQLITE_OK && !lr.odd)
 					idx_scan_logs(rootfd, &s, true, &none, &lr, false, &fresh);
+				/* Nothing changed, but a sessions folder's row is
+				 * out of date (it was made too recently to be
+				 * trusted): one update records it, so that the
+				 * next `list` need not read the folder. */
+				if (fresh && s.lay_stale && !sqlite3_db_readonly(ix->db, "main"))
+					fresh = false;
 				idx_logrows_release(&lr);
 			} else if (rc == SQLITE_OK) {
 				rc = idx_load_rows(ix->db, &rows, ROWS_FILES);

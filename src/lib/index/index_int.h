@@ -24,7 +24,7 @@
 struct ruru_store;
 
 /* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
-#define INDEX_VERSION 14
+#define INDEX_VERSION 15
 #define ARTIFACT_MAX (1024 * 1024)
 /* Logs up to STREAM_MIN bytes are read whole; bigger ones stream through
  * windows of STREAM_WINDOW bytes cut at an entry (a window with no entry
@@ -131,6 +131,7 @@ struct scan {
 	size_t n, cap;
 	struct arena arena;
 	struct layout_seen lay[RURU_LAYOUT_COUNT];
+	bool lay_stale; /* `list`'s check: a layout folder's row is not as the folder is now */
 	struct nolog *nl;
 	size_t nnl, capnl;
 };

@@ -609,9 +609,13 @@ void idx_scan_logs(int rootfd, struct scan *s, bool logs_only, const struct frow
 		struct layout_seen *seen = &s->lay[layout];
 		*seen = (struct layout_seen){ true, (int64_t)st.st_dev, (int64_t)st.st_ino,
 					      w.now - mtime_ns(&st) < RACY_NS ? -1 : mtime_ns(&st) };
-		if (lr && lr->lay[layout].present && lr->lay[layout].mtime >= 0 &&
-		    lr->lay[layout].dev == seen->dev && lr->lay[layout].ino == seen->ino &&
-		    lr->lay[layout].mtime == mtime_ns(&st)) {
+		bool same = lr && lr->lay[layout].present && lr->lay[layout].mtime >= 0 &&
+			    lr->lay[layout].dev == seen->dev && lr->lay[layout].ino == seen->ino &&
+			    lr->lay[layout].mtime == mtime_ns(&st);
+		/* a folder that can be trusted now, recorded as it was not
+		 * (too recent then, or never): worth recording again */
+		s->lay_stale = s->lay_stale || (lr && !same && seen->mtime >= 0);
+		if (same) {
 			/* `list`'s check of an unchanged folder: its session
 			 * folders are the rows' and those without a log, no
 			 * readdir (the big cost of 100,000 names) */

@@ -171,7 +171,6 @@ int idx_open_db(const char *path, bool rw, sqlite3 **db)
 		/* Derived data: a power cut may lose the last update (it is
 		 * redone from the files), never the database's integrity. */
 		sqlite3_exec(*db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
-		sqlite3_exec(*db, "PRAGMA mmap_size=1073741824", NULL, NULL, NULL);
 	}
 	return rc;
 }

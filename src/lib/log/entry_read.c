@@ -503,8 +503,16 @@ static bool continues(const char *t, size_t len, size_t off)
 			size_t n = l.cend - l.start;
 			struct line_info bi;
 			memset(&bi, 0, sizeof(bi));
-			if (!starts(p, n, "**") || block_stamp(t, l, &bi))
-				return false; /* not a label, or an entry of its own */
+			if (block_stamp(t, l, &bi))
+				return false; /* an entry of its own */
+			if (!starts(p, n, "**")) {
+				/* a YAML block: "mode: dev-golang", "task_id: TASK-..." */
+				size_t k = 0;
+				while (k < n && k < 32 && (is_alpha((unsigned char)p[k]) || p[k] == '_' ||
+							   (k && (is_digit((unsigned char)p[k]) || p[k] == '-'))))
+					k++;
+				return k && k < n && p[k] == ':' && (k + 1 == n || p[k + 1] == ' ');
+			}
 			const char *c = memchr(p + 2, ':', n - 2);
 			const char *sp = memchr(p + 2, ' ', n - 2);
 			/* a label: "**Word:**" or "**Two words:**" before any stamp */
@@ -527,26 +535,19 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 	size_t len = s->len, off = body, lineno = 1 + count_lines(t, 0, body);
 	size_t counted_to = body;
 	bool in_section = whole, seen_head = false, seen_entry = false;
-	bool in_fence = false;
-	char fence_ch = 0;
-	size_t fence_n = 0;
-	while (off < len && !s->stopped) {
-		struct line l = line_at(t, len, off);
-		struct line_info li;
-		if (in_fence) {
-			/* Fenced lines are never entries or headings; they belong to
-			 * the entry above (a traceback pasted into a log), except an
-			 * entry line of ruru's, which ends an unclosed fence. */
-			enum fence_step fs = fence_step(t, l, fence_ch, fence_n);
-			in_fence = false;
-			if (fs != FENCE_CUT) {
-				in_fence = fs == FENCE_INSIDE;
-				extend(s, l.next);
-				off = l.next;
-				continue;
-			}
-		}
-		classify(t, l, &li);
+	struct fence_walk w = fence_walk_at(t, len, body);
+	struct line l;
+	struct line_info li;
+	while (!s->stopped && outside_next(&w, &l, &li)) {
+		/* Fenced lines are never entries or headings; they belong to the
+		 * entry above (a traceback pasted into a log), except an entry
+		 * line of ruru's, which ends an unclosed fence (the walk hands
+		 * it on as a line of its own). */
+		if (w.fenced_next)
+			extend(s, w.fenced_next);
+		off = l.start;
+		if (li.kind == LK_TEXT)
+			classify(t, l, &li);
 		bool after_blank = s->after_blank;
 		s->after_blank = li.kind == LK_BLANK;
 		switch (li.kind) {
@@ -575,9 +576,6 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 			extend(s, l.next);
 			break;
 		case LK_FENCE:
-			in_fence = true;
-			fence_ch = li.fence_ch;
-			fence_n = li.fence_n;
 			extend(s, l.next);
 			break;
 		case LK_LOGHEAD:
@@ -657,7 +655,7 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 			s->open_level = 0;
 			push(s, &f);
 			s->open = false;
-			off = o;
+			w.off = o;
 			continue;
 		}
 		case LK_ENTRY: {
@@ -680,8 +678,9 @@ static bool scan_body(struct scan *s, size_t body, bool whole)
 			break;
 		}
 		}
-		off = l.next;
 	}
+	if (!s->stopped && w.fenced_next)
+		extend(s, w.fenced_next); /* a fence left open at the end */
 	return seen_head;
 }
 
@@ -714,9 +713,12 @@ static enum ruru_event guess_type(const char *p, size_t n)
 		{ "user rejected", RURU_EV_CONFIRM_RESPONSE },
 		{ "delegat", RURU_EV_DELEGATION },
 		{ "received result", RURU_EV_RESULT },
+		{ "received the result", RURU_EV_RESULT },
+		{ "received a result", RURU_EV_RESULT },
 		{ "result from", RURU_EV_RESULT },
 		{ "received completion", RURU_EV_RESULT },
 		{ "reported completion", RURU_EV_RESULT },
+		{ "attempt_completion", RURU_EV_RESULT }, /* the tool a mode reports back with */
 		{ "confirmation request", RURU_EV_CONFIRM_REQUEST },
 		{ "requested confirmation", RURU_EV_CONFIRM_REQUEST },
 		{ "asked for confirmation", RURU_EV_CONFIRM_REQUEST },
@@ -930,9 +932,16 @@ static enum ruru_event task_report_type(const char *p, size_t n)
 		if (at < done)
 			done = at;
 	}
-	if (creates_task(p, done))
+	if (creates_task(p, done) || find_ci(p, done, "assign") < done ||
+	    find_ci(p, done, "handed off") < done || find_ci(p, done, "handing off") < done)
 		return RURU_EV_DELEGATION;
-	return done < n ? RURU_EV_RESULT : RURU_EV_UNKNOWN;
+	if (done < n)
+		return RURU_EV_RESULT;
+	/* "Updated MDTM task `TASK-...` and set status to "🟢 Done"" */
+	size_t st = find_ci(p, n, "status to");
+	if (st < n && find_ci(p + st, n - st, "done") < n - st)
+		return RURU_EV_RESULT;
+	return RURU_EV_UNKNOWN;
 }
 
 /* Whether p[0..n) names one MDTM task and no other (the same ID may come
@@ -1073,10 +1082,17 @@ static bool says_error_level(const char *p, size_t n)
 	return starts_ci(p + i, n - i, "error:") || starts_ci(p + i, n - i, "error encountered");
 }
 
-static void infer_fields(struct ruru_entry *e, size_t first_len)
+/* The words of the line at `lead` (first_len long; the first line, or a
+ * "---" block's details) name the type and fields; key lines anywhere in
+ * the message name fields too. */
+static void infer_fields(struct ruru_entry *e, size_t lead, size_t first_len)
 {
-	const char *m = e->message ? e->message : "";
-	size_t n = e->message_len, f1 = first_len < n ? first_len : n;
+	const char *wm = e->message ? e->message : "";
+	size_t wn = e->message_len;
+	if (lead > wn)
+		lead = wn;
+	const char *m = wm + lead;
+	size_t n = wn - lead, f1 = first_len < n ? first_len : n;
 	size_t s, k;
 	if (says_error_level(m, f1) && e->type != RURU_EV_ERROR &&
 	    (e->type_inferred || e->type == RURU_EV_UNKNOWN)) {
@@ -1102,7 +1118,16 @@ static void infer_fields(struct ruru_entry *e, size_t first_len)
 		set_inferred(e, RURU_FIELD_MODE, m + s, k);
 	if (e->type == RURU_EV_DELEGATION && !e->mode) {
 		/* "Created MDTM task `TASK-...` for `core-architect` to ...",
-		 * "... and assigned to `dev-fixer`" */
+		 * "... and assigned to `dev-fixer`", "Assigned TASK-... to
+		 * `dev-react`", "Handed off TASK-... to dev-react:" */
+		size_t as = find_ci(m, f1, "assign");
+		if (as == f1)
+			as = find_ci(m, f1, "handed off");
+		if (as == f1)
+			as = find_ci(m, f1, "handing off");
+		size_t to_at = as < f1 ? find_ci(m + as, f1 - as, " to ") : f1;
+		if (as < f1 && to_at < f1 - as && read_slug(m + as + to_at + 4, f1 - as - to_at - 4, &s, &k))
+			set_inferred(e, RURU_FIELD_MODE, m + as + to_at + 4 + s, k);
 		static const char *const to[] = { " assigned to ", " for " };
 		for (size_t w = 0; w < 2 && !e->mode; w++) {
 			size_t kw = strlen(to[w]);
@@ -1124,13 +1149,21 @@ static void infer_fields(struct ruru_entry *e, size_t first_len)
 		set_inferred(e, RURU_FIELD_TASK, m + s, k);
 	/* "**Mode:** x", "mode: x", "task_id: TASK-..." lines under it. */
 	bool block_ok = false;
-	for (size_t o = 0; o < n;) {
-		const char *nl = memchr(m + o, '\n', n - o);
-		size_t le = nl ? (size_t)(nl - m) : n, ln = le - o;
-		const char *l = m + o;
+	for (size_t o = 0; o < wn;) {
+		const char *nl = memchr(wm + o, '\n', wn - o);
+		size_t le = nl ? (size_t)(nl - wm) : wn, ln = le - o;
+		const char *l = wm + o;
 		size_t v;
-		if ((v = block_key(l, ln, "mode")) < ln || (v = block_key(l, ln, "target mode")) < ln ||
-		    (v = block_key(l, ln, "assigned to")) < ln) {
+		/* the keys models write (and MDTM's own assigned_to) */
+		static const char *const mode_keys[] = { "mode", "target mode", "target_mode",
+							 "assigned to", "assigned_to", "delegated to",
+							 "delegated_to" };
+		static const char *const task_keys[] = { "task_id", "task id", "task", "mdtm task",
+							 "task file", "mdtm task file" };
+		v = ln;
+		for (size_t kk = 0; kk < sizeof(mode_keys) / sizeof(mode_keys[0]) && v == ln; kk++)
+			v = block_key(l, ln, mode_keys[kk]);
+		if (v < ln) {
 			/* after a key, a bare word is a slug too ("mode: architect") */
 			size_t w = 0;
 			while (v + w < ln && slug_char((unsigned char)l[v + w]))
@@ -1140,14 +1173,16 @@ static void infer_fields(struct ruru_entry *e, size_t first_len)
 			else if (w && is_alpha((unsigned char)l[v]))
 				set_inferred(e, RURU_FIELD_MODE, l + v, w);
 		}
-		if ((v = block_key(l, ln, "task_id")) < ln || (v = block_key(l, ln, "task id")) < ln ||
-		    (v = block_key(l, ln, "task")) < ln) {
+		v = ln;
+		for (size_t kk = 0; kk < sizeof(task_keys) / sizeof(task_keys[0]) && v == ln; kk++)
+			v = block_key(l, ln, task_keys[kk]);
+		if (v < ln) {
 			if (read_task(l + v, ln - v, &s, &k))
 				set_inferred(e, RURU_FIELD_TASK, l + v + s, k);
 		}
 		if ((v = block_key(l, ln, "status")) < ln || (v = block_key(l, ln, "outcome")) < ln)
 			block_ok = block_ok || (says_success(l, ln) && !says_failure(l, ln));
-		o = nl ? le + 1 : n;
+		o = nl ? le + 1 : wn;
 	}
 	/* The outcome: of a result from its words; of any other entry but a
 	 * delegation or error only a plain success ("Successfully ...",
@@ -1194,6 +1229,44 @@ static void orphan_entry(const char *t, size_t len, const struct found *f, struc
 	if (msg.ptr)
 		msg.ptr[msg.len] = '\0';
 	e->message = ruru_buf_detach(&msg, &e->message_len);
+}
+
+/* A "---" block (timestamp:, actor:, event_type:, details: | ...) says
+ * what happened in its details: the line read as the block's first is
+ * that value's first line ("details: |" then "  Received completion
+ * signal from `dev-python` for MDTM task ..."), when there is one. */
+static void block_lead(const char *m, size_t n, size_t *lead, size_t *first_len)
+{
+	static const char *const keys[] = { "details:", "description:", "message:", "summary:" };
+	for (size_t o = 0; o < n;) {
+		const char *nl = memchr(m + o, '\n', n - o);
+		size_t le = nl ? (size_t)(nl - m) : n;
+		for (size_t w = 0; w < sizeof(keys) / sizeof(keys[0]); w++) {
+			if (!starts_ci(m + o, le - o, keys[w]))
+				continue;
+			size_t v = o + strlen(keys[w]);
+			while (v < le && (m[v] == ' ' || m[v] == '\t'))
+				v++;
+			if (v < le && m[v] != '|' && m[v] != '>') {
+				*lead = v; /* "details: Received result from ..." */
+				*first_len = le - v;
+				return;
+			}
+			if (le >= n)
+				return;
+			size_t b = le + 1; /* "details: |": the next line */
+			const char *nl2 = memchr(m + b, '\n', n - b);
+			size_t e2 = nl2 ? (size_t)(nl2 - m) : n;
+			while (b < e2 && (m[b] == ' ' || m[b] == '\t'))
+				b++;
+			if (b < e2) {
+				*lead = b;
+				*first_len = e2 - b;
+			}
+			return;
+		}
+		o = nl ? le + 1 : n;
+	}
 }
 
 static void lenient_entry(const char *t, size_t len, const struct found *f, struct ruru_entry *e)
@@ -1265,15 +1338,18 @@ static void lenient_entry(const char *t, size_t len, const struct found *f, stru
 	} else {
 		e->type = RURU_EV_UNKNOWN;
 	}
+	size_t lead = 0;
+	if (f->kind == EK_BLOCK)
+		block_lead(msg.ptr, msg.len, &lead, &first_len);
 	if (e->type == RURU_EV_UNKNOWN) {
-		size_t f1 = first_len < msg.len ? first_len : msg.len;
-		e->type = task_report_type(msg.ptr, f1);
+		size_t f1 = first_len < msg.len - lead ? first_len : msg.len - lead;
+		e->type = task_report_type(msg.ptr + lead, f1);
 		if (e->type == RURU_EV_UNKNOWN)
-			e->type = guess_type(msg.ptr, f1);
+			e->type = guess_type(msg.ptr + lead, f1);
 		e->type_inferred = e->type != RURU_EV_UNKNOWN;
 	}
 	e->message = ruru_buf_detach(&msg, &e->message_len);
-	infer_fields(e, first_len);
+	infer_fields(e, lead, first_len);
 }
 
 /* The line ending a body uses: that of its first line break (a body ruru
