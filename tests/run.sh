@@ -95,7 +95,10 @@ for suite in unit toml cli mcp web fuzz valgrind sanitize; do
 		# `ruru serve` over HTTP without a browser.
 		run_tap "web http" python3 tests/web/http_test.py "$RURU"
 		# the same in a real browser: Debian's chromium driven by playwright-core
-		run_tap "web browser" tests/web/run.sh "$RURU" ;;
+		run_tap "web browser" tests/web/run.sh "$RURU"
+		# every page of workspaces no test wrote (the compat corpus, else
+		# tests/fixtures/compat), with the browser walk's checks
+		run_tap "web corpus" node tests/web/crawl.mjs "$RURU" "$COMPAT_DIR" ;;
 	sanitize)
 		printf '== sanitize: make SANITIZE=1\n'
 		if ! make -s SANITIZE=1 BUILD=build-san all tests >"$log" 2>&1; then

@@ -63,6 +63,13 @@ EOF
 	chmod +x "$BATS_TEST_TMPDIR/w"
 }
 
+# A field of the current proposal (the one in $BATS_TEST_TMPDIR/a) as
+# `confirm show --json` gives it ("None" when it has none).
+field_of_current() {
+	"$RURU" --json confirm show "$(cat "$BATS_TEST_TMPDIR/a")" |
+		python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.argv[1]))' "$1"
+}
+
 decide_run() { # $1 session|temp, $2 verb
 	local verb=$2
 	mkdir -p docs
@@ -77,7 +84,7 @@ decide_run() { # $1 session|temp, $2 verb
 	after_success() {
 		local want
 		case $verb in approve) want=approved ;; reject) want=rejected ;; skip) want=skipped ;; esac
-		st=$("$RURU" --json confirm show "$(cat "$BATS_TEST_TMPDIR/a")" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+		st=$(field_of_current status)
 		[ "$st" = "$want" ] || { echo "$1: status $st, not $want"; return 1; }
 		next
 	}
@@ -118,7 +125,7 @@ delegate_run() {
 		"$RURU" confirm approve "$(cat "$BATS_TEST_TMPDIR/a")" >/dev/null
 	}
 	after_success() {
-		d=$("$RURU" --json confirm show "$(cat "$BATS_TEST_TMPDIR/a")" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("delegated_to"))')
+		d=$(field_of_current delegated_to)
 		[ "$d" = dev-x ] || { echo "delegated_to $d"; return 1; }
 		next
 	}
@@ -143,7 +150,7 @@ withdraw_run() {
 		propose "w$i" >"$BATS_TEST_TMPDIR/a"
 	}
 	after_success() {
-		st=$("$RURU" --json confirm show "$(cat "$BATS_TEST_TMPDIR/a")" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+		st=$(field_of_current status)
 		[ "$st" = withdrawn ] || { echo "status $st"; return 1; }
 		next
 	}

@@ -11,11 +11,7 @@ FIX="$BATS_TEST_DIRNAME/../fixtures/handover"
 V6=SESSION-Pipeline_Docs-2505310128
 
 setup() {
-	RURU=${RURU:-$BATS_TEST_DIRNAME/../../build/ruru}
-	WS=$(mktemp -d "${BATS_TMPDIR:-/tmp}/ruru-test.XXXXXX")
-	cd "$WS" || return 1
-	unset ROOCOM_SESSION_ID RURU_ROOT RURU_FAULT
-	export RURU_NOW=2026-11-24T03:15:20Z
+	enter_workspace
 }
 
 teardown() {

@@ -64,7 +64,8 @@ setup() { RURU=${RURU:-$BATS_TEST_DIRNAME/../../build/ruru}; }
 }
 
 # An event type is one line of RURU_EVENTS (ruru.h); the man
-# page's TYPE list of `ruru log` must follow it, both ways.
+# page's TYPE list of `ruru log` must follow it, both ways, and
+# doc/design.md's list of the events must name it.
 @test "the man page lists exactly the event types the library knows" {
 	man="$BATS_TEST_DIRNAME/../../doc/ruru.1"
 	ws=$(mktemp -d "${TMPDIR:-/tmp}/ruru-help.XXXXXX")
@@ -87,6 +88,11 @@ PY
 )
 	doc=$(sort <<<"$doc")
 	[ "$lib" = "$doc" ] || { diff <(echo "$lib") <(echo "$doc"); return 1; }
+	# doc/design.md's list of the events names each one too
+	design="$BATS_TEST_DIRNAME/../../doc/design.md"
+	for t in $lib; do
+		grep -qF "\`$t\`" "$design" || { echo "doc/design.md does not name $t"; return 1; }
+	done
 }
 
 @test "a verb's CLI options and its MCP tool's arguments take the same words" {

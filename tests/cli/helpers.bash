@@ -3,7 +3,9 @@ bats_require_minimum_version 1.5.0
 # helpers.bash — shared set-up for the bats suites: a throwaway workspace
 # per test and the ruru binary under test.
 
-setup_workspace() {
+# An empty folder of its own, entered, with the environment ruru runs in
+# there (a fixed clock, no root, session or fault from outside).
+enter_workspace() {
 	RURU=${RURU:-$BATS_TEST_DIRNAME/../../build/ruru}
 	WS=$(mktemp -d "${BATS_TMPDIR:-/tmp}/ruru-test.XXXXXX")
 	cd "$WS" || return 1
@@ -11,11 +13,24 @@ setup_workspace() {
 	export RURU_NOW=2026-11-24T03:15:20Z
 	# the search index lives in the user's cache folder: one per test
 	export XDG_CACHE_HOME="$WS.cache"
+}
+
+# The same, made a workspace by `ruru init`.
+setup_workspace() {
+	enter_workspace || return 1
 	"$RURU" init
 }
 
 teardown_workspace() {
 	cd / && rm -rf "$WS" "$WS.cache"
+}
+
+# The event types the library knows (RURU_EVENTS in ruru.h), one a line,
+# read from its usage error, so that a test of every type covers one added
+# there.
+event_types() {
+	"$RURU" log --type no-such-type x 2>&1 | sed -nE 's/.*\(one of: ([^)]*)\).*/\1/p' | head -n 1 |
+		tr -d ',' | tr ' ' '\n'
 }
 
 # The active session's log.

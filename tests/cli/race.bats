@@ -25,6 +25,26 @@ teardown() {
 
 TRIES=${RACE_TRIES:-60}
 
+# The last run's outcome (`run`): wrote (exit 0), refused (exit 6), or
+# other, kept with its output under the name $1.
+tally() {
+	case $status in
+	0) wrote=$((wrote + 1)) ;;
+	6) refused=$((refused + 1)) ;;
+	*) other="$other
+$1: status $status: $output" ;;
+	esac
+}
+
+# The swapper stopped: not one file outside the root, and every run $1
+# (what a run that wrote did) or refused.
+race_over() {
+	kill "$swapper"; wait "$swapper"; swapper=
+	echo "$1 $wrote, refused $refused"
+	[ -z "$(ls -A "$OUT")" ] || { echo "written outside:"; ls -laR "$OUT"; return 1; }
+	[ -z "$other" ] || { echo "neither $1 nor refused:$other"; return 1; }
+}
+
 race_apply() {
 	"$RURU" new "Race" >/dev/null
 	mkdir docs
@@ -36,24 +56,16 @@ race_apply() {
 		arts+=("$a")
 	done
 	"$SWAP" docs evil & swapper=$!
-	applied=0 refused=0 other=
+	wrote=0 refused=0 other=
 	for a in "${arts[@]}"; do
 		run "$RURU" confirm apply "$a"
-		case $status in
-		0) applied=$((applied + 1)) ;;
-		6) refused=$((refused + 1)) ;;
-		*) other="$other
-apply $a: status $status: $output" ;;
-		esac
+		tally "apply $a"
 	done
-	kill "$swapper"; wait "$swapper"; swapper=
-	echo "applied $applied, refused $refused"
-	[ -z "$(ls -A "$OUT")" ] || { echo "written outside:"; ls -la "$OUT"; return 1; }
-	[ -z "$other" ] || { echo "neither applied nor refused:$other"; return 1; }
-	[ $((applied + refused)) -eq "$TRIES" ]
+	race_over applied
+	[ $((wrote + refused)) -eq "$TRIES" ]
 	# The ones applied landed in docs/ (wherever the swap left it).
 	[ -d docs ] && [ ! -L docs ]
-	[ "$(ls docs | wc -l)" -eq "$applied" ]
+	[ "$(ls docs | wc -l)" -eq "$wrote" ]
 }
 
 race_add() {
@@ -62,21 +74,13 @@ race_add() {
 	mkdir -p "$adir/sub"
 	ln -s "$OUT" "$adir/evil"
 	"$SWAP" "$adir/sub" "$adir/evil" & swapper=$!
-	added=0 refused=0 other=
+	wrote=0 refused=0 other=
 	for i in $(seq "$((TRIES * 2))"); do
 		run "$RURU" artifact add --name "sub/deeper/a$i.txt" - <<<"a$i"
-		case $status in
-		0) added=$((added + 1)) ;;
-		6) refused=$((refused + 1)) ;;
-		*) other="$other
-add $i: status $status: $output" ;;
-		esac
+		tally "add $i"
 	done
-	kill "$swapper"; wait "$swapper"; swapper=
-	echo "added $added, refused $refused"
-	[ -z "$(ls -A "$OUT")" ] || { echo "written outside:"; ls -laR "$OUT"; return 1; }
-	[ -z "$other" ] || { echo "neither added nor refused:$other"; return 1; }
-	[ "$(find "$adir/sub" -name 'a*.txt' | wc -l)" -eq "$added" ]
+	race_over added
+	[ "$(find "$adir/sub" -name 'a*.txt' | wc -l)" -eq "$wrote" ]
 	"$RURU" check
 }
 

@@ -402,23 +402,29 @@ mcp_session() {
 	[[ "${lines[0]}" == SESSION-three-* ]]
 }
 
+# A session folder with a log of front matter only: ID STATUS [DAY of
+# November 2026, default 01].
+mk() {
+	mkdir -p ".ruru/sessions/$1"
+	printf '+++\nid = "%s"\ntitle = "t %s"\nstatus = "%s"\nstart_time = 2026-11-%sT03:15:20Z\n+++\n\n## Log Entries\n\n' \
+		"$1" "$1" "$2" "${3:-01}" > ".ruru/sessions/$1/session_log.md"
+}
+
+# The indexed list equals the list read from the logs (the index made to
+# look missing for the second).
+same() {
+	"$RURU" list > "$BATS_TEST_TMPDIR/indexed"
+	mv "$IDX"/index.sqlite3 "$BATS_TEST_TMPDIR/keep"
+	rm -f "$IDX"/index.sqlite3-wal "$IDX"/index.sqlite3-shm
+	ln -s /nonexistent "$IDX"/index.sqlite3
+	"$RURU" list > "$BATS_TEST_TMPDIR/plain"
+	rm "$IDX"/index.sqlite3
+	mv "$BATS_TEST_TMPDIR/keep" "$IDX"/index.sqlite3
+	diff "$BATS_TEST_TMPDIR/plain" "$BATS_TEST_TMPDIR/indexed"
+}
+
 @test "list over enough sessions for the threaded walk agrees with the logs through every kind of change" {
-	mk() { # ID DAY STATUS
-		mkdir -p ".ruru/sessions/$1"
-		printf '+++\nid = "%s"\ntitle = "t %s"\nstatus = "%s"\nstart_time = 2026-11-%sT03:15:20Z\n+++\n\n## Log Entries\n\n' \
-			"$1" "$1" "$3" "$2" > ".ruru/sessions/$1/session_log.md"
-	}
-	for i in $(seq 10 79); do mk "SESSION-many_$i-26110${i:1:1}0315" "1${i:1:1}" Active; done
-	same() { # the indexed list equals the list read from the logs
-		"$RURU" list > "$BATS_TEST_TMPDIR/indexed"
-		mv "$IDX"/index.sqlite3 "$BATS_TEST_TMPDIR/keep"
-		rm -f "$IDX"/index.sqlite3-wal "$IDX"/index.sqlite3-shm
-		ln -s /nonexistent "$IDX"/index.sqlite3
-		"$RURU" list > "$BATS_TEST_TMPDIR/plain"
-		rm "$IDX"/index.sqlite3
-		mv "$BATS_TEST_TMPDIR/keep" "$IDX"/index.sqlite3
-		diff "$BATS_TEST_TMPDIR/plain" "$BATS_TEST_TMPDIR/indexed"
-	}
+	for i in $(seq 10 79); do mk "SESSION-many_$i-26110${i:1:1}0315" Active "1${i:1:1}"; done
 	same
 	[ "$(wc -l < "$BATS_TEST_TMPDIR/indexed")" -eq 71 ]
 	same   # from a fresh index now
@@ -428,14 +434,14 @@ mcp_session() {
 	rm -rf .ruru/sessions/SESSION-many_13-2611030315   # a deletion alone
 	same
 	! grep -q 'SESSION-many_13-' "$BATS_TEST_TMPDIR/indexed"
-	mk SESSION-many_new-2611090315 19 Completed
+	mk SESSION-many_new-2611090315 Completed 19
 	mv .ruru/sessions/SESSION-many_20-2611000315 .ruru/sessions/SESSION-many_renamed-2611000315
 	mkdir .ruru/sessions/SESSION-nolog-2611010315
 	same
 	[ "$(wc -l < "$BATS_TEST_TMPDIR/indexed")" -eq 71 ]
 	grep -q '^SESSION-many_new-2611090315	completed	' "$BATS_TEST_TMPDIR/indexed"
 	grep -q '^SESSION-many_renamed-2611000315	' "$BATS_TEST_TMPDIR/indexed"
-	mk SESSION-nolog-2611010315 11 Active   # a folder without a log gets one
+	mk SESSION-nolog-2611010315 Active 11   # a folder without a log gets one
 	same
 	grep -q '^SESSION-nolog-2611010315	active	' "$BATS_TEST_TMPDIR/indexed"
 	truncate -s 0 .ruru/sessions/SESSION-many_55-2611050315/session_log.md
@@ -448,25 +454,10 @@ mcp_session() {
 }
 
 @test "list takes the session folders of an unchanged sessions folder from the index, and still sees every change inside them" {
-	mk() { # ID STATUS
-		mkdir -p ".ruru/sessions/$1"
-		printf '+++\nid = "%s"\ntitle = "t %s"\nstatus = "%s"\nstart_time = 2026-11-01T03:15:20Z\n+++\n\n## Log Entries\n\n' \
-			"$1" "$1" "$2" > ".ruru/sessions/$1/session_log.md"
-	}
 	for i in $(seq 10 59); do mk "SESSION-kept_$i-2611010315" Active; done
 	mkdir .ruru/sessions/SESSION-empty-2611010315
 	# an old mtime: the folder's stat is trusted (a fresh one is read again)
 	old() { touch -d '2020-01-02 03:04:05' .ruru/sessions; }
-	same() { # the indexed list equals the list read from the logs
-		"$RURU" list > "$BATS_TEST_TMPDIR/indexed"
-		mv "$IDX"/index.sqlite3 "$BATS_TEST_TMPDIR/keep"
-		rm -f "$IDX"/index.sqlite3-wal "$IDX"/index.sqlite3-shm
-		ln -s /nonexistent "$IDX"/index.sqlite3
-		"$RURU" list > "$BATS_TEST_TMPDIR/plain"
-		rm "$IDX"/index.sqlite3
-		mv "$BATS_TEST_TMPDIR/keep" "$IDX"/index.sqlite3
-		diff "$BATS_TEST_TMPDIR/plain" "$BATS_TEST_TMPDIR/indexed"
-	}
 	"$RURU" list >/dev/null # the folder just changed: its stat is not trusted yet
 	old
 	same # nothing else changed: this one records the folder's stat

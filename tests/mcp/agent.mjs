@@ -8,53 +8,30 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ListRootsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { RURU, connect, finish, ok, run, workspace } from './tap.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const RURU = path.resolve(process.env.RURU || 'build/ruru');
 // A V7 workspace session template: the spec's when it is beside the
 // repository, else the repository's own (tests/fixtures/README.md).
 const SPEC_TEMPLATE = path.resolve(here, '../../../shared/spec/v7/.ruru/templates/toml-md/19_mdtm_session.md');
 const SESSION_TEMPLATE = fs.existsSync(SPEC_TEMPLATE) ? SPEC_TEMPLATE
 	: path.resolve(here, '../fixtures/v7/toml-md/19_mdtm_session.md');
-const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'ruru-mcp-agent-'));
-let n = 0;
-let failed = 0;
-
-function ok(cond, name, detail) {
-	n++;
-	console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${name}`);
-	if (!cond) {
-		failed++;
-		if (detail !== undefined) console.log(`# ${JSON.stringify(detail).slice(0, 2000)}`);
-	}
-	return cond;
-}
+const w = workspace('ruru-mcp-agent-', '2026-11-24T03:15:20Z');
+const { ws, cli, env: cleanEnv } = w;
 
 const read = (rel) => fs.readFileSync(path.join(ws, rel), 'utf8');
-function cleanEnv() {
-	const env = { ...process.env, RURU_NOW: '2026-11-24T03:15:20Z' };
-	delete env.ROOCOM_SESSION_ID;
-	delete env.RURU_ROOT;
-	delete env.RURU_FAULT;
-	return env;
-}
-const cli = (...args) => spawnSync(RURU, args, { cwd: ws, encoding: 'utf8', env: cleanEnv() });
 
 async function main() {
-	execFileSync(RURU, ['init'], { cwd: ws, env: cleanEnv(), stdio: 'pipe' });
+	w.init();
 	fs.mkdirSync(path.join(ws, '.ruru/templates/toml-md'), { recursive: true });
 	fs.copyFileSync(SESSION_TEMPLATE, path.join(ws, '.ruru/templates/toml-md/19_mdtm_session.md'));
 
-	const transport = new StdioClientTransport({ command: RURU, args: ['mcp', '--toolsets', 'all'], cwd: ws, env: cleanEnv(), stderr: 'pipe' });
-	let stderr = '';
-	transport.stderr.on('data', (d) => (stderr += d));
-	const client = new Client({ name: 'ruru-agent-test', version: '1.0.0' });
-	await client.connect(transport);
+	const server = await connect(w, 'ruru-agent-test');
+	const { client } = server;
 	const call = (name, args) => client.callTool({ name, arguments: args });
 
 	// item 1: the description reaches the log with the template
@@ -169,15 +146,7 @@ async function main() {
 
 	const chk = cli('check', path.join(ws, logFirst));
 	ok(chk.status === 0, 'ruru check accepts the template log', chk.stderr);
-	await client.close();
-	await new Promise((res) => setTimeout(res, 200));
-	ok(!/Sanitizer|runtime error/.test(stderr), 'the server reported no sanitizer error', stderr);
+	await finish(server);
 }
 
-main()
-	.catch((err) => ok(false, `no exception (${err && err.message})`, String(err && err.stack)))
-	.finally(() => {
-		fs.rmSync(ws, { recursive: true, force: true });
-		console.log(`1..${n}`);
-		process.exit(failed ? 1 : 0);
-	});
+run(w, main);

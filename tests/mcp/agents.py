@@ -10,11 +10,9 @@ workspace, and a one-line stderr banner.  Prints TAP.
 """
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 
-from tap import RURU, done, ok
+from tap import RURU, ok, run
 
 INIT = {"jsonrpc": "2.0", "id": 0, "method": "initialize",
         "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}
@@ -192,24 +190,17 @@ def roots(tmp):
        "the stderr banner is one line a host does not take for an error", p.stderr)
 
 
-def main():
-    tmp = tempfile.mkdtemp(prefix="ruru-mcp-agents-")
+def main(tmp):
     ws = os.path.join(tmp, "ws")
     os.makedirs(ws)
-    try:
-        subprocess.run([RURU, "init"], cwd=ws, env=env(), check=True, capture_output=True)
-        toolsets(ws)
-        required(ws)
-        artifact_description(ws)
-        repeats(ws)
-        session_forms(ws)
-        oversized(ws)
-        roots(tmp)
-    except Exception as e:  # a crash of the harness is a failure, never a pass
-        ok(False, f"harness raised {type(e).__name__}: {e}")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    done()
+    subprocess.run([RURU, "init"], cwd=ws, env=env(), check=True, capture_output=True)
+    toolsets(ws)
+    required(ws)
+    artifact_description(ws)
+    repeats(ws)
+    session_forms(ws)
+    oversized(ws)
+    roots(tmp)
 
 
-main()
+run("ruru-mcp-agents-", main)

@@ -3,43 +3,15 @@
 // on disk after each step.  Prints TAP.
 //
 //   RURU=build/ruru node tests/mcp/client.mjs
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { connect, finish, ok, run, workspace } from './tap.mjs';
 
-const RURU = path.resolve(process.env.RURU || 'build/ruru');
-const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'ruru-mcp-'));
-let n = 0;
-let failed = 0;
-
-function ok(cond, name, detail) {
-	n++;
-	if (cond) {
-		console.log(`ok ${n} - ${name}`);
-	} else {
-		failed++;
-		console.log(`not ok ${n} - ${name}`);
-		if (detail !== undefined)
-			console.log(`# ${JSON.stringify(detail).slice(0, 2000)}`);
-	}
-	return cond;
-}
+const w = workspace('ruru-mcp-');
+const { ws, cli } = w;
 
 const read = (rel) => fs.readFileSync(path.join(ws, rel), 'utf8');
 const exists = (rel) => fs.existsSync(path.join(ws, rel));
-const cli = (...args) =>
-	spawnSync(RURU, args, { cwd: ws, encoding: 'utf8', env: cleanEnv() });
-
-function cleanEnv() {
-	const env = { ...process.env };
-	delete env.ROOCOM_SESSION_ID;
-	delete env.RURU_ROOT;
-	delete env.RURU_FAULT;
-	return env;
-}
 
 async function rpcError(promise) {
 	try {
@@ -51,7 +23,7 @@ async function rpcError(promise) {
 }
 
 async function main() {
-	execFileSync(RURU, ['init'], { cwd: ws, env: cleanEnv(), stdio: 'pipe' });
+	w.init();
 	fs.mkdirSync(path.join(ws, 'src'));
 	fs.writeFileSync(path.join(ws, 'src/app.txt'), 'old line\n');
 	fs.writeFileSync(
@@ -59,17 +31,8 @@ async function main() {
 		'+++\nid = "TASK-DEV-1"\ntitle = "Implement login"\nstatus = "🟡 To Do"\n+++\n\n# Implement login\n'
 	);
 
-	const transport = new StdioClientTransport({
-		command: RURU,
-		args: ['mcp', '--toolsets', 'all'],
-		cwd: ws,
-		env: cleanEnv(),
-		stderr: 'pipe',
-	});
-	let stderr = '';
-	transport.stderr.on('data', (d) => (stderr += d));
-	const client = new Client({ name: 'ruru-test', version: '1.0.0' });
-	await client.connect(transport);
+	const server = await connect(w, 'ruru-test');
+	const { client } = server;
 
 	const info = client.getServerVersion();
 	ok(info && info.name === 'ruru', 'initialize: serverInfo names ruru', info);
@@ -260,15 +223,7 @@ async function main() {
 	const chk = cli('check');
 	ok(chk.status === 0, 'ruru check accepts the log the server wrote', chk.stderr);
 
-	await client.close();
-	await new Promise((res) => setTimeout(res, 200));
-	ok(!/Sanitizer|runtime error/.test(stderr), 'the server reported no sanitizer error', stderr);
+	await finish(server);
 }
 
-main()
-	.catch((err) => ok(false, `no exception (${err && err.message})`, String(err && err.stack)))
-	.finally(() => {
-		fs.rmSync(ws, { recursive: true, force: true });
-		console.log(`1..${n}`);
-		process.exit(failed ? 1 : 0);
-	});
+run(w, main);

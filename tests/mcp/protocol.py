@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 
-from tap import Server, TIMEOUT, clean_env, done, ok
+from tap import Server, clean_env, ok, run
 
 RURU = os.path.abspath(os.environ.get("RURU", "build/ruru"))
 
@@ -365,24 +365,17 @@ def init_mcp_tests(ws):
     ok(p.returncode == 4 and open(cfg).read() == "[1]", "init --mcp refuses a JSON file that is not an object", p.stderr)
 
 
-def main():
-    ws = tempfile.mkdtemp(prefix="ruru-mcp-proto-")
+def main(ws):
+    subprocess.run([RURU, "init"], cwd=ws, env=clean_env(), check=True, stderr=subprocess.DEVNULL)
+    protocol_tests(ws)
+    concurrency_test(ws)
+    init_mcp_tests(ws)
+    ws2 = tempfile.mkdtemp(prefix="ruru-mcp-words-")
     try:
-        subprocess.run([RURU, "init"], cwd=ws, env=clean_env(), check=True, stderr=subprocess.DEVNULL)
-        protocol_tests(ws)
-        concurrency_test(ws)
-        init_mcp_tests(ws)
-        ws2 = tempfile.mkdtemp(prefix="ruru-mcp-words-")
-        try:
-            subprocess.run([RURU, "init"], cwd=ws2, env=clean_env(), check=True)
-            error_wording_tests(ws2)
-        finally:
-            shutil.rmtree(ws2, ignore_errors=True)
-    except Exception as e:  # a crash of the harness is a failure, never a pass
-        ok(False, f"harness raised {type(e).__name__}: {e}")
+        subprocess.run([RURU, "init"], cwd=ws2, env=clean_env(), check=True)
+        error_wording_tests(ws2)
     finally:
-        shutil.rmtree(ws, ignore_errors=True)
-    done()
+        shutil.rmtree(ws2, ignore_errors=True)
 
 
-main()
+run("ruru-mcp-proto-", main)

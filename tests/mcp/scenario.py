@@ -16,10 +16,9 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
 import tap
-from tap import done, ok
+from tap import ok, run
 
 RURU = os.path.abspath(os.environ.get("RURU", "build/ruru"))
 ERRORS = []  # (tool, text) of every isError result, from every server
@@ -471,47 +470,40 @@ def bounded_answers(ws):
     print("# MCP answer sizes with a 2 MB entry: " + ", ".join(f"{k} {v}" for k, v in sizes.items()))
 
 
-def main():
-    ws = tempfile.mkdtemp(prefix="ruru-mcp-scenario-")
-    try:
-        subprocess.run([RURU, "init"], cwd=ws, env=env_at("2026-11-24T09:00:00Z"), check=True,
-                       capture_output=True)
-        os.makedirs(os.path.join(ws, "src"))
-        with open(os.path.join(ws, "src/auth.py"), "w") as f:
-            f.write("def login():\n    return False\n")
-        s = Server(ws, "2026-11-24T09:00:00Z")
-        ok("session_continue" in s.init.get("instructions", ""), "initialize gives instructions in tool terms")
-        names = tools_list_tests(s)
-        no_session_yet(ws, s)
-        sid, task = day_one(ws, s)
-        s.close()
-        s = Server(ws, "2026-11-25T09:30:00Z")
-        day_two(ws, s, sid, task)
-        failures(ws, s, names)
-        s.close()
-        text_renderings(ws, names)
-        after_the_end(ws)
-        bounded_answers(ws)
-        # The CLI words the same step its own way.
-        os.makedirs(os.path.join(ws, "cli"))
-        p = subprocess.run([RURU, "new", "cli side"], cwd=ws, env=env_at("2026-11-25T10:00:00Z"),
-                           capture_output=True, text=True)
-        d = subprocess.run([RURU, "confirm", "propose", "--target", "src/auth.py", "--diff", "-"], cwd=ws,
-                           env=env_at("2026-11-25T10:00:00Z"), capture_output=True, text=True,
-                           input="--- a/src/auth.py\n+++ b/src/auth.py\n@@ -1,2 +1,2 @@\n def login():\n"
-                                 "-    return issue_jwt()\n+    return None\n")
-        a = d.stdout.strip()
-        subprocess.run([RURU, "confirm", "skip", a, "--rationale", "tiny"], cwd=ws,
-                       env=env_at("2026-11-25T10:00:00Z"), capture_output=True)
-        m = subprocess.run([RURU, "confirm", "delegate", a, "--to", "dev"], cwd=ws,
-                           env=env_at("2026-11-25T10:00:00Z"), capture_output=True, text=True)
-        ok(p.returncode == 0 and m.returncode == 0 and f"`ruru confirm apply {a}`" in m.stdout,
-           "the CLI's executor message names its own command", (p.stderr, d.stderr, m.stdout, m.stderr))
-    except Exception as e:  # a crash of the harness is a failure, never a pass
-        ok(False, f"harness raised {type(e).__name__}: {e}")
-    finally:
-        shutil.rmtree(ws, ignore_errors=True)
-    done()
+def main(ws):
+    subprocess.run([RURU, "init"], cwd=ws, env=env_at("2026-11-24T09:00:00Z"), check=True,
+                   capture_output=True)
+    os.makedirs(os.path.join(ws, "src"))
+    with open(os.path.join(ws, "src/auth.py"), "w") as f:
+        f.write("def login():\n    return False\n")
+    s = Server(ws, "2026-11-24T09:00:00Z")
+    ok("session_continue" in s.init.get("instructions", ""), "initialize gives instructions in tool terms")
+    names = tools_list_tests(s)
+    no_session_yet(ws, s)
+    sid, task = day_one(ws, s)
+    s.close()
+    s = Server(ws, "2026-11-25T09:30:00Z")
+    day_two(ws, s, sid, task)
+    failures(ws, s, names)
+    s.close()
+    text_renderings(ws, names)
+    after_the_end(ws)
+    bounded_answers(ws)
+    # The CLI words the same step its own way.
+    os.makedirs(os.path.join(ws, "cli"))
+    p = subprocess.run([RURU, "new", "cli side"], cwd=ws, env=env_at("2026-11-25T10:00:00Z"),
+                       capture_output=True, text=True)
+    d = subprocess.run([RURU, "confirm", "propose", "--target", "src/auth.py", "--diff", "-"], cwd=ws,
+                       env=env_at("2026-11-25T10:00:00Z"), capture_output=True, text=True,
+                       input="--- a/src/auth.py\n+++ b/src/auth.py\n@@ -1,2 +1,2 @@\n def login():\n"
+                             "-    return issue_jwt()\n+    return None\n")
+    a = d.stdout.strip()
+    subprocess.run([RURU, "confirm", "skip", a, "--rationale", "tiny"], cwd=ws,
+                   env=env_at("2026-11-25T10:00:00Z"), capture_output=True)
+    m = subprocess.run([RURU, "confirm", "delegate", a, "--to", "dev"], cwd=ws,
+                       env=env_at("2026-11-25T10:00:00Z"), capture_output=True, text=True)
+    ok(p.returncode == 0 and m.returncode == 0 and f"`ruru confirm apply {a}`" in m.stdout,
+       "the CLI's executor message names its own command", (p.stderr, d.stderr, m.stdout, m.stderr))
 
 
-main()
+run("ruru-mcp-scenario-", main)

@@ -6,8 +6,10 @@ drives."""
 import json
 import os
 import queue
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 
 RURU = os.path.abspath(os.environ.get("RURU", "build/ruru"))
@@ -32,6 +34,19 @@ def ok(cond, name, detail=None):
 def done():
     print(f"1..{count}")
     sys.exit(1 if failed else 0)
+
+
+def run(prefix, body):
+    """body(folder) in a new temporary folder, removed afterwards; a crash
+    of the harness is a failure, never a pass; then the plan (done)."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    try:
+        body(tmp)
+    except Exception as e:
+        ok(False, f"harness raised {type(e).__name__}: {e}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    done()
 
 
 def clean_env(now=None):

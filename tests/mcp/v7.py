@@ -6,12 +6,10 @@ task_release.  Files written are read back with tomllib.  Prints TAP.
     RURU=build/ruru python3 tests/mcp/v7.py
 """
 import os
-import shutil
 import subprocess
-import tempfile
 import tomllib
 
-from tap import Server, done, ok
+from tap import Server, ok, run
 
 RURU = os.path.abspath(os.environ.get("RURU", "build/ruru"))
 
@@ -21,93 +19,86 @@ def front_matter(path):
     return tomllib.loads(text[4:text.index("\n+++\n", 3) + 1])
 
 
-def main():
-    ws = tempfile.mkdtemp(prefix="ruru-mcp-v7-")
-    try:
-        subprocess.run([RURU, "init"], cwd=ws, check=True)
-        s = Server(ws, "v7")
-        names = {t["name"] for t in s.rpc("tools/list", {})["result"]["tools"]}
-        ok({"session_summarize", "task_new", "task_status", "task_claim", "task_release"} <= names,
-           "tools/list has the V7 tools", names)
-        sid = s.call("session_new", {"goal": "MCP V7"})["structuredContent"]["id"]
-        r = s.call("artifact_add", {"type": "learning", "title": "Cache keys", "content": "use the hash\n",
-                                    "tags": ["cache"]})
-        sc = r.get("structuredContent", {})
-        ok(not r.get("isError") and sc.get("path") == "artifacts/learnings/LEARNING-cache_keys-2611240315.md"
-           and sc.get("type") == "learning", "artifact_add with type/title writes a typed artifact", r)
-        fm = front_matter(os.path.join(ws, ".ruru/sessions", sid, sc.get("path", "x")))
-        ok(fm["session_id"] == sid and fm["type"] == "learning" and fm["tags"][-1] == "cache",
-           "its front matter reads back with tomllib", fm)
-        r = s.call("artifact_add", {"type": "note"})
-        ok(r.get("isError") is True and "title" in r["content"][0]["text"] and "--" not in r["content"][0]["text"],
-           "a typed artifact without title is a tool error naming the argument", r)
-        r = s.call("artifact_add", {"name": "plain.md", "content": "x"})
-        ok(not r.get("isError"), "artifact_add by name still works", r)
+def main(ws):
+    subprocess.run([RURU, "init"], cwd=ws, check=True)
+    s = Server(ws, "v7")
+    names = {t["name"] for t in s.rpc("tools/list", {})["result"]["tools"]}
+    ok({"session_summarize", "task_new", "task_status", "task_claim", "task_release"} <= names,
+       "tools/list has the V7 tools", names)
+    sid = s.call("session_new", {"goal": "MCP V7"})["structuredContent"]["id"]
+    r = s.call("artifact_add", {"type": "learning", "title": "Cache keys", "content": "use the hash\n",
+                                "tags": ["cache"]})
+    sc = r.get("structuredContent", {})
+    ok(not r.get("isError") and sc.get("path") == "artifacts/learnings/LEARNING-cache_keys-2611240315.md"
+       and sc.get("type") == "learning", "artifact_add with type/title writes a typed artifact", r)
+    fm = front_matter(os.path.join(ws, ".ruru/sessions", sid, sc.get("path", "x")))
+    ok(fm["session_id"] == sid and fm["type"] == "learning" and fm["tags"][-1] == "cache",
+       "its front matter reads back with tomllib", fm)
+    r = s.call("artifact_add", {"type": "note"})
+    ok(r.get("isError") is True and "title" in r["content"][0]["text"] and "--" not in r["content"][0]["text"],
+       "a typed artifact without title is a tool error naming the argument", r)
+    r = s.call("artifact_add", {"name": "plain.md", "content": "x"})
+    ok(not r.get("isError"), "artifact_add by name still works", r)
 
-        r = s.call("task_new", {"type": "bug", "title": "Login fails", "assign": "dev-python"})
-        task = r.get("structuredContent", {}).get("id", "")
-        ok(task == "TASK-DEV-PYTHON-20261124-031520", "task_new returns the new ID", r)
-        tf = os.path.join(ws, r.get("structuredContent", {}).get("file", "x"))
-        ok(front_matter(tf)["RooComSessionID"] == sid, "the task names the session", tf)
-        r = s.call("task_claim", {"task": task, "by": "dev-a", "ttl": "10m"})
-        ok(not r.get("isError") and r["structuredContent"]["status"] == "🔵 In Progress"
-           and r["structuredContent"]["assigned_to"] == "dev-a", "task_claim leases the task", r)
-        r = s.call("task_claim", {"task": task, "by": "dev-b"})
-        ok(r.get("isError") is True and '"dev-a"' in r["content"][0]["text"], "a second claimer gets an error naming the holder", r)
-        r = s.call("task_claim", {"task": task, "by": "dev-b", "ttl": "soon"})
-        ok(r.get("isError") is True, "a bad ttl is a tool error", r)
-        r = s.call("task_release", {"task": task, "by": "dev-a"})
-        ok(not r.get("isError") and r["structuredContent"]["status"] == "🟡 To Do"
-           and "claimed_until" not in front_matter(tf), "task_release gives it back", r)
-        r = s.call("task_status", {"task": task, "status": "done"})
-        ok(not r.get("isError") and front_matter(tf)["status"] == "🟢 Done", "task_status sets the MDTM status", r)
-        r = s.call("task_list", {})
-        ok([t["id"] for t in r["structuredContent"]["tasks"]] == [task], "task_list shows it", r)
-        ok(r["structuredContent"]["tasks"][0]["via"] == "related_tasks", "linked by task_new", r)
+    r = s.call("task_new", {"type": "bug", "title": "Login fails", "assign": "dev-python"})
+    task = r.get("structuredContent", {}).get("id", "")
+    ok(task == "TASK-DEV-PYTHON-20261124-031520", "task_new returns the new ID", r)
+    tf = os.path.join(ws, r.get("structuredContent", {}).get("file", "x"))
+    ok(front_matter(tf)["RooComSessionID"] == sid, "the task names the session", tf)
+    r = s.call("task_claim", {"task": task, "by": "dev-a", "ttl": "10m"})
+    ok(not r.get("isError") and r["structuredContent"]["status"] == "🔵 In Progress"
+       and r["structuredContent"]["assigned_to"] == "dev-a", "task_claim leases the task", r)
+    r = s.call("task_claim", {"task": task, "by": "dev-b"})
+    ok(r.get("isError") is True and '"dev-a"' in r["content"][0]["text"], "a second claimer gets an error naming the holder", r)
+    r = s.call("task_claim", {"task": task, "by": "dev-b", "ttl": "soon"})
+    ok(r.get("isError") is True, "a bad ttl is a tool error", r)
+    r = s.call("task_release", {"task": task, "by": "dev-a"})
+    ok(not r.get("isError") and r["structuredContent"]["status"] == "🟡 To Do"
+       and "claimed_until" not in front_matter(tf), "task_release gives it back", r)
+    r = s.call("task_status", {"task": task, "status": "done"})
+    ok(not r.get("isError") and front_matter(tf)["status"] == "🟢 Done", "task_status sets the MDTM status", r)
+    r = s.call("task_list", {})
+    ok([t["id"] for t in r["structuredContent"]["tasks"]] == [task], "task_list shows it", r)
+    ok(r["structuredContent"]["tasks"][0]["via"] == "related_tasks", "linked by task_new", r)
 
-        r = s.call("task_link", {"task": "not a task"})
-        ok(r.get("isError") is True and "not an MDTM task ID" in r["content"][0]["text"],
-           "task_link refuses what is not an MDTM task ID", r)
-        r = s.call("task_link", {"task": "TASK-GHOST-1"})
-        ok(not r.get("isError") and r["structuredContent"].get("warning") and r["structuredContent"]["file"] is None,
-           "task_link warns when no task file has the ID", r)
-        r = s.call("task_link", {"task": task})
-        ok(not r.get("isError") and "warning" not in r["structuredContent"]
-           and r["structuredContent"]["file"] == f".ruru/tasks/{task}.md", "task_link names the task file", r)
-        r = s.call("session_summarize", {})
-        path = r.get("structuredContent", {}).get("path", "")
-        ok(not r.get("isError") and path == f"artifacts/summaries/SESSUM-{sid}-2611240315.md",
-           "session_summarize writes a SESSUM file", r)
-        fm = front_matter(os.path.join(ws, ".ruru/sessions", sid, path))
-        ok(fm["original_session_id"] == sid and
-           [a["path"] for a in fm["primary_context_artifacts"]] == ["learnings/LEARNING-cache_keys-2611240315.md", "plain.md"],
-           "the summary lists the session's artifacts", fm)
+    r = s.call("task_link", {"task": "not a task"})
+    ok(r.get("isError") is True and "not an MDTM task ID" in r["content"][0]["text"],
+       "task_link refuses what is not an MDTM task ID", r)
+    r = s.call("task_link", {"task": "TASK-GHOST-1"})
+    ok(not r.get("isError") and r["structuredContent"].get("warning") and r["structuredContent"]["file"] is None,
+       "task_link warns when no task file has the ID", r)
+    r = s.call("task_link", {"task": task})
+    ok(not r.get("isError") and "warning" not in r["structuredContent"]
+       and r["structuredContent"]["file"] == f".ruru/tasks/{task}.md", "task_link names the task file", r)
+    r = s.call("session_summarize", {})
+    path = r.get("structuredContent", {}).get("path", "")
+    ok(not r.get("isError") and path == f"artifacts/summaries/SESSUM-{sid}-2611240315.md",
+       "session_summarize writes a SESSUM file", r)
+    fm = front_matter(os.path.join(ws, ".ruru/sessions", sid, path))
+    ok(fm["original_session_id"] == sid and
+       [a["path"] for a in fm["primary_context_artifacts"]] == ["learnings/LEARNING-cache_keys-2611240315.md", "plain.md"],
+       "the summary lists the session's artifacts", fm)
 
-        r = s.call("task_new", {"type": "chore", "title": "With body", "body": "# With body\n\nSteps:\n- a\n"})
-        tf = os.path.join(ws, r.get("structuredContent", {}).get("file", "x"))
-        text = open(tf, encoding="utf-8").read() if os.path.exists(tf) else ""
-        ok(not r.get("isError") and text.endswith("\n+++\n\n# With body\n\nSteps:\n- a\n")
-           and front_matter(tf)["title"] == "With body", "task_new body replaces the template's body", text)
-        before = sorted(os.listdir(os.path.join(ws, ".ruru/tasks")))
-        r = s.call("task_new", {"type": "chore", "title": "Bad body", "body": "x\u001b[2Jy"})
-        ok(r.get("isError") is True and "body" in r["content"][0]["text"]
-           and sorted(os.listdir(os.path.join(ws, ".ruru/tasks"))) == before,
-           "task_new refuses a body with a control character and writes nothing", r)
-        r = s.call("session_summarize", {"body": "Ask dev-a about the cache."})
-        path = r.get("structuredContent", {}).get("path", "")
-        text = open(os.path.join(ws, ".ruru/sessions", sid, path), encoding="utf-8").read() if path else ""
-        ok(not r.get("isError") and "## 8. Pointers for Continuity" in text
-           and text.endswith("\n## Notes from the coordinator\n\nAsk dev-a about the cache.\n"),
-           "session_summarize adds the body after the computed sections", text)
-        r = s.call("session_summarize", {"body": "bad\u0007"})
-        ok(r.get("isError") is True and "body" in r["content"][0]["text"],
-           "session_summarize refuses a body with a control character", r)
-        s.close()
-    except Exception as e:  # a crash of the harness is a failure, never a pass
-        ok(False, f"harness raised {type(e).__name__}: {e}")
-    finally:
-        shutil.rmtree(ws, ignore_errors=True)
-    done()
+    r = s.call("task_new", {"type": "chore", "title": "With body", "body": "# With body\n\nSteps:\n- a\n"})
+    tf = os.path.join(ws, r.get("structuredContent", {}).get("file", "x"))
+    text = open(tf, encoding="utf-8").read() if os.path.exists(tf) else ""
+    ok(not r.get("isError") and text.endswith("\n+++\n\n# With body\n\nSteps:\n- a\n")
+       and front_matter(tf)["title"] == "With body", "task_new body replaces the template's body", text)
+    before = sorted(os.listdir(os.path.join(ws, ".ruru/tasks")))
+    r = s.call("task_new", {"type": "chore", "title": "Bad body", "body": "x\u001b[2Jy"})
+    ok(r.get("isError") is True and "body" in r["content"][0]["text"]
+       and sorted(os.listdir(os.path.join(ws, ".ruru/tasks"))) == before,
+       "task_new refuses a body with a control character and writes nothing", r)
+    r = s.call("session_summarize", {"body": "Ask dev-a about the cache."})
+    path = r.get("structuredContent", {}).get("path", "")
+    text = open(os.path.join(ws, ".ruru/sessions", sid, path), encoding="utf-8").read() if path else ""
+    ok(not r.get("isError") and "## 8. Pointers for Continuity" in text
+       and text.endswith("\n## Notes from the coordinator\n\nAsk dev-a about the cache.\n"),
+       "session_summarize adds the body after the computed sections", text)
+    r = s.call("session_summarize", {"body": "bad\u0007"})
+    ok(r.get("isError") is True and "body" in r["content"][0]["text"],
+       "session_summarize refuses a body with a control character", r)
+    s.close()
 
 
-main()
+run("ruru-mcp-v7-", main)

@@ -19,6 +19,7 @@
 
 #include "ruru.h"
 #include "entry.h"
+#include "logfile.h"
 
 #define FIXTURES "tests/fixtures/compat"
 static const char *TSV = "tests/data/compat-entries.tsv";
@@ -164,14 +165,10 @@ static void one_log(void **state)
 	const struct row *r = *state;
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", compat_dir(), r->path);
-	struct ruru_buf b = RURU_BUF_INIT;
-	struct ruru_error err = { 0 };
-	if (ruru_buf_read_file(&b, path, &err) != 0)
-		fail_msg("cannot read %s: %s", path, err.msg);
-	struct ruru_frontmatter fm;
-	size_t body = ruru_frontmatter_split(b.ptr, b.len, &fm) ? fm.body : 0;
+	struct ruru_buf b;
+	size_t body;
 	struct ruru_entry *v;
-	size_t n = ruru_entries_parse(b.ptr, b.len, body, &v);
+	size_t n = log_file_entries(path, &b, &body, &v);
 	if ((long)n != r->want) {
 		for (size_t i = 0; i < n; i++)
 			print_message("  line %zu [%s]\n", v[i].line, v[i].stamp);

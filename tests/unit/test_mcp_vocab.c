@@ -137,22 +137,20 @@ static void schemas_enumerate_the_library_words(void **state)
 {
 	(void)state;
 	json_t *tools = tools_list();
-	same_words(RURU_VOCAB_EVENT, json_object_get(prop(tools, "session_log", "type"), "enum"),
-		   "session_log.type");
-	same_words(RURU_VOCAB_OUTCOME,
-		   json_object_get(prop(tools, "session_log", "outcome"), "enum"),
-		   "session_log.outcome");
-	same_words(RURU_VOCAB_STATUS,
-		   json_object_get(prop(tools, "session_set_status", "status"), "enum"),
-		   "session_set_status.status");
-	same_words(RURU_VOCAB_STATUS, json_object_get(prop(tools, "session_list", "status"), "enum"),
-		   "session_list.status");
-	same_words(RURU_VOCAB_DECISION,
-		   json_object_get(prop(tools, "confirm_decide", "decision"), "enum"),
-		   "confirm_decide.decision");
-	same_words(RURU_VOCAB_CONFIRM_STATUS,
-		   json_object_get(prop(tools, "confirm_list", "status"), "enum"),
-		   "confirm_list.status");
+	static const struct {
+		enum ruru_vocab vocab;
+		const char *tool, *arg, *what;
+	} cases[] = {
+		{ RURU_VOCAB_EVENT, "session_log", "type", "session_log.type" },
+		{ RURU_VOCAB_OUTCOME, "session_log", "outcome", "session_log.outcome" },
+		{ RURU_VOCAB_STATUS, "session_set_status", "status", "session_set_status.status" },
+		{ RURU_VOCAB_STATUS, "session_list", "status", "session_list.status" },
+		{ RURU_VOCAB_DECISION, "confirm_decide", "decision", "confirm_decide.decision" },
+		{ RURU_VOCAB_CONFIRM_STATUS, "confirm_list", "status", "confirm_list.status" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		same_words(cases[i].vocab, json_object_get(prop(tools, cases[i].tool, cases[i].arg), "enum"),
+			   cases[i].what);
 	/* session_log has one argument per entry field, described by the library. */
 	for (int f = 0; f < RURU_FIELD_COUNT; f++) {
 		json_t *p = prop(tools, "session_log", ruru_field_name(f));

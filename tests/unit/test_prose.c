@@ -23,6 +23,7 @@
 
 #include "ruru.h"
 #include "entry.h"
+#include "logfile.h"
 #include "open.h"
 
 #define FIXTURE "tests/fixtures/prose/session_log.md"
@@ -117,14 +118,10 @@ static void print_figures(const char *what, const struct figures *f)
  * v is not NULL. */
 static size_t read_log(const char *path, struct figures *f, struct ruru_entry **v)
 {
-	struct ruru_buf b = RURU_BUF_INIT;
-	struct ruru_error err = { 0 };
-	if (ruru_buf_read_file(&b, path, &err) != 0)
-		fail_msg("cannot read %s: %s", path, err.msg);
-	struct ruru_frontmatter fm;
-	size_t body = ruru_frontmatter_split(b.ptr, b.len, &fm) ? fm.body : 0;
+	struct ruru_buf b;
+	size_t body;
 	struct ruru_entry *e;
-	size_t n = ruru_entries_parse(b.ptr, b.len, body, &e);
+	size_t n = log_file_entries(path, &b, &body, &e);
 	for (size_t i = 0; i < n; i++)
 		count(&e[i], f);
 	ruru_buf_release(&b);

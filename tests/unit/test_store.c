@@ -1264,6 +1264,55 @@ static void rmdirs_made_undoes_deep_chains(void **state)
 	ruru_buf_release(&deep);
 }
 
+/* A folder's names: sorted, "." and ".." never, other dot names only when
+ * asked, a suffix filter that wants more than the suffix, folders only when
+ * asked; a missing folder is -1. */
+static void folder_names_sorted_and_filtered(void **state)
+{
+	struct fx *fx = *state;
+	struct ruru_error err = { 0 };
+	make_dir(fx, "n");
+	make_dir(fx, "n/sub.md");
+	static const char *const files[] = { "n/b.md", "n/a.md", "n/.hidden.md", "n/.md", "n/c.txt" };
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		char *p = mk(fx, files[i]);
+		put_str(p, "x");
+		free(p);
+	}
+	char *dir = mk(fx, "n");
+	char **names;
+	size_t n;
+	static const struct {
+		const char *suffix;
+		unsigned flags;
+		const char *want;
+	} cases[] = {
+		{ NULL, 0, "a.md b.md c.txt sub.md" },
+		{ ".md", 0, "a.md b.md sub.md" },
+		{ NULL, RURU_NAMES_DOTS, ".hidden.md .md a.md b.md c.txt sub.md" },
+		{ ".md", RURU_NAMES_DOTS, ".hidden.md a.md b.md sub.md" },
+		{ NULL, RURU_NAMES_DIRS, "sub.md" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		assert_true(ruru_store_names(S, dir, cases[i].suffix, cases[i].flags, &names, &n, &err) >= 0);
+		struct ruru_buf got = RURU_BUF_INIT;
+		for (size_t j = 0; j < n; j++)
+			ruru_buf_addf(&got, "%s%s", j ? " " : "", names[j]);
+		if (strcmp(got.ptr ? got.ptr : "", cases[i].want))
+			fail_msg("case %zu: \"%s\"", i, got.ptr ? got.ptr : "");
+		ruru_buf_release(&got);
+		ruru_names_free(names, n);
+	}
+	char *missing = mk(fx, "none");
+	assert_int_equal(ruru_store_names(S, missing, NULL, 0, &names, &n, &err), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_null(names);
+	assert_int_equal(n, 0);
+	ruru_error_clear(&err);
+	free(missing);
+	free(dir);
+}
+
 static void reserved_names(void **state)
 {
 	(void)state;
@@ -1309,6 +1358,7 @@ int main(void)
 		T(root_walks_refuse_links_fifos_and_hard_links),
 		T(root_walks_without_openat2),
 		T(rmdirs_made_undoes_deep_chains),
+		T(folder_names_sorted_and_filtered),
 		T(reserved_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -427,13 +427,15 @@ with open("oi.new", "w") as f:
 oi1 = run("confirm", "propose", "--target", "oi1.txt", "--content", "oi.new")
 run("confirm", "approve", oi1)
 run("confirm", "propose", "--target", "oi2.txt", "--content", "oi.new")
+blocker = run("artifact", "add", "--type", "blocker", "--title", "The database is down")
 digest = json.loads(run("--json", "show", "--digest", sid3))["open_items"]
 r, spage = req("GET", f"/sessions/{sid3}/index.html")
 sec = re.search(rb'<ul class="open">(.*?)</ul>', spage, re.S)
 items = [htmllib.unescape(t.decode()) for t in re.findall(rb'<li>.*?<(?:a|span)(?: [^>]*)?>([^<]*)</(?:a|span)></li>',
                                                            sec.group(1) if sec else b"")]
 check("the session page lists the open items the digest lists (ruru_open_items), in its order",
-      r.status == 200 and len(digest) == 4 and items == [i["text"] for i in digest] and
+      r.status == 200 and len(digest) == 5 and items == [i["text"] for i in digest] and
+      f'<span class="badge bad">blocker</span> <a href="{blocker}.html">'.encode() in spage and
       f"Open items <span class=\"muted\">({len(digest)})</span>".encode() in spage, (items, [i["text"] for i in digest]))
 
 

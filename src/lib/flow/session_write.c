@@ -243,7 +243,8 @@ static int template_log(struct ruru_buf *b, const char *tpl, size_t tlen, const 
 			rename_key(&toml, k->alias, k->name);
 	int rc = 0;
 	for (const struct fm_key *k = fm_keys; k->name && rc == 0; k++) {
-		if (k->type == FM_STRINGS)
+		/* a key a new log leaves out is left as the template has it */
+		if (k->type == FM_STRINGS || k->def == FM_DEF_ABSENT)
 			continue;
 		ruru_buf_reset(&lit);
 		default_literal(&lit, k, id, o, now);

@@ -11,7 +11,6 @@
  * editor, and replaces the file atomically: of N claimers racing for one
  * task exactly one sees it unclaimed.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -103,27 +102,26 @@ static int walk_dir(struct ruru_store *store, const char *abs, const char *rel, 
 		    struct ruru_buf *text)
 {
 	struct ruru_error derr = { 0 };
-	DIR *d = ruru_store_opendir(store, abs, &derr);
-	if (!d)
+	char **names;
+	size_t count;
+	if (ruru_store_names(store, abs, NULL, 0, &names, &count, &derr) < 0)
 		return 0;
-	struct dirent *de;
 	int stop = 0;
-	while (!stop && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
+	for (size_t i = 0; !stop && i < count; i++) {
+		const char *name = names[i];
 		struct ruru_buf p = RURU_BUF_INIT, r = RURU_BUF_INIT;
-		ruru_buf_addf(&p, "%s/%s", abs, de->d_name);
-		ruru_buf_addf(&r, "%s/%s", rel, de->d_name);
+		ruru_buf_addf(&p, "%s/%s", abs, name);
+		ruru_buf_addf(&r, "%s/%s", rel, name);
 		struct stat st;
-		size_t n = strlen(de->d_name);
+		size_t n = strlen(name);
 		bool seen = ruru_store_lstat(store, p.ptr, &st, &derr) == 0;
 		if (seen && S_ISDIR(st.st_mode) && depth < 8) {
 			stop = walk_dir(store, p.ptr, r.ptr, depth + 1, fn, ctx, text);
-		} else if (seen && S_ISREG(st.st_mode) && n > 3 && !strcmp(de->d_name + n - 3, ".md") &&
-			   strcasecmp(de->d_name, "README.md")) {
+		} else if (seen && S_ISREG(st.st_mode) && n > 3 && !strcmp(name + n - 3, ".md") &&
+			   strcasecmp(name, "README.md")) {
 			struct ruru_frontmatter fm;
 			struct ruru_toml *doc = task_doc(store, p.ptr, text, &fm);
-			char *stem = ruru_strndup(de->d_name, n - 3);
+			char *stem = ruru_strndup(name, n - 3);
 			stop = fn(ctx, r.ptr, stem, doc);
 			free(stem);
 			ruru_toml_free(doc);
@@ -131,7 +129,7 @@ static int walk_dir(struct ruru_store *store, const char *abs, const char *rel, 
 		ruru_buf_release(&p);
 		ruru_buf_release(&r);
 	}
-	closedir(d);
+	ruru_names_free(names, count);
 	return stop;
 }
 

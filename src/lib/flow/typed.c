@@ -5,7 +5,6 @@
  * copy) under the session lock; the artifact scaffold a new session gets;
  * and the template helpers task.c and summary.c share (v7.h).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,11 +259,6 @@ const char *ruru_ws_typed_base(struct ruru_ws *ws, const char *id)
 	return ruru_ws_session_layout(ws, id) == RURU_LAYOUT_V81 ? "" : "artifacts/";
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void ruru_typed_folder_read(struct ruru_ws *ws, const char *id, const char *folder,
 			    struct ruru_typed_folder *out)
 {
@@ -273,30 +267,12 @@ void ruru_typed_folder_read(struct ruru_ws *ws, const char *id, const char *fold
 	ruru_buf_addf(&out->leaf, "%s%s", ruru_ws_typed_base(ws, id), folder);
 	out->dir = ruru_ws_session_path(ws, id, out->leaf.ptr);
 	struct ruru_error derr = { 0 };
-	DIR *d = ruru_store_opendir(ws->store, out->dir, &derr);
-	struct dirent *de;
-	size_t cap = 0;
-	while (d && (de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-		if (n <= 3 || strcmp(de->d_name + n - 3, ".md") || de->d_name[0] == '.')
-			continue;
-		if (out->n == cap) {
-			cap = cap ? 2 * cap : 8;
-			out->names = ruru_xrealloc(out->names, cap * sizeof(*out->names));
-		}
-		out->names[out->n++] = ruru_strdup(de->d_name);
-	}
-	if (d)
-		closedir(d);
-	if (out->n)
-		qsort(out->names, out->n, sizeof(*out->names), cmp_name);
+	ruru_store_names(ws->store, out->dir, ".md", 0, &out->names, &out->n, &derr);
 }
 
 void ruru_typed_folder_release(struct ruru_typed_folder *t)
 {
-	for (size_t i = 0; i < t->n; i++)
-		free(t->names[i]);
-	free(t->names);
+	ruru_names_free(t->names, t->n);
 	free(t->dir);
 	ruru_buf_release(&t->leaf);
 	memset(t, 0, sizeof(*t));
@@ -506,17 +482,15 @@ static int scaffold_walk(struct ruru_store *store, const char *dir, const char *
 {
 	if (depth > 16)
 		return ruru_error_set(err, RURU_EREFUSED, "the artifact scaffold is nested too deep");
-	DIR *d = ruru_store_opendir(store, dir, err);
-	if (!d)
+	char **names;
+	size_t n;
+	if (ruru_store_names(store, dir, NULL, RURU_NAMES_DOTS, &names, &n, err) < 0)
 		return ruru_error_set(err, RURU_EFAIL, "cannot read \"%s\": %s", rel, strerror(errno));
-	struct dirent *de;
 	int rc = 0;
-	while (rc == 0 && (de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct ruru_buf p = RURU_BUF_INIT, r = RURU_BUF_INIT;
-		ruru_buf_addf(&p, "%s/%s", dir, de->d_name);
-		ruru_buf_addf(&r, "%s%s%s", rel, *rel ? "/" : "", de->d_name);
+		ruru_buf_addf(&p, "%s/%s", dir, names[i]);
+		ruru_buf_addf(&r, "%s%s%s", rel, *rel ? "/" : "", names[i]);
 		struct stat st;
 		struct ruru_error lerr = { 0 };
 		if (ruru_store_lstat(store, p.ptr, &st, &lerr) < 0)
@@ -540,7 +514,7 @@ static int scaffold_walk(struct ruru_store *store, const char *dir, const char *
 		ruru_buf_release(&p);
 		ruru_buf_release(&r);
 	}
-	closedir(d);
+	ruru_names_free(names, n);
 	return rc;
 }
 

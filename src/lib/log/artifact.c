@@ -3,7 +3,6 @@
  * atomically under artifacts/, records it in related_artifacts and logs an
  * artifact event, all under the session lock, or does nothing at all.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,26 +251,23 @@ out:
 static void walk(struct ruru_store *store, const char *dir, const char *rel, json_t *found, int depth)
 {
 	struct ruru_error ignore = { 0 };
-	DIR *d = ruru_store_opendir(store, dir, &ignore);
-	if (!d || depth > 32) {
-		if (d)
-			closedir(d);
+	char **names;
+	size_t n;
+	if (depth > 32)
 		return;
-	}
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		/* rel NULL: the session folder itself, without the log and
-		 * ruru's own hidden files. */
-		if (!rel && (de->d_name[0] == '.' || !strcmp(de->d_name, "session_log.md")))
+	/* rel NULL: the session folder itself, without the log and ruru's own
+	 * hidden files. */
+	if (ruru_store_names(store, dir, NULL, rel ? RURU_NAMES_DOTS : 0, &names, &n, &ignore) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (!rel && !strcmp(names[i], "session_log.md"))
 			continue;
 		struct ruru_buf p = RURU_BUF_INIT, r = RURU_BUF_INIT;
-		ruru_buf_addf(&p, "%s/%s", dir, de->d_name);
+		ruru_buf_addf(&p, "%s/%s", dir, names[i]);
 		if (rel)
-			ruru_buf_addf(&r, "%s/%s", rel, de->d_name);
+			ruru_buf_addf(&r, "%s/%s", rel, names[i]);
 		else
-			ruru_buf_addstr(&r, de->d_name);
+			ruru_buf_addstr(&r, names[i]);
 		struct stat st;
 		if (ruru_store_lstat(store, p.ptr, &st, &ignore) == 0) {
 			if (S_ISDIR(st.st_mode))
@@ -282,7 +278,7 @@ static void walk(struct ruru_store *store, const char *dir, const char *rel, jso
 		ruru_buf_release(&p);
 		ruru_buf_release(&r);
 	}
-	closedir(d);
+	ruru_names_free(names, n);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -376,20 +376,8 @@ static int list_layout(struct ruru_ws *ws, enum ruru_layout layout, enum ruru_st
 				       strerror(errno));
 		return -1;
 	}
-	size_t count = 0, cap = 0;
-	char **names = NULL;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN && de->d_type != DT_LNK)
-			continue;
-		if (count == cap) {
-			cap = cap ? 2 * cap : 64;
-			names = ruru_xrealloc(names, cap * sizeof(*names));
-		}
-		names[count++] = ruru_strdup(de->d_name);
-	}
+	char **names;
+	size_t count = ruru_dir_names(d, NULL, RURU_NAMES_DIRS, &names);
 	struct ruru_session *slots = ruru_xmalloc((count ? count : 1) * sizeof(*slots));
 	bool *loaded = ruru_xmalloc(count ? count : 1);
 	struct list_job jobs[2] = {
@@ -670,19 +658,20 @@ static char *resolve_prefix(struct ruru_ws *ws, const char *id, struct ruru_erro
 			return NULL;
 		}
 		if (d && n && !strchr(id, '/')) {
-			struct dirent *de;
-			while ((de = readdir(d))) {
-				if (de->d_name[0] == '.' ||
-				    (pass ? strncasecmp(de->d_name, id, n) : strncmp(de->d_name, id, n)))
+			char **names;
+			size_t count = ruru_dir_names(d, NULL, 0, &names);
+			for (size_t i = 0; i < count; i++) {
+				if (pass ? strncasecmp(names[i], id, n) : strncmp(names[i], id, n))
 					continue;
-				int is = session_exists(ws, de->d_name, &refusal);
+				int is = session_exists(ws, names[i], &refusal);
 				if (!is)
 					continue;
 				found = ruru_xrealloc(found, (matches + 1) * sizeof(*found));
-				found[matches++] = ruru_strdup(de->d_name);
+				found[matches++] = ruru_strdup(names[i]);
 				if (matches == 1)
 					refused = is < 0;
 			}
+			ruru_names_free(names, count);
 		}
 		if (d)
 			closedir(d);

@@ -104,13 +104,8 @@ static int walk_existing(struct ruru_store *store, const char *base, const char 
 		return -1;
 	struct ruru_buf comp = RURU_BUF_INIT;
 	int rc = 0;
-	for (const char *c = norm; *c && rc == 0;) {
-		const char *slash = strchr(c, '/');
-		size_t n = slash ? (size_t)(slash - c) : strlen(c);
-		size_t upto = (size_t)(c - norm) + n;
-		ruru_buf_reset(&comp);
-		ruru_buf_add(&comp, c, n);
-		c += n + (slash ? 1 : 0);
+	for (size_t at = 0; norm[at] && rc == 0;) {
+		size_t upto = store_next_component(norm, &at, &comp);
 		struct stat st;
 		if (fstatat(fd, comp.ptr, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (errno != ENOENT && errno != ENOTDIR)
@@ -129,10 +124,7 @@ static int walk_existing(struct ruru_store *store, const char *base, const char 
 		}
 		if (!S_ISDIR(st.st_mode))
 			break; /* a file: anything below it is missing */
-		int nfd;
-		do
-			nfd = openat(fd, comp.ptr, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		while (nfd < 0 && errno == EINTR);
+		int nfd = store_open_subfolder(fd, comp.ptr);
 		if (nfd < 0) {
 			rc = store_walk_refusal(fd, comp.ptr, rel, norm, upto, errno, "cannot open folder",
 					  err);

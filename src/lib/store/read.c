@@ -125,6 +125,58 @@ DIR *ruru_store_opendir(struct ruru_store *store, const char *dir, struct ruru_e
 	return d;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t ruru_dir_names(DIR *d, const char *suffix, unsigned flags, char ***names)
+{
+	size_t count = 0, cap = 0, slen = suffix ? strlen(suffix) : 0;
+	char **out = NULL;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		const char *name = de->d_name;
+		size_t len = strlen(name);
+		if (name[0] == '.' && (!(flags & RURU_NAMES_DOTS) || len == 1 || !strcmp(name, "..")))
+			continue;
+		if ((flags & RURU_NAMES_DIRS) && de->d_type != DT_DIR && de->d_type != DT_UNKNOWN &&
+		    de->d_type != DT_LNK)
+			continue;
+		if (suffix && (len <= slen || strcmp(name + len - slen, suffix)))
+			continue;
+		if (count == cap) {
+			cap = cap ? 2 * cap : 16;
+			out = ruru_xrealloc(out, cap * sizeof(*out));
+		}
+		out[count++] = ruru_strdup(name);
+	}
+	if (count > 1)
+		qsort(out, count, sizeof(*out), cmp_name);
+	*names = out;
+	return count;
+}
+
+int ruru_store_names(struct ruru_store *store, const char *dir, const char *suffix, unsigned flags,
+		     char ***names, size_t *n, struct ruru_error *err)
+{
+	*names = NULL;
+	*n = 0;
+	DIR *d = ruru_store_opendir(store, dir, err);
+	if (!d)
+		return -1;
+	*n = ruru_dir_names(d, suffix, flags, names);
+	closedir(d);
+	return (int)(*n > INT_MAX ? INT_MAX : *n);
+}
+
+void ruru_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 int ruru_store_lstat(struct ruru_store *store, const char *path, struct stat *st, struct ruru_error *err)
 {
 	struct where w;

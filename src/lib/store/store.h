@@ -216,6 +216,22 @@ int ruru_openat_beneath(int dirfd, const char *rel, int flags);
 int ruru_store_open_dir(struct ruru_store *store, const char *dir, struct ruru_error *err);
 DIR *ruru_store_opendir(struct ruru_store *store, const char *dir, struct ruru_error *err);
 
+/* What ruru_dir_names() keeps besides the plain names. */
+enum {
+	RURU_NAMES_DOTS = 1u, /* names that start with a dot (never "." or "..") */
+	RURU_NAMES_DIRS = 2u, /* only entries that may be folders (d_type DIR, LNK, UNKNOWN) */
+};
+/* The names of the open folder `d`, sorted by strcmp, in *names (free with
+ * ruru_names_free()): without "." and "..", without the other names that
+ * start with a dot unless RURU_NAMES_DOTS, and with `suffix` (non-NULL)
+ * only the names longer than it that end in it.  Returns their count. */
+size_t ruru_dir_names(DIR *d, const char *suffix, unsigned flags, char ***names);
+/* The same for the folder `dir` of the store: the count, or -1 (errno and
+ * *err as ruru_store_opendir() leaves them) when it cannot be opened. */
+int ruru_store_names(struct ruru_store *store, const char *dir, const char *suffix, unsigned flags,
+		     char ***names, size_t *n, struct ruru_error *err);
+void ruru_names_free(char **names, size_t n);
+
 /* lstat(2) of `path`, the folders on its way walked as above. */
 int ruru_store_lstat(struct ruru_store *store, const char *path, struct stat *st,
 		     struct ruru_error *err);

@@ -110,5 +110,12 @@ void store_where_release(struct where *w);
 int store_walk_refusal(int dfd, const char *name, const char *shown, const char *what,
 			size_t what_len, int e, const char *doing, struct ruru_error *err);
 void store_quote_prefix(struct ruru_buf *out, const char *s, size_t n);
+/* The '/'-separated component of `path` that starts at *at, copied into
+ * comp; *at moves past it and its slash.  Returns the offset in `path`
+ * where the component ends (what a message quotes of the path). */
+size_t store_next_component(const char *path, size_t *at, struct ruru_buf *comp);
+/* openat(2) of the folder `name` below `fd`, never through a symlink,
+ * retried on EINTR: the fd or -1 with errno set. */
+int store_open_subfolder(int fd, const char *name);
 
 #endif

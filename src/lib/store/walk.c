@@ -378,6 +378,25 @@ static int dup_fd(int fd, const char *shown, struct ruru_error *err)
 	return nfd;
 }
 
+size_t store_next_component(const char *path, size_t *at, struct ruru_buf *comp)
+{
+	const char *c = path + *at, *slash = strchr(c, '/');
+	size_t n = slash ? (size_t)(slash - c) : strlen(c);
+	ruru_buf_reset(comp);
+	ruru_buf_add(comp, c, n);
+	*at += n + (slash ? 1 : 0);
+	return (size_t)(c - path) + n;
+}
+
+int store_open_subfolder(int fd, const char *name)
+{
+	int nfd;
+	do
+		nfd = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	while (nfd < 0 && errno == EINTR);
+	return nfd;
+}
+
 /* The first `n` bytes of `s`, quoted for a message. */
 void store_quote_prefix(struct ruru_buf *out, const char *s, size_t n)
 {
@@ -444,23 +463,15 @@ int store_walk_down(int fd, bool own, const char *rest, const char *shown, mode_
 		/* ENOSYS, or an error the component walk will explain */
 	}
 	struct ruru_buf comp = RURU_BUF_INIT;
-	for (const char *c = rest; *c;) {
-		const char *slash = strchr(c, '/');
-		size_t n = slash ? (size_t)(slash - c) : strlen(c);
-		size_t upto = (size_t)(c - rest) + n;
-		ruru_buf_reset(&comp);
-		ruru_buf_add(&comp, c, n);
-		c += n + (slash ? 1 : 0);
+	for (size_t at = 0; rest[at];) {
+		size_t upto = store_next_component(rest, &at, &comp), n = comp.len;
 		if (!n || (n == 1 && comp.ptr[0] == '.'))
 			continue;
 		if (n == 2 && comp.ptr[0] == '.' && comp.ptr[1] == '.') {
 			store_refuse(err, shown, "'..' in path");
 			goto fail;
 		}
-		int nfd;
-		do
-			nfd = openat(fd, comp.ptr, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		while (nfd < 0 && errno == EINTR);
+		int nfd = store_open_subfolder(fd, comp.ptr);
 		if (nfd < 0 && errno == ENOENT && create) {
 			if (store_sys.mkdir(fd, comp.ptr, create) == 0) {
 				if (made && !made->len && abs_of)
@@ -473,9 +484,7 @@ int store_walk_down(int fd, bool own, const char *rest, const char *shown, mode_
 				store_sys_error(err, shown, "cannot make folder");
 				goto fail;
 			}
-			do
-				nfd = openat(fd, comp.ptr, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			while (nfd < 0 && errno == EINTR);
+			nfd = store_open_subfolder(fd, comp.ptr);
 		}
 		if (nfd < 0) {
 			store_walk_refusal(fd, comp.ptr, shown, rest, upto, errno,
