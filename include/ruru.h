@@ -24,8 +24,6 @@
 #include <time.h>
 #include <sys/types.h>
 
-#include <jansson.h>
-
 /* Results are typed structs; each has a converter to the JSON that
  * `--json` and MCP print (jansson's json_t, which is struct json_t). */
 struct json_t;
@@ -1097,6 +1095,11 @@ struct ruru_confirm {
 	 * target and the same result (NULL: none); the new one is made all
 	 * the same. */
 	char *duplicate_of;
+	/* The change as ruru_confirm_diff() renders it, when the caller put
+	 * it here to show it (confirm show): `diff_len` bytes, owned; NULL
+	 * otherwise.  ruru_confirm_release() frees it. */
+	char *diff;
+	size_t diff_len;
 };
 #define RURU_APPLIED_DIFF_MAX (256u * 1024) /* longest applied diff a sidecar keeps */
 void ruru_confirm_release(struct ruru_confirm *c);
@@ -1104,8 +1107,29 @@ void ruru_confirm_release(struct ruru_confirm *c);
  *  target_sha256, result_sha256, nonce, created, decided_by, rationale, decided_at, delegated_to,
  *  task, applied_at, forced, already_applied, decision_record, payload_intact,
  *  target_unchanged, payload_bytes, applied_from_sha256 (null unless recorded),
- *  duplicate_of (when set)}; the applied diff is ruru_confirm_diff's */
-json_t *ruru_confirm_json(const struct ruru_confirm *c);
+ *  duplicate_of (when set), diff and diff_shows ("applied" for an applied
+ *  proposal's recorded change, else "proposed"; when diff is set)}
+ * (caller decrefs).  A CONFIRM file without a sidecar (sidecar NULL, as
+ * ruru_confirm_list gives it) is {artifact, session, status: "unadopted",
+ * target: null}. */
+struct json_t *ruru_confirm_json(const struct ruru_confirm *c);
+/*
+ * The proposal for a person or a model (confirm show, MCP confirm_show),
+ * appended to *out, workspace text escaped (ruru_text_escape): a line
+ * "label: value" each for the artifact, target, kind, status (who decided
+ * and when), reason, delegation, session, payload, applied time, an
+ * earlier duplicate, the three hashes a decision binds under the keys
+ * confirm approve --expect and MCP confirm_decide's `shown` take
+ * (payload_sha256, result_sha256, target_sha256), the decision record;
+ * then, when c->diff is set, a blank line and the diff (its lines kept),
+ * or a line saying there is no difference; an applied proposal's diff is
+ * the change its apply recorded, under a line that says so (or says why
+ * none was kept).
+ */
+void ruru_confirm_text(const struct ruru_confirm *c, struct ruru_buf *out);
+/* One line for a proposal in a list: artifact, status, target, then
+ * (kind, created) and the delegation when there is one; no newline. */
+void ruru_confirm_line(const struct ruru_confirm *c, struct ruru_buf *out);
 
 /*
  * A decision record (doc/design.md §6 "Binding"): what a decision was about (the
@@ -1179,6 +1203,10 @@ int ruru_confirm_load(struct ruru_ws *ws, const char *artifact, struct ruru_conf
  * holds now.  Appends to *out. */
 int ruru_confirm_diff(struct ruru_ws *ws, const struct ruru_confirm *c, struct ruru_buf *out,
 		      struct ruru_error *err);
+/* ruru_confirm_load, then ruru_confirm_diff into out->diff: the proposal
+ * as confirm show and MCP confirm_show give it. */
+int ruru_confirm_show(struct ruru_ws *ws, const char *artifact, struct ruru_confirm *out,
+		      struct ruru_error *err);
 
 enum ruru_confirm_decision {
 	RURU_DECIDE_APPROVE = 0, /* the user said yes        → approved */
@@ -1239,11 +1267,23 @@ struct ruru_confirm_sign {
  * being sign->opts->config_dir (RURU_EUSAGE when there is none).
  * sign->key: a public or private key file (NULL: git's user.signingkey,
  * else ssh-agent's first key); sign->identity as for signing.  *report
- * gets {config, allowed_signers, identity, key_type, added} (caller
- * decrefs).
+ * (NULL on failure) says what was done.
  */
-int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign, json_t **report,
-			      struct ruru_error *err);
+struct ruru_signing_report {
+	char *config;          /* the user's config.toml, now requiring signatures */
+	char *allowed_signers; /* the user's allowed_signers file */
+	char *identity;        /* the signer, as allowed_signers names it */
+	char *key_type;        /* the key's type ("ssh-ed25519", ...) */
+	bool added;            /* the key was added (false: it was there already) */
+};
+void ruru_signing_report_free(struct ruru_signing_report *r);
+/* {config, allowed_signers, identity, key_type, added} (caller decrefs). */
+struct json_t *ruru_signing_report_json(const struct ruru_signing_report *r);
+/* "signed decisions required; FILE now allows (already allowed) the TYPE
+ * key of IDENTITY (CONFIG)" and a newline, escaped; appended to *out. */
+void ruru_signing_report_text(const struct ruru_signing_report *r, struct ruru_buf *out);
+int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign,
+			      struct ruru_signing_report **report, struct ruru_error *err);
 /* ruru_confirm_decide, signed when `sign` is not NULL.  Front ends a
  * person answers through sign; the MCP server, which an agent drives,
  * does not (a signature stands for the person, not for the agent). */
@@ -1311,36 +1351,119 @@ int ruru_confirm_apply_commit(struct ruru_ws *ws, const char *artifact, bool for
  * decisions.log (temp).  `reason` may be NULL. */
 int ruru_confirm_withdraw(struct ruru_ws *ws, const char *artifact, const char *reason,
 			  struct ruru_confirm *out, struct ruru_error *err);
+/* What ruru_confirm_clean() removed (caller frees with
+ * ruru_confirm_removed_free). */
+struct ruru_confirm_removed {
+	char **artifacts; /* the CONFIRM files removed, relative to the root */
+	size_t n;
+};
+void ruru_confirm_removed_free(struct ruru_confirm_removed *r);
+/* {removed: [artifact, ...]} (caller decrefs). */
+struct json_t *ruru_confirm_removed_json(const struct ruru_confirm_removed *r);
+/* One artifact a line (escaped), or "Nothing to remove."; appended to *out. */
+void ruru_confirm_removed_text(const struct ruru_confirm_removed *r, struct ruru_buf *out);
 /* Remove the withdrawn, rejected and applied proposals of .ruru/temp/
- * (artifact and sidecar).  *removed gets a JSON array of the artifacts
- * removed (caller decrefs).  decisions.log is kept. */
-int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *err);
+ * (artifact and sidecar); *removed (NULL on failure) says which.
+ * decisions.log is kept. */
+int ruru_confirm_clean(struct ruru_ws *ws, struct ruru_confirm_removed **removed,
+		       struct ruru_error *err);
+/* One problem `ruru verify` found.  Strings owned by the report. */
+struct ruru_verify_problem {
+	char *file;    /* the file it is in, relative to the root */
+	int line, col; /* 1-based */
+	bool error;    /* false: information only (nothing was tampered with) */
+	char *message;
+};
+/* What ruru_confirm_verify() gives (caller frees with
+ * ruru_verify_report_free). */
+struct ruru_verify_report {
+	size_t proposals; /* how many proposals were checked */
+	struct ruru_verify_problem *problems; /* in the order found */
+	size_t n;
+	size_t errors;    /* how many problems are errors */
+};
+void ruru_verify_report_free(struct ruru_verify_report *r);
+/* {proposals, problems: [{file, line, col, severity ("error" | "info"),
+ * message}], ok (no error)} (caller decrefs). */
+struct json_t *ruru_verify_report_json(const struct ruru_verify_report *r);
+/* One line per problem, FILE:LINE:COL: error|note: MESSAGE (escaped),
+ * then "Checked N proposals: no problems." or "...: K problems, E of them
+ * errors."; appended to *out. */
+void ruru_verify_report_text(const struct ruru_verify_report *r, struct ruru_buf *out);
 /*
  * `ruru verify` (doc/design.md §16): every proposal of the sessions `ids` (none:
  * every session and .ruru/temp/) checked against its payload, its decision
  * records, its signature (when present or required) and, once applied,
- * its target.  Returns {proposals: N, problems: [{file, line, col,
- * severity ("error" | "info"), message}]} (caller decrefs), NULL with err
- * set when a session is unknown.
+ * its target.  NULL with err set when a session is unknown.
  */
-json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t nids,
-			    struct ruru_error *err);
+struct ruru_verify_report *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids,
+					       size_t nids, struct ruru_error *err);
+/* A run of lines a change added: start_line..end_line, 1-based, inclusive. */
+struct ruru_trace_range {
+	int64_t start_line, end_line;
+};
+/* What an Agent Trace record (v0.1.0) says of one applied proposal.
+ * Strings owned. */
+struct ruru_trace_record {
+	char id[37];          /* a name-based UUID: the same proposal, the same ID */
+	time_t timestamp;     /* when it was applied (else proposed) */
+	char *target;         /* the file changed, relative to the root */
+	struct ruru_trace_range *ranges; /* the lines the change added */
+	size_t nranges;
+	char *session;        /* the conversation: ruru://sessions/SESSION */
+	char *artifact;       /* the CONFIRM file, relative to the root */
+	char *artifact_in_session; /* ... relative to the session folder (its `related` URL) */
+	char payload_sha256[65];
+	char *decided_by;     /* "user" or "coordinator" (NULL: not recorded) */
+	bool skipped;         /* decision "skipped" (by the coordinator), else "approved" */
+	char *commit;         /* the commit `apply --commit` made (NULL: none found) */
+};
+/* What ruru_confirm_agent_trace() gives (caller frees with
+ * ruru_agent_trace_free). */
+struct ruru_agent_trace {
+	struct ruru_trace_record *records; /* in the order of the proposals */
+	size_t n;
+};
+void ruru_agent_trace_free(struct ruru_agent_trace *t);
+/* One record in Agent Trace's JSON form: {version, id, timestamp, tool:
+ * {name, version}, files: [{path, conversations: [{url, contributor:
+ * {type: "ai"}, ranges: [{start_line, end_line}], related: [{type:
+ * "ruru-confirm", url}]}]}], vcs: {type: "git", revision} (when
+ * committed), metadata: {ruru: {session, artifact, payload_sha256,
+ * decision, decided_by}}} (caller decrefs). */
+struct json_t *ruru_trace_record_json(const struct ruru_trace_record *r);
+/* {records: [ruru_trace_record_json() of each]} (caller decrefs). */
+struct json_t *ruru_agent_trace_json(const struct ruru_agent_trace *t);
+/* JSON Lines: each record compact on a line of its own; appended to *out. */
+void ruru_agent_trace_text(const struct ruru_agent_trace *t, struct ruru_buf *out);
 /*
  * `ruru export --agent-trace` (doc/design.md §16): one Agent Trace record
- * (v0.1.0) per applied proposal of the sessions `ids` (none: all): the
- * target, the line ranges the change added (recorded at apply), the
- * session as the conversation (ruru://sessions/ID, the artifact in
- * `related`), the commit `apply --commit` made.  A JSON array (caller
- * decrefs); NULL with err set for an unknown session.
+ * per applied proposal of the sessions `ids` (none: all): the target, the
+ * line ranges the change added (recorded at apply), the session as the
+ * conversation, the commit `apply --commit` made.  NULL with err set for
+ * an unknown session.
  */
-json_t *ruru_confirm_agent_trace(struct ruru_ws *ws, const char *const *ids, size_t nids,
-				 struct ruru_error *err);
+struct ruru_agent_trace *ruru_confirm_agent_trace(struct ruru_ws *ws, const char *const *ids,
+						  size_t nids, struct ruru_error *err);
+/* Proposals: what ruru_confirm_list() gives (caller frees with
+ * ruru_confirm_list_free). */
+struct ruru_confirm_list {
+	struct ruru_confirm *items; /* oldest first (the stamp in the name) */
+	size_t n;
+};
+void ruru_confirm_list_free(struct ruru_confirm_list *l);
+/* {confirmations: [ruru_confirm_json() of each]} (caller decrefs). */
+struct json_t *ruru_confirm_list_json(const struct ruru_confirm_list *l);
+/* "N proposals (artifact, status, target):" and a ruru_confirm_line()
+ * each, or "No proposals."; appended to *out. */
+void ruru_confirm_list_text(const struct ruru_confirm_list *l, struct ruru_buf *out);
 /* Proposals of `session` (NULL: the active one, if any) and of .ruru/temp/,
- * as a JSON array of ruru_confirm_json() objects, oldest first; `status`
- * (a word, or NULL for all) filters.  CONFIRM files without a sidecar are
- * listed with status "unadopted". */
-json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *status,
-			  struct ruru_error *err);
+ * oldest first; `status` (a word, or NULL for all) filters.  CONFIRM
+ * files without a sidecar are listed with sidecar NULL and status
+ * RURU_CONFIRM_UNKNOWN ("unadopted": the status word that lists only
+ * them).  NULL with err set for an unknown status or session. */
+struct ruru_confirm_list *ruru_confirm_list(struct ruru_ws *ws, const char *session,
+					    const char *status, struct ruru_error *err);
 
 /* ---------------------------------------------------------------- search */
 
@@ -1384,16 +1507,48 @@ struct ruru_search_opts {
 	size_t limit;           /* at most this many hits; 0: no bound */
 	const char *mark_open, *mark_close; /* around matches in snippets; NULL: "[" "]" */
 };
-/*
- * Search.  Returns a JSON array of hits, best first (bm25, then newest):
- * {kind: "entry"|"session"|"artifact", session, path (relative to the
- * root), line, time (RFC 3339 or null), type, mode, task (null when none),
- * snippet (one line, matches between the marks)}.  Caller owns the array.
- * `*total` (may be NULL) gets how many hits there are in all, which is
- * more than the array holds when the limit cut it.
- */
-json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, size_t *total,
-		    struct ruru_error *err);
+/* One hit of a search.  Strings owned (by the hits), as read from the
+ * index: text from the workspace, not necessarily UTF-8. */
+struct ruru_search_hit {
+	const char *kind;  /* "entry", "session" or "artifact" (static) */
+	char *session;     /* the session's ID (NULL: none) */
+	char *path;        /* the file, relative to the root */
+	int64_t line;      /* 1-based line of the entry, the front matter or the match */
+	bool has_time;     /* `time` holds the hit's time (an entry's stamp, a session's start) */
+	time_t time;
+	/* The zone the stamp was written with ("Z", "+10:00"); NULL: the
+	 * stamp named none, so `time` is a local time of unknown zone. */
+	char *zone;
+	char *type, *mode, *task; /* an entry's; NULL when none */
+	char *snippet;     /* one line, the matches between the marks */
+};
+/* What ruru_search() gives (caller frees with ruru_search_hits_free). */
+struct ruru_search_hits {
+	char *query;       /* the query as asked, `query_len` bytes */
+	size_t query_len;
+	struct ruru_search_hit *hits; /* best first (bm25, then newest) */
+	size_t n;
+	size_t total;      /* hits in all: more than n when the limit cut them */
+	char *mark_open, *mark_close; /* the marks around matches in snippets */
+};
+void ruru_search_hits_free(struct ruru_search_hits *h);
+/* {query, hits: [{kind, session, path, line, time (RFC 3339, without
+ * "Z" when the stamp named no zone; null when none), zone (as written, or
+ * null), type, mode, task (null when none), snippet}], total} (caller
+ * decrefs); text that is not UTF-8 has U+FFFD in its place. */
+struct json_t *ruru_search_hits_json(const struct ruru_search_hits *h);
+/* One line per hit, tab-separated:
+ *   PATH:LINE  SESSION  TIME  TYPE  MODE  TASK  SNIPPET
+ * with "-" for an empty field and "(session)" or "(artifact)" as the type
+ * of a session's own or an artifact's hit, every field escaped
+ * (ruru_text_escape) but the marks; then, when the limit cut the hits,
+ * "the best N of M hits (raise the limit for more)"; with no hit "No hits
+ * for QUERY.".  Appended to *out. */
+void ruru_search_hits_text(const struct ruru_search_hits *h, struct ruru_buf *out);
+/* Search (NULL with err set: a malformed query, an unknown session, an
+ * index that cannot be opened). */
+struct ruru_search_hits *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o,
+				     struct ruru_error *err);
 
 /* Compile a query into the FTS5 expression ruru runs (reset first):
  * -1 with RURU_EUSAGE for a malformed query.  (Public for the fuzzer.) */
@@ -1588,8 +1743,7 @@ int ruru_toml_edit_array_remove(struct ruru_buf *out, const char *src, size_t le
  *    the result keeps OURS's line endings.
  *
  * Returns 0 when merged cleanly; 1 on a conflict, with `out` holding the
- * merge with git-style markers (<<<<<<< ours / ======= / >>>>>>> theirs)
- * around what could not be merged and `err` saying why (RURU_ECONFLICT: a
+ * merge with git-style markers ( * around what could not be merged and `err` saying why (RURU_ECONFLICT: a
  * value changed differently on both sides; RURU_EINVALID: a side is not a
  * session log or its TOML is invalid, so the whole differing region is
  * marked); -1 on a bad argument.  Never guesses.
@@ -1638,17 +1792,16 @@ int ruru_ws_init_git(const char *dir, const struct ruru_options *opts, bool *cha
  * TOML are edited in place (other keys byte for byte), Markdown gets the
  * block between "<!-- ruru:begin -->" and "<!-- ruru:end -->"; running
  * again changes nothing.  Each file is written atomically; when one
- * fails, those already written are put back.  RURU_HOSTS_DRY_RUN writes nothing and appends a
- * unified diff of every change to *diff (may be NULL); RURU_HOSTS_REMOVE
+ * fails, those already written are put back.  RURU_HOSTS_DRY_RUN writes nothing and puts a
+ * unified diff of every change in the report; RURU_HOSTS_REMOVE
  * takes ruru's entries out again (files and folders ruru's entries alone
  * made are removed).  An existing server entry named "ruru" that is not
  * the one ruru writes (other args, env, cwd, another command) is left as
  * it is and refused with RURU_ECONFLICT naming what differs (and the env
  * keys that change how a program is loaded); RURU_HOSTS_FORCE replaces it
- * whole.  *report (may be NULL, caller frees) gets
- * {hosts, dry_run, remove, files: [{path, action}], notes: [...]}, action
- * one of created, updated, removed, unchanged.  `opts` (may be NULL) gives
- * the dry run's diff(1) its environment and scratch folder.
+ * whole.  *report (may be NULL; NULL on failure) says what was done.
+ * `opts` (may be NULL) gives the dry run's diff(1) its environment and
+ * scratch folder.
  */
 /* RURU_HOSTS_CAPTURE: also the hooks that run `ruru capture --hook HOST`
  * (claude, codex, gemini); with RURU_HOSTS_REMOVE, take those alone out. */
@@ -1658,8 +1811,36 @@ enum {
 	RURU_HOSTS_CAPTURE = 4,
 	RURU_HOSTS_FORCE = 8,
 };
+/* One file of a host's configuration that ruru_hosts_init() planned. */
+struct ruru_hosts_file {
+	char *path;         /* relative to the folder */
+	const char *action; /* "created", "updated", "removed" or "unchanged" (static) */
+};
+/* What ruru_hosts_init() did (caller frees with ruru_hosts_report_free).
+ * Strings owned. */
+struct ruru_hosts_report {
+	char **hosts;       /* the hosts chosen, by name */
+	size_t nhosts;
+	bool dry_run, remove;
+	struct ruru_hosts_file *files;
+	size_t nfiles;
+	char **notes;       /* what the user should know (an entry replaced, a hook left) */
+	size_t nnotes;
+	/* RURU_HOSTS_DRY_RUN: a unified diff of every change, `diff_len`
+	 * bytes ("" when nothing would change); NULL otherwise. */
+	char *diff;
+	size_t diff_len;
+};
+void ruru_hosts_report_free(struct ruru_hosts_report *r);
+/* {hosts, dry_run, remove, files: [{path, action}], notes: [...], diff
+ * (dry run only)} (caller decrefs). */
+struct json_t *ruru_hosts_report_json(const struct ruru_hosts_report *r);
+/* A dry run: the diff (its lines kept, escaped); otherwise "ACTION PATH"
+ * for each file that changed; then "note: NOTE" for each note.  Appended
+ * to *out. */
+void ruru_hosts_report_text(const struct ruru_hosts_report *r, struct ruru_buf *out);
 int ruru_hosts_init(const char *dir, const struct ruru_options *opts, const char *hosts,
-		    unsigned flags, json_t **report, struct ruru_buf *diff, struct ruru_error *err);
+		    unsigned flags, struct ruru_hosts_report **report, struct ruru_error *err);
 /* The instructions block for `host` (NULL: for any host), appended to
  * *out.  RURU_EUSAGE for an unknown host. */
 int ruru_host_instructions(const char *host, struct ruru_buf *out, struct ruru_error *err);
@@ -2005,7 +2186,7 @@ const struct ruru_redact_pattern *ruru_redact_patterns(void);
 size_t ruru_redact(struct ruru_buf *out, const char *s, size_t len);
 /* Redact every string of a JSON value in place (keys are left alone);
  * returns how many secrets were replaced. */
-size_t ruru_redact_json(json_t *v);
+size_t ruru_redact_json(struct json_t *v);
 
 enum { RURU_EXPORT_NO_REDACT = 1 };
 /* One session as one readable Markdown document: front matter as a table,
@@ -2015,7 +2196,7 @@ int ruru_export_md(struct ruru_ws *ws, const char *id, unsigned flags, struct ru
 		   struct ruru_error *err);
 /* One session as JSON: {session (as ruru_session_json with entries), tasks,
  * artifacts: [{path, recorded, exists, bytes, text|null}]}.  New reference. */
-json_t *ruru_export_json(struct ruru_ws *ws, const char *id, unsigned flags,
+struct json_t *ruru_export_json(struct ruru_ws *ws, const char *id, unsigned flags,
 			 struct ruru_error *err);
 /* Read an artifact of a session for display: `rel` relative to the session
  * folder, checked like every workspace path (no "..", no symlink, regular

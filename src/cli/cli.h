@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "ruru.h"
 
 #define CLI_MAX_OPTS 16
@@ -159,6 +161,19 @@ void cli_options_from_env(struct ruru_options *o);
 char *cli_session(struct cli_ctx *ctx, struct ruru_ws *ws, const char *id);
 /* Print a JSON object with schema_version first (takes the reference). */
 bool cli_print_json(struct cli_ctx *ctx, json_t *obj);
+/* A command's typed result `r` (struct ruru_X) as --json asks: its
+ * converter ruru_X_json(), else its one text ruru_X_text(); sets `rc` to
+ * a failure's exit status when the output cannot be written. */
+#define CLI_PRINT_RESULT(ctx, rc, X, r)                                                  \
+	do {                                                                             \
+		struct ruru_buf text_ = RURU_BUF_INIT;                                   \
+		if (!(ctx)->json)                                                        \
+			ruru_##X##_text((r), &text_);                                    \
+		if (!((ctx)->json ? cli_print_json((ctx), ruru_##X##_json(r))           \
+				  : cli_write((ctx), text_.ptr, text_.len)))            \
+			(rc) = cli_fail(ctx);                                            \
+		ruru_buf_release(&text_);                                                \
+	} while (0)
 /* Read FILE, or stdin for "-", into b. */
 int cli_read_input(struct cli_ctx *ctx, const char *file, struct ruru_buf *b);
 

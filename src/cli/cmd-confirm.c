@@ -153,101 +153,15 @@ static int cmd_adopt(struct cli_ctx *ctx, struct cli_args *a)
 
 /* ------------------------------------------------------------- show/ask */
 
-static void describe(FILE *f, const struct ruru_confirm *c)
-{
-	fputs("artifact:  ", f);
-	field(f, c->artifact);
-	fputs("\ntarget:    ", f);
-	field(f, c->target);
-	fprintf(f, "%s\n", c->target_unchanged || c->status == RURU_CONFIRM_APPLIED
-				   ? ""
-				   : "  (CHANGED since the proposal)");
-	fprintf(f, "kind:      %s\n", ruru_confirm_kind_word(c->kind));
-	fprintf(f, "status:    %s", ruru_confirm_status_word(c->status));
-	if (c->decided_by && *c->decided_by) {
-		char t[32];
-		struct tm tm;
-		fputs(" by ", f);
-		field(f, c->decided_by);
-		if (c->decided_at && gmtime_r(&c->decided_at, &tm) &&
-		    strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", &tm))
-			fprintf(f, " at %s", t);
-	}
-	if (c->forced)
-		fputs(" (forced)", f);
-	fputc('\n', f);
-	if (c->rationale && *c->rationale) {
-		fputs("reason:    ", f);
-		field(f, c->rationale);
-		fputc('\n', f);
-	}
-	if (c->delegated_to && *c->delegated_to) {
-		fputs("delegated: ", f);
-		field(f, c->delegated_to);
-		if (c->task && *c->task) {
-			fputs(" · ", f);
-			field(f, c->task);
-		}
-		fputc('\n', f);
-	}
-	fputs("session:   ", f);
-	field(f, c->session ? c->session : "(none: .ruru/temp)");
-	fprintf(f, "\npayload:   %zu bytes, %s\n", c->payload_bytes,
-		c->payload_intact ? "as proposed" : "CHANGED since the proposal");
-	/* The values a decision binds (approve --expect takes them). */
-	fprintf(f, "payload_sha256: %s\nresult_sha256:  %s\ntarget_sha256:  %s\n", c->payload_sha256,
-		*c->result_sha256 ? c->result_sha256 : "(unknown)",
-		*c->target_sha256 ? c->target_sha256 : "none");
-	if (c->record)
-		fprintf(f, "record:    %s\n",
-			!strcmp(c->record, "none")     ? "no decision recorded yet"
-			: !strcmp(c->record, "agrees") ? "the logged decision agrees with the sidecar"
-						       : "the logged decision DIFFERS from the sidecar "
-							 "(it will not be applied)");
-}
-
-/* What the diff below the description is: an applied proposal's is the
- * change its apply recorded (or a line saying none was kept). */
-static void diff_heading(FILE *f, const struct ruru_confirm *c)
-{
-	if (c->status != RURU_CONFIRM_APPLIED)
-		return;
-	if (!c->applied_recorded)
-		fputs("applied change: not recorded (applied by an older ruru)\n", f);
-	else if (c->applied_diff)
-		fprintf(f, "applied change (recorded when it was applied over target_sha256 %s):\n",
-			*c->applied_from_sha256 ? c->applied_from_sha256 : "none");
-	else if (!strcmp(c->applied_from_sha256, c->result_sha256))
-		fputs("applied change: none by ruru (the target already held the result)\n", f);
-	else
-		fprintf(f, "applied change: not kept (its diff was longer than %u bytes)\n",
-			RURU_APPLIED_DIFF_MAX);
-}
-
 static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct ruru_ws *ws = cli_ws(ctx);
 	struct ruru_confirm c = { 0 };
-	struct ruru_buf diff = RURU_BUF_INIT;
 	int rc = 0;
-	if (!ws || ruru_confirm_load(ws, a->argv[0], &c, &ctx->err) < 0 ||
-	    ruru_confirm_diff(ws, &c, &diff, &ctx->err) < 0) {
+	if (!ws || ruru_confirm_show(ws, a->argv[0], &c, &ctx->err) < 0)
 		rc = cli_fail(ctx);
-	} else if (ctx->json) {
-		rc = print_confirm(ctx, &c, json_pack("{s:s%,s:s}", "diff", diff.ptr ? diff.ptr : "", diff.len,
-						     "diff_shows",
-						     c.status == RURU_CONFIRM_APPLIED ? "applied" : "proposed"));
-	} else {
-		struct ruru_buf shown = RURU_BUF_INIT;
-		describe(stdout, &c);
-		fputc('\n', stdout);
-		diff_heading(stdout, &c);
-		render_lines(&shown, &diff);
-		if (!cli_write(ctx, shown.ptr ? shown.ptr : "", shown.len))
-			rc = cli_fail(ctx);
-		ruru_buf_release(&shown);
-	}
-	ruru_buf_release(&diff);
+	else
+		CLI_PRINT_RESULT(ctx, rc, confirm, &c);
 	ruru_confirm_release(&c);
 	ruru_ws_free(ws);
 	return rc;
@@ -377,15 +291,8 @@ static int cmd_ask(struct cli_ctx *ctx, struct cli_args *a)
 		rc = cli_fail(ctx);
 		goto out;
 	}
-	struct ruru_buf head = RURU_BUF_INIT;
-	FILE *mem = open_memstream(&head.ptr, &head.len);
-	if (mem) {
-		describe(mem, &c);
-		fputc('\n', mem);
-		fclose(mem);
-		ruru_buf_add(&shown, head.ptr, head.len);
-		free(head.ptr);
-	}
+	ruru_confirm_text(&c, &shown); /* c.diff unset: the diff comes coloured below */
+	ruru_buf_addch(&shown, '\n');
 	struct ruru_buf safe = RURU_BUF_INIT;
 	render_lines(&safe, &diff);
 	colour_diff(&shown, &safe);
@@ -614,28 +521,15 @@ enum { LIST_STATUS, LIST_NOPTS };
 static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct ruru_ws *ws = cli_ws(ctx);
-	json_t *list = ws ? ruru_confirm_list(ws, ctx->session, cli_val(a, LIST_STATUS), &ctx->err)
-			  : NULL;
+	struct ruru_confirm_list *list =
+		ws ? ruru_confirm_list(ws, ctx->session, cli_val(a, LIST_STATUS), &ctx->err) : NULL;
 	int rc = 0;
 	if (!list) {
 		rc = cli_fail(ctx);
-	} else if (ctx->json) {
-		if (!cli_print_json(ctx, json_pack("{s:O}", "confirmations", list)))
-			rc = cli_fail(ctx);
 	} else {
-		size_t i;
-		json_t *v;
-		json_array_foreach(list, i, v) {
-			const char *t = json_string_value(json_object_get(v, "target"));
-			field(stdout, json_string_value(json_object_get(v, "artifact")));
-			fputc('\t', stdout);
-			field(stdout, json_string_value(json_object_get(v, "status")));
-			fputc('\t', stdout);
-			field(stdout, t ? t : "-");
-			fputc('\n', stdout);
-		}
+		CLI_PRINT_RESULT(ctx, rc, confirm_list, list);
 	}
-	json_decref(list);
+	ruru_confirm_list_free(list);
 	ruru_ws_free(ws);
 	return rc;
 }
@@ -664,61 +558,34 @@ static int cmd_clean(struct cli_ctx *ctx, struct cli_args *a)
 {
 	(void)a;
 	struct ruru_ws *ws = cli_ws(ctx);
-	json_t *gone = NULL;
+	struct ruru_confirm_removed *gone = NULL;
 	int rc = 0;
 	if (!ws || ruru_confirm_clean(ws, &gone, &ctx->err) < 0) {
 		rc = cli_fail(ctx);
-	} else if (ctx->json) {
-		if (!cli_print_json(ctx, json_pack("{s:O}", "removed", gone)))
-			rc = cli_fail(ctx);
 	} else {
-		size_t i;
-		json_t *v;
-		json_array_foreach(gone, i, v) put_line(json_string_value(v));
+		CLI_PRINT_RESULT(ctx, rc, confirm_removed, gone);
 	}
-	json_decref(gone);
+	ruru_confirm_removed_free(gone);
 	ruru_ws_free(ws);
 	return rc;
 }
 
 /* ---------------------------------------------------------------- verify */
 
-/* `ruru verify [ID...]`: problems on stderr as FILE:LINE:COL: ..., exit 4
- * when any is an error (information alone exits 0). */
+/* `ruru verify [ID...]`: the library's report, exit 4 when any problem is
+ * an error (information alone exits 0). */
 static int cmd_verify(struct cli_ctx *ctx, struct cli_args *a)
 {
 	struct ruru_ws *ws = cli_ws(ctx);
-	json_t *r = ws ? ruru_confirm_verify(ws, (const char *const *)a->argv, (size_t)a->argc,
-					      &ctx->err)
-		       : NULL;
+	struct ruru_verify_report *r =
+		ws ? ruru_confirm_verify(ws, (const char *const *)a->argv, (size_t)a->argc, &ctx->err)
+		   : NULL;
 	ruru_ws_free(ws);
 	if (!r)
 		return cli_fail(ctx);
-	json_t *problems = json_object_get(r, "problems");
-	size_t i, errors = 0;
-	json_t *p;
-	json_array_foreach(problems, i, p) errors +=
-		!strcmp(json_string_value(json_object_get(p, "severity")), "error");
-	int rc = errors ? RURU_EINVALID : 0;
-	if (ctx->json) {
-		json_object_set_new(r, "ok", json_boolean(errors == 0));
-		if (!cli_print_json(ctx, json_incref(r)))
-			rc = cli_fail(ctx);
-	} else {
-		fflush(stdout);
-		json_array_foreach(problems, i, p) {
-			const char *sev = json_string_value(json_object_get(p, "severity"));
-			struct ruru_buf line = RURU_BUF_INIT;
-			ruru_buf_addf(&line, "%s:%d:%d: %s%s", json_string_value(json_object_get(p, "file")),
-				      (int)json_integer_value(json_object_get(p, "line")),
-				      (int)json_integer_value(json_object_get(p, "col")),
-				      strcmp(sev, "error") ? "note: " : "",
-				      json_string_value(json_object_get(p, "message")));
-			cli_print_escaped_line(line.ptr);
-			ruru_buf_release(&line);
-		}
-	}
-	json_decref(r);
+	int rc = r->errors ? RURU_EINVALID : 0;
+	CLI_PRINT_RESULT(ctx, rc, verify_report, r);
+	ruru_verify_report_free(r);
 	return rc;
 }
 
@@ -734,27 +601,16 @@ static int cmd_export(struct cli_ctx *ctx, struct cli_args *a)
 		return cli_export_sessions(ctx, a, cli_set(a, EXPORT_MD), cli_val(a, EXPORT_HTML),
 					   cli_set(a, EXPORT_NO_REDACT));
 	struct ruru_ws *ws = cli_ws(ctx);
-	json_t *r = ws ? ruru_confirm_agent_trace(ws, (const char *const *)a->argv, (size_t)a->argc,
-						  &ctx->err)
-		       : NULL;
+	struct ruru_agent_trace *r =
+		ws ? ruru_confirm_agent_trace(ws, (const char *const *)a->argv, (size_t)a->argc,
+					      &ctx->err)
+		   : NULL;
 	ruru_ws_free(ws);
 	if (!r)
 		return cli_fail(ctx);
 	int rc = 0;
-	if (ctx->json) {
-		if (!cli_print_json(ctx, json_pack("{s:O}", "records", r)))
-			rc = cli_fail(ctx);
-	} else {
-		size_t i;
-		json_t *v;
-		json_array_foreach(r, i, v) {
-			char *line = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
-			if (!line || printf("%s\n", line) < 0)
-				rc = cli_fail(ctx);
-			free(line);
-		}
-	}
-	json_decref(r);
+	CLI_PRINT_RESULT(ctx, rc, agent_trace, r);
+	ruru_agent_trace_free(r);
 	return rc;
 }
 

@@ -15,39 +15,25 @@
 int cli_init_hosts(struct cli_ctx *ctx, const char *dir, const char *spec, bool dry, bool remove,
 		   bool force, bool capture, json_t **report)
 {
-	struct ruru_buf diff = RURU_BUF_INIT;
 	unsigned flags = (dry ? RURU_HOSTS_DRY_RUN : 0) | (remove ? RURU_HOSTS_REMOVE : 0) |
 			 (force ? RURU_HOSTS_FORCE : 0) | (capture ? RURU_HOSTS_CAPTURE : 0);
-	if (ruru_hosts_init(dir, &ctx->opts, spec, flags, report, &diff, &ctx->err) < 0) {
-		ruru_buf_release(&diff);
+	struct ruru_hosts_report *r = NULL;
+	*report = NULL;
+	if (ruru_hosts_init(dir, &ctx->opts, spec, flags, &r, &ctx->err) < 0) {
 		if (ctx->err.code == RURU_EUSAGE)
 			return cli_usage_error(ctx, "%s", ctx->err.msg);
 		return cli_fail(ctx);
 	}
 	int rc = 0;
-	if (dry) {
-		if (!ctx->json && diff.len && !cli_write(ctx, diff.ptr, diff.len))
-			rc = cli_fail(ctx);
-		if (ctx->json)
-			json_object_set_new(*report, "diff", json_stringn(diff.ptr ? diff.ptr : "", diff.len));
-	} else if (!ctx->json) {
-		size_t i;
-		json_t *f;
-		json_array_foreach(json_object_get(*report, "files"), i, f) {
-			const char *action = json_string_value(json_object_get(f, "action"));
-			if (!strcmp(action, "unchanged"))
-				continue;
-			printf("%s %s\n", action, json_string_value(json_object_get(f, "path")));
-		}
-	}
 	if (!ctx->json) {
-		size_t i;
-		json_t *n;
-		fflush(stdout);
-		json_array_foreach(json_object_get(*report, "notes"), i, n)
-			fprintf(stderr, "ruru: note: %s\n", json_string_value(n));
+		struct ruru_buf out = RURU_BUF_INIT;
+		ruru_hosts_report_text(r, &out);
+		if (out.len && !cli_write(ctx, out.ptr, out.len))
+			rc = cli_fail(ctx);
+		ruru_buf_release(&out);
 	}
-	ruru_buf_release(&diff);
+	*report = ruru_hosts_report_json(r);
+	ruru_hosts_report_free(r);
 	return rc;
 }
 

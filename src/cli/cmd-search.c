@@ -1,11 +1,9 @@
 /*
  * cmd-search.c — `ruru search` and `ruru reindex` (doc/design.md §14): thin
- * wrappers over ruru_search() and ruru_reindex().  Text output is one hit
- * per line, tab-separated:
- *   FILE:LINE  SESSION  TIME  TYPE  MODE  TASK  SNIPPET
- * with "-" for an empty field, "(session)" or "(artifact)" as the type of
- * a session's own or an artifact's hit, and the matched words in bold on
- * a terminal (NO_COLOR respected) or between [ and ] otherwise.
+ * wrappers over ruru_search() and ruru_reindex().  Text output is the
+ * library's (ruru_search_hits_text: one hit per line, tab-separated), with
+ * the matched words in bold on a terminal (NO_COLOR respected) or between
+ * [ and ] otherwise.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,19 +39,6 @@ static bool parse_when(struct cli_ctx *ctx, const struct cli_args *a, int opt, b
 	cli_usage_error(ctx, "--%s needs a date (YYYY-MM-DD) or a date-time, not \"%s\"",
 			ctx->cmd->opts[opt].name, v);
 	return false;
-}
-
-static void add_field(struct ruru_buf *out, json_t *v, const char *empty)
-{
-	const char *s = json_string_value(v);
-	if (!s || !*s) {
-		ruru_buf_addstr(out, empty);
-		return;
-	}
-	/* Names come from the workspace: no control character reaches the
-	 * terminal. */
-	for (; *s; s++)
-		ruru_buf_addch(out, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
 }
 
 static bool use_bold(void)
@@ -109,51 +94,13 @@ static int search_run(struct cli_ctx *ctx, struct cli_args *a, struct ruru_buf *
 	struct ruru_ws *ws = cli_ws(ctx);
 	if (!ws)
 		return cli_fail(ctx);
-	size_t total = 0;
-	json_t *hits = ruru_search(ws, &o, &total, &ctx->err);
+	struct ruru_search_hits *hits = ruru_search(ws, &o, &ctx->err);
 	ruru_ws_free(ws);
 	if (!hits)
 		return cli_fail(ctx);
 	int rc = 0;
-	if (ctx->json) {
-		json_t *q = json_stringn(o.query, o.query_len);
-		if (!cli_print_json(ctx, json_pack("{s:o,s:o,s:I}", "query", q ? q : json_string(""),
-						   "hits", hits, "total", (json_int_t)total)))
-			rc = cli_fail(ctx);
-		return rc;
-	}
-	struct ruru_buf out = RURU_BUF_INIT;
-	size_t i;
-	json_t *h;
-	json_array_foreach(hits, i, h)
-	{
-		const char *kind = json_string_value(json_object_get(h, "kind"));
-		add_field(&out, json_object_get(h, "path"), "-");
-		ruru_buf_addf(&out, ":%lld\t", (long long)json_integer_value(json_object_get(h, "line")));
-		add_field(&out, json_object_get(h, "session"), "-");
-		ruru_buf_addch(&out, '\t');
-		add_field(&out, json_object_get(h, "time"), "-");
-		ruru_buf_addch(&out, '\t');
-		if (kind && strcmp(kind, "entry"))
-			ruru_buf_addf(&out, "(%s)", kind);
-		else
-			add_field(&out, json_object_get(h, "type"), "-");
-		ruru_buf_addch(&out, '\t');
-		add_field(&out, json_object_get(h, "mode"), "-");
-		ruru_buf_addch(&out, '\t');
-		add_field(&out, json_object_get(h, "task"), "-");
-		ruru_buf_addch(&out, '\t');
-		/* the snippet holds no control character but our bold marks */
-		ruru_buf_addstr(&out, json_string_value(json_object_get(h, "snippet")));
-		ruru_buf_addch(&out, '\n');
-	}
-	if (!cli_write(ctx, out.ptr, out.len))
-		rc = cli_fail(ctx);
-	else if (total > json_array_size(hits))
-		fprintf(stderr, "ruru: the best %zu of %zu hits (--limit 0 for all)\n",
-			json_array_size(hits), total);
-	ruru_buf_release(&out);
-	json_decref(hits);
+	CLI_PRINT_RESULT(ctx, rc, search_hits, hits);
+	ruru_search_hits_free(hits);
 	return rc;
 }
 

@@ -66,7 +66,7 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 	bool existed = access(dotruru.ptr, F_OK) == 0;
 	ruru_buf_release(&dotruru);
 	unsigned hflags = RURU_HOSTS_DRY_RUN | (force ? RURU_HOSTS_FORCE : 0);
-	if (host && ruru_hosts_init(dir, &ctx->opts, host, hflags, NULL, NULL, &ctx->err) < 0)
+	if (host && ruru_hosts_init(dir, &ctx->opts, host, hflags, NULL, &ctx->err) < 0)
 		return ctx->err.code == RURU_EUSAGE ? cli_usage_error(ctx, "%s", ctx->err.msg)
 						    : cli_fail(ctx);
 	if ((git && ruru_ws_git_check(dir, &ctx->opts, &ctx->err) < 0) ||
@@ -93,7 +93,7 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 		}
 	}
 	/* Signed decisions (cmd-confirm.c, doc/design.md §16): the user's trust anchor. */
-	json_t *signing = NULL;
+	struct ruru_signing_report *signing = NULL;
 	const char *skey = cli_val(a, INIT_KEY), *sas = cli_val(a, INIT_AS);
 	if ((skey || sas) && !cli_set(a, INIT_SIGNING)) {
 		free(mcp);
@@ -107,20 +107,20 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 			json_decref(hosts_report);
 			return cli_fail(ctx);
 		}
-		if (!ctx->json)
-			fprintf(stderr,
-				"ruru: signed decisions required; %s %s the %s key of %s (%s)\n",
-				json_string_value(json_object_get(signing, "allowed_signers")),
-				json_is_true(json_object_get(signing, "added")) ? "now allows" : "already allowed",
-				json_string_value(json_object_get(signing, "key_type")),
-				json_string_value(json_object_get(signing, "identity")),
-				json_string_value(json_object_get(signing, "config")));
+		if (!ctx->json) {
+			struct ruru_buf said = RURU_BUF_INIT;
+			ruru_signing_report_text(signing, &said);
+			fprintf(stderr, "ruru: %s", said.ptr);
+			ruru_buf_release(&said);
+		}
 	}
 	int rc = 0;
 	if (ctx->json) {
 		struct ruru_ws *ws = ruru_ws_open_opts(dir, &ctx->opts, &ctx->err);
 		if (!ws) {
 			free(mcp);
+			json_decref(hosts_report);
+			ruru_signing_report_free(signing);
 			return cli_fail(ctx);
 		}
 		json_t *o = json_pack("{s:s}", "root", ruru_ws_root(ws));
@@ -134,16 +134,14 @@ static int cmd_init(struct cli_ctx *ctx, struct cli_args *a)
 			json_object_set_new(o, "hosts", hosts_report);
 			hosts_report = NULL;
 		}
-		if (signing) {
-			json_object_set_new(o, "signing", signing);
-			signing = NULL;
-		}
+		if (signing)
+			json_object_set_new(o, "signing", ruru_signing_report_json(signing));
 		ruru_ws_free(ws);
 		if (!cli_print_json(ctx, o))
 			rc = cli_fail(ctx);
 	}
 	json_decref(hosts_report);
-	json_decref(signing);
+	ruru_signing_report_free(signing);
 	free(mcp);
 	return rc;
 }

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "cli/cli.h"
 #include "web/render.h"
 #include "web/serve.h"

@@ -125,6 +125,17 @@ static void add_problem(struct ruru_buf *b, const json_t *p)
 	ruru_buf_addch(b, '\n');
 }
 
+/* Return a typed result `r` (struct ruru_X) as a tool does: its one text
+ * (ruru_X_text, the CLI's too) into env->text, its JSON returned, `r`
+ * freed. */
+#define MCP_RETURN_RESULT(env, X, r)                         \
+	do {                                                 \
+		ruru_##X##_text((r), &(env)->text);          \
+		json_t *json_ = ruru_##X##_json(r);          \
+		ruru_##X##_free(r);                          \
+		return json_;                                \
+	} while (0)
+
 /* The session a call acts on: its `session` argument, the server's -s,
  * then ROOCOM_SESSION_ID and the active session (the library). */
 static char *session_of(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -692,6 +703,15 @@ static json_t *confirm_result(struct ruru_confirm *c)
 	return r;
 }
 
+/* " · LABEL VALUE" when `v` is a non-empty string (escaped). */
+static void add_opt_s(struct ruru_buf *b, const char *label, const char *v)
+{
+	if (v && *v) {
+		ruru_buf_addf(b, " · %s ", label);
+		ruru_text_field(b, v, NULL);
+	}
+}
+
 static json_t *t_confirm_propose(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	json_t *content = json_object_get(args, "content");
@@ -708,70 +728,53 @@ static json_t *t_confirm_propose(struct mcp_env *env, json_t *args, struct ruru_
 	free(id);
 	if (rc < 0)
 		return NULL;
+	struct ruru_buf *b = &env->text;
+	ruru_buf_addf(b, "Proposed %s for ", c.kind == RURU_CONFIRM_DIFF ? "a diff" : "new content");
+	ruru_text_field(b, c.target, "?");
+	ruru_buf_addstr(b, ": ");
+	ruru_text_field(b, c.artifact, "?");
+	ruru_buf_addf(b, " (%s%s", ruru_confirm_status_word(c.status),
+		      c.session ? ", session " : ", no session");
+	ruru_text_field(b, c.session, "");
+	ruru_buf_addstr(b, "). Show it to the user (confirm_show), ask, then record the answer "
+			   "(confirm_decide).");
+	struct ruru_buf warn = RURU_BUF_INIT;
+	if (c.duplicate_of) {
+		ruru_buf_addf(&warn, "%s, still pending, proposes the same change to %s",
+			      c.duplicate_of, c.target);
+		ruru_buf_addstr(b, " Warning: ");
+		ruru_text_field(b, warn.ptr, "");
+		ruru_buf_addch(b, '.');
+	}
 	json_t *r = confirm_result(&c);
-	const char *dup = get_s(r, "duplicate_of");
-	if (dup)
-		json_object_set_new(r, "warning",
-				    json_sprintf("%s, still pending, proposes the same change to %s", dup,
-						 get_s(r, "target")));
+	if (warn.len)
+		json_object_set_new(r, "warning", json_stringn(warn.ptr, warn.len));
+	ruru_buf_release(&warn);
 	return r;
 }
 
-/* A proposal's artifact, target and status, on one line. */
-static void add_proposal(struct ruru_buf *b, const json_t *c)
-{
-	add_field(b, c, "artifact", "?");
-	ruru_buf_addstr(b, "  ");
-	add_field(b, c, "status", "?");
-	ruru_buf_addstr(b, "  ");
-	add_field(b, c, "target", "?");
-	ruru_buf_addstr(b, "  (");
-	add_field(b, c, "kind", "?");
-	ruru_buf_addstr(b, ", ");
-	add_field(b, c, "created", "?");
-	ruru_buf_addch(b, ')');
-	add_opt(b, c, "delegated_to", "delegated to");
-	add_opt(b, c, "task", "task");
-	ruru_buf_addch(b, '\n');
-}
-
-static void x_confirm_propose(const json_t *r, struct ruru_buf *b)
-{
-	bool diff = !strcmp(get_s(r, "kind") ? get_s(r, "kind") : "", "diff");
-	ruru_buf_addf(b, "Proposed %s for ", diff ? "a diff" : "new content");
-	add_field(b, r, "target", "?");
-	ruru_buf_addstr(b, ": ");
-	add_field(b, r, "artifact", "?");
-	ruru_buf_addstr(b, " (");
-	add_field(b, r, "status", "?");
-	ruru_buf_addstr(b, get_s(r, "session") ? ", session " : ", no session");
-	add_field(b, r, "session", "");
-	ruru_buf_addstr(b, "). Show it to the user (confirm_show), ask, then record the answer "
-			   "(confirm_decide).");
-	if (json_object_get(r, "warning")) {
-		ruru_buf_addstr(b, " Warning: ");
-		add_field(b, r, "warning", "");
-		ruru_buf_addch(b, '.');
-	}
-}
-
 /* A call that failed because the proposal is already where the call
- * wanted it (a repeat after a lost answer): success, with the proposal
- * as it is and "already": true.  Any other failure stays one. */
-static json_t *already(struct mcp_env *env, json_t *args, enum ruru_confirm_status want,
-		       struct ruru_error *err)
+ * wanted it (a repeat after a lost answer): true, with err cleared and
+ * the proposal as it is in *c.  Any other failure stays one. */
+static bool already(struct mcp_env *env, json_t *args, enum ruru_confirm_status want,
+		    struct ruru_confirm *c, struct ruru_error *err)
 {
-	struct ruru_confirm c;
 	struct ruru_error e = { 0 };
 	if (err->code != RURU_ECONFLICT ||
-	    ruru_confirm_load(env->ws, arg_str(args, "artifact"), &c, &e) < 0)
-		return NULL;
-	if (c.status != want) {
-		ruru_confirm_release(&c);
-		return NULL;
+	    ruru_confirm_load(env->ws, arg_str(args, "artifact"), c, &e) < 0)
+		return false;
+	if (c->status != want) {
+		ruru_confirm_release(c);
+		return false;
 	}
 	ruru_error_clear(err);
-	json_t *r = confirm_result(&c);
+	return true;
+}
+
+/* A repeat's result: the proposal as it is, "already": true. */
+static json_t *already_result(struct ruru_confirm *c)
+{
+	json_t *r = confirm_result(c);
 	json_object_set_new(r, "already", json_true());
 	return r;
 }
@@ -790,6 +793,7 @@ static json_t *t_confirm_decide(struct mcp_env *env, json_t *args, struct ruru_e
 		.result_sha256 = arg_str(shown, "result_sha256"),
 		.target_sha256 = arg_str(shown, "target_sha256"),
 	};
+	bool again = false;
 	if (ruru_confirm_decide_expect(env->ws, arg_str(args, "artifact"), dec, arg_str(args, "reason"),
 				       NULL, json_is_object(shown) ? &e : NULL, &c, err) < 0) {
 		static const enum ruru_confirm_status to[RURU_DECIDE_COUNT] = {
@@ -797,28 +801,26 @@ static json_t *t_confirm_decide(struct mcp_env *env, json_t *args, struct ruru_e
 			[RURU_DECIDE_REJECT] = RURU_CONFIRM_REJECTED,
 			[RURU_DECIDE_SKIP] = RURU_CONFIRM_SKIPPED,
 		};
-		return dec >= 0 && dec < RURU_DECIDE_COUNT ? already(env, args, to[dec], err) : NULL;
+		if (!(dec >= 0 && dec < RURU_DECIDE_COUNT && already(env, args, to[dec], &c, err)))
+			return NULL;
+		again = true;
 	}
-	return confirm_result(&c);
-}
-
-static void x_confirm_decide(const json_t *r, struct ruru_buf *b)
-{
-	add_field(b, r, "artifact", "?");
-	ruru_buf_addstr(b, json_is_true(json_object_get(r, "already")) ? ": already " : ": ");
-	add_field(b, r, "status", "?");
-	if (get_s(r, "decided_by")) {
+	struct ruru_buf *b = &env->text;
+	ruru_text_field(b, c.artifact, "?");
+	ruru_buf_addf(b, ": %s%s", again ? "already " : "", ruru_confirm_status_word(c.status));
+	if (c.decided_by && *c.decided_by) {
 		ruru_buf_addstr(b, " by ");
-		add_field(b, r, "decided_by", NULL);
+		ruru_text_field(b, c.decided_by, NULL);
 	}
-	if (get_s(r, "rationale")) {
+	if (c.rationale && *c.rationale) {
 		ruru_buf_addstr(b, " (");
-		add_field(b, r, "rationale", NULL);
+		ruru_text_field(b, c.rationale, NULL);
 		ruru_buf_addch(b, ')');
 	}
 	ruru_buf_addstr(b, "; target ");
-	add_field(b, r, "target", "?");
+	ruru_text_field(b, c.target, "?");
 	ruru_buf_addch(b, '.');
+	return again ? already_result(&c) : confirm_result(&c);
 }
 
 static json_t *t_confirm_delegate(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -834,6 +836,14 @@ static json_t *t_confirm_delegate(struct mcp_env *env, json_t *args, struct ruru
 	ruru_buf_addstr(&full, msg ? msg : "");
 	if (c.kind == RURU_CONFIRM_DIFF)
 		ruru_buf_addf(&full, " Or call confirm_apply with artifact \"%s\".", c.artifact);
+	struct ruru_buf *b = &env->text;
+	ruru_buf_addstr(b, "Delegated ");
+	ruru_text_field(b, c.artifact, "?");
+	ruru_buf_addstr(b, " to ");
+	ruru_text_field(b, c.delegated_to, "?");
+	add_opt_s(b, "task", c.task);
+	ruru_buf_addstr(b, ". Message for the executor:\n\n");
+	ruru_text_escape_keep(b, full.ptr, full.len, "\t\n");
 	json_t *r = confirm_result(&c);
 	json_object_set_new(r, "message", json_stringn(full.ptr, full.len));
 	ruru_buf_release(&full);
@@ -841,40 +851,30 @@ static json_t *t_confirm_delegate(struct mcp_env *env, json_t *args, struct ruru
 	return r;
 }
 
-static void x_confirm_delegate(const json_t *r, struct ruru_buf *b)
-{
-	ruru_buf_addstr(b, "Delegated ");
-	add_field(b, r, "artifact", "?");
-	ruru_buf_addstr(b, " to ");
-	add_field(b, r, "delegated_to", "?");
-	add_opt(b, r, "task", "task");
-	ruru_buf_addstr(b, ". Message for the executor:\n\n");
-	add_block(b, json_object_get(r, "message"), "");
-}
-
 static json_t *t_confirm_apply(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	struct ruru_confirm c;
+	bool again = false;
 	if (ruru_confirm_apply(env->ws, arg_str(args, "artifact"),
 			       json_is_true(json_object_get(args, "force")), &c, err) < 0) {
-		json_t *r = already(env, args, RURU_CONFIRM_APPLIED, err);
-		json_object_set_new(r, "already_applied", json_true());
-		return r;
+		if (!already(env, args, RURU_CONFIRM_APPLIED, &c, err))
+			return NULL;
+		again = true;
 	}
-	return confirm_result(&c);
-}
-
-static void x_confirm_apply(const json_t *r, struct ruru_buf *b)
-{
-	bool again = json_is_true(json_object_get(r, "already_applied"));
-	add_field(b, r, "artifact", "?");
+	struct ruru_buf *b = &env->text;
+	ruru_text_field(b, c.artifact, "?");
 	ruru_buf_addstr(b, again ? " was already applied to " : " applied to ");
-	add_field(b, r, "target", "?");
-	if (json_is_true(json_object_get(r, "forced")))
+	ruru_text_field(b, c.target, "?");
+	if (c.forced)
 		ruru_buf_addstr(b, " (forced over a changed target)");
-	add_opt(b, r, "delegated_to", "delegated to");
-	add_opt(b, r, "task", "task");
+	add_opt_s(b, "delegated to", c.delegated_to);
+	add_opt_s(b, "task", c.task);
 	ruru_buf_addch(b, '.');
+	if (!again)
+		return confirm_result(&c);
+	json_t *r = already_result(&c);
+	json_object_set_new(r, "already_applied", json_true());
+	return r;
 }
 
 static json_t *t_confirm_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -882,24 +882,11 @@ static json_t *t_confirm_list(struct mcp_env *env, json_t *args, struct ruru_err
 	char *id;
 	if (optional_session(env, args, &id, err) < 0)
 		return NULL;
-	json_t *list = ruru_confirm_list(env->ws, id, arg_str(args, "status"), err);
-	json_t *r = list ? json_pack("{s:o}", "confirmations", list) : NULL;
+	struct ruru_confirm_list *list = ruru_confirm_list(env->ws, id, arg_str(args, "status"), err);
 	free(id);
-	return r;
-}
-
-static void x_confirm_list(const json_t *r, struct ruru_buf *b)
-{
-	json_t *a = json_object_get(r, "confirmations"), *c;
-	size_t i;
-	if (!json_array_size(a)) {
-		ruru_buf_addstr(b, "No proposals.");
-		return;
-	}
-	add_count(b, json_array_size(a), "proposal", "proposals");
-	ruru_buf_addstr(b, " (artifact, status, target):\n");
-	json_array_foreach(a, i, c)
-		add_proposal(b, c);
+	if (!list)
+		return NULL;
+	MCP_RETURN_RESULT(env, confirm_list, list);
 }
 
 static json_t *t_session_check(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -933,84 +920,30 @@ static json_t *t_session_check(struct mcp_env *env, json_t *args, struct ruru_er
 static json_t *t_confirm_show(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	struct ruru_confirm c;
-	struct ruru_buf diff = RURU_BUF_INIT;
-	if (ruru_confirm_load(env->ws, arg_str(args, "artifact"), &c, err) < 0)
+	if (ruru_confirm_show(env->ws, arg_str(args, "artifact"), &c, err) < 0)
 		return NULL;
-	if (ruru_confirm_diff(env->ws, &c, &diff, err) < 0) {
-		ruru_confirm_release(&c);
-		ruru_buf_release(&diff);
-		return NULL;
-	}
-	/* an applied proposal's diff is the change its apply recorded */
-	bool applied = c.status == RURU_CONFIRM_APPLIED;
-	json_t *r = confirm_result(&c);
-	json_object_set_new(r, "diff", json_stringn(diff.ptr ? diff.ptr : "", diff.len));
-	json_object_set_new(r, "diff_shows", json_string(applied ? "applied" : "proposed"));
-	ruru_buf_release(&diff);
-	return r;
-}
-
-static void x_confirm_show(const json_t *r, struct ruru_buf *b)
-{
-	add_field(b, r, "artifact", "?");
-	ruru_buf_addstr(b, "\nTarget: ");
-	add_field(b, r, "target", "?");
-	ruru_buf_addstr(b, " (");
-	add_field(b, r, "kind", "?");
-	ruru_buf_addstr(b, get_s(r, "session") ? ", session " : ", no session");
-	add_field(b, r, "session", "");
-	ruru_buf_addstr(b, ")\nStatus: ");
-	add_field(b, r, "status", "?");
-	add_opt(b, r, "decided_by", "decided by");
-	add_opt(b, r, "decided_at", "at");
-	add_opt(b, r, "rationale", "reason");
-	add_opt(b, r, "delegated_to", "delegated to");
-	add_opt(b, r, "task", "task");
-	add_opt(b, r, "applied_at", "applied");
-	if (json_is_false(json_object_get(r, "payload_intact")))
-		ruru_buf_addstr(b, "\nThe payload changed since it was proposed.");
-	if (json_is_false(json_object_get(r, "target_unchanged")) &&
-	    strcmp(get_s(r, "status") ? get_s(r, "status") : "", "applied"))
-		ruru_buf_addstr(b, "\nThe target changed since the proposal.");
-	/* What confirm_decide's `shown` takes, for clients that read only text. */
-	ruru_buf_addstr(b, "\nShown (confirm_decide's shown): payload_sha256 ");
-	add_field(b, r, "payload_sha256", "?");
-	ruru_buf_addstr(b, ", result_sha256 ");
-	add_field(b, r, "result_sha256", "?");
-	ruru_buf_addstr(b, ", target_sha256 ");
-	add_field(b, r, "target_sha256", "none");
-	json_t *diff = json_object_get(r, "diff");
-	bool applied = !strcmp(get_s(r, "diff_shows") ? get_s(r, "diff_shows") : "", "applied");
-	if (!json_string_length(diff)) {
-		ruru_buf_addstr(b, !applied ? "\n\nNo difference from the current target."
-				  : json_is_null(json_object_get(r, "applied_from_sha256"))
-					  ? "\n\nThe applied change was not recorded (applied by an older ruru)."
-					  : "\n\nThe applied change was not kept (the target already held "
-					    "the result, or the diff was too long).");
-		return;
-	}
-	ruru_buf_addstr(b, applied ? "\n\nThe change that was applied (recorded by the apply):\n" : "\n\n");
-	add_block(b, diff, "");
+	ruru_confirm_text(&c, &env->text);
+	return confirm_result(&c);
 }
 
 static json_t *t_confirm_withdraw(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	struct ruru_confirm c;
+	bool again = false;
 	if (ruru_confirm_withdraw(env->ws, arg_str(args, "artifact"), arg_str(args, "reason"), &c,
-				  err) < 0)
-		return already(env, args, RURU_CONFIRM_WITHDRAWN, err);
-	return confirm_result(&c);
-}
-
-static void x_confirm_withdraw(const json_t *r, struct ruru_buf *b)
-{
-	bool again = json_is_true(json_object_get(r, "already"));
+				  err) < 0) {
+		if (!already(env, args, RURU_CONFIRM_WITHDRAWN, &c, err))
+			return NULL;
+		again = true;
+	}
+	struct ruru_buf *b = &env->text;
 	ruru_buf_addstr(b, again ? "Already withdrawn: " : "Withdrew ");
-	add_field(b, r, "artifact", "?");
+	ruru_text_field(b, c.artifact, "?");
 	ruru_buf_addstr(b, " (target ");
-	add_field(b, r, "target", "?");
-	add_opt(b, r, "task", "task");
+	ruru_text_field(b, c.target, "?");
+	add_opt_s(b, "task", c.task);
 	ruru_buf_addstr(b, ").");
+	return again ? already_result(&c) : confirm_result(&c);
 }
 
 static json_t *t_confirm_verify(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -1022,26 +955,11 @@ static json_t *t_confirm_verify(struct mcp_env *env, json_t *args, struct ruru_e
 		abort();
 	for (size_t i = 0; i < n; i++)
 		v[i] = json_string_value(json_array_get(ids, i));
-	json_t *r = ruru_confirm_verify(env->ws, v, n, err);
+	struct ruru_verify_report *r = ruru_confirm_verify(env->ws, v, n, err);
 	free(v);
-	return r;
-}
-
-static void x_confirm_verify(const json_t *r, struct ruru_buf *b)
-{
-	json_t *a = json_object_get(r, "problems"), *p;
-	size_t i;
-	json_array_foreach(a, i, p)
-		add_problem(b, p);
-	ruru_buf_addstr(b, "Checked ");
-	add_count(b, (size_t)json_integer_value(json_object_get(r, "proposals")), "proposal",
-		  "proposals");
-	ruru_buf_addstr(b, ": ");
-	if (json_array_size(a))
-		add_count(b, json_array_size(a), "problem", "problems");
-	else
-		ruru_buf_addstr(b, "no problems");
-	ruru_buf_addch(b, '.');
+	if (!r)
+		return NULL;
+	MCP_RETURN_RESULT(env, verify_report, r);
 }
 
 /* ------------------------------------------------ search */
@@ -1083,42 +1001,10 @@ static json_t *t_session_search(struct mcp_env *env, json_t *args, struct ruru_e
 	if (until && !(o.has_until = ruru_search_parse_time(until, true, &o.until)))
 		return ruru_error_set(err, RURU_EUSAGE, "argument \"until\" is a date (YYYY-MM-DD) or a "
 					"date-time"), NULL;
-	size_t total = 0;
-	json_t *hits = ruru_search(env->ws, &o, &total, err);
+	struct ruru_search_hits *hits = ruru_search(env->ws, &o, err);
 	if (!hits)
 		return NULL;
-	return json_pack("{s:O,s:o,s:I}", "query", q, "hits", hits, "total", (json_int_t)total);
-}
-
-static void x_session_search(const json_t *r, struct ruru_buf *b)
-{
-	json_t *hits = json_object_get(r, "hits"), *h;
-	size_t i, n = json_array_size(hits);
-	json_int_t total = json_integer_value(json_object_get(r, "total"));
-	add_count(b, (size_t)total, "hit", "hits");
-	ruru_buf_addstr(b, " for ");
-	add_field(b, r, "query", "");
-	if ((json_int_t)n < total)
-		ruru_buf_addf(b, ", best %zu shown (raise limit for more)", n);
-	ruru_buf_addstr(b, n ? ":\n" : ".");
-	json_array_foreach(hits, i, h)
-	{
-		add_field(b, h, "path", "?");
-		ruru_buf_addch(b, ':');
-		add_field(b, h, "line", "?");
-		ruru_buf_addstr(b, "  ");
-		add_field(b, h, "time", "-");
-		ruru_buf_addstr(b, "  ");
-		if (get_s(h, "type"))
-			add_field(b, h, "type", NULL);
-		else
-			add_field(b, h, "kind", "?");
-		add_opt(b, h, "mode", "mode");
-		add_opt(b, h, "task", "task");
-		ruru_buf_addstr(b, ": ");
-		add_field(b, h, "snippet", "");
-		ruru_buf_addch(b, '\n');
-	}
+	MCP_RETURN_RESULT(env, search_hits, hits);
 }
 
 /* ------------------------------------------- V7: typed artifacts, tasks */
@@ -1345,52 +1231,44 @@ const struct mcp_tool mcp_tools[] = {
 			 "record the answer (confirm_decide).",
 	  .more = MORE("supersedes"),
 	  .more_set = MCP_SET_REVIEW,
-	  .run = t_confirm_propose,
-	  .text = x_confirm_propose },
+	  .run = t_confirm_propose },
 	{ .name = "confirm_show",
 	  .set = MCP_SET_CORE,
 	  .description = "Target, status and diff of a proposal (once applied: the change made), "
 			 "to show the user.",
 	  .read_only = true,
-	  .run = t_confirm_show,
-	  .text = x_confirm_show },
+	  .run = t_confirm_show },
 	{ .name = "confirm_decide",
 	  .set = MCP_SET_CORE,
 	  .description = "Record a decision: approve and reject record what the user answered "
 			 "when asked; skip (low risk) needs a reason.",
 	  .idempotent = true,
-	  .run = t_confirm_decide,
-	  .text = x_confirm_decide },
+	  .run = t_confirm_decide },
 	{ .name = "confirm_delegate",
 	  .set = MCP_SET_REVIEW,
 	  .description = "Hand an approved or skipped proposal to an executor; returns its message.",
-	  .run = t_confirm_delegate,
-	  .text = x_confirm_delegate },
+	  .run = t_confirm_delegate },
 	{ .name = "confirm_apply",
 	  .set = MCP_SET_CORE,
 	  .description = "Write an approved or skipped proposal to its target.",
 	  .destructive = true,
 	  .idempotent = true,
-	  .run = t_confirm_apply,
-	  .text = x_confirm_apply },
+	  .run = t_confirm_apply },
 	{ .name = "confirm_withdraw",
 	  .set = MCP_SET_REVIEW,
 	  .description = "Close a proposal nobody will apply.",
 	  .idempotent = true,
-	  .run = t_confirm_withdraw,
-	  .text = x_confirm_withdraw },
+	  .run = t_confirm_withdraw },
 	{ .name = "confirm_list",
 	  .set = MCP_SET_REVIEW,
 	  .description = "List proposals of the session and of .ruru/temp/.",
 	  .read_only = true,
-	  .run = t_confirm_list,
-	  .text = x_confirm_list },
+	  .run = t_confirm_list },
 	{ .name = "confirm_verify",
 	  .set = MCP_SET_REVIEW,
 	  .description = "Check decisions against payloads, hashes and signatures.",
 	  .read_only = true,
-	  .run = t_confirm_verify,
-	  .text = x_confirm_verify },
+	  .run = t_confirm_verify },
 	/* search */
 	{ .name = "session_search",
 	  .set = MCP_SET_CORE,
@@ -1398,8 +1276,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .more = MORE("mode", "task", "status", "tag", "since", "until", "in"),
 	  .more_set = MCP_SET_ADMIN,
 	  .read_only = true,
-	  .run = t_session_search,
-	  .text = x_session_search },
+	  .run = t_session_search },
 	/* V7: summaries and MDTM tasks */
 	{ .name = "session_summarize",
 	  .set = MCP_SET_ADMIN,

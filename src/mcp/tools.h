@@ -6,6 +6,8 @@
 #ifndef RURU_MCP_TOOLS_H
 #define RURU_MCP_TOOLS_H
 
+#include <jansson.h>
+
 #include "ruru.h"
 
 /* What a tool sees: the workspace and the server's default session. */

@@ -11,6 +11,8 @@
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
 
+#include <jansson.h>
+
 #include "web/render.h"
 #include "banned.h"
 
@@ -378,11 +380,11 @@ static void task_link(struct web_site *site, struct ruru_buf *out, const char *r
 
 /* The page of hit `h` (relative to the site root): an artifact's page, a
  * proposal's sidecar's CONFIRM page, else the session at the entry. */
-static void hit_link(struct ruru_buf *out, json_t *h)
+static void hit_link(struct ruru_buf *out, const struct ruru_search_hit *h)
 {
-	const char *sid = json_string_value(json_object_get(h, "session"));
-	const char *kind = json_string_value(json_object_get(h, "kind"));
-	const char *path = json_string_value(json_object_get(h, "path"));
+	const char *sid = h->session;
+	const char *kind = h->kind;
+	const char *path = h->path;
 	struct ruru_buf p = RURU_BUF_INIT, r = RURU_BUF_INIT;
 	ruru_buf_addf(&p, "sessions/%s/", sid ? sid : "");
 	if (kind && !strcmp(kind, "artifact") && path && sid && *sid) {
@@ -408,7 +410,7 @@ static void hit_link(struct ruru_buf *out, json_t *h)
 		if (kind && !strcmp(kind, "entry")) {
 			/* the timeline's entries carry id="L<line>"; ?line= opens
 			 * the timeline's page that holds it */
-			long long line = (long long)json_integer_value(json_object_get(h, "line"));
+			long long line = (long long)h->line;
 			out->ptr[--out->len] = '\0';
 			ruru_buf_addf(out, "?line=%lld#L%lld\"", line, line);
 		}
@@ -448,15 +450,13 @@ static void hit_snippet(struct web_site *site, struct ruru_buf *out, const char 
 
 /* Keep the sessions with a hit (or whose ID holds the query), in list order. */
 static size_t keep_hit_sessions(struct web_site *site, struct ruru_session *all, size_t nall,
-				json_t *hits)
+				const struct ruru_search_hits *hits)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < nall; i++) {
 		bool keep = strcasestr(all[i].id, site->query) != NULL;
-		size_t j;
-		json_t *h;
-		json_array_foreach(hits, j, h) {
-			const char *sid = json_string_value(json_object_get(h, "session"));
+		for (size_t j = 0; hits && j < hits->n; j++) {
+			const char *sid = hits->hits[j].session;
 			if (keep || (sid && !strcmp(sid, all[i].id))) {
 				keep = true;
 				break;
@@ -478,34 +478,35 @@ static const char *title_of(const struct ruru_session *list, size_t n, const cha
 	return id && *id ? id : "proposal without a session";
 }
 
-static void search_results(struct web_site *site, struct ruru_buf *out, json_t *hits, size_t total,
-			   const struct ruru_session *list, size_t n)
+static void search_results(struct web_site *site, struct ruru_buf *out,
+			   const struct ruru_search_hits *hits, const struct ruru_session *list,
+			   size_t n)
 {
+	size_t total = hits->total;
 	ruru_buf_addf(out, "<h2>Matches</h2>\n<p class=\"muted\">%zu match%s", total,
 		      total == 1 ? "" : "es");
 	if (total > WEB_SEARCH_SHOWN)
 		ruru_buf_addf(out, ", the best %d shown", WEB_SEARCH_SHOWN);
 	ruru_buf_addstr(out, "</p>\n");
-	if (!json_array_size(hits))
+	if (!hits->n)
 		return;
 	ruru_buf_addstr(out, "<ol class=\"hits\">\n");
-	size_t i;
-	json_t *h;
-	json_array_foreach(hits, i, h) {
-		if (i >= WEB_SEARCH_SHOWN)
-			break;
-		const char *kind = json_string_value(json_object_get(h, "kind"));
-		const char *type = json_string_value(json_object_get(h, "type"));
-		const char *snip = json_string_value(json_object_get(h, "snippet"));
+	for (size_t i = 0; i < hits->n && i < WEB_SEARCH_SHOWN; i++) {
+		const struct ruru_search_hit *h = &hits->hits[i];
+		const char *kind = h->kind, *type = h->type, *snip = h->snippet;
 		ruru_buf_addstr(out, "<li><span class=\"badge\">");
 		str(site, out, kind && strcmp(kind, "entry") ? kind : (type ? type : "entry"));
 		ruru_buf_addstr(out, "</span> <a");
 		hit_link(out, h);
 		ruru_buf_addstr(out, ">");
-		str(site, out, title_of(list, n, json_string_value(json_object_get(h, "session"))));
+		str(site, out, title_of(list, n, h->session));
 		ruru_buf_addstr(out, "</a>");
-		const char *when = json_string_value(json_object_get(h, "time"));
-		if (when) {
+		if (h->has_time) {
+			char when[40];
+			struct tm tm;
+			gmtime_r(&h->time, &tm);
+			/* a local time of unknown zone has no "Z" */
+			strftime(when, sizeof when, h->zone ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%dT%H:%M:%S", &tm);
 			ruru_buf_addstr(out, " <small class=\"muted nw\">");
 			str(site, out, when);
 			ruru_buf_addstr(out, "</small>");
@@ -744,8 +745,7 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 	size_t n;
 	/* a query: the library's full-text search, with the page's filters */
 	bool searching = site->query && *site->query;
-	json_t *hits = NULL;
-	size_t total = 0;
+	struct ruru_search_hits *hits = NULL;
 	struct ruru_error serr = { 0 };
 	ruru_error_clear(&serr);
 	if (searching) {
@@ -757,10 +757,10 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		o.limit = 0;
 		o.mark_open = MARK_OPEN;
 		o.mark_close = MARK_CLOSE;
-		hits = ruru_search(site->ws, &o, &total, &serr);
+		hits = ruru_search(site->ws, &o, &serr);
 	}
 	if (web_sessions(site, &list, &n, err) < 0) {
-		json_decref(hits);
+		ruru_search_hits_free(hits);
 		return -1;
 	}
 	/* hits are labelled by their session's title: from the whole list */
@@ -770,9 +770,7 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 		struct ruru_error te = { 0 };
 		if (ruru_session_list(site->ws, RURU_STATUS_UNKNOWN, NULL, &titles, &ntitles, &te) < 0)
 			titles = NULL, ntitles = 0;
-		json_t *none = json_array();
-		n = keep_hit_sessions(site, list, n, hits ? hits : none);
-		json_decref(none);
+		n = keep_hit_sessions(site, list, n, hits);
 	}
 	if (site->sort && !strcmp(site->sort, "title"))
 		qsort(list, n, sizeof *list, by_title);
@@ -824,12 +822,12 @@ int web_page_index(struct web_site *site, struct ruru_buf *out, struct ruru_erro
 	}
 	pager(site, out, page, pages);
 	if (hits)
-		search_results(site, out, hits, total, titles ? titles : list, titles ? ntitles : n);
+		search_results(site, out, hits, titles ? titles : list, titles ? ntitles : n);
 	foot(site, out, "");
 	ruru_session_list_free(list, n);
 	if (titles)
 		ruru_session_list_free(titles, ntitles);
-	json_decref(hits);
+	ruru_search_hits_free(hits);
 	return 0;
 }
 
@@ -1313,7 +1311,8 @@ struct links {
 	const struct ruru_artifact_list *arts;
 };
 
-static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p, bool top);
+static void one_proposal(struct web_site *site, struct ruru_buf *out, const char *art,
+			 bool unadopted, bool open, const char *open_status, bool own_page);
 static void markdown(struct ruru_buf *out, const char *md, size_t len, const struct links *l);
 
 static int artifact_body(struct web_site *site, const char *id, const char *rel,
@@ -1330,9 +1329,7 @@ static int artifact_body(struct web_site *site, const char *id, const char *rel,
 			struct ruru_buf art = RURU_BUF_INIT;
 			const char *slash = strrchr(s.path, '/');
 			ruru_buf_addf(&art, "%.*s/%s", slash ? (int)(slash - s.path) : 0, s.path, rel);
-			json_t *p = json_pack("{s:s}", "artifact", art.ptr);
-			one_proposal(site, out, p, true);
-			json_decref(p);
+			one_proposal(site, out, art.ptr, false, false, NULL, true);
 			ruru_buf_release(&art);
 			ruru_session_release(&s);
 			return 0;
@@ -1887,10 +1884,9 @@ static void decision_form(struct web_site *site, struct ruru_buf *out, const str
 
 /* One proposal's review card.  `p`: {artifact} at least. `own_page`: on
  * the CONFIRM file's own page (no link to itself). */
-static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p, bool own_page)
+static void one_proposal(struct web_site *site, struct ruru_buf *out, const char *art,
+			 bool unadopted, bool open, const char *open_status, bool own_page)
 {
-	const char *art = json_string_value(json_object_get(p, "artifact"));
-	const char *jstatus = json_string_value(json_object_get(p, "status"));
 	struct ruru_confirm c = { 0 };
 	struct ruru_error e = { 0 };
 	struct ruru_buf id = RURU_BUF_INIT;
@@ -1899,7 +1895,7 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 	web_escape(out, id.ptr, id.len);
 	ruru_buf_addstr(out, "\"><header>");
 	ruru_buf_release(&id);
-	if (jstatus && !strcmp(jstatus, "unadopted")) {
+	if (unadopted) {
 		ruru_buf_addstr(out, "<h2><code>");
 		str(site, out, art);
 		ruru_buf_addstr(out, "</code></h2></header><div class=\"body\"><p class=\"muted\">A CONFIRM "
@@ -1928,11 +1924,9 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 	ruru_buf_addstr(out, "</span>");
 	if (stale)
 		ruru_buf_addstr(out, " <span class=\"badge bad\">stale</span>");
-	json_t *open_item = json_object_get(p, "open");
-	if (open_item) {
+	if (open) {
 		ruru_buf_addch(out, ' ');
-		open_badge(site, out, json_string_value(json_object_get(open_item, "kind")),
-			   json_string_value(json_object_get(open_item, "status")));
+		open_badge(site, out, ruru_open_kind_name(RURU_OPEN_CONFIRMATION), open_status);
 	}
 	ruru_buf_addf(out, " <span>%s</span> <span>proposed ",
 		      c.kind == RURU_CONFIRM_DIFF ? "a diff" : "new content");
@@ -2032,28 +2026,35 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, json_t *p,
 	ruru_confirm_release(&c);
 }
 
-static const char *jstr(json_t *o, const char *k)
+/* A proposal on the confirmations page: as listed, and the open item
+ * that holds it open (NULL: none). */
+struct card {
+	struct ruru_confirm c;
+	bool open;         /* an open item holds it open */
+	char *open_status; /* that item's status (owned; NULL when none) */
+};
+
+/* When a card's proposal was last decided, else proposed. */
+static time_t card_when(const struct card *x)
 {
-	const char *v = json_string_value(json_object_get(o, k));
-	return v ? v : "";
+	return x->c.decided_at ? x->c.decided_at : x->c.created;
 }
 
 /* Pending first, oldest first; then decided ones, newest decision first. */
 static int cmp_proposals(const void *a, const void *b)
 {
-	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	bool px = !strcmp(jstr(x, "status"), "pending");
-	bool py = !strcmp(jstr(y, "status"), "pending");
+	const struct card *x = a, *y = b;
+	bool px = x->c.status == RURU_CONFIRM_PENDING, py = y->c.status == RURU_CONFIRM_PENDING;
 	if (px != py)
 		return px ? -1 : 1;
 	if (px) {
-		int c = strcmp(jstr(x, "created"), jstr(y, "created"));
-		return c ? c : strcmp(jstr(x, "artifact"), jstr(y, "artifact"));
+		if (x->c.created != y->c.created)
+			return x->c.created < y->c.created ? -1 : 1;
+		return strcmp(x->c.artifact, y->c.artifact);
 	}
-	const char *dx = *jstr(x, "decided_at") ? jstr(x, "decided_at") : jstr(x, "created");
-	const char *dy = *jstr(y, "decided_at") ? jstr(y, "decided_at") : jstr(y, "created");
-	int c = strcmp(dy, dx);
-	return c ? c : strcmp(jstr(y, "artifact"), jstr(x, "artifact"));
+	if (card_when(x) != card_when(y))
+		return card_when(x) > card_when(y) ? -1 : 1;
+	return strcmp(y->c.artifact, x->c.artifact);
 }
 
 int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf *out,
@@ -2064,53 +2065,51 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 	if (web_sessions(site, &list, &n, err) < 0)
 		return -1;
 	/* every session's proposals and .ruru/temp/'s (not in an export of
-	 * chosen sessions), once each */
-	json_t *seen = json_object();
+	 * chosen sessions), once each, the session's own listing first */
+	struct card *cards = NULL;
+	size_t np = 0, cap = 0, npending = 0, nopen = 0;
 	for (size_t i = 0; i <= n; i++) {
 		if (i == n && site->ids)
 			break;
 		struct ruru_error e = { 0 };
-		json_t *l = ruru_confirm_list(site->ws, i < n ? list[i].id : NULL, NULL, &e);
+		struct ruru_confirm_list *l =
+			ruru_confirm_list(site->ws, i < n ? list[i].id : NULL, NULL, &e);
 		/* which of a session's proposals are open, and waiting for what:
 		 * its open items say (the library's one definition) */
-		struct ruru_open_items *open =
-			i < n && json_array_size(l) ? open_items_of(site, list[i].id) : NULL;
-		size_t k;
-		json_t *p;
-		json_array_foreach(l, k, p) {
-			const char *a = json_string_value(json_object_get(p, "artifact"));
-			if (!a || !json_string_value(json_object_get(p, "status")))
+		struct ruru_open_items *open = i < n && l && l->n ? open_items_of(site, list[i].id) : NULL;
+		for (size_t k = 0; l && k < l->n; k++) {
+			const char *a = l->items[k].artifact;
+			bool dup = !a;
+			for (size_t q = 0; !dup && q < np; q++)
+				dup = !strcmp(cards[q].c.artifact, a);
+			if (dup)
 				continue;
-			const char *in = i < n ? strstr(a, list[i].id) : NULL;
-			for (size_t j = 0; open && j < open->n; j++) {
+			if (np == cap && !(cards = realloc(cards, (cap = cap ? 2 * cap : 16) * sizeof *cards)))
+				abort();
+			struct card *cd = &cards[np++];
+			cd->c = l->items[k]; /* taken */
+			memset(&l->items[k], 0, sizeof(l->items[k]));
+			cd->open = false;
+			cd->open_status = NULL;
+			const char *in = i < n ? strstr(a = cd->c.artifact, list[i].id) : NULL;
+			for (size_t j = 0; in && open && j < open->n; j++) {
 				const struct ruru_open_item *it = &open->v[j];
-				if (in && it->artifact && it->kind == RURU_OPEN_CONFIRMATION &&
+				if (it->artifact && it->kind == RURU_OPEN_CONFIRMATION &&
 				    !strcmp(in + strlen(list[i].id) + 1, it->artifact)) {
-					json_object_set_new(p, "open",
-							    json_pack("{s:s, s:s?}", "kind",
-								      ruru_open_kind_name(it->kind),
-								      "status", it->status));
+					cd->open = true;
+					if (it->status && !(cd->open_status = strdup(it->status)))
+						abort();
 					break;
 				}
 			}
-			if (!json_object_get(seen, a)) /* the session's own listing first */
-				json_object_set(seen, a, p);
+			npending += cd->c.status == RURU_CONFIRM_PENDING;
+			nopen += cd->open;
 		}
 		ruru_open_items_free(open);
-		json_decref(l);
+		ruru_confirm_list_free(l);
 	}
-	size_t np = json_object_size(seen), k = 0, npending = 0, nopen = 0;
-	json_t **ps = calloc(np + 1, sizeof *ps);
-	if (!ps)
-		abort();
-	const char *key;
-	json_t *v;
-	json_object_foreach(seen, key, v) {
-		ps[k++] = v;
-		npending += !strcmp(jstr(v, "status"), "pending");
-		nopen += json_object_get(v, "open") != NULL;
-	}
-	qsort(ps, np, sizeof *ps, cmp_proposals);
+	if (np)
+		qsort(cards, np, sizeof *cards, cmp_proposals);
 	head(site, out, "", "Confirmations");
 	ruru_buf_addstr(out, "<h1>Confirmations</h1>\n");
 	if (notice && *notice) {
@@ -2128,12 +2127,16 @@ int web_page_confirm(struct web_site *site, const char *notice, struct ruru_buf 
 	site->titles = list;
 	site->ntitles = n;
 	for (size_t i = 0; i < np; i++)
-		one_proposal(site, out, ps[i], false);
+		one_proposal(site, out, cards[i].c.artifact, !cards[i].c.sidecar, cards[i].open,
+			     cards[i].open_status, false);
 	site->titles = NULL;
 	site->ntitles = 0;
 	foot(site, out, "");
-	free(ps);
-	json_decref(seen);
+	for (size_t i = 0; i < np; i++) {
+		ruru_confirm_release(&cards[i].c);
+		free(cards[i].open_status);
+	}
+	free(cards);
 	ruru_session_list_free(list, n);
 	return 0;
 }

@@ -57,6 +57,8 @@
 #include <microhttpd.h>
 #include <zlib.h>
 
+#include <jansson.h>
+
 #include "web/http.h"
 #include "web/render.h"
 #include "web/serve.h"

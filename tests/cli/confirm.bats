@@ -824,7 +824,9 @@ assert "+new" in d["diff"] and d["payload_intact"] and d["target_unchanged"]'
 	"$RURU" confirm approve "$a"
 	b=$(propose t p)
 	run "$RURU" confirm list --status approved
-	[ "$output" = "$a	approved	t" ]
+	[ "${lines[0]}" = "1 proposal (artifact, status, target):" ]
+	[[ "${lines[1]}" == "$a  approved  t  (content, 2026-"*")" ]]
+	[ "${#lines[@]}" -eq 2 ]
 	run "$RURU" --json confirm list
 	echo "$output" | python3 -c '
 import json,sys; d=json.load(sys.stdin)
@@ -1107,7 +1109,9 @@ PY
 	grep -qx "withdrawn_reason = \"superseded by $b\"" "$(sidecar "$a")"
 	grep -q '\*\*note\*\* · artifact `artifacts/CONFIRM-t-.*`: Withdrew the proposal for `t` (content) · payload_sha256' "$(log_of)"
 	run "$RURU" confirm list --status withdrawn
-	[ "$output" = "$a	withdrawn	t" ]
+	[ "${lines[0]}" = "1 proposal (artifact, status, target):" ]
+	[[ "${lines[1]}" == "$a  withdrawn  t  (content, 2026-"*")" ]]
+	[ "${#lines[@]}" -eq 2 ]
 	run "$RURU" confirm approve "$a"
 	[ "$status" -eq 5 ]
 	run "$RURU" confirm withdraw "$a"
@@ -1132,6 +1136,10 @@ PY
 	[ "$(printf '%s\n' "$output" | sort)" = "$(printf '%s\n' "$r" "$w" | sort)" ]
 	[ ! -e "$w" ] && [ ! -e "$(sidecar "$w")" ] && [ ! -e "$r" ]
 	[ -e "$k" ] && [ -e "$q" ] && [ -e .ruru/temp/decisions.log ]
+	run "$RURU" confirm clean
+	[ "$output" = "Nothing to remove." ]
+	run "$RURU" --json confirm clean
+	[[ "$output" == *'"removed":[]'* ]]
 }
 
 @test "CONFIRM artifacts are addressed by every unambiguous form" {
@@ -1378,6 +1386,7 @@ PY
 	d=$(fresh)
 	run "$RURU" verify
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	[ "$output" = "Checked 4 proposals: no problems." ]
 	run "$RURU" --json verify
 	echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["ok"] and d["proposals"]==4 and d["problems"]==[], d'
 	# an applied target changed since: information only
@@ -1396,10 +1405,11 @@ PY
 	printf '[confirm]\nallowed_signers = "mine"\n' > .ruru/config.toml
 	run "$RURU" verify
 	[ "$status" -eq 4 ]
-	[[ "$output" == *"$(sidecar "$b"):$line:1: target_path differs from the decision recorded at $(log_of):"* ]]
-	[[ "$output" == *"$d:1:1: the payload does not hash to payload_sha256"* ]]
+	[[ "$output" == *"$(sidecar "$b"):$line:1: error: target_path differs from the decision recorded at $(log_of):"* ]]
+	[[ "$output" == *"$d:1:1: error: the payload does not hash to payload_sha256"* ]]
 	[[ "$output" == *"$(sidecar "$e"):"*": the sidecar says approved, but $(log_of) records no decision"* ]]
-	[[ "$output" == *".ruru/config.toml:2:1: a workspace cannot name signers"* ]]
+	[[ "$output" == *".ruru/config.toml:2:1: error: a workspace cannot name signers"* ]]
+	[[ "$output" == *"Checked 5 proposals: 5 problems, 4 of them errors." ]] || { echo "$output"; false; }
 	run mcp confirm_verify '{}'
 	[[ "$output" == OK*'"problems": ['*'target_path differs'* ]]
 	run "$RURU" verify SESSION-nope
@@ -1471,6 +1481,12 @@ PY
 	run "$RURU" init --signing --key keys/alice.pub --as alice@example.org
 	[[ "$output" == *"already allowed"* ]]
 	cmp s1 "$XDG_CONFIG_HOME/ruru/allowed_signers"
+	run --separate-stderr "$RURU" --json init --signing --key keys/alice.pub --as alice@example.org
+	python3 -c '
+import json, sys; s = json.loads(sys.argv[1])["signing"]
+assert s["identity"] == "alice@example.org" and s["key_type"] == "ssh-ed25519" and s["added"] is False, s
+assert s["config"].endswith("/ruru/config.toml") and s["allowed_signers"].endswith("/ruru/allowed_signers"), s
+assert sorted(s) == ["added", "allowed_signers", "config", "identity", "key_type"], s' "$output"
 	run "$RURU" init --key keys/alice
 	[ "$status" -eq 2 ]
 	# the user's key may live anywhere, outside the workspace too

@@ -219,6 +219,14 @@ dry_run() {
 	for_each_host dry_run
 }
 
+@test "init --host --dry-run shows a file's control characters escaped, never raw" {
+	printf '# notes\nlast line \033]0;pwned\007 \342\200\256x\n' > AGENTS.md
+	run "$RURU" init --host codex --dry-run
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'last line \x1b]0;pwned\x07 \u202ex'* ]]
+	! grep -q $'\033\|\342\200\256' <<<"$output"
+}
+
 @test "init --host --dry-run shows each change as diff -u does (the library's one diff)" {
 	# one line without a newline: GNU diff's "@@ -1 +1,N @@" and its
 	# "\ No newline at end of file"

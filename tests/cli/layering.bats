@@ -121,3 +121,14 @@ PY
 	run grep -L '^#include "banned.h"' $(find src -name '*.c')
 	[ -z "$output" ] || { echo "$output"; false; }
 }
+
+@test "ruru.h stands alone: no <jansson.h>, results named struct json_t, a program with only ruru.h compiles" {
+	cd "$BATS_TEST_DIRNAME/../.."
+	run grep -n 'jansson' include/ruru.h
+	[[ "$output" != *'#include'* ]] || { echo "$output"; return 1; }
+	# every JSON value is a struct json_t: the typedef json_t is jansson's, not ruru.h's
+	run sh -c "grep -nE '(^|[^_[:alnum:]])json_t[[:space:]]*\\*' include/ruru.h | grep -v 'struct json_t'"
+	[ -z "$output" ] || { echo "$output"; return 1; }
+	printf '#include "ruru.h"\nint main(void)\n{\n\tstruct ruru_confirm_list *l = 0;\n\tstruct json_t *j = 0;\n\treturn l || j || ruru_version_number() < 0;\n}\n' > "$BATS_TEST_TMPDIR/alone.c"
+	cc -std=c17 -Wall -Wextra -Werror -Iinclude -fsyntax-only "$BATS_TEST_TMPDIR/alone.c"
+}

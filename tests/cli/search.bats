@@ -157,12 +157,18 @@ hits() { "$RURU" --json search --limit 0 "$@" | python3 -c 'import json,sys; pri
 		run "$RURU" --json search -n 1 "$q"
 		[[ "$output" == *"\"total\":$all}" ]] || { echo "$q: $all: $output"; return 1; }
 	done
-	# text: a note on standard error when the limit cut the hits
+	# text: a last line when the limit cut the hits
 	run --separate-stderr "$RURU" search -n 2 tokens
-	[ "${#lines[@]}" -eq 2 ]
-	[ "$stderr" = "ruru: the best 2 of 3 hits (--limit 0 for all)" ]
-	run --separate-stderr "$RURU" search tokens
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[2]}" = "the best 2 of 3 hits (raise the limit for more)" ]
 	[ -z "$stderr" ]
+	run --separate-stderr "$RURU" search tokens
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[2]}" != "the best"* ]]
+	[ -z "$stderr" ]
+	run "$RURU" search nosuchwordanywhere
+	[ "$status" -eq 0 ]
+	[ "$output" = "No hits for nosuchwordanywhere." ]
 	run "$RURU" search tokens -s SESSION-Nope
 	[ "$status" -eq 3 ]
 	[[ "$output" == *'unknown session "SESSION-Nope"'* ]]
@@ -569,4 +575,18 @@ same() {
 	sed -i 's/日本語テキスト/English/' "$(log_of)"
 	run "$RURU" --json search 日本語
 	[[ "$output" == *'"hits":[]'* ]]
+}
+
+@test "text output shows bidi and C1 controls of a hit escaped, the marks kept" {
+	printf 'weta \xe2\x80\xaeevil\xc2\x9b31m red\n' > bidi.txt
+	"$RURU" artifact add bidi.txt >/dev/null
+	run "$RURU" search weta
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'[weta] \u202eevil\u009b31m red'* ]]
+	! grep -q $'\xe2\x80\xae\|\xc2\x9b' <<<"$output"
+	# MCP sends the same text
+	out=$(printf '%s\n' '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}' \
+		'{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"session_search","arguments":{"query":"weta"}}}' |
+		"$RURU" mcp 2>/dev/null | tail -1)
+	[[ "$out" == *'[weta] \\u202eevil\\u009b31m red'* ]]
 }

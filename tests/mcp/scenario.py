@@ -395,7 +395,7 @@ def text_renderings(ws, names):
     ok(good and len(r["sessions"]) == 3 and text.startswith("3 sessions") and
        all(x["id"] in text for x in r["sessions"]), "session_list: a count line, then one line per session", text)
     good, r, text = s.call("session_search", query="JWT", limit=1)
-    ok(good and r["total"] > 1 and "best 1 shown" in text, "session_search says when hits were left out", text)
+    ok(good and r["total"] > 1 and "the best 1 of" in text, "session_search says when hits were left out", text)
     s.close()
     seen = {t for t, _, _ in RESULTS}
     ok(not sorted(names - seen), "every tool returned a result", sorted(names - seen))

@@ -104,10 +104,10 @@ static void test_temp_flow(void **state)
 	free(msg);
 	ruru_confirm_release(&c);
 
-	json_t *list = ruru_confirm_list(ws, NULL, "skipped", &err);
+	struct ruru_confirm_list *list = ruru_confirm_list(ws, NULL, "skipped", &err);
 	assert_non_null(list);
-	assert_int_equal(json_array_size(list), 1);
-	json_decref(list);
+	assert_int_equal(list->n, 1);
+	ruru_confirm_list_free(list);
 
 	assert_int_equal(ruru_confirm_apply(ws, art, false, &c, &err), 0);
 	assert_int_equal(c.status, RURU_CONFIRM_APPLIED);
@@ -260,10 +260,10 @@ static void test_records(void **state)
 	assert_int_equal(ruru_confirm_record_latest(ws, art, &r, &err), 0);
 	assert_int_equal(r.decision, RURU_CONFIRM_WITHDRAWN);
 	ruru_confirm_record_release(&r);
-	json_t *gone = NULL;
+	struct ruru_confirm_removed *gone = NULL;
 	assert_int_equal(ruru_confirm_clean(ws, &gone, &err), 0);
-	assert_int_equal(json_array_size(gone), 1);
-	json_decref(gone);
+	assert_int_equal(gone->n, 1);
+	ruru_confirm_removed_free(gone);
 	assert_int_equal(access(art, F_OK), -1);
 	free(art);
 }

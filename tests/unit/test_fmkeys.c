@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "ruru.h"
 #include "fmkeys.h"
 #include "logtx.h"

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "jsonedit.h"
 
 /* Documents in the styles found in real configuration files.  (An empty

@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "ruru.h"
 #include "../src/mcp/mcp.h"
 

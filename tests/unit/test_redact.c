@@ -11,6 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "ruru.h"
 
 /* n bytes cycling through `alphabet`, deterministic. */

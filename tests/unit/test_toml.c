@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "ruru.h"
 
 static char *json_of(const char *text, size_t len)

@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "ruru.h"
 #include "alloc.h"
 #include "text.h"

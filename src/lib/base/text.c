@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "ruru.h"
 #include "alloc.h"
 #include "text.h"

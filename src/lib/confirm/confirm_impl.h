@@ -37,6 +37,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "entry.h"
 #include "logtx.h"
 #include "text.h"
@@ -100,7 +102,7 @@ struct view {
 #define SIGNATURE_TTL_DEFAULT (7L * 24 * 3600)
 
 /* Call fn for each CONFIRM file of one folder (root-relative), in name order. */
-typedef void each_fn(struct ruru_ws *ws, const char *rel, json_t *out);
+typedef void each_fn(struct ruru_ws *ws, const char *rel, void *out);
 
 /* patch.c */
 int confirm_run_capture_env(const struct ruru_options *o, const char *const argv[], const char *extra, struct ruru_buf *out, int *status, struct ruru_error *err);
@@ -178,6 +180,6 @@ int confirm_payload_checked(struct ruru_ws *ws, const struct loc *L, struct ruru
 int confirm_git_run(struct ruru_ws *ws, const char *const *args, struct ruru_buf *out, int *status, struct ruru_error *err);
 
 /* verify.c */
-int confirm_each_proposal(struct ruru_ws *ws, const char *const *ids, size_t nids, bool temp, each_fn *fn, json_t *out, size_t *n, struct ruru_error *err);
+int confirm_each_proposal(struct ruru_ws *ws, const char *const *ids, size_t nids, bool temp, each_fn *fn, void *out, size_t *n, struct ruru_error *err);
 
 #endif

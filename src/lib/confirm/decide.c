@@ -290,13 +290,15 @@ int ruru_confirm_withdraw(struct ruru_ws *ws, const char *artifact, const char *
 	return rc;
 }
 
-int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *err)
+int ruru_confirm_clean(struct ruru_ws *ws, struct ruru_confirm_removed **removed,
+		       struct ruru_error *err)
 {
-	*removed = json_array();
+	struct ruru_confirm_removed *out = ruru_xmalloc(sizeof(*out));
+	memset(out, 0, sizeof(*out));
+	*removed = NULL;
 	struct guard g = { 0 };
 	if (confirm_guard_begin(ws, NULL, &g, err) < 0) {
-		json_decref(*removed);
-		*removed = NULL;
+		ruru_confirm_removed_free(out);
 		return -1;
 	}
 	char *dir = ruru_ws_path(ws, ".ruru/temp");
@@ -322,8 +324,11 @@ int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *
 					if (confirm_remove_gone(ws, L.abs, err) < 0 ||
 					    confirm_remove_gone(ws, L.side_abs, err) < 0)
 						rc = -1;
-					else
-						json_array_append_new(*removed, json_string(L.rel));
+					else {
+						out->artifacts = ruru_xrealloc(out->artifacts, (out->n + 1) *
+										   sizeof(*out->artifacts));
+						out->artifacts[out->n++] = ruru_strdup(L.rel);
+					}
 				}
 				ruru_confirm_release(&c);
 			}
@@ -335,5 +340,9 @@ int ruru_confirm_clean(struct ruru_ws *ws, json_t **removed, struct ruru_error *
 	if (d)
 		closedir(d);
 	confirm_guard_abort(&g);
+	if (rc < 0)
+		ruru_confirm_removed_free(out);
+	else
+		*removed = out;
 	return rc;
 }

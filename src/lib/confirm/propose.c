@@ -65,20 +65,15 @@ static void fill_new(struct ruru_confirm *out, const struct loc *L, const char *
 static char *pending_same(struct ruru_ws *ws, const char *id, const char *target, const char *rh)
 {
 	struct ruru_error ignore = { 0 };
-	json_t *all = ruru_confirm_list(ws, id, "pending", &ignore);
+	struct ruru_confirm_list *all = ruru_confirm_list(ws, id, "pending", &ignore);
 	char *found = NULL;
-	size_t i;
-	json_t *c;
-	json_array_foreach(all, i, c) {
-		const char *t = json_string_value(json_object_get(c, "target"));
-		const char *r = json_string_value(json_object_get(c, "result_sha256"));
-		const char *a = json_string_value(json_object_get(c, "artifact"));
-		if (t && r && a && !strcmp(t, target) && !strcmp(r, rh)) {
-			found = ruru_strdup(a);
-			break;
-		}
+	for (size_t i = 0; all && i < all->n && !found; i++) {
+		const struct ruru_confirm *c = &all->items[i];
+		if (c->target && c->artifact && !strcmp(c->target, target) &&
+		    !strcmp(c->result_sha256, rh))
+			found = ruru_strdup(c->artifact);
 	}
-	json_decref(all);
+	ruru_confirm_list_free(all);
 	return found;
 }
 
@@ -349,11 +344,35 @@ int ruru_confirm_load(struct ruru_ws *ws, const char *artifact, struct ruru_conf
 	return rc;
 }
 
+int ruru_confirm_show(struct ruru_ws *ws, const char *artifact, struct ruru_confirm *out,
+		      struct ruru_error *err)
+{
+	struct ruru_buf diff = RURU_BUF_INIT;
+	if (ruru_confirm_load(ws, artifact, out, err) < 0)
+		return -1;
+	if (ruru_confirm_diff(ws, out, &diff, err) < 0) {
+		ruru_confirm_release(out);
+		ruru_buf_release(&diff);
+		return -1;
+	}
+	out->diff = ruru_buf_detach(&diff, &out->diff_len);
+	return 0;
+}
+
 /* Append the proposals found in one folder (root-relative `rel`). */
 /* `want` RURU_CONFIRM_UNKNOWN: every proposal; `unadopted`: CONFIRM files
  * without a sidecar too (with `only_unadopted`, just those). */
+static void list_add(struct ruru_confirm_list *out, struct ruru_confirm *c, size_t *cap)
+{
+	if (out->n == *cap)
+		out->items = ruru_xrealloc(out->items, (*cap = *cap ? 2 * *cap : 16) * sizeof(*out->items));
+	out->items[out->n++] = *c; /* taken */
+	memset(c, 0, sizeof(*c));
+}
+
 static void list_dir(struct ruru_ws *ws, const char *rel, enum ruru_confirm_status want,
-		     bool want_unadopted, bool only_unadopted, json_t *out)
+		     bool want_unadopted, bool only_unadopted, struct ruru_confirm_list *out,
+		     size_t *out_cap)
 {
 	char *dir = ruru_ws_path(ws, rel);
 	struct ruru_error ignore = { 0 };
@@ -385,12 +404,13 @@ static void list_dir(struct ruru_ws *ws, const char *rel, enum ruru_confirm_stat
 			if (confirm_sidecar_read(ws, &L, &side, &c, &e) == 0) {
 				confirm_observe(ws, &L, &c, NULL);
 				if (!only_unadopted && (!want || c.status == want))
-					json_array_append_new(out, ruru_confirm_json(&c));
+					list_add(out, &c, out_cap);
 				ruru_confirm_release(&c);
 			} else if (e.code == RURU_ENOTFOUND && want_unadopted) {
-				json_array_append_new(out, json_pack("{s:s, s:s?, s:s, s:n}", "artifact",
-								     L.rel, "session", L.session,
-								     "status", "unadopted", "target"));
+				struct ruru_confirm u = { 0 }; /* no sidecar: status unknown */
+				u.artifact = ruru_strdup(L.rel);
+				u.session = L.session ? ruru_strdup(L.session) : NULL;
+				list_add(out, &u, out_cap);
 			}
 			confirm_loc_release(&L);
 		}
@@ -401,8 +421,8 @@ static void list_dir(struct ruru_ws *ws, const char *rel, enum ruru_confirm_stat
 	free(names);
 }
 
-json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *status,
-			  struct ruru_error *err)
+struct ruru_confirm_list *ruru_confirm_list(struct ruru_ws *ws, const char *session,
+					    const char *status, struct ruru_error *err)
 {
 	enum ruru_confirm_status want = RURU_CONFIRM_UNKNOWN;
 	bool unadopted = !status || !*status;
@@ -423,15 +443,17 @@ json_t *ruru_confirm_list(struct ruru_ws *ws, const char *session, const char *s
 	char *id = NULL;
 	if (propose_session(ws, session, &id, err) < 0)
 		return NULL;
-	json_t *out = json_array();
+	struct ruru_confirm_list *out = ruru_xmalloc(sizeof(*out));
+	size_t cap = 0;
+	memset(out, 0, sizeof(*out));
 	if (id) {
 		struct ruru_buf rel = RURU_BUF_INIT;
 		ruru_buf_addf(&rel, "%s/%s/artifacts", ruru_layout_dir(ruru_ws_session_layout(ws, id)),
 			      id);
-		list_dir(ws, rel.ptr, want, unadopted, only, out);
+		list_dir(ws, rel.ptr, want, unadopted, only, out, &cap);
 		ruru_buf_release(&rel);
 	}
-	list_dir(ws, ".ruru/temp", want, unadopted, only, out);
+	list_dir(ws, ".ruru/temp", want, unadopted, only, out, &cap);
 	free(id);
 	return out;
 }

@@ -1,6 +1,6 @@
 /*
  * sidecar.c — a proposal as data: the sidecar CONFIRM-….toml read,
- * checked and edited format-preservingly, its JSON form, what the disk says
+ * checked and edited format-preservingly, what the disk says
  * now (observe), a new proposal's nonce, and the guard every change runs
  * under (the session's log transaction, or .ruru/temp/.lock in temp mode).
  */
@@ -19,57 +19,9 @@ void ruru_confirm_release(struct ruru_confirm *c)
 	free(c->task);
 	free(c->verified_signer);
 	free(c->duplicate_of);
+	free(c->diff);
 	free(c->applied_diff);
 	memset(c, 0, sizeof(*c));
-}
-
-static json_t *jtime(time_t t)
-{
-	if (!t)
-		return json_null();
-	char b[32];
-	ruru_time_format_rfc3339(t, b);
-	return json_string(b);
-}
-
-static json_t *jstr(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-json_t *ruru_confirm_json(const struct ruru_confirm *c)
-{
-	json_t *o = json_object();
-	json_object_set_new(o, "artifact", jstr(c->artifact));
-	json_object_set_new(o, "sidecar", jstr(c->sidecar));
-	json_object_set_new(o, "session", jstr(c->session));
-	json_object_set_new(o, "target", jstr(c->target));
-	json_object_set_new(o, "kind", json_string(ruru_confirm_kind_word(c->kind)));
-	const char *st = ruru_confirm_status_word(c->status);
-	json_object_set_new(o, "status", json_string(st ? st : "unadopted"));
-	json_object_set_new(o, "payload_sha256", json_string(c->payload_sha256));
-	json_object_set_new(o, "target_sha256", json_string(c->target_sha256));
-	json_object_set_new(o, "result_sha256", json_string(c->result_sha256));
-	json_object_set_new(o, "nonce", json_string(c->nonce));
-	json_object_set_new(o, "created", jtime(c->created));
-	json_object_set_new(o, "decided_by", jstr(c->decided_by && *c->decided_by ? c->decided_by : NULL));
-	json_object_set_new(o, "rationale", jstr(c->rationale && *c->rationale ? c->rationale : NULL));
-	json_object_set_new(o, "decided_at", jtime(c->decided_at));
-	json_object_set_new(o, "delegated_to",
-			    jstr(c->delegated_to && *c->delegated_to ? c->delegated_to : NULL));
-	json_object_set_new(o, "task", jstr(c->task && *c->task ? c->task : NULL));
-	json_object_set_new(o, "applied_at", jtime(c->applied_at));
-	json_object_set_new(o, "forced", json_boolean(c->forced));
-	json_object_set_new(o, "already_applied", json_boolean(c->already));
-	json_object_set_new(o, "decision_record", jstr(c->record));
-	json_object_set_new(o, "payload_intact", json_boolean(c->payload_intact));
-	json_object_set_new(o, "target_unchanged", json_boolean(c->target_unchanged));
-	json_object_set_new(o, "payload_bytes", json_integer((json_int_t)c->payload_bytes));
-	json_object_set_new(o, "applied_from_sha256",
-			    c->applied_recorded ? json_string(c->applied_from_sha256) : json_null());
-	if (c->duplicate_of)
-		json_object_set_new(o, "duplicate_of", json_string(c->duplicate_of));
-	return o;
 }
 
 int confirm_guard_begin(struct ruru_ws *ws, const char *session, struct guard *g,

@@ -393,8 +393,8 @@ out:
 	return rc;
 }
 
-int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign, json_t **report,
-			      struct ruru_error *err)
+int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign,
+			      struct ruru_signing_report **report, struct ruru_error *err)
 {
 	*report = NULL;
 	char *cfg = confirm_user_config_path(sign->opts, "config.toml"),
@@ -463,8 +463,13 @@ int ruru_confirm_signing_init(const struct ruru_confirm_sign *sign, json_t **rep
 		goto out;
 	const char *sp = memchr(pub.ptr, ' ', pub.len);
 	ruru_buf_add(&line, pub.ptr, sp ? (size_t)(sp - pub.ptr) : pub.len);
-	*report = json_pack("{s:s, s:s, s:s, s:s, s:b}", "config", cfg, "allowed_signers", signers,
-			    "identity", id, "key_type", line.ptr, "added", added);
+	*report = ruru_xmalloc(sizeof(**report));
+	(*report)->config = cfg;
+	(*report)->allowed_signers = signers;
+	(*report)->identity = id;
+	(*report)->key_type = ruru_buf_detach(&line, NULL);
+	(*report)->added = added;
+	cfg = signers = id = NULL;
 	rc = 0;
 out:
 	free(cfg);

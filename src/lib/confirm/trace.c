@@ -37,9 +37,22 @@ static char *commit_of(struct ruru_ws *ws, const char *artifact)
 	return r;
 }
 
-/* One Agent Trace record (v0.1.0) for an applied session proposal. */
-static void trace_one(struct ruru_ws *ws, const char *rel, json_t *out)
+/* [[a, b], ...] (JSON) into the record's ranges. */
+static void take_ranges(struct ruru_trace_record *r, json_t *ranges)
 {
+	size_t i;
+	json_t *v;
+	r->ranges = ruru_xmalloc((json_array_size(ranges) + 1) * sizeof(*r->ranges));
+	json_array_foreach(ranges, i, v) {
+		r->ranges[r->nranges].start_line = json_integer_value(json_array_get(v, 0));
+		r->ranges[r->nranges++].end_line = json_integer_value(json_array_get(v, 1));
+	}
+}
+
+/* The record of an applied session proposal, added to the trace `to`. */
+static void trace_one(struct ruru_ws *ws, const char *rel, void *to)
+{
+	struct ruru_agent_trace *out = to;
 	struct loc L;
 	struct ruru_error e = { 0 };
 	struct ruru_buf side = RURU_BUF_INIT, payload = RURU_BUF_INIT;
@@ -53,6 +66,9 @@ static void trace_one(struct ruru_ws *ws, const char *rel, json_t *out)
 	}
 	if (c.status != RURU_CONFIRM_APPLIED)
 		goto done;
+	out->records = ruru_xrealloc(out->records, (out->n + 1) * sizeof(*out->records));
+	struct ruru_trace_record *r = &out->records[out->n++];
+	memset(r, 0, sizeof(*r));
 	/* The lines it added: recorded at apply; else from a diff payload, or
 	 * the whole content. */
 	json_t *ranges = json_array();
@@ -77,40 +93,21 @@ static void trace_one(struct ruru_ws *ws, const char *rel, json_t *out)
 					       : json_array();
 	}
 	ruru_toml_free(doc);
-	json_t *jr = json_array();
-	size_t i;
-	json_t *v;
-	json_array_foreach(ranges, i, v)
-		json_array_append_new(jr, json_pack("{s:O, s:O}", "start_line", json_array_get(v, 0),
-						    "end_line", json_array_get(v, 1)));
+	take_ranges(r, ranges);
 	json_decref(ranges);
-	struct ruru_buf url = RURU_BUF_INIT, aurl = RURU_BUF_INIT, name = RURU_BUF_INIT;
-	ruru_buf_addf(&url, "ruru://sessions/%s", L.session);
-	ruru_buf_addf(&aurl, "ruru://sessions/%s/%s", L.session, L.srel);
+	struct ruru_buf name = RURU_BUF_INIT;
 	ruru_buf_addf(&name, "ruru-confirm:%s:%s", L.rel, c.payload_sha256);
-	char id[37], ts[32];
-	uuid_of(name.ptr, id);
-	ruru_time_format_rfc3339(c.applied_at ? c.applied_at : c.created, ts);
-	json_t *conv = json_pack("{s:s, s:{s:s}, s:o, s:[{s:s, s:s}]}", "url", url.ptr, "contributor",
-				 "type", "ai", "ranges", jr, "related", "type", "ruru-confirm", "url",
-				 aurl.ptr);
-	json_t *rec = json_pack("{s:s, s:s, s:s, s:{s:s, s:s}, s:[{s:s, s:[o]}]}", "version", "0.1.0",
-				"id", id, "timestamp", ts, "tool", "name", "ruru", "version",
-				RURU_VERSION, "files", "path", c.target, "conversations", conv);
-	char *commit = commit_of(ws, L.rel);
-	if (commit)
-		json_object_set_new(rec, "vcs", json_pack("{s:s, s:s}", "type", "git", "revision", commit));
-	free(commit);
-	json_object_set_new(rec, "metadata",
-			    json_pack("{s:{s:s, s:s, s:s, s:s, s:s?}}", "ruru", "session", L.session,
-				      "artifact", L.rel, "payload_sha256", c.payload_sha256, "decision",
-				      c.decided_by && !strcmp(c.decided_by, "coordinator") ? "skipped"
-											   : "approved",
-				      "decided_by", c.decided_by));
-	json_array_append_new(out, rec);
-	ruru_buf_release(&url);
-	ruru_buf_release(&aurl);
+	uuid_of(name.ptr, r->id);
 	ruru_buf_release(&name);
+	r->timestamp = c.applied_at ? c.applied_at : c.created;
+	r->target = ruru_strdup(c.target);
+	r->session = ruru_strdup(L.session);
+	r->artifact = ruru_strdup(L.rel);
+	r->artifact_in_session = ruru_strdup(L.srel);
+	memcpy(r->payload_sha256, c.payload_sha256, sizeof(r->payload_sha256));
+	r->decided_by = c.decided_by ? ruru_strdup(c.decided_by) : NULL;
+	r->skipped = c.decided_by && !strcmp(c.decided_by, "coordinator");
+	r->commit = commit_of(ws, L.rel);
 done:
 	ruru_confirm_release(&c);
 	confirm_loc_release(&L);
@@ -118,14 +115,85 @@ done:
 	ruru_buf_release(&payload);
 }
 
-json_t *ruru_confirm_agent_trace(struct ruru_ws *ws, const char *const *ids, size_t nids,
-				 struct ruru_error *err)
+struct ruru_agent_trace *ruru_confirm_agent_trace(struct ruru_ws *ws, const char *const *ids,
+						  size_t nids, struct ruru_error *err)
 {
-	json_t *records = json_array();
+	struct ruru_agent_trace *t = ruru_xmalloc(sizeof(*t));
+	memset(t, 0, sizeof(*t));
 	size_t n = 0;
-	if (confirm_each_proposal(ws, ids, nids, false, trace_one, records, &n, err) < 0) {
-		json_decref(records);
+	if (confirm_each_proposal(ws, ids, nids, false, trace_one, t, &n, err) < 0) {
+		ruru_agent_trace_free(t);
 		return NULL;
 	}
-	return records;
+	return t;
+}
+
+void ruru_agent_trace_free(struct ruru_agent_trace *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		struct ruru_trace_record *r = &t->records[i];
+		free(r->ranges);
+		free(r->target);
+		free(r->session);
+		free(r->artifact);
+		free(r->artifact_in_session);
+		free(r->decided_by);
+		free(r->commit);
+	}
+	free(t->records);
+	free(t);
+}
+
+json_t *ruru_trace_record_json(const struct ruru_trace_record *r)
+{
+	json_t *jr = json_array();
+	for (size_t i = 0; i < r->nranges; i++)
+		json_array_append_new(jr, json_pack("{s:I, s:I}", "start_line",
+						    (json_int_t)r->ranges[i].start_line, "end_line",
+						    (json_int_t)r->ranges[i].end_line));
+	struct ruru_buf url = RURU_BUF_INIT, aurl = RURU_BUF_INIT;
+	ruru_buf_addf(&url, "ruru://sessions/%s", r->session);
+	ruru_buf_addf(&aurl, "ruru://sessions/%s/%s", r->session, r->artifact_in_session);
+	char ts[32];
+	ruru_time_format_rfc3339(r->timestamp, ts);
+	json_t *conv = json_pack("{s:s, s:{s:s}, s:o, s:[{s:s, s:s}]}", "url", url.ptr, "contributor",
+				 "type", "ai", "ranges", jr, "related", "type", "ruru-confirm", "url",
+				 aurl.ptr);
+	json_t *rec = json_pack("{s:s, s:s, s:s, s:{s:s, s:s}, s:[{s:s, s:[o]}]}", "version", "0.1.0",
+				"id", r->id, "timestamp", ts, "tool", "name", "ruru", "version",
+				RURU_VERSION, "files", "path", r->target, "conversations", conv);
+	if (r->commit)
+		json_object_set_new(rec, "vcs", json_pack("{s:s, s:s}", "type", "git", "revision", r->commit));
+	json_object_set_new(rec, "metadata",
+			    json_pack("{s:{s:s, s:s, s:s, s:s, s:s?}}", "ruru", "session", r->session,
+				      "artifact", r->artifact, "payload_sha256", r->payload_sha256,
+				      "decision", r->skipped ? "skipped" : "approved", "decided_by",
+				      r->decided_by));
+	ruru_buf_release(&url);
+	ruru_buf_release(&aurl);
+	return rec;
+}
+
+json_t *ruru_agent_trace_json(const struct ruru_agent_trace *t)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < t->n; i++)
+		json_array_append_new(a, ruru_trace_record_json(&t->records[i]));
+	return json_pack("{s:o}", "records", a);
+}
+
+void ruru_agent_trace_text(const struct ruru_agent_trace *t, struct ruru_buf *out)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		json_t *rec = ruru_trace_record_json(&t->records[i]);
+		char *line = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(rec);
+		if (!line)
+			abort(); /* out of memory, as ruru_xmalloc */
+		ruru_buf_addstr(out, line);
+		ruru_buf_addch(out, '\n');
+		free(line);
+	}
 }

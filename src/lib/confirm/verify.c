@@ -6,8 +6,9 @@
 #include "confirm_impl.h"
 #include "banned.h"
 
-/* One problem of `ruru verify`: {file, line, col, severity, message}. */
-__attribute__((format(printf, 5, 6))) static void problem(json_t *out, const char *file, int line,
+/* One problem of `ruru verify`, added to the report `out`. */
+__attribute__((format(printf, 5, 6))) static void problem(struct ruru_verify_report *out,
+							  const char *file, int line,
 							  const char *severity, const char *fmt, ...)
 {
 	struct ruru_buf msg = RURU_BUF_INIT;
@@ -15,10 +16,14 @@ __attribute__((format(printf, 5, 6))) static void problem(json_t *out, const cha
 	va_start(ap, fmt);
 	ruru_buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	json_array_append_new(out, json_pack("{s:s, s:i, s:i, s:s, s:s}", "file", file, "line",
-					     line > 0 ? line : 1, "col", 1, "severity", severity,
-					     "message", msg.ptr));
-	ruru_buf_release(&msg);
+	out->problems = ruru_xrealloc(out->problems, (out->n + 1) * sizeof(*out->problems));
+	struct ruru_verify_problem *p = &out->problems[out->n++];
+	p->file = ruru_strdup(file);
+	p->line = line > 0 ? line : 1;
+	p->col = 1;
+	p->error = !strcmp(severity, "error");
+	p->message = ruru_buf_detach(&msg, NULL);
+	out->errors += p->error;
 }
 
 /* The line of `key = ` in a sidecar's text (1 when absent). */
@@ -37,8 +42,9 @@ static int key_line(const struct ruru_buf *text, const char *key)
 }
 
 /* Every check of one proposal (root-relative `rel`); problems into out. */
-static void verify_one(struct ruru_ws *ws, const char *rel, json_t *out)
+static void verify_one(struct ruru_ws *ws, const char *rel, void *to)
 {
+	struct ruru_verify_report *out = to;
 	struct loc L;
 	struct ruru_error e = { 0 };
 	struct ruru_buf side = RURU_BUF_INIT, payload = RURU_BUF_INIT;
@@ -165,7 +171,7 @@ out:
 	ruru_buf_release(&payload);
 }
 
-static void each_in_dir(struct ruru_ws *ws, const char *rel, each_fn *fn, json_t *out, size_t *n)
+static void each_in_dir(struct ruru_ws *ws, const char *rel, each_fn *fn, void *out, size_t *n)
 {
 	char *dir = ruru_ws_path(ws, rel);
 	struct ruru_error ignore = { 0 };
@@ -202,7 +208,7 @@ static void each_in_dir(struct ruru_ws *ws, const char *rel, each_fn *fn, json_t
 /* Every proposal of the sessions `ids` (none: every session, then
  * .ruru/temp/); -1 with err set for an unknown session. */
 int confirm_each_proposal(struct ruru_ws *ws, const char *const *ids, size_t nids, bool temp,
-			 each_fn *fn, json_t *out, size_t *n, struct ruru_error *err)
+			 each_fn *fn, void *out, size_t *n, struct ruru_error *err)
 {
 	char **ss = NULL;
 	size_t k = 0;
@@ -246,15 +252,17 @@ int confirm_each_proposal(struct ruru_ws *ws, const char *const *ids, size_t nid
 	return rc;
 }
 
-json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t nids,
-			    struct ruru_error *err)
+struct ruru_verify_report *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids,
+					       size_t nids, struct ruru_error *err)
 {
-	json_t *problems = json_array();
+	struct ruru_verify_report *problems = ruru_xmalloc(sizeof(*problems));
+	memset(problems, 0, sizeof(*problems));
 	size_t n = 0;
 	if (confirm_each_proposal(ws, ids, nids, true, verify_one, problems, &n, err) < 0) {
-		json_decref(problems);
+		ruru_verify_report_free(problems);
 		return NULL;
 	}
+	problems->proposals = n;
 	/* A workspace cannot name signers: say so when it tries. */
 	char *wcfg = ruru_ws_path(ws, ".ruru/config.toml");
 	struct ruru_buf text = RURU_BUF_INIT;
@@ -281,5 +289,18 @@ json_t *ruru_confirm_verify(struct ruru_ws *ws, const char *const *ids, size_t n
 	}
 	free(wcfg);
 	ruru_buf_release(&text);
-	return json_pack("{s:i, s:o}", "proposals", (json_int_t)n, "problems", problems);
+	return problems;
 }
+
+void ruru_verify_report_free(struct ruru_verify_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->problems[i].file);
+		free(r->problems[i].message);
+	}
+	free(r->problems);
+	free(r);
+}
+

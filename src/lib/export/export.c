@@ -13,6 +13,8 @@
  */
 #include <string.h>
 
+#include <jansson.h>
+
 #include "ruru.h"
 #include "store.h"
 #include "workspace.h"

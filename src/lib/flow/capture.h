@@ -7,6 +7,8 @@
 #ifndef RURU_CAPTURE_H
 #define RURU_CAPTURE_H
 
+#include <jansson.h>
+
 #include "ruru.h"
 #include "logtx.h"
 

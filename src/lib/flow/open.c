@@ -490,26 +490,23 @@ json_t *ruru_open_proposals(struct ruru_ws *ws, const char *sid)
 {
 	json_t *out = json_array();
 	struct ruru_error e = { 0 };
-	json_t *all = ruru_confirm_list(ws, sid, NULL, &e);
-	size_t i;
-	json_t *c;
-	json_array_foreach(all, i, c) {
-		const char *st = json_string_value(json_object_get(c, "status"));
-		const char *sess = json_string_value(json_object_get(c, "session"));
-		if (!st || !sess || strcmp(sess, sid) ||
-		    (strcmp(st, "pending") && strcmp(st, "approved") && strcmp(st, "skipped") &&
-		     strcmp(st, "failed")))
+	struct ruru_confirm_list *all = ruru_confirm_list(ws, sid, NULL, &e);
+	for (size_t i = 0; all && i < all->n; i++) {
+		const struct ruru_confirm *c = &all->items[i];
+		enum ruru_confirm_status st = c->status;
+		if (!c->session || strcmp(c->session, sid) ||
+		    (st != RURU_CONFIRM_PENDING && st != RURU_CONFIRM_APPROVED &&
+		     st != RURU_CONFIRM_SKIPPED && st != RURU_CONFIRM_FAILED))
 			continue;
 		/* The artifact as the log names it: artifacts/CONFIRM-…. */
-		const char *art = json_string_value(json_object_get(c, "artifact"));
+		const char *art = c->artifact;
 		const char *in = art ? strstr(art, sid) : NULL;
 		if (in && in[strlen(sid)] == '/')
 			art = in + strlen(sid) + 1;
-		const char *tg = json_string_value(json_object_get(c, "target"));
-		json_array_append_new(out, json_pack("{s:s?, s:s?, s:s}", "artifact", art, "target", tg,
-						     "status", st));
+		json_array_append_new(out, json_pack("{s:s?, s:s?, s:s}", "artifact", art, "target",
+						     c->target, "status", ruru_confirm_status_word(st)));
 	}
-	json_decref(all);
+	ruru_confirm_list_free(all);
 	return out;
 }
 

@@ -11,6 +11,8 @@
 #ifndef RURU_OPEN_H
 #define RURU_OPEN_H
 
+#include <jansson.h>
+
 #include "ruru.h"
 
 struct ruru_open;

@@ -4,6 +4,8 @@
 #ifndef RURU_TASK_H
 #define RURU_TASK_H
 
+#include <jansson.h>
+
 #include "ruru.h"
 #include "workspace.h"
 

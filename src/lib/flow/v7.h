@@ -7,6 +7,8 @@
 #ifndef RURU_V7_H
 #define RURU_V7_H
 
+#include <jansson.h>
+
 #include "ruru.h"
 #include "workspace.h"
 

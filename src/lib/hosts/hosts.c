@@ -366,10 +366,12 @@ static int plan_host_base(struct plan *p, const struct host *h, bool remove, str
 }
 
 int ruru_hosts_init(const char *dir, const struct ruru_options *opts, const char *spec,
-		    unsigned flags, json_t **report, struct ruru_buf *diff, struct ruru_error *err)
+		    unsigned flags, struct ruru_hosts_report **report, struct ruru_error *err)
 {
 	bool chosen[NHOSTS];
 	bool remove = flags & RURU_HOSTS_REMOVE, dry = flags & RURU_HOSTS_DRY_RUN;
+	if (report)
+		*report = NULL;
 	if (!dir)
 		dir = ".";
 	if (pick_hosts(dir, spec, chosen, err) < 0)
@@ -382,25 +384,98 @@ int ruru_hosts_init(const char *dir, const struct ruru_options *opts, const char
 		return -1;
 	}
 	ruru_error_clear(err);
-	json_t *names = json_array(), *files = json_array();
+	struct ruru_hosts_report *r = ruru_xmalloc(sizeof(*r));
+	memset(r, 0, sizeof(*r));
+	r->dry_run = dry;
+	r->remove = remove;
+	struct ruru_buf diff = RURU_BUF_INIT;
 	int rc = 0;
 	for (size_t i = 0; i < NHOSTS && rc == 0; i++) {
 		if (!chosen[i])
 			continue;
-		json_array_append_new(names, json_string(hosts[i].name));
+		r->hosts = ruru_xrealloc(r->hosts, (r->nhosts + 1) * sizeof(*r->hosts));
+		r->hosts[r->nhosts++] = ruru_strdup(hosts[i].name);
 		rc = plan_host(&p, &hosts[i], remove, flags & RURU_HOSTS_CAPTURE, err);
 	}
 	if (rc == 0)
-		rc = hosts_plan_commit(&p, dry, diff, files, err);
+		rc = hosts_plan_commit(&p, dry, &diff, r, err);
 	if (rc == 0 && report) {
-		*report = json_pack("{s:o, s:b, s:b, s:o, s:O}", "hosts", names, "dry_run", dry,
-				    "remove", remove, "files", files, "notes", p.notes);
-		names = files = NULL;
+		size_t i;
+		json_t *n;
+		json_array_foreach(p.notes, i, n) {
+			r->notes = ruru_xrealloc(r->notes, (r->nnotes + 1) * sizeof(*r->notes));
+			r->notes[r->nnotes++] = ruru_strdup(json_string_value(n));
+		}
+		if (dry) {
+			r->diff_len = diff.len;
+			r->diff = ruru_buf_detach(&diff, NULL);
+		}
+		*report = r;
+		r = NULL;
 	}
-	json_decref(names);
-	json_decref(files);
+	ruru_hosts_report_free(r);
+	ruru_buf_release(&diff);
 	hosts_plan_release(&p);
 	return rc;
+}
+
+void ruru_hosts_report_free(struct ruru_hosts_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nhosts; i++)
+		free(r->hosts[i]);
+	for (size_t i = 0; i < r->nfiles; i++)
+		free(r->files[i].path);
+	for (size_t i = 0; i < r->nnotes; i++)
+		free(r->notes[i]);
+	free(r->hosts);
+	free(r->files);
+	free(r->notes);
+	free(r->diff);
+	free(r);
+}
+
+static json_t *strings(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, ruru_json_text(v[i], strlen(v[i])));
+	return a;
+}
+
+json_t *ruru_hosts_report_json(const struct ruru_hosts_report *r)
+{
+	json_t *files = json_array();
+	for (size_t i = 0; i < r->nfiles; i++)
+		json_array_append_new(files, json_pack("{s:o, s:s}", "path",
+						       ruru_json_text(r->files[i].path,
+								      strlen(r->files[i].path)),
+						       "action", r->files[i].action));
+	json_t *o = json_pack("{s:o, s:b, s:b, s:o, s:o}", "hosts", strings(r->hosts, r->nhosts),
+			      "dry_run", r->dry_run, "remove", r->remove, "files", files, "notes",
+			      strings(r->notes, r->nnotes));
+	if (r->diff)
+		json_object_set_new(o, "diff", ruru_json_text(r->diff, r->diff_len));
+	return o;
+}
+
+void ruru_hosts_report_text(const struct ruru_hosts_report *r, struct ruru_buf *out)
+{
+	if (r->diff)
+		ruru_text_escape_keep(out, r->diff, r->diff_len, "\t\n");
+	for (size_t i = 0; !r->diff && i < r->nfiles; i++) {
+		if (!strcmp(r->files[i].action, "unchanged"))
+			continue;
+		ruru_buf_addf(out, "%s ", r->files[i].action);
+		ruru_text_escape(out, r->files[i].path, strlen(r->files[i].path));
+		ruru_buf_addch(out, '\n');
+	}
+	for (size_t i = 0; i < r->nnotes; i++) {
+		ruru_buf_addstr(out, "note: ");
+		ruru_text_escape(out, r->notes[i], strlen(r->notes[i]));
+		ruru_buf_addch(out, '\n');
+	}
 }
 
 int ruru_hosts_mcp_file(const char *dir, const char *rel, struct ruru_error *err)

@@ -13,6 +13,8 @@
 #ifndef RURU_HOSTS_H
 #define RURU_HOSTS_H
 
+#include <jansson.h>
+
 #include "ruru.h"
 #include "jsonedit.h"
 
@@ -65,10 +67,10 @@ int hosts_invalid_at(struct ruru_error *err, const char *rel, const char *text, 
 /* LF line breaks to CRLF (those that are not already). */
 void hosts_to_crlf(struct ruru_buf *b);
 /* Write (or, dry, diff into *diff) every changed file of the plan;
- * `files` (may be NULL) gets {path, action} for each.  When a write
+ * `files` (may be NULL) gets each one's path and action.  When a write
  * fails, those already written are put back. */
-int hosts_plan_commit(struct plan *p, bool dry, struct ruru_buf *diff, json_t *files,
-		      struct ruru_error *err);
+int hosts_plan_commit(struct plan *p, bool dry, struct ruru_buf *diff,
+		      struct ruru_hosts_report *files, struct ruru_error *err);
 void hosts_plan_release(struct plan *p);
 
 /* markdown.c: ruru's block between BEGIN_MARK and END_MARK in `rel`

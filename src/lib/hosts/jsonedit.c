@@ -10,6 +10,8 @@
 #include <string.h>
 #include <stdlib.h>
 
+#include <jansson.h>
+
 #include "jsonedit.h"
 #include "text.h"
 #include "alloc.h"

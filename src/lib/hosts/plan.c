@@ -257,9 +257,9 @@ static void rollback(struct plan *p)
 }
 
 /* Write (or, dry, diff) every changed file of the plan; `files` (may be
- * NULL) gets {path, action} for each. */
-int hosts_plan_commit(struct plan *p, bool dry, struct ruru_buf *diff, json_t *files,
-		       struct ruru_error *err)
+ * NULL) gets each one's path and action. */
+int hosts_plan_commit(struct plan *p, bool dry, struct ruru_buf *diff,
+		      struct ruru_hosts_report *files, struct ruru_error *err)
 {
 	int rc = 0;
 	for (size_t i = 0; i < p->n && rc == 0; i++) {
@@ -273,9 +273,12 @@ int hosts_plan_commit(struct plan *p, bool dry, struct ruru_buf *diff, json_t *f
 				     : gone   ? "removed"
 				     : f->existed ? "updated"
 						  : "created";
-		if (files)
-			json_array_append_new(files,
-					      json_pack("{s:s, s:s}", "path", f->rel, "action", action));
+		if (files) {
+			files->files = ruru_xrealloc(files->files,
+						     (files->nfiles + 1) * sizeof(*files->files));
+			files->files[files->nfiles].path = ruru_strdup(f->rel);
+			files->files[files->nfiles++].action = action;
+		}
 		if (!changed)
 			continue;
 		if (dry) {

@@ -208,43 +208,10 @@ static char *one_line(const char *s, const char *open, const char *close)
 	return ruru_buf_detach(&b, NULL);
 }
 
-/* A JSON string of text from the workspace, which may not be UTF-8: a
- * byte that does not start a valid sequence becomes U+FFFD. */
-static json_t *jlossy(const char *s)
+static char *col_dup(sqlite3_stmt *q, int col)
 {
-	if (!s)
-		return json_null();
-	json_t *j = json_string(s);
-	if (j)
-		return j;
-	struct ruru_buf b = RURU_BUF_INIT;
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		size_t n = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
-		bool ok = n > 0;
-		for (size_t k = 1; ok && k < n; k++)
-			ok = (p[k] & 0xc0) == 0x80;
-		if (ok && n > 1) {
-			json_t *one = json_stringn((const char *)p, n);
-			ok = one != NULL; /* overlong forms, surrogates, > U+10FFFF */
-			json_decref(one);
-		}
-		if (ok) {
-			ruru_buf_add(&b, p, n);
-			p += n;
-		} else {
-			ruru_buf_addstr(&b, "\xef\xbf\xbd");
-			p++;
-		}
-	}
-	j = json_string(b.ptr);
-	ruru_buf_release(&b);
-	return j ? j : json_string("");
-}
-
-static json_t *jtext(sqlite3_stmt *q, int col)
-{
-	return jlossy((const char *)sqlite3_column_text(q, col));
+	const unsigned char *s = sqlite3_column_text(q, col);
+	return s ? ruru_strdup((const char *)s) : NULL;
 }
 
 /* One hit's marked text (a query of its own, for the hits only): `fn` is
@@ -354,8 +321,8 @@ static int64_t count_all(sqlite3 *db, const char *where,
 
 /* One search over the index opened with `flags`; *broken is set when
  * the index failed under the query (so that a rebuilt one may do). */
-static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o, unsigned flags,
-			   size_t *total, bool *broken, struct ruru_error *err)
+static struct ruru_search_hits *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
+					    unsigned flags, bool *broken, struct ruru_error *err)
 {
 	struct ruru_buf expr = RURU_BUF_INIT, sqlb = RURU_BUF_INIT, where = RURU_BUF_INIT;
 	if (ruru_search_compile(o->query ? o->query : "", o->query ? o->query_len : 0, &expr, err) <
@@ -368,7 +335,7 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 		ruru_buf_release(&expr);
 		return NULL;
 	}
-	json_t *hits = NULL;
+	struct ruru_search_hits *hits = NULL;
 	char *session = NULL;
 	sqlite3_stmt *q = NULL;
 	if (o->session && !(session = resolve_session(ix.db, o->session, err)))
@@ -451,45 +418,51 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 	const char *open = o->mark_open ? o->mark_open : "[";
 	const char *close = o->mark_close ? o->mark_close : "]";
 	static const char *const kind_word[] = { "", "entry", "session", "artifact" };
-	hits = json_array();
+	hits = ruru_xmalloc(sizeof(*hits));
+	memset(hits, 0, sizeof(*hits));
+	hits->query = ruru_xmalloc(o->query ? o->query_len + 1 : 1);
+	if (o->query)
+		memcpy(hits->query, o->query, o->query_len);
+	hits->query[hits->query_len = o->query ? o->query_len : 0] = '\0';
+	hits->mark_open = ruru_strdup(open);
+	hits->mark_close = ruru_strdup(close);
+	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		int kind = sqlite3_column_int(q, 0);
 		if (kind < 1 || kind > 3)
 			continue;
-		json_t *h = json_object();
-		json_object_set_new(h, "kind", json_string(kind_word[kind]));
-		json_object_set_new(h, "session", jtext(q, 1));
-		json_object_set_new(h, "path", jtext(q, 2));
-		int64_t line = sqlite3_column_int64(q, 3);
+		if (hits->n == cap)
+			hits->hits = ruru_xrealloc(hits->hits, (cap = cap ? 2 * cap : 16) * sizeof(*hits->hits));
+		struct ruru_search_hit *h = &hits->hits[hits->n++];
+		memset(h, 0, sizeof(*h));
+		h->kind = kind_word[kind];
+		h->session = col_dup(q, 1);
+		h->path = col_dup(q, 2);
+		h->line = sqlite3_column_int64(q, 3);
 		if (kind == RURU_DOC_ARTIFACT)
-			line = match_line(ix.db, T, expr.ptr, sqlite3_column_int64(q, 9));
-		json_object_set_new(h, "line", json_integer(line));
-		const char *zone = (const char *)sqlite3_column_text(q, 10);
-		ruru_json_set_time(h, sqlite3_column_type(q, 4) != SQLITE_NULL,
-				   (time_t)sqlite3_column_int64(q, 4), zone,
-				   zone ? (size_t)sqlite3_column_bytes(q, 10) : 0);
-		json_object_set_new(h, "type", jtext(q, 5));
-		json_object_set_new(h, "mode", jtext(q, 6));
-		json_object_set_new(h, "task", jtext(q, 7));
+			h->line = match_line(ix.db, T, expr.ptr, sqlite3_column_int64(q, 9));
+		h->has_time = sqlite3_column_type(q, 4) != SQLITE_NULL;
+		h->time = (time_t)sqlite3_column_int64(q, 4);
+		h->zone = h->has_time ? col_dup(q, 10) : NULL;
+		h->type = col_dup(q, 5);
+		h->mode = col_dup(q, 6);
+		h->task = col_dup(q, 7);
 		char *own = NULL;
 		const char *raw = (const char *)sqlite3_column_text(q, 8);
 		if (!raw)
 			raw = own = hit_text(ix.db, T, "snippet", expr.ptr, sqlite3_column_int64(q, 9));
-		char *snip = one_line(raw, open, close);
+		h->snippet = one_line(raw, open, close);
 		free(own);
-		json_object_set_new(h, "snippet", jlossy(snip));
-		free(snip);
-		json_array_append_new(hits, h);
 	}
 	if (rc != SQLITE_DONE) {
 		ruru_index_error(ix.db, err, "cannot query");
 		*broken = (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_NOMEM;
-		json_decref(hits);
+		ruru_search_hits_free(hits);
 		hits = NULL;
-	} else if (total) {
-		*total = json_array_size(hits);
-		if (o->limit && *total >= o->limit) { /* cut by the limit: how many in all? */
+	} else {
+		hits->total = hits->n;
+		if (o->limit && hits->total >= o->limit) { /* cut by the limit: how many in all? */
 			/* With no filter every match is a hit (each fts row has
 			 * its docs and files rows): FTS5 counts them alone. */
 			struct ruru_buf plain = RURU_BUF_INIT;
@@ -499,7 +472,7 @@ static json_t *search_once(struct ruru_ws *ws, const struct ruru_search_opts *o,
 								     expr.ptr, session);
 			ruru_buf_release(&plain);
 			if (all > 0)
-				*total = (size_t)all;
+				hits->total = (size_t)all;
 		}
 	}
 out:
@@ -512,23 +485,17 @@ out:
 	return hits;
 }
 
-json_t *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o, size_t *total,
-		    struct ruru_error *err)
+struct ruru_search_hits *ruru_search(struct ruru_ws *ws, const struct ruru_search_opts *o,
+				     struct ruru_error *err)
 {
 	bool broken = false;
-	json_t *hits = search_once(ws, o, 0, total, &broken, err);
+	struct ruru_search_hits *hits = search_once(ws, o, 0, &broken, err);
 	if (!hits && broken) /* a damaged index that still opened: make it again */
-		hits = search_once(ws, o, RURU_INDEX_REBUILD, total, &broken, err);
+		hits = search_once(ws, o, RURU_INDEX_REBUILD, &broken, err);
 	return hits;
 }
 
 /* ------------------------------------------------------------------ list */
-
-static char *col_dup(sqlite3_stmt *q, int col)
-{
-	const unsigned char *s = sqlite3_column_text(q, col);
-	return s ? ruru_strdup((const char *)s) : NULL;
-}
 
 /* Each record is handed to `fn`, which may take what it holds (and leave
  * it zeroed). */

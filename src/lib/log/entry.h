@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "ruru.h"
 #include "timestamp.h"
 
