@@ -105,26 +105,6 @@ static void add_count(struct ruru_buf *b, size_t n, const char *one, const char 
 	ruru_buf_addf(b, "%zu %s", n, n == 1 ? one : many);
 }
 
-/* A problem of session_check or confirm_verify: FILE:LINE:COL: severity:
- * message [code], as `ruru check` prints them. */
-static void add_problem(struct ruru_buf *b, const json_t *p)
-{
-	json_t *col = json_object_get(p, "column");
-	add_field(b, p, "file", "?");
-	ruru_buf_addf(b, ":%" JSON_INTEGER_FORMAT ":%" JSON_INTEGER_FORMAT ": ",
-		      json_integer_value(json_object_get(p, "line")),
-		      json_integer_value(col ? col : json_object_get(p, "col")));
-	add_field(b, p, "severity", "error");
-	ruru_buf_addstr(b, ": ");
-	add_field(b, p, "message", ""); /* a folded repeat's message counts them */
-	if (get_s(p, "code")) {
-		ruru_buf_addstr(b, " [");
-		add_field(b, p, "code", NULL);
-		ruru_buf_addch(b, ']');
-	}
-	ruru_buf_addch(b, '\n');
-}
-
 /* Return a typed result `r` (struct ruru_X) as a tool does: its one text
  * (ruru_X_text, the CLI's too) into env->text, its JSON returned, `r`
  * freed. */

@@ -1312,7 +1312,7 @@ struct links {
 };
 
 static void one_proposal(struct web_site *site, struct ruru_buf *out, const char *art,
-			 bool unadopted, bool open, const char *open_status, bool own_page);
+			 bool unadopted, bool held_open, const char *open_status, bool own_page);
 static void markdown(struct ruru_buf *out, const char *md, size_t len, const struct links *l);
 
 static int artifact_body(struct web_site *site, const char *id, const char *rel,
@@ -1885,7 +1885,7 @@ static void decision_form(struct web_site *site, struct ruru_buf *out, const str
 /* One proposal's review card.  `p`: {artifact} at least. `own_page`: on
  * the CONFIRM file's own page (no link to itself). */
 static void one_proposal(struct web_site *site, struct ruru_buf *out, const char *art,
-			 bool unadopted, bool open, const char *open_status, bool own_page)
+			 bool unadopted, bool held_open, const char *open_status, bool own_page)
 {
 	struct ruru_confirm c = { 0 };
 	struct ruru_error e = { 0 };
@@ -1924,7 +1924,7 @@ static void one_proposal(struct web_site *site, struct ruru_buf *out, const char
 	ruru_buf_addstr(out, "</span>");
 	if (stale)
 		ruru_buf_addstr(out, " <span class=\"badge bad\">stale</span>");
-	if (open) {
+	if (held_open) {
 		ruru_buf_addch(out, ' ');
 		open_badge(site, out, ruru_open_kind_name(RURU_OPEN_CONFIRMATION), open_status);
 	}

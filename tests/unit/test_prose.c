@@ -20,6 +20,7 @@
 #include <ftw.h>
 #include <sys/stat.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "ruru.h"
 #include "entry.h"

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "ruru.h"
 
 /* Line and column (1-based, columns in characters) of byte `off` in text. */
