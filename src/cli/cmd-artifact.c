@@ -96,15 +96,6 @@ static int cmd_artifact_add(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
-/* A result's JSON (--json) or its text (the library's renderer). */
-static int print_result(struct cli_ctx *ctx, json_t *json, const struct ruru_buf *text)
-{
-	if (ctx->json)
-		return cli_print_json(ctx, json) ? 0 : cli_fail(ctx);
-	json_decref(json);
-	return cli_write(ctx, text->ptr, text->len) ? 0 : cli_fail(ctx);
-}
-
 enum { LIST_TYPE, LIST_NOPTS };
 
 /* Artifacts: all, or the typed ones of --type. */
@@ -116,16 +107,11 @@ static int cmd_artifact_list(struct cli_ctx *ctx, struct cli_args *a)
 	struct ruru_artifact_list *l = !id ? NULL
 				       : type ? ruru_artifact_list_typed(ws, id, type, &ctx->err)
 					      : ruru_artifact_list(ws, id, &ctx->err);
-	int rc;
-	if (!l) {
+	int rc = 0;
+	if (!l)
 		rc = cli_fail(ctx);
-	} else {
-		struct ruru_buf text = RURU_BUF_INIT;
-		if (!ctx->json)
-			ruru_artifact_list_text(l, &text);
-		rc = print_result(ctx, ctx->json ? ruru_artifact_list_json(l) : NULL, &text);
-		ruru_buf_release(&text);
-	}
+	else
+		CLI_PRINT_RESULT(ctx, rc, artifact_list, l);
 	ruru_artifact_list_free(l);
 	free(id);
 	ruru_ws_free(ws);
@@ -167,16 +153,11 @@ static int cmd_task_list(struct cli_ctx *ctx, struct cli_args *a)
 	struct ruru_task_list *l = all && ws ? ruru_task_list_all(ws, &ctx->err)
 				   : id	     ? ruru_task_list(ws, id, &ctx->err)
 						     : NULL;
-	int rc;
-	if (!l) {
+	int rc = 0;
+	if (!l)
 		rc = cli_fail(ctx);
-	} else {
-		struct ruru_buf text = RURU_BUF_INIT;
-		if (!ctx->json)
-			ruru_task_list_text(l, &text);
-		rc = print_result(ctx, ctx->json ? ruru_task_list_json(l) : NULL, &text);
-		ruru_buf_release(&text);
-	}
+	else
+		CLI_PRINT_RESULT(ctx, rc, task_list, l);
 	ruru_task_list_free(l);
 	free(id);
 	ruru_ws_free(ws);

@@ -74,17 +74,10 @@ static int cmd_task_new(struct cli_ctx *ctx, struct cli_args *a)
 /* Print a task edit's result: its JSON, or its text. */
 static int print_task(struct cli_ctx *ctx, struct ruru_task_state *t)
 {
-	bool ok;
-	if (ctx->json) {
-		ok = cli_print_json(ctx, ruru_task_state_json(t));
-	} else {
-		struct ruru_buf b = RURU_BUF_INIT;
-		ruru_task_state_text(t, &b);
-		ok = cli_write(ctx, b.ptr, b.len);
-		ruru_buf_release(&b);
-	}
+	int rc = 0;
+	CLI_PRINT_RESULT(ctx, rc, task_state, t);
 	ruru_task_state_free(t);
-	return ok ? 0 : cli_fail(ctx);
+	return rc;
 }
 
 static int cmd_task_status(struct cli_ctx *ctx, struct cli_args *a)

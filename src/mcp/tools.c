@@ -605,10 +605,7 @@ static json_t *t_artifact_list(struct mcp_env *env, json_t *args, struct ruru_er
 	free(id);
 	if (!l)
 		return NULL;
-	ruru_artifact_list_text(l, &env->text);
-	json_t *r = ruru_artifact_list_json(l);
-	ruru_artifact_list_free(l);
-	return r;
+	MCP_RETURN_RESULT(env, artifact_list, l);
 }
 
 static json_t *t_task_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -618,10 +615,7 @@ static json_t *t_task_list(struct mcp_env *env, json_t *args, struct ruru_error 
 	free(id);
 	if (!l)
 		return NULL;
-	ruru_task_list_text(l, &env->text);
-	json_t *r = ruru_task_list_json(l);
-	ruru_task_list_free(l);
-	return r;
+	MCP_RETURN_RESULT(env, task_list, l);
 }
 
 static json_t *t_task_link(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -1077,10 +1071,7 @@ static void x_task_new(const json_t *r, struct ruru_buf *b)
 /* task_status, task_claim, task_release: the task as it is now. */
 static json_t *task_state(struct mcp_env *env, struct ruru_task_state *t)
 {
-	ruru_task_state_text(t, &env->text);
-	json_t *r = ruru_task_state_json(t);
-	ruru_task_state_free(t);
-	return r;
+	MCP_RETURN_RESULT(env, task_state, t);
 }
 
 static json_t *t_task_status(struct mcp_env *env, json_t *args, struct ruru_error *err)

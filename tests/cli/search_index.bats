@@ -122,6 +122,15 @@ sanitized() { ldd "$RURU" 2>/dev/null | grep -q libasan; }
 	[ "$status" -eq 0 ]
 	[[ "$output" == *".ruru/index.sqlite3:1:1: warning: a search index in the work tree"*"[stray-index]"* ]]
 	[[ "$output" != *"logs checked"* ]]
+	# from a folder below the root, and with --root from outside it: the
+	# planted index is looked for in the workspace, not in the cwd
+	mkdir -p sub/deeper
+	run sh -c 'cd sub/deeper && "$0" check' "$RURU"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"[stray-index]"* ]]
+	run sh -c 'cd / && "$0" --root "$1" check' "$RURU" "$PWD"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"[stray-index]"* ]]
 }
 
 @test "an index in the cache with anything but ruru's schema (a view, a trigger, a table) is rebuilt" {

@@ -655,7 +655,8 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n,
 		static const char stray[] = ".ruru/index.sqlite3";
 		char *sp = ruru_ws_path(ws, stray);
 		struct stat sst;
-		if (rc == 0 && lstat(sp, &sst) == 0) {
+		struct ruru_error none = { 0 };
+		if (rc == 0 && ruru_store_lstat(ws->store, sp, &sst, &none) == 0) {
 			file_begin(&c, stray);
 			add_problem(&c, 1, 1, SEV_WARNING, "stray-index",
 				    "a search index in the work tree: ruru never opens it (its index "
