@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """gen_sessions.py ROOT — make the benchmark workspaces' sessions:
-  SESSION-Small (10 entries), SESSION-Big (100,000 entries), and, with
-  --many N, N sessions of 20 entries each, in ruru's own format."""
+  SESSION-Small (10 entries), SESSION-Big (100,000 entries); with
+  --many N, N sessions of 20 entries each instead; with --entries N, one
+  session SESSION-N<N> of N entries instead; in ruru's own format."""
 import os, sys
 
 def log(path, sid, n, title):
@@ -22,6 +23,9 @@ if "--many" in sys.argv:
     for k in range(n):
         sid = f"SESSION-Bench_{k:05d}-2611{k % 28 + 1:02d}0315"
         log(os.path.join(sessions, sid), sid, 20, f"Benchmark session {k}")
+elif "--entries" in sys.argv:
+    n = int(sys.argv[sys.argv.index("--entries") + 1])
+    log(os.path.join(sessions, f"SESSION-N{n}"), f"SESSION-N{n}", n, f"{n} entries")
 else:
     log(os.path.join(sessions, "SESSION-Small"), "SESSION-Small", 10, "small")
     log(os.path.join(sessions, "SESSION-Big"), "SESSION-Big", 100000, "big")

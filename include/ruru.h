@@ -889,6 +889,13 @@ struct ruru_task_list *ruru_task_list_all(struct ruru_ws *ws, struct ruru_error 
  * session, by ID, each marked with the open item (ruru_open_items) that
  * holds it open, if one does. */
 struct ruru_task_list *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err);
+/* The same, also handing over the open items it marked them with (*open:
+ * NULL when the log's open items could not be computed, the list then
+ * unmarked; free with ruru_open_items_free), so that a caller showing both
+ * computes them once. */
+struct ruru_open_items;
+struct ruru_task_list *ruru_task_list_open(struct ruru_ws *ws, const char *id,
+					   struct ruru_open_items **open, struct ruru_error *err);
 void ruru_task_list_free(struct ruru_task_list *l);
 /* The JSON of `task list --json` and MCP task_list: {session, tasks:
  * [{id, title, status, assigned_to, file, linked, via[, open]}]} (null for

@@ -1198,14 +1198,17 @@ int web_session_pages(struct web_site *site, const char *id, web_page_fn *emit, 
 	struct ruru_session s;
 	if (ruru_session_load(site->ws, id, RURU_LOAD_ENTRIES, &s, err) < 0)
 		return -1;
-	struct ruru_task_list *tasks = ruru_task_list(site->ws, id, err);
+	/* one computation of the open items serves the tasks' marks and the
+	 * open items section */
+	struct ruru_open_items *open = NULL;
+	struct ruru_task_list *tasks = ruru_task_list_open(site->ws, id, &open, err);
 	struct ruru_artifact_list *arts = tasks ? ruru_artifact_list(site->ws, id, err) : NULL;
 	if (!arts) {
+		ruru_open_items_free(open);
 		ruru_task_list_free(tasks);
 		ruru_session_release(&s);
 		return -1;
 	}
-	struct ruru_open_items *open = open_items_of(site, id);
 	size_t nlines;
 	struct open_line *lines = open_lines(open, &nlines);
 	int rc = 0;

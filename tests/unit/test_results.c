@@ -281,6 +281,18 @@ static void open_items(void **state)
 		 id);
 	assert_string_equal(t.ptr, want);
 	ruru_buf_release(&t);
+
+	/* the task list hands over the open items it computed: the same */
+	struct ruru_open_items *o2 = NULL;
+	struct ruru_task_list *l = ruru_task_list_open(ws, id, &o2, &err);
+	assert_non_null(l);
+	assert_non_null(o2);
+	char *j1 = dump(ruru_open_items_json(o)), *j2 = dump(ruru_open_items_json(o2));
+	assert_string_equal(j2, j1);
+	free(j1);
+	free(j2);
+	ruru_open_items_free(o2);
+	ruru_task_list_free(l);
 	ruru_open_items_free(o);
 
 	/* every kind has its word */

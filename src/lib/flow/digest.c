@@ -35,15 +35,23 @@ struct section {
 	const char *name;     /* "open items", for the line of a folded section */
 	struct ruru_buf head;
 	char **lines;
-	size_t n, shown;
+	size_t *lens;         /* each line's length */
+	size_t n, cap, shown;
+	size_t shown_len;     /* the first `shown` lines' bytes, kept as lines go */
 	bool hidden;          /* not even the folded line fits */
 };
 
 static void section_add(struct section *sec, const char *line)
 {
-	sec->lines = ruru_xrealloc(sec->lines, (sec->n + 1) * sizeof(*sec->lines));
+	if (sec->n == sec->cap) {
+		sec->cap = sec->cap ? 2 * sec->cap : 16;
+		sec->lines = ruru_xrealloc(sec->lines, sec->cap * sizeof(*sec->lines));
+		sec->lens = ruru_xrealloc(sec->lens, sec->cap * sizeof(*sec->lens));
+	}
+	sec->lens[sec->n] = strlen(line);
 	sec->lines[sec->n++] = ruru_strdup(line);
 	sec->shown = sec->n;
+	sec->shown_len += sec->lens[sec->n - 1];
 }
 
 static void section_release(struct section *sec)
@@ -51,6 +59,7 @@ static void section_release(struct section *sec)
 	for (size_t i = 0; i < sec->n; i++)
 		free(sec->lines[i]);
 	free(sec->lines);
+	free(sec->lens);
 	ruru_buf_release(&sec->head);
 }
 
@@ -67,9 +76,8 @@ static size_t section_len(const struct section *sec)
 {
 	if (!sec->n || sec->hidden)
 		return 0;
-	size_t len = sec->shown ? sec->head.len : 0;
-	for (size_t i = 0; i < sec->shown; i++)
-		len += strlen(sec->lines[i]);
+	/* constant time: the digest shrinks a section a line at a time */
+	size_t len = (sec->shown ? sec->head.len : 0) + sec->shown_len;
 	if (sec->shown < sec->n) {
 		struct ruru_buf m = RURU_BUF_INIT;
 		section_more(&m, sec);
@@ -86,7 +94,7 @@ static void section_put(struct ruru_buf *b, const struct section *sec)
 	if (sec->shown)
 		ruru_buf_add(b, sec->head.ptr, sec->head.len);
 	for (size_t i = 0; i < sec->shown; i++)
-		ruru_buf_addstr(b, sec->lines[i]);
+		ruru_buf_add(b, sec->lines[i], sec->lens[i]);
 	if (sec->shown < sec->n)
 		section_more(b, sec);
 }
@@ -98,6 +106,7 @@ static void section_shrink(struct section *sec, size_t *total, size_t budget)
 	while (*total > budget && sec->shown > 0) {
 		size_t before = section_len(sec);
 		sec->shown--;
+		sec->shown_len -= sec->lens[sec->shown];
 		*total = *total - before + section_len(sec);
 	}
 }

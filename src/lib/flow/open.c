@@ -779,6 +779,14 @@ void ruru_open_items_text(const struct ruru_open_items *o, struct ruru_buf *out)
  * it open. */
 struct ruru_task_list *ruru_task_list(struct ruru_ws *ws, const char *id, struct ruru_error *err)
 {
+	return ruru_task_list_open(ws, id, NULL, err);
+}
+
+struct ruru_task_list *ruru_task_list_open(struct ruru_ws *ws, const char *id,
+					   struct ruru_open_items **openp, struct ruru_error *err)
+{
+	if (openp)
+		*openp = NULL;
 	json_t *tasks = task_list_linked(ws, id, err);
 	if (!tasks)
 		return NULL;
@@ -798,6 +806,9 @@ struct ruru_task_list *ruru_task_list(struct ruru_ws *ws, const char *id, struct
 			if (!strcmp(out->v[k].id, it->task) && !out->v[k].open)
 				out->v[k].open = ruru_open_kind_name(it->kind);
 	}
-	ruru_open_items_free(open);
+	if (openp)
+		*openp = open;
+	else
+		ruru_open_items_free(open);
 	return out;
 }

@@ -1,0 +1,45 @@
+#!/bin/sh
+# digest.sh — `ruru show --digest` (the bounded text digest, 8,000 bytes)
+# and `ruru --json show --digest` on sessions of 10,000 and 100,000
+# delegations, none answered, so every entry is an open item (figures,
+# nothing asserted): whole-process median time and median peak memory
+# (/usr/bin/time -v, "Maximum resident set size").  Linear work gives a
+# ratio near 10; the digest once shrank its open items a line at a time
+# re-measuring every line, which made the ratio near 100 (64 s for
+# 100,000).
+set -eu
+BUILD=${BUILD:-build}
+RURU="$PWD/$BUILD/ruru"
+out=$(mktemp -d "${TMPDIR:-/tmp}/ruru-bench.XXXXXX")
+trap 'rm -rf "$out"' EXIT
+runs=${BENCH_RUNS:-10}
+mem_runs=${BENCH_MEM_RUNS:-5}
+
+mkdir -p "$out/ws/.ruru"
+python3 bench/gen_sessions.py "$out/ws" --entries 10000
+python3 bench/gen_sessions.py "$out/ws" --entries 100000
+for form in text json; do
+	j=""
+	[ "$form" = json ] && j=--json
+	echo "== ruru ${j:+$j }show --digest: 10,000 vs 100,000 open delegations (hyperfine, $runs runs each, medians)"
+	hyperfine -N --style none --warmup 1 --runs "$runs" --export-json "$out/$form.json" \
+		"$RURU --root $out/ws -s SESSION-N10000 $j show --digest" \
+		"$RURU --root $out/ws -s SESSION-N100000 $j show --digest" >/dev/null
+	for n in 10000 100000; do
+		i=0
+		while [ "$i" -lt "$mem_runs" ]; do
+			/usr/bin/time -v "$RURU" --root "$out/ws" -s "SESSION-N$n" $j show --digest 2>&1 >/dev/null |
+				sed -n 's/.*Maximum resident set size (kbytes): //p'
+			i=$((i + 1))
+		done >"$out/rss-$form-$n"
+	done
+	python3 - "$out/$form.json" "$out/rss-$form-10000" "$out/rss-$form-100000" <<'PY'
+import json, statistics, sys
+r = json.load(open(sys.argv[1]))["results"]
+small, big = r[0]["median"] * 1e3, r[1]["median"] * 1e3
+rss = [statistics.median(int(x) for x in open(f).read().split()) / 1024 for f in sys.argv[2:4]]
+print(f"   10,000 entries:  {small:8.1f} ms median, {rss[0]:6.1f} MB peak")
+print(f"   100,000 entries: {big:8.1f} ms median, {rss[1]:6.1f} MB peak")
+print(f"   100,000 vs 10,000: x{big / small:.1f} time (linear: about x10), x{rss[1] / rss[0]:.1f} memory")
+PY
+done
