@@ -130,6 +130,13 @@ int confirm_loc_from_rel(struct ruru_ws *ws, const char *rel, struct loc *L, str
 int confirm_locate(struct ruru_ws *ws, const char *artifact, bool must_exist, struct loc *L, struct ruru_error *err);
 int confirm_target_hash(struct ruru_ws *ws, const char *rel, char hex[65], bool *exists, struct ruru_buf *bytes, struct ruru_error *err);
 int confirm_cmp_name(const void *a, const void *b);
+/* The names in the folder `rel` (from the root; none when it cannot be
+ * opened), dot names left out, in confirm_cmp_name's order (a proposal's
+ * stamp: oldest first): proposals' payloads (CONFIRM-*, not sidecars),
+ * their sidecars (CONFIRM-*.toml), or every name (a layout's session
+ * folders).  The count; free with ruru_names_free(). */
+enum confirm_names { CONFIRM_NAMES_PAYLOADS, CONFIRM_NAMES_SIDECARS, CONFIRM_NAMES_FOLDERS };
+size_t confirm_names(struct ruru_ws *ws, const char *rel, enum confirm_names which, char ***names);
 
 /* sidecar.c */
 int confirm_guard_begin(struct ruru_ws *ws, const char *session, struct guard *g, struct ruru_error *err);

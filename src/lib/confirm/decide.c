@@ -301,22 +301,17 @@ int ruru_confirm_clean(struct ruru_ws *ws, struct ruru_confirm_removed **removed
 		ruru_confirm_removed_free(out);
 		return -1;
 	}
-	char *dir = ruru_ws_path(ws, ".ruru/temp");
-	struct ruru_error ignore = { 0 };
-	DIR *d = ruru_store_opendir(ws->store, dir, &ignore);
-	free(dir);
-	struct dirent *de;
+	char **names;
+	size_t n = confirm_names(ws, ".ruru/temp", CONFIRM_NAMES_SIDECARS, &names);
 	int rc = 0;
-	while (d && rc == 0 && (de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-		if (!confirm_has_prefix(de->d_name, "CONFIRM-") || l <= 5 || strcmp(de->d_name + l - 5, ".toml"))
-			continue;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		size_t l = strlen(names[i]);
 		/* Each sidecar; its artifact is the same stem + ".md". */
 		struct ruru_buf rel = RURU_BUF_INIT, text = RURU_BUF_INIT;
 		struct ruru_error e = { 0 };
 		struct loc L;
 		struct ruru_confirm c;
-		ruru_buf_addf(&rel, ".ruru/temp/%.*s.md", (int)(l - 5), de->d_name);
+		ruru_buf_addf(&rel, ".ruru/temp/%.*s.md", (int)(l - 5), names[i]);
 		if (confirm_loc_from_rel(ws, rel.ptr, &L, &e) == 0) {
 			if (confirm_sidecar_read(ws, &L, &text, &c, &e) == 0) {
 				if (c.status == RURU_CONFIRM_WITHDRAWN || c.status == RURU_CONFIRM_REJECTED ||
@@ -337,8 +332,7 @@ int ruru_confirm_clean(struct ruru_ws *ws, struct ruru_confirm_removed **removed
 		ruru_buf_release(&rel);
 		ruru_buf_release(&text);
 	}
-	if (d)
-		closedir(d);
+	ruru_names_free(names, n);
 	confirm_guard_abort(&g);
 	if (rc < 0)
 		ruru_confirm_removed_free(out);

@@ -374,26 +374,8 @@ static void list_dir(struct ruru_ws *ws, const char *rel, enum ruru_confirm_stat
 		     bool want_unadopted, bool only_unadopted, struct ruru_confirm_list *out,
 		     size_t *out_cap)
 {
-	char *dir = ruru_ws_path(ws, rel);
-	struct ruru_error ignore = { 0 };
-	DIR *d = ruru_store_opendir(ws->store, dir, &ignore);
-	free(dir);
-	if (!d)
-		return;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-		if (!confirm_has_prefix(de->d_name, "CONFIRM-") || (l > 5 && !strcmp(de->d_name + l - 5, ".toml")))
-			continue;
-		if (n == cap)
-			names = ruru_xrealloc(names, (cap = cap ? 2 * cap : 16) * sizeof(*names));
-		names[n++] = ruru_strdup(de->d_name);
-	}
-	closedir(d);
-	if (n)
-		qsort(names, n, sizeof(*names), confirm_cmp_name); /* the stamp in the name: oldest first */
+	char **names;
+	size_t n = confirm_names(ws, rel, CONFIRM_NAMES_PAYLOADS, &names);
 	for (size_t i = 0; i < n; i++) {
 		struct ruru_buf r = RURU_BUF_INIT, side = RURU_BUF_INIT;
 		struct ruru_error e = { 0 };

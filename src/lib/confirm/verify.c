@@ -173,25 +173,8 @@ out:
 
 static void each_in_dir(struct ruru_ws *ws, const char *rel, each_fn *fn, void *out, size_t *n)
 {
-	char *dir = ruru_ws_path(ws, rel);
-	struct ruru_error ignore = { 0 };
-	DIR *d = ruru_store_opendir(ws->store, dir, &ignore);
-	free(dir);
-	if (!d)
-		return;
-	char **names = NULL;
-	size_t k = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-		if (!confirm_has_prefix(de->d_name, "CONFIRM-") || (l > 5 && !strcmp(de->d_name + l - 5, ".toml")))
-			continue;
-		names = ruru_xrealloc(names, (k + 1) * sizeof(*names));
-		names[k++] = ruru_strdup(de->d_name);
-	}
-	closedir(d);
-	if (k)
-		qsort(names, k, sizeof(*names), confirm_cmp_name);
+	char **names;
+	size_t k = confirm_names(ws, rel, CONFIRM_NAMES_PAYLOADS, &names);
 	for (size_t i = 0; i < k; i++) {
 		struct ruru_buf r = RURU_BUF_INIT;
 		ruru_buf_addf(&r, "%s/%s", rel, names[i]);
@@ -220,23 +203,8 @@ int confirm_each_proposal(struct ruru_ws *ws, const char *const *ids, size_t nid
 		ss = ruru_xrealloc(ss, (k + 1) * sizeof(*ss));
 		ss[k++] = id;
 	}
-	if (!nids) {
-		char *sdir = ruru_ws_path(ws, ".ruru/sessions");
-		struct ruru_error ignore = { 0 };
-		DIR *d = ruru_store_opendir(ws->store, sdir, &ignore);
-		free(sdir);
-		struct dirent *de;
-		while (d && (de = readdir(d))) {
-			if (de->d_name[0] == '.')
-				continue;
-			ss = ruru_xrealloc(ss, (k + 1) * sizeof(*ss));
-			ss[k++] = ruru_strdup(de->d_name);
-		}
-		if (d)
-			closedir(d);
-		if (k)
-			qsort(ss, k, sizeof(*ss), confirm_cmp_name);
-	}
+	if (!nids)
+		k = confirm_names(ws, ".ruru/sessions", CONFIRM_NAMES_FOLDERS, &ss);
 	for (size_t i = 0; i < k; i++) {
 		if (rc == 0) {
 			struct ruru_buf rel = RURU_BUF_INIT;

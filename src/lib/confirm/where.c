@@ -256,22 +256,16 @@ static void find_short(struct ruru_ws *ws, const char *name, char ***m, size_t *
 		add_match(m, n, hit.ptr);
 	for (int l = 0; l < RURU_LAYOUT_COUNT; l++) {
 		const char *layout = ruru_layout_dir((enum ruru_layout)l);
-		char *sdir = ruru_ws_path(ws, layout);
-		struct ruru_error ignore = { 0 };
-		DIR *d = ruru_store_opendir(ws->store, sdir, &ignore);
-		free(sdir);
-		struct dirent *de;
-		while (d && (de = readdir(d))) {
-			if (de->d_name[0] == '.')
-				continue;
+		char **ids;
+		size_t nids = confirm_names(ws, layout, CONFIRM_NAMES_FOLDERS, &ids);
+		for (size_t i = 0; i < nids; i++) {
 			ruru_buf_reset(&c);
 			ruru_buf_reset(&hit);
-			ruru_buf_addf(&c, "%s/%s/artifacts/%s", layout, de->d_name, inner);
+			ruru_buf_addf(&c, "%s/%s/artifacts/%s", layout, ids[i], inner);
 			if (confirm_file(ws, c.ptr, &hit))
 				add_match(m, n, hit.ptr);
 		}
-		if (d)
-			closedir(d);
+		ruru_names_free(ids, nids);
 	}
 	ruru_buf_release(&c);
 	ruru_buf_release(&hit);
@@ -367,4 +361,36 @@ int confirm_cmp_name(const void *a, const void *b)
 		ly -= 3;
 	int c = memcmp(x, y, lx < ly ? lx : ly);
 	return c ? c : lx < ly ? -1 : lx > ly ? 1 : strcmp(x, y);
+}
+
+size_t confirm_names(struct ruru_ws *ws, const char *rel, enum confirm_names which, char ***names)
+{
+	char *dir = ruru_ws_path(ws, rel);
+	struct ruru_error ignore = { 0 };
+	char **all = NULL;
+	size_t n = 0, k = 0;
+	int rc = ruru_store_names(ws->store, dir, NULL, 0, &all, &n, &ignore);
+	free(dir);
+	*names = NULL;
+	if (rc < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(all[i]);
+		bool side = l > 5 && !strcmp(all[i] + l - 5, ".toml");
+		bool keep = which == CONFIRM_NAMES_FOLDERS ||
+			    (confirm_has_prefix(all[i], "CONFIRM-") &&
+			     side == (which == CONFIRM_NAMES_SIDECARS));
+		if (keep)
+			all[k++] = all[i];
+		else
+			free(all[i]);
+	}
+	if (k)
+		qsort(all, k, sizeof(*all), confirm_cmp_name); /* the stamp in the name: oldest first */
+	else {
+		free(all);
+		all = NULL;
+	}
+	*names = all;
+	return k;
 }

@@ -144,18 +144,24 @@ static void file_end(struct checker *c, json_t *files)
 					       (json_int_t)c->warnings));
 }
 
-static void check_string(struct checker *c, const struct ruru_toml_value *root, const char *key,
-			 const char *alt, bool required)
+/* The value of `key` (or of its older name `alt`), NULL when neither is
+ * there: a problem when the key is `required`. */
+static const struct ruru_toml_value *key_value(struct checker *c, const struct ruru_toml_value *root,
+					       const char *key, const char *alt, bool required)
 {
 	const struct ruru_toml_value *v = ruru_toml_table_get(root, key, strlen(key));
 	if (!v && alt)
 		v = ruru_toml_table_get(root, alt, strlen(alt));
-	if (!v) {
-		if (required)
-			problem(c, c->toml, SEV_ERROR, "missing-key", "missing key \"%s\"", key);
-		return;
-	}
-	if (ruru_toml_kind(v) != RURU_TOML_STRING)
+	if (!v && required)
+		problem(c, c->toml, SEV_ERROR, "missing-key", "missing key \"%s\"", key);
+	return v;
+}
+
+static void check_string(struct checker *c, const struct ruru_toml_value *root, const char *key,
+			 const char *alt, bool required)
+{
+	const struct ruru_toml_value *v = key_value(c, root, key, alt, required);
+	if (v && ruru_toml_kind(v) != RURU_TOML_STRING)
 		problem(c, c->toml + ruru_toml_value_span(v).start, SEV_ERROR, "wrong-type",
 			"\"%s\" must be a string", key);
 }
@@ -163,14 +169,9 @@ static void check_string(struct checker *c, const struct ruru_toml_value *root, 
 static void check_time(struct checker *c, const struct ruru_toml_value *root, const char *key,
 		       const char *alt, bool required, bool empty_ok)
 {
-	const struct ruru_toml_value *v = ruru_toml_table_get(root, key, strlen(key));
-	if (!v && alt)
-		v = ruru_toml_table_get(root, alt, strlen(alt));
-	if (!v) {
-		if (required)
-			problem(c, c->toml, SEV_ERROR, "missing-key", "missing key \"%s\"", key);
+	const struct ruru_toml_value *v = key_value(c, root, key, alt, required);
+	if (!v)
 		return;
-	}
 	size_t at = c->toml + ruru_toml_value_span(v).start;
 	enum ruru_toml_kind k = ruru_toml_kind(v);
 	if (k == RURU_TOML_DATETIME)
