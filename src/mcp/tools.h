@@ -1,7 +1,8 @@
 /*
  * tools.h — the MCP tool table shared by server.c (listing, validating
  * and dispatching tools/call) and tools.c (one entry per library
- * operation, doc/design.md §12).  Internal to src/mcp/.
+ * operation, doc/design.md §12; the tools themselves are in
+ * tools_*.c, declared in tools_int.h).  Internal to src/mcp/.
  */
 #ifndef RURU_MCP_TOOLS_H
 #define RURU_MCP_TOOLS_H

@@ -63,8 +63,8 @@ def includes(path):
 allowed = {
     'src/cli': lambda h: h in ('ruru.h', 'banned.h', 'cli.h', 'cli/cli.h', '../mcp/mcp.h',
                                'mcp/mcp.h') or h.startswith('web/'),
-    'src/mcp': lambda h: h in ('ruru.h', 'banned.h', 'mcp.h', 'tools.h', 'mcp/mcp.h',
-                               'mcp/tools.h'),
+    'src/mcp': lambda h: h in ('ruru.h', 'banned.h', 'mcp.h', 'tools.h', 'tools_int.h',
+                               'mcp/mcp.h', 'mcp/tools.h'),
     'src/web': lambda h: h in ('ruru.h', 'banned.h') or h.startswith('web/'),
 }
 for d, ok in allowed.items():
