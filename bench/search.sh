@@ -142,69 +142,32 @@ print(f"   median {m:.1f} ms wall, {c:.1f} ms CPU (target <= 150 ms), "
 PY
 
 mcp_calls() { # ROOT RUNS TOOL ARGS-JSON LABEL TARGET: median of the tool call from a running ruru mcp
-	python3 - "$RURU" "$@" <<'PY'
-import json, statistics, subprocess, sys, time
+	PYTHONPATH=bench python3 - "$RURU" "$@" <<'PY'
+import json, sys
+from mcp_client import Server
 ruru, ws, runs, tool, args, label, target = sys.argv[1:8]
-p = subprocess.Popen([ruru, "--root", ws, "mcp", "--toolsets", "all"], stdin=subprocess.PIPE,
-                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-n = 0
-def call(method, params):
-    global n
-    n += 1
-    p.stdin.write(json.dumps({"jsonrpc": "2.0", "id": n, "method": method, "params": params}) + "\n")
-    p.stdin.flush()
-    while True:
-        r = json.loads(p.stdout.readline())
-        if r.get("id") == n:
-            return r
-call("initialize", {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "b", "version": "1"}})
-p.stdin.write('{"jsonrpc":"2.0","method":"notifications/initialized"}\n')
-call("tools/call", {"name": tool, "arguments": json.loads(args)})  # brings the index up to date
-t = []
-for _ in range(int(runs)):
-    t0 = time.perf_counter()
-    call("tools/call", {"name": tool, "arguments": json.loads(args)})
-    t.append((time.perf_counter() - t0) * 1e3)
-print(f"   {label}: median {statistics.median(t):.1f} ms per call  (target <= {target} ms)")
-p.stdin.close()
-p.wait()
+s = Server(ruru, ws)
+m = s.median_ms(tool, json.loads(args), int(runs))
+print(f"   {label}: median {m:.1f} ms per call  (target <= {target} ms)")
+s.close()
 PY
 }
 echo "== list from a running ruru mcp (inotify: no sweep), $L sessions"
-mcp_calls "$lws" 5 session_list '{}' "session_list, every session as JSON" 20
+mcp_calls "$lws" 5 session_list '{}' "session_list (the newest 50, with the total)" 20
 mcp_calls "$lws" "$runs" session_list '{"status": "paused"}' "session_list --status paused (no row to send)" 20
 
 echo "== warm search from a running ruru mcp (inotify: no sweep) vs the CLI's ($runs calls)"
-python3 - "$RURU" "$ws" "$runs" "$out/xylophonic.json" <<'PY'
-import json, statistics, subprocess, sys, time
+PYTHONPATH=bench python3 - "$RURU" "$ws" "$runs" "$out/xylophonic.json" <<'PY'
+import json, sys
+from mcp_client import Server
 ruru, ws, runs, cli = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-p = subprocess.Popen([ruru, "--root", ws, "mcp", "--toolsets", "all"], stdin=subprocess.PIPE,
-                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-n = 0
-def call(method, params):
-    global n
-    n += 1
-    p.stdin.write(json.dumps({"jsonrpc": "2.0", "id": n, "method": method, "params": params}) + "\n")
-    p.stdin.flush()
-    while True:
-        r = json.loads(p.stdout.readline())
-        if r.get("id") == n:
-            return r
-call("initialize", {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "b", "version": "1"}})
-p.stdin.write('{"jsonrpc":"2.0","method":"notifications/initialized"}\n')
-search = lambda w: call("tools/call", {"name": "session_search", "arguments": {"query": w}})
+s = Server(ruru, ws)
 for w in ("xylophonic", "status"):
-    search(w)  # the first call brings the index up to date
-    t = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        search(w)
-        t.append((time.perf_counter() - t0) * 1e3)
-    print(f"   {'rare' if w == 'xylophonic' else 'common':6} word: median {statistics.median(t):.1f} ms per call"
+    m = s.median_ms("session_search", {"query": w}, runs)
+    print(f"   {'rare' if w == 'xylophonic' else 'common':6} word: median {m:.1f} ms per call"
           + (f"; CLI {json.load(open(cli))['results'][0]['median'] * 1e3:.1f} ms" if w == "xylophonic" else "")
           + "  (target <= 20 ms)")
-p.stdin.close()
-p.wait()
+s.close()
 PY
 
 BE=${BENCH_BIG_ENTRIES:-1000000}
