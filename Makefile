@@ -162,6 +162,7 @@ print-ldlibs:
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
 FUZZ_FLAGS = -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Werror=incompatible-pointer-types -Werror=int-conversion -Werror=implicit-function-declaration \
 	$(CPPFLAGS) $(INTERNAL) $(PKG_CFLAGS)
 MCP_SRC := $(sort $(wildcard src/mcp/*.c))
 build-fuzz/gen/builtin.c: scripts/embed.sh $(TEMPLATE_FILES)

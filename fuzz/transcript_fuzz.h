@@ -58,14 +58,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ruru_error err = { 0 };
 	if (ruru_transcript_read(FUZZ_HOST, text, size, &t, &err) < 0)
 		abort();
-	size_t i;
-	json_t *p;
-	json_array_foreach(t.problems, i, p) {
-		json_int_t l = json_integer_value(json_object_get(p, "line"));
-		if (l < 1 || (size_t)l > lines || !json_string_value(json_object_get(p, "message")))
+	for (size_t i = 0; i < t.nproblems; i++) {
+		const struct ruru_transcript_problem *p = &t.problems[i];
+		if (p->line < 1 || p->line > lines || !p->message)
 			abort();
 	}
-	if (strcmp(FUZZ_HOST, "gemini") && t.records + json_array_size(t.problems) > lines)
+	if (strcmp(FUZZ_HOST, "gemini") && t.records + t.nproblems > lines)
 		abort();
 	for (size_t k = 0; k < t.nitems; k++)
 		check_item(&t.items[k]);
