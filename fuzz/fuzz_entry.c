@@ -164,7 +164,7 @@ static void append_and_read(const char *text, size_t len, const struct ruru_sess
 	if (e.type == RURU_EV_DELEGATION || e.type == RURU_EV_RESULT)
 		e.task = (char *)"TASK-FUZZ-1";
 
-	const char *eol = memmem(text, fm.body, "\r\n", 2) ? "\r\n" : "\n";
+	const char *eol = ruru_log_eol(text, len, fm.body); /* as the log transaction does */
 	struct ruru_buf ent = RURU_BUF_INIT, t = RURU_BUF_INIT;
 	ruru_entry_render(&ent, &e, eol);
 	size_t at, where;

@@ -174,3 +174,23 @@ teardown() { teardown_workspace; }
 	[[ "$output" == *"] confirm-response?: Assumed user confirmed"* ]]
 	[[ "$output" == *"] note: written with a type"* ]]
 }
+
+@test "a log whose front matter ends lines with CRLF and whose body with LF: an appended entry reads back as written" {
+	"$RURU" new "Mixed" >/dev/null
+	f=$(log_of)
+	python3 - "$f" <<'PY'
+import sys
+p = sys.argv[1]
+t = open(p, "rb").read()
+end = t.index(b"\n+++", 3) + 4
+open(p, "wb").write(t[:end].replace(b"\n", b"\r\n") + t[end:])
+PY
+	"$RURU" log "$(printf 'first line\n  indented\n\nlast')"
+	run "$RURU" show --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.entries[-1].message' <<<"$output")" = "$(printf 'first line\n  indented\n\nlast')" ]
+	# the entry took the body's line ending, not the front matter's
+	! tail -n 4 "$f" | grep -q $'\r'
+	run "$RURU" check
+	[ "$status" -eq 0 ]
+}

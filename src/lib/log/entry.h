@@ -138,6 +138,11 @@ bool ruru_entry_parse_strict(const char *text, size_t len, const char *eol, stru
  * first).  `eol` receives "\r\n" when the body uses CRLF line endings
  * (judged by its first line break), else "\n".  Entries are not parsed.
  */
+/* The line ending of a log's entries: "\r\n" when the body's first line
+ * break is CRLF (a body without one: the file's first), else "\n".  The
+ * reader strips the CR of entries written so; the writer uses the same
+ * rule, so what it appends reads back as written. */
+const char *ruru_log_eol(const char *text, size_t len, size_t body);
 bool ruru_entries_append_point(const char *text, size_t len, size_t body, size_t *at,
 			       bool *needs_newline, const char **eol);
 

@@ -1354,7 +1354,7 @@ static void lenient_entry(const char *t, size_t len, const struct found *f, stru
 
 /* The line ending a body uses: that of its first line break (a body ruru
  * made starts with a blank line or a heading, never with a message). */
-static const char *detect_eol(const char *text, size_t len, size_t body)
+const char *ruru_log_eol(const char *text, size_t len, size_t body)
 {
 	const char *nl = body < len ? memchr(text + body, '\n', len - body) : NULL;
 	if (!nl)
@@ -1426,7 +1426,7 @@ size_t ruru_entries_each(const char *text, size_t len, size_t body, ruru_entry_f
 	s.orphans = true;
 	s.fn = fn;
 	s.ctx = ctx;
-	s.crlf = strcmp(detect_eol(text, len, body), "\r\n") == 0;
+	s.crlf = strcmp(ruru_log_eol(text, len, body), "\r\n") == 0;
 	scan_body(&s, body, whole);
 	emit_pending(&s);
 	free(s.v);
@@ -1450,7 +1450,7 @@ size_t ruru_entries_parse_with(const char *text, size_t len, size_t body, unsign
 		free(s.v);
 		return 0;
 	}
-	bool crlf = strcmp(detect_eol(text, len, body), "\r\n") == 0;
+	bool crlf = strcmp(ruru_log_eol(text, len, body), "\r\n") == 0;
 	struct ruru_entry *v = calloc(s.n, sizeof(*v));
 	if (!v)
 		abort();
@@ -1488,7 +1488,7 @@ bool ruru_entries_append_point(const char *text, size_t len, size_t body, size_t
 	struct fence_walk w = fence_walk_at(text, len, body);
 	struct line l;
 	struct line_info li;
-	*eol = detect_eol(text, len, w.off);
+	*eol = ruru_log_eol(text, len, w.off);
 	/* Only headings and fences can change the answer; entries are not
 	 * parsed. */
 	while (outside_next(&w, &l, &li)) {

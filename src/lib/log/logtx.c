@@ -187,7 +187,7 @@ int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, 
 	tx->loaded = whole;
 	if (parse_front_matter(tx, err) < 0)
 		goto fail;
-	tx->eol = memmem(tx->text.ptr, tx->fm.body, "\r\n", 2) ? "\r\n" : "\n";
+	tx->eol = ruru_log_eol(tx->text.ptr, tx->text.len, tx->fm.body);
 	tx->status = doc_status(tx->doc);
 	if ((flags & RURU_TX_ACTIVE) && tx->status != RURU_STATUS_ACTIVE) {
 		const struct ruru_toml_value *v =
