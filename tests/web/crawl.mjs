@@ -19,7 +19,11 @@ import { chromium } from 'playwright-core';
 const here = path.dirname(new URL(import.meta.url).pathname);
 const RURU = path.resolve(process.argv[2] || 'build/ruru');
 let dir = process.argv[3] ? path.resolve(process.argv[3]) : '';
-if (!dir || !existsSync(dir)) dir = path.join(here, '../fixtures/compat');
+if (!dir || !existsSync(dir)) {
+	// outside data is optional: say in one line that the repository's own workspaces stand in
+	console.log(`# compat corpus: not beside the repository (${dir || 'COMPAT_DIR unset'}), crawling tests/fixtures/compat`);
+	dir = path.join(here, '../fixtures/compat');
+}
 const AXE = readFileSync(path.join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const PAGES = 40;
