@@ -29,8 +29,10 @@ run_tap() {
 	name=$1
 	shift
 	printf '== %s\n' "$name"
+	t0=$(date +%s)
 	"$@" >"$log" 2>&1
 	rc=$?
+	t1=$(date +%s)
 	p=$(grep -c '^ok ' "$log")
 	f=$(grep -c '^not ok ' "$log")
 	if [ "$f" -gt 0 ] || [ "$rc" -ne 0 ]; then
@@ -44,7 +46,11 @@ run_tap() {
 		echo "not ok - $name exited with status $rc"
 		f=1
 	fi
-	printf '   %s passed, %s failed\n' "$p" "$f"
+	# the seconds a suite took, so the slow ones are seen (a bats file run
+	# in the background writes its own time beside its TAP)
+	secs=$((t1 - t0))
+	if [ "$1" = replay ] && [ -f "$2.secs" ]; then secs=$(cat "$2.secs"); fi
+	printf '   %s passed, %s failed (%s s)\n' "$p" "$f" "$secs"
 	pass=$((pass + p))
 	fail=$((fail + f))
 }
@@ -59,7 +65,7 @@ run_bats() {
 	label=$1
 	tapdir=$(mktemp -d)
 	ls -S tests/cli/*.bats | xargs -P "${JOBS:-2}" -I{} sh -c \
-		'b=$(basename "$1" .bats); bats --tap "$1" >"$0/$b.tap" 2>&1; echo $? >"$0/$b.rc"' \
+		'b=$(basename "$1" .bats); t0=$(date +%s); bats --tap "$1" >"$0/$b.tap" 2>&1; echo $? >"$0/$b.rc"; echo $(($(date +%s) - t0)) >"$0/$b.secs"' \
 		"$tapdir" {}
 	for t in tests/cli/*.bats; do
 		b=$(basename "$t" .bats)
