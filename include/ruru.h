@@ -770,6 +770,78 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
 			    const char *reason, struct ruru_error *err);
 
 /*
+ * What the writing verbs answer (new, log, the status moves, artifact add,
+ * task link, task new), as every front end prints it: a struct (strings
+ * owned; NULL when absent) made by the call, its _free(), its _json() (the
+ * object `--json` prints and MCP sends as structuredContent, new
+ * reference) and its one text, _text() (what the MCP tool sends as text;
+ * workspace text escaped, every identifier a next call needs).  The CLI
+ * prints one field of it instead (ruru(1): `new` the ID, `artifact add`
+ * the path), or nothing.
+ */
+
+/* A session started (`new`, MCP session_new): ruru_session_new() with
+ * the session that stays active caught. */
+struct ruru_session_started {
+	char *id;
+	char *other_active; /* a session that was active before and stays so, NULL: none */
+};
+struct ruru_session_started *ruru_session_start(struct ruru_ws *ws, const struct ruru_new *opts,
+						struct ruru_error *err);
+void ruru_session_started_free(struct ruru_session_started *r);
+/* {id, other_active (null: none)} */
+struct json_t *ruru_session_started_json(const struct ruru_session_started *r);
+/* "Started ID (active)." and, when another stays active, a sentence
+ * saying so. */
+void ruru_session_started_text(const struct ruru_session_started *r, struct ruru_buf *out);
+
+/* An entry logged, or not written because the log already holds it
+ * (`log`, MCP session_log). */
+struct ruru_task_new;
+struct ruru_entry_logged {
+	char *session;
+	enum ruru_event type;
+	char *task;          /* the task a delegation spawned (`log --new-task`), else NULL */
+	size_t duplicate_of; /* the line of the entry that already records the event
+			      * (nothing was written); 0: written */
+	bool adr_missing;    /* the ADR field names no file (yet) */
+	bool artifact_missing; /* the artifact field names no file of the session (yet) */
+	size_t message_len;  /* the message's bytes (a large one is a warning) */
+};
+/* ruru_session_log(), or with `spawn` (may be NULL) ruru_task_delegate(),
+ * of `in` (its out-pointers are ignored: the result says it). */
+struct ruru_entry_logged *ruru_session_log_entry(struct ruru_ws *ws, const char *id,
+						 const struct ruru_log_input *in,
+						 struct ruru_task_new *spawn, struct ruru_error *err);
+void ruru_entry_logged_free(struct ruru_entry_logged *r);
+/* {session, type, task, duplicate_of (null: none)[, warning]}: the warning says
+ * why nothing was written, else what the entry names that is not there,
+ * else that the message is large. */
+struct json_t *ruru_entry_logged_json(const struct ruru_entry_logged *r);
+/* "Logged TYPE in ID." with the warning, or "Not logged in ID: WHY." */
+void ruru_entry_logged_text(const struct ruru_entry_logged *r, struct ruru_buf *out);
+
+/* A status set (`pause`, `resume`, `complete`, `fail`, MCP
+ * session_set_status). */
+struct ruru_status_set {
+	char *session;
+	enum ruru_status status;
+	bool already; /* the session was there already (RURU_STATUS_REPEAT_OK) */
+};
+/* ruru_session_set_status(); with RURU_STATUS_REPEAT_OK a session already
+ * in `to` is no conflict but a result with `already` (a retry after a
+ * lost answer finds the session where it wanted it). */
+enum { RURU_STATUS_REPEAT_OK = 1 };
+struct ruru_status_set *ruru_session_status(struct ruru_ws *ws, const char *id, enum ruru_status to,
+					    const char *reason, unsigned flags,
+					    struct ruru_error *err);
+void ruru_status_set_free(struct ruru_status_set *r);
+/* {session, status (word), status_text, already} */
+struct json_t *ruru_status_set_json(const struct ruru_status_set *r);
+/* "Session ID is now STATUS_TEXT (word)." ("is already" for a repeat). */
+void ruru_status_set_text(const struct ruru_status_set *r, struct ruru_buf *out);
+
+/*
  * Continue a session (doc/design.md §7): resume it when paused, log a session
  * event, make it active, and return the digest text (at most max_chars
  * bytes, 0: no bound; RURU_DIGEST_DEFAULT is the front ends' default) in
@@ -1614,6 +1686,38 @@ int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const
 			      bool has_since, time_t since, size_t limit, ruru_session_fn fn,
 			      void *ctx, struct ruru_error *err);
 
+/* Which sessions a listing holds (`list`, MCP session_list). */
+struct ruru_session_query {
+	enum ruru_status status; /* RURU_STATUS_UNKNOWN: any */
+	const char *tag;         /* NULL: any */
+	bool has_since;          /* keep those started at or after `since` */
+	time_t since;
+	size_t limit;            /* the newest N; RURU_LIST_ALL: all */
+	bool count;              /* count them all, also those past the limit */
+};
+#define RURU_LIST_ALL ((size_t)-1)
+/* A listing of sessions, newest first, front matter only. */
+struct ruru_session_listing {
+	struct ruru_session *v;
+	size_t n;
+	bool counted; /* `total` holds every session that matched (query.count) */
+	size_t total; /* when counted: n and the omitted ones past the limit */
+};
+/* The sessions of `q`, from the index (ruru_session_list_indexed()). */
+struct ruru_session_listing *ruru_session_listing(struct ruru_ws *ws,
+						  const struct ruru_session_query *q,
+						  struct ruru_error *err);
+void ruru_session_listing_free(struct ruru_session_listing *l);
+/* {sessions: [ruru_session_json() without entries], and when counted:
+ * total, omitted} */
+struct json_t *ruru_session_listing_json(const struct ruru_session_listing *l);
+/* A line per session, tab-separated: ID, status (its word; "invalid" for a
+ * log that cannot be read), start time as written ("-": none), title (for
+ * an invalid log: why), and "tags: A, B" when it has tags; workspace text
+ * escaped, the backslash doubled.  When counted, a last line says how many were left out, or
+ * "No sessions." when none matched; else nothing for none. */
+void ruru_session_listing_text(const struct ruru_session_listing *l, struct ruru_buf *out);
+
 /* ------------------------------------------------------------------ TOML */
 
 /*
@@ -2021,6 +2125,58 @@ char *ruru_task_delegate(struct ruru_ws *ws, const char *id, struct ruru_task_ne
  * .mdtm/tasks and .roo/commander/tasks; *file relative to the root.
  * RURU_ENOTFOUND when none. */
 int ruru_task_find(struct ruru_ws *ws, const char *task, char **file, struct ruru_error *err);
+
+/* Results of artifact add, task link and task new (see "What the writing
+ * verbs answer" above). */
+
+/* An artifact added (`artifact add`, MCP artifact_add). */
+struct ruru_artifact_added {
+	char *session;
+	char *path;       /* relative to the session folder: what `artifact add` prints */
+	const char *type; /* a typed artifact's type (static), else NULL */
+};
+/* ruru_artifact_add() (`t` NULL) or ruru_artifact_add_typed(); `name`,
+ * `data`, `len`, `force` and `description` are ruru_artifact_add()'s. */
+struct ruru_artifact_added *ruru_artifact_save(struct ruru_ws *ws, const char *id, const char *name,
+					       const void *data, size_t len, bool force,
+					       const char *description, const struct ruru_typed *t,
+					       struct ruru_error *err);
+void ruru_artifact_added_free(struct ruru_artifact_added *r);
+/* {session, path[, type]} */
+struct json_t *ruru_artifact_added_json(const struct ruru_artifact_added *r);
+/* "Saved [TYPE artifact ]PATH in session ID (logged)." */
+void ruru_artifact_added_text(const struct ruru_artifact_added *r, struct ruru_buf *out);
+
+/* A task linked (`task link`, MCP task_link). */
+struct ruru_task_linked {
+	char *session;
+	char *task;
+	char *file; /* its task file, relative to the root; NULL: no file has that ID */
+};
+/* ruru_task_link(), then ruru_task_find(): linking a task that has no
+ * file (yet) is no error, the result says so. */
+struct ruru_task_linked *ruru_task_link_find(struct ruru_ws *ws, const char *id, const char *task,
+					     struct ruru_error *err);
+void ruru_task_linked_free(struct ruru_task_linked *r);
+/* {session, task[, warning], file (null: none)} */
+struct json_t *ruru_task_linked_json(const struct ruru_task_linked *r);
+/* "Linked TASK to session ID (FILE)." or "...; no task file has that ID." */
+void ruru_task_linked_text(const struct ruru_task_linked *r, struct ruru_buf *out);
+
+/* A task created (`task new`, MCP task_new). */
+struct ruru_task_created {
+	char *id;
+	char *file;    /* relative to the root */
+	char *session; /* the session it is linked to, NULL: none */
+};
+/* ruru_task_new() of `o`. */
+struct ruru_task_created *ruru_task_create(struct ruru_ws *ws, const struct ruru_task_new *o,
+					   struct ruru_error *err);
+void ruru_task_created_free(struct ruru_task_created *r);
+/* {id, file, session (null: none)} */
+struct json_t *ruru_task_created_json(const struct ruru_task_created *r);
+/* "Created ID (FILE) in session S." or "..., in no session." */
+void ruru_task_created_text(const struct ruru_task_created *r, struct ruru_buf *out);
 /* A task as its file says after an edit (status, claim, release).
  * Strings owned; NULL when the file has none. */
 struct ruru_task_state {

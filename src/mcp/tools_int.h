@@ -32,13 +32,9 @@ char *session_of(struct mcp_env *env, json_t *args, struct ruru_error *err);
 
 /* tools_session.c */
 json_t *t_session_new(struct mcp_env *env, json_t *args, struct ruru_error *err);
-void x_session_new(const json_t *r, struct ruru_buf *b);
 json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_error *err);
-void x_session_log(const json_t *r, struct ruru_buf *b);
 json_t *t_session_set_status(struct mcp_env *env, json_t *args, struct ruru_error *err);
-void x_session_set_status(const json_t *r, struct ruru_buf *b);
 json_t *t_session_list(struct mcp_env *env, json_t *args, struct ruru_error *err);
-void x_session_list(const json_t *r, struct ruru_buf *b);
 json_t *t_session_show(struct mcp_env *env, json_t *args, struct ruru_error *err);
 void x_session_show(const json_t *r, struct ruru_buf *b);
 json_t *t_session_continue(struct mcp_env *env, json_t *args, struct ruru_error *err);
@@ -47,13 +43,10 @@ json_t *t_session_digest(struct mcp_env *env, json_t *args, struct ruru_error *e
 
 /* tools_work.c */
 json_t *t_artifact_add(struct mcp_env *env, json_t *args, struct ruru_error *err);
-void x_artifact_add(const json_t *r, struct ruru_buf *b);
 json_t *t_artifact_list(struct mcp_env *env, json_t *args, struct ruru_error *err);
 json_t *t_task_list(struct mcp_env *env, json_t *args, struct ruru_error *err);
 json_t *t_task_link(struct mcp_env *env, json_t *args, struct ruru_error *err);
-void x_task_link(const json_t *r, struct ruru_buf *b);
 json_t *t_task_new(struct mcp_env *env, json_t *args, struct ruru_error *err);
-void x_task_new(const json_t *r, struct ruru_buf *b);
 json_t *t_task_status(struct mcp_env *env, json_t *args, struct ruru_error *err);
 json_t *t_task_claim(struct mcp_env *env, json_t *args, struct ruru_error *err);
 json_t *t_task_release(struct mcp_env *env, json_t *args, struct ruru_error *err);

@@ -621,6 +621,28 @@ static int collect_one(struct ruru_session *s, void *ctx)
 	return 0;
 }
 
+struct ruru_session_listing *ruru_session_listing(struct ruru_ws *ws,
+						  const struct ruru_session_query *q,
+						  struct ruru_error *err)
+{
+	struct collect c = { 0 };
+	/* counted: every match is read, and those past the limit dropped;
+	 * else the index stops at the limit (0 there means no limit) */
+	size_t limit = q->count || q->limit == RURU_LIST_ALL ? 0 : q->limit;
+	if ((q->count || q->limit) &&
+	    list_sessions(ws, q->status, q->tag, q->has_since, q->since, limit, collect_one, &c,
+			  err) < 0) {
+		ruru_session_list_free(c.v, c.n);
+		return NULL;
+	}
+	size_t keep = c.n < q->limit ? c.n : q->limit;
+	for (size_t i = keep; i < c.n; i++)
+		ruru_session_release(&c.v[i]);
+	struct ruru_session_listing *l = ruru_xmalloc(sizeof(*l));
+	*l = (struct ruru_session_listing){ .v = c.v, .n = keep, .counted = q->count, .total = c.n };
+	return l;
+}
+
 int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *tag,
 		      struct ruru_session **out, size_t *n, struct ruru_error *err)
 {
