@@ -721,6 +721,34 @@ int ruru_session_recent(struct ruru_ws *ws, struct ruru_session **out, size_t *n
 struct json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_t last);
 struct json_t *ruru_entry_json(const struct ruru_entry *e);
 
+/* A session as `show` and MCP session_show give it: its front matter and
+ * its newest entries within a bound. */
+struct ruru_session_view {
+	struct ruru_session session; /* loaded with its entries */
+	size_t last;      /* the newest entries asked for; RURU_ENTRIES_ALL: all */
+	size_t max_chars; /* about how many bytes of entries the text holds (0: no
+			   * bound): the oldest go first, and a message longer than
+			   * an eighth of it is cut */
+	bool bound_json;  /* the JSON is bounded by max_chars too */
+};
+/* Load session `id` (exact ID) for viewing; NULL with err when it cannot
+ * be read at all. */
+struct ruru_session_view *ruru_session_view(struct ruru_ws *ws, const char *id, size_t last,
+					    size_t max_chars, bool bound_json,
+					    struct ruru_error *err);
+void ruru_session_view_free(struct ruru_session_view *v);
+/* ruru_session_json() with the entries asked for; when bound_json, the
+ * newest that fit about max_chars bytes (each counted as its message and
+ * 256 bytes more), a message longer than an eighth of it cut to that and
+ * "… (N bytes more)" with message_cut true, and entries_omitted. */
+struct json_t *ruru_session_view_json(const struct ruru_session_view *v);
+/* Each front-matter key on a line of its own, "key:" and the value as
+ * written ("invalid:" and why, for a log that cannot be read), then the
+ * log's path, the Goal text and the number of entries, then the newest
+ * entries that fit max_chars (ruru_entry_summary_cut(), a line saying how
+ * many older ones were left out); workspace text escaped. */
+void ruru_session_view_text(const struct ruru_session_view *v, struct ruru_buf *out);
+
 struct ruru_new {
 	const char *goal;        /* may be NULL or "" */
 	const char *description; /* the "## Goal" text; may be NULL */

@@ -398,24 +398,6 @@ static int show_digest(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
-/* One line of `show`'s header: the label, then the values (NULL ones
- * empty) separated by blanks, each with control characters made visible. */
-/* The width of the labels of `show`'s text view: the longest key name,
- * its colon and a space. */
-#define SHOW_WIDTH ((int)sizeof("related_artifacts: ") - 1)
-
-static void show_line(struct ruru_buf *b, const char *name, const char *const *v, size_t n)
-{
-	ruru_buf_addf(b, "%s:%*s", name, SHOW_WIDTH - (int)strlen(name) - 1, "");
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			ruru_buf_addch(b, ' ');
-		if (v[i])
-			ruru_text_escape(b, v[i], strlen(v[i]));
-	}
-	ruru_buf_addch(b, '\n');
-}
-
 static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 {
 	if (cli_set(a, SHOW_DIGEST)) {
@@ -433,86 +415,39 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 		return cli_usage_error(ctx, "--entry shows one entry: leave out --entries");
 	WITH_WS(ctx, ws);
 	int rc = 0;
-	struct ruru_session s;
 	char *id = cli_session(ctx, ws, a->argc ? a->argv[0] : NULL);
-	if (!id || ruru_session_load(ws, id, RURU_LOAD_ENTRIES, &s, &ctx->err) < 0) {
-		free(id);
-		ruru_ws_free(ws);
+	/* --json gives every entry asked for; the text is bounded like the
+	 * digest (--max-chars, 0: none) */
+	struct ruru_session_view *v =
+		id ? ruru_session_view(ws, id, ne ? last : RURU_ENTRIES_ALL, max, false, &ctx->err) : NULL;
+	free(id);
+	ruru_ws_free(ws);
+	if (!v)
 		return cli_fail(ctx);
-	}
+	const struct ruru_session *s = &v->session;
 	if (one) {
 		/* One entry (or orphan block), whole, by the line it starts on. */
 		size_t i = 0;
-		while (i < s.nentries && s.entries[i].line != at)
+		while (i < s->nentries && s->entries[i].line != at)
 			i++;
-		if (i == s.nentries) {
+		if (i == s->nentries) {
 			ruru_error_set(&ctx->err, RURU_ENOTFOUND, "no entry starts on line %zu of %s", at,
-				       s.path);
+				       s->path);
 			rc = cli_fail(ctx);
 		} else if (ctx->json) {
-			if (!cli_print_json(ctx, ruru_entry_json(&s.entries[i])))
+			if (!cli_print_json(ctx, ruru_entry_json(&s->entries[i])))
 				rc = cli_fail(ctx);
 		} else {
 			struct ruru_buf out = RURU_BUF_INIT;
-			ruru_entry_summary(&out, &s.entries[i], "", "    ");
+			ruru_entry_summary(&out, &s->entries[i], "", "    ");
 			if (!cli_write(ctx, out.ptr, out.len))
 				rc = cli_fail(ctx);
 			ruru_buf_release(&out);
 		}
-	} else if (ctx->json) {
-		if (!cli_print_json(ctx, ruru_session_json(&s, true, ne ? last : RURU_ENTRIES_ALL)))
-			rc = cli_fail(ctx);
 	} else {
-		/* Values come from a file anyone may have written: what a
-		 * terminal would obey is made visible, as in `list`. */
-		struct ruru_buf h = RURU_BUF_INIT;
-		/* the front-matter keys, as the library's key table lists them,
-		 * each under its name; a log that cannot be read says why */
-		struct ruru_session_key key;
-		for (size_t k = 0; ruru_session_key(k, &key); k++) {
-			size_t n;
-			const char *const *v = ruru_session_key_value(&s, k, &n);
-			show_line(&h, key.name, v, n);
-			if (k == 0 && !s.valid) {
-				struct ruru_buf line = RURU_BUF_INIT;
-				ruru_error_format(s.problem, &line);
-				show_line(&h, "invalid", (const char *const *)&line.ptr, 1);
-				ruru_buf_release(&line);
-			}
-		}
-		ruru_buf_addf(&h, "%-*s%zu\n", SHOW_WIDTH, "entries:", s.nentries);
-		if (!cli_write(ctx, h.ptr, h.len))
-			rc = cli_fail(ctx);
-		ruru_buf_release(&h);
-		size_t from = ne && last < s.nentries ? s.nentries - last : 0;
-		/* Bounded like the digest (--max-chars, 0: none): a long
-		 * message is cut to an eighth of it, the oldest entries go. */
-		struct ruru_buf out = RURU_BUF_INIT, one_e = RURU_BUF_INIT;
-		size_t first = s.nentries, used = 0;
-		while (first > from) {
-			ruru_buf_reset(&one_e);
-			ruru_entry_summary_cut(&one_e, &s.entries[first - 1], "", "    ", max / 8);
-			if (max && used + one_e.len > max && first < s.nentries)
-				break;
-			used += one_e.len;
-			first--;
-		}
-		ruru_buf_release(&one_e);
-		if (s.nentries > from)
-			ruru_buf_addch(&out, '\n');
-		if (first > from)
-			ruru_buf_addf(&out, "(%zu older entries left out: ruru show --max-chars 0 shows "
-					    "them all)\n",
-				      first - from);
-		for (size_t i = first; i < s.nentries; i++)
-			ruru_entry_summary_cut(&out, &s.entries[i], "", "    ", max / 8);
-		if (!cli_write(ctx, out.ptr, out.len))
-			rc = cli_fail(ctx);
-		ruru_buf_release(&out);
+		CLI_PRINT_RESULT(ctx, rc, session_view, v);
 	}
-	ruru_session_release(&s);
-	free(id);
-	ruru_ws_free(ws);
+	ruru_session_view_free(v);
 	return rc;
 }
 

@@ -1,55 +1,16 @@
 /*
  * tools_session.c — the MCP tools on a session itself: start one, log an
- * event, set its status, list, show, continue and read its digest, with
- * their text renderers (x_<tool>, right after t_<tool>).  The table that
- * names them is mcp_tools[] in tools.c; the helpers they share are in
- * tools_int.h.
+ * event, set its status, list, show, continue and read its digest.  Each
+ * makes one library call and returns its typed result: the result's text
+ * (the one `ruru` prints too) and its JSON (MCP_RETURN_RESULT).  The
+ * table that names them is mcp_tools[] in tools.c; the helpers they share
+ * are in tools_int.h.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "tools_int.h"
 #include "banned.h"
-
-/* ------------------------------------------- text helpers (session) */
-
-
-/* " · LABEL VALUE" when the field is a non-empty string. */
-static void add_opt(struct ruru_buf *b, const json_t *o, const char *key, const char *label)
-{
-	const char *v = get_s(o, key);
-	if (v && *v) {
-		ruru_buf_addf(b, " · %s ", label);
-		add_field(b, o, key, NULL);
-	}
-}
-
-/* Text of several lines (a message, a diff): tabs and newlines kept,
- * every line after the first indented by `indent`. */
-static void add_block(struct ruru_buf *b, const json_t *v, const char *indent)
-{
-	struct ruru_buf t = RURU_BUF_INIT;
-	ruru_text_escape_keep(&t, json_string_value(v), json_string_length(v), "\t\n");
-	for (size_t i = 0; i < t.len; i++) {
-		ruru_buf_addch(b, t.ptr[i]);
-		if (t.ptr[i] == '\n' && i + 1 < t.len)
-			ruru_buf_addstr(b, indent);
-	}
-	ruru_buf_release(&t);
-}
-
-/* The elements of an array of strings, comma-separated (escaped). */
-static void add_list(struct ruru_buf *b, const json_t *a)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(a, i, v)
-	{
-		if (i)
-			ruru_buf_addstr(b, ", ");
-		ruru_text_escape(b, json_string_value(v), json_string_length(v));
-	}
-}
 
 /* ---------------------------------------------------------------- tools */
 
@@ -133,119 +94,14 @@ json_t *t_session_show(struct mcp_env *env, json_t *args, struct ruru_error *err
 {
 	json_t *ne = json_object_get(args, "entries");
 	size_t last = ne ? (size_t)json_integer_value(ne) : RURU_ENTRIES_ALL;
-	struct ruru_session s;
 	char *id = session_of(env, args, err);
-	if (!id || ruru_session_load(env->ws, id, RURU_LOAD_ENTRIES, &s, err) < 0) {
-		free(id);
-		return NULL;
-	}
+	/* a model is never handed megabytes: text and JSON both bounded */
+	struct ruru_session_view *v = id ? ruru_session_view(env->ws, id, last, MCP_DIGEST_MAX, true, err)
+					 : NULL;
 	free(id);
-	json_t *r = ruru_session_json(&s, true, last);
-	ruru_session_release(&s);
-	mcp_bound_entries(r, MCP_DIGEST_MAX);
-	return r;
-}
-
-/* Keep a session's JSON entries within about `max` bytes of text: a
- * message longer than an eighth of it is cut (saying how much is left
- * out), and the oldest entries go first (entries_omitted says how many). */
-void mcp_bound_entries(json_t *r, size_t max)
-{
-	json_t *a = json_object_get(r, "entries");
-	size_t n = json_array_size(a), used = 0, keep = 0, share = max / 8;
-	for (size_t i = n; i-- > 0;) {
-		json_t *e = json_array_get(a, i);
-		json_t *m = json_object_get(e, "message");
-		size_t ml = json_string_length(m);
-		if (ml > share) {
-			size_t cut = share;
-			const char *t = json_string_value(m);
-			while (cut > 0 && ((unsigned char)t[cut] & 0xC0) == 0x80)
-				cut--;
-			json_object_set_new(e, "message",
-					    json_sprintf("%.*s… (%zu bytes more)", (int)cut, t, ml - cut));
-			json_object_set_new(e, "message_cut", json_true());
-			ml = cut + 32;
-		}
-		if (used + ml + 256 > max && keep)
-			break;
-		used += ml + 256;
-		keep++;
-	}
-	if (keep < n) {
-		json_t *b = json_array();
-		for (size_t i = n - keep; i < n; i++)
-			json_array_append(b, json_array_get(a, i));
-		json_object_set_new(r, "entries", b);
-	}
-	json_object_set_new(r, "entries_omitted", json_integer((json_int_t)(n - keep)));
-}
-
-void x_session_show(const json_t *r, struct ruru_buf *b)
-{
-	ruru_buf_addstr(b, "Session ");
-	add_field(b, r, "id", "?");
-	ruru_buf_addstr(b, ": ");
-	add_field(b, r, "title", "");
-	ruru_buf_addstr(b, "\nLog: ");
-	add_field(b, r, "path", "?");
-	if (get_s(r, "problem")) {
-		ruru_buf_addstr(b, "\nInvalid: ");
-		add_field(b, r, "problem", NULL);
-	}
-	/* every other key of the library's key table that holds something,
-	 * under its label; a key with a "_text" twin (the status) shows the
-	 * text as written */
-	struct ruru_session_key key;
-	for (size_t k = 0; ruru_session_key(k, &key); k++) {
-		if (!strcmp(key.name, "id") || !strcmp(key.name, "title"))
-			continue; /* the first line's */
-		json_t *v = json_object_get(r, key.name);
-		if (key.list) {
-			if (json_array_size(v)) {
-				ruru_buf_addf(b, "\n%s: ", key.label);
-				add_list(b, v);
-			}
-			continue;
-		}
-		char twin[64];
-		snprintf(twin, sizeof twin, "%s_text", key.name);
-		const char *text = get_s(r, twin) ? twin : key.name;
-		if (json_string_length(json_object_get(r, text))) {
-			ruru_buf_addf(b, "\n%s: ", key.label);
-			add_field(b, r, text, NULL);
-		}
-	}
-	json_t *goal = json_object_get(r, "goal");
-	if (json_string_length(goal)) {
-		ruru_buf_addstr(b, "\nGoal:\n  ");
-		add_block(b, goal, "  ");
-	}
-	json_t *entries = json_object_get(r, "entries"), *e;
-	size_t i, n = json_array_size(entries);
-	json_int_t all = json_integer_value(json_object_get(r, "entry_count"));
-	ruru_buf_addstr(b, "\nEntries");
-	if (!n)
-		ruru_buf_addf(b, ": %" JSON_INTEGER_FORMAT "%s", all, all ? " (none shown)" : "");
-	else if ((json_int_t)n < all)
-		ruru_buf_addf(b, " (last %zu of %" JSON_INTEGER_FORMAT "):", n, all);
-	else
-		ruru_buf_addch(b, ':');
-	json_array_foreach(entries, i, e)
-	{
-		ruru_buf_addstr(b, "\n- [");
-		add_field(b, e, "stamp", "?");
-		ruru_buf_addstr(b, "] ");
-		add_field(b, e, "type", "?");
-		if (json_is_true(json_object_get(e, "type_inferred")))
-			ruru_buf_addch(b, '?');
-		static const char *const fields[] = { "mode", "task", "artifact", "adr", "outcome",
-						      "source" };
-		for (size_t f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
-			add_opt(b, e, fields[f], fields[f]);
-		ruru_buf_addstr(b, ": ");
-		add_block(b, json_object_get(e, "message"), "  ");
-	}
+	if (!v)
+		return NULL;
+	MCP_RETURN_RESULT(env, session_view, v);
 }
 
 /* When there is nothing to continue, list recent sessions in env->note,

@@ -68,3 +68,20 @@ mcp_text() {
 	run "$RURU" pause
 	[ "$status" -eq 5 ]
 }
+
+@test "show prints the text session_show sends, byte for byte, hostile log text shown, never sent" {
+	mkdir -p .ruru/sessions/S-EVIL
+	printf '+++\nid = "S-EVIL"\ntitle = "evil \\u001b[31mred"\nstatus = "🟢 Active"\nstart_time = 2026-11-21T00:00:00Z\ncoordinator = "x\\u001b]0;pwned\\u0007"\ntags = ["a", "b"]\nrelated_tasks = ["TASK-A-1"]\n+++\n\n## Goal\n\nfirst \033[2J line\nsecond\tline\n\n## Log Entries\n\n- [2026-11-21 00:00:00Z] **note**: one \033]0;t\007\n  continued\n- [2026-11-21 00:01:00Z] **delegation** · mode `dev` · task `TASK-A-1`: two\n' >.ruru/sessions/S-EVIL/session_log.md
+	"$RURU" show S-EVIL >"$BATS_TEST_TMPDIR/cli"
+	mcp_text session_show '{"session":"S-EVIL"}' >"$BATS_TEST_TMPDIR/mcp"
+	cmp "$BATS_TEST_TMPDIR/cli" "$BATS_TEST_TMPDIR/mcp"
+	! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$BATS_TEST_TMPDIR/cli"
+	grep -q '^title: *evil \\x1b\[31mred$' "$BATS_TEST_TMPDIR/cli"
+	grep -q '^log: *.ruru/sessions/S-EVIL/session_log.md$' "$BATS_TEST_TMPDIR/cli"
+	grep -q '^goal: *first \\x1b\[2J line$' "$BATS_TEST_TMPDIR/cli"
+	grep -q '^entries: *2$' "$BATS_TEST_TMPDIR/cli"
+	grep -q 'one \\x1b\]0;t\\x07' "$BATS_TEST_TMPDIR/cli"
+	# the last N entries: the same bytes again
+	[ "$("$RURU" show S-EVIL -n 1)" = "$(mcp_text session_show '{"session":"S-EVIL","entries":1}')" ]
+	[[ "$("$RURU" show S-EVIL -n 1)" == *"] delegation mode=dev task=TASK-A-1: two" ]]
+}

@@ -304,12 +304,88 @@ static void listing(void **state)
 		    "S-2\tinvalid\t-\tbad \\x1b[2J key\n");
 }
 
+static void view(void **state)
+{
+	(void)state;
+	struct ruru_error err = { 0 };
+	struct ruru_new o = { .goal = "Viewed", .description = "the goal\nsecond line" };
+	char *id = ruru_session_new(ws, &o, &err);
+	assert_non_null(id);
+	char big[3000];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	for (int i = 0; i < 3; i++) {
+		struct ruru_log_input in = { .type = RURU_EV_NOTE, .message = big,
+					     .message_len = strlen(big) };
+		struct ruru_entry_logged *l = ruru_session_log_entry(ws, id, &in, NULL, &err);
+		assert_non_null(l);
+		ruru_entry_logged_free(l);
+	}
+	/* unbounded JSON: every entry, whole, no entries_omitted */
+	struct ruru_session_view *v = ruru_session_view(ws, id, RURU_ENTRIES_ALL, 0, false, &err);
+	assert_non_null(v);
+	assert_int_equal(v->session.nentries, 4);
+	char *j = dump(ruru_session_view_json(v));
+	assert_null(strstr(j, "entries_omitted"));
+	assert_null(strstr(j, "message_cut"));
+	free(j);
+	struct ruru_buf t = RURU_BUF_INIT;
+	ruru_session_view_text(v, &t);
+	assert_non_null(strstr(t.ptr, "\ngoal:              the goal\n"
+				      "                   second line\nentries:           4\n\n"));
+	assert_null(strstr(t.ptr, "left out"));
+	ruru_buf_release(&t);
+	ruru_session_view_free(v);
+
+	/* bounded to 4000 bytes: messages cut to 500, the JSON keeps the newest
+	 * that fit (each counted as message and 256), the text those whose
+	 * rendering fits, and says how many older ones it left out */
+	v = ruru_session_view(ws, id, RURU_ENTRIES_ALL, 4000, true, &err);
+	assert_non_null(v);
+	j = dump(ruru_session_view_json(v));
+	assert_non_null(strstr(j, "\"message_cut\":true"));
+	assert_non_null(strstr(j, "… (2499 bytes more)"));
+	assert_non_null(strstr(j, "\"entries_omitted\":0}"));
+	free(j);
+	ruru_session_view_text(v, &t);
+	assert_non_null(strstr(t.ptr, "… (2499 bytes more: `ruru show --entry "));
+	ruru_buf_release(&t);
+	ruru_session_view_free(v);
+	v = ruru_session_view(ws, id, 2, 160, true, &err);
+	assert_non_null(v);
+	j = dump(ruru_session_view_json(v));
+	assert_non_null(strstr(j, "\"entries_omitted\":1}"));
+	free(j);
+	ruru_session_view_text(v, &t);
+	assert_non_null(strstr(t.ptr, "\n(1 older entries left out: ruru show --max-chars 0 shows them all)\n"));
+	ruru_buf_release(&t);
+	ruru_session_view_free(v);
+	free(id);
+
+	/* by hand: an invalid log says why, hostile values shown, never sent */
+	char sid[] = "S-V", path[] = ".ruru/sessions/S-V/session_log.md", title[] = "t\x1b[31m";
+	char goal[] = "a\x1b]0;x\x07\n\tb\n";
+	struct ruru_error problem = { .code = RURU_EINVALID };
+	snprintf(problem.msg, sizeof(problem.msg), "bad \x07 key");
+	struct ruru_session_view h = { .session = { .id = sid, .path = path, .title = title,
+						    .problem = &problem, .goal = goal },
+				       .last = RURU_ENTRIES_ALL };
+	ruru_session_view_text(&h, &t);
+	assert_true(!strncmp(t.ptr, "id:                S-V\ninvalid:           bad \\x07 key\n"
+				    "title:             t\\x1b[31m\n", 74));
+	assert_non_null(strstr(t.ptr, "\nlog:               .ruru/sessions/S-V/session_log.md\n"
+				      "goal:              a\\x1b]0;x\\x07\n                   \tb\n"
+				      "entries:           0\n"));
+	ruru_buf_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(started_logged_status),
 		cmocka_unit_test(artifact_task),
 		cmocka_unit_test(listing),
+		cmocka_unit_test(view),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
