@@ -340,6 +340,27 @@ static int cmd_fail(struct cli_ctx *ctx, struct cli_args *a)
 
 /* ------------------------------------------------------------------ list */
 
+/* `list`'s text, one session at a time: each row is the library's text
+ * of a listing of that one session, into a buffer written in 64 KiB
+ * pieces. */
+struct list_out {
+	struct cli_ctx *ctx;
+	struct ruru_buf out;
+};
+
+static int list_row(const struct ruru_session *s, void *p)
+{
+	struct list_out *lo = p;
+	struct ruru_session_listing one = { .v = (struct ruru_session *)s, .n = 1 };
+	ruru_session_listing_text(&one, &lo->out);
+	if (lo->out.len >= 65536) {
+		if (!cli_write(lo->ctx, lo->out.ptr, lo->out.len))
+			return -1;
+		ruru_buf_reset(&lo->out);
+	}
+	return 0;
+}
+
 enum { LIST_STATUS, LIST_TAG, LIST_SINCE, LIST_LIMIT, LIST_NOPTS };
 
 static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
@@ -361,14 +382,25 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 	struct ruru_session_query q = { .status = st, .tag = cli_val(a, LIST_TAG),
 					.has_since = sv != NULL, .since = since,
 					.limit = limit ? limit : RURU_LIST_ALL };
-	struct ruru_session_listing *l = ruru_session_listing(ws, &q, &ctx->err);
-	ruru_ws_free(ws);
 	int rc = 0;
-	if (!l)
-		rc = cli_fail(ctx);
-	else
-		CLI_PRINT_RESULT(ctx, rc, session_listing, l);
-	ruru_session_listing_free(l);
+	if (ctx->json) {
+		struct ruru_session_listing *l = ruru_session_listing(ws, &q, &ctx->err);
+		if (!l)
+			rc = cli_fail(ctx);
+		else
+			CLI_PRINT_RESULT(ctx, rc, session_listing, l);
+		ruru_session_listing_free(l);
+	} else {
+		/* the text a row at a time, as the index hands the sessions
+		 * over: 100,000 sessions are never all in memory */
+		struct list_out lo = { ctx, RURU_BUF_INIT };
+		if (ruru_session_list_indexed(ws, q.status, q.tag, q.has_since, q.since, limit,
+					      list_row, &lo, &ctx->err) < 0 ||
+		    !cli_write(ctx, lo.out.ptr, lo.out.len))
+			rc = cli_fail(ctx);
+		ruru_buf_release(&lo.out);
+	}
+	ruru_ws_free(ws);
 	return rc;
 }
 

@@ -233,7 +233,7 @@ index_count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1
 	for i in 1 2 3; do "$RURU" log "numbat entry $i"; done
 	run "$RURU" list
 	[ "$status" -eq 0 ]
-	[[ "$output" == "$ID	active	"*"	Levels" ]]
+	[[ "$output" == "$ID	active	"*"	Levels	tags: lv" ]]
 	[ "$(index_count 'select count(*) from sessions')" -eq 1 ]
 	[ "$(index_count 'select count(*) from docs')" -eq 0 ]
 	[ "$(index_count 'select count(*) from files')" -eq 0 ]
