@@ -701,6 +701,12 @@ int ruru_session_load(struct ruru_ws *ws, const char *id, unsigned flags, struct
  * NULL mean no filter. */
 int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *tag,
 		      struct ruru_session **out, size_t *n, struct ruru_error *err);
+/* The same listing cut to its first `limit` sessions (0: all), with
+ * *total (may be NULL) how many there are in all: the sessions past the
+ * limit are counted, never read out. */
+int ruru_session_list_page(struct ruru_ws *ws, enum ruru_status status, const char *tag,
+			   size_t limit, struct ruru_session **out, size_t *n, size_t *total,
+			   struct ruru_error *err);
 void ruru_session_list_free(struct ruru_session *list, size_t n);
 /* The RURU_SESSION_RECENT newest sessions (any status), for front ends
  * that offer what could be continued. */
@@ -1590,7 +1596,9 @@ int ruru_index_prune(struct ruru_ws *ws, size_t *removed, struct ruru_error *err
  * workspace with inotify: while the kernel reports no change in the
  * session, temp and task folders, searches and listings of `ws` use the
  * index without a stat sweep.  When the kernel's watches run out, it
- * sweeps as before.  ruru_watch_poll() reads the reports and returns a
+ * sweeps as before (searches only, when what is left unwatched is below
+ * the session folders: listings still answer from the watch).
+ * ruru_watch_poll() reads the reports and returns a
  * number that grows with every change (for live updates; 0 when the
  * watch is broken, so that the caller polls in its own way); poll()
  * ruru_watch_fd() to wait for one.  Thread-safe.  Stop the watch before

@@ -223,16 +223,18 @@ json_t *t_session_list(struct mcp_env *env, json_t *args, struct ruru_error *err
 	size_t n;
 	json_t *lim = json_object_get(args, "limit");
 	json_int_t want = lim ? json_integer_value(lim) : MCP_LIST_DEFAULT;
-	if (ruru_session_list(env->ws, ruru_status_from_word(arg_str(args, "status")), arg_str(args, "tag"),
-			      &list, &n, err) < 0)
+	size_t total;
+	if (ruru_session_list_page(env->ws, ruru_status_from_word(arg_str(args, "status")),
+				   arg_str(args, "tag"), want < 0 ? 0 : (size_t)want, &list, &n,
+				   &total, err) < 0)
 		return NULL;
 	size_t keep = want < 0 || (size_t)want > n ? n : (size_t)want;
 	json_t *arr = json_array();
 	for (size_t i = 0; i < keep; i++)
 		json_array_append_new(arr, ruru_session_json(&list[i], false, 0));
 	ruru_session_list_free(list, n);
-	return json_pack("{s:o, s:I, s:I}", "sessions", arr, "total", (json_int_t)n, "omitted",
-			 (json_int_t)(n - keep));
+	return json_pack("{s:o, s:I, s:I}", "sessions", arr, "total", (json_int_t)total,
+			 "omitted", (json_int_t)(total - keep));
 }
 
 /* One session on one line: ID, status, start, title, tags. */

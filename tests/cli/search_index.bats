@@ -338,3 +338,11 @@ index_count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1
 	"$RURU" log "first entry"
 	python3 "$BATS_TEST_DIRNAME/search_watch.py" "$RURU" "$WS" exhausted
 }
+
+@test "out of inotify watches below the session folders only (RURU_FAULT=watch:7), a running ruru mcp lists from the watch and searches from the sweep" {
+	"$RURU" new "Half watched" >/dev/null
+	"$RURU" log "first entry"
+	find .ruru -type d | sort
+	[ -d .ruru/sessions/*/artifacts ]
+	python3 "$BATS_TEST_DIRNAME/search_watch.py" "$RURU" "$WS" text-exhausted
+}

@@ -24,7 +24,7 @@
 struct ruru_store;
 
 /* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
-#define INDEX_VERSION 15
+#define INDEX_VERSION 16
 #define ARTIFACT_MAX (1024 * 1024)
 /* Logs up to STREAM_MIN bytes are read whole; bigger ones stream through
  * windows of STREAM_WINDOW bytes cut at an entry (a window with no entry

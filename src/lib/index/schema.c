@@ -36,6 +36,10 @@ static const char schema[] =
 	" tags_lc TEXT, keys BLOB, layout INTEGER, dev INTEGER, ino INTEGER, size INTEGER,"
 	" mtime INTEGER, PRIMARY KEY(start, id, sdir)) WITHOUT ROWID;"
 	"CREATE INDEX sessions_id ON sessions(id);"
+	/* `list --status` and MCP session_list's status filter: the rows of
+	 * one status in `list` order (the primary key follows the status),
+	 * and their count, without reading the table. */
+	"CREATE INDEX sessions_status ON sessions(status);"
 	/* The layouts' sessions folders as the first level last saw them
 	 * (scan.c: struct layout_seen), and the names of their session
 	 * folders without a log, NUL-separated. */
