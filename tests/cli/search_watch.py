@@ -78,6 +78,33 @@ if text_exhausted:
     if before is not None and after != before:
         fail(f"out of watches below the session folders only, a listing looked at the logs ({before} -> {after} stats)")
 
+def held_deleted_index():
+    """Does the server (or, under strace, its child) hold an index file
+    that was deleted (made again by another process)?"""
+    pids = [str(srv.pid)]
+    try:
+        with open(f"/proc/{srv.pid}/task/{srv.pid}/children") as f:
+            pids += f.read().split()
+    except OSError:
+        pass
+    for pid in pids:
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                t = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if "index.sqlite3" in t and t.endswith("(deleted)"):
+                    return True
+        except OSError:
+            pass
+    return False
+
+# The connection kept between calls follows an index made again by another
+# process (`reindex`), though the workspace did not change.
+subprocess.run([ruru, "reindex"], cwd=ws, check=True, env=env, stdout=subprocess.DEVNULL)
+if hits("ocelot") or len(tool("session_list", {})["sessions"]) != first:
+    fail("answers changed after another process's reindex")
+if held_deleted_index():
+    fail("the server still reads the index file another process's reindex replaced")
+
 subprocess.run([ruru, "log", "an ocelot was seen"], cwd=ws, check=True, env=env)
 h = hits("ocelot")
 if len(h) != 1 or h[0]["kind"] != "entry":

@@ -477,6 +477,8 @@ static struct ruru_search_hits *search_once(struct ruru_ws *ws, const struct rur
 	}
 out:
 	sqlite3_finalize(q);
+	if (*broken)
+		ix.park = NULL; /* not kept for the next call */
 	ruru_index_close(&ix);
 	free(session);
 	ruru_buf_release(&expr);

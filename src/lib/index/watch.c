@@ -64,6 +64,8 @@ struct ruru_watch {
 	uint64_t fresh[2]; /* per level: the generation it was made fresh at, + 1 */
 	struct wdir *dirs; /* sorted by wd (the kernel hands them out rising) */
 	size_t n, cap;
+	sqlite3 *db; /* the index connection parked between calls, and its file */
+	int64_t db_dev, db_ino;
 };
 
 /* The folders of the layouts, and how deep below each ruru looks. */
@@ -282,6 +284,8 @@ void ruru_watch_stop(struct ruru_watch *w)
 	if (w->ws->watch == w)
 		w->ws->watch = NULL;
 	close(w->fd);
+	if (w->db)
+		sqlite3_close(w->db);
 	for (size_t i = 0; i < w->n; i++)
 		free(w->dirs[i].path);
 	free(w->dirs);
@@ -330,4 +334,31 @@ void ruru_watch_index_lock(struct ruru_watch *w)
 void ruru_watch_index_unlock(struct ruru_watch *w)
 {
 	pthread_mutex_unlock(&w->index);
+}
+
+sqlite3 *ruru_watch_take_db(struct ruru_watch *w, bool have, int64_t dev, int64_t ino)
+{
+	pthread_mutex_lock(&w->mu);
+	sqlite3 *db = w->db;
+	bool same = have && w->db_dev == dev && w->db_ino == ino;
+	w->db = NULL;
+	pthread_mutex_unlock(&w->mu);
+	if (db && !same) { /* the file was made again since: not that one */
+		sqlite3_close(db);
+		db = NULL;
+	}
+	return db;
+}
+
+bool ruru_watch_park_db(struct ruru_watch *w, sqlite3 *db, int64_t dev, int64_t ino)
+{
+	pthread_mutex_lock(&w->mu);
+	bool parked = !w->db;
+	if (parked) {
+		w->db = db;
+		w->db_dev = dev;
+		w->db_ino = ino;
+	}
+	pthread_mutex_unlock(&w->mu);
+	return parked;
 }
