@@ -346,3 +346,15 @@ index_count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1
 	[ -d .ruru/sessions/*/artifacts ]
 	python3 "$BATS_TEST_DIRNAME/search_watch.py" "$RURU" "$WS" text-exhausted
 }
+
+@test "the index is kept in WAL mode (readers go on while a writer writes; a commit needs no fsync of a journal), also when made by a search" {
+	"$RURU" new "Journal" >/dev/null
+	"$RURU" log "an entry about a quokka"
+	run "$RURU" search quokka
+	[ "$status" -eq 0 ]
+	[ "$(index_count 'PRAGMA journal_mode')" = wal ]
+	"$RURU" log "a second quokka"
+	run "$RURU" list
+	[ "$(index_count 'PRAGMA journal_mode')" = wal ]
+	[ ! -e "$(index_dir "$WS")/index.sqlite3-journal" ]
+}

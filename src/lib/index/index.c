@@ -298,6 +298,13 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		 * trigger added to it is a reason to make the file again. */
 		if (rc == SQLITE_OK && !idx_schema_is_ours(ix->db, v == 0, &rc))
 			rc = rc == SQLITE_OK ? SQLITE_SCHEMA : rc;
+		/* WAL (readers go on while the writer writes, and a commit
+		 * needs no fsync), set outside any transaction: inside the
+		 * schema's transaction the pragma does nothing, and indexes
+		 * made so kept a rollback journal (three fsyncs a commit).
+		 * Under the writer lock; already WAL, a no-op. */
+		if (rc == SQLITE_OK)
+			idx_exec(ix->db, "PRAGMA journal_mode=WAL");
 		if (rc == SQLITE_OK && v == 0) {
 			rc = idx_exec(ix->db, "BEGIN IMMEDIATE");
 			if (rc == SQLITE_OK)
