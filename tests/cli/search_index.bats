@@ -358,3 +358,15 @@ index_count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1
 	[ "$(index_count 'PRAGMA journal_mode')" = wal ]
 	[ ! -e "$(index_dir "$WS")/index.sqlite3-journal" ]
 }
+
+@test "after a rebuild the write-ahead log is cut back (it held the whole index)" {
+	"$RURU" new "Rebuilt" >/dev/null
+	for i in 1 2 3 4 5 6 7 8; do "$RURU" log "entry $i about a numbat and its burrow"; done
+	"$RURU" reindex >/dev/null
+	wal="$(index_dir "$WS")/index.sqlite3-wal"
+	[ ! -e "$wal" ] || [ "$(stat -c %s "$wal")" -eq 0 ]
+	[ "$(index_count 'PRAGMA journal_mode')" = wal ]
+	run "$RURU" search numbat
+	[ "$status" -eq 0 ]
+	[ "$(grep -c numbat <<<"$output")" -eq 8 ]
+}

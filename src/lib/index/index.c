@@ -325,6 +325,15 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 				rc = idx_exec(ix->db, "COMMIT");
 		}
 		if (rc == SQLITE_OK) {
+			/* A big update (a rebuild) went through the write-ahead
+			 * log whole: copy it into the database and cut the log
+			 * file back now, when no reader is in the way (no wait);
+			 * otherwise journal_size_limit cuts it at the next one. */
+			if (st->rebuilt) {
+				sqlite3_busy_timeout(ix->db, 0);
+				idx_exec(ix->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+				sqlite3_busy_timeout(ix->db, IDX_BUSY_MS);
+			}
 			result = 0;
 			synced = true;
 			break;

@@ -36,6 +36,8 @@ struct ruru_store;
 /* The hash of a log's first bytes is chained over blocks of this size. */
 #define HASH_BLOCK (1u << 20)
 #define WALK_DEPTH 8
+/* How long a connection waits for another process's lock (ms). */
+#define IDX_BUSY_MS 10000
 
 /* ------------------------------------------------------------ schema.c */
 
