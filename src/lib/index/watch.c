@@ -178,6 +178,23 @@ static void add_tree(struct ruru_watch *w, const char *rel, int depth, int kind,
 		add_children(w, rel, depth - 1, child_kind(kind), descend);
 }
 
+/* The kernel's limit of watches per user (-1: unknown). */
+static long watch_limit(void)
+{
+	char buf[32];
+	int fd = open("/proc/sys/fs/inotify/max_user_watches", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return -1;
+	buf[len] = '\0';
+	char *end;
+	long v = strtol(buf, &end, 10);
+	return end == buf ? -1 : v;
+}
+
 /* (Re)watch everything there is now: the session folders first, then
  * what is below them. */
 static void add_all(struct ruru_watch *w)
@@ -192,9 +209,19 @@ static void add_all(struct ruru_watch *w)
 				 roots[i].depth == WATCH_DEPTH ? W_SESSIONS : W_PLAIN, false);
 		ruru_buf_release(&abs);
 	}
-	/* below the session folders (w->dirs grows meanwhile: by position,
-	 * what was added in the loop comes after the folders it looks at) */
-	size_t n = w->n;
+	/* Below the session folders (w->dirs grows meanwhile: by position,
+	 * what was added in the loop comes after the folders it looks at).
+	 * Each session folder holds a folder (artifacts): when the kernel's
+	 * limit of watches cannot cover one more per session folder, the
+	 * text level would run out half way anyway, after reading every
+	 * session folder (seconds for 100,000 of them): it sweeps from the
+	 * start instead. */
+	size_t n = w->n, nsess = 0;
+	for (size_t i = 0; i < n; i++)
+		nsess += w->dirs[i].kind == W_SESSION;
+	long max = watch_limit();
+	if (max > 0 && n + nsess > (size_t)max)
+		w->text_broken = true;
 	for (size_t i = 0; i < n && !w->broken && !w->text_broken; i++)
 		if (w->dirs[i].kind == W_SESSION && w->dirs[i].depth > 0) {
 			char *rel = ruru_strdup(w->dirs[i].path);
