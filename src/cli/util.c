@@ -39,6 +39,13 @@ static void add_count(struct ruru_buf *b, unsigned long long n)
 static void show_progress(const struct ruru_progress *p, void *ctx)
 {
 	(void)ctx;
+	/* asked here, not when the workspace opens: most commands never
+	 * index long enough to report, and need not pay the ioctl */
+	static int tty = -1;
+	if (tty < 0)
+		tty = isatty(STDERR_FILENO);
+	if (!tty)
+		return;
 	struct ruru_buf b = RURU_BUF_INIT;
 	ruru_buf_addstr(&b, "\rindexing ");
 	add_count(&b, p->done);
@@ -57,7 +64,7 @@ struct ruru_ws *cli_ws(struct cli_ctx *ctx)
 	struct ruru_ws *ws = ruru_ws_open_opts(cli_root(ctx), &ctx->opts, &ctx->err);
 	/* a progress line for an index update of more than a second
 	 * (RURU_PROGRESS_MS: after that many milliseconds instead) */
-	if (ws && isatty(STDERR_FILENO)) {
+	if (ws) {
 		const char *ms = getenv("RURU_PROGRESS_MS");
 		char *end;
 		unsigned long delay = ms && *ms ? strtoul(ms, &end, 10) : 1000;

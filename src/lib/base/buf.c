@@ -154,7 +154,11 @@ char *ruru_buf_detach(struct ruru_buf *b, size_t *len)
 int ruru_buf_read_fd(struct ruru_buf *b, int fd, struct ruru_error *err)
 {
 	for (;;) {
-		ruru_buf_grow(b, 65536);
+		/* Small first: a small file fits in a heap block (a 64 KiB
+		 * first chunk made malloc map and unmap pages for every
+		 * .active read); the capacity doubles for a big one. */
+		if (!b->cap || b->cap - b->len < 4096)
+			ruru_buf_grow(b, b->len < 65536 ? 4096 : 65536);
 		ssize_t n = read(fd, b->ptr + b->len, b->cap - b->len - 1);
 		if (n < 0) {
 			if (errno == EINTR)

@@ -22,9 +22,12 @@
  * the line of the entry repeated, so that the front ends can say why
  * nothing was written.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "entry.h"
 #include "logtx.h"
@@ -98,6 +101,39 @@ bool ruru_entry_same_event(const struct ruru_entry *e, const struct ruru_log_inp
 	return true;
 }
 
+/* The log's last `max` bytes into `out` and its size into `size`: from the
+ * text the transaction holds when that is the whole file as it is, else
+ * from the log's fd that begin opened (under the lock, so the size begin
+ * saw is the size now), else read afresh. */
+static int log_tail(struct ruru_logtx *tx, size_t max, struct ruru_buf *out, off_t *size)
+{
+	if (tx->loaded && !tx->dirty) {
+		size_t want = tx->text.len < max ? tx->text.len : max;
+		ruru_buf_add(out, tx->text.ptr + tx->text.len - want, want);
+		*size = (off_t)tx->text.len;
+		return 0;
+	}
+	if (tx->logfd >= 0 && S_ISREG(tx->logst.st_mode)) {
+		size_t total = (size_t)tx->logst.st_size, want = total < max ? total : max, got = 0;
+		ruru_buf_grow(out, want);
+		while (got < want) {
+			ssize_t n = pread(tx->logfd, out->ptr + got, want - got,
+					  (off_t)(total - want + got));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		out->len = got;
+		out->ptr[got] = '\0';
+		*size = tx->logst.st_size;
+		return 0;
+	}
+	struct ruru_error ignore = { 0 };
+	return ruru_store_read_tail(ruru_ws_store(tx->ws), tx->path, max, out, size, &ignore);
+}
+
 /* Lines before byte `off` of the log (read whole: only when a duplicate
  * was found in a tail that does not begin at the file's start). */
 static size_t lines_before(struct ruru_logtx *tx, size_t off)
@@ -120,11 +156,9 @@ size_t ruru_logtx_duplicate(struct ruru_logtx *tx, const struct ruru_log_input *
 	if (!tx->path || tx->nolog)
 		return 0;
 	struct ruru_buf tail = RURU_BUF_INIT;
-	struct ruru_error ignore = { 0 };
 	off_t size = 0;
 	size_t start = 0, from_file = 0;
-	if (ruru_store_read_tail(ruru_ws_store(tx->ws), tx->path, RURU_DEDUP_TAIL, &tail, &size,
-				 &ignore) == 0) {
+	if (log_tail(tx, RURU_DEDUP_TAIL, &tail, &size) == 0) {
 		from_file = tail.len;
 		if ((size_t)size > tail.len) {
 			/* Begin at a line: the first one may be cut. */

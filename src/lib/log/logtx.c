@@ -47,7 +47,10 @@ static int read_head_fd(int fd, off_t size, struct ruru_buf *out, struct ruru_fr
 			*whole = true;
 			break;
 		}
-		/* The closing fence counts once the byte after it is in. */
+		/* The closing fence counts once the byte after it is in; a
+		 * file of known size read to its end is whole either way
+		 * (no second read of it later). */
+		*whole = size >= 0 && out->len == (size_t)size;
 		if (ruru_frontmatter_split(out->ptr, out->len, fm) && fm->body < out->len)
 			break;
 		if (out->len >= 4 && !(out->ptr[0] == '+' || out->ptr[0] == '\xEF'))
@@ -113,7 +116,7 @@ static enum ruru_status doc_status(const struct ruru_toml *doc)
 }
 
 static int cut_torn_tail(struct ruru_logtx *tx, struct ruru_error *err);
-static void load_state(struct ruru_logtx *tx);
+static bool load_state(struct ruru_logtx *tx);
 
 /* What every beginning shares: the names, empty buffers, no lock yet. */
 static void tx_init(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id)
@@ -167,8 +170,13 @@ int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, 
 	if ((ruru_ws_session_layout(ws, id) == RURU_LAYOUT_RURU && ruru_ws_ignore_own(ws, err) < 0) ||
 	    lock_session(tx, err) < 0)
 		goto fail;
-	/* The cache is written with the entry: refuse a hostile one first. */
-	if (ruru_store_check_replaceable(tx->dir, tx->statepath, err) < 0)
+	/* The cache is written with the entry: refuse a hostile one first.
+	 * Reading it tells most cases apart at no extra cost: a missing one
+	 * is replaceable, and one opened (no symlink on the way, a regular
+	 * file) needs only its link count checked. */
+	bool missing = load_state(tx);
+	if (!missing && (!tx->have_state || tx->statest.st_nlink > 1) &&
+	    ruru_store_check_replaceable(tx->dir, tx->statepath, err) < 0)
 		goto fail;
 	tx->logfd = ruru_store_open_read_stat(tx->dir, tx->path, &tx->logst, err);
 	if (tx->logfd < 0) {
@@ -177,7 +185,6 @@ int ruru_logtx_begin(struct ruru_logtx *tx, struct ruru_ws *ws, const char *id, 
 			ruru_error_set(err, RURU_ENOTFOUND, "session \"%s\" has no session_log.md", id);
 		goto fail;
 	}
-	load_state(tx);
 	bool whole;
 	if (cut_torn_tail(tx, err) < 0 ||
 	    read_head_fd(tx->logfd, tx->logst.st_size, &tx->text, &tx->fm, &whole, err) < 0) {
@@ -614,22 +621,23 @@ static bool torn_by(const char *text, const struct stat *st, off_t *keep)
 }
 
 /* Read the cache once, at the beginning (a missing or unreadable one is
- * no cache). */
-static void load_state(struct ruru_logtx *tx)
+ * no cache).  True when there is none at all. */
+static bool load_state(struct ruru_logtx *tx)
 {
 	struct ruru_error ignore = { 0 };
 	ruru_buf_reset(&tx->state);
 	tx->have_state = false;
 	int fd = ruru_store_open_read_stat(tx->dir, tx->statepath, &tx->statest, &ignore);
 	if (fd < 0)
-		return;
+		return ignore.code == RURU_ENOTFOUND;
 	char buf[256];
 	ssize_t n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n < 0)
-		return;
+		return false;
 	ruru_buf_add(&tx->state, buf, (size_t)n);
 	tx->have_state = true;
+	return false;
 }
 
 /* Does the cache say the log is unchanged since ruru last wrote it, with
