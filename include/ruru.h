@@ -1695,8 +1695,10 @@ int ruru_index_prune(struct ruru_ws *ws, size_t *removed, struct ruru_error *err
  * ruru_watch_poll() reads the reports and returns a
  * number that grows with every change (for live updates; 0 when the
  * watch is broken, so that the caller polls in its own way); poll()
- * ruru_watch_fd() to wait for one.  Thread-safe.  Stop the watch before
- * freeing `ws`.
+ * ruru_watch_fd() to wait for one.  The folders are watched by a thread
+ * of the watch's own, so ruru_watch_start() returns at once: until that
+ * thread is done, calls sweep as without a watch and ruru_watch_poll()
+ * returns 0.  Thread-safe.  Stop the watch before freeing `ws`.
  */
 struct ruru_watch;
 struct ruru_watch *ruru_watch_start(struct ruru_ws *ws, struct ruru_error *err);

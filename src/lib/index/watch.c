@@ -15,6 +15,14 @@
  * artifacts folders), only the text level sweeps: `list` still answers
  * from the watch.
  *
+ * The folders are watched by a thread of the watch's own, so that a
+ * server answers at once however many sessions there are (100,000 take
+ * a good part of a second, more when the kernel's limit of watches is
+ * large).  Until it is done the watch is not ready: every level counts
+ * as stale, so calls sweep as without a watch, and a sweep made then
+ * marks nothing fresh (a folder not yet watched could have changed
+ * after it looked).
+ *
  * Generations: every batch of reports makes a new one.  The index marks a
  * level (front matter, text) fresh at the generation its sweep started
  * from; it is fresh while no report came since.
@@ -23,6 +31,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -66,6 +75,12 @@ struct ruru_watch {
 	size_t n, cap;
 	sqlite3 *db; /* the index connection parked between calls, and its file */
 	int64_t db_dev, db_ino;
+	/* The first walk, in `walker`: until `ready`, only that thread
+	 * touches dirs, n, cap, broken and text_broken; `stopping` ends it
+	 * early. */
+	pthread_t walker;
+	bool have_walker;
+	atomic_bool ready, stopping;
 };
 
 /* The folders of the layouts, and how deep below each ruru looks. */
@@ -113,7 +128,8 @@ static void add_children(struct ruru_watch *w, const char *rel, int depth, int k
 		close(dfd);
 	struct dirent *de;
 	struct ruru_buf sub = RURU_BUF_INIT;
-	while (d && (de = readdir(d)) && !w->broken && !(kind == W_BELOW && w->text_broken)) {
+	while (d && (de = readdir(d)) && !w->broken && !(kind == W_BELOW && w->text_broken) &&
+	       !atomic_load(&w->stopping)) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		/* the folder's type from readdir when it says (a log or an
@@ -138,7 +154,7 @@ static void add_children(struct ruru_watch *w, const char *rel, int depth, int k
  * folders in it; without `descend`, not below a session folder. */
 static void add_tree(struct ruru_watch *w, const char *rel, int depth, int kind, bool descend)
 {
-	if (w->broken || (kind == W_BELOW && w->text_broken))
+	if (w->broken || (kind == W_BELOW && w->text_broken) || atomic_load(&w->stopping))
 		return;
 	struct ruru_buf abs = RURU_BUF_INIT;
 	ruru_buf_addf(&abs, "%s%s%s", w->ws->root, *rel ? "/" : "", rel);
@@ -283,6 +299,15 @@ static void drain(struct ruru_watch *w)
 		w->gen++;
 }
 
+/* The first walk (the walker thread's body); the watch is ready after. */
+static void *walk_all(void *arg)
+{
+	struct ruru_watch *w = arg;
+	add_all(w);
+	atomic_store(&w->ready, true);
+	return NULL;
+}
+
 struct ruru_watch *ruru_watch_start(struct ruru_ws *ws, struct ruru_error *err)
 {
 	if (ws->watch)
@@ -299,7 +324,11 @@ struct ruru_watch *ruru_watch_start(struct ruru_ws *ws, struct ruru_error *err)
 	w->ws = ws;
 	w->fd = fd;
 	w->gen = 1;
-	add_all(w);
+	atomic_init(&w->ready, false);
+	atomic_init(&w->stopping, false);
+	w->have_walker = pthread_create(&w->walker, NULL, walk_all, w) == 0;
+	if (!w->have_walker)
+		walk_all(w); /* no thread: watched before the first answer, as it can */
 	ws->watch = w;
 	return w;
 }
@@ -310,6 +339,10 @@ void ruru_watch_stop(struct ruru_watch *w)
 		return;
 	if (w->ws->watch == w)
 		w->ws->watch = NULL;
+	if (w->have_walker) {
+		atomic_store(&w->stopping, true);
+		pthread_join(w->walker, NULL);
+	}
 	close(w->fd);
 	if (w->db)
 		sqlite3_close(w->db);
@@ -328,6 +361,8 @@ int ruru_watch_fd(const struct ruru_watch *w)
 
 uint64_t ruru_watch_poll(struct ruru_watch *w)
 {
+	if (!atomic_load(&w->ready))
+		return 0; /* not all watched yet: the caller polls its own way */
 	pthread_mutex_lock(&w->mu);
 	drain(w);
 	uint64_t g = w->broken || w->text_broken ? 0 : w->gen;
@@ -337,6 +372,10 @@ uint64_t ruru_watch_poll(struct ruru_watch *w)
 
 bool ruru_watch_fresh(struct ruru_watch *w, int level, uint64_t *gen)
 {
+	if (!atomic_load(&w->ready)) {
+		*gen = 0; /* a sweep made now marks nothing (ruru_watch_mark) */
+		return false;
+	}
 	pthread_mutex_lock(&w->mu);
 	drain(w);
 	*gen = w->gen;
@@ -347,6 +386,8 @@ bool ruru_watch_fresh(struct ruru_watch *w, int level, uint64_t *gen)
 
 void ruru_watch_mark(struct ruru_watch *w, int level, uint64_t gen)
 {
+	if (!gen)
+		return; /* swept before the watch was ready */
 	pthread_mutex_lock(&w->mu);
 	for (int l = 0; l <= level; l++) /* the text level holds the other */
 		w->fresh[l] = gen + 1;
