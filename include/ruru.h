@@ -770,36 +770,100 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
 			    const char *reason, struct ruru_error *err);
 
 /*
+ * A digest: what a model needs in its context to pick up the work, as
+ * `continue`, `show --digest` and `prime` give it.  `text` is the digest
+ * itself, the one text the CLI prints and the MCP tool sends
+ * (ruru_digest_text()); the other fields are what it was made from, each
+ * whole (the bound cuts only the text).  Free with ruru_digest_free().
+ */
+enum ruru_digest_kind {
+	RURU_DIGEST_SHOW,     /* `show --digest`: read-only */
+	RURU_DIGEST_CONTINUE, /* `continue`: the session was made active */
+	RURU_DIGEST_PRIME,    /* `prime`: the short digest of a model's first turn */
+};
+struct ruru_open_items;
+struct ruru_task_list;
+struct ruru_digest {
+	enum ruru_digest_kind kind;
+	char *text;       /* the digest (at most max_chars bytes but for the
+			   * header of a show or continue digest, never cut) */
+	size_t len;
+	size_t max_chars; /* the bound it was made for (0: none) */
+	/* The session: its front matter and, but for prime, its Goal text;
+	 * no entries.  NULL when prime found no session. */
+	struct ruru_session *session;
+	/* show, continue: every open item, oldest first; prime: those worded
+	 * other than confirmations, newest first.  NULL when no session. */
+	struct ruru_open_items *open;
+	/* The proposals waiting for a step, as confirmation items (artifact,
+	 * target, status): oldest first; prime: in the natural order of
+	 * their names.  NULL when no session. */
+	struct ruru_open_items *pending;
+	/* show, continue: */
+	struct ruru_task_list *tasks; /* as ruru_task_list() gives them, unmarked */
+	size_t entry_count;           /* the log's entries (orphan blocks included) */
+	size_t entries_omitted;       /* the oldest entries the bound left out */
+	bool resumed;                 /* continue: it was not active and is now */
+	bool reopened;                /* continue: it had ended (completed, failed) */
+	/* prime: */
+	size_t open_count;            /* open items but confirmations, worded or not */
+	struct ruru_entry *last_decision; /* the log's last decision; NULL when none */
+	struct ruru_entry *recent;    /* the entries shown, oldest first */
+	size_t nrecent;
+	/* prime with no session: what it offers instead. */
+	char **active_in_logs;        /* IDs of the logs that say Active, shown */
+	size_t nactive_in_logs;
+	struct ruru_session *recent_sessions; /* the recent sessions shown, newest first */
+	size_t nrecent_sessions;
+};
+void ruru_digest_free(struct ruru_digest *d);
+/*
+ * The JSON of `continue --json`, `show --digest --json` and MCP
+ * session_continue and session_digest: the session's fields
+ * (ruru_session_json without entries) plus goal, tasks (as `task list`
+ * gives them, without "open"), pending_confirmations: [{artifact, target,
+ * status}], open_items (ruru_open_items_json), entry_count,
+ * entries_omitted, max_chars and digest (the text); continue adds resumed
+ * and reopened.  Prime's (`prime --json`): {session, status, goal (the
+ * title), pending_confirmations, open_item_count, open_items,
+ * last_decision (an entry as ruru_entry_json, or null), recent_entries,
+ * text}, or with no session {active_in_logs, session: null,
+ * recent_sessions: [{id, status, title}], text}.  New reference.
+ */
+struct json_t *ruru_digest_json(const struct ruru_digest *d);
+/* Its text: the digest, as it reads (its workspace text escaped when it
+ * was made). */
+void ruru_digest_text(const struct ruru_digest *d, struct ruru_buf *out);
+
+/*
  * Continue a session (doc/design.md §7): resume it when paused, log a session
- * event, make it active, and return the digest text (at most max_chars
- * bytes, 0: no bound; RURU_DIGEST_DEFAULT is the front ends' default) in
- * *digest and its JSON in *json (either may be NULL).  A completed or
- * failed session is reopened only with RURU_CONTINUE_REOPEN (else
- * RURU_ECONFLICT); with RURU_CONTINUE_IMPLICIT (`id` came from the active
- * pointer, not from the user) it is never reopened: RURU_ENOTFOUND.
+ * event, make it active, and return its digest (text at most max_chars
+ * bytes, 0: no bound; RURU_DIGEST_DEFAULT is the front ends' default);
+ * NULL with err on failure.  A completed or failed session is reopened
+ * only with RURU_CONTINUE_REOPEN (else RURU_ECONFLICT); with
+ * RURU_CONTINUE_IMPLICIT (`id` came from the active pointer, not from the
+ * user) it is never reopened: RURU_ENOTFOUND.
  */
 enum { RURU_CONTINUE_REOPEN = 1, RURU_CONTINUE_IMPLICIT = 2 };
 #define RURU_DIGEST_DEFAULT 8000
 /* A message longer than this is logged with a warning: answers that carry
  * log text show only its first part; big text belongs in an artifact. */
 #define RURU_MESSAGE_LARGE 65536
-int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, unsigned flags,
-			  char **digest, struct json_t **json, struct ruru_error *err);
+struct ruru_digest *ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars,
+					  unsigned flags, struct ruru_error *err);
 
 /*
  * The same digest, read-only (`show --digest`): nothing is logged or
- * changed.  The digest holds, in this order, a header (ID, goal, status,
+ * changed.  The text holds, in this order, a header (ID, goal, status,
  * times, coordinator, log path), open items, the Goal text, tasks,
  * artifacts and the newest entries that fit whole; only the oldest
  * entries are cut to fit, and the heading of the entries says how many
  * were left out.  The header is never cut; the other sections lose lines
  * (with a "… N more" line) only when no entry is left and they still do
- * not fit.  JSON: the session's fields plus goal, tasks,
- * pending_confirmations, open_items, entry_count, entries_omitted,
- * max_chars and digest.
+ * not fit.
  */
-int ruru_session_digest(struct ruru_ws *ws, const char *id, size_t max_chars, char **digest,
-			struct json_t **json, struct ruru_error *err);
+struct ruru_digest *ruru_session_digest(struct ruru_ws *ws, const char *id, size_t max_chars,
+					struct ruru_error *err);
 
 /* The session the active pointer names (ROOCOM_SESSION_ID, then
  * .ruru/sessions/.active) when its status is active; NULL when none is
@@ -1855,18 +1919,18 @@ int ruru_host_instructions(const char *host, struct ruru_buf *out, struct ruru_e
 const char *ruru_host_name(size_t i);
 
 /*
- * `ruru prime`: the digest for a model's first turn (doc/design.md §13), at most
- * `max_chars` bytes (0: 2,000).  `id` NULL means the active session; with
- * none it lists the recent sessions.  *text (caller frees) and *json
- * (caller frees; may be NULL) get the digest and its parts.  Reads the
- * front matter, one pass over the log for open items and the last 64 KiB
- * for recent entries, so it stays fast on long logs.
+ * `ruru prime`: the digest for a model's first turn (doc/design.md §13), its
+ * text at most `max_chars` bytes (0: 2,000).  `id` NULL means the active
+ * session; with none it lists the recent sessions.  NULL with err on
+ * failure.  Reads the front matter, one pass over the log for open items
+ * and the last 64 KiB for recent entries, so it stays fast on long logs.
  */
-int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text,
-	       struct json_t **json, struct ruru_error *err);
-/* Wrap a digest the way `host`'s hook expects it ("claude", "gemini"),
- * given the hook's stdin JSON (`input`, may be empty); appends to *out. */
-int ruru_prime_hook(const char *host, const char *input, size_t len, const char *digest,
+struct ruru_digest *ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars,
+			       struct ruru_error *err);
+/* Wrap a digest's text the way `host`'s hook expects it ("claude",
+ * "codex", "gemini"), given the hook's stdin JSON (`input`, may be empty);
+ * appends to *out. */
+int ruru_prime_hook(const char *host, const char *input, size_t len, const struct ruru_digest *d,
 		    struct ruru_buf *out, struct ruru_error *err);
 /* ------------------------------------------------------------------------
  * V7 and later Roo Commander versions: session layouts, typed

@@ -60,26 +60,20 @@ static int cmd_prime(struct cli_ctx *ctx, struct cli_args *a)
 		ruru_buf_release(&in);
 		return cli_fail(ctx);
 	}
-	char *text = NULL;
-	json_t *j = NULL;
 	int rc = 0;
-	if (ruru_prime(ws, ctx->session, max, &text, &j, &ctx->err) < 0) {
+	struct ruru_digest *d = ruru_prime(ws, ctx->session, max, &ctx->err);
+	if (!d) {
 		rc = cli_fail(ctx);
 	} else if (hook) {
 		struct ruru_buf out = RURU_BUF_INIT;
-		if (ruru_prime_hook(hook, in.ptr ? in.ptr : "", in.len, text, &out, &ctx->err) < 0 ||
+		if (ruru_prime_hook(hook, in.ptr ? in.ptr : "", in.len, d, &out, &ctx->err) < 0 ||
 		    !cli_write(ctx, out.ptr, out.len))
 			rc = cli_fail(ctx);
 		ruru_buf_release(&out);
-	} else if (ctx->json) {
-		if (!cli_print_json(ctx, j))
-			rc = cli_fail(ctx);
-		j = NULL;
-	} else if (!cli_write(ctx, text, strlen(text))) {
-		rc = cli_fail(ctx);
+	} else {
+		CLI_PRINT_RESULT(ctx, rc, digest, d);
 	}
-	json_decref(j);
-	free(text);
+	ruru_digest_free(d);
 	ruru_buf_release(&in);
 	ruru_ws_free(ws);
 	return rc;

@@ -445,14 +445,12 @@ static int show_digest(struct cli_ctx *ctx, struct cli_args *a)
 	WITH_WS(ctx, ws);
 	int rc = 0;
 	char *id = cli_session(ctx, ws, a->argc ? a->argv[0] : NULL);
-	char *digest = NULL;
-	json_t *json = NULL;
-	if (!id || ruru_session_digest(ws, id, max, ctx->json ? NULL : &digest,
-				       ctx->json ? &json : NULL, &ctx->err) < 0)
+	struct ruru_digest *d = id ? ruru_session_digest(ws, id, max, &ctx->err) : NULL;
+	if (!d)
 		rc = cli_fail(ctx);
-	else if (ctx->json ? !cli_print_json(ctx, json) : !cli_write(ctx, digest, strlen(digest)))
-		rc = cli_fail(ctx);
-	free(digest);
+	else
+		CLI_PRINT_RESULT(ctx, rc, digest, d);
+	ruru_digest_free(d);
 	free(id);
 	ruru_ws_free(ws);
 	return rc;
@@ -631,10 +629,8 @@ static int cmd_continue(struct cli_ctx *ctx, struct cli_args *a)
 	WITH_WS(ctx, ws);
 	int rc = 0;
 	char *id = cli_session(ctx, ws, a->argc ? a->argv[0] : NULL);
-	char *digest = NULL;
-	json_t *json = NULL;
-	if (!id || ruru_session_continue(ws, id, max, flags, ctx->json ? NULL : &digest,
-					 ctx->json ? &json : NULL, &ctx->err) < 0) {
+	struct ruru_digest *d = id ? ruru_session_continue(ws, id, max, flags, &ctx->err) : NULL;
+	if (!d) {
 		int code = ctx->err.code;
 		if (id && code == RURU_ECONFLICT && !reopen) {
 			struct ruru_session s;
@@ -650,10 +646,10 @@ static int cmd_continue(struct cli_ctx *ctx, struct cli_args *a)
 		rc = cli_fail(ctx);
 		if (code == RURU_ENOTFOUND && !named)
 			offer_recent(ws);
-	} else if (ctx->json ? !cli_print_json(ctx, json) : !cli_write(ctx, digest, strlen(digest))) {
-		rc = cli_fail(ctx);
+	} else {
+		CLI_PRINT_RESULT(ctx, rc, digest, d);
 	}
-	free(digest);
+	ruru_digest_free(d);
 	free(id);
 	ruru_ws_free(ws);
 	return rc;

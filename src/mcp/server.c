@@ -553,8 +553,8 @@ static json_t *m_prompts_get(struct ruru_mcp *m, json_t *params, struct rpc_erro
 	struct ruru_error err = { 0 };
 	ruru_error_clear(&err);
 	ruru_buf_reset(&m->env.note);
-	char *digest = mcp_continue_digest(&m->env, session, max_chars, &err);
-	if (!digest) {
+	struct ruru_digest *d = mcp_continue_digest(&m->env, session, max_chars, &err);
+	if (!d) {
 		struct ruru_buf text = RURU_BUF_INIT;
 		error_line(&text, &err, NULL, 0);
 		ruru_buf_add(&text, m->env.note.ptr, m->env.note.len);
@@ -568,9 +568,13 @@ static json_t *m_prompts_get(struct ruru_mcp *m, json_t *params, struct rpc_erro
 		ruru_buf_release(&text);
 		return NULL;
 	}
-	json_t *r = json_pack("{s:s, s:[{s:s, s:{s:s, s:s}}]}", "description", "ruru session digest",
-			      "messages", "role", "user", "content", "type", "text", "text", digest);
-	free(digest);
+	struct ruru_buf text = RURU_BUF_INIT;
+	ruru_digest_text(d, &text);
+	ruru_digest_free(d);
+	json_t *r = json_pack("{s:s, s:[{s:s, s:{s:s, s:s%}}]}", "description", "ruru session digest",
+			      "messages", "role", "user", "content", "type", "text", "text",
+			      text.ptr ? text.ptr : "", text.len);
+	ruru_buf_release(&text);
 	if (!r)
 		return rpc_fail(e, RPC_INTERNAL_ERROR, "the digest is not valid UTF-8");
 	return r;

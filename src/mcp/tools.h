@@ -88,11 +88,12 @@ size_t mcp_digest_bound(json_int_t asked);
  * messages cut, the oldest entries left out: "entries_omitted"). */
 void mcp_bound_entries(json_t *r, size_t max);
 
-/* The continue digest of `session` (NULL: default/active) as text, at
- * most max_chars bytes (bounded as mcp_digest_bound says), for the
- * continue_session prompt; NULL with err (and env->note) on failure. */
-char *mcp_continue_digest(struct mcp_env *env, const char *session, size_t max_chars,
-			  struct ruru_error *err);
+/* The continue digest of `session` (NULL: default/active), its text at
+ * most max_chars bytes (0 and more than MCP_DIGEST_MAX: MCP_DIGEST_MAX),
+ * for the continue_session prompt; NULL with err (and env->note) on
+ * failure. */
+struct ruru_digest *mcp_continue_digest(struct mcp_env *env, const char *session,
+					size_t max_chars, struct ruru_error *err);
 
 /* The JSON Schema of one argument (a row of the tool's verb): its type,
  * its words as an enum, its description; any text may be in it. */

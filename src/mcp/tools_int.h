@@ -42,7 +42,6 @@ void x_session_list(const json_t *r, struct ruru_buf *b);
 json_t *t_session_show(struct mcp_env *env, json_t *args, struct ruru_error *err);
 void x_session_show(const json_t *r, struct ruru_buf *b);
 json_t *t_session_continue(struct mcp_env *env, json_t *args, struct ruru_error *err);
-void x_session_continue(const json_t *r, struct ruru_buf *b);
 json_t *t_session_digest(struct mcp_env *env, json_t *args, struct ruru_error *err);
 
 /* tools_work.c */

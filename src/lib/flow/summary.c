@@ -29,7 +29,7 @@
 /* A summary's lists, each a JSON array of strings. */
 struct facts {
 	json_t *outcomes, *decisions, *learnings, *blockers, *next, *artifacts;
-	json_t *open; /* the open items, as the digest lists them */
+	struct ruru_open_items *open; /* the open items, as the digest lists them */
 	size_t delegations, results, errors;
 };
 
@@ -107,26 +107,23 @@ static void gather(const struct ruru_session *s, struct facts *f)
  * and for each a next step. */
 static void gather_open(struct ruru_ws *ws, const struct ruru_session *s, struct facts *f)
 {
-	json_t *tasks = tasks_json(ws, s->id, s->tasks, s->ntasks);
-	json_t *props = ruru_open_proposals(ws, s->id);
+	struct ruru_task_list *tasks = task_list_session(ws, s->id, s->tasks, s->ntasks);
+	struct ruru_open_items *props = ruru_open_proposals(ws, s->id);
 	struct ruru_open *o = ruru_open_new();
 	for (size_t i = 0; i < s->nentries; i++)
 		ruru_open_feed(o, &s->entries[i]);
 	f->open = ruru_open_finish(o, ws, s->id, tasks, props);
-	json_decref(tasks);
-	json_decref(props);
-	size_t i;
-	json_t *v;
-	json_array_foreach(f->open, i, v) {
-		const char *kind = json_string_value(json_object_get(v, "kind"));
-		const char *text = json_string_value(json_object_get(v, "text"));
-		const char *st = json_string_value(json_object_get(v, "status"));
-		const char *step = !strcmp(kind, "delegation") ? "Collect the result of the "
-				   : !strcmp(kind, "error")    ? "Resolve the "
-				   : !strcmp(kind, "task")     ? "Finish the "
-				   : !strcmp(kind, "blocker")  ? "Resolve the "
-				   : st && !strcmp(st, "pending") ? "Ask the user to decide the "
-								  : "Apply the ";
+	ruru_task_list_free(tasks);
+	ruru_open_items_free(props);
+	for (size_t i = 0; i < f->open->n; i++) {
+		const struct ruru_open_item *v = &f->open->v[i];
+		const char *text = v->text ? v->text : "", *st = v->status;
+		const char *step = v->kind == RURU_OPEN_DELEGATION ? "Collect the result of the "
+				   : v->kind == RURU_OPEN_ERROR	   ? "Resolve the "
+				   : v->kind == RURU_OPEN_TASK	   ? "Finish the "
+				   : v->kind == RURU_OPEN_BLOCKER	   ? "Resolve the "
+				   : st && !strcmp(st, "pending")	   ? "Ask the user to decide the "
+									   : "Apply the ";
 		json_array_append_new(f->blockers, json_string(text));
 		json_array_append_new(f->next, json_sprintf("%s%s", step, text));
 	}
@@ -432,7 +429,7 @@ static json_t *strings_json(char *const *v, size_t n)
 	return a;
 }
 
-static struct ruru_summary *summary_of(const struct facts *f, const char *id, const char *path,
+static struct ruru_summary *summary_of(struct facts *f, const char *id, const char *path,
 				       bool recorded)
 {
 	struct ruru_summary *s = ruru_xmalloc(sizeof(*s));
@@ -452,7 +449,8 @@ static struct ruru_summary *summary_of(const struct facts *f, const char *id, co
 			.description = ruru_json_strdup(a, "description"),
 			.type = ruru_json_strdup(a, "artifact_type"),
 		};
-	s->open = ruru_open_items_of(f->open, id);
+	s->open = f->open; /* taken over */
+	f->open = NULL;
 	return s;
 }
 
@@ -701,7 +699,7 @@ out:
 	json_decref(f.blockers);
 	json_decref(f.next);
 	json_decref(f.artifacts);
-	json_decref(f.open);
+	ruru_open_items_free(f.open);
 	json_decref(sources);
 	free(sdir);
 	struct ruru_buf *bufs[] = { &tpl, &from, &toml, &next, &body, &doc, &name, &path, &l_id,

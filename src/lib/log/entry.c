@@ -310,6 +310,21 @@ void ruru_entry_release(struct ruru_entry *e)
 	e->type = RURU_EV_UNKNOWN;
 }
 
+static char *dup_str(const char *s)
+{
+	return s ? dup_mem(s, strlen(s)) : NULL;
+}
+
+void ruru_entry_copy(struct ruru_entry *dst, const struct ruru_entry *src)
+{
+	*dst = *src; /* then each string of dst is replaced by a copy */
+	dst->stamp = dup_str(src->stamp);
+	dst->type_name = dup_str(src->type_name);
+	dst->message = src->message ? dup_mem(src->message, src->message_len) : NULL;
+	for (int i = 0; i < NFIELDS; i++)
+		*field_slot(dst, i) = dup_str(*field_slot(dst, i));
+}
+
 static json_t *jstr(const char *s)
 {
 	return s ? ruru_json_text(s, strlen(s)) : json_null();
