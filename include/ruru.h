@@ -2259,16 +2259,40 @@ size_t ruru_redact(struct ruru_buf *out, const char *s, size_t len);
  * returns how many secrets were replaced. */
 size_t ruru_redact_json(struct json_t *v);
 
+/*
+ * One session as one document for people and programs (`export --md`,
+ * `export --json`): the session with every entry, its tasks, its
+ * artifacts and the text of those that are text (up to 256 KB; others
+ * are linked).  Secrets are redacted in what _json() and _text() give
+ * unless RURU_EXPORT_NO_REDACT: the JSON string by string, the Markdown as
+ * a whole document.  NULL with err when the session cannot be read.  Free
+ * with ruru_export_free().
+ */
 enum { RURU_EXPORT_NO_REDACT = 1 };
-/* One session as one readable Markdown document: front matter as a table,
- * goal, entries, tasks, artifacts (text artifacts up to 256 KB inlined,
- * others linked).  Appended to `out`. */
-int ruru_export_md(struct ruru_ws *ws, const char *id, unsigned flags, struct ruru_buf *out,
-		   struct ruru_error *err);
-/* One session as JSON: {session (as ruru_session_json with entries), tasks,
- * artifacts: [{path, recorded, exists, bytes, text|null}]}.  New reference. */
-struct json_t *ruru_export_json(struct ruru_ws *ws, const char *id, unsigned flags,
-			 struct ruru_error *err);
+struct ruru_export_text {
+	char *text;    /* the artifact's text; NULL when not inlined (missing,
+			* not text, larger than 256 KB, unreadable) */
+	size_t len;
+	char *problem; /* why it could not be read; NULL when nothing went wrong */
+};
+struct ruru_export {
+	struct ruru_session *session;         /* loaded with its entries */
+	struct ruru_task_list *tasks;         /* as ruru_task_list() gives them */
+	struct ruru_artifact_list *artifacts; /* as ruru_artifact_list() gives them */
+	struct ruru_export_text *texts;       /* one for each artifact, in its order */
+	bool redact;                          /* not RURU_EXPORT_NO_REDACT */
+};
+struct ruru_export *ruru_export(struct ruru_ws *ws, const char *id, unsigned flags,
+				struct ruru_error *err);
+void ruru_export_free(struct ruru_export *x);
+/* The JSON of `export --json`: {session (ruru_session_json with every
+ * entry), tasks (as `task list`), artifacts: [{path, recorded, exists,
+ * bytes[, type], text|null[, problem]}], redacted, redactions (how many
+ * secrets were replaced)} (new reference). */
+struct json_t *ruru_export_json(const struct ruru_export *x);
+/* Its text, `export --md`: readable Markdown (front matter as a table,
+ * goal, entries, tasks, artifacts inlined in fences or listed). */
+void ruru_export_text(const struct ruru_export *x, struct ruru_buf *out);
 /* Read an artifact of a session for display: `rel` relative to the session
  * folder, checked like every workspace path (no "..", no symlink, regular
  * file only), at most `max` bytes (RURU_EINVALID when larger).  Returns 1
