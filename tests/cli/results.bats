@@ -30,3 +30,48 @@ mcp_text() {
 	[ "$("$RURU" task status TASK-A-1 review)" = "$(mcp_text task_status '{"task":"TASK-A-1","status":"review"}')" ]
 	[[ "$("$RURU" task status TASK-A-1 review)" == "TASK-A-1 is 🟣 Review · assigned to dev-a (.ruru/tasks/TASK-A-1.md)." ]]
 }
+
+# The text content of the continue_session prompt.
+mcp_prompt() {
+	printf '%s\n' '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}' \
+		'{"jsonrpc":"2.0","method":"notifications/initialized"}' \
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"prompts/get\",\"params\":{\"name\":\"continue_session\",\"arguments\":$1}}" |
+		"$RURU" mcp 2>/dev/null | jq -j 'select(.id == 1) | .result.messages[0].content.text'
+}
+
+@test "show --digest, continue and prime print the digest their MCP tools, prompt, hook and JSON give" {
+	id=$("$RURU" new "Digest" --description "the goal")
+	printf '+++\nid = "TASK-D-1"\ntitle = "t\\u001b[31m"\nstatus = "🟡 To Do"\nRooComSessionID = "%s"\n+++\n# b\n' "$id" >.ruru/tasks/TASK-D-1.md
+	"$RURU" log --type delegation --mode dev --task TASK-D-1 "dig" >/dev/null
+	"$RURU" log --type decision "by hand" >/dev/null
+	digest=$("$RURU" show --digest)
+	[[ "$digest" == "# Session $id"* ]]
+	[[ "$digest" == *'t\x1b[31m'* ]]
+	[ "$digest" = "$(mcp_text session_digest '{}')" ]
+	[ "$digest" = "$("$RURU" --json show --digest | jq -j .digest)" ]
+	# continue: the session is active and the active one, so nothing is
+	# written and each call gives the same digest
+	cont=$("$RURU" continue)
+	[[ "$cont" == "# Continuing session $id"* ]]
+	[ "$cont" = "$(mcp_text session_continue '{}')" ]
+	[ "$cont" = "$(mcp_prompt '{}')" ]
+	[ "$cont" = "$("$RURU" --json continue | jq -j .digest)" ]
+	prime=$("$RURU" prime)
+	[[ "$prime" == "ruru session $id [active]"* ]]
+	[[ "$prime" == *$'Last decision:\n- ['*'] decision: by hand'* ]]
+	[ "$prime" = "$("$RURU" --json prime | jq -j .text)" ]
+	[ "$prime" = "$("$RURU" prime --hook claude </dev/null | jq -j .hookSpecificOutput.additionalContext)" ]
+	[ "$prime" = "$(echo '{"hook_event_name":"PreCompact"}' | "$RURU" prime --hook claude | tail -n +2)" ]
+}
+
+@test "export --md is the text and export --json the JSON of one export" {
+	id=$("$RURU" new "Export")
+	printf 'key AKIAIOSFODNN7EXAMPLE\n' >keys.txt
+	"$RURU" artifact add keys.txt >/dev/null
+	md=$("$RURU" export --md)
+	[[ "$md" == "# Export"* ]]
+	[[ "$md" == *'key [REDACTED:aws-access-key]'* ]]
+	[ "$("$RURU" --json export --json | jq -j '.artifacts[0].text')" = 'key [REDACTED:aws-access-key]' ]
+	[[ "$("$RURU" export --md --no-redact)" == *'key AKIAIOSFODNN7EXAMPLE'* ]]
+	[ "$("$RURU" --json export --json | jq -c '[.redacted, .redactions, .session.id]')" = "[true,1,\"$id\"]" ]
+}

@@ -546,6 +546,204 @@ static void summary(void **state)
 	free(id);
 }
 
+/* The digests of show --digest, continue and prime: their fields from the
+ * log and the task files, their JSON (the session's fields and the
+ * digest's), their one text (the digest itself, workspace text escaped). */
+static void digest(void **state)
+{
+	(void)state;
+	struct ruru_error err = { 0 };
+	struct ruru_new o = { .goal = "Digest", .description = "the goal text" };
+	char *id = ruru_session_new(ws, &o, &err);
+	assert_non_null(id);
+	char task[512];
+	snprintf(task, sizeof(task),
+		 "+++\nid = \"TASK-DIG-20261124-031520\"\ntitle = \"Dig\\u001b[31m\"\n"
+		 "status = \"🟡 To Do\"\nRooComSessionID = \"%s\"\n+++\n# Dig\n", id);
+	write_file(".ruru/tasks/TASK-DIG-20261124-031520.md", task);
+	log_entry(id, RURU_EV_DELEGATION, "TASK-DIG-20261124-031520", "dev", "dig deep");
+	log_entry(id, RURU_EV_DECISION, NULL, NULL, "dig by hand");
+
+	struct ruru_digest *d = ruru_session_digest(ws, id, 0, &err);
+	assert_non_null(d);
+	assert_int_equal(d->kind, RURU_DIGEST_SHOW);
+	assert_string_equal(d->session->id, id);
+	assert_string_equal(d->session->goal, "the goal text");
+	assert_null(d->session->entries);
+	assert_int_equal(d->entry_count, 3);
+	assert_int_equal(d->entries_omitted, 0);
+	assert_int_equal(d->tasks->n, 1);
+	assert_true(d->tasks->v[0].linked); /* the delegation linked it */
+	assert_int_equal(d->pending->n, 0);
+	assert_int_equal(d->open->n, 1);
+	assert_int_equal(d->open->v[0].kind, RURU_OPEN_DELEGATION);
+	assert_string_equal(d->open->v[0].task, "TASK-DIG-20261124-031520");
+	/* the text: ruru's own lines, no byte of the workspace can drive a
+	 * terminal or start a line */
+	char want[2048];
+	snprintf(want, sizeof(want), "# Session %s\n\nGoal: Digest\n", id);
+	assert_true(!strncmp(d->text, want, strlen(want)));
+	assert_int_equal(strlen(d->text), d->len);
+	assert_null(strchr(d->text, '\x1b'));
+	assert_non_null(strstr(d->text, "\n- TASK-DIG-20261124-031520 [🟡 To Do] Dig\\x1b[31m (.ruru/tasks/"
+					 "TASK-DIG-20261124-031520.md)\n"));
+	assert_non_null(strstr(d->text, "\n## Open items\n\n- delegation to dev, task "
+					 "TASK-DIG-20261124-031520 [🟡 To Do] has no result yet: "
+					 "dig deep (2026-11-24 03:15:20Z)\n"));
+	assert_non_null(strstr(d->text, "\n## Last entries (all 3)\n"));
+	struct ruru_buf t = RURU_BUF_INIT;
+	ruru_digest_text(d, &t);
+	assert_string_equal(t.ptr, d->text);
+	ruru_buf_reset(&t);
+	char *j = dump(ruru_digest_json(d));
+	snprintf(want, sizeof(want), "{\"id\":\"%s\",\"path\":\".ruru/sessions/%s/session_log.md\","
+		 "\"layout\":\"ruru\",\"valid\":true,\"title\":\"Digest\",\"status\":\"active\",", id, id);
+	assert_true(!strncmp(j, want, strlen(want)));
+	snprintf(want, sizeof(want),
+		 "\"goal\":\"the goal text\",\"tasks\":[{\"id\":\"TASK-DIG-20261124-031520\","
+		 "\"title\":\"Dig\\u001B[31m\",\"status\":\"🟡 To Do\",\"assigned_to\":null,\"file\":"
+		 "\".ruru/tasks/TASK-DIG-20261124-031520.md\",\"linked\":true,\"via\":"
+		 "\"related_tasks\"}],\"pending_confirmations\":[],\"open_items\":[{\"kind\":"
+		 "\"delegation\",");
+	assert_non_null(strstr(j, want));
+	assert_non_null(strstr(j, "\"entry_count\":3,\"entries_omitted\":0,\"max_chars\":0,"
+				  "\"digest\":\"# Session "));
+	assert_null(strstr(j, "\"resumed\""));
+	free(j);
+	ruru_digest_free(d);
+
+	/* a bound leaves the oldest entries out, and says so */
+	d = ruru_session_digest(ws, id, 600, &err);
+	assert_non_null(d);
+	assert_true(d->entries_omitted > 0);
+	assert_true(d->len <= 600);
+	assert_int_equal(d->max_chars, 600);
+	ruru_digest_free(d);
+
+	/* continue: a paused session is resumed, and says so */
+	assert_int_equal(ruru_session_set_status(ws, id, RURU_STATUS_PAUSED, "lunch", &err), 0);
+	d = ruru_session_continue(ws, id, 0, 0, &err);
+	assert_non_null(d);
+	assert_int_equal(d->kind, RURU_DIGEST_CONTINUE);
+	assert_true(d->resumed);
+	assert_false(d->reopened);
+	snprintf(want, sizeof(want), "# Continuing session %s\n", id);
+	assert_true(!strncmp(d->text, want, strlen(want)));
+	j = dump(ruru_digest_json(d));
+	size_t jl = strlen(j);
+	static const char tail[] = ",\"resumed\":true,\"reopened\":false}";
+	assert_true(jl > sizeof(tail) && !strcmp(j + jl - (sizeof(tail) - 1), tail));
+	free(j);
+	ruru_digest_free(d);
+
+	/* prime: the short digest, newest first, with the last decision */
+	d = ruru_prime(ws, id, 0, &err);
+	assert_non_null(d);
+	assert_int_equal(d->kind, RURU_DIGEST_PRIME);
+	assert_int_equal(d->max_chars, 2000);
+	assert_true(d->len <= 2000);
+	assert_string_equal(d->session->id, id);
+	assert_int_equal(d->open_count, 1);
+	assert_int_equal(d->open->n, 1);
+	assert_non_null(d->last_decision);
+	assert_int_equal(d->last_decision->type, RURU_EV_DECISION);
+	assert_string_equal(d->last_decision->message, "dig by hand");
+	assert_true(d->nrecent > 0);
+	assert_null(strchr(d->text, '\x1b'));
+	snprintf(want, sizeof(want), "ruru session %s [active]\nGoal: Digest\n", id);
+	assert_true(!strncmp(d->text, want, strlen(want)));
+	assert_non_null(strstr(d->text, "Last decision:\n- [2026-11-24 03:15:20Z] decision: dig by hand\n"));
+	ruru_digest_text(d, &t);
+	assert_string_equal(t.ptr, d->text);
+	ruru_buf_reset(&t);
+	j = dump(ruru_digest_json(d));
+	snprintf(want, sizeof(want),
+		 "{\"session\":\"%s\",\"status\":\"active\",\"goal\":\"Digest\","
+		 "\"pending_confirmations\":[],\"open_item_count\":1,\"open_items\":[{\"kind\":"
+		 "\"delegation\",", id);
+	assert_true(!strncmp(j, want, strlen(want)));
+	assert_non_null(strstr(j, "\"last_decision\":{\"line\":"));
+	assert_non_null(strstr(j, "\"recent_entries\":[{\"line\":"));
+	assert_non_null(strstr(j, "\"text\":\"ruru session "));
+	free(j);
+	ruru_digest_free(d);
+
+	/* prime with no session: what it offers instead, by hand, hostile
+	 * text in it */
+	char s1[] = "S-1", title[] = "t\x01", text[] = "ruru: no active session.\n";
+	char *says[] = { s1 };
+	struct ruru_session recent = { .id = s1, .title = title, .status = RURU_STATUS_PAUSED };
+	struct ruru_digest h = { .kind = RURU_DIGEST_PRIME, .text = text, .len = strlen(text),
+				 .active_in_logs = says, .nactive_in_logs = 1,
+				 .recent_sessions = &recent, .nrecent_sessions = 1 };
+	j = dump(ruru_digest_json(&h));
+	assert_string_equal(j, "{\"active_in_logs\":[\"S-1\"],\"session\":null,\"recent_sessions\":"
+			       "[{\"id\":\"S-1\",\"status\":\"paused\",\"title\":\"t\\u0001\"}],"
+			       "\"text\":\"ruru: no active session.\\n\"}");
+	free(j);
+	ruru_digest_text(&h, &t);
+	assert_string_equal(t.ptr, text);
+	ruru_buf_release(&t);
+	free(id);
+}
+
+/* An export: the session with every entry, its tasks, its artifacts with
+ * their text; secrets redacted in the JSON and the Markdown alike unless
+ * asked not to. */
+static void export(void **state)
+{
+	(void)state;
+	char *id = new_session("Export");
+	struct ruru_error err = { 0 };
+	static const char secret[] = "key AKIAIOSFODNN7EXAMPLE\n";
+	char *rel = NULL;
+	assert_int_equal(ruru_artifact_add(ws, id, "keys.txt", secret, strlen(secret), false, NULL,
+					   &rel, &err), 0);
+	free(rel);
+	log_entry(id, RURU_EV_NOTE, NULL, NULL, "exported");
+
+	struct ruru_export *x = ruru_export(ws, id, 0, &err);
+	assert_non_null(x);
+	assert_true(x->redact);
+	assert_string_equal(x->session->id, id);
+	assert_int_equal(x->session->nentries, 3);
+	assert_int_equal(x->tasks->n, 0);
+	assert_int_equal(x->artifacts->n, 1);
+	assert_string_equal(x->artifacts->v[0].path, "artifacts/keys.txt");
+	assert_string_equal(x->texts[0].text, secret); /* the struct holds what is there */
+	assert_null(x->texts[0].problem);
+	char *j = dump(ruru_export_json(x));
+	char want[1024];
+	snprintf(want, sizeof(want), "{\"session\":{\"id\":\"%s\",", id);
+	assert_true(!strncmp(j, want, strlen(want)));
+	assert_non_null(strstr(j, "\"entry_count\":3,"));
+	assert_non_null(strstr(j, "]},\"tasks\":[],\"artifacts\":[{\"path\":\"artifacts/keys.txt\","
+				  "\"recorded\":true,\"exists\":true,\"bytes\":25,\"text\":\"key "
+				  "[REDACTED:aws-access-key]\\n\"}],\"redacted\":true,\"redactions\":1}"));
+	free(j);
+	struct ruru_buf t = RURU_BUF_INIT;
+	ruru_export_text(x, &t);
+	assert_true(!strncmp(t.ptr, "# Export\n\n| Field | Value |\n", 27));
+	assert_non_null(strstr(t.ptr, "\n## Log entries (3)\n"));
+	assert_non_null(strstr(t.ptr, "\n### artifacts/keys.txt\n\n~~~\nkey [REDACTED:aws-access-key]\n~~~\n"));
+	assert_null(strstr(t.ptr, "AKIA"));
+	ruru_buf_reset(&t);
+	ruru_export_free(x);
+
+	x = ruru_export(ws, id, RURU_EXPORT_NO_REDACT, &err);
+	assert_non_null(x);
+	j = dump(ruru_export_json(x));
+	assert_non_null(strstr(j, "\"text\":\"key AKIAIOSFODNN7EXAMPLE\\n\"}],\"redacted\":false,"
+				  "\"redactions\":0}"));
+	free(j);
+	ruru_export_text(x, &t);
+	assert_non_null(strstr(t.ptr, "key AKIAIOSFODNN7EXAMPLE\n"));
+	ruru_buf_release(&t);
+	ruru_export_free(x);
+	assert_null(ruru_export(ws, "NO-SUCH-SESSION", 0, &err));
+	free(id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,6 +754,8 @@ int main(void)
 		cmocka_unit_test(task_state),
 		cmocka_unit_test(capture_and_import),
 		cmocka_unit_test(summary),
+		cmocka_unit_test(digest),
+		cmocka_unit_test(export),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
