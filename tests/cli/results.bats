@@ -75,3 +75,13 @@ mcp_prompt() {
 	[[ "$("$RURU" export --md --no-redact)" == *'key AKIAIOSFODNN7EXAMPLE'* ]]
 	[ "$("$RURU" --json export --json | jq -c '[.redacted, .redactions, .session.id]')" = "[true,1,\"$id\"]" ]
 }
+
+@test "an open item whose message is not UTF-8 (a log written in Latin-1) stays in the digest, prime and summarize, text and JSON" {
+	id=$("$RURU" new "Latin")
+	"$RURU" log --type delegation --mode dev "cafe order" >/dev/null
+	sed -i 's/cafe order/caf\xe9 order/' ".ruru/sessions/$id/session_log.md"
+	[[ "$("$RURU" show --digest)" == *'- delegation to dev has no result yet: caf\xe9 order ('* ]]
+	[ "$("$RURU" --json show --digest | jq -c '[.open_items[].message]')" = '["caf� order"]' ]
+	[ "$("$RURU" --json prime | jq -c '[.open_item_count, (.open_items | length)]')" = '[1,1]' ]
+	[ "$("$RURU" --json summarize | jq '.open_items | length')" = 1 ]
+}
