@@ -83,5 +83,5 @@ mcp_prompt() {
 	[[ "$("$RURU" show --digest)" == *'- delegation to dev has no result yet: caf\xe9 order ('* ]]
 	[ "$("$RURU" --json show --digest | jq -c '[.open_items[].message]')" = '["caf� order"]' ]
 	[ "$("$RURU" --json prime | jq -c '[.open_item_count, (.open_items | length)]')" = '[1,1]' ]
-	[ "$("$RURU" --json summarize | jq '.open_items | length')" = 1 ]
+	[ "$("$RURU" --json summarize | jq -c '[(.open_items | length), (.outstanding_blockers_or_issues | length), (.identified_next_steps_from_session | length)]')" = '[1,1,1]' ]
 }
