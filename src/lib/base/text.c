@@ -273,9 +273,3 @@ void ruru_text_count(struct ruru_buf *out, size_t n, const char *one, const char
 {
 	ruru_buf_addf(out, "%zu %s", n, n == 1 ? one : many);
 }
-
-char *ruru_json_strdup(const json_t *o, const char *key)
-{
-	const char *v = json_string_value(json_object_get(o, key));
-	return v ? ruru_strdup(v) : NULL;
-}

@@ -34,10 +34,6 @@ int ruru_path_bounds(const char *what, const char *rel, bool whole, struct ruru_
  * in-memory tables (the TOML parser's keys, the merge driver's, prime's). */
 uint64_t ruru_fnv1a(const void *p, size_t n);
 
-/* A copy of the string member `key` of a JSON object, NULL when it is
- * not a string (caller frees). */
-char *ruru_json_strdup(const json_t *o, const char *key);
-
 /* "N things": `n` and the word for its number (one, many), for the text
  * renderings of results. */
 void ruru_text_count(struct ruru_buf *out, size_t n, const char *one, const char *many);
