@@ -85,3 +85,14 @@ mcp_prompt() {
 	[ "$("$RURU" --json prime | jq -c '[.open_item_count, (.open_items | length)]')" = '[1,1]' ]
 	[ "$("$RURU" --json summarize | jq -c '[(.open_items | length), (.outstanding_blockers_or_issues | length), (.identified_next_steps_from_session | length)]')" = '[1,1,1]' ]
 }
+
+@test "a task ID that two task files name the session with is listed once, from the first file walked" {
+	id=$("$RURU" new "Dup")
+	mkdir -p .ruru/tasks/a .ruru/tasks/b
+	for d in a b; do
+		printf '+++\nid = "TASK-Z-1"\ntitle = "from %s"\nstatus = "🟡 To Do"\nRooComSessionID = "%s"\n+++\n' "$d" "$id" >".ruru/tasks/$d/TASK-Z-1.md"
+	done
+	printf '+++\nid = "TASK-A-1"\ntitle = "a"\nstatus = "🟡 To Do"\nsession_id = "%s"\n+++\n' "$id" >.ruru/tasks/TASK-A-1.md
+	[ "$("$RURU" --json task list | jq -c '[.tasks[] | [.id, .title, .via]]')" = '[["TASK-A-1","a","session_id"],["TASK-Z-1","from a","RooComSessionID"]]' ]
+	[ "$("$RURU" --json show --digest | jq -c '[.open_items[].text]')" = '["task TASK-A-1 [🟡 To Do] a","task TASK-Z-1 [🟡 To Do] from a"]' ]
+}

@@ -33,6 +33,7 @@
 #define PRIME_ITEMS 64 /* open delegations and errors worded (the newest) */
 #define TAIL_BYTES (16 * 1024) /* at least; 8 times the bound when larger */
 #define ITEM_MAX 240 /* bytes of one line of the digest */
+#define OFFERED 5 /* sessions of each list offered when none is active */
 
 /* One line for an entry: the summary's first line, cut at ITEM_MAX. */
 static void entry_line(struct ruru_buf *out, const struct ruru_entry *e)
@@ -215,8 +216,8 @@ static void no_session(struct ruru_ws *ws, struct budget *b, struct ruru_digest 
 	if (ruru_session_list_logs(ws, RURU_STATUS_ACTIVE, NULL, &list, &n, &e) == 0 && n) {
 		struct ruru_buf line = RURU_BUF_INIT;
 		ruru_buf_addstr(b->out, "These logs say Active (newest first; ruru continue ID):\n");
-		d->active_in_logs = ruru_xmalloc(5 * sizeof(*d->active_in_logs));
-		for (size_t i = 0; i < n && i < 5; i++) {
+		d->active_in_logs = ruru_xmalloc(OFFERED * sizeof(*d->active_in_logs));
+		for (size_t i = 0; i < n && i < OFFERED; i++) {
 			ruru_buf_reset(&line);
 			ruru_buf_addstr(&line, "- ");
 			ruru_text_escape(&line, list[i].id, strlen(list[i].id));
@@ -237,8 +238,8 @@ static void no_session(struct ruru_ws *ws, struct budget *b, struct ruru_digest 
 	if (ruru_session_list_logs(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) == 0 && n) {
 		struct ruru_buf line = RURU_BUF_INIT;
 		ruru_buf_addstr(b->out, "Recent sessions:\n");
-		d->recent_sessions = ruru_xmalloc(5 * sizeof(*d->recent_sessions));
-		for (size_t i = 0; i < n && i < 5; i++) {
+		d->recent_sessions = ruru_xmalloc(OFFERED * sizeof(*d->recent_sessions));
+		for (size_t i = 0; i < n && i < OFFERED; i++) {
 			ruru_buf_reset(&line);
 			ruru_buf_addf(&line, "- %s [%s] %.*s\n", list[i].id,
 				      ruru_status_word(list[i].status) ? ruru_status_word(list[i].status)

@@ -270,9 +270,7 @@ static int list_cb(void *vctx, const char *rel, const char *stem, const struct r
 	const char *via = doc ? task_names_session(doc, c->sid) : NULL;
 	if (!via || is_linked(c, id))
 		return 0;
-	for (size_t i = 0; i < c->found.n; i++)
-		if (!strcmp(c->found.v[i].id, id))
-			return 0; /* the first file found with the ID */
+	/* one ID in two files: the first one walked is kept (below) */
 	struct ruru_task_info *t = list_push(&c->found, &c->found_cap);
 	t->id = ruru_strdup(id);
 	task_read(t, rel, doc);
@@ -280,9 +278,18 @@ static int list_cb(void *vctx, const char *rel, const char *stem, const struct r
 	return 0;
 }
 
-static int cmp_id(const void *a, const void *b)
+/* A task and when the walk found it. */
+struct walked {
+	struct ruru_task_info t;
+	size_t seq;
+};
+
+/* By ID, and in the order walked for one ID. */
+static int cmp_walked(const void *a, const void *b)
 {
-	return strcmp(((const struct ruru_task_info *)a)->id, ((const struct ruru_task_info *)b)->id);
+	const struct walked *x = a, *y = b;
+	int d = strcmp(x->t.id, y->t.id);
+	return d ? d : x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 struct board_ctx {
@@ -358,10 +365,19 @@ struct ruru_task_list *task_list_session(struct ruru_ws *ws, const char *sid, ch
 	memset(c.read, 0, (n + 1) * sizeof(*c.read));
 	walk_tasks(ws, list_cb, &c);
 	free(c.read);
-	if (c.found.n)
-		qsort(c.found.v, c.found.n, sizeof(*c.found.v), cmp_id);
+	/* by ID, each once */
+	struct walked *w = ruru_xmalloc((c.found.n + 1) * sizeof(*w));
 	for (size_t i = 0; i < c.found.n; i++)
-		*list_push(l, &cap) = c.found.v[i];
+		w[i] = (struct walked){ c.found.v[i], i };
+	if (c.found.n)
+		qsort(w, c.found.n, sizeof(*w), cmp_walked);
+	for (size_t i = 0; i < c.found.n; i++) {
+		if (i && !strcmp(w[i].t.id, w[i - 1].t.id))
+			task_info_release(&w[i].t);
+		else
+			*list_push(l, &cap) = w[i].t;
+	}
+	free(w);
 	free(c.found.v);
 	return l;
 }
