@@ -179,6 +179,11 @@ void ruru_text_escape_keep(struct ruru_buf *out, const char *text, size_t len, c
 	}
 }
 
+json_t *ruru_json_str(const char *s)
+{
+	return s ? ruru_json_text(s, strlen(s)) : json_null();
+}
+
 json_t *ruru_json_text(const char *text, size_t len)
 {
 	if (!text)

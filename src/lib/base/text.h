@@ -13,6 +13,9 @@
 
 #include "ruru.h"
 
+/* A string of the workspace as JSON (ruru_json_text), or null for NULL. */
+json_t *ruru_json_str(const char *s);
+
 /* Line and column (1-based, columns in characters) of byte `off` in text. */
 void ruru_text_position(const char *text, size_t off, int *line, int *col);
 

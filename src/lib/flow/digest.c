@@ -443,20 +443,15 @@ void ruru_digest_free(struct ruru_digest *d)
 	free(d);
 }
 
-static json_t *str_or_null(const char *s)
-{
-	return s ? ruru_json_text(s, strlen(s)) : json_null();
-}
-
 /* [{artifact, target, status}] of the proposals waiting for a step. */
 static json_t *pending_json(const struct ruru_open_items *p)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; p && i < p->n; i++)
 		json_array_append_new(a, json_pack("{s:o, s:o, s:o}", "artifact",
-						   str_or_null(p->v[i].artifact), "target",
-						   str_or_null(p->v[i].target), "status",
-						   str_or_null(p->v[i].status)));
+						   ruru_json_str(p->v[i].artifact), "target",
+						   ruru_json_str(p->v[i].target), "status",
+						   ruru_json_str(p->v[i].status)));
 	return a;
 }
 
@@ -468,21 +463,21 @@ static json_t *prime_json(const struct ruru_digest *d)
 	if (!s) {
 		json_t *says = json_array(), *recent = json_array();
 		for (size_t i = 0; i < d->nactive_in_logs; i++)
-			json_array_append_new(says, str_or_null(d->active_in_logs[i]));
+			json_array_append_new(says, ruru_json_str(d->active_in_logs[i]));
 		for (size_t i = 0; i < d->nrecent_sessions; i++) {
 			const struct ruru_session *r = &d->recent_sessions[i];
 			json_array_append_new(recent,
-					      json_pack("{s:o, s:o, s:o}", "id", str_or_null(r->id),
-							"status", str_or_null(ruru_status_word(r->status)),
-							"title", str_or_null(r->title)));
+					      json_pack("{s:o, s:o, s:o}", "id", ruru_json_str(r->id),
+							"status", ruru_json_str(ruru_status_word(r->status)),
+							"title", ruru_json_str(r->title)));
 		}
 		json_object_set_new(o, "active_in_logs", says);
 		json_object_set_new(o, "session", json_null());
 		json_object_set_new(o, "recent_sessions", recent);
 	} else {
-		json_object_set_new(o, "session", str_or_null(s->id));
-		json_object_set_new(o, "status", str_or_null(ruru_status_word(s->status)));
-		json_object_set_new(o, "goal", str_or_null(s->title));
+		json_object_set_new(o, "session", ruru_json_str(s->id));
+		json_object_set_new(o, "status", ruru_json_str(ruru_status_word(s->status)));
+		json_object_set_new(o, "goal", ruru_json_str(s->title));
 		json_object_set_new(o, "pending_confirmations", pending_json(d->pending));
 		json_object_set_new(o, "open_item_count", json_integer((json_int_t)d->open_count));
 		json_object_set_new(o, "open_items", ruru_open_items_json(d->open));
@@ -503,7 +498,7 @@ json_t *ruru_digest_json(const struct ruru_digest *d)
 		return prime_json(d);
 	const struct ruru_session *s = d->session;
 	json_t *o = ruru_session_json(s, false, 0);
-	json_object_set_new(o, "goal", str_or_null(s->goal));
+	json_object_set_new(o, "goal", ruru_json_str(s->goal));
 	json_object_set_new(o, "tasks", task_infos_json(d->tasks));
 	json_object_set_new(o, "pending_confirmations", pending_json(d->pending));
 	json_object_set_new(o, "open_items", ruru_open_items_json(d->open));

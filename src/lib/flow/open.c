@@ -740,11 +740,6 @@ void ruru_open_items_free(struct ruru_open_items *o)
 	free(o);
 }
 
-static json_t *str_or_null(const char *s)
-{
-	return s ? ruru_json_text(s, strlen(s)) : json_null();
-}
-
 /* Workspace text goes through ruru_json_text: a byte that is not UTF-8
  * (a log written by hand in Latin-1) cannot make an item go missing. */
 json_t *ruru_open_items_json(const struct ruru_open_items *o)
@@ -753,30 +748,30 @@ json_t *ruru_open_items_json(const struct ruru_open_items *o)
 	for (size_t i = 0; i < o->n; i++) {
 		const struct ruru_open_item *it = &o->v[i];
 		json_t *j = json_pack("{s:s, s:o}", "kind", ruru_open_kind_name(it->kind), "text",
-				      str_or_null(it->text ? it->text : ""));
+				      ruru_json_str(it->text ? it->text : ""));
 		switch (it->kind) {
 		case RURU_OPEN_DELEGATION:
 		case RURU_OPEN_ERROR:
 			json_object_set_new(j, "line", json_integer((json_int_t)it->line));
-			json_object_set_new(j, "stamp", str_or_null(it->stamp));
-			json_object_set_new(j, "mode", str_or_null(it->mode));
-			json_object_set_new(j, "task", str_or_null(it->task));
-			json_object_set_new(j, "source", str_or_null(it->source));
-			json_object_set_new(j, "artifact", str_or_null(it->artifact));
-			json_object_set_new(j, "message", str_or_null(it->message ? it->message : ""));
+			json_object_set_new(j, "stamp", ruru_json_str(it->stamp));
+			json_object_set_new(j, "mode", ruru_json_str(it->mode));
+			json_object_set_new(j, "task", ruru_json_str(it->task));
+			json_object_set_new(j, "source", ruru_json_str(it->source));
+			json_object_set_new(j, "artifact", ruru_json_str(it->artifact));
+			json_object_set_new(j, "message", ruru_json_str(it->message ? it->message : ""));
 			break;
 		case RURU_OPEN_TASK:
-			json_object_set_new(j, "task", str_or_null(it->task));
-			json_object_set_new(j, "status", str_or_null(it->status));
+			json_object_set_new(j, "task", ruru_json_str(it->task));
+			json_object_set_new(j, "status", ruru_json_str(it->status));
 			break;
 		case RURU_OPEN_CONFIRMATION:
-			json_object_set_new(j, "artifact", str_or_null(it->artifact));
-			json_object_set_new(j, "target", str_or_null(it->target));
-			json_object_set_new(j, "status", str_or_null(it->status));
+			json_object_set_new(j, "artifact", ruru_json_str(it->artifact));
+			json_object_set_new(j, "target", ruru_json_str(it->target));
+			json_object_set_new(j, "status", ruru_json_str(it->status));
 			break;
 		default:
-			json_object_set_new(j, "artifact", str_or_null(it->artifact));
-			json_object_set_new(j, "status", str_or_null(it->status));
+			json_object_set_new(j, "artifact", ruru_json_str(it->artifact));
+			json_object_set_new(j, "status", ruru_json_str(it->status));
 			break;
 		}
 		json_array_append_new(out, j);

@@ -492,23 +492,18 @@ void ruru_summary_free(struct ruru_summary *s)
 	free(s);
 }
 
-static json_t *text_or_null(const char *s)
-{
-	return s ? ruru_json_text(s, strlen(s)) : json_null();
-}
-
 json_t *ruru_summary_json(const struct ruru_summary *s)
 {
 	json_t *arts = json_array();
 	for (size_t i = 0; i < s->nartifacts; i++) {
 		const struct ruru_summary_artifact *a = &s->artifacts[i];
-		json_array_append_new(arts, json_pack("{s:o, s:o, s:o}", "path", text_or_null(a->path),
-						      "description", text_or_null(a->description),
-						      "artifact_type", text_or_null(a->type)));
+		json_array_append_new(arts, json_pack("{s:o, s:o, s:o}", "path", ruru_json_str(a->path),
+						      "description", ruru_json_str(a->description),
+						      "artifact_type", ruru_json_str(a->type)));
 	}
 	return json_pack("{s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "open_items",
-			 ruru_open_items_json(s->open), "session", text_or_null(s->session), "path",
-			 text_or_null(s->path),
+			 ruru_open_items_json(s->open), "session", ruru_json_str(s->session), "path",
+			 ruru_json_str(s->path),
 			 "recorded", s->recorded, "key_outcomes_achieved",
 			 strings_json(s->outcomes, s->noutcomes), "key_decisions_made",
 			 strings_json(s->decisions, s->ndecisions), "critical_learnings_or_insights",

@@ -446,29 +446,23 @@ void ruru_task_list_free(struct ruru_task_list *l)
 	free(l);
 }
 
-/* A string member, or JSON null. */
-static json_t *str_or_null(const char *s)
-{
-	return s ? ruru_json_text(s, strlen(s)) : json_null();
-}
-
 json_t *task_infos_json(const struct ruru_task_list *l)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->n; i++) {
 		const struct ruru_task_info *t = &l->v[i];
 		json_t *o = json_pack("{s:o}", "id", ruru_json_text(t->id, strlen(t->id)));
-		json_object_set_new(o, "title", str_or_null(t->title));
-		json_object_set_new(o, "status", str_or_null(t->status));
-		json_object_set_new(o, "assigned_to", str_or_null(t->assigned_to));
-		json_object_set_new(o, "file", str_or_null(t->file));
+		json_object_set_new(o, "title", ruru_json_str(t->title));
+		json_object_set_new(o, "status", ruru_json_str(t->status));
+		json_object_set_new(o, "assigned_to", ruru_json_str(t->assigned_to));
+		json_object_set_new(o, "file", ruru_json_str(t->file));
 		if (!l->session) {
-			json_object_set_new(o, "session", str_or_null(t->session));
+			json_object_set_new(o, "session", ruru_json_str(t->session));
 		} else if (t->linked) {
 			json_object_set_new(o, "linked", json_true());
-			json_object_set_new(o, "via", str_or_null(t->via));
+			json_object_set_new(o, "via", ruru_json_str(t->via));
 		} else {
-			json_object_set_new(o, "via", str_or_null(t->via));
+			json_object_set_new(o, "via", ruru_json_str(t->via));
 			json_object_set_new(o, "linked", json_false());
 		}
 		if (t->open)
@@ -1135,9 +1129,9 @@ void ruru_task_state_free(struct ruru_task_state *t)
 
 json_t *ruru_task_state_json(const struct ruru_task_state *t)
 {
-	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "id", str_or_null(t->id), "file",
-			 str_or_null(t->file), "status", str_or_null(t->status), "assigned_to",
-			 str_or_null(t->assigned_to), "claimed_until", str_or_null(t->claimed_until));
+	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "id", ruru_json_str(t->id), "file",
+			 ruru_json_str(t->file), "status", ruru_json_str(t->status), "assigned_to",
+			 ruru_json_str(t->assigned_to), "claimed_until", ruru_json_str(t->claimed_until));
 }
 
 /* " · LABEL VALUE" when there is a value. */

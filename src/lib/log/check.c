@@ -523,17 +523,12 @@ void ruru_check_report_errors_only(struct ruru_check_report *r)
 	r->errors_only = true;
 }
 
-static json_t *text_json(const char *s)
-{
-	return s ? ruru_json_text(s, strlen(s)) : json_null();
-}
-
 json_t *ruru_check_report_json(const struct ruru_check_report *r)
 {
 	json_t *files = json_array(), *problems = json_array();
 	for (size_t i = 0; i < r->nfiles; i++) {
 		const struct ruru_check_file *f = &r->files[i];
-		json_t *o = json_pack("{s:o, s:I, s:I}", "file", text_json(f->file), "errors",
+		json_t *o = json_pack("{s:o, s:I, s:I}", "file", ruru_json_str(f->file), "errors",
 				      (json_int_t)f->errors, "warnings", (json_int_t)f->warnings);
 		if (!f->log)
 			json_object_set_new(o, "log", json_false());
@@ -541,10 +536,10 @@ json_t *ruru_check_report_json(const struct ruru_check_report *r)
 	}
 	for (size_t i = 0; i < r->nproblems; i++) {
 		const struct ruru_check_problem *p = &r->problems[i];
-		json_t *o = json_pack("{s:o, s:I, s:I, s:s, s:o, s:o}", "file", text_json(p->file),
+		json_t *o = json_pack("{s:o, s:I, s:I, s:s, s:o, s:o}", "file", ruru_json_str(p->file),
 				      "line", (json_int_t)p->line, "column", (json_int_t)p->column,
 				      "severity", p->error ? "error" : "warning", "code",
-				      text_json(p->code), "message", text_json(p->message));
+				      ruru_json_str(p->code), "message", ruru_json_str(p->message));
 		if (p->count)
 			json_object_set_new(o, "count", json_integer((json_int_t)p->count));
 		json_array_append_new(problems, o);
