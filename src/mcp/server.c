@@ -496,15 +496,8 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	json_t *out = json_pack("{s:i}", "schema_version", RURU_SCHEMA_VERSION);
 	json_object_update(out, r);
 	json_decref(r);
-	struct ruru_buf text = RURU_BUF_INIT;
-	if (m->env.text.len || !mcp_tools[i].text)
-		ruru_buf_add(&text, m->env.text.ptr, m->env.text.len);
-	else
-		mcp_tools[i].text(out, &text);
-	json_t *res = json_pack("{s:[{s:s, s:s%}], s:o}", "content", "type", "text", "text",
-				text.ptr, text.len, "structuredContent", out);
-	ruru_buf_release(&text);
-	return res;
+	return json_pack("{s:[{s:s, s:s%}], s:o}", "content", "type", "text", "text",
+			 m->env.text.ptr, m->env.text.len, "structuredContent", out);
 }
 
 static json_t *m_prompts_list(struct ruru_mcp *m, json_t *params, struct rpc_error *e)

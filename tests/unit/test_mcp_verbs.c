@@ -91,8 +91,7 @@ static void every_tool_lists_exactly_its_verbs_arguments(void **state)
 		const struct mcp_tool *t = &mcp_tools[i];
 		json_t *jt = json_array_get(tools, i);
 		/* a call runs .run, which renders its text from the library's
-		 * typed result into env->text, or, for a result still built
-		 * here, leaves it to .text */
+		 * typed result into env->text */
 		if (!t->run)
 			fail_msg("tool %s has no .run", t->name);
 		assert_string_equal(json_string_value(json_object_get(jt, "name")), t->name);
