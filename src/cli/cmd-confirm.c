@@ -131,11 +131,10 @@ static int cmd_adopt(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *target = cli_val(a, ADOPT_TARGET);
 	const char *kind = cli_val(a, ADOPT_KIND);
+	/* one of the row's words: the parser checked */
 	int k = kind ? ruru_confirm_kind_parse(kind) : RURU_CONFIRM_CONTENT;
 	if (!target)
 		return cli_usage_error(ctx, "adopting needs --target PATH");
-	if (k < 0)
-		return cli_usage_error(ctx, "--kind is content or diff, not \"%s\"", kind);
 	struct ruru_ws *ws = cli_ws(ctx);
 	struct ruru_confirm c = { 0 };
 	int rc = 0;

@@ -13,7 +13,6 @@
 #include "cli.h"
 #include "banned.h"
 
-#define SEARCH_DEFAULT_LIMIT 100
 
 enum {
 	SEARCH_TYPE,
@@ -63,30 +62,21 @@ static int search_run(struct cli_ctx *ctx, struct cli_args *a, struct ruru_buf *
 	o.task = cli_val(a, SEARCH_TASK);
 	o.tag = cli_val(a, SEARCH_TAG);
 	o.session = ctx->session;
-	o.limit = SEARCH_DEFAULT_LIMIT;
-	const char *v;
-	if ((v = cli_val(a, SEARCH_STATUS)) &&
-	    (o.status = ruru_status_from_word(v)) == RURU_STATUS_UNKNOWN)
-		return cli_bad_word(ctx, SEARCH_STATUS, v);
-	if (o.type && ruru_event_parse(o.type) == RURU_EV_UNKNOWN)
-		return cli_bad_word(ctx, SEARCH_TYPE, o.type);
+	o.limit = cli_num(a, SEARCH_LIMIT);
+	o.status = ruru_status_from_word(cli_val(a, SEARCH_STATUS));
 	if (!parse_when(ctx, a, SEARCH_SINCE, false, &o.since, &o.has_since) ||
 	    !parse_when(ctx, a, SEARCH_UNTIL, true, &o.until, &o.has_until))
 		return RURU_EUSAGE;
 	size_t nin;
 	const char *const *in = cli_all(a, SEARCH_IN, &nin);
+	/* word k of the row (the parser checked each) is bit k */
+	const struct ruru_arg *in_row = ctx->cmd->opts[SEARCH_IN].lib_row;
 	for (size_t i = 0; i < nin; i++) {
-		static const char *const words[] = { "entries", "sessions", "artifacts" };
 		size_t k = 0;
-		while (k < 3 && strcmp(in[i], words[k]))
+		while (strcmp(in[i], ruru_arg_word(in_row, k)))
 			k++;
-		if (k == 3)
-			return cli_usage_error(ctx, "--in is entries, sessions or artifacts, not \"%s\"",
-					       in[i]);
 		o.in |= 1u << k;
 	}
-	if (!cli_size(ctx, a, SEARCH_LIMIT, &o.limit))
-		return RURU_EUSAGE;
 	bool bold = !ctx->json && use_bold();
 	o.mark_open = bold ? "\033[1m" : "[";
 	o.mark_close = bold ? "\033[22m" : "]";

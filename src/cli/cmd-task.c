@@ -130,9 +130,7 @@ enum { RELEASE_BY, RELEASE_STATUS, RELEASE_NOPTS };
 static int cmd_task_release(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *sw = cli_val(a, RELEASE_STATUS);
-	enum ruru_task_status st = RURU_TASK_UNKNOWN;
-	if (sw && (st = ruru_task_status_parse(sw)) == RURU_TASK_UNKNOWN)
-		return cli_bad_word(ctx, RELEASE_STATUS, sw);
+	enum ruru_task_status st = sw ? ruru_task_status_parse(sw) : RURU_TASK_UNKNOWN;
 	struct ruru_ws *ws = cli_ws(ctx);
 	struct ruru_task_state *o = NULL;
 	int rc;

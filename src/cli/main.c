@@ -112,6 +112,7 @@ static const struct cli_cmd *resolve_cmd(const struct cli_cmd *c, struct cli_res
 			o.choice = a->one_of;
 			o.multi = o.multi || a->type == RURU_ARG_STRINGS;
 			o.lib_arg = a->name;
+			o.lib_row = a;
 			o.words = a->type == RURU_ARG_WORD && !a->words && !o.quiet_words;
 			o.vocab = a->vocab;
 		}
@@ -383,6 +384,11 @@ const char *const *cli_all(const struct cli_args *a, int opt, size_t *n)
 	return a->multi[opt];
 }
 
+size_t cli_num(const struct cli_args *a, int opt)
+{
+	return a->num[opt_row(a, opt)];
+}
+
 /* --------------------------------------------------------------- `help` */
 
 enum { HELP_ALL, HELP_NOPTS };
@@ -486,6 +492,60 @@ static int take_global_options(struct cli_ctx *ctx, int *argc, char **argv)
 	argv[out] = NULL;
 	*argc = out;
 	return 0;
+}
+
+/* One value of option o against its row: a word of its words, a whole
+ * number in its range (kept in *num).  False after a usage error that
+ * names the option as typed. */
+static bool check_value(struct cli_ctx *ctx, const struct cli_opt *o, const char *val, size_t *num)
+{
+	const struct ruru_arg *r = o->lib_row;
+	if (r->type == RURU_ARG_WORD && !ruru_arg_word_ok(r, val)) {
+		struct ruru_buf words = RURU_BUF_INIT;
+		ruru_arg_words(r, ", ", &words);
+		cli_usage_error(ctx, "--%s is one of %s, not \"%s\"", o->name, words.ptr, val);
+		ruru_buf_release(&words);
+		return false;
+	}
+	if (r->type != RURU_ARG_INTEGER)
+		return true;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(val, &end, 10);
+	if (!errno && end != val && !*end && val[0] >= '0' && val[0] <= '9' &&
+	    ruru_arg_in_range(r, v)) {
+		*num = (size_t)v;
+		return true;
+	}
+	if (r->max)
+		cli_usage_error(ctx, "--%s needs a whole number from %zu to %zu, not \"%s\"", o->name,
+				r->min, r->max, val);
+	else if (r->min)
+		cli_usage_error(ctx, "--%s needs a whole number of at least %zu, not \"%s\"",
+				o->name, r->min, val);
+	else
+		cli_usage_error(ctx, "--%s needs a non-negative number, not \"%s\"", o->name, val);
+	return false;
+}
+
+/* Every value given against its row; the defaults of integer options
+ * not given. */
+static bool check_values(struct cli_ctx *ctx, const struct cli_cmd *c, struct cli_args *a)
+{
+	for (int i = 0; i < c->nopts; i++) {
+		const struct cli_opt *o = &c->opts[i];
+		if (!o->lib_row)
+			continue;
+		a->num[i] = ruru_arg_default(o->lib_row, false);
+		if (!a->val[i] || !o->arg)
+			continue;
+		if (!o->multi && !check_value(ctx, o, a->val[i], &a->num[i]))
+			return false;
+		for (size_t k = 0; o->multi && k < a->nmulti[i]; k++)
+			if (!check_value(ctx, o, a->multi[i][k], &a->num[i]))
+				return false;
+	}
+	return true;
 }
 
 static void args_release(struct cli_args *a)
@@ -662,7 +722,7 @@ static int parse_command_args(struct cli_ctx *ctx, const struct cli_cmd *c, int 
 		       -1;
 	if (c->max_args >= 0 && a->argc > c->max_args)
 		return cli_usage_error(ctx, "unexpected argument \"%s\"", a->argv[c->max_args]), -1;
-	return 0;
+	return check_values(ctx, c, a) ? 0 : -1;
 }
 
 static int finish_output(int rc)

@@ -213,16 +213,13 @@ void x_session_set_status(const json_t *r, struct ruru_buf *b)
 	ruru_buf_addstr(b, ").");
 }
 
-/* Sessions session_list answers when no limit is given: the answer stays
- * small on a workspace of thousands; `total` and `omitted` say what is left. */
-#define MCP_LIST_DEFAULT 50
-
 json_t *t_session_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	struct ruru_session *list;
 	size_t n;
-	json_t *lim = json_object_get(args, "limit");
-	json_int_t want = lim ? json_integer_value(lim) : MCP_LIST_DEFAULT;
+	/* the row's MCP default when not given: the answer stays small on a
+	 * workspace of thousands; `total` and `omitted` say what is left */
+	json_int_t want = json_integer_value(json_object_get(args, "limit"));
 	if (ruru_session_list(env->ws, ruru_status_from_word(arg_str(args, "status")), arg_str(args, "tag"),
 			      &list, &n, err) < 0)
 		return NULL;

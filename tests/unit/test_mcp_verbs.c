@@ -213,6 +213,10 @@ static void calls_are_checked_against_the_rows(void **state)
 		  "argument \"in\" is one of: entries, sessions, artifacts" },
 		{ "\"session_log\",\"arguments\":{\"message\":\"m\",\"outcome\":\"maybe\"}",
 		  "argument \"outcome\" is one of: success, failure, approved, rejected" },
+		/* words the schema leaves out (mcp_any) are checked all the same */
+		{ "\"session_search\",\"arguments\":{\"query\":\"q\",\"type\":\"maybe\"}",
+		  "argument \"type\" is one of: session, prompt, response, decision, delegation, "
+		  "artifact, confirm-request, confirm-response, confirm-skip, result, error, note" },
 	};
 	struct server s;
 	server_start(&s, "all");

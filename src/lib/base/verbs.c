@@ -14,6 +14,7 @@
  * order; the CLI lists options in the order of its own tables.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "ruru.h"
@@ -85,7 +86,7 @@ static const struct ruru_arg list_args[] = {
 	{ .name = "since", .no_mcp = true,
 	  .help = "only sessions started at or after DATE (YYYY-MM-DD or a date-time)" },
 	{ .name = "limit", .type = RURU_ARG_INTEGER, .help = "only the N newest sessions",
-	  .brief = "default 50" },
+	  .brief = "default 50", .mcp_def = 50 },
 };
 
 static const struct ruru_arg show_args[] = {
@@ -95,7 +96,8 @@ static const struct ruru_arg show_args[] = {
 	{ .name = "digest", .type = RURU_ARG_BOOLEAN, .no_mcp = true,
 	  .help = "print the continue digest instead; changes nothing" },
 	{ .name = "max-chars", .type = RURU_ARG_INTEGER, .no_mcp = true,
-	  .help = "at most N bytes of entries, or of the digest (default 8000; 0: no bound)" },
+	  .help = "at most N bytes of entries, or of the digest (default 8000; 0: no bound)",
+	  .def = RURU_DIGEST_DEFAULT },
 	{ .name = "entry", .type = RURU_ARG_INTEGER, .no_mcp = true,
 	  .help = "only the entry that starts on line LINE, whole" },
 };
@@ -107,7 +109,7 @@ static const struct ruru_arg continue_args[] = {
 	  .brief = "reopen it if ended" },
 	{ .name = "max_chars", .cli_name = "max-chars", .type = RURU_ARG_INTEGER,
 	  .help = "at most N bytes, oldest entries cut first (default 8000; 0: no bound)",
-	  .brief = "bytes (default 8000)" },
+	  .brief = "bytes (default 8000)", .def = RURU_DIGEST_DEFAULT },
 };
 
 /* `ruru show --digest` in the CLI. */
@@ -285,8 +287,9 @@ static const struct ruru_arg search_args[] = {
 	{ .name = "type", WORD(RURU_VOCAB_EVENT), .mcp_any = true,
 	  .help = "only entries of this event type", .brief = "event type" },
 	{ .name = "session", .help = "ID or prefix", .cli = RURU_ARG_CLI_SESSION },
+	/* a model reads every hit it is given: fewer by default over MCP */
 	{ .name = "limit", .type = RURU_ARG_INTEGER, .help = "at most N hits (default 100; 0: all)",
-	  .brief = "default 20, 0: all" },
+	  .brief = "default 20, 0: all", .def = 100, .mcp_def = 20 },
 	{ .name = "mode", .help = "only entries naming this mode", .brief = "mode slug" },
 	{ .name = "task", .help = "only entries naming this task", .brief = "MDTM task ID" },
 	{ .name = "status", WORD(RURU_VOCAB_STATUS), .help = "only in sessions with this status",
@@ -338,10 +341,13 @@ static const struct ruru_arg init_args[] = {
 	  .help = "with --signing: your signer identity (default: git user.email)" },
 };
 
+static const char *const kind_words[] = { "content", "diff", NULL };
+
 static const struct ruru_arg adopt_args[] = {
 	{ .name = "target", CLI_ONLY, .required = true,
 	  .help = "the file the hand-made proposal is for" },
-	{ .name = "kind", CLI_ONLY, .help = "what the artifact holds (default content)" },
+	{ .name = "kind", CLI_ONLY, .type = RURU_ARG_WORD, .words = kind_words,
+	  .help = "what the artifact holds (default content)" },
 };
 
 static const struct ruru_arg export_args[] = {
@@ -362,7 +368,7 @@ static const struct ruru_arg mcp_args[] = {
 
 static const struct ruru_arg serve_args[] = {
 	{ .name = "port", .type = RURU_ARG_INTEGER, CLI_ONLY,
-	  .help = "TCP port (default 8737; 0: any free port)" },
+	  .help = "TCP port (default 8737; 0: any free port)", .max = 65535, .def = 8737 },
 	{ .name = "bind", CLI_ONLY, .help = "IP address to listen on (default 127.0.0.1; others warn)" },
 	{ .name = "open", .type = RURU_ARG_BOOLEAN, CLI_ONLY,
 	  .help = "open the URL in a browser (xdg-open)" },
@@ -376,10 +382,12 @@ static const struct ruru_arg reindex_args[] = {
 	  .help = "instead, remove the indexes of workspaces that no longer exist" },
 };
 
+static const char *const prime_hook_words[] = { "claude", "codex", "gemini", NULL };
+
 static const struct ruru_arg prime_args[] = {
 	{ .name = "max-chars", .type = RURU_ARG_INTEGER, CLI_ONLY,
-	  .help = "bound the digest to N bytes (default 2000)" },
-	{ .name = "hook", CLI_ONLY,
+	  .help = "bound the digest to N bytes (default 2000)", .min = 1, .def = 2000 },
+	{ .name = "hook", CLI_ONLY, .type = RURU_ARG_WORD, .words = prime_hook_words,
 	  .help = "print it as HOST's hook expects (claude, codex, gemini); reads the hook's JSON "
 		  "on stdin" },
 };
@@ -461,4 +469,42 @@ const struct ruru_arg *ruru_verb_arg(const struct ruru_verb *v, const char *name
 const char *ruru_arg_brief(const struct ruru_arg *a)
 {
 	return a->brief ? a->brief : a->help;
+}
+
+const char *ruru_arg_word(const struct ruru_arg *a, size_t i)
+{
+	if (a->words)
+		return a->words[i];
+	return ruru_vocab_word(a->vocab, i);
+}
+
+bool ruru_arg_word_ok(const struct ruru_arg *a, const char *w)
+{
+	const char *x;
+	if (!a->words)
+		return ruru_vocab_accepts(a->vocab, w);
+	for (size_t i = 0; w && (x = a->words[i]); i++)
+		if (!strcmp(x, w))
+			return true;
+	return false;
+}
+
+void ruru_arg_words(const struct ruru_arg *a, const char *sep, struct ruru_buf *out)
+{
+	const char *w;
+	for (size_t i = 0; (w = ruru_arg_word(a, i)); i++) {
+		if (i)
+			ruru_buf_addstr(out, sep);
+		ruru_buf_addstr(out, w);
+	}
+}
+
+bool ruru_arg_in_range(const struct ruru_arg *a, unsigned long long v)
+{
+	return v >= a->min && (!a->max || v <= a->max) && v <= SIZE_MAX;
+}
+
+size_t ruru_arg_default(const struct ruru_arg *a, bool mcp)
+{
+	return mcp && a->mcp_def ? a->mcp_def : a->def;
 }
