@@ -52,9 +52,16 @@ static const struct ruru_arg new_args[] = {
 
 /* The entry fields are arguments of `log` with the type their words give;
  * an ADR is a file's path.  (An artifact is not: the library finds it
- * from the session folder in its short forms.) */
+ * from the session folder in its short forms.)  Their MCP descriptions,
+ * shorter than the help (BRIEF_<FIELD>; NULL: the help): */
+#define BRIEF_MODE "delegated to, or result from"
+#define BRIEF_TASK "MDTM task ID"
+#define BRIEF_ARTIFACT "file in the session folder: artifacts/x or x"
+#define BRIEF_ADR "path from the root; may not exist yet"
+#define BRIEF_OUTCOME "of a result, or the user's answer"
+#define BRIEF_SOURCE NULL
 #define FIELD_ROW(u, l, meta, help_)                                                              \
-	{ .name = #l, .help = (help_),                                                             \
+	{ .name = #l, .help = (help_), .brief = BRIEF_##u,                                         \
 	  .type = RURU_FIELD_##u == RURU_FIELD_OUTCOME ? RURU_ARG_WORD : RURU_ARG_STRING,          \
 	  .vocab = RURU_VOCAB_OUTCOME, .path = RURU_FIELD_##u == RURU_FIELD_ADR },
 
@@ -148,7 +155,7 @@ static const struct ruru_arg artifact_add_args[] = {
 	  .brief = "V7 title" },
 	{ .name = "tags", .cli_name = "tag", .type = RURU_ARG_STRINGS,
 	  .help = "tag of a typed artifact (repeatable)", .brief = "V7 tags" },
-	{ .name = "task", .no_mcp = true, .help = "related_task_id of a typed artifact" },
+	{ .name = "task", .help = "related_task_id of a typed artifact", .brief = "V7 MDTM task" },
 };
 
 static const struct ruru_arg artifact_list_args[] = {
@@ -256,9 +263,10 @@ static const struct ruru_arg apply_args[] = {
 	{ .name = "force", .type = RURU_ARG_BOOLEAN,
 	  .help = "apply even though the target changed since the proposal (logged)",
 	  .brief = "even if the target changed" },
-	{ .name = "commit", .type = RURU_ARG_BOOLEAN, .no_mcp = true,
-	  .help = "then commit exactly the target with git, with Ruru-* trailers" },
-	{ .name = "message", .no_mcp = true, .help = "the commit message (with --commit)" },
+	{ .name = "commit", .type = RURU_ARG_BOOLEAN,
+	  .help = "then commit exactly the target with git, with Ruru-* trailers",
+	  .brief = "then git commit it" },
+	{ .name = "message", .help = "the commit message (with --commit)", .brief = "with commit" },
 };
 
 static const struct ruru_arg withdraw_args[] = {
