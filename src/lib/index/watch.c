@@ -11,6 +11,14 @@
  * kernel's watches run out, or its queue overflows, the watch says
  * "broken" and the index goes back to sweeping on every call.
  *
+ * Every folder is opened through the workspace's store, as every other
+ * read is (never through a symlink, never out of the root), and the watch
+ * is put on the folder that was opened (its /proc/self/fd name), not on a
+ * path the kernel would walk again; its subfolders are listed from the
+ * same fd.  Without /proc the watch is broken from the start: the sweep.
+ * The store's root fd is opened once, atomically, whichever thread comes
+ * first; the folder walk holds w->mu (drain's callers).
+ *
  * Generations: every batch of reports makes a new one.  The index marks a
  * level (front matter, text) fresh at the generation its sweep started
  * from; it is fresh while no report came since.
@@ -19,10 +27,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "index.h"
@@ -34,8 +42,7 @@
 
 #define WATCH_MASK                                                                           \
 	(IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_DELETE_SELF |    \
-	 IN_MOVED_FROM | IN_MOVED_TO | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW |           \
-	 IN_EXCL_UNLINK)
+	 IN_MOVED_FROM | IN_MOVED_TO | IN_MOVE_SELF | IN_ONLYDIR | IN_EXCL_UNLINK)
 
 struct wdir {
 	int wd;
@@ -66,21 +73,28 @@ static const struct {
 	{ ".roo/commander/sessions", WATCH_DEPTH }, { ".roo/commander/tasks", 4 },
 };
 
-/* Watch the folder `rel` and, `depth` levels down, the folders in it. */
+/* Watch the folder `rel` and, `depth` levels down, the folders in it.
+ * What the store will not open (missing, a symlink, not a folder) is not
+ * watched. */
 static void add_tree(struct ruru_watch *w, const char *rel, int depth)
 {
 	if (w->broken)
 		return;
-	struct ruru_buf abs = RURU_BUF_INIT;
-	ruru_buf_addf(&abs, "%s%s%s", w->ws->root, *rel ? "/" : "", rel);
+	struct ruru_error e = { 0 };
+	int dfd = ruru_store_open_dir(ruru_ws_store(w->ws), rel, &e);
+	if (dfd < 0)
+		return;
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dfd);
 	/* The fault step "watch" (RURU_FAULT) plays the kernel running out
 	 * of watches, so that the tests can show the sweep taking over. */
 	int wd = ruru_store_fault("watch") ? (errno = ENOSPC, -1)
-					   : inotify_add_watch(w->fd, abs.ptr, WATCH_MASK);
+					   : inotify_add_watch(w->fd, proc, WATCH_MASK);
 	if (wd < 0) {
-		if (errno == ENOSPC || errno == ENOMEM)
-			w->broken = true; /* out of watches: sweep as before */
-		ruru_buf_release(&abs);
+		/* out of watches, or no /proc: sweep as before */
+		if (errno == ENOSPC || errno == ENOMEM || errno == ENOENT)
+			w->broken = true;
+		close(dfd);
 		return;
 	}
 	size_t i = 0;
@@ -97,43 +111,30 @@ static void add_tree(struct ruru_watch *w, const char *rel, int depth)
 		w->dirs[i].path = ruru_strdup(rel);
 		w->dirs[i].depth = depth;
 	}
-	if (depth > 0) {
-		int dfd = open(abs.ptr, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
-		if (!d && dfd >= 0)
-			close(dfd);
-		struct dirent *de;
-		struct ruru_buf sub = RURU_BUF_INIT;
-		while (d && (de = readdir(d))) {
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-				continue;
-			struct stat st;
-			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-			    !S_ISDIR(st.st_mode))
-				continue;
-			ruru_buf_reset(&sub);
-			ruru_buf_addf(&sub, "%s/%s", rel, de->d_name);
-			add_tree(w, sub.ptr, depth - 1);
-		}
-		ruru_buf_release(&sub);
-		if (d)
-			closedir(d);
+	DIR *d = depth > 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		close(dfd);
+		return;
 	}
-	ruru_buf_release(&abs);
+	char **names;
+	size_t n = ruru_dir_names(d, NULL, RURU_NAMES_DOTS | RURU_NAMES_DIRS, &names);
+	closedir(d);
+	struct ruru_buf sub = RURU_BUF_INIT;
+	for (size_t k = 0; k < n; k++) {
+		ruru_buf_reset(&sub);
+		ruru_buf_addf(&sub, "%s%s%s", rel, *rel ? "/" : "", names[k]);
+		add_tree(w, sub.ptr, depth - 1);
+	}
+	ruru_buf_release(&sub);
+	ruru_names_free(names, n);
 }
 
 /* (Re)watch everything there is now. */
 static void add_all(struct ruru_watch *w)
 {
 	add_tree(w, "", 0);
-	for (size_t i = 0; i < sizeof(roots) / sizeof(*roots); i++) {
-		struct ruru_buf abs = RURU_BUF_INIT;
-		struct stat st;
-		ruru_buf_addf(&abs, "%s/%s", w->ws->root, roots[i].path);
-		if (lstat(abs.ptr, &st) == 0 && S_ISDIR(st.st_mode))
-			add_tree(w, roots[i].path, roots[i].depth);
-		ruru_buf_release(&abs);
-	}
+	for (size_t i = 0; i < sizeof(roots) / sizeof(*roots); i++)
+		add_tree(w, roots[i].path, roots[i].depth);
 }
 
 static const struct wdir *dir_of(const struct ruru_watch *w, int wd)
