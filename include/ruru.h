@@ -1526,6 +1526,9 @@ enum {
 	RURU_SEARCH_SESSIONS = 2,
 	RURU_SEARCH_ARTIFACTS = 4,
 };
+/* The RURU_SEARCH_* bit of the word "entries", "sessions" or "artifacts"
+ * (the words of search's argument `in`); 0 for another. */
+unsigned ruru_search_in_bit(const char *word);
 struct ruru_search_opts {
 	const char *query;      /* required; may hold any bytes */
 	size_t query_len;

@@ -69,14 +69,8 @@ static int search_run(struct cli_ctx *ctx, struct cli_args *a, struct ruru_buf *
 		return RURU_EUSAGE;
 	size_t nin;
 	const char *const *in = cli_all(a, SEARCH_IN, &nin);
-	/* word k of the row (the parser checked each) is bit k */
-	const struct ruru_arg *in_row = ctx->cmd->opts[SEARCH_IN].lib_row;
-	for (size_t i = 0; i < nin; i++) {
-		size_t k = 0;
-		while (strcmp(in[i], ruru_arg_word(in_row, k)))
-			k++;
-		o.in |= 1u << k;
-	}
+	for (size_t i = 0; i < nin; i++) /* words of the row: the parser checked each */
+		o.in |= ruru_search_in_bit(in[i]);
 	bool bold = !ctx->json && use_bold();
 	o.mark_open = bold ? "\033[1m" : "[";
 	o.mark_close = bold ? "\033[22m" : "]";

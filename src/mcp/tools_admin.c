@@ -50,11 +50,7 @@ json_t *t_session_search(struct mcp_env *env, json_t *args, struct ruru_error *e
 	o.tag = arg_str(args, "tag");
 	o.status = ruru_status_from_word(arg_str(args, "status"));
 	o.limit = (size_t)json_integer_value(json_object_get(args, "limit")); /* the row's default */
-	const char *in = arg_str(args, "in");
-	if (in)
-		o.in = !strcmp(in, "entries") ? RURU_SEARCH_ENTRIES
-		       : !strcmp(in, "sessions") ? RURU_SEARCH_SESSIONS
-						 : RURU_SEARCH_ARTIFACTS;
+	o.in = ruru_search_in_bit(arg_str(args, "in")); /* 0 (all) when not given */
 	const char *since = arg_str(args, "since"), *until = arg_str(args, "until");
 	if (since && !(o.has_since = ruru_search_parse_time(since, false, &o.since)))
 		return ruru_error_set(err, RURU_EUSAGE, "argument \"since\" is a date (YYYY-MM-DD) or a "

@@ -287,7 +287,16 @@ static const struct ruru_arg verify_args[] = {
 
 /* -------------------------------------------------------------- search */
 
+/* word k is the bit 1 << k of RURU_SEARCH_* */
 static const char *const search_in_words[] = { "entries", "sessions", "artifacts", NULL };
+
+unsigned ruru_search_in_bit(const char *word)
+{
+	for (unsigned k = 0; word && search_in_words[k]; k++)
+		if (!strcmp(word, search_in_words[k]))
+			return 1u << k;
+	return 0;
+}
 
 static const struct ruru_arg search_args[] = {
 	{ .name = "query", .help = "words, \"phrase\", pre*, -not, OR", .cli = RURU_ARG_CLI_OPERAND,
