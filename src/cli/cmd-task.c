@@ -45,8 +45,6 @@ static int cmd_task_new(struct cli_ctx *ctx, struct cli_args *a)
 	o.team = cli_val(a, NEW_TEAM);
 	o.assign = cli_val(a, NEW_ASSIGN);
 	o.parent = cli_val(a, NEW_PARENT);
-	if (!o.type || !o.title)
-		return cli_usage_error(ctx, "a task needs --type TYPE and --title TEXT");
 	struct ruru_buf text = RURU_BUF_INIT;
 	struct ruru_ws *ws = NULL;
 	if (read_body(ctx, cli_val(a, NEW_BODY), &text, &o.body) < 0 || !(ws = cli_ws(ctx))) {
@@ -109,8 +107,6 @@ static int cmd_task_claim(struct cli_ctx *ctx, struct cli_args *a)
 	const char *by = cli_val(a, CLAIM_BY);
 	const char *ttl_s = cli_val(a, CLAIM_TTL);
 	long ttl = ttl_s ? ruru_duration_parse(ttl_s) : 30 * 60;
-	if (!by)
-		return cli_usage_error(ctx, "a claim needs --by MODE");
 	if (ttl < 0)
 		return cli_usage_error(ctx, "--ttl is a duration such as 90s, 30m, 2h or 1d, not \"%s\"",
 				       ttl_s);

@@ -528,10 +528,54 @@ static bool check_value(struct cli_ctx *ctx, const struct cli_opt *o, const char
 	return false;
 }
 
+/* "--NAME ARG" of option o. */
+static void add_option(struct ruru_buf *b, const struct cli_opt *o)
+{
+	ruru_buf_addf(b, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+}
+
+/* A required option (the row's, or the command's) given and not empty,
+ * and exactly one of each group of alternatives: a usage error naming
+ * the command and the option (with what it means) otherwise. */
+static bool check_required(struct cli_ctx *ctx, const struct cli_cmd *c, const struct cli_args *a)
+{
+	struct ruru_buf msg = RURU_BUF_INIT;
+	ruru_buf_addf(&msg, "%s%s%s needs ", c->group ? c->group : "", c->group ? " " : "", c->name);
+	size_t lead = msg.len;
+	for (int i = 0; i < c->nopts && msg.len == lead; i++) {
+		const struct cli_opt *o = &c->opts[i];
+		if (o->required && !o->choice && (!a->val[i] || (o->arg && !*a->val[i]))) {
+			add_option(&msg, o);
+			ruru_buf_addf(&msg, ": %s", o->help);
+		}
+		int given = 0, first = i;
+		for (int k = 0; o->choice && k < c->nopts; k++)
+			if (c->opts[k].choice == o->choice) {
+				given += a->val[k] != NULL;
+				first = first < k ? first : k;
+			}
+		if (!o->choice || first != i || given == 1)
+			continue;
+		ruru_buf_addstr(&msg, "exactly one of ");
+		for (int k = i, n = 0; k < c->nopts; k++)
+			if (c->opts[k].choice == o->choice) {
+				ruru_buf_addstr(&msg, n++ ? " and " : "");
+				add_option(&msg, &c->opts[k]);
+			}
+	}
+	bool ok = msg.len == lead;
+	if (!ok)
+		cli_usage_error(ctx, "%s", msg.ptr);
+	ruru_buf_release(&msg);
+	return ok;
+}
+
 /* Every value given against its row; the defaults of integer options
  * not given. */
 static bool check_values(struct cli_ctx *ctx, const struct cli_cmd *c, struct cli_args *a)
 {
+	if (!check_required(ctx, c, a))
+		return false;
 	for (int i = 0; i < c->nopts; i++) {
 		const struct cli_opt *o = &c->opts[i];
 		if (!o->lib_row)

@@ -49,6 +49,17 @@ teardown() { teardown_workspace; }
 		[[ "$output" == *'usage: ruru '* ]]
 	done
 	[ -z "$(ls .ruru/sessions)" ]
+	# a required option (the row's, or the command's), and exactly one of
+	# a pair: the command and the option named, with what it means
+	run "$RURU" task claim T-1
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'ruru: task claim needs --by MODE: who takes the task'* ]]
+	run "$RURU" confirm skip X --rationale=
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'ruru: confirm skip needs --rationale TEXT: why the edit is routine'* ]]
+	run "$RURU" confirm propose --target t.txt --content a --diff b
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'ruru: confirm propose needs exactly one of --content FILE|- and --diff FILE|-'* ]]
 }
 
 @test "shared option tables: the decision options of approve and skip, withdraw's reason" {
