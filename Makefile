@@ -29,8 +29,9 @@ WARN = -Wall -Wextra -Werror -Wvla -Wstrict-prototypes -Wwrite-strings -Wshadow 
        -Wformat=2 -Wpointer-arith -Wmissing-prototypes -Wold-style-definition \
        -Wno-format-nonliteral
 # What the library links with, in one place: the link line below and the
-# installed ruru.pc are made from these lists.  ruru.h includes jansson.h,
-# so jansson is a public requirement; the rest are private.
+# installed ruru.pc are made from these lists.  The _json() converters of
+# ruru.h return jansson values, so jansson is a public requirement; the
+# rest are private.
 LIB_REQUIRES         = jansson
 LIB_REQUIRES_PRIVATE = nettle sqlite3
 LIB_LIBS_PRIVATE     = -pthread -lm
@@ -161,16 +162,33 @@ print-ldlibs:
 
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
-FUZZ_FLAGS = -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Werror=incompatible-pointer-types -Werror=int-conversion -Werror=implicit-function-declaration \
+FUZZ_WARN = -Werror=incompatible-pointer-types -Werror=int-conversion \
+	-Werror=implicit-function-declaration
+FUZZ_SAN = address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS = -std=c17 -g -O1 -fsanitize=fuzzer,$(FUZZ_SAN) $(FUZZ_WARN) \
 	$(CPPFLAGS) $(INTERNAL) $(PKG_CFLAGS)
 MCP_SRC := $(sort $(wildcard src/mcp/*.c))
+# The library and the MCP server are compiled once, instrumented for the
+# fuzzer but without its main (fuzzer-no-link), into one archive that every
+# target links: ten targets used to compile the whole library ten times.
+FUZZ_OBJ := $(LIB_SRC:%.c=build-fuzz/obj/%.o) $(MCP_SRC:%.c=build-fuzz/obj/%.o) \
+	build-fuzz/obj/gen/builtin.o
 build-fuzz/gen/builtin.c: scripts/embed.sh $(TEMPLATE_FILES)
 	@mkdir -p $(dir $@)
 	scripts/embed.sh $@ $(TEMPLATE_FILES)
-build-fuzz/%: fuzz/%.c $(LIB_SRC) $(MCP_SRC) build-fuzz/gen/builtin.c
+build-fuzz/obj/gen/builtin.o: build-fuzz/gen/builtin.c
+	@mkdir -p $(dir $@)
+	clang $(subst fuzzer$(comma),fuzzer-no-link$(comma),$(FUZZ_FLAGS)) -c -o $@ $<
+build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(subst fuzzer$(comma),fuzzer-no-link$(comma),$(FUZZ_FLAGS)) -MMD -MP -c -o $@ $<
+build-fuzz/libruru-fuzz.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+build-fuzz/%: fuzz/%.c build-fuzz/libruru-fuzz.a
 	@mkdir -p build-fuzz
-	clang $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(MCP_SRC) build-fuzz/gen/builtin.c $(PKG_LIBS) -pthread
+	clang $(FUZZ_FLAGS) -MMD -MP -o $@ $< build-fuzz/libruru-fuzz.a $(PKG_LIBS) -pthread
+-include $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
 
 fuzz-build: $(FUZZ_BIN)
 fuzz: fuzz-build

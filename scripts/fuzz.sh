@@ -21,7 +21,7 @@ runs=${FUZZ_CHECK_RUNS:-3000}
 replay=0
 if [ "${1:-}" = "--replay" ] || [ "${1:-}" = "--brief" ]; then
 	replay=1
-	make -s fuzz-build >/dev/null || { echo "not ok 1 - fuzz targets build"; exit 1; }
+	make -s -j"$(nproc 2>/dev/null || echo 2)" fuzz-build >/dev/null || { echo "not ok 1 - fuzz targets build"; exit 1; }
 	set -- build-fuzz/fuzz_*
 	[ -e "$1" ] || exit 0
 fi
