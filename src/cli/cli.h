@@ -49,7 +49,6 @@ struct cli_opt {
 	int choice;
 	/* the value is a word of a library vocabulary, which help lists */
 	bool words;
-	enum ruru_vocab vocab;
 };
 
 struct cli_args {
@@ -91,10 +90,12 @@ struct cli_cmd {
 	 * Options may follow the operands; "--" ends them (main.c's
 	 * option_word, ruru(1) and the command's --help say the same). */
 	bool free_operands;
-	/* an operand whose value is a word of a vocabulary (help
-	 * lists them): its metavariable, e.g. "STATUS", and the vocabulary. */
+	/* an operand whose value is a word of the verb's row `operand_row`
+	 * (help lists them, the parser checks it): its metavariable, e.g.
+	 * "STATUS", and its place among the operands (0: the first). */
 	const char *operand_words;
-	enum ruru_vocab operand_vocab;
+	const char *operand_row;
+	int operand_at;
 };
 
 /*

@@ -114,7 +114,6 @@ static const struct cli_cmd *resolve_cmd(const struct cli_cmd *c, struct cli_res
 			o.lib_arg = a->name;
 			o.lib_row = a;
 			o.words = a->type == RURU_ARG_WORD && !a->words && !o.quiet_words;
-			o.vocab = a->vocab;
 		}
 		r->opts[i] = o;
 	}
@@ -181,14 +180,14 @@ bool cli_write(struct cli_ctx *ctx, const void *data, size_t len)
 	return true;
 }
 
-/* `lead` then "a, b, c" from a library vocabulary, wrapped before column
+/* `lead` then "a, b, c", the words of row `r`, wrapped before column
  * 80; the first line starts `indent` blanks in, the others `cont`. */
-static void print_words(FILE *f, int indent, int cont, const char *lead, enum ruru_vocab v)
+static void print_words(FILE *f, int indent, int cont, const char *lead, const struct ruru_arg *r)
 {
 	int col = fprintf(f, "%*s%s", indent, "", lead);
-	const char *w, *next = ruru_vocab_word(v, 0);
+	const char *w, *next = ruru_arg_word(r, 0);
 	for (size_t i = 0; (w = next); i++) {
-		next = ruru_vocab_word(v, i + 1);
+		next = ruru_arg_word(r, i + 1);
 		int n = (int)strlen(w) + (next ? 1 : 0);
 		if (col + 1 + n > 79)
 			col = fprintf(f, "\n%*s", cont, "") - 1; /* the word's blank is the indent */
@@ -206,6 +205,12 @@ static const char free_operand_rule[] =
 	"above (a short one stands alone: -t TYPE) or --WORD, an unknown option;\n"
 	"every word after \"--\" is an operand.\n";
 
+/* The row of command c's operand with words. */
+static const struct ruru_arg *operand_row(const struct cli_cmd *c)
+{
+	return ruru_verb_arg(ruru_verb_find(c->verb), c->operand_row);
+}
+
 static void print_command_help(FILE *f, const struct cli_cmd *c)
 {
 	struct cli_resolved r;
@@ -216,7 +221,7 @@ static void print_command_help(FILE *f, const struct cli_cmd *c)
 	if (c->operand_words) {
 		char lead[64];
 		snprintf(lead, sizeof(lead), "%s is one of:", c->operand_words);
-		print_words(f, 0, 2, lead, c->operand_vocab);
+		print_words(f, 0, 2, lead, operand_row(c));
 	}
 	if (c->nopts) {
 		fputs("\noptions:\n", f);
@@ -230,7 +235,7 @@ static void print_command_help(FILE *f, const struct cli_cmd *c)
 					 o->arg ? o->arg : "");
 			fprintf(f, "  %-28s %s\n", left, o->help);
 			if (o->words)
-				print_words(f, 31, 31, "one of:", o->vocab);
+				print_words(f, 31, 31, "one of:", o->lib_row);
 		}
 	}
 	if (c->free_operands)
@@ -347,6 +352,10 @@ static void check_tables(void)
 			if ((a->type == RURU_ARG_BOOLEAN) != !o->arg)
 				table_bug(c, "gives a flag a value, or a value none:", a->name);
 		}
+		if (c->operand_words && (!v || !operand_row(c) ||
+					 operand_row(c)->cli != RURU_ARG_CLI_OPERAND ||
+					 operand_row(c)->type != RURU_ARG_WORD))
+			table_bug(c, "names no operand with words of its verb:", c->operand_row);
 	}
 	const struct ruru_verb *v;
 	for (size_t i = 0; (v = ruru_verb_at(i)); i++)
@@ -536,7 +545,8 @@ static void add_option(struct ruru_buf *b, const struct cli_opt *o)
 
 /* A required option (the row's, or the command's) given and not empty,
  * and exactly one of each group of alternatives: a usage error naming
- * the command and the option (with what it means) otherwise. */
+ * the command and the option (with what it means) otherwise.  Then the
+ * operand with words (`task status ID STATUS`) against its row. */
 static bool check_required(struct cli_ctx *ctx, const struct cli_cmd *c, const struct cli_args *a)
 {
 	struct ruru_buf msg = RURU_BUF_INIT;
@@ -567,6 +577,15 @@ static bool check_required(struct cli_ctx *ctx, const struct cli_cmd *c, const s
 	if (!ok)
 		cli_usage_error(ctx, "%s", msg.ptr);
 	ruru_buf_release(&msg);
+	if (ok && c->operand_words && a->argc > c->operand_at &&
+	    !ruru_arg_word_ok(operand_row(c), a->argv[c->operand_at])) {
+		ruru_buf_init(&msg);
+		ruru_arg_words(operand_row(c), ", ", &msg);
+		cli_usage_error(ctx, "%s is one of %s, not \"%s\"", c->operand_words, msg.ptr,
+				a->argv[c->operand_at]);
+		ruru_buf_release(&msg);
+		ok = false;
+	}
 	return ok;
 }
 

@@ -42,7 +42,7 @@ teardown() { teardown_workspace; }
 	# the body checked them before (each in one message form, with usage)
 	for c in "log --outcome maybe m" "confirm list --status maybe" "prime --hook maybe" \
 		"confirm adopt X --target t.txt --kind maybe" "search q --in maybe" \
-		"search q --in entries --in maybe" "log -t maybe m"; do
+		"search q --in entries --in maybe" "log -t maybe m" "task status T-1 maybe"; do
 		run "$RURU" $c
 		[ "$status" -eq 2 ]
 		[[ "$output" == *' is one of '*', not "maybe"'* ]]
