@@ -281,6 +281,42 @@ static void log_takes_the_entry_fields(void **state)
 	assert_null(ruru_verb_arg(v, "no_such_argument"));
 }
 
+/* An integer's default is the row's (.def, .mcp_def), which both front
+ * ends use; the help and the MCP description say the same number. */
+static void defaults_are_said_as_the_rows_give_them(void **state)
+{
+	(void)state;
+	const struct ruru_verb *v;
+	size_t checked = 0;
+	for (size_t i = 0; (v = ruru_verb_at(i)); i++)
+		for (size_t k = 0; k < v->nargs; k++) {
+			const struct ruru_arg *a = &v->args[k];
+			char want[64];
+			if (a->type != RURU_ARG_INTEGER)
+				continue;
+			if (ruru_arg_default(a, false) && a->cli != RURU_ARG_CLI_NONE) {
+				snprintf(want, sizeof(want), "default %zu", ruru_arg_default(a, false));
+				if (!strstr(a->help, want))
+					fail_msg("%s %s: help \"%s\" lacks \"%s\"", v->name, a->name,
+						 a->help, want);
+				checked++;
+			}
+			if (ruru_arg_default(a, true) && !a->no_mcp) {
+				snprintf(want, sizeof(want), "default %zu", ruru_arg_default(a, true));
+				if (!strstr(ruru_arg_brief(a), want))
+					fail_msg("%s %s: MCP description \"%s\" lacks \"%s\"", v->name,
+						 a->name, ruru_arg_brief(a), want);
+				checked++;
+			}
+			assert_true(ruru_arg_in_range(a, ruru_arg_default(a, false)));
+		}
+	assert_true(checked >= 6);
+	/* search: 100 hits for a person, 20 for a model */
+	const struct ruru_arg *lim = ruru_verb_arg(ruru_verb_find("session_search"), "limit");
+	assert_int_equal(ruru_arg_default(lim, false), 100);
+	assert_int_equal(ruru_arg_default(lim, true), 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +325,7 @@ int main(void)
 		cmocka_unit_test(calls_are_checked_against_the_rows),
 		cmocka_unit_test(a_description_may_hold_an_apostrophe),
 		cmocka_unit_test(log_takes_the_entry_fields),
+		cmocka_unit_test(defaults_are_said_as_the_rows_give_them),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
