@@ -516,6 +516,13 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	return res;
 }
 
+/* The prompt continue_session takes session_continue's max_chars: its
+ * meaning and its default are that row's. */
+static const struct ruru_arg *prompt_max_chars(void)
+{
+	return ruru_verb_arg(ruru_verb_find("session_continue"), "max_chars");
+}
+
 static json_t *m_prompts_list(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
 {
 	(void)m, (void)params, (void)e;
@@ -525,9 +532,7 @@ static json_t *m_prompts_list(struct ruru_mcp *m, json_t *params, struct rpc_err
 			 "tasks, artifacts, last entries",
 			 "arguments", "name", "session", "description",
 			 "session ID or prefix (default: the active session)", "required", 0, "name",
-			 "max_chars", "description",
-			 "bound of the digest in bytes, oldest entries cut first (default 8000; 0: none)",
-			 "required", 0);
+			 "max_chars", "description", prompt_max_chars()->help, "required", 0);
 }
 
 static json_t *m_prompts_get(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
@@ -549,7 +554,7 @@ static json_t *m_prompts_get(struct ruru_mcp *m, json_t *params, struct rpc_erro
 		session = NULL; /* clients send "" for an optional argument left blank */
 	/* Prompt arguments are strings: max_chars is a decimal number. */
 	json_t *mv = json_object_get(args, "max_chars");
-	size_t max_chars = RURU_DIGEST_DEFAULT;
+	size_t max_chars = ruru_arg_default(prompt_max_chars(), true);
 	const char *ms = json_is_string(mv) ? json_string_value(mv) : NULL;
 	if (mv && !json_is_null(mv) && !(ms && !*ms)) {
 		char *end = NULL;

@@ -311,6 +311,18 @@ static void defaults_are_said_as_the_rows_give_them(void **state)
 			assert_true(ruru_arg_in_range(a, ruru_arg_default(a, false)));
 		}
 	assert_true(checked >= 6);
+	/* the prompt continue_session takes session_continue's max_chars */
+	struct server srv;
+	server_start(&srv, "core");
+	json_t *r = ask(&srv, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"prompts/list\"}");
+	json_t *pa = json_object_get(json_array_get(json_object_get(json_object_get(r, "result"),
+								     "prompts"),
+						    0),
+				     "arguments");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(pa, 1), "description")),
+			    ruru_verb_arg(ruru_verb_find("session_continue"), "max_chars")->help);
+	json_decref(r);
+	server_stop(&srv);
 	/* search: 100 hits for a person, 20 for a model */
 	const struct ruru_arg *lim = ruru_verb_arg(ruru_verb_find("session_search"), "limit");
 	assert_int_equal(ruru_arg_default(lim, false), 100);
