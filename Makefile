@@ -143,8 +143,11 @@ deps:
 	@scripts/deps.sh check
 
 # CHECK_SUITES: which suites of tests/run.sh (default: all but sanitize).
+# The build runs one job per core unless make was given its own -j.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+JOBS_FLAG = $(if $(filter -j%,$(MAKEFLAGS) $(filter -j%,$(MFLAGS))),,-j$(NPROC))
 check: deps
-	$(MAKE) all tests
+	$(MAKE) $(JOBS_FLAG) all tests
 	BUILD=$(BUILD) tests/run.sh $(CHECK_SUITES)
 
 demo: deps

@@ -107,7 +107,7 @@ for suite in unit toml cli mcp web fuzz valgrind sanitize; do
 		run_tap "web corpus" node tests/web/crawl.mjs "$RURU" "$COMPAT_DIR" ;;
 	sanitize)
 		printf '== sanitize: make SANITIZE=1\n'
-		if ! make -s SANITIZE=1 BUILD=build-san all tests >"$log" 2>&1; then
+		if ! make -s -j"$(nproc 2>/dev/null || echo 2)" SANITIZE=1 BUILD=build-san all tests >"$log" 2>&1; then
 			tail -n 30 "$log"
 			echo "not ok - the sanitizer build failed"
 			fail=$((fail + 1))

@@ -43,6 +43,16 @@ report() {
 	[ "$2" = 0 ] || tail -n 40 "$3" | sed 's/^/# /'
 }
 
+# The unit binaries, JOBS (default 2) at a time (each is single-threaded
+# under valgrind), then reported in name order.
+rm -f "$out"/test_*.rc
+for t in "$BUILD"/tests/test_*; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	case " ${VALGRIND_SKIP:-} " in *" $(basename "$t") "*) continue ;; esac
+	printf '%s\n' "$t"
+done | xargs -P "${JOBS:-2}" -I{} sh -c \
+	'name=$(basename "$1"); RURU_UNDER_VALGRIND=1 CMOCKA_MESSAGE_OUTPUT=TAP $0 "$1" >"$2/$name.log" 2>&1; echo $? >"$2/$name.rc"' \
+	"$VG" {} "$out"
 for t in "$BUILD"/tests/test_*; do
 	[ -f "$t" ] && [ -x "$t" ] || continue
 	name=$(basename "$t")
@@ -50,8 +60,7 @@ for t in "$BUILD"/tests/test_*; do
 	*" $name "*) n=$((n + 1)); echo "ok $n - $name # SKIP VALGRIND_SKIP"; continue ;;
 	esac
 	log="$out/$name.log"
-	RURU_UNDER_VALGRIND=1 CMOCKA_MESSAGE_OUTPUT=TAP $VG "$t" >"$log" 2>&1
-	report "$name" $? "$log"
+	report "$name" "$(cat "$out/$name.rc" 2>/dev/null || echo 1)" "$log"
 done
 
 # A session's life through the CLI, each command under valgrind.
