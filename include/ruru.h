@@ -430,6 +430,7 @@ enum ruru_arg_type {
 	RURU_ARG_STRINGS,    /* a list of strings (the CLI: a repeatable option) */
 	RURU_ARG_WORD,       /* one word of `vocab`, or of `words` when that is set */
 	RURU_ARG_OBJECT,     /* a JSON object (MCP only) */
+	RURU_ARG_DATE,       /* a date YYYY-MM-DD or a date-time, as ruru_search_parse_time reads it */
 };
 /* How the CLI takes an argument. */
 enum ruru_arg_cli {

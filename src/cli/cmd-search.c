@@ -27,17 +27,11 @@ enum {
 	SEARCH_NOPTS
 };
 
-/* A date option (--since, --until); true when absent or parsed. */
-static bool parse_when(struct cli_ctx *ctx, const struct cli_args *a, int opt, bool end_of_day,
-		       time_t *out, bool *given)
+/* A date option (--since, --until), which the parser checked. */
+static void parse_when(const struct cli_args *a, int opt, bool end_of_day, time_t *out, bool *given)
 {
 	const char *v = cli_val(a, opt);
-	*given = v != NULL;
-	if (!v || ruru_search_parse_time(v, end_of_day, out))
-		return true;
-	cli_usage_error(ctx, "--%s needs a date (YYYY-MM-DD) or a date-time, not \"%s\"",
-			ctx->cmd->opts[opt].name, v);
-	return false;
+	*given = v && ruru_search_parse_time(v, end_of_day, out);
 }
 
 static bool use_bold(void)
@@ -64,9 +58,8 @@ static int search_run(struct cli_ctx *ctx, struct cli_args *a, struct ruru_buf *
 	o.session = ctx->session;
 	o.limit = cli_num(a, SEARCH_LIMIT);
 	o.status = ruru_status_from_word(cli_val(a, SEARCH_STATUS));
-	if (!parse_when(ctx, a, SEARCH_SINCE, false, &o.since, &o.has_since) ||
-	    !parse_when(ctx, a, SEARCH_UNTIL, true, &o.until, &o.has_until))
-		return RURU_EUSAGE;
+	parse_when(a, SEARCH_SINCE, false, &o.since, &o.has_since);
+	parse_when(a, SEARCH_UNTIL, true, &o.until, &o.has_until);
 	size_t nin;
 	const char *const *in = cli_all(a, SEARCH_IN, &nin);
 	for (size_t i = 0; i < nin; i++) /* words of the row: the parser checked each */

@@ -397,10 +397,9 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 	/* --limit, --since, rows from the search index */
 	size_t limit = cli_num(a, LIST_LIMIT);
 	time_t since = 0;
-	const char *sv = cli_val(a, LIST_SINCE);
-	if (sv && !ruru_search_parse_time(sv, false, &since))
-		return cli_usage_error(ctx, "--since needs a date (YYYY-MM-DD) or a date-time, not \"%s\"",
-				       sv);
+	const char *sv = cli_val(a, LIST_SINCE); /* a date: the parser checked */
+	if (sv)
+		ruru_search_parse_time(sv, false, &since);
 	WITH_WS(ctx, ws);
 	struct list_out lo = { ctx, NULL, RURU_BUF_INIT };
 	if (ctx->json)

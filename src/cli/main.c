@@ -516,6 +516,12 @@ static bool check_value(struct cli_ctx *ctx, const struct cli_opt *o, const char
 		ruru_buf_release(&words);
 		return false;
 	}
+	time_t t;
+	if (r->type == RURU_ARG_DATE && !ruru_search_parse_time(val, false, &t)) {
+		cli_usage_error(ctx, "--%s needs a date (YYYY-MM-DD) or a date-time, not \"%s\"",
+				o->name, val);
+		return false;
+	}
 	if (r->type != RURU_ARG_INTEGER)
 		return true;
 	char *end;

@@ -188,6 +188,7 @@ json_t *mcp_arg_schema(const struct ruru_arg *a)
 		}
 		/* fall through */
 	case RURU_ARG_STRING:
+	case RURU_ARG_DATE:
 		s = json_pack("{s:s, s:s}", "type", "string", "description", d);
 		break;
 	}
@@ -263,12 +264,18 @@ static bool check_arg(const struct ruru_arg *a, json_t *v, struct rpc_error *e)
 	const char *key = a->name;
 	switch (a->type) {
 	case RURU_ARG_STRING:
-	case RURU_ARG_WORD: {
+	case RURU_ARG_WORD:
+	case RURU_ARG_DATE: {
 		if (!json_is_string(v))
 			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" must be a string", key),
 			       false;
 		if (strlen(json_string_value(v)) != json_string_length(v) && !a->bytes)
 			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" holds U+0000", key),
+			       false;
+		time_t t;
+		if (a->type == RURU_ARG_DATE && !ruru_search_parse_time(json_string_value(v), false, &t))
+			return rpc_fail(e, RPC_INVALID_PARAMS,
+					"argument \"%s\" must be a date (YYYY-MM-DD) or a date-time", key),
 			       false;
 		if (a->type != RURU_ARG_WORD || ruru_arg_word_ok(a, json_string_value(v)))
 			return true;

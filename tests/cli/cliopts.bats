@@ -38,6 +38,11 @@ teardown() { teardown_workspace; }
 	run "$RURU" search q --limit 99999999999999999999999
 	[ "$status" -eq 2 ]
 	[[ "$output" == *'--limit needs a non-negative number'* ]]
+	for c in "list --since soon" "search q --since soon" "search q --until soon"; do
+		run "$RURU" $c
+		[ "$status" -eq 2 ]
+		[[ "$output" == *' needs a date (YYYY-MM-DD) or a date-time, not "soon"'* ]]
+	done
 	# words: every option whose row has words, also where the library or
 	# the body checked them before (each in one message form, with usage)
 	for c in "log --outcome maybe m" "confirm list --status maybe" "prime --hook maybe" \

@@ -65,6 +65,7 @@ static const char *type_name(enum ruru_arg_type t)
 		return "object";
 	case RURU_ARG_STRING:
 	case RURU_ARG_WORD:
+	case RURU_ARG_DATE:
 		break;
 	}
 	return "string";
@@ -213,6 +214,8 @@ static void calls_are_checked_against_the_rows(void **state)
 		  "argument \"in\" is one of: entries, sessions, artifacts" },
 		{ "\"session_log\",\"arguments\":{\"message\":\"m\",\"outcome\":\"maybe\"}",
 		  "argument \"outcome\" is one of: success, failure, approved, rejected" },
+		{ "\"session_search\",\"arguments\":{\"query\":\"q\",\"until\":\"2026-13-45\"}",
+		  "argument \"until\" must be a date (YYYY-MM-DD) or a date-time" },
 		/* words the schema leaves out (mcp_any) are checked all the same */
 		{ "\"session_search\",\"arguments\":{\"query\":\"q\",\"type\":\"maybe\"}",
 		  "argument \"type\" is one of: session, prompt, response, decision, delegation, "
