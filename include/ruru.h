@@ -747,6 +747,34 @@ int ruru_session_recent(struct ruru_ws *ws, struct ruru_session **out, size_t *n
 struct json_t *ruru_session_json(const struct ruru_session *s, bool with_entries, size_t last);
 struct json_t *ruru_entry_json(const struct ruru_entry *e);
 
+/* A session as `show` and MCP session_show give it: its front matter and
+ * its newest entries within a bound. */
+struct ruru_session_view {
+	struct ruru_session session; /* loaded with its entries */
+	size_t last;      /* the newest entries asked for; RURU_ENTRIES_ALL: all */
+	size_t max_chars; /* about how many bytes of entries the text holds (0: no
+			   * bound): the oldest go first, and a message longer than
+			   * an eighth of it is cut */
+	bool bound_json;  /* the JSON is bounded by max_chars too */
+};
+/* Load session `id` (exact ID) for viewing; NULL with err when it cannot
+ * be read at all. */
+struct ruru_session_view *ruru_session_view(struct ruru_ws *ws, const char *id, size_t last,
+					    size_t max_chars, bool bound_json,
+					    struct ruru_error *err);
+void ruru_session_view_free(struct ruru_session_view *v);
+/* ruru_session_json() with the entries asked for; when bound_json, the
+ * newest that fit about max_chars bytes (each counted as its message and
+ * 256 bytes more), a message longer than an eighth of it cut to that and
+ * "… (N bytes more)" with message_cut true, and entries_omitted. */
+struct json_t *ruru_session_view_json(const struct ruru_session_view *v);
+/* Each front-matter key on a line of its own, "key:" and the value as
+ * written ("invalid:" and why, for a log that cannot be read), then the
+ * log's path, the Goal text and the number of entries, then the newest
+ * entries that fit max_chars (ruru_entry_summary_cut(), a line saying how
+ * many older ones were left out); workspace text escaped. */
+void ruru_session_view_text(const struct ruru_session_view *v, struct ruru_buf *out);
+
 struct ruru_new {
 	const char *goal;        /* may be NULL or "" */
 	const char *description; /* the "## Goal" text; may be NULL */
@@ -794,6 +822,78 @@ int ruru_session_log(struct ruru_ws *ws, const char *id, const struct ruru_log_i
  * one atomic change.  RURU_ECONFLICT when the transition is not allowed. */
 int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status to,
 			    const char *reason, struct ruru_error *err);
+
+/*
+ * What the writing verbs answer (new, log, the status moves, artifact add,
+ * task link, task new), as every front end prints it: a struct (strings
+ * owned; NULL when absent) made by the call, its _free(), its _json() (the
+ * object `--json` prints and MCP sends as structuredContent, new
+ * reference) and its one text, _text() (what the MCP tool sends as text;
+ * workspace text escaped, every identifier a next call needs).  The CLI
+ * prints one field of it instead (ruru(1): `new` the ID, `artifact add`
+ * the path), or nothing.
+ */
+
+/* A session started (`new`, MCP session_new): ruru_session_new() with
+ * the session that stays active caught. */
+struct ruru_session_started {
+	char *id;
+	char *other_active; /* a session that was active before and stays so, NULL: none */
+};
+struct ruru_session_started *ruru_session_start(struct ruru_ws *ws, const struct ruru_new *opts,
+						struct ruru_error *err);
+void ruru_session_started_free(struct ruru_session_started *r);
+/* {id, other_active (null: none)} */
+struct json_t *ruru_session_started_json(const struct ruru_session_started *r);
+/* "Started ID (active)." and, when another stays active, a sentence
+ * saying so. */
+void ruru_session_started_text(const struct ruru_session_started *r, struct ruru_buf *out);
+
+/* An entry logged, or not written because the log already holds it
+ * (`log`, MCP session_log). */
+struct ruru_task_new;
+struct ruru_entry_logged {
+	char *session;
+	enum ruru_event type;
+	char *task;          /* the task a delegation spawned (`log --new-task`), else NULL */
+	size_t duplicate_of; /* the line of the entry that already records the event
+			      * (nothing was written); 0: written */
+	bool adr_missing;    /* the ADR field names no file (yet) */
+	bool artifact_missing; /* the artifact field names no file of the session (yet) */
+	size_t message_len;  /* the message's bytes (a large one is a warning) */
+};
+/* ruru_session_log(), or with `spawn` (may be NULL) ruru_task_delegate(),
+ * of `in` (its out-pointers are ignored: the result says it). */
+struct ruru_entry_logged *ruru_session_log_entry(struct ruru_ws *ws, const char *id,
+						 const struct ruru_log_input *in,
+						 struct ruru_task_new *spawn, struct ruru_error *err);
+void ruru_entry_logged_free(struct ruru_entry_logged *r);
+/* {session, type, task, duplicate_of (null: none)[, warning]}: the warning says
+ * why nothing was written, else what the entry names that is not there,
+ * else that the message is large. */
+struct json_t *ruru_entry_logged_json(const struct ruru_entry_logged *r);
+/* "Logged TYPE in ID." with the warning, or "Not logged in ID: WHY." */
+void ruru_entry_logged_text(const struct ruru_entry_logged *r, struct ruru_buf *out);
+
+/* A status set (`pause`, `resume`, `complete`, `fail`, MCP
+ * session_set_status). */
+struct ruru_status_set {
+	char *session;
+	enum ruru_status status;
+	bool already; /* the session was there already (RURU_STATUS_REPEAT_OK) */
+};
+/* ruru_session_set_status(); with RURU_STATUS_REPEAT_OK a session already
+ * in `to` is no conflict but a result with `already` (a retry after a
+ * lost answer finds the session where it wanted it). */
+enum { RURU_STATUS_REPEAT_OK = 1 };
+struct ruru_status_set *ruru_session_status(struct ruru_ws *ws, const char *id, enum ruru_status to,
+					    const char *reason, unsigned flags,
+					    struct ruru_error *err);
+void ruru_status_set_free(struct ruru_status_set *r);
+/* {session, status (word), status_text, already} */
+struct json_t *ruru_status_set_json(const struct ruru_status_set *r);
+/* "Session ID is now STATUS_TEXT (word)." ("is already" for a repeat). */
+void ruru_status_set_text(const struct ruru_status_set *r, struct ruru_buf *out);
 
 /*
  * Continue a session (doc/design.md §7): resume it when paused, log a session
@@ -1619,7 +1719,9 @@ int ruru_index_prune(struct ruru_ws *ws, size_t *removed, struct ruru_error *err
  * workspace with inotify: while the kernel reports no change in the
  * session, temp and task folders, searches and listings of `ws` use the
  * index without a stat sweep.  When the kernel's watches run out, it
- * sweeps as before.  ruru_watch_poll() reads the reports and returns a
+ * sweeps as before (searches only, when what is left unwatched is below
+ * the session folders: listings still answer from the watch).
+ * ruru_watch_poll() reads the reports and returns a
  * number that grows with every change (for live updates; 0 when the
  * watch is broken, so that the caller polls in its own way); poll()
  * ruru_watch_fd() to wait for one.  Thread-safe.  Stop the watch before
@@ -1642,6 +1744,39 @@ typedef int (*ruru_session_fn)(const struct ruru_session *s, void *ctx);
 int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const char *tag,
 			      bool has_since, time_t since, size_t limit, ruru_session_fn fn,
 			      void *ctx, struct ruru_error *err);
+
+/* Which sessions a listing holds (`list`, MCP session_list). */
+struct ruru_session_query {
+	enum ruru_status status; /* RURU_STATUS_UNKNOWN: any */
+	const char *tag;         /* NULL: any */
+	bool has_since;          /* keep those started at or after `since` */
+	time_t since;
+	size_t limit;            /* the newest N; RURU_LIST_ALL: all */
+	bool count;              /* count them all, also those past the limit
+				  * (counted by the index, not read out) */
+};
+#define RURU_LIST_ALL ((size_t)-1)
+/* A listing of sessions, newest first, front matter only. */
+struct ruru_session_listing {
+	struct ruru_session *v;
+	size_t n;
+	bool counted; /* `total` holds every session that matched (query.count) */
+	size_t total; /* when counted: n and the omitted ones past the limit */
+};
+/* The sessions of `q`, from the index (ruru_session_list_indexed()). */
+struct ruru_session_listing *ruru_session_listing(struct ruru_ws *ws,
+						  const struct ruru_session_query *q,
+						  struct ruru_error *err);
+void ruru_session_listing_free(struct ruru_session_listing *l);
+/* {sessions: [ruru_session_json() without entries], and when counted:
+ * total, omitted} */
+struct json_t *ruru_session_listing_json(const struct ruru_session_listing *l);
+/* A line per session, tab-separated: ID, status (its word; "invalid" for a
+ * log that cannot be read), start time as written ("-": none), title (for
+ * an invalid log: why), and "tags: A, B" when it has tags; workspace text
+ * escaped, the backslash doubled.  When counted, a last line says how many were left out, or
+ * "No sessions." when none matched; else nothing for none. */
+void ruru_session_listing_text(const struct ruru_session_listing *l, struct ruru_buf *out);
 
 /* ------------------------------------------------------------------ TOML */
 
@@ -2050,6 +2185,58 @@ char *ruru_task_delegate(struct ruru_ws *ws, const char *id, struct ruru_task_ne
  * .mdtm/tasks and .roo/commander/tasks; *file relative to the root.
  * RURU_ENOTFOUND when none. */
 int ruru_task_find(struct ruru_ws *ws, const char *task, char **file, struct ruru_error *err);
+
+/* Results of artifact add, task link and task new (see "What the writing
+ * verbs answer" above). */
+
+/* An artifact added (`artifact add`, MCP artifact_add). */
+struct ruru_artifact_added {
+	char *session;
+	char *path;       /* relative to the session folder: what `artifact add` prints */
+	const char *type; /* a typed artifact's type (static), else NULL */
+};
+/* ruru_artifact_add() (`t` NULL) or ruru_artifact_add_typed(); `name`,
+ * `data`, `len`, `force` and `description` are ruru_artifact_add()'s. */
+struct ruru_artifact_added *ruru_artifact_save(struct ruru_ws *ws, const char *id, const char *name,
+					       const void *data, size_t len, bool force,
+					       const char *description, const struct ruru_typed *t,
+					       struct ruru_error *err);
+void ruru_artifact_added_free(struct ruru_artifact_added *r);
+/* {session, path[, type]} */
+struct json_t *ruru_artifact_added_json(const struct ruru_artifact_added *r);
+/* "Saved [TYPE artifact ]PATH in session ID (logged)." */
+void ruru_artifact_added_text(const struct ruru_artifact_added *r, struct ruru_buf *out);
+
+/* A task linked (`task link`, MCP task_link). */
+struct ruru_task_linked {
+	char *session;
+	char *task;
+	char *file; /* its task file, relative to the root; NULL: no file has that ID */
+};
+/* ruru_task_link(), then ruru_task_find(): linking a task that has no
+ * file (yet) is no error, the result says so. */
+struct ruru_task_linked *ruru_task_link_find(struct ruru_ws *ws, const char *id, const char *task,
+					     struct ruru_error *err);
+void ruru_task_linked_free(struct ruru_task_linked *r);
+/* {session, task[, warning], file (null: none)} */
+struct json_t *ruru_task_linked_json(const struct ruru_task_linked *r);
+/* "Linked TASK to session ID (FILE)." or "...; no task file has that ID." */
+void ruru_task_linked_text(const struct ruru_task_linked *r, struct ruru_buf *out);
+
+/* A task created (`task new`, MCP task_new). */
+struct ruru_task_created {
+	char *id;
+	char *file;    /* relative to the root */
+	char *session; /* the session it is linked to, NULL: none */
+};
+/* ruru_task_new() of `o`. */
+struct ruru_task_created *ruru_task_create(struct ruru_ws *ws, const struct ruru_task_new *o,
+					   struct ruru_error *err);
+void ruru_task_created_free(struct ruru_task_created *r);
+/* {id, file, session (null: none)} */
+struct json_t *ruru_task_created_json(const struct ruru_task_created *r);
+/* "Created ID (FILE) in session S." or "..., in no session." */
+void ruru_task_created_text(const struct ruru_task_created *r, struct ruru_buf *out);
 /* A task as its file says after an edit (status, claim, release).
  * Strings owned; NULL when the file has none. */
 struct ruru_task_state {

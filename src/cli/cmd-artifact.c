@@ -20,6 +20,14 @@ enum {
 	ADD_NOPTS
 };
 
+/* What `artifact add` prints: the path in the session alone (ruru(1)),
+ * or the result's JSON. */
+static bool print_added(struct cli_ctx *ctx, const struct ruru_artifact_added *r)
+{
+	return ctx->json ? cli_print_json(ctx, ruru_artifact_added_json(r))
+			 : printf("%s\n", r->path) >= 0;
+}
+
 /* artifact add --type TYPE --title TEXT [--task ID] [--tag T]... [FILE|-] (V7) */
 static int artifact_add_typed(struct cli_ctx *ctx, struct cli_args *a)
 {
@@ -35,7 +43,7 @@ static int artifact_add_typed(struct cli_ctx *ctx, struct cli_args *a)
 					    "artifacts are named from their title)");
 	struct ruru_buf data = RURU_BUF_INIT;
 	struct ruru_ws *ws = NULL;
-	char *id = NULL, *rel = NULL;
+	char *id = NULL;
 	int rc = 0;
 	if (a->argc && cli_read_input(ctx, a->argv[0], &data) < 0) {
 		rc = cli_fail(ctx);
@@ -43,16 +51,13 @@ static int artifact_add_typed(struct cli_ctx *ctx, struct cli_args *a)
 	}
 	t.text = a->argc ? data.ptr : NULL;
 	t.len = data.len;
+	struct ruru_artifact_added *r = NULL;
 	if (!(ws = cli_ws(ctx)) || !(id = cli_session(ctx, ws, NULL)) ||
-	    ruru_artifact_add_typed(ws, id, &t, &rel, &ctx->err) < 0)
+	    !(r = ruru_artifact_save(ws, id, NULL, NULL, 0, false, NULL, &t, &ctx->err)) ||
+	    !print_added(ctx, r))
 		rc = cli_fail(ctx);
-	else if (ctx->json ? !cli_print_json(ctx, json_pack("{s:s, s:s, s:s}", "session", id, "path",
-							    rel, "type",
-							    ruru_artifact_type_find(t.type)->type))
-			   : printf("%s\n", rel) < 0)
-		rc = cli_fail(ctx);
+	ruru_artifact_added_free(r);
 out:
-	free(rel);
 	free(id);
 	ruru_ws_free(ws);
 	ruru_buf_release(&data);
@@ -79,17 +84,16 @@ static int cmd_artifact_add(struct cli_ctx *ctx, struct cli_args *a)
 	}
 	struct ruru_buf data = RURU_BUF_INIT;
 	struct ruru_ws *ws = NULL;
-	char *id = NULL, *rel = NULL;
+	char *id = NULL;
+	struct ruru_artifact_added *r = NULL;
 	int rc = 0;
 	if (cli_read_input(ctx, file, &data) < 0 || !(ws = cli_ws(ctx)) ||
 	    !(id = cli_session(ctx, ws, NULL)) ||
-	    ruru_artifact_add(ws, id, name, data.ptr, data.len, cli_set(a, ADD_FORCE),
-			      cli_val(a, ADD_DESCRIPTION), &rel, &ctx->err) < 0)
+	    !(r = ruru_artifact_save(ws, id, name, data.ptr, data.len, cli_set(a, ADD_FORCE),
+				     cli_val(a, ADD_DESCRIPTION), NULL, &ctx->err)) ||
+	    !print_added(ctx, r))
 		rc = cli_fail(ctx);
-	else if (ctx->json ? !cli_print_json(ctx, json_pack("{s:s, s:s}", "session", id, "path", rel))
-			   : printf("%s\n", rel) < 0)
-		rc = cli_fail(ctx);
-	free(rel);
+	ruru_artifact_added_free(r);
 	free(id);
 	ruru_ws_free(ws);
 	ruru_buf_release(&data);
@@ -123,19 +127,17 @@ static int cmd_task_link(struct cli_ctx *ctx, struct cli_args *a)
 	struct ruru_ws *ws = cli_ws(ctx);
 	char *id = ws ? cli_session(ctx, ws, NULL) : NULL;
 	int rc = 0;
-	char *file = NULL;
-	struct ruru_error nf = { 0 };
-	if (!id || ruru_task_link(ws, id, a->argv[0], &ctx->err) < 0) {
+	struct ruru_task_linked *r = id ? ruru_task_link_find(ws, id, a->argv[0], &ctx->err) : NULL;
+	if (!r) {
 		rc = cli_fail(ctx);
 	} else {
-		if (ruru_task_find(ws, a->argv[0], &file, &nf) < 0)
+		if (!r->file)
 			fprintf(stderr, "ruru: warning: linked \"%s\", but no task file has that ID\n",
 				a->argv[0]);
-		if (ctx->json && !cli_print_json(ctx, json_pack("{s:s, s:s, s:s?}", "session", id,
-								"task", a->argv[0], "file", file)))
+		if (ctx->json && !cli_print_json(ctx, ruru_task_linked_json(r)))
 			rc = cli_fail(ctx);
 	}
-	free(file);
+	ruru_task_linked_free(r);
 	free(id);
 	ruru_ws_free(ws);
 	return rc;

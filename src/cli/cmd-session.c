@@ -171,34 +171,29 @@ static int cmd_new(struct cli_ctx *ctx, struct cli_args *a)
 	} else {
 		o.description = d;
 	}
-	/* Another session stays active as it is; say so (doc/design.md §7). */
-	char *other = NULL;
-	o.other_active = &other;
-	char *id = ruru_session_new(ws, &o, &ctx->err);
-	if (!id) {
+	struct ruru_session_started *r = ruru_session_start(ws, &o, &ctx->err);
+	if (!r) {
 		rc = cli_fail(ctx);
 		goto out;
 	}
-	if (other) {
+	/* Another session stays active as it is; say so. */
+	if (r->other_active) {
 		fflush(stdout);
 		fprintf(stderr,
 			"ruru: session %s is still active and stays so; %s is now the active session "
 			"(pause or complete %s when its work is done)\n",
-			other, id, other);
+			r->other_active, r->id, r->other_active);
 		const char *env = ctx->opts.session_id;
 		if (env && *env)
 			fprintf(stderr,
 				"ruru: ROOCOM_SESSION_ID=%s still chooses the session of later commands; "
 				"set it to %s to work in the new one\n",
-				env, id);
+				env, r->id);
 	}
-	json_t *j = json_pack("{s:s}", "id", id);
-	json_object_set_new(j, "other_active", other ? json_string(other) : json_null());
-	bool ok = ctx->json ? cli_print_json(ctx, j) : (json_decref(j), printf("%s\n", id) >= 0);
-	free(other);
-	free(id);
-	if (!ok)
+	/* stdout: the new ID alone (ruru(1)) */
+	if (ctx->json ? !cli_print_json(ctx, ruru_session_started_json(r)) : printf("%s\n", r->id) < 0)
 		rc = cli_fail(ctx);
+	ruru_session_started_free(r);
 out:
 	ruru_buf_release(&desc);
 	ruru_ws_free(ws);
@@ -221,11 +216,7 @@ enum {
 static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *type = cli_val(a, LOG_TYPE);
-	bool adr_missing = false, artifact_missing = false;
-	size_t duplicate_of = 0;
-	struct ruru_log_input e = { .type = RURU_EV_NOTE, .adr_missing = &adr_missing,
-				    .artifact_missing = &artifact_missing,
-				    .duplicate_of = &duplicate_of };
+	struct ruru_log_input e = { .type = RURU_EV_NOTE };
 	if (type)
 		e.type = ruru_event_parse(type); /* one of the row's words: the parser checked */
 	for (int f = 0; f < RURU_FIELD_COUNT; f++)
@@ -249,7 +240,7 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 	int rc = 0;
 	struct ruru_ws *ws = cli_ws(ctx);
 	char *id = ws ? cli_session(ctx, ws, NULL) : NULL;
-	char *new_task = NULL;
+	struct ruru_entry_logged *r = NULL;
 	/* V7: a delegation that spawns its MDTM task (--new-task --title T). */
 	bool spawn = cli_set(a, LOG_NEW_TASK);
 	struct ruru_task_new tn = { .type = cli_val(a, LOG_TASK_TYPE), .title = cli_val(a, LOG_TITLE) };
@@ -260,41 +251,35 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 					  "(not --task)");
 	} else if (!spawn && (cli_set(a, LOG_TITLE) || cli_set(a, LOG_TASK_TYPE))) {
 		rc = cli_usage_error(ctx, "--title and --task-type go with --new-task");
-	} else if (!id || (spawn ? !(new_task = ruru_task_delegate(ws, id, &tn, &e, &ctx->err))
-				 : ruru_session_log(ws, id, &e, &ctx->err) < 0)) {
+	} else if (!id || !(r = ruru_session_log_entry(ws, id, &e, spawn ? &tn : NULL, &ctx->err))) {
 		rc = cli_fail(ctx);
-	} else if (ctx->json ? !cli_print_json(ctx, json_pack("{s:s, s:s, s:s?, s:o?}", "session", id,
-							     "type", ruru_event_name(e.type), "task",
-							     new_task, "duplicate_of",
-							     duplicate_of ? json_integer((json_int_t)duplicate_of)
-									  : NULL))
-			   : new_task && printf("%s\n", new_task) < 0) {
+	} else if (ctx->json ? !cli_print_json(ctx, ruru_entry_logged_json(r))
+			   : r->task && printf("%s\n", r->task) < 0) {
+		/* stdout: the spawned task's ID, else nothing */
 		rc = cli_fail(ctx);
 	}
 	/* One event, one entry: say why nothing was written (and then no
 	 * word about what the entry would have named). */
-	if (rc == 0 && duplicate_of) {
+	if (rc == 0 && r && r->duplicate_of)
 		fprintf(stderr, "ruru: entry not written: it repeats the entry at line %zu of the "
 				"log (the same event, logged by a host's hook)\n",
-			duplicate_of);
-		adr_missing = artifact_missing = false;
-		e.message_len = 0;
-	}
+			r->duplicate_of);
 	/* An ADR may be written after the decision it records: logged, with
 	 * a word when there is no such file (yet). */
-	const char *adr = e.field[RURU_FIELD_ADR];
-	if (rc == 0 && adr_missing)
-		fprintf(stderr, "ruru: warning: no ADR file %s (yet); the entry names it anyway\n", adr);
-	if (rc == 0 && artifact_missing)
+	bool written = rc == 0 && r && !r->duplicate_of;
+	if (written && r->adr_missing)
+		fprintf(stderr, "ruru: warning: no ADR file %s (yet); the entry names it anyway\n",
+			e.field[RURU_FIELD_ADR]);
+	if (written && r->artifact_missing)
 		fprintf(stderr, "ruru: warning: no artifact %s in the session (yet); the entry names "
 				"it anyway\n",
 			e.field[RURU_FIELD_ARTIFACT]);
-	if (rc == 0 && e.message_len > RURU_MESSAGE_LARGE)
+	if (written && r->message_len > RURU_MESSAGE_LARGE)
 		fprintf(stderr, "ruru: warning: a message of %zu bytes was logged; digests and show "
 				"give only its first part (big text belongs in an artifact: ruru "
 				"artifact add)\n",
-			e.message_len);
-	free(new_task);
+			r->message_len);
+	ruru_entry_logged_free(r);
 	free(id);
 	ruru_ws_free(ws);
 	ruru_buf_release(&msg);
@@ -315,12 +300,11 @@ static int set_status(struct cli_ctx *ctx, struct cli_args *a, enum ruru_status 
 	WITH_WS(ctx, ws);
 	int rc = 0;
 	char *id = cli_session(ctx, ws, a->argc ? a->argv[0] : NULL);
-	if (!id || ruru_session_set_status(ws, id, to, cli_val(a, STATUS_REASON), &ctx->err) < 0)
+	struct ruru_status_set *r =
+		id ? ruru_session_status(ws, id, to, cli_val(a, STATUS_REASON), 0, &ctx->err) : NULL;
+	if (!r || (ctx->json && !cli_print_json(ctx, ruru_status_set_json(r))))
 		rc = cli_fail(ctx);
-	else if (ctx->json && !cli_print_json(ctx, json_pack("{s:s, s:s, s:s}", "session", id,
-							     "status", ruru_status_word(to),
-							     "status_text", ruru_status_string(to))))
-		rc = cli_fail(ctx);
+	ruru_status_set_free(r);
 	free(id);
 	ruru_ws_free(ws);
 	return rc;
@@ -348,38 +332,19 @@ static int cmd_fail(struct cli_ctx *ctx, struct cli_args *a)
 
 /* ------------------------------------------------------------------ list */
 
-/* `list` output, one session at a time: lines into a buffer written in
- * 64 KiB pieces (printf per field is most of the front end's cost over
- * 10,000 sessions), or JSON objects into an array. */
+/* `list`'s text, one session at a time: each row is the library's text
+ * of a listing of that one session, into a buffer written in 64 KiB
+ * pieces. */
 struct list_out {
 	struct cli_ctx *ctx;
-	json_t *arr;
 	struct ruru_buf out;
 };
 
-static int list_one(const struct ruru_session *s, void *p)
+static int list_row(const struct ruru_session *s, void *p)
 {
 	struct list_out *lo = p;
-	if (lo->arr) {
-		json_array_append_new(lo->arr, ruru_session_json(s, false, 0));
-		return 0;
-	}
-	struct ruru_buf line = RURU_BUF_INIT;
-	const char *cols[4] = { s->id, "invalid", "-", "" };
-	if (s->valid) {
-		cols[1] = s->status ? ruru_status_word(s->status) : "?";
-		cols[3] = s->title ? s->title : "";
-	} else {
-		ruru_error_format(s->problem, &line);
-		cols[3] = line.ptr;
-	}
-	if (s->start_text && *s->start_text)
-		cols[2] = s->start_text;
-	for (size_t c = 0; c < 4; c++) {
-		cli_add_tsv_field(&lo->out, cols[c]);
-		ruru_buf_addch(&lo->out, c < 3 ? '\t' : '\n');
-	}
-	ruru_buf_release(&line);
+	struct ruru_session_listing one = { .v = (struct ruru_session *)s, .n = 1 };
+	ruru_session_listing_text(&one, &lo->out);
 	if (lo->out.len >= 65536) {
 		if (!cli_write(lo->ctx, lo->out.ptr, lo->out.len))
 			return -1;
@@ -401,22 +366,29 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 	if (sv)
 		ruru_search_parse_time(sv, false, &since);
 	WITH_WS(ctx, ws);
-	struct list_out lo = { ctx, NULL, RURU_BUF_INIT };
-	if (ctx->json)
-		lo.arr = json_array();
-	int rc = ruru_session_list_indexed(ws, st, cli_val(a, LIST_TAG), sv != NULL, since, limit,
-					   list_one, &lo, &ctx->err);
-	ruru_ws_free(ws);
-	if (rc == 0 && ctx->json) {
-		if (!cli_print_json(ctx, json_pack("{s:o}", "sessions", lo.arr)))
-			rc = -1;
-		lo.arr = NULL;
-	} else if (rc == 0 && !cli_write(ctx, lo.out.ptr, lo.out.len)) {
-		rc = -1;
+	struct ruru_session_query q = { .status = st, .tag = cli_val(a, LIST_TAG),
+					.has_since = sv != NULL, .since = since,
+					.limit = limit ? limit : RURU_LIST_ALL };
+	int rc = 0;
+	if (ctx->json) {
+		struct ruru_session_listing *l = ruru_session_listing(ws, &q, &ctx->err);
+		if (!l)
+			rc = cli_fail(ctx);
+		else
+			CLI_PRINT_RESULT(ctx, rc, session_listing, l);
+		ruru_session_listing_free(l);
+	} else {
+		/* the text a row at a time, as the index hands the sessions
+		 * over: 100,000 sessions are never all in memory */
+		struct list_out lo = { ctx, RURU_BUF_INIT };
+		if (ruru_session_list_indexed(ws, q.status, q.tag, q.has_since, q.since, limit,
+					      list_row, &lo, &ctx->err) < 0 ||
+		    !cli_write(ctx, lo.out.ptr, lo.out.len))
+			rc = cli_fail(ctx);
+		ruru_buf_release(&lo.out);
 	}
-	json_decref(lo.arr);
-	ruru_buf_release(&lo.out);
-	return rc < 0 ? cli_fail(ctx) : 0;
+	ruru_ws_free(ws);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ show */
@@ -443,24 +415,6 @@ static int show_digest(struct cli_ctx *ctx, struct cli_args *a)
 	return rc;
 }
 
-/* One line of `show`'s header: the label, then the values (NULL ones
- * empty) separated by blanks, each with control characters made visible. */
-/* The width of the labels of `show`'s text view: the longest key name,
- * its colon and a space. */
-#define SHOW_WIDTH ((int)sizeof("related_artifacts: ") - 1)
-
-static void show_line(struct ruru_buf *b, const char *name, const char *const *v, size_t n)
-{
-	ruru_buf_addf(b, "%s:%*s", name, SHOW_WIDTH - (int)strlen(name) - 1, "");
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			ruru_buf_addch(b, ' ');
-		if (v[i])
-			ruru_text_escape(b, v[i], strlen(v[i]));
-	}
-	ruru_buf_addch(b, '\n');
-}
-
 static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 {
 	if (cli_set(a, SHOW_DIGEST)) {
@@ -476,86 +430,39 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 		return cli_usage_error(ctx, "--entry shows one entry: leave out --entries");
 	WITH_WS(ctx, ws);
 	int rc = 0;
-	struct ruru_session s;
 	char *id = cli_session(ctx, ws, a->argc ? a->argv[0] : NULL);
-	if (!id || ruru_session_load(ws, id, RURU_LOAD_ENTRIES, &s, &ctx->err) < 0) {
-		free(id);
-		ruru_ws_free(ws);
+	/* --json gives every entry asked for; the text is bounded like the
+	 * digest (--max-chars, 0: none) */
+	struct ruru_session_view *v =
+		id ? ruru_session_view(ws, id, ne ? last : RURU_ENTRIES_ALL, max, false, &ctx->err) : NULL;
+	free(id);
+	ruru_ws_free(ws);
+	if (!v)
 		return cli_fail(ctx);
-	}
+	const struct ruru_session *s = &v->session;
 	if (one) {
 		/* One entry (or orphan block), whole, by the line it starts on. */
 		size_t i = 0;
-		while (i < s.nentries && s.entries[i].line != at)
+		while (i < s->nentries && s->entries[i].line != at)
 			i++;
-		if (i == s.nentries) {
+		if (i == s->nentries) {
 			ruru_error_set(&ctx->err, RURU_ENOTFOUND, "no entry starts on line %zu of %s", at,
-				       s.path);
+				       s->path);
 			rc = cli_fail(ctx);
 		} else if (ctx->json) {
-			if (!cli_print_json(ctx, ruru_entry_json(&s.entries[i])))
+			if (!cli_print_json(ctx, ruru_entry_json(&s->entries[i])))
 				rc = cli_fail(ctx);
 		} else {
 			struct ruru_buf out = RURU_BUF_INIT;
-			ruru_entry_summary(&out, &s.entries[i], "", "    ");
+			ruru_entry_summary(&out, &s->entries[i], "", "    ");
 			if (!cli_write(ctx, out.ptr, out.len))
 				rc = cli_fail(ctx);
 			ruru_buf_release(&out);
 		}
-	} else if (ctx->json) {
-		if (!cli_print_json(ctx, ruru_session_json(&s, true, ne ? last : RURU_ENTRIES_ALL)))
-			rc = cli_fail(ctx);
 	} else {
-		/* Values come from a file anyone may have written: what a
-		 * terminal would obey is made visible, as in `list`. */
-		struct ruru_buf h = RURU_BUF_INIT;
-		/* the front-matter keys, as the library's key table lists them,
-		 * each under its name; a log that cannot be read says why */
-		struct ruru_session_key key;
-		for (size_t k = 0; ruru_session_key(k, &key); k++) {
-			size_t n;
-			const char *const *v = ruru_session_key_value(&s, k, &n);
-			show_line(&h, key.name, v, n);
-			if (k == 0 && !s.valid) {
-				struct ruru_buf line = RURU_BUF_INIT;
-				ruru_error_format(s.problem, &line);
-				show_line(&h, "invalid", (const char *const *)&line.ptr, 1);
-				ruru_buf_release(&line);
-			}
-		}
-		ruru_buf_addf(&h, "%-*s%zu\n", SHOW_WIDTH, "entries:", s.nentries);
-		if (!cli_write(ctx, h.ptr, h.len))
-			rc = cli_fail(ctx);
-		ruru_buf_release(&h);
-		size_t from = ne && last < s.nentries ? s.nentries - last : 0;
-		/* Bounded like the digest (--max-chars, 0: none): a long
-		 * message is cut to an eighth of it, the oldest entries go. */
-		struct ruru_buf out = RURU_BUF_INIT, one_e = RURU_BUF_INIT;
-		size_t first = s.nentries, used = 0;
-		while (first > from) {
-			ruru_buf_reset(&one_e);
-			ruru_entry_summary_cut(&one_e, &s.entries[first - 1], "", "    ", max / 8);
-			if (max && used + one_e.len > max && first < s.nentries)
-				break;
-			used += one_e.len;
-			first--;
-		}
-		ruru_buf_release(&one_e);
-		if (s.nentries > from)
-			ruru_buf_addch(&out, '\n');
-		if (first > from)
-			ruru_buf_addf(&out, "(%zu older entries left out: ruru show --max-chars 0 shows "
-					    "them all)\n",
-				      first - from);
-		for (size_t i = first; i < s.nentries; i++)
-			ruru_entry_summary_cut(&out, &s.entries[i], "", "    ", max / 8);
-		if (!cli_write(ctx, out.ptr, out.len))
-			rc = cli_fail(ctx);
-		ruru_buf_release(&out);
+		CLI_PRINT_RESULT(ctx, rc, session_view, v);
 	}
-	ruru_session_release(&s);
-	free(id);
-	ruru_ws_free(ws);
+	ruru_session_view_free(v);
 	return rc;
 }
 

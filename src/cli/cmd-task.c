@@ -52,17 +52,15 @@ static int cmd_task_new(struct cli_ctx *ctx, struct cli_args *a)
 		return cli_fail(ctx);
 	}
 	bool failed;
-	char *sid = optional_session(ctx, ws, &failed), *file = NULL, *task = NULL;
+	char *sid = optional_session(ctx, ws, &failed);
+	struct ruru_task_created *r = NULL;
 	int rc = 0;
 	o.session = sid;
-	if (failed || !(task = ruru_task_new(ws, &o, &file, &ctx->err)))
+	/* stdout: the new task's ID alone */
+	if (failed || !(r = ruru_task_create(ws, &o, &ctx->err)) ||
+	    (ctx->json ? !cli_print_json(ctx, ruru_task_created_json(r)) : printf("%s\n", r->id) < 0))
 		rc = cli_fail(ctx);
-	else if (ctx->json ? !cli_print_json(ctx, json_pack("{s:s, s:s, s:s?}", "id", task, "file",
-							    file, "session", sid))
-			   : printf("%s\n", task) < 0)
-		rc = cli_fail(ctx);
-	free(task);
-	free(file);
+	ruru_task_created_free(r);
 	free(sid);
 	ruru_buf_release(&text);
 	ruru_ws_free(ws);

@@ -3,9 +3,8 @@
  * per library operation) and the helpers the tools share.  Each entry is
  * a name, a one-line description, a function t_<tool>() that makes the
  * same library call as the matching CLI command (src/cli/cmd-*.c) and
- * returns the same JSON object that command prints with --json, and
- * beside it a function x_<tool>() that renders that object as the short
- * text sent with it (see "text renderings" below).  The functions live in
+ * returns the same JSON object that command prints with --json, with
+ * the library's text of that result (see "text renderings" below).  The functions live in
  * the file of their job, declared in tools_int.h: tools_session.c (a
  * session itself), tools_work.c (artifacts and tasks), tools_confirm.c
  * (confirmations), tools_admin.c (check, search, summarize).  No session
@@ -38,32 +37,13 @@ const char *arg_str(json_t *args, const char *key)
 /* ------------------------------------------------------ text renderings */
 
 /*
- * Each tool's result also goes out as a short text (doc/design.md §12), because
- * some clients show the model only the text content and others only
- * structuredContent.  The text is built from the result object (never the
- * JSON again) by the function named in the tool's table entry (.text,
- * x_<tool>, written right after t_<tool>), and carries every identifier a
- * next call needs: session IDs, artifact paths, task IDs.  Text that comes
- * from files or the user is escaped (ruru_text_escape) so that a title
- * cannot forge a line.
+ * Each tool's result also goes out as a short text (doc/design.md §12),
+ * because some clients show the model only the text content and others
+ * only structuredContent.  The text is the library's rendering of the
+ * typed result (ruru_X_text(), the one `ruru` prints), which carries every
+ * identifier a next call needs and escapes what comes from files or the
+ * user, so that a title cannot forge a line (MCP_RETURN_RESULT).
  */
-
-const char *get_s(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-/* A field on one line: a string escaped, an integer, else `none`. */
-void add_field(struct ruru_buf *b, const json_t *o, const char *key, const char *none)
-{
-	json_t *v = json_object_get(o, key);
-	if (json_is_string(v))
-		ruru_text_escape(b, json_string_value(v), json_string_length(v));
-	else if (json_is_integer(v))
-		ruru_buf_addf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-	else if (none)
-		ruru_buf_addstr(b, none);
-}
 
 /* The session a call acts on: its `session` argument, the server's -s,
  * then ROOCOM_SESSION_ID and the active session (the library). */
@@ -89,32 +69,27 @@ const struct mcp_tool mcp_tools[] = {
 	  .description = "Start a session for a new piece of work; it becomes the active one.",
 	  .more = MORE("coordinator"),
 	  .more_set = MCP_SET_ADMIN,
-	  .run = t_session_new,
-	  .text = x_session_new },
+	  .run = t_session_new },
 	{ .name = "session_log",
 	  .set = MCP_SET_CORE,
 	  .description = "Log an event as it happens: each user prompt, decision, delegation, "
 			 "result and error.",
-	  .run = t_session_log,
-	  .text = x_session_log },
+	  .run = t_session_log },
 	{ .name = "session_set_status",
 	  .set = MCP_SET_CORE,
 	  .description = "Pause, reactivate or end a session.",
 	  .idempotent = true,
-	  .run = t_session_set_status,
-	  .text = x_session_set_status },
+	  .run = t_session_set_status },
 	{ .name = "session_list",
 	  .set = MCP_SET_ADMIN,
 	  .description = "List sessions, newest first.",
 	  .read_only = true,
-	  .run = t_session_list,
-	  .text = x_session_list },
+	  .run = t_session_list },
 	{ .name = "session_show",
 	  .set = MCP_SET_ADMIN,
 	  .description = "Read a session and its log entries.",
 	  .read_only = true,
-	  .run = t_session_show,
-	  .text = x_session_show },
+	  .run = t_session_show },
 	{ .name = "session_continue",
 	  .set = MCP_SET_CORE,
 	  .description = "Resume a session (default: the active one, never an ended one); returns "
@@ -135,8 +110,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .more = MORE("type", "title", "tags", "task"),
 	  .more_set = MCP_SET_ADMIN,
 	  .destructive = true,
-	  .run = t_artifact_add,
-	  .text = x_artifact_add },
+	  .run = t_artifact_add },
 	{ .name = "artifact_list",
 	  .set = MCP_SET_ADMIN,
 	  .description = "List the session artifacts.",
@@ -146,8 +120,7 @@ const struct mcp_tool mcp_tools[] = {
 	  .set = MCP_SET_TASKS,
 	  .description = "Link an MDTM task to the session.",
 	  .idempotent = true,
-	  .run = t_task_link,
-	  .text = x_task_link },
+	  .run = t_task_link },
 	{ .name = "task_list",
 	  .set = MCP_SET_TASKS,
 	  .description = "Tasks of the session and their status.",
@@ -218,8 +191,7 @@ const struct mcp_tool mcp_tools[] = {
 	{ .name = "task_new",
 	  .set = MCP_SET_TASKS,
 	  .description = "Create an MDTM task; returns its ID.",
-	  .run = t_task_new,
-	  .text = x_task_new },
+	  .run = t_task_new },
 	{ .name = "task_status",
 	  .set = MCP_SET_TASKS,
 	  .description = "Set the status of a task.",

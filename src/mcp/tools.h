@@ -84,9 +84,6 @@ extern const size_t mcp_ntools;
  * gives (0 or more than the ceiling: the ceiling; negative: the default). */
 #define MCP_DIGEST_MAX 64000
 size_t mcp_digest_bound(json_int_t asked);
-/* Bound the "entries" of a session's JSON to about `max` bytes (long
- * messages cut, the oldest entries left out: "entries_omitted"). */
-void mcp_bound_entries(json_t *r, size_t max);
 
 /* The continue digest of `session` (NULL: default/active) as text, at
  * most max_chars bytes (bounded as mcp_digest_bound says), for the

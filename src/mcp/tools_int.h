@@ -1,8 +1,9 @@
 /*
  * tools_int.h — what the files of the MCP tools share, internal to
- * src/mcp/: the argument and text helpers tools.c defines, and each
- * tool's run function t_<tool>() and text renderer x_<tool>(), defined in
- * the file of its job and named by mcp_tools[] in tools.c.
+ * src/mcp/: the argument helpers tools.c defines, and each tool's run
+ * function t_<tool>() (and x_session_continue(), the one text renderer
+ * left here: the digest is the text), defined in the file of its job and
+ * named by mcp_tools[] in tools.c.
  */
 #ifndef RURU_MCP_TOOLS_INT_H
 #define RURU_MCP_TOOLS_INT_H
@@ -11,10 +12,6 @@
 
 /* The string argument `key` of a call, or NULL. */
 const char *arg_str(json_t *args, const char *key);
-/* The string member `key` of a result object, or NULL. */
-const char *get_s(const json_t *o, const char *key);
-/* A field on one line: a string escaped, an integer, else `none`. */
-void add_field(struct ruru_buf *b, const json_t *o, const char *key, const char *none);
 /* The session a call acts on: its `session` argument, the server's -s,
  * then ROOCOM_SESSION_ID and the active session (the library). */
 char *session_of(struct mcp_env *env, json_t *args, struct ruru_error *err);
@@ -32,28 +29,20 @@ char *session_of(struct mcp_env *env, json_t *args, struct ruru_error *err);
 
 /* tools_session.c */
 json_t *t_session_new(struct mcp_env *env, json_t *args, struct ruru_error *err);
-void x_session_new(const json_t *r, struct ruru_buf *b);
 json_t *t_session_log(struct mcp_env *env, json_t *args, struct ruru_error *err);
-void x_session_log(const json_t *r, struct ruru_buf *b);
 json_t *t_session_set_status(struct mcp_env *env, json_t *args, struct ruru_error *err);
-void x_session_set_status(const json_t *r, struct ruru_buf *b);
 json_t *t_session_list(struct mcp_env *env, json_t *args, struct ruru_error *err);
-void x_session_list(const json_t *r, struct ruru_buf *b);
 json_t *t_session_show(struct mcp_env *env, json_t *args, struct ruru_error *err);
-void x_session_show(const json_t *r, struct ruru_buf *b);
 json_t *t_session_continue(struct mcp_env *env, json_t *args, struct ruru_error *err);
 void x_session_continue(const json_t *r, struct ruru_buf *b);
 json_t *t_session_digest(struct mcp_env *env, json_t *args, struct ruru_error *err);
 
 /* tools_work.c */
 json_t *t_artifact_add(struct mcp_env *env, json_t *args, struct ruru_error *err);
-void x_artifact_add(const json_t *r, struct ruru_buf *b);
 json_t *t_artifact_list(struct mcp_env *env, json_t *args, struct ruru_error *err);
 json_t *t_task_list(struct mcp_env *env, json_t *args, struct ruru_error *err);
 json_t *t_task_link(struct mcp_env *env, json_t *args, struct ruru_error *err);
-void x_task_link(const json_t *r, struct ruru_buf *b);
 json_t *t_task_new(struct mcp_env *env, json_t *args, struct ruru_error *err);
-void x_task_new(const json_t *r, struct ruru_buf *b);
 json_t *t_task_status(struct mcp_env *env, json_t *args, struct ruru_error *err);
 json_t *t_task_claim(struct mcp_env *env, json_t *args, struct ruru_error *err);
 json_t *t_task_release(struct mcp_env *env, json_t *args, struct ruru_error *err);

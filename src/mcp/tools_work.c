@@ -22,32 +22,17 @@ json_t *t_artifact_add(struct mcp_env *env, json_t *args, struct ruru_error *err
 		return ruru_error_set(err, RURU_EUSAGE, "give name and content, or type and title"),
 		       NULL;
 	json_t *content = json_object_get(args, "content");
-	json_t *force = json_object_get(args, "force");
-	char *rel = NULL;
 	char *id = session_of(env, args, err);
-	if (!id || ruru_artifact_add(env->ws, id, arg_str(args, "name"), json_string_value(content),
-				     json_string_length(content), json_is_true(force),
-				     arg_str(args, "description"), &rel, err) < 0) {
-		free(id);
-		return NULL;
-	}
-	json_t *r = json_pack("{s:s, s:s}", "session", id, "path", rel);
-	free(rel);
+	struct ruru_artifact_added *r =
+		id ? ruru_artifact_save(env->ws, id, arg_str(args, "name"), json_string_value(content),
+					json_string_length(content),
+					json_is_true(json_object_get(args, "force")),
+					arg_str(args, "description"), NULL, err)
+		   : NULL;
 	free(id);
-	return r;
-}
-
-void x_artifact_add(const json_t *r, struct ruru_buf *b)
-{
-	ruru_buf_addstr(b, "Saved ");
-	if (get_s(r, "type")) {
-		add_field(b, r, "type", NULL);
-		ruru_buf_addstr(b, " artifact ");
-	}
-	add_field(b, r, "path", "?");
-	ruru_buf_addstr(b, " in session ");
-	add_field(b, r, "session", "?");
-	ruru_buf_addstr(b, " (logged).");
+	if (!r)
+		return NULL;
+	MCP_RETURN_RESULT(env, artifact_added, r);
 }
 
 json_t *t_artifact_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -72,37 +57,13 @@ json_t *t_task_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
 
 json_t *t_task_link(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	const char *task = arg_str(args, "task");
 	char *id = session_of(env, args, err);
-	if (!id || ruru_task_link(env->ws, id, task, err) < 0) {
-		free(id);
-		return NULL;
-	}
-	json_t *r = json_pack("{s:s, s:s}", "session", id, "task", task);
-	/* V7: say so when no task file has that ID. */
-	char *file = NULL;
-	struct ruru_error nf = { 0 };
-	if (ruru_task_find(env->ws, task, &file, &nf) < 0)
-		json_object_set_new(r, "warning", json_string("linked, but no task file has that ID"));
-	json_object_set_new(r, "file", file ? json_string(file) : json_null());
-	free(file);
+	struct ruru_task_linked *r = id ? ruru_task_link_find(env->ws, id, arg_str(args, "task"), err)
+					: NULL;
 	free(id);
-	return r;
-}
-
-void x_task_link(const json_t *r, struct ruru_buf *b)
-{
-	ruru_buf_addstr(b, "Linked ");
-	add_field(b, r, "task", "?");
-	ruru_buf_addstr(b, " to session ");
-	add_field(b, r, "session", "?");
-	if (get_s(r, "file")) {
-		ruru_buf_addstr(b, " (");
-		add_field(b, r, "file", NULL);
-		ruru_buf_addstr(b, ").");
-	} else {
-		ruru_buf_addstr(b, "; no task file has that ID.");
-	}
+	if (!r)
+		return NULL;
+	MCP_RETURN_RESULT(env, task_linked, r);
 }
 
 /* ------------------------------------------- V7: typed artifacts, tasks */
@@ -131,16 +92,14 @@ static json_t *t_artifact_add_typed(struct mcp_env *env, json_t *args, struct ru
 	}
 	t.text = json_string_value(content);
 	t.len = json_string_length(content);
-	char *rel = NULL;
 	char *id = session_of(env, args, err);
-	json_t *r = NULL;
-	if (id && ruru_artifact_add_typed(env->ws, id, &t, &rel, err) == 0)
-		r = json_pack("{s:s, s:s, s:s}", "session", id, "path", rel, "type",
-			      ruru_artifact_type_find(t.type)->type);
+	struct ruru_artifact_added *r =
+		id ? ruru_artifact_save(env->ws, id, NULL, NULL, 0, false, NULL, &t, err) : NULL;
 	free(tv);
-	free(rel);
 	free(id);
-	return r;
+	if (!r)
+		return NULL;
+	MCP_RETURN_RESULT(env, artifact_added, r);
 }
 
 json_t *t_task_new(struct mcp_env *env, json_t *args, struct ruru_error *err)
@@ -158,24 +117,11 @@ json_t *t_task_new(struct mcp_env *env, json_t *args, struct ruru_error *err)
 	if (ruru_session_optional(env->ws, named ? named : env->session, &sid, err) < 0)
 		return NULL;
 	o.session = sid;
-	char *file = NULL, *task = ruru_task_new(env->ws, &o, &file, err);
-	json_t *r = task ? json_pack("{s:s, s:s, s:s?}", "id", task, "file", file, "session", sid)
-			 : NULL;
-	free(task);
-	free(file);
+	struct ruru_task_created *r = ruru_task_create(env->ws, &o, err);
 	free(sid);
-	return r;
-}
-
-void x_task_new(const json_t *r, struct ruru_buf *b)
-{
-	ruru_buf_addstr(b, "Created ");
-	add_field(b, r, "id", "?");
-	ruru_buf_addstr(b, " (");
-	add_field(b, r, "file", "?");
-	ruru_buf_addstr(b, get_s(r, "session") ? ") in session " : "), in no session");
-	add_field(b, r, "session", "");
-	ruru_buf_addch(b, '.');
+	if (!r)
+		return NULL;
+	MCP_RETURN_RESULT(env, task_created, r);
 }
 
 /* task_status, task_claim, task_release: the task as it is now. */

@@ -30,3 +30,58 @@ mcp_text() {
 	[ "$("$RURU" task status TASK-A-1 review)" = "$(mcp_text task_status '{"task":"TASK-A-1","status":"review"}')" ]
 	[[ "$("$RURU" task status TASK-A-1 review)" == "TASK-A-1 is 🟣 Review · assigned to dev-a (.ruru/tasks/TASK-A-1.md)." ]]
 }
+
+@test "list prints the text session_list sends, byte for byte, hostile front matter shown, never sent" {
+	RURU_NOW=2026-11-20T00:00:00Z "$RURU" new "Old" --tag x --tag 'y z' >/dev/null
+	RURU_NOW=2026-11-22T00:00:00Z "$RURU" new "Newer" >/dev/null 2>&1
+	mkdir -p .ruru/sessions/S-EVIL .ruru/sessions/S-BROKEN
+	printf '+++\nid = "S-EVIL"\ntitle = "evil \\u001b[31mred\\ttab"\nstatus = "Paused"\nstart_time = "2026-11-21T00:00:00Z"\ntags = ["\\u001b]0;pwned\\u0007"]\n+++\n\n## Log Entries\n' >.ruru/sessions/S-EVIL/session_log.md
+	printf '+++\nid = "S-BROKEN"\ntags = ["a" "b"]\n+++\n' >.ruru/sessions/S-BROKEN/session_log.md
+	"$RURU" list >"$BATS_TEST_TMPDIR/cli"
+	mcp_text session_list '{}' >"$BATS_TEST_TMPDIR/mcp"
+	cmp "$BATS_TEST_TMPDIR/cli" "$BATS_TEST_TMPDIR/mcp"
+	# one line per session, no control byte reaches the terminal
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/cli")" -eq 4 ]
+	! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$BATS_TEST_TMPDIR/cli"
+	grep -q $'^S-EVIL\tpaused\t2026-11-21T00:00:00Z\tevil \\\\x1b\\[31mred\\\\ttab\ttags: \\\\x1b\\]0;pwned\\\\x07$' "$BATS_TEST_TMPDIR/cli"
+	grep -q $'^S-BROKEN\tinvalid\t-\t.ruru/sessions/S-BROKEN/session_log.md:3:13: expected ' "$BATS_TEST_TMPDIR/cli"
+	grep -q $'^SESSION-Old-[0-9]*\tactive\t2026-11-20T00:00:00Z\tOld\ttags: x, y z$' "$BATS_TEST_TMPDIR/cli"
+	# past the limit: the MCP listing is counted and says what it left out
+	[ "$(mcp_text session_list '{"limit":1}' | tail -n 1)" = "3 older of 4 left out: pass a larger limit, or status or tag to narrow." ]
+	[ "$(mcp_text session_list '{"tag":"none"}')" = "No sessions." ]
+	[ -z "$("$RURU" list --tag none)" ]
+}
+
+@test "the writing verbs: MCP sends each result's text, --json its JSON, the CLI the ID or path" {
+	id=$("$RURU" new "Writes")
+	[[ "$id" == SESSION-Writes-* ]]
+	[ "$(mcp_text session_log '{"message":"m","type":"decision","adr":"docs/none.md"}')" = "Logged decision in $id. Warning: logged, but no ADR file has that path (yet)." ]
+	[ "$(mcp_text session_set_status '{"status":"active"}')" = "Session $id is already 🟢 Active (active)." ]
+	[ "$(mcp_text task_link '{"task":"TASK-NONE-1"}')" = "Linked TASK-NONE-1 to session $id; no task file has that ID." ]
+	echo hi >f
+	[ "$("$RURU" artifact add f)" = "artifacts/f" ]
+	[ "$(mcp_text artifact_add '{"name":"g","content":"x"}')" = "Saved artifacts/g in session $id (logged)." ]
+	run "$RURU" --json log --adr docs/none.md "again"
+	[[ "$output" == *'"task":null,"duplicate_of":null,"warning":"logged, but no ADR file has that path (yet)"}' ]]
+	run "$RURU" pause
+	[ -z "$output" ]
+	run "$RURU" pause
+	[ "$status" -eq 5 ]
+}
+
+@test "show prints the text session_show sends, byte for byte, hostile log text shown, never sent" {
+	mkdir -p .ruru/sessions/S-EVIL
+	printf '+++\nid = "S-EVIL"\ntitle = "evil \\u001b[31mred"\nstatus = "🟢 Active"\nstart_time = 2026-11-21T00:00:00Z\ncoordinator = "x\\u001b]0;pwned\\u0007"\ntags = ["a", "b"]\nrelated_tasks = ["TASK-A-1"]\n+++\n\n## Goal\n\nfirst \033[2J line\nsecond\tline\n\n## Log Entries\n\n- [2026-11-21 00:00:00Z] **note**: one \033]0;t\007\n  continued\n- [2026-11-21 00:01:00Z] **delegation** · mode `dev` · task `TASK-A-1`: two\n' >.ruru/sessions/S-EVIL/session_log.md
+	"$RURU" show S-EVIL >"$BATS_TEST_TMPDIR/cli"
+	mcp_text session_show '{"session":"S-EVIL"}' >"$BATS_TEST_TMPDIR/mcp"
+	cmp "$BATS_TEST_TMPDIR/cli" "$BATS_TEST_TMPDIR/mcp"
+	! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$BATS_TEST_TMPDIR/cli"
+	grep -q '^title: *evil \\x1b\[31mred$' "$BATS_TEST_TMPDIR/cli"
+	grep -q '^log: *.ruru/sessions/S-EVIL/session_log.md$' "$BATS_TEST_TMPDIR/cli"
+	grep -q '^goal: *first \\x1b\[2J line$' "$BATS_TEST_TMPDIR/cli"
+	grep -q '^entries: *2$' "$BATS_TEST_TMPDIR/cli"
+	grep -q 'one \\x1b\]0;t\\x07' "$BATS_TEST_TMPDIR/cli"
+	# the last N entries: the same bytes again
+	[ "$("$RURU" show S-EVIL -n 1)" = "$(mcp_text session_show '{"session":"S-EVIL","entries":1}')" ]
+	[[ "$("$RURU" show S-EVIL -n 1)" == *"] delegation mode=dev task=TASK-A-1: two" ]]
+}

@@ -16,8 +16,14 @@ setup() {
 teardown() { teardown_workspace; }
 
 # Front matter of a TOML+Markdown file as JSON (tomllib), keys sorted.
+# Python starts once per content: the answer is kept under the content's
+# checksum for the rest of the test (a test reads one file many times).
 fm_json() {
-	python3 - "$1" <<'EOF'
+	local sum cache
+	sum=$(cksum < "$1") || return 1
+	cache="$BATS_TEST_TMPDIR/fm.${sum// /-}"
+	if [ ! -f "$cache" ]; then
+		python3 - "$1" > "$cache.tmp" <<'EOF' || { rm -f "$cache.tmp"; return 1; }
 import sys, tomllib, json, datetime
 text = open(sys.argv[1], encoding="utf-8").read()
 assert text.startswith("+++\n"), "no front matter"
@@ -27,13 +33,16 @@ def conv(o):
     raise TypeError(o)
 print(json.dumps(tomllib.loads(toml), default=conv, sort_keys=True, ensure_ascii=False))
 EOF
+		mv "$cache.tmp" "$cache"
+	fi
+	cat "$cache"
 }
 
 # Keys of a front matter (one per line, sorted).
-fm_keys() { fm_json "$1" | python3 -c 'import json,sys; print("\n".join(sorted(json.load(sys.stdin))))'; }
+fm_keys() { fm_json "$1" | jq -r 'keys[]'; }
 
-# A value of a front matter by key (JSON).
-fm_get() { fm_json "$1" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin).get(sys.argv[1]), ensure_ascii=False))' "$2"; }
+# A value of a front matter by key (compact JSON; null when absent).
+fm_get() { fm_json "$1" | jq -c --arg k "$2" '.[$k]'; }
 
 # A summary without the lines that hold the time it was made.
 timeless() { grep -v '^id = "SESSUM-\|^summary_creation_date = ' "$1"; }
@@ -100,7 +109,7 @@ deferred:deferred:DEFERRED:42_session_deferred.md"
 	rel=$("$RURU" artifact add --type BLOCKER --title "CI red" --tag ci --tag flaky)
 	f=".ruru/sessions/$(cat .ruru/sessions/.active)/$rel"
 	grep -q "^# a comment only this workspace has$" "$f"
-	[ "$(fm_get "$f" tags)" = '["session", "artifact", "blocker", "ci", "flaky"]' ]
+	[ "$(fm_get "$f" tags)" = '["session","artifact","blocker","ci","flaky"]' ]
 	[ "$(fm_get "$f" resolution_status)" = '"⚪ Unresolved"' ]
 	# Without a FILE the template's sections stay, under the title.
 	grep -q '^# Session Blocker: CI red$' "$f"

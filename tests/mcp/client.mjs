@@ -94,7 +94,7 @@ async function main() {
 	// doc/design.md §12: a short text rendering, not the same JSON twice
 	let parsed = null;
 	try { parsed = JSON.parse(r.content[0].text); } catch { /* text, as it should be */ }
-	ok(parsed === null && r.content[0].text === `Started ${id} (active).`,
+	ok(parsed === null && r.content[0].text === `Started ${id} (active).\n`,
 		'text content is a short rendering naming the new ID, not the JSON', r);
 	const log = `.ruru/sessions/${id}/session_log.md`;
 	ok(exists(log) && /tags = \["auth", "mcp"\]/.test(read(log)), 'the log exists with its tags', exists(log) && read(log));

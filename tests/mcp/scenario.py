@@ -392,8 +392,9 @@ def text_renderings(ws, names):
     ok(good and "TASK-DEV-20260101-000000" in text and "no task file" in text,
        "task_link says when no task file has that ID", text)
     good, r, text = s.call("session_list")
-    ok(good and len(r["sessions"]) == 3 and text.startswith("3 sessions") and
-       all(x["id"] in text for x in r["sessions"]), "session_list: a count line, then one line per session", text)
+    ok(good and len(r["sessions"]) == 3 and len(text.splitlines()) == 3 and
+       all(ln.startswith(x["id"] + "\t") for ln, x in zip(text.splitlines(), r["sessions"])),
+       "session_list: one line per session, as `ruru list` prints it", text)
     good, r, text = s.call("session_search", query="JWT", limit=1)
     ok(good and r["total"] > 1 and "the best 1 of" in text, "session_search says when hits were left out", text)
     s.close()
@@ -493,8 +494,15 @@ def bounded_list(ws):
     ok(good and len(sc["sessions"]) == 130 and sc["omitted"] == 0 and "left out" not in text,
        "session_list with a larger limit answers them all", sc.get("total") if good else text)
     good, sc, text = s.call("session_list", limit=0)
-    ok(good and not sc["sessions"] and sc["total"] == 130 and text.startswith("0 sessions"),
+    ok(good and not sc["sessions"] and sc["total"] == 130 and text.startswith("130 older of 130 left out"),
        "session_list with limit 0 answers only the count", text[:200])
+    good, sc, text = s.call("session_list", status="active", limit=10)
+    ok(good and len(sc["sessions"]) == 10 and sc["total"] == 130 and sc["omitted"] == 120 and
+       sc["sessions"][9]["id"] == "SESSION-many-120",
+       "session_list with a status filter and a limit counts every match", sc.get("total") if good else text)
+    good, sc, text = s.call("session_list", status="paused")
+    ok(good and not sc["sessions"] and sc["total"] == 0, "session_list of a status no session has: none",
+       sc if good else text)
     # one row gives search's limit: 20 hits over MCP, 100 from the CLI
     good, sc, text = s.call("session_search", query="many", **{"in": "sessions"})
     ok(good and len(sc["hits"]) == 20 and sc["total"] == 130,

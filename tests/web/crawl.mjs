@@ -8,7 +8,8 @@
 // violations, nothing wider than the screen, no answer of 400 or more, no
 // script error.  Names, titles and logs as real agents write them are what
 // found pages 1,508 px wide.  Prints TAP, one case per workspace; exits 1
-// on a failure.  Bounded: 40 pages a workspace, 150 s in all.
+// on a failure.  Bounded: 40 pages a workspace, 150 s in all; two
+// workspaces at a time, each with its own server and browser context.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,8 @@ const AXE = readFileSync(path.join(here, 'node_modules/axe-core/axe.min.js'), 'u
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const PAGES = 40;
 const results = [];
-let browser = null, srv = null, scratch = null;
+let browser = null;
+const servers = new Set(), scratches = new Set();
 
 function report() {
 	console.log(`1..${results.length}`);
@@ -42,9 +44,11 @@ function report() {
 
 async function cleanup() {
 	if (browser) await browser.close().catch(() => {});
-	if (srv && srv.exitCode === null) srv.kill('SIGKILL');
-	if (scratch) rmSync(scratch, { recursive: true, force: true });
-	browser = srv = scratch = null;
+	for (const srv of servers) if (srv.exitCode === null) srv.kill('SIGKILL');
+	for (const d of scratches) rmSync(d, { recursive: true, force: true });
+	browser = null;
+	servers.clear();
+	scratches.clear();
 }
 
 const guard = setTimeout(async () => {
@@ -58,12 +62,13 @@ const env = { ...process.env };
 for (const k of ['ROOCOM_SESSION_ID', 'RURU_ROOT', 'RURU_FAULT', 'RURU_NOW']) delete env[k];
 
 async function crawl(name, ws) {
-	srv = spawn(RURU, ['serve', '--port', '0'], { cwd: ws, env, stdio: ['ignore', 'pipe', 'ignore'] });
+	const srv = spawn(RURU, ['serve', '--port', '0'], { cwd: ws, env, stdio: ['ignore', 'pipe', 'ignore'] });
+	servers.add(srv);
 	const url = await new Promise((resolve) => {
 		createInterface({ input: srv.stdout }).once('line', (l) => resolve(l.trim()));
 		srv.once('exit', () => resolve(''));
 	});
-	if (!url) return results.push([`${name}: ruru serve starts`, false, 'no URL']);
+	if (!url) return [`${name}: ruru serve starts`, false, 'no URL'];
 	const base = url.replace(/\?token=.*/, '');
 	const ctx = await browser.newContext();
 	const page = await ctx.newPage();
@@ -81,10 +86,10 @@ async function crawl(name, ws) {
 			problems.push(`no page: ${u.slice(base.length)}`);
 			continue;
 		}
+		await page.evaluate(AXE);
 		for (const [width, scheme] of [[1280, 'light'], [390, 'dark']]) {
 			await page.setViewportSize({ width, height: 800 });
 			await page.emulateMedia({ colorScheme: scheme });
-			await page.evaluate(AXE);
 			const v = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] }))
 				.violations.map((x) => `${x.id} (${x.impact}): ${x.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`));
 			for (const x of v) problems.push(`${u.slice(base.length)} @${width} ${scheme}: ${x}`);
@@ -100,23 +105,31 @@ async function crawl(name, ws) {
 	}
 	await ctx.close();
 	srv.kill('SIGTERM');
-	srv = null;
-	results.push([`${name}: ${seen.size} pages, 0 axe violations at 1280 px light and 390 px dark, none wider ` +
-		'than the screen, no error answer, no script error', problems.length === 0 && seen.size > 1, problems.slice(0, 6)]);
+	servers.delete(srv);
+	return [`${name}: ${seen.size} pages, 0 axe violations at 1280 px light and 390 px dark, none wider ` +
+		'than the screen, no error answer, no script error', problems.length === 0 && seen.size > 1, problems.slice(0, 6)];
 }
 
 try {
 	browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 	const names = readdirSync(dir).filter((n) => existsSync(path.join(dir, n, '.ruru'))).sort();
 	if (!names.length) results.push([`workspaces with a .ruru/ folder in ${dir}`, false, 'none']);
-	for (const name of names) {
-		// a copy: serving may write the index and .ruru/.gitignore
-		scratch = mkdtempSync(path.join(tmpdir(), 'ruru-crawl.'));
-		execFileSync('cp', ['-r', path.join(dir, name) + '/.', scratch]);
-		await crawl(name, scratch);
-		rmSync(scratch, { recursive: true, force: true });
-		scratch = null;
-	}
+	// two workspaces at a time; results in name order
+	const out = new Map();
+	const queue = [...names];
+	const worker = async () => {
+		for (let name; (name = queue.shift()) !== undefined;) {
+			// a copy: serving may write the index and .ruru/.gitignore
+			const scratch = mkdtempSync(path.join(tmpdir(), 'ruru-crawl.'));
+			scratches.add(scratch);
+			execFileSync('cp', ['-r', path.join(dir, name) + '/.', scratch]);
+			out.set(name, await crawl(name, scratch));
+			rmSync(scratch, { recursive: true, force: true });
+			scratches.delete(scratch);
+		}
+	};
+	await Promise.all([worker(), worker()]);
+	for (const name of names) if (out.has(name)) results.push(out.get(name));
 } catch (e) {
 	results.push(['the crawl ran to its end', false, e && e.stack ? e.stack.split('\n').slice(0, 2).join(' | ') : String(e)]);
 }
