@@ -20,7 +20,9 @@
  * workspace's store, a folder in a folder so opened from that folder's fd
  * (ruru_openat_beneath).  The watch is put on the folder that was opened
  * (its /proc/self/fd name), not on a path the kernel would walk again,
- * and its subfolders are listed from the same fd.  Without /proc the
+ * and its subfolders are listed from the same fd; a folder that is only
+ * watched is named in its open parent (/proc/self/fd/N/NAME, the name
+ * not followed).  Without /proc the
  * watch is broken from the start: the sweep.  The store's root fd is
  * opened once, atomically, whichever thread comes first; the walk holds
  * w->mu (drain's callers) or runs before the watch is published.
@@ -172,28 +174,39 @@ static void add_tree(struct ruru_watch *w, int at, const char *name, const char 
 {
 	if (w->broken || (kind == W_BELOW && w->text_broken))
 		return;
-	int dfd = open_folder(w, at, name, rel);
-	if (dfd < 0)
-		return;
-	char proc[64];
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dfd);
+	/* A folder whose folders are listed is opened; one that is only
+	 * watched (a session folder while the first level is walked: 100,000
+	 * of them) is named in its open parent, its last name not followed. */
+	bool list = depth > 0 && (descend || kind != W_SESSION);
+	int dfd = -1;
+	char proc[320];
+	if (at >= 0 && !list && strlen(name) < 256) {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d/%s", at, name);
+	} else {
+		if ((dfd = open_folder(w, at, name, rel)) < 0)
+			return;
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dfd);
+	}
 	/* The fault step "watch" (RURU_FAULT) plays the kernel running out
 	 * of watches, so that the tests can show the sweep taking over. */
-	int wd = ruru_store_fault("watch") ? (errno = ENOSPC, -1)
-					   : inotify_add_watch(w->fd, proc, WATCH_MASK);
+	int wd = ruru_store_fault("watch")
+			 ? (errno = ENOSPC, -1)
+			 : inotify_add_watch(w->fd, proc, WATCH_MASK | (dfd < 0 ? IN_DONT_FOLLOW : 0));
 	if (wd < 0) {
 		/* out of watches: sweep as before (only the text level when
 		 * what is missing is below a session folder); no /proc: the
-		 * sweep throughout */
+		 * sweep throughout (a symlink or a folder gone meanwhile: not
+		 * watched) */
 		if (errno == ENOSPC || errno == ENOMEM) {
 			if (kind == W_BELOW)
 				w->text_broken = true;
 			else
 				w->broken = true;
-		} else if (errno == ENOENT) {
+		} else if (errno == ENOENT && dfd >= 0) {
 			w->broken = true;
 		}
-		close(dfd);
+		if (dfd >= 0)
+			close(dfd);
 		return;
 	}
 	size_t i = wd_pos(w, wd);
@@ -211,9 +224,9 @@ static void add_tree(struct ruru_watch *w, int at, const char *name, const char 
 		w->dirs[i].depth = depth;
 		w->dirs[i].kind = kind;
 	}
-	if (depth > 0 && (descend || kind != W_SESSION))
+	if (list)
 		add_children_fd(w, dfd, rel, depth - 1, child_kind(kind), descend);
-	else
+	else if (dfd >= 0)
 		close(dfd);
 }
 
