@@ -375,6 +375,11 @@ const char *ruru_vocab_name(enum ruru_vocab v);
 const char *ruru_vocab_word(enum ruru_vocab v, size_t i);
 /* Is `word` one of the vocabulary's words? */
 bool ruru_vocab_has(enum ruru_vocab v, const char *word);
+/* Does the library take `word` for one of them?  Its words, and for task
+ * statuses, task types and artifact types also the other spellings the
+ * library reads (any case; "In Progress", "🟣 Review"; a folder or a
+ * prefix: "notes", "FDBK"). */
+bool ruru_vocab_accepts(enum ruru_vocab v, const char *word);
 /* Append the words to out, separated by sep ("a, b, c"). */
 void ruru_vocab_join(enum ruru_vocab v, const char *sep, struct ruru_buf *out);
 
@@ -425,6 +430,7 @@ enum ruru_arg_type {
 	RURU_ARG_STRINGS,    /* a list of strings (the CLI: a repeatable option) */
 	RURU_ARG_WORD,       /* one word of `vocab`, or of `words` when that is set */
 	RURU_ARG_OBJECT,     /* a JSON object (MCP only) */
+	RURU_ARG_DATE,       /* a date YYYY-MM-DD or a date-time, as ruru_search_parse_time reads it */
 };
 /* How the CLI takes an argument. */
 enum ruru_arg_cli {
@@ -453,9 +459,16 @@ struct ruru_arg {
 	 * MCP (whose client knows the workspace, not the server's folder)
 	 * from the workspace root */
 	bool path;
-	/* a RURU_ARG_WORD that MCP takes as any string (its words are left
-	 * out of the schema, which is sent to the model on every turn) */
+	/* a RURU_ARG_WORD whose words MCP leaves out of the schema (which is
+	 * sent to the model on every turn); a call is checked against them
+	 * all the same */
 	bool mcp_any;
+	/* RURU_ARG_INTEGER: the least and the greatest value (max 0: no
+	 * bound), and the value when the argument is not given (0: none, the
+	 * command's own meaning of "not given").  `mcp_def`, when not 0, is
+	 * MCP's default instead: a model pays for every byte of an answer, so
+	 * a tool may answer less by default than the command. */
+	size_t min, max, def, mcp_def;
 };
 struct ruru_verb {
 	/* the CLI command ("confirm propose"), or what the commands that
@@ -473,6 +486,19 @@ const struct ruru_verb *ruru_verb_at(size_t i);
 const struct ruru_arg *ruru_verb_arg(const struct ruru_verb *v, const char *name);
 /* The argument's MCP description: `brief`, else `help`. */
 const char *ruru_arg_brief(const struct ruru_arg *a);
+/* Word i of a RURU_ARG_WORD argument (its `words`, else its vocabulary's);
+ * NULL past the last. */
+const char *ruru_arg_word(const struct ruru_arg *a, size_t i);
+/* Is `w` one of the argument's words (ruru_vocab_accepts: or a spelling
+ * of one)? */
+bool ruru_arg_word_ok(const struct ruru_arg *a, const char *w);
+/* Append the argument's words to out, separated by sep ("a, b, c"). */
+void ruru_arg_words(const struct ruru_arg *a, const char *sep, struct ruru_buf *out);
+/* Is v within the integer argument's min and max? */
+bool ruru_arg_in_range(const struct ruru_arg *a, unsigned long long v);
+/* The integer argument's value when it is not given, in the CLI (mcp
+ * false) or over MCP; 0: none. */
+size_t ruru_arg_default(const struct ruru_arg *a, bool mcp);
 
 /* Outcomes of a result (success, failure) or a confirm-response (approved,
  * rejected). */
@@ -1665,6 +1691,9 @@ enum {
 	RURU_SEARCH_SESSIONS = 2,
 	RURU_SEARCH_ARTIFACTS = 4,
 };
+/* The RURU_SEARCH_* bit of the word "entries", "sessions" or "artifacts"
+ * (the words of search's argument `in`); 0 for another. */
+unsigned ruru_search_in_bit(const char *word);
 struct ruru_search_opts {
 	const char *query;      /* required; may hold any bytes */
 	size_t query_len;

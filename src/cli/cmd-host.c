@@ -43,14 +43,8 @@ enum { PRIME_MAX_CHARS, PRIME_HOOK, PRIME_NOPTS };
 
 static int cmd_prime(struct cli_ctx *ctx, struct cli_args *a)
 {
-	size_t max = 2000;
+	size_t max = cli_num(a, PRIME_MAX_CHARS);
 	const char *hook = cli_val(a, PRIME_HOOK);
-	if (!cli_size(ctx, a, PRIME_MAX_CHARS, &max))
-		return RURU_EUSAGE;
-	if (max == 0)
-		return cli_usage_error(ctx, "--max-chars must be at least 1");
-	if (hook && strcmp(hook, "claude") && strcmp(hook, "gemini") && strcmp(hook, "codex"))
-		return cli_usage_error(ctx, "--hook takes claude, codex or gemini, not \"%s\"", hook);
 	struct ruru_buf in = RURU_BUF_INIT;
 	/* The hook's event as JSON on stdin (a terminal has none to give). */
 	if (hook && !isatty(STDIN_FILENO) && ruru_buf_read_fd(&in, STDIN_FILENO, &ctx->err) < 0)

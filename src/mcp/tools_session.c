@@ -72,14 +72,11 @@ json_t *t_session_set_status(struct mcp_env *env, json_t *args, struct ruru_erro
 	MCP_RETURN_RESULT(env, status_set, r);
 }
 
-/* Sessions session_list answers when no limit is given: the answer stays
- * small on a workspace of thousands; `total` and `omitted` say what is left. */
-#define MCP_LIST_DEFAULT 50
-
 json_t *t_session_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	json_t *lim = json_object_get(args, "limit");
-	json_int_t want = lim ? json_integer_value(lim) : MCP_LIST_DEFAULT;
+	/* the row's MCP default when not given: the answer stays small on a
+	 * workspace of thousands; `total` and `omitted` say what is left */
+	json_int_t want = json_integer_value(json_object_get(args, "limit"));
 	struct ruru_session_query q = { .status = ruru_status_from_word(arg_str(args, "status")),
 					.tag = arg_str(args, "tag"),
 					.limit = want < 0 ? RURU_LIST_ALL : (size_t)want,

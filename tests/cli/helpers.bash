@@ -29,7 +29,7 @@ teardown_workspace() {
 # read from its usage error, so that a test of every type covers one added
 # there.
 event_types() {
-	"$RURU" log --type no-such-type x 2>&1 | sed -nE 's/.*\(one of: ([^)]*)\).*/\1/p' | head -n 1 |
+	"$RURU" log --type no-such-type x 2>&1 | sed -nE 's/.* is one of (.*), not ".*/\1/p' | head -n 1 |
 		tr -d ',' | tr ' ' '\n'
 }
 

@@ -11,8 +11,10 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ruru.h"
+#include "words.h"
 #include "banned.h"
 
 static const char *const event_names[RURU_EV_COUNT] = {
@@ -279,6 +281,25 @@ bool ruru_vocab_has(enum ruru_vocab v, const char *word)
 		if (!strcmp(w, word))
 			return true;
 	return false;
+}
+
+bool ruru_vocab_accepts(enum ruru_vocab v, const char *word)
+{
+	if (!word)
+		return false;
+	switch (v) {
+	case RURU_VOCAB_TASK_STATUS:
+		return ruru_task_status_parse(word) != RURU_TASK_UNKNOWN;
+	case RURU_VOCAB_ARTIFACT_TYPE:
+		return ruru_artifact_type_find(word) != NULL;
+	case RURU_VOCAB_TASK_TYPE:
+		for (size_t i = 0; ruru_task_types[i].type; i++)
+			if (!strcasecmp(word, ruru_task_types[i].type))
+				return true;
+		return false;
+	default:
+		return ruru_vocab_has(v, word);
+	}
 }
 
 void ruru_vocab_join(enum ruru_vocab v, const char *sep, struct ruru_buf *out)
