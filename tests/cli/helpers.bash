@@ -39,6 +39,14 @@ log_of() { echo ".ruru/sessions/${1:-$(cat .ruru/sessions/.active)}/session_log.
 # A file's SHA-256, to prove byte-identity.
 sum() { sha256sum "$1" | cut -d' ' -f1; }
 
+# A command that must fail (a plain `! cmd` never fails a bats test).
+refute() { ! "$@"; }
+
+# A confirmation artifact's sidecar, and a key of it: its status, its nonce.
+sidecar() { echo "${1%.md}.toml"; }
+status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
+nonce_of() { sed -n 's/^nonce = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
+
 # The outside data a few suites compare with, when it is beside the
 # repository (../shared), else the repository's own (tests/fixtures and
 # the built-in templates; see tests/fixtures/README.md):
