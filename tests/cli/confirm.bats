@@ -1138,21 +1138,10 @@ fault_round() {
 # ---------------------------------------------------------------------
 # Signed decisions (doc/design.md §16).
 
-# A throwaway user configuration: a key for alice, allowed_signers naming
-# her, and the requirement on.
 # A fresh pending proposal of `new` for t (old); echoes the artifact.
 fresh() {
 	printf 'old\n' > t; printf 'other\n' > other.txt; printf 'new\n' > p
 	propose t p
-}
-
-signing_setup() {
-	export XDG_CONFIG_HOME=$WS/.userconf
-	mkdir -p "$XDG_CONFIG_HOME/ruru" keys
-	ssh-keygen -q -t ed25519 -N '' -C alice -f keys/alice
-	ssh-keygen -q -t ed25519 -N '' -C mallory -f keys/mallory
-	echo "alice@example.org $(cut -d' ' -f1,2 keys/alice.pub)" > "$XDG_CONFIG_HOME/ruru/allowed_signers"
-	printf '[confirm]\nrequire_signature = true\n' > "$XDG_CONFIG_HOME/ruru/config.toml"
 }
 
 @test "signed decisions: a valid signature by an allowed signer is applied (key file and ssh-agent)" {

@@ -11,15 +11,6 @@ load helpers
 setup() { setup_workspace; }
 teardown() { teardown_workspace; }
 
-signing_setup() {
-	export XDG_CONFIG_HOME=$WS/.userconf
-	mkdir -p "$XDG_CONFIG_HOME/ruru" keys
-	ssh-keygen -q -t ed25519 -N '' -C alice -f keys/alice
-	ssh-keygen -q -t ed25519 -N '' -C mallory -f keys/mallory
-	echo "alice@example.org $(cut -d' ' -f1,2 keys/alice.pub)" > "$XDG_CONFIG_HOME/ruru/allowed_signers"
-	printf '[confirm]\nrequire_signature = true\n' > "$XDG_CONFIG_HOME/ruru/config.toml"
-}
-
 # A signed approval of t: old -> new; echoes the artifact.
 signed_proposal() {
 	printf 'old\n' > t; printf 'new\n' > p
