@@ -10,13 +10,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ruru.h"
+#include "workspace.h"
 
 static char dir[] = "/tmp/ruru-unit-confirm.XXXXXX";
 static struct ruru_ws *ws;
@@ -29,36 +29,17 @@ static void put(const char *path, const char *data, size_t len)
 	assert_int_equal(fclose(f), 0);
 }
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static int setup(void **state)
 {
 	(void)state;
-	memcpy(dir + sizeof(dir) - 7, "XXXXXX", 6);
-	if (!mkdtemp(dir) || chdir(dir) < 0)
-		return -1;
-	struct ruru_error err = { 0 };
-	if (ruru_ws_init(NULL, &err) < 0)
-		return -1;
-	/* the library reads no environment: the clock comes as an option */
-	static const struct ruru_options opts = { .now = "2026-11-24T03:15:20Z" };
-	ws = ruru_ws_open_opts(dir, &opts, &err);
+	ws = test_ws_open(dir, true);
 	return ws ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	ruru_ws_free(ws);
-	if (chdir("/") < 0)
-		return -1;
-	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return test_ws_remove(ws, dir);
 }
 
 static void test_words(void **state)
