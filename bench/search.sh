@@ -19,6 +19,8 @@
 #      the first `ruru list` (time and peak memory; targets <= 0.5 s,
 #      <= 64 MB) and the first search, which indexes the big log (peak
 #      memory; target <= 64 MB);
+#   7b. one log of 512 MB (BENCH_HUGE_MB) alone: the first search indexes
+#      it (peak memory; target <= 64 MB);
 #   8. `ruru list` over 1,000 sessions against Backlog.md's `task list
 #      --plain` over 1,000 tasks (target: >= 100x faster), and `ruru log`
 #      against `backlog task create` on fresh workspaces; Backlog.md is the
@@ -208,6 +210,47 @@ print(f"   first list: {ls * 1e3:.0f} ms, peak memory {lr:.1f} MB  (targets <= 0
       f"before the two index levels: 34 s, 439 MB)")
 print(f"   first search (indexes the {mb:.0f} MB log): {ss:.1f} s, peak memory {sr:.1f} MB  "
       f"(target <= 64 MB whatever the log's size; before streaming: 439 MB for this log, 3.1 GB for 512 MB)")
+PY
+
+HM=${BENCH_HUGE_MB:-512}
+echo "== indexing one log of $HM MB: first search, peak memory"
+hws="$cache/huge-$HM"
+if [ ! -e "$hws/.done" ]; then
+	echo "   generating one log of $HM MB in $hws (once)"
+	rm -rf "$hws"
+	mkdir -p "$hws/.ruru"
+	python3 - "$hws" "$HM" <<'PY'
+import os, sys
+root, mb = sys.argv[1], int(sys.argv[2])
+sid = "SESSION-Huge-2611010315"
+d = os.path.join(root, ".ruru", "sessions", sid)
+os.makedirs(d, exist_ok=True)
+with open(os.path.join(d, "session_log.md"), "w") as f:
+    f.write(f'+++\nid = "{sid}"\ntitle = "A huge session"\nstatus = "🟢 Active"\n'
+            'start_time = 2026-11-01T03:15:20Z\n+++\n\n# Session Log\n\n## Log Entries\n\n')
+    i, size, chunk = 0, 0, []
+    while size < mb * 1000000:
+        line = f"- [2026-11-01 03:15:20Z] **note**: entry {i} of the huge session, words to index\n"
+        chunk.append(line)
+        size += len(line)
+        i += 1
+        if len(chunk) == 100000:
+            f.write("".join(chunk))
+            chunk = []
+    f.write("".join(chunk))
+PY
+	touch "$hws/.done"
+fi
+rm -rf "$XDG_CACHE_HOME"
+/usr/bin/time -v "$RURU" --root "$hws" search "entry 999" 2>"$out/huge.t" >/dev/null
+python3 - "$out/huge.t" "$(stat -c %s "$hws/.ruru/sessions/SESSION-Huge-2611010315/session_log.md")" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1)) / 1024
+m = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", t)
+secs = int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + float(m.group(3))
+print(f"   {int(sys.argv[2]) / 1e6:.0f} MB log indexed in {secs:.1f} s, peak memory {rss:.1f} MB  "
+      f"(target <= 64 MB; before streaming: 3.1 GB)")
 PY
 
 echo "== ruru list over 1,000 sessions vs Backlog.md's task list --plain over 1,000 tasks; ruru log vs backlog task create"

@@ -1690,7 +1690,9 @@ int ruru_index_prune(struct ruru_ws *ws, size_t *removed, struct ruru_error *err
  * workspace with inotify: while the kernel reports no change in the
  * session, temp and task folders, searches and listings of `ws` use the
  * index without a stat sweep.  When the kernel's watches run out, it
- * sweeps as before.  ruru_watch_poll() reads the reports and returns a
+ * sweeps as before (searches only, when what is left unwatched is below
+ * the session folders: listings still answer from the watch).
+ * ruru_watch_poll() reads the reports and returns a
  * number that grows with every change (for live updates; 0 when the
  * watch is broken, so that the caller polls in its own way); poll()
  * ruru_watch_fd() to wait for one.  Thread-safe.  Stop the watch before
@@ -1721,7 +1723,8 @@ struct ruru_session_query {
 	bool has_since;          /* keep those started at or after `since` */
 	time_t since;
 	size_t limit;            /* the newest N; RURU_LIST_ALL: all */
-	bool count;              /* count them all, also those past the limit */
+	bool count;              /* count them all, also those past the limit
+				  * (counted by the index, not read out) */
 };
 #define RURU_LIST_ALL ((size_t)-1)
 /* A listing of sessions, newest first, front matter only. */

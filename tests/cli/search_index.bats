@@ -338,3 +338,35 @@ index_count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1
 	"$RURU" log "first entry"
 	python3 "$BATS_TEST_DIRNAME/search_watch.py" "$RURU" "$WS" exhausted
 }
+
+@test "out of inotify watches below the session folders only (RURU_FAULT=watch:7), a running ruru mcp lists from the watch and searches from the sweep" {
+	"$RURU" new "Half watched" >/dev/null
+	"$RURU" log "first entry"
+	find .ruru -type d | sort
+	[ -d .ruru/sessions/*/artifacts ]
+	python3 "$BATS_TEST_DIRNAME/search_watch.py" "$RURU" "$WS" text-exhausted
+}
+
+@test "the index is kept in WAL mode (readers go on while a writer writes; a commit needs no fsync of a journal), also when made by a search" {
+	"$RURU" new "Journal" >/dev/null
+	"$RURU" log "an entry about a quokka"
+	run "$RURU" search quokka
+	[ "$status" -eq 0 ]
+	[ "$(index_count 'PRAGMA journal_mode')" = wal ]
+	"$RURU" log "a second quokka"
+	run "$RURU" list
+	[ "$(index_count 'PRAGMA journal_mode')" = wal ]
+	[ ! -e "$(index_dir "$WS")/index.sqlite3-journal" ]
+}
+
+@test "after a rebuild the write-ahead log is cut back (it held the whole index)" {
+	"$RURU" new "Rebuilt" >/dev/null
+	for i in 1 2 3 4 5 6 7 8; do "$RURU" log "entry $i about a numbat and its burrow"; done
+	"$RURU" reindex >/dev/null
+	wal="$(index_dir "$WS")/index.sqlite3-wal"
+	[ ! -e "$wal" ] || [ "$(stat -c %s "$wal")" -eq 0 ]
+	[ "$(index_count 'PRAGMA journal_mode')" = wal ]
+	run "$RURU" search numbat
+	[ "$status" -eq 0 ]
+	[ "$(grep -c numbat <<<"$output")" -eq 8 ]
+}

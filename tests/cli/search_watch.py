@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
-"""search_watch.py RURU WORKSPACE [exhausted] — a running `ruru mcp` keeps its
-index fresh from inotify reports: what another process logs is found by the
-next search over MCP, and a search with nothing changed reads no session log's
-stat (when strace(1) is there to count them).  With `exhausted`, the kernel's
-watches run out at the server's fourth one, its session folder (RURU_FAULT=watch:4): the answers
-must stay as fresh, from the stat sweep, which then runs on every search."""
+"""search_watch.py RURU WORKSPACE [exhausted|text-exhausted] — a running `ruru
+mcp` keeps its index fresh from inotify reports: what another process logs is
+found by the next search over MCP, and a search with nothing changed reads no
+session log's stat (when strace(1) is there to count them).  With `exhausted`,
+the kernel's watches run out at the server's fourth one, its session folder
+(RURU_FAULT=watch:4): the answers must stay as fresh, from the stat sweep,
+which then runs on every search.  With `text-exhausted` they run out at its
+seventh, the first below a session folder (the session's artifacts folder,
+watched after the session folders and the temp and tasks folders): searches
+sweep, but session_list still answers from the watch, without a stat."""
 import json, os, shutil, subprocess, sys, tempfile
 
 ruru, ws = sys.argv[1], sys.argv[2]
 exhausted = sys.argv[3:] == ["exhausted"]
+text_exhausted = sys.argv[3:] == ["text-exhausted"]
 trace = os.path.join(tempfile.mkdtemp(), "trace")
 cmd = [ruru, "mcp", "--toolsets", "all"]
 if shutil.which("strace"):
@@ -16,6 +21,8 @@ if shutil.which("strace"):
 env = dict(os.environ)
 env.pop("RURU_FAULT", None)
 senv = dict(env, RURU_FAULT="watch:4") if exhausted else env
+if text_exhausted:
+    senv = dict(env, RURU_FAULT="watch:7")
 srv = subprocess.Popen(cmd, cwd=ws, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=senv)
 n = 0
 
@@ -58,10 +65,45 @@ for _ in range(3):  # warm: nothing changed, nothing swept
     if hits("ocelot") or len(tool("session_list", {})["sessions"]) != first:
         fail("warm answers changed")
 after = log_stats()
-if before is not None and not exhausted and after != before:
+if before is not None and not exhausted and not text_exhausted and after != before:
     fail(f"a warm search looked at the logs ({before} -> {after} stats)")
-if before is not None and exhausted and after == before:
+if before is not None and (exhausted or text_exhausted) and after == before:
     fail("out of watches, a search did not look at the logs")
+if text_exhausted:
+    before = log_stats()
+    for _ in range(3):
+        if len(tool("session_list", {})["sessions"]) != first:
+            fail("warm listings changed")
+    after = log_stats()
+    if before is not None and after != before:
+        fail(f"out of watches below the session folders only, a listing looked at the logs ({before} -> {after} stats)")
+
+def held_deleted_index():
+    """Does the server (or, under strace, its child) hold an index file
+    that was deleted (made again by another process)?"""
+    pids = [str(srv.pid)]
+    try:
+        with open(f"/proc/{srv.pid}/task/{srv.pid}/children") as f:
+            pids += f.read().split()
+    except OSError:
+        pass
+    for pid in pids:
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                t = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if "index.sqlite3" in t and t.endswith("(deleted)"):
+                    return True
+        except OSError:
+            pass
+    return False
+
+# The connection kept between calls follows an index made again by another
+# process (`reindex`), though the workspace did not change.
+subprocess.run([ruru, "reindex"], cwd=ws, check=True, env=env, stdout=subprocess.DEVNULL)
+if hits("ocelot") or len(tool("session_list", {})["sessions"]) != first:
+    fail("answers changed after another process's reindex")
+if held_deleted_index():
+    fail("the server still reads the index file another process's reindex replaced")
 
 subprocess.run([ruru, "log", "an ocelot was seen"], cwd=ws, check=True, env=env)
 h = hits("ocelot")
@@ -82,4 +124,6 @@ if [x["kind"] for x in hits("margay")] != ["artifact"]:
 srv.stdin.close()
 srv.wait()
 print("ok - a running ruru mcp sees what other processes write, "
-      + ("from the sweep when out of watches" if exhausted else "without sweeping when nothing changed"))
+      + ("from the sweep when out of watches" if exhausted
+         else "listing from the watch when out of watches for the text" if text_exhausted
+         else "without sweeping when nothing changed"))

@@ -496,6 +496,13 @@ def bounded_list(ws):
     good, sc, text = s.call("session_list", limit=0)
     ok(good and not sc["sessions"] and sc["total"] == 130 and text.startswith("130 older of 130 left out"),
        "session_list with limit 0 answers only the count", text[:200])
+    good, sc, text = s.call("session_list", status="active", limit=10)
+    ok(good and len(sc["sessions"]) == 10 and sc["total"] == 130 and sc["omitted"] == 120 and
+       sc["sessions"][9]["id"] == "SESSION-many-120",
+       "session_list with a status filter and a limit counts every match", sc.get("total") if good else text)
+    good, sc, text = s.call("session_list", status="paused")
+    ok(good and not sc["sessions"] and sc["total"] == 0, "session_list of a status no session has: none",
+       sc if good else text)
     s.close()
 
 

@@ -107,6 +107,11 @@ static int build_in_memory(struct ruru_index *ix, int rootfd, const struct ruru_
 
 void ruru_index_close(struct ruru_index *ix)
 {
+	/* watched: kept open for the next call, unless a transaction is
+	 * left open (a failed query) */
+	if (ix->db && ix->park && sqlite3_get_autocommit(ix->db) &&
+	    ruru_watch_park_db(ix->park, ix->db, ix->dev, ix->ino))
+		ix->db = NULL;
 	if (ix->db)
 		sqlite3_close(ix->db);
 	ix->db = NULL;
@@ -177,19 +182,33 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 
 	/* Watched (a long-running front end): nothing reported since this
 	 * level was last brought up to date, and the index is ours: no
-	 * sweep at all. */
+	 * sweep at all, and the connection of the last call when the index
+	 * file is still the one it opened (stat before any open: a file
+	 * made again meanwhile is at worst opened again next time). */
+	struct stat ist;
+	bool ist_ok = false;
 	if (ws->watch) {
 		ruru_watch_index_lock(ws->watch);
 		wlocked = true;
-		if (!rebuild && ruru_watch_fresh(ws->watch, level, &wgen) &&
-		    idx_open_db(dbpath, true, &ix->db) == SQLITE_OK) {
-			if (idx_version(ix->db, &rc) == INDEX_VERSION &&
-			    idx_schema_is_ours(ix->db, false, &rc)) {
-				result = 0;
-				goto out;
+		struct ruru_error se = { 0 };
+		ist_ok = ruru_store_lstat(cs, "index.sqlite3", &ist, &se) == 0;
+		ix->dev = ist_ok ? (int64_t)ist.st_dev : -1;
+		ix->ino = ist_ok ? (int64_t)ist.st_ino : -1;
+		if (!rebuild && ruru_watch_fresh(ws->watch, level, &wgen)) {
+			ix->db = ruru_watch_take_db(ws->watch, ist_ok, ix->dev, ix->ino);
+			if (ix->db || idx_open_db(dbpath, true, &ix->db) == SQLITE_OK) {
+				if (idx_version(ix->db, &rc) == INDEX_VERSION &&
+				    idx_schema_is_ours(ix->db, false, &rc)) {
+					result = 0;
+					goto out;
+				}
 			}
-			sqlite3_close(ix->db);
+			if (ix->db)
+				sqlite3_close(ix->db);
 			ix->db = NULL;
+		} else {
+			/* a sweep opens its own: the parked one is closed */
+			(void)ruru_watch_take_db(ws->watch, false, 0, 0);
 		}
 	}
 
@@ -279,6 +298,13 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 		 * trigger added to it is a reason to make the file again. */
 		if (rc == SQLITE_OK && !idx_schema_is_ours(ix->db, v == 0, &rc))
 			rc = rc == SQLITE_OK ? SQLITE_SCHEMA : rc;
+		/* WAL (readers go on while the writer writes, and a commit
+		 * needs no fsync), set outside any transaction: inside the
+		 * schema's transaction the pragma does nothing, and indexes
+		 * made so kept a rollback journal (three fsyncs a commit).
+		 * Under the writer lock; already WAL, a no-op. */
+		if (rc == SQLITE_OK)
+			idx_exec(ix->db, "PRAGMA journal_mode=WAL");
 		if (rc == SQLITE_OK && v == 0) {
 			rc = idx_exec(ix->db, "BEGIN IMMEDIATE");
 			if (rc == SQLITE_OK)
@@ -299,6 +325,15 @@ int ruru_index_open(struct ruru_index *ix, struct ruru_ws *ws, unsigned flags,
 				rc = idx_exec(ix->db, "COMMIT");
 		}
 		if (rc == SQLITE_OK) {
+			/* A big update (a rebuild) went through the write-ahead
+			 * log whole: copy it into the database and cut the log
+			 * file back now, when no reader is in the way (no wait);
+			 * otherwise journal_size_limit cuts it at the next one. */
+			if (st->rebuilt) {
+				sqlite3_busy_timeout(ix->db, 0);
+				idx_exec(ix->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+				sqlite3_busy_timeout(ix->db, IDX_BUSY_MS);
+			}
 			result = 0;
 			synced = true;
 			break;
@@ -319,6 +354,12 @@ out:
 		if (synced)
 			ruru_watch_mark(ws->watch, level, wgen);
 		ruru_watch_index_unlock(ws->watch);
+		/* kept open between calls: its page cache (the sessions' and
+		 * the matches' pages) is worth more memory than one call's */
+		if (result == 0 && ix->db && !ix->in_memory) {
+			ix->park = ws->watch;
+			idx_exec(ix->db, "PRAGMA cache_size=-32768");
+		}
 	}
 	ruru_lock_release(&lock);
 	if (result < 0 && ix->db) {

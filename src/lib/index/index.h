@@ -26,6 +26,11 @@ enum { RURU_DOC_ENTRY = 1, RURU_DOC_SESSION = 2, RURU_DOC_ARTIFACT = 3 };
 struct ruru_index {
 	sqlite3 *db;
 	bool in_memory; /* read-only workspace: built in memory for this process */
+	/* A watched process keeps one connection open between calls (its
+	 * page cache warm): closing parks it in the watch, with the
+	 * (device, inode) the index file had when it was opened. */
+	struct ruru_watch *park;
+	int64_t dev, ino;
 };
 
 enum {
@@ -76,6 +81,12 @@ bool ruru_index_nospace(const char *s, size_t len);
 bool ruru_watch_fresh(struct ruru_watch *w, int level, uint64_t *gen);
 /* Level `level` (and those below it) is up to date as of `gen`. */
 void ruru_watch_mark(struct ruru_watch *w, int level, uint64_t gen);
+/* The connection parked by the last call, if it is open on the index file
+ * that is there now (`dev`, `ino`; `have` false: none is): else NULL (and
+ * the parked one is closed).  Taken: no other thread gets it meanwhile. */
+sqlite3 *ruru_watch_take_db(struct ruru_watch *w, bool have, int64_t dev, int64_t ino);
+/* Park `db` for the next call; false when one is parked already. */
+bool ruru_watch_park_db(struct ruru_watch *w, sqlite3 *db, int64_t dev, int64_t ino);
 /* One index update of the process at a time while it is watched. */
 void ruru_watch_index_lock(struct ruru_watch *w);
 void ruru_watch_index_unlock(struct ruru_watch *w);

@@ -24,7 +24,7 @@
 struct ruru_store;
 
 /* Bump when the schema or what is indexed changes: old indexes are rebuilt. */
-#define INDEX_VERSION 15
+#define INDEX_VERSION 16
 #define ARTIFACT_MAX (1024 * 1024)
 /* Logs up to STREAM_MIN bytes are read whole; bigger ones stream through
  * windows of STREAM_WINDOW bytes cut at an entry (a window with no entry
@@ -36,6 +36,8 @@ struct ruru_store;
 /* The hash of a log's first bytes is chained over blocks of this size. */
 #define HASH_BLOCK (1u << 20)
 #define WALK_DEPTH 8
+/* How long a connection waits for another process's lock (ms). */
+#define IDX_BUSY_MS 10000
 
 /* ------------------------------------------------------------ schema.c */
 

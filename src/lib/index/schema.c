@@ -36,6 +36,10 @@ static const char schema[] =
 	" tags_lc TEXT, keys BLOB, layout INTEGER, dev INTEGER, ino INTEGER, size INTEGER,"
 	" mtime INTEGER, PRIMARY KEY(start, id, sdir)) WITHOUT ROWID;"
 	"CREATE INDEX sessions_id ON sessions(id);"
+	/* `list --status` and MCP session_list's status filter: the rows of
+	 * one status in `list` order (the primary key follows the status),
+	 * and their count, without reading the table. */
+	"CREATE INDEX sessions_status ON sessions(status);"
 	/* The layouts' sessions folders as the first level last saw them
 	 * (scan.c: struct layout_seen), and the names of their session
 	 * folders without a log, NUL-separated. */
@@ -163,7 +167,7 @@ int idx_open_db(const char *path, bool rw, sqlite3 **db)
 	if (rc == SQLITE_OK)
 		rc = ruru_rank_register(*db);
 	if (rc == SQLITE_OK) {
-		sqlite3_busy_timeout(*db, 10000);
+		sqlite3_busy_timeout(*db, IDX_BUSY_MS);
 		sqlite3_extended_result_codes(*db, 0);
 		/* Closing must not checkpoint (and fsync) in every reader: the
 		 * writers' commits checkpoint as the WAL grows. */
@@ -171,6 +175,10 @@ int idx_open_db(const char *path, bool rw, sqlite3 **db)
 		/* Derived data: a power cut may lose the last update (it is
 		 * redone from the files), never the database's integrity. */
 		sqlite3_exec(*db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+		/* The write-ahead log keeps the size of the biggest update
+		 * (a rebuild: the whole index) unless cut back after a
+		 * checkpoint. */
+		sqlite3_exec(*db, "PRAGMA journal_size_limit=4194304", NULL, NULL, NULL);
 	}
 	return rc;
 }

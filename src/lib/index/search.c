@@ -477,6 +477,8 @@ static struct ruru_search_hits *search_once(struct ruru_ws *ws, const struct rur
 	}
 out:
 	sqlite3_finalize(q);
+	if (*broken)
+		ix.park = NULL; /* not kept for the next call */
 	ruru_index_close(&ix);
 	free(session);
 	ruru_buf_release(&expr);
@@ -501,9 +503,39 @@ struct ruru_search_hits *ruru_search(struct ruru_ws *ws, const struct ruru_searc
  * it zeroed). */
 typedef int (*take_fn)(struct ruru_session *s, void *ctx);
 
+/* A statement of the listing: `what` from the sessions that pass the
+ * filters (every value a bound parameter), then `tail`. */
+static sqlite3_stmt *list_query(sqlite3 *db, const char *what, enum ruru_status status,
+				const char *tag, bool has_since, time_t since, size_t limit,
+				const char *tail)
+{
+	struct ruru_buf sqlb = RURU_BUF_INIT;
+	ruru_buf_addf(&sqlb, "SELECT %s FROM sessions WHERE 1", what);
+	if (status != RURU_STATUS_UNKNOWN)
+		ruru_buf_addstr(&sqlb, " AND status = ?1");
+	if (tag)
+		ruru_buf_addstr(&sqlb, " AND instr(tags_lc, char(10) || lower(?2) || char(10)) > 0");
+	if (has_since)
+		ruru_buf_addstr(&sqlb, " AND start >= ?3");
+	ruru_buf_addstr(&sqlb, tail);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db, sqlb.ptr, -1, &q, NULL) != SQLITE_OK)
+		q = NULL;
+	ruru_buf_release(&sqlb);
+	if (q) {
+		sqlite3_bind_int(q, 1, (int)status);
+		sqlite3_bind_text(q, 2, tag, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 3, (int64_t)since);
+		sqlite3_bind_int64(q, 4, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+	}
+	return q;
+}
+
+/* `total` (may be NULL) gets how many sessions pass the filters, however
+ * many `limit` lets through. */
 static int list_sessions(struct ruru_ws *ws, enum ruru_status status, const char *tag,
 			 bool has_since, time_t since, size_t limit, take_fn fn, void *ctx,
-			 struct ruru_error *err)
+			 size_t *total, struct ruru_error *err)
 {
 	struct ruru_index ix;
 	struct ruru_error ierr = { 0 };
@@ -511,42 +543,34 @@ static int list_sessions(struct ruru_ws *ws, enum ruru_status status, const char
 	if (ruru_index_open(&ix, ws, RURU_INDEX_LOGS_ONLY, NULL, &ierr) < 0) {
 		/* No usable index (refused, say): read the logs as before. */
 		struct ruru_session *list;
-		size_t n, k = 0;
+		size_t n, k = 0, all = 0;
 		if (ruru_session_list_logs(ws, status, tag, &list, &n, err) < 0)
 			return -1;
 		rc = 0;
-		for (size_t i = 0; i < n && rc == 0 && (!limit || k < limit); i++)
+		for (size_t i = 0; i < n && rc == 0; i++)
 			if (!has_since || list[i].start >= since) {
-				rc = fn(&list[i], ctx);
-				k++;
+				all++;
+				if (!limit || k < limit) {
+					rc = fn(&list[i], ctx);
+					k++;
+				}
 			}
 		ruru_session_list_free(list, n);
+		if (total)
+			*total = all;
 		return rc;
 	}
-	struct ruru_buf sqlb = RURU_BUF_INIT;
-	ruru_buf_addstr(&sqlb, "SELECT id, path, valid, problem, keys, layout FROM sessions WHERE 1");
-	if (status != RURU_STATUS_UNKNOWN)
-		ruru_buf_addstr(&sqlb, " AND status = ?1");
-	if (tag)
-		ruru_buf_addstr(&sqlb, " AND instr(tags_lc, char(10) || lower(?2) || char(10)) > 0");
-	if (has_since)
-		ruru_buf_addstr(&sqlb, " AND start >= ?3");
-	ruru_buf_addstr(&sqlb, " ORDER BY start DESC, id DESC");
-	if (limit)
-		ruru_buf_addstr(&sqlb, " LIMIT ?4");
-	sqlite3_stmt *q;
-	rc = sqlite3_prepare_v2(ix.db, sqlb.ptr, -1, &q, NULL);
-	ruru_buf_release(&sqlb);
-	if (rc != SQLITE_OK) {
+	sqlite3_stmt *q = list_query(ix.db, "id, path, valid, problem, keys, layout", status, tag,
+				     has_since, since, limit,
+				     limit ? " ORDER BY start DESC, id DESC LIMIT ?4"
+					   : " ORDER BY start DESC, id DESC");
+	if (!q) {
 		ruru_index_error(ix.db, err, "cannot query");
 		ruru_index_close(&ix);
 		return -1;
 	}
-	sqlite3_bind_int(q, 1, (int)status);
-	sqlite3_bind_text(q, 2, tag, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 3, (int64_t)since);
-	sqlite3_bind_int64(q, 4, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
 	int stop = 0;
+	size_t seen = 0;
 	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct ruru_session s = { 0 };
 		struct ruru_error problem = { 0 };
@@ -575,11 +599,25 @@ static int list_sessions(struct ruru_ws *ws, enum ruru_status status, const char
 		s.layout = sqlite3_column_int(q, 5);
 		stop = fn(&s, ctx);
 		ruru_session_release(&s);
+		seen++;
 	}
 	sqlite3_finalize(q);
 	int result = stop;
 	if (!stop && rc != SQLITE_DONE)
 		result = ruru_index_error(ix.db, err, "cannot query");
+	if (result == 0 && total) {
+		*total = seen;
+		/* cut by the limit: counted by SQLite, no row read out */
+		if (limit && seen >= limit) {
+			q = list_query(ix.db, "count(*)", status, tag, has_since, since, 0, "");
+			rc = q ? sqlite3_step(q) : SQLITE_ERROR;
+			if (rc == SQLITE_ROW)
+				*total = (size_t)sqlite3_column_int64(q, 0);
+			else
+				result = ruru_index_error(ix.db, err, "cannot count");
+			sqlite3_finalize(q);
+		}
+	}
 	ruru_index_close(&ix);
 	return result;
 }
@@ -600,7 +638,7 @@ int ruru_session_list_indexed(struct ruru_ws *ws, enum ruru_status status, const
 			      void *ctx, struct ruru_error *err)
 {
 	struct borrow b = { fn, ctx };
-	return list_sessions(ws, status, tag, has_since, since, limit, lend, &b, err);
+	return list_sessions(ws, status, tag, has_since, since, limit, lend, &b, NULL, err);
 }
 
 /* ruru_session_list(): the same listing, collected into an array. */
@@ -626,12 +664,14 @@ struct ruru_session_listing *ruru_session_listing(struct ruru_ws *ws,
 						  struct ruru_error *err)
 {
 	struct collect c = { 0 };
-	/* counted: every match is read, and those past the limit dropped;
-	 * else the index stops at the limit (0 there means no limit) */
-	size_t limit = q->count || q->limit == RURU_LIST_ALL ? 0 : q->limit;
+	size_t total = 0;
+	/* the index stops at the limit (0 there means none); counted, the
+	 * sessions past it are counted by SQLite, never read out.  A limit
+	 * of 0 that is counted reads them all to count them. */
+	size_t limit = q->limit == RURU_LIST_ALL ? 0 : q->limit;
 	if ((q->count || q->limit) &&
 	    list_sessions(ws, q->status, q->tag, q->has_since, q->since, limit, collect_one, &c,
-			  err) < 0) {
+			  q->count ? &total : NULL, err) < 0) {
 		ruru_session_list_free(c.v, c.n);
 		return NULL;
 	}
@@ -639,7 +679,8 @@ struct ruru_session_listing *ruru_session_listing(struct ruru_ws *ws,
 	for (size_t i = keep; i < c.n; i++)
 		ruru_session_release(&c.v[i]);
 	struct ruru_session_listing *l = ruru_xmalloc(sizeof(*l));
-	*l = (struct ruru_session_listing){ .v = c.v, .n = keep, .counted = q->count, .total = c.n };
+	*l = (struct ruru_session_listing){ .v = c.v, .n = keep, .counted = q->count,
+					    .total = q->count ? total : keep };
 	return l;
 }
 
@@ -647,7 +688,7 @@ int ruru_session_list(struct ruru_ws *ws, enum ruru_status status, const char *t
 		      struct ruru_session **out, size_t *n, struct ruru_error *err)
 {
 	struct collect c = { 0 };
-	if (list_sessions(ws, status, tag, false, 0, 0, collect_one, &c, err) < 0) {
+	if (list_sessions(ws, status, tag, false, 0, 0, collect_one, &c, NULL, err) < 0) {
 		ruru_session_list_free(c.v, c.n);
 		*out = NULL;
 		*n = 0;
