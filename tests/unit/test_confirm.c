@@ -29,6 +29,20 @@ static void put(const char *path, const char *data, size_t len)
 	assert_int_equal(fclose(f), 0);
 }
 
+/* target written "old\n", then a proposal of "new\n" for it in *c; its
+ * artifact (the caller frees it). */
+static char *propose_old_new(const char *target, struct ruru_confirm *c)
+{
+	struct ruru_error err = { 0 };
+	put(target, "old\n", 4);
+	assert_int_equal(ruru_confirm_propose(ws, NULL, target, RURU_CONFIRM_CONTENT, "new\n", 4,
+					      NULL, c, &err),
+			 0);
+	char *art = strdup(c->artifact);
+	assert_non_null(art);
+	return art;
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -200,11 +214,7 @@ static void test_records(void **state)
 	struct ruru_error err = { 0 };
 	struct ruru_confirm c;
 	struct ruru_confirm_record r;
-	put("t", "old\n", 4);
-	assert_int_equal(ruru_confirm_propose(ws, NULL, "t", RURU_CONFIRM_CONTENT, "new\n", 4, NULL,
-					      &c, &err),
-			 0);
-	char *art = strdup(c.artifact);
+	char *art = propose_old_new("t", &c);
 	char ph[65], th[65];
 	memcpy(ph, c.payload_sha256, 65);
 	memcpy(th, c.target_sha256, 65);
@@ -258,11 +268,7 @@ static void test_expect(void **state)
 	struct ruru_error err = { 0 };
 	struct ruru_confirm shown, c;
 	struct ruru_confirm_expect e;
-	put("t.txt", "old\n", 4);
-	assert_int_equal(ruru_confirm_propose(ws, NULL, "t.txt", RURU_CONFIRM_CONTENT, "new\n", 4, NULL,
-					      &c, &err),
-			 0);
-	char *art = strdup(c.artifact);
+	char *art = propose_old_new("t.txt", &c);
 	assert_int_equal(strlen(c.nonce), 32);
 	assert_int_equal(strlen(c.result_sha256), 64);
 	assert_string_equal(c.result_sha256, c.payload_sha256);
