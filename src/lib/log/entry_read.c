@@ -1042,25 +1042,28 @@ static size_t block_key(const char *l, size_t n, const char *key)
 	return i;
 }
 
+/* Does p (n bytes) hold one of the NULL-ended words, in any case? */
+static bool says_any(const char *p, size_t n, const char *const *words)
+{
+	for (; *words; words++)
+		if (find_ci(p, n, *words) < n)
+			return true;
+	return false;
+}
+
 /* Words that say a step succeeded or failed. */
 static bool says_failure(const char *p, size_t n)
 {
 	static const char *const w[] = { "fail", "unsuccessful", "\xE2\x9D\x8C", "status: blocked",
-					 "status: error", "could not", "unable to" };
-	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
-		if (find_ci(p, n, w[i]) < n)
-			return true;
-	return false;
+					 "status: error", "could not", "unable to", NULL };
+	return says_any(p, n, w);
 }
 
 static bool says_success(const char *p, size_t n)
 {
 	static const char *const w[] = { "success", "\xE2\x9C\x85", "status: done", "status: complete",
-					 "completed", "status: resolved", "status: review" };
-	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
-		if (find_ci(p, n, w[i]) < n)
-			return true;
-	return false;
+					 "completed", "status: resolved", "status: review", NULL };
+	return says_any(p, n, w);
 }
 
 /* "[Roo Commander] ERROR: ...", "ERROR: ...", "❌ Error ...": the level is
