@@ -14,31 +14,23 @@ teardown() { teardown_workspace; }
 
 STEPS="open write fsync chmod rename link mkdir lock dirsync remove"
 
-# Every path under the workspace with the bytes of every file, but ruru's
-# caches (rebuilt from the files; readers may write them) and lock files.
-snap() {
-	local skip=(\( -name '.index*' -o -name '*.lock' -o -name '.lock' -o -name '.state*' \) -prune -o)
-	find . "${skip[@]}" -print | LC_ALL=C sort
-	find . "${skip[@]}" -type f -exec sha256sum {} + | LC_ALL=C sort -k2
-}
-
-# Run "$@" with each fault in turn; every failure must leave snap() as it
-# was.  $1: the most occurrences to try.
+# Run "$@" with each fault in turn; every failure must leave
+# workspace_snap() as it was.  $1: the most occurrences to try.
 each_fault() {
 	local max=$1
 	shift
 	local step n before
 	for step in $STEPS; do
 		for n in $(seq 1 "$max"); do
-			before=$(snap)
+			before=$(workspace_snap)
 			run env RURU_FAULT="$step:$n" "$@"
 			if [ "$status" -eq 0 ]; then
 				"$RURU" check >/dev/null || { echo "$step:$n: check fails after success"; "$RURU" check; return 1; }
 				break
 			fi
-			[ "$(snap)" = "$before" ] || {
+			[ "$(workspace_snap)" = "$before" ] || {
 				echo "$step:$n: failed ($output) and changed the workspace:"
-				diff <(echo "$before") <(snap)
+				diff <(echo "$before") <(workspace_snap)
 				return 1
 			}
 		done

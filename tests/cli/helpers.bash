@@ -39,6 +39,15 @@ log_of() { echo ".ruru/sessions/${1:-$(cat .ruru/sessions/.active)}/session_log.
 # A file's SHA-256, to prove byte-identity.
 sum() { sha256sum "$1" | cut -d' ' -f1; }
 
+# Every path under the workspace with the bytes of every file, but ruru's
+# caches (rebuilt from the files; readers may write them) and lock files:
+# what a failed command must leave as it was.
+workspace_snap() {
+	local skip=(\( -name '.index*' -o -name '*.lock' -o -name '.lock' -o -name '.state*' \) -prune -o)
+	find . "${skip[@]}" -print | LC_ALL=C sort
+	find . "${skip[@]}" -type f -exec sha256sum {} + | LC_ALL=C sort -k2
+}
+
 # A command that must fail (a plain `! cmd` never fails a bats test).
 refute() { ! "$@"; }
 
