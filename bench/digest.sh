@@ -8,10 +8,7 @@
 # re-measuring every line, which made the ratio near 100 (64 s for
 # 100,000).
 set -eu
-BUILD=${BUILD:-build}
-RURU="$PWD/$BUILD/ruru"
-out=$(mktemp -d "${TMPDIR:-/tmp}/ruru-bench.XXXXXX")
-trap 'rm -rf "$out"' EXIT
+. bench/common.sh
 runs=${BENCH_RUNS:-10}
 mem_runs=${BENCH_MEM_RUNS:-5}
 
@@ -26,12 +23,7 @@ for form in text json; do
 		"$RURU --root $out/ws -s SESSION-N10000 $j show --digest" \
 		"$RURU --root $out/ws -s SESSION-N100000 $j show --digest" >/dev/null
 	for n in 10000 100000; do
-		i=0
-		while [ "$i" -lt "$mem_runs" ]; do
-			/usr/bin/time -v "$RURU" --root "$out/ws" -s "SESSION-N$n" $j show --digest 2>&1 >/dev/null |
-				sed -n 's/.*Maximum resident set size (kbytes): //p'
-			i=$((i + 1))
-		done >"$out/rss-$form-$n"
+		peak_kb "$mem_runs" "$RURU" --root "$out/ws" -s "SESSION-N$n" $j show --digest >"$out/rss-$form-$n"
 	done
 	python3 - "$out/$form.json" "$out/rss-$form-10000" "$out/rss-$form-100000" <<'PY'
 import json, statistics, sys

@@ -8,10 +8,7 @@
 # delegations, none answered, so every entry is an open item: prime's worst
 # case.
 set -eu
-BUILD=${BUILD:-build}
-RURU="$PWD/$BUILD/ruru"
-out=$(mktemp -d "${TMPDIR:-/tmp}/ruru-bench.XXXXXX")
-trap 'rm -rf "$out"' EXIT
+. bench/common.sh
 runs=${BENCH_RUNS:-30}
 mem_runs=${BENCH_MEM_RUNS:-9}
 
@@ -25,12 +22,7 @@ bytes=$("$RURU" --root "$out/ws" -s SESSION-Big prime | wc -c)
 log_bytes=$(wc -c <"$out/ws/.ruru/sessions/SESSION-Big/session_log.md")
 # peak memory: the median of $mem_runs runs of each
 for s in Small Big; do
-	i=0
-	while [ "$i" -lt "$mem_runs" ]; do
-		/usr/bin/time -v "$RURU" --root "$out/ws" -s "SESSION-$s" prime 2>&1 >/dev/null |
-			sed -n 's/.*Maximum resident set size (kbytes): //p'
-		i=$((i + 1))
-	done >"$out/rss-$s"
+	peak_kb "$mem_runs" "$RURU" --root "$out/ws" -s "SESSION-$s" prime >"$out/rss-$s"
 done
 python3 - "$out/prime.json" "$bytes" "$out/rss-Small" "$out/rss-Big" "$log_bytes" <<'PY'
 import json, statistics, sys

@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh — `make bench`: run every bench/*.sh (each prints its own figures
-# and ratios).  Add a benchmark by dropping an executable bench/NAME.sh here.
+# and ratios).  Add a benchmark by dropping an executable bench/NAME.sh here
+# (bench/common.sh, not executable, is what they source, not one of them).
 set -eu
 cd "$(dirname "$0")/.."
 export BUILD=${BUILD:-build}

@@ -30,16 +30,13 @@
 # Sizes: BENCH_SEARCH_SESSIONS, BENCH_SEARCH_ENTRIES, BENCH_SEARCH_ARTIFACTS,
 # BENCH_LIST_SESSIONS; BENCH_RUNS runs per timing (default 15).
 set -eu
-BUILD=${BUILD:-build}
-RURU="$PWD/$BUILD/ruru"
+. bench/common.sh
 cache="$PWD/$BUILD/bench-search"
 runs=${BENCH_RUNS:-15}
 S=${BENCH_SEARCH_SESSIONS:-10000}
 E=${BENCH_SEARCH_ENTRIES:-100}
 A=${BENCH_SEARCH_ARTIFACTS:-5000}
 L=${BENCH_LIST_SESSIONS:-100000}
-out=$(mktemp -d "${TMPDIR:-/tmp}/ruru-bench.XXXXXX")
-trap 'rm -rf "$out"' EXIT
 export XDG_CACHE_HOME="$out/cache"
 command -v rg >/dev/null || { echo "   rg (ripgrep) missing: scripts/deps.sh bench"; exit 1; }
 

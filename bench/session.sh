@@ -10,10 +10,7 @@
 #      prompt on each session, median and 99th percentile (target: p99 at
 #      most 200 ms on the 100,000-entry log).
 set -eu
-BUILD=${BUILD:-build}
-RURU="$PWD/$BUILD/ruru"
-out=$(mktemp -d "${TMPDIR:-/tmp}/ruru-bench.XXXXXX")
-trap 'rm -rf "$out"' EXIT
+. bench/common.sh
 runs=${BENCH_RUNS:-30}
 
 echo "== ruru log: 10 vs 100,000 entries (hyperfine, $runs runs each, medians)"

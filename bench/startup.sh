@@ -7,11 +7,8 @@
 #      through the same `sh -c` (target: at most 1.5x);
 #   3. the system calls of one `ruru log` (strace -f -c; target: at most 60).
 set -eu
-BUILD=${BUILD:-build}
-RURU="$PWD/$BUILD/ruru"
+. bench/common.sh
 CC=${CC:-cc}
-out=$(mktemp -d "${TMPDIR:-/tmp}/ruru-startup.XXXXXX")
-trap 'rm -rf "$out"' EXIT
 runs=${BENCH_RUNS:-30}
 
 printf 'int main(void) { return 0; }\n' >"$out/empty.c"

@@ -6,9 +6,7 @@
 # sessions on it, at most 128 KB raw, 8 KB as sent, 2,500 elements; the
 # script fails when it is heavier.
 set -eu
-BUILD=${BUILD:-build}
-RURU="$PWD/$BUILD/ruru"
-out=$(mktemp -d "${TMPDIR:-/tmp}/ruru-bench.XXXXXX")
+. bench/common.sh
 srv=""
 trap '[ -n "$srv" ] && kill "$srv" 2>/dev/null; rm -rf "$out"' EXIT
 mkdir -p "$out/ws/.ruru"

@@ -375,6 +375,11 @@ const char *ruru_vocab_name(enum ruru_vocab v);
 const char *ruru_vocab_word(enum ruru_vocab v, size_t i);
 /* Is `word` one of the vocabulary's words? */
 bool ruru_vocab_has(enum ruru_vocab v, const char *word);
+/* Does the library take `word` for one of them?  Its words, and for task
+ * statuses, task types and artifact types also the other spellings the
+ * library reads (any case; "In Progress", "🟣 Review"; a folder or a
+ * prefix: "notes", "FDBK"). */
+bool ruru_vocab_accepts(enum ruru_vocab v, const char *word);
 /* Append the words to out, separated by sep ("a, b, c"). */
 void ruru_vocab_join(enum ruru_vocab v, const char *sep, struct ruru_buf *out);
 
@@ -425,6 +430,7 @@ enum ruru_arg_type {
 	RURU_ARG_STRINGS,    /* a list of strings (the CLI: a repeatable option) */
 	RURU_ARG_WORD,       /* one word of `vocab`, or of `words` when that is set */
 	RURU_ARG_OBJECT,     /* a JSON object (MCP only) */
+	RURU_ARG_DATE,       /* a date YYYY-MM-DD or a date-time, as ruru_search_parse_time reads it */
 };
 /* How the CLI takes an argument. */
 enum ruru_arg_cli {
@@ -453,9 +459,16 @@ struct ruru_arg {
 	 * MCP (whose client knows the workspace, not the server's folder)
 	 * from the workspace root */
 	bool path;
-	/* a RURU_ARG_WORD that MCP takes as any string (its words are left
-	 * out of the schema, which is sent to the model on every turn) */
+	/* a RURU_ARG_WORD whose words MCP leaves out of the schema (which is
+	 * sent to the model on every turn); a call is checked against them
+	 * all the same */
 	bool mcp_any;
+	/* RURU_ARG_INTEGER: the least and the greatest value (max 0: no
+	 * bound), and the value when the argument is not given (0: none, the
+	 * command's own meaning of "not given").  `mcp_def`, when not 0, is
+	 * MCP's default instead: a model pays for every byte of an answer, so
+	 * a tool may answer less by default than the command. */
+	size_t min, max, def, mcp_def;
 };
 struct ruru_verb {
 	/* the CLI command ("confirm propose"), or what the commands that
@@ -473,6 +486,19 @@ const struct ruru_verb *ruru_verb_at(size_t i);
 const struct ruru_arg *ruru_verb_arg(const struct ruru_verb *v, const char *name);
 /* The argument's MCP description: `brief`, else `help`. */
 const char *ruru_arg_brief(const struct ruru_arg *a);
+/* Word i of a RURU_ARG_WORD argument (its `words`, else its vocabulary's);
+ * NULL past the last. */
+const char *ruru_arg_word(const struct ruru_arg *a, size_t i);
+/* Is `w` one of the argument's words (ruru_vocab_accepts: or a spelling
+ * of one)? */
+bool ruru_arg_word_ok(const struct ruru_arg *a, const char *w);
+/* Append the argument's words to out, separated by sep ("a, b, c"). */
+void ruru_arg_words(const struct ruru_arg *a, const char *sep, struct ruru_buf *out);
+/* Is v within the integer argument's min and max? */
+bool ruru_arg_in_range(const struct ruru_arg *a, unsigned long long v);
+/* The integer argument's value when it is not given, in the CLI (mcp
+ * false) or over MCP; 0: none. */
+size_t ruru_arg_default(const struct ruru_arg *a, bool mcp);
 
 /* Outcomes of a result (success, failure) or a confirm-response (approved,
  * rejected). */
@@ -798,6 +824,72 @@ int ruru_session_set_status(struct ruru_ws *ws, const char *id, enum ruru_status
 			    const char *reason, struct ruru_error *err);
 
 /*
+ * A digest: what a model needs in its context to pick up the work, as
+ * `continue`, `show --digest` and `prime` give it.  `text` is the digest
+ * itself, the one text the CLI prints and the MCP tool sends
+ * (ruru_digest_text()); the other fields are what it was made from, each
+ * whole (the bound cuts only the text).  Free with ruru_digest_free().
+ */
+enum ruru_digest_kind {
+	RURU_DIGEST_SHOW,     /* `show --digest`: read-only */
+	RURU_DIGEST_CONTINUE, /* `continue`: the session was made active */
+	RURU_DIGEST_PRIME,    /* `prime`: the short digest of a model's first turn */
+};
+struct ruru_open_items;
+struct ruru_task_list;
+struct ruru_digest {
+	enum ruru_digest_kind kind;
+	char *text;       /* the digest (at most max_chars bytes but for the
+			   * header of a show or continue digest, never cut) */
+	size_t len;
+	size_t max_chars; /* the bound it was made for (0: none) */
+	/* The session: its front matter and, but for prime, its Goal text;
+	 * no entries.  NULL when prime found no session. */
+	struct ruru_session *session;
+	/* show, continue: every open item, oldest first; prime: those worded
+	 * other than confirmations, newest first.  NULL when no session. */
+	struct ruru_open_items *open;
+	/* The proposals waiting for a step, as confirmation items (artifact,
+	 * target, status): oldest first; prime: in the natural order of
+	 * their names.  NULL when no session. */
+	struct ruru_open_items *pending;
+	/* show, continue: */
+	struct ruru_task_list *tasks; /* as ruru_task_list() gives them, unmarked */
+	size_t entry_count;           /* the log's entries (orphan blocks included) */
+	size_t entries_omitted;       /* the oldest entries the bound left out */
+	bool resumed;                 /* continue: it was not active and is now */
+	bool reopened;                /* continue: it had ended (completed, failed) */
+	/* prime: */
+	size_t open_count;            /* open items but confirmations, worded or not */
+	struct ruru_entry *last_decision; /* the log's last decision; NULL when none */
+	struct ruru_entry *recent;    /* the entries shown, oldest first */
+	size_t nrecent;
+	/* prime with no session: what it offers instead. */
+	char **active_in_logs;        /* IDs of the logs that say Active, shown */
+	size_t nactive_in_logs;
+	struct ruru_session *recent_sessions; /* the recent sessions shown, newest first */
+	size_t nrecent_sessions;
+};
+void ruru_digest_free(struct ruru_digest *d);
+/*
+ * The JSON of `continue --json`, `show --digest --json` and MCP
+ * session_continue and session_digest: the session's fields
+ * (ruru_session_json without entries) plus goal, tasks (as `task list`
+ * gives them, without "open"), pending_confirmations: [{artifact, target,
+ * status}], open_items (ruru_open_items_json), entry_count,
+ * entries_omitted, max_chars and digest (the text); continue adds resumed
+ * and reopened.  Prime's (`prime --json`): {session, status, goal (the
+ * title), pending_confirmations, open_item_count, open_items,
+ * last_decision (an entry as ruru_entry_json, or null), recent_entries,
+ * text}, or with no session {active_in_logs, session: null,
+ * recent_sessions: [{id, status, title}], text}.  New reference.
+ */
+struct json_t *ruru_digest_json(const struct ruru_digest *d);
+/* Its text: the digest, as it reads (its workspace text escaped when it
+ * was made). */
+void ruru_digest_text(const struct ruru_digest *d, struct ruru_buf *out);
+
+/*
  * What the writing verbs answer (new, log, the status moves, artifact add,
  * task link, task new), as every front end prints it: a struct (strings
  * owned; NULL when absent) made by the call, its _free(), its _json() (the
@@ -871,35 +963,33 @@ void ruru_status_set_text(const struct ruru_status_set *r, struct ruru_buf *out)
 
 /*
  * Continue a session (doc/design.md §7): resume it when paused, log a session
- * event, make it active, and return the digest text (at most max_chars
- * bytes, 0: no bound; RURU_DIGEST_DEFAULT is the front ends' default) in
- * *digest and its JSON in *json (either may be NULL).  A completed or
- * failed session is reopened only with RURU_CONTINUE_REOPEN (else
- * RURU_ECONFLICT); with RURU_CONTINUE_IMPLICIT (`id` came from the active
- * pointer, not from the user) it is never reopened: RURU_ENOTFOUND.
+ * event, make it active, and return its digest (text at most max_chars
+ * bytes, 0: no bound; RURU_DIGEST_DEFAULT is the front ends' default);
+ * NULL with err on failure.  A completed or failed session is reopened
+ * only with RURU_CONTINUE_REOPEN (else RURU_ECONFLICT); with
+ * RURU_CONTINUE_IMPLICIT (`id` came from the active pointer, not from the
+ * user) it is never reopened: RURU_ENOTFOUND.
  */
 enum { RURU_CONTINUE_REOPEN = 1, RURU_CONTINUE_IMPLICIT = 2 };
 #define RURU_DIGEST_DEFAULT 8000
 /* A message longer than this is logged with a warning: answers that carry
  * log text show only its first part; big text belongs in an artifact. */
 #define RURU_MESSAGE_LARGE 65536
-int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, unsigned flags,
-			  char **digest, struct json_t **json, struct ruru_error *err);
+struct ruru_digest *ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars,
+					  unsigned flags, struct ruru_error *err);
 
 /*
  * The same digest, read-only (`show --digest`): nothing is logged or
- * changed.  The digest holds, in this order, a header (ID, goal, status,
+ * changed.  The text holds, in this order, a header (ID, goal, status,
  * times, coordinator, log path), open items, the Goal text, tasks,
  * artifacts and the newest entries that fit whole; only the oldest
  * entries are cut to fit, and the heading of the entries says how many
  * were left out.  The header is never cut; the other sections lose lines
  * (with a "… N more" line) only when no entry is left and they still do
- * not fit.  JSON: the session's fields plus goal, tasks,
- * pending_confirmations, open_items, entry_count, entries_omitted,
- * max_chars and digest.
+ * not fit.
  */
-int ruru_session_digest(struct ruru_ws *ws, const char *id, size_t max_chars, char **digest,
-			struct json_t **json, struct ruru_error *err);
+struct ruru_digest *ruru_session_digest(struct ruru_ws *ws, const char *id, size_t max_chars,
+					struct ruru_error *err);
 
 /* The session the active pointer names (ROOCOM_SESSION_ID, then
  * .ruru/sessions/.active) when its status is active; NULL when none is
@@ -1601,6 +1691,9 @@ enum {
 	RURU_SEARCH_SESSIONS = 2,
 	RURU_SEARCH_ARTIFACTS = 4,
 };
+/* The RURU_SEARCH_* bit of the word "entries", "sessions" or "artifacts"
+ * (the words of search's argument `in`); 0 for another. */
+unsigned ruru_search_in_bit(const char *word);
 struct ruru_search_opts {
 	const char *query;      /* required; may hold any bytes */
 	size_t query_len;
@@ -1992,18 +2085,18 @@ int ruru_host_instructions(const char *host, struct ruru_buf *out, struct ruru_e
 const char *ruru_host_name(size_t i);
 
 /*
- * `ruru prime`: the digest for a model's first turn (doc/design.md §13), at most
- * `max_chars` bytes (0: 2,000).  `id` NULL means the active session; with
- * none it lists the recent sessions.  *text (caller frees) and *json
- * (caller frees; may be NULL) get the digest and its parts.  Reads the
- * front matter, one pass over the log for open items and the last 64 KiB
- * for recent entries, so it stays fast on long logs.
+ * `ruru prime`: the digest for a model's first turn (doc/design.md §13), its
+ * text at most `max_chars` bytes (0: 2,000).  `id` NULL means the active
+ * session; with none it lists the recent sessions.  NULL with err on
+ * failure.  Reads the front matter, one pass over the log for open items
+ * and the last 64 KiB for recent entries, so it stays fast on long logs.
  */
-int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text,
-	       struct json_t **json, struct ruru_error *err);
-/* Wrap a digest the way `host`'s hook expects it ("claude", "gemini"),
- * given the hook's stdin JSON (`input`, may be empty); appends to *out. */
-int ruru_prime_hook(const char *host, const char *input, size_t len, const char *digest,
+struct ruru_digest *ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars,
+			       struct ruru_error *err);
+/* Wrap a digest's text the way `host`'s hook expects it ("claude",
+ * "codex", "gemini"), given the hook's stdin JSON (`input`, may be empty);
+ * appends to *out. */
+int ruru_prime_hook(const char *host, const char *input, size_t len, const struct ruru_digest *d,
 		    struct ruru_buf *out, struct ruru_error *err);
 /* ------------------------------------------------------------------------
  * V7 and later Roo Commander versions: session layouts, typed
@@ -2384,16 +2477,40 @@ size_t ruru_redact(struct ruru_buf *out, const char *s, size_t len);
  * returns how many secrets were replaced. */
 size_t ruru_redact_json(struct json_t *v);
 
+/*
+ * One session as one document for people and programs (`export --md`,
+ * `export --json`): the session with every entry, its tasks, its
+ * artifacts and the text of those that are text (up to 256 KB; others
+ * are linked).  Secrets are redacted in what _json() and _text() give
+ * unless RURU_EXPORT_NO_REDACT: the JSON string by string, the Markdown as
+ * a whole document.  NULL with err when the session cannot be read.  Free
+ * with ruru_export_free().
+ */
 enum { RURU_EXPORT_NO_REDACT = 1 };
-/* One session as one readable Markdown document: front matter as a table,
- * goal, entries, tasks, artifacts (text artifacts up to 256 KB inlined,
- * others linked).  Appended to `out`. */
-int ruru_export_md(struct ruru_ws *ws, const char *id, unsigned flags, struct ruru_buf *out,
-		   struct ruru_error *err);
-/* One session as JSON: {session (as ruru_session_json with entries), tasks,
- * artifacts: [{path, recorded, exists, bytes, text|null}]}.  New reference. */
-struct json_t *ruru_export_json(struct ruru_ws *ws, const char *id, unsigned flags,
-			 struct ruru_error *err);
+struct ruru_export_text {
+	char *text;    /* the artifact's text; NULL when not inlined (missing,
+			* not text, larger than 256 KB, unreadable) */
+	size_t len;
+	char *problem; /* why it could not be read; NULL when nothing went wrong */
+};
+struct ruru_export {
+	struct ruru_session *session;         /* loaded with its entries */
+	struct ruru_task_list *tasks;         /* as ruru_task_list() gives them */
+	struct ruru_artifact_list *artifacts; /* as ruru_artifact_list() gives them */
+	struct ruru_export_text *texts;       /* one for each artifact, in its order */
+	bool redact;                          /* not RURU_EXPORT_NO_REDACT */
+};
+struct ruru_export *ruru_export(struct ruru_ws *ws, const char *id, unsigned flags,
+				struct ruru_error *err);
+void ruru_export_free(struct ruru_export *x);
+/* The JSON of `export --json`: {session (ruru_session_json with every
+ * entry), tasks (as `task list`), artifacts: [{path, recorded, exists,
+ * bytes[, type], text|null[, problem]}], redacted, redactions (how many
+ * secrets were replaced)} (new reference). */
+struct json_t *ruru_export_json(const struct ruru_export *x);
+/* Its text, `export --md`: readable Markdown (front matter as a table,
+ * goal, entries, tasks, artifacts inlined in fences or listed). */
+void ruru_export_text(const struct ruru_export *x, struct ruru_buf *out);
 /* Read an artifact of a session for display: `rel` relative to the session
  * folder, checked like every workspace path (no "..", no symlink, regular
  * file only), at most `max` bytes (RURU_EINVALID when larger).  Returns 1

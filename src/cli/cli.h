@@ -42,13 +42,13 @@ struct cli_opt {
 	const char *help;  /* (from the row unless given) */
 	bool required;     /* printed without brackets (the row's, or given) */
 	/* Filled in from the verb's row (main.c). */
+	const struct ruru_arg *lib_row; /* the row: the parser checks values against it */
 	const char *lib_arg; /* the library's name for it (errors name it so) */
 	/* options with the same non-zero `choice` are alternatives of which
 	 * one is required: (--a X | --b Y) */
 	int choice;
 	/* the value is a word of a library vocabulary, which help lists */
 	bool words;
-	enum ruru_vocab vocab;
 };
 
 struct cli_args {
@@ -58,6 +58,7 @@ struct cli_args {
 	const char *val[CLI_MAX_OPTS]; /* last value ("" for a set flag) */
 	const char **multi[CLI_MAX_OPTS];
 	size_t nmulti[CLI_MAX_OPTS];
+	size_t num[CLI_MAX_OPTS]; /* an integer option's value, else its row's default */
 };
 
 /* Global state every command sees: the global options and output. */
@@ -89,10 +90,12 @@ struct cli_cmd {
 	 * Options may follow the operands; "--" ends them (main.c's
 	 * option_word, ruru(1) and the command's --help say the same). */
 	bool free_operands;
-	/* an operand whose value is a word of a vocabulary (help
-	 * lists them): its metavariable, e.g. "STATUS", and the vocabulary. */
+	/* an operand whose value is a word of the verb's row `operand_row`
+	 * (help lists them, the parser checks it): its metavariable, e.g.
+	 * "STATUS", and its place among the operands (0: the first). */
 	const char *operand_words;
-	enum ruru_vocab operand_vocab;
+	const char *operand_row;
+	int operand_at;
 };
 
 /*
@@ -112,13 +115,10 @@ const char *cli_val(const struct cli_args *a, int opt);
 bool cli_set(const struct cli_args *a, int opt);
 /* Every value of a repeatable (.multi) option, in order; *n of them. */
 const char *const *cli_all(const struct cli_args *a, int opt, size_t *n);
-/* A non-negative decimal value of option `opt`: true and *out untouched
- * when it was not given, true and *out set when it parses, false after a
- * usage error that names the option. */
-bool cli_size(struct cli_ctx *ctx, const struct cli_args *a, int opt, size_t *out);
-/* Usage error for a value of option `opt` (one with words) that is not a
- * word of its vocabulary: `--OPT is one of a, b, c, not "VAL"`. */
-int cli_bad_word(struct cli_ctx *ctx, int opt, const char *val);
+/* The value of integer option `opt`, else its row's default (the parser
+ * has held it to the row's range: a bad one is a usage error before the
+ * command runs, and so is a word that is not one of a row's words). */
+size_t cli_num(const struct cli_args *a, int opt);
 
 /* Report a failure held in ctx->err: print it and return its exit code. */
 int cli_fail(struct cli_ctx *ctx);

@@ -99,10 +99,7 @@ static int cmd_propose(struct cli_ctx *ctx, struct cli_args *a)
 	const char *target = cli_val(a, PROPOSE_TARGET);
 	const char *content = cli_val(a, PROPOSE_CONTENT);
 	const char *diff = cli_val(a, PROPOSE_DIFF);
-	if (!target)
-		return cli_usage_error(ctx, "a proposal needs --target PATH");
-	if (!content == !diff)
-		return cli_usage_error(ctx, "give exactly one of --content FILE|- and --diff FILE|-");
+	/* --target and exactly one of --content and --diff: the parser checked */
 	struct ruru_buf payload = RURU_BUF_INIT;
 	struct ruru_ws *ws = NULL;
 	struct ruru_confirm c = { 0 };
@@ -131,11 +128,8 @@ static int cmd_adopt(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *target = cli_val(a, ADOPT_TARGET);
 	const char *kind = cli_val(a, ADOPT_KIND);
+	/* --target given, --kind one of the row's words: the parser checked */
 	int k = kind ? ruru_confirm_kind_parse(kind) : RURU_CONFIRM_CONTENT;
-	if (!target)
-		return cli_usage_error(ctx, "adopting needs --target PATH");
-	if (k < 0)
-		return cli_usage_error(ctx, "--kind is content or diff, not \"%s\"", kind);
 	struct ruru_ws *ws = cli_ws(ctx);
 	struct ruru_confirm c = { 0 };
 	int rc = 0;
@@ -443,10 +437,7 @@ static int cmd_reject(struct cli_ctx *ctx, struct cli_args *a)
 
 static int cmd_skip(struct cli_ctx *ctx, struct cli_args *a)
 {
-	const char *why = cli_val(a, DECIDE_WHY); /* --rationale */
-	if (!why || !*why)
-		return cli_usage_error(ctx, "skipping confirmation needs --rationale TEXT (why the edit "
-					    "is routine, simple and low-risk)");
+	/* --rationale is required here (skip_opts): the parser checked */
 	return decide(ctx, a, RURU_DECIDE_SKIP);
 }
 
@@ -454,9 +445,7 @@ enum { DELEGATE_TO, DELEGATE_TASK, DELEGATE_NOPTS };
 
 static int cmd_delegate(struct cli_ctx *ctx, struct cli_args *a)
 {
-	const char *to = cli_val(a, DELEGATE_TO);
-	if (!to || !*to)
-		return cli_usage_error(ctx, "delegating needs the executor mode: --to SLUG");
+	const char *to = cli_val(a, DELEGATE_TO); /* required: the parser checked */
 	struct ruru_ws *ws = cli_ws(ctx);
 	struct ruru_confirm c = { 0 };
 	char *msg = NULL;

@@ -37,18 +37,13 @@ int cli_export_sessions(struct cli_ctx *ctx, struct cli_args *a, bool md, const 
 		return RURU_EFAIL;
 	char *id = cli_session(ctx, ws, a->argc ? a->argv[0] : NULL);
 	int rc = 0;
-	if (!id) {
+	/* --md is the text, --json the JSON */
+	struct ruru_export *x = id ? ruru_export(ws, id, flags, &ctx->err) : NULL;
+	if (!x)
 		rc = cli_fail(ctx);
-	} else if (md) {
-		struct ruru_buf b = RURU_BUF_INIT;
-		if (ruru_export_md(ws, id, flags, &b, &ctx->err) < 0 || !cli_write(ctx, b.ptr, b.len))
-			rc = cli_fail(ctx);
-		ruru_buf_release(&b);
-	} else {
-		json_t *doc = ruru_export_json(ws, id, flags, &ctx->err);
-		if (!doc || !cli_print_json(ctx, doc))
-			rc = cli_fail(ctx);
-	}
+	else
+		CLI_PRINT_RESULT(ctx, rc, export, x);
+	ruru_export_free(x);
 	free(id);
 	ruru_ws_free(ws);
 	return rc;

@@ -43,14 +43,8 @@ enum { PRIME_MAX_CHARS, PRIME_HOOK, PRIME_NOPTS };
 
 static int cmd_prime(struct cli_ctx *ctx, struct cli_args *a)
 {
-	size_t max = 2000;
+	size_t max = cli_num(a, PRIME_MAX_CHARS);
 	const char *hook = cli_val(a, PRIME_HOOK);
-	if (!cli_size(ctx, a, PRIME_MAX_CHARS, &max))
-		return RURU_EUSAGE;
-	if (max == 0)
-		return cli_usage_error(ctx, "--max-chars must be at least 1");
-	if (hook && strcmp(hook, "claude") && strcmp(hook, "gemini") && strcmp(hook, "codex"))
-		return cli_usage_error(ctx, "--hook takes claude, codex or gemini, not \"%s\"", hook);
 	struct ruru_buf in = RURU_BUF_INIT;
 	/* The hook's event as JSON on stdin (a terminal has none to give). */
 	if (hook && !isatty(STDIN_FILENO) && ruru_buf_read_fd(&in, STDIN_FILENO, &ctx->err) < 0)
@@ -60,26 +54,20 @@ static int cmd_prime(struct cli_ctx *ctx, struct cli_args *a)
 		ruru_buf_release(&in);
 		return cli_fail(ctx);
 	}
-	char *text = NULL;
-	json_t *j = NULL;
 	int rc = 0;
-	if (ruru_prime(ws, ctx->session, max, &text, &j, &ctx->err) < 0) {
+	struct ruru_digest *d = ruru_prime(ws, ctx->session, max, &ctx->err);
+	if (!d) {
 		rc = cli_fail(ctx);
 	} else if (hook) {
 		struct ruru_buf out = RURU_BUF_INIT;
-		if (ruru_prime_hook(hook, in.ptr ? in.ptr : "", in.len, text, &out, &ctx->err) < 0 ||
+		if (ruru_prime_hook(hook, in.ptr ? in.ptr : "", in.len, d, &out, &ctx->err) < 0 ||
 		    !cli_write(ctx, out.ptr, out.len))
 			rc = cli_fail(ctx);
 		ruru_buf_release(&out);
-	} else if (ctx->json) {
-		if (!cli_print_json(ctx, j))
-			rc = cli_fail(ctx);
-		j = NULL;
-	} else if (!cli_write(ctx, text, strlen(text))) {
-		rc = cli_fail(ctx);
+	} else {
+		CLI_PRINT_RESULT(ctx, rc, digest, d);
 	}
-	json_decref(j);
-	free(text);
+	ruru_digest_free(d);
 	ruru_buf_release(&in);
 	ruru_ws_free(ws);
 	return rc;

@@ -13,7 +13,6 @@
 #include "cli.h"
 #include "banned.h"
 
-#define SEARCH_DEFAULT_LIMIT 100
 
 enum {
 	SEARCH_TYPE,
@@ -28,17 +27,11 @@ enum {
 	SEARCH_NOPTS
 };
 
-/* A date option (--since, --until); true when absent or parsed. */
-static bool parse_when(struct cli_ctx *ctx, const struct cli_args *a, int opt, bool end_of_day,
-		       time_t *out, bool *given)
+/* A date option (--since, --until), which the parser checked. */
+static void parse_when(const struct cli_args *a, int opt, bool end_of_day, time_t *out, bool *given)
 {
 	const char *v = cli_val(a, opt);
-	*given = v != NULL;
-	if (!v || ruru_search_parse_time(v, end_of_day, out))
-		return true;
-	cli_usage_error(ctx, "--%s needs a date (YYYY-MM-DD) or a date-time, not \"%s\"",
-			ctx->cmd->opts[opt].name, v);
-	return false;
+	*given = v && ruru_search_parse_time(v, end_of_day, out);
 }
 
 static bool use_bold(void)
@@ -63,30 +56,14 @@ static int search_run(struct cli_ctx *ctx, struct cli_args *a, struct ruru_buf *
 	o.task = cli_val(a, SEARCH_TASK);
 	o.tag = cli_val(a, SEARCH_TAG);
 	o.session = ctx->session;
-	o.limit = SEARCH_DEFAULT_LIMIT;
-	const char *v;
-	if ((v = cli_val(a, SEARCH_STATUS)) &&
-	    (o.status = ruru_status_from_word(v)) == RURU_STATUS_UNKNOWN)
-		return cli_bad_word(ctx, SEARCH_STATUS, v);
-	if (o.type && ruru_event_parse(o.type) == RURU_EV_UNKNOWN)
-		return cli_bad_word(ctx, SEARCH_TYPE, o.type);
-	if (!parse_when(ctx, a, SEARCH_SINCE, false, &o.since, &o.has_since) ||
-	    !parse_when(ctx, a, SEARCH_UNTIL, true, &o.until, &o.has_until))
-		return RURU_EUSAGE;
+	o.limit = cli_num(a, SEARCH_LIMIT);
+	o.status = ruru_status_from_word(cli_val(a, SEARCH_STATUS));
+	parse_when(a, SEARCH_SINCE, false, &o.since, &o.has_since);
+	parse_when(a, SEARCH_UNTIL, true, &o.until, &o.has_until);
 	size_t nin;
 	const char *const *in = cli_all(a, SEARCH_IN, &nin);
-	for (size_t i = 0; i < nin; i++) {
-		static const char *const words[] = { "entries", "sessions", "artifacts" };
-		size_t k = 0;
-		while (k < 3 && strcmp(in[i], words[k]))
-			k++;
-		if (k == 3)
-			return cli_usage_error(ctx, "--in is entries, sessions or artifacts, not \"%s\"",
-					       in[i]);
-		o.in |= 1u << k;
-	}
-	if (!cli_size(ctx, a, SEARCH_LIMIT, &o.limit))
-		return RURU_EUSAGE;
+	for (size_t i = 0; i < nin; i++) /* words of the row: the parser checked each */
+		o.in |= ruru_search_in_bit(in[i]);
 	bool bold = !ctx->json && use_bold();
 	o.mark_open = bold ? "\033[1m" : "[";
 	o.mark_close = bold ? "\033[22m" : "]";

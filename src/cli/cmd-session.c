@@ -217,16 +217,8 @@ static int cmd_log(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *type = cli_val(a, LOG_TYPE);
 	struct ruru_log_input e = { .type = RURU_EV_NOTE };
-	if (type) {
-		e.type = ruru_event_parse(type);
-		if (e.type == RURU_EV_UNKNOWN) {
-			struct ruru_buf list = RURU_BUF_INIT;
-			ruru_vocab_join(RURU_VOCAB_EVENT, ", ", &list);
-			cli_usage_error(ctx, "unknown event type \"%s\" (one of: %s)", type, list.ptr);
-			ruru_buf_release(&list);
-			return RURU_EUSAGE;
-		}
-	}
+	if (type)
+		e.type = ruru_event_parse(type); /* one of the row's words: the parser checked */
 	for (int f = 0; f < RURU_FIELD_COUNT; f++)
 		e.field[f] = cli_val(a, LOG_FIELD0 + f);
 
@@ -367,17 +359,12 @@ static int cmd_list(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *sw = cli_val(a, LIST_STATUS);
 	enum ruru_status st = sw ? ruru_status_from_word(sw) : RURU_STATUS_UNKNOWN;
-	if (sw && st == RURU_STATUS_UNKNOWN)
-		return cli_bad_word(ctx, LIST_STATUS, sw);
 	/* --limit, --since, rows from the search index */
-	size_t limit = 0;
+	size_t limit = cli_num(a, LIST_LIMIT);
 	time_t since = 0;
-	const char *sv = cli_val(a, LIST_SINCE);
-	if (!cli_size(ctx, a, LIST_LIMIT, &limit))
-		return RURU_EUSAGE;
-	if (sv && !ruru_search_parse_time(sv, false, &since))
-		return cli_usage_error(ctx, "--since needs a date (YYYY-MM-DD) or a date-time, not \"%s\"",
-				       sv);
+	const char *sv = cli_val(a, LIST_SINCE); /* a date: the parser checked */
+	if (sv)
+		ruru_search_parse_time(sv, false, &since);
 	WITH_WS(ctx, ws);
 	struct ruru_session_query q = { .status = st, .tag = cli_val(a, LIST_TAG),
 					.has_since = sv != NULL, .since = since,
@@ -411,20 +398,16 @@ enum { SHOW_ENTRIES, SHOW_DIGEST, SHOW_MAX_CHARS, SHOW_ENTRY, SHOW_NOPTS };
 /* show --digest: the continue digest, read-only. */
 static int show_digest(struct cli_ctx *ctx, struct cli_args *a)
 {
-	size_t max = RURU_DIGEST_DEFAULT; /* 0: no bound */
-	if (!cli_size(ctx, a, SHOW_MAX_CHARS, &max))
-		return RURU_EUSAGE;
+	size_t max = cli_num(a, SHOW_MAX_CHARS); /* 0: no bound */
 	WITH_WS(ctx, ws);
 	int rc = 0;
 	char *id = cli_session(ctx, ws, a->argc ? a->argv[0] : NULL);
-	char *digest = NULL;
-	json_t *json = NULL;
-	if (!id || ruru_session_digest(ws, id, max, ctx->json ? NULL : &digest,
-				       ctx->json ? &json : NULL, &ctx->err) < 0)
+	struct ruru_digest *d = id ? ruru_session_digest(ws, id, max, &ctx->err) : NULL;
+	if (!d)
 		rc = cli_fail(ctx);
-	else if (ctx->json ? !cli_print_json(ctx, json) : !cli_write(ctx, digest, strlen(digest)))
-		rc = cli_fail(ctx);
-	free(digest);
+	else
+		CLI_PRINT_RESULT(ctx, rc, digest, d);
+	ruru_digest_free(d);
 	free(id);
 	ruru_ws_free(ws);
 	return rc;
@@ -438,11 +421,9 @@ static int cmd_show(struct cli_ctx *ctx, struct cli_args *a)
 						    "(the digest fits entries into --max-chars)");
 		return show_digest(ctx, a);
 	}
-	size_t last = 0, max = RURU_DIGEST_DEFAULT, at = 0;
+	size_t last = cli_num(a, SHOW_ENTRIES), max = cli_num(a, SHOW_MAX_CHARS),
+	       at = cli_num(a, SHOW_ENTRY);
 	bool ne = cli_set(a, SHOW_ENTRIES), one = cli_set(a, SHOW_ENTRY);
-	if (!cli_size(ctx, a, SHOW_ENTRIES, &last) || !cli_size(ctx, a, SHOW_MAX_CHARS, &max) ||
-	    !cli_size(ctx, a, SHOW_ENTRY, &at))
-		return RURU_EUSAGE;
 	if (one && ne)
 		return cli_usage_error(ctx, "--entry shows one entry: leave out --entries");
 	WITH_WS(ctx, ws);
@@ -527,9 +508,7 @@ enum { CONTINUE_MAX_CHARS, CONTINUE_REOPEN, CONTINUE_NOPTS };
 
 static int cmd_continue(struct cli_ctx *ctx, struct cli_args *a)
 {
-	size_t max = RURU_DIGEST_DEFAULT; /* 0: no bound */
-	if (!cli_size(ctx, a, CONTINUE_MAX_CHARS, &max))
-		return RURU_EUSAGE;
+	size_t max = cli_num(a, CONTINUE_MAX_CHARS); /* 0: no bound */
 	bool reopen = cli_set(a, CONTINUE_REOPEN);
 	/* The session named here (-s or ID) may be reopened on request; the
 	 * one the active pointer names never is. */
@@ -538,10 +517,8 @@ static int cmd_continue(struct cli_ctx *ctx, struct cli_args *a)
 	WITH_WS(ctx, ws);
 	int rc = 0;
 	char *id = cli_session(ctx, ws, a->argc ? a->argv[0] : NULL);
-	char *digest = NULL;
-	json_t *json = NULL;
-	if (!id || ruru_session_continue(ws, id, max, flags, ctx->json ? NULL : &digest,
-					 ctx->json ? &json : NULL, &ctx->err) < 0) {
+	struct ruru_digest *d = id ? ruru_session_continue(ws, id, max, flags, &ctx->err) : NULL;
+	if (!d) {
 		int code = ctx->err.code;
 		if (id && code == RURU_ECONFLICT && !reopen) {
 			struct ruru_session s;
@@ -557,10 +534,10 @@ static int cmd_continue(struct cli_ctx *ctx, struct cli_args *a)
 		rc = cli_fail(ctx);
 		if (code == RURU_ENOTFOUND && !named)
 			offer_recent(ws);
-	} else if (ctx->json ? !cli_print_json(ctx, json) : !cli_write(ctx, digest, strlen(digest))) {
-		rc = cli_fail(ctx);
+	} else {
+		CLI_PRINT_RESULT(ctx, rc, digest, d);
 	}
-	free(digest);
+	ruru_digest_free(d);
 	free(id);
 	ruru_ws_free(ws);
 	return rc;

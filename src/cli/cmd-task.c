@@ -45,8 +45,6 @@ static int cmd_task_new(struct cli_ctx *ctx, struct cli_args *a)
 	o.team = cli_val(a, NEW_TEAM);
 	o.assign = cli_val(a, NEW_ASSIGN);
 	o.parent = cli_val(a, NEW_PARENT);
-	if (!o.type || !o.title)
-		return cli_usage_error(ctx, "a task needs --type TYPE and --title TEXT");
 	struct ruru_buf text = RURU_BUF_INIT;
 	struct ruru_ws *ws = NULL;
 	if (read_body(ctx, cli_val(a, NEW_BODY), &text, &o.body) < 0 || !(ws = cli_ws(ctx))) {
@@ -80,15 +78,8 @@ static int print_task(struct cli_ctx *ctx, struct ruru_task_state *t)
 
 static int cmd_task_status(struct cli_ctx *ctx, struct cli_args *a)
 {
+	/* STATUS is a spelling of a word of the row: the parser checked */
 	enum ruru_task_status st = ruru_task_status_parse(a->argv[1]);
-	if (st == RURU_TASK_UNKNOWN) {
-		struct ruru_buf list = RURU_BUF_INIT;
-		ruru_vocab_join(RURU_VOCAB_TASK_STATUS, ", ", &list);
-		cli_usage_error(ctx, "unknown task status \"%s\" (one of: %s, or the MDTM text such "
-				     "as \"🟣 Review\")", a->argv[1], list.ptr);
-		ruru_buf_release(&list);
-		return RURU_EUSAGE;
-	}
 	struct ruru_ws *ws = cli_ws(ctx);
 	struct ruru_task_state *o = NULL;
 	int rc;
@@ -107,8 +98,6 @@ static int cmd_task_claim(struct cli_ctx *ctx, struct cli_args *a)
 	const char *by = cli_val(a, CLAIM_BY);
 	const char *ttl_s = cli_val(a, CLAIM_TTL);
 	long ttl = ttl_s ? ruru_duration_parse(ttl_s) : 30 * 60;
-	if (!by)
-		return cli_usage_error(ctx, "a claim needs --by MODE");
 	if (ttl < 0)
 		return cli_usage_error(ctx, "--ttl is a duration such as 90s, 30m, 2h or 1d, not \"%s\"",
 				       ttl_s);
@@ -128,9 +117,7 @@ enum { RELEASE_BY, RELEASE_STATUS, RELEASE_NOPTS };
 static int cmd_task_release(struct cli_ctx *ctx, struct cli_args *a)
 {
 	const char *sw = cli_val(a, RELEASE_STATUS);
-	enum ruru_task_status st = RURU_TASK_UNKNOWN;
-	if (sw && (st = ruru_task_status_parse(sw)) == RURU_TASK_UNKNOWN)
-		return cli_bad_word(ctx, RELEASE_STATUS, sw);
+	enum ruru_task_status st = sw ? ruru_task_status_parse(sw) : RURU_TASK_UNKNOWN;
 	struct ruru_ws *ws = cli_ws(ctx);
 	struct ruru_task_state *o = NULL;
 	int rc;
@@ -192,7 +179,7 @@ const struct cli_cmd cli_cmds_task[] = {
 	  .max_args = 0, .run = cmd_task_new },
 	{ .group = "task", .name = "status", .verb = "task status", .args = "TASK-ID STATUS",
 	  .summary = "set a task's status (a word below, or the MDTM text such as \"🟣 Review\")",
-	  .operand_words = "STATUS", .operand_vocab = RURU_VOCAB_TASK_STATUS,
+	  .operand_words = "STATUS", .operand_row = "status", .operand_at = 1,
 	  .min_args = 2, .max_args = 2, .run = cmd_task_status },
 	{ .group = "task", .name = "claim", .verb = "task claim", .args = "TASK-ID", CLI_OPTS(claim_opts),
 	  .summary = "lease a task for a mode (exit 5 naming the holder when taken)",

@@ -112,8 +112,8 @@ static const struct cli_cmd *resolve_cmd(const struct cli_cmd *c, struct cli_res
 			o.choice = a->one_of;
 			o.multi = o.multi || a->type == RURU_ARG_STRINGS;
 			o.lib_arg = a->name;
+			o.lib_row = a;
 			o.words = a->type == RURU_ARG_WORD && !a->words && !o.quiet_words;
-			o.vocab = a->vocab;
 		}
 		r->opts[i] = o;
 	}
@@ -180,14 +180,14 @@ bool cli_write(struct cli_ctx *ctx, const void *data, size_t len)
 	return true;
 }
 
-/* `lead` then "a, b, c" from a library vocabulary, wrapped before column
+/* `lead` then "a, b, c", the words of row `r`, wrapped before column
  * 80; the first line starts `indent` blanks in, the others `cont`. */
-static void print_words(FILE *f, int indent, int cont, const char *lead, enum ruru_vocab v)
+static void print_words(FILE *f, int indent, int cont, const char *lead, const struct ruru_arg *r)
 {
 	int col = fprintf(f, "%*s%s", indent, "", lead);
-	const char *w, *next = ruru_vocab_word(v, 0);
+	const char *w, *next = ruru_arg_word(r, 0);
 	for (size_t i = 0; (w = next); i++) {
-		next = ruru_vocab_word(v, i + 1);
+		next = ruru_arg_word(r, i + 1);
 		int n = (int)strlen(w) + (next ? 1 : 0);
 		if (col + 1 + n > 79)
 			col = fprintf(f, "\n%*s", cont, "") - 1; /* the word's blank is the indent */
@@ -205,6 +205,12 @@ static const char free_operand_rule[] =
 	"above (a short one stands alone: -t TYPE) or --WORD, an unknown option;\n"
 	"every word after \"--\" is an operand.\n";
 
+/* The row of command c's operand with words. */
+static const struct ruru_arg *operand_row(const struct cli_cmd *c)
+{
+	return ruru_verb_arg(ruru_verb_find(c->verb), c->operand_row);
+}
+
 static void print_command_help(FILE *f, const struct cli_cmd *c)
 {
 	struct cli_resolved r;
@@ -215,7 +221,7 @@ static void print_command_help(FILE *f, const struct cli_cmd *c)
 	if (c->operand_words) {
 		char lead[64];
 		snprintf(lead, sizeof(lead), "%s is one of:", c->operand_words);
-		print_words(f, 0, 2, lead, c->operand_vocab);
+		print_words(f, 0, 2, lead, operand_row(c));
 	}
 	if (c->nopts) {
 		fputs("\noptions:\n", f);
@@ -229,7 +235,7 @@ static void print_command_help(FILE *f, const struct cli_cmd *c)
 					 o->arg ? o->arg : "");
 			fprintf(f, "  %-28s %s\n", left, o->help);
 			if (o->words)
-				print_words(f, 31, 31, "one of:", o->vocab);
+				print_words(f, 31, 31, "one of:", o->lib_row);
 		}
 	}
 	if (c->free_operands)
@@ -346,6 +352,10 @@ static void check_tables(void)
 			if ((a->type == RURU_ARG_BOOLEAN) != !o->arg)
 				table_bug(c, "gives a flag a value, or a value none:", a->name);
 		}
+		if (c->operand_words && (!v || !operand_row(c) ||
+					 operand_row(c)->cli != RURU_ARG_CLI_OPERAND ||
+					 operand_row(c)->type != RURU_ARG_WORD))
+			table_bug(c, "names no operand with words of its verb:", c->operand_row);
 	}
 	const struct ruru_verb *v;
 	for (size_t i = 0; (v = ruru_verb_at(i)); i++)
@@ -381,6 +391,11 @@ const char *const *cli_all(const struct cli_args *a, int opt, size_t *n)
 {
 	*n = a->nmulti[opt_row(a, opt)];
 	return a->multi[opt];
+}
+
+size_t cli_num(const struct cli_args *a, int opt)
+{
+	return a->num[opt_row(a, opt)];
 }
 
 /* --------------------------------------------------------------- `help` */
@@ -486,6 +501,120 @@ static int take_global_options(struct cli_ctx *ctx, int *argc, char **argv)
 	argv[out] = NULL;
 	*argc = out;
 	return 0;
+}
+
+/* One value of option o against its row: a word of its words, a whole
+ * number in its range (kept in *num).  False after a usage error that
+ * names the option as typed. */
+static bool check_value(struct cli_ctx *ctx, const struct cli_opt *o, const char *val, size_t *num)
+{
+	const struct ruru_arg *r = o->lib_row;
+	if (r->type == RURU_ARG_WORD && !ruru_arg_word_ok(r, val)) {
+		struct ruru_buf words = RURU_BUF_INIT;
+		ruru_arg_words(r, ", ", &words);
+		cli_usage_error(ctx, "--%s is one of %s, not \"%s\"", o->name, words.ptr, val);
+		ruru_buf_release(&words);
+		return false;
+	}
+	time_t t;
+	if (r->type == RURU_ARG_DATE && !ruru_search_parse_time(val, false, &t)) {
+		cli_usage_error(ctx, "--%s needs a date (YYYY-MM-DD) or a date-time, not \"%s\"",
+				o->name, val);
+		return false;
+	}
+	if (r->type != RURU_ARG_INTEGER)
+		return true;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(val, &end, 10);
+	if (!errno && end != val && !*end && val[0] >= '0' && val[0] <= '9' &&
+	    ruru_arg_in_range(r, v)) {
+		*num = (size_t)v;
+		return true;
+	}
+	if (r->max)
+		cli_usage_error(ctx, "--%s needs a whole number from %zu to %zu, not \"%s\"", o->name,
+				r->min, r->max, val);
+	else if (r->min)
+		cli_usage_error(ctx, "--%s needs a whole number of at least %zu, not \"%s\"",
+				o->name, r->min, val);
+	else
+		cli_usage_error(ctx, "--%s needs a non-negative number, not \"%s\"", o->name, val);
+	return false;
+}
+
+/* "--NAME ARG" of option o. */
+static void add_option(struct ruru_buf *b, const struct cli_opt *o)
+{
+	ruru_buf_addf(b, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+}
+
+/* A required option (the row's, or the command's) given and not empty,
+ * and exactly one of each group of alternatives: a usage error naming
+ * the command and the option (with what it means) otherwise.  Then the
+ * operand with words (`task status ID STATUS`) against its row. */
+static bool check_required(struct cli_ctx *ctx, const struct cli_cmd *c, const struct cli_args *a)
+{
+	struct ruru_buf msg = RURU_BUF_INIT;
+	ruru_buf_addf(&msg, "%s%s%s needs ", c->group ? c->group : "", c->group ? " " : "", c->name);
+	size_t lead = msg.len;
+	for (int i = 0; i < c->nopts && msg.len == lead; i++) {
+		const struct cli_opt *o = &c->opts[i];
+		if (o->required && !o->choice && (!a->val[i] || (o->arg && !*a->val[i]))) {
+			add_option(&msg, o);
+			ruru_buf_addf(&msg, ": %s", o->help);
+		}
+		int given = 0, first = i;
+		for (int k = 0; o->choice && k < c->nopts; k++)
+			if (c->opts[k].choice == o->choice) {
+				given += a->val[k] != NULL;
+				first = first < k ? first : k;
+			}
+		if (!o->choice || first != i || given == 1)
+			continue;
+		ruru_buf_addstr(&msg, "exactly one of ");
+		for (int k = i, n = 0; k < c->nopts; k++)
+			if (c->opts[k].choice == o->choice) {
+				ruru_buf_addstr(&msg, n++ ? " and " : "");
+				add_option(&msg, &c->opts[k]);
+			}
+	}
+	bool ok = msg.len == lead;
+	if (!ok)
+		cli_usage_error(ctx, "%s", msg.ptr);
+	ruru_buf_release(&msg);
+	if (ok && c->operand_words && a->argc > c->operand_at &&
+	    !ruru_arg_word_ok(operand_row(c), a->argv[c->operand_at])) {
+		ruru_buf_init(&msg);
+		ruru_arg_words(operand_row(c), ", ", &msg);
+		cli_usage_error(ctx, "%s is one of %s, not \"%s\"", c->operand_words, msg.ptr,
+				a->argv[c->operand_at]);
+		ruru_buf_release(&msg);
+		ok = false;
+	}
+	return ok;
+}
+
+/* Every value given against its row; the defaults of integer options
+ * not given. */
+static bool check_values(struct cli_ctx *ctx, const struct cli_cmd *c, struct cli_args *a)
+{
+	if (!check_required(ctx, c, a))
+		return false;
+	for (int i = 0; i < c->nopts; i++) {
+		const struct cli_opt *o = &c->opts[i];
+		if (!o->lib_row)
+			continue;
+		a->num[i] = ruru_arg_default(o->lib_row, false);
+		if (!a->val[i] || !o->arg)
+			continue;
+		if (!o->multi && !check_value(ctx, o, a->val[i], &a->num[i]))
+			return false;
+		for (size_t k = 0; o->multi && k < a->nmulti[i]; k++)
+			if (!check_value(ctx, o, a->multi[i][k], &a->num[i]))
+				return false;
+	}
+	return true;
 }
 
 static void args_release(struct cli_args *a)
@@ -662,7 +791,7 @@ static int parse_command_args(struct cli_ctx *ctx, const struct cli_cmd *c, int 
 		       -1;
 	if (c->max_args >= 0 && a->argc > c->max_args)
 		return cli_usage_error(ctx, "unexpected argument \"%s\"", a->argv[c->max_args]), -1;
-	return 0;
+	return check_values(ctx, c, a) ? 0 : -1;
 }
 
 static int finish_output(int rc)

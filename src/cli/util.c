@@ -132,33 +132,6 @@ int cli_read_input(struct cli_ctx *ctx, const char *file, struct ruru_buf *b)
 	return ruru_buf_read_file(b, file, &ctx->err);
 }
 
-int cli_bad_word(struct cli_ctx *ctx, int opt, const char *val)
-{
-	const struct cli_opt *o = &ctx->cmd->opts[opt];
-	struct ruru_buf words = RURU_BUF_INIT;
-	ruru_vocab_join(o->vocab, ", ", &words);
-	cli_usage_error(ctx, "--%s is one of %s, not \"%s\"", o->name, words.ptr, val);
-	ruru_buf_release(&words);
-	return RURU_EUSAGE;
-}
-
-bool cli_size(struct cli_ctx *ctx, const struct cli_args *a, int opt, size_t *out)
-{
-	const char *val = cli_val(a, opt);
-	if (!val)
-		return true;
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(val, &end, 10);
-	if (errno || end == val || *end || val[0] == '-') {
-		cli_usage_error(ctx, "--%s needs a non-negative number, not \"%s\"",
-				ctx->cmd->opts[opt].name, val);
-		return false;
-	}
-	*out = (size_t)v;
-	return true;
-}
-
 /* A field of a tab-separated row: control characters and the backslash
  * escaped C-style (\t, \n, \r, \\, \xNN), so that a title holding a newline
  * or a tab cannot break the row. */

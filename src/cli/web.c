@@ -20,13 +20,8 @@
 
 int cli_web_serve(struct cli_ctx *ctx, struct cli_args *a)
 {
-	struct web_serve_opts o = { .bind = "127.0.0.1", .port = 8737 };
-	size_t p = o.port;
-	if (!cli_size(ctx, a, SERVE_PORT, &p))
-		return RURU_EUSAGE;
-	if (p > 65535)
-		return cli_usage_error(ctx, "--port wants 0 to 65535 (0: any free port)");
-	o.port = (unsigned)p;
+	/* the port's range and default are its row's (the parser checked) */
+	struct web_serve_opts o = { .bind = "127.0.0.1", .port = (unsigned)cli_num(a, SERVE_PORT) };
 	if (cli_set(a, SERVE_BIND))
 		o.bind = cli_val(a, SERVE_BIND);
 	o.open = cli_set(a, SERVE_OPEN);

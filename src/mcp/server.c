@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,12 +150,6 @@ static const struct ruru_arg *tool_arg(const struct mcp_tool *t, unsigned sets, 
 	return arg_listed(t, a, sets) ? a : NULL;
 }
 
-/* The words of a RURU_ARG_WORD argument: word i, NULL past the last. */
-static const char *arg_word(const struct ruru_arg *a, size_t i)
-{
-	return a->words ? a->words[i] : ruru_vocab_word(a->vocab, i);
-}
-
 /*
  * Every argument has a type (Gemini CLI skips a tool with an untyped
  * property, even beside an enum) and a description that says what it
@@ -167,7 +162,10 @@ json_t *mcp_arg_schema(const struct ruru_arg *a)
 	json_t *s = NULL;
 	switch (a->type) {
 	case RURU_ARG_INTEGER:
-		s = json_pack("{s:s, s:i, s:s}", "type", "integer", "minimum", 0, "description", d);
+		s = json_pack("{s:s, s:I, s:s}", "type", "integer", "minimum", (json_int_t)a->min,
+			      "description", d);
+		if (s && a->max)
+			json_object_set_new(s, "maximum", json_integer((json_int_t)a->max));
 		break;
 	case RURU_ARG_BOOLEAN:
 		s = json_pack("{s:s, s:s}", "type", "boolean", "description", d);
@@ -183,13 +181,14 @@ json_t *mcp_arg_schema(const struct ruru_arg *a)
 		if (!a->mcp_any) {
 			json_t *en = json_array();
 			const char *w;
-			for (size_t i = 0; (w = arg_word(a, i)); i++)
+			for (size_t i = 0; (w = ruru_arg_word(a, i)); i++)
 				json_array_append_new(en, json_string(w));
 			s = json_pack("{s:s, s:o, s:s}", "type", "string", "enum", en, "description", d);
 			break;
 		}
 		/* fall through */
 	case RURU_ARG_STRING:
+	case RURU_ARG_DATE:
 		s = json_pack("{s:s, s:s}", "type", "string", "description", d);
 		break;
 	}
@@ -257,29 +256,31 @@ static json_t *build_tools_list(unsigned sets)
 	return json_pack("{s:o}", "tools", tools);
 }
 
-/* Check one argument against its row: its type, its words, a minimum of
- * 0 for an integer, no U+0000 but in a file's content. */
+/* Check one argument against its row: its type, its words (those the
+ * schema leaves out too), an integer's range, no U+0000 but in a file's
+ * content. */
 static bool check_arg(const struct ruru_arg *a, json_t *v, struct rpc_error *e)
 {
 	const char *key = a->name;
 	switch (a->type) {
 	case RURU_ARG_STRING:
-	case RURU_ARG_WORD: {
+	case RURU_ARG_WORD:
+	case RURU_ARG_DATE: {
 		if (!json_is_string(v))
 			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" must be a string", key),
 			       false;
 		if (strlen(json_string_value(v)) != json_string_length(v) && !a->bytes)
 			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" holds U+0000", key),
 			       false;
-		if (a->type != RURU_ARG_WORD || a->mcp_any)
+		time_t t;
+		if (a->type == RURU_ARG_DATE && !ruru_search_parse_time(json_string_value(v), false, &t))
+			return rpc_fail(e, RPC_INVALID_PARAMS,
+					"argument \"%s\" must be a date (YYYY-MM-DD) or a date-time", key),
+			       false;
+		if (a->type != RURU_ARG_WORD || ruru_arg_word_ok(a, json_string_value(v)))
 			return true;
-		const char *w;
-		for (size_t i = 0; (w = arg_word(a, i)); i++)
-			if (!strcmp(w, json_string_value(v)))
-				return true;
 		struct ruru_buf list = RURU_BUF_INIT;
-		for (size_t i = 0; (w = arg_word(a, i)); i++)
-			ruru_buf_addf(&list, "%s%s", i ? ", " : "", w);
+		ruru_arg_words(a, ", ", &list);
 		rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" is one of: %s", key, list.ptr);
 		ruru_buf_release(&list);
 		return false;
@@ -289,9 +290,13 @@ static bool check_arg(const struct ruru_arg *a, json_t *v, struct rpc_error *e)
 			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" must be an integer",
 					key),
 			       false;
-		if (json_integer_value(v) < 0)
-			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" must be at least 0",
-					key),
+		if (json_integer_value(v) < 0 || (unsigned long long)json_integer_value(v) < a->min)
+			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" must be at least %zu",
+					key, a->min),
+			       false;
+		if (!ruru_arg_in_range(a, (unsigned long long)json_integer_value(v)))
+			return rpc_fail(e, RPC_INVALID_PARAMS, "argument \"%s\" must be at most %zu",
+					key, a->max ? a->max : SIZE_MAX),
 			       false;
 		return true;
 	case RURU_ARG_BOOLEAN:
@@ -403,14 +408,17 @@ static json_t *m_tools_list(struct ruru_mcp *m, json_t *params, struct rpc_error
 	return json_incref(m->tools_list);
 }
 
-/* Paths in tool arguments are relative to the workspace root: a client
+/* The arguments a tool runs with: those of the call, and an integer
+ * argument left out as its row's MCP default (so a tool reads one value,
+ * and the default is said once, in the row).  Paths in tool arguments
+ * are relative to the workspace root: a client
  * knows its workspace, not the server's working directory, and the server
  * does not change directory (it is a library call away from any program).
  * A relative path of tool t's arguments (a target, an ADR: the verb's
  * rows with .path) goes to the library joined to the root; an absolute
  * one as given.  NULL when nothing changes, else a copy of `args` the
  * caller drops. */
-static json_t *root_paths(const struct ruru_mcp *m, const struct mcp_tool *t, json_t *args)
+static json_t *call_args(const struct ruru_mcp *m, const struct mcp_tool *t, json_t *args)
 {
 	/* Rows with .path (a target, an ADR), not "artifact": the library
 	 * finds a CONFIRM artifact from the root itself (its path, the
@@ -420,6 +428,14 @@ static json_t *root_paths(const struct ruru_mcp *m, const struct mcp_tool *t, js
 	json_t *copy = NULL;
 	for (size_t k = 0; k < v->nargs; k++) {
 		const char *key = v->args[k].name;
+		size_t def = ruru_arg_default(&v->args[k], true);
+		if (v->args[k].type == RURU_ARG_INTEGER && def && !v->args[k].no_mcp &&
+		    !json_object_get(args, key)) {
+			if (!copy)
+				copy = json_copy(args);
+			json_object_set_new(copy, key, json_integer((json_int_t)def));
+			continue;
+		}
 		const char *val = json_string_value(json_object_get(args, key));
 		if (!v->args[k].path || !val || !*val || *val == '/')
 			continue;
@@ -478,7 +494,7 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	ruru_error_clear(&err);
 	ruru_buf_reset(&m->env.note);
 	ruru_buf_reset(&m->env.text);
-	json_t *rooted = root_paths(m, &mcp_tools[i], args);
+	json_t *rooted = call_args(m, &mcp_tools[i], args);
 	json_t *r = mcp_tools[i].run(&m->env, rooted ? rooted : args, &err);
 	json_decref(rooted);
 	json_decref(empty);
@@ -496,15 +512,15 @@ static json_t *m_tools_call(struct ruru_mcp *m, json_t *params, struct rpc_error
 	json_t *out = json_pack("{s:i}", "schema_version", RURU_SCHEMA_VERSION);
 	json_object_update(out, r);
 	json_decref(r);
-	struct ruru_buf text = RURU_BUF_INIT;
-	if (m->env.text.len || !mcp_tools[i].text)
-		ruru_buf_add(&text, m->env.text.ptr, m->env.text.len);
-	else
-		mcp_tools[i].text(out, &text);
-	json_t *res = json_pack("{s:[{s:s, s:s%}], s:o}", "content", "type", "text", "text",
-				text.ptr, text.len, "structuredContent", out);
-	ruru_buf_release(&text);
-	return res;
+	return json_pack("{s:[{s:s, s:s%}], s:o}", "content", "type", "text", "text",
+			 m->env.text.ptr, m->env.text.len, "structuredContent", out);
+}
+
+/* The prompt continue_session takes session_continue's max_chars: its
+ * meaning and its default are that row's. */
+static const struct ruru_arg *prompt_max_chars(void)
+{
+	return ruru_verb_arg(ruru_verb_find("session_continue"), "max_chars");
 }
 
 static json_t *m_prompts_list(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
@@ -516,9 +532,7 @@ static json_t *m_prompts_list(struct ruru_mcp *m, json_t *params, struct rpc_err
 			 "tasks, artifacts, last entries",
 			 "arguments", "name", "session", "description",
 			 "session ID or prefix (default: the active session)", "required", 0, "name",
-			 "max_chars", "description",
-			 "bound of the digest in bytes, oldest entries cut first (default 8000; 0: none)",
-			 "required", 0);
+			 "max_chars", "description", prompt_max_chars()->help, "required", 0);
 }
 
 static json_t *m_prompts_get(struct ruru_mcp *m, json_t *params, struct rpc_error *e)
@@ -540,7 +554,7 @@ static json_t *m_prompts_get(struct ruru_mcp *m, json_t *params, struct rpc_erro
 		session = NULL; /* clients send "" for an optional argument left blank */
 	/* Prompt arguments are strings: max_chars is a decimal number. */
 	json_t *mv = json_object_get(args, "max_chars");
-	size_t max_chars = RURU_DIGEST_DEFAULT;
+	size_t max_chars = ruru_arg_default(prompt_max_chars(), true);
 	const char *ms = json_is_string(mv) ? json_string_value(mv) : NULL;
 	if (mv && !json_is_null(mv) && !(ms && !*ms)) {
 		char *end = NULL;
@@ -553,8 +567,8 @@ static json_t *m_prompts_get(struct ruru_mcp *m, json_t *params, struct rpc_erro
 	struct ruru_error err = { 0 };
 	ruru_error_clear(&err);
 	ruru_buf_reset(&m->env.note);
-	char *digest = mcp_continue_digest(&m->env, session, max_chars, &err);
-	if (!digest) {
+	struct ruru_digest *d = mcp_continue_digest(&m->env, session, max_chars, &err);
+	if (!d) {
 		struct ruru_buf text = RURU_BUF_INIT;
 		error_line(&text, &err, NULL, 0);
 		ruru_buf_add(&text, m->env.note.ptr, m->env.note.len);
@@ -568,9 +582,13 @@ static json_t *m_prompts_get(struct ruru_mcp *m, json_t *params, struct rpc_erro
 		ruru_buf_release(&text);
 		return NULL;
 	}
-	json_t *r = json_pack("{s:s, s:[{s:s, s:{s:s, s:s}}]}", "description", "ruru session digest",
-			      "messages", "role", "user", "content", "type", "text", "text", digest);
-	free(digest);
+	struct ruru_buf text = RURU_BUF_INIT;
+	ruru_digest_text(d, &text);
+	ruru_digest_free(d);
+	json_t *r = json_pack("{s:s, s:[{s:s, s:{s:s, s:s%}}]}", "description", "ruru session digest",
+			      "messages", "role", "user", "content", "type", "text", "text",
+			      text.ptr ? text.ptr : "", text.len);
+	ruru_buf_release(&text);
 	if (!r)
 		return rpc_fail(e, RPC_INTERNAL_ERROR, "the digest is not valid UTF-8");
 	return r;
@@ -1034,7 +1052,7 @@ struct ruru_mcp *ruru_mcp_new(const char *root, const char *session,
 	if (!ws)
 		return NULL;
 	/* No chdir: paths in tool arguments are joined to the root where they
-	 * are read (root_paths). */
+	 * are read (call_args). */
 	struct ruru_mcp *m = calloc(1, sizeof(*m));
 	if (!m)
 		abort();

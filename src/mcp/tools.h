@@ -16,10 +16,9 @@ struct mcp_env {
 	struct ruru_ws *ws;
 	const char *session; /* -s given to `ruru mcp`, or NULL */
 	struct ruru_buf note; /* extra text for a failed call (reset per call) */
-	/* The text content of a successful call, when the tool rendered its
-	 * result with the library's renderer (ruru_X_text(), the one the CLI
-	 * prints); empty: the tool's `text` function renders it (reset per
-	 * call). */
+	/* The text content of a successful call: the tool's result rendered
+	 * by the library's renderer (ruru_X_text(), the one the CLI prints;
+	 * reset per call). */
 	struct ruru_buf text;
 };
 
@@ -49,12 +48,11 @@ struct mcp_tool {
 	bool read_only, destructive, idempotent;
 	/* The toolset the tool belongs to (one bit of MCP_SET_*). */
 	unsigned set;
+	/* Runs the call: returns the result's JSON (structuredContent) and
+	 * puts its text, the library's renderer's (ruru_X_text(), the one the
+	 * CLI prints), in env->text: the content a model reading only the
+	 * text gets. */
 	json_t *(*run)(struct mcp_env *env, json_t *args, struct ruru_error *err);
-	/* The text content of a successful call (doc/design.md §12: a short
-	 * rendering, not the JSON again): appends to `out` what a model reading
-	 * only the text needs, every identifier of `result` included.  NULL
-	 * for a tool that fills env->text from the library's renderer. */
-	void (*text)(const json_t *result, struct ruru_buf *out);
 };
 
 /*
@@ -85,11 +83,12 @@ extern const size_t mcp_ntools;
 #define MCP_DIGEST_MAX 64000
 size_t mcp_digest_bound(json_int_t asked);
 
-/* The continue digest of `session` (NULL: default/active) as text, at
- * most max_chars bytes (bounded as mcp_digest_bound says), for the
- * continue_session prompt; NULL with err (and env->note) on failure. */
-char *mcp_continue_digest(struct mcp_env *env, const char *session, size_t max_chars,
-			  struct ruru_error *err);
+/* The continue digest of `session` (NULL: default/active), its text at
+ * most max_chars bytes (0 and more than MCP_DIGEST_MAX: MCP_DIGEST_MAX),
+ * for the continue_session prompt; NULL with err (and env->note) on
+ * failure. */
+struct ruru_digest *mcp_continue_digest(struct mcp_env *env, const char *session,
+					size_t max_chars, struct ruru_error *err);
 
 /* The JSON Schema of one argument (a row of the tool's verb): its type,
  * its words as an enum, its description; any text may be in it. */

@@ -44,36 +44,17 @@ json_t *t_session_search(struct mcp_env *env, json_t *args, struct ruru_error *e
 	o.query = json_string_value(q);
 	o.query_len = json_string_length(q);
 	o.type = arg_str(args, "type");
-	if (o.type && ruru_event_parse(o.type) == RURU_EV_UNKNOWN) {
-		/* As the CLI: a type no entry can have would find nothing. */
-		struct ruru_buf words = RURU_BUF_INIT;
-		ruru_vocab_join(RURU_VOCAB_EVENT, ", ", &words);
-		ruru_error_set(err, RURU_EUSAGE, "argument \"type\" is an event type (%s), not \"%s\"",
-			       words.ptr, o.type);
-		ruru_buf_release(&words);
-		return NULL;
-	}
 	o.mode = arg_str(args, "mode");
 	o.task = arg_str(args, "task");
 	o.session = arg_str(args, "session");
 	o.tag = arg_str(args, "tag");
 	o.status = ruru_status_from_word(arg_str(args, "status"));
-	o.limit = 20;
-	json_t *lim = json_object_get(args, "limit");
-	if (lim)
-		o.limit = (size_t)json_integer_value(lim);
-	const char *in = arg_str(args, "in");
-	if (in)
-		o.in = !strcmp(in, "entries") ? RURU_SEARCH_ENTRIES
-		       : !strcmp(in, "sessions") ? RURU_SEARCH_SESSIONS
-						 : RURU_SEARCH_ARTIFACTS;
+	o.limit = (size_t)json_integer_value(json_object_get(args, "limit")); /* the row's default */
+	o.in = ruru_search_in_bit(arg_str(args, "in")); /* 0 (all) when not given */
+	/* dates: the server checked them against their rows */
 	const char *since = arg_str(args, "since"), *until = arg_str(args, "until");
-	if (since && !(o.has_since = ruru_search_parse_time(since, false, &o.since)))
-		return ruru_error_set(err, RURU_EUSAGE, "argument \"since\" is a date (YYYY-MM-DD) or a "
-					"date-time"), NULL;
-	if (until && !(o.has_until = ruru_search_parse_time(until, true, &o.until)))
-		return ruru_error_set(err, RURU_EUSAGE, "argument \"until\" is a date (YYYY-MM-DD) or a "
-					"date-time"), NULL;
+	o.has_since = since && ruru_search_parse_time(since, false, &o.since);
+	o.has_until = until && ruru_search_parse_time(until, true, &o.until);
 	struct ruru_search_hits *hits = ruru_search(env->ws, &o, err);
 	if (!hits)
 		return NULL;

@@ -184,9 +184,15 @@ json_t *t_confirm_delegate(struct mcp_env *env, json_t *args, struct ruru_error 
 json_t *t_confirm_apply(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	struct ruru_confirm c;
-	bool again = false;
-	if (ruru_confirm_apply(env->ws, arg_str(args, "artifact"),
-			       json_is_true(json_object_get(args, "force")), &c, err) < 0) {
+	bool again = false, force = json_is_true(json_object_get(args, "force"));
+	/* commit: then the target alone, with git (a repeat commits nothing) */
+	bool want_commit = json_is_true(json_object_get(args, "commit"));
+	const char *art = arg_str(args, "artifact"), *message = arg_str(args, "message");
+	char *commit = NULL;
+	if (message && !want_commit)
+		return ruru_error_set(err, RURU_EUSAGE, "message goes with commit: true"), NULL;
+	if ((want_commit ? ruru_confirm_apply_commit(env->ws, art, force, message, &c, &commit, err)
+			 : ruru_confirm_apply(env->ws, art, force, &c, err)) < 0) {
 		if (!already(env, args, RURU_CONFIRM_APPLIED, &c, err))
 			return NULL;
 		again = true;
@@ -199,9 +205,15 @@ json_t *t_confirm_apply(struct mcp_env *env, json_t *args, struct ruru_error *er
 		ruru_buf_addstr(b, " (forced over a changed target)");
 	add_opt_s(b, "delegated to", c.delegated_to);
 	add_opt_s(b, "task", c.task);
+	add_opt_s(b, "committed as", commit);
 	ruru_buf_addch(b, '.');
-	if (!again)
-		return confirm_result(&c);
+	if (!again) {
+		json_t *r = confirm_result(&c);
+		if (commit)
+			json_object_set_new(r, "commit", json_string(commit));
+		free(commit);
+		return r;
+	}
 	json_t *r = already_result(&c);
 	json_object_set_new(r, "already_applied", json_true());
 	return r;

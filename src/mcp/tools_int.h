@@ -1,9 +1,9 @@
 /*
  * tools_int.h — what the files of the MCP tools share, internal to
  * src/mcp/: the argument helpers tools.c defines, and each tool's run
- * function t_<tool>() (and x_session_continue(), the one text renderer
- * left here: the digest is the text), defined in the file of its job and
- * named by mcp_tools[] in tools.c.
+ * function t_<tool>(), defined in the file of its job and named by
+ * mcp_tools[] in tools.c; each renders its result's text with the
+ * library's renderer (MCP_RETURN_RESULT).
  */
 #ifndef RURU_MCP_TOOLS_INT_H
 #define RURU_MCP_TOOLS_INT_H
@@ -34,7 +34,6 @@ json_t *t_session_set_status(struct mcp_env *env, json_t *args, struct ruru_erro
 json_t *t_session_list(struct mcp_env *env, json_t *args, struct ruru_error *err);
 json_t *t_session_show(struct mcp_env *env, json_t *args, struct ruru_error *err);
 json_t *t_session_continue(struct mcp_env *env, json_t *args, struct ruru_error *err);
-void x_session_continue(const json_t *r, struct ruru_buf *b);
 json_t *t_session_digest(struct mcp_env *env, json_t *args, struct ruru_error *err);
 
 /* tools_work.c */

@@ -72,14 +72,11 @@ json_t *t_session_set_status(struct mcp_env *env, json_t *args, struct ruru_erro
 	MCP_RETURN_RESULT(env, status_set, r);
 }
 
-/* Sessions session_list answers when no limit is given: the answer stays
- * small on a workspace of thousands; `total` and `omitted` say what is left. */
-#define MCP_LIST_DEFAULT 50
-
 json_t *t_session_list(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	json_t *lim = json_object_get(args, "limit");
-	json_int_t want = lim ? json_integer_value(lim) : MCP_LIST_DEFAULT;
+	/* the row's MCP default when not given: the answer stays small on a
+	 * workspace of thousands; `total` and `omitted` say what is left */
+	json_int_t want = json_integer_value(json_object_get(args, "limit"));
 	struct ruru_session_query q = { .status = ruru_status_from_word(arg_str(args, "status")),
 					.tag = arg_str(args, "tag"),
 					.limit = want < 0 ? RURU_LIST_ALL : (size_t)want,
@@ -124,16 +121,16 @@ static void offer_recent(struct mcp_env *env)
 
 /* Continue `session` (NULL: the server's -s, then the active one; an
  * ended session the active pointer names is never reopened). */
-static int do_continue(struct mcp_env *env, const char *session, size_t max, bool reopen,
-		       char **digest, json_t **json, struct ruru_error *err)
+static struct ruru_digest *do_continue(struct mcp_env *env, const char *session, size_t max,
+				       bool reopen, struct ruru_error *err)
 {
 	const char *named = session ? session : env->session;
 	char *id = ruru_session_resolve(env->ws, named, err);
 	unsigned flags = (reopen ? RURU_CONTINUE_REOPEN : 0) | (named ? 0 : RURU_CONTINUE_IMPLICIT);
-	int rc = id ? ruru_session_continue(env->ws, id, max, flags, digest, json, err) : -1;
-	if (rc < 0 && err->code == RURU_ENOTFOUND && !named)
+	struct ruru_digest *d = id ? ruru_session_continue(env->ws, id, max, flags, err) : NULL;
+	if (!d && err->code == RURU_ENOTFOUND && !named)
 		offer_recent(env);
-	if (rc < 0 && id && err->code == RURU_ECONFLICT && !reopen) {
+	if (!d && id && err->code == RURU_ECONFLICT && !reopen) {
 		struct ruru_session s;
 		struct ruru_error e = { 0 };
 		if (ruru_session_load(env->ws, id, 0, &s, &e) == 0 &&
@@ -143,7 +140,7 @@ static int do_continue(struct mcp_env *env, const char *session, size_t max, boo
 		ruru_session_release(&s);
 	}
 	free(id);
-	return rc;
+	return d;
 }
 
 /* A digest bound asked for over MCP: a model is never handed megabytes,
@@ -156,49 +153,41 @@ size_t mcp_digest_bound(json_int_t asked)
 	return (size_t)asked;
 }
 
-json_t *t_session_continue(struct mcp_env *env, json_t *args, struct ruru_error *err)
-{
-	json_t *mc = json_object_get(args, "max_chars");
-	json_t *r = NULL;
-	if (do_continue(env, arg_str(args, "session"),
-			mc ? mcp_digest_bound(json_integer_value(mc)) : RURU_DIGEST_DEFAULT,
-			json_is_true(json_object_get(args, "reopen")), NULL, &r, err) < 0)
-		return NULL;
-	return r; /* x_session_continue: the digest is the text */
-}
-
 /* The digest is the text, as it reads; the structured result keeps it too,
  * because clients show the model one of the two: Claude Code and VS Code
  * pass only structuredContent when a result has it (anthropics/claude-code
  * #55677, #79944), others only the text. */
-void x_session_continue(const json_t *r, struct ruru_buf *b)
+json_t *t_session_continue(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	json_t *d = json_object_get(r, "digest");
-	ruru_buf_add(b, json_string_value(d) ? json_string_value(d) : "", json_string_length(d));
+	json_t *mc = json_object_get(args, "max_chars");
+	struct ruru_digest *d =
+		do_continue(env, arg_str(args, "session"),
+			    mc ? mcp_digest_bound(json_integer_value(mc)) : RURU_DIGEST_DEFAULT,
+			    json_is_true(json_object_get(args, "reopen")), err);
+	if (!d)
+		return NULL;
+	MCP_RETURN_RESULT(env, digest, d);
 }
 
 /* The digest, read-only: nothing is logged, resumed or made active. */
 json_t *t_session_digest(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
 	json_t *mc = json_object_get(args, "max_chars");
-	json_t *r = NULL;
 	char *id = session_of(env, args, err);
 	if (!id)
 		return NULL;
-	int rc = ruru_session_digest(env->ws, id,
-				     mc ? mcp_digest_bound(json_integer_value(mc)) : RURU_DIGEST_DEFAULT,
-				     NULL, &r, err);
+	struct ruru_digest *d = ruru_session_digest(
+		env->ws, id, mc ? mcp_digest_bound(json_integer_value(mc)) : RURU_DIGEST_DEFAULT, err);
 	free(id);
-	return rc < 0 ? NULL : r;
+	if (!d)
+		return NULL;
+	MCP_RETURN_RESULT(env, digest, d);
 }
 
-char *mcp_continue_digest(struct mcp_env *env, const char *session, size_t max_chars,
-			  struct ruru_error *err)
+struct ruru_digest *mcp_continue_digest(struct mcp_env *env, const char *session,
+					size_t max_chars, struct ruru_error *err)
 {
-	char *digest = NULL;
 	if (max_chars > MCP_DIGEST_MAX || !max_chars)
 		max_chars = MCP_DIGEST_MAX;
-	if (do_continue(env, session, max_chars, false, &digest, NULL, err) < 0)
-		return NULL;
-	return digest;
+	return do_continue(env, session, max_chars, false, err);
 }

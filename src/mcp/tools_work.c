@@ -15,6 +15,9 @@ json_t *t_artifact_add(struct mcp_env *env, json_t *args, struct ruru_error *err
 {
 	if (json_object_get(args, "type"))
 		return t_artifact_add_typed(env, args, err);
+	if (json_object_get(args, "title") || json_object_get(args, "tags") ||
+	    json_object_get(args, "task"))
+		return ruru_error_set(err, RURU_EUSAGE, "title, tags and task go with type"), NULL;
 	if (!arg_str(args, "name") || !json_is_string(json_object_get(args, "content")))
 		return ruru_error_set(err, RURU_EUSAGE, "give name and content, or type and title"),
 		       NULL;
@@ -72,6 +75,7 @@ static json_t *t_artifact_add_typed(struct mcp_env *env, json_t *args, struct ru
 	const char **tv = NULL;
 	t.type = arg_str(args, "type");
 	t.title = arg_str(args, "title");
+	t.task = arg_str(args, "task");
 	if (!t.title)
 		return ruru_error_set(err, RURU_EUSAGE, "a typed artifact needs a title"), NULL;
 	if (arg_str(args, "name"))

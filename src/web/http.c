@@ -88,22 +88,24 @@ enum web_route web_route(const char *path, size_t len, struct ruru_buf *id, stru
 			break;
 		i = e + 1;
 	}
-	if (is(path, len, "/") || is(path, len, "/index.html"))
-		return WEB_INDEX;
-	if (is(path, len, "/tasks.html"))
-		return WEB_TASKS;
-	if (is(path, len, "/confirm.html"))
-		return WEB_CONFIRM;
-	if (is(path, len, "/confirm"))
-		return WEB_DECIDE;
-	if (is(path, len, "/style.css"))
-		return WEB_CSS;
-	if (is(path, len, "/favicon.svg"))
-		return WEB_ICON;
-	if (is(path, len, "/live.js"))
-		return WEB_JS;
-	if (is(path, len, "/events"))
-		return WEB_EVENTS;
+	/* the pages and files at the top, by their exact path */
+	static const struct {
+		const char *path;
+		enum web_route route;
+	} top[] = {
+		{ "/", WEB_INDEX },
+		{ "/index.html", WEB_INDEX },
+		{ "/tasks.html", WEB_TASKS },
+		{ "/confirm.html", WEB_CONFIRM },
+		{ "/confirm", WEB_DECIDE },
+		{ "/style.css", WEB_CSS },
+		{ "/favicon.svg", WEB_ICON },
+		{ "/live.js", WEB_JS },
+		{ "/events", WEB_EVENTS },
+	};
+	for (size_t i = 0; i < sizeof top / sizeof top[0]; i++)
+		if (is(path, len, top[i].path))
+			return top[i].route;
 	static const char pre[] = "/sessions/";
 	if (len <= sizeof pre - 1 || memcmp(path, pre, sizeof pre - 1) != 0)
 		return WEB_NOT_FOUND;

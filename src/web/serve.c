@@ -228,6 +228,18 @@ static bool gzip(const void *data, size_t len, struct ruru_buf *out)
 
 #define GZIP_MIN 1024u /* smaller answers go as they are */
 
+/* Queues r with status and the headers every answer carries (never
+ * sniffed, never cached), and lets go of it. */
+static enum MHD_Result send_response(struct MHD_Connection *c, unsigned status,
+				     struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *ctype,
 			       const void *data, size_t len, const char *hname, const char *hval)
 {
@@ -249,18 +261,14 @@ static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const 
 				"default-src 'none'; style-src 'self'; script-src 'self'; "
 				"img-src 'self' data:; connect-src 'self'; form-action 'self'; "
 				"frame-ancestors 'none'; base-uri 'none'");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	/* "same-origin", not "no-referrer": under no-referrer a browser sends
 	 * "Origin: null" with the page's own form POSTs, which the Origin
 	 * check must refuse; other origins still get no referrer */
 	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
 	if (hname)
 		MHD_add_response_header(r, hname, hval);
-	enum MHD_Result ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return ret;
+	return send_response(c, status, r);
 }
 
 static enum MHD_Result plain(struct MHD_Connection *c, unsigned status, const char *msg)
@@ -415,11 +423,7 @@ static enum MHD_Result events(struct server *s, struct MHD_Connection *c)
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, "Content-Type", "text/event-stream");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
-	return ret;
+	return send_response(c, MHD_HTTP_OK, r);
 }
 
 /* ------------------------------------------------------------ pages */
@@ -826,11 +830,7 @@ checks:;
 		MHD_add_response_header(r, "Set-Cookie", ck);
 		MHD_add_response_header(r, "Location", url);
 		MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-		MHD_add_response_header(r, "Cache-Control", "no-store");
-		MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-		enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_SEE_OTHER, r);
-		MHD_destroy_response(r);
-		return ret;
+		return send_response(c, MHD_HTTP_SEE_OTHER, r);
 	}
 	if (!authed)
 		return plain(c, MHD_HTTP_UNAUTHORIZED,

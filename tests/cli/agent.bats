@@ -371,7 +371,7 @@ entries_whole() {
 	"$RURU" log --type confirm-response --outcome approved "the user said yes"
 	run "$RURU" log --outcome maybe x
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"success, failure, approved or rejected"* ]]
+	[[ "$output" == *'--outcome is one of success, failure, approved, rejected, not "maybe"'* ]]
 }
 
 @test "open items: delegations without a result, errors without a later success, tasks not done (once: with the delegation that names it)" {

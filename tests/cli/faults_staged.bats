@@ -14,31 +14,23 @@ teardown() { teardown_workspace; }
 
 STEPS="open write fsync chmod rename link mkdir lock dirsync remove"
 
-# Every path under the workspace with the bytes of every file, but ruru's
-# caches (rebuilt from the files; readers may write them) and lock files.
-snap() {
-	local skip=(\( -name '.index*' -o -name '*.lock' -o -name '.lock' -o -name '.state*' \) -prune -o)
-	find . "${skip[@]}" -print | LC_ALL=C sort
-	find . "${skip[@]}" -type f -exec sha256sum {} + | LC_ALL=C sort -k2
-}
-
-# Run "$@" with each fault in turn; every failure must leave snap() as it
-# was.  $1: the most occurrences to try.
+# Run "$@" with each fault in turn; every failure must leave
+# workspace_snap() as it was.  $1: the most occurrences to try.
 each_fault() {
 	local max=$1
 	shift
 	local step n before
 	for step in $STEPS; do
 		for n in $(seq 1 "$max"); do
-			before=$(snap)
+			before=$(workspace_snap)
 			run env RURU_FAULT="$step:$n" "$@"
 			if [ "$status" -eq 0 ]; then
 				"$RURU" check >/dev/null || { echo "$step:$n: check fails after success"; "$RURU" check; return 1; }
 				break
 			fi
-			[ "$(snap)" = "$before" ] || {
+			[ "$(workspace_snap)" = "$before" ] || {
 				echo "$step:$n: failed ($output) and changed the workspace:"
-				diff <(echo "$before") <(snap)
+				diff <(echo "$before") <(workspace_snap)
 				return 1
 			}
 		done
@@ -70,67 +62,57 @@ field_of_current() {
 		python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.argv[1]))' "$1"
 }
 
-decide_run() { # $1 session|temp, $2 verb
-	local verb=$2
+# Runs `confirm VERB [OPTION...]` (from $5 on) on one fresh proposal
+# after another (docs/$1N.md: old -> new), with each fault in turn
+# (each_fault); after each success the proposal's field $2 must read $3.
+# $4, when not empty, is a decision made on each proposal first (approve).
+proposal_faults() {
+	local prefix=$1 field=$2 want=$3 first=$4
+	shift 4
 	mkdir -p docs
 	wrap
 	i=0
 	next() {
 		i=$((i + 1))
-		printf 'old\n' >"docs/d$i.md"
-		propose "d$i" >"$BATS_TEST_TMPDIR/a"
+		printf 'old\n' >"docs/$prefix$i.md"
+		propose "$prefix$i" >"$BATS_TEST_TMPDIR/a"
 		[ -s "$BATS_TEST_TMPDIR/a" ]
+		if [ -n "$first" ]; then
+			"$RURU" confirm "$first" "$(cat "$BATS_TEST_TMPDIR/a")" >/dev/null
+		fi
 	}
 	after_success() {
-		local want
-		case $verb in approve) want=approved ;; reject) want=rejected ;; skip) want=skipped ;; esac
-		st=$(field_of_current status)
-		[ "$st" = "$want" ] || { echo "$1: status $st, not $want"; return 1; }
+		local got
+		got=$(field_of_current "$field")
+		[ "$got" = "$want" ] || { echo "$1: $field $got, not $want"; return 1; }
 		next
 	}
 	next
-	if [ "$verb" = skip ]; then
-		each_fault 60 "$BATS_TEST_TMPDIR/w" confirm skip --rationale routine
-	else
-		each_fault 60 "$BATS_TEST_TMPDIR/w" confirm "$verb"
-	fi
+	each_fault 60 "$BATS_TEST_TMPDIR/w" confirm "$@"
+}
+
+decide_run() {
+	proposal_faults d status approved "" approve
+	proposal_faults d status rejected "" reject
+	proposal_faults d status skipped "" skip --rationale routine
 }
 
 @test "confirm approve/reject/skip in a session: a fault at any write changes nothing" {
 	"$RURU" new "Decide" >/dev/null
-	decide_run session approve
-	decide_run session reject
-	decide_run session skip
+	decide_run
 }
 
 # The old decide restored the sidecar by hand but not decisions.log: its
 # header, or a record whose fsync failed, stayed behind.
 @test "confirm approve/reject/skip with no session (decisions.log): a fault at any write changes nothing" {
-	decide_run temp approve
-	decide_run temp reject
-	decide_run temp skip
+	decide_run
 	grep -c '^\[\[decision\]\]' .ruru/temp/decisions.log
 }
 
 # --- delegate, withdraw ---------------------------------------------
 
 delegate_run() {
-	mkdir -p docs
-	wrap
-	i=0
-	next() {
-		i=$((i + 1))
-		printf 'old\n' >"docs/g$i.md"
-		propose "g$i" >"$BATS_TEST_TMPDIR/a"
-		"$RURU" confirm approve "$(cat "$BATS_TEST_TMPDIR/a")" >/dev/null
-	}
-	after_success() {
-		d=$(field_of_current delegated_to)
-		[ "$d" = dev-x ] || { echo "delegated_to $d"; return 1; }
-		next
-	}
-	next
-	each_fault 60 "$BATS_TEST_TMPDIR/w" confirm delegate --to dev-x --task TASK-F-1
+	proposal_faults g delegated_to dev-x approve delegate --to dev-x --task TASK-F-1
 }
 
 @test "confirm delegate: a fault at any write changes nothing (session and temp)" {
@@ -141,21 +123,7 @@ delegate_run() {
 }
 
 withdraw_run() {
-	mkdir -p docs
-	wrap
-	i=0
-	next() {
-		i=$((i + 1))
-		printf 'old\n' >"docs/w$i.md"
-		propose "w$i" >"$BATS_TEST_TMPDIR/a"
-	}
-	after_success() {
-		st=$(field_of_current status)
-		[ "$st" = withdrawn ] || { echo "status $st"; return 1; }
-		next
-	}
-	next
-	each_fault 60 "$BATS_TEST_TMPDIR/w" confirm withdraw --reason "not needed"
+	proposal_faults w status withdrawn "" withdraw --reason "not needed"
 }
 
 @test "confirm withdraw: a fault at any write changes nothing (session and temp)" {

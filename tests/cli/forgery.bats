@@ -11,21 +11,6 @@ load helpers
 setup() { setup_workspace; }
 teardown() { teardown_workspace; }
 
-sidecar() { echo "${1%.md}.toml"; }
-# A command that must fail (a plain `! cmd` never fails a bats test).
-refute() { ! "$@"; }
-status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
-nonce_of() { sed -n 's/^nonce = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
-
-signing_setup() {
-	export XDG_CONFIG_HOME=$WS/.userconf
-	mkdir -p "$XDG_CONFIG_HOME/ruru" keys
-	ssh-keygen -q -t ed25519 -N '' -C alice -f keys/alice
-	ssh-keygen -q -t ed25519 -N '' -C mallory -f keys/mallory
-	echo "alice@example.org $(cut -d' ' -f1,2 keys/alice.pub)" > "$XDG_CONFIG_HOME/ruru/allowed_signers"
-	printf '[confirm]\nrequire_signature = true\n' > "$XDG_CONFIG_HOME/ruru/config.toml"
-}
-
 # A signed approval of t: old -> new; echoes the artifact.
 signed_proposal() {
 	printf 'old\n' > t; printf 'new\n' > p
@@ -57,17 +42,14 @@ signed_proposal() {
 	grep -q "\*\*result\*\*.*nonce \`$n\`" "$(log_of)"
 	printf 'old\n' > t                      # the user reverts the change
 	sed -i 's/^status = "applied"/status = "approved"/' "$(sidecar "$a")"
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$a"
 	[[ "$output" == *"already applied"*"nonce $n"* ]]
 	[ "$(cat t)" = old ]
-	run "$RURU" verify
-	[ "$status" -eq 4 ]
+	run -4 "$RURU" verify
 	[[ "$output" == *"nonce"*"applied"* ]]
 	# a fresh nonce in the sidecar does not escape it: the decision names the old one
 	sed -i "s/^nonce = \".*\"/nonce = \"0123456789abcdef0123456789abcdef\"/" "$(sidecar "$a")"
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$a"
 	[ "$(cat t)" = old ]
 }
 
@@ -81,12 +63,10 @@ signed_proposal() {
 	grep -q "^nonce = \"$(sed -n 's/^nonce = "\(.*\)"$/\1/p' saved.toml)\"" .ruru/temp/decisions.log
 	printf 'old\n' > t
 	cp saved.md "$a"; cp saved.toml "$(sidecar "$a")"
-	run "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$a"
 	[[ "$output" == *"already applied"* ]]
 	[ "$(cat t)" = old ]
-	run "$RURU" verify
-	[ "$status" -eq 4 ]
+	run -4 "$RURU" verify
 	[[ "$output" == *"applied"* ]]
 }
 
@@ -95,16 +75,13 @@ signed_proposal() {
 	"$RURU" new "Expiry" >/dev/null
 	a=$(signed_proposal)
 	grep -q 'Signed by `alice@example.org` until 2026-12-01T03:15:20Z' "$(log_of)"
-	run env RURU_NOW=2026-12-02T00:00:00Z "$RURU" confirm apply "$a"
-	[ "$status" -eq 5 ]
+	run -5 env RURU_NOW=2026-12-02T00:00:00Z "$RURU" confirm apply "$a"
 	[[ "$output" == *"expired at 2026-12-01T03:15:20Z"* ]]
 	[ "$(cat t)" = old ]
 	# verify says so (a note: nothing was tampered with)
-	run env RURU_NOW=2026-12-02T00:00:00Z "$RURU" verify
-	[ "$status" -eq 0 ]
+	run -0 env RURU_NOW=2026-12-02T00:00:00Z "$RURU" verify
 	[[ "$output" == *"note: the signature of the decision on $a expired at 2026-12-01T03:15:20Z"* ]]
-	run env RURU_NOW=2026-11-30T00:00:00Z "$RURU" confirm apply "$a"
-	[ "$status" -eq 0 ]
+	run -0 env RURU_NOW=2026-11-30T00:00:00Z "$RURU" confirm apply "$a"
 	# a workspace asking for 90 days gets the user's 7; the user's 30d counts
 	printf '[confirm]\nsignature_ttl = "90d"\n' > .ruru/config.toml
 	b=$(signed_proposal)
@@ -112,8 +89,7 @@ signed_proposal() {
 	printf '[confirm]\nrequire_signature = true\nsignature_ttl = "30d"\n' > "$XDG_CONFIG_HOME/ruru/config.toml"
 	c=$(signed_proposal)
 	grep -q 'until 2026-12-24T03:15:20Z' "$(log_of)"
-	run env RURU_NOW=2026-12-20T00:00:00Z "$RURU" confirm apply "$c"
-	[ "$status" -eq 0 ]
+	run -0 env RURU_NOW=2026-12-20T00:00:00Z "$RURU" confirm apply "$c"
 }
 
 @test "a signed decision copied onto a new proposal of the same change is refused" {
@@ -141,8 +117,7 @@ entry = entry[: entry.index("\n- [", 1) + 1] if "\n- [" in entry[1:] else entry
 forged = entry.replace(ra, rb).replace(na, nb)
 open(log, "a", encoding="utf-8").write(forged)
 PY
-	run "$RURU" confirm apply "$b"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm apply "$b"
 	[[ "$output" == *"signature"* ]]
 	[ "$(cat t)" = old ]
 }
@@ -153,11 +128,9 @@ PY
 	printf -- '--- a/t\n+++ b/t\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n' > d.diff
 	a=$("$RURU" confirm propose --target t --diff d.diff)
 	sed -i 's/^result_sha256 = ".*"/result_sha256 = "'"$(printf 'evil\n' | sha256sum | cut -d' ' -f1)"'"/' "$(sidecar "$a")"
-	run "$RURU" confirm approve "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm approve "$a"
 	[[ "$output" == *"result_sha256"* ]]
-	run "$RURU" confirm show "$a"
-	[ "$status" -eq 5 ]
+	run -5 "$RURU" confirm show "$a"
 	[ "$(status_of "$a")" = pending ]
 }
 
@@ -202,8 +175,7 @@ PY
 	printf 'y\n' > p
 	a=$("$RURU" confirm propose --target ':(glob)ci/**' --content p)
 	"$RURU" confirm approve "$a"
-	run "$RURU" confirm apply --commit "$a"
-	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	run -0 "$RURU" confirm apply --commit "$a" || { echo "$output"; return 1; }
 	[ "$(git -c core.fsmonitor=false show --name-only --format= HEAD)" = ':(glob)ci/**' ]
 	[ "$(git -c core.fsmonitor=false show HEAD:ci/a.yml)" = one ]
 	[ ! -e "$WS/hook-ran" ]

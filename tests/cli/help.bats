@@ -75,7 +75,7 @@ setup() { RURU=${RURU:-$BATS_TEST_DIRNAME/../../build/ruru}; }
 	cd - >/dev/null
 	rm -rf "$ws"
 	[ "$status" -eq 2 ]
-	lib=$(sed -nE 's/.*\(one of: ([^)]*)\).*/\1/p' <<<"$output" | head -n 1 | tr -d ',' | tr ' ' '\n' | sort)
+	lib=$(sed -nE 's/.* is one of (.*), not ".*/\1/p' <<<"$output" | head -n 1 | tr -d ',' | tr ' ' '\n' | sort)
 	[ -n "$lib" ]
 	doc=$(python3 - "$man" <<'PY'
 import re, sys

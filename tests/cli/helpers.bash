@@ -29,7 +29,7 @@ teardown_workspace() {
 # read from its usage error, so that a test of every type covers one added
 # there.
 event_types() {
-	"$RURU" log --type no-such-type x 2>&1 | sed -nE 's/.*\(one of: ([^)]*)\).*/\1/p' | head -n 1 |
+	"$RURU" log --type no-such-type x 2>&1 | sed -nE 's/.* is one of (.*), not ".*/\1/p' | head -n 1 |
 		tr -d ',' | tr ' ' '\n'
 }
 
@@ -38,6 +38,35 @@ log_of() { echo ".ruru/sessions/${1:-$(cat .ruru/sessions/.active)}/session_log.
 
 # A file's SHA-256, to prove byte-identity.
 sum() { sha256sum "$1" | cut -d' ' -f1; }
+
+# Every path under the workspace with the bytes of every file, but ruru's
+# caches (rebuilt from the files; readers may write them) and lock files:
+# what a failed command must leave as it was.
+workspace_snap() {
+	local skip=(\( -name '.index*' -o -name '*.lock' -o -name '.lock' -o -name '.state*' \) -prune -o)
+	find . "${skip[@]}" -print | LC_ALL=C sort
+	find . "${skip[@]}" -type f -exec sha256sum {} + | LC_ALL=C sort -k2
+}
+
+# A command that must fail (a plain `! cmd` never fails a bats test).
+refute() { ! "$@"; }
+
+# A confirmation artifact's sidecar, and a key of it: its status, its nonce.
+sidecar() { echo "${1%.md}.toml"; }
+status_of() { sed -n 's/^status = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
+nonce_of() { sed -n 's/^nonce = "\(.*\)"$/\1/p' "$(sidecar "$1")"; }
+
+# A throwaway user configuration for signed decisions: keys for alice and
+# mallory (in keys/), allowed_signers naming alice only, and
+# require_signature on.
+signing_setup() {
+	export XDG_CONFIG_HOME=$WS/.userconf
+	mkdir -p "$XDG_CONFIG_HOME/ruru" keys
+	ssh-keygen -q -t ed25519 -N '' -C alice -f keys/alice
+	ssh-keygen -q -t ed25519 -N '' -C mallory -f keys/mallory
+	echo "alice@example.org $(cut -d' ' -f1,2 keys/alice.pub)" > "$XDG_CONFIG_HOME/ruru/allowed_signers"
+	printf '[confirm]\nrequire_signature = true\n' > "$XDG_CONFIG_HOME/ruru/config.toml"
+}
 
 # The outside data a few suites compare with, when it is beside the
 # repository (../shared), else the repository's own (tests/fixtures and

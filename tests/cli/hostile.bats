@@ -35,8 +35,6 @@ hostile() {
 	hostile hardlink-log hardlink-lock hardlink-state hardlink-target
 }
 
-# A command that must fail (a plain `! cmd` never fails a bats test).
-refute() { ! "$@"; }
 # The cases below work in a throwaway workspace of their own.
 teardown() { if [ -n "${WS:-}" ]; then teardown_workspace; fi; }
 

@@ -154,16 +154,23 @@ once_in_order() {
 	[ "${#lines[@]}" -eq 4 ]
 }
 
-@test "a branch that rewrote an entry: the rewrite replaces it, nothing else is lost" {
-	at 2026-11-24T03:16:00Z log "typo in messgae"
+# Entry $1 logged on the base; a feature branch edits the log by hand
+# (the sed script $2, committed as $3) while main logs "ours later"; the
+# feature branch merged into main.
+merge_hand_edit() {
+	at 2026-11-24T03:16:00Z log "$1"
 	commit base
 	git checkout -qb feature
-	sed -i 's/typo in messgae/typo fixed in message/' "$LOG"
-	commit "fix typo"
+	sed -i "$2" "$LOG"
+	commit "$3"
 	git checkout -q main
 	at 2026-11-24T03:17:00Z log "ours later"
 	commit main
 	git merge --no-edit feature
+}
+
+@test "a branch that rewrote an entry: the rewrite replaces it, nothing else is lost" {
+	merge_hand_edit "typo in messgae" 's/typo in messgae/typo fixed in message/' "fix typo"
 	nogrep 'messgae' "$LOG"
 	[ "$(grep -c 'typo fixed in message' "$LOG")" -eq 1 ]
 	grep -q 'ours later' "$LOG"
@@ -171,15 +178,7 @@ once_in_order() {
 }
 
 @test "an entry deleted on one side stays deleted" {
-	at 2026-11-24T03:16:00Z log "remove me"
-	commit base
-	git checkout -qb feature
-	sed -i '/remove me/d' "$LOG"
-	commit "drop entry"
-	git checkout -q main
-	at 2026-11-24T03:17:00Z log "ours later"
-	commit main
-	git merge --no-edit feature
+	merge_hand_edit "remove me" '/remove me/d' "drop entry"
 	nogrep 'remove me' "$LOG"
 	grep -q 'ours later' "$LOG"
 }

@@ -91,7 +91,7 @@ assert d["related_tasks"]==["TASK-DEV-PY-1","TASK-DEV-PY-2"]
 	h=$(sum "$(log_of)")
 	run "$RURU" log --type frobnicate "x"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *'unknown event type "frobnicate"'* ]]
+	[[ "$output" == *'--type is one of session, prompt,'*', not "frobnicate"'* ]]
 	[ "$(sum "$(log_of)")" = "$h" ]
 }
 

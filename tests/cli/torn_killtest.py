@@ -5,7 +5,9 @@ the next command: after each kill `ruru show --json` must list only whole
 messages (every big one byte for byte), `check` may report at most the torn
 tail, and after the next write nothing torn is left anywhere.  Every
 acknowledged entry reads back."""
-import json, os, random, signal, subprocess, sys, time
+import json, os, random, subprocess, sys, time
+
+from killing import assert_kept, kill_if_running, shown_messages
 
 ruru, log, kills = sys.argv[1], sys.argv[2], int(sys.argv[3])
 random.seed(4242)
@@ -17,11 +19,6 @@ def big(i):
     line = (f"big-{i}-" + "x" * 70 + "\n").encode()
     body = line * (MB // len(line))
     return f"BIG {i} START\n".encode() + body + f"BIG {i} END".encode()
-
-
-def entries():
-    out = subprocess.run([ruru, "--json", "show"], capture_output=True, check=True).stdout
-    return json.loads(out)["entries"]
 
 
 def whole(msgs, what):
@@ -51,13 +48,12 @@ while killed < kills:
             pass
     else:
         time.sleep(random.uniform(0.002, 0.06))
-    if p.poll() is None:
-        p.send_signal(signal.SIGKILL)
-        killed += 1
-    if p.wait() == 0:
+    k, ok = kill_if_running(p)
+    killed += k
+    if ok:
         acked.append(i)
     # a reader never sees a torn entry as an entry
-    whole([e["message"] for e in entries()], "show after a kill")
+    whole(shown_messages(ruru), "show after a kill")
     chk = subprocess.run([ruru, "--json", "check"], capture_output=True)
     rep = json.loads(chk.stdout)
     codes = {p["code"] for p in rep["problems"] if p["severity"] == "error"}
@@ -67,11 +63,8 @@ while killed < kills:
     subprocess.run([ruru, "log", f"after-{i}"], check=True, capture_output=True)
     chk = subprocess.run([ruru, "check", "--errors-only"], capture_output=True)
     assert chk.returncode == 0, chk.stderr
-msgs = [e["message"] for e in entries()]
+msgs = shown_messages(ruru)
 whole(msgs, "at the end")
-have = {int(m.split()[1]) for m in msgs if m.startswith("BIG ")}
-missing = [a for a in acked if a not in have]
-assert not missing, ("acknowledged entries lost", missing)
-assert len(msgs) == len(set(msgs)), "an entry was doubled"
+assert_kept(acked, {int(m.split()[1]) for m in msgs if m.startswith("BIG ")}, msgs)
 print(f"{killed} kills, {len(acked)} acknowledged, {torn_seen} torn tails cut back",
       file=sys.stderr)

@@ -503,6 +503,15 @@ def bounded_list(ws):
     good, sc, text = s.call("session_list", status="paused")
     ok(good and not sc["sessions"] and sc["total"] == 0, "session_list of a status no session has: none",
        sc if good else text)
+    # one row gives search's limit: 20 hits over MCP, 100 from the CLI
+    good, sc, text = s.call("session_search", query="many", **{"in": "sessions"})
+    ok(good and len(sc["hits"]) == 20 and sc["total"] == 130,
+       "session_search answers the best 20 by default (the row's MCP default)",
+       (len(sc.get("hits", [])), sc.get("total")) if good else text)
+    p = subprocess.run([RURU, "--json", "search", "many", "--in", "sessions"], cwd=ws,
+                       env=env_at("2026-11-26T09:00:00Z"), capture_output=True, text=True)
+    ok(p.returncode == 0 and len(json.loads(p.stdout)["hits"]) == 100,
+       "ruru search answers the best 100 by default (the same row)", p.stderr)
     s.close()
 
 

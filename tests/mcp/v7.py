@@ -98,6 +98,49 @@ def main(ws):
     r = s.call("session_summarize", {"body": "bad\u0007"})
     ok(r.get("isError") is True and "body" in r["content"][0]["text"],
        "session_summarize refuses a body with a control character", r)
+    # the task of a typed artifact, as `ruru artifact add --task` takes it
+    r = s.call("artifact_add", {"type": "blocker", "title": "CI red", "task": "TASK-DEV-PY-7"})
+    sc = r.get("structuredContent", {})
+    fm = front_matter(os.path.join(ws, ".ruru/sessions", sid, sc.get("path", "x"))) if sc.get("path") else {}
+    ok(not r.get("isError") and fm.get("related_task_id") == "TASK-DEV-PY-7",
+       "artifact_add with task writes related_task_id", (r, fm))
+    r = s.call("artifact_add", {"name": "plain2.md", "content": "x", "task": "TASK-DEV-PY-7"})
+    ok(r.get("isError") is True and "type" in r["content"][0]["text"]
+       and not os.path.exists(os.path.join(ws, ".ruru/sessions", sid, "artifacts/plain2.md")),
+       "task without type is a tool error, and nothing is saved", r)
+    s.close()
+    apply_commit(os.path.join(ws, "repo"))
+
+
+def apply_commit(ws):
+    """confirm_apply with commit: the target alone committed with git, as
+    `ruru confirm apply --commit` does; message goes with commit."""
+    os.mkdir(ws)
+    git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.com"]
+    subprocess.run(git + ["init", "-q"], cwd=ws, check=True)
+    with open(os.path.join(ws, "f.txt"), "w") as f:
+        f.write("old\n")
+    subprocess.run(git + ["add", "f.txt"], cwd=ws, check=True)
+    subprocess.run(git + ["commit", "-qm", "start"], cwd=ws, check=True)
+    subprocess.run([RURU, "init"], cwd=ws, check=True, capture_output=True)
+    subprocess.run(["git", "config", "user.name", "T"], cwd=ws, check=True)
+    subprocess.run(["git", "config", "user.email", "t@example.com"], cwd=ws, check=True)
+    s = Server(ws, "v7-commit")
+    s.call("session_new", {"goal": "commit"})
+    art = s.call("confirm_propose", {"target": "f.txt", "content": "new\n"})["structuredContent"]["artifact"]
+    s.call("confirm_decide", {"artifact": art, "decision": "skip", "reason": "trivial"})
+    r = s.call("confirm_apply", {"artifact": art, "message": "m"})
+    ok(r.get("isError") is True and "commit" in r["content"][0]["text"]
+       and open(os.path.join(ws, "f.txt")).read() == "old\n",
+       "confirm_apply: message without commit is refused before anything is written", r)
+    r = s.call("confirm_apply", {"artifact": art, "commit": True, "message": "f: new"})
+    sc = r.get("structuredContent", {})
+    head = subprocess.run(["git", "log", "-1", "--format=%H%n%s%n%b", "--name-only"], cwd=ws,
+                          capture_output=True, text=True).stdout.split("\n")
+    ok(not r.get("isError") and sc.get("status") == "applied" and sc.get("commit") == head[0]
+       and head[1] == "f: new" and "Ruru-Confirm: " + art in head
+       and head[-2:] == ["f.txt", ""] and sc["commit"][:12] in r["content"][0]["text"],
+       "confirm_apply with commit commits exactly the target, with the trailers", (r, head))
     s.close()
 
 

@@ -10,13 +10,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ruru.h"
+#include "workspace.h"
 
 static char dir[] = "/tmp/ruru-unit-confirm.XXXXXX";
 static struct ruru_ws *ws;
@@ -29,36 +29,31 @@ static void put(const char *path, const char *data, size_t len)
 	assert_int_equal(fclose(f), 0);
 }
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+/* target written "old\n", then a proposal of "new\n" for it in *c; its
+ * artifact (the caller frees it). */
+static char *propose_old_new(const char *target, struct ruru_confirm *c)
 {
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
+	struct ruru_error err = { 0 };
+	put(target, "old\n", 4);
+	assert_int_equal(ruru_confirm_propose(ws, NULL, target, RURU_CONFIRM_CONTENT, "new\n", 4,
+					      NULL, c, &err),
+			 0);
+	char *art = strdup(c->artifact);
+	assert_non_null(art);
+	return art;
 }
 
 static int setup(void **state)
 {
 	(void)state;
-	memcpy(dir + sizeof(dir) - 7, "XXXXXX", 6);
-	if (!mkdtemp(dir) || chdir(dir) < 0)
-		return -1;
-	struct ruru_error err = { 0 };
-	if (ruru_ws_init(NULL, &err) < 0)
-		return -1;
-	/* the library reads no environment: the clock comes as an option */
-	static const struct ruru_options opts = { .now = "2026-11-24T03:15:20Z" };
-	ws = ruru_ws_open_opts(dir, &opts, &err);
+	ws = test_ws_open(dir, true);
 	return ws ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	ruru_ws_free(ws);
-	if (chdir("/") < 0)
-		return -1;
-	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return test_ws_remove(ws, dir);
 }
 
 static void test_words(void **state)
@@ -219,11 +214,7 @@ static void test_records(void **state)
 	struct ruru_error err = { 0 };
 	struct ruru_confirm c;
 	struct ruru_confirm_record r;
-	put("t", "old\n", 4);
-	assert_int_equal(ruru_confirm_propose(ws, NULL, "t", RURU_CONFIRM_CONTENT, "new\n", 4, NULL,
-					      &c, &err),
-			 0);
-	char *art = strdup(c.artifact);
+	char *art = propose_old_new("t", &c);
 	char ph[65], th[65];
 	memcpy(ph, c.payload_sha256, 65);
 	memcpy(th, c.target_sha256, 65);
@@ -277,11 +268,7 @@ static void test_expect(void **state)
 	struct ruru_error err = { 0 };
 	struct ruru_confirm shown, c;
 	struct ruru_confirm_expect e;
-	put("t.txt", "old\n", 4);
-	assert_int_equal(ruru_confirm_propose(ws, NULL, "t.txt", RURU_CONFIRM_CONTENT, "new\n", 4, NULL,
-					      &c, &err),
-			 0);
-	char *art = strdup(c.artifact);
+	char *art = propose_old_new("t.txt", &c);
 	assert_int_equal(strlen(c.nonce), 32);
 	assert_int_equal(strlen(c.result_sha256), 64);
 	assert_string_equal(c.result_sha256, c.payload_sha256);

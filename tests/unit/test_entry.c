@@ -646,9 +646,7 @@ static void lenient_structure(void **state)
 	assert_true(ov[2].orphan && ov[2].line == 6 && !ov[2].stamp);
 	assert_string_equal(ov[2].message, "*This section is for append-only logging.*");
 	assert_false(ov[3].orphan || ov[4].orphan);
-	for (size_t i = 0; i < on; i++)
-		ruru_entry_release(&ov[i]);
-	free(ov);
+	free_entries(ov, on);
 	/* Text after a rule that closes nothing is an orphan block. */
 	const char *rule = "## Log Entries\n- [2025-06-05 03:30:34] first\n---\nloose text\nmore\n";
 	on = ruru_entries_parse_with(rule, strlen(rule), 0, RURU_ENTRIES_ORPHANS, &ov);
@@ -656,9 +654,7 @@ static void lenient_structure(void **state)
 	assert_string_equal(ov[0].message, "first");
 	assert_true(ov[1].orphan && ov[1].line == 4);
 	assert_string_equal(ov[1].message, "loose text\nmore");
-	for (size_t i = 0; i < on; i++)
-		ruru_entry_release(&ov[i]);
-	free(ov);
+	free_entries(ov, on);
 
 	/* No "## Log Entries" heading at all (pre-V5): the whole body. */
 	const char *old = "+++\nid = \"x\"\n+++\n\n# Session Log: X\n\n**Goal:** g\n\n**Log Entries:**\n\n"

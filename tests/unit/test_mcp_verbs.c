@@ -65,6 +65,7 @@ static const char *type_name(enum ruru_arg_type t)
 		return "object";
 	case RURU_ARG_STRING:
 	case RURU_ARG_WORD:
+	case RURU_ARG_DATE:
 		break;
 	}
 	return "string";
@@ -91,8 +92,7 @@ static void every_tool_lists_exactly_its_verbs_arguments(void **state)
 		const struct mcp_tool *t = &mcp_tools[i];
 		json_t *jt = json_array_get(tools, i);
 		/* a call runs .run, which renders its text from the library's
-		 * typed result into env->text, or, for a result still built
-		 * here, leaves it to .text */
+		 * typed result into env->text */
 		if (!t->run)
 			fail_msg("tool %s has no .run", t->name);
 		assert_string_equal(json_string_value(json_object_get(jt, "name")), t->name);
@@ -213,6 +213,12 @@ static void calls_are_checked_against_the_rows(void **state)
 		  "argument \"in\" is one of: entries, sessions, artifacts" },
 		{ "\"session_log\",\"arguments\":{\"message\":\"m\",\"outcome\":\"maybe\"}",
 		  "argument \"outcome\" is one of: success, failure, approved, rejected" },
+		{ "\"session_search\",\"arguments\":{\"query\":\"q\",\"until\":\"2026-13-45\"}",
+		  "argument \"until\" must be a date (YYYY-MM-DD) or a date-time" },
+		/* words the schema leaves out (mcp_any) are checked all the same */
+		{ "\"session_search\",\"arguments\":{\"query\":\"q\",\"type\":\"maybe\"}",
+		  "argument \"type\" is one of: session, prompt, response, decision, delegation, "
+		  "artifact, confirm-request, confirm-response, confirm-skip, result, error, note" },
 	};
 	struct server s;
 	server_start(&s, "all");
@@ -277,6 +283,54 @@ static void log_takes_the_entry_fields(void **state)
 	assert_null(ruru_verb_arg(v, "no_such_argument"));
 }
 
+/* An integer's default is the row's (.def, .mcp_def), which both front
+ * ends use; the help and the MCP description say the same number. */
+static void defaults_are_said_as_the_rows_give_them(void **state)
+{
+	(void)state;
+	const struct ruru_verb *v;
+	size_t checked = 0;
+	for (size_t i = 0; (v = ruru_verb_at(i)); i++)
+		for (size_t k = 0; k < v->nargs; k++) {
+			const struct ruru_arg *a = &v->args[k];
+			char want[64];
+			if (a->type != RURU_ARG_INTEGER)
+				continue;
+			if (ruru_arg_default(a, false) && a->cli != RURU_ARG_CLI_NONE) {
+				snprintf(want, sizeof(want), "default %zu", ruru_arg_default(a, false));
+				if (!strstr(a->help, want))
+					fail_msg("%s %s: help \"%s\" lacks \"%s\"", v->name, a->name,
+						 a->help, want);
+				checked++;
+			}
+			if (ruru_arg_default(a, true) && !a->no_mcp) {
+				snprintf(want, sizeof(want), "default %zu", ruru_arg_default(a, true));
+				if (!strstr(ruru_arg_brief(a), want))
+					fail_msg("%s %s: MCP description \"%s\" lacks \"%s\"", v->name,
+						 a->name, ruru_arg_brief(a), want);
+				checked++;
+			}
+			assert_true(ruru_arg_in_range(a, ruru_arg_default(a, false)));
+		}
+	assert_true(checked >= 6);
+	/* the prompt continue_session takes session_continue's max_chars */
+	struct server srv;
+	server_start(&srv, "core");
+	json_t *r = ask(&srv, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"prompts/list\"}");
+	json_t *pa = json_object_get(json_array_get(json_object_get(json_object_get(r, "result"),
+								     "prompts"),
+						    0),
+				     "arguments");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(pa, 1), "description")),
+			    ruru_verb_arg(ruru_verb_find("session_continue"), "max_chars")->help);
+	json_decref(r);
+	server_stop(&srv);
+	/* search: 100 hits for a person, 20 for a model */
+	const struct ruru_arg *lim = ruru_verb_arg(ruru_verb_find("session_search"), "limit");
+	assert_int_equal(ruru_arg_default(lim, false), 100);
+	assert_int_equal(ruru_arg_default(lim, true), 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +339,7 @@ int main(void)
 		cmocka_unit_test(calls_are_checked_against_the_rows),
 		cmocka_unit_test(a_description_may_hold_an_apostrophe),
 		cmocka_unit_test(log_takes_the_entry_fields),
+		cmocka_unit_test(defaults_are_said_as_the_rows_give_them),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

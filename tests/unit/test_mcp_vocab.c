@@ -151,12 +151,17 @@ static void schemas_enumerate_the_library_words(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
 		same_words(cases[i].vocab, json_object_get(prop(tools, cases[i].tool, cases[i].arg), "enum"),
 			   cases[i].what);
-	/* session_log has one argument per entry field, described by the library. */
+	/* session_log has one argument per entry field, described by the
+	 * library: the field's help, or its row's shorter MCP description. */
+	const struct ruru_verb *log = ruru_verb_find("session_log");
 	for (int f = 0; f < RURU_FIELD_COUNT; f++) {
 		json_t *p = prop(tools, "session_log", ruru_field_name(f));
+		const struct ruru_arg *row = ruru_verb_arg(log, ruru_field_name(f));
 		assert_non_null(p);
+		assert_non_null(row);
+		assert_string_equal(row->help, ruru_field_help(f));
 		assert_string_equal(json_string_value(json_object_get(p, "description")),
-				    ruru_field_help(f));
+				    ruru_arg_brief(row));
 	}
 	json_decref(tools);
 }

@@ -187,20 +187,17 @@ static void open_items_match_task_stems(void **state)
 	struct ruru_open *o = ruru_open_new();
 	for (size_t i = 0; i < n; i++)
 		ruru_open_feed(o, &v[i]);
-	json_t *none = json_array();
-	json_t *items = ruru_open_finish(o, NULL, "S", none, none);
+	struct ruru_open_items *items = ruru_open_finish(o, NULL, "S", NULL, NULL);
 	bool dash = false, rev = false;
 	size_t i;
-	json_t *it;
-	json_array_foreach(items, i, it) {
-		const char *task = json_string_value(json_object_get(it, "task"));
+	for (i = 0; i < items->n; i++) {
+		const char *task = items->v[i].task;
 		dash |= task && !strncmp(task, "TASK-DASH-", 10);
 		rev |= task && !strcmp(task, "TASK-REV-20250601-104500");
 	}
 	assert_false(dash);
 	assert_true(rev);
-	json_decref(items);
-	json_decref(none);
+	ruru_open_items_free(items);
 	for (i = 0; i < n; i++)
 		ruru_entry_release(&v[i]);
 	free(v);

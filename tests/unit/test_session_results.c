@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "ruru.h"
+#include "workspace.h"
 
 static char dir[] = "/tmp/ruru-test-session-results.XXXXXX";
 static struct ruru_ws *ws;
@@ -22,21 +23,14 @@ static struct ruru_ws *ws;
 static int setup(void **state)
 {
 	(void)state;
-	if (!mkdtemp(dir) || chdir(dir) < 0)
-		return -1;
-	struct ruru_error err = { 0 };
-	static const struct ruru_options opts = { .now = "2026-11-24T03:15:20Z" };
-	ws = ruru_ws_open_opts(dir, &opts, &err);
+	ws = test_ws_open(dir, false);
 	return ws ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	ruru_ws_free(ws);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return test_ws_remove(ws, dir);
 }
 
 /* The JSON of a result, compact and in order (takes the reference). */

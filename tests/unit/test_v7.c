@@ -119,18 +119,22 @@ static void fm_fill_keeps_comments(void **state)
 static void slugs(void **state)
 {
 	(void)state;
+	static const struct {
+		const char *title;
+		size_t max;
+		const char *slug;
+	} cases[] = {
+		{ "Initial plan: the API!", 48, "initial_plan_the_api" },
+		{ "  ***  ", 48, "untitled" },
+		{ "Ünïcode title", 48, "n_code_title" },
+		{ "abcdefghij", 4, "abcd" },
+	};
 	struct ruru_buf b = RURU_BUF_INIT;
-	ruru_slug(&b, "Initial plan: the API!", 48);
-	assert_string_equal(b.ptr, "initial_plan_the_api");
-	ruru_buf_reset(&b);
-	ruru_slug(&b, "  ***  ", 48);
-	assert_string_equal(b.ptr, "untitled");
-	ruru_buf_reset(&b);
-	ruru_slug(&b, "Ünïcode title", 48);
-	assert_string_equal(b.ptr, "n_code_title");
-	ruru_buf_reset(&b);
-	ruru_slug(&b, "abcdefghij", 4);
-	assert_string_equal(b.ptr, "abcd");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ruru_buf_reset(&b);
+		ruru_slug(&b, cases[i].title, cases[i].max);
+		assert_string_equal(b.ptr, cases[i].slug);
+	}
 	ruru_buf_release(&b);
 }
 

@@ -99,6 +99,9 @@ check("the token is exchanged for an HttpOnly SameSite=Strict cookie (303)",
 check("the cookie is scoped to the secret prefix (no other port's server gets it)",
       f"Path={P}/" in sc, sc)
 check("the cookie is not the URL's token", cm and cm.group(1) != token, sc)
+check("the exchange is never cached or sniffed and sends no referrer",
+      r.getheader("Cache-Control") == "no-store" and r.getheader("X-Content-Type-Options") == "nosniff"
+      and r.getheader("Referrer-Policy") == "no-referrer", r.getheaders())
 cookie_value = "ruru_session=" + (cm.group(1) if cm else "")
 r, _ = req("GET", "/?token=" + token, cookie=False)
 check("the printed URL's token works once (a second use: 401)", r.status == 401 and not r.getheader("Set-Cookie"),
@@ -512,7 +515,9 @@ c.putheader("Host", HOST)
 c.putheader("Cookie", cookie_value)
 c.endheaders()
 ev = c.getresponse()
-check("events stream is text/event-stream", ev.getheader("Content-Type") == "text/event-stream")
+check("events stream is text/event-stream, never cached or sniffed",
+      ev.getheader("Content-Type") == "text/event-stream" and ev.getheader("Cache-Control") == "no-store"
+      and ev.getheader("X-Content-Type-Options") == "nosniff", ev.getheaders())
 line = ev.readline()  # retry: 1000
 while line.strip():
     line = ev.readline()

@@ -11,9 +11,28 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ruru.h"
+#include "words.h"
 #include "banned.h"
+
+/* ------------------------------------------------------ word tables */
+
+/* The word at i of a table of count words, or NULL when i is outside it. */
+static const char *word_at(const char *const *words, int count, int i)
+{
+	return i >= 0 && i < count ? words[i] : NULL;
+}
+
+/* Where word stands in a table of count words, or -1 (also for no word). */
+static int word_index(const char *const *words, int count, const char *word)
+{
+	for (int i = 0; word && i < count; i++)
+		if (words[i] && !strcmp(word, words[i]))
+			return i;
+	return -1;
+}
 
 static const char *const event_names[RURU_EV_COUNT] = {
 #define RURU_X_EVENT(u, name) [RURU_EV_##u] = name,
@@ -23,19 +42,13 @@ static const char *const event_names[RURU_EV_COUNT] = {
 
 const char *ruru_event_name(enum ruru_event ev)
 {
-	if ((int)ev < 0 || (int)ev >= RURU_EV_COUNT)
-		return NULL;
-	return event_names[ev];
+	return word_at(event_names, RURU_EV_COUNT, (int)ev);
 }
 
 enum ruru_event ruru_event_parse(const char *name)
 {
-	if (!name)
-		return RURU_EV_UNKNOWN;
-	for (int i = 0; i < RURU_EV_COUNT; i++)
-		if (strcmp(name, event_names[i]) == 0)
-			return (enum ruru_event)i;
-	return RURU_EV_UNKNOWN;
+	int i = word_index(event_names, RURU_EV_COUNT, name);
+	return i < 0 ? RURU_EV_UNKNOWN : (enum ruru_event)i;
 }
 
 const char *ruru_status_string(enum ruru_status st)
@@ -182,15 +195,13 @@ static const char *const outcome_names[RURU_OUTCOME_COUNT] = {
 
 const char *ruru_outcome_name(enum ruru_outcome o)
 {
-	return (int)o >= 0 && o < RURU_OUTCOME_COUNT ? outcome_names[o] : NULL;
+	return word_at(outcome_names, RURU_OUTCOME_COUNT, (int)o);
 }
 
 enum ruru_outcome ruru_outcome_parse(const char *word)
 {
-	for (int i = 0; word && i < RURU_OUTCOME_COUNT; i++)
-		if (!strcmp(word, outcome_names[i]))
-			return (enum ruru_outcome)i;
-	return RURU_OUTCOME_UNKNOWN;
+	int i = word_index(outcome_names, RURU_OUTCOME_COUNT, word);
+	return i < 0 ? RURU_OUTCOME_UNKNOWN : (enum ruru_outcome)i;
 }
 
 /* ------------------------------------------------------------- decisions */
@@ -203,15 +214,13 @@ static const char *const decision_words[RURU_DECIDE_COUNT] = {
 
 const char *ruru_decision_word(enum ruru_confirm_decision d)
 {
-	return (int)d >= 0 && d < RURU_DECIDE_COUNT ? decision_words[d] : NULL;
+	return word_at(decision_words, RURU_DECIDE_COUNT, (int)d);
 }
 
 enum ruru_confirm_decision ruru_decision_parse(const char *word)
 {
-	for (int i = 0; word && i < RURU_DECIDE_COUNT; i++)
-		if (!strcmp(word, decision_words[i]))
-			return (enum ruru_confirm_decision)i;
-	return RURU_DECIDE_UNKNOWN;
+	int i = word_index(decision_words, RURU_DECIDE_COUNT, word);
+	return i < 0 ? RURU_DECIDE_UNKNOWN : (enum ruru_confirm_decision)i;
 }
 
 /* ---------------------------------------------------------- vocabularies */
@@ -229,7 +238,7 @@ static const char *const vocab_names[RURU_VOCAB_COUNT] = {
 
 const char *ruru_vocab_name(enum ruru_vocab v)
 {
-	return (int)v >= 0 && v < RURU_VOCAB_COUNT ? vocab_names[v] : NULL;
+	return word_at(vocab_names, RURU_VOCAB_COUNT, (int)v);
 }
 
 const char *ruru_vocab_word(enum ruru_vocab v, size_t i)
@@ -279,6 +288,25 @@ bool ruru_vocab_has(enum ruru_vocab v, const char *word)
 		if (!strcmp(w, word))
 			return true;
 	return false;
+}
+
+bool ruru_vocab_accepts(enum ruru_vocab v, const char *word)
+{
+	if (!word)
+		return false;
+	switch (v) {
+	case RURU_VOCAB_TASK_STATUS:
+		return ruru_task_status_parse(word) != RURU_TASK_UNKNOWN;
+	case RURU_VOCAB_ARTIFACT_TYPE:
+		return ruru_artifact_type_find(word) != NULL;
+	case RURU_VOCAB_TASK_TYPE:
+		for (size_t i = 0; ruru_task_types[i].type; i++)
+			if (!strcasecmp(word, ruru_task_types[i].type))
+				return true;
+		return false;
+	default:
+		return ruru_vocab_has(v, word);
+	}
 }
 
 void ruru_vocab_join(enum ruru_vocab v, const char *sep, struct ruru_buf *out)

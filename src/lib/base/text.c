@@ -179,6 +179,11 @@ void ruru_text_escape_keep(struct ruru_buf *out, const char *text, size_t len, c
 	}
 }
 
+json_t *ruru_json_str(const char *s)
+{
+	return s ? ruru_json_text(s, strlen(s)) : json_null();
+}
+
 json_t *ruru_json_text(const char *text, size_t len)
 {
 	if (!text)
@@ -272,10 +277,4 @@ int ruru_hex_digit(int c)
 void ruru_text_count(struct ruru_buf *out, size_t n, const char *one, const char *many)
 {
 	ruru_buf_addf(out, "%zu %s", n, n == 1 ? one : many);
-}
-
-char *ruru_json_strdup(const json_t *o, const char *key)
-{
-	const char *v = json_string_value(json_object_get(o, key));
-	return v ? ruru_strdup(v) : NULL;
 }

@@ -13,6 +13,9 @@
 
 #include "ruru.h"
 
+/* A string of the workspace as JSON (ruru_json_text), or null for NULL. */
+json_t *ruru_json_str(const char *s);
+
 /* Line and column (1-based, columns in characters) of byte `off` in text. */
 void ruru_text_position(const char *text, size_t off, int *line, int *col);
 
@@ -33,10 +36,6 @@ int ruru_path_bounds(const char *what, const char *rel, bool whole, struct ruru_
 /* The 64-bit FNV-1a hash of `n` bytes: the one hash of the library's
  * in-memory tables (the TOML parser's keys, the merge driver's, prime's). */
 uint64_t ruru_fnv1a(const void *p, size_t n);
-
-/* A copy of the string member `key` of a JSON object, NULL when it is
- * not a string (caller frees). */
-char *ruru_json_strdup(const json_t *o, const char *key);
 
 /* "N things": `n` and the word for its number (one, many), for the text
  * renderings of results. */

@@ -14,6 +14,7 @@
  * order; the CLI lists options in the order of its own tables.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "ruru.h"
@@ -51,9 +52,16 @@ static const struct ruru_arg new_args[] = {
 
 /* The entry fields are arguments of `log` with the type their words give;
  * an ADR is a file's path.  (An artifact is not: the library finds it
- * from the session folder in its short forms.) */
+ * from the session folder in its short forms.)  Their MCP descriptions,
+ * shorter than the help (BRIEF_<FIELD>; NULL: the help): */
+#define BRIEF_MODE "delegated to, or result from"
+#define BRIEF_TASK "MDTM task ID"
+#define BRIEF_ARTIFACT "file in the session folder: artifacts/x or x"
+#define BRIEF_ADR "path from the root; may not exist yet"
+#define BRIEF_OUTCOME "of a result, or the user's answer"
+#define BRIEF_SOURCE NULL
 #define FIELD_ROW(u, l, meta, help_)                                                              \
-	{ .name = #l, .help = (help_),                                                             \
+	{ .name = #l, .help = (help_), .brief = BRIEF_##u,                                         \
 	  .type = RURU_FIELD_##u == RURU_FIELD_OUTCOME ? RURU_ARG_WORD : RURU_ARG_STRING,          \
 	  .vocab = RURU_VOCAB_OUTCOME, .path = RURU_FIELD_##u == RURU_FIELD_ADR },
 
@@ -82,10 +90,10 @@ static const struct ruru_arg list_args[] = {
 	{ .name = "status", WORD(RURU_VOCAB_STATUS), .help = "only sessions with this status",
 	  .brief = "filter" },
 	{ .name = "tag", .help = "only sessions with this tag", .brief = "filter" },
-	{ .name = "since", .no_mcp = true,
+	{ .name = "since", .type = RURU_ARG_DATE, .no_mcp = true,
 	  .help = "only sessions started at or after DATE (YYYY-MM-DD or a date-time)" },
 	{ .name = "limit", .type = RURU_ARG_INTEGER, .help = "only the N newest sessions",
-	  .brief = "default 50" },
+	  .brief = "default 50", .mcp_def = 50 },
 };
 
 static const struct ruru_arg show_args[] = {
@@ -95,7 +103,8 @@ static const struct ruru_arg show_args[] = {
 	{ .name = "digest", .type = RURU_ARG_BOOLEAN, .no_mcp = true,
 	  .help = "print the continue digest instead; changes nothing" },
 	{ .name = "max-chars", .type = RURU_ARG_INTEGER, .no_mcp = true,
-	  .help = "at most N bytes of entries, or of the digest (default 8000; 0: no bound)" },
+	  .help = "at most N bytes of entries, or of the digest (default 8000; 0: no bound)",
+	  .def = RURU_DIGEST_DEFAULT },
 	{ .name = "entry", .type = RURU_ARG_INTEGER, .no_mcp = true,
 	  .help = "only the entry that starts on line LINE, whole" },
 };
@@ -107,7 +116,7 @@ static const struct ruru_arg continue_args[] = {
 	  .brief = "reopen it if ended" },
 	{ .name = "max_chars", .cli_name = "max-chars", .type = RURU_ARG_INTEGER,
 	  .help = "at most N bytes, oldest entries cut first (default 8000; 0: no bound)",
-	  .brief = "bytes (default 8000)" },
+	  .brief = "bytes (default 8000)", .def = RURU_DIGEST_DEFAULT },
 };
 
 /* `ruru show --digest` in the CLI. */
@@ -146,7 +155,7 @@ static const struct ruru_arg artifact_add_args[] = {
 	  .brief = "V7 title" },
 	{ .name = "tags", .cli_name = "tag", .type = RURU_ARG_STRINGS,
 	  .help = "tag of a typed artifact (repeatable)", .brief = "V7 tags" },
-	{ .name = "task", .no_mcp = true, .help = "related_task_id of a typed artifact" },
+	{ .name = "task", .help = "related_task_id of a typed artifact", .brief = "V7 MDTM task" },
 };
 
 static const struct ruru_arg artifact_list_args[] = {
@@ -254,9 +263,10 @@ static const struct ruru_arg apply_args[] = {
 	{ .name = "force", .type = RURU_ARG_BOOLEAN,
 	  .help = "apply even though the target changed since the proposal (logged)",
 	  .brief = "even if the target changed" },
-	{ .name = "commit", .type = RURU_ARG_BOOLEAN, .no_mcp = true,
-	  .help = "then commit exactly the target with git, with Ruru-* trailers" },
-	{ .name = "message", .no_mcp = true, .help = "the commit message (with --commit)" },
+	{ .name = "commit", .type = RURU_ARG_BOOLEAN,
+	  .help = "then commit exactly the target with git, with Ruru-* trailers",
+	  .brief = "then git commit it" },
+	{ .name = "message", .help = "the commit message (with --commit)", .brief = "with commit" },
 };
 
 static const struct ruru_arg withdraw_args[] = {
@@ -277,7 +287,16 @@ static const struct ruru_arg verify_args[] = {
 
 /* -------------------------------------------------------------- search */
 
+/* word k is the bit 1 << k of RURU_SEARCH_* */
 static const char *const search_in_words[] = { "entries", "sessions", "artifacts", NULL };
+
+unsigned ruru_search_in_bit(const char *word)
+{
+	for (unsigned k = 0; word && search_in_words[k]; k++)
+		if (!strcmp(word, search_in_words[k]))
+			return 1u << k;
+	return 0;
+}
 
 static const struct ruru_arg search_args[] = {
 	{ .name = "query", .help = "words, \"phrase\", pre*, -not, OR", .cli = RURU_ARG_CLI_OPERAND,
@@ -285,16 +304,19 @@ static const struct ruru_arg search_args[] = {
 	{ .name = "type", WORD(RURU_VOCAB_EVENT), .mcp_any = true,
 	  .help = "only entries of this event type", .brief = "event type" },
 	{ .name = "session", .help = "ID or prefix", .cli = RURU_ARG_CLI_SESSION },
+	/* a model reads every hit it is given: fewer by default over MCP */
 	{ .name = "limit", .type = RURU_ARG_INTEGER, .help = "at most N hits (default 100; 0: all)",
-	  .brief = "default 20, 0: all" },
+	  .brief = "default 20, 0: all", .def = 100, .mcp_def = 20 },
 	{ .name = "mode", .help = "only entries naming this mode", .brief = "mode slug" },
 	{ .name = "task", .help = "only entries naming this task", .brief = "MDTM task ID" },
 	{ .name = "status", WORD(RURU_VOCAB_STATUS), .help = "only in sessions with this status",
 	  .brief = "session status" },
 	{ .name = "tag", .help = "only in sessions with this tag", .brief = "tag" },
-	{ .name = "since", .help = "only hits at or after DATE (YYYY-MM-DD or a date-time)",
+	{ .name = "since", .type = RURU_ARG_DATE,
+	  .help = "only hits at or after DATE (YYYY-MM-DD or a date-time)",
 	  .brief = "YYYY-MM-DD or date-time" },
-	{ .name = "until", .help = "only hits at or before DATE (a date: to its end)",
+	{ .name = "until", .type = RURU_ARG_DATE,
+	  .help = "only hits at or before DATE (a date: to its end)",
 	  .brief = "same; a date: to its end" },
 	{ .name = "in", .type = RURU_ARG_WORD, .words = search_in_words,
 	  .help = "only entries, sessions or artifacts (repeatable)", .brief = "where" },
@@ -338,10 +360,13 @@ static const struct ruru_arg init_args[] = {
 	  .help = "with --signing: your signer identity (default: git user.email)" },
 };
 
+static const char *const kind_words[] = { "content", "diff", NULL };
+
 static const struct ruru_arg adopt_args[] = {
 	{ .name = "target", CLI_ONLY, .required = true,
 	  .help = "the file the hand-made proposal is for" },
-	{ .name = "kind", CLI_ONLY, .help = "what the artifact holds (default content)" },
+	{ .name = "kind", CLI_ONLY, .type = RURU_ARG_WORD, .words = kind_words,
+	  .help = "what the artifact holds (default content)" },
 };
 
 static const struct ruru_arg export_args[] = {
@@ -362,7 +387,7 @@ static const struct ruru_arg mcp_args[] = {
 
 static const struct ruru_arg serve_args[] = {
 	{ .name = "port", .type = RURU_ARG_INTEGER, CLI_ONLY,
-	  .help = "TCP port (default 8737; 0: any free port)" },
+	  .help = "TCP port (default 8737; 0: any free port)", .max = 65535, .def = 8737 },
 	{ .name = "bind", CLI_ONLY, .help = "IP address to listen on (default 127.0.0.1; others warn)" },
 	{ .name = "open", .type = RURU_ARG_BOOLEAN, CLI_ONLY,
 	  .help = "open the URL in a browser (xdg-open)" },
@@ -376,10 +401,12 @@ static const struct ruru_arg reindex_args[] = {
 	  .help = "instead, remove the indexes of workspaces that no longer exist" },
 };
 
+static const char *const prime_hook_words[] = { "claude", "codex", "gemini", NULL };
+
 static const struct ruru_arg prime_args[] = {
 	{ .name = "max-chars", .type = RURU_ARG_INTEGER, CLI_ONLY,
-	  .help = "bound the digest to N bytes (default 2000)" },
-	{ .name = "hook", CLI_ONLY,
+	  .help = "bound the digest to N bytes (default 2000)", .min = 1, .def = 2000 },
+	{ .name = "hook", CLI_ONLY, .type = RURU_ARG_WORD, .words = prime_hook_words,
 	  .help = "print it as HOST's hook expects (claude, codex, gemini); reads the hook's JSON "
 		  "on stdin" },
 };
@@ -461,4 +488,42 @@ const struct ruru_arg *ruru_verb_arg(const struct ruru_verb *v, const char *name
 const char *ruru_arg_brief(const struct ruru_arg *a)
 {
 	return a->brief ? a->brief : a->help;
+}
+
+const char *ruru_arg_word(const struct ruru_arg *a, size_t i)
+{
+	if (a->words)
+		return a->words[i];
+	return ruru_vocab_word(a->vocab, i);
+}
+
+bool ruru_arg_word_ok(const struct ruru_arg *a, const char *w)
+{
+	const char *x;
+	if (!a->words)
+		return ruru_vocab_accepts(a->vocab, w);
+	for (size_t i = 0; w && (x = a->words[i]); i++)
+		if (!strcmp(x, w))
+			return true;
+	return false;
+}
+
+void ruru_arg_words(const struct ruru_arg *a, const char *sep, struct ruru_buf *out)
+{
+	const char *w;
+	for (size_t i = 0; (w = ruru_arg_word(a, i)); i++) {
+		if (i)
+			ruru_buf_addstr(out, sep);
+		ruru_buf_addstr(out, w);
+	}
+}
+
+bool ruru_arg_in_range(const struct ruru_arg *a, unsigned long long v)
+{
+	return v >= a->min && (!a->max || v <= a->max) && v <= SIZE_MAX;
+}
+
+size_t ruru_arg_default(const struct ruru_arg *a, bool mcp)
+{
+	return mcp && a->mcp_def ? a->mcp_def : a->def;
 }

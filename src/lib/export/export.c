@@ -16,7 +16,10 @@
 #include <jansson.h>
 
 #include "ruru.h"
+#include "alloc.h"
+#include "artifact.h"
 #include "store.h"
+#include "task.h"
 #include "workspace.h"
 #include "banned.h"
 
@@ -89,52 +92,76 @@ out:
 	return rc;
 }
 
-/* The member `key` of a result's JSON `obj` (new reference; obj is
- * released). */
-static json_t *member(json_t *obj, const char *key)
+struct ruru_export *ruru_export(struct ruru_ws *ws, const char *id, unsigned flags,
+				struct ruru_error *err)
 {
-	json_t *v = json_incref(json_object_get(obj, key));
-	json_decref(obj);
-	return v;
-}
-
-json_t *ruru_export_json(struct ruru_ws *ws, const char *id, unsigned flags, struct ruru_error *err)
-{
-	struct ruru_session s;
-	if (ruru_session_load(ws, id, RURU_LOAD_ENTRIES, &s, err) < 0)
-		return NULL;
-	struct ruru_task_list *tl = ruru_task_list(ws, id, err);
-	struct ruru_artifact_list *al = tl ? ruru_artifact_list(ws, id, err) : NULL;
-	if (!al) {
-		ruru_task_list_free(tl);
-		ruru_session_release(&s);
+	struct ruru_export *x = ruru_xmalloc(sizeof(*x));
+	*x = (struct ruru_export){ .redact = !(flags & RURU_EXPORT_NO_REDACT) };
+	x->session = ruru_xmalloc(sizeof(*x->session));
+	if (ruru_session_load(ws, id, RURU_LOAD_ENTRIES, x->session, err) < 0) {
+		free(x->session);
+		x->session = NULL;
+		ruru_export_free(x);
 		return NULL;
 	}
-	json_t *tasks = member(ruru_task_list_json(tl), "tasks");
-	ruru_task_list_free(tl);
-	json_t *arts = member(ruru_artifact_list_json(al), "artifacts");
+	x->tasks = ruru_task_list(ws, id, err);
+	x->artifacts = x->tasks ? ruru_artifact_list(ws, id, err) : NULL;
+	if (!x->artifacts) {
+		ruru_export_free(x);
+		return NULL;
+	}
+	size_t n = x->artifacts->n;
+	x->texts = ruru_xmalloc((n + 1) * sizeof(*x->texts));
+	memset(x->texts, 0, (n + 1) * sizeof(*x->texts));
 	struct ruru_buf text = RURU_BUF_INIT;
-	for (size_t i = 0; i < al->n; i++) {
-		const struct ruru_artifact_info *x = &al->v[i];
-		json_t *a = json_array_get(arts, i);
+	for (size_t i = 0; i < n; i++) {
+		const struct ruru_artifact_info *a = &x->artifacts->v[i];
 		struct ruru_error e = { 0 };
 		ruru_error_clear(&e);
 		int r = 0;
-		if (x->exists && x->bytes <= INLINE_MAX)
-			r = ruru_export_read_artifact(ws, id, x->path, INLINE_MAX, &text, &e);
-		json_object_set_new(a, "text", r == 1 ? json_stringn(text.ptr, text.len) : json_null());
-		if (r < 0)
-			json_object_set_new(a, "problem", json_string(e.msg));
+		if (a->exists && a->bytes <= INLINE_MAX)
+			r = ruru_export_read_artifact(ws, id, a->path, INLINE_MAX, &text, &e);
+		if (r == 1)
+			x->texts[i].text = ruru_buf_detach(&text, &x->texts[i].len);
+		else if (r < 0)
+			x->texts[i].problem = ruru_strdup(e.msg);
 	}
 	ruru_buf_release(&text);
-	ruru_artifact_list_free(al);
-	json_t *out = json_pack("{s:o, s:o, s:o}", "session", ruru_session_json(&s, true, RURU_ENTRIES_ALL),
-				"tasks", tasks, "artifacts", arts);
-	ruru_session_release(&s);
-	size_t n = 0;
-	if (!(flags & RURU_EXPORT_NO_REDACT))
-		n = ruru_redact_json(out);
-	json_object_set_new(out, "redacted", json_boolean(!(flags & RURU_EXPORT_NO_REDACT)));
+	return x;
+}
+
+void ruru_export_free(struct ruru_export *x)
+{
+	if (!x)
+		return;
+	if (x->session)
+		ruru_session_release(x->session);
+	free(x->session);
+	for (size_t i = 0; x->texts && x->artifacts && i < x->artifacts->n; i++) {
+		free(x->texts[i].text);
+		free(x->texts[i].problem);
+	}
+	free(x->texts);
+	ruru_task_list_free(x->tasks);
+	ruru_artifact_list_free(x->artifacts);
+	free(x);
+}
+
+json_t *ruru_export_json(const struct ruru_export *x)
+{
+	json_t *arts = artifact_infos_json(x->artifacts);
+	for (size_t i = 0; i < x->artifacts->n; i++) {
+		json_t *a = json_array_get(arts, i);
+		const struct ruru_export_text *t = &x->texts[i];
+		json_object_set_new(a, "text", t->text ? ruru_json_text(t->text, t->len) : json_null());
+		if (t->problem)
+			json_object_set_new(a, "problem", ruru_json_text(t->problem, strlen(t->problem)));
+	}
+	json_t *out = json_pack("{s:o, s:o, s:o}", "session",
+				ruru_session_json(x->session, true, RURU_ENTRIES_ALL), "tasks",
+				task_infos_json(x->tasks), "artifacts", arts);
+	size_t n = x->redact ? ruru_redact_json(out) : 0;
+	json_object_set_new(out, "redacted", json_boolean(x->redact));
 	json_object_set_new(out, "redactions", json_integer((json_int_t)n));
 	return out;
 }
@@ -242,83 +269,67 @@ static void md_entry(struct ruru_buf *b, const struct ruru_entry *e)
 	}
 }
 
-int ruru_export_md(struct ruru_ws *ws, const char *id, unsigned flags, struct ruru_buf *out,
-		   struct ruru_error *err)
+void ruru_export_text(const struct ruru_export *x, struct ruru_buf *out)
 {
-	json_t *doc = ruru_export_json(ws, id, RURU_EXPORT_NO_REDACT, err);
-	struct ruru_session s;
-	if (!doc)
-		return -1;
-	if (ruru_session_load(ws, id, RURU_LOAD_ENTRIES, &s, err) < 0) {
-		json_decref(doc);
-		return -1;
-	}
+	const struct ruru_session *s = x->session;
 	struct ruru_buf b = RURU_BUF_INIT;
 	ruru_buf_addstr(&b, "# ");
-	md_cell(&b, s.title && *s.title ? s.title : s.id);
+	md_cell(&b, s->title && *s->title ? s->title : s->id);
 	ruru_buf_addstr(&b, "\n\n| Field | Value |\n| --- | --- |\n");
 	/* every front-matter key, as the key table lists them */
 	struct ruru_session_key key;
 	for (size_t k = 0; ruru_session_key(k, &key); k++) {
 		size_t n;
-		const char *const *v = ruru_session_key_value(&s, k, &n);
+		const char *const *v = ruru_session_key_value(s, k, &n);
 		md_list_row(&b, key.label, v, n);
 	}
-	md_row(&b, "Log", s.path);
-	if (s.goal && *s.goal) {
+	md_row(&b, "Log", s->path);
+	if (s->goal && *s->goal) {
 		ruru_buf_addstr(&b, "\n## Goal\n\n");
-		md_fence(&b, s.goal, strlen(s.goal), "text");
+		md_fence(&b, s->goal, strlen(s->goal), "text");
 	}
-	ruru_buf_addf(&b, "\n## Log entries (%zu)\n\n", s.nentries);
-	for (size_t i = 0; i < s.nentries; i++)
-		md_entry(&b, &s.entries[i]);
+	ruru_buf_addf(&b, "\n## Log entries (%zu)\n\n", s->nentries);
+	for (size_t i = 0; i < s->nentries; i++)
+		md_entry(&b, &s->entries[i]);
 
-	size_t i;
-	json_t *v;
-	json_t *tasks = json_object_get(doc, "tasks");
-	if (json_array_size(tasks)) {
+	if (x->tasks->n) {
 		ruru_buf_addstr(&b, "\n## Tasks\n\n| Task | Title | Status |\n| --- | --- | --- |\n");
-		json_array_foreach(tasks, i, v) {
-			const char *t = json_string_value(json_object_get(v, "title"));
-			const char *st = json_string_value(json_object_get(v, "status"));
+		for (size_t i = 0; i < x->tasks->n; i++) {
+			const struct ruru_task_info *t = &x->tasks->v[i];
 			ruru_buf_addstr(&b, "| ");
-			md_cell(&b, json_string_value(json_object_get(v, "id")));
+			md_cell(&b, t->id);
 			ruru_buf_addstr(&b, " | ");
-			md_cell(&b, t ? t : "(no task file)");
+			md_cell(&b, t->title ? t->title : "(no task file)");
 			ruru_buf_addstr(&b, " | ");
-			md_cell(&b, st ? st : "—");
+			md_cell(&b, t->status ? t->status : "—");
 			ruru_buf_addstr(&b, " |\n");
 		}
 	}
-	json_t *arts = json_object_get(doc, "artifacts");
-	if (json_array_size(arts)) {
+	if (x->artifacts->n) {
 		ruru_buf_addstr(&b, "\n## Artifacts\n");
-		json_array_foreach(arts, i, v) {
-			const char *p = json_string_value(json_object_get(v, "path"));
-			json_t *text = json_object_get(v, "text");
+		for (size_t i = 0; i < x->artifacts->n; i++) {
+			const struct ruru_artifact_info *a = &x->artifacts->v[i];
+			const struct ruru_export_text *t = &x->texts[i];
 			ruru_buf_addstr(&b, "\n### ");
-			md_cell(&b, p);
+			md_cell(&b, a->path);
 			ruru_buf_addstr(&b, "\n\n");
-			if (!json_is_true(json_object_get(v, "exists")))
+			if (!a->exists) {
 				ruru_buf_addstr(&b, "Recorded in the log, missing on disk.\n");
-			else if (json_is_string(text))
-				md_fence(&b, json_string_value(text), json_string_length(text), "");
-			else if (json_object_get(v, "problem")) {
+			} else if (t->text) {
+				md_fence(&b, t->text, t->len, "");
+			} else if (t->problem) {
 				ruru_buf_addstr(&b, "Not inlined: ");
-				md_cell(&b, json_string_value(json_object_get(v, "problem")));
+				md_cell(&b, t->problem);
 				ruru_buf_addstr(&b, ".\n");
-			} else
+			} else {
 				ruru_buf_addf(&b, "Not inlined: binary or larger than %d KB (%lld bytes).\n",
-					      INLINE_MAX / 1024,
-					      (long long)json_integer_value(json_object_get(v, "bytes")));
+					      INLINE_MAX / 1024, (long long)a->bytes);
+			}
 		}
 	}
-	if (flags & RURU_EXPORT_NO_REDACT)
-		ruru_buf_add(out, b.ptr, b.len);
-	else
+	if (x->redact)
 		ruru_redact(out, b.ptr, b.len);
+	else
+		ruru_buf_add(out, b.ptr, b.len);
 	ruru_buf_release(&b);
-	ruru_session_release(&s);
-	json_decref(doc);
-	return 0;
 }

@@ -214,8 +214,9 @@ size_t ruru_digest_entries(struct ruru_buf *b, const struct ruru_session *s, siz
  * start a line and forge a heading, an open item or a note; lines of the
  * goal text are indented.  (The CLI's other outputs use the same escapes.)
  */
-static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json_t *tasks,
-			  json_t *open, size_t max_chars, const char *title)
+static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s,
+			  const struct ruru_task_list *tasks, const struct ruru_open_items *open,
+			  size_t max_chars, const char *title)
 {
 	ruru_buf_addf(b, "# %s ", title);
 	ruru_text_field(b, s->id, NULL);
@@ -241,12 +242,11 @@ static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json
 				  { .name = "tasks" }, { .name = "artifacts" } };
 	struct ruru_buf l = RURU_BUF_INIT;
 	size_t i;
-	json_t *v;
 	ruru_buf_addstr(&sec[0].head, "\n## Open items\n\n");
-	json_array_foreach(open, i, v) {
+	for (i = 0; i < open->n; i++) {
 		ruru_buf_reset(&l);
 		ruru_buf_addstr(&l, "- ");
-		ruru_text_field(&l, json_string_value(json_object_get(v, "text")), NULL);
+		ruru_text_field(&l, open->v[i].text, NULL);
 		ruru_buf_addch(&l, '\n');
 		section_add(&sec[0], l.ptr);
 	}
@@ -262,16 +262,13 @@ static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json
 		p += n;
 	}
 	ruru_buf_addstr(&sec[2].head, "\n## Tasks\n\n");
-	json_array_foreach(tasks, i, v) {
-		const char *st = json_string_value(json_object_get(v, "status"));
-		const char *ti = json_string_value(json_object_get(v, "title"));
-		const char *f = json_string_value(json_object_get(v, "file"));
-		const char *via = json_is_false(json_object_get(v, "linked"))
-					  ? json_string_value(json_object_get(v, "via"))
-					  : NULL;
+	for (i = 0; i < tasks->n; i++) {
+		const struct ruru_task_info *t = &tasks->v[i];
+		const char *st = t->status, *ti = t->title, *f = t->file;
+		const char *via = t->linked ? NULL : t->via;
 		ruru_buf_reset(&l);
 		ruru_buf_addstr(&l, "- ");
-		ruru_text_field(&l, json_string_value(json_object_get(v, "id")), NULL);
+		ruru_text_field(&l, t->id, NULL);
 		ruru_buf_addstr(&l, " [");
 		ruru_text_field(&l, st, "no task file found");
 		ruru_buf_addch(&l, ']');
@@ -320,47 +317,43 @@ static size_t digest_text(struct ruru_buf *b, const struct ruru_session *s, json
 	return ruru_digest_entries_cut(b, s, budget, max_chars / 8);
 }
 
-/* Build the digest and its JSON for a loaded session. */
-static void make_digest(struct ruru_ws *ws, struct ruru_session *s, size_t max_chars,
-			const char *title, char **digest, json_t **json)
+/* The digest of a session loaded with its entries, which it takes over
+ * (the entries are let go once the text is made). */
+static struct ruru_digest *make_digest(struct ruru_ws *ws, struct ruru_session *s,
+				       size_t max_chars, enum ruru_digest_kind kind)
 {
-	json_t *tasks = tasks_json(ws, s->id, s->tasks, s->ntasks);
-	json_t *pending = ruru_open_proposals(ws, s->id);
+	struct ruru_digest *d = ruru_xmalloc(sizeof(*d));
+	*d = (struct ruru_digest){ .kind = kind, .max_chars = max_chars };
+	d->tasks = task_list_session(ws, s->id, s->tasks, s->ntasks);
+	d->pending = ruru_open_proposals(ws, s->id);
 	struct ruru_open *acc = ruru_open_new();
 	for (size_t i = 0; i < s->nentries; i++)
 		ruru_open_feed(acc, &s->entries[i]);
-	json_t *open = ruru_open_finish(acc, ws, s->id, tasks, pending);
+	d->open = ruru_open_finish(acc, ws, s->id, d->tasks, d->pending);
 	struct ruru_buf b = RURU_BUF_INIT;
-	size_t omitted = digest_text(&b, s, tasks, open, max_chars, title);
-	if (json) {
-		json_t *o = ruru_session_json(s, false, 0);
-		json_object_set_new(o, "goal", s->goal ? json_string(s->goal) : json_null());
-		json_object_set(o, "tasks", tasks);
-		json_object_set(o, "pending_confirmations", pending);
-		json_object_set(o, "open_items", open);
-		json_object_set_new(o, "entry_count", json_integer((json_int_t)s->nentries));
-		json_object_set_new(o, "entries_omitted", json_integer((json_int_t)omitted));
-		json_object_set_new(o, "max_chars", json_integer((json_int_t)max_chars));
-		json_object_set_new(o, "digest", json_stringn(b.ptr, b.len));
-		*json = o;
-	}
-	if (digest)
-		*digest = ruru_buf_detach(&b, NULL);
-	ruru_buf_release(&b);
-	json_decref(tasks);
-	json_decref(pending);
-	json_decref(open);
+	d->entries_omitted = digest_text(&b, s, d->tasks, d->open, max_chars,
+					 kind == RURU_DIGEST_CONTINUE ? "Continuing session"
+								      : "Session");
+	d->text = ruru_buf_detach(&b, &d->len);
+	d->entry_count = s->nentries;
+	for (size_t i = 0; i < s->nentries; i++)
+		ruru_entry_release(&s->entries[i]);
+	free(s->entries);
+	s->entries = NULL;
+	s->nentries = 0;
+	d->session = ruru_xmalloc(sizeof(*d->session));
+	*d->session = *s;
+	memset(s, 0, sizeof(*s));
+	return d;
 }
 
-int ruru_session_digest(struct ruru_ws *ws, const char *id, size_t max_chars, char **digest,
-			json_t **json, struct ruru_error *err)
+struct ruru_digest *ruru_session_digest(struct ruru_ws *ws, const char *id, size_t max_chars,
+					struct ruru_error *err)
 {
 	struct ruru_session s;
 	if (ruru_session_load(ws, id, RURU_LOAD_ENTRIES, &s, err) < 0)
-		return -1;
-	make_digest(ws, &s, max_chars, "Session", digest, json);
-	ruru_session_release(&s);
-	return 0;
+		return NULL;
+	return make_digest(ws, &s, max_chars, RURU_DIGEST_SHOW);
 }
 
 /* Does .active (of the session's layout) already name `id`? */
@@ -380,28 +373,32 @@ static bool active_is(struct ruru_ws *ws, const char *id)
 	return yes;
 }
 
-int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, unsigned flags,
-			  char **digest, json_t **json, struct ruru_error *err)
+struct ruru_digest *ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars,
+					  unsigned flags, struct ruru_error *err)
 {
 	struct ruru_session s;
 	if (ruru_session_load(ws, id, 0, &s, err) < 0)
-		return -1;
+		return NULL;
 	if (!s.valid) {
 		*err = *s.problem;
 		ruru_session_release(&s);
-		return -1;
+		return NULL;
 	}
 	enum ruru_status was = s.status;
 	ruru_session_release(&s);
 	bool ended = was == RURU_STATUS_COMPLETED || was == RURU_STATUS_ERROR;
-	if (ended && (flags & RURU_CONTINUE_IMPLICIT))
-		return ruru_error_set(err, RURU_ENOTFOUND,
-				      "no session to continue: the last active session \"%s\" is %s",
-				      id, ruru_status_word(was));
-	if (ended && !(flags & RURU_CONTINUE_REOPEN))
-		return ruru_error_set(err, RURU_ECONFLICT,
-				      "session \"%s\" is %s; it is reopened only when that is asked for",
-				      id, ruru_status_word(was));
+	if (ended && (flags & RURU_CONTINUE_IMPLICIT)) {
+		ruru_error_set(err, RURU_ENOTFOUND,
+			       "no session to continue: the last active session \"%s\" is %s", id,
+			       ruru_status_word(was));
+		return NULL;
+	}
+	if (ended && !(flags & RURU_CONTINUE_REOPEN)) {
+		ruru_error_set(err, RURU_ECONFLICT,
+			       "session \"%s\" is %s; it is reopened only when that is asked for", id,
+			       ruru_status_word(was));
+		return NULL;
+	}
 	bool resumed = was != RURU_STATUS_ACTIVE;
 	/* Reading never writes: a session that is already active and already
 	 * the active one gets no entry and no file touched; only a resume or
@@ -409,16 +406,114 @@ int ruru_session_continue(struct ruru_ws *ws, const char *id, size_t max_chars, 
 	if (resumed && ruru_session_set_status(ws, id, RURU_STATUS_ACTIVE,
 					       ended ? "reopened and continued" : "continued",
 					       err) < 0)
-		return -1;
+		return NULL;
 	if (!active_is(ws, id) && ruru_ws_set_active(ws, id, err) < 0)
-		return -1;
+		return NULL;
 	if (ruru_session_load(ws, id, RURU_LOAD_ENTRIES, &s, err) < 0)
-		return -1;
-	make_digest(ws, &s, max_chars, "Continuing session", digest, json);
-	if (json) {
-		json_object_set_new(*json, "resumed", json_boolean(resumed));
-		json_object_set_new(*json, "reopened", json_boolean(ended));
+		return NULL;
+	struct ruru_digest *d = make_digest(ws, &s, max_chars, RURU_DIGEST_CONTINUE);
+	d->resumed = resumed;
+	d->reopened = ended;
+	return d;
+}
+
+/* ---------------------------------------------------- the typed result */
+
+void ruru_digest_free(struct ruru_digest *d)
+{
+	if (!d)
+		return;
+	free(d->text);
+	if (d->session)
+		ruru_session_release(d->session);
+	free(d->session);
+	ruru_open_items_free(d->open);
+	ruru_open_items_free(d->pending);
+	ruru_task_list_free(d->tasks);
+	if (d->last_decision)
+		ruru_entry_release(d->last_decision);
+	free(d->last_decision);
+	for (size_t i = 0; i < d->nrecent; i++)
+		ruru_entry_release(&d->recent[i]);
+	free(d->recent);
+	for (size_t i = 0; i < d->nactive_in_logs; i++)
+		free(d->active_in_logs[i]);
+	free(d->active_in_logs);
+	ruru_session_list_free(d->recent_sessions, d->nrecent_sessions);
+	free(d);
+}
+
+/* [{artifact, target, status}] of the proposals waiting for a step. */
+static json_t *pending_json(const struct ruru_open_items *p)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; p && i < p->n; i++)
+		json_array_append_new(a, json_pack("{s:o, s:o, s:o}", "artifact",
+						   ruru_json_str(p->v[i].artifact), "target",
+						   ruru_json_str(p->v[i].target), "status",
+						   ruru_json_str(p->v[i].status)));
+	return a;
+}
+
+/* Prime's JSON: a session's state, or what it offers without one. */
+static json_t *prime_json(const struct ruru_digest *d)
+{
+	json_t *o = json_object();
+	const struct ruru_session *s = d->session;
+	if (!s) {
+		json_t *says = json_array(), *recent = json_array();
+		for (size_t i = 0; i < d->nactive_in_logs; i++)
+			json_array_append_new(says, ruru_json_str(d->active_in_logs[i]));
+		for (size_t i = 0; i < d->nrecent_sessions; i++) {
+			const struct ruru_session *r = &d->recent_sessions[i];
+			json_array_append_new(recent,
+					      json_pack("{s:o, s:o, s:o}", "id", ruru_json_str(r->id),
+							"status", ruru_json_str(ruru_status_word(r->status)),
+							"title", ruru_json_str(r->title)));
+		}
+		json_object_set_new(o, "active_in_logs", says);
+		json_object_set_new(o, "session", json_null());
+		json_object_set_new(o, "recent_sessions", recent);
+	} else {
+		json_object_set_new(o, "session", ruru_json_str(s->id));
+		json_object_set_new(o, "status", ruru_json_str(ruru_status_word(s->status)));
+		json_object_set_new(o, "goal", ruru_json_str(s->title));
+		json_object_set_new(o, "pending_confirmations", pending_json(d->pending));
+		json_object_set_new(o, "open_item_count", json_integer((json_int_t)d->open_count));
+		json_object_set_new(o, "open_items", ruru_open_items_json(d->open));
+		json_object_set_new(o, "last_decision",
+				    d->last_decision ? ruru_entry_json(d->last_decision) : json_null());
+		json_t *recent = json_array();
+		for (size_t i = 0; i < d->nrecent; i++)
+			json_array_append_new(recent, ruru_entry_json(&d->recent[i]));
+		json_object_set_new(o, "recent_entries", recent);
 	}
-	ruru_session_release(&s);
-	return 0;
+	json_object_set_new(o, "text", ruru_json_text(d->text, d->len));
+	return o;
+}
+
+json_t *ruru_digest_json(const struct ruru_digest *d)
+{
+	if (d->kind == RURU_DIGEST_PRIME)
+		return prime_json(d);
+	const struct ruru_session *s = d->session;
+	json_t *o = ruru_session_json(s, false, 0);
+	json_object_set_new(o, "goal", ruru_json_str(s->goal));
+	json_object_set_new(o, "tasks", task_infos_json(d->tasks));
+	json_object_set_new(o, "pending_confirmations", pending_json(d->pending));
+	json_object_set_new(o, "open_items", ruru_open_items_json(d->open));
+	json_object_set_new(o, "entry_count", json_integer((json_int_t)d->entry_count));
+	json_object_set_new(o, "entries_omitted", json_integer((json_int_t)d->entries_omitted));
+	json_object_set_new(o, "max_chars", json_integer((json_int_t)d->max_chars));
+	json_object_set_new(o, "digest", ruru_json_text(d->text, d->len));
+	if (d->kind == RURU_DIGEST_CONTINUE) {
+		json_object_set_new(o, "resumed", json_boolean(d->resumed));
+		json_object_set_new(o, "reopened", json_boolean(d->reopened));
+	}
+	return o;
+}
+
+void ruru_digest_text(const struct ruru_digest *d, struct ruru_buf *out)
+{
+	ruru_buf_add(out, d->text, d->len);
 }

@@ -415,10 +415,50 @@ bool ruru_task_status_closes(const char *status)
 	return false;
 }
 
-/* Status of task `id` as its file says: from `known` (the session's
- * tasks, id -> status), else from `all` (every task file, read once when
- * first needed). */
-static const char *task_status(struct ruru_ws *ws, json_t *known, json_t **all, const char *id)
+/* A list being built: its array holds `cap` items. */
+struct items {
+	struct ruru_open_items *o;
+	size_t cap;
+};
+
+static struct ruru_open_items *items_new(const char *sid)
+{
+	struct ruru_open_items *o = ruru_xmalloc(sizeof(*o));
+	*o = (struct ruru_open_items){ .session = ruru_strdup(sid) };
+	return o;
+}
+
+static struct ruru_open_item *items_push(struct items *l, enum ruru_open_kind kind, const char *text)
+{
+	if (l->o->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->o->v = ruru_xrealloc(l->o->v, l->cap * sizeof(*l->o->v));
+	}
+	struct ruru_open_item *it = &l->o->v[l->o->n++];
+	*it = (struct ruru_open_item){ .kind = kind, .text = ruru_strdup(text) };
+	return it;
+}
+
+/* Where the status of a task is looked up: the session's tasks, then
+ * every task file (read once, when first needed). */
+struct statuses {
+	struct ruru_ws *ws;
+	struct task_index known;
+	struct ruru_task_list *all;
+	struct task_index all_index;
+};
+
+static const char *lookup(const struct task_index *x, const char *id, const char *alt, bool *found)
+{
+	size_t i = task_index_find(x, id);
+	if (i == TASK_NONE && alt)
+		i = task_index_find(x, alt);
+	*found = i != TASK_NONE;
+	return *found ? x->v[i]->status : NULL;
+}
+
+/* Status of task `id` as its file says (NULL when none says). */
+static const char *task_status(struct statuses *st, const char *id)
 {
 	char stem[128];
 	size_t n = task_stem(id);
@@ -428,21 +468,19 @@ static const char *task_status(struct ruru_ws *ws, json_t *known, json_t **all, 
 		stem[n] = '\0';
 		alt = stem; /* the file may know the task by its stem */
 	}
-	json_t *v = json_object_get(known, id);
-	if (!v && alt)
-		v = json_object_get(known, alt);
-	if (v)
-		return json_string_value(v);
-	if (!ws)
-		return NULL;
-	if (!*all)
-		*all = task_status_map(ws);
-	v = json_object_get(*all, id);
-	return json_string_value(v ? v : alt ? json_object_get(*all, alt) : NULL);
+	bool found;
+	const char *s = lookup(&st->known, id, alt, &found);
+	if (found || !st->ws)
+		return s;
+	if (!st->all) {
+		st->all = task_list_files(st->ws);
+		task_index_init(&st->all_index, st->all);
+	}
+	return lookup(&st->all_index, id, alt, &found);
 }
 
 /* Unresolved V7 blocker artifacts of the session (artifacts/blockers/). */
-static void blockers(struct ruru_ws *ws, const char *sid, json_t *out)
+static void blockers(struct ruru_ws *ws, const char *sid, struct items *out)
 {
 	struct ruru_typed_folder tf;
 	ruru_typed_folder_read(ws, sid, "blockers", &tf);
@@ -472,10 +510,9 @@ static void blockers(struct ruru_ws *ws, const char *sid, json_t *out)
 				      issue && *issue ? ": " : "", issue && *issue ? issue : "");
 			struct ruru_buf a = RURU_BUF_INIT;
 			ruru_buf_addf(&a, "%s/%s", leaf.ptr, sorted[i]);
-			json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s?}", "kind", "blocker",
-							     "text", t.ptr, "artifact", a.ptr,
-							     "status", status));
-			ruru_buf_release(&a);
+			struct ruru_open_item *it = items_push(out, RURU_OPEN_BLOCKER, t.ptr);
+			it->artifact = ruru_buf_detach(&a, NULL);
+			it->status = ruru_strdup(status);
 		}
 		ruru_toml_free(doc);
 		ruru_buf_release(&p);
@@ -486,11 +523,12 @@ static void blockers(struct ruru_ws *ws, const char *sid, json_t *out)
 }
 
 /* Proposals of the session still waiting for a step, oldest first. */
-json_t *ruru_open_proposals(struct ruru_ws *ws, const char *sid)
+struct ruru_open_items *ruru_open_proposals(struct ruru_ws *ws, const char *sid)
 {
-	json_t *out = json_array();
+	struct items out = { items_new(sid), 0 };
 	struct ruru_error e = { 0 };
 	struct ruru_confirm_list *all = ruru_confirm_list(ws, sid, NULL, &e);
+	struct ruru_buf t = RURU_BUF_INIT;
 	for (size_t i = 0; all && i < all->n; i++) {
 		const struct ruru_confirm *c = &all->items[i];
 		enum ruru_confirm_status st = c->status;
@@ -503,31 +541,42 @@ json_t *ruru_open_proposals(struct ruru_ws *ws, const char *sid)
 		const char *in = art ? strstr(art, sid) : NULL;
 		if (in && in[strlen(sid)] == '/')
 			art = in + strlen(sid) + 1;
-		json_array_append_new(out, json_pack("{s:s?, s:s?, s:s}", "artifact", art, "target",
-						     c->target, "status", ruru_confirm_status_word(st)));
+		ruru_buf_reset(&t);
+		ruru_buf_addf(&t, "confirmation %s → %s: %s", art ? art : "?",
+			      c->target ? c->target : "?",
+			      st == RURU_CONFIRM_PENDING  ? "waiting for the user's decision"
+			      : st == RURU_CONFIRM_FAILED ? "its apply failed"
+							  : "decided, not applied yet");
+		struct ruru_open_item *it = items_push(&out, RURU_OPEN_CONFIRMATION, t.ptr);
+		it->artifact = ruru_strdup(art);
+		it->target = ruru_strdup(c->target);
+		it->status = ruru_strdup(ruru_confirm_status_word(st));
 	}
+	ruru_buf_release(&t);
 	ruru_confirm_list_free(all);
-	return out;
+	return out.o;
 }
 
-json_t *ruru_open_finish(struct ruru_open *o, struct ruru_ws *ws, const char *sid, json_t *tasks,
-			 json_t *proposals)
+struct ruru_open_items *ruru_open_finish(struct ruru_open *o, struct ruru_ws *ws, const char *sid,
+					 const struct ruru_task_list *tasks,
+					 const struct ruru_open_items *proposals)
 {
 	return ruru_open_finish_newest(o, ws, sid, tasks, proposals, 0, NULL);
 }
 
-json_t *ruru_open_finish_newest(struct ruru_open *o, struct ruru_ws *ws, const char *sid,
-				json_t *tasks, json_t *proposals, size_t keep, size_t *nopen)
+struct ruru_open_items *ruru_open_finish_newest(struct ruru_open *o, struct ruru_ws *ws,
+						const char *sid, const struct ruru_task_list *tasks,
+						const struct ruru_open_items *proposals, size_t keep,
+						size_t *nopen)
 {
-	json_t *out = json_array(), *all = NULL, *named = json_object(), *known = json_object();
+	struct items out = { items_new(sid), 0 };
+	struct statuses st = { .ws = ws };
+	task_index_init(&st.known, tasks);
+	/* the session's tasks that an open delegation or error names */
+	bool *named = ruru_xmalloc((st.known.n + 1) * sizeof(*named));
+	memset(named, 0, (st.known.n + 1) * sizeof(*named));
 	struct ruru_buf t = RURU_BUF_INIT;
 	size_t i;
-	json_t *v;
-	json_array_foreach(tasks, i, v) {
-		const char *tid = json_string_value(json_object_get(v, "id"));
-		if (tid)
-			json_object_set(known, tid, json_object_get(v, "status"));
-	}
 	/* Which entry items are still open (the task files have their say),
 	 * newest first, so that only the newest `keep` are worded. */
 	size_t count = 0, first = 0;
@@ -535,13 +584,14 @@ json_t *ruru_open_finish_newest(struct ruru_open *o, struct ruru_ws *ws, const c
 		struct item *it = &o->v[k];
 		if (!it->open)
 			continue;
-		const char *st = it->task ? task_status(ws, known, &all, it->task) : NULL;
-		if (ruru_task_status_closes(st)) {
+		const char *ts = it->task ? task_status(&st, it->task) : NULL;
+		if (ruru_task_status_closes(ts)) {
 			it->open = false; /* the task file says it is done */
 			continue;
 		}
-		if (it->task && json_object_get(known, it->task))
-			json_object_set_new(named, it->task, json_true());
+		size_t at = it->task ? task_index_find(&st.known, it->task) : TASK_NONE;
+		if (at != TASK_NONE)
+			named[at] = true;
 		if (!keep || count < keep)
 			first = k;
 		count++;
@@ -552,62 +602,62 @@ json_t *ruru_open_finish_newest(struct ruru_open *o, struct ruru_ws *ws, const c
 		struct item *it = &o->v[i];
 		if (!it->open)
 			continue;
-		const char *st = it->task ? task_status(ws, known, &all, it->task) : NULL;
+		const char *ts = it->task ? task_status(&st, it->task) : NULL;
 		item_words(o, it);
 		ruru_buf_reset(&t);
 		bool del = it->type == RURU_EV_DELEGATION;
 		if (del)
 			ruru_buf_addf(&t, "delegation to %s%s%s%s%s%s has no result yet: ",
 				      it->mode ? it->mode : "?", it->task ? ", task " : "",
-				      it->task ? it->task : "", st ? " [" : "", st ? st : "", st ? "]" : "");
+				      it->task ? it->task : "", ts ? " [" : "", ts ? ts : "", ts ? "]" : "");
 		else
 			ruru_buf_addf(&t, "error%s%s%s%s has no later success: ",
 				      it->mode || it->source ? " from " : "",
 				      it->mode ? it->mode : it->source ? it->source : "",
 				      it->task ? ", task " : "", it->task ? it->task : "");
-		ruru_buf_addstr(&t, it->message);
+		if (it->message)
+			ruru_buf_addstr(&t, it->message);
 		ruru_buf_addf(&t, " (%s)", it->stamp ? it->stamp : "?");
-		json_array_append_new(out, json_pack("{s:s, s:s, s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:s}",
-						     "kind", del ? "delegation" : "error", "text", t.ptr,
-						     "line", (json_int_t)it->line, "stamp", it->stamp,
-						     "mode", it->mode, "task", it->task, "source",
-						     it->source, "artifact", it->artifact, "message",
-						     it->message));
+		struct ruru_open_item *x =
+			items_push(&out, del ? RURU_OPEN_DELEGATION : RURU_OPEN_ERROR, t.ptr);
+		x->line = it->line;
+		x->stamp = ruru_strdup(it->stamp);
+		x->mode = ruru_strdup(it->mode);
+		x->task = ruru_strdup(it->task);
+		x->source = ruru_strdup(it->source);
+		x->artifact = ruru_strdup(it->artifact);
+		x->message = ruru_strdup(it->message ? it->message : "");
 	}
-	json_decref(all);
-	json_decref(known);
-	json_array_foreach(tasks, i, v) {
-		const char *st = json_string_value(json_object_get(v, "status"));
-		const char *id = json_string_value(json_object_get(v, "id"));
+	for (i = 0; tasks && i < tasks->n; i++) {
+		const struct ruru_task_info *v = &tasks->v[i];
 		/* no file, or a file that says done: nothing to do here; an
 		 * open delegation of it already says so */
-		if (!st || ruru_task_status_closes(st) || !id || json_object_get(named, id))
+		size_t at = task_index_find(&st.known, v->id);
+		if (!v->status || ruru_task_status_closes(v->status) || (at != TASK_NONE && named[at]))
 			continue;
-		const char *ti = json_string_value(json_object_get(v, "title"));
 		ruru_buf_reset(&t);
-		ruru_buf_addf(&t, "task %s [%s]%s%s", id, st, ti ? " " : "", ti ? ti : "");
-		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s}", "kind", "task", "text",
-						     t.ptr, "task", id, "status", st));
+		ruru_buf_addf(&t, "task %s [%s]%s%s", v->id, v->status, v->title ? " " : "",
+			      v->title ? v->title : "");
+		struct ruru_open_item *x = items_push(&out, RURU_OPEN_TASK, t.ptr);
+		x->task = ruru_strdup(v->id);
+		x->status = ruru_strdup(v->status);
 	}
-	json_decref(named);
-	json_array_foreach(proposals, i, v) {
-		const char *st = json_string_value(json_object_get(v, "status"));
-		const char *tg = json_string_value(json_object_get(v, "target"));
-		const char *a = json_string_value(json_object_get(v, "artifact"));
-		ruru_buf_reset(&t);
-		ruru_buf_addf(&t, "confirmation %s → %s: %s", a ? a : "?", tg ? tg : "?",
-			      !strcmp(st, "pending")  ? "waiting for the user's decision"
-			      : !strcmp(st, "failed") ? "its apply failed"
-						      : "decided, not applied yet");
-		json_array_append_new(out, json_pack("{s:s, s:s, s:s?, s:s?, s:s}", "kind",
-						     "confirmation", "text", t.ptr, "artifact", a,
-						     "target", tg, "status", st));
+	free(named);
+	for (i = 0; proposals && i < proposals->n; i++) {
+		const struct ruru_open_item *p = &proposals->v[i];
+		struct ruru_open_item *x = items_push(&out, RURU_OPEN_CONFIRMATION, p->text);
+		x->artifact = ruru_strdup(p->artifact);
+		x->target = ruru_strdup(p->target);
+		x->status = ruru_strdup(p->status);
 	}
 	if (ws)
-		blockers(ws, sid, out);
+		blockers(ws, sid, &out);
 	ruru_buf_release(&t);
+	task_index_release(&st.known);
+	task_index_release(&st.all_index);
+	ruru_task_list_free(st.all);
 	ruru_open_free(o);
-	return out;
+	return out.o;
 }
 
 /* ------------------------------------------------------ a whole session */
@@ -618,8 +668,11 @@ static int feed_cb(void *ctx, const struct ruru_entry *e)
 	return 0;
 }
 
-/* The open items of a session as the digests' JSON array. */
-static json_t *open_items_array(struct ruru_ws *ws, struct ruru_session *s, struct ruru_error *err)
+/* The open items of a session read from its log, fed entry by entry;
+ * `tasks` are its tasks (NULL: read here). */
+static struct ruru_open_items *open_items_of(struct ruru_ws *ws, struct ruru_session *s,
+					     const struct ruru_task_list *tasks,
+					     struct ruru_error *err)
 {
 	struct ruru_buf text = RURU_BUF_INIT;
 	char *path = ruru_ws_path(ws, s->path);
@@ -634,11 +687,11 @@ static json_t *open_items_array(struct ruru_ws *ws, struct ruru_session *s, stru
 	struct ruru_open *o = ruru_open_new();
 	ruru_entries_each(text.ptr, text.len, body, feed_cb, o);
 	ruru_buf_release(&text);
-	json_t *tasks = tasks_json(ws, s->id, s->tasks, s->ntasks);
-	json_t *props = ruru_open_proposals(ws, s->id);
-	json_t *out = ruru_open_finish(o, ws, s->id, tasks, props);
-	json_decref(tasks);
-	json_decref(props);
+	struct ruru_task_list *mine = tasks ? NULL : task_list_session(ws, s->id, s->tasks, s->ntasks);
+	struct ruru_open_items *props = ruru_open_proposals(ws, s->id);
+	struct ruru_open_items *out = ruru_open_finish(o, ws, s->id, tasks ? tasks : mine, props);
+	ruru_task_list_free(mine);
+	ruru_open_items_free(props);
 	return out;
 }
 
@@ -656,45 +709,12 @@ const char *ruru_open_kind_name(enum ruru_open_kind k)
 	return (size_t)k < NKINDS ? kind_names[k] : "?";
 }
 
-struct ruru_open_items *ruru_open_items_of(json_t *a, const char *sid)
-{
-	struct ruru_open_items *o = ruru_xmalloc(sizeof(*o));
-	*o = (struct ruru_open_items){ .session = ruru_strdup(sid) };
-	o->v = ruru_xmalloc((json_array_size(a) + 1) * sizeof(*o->v));
-	size_t i;
-	json_t *v;
-	json_array_foreach(a, i, v) {
-		const char *kind = json_string_value(json_object_get(v, "kind"));
-		size_t k = 0;
-		while (k < NKINDS && (!kind || strcmp(kind, kind_names[k])))
-			k++;
-		if (k == NKINDS)
-			continue;
-		o->v[o->n++] = (struct ruru_open_item){
-			.kind = (enum ruru_open_kind)k,
-			.text = ruru_json_strdup(v, "text"),
-			.line = (size_t)json_integer_value(json_object_get(v, "line")),
-			.stamp = ruru_json_strdup(v, "stamp"),
-			.mode = ruru_json_strdup(v, "mode"),
-			.source = ruru_json_strdup(v, "source"),
-			.message = ruru_json_strdup(v, "message"),
-			.task = ruru_json_strdup(v, "task"),
-			.artifact = ruru_json_strdup(v, "artifact"),
-			.target = ruru_json_strdup(v, "target"),
-			.status = ruru_json_strdup(v, "status"),
-		};
-	}
-	return o;
-}
-
 struct ruru_open_items *ruru_open_items(struct ruru_ws *ws, const char *id, struct ruru_error *err)
 {
 	struct ruru_session s;
 	if (ruru_session_load(ws, id, 0, &s, err) < 0)
 		return NULL;
-	json_t *a = open_items_array(ws, &s, err);
-	struct ruru_open_items *o = a ? ruru_open_items_of(a, s.id) : NULL;
-	json_decref(a);
+	struct ruru_open_items *o = open_items_of(ws, &s, NULL, err);
 	ruru_session_release(&s);
 	return o;
 }
@@ -720,34 +740,38 @@ void ruru_open_items_free(struct ruru_open_items *o)
 	free(o);
 }
 
+/* Workspace text goes through ruru_json_text: a byte that is not UTF-8
+ * (a log written by hand in Latin-1) cannot make an item go missing. */
 json_t *ruru_open_items_json(const struct ruru_open_items *o)
 {
 	json_t *out = json_array();
 	for (size_t i = 0; i < o->n; i++) {
 		const struct ruru_open_item *it = &o->v[i];
-		const char *kind = ruru_open_kind_name(it->kind), *text = it->text ? it->text : "";
-		json_t *j;
+		json_t *j = json_pack("{s:s, s:o}", "kind", ruru_open_kind_name(it->kind), "text",
+				      ruru_json_str(it->text ? it->text : ""));
 		switch (it->kind) {
 		case RURU_OPEN_DELEGATION:
 		case RURU_OPEN_ERROR:
-			j = json_pack("{s:s, s:s, s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:s}", "kind", kind,
-				      "text", text, "line", (json_int_t)it->line, "stamp", it->stamp,
-				      "mode", it->mode, "task", it->task, "source", it->source,
-				      "artifact", it->artifact, "message",
-				      it->message ? it->message : "");
+			json_object_set_new(j, "line", json_integer((json_int_t)it->line));
+			json_object_set_new(j, "stamp", ruru_json_str(it->stamp));
+			json_object_set_new(j, "mode", ruru_json_str(it->mode));
+			json_object_set_new(j, "task", ruru_json_str(it->task));
+			json_object_set_new(j, "source", ruru_json_str(it->source));
+			json_object_set_new(j, "artifact", ruru_json_str(it->artifact));
+			json_object_set_new(j, "message", ruru_json_str(it->message ? it->message : ""));
 			break;
 		case RURU_OPEN_TASK:
-			j = json_pack("{s:s, s:s, s:s?, s:s?}", "kind", kind, "text", text, "task",
-				      it->task, "status", it->status);
+			json_object_set_new(j, "task", ruru_json_str(it->task));
+			json_object_set_new(j, "status", ruru_json_str(it->status));
 			break;
 		case RURU_OPEN_CONFIRMATION:
-			j = json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "kind", kind, "text", text,
-				      "artifact", it->artifact, "target", it->target, "status",
-				      it->status);
+			json_object_set_new(j, "artifact", ruru_json_str(it->artifact));
+			json_object_set_new(j, "target", ruru_json_str(it->target));
+			json_object_set_new(j, "status", ruru_json_str(it->status));
 			break;
 		default:
-			j = json_pack("{s:s, s:s, s:s?, s:s?}", "kind", kind, "text", text, "artifact",
-				      it->artifact, "status", it->status);
+			json_object_set_new(j, "artifact", ruru_json_str(it->artifact));
+			json_object_set_new(j, "status", ruru_json_str(it->status));
 			break;
 		}
 		json_array_append_new(out, j);
@@ -787,17 +811,17 @@ struct ruru_task_list *ruru_task_list_open(struct ruru_ws *ws, const char *id,
 {
 	if (openp)
 		*openp = NULL;
-	json_t *tasks = task_list_linked(ws, id, err);
-	if (!tasks)
+	struct ruru_session s;
+	if (ruru_session_load(ws, id, 0, &s, err) < 0)
 		return NULL;
-	struct ruru_task_list *out = task_list_of(tasks, id);
-	json_decref(tasks);
+	struct ruru_task_list *out = task_list_session(ws, id, s.tasks, s.ntasks);
 	/* Mark the tasks that an open item other than the task itself holds
 	 * open (a delegation waiting for its result, an error with no later
 	 * success): "open" is that item's kind, the first one in the log.  A
 	 * log whose open items cannot be computed leaves the list unmarked. */
 	struct ruru_error oerr = { 0 };
-	struct ruru_open_items *open = ruru_open_items(ws, id, &oerr);
+	struct ruru_open_items *open = open_items_of(ws, &s, out, &oerr);
+	ruru_session_release(&s);
 	for (size_t i = 0; open && i < open->n; i++) {
 		const struct ruru_open_item *it = &open->v[i];
 		if (!it->task || (it->kind != RURU_OPEN_DELEGATION && it->kind != RURU_OPEN_ERROR))

@@ -4,14 +4,12 @@
  *
  *   struct ruru_open *o = ruru_open_new();
  *   for each entry e, in log order: ruru_open_feed(o, e);
- *   json_t *items = ruru_open_finish(o, ws, sid, tasks, proposals);
+ *   struct ruru_open_items *items = ruru_open_finish(o, ws, sid, tasks, proposals);
  *
  * ruru_open_finish frees `o`; ruru_open_free is for giving up early.
  */
 #ifndef RURU_OPEN_H
 #define RURU_OPEN_H
-
-#include <jansson.h>
 
 #include "ruru.h"
 
@@ -25,30 +23,29 @@ void ruru_open_free(struct ruru_open *o);
  * again.  For a pass over a long log (prime). */
 void ruru_open_text(struct ruru_open *o, const char *text, size_t len);
 
-/* The open items, oldest first, as JSON [{kind, text, ...}]: kind
- * "delegation" or "error" (line, stamp, mode, task, source, artifact,
- * message: the first line), "task" (task, status: its file's status is not
- * done), "confirmation" (artifact, target, status) and "blocker"
- * (artifact, status).  `tasks` is tasks_json()'s list, `proposals`
- * ruru_open_proposals()'s.  With `ws` NULL no file is read (no task file
- * closes anything, no blockers).  Frees `o`; new reference. */
-json_t *ruru_open_finish(struct ruru_open *o, struct ruru_ws *ws, const char *sid, json_t *tasks,
-			 json_t *proposals);
+/* The open items, oldest first (struct ruru_open_item says what each kind
+ * holds): the delegations and errors fed that are still open, the tasks
+ * of `tasks` (task_list_session()'s; NULL: none) whose file says they are
+ * not done, the `proposals` (ruru_open_proposals()'s; NULL: none) and the
+ * V7 blockers not resolved.  With `ws` NULL no file is read (no task file
+ * closes anything, no blockers).  Frees `o`; the items are new. */
+struct ruru_open_items *ruru_open_finish(struct ruru_open *o, struct ruru_ws *ws, const char *sid,
+					 const struct ruru_task_list *tasks,
+					 const struct ruru_open_items *proposals);
 
 /* The same, worded only for the newest `keep` delegations and errors
  * (0: all); *nopen (may be NULL) gets how many are open in all.  For a
  * short digest of a long log (prime). */
-json_t *ruru_open_finish_newest(struct ruru_open *o, struct ruru_ws *ws, const char *sid,
-				json_t *tasks, json_t *proposals, size_t keep, size_t *nopen);
+struct ruru_open_items *ruru_open_finish_newest(struct ruru_open *o, struct ruru_ws *ws,
+						const char *sid, const struct ruru_task_list *tasks,
+						const struct ruru_open_items *proposals, size_t keep,
+						size_t *nopen);
 
 /* The session's proposals that still wait for a step (pending, approved
- * or skipped and not applied, or whose apply failed), oldest first:
- * [{artifact (as the log names it), target, status}].  New reference. */
-json_t *ruru_open_proposals(struct ruru_ws *ws, const char *sid);
-
-/* The typed items of the JSON array ruru_open_finish() gives, for
- * session `sid` (new; free with ruru_open_items_free()). */
-struct ruru_open_items *ruru_open_items_of(json_t *items, const char *sid);
+ * or skipped and not applied, or whose apply failed), oldest first, as
+ * confirmation items: artifact (as the log names it), target, status and
+ * the item's text.  New; free with ruru_open_items_free(). */
+struct ruru_open_items *ruru_open_proposals(struct ruru_ws *ws, const char *sid);
 
 /* Does the entry report a success (a result that did not fail, or any
  * other entry but a delegation or error whose outcome is success)? */

@@ -33,6 +33,7 @@
 #define PRIME_ITEMS 64 /* open delegations and errors worded (the newest) */
 #define TAIL_BYTES (16 * 1024) /* at least; 8 times the bound when larger */
 #define ITEM_MAX 240 /* bytes of one line of the digest */
+#define OFFERED 5 /* sessions of each list offered when none is active */
 
 /* One line for an entry: the summary's first line, cut at ITEM_MAX. */
 static void entry_line(struct ruru_buf *out, const struct ruru_entry *e)
@@ -77,7 +78,7 @@ static void item_line(struct ruru_buf *out, const char *text)
  */
 struct pass {
 	struct ruru_open *open;
-	json_t *decision;        /* the last decision's JSON */
+	struct ruru_entry *decision; /* a copy of the last decision */
 	struct ruru_buf decision_line;
 };
 
@@ -86,8 +87,11 @@ static int pass_cb(void *ctx, const struct ruru_entry *e)
 	struct pass *p = ctx;
 	ruru_open_feed(p->open, e);
 	if (e->type == RURU_EV_DECISION) {
-		json_decref(p->decision);
-		p->decision = ruru_entry_json(e);
+		if (!p->decision)
+			p->decision = ruru_xmalloc(sizeof(*p->decision));
+		else
+			ruru_entry_release(p->decision);
+		ruru_entry_copy(p->decision, e);
 		ruru_buf_reset(&p->decision_line);
 		entry_line(&p->decision_line, e);
 	}
@@ -129,8 +133,8 @@ static int scan_file(struct ruru_store *store, const char *path, size_t body, st
 /* Natural order of proposals: file2 before file10. */
 static int cmp_artifact(const void *a, const void *b)
 {
-	const char *x = json_string_value(json_object_get(*(json_t *const *)a, "artifact"));
-	const char *y = json_string_value(json_object_get(*(json_t *const *)b, "artifact"));
+	const char *x = ((const struct ruru_open_item *)a)->artifact;
+	const char *y = ((const struct ruru_open_item *)b)->artifact;
 	return strverscmp(x ? x : "", y ? y : "");
 }
 
@@ -151,27 +155,45 @@ static bool fits(struct budget *b, const struct ruru_buf *line, size_t reserve)
 	return true;
 }
 
+/* The lines of a list, each ending with a newline. */
+struct lines {
+	struct ruru_buf *v;
+	size_t n;
+};
+
+static void lines_add(struct lines *l, const struct ruru_buf *line)
+{
+	l->v = ruru_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	ruru_buf_init(&l->v[l->n]);
+	ruru_buf_add(&l->v[l->n++], line->ptr, line->len);
+}
+
+static void lines_release(struct lines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		ruru_buf_release(&l->v[i]);
+	free(l->v);
+}
+
 /* A list: heading, then items while they fit, leaving room for the line
  * that says how many of `total` were left out and where to see them. */
-static void add_list(struct budget *b, const char *heading, json_t *lines, size_t total,
-		     const char *where)
+static void add_list(struct budget *b, const char *heading, const struct lines *lines,
+		     size_t total, const char *where)
 {
-	size_t n = json_array_size(lines);
+	size_t n = lines->n;
 	if (!total)
 		return;
-	struct ruru_buf h = RURU_BUF_INIT, more = RURU_BUF_INIT, line = RURU_BUF_INIT;
+	struct ruru_buf h = RURU_BUF_INIT, more = RURU_BUF_INIT;
 	ruru_buf_addstr(&h, heading);
 	ruru_buf_addf(&more, "- … and %zu more (%s)\n", total, where);
 	if (!fits(b, &h, more.len))
 		goto out;
 	size_t i;
 	for (i = 0; i < n; i++) {
-		ruru_buf_reset(&line);
-		ruru_buf_addstr(&line, json_string_value(json_array_get(lines, i)));
 		ruru_buf_reset(&more);
 		if (i + 1 < total)
 			ruru_buf_addf(&more, "- … and %zu more (%s)\n", total - i - 1, where);
-		if (!fits(b, &line, more.len))
+		if (!fits(b, &lines->v[i], more.len))
 			break;
 	}
 	if (i < total) {
@@ -182,21 +204,20 @@ static void add_list(struct budget *b, const char *heading, json_t *lines, size_
 out:
 	ruru_buf_release(&h);
 	ruru_buf_release(&more);
-	ruru_buf_release(&line);
 }
 
-static void no_session(struct ruru_ws *ws, struct budget *b, json_t *j)
+static void no_session(struct ruru_ws *ws, struct budget *b, struct ruru_digest *d)
 {
 	struct ruru_session *list = NULL;
 	size_t n = 0;
 	struct ruru_error e = { 0 };
 	ruru_buf_addstr(b->out, "ruru: no active session.\n");
-	json_t *recent = json_array(), *says = json_array();
 	/* Logs that still say Active, though .active names none of them. */
 	if (ruru_session_list_logs(ws, RURU_STATUS_ACTIVE, NULL, &list, &n, &e) == 0 && n) {
 		struct ruru_buf line = RURU_BUF_INIT;
 		ruru_buf_addstr(b->out, "These logs say Active (newest first; ruru continue ID):\n");
-		for (size_t i = 0; i < n && i < 5; i++) {
+		d->active_in_logs = ruru_xmalloc(OFFERED * sizeof(*d->active_in_logs));
+		for (size_t i = 0; i < n && i < OFFERED; i++) {
 			ruru_buf_reset(&line);
 			ruru_buf_addstr(&line, "- ");
 			ruru_text_escape(&line, list[i].id, strlen(list[i].id));
@@ -207,18 +228,18 @@ static void no_session(struct ruru_ws *ws, struct budget *b, json_t *j)
 			ruru_buf_addch(&line, '\n');
 			if (!fits(b, &line, 0))
 				break;
-			json_array_append_new(says, json_string(list[i].id));
+			d->active_in_logs[d->nactive_in_logs++] = ruru_strdup(list[i].id);
 		}
 		ruru_buf_release(&line);
 	}
 	ruru_session_list_free(list, n);
 	list = NULL;
 	n = 0;
-	json_object_set_new(j, "active_in_logs", says);
 	if (ruru_session_list_logs(ws, RURU_STATUS_UNKNOWN, NULL, &list, &n, &e) == 0 && n) {
 		struct ruru_buf line = RURU_BUF_INIT;
 		ruru_buf_addstr(b->out, "Recent sessions:\n");
-		for (size_t i = 0; i < n && i < 5; i++) {
+		d->recent_sessions = ruru_xmalloc(OFFERED * sizeof(*d->recent_sessions));
+		for (size_t i = 0; i < n && i < OFFERED; i++) {
 			ruru_buf_reset(&line);
 			ruru_buf_addf(&line, "- %s [%s] %.*s\n", list[i].id,
 				      ruru_status_word(list[i].status) ? ruru_status_word(list[i].status)
@@ -229,69 +250,62 @@ static void no_session(struct ruru_ws *ws, struct budget *b, json_t *j)
 					line.ptr[k] = ' ';
 			if (!fits(b, &line, 0))
 				break;
-			json_array_append_new(recent, json_pack("{s:s, s:s?, s:s?}", "id", list[i].id,
-								"status", ruru_status_word(list[i].status),
-								"title", list[i].title));
+			/* taken over: what list[i] held is the digest's now */
+			d->recent_sessions[d->nrecent_sessions++] = list[i];
+			memset(&list[i], 0, sizeof(list[i]));
 		}
 		ruru_buf_release(&line);
 	}
 	ruru_session_list_free(list, n);
-	json_object_set_new(j, "session", json_null());
-	json_object_set_new(j, "recent_sessions", recent);
 }
 
-int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text, json_t **json,
-	       struct ruru_error *err)
+struct ruru_digest *ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars,
+			       struct ruru_error *err)
 {
 	if (!max_chars)
 		max_chars = 2000;
-	struct ruru_buf out = RURU_BUF_INIT, footer = RURU_BUF_INIT, line = RURU_BUF_INIT;
-	ruru_buf_init(&out);
-	json_t *j = json_object();
 	struct ruru_error e = { 0 };
 	char *sid = ruru_session_resolve(ws, id, &e);
 	if (!sid && id) {
 		*err = e;
-		json_decref(j);
-		return -1;
+		return NULL;
 	}
+	struct ruru_digest *d = ruru_xmalloc(sizeof(*d));
+	*d = (struct ruru_digest){ .kind = RURU_DIGEST_PRIME, .max_chars = max_chars };
+	struct ruru_buf out = RURU_BUF_INIT, footer = RURU_BUF_INIT, line = RURU_BUF_INIT;
+	ruru_buf_init(&out);
 	ruru_buf_addstr(&footer, "Log each event: ruru log --type TYPE \"MESSAGE\" (MCP tool "
 				 "session_log); full digest: ruru show --digest\n");
 	struct budget b = { &out, max_chars > footer.len ? max_chars - footer.len : 0, 0 };
 	struct pass pass = { NULL, NULL, RURU_BUF_INIT };
-	struct ruru_session s = { 0 };
-	bool loaded = false;
 	int rc = 0;
 	if (!sid) {
-		no_session(ws, &b, j);
+		no_session(ws, &b, d);
 		ruru_buf_reset(&footer);
 		ruru_buf_addstr(&footer, "Start: ruru new \"GOAL\"; pick one up: ruru continue ID\n");
 		b.max = max_chars > footer.len ? max_chars - footer.len : 0;
 		goto finish;
 	}
-	if (ruru_session_load(ws, sid, 0, &s, err) < 0) {
+	struct ruru_session *s = ruru_xmalloc(sizeof(*s));
+	if (ruru_session_load(ws, sid, 0, s, err) < 0) {
+		free(s);
 		rc = -1;
 		goto finish;
 	}
-	loaded = true;
+	d->session = s;
 	ruru_buf_addf(&line, "ruru session %s [%s]%s\n", sid,
-		      ruru_status_word(s.status) ? ruru_status_word(s.status) : "unknown",
-		      s.status == RURU_STATUS_ACTIVE ? "" : " (not active: ruru continue to resume)");
+		      ruru_status_word(s->status) ? ruru_status_word(s->status) : "unknown",
+		      s->status == RURU_STATUS_ACTIVE ? "" : " (not active: ruru continue to resume)");
 	fits(&b, &line, 0);
 	ruru_buf_reset(&line);
-	ruru_buf_addf(&line, "Goal: %.*s\n", ITEM_MAX, s.title && *s.title ? s.title : "(none)");
+	ruru_buf_addf(&line, "Goal: %.*s\n", ITEM_MAX, s->title && *s->title ? s->title : "(none)");
 	for (size_t k = 0; k + 1 < line.len; k++)
 		if (line.ptr[k] == '\n' || line.ptr[k] == '\r')
 			line.ptr[k] = ' ';
 	fits(&b, &line, 0);
-	json_object_set_new(j, "session", json_string(sid));
-	json_object_set_new(j, "status", ruru_status_word(s.status)
-						 ? json_string(ruru_status_word(s.status))
-						 : json_null());
-	json_object_set_new(j, "goal", s.title ? json_string(s.title) : json_null());
 
 	/* One pass over the log: the open items and the last decision. */
-	char *path = ruru_ws_path(ws, s.path);
+	char *path = ruru_ws_path(ws, s->path);
 	struct ruru_buf head = RURU_BUF_INIT;
 	size_t body = 0;
 	struct ruru_frontmatter fm;
@@ -307,94 +321,80 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 		rc = -1;
 		goto finish;
 	}
-	json_t *tasks = tasks_json(ws, sid, s.tasks, s.ntasks);
-	json_t *pending = ruru_open_proposals(ws, sid);
+	struct ruru_task_list *tasks = task_list_session(ws, sid, s->tasks, s->ntasks);
+	d->pending = ruru_open_proposals(ws, sid);
 	/* Only the newest items can be shown in a short digest: the others
 	 * are counted, not worded. */
 	size_t nentry_open = 0;
-	json_t *items = ruru_open_finish_newest(pass.open, ws, sid, tasks, pending, PRIME_ITEMS,
-						&nentry_open);
+	struct ruru_open_items *items = ruru_open_finish_newest(pass.open, ws, sid, tasks, d->pending,
+								PRIME_ITEMS, &nentry_open);
 	pass.open = NULL;
 	if (map)
 		munmap(map, map_len);
-	json_decref(tasks);
+	ruru_task_list_free(tasks);
 
 	/* The last decision is never pushed out by the lists above it. */
-	struct ruru_buf d = RURU_BUF_INIT;
+	struct ruru_buf dl = RURU_BUF_INIT;
 	if (pass.decision) {
-		ruru_buf_addstr(&d, "Last decision:\n");
-		ruru_buf_add(&d, pass.decision_line.ptr, pass.decision_line.len);
-		b.keep = d.len;
+		ruru_buf_addstr(&dl, "Last decision:\n");
+		ruru_buf_add(&dl, pass.decision_line.ptr, pass.decision_line.len);
+		b.keep = dl.len;
 	}
 
 	/* Pending confirmations, with their targets, in natural order. */
-	json_t *plines = json_array();
-	size_t i, np = json_array_size(pending);
-	json_t **pv = ruru_xmalloc((np + 1) * sizeof(*pv));
-	for (i = 0; i < np; i++)
-		pv[i] = json_array_get(pending, i);
-	qsort(pv, np, sizeof(*pv), cmp_artifact);
-	json_t *sorted = json_array();
-	for (i = 0; i < np; i++) {
-		const char *st = json_string_value(json_object_get(pv[i], "status"));
-		const char *art = json_string_value(json_object_get(pv[i], "artifact"));
-		const char *tg = json_string_value(json_object_get(pv[i], "target"));
-		json_array_append(sorted, pv[i]);
+	struct lines plines = { 0 };
+	size_t i;
+	if (d->pending->n)
+		qsort(d->pending->v, d->pending->n, sizeof(*d->pending->v), cmp_artifact);
+	for (i = 0; i < d->pending->n; i++) {
+		const struct ruru_open_item *p = &d->pending->v[i];
 		ruru_buf_reset(&line);
 		ruru_buf_addstr(&line, "- ");
-		ruru_text_field(&line, art, "?");
+		ruru_text_field(&line, p->artifact, "?");
 		ruru_buf_addstr(&line, " → ");
-		ruru_text_field(&line, tg, "?");
-		ruru_buf_addf(&line, " (%s%s)\n", st,
-			      !strcmp(st, "pending") ? ": ask the user" : ": delegate and apply");
-		json_array_append_new(plines, json_stringn(line.ptr, line.len));
+		ruru_text_field(&line, p->target, "?");
+		ruru_buf_addf(&line, " (%s%s)\n", p->status,
+			      !strcmp(p->status, "pending") ? ": ask the user" : ": delegate and apply");
+		lines_add(&plines, &line);
 	}
-	free(pv);
-	json_decref(pending);
-	add_list(&b, "Pending confirmations:\n", plines, json_array_size(plines),
-		 "ruru confirm list");
-	json_decref(plines);
-	json_object_set_new(j, "pending_confirmations", sorted);
+	add_list(&b, "Pending confirmations:\n", &plines, plines.n, "ruru confirm list");
+	lines_release(&plines);
 
-	/* The other open items, newest first. */
-	json_t *open = json_array(), *olines = json_array();
-	for (i = json_array_size(items); i-- > 0;) {
-		json_t *v = json_array_get(items, i);
-		if (!strcmp(json_string_value(json_object_get(v, "kind")), "confirmation"))
+	/* The other open items, newest first: taken over from `items`. */
+	struct lines olines = { 0 };
+	struct ruru_open_items *open = ruru_xmalloc(sizeof(*open));
+	*open = (struct ruru_open_items){ .session = ruru_strdup(sid) };
+	open->v = ruru_xmalloc((items->n + 1) * sizeof(*open->v));
+	size_t worded = 0;
+	for (i = items->n; i-- > 0;) {
+		struct ruru_open_item *v = &items->v[i];
+		if (v->kind == RURU_OPEN_CONFIRMATION)
 			continue;
-		const char *t = json_string_value(json_object_get(v, "text"));
 		ruru_buf_reset(&line);
 		ruru_buf_addstr(&line, "- ");
-		item_line(&line, t);
-		json_array_append_new(olines, json_stringn(line.ptr, line.len));
-		json_array_append(open, v);
+		item_line(&line, v->text ? v->text : "");
+		lines_add(&olines, &line);
+		/* the entry items left unworded are counted below */
+		worded += v->kind == RURU_OPEN_DELEGATION || v->kind == RURU_OPEN_ERROR;
+		open->v[open->n++] = *v;
+		memset(v, 0, sizeof(*v));
 	}
-	/* the entry items left unworded, counted */
-	size_t worded = 0, total;
-	json_t *c;
-	json_array_foreach(open, i, c) {
-		const char *kd = json_string_value(json_object_get(c, "kind"));
-		worded += !strcmp(kd, "delegation") || !strcmp(kd, "error");
-	}
-	total = json_array_size(olines) + (nentry_open - worded);
-	json_decref(items);
-	add_list(&b, "Open items (newest first):\n", olines, total, "ruru show --digest");
-	json_decref(olines);
-	json_object_set_new(j, "open_item_count", json_integer((json_int_t)total));
-	json_object_set_new(j, "open_items", open);
+	ruru_open_items_free(items);
+	d->open = open;
+	d->open_count = olines.n + (nentry_open - worded);
+	add_list(&b, "Open items (newest first):\n", &olines, d->open_count, "ruru show --digest");
+	lines_release(&olines);
 	b.keep = 0;
 	if (pass.decision) {
-		fits(&b, &d, 0);
-		json_object_set_new(j, "last_decision", json_incref(pass.decision));
-	} else {
-		json_object_set_new(j, "last_decision", json_null());
+		fits(&b, &dl, 0);
+		d->last_decision = pass.decision;
+		pass.decision = NULL;
 	}
-	ruru_buf_release(&d);
+	ruru_buf_release(&dl);
 
 	/* Recent entries from the tail, newest kept first. */
 	struct ruru_buf tail = RURU_BUF_INIT;
 	off_t size = 0;
-	json_t *recent = json_array();
 	if (ruru_store_read_tail(ws->store, path, max_chars * 8 > TAIL_BYTES ? max_chars * 8 : TAIL_BYTES, &tail, &size,
 			   &e) == 0) {
 		size_t start = 0;
@@ -406,8 +406,7 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 		}
 		struct ruru_entry *ents = NULL;
 		size_t n = start <= tail.len ? ruru_entries_parse(tail.ptr, tail.len, start, &ents) : 0;
-		struct ruru_buf lines = RURU_BUF_INIT, hdr = RURU_BUF_INIT;
-		ruru_buf_init(&lines);
+		struct ruru_buf hdr = RURU_BUF_INIT;
 		size_t first = n;
 		ruru_buf_addstr(&hdr, "Recent entries:\n");
 		size_t room = b.max > out.len + hdr.len ? b.max - out.len - hdr.len : 0;
@@ -422,20 +421,19 @@ int ruru_prime(struct ruru_ws *ws, const char *id, size_t max_chars, char **text
 		}
 		if (first < n) {
 			ruru_buf_add(&out, hdr.ptr, hdr.len);
+			d->recent = ruru_xmalloc((n - first) * sizeof(*d->recent));
 			for (size_t k = first; k < n; k++) {
 				entry_line(&out, &ents[k]);
-				json_array_append_new(recent, ruru_entry_json(&ents[k]));
+				d->recent[d->nrecent++] = ents[k]; /* taken over */
 			}
 		}
-		for (size_t k = 0; k < n; k++)
+		for (size_t k = 0; k < first; k++)
 			ruru_entry_release(&ents[k]);
 		free(ents);
-		ruru_buf_release(&lines);
 		ruru_buf_release(&hdr);
 	}
 	ruru_buf_release(&tail);
 	free(path);
-	json_object_set_new(j, "recent_entries", recent);
 
 finish:
 	if (rc == 0) {
@@ -448,26 +446,21 @@ finish:
 			out.len = cut;
 			out.ptr[cut] = '\0';
 		}
-		json_object_set_new(j, "text", json_stringn(out.ptr, out.len));
-		if (text)
-			*text = ruru_buf_detach(&out, NULL);
-		if (json)
-			*json = j;
-		else
-			json_decref(j);
+		d->text = ruru_buf_detach(&out, &d->len);
 	} else {
-		json_decref(j);
+		ruru_digest_free(d);
+		d = NULL;
 	}
-	if (loaded)
-		ruru_session_release(&s);
 	ruru_open_free(pass.open);
-	json_decref(pass.decision);
+	if (pass.decision)
+		ruru_entry_release(pass.decision);
+	free(pass.decision);
 	ruru_buf_release(&pass.decision_line);
 	free(sid);
 	ruru_buf_release(&out);
 	ruru_buf_release(&footer);
 	ruru_buf_release(&line);
-	return rc;
+	return d;
 }
 
 /*
@@ -483,7 +476,7 @@ finish:
  * transcript, and the context comes back through SessionStart with the
  * source "compact" once the compacted window is built.
  */
-int ruru_prime_hook(const char *host, const char *input, size_t len, const char *digest,
+int ruru_prime_hook(const char *host, const char *input, size_t len, const struct ruru_digest *d,
 		    struct ruru_buf *out, struct ruru_error *err)
 {
 	if (strcmp(host, "claude") && strcmp(host, "gemini") && strcmp(host, "codex"))
@@ -497,10 +490,10 @@ int ruru_prime_hook(const char *host, const char *input, size_t len, const char 
 	int rc = 0;
 	if (!strcmp(event, "PreCompact") || !strcmp(event, "PreCompress")) {
 		ruru_buf_addstr(out, "Keep the ruru session ID and the open items below in the summary.\n");
-		ruru_buf_addstr(out, digest);
+		ruru_digest_text(d, out);
 	} else {
-		json_t *o = json_pack("{s:{s:s, s:s}}", "hookSpecificOutput", "hookEventName", event,
-				      "additionalContext", digest);
+		json_t *o = json_pack("{s:{s:s, s:o}}", "hookSpecificOutput", "hookEventName", event,
+				      "additionalContext", ruru_json_text(d->text, d->len));
 		char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 		if (s) {
 			ruru_buf_addstr(out, s);

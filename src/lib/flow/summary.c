@@ -26,10 +26,47 @@
 #include "text.h"
 #include "banned.h"
 
-/* A summary's lists, each a JSON array of strings. */
+/* A list of strings of any bytes (a log's message may hold any). */
+struct strs {
+	struct ruru_buf *v;
+	size_t n;
+};
+
+static struct ruru_buf *strs_add(struct strs *l)
+{
+	l->v = ruru_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	ruru_buf_init(&l->v[l->n]);
+	return &l->v[l->n++];
+}
+
+static struct ruru_buf *strs_add_first(struct strs *l)
+{
+	strs_add(l);
+	memmove(l->v + 1, l->v, (l->n - 1) * sizeof(*l->v));
+	ruru_buf_init(&l->v[0]);
+	return &l->v[0];
+}
+
+static void strs_release(struct strs *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		ruru_buf_release(&l->v[i]);
+	free(l->v);
+}
+
+/* One of the primary context artifacts. */
+struct fact_artifact {
+	const char *path; /* borrowed from the session */
+	struct ruru_buf description;
+	const char *type; /* static */
+};
+
+/* What a summary says, gathered from the log. */
 struct facts {
-	json_t *outcomes, *decisions, *learnings, *blockers, *next, *artifacts;
-	json_t *open; /* the open items, as the digest lists them */
+	struct strs outcomes, decisions, learnings, blockers, next;
+	struct fact_artifact *artifacts;
+	size_t nartifacts;
+	struct ruru_open_items *open; /* the open items, as the digest lists them */
 	size_t delegations, results, errors;
 };
 
@@ -38,28 +75,23 @@ static bool is(const struct ruru_entry *e, enum ruru_event t)
 	return e->type == t;
 }
 
-/* "message (mode x, task y)" as one string. */
-static json_t *described(const struct ruru_entry *e, const char *lead)
+/* "message (mode x, task y)" as one string of the list. */
+static void described(struct strs *l, const struct ruru_entry *e)
 {
-	struct ruru_buf b = RURU_BUF_INIT;
-	if (lead)
-		ruru_buf_addstr(&b, lead);
-	ruru_buf_add(&b, e->message ? e->message : "", e->message_len);
+	struct ruru_buf *b = strs_add(l);
+	ruru_buf_add(b, e->message ? e->message : "", e->message_len);
 	const char *names[] = { "mode", "task", "adr", "source" };
 	const char *vals[] = { e->mode, e->task, e->adr, e->source };
 	bool open = false;
 	for (size_t i = 0; i < 4; i++) {
 		if (!vals[i])
 			continue;
-		ruru_buf_addstr(&b, open ? ", " : " (");
-		ruru_buf_addf(&b, "%s %s", names[i], vals[i]);
+		ruru_buf_addstr(b, open ? ", " : " (");
+		ruru_buf_addf(b, "%s %s", names[i], vals[i]);
 		open = true;
 	}
 	if (open)
-		ruru_buf_addch(&b, ')');
-	json_t *s = json_stringn_nocheck(b.ptr, b.len);
-	ruru_buf_release(&b);
-	return s;
+		ruru_buf_addch(b, ')');
 }
 
 static bool same(const char *a, const char *b)
@@ -82,9 +114,9 @@ static void gather(const struct ruru_session *s, struct facts *f)
 		if (is(e, RURU_EV_ERROR))
 			f->errors++;
 		if (ruru_entry_is_success(e) && !is(e, RURU_EV_SESSION))
-			json_array_append_new(f->outcomes, described(e, NULL));
+			described(&f->outcomes, e);
 		if (is(e, RURU_EV_DECISION))
-			json_array_append_new(f->decisions, described(e, NULL));
+			described(&f->decisions, e);
 		if (is(e, RURU_EV_SESSION) && e->message_len >= 14 &&
 		    !strncmp(e->message, RURU_LIT("Session paused"))) {
 			pause_reason = e->message_len > 16 ? e->message + 16 : NULL;
@@ -95,11 +127,9 @@ static void gather(const struct ruru_session *s, struct facts *f)
 		}
 	}
 	if (s->status == RURU_STATUS_PAUSED && pause_reason && pause_len) {
-		struct ruru_buf b = RURU_BUF_INIT;
-		ruru_buf_addstr(&b, "Resume where the session paused: ");
-		ruru_buf_add(&b, pause_reason, pause_len);
-		json_array_insert_new(f->next, 0, json_stringn_nocheck(b.ptr, b.len));
-		ruru_buf_release(&b);
+		struct ruru_buf *b = strs_add_first(&f->next);
+		ruru_buf_addstr(b, "Resume where the session paused: ");
+		ruru_buf_add(b, pause_reason, pause_len);
 	}
 }
 
@@ -107,28 +137,25 @@ static void gather(const struct ruru_session *s, struct facts *f)
  * and for each a next step. */
 static void gather_open(struct ruru_ws *ws, const struct ruru_session *s, struct facts *f)
 {
-	json_t *tasks = tasks_json(ws, s->id, s->tasks, s->ntasks);
-	json_t *props = ruru_open_proposals(ws, s->id);
+	struct ruru_task_list *tasks = task_list_session(ws, s->id, s->tasks, s->ntasks);
+	struct ruru_open_items *props = ruru_open_proposals(ws, s->id);
 	struct ruru_open *o = ruru_open_new();
 	for (size_t i = 0; i < s->nentries; i++)
 		ruru_open_feed(o, &s->entries[i]);
 	f->open = ruru_open_finish(o, ws, s->id, tasks, props);
-	json_decref(tasks);
-	json_decref(props);
-	size_t i;
-	json_t *v;
-	json_array_foreach(f->open, i, v) {
-		const char *kind = json_string_value(json_object_get(v, "kind"));
-		const char *text = json_string_value(json_object_get(v, "text"));
-		const char *st = json_string_value(json_object_get(v, "status"));
-		const char *step = !strcmp(kind, "delegation") ? "Collect the result of the "
-				   : !strcmp(kind, "error")    ? "Resolve the "
-				   : !strcmp(kind, "task")     ? "Finish the "
-				   : !strcmp(kind, "blocker")  ? "Resolve the "
-				   : st && !strcmp(st, "pending") ? "Ask the user to decide the "
-								  : "Apply the ";
-		json_array_append_new(f->blockers, json_string(text));
-		json_array_append_new(f->next, json_sprintf("%s%s", step, text));
+	ruru_task_list_free(tasks);
+	ruru_open_items_free(props);
+	for (size_t i = 0; i < f->open->n; i++) {
+		const struct ruru_open_item *v = &f->open->v[i];
+		const char *text = v->text ? v->text : "", *st = v->status;
+		const char *step = v->kind == RURU_OPEN_DELEGATION ? "Collect the result of the "
+				   : v->kind == RURU_OPEN_ERROR	   ? "Resolve the "
+				   : v->kind == RURU_OPEN_TASK	   ? "Finish the "
+				   : v->kind == RURU_OPEN_BLOCKER	   ? "Resolve the "
+				   : st && !strcmp(st, "pending")	   ? "Ask the user to decide the "
+									   : "Apply the ";
+		ruru_buf_addstr(strs_add(&f->blockers), text);
+		ruru_buf_addf(strs_add(&f->next), "%s%s", step, text);
 	}
 }
 
@@ -170,8 +197,7 @@ static void gather_learnings(struct ruru_ws *ws, const struct ruru_session *s, s
 			if (v && *v && !strstr(v, "<<"))
 				ruru_buf_addf(&t, "; %s: %s", keys[k], v);
 		}
-		json_array_append_new(f->learnings,
-				      json_sprintf("%s (%s/%s)", t.ptr, leaf.ptr, sorted[i]));
+		ruru_buf_addf(strs_add(&f->learnings), "%s (%s/%s)", t.ptr, leaf.ptr, sorted[i]);
 		ruru_buf_release(&t);
 		ruru_toml_free(doc);
 		ruru_buf_release(&p);
@@ -224,35 +250,32 @@ static void gather_artifacts(struct ruru_ws *ws, const struct ruru_session *s, s
 			type = "confirmation";
 		size_t bl = strlen(base);
 		const char *rel = !strncmp(a, base, bl) ? a + bl : a;
-		json_array_append_new(f->artifacts,
-				      json_pack("{s:s, s:s%, s:s}", "path", rel, "description",
-						desc ? desc : leaf, desc ? dlen : strlen(leaf),
-						"artifact_type", type));
+		f->artifacts = ruru_xrealloc(f->artifacts, (f->nartifacts + 1) * sizeof(*f->artifacts));
+		struct fact_artifact *x = &f->artifacts[f->nartifacts++];
+		*x = (struct fact_artifact){ .path = rel, .type = type };
+		ruru_buf_init(&x->description);
+		ruru_buf_add(&x->description, desc ? desc : leaf, desc ? dlen : strlen(leaf));
 	}
 	free(sdir);
 }
 
-/* The log's source_summaries (summaries this session started from), as a
- * JSON array of strings; empty when it has none. */
-static json_t *source_summaries(const struct ruru_session *s)
+/* The log's source_summaries (summaries this session started from); none
+ * when it has none. */
+static void source_summaries(const struct ruru_session *s, struct strs *out)
 {
-	json_t *out = json_array();
 	for (size_t i = 0; i < s->nsource_summaries; i++)
-		json_array_append_new(out, ruru_json_text(s->source_summaries[i],
-							  strlen(s->source_summaries[i])));
-	return out;
+		ruru_buf_addstr(strs_add(out), s->source_summaries[i]);
 }
 
 /* Append each string of `list` to the array `key` of the TOML text. */
-static int fill_array(struct ruru_buf *toml, const char *key, json_t *list, struct ruru_error *err)
+static int fill_array(struct ruru_buf *toml, const char *key, const struct strs *list,
+		      struct ruru_error *err)
 {
 	struct ruru_buf next = RURU_BUF_INIT, lit = RURU_BUF_INIT;
-	size_t i;
-	json_t *v;
 	int rc = 0;
-	json_array_foreach(list, i, v) {
+	for (size_t i = 0; i < list->n; i++) {
 		ruru_buf_reset(&lit);
-		ruru_toml_encode_string(&lit, json_string_value(v), json_string_length(v));
+		ruru_toml_encode_string(&lit, list->v[i].ptr, list->v[i].len);
 		rc = ruru_toml_edit_array_append(&next, toml->ptr, toml->len, key, lit.ptr, lit.len,
 						 err);
 		if (rc < 0 && err->code == RURU_ENOTFOUND) {
@@ -281,7 +304,7 @@ static int fill_array(struct ruru_buf *toml, const char *key, json_t *list, stru
 
 /* Replace the template's example [[primary_context_artifacts]] and
  * [[relevant_code_areas]] tables by the real ones. */
-static void replace_tables(struct ruru_buf *toml, json_t *artifacts)
+static void replace_tables(struct ruru_buf *toml, const struct facts *f)
 {
 	const char *start = NULL, *stop = NULL, *end = toml->ptr + toml->len;
 	for (const char *p = toml->ptr; p < end;) {
@@ -303,15 +326,15 @@ static void replace_tables(struct ruru_buf *toml, json_t *artifacts)
 	if (!stop)
 		stop = end;
 	struct ruru_buf tables = RURU_BUF_INIT;
-	size_t i;
-	json_t *a;
-	json_array_foreach(artifacts, i, a) {
+	for (size_t i = 0; i < f->nartifacts; i++) {
+		const struct fact_artifact *a = &f->artifacts[i];
 		const char *keys[] = { "path", "description", "artifact_type" };
+		const char *v[] = { a->path, a->description.ptr, a->type };
+		size_t len[] = { strlen(a->path), a->description.len, strlen(a->type) };
 		ruru_buf_addstr(&tables, "[[primary_context_artifacts]]\n");
 		for (size_t k = 0; k < 3; k++) {
-			json_t *v = json_object_get(a, keys[k]);
 			ruru_buf_addf(&tables, "%s = ", keys[k]);
-			ruru_toml_encode_string(&tables, json_string_value(v), json_string_length(v));
+			ruru_toml_encode_string(&tables, v[k], len[k]);
 			ruru_buf_addch(&tables, '\n');
 		}
 		ruru_buf_addch(&tables, '\n');
@@ -327,19 +350,18 @@ static void replace_tables(struct ruru_buf *toml, json_t *artifacts)
 	ruru_buf_release(&tables);
 }
 
-static void md_list(struct ruru_buf *b, const char *heading, json_t *list, const char *none)
+static void md_list(struct ruru_buf *b, const char *heading, const struct strs *list,
+		    const char *none)
 {
 	ruru_buf_addf(b, "\n## %s\n\n", heading);
-	if (!json_array_size(list)) {
+	if (!list->n) {
 		ruru_buf_addf(b, "%s\n", none);
 		return;
 	}
-	size_t i;
-	json_t *v;
-	json_array_foreach(list, i, v) {
+	for (size_t i = 0; i < list->n; i++) {
 		ruru_buf_addstr(b, "*   ");
-		const char *s = json_string_value(v);
-		for (size_t k = 0; k < json_string_length(v); k++) {
+		const char *s = list->v[i].ptr;
+		for (size_t k = 0; k < list->v[i].len; k++) {
 			ruru_buf_addch(b, s[k]);
 			if (s[k] == '\n')
 				ruru_buf_addstr(b, "    ");
@@ -362,21 +384,19 @@ static void summary_body(struct ruru_buf *b, const struct ruru_session *s, const
 		      s->id, s->status_text ? s->status_text : "status unknown",
 		      s->start_text && *s->start_text ? s->start_text : "at an unknown time",
 		      s->coordinator ? s->coordinator : "an unknown mode", s->nentries,
-		      f->delegations, f->results, json_array_size(f->decisions), f->errors,
+		      f->delegations, f->results, f->decisions.n, f->errors,
 		      s->nartifacts);
-	md_list(b, "4. Key Outcomes & Deliverables", f->outcomes, "None recorded.");
-	md_list(b, "5. Significant Decisions & Rationale", f->decisions, "None recorded.");
-	md_list(b, "6. Critical Learnings & Insights", f->learnings, "None recorded.");
-	md_list(b, "7. Outstanding Blockers/Issues", f->blockers, "None.");
-	md_list(b, "7b. Identified Next Steps", f->next, "None.");
+	md_list(b, "4. Key Outcomes & Deliverables", &f->outcomes, "None recorded.");
+	md_list(b, "5. Significant Decisions & Rationale", &f->decisions, "None recorded.");
+	md_list(b, "6. Critical Learnings & Insights", &f->learnings, "None recorded.");
+	md_list(b, "7. Outstanding Blockers/Issues", &f->blockers, "None.");
+	md_list(b, "7b. Identified Next Steps", &f->next, "None.");
 	ruru_buf_addstr(b, "\n## 8. Pointers for Continuity / Onboarding\n\n**Key Artifacts to Review:**\n\n");
-	size_t i;
-	json_t *a;
-	if (!json_array_size(f->artifacts))
+	if (!f->nartifacts)
 		ruru_buf_addstr(b, "None recorded.\n");
-	json_array_foreach(f->artifacts, i, a) {
-		const char *d = json_string_value(json_object_get(a, "description"));
-		ruru_buf_addf(b, "*   `%s`: ", json_string_value(json_object_get(a, "path")));
+	for (size_t i = 0; i < f->nartifacts; i++) {
+		const char *d = f->artifacts[i].description.ptr;
+		ruru_buf_addf(b, "*   `%s`: ", f->artifacts[i].path);
 		for (; *d; d++) {
 			ruru_buf_addch(b, *d);
 			if (*d == '\n')
@@ -405,15 +425,11 @@ static void lit(struct ruru_buf *b, const char *s)
 
 /* ------------------------------------------------------ the typed result */
 
-static char **strings_of(json_t *a, size_t *n)
+static char **strings_of(const struct strs *l, size_t *n)
 {
-	char **v = ruru_xmalloc((json_array_size(a) + 1) * sizeof(*v));
-	size_t i;
-	json_t *x;
-	*n = 0;
-	json_array_foreach(a, i, x)
-		if (json_is_string(x))
-			v[(*n)++] = ruru_strdup(json_string_value(x));
+	char **v = ruru_xmalloc((l->n + 1) * sizeof(*v));
+	for (*n = 0; *n < l->n; (*n)++)
+		v[*n] = ruru_strdup(l->v[*n].ptr);
 	return v;
 }
 
@@ -432,27 +448,26 @@ static json_t *strings_json(char *const *v, size_t n)
 	return a;
 }
 
-static struct ruru_summary *summary_of(const struct facts *f, const char *id, const char *path,
+static struct ruru_summary *summary_of(struct facts *f, const char *id, const char *path,
 				       bool recorded)
 {
 	struct ruru_summary *s = ruru_xmalloc(sizeof(*s));
 	*s = (struct ruru_summary){ .session = ruru_strdup(id), .path = ruru_strdup(path),
 				    .recorded = recorded };
-	s->outcomes = strings_of(f->outcomes, &s->noutcomes);
-	s->decisions = strings_of(f->decisions, &s->ndecisions);
-	s->learnings = strings_of(f->learnings, &s->nlearnings);
-	s->blockers = strings_of(f->blockers, &s->nblockers);
-	s->next_steps = strings_of(f->next, &s->nnext_steps);
-	s->artifacts = ruru_xmalloc((json_array_size(f->artifacts) + 1) * sizeof(*s->artifacts));
-	size_t i;
-	json_t *a;
-	json_array_foreach(f->artifacts, i, a)
+	s->outcomes = strings_of(&f->outcomes, &s->noutcomes);
+	s->decisions = strings_of(&f->decisions, &s->ndecisions);
+	s->learnings = strings_of(&f->learnings, &s->nlearnings);
+	s->blockers = strings_of(&f->blockers, &s->nblockers);
+	s->next_steps = strings_of(&f->next, &s->nnext_steps);
+	s->artifacts = ruru_xmalloc((f->nartifacts + 1) * sizeof(*s->artifacts));
+	for (size_t i = 0; i < f->nartifacts; i++)
 		s->artifacts[s->nartifacts++] = (struct ruru_summary_artifact){
-			.path = ruru_json_strdup(a, "path"),
-			.description = ruru_json_strdup(a, "description"),
-			.type = ruru_json_strdup(a, "artifact_type"),
+			.path = ruru_strdup(f->artifacts[i].path),
+			.description = ruru_strdup(f->artifacts[i].description.ptr),
+			.type = ruru_strdup(f->artifacts[i].type),
 		};
-	s->open = ruru_open_items_of(f->open, id);
+	s->open = f->open; /* taken over */
+	f->open = NULL;
 	return s;
 }
 
@@ -482,12 +497,13 @@ json_t *ruru_summary_json(const struct ruru_summary *s)
 	json_t *arts = json_array();
 	for (size_t i = 0; i < s->nartifacts; i++) {
 		const struct ruru_summary_artifact *a = &s->artifacts[i];
-		json_array_append_new(arts, json_pack("{s:s?, s:s?, s:s?}", "path", a->path,
-						      "description", a->description,
-						      "artifact_type", a->type));
+		json_array_append_new(arts, json_pack("{s:o, s:o, s:o}", "path", ruru_json_str(a->path),
+						      "description", ruru_json_str(a->description),
+						      "artifact_type", ruru_json_str(a->type)));
 	}
-	return json_pack("{s:o, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "open_items",
-			 ruru_open_items_json(s->open), "session", s->session, "path", s->path,
+	return json_pack("{s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:o}", "open_items",
+			 ruru_open_items_json(s->open), "session", ruru_json_str(s->session), "path",
+			 ruru_json_str(s->path),
 			 "recorded", s->recorded, "key_outcomes_achieved",
 			 strings_json(s->outcomes, s->noutcomes), "key_decisions_made",
 			 strings_json(s->decisions, s->ndecisions), "critical_learnings_or_insights",
@@ -545,13 +561,13 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, const char *notes
 			return -1;
 		}
 	}
-	struct facts f = { json_array(), json_array(), json_array(), json_array(), json_array(),
-			   json_array(), NULL, 0, 0, 0 };
+	struct facts f = { 0 };
 	gather(&s, &f);
 	gather_open(ws, &s, &f);
 	gather_learnings(ws, &s, &f);
 	gather_artifacts(ws, &s, &f);
-	json_t *sources = source_summaries(&s);
+	struct strs sources = { 0 };
+	source_summaries(&s, &sources);
 
 	struct ruru_buf tpl = RURU_BUF_INIT, from = RURU_BUF_INIT, toml = RURU_BUF_INIT,
 			next = RURU_BUF_INIT, body = RURU_BUF_INIT, doc = RURU_BUF_INIT,
@@ -634,13 +650,14 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, const char *notes
 		const char *keys[] = { "key_outcomes_achieved", "key_decisions_made",
 				       "critical_learnings_or_insights", "outstanding_blockers_or_issues",
 				       "identified_next_steps_from_session", "related_summaries" };
-		json_t *lists[] = { f.outcomes, f.decisions, f.learnings, f.blockers, f.next, sources };
+		const struct strs *lists[] = { &f.outcomes, &f.decisions, &f.learnings,
+					       &f.blockers, &f.next,	  &sources };
 		for (size_t i = 0; i < 6; i++)
 			if (fill_array(&toml, keys[i], lists[i], err) < 0) {
 				ruru_error_set_file(err, from.ptr);
 				goto out;
 			}
-		replace_tables(&toml, f.artifacts);
+		replace_tables(&toml, &f);
 		struct ruru_toml *check = ruru_toml_parse(toml.ptr, toml.len, err);
 		if (!check) {
 			ruru_error_set_file(err, from.ptr);
@@ -670,8 +687,7 @@ int ruru_session_summarize(struct ruru_ws *ws, const char *id, const char *notes
 	ruru_buf_addf(&relp, "%s/%s", folder.ptr, name.ptr);
 	if (record) {
 		ruru_buf_addf(&msg, "summary: %zu outcomes, %zu decisions, %zu open items",
-			      json_array_size(f.outcomes), json_array_size(f.decisions),
-			      json_array_size(f.blockers));
+			      f.outcomes.n, f.decisions.n, f.blockers.n);
 		in_tx = false;
 		rc = ruru_artifact_record(&tx, relp.ptr, NULL, msg.ptr, err);
 		if (rc < 0)
@@ -695,14 +711,16 @@ out:
 	if (in_tx)
 		ruru_logtx_abort(&tx);
 	ruru_session_release(&s);
-	json_decref(f.outcomes);
-	json_decref(f.decisions);
-	json_decref(f.learnings);
-	json_decref(f.blockers);
-	json_decref(f.next);
-	json_decref(f.artifacts);
-	json_decref(f.open);
-	json_decref(sources);
+	strs_release(&f.outcomes);
+	strs_release(&f.decisions);
+	strs_release(&f.learnings);
+	strs_release(&f.blockers);
+	strs_release(&f.next);
+	for (size_t i = 0; i < f.nartifacts; i++)
+		ruru_buf_release(&f.artifacts[i].description);
+	free(f.artifacts);
+	ruru_open_items_free(f.open);
+	strs_release(&sources);
 	free(sdir);
 	struct ruru_buf *bufs[] = { &tpl, &from, &toml, &next, &body, &doc, &name, &path, &l_id,
 				    &l_title, &l_sid, &l_st, &l_date, &l_by, &l_otitle, &l_tags,

@@ -187,19 +187,75 @@ int ruru_task_find(struct ruru_ws *ws, const char *task, char **file, struct rur
 
 /* ------------------------------------------------------------- listing */
 
+/* A task as its file says (title, status, assigned_to), under `id`;
+ * strings owned. */
+static void task_read(struct ruru_task_info *t, const char *rel, const struct ruru_toml *doc)
+{
+	t->title = ruru_strdup(doc ? doc_string(doc, "title") : NULL);
+	t->status = ruru_strdup(doc ? doc_string(doc, "status") : NULL);
+	t->assigned_to = ruru_strdup(doc ? doc_string(doc, "assigned_to") : NULL);
+	t->file = ruru_strdup(rel);
+}
+
+static void task_info_release(struct ruru_task_info *t)
+{
+	free(t->id);
+	free(t->title);
+	free(t->status);
+	free(t->assigned_to);
+	free(t->file);
+	free(t->via);
+	free(t->session);
+}
+
+/* Append a task to a list whose array holds `*cap` (it grows). */
+static struct ruru_task_info *list_push(struct ruru_task_list *l, size_t *cap)
+{
+	if (l->n == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		l->v = ruru_xrealloc(l->v, *cap * sizeof(*l->v));
+	}
+	struct ruru_task_info *t = &l->v[l->n++];
+	memset(t, 0, sizeof(*t));
+	return t;
+}
+
+static struct ruru_task_list *list_new(const char *sid)
+{
+	struct ruru_task_list *l = ruru_xmalloc(sizeof(*l));
+	*l = (struct ruru_task_list){ .session = ruru_strdup(sid) };
+	return l;
+}
+
 struct list_ctx {
 	const char *sid;
-	json_t *linked;  /* id -> task object (for related_tasks) */
-	json_t *found;   /* id -> task object (naming the session) */
+	struct ruru_task_list *out; /* the first `nlinked` are related_tasks, in order */
+	size_t nlinked;
+	bool *read;                 /* linked task i was read from a file */
+	struct ruru_task_list found; /* other files naming the session, as walked */
+	size_t found_cap;
 };
 
-static json_t *task_json(const char *id, const char *rel, const struct ruru_toml *doc)
+/* Read the file into the linked tasks called `key` not read yet; false
+ * when there is none. */
+static bool read_linked(struct list_ctx *c, const char *key, const char *rel,
+			const struct ruru_toml *doc)
 {
-	const char *title = doc ? doc_string(doc, "title") : NULL;
-	const char *status = doc ? doc_string(doc, "status") : NULL;
-	const char *assigned = doc ? doc_string(doc, "assigned_to") : NULL;
-	return json_pack("{s:s, s:s?, s:s?, s:s?, s:s?}", "id", id, "title", title, "status", status,
-			 "assigned_to", assigned, "file", rel);
+	bool any = false;
+	for (size_t i = 0; i < c->nlinked; i++)
+		if (!c->read[i] && !strcmp(c->out->v[i].id, key)) {
+			task_read(&c->out->v[i], rel, doc);
+			c->read[i] = any = true;
+		}
+	return any;
+}
+
+static bool is_linked(const struct list_ctx *c, const char *id)
+{
+	for (size_t i = 0; i < c->nlinked; i++)
+		if (!strcmp(c->out->v[i].id, id))
+			return true;
+	return false;
 }
 
 static int list_cb(void *vctx, const char *rel, const char *stem, const struct ruru_toml *doc)
@@ -208,55 +264,62 @@ static int list_cb(void *vctx, const char *rel, const char *stem, const struct r
 	const char *id = doc ? doc_string(doc, "id") : NULL;
 	if (!id || !*id)
 		id = stem;
-	if (json_object_get(c->linked, id) && json_is_null(json_object_get(c->linked, id)))
-		json_object_set_new(c->linked, id, task_json(id, rel, doc));
-	else if (json_object_get(c->linked, stem) && json_is_null(json_object_get(c->linked, stem)))
-		json_object_set_new(c->linked, stem, task_json(stem, rel, doc));
+	/* a linked task is found by its ID, else by the file's name */
+	if (!read_linked(c, id, rel, doc))
+		read_linked(c, stem, rel, doc);
 	const char *via = doc ? task_names_session(doc, c->sid) : NULL;
-	if (via && !json_object_get(c->linked, id) && !json_object_get(c->found, id)) {
-		json_t *o = task_json(id, rel, doc);
-		json_object_set_new(o, "via", json_string(via));
-		json_object_set_new(c->found, id, o);
-	}
+	if (!via || is_linked(c, id))
+		return 0;
+	/* one ID in two files: the first one walked is kept (below) */
+	struct ruru_task_info *t = list_push(&c->found, &c->found_cap);
+	t->id = ruru_strdup(id);
+	task_read(t, rel, doc);
+	t->via = ruru_strdup(via);
 	return 0;
 }
 
-static int cmp_key(const void *a, const void *b)
+/* A task and when the walk found it. */
+struct walked {
+	struct ruru_task_info t;
+	size_t seq;
+};
+
+/* By ID, and in the order walked for one ID. */
+static int cmp_walked(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	const struct walked *x = a, *y = b;
+	int d = strcmp(x->t.id, y->t.id);
+	return d ? d : x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static int status_map_cb(void *vctx, const char *rel, const char *stem, const struct ruru_toml *doc)
-{
-	(void)rel;
-	const char *id = doc ? doc_string(doc, "id") : NULL;
-	const char *status = doc ? doc_string(doc, "status") : NULL;
-	json_object_set_new(vctx, id && *id ? id : stem, status ? json_string(status) : json_null());
-	return 0;
-}
+struct board_ctx {
+	struct ruru_task_list *l;
+	size_t cap;
+};
 
 static int all_cb(void *vctx, const char *rel, const char *stem, const struct ruru_toml *doc)
 {
+	struct board_ctx *c = vctx;
 	const char *id = doc ? doc_string(doc, "id") : NULL;
-	json_t *o = task_json(id && *id ? id : stem, rel, doc);
 	const char *sid = doc ? doc_string(doc, "RooComSessionID") : NULL;
 	if (!sid && doc)
 		sid = doc_string(doc, "session_id");
-	json_object_set_new(o, "session", sid && *sid ? json_string(sid) : json_null());
-	json_array_append_new(vctx, o);
+	struct ruru_task_info *t = list_push(c->l, &c->cap);
+	t->id = ruru_strdup(id && *id ? id : stem);
+	task_read(t, rel, doc);
+	t->session = sid && *sid ? ruru_strdup(sid) : NULL;
 	return 0;
 }
 
 /* Board order: what is being worked on first, done last; then by ID. */
-static int board_rank(json_t *t)
+static int board_rank(const struct ruru_task_info *t)
 {
 	static const enum ruru_task_status order[] = {
 		RURU_TASK_IN_PROGRESS, RURU_TASK_REVIEW, RURU_TASK_TESTING, RURU_TASK_GENERATING,
 		RURU_TASK_BLOCKED,     RURU_TASK_ERROR,  RURU_TASK_TODO,    RURU_TASK_UNKNOWN,
 		RURU_TASK_DONE,
 	};
-	const char *st = json_string_value(json_object_get(t, "status"));
-	enum ruru_task_status v = st ? ruru_task_status_parse(st) : RURU_TASK_UNKNOWN;
+	enum ruru_task_status v = t->status ? ruru_task_status_parse(t->status) : RURU_TASK_UNKNOWN;
 	for (int i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++)
 		if (order[i] == v)
 			return i;
@@ -265,109 +328,157 @@ static int board_rank(json_t *t)
 
 static int cmp_board(const void *a, const void *b)
 {
-	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	const struct ruru_task_info *x = a, *y = b;
 	int d = board_rank(x) - board_rank(y);
-	return d ? d : strcmp(json_string_value(json_object_get(x, "id")),
-			      json_string_value(json_object_get(y, "id")));
+	return d ? d : strcmp(x->id, y->id);
+}
+
+struct ruru_task_list *task_list_files(struct ruru_ws *ws)
+{
+	struct board_ctx c = { list_new(NULL), 0 };
+	walk_tasks(ws, all_cb, &c);
+	return c.l;
 }
 
 struct ruru_task_list *ruru_task_list_all(struct ruru_ws *ws, struct ruru_error *err)
 {
 	(void)err;
-	json_t *all = json_array();
-	walk_tasks(ws, all_cb, all);
-	size_t n = json_array_size(all);
-	json_t **v = ruru_xmalloc((n + 1) * sizeof(*v));
-	for (size_t i = 0; i < n; i++)
-		v[i] = json_array_get(all, i);
-	qsort(v, n, sizeof(*v), cmp_board);
-	json_t *out = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append(out, v[i]);
-	free(v);
-	json_decref(all);
-	struct ruru_task_list *l = task_list_of(out, NULL);
-	json_decref(out);
+	struct ruru_task_list *l = task_list_files(ws);
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), cmp_board);
 	return l;
+}
+
+struct ruru_task_list *task_list_session(struct ruru_ws *ws, const char *sid, char **tasks,
+					 size_t n)
+{
+	struct ruru_task_list *l = list_new(sid);
+	size_t cap = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct ruru_task_info *t = list_push(l, &cap);
+		t->id = ruru_strdup(tasks[i]);
+		t->linked = true;
+		t->via = ruru_strdup("related_tasks");
+	}
+	struct list_ctx c = { .sid = sid, .out = l, .nlinked = n };
+	c.read = ruru_xmalloc((n + 1) * sizeof(*c.read));
+	memset(c.read, 0, (n + 1) * sizeof(*c.read));
+	walk_tasks(ws, list_cb, &c);
+	free(c.read);
+	/* by ID, each once */
+	struct walked *w = ruru_xmalloc((c.found.n + 1) * sizeof(*w));
+	for (size_t i = 0; i < c.found.n; i++)
+		w[i] = (struct walked){ c.found.v[i], i };
+	if (c.found.n)
+		qsort(w, c.found.n, sizeof(*w), cmp_walked);
+	for (size_t i = 0; i < c.found.n; i++) {
+		if (i && !strcmp(w[i].t.id, w[i - 1].t.id))
+			task_info_release(&w[i].t);
+		else
+			*list_push(l, &cap) = w[i].t;
+	}
+	free(w);
+	free(c.found.v);
+	return l;
+}
+
+/* ------------------------------------------------------- looking tasks up */
+
+static int cmp_index(const void *a, const void *b)
+{
+	const struct ruru_task_info *x = *(const struct ruru_task_info *const *)a;
+	const struct ruru_task_info *y = *(const struct ruru_task_info *const *)b;
+	int d = strcmp(x->id, y->id);
+	/* the same ID twice: the later task speaks for it */
+	return d ? d : x < y ? 1 : x > y ? -1 : 0;
+}
+
+void task_index_init(struct task_index *x, const struct ruru_task_list *l)
+{
+	size_t n = l ? l->n : 0;
+	x->v = ruru_xmalloc((n + 1) * sizeof(*x->v));
+	x->n = 0;
+	for (size_t i = 0; i < n; i++)
+		x->v[x->n++] = &l->v[i];
+	if (x->n)
+		qsort(x->v, x->n, sizeof(*x->v), cmp_index);
+	/* keep the first of each ID: the later task */
+	size_t k = 0;
+	for (size_t i = 0; i < x->n; i++)
+		if (!k || strcmp(x->v[k - 1]->id, x->v[i]->id))
+			x->v[k++] = x->v[i];
+	x->n = k;
+}
+
+size_t task_index_find(const struct task_index *x, const char *id)
+{
+	size_t lo = 0, hi = x->n;
+	while (id && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int d = strcmp(x->v[mid]->id, id);
+		if (!d)
+			return mid;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return TASK_NONE;
+}
+
+void task_index_release(struct task_index *x)
+{
+	free(x->v);
+	x->v = NULL;
+	x->n = 0;
 }
 
 /* ---------------------------------------------------- the typed result */
-
-struct ruru_task_list *task_list_of(json_t *tasks, const char *sid)
-{
-	struct ruru_task_list *l = ruru_xmalloc(sizeof(*l));
-	*l = (struct ruru_task_list){ .session = sid ? ruru_strdup(sid) : NULL };
-	l->v = ruru_xmalloc((json_array_size(tasks) + 1) * sizeof(*l->v));
-	size_t i;
-	json_t *t;
-	json_array_foreach(tasks, i, t) {
-		if (!json_string_value(json_object_get(t, "id")))
-			continue;
-		l->v[l->n++] = (struct ruru_task_info){
-			.id = ruru_json_strdup(t, "id"),
-			.title = ruru_json_strdup(t, "title"),
-			.status = ruru_json_strdup(t, "status"),
-			.assigned_to = ruru_json_strdup(t, "assigned_to"),
-			.file = ruru_json_strdup(t, "file"),
-			.linked = json_is_true(json_object_get(t, "linked")),
-			.via = ruru_json_strdup(t, "via"),
-			.session = ruru_json_strdup(t, "session"),
-		};
-	}
-	return l;
-}
 
 void ruru_task_list_free(struct ruru_task_list *l)
 {
 	if (!l)
 		return;
-	for (size_t i = 0; i < l->n; i++) {
-		struct ruru_task_info *t = &l->v[i];
-		free(t->id);
-		free(t->title);
-		free(t->status);
-		free(t->assigned_to);
-		free(t->file);
-		free(t->via);
-		free(t->session);
-	}
+	for (size_t i = 0; i < l->n; i++)
+		task_info_release(&l->v[i]);
 	free(l->v);
 	free(l->session);
 	free(l);
 }
 
-/* A string member, or JSON null. */
-static json_t *str_or_null(const char *s)
-{
-	return s ? ruru_json_text(s, strlen(s)) : json_null();
-}
-
-json_t *ruru_task_list_json(const struct ruru_task_list *l)
+json_t *task_infos_json(const struct ruru_task_list *l)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->n; i++) {
 		const struct ruru_task_info *t = &l->v[i];
 		json_t *o = json_pack("{s:o}", "id", ruru_json_text(t->id, strlen(t->id)));
-		json_object_set_new(o, "title", str_or_null(t->title));
-		json_object_set_new(o, "status", str_or_null(t->status));
-		json_object_set_new(o, "assigned_to", str_or_null(t->assigned_to));
-		json_object_set_new(o, "file", str_or_null(t->file));
+		json_object_set_new(o, "title", ruru_json_str(t->title));
+		json_object_set_new(o, "status", ruru_json_str(t->status));
+		json_object_set_new(o, "assigned_to", ruru_json_str(t->assigned_to));
+		json_object_set_new(o, "file", ruru_json_str(t->file));
 		if (!l->session) {
-			json_object_set_new(o, "session", str_or_null(t->session));
+			json_object_set_new(o, "session", ruru_json_str(t->session));
 		} else if (t->linked) {
 			json_object_set_new(o, "linked", json_true());
-			json_object_set_new(o, "via", str_or_null(t->via));
+			json_object_set_new(o, "via", ruru_json_str(t->via));
 		} else {
-			json_object_set_new(o, "via", str_or_null(t->via));
+			json_object_set_new(o, "via", ruru_json_str(t->via));
 			json_object_set_new(o, "linked", json_false());
 		}
 		if (t->open)
 			json_object_set_new(o, "open", json_string(t->open));
 		json_array_append_new(a, o);
 	}
+	return a;
+}
+
+json_t *ruru_task_list_json(const struct ruru_task_list *l)
+{
+	json_t *a = task_infos_json(l);
 	if (!l->session)
 		return json_pack("{s:o}", "tasks", a);
-	return json_pack("{s:s, s:o}", "session", l->session, "tasks", a);
+	return json_pack("{s:o, s:o}", "session", ruru_json_text(l->session, strlen(l->session)),
+			 "tasks", a);
 }
 
 static void field(struct ruru_buf *out, const char *s, const char *none)
@@ -403,56 +514,6 @@ void ruru_task_list_text(const struct ruru_task_list *l, struct ruru_buf *out)
 			ruru_buf_addf(out, "\topen: %s", t->open);
 		ruru_buf_addch(out, '\n');
 	}
-}
-
-json_t *task_status_map(struct ruru_ws *ws)
-{
-	json_t *out = json_object();
-	walk_tasks(ws, status_map_cb, out);
-	return out;
-}
-
-json_t *tasks_json(struct ruru_ws *ws, const char *sid, char **tasks, size_t n)
-{
-	struct list_ctx c = { sid, json_object(), json_object() };
-	for (size_t i = 0; i < n; i++)
-		json_object_set_new(c.linked, tasks[i], json_null());
-	walk_tasks(ws, list_cb, &c);
-	json_t *out = json_array();
-	for (size_t i = 0; i < n; i++) {
-		json_t *t = json_object_get(c.linked, tasks[i]);
-		json_t *o = json_is_object(t) ? json_copy(t)
-					      : json_pack("{s:s, s:n, s:n, s:n, s:n}", "id", tasks[i],
-							  "title", "status", "assigned_to", "file");
-		json_object_set_new(o, "linked", json_true());
-		json_object_set_new(o, "via", json_string("related_tasks"));
-		json_array_append_new(out, o);
-	}
-	size_t nf = json_object_size(c.found), k = 0;
-	const char **keys = ruru_xmalloc((nf + 1) * sizeof(*keys));
-	const char *key;
-	json_t *v;
-	json_object_foreach(c.found, key, v) keys[k++] = key;
-	qsort(keys, nf, sizeof(*keys), cmp_key);
-	for (k = 0; k < nf; k++) {
-		json_t *o = json_copy(json_object_get(c.found, keys[k]));
-		json_object_set_new(o, "linked", json_false());
-		json_array_append_new(out, o);
-	}
-	free(keys);
-	json_decref(c.linked);
-	json_decref(c.found);
-	return out;
-}
-
-json_t *task_list_linked(struct ruru_ws *ws, const char *id, struct ruru_error *err)
-{
-	struct ruru_session s;
-	if (ruru_session_load(ws, id, 0, &s, err) < 0)
-		return NULL;
-	json_t *out = tasks_json(ws, id, s.tasks, s.ntasks);
-	ruru_session_release(&s);
-	return out;
 }
 
 int ruru_task_link(struct ruru_ws *ws, const char *id, const char *task, struct ruru_error *err)
@@ -1068,9 +1129,9 @@ void ruru_task_state_free(struct ruru_task_state *t)
 
 json_t *ruru_task_state_json(const struct ruru_task_state *t)
 {
-	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "id", str_or_null(t->id), "file",
-			 str_or_null(t->file), "status", str_or_null(t->status), "assigned_to",
-			 str_or_null(t->assigned_to), "claimed_until", str_or_null(t->claimed_until));
+	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "id", ruru_json_str(t->id), "file",
+			 ruru_json_str(t->file), "status", ruru_json_str(t->status), "assigned_to",
+			 ruru_json_str(t->assigned_to), "claimed_until", ruru_json_str(t->claimed_until));
 }
 
 /* " · LABEL VALUE" when there is a value. */

@@ -10,20 +10,32 @@
 #include "workspace.h"
 
 /* The tasks of session `sid` (doc/design.md §5), as ruru_task_list returns
- * them: the IDs `tasks` (its related_tasks) in order, read from their
- * task files (null fields when not found), then every other task file
- * that names the session, by ID, with `via` the field that names it. */
-json_t *tasks_json(struct ruru_ws *ws, const char *sid, char **tasks, size_t n);
+ * them before the open items mark them: the IDs `tasks` (its
+ * related_tasks) in order, read from their task files (title, status,
+ * assigned_to and file NULL when none was found), then every other task
+ * file that names the session, by ID, with `via` the field that names it.
+ * Free with ruru_task_list_free(). */
+struct ruru_task_list *task_list_session(struct ruru_ws *ws, const char *sid, char **tasks,
+					 size_t n);
+/* Every task file of the workspace (id, title, status, assigned_to, file,
+ * session), as walked: a file is named by its `id`, or its stem without
+ * one.  ruru_task_list_all() is this in board order. */
+struct ruru_task_list *task_list_files(struct ruru_ws *ws);
 
-/* Every task file of the workspace: {id: status} (status null when the
- * file has none); a file is named by its `id`, or its stem without one.
- * New reference. */
-json_t *task_status_map(struct ruru_ws *ws);
-/* The session's tasks as ruru_task_list() gives them, before open.c marks
- * the ones its open items hold open (open.c sits above this file). */
-json_t *task_list_linked(struct ruru_ws *ws, const char *id, struct ruru_error *err);
-/* The typed list of a JSON array of tasks as tasks_json() (or the board)
- * gives them; `sid` NULL for the board. */
-struct ruru_task_list *task_list_of(json_t *tasks, const char *sid);
+/* The tasks of a list by ID, for looking many up: where an ID is there
+ * twice the later task speaks for it.  Borrows the list. */
+struct task_index {
+	const struct ruru_task_info **v; /* sorted by ID, one per ID */
+	size_t n;
+};
+#define TASK_NONE ((size_t)-1)
+void task_index_init(struct task_index *x, const struct ruru_task_list *l);
+/* The position in x->v of the task `id` (NULL: none), or TASK_NONE. */
+size_t task_index_find(const struct task_index *x, const char *id);
+void task_index_release(struct task_index *x);
+
+/* The JSON array of the tasks of a list, as ruru_task_list_json() gives
+ * them under "tasks" (new reference). */
+json_t *task_infos_json(const struct ruru_task_list *l);
 
 #endif

@@ -52,14 +52,18 @@ struct reader {
 	bool legacy;    /* a Codex rollout of the older, unwrapped form */
 };
 
-static void seen_time(struct reader *r, time_t when, bool valid)
+/* A record's time from its field key into *when (0 when it has none),
+ * folded into the transcript's first and last; is it there and valid? */
+static bool seen_time(struct reader *r, const json_t *o, const char *key, time_t *when)
 {
-	if (!valid)
-		return;
-	if (!r->t->first || when < r->t->first)
-		r->t->first = when;
-	if (when > r->t->last)
-		r->t->last = when;
+	*when = 0;
+	if (!cap_time(o, key, when))
+		return false;
+	if (!r->t->first || *when < r->t->first)
+		r->t->first = *when;
+	if (*when > r->t->last)
+		r->t->last = *when;
+	return true;
 }
 
 static void problem(struct reader *r, size_t line, const char *msg)
@@ -136,9 +140,8 @@ static void claude_record(struct reader *r, const json_t *o, size_t line, const 
 			  size_t len)
 {
 	const char *type = cap_str(o, "type");
-	time_t when = 0;
-	bool valid = cap_time(o, "timestamp", &when);
-	seen_time(r, when, valid);
+	time_t when;
+	bool valid = seen_time(r, o, "timestamp", &when);
 	const json_t *msg = json_object_get(o, "message");
 	const json_t *content = json_object_get(msg, "content");
 	bool side = json_is_true(json_object_get(o, "isSidechain"));
@@ -289,9 +292,8 @@ static void codex_record(struct reader *r, const json_t *o, size_t line, const c
 			    (cap_str(o, "id") && json_object_get(o, "instructions")))) {
 		r->legacy = true;
 		if (cap_str(o, "id")) {
-			time_t when = 0;
-			bool valid = cap_time(o, "timestamp", &when);
-			seen_time(r, when, valid);
+			time_t when;
+			bool valid = seen_time(r, o, "timestamp", &when);
 			md_head(r, "##", "Session", when, valid);
 		}
 		return;
@@ -301,9 +303,8 @@ static void codex_record(struct reader *r, const json_t *o, size_t line, const c
 		pt = type;
 		type = "response_item";
 	}
-	time_t when = 0;
-	bool valid = cap_time(o, "timestamp", &when);
-	seen_time(r, when, valid);
+	time_t when;
+	bool valid = seen_time(r, o, "timestamp", &when);
 	struct ruru_buf b = RURU_BUF_INIT;
 	if (type && !strcmp(type, "session_meta")) {
 		md_head(r, "##", "Session", when, valid);
@@ -432,9 +433,8 @@ static void gemini_message(struct reader *r, const json_t *o, size_t line, const
 			   size_t len)
 {
 	const char *type = cap_str(o, "type");
-	time_t when = 0;
-	bool valid = cap_time(o, "timestamp", &when);
-	seen_time(r, when, valid);
+	time_t when;
+	bool valid = seen_time(r, o, "timestamp", &when);
 	struct ruru_buf b = RURU_BUF_INIT;
 	cap_json_text(&b, json_object_get(o, "content"));
 	if (type && !strcmp(type, "user")) {
@@ -502,8 +502,7 @@ static void gemini_record(struct reader *r, const json_t *o, size_t line, const 
 	if (json_is_array(json_object_get(o, "messages")) || (cap_str(o, "sessionId") && !cap_str(o, "type"))) {
 		/* The header: the session's ID and start. */
 		time_t when;
-		if (cap_time(o, "startTime", &when))
-			seen_time(r, when, true);
+		seen_time(r, o, "startTime", &when);
 		const char *sid = cap_str(o, "sessionId");
 		if (sid) {
 			struct ruru_buf b = RURU_BUF_INIT;

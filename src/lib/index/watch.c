@@ -15,13 +15,25 @@
  * artifacts folders), only the text level sweeps: `list` still answers
  * from the watch.
  *
- * The folders are watched by a thread of the watch's own, so that a
- * server answers at once however many sessions there are (100,000 take
- * a good part of a second, more when the kernel's limit of watches is
- * large).  Until it is done the watch is not ready: every level counts
- * as stale, so calls sweep as without a watch, and a sweep made then
- * marks nothing fresh (a folder not yet watched could have changed
- * after it looked).
+ * Every folder is opened as every other read opens it (never through a
+ * symlink, never out of the root): a layout folder through the
+ * workspace's store, a folder in a folder so opened from that folder's fd
+ * (ruru_openat_beneath).  The watch is put on the folder that was opened
+ * (its /proc/self/fd name), not on a path the kernel would walk again,
+ * and its subfolders are listed from the same fd; a folder that is only
+ * watched is named in its open parent (/proc/self/fd/N/NAME, the name
+ * not followed).  Without /proc the
+ * watch is broken from the start: the sweep.  The store's root fd is
+ * opened once, atomically, whichever thread comes first; the first walk
+ * runs in a thread of the watch's own (below), later ones hold w->mu
+ * (drain's callers).
+ *
+ * That thread lets a server answer at once however many sessions there
+ * are (100,000 take a good part of a second, more when the kernel's limit
+ * of watches is large).  Until it is done the watch is not ready: every
+ * level counts as stale, so calls sweep as without a watch, and a sweep
+ * made then marks nothing fresh (a folder not yet watched could have
+ * changed after it looked).
  *
  * Generations: every batch of reports makes a new one.  The index marks a
  * level (front matter, text) fresh at the generation its sweep started
@@ -32,6 +44,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -47,8 +60,7 @@
 
 #define WATCH_MASK                                                                           \
 	(IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_CREATE | IN_DELETE | IN_DELETE_SELF |    \
-	 IN_MOVED_FROM | IN_MOVED_TO | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW |           \
-	 IN_EXCL_UNLINK)
+	 IN_MOVED_FROM | IN_MOVED_TO | IN_MOVE_SELF | IN_ONLYDIR | IN_EXCL_UNLINK)
 
 /* What a watched folder is: the first level (front matter) needs every
  * folder but those below a session folder, which only the text level
@@ -114,21 +126,34 @@ static size_t wd_pos(const struct ruru_watch *w, int wd)
 	return lo;
 }
 
-static void add_tree(struct ruru_watch *w, const char *rel, int depth, int kind, bool descend);
-
-/* Watch the folders in the folder `rel` (`depth` levels down from it),
- * each of kind `kind`; with `descend`, what is below them too. */
-static void add_children(struct ruru_watch *w, const char *rel, int depth, int kind, bool descend)
+/* The folder `rel` opened for the watch: with `at` >= 0 its last name
+ * `name` in the folder `at` (opened so itself), else through the
+ * workspace's store.  -1 when it is missing, a symlink or no folder. */
+static int open_folder(struct ruru_watch *w, int at, const char *name, const char *rel)
 {
-	struct ruru_buf abs = RURU_BUF_INIT;
-	ruru_buf_addf(&abs, "%s%s%s", w->ws->root, *rel ? "/" : "", rel);
-	int dfd = open(abs.ptr, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
-	if (!d && dfd >= 0)
+	if (at >= 0)
+		return ruru_openat_beneath(at, name, O_RDONLY | O_DIRECTORY);
+	struct ruru_error e = { 0 };
+	return ruru_store_open_dir(ruru_ws_store(w->ws), rel, &e);
+}
+
+static void add_tree(struct ruru_watch *w, int at, const char *name, const char *rel, int depth,
+		     int kind, bool descend);
+
+/* Watch the folders in the open folder `dfd` (`rel`; closed here),
+ * `depth` levels down from it, each of kind `kind`; with `descend`, what
+ * is below them too. */
+static void add_children_fd(struct ruru_watch *w, int dfd, const char *rel, int depth, int kind,
+			    bool descend)
+{
+	DIR *d = fdopendir(dfd);
+	if (!d) {
 		close(dfd);
+		return;
+	}
 	struct dirent *de;
 	struct ruru_buf sub = RURU_BUF_INIT;
-	while (d && (de = readdir(d)) && !w->broken && !(kind == W_BELOW && w->text_broken) &&
+	while ((de = readdir(d)) && !w->broken && !(kind == W_BELOW && w->text_broken) &&
 	       !atomic_load(&w->stopping)) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
@@ -141,37 +166,63 @@ static void add_children(struct ruru_watch *w, const char *rel, int depth, int k
 		     !S_ISDIR(st.st_mode)))
 			continue;
 		ruru_buf_reset(&sub);
-		ruru_buf_addf(&sub, "%s/%s", rel, de->d_name);
-		add_tree(w, sub.ptr, depth, kind, descend);
+		ruru_buf_addf(&sub, "%s%s%s", rel, *rel ? "/" : "", de->d_name);
+		add_tree(w, dirfd(d), de->d_name, sub.ptr, depth, kind, descend);
 	}
 	ruru_buf_release(&sub);
-	if (d)
-		closedir(d);
-	ruru_buf_release(&abs);
+	closedir(d);
 }
 
-/* Watch the folder `rel` (of kind `kind`) and, `depth` levels down, the
- * folders in it; without `descend`, not below a session folder. */
-static void add_tree(struct ruru_watch *w, const char *rel, int depth, int kind, bool descend)
+/* The same for the folder `rel`, opened through the store. */
+static void add_children(struct ruru_watch *w, const char *rel, int depth, int kind, bool descend)
+{
+	int dfd = open_folder(w, -1, NULL, rel);
+	if (dfd >= 0)
+		add_children_fd(w, dfd, rel, depth, kind, descend);
+}
+
+/* Watch the folder `rel` (of kind `kind`; `name` in the open folder
+ * `at`, or with `at` -1 reached through the store) and, `depth` levels
+ * down, the folders in it; without `descend`, not below a session
+ * folder. */
+static void add_tree(struct ruru_watch *w, int at, const char *name, const char *rel, int depth,
+		     int kind, bool descend)
 {
 	if (w->broken || (kind == W_BELOW && w->text_broken) || atomic_load(&w->stopping))
 		return;
-	struct ruru_buf abs = RURU_BUF_INIT;
-	ruru_buf_addf(&abs, "%s%s%s", w->ws->root, *rel ? "/" : "", rel);
+	/* A folder whose folders are listed is opened; one that is only
+	 * watched (a session folder while the first level is walked: 100,000
+	 * of them) is named in its open parent, its last name not followed. */
+	bool list = depth > 0 && (descend || kind != W_SESSION);
+	int dfd = -1;
+	char proc[320];
+	if (at >= 0 && !list && strlen(name) < 256) {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d/%s", at, name);
+	} else {
+		if ((dfd = open_folder(w, at, name, rel)) < 0)
+			return;
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dfd);
+	}
 	/* The fault step "watch" (RURU_FAULT) plays the kernel running out
 	 * of watches, so that the tests can show the sweep taking over. */
-	int wd = ruru_store_fault("watch") ? (errno = ENOSPC, -1)
-					   : inotify_add_watch(w->fd, abs.ptr, WATCH_MASK);
+	int wd = ruru_store_fault("watch")
+			 ? (errno = ENOSPC, -1)
+			 : inotify_add_watch(w->fd, proc, WATCH_MASK | (dfd < 0 ? IN_DONT_FOLLOW : 0));
 	if (wd < 0) {
 		/* out of watches: sweep as before (only the text level when
-		 * what is missing is below a session folder) */
+		 * what is missing is below a session folder); no /proc: the
+		 * sweep throughout (a symlink or a folder gone meanwhile: not
+		 * watched) */
 		if (errno == ENOSPC || errno == ENOMEM) {
 			if (kind == W_BELOW)
 				w->text_broken = true;
 			else
 				w->broken = true;
+		} else if (errno == ENOENT && dfd >= 0) {
+			w->broken = true;
 		}
-		ruru_buf_release(&abs);
+		if (dfd >= 0)
+			close(dfd);
 		return;
 	}
 	size_t i = wd_pos(w, wd);
@@ -189,9 +240,10 @@ static void add_tree(struct ruru_watch *w, const char *rel, int depth, int kind,
 		w->dirs[i].depth = depth;
 		w->dirs[i].kind = kind;
 	}
-	ruru_buf_release(&abs);
-	if (depth > 0 && (descend || kind != W_SESSION))
-		add_children(w, rel, depth - 1, child_kind(kind), descend);
+	if (list)
+		add_children_fd(w, dfd, rel, depth - 1, child_kind(kind), descend);
+	else if (dfd >= 0)
+		close(dfd);
 }
 
 /* The kernel's limit of watches per user (-1: unknown). */
@@ -215,16 +267,10 @@ static long watch_limit(void)
  * what is below them. */
 static void add_all(struct ruru_watch *w)
 {
-	add_tree(w, "", 0, W_PLAIN, false);
-	for (size_t i = 0; i < sizeof(roots) / sizeof(*roots); i++) {
-		struct ruru_buf abs = RURU_BUF_INIT;
-		struct stat st;
-		ruru_buf_addf(&abs, "%s/%s", w->ws->root, roots[i].path);
-		if (lstat(abs.ptr, &st) == 0 && S_ISDIR(st.st_mode))
-			add_tree(w, roots[i].path, roots[i].depth,
-				 roots[i].depth == WATCH_DEPTH ? W_SESSIONS : W_PLAIN, false);
-		ruru_buf_release(&abs);
-	}
+	add_tree(w, -1, NULL, "", 0, W_PLAIN, false);
+	for (size_t i = 0; i < sizeof(roots) / sizeof(*roots); i++) /* missing: not watched */
+		add_tree(w, -1, NULL, roots[i].path, roots[i].depth,
+			 roots[i].depth == WATCH_DEPTH ? W_SESSIONS : W_PLAIN, false);
 	/* Below the session folders (w->dirs grows meanwhile: by position,
 	 * what was added in the loop comes after the folders it looks at).
 	 * Each session folder holds a folder (artifacts): when the kernel's
@@ -286,7 +332,7 @@ static void drain(struct ruru_watch *w)
 			if (d->depth > 0) {
 				struct ruru_buf sub = RURU_BUF_INIT;
 				ruru_buf_addf(&sub, "%s/%s", d->path, ev->name);
-				add_tree(w, sub.ptr, d->depth - 1, child_kind(d->kind), true);
+				add_tree(w, -1, NULL, sub.ptr, d->depth - 1, child_kind(d->kind), true);
 				ruru_buf_release(&sub);
 			} else {
 				rewalk = true;

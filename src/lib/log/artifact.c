@@ -366,7 +366,7 @@ const struct ruru_artifact_info *ruru_artifact_list_find(const struct ruru_artif
 	return NULL;
 }
 
-json_t *ruru_artifact_list_json(const struct ruru_artifact_list *l)
+json_t *artifact_infos_json(const struct ruru_artifact_list *l)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->n; i++) {
@@ -378,7 +378,12 @@ json_t *ruru_artifact_list_json(const struct ruru_artifact_list *l)
 			json_object_set_new(o, "type", json_string(x->type));
 		json_array_append_new(a, o);
 	}
-	return json_pack("{s:s, s:o}", "session", l->session, "artifacts", a);
+	return a;
+}
+
+json_t *ruru_artifact_list_json(const struct ruru_artifact_list *l)
+{
+	return json_pack("{s:s, s:o}", "session", l->session, "artifacts", artifact_infos_json(l));
 }
 
 void ruru_artifact_list_text(const struct ruru_artifact_list *l, struct ruru_buf *out)

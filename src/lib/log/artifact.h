@@ -16,4 +16,8 @@
 int ruru_artifact_record(struct ruru_logtx *tx, const char *rel, const char *task,
 			 const char *message, struct ruru_error *err);
 
+/* The JSON array of the artifacts of a list, as ruru_artifact_list_json()
+ * gives them under "artifacts" (new reference). */
+json_t *artifact_infos_json(const struct ruru_artifact_list *l);
+
 #endif

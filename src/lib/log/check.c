@@ -39,11 +39,12 @@ struct checker {
 	const char *file;
 	const char *text;
 	size_t toml; /* offset of the TOML in text */
-	json_t *problems;     /* every problem, in file order */
-	json_t *first[NFOLDED]; /* the first problem of each folded code, this file */
+	struct ruru_check_report *r; /* every file and problem so far, in file order */
+	size_t files_cap, problems_cap;
+	size_t first[NFOLDED];   /* the first problem of each folded code, this file */
 	size_t count[NFOLDED];
 	size_t errors, warnings; /* this file */
-	size_t first_problem;    /* index in problems of this file's first */
+	size_t first_problem;    /* index in r->problems of this file's first */
 };
 
 static void add_problem(struct checker *c, int line, int col, enum severity sev, const char *code,
@@ -55,16 +56,21 @@ static void add_problem(struct checker *c, int line, int col, enum severity sev,
 			fold = i;
 	if (fold < NFOLDED && c->count[fold]++)
 		return; /* a repeat: counted in the first one */
-	json_t *o = json_object();
-	json_object_set_new(o, "file", json_string(c->file));
-	json_object_set_new(o, "line", json_integer(line));
-	json_object_set_new(o, "column", json_integer(col));
-	json_object_set_new(o, "severity", json_string(sev == SEV_ERROR ? "error" : "warning"));
-	json_object_set_new(o, "code", json_string(code));
-	json_object_set_new(o, "message", json_string(msg));
-	json_array_append_new(c->problems, o);
+	struct ruru_check_report *r = c->r;
+	if (r->nproblems == c->problems_cap) {
+		c->problems_cap = c->problems_cap ? 2 * c->problems_cap : 16;
+		r->problems = ruru_xrealloc(r->problems, c->problems_cap * sizeof(*r->problems));
+	}
 	if (fold < NFOLDED)
-		c->first[fold] = o;
+		c->first[fold] = r->nproblems;
+	r->problems[r->nproblems++] = (struct ruru_check_problem){
+		.file = ruru_strdup(c->file),
+		.line = line > 0 ? (size_t)line : 0,
+		.column = col > 0 ? (size_t)col : 0,
+		.error = sev == SEV_ERROR,
+		.code = ruru_strdup(code),
+		.message = ruru_strdup(msg),
+	};
 	if (sev == SEV_ERROR)
 		c->errors++;
 	else
@@ -91,57 +97,71 @@ static void file_begin(struct checker *c, const char *file)
 {
 	c->file = file;
 	c->errors = c->warnings = 0;
-	c->first_problem = json_array_size(c->problems);
+	c->first_problem = c->r->nproblems;
 	for (size_t i = 0; i < NFOLDED; i++) {
-		c->first[i] = NULL;
+		c->first[i] = 0;
 		c->count[i] = 0;
 	}
 }
 
+/* A file's line in the report (`log` false for one that is not a session
+ * log). */
+static void file_add(struct checker *c, const char *file, size_t errors, size_t warnings, bool log)
+{
+	struct ruru_check_report *r = c->r;
+	if (r->nfiles == c->files_cap) {
+		c->files_cap = c->files_cap ? 2 * c->files_cap : 16;
+		r->files = ruru_xrealloc(r->files, c->files_cap * sizeof(*r->files));
+	}
+	r->files[r->nfiles++] = (struct ruru_check_file){
+		.file = ruru_strdup(file), .errors = errors, .warnings = warnings, .log = log
+	};
+}
+
+/* A problem and where it was found among its file's, so that problems at
+ * one place keep that order. */
+struct placed {
+	struct ruru_check_problem p;
+	size_t seq;
+};
+
 static int cmp_position(const void *a, const void *b)
 {
-	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	json_int_t lx = json_integer_value(json_object_get(x, "line"));
-	json_int_t ly = json_integer_value(json_object_get(y, "line"));
-	json_int_t cx = json_integer_value(json_object_get(x, "column"));
-	json_int_t cy = json_integer_value(json_object_get(y, "column"));
-	if (lx != ly)
-		return lx < ly ? -1 : 1;
-	if (cx != cy)
-		return cx < cy ? -1 : 1;
-	return x < y ? -1 : x > y; /* keep it deterministic */
+	const struct placed *x = a, *y = b;
+	if (x->p.line != y->p.line)
+		return x->p.line < y->p.line ? -1 : 1;
+	if (x->p.column != y->p.column)
+		return x->p.column < y->p.column ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /* End a file: say how many times each folded problem occurred, and put
  * the file's problems in the order of their places. */
-static void file_end(struct checker *c, json_t *files)
+static void file_end(struct checker *c)
 {
-	size_t from = c->first_problem, n = json_array_size(c->problems) - from;
-	if (n > 1) {
-		json_t **v = calloc(n, sizeof(*v));
-		if (!v)
-			abort();
-		for (size_t i = 0; i < n; i++)
-			v[i] = json_incref(json_array_get(c->problems, from + i));
-		qsort(v, n, sizeof(*v), cmp_position);
-		for (size_t i = 0; i < n; i++)
-			json_array_set_new(c->problems, from + i, v[i]);
-		free(v);
-	}
+	struct ruru_check_report *r = c->r;
 	for (size_t i = 0; i < NFOLDED; i++) {
 		if (c->count[i] < 2)
 			continue;
-		json_t *o = c->first[i];
-		json_object_set_new(o, "count", json_integer((json_int_t)c->count[i]));
+		struct ruru_check_problem *p = &r->problems[c->first[i]];
+		p->count = c->count[i];
 		struct ruru_buf b = RURU_BUF_INIT;
-		ruru_buf_addf(&b, "%s (%zu times in this file; the first is shown)",
-			      json_string_value(json_object_get(o, "message")), c->count[i]);
-		json_object_set_new(o, "message", json_string(b.ptr));
-		ruru_buf_release(&b);
+		ruru_buf_addf(&b, "%s (%zu times in this file; the first is shown)", p->message,
+			      c->count[i]);
+		free(p->message);
+		p->message = ruru_buf_detach(&b, NULL);
 	}
-	json_array_append_new(files, json_pack("{s:s, s:I, s:I}", "file", c->file, "errors",
-					       (json_int_t)c->errors, "warnings",
-					       (json_int_t)c->warnings));
+	size_t from = c->first_problem, n = r->nproblems - from;
+	if (n > 1) {
+		struct placed *v = ruru_xmalloc(n * sizeof(*v));
+		for (size_t i = 0; i < n; i++)
+			v[i] = (struct placed){ r->problems[from + i], i };
+		qsort(v, n, sizeof(*v), cmp_position);
+		for (size_t i = 0; i < n; i++)
+			r->problems[from + i] = v[i].p;
+		free(v);
+	}
+	file_add(c, c->file, c->errors, c->warnings, true);
 }
 
 /* The value of `key` (or of its older name `alt`), NULL when neither is
@@ -436,7 +456,7 @@ static char *folder_of(const char *path)
 /* Check one log file: `path` to read it (in `store`, or with no store a
  * file the user named), `shown` to name it. */
 static int check_file(struct checker *c, struct ruru_store *store, const char *path,
-		      const char *shown, const char *folder_id, json_t *files, struct ruru_buf *text,
+		      const char *shown, const char *folder_id, struct ruru_buf *text,
 		      struct ruru_error *err)
 {
 	ruru_buf_reset(text);
@@ -467,38 +487,8 @@ static int check_file(struct checker *c, struct ruru_store *store, const char *p
 	}
 	ruru_buf_release(&state);
 	check_text(c, text->ptr, text->len, folder_id);
-	file_end(c, files);
+	file_end(c);
 	return 0;
-}
-
-/* The typed report of the problems and files check_file() gathered. */
-static struct ruru_check_report *report_of(size_t errors, size_t warnings, json_t *summary,
-					   json_t *problems)
-{
-	struct ruru_check_report *r = ruru_xmalloc(sizeof(*r));
-	*r = (struct ruru_check_report){ .errors = errors, .warnings = warnings };
-	r->files = ruru_xmalloc((json_array_size(summary) + 1) * sizeof(*r->files));
-	r->problems = ruru_xmalloc((json_array_size(problems) + 1) * sizeof(*r->problems));
-	size_t i;
-	json_t *v;
-	json_array_foreach(summary, i, v)
-		r->files[r->nfiles++] = (struct ruru_check_file){
-			.file = ruru_json_strdup(v, "file"),
-			.errors = (size_t)json_integer_value(json_object_get(v, "errors")),
-			.warnings = (size_t)json_integer_value(json_object_get(v, "warnings")),
-			.log = !json_is_false(json_object_get(v, "log")),
-		};
-	json_array_foreach(problems, i, v)
-		r->problems[r->nproblems++] = (struct ruru_check_problem){
-			.file = ruru_json_strdup(v, "file"),
-			.line = (size_t)json_integer_value(json_object_get(v, "line")),
-			.column = (size_t)json_integer_value(json_object_get(v, "column")),
-			.error = !strcmp(json_string_value(json_object_get(v, "severity")), "error"),
-			.code = ruru_json_strdup(v, "code"),
-			.message = ruru_json_strdup(v, "message"),
-			.count = (size_t)json_integer_value(json_object_get(v, "count")),
-		};
-	return r;
 }
 
 void ruru_check_report_free(struct ruru_check_report *r)
@@ -533,17 +523,12 @@ void ruru_check_report_errors_only(struct ruru_check_report *r)
 	r->errors_only = true;
 }
 
-static json_t *text_json(const char *s)
-{
-	return s ? ruru_json_text(s, strlen(s)) : json_null();
-}
-
 json_t *ruru_check_report_json(const struct ruru_check_report *r)
 {
 	json_t *files = json_array(), *problems = json_array();
 	for (size_t i = 0; i < r->nfiles; i++) {
 		const struct ruru_check_file *f = &r->files[i];
-		json_t *o = json_pack("{s:o, s:I, s:I}", "file", text_json(f->file), "errors",
+		json_t *o = json_pack("{s:o, s:I, s:I}", "file", ruru_json_str(f->file), "errors",
 				      (json_int_t)f->errors, "warnings", (json_int_t)f->warnings);
 		if (!f->log)
 			json_object_set_new(o, "log", json_false());
@@ -551,10 +536,10 @@ json_t *ruru_check_report_json(const struct ruru_check_report *r)
 	}
 	for (size_t i = 0; i < r->nproblems; i++) {
 		const struct ruru_check_problem *p = &r->problems[i];
-		json_t *o = json_pack("{s:o, s:I, s:I, s:s, s:o, s:o}", "file", text_json(p->file),
+		json_t *o = json_pack("{s:o, s:I, s:I, s:s, s:o, s:o}", "file", ruru_json_str(p->file),
 				      "line", (json_int_t)p->line, "column", (json_int_t)p->column,
 				      "severity", p->error ? "error" : "warning", "code",
-				      text_json(p->code), "message", text_json(p->message));
+				      ruru_json_str(p->code), "message", ruru_json_str(p->message));
 		if (p->count)
 			json_object_set_new(o, "count", json_integer((json_int_t)p->count));
 		json_array_append_new(problems, o);
@@ -619,10 +604,10 @@ void ruru_check_report_text(const struct ruru_check_report *r, struct ruru_buf *
 int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n,
 	       struct ruru_check_report **report, struct ruru_error *err)
 {
-	json_t *problems = json_array(), *summary = json_array();
 	struct checker c;
 	memset(&c, 0, sizeof(c));
-	c.problems = problems;
+	c.r = ruru_xmalloc(sizeof(*c.r));
+	*c.r = (struct ruru_check_report){ 0 };
 	size_t errors = 0, warnings = 0;
 	struct ruru_buf text = RURU_BUF_INIT, path = RURU_BUF_INIT;
 	int rc = 0;
@@ -630,7 +615,7 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n,
 	if (n) {
 		for (size_t i = 0; i < n && rc == 0; i++) {
 			char *folder = folder_of(files[i]);
-			rc = check_file(&c, NULL, files[i], files[i], folder, summary, &text, err);
+			rc = check_file(&c, NULL, files[i], files[i], folder, &text, err);
 			free(folder);
 			errors += c.errors;
 			warnings += c.warnings;
@@ -643,7 +628,7 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n,
 			ruru_buf_reset(&path);
 			ruru_buf_addstr(&path, list[i].path);
 			struct ruru_error e = { 0 };
-			if (check_file(&c, ws->store, path.ptr, list[i].path, list[i].id, summary, &text, &e) < 0)
+			if (check_file(&c, ws->store, path.ptr, list[i].path, list[i].id, &text, &e) < 0)
 				continue; /* gone since it was listed */
 			errors += c.errors;
 			warnings += c.warnings;
@@ -664,21 +649,18 @@ int ruru_check(struct ruru_ws *ws, const char *const *files, size_t n,
 				    "lives in the user's cache folder); delete it");
 			warnings += c.warnings;
 			/* in the per-file summary, marked as not a log */
-			json_array_append_new(summary, json_pack("{s:s, s:I, s:I, s:b}", "file", stray,
-								 "errors", (json_int_t)0, "warnings",
-								 (json_int_t)c.warnings, "log", 0));
+			file_add(&c, stray, 0, c.warnings, false);
 		}
 		free(sp);
 	}
 	ruru_buf_release(&text);
 	ruru_buf_release(&path);
 	if (rc < 0) {
-		json_decref(problems);
-		json_decref(summary);
+		ruru_check_report_free(c.r);
 		return -1;
 	}
-	*report = report_of(errors, warnings, summary, problems);
-	json_decref(problems);
-	json_decref(summary);
+	c.r->errors = errors;
+	c.r->warnings = warnings;
+	*report = c.r;
 	return (int)errors;
 }

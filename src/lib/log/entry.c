@@ -310,9 +310,19 @@ void ruru_entry_release(struct ruru_entry *e)
 	e->type = RURU_EV_UNKNOWN;
 }
 
-static json_t *jstr(const char *s)
+static char *dup_str(const char *s)
 {
-	return s ? ruru_json_text(s, strlen(s)) : json_null();
+	return s ? dup_mem(s, strlen(s)) : NULL;
+}
+
+void ruru_entry_copy(struct ruru_entry *dst, const struct ruru_entry *src)
+{
+	*dst = *src; /* then each string of dst is replaced by a copy */
+	dst->stamp = dup_str(src->stamp);
+	dst->type_name = dup_str(src->type_name);
+	dst->message = src->message ? dup_mem(src->message, src->message_len) : NULL;
+	for (int i = 0; i < NFIELDS; i++)
+		*field_slot(dst, i) = dup_str(*field_slot(dst, i));
 }
 
 const char *ruru_stamp_zone(const char *stamp, size_t *len)
@@ -359,10 +369,10 @@ json_t *ruru_entry_json(const struct ruru_entry *e)
 	size_t zlen = 0;
 	const char *zone = e->when_valid && e->has_zone ? ruru_stamp_zone(e->stamp, &zlen) : NULL;
 	ruru_json_set_time(o, e->when_valid, e->when, zone, zlen);
-	json_object_set_new(o, "stamp", jstr(e->stamp));
+	json_object_set_new(o, "stamp", ruru_json_str(e->stamp));
 	json_object_set_new(o, "type",
 			    e->type != RURU_EV_UNKNOWN ? json_string(ruru_event_name(e->type))
-						       : jstr(e->type_name));
+						       : ruru_json_str(e->type_name));
 	json_object_set_new(o, "type_inferred", json_boolean(e->type_inferred));
 	json_t *inf = json_array();
 	for (int i = 0; i < NFIELDS; i++)
@@ -373,7 +383,7 @@ json_t *ruru_entry_json(const struct ruru_entry *e)
 		json_object_set_new(o, "orphan", json_true());
 	json_object_set_new(o, "message", ruru_json_text(e->message ? e->message : "", e->message_len));
 	for (int i = 0; i < NFIELDS; i++)
-		json_object_set_new(o, ruru_field_name((enum ruru_field)i), jstr(field_value(e, i)));
+		json_object_set_new(o, ruru_field_name((enum ruru_field)i), ruru_json_str(field_value(e, i)));
 	return o;
 }
 

@@ -42,6 +42,9 @@
  */
 void ruru_entry_render(struct ruru_buf *out, const struct ruru_entry *e, const char *eol);
 bool ruru_entry_field_ok(const char *value);
+/* A copy of an entry whose strings are its own (release it with
+ * ruru_entry_release()). */
+void ruru_entry_copy(struct ruru_entry *dst, const struct ruru_entry *src);
 /* Render an entry to write, stamped `when` (same format). */
 void entry_render_input(struct ruru_buf *out, const struct ruru_log_input *in, time_t when,
 			const char *eol);

@@ -1042,25 +1042,28 @@ static size_t block_key(const char *l, size_t n, const char *key)
 	return i;
 }
 
+/* Does p (n bytes) hold one of the NULL-ended words, in any case? */
+static bool says_any(const char *p, size_t n, const char *const *words)
+{
+	for (; *words; words++)
+		if (find_ci(p, n, *words) < n)
+			return true;
+	return false;
+}
+
 /* Words that say a step succeeded or failed. */
 static bool says_failure(const char *p, size_t n)
 {
 	static const char *const w[] = { "fail", "unsuccessful", "\xE2\x9D\x8C", "status: blocked",
-					 "status: error", "could not", "unable to" };
-	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
-		if (find_ci(p, n, w[i]) < n)
-			return true;
-	return false;
+					 "status: error", "could not", "unable to", NULL };
+	return says_any(p, n, w);
 }
 
 static bool says_success(const char *p, size_t n)
 {
 	static const char *const w[] = { "success", "\xE2\x9C\x85", "status: done", "status: complete",
-					 "completed", "status: resolved", "status: review" };
-	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
-		if (find_ci(p, n, w[i]) < n)
-			return true;
-	return false;
+					 "completed", "status: resolved", "status: review", NULL };
+	return says_any(p, n, w);
 }
 
 /* "[Roo Commander] ERROR: ...", "ERROR: ...", "❌ Error ...": the level is
@@ -1559,10 +1562,19 @@ bool ruru_body_goal(const char *text, size_t len, size_t body, size_t *start, si
 	return true;
 }
 
-/* ------------------------------------------------------- unclosed fences */
+/* ------------------------------------- unclosed fences, placeholders, headings */
 
-size_t ruru_body_unclosed_fences(const char *text, size_t len, size_t body, size_t *offs,
-				 size_t max)
+/* What body_offsets looks for outside fences. */
+enum body_pick {
+	PICK_UNCLOSED_FENCE, /* a fence a ruru entry line cut short: where it opened */
+	PICK_PLACEHOLDER,    /* a template placeholder line (what the reader skips) */
+	PICK_LOG_HEADING,    /* a "## Log Entries" heading */
+};
+
+/* Counts what pick names in the body of text (from body on), outside
+ * fences, and puts the offsets of the first max of them in offs. */
+static size_t body_offsets(const char *text, size_t len, size_t body, enum body_pick pick,
+			   size_t *offs, size_t max)
 {
 	size_t found = 0;
 	struct fence_walk w = fence_walk_at(text, len, body);
@@ -1570,48 +1582,37 @@ size_t ruru_body_unclosed_fences(const char *text, size_t len, size_t body, size
 	struct line_info li;
 	for (bool more = true; more;) {
 		more = outside_next(&w, &l, &li);
-		if (w.cut != NO_FENCE) {
+		size_t at = NO_FENCE;
+		if (pick == PICK_UNCLOSED_FENCE) {
+			/* the last call, which finds no line, can still cut a fence */
+			at = w.cut;
+		} else if (more) {
+			if (pick == PICK_PLACEHOLDER && li.kind == LK_TEXT)
+				classify(text, l, &li);
+			if (li.kind == (pick == PICK_PLACEHOLDER ? LK_SKIP : LK_LOGHEAD))
+				at = l.start;
+		}
+		if (at != NO_FENCE) {
 			if (found < max)
-				offs[found] = w.cut;
+				offs[found] = at;
 			found++;
 		}
 	}
 	return found;
 }
 
-/* ----------------------------------------------------------- placeholders */
+size_t ruru_body_unclosed_fences(const char *text, size_t len, size_t body, size_t *offs,
+				 size_t max)
+{
+	return body_offsets(text, len, body, PICK_UNCLOSED_FENCE, offs, max);
+}
 
 size_t ruru_body_placeholders(const char *text, size_t len, size_t body, size_t *offs, size_t max)
 {
-	size_t found = 0;
-	struct fence_walk w = fence_walk_at(text, len, body);
-	struct line l;
-	struct line_info li;
-	while (outside_next(&w, &l, &li)) {
-		if (li.kind == LK_TEXT)
-			classify(text, l, &li);
-		if (li.kind == LK_SKIP) {
-			if (found < max)
-				offs[found] = l.start;
-			found++;
-		}
-	}
-	return found;
+	return body_offsets(text, len, body, PICK_PLACEHOLDER, offs, max);
 }
-
-/* ------------------------------------------------- Log Entries headings */
 
 size_t ruru_body_log_headings(const char *text, size_t len, size_t body, size_t *offs, size_t max)
 {
-	size_t found = 0;
-	struct fence_walk w = fence_walk_at(text, len, body);
-	struct line l;
-	struct line_info li;
-	while (outside_next(&w, &l, &li))
-		if (li.kind == LK_LOGHEAD) {
-			if (found < max)
-				offs[found] = l.start;
-			found++;
-		}
-	return found;
+	return body_offsets(text, len, body, PICK_LOG_HEADING, offs, max);
 }

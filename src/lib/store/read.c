@@ -30,6 +30,21 @@
 static int open_read_below(int dirfd, const char *rel, const char *shown, struct stat *st,
 			   struct ruru_error *err);
 
+/* The leaf of w opened for reading (shown names it in messages), w
+ * released, and with st its stat: the fd, or -1. */
+static int leaf_read_stat(struct where *w, const char *shown, struct stat *st,
+			  struct ruru_error *err)
+{
+	int fd = store_open_leaf_read(w, shown, err);
+	store_where_release(w);
+	if (fd >= 0 && st && fstat(fd, st) < 0) {
+		store_sys_error(err, shown, "cannot stat");
+		store_quiet_close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int ruru_store_open_read_stat(struct ruru_store *store, const char *path, struct stat *st,
 			      struct ruru_error *err)
 {
@@ -42,14 +57,7 @@ int ruru_store_open_read_stat(struct ruru_store *store, const char *path, struct
 	struct where w;
 	if (store_open_parent(store, path, false, NULL, &w, err) < 0)
 		return -1;
-	int fd = store_open_leaf_read(&w, path, err);
-	store_where_release(&w);
-	if (fd >= 0 && st && fstat(fd, st) < 0) {
-		store_sys_error(err, path, "cannot stat");
-		store_quiet_close(fd);
-		return -1;
-	}
-	return fd;
+	return leaf_read_stat(&w, path, st, err);
 }
 
 int ruru_store_open_read(struct ruru_store *store, const char *path, struct ruru_error *err)
@@ -88,14 +96,7 @@ static int open_read_below(int dirfd, const char *rel, const char *shown, struct
 			return -1;
 		}
 		w.dfd = dfd;
-		fd = store_open_leaf_read(&w, shown, err);
-		store_where_release(&w);
-		if (fd >= 0 && st_out && fstat(fd, st_out) < 0) {
-			store_sys_error(err, shown, "cannot stat");
-			store_quiet_close(fd);
-			return -1;
-		}
-		return fd;
+		return leaf_read_stat(&w, shown, st_out, err);
 	}
 	if (fd < 0)
 		return store_sys_error(err, shown, "cannot open");
