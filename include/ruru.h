@@ -1791,11 +1791,13 @@ int ruru_index_prune(struct ruru_ws *ws, size_t *removed, struct ruru_error *err
  * ruru_watch_fd() to wait for one.  The folders are watched by a thread
  * of the watch's own, so ruru_watch_start() returns at once: until that
  * thread is done, calls sweep as without a watch and ruru_watch_poll()
- * returns 0.  Thread-safe.  Stop the watch before freeing `ws`.
+ * returns 0; ruru_watch_wait() waits for it.  Thread-safe.  Stop the
+ * watch before freeing `ws`.
  */
 struct ruru_watch;
 struct ruru_watch *ruru_watch_start(struct ruru_ws *ws, struct ruru_error *err);
 void ruru_watch_stop(struct ruru_watch *w);
+void ruru_watch_wait(struct ruru_watch *w);
 int ruru_watch_fd(const struct ruru_watch *w);
 uint64_t ruru_watch_poll(struct ruru_watch *w);
 

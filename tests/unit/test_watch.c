@@ -67,6 +67,7 @@ static void the_workspace_folders_are_watched(void **state)
 	struct ruru_error err = { 0 };
 	struct ruru_watch *w = ruru_watch_start(ws, &err);
 	assert_non_null(w);
+	ruru_watch_wait(w); /* the folders are watched in the background */
 	uint64_t g0 = ruru_watch_poll(w);
 	assert_true(g0 > 0); /* not broken */
 	assert_int_equal(ruru_watch_poll(w), g0);
@@ -102,6 +103,7 @@ static void a_symlinked_layout_folder_is_not_watched(void **state)
 	struct ruru_error err = { 0 };
 	struct ruru_watch *w = ruru_watch_start(ws, &err);
 	assert_non_null(w);
+	ruru_watch_wait(w); /* the folders are watched in the background */
 	uint64_t g0 = ruru_watch_poll(w);
 	assert_true(g0 > 0);
 	touch(out, ".ruru/sessions/S-1/session_log.md");

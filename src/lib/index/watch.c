@@ -400,6 +400,16 @@ void ruru_watch_stop(struct ruru_watch *w)
 	free(w);
 }
 
+void ruru_watch_wait(struct ruru_watch *w)
+{
+	pthread_mutex_lock(&w->mu); /* the walker never takes it */
+	if (w->have_walker) {
+		pthread_join(w->walker, NULL);
+		w->have_walker = false;
+	}
+	pthread_mutex_unlock(&w->mu);
+}
+
 int ruru_watch_fd(const struct ruru_watch *w)
 {
 	return w->fd;
