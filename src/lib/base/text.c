@@ -154,6 +154,15 @@ void ruru_text_escape_keep(struct ruru_buf *out, const char *text, size_t len, c
 {
 	const unsigned char *s = (const unsigned char *)text;
 	for (size_t i = 0; i < len;) {
+		/* printable ASCII stays as it is: a run of it in one copy */
+		size_t run = i;
+		while (run < len && s[run] >= 0x20 && s[run] < 0x7F)
+			run++;
+		if (run > i) {
+			ruru_buf_add(out, s + i, run - i);
+			i = run;
+			continue;
+		}
 		unsigned long cp;
 		size_t n = utf8_at(s, len, i, &cp);
 		if (!n) {
