@@ -709,7 +709,7 @@ char *ruru_session_resolve(struct ruru_ws *ws, const char *id, struct ruru_error
 		struct stat st;
 		int fd = ruru_store_open_read_stat(ws->store, ap.ptr, &st, &ignore);
 		bool got = fd >= 0 && (!out || st.st_mtime > newest) &&
-			   ruru_buf_read_fd(&b, fd, &ignore) == 0;
+			   ruru_store_read_sized(fd, st.st_size, &b, &ignore) == 0;
 		if (fd >= 0)
 			close(fd);
 		if (got) {

@@ -206,14 +206,39 @@ int ruru_store_read(struct ruru_store *store, const char *path, struct ruru_buf 
 {
 	if (!out->ptr)
 		ruru_buf_init(out);
-	int fd = ruru_store_open_read(store, path, err);
+	struct stat st;
+	int fd = ruru_store_open_read_stat(store, path, &st, err);
 	if (fd < 0)
 		return -1;
-	int rc = ruru_buf_read_fd(out, fd, err);
+	int rc = ruru_store_read_sized(fd, st.st_size, out, err);
 	if (rc < 0)
 		ruru_error_set_file(err, path);
 	store_quiet_close(fd);
 	return rc;
+}
+
+int ruru_store_read_sized(int fd, off_t size, struct ruru_buf *out, struct ruru_error *err)
+{
+	if (size < 0 || size > (off_t)(1 << 30))
+		return ruru_buf_read_fd(out, fd, err); /* no size to trust */
+	size_t end = out->len + (size_t)size;
+	for (;;) {
+		/* room for the whole file and one byte more: a file that grew
+		 * since its fstat fills it, and is read on */
+		ruru_buf_grow(out, end - out->len + 1 > 4096 ? end - out->len + 1 : 4096);
+		size_t want = out->cap - out->len - 1;
+		ssize_t n = read(fd, out->ptr + out->len, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return ruru_error_set(err, RURU_EFAIL, "read failed: %s", strerror(errno));
+		out->len += (size_t)n;
+		out->ptr[out->len] = '\0';
+		if (n == 0 || ((size_t)n < want && out->len >= end))
+			return 0;
+		if (out->len >= end)
+			end = out->len; /* it grew: on to its new end */
+	}
 }
 
 /* -------------------------------------------------------------- reads */

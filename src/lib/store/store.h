@@ -196,6 +196,10 @@ int ruru_store_open_read(struct ruru_store *store, const char *path, struct ruru
 /* The same, with the file's stat in *st. */
 int ruru_store_open_read_stat(struct ruru_store *store, const char *path, struct stat *st,
 			      struct ruru_error *err);
+/* Read the rest of the open regular file `fd` of `size` bytes (its fstat)
+ * into `out`: a read that comes back short once `size` bytes are in is
+ * the end (no further read just to meet it). */
+int ruru_store_read_sized(int fd, off_t size, struct ruru_buf *out, struct ruru_error *err);
 
 /* Open `rel` (relative, several components allowed) below folder `dirfd`
  * for reading, as a walk from a root would: a regular file only, never
