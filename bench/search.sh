@@ -177,18 +177,7 @@ if [ ! -e "$bws/.done" ]; then
 	rm -rf "$bws"
 	mkdir -p "$bws/.ruru"
 	python3 bench/gen_search.py "$bws" 2000 3 0
-	python3 - "$bws" "$BE" <<'PY'
-import os, sys
-root, n = sys.argv[1], int(sys.argv[2])
-sid = "SESSION-Big-2611010315"
-d = os.path.join(root, ".ruru", "sessions", sid)
-os.makedirs(d, exist_ok=True)
-with open(os.path.join(d, "session_log.md"), "w") as f:
-    f.write(f'+++\nid = "{sid}"\ntitle = "A long session"\nstatus = "🟢 Active"\n'
-            'start_time = 2026-11-01T03:15:20Z\n+++\n\n# Session Log\n\n## Log Entries\n\n')
-    for i in range(n):
-        f.write(f"- [2026-11-01 03:15:20Z] **note**: entry {i} of the long session\n")
-PY
+	python3 bench/gen_log.py "$bws" SESSION-Big-2611010315 "A long session" --entries "$BE"
 	touch "$bws/.done"
 fi
 big=$(stat -c %s "$bws/.ruru/sessions/SESSION-Big-2611010315/session_log.md")
@@ -219,26 +208,7 @@ if [ ! -e "$hws/.done" ]; then
 	echo "   generating one log of $HM MB in $hws (once)"
 	rm -rf "$hws"
 	mkdir -p "$hws/.ruru"
-	python3 - "$hws" "$HM" <<'PY'
-import os, sys
-root, mb = sys.argv[1], int(sys.argv[2])
-sid = "SESSION-Huge-2611010315"
-d = os.path.join(root, ".ruru", "sessions", sid)
-os.makedirs(d, exist_ok=True)
-with open(os.path.join(d, "session_log.md"), "w") as f:
-    f.write(f'+++\nid = "{sid}"\ntitle = "A huge session"\nstatus = "🟢 Active"\n'
-            'start_time = 2026-11-01T03:15:20Z\n+++\n\n# Session Log\n\n## Log Entries\n\n')
-    i, size, chunk = 0, 0, []
-    while size < mb * 1000000:
-        line = f"- [2026-11-01 03:15:20Z] **note**: entry {i} of the huge session, words to index\n"
-        chunk.append(line)
-        size += len(line)
-        i += 1
-        if len(chunk) == 100000:
-            f.write("".join(chunk))
-            chunk = []
-    f.write("".join(chunk))
-PY
+	python3 bench/gen_log.py "$hws" SESSION-Huge-2611010315 "A huge session" --mb "$HM"
 	touch "$hws/.done"
 fi
 rm -rf "$XDG_CACHE_HOME"
