@@ -169,15 +169,14 @@ json_t *t_session_continue(struct mcp_env *env, json_t *args, struct ruru_error 
 	MCP_RETURN_RESULT(env, digest, d);
 }
 
-/* The digest, read-only: nothing is logged, resumed or made active. */
+/* The digest, read-only: nothing is logged, resumed or made active.  Its
+ * rows have no bound (session_continue's max_chars): the default one. */
 json_t *t_session_digest(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	json_t *mc = json_object_get(args, "max_chars");
 	char *id = session_of(env, args, err);
 	if (!id)
 		return NULL;
-	struct ruru_digest *d = ruru_session_digest(
-		env->ws, id, mc ? mcp_digest_bound(json_integer_value(mc)) : RURU_DIGEST_DEFAULT, err);
+	struct ruru_digest *d = ruru_session_digest(env->ws, id, RURU_DIGEST_DEFAULT, err);
 	free(id);
 	if (!d)
 		return NULL;
