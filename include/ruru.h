@@ -1957,6 +1957,13 @@ int ruru_toml_edit_remove(struct ruru_buf *out, const char *src, size_t len, con
  * a multi-line array stay, a trailing comma is honoured). */
 int ruru_toml_edit_array_append(struct ruru_buf *out, const char *src, size_t len, const char *path,
 				const char *literal, size_t litlen, struct ruru_error *err);
+/* Append `n` elements at once: the same bytes as `n` appends one after
+ * the other, with one parse and one check of the result, so the cost grows
+ * with the array, not with its square.  Nothing is appended if any literal
+ * is invalid. */
+int ruru_toml_edit_array_append_many(struct ruru_buf *out, const char *src, size_t len,
+				     const char *path, const char *const *literals,
+				     const size_t *litlens, size_t n, struct ruru_error *err);
 /* Remove element `index` of an array. */
 int ruru_toml_edit_array_remove(struct ruru_buf *out, const char *src, size_t len, const char *path,
 				size_t index, struct ruru_error *err);

@@ -267,38 +267,47 @@ static void source_summaries(const struct ruru_session *s, struct strs *out)
 		ruru_buf_addstr(strs_add(out), s->source_summaries[i]);
 }
 
-/* Append each string of `list` to the array `key` of the TOML text. */
+/* Append each string of `list` to the array `key` of the TOML text, in one
+ * edit. */
 static int fill_array(struct ruru_buf *toml, const char *key, const struct strs *list,
 		      struct ruru_error *err)
 {
-	struct ruru_buf next = RURU_BUF_INIT, lit = RURU_BUF_INIT;
-	int rc = 0;
+	if (!list->n)
+		return 0;
+	struct ruru_buf next = RURU_BUF_INIT, lits = RURU_BUF_INIT;
+	const char **v = ruru_xrealloc(NULL, list->n * sizeof(*v));
+	size_t *lens = ruru_xrealloc(NULL, list->n * sizeof(*lens));
+	size_t *offs = ruru_xrealloc(NULL, list->n * sizeof(*offs));
 	for (size_t i = 0; i < list->n; i++) {
-		ruru_buf_reset(&lit);
-		ruru_toml_encode_string(&lit, list->v[i].ptr, list->v[i].len);
-		rc = ruru_toml_edit_array_append(&next, toml->ptr, toml->len, key, lit.ptr, lit.len,
-						 err);
-		if (rc < 0 && err->code == RURU_ENOTFOUND) {
-			/* A workspace template without the key: add it whole. */
-			ruru_buf_reset(&lit);
-			ruru_buf_addstr(&lit, "[]");
-			rc = ruru_toml_edit_set(&next, toml->ptr, toml->len, key, lit.ptr, lit.len, err);
-			if (rc == 0) {
-				struct ruru_buf t = *toml;
-				*toml = next;
-				next = t;
-				i--; /* append this one again */
-				continue;
-			}
+		offs[i] = lits.len;
+		ruru_toml_encode_string(&lits, list->v[i].ptr, list->v[i].len);
+		lens[i] = lits.len - offs[i];
+	}
+	for (size_t i = 0; i < list->n; i++)
+		v[i] = lits.ptr + offs[i];
+	int rc = ruru_toml_edit_array_append_many(&next, toml->ptr, toml->len, key, v, lens,
+						  list->n, err);
+	if (rc < 0 && err->code == RURU_ENOTFOUND) {
+		/* A workspace template without the key: add it whole. */
+		rc = ruru_toml_edit_set(&next, toml->ptr, toml->len, key, RURU_LIT("[]"), err);
+		if (rc == 0) {
+			struct ruru_buf t = *toml;
+			*toml = next;
+			next = t;
+			rc = ruru_toml_edit_array_append_many(&next, toml->ptr, toml->len, key, v,
+							      lens, list->n, err);
 		}
-		if (rc < 0)
-			break;
+	}
+	if (rc == 0) {
 		struct ruru_buf t = *toml;
 		*toml = next;
 		next = t;
 	}
+	free(v);
+	free(lens);
+	free(offs);
 	ruru_buf_release(&next);
-	ruru_buf_release(&lit);
+	ruru_buf_release(&lits);
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "toml_impl.h"
+#include "alloc.h"
 #include "banned.h"
 
 enum edit_op { OP_SET, OP_REMOVE, OP_APPEND, OP_AREMOVE };
@@ -27,6 +28,8 @@ struct edit {
 	size_t bom;
 	struct ruru_toml *litdoc; /* the literal, parsed as "v = LITERAL" */
 	const struct ruru_toml_value *lit;
+	const struct ruru_toml_value *const *lits; /* what an append adds, in order */
+	size_t nlits;
 	const char *littext;
 	size_t litlen;
 	/* what the walk found */
@@ -210,8 +213,11 @@ static bool target_ok(const struct edit *E, enum edit_op op, size_t index,
 			return false;
 		const struct toml_array *a = ov->u.arr, *b = nv->u.arr;
 		if (op == OP_APPEND) {
-			if (b->len != a->len + 1 || !toml_value_equal(&b->items[a->len], E->lit))
+			if (b->len != a->len + E->nlits)
 				return false;
+			for (size_t i = 0; i < E->nlits; i++)
+				if (!toml_value_equal(&b->items[a->len + i], E->lits[i]))
+					return false;
 			for (uint32_t i = 0; i < a->len; i++)
 				if (!toml_value_equal(&a->items[i], &b->items[i]))
 					return false;
@@ -540,120 +546,204 @@ static bool has_nl(const struct edit *E, size_t a, size_t b)
 	return b > a && memchr(E->src + a, '\n', b - a) != NULL;
 }
 
-static void plan_append(struct edit *E, const struct ruru_toml_value *v, struct ruru_buf *out)
+/* An array being appended to, as positions in the text being built: that
+ * text holds the document up to the array's ']' (`close`), so every append
+ * lands near its end and costs the size of the new element, not of the
+ * document. */
+struct aview {
+	size_t open, close; /* '[' and ']' */
+	size_t n;           /* elements */
+	size_t f_start;     /* first element */
+	size_t p_end;       /* end of the element before the last (n >= 2) */
+	size_t l_start, l_end; /* last element */
+	bool multi;         /* a newline between '[' and ']' */
+};
+
+/* Insert `s` at `pos` of `w`. */
+static void buf_insert(struct ruru_buf *w, size_t pos, const char *s, size_t n)
 {
-	const struct toml_array *a = v->u.arr;
-	size_t open = v->start, close = v->end - 1;
+	ruru_buf_grow(w, n);
+	memmove(w->ptr + pos + n, w->ptr + pos, w->len - pos);
+	memcpy(w->ptr + pos, s, n);
+	w->len += n;
+	w->ptr[w->len] = '\0';
+}
+
+/* Append one element (E->littext) to the array `av` of the text `w` (which
+ * E->src and E->len show); updates `av`, E->src and E->len. */
+static void append_step(struct edit *E, struct aview *av, struct ruru_buf *w)
+{
 	struct ruru_buf ins = RURU_BUF_INIT;
 	ruru_buf_init(&ins);
-	bool multi = has_nl(E, open, close);
+	size_t open = av->open, close = av->close;
 	size_t ls_key = line_start(E, open);
-	if (a->len == 0) {
-		if (!multi) {
-			splice(out, E, open + 1, close, E->littext, E->litlen);
+	size_t at, lit_at, comma_at = (size_t)-1;
+	if (av->n == 0) {
+		if (!av->multi) {
+			/* replace what lies between the brackets */
+			w->len = open + 1;
+			ruru_buf_add(w, E->littext, E->litlen);
+			av->l_start = open + 1;
+			av->close = w->len;
+			goto done;
+		}
+		/* after the last line holding a comment, else after '[' */
+		size_t pos = line_after(E, open), ind_from = ls_key;
+		size_t ind = indent_len(E, ls_key);
+		bool found = false;
+		size_t close_ls = line_start(E, close);
+		for (size_t l = pos; l < close_ls; l = line_after(E, l)) {
+			size_t k = l + indent_len(E, l);
+			if (k < E->len && E->src[k] == '#') {
+				pos = line_after(E, l);
+				ind_from = l;
+				ind = k - l;
+				found = true;
+			}
+		}
+		ruru_buf_add(&ins, E->src + ind_from, ind);
+		if (!found)
+			ruru_buf_add(&ins, "    ", 4);
+		lit_at = ins.len;
+		ruru_buf_add(&ins, E->littext, E->litlen);
+		ruru_buf_addstr(&ins, E->eol);
+		at = pos;
+	} else {
+		size_t c = skip_fill(E, av->l_end, close);
+		bool comma = c < close && E->src[c] == ',';
+		if (!av->multi || !has_nl(E, av->l_end, close)) {
+			/* one line, or the last element shares its line with ']' */
+			const char *sep = ", ";
+			size_t seplen = 2;
+			if (av->n >= 2 && !av->multi &&
+			    memchr(E->src + av->p_end, ',', av->l_start - av->p_end)) {
+				sep = E->src + av->p_end;
+				seplen = av->l_start - av->p_end;
+			}
+			ruru_buf_add(&ins, sep, seplen);
+			lit_at = ins.len;
+			ruru_buf_add(&ins, E->littext, E->litlen);
+			at = av->l_end;
 		} else {
-			/* after the last line holding a comment, else after '[' */
-			size_t pos = line_after(E, open), ind_from = ls_key;
-			size_t ind = indent_len(E, ls_key);
-			bool found = false;
-			size_t close_ls = line_start(E, close);
-			for (size_t l = pos; l < close_ls; l = line_after(E, l)) {
-				size_t k = l + indent_len(E, l);
-				if (k < E->len && E->src[k] == '#') {
-					pos = line_after(E, l);
-					ind_from = l;
-					ind = k - l;
-					found = true;
+			size_t lsL = line_start(E, av->l_start);
+			size_t ind_from = lsL, ind = indent_len(E, lsL);
+			if (!blank(E->src, lsL, av->l_start)) {
+				size_t lsF = line_start(E, av->f_start);
+				if (blank(E->src, lsF, av->f_start)) {
+					ind_from = lsF;
+					ind = av->f_start - lsF;
+				} else {
+					ind_from = ls_key;
+					ind = indent_len(E, ls_key);
 				}
 			}
 			ruru_buf_add(&ins, E->src + ind_from, ind);
-			if (!found)
+			if (ind_from == ls_key && !blank(E->src, lsL, av->l_start))
 				ruru_buf_add(&ins, "    ", 4);
+			lit_at = ins.len;
 			ruru_buf_add(&ins, E->littext, E->litlen);
-			ruru_buf_addstr(&ins, E->eol);
-			splice(out, E, pos, pos, ins.ptr, ins.len);
-		}
-		ruru_buf_release(&ins);
-		return;
-	}
-	const struct ruru_toml_value *L = &a->items[a->len - 1];
-	size_t c = skip_fill(E, L->end, close);
-	bool comma = c < close && E->src[c] == ',';
-	if (!multi || !has_nl(E, L->end, close)) {
-		/* one line, or the last element shares its line with ']' */
-		const char *sep = ", ";
-		size_t seplen = 2;
-		if (a->len >= 2 && !multi) {
-			const struct ruru_toml_value *P = &a->items[a->len - 2];
-			if (memchr(E->src + P->end, ',', L->start - P->end)) {
-				sep = E->src + P->end;
-				seplen = L->start - P->end;
+			if (comma) {
+				ruru_buf_addch(&ins, ',');
+				at = line_after(E, c);
+			} else {
+				/* a comma right after the last element, before its comment */
+				at = line_after(E, av->l_end);
+				comma_at = av->l_end;
 			}
-		}
-		ruru_buf_add(&ins, sep, seplen);
-		ruru_buf_add(&ins, E->littext, E->litlen);
-		splice(out, E, L->end, L->end, ins.ptr, ins.len);
-		ruru_buf_release(&ins);
-		return;
-	}
-	size_t lsL = line_start(E, L->start);
-	size_t ind_from = lsL, ind = indent_len(E, lsL);
-	if (!blank(E->src, lsL, L->start)) {
-		const struct ruru_toml_value *F = &a->items[0];
-		size_t lsF = line_start(E, F->start);
-		if (blank(E->src, lsF, F->start)) {
-			ind_from = lsF;
-			ind = F->start - lsF;
-		} else {
-			ind_from = ls_key;
-			ind = indent_len(E, ls_key);
+			ruru_buf_addstr(&ins, E->eol);
 		}
 	}
-	size_t pos;
-	if (comma) {
-		pos = line_after(E, c);
-		ruru_buf_add(&ins, E->src + ind_from, ind);
-		if (ind_from == ls_key && !blank(E->src, lsL, L->start))
-			ruru_buf_add(&ins, "    ", 4);
-		ruru_buf_add(&ins, E->littext, E->litlen);
-		ruru_buf_addch(&ins, ',');
-		ruru_buf_addstr(&ins, E->eol);
-		splice(out, E, pos, pos, ins.ptr, ins.len);
-	} else {
-		pos = line_after(E, L->end);
-		ruru_buf_add(&ins, E->src + ind_from, ind);
-		if (ind_from == ls_key && !blank(E->src, lsL, L->start))
-			ruru_buf_add(&ins, "    ", 4);
-		ruru_buf_add(&ins, E->littext, E->litlen);
-		ruru_buf_addstr(&ins, E->eol);
-		/* a comma right after the last element, before its comment */
-		ruru_buf_reset(out);
-		ruru_buf_add(out, E->src, L->end);
-		ruru_buf_addch(out, ',');
-		ruru_buf_add(out, E->src + L->end, pos - L->end);
-		ruru_buf_add(out, ins.ptr, ins.len);
-		ruru_buf_add(out, E->src + pos, E->len - pos);
+	if (memchr(ins.ptr, '\n', ins.len))
+		av->multi = true;
+	if (comma_at != (size_t)-1) {
+		buf_insert(w, comma_at, ",", 1);
+		at++;
 	}
+	buf_insert(w, at, ins.ptr, ins.len);
+	av->l_start = at + lit_at;
+	av->close = w->len;
+done:
+	if (av->n == 0)
+		av->f_start = av->l_start;
+	else
+		av->p_end = av->l_end;
+	av->l_end = av->l_start + E->litlen;
+	av->n++;
+	E->src = w->ptr;
+	E->len = w->len;
 	ruru_buf_release(&ins);
+}
+
+int ruru_toml_edit_array_append_many(struct ruru_buf *out, const char *src, size_t len,
+				     const char *path, const char *const *literals,
+				     const size_t *litlens, size_t n, struct ruru_error *err)
+{
+	struct edit E;
+	int rc = edit_begin(&E, src, len, path, err);
+	size_t cnt = n ? n : 1;
+	struct ruru_toml **docs = ruru_xrealloc(NULL, cnt * sizeof(*docs));
+	const struct ruru_toml_value **lits = ruru_xrealloc(NULL, cnt * sizeof(*lits));
+	const char **texts = ruru_xrealloc(NULL, cnt * sizeof(*texts));
+	size_t *tlens = ruru_xrealloc(NULL, cnt * sizeof(*tlens));
+	size_t parsed = 0;
+	for (; parsed < n && rc == 0; parsed++) {
+		rc = parse_literal(&E, literals[parsed], litlens[parsed], err);
+		docs[parsed] = E.litdoc;
+		lits[parsed] = E.lit;
+		texts[parsed] = E.littext;
+		tlens[parsed] = E.litlen;
+		E.litdoc = NULL;
+	}
+	const struct ruru_toml_value *v = rc == 0 ? array_target(&E, path, err) : NULL;
+	ruru_buf_reset(out);
+	if (!v)
+		rc = -1;
+	if (rc == 0) {
+		const struct toml_array *a = v->u.arr;
+		struct aview av = { .open = v->start, .close = v->end - 1, .n = a->len };
+		av.multi = has_nl(&E, av.open, av.close);
+		if (a->len) {
+			av.f_start = a->items[0].start;
+			av.l_start = a->items[a->len - 1].start;
+			av.l_end = a->items[a->len - 1].end;
+		}
+		if (a->len >= 2)
+			av.p_end = a->items[a->len - 2].end;
+		struct ruru_buf w = RURU_BUF_INIT;
+		ruru_buf_init(&w);
+		ruru_buf_grow(&w, len);
+		ruru_buf_add(&w, src, av.close);
+		E.src = w.ptr;
+		E.len = w.len;
+		for (size_t i = 0; i < n; i++) {
+			E.littext = texts[i];
+			E.litlen = tlens[i];
+			append_step(&E, &av, &w);
+		}
+		size_t close = v->end - 1;
+		ruru_buf_add(&w, src + close, len - close);
+		E.src = src;
+		E.len = len;
+		ruru_buf_release(out);
+		*out = w;
+		E.lits = lits;
+		E.nlits = n;
+		rc = finish(&E, OP_APPEND, 0, out, err);
+	}
+	for (size_t i = 0; i < parsed; i++)
+		ruru_toml_free(docs[i]);
+	free(docs);
+	free(lits);
+	free(texts);
+	free(tlens);
+	edit_release(&E);
+	return rc;
 }
 
 int ruru_toml_edit_array_append(struct ruru_buf *out, const char *src, size_t len, const char *path,
 				const char *literal, size_t litlen, struct ruru_error *err)
 {
-	struct edit E;
-	int rc = edit_begin(&E, src, len, path, err);
-	if (rc == 0)
-		rc = parse_literal(&E, literal, litlen, err);
-	const struct ruru_toml_value *v = rc == 0 ? array_target(&E, path, err) : NULL;
-	if (v) {
-		plan_append(&E, v, out);
-		rc = finish(&E, OP_APPEND, 0, out, err);
-	} else {
-		rc = -1;
-		ruru_buf_reset(out);
-	}
-	edit_release(&E);
-	return rc;
+	return ruru_toml_edit_array_append_many(out, src, len, path, &literal, &litlen, 1, err);
 }
 
 int ruru_toml_edit_array_remove(struct ruru_buf *out, const char *src, size_t len, const char *path,
