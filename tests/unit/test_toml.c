@@ -214,6 +214,118 @@ static void expect_append(const char *src, const char *key, const char *lit, con
 	ruru_buf_release(&out);
 }
 
+#define LIT(s) ("" s ""), (sizeof(s) - 1)
+
+/* Appending `n` literals at once makes the bytes that appending them one
+ * after the other makes (each a fresh edit of the previous result). */
+static void expect_many_as_one_by_one(const char *src, const char *key, const char *const *lits,
+				      size_t n)
+{
+	struct ruru_buf one = RURU_BUF_INIT, next = RURU_BUF_INIT, many = RURU_BUF_INIT;
+	struct ruru_error err = { 0 };
+	ruru_buf_init(&one);
+	ruru_buf_init(&next);
+	ruru_buf_init(&many);
+	ruru_buf_addstr(&one, src);
+	size_t lens[16];
+	assert_true(n <= 16);
+	for (size_t i = 0; i < n; i++) {
+		lens[i] = strlen(lits[i]);
+		if (ruru_toml_edit_array_append(&next, one.ptr, one.len, key, lits[i], lens[i], &err) <
+		    0) {
+			print_error("append %s %s to %s: %s\n", key, lits[i], src, err.msg);
+			fail();
+		}
+		struct ruru_buf t = one;
+		one = next;
+		next = t;
+	}
+	if (ruru_toml_edit_array_append_many(&many, src, strlen(src), key, lits, lens, n, &err) < 0) {
+		print_error("append many %s to %s: %s\n", key, src, err.msg);
+		fail();
+	}
+	assert_string_equal(many.ptr, one.ptr);
+	assert_int_equal(many.len, one.len);
+	ruru_buf_release(&one);
+	ruru_buf_release(&next);
+	ruru_buf_release(&many);
+}
+
+static void edit_array_append_many(void **state)
+{
+	(void)state;
+	static const char *const docs[] = {
+		"a = [1, 2]\n",
+		"a = [1 ,2]\nb = 3\n",
+		"a = [1,2,3]\n",
+		"a = [1]\n",
+		"a = []\n",
+		"a = [ ]\n",
+		"a = [\n  1,\n  2,\n]\n",
+		"a = [\n  1,\n  2 # two\n]\n",
+		"a = [\n    # nothing yet\n]\n",
+		"a = [\n]\n",
+		"a = [ 1,\n  2]\n",
+		"a = [1, 2\n]\n",
+		"a = [\r\n\t1,\r\n]\r\n",
+		"[t]\nx = 1\na = [\"p\"] # tail\n[u]\na = [9]\n",
+		"t = { a = [1], b = 2 }\n",
+		"\xEF\xBB\xBF" "a = [\n  [1, 2],\n  # between\n  3,\n] # after\nz = [0]\n",
+	};
+	static const char *const lits[] = { "4", "\"five\"", " [6, 7] ", "{ k = 8 }",
+					    "\"\"\"nine\nten\"\"\"", "11", "'twelve'" };
+	for (size_t d = 0; d < sizeof(docs) / sizeof(*docs); d++) {
+		const char *key = strncmp(docs[d], "[t]", 3) == 0 ? "t.a"
+				  : strncmp(docs[d], "t = ", 4) == 0 ? "t.a" : "a";
+		for (size_t n = 1; n <= sizeof(lits) / sizeof(*lits); n++)
+			expect_many_as_one_by_one(docs[d], key, lits, n);
+	}
+	/* a few results spelled out */
+	const char *const three[] = { "3", "4", "5" };
+	size_t l3[] = { 1, 1, 1 };
+	struct ruru_buf out = RURU_BUF_INIT;
+	struct ruru_error err = { 0 };
+	ruru_buf_init(&out);
+	assert_int_equal(ruru_toml_edit_array_append_many(&out, LIT("a = [1,2]\n"), "a", three, l3,
+							  3, &err),
+			 0);
+	assert_string_equal(out.ptr, "a = [1,2,3,4,5]\n");
+	assert_int_equal(ruru_toml_edit_array_append_many(&out, LIT("a = [\n  1, # one\n]\n"), "a",
+							  three, l3, 3, &err),
+			 0);
+	assert_string_equal(out.ptr, "a = [\n  1, # one\n  3,\n  4,\n  5,\n]\n");
+	assert_int_equal(ruru_toml_edit_array_append_many(&out, LIT("a = [\n  1 # one\n]\n"), "a",
+							  three, l3, 3, &err),
+			 0);
+	assert_string_equal(out.ptr, "a = [\n  1, # one\n  3,\n  4,\n  5\n]\n");
+	assert_int_equal(ruru_toml_edit_array_append_many(&out, LIT("a = []\n"), "a", three, l3,
+							  3, &err),
+			 0);
+	assert_string_equal(out.ptr, "a = [3, 4, 5]\n");
+	/* none at all: the document as it was */
+	assert_int_equal(ruru_toml_edit_array_append_many(&out, LIT("a = [1] # c\n"), "a", three,
+							  l3, 0, &err),
+			 0);
+	assert_string_equal(out.ptr, "a = [1] # c\n");
+	/* one bad literal: nothing appended, the literal's error */
+	const char *const bad[] = { "3", "4 5", "6" };
+	size_t lb[] = { 1, 3, 1 };
+	assert_int_equal(ruru_toml_edit_array_append_many(&out, LIT("a = [1]\n"), "a", bad, lb, 3,
+							  &err),
+			 -1);
+	assert_int_equal(err.code, RURU_EINVALID);
+	assert_int_equal(out.len, 0);
+	assert_int_equal(ruru_toml_edit_array_append_many(&out, LIT("b = [1]\n"), "a", three, l3,
+							  3, &err),
+			 -1);
+	assert_int_equal(err.code, RURU_ENOTFOUND);
+	assert_int_equal(ruru_toml_edit_array_append_many(&out, LIT("a = 1\n"), "a", three, l3, 3,
+							  &err),
+			 -1);
+	assert_int_equal(err.code, RURU_ECONFLICT);
+	ruru_buf_release(&out);
+}
+
 static void expect_aremove(const char *src, const char *key, size_t ix, const char *want)
 {
 	struct ruru_buf out = RURU_BUF_INIT;
@@ -433,6 +545,7 @@ int main(void)
 		cmocka_unit_test(edit_remove_lines),
 		cmocka_unit_test(edit_inline_tables_and_arrays_of_tables),
 		cmocka_unit_test(edit_arrays),
+		cmocka_unit_test(edit_array_append_many),
 		cmocka_unit_test(edit_failures_leave_output_unused),
 		cmocka_unit_test(edit_front_matter_body_untouched),
 		cmocka_unit_test(scalar_text_and_tagged_json_agree),
