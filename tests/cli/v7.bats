@@ -415,6 +415,35 @@ EOF
 	[ "$status" -eq 3 ]
 }
 
+@test "summarize a session of 5,000 open delegations lists every one, in order" {
+	sid=$("$RURU" new "Crowded")
+	# written in the format ruru log writes (5,000 ruru log runs would take long)
+	python3 - "$(log_of)" <<'EOF'
+import sys
+with open(sys.argv[1], "a", encoding="utf-8") as f:
+    for i in range(5000):
+        f.write(f"- [2026-11-24 03:{i // 60 % 60:02d}:{i % 60:02d}Z] **delegation** · "
+                f"mode `dev-x` · task `TASK-X-{i}`: job {i}\n")
+EOF
+	rel=$("$RURU" summarize)
+	f=".ruru/sessions/$sid/$rel"
+	"$RURU" toml decode "$f" >/dev/null
+	fm_json "$f" > s.json
+	python3 - s.json <<'EOF'
+import json, sys
+s = json.load(open(sys.argv[1]))
+b = s["outstanding_blockers_or_issues"]
+assert len(b) == 5000, len(b)
+for i, x in enumerate(b):
+    assert x.startswith("delegation to dev-x, task TASK-X-%d has no result yet: job %d (" % (i, i)), (i, x)
+n = s["identified_next_steps_from_session"]
+assert n[-5000:] == ["Collect the result of the " + x for x in b], n[-3:]
+EOF
+	# the JSON answer names the summary it wrote
+	"$RURU" --json summarize > j.json
+	python3 -c 'import json, sys; print(json.load(open("j.json")))' | grep -q SESSUM
+}
+
 @test "task new --body and summarize --body: file or stdin, text rule, nothing written on refusal" {
 	sid=$("$RURU" new "Bodies")
 	printf '# Fix it\n\nSteps:\n- one\n' > body.md
