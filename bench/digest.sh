@@ -35,3 +35,24 @@ print(f"   100,000 entries: {big:8.1f} ms median, {rss[1]:6.1f} MB peak")
 print(f"   100,000 vs 10,000: x{big / small:.1f} time (linear: about x10), x{rss[1] / rss[0]:.1f} memory")
 PY
 done
+
+# `ruru summarize` on sessions of 2,000 and 10,000 open delegations: each
+# open item is an element of two arrays of the SESSUM front matter.  Linear
+# work gives a ratio near 5.  The summary once added its elements one edit
+# at a time, each re-parsing and re-checking the whole document: 2,000 took
+# 2.4 s, 10,000 took 104 s (ratio near 40).
+sizes=${BENCH_SUMMARIZE_SIZES:-2000 10000}
+set -- $sizes
+for n in "$@"; do
+	python3 bench/gen_sessions.py "$out/ws" --entries "$n"
+done
+echo "== ruru summarize: $(echo "$sizes" | sed 's/ / vs /g') open delegations (hyperfine, $runs runs each, medians)"
+for n in "$@"; do
+	hyperfine -N --style none --warmup 1 --runs "$runs" --export-json "$out/sum-$n.json" \
+		"$RURU --root $out/ws -s SESSION-N$n summarize" >/dev/null
+	python3 - "$out/sum-$n.json" "$n" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print(f"   {int(sys.argv[2]):,} open items: {r['median'] * 1e3:8.1f} ms median")
+PY
+done
