@@ -1,6 +1,8 @@
 /*
  * fuzz_toml_edit.c — libFuzzer target for the editor.  The input's first
- * line picks the edit ("OP KEY LITERAL", OP one of s/r/a/d), the rest is the
+ * line picks the edit ("OP KEY LITERAL", OP one of s/r/a/d/m; m appends
+ * three elements at once and, when three appends one after the other
+ * succeed, must succeed too with the same bytes), the rest is the
  * document; when the document decodes, the key is taken from it when the
  * line names none.  Whatever the edit returns: success means the result
  * decodes, the target holds what was asked and every other root key is
@@ -91,6 +93,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 'd':
 		rc = ruru_toml_edit_array_remove(&out, doc, len, kb.ptr, 0, &err);
 		break;
+	case 'm': {
+		const char *lits[3] = { lit, "\"fuzz\"", lit };
+		size_t lens[3] = { strlen(lit), 6, strlen(lit) };
+		rc = ruru_toml_edit_array_append_many(&out, doc, len, kb.ptr, lits, lens, 3, &err);
+		/* the same three, one by one */
+		struct ruru_buf cur = RURU_BUF_INIT, next = RURU_BUF_INIT;
+		ruru_buf_init(&cur);
+		ruru_buf_init(&next);
+		ruru_buf_add(&cur, doc, len);
+		struct ruru_error e1 = { 0 };
+		bool chain = true;
+		for (int i = 0; i < 3 && chain; i++) {
+			chain = ruru_toml_edit_array_append(&next, cur.ptr, cur.len, kb.ptr, lits[i],
+							    lens[i], &e1) == 0;
+			struct ruru_buf t = cur;
+			cur = next;
+			next = t;
+		}
+		if (chain && (rc < 0 || cur.len != out.len || memcmp(cur.ptr, out.ptr, out.len)))
+			abort();
+		ruru_buf_release(&cur);
+		ruru_buf_release(&next);
+		break;
+	}
 	default:
 		rc = ruru_toml_edit_set(&out, doc, len, kb.ptr, lit, strlen(lit), &err);
 	}

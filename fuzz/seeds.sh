@@ -64,8 +64,8 @@ for f in "$dir"/valid/*/*.toml "$dir"/valid/*.toml "$dir"/invalid/*/*.toml; do
 	n=$((n + 1))
 	case $target in
 	fuzz_toml_edit)
-		case $((n % 4)) in
-		0) op='s  42' ;; 1) op='r ' ;; 2) op='a  "x"' ;; *) op='d ' ;;
+		case $((n % 5)) in
+		0) op='s  42' ;; 1) op='r ' ;; 2) op='a  "x"' ;; 3) op='m  "x"' ;; *) op='d ' ;;
 		esac
 		{ printf '%s\n' "$op"; cat "$f"; } > "$corpus/seed-$n" ;;
 	*)
