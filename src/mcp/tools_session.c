@@ -159,10 +159,10 @@ size_t mcp_digest_bound(json_int_t asked)
  * #55677, #79944), others only the text. */
 json_t *t_session_continue(struct mcp_env *env, json_t *args, struct ruru_error *err)
 {
-	json_t *mc = json_object_get(args, "max_chars");
+	/* max_chars is always there: the server fills in its row's default */
 	struct ruru_digest *d =
 		do_continue(env, arg_str(args, "session"),
-			    mc ? mcp_digest_bound(json_integer_value(mc)) : RURU_DIGEST_DEFAULT,
+			    mcp_digest_bound(json_integer_value(json_object_get(args, "max_chars"))),
 			    json_is_true(json_object_get(args, "reopen")), err);
 	if (!d)
 		return NULL;
