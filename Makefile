@@ -179,12 +179,13 @@ FUZZ_OBJ := $(LIB_SRC:%.c=build-fuzz/obj/%.o) $(MCP_SRC:%.c=build-fuzz/obj/%.o) 
 build-fuzz/gen/builtin.c: scripts/embed.sh $(TEMPLATE_FILES)
 	@mkdir -p $(dir $@)
 	scripts/embed.sh $@ $(TEMPLATE_FILES)
+FUZZ_LIB_FLAGS = $(subst fuzzer$(comma),fuzzer-no-link$(comma),$(FUZZ_FLAGS))
 build-fuzz/obj/gen/builtin.o: build-fuzz/gen/builtin.c
 	@mkdir -p $(dir $@)
-	clang $(subst fuzzer$(comma),fuzzer-no-link$(comma),$(FUZZ_FLAGS)) -c -o $@ $<
+	clang $(FUZZ_LIB_FLAGS) -c -o $@ $<
 build-fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(subst fuzzer$(comma),fuzzer-no-link$(comma),$(FUZZ_FLAGS)) -MMD -MP -c -o $@ $<
+	clang $(FUZZ_LIB_FLAGS) -MMD -MP -c -o $@ $<
 build-fuzz/libruru-fuzz.a: $(FUZZ_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
